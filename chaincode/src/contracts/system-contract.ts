@@ -1,0 +1,60 @@
+/**
+ * The first slice of RDX on the ledger: the chaincode's version, and probes — small records any member can
+ * write and read back to prove the whole path (client → gateway → peers → orderers → every peer's state).
+ */
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { RdxError, ErrorCode } from '../lib/errors';
+import { EVENTS } from '../lib/events';
+import { emit, getJson, putJson, txTime } from '../lib/state';
+import { parseProbe, probeKey, validateProbeInput, type Probe } from '../models/probe';
+
+export const CHAINCODE_VERSION = '0.1.0';
+
+export interface VersionInfo {
+  chaincode: string;
+  version: string;
+}
+
+@Info({ title: 'SystemContract', description: 'Version and ledger probes' })
+export class SystemContract extends Contract {
+  constructor() {
+    super('system');
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  public GetVersion(): Promise<string> {
+    const info: VersionInfo = { chaincode: 'rdx', version: CHAINCODE_VERSION };
+    return Promise.resolve(JSON.stringify(info));
+  }
+
+  /** Records a probe once; a second probe with the same id is rejected so a probe is never rewritten. */
+  @Transaction()
+  @Returns('string')
+  public async RecordProbe(ctx: Context, id: string, note: string): Promise<string> {
+    validateProbeInput(id, note);
+    const key = probeKey(ctx, id);
+    if ((await getJson(ctx, key)) !== undefined) {
+      throw new RdxError(ErrorCode.ALREADY_EXISTS, `probe ${id} already exists`);
+    }
+    const probe: Probe = {
+      id,
+      note,
+      recordedBy: ctx.clientIdentity.getMSPID(),
+      txId: ctx.stub.getTxID(),
+      recordedAt: txTime(ctx),
+    };
+    await putJson(ctx, key, probe);
+    emit(ctx, EVENTS.PROBE_RECORDED, { changes: [{ type: 'probe', id }] });
+    return JSON.stringify(probe);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  public async ReadProbe(ctx: Context, id: string): Promise<string> {
+    validateProbeInput(id, '');
+    const raw = await getJson(ctx, probeKey(ctx, id));
+    if (raw === undefined) throw new RdxError(ErrorCode.NOT_FOUND, `probe ${id} does not exist`);
+    return JSON.stringify(parseProbe(raw));
+  }
+}

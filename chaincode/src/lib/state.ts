@@ -1,0 +1,41 @@
+/**
+ * Reading and writing ledger state. Writes go through `putJson`, which sorts keys so every endorsing peer
+ * produces byte-identical values (endorsements must match).
+ */
+import type { Context } from 'fabric-contract-api';
+
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+export async function putJson(ctx: Context, key: string, value: unknown): Promise<void> {
+  await ctx.stub.putState(key, Buffer.from(canonicalJson(value)));
+}
+
+/** The raw state at `key`, or undefined when absent (Fabric returns an empty buffer for a missing key). */
+export async function getJson(ctx: Context, key: string): Promise<unknown> {
+  const bytes = await ctx.stub.getState(key);
+  if (!bytes || bytes.length === 0) return undefined;
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
+}
+
+/** Transaction time from the proposal: identical on every peer, unlike the local clock. */
+export function txTime(ctx: Context): string {
+  const ts = ctx.stub.getTxTimestamp();
+  const seconds = typeof ts.seconds === 'number' ? ts.seconds : Number(ts.seconds.toString());
+  return new Date(seconds * 1000 + Math.floor(ts.nanos / 1e6)).toISOString();
+}
+
+export function emit(ctx: Context, name: string, payload: unknown): void {
+  ctx.stub.setEvent(name, Buffer.from(canonicalJson(payload)));
+}

@@ -1,0 +1,54 @@
+/**
+ * Typed access to the RDX gateway's HTTP API. This first slice covers the operational endpoints; the
+ * enterprise workflow joins it as the gateway grows.
+ */
+
+/** Status of the ledger as the gateway sees it through its own Fabric identity. */
+export interface Readiness {
+  status: 'ready';
+  ledger: { channel: string; blockHeight: number; chaincode: { name: string; version: string } };
+}
+
+/** An RFC 9457 problem answered by the gateway, with its stable code. */
+export class GatewayProblem extends Error {
+  override name = 'GatewayProblem';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+  ) {
+    super(`${code}: ${detail}`);
+  }
+}
+
+export class GatewayClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  /** GET /readyz. @throws GatewayProblem when the gateway cannot reach the ledger. */
+  async ready(): Promise<Readiness> {
+    return this.get<Readiness>('/readyz');
+  }
+
+  /** GET /healthz: true when the gateway process answers. */
+  async alive(): Promise<boolean> {
+    try {
+      await this.get('/healthz');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async get<T>(path: string): Promise<T> {
+    const res = await fetch(new URL(path, this.baseUrl), { signal: AbortSignal.timeout(this.timeoutMs) });
+    const body = (await res.json()) as unknown;
+    if (!res.ok) {
+      const p = body as { code?: string; detail?: string };
+      throw new GatewayProblem(res.status, p.code ?? 'UNKNOWN', p.detail ?? res.statusText);
+    }
+    return body as T;
+  }
+}

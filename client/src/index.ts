@@ -1,0 +1,2 @@
+/** The RDX TypeScript SDK. */
+export { GatewayClient, GatewayProblem, type Readiness } from './gateway-client.js';

@@ -1,0 +1,123 @@
+/**
+ * Channel `opendata` without a system channel: configtxgen writes the genesis block (anchor peers included),
+ * each orderer joins it through its admin endpoint (osnadmin), each peer joins with `peer channel join`.
+ * Every step checks first, so a rerun after an interruption finishes what is missing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { NetworkContext } from './context.js';
+import { writeConfigtx, PROFILE } from './configtx.js';
+import { address, peerAdminEnv } from './node-env.js';
+import { run, sleep } from './proc.js';
+import type { NodeSpec } from './topology.js';
+import { nodesOf, orgOf } from './topology.js';
+
+export async function createGenesisBlock(ctx: NetworkContext): Promise<string> {
+  const block = ctx.paths.genesisBlock(ctx.topology.channel);
+  if (fs.existsSync(block)) return block;
+  const cfgDir = writeConfigtx(ctx.paths, ctx.topology, { batchTimeout: ctx.config.batchTimeout, maxMessageCount: 100 });
+  await run(
+    ctx.install.bin.configtxgen,
+    ['-profile', PROFILE, '-outputBlock', `${block}.tmp`, '-channelID', ctx.topology.channel],
+    { env: { PATH: process.env.PATH, FABRIC_CFG_PATH: cfgDir } },
+  );
+  fs.renameSync(`${block}.tmp`, block);
+  return block;
+}
+
+/** osnadmin arguments authenticating as the orderer org through an orderer's TLS pair (admin TLS needs one). */
+function osnadminArgs(ctx: NetworkContext, orderer: NodeSpec): string[] {
+  const org = orgOf(ctx.topology, orderer.mspId);
+  const tls = ctx.paths.identityTls(org.short, orderer.name.split('.')[0]!);
+  return [
+    '-o', `${orderer.host}:${orderer.adminPort}`,
+    '--ca-file', path.join(tls, 'ca.crt'),
+    '--client-cert', path.join(tls, 'server.crt'),
+    '--client-key', path.join(tls, 'server.key'),
+  ];
+}
+
+export interface OrdererChannelInfo {
+  name: string;
+  status: string;
+  consensusRelation: string;
+  height: number;
+}
+
+export async function ordererChannelInfo(ctx: NetworkContext, orderer: NodeSpec): Promise<OrdererChannelInfo | undefined> {
+  try {
+    const out = await run(
+      ctx.install.bin.osnadmin,
+      ['channel', 'list', '--channelID', ctx.topology.channel, ...osnadminArgs(ctx, orderer)],
+      { timeoutMs: 10_000 },
+    );
+    const json = out.slice(out.indexOf('{'));
+    return JSON.parse(json) as OrdererChannelInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function joinOrderers(ctx: NetworkContext, block: string): Promise<void> {
+  for (const orderer of nodesOf(ctx.topology, 'orderer')) {
+    if (await ordererChannelInfo(ctx, orderer)) continue;
+    ctx.log(`  ${orderer.name} joins ${ctx.topology.channel}`);
+    await run(
+      ctx.install.bin.osnadmin,
+      ['channel', 'join', '--channelID', ctx.topology.channel, '--config-block', block, ...osnadminArgs(ctx, orderer)],
+      { timeoutMs: 30_000 },
+    );
+  }
+}
+
+export async function peerHeight(ctx: NetworkContext, peer: NodeSpec): Promise<number | undefined> {
+  try {
+    const out = await run(ctx.install.bin.peer, ['channel', 'getinfo', '-c', ctx.topology.channel], {
+      env: peerAdminEnv(ctx.install, ctx.paths, ctx.topology, peer),
+      timeoutMs: 10_000,
+    });
+    const match = /"height":(\d+)/.exec(out);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function joinPeers(ctx: NetworkContext, block: string, onlyOrg?: string): Promise<void> {
+  for (const peer of nodesOf(ctx.topology, 'peer', onlyOrg)) {
+    const env = peerAdminEnv(ctx.install, ctx.paths, ctx.topology, peer);
+    const list = await run(ctx.install.bin.peer, ['channel', 'list'], { env, timeoutMs: 15_000 });
+    if (list.split('\n').some((l) => l.trim() === ctx.topology.channel)) continue;
+    ctx.log(`  ${peer.name} (${address(peer)}) joins ${ctx.topology.channel}`);
+    await run(ctx.install.bin.peer, ['channel', 'join', '-b', block], { env, timeoutMs: 30_000 });
+  }
+}
+
+/** True when the orderer's Prometheus metrics say it leads the channel's Raft cluster. */
+async function isRaftLeader(ctx: NetworkContext, orderer: NodeSpec): Promise<boolean> {
+  try {
+    const res = await fetch(`http://${orderer.host}:${orderer.opsPort}/metrics`, { signal: AbortSignal.timeout(2000) });
+    const text = await res.text();
+    return text.includes(`consensus_etcdraft_is_leader{channel="${ctx.topology.channel}"} 1`);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits until every running orderer is an active consenter and the Raft cluster has a leader: before that,
+ * every submission is refused with "no Raft leader".
+ */
+export async function waitChannelReady(ctx: NetworkContext, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const orderers = nodesOf(ctx.topology, 'orderer');
+  for (;;) {
+    const infos = await Promise.all(orderers.map((o) => ordererChannelInfo(ctx, o)));
+    const active = infos.every((i) => i?.status === 'active' && i.consensusRelation === 'consenter');
+    if (active && (await Promise.all(orderers.map((o) => isRaftLeader(ctx, o)))).some(Boolean)) return;
+    if (Date.now() > deadline) {
+      throw new Error(`channel ${ctx.topology.channel} has no active Raft leader after ${timeoutMs / 1000}s: ${JSON.stringify(infos)}`);
+    }
+    await sleep(250);
+  }
+}

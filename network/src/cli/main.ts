@@ -1,0 +1,120 @@
+/**
+ * `npm start | stop | status | reset | deploy` (see the README). The attached `start` supervises the
+ * chaincode servers and the gateway and stops everything on Ctrl-C or SIGTERM; `start --detach` hands that
+ * job to a background supervisor and returns once everything is ready.
+ */
+import fs from 'node:fs';
+import { loadConfig, ConfigError } from '../config.js';
+import { ensureFabricBinaries, FabricBinariesError } from '../fabric-binaries.js';
+import type { NetworkContext } from '../context.js';
+import { pathsFor, topologyFor } from '../context.js';
+import { deployChaincode } from '../chaincode-deploy.js';
+import { down, gatewayUrl, up, PlatformError, processNames } from '../platform.js';
+import { runningPid, startDaemon, stopDaemon, CommandError } from '../proc.js';
+import { printStatus } from './status.js';
+import { supervise } from './supervise.js';
+
+const SUPERVISOR = 'supervisor';
+
+async function context(): Promise<NetworkContext> {
+  const config = loadConfig();
+  const paths = pathsFor(config);
+  const install = await ensureFabricBinaries(config.fabricBin, config.cacheDir, (l) => console.log(l));
+  return { config, paths, topology: topologyFor(config), install, log: (l) => console.log(l) };
+}
+
+function flag(args: string[], name: string): boolean {
+  return args.includes(name);
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function start(args: string[]): Promise<void> {
+  const ctx = await context();
+  const org = option(args, '--org');
+  if (org && !ctx.topology.orgs.some((o) => o.mspId === org)) {
+    throw new PlatformError(`--org ${org}: unknown org; one of ${ctx.topology.orgs.map((o) => o.mspId).join(', ')}`);
+  }
+  if (runningPid(ctx.paths, SUPERVISOR)) {
+    console.log('RDX is already running (npm run status shows it; npm stop stops it). Checking that all is up…');
+  }
+  await up(ctx, { org, withGateway: true });
+  printWhere(ctx);
+  if (flag(args, '--detach')) {
+    if (!runningPid(ctx.paths, SUPERVISOR)) {
+      startDaemon(ctx.paths, SUPERVISOR, process.execPath, [process.argv[1]!, 'supervise', ...(org ? ['--org', org] : [])], process.env);
+    }
+    console.log('Running in the background. Stop with: npm stop');
+    return;
+  }
+  console.log('Attached: Ctrl-C stops everything.');
+  await supervise(ctx, org);
+}
+
+function printWhere(ctx: NetworkContext): void {
+  console.log('');
+  console.log(`RDX is up. Gateway: ${gatewayUrl(ctx)}  (GET /readyz shows the ledger height)`);
+  console.log(`Channel ${ctx.topology.channel}, chaincode ${ctx.topology.chaincodeName}; data and logs in ${ctx.paths.home}`);
+  console.log('Every process, port and block height: npm run status');
+}
+
+async function stop(): Promise<void> {
+  const config = loadConfig();
+  const paths = pathsFor(config);
+  // The supervisor stops its children itself; whatever is left (or a crashed supervisor's children) goes next.
+  await stopDaemon(paths, SUPERVISOR, 60_000);
+  const ctx = { config, paths, topology: topologyFor(config) } as NetworkContext;
+  const stopped = await down(ctx);
+  console.log(stopped.length ? `Stopped ${stopped.join(', ')}.` : 'Nothing was running.');
+  console.log('Ledger data is kept; npm start resumes, npm run reset wipes it.');
+}
+
+async function reset(): Promise<void> {
+  const config = loadConfig();
+  const paths = pathsFor(config);
+  const ctx = { config, paths, topology: topologyFor(config) } as NetworkContext;
+  await stopDaemon(paths, SUPERVISOR, 60_000);
+  await down(ctx);
+  fs.rmSync(paths.home, { recursive: true, force: true });
+  console.log(`Removed ${paths.home}: ledgers, crypto, logs. The next npm start creates a new network.`);
+}
+
+async function main(): Promise<void> {
+  const [command = 'help', ...args] = process.argv.slice(2);
+  switch (command) {
+    case 'start':
+      return start(args);
+    case 'stop':
+      return stop();
+    case 'reset':
+      return reset();
+    case 'status':
+      return printStatus(await context());
+    case 'deploy': {
+      const ctx = await context();
+      const result = await deployChaincode(ctx);
+      console.log(result.changed ? `Deployed ${result.label} as sequence ${result.sequence}.` : `Chaincode ${result.label} is already deployed (sequence ${result.sequence}).`);
+      return;
+    }
+    case 'supervise':
+      return supervise(await context(), option(args, '--org'));
+    case 'processes':
+      console.log(processNames({ topology: topologyFor(loadConfig()) } as NetworkContext).join('\n'));
+      return;
+    default:
+      console.log('usage: rdx-network start [--detach] [--org MSPID] | stop | status | reset | deploy');
+      process.exitCode = command === 'help' ? 0 : 1;
+  }
+}
+
+main().catch((err: unknown) => {
+  const known = err instanceof ConfigError || err instanceof FabricBinariesError || err instanceof PlatformError;
+  if (known || err instanceof CommandError || err instanceof Error) console.error(`\nrdx: ${(err as Error).message}`);
+  else console.error(err);
+  if (!known) console.error('Logs of every process are in .rdx/logs/. If an earlier run was cut short, try npm stop, then npm start.');
+  process.exitCode = known ? 1 : 2;
+});
+

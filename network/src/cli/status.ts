@@ -1,0 +1,44 @@
+/** `npm run status`: every process with its address, pid, health and block height. */
+import type { NetworkContext } from '../context.js';
+import { ordererChannelInfo, peerHeight } from '../channel.js';
+import { GATEWAY_PROCESS, gatewayUrl, httpStatus } from '../platform.js';
+import { healthz, runningPid, tcpOpen } from '../proc.js';
+import type { NodeSpec } from '../topology.js';
+
+async function health(node: NodeSpec): Promise<string> {
+  if (node.opsPort !== undefined) return (await healthz(node.host, node.opsPort)) ? 'healthy' : 'unhealthy';
+  return (await tcpOpen(node.host, node.port)) ? 'listening' : 'not listening';
+}
+
+async function height(ctx: NetworkContext, node: NodeSpec): Promise<string> {
+  if (node.kind === 'peer') return String((await peerHeight(ctx, node)) ?? '-');
+  if (node.kind === 'orderer') return String((await ordererChannelInfo(ctx, node))?.height ?? '-');
+  return '';
+}
+
+export async function printStatus(ctx: NetworkContext): Promise<void> {
+  const rows: string[][] = [['process', 'org', 'address', 'pid', 'health', 'height']];
+  for (const node of ctx.topology.nodes) {
+    const pid = runningPid(ctx.paths, node.name);
+    rows.push([
+      node.name,
+      node.mspId,
+      `${node.host}:${node.port}`,
+      pid ? String(pid) : 'stopped',
+      pid ? await health(node) : '-',
+      pid ? await height(ctx, node) : '',
+    ]);
+  }
+  const gw = runningPid(ctx.paths, GATEWAY_PROCESS);
+  const ready = gw ? await httpStatus(`${gatewayUrl(ctx)}/readyz`) : undefined;
+  rows.push([
+    GATEWAY_PROCESS,
+    'BureauMSP',
+    `${ctx.topology.gateway.host}:${ctx.topology.gateway.port}`,
+    gw ? String(gw) : 'stopped',
+    gw ? (ready === 200 ? 'ready' : `not ready (${ready ?? 'no answer'})`) : '-',
+    '',
+  ]);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const row of rows) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+}

@@ -1,0 +1,48 @@
+/**
+ * The supervisor: keeps the chaincode servers and the gateway running (restarting one that dies), reports
+ * peers and orderers that die, and on SIGTERM/SIGINT stops every process of the platform in order.
+ */
+import type { NetworkContext } from '../context.js';
+import { down, startGateway, startProcess, GATEWAY_PROCESS } from '../platform.js';
+import { runningPid, sleep } from '../proc.js';
+import { nodesOf } from '../topology.js';
+
+export async function supervise(ctx: NetworkContext, org?: string): Promise<void> {
+  let stopping = false;
+  const stopAll = (): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping RDX…');
+    void down(ctx).then((stopped) => {
+      console.log(`Stopped ${stopped.join(', ') || 'nothing'}.`);
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stopAll);
+  process.on('SIGTERM', stopAll);
+
+  const restartable = nodesOf(ctx.topology, 'chaincode').filter((n) => !org || n.mspId === org);
+  const watched = [...nodesOf(ctx.topology, 'orderer'), ...nodesOf(ctx.topology, 'peer')].filter((n) => !org || n.mspId === org);
+  const reported = new Set<string>();
+  while (!stopping) {
+    await sleep(1000);
+    if (stopping) break;
+    for (const node of restartable) {
+      if (!runningPid(ctx.paths, node.name)) {
+        console.log(`${new Date().toISOString()} ${node.name} is down; restarting it`);
+        await startProcess(ctx, node).catch((err: unknown) => console.error(`restart of ${node.name} failed: ${String(err)}`));
+      }
+    }
+    if ((!org || org === 'BureauMSP') && !runningPid(ctx.paths, GATEWAY_PROCESS)) {
+      console.log(`${new Date().toISOString()} gateway is down; restarting it`);
+      await startGateway(ctx).catch((err: unknown) => console.error(`restart of gateway failed: ${String(err)}`));
+    }
+    for (const node of watched) {
+      const alive = Boolean(runningPid(ctx.paths, node.name));
+      if (!alive && !reported.has(node.name)) {
+        console.log(`${new Date().toISOString()} ${node.name} is down (npm start brings it back)`);
+        reported.add(node.name);
+      } else if (alive) reported.delete(node.name);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Settings of the network tooling, read once from the environment, each named, documented and checked.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface NetworkConfig {
+  /** Repository root (holds `chaincode/`, `gateway/`, …). */
+  repoRoot: string;
+  /** RDX_HOME: where crypto, ledgers, logs and pids live. Default `<repo>/.rdx`. */
+  home: string;
+  /** RDX_BASE_PORT: first port of the network's port block. Default 7000. */
+  basePort: number;
+  /** RDX_HOST: address every node listens on and is reached at. Default 127.0.0.1. */
+  host: string;
+  /** RDX_GATEWAY_PORT: the API gateway's port. Default 3000. */
+  gatewayPort: number;
+  /** FABRIC_BIN: a folder with Fabric release binaries; skips the build. */
+  fabricBin?: string;
+  /** RDX_CACHE: where Fabric binaries are built once. Default `~/.cache/rdx`. */
+  cacheDir: string;
+  /** RDX_BATCH_TIMEOUT: block cutting timeout. It bounds how fast a revocation reaches the gateways. */
+  batchTimeout: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function repoRoot(): string {
+  // network/dist/config.js → repository root
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetworkConfig {
+  const root = repoRoot();
+  const batchTimeout = env.RDX_BATCH_TIMEOUT ?? '500ms';
+  if (!/^\d+(ms|s)$/.test(batchTimeout)) {
+    throw new ConfigError(`RDX_BATCH_TIMEOUT must look like 500ms or 2s, got "${batchTimeout}"`);
+  }
+  return {
+    repoRoot: root,
+    home: path.resolve(env.RDX_HOME ?? path.join(root, '.rdx')),
+    // 65535 - 13 nodes × 10 ports
+    basePort: intSetting(env, 'RDX_BASE_PORT', 7000, 1024, 65400),
+    host: env.RDX_HOST ?? '127.0.0.1',
+    gatewayPort: intSetting(env, 'RDX_GATEWAY_PORT', 3000, 1, 65535),
+    fabricBin: env.FABRIC_BIN ? path.resolve(env.FABRIC_BIN) : undefined,
+    cacheDir: path.resolve(env.RDX_CACHE ?? path.join(env.HOME ?? '/tmp', '.cache', 'rdx')),
+    batchTimeout,
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * Environment of every peer and orderer, generated from the topology. Fabric reads its own sampleconfig
+ * (core.yaml, orderer.yaml) from FABRIC_CFG_PATH; these variables override what differs per node.
+ */
+import path from 'node:path';
+import type { FabricInstall } from './fabric-binaries.js';
+import type { Paths } from './paths.js';
+import type { NodeSpec, Topology } from './topology.js';
+import { nodesOf, orgOf } from './topology.js';
+
+const identityName = (node: NodeSpec): string => node.name.split('.')[0]!;
+
+export function address(node: NodeSpec, port = node.port): string {
+  return `${node.host}:${port}`;
+}
+
+export function peerEnv(install: FabricInstall, paths: Paths, topology: Topology, node: NodeSpec): NodeJS.ProcessEnv {
+  const org = orgOf(topology, node.mspId);
+  const tls = paths.identityTls(org.short, identityName(node));
+  return {
+    PATH: process.env.PATH,
+    FABRIC_CFG_PATH: install.configDir,
+    FABRIC_LOGGING_SPEC: 'INFO',
+    CORE_PEER_ID: node.name,
+    CORE_PEER_LOCALMSPID: node.mspId,
+    CORE_PEER_MSPCONFIGPATH: paths.identityMsp(org.short, identityName(node)),
+    CORE_PEER_LISTENADDRESS: `${node.host}:${node.port}`,
+    CORE_PEER_ADDRESS: address(node),
+    CORE_PEER_CHAINCODELISTENADDRESS: `${node.host}:${node.chaincodePort}`,
+    CORE_PEER_CHAINCODEADDRESS: `${node.host}:${node.chaincodePort}`,
+    // Gossip: the external endpoint makes this peer known to other orgs, which service discovery needs.
+    CORE_PEER_GOSSIP_BOOTSTRAP: address(node),
+    CORE_PEER_GOSSIP_EXTERNALENDPOINT: address(node),
+    CORE_PEER_FILESYSTEMPATH: paths.nodeData(node.name),
+    CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(paths.nodeData(node.name), 'snapshots'),
+    CORE_PEER_TLS_ENABLED: 'true',
+    CORE_PEER_TLS_CERT_FILE: path.join(tls, 'server.crt'),
+    CORE_PEER_TLS_KEY_FILE: path.join(tls, 'server.key'),
+    CORE_PEER_TLS_ROOTCERT_FILE: path.join(tls, 'ca.crt'),
+    CORE_OPERATIONS_LISTENADDRESS: `${node.host}:${node.opsPort}`,
+    CORE_METRICS_PROVIDER: 'prometheus',
+    // No Docker: every chaincode runs as a service, found by our external builder.
+    CORE_VM_ENDPOINT: '',
+    CORE_CHAINCODE_EXTERNALBUILDERS: JSON.stringify([{ name: 'ccaas', path: paths.builderDir() }]),
+    CORE_PEER_GATEWAY_ENABLED: 'true',
+  };
+}
+
+export function ordererEnv(install: FabricInstall, paths: Paths, topology: Topology, node: NodeSpec): NodeJS.ProcessEnv {
+  const org = orgOf(topology, node.mspId);
+  const tls = paths.identityTls(org.short, identityName(node));
+  const data = paths.nodeData(node.name);
+  return {
+    PATH: process.env.PATH,
+    FABRIC_CFG_PATH: install.configDir,
+    FABRIC_LOGGING_SPEC: 'INFO',
+    ORDERER_GENERAL_LISTENADDRESS: node.host,
+    ORDERER_GENERAL_LISTENPORT: String(node.port),
+    ORDERER_GENERAL_LOCALMSPID: node.mspId,
+    ORDERER_GENERAL_LOCALMSPDIR: paths.identityMsp(org.short, identityName(node)),
+    ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
+    ORDERER_GENERAL_TLS_ENABLED: 'true',
+    ORDERER_GENERAL_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
+    ORDERER_GENERAL_TLS_CERTIFICATE: path.join(tls, 'server.crt'),
+    ORDERER_GENERAL_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+    // Raft traffic between orderers reuses the node's TLS pair on the main port.
+    ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: path.join(tls, 'server.crt'),
+    ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: path.join(tls, 'server.key'),
+    ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+    ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
+    ORDERER_ADMIN_LISTENADDRESS: `${node.host}:${node.adminPort}`,
+    ORDERER_ADMIN_TLS_ENABLED: 'true',
+    ORDERER_ADMIN_TLS_CERTIFICATE: path.join(tls, 'server.crt'),
+    ORDERER_ADMIN_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
+    ORDERER_ADMIN_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+    ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
+    ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+    ORDERER_OPERATIONS_LISTENADDRESS: `${node.host}:${node.opsPort}`,
+    ORDERER_METRICS_PROVIDER: 'prometheus',
+    ORDERER_FILELEDGER_LOCATION: path.join(data, 'ledger'),
+    ORDERER_CONSENSUS_WALDIR: path.join(data, 'etcdraft', 'wal'),
+    ORDERER_CONSENSUS_SNAPDIR: path.join(data, 'etcdraft', 'snapshot'),
+  };
+}
+
+/** Environment for `peer` CLI calls made as an org's admin against one of its peers. */
+export function peerAdminEnv(
+  install: FabricInstall,
+  paths: Paths,
+  topology: Topology,
+  peer: NodeSpec,
+): NodeJS.ProcessEnv {
+  const org = orgOf(topology, peer.mspId);
+  return {
+    PATH: process.env.PATH,
+    FABRIC_CFG_PATH: install.configDir,
+    FABRIC_LOGGING_SPEC: 'WARNING',
+    CORE_PEER_LOCALMSPID: peer.mspId,
+    CORE_PEER_MSPCONFIGPATH: paths.identityMsp(org.short, 'admin'),
+    CORE_PEER_ADDRESS: address(peer),
+    CORE_PEER_TLS_ENABLED: 'true',
+    CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(org.short),
+    CORE_VM_ENDPOINT: '',
+  };
+}
+
+/** `-o … --tls --cafile …` arguments that reach the first orderer. */
+export function ordererArgs(paths: Paths, topology: Topology, which = 0): string[] {
+  const orderers = nodesOf(topology, 'orderer');
+  const orderer = orderers[which % orderers.length]!;
+  const org = orgOf(topology, orderer.mspId);
+  return ['-o', address(orderer), '--tls', '--cafile', paths.caCert(org.short)];
+}

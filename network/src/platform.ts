@@ -1,0 +1,198 @@
+/**
+ * Bringing the whole platform up and down, in dependency order: CAs → crypto → orderers → peers → channel →
+ * chaincode → gateway. Each step is safe to repeat, so a run interrupted half way resumes where it stopped.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import http from 'node:http';
+import { startCa, enrollOrg } from './ca.js';
+import { createGenesisBlock, joinOrderers, joinPeers, waitChannelReady } from './channel.js';
+import { deployChaincode, startChaincodeServers } from './chaincode-deploy.js';
+import type { NetworkContext } from './context.js';
+import { ordererEnv, peerEnv } from './node-env.js';
+import { healthz, runningPid, startDaemon, stopDaemon, tcpOpen, waitUntil } from './proc.js';
+import { markPhase, readState } from './state.js';
+import type { NodeSpec } from './topology.js';
+import { nodesOf, orgOf } from './topology.js';
+
+export const GATEWAY_PROCESS = 'gateway';
+
+export class PlatformError extends Error {
+  override name = 'PlatformError';
+}
+
+/** Refuses to start a node whose port another program holds: that would hang or join the wrong network. */
+async function assertPortsFree(ctx: NetworkContext, node: NodeSpec): Promise<void> {
+  for (const port of [node.port, node.opsPort, node.adminPort, node.chaincodePort]) {
+    if (port === undefined) continue;
+    if (await tcpOpen(node.host, port, 500)) {
+      throw new PlatformError(
+        `Port ${port} on ${node.host}, needed by ${node.name}, is already in use by another program. ` +
+          `Stop that program, or choose another port block with RDX_BASE_PORT.`,
+      );
+    }
+  }
+}
+
+async function startNode(ctx: NetworkContext, node: NodeSpec): Promise<void> {
+  if (runningPid(ctx.paths, node.name)) {
+    await waitUntil(() => healthz(node.host, node.opsPort!), {
+      what: node.name,
+      timeoutMs: 60_000,
+      processName: node.name,
+      paths: ctx.paths,
+    });
+    return;
+  }
+  await assertPortsFree(ctx, node);
+  fs.mkdirSync(ctx.paths.nodeData(node.name), { recursive: true });
+  const cmd = node.kind === 'peer' ? ctx.install.bin.peer : ctx.install.bin.orderer;
+  const args = node.kind === 'peer' ? ['node', 'start'] : [];
+  const env =
+    node.kind === 'peer'
+      ? peerEnv(ctx.install, ctx.paths, ctx.topology, node)
+      : ordererEnv(ctx.install, ctx.paths, ctx.topology, node);
+  startDaemon(ctx.paths, node.name, cmd, args, env);
+  await waitUntil(() => healthz(node.host, node.opsPort!), {
+    what: `${node.name} /healthz`,
+    timeoutMs: 60_000,
+    processName: node.name,
+    paths: ctx.paths,
+  });
+}
+
+/** Starts one process of any kind that is not running (used by `up` and by the supervisor to restart). */
+export async function startProcess(ctx: NetworkContext, node: NodeSpec): Promise<void> {
+  if (node.kind === 'ca') {
+    if (!runningPid(ctx.paths, node.name)) {
+      await assertPortsFree(ctx, node);
+      await startCa(ctx.install, ctx.paths, orgOf(ctx.topology, node.mspId), node);
+    }
+  } else if (node.kind === 'chaincode') {
+    await startChaincodeServers(ctx, false, node.mspId);
+  } else {
+    await startNode(ctx, node);
+  }
+}
+
+function checkHalfFinished(ctx: NetworkContext): void {
+  const state = readState(ctx.paths);
+  if (state.phases.includes('crypto')) {
+    for (const org of ctx.topology.orgs) {
+      if (!fs.existsSync(ctx.paths.caCert(org.short))) {
+        throw new PlatformError(
+          `${ctx.paths.home} says crypto was created, but ${org.short}'s CA certificate is missing. ` +
+            'The folder was changed by hand or an earlier run was cut short: run `npm run reset` and start again.',
+        );
+      }
+    }
+  }
+}
+
+export interface UpOptions {
+  /** Start only this org's nodes (a network spread over several hosts). */
+  org?: string;
+  withGateway: boolean;
+}
+
+export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
+  checkHalfFinished(ctx);
+  const inScope = (n: NodeSpec): boolean => !opts.org || n.mspId === opts.org;
+  const started = Date.now();
+  const step = (what: string): void => ctx.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${what}`);
+
+  step('Certificate authorities');
+  for (const ca of nodesOf(ctx.topology, 'ca').filter(inScope)) {
+    await startProcess(ctx, ca);
+    await enrollOrg(ctx.install, ctx.paths, ctx.topology, orgOf(ctx.topology, ca.mspId), ca);
+  }
+  if (!opts.org) markPhase(ctx.paths, 'crypto');
+
+  step('Orderers (Raft)');
+  await Promise.all(nodesOf(ctx.topology, 'orderer').filter(inScope).map((n) => startNode(ctx, n)));
+  step('Peers');
+  await Promise.all(nodesOf(ctx.topology, 'peer').filter(inScope).map((n) => startNode(ctx, n)));
+
+  const block = await createGenesisBlock(ctx);
+  step(`Channel ${ctx.topology.channel}`);
+  if (!opts.org || orgOf(ctx.topology, opts.org).kind === 'orderer') await joinOrderers(ctx, block);
+  await joinPeers(ctx, block, opts.org);
+  if (!opts.org) {
+    await waitChannelReady(ctx);
+    markPhase(ctx.paths, 'channel');
+    step('Chaincode');
+    const deployed = await deployChaincode(ctx);
+    ctx.log(`  chaincode ${ctx.topology.chaincodeName} ${deployed.label} (sequence ${deployed.sequence})${deployed.changed ? '' : ', unchanged'}`);
+  }
+  await startChaincodeServers(ctx, false, opts.org);
+
+  if (opts.withGateway && (!opts.org || opts.org === 'BureauMSP')) {
+    step('Gateway');
+    await startGateway(ctx);
+  }
+  step('Ready');
+}
+
+function gatewayEnv(ctx: NetworkContext): NodeJS.ProcessEnv {
+  const bureau = orgOf(ctx.topology, 'BureauMSP');
+  const peer = nodesOf(ctx.topology, 'peer', 'BureauMSP')[0]!;
+  const msp = ctx.paths.identityMsp(bureau.short, 'gateway');
+  return {
+    PATH: process.env.PATH,
+    RDX_GATEWAY_HOST: ctx.topology.gateway.host,
+    RDX_GATEWAY_PORT: String(ctx.topology.gateway.port),
+    RDX_GATEWAY_MSP_ID: bureau.mspId,
+    RDX_GATEWAY_CERT: path.join(msp, 'signcerts', 'cert.pem'),
+    RDX_GATEWAY_KEY: path.join(msp, 'keystore', 'key.pem'),
+    RDX_PEER_ENDPOINT: `${peer.host}:${peer.port}`,
+    RDX_PEER_TLS_ROOT: ctx.paths.caCert(bureau.short),
+    RDX_CHANNEL: ctx.topology.channel,
+    RDX_CHAINCODE: ctx.topology.chaincodeName,
+  };
+}
+
+export function gatewayUrl(ctx: NetworkContext): string {
+  return `http://${ctx.topology.gateway.host}:${ctx.topology.gateway.port}`;
+}
+
+export function httpStatus(url: string, timeoutMs = 3000): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
+}
+
+export async function startGateway(ctx: NetworkContext): Promise<void> {
+  const { host, port } = ctx.topology.gateway;
+  if (!runningPid(ctx.paths, GATEWAY_PROCESS)) {
+    if (await tcpOpen(host, port, 500)) {
+      throw new PlatformError(`Port ${port} on ${host}, needed by the gateway, is in use. Free it or set RDX_GATEWAY_PORT.`);
+    }
+    const main = path.join(ctx.config.repoRoot, 'gateway', 'dist', 'main.js');
+    startDaemon(ctx.paths, GATEWAY_PROCESS, process.execPath, [main], gatewayEnv(ctx), ctx.config.repoRoot);
+  }
+  await waitUntil(async () => (await httpStatus(`${gatewayUrl(ctx)}/readyz`)) === 200, {
+    what: 'gateway /readyz',
+    timeoutMs: 60_000,
+    processName: GATEWAY_PROCESS,
+    paths: ctx.paths,
+  });
+}
+
+/** Every process name in start order. Stopping goes in reverse. */
+export function processNames(ctx: NetworkContext): string[] {
+  const byKind = (k: NodeSpec['kind']): string[] => nodesOf(ctx.topology, k).map((n) => n.name);
+  return [...byKind('ca'), ...byKind('orderer'), ...byKind('peer'), ...byKind('chaincode'), GATEWAY_PROCESS];
+}
+
+export async function down(ctx: NetworkContext): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const name of processNames(ctx).reverse()) {
+    if (await stopDaemon(ctx.paths, name)) stopped.push(name);
+  }
+  return stopped;
+}

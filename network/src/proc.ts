@@ -1,0 +1,202 @@
+/**
+ * Running child processes: one-shot commands with their output, and long-lived daemons with a log file and a
+ * pid file each, so `npm stop` and `npm run status` work from another shell.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import http from 'node:http';
+import path from 'node:path';
+import type { Paths } from './paths.js';
+
+export class CommandError extends Error {
+  override name = 'CommandError';
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Kill the command after this long; every Fabric CLI call gets a deadline. */
+  timeoutMs?: number;
+  /** Bytes to send on stdin. */
+  input?: string;
+}
+
+/** Runs a command to completion; throws CommandError with the tail of its output when it fails. */
+export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      env: opts.env ?? process.env,
+      cwd: opts.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(new CommandError(`${path.basename(cmd)}: ${err.message}`, out));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else {
+        const why = signal ? `killed by ${signal}` : `exit code ${code}`;
+        reject(new CommandError(`${path.basename(cmd)} ${args[0] ?? ''} failed (${why}):\n${tail(out, 25)}`, out));
+      }
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+export function tail(text: string, lines: number): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+export function logTail(paths: Paths, name: string, lines = 15): string {
+  try {
+    return tail(fs.readFileSync(paths.log(name), 'utf8'), lines);
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Starts a long-lived process detached from this one, output appended to its log, pid recorded. */
+export function startDaemon(
+  paths: Paths,
+  name: string,
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd?: string,
+): number {
+  fs.mkdirSync(path.dirname(paths.log(name)), { recursive: true });
+  fs.mkdirSync(paths.runDir(), { recursive: true });
+  const log = fs.openSync(paths.log(name), 'a');
+  fs.writeSync(log, `\n==== ${new Date().toISOString()} starting ${name}: ${cmd} ${args.join(' ')}\n`);
+  const child = spawn(cmd, args, { env, cwd, detached: true, stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  if (child.pid === undefined) throw new Error(`could not start ${name} (${cmd})`);
+  fs.writeFileSync(paths.pid(name), String(child.pid));
+  child.unref();
+  return child.pid;
+}
+
+export function readPid(paths: Paths, name: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(paths.pid(name), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isAlive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function runningPid(paths: Paths, name: string): number | undefined {
+  const pid = readPid(paths, name);
+  return isAlive(pid) ? pid : undefined;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; removes the pid file. Resolves once the process is gone. */
+export async function stopDaemon(paths: Paths, name: string, graceMs = 10_000): Promise<boolean> {
+  const pid = readPid(paths, name);
+  let stopped = false;
+  if (isAlive(pid)) {
+    signal(pid!, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+    if (isAlive(pid)) signal(pid!, 'SIGKILL');
+    while (isAlive(pid)) await sleep(50);
+    stopped = true;
+  }
+  fs.rmSync(paths.pid(name), { force: true });
+  return stopped;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    // Daemons lead their own process group (detached), so the group gets the signal too.
+    process.kill(-pid, sig);
+  } catch {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** GET http://host:port/healthz → true on 200. Fabric's operations endpoints answer plain HTTP here. */
+export function healthz(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host, port, path: '/healthz', timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
+
+/** True when something accepts TCP connections on host:port. */
+export function tcpOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: timeoutMs });
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+export interface WaitOptions {
+  what: string;
+  timeoutMs: number;
+  /** The process being waited on: if it dies, stop waiting and say so with its log. */
+  processName?: string;
+  paths?: Paths;
+}
+
+/** Polls `check` until true. Fails early when the watched process dies, never hangs past the deadline. */
+export async function waitUntil(check: () => Promise<boolean>, opts: WaitOptions): Promise<void> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (opts.processName && opts.paths && !runningPid(opts.paths, opts.processName)) {
+      throw new Error(
+        `${opts.what}: process ${opts.processName} exited. Its log (${opts.paths.log(opts.processName)}) ends:\n` +
+          logTail(opts.paths, opts.processName),
+      );
+    }
+    if (Date.now() > deadline) {
+      const log = opts.processName && opts.paths ? `\nLog tail:\n${logTail(opts.paths, opts.processName)}` : '';
+      throw new Error(`${opts.what}: not ready after ${opts.timeoutMs / 1000}s${log}`);
+    }
+    await sleep(200);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * What the tooling remembers between runs (`.rdx/state.json`): which bootstrap phases finished and which
+ * chaincode package each org runs. Written atomically so a crash mid-write never leaves half a file.
+ */
+import fs from 'node:fs';
+import type { Paths } from './paths.js';
+
+export interface NetworkState {
+  /** Bootstrap phases completed, in order: crypto, channel. */
+  phases: string[];
+  chaincode?: { label: string; sequence: number; packageIds: Record<string, string> };
+}
+
+export function readState(paths: Paths): NetworkState {
+  try {
+    return JSON.parse(fs.readFileSync(paths.state(), 'utf8')) as NetworkState;
+  } catch {
+    return { phases: [] };
+  }
+}
+
+export function writeState(paths: Paths, state: NetworkState): void {
+  fs.mkdirSync(paths.home, { recursive: true });
+  const tmp = `${paths.state()}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(state, null, 2));
+  fs.renameSync(tmp, paths.state());
+}
+
+export function markPhase(paths: Paths, phase: string): void {
+  const state = readState(paths);
+  if (!state.phases.includes(phase)) state.phases.push(phase);
+  writeState(paths, state);
+}

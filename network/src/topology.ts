@@ -1,0 +1,164 @@
+/**
+ * The one description of the RDX demo network. Every process's environment, every certificate request,
+ * the channel configuration and the port table printed by `npm run status` are generated from it.
+ * Nothing here assumes loopback: each node has a host, and an org can be started on its own machine.
+ */
+
+export type NodeKind = 'ca' | 'orderer' | 'peer' | 'chaincode';
+
+/** A Fabric CA user or node identity enrolled at start. `role` becomes the `role` certificate attribute. */
+export interface IdentitySpec {
+  name: string;
+  type: 'admin' | 'client' | 'peer' | 'orderer';
+  role?: 'admin' | 'gateway' | 'regulator' | 'reviewer';
+}
+
+export interface NodeSpec {
+  /** Unique process name, also the log and pid file name, e.g. `peer0.bureau`. */
+  name: string;
+  kind: NodeKind;
+  mspId: string;
+  host: string;
+  /** Main listening port (gRPC for peers and orderers, HTTPS for CAs, gRPC for chaincode servers). */
+  port: number;
+  /** Operations endpoint (`/healthz`); chaincode servers have none. */
+  opsPort?: number;
+  /** Orderer admin (channel participation) port. */
+  adminPort?: number;
+  /** Peer's own chaincode listener; unused with chaincode-as-a-service but must not collide. */
+  chaincodePort?: number;
+}
+
+export interface OrgSpec {
+  mspId: string;
+  /** Short lower-case name used in folder and host names. */
+  short: string;
+  /** Name shown to people (Chinese term first, SPEC §6). */
+  displayName: string;
+  kind: 'orderer' | 'peer';
+  identities: IdentitySpec[];
+}
+
+export interface Topology {
+  channel: string;
+  chaincodeName: string;
+  orgs: OrgSpec[];
+  nodes: NodeSpec[];
+  gateway: { host: string; port: number };
+}
+
+export const CHANNEL = 'opendata';
+export const CHAINCODE = 'rdx';
+
+const ORGS: OrgSpec[] = [
+  {
+    mspId: 'OrdererMSP',
+    short: 'orderer',
+    displayName: '排序服务 OrdererOrg',
+    kind: 'orderer',
+    identities: [
+      { name: 'orderer1', type: 'orderer' },
+      { name: 'orderer2', type: 'orderer' },
+      { name: 'orderer3', type: 'orderer' },
+      { name: 'admin', type: 'admin', role: 'admin' },
+    ],
+  },
+  {
+    mspId: 'BureauMSP',
+    short: 'bureau',
+    displayName: '丽水市大数据发展管理局 Bureau',
+    kind: 'peer',
+    identities: [
+      { name: 'peer0', type: 'peer' },
+      { name: 'admin', type: 'admin', role: 'admin' },
+      { name: 'gateway', type: 'client', role: 'gateway' },
+      { name: 'regulator', type: 'client', role: 'regulator' },
+      { name: 'reviewer', type: 'client', role: 'reviewer' },
+    ],
+  },
+  {
+    mspId: 'MarketMSP',
+    short: 'market',
+    displayName: '市场监督管理局 Market',
+    kind: 'peer',
+    identities: [
+      { name: 'peer0', type: 'peer' },
+      { name: 'admin', type: 'admin', role: 'admin' },
+      { name: 'reviewer', type: 'client', role: 'reviewer' },
+    ],
+  },
+  {
+    mspId: 'TransportMSP',
+    short: 'transport',
+    displayName: '交通运输局 Transport',
+    kind: 'peer',
+    identities: [
+      { name: 'peer0', type: 'peer' },
+      { name: 'admin', type: 'admin', role: 'admin' },
+      { name: 'reviewer', type: 'client', role: 'reviewer' },
+    ],
+  },
+];
+
+export interface TopologyOptions {
+  /** First port of the block the network uses; every node gets ten ports from it, in topology order. */
+  basePort: number;
+  /** Host of every node unless `hosts` names one for its org. */
+  host: string;
+  /** Per-org host, keyed by MSP ID, for a network spread over machines. */
+  hosts?: Record<string, string>;
+  gatewayHost: string;
+  gatewayPort: number;
+}
+
+/** Builds the topology; pure, so tests and every command see the same ports and names. */
+export function buildTopology(opts: TopologyOptions): Topology {
+  const nodes: NodeSpec[] = [];
+  let slot = 0;
+  const next = (): number => opts.basePort + 10 * slot++;
+  for (const org of ORGS) {
+    const host = opts.hosts?.[org.mspId] ?? opts.host;
+    const caPort = next();
+    nodes.push({ name: `ca.${org.short}`, kind: 'ca', mspId: org.mspId, host, port: caPort, opsPort: caPort + 1 });
+    for (const id of org.identities) {
+      if (id.type !== 'orderer' && id.type !== 'peer') continue;
+      const p = next();
+      const name = `${id.name}.${org.short}`;
+      if (id.type === 'orderer') {
+        nodes.push({ name, kind: 'orderer', mspId: org.mspId, host, port: p, adminPort: p + 1, opsPort: p + 2 });
+      } else {
+        nodes.push({ name, kind: 'peer', mspId: org.mspId, host, port: p, chaincodePort: p + 1, opsPort: p + 2 });
+      }
+    }
+    if (org.kind === 'peer') {
+      nodes.push({ name: `chaincode.${org.short}`, kind: 'chaincode', mspId: org.mspId, host, port: next() });
+    }
+  }
+  return {
+    channel: CHANNEL,
+    chaincodeName: CHAINCODE,
+    orgs: ORGS,
+    nodes,
+    gateway: { host: opts.gatewayHost, port: opts.gatewayPort },
+  };
+}
+
+export function orgOf(topology: Topology, mspId: string): OrgSpec {
+  const org = topology.orgs.find((o) => o.mspId === mspId);
+  if (!org) throw new Error(`unknown org ${mspId}`);
+  return org;
+}
+
+export function nodesOf(topology: Topology, kind: NodeKind, mspId?: string): NodeSpec[] {
+  return topology.nodes.filter((n) => n.kind === kind && (mspId === undefined || n.mspId === mspId));
+}
+
+export function nodeNamed(topology: Topology, name: string): NodeSpec {
+  const node = topology.nodes.find((n) => n.name === name);
+  if (!node) throw new Error(`unknown node ${name}`);
+  return node;
+}
+
+export function peerOrgs(topology: Topology): OrgSpec[] {
+  return topology.orgs.filter((o) => o.kind === 'peer');
+}
