@@ -1,0 +1,128 @@
+/**
+ * End to end on the real Fabric network started by `npm start`: the path from a client through peers and
+ * Raft orderers to every org's ledger, through the gateway, and through faults and a full restart.
+ * Tests in this file run in order and share the network.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { GatewayClient } from '@rdx/client';
+import { gatewayUrl, nodesOf, orgOf, readPid, run, startProcess, ensureFabricBinaries, peerHeight } from '@rdx/network';
+import { config, connectAs, decode, networkCli, paths, topology, type Connection } from '../fabric-client.js';
+
+const execFileAsync = promisify(execFile);
+const runId = crypto.randomBytes(4).toString('hex');
+const gatewayClient = new GatewayClient(gatewayUrl({ topology } as never));
+const open: Connection[] = [];
+const as = (mspId: string, identity: string): Connection => {
+  const c = connectAs(mspId, identity);
+  open.push(c);
+  return c;
+};
+after(() => open.forEach((c) => c.close()));
+
+async function install(): Promise<Awaited<ReturnType<typeof ensureFabricBinaries>>> {
+  return ensureFabricBinaries(config.fabricBin, config.cacheDir, () => undefined);
+}
+
+test('the gateway is ready and reports the channel height and the deployed chaincode version', async () => {
+  const ready = await gatewayClient.ready();
+  assert.equal(ready.ledger.channel, 'opendata');
+  assert.ok(ready.ledger.blockHeight >= 1);
+  assert.equal(ready.ledger.chaincode.name, 'rdx');
+  assert.match(ready.ledger.chaincode.version, /^\d+\.\d+\.\d+$/);
+});
+
+test("a probe submitted by one org is committed and read back from another org's peer", async () => {
+  const before = (await gatewayClient.ready()).ledger.blockHeight;
+  const market = as('MarketMSP', 'reviewer');
+  const id = `e2e-${runId}-1`;
+  const submitted = decode(await market.system.submitTransaction('RecordProbe', id, '市场监管局 probe')) as {
+    recordedBy: string;
+    txId: string;
+  };
+  assert.equal(submitted.recordedBy, 'MarketMSP');
+
+  const transport = as('TransportMSP', 'reviewer');
+  const read = decode(await transport.system.evaluateTransaction('ReadProbe', id)) as { note: string; txId: string };
+  assert.equal(read.note, '市场监管局 probe');
+  assert.equal(read.txId, submitted.txId);
+
+  // The gateway sees the new block too.
+  const afterHeight = (await gatewayClient.ready()).ledger.blockHeight;
+  assert.ok(afterHeight > before, `height ${afterHeight} should exceed ${before}`);
+});
+
+test('the peer CLI reads the same state directly from the bureau peer', async () => {
+  const id = `e2e-${runId}-cli`;
+  await as('BureauMSP', 'reviewer').system.submitTransaction('RecordProbe', id, 'via cli');
+  const bureau = orgOf(topology, 'BureauMSP');
+  const peer = nodesOf(topology, 'peer', 'BureauMSP')[0]!;
+  const inst = await install();
+  const out = await run(
+    inst.bin.peer,
+    ['chaincode', 'query', '-C', topology.channel, '-n', topology.chaincodeName, '-c', JSON.stringify({ Args: ['system:ReadProbe', id] })],
+    {
+      env: {
+        PATH: process.env.PATH,
+        FABRIC_CFG_PATH: inst.configDir,
+        FABRIC_LOGGING_SPEC: 'ERROR',
+        CORE_PEER_LOCALMSPID: 'BureauMSP',
+        CORE_PEER_MSPCONFIGPATH: paths.identityMsp(bureau.short, 'admin'),
+        CORE_PEER_ADDRESS: `${peer.host}:${peer.port}`,
+        CORE_PEER_TLS_ENABLED: 'true',
+        CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(bureau.short),
+      },
+    },
+  );
+  const lastLine = out.trim().split('\n').pop()!;
+  assert.equal((JSON.parse(lastLine) as { note: string }).note, 'via cli');
+});
+
+test('a rejected transaction leaves no state: a probe id cannot be rewritten', async () => {
+  const id = `e2e-${runId}-dup`;
+  const bureau = as('BureauMSP', 'reviewer');
+  await bureau.system.submitTransaction('RecordProbe', id, 'first');
+  await assert.rejects(bureau.system.submitTransaction('RecordProbe', id, 'second'), (err: Error & { details?: { message: string }[] }) =>
+    JSON.stringify(err.details ?? err.message).includes('[ALREADY_EXISTS]'),
+  );
+  const read = decode(await as('MarketMSP', 'reviewer').system.evaluateTransaction('ReadProbe', id)) as { note: string };
+  assert.equal(read.note, 'first');
+});
+
+test('with one of three orderers killed (-9), a transaction still commits on every peer', async () => {
+  const victim = nodesOf(topology, 'orderer')[0]!;
+  const pid = readPid(paths, victim.name);
+  assert.ok(pid, `${victim.name} should be running`);
+  process.kill(pid, 'SIGKILL');
+  try {
+    const id = `e2e-${runId}-raft`;
+    await as('TransportMSP', 'reviewer').system.submitTransaction('RecordProbe', id, 'two of three orderers');
+    for (const mspId of ['BureauMSP', 'MarketMSP', 'TransportMSP']) {
+      const read = decode(await as(mspId, 'reviewer').system.evaluateTransaction('ReadProbe', id)) as { note: string };
+      assert.equal(read.note, 'two of three orderers', `${mspId} sees the probe`);
+    }
+  } finally {
+    // Bring it back the way the tooling would, so later tests have the full cluster.
+    await startProcess({ config, paths, topology, install: await install(), log: () => undefined }, victim);
+  }
+});
+
+test('after npm stop and npm start, the ledger state survived and every peer is at the same height', async () => {
+  const id = `e2e-${runId}-restart`;
+  await as('MarketMSP', 'reviewer').system.submitTransaction('RecordProbe', id, 'before restart');
+  open.splice(0).forEach((c) => c.close());
+
+  await execFileAsync(process.execPath, [networkCli, 'stop'], { timeout: 120_000 });
+  assert.equal(await gatewayClient.alive(), false, 'the gateway is down after npm stop');
+  await execFileAsync(process.execPath, [networkCli, 'start', '--detach'], { timeout: 300_000 });
+
+  const read = decode(await as('BureauMSP', 'reviewer').system.evaluateTransaction('ReadProbe', id)) as { note: string };
+  assert.equal(read.note, 'before restart');
+  const ctx = { config, paths, topology, install: await install(), log: () => undefined };
+  const heights = await Promise.all(nodesOf(topology, 'peer').map((p) => peerHeight(ctx, p)));
+  assert.ok(heights.every((h) => h !== undefined && h === heights[0]), `peer heights ${heights.join(', ')}`);
+  assert.ok((await gatewayClient.ready()).ledger.blockHeight >= heights[0]!);
+});
