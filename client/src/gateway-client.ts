@@ -44,7 +44,7 @@ export class GatewayClient {
 
   private async get<T>(path: string): Promise<T> {
     const res = await fetch(new URL(path, this.baseUrl), { signal: AbortSignal.timeout(this.timeoutMs) });
-    const body = (await res.json()) as unknown;
+    const body = await res.json();
     if (!res.ok) {
       const p = body as { code?: string; detail?: string };
       throw new GatewayProblem(res.status, p.code ?? 'UNKNOWN', p.detail ?? res.statusText);

@@ -15,7 +15,8 @@ async function withServer(ledger: Ledger, fn: (base: string) => Promise<void>): 
 }
 
 const upLedger: Ledger = {
-  status: () => Promise.resolve({ channel: 'opendata', blockHeight: 7, chaincode: { name: 'rdx', version: '0.1.0' } }),
+  status: () =>
+    Promise.resolve({ channel: 'opendata', blockHeight: 7, chaincode: { name: 'rdx', version: '0.1.0' } }),
   close: () => undefined,
 };
 const downLedger: Ledger = {

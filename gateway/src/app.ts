@@ -24,7 +24,11 @@ export function createApp(deps: AppDeps): Express {
       const ledger = await deps.ledger.status();
       res.json({ status: 'ready', ledger });
     } catch (err) {
-      sendProblem(res, 'LEDGER_UNAVAILABLE', `The ledger did not answer: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+      sendProblem(
+        res,
+        'LEDGER_UNAVAILABLE',
+        `The ledger did not answer: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+      );
     }
   });
 

@@ -25,7 +25,13 @@ export function sendProblem(res: Response, code: ProblemCode, detail: string): v
   res
     .status(status)
     .type('application/problem+json')
-    .json({ type: `https://rdx.lishui.gov.cn/problems/${code.toLowerCase().replace(/_/g, '-')}`, title, status, code, detail });
+    .json({
+      type: `https://rdx.lishui.gov.cn/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+      title,
+      status,
+      code,
+      detail,
+    });
 }
 
 /** The one error middleware: known problems answer as themselves, anything else as INTERNAL, never a stack. */

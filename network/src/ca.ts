@@ -22,7 +22,12 @@ export function caProcessEnv(install: FabricInstall, node: NodeSpec): NodeJS.Pro
 }
 
 /** Starts the org's CA (initialising it on first start) and waits for its `/healthz`. */
-export async function startCa(install: FabricInstall, paths: Paths, org: OrgSpec, node: NodeSpec): Promise<void> {
+export async function startCa(
+  install: FabricInstall,
+  paths: Paths,
+  org: OrgSpec,
+  node: NodeSpec,
+): Promise<void> {
   const home = paths.caHome(org.short);
   fs.mkdirSync(home, { recursive: true });
   const secret = secretFor(paths, org, BOOTSTRAP_ADMIN);
@@ -77,7 +82,10 @@ function secretFor(paths: Paths, org: OrgSpec, name: string): string {
 
 /** The TLS-only identities enrolled besides the org's declared ones: one per chaincode server. */
 function tlsOnlyIdentities(topology: Topology, org: OrgSpec): IdentitySpec[] {
-  return nodesOf(topology, 'chaincode', org.mspId).map(() => ({ name: 'chaincode', type: 'client' as const }));
+  return nodesOf(topology, 'chaincode', org.mspId).map(() => ({
+    name: 'chaincode',
+    type: 'client' as const,
+  }));
 }
 
 /**
@@ -92,26 +100,51 @@ export async function enrollOrg(
   caNode: NodeSpec,
 ): Promise<void> {
   const client = install.bin['fabric-ca-client'];
-  const caUrl = (name: string, secret: string): string => `https://${name}:${secret}@${caNode.host}:${caNode.port}`;
+  const caUrl = (name: string, secret: string): string =>
+    `https://${name}:${secret}@${caNode.host}:${caNode.port}`;
   const tlsArgs = ['--tls.certfiles', paths.caCert(org.short)];
   const env = { PATH: process.env.PATH, FABRIC_CA_CLIENT_HOME: paths.caClientHome(org.short) };
   const registrarMsp = path.join(paths.caClientHome(org.short), 'msp');
 
   if (!fs.existsSync(path.join(registrarMsp, 'signcerts', 'cert.pem'))) {
-    await run(client, ['enroll', '-u', caUrl(BOOTSTRAP_ADMIN, secretFor(paths, org, BOOTSTRAP_ADMIN)), '-M', registrarMsp, ...tlsArgs], { env });
+    await run(
+      client,
+      [
+        'enroll',
+        '-u',
+        caUrl(BOOTSTRAP_ADMIN, secretFor(paths, org, BOOTSTRAP_ADMIN)),
+        '-M',
+        registrarMsp,
+        ...tlsArgs,
+      ],
+      { env },
+    );
   }
 
   const nodeHost = (name: string): string =>
-    topology.nodes.find((n) => n.name === `${name}.${org.short}` && n.mspId === org.mspId)?.host ?? caNode.host;
+    topology.nodes.find((n) => n.name === `${name}.${org.short}` && n.mspId === org.mspId)?.host ??
+    caNode.host;
 
   for (const id of [...org.identities, ...tlsOnlyIdentities(topology, org)]) {
     const done = path.join(paths.identityDir(org.short, id.name), '.enrolled');
     if (fs.existsSync(done)) continue;
     const secret = secretFor(paths, org, id.name);
-    const registerArgs = ['register', '-M', registrarMsp, '--id.name', id.name, '--id.secret', secret, '--id.type', id.type];
+    const registerArgs = [
+      'register',
+      '-M',
+      registrarMsp,
+      '--id.name',
+      id.name,
+      '--id.secret',
+      secret,
+      '--id.type',
+      id.type,
+    ];
     if (id.role) registerArgs.push('--id.attrs', `role=${id.role}:ecert`);
     try {
-      await run(client, [...registerArgs, ...tlsArgs, '-u', `https://${caNode.host}:${caNode.port}`], { env });
+      await run(client, [...registerArgs, ...tlsArgs, '-u', `https://${caNode.host}:${caNode.port}`], {
+        env,
+      });
     } catch (err) {
       // Registered by an earlier, interrupted run: the stored secret still enrolls it.
       if (!(err instanceof CommandError && /already registered/i.test(err.output))) throw err;
@@ -121,7 +154,11 @@ export async function enrollOrg(
     if (!isTlsOnly) {
       const msp = paths.identityMsp(org.short, id.name);
       fs.rmSync(msp, { recursive: true, force: true });
-      await run(client, ['enroll', '-u', caUrl(id.name, secret), '-M', msp, '--csr.hosts', hosts, ...tlsArgs], { env });
+      await run(
+        client,
+        ['enroll', '-u', caUrl(id.name, secret), '-M', msp, '--csr.hosts', hosts, ...tlsArgs],
+        { env },
+      );
       normaliseMsp(msp);
     }
     if (id.type === 'peer' || id.type === 'orderer' || isTlsOnly) {
@@ -129,7 +166,18 @@ export async function enrollOrg(
       fs.rmSync(tlsMsp, { recursive: true, force: true });
       await run(
         client,
-        ['enroll', '-u', caUrl(id.name, secret), '-M', tlsMsp, '--enrollment.profile', 'tls', '--csr.hosts', hosts, ...tlsArgs],
+        [
+          'enroll',
+          '-u',
+          caUrl(id.name, secret),
+          '-M',
+          tlsMsp,
+          '--enrollment.profile',
+          'tls',
+          '--csr.hosts',
+          hosts,
+          ...tlsArgs,
+        ],
         { env },
       );
       layoutTls(tlsMsp, paths.identityTls(org.short, id.name));

@@ -22,7 +22,10 @@ export function chaincodeLabel(repoRoot: string): string {
     throw new Error('chaincode/dist/index.js is missing: run `npm run build` first');
   }
   const hash = crypto.createHash('sha256');
-  const files = fs.readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js')).sort();
+  const files = fs
+    .readdirSync(dist, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.js'))
+    .sort();
   for (const f of files) {
     hash.update(f);
     hash.update(fs.readFileSync(path.join(dist, f)));
@@ -82,17 +85,28 @@ interface Committed {
 async function queryCommitted(ctx: NetworkContext, org: OrgSpec): Promise<Committed | undefined> {
   try {
     const out = await peerCli(ctx, org, [
-      'lifecycle', 'chaincode', 'querycommitted', '-C', ctx.topology.channel, '-n', ctx.topology.chaincodeName, '-O', 'json',
+      'lifecycle',
+      'chaincode',
+      'querycommitted',
+      '-C',
+      ctx.topology.channel,
+      '-n',
+      ctx.topology.chaincodeName,
+      '-O',
+      'json',
     ]);
     return JSON.parse(out) as Committed;
   } catch (err) {
-    if (err instanceof CommandError && /not found|does not exist|is not defined/i.test(err.output)) return undefined;
+    if (err instanceof CommandError && /not found|does not exist|is not defined/i.test(err.output))
+      return undefined;
     throw err;
   }
 }
 
 /** Deploys the compiled chaincode unless the committed definition already is this build. */
-export async function deployChaincode(ctx: NetworkContext): Promise<{ label: string; sequence: number; changed: boolean }> {
+export async function deployChaincode(
+  ctx: NetworkContext,
+): Promise<{ label: string; sequence: number; changed: boolean }> {
   const label = chaincodeLabel(ctx.config.repoRoot);
   const orgs = peerOrgs(ctx.topology);
   const first = orgs[0]!;
@@ -101,7 +115,11 @@ export async function deployChaincode(ctx: NetworkContext): Promise<{ label: str
   if (committed?.version === label && state.chaincode?.label === label) {
     return { label, sequence: committed.sequence, changed: false };
   }
-  const sequence = committed ? (committed.version === label ? committed.sequence : committed.sequence + 1) : 1;
+  const sequence = committed
+    ? committed.version === label
+      ? committed.sequence
+      : committed.sequence + 1
+    : 1;
   ctx.log(`Deploying chaincode ${label} as sequence ${sequence}`);
 
   const packageIds: Record<string, string> = {};
@@ -123,29 +141,62 @@ export async function deployChaincode(ctx: NetworkContext): Promise<{ label: str
     for (const org of orgs) {
       ctx.log(`  approve for ${org.mspId}`);
       await peerCli(ctx, org, [
-        'lifecycle', 'chaincode', 'approveformyorg', ...ordererArgs(ctx.paths, ctx.topology),
-        '-C', ctx.topology.channel, '-n', ctx.topology.chaincodeName, '--version', label,
-        '--sequence', String(sequence), '--package-id', packageIds[org.mspId]!, '--waitForEvent',
+        'lifecycle',
+        'chaincode',
+        'approveformyorg',
+        ...ordererArgs(ctx.paths, ctx.topology),
+        '-C',
+        ctx.topology.channel,
+        '-n',
+        ctx.topology.chaincodeName,
+        '--version',
+        label,
+        '--sequence',
+        String(sequence),
+        '--package-id',
+        packageIds[org.mspId]!,
+        '--waitForEvent',
       ]);
     }
     const peerArgs = orgs.flatMap((org) => [
-      '--peerAddresses', address(peerOf(ctx, org)), '--tlsRootCertFiles', ctx.paths.caCert(org.short),
+      '--peerAddresses',
+      address(peerOf(ctx, org)),
+      '--tlsRootCertFiles',
+      ctx.paths.caCert(org.short),
     ]);
     ctx.log('  commit');
     await peerCli(ctx, first, [
-      'lifecycle', 'chaincode', 'commit', ...ordererArgs(ctx.paths, ctx.topology), '-C', ctx.topology.channel,
-      '-n', ctx.topology.chaincodeName, '--version', label, '--sequence', String(sequence), ...peerArgs, '--waitForEvent',
+      'lifecycle',
+      'chaincode',
+      'commit',
+      ...ordererArgs(ctx.paths, ctx.topology),
+      '-C',
+      ctx.topology.channel,
+      '-n',
+      ctx.topology.chaincodeName,
+      '--version',
+      label,
+      '--sequence',
+      String(sequence),
+      ...peerArgs,
+      '--waitForEvent',
     ]);
   }
   return { label, sequence, changed: true };
 }
 
 /** Starts each org's chaincode server for the recorded package; `restart` replaces running ones. */
-export async function startChaincodeServers(ctx: NetworkContext, restart: boolean, only?: string): Promise<void> {
+export async function startChaincodeServers(
+  ctx: NetworkContext,
+  restart: boolean,
+  only?: string,
+): Promise<void> {
   const chaincode = readState(ctx.paths).chaincode;
   if (!chaincode) return;
   const require = createRequire(import.meta.url);
-  const shimCli = require.resolve('fabric-shim/cli.js', { paths: [path.join(ctx.config.repoRoot, 'chaincode')] });
+  const shimCli = require.resolve('fabric-shim/cli.js', {
+    paths: [path.join(ctx.config.repoRoot, 'chaincode')],
+  });
   for (const org of peerOrgs(ctx.topology)) {
     if (only && org.mspId !== only) continue;
     const server = serverOf(ctx, org);
@@ -159,11 +210,16 @@ export async function startChaincodeServers(ctx: NetworkContext, restart: boolea
       server.name,
       process.execPath,
       [
-        shimCli, 'server',
-        '--chaincode-address', address(server),
-        '--chaincode-id', packageId,
-        '--chaincode-tls-cert-file', path.join(tls, 'server.crt'),
-        '--chaincode-tls-key-file', path.join(tls, 'server.key'),
+        shimCli,
+        'server',
+        '--chaincode-address',
+        address(server),
+        '--chaincode-id',
+        packageId,
+        '--chaincode-tls-cert-file',
+        path.join(tls, 'server.crt'),
+        '--chaincode-tls-key-file',
+        path.join(tls, 'server.key'),
       ],
       { PATH: process.env.PATH, CORE_CHAINCODE_LOGGING_LEVEL: 'info' },
       path.join(ctx.config.repoRoot, 'chaincode'),
@@ -176,4 +232,3 @@ export async function startChaincodeServers(ctx: NetworkContext, restart: boolea
     });
   }
 }
-

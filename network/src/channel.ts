@@ -15,7 +15,10 @@ import { nodesOf, orgOf } from './topology.js';
 export async function createGenesisBlock(ctx: NetworkContext): Promise<string> {
   const block = ctx.paths.genesisBlock(ctx.topology.channel);
   if (fs.existsSync(block)) return block;
-  const cfgDir = writeConfigtx(ctx.paths, ctx.topology, { batchTimeout: ctx.config.batchTimeout, maxMessageCount: 100 });
+  const cfgDir = writeConfigtx(ctx.paths, ctx.topology, {
+    batchTimeout: ctx.config.batchTimeout,
+    maxMessageCount: 100,
+  });
   await run(
     ctx.install.bin.configtxgen,
     ['-profile', PROFILE, '-outputBlock', `${block}.tmp`, '-channelID', ctx.topology.channel],
@@ -30,10 +33,14 @@ function osnadminArgs(ctx: NetworkContext, orderer: NodeSpec): string[] {
   const org = orgOf(ctx.topology, orderer.mspId);
   const tls = ctx.paths.identityTls(org.short, orderer.name.split('.')[0]!);
   return [
-    '-o', `${orderer.host}:${orderer.adminPort}`,
-    '--ca-file', path.join(tls, 'ca.crt'),
-    '--client-cert', path.join(tls, 'server.crt'),
-    '--client-key', path.join(tls, 'server.key'),
+    '-o',
+    `${orderer.host}:${orderer.adminPort}`,
+    '--ca-file',
+    path.join(tls, 'ca.crt'),
+    '--client-cert',
+    path.join(tls, 'server.crt'),
+    '--client-key',
+    path.join(tls, 'server.key'),
   ];
 }
 
@@ -44,7 +51,10 @@ export interface OrdererChannelInfo {
   height: number;
 }
 
-export async function ordererChannelInfo(ctx: NetworkContext, orderer: NodeSpec): Promise<OrdererChannelInfo | undefined> {
+export async function ordererChannelInfo(
+  ctx: NetworkContext,
+  orderer: NodeSpec,
+): Promise<OrdererChannelInfo | undefined> {
   try {
     const out = await run(
       ctx.install.bin.osnadmin,
@@ -64,7 +74,15 @@ export async function joinOrderers(ctx: NetworkContext, block: string): Promise<
     ctx.log(`  ${orderer.name} joins ${ctx.topology.channel}`);
     await run(
       ctx.install.bin.osnadmin,
-      ['channel', 'join', '--channelID', ctx.topology.channel, '--config-block', block, ...osnadminArgs(ctx, orderer)],
+      [
+        'channel',
+        'join',
+        '--channelID',
+        ctx.topology.channel,
+        '--config-block',
+        block,
+        ...osnadminArgs(ctx, orderer),
+      ],
       { timeoutMs: 30_000 },
     );
   }
@@ -96,7 +114,9 @@ export async function joinPeers(ctx: NetworkContext, block: string, onlyOrg?: st
 /** True when the orderer's Prometheus metrics say it leads the channel's Raft cluster. */
 async function isRaftLeader(ctx: NetworkContext, orderer: NodeSpec): Promise<boolean> {
   try {
-    const res = await fetch(`http://${orderer.host}:${orderer.opsPort}/metrics`, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(`http://${orderer.host}:${orderer.opsPort}/metrics`, {
+      signal: AbortSignal.timeout(2000),
+    });
     const text = await res.text();
     return text.includes(`consensus_etcdraft_is_leader{channel="${ctx.topology.channel}"} 1`);
   } catch {
@@ -116,7 +136,9 @@ export async function waitChannelReady(ctx: NetworkContext, timeoutMs = 60_000):
     const active = infos.every((i) => i?.status === 'active' && i.consensusRelation === 'consenter');
     if (active && (await Promise.all(orderers.map((o) => isRaftLeader(ctx, o)))).some(Boolean)) return;
     if (Date.now() > deadline) {
-      throw new Error(`channel ${ctx.topology.channel} has no active Raft leader after ${timeoutMs / 1000}s: ${JSON.stringify(infos)}`);
+      throw new Error(
+        `channel ${ctx.topology.channel} has no active Raft leader after ${timeoutMs / 1000}s: ${JSON.stringify(infos)}`,
+      );
     }
     await sleep(250);
   }

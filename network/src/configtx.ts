@@ -65,7 +65,11 @@ export function configtx(paths: Paths, topology: Topology, opts: ChannelOptions)
         Orderer: {
           OrdererType: 'etcdraft',
           BatchTimeout: opts.batchTimeout,
-          BatchSize: { MaxMessageCount: opts.maxMessageCount, AbsoluteMaxBytes: '10 MB', PreferredMaxBytes: '2 MB' },
+          BatchSize: {
+            MaxMessageCount: opts.maxMessageCount,
+            AbsoluteMaxBytes: '10 MB',
+            PreferredMaxBytes: '2 MB',
+          },
           EtcdRaft: {
             Consenters: consenters,
             Options: {

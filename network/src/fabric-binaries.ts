@@ -55,7 +55,9 @@ function findConfigDir(binDir: string, cacheDir: string): string | undefined {
     path.join(binDir, '..', 'config'),
     cacheConfigDir(cacheDir),
   ].filter((c): c is string => Boolean(c));
-  return candidates.find((c) => fs.existsSync(path.join(c, 'core.yaml')) && fs.existsSync(path.join(c, 'orderer.yaml')));
+  return candidates.find(
+    (c) => fs.existsSync(path.join(c, 'core.yaml')) && fs.existsSync(path.join(c, 'orderer.yaml')),
+  );
 }
 
 export function cacheConfigDir(cacheDir: string): string {
@@ -63,11 +65,16 @@ export function cacheConfigDir(cacheDir: string): string {
 }
 
 async function downloadModule(go: string, module: string, version: string): Promise<string> {
-  const out = await run(go, ['mod', 'download', '-json', `${module}@${version}`], { timeoutMs: 900_000 }).catch(
-    (err: unknown) => (err instanceof CommandError ? err.output : Promise.reject(err)),
-  );
+  const out = await run(go, ['mod', 'download', '-json', `${module}@${version}`], {
+    timeoutMs: 900_000,
+  }).catch((err: unknown) => {
+    // go mod download -json reports a refused module as JSON with an Error field, exit code 1.
+    if (err instanceof CommandError) return err.output;
+    throw err;
+  });
   const info = JSON.parse(out) as { Dir?: string; Error?: string };
-  if (info.Error || !info.Dir) throw new FabricBinariesError(info.Error ?? `no folder for ${module}@${version}`);
+  if (info.Error || !info.Dir)
+    throw new FabricBinariesError(info.Error ?? `no folder for ${module}@${version}`);
   return info.Dir;
 }
 
@@ -89,7 +96,7 @@ export async function ensureFabricBinaries(
     dir = path.dirname(onPath('peer')!);
   } else {
     dir = cacheBinDir(cacheDir);
-    if (!hasAll(dir, all)) await buildIntoCache(dir, progress);
+    if (!hasAll(dir, all)) await buildIntoCache(dir, cacheDir, progress);
   }
   const configDir = findConfigDir(dir, cacheDir);
   if (!configDir) {
@@ -102,7 +109,7 @@ export async function ensureFabricBinaries(
   return { bin, configDir };
 }
 
-async function buildIntoCache(binDir: string, progress: Progress): Promise<void> {
+async function buildIntoCache(binDir: string, cacheDir: string, progress: Progress): Promise<void> {
   const go = onPath('go') ?? (fs.existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
   if (!go) {
     throw new FabricBinariesError(
@@ -112,7 +119,9 @@ async function buildIntoCache(binDir: string, progress: Progress): Promise<void>
   }
   fs.mkdirSync(binDir, { recursive: true });
   const started = Date.now();
-  progress(`Building Fabric v${FABRIC_VERSION} and Fabric CA ${FABRIC_CA_VERSION} into ${binDir} (once; a few minutes)`);
+  progress(
+    `Building Fabric v${FABRIC_VERSION} and Fabric CA ${FABRIC_CA_VERSION} into ${binDir} (once; a few minutes)`,
+  );
 
   progress(`  downloading ${FABRIC_MODULE}@${FABRIC_COMMIT.slice(0, 12)} …`);
   let fabricDir: string;
@@ -127,13 +136,21 @@ async function buildIntoCache(binDir: string, progress: Progress): Promise<void>
     );
   }
   // The module cache is read-only and may be cleaned: keep the module's sampleconfig/ beside the binaries.
-  fs.cpSync(path.join(fabricDir, 'sampleconfig'), cacheConfigDir(path.dirname(path.dirname(binDir))), {
+  fs.cpSync(path.join(fabricDir, 'sampleconfig'), cacheConfigDir(cacheDir), {
     recursive: true,
   });
   const ldflags =
     `-X ${FABRIC_MODULE}/common/metadata.Version=${FABRIC_VERSION} ` +
     `-X ${FABRIC_MODULE}/common/metadata.CommitSHA=${FABRIC_COMMIT.slice(0, 7)}`;
-  await goInstall(go, fabricDir, ['-mod=vendor', '-ldflags', ldflags], FABRIC_COMMANDS, binDir, progress, started);
+  await goInstall(
+    go,
+    fabricDir,
+    ['-mod=vendor', '-ldflags', ldflags],
+    FABRIC_COMMANDS,
+    binDir,
+    progress,
+    started,
+  );
 
   progress(`  downloading ${FABRIC_CA_MODULE}@${FABRIC_CA_VERSION} …`);
   const caDir = await downloadModule(go, FABRIC_CA_MODULE, FABRIC_CA_VERSION);

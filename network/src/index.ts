@@ -3,7 +3,16 @@ export { loadConfig, type NetworkConfig } from './config.js';
 export { ensureFabricBinaries, type FabricInstall } from './fabric-binaries.js';
 export { pathsFor, topologyFor, type NetworkContext } from './context.js';
 export { Paths } from './paths.js';
-export { buildTopology, nodesOf, nodeNamed, orgOf, peerOrgs, type Topology, type NodeSpec, type OrgSpec } from './topology.js';
+export {
+  buildTopology,
+  nodesOf,
+  nodeNamed,
+  orgOf,
+  peerOrgs,
+  type Topology,
+  type NodeSpec,
+  type OrgSpec,
+} from './topology.js';
 export { up, down, gatewayUrl, startProcess } from './platform.js';
 export { peerHeight, ordererChannelInfo } from './channel.js';
 export { runningPid, stopDaemon, readPid, healthz, waitUntil, run } from './proc.js';

@@ -14,7 +14,12 @@ export function address(node: NodeSpec, port = node.port): string {
   return `${node.host}:${port}`;
 }
 
-export function peerEnv(install: FabricInstall, paths: Paths, topology: Topology, node: NodeSpec): NodeJS.ProcessEnv {
+export function peerEnv(
+  install: FabricInstall,
+  paths: Paths,
+  topology: Topology,
+  node: NodeSpec,
+): NodeJS.ProcessEnv {
   const org = orgOf(topology, node.mspId);
   const tls = paths.identityTls(org.short, identityName(node));
   return {
@@ -46,7 +51,12 @@ export function peerEnv(install: FabricInstall, paths: Paths, topology: Topology
   };
 }
 
-export function ordererEnv(install: FabricInstall, paths: Paths, topology: Topology, node: NodeSpec): NodeJS.ProcessEnv {
+export function ordererEnv(
+  install: FabricInstall,
+  paths: Paths,
+  topology: Topology,
+  node: NodeSpec,
+): NodeJS.ProcessEnv {
   const org = orgOf(topology, node.mspId);
   const tls = paths.identityTls(org.short, identityName(node));
   const data = paths.nodeData(node.name);

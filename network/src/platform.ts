@@ -109,9 +109,17 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   if (!opts.org) markPhase(ctx.paths, 'crypto');
 
   step('Orderers (Raft)');
-  await Promise.all(nodesOf(ctx.topology, 'orderer').filter(inScope).map((n) => startNode(ctx, n)));
+  await Promise.all(
+    nodesOf(ctx.topology, 'orderer')
+      .filter(inScope)
+      .map((n) => startNode(ctx, n)),
+  );
   step('Peers');
-  await Promise.all(nodesOf(ctx.topology, 'peer').filter(inScope).map((n) => startNode(ctx, n)));
+  await Promise.all(
+    nodesOf(ctx.topology, 'peer')
+      .filter(inScope)
+      .map((n) => startNode(ctx, n)),
+  );
 
   const block = await createGenesisBlock(ctx);
   step(`Channel ${ctx.topology.channel}`);
@@ -122,7 +130,9 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
     markPhase(ctx.paths, 'channel');
     step('Chaincode');
     const deployed = await deployChaincode(ctx);
-    ctx.log(`  chaincode ${ctx.topology.chaincodeName} ${deployed.label} (sequence ${deployed.sequence})${deployed.changed ? '' : ', unchanged'}`);
+    ctx.log(
+      `  chaincode ${ctx.topology.chaincodeName} ${deployed.label} (sequence ${deployed.sequence})${deployed.changed ? '' : ', unchanged'}`,
+    );
   }
   await startChaincodeServers(ctx, false, opts.org);
 
@@ -170,7 +180,9 @@ export async function startGateway(ctx: NetworkContext): Promise<void> {
   const { host, port } = ctx.topology.gateway;
   if (!runningPid(ctx.paths, GATEWAY_PROCESS)) {
     if (await tcpOpen(host, port, 500)) {
-      throw new PlatformError(`Port ${port} on ${host}, needed by the gateway, is in use. Free it or set RDX_GATEWAY_PORT.`);
+      throw new PlatformError(
+        `Port ${port} on ${host}, needed by the gateway, is in use. Free it or set RDX_GATEWAY_PORT.`,
+      );
     }
     const main = path.join(ctx.config.repoRoot, 'gateway', 'dist', 'main.js');
     startDaemon(ctx.paths, GATEWAY_PROCESS, process.execPath, [main], gatewayEnv(ctx), ctx.config.repoRoot);

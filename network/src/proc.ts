@@ -49,7 +49,9 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
       if (code === 0) resolve(out);
       else {
         const why = signal ? `killed by ${signal}` : `exit code ${code}`;
-        reject(new CommandError(`${path.basename(cmd)} ${args[0] ?? ''} failed (${why}):\n${tail(out, 25)}`, out));
+        reject(
+          new CommandError(`${path.basename(cmd)} ${args[0] ?? ''} failed (${why}):\n${tail(out, 25)}`, out),
+        );
       }
     });
     child.stdin.end(opts.input ?? '');
@@ -200,7 +202,8 @@ export async function waitUntil(check: () => Promise<boolean>, opts: WaitOptions
       );
     }
     if (Date.now() > deadline) {
-      const log = opts.processName && opts.paths ? `\nLog tail:\n${logTail(opts.paths, opts.processName)}` : '';
+      const log =
+        opts.processName && opts.paths ? `\nLog tail:\n${logTail(opts.paths, opts.processName)}` : '';
       throw new Error(`${opts.what}: not ready after ${opts.timeoutMs / 1000}s${log}`);
     }
     await sleep(200);

@@ -119,15 +119,38 @@ export function buildTopology(opts: TopologyOptions): Topology {
   for (const org of ORGS) {
     const host = opts.hosts?.[org.mspId] ?? opts.host;
     const caPort = next();
-    nodes.push({ name: `ca.${org.short}`, kind: 'ca', mspId: org.mspId, host, port: caPort, opsPort: caPort + 1 });
+    nodes.push({
+      name: `ca.${org.short}`,
+      kind: 'ca',
+      mspId: org.mspId,
+      host,
+      port: caPort,
+      opsPort: caPort + 1,
+    });
     for (const id of org.identities) {
       if (id.type !== 'orderer' && id.type !== 'peer') continue;
       const p = next();
       const name = `${id.name}.${org.short}`;
       if (id.type === 'orderer') {
-        nodes.push({ name, kind: 'orderer', mspId: org.mspId, host, port: p, adminPort: p + 1, opsPort: p + 2 });
+        nodes.push({
+          name,
+          kind: 'orderer',
+          mspId: org.mspId,
+          host,
+          port: p,
+          adminPort: p + 1,
+          opsPort: p + 2,
+        });
       } else {
-        nodes.push({ name, kind: 'peer', mspId: org.mspId, host, port: p, chaincodePort: p + 1, opsPort: p + 2 });
+        nodes.push({
+          name,
+          kind: 'peer',
+          mspId: org.mspId,
+          host,
+          port: p,
+          chaincodePort: p + 1,
+          opsPort: p + 2,
+        });
       }
     }
     if (org.kind === 'peer') {

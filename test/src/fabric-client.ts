@@ -23,11 +23,16 @@ export function connectAs(mspId: string, identity: string): Connection {
   const org = orgOf(topology, mspId);
   const peer = nodesOf(topology, 'peer', mspId)[0]!;
   const msp = paths.identityMsp(org.short, identity);
-  const client = new grpc.Client(address(peer), grpc.credentials.createSsl(fs.readFileSync(paths.caCert(org.short))));
+  const client = new grpc.Client(
+    address(peer),
+    grpc.credentials.createSsl(fs.readFileSync(paths.caCert(org.short))),
+  );
   const gateway = connect({
     client,
     identity: { mspId, credentials: fs.readFileSync(path.join(msp, 'signcerts', 'cert.pem')) },
-    signer: signers.newPrivateKeySigner(crypto.createPrivateKey(fs.readFileSync(path.join(msp, 'keystore', 'key.pem')))),
+    signer: signers.newPrivateKeySigner(
+      crypto.createPrivateKey(fs.readFileSync(path.join(msp, 'keystore', 'key.pem'))),
+    ),
     hash: hash.sha256,
     evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
     endorseOptions: () => ({ deadline: Date.now() + 20_000 }),

@@ -25,7 +25,9 @@ async function main(): Promise<number> {
   }
   try {
     const tests = path.join(config.repoRoot, 'test', 'dist', 'e2e');
-    const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', `${tests}/*.test.js`], { stdio: 'inherit' });
+    const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', `${tests}/*.test.js`], {
+      stdio: 'inherit',
+    });
     return result.status ?? 2;
   } finally {
     if (startHere && !process.argv.includes('--keep')) {

@@ -18,7 +18,10 @@ test('GetVersion names the chaincode and its version', async () => {
 test('a recorded probe reads back with the recording org, tx id and transaction time', async () => {
   const ledger = newLedger();
   await contract.RecordProbe(fakeContext(ledger, 'MarketMSP', 'tx-42', 1_764_000_000), 'p-1', '你好');
-  const probe = JSON.parse(await contract.ReadProbe(fakeContext(ledger, 'BureauMSP'), 'p-1')) as Record<string, string>;
+  const probe = JSON.parse(await contract.ReadProbe(fakeContext(ledger, 'BureauMSP'), 'p-1')) as Record<
+    string,
+    string
+  >;
   assert.deepEqual(probe, {
     id: 'p-1',
     note: '你好',
@@ -26,7 +29,9 @@ test('a recorded probe reads back with the recording org, tx id and transaction 
     txId: 'tx-42',
     recordedAt: new Date(1_764_000_000_000).toISOString(),
   });
-  assert.deepEqual(ledger.events, [{ name: EVENTS.PROBE_RECORDED, payload: { changes: [{ type: 'probe', id: 'p-1' }] } }]);
+  assert.deepEqual(ledger.events, [
+    { name: EVENTS.PROBE_RECORDED, payload: { changes: [{ type: 'probe', id: 'p-1' }] } },
+  ]);
 });
 
 test('state is written as canonical JSON with sorted keys', async () => {
@@ -40,8 +45,13 @@ test('state is written as canonical JSON with sorted keys', async () => {
 test('a probe id is recorded once: rewriting it is rejected and leaves the first', async () => {
   const ledger = newLedger();
   await contract.RecordProbe(fakeContext(ledger, 'MarketMSP'), 'p-3', 'first');
-  await rejectsWith(contract.RecordProbe(fakeContext(ledger, 'TransportMSP'), 'p-3', 'second'), 'ALREADY_EXISTS');
-  const probe = JSON.parse(await contract.ReadProbe(fakeContext(ledger, 'MarketMSP'), 'p-3')) as { note: string };
+  await rejectsWith(
+    contract.RecordProbe(fakeContext(ledger, 'TransportMSP'), 'p-3', 'second'),
+    'ALREADY_EXISTS',
+  );
+  const probe = JSON.parse(await contract.ReadProbe(fakeContext(ledger, 'MarketMSP'), 'p-3')) as {
+    note: string;
+  };
   assert.equal(probe.note, 'first');
 });
 

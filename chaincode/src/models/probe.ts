@@ -18,7 +18,10 @@ export function validateProbeInput(id: string, note: string): void {
     throw new RdxError(ErrorCode.INVALID_ARGUMENT, 'probe id must be 1–64 letters, digits, "_" or "-"');
   }
   if (typeof note !== 'string' || note.length > MAX_NOTE_LENGTH) {
-    throw new RdxError(ErrorCode.INVALID_ARGUMENT, `probe note must be at most ${MAX_NOTE_LENGTH} characters`);
+    throw new RdxError(
+      ErrorCode.INVALID_ARGUMENT,
+      `probe note must be at most ${MAX_NOTE_LENGTH} characters`,
+    );
   }
 }
 
@@ -33,5 +36,11 @@ export function parseProbe(raw: unknown): Probe {
   if (typeof raw !== 'object' || raw === null || fields.some((f) => typeof r[f] !== 'string')) {
     throw new Error('corrupt probe state');
   }
-  return { id: r.id, note: r.note, recordedBy: r.recordedBy, txId: r.txId, recordedAt: r.recordedAt } as Probe;
+  return {
+    id: r.id,
+    note: r.note,
+    recordedBy: r.recordedBy,
+    txId: r.txId,
+    recordedAt: r.recordedAt,
+  } as Probe;
 }

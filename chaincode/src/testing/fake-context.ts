@@ -9,7 +9,12 @@ export interface FakeLedger {
   events: { name: string; payload: unknown }[];
 }
 
-export function fakeContext(ledger: FakeLedger, mspId: string, txId = 'tx1', seconds = 1_764_000_000): Context {
+export function fakeContext(
+  ledger: FakeLedger,
+  mspId: string,
+  txId = 'tx1',
+  seconds = 1_764_000_000,
+): Context {
   const stub = {
     getState: (key: string) => Promise.resolve(ledger.state.get(key) ?? Buffer.alloc(0)),
     putState: (key: string, value: Buffer) => {

@@ -11,7 +11,10 @@ import type { GatewayConfig } from '../config.js';
 import type { Ledger, LedgerStatus } from './ledger.js';
 
 export function openFabricLedger(config: GatewayConfig): Ledger {
-  const client = new grpc.Client(config.peerEndpoint, grpc.credentials.createSsl(fs.readFileSync(config.peerTlsRootPath)));
+  const client = new grpc.Client(
+    config.peerEndpoint,
+    grpc.credentials.createSsl(fs.readFileSync(config.peerTlsRootPath)),
+  );
   const deadline = (): { deadline: number } => ({ deadline: Date.now() + config.ledgerTimeoutMs });
   const gateway: Gateway = connect({
     client,

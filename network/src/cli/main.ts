@@ -36,16 +36,26 @@ async function start(args: string[]): Promise<void> {
   const ctx = await context();
   const org = option(args, '--org');
   if (org && !ctx.topology.orgs.some((o) => o.mspId === org)) {
-    throw new PlatformError(`--org ${org}: unknown org; one of ${ctx.topology.orgs.map((o) => o.mspId).join(', ')}`);
+    throw new PlatformError(
+      `--org ${org}: unknown org; one of ${ctx.topology.orgs.map((o) => o.mspId).join(', ')}`,
+    );
   }
   if (runningPid(ctx.paths, SUPERVISOR)) {
-    console.log('RDX is already running (npm run status shows it; npm stop stops it). Checking that all is up…');
+    console.log(
+      'RDX is already running (npm run status shows it; npm stop stops it). Checking that all is up…',
+    );
   }
   await up(ctx, { org, withGateway: true });
   printWhere(ctx);
   if (flag(args, '--detach')) {
     if (!runningPid(ctx.paths, SUPERVISOR)) {
-      startDaemon(ctx.paths, SUPERVISOR, process.execPath, [process.argv[1]!, 'supervise', ...(org ? ['--org', org] : [])], process.env);
+      startDaemon(
+        ctx.paths,
+        SUPERVISOR,
+        process.execPath,
+        [process.argv[1]!, 'supervise', ...(org ? ['--org', org] : [])],
+        process.env,
+      );
     }
     console.log('Running in the background. Stop with: npm stop');
     return;
@@ -57,7 +67,9 @@ async function start(args: string[]): Promise<void> {
 function printWhere(ctx: NetworkContext): void {
   console.log('');
   console.log(`RDX is up. Gateway: ${gatewayUrl(ctx)}  (GET /readyz shows the ledger height)`);
-  console.log(`Channel ${ctx.topology.channel}, chaincode ${ctx.topology.chaincodeName}; data and logs in ${ctx.paths.home}`);
+  console.log(
+    `Channel ${ctx.topology.channel}, chaincode ${ctx.topology.chaincodeName}; data and logs in ${ctx.paths.home}`,
+  );
   console.log('Every process, port and block height: npm run status');
 }
 
@@ -65,10 +77,12 @@ async function stop(): Promise<void> {
   const config = loadConfig();
   const paths = pathsFor(config);
   // The supervisor stops its children itself; whatever is left (or a crashed supervisor's children) goes next.
-  await stopDaemon(paths, SUPERVISOR, 60_000);
+  const supervised = await stopDaemon(paths, SUPERVISOR, 60_000);
   const ctx = { config, paths, topology: topologyFor(config) } as NetworkContext;
   const stopped = await down(ctx);
-  console.log(stopped.length ? `Stopped ${stopped.join(', ')}.` : 'Nothing was running.');
+  if (supervised) console.log('Stopped RDX: the supervisor stopped every process it ran.');
+  if (stopped.length) console.log(`Stopped ${stopped.join(', ')}.`);
+  if (!supervised && !stopped.length) console.log('Nothing was running.');
   console.log('Ledger data is kept; npm start resumes, npm run reset wipes it.');
 }
 
@@ -96,7 +110,11 @@ async function main(): Promise<void> {
     case 'deploy': {
       const ctx = await context();
       const result = await deployChaincode(ctx);
-      console.log(result.changed ? `Deployed ${result.label} as sequence ${result.sequence}.` : `Chaincode ${result.label} is already deployed (sequence ${result.sequence}).`);
+      console.log(
+        result.changed
+          ? `Deployed ${result.label} as sequence ${result.sequence}.`
+          : `Chaincode ${result.label} is already deployed (sequence ${result.sequence}).`,
+      );
       return;
     }
     case 'supervise':
@@ -111,10 +129,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const known = err instanceof ConfigError || err instanceof FabricBinariesError || err instanceof PlatformError;
-  if (known || err instanceof CommandError || err instanceof Error) console.error(`\nrdx: ${(err as Error).message}`);
+  const known =
+    err instanceof ConfigError || err instanceof FabricBinariesError || err instanceof PlatformError;
+  if (known || err instanceof CommandError || err instanceof Error) console.error(`\nrdx: ${err.message}`);
   else console.error(err);
-  if (!known) console.error('Logs of every process are in .rdx/logs/. If an earlier run was cut short, try npm stop, then npm start.');
+  if (!known)
+    console.error(
+      'Logs of every process are in .rdx/logs/. If an earlier run was cut short, try npm stop, then npm start.',
+    );
   process.exitCode = known ? 1 : 2;
 });
-

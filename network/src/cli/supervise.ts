@@ -22,7 +22,9 @@ export async function supervise(ctx: NetworkContext, org?: string): Promise<void
   process.on('SIGTERM', stopAll);
 
   const restartable = nodesOf(ctx.topology, 'chaincode').filter((n) => !org || n.mspId === org);
-  const watched = [...nodesOf(ctx.topology, 'orderer'), ...nodesOf(ctx.topology, 'peer')].filter((n) => !org || n.mspId === org);
+  const watched = [...nodesOf(ctx.topology, 'orderer'), ...nodesOf(ctx.topology, 'peer')].filter(
+    (n) => !org || n.mspId === org,
+  );
   const reported = new Set<string>();
   while (!stopping) {
     await sleep(1000);
@@ -30,12 +32,16 @@ export async function supervise(ctx: NetworkContext, org?: string): Promise<void
     for (const node of restartable) {
       if (!runningPid(ctx.paths, node.name)) {
         console.log(`${new Date().toISOString()} ${node.name} is down; restarting it`);
-        await startProcess(ctx, node).catch((err: unknown) => console.error(`restart of ${node.name} failed: ${String(err)}`));
+        await startProcess(ctx, node).catch((err: unknown) =>
+          console.error(`restart of ${node.name} failed: ${String(err)}`),
+        );
       }
     }
     if ((!org || org === 'BureauMSP') && !runningPid(ctx.paths, GATEWAY_PROCESS)) {
       console.log(`${new Date().toISOString()} gateway is down; restarting it`);
-      await startGateway(ctx).catch((err: unknown) => console.error(`restart of gateway failed: ${String(err)}`));
+      await startGateway(ctx).catch((err: unknown) =>
+        console.error(`restart of gateway failed: ${String(err)}`),
+      );
     }
     for (const node of watched) {
       const alive = Boolean(runningPid(ctx.paths, node.name));

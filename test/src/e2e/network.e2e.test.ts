@@ -9,7 +9,16 @@ import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { GatewayClient } from '@rdx/client';
-import { gatewayUrl, nodesOf, orgOf, readPid, run, startProcess, ensureFabricBinaries, peerHeight } from '@rdx/network';
+import {
+  gatewayUrl,
+  nodesOf,
+  orgOf,
+  readPid,
+  run,
+  startProcess,
+  ensureFabricBinaries,
+  peerHeight,
+} from '@rdx/network';
 import { config, connectAs, decode, networkCli, paths, topology, type Connection } from '../fabric-client.js';
 
 const execFileAsync = promisify(execFile);
@@ -46,7 +55,10 @@ test("a probe submitted by one org is committed and read back from another org's
   assert.equal(submitted.recordedBy, 'MarketMSP');
 
   const transport = as('TransportMSP', 'reviewer');
-  const read = decode(await transport.system.evaluateTransaction('ReadProbe', id)) as { note: string; txId: string };
+  const read = decode(await transport.system.evaluateTransaction('ReadProbe', id)) as {
+    note: string;
+    txId: string;
+  };
   assert.equal(read.note, '市场监管局 probe');
   assert.equal(read.txId, submitted.txId);
 
@@ -63,7 +75,16 @@ test('the peer CLI reads the same state directly from the bureau peer', async ()
   const inst = await install();
   const out = await run(
     inst.bin.peer,
-    ['chaincode', 'query', '-C', topology.channel, '-n', topology.chaincodeName, '-c', JSON.stringify({ Args: ['system:ReadProbe', id] })],
+    [
+      'chaincode',
+      'query',
+      '-C',
+      topology.channel,
+      '-n',
+      topology.chaincodeName,
+      '-c',
+      JSON.stringify({ Args: ['system:ReadProbe', id] }),
+    ],
     {
       env: {
         PATH: process.env.PATH,
@@ -85,10 +106,14 @@ test('a rejected transaction leaves no state: a probe id cannot be rewritten', a
   const id = `e2e-${runId}-dup`;
   const bureau = as('BureauMSP', 'reviewer');
   await bureau.system.submitTransaction('RecordProbe', id, 'first');
-  await assert.rejects(bureau.system.submitTransaction('RecordProbe', id, 'second'), (err: Error & { details?: { message: string }[] }) =>
-    JSON.stringify(err.details ?? err.message).includes('[ALREADY_EXISTS]'),
+  await assert.rejects(
+    bureau.system.submitTransaction('RecordProbe', id, 'second'),
+    (err: Error & { details?: { message: string }[] }) =>
+      JSON.stringify(err.details ?? err.message).includes('[ALREADY_EXISTS]'),
   );
-  const read = decode(await as('MarketMSP', 'reviewer').system.evaluateTransaction('ReadProbe', id)) as { note: string };
+  const read = decode(await as('MarketMSP', 'reviewer').system.evaluateTransaction('ReadProbe', id)) as {
+    note: string;
+  };
   assert.equal(read.note, 'first');
 });
 
@@ -101,7 +126,9 @@ test('with one of three orderers killed (-9), a transaction still commits on eve
     const id = `e2e-${runId}-raft`;
     await as('TransportMSP', 'reviewer').system.submitTransaction('RecordProbe', id, 'two of three orderers');
     for (const mspId of ['BureauMSP', 'MarketMSP', 'TransportMSP']) {
-      const read = decode(await as(mspId, 'reviewer').system.evaluateTransaction('ReadProbe', id)) as { note: string };
+      const read = decode(await as(mspId, 'reviewer').system.evaluateTransaction('ReadProbe', id)) as {
+        note: string;
+      };
       assert.equal(read.note, 'two of three orderers', `${mspId} sees the probe`);
     }
   } finally {
@@ -119,10 +146,15 @@ test('after npm stop and npm start, the ledger state survived and every peer is 
   assert.equal(await gatewayClient.alive(), false, 'the gateway is down after npm stop');
   await execFileAsync(process.execPath, [networkCli, 'start', '--detach'], { timeout: 300_000 });
 
-  const read = decode(await as('BureauMSP', 'reviewer').system.evaluateTransaction('ReadProbe', id)) as { note: string };
+  const read = decode(await as('BureauMSP', 'reviewer').system.evaluateTransaction('ReadProbe', id)) as {
+    note: string;
+  };
   assert.equal(read.note, 'before restart');
   const ctx = { config, paths, topology, install: await install(), log: () => undefined };
   const heights = await Promise.all(nodesOf(topology, 'peer').map((p) => peerHeight(ctx, p)));
-  assert.ok(heights.every((h) => h !== undefined && h === heights[0]), `peer heights ${heights.join(', ')}`);
+  assert.ok(
+    heights.every((h) => h !== undefined && h === heights[0]),
+    `peer heights ${heights.join(', ')}`,
+  );
   assert.ok((await gatewayClient.ready()).ledger.blockHeight >= heights[0]!);
 });
