@@ -61,8 +61,9 @@ export async function ordererChannelInfo(
       ['channel', 'list', '--channelID', ctx.topology.channel, ...osnadminArgs(ctx, orderer)],
       { timeoutMs: 10_000 },
     );
-    const json = out.slice(out.indexOf('{'));
-    return JSON.parse(json) as OrdererChannelInfo;
+    // osnadmin prints "Status: <http status>" then the JSON body; a 404 body is {"error": "..."}.
+    if (!/Status: 200\b/.test(out)) return undefined;
+    return JSON.parse(out.slice(out.indexOf('{'))) as OrdererChannelInfo;
   } catch {
     return undefined;
   }
