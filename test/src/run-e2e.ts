@@ -19,7 +19,11 @@ async function main(): Promise<number> {
   if (startHere) {
     console.log('e2e: starting the network (npm start -- --detach)…');
     const started = spawnSync(process.execPath, [networkCli, 'start', '--detach'], { stdio: 'inherit' });
-    if (started.status !== 0) return started.status ?? 2;
+    if (started.status !== 0) {
+      // Leave nothing half-started behind (CI reuses the machine's ports).
+      spawnSync(process.execPath, [networkCli, 'stop'], { stdio: 'inherit' });
+      return started.status ?? 2;
+    }
   } else {
     console.log('e2e: reusing the running network');
   }
