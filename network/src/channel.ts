@@ -144,3 +144,38 @@ export async function waitChannelReady(ctx: NetworkContext, timeoutMs = 60_000):
     await sleep(250);
   }
 }
+
+/** How many other peers this peer knows on the channel, from its gossip metrics; undefined if unreachable. */
+async function knownPeers(ctx: NetworkContext, peer: NodeSpec): Promise<number | undefined> {
+  try {
+    const res = await fetch(`http://${peer.host}:${peer.opsPort}/metrics`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    const match = new RegExp(
+      `gossip_membership_total_peers_known\\{channel="${ctx.topology.channel}"\\} (\\d+)`,
+    ).exec(await res.text());
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits until every peer knows every other peer through gossip. Until then service discovery cannot find
+ * endorsers in the other orgs, and a submission fails with "no combination of peers".
+ */
+export async function waitGossip(ctx: NetworkContext, timeoutMs = 60_000): Promise<void> {
+  const peers = nodesOf(ctx.topology, 'peer');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const known = await Promise.all(peers.map((p) => knownPeers(ctx, p)));
+    if (known.every((k) => k === peers.length - 1)) return;
+    if (Date.now() > deadline) {
+      const detail = peers.map((p, i) => `${p.name} knows ${known[i] ?? '?'}`).join(', ');
+      throw new Error(
+        `gossip has not converged after ${timeoutMs / 1000}s (${detail} of ${peers.length - 1} others)`,
+      );
+    }
+    await sleep(250);
+  }
+}

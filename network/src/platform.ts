@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
 import { startCa, enrollOrg } from './ca.js';
-import { createGenesisBlock, joinOrderers, joinPeers, waitChannelReady } from './channel.js';
+import { createGenesisBlock, joinOrderers, joinPeers, waitChannelReady, waitGossip } from './channel.js';
 import { deployChaincode, startChaincodeServers } from './chaincode-deploy.js';
 import type { NetworkContext } from './context.js';
 import { ordererEnv, peerEnv } from './node-env.js';
@@ -135,6 +135,10 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
     );
   }
   await startChaincodeServers(ctx, false, opts.org);
+  if (!opts.org) {
+    step('Peers discover each other (gossip)');
+    await waitGossip(ctx);
+  }
 
   if (opts.withGateway && (!opts.org || opts.org === 'BureauMSP')) {
     step('Gateway');
