@@ -7,6 +7,18 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   ALREADY_EXISTS: 'ALREADY_EXISTS',
   FORBIDDEN: 'FORBIDDEN',
+  /** The object exists but is not in a state from which this transition is legal. */
+  INVALID_STATE: 'INVALID_STATE',
+  /** An enterprise's ES256 signature did not verify against its registered key. */
+  BAD_SIGNATURE: 'BAD_SIGNATURE',
+  /** A signed enterprise request was already used. */
+  REPLAYED: 'REPLAYED',
+  /** The enterprise's rating does not allow this (below AA, expired, or evidence insufficient). */
+  RATING_INSUFFICIENT: 'RATING_INSUFFICIENT',
+  /** A working-day deadline needs a year the bureau has not put on the ledger. */
+  CALENDAR_MISSING: 'CALENDAR_MISSING',
+  /** An audit anchor does not extend its gateway's chain (gap, fork or rewrite). */
+  ANCHOR_CHAIN_BROKEN: 'ANCHOR_CHAIN_BROKEN',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

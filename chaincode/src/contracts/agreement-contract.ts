@@ -1,0 +1,382 @@
+/**
+ * Agreements (SPEC §2 step 5, Z17): drafted by the owning body from the approved demand, signed by both
+ * sides, then in force with one grant per dataset; renewal by both sides; termination by either.
+ */
+import { Info, Transaction, Returns } from 'fabric-contract-api';
+import { requireOwner, requireRole, type Actor } from '../lib/access';
+import type { RdxContext } from '../lib/context';
+import { today } from '../lib/deadlines';
+import { RdxError, ErrorCode } from '../lib/errors';
+import { EVENTS } from '../lib/events';
+import { putIndex } from '../lib/keys';
+import { RdxContract } from '../lib/rdx-contract';
+import { stamp } from '../lib/stamp';
+import { assertAbsent, load, save } from '../lib/store';
+import { date, jsonArg, sha256Hex, str } from '../lib/validate';
+import {
+  parseAgreement,
+  parseTerms,
+  requireAgreementState,
+  termsHash,
+  type Agreement,
+} from '../models/agreement';
+import { approvedDemands, parseApplication, reason } from '../models/application';
+import { addMonths } from '../models/calendar';
+import { requireRestrictedAllowed } from '../models/enterprise';
+import { createGrant, parseGrant, transitionGrant, type Grant } from '../models/grant';
+import { enterpriseAction } from './enterprise-action';
+import { parseEnterprise } from '../models/enterprise';
+
+async function saveAgreement(
+  ctx: RdxContext,
+  a: Agreement,
+  isNew: boolean,
+  event: Parameters<RdxContext['changed']>[0],
+): Promise<void> {
+  await save(ctx, 'agreement', a.id, a);
+  if (isNew) {
+    await putIndex(ctx, 'agreement~enterprise', [a.terms.creditCode, a.id]);
+    await putIndex(ctx, 'agreement~body', [a.terms.body, a.id]);
+  }
+  ctx.changed(event, { type: 'agreement', id: a.id, state: a.state, enterprise: a.terms.creditCode });
+}
+
+/** Both signatures present: the agreement enters into force and its grants are issued, in this transaction. */
+async function enterIntoForce(ctx: RdxContext, actor: Actor, a: Agreement): Promise<Agreement> {
+  const enterprise = await load(ctx, 'enterprise', a.terms.creditCode, parseEnterprise);
+  requireRestrictedAllowed(enterprise, today(ctx));
+  const grants: string[] = [];
+  for (const d of a.terms.datasets) {
+    const grant: Grant = {
+      id: `${a.id}.${d.datasetId}`,
+      agreementId: a.id,
+      creditCode: a.terms.creditCode,
+      datasetId: d.datasetId,
+      body: a.terms.body,
+      items: d.items,
+      purpose: `${a.terms.serviceName} (${a.terms.platform}): ${a.terms.purpose}`,
+      validFrom: a.terms.validFrom,
+      validUntil: a.terms.validUntil,
+      dailyQuota: a.terms.dailyQuota,
+      state: 'ACTIVE',
+      grantedAt: ctx.now(),
+      ...stamp(ctx, actor),
+    };
+    await createGrant(ctx, grant, EVENTS.AGREEMENT_IN_FORCE);
+    grants.push(grant.id);
+  }
+  return {
+    ...a,
+    state: 'IN_FORCE',
+    inForceAt: ctx.now(),
+    productDeadline: addMonths(today(ctx), a.terms.productDeadlineMonths),
+    grants,
+  };
+}
+
+@Info({ title: 'AgreementContract', description: 'Open-use agreements (Z17, annex 4)' })
+export class AgreementContract extends RdxContract {
+  constructor() {
+    super('agreement');
+  }
+
+  /** Opening body: drafts the agreement for its datasets of an approved application. */
+  @Transaction()
+  @Returns('string')
+  public async DraftAgreement(ctx: RdxContext, applicationId: string, termsJson: string): Promise<string> {
+    const actor = await requireRole(ctx, ['body'], 'draft agreements');
+    const app = await load(ctx, 'application', String(applicationId), parseApplication);
+    if (app.state !== 'APPROVED')
+      throw new RdxError(ErrorCode.INVALID_STATE, `application ${app.id} is ${app.state}, not APPROVED`);
+    const approved = approvedDemands(app).filter((d) => d.body === actor.mspId);
+    if (approved.length === 0)
+      throw new RdxError(
+        ErrorCode.FORBIDDEN,
+        `${actor.mspId} has no approved demand in application ${app.id}`,
+      );
+    const id = `${app.id}.${actor.mspId}`;
+    await assertAbsent(ctx, 'agreement', id);
+    const terms = parseTerms(
+      jsonArg(termsJson, 'terms'),
+      {
+        agreementId: id,
+        applicationId: app.id,
+        creditCode: app.creditCode,
+        body: actor.mspId,
+        mlpsLevel: app.form.mlpsLevel,
+      },
+      approved,
+      today(ctx),
+    );
+    const agreement: Agreement = {
+      id,
+      terms,
+      termsHash: termsHash(terms),
+      state: 'DRAFT',
+      draftedAt: ctx.now(),
+      grants: [],
+      renewals: [],
+      ...stamp(ctx, actor),
+    };
+    await saveAgreement(ctx, agreement, true, EVENTS.AGREEMENT_DRAFTED);
+    return JSON.stringify(agreement);
+  }
+
+  /** Owning body: signs with its Fabric identity. In force at once if the enterprise signed already. */
+  @Transaction()
+  @Returns('string')
+  public async SignAgreementAsBody(ctx: RdxContext, id: string, expectedTermsHash: string): Promise<string> {
+    const actor = await requireRole(ctx, ['body'], 'sign agreements for an opening body');
+    const current = await load(ctx, 'agreement', String(id), parseAgreement);
+    requireOwner(actor, current.terms.body, `agreement ${current.id}`);
+    requireAgreementState(current, 'DRAFT');
+    if (current.bodySignature)
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        `${actor.mspId} has already signed agreement ${current.id}`,
+      );
+    if (sha256Hex(expectedTermsHash, 'termsHash') !== current.termsHash) {
+      throw new RdxError(
+        ErrorCode.INVALID_ARGUMENT,
+        'termsHash does not match the drafted terms: read the agreement again before signing',
+      );
+    }
+    let next: Agreement = {
+      ...current,
+      bodySignature: { mspId: actor.mspId, certificateId: actor.id, at: ctx.now(), txId: ctx.stub.getTxID() },
+      ...stamp(ctx, actor),
+    };
+    if (next.enterpriseSignature) next = await enterIntoForce(ctx, actor, next);
+    await saveAgreement(
+      ctx,
+      next,
+      false,
+      next.state === 'IN_FORCE' ? EVENTS.AGREEMENT_IN_FORCE : EVENTS.AGREEMENT_SIGNED,
+    );
+    return JSON.stringify(next);
+  }
+
+  /** Gateway, for the enterprise (signed `SignAgreement` over `{ agreementId, termsHash }`). */
+  @Transaction()
+  @Returns('string')
+  public async SignAgreementAsEnterprise(
+    ctx: RdxContext,
+    requestJson: string,
+    signature: string,
+  ): Promise<string> {
+    const { actor, request, enterprise } = await enterpriseAction(
+      ctx,
+      requestJson,
+      signature,
+      'SignAgreement',
+    );
+    const current = await load(
+      ctx,
+      'agreement',
+      str(request.body.agreementId, 'agreementId', { max: 160 }),
+      parseAgreement,
+    );
+    if (current.terms.creditCode !== enterprise.creditCode)
+      throw new RdxError(ErrorCode.FORBIDDEN, `agreement ${current.id} is not ${enterprise.creditCode}'s`);
+    requireAgreementState(current, 'DRAFT');
+    if (current.enterpriseSignature)
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        `${enterprise.creditCode} has already signed agreement ${current.id}`,
+      );
+    if (sha256Hex(request.body.termsHash, 'termsHash') !== current.termsHash) {
+      throw new RdxError(
+        ErrorCode.INVALID_ARGUMENT,
+        'the signed termsHash does not match the agreement: fetch it again and sign the current terms',
+      );
+    }
+    let next: Agreement = {
+      ...current,
+      enterpriseSignature: { request: requestJson, signature: String(signature), at: ctx.now() },
+      ...stamp(ctx, actor),
+    };
+    if (next.bodySignature) next = await enterIntoForce(ctx, actor, next);
+    await saveAgreement(
+      ctx,
+      next,
+      false,
+      next.state === 'IN_FORCE' ? EVENTS.AGREEMENT_IN_FORCE : EVENTS.AGREEMENT_SIGNED,
+    );
+    return JSON.stringify(next);
+  }
+
+  /** Owning body: proposes a renewal (a new end date) before the agreement ends. */
+  @Transaction()
+  @Returns('string')
+  public async ProposeRenewal(ctx: RdxContext, id: string, validUntil: string): Promise<string> {
+    const actor = await requireRole(ctx, ['body'], 'propose renewals');
+    const current = await load(ctx, 'agreement', String(id), parseAgreement);
+    requireOwner(actor, current.terms.body, `agreement ${current.id}`);
+    requireAgreementState(current, 'IN_FORCE');
+    if (current.terms.validUntil < today(ctx))
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        `agreement ${current.id} ended on ${current.terms.validUntil}; renewal must come before expiry`,
+      );
+    const until = date(validUntil, 'validUntil');
+    if (until <= current.terms.validUntil)
+      throw new RdxError(
+        ErrorCode.INVALID_ARGUMENT,
+        `validUntil must be after the current end ${current.terms.validUntil}`,
+      );
+    const next: Agreement = {
+      ...current,
+      pendingRenewal: { validUntil: until, proposedAt: ctx.now() },
+      ...stamp(ctx, actor),
+    };
+    await saveAgreement(ctx, next, false, EVENTS.AGREEMENT_RENEWED);
+    return JSON.stringify(next);
+  }
+
+  /** Gateway, for the enterprise (signed `AcceptRenewal` over `{ agreementId, validUntil }`): renews the grants. */
+  @Transaction()
+  @Returns('string')
+  public async AcceptRenewal(ctx: RdxContext, requestJson: string, signature: string): Promise<string> {
+    const { actor, request, enterprise } = await enterpriseAction(
+      ctx,
+      requestJson,
+      signature,
+      'AcceptRenewal',
+    );
+    const current = await load(
+      ctx,
+      'agreement',
+      str(request.body.agreementId, 'agreementId', { max: 160 }),
+      parseAgreement,
+    );
+    if (current.terms.creditCode !== enterprise.creditCode)
+      throw new RdxError(ErrorCode.FORBIDDEN, `agreement ${current.id} is not ${enterprise.creditCode}'s`);
+    requireAgreementState(current, 'IN_FORCE');
+    const pending = current.pendingRenewal;
+    if (!pending || date(request.body.validUntil, 'validUntil') !== pending.validUntil) {
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        `agreement ${current.id} has no pending renewal to ${String(request.body.validUntil)}`,
+      );
+    }
+    requireRestrictedAllowed(enterprise, today(ctx));
+    for (const grantId of current.grants) {
+      const grant = await load(ctx, 'grant', grantId, parseGrant);
+      if (grant.state !== 'ACTIVE' && grant.state !== 'SUSPENDED') continue;
+      await save(ctx, 'grant', grant.id, { ...grant, validUntil: pending.validUntil, ...stamp(ctx, actor) });
+      ctx.changed(EVENTS.AGREEMENT_RENEWED, {
+        type: 'grant',
+        id: grant.id,
+        state: grant.state,
+        enterprise: grant.creditCode,
+        dataset: grant.datasetId,
+      });
+    }
+    const next: Agreement = {
+      ...current,
+      terms: { ...current.terms, validUntil: pending.validUntil },
+      pendingRenewal: undefined,
+      renewals: [...current.renewals, { validUntil: pending.validUntil, at: ctx.now() }],
+      ...stamp(ctx, actor),
+    };
+    await saveAgreement(ctx, next, false, EVENTS.AGREEMENT_RENEWED);
+    return JSON.stringify(next);
+  }
+
+  /** Owning body or bureau: terminates with a reason and the date notice was given; its grants end. */
+  @Transaction()
+  @Returns('string')
+  public async TerminateAgreement(
+    ctx: RdxContext,
+    id: string,
+    why: string,
+    noticeDate: string,
+  ): Promise<string> {
+    const actor = await requireRole(ctx, ['body', 'bureau'], 'terminate agreements');
+    const current = await load(ctx, 'agreement', String(id), parseAgreement);
+    requireOwner(actor, current.terms.body, `agreement ${current.id}`);
+    return JSON.stringify(
+      await this.terminate(ctx, actor, current, actor.mspId, reason(why), date(noticeDate, 'noticeDate')),
+    );
+  }
+
+  /** Gateway, for the enterprise (signed `TerminateAgreement` over `{ agreementId, reason, noticeDate }`). */
+  @Transaction()
+  @Returns('string')
+  public async TerminateAgreementAsEnterprise(
+    ctx: RdxContext,
+    requestJson: string,
+    signature: string,
+  ): Promise<string> {
+    const { actor, request, enterprise } = await enterpriseAction(
+      ctx,
+      requestJson,
+      signature,
+      'TerminateAgreement',
+    );
+    const current = await load(
+      ctx,
+      'agreement',
+      str(request.body.agreementId, 'agreementId', { max: 160 }),
+      parseAgreement,
+    );
+    if (current.terms.creditCode !== enterprise.creditCode)
+      throw new RdxError(ErrorCode.FORBIDDEN, `agreement ${current.id} is not ${enterprise.creditCode}'s`);
+    const terminated = await this.terminate(
+      ctx,
+      actor,
+      current,
+      enterprise.creditCode,
+      reason(request.body.reason),
+      date(request.body.noticeDate, 'noticeDate'),
+    );
+    return JSON.stringify(terminated);
+  }
+
+  private async terminate(
+    ctx: RdxContext,
+    actor: Actor,
+    current: Agreement,
+    by: string,
+    why: string,
+    noticeDate: string,
+  ): Promise<Agreement> {
+    requireAgreementState(current, 'DRAFT', 'IN_FORCE');
+    if (noticeDate > today(ctx))
+      throw new RdxError(
+        ErrorCode.INVALID_ARGUMENT,
+        'noticeDate is the day notice was given: it cannot be in the future',
+      );
+    for (const grantId of current.grants) {
+      const grant = await load(ctx, 'grant', grantId, parseGrant);
+      if (grant.state === 'ACTIVE' || grant.state === 'SUSPENDED') {
+        await transitionGrant(
+          ctx,
+          actor,
+          grant,
+          'TERMINATED',
+          { code: 'agreement-terminated', note: why, at: ctx.now() },
+          EVENTS.AGREEMENT_TERMINATED,
+        );
+      }
+    }
+    const next: Agreement = {
+      ...current,
+      state: 'TERMINATED',
+      termination: { by, reason: why, noticeDate, at: ctx.now() },
+      ...stamp(ctx, actor),
+    };
+    await saveAgreement(ctx, next, false, EVENTS.AGREEMENT_TERMINATED);
+    return next;
+  }
+
+  /** Bureau, regulators, the gateway, and the owning body may read an agreement. */
+  @Transaction(false)
+  @Returns('string')
+  public async GetAgreement(ctx: RdxContext, id: string): Promise<string> {
+    const actor = await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'body'], 'read agreements');
+    const a = await load(ctx, 'agreement', String(id), parseAgreement);
+    requireOwner(actor, a.terms.body, `agreement ${a.id}`);
+    return JSON.stringify(a);
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Enterprises: onboarding, ratings (bureau only, L10) and their keys. A downgrade below AA or an expired
+ * rating suspends every active grant of the enterprise in the same transaction.
+ */
+import { Info, Transaction, Returns } from 'fabric-contract-api';
+import { requireRole, type Actor } from '../lib/access';
+import type { RdxContext } from '../lib/context';
+import { today } from '../lib/deadlines';
+import { RdxError, ErrorCode } from '../lib/errors';
+import { p256PublicKey } from '../lib/enterprise-request';
+import { EVENTS, type EventName } from '../lib/events';
+import { idsByIndex } from '../lib/keys';
+import { RdxContract } from '../lib/rdx-contract';
+import { stamp } from '../lib/stamp';
+import { assertAbsent, load, save } from '../lib/store';
+import { jsonArg, oneOf, str } from '../lib/validate';
+import {
+  creditCode,
+  mayUseRestricted,
+  NATURES,
+  parseEnterprise,
+  parseRating,
+  type Enterprise,
+} from '../models/enterprise';
+import { parseGrant, transitionGrant } from '../models/grant';
+
+/** Suspends every ACTIVE grant of an enterprise that may no longer use restricted data. */
+export async function suspendGrantsOf(
+  ctx: RdxContext,
+  actor: Actor,
+  e: Enterprise,
+  event: EventName,
+): Promise<string[]> {
+  const suspended: string[] = [];
+  for (const id of await idsByIndex(ctx, 'grant~enterprise', [e.creditCode])) {
+    const grant = await load(ctx, 'grant', id, parseGrant);
+    if (grant.state !== 'ACTIVE') continue;
+    const note = `rating ${e.rating.level}${e.rating.expired ? ' expired' : ''}, valid until ${e.rating.validUntil}`;
+    await transitionGrant(ctx, actor, grant, 'SUSPENDED', { code: 'rating', note, at: ctx.now() }, event);
+    suspended.push(id);
+  }
+  return suspended;
+}
+
+@Info({ title: 'EnterpriseContract', description: 'Enterprises, ratings and keys (L10)' })
+export class EnterpriseContract extends RdxContract {
+  constructor() {
+    super('enterprise');
+  }
+
+  /** Bureau: registers an enterprise with its key and first rating. */
+  @Transaction()
+  @Returns('string')
+  public async OnboardEnterprise(ctx: RdxContext, enterpriseJson: string): Promise<string> {
+    const actor = await requireRole(ctx, ['bureau'], 'onboard enterprises');
+    const input = jsonArg(enterpriseJson, 'enterprise');
+    const code = creditCode(input.creditCode);
+    await assertAbsent(ctx, 'enterprise', code);
+    const enterprise: Enterprise = {
+      creditCode: code,
+      name: str(input.name, 'name', { max: 128 }),
+      nature: oneOf(input.nature, 'nature', NATURES),
+      publicKey: p256PublicKey(input.publicKey, 'publicKey'),
+      rating: parseRating(input.rating, ctx.now()),
+      onboardedAt: ctx.now(),
+      ...stamp(ctx, actor),
+    };
+    await save(ctx, 'enterprise', code, enterprise);
+    ctx.changed(EVENTS.ENTERPRISE_ONBOARDED, {
+      type: 'enterprise',
+      id: code,
+      state: enterprise.rating.level,
+    });
+    return JSON.stringify(enterprise);
+  }
+
+  /** Bureau: rates an enterprise again. Below AA, active grants are suspended in this transaction. */
+  @Transaction()
+  @Returns('string')
+  public async RateEnterprise(ctx: RdxContext, code: string, ratingJson: string): Promise<string> {
+    const actor = await requireRole(ctx, ['bureau'], 'rate enterprises');
+    const current = await load(ctx, 'enterprise', creditCode(code), parseEnterprise);
+    const rating = parseRating(jsonArg(ratingJson, 'rating'), ctx.now());
+    const next: Enterprise = { ...current, rating, ...stamp(ctx, actor) };
+    await save(ctx, 'enterprise', next.creditCode, next);
+    ctx.changed(EVENTS.ENTERPRISE_RATED, { type: 'enterprise', id: next.creditCode, state: rating.level });
+    const suspended = mayUseRestricted(next, today(ctx))
+      ? []
+      : await suspendGrantsOf(ctx, actor, next, EVENTS.ENTERPRISE_RATED);
+    return JSON.stringify({ enterprise: next, suspendedGrants: suspended });
+  }
+
+  /**
+   * Bureau or gateway: marks a rating whose validity has passed as expired and suspends the enterprise's
+   * active grants. Refused while the rating is still valid.
+   */
+  @Transaction()
+  @Returns('string')
+  public async ExpireRating(ctx: RdxContext, code: string): Promise<string> {
+    const actor = await requireRole(ctx, ['bureau', 'gateway'], 'expire ratings');
+    const current = await load(ctx, 'enterprise', creditCode(code), parseEnterprise);
+    if (current.rating.expired)
+      throw new RdxError(ErrorCode.INVALID_STATE, `the rating of ${code} is already expired`);
+    if (current.rating.validUntil >= today(ctx)) {
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        `the rating of ${code} is valid until ${current.rating.validUntil}`,
+      );
+    }
+    const next: Enterprise = {
+      ...current,
+      rating: { ...current.rating, expired: true },
+      ...stamp(ctx, actor),
+    };
+    await save(ctx, 'enterprise', next.creditCode, next);
+    ctx.changed(EVENTS.RATING_EXPIRED, { type: 'enterprise', id: next.creditCode, state: 'EXPIRED' });
+    const suspended = await suspendGrantsOf(ctx, actor, next, EVENTS.RATING_EXPIRED);
+    return JSON.stringify({ enterprise: next, suspendedGrants: suspended });
+  }
+
+  /** Bureau: replaces an enterprise's ES256 key (lost or rotated key, verified off-chain). */
+  @Transaction()
+  @Returns('string')
+  public async ChangeEnterpriseKey(ctx: RdxContext, code: string, publicKey: string): Promise<string> {
+    const actor = await requireRole(ctx, ['bureau'], 'change enterprise keys');
+    const current = await load(ctx, 'enterprise', creditCode(code), parseEnterprise);
+    const next: Enterprise = {
+      ...current,
+      publicKey: p256PublicKey(publicKey, 'publicKey'),
+      ...stamp(ctx, actor),
+    };
+    await save(ctx, 'enterprise', next.creditCode, next);
+    ctx.changed(EVENTS.ENTERPRISE_KEY_CHANGED, { type: 'enterprise', id: next.creditCode });
+    return JSON.stringify(next);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  public async GetEnterprise(ctx: RdxContext, code: string): Promise<string> {
+    await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'body'], 'read enterprises');
+    return JSON.stringify(await load(ctx, 'enterprise', creditCode(code), parseEnterprise));
+  }
+}

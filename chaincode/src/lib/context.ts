@@ -1,0 +1,59 @@
+/**
+ * The transaction context of every RDX contract: who is calling (resolved once), the transaction time,
+ * and the changes the transaction makes, emitted as its one event when it ends.
+ */
+import { Context } from 'fabric-contract-api';
+import type { Change, EventName, EventPayload } from './events';
+import { canonicalJson } from './state';
+
+export type Role = 'bureau' | 'regulator' | 'gateway' | 'body' | 'none';
+
+export interface Caller {
+  mspId: string;
+  /** The `role` attribute of the caller's certificate (admin, reviewer, regulator, gateway), if any. */
+  roleAttribute?: string;
+  /** Unique id of the certificate (subject and issuer), recorded with each change. */
+  id: string;
+}
+
+export class RdxContext extends Context {
+  private changeList: Change[] = [];
+  private eventName?: EventName;
+
+  caller(): Caller {
+    return {
+      mspId: this.clientIdentity.getMSPID(),
+      roleAttribute: this.clientIdentity.getAttributeValue('role') ?? undefined,
+      id: this.clientIdentity.getID(),
+    };
+  }
+
+  /** Transaction time from the proposal: identical on every endorsing peer, unlike the local clock. */
+  now(): string {
+    const ts = this.stub.getTxTimestamp();
+    const seconds = typeof ts.seconds === 'number' ? ts.seconds : Number(ts.seconds.toString());
+    return new Date(seconds * 1000 + Math.floor(ts.nanos / 1e6)).toISOString();
+  }
+
+  /** Records a change for this transaction's event; the first `event` named wins. */
+  changed(event: EventName, change: Change): void {
+    this.eventName ??= event;
+    this.changeList.push(change);
+  }
+
+  /** Emits the transaction's single event, listing every change (called when the transaction ends). */
+  flushEvent(): void {
+    if (!this.eventName || this.changeList.length === 0) return;
+    const payload: EventPayload = {
+      txId: this.stub.getTxID(),
+      time: this.now(),
+      mspId: this.clientIdentity.getMSPID(),
+      changes: this.changeList,
+    };
+    this.stub.setEvent(this.eventName, Buffer.from(canonicalJson(payload)));
+  }
+
+  changes(): readonly Change[] {
+    return this.changeList;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Parsing untrusted chaincode arguments into typed values, once, at the entry of each function. Every
+ * failure is an INVALID_ARGUMENT naming the field; sizes are bounded so no argument can bloat the ledger.
+ */
+import { RdxError, ErrorCode } from './errors';
+
+export type Json = Record<string, unknown>;
+
+const bad = (field: string, why: string): RdxError =>
+  new RdxError(ErrorCode.INVALID_ARGUMENT, `${field} ${why}`);
+
+/** Parses a JSON argument (at most `maxBytes`) that must be an object. */
+export function jsonArg(raw: string, field: string, maxBytes = 64 * 1024): Json {
+  if (typeof raw !== 'string') throw bad(field, 'must be a JSON string');
+  if (Buffer.byteLength(raw) > maxBytes) throw bad(field, `is larger than ${maxBytes} bytes`);
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw bad(field, 'is not valid JSON');
+  }
+  return obj(value, field);
+}
+
+export function obj(value: unknown, field: string): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw bad(field, 'must be an object');
+  return value as Json;
+}
+
+export interface StrOptions {
+  min?: number;
+  max?: number;
+  pattern?: RegExp;
+  /** Shown when the pattern does not match. */
+  patternHint?: string;
+}
+
+export function str(value: unknown, field: string, opts: StrOptions = {}): string {
+  const { min = 1, max = 256 } = opts;
+  if (typeof value !== 'string') throw bad(field, 'must be a string');
+  if (value.length < min)
+    throw bad(field, min === 1 ? 'must not be empty' : `must be at least ${min} characters`);
+  if (value.length > max) throw bad(field, `must be at most ${max} characters`);
+  if (opts.pattern && !opts.pattern.test(value))
+    throw bad(field, opts.patternHint ?? `must match ${String(opts.pattern)}`);
+  return value;
+}
+
+export function optionalStr(value: unknown, field: string, opts: StrOptions = {}): string | undefined {
+  return value === undefined || value === null ? undefined : str(value, field, opts);
+}
+
+export function int(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw bad(field, 'must be an integer');
+  if (value < min || value > max) throw bad(field, `must be from ${min} to ${max}`);
+  return value;
+}
+
+export function bool(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw bad(field, 'must be true or false');
+  return value;
+}
+
+export function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw bad(field, `must be one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+export function arr<T>(
+  value: unknown,
+  field: string,
+  min: number,
+  max: number,
+  item: (v: unknown, f: string) => T,
+): T[] {
+  if (!Array.isArray(value)) throw bad(field, 'must be an array');
+  if (value.length < min) throw bad(field, `must have at least ${min} entr${min === 1 ? 'y' : 'ies'}`);
+  if (value.length > max) throw bad(field, `must have at most ${max} entries`);
+  return value.map((v, i) => item(v, `${field}[${i}]`));
+}
+
+/** A calendar date `YYYY-MM-DD` that exists. */
+export function date(value: unknown, field: string): string {
+  const s = str(value, field, {
+    min: 10,
+    max: 10,
+    pattern: /^\d{4}-\d{2}-\d{2}$/,
+    patternHint: 'must be a date YYYY-MM-DD',
+  });
+  const [y, m, d] = s.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d)
+    throw bad(field, 'is not a real date');
+  return s;
+}
+
+/** An ISO-8601 UTC instant as produced by Date.toISOString(). */
+export function instant(value: unknown, field: string): string {
+  const s = str(value, field, {
+    max: 30,
+    pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/,
+    patternHint: 'must be an ISO time like 2025-06-01T08:00:00Z',
+  });
+  if (Number.isNaN(Date.parse(s))) throw bad(field, 'is not a real time');
+  return new Date(s).toISOString();
+}
+
+/** A SHA-256 digest in lower-case hex: how documents and personal data appear on the ledger. */
+export function sha256Hex(value: unknown, field: string): string {
+  return str(value, field, {
+    min: 64,
+    max: 64,
+    pattern: /^[0-9a-f]{64}$/,
+    patternHint: 'must be a SHA-256 digest (64 lower-case hex digits)',
+  });
+}
+
+/** Identifiers chosen by callers: letters, digits, `_ . -`. */
+export function ident(value: unknown, field: string, max = 64): string {
+  return str(value, field, {
+    max,
+    pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+    patternHint: 'must be letters, digits, "_", "." or "-"',
+  });
+}
+
+export function stringList(value: unknown, field: string, min: number, max: number, itemMax = 64): string[] {
+  const list = arr(value, field, min, max, (v, f) => str(v, f, { max: itemMax }));
+  if (new Set(list).size !== list.length) throw bad(field, 'must not repeat entries');
+  return list;
+}

@@ -1,0 +1,137 @@
+/**
+ * An open-use agreement (开放利用协议, annex 4, Z17) between one opening body and one enterprise, drafted
+ * from the approved demand. In force once both have signed: the body with its Fabric identity, the enterprise
+ * with an ES256 signature over the terms' hash. Then it yields one grant per dataset.
+ *
+ *   DRAFT ──both signed──▶ IN_FORCE ──terminate──▶ TERMINATED
+ *                             └──renew (both)──▶ IN_FORCE (new validity)
+ */
+import crypto from 'node:crypto';
+import { RdxError, ErrorCode } from '../lib/errors';
+import type { Stamp } from '../lib/stamp';
+import { canonicalJson } from '../lib/state';
+import { stored } from '../lib/store';
+import { arr, bool, date, ident, int, obj, str, stringList, type Json } from '../lib/validate';
+import type { Demand } from './application';
+
+export const AGREEMENT_STATES = ['DRAFT', 'IN_FORCE', 'TERMINATED'] as const;
+export type AgreementState = (typeof AGREEMENT_STATES)[number];
+/** L21: the product must be launched and published within three months. */
+export const PRODUCT_DEADLINE_MONTHS = 3;
+/** L7: usage reports are due every quarter (in days between reports). */
+export const USAGE_REPORT_INTERVAL_DAYS = 92;
+
+export interface Terms {
+  agreementId: string;
+  applicationId: string;
+  creditCode: string;
+  body: string;
+  datasets: { datasetId: string; items: string[] }[];
+  /** Purpose: the service, and the platform or app it runs on. */
+  purpose: string;
+  serviceName: string;
+  platform: string;
+  validFrom: string;
+  validUntil: string;
+  /** Interface calls per day per dataset. */
+  dailyQuota: number;
+  mlpsLevel: number;
+  productDeadlineMonths: number;
+  usageReportIntervalDays: number;
+  dataReturn: boolean;
+  /** Always true: the agreement forbids redistribution and requires citing the source (Z17). */
+  noRedistribution: true;
+  citationRequired: true;
+}
+
+export interface Agreement extends Stamp {
+  id: string;
+  terms: Terms;
+  termsHash: string;
+  state: AgreementState;
+  draftedAt: string;
+  bodySignature?: { mspId: string; certificateId: string; at: string; txId: string };
+  enterpriseSignature?: { request: string; signature: string; at: string };
+  inForceAt?: string;
+  productDeadline?: string;
+  grants: string[];
+  pendingRenewal?: { validUntil: string; proposedAt: string };
+  renewals: { validUntil: string; at: string }[];
+  termination?: { by: string; reason: string; noticeDate: string; at: string };
+  product?: { name: string; address: string; publishedOn: string; at: string };
+  lastUsageReportAt?: string;
+}
+
+export function termsHash(terms: Terms): string {
+  return crypto.createHash('sha256').update(canonicalJson(terms)).digest('hex');
+}
+
+/** The terms a body proposes, checked against the demands approved for it. */
+export function parseTerms(
+  input: Json,
+  base: { agreementId: string; applicationId: string; creditCode: string; body: string; mlpsLevel: number },
+  approved: Demand[],
+  today: string,
+): Terms {
+  const datasets = arr(input.datasets, 'datasets', 1, 50, (v, field) => {
+    const d = obj(v, field);
+    return {
+      datasetId: ident(d.datasetId, `${field}.datasetId`),
+      items: stringList(d.items, `${field}.items`, 1, 200),
+    };
+  });
+  for (const d of datasets) {
+    const demand = approved.find((a) => a.datasetId === d.datasetId && a.body === base.body);
+    if (!demand)
+      throw new RdxError(
+        ErrorCode.INVALID_ARGUMENT,
+        `dataset ${d.datasetId} is not an approved demand of ${base.body}`,
+      );
+    const extra = d.items.filter((i) => !demand.items.includes(i));
+    if (extra.length)
+      throw new RdxError(
+        ErrorCode.INVALID_ARGUMENT,
+        `items ${extra.join(', ')} of ${d.datasetId} were not demanded`,
+      );
+  }
+  const validFrom = date(input.validFrom, 'validFrom');
+  const validUntil = date(input.validUntil, 'validUntil');
+  if (validFrom < today)
+    throw new RdxError(ErrorCode.INVALID_ARGUMENT, `validFrom ${validFrom} is in the past`);
+  if (validUntil <= validFrom)
+    throw new RdxError(ErrorCode.INVALID_ARGUMENT, 'validUntil must be after validFrom');
+  const maxUntil = `${Number(validFrom.slice(0, 4)) + 3}${validFrom.slice(4)}`;
+  if (validUntil > maxUntil)
+    throw new RdxError(
+      ErrorCode.INVALID_ARGUMENT,
+      'an agreement runs at most three years; renew it before it ends',
+    );
+  return {
+    ...base,
+    datasets,
+    purpose: str(input.purpose, 'purpose', { max: 1000 }),
+    serviceName: str(input.serviceName, 'serviceName', { max: 128 }),
+    platform: str(input.platform, 'platform', { max: 128 }),
+    validFrom,
+    validUntil,
+    dailyQuota: int(input.dailyQuota, 'dailyQuota', 1, 10_000_000),
+    productDeadlineMonths: PRODUCT_DEADLINE_MONTHS,
+    usageReportIntervalDays: USAGE_REPORT_INTERVAL_DAYS,
+    dataReturn: bool(input.dataReturn ?? true, 'dataReturn'),
+    noRedistribution: true,
+    citationRequired: true,
+  };
+}
+
+export function parseAgreement(raw: unknown): Agreement {
+  return stored<Agreement>(raw, 'agreement', ['id', 'terms', 'termsHash', 'state', 'grants']);
+}
+
+export function requireAgreementState(a: Agreement, ...states: AgreementState[]): void {
+  if (!states.includes(a.state)) {
+    throw new RdxError(
+      ErrorCode.INVALID_STATE,
+      `agreement ${a.id} is ${a.state}; this needs ${states.join(' or ')}`,
+    );
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * A catalog entry (数据目录): a dataset an opening body owns, its open attribute (禁止 / 受限 / 无条件), its
+ * data items with a personal-data flag (the gateway masks personal items), and each loaded version's
+ * content hash and row count.
+ */
+import type { Stamp } from '../lib/stamp';
+import { stored } from '../lib/store';
+import { arr, bool, ident, int, obj, oneOf, optionalStr, sha256Hex, str, type Json } from '../lib/validate';
+import { RdxError, ErrorCode } from '../lib/errors';
+
+export const OPEN_ATTRIBUTES = ['prohibited', 'restricted', 'unconditional'] as const;
+export type OpenAttribute = (typeof OPEN_ATTRIBUTES)[number];
+export const ITEM_TYPES = ['string', 'integer', 'number', 'date', 'boolean'] as const;
+export const FORMATS = ['csv', 'json'] as const;
+export const FREQUENCIES = [
+  'realtime',
+  'daily',
+  'weekly',
+  'monthly',
+  'quarterly',
+  'yearly',
+  'irregular',
+] as const;
+/** Versions kept inside the entry; older ones stay in the key's history. */
+export const VERSIONS_KEPT = 20;
+
+export interface DataItem {
+  name: string;
+  /** Name shown to people, e.g. 统一社会信用代码. */
+  label: string;
+  type: (typeof ITEM_TYPES)[number];
+  /** Personal information (ID numbers, phones, …): masked by the gateway. */
+  personal: boolean;
+}
+
+export interface DatasetVersion {
+  version: string;
+  contentHash: string;
+  rowCount: number;
+  loadedAt: string;
+  txId: string;
+}
+
+export interface Dataset extends Stamp {
+  id: string;
+  owner: string;
+  name: string;
+  description?: string;
+  openAttribute: OpenAttribute;
+  format: (typeof FORMATS)[number];
+  items: DataItem[];
+  updateFrequency: (typeof FREQUENCIES)[number];
+  versions: DatasetVersion[];
+  versionCount: number;
+  registeredAt: string;
+}
+
+function item(value: unknown, field: string): DataItem {
+  const i = obj(value, field);
+  return {
+    name: str(i.name, `${field}.name`, {
+      max: 64,
+      pattern: /^[a-z][a-z0-9_]*$/,
+      patternHint: 'must be snake_case (a-z, 0-9, _)',
+    }),
+    label: str(i.label, `${field}.label`, { max: 64 }),
+    type: oneOf(i.type, `${field}.type`, ITEM_TYPES),
+    personal: bool(i.personal ?? false, `${field}.personal`),
+  };
+}
+
+/** The fields a body sets when it registers or updates a dataset. */
+export function parseDatasetInput(
+  input: Json,
+): Pick<Dataset, 'id' | 'name' | 'description' | 'openAttribute' | 'format' | 'items' | 'updateFrequency'> {
+  const items = arr(input.items, 'items', 1, 200, item);
+  const names = items.map((i) => i.name);
+  if (new Set(names).size !== names.length)
+    throw new RdxError(ErrorCode.INVALID_ARGUMENT, 'items must have distinct names');
+  return {
+    id: ident(input.id, 'id'),
+    name: str(input.name, 'name', { max: 128 }),
+    description: optionalStr(input.description, 'description', { max: 2000 }),
+    openAttribute: oneOf(input.openAttribute, 'openAttribute', OPEN_ATTRIBUTES),
+    format: oneOf(input.format, 'format', FORMATS),
+    items,
+    updateFrequency: oneOf(input.updateFrequency, 'updateFrequency', FREQUENCIES),
+  };
+}
+
+export function parseVersionInput(
+  version: unknown,
+  contentHash: unknown,
+  rowCount: unknown,
+): Pick<DatasetVersion, 'version' | 'contentHash' | 'rowCount'> {
+  return {
+    version: ident(version, 'version', 32),
+    contentHash: sha256Hex(contentHash, 'contentHash'),
+    rowCount: int(rowCount, 'rowCount', 0, 1_000_000_000),
+  };
+}
+
+export function parseDataset(raw: unknown): Dataset {
+  return stored<Dataset>(raw, 'dataset', ['id', 'owner', 'openAttribute', 'items']);
+}
+
+/** Requested items that the dataset does not have. */
+export function unknownItems(dataset: Dataset, items: string[]): string[] {
+  const known = new Set(dataset.items.map((i) => i.name));
+  return items.filter((i) => !known.has(i));
+}
