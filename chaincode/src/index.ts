@@ -1,11 +1,35 @@
 /**
- * RDX chaincode entry: fabric-shim loads `contracts` from this module (package.json `main`).
+ * RDX chaincode entry: fabric-shim loads `contracts` from this module (package.json `main`). One contract
+ * per concern; function names are called as `<contract>:<Function>`.
  */
 import 'reflect-metadata';
+import { AgreementContract } from './contracts/agreement-contract';
+import { ApplicationContract } from './contracts/application-contract';
+import { AuditContract } from './contracts/audit-contract';
+import { CatalogContract } from './contracts/catalog-contract';
+import { ComplaintContract } from './contracts/complaint-contract';
+import { DutyContract } from './contracts/duty-contract';
+import { EnterpriseContract } from './contracts/enterprise-contract';
+import { GrantContract } from './contracts/grant-contract';
+import { PlatformContract } from './contracts/platform-contract';
+import { QueryContract } from './contracts/query-contract';
 import { SystemContract } from './contracts/system-contract';
 
-export { SystemContract } from './contracts/system-contract';
-export { RdxError, ErrorCode } from './lib/errors';
-export { EVENTS } from './lib/events';
+export { RdxError, ErrorCode, errorCodeOf } from './lib/errors';
+export { EVENTS, type EventPayload, type Change } from './lib/events';
+export { CALENDAR_SEED } from './data/calendar-seed';
+export { canonicalJson } from './lib/state';
 
-export const contracts: (typeof SystemContract)[] = [SystemContract];
+export const contracts = [
+  SystemContract,
+  PlatformContract,
+  EnterpriseContract,
+  CatalogContract,
+  ApplicationContract,
+  AgreementContract,
+  GrantContract,
+  ComplaintContract,
+  DutyContract,
+  AuditContract,
+  QueryContract,
+];

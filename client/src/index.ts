@@ -1,2 +1,9 @@
 /** The RDX TypeScript SDK. */
 export { GatewayClient, GatewayProblem, type Readiness } from './gateway-client.js';
+export {
+  EnterpriseSigner,
+  personalDataHash,
+  type EnterpriseRequest,
+  type SignedRequest,
+} from './enterprise-signer.js';
+export { canonicalJson } from './canonical-json.js';

@@ -17,3 +17,4 @@ export { up, down, gatewayUrl, startProcess } from './platform.js';
 export { peerHeight, ordererChannelInfo } from './channel.js';
 export { runningPid, stopDaemon, readPid, healthz, waitUntil, run } from './proc.js';
 export { address } from './node-env.js';
+export { connectAs, decodeJson, type LedgerConnection } from './ledger-client.js';

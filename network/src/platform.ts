@@ -8,6 +8,7 @@ import http from 'node:http';
 import { startCa, enrollOrg } from './ca.js';
 import { createGenesisBlock, joinOrderers, joinPeers, waitChannelReady, waitGossip } from './channel.js';
 import { deployChaincode, startChaincodeServers } from './chaincode-deploy.js';
+import { setUpLedger } from './ledger-setup.js';
 import type { NetworkContext } from './context.js';
 import { ordererEnv, peerEnv } from './node-env.js';
 import { healthz, runningPid, startDaemon, stopDaemon, tcpOpen, waitUntil } from './proc.js';
@@ -138,6 +139,8 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   if (!opts.org) {
     step('Peers discover each other (gossip)');
     await waitGossip(ctx);
+    step('Ledger set-up: opening bodies, working-day calendar');
+    await setUpLedger(ctx);
   }
 
   if (opts.withGateway && (!opts.org || opts.org === 'BureauMSP')) {

@@ -4,7 +4,7 @@
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
 import { requireOwner, requireRole } from '../lib/access';
-import type { RdxContext } from '../lib/context';
+import { RdxContext } from '../lib/context';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS } from '../lib/events';
 import { idsOfType } from '../lib/listing';

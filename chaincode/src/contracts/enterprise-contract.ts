@@ -4,7 +4,7 @@
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
 import { requireRole, type Actor } from '../lib/access';
-import type { RdxContext } from '../lib/context';
+import { RdxContext } from '../lib/context';
 import { today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { p256PublicKey } from '../lib/enterprise-request';

@@ -4,7 +4,7 @@
 import { Info, Transaction, Returns } from 'fabric-contract-api';
 import { BUREAU_MSP, requireRole } from '../lib/access';
 import { RdxError, ErrorCode } from '../lib/errors';
-import type { RdxContext } from '../lib/context';
+import { RdxContext } from '../lib/context';
 import { EVENTS } from '../lib/events';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp, type Stamp } from '../lib/stamp';

@@ -2,10 +2,12 @@
  * The first slice of RDX on the ledger: the chaincode's version, and probes — small records any member can
  * write and read back to prove the whole path (client → gateway → peers → orderers → every peer's state).
  */
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { RdxContext } from '../lib/context';
+import { RdxContract } from '../lib/rdx-contract';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS } from '../lib/events';
-import { emit, getJson, putJson, txTime } from '../lib/state';
+import { getJson, putJson } from '../lib/state';
 import { parseProbe, probeKey, validateProbeInput, type Probe } from '../models/probe';
 
 export const CHAINCODE_VERSION = '0.1.0';
@@ -16,7 +18,7 @@ export interface VersionInfo {
 }
 
 @Info({ title: 'SystemContract', description: 'Version and ledger probes' })
-export class SystemContract extends Contract {
+export class SystemContract extends RdxContract {
   constructor() {
     super('system');
   }
@@ -31,7 +33,7 @@ export class SystemContract extends Contract {
   /** Records a probe once; a second probe with the same id is rejected so a probe is never rewritten. */
   @Transaction()
   @Returns('string')
-  public async RecordProbe(ctx: Context, id: string, note: string): Promise<string> {
+  public async RecordProbe(ctx: RdxContext, id: string, note: string): Promise<string> {
     validateProbeInput(id, note);
     const key = probeKey(ctx, id);
     if ((await getJson(ctx, key)) !== undefined) {
@@ -42,16 +44,16 @@ export class SystemContract extends Contract {
       note,
       recordedBy: ctx.clientIdentity.getMSPID(),
       txId: ctx.stub.getTxID(),
-      recordedAt: txTime(ctx),
+      recordedAt: ctx.now(),
     };
     await putJson(ctx, key, probe);
-    emit(ctx, EVENTS.PROBE_RECORDED, { changes: [{ type: 'probe', id }] });
+    ctx.changed(EVENTS.PROBE_RECORDED, { type: 'probe', id });
     return JSON.stringify(probe);
   }
 
   @Transaction(false)
   @Returns('string')
-  public async ReadProbe(ctx: Context, id: string): Promise<string> {
+  public async ReadProbe(ctx: RdxContext, id: string): Promise<string> {
     validateProbeInput(id, '');
     const raw = await getJson(ctx, probeKey(ctx, id));
     if (raw === undefined) throw new RdxError(ErrorCode.NOT_FOUND, `probe ${id} does not exist`);

@@ -28,14 +28,3 @@ export async function getJson(ctx: Context, key: string): Promise<unknown> {
   if (!bytes || bytes.length === 0) return undefined;
   return JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
 }
-
-/** Transaction time from the proposal: identical on every peer, unlike the local clock. */
-export function txTime(ctx: Context): string {
-  const ts = ctx.stub.getTxTimestamp();
-  const seconds = typeof ts.seconds === 'number' ? ts.seconds : Number(ts.seconds.toString());
-  return new Date(seconds * 1000 + Math.floor(ts.nanos / 1e6)).toISOString();
-}
-
-export function emit(ctx: Context, name: string, payload: unknown): void {
-  ctx.stub.setEvent(name, Buffer.from(canonicalJson(payload)));
-}

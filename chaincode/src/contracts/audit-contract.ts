@@ -1,0 +1,184 @@
+/**
+ * Audit anchors (L16, Z34): each gateway anchors batches of its hash-chained access log as Merkle roots.
+ * Per gateway the anchors form a chain: sequence n+1 must name the hash of anchor n. A gap, a fork or a
+ * rewrite is rejected, so the access log cannot be quietly changed after anchoring.
+ */
+import crypto from 'node:crypto';
+import { Info, Transaction, Returns } from 'fabric-contract-api';
+import { READ_ALL, requireRole } from '../lib/access';
+import { RdxContext } from '../lib/context';
+import { RdxError, ErrorCode } from '../lib/errors';
+import { EVENTS } from '../lib/events';
+import { RdxContract } from '../lib/rdx-contract';
+import { canonicalJson } from '../lib/state';
+import { load, save, stored, tryLoad } from '../lib/store';
+import { ident, instant, int, jsonArg, sha256Hex } from '../lib/validate';
+
+export const GENESIS_ANCHOR_HASH = '0'.repeat(64);
+
+export interface Anchor {
+  gatewayId: string;
+  sequence: number;
+  merkleRoot: string;
+  recordCount: number;
+  /** Position of the batch's first record in the gateway's log (0-based), so batches tile the log. */
+  firstRecord: number;
+  firstRecordAt: string;
+  lastRecordAt: string;
+  previousAnchorHash: string;
+  anchorHash: string;
+  /** Certificate of the gateway identity that submitted it; later anchors of the chain must come from it. */
+  submitter: string;
+  txId: string;
+  anchoredAt: string;
+}
+
+interface AnchorHead {
+  gatewayId: string;
+  sequence: number;
+  anchorHash: string;
+  nextRecord: number;
+  submitter: string;
+}
+
+const anchorId = (gatewayId: string, sequence: number): string =>
+  `${gatewayId}.${String(sequence).padStart(12, '0')}`;
+const parseAnchor = (raw: unknown): Anchor =>
+  stored<Anchor>(raw, 'anchor', ['gatewayId', 'sequence', 'merkleRoot', 'anchorHash']);
+const parseHead = (raw: unknown): AnchorHead =>
+  stored<AnchorHead>(raw, 'anchor', ['gatewayId', 'sequence', 'anchorHash']);
+
+/** The hash that the next anchor must name: over every field the gateway submitted. */
+export function anchorHashOf(
+  a: Pick<
+    Anchor,
+    | 'gatewayId'
+    | 'sequence'
+    | 'merkleRoot'
+    | 'recordCount'
+    | 'firstRecord'
+    | 'firstRecordAt'
+    | 'lastRecordAt'
+    | 'previousAnchorHash'
+  >,
+): string {
+  const {
+    gatewayId,
+    sequence,
+    merkleRoot,
+    recordCount,
+    firstRecord,
+    firstRecordAt,
+    lastRecordAt,
+    previousAnchorHash,
+  } = a;
+  return crypto
+    .createHash('sha256')
+    .update(
+      canonicalJson({
+        gatewayId,
+        sequence,
+        merkleRoot,
+        recordCount,
+        firstRecord,
+        firstRecordAt,
+        lastRecordAt,
+        previousAnchorHash,
+      }),
+    )
+    .digest('hex');
+}
+
+@Info({ title: 'AuditContract', description: 'Anchors of the gateways’ audit logs' })
+export class AuditContract extends RdxContract {
+  constructor() {
+    super('audit');
+  }
+
+  @Transaction()
+  @Returns('string')
+  public async SubmitAnchor(ctx: RdxContext, anchorJson: string): Promise<string> {
+    const actor = await requireRole(ctx, ['gateway'], 'anchor audit logs');
+    const input = jsonArg(anchorJson, 'anchor', 4096);
+    const gatewayId = ident(input.gatewayId, 'gatewayId');
+    const fields = {
+      gatewayId,
+      sequence: int(input.sequence, 'sequence', 1, Number.MAX_SAFE_INTEGER),
+      merkleRoot: sha256Hex(input.merkleRoot, 'merkleRoot'),
+      recordCount: int(input.recordCount, 'recordCount', 1, 1_000_000),
+      firstRecord: int(input.firstRecord, 'firstRecord', 0, Number.MAX_SAFE_INTEGER),
+      firstRecordAt: instant(input.firstRecordAt, 'firstRecordAt'),
+      lastRecordAt: instant(input.lastRecordAt, 'lastRecordAt'),
+      previousAnchorHash: sha256Hex(input.previousAnchorHash, 'previousAnchorHash'),
+    };
+    if (fields.lastRecordAt < fields.firstRecordAt)
+      throw new RdxError(ErrorCode.INVALID_ARGUMENT, 'lastRecordAt is before firstRecordAt');
+    const headId = `${gatewayId}.head`;
+    const head = await tryLoad(ctx, 'anchor', headId, parseHead);
+    const expected = head ?? {
+      sequence: 0,
+      anchorHash: GENESIS_ANCHOR_HASH,
+      nextRecord: 0,
+      submitter: actor.id,
+    };
+    const broken = (why: string): RdxError =>
+      new RdxError(ErrorCode.ANCHOR_CHAIN_BROKEN, `anchor ${fields.sequence} of ${gatewayId}: ${why}`);
+    if (fields.sequence <= expected.sequence)
+      throw broken(`sequence ${fields.sequence} is already anchored (a rewrite)`);
+    if (fields.sequence !== expected.sequence + 1)
+      throw broken(`expected sequence ${expected.sequence + 1} (a gap)`);
+    if (fields.previousAnchorHash !== expected.anchorHash)
+      throw broken('previousAnchorHash does not name the last anchor (a fork)');
+    if (fields.firstRecord !== expected.nextRecord)
+      throw broken(`the batch must start at record ${expected.nextRecord}`);
+    if (head && head.submitter !== actor.id)
+      throw new RdxError(
+        ErrorCode.FORBIDDEN,
+        `the anchor chain of ${gatewayId} belongs to another gateway identity`,
+      );
+    const anchor: Anchor = {
+      ...fields,
+      anchorHash: anchorHashOf(fields),
+      submitter: actor.id,
+      txId: ctx.stub.getTxID(),
+      anchoredAt: ctx.now(),
+    };
+    await save(ctx, 'anchor', anchorId(gatewayId, anchor.sequence), anchor);
+    const nextHead: AnchorHead = {
+      gatewayId,
+      sequence: anchor.sequence,
+      anchorHash: anchor.anchorHash,
+      nextRecord: anchor.firstRecord + anchor.recordCount,
+      submitter: actor.id,
+    };
+    await save(ctx, 'anchor', headId, nextHead);
+    ctx.changed(EVENTS.ANCHOR_RECORDED, { type: 'anchor', id: anchorId(gatewayId, anchor.sequence) });
+    return JSON.stringify(anchor);
+  }
+
+  /** Anyone who may audit (bureau, regulators, gateways) reads anchors; enterprises get them in receipts. */
+  @Transaction(false)
+  @Returns('string')
+  public async GetAnchor(ctx: RdxContext, gatewayId: string, sequence: string): Promise<string> {
+    await requireRole(ctx, READ_ALL, 'read anchors');
+    return JSON.stringify(
+      await load(
+        ctx,
+        'anchor',
+        anchorId(
+          ident(gatewayId, 'gatewayId'),
+          int(Number(sequence), 'sequence', 1, Number.MAX_SAFE_INTEGER),
+        ),
+        parseAnchor,
+      ),
+    );
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  public async GetAnchorHead(ctx: RdxContext, gatewayId: string): Promise<string> {
+    await requireRole(ctx, READ_ALL, 'read anchors');
+    const head = await tryLoad(ctx, 'anchor', `${ident(gatewayId, 'gatewayId')}.head`, parseHead);
+    return JSON.stringify(head ?? { gatewayId, sequence: 0, anchorHash: GENESIS_ANCHOR_HASH, nextRecord: 0 });
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * Duties of the enterprise (SPEC §3): usage reports (L7), data returns (L22), product publication within
+ * three months (L21), security issue reports (L18), all brought by the gateway as signed requests, and
+ * the bureau's public credit evaluations (L24).
+ */
+import { Info, Transaction, Returns } from 'fabric-contract-api';
+import { requireRole } from '../lib/access';
+import { RdxContext } from '../lib/context';
+import { today } from '../lib/deadlines';
+import { RdxError, ErrorCode } from '../lib/errors';
+import { EVENTS, type EventName } from '../lib/events';
+import { putIndex } from '../lib/keys';
+import { RdxContract } from '../lib/rdx-contract';
+import { stamp, type Stamp } from '../lib/stamp';
+import { load, save, stored } from '../lib/store';
+import { date, ident, int, jsonArg, oneOf, sha256Hex, str } from '../lib/validate';
+import { parseAgreement, requireAgreementState, type Agreement } from '../models/agreement';
+import { creditCode, parseEnterprise } from '../models/enterprise';
+import { enterpriseAction } from './enterprise-action';
+
+export type DutyKind = 'usage-report' | 'data-return' | 'product' | 'security-issue';
+
+export interface Duty extends Stamp {
+  id: string;
+  kind: DutyKind;
+  agreementId: string;
+  creditCode: string;
+  at: string;
+  detail: Record<string, unknown>;
+}
+
+export interface CreditEvaluation extends Stamp {
+  id: string;
+  creditCode: string;
+  enterpriseName: string;
+  period: string;
+  grade: 'excellent' | 'good' | 'fair' | 'poor';
+  summary: string;
+  publishedAt: string;
+}
+
+export const parseCreditEvaluation = (raw: unknown): CreditEvaluation =>
+  stored<CreditEvaluation>(raw, 'evaluation', ['id', 'creditCode', 'grade']);
+
+@Info({ title: 'DutyContract', description: 'Duties of enterprises and credit evaluations' })
+export class DutyContract extends RdxContract {
+  constructor() {
+    super('duty');
+  }
+
+  private async record(
+    ctx: RdxContext,
+    requestJson: string,
+    signature: string,
+    action: string,
+    kind: DutyKind,
+    event: EventName,
+    detailOf: (body: Record<string, unknown>, a: Agreement) => Record<string, unknown>,
+    update?: (a: Agreement, detail: Record<string, unknown>) => Agreement,
+  ): Promise<string> {
+    const { actor, request, enterprise } = await enterpriseAction(ctx, requestJson, signature, action);
+    const agreement = await load(
+      ctx,
+      'agreement',
+      str(request.body.agreementId, 'agreementId', { max: 160 }),
+      parseAgreement,
+    );
+    if (agreement.terms.creditCode !== enterprise.creditCode)
+      throw new RdxError(ErrorCode.FORBIDDEN, `agreement ${agreement.id} is not ${enterprise.creditCode}'s`);
+    requireAgreementState(agreement, 'IN_FORCE', 'TERMINATED');
+    const detail = detailOf(request.body, agreement);
+    const id = `${agreement.id}.${kind}.${ctx.stub.getTxID().slice(0, 16)}`;
+    const duty: Duty = {
+      id,
+      kind,
+      agreementId: agreement.id,
+      creditCode: enterprise.creditCode,
+      at: ctx.now(),
+      detail,
+      ...stamp(ctx, actor),
+    };
+    await save(ctx, 'duty', id, duty);
+    await putIndex(ctx, 'duty~agreement', [agreement.id, id]);
+    ctx.changed(event, { type: 'duty', id, state: kind, enterprise: enterprise.creditCode });
+    if (update) {
+      const next = { ...update(agreement, detail), ...stamp(ctx, actor) };
+      await save(ctx, 'agreement', next.id, next);
+      ctx.changed(event, {
+        type: 'agreement',
+        id: next.id,
+        state: next.state,
+        enterprise: enterprise.creditCode,
+      });
+    }
+    return JSON.stringify(duty);
+  }
+
+  /** Signed `ReportUsage` `{ agreementId, period, callCount, reportHash }` (L7). */
+  @Transaction()
+  @Returns('string')
+  public async ReportUsage(ctx: RdxContext, requestJson: string, signature: string): Promise<string> {
+    return this.record(
+      ctx,
+      requestJson,
+      signature,
+      'ReportUsage',
+      'usage-report',
+      EVENTS.USAGE_REPORTED,
+      (b) => ({
+        period: str(b.period, 'period', { max: 32 }),
+        callCount: int(b.callCount, 'callCount', 0, 1_000_000_000),
+        reportHash: sha256Hex(b.reportHash, 'reportHash'),
+      }),
+      (a) => ({ ...a, lastUsageReportAt: ctx.now() }),
+    );
+  }
+
+  /** Signed `ReturnData` `{ agreementId, datasetId?, contentHash, rowCount }` (数据回流, L22). */
+  @Transaction()
+  @Returns('string')
+  public async ReturnData(ctx: RdxContext, requestJson: string, signature: string): Promise<string> {
+    return this.record(
+      ctx,
+      requestJson,
+      signature,
+      'ReturnData',
+      'data-return',
+      EVENTS.DATA_RETURNED,
+      (b, a) => {
+        if (!a.terms.dataReturn)
+          throw new RdxError(ErrorCode.INVALID_STATE, `agreement ${a.id} has no data-return duty`);
+        return {
+          contentHash: sha256Hex(b.contentHash, 'contentHash'),
+          rowCount: int(b.rowCount, 'rowCount', 0, 1_000_000_000),
+        };
+      },
+    );
+  }
+
+  /** Signed `PublishProduct` `{ agreementId, name, address, publishedOn }` (L21). */
+  @Transaction()
+  @Returns('string')
+  public async PublishProduct(ctx: RdxContext, requestJson: string, signature: string): Promise<string> {
+    return this.record(
+      ctx,
+      requestJson,
+      signature,
+      'PublishProduct',
+      'product',
+      EVENTS.PRODUCT_PUBLISHED,
+      (b) => {
+        const publishedOn = date(b.publishedOn, 'publishedOn');
+        if (publishedOn > today(ctx))
+          throw new RdxError(ErrorCode.INVALID_ARGUMENT, 'publishedOn cannot be in the future');
+        return {
+          name: str(b.name, 'name', { max: 128 }),
+          address: str(b.address, 'address', {
+            max: 512,
+            pattern: /^https?:\/\/\S+$/,
+            patternHint: 'must be an http(s) address',
+          }),
+          publishedOn,
+        };
+      },
+      (a, d) => ({
+        ...a,
+        product: {
+          name: String(d.name),
+          address: String(d.address),
+          publishedOn: String(d.publishedOn),
+          at: ctx.now(),
+        },
+      }),
+    );
+  }
+
+  /** Signed `ReportSecurityIssue` `{ agreementId, severity, descriptionHash }` (L18). */
+  @Transaction()
+  @Returns('string')
+  public async ReportSecurityIssue(ctx: RdxContext, requestJson: string, signature: string): Promise<string> {
+    return this.record(
+      ctx,
+      requestJson,
+      signature,
+      'ReportSecurityIssue',
+      'security-issue',
+      EVENTS.SECURITY_ISSUE_REPORTED,
+      (b) => ({
+        severity: oneOf(b.severity, 'severity', ['low', 'medium', 'high', 'critical'] as const),
+        descriptionHash: sha256Hex(b.descriptionHash, 'descriptionHash'),
+      }),
+    );
+  }
+
+  /** Bureau: publishes a credit evaluation of an enterprise (信用评价, L24); it is public. */
+  @Transaction()
+  @Returns('string')
+  public async PublishCreditEvaluation(ctx: RdxContext, evaluationJson: string): Promise<string> {
+    const actor = await requireRole(ctx, ['bureau'], 'publish credit evaluations');
+    const input = jsonArg(evaluationJson, 'evaluation');
+    const code = creditCode(input.creditCode);
+    const enterprise = await load(ctx, 'enterprise', code, parseEnterprise);
+    const period = ident(input.period, 'period', 16);
+    const evaluation: CreditEvaluation = {
+      id: `${code}.${period}`,
+      creditCode: code,
+      enterpriseName: enterprise.name,
+      period,
+      grade: oneOf(input.grade, 'grade', ['excellent', 'good', 'fair', 'poor'] as const),
+      summary: str(input.summary, 'summary', { max: 2000 }),
+      publishedAt: ctx.now(),
+      ...stamp(ctx, actor),
+    };
+    await save(ctx, 'evaluation', evaluation.id, evaluation);
+    ctx.changed(EVENTS.CREDIT_EVALUATION_PUBLISHED, {
+      type: 'evaluation',
+      id: evaluation.id,
+      state: evaluation.grade,
+      enterprise: code,
+    });
+    return JSON.stringify(evaluation);
+  }
+}

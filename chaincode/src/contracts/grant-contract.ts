@@ -1,0 +1,165 @@
+/**
+ * Grants after issue (SPEC §3, L17, L19, Z35, Z39): the owning body or the bureau suspends and terminates;
+ * only the owning body restores (after rectification) or withdraws (撤回). Reads: bureau, regulators,
+ * the gateway, and the owning body.
+ */
+import { Info, Transaction, Returns } from 'fabric-contract-api';
+import { requireOwner, requireRole } from '../lib/access';
+import { RdxContext } from '../lib/context';
+import { today } from '../lib/deadlines';
+import { RdxError, ErrorCode } from '../lib/errors';
+import { pageOfIds } from '../lib/listing';
+import { RdxContract } from '../lib/rdx-contract';
+import { load } from '../lib/store';
+import { int, jsonArg, oneOf, optionalStr } from '../lib/validate';
+import { reason } from '../models/application';
+import { mayUseRestricted, parseEnterprise } from '../models/enterprise';
+import { GRANT_STATES, parseGrant, SUSPEND_REASONS, transitionGrant } from '../models/grant';
+
+@Info({
+  title: 'GrantContract',
+  description: 'Suspension, restoration, withdrawal, termination and expiry of grants',
+})
+export class GrantContract extends RdxContract {
+  constructor() {
+    super('grant');
+  }
+
+  /** Owning body or bureau (中止): access stops at once on every gateway. */
+  @Transaction()
+  @Returns('string')
+  public async SuspendGrant(
+    ctx: RdxContext,
+    id: string,
+    suspendReason: string,
+    note: string,
+  ): Promise<string> {
+    const actor = await requireRole(ctx, ['body', 'bureau'], 'suspend grants');
+    const grant = await load(ctx, 'grant', String(id), parseGrant);
+    requireOwner(actor, grant.body, `grant ${grant.id}`);
+    const code = oneOf(suspendReason, 'reason', SUSPEND_REASONS);
+    return JSON.stringify(
+      await transitionGrant(ctx, actor, grant, 'SUSPENDED', {
+        code,
+        note: reason(note, 'note'),
+        at: ctx.now(),
+      }),
+    );
+  }
+
+  /**
+   * Owning body only (恢复开放 / 处理后再开放): reopens a suspended grant. Refused while the enterprise's
+   * rating does not allow restricted data, and once the grant's validity has passed.
+   */
+  @Transaction()
+  @Returns('string')
+  public async RestoreGrant(ctx: RdxContext, id: string, note: string): Promise<string> {
+    const actor = await requireRole(ctx, ['body'], 'restore grants');
+    const grant = await load(ctx, 'grant', String(id), parseGrant);
+    requireOwner(actor, grant.body, `grant ${grant.id}`);
+    if (grant.state !== 'SUSPENDED')
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        `grant ${grant.id} is ${grant.state}; only a SUSPENDED grant is restored`,
+      );
+    const enterprise = await load(ctx, 'enterprise', grant.creditCode, parseEnterprise);
+    if (!mayUseRestricted(enterprise, today(ctx))) {
+      throw new RdxError(
+        ErrorCode.RATING_INSUFFICIENT,
+        `${grant.creditCode} is rated ${enterprise.rating.level} (valid until ${enterprise.rating.validUntil}): it may not use restricted data`,
+      );
+    }
+    if (grant.validUntil < today(ctx))
+      throw new RdxError(ErrorCode.INVALID_STATE, `grant ${grant.id} ended on ${grant.validUntil}`);
+    void optionalStr(note, 'note', { max: 2000 });
+    return JSON.stringify(await transitionGrant(ctx, actor, grant, 'ACTIVE', undefined));
+  }
+
+  /** Owning body only (撤回): access is withdrawn for good. */
+  @Transaction()
+  @Returns('string')
+  public async WithdrawGrant(ctx: RdxContext, id: string, note: string): Promise<string> {
+    const actor = await requireRole(ctx, ['body'], 'withdraw grants');
+    const grant = await load(ctx, 'grant', String(id), parseGrant);
+    requireOwner(actor, grant.body, `grant ${grant.id}`);
+    return JSON.stringify(
+      await transitionGrant(ctx, actor, grant, 'REVOKED', {
+        code: 'withdrawn',
+        note: reason(note, 'note'),
+        at: ctx.now(),
+      }),
+    );
+  }
+
+  /** Owning body or bureau (终止): e.g. a violation not rectified (Z39). */
+  @Transaction()
+  @Returns('string')
+  public async TerminateGrant(ctx: RdxContext, id: string, note: string): Promise<string> {
+    const actor = await requireRole(ctx, ['body', 'bureau'], 'terminate grants');
+    const grant = await load(ctx, 'grant', String(id), parseGrant);
+    requireOwner(actor, grant.body, `grant ${grant.id}`);
+    return JSON.stringify(
+      await transitionGrant(ctx, actor, grant, 'TERMINATED', {
+        code: 'terminated',
+        note: reason(note, 'note'),
+        at: ctx.now(),
+      }),
+    );
+  }
+
+  /** Bureau, owning body or gateway: marks a grant whose validity has passed as EXPIRED. */
+  @Transaction()
+  @Returns('string')
+  public async ExpireGrant(ctx: RdxContext, id: string): Promise<string> {
+    const actor = await requireRole(ctx, ['body', 'bureau', 'gateway'], 'expire grants');
+    const grant = await load(ctx, 'grant', String(id), parseGrant);
+    requireOwner(actor, grant.body, `grant ${grant.id}`);
+    if (grant.validUntil >= today(ctx))
+      throw new RdxError(ErrorCode.INVALID_STATE, `grant ${grant.id} is valid until ${grant.validUntil}`);
+    return JSON.stringify(
+      await transitionGrant(ctx, actor, grant, 'EXPIRED', {
+        code: 'expired',
+        note: `validity ended ${grant.validUntil}`,
+        at: ctx.now(),
+      }),
+    );
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  public async GetGrant(ctx: RdxContext, id: string): Promise<string> {
+    const actor = await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'body'], 'read grants');
+    const grant = await load(ctx, 'grant', String(id), parseGrant);
+    requireOwner(actor, grant.body, `grant ${grant.id}`);
+    return JSON.stringify(grant);
+  }
+
+  /**
+   * One page of grants by `{ "enterprise" | "dataset" | "state" | "body": value }`. A body sees only its
+   * own grants (its filter is forced to `body`).
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async ListGrants(
+    ctx: RdxContext,
+    filterJson: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<string> {
+    const actor = await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'body'], 'list grants');
+    const filter = jsonArg(filterJson || '{}', 'filter', 1024);
+    const size = int(Number(pageSize || 50), 'pageSize', 1, 200);
+    let index: string;
+    let value: string;
+    if (typeof filter.state === 'string')
+      [index, value] = ['grant~state', oneOf(filter.state, 'state', GRANT_STATES)];
+    else if (typeof filter.enterprise === 'string') [index, value] = ['grant~enterprise', filter.enterprise];
+    else if (typeof filter.dataset === 'string') [index, value] = ['grant~dataset', filter.dataset];
+    else if (typeof filter.body === 'string') [index, value] = ['grant~body', filter.body];
+    else [index, value] = ['grant~body', ''];
+    const page = await pageOfIds(ctx, index, value ? [value] : [], size, String(bookmark ?? ''));
+    let grants = await Promise.all(page.items.map((gid) => load(ctx, 'grant', gid, parseGrant)));
+    if (actor.role === 'body') grants = grants.filter((g) => g.body === actor.mspId);
+    return JSON.stringify({ items: grants, bookmark: page.bookmark });
+  }
+}
