@@ -45,6 +45,12 @@ async function saveAgreement(
 async function enterIntoForce(ctx: RdxContext, actor: Actor, a: Agreement): Promise<Agreement> {
   const enterprise = await load(ctx, 'enterprise', a.terms.creditCode, parseEnterprise);
   requireRestrictedAllowed(enterprise, today(ctx));
+  if (a.terms.validUntil < today(ctx)) {
+    throw new RdxError(
+      ErrorCode.INVALID_STATE,
+      `agreement ${a.id} was to run until ${a.terms.validUntil}, which has passed: draft a new one`,
+    );
+  }
   const grants: string[] = [];
   for (const d of a.terms.datasets) {
     const grant: Grant = {
@@ -219,6 +225,10 @@ export class AgreementContract extends RdxContract {
         `agreement ${current.id} ended on ${current.terms.validUntil}; renewal must come before expiry`,
       );
     const until = date(validUntil, 'validUntil');
+    const now = today(ctx);
+    if (until > `${Number(now.slice(0, 4)) + 3}${now.slice(4)}`) {
+      throw new RdxError(ErrorCode.INVALID_ARGUMENT, 'a renewal runs at most three years from today');
+    }
     if (until <= current.terms.validUntil)
       throw new RdxError(
         ErrorCode.INVALID_ARGUMENT,
@@ -229,7 +239,7 @@ export class AgreementContract extends RdxContract {
       pendingRenewal: { validUntil: until, proposedAt: ctx.now() },
       ...stamp(ctx, actor),
     };
-    await saveAgreement(ctx, next, false, EVENTS.AGREEMENT_RENEWED);
+    await saveAgreement(ctx, next, false, EVENTS.RENEWAL_PROPOSED);
     return JSON.stringify(next);
   }
 
@@ -260,6 +270,12 @@ export class AgreementContract extends RdxContract {
       );
     }
     requireRestrictedAllowed(enterprise, today(ctx));
+    if (current.terms.validUntil < today(ctx)) {
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        `agreement ${current.id} ended on ${current.terms.validUntil}; it can no longer be renewed`,
+      );
+    }
     for (const grantId of current.grants) {
       const grant = await load(ctx, 'grant', grantId, parseGrant);
       if (grant.state !== 'ACTIVE' && grant.state !== 'SUSPENDED') continue;
@@ -272,9 +288,12 @@ export class AgreementContract extends RdxContract {
         dataset: grant.datasetId,
       });
     }
+    const renewed = { ...current.terms, validUntil: pending.validUntil };
     const next: Agreement = {
       ...current,
-      terms: { ...current.terms, validUntil: pending.validUntil },
+      terms: renewed,
+      // The hash always covers the terms in force, so a signature check after renewal still compares like with like.
+      termsHash: termsHash(renewed),
       pendingRenewal: undefined,
       renewals: [...current.renewals, { validUntil: pending.validUntil, at: ctx.now() }],
       ...stamp(ctx, actor),

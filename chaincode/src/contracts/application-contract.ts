@@ -18,6 +18,7 @@ import {
   bodiesOf,
   parseApplication,
   parseApplicationInput,
+  optionalReason,
   reason,
   requireState,
   type Application,
@@ -149,8 +150,12 @@ export class ApplicationContract extends RdxContract {
       throw new RdxError(ErrorCode.FORBIDDEN, `application ${input.id} is not ${enterprise.creditCode}'s`);
     requireState(current, 'RETURNED');
     const demands = await resolveDemands(ctx, input);
-    const added = [...new Set(demands.map((d) => d.body))].filter((b) => !bodiesOf(current).includes(b));
-    for (const body of added) await putIndex(ctx, 'application~body', [body, current.id]);
+    const named = [...new Set(demands.map((d) => d.body))];
+    for (const body of named.filter((b) => !bodiesOf(current).includes(b)))
+      await putIndex(ctx, 'application~body', [body, current.id]);
+    // A body no longer named must not keep seeing the application in its list.
+    for (const body of bodiesOf(current).filter((b) => !named.includes(b)))
+      await deleteIndex(ctx, 'application~body', [body, current.id]);
     const next: Application = {
       ...current,
       form: input.form,
@@ -183,7 +188,7 @@ export class ApplicationContract extends RdxContract {
             state: 'OWNER_REVIEW',
             formalReview: {
               decision: 'accepted',
-              reason: why ? str(why, 'reason', { max: 2000 }) : undefined,
+              reason: optionalReason(why),
               at,
             },
             ownerReviewBatch: nextQuarterlyDue(today(ctx)),
@@ -225,7 +230,7 @@ export class ApplicationContract extends RdxContract {
           : d === 'reject'
             ? ('rejected' as const)
             : ('escalated' as const),
-      reason: d === 'approve' ? (why ? str(why, 'reason', { max: 2000 }) : undefined) : reason(why),
+      reason: d === 'approve' ? optionalReason(why) : reason(why),
       at: ctx.now(),
       by: actor.mspId,
     };
@@ -333,7 +338,7 @@ export class ApplicationContract extends RdxContract {
       state: d === 'approve' ? 'APPROVED' : 'REJECTED',
       reReview: {
         decision: d === 'approve' ? 'approved' : 'rejected',
-        reason: d === 'reject' ? reason(why) : why || undefined,
+        reason: d === 'reject' ? reason(why) : optionalReason(why),
         at: ctx.now(),
       },
       deadline: undefined,

@@ -7,6 +7,7 @@ import { requireOwner, requireRole } from '../lib/access';
 import { RdxContext } from '../lib/context';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS } from '../lib/events';
+import { indexKey } from '../lib/keys';
 import { idsOfType } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { requireOwnerAndBureau } from '../lib/sbe';
@@ -64,6 +65,18 @@ export class CatalogContract extends RdxContract {
         `items cannot be removed (${removed.join(', ')}): grants may name them; register a new dataset instead`,
       );
     }
+    // Grants and the gateway's masking rely on what an item is: its type and personal flag stay as registered.
+    const changed = current.items
+      .filter((i) =>
+        input.items.some((n) => n.name === i.name && (n.type !== i.type || n.personal !== i.personal)),
+      )
+      .map((i) => i.name);
+    if (changed.length > 0) {
+      throw new RdxError(
+        ErrorCode.INVALID_ARGUMENT,
+        `the type or personal flag of ${changed.join(', ')} cannot change; register a new dataset instead`,
+      );
+    }
     const next: Dataset = { ...current, ...input, ...stamp(ctx, actor) };
     await save(ctx, 'dataset', next.id, next);
     ctx.changed(EVENTS.DATASET_UPDATED, { type: 'dataset', id: next.id, state: next.openAttribute });
@@ -84,9 +97,13 @@ export class CatalogContract extends RdxContract {
     const current = await load(ctx, 'dataset', String(id), parseDataset);
     requireOwner(actor, current.owner, `dataset ${current.id}`);
     const v = parseVersionInput(version, contentHash, Number(rowCount));
-    if (current.versions.some((x) => x.version === v.version)) {
+    // The entry keeps only recent versions; this marker remembers every version ever recorded.
+    const marker = indexKey(ctx, 'dataset~version', [current.id, v.version]);
+    const seen = await ctx.stub.getState(marker);
+    if ((seen && seen.length > 0) || current.versions.some((x) => x.version === v.version)) {
       throw new RdxError(ErrorCode.ALREADY_EXISTS, `dataset ${current.id} already has version ${v.version}`);
     }
+    await ctx.stub.putState(marker, Buffer.from(ctx.stub.getTxID()));
     const entry = { ...v, loadedAt: ctx.now(), txId: ctx.stub.getTxID() };
     const next: Dataset = {
       ...current,

@@ -138,6 +138,16 @@ export class ComplaintContract extends RdxContract {
           EVENTS.COMPLAINT_RESOLVED,
         );
       } else if (grant.state === 'SUSPENDED') {
+        // Restoring undoes the complaint's suspension only, never one made for a violation or a rating.
+        if (grant.reason?.code !== 'complaint') {
+          throw new RdxError(
+            ErrorCode.INVALID_STATE,
+            `grant ${grant.id} is suspended for ${grant.reason?.code ?? 'another reason'}, not this complaint; it stays suspended`,
+          );
+        }
+        if (grant.validUntil < today(ctx)) {
+          throw new RdxError(ErrorCode.INVALID_STATE, `grant ${grant.id} ended on ${grant.validUntil}`);
+        }
         const enterprise = await load(ctx, 'enterprise', grant.creditCode, parseEnterprise);
         if (!mayUseRestricted(enterprise, today(ctx))) {
           throw new RdxError(

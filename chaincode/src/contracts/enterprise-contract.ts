@@ -13,7 +13,7 @@ import { idsByIndex } from '../lib/keys';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
 import { assertAbsent, load, save } from '../lib/store';
-import { jsonArg, oneOf, str } from '../lib/validate';
+import { int, jsonArg, oneOf, str } from '../lib/validate';
 import {
   creditCode,
   mayUseRestricted,
@@ -132,6 +132,29 @@ export class EnterpriseContract extends RdxContract {
     await save(ctx, 'enterprise', next.creditCode, next);
     ctx.changed(EVENTS.ENTERPRISE_KEY_CHANGED, { type: 'enterprise', id: next.creditCode });
     return JSON.stringify(next);
+  }
+
+  /** One page of enterprises, for the gateway's view and the regulator console. */
+  @Transaction(false)
+  @Returns('string')
+  public async ListEnterprises(ctx: RdxContext, pageSize: string, bookmark: string): Promise<string> {
+    await requireRole(ctx, ['bureau', 'regulator', 'gateway'], 'list enterprises');
+    const size = int(Number(pageSize || 100), 'pageSize', 1, 500);
+    const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+      'enterprise',
+      [],
+      size,
+      String(bookmark ?? ''),
+    );
+    const items: Enterprise[] = [];
+    try {
+      for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+        items.push(parseEnterprise(JSON.parse(Buffer.from(r.value.value).toString('utf8'))));
+      }
+    } finally {
+      await iterator.close();
+    }
+    return JSON.stringify({ items, bookmark: items.length < size ? '' : metadata.bookmark });
   }
 
   @Transaction(false)

@@ -151,7 +151,9 @@ export class GrantContract extends RdxContract {
     const size = int(Number(pageSize || 50), 'pageSize', 1, 200);
     let index: string;
     let value: string;
-    if (typeof filter.state === 'string')
+    // A body pages through its own grants only, whatever else it asks for.
+    if (actor.role === 'body') [index, value] = ['grant~body', actor.mspId];
+    else if (typeof filter.state === 'string')
       [index, value] = ['grant~state', oneOf(filter.state, 'state', GRANT_STATES)];
     else if (typeof filter.enterprise === 'string') [index, value] = ['grant~enterprise', filter.enterprise];
     else if (typeof filter.dataset === 'string') [index, value] = ['grant~dataset', filter.dataset];
@@ -159,7 +161,17 @@ export class GrantContract extends RdxContract {
     else [index, value] = ['grant~body', ''];
     const page = await pageOfIds(ctx, index, value ? [value] : [], size, String(bookmark ?? ''));
     let grants = await Promise.all(page.items.map((gid) => load(ctx, 'grant', gid, parseGrant)));
-    if (actor.role === 'body') grants = grants.filter((g) => g.body === actor.mspId);
+    if (actor.role === 'body') {
+      // Its other filters narrow its own grants (a page may then hold fewer than pageSize).
+      grants = grants.filter(
+        (g) =>
+          g.body === actor.mspId &&
+          (typeof filter.state !== 'string' || g.state === filter.state) &&
+          (typeof filter.enterprise !== 'string' || g.creditCode === filter.enterprise) &&
+          (typeof filter.dataset !== 'string' || g.datasetId === filter.dataset) &&
+          (typeof filter.body !== 'string' || g.body === filter.body),
+      );
+    }
     return JSON.stringify({ items: grants, bookmark: page.bookmark });
   }
 }

@@ -23,6 +23,7 @@ export const EVENTS = {
   AGREEMENT_DRAFTED: 'AgreementDrafted',
   AGREEMENT_SIGNED: 'AgreementSigned',
   AGREEMENT_IN_FORCE: 'AgreementInForce',
+  RENEWAL_PROPOSED: 'RenewalProposed',
   AGREEMENT_RENEWED: 'AgreementRenewed',
   AGREEMENT_TERMINATED: 'AgreementTerminated',
   GRANT_SUSPENDED: 'GrantSuspended',

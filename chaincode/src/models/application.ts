@@ -125,7 +125,8 @@ export function parseForm(value: unknown): ApplicationForm {
     expectedBenefit: text(f.expectedBenefit, 'form.expectedBenefit', 2000),
     systemName: text(f.systemName, 'form.systemName', 128),
     machineRoom: text(f.machineRoom, 'form.machineRoom', 256),
-    mlpsLevel: int(f.mlpsLevel, 'form.mlpsLevel', 1, 5),
+    // Restricted data needs MLPS (等保) level 2 or higher (L10).
+    mlpsLevel: int(f.mlpsLevel, 'form.mlpsLevel', 2, 5),
     mlpsFiling: str(f.mlpsFiling, 'form.mlpsFiling', { max: 64 }),
     contactNameHash: sha256Hex(f.contactNameHash, 'form.contactNameHash'),
     contactIdHash: sha256Hex(f.contactIdHash, 'form.contactIdHash'),
@@ -183,6 +184,13 @@ export function reason(value: unknown, field = 'reason'): string {
       `${field} is required: state the reason (at least 4 characters)`,
     );
   assertNoPersonalData(r, field);
+  return r;
+}
+
+/** An optional remark (on an approval): bounded, and never personal data in clear. */
+export function optionalReason(value: unknown, field = 'reason'): string | undefined {
+  const r = optionalStr(value === '' ? undefined : value, field, { max: 2000 });
+  if (r !== undefined) assertNoPersonalData(r, field);
   return r;
 }
 

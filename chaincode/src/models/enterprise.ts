@@ -6,6 +6,7 @@ import { RdxError, ErrorCode } from '../lib/errors';
 import type { Stamp } from '../lib/stamp';
 import { stored } from '../lib/store';
 import { usccProblem } from '../lib/uscc';
+import { chinaDate } from './calendar';
 import { arr, date, int, obj, oneOf, sha256Hex, str } from '../lib/validate';
 
 export const RATINGS = ['A', 'AA', 'AAA'] as const;
@@ -64,6 +65,12 @@ export function parseRating(value: unknown, ratedAt: string): RatingRecord {
     validUntil: date(r.validUntil, 'rating.validUntil'),
     ratedAt,
   };
+  if (rating.validUntil < chinaDate(ratedAt)) {
+    throw new RdxError(
+      ErrorCode.INVALID_ARGUMENT,
+      `rating.validUntil ${rating.validUntil} has already passed`,
+    );
+  }
   if (rating.level !== 'A') {
     if (rating.mlpsLevel < 2) {
       throw new RdxError(

@@ -1,0 +1,503 @@
+/**
+ * A scenario builder for contract tests: a FakeLedger with the working-day calendar, the two opening bodies
+ * (MarketMSP, TransportMSP), three enterprises (AA, AAA, A) with their ES256 keys and three datasets, plus
+ * small helpers that drive the demand workflow all the way to ACTIVE grants.
+ *
+ *   const w = await World.create();
+ *   const { agreements, grants } = await w.activeGrants(w.aa, 'app-1');
+ *   await w.refused(() => w.invoke(IDS.transport, C.grant, 'SuspendGrant', grants[0]!.id, …), 'FORBIDDEN');
+ */
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import type { Contract } from 'fabric-contract-api';
+import { AgreementContract } from '../contracts/agreement-contract';
+import { ApplicationContract } from '../contracts/application-contract';
+import { AuditContract } from '../contracts/audit-contract';
+import { CatalogContract } from '../contracts/catalog-contract';
+import { ComplaintContract } from '../contracts/complaint-contract';
+import { DutyContract } from '../contracts/duty-contract';
+import { EnterpriseContract } from '../contracts/enterprise-contract';
+import { GrantContract } from '../contracts/grant-contract';
+import { PlatformContract } from '../contracts/platform-contract';
+import { QueryContract } from '../contracts/query-contract';
+import { CALENDAR_SEED } from '../data/calendar-seed';
+import { errorCodeOf, type ErrorCode } from '../lib/errors';
+import type { Agreement } from '../models/agreement';
+import type { Application, ApplicationForm } from '../models/application';
+import type { Rating } from '../models/enterprise';
+import type { Grant } from '../models/grant';
+import { EnterpriseKey, FakeLedger, IDS, type Identity } from './fake-ledger';
+
+/** One instance of every contract (they keep no state of their own). */
+export const C = {
+  platform: new PlatformContract(),
+  enterprise: new EnterpriseContract(),
+  catalog: new CatalogContract(),
+  application: new ApplicationContract(),
+  agreement: new AgreementContract(),
+  grant: new GrantContract(),
+  complaint: new ComplaintContract(),
+  duty: new DutyContract(),
+  audit: new AuditContract(),
+  query: new QueryContract(),
+};
+
+/** Real, valid unified social credit codes. */
+export const CODES = {
+  aa: '91440300708461136T',
+  aaa: '914403001922038216',
+  a: '91330100716105852F',
+  spare: '91330100799655058B',
+} as const;
+/** 91440300708461136T with a wrong check character. */
+export const INVALID_CODE = '91440300708461136X';
+
+export const MARKET_ENTITIES = 'market-entities';
+export const MARKET_NOTICES = 'market-notices';
+export const TRANSPORT_VEHICLES = 'transport-vehicles';
+
+/** Lower-case hex SHA-256 of a string: how documents and personal data appear in requests. */
+export function sha(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}
+
+/** `date` (YYYY-MM-DD) plus `days` calendar days. */
+export function plusDays(date: string, days: number): string {
+  const t = new Date(`${date}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + days);
+  return t.toISOString().slice(0, 10);
+}
+
+/** The instant at which it is `time` (default 10:00) on `date` in China (UTC+8). */
+export function chinaTime(date: string, time = '10:00'): Date {
+  return new Date(`${date}T${time}:00+08:00`);
+}
+
+/** Runs `call` and checks it is refused with `code` and that the ledger, events and policies did not change. */
+export async function refused(
+  ledger: FakeLedger,
+  call: () => Promise<unknown>,
+  code: ErrorCode,
+): Promise<void> {
+  const before = ledger.snapshot();
+  const events = ledger.events.length;
+  const policies = ledger.policies.size;
+  await assert.rejects(call(), (err: Error) => {
+    assert.equal(errorCodeOf(err.message), code, err.message);
+    return true;
+  });
+  assert.equal(ledger.snapshot(), before, 'a refused call wrote nothing');
+  assert.equal(ledger.events.length, events, 'a refused call emitted no event');
+  assert.equal(ledger.policies.size, policies, 'a refused call set no key-level policy');
+}
+
+// ---- inputs -------------------------------------------------------------------------------------------
+
+export interface RatingInput {
+  level: Rating;
+  mlpsLevel: number;
+  mlpsFiling: string;
+  creditStatus: 'good' | 'dishonest' | 'abnormal';
+  certificateHashes: string[];
+  validUntil: string;
+}
+
+export function ratingInput(level: Rating, overrides: Partial<RatingInput> = {}): RatingInput {
+  return {
+    level,
+    mlpsLevel: level === 'A' ? 1 : 3,
+    mlpsFiling: '33110043001-25001',
+    creditStatus: 'good',
+    certificateHashes: [sha(`capability certificate ${level}`)],
+    validUntil: '2026-12-31',
+    ...overrides,
+  };
+}
+
+export interface EnterpriseInput {
+  creditCode: string;
+  name: string;
+  nature: string;
+  publicKey: string;
+  rating: RatingInput;
+}
+
+export function enterpriseInput(
+  creditCode: string,
+  name: string,
+  publicKey: string,
+  rating: RatingInput,
+): EnterpriseInput {
+  return { creditCode, name, nature: 'private', publicKey, rating };
+}
+
+export interface ItemInput {
+  name: string;
+  label: string;
+  type: 'string' | 'integer' | 'number' | 'date' | 'boolean';
+  personal?: boolean;
+}
+
+export interface DatasetInput {
+  id: string;
+  name: string;
+  description?: string;
+  openAttribute: 'prohibited' | 'restricted' | 'unconditional';
+  format: 'csv' | 'json';
+  items: ItemInput[];
+  updateFrequency: string;
+}
+
+export const MARKET_ENTITY_ITEMS = [
+  'uscc',
+  'name',
+  'legal_rep_id',
+  'legal_rep_phone',
+  'address',
+  'registered_on',
+];
+export const TRANSPORT_VEHICLE_ITEMS = ['plate_no', 'vehicle_type', 'owner_uscc', 'inspection_due'];
+
+export function marketEntitiesInput(): DatasetInput {
+  return {
+    id: MARKET_ENTITIES,
+    name: '市场主体登记信息',
+    description: 'Registered market entities of Lishui',
+    openAttribute: 'restricted',
+    format: 'csv',
+    items: [
+      { name: 'uscc', label: '统一社会信用代码', type: 'string' },
+      { name: 'name', label: '企业名称', type: 'string' },
+      { name: 'legal_rep_id', label: '法定代表人身份证号', type: 'string', personal: true },
+      { name: 'legal_rep_phone', label: '法定代表人电话', type: 'string', personal: true },
+      { name: 'address', label: '住所', type: 'string' },
+      { name: 'registered_on', label: '成立日期', type: 'date' },
+    ],
+    updateFrequency: 'daily',
+  };
+}
+
+export function marketNoticesInput(): DatasetInput {
+  return {
+    id: MARKET_NOTICES,
+    name: '市场监管公告',
+    openAttribute: 'unconditional',
+    format: 'json',
+    items: [
+      { name: 'title', label: '标题', type: 'string' },
+      { name: 'published_on', label: '发布日期', type: 'date' },
+    ],
+    updateFrequency: 'weekly',
+  };
+}
+
+export function transportVehiclesInput(): DatasetInput {
+  return {
+    id: TRANSPORT_VEHICLES,
+    name: '道路运输车辆信息',
+    openAttribute: 'restricted',
+    format: 'json',
+    items: [
+      { name: 'plate_no', label: '车牌号', type: 'string' },
+      { name: 'vehicle_type', label: '车辆类型', type: 'string' },
+      { name: 'owner_uscc', label: '业户统一社会信用代码', type: 'string' },
+      { name: 'inspection_due', label: '年审到期日', type: 'date' },
+    ],
+    updateFrequency: 'monthly',
+  };
+}
+
+export interface DemandInput {
+  scenario: string;
+  datasetId: string;
+  items: string[];
+}
+
+export function demand(datasetId: string, items?: string[]): DemandInput {
+  const all = datasetId === TRANSPORT_VEHICLES ? TRANSPORT_VEHICLE_ITEMS : MARKET_ENTITY_ITEMS;
+  return { scenario: '供应链金融授信前的企业核验', datasetId, items: items ?? all };
+}
+
+/** A valid application form: contacts as SHA-256 hex, no ID-like or phone-like digits in free text. */
+export function validForm(overrides: Partial<ApplicationForm> = {}): ApplicationForm {
+  return {
+    serviceName: '企业信用画像服务',
+    field: '金融',
+    scenarios: '为本地银行提供小微企业授信前的主体核验',
+    serviceScope: '丽水市',
+    serviceUsers: '本地商业银行',
+    concurrency: 50,
+    expectedBenefit: '缩短授信审批时间',
+    systemName: '信用画像系统 V2',
+    machineRoom: '丽水市政务云机房',
+    mlpsLevel: 3,
+    mlpsFiling: '33110043001-25001',
+    contactNameHash: sha('contact name'),
+    contactIdHash: sha('contact id number'),
+    contactPhoneHash: sha('contact phone'),
+    ...overrides,
+  };
+}
+
+export function documentsInput(): Record<string, string> {
+  return {
+    mlpsCertificate: sha('mlps certificate'),
+    creditReport: sha('credit report'),
+    securityCommitment: sha('security commitment'),
+  };
+}
+
+export function applicationBody(
+  id: string,
+  demands: DemandInput[] = [demand(MARKET_ENTITIES)],
+  form: Record<string, unknown> = { ...validForm() },
+): Record<string, unknown> {
+  return { id, form, demands, documents: documentsInput() };
+}
+
+export interface TermsInput {
+  datasets: { datasetId: string; items: string[] }[];
+  purpose: string;
+  serviceName: string;
+  platform: string;
+  validFrom: string;
+  validUntil: string;
+  dailyQuota: number;
+  dataReturn: boolean;
+}
+
+// ---- the world ----------------------------------------------------------------------------------------
+
+export interface EnterpriseHandle {
+  code: string;
+  name: string;
+  key: EnterpriseKey;
+}
+
+export interface ActiveGrants {
+  application: Application;
+  /** One per opening body named in the demands, in the order of `bodies`. */
+  agreements: Agreement[];
+  /** Every grant of those agreements, as stored. */
+  grants: Grant[];
+}
+
+/** The body that owns each dataset of the world. */
+export function ownerOf(datasetId: string): Identity {
+  return datasetId === TRANSPORT_VEHICLES ? IDS.transport : IDS.market;
+}
+
+export class World {
+  readonly ledger = new FakeLedger();
+  readonly aa: EnterpriseHandle = {
+    code: CODES.aa,
+    name: '深圳某信用科技有限公司',
+    key: new EnterpriseKey(),
+  };
+  readonly aaa: EnterpriseHandle = {
+    code: CODES.aaa,
+    name: '深圳某数据服务有限公司',
+    key: new EnterpriseKey(),
+  };
+  readonly a: EnterpriseHandle = { code: CODES.a, name: '杭州某网络科技有限公司', key: new EnterpriseKey() };
+
+  private constructor() {}
+
+  /** Calendar, bodies, the AA, AAA and A enterprises and the three datasets, at the ledger's default time. */
+  static async create(): Promise<World> {
+    const w = new World();
+    for (const year of CALENDAR_SEED) {
+      await w.invoke(IDS.bureau, C.platform, 'SetCalendarYear', JSON.stringify(year));
+    }
+    await w.invoke(IDS.bureau, C.platform, 'RegisterBody', 'MarketMSP', '丽水市市场监督管理局');
+    await w.invoke(IDS.bureau, C.platform, 'RegisterBody', 'TransportMSP', '丽水市交通运输局');
+    await w.onboard(w.aa, 'AA');
+    await w.onboard(w.aaa, 'AAA');
+    await w.onboard(w.a, 'A');
+    await w.invoke(IDS.market, C.catalog, 'RegisterDataset', JSON.stringify(marketEntitiesInput()));
+    await w.invoke(IDS.market, C.catalog, 'RegisterDataset', JSON.stringify(marketNoticesInput()));
+    await w.invoke(IDS.transport, C.catalog, 'RegisterDataset', JSON.stringify(transportVehiclesInput()));
+    return w;
+  }
+
+  /** Today's date in China time (UTC+8) at the ledger's transaction time. */
+  today(): string {
+    return new Date(this.ledger.now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  }
+
+  /** Moves the transaction time to `time` on `date`, China time. */
+  setChinaTime(date: string, time = '10:00'): void {
+    this.ledger.now = chinaTime(date, time);
+  }
+
+  invoke(identity: Identity, contract: Contract, fn: string, ...args: string[]): Promise<string> {
+    return this.ledger.invoke(identity, contract, fn, ...args);
+  }
+
+  /** Invokes and parses the JSON result. */
+  async call<T>(identity: Identity, contract: Contract, fn: string, ...args: string[]): Promise<T> {
+    return JSON.parse(await this.ledger.invoke(identity, contract, fn, ...args)) as T;
+  }
+
+  /** `refused(this.ledger, call, code)`. */
+  refused(call: () => Promise<unknown>, code: ErrorCode): Promise<void> {
+    return refused(this.ledger, call, code);
+  }
+
+  /** `[requestJson, signature]` signed by the enterprise's key at the current transaction time. */
+  sign(e: EnterpriseHandle, action: string, body: Record<string, unknown>): [string, string] {
+    return e.key.sign(e.code, action, body, this.ledger.now);
+  }
+
+  /** Signs `action` for the enterprise and brings it to `contract.fn` as the gateway. */
+  async asEnterprise<T>(
+    e: EnterpriseHandle,
+    contract: Contract,
+    fn: string,
+    action: string,
+    body: Record<string, unknown>,
+  ): Promise<T> {
+    return this.call<T>(IDS.gateway, contract, fn, ...this.sign(e, action, body));
+  }
+
+  async onboard(e: EnterpriseHandle, level: Rating, rating: Partial<RatingInput> = {}): Promise<void> {
+    const input = enterpriseInput(e.code, e.name, e.key.publicKeyPem, ratingInput(level, rating));
+    await this.invoke(IDS.bureau, C.enterprise, 'OnboardEnterprise', JSON.stringify(input));
+  }
+
+  async rate(
+    e: EnterpriseHandle,
+    level: Rating,
+    rating: Partial<RatingInput> = {},
+  ): Promise<{ suspendedGrants: string[] }> {
+    return this.call(
+      IDS.bureau,
+      C.enterprise,
+      'RateEnterprise',
+      e.code,
+      JSON.stringify(ratingInput(level, rating)),
+    );
+  }
+
+  // ---- the demand workflow ----
+
+  submit(
+    e: EnterpriseHandle,
+    id: string,
+    demands?: DemandInput[],
+    form?: Record<string, unknown>,
+  ): Promise<Application> {
+    return this.asEnterprise(
+      e,
+      C.application,
+      'SubmitApplication',
+      'SubmitApplication',
+      applicationBody(id, demands, form),
+    );
+  }
+
+  formalReview(id: string, decision: 'accept' | 'return', reason = ''): Promise<Application> {
+    return this.call(IDS.bureau, C.application, 'FormalReview', id, decision, reason);
+  }
+
+  ownerReview(
+    body: Identity,
+    id: string,
+    decision: 'approve' | 'reject' | 'escalate',
+    reason = '',
+  ): Promise<Application> {
+    return this.call(body, C.application, 'OwnerReview', id, decision, reason);
+  }
+
+  reReview(id: string, decision: 'approve' | 'reject', reason = ''): Promise<Application> {
+    return this.call(IDS.bureau, C.application, 'ReReview', id, decision, reason);
+  }
+
+  getApplication(id: string): Promise<Application> {
+    return this.call(IDS.bureau, C.application, 'GetApplication', id);
+  }
+
+  /** Submitted, accepted, approved by every body named in the demands, and re-reviewed: APPROVED. */
+  async approvedApplication(
+    e: EnterpriseHandle,
+    id: string,
+    demands: DemandInput[] = [demand(MARKET_ENTITIES)],
+  ): Promise<Application> {
+    await this.submit(e, id, demands);
+    await this.formalReview(id, 'accept');
+    for (const body of bodiesOf(demands)) await this.ownerReview(body, id, 'approve');
+    return this.reReview(id, 'approve');
+  }
+
+  /** Terms for every dataset the body owns among `demands`, valid from today for a year. */
+  termsFor(body: Identity, demands: DemandInput[], overrides: Partial<TermsInput> = {}): TermsInput {
+    const today = this.today();
+    return {
+      datasets: demands
+        .filter((d) => ownerOf(d.datasetId).mspId === body.mspId)
+        .map((d) => ({ datasetId: d.datasetId, items: d.items })),
+      purpose: '小微企业授信前的主体核验',
+      serviceName: '企业信用画像服务',
+      platform: '信用画像系统 V2',
+      validFrom: today,
+      validUntil: plusDays(today, 364),
+      dailyQuota: 1000,
+      dataReturn: true,
+      ...overrides,
+    };
+  }
+
+  draft(body: Identity, applicationId: string, terms: TermsInput): Promise<Agreement> {
+    return this.call(body, C.agreement, 'DraftAgreement', applicationId, JSON.stringify(terms));
+  }
+
+  signAsBody(body: Identity, agreement: Agreement): Promise<Agreement> {
+    return this.call(body, C.agreement, 'SignAgreementAsBody', agreement.id, agreement.termsHash);
+  }
+
+  signAsEnterprise(e: EnterpriseHandle, agreement: Agreement): Promise<Agreement> {
+    return this.asEnterprise(e, C.agreement, 'SignAgreementAsEnterprise', 'SignAgreement', {
+      agreementId: agreement.id,
+      termsHash: agreement.termsHash,
+    });
+  }
+
+  getAgreement(id: string): Promise<Agreement> {
+    return this.call(IDS.bureau, C.agreement, 'GetAgreement', id);
+  }
+
+  getGrant(id: string): Promise<Grant> {
+    return this.call(IDS.bureau, C.grant, 'GetGrant', id);
+  }
+
+  /** The whole workflow to agreements in force: one ACTIVE grant per demanded dataset. */
+  async activeGrants(
+    e: EnterpriseHandle,
+    applicationId: string,
+    demands: DemandInput[] = [demand(MARKET_ENTITIES)],
+    terms: Partial<TermsInput> = {},
+  ): Promise<ActiveGrants> {
+    const application = await this.approvedApplication(e, applicationId, demands);
+    const agreements: Agreement[] = [];
+    const grants: Grant[] = [];
+    for (const body of bodiesOf(demands)) {
+      const drafted = await this.draft(body, applicationId, this.termsFor(body, demands, terms));
+      await this.signAsBody(body, drafted);
+      const inForce = await this.signAsEnterprise(e, drafted);
+      agreements.push(inForce);
+      for (const id of inForce.grants) grants.push(await this.getGrant(id));
+    }
+    return { application, agreements, grants };
+  }
+}
+
+/** The bodies named in a demand list, in a fixed order (MarketMSP before TransportMSP). */
+export function bodiesOf(demands: DemandInput[]): Identity[] {
+  const ids = [...new Set(demands.map((d) => ownerOf(d.datasetId)))];
+  return ids.sort((x, y) => x.mspId.localeCompare(y.mspId));
+}
+
+/** The state key of a ledger object, as FakeLedger's composite keys write it. */
+export function stateKey(type: string, id: string): string {
+  return `\u0000${type}\u0000${id}\u0000`;
+}
