@@ -7,3 +7,5 @@ export {
   type SignedRequest,
 } from './enterprise-signer.js';
 export { canonicalJson } from './canonical-json.js';
+export * from './audit/merkle.js';
+export { tlsNameOptions } from './tls-name.js';

@@ -1,37 +1,28 @@
 /**
- * Builds the Express app from its dependencies. It never listens: main.ts does, and tests use port 0.
+ * Builds the Express app from its services. It never listens: main.ts does, and tests use port 0.
  */
 import express, { type Express } from 'express';
-import type { Ledger } from './ledger/ledger.js';
-import { Problem, problemHandler, sendProblem } from './problem.js';
+import { requestId, securityHeaders } from './http/security.js';
+import { Problem, problemHandler } from './problem.js';
+import { auditRoutes } from './routes/audit.js';
+import { dataRoutes } from './routes/data.js';
+import { oauthRoutes } from './routes/oauth.js';
+import { opsRoutes } from './routes/ops.js';
+import { publicRoutes } from './routes/public.js';
+import { workflowRoutes } from './routes/workflow.js';
+import type { Services } from './services.js';
 
-export interface AppDeps {
-  ledger: Ledger;
-}
-
-export function createApp(deps: AppDeps): Express {
+export function createApp(s: Services): Express {
   const app = express();
   app.disable('x-powered-by');
-
-  /** Liveness: the process is up. Says nothing about the ledger. */
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+  app.set('query parser', 'simple');
+  const requests = s.metrics.counter('rdx_http_requests_total', 'HTTP requests by route and status');
+  app.use(requestId, securityHeaders);
+  app.use((req, res, next) => {
+    res.on('finish', () => requests({ method: req.method, route: String((req.route as { path?: string } | undefined)?.path ?? 'unmatched'), status: String(res.statusCode) }));
+    next();
   });
-
-  /** Readiness: the ledger answers through the gateway's own identity. */
-  app.get('/readyz', async (_req, res) => {
-    try {
-      const ledger = await deps.ledger.status();
-      res.json({ status: 'ready', ledger });
-    } catch (err) {
-      sendProblem(
-        res,
-        'LEDGER_UNAVAILABLE',
-        `The ledger did not answer: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
-      );
-    }
-  });
-
+  app.use(opsRoutes(s), oauthRoutes(s), dataRoutes(s), workflowRoutes(s), publicRoutes(s), auditRoutes(s));
   app.use((req, _res, next) => next(new Problem('NOT_FOUND', `No route for ${req.method} ${req.path}`)));
   app.use(problemHandler);
   return app;

@@ -3,11 +3,23 @@
  * message naming it. `npm start` sets them from the network topology.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 
 export interface GatewayConfig {
   /** RDX_GATEWAY_HOST (default 127.0.0.1) and RDX_GATEWAY_PORT (default 3000): where the API listens. */
   host: string;
   port: number;
+  /** RDX_GATEWAY_ID (default `gw1`): names this gateway's audit log and its anchor chain on the ledger. */
+  gatewayId: string;
+  /** RDX_GATEWAY_DATA: folder of the gateway's stores, event checkpoint and token signing keys. */
+  dataDir: string;
+  checkpointPath: string;
+  /** RDX_TOKEN_ISSUER: `iss` of the access tokens (default: the gateway's own URL). */
+  issuer: string;
+  /** `aud` of the access tokens. */
+  audience: string;
+  /** RDX_TOKEN_TTL_S: access token lifetime, at most 900 s (15 minutes). */
+  tokenTtlSeconds: number;
   /** The gateway's own Fabric identity (BureauMSP, role=gateway). */
   mspId: string;
   certPath: string;
@@ -19,6 +31,19 @@ export interface GatewayConfig {
   chaincode: string;
   /** RDX_LEDGER_TIMEOUT_MS: deadline of every ledger call (default 5000). */
   ledgerTimeoutMs: number;
+  /** RDX_ANCHOR_EVERY / RDX_ANCHOR_INTERVAL_MS: anchor after this many records or this long (default 100, 5 s). */
+  anchorEvery: number;
+  anchorIntervalMs: number;
+  /** RDX_ANCHOR_MAX_LAG_MS: restricted data stops while a record stays unanchored longer (default 60 s). */
+  anchorMaxLagMs: number;
+  /** RDX_PAGE_MAX: largest page of records (default 500). */
+  pageMax: number;
+  /** RDX_K_MIN: smallest group a computed result may show (default 10). */
+  kMin: number;
+  /** RDX_RATE_PER_SECOND: interface calls per second per grant (default 20). */
+  ratePerSecond: number;
+  /** RDX_BODY_LIMIT: largest request body (default 256kb). */
+  bodyLimit: string;
 }
 
 export class ConfigError extends Error {
@@ -37,20 +62,33 @@ function file(env: NodeJS.ProcessEnv, name: string, what: string): string {
   return value;
 }
 
-function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new ConfigError(`${name} must be a port number from 0 to 65535, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const host = env.RDX_GATEWAY_HOST ?? '127.0.0.1';
+  const port = int(env, 'RDX_GATEWAY_PORT', 3000, 0, 65535);
+  const gatewayId = env.RDX_GATEWAY_ID ?? 'gw1';
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(gatewayId)) throw new ConfigError(`RDX_GATEWAY_ID "${gatewayId}" must be letters, digits, _ . -`);
+  const dataDir = path.resolve(env.RDX_GATEWAY_DATA ?? path.join('.rdx', 'gateway', gatewayId));
+  const bodyLimit = env.RDX_BODY_LIMIT ?? '256kb';
+  if (!/^\d+(kb|mb)$/.test(bodyLimit)) throw new ConfigError(`RDX_BODY_LIMIT must look like 256kb or 1mb, got "${bodyLimit}"`);
   return {
-    host: env.RDX_GATEWAY_HOST ?? '127.0.0.1',
-    port: port(env, 'RDX_GATEWAY_PORT', 3000),
+    host,
+    port,
+    gatewayId,
+    dataDir,
+    checkpointPath: path.join(dataDir, 'events.checkpoint'),
+    issuer: env.RDX_TOKEN_ISSUER ?? `http://${host}:${port}`,
+    audience: 'rdx-api',
+    tokenTtlSeconds: int(env, 'RDX_TOKEN_TTL_S', 900, 30, 900),
     mspId: env.RDX_GATEWAY_MSP_ID ?? 'BureauMSP',
     certPath: file(env, 'RDX_GATEWAY_CERT', "the gateway identity's certificate (PEM)"),
     keyPath: file(env, 'RDX_GATEWAY_KEY', "the gateway identity's private key (PEM)"),
@@ -58,6 +96,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     peerTlsRootPath: file(env, 'RDX_PEER_TLS_ROOT', "the peer's TLS root certificate (PEM)"),
     channel: env.RDX_CHANNEL ?? 'opendata',
     chaincode: env.RDX_CHAINCODE ?? 'rdx',
-    ledgerTimeoutMs: port(env, 'RDX_LEDGER_TIMEOUT_MS', 5000) || 5000,
+    ledgerTimeoutMs: int(env, 'RDX_LEDGER_TIMEOUT_MS', 5000, 100, 120_000),
+    anchorEvery: int(env, 'RDX_ANCHOR_EVERY', 100, 1, 100_000),
+    anchorIntervalMs: int(env, 'RDX_ANCHOR_INTERVAL_MS', 5000, 100, 3_600_000),
+    anchorMaxLagMs: int(env, 'RDX_ANCHOR_MAX_LAG_MS', 60_000, 1000, 86_400_000),
+    pageMax: int(env, 'RDX_PAGE_MAX', 500, 1, 10_000),
+    kMin: int(env, 'RDX_K_MIN', 10, 2, 1000),
+    ratePerSecond: int(env, 'RDX_RATE_PER_SECOND', 20, 1, 100_000),
+    bodyLimit,
   };
 }

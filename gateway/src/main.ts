@@ -1,33 +1,110 @@
 /**
- * Starts the gateway: config, ledger connection, then listen. SIGTERM/SIGINT close the server and the
- * ledger connection before exiting.
+ * Starts a gateway: config, stores, ledger connection and its followed view, anchoring, then listen.
+ * SIGTERM/SIGINT stop taking requests, anchor what is logged, and close the ledger connection.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { createApp } from './app.js';
-import { loadConfig, ConfigError } from './config.js';
+import { ClientRegistry } from './auth/client-registry.js';
+import { SigningKeys } from './auth/signing-keys.js';
+import { TokenService } from './auth/token-service.js';
+import { Anchorer } from './audit/anchorer.js';
+import { AuditLog } from './audit/audit-log.js';
+import { loadConfig, ConfigError, type GatewayConfig } from './config.js';
+import { chinaToday } from './enforcement/decide.js';
+import { Limiter } from './enforcement/limiter.js';
+import { Metrics } from './http/metrics.js';
 import { openFabricLedger } from './ledger/fabric-ledger.js';
+import { DatasetStore, parseFilter } from './store/dataset-store.js';
+import { LedgerView } from './view/ledger-view.js';
+import { ViewFollower } from './view/view-follower.js';
+import type { AuditSink } from './services.js';
 
-function main(): void {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`rdx gateway: ${err.message}`);
-      process.exitCode = 1;
-      return;
-    }
-    throw err;
+const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
+
+/** Today's calls per grant, read back from the audit log so a restart does not reset quotas. */
+function restoreQuotas(audit: AuditSink, limiter: Limiter, now: Date): void {
+  const today = chinaToday(now);
+  const used = new Map<string, number>();
+  for (let seq = audit.size() - 1; seq >= 0; seq--) {
+    const r = audit.bySeq(seq);
+    if (!r || chinaToday(new Date(r.time)) !== today) break;
+    if (r.decision === 'allow' && r.grantId) used.set(r.grantId, (used.get(r.grantId) ?? 0) + 1);
   }
-  const ledger = openFabricLedger(config);
-  const server = createApp({ ledger }).listen(config.port, config.host, () => {
-    console.log(`rdx gateway listening on http://${config.host}:${config.port}`);
+  for (const [grant, n] of used) limiter.restore(grant, today, n);
+}
+
+async function main(config: GatewayConfig): Promise<void> {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const audit = AuditLog.open(path.join(config.dataDir, 'audit.db'));
+  const store = DatasetStore.open(path.join(config.dataDir, 'datasets.db'));
+  const clients = ClientRegistry.open(path.join(config.dataDir, 'clients.db'));
+  const keys = SigningKeys.open(path.join(config.dataDir, 'keys'));
+  const ledger = await openFabricLedger(config);
+  const view = new LedgerView();
+  const follower = new ViewFollower(ledger, view, log);
+  const anchorer = new Anchorer(audit, ledger, { gatewayId: config.gatewayId, every: config.anchorEvery, intervalMs: config.anchorIntervalMs, maxLagMs: config.anchorMaxLagMs, log });
+  const limiter = new Limiter(config.ratePerSecond);
+  restoreQuotas(audit, limiter, new Date());
+  const metrics = new Metrics();
+  metrics.gauge('rdx_audit_unanchored_records', 'Audit records not yet anchored on the ledger', () => anchorer.lagRecords());
+  metrics.gauge('rdx_audit_anchor_lag_seconds', 'Age of the oldest unanchored audit record', () => anchorer.lagSeconds());
+  metrics.gauge('rdx_ledger_following', '1 while the gateway follows ledger events', () => (view.following ? 1 : 0));
+  metrics.gauge('rdx_ledger_event_lag_seconds', 'Seconds since the last ledger event was applied', () => (view.lastEventAt ? (Date.now() - view.lastEventAt) / 1000 : -1));
+  metrics.gauge('rdx_ledger_last_block', 'Last block whose events were applied', () => view.lastBlock);
+
+  void follower.run();
+  // The unanchored tail of a crashed run is anchored first thing.
+  await anchorer.reconcile().catch((err: unknown) => log(`anchor reconcile: ${String(err)}`));
+  anchorer.start();
+  void anchorer.anchorNow();
+
+  const app = createApp({
+    config,
+    view,
+    ledger,
+    tokens: new TokenService(keys, config.issuer, config.audience, config.tokenTtlSeconds),
+    keys,
+    clients,
+    audit,
+    anchors: anchorer,
+    store,
+    parseFilter,
+    limiter,
+    metrics,
+    now: () => new Date(),
   });
+  const server = app.listen(config.port, config.host, () => log(`rdx gateway ${config.gatewayId} listening on http://${config.host}:${config.port}`));
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  let stopping = false;
   const shutdown = (): void => {
-    server.close(() => ledger.close());
-    setTimeout(() => ledger.close(), 5000).unref();
+    if (stopping) return;
+    stopping = true;
+    log('stopping');
+    server.close();
+    follower.stop();
+    void anchorer
+      .stop()
+      .then(() => anchorer.anchorNow())
+      .catch(() => undefined)
+      .finally(() => {
+        ledger.close();
+        audit.close();
+        store.close();
+        clients.close();
+      });
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 }
 
-main();
+try {
+  await main(loadConfig());
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`rdx gateway: ${err.message}`);
+    process.exitCode = 1;
+  } else throw err;
+}

@@ -16,6 +16,7 @@ import {
 } from '@hyperledger/fabric-gateway';
 import type { Paths } from './paths.js';
 import { address } from './node-env.js';
+import { tlsNameOptions } from '@rdx/client';
 import type { Topology } from './topology.js';
 import { nodesOf, orgOf } from './topology.js';
 
@@ -40,6 +41,7 @@ export function connectAs(
   const client = new grpc.Client(
     address(peer),
     grpc.credentials.createSsl(fs.readFileSync(paths.caCert(org.short))),
+    tlsNameOptions(peer.host),
   );
   const gateway = connect({
     client,

@@ -165,7 +165,14 @@ function gatewayEnv(ctx: NetworkContext): NodeJS.ProcessEnv {
     RDX_PEER_TLS_ROOT: ctx.paths.caCert(bureau.short),
     RDX_CHANNEL: ctx.topology.channel,
     RDX_CHAINCODE: ctx.topology.chaincodeName,
+    RDX_GATEWAY_ID: 'gw1',
+    RDX_GATEWAY_DATA: gatewayDataDir(ctx),
   };
+}
+
+/** The gateway's stores, token keys and event checkpoint. */
+export function gatewayDataDir(ctx: NetworkContext): string {
+  return path.join(ctx.paths.home, 'gateway', 'gw1');
 }
 
 export function gatewayUrl(ctx: NetworkContext): string {

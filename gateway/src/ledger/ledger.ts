@@ -1,12 +1,60 @@
-/** What the HTTP layer needs from the ledger; the Fabric implementation and test fakes both provide it. */
+/**
+ * What the gateway needs from the ledger. The Fabric implementation talks to a peer with the gateway's
+ * own identity; unit tests use an in-memory fake. Errors from chaincode keep their stable `[CODE]`.
+ */
 export interface LedgerStatus {
   channel: string;
   blockHeight: number;
   chaincode: { name: string; version: string };
 }
 
+export interface Submitted {
+  result: unknown;
+  txId: string;
+  blockNumber: number;
+}
+
+/** One chaincode event: the transaction's changes (see the chaincode's events table). */
+export interface LedgerEvent {
+  blockNumber: number;
+  txId: string;
+  name: string;
+  changes: { type: string; id: string; state?: string; enterprise?: string; dataset?: string }[];
+}
+
+export interface EventStream extends AsyncIterable<LedgerEvent> {
+  close(): void;
+}
+
 export interface Ledger {
   /** Reads the channel height and the chaincode version; throws when the ledger is unreachable. */
   status(): Promise<LedgerStatus>;
+  /** Reads through one peer: `contract:fn(args)` decoded from JSON. */
+  evaluate(contract: string, fn: string, ...args: string[]): Promise<unknown>;
+  /** Endorses, orders and waits for commit; throws LedgerError when the transaction is refused. */
+  submit(contract: string, fn: string, ...args: string[]): Promise<Submitted>;
+  /**
+   * Chaincode events from the stored checkpoint (or `startBlock` when there is none); the checkpoint
+   * advances as events are consumed, so a restarted gateway resumes where it stopped.
+   */
+  events(startBlock: number): Promise<EventStream>;
   close(): void;
+}
+
+/** A refusal by the ledger, with the chaincode's stable code when it gave one. */
+export class LedgerError extends Error {
+  override name = 'LedgerError';
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly transactionId?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Extracts `[CODE] detail` from a chaincode error message. */
+export function chaincodeError(text: string): { code?: string; detail: string } {
+  const match = /\[([A-Z_]+)\]\s*([^\n]*)/.exec(text);
+  return match ? { code: match[1], detail: match[2] ?? '' } : { detail: text.split('\n')[0] ?? text };
 }

@@ -1,0 +1,21 @@
+/** Bearer token → the enterprise's credit code, or a 401 problem. */
+import type { Request } from 'express';
+import { TokenError, type TokenService } from '../auth/token-service.js';
+import { Problem } from '../problem.js';
+
+export function bearerToken(req: Request): string | undefined {
+  const header = req.get('authorization');
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1];
+}
+
+export function authenticate(req: Request, tokens: TokenService): string {
+  const token = bearerToken(req);
+  if (!token) throw new Problem('TOKEN_MISSING', 'Send an access token: Authorization: Bearer <token> (get one at POST /oauth/token).');
+  try {
+    return tokens.verify(token).sub;
+  } catch (err) {
+    if (err instanceof TokenError) throw new Problem('TOKEN_INVALID', err.message);
+    throw err;
+  }
+}

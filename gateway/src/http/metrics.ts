@@ -1,0 +1,42 @@
+/**
+ * Prometheus metrics in text format: requests by route and status, access decisions by reason, anchoring
+ * lag and ledger event lag. No client library: the format is a few lines.
+ */
+type Labels = Record<string, string>;
+
+function key(labels: Labels): string {
+  return Object.entries(labels)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`)
+    .join(',');
+}
+
+export class Metrics {
+  private readonly counters = new Map<string, { help: string; values: Map<string, number> }>();
+  private readonly gauges = new Map<string, { help: string; read: () => number }>();
+
+  counter(name: string, help: string): (labels: Labels, by?: number) => void {
+    const entry = { help, values: new Map<string, number>() };
+    this.counters.set(name, entry);
+    return (labels, by = 1) => {
+      const k = key(labels);
+      entry.values.set(k, (entry.values.get(k) ?? 0) + by);
+    };
+  }
+
+  gauge(name: string, help: string, read: () => number): void {
+    this.gauges.set(name, { help, read });
+  }
+
+  render(): string {
+    const lines: string[] = [];
+    for (const [name, { help, values }] of this.counters) {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
+      for (const [labels, value] of values) lines.push(`${name}{${labels}} ${value}`);
+    }
+    for (const [name, { help, read }] of this.gauges) {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${read()}`);
+    }
+    return `${lines.join('\n')}\n`;
+  }
+}

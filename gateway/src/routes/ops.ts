@@ -1,0 +1,37 @@
+/** Operations: liveness, readiness (ledger reachable and followed), metrics, the API description. */
+import { Router } from 'express';
+import type { Services } from '../services.js';
+import { sendProblem } from '../problem.js';
+import { OPENAPI } from '../openapi.js';
+
+export function opsRoutes(s: Services): Router {
+  const r = Router();
+
+  /** Liveness: the process is up. Says nothing about the ledger. */
+  r.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  /** Readiness: the ledger answers, and the view follows its events (else restricted data is refused). */
+  r.get('/readyz', async (_req, res) => {
+    try {
+      const ledger = await s.ledger.status();
+      const view = { following: s.view.following, lastBlock: s.view.lastBlock, lastError: s.view.lastError };
+      const audit = { unanchoredRecords: s.anchors.lagRecords(), anchoringBehind: s.anchors.behind() };
+      if (!s.view.following) return sendProblem(res, 'LEDGER_NOT_FOLLOWED', `The gateway is not following ledger events${s.view.lastError ? `: ${s.view.lastError}` : ''}; restricted data is refused.`, { ledger, view, audit });
+      if (s.anchors.behind()) return sendProblem(res, 'AUDIT_BEHIND', 'Audit anchoring is behind its bound; restricted data is refused.', { ledger, view, audit });
+      res.json({ status: 'ready', ledger, view, audit });
+    } catch (err) {
+      sendProblem(res, 'LEDGER_UNAVAILABLE', `The ledger did not answer: ${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}`);
+    }
+  });
+
+  r.get('/metrics', (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(s.metrics.render());
+  });
+
+  r.get('/openapi.json', (_req, res) => {
+    res.json(OPENAPI);
+  });
+  return r;
+}
