@@ -18,3 +18,15 @@ export { peerHeight, ordererChannelInfo } from './channel.js';
 export { runningPid, stopDaemon, readPid, healthz, waitUntil, run } from './proc.js';
 export { address } from './node-env.js';
 export { connectAs, decodeJson, type LedgerConnection } from './ledger-client.js';
+export {
+  Parties,
+  submit,
+  evaluate,
+  find,
+  applyAndGetGrants,
+  endorsersOf,
+  eventOf,
+  chinaToday,
+  type DemandSpec,
+  type Committed,
+} from './workflow-driver.js';

@@ -9,6 +9,10 @@ import { startCa, enrollOrg } from './ca.js';
 import { createGenesisBlock, joinOrderers, joinPeers, waitChannelReady, waitGossip } from './channel.js';
 import { deployChaincode, startChaincodeServers } from './chaincode-deploy.js';
 import { setUpLedger } from './ledger-setup.js';
+import { seedDemo, demoDir } from './demo-seed.js';
+import { gatewayDataDir, gatewayUrl } from './platform-paths.js';
+
+export { gatewayDataDir, gatewayUrl };
 import type { NetworkContext } from './context.js';
 import { ordererEnv, peerEnv } from './node-env.js';
 import { healthz, runningPid, startDaemon, stopDaemon, tcpOpen, waitUntil } from './proc.js';
@@ -94,6 +98,8 @@ export interface UpOptions {
   /** Start only this org's nodes (a network spread over several hosts). */
   org?: string;
   withGateway: boolean;
+  /** Seed the demo datasets, enterprises and grants where missing. */
+  demo: boolean;
 }
 
 export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
@@ -146,6 +152,11 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   if (opts.withGateway && (!opts.org || opts.org === 'BureauMSP')) {
     step('Gateway');
     await startGateway(ctx);
+    if (!opts.org && opts.demo) {
+      step('Demo data: datasets, enterprises A/AA/AAA, grants');
+      await seedDemo(ctx);
+      ctx.log(`  demo enterprises and their client credentials: ${demoDir(ctx)}/enterprises.json`);
+    }
   }
   step('Ready');
 }
@@ -168,15 +179,6 @@ function gatewayEnv(ctx: NetworkContext): NodeJS.ProcessEnv {
     RDX_GATEWAY_ID: 'gw1',
     RDX_GATEWAY_DATA: gatewayDataDir(ctx),
   };
-}
-
-/** The gateway's stores, token keys and event checkpoint. */
-export function gatewayDataDir(ctx: NetworkContext): string {
-  return path.join(ctx.paths.home, 'gateway', 'gw1');
-}
-
-export function gatewayUrl(ctx: NetworkContext): string {
-  return `http://${ctx.topology.gateway.host}:${ctx.topology.gateway.port}`;
 }
 
 export function httpStatus(url: string, timeoutMs = 3000): Promise<number | undefined> {

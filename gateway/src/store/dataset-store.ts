@@ -728,13 +728,22 @@ export class DatasetStore {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const existing = this.db
-        .prepare(`SELECT content_hash, row_count, items FROM versions WHERE dataset_id = ? AND version = ?`)
+        .prepare(
+          `SELECT content_hash, row_count, items, format FROM versions WHERE dataset_id = ? AND version = ?`,
+        )
         .get(datasetId, version);
       if (existing) {
-        const sameHash = existing.content_hash === contentHash;
-        if (!sameHash || !sameItems(JSON.parse(String(existing.items)) as ItemSpec[], specs))
+        const difference =
+          existing.content_hash !== contentHash
+            ? `content hash ${String(existing.content_hash)}`
+            : existing.format !== format
+              ? `format ${String(existing.format)}`
+              : !sameItems(JSON.parse(String(existing.items)) as ItemSpec[], specs)
+                ? 'other items'
+                : undefined;
+        if (difference)
           throw new VersionConflictError(
-            `version ${version} of ${datasetId} is already loaded with ${sameHash ? 'other items' : `content hash ${String(existing.content_hash)}`}; a version cannot change, load it as a new version`,
+            `version ${version} of ${datasetId} is already loaded with ${difference}; a version cannot change, load it as a new version`,
           );
         this.db.exec('COMMIT');
         return { contentHash, rowCount: Number(existing.row_count) };

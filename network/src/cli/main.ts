@@ -45,7 +45,7 @@ async function start(args: string[]): Promise<void> {
       'RDX is already running (npm run status shows it; npm stop stops it). Checking that all is up…',
     );
   }
-  await up(ctx, { org, withGateway: true });
+  await up(ctx, { org, withGateway: true, demo: !flag(args, '--no-demo') });
   printWhere(ctx);
   if (flag(args, '--detach')) {
     if (!runningPid(ctx.paths, SUPERVISOR)) {

@@ -9,11 +9,12 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { peer } from '@hyperledger/fabric-protos';
 import { errorCode } from '../errors.js';
+import { eventOf } from '@rdx/network';
 import {
   applyAndGetGrants,
+  demand,
   endorsersOf,
   evaluate,
-  eventOf,
   onboard,
   Parties,
   registerDataset,
@@ -42,9 +43,9 @@ const grant = async (id: string): Promise<Grant> =>
   (await evaluate(p.regulator, 'grant', 'GetGrant', id)) as Grant;
 
 test('an AA enterprise goes from application to active grants on two bodies’ datasets', async () => {
-  ({ grants, agreementTxIds } = await applyAndGetGrants(p, enterprise, `app-${runId}`, [
-    { dataset: marketDataset, body: p.market, mspId: 'MarketMSP' },
-    { dataset: transportDataset, body: p.transport, mspId: 'TransportMSP' },
+  ({ grants, agreementTxIds } = await applyAndGetGrants(p, enterprise.signer, `app-${runId}`, [
+    demand(marketDataset, 'MarketMSP'),
+    demand(transportDataset, 'TransportMSP'),
   ]));
   assert.equal(grants.length, 2);
   for (const id of grants) {
@@ -128,9 +129,9 @@ test('a complaint suspends the grant at once, and the owner’s withdrawal revok
 
 test('a downgrade below AA suspends every active grant of the enterprise in the same transaction', async () => {
   const other = await onboard(p, 'AAA');
-  const { grants: two } = await applyAndGetGrants(p, other, `app2-${runId}`, [
-    { dataset: marketDataset, body: p.market, mspId: 'MarketMSP' },
-    { dataset: transportDataset, body: p.transport, mspId: 'TransportMSP' },
+  const { grants: two } = await applyAndGetGrants(p, other.signer, `app2-${runId}`, [
+    demand(marketDataset, 'MarketMSP'),
+    demand(transportDataset, 'TransportMSP'),
   ]);
   const downgrade = await submit(
     p.bureau,
@@ -150,7 +151,7 @@ test('a downgrade below AA suspends every active grant of the enterprise in the 
     [...two].sort(),
   );
   for (const id of two) assert.equal((await grant(id)).state, 'SUSPENDED');
-  const event = await eventOf(p.regulator.network, downgrade.block, downgrade.txId);
+  const event = await eventOf(p.regulator.network, 'rdx', downgrade.block, downgrade.txId);
   const suspendedInEvent = event.payload.changes
     .filter((c) => c.type === 'grant' && c.state === 'SUSPENDED')
     .map((c) => c.id);

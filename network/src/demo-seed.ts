@@ -1,0 +1,185 @@
+/**
+ * The demo, seeded by `npm start` where missing: the synthetic Lishui datasets registered by their bodies,
+ * versions recorded on the ledger and loaded into the gateway; demo enterprises rated A, AA and AAA with
+ * keys and client credentials in `.rdx/demo/`; and live grants for AA and AAA through the full workflow.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { EnterpriseSigner } from '@rdx/client';
+import { ClientRegistry } from '@rdx/gateway/dist/auth/client-registry.js';
+import { DEMO_ENTERPRISES, demoDatasets, type DemoDataset } from '@rdx/gateway/dist/demo/demo-data.js';
+import { parseDatasetFile } from '@rdx/gateway/dist/store/dataset-store.js';
+import type { NetworkContext } from './context.js';
+import { gatewayDataDir, gatewayUrl } from './platform-paths.js';
+import { sleep } from './proc.js';
+import { applyAndGetGrants, find, Parties, submit } from './workflow-driver.js';
+
+export interface DemoEnterpriseCredentials {
+  name: string;
+  creditCode: string;
+  rating: string;
+  clientId: string;
+  clientSecret: string;
+  /** The enterprise's ES256 private key (PEM): signs its applications and agreements, or a private_key_jwt. */
+  privateKeyFile: string;
+}
+
+export function demoDir(ctx: NetworkContext): string {
+  return path.join(ctx.paths.home, 'demo');
+}
+
+/** Demo grants: which enterprise gets which items of which dataset. */
+const DEMO_GRANTS: {
+  level: 'AA' | 'AAA';
+  appId: string;
+  demands: { datasetId: string; mspId: string; items: string[] }[];
+}[] = [
+  {
+    level: 'AA',
+    appId: 'demo-credit-profile',
+    demands: [
+      {
+        datasetId: 'market-entities',
+        mspId: 'MarketMSP',
+        items: [
+          'uscc',
+          'entity_name',
+          'entity_type',
+          'legal_rep_name',
+          'legal_rep_phone',
+          'district',
+          'registered_capital',
+          'registered_on',
+          'status',
+        ],
+      },
+    ],
+  },
+  {
+    level: 'AAA',
+    appId: 'demo-logistics-risk',
+    demands: [
+      {
+        datasetId: 'market-penalties',
+        mspId: 'MarketMSP',
+        items: [
+          'case_no',
+          'uscc',
+          'entity_name',
+          'violation',
+          'penalty_type',
+          'fine_amount',
+          'decided_on',
+          'district',
+        ],
+      },
+      {
+        datasetId: 'transport-vehicles',
+        mspId: 'TransportMSP',
+        items: [
+          'plate_no',
+          'vehicle_type',
+          'operator_uscc',
+          'operator_name',
+          'owner_name',
+          'owner_phone',
+          'seats',
+          'tonnage',
+          'inspection_due',
+          'district',
+        ],
+      },
+    ],
+  },
+];
+
+async function seedDataset(ctx: NetworkContext, p: Parties, demo: DemoDataset): Promise<void> {
+  const { dataset, owner, csv } = demo;
+  const body = p.body(owner);
+  if (!(await find(p.bureau, 'catalog', 'GetDataset', dataset.id))) {
+    ctx.log(`  dataset ${dataset.id} (${dataset.name}) registered by ${owner}`);
+    await submit(body, 'catalog', 'RegisterDataset', JSON.stringify(dataset));
+  }
+  const bytes = Buffer.from(csv, 'utf8');
+  const hash = crypto.createHash('sha256').update(bytes).digest('hex');
+  const current = (await find(p.bureau, 'catalog', 'GetDataset', dataset.id)) as {
+    versions: { version: string }[];
+  };
+  if (!current.versions.some((v) => v.version === 'v1')) {
+    const rows = parseDatasetFile(bytes, 'csv', dataset.items).length;
+    await submit(body, 'catalog', 'RecordDatasetVersion', dataset.id, 'v1', hash, String(rows));
+  }
+  // The gateway accepts the bytes once its view shows the version the body recorded.
+  const url = `${gatewayUrl(ctx)}/v1/admin/datasets/${dataset.id}/versions/v1`;
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(url, { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: bytes });
+    if (res.ok) return;
+    if (res.status !== 404 || attempt > 100)
+      throw new Error(`loading ${dataset.id} into the gateway: ${res.status} ${await res.text()}`);
+    await sleep(200);
+  }
+}
+
+async function seedEnterprises(ctx: NetworkContext, p: Parties): Promise<DemoEnterpriseCredentials[]> {
+  const dir = demoDir(ctx);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, 'enterprises.json');
+  const known = fs.existsSync(file)
+    ? (JSON.parse(fs.readFileSync(file, 'utf8')) as DemoEnterpriseCredentials[])
+    : [];
+  const clients = ClientRegistry.open(path.join(gatewayDataDir(ctx), 'clients.db'));
+  const out: DemoEnterpriseCredentials[] = [];
+  try {
+    for (const e of DEMO_ENTERPRISES) {
+      const keyFile = path.join(dir, `${e.creditCode}.key.pem`);
+      if (!fs.existsSync(keyFile))
+        fs.writeFileSync(keyFile, EnterpriseSigner.generateKeyPair().privateKeyPem, { mode: 0o600 });
+      const publicKey = crypto
+        .createPublicKey(fs.readFileSync(keyFile))
+        .export({ type: 'spki', format: 'pem' })
+        .toString();
+      if (!(await find(p.bureau, 'enterprise', 'GetEnterprise', e.creditCode))) {
+        ctx.log(`  enterprise ${e.name} (${e.rating.level}) onboarded by the bureau`);
+        await submit(p.bureau, 'enterprise', 'OnboardEnterprise', JSON.stringify({ ...e, publicKey }));
+      }
+      const previous = known.find((k) => k.creditCode === e.creditCode);
+      const clientSecret =
+        previous && clients.verify(e.creditCode, previous.clientSecret)
+          ? previous.clientSecret
+          : clients.register(e.creditCode);
+      out.push({
+        name: e.name,
+        creditCode: e.creditCode,
+        rating: e.rating.level,
+        clientId: e.creditCode,
+        clientSecret,
+        privateKeyFile: keyFile,
+      });
+    }
+  } finally {
+    clients.close();
+  }
+  fs.writeFileSync(file, JSON.stringify(out, null, 2), { mode: 0o600 });
+  return out;
+}
+
+export async function seedDemo(ctx: NetworkContext): Promise<DemoEnterpriseCredentials[]> {
+  const p = new Parties(ctx.paths, ctx.topology);
+  try {
+    for (const demo of demoDatasets()) await seedDataset(ctx, p, demo);
+    const enterprises = await seedEnterprises(ctx, p);
+    for (const g of DEMO_GRANTS) {
+      const e = enterprises.find((x) => x.rating === g.level)!;
+      if (await find(p.bureau, 'application', 'GetApplication', g.appId)) continue;
+      ctx.log(
+        `  ${e.name} applies for ${g.demands.map((d) => d.datasetId).join(', ')}; reviews, agreement, grants`,
+      );
+      const signer = new EnterpriseSigner(e.creditCode, fs.readFileSync(e.privateKeyFile, 'utf8'));
+      await applyAndGetGrants(p, signer, g.appId, g.demands);
+    }
+    return enterprises;
+  } finally {
+    p.close();
+  }
+}

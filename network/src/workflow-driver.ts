@@ -1,0 +1,225 @@
+/**
+ * Drives the restricted-data workflow on the ledger as the people who do it: the bureau and the opening
+ * bodies with their own Fabric identities, enterprises through signed requests brought by the gateway
+ * identity. Used to seed the demo and by the end-to-end tests.
+ */
+import crypto from 'node:crypto';
+import type { Network } from '@hyperledger/fabric-gateway';
+import { common, msp, peer } from '@hyperledger/fabric-protos';
+import { EnterpriseSigner, personalDataHash } from '@rdx/client';
+import { connectAs, decodeJson, type LedgerConnection } from './ledger-client.js';
+import type { Paths } from './paths.js';
+import type { Topology } from './topology.js';
+
+export class Parties {
+  readonly bureau: LedgerConnection;
+  readonly regulator: LedgerConnection;
+  readonly gateway: LedgerConnection;
+  readonly market: LedgerConnection;
+  readonly transport: LedgerConnection;
+
+  constructor(paths: Paths, topology: Topology) {
+    this.bureau = connectAs(paths, topology, 'BureauMSP', 'admin');
+    this.regulator = connectAs(paths, topology, 'BureauMSP', 'regulator');
+    this.gateway = connectAs(paths, topology, 'BureauMSP', 'gateway');
+    this.market = connectAs(paths, topology, 'MarketMSP', 'admin');
+    this.transport = connectAs(paths, topology, 'TransportMSP', 'admin');
+  }
+
+  body(mspId: string): LedgerConnection {
+    if (mspId === 'MarketMSP') return this.market;
+    if (mspId === 'TransportMSP') return this.transport;
+    throw new Error(`${mspId} is not a demo opening body`);
+  }
+
+  close(): void {
+    for (const c of [this.bureau, this.regulator, this.gateway, this.market, this.transport]) c.close();
+  }
+}
+
+export interface Committed {
+  result: unknown;
+  txId: string;
+  block: bigint;
+}
+
+/** Submits and waits for commit; a transaction that commits invalid is an error naming its code. */
+export async function submit(
+  c: LedgerConnection,
+  contract: string,
+  fn: string,
+  ...args: string[]
+): Promise<Committed> {
+  const tx = await c.contract(contract).submitAsync(fn, { arguments: args });
+  const status = await tx.getStatus();
+  if (!status.successful)
+    throw new Error(`${contract}:${fn} ${tx.getTransactionId()} failed validation: code ${status.code}`);
+  return { result: decodeJson(tx.getResult()), txId: tx.getTransactionId(), block: status.blockNumber };
+}
+
+export async function evaluate(
+  c: LedgerConnection,
+  contract: string,
+  fn: string,
+  ...args: string[]
+): Promise<unknown> {
+  return decodeJson(await c.contract(contract).evaluateTransaction(fn, ...args));
+}
+
+/** evaluate, or undefined when the ledger says NOT_FOUND. */
+export async function find(
+  c: LedgerConnection,
+  contract: string,
+  fn: string,
+  ...args: string[]
+): Promise<unknown> {
+  try {
+    return await evaluate(c, contract, fn, ...args);
+  } catch (err) {
+    const e = err as { message?: string; details?: { message?: string }[] };
+    const text = [e.message ?? '', ...(e.details ?? []).map((d) => d.message ?? '')].join('\n');
+    if (text.includes('[NOT_FOUND]')) return undefined;
+    throw err;
+  }
+}
+
+/** Today in China time (UTC+8), as the chaincode counts days. */
+export function chinaToday(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+export interface DemandSpec {
+  datasetId: string;
+  /** The opening body that owns the dataset. */
+  mspId: string;
+  items: string[];
+}
+
+/**
+ * One application from submission to agreements in force with every named body: formal review, owner
+ * reviews, re-review, then per body a drafted agreement signed by the body and by the enterprise.
+ * Returns the grant ids and the transactions that brought each agreement into force.
+ */
+export async function applyAndGetGrants(
+  p: Parties,
+  signer: EnterpriseSigner,
+  appId: string,
+  demands: DemandSpec[],
+  terms: { validUntil: string; dailyQuota: number } = { validUntil: '2027-06-30', dailyQuota: 1000 },
+): Promise<{ grants: string[]; agreementTxIds: string[] }> {
+  const salt = crypto.randomBytes(8).toString('hex');
+  const doc = (s: string): string => crypto.createHash('sha256').update(s).digest('hex');
+  const body = {
+    id: appId,
+    form: {
+      serviceName: '企业信用画像服务',
+      field: '金融服务',
+      scenarios: '小微企业贷前核验与贷后监测',
+      serviceScope: '丽水市',
+      serviceUsers: '本地银行与担保机构',
+      concurrency: 20,
+      expectedBenefit: '缩短小微企业贷款审核时间',
+      systemName: '信用画像平台',
+      machineRoom: '丽水市云计算中心',
+      mlpsLevel: 3,
+      mlpsFiling: '33110099001-25001',
+      contactNameHash: personalDataHash('联系人', salt),
+      contactIdHash: personalDataHash('contact-id', salt),
+      contactPhoneHash: personalDataHash('contact-phone', salt),
+    },
+    demands: demands.map((d) => ({ scenario: '贷前核验', datasetId: d.datasetId, items: d.items })),
+    documents: {
+      mlpsCertificate: doc('mlps certificate'),
+      creditReport: doc('credit report'),
+      securityCommitment: doc('security commitment'),
+    },
+  };
+  const application = signer.sign('SubmitApplication', body);
+  await submit(p.gateway, 'application', 'SubmitApplication', application.request, application.signature);
+  await submit(p.bureau, 'application', 'FormalReview', appId, 'accept', '');
+  for (const mspId of [...new Set(demands.map((d) => d.mspId))]) {
+    await submit(p.body(mspId), 'application', 'OwnerReview', appId, 'approve', '');
+  }
+  await submit(p.bureau, 'application', 'ReReview', appId, 'approve', '');
+
+  const grants: string[] = [];
+  const agreementTxIds: string[] = [];
+  for (const mspId of [...new Set(demands.map((d) => d.mspId))]) {
+    const owner = p.body(mspId);
+    const datasets = demands
+      .filter((d) => d.mspId === mspId)
+      .map((d) => ({ datasetId: d.datasetId, items: d.items }));
+    const draft = (
+      await submit(
+        owner,
+        'agreement',
+        'DraftAgreement',
+        appId,
+        JSON.stringify({
+          datasets,
+          purpose: '贷前核验',
+          serviceName: '企业信用画像服务',
+          platform: '信用画像平台',
+          validFrom: chinaToday(),
+          validUntil: terms.validUntil,
+          dailyQuota: terms.dailyQuota,
+        }),
+      )
+    ).result as { id: string; termsHash: string };
+    await submit(owner, 'agreement', 'SignAgreementAsBody', draft.id, draft.termsHash);
+    const signed = signer.sign('SignAgreement', { agreementId: draft.id, termsHash: draft.termsHash });
+    const inForce = await submit(
+      p.gateway,
+      'agreement',
+      'SignAgreementAsEnterprise',
+      signed.request,
+      signed.signature,
+    );
+    const agreement = inForce.result as { state: string; grants: string[] };
+    if (agreement.state !== 'IN_FORCE') throw new Error(`agreement ${draft.id} is ${agreement.state}`);
+    grants.push(...agreement.grants);
+    agreementTxIds.push(inForce.txId);
+  }
+  return { grants, agreementTxIds };
+}
+
+/** The MSP IDs whose peers endorsed a committed transaction, read back from the ledger (qscc). */
+export async function endorsersOf(
+  network: Network,
+  txId: string,
+): Promise<{ endorsers: string[]; validationCode: number }> {
+  const bytes = await network
+    .getContract('qscc')
+    .evaluateTransaction('GetTransactionByID', network.getName(), txId);
+  const processed = peer.ProcessedTransaction.deserializeBinary(bytes);
+  const payload = common.Payload.deserializeBinary(processed.getTransactionenvelope()!.getPayload_asU8());
+  const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
+  const action = peer.ChaincodeActionPayload.deserializeBinary(
+    transaction.getActionsList()[0]!.getPayload_asU8(),
+  );
+  const endorsers = action
+    .getAction()!
+    .getEndorsementsList()
+    .map((e) => msp.SerializedIdentity.deserializeBinary(e.getEndorser_asU8()).getMspid());
+  return { endorsers: [...new Set(endorsers)].sort(), validationCode: processed.getValidationcode() };
+}
+
+/** The chaincode event a transaction emitted, read from its block. */
+export async function eventOf(
+  network: Network,
+  chaincode: string,
+  block: bigint,
+  txId: string,
+): Promise<{ name: string; payload: { changes: { type: string; id: string; state?: string }[] } }> {
+  const events = await network.getChaincodeEvents(chaincode, { startBlock: block });
+  try {
+    for await (const event of events) {
+      if (event.transactionId === txId)
+        return { name: event.eventName, payload: decodeJson(event.payload) as never };
+      if (event.blockNumber > block) break;
+    }
+  } finally {
+    events.close();
+  }
+  throw new Error(`no event for ${txId} in block ${block}`);
+}
