@@ -45,13 +45,35 @@ export class Anchorer implements AnchorStatus {
 
   /** Brings local anchors level with the ledger's chain for this gateway. */
   async reconcile(): Promise<void> {
-    const head = (await this.ledger.evaluate('audit', 'GetAnchorHead', this.opts.gatewayId)) as { sequence: number };
+    const head = (await this.ledger.evaluate('audit', 'GetAnchorHead', this.opts.gatewayId)) as {
+      sequence: number;
+    };
     for (let seq = (this.log.lastAnchor()?.sequence ?? 0) + 1; seq <= head.sequence; seq++) {
-      const a = (await this.ledger.evaluate('audit', 'GetAnchor', this.opts.gatewayId, String(seq))) as LedgerAnchor;
+      const a = (await this.ledger.evaluate(
+        'audit',
+        'GetAnchor',
+        this.opts.gatewayId,
+        String(seq),
+      )) as LedgerAnchor;
       const treeSize = a.firstRecord + a.recordCount;
-      if (treeSize > this.log.size()) throw new Error(`the ledger anchors ${treeSize} records of ${this.opts.gatewayId} but the local log has ${this.log.size()}: wrong data folder?`);
-      if (merkleRoot(this.log.leafHashes(0, treeSize)) !== a.merkleRoot) throw new Error(`anchor ${seq} on the ledger does not match the local log: the log was altered`);
-      this.log.recordAnchor({ sequence: a.sequence, firstRecord: a.firstRecord, recordCount: a.recordCount, treeSize, merkleRoot: a.merkleRoot, anchorHash: a.anchorHash, txId: a.txId, blockNumber: -1 });
+      if (treeSize > this.log.size())
+        throw new Error(
+          `the ledger anchors ${treeSize} records of ${this.opts.gatewayId} but the local log has ${this.log.size()}: wrong data folder?`,
+        );
+      if (merkleRoot(this.log.leafHashes(0, treeSize)) !== a.merkleRoot)
+        throw new Error(`anchor ${seq} on the ledger does not match the local log: the log was altered`);
+      // The anchor as the ledger holds it; its block is looked up from the transaction id.
+      const blockNumber = (await this.ledger.blockOf?.(a.txId)) ?? 0;
+      this.log.recordAnchor({
+        sequence: a.sequence,
+        firstRecord: a.firstRecord,
+        recordCount: a.recordCount,
+        treeSize,
+        merkleRoot: a.merkleRoot,
+        anchorHash: a.anchorHash,
+        txId: a.txId,
+        blockNumber,
+      });
       this.opts.log?.(`anchor ${seq} recovered from the ledger`);
     }
   }
@@ -76,7 +98,11 @@ export class Anchorer implements AnchorStatus {
     if (this.running) return;
     const pending = this.lagRecords();
     const oldest = this.oldestUnanchoredAt();
-    if (pending === 0 || (pending < this.opts.every && oldest !== undefined && Date.now() - oldest < this.opts.intervalMs)) return;
+    if (
+      pending === 0 ||
+      (pending < this.opts.every && oldest !== undefined && Date.now() - oldest < this.opts.intervalMs)
+    )
+      return;
     await this.anchorNow();
   }
 
@@ -106,7 +132,16 @@ export class Anchorer implements AnchorStatus {
     try {
       const done = await this.ledger.submit('audit', 'SubmitAnchor', JSON.stringify(input));
       const anchored = done.result as { anchorHash: string };
-      this.log.recordAnchor({ sequence: input.sequence, firstRecord: first, recordCount: input.recordCount, treeSize: size, merkleRoot: input.merkleRoot, anchorHash: anchored.anchorHash, txId: done.txId, blockNumber: done.blockNumber });
+      this.log.recordAnchor({
+        sequence: input.sequence,
+        firstRecord: first,
+        recordCount: input.recordCount,
+        treeSize: size,
+        merkleRoot: input.merkleRoot,
+        anchorHash: anchored.anchorHash,
+        txId: done.txId,
+        blockNumber: done.blockNumber,
+      });
       this.lastError = undefined;
     } catch (err) {
       this.lastError = err instanceof Error ? err.message : String(err);

@@ -5,11 +5,26 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { checkpointers, connect, hash, signers, type Gateway, type GatewayError } from '@hyperledger/fabric-gateway';
+import {
+  checkpointers,
+  connect,
+  hash,
+  signers,
+  type Gateway,
+  type GatewayError,
+} from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import type { GatewayConfig } from '../config.js';
 import { tlsNameOptions } from '@rdx/client';
-import { chaincodeError, LedgerError, type EventStream, type Ledger, type LedgerEvent, type LedgerStatus, type Submitted } from './ledger.js';
+import {
+  chaincodeError,
+  LedgerError,
+  type EventStream,
+  type Ledger,
+  type LedgerEvent,
+  type LedgerStatus,
+  type Submitted,
+} from './ledger.js';
 
 function decode(bytes: Uint8Array): unknown {
   return bytes.length === 0 ? undefined : (JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown);
@@ -24,7 +39,11 @@ function toLedgerError(err: unknown): LedgerError {
 }
 
 export async function openFabricLedger(config: GatewayConfig): Promise<Ledger> {
-  const client = new grpc.Client(config.peerEndpoint, grpc.credentials.createSsl(fs.readFileSync(config.peerTlsRootPath)), tlsNameOptions(config.peerEndpoint));
+  const client = new grpc.Client(
+    config.peerEndpoint,
+    grpc.credentials.createSsl(fs.readFileSync(config.peerTlsRootPath)),
+    tlsNameOptions(config.peerEndpoint),
+  );
   const deadline = (): { deadline: number } => ({ deadline: Date.now() + config.ledgerTimeoutMs });
   const gateway: Gateway = connect({
     client,
@@ -47,7 +66,11 @@ export async function openFabricLedger(config: GatewayConfig): Promise<Ledger> {
       ]);
       const info = common.BlockchainInfo.deserializeBinary(infoBytes);
       const version = decode(versionBytes) as { version: string };
-      return { channel: config.channel, blockHeight: Number(info.getHeight()), chaincode: { name: config.chaincode, version: version.version } };
+      return {
+        channel: config.channel,
+        blockHeight: Number(info.getHeight()),
+        chaincode: { name: config.chaincode, version: version.version },
+      };
     },
 
     async evaluate(contract: string, fn: string, ...args: string[]): Promise<unknown> {
@@ -63,20 +86,43 @@ export async function openFabricLedger(config: GatewayConfig): Promise<Ledger> {
         const tx = await network.getContract(config.chaincode, contract).submitAsync(fn, { arguments: args });
         const status = await tx.getStatus();
         if (!status.successful) {
-          throw new LedgerError(`transaction ${tx.getTransactionId()} was not valid (code ${status.code})`, 'TX_INVALID', tx.getTransactionId());
+          throw new LedgerError(
+            `transaction ${tx.getTransactionId()} was not valid (code ${status.code})`,
+            'TX_INVALID',
+            tx.getTransactionId(),
+          );
         }
-        return { result: decode(tx.getResult()), txId: tx.getTransactionId(), blockNumber: Number(status.blockNumber) };
+        return {
+          result: decode(tx.getResult()),
+          txId: tx.getTransactionId(),
+          blockNumber: Number(status.blockNumber),
+        };
       } catch (err) {
         throw err instanceof LedgerError ? err : toLedgerError(err);
       }
     },
 
+    async blockOf(txId: string): Promise<number> {
+      const bytes = await network
+        .getContract('qscc')
+        .evaluateTransaction('GetBlockByTxID', config.channel, txId);
+      return Number(common.Block.deserializeBinary(bytes).getHeader()!.getNumber());
+    },
+
     async events(startBlock: number): Promise<EventStream> {
-      const stream = await network.getChaincodeEvents(config.chaincode, { checkpoint: checkpointer, startBlock: BigInt(startBlock) });
+      const stream = await network.getChaincodeEvents(config.chaincode, {
+        checkpoint: checkpointer,
+        startBlock: BigInt(startBlock),
+      });
       const iterate = async function* (): AsyncGenerator<LedgerEvent> {
         for await (const event of stream) {
           const payload = decode(event.payload) as { changes?: LedgerEvent['changes'] } | undefined;
-          yield { blockNumber: Number(event.blockNumber), txId: event.transactionId, name: event.eventName, changes: payload?.changes ?? [] };
+          yield {
+            blockNumber: Number(event.blockNumber),
+            txId: event.transactionId,
+            name: event.eventName,
+            changes: payload?.changes ?? [],
+          };
           await checkpointer.checkpointChaincodeEvent(event);
         }
       };

@@ -38,6 +38,8 @@ export interface Ledger {
    * advances as events are consumed, so a restarted gateway resumes where it stopped.
    */
   events(startBlock: number): Promise<EventStream>;
+  /** The number of the block holding a transaction (optional: test fakes may not know blocks). */
+  blockOf?(txId: string): Promise<number>;
   close(): void;
 }
 

@@ -1,0 +1,68 @@
+/**
+ * An enterprise's HTTP session with the gateway for the end-to-end tests: a token by private_key_jwt
+ * (the key it registered on the ledger), then plain fetches.
+ */
+import crypto from 'node:crypto';
+
+function b64url(data: string | Buffer): string {
+  return Buffer.from(data).toString('base64url');
+}
+
+/** A client assertion (RFC 7523) signed ES256 with the enterprise's key. */
+export function clientAssertion(creditCode: string, privateKeyPem: string, audience: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const header = b64url(JSON.stringify({ alg: 'ES256', typ: 'JWT' }));
+  const payload = b64url(
+    JSON.stringify({
+      iss: creditCode,
+      sub: creditCode,
+      aud: audience,
+      iat: now,
+      exp: now + 120,
+      jti: crypto.randomUUID(),
+    }),
+  );
+  const signature = crypto.sign('sha256', Buffer.from(`${header}.${payload}`), {
+    key: privateKeyPem,
+    dsaEncoding: 'ieee-p1363',
+  });
+  return `${header}.${payload}.${b64url(signature)}`;
+}
+
+export async function tokenFor(base: string, creditCode: string, privateKeyPem: string): Promise<string> {
+  const res = await fetch(`${base}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: clientAssertion(creditCode, privateKeyPem, `${base}/oauth/token`),
+    }),
+  });
+  const body = (await res.json()) as { access_token?: string; code?: string; detail?: string };
+  if (!res.ok || !body.access_token)
+    throw new Error(`token for ${creditCode}: ${res.status} ${body.code} ${body.detail}`);
+  return body.access_token;
+}
+
+export async function getJson(
+  url: string,
+  token?: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Polls until `check` holds or the deadline passes; returns how long it took. */
+export async function eventually(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
