@@ -9,3 +9,12 @@ export {
 export { canonicalJson } from './canonical-json.js';
 export * from './audit/merkle.js';
 export { tlsNameOptions } from './tls-name.js';
+export {
+  connectIdentity,
+  loadWalletIdentity,
+  writeWalletIdentity,
+  listWallet,
+  WalletError,
+  type LedgerIdentity,
+  type LedgerConnection,
+} from './ledger/fabric-connection.js';

@@ -6,5 +6,10 @@ import net from 'node:net';
 
 export function tlsNameOptions(hostOrEndpoint: string): Record<string, string> {
   const host = hostOrEndpoint.replace(/:\d+$/, '');
-  return net.isIP(host) ? { 'grpc.ssl_target_name_override': host.startsWith('127.') || host === '::1' ? 'localhost' : host, 'grpc.default_authority': hostOrEndpoint } : {};
+  return net.isIP(host)
+    ? {
+        'grpc.ssl_target_name_override': host.startsWith('127.') || host === '::1' ? 'localhost' : host,
+        'grpc.default_authority': hostOrEndpoint,
+      }
+    : {};
 }

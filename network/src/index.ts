@@ -17,7 +17,14 @@ export { up, down, gatewayUrl, startProcess } from './platform.js';
 export { peerHeight, ordererChannelInfo } from './channel.js';
 export { runningPid, stopDaemon, readPid, healthz, waitUntil, run } from './proc.js';
 export { address } from './node-env.js';
-export { connectAs, decodeJson, type LedgerConnection } from './ledger-client.js';
+export {
+  connectAs,
+  decodeJson,
+  identityOf,
+  walletDir,
+  writeWallet,
+  type LedgerConnection,
+} from './ledger-client.js';
 export {
   Parties,
   submit,

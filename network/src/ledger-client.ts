@@ -1,72 +1,59 @@
 /**
- * A fabric-gateway connection as one enrolled identity to its org's peer: what the tooling uses to set up
- * the ledger, and what the tests use to act as each org. Every call has a deadline.
+ * The tooling's side of ledger connections: where each enrolled identity's files are under `.rdx/`, and
+ * the wallet (`.rdx/wallet/<name>.<org>/`) that the `rdx` CLI and the SDK read.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import * as grpc from '@grpc/grpc-js';
 import {
-  connect,
-  hash,
-  signers,
-  type Contract,
-  type Gateway,
-  type Network,
-} from '@hyperledger/fabric-gateway';
+  connectIdentity,
+  writeWalletIdentity,
+  type LedgerConnection,
+  type LedgerIdentity,
+} from '@rdx/client';
 import type { Paths } from './paths.js';
 import { address } from './node-env.js';
-import { tlsNameOptions } from '@rdx/client';
 import type { Topology } from './topology.js';
 import { nodesOf, orgOf } from './topology.js';
 
-export interface LedgerConnection {
-  gateway: Gateway;
-  network: Network;
-  /** A contract of the rdx chaincode, e.g. `contract('grant')`. */
-  contract(name: string): Contract;
-  close(): void;
+export type { LedgerConnection } from '@rdx/client';
+export { decodeJson } from '@rdx/client/dist/ledger/fabric-connection.js';
+
+export function walletDir(paths: Paths): string {
+  return path.join(paths.home, 'wallet');
 }
 
-export function connectAs(
-  paths: Paths,
-  topology: Topology,
-  mspId: string,
-  identity: string,
-): LedgerConnection {
+/** The ledger identity of an enrolled user, with its org's peer. */
+export function identityOf(paths: Paths, topology: Topology, mspId: string, name: string): LedgerIdentity {
   const org = orgOf(topology, mspId);
-  const peer = nodesOf(topology, 'peer', mspId)[0];
-  if (!peer) throw new Error(`${mspId} has no peer`);
-  const msp = paths.identityMsp(org.short, identity);
-  const client = new grpc.Client(
-    address(peer),
-    grpc.credentials.createSsl(fs.readFileSync(paths.caCert(org.short))),
-    tlsNameOptions(peer.host),
-  );
-  const gateway = connect({
-    client,
-    identity: { mspId, credentials: fs.readFileSync(path.join(msp, 'signcerts', 'cert.pem')) },
-    signer: signers.newPrivateKeySigner(
-      crypto.createPrivateKey(fs.readFileSync(path.join(msp, 'keystore', 'key.pem'))),
-    ),
-    hash: hash.sha256,
-    evaluateOptions: () => ({ deadline: Date.now() + 15_000 }),
-    endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
-    submitOptions: () => ({ deadline: Date.now() + 15_000 }),
-    commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
-  });
-  const network = gateway.getNetwork(topology.channel);
+  const peer = nodesOf(topology, 'peer', mspId)[0] ?? nodesOf(topology, 'peer', 'BureauMSP')[0];
+  if (!peer) throw new Error(`no peer to connect ${name}.${org.short} to`);
+  const msp = paths.identityMsp(org.short, name);
+  const peerOrg = orgOf(topology, peer.mspId);
   return {
-    gateway,
-    network,
-    contract: (name) => network.getContract(topology.chaincodeName, name),
-    close: () => {
-      gateway.close();
-      client.close();
-    },
+    name: `${name}.${org.short}`,
+    mspId,
+    certificatePem: fs.readFileSync(path.join(msp, 'signcerts', 'cert.pem'), 'utf8'),
+    privateKeyPem: fs.readFileSync(path.join(msp, 'keystore', 'key.pem'), 'utf8'),
+    peerEndpoint: address(peer),
+    peerTlsRootPem: fs.readFileSync(paths.caCert(peerOrg.short), 'utf8'),
+    channel: topology.channel,
+    chaincode: topology.chaincodeName,
   };
 }
 
-export function decodeJson(bytes: Uint8Array): unknown {
-  return JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
+export function connectAs(paths: Paths, topology: Topology, mspId: string, name: string): LedgerConnection {
+  return connectIdentity(identityOf(paths, topology, mspId, name));
+}
+
+/** Writes every enrolled user (not nodes) of the peer orgs into the wallet. */
+export function writeWallet(paths: Paths, topology: Topology): string[] {
+  const written: string[] = [];
+  for (const org of topology.orgs.filter((o) => o.kind === 'peer')) {
+    for (const id of org.identities.filter((i) => i.type === 'admin' || i.type === 'client')) {
+      const identity = identityOf(paths, topology, org.mspId, id.name);
+      writeWalletIdentity(walletDir(paths), identity);
+      written.push(identity.name);
+    }
+  }
+  return written;
 }

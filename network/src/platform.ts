@@ -9,6 +9,7 @@ import { startCa, enrollOrg } from './ca.js';
 import { createGenesisBlock, joinOrderers, joinPeers, waitChannelReady, waitGossip } from './channel.js';
 import { deployChaincode, startChaincodeServers } from './chaincode-deploy.js';
 import { setUpLedger } from './ledger-setup.js';
+import { writeWallet } from './ledger-client.js';
 import { seedDemo, demoDir } from './demo-seed.js';
 import { gatewayDataDir, gatewayUrl } from './platform-paths.js';
 
@@ -113,7 +114,10 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
     await startProcess(ctx, ca);
     await enrollOrg(ctx.install, ctx.paths, ctx.topology, orgOf(ctx.topology, ca.mspId), ca);
   }
-  if (!opts.org) markPhase(ctx.paths, 'crypto');
+  if (!opts.org) {
+    markPhase(ctx.paths, 'crypto');
+    writeWallet(ctx.paths, ctx.topology);
+  }
 
   step('Orderers (Raft)');
   await Promise.all(

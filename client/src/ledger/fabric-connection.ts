@@ -1,0 +1,128 @@
+/**
+ * A connection to the RDX ledger as one Fabric identity, through @hyperledger/fabric-gateway. Bureau staff,
+ * opening bodies and regulators act with their own identities (never through the API gateway), so the SDK
+ * and the `rdx` CLI connect directly. Every call has a deadline; close() releases the gRPC channel.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import {
+  connect,
+  hash,
+  signers,
+  type Contract,
+  type Gateway,
+  type Network,
+} from '@hyperledger/fabric-gateway';
+import { tlsNameOptions } from '../tls-name.js';
+
+/** Everything needed to act as one identity: who (MSP, certificate, key) and where (a peer of its org). */
+export interface LedgerIdentity {
+  /** Wallet name, e.g. `admin.market`. */
+  name: string;
+  mspId: string;
+  certificatePem: string;
+  privateKeyPem: string;
+  peerEndpoint: string;
+  peerTlsRootPem: string;
+  channel: string;
+  chaincode: string;
+}
+
+export interface LedgerConnection {
+  identity: LedgerIdentity;
+  gateway: Gateway;
+  network: Network;
+  /** A contract of the rdx chaincode, e.g. `contract('grant')`. */
+  contract(name: string): Contract;
+  close(): void;
+}
+
+export interface DeadlineOptions {
+  evaluateMs?: number;
+  endorseMs?: number;
+  submitMs?: number;
+  commitMs?: number;
+}
+
+export function connectIdentity(identity: LedgerIdentity, deadlines: DeadlineOptions = {}): LedgerConnection {
+  const client = new grpc.Client(
+    identity.peerEndpoint,
+    grpc.credentials.createSsl(Buffer.from(identity.peerTlsRootPem)),
+    tlsNameOptions(identity.peerEndpoint),
+  );
+  const gateway = connect({
+    client,
+    identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificatePem) },
+    signer: signers.newPrivateKeySigner(crypto.createPrivateKey(identity.privateKeyPem)),
+    hash: hash.sha256,
+    evaluateOptions: () => ({ deadline: Date.now() + (deadlines.evaluateMs ?? 15_000) }),
+    endorseOptions: () => ({ deadline: Date.now() + (deadlines.endorseMs ?? 30_000) }),
+    submitOptions: () => ({ deadline: Date.now() + (deadlines.submitMs ?? 15_000) }),
+    commitStatusOptions: () => ({ deadline: Date.now() + (deadlines.commitMs ?? 60_000) }),
+  });
+  const network = gateway.getNetwork(identity.channel);
+  return {
+    identity,
+    gateway,
+    network,
+    contract: (name) => network.getContract(identity.chaincode, name),
+    close: () => {
+      gateway.close();
+      client.close();
+    },
+  };
+}
+
+/**
+ * A wallet is a folder with one sub-folder per identity holding `identity.json`
+ * (`{ name, mspId, peerEndpoint, channel, chaincode }`), `cert.pem`, `key.pem` and `peer-tls-root.pem`.
+ * `npm start` writes one for every enrolled user into `.rdx/wallet/`.
+ */
+export function loadWalletIdentity(walletDir: string, name: string): LedgerIdentity {
+  const dir = path.join(walletDir, name);
+  const file = path.join(dir, 'identity.json');
+  if (!fs.existsSync(file)) {
+    const known = fs.existsSync(walletDir)
+      ? fs.readdirSync(walletDir).join(', ')
+      : 'none: is the wallet folder right?';
+    throw new WalletError(`no identity "${name}" in the wallet ${walletDir} (known: ${known})`);
+  }
+  const meta = JSON.parse(fs.readFileSync(file, 'utf8')) as Pick<
+    LedgerIdentity,
+    'name' | 'mspId' | 'peerEndpoint' | 'channel' | 'chaincode'
+  >;
+  return {
+    ...meta,
+    certificatePem: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
+    privateKeyPem: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'),
+    peerTlsRootPem: fs.readFileSync(path.join(dir, 'peer-tls-root.pem'), 'utf8'),
+  };
+}
+
+export function writeWalletIdentity(walletDir: string, identity: LedgerIdentity): void {
+  const dir = path.join(walletDir, identity.name);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const { certificatePem, privateKeyPem, peerTlsRootPem, ...meta } = identity;
+  fs.writeFileSync(path.join(dir, 'identity.json'), JSON.stringify(meta, null, 2));
+  fs.writeFileSync(path.join(dir, 'cert.pem'), certificatePem);
+  fs.writeFileSync(path.join(dir, 'key.pem'), privateKeyPem, { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, 'peer-tls-root.pem'), peerTlsRootPem);
+}
+
+export function listWallet(walletDir: string): string[] {
+  if (!fs.existsSync(walletDir)) return [];
+  return fs
+    .readdirSync(walletDir)
+    .filter((n) => fs.existsSync(path.join(walletDir, n, 'identity.json')))
+    .sort();
+}
+
+export class WalletError extends Error {
+  override name = 'WalletError';
+}
+
+export function decodeJson(bytes: Uint8Array): unknown {
+  return bytes.length === 0 ? undefined : (JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown);
+}
