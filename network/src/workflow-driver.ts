@@ -6,7 +6,8 @@
 import crypto from 'node:crypto';
 import type { Network } from '@hyperledger/fabric-gateway';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
-import { EnterpriseSigner, personalDataHash } from '@rdx/client';
+import type { EnterpriseSigner } from '@rdx/client';
+import { personalDataHash } from '@rdx/client';
 import { connectAs, decodeJson, type LedgerConnection } from './ledger-client.js';
 import type { Paths } from './paths.js';
 import type { Topology } from './topology.js';

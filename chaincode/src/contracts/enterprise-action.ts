@@ -3,7 +3,7 @@
  * signed with its registered key (so the gateway cannot act for an enterprise on its own).
  */
 import { requireRole, type Actor } from '../lib/access';
-import { RdxContext } from '../lib/context';
+import type { RdxContext } from '../lib/context';
 import { verifyEnterpriseRequest, type EnterpriseRequest } from '../lib/enterprise-request';
 import { load } from '../lib/store';
 import { creditCode, parseEnterprise, type Enterprise } from '../models/enterprise';

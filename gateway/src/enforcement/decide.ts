@@ -22,36 +22,88 @@ export interface AccessRequest {
 export function decide(view: LedgerView, req: AccessRequest): Decision {
   const dataset = view.datasets.get(req.datasetId);
   if (!dataset) return { allow: false, reason: 'NOT_FOUND', detail: `There is no dataset ${req.datasetId}.` };
-  if (dataset.openAttribute === 'prohibited') return { allow: false, reason: 'DATASET_NOT_OPEN', detail: `Dataset ${dataset.id} is not open (禁止开放).`, dataset };
+  if (dataset.openAttribute === 'prohibited')
+    return {
+      allow: false,
+      reason: 'DATASET_NOT_OPEN',
+      detail: `Dataset ${dataset.id} is not open (禁止开放).`,
+      dataset,
+    };
   const enterprise = view.enterprises.get(req.creditCode);
-  if (!enterprise) return { allow: false, reason: 'ENTERPRISE_UNKNOWN', detail: `${req.creditCode} is not onboarded.`, dataset };
+  if (!enterprise)
+    return {
+      allow: false,
+      reason: 'ENTERPRISE_UNKNOWN',
+      detail: `${req.creditCode} is not onboarded.`,
+      dataset,
+    };
   const known = new Set(dataset.items.map((i) => i.name));
   const unknown = req.fields.filter((f) => !known.has(f));
-  if (unknown.length) return { allow: false, reason: 'QUERY_INVALID', detail: `Dataset ${dataset.id} has no items ${unknown.join(', ')}.`, dataset };
+  if (unknown.length)
+    return {
+      allow: false,
+      reason: 'QUERY_INVALID',
+      detail: `Dataset ${dataset.id} has no items ${unknown.join(', ')}.`,
+      dataset,
+    };
 
   if (dataset.openAttribute === 'unconditional') {
     return { allow: true, dataset, items: req.fields.length ? req.fields : dataset.items.map((i) => i.name) };
   }
   const r = enterprise.rating;
   if (r.level === 'A' || r.creditStatus !== 'good') {
-    return { allow: false, reason: 'RATING_INSUFFICIENT', detail: `${req.creditCode} is rated ${r.level}: restricted data needs AA or above (L10).`, dataset };
+    return {
+      allow: false,
+      reason: 'RATING_INSUFFICIENT',
+      detail: `${req.creditCode} is rated ${r.level}: restricted data needs AA or above (L10).`,
+      dataset,
+    };
   }
   if (r.expired || r.validUntil < req.today) {
-    return { allow: false, reason: 'RATING_INSUFFICIENT', detail: `The ${r.level} rating of ${req.creditCode} expired on ${r.validUntil}.`, dataset };
+    return {
+      allow: false,
+      reason: 'RATING_INSUFFICIENT',
+      detail: `The ${r.level} rating of ${req.creditCode} expired on ${r.validUntil}.`,
+      dataset,
+    };
   }
   const grant = view.grantFor(req.creditCode, req.datasetId);
-  if (!grant) return { allow: false, reason: 'NO_GRANT', detail: `${req.creditCode} has no grant for dataset ${dataset.id}: apply for it first.`, dataset };
+  if (!grant)
+    return {
+      allow: false,
+      reason: 'NO_GRANT',
+      detail: `${req.creditCode} has no grant for dataset ${dataset.id}: apply for it first.`,
+      dataset,
+    };
   if (grant.state !== 'ACTIVE') {
     const why = grant.reason ? ` (${grant.reason.code})` : '';
-    return { allow: false, reason: 'GRANT_NOT_ACTIVE', detail: `Grant ${grant.id} is ${grant.state}${why}.`, dataset, grant };
+    return {
+      allow: false,
+      reason: 'GRANT_NOT_ACTIVE',
+      detail: `Grant ${grant.id} is ${grant.state}${why}.`,
+      dataset,
+      grant,
+    };
   }
   if (req.today < grant.validFrom || req.today > grant.validUntil) {
-    return { allow: false, reason: 'GRANT_NOT_IN_VALIDITY', detail: `Grant ${grant.id} is valid from ${grant.validFrom} to ${grant.validUntil}.`, dataset, grant };
+    return {
+      allow: false,
+      reason: 'GRANT_NOT_IN_VALIDITY',
+      detail: `Grant ${grant.id} is valid from ${grant.validFrom} to ${grant.validUntil}.`,
+      dataset,
+      grant,
+    };
   }
   const granted = new Set(grant.items);
   const notGranted = req.fields.filter((f) => !granted.has(f));
   if (notGranted.length) {
-    return { allow: false, reason: 'ITEMS_NOT_GRANTED', detail: `Grant ${grant.id} does not cover ${notGranted.join(', ')}.`, dataset, grant };
+    return {
+      allow: false,
+      reason: 'ITEMS_NOT_GRANTED',
+      detail: `Grant ${grant.id} does not cover ${notGranted.join(', ')}.`,
+      dataset,
+      grant,
+    };
   }
   return { allow: true, dataset, grant, items: req.fields.length ? req.fields : grant.items };
 }

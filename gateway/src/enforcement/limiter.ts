@@ -14,12 +14,20 @@ export class Limiter {
   }
 
   /** Takes one call from the grant's quota and bucket; says which limit stopped it, if any. */
-  take(grantId: string, dailyQuota: number, day: string, now = Date.now()): 'ok' | 'QUOTA_EXCEEDED' | 'RATE_LIMITED' {
+  take(
+    grantId: string,
+    dailyQuota: number,
+    day: string,
+    now = Date.now(),
+  ): 'ok' | 'QUOTA_EXCEEDED' | 'RATE_LIMITED' {
     const count = this.daily.get(grantId);
     const used = count && count.day === day ? count.used : 0;
     if (used >= dailyQuota) return 'QUOTA_EXCEEDED';
     const bucket = this.buckets.get(grantId) ?? { tokens: this.ratePerSecond, at: now };
-    const tokens = Math.min(this.ratePerSecond, bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond);
+    const tokens = Math.min(
+      this.ratePerSecond,
+      bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond,
+    );
     if (tokens < 1) {
       this.buckets.set(grantId, { tokens, at: now });
       return 'RATE_LIMITED';

@@ -5,7 +5,7 @@
  */
 export function maskValue(value: unknown): unknown {
   if (value === null || value === undefined) return value;
-  const s = String(value);
+  const s = typeof value === 'string' ? value : JSON.stringify(value);
   if (/^\d{17}[\dXx]$/.test(s)) return `${s.slice(0, 6)}********${s.slice(14)}`;
   if (/^1\d{10}$/.test(s)) return `${s.slice(0, 3)}****${s.slice(7)}`;
   const chars = [...s];
@@ -15,7 +15,11 @@ export function maskValue(value: unknown): unknown {
 }
 
 /** Projects rows to `items` and masks the personal ones. */
-export function projectAndMask(rows: Record<string, unknown>[], items: string[], personal: ReadonlySet<string>): Record<string, unknown>[] {
+export function projectAndMask(
+  rows: Record<string, unknown>[],
+  items: string[],
+  personal: ReadonlySet<string>,
+): Record<string, unknown>[] {
   return rows.map((row) => {
     const out: Record<string, unknown> = {};
     for (const item of items) out[item] = personal.has(item) ? maskValue(row[item]) : row[item];

@@ -17,8 +17,12 @@ import { allow, auditedHandler, type AccessContext } from './audited.js';
 
 function listParam(value: unknown): string[] {
   if (value === undefined || value === '') return [];
-  if (typeof value !== 'string') throw new Problem('QUERY_INVALID', 'fields must be a comma-separated list of item names');
-  return value.split(',').map((f) => f.trim()).filter(Boolean);
+  if (typeof value !== 'string')
+    throw new Problem('QUERY_INVALID', 'fields must be a comma-separated list of item names');
+  return value
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
 }
 
 function storeError(err: unknown): Problem {
@@ -36,10 +40,23 @@ export function dataRoutes(s: Services): Router {
     a.items = fields;
     const dataset = s.view.datasets.get(a.datasetId ?? '');
     if (dataset?.openAttribute !== 'unconditional') {
-      if (!s.view.following) throw new Problem('LEDGER_NOT_FOLLOWED', 'The gateway cannot follow the ledger right now, so it cannot know your grant is still active: restricted data is refused until it can.');
-      if (s.anchors.behind()) throw new Problem('AUDIT_BEHIND', 'The audit log is not anchored on the ledger within its bound: restricted data is refused until it is.');
+      if (!s.view.following)
+        throw new Problem(
+          'LEDGER_NOT_FOLLOWED',
+          'The gateway cannot follow the ledger right now, so it cannot know your grant is still active: restricted data is refused until it can.',
+        );
+      if (s.anchors.behind())
+        throw new Problem(
+          'AUDIT_BEHIND',
+          'The audit log is not anchored on the ledger within its bound: restricted data is refused until it is.',
+        );
     }
-    const decision = decide(s.view, { creditCode: a.enterprise, datasetId: a.datasetId ?? '', fields, today: chinaToday(s.now()) });
+    const decision = decide(s.view, {
+      creditCode: a.enterprise,
+      datasetId: a.datasetId ?? '',
+      fields,
+      today: chinaToday(s.now()),
+    });
     if (!decision.allow) {
       a.grantId = decision.grant?.id;
       throw new Problem(decision.reason, decision.detail);
@@ -52,13 +69,22 @@ export function dataRoutes(s: Services): Router {
   function limit(decision: Extract<Decision, { allow: true }>): void {
     if (!decision.grant) return;
     const verdict = s.limiter.take(decision.grant.id, decision.grant.dailyQuota, chinaToday(s.now()));
-    if (verdict === 'QUOTA_EXCEEDED') throw new Problem('QUOTA_EXCEEDED', `Grant ${decision.grant.id} has used its ${decision.grant.dailyQuota} calls for today.`);
-    if (verdict === 'RATE_LIMITED') throw new Problem('RATE_LIMITED', `Grant ${decision.grant.id} is calling faster than allowed; slow down.`);
+    if (verdict === 'QUOTA_EXCEEDED')
+      throw new Problem(
+        'QUOTA_EXCEEDED',
+        `Grant ${decision.grant.id} has used its ${decision.grant.dailyQuota} calls for today.`,
+      );
+    if (verdict === 'RATE_LIMITED')
+      throw new Problem(
+        'RATE_LIMITED',
+        `Grant ${decision.grant.id} is calling faster than allowed; slow down.`,
+      );
   }
 
   function filtersOf(raw: unknown, dataset: DatasetView, allowed: string[]): Filter[] {
     if (raw === undefined || raw === '') return [];
-    if (typeof raw !== 'string') throw new Problem('QUERY_INVALID', 'filter must be a string like item:op:value');
+    if (typeof raw !== 'string')
+      throw new Problem('QUERY_INVALID', 'filter must be a string like item:op:value');
     let filters: Filter[];
     try {
       filters = s.parseFilter(raw, dataset.items);
@@ -67,7 +93,8 @@ export function dataRoutes(s: Services): Router {
     }
     // Filtering on an item one may not see would leak it, one yes/no at a time.
     const hidden = filters.map((f) => f.item).filter((i) => !allowed.includes(i));
-    if (hidden.length) throw new Problem('ITEMS_NOT_GRANTED', `Filters may only use granted items; not ${hidden.join(', ')}.`);
+    if (hidden.length)
+      throw new Problem('ITEMS_NOT_GRANTED', `Filters may only use granted items; not ${hidden.join(', ')}.`);
     return filters;
   }
 
@@ -95,7 +122,9 @@ export function dataRoutes(s: Services): Router {
           items: d.items,
           version: version?.version ?? null,
           row_count: version?.rowCount ?? null,
-          grant: grant ? { id: grant.id, state: grant.state, items: grant.items, valid_until: grant.validUntil } : null,
+          grant: grant
+            ? { id: grant.id, state: grant.state, items: grant.items, valid_until: grant.validUntil }
+            : null,
         };
       });
     res.json({ data: datasets });
@@ -105,15 +134,26 @@ export function dataRoutes(s: Services): Router {
     '/v1/datasets/:id/records',
     auditedHandler(s, async (req, res, a) => {
       const decision = authorize(req, a, listParam(req.query.fields));
-      const pageSize = req.query.limit === undefined ? Math.min(100, s.config.pageMax) : Number(req.query.limit);
-      if (!Number.isInteger(pageSize) || pageSize < 1) throw new Problem('QUERY_INVALID', 'limit must be a positive integer');
-      const cursor = req.query.cursor === undefined ? undefined : String(req.query.cursor);
-      const filters = filtersOf(req.query.filter, decision.dataset, decision.grant ? decision.grant.items : decision.items);
+      const pageSize =
+        req.query.limit === undefined ? Math.min(100, s.config.pageMax) : Number(req.query.limit);
+      if (!Number.isInteger(pageSize) || pageSize < 1)
+        throw new Problem('QUERY_INVALID', 'limit must be a positive integer');
+      const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
+      const filters = filtersOf(
+        req.query.filter,
+        decision.dataset,
+        decision.grant ? decision.grant.items : decision.items,
+      );
       const version = loaded(decision.dataset);
       limit(decision);
       let page: ReturnType<Services['store']['query']>;
       try {
-        page = s.store.query(decision.dataset.id, { fields: decision.items, filters, limit: Math.min(pageSize, s.config.pageMax), cursor });
+        page = s.store.query(decision.dataset.id, {
+          fields: decision.items,
+          filters,
+          limit: Math.min(pageSize, s.config.pageMax),
+          cursor,
+        });
       } catch (err) {
         throw storeError(err);
       }
@@ -135,22 +175,46 @@ export function dataRoutes(s: Services): Router {
     auditedHandler(s, async (req, res, a) => {
       const body = (req.body ?? {}) as { groupBy?: unknown; measures?: unknown; filter?: unknown };
       const groupBy = Array.isArray(body.groupBy) ? body.groupBy.map(String) : [];
-      const measures = Array.isArray(body.measures) ? (body.measures as { op: 'count' | 'sum' | 'avg'; item?: string }[]) : [{ op: 'count' as const }];
-      if (groupBy.length > 5 || measures.length > 10) throw new Problem('QUERY_INVALID', 'at most 5 groupBy items and 10 measures');
-      const used = [...groupBy, ...measures.map((m) => m.item).filter((i): i is string => typeof i === 'string')];
+      const measures = Array.isArray(body.measures)
+        ? (body.measures as { op: 'count' | 'sum' | 'avg'; item?: string }[])
+        : [{ op: 'count' as const }];
+      if (groupBy.length > 5 || measures.length > 10)
+        throw new Problem('QUERY_INVALID', 'at most 5 groupBy items and 10 measures');
+      const used = [
+        ...groupBy,
+        ...measures.map((m) => m.item).filter((i): i is string => typeof i === 'string'),
+      ];
       const decision = authorize(req, a, [...new Set(used)]);
-      const personal = decision.dataset.items.filter((i) => i.personal && groupBy.includes(i.name)).map((i) => i.name);
-      if (personal.length) throw new Problem('QUERY_INVALID', `Personal items cannot be grouped by: ${personal.join(', ')}.`);
-      const filters = filtersOf(body.filter, decision.dataset, decision.grant ? decision.grant.items : decision.items);
+      const personal = decision.dataset.items
+        .filter((i) => i.personal && groupBy.includes(i.name))
+        .map((i) => i.name);
+      if (personal.length)
+        throw new Problem('QUERY_INVALID', `Personal items cannot be grouped by: ${personal.join(', ')}.`);
+      const filters = filtersOf(
+        body.filter,
+        decision.dataset,
+        decision.grant ? decision.grant.items : decision.items,
+      );
       loaded(decision.dataset);
       limit(decision);
       let result: ReturnType<Services['store']['aggregate']>;
       try {
-        result = s.store.aggregate(decision.dataset.id, { groupBy, measures, filters, minGroupSize: s.config.kMin });
+        result = s.store.aggregate(decision.dataset.id, {
+          groupBy,
+          measures,
+          filters,
+          minGroupSize: s.config.kMin,
+        });
       } catch (err) {
         throw storeError(err);
       }
-      const out = JSON.stringify({ data: result.groups, suppressed_groups: result.suppressed, min_group_size: s.config.kMin, grant_id: decision.grant?.id ?? null, request_id: requestIdOf(res) });
+      const out = JSON.stringify({
+        data: result.groups,
+        suppressed_groups: result.suppressed,
+        min_group_size: s.config.kMin,
+        grant_id: decision.grant?.id ?? null,
+        request_id: requestIdOf(res),
+      });
       await allow(s, req, res, a, out, result.groups.length);
     }),
   );
@@ -162,13 +226,16 @@ export function dataRoutes(s: Services): Router {
       const dataset = s.view.datasets.get(a.datasetId ?? '');
       if (!dataset) throw new Problem('NOT_FOUND', `There is no dataset ${a.datasetId}.`);
       if (dataset.openAttribute !== 'unconditional') {
-        throw new Problem('DOWNLOAD_FORBIDDEN', `Dataset ${dataset.id} is ${dataset.openAttribute}: restricted public data is opened only by interface calls, never by download (Z20).`);
+        throw new Problem(
+          'DOWNLOAD_FORBIDDEN',
+          `Dataset ${dataset.id} is ${dataset.openAttribute}: restricted public data is opened only by interface calls, never by download (Z20).`,
+        );
       }
       loaded(dataset);
       const names = dataset.items.map((i) => i.name);
       a.items = names;
       const escape = (v: unknown): string => {
-        const t = v === null || v === undefined ? '' : String(v);
+        const t = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
         return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
       };
       const lines = [names.join(',')];
@@ -186,26 +253,49 @@ export function dataRoutes(s: Services): Router {
    * Loads a dataset version into the store. Only bytes whose SHA-256 the owning body recorded on the ledger
    * for that version are accepted, so no one else can put data under the body's name.
    */
-  r.put('/v1/admin/datasets/:id/versions/:version', express.raw({ type: () => true, limit: '200mb' }), (req, res) => {
-    const dataset = s.view.datasets.get(String(req.params.id));
-    if (!dataset) throw new Problem('NOT_FOUND', `There is no dataset ${String(req.params.id)}.`);
-    const recorded = dataset.versions.find((v) => v.version === req.params.version);
-    if (!recorded) throw new Problem('NOT_FOUND', `Dataset ${dataset.id} has no version ${String(req.params.version)} on the ledger: record it first (catalog:RecordDatasetVersion).`);
-    const bytes = req.body instanceof Buffer ? req.body : Buffer.alloc(0);
-    const hash = crypto.createHash('sha256').update(bytes).digest('hex');
-    if (hash !== recorded.contentHash) {
-      throw new Problem('CONTENT_HASH_MISMATCH', `The content has sha256 ${hash}; the ledger records ${recorded.contentHash} for ${dataset.id}@${recorded.version}.`);
-    }
-    let loadedVersion: { contentHash: string; rowCount: number };
-    try {
-      loadedVersion = s.store.loadVersion(dataset.id, recorded.version, dataset.items, dataset.format, bytes);
-    } catch (err) {
-      const e = err as Error;
-      if (e.name === 'DatasetFileError' || e.name === 'QueryError') throw new Problem('INVALID_ARGUMENT', e.message);
-      throw err;
-    }
-    res.json({ dataset: dataset.id, version: recorded.version, content_hash: loadedVersion.contentHash, row_count: loadedVersion.rowCount });
-  });
+  r.put(
+    '/v1/admin/datasets/:id/versions/:version',
+    express.raw({ type: () => true, limit: '200mb' }),
+    (req, res) => {
+      const dataset = s.view.datasets.get(String(req.params.id));
+      if (!dataset) throw new Problem('NOT_FOUND', `There is no dataset ${String(req.params.id)}.`);
+      const recorded = dataset.versions.find((v) => v.version === req.params.version);
+      if (!recorded)
+        throw new Problem(
+          'NOT_FOUND',
+          `Dataset ${dataset.id} has no version ${String(req.params.version)} on the ledger: record it first (catalog:RecordDatasetVersion).`,
+        );
+      const bytes = req.body instanceof Buffer ? req.body : Buffer.alloc(0);
+      const hash = crypto.createHash('sha256').update(bytes).digest('hex');
+      if (hash !== recorded.contentHash) {
+        throw new Problem(
+          'CONTENT_HASH_MISMATCH',
+          `The content has sha256 ${hash}; the ledger records ${recorded.contentHash} for ${dataset.id}@${recorded.version}.`,
+        );
+      }
+      let loadedVersion: { contentHash: string; rowCount: number };
+      try {
+        loadedVersion = s.store.loadVersion(
+          dataset.id,
+          recorded.version,
+          dataset.items,
+          dataset.format,
+          bytes,
+        );
+      } catch (err) {
+        const e = err as Error;
+        if (e.name === 'DatasetFileError' || e.name === 'QueryError')
+          throw new Problem('INVALID_ARGUMENT', e.message);
+        throw err;
+      }
+      res.json({
+        dataset: dataset.id,
+        version: recorded.version,
+        content_hash: loadedVersion.contentHash,
+        row_count: loadedVersion.rowCount,
+      });
+    },
+  );
 
   return r;
 }

@@ -53,19 +53,39 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** Checks the fields the gateway relies on: a malformed object from the ledger is refused, not trusted. */
 export function parseGrantView(v: unknown): GrantView {
-  if (!isObject(v) || typeof v.id !== 'string' || typeof v.creditCode !== 'string' || typeof v.datasetId !== 'string' || !Array.isArray(v.items) || typeof v.state !== 'string' || typeof v.validUntil !== 'string') {
+  if (
+    !isObject(v) ||
+    typeof v.id !== 'string' ||
+    typeof v.creditCode !== 'string' ||
+    typeof v.datasetId !== 'string' ||
+    !Array.isArray(v.items) ||
+    typeof v.state !== 'string' ||
+    typeof v.validUntil !== 'string'
+  ) {
     throw new Error('malformed grant from the ledger');
   }
   return v as unknown as GrantView;
 }
 
 export function parseEnterpriseView(v: unknown): EnterpriseView {
-  if (!isObject(v) || typeof v.creditCode !== 'string' || !isObject(v.rating) || typeof v.publicKey !== 'string') throw new Error('malformed enterprise from the ledger');
+  if (
+    !isObject(v) ||
+    typeof v.creditCode !== 'string' ||
+    !isObject(v.rating) ||
+    typeof v.publicKey !== 'string'
+  )
+    throw new Error('malformed enterprise from the ledger');
   return v as unknown as EnterpriseView;
 }
 
 export function parseDatasetView(v: unknown): DatasetView {
-  if (!isObject(v) || typeof v.id !== 'string' || typeof v.openAttribute !== 'string' || !Array.isArray(v.items)) throw new Error('malformed dataset from the ledger');
+  if (
+    !isObject(v) ||
+    typeof v.id !== 'string' ||
+    typeof v.openAttribute !== 'string' ||
+    !Array.isArray(v.items)
+  )
+    throw new Error('malformed dataset from the ledger');
   return v as unknown as DatasetView;
 }
 
@@ -111,7 +131,9 @@ export class LedgerView {
   grantFor(creditCode: string, datasetId: string): GrantView | undefined {
     const ids = this.byPair.get(`${creditCode}\u0000${datasetId}`);
     if (!ids) return undefined;
-    const grants = [...ids].map((id) => this.grants.get(id)!).sort((a, b) => b.grantedAt.localeCompare(a.grantedAt));
+    const grants = [...ids]
+      .map((id) => this.grants.get(id)!)
+      .sort((a, b) => b.grantedAt.localeCompare(a.grantedAt));
     return grants.find((g) => g.state === 'ACTIVE') ?? grants[0];
   }
 

@@ -4,9 +4,20 @@
  * restricted data is refused — until it has reconnected and caught up.
  */
 import type { Ledger, LedgerEvent } from '../ledger/ledger.js';
-import { LedgerView, parseDatasetView, parseEnterpriseView, parseGrantView, type DatasetView, type EnterpriseView, type GrantView } from './ledger-view.js';
+import type { LedgerView } from './ledger-view.js';
+import {
+  parseDatasetView,
+  parseEnterpriseView,
+  parseGrantView,
+  type DatasetView,
+  type EnterpriseView,
+  type GrantView,
+} from './ledger-view.js';
 
-async function allPages<T>(fetch: (bookmark: string) => Promise<{ items: unknown[]; bookmark: string }>, parse: (v: unknown) => T): Promise<T[]> {
+async function allPages<T>(
+  fetch: (bookmark: string) => Promise<{ items: unknown[]; bookmark: string }>,
+  parse: (v: unknown) => T,
+): Promise<T[]> {
   const out: T[] = [];
   let bookmark = '';
   do {
@@ -34,10 +45,19 @@ export class ViewFollower {
   /** Reads everything the decisions need; returns the block height it read at. */
   async rebuild(): Promise<number> {
     const { blockHeight } = await this.ledger.status();
+    type Page = { items: unknown[]; bookmark: string };
+    const listDatasets = async (): Promise<DatasetView[]> =>
+      ((await this.ledger.evaluate('catalog', 'ListDatasets')) as unknown[]).map(parseDatasetView);
     const [enterprises, datasets, grants] = await Promise.all([
-      allPages<EnterpriseView>((b) => this.ledger.evaluate('enterprise', 'ListEnterprises', '200', b) as Promise<{ items: unknown[]; bookmark: string }>, parseEnterpriseView),
-      (this.ledger.evaluate('catalog', 'ListDatasets') as Promise<unknown[]>).then((l) => l.map(parseDatasetView) as DatasetView[]),
-      allPages<GrantView>((b) => this.ledger.evaluate('grant', 'ListGrants', '{}', '200', b) as Promise<{ items: unknown[]; bookmark: string }>, parseGrantView),
+      allPages<EnterpriseView>(
+        async (b) => (await this.ledger.evaluate('enterprise', 'ListEnterprises', '200', b)) as Page,
+        parseEnterpriseView,
+      ),
+      listDatasets(),
+      allPages<GrantView>(
+        async (b) => (await this.ledger.evaluate('grant', 'ListGrants', '{}', '200', b)) as Page,
+        parseGrantView,
+      ),
     ]);
     this.view.replaceAll(enterprises, datasets, grants);
     return blockHeight;
@@ -46,9 +66,16 @@ export class ViewFollower {
   /** Applies one event by reading the changed objects' current state from the ledger. */
   async apply(event: LedgerEvent): Promise<void> {
     for (const change of event.changes) {
-      if (change.type === 'grant') this.view.putGrant(parseGrantView(await this.ledger.evaluate('grant', 'GetGrant', change.id)));
-      else if (change.type === 'enterprise') this.view.putEnterprise(parseEnterpriseView(await this.ledger.evaluate('enterprise', 'GetEnterprise', change.id)));
-      else if (change.type === 'dataset') this.view.putDataset(parseDatasetView(await this.ledger.evaluate('catalog', 'GetDataset', change.id)));
+      if (change.type === 'grant')
+        this.view.putGrant(parseGrantView(await this.ledger.evaluate('grant', 'GetGrant', change.id)));
+      else if (change.type === 'enterprise')
+        this.view.putEnterprise(
+          parseEnterpriseView(await this.ledger.evaluate('enterprise', 'GetEnterprise', change.id)),
+        );
+      else if (change.type === 'dataset')
+        this.view.putDataset(
+          parseDatasetView(await this.ledger.evaluate('catalog', 'GetDataset', change.id)),
+        );
     }
     this.view.lastBlock = event.blockNumber;
     this.view.lastEventAt = Date.now();
