@@ -23,11 +23,11 @@ import type { AuditSink } from './services.js';
 const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
 
 /** Today's calls per grant, read back from the audit log so a restart does not reset quotas. */
-function restoreQuotas(audit: AuditSink, limiter: Limiter, now: Date): void {
+async function restoreQuotas(audit: AuditSink, limiter: Limiter, now: Date): Promise<void> {
   const today = chinaToday(now);
   const used = new Map<string, number>();
   for (let seq = audit.size() - 1; seq >= 0; seq--) {
-    const r = audit.bySeq(seq);
+    const r = await audit.bySeq(seq);
     if (!r || chinaToday(new Date(r.time)) !== today) break;
     if (r.decision === 'allow' && r.grantId) used.set(r.grantId, (used.get(r.grantId) ?? 0) + 1);
   }
@@ -43,14 +43,28 @@ async function main(config: GatewayConfig): Promise<void> {
   const ledger = await openFabricLedger(config);
   const view = new LedgerView();
   const follower = new ViewFollower(ledger, view, log);
-  const anchorer = new Anchorer(audit, ledger, { gatewayId: config.gatewayId, every: config.anchorEvery, intervalMs: config.anchorIntervalMs, maxLagMs: config.anchorMaxLagMs, log });
+  const anchorer = new Anchorer(audit, ledger, {
+    gatewayId: config.gatewayId,
+    every: config.anchorEvery,
+    intervalMs: config.anchorIntervalMs,
+    maxLagMs: config.anchorMaxLagMs,
+    log,
+  });
   const limiter = new Limiter(config.ratePerSecond);
-  restoreQuotas(audit, limiter, new Date());
+  await restoreQuotas(audit, limiter, new Date());
   const metrics = new Metrics();
-  metrics.gauge('rdx_audit_unanchored_records', 'Audit records not yet anchored on the ledger', () => anchorer.lagRecords());
-  metrics.gauge('rdx_audit_anchor_lag_seconds', 'Age of the oldest unanchored audit record', () => anchorer.lagSeconds());
-  metrics.gauge('rdx_ledger_following', '1 while the gateway follows ledger events', () => (view.following ? 1 : 0));
-  metrics.gauge('rdx_ledger_event_lag_seconds', 'Seconds since the last ledger event was applied', () => (view.lastEventAt ? (Date.now() - view.lastEventAt) / 1000 : -1));
+  metrics.gauge('rdx_audit_unanchored_records', 'Audit records not yet anchored on the ledger', () =>
+    anchorer.lagRecords(),
+  );
+  metrics.gauge('rdx_audit_anchor_lag_seconds', 'Age of the oldest unanchored audit record', () =>
+    anchorer.lagSeconds(),
+  );
+  metrics.gauge('rdx_ledger_following', '1 while the gateway follows ledger events', () =>
+    view.following ? 1 : 0,
+  );
+  metrics.gauge('rdx_ledger_event_lag_seconds', 'Seconds since the last ledger event was applied', () =>
+    view.lastEventAt ? (Date.now() - view.lastEventAt) / 1000 : -1,
+  );
   metrics.gauge('rdx_ledger_last_block', 'Last block whose events were applied', () => view.lastBlock);
 
   void follower.run();
@@ -74,7 +88,9 @@ async function main(config: GatewayConfig): Promise<void> {
     metrics,
     now: () => new Date(),
   });
-  const server = app.listen(config.port, config.host, () => log(`rdx gateway ${config.gatewayId} listening on http://${config.host}:${config.port}`));
+  const server = app.listen(config.port, config.host, () =>
+    log(`rdx gateway ${config.gatewayId} listening on http://${config.host}:${config.port}`),
+  );
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
 

@@ -46,28 +46,64 @@ export interface AnchorRecord {
   blockNumber: number;
 }
 
-/** The durable, hash-chained access log. */
+/** A value now, or later: the SQLite stores answer synchronously, PostgreSQL asynchronously. */
+export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * The durable, hash-chained access log. Each gateway is the single writer of its own log, so the counts
+ * (size, anchored size, last anchor, oldest unanchored time) are kept in memory and answered at once; reads
+ * of records may go to the database.
+ */
 export interface AuditSink {
   append(entry: AuditEntry): Promise<AuditRecord>;
-  get(requestId: string): AuditRecord | undefined;
-  bySeq(seq: number): AuditRecord | undefined;
+  get(requestId: string): Awaitable<AuditRecord | undefined>;
+  bySeq(seq: number): Awaitable<AuditRecord | undefined>;
   size(): number;
-  leafHashes(from: number, to: number): string[];
-  recordsOf(enterprise: string, limit: number, beforeSeq?: number): AuditRecord[];
-  anchorCovering(seq: number): AnchorRecord | undefined;
+  leafHashes(from: number, to: number): Awaitable<string[]>;
+  recordsOf(enterprise: string, limit: number, beforeSeq?: number): Awaitable<AuditRecord[]>;
+  anchorCovering(seq: number): Awaitable<AnchorRecord | undefined>;
   lastAnchor(): AnchorRecord | undefined;
   anchoredSize(): number;
+  /** Time (ms) of the oldest record not yet anchored, if any. */
+  oldestUnanchoredAt(): number | undefined;
 }
 
-export type Filter = { item: string; op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'in' | 'prefix'; value: string | number | boolean | (string | number)[] };
+export type Filter = {
+  item: string;
+  op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'in' | 'prefix';
+  value: string | number | boolean | (string | number)[];
+};
+
+type ItemSpec = {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'date' | 'boolean';
+  personal: boolean;
+};
 
 /** The dataset store: rows of loaded dataset versions. */
 export interface DataStore {
   currentVersion(datasetId: string): { version: string; contentHash: string; rowCount: number } | undefined;
-  query(datasetId: string, q: { fields: string[]; filters: Filter[]; limit: number; cursor?: string }): { rows: Record<string, unknown>[]; nextCursor?: string };
-  aggregate(datasetId: string, q: { groupBy: string[]; measures: { op: 'count' | 'sum' | 'avg'; item?: string }[]; filters: Filter[]; minGroupSize: number }): { groups: Record<string, unknown>[]; suppressed: number };
-  allRows(datasetId: string): Iterable<Record<string, unknown>>;
-  loadVersion(datasetId: string, version: string, items: { name: string; type: 'string' | 'integer' | 'number' | 'date' | 'boolean'; personal: boolean }[], format: 'csv' | 'json', bytes: Uint8Array): { contentHash: string; rowCount: number };
+  query(
+    datasetId: string,
+    q: { fields: string[]; filters: Filter[]; limit: number; cursor?: string },
+  ): Awaitable<{ rows: Record<string, unknown>[]; nextCursor?: string }>;
+  aggregate(
+    datasetId: string,
+    q: {
+      groupBy: string[];
+      measures: { op: 'count' | 'sum' | 'avg'; item?: string }[];
+      filters: Filter[];
+      minGroupSize: number;
+    },
+  ): Awaitable<{ groups: Record<string, unknown>[]; suppressed: number }>;
+  allRows(datasetId: string): Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>;
+  loadVersion(
+    datasetId: string,
+    version: string,
+    items: ItemSpec[],
+    format: 'csv' | 'json',
+    bytes: Uint8Array,
+  ): Awaitable<{ contentHash: string; rowCount: number }>;
 }
 
 /** How far anchoring is behind; restricted data stops while `behind()`. */
@@ -88,7 +124,10 @@ export interface Services {
   anchors: AnchorStatus;
   store: DataStore;
   /** Parses the `filter=` query syntax against a dataset's items. */
-  parseFilter(expr: string, items: { name: string; type: 'string' | 'integer' | 'number' | 'date' | 'boolean'; personal: boolean }[]): Filter[];
+  parseFilter(
+    expr: string,
+    items: { name: string; type: 'string' | 'integer' | 'number' | 'date' | 'boolean'; personal: boolean }[],
+  ): Filter[];
   limiter: Limiter;
   metrics: Metrics;
   now(): Date;

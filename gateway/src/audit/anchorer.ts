@@ -29,7 +29,7 @@ export interface AnchorerOptions {
 
 /** The audit log as the anchorer needs it (the SQLite AuditLog provides all of it). */
 export interface AnchorableLog extends AuditSink {
-  recordAnchor(a: AnchorRecord): void;
+  recordAnchor(a: AnchorRecord): void | Promise<void>;
 }
 
 export class Anchorer implements AnchorStatus {
@@ -60,11 +60,11 @@ export class Anchorer implements AnchorStatus {
         throw new Error(
           `the ledger anchors ${treeSize} records of ${this.opts.gatewayId} but the local log has ${this.log.size()}: wrong data folder?`,
         );
-      if (merkleRoot(this.log.leafHashes(0, treeSize)) !== a.merkleRoot)
+      if (merkleRoot(await this.log.leafHashes(0, treeSize)) !== a.merkleRoot)
         throw new Error(`anchor ${seq} on the ledger does not match the local log: the log was altered`);
       // The anchor as the ledger holds it; its block is looked up from the transaction id.
       const blockNumber = (await this.ledger.blockOf?.(a.txId)) ?? 0;
-      this.log.recordAnchor({
+      await this.log.recordAnchor({
         sequence: a.sequence,
         firstRecord: a.firstRecord,
         recordCount: a.recordCount,
@@ -90,8 +90,7 @@ export class Anchorer implements AnchorStatus {
   }
 
   private oldestUnanchoredAt(): number | undefined {
-    const record = this.log.bySeq(this.log.anchoredSize());
-    return record ? Date.parse(record.time) : undefined;
+    return this.log.oldestUnanchoredAt();
   }
 
   async maybeAnchor(): Promise<void> {
@@ -117,12 +116,12 @@ export class Anchorer implements AnchorStatus {
     const size = this.log.size();
     if (size <= first) return;
     const last = this.log.lastAnchor();
-    const firstRecord = this.log.bySeq(first)!;
-    const lastRecord = this.log.bySeq(size - 1)!;
+    const firstRecord = (await this.log.bySeq(first))!;
+    const lastRecord = (await this.log.bySeq(size - 1))!;
     const input = {
       gatewayId: this.opts.gatewayId,
       sequence: (last?.sequence ?? 0) + 1,
-      merkleRoot: merkleRoot(this.log.leafHashes(0, size)),
+      merkleRoot: merkleRoot(await this.log.leafHashes(0, size)),
       recordCount: size - first,
       firstRecord: first,
       firstRecordAt: new Date(firstRecord.time).toISOString(),
@@ -132,7 +131,7 @@ export class Anchorer implements AnchorStatus {
     try {
       const done = await this.ledger.submit('audit', 'SubmitAnchor', JSON.stringify(input));
       const anchored = done.result as { anchorHash: string };
-      this.log.recordAnchor({
+      await this.log.recordAnchor({
         sequence: input.sequence,
         firstRecord: first,
         recordCount: input.recordCount,

@@ -384,6 +384,12 @@ export class AuditLog {
     return this.lastAnchor()?.treeSize ?? 0;
   }
 
+  /** Time (ms since epoch) of the oldest record no anchor covers yet: how far anchoring lags. */
+  oldestUnanchoredAt(): number | undefined {
+    const record = this.bySeq(this.anchoredSize());
+    return record === undefined ? undefined : Date.parse(record.time);
+  }
+
   /** Counters since open. */
   stats(): AuditLogStats {
     return { ...this.counters };

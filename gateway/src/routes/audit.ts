@@ -12,36 +12,56 @@ import type { Services } from '../services.js';
 export function auditRoutes(s: Services): Router {
   const r = Router();
 
-  r.get('/v1/access-log', (req, res) => {
+  r.get('/v1/access-log', async (req, res) => {
     const creditCode = authenticate(req, s.tokens);
     const limit = Math.min(Number(req.query.limit ?? 100) || 100, 500);
     const before = req.query.before === undefined ? undefined : Number(req.query.before);
-    const records = s.audit.recordsOf(creditCode, limit, before);
-    res.json({ data: records, next_before: records.length === limit ? records[records.length - 1]!.seq : null });
+    const records = await s.audit.recordsOf(creditCode, limit, before);
+    res.json({
+      data: records,
+      next_before: records.length === limit ? records[records.length - 1]!.seq : null,
+    });
   });
 
-  r.get('/v1/audit/receipts/:requestId', (req, res) => {
+  r.get('/v1/audit/receipts/:requestId', async (req, res) => {
     const creditCode = authenticate(req, s.tokens);
-    const record = s.audit.get(String(req.params.requestId));
-    if (!record || record.enterprise !== creditCode) throw new Problem('NOT_FOUND', `No request ${String(req.params.requestId)} of yours is in this gateway's log.`);
-    const anchor = s.audit.anchorCovering(record.seq);
+    const record = await s.audit.get(String(req.params.requestId));
+    if (!record || record.enterprise !== creditCode)
+      throw new Problem(
+        'NOT_FOUND',
+        `No request ${String(req.params.requestId)} of yours is in this gateway's log.`,
+      );
+    const anchor = await s.audit.anchorCovering(record.seq);
     if (!anchor) {
-      res.status(202).json({ status: 'pending', record, detail: 'The record is logged but not anchored yet; ask again in a few seconds.' });
+      res.status(202).json({
+        status: 'pending',
+        record,
+        detail: 'The record is logged but not anchored yet; ask again in a few seconds.',
+      });
       return;
     }
-    const proof = inclusionProof(s.audit.leafHashes(0, anchor.treeSize), record.seq);
-    res.json({ status: 'anchored', gateway_id: s.config.gatewayId, record, proof: { leaf_index: record.seq, tree_size: anchor.treeSize, hashes: proof }, anchor });
+    const proof = inclusionProof(await s.audit.leafHashes(0, anchor.treeSize), record.seq);
+    res.json({
+      status: 'anchored',
+      gateway_id: s.config.gatewayId,
+      record,
+      proof: { leaf_index: record.seq, tree_size: anchor.treeSize, hashes: proof },
+      anchor,
+    });
   });
 
   /** Public: proves the log at `to` records extends the log at `from` records (both anchored sizes). */
-  r.get('/v1/audit/consistency', (req, res) => {
+  r.get('/v1/audit/consistency', async (req, res) => {
     const from = Number(req.query.from);
     const to = Number(req.query.to);
     const anchored = s.audit.anchoredSize();
     if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < from || to > anchored) {
-      throw new Problem('QUERY_INVALID', `from and to must be anchored tree sizes with 1 ≤ from ≤ to ≤ ${anchored}`);
+      throw new Problem(
+        'QUERY_INVALID',
+        `from and to must be anchored tree sizes with 1 ≤ from ≤ to ≤ ${anchored}`,
+      );
     }
-    res.json({ from, to, hashes: consistencyProof(s.audit.leafHashes(0, to), from) });
+    res.json({ from, to, hashes: consistencyProof(await s.audit.leafHashes(0, to), from) });
   });
   return r;
 }

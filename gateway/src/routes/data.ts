@@ -146,9 +146,9 @@ export function dataRoutes(s: Services): Router {
       );
       const version = loaded(decision.dataset);
       limit(decision);
-      let page: ReturnType<Services['store']['query']>;
+      let page: Awaited<ReturnType<Services['store']['query']>>;
       try {
-        page = s.store.query(decision.dataset.id, {
+        page = await s.store.query(decision.dataset.id, {
           fields: decision.items,
           filters,
           limit: Math.min(pageSize, s.config.pageMax),
@@ -197,9 +197,9 @@ export function dataRoutes(s: Services): Router {
       );
       loaded(decision.dataset);
       limit(decision);
-      let result: ReturnType<Services['store']['aggregate']>;
+      let result: Awaited<ReturnType<Services['store']['aggregate']>>;
       try {
-        result = s.store.aggregate(decision.dataset.id, {
+        result = await s.store.aggregate(decision.dataset.id, {
           groupBy,
           measures,
           filters,
@@ -240,7 +240,7 @@ export function dataRoutes(s: Services): Router {
       };
       const lines = [names.join(',')];
       let rows = 0;
-      for (const row of s.store.allRows(dataset.id)) {
+      for await (const row of s.store.allRows(dataset.id)) {
         lines.push(names.map((n) => escape(row[n])).join(','));
         rows++;
       }
@@ -256,7 +256,7 @@ export function dataRoutes(s: Services): Router {
   r.put(
     '/v1/admin/datasets/:id/versions/:version',
     express.raw({ type: () => true, limit: '200mb' }),
-    (req, res) => {
+    async (req, res) => {
       const dataset = s.view.datasets.get(String(req.params.id));
       if (!dataset) throw new Problem('NOT_FOUND', `There is no dataset ${String(req.params.id)}.`);
       const recorded = dataset.versions.find((v) => v.version === req.params.version);
@@ -275,7 +275,7 @@ export function dataRoutes(s: Services): Router {
       }
       let loadedVersion: { contentHash: string; rowCount: number };
       try {
-        loadedVersion = s.store.loadVersion(
+        loadedVersion = await s.store.loadVersion(
           dataset.id,
           recorded.version,
           dataset.items,
