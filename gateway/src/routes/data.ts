@@ -253,18 +253,30 @@ export function dataRoutes(s: Services): Router {
    * Loads a dataset version into the store. Only bytes whose SHA-256 the owning body recorded on the ledger
    * for that version are accepted, so no one else can put data under the body's name.
    */
+  const recordedVersion = (
+    req: Request,
+  ): { dataset: DatasetView; recorded: DatasetView['versions'][number] } => {
+    const dataset = s.view.datasets.get(String(req.params.id));
+    if (!dataset) throw new Problem('NOT_FOUND', `There is no dataset ${String(req.params.id)}.`);
+    const recorded = dataset.versions.find((v) => v.version === req.params.version);
+    if (!recorded) {
+      throw new Problem(
+        'NOT_FOUND',
+        `Dataset ${dataset.id} has no version ${String(req.params.version)} on the ledger: record it first (catalog:RecordDatasetVersion).`,
+      );
+    }
+    return { dataset, recorded };
+  };
   r.put(
     '/v1/admin/datasets/:id/versions/:version',
+    // Refuse before reading a large body when the ledger records no such version.
+    (req, _res, next) => {
+      recordedVersion(req);
+      next();
+    },
     express.raw({ type: () => true, limit: '200mb' }),
     async (req, res) => {
-      const dataset = s.view.datasets.get(String(req.params.id));
-      if (!dataset) throw new Problem('NOT_FOUND', `There is no dataset ${String(req.params.id)}.`);
-      const recorded = dataset.versions.find((v) => v.version === req.params.version);
-      if (!recorded)
-        throw new Problem(
-          'NOT_FOUND',
-          `Dataset ${dataset.id} has no version ${String(req.params.version)} on the ledger: record it first (catalog:RecordDatasetVersion).`,
-        );
+      const { dataset, recorded } = recordedVersion(req);
       const bytes = req.body instanceof Buffer ? req.body : Buffer.alloc(0);
       const hash = crypto.createHash('sha256').update(bytes).digest('hex');
       if (hash !== recorded.contentHash) {
