@@ -18,3 +18,40 @@ export {
   type LedgerIdentity,
   type LedgerConnection,
 } from './ledger/fabric-connection.js';
+export * from './sdk/errors.js';
+export type * from './sdk/types.js';
+export { HISTORY_TYPES } from './sdk/types.js';
+export {
+  creditCodeProblem,
+  requireCreditCode,
+  requireDate,
+  requireInt,
+  requireOneOf,
+  requireReason,
+  sha256Hex,
+  sha256OfFile,
+  readInputFile,
+  readJsonFile,
+  chinaToday,
+} from './sdk/inputs.js';
+export {
+  RdxLedger,
+  PlatformApi,
+  EnterpriseApi,
+  CatalogApi,
+  ApplicationApi,
+  AgreementApi,
+  GrantApi,
+  ComplaintApi,
+  DutyApi,
+  AuditApi,
+  QueryApi,
+  TransactionsApi,
+  decodeProcessedTransaction,
+  type Committed,
+  type PageOptions,
+} from './sdk/ledger-api.js';
+export * from './sdk/gateway-api.js';
+export * from './sdk/receipt-verify.js';
+export { collectEvidence, RECEIPTS_LIMIT, type EvidenceOptions } from './sdk/evidence.js';
+export { digestDatasetFile, CsvRecordCounter, type DatasetFileDigest } from './sdk/dataset-file.js';

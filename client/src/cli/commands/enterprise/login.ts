@@ -1,0 +1,37 @@
+/**
+ * `rdx login`: gets an access token with the given credentials and stores it (0600) for this gateway, so the
+ * following read commands need no credentials for its lifetime (at most 15 minutes). Commands that sign
+ * still need --key-file: the key is never stored.
+ */
+import { defineCommand } from '../../command.js';
+import { CliError } from '../../failure.js';
+import { saveToken } from '../../token-store.js';
+
+export default defineCommand({
+  path: ['login'],
+  roles: ['enterprise'],
+  summary: '登录 get an access token (client secret or private_key_jwt) and store it for this gateway',
+  async run(ctx) {
+    const clientId = ctx.globals.clientId ?? ctx.env.RDX_CLIENT_ID;
+    if (!clientId)
+      throw new CliError(
+        'CREDENTIALS_REQUIRED',
+        'rdx login needs --client-id with --client-secret or --key-file',
+      );
+    const session = ctx.enterprise();
+    const token = await session.accessToken();
+    const file = saveToken(
+      ctx.gatewayUrl,
+      { clientId, accessToken: token.accessToken, expiresAt: token.expiresAt },
+      ctx.env,
+    );
+    const until = new Date(token.expiresAt).toISOString();
+    return {
+      data: { gateway: ctx.gatewayUrl, clientId, expiresAt: until, file },
+      lines: [
+        `已登录 logged in to ${ctx.gatewayUrl} as ${clientId} until ${until}`,
+        `  token stored in ${file} (mode 0600)`,
+      ],
+    };
+  },
+});

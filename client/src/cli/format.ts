@@ -1,0 +1,136 @@
+/**
+ * How ledger objects read for people: a few labelled lines each, with the Chinese terms of SPEC §6.
+ */
+import type { Committed } from '../sdk/ledger-api.js';
+import type {
+  Agreement,
+  Application,
+  Complaint,
+  Dataset,
+  Enterprise,
+  Grant,
+  TransactionInfo,
+} from '../sdk/types.js';
+import { fields } from './output.js';
+import { decisionLabel, stateLabel, TERMS } from './terms.js';
+
+/** The JSON of a committed change: the transaction and the object under `name`. */
+export function committedData<T>(name: string, c: Committed<T>): Record<string, unknown> {
+  return { txId: c.txId, blockNumber: c.blockNumber, [name]: c.value };
+}
+
+/** `交易 transaction <id> · 区块 block <n>`. */
+export function txLine(c: { txId: string; blockNumber?: number }): string {
+  return `  ${TERMS.transaction} ${c.txId}${c.blockNumber !== undefined ? ` · 区块 block ${c.blockNumber}` : ''}`;
+}
+
+/** An enterprise and its rating. */
+export function enterpriseLines(e: Enterprise): string[] {
+  return fields([
+    [TERMS.enterprise, `${e.name}`],
+    [TERMS.creditCode, e.creditCode],
+    [
+      TERMS.rating,
+      `${e.rating.level}${e.rating.expired ? ' (已过期 expired)' : ''}, valid until ${e.rating.validUntil}`,
+    ],
+    [TERMS.mlps, `level ${e.rating.mlpsLevel}, filing ${e.rating.mlpsFiling}`],
+    ['信用 credit status', e.rating.creditStatus],
+  ]).map((l) => `  ${l}`);
+}
+
+/** A dataset and its versions. */
+export function datasetLines(d: Dataset): string[] {
+  const last = d.versions[d.versions.length - 1];
+  return fields([
+    [TERMS.dataset, `${d.id} — ${d.name}`],
+    ['开放属性 open attribute', d.openAttribute],
+    [TERMS.body, d.owner],
+    [TERMS.item, d.items.map((i) => `${i.name}${i.personal ? '*' : ''}`).join(', ')],
+    [
+      TERMS.version,
+      last ? `${last.version} (${last.rowCount} rows, sha256 ${last.contentHash.slice(0, 16)}…)` : '—',
+    ],
+  ]).map((l) => `  ${l}`);
+}
+
+/** An application and where it stands. */
+export function applicationLines(a: Application): string[] {
+  const reviews = Object.values(a.ownerReviews)
+    .map(
+      (r) =>
+        `${r.by} ${decisionLabel(r.decision)}${r.coordination ? ` → ${TERMS.coordination} ${decisionLabel(r.coordination.outcome)}` : ''}`,
+    )
+    .join('; ');
+  return fields([
+    [TERMS.application, `${a.id} (revision ${a.revision})`],
+    [TERMS.enterprise, a.creditCode],
+    ['状态 state', stateLabel(a.state)],
+    [TERMS.demands, a.demands.map((d) => `${d.datasetId}[${d.items.join(',')}]@${d.body}`).join('; ')],
+    [TERMS.ownerReview, reviews],
+    [
+      '期限 deadline',
+      a.deadline ? `${a.deadline.step} by ${a.deadline.due} (${a.deadline.rule})` : undefined,
+    ],
+  ]).map((l) => `  ${l}`);
+}
+
+/** An agreement, its terms' hash and signatures. */
+export function agreementLines(a: Agreement): string[] {
+  return fields([
+    [TERMS.agreement, a.id],
+    ['状态 state', stateLabel(a.state)],
+    [TERMS.enterprise, a.terms.creditCode],
+    [TERMS.body, a.terms.body],
+    [TERMS.dataset, a.terms.datasets.map((d) => `${d.datasetId}[${d.items.join(',')}]`).join('; ')],
+    ['用途 purpose', `${a.terms.serviceName} (${a.terms.platform}): ${a.terms.purpose}`],
+    ['有效期 validity', `${a.terms.validFrom} – ${a.terms.validUntil}`],
+    ['日配额 daily quota', a.terms.dailyQuota],
+    ['条款哈希 termsHash', a.termsHash],
+    [
+      TERMS.signature,
+      `${TERMS.body} ${a.bodySignature ? '✓' : '—'} · ${TERMS.enterprise} ${a.enterpriseSignature ? '✓' : '—'}`,
+    ],
+    [TERMS.grant, a.grants.join(', ')],
+    ['续期 pending renewal', a.pendingRenewal ? `to ${a.pendingRenewal.validUntil}` : undefined],
+  ]).map((l) => `  ${l}`);
+}
+
+/** A grant and its state. */
+export function grantLines(g: Grant): string[] {
+  return fields([
+    [TERMS.grant, g.id],
+    ['状态 state', `${stateLabel(g.state)}${g.reason ? ` (${g.reason.code}: ${g.reason.note})` : ''}`],
+    [TERMS.enterprise, g.creditCode],
+    [TERMS.dataset, `${g.datasetId} [${g.items.join(', ')}]`],
+    ['有效期 validity', `${g.validFrom} – ${g.validUntil}`],
+    ['日配额 daily quota', g.dailyQuota],
+  ]).map((l) => `  ${l}`);
+}
+
+/** A complaint. */
+export function complaintLines(c: Complaint): string[] {
+  return fields([
+    [c.kind === 'opinion' ? TERMS.opinion : TERMS.complaint, c.id],
+    ['状态 state', stateLabel(c.state)],
+    [TERMS.dataset, c.datasetId],
+    [TERMS.grant, c.grantId],
+    ['期限 deadline', `${c.deadline.due} (${c.deadline.rule})`],
+    ['结果 outcome', c.outcome ? `${decisionLabel(c.outcome.decision)}: ${c.outcome.note}` : undefined],
+    [
+      '告知 notified',
+      c.notification ? `${c.notification.channel} on ${c.notification.notifiedOn}` : undefined,
+    ],
+  ]).map((l) => `  ${l}`);
+}
+
+/** A committed transaction as qscc tells it. */
+export function transactionLines(t: TransactionInfo): string[] {
+  return fields([
+    [TERMS.transaction, t.txId],
+    ['时间 time', t.time],
+    ['调用 function', t.function],
+    ['提交者 creator', `${t.creator.mspId} (${t.creator.subject})`],
+    [TERMS.endorsers, t.endorsers.join(', ')],
+    ['校验 validation', `${t.validation} (${t.validationCode})`],
+  ]).map((l) => `  ${l}`);
+}

@@ -1,0 +1,128 @@
+/**
+ * Every command of the CLI, one handler file each, by role: commands/bureau, body, enterprise, regulator,
+ * and shared (used by several roles, the identity deciding how). Adding a command is adding a file and a line.
+ */
+import type { CommandSpec } from './command.js';
+import bureauApplicationCoordinate from './commands/bureau/application-coordinate.js';
+import bureauApplicationFormalReview from './commands/bureau/application-formal-review.js';
+import bureauApplicationReReview from './commands/bureau/application-re-review.js';
+import bureauCalendarSet from './commands/bureau/calendar-set.js';
+import bureauCalendarShow from './commands/bureau/calendar-show.js';
+import bureauCreditPublish from './commands/bureau/credit-publish.js';
+import bureauEnterpriseExpireRating from './commands/bureau/enterprise-expire-rating.js';
+import bureauEnterpriseOnboard from './commands/bureau/enterprise-onboard.js';
+import bureauEnterpriseRate from './commands/bureau/enterprise-rate.js';
+import bureauOverdue from './commands/bureau/overdue.js';
+import bodyAgreementDraft from './commands/body/agreement-draft.js';
+import bodyAgreementProposeRenewal from './commands/body/agreement-propose-renewal.js';
+import bodyAgreementSign from './commands/body/agreement-sign.js';
+import bodyApplicationReview from './commands/body/application-review.js';
+import bodyComplaintFile from './commands/body/complaint-file.js';
+import bodyComplaintNotify from './commands/body/complaint-notify.js';
+import bodyComplaintResolve from './commands/body/complaint-resolve.js';
+import bodyDatasetLoad from './commands/body/dataset-load.js';
+import bodyDatasetRegister from './commands/body/dataset-register.js';
+import bodyGrantRestore from './commands/body/grant-restore.js';
+import bodyGrantWithdraw from './commands/body/grant-withdraw.js';
+import enterpriseAccessLog from './commands/enterprise/access-log.js';
+import enterpriseAggregate from './commands/enterprise/aggregate.js';
+import enterpriseAgreementAcceptRenewal from './commands/enterprise/agreement-accept-renewal.js';
+import enterpriseAgreementAccept from './commands/enterprise/agreement-accept.js';
+import enterpriseApplicationDispute from './commands/enterprise/application-dispute.js';
+import enterpriseApply from './commands/enterprise/apply.js';
+import enterpriseCatalog from './commands/enterprise/catalog.js';
+import sharedDownload from './commands/shared/download.js';
+import enterpriseGrants from './commands/enterprise/grants.js';
+import enterpriseLogin from './commands/enterprise/login.js';
+import enterpriseLogout from './commands/enterprise/logout.js';
+import enterpriseReceipt from './commands/enterprise/receipt.js';
+import enterpriseRecords from './commands/enterprise/records.js';
+import enterpriseReportProduct from './commands/enterprise/report-product.js';
+import enterpriseReportReturn from './commands/enterprise/report-return.js';
+import enterpriseReportSecurity from './commands/enterprise/report-security.js';
+import enterpriseReportUsage from './commands/enterprise/report-usage.js';
+import regulatorAnchors from './commands/regulator/anchors.js';
+import regulatorEndorsers from './commands/regulator/endorsers.js';
+import regulatorEvidence from './commands/regulator/evidence.js';
+import regulatorHistory from './commands/regulator/history.js';
+import sharedAgreementShow from './commands/shared/agreement-show.js';
+import sharedAgreementTerminate from './commands/shared/agreement-terminate.js';
+import sharedApplicationShow from './commands/shared/application-show.js';
+import sharedDatasetShow from './commands/shared/dataset-show.js';
+import sharedEnterpriseShow from './commands/shared/enterprise-show.js';
+import sharedGrantShow from './commands/shared/grant-show.js';
+import sharedGrantSuspend from './commands/shared/grant-suspend.js';
+import sharedGrantTerminate from './commands/shared/grant-terminate.js';
+import sharedIdentities from './commands/shared/identities.js';
+import sharedKeygen from './commands/shared/keygen.js';
+import sharedVerify from './commands/shared/verify.js';
+
+/** Descriptions of the command groups (the first words of multi-word commands). */
+export const GROUPS: Record<string, string> = {
+  enterprise: '利用主体 enterprises: onboard, rate, expire-rating, show',
+  application: '需求申请 applications: formal-review, review, coordinate, re-review, dispute, show',
+  calendar: '工作日历 working-day calendar: set, show',
+  credit: '信用评价 credit evaluations: publish',
+  dataset: '数据集 datasets: register, load, show',
+  agreement: '开放利用协议 agreements: draft, sign, show, accept, propose-renewal, accept-renewal, terminate',
+  grant: '授权 grants: suspend, restore, withdraw, terminate, show',
+  complaint: '投诉举报 complaints: file, resolve, notify',
+  report: '义务 duties of the enterprise: usage, return, product, security',
+};
+
+/** All commands, in the order the help lists them. */
+export const COMMANDS: readonly CommandSpec[] = [
+  bureauApplicationCoordinate,
+  bureauApplicationFormalReview,
+  bureauApplicationReReview,
+  bureauCalendarSet,
+  bureauCalendarShow,
+  bureauCreditPublish,
+  bureauEnterpriseExpireRating,
+  bureauEnterpriseOnboard,
+  bureauEnterpriseRate,
+  bureauOverdue,
+  bodyAgreementDraft,
+  bodyAgreementProposeRenewal,
+  bodyAgreementSign,
+  bodyApplicationReview,
+  bodyComplaintFile,
+  bodyComplaintNotify,
+  bodyComplaintResolve,
+  bodyDatasetLoad,
+  bodyDatasetRegister,
+  bodyGrantRestore,
+  bodyGrantWithdraw,
+  enterpriseAccessLog,
+  enterpriseAggregate,
+  enterpriseAgreementAcceptRenewal,
+  enterpriseAgreementAccept,
+  enterpriseApplicationDispute,
+  enterpriseApply,
+  enterpriseCatalog,
+  sharedDownload,
+  enterpriseGrants,
+  enterpriseLogin,
+  enterpriseLogout,
+  enterpriseReceipt,
+  enterpriseRecords,
+  enterpriseReportProduct,
+  enterpriseReportReturn,
+  enterpriseReportSecurity,
+  enterpriseReportUsage,
+  regulatorAnchors,
+  regulatorEndorsers,
+  regulatorEvidence,
+  regulatorHistory,
+  sharedAgreementShow,
+  sharedAgreementTerminate,
+  sharedApplicationShow,
+  sharedDatasetShow,
+  sharedEnterpriseShow,
+  sharedGrantShow,
+  sharedGrantSuspend,
+  sharedGrantTerminate,
+  sharedIdentities,
+  sharedKeygen,
+  sharedVerify,
+];

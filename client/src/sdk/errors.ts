@@ -1,0 +1,203 @@
+/**
+ * One error hierarchy for everything the SDK does: a refusal by the chaincode, a problem answered by the
+ * gateway, bad input caught before anything was sent, a failed verification, or a platform that could not
+ * be reached. Every error carries a stable `code` (the chaincode's `[CODE]`, the gateway's problem code, or
+ * one of the SDK's own), so callers branch on codes, never on prose.
+ */
+
+/** The chaincode's stable codes (chaincode/src/lib/errors.ts); only these are read back from Fabric errors. */
+export const LEDGER_ERROR_CODES = [
+  'INVALID_ARGUMENT',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'FORBIDDEN',
+  'INVALID_STATE',
+  'BAD_SIGNATURE',
+  'REPLAYED',
+  'RATING_INSUFFICIENT',
+  'CALENDAR_MISSING',
+  'ANCHOR_CHAIN_BROKEN',
+] as const;
+
+/** A code the chaincode may answer with. */
+export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];
+
+/** Options every {@link RdxSdkError} may carry. */
+export interface RdxSdkErrorOptions {
+  /** The Fabric transaction the error belongs to, when one was created. */
+  txId?: string;
+  /** HTTP status, for errors answered by the gateway. */
+  status?: number;
+  /** Further messages, e.g. one per endorsing peer. */
+  details?: string[];
+  /** The error this one wraps. */
+  cause?: unknown;
+}
+
+/**
+ * Base of every error the SDK throws. `userError` tells a caller (the CLI's exit code) whether the caller
+ * can fix it — bad input, a refusal under the rules — or whether the platform failed.
+ * Never thrown by its own construction.
+ */
+export class RdxSdkError extends Error {
+  override name = 'RdxSdkError';
+  /** Stable code, e.g. `INVALID_STATE`, `GRANT_NOT_ACTIVE`, `LEDGER_UNAVAILABLE`. */
+  readonly code: string;
+  /** Fabric transaction id, when the failure happened in a transaction. */
+  readonly txId?: string;
+  /** HTTP status for gateway problems. */
+  readonly status?: number;
+  /** Further messages (per peer for ledger errors). */
+  readonly details: string[];
+
+  /**
+   * @param code stable code of the failure.
+   * @param message what happened, for people.
+   */
+  constructor(code: string, message: string, options: RdxSdkErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.txId = options.txId;
+    this.status = options.status;
+    this.details = options.details ?? [];
+  }
+
+  /** True when the caller can act on it (fix the input, follow the rules); false when the platform failed. */
+  get userError(): boolean {
+    return true;
+  }
+}
+
+/** The chaincode refused the call under its rules; `code` is its `[CODE]`. */
+export class LedgerRefusedError extends RdxSdkError {
+  override name = 'LedgerRefusedError';
+}
+
+/** The transaction was ordered but committed invalid (e.g. MVCC_READ_CONFLICT): nothing changed; retry. */
+export class LedgerTransactionInvalidError extends RdxSdkError {
+  override name = 'LedgerTransactionInvalidError';
+  /** Fabric's validation code name, e.g. `MVCC_READ_CONFLICT`. */
+  readonly validationCode: string;
+
+  /** @param validationCode the name of Fabric's TxValidationCode. */
+  constructor(validationCode: string, message: string, options: RdxSdkErrorOptions = {}) {
+    super('TX_INVALID', message, options);
+    this.validationCode = validationCode;
+  }
+
+  override get userError(): boolean {
+    return false;
+  }
+}
+
+/** The ledger could not be reached or did not answer in time, or failed without a stable code. */
+export class LedgerUnavailableError extends RdxSdkError {
+  override name = 'LedgerUnavailableError';
+  override get userError(): boolean {
+    return false;
+  }
+}
+
+/** The gateway answered with an RFC 9457 problem; `code` is the problem's code. */
+export class GatewayProblemError extends RdxSdkError {
+  override name = 'GatewayProblemError';
+  /** The problem's `type` URI. */
+  readonly type: string;
+
+  /** @param type the problem's `type`. */
+  constructor(code: string, message: string, type: string, options: RdxSdkErrorOptions = {}) {
+    super(code, message, options);
+    this.type = type;
+  }
+
+  /** 4xx are the caller's (refused, bad input, no token); 5xx are the platform's. */
+  override get userError(): boolean {
+    return this.status === undefined || this.status < 500;
+  }
+}
+
+/** The gateway could not be reached, or answered something that is not the RDX API. */
+export class GatewayUnavailableError extends RdxSdkError {
+  override name = 'GatewayUnavailableError';
+  override get userError(): boolean {
+    return false;
+  }
+}
+
+/** Input refused before anything was sent (a malformed credit code, an unreadable file, a missing key). */
+export class InputError extends RdxSdkError {
+  override name = 'InputError';
+}
+
+/** A receipt, anchor chain or evidence package did not verify. */
+export class VerificationError extends RdxSdkError {
+  override name = 'VerificationError';
+}
+
+interface FabricLikeError {
+  message?: unknown;
+  code?: unknown;
+  details?: { message?: unknown; mspId?: unknown }[];
+  transactionId?: unknown;
+}
+
+/** A message field as text; anything that is not a string reads as empty. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+const GRPC_UNAVAILABLE = 14;
+const GRPC_DEADLINE_EXCEEDED = 4;
+
+/**
+ * The chaincode's code in a Fabric error's message or its peers' details, if any.
+ * Never throws.
+ */
+export function ledgerCodeOf(err: unknown): LedgerErrorCode | undefined {
+  const e = (err ?? {}) as FabricLikeError;
+  const texts = [text(e.message), ...(e.details ?? []).map((d) => text(d.message))];
+  for (const text of texts) {
+    for (const match of text.matchAll(/\[([A-Z_]+)\]/g)) {
+      const code = match[1] as LedgerErrorCode;
+      if (LEDGER_ERROR_CODES.includes(code)) return code;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Turns an error from @hyperledger/fabric-gateway into the SDK hierarchy: a chaincode `[CODE]` becomes a
+ * {@link LedgerRefusedError} with the chaincode's own message; an unreachable peer a {@link LedgerUnavailableError}.
+ * An {@link RdxSdkError} passes through unchanged.
+ * @param what the call, e.g. `grant:SuspendGrant`, for the message.
+ * @param knownTxId the transaction id when the caller knows it and the error does not carry it.
+ * Never throws: it returns the error to throw.
+ */
+export function fromLedgerError(err: unknown, what: string, knownTxId?: string): RdxSdkError {
+  if (err instanceof RdxSdkError) return err;
+  const e = (err ?? {}) as FabricLikeError;
+  const txId = typeof e.transactionId === 'string' ? e.transactionId : knownTxId;
+  const details = (e.details ?? []).map((d) => `${text(d.mspId) || '?'}: ${text(d.message)}`);
+  const code = ledgerCodeOf(err);
+  if (code) {
+    // The chaincode's own sentence, without Fabric's wrapping ("chaincode response 500, …").
+    const texts = [...(e.details ?? []).map((d) => text(d.message)), text(e.message)];
+    const own = texts.find((t) => t.includes(`[${code}]`)) ?? '';
+    const message = own.slice(own.indexOf(`[${code}]`) + code.length + 2).trim() || own;
+    return new LedgerRefusedError(code, message, { txId, details, cause: err });
+  }
+  const grpc = typeof e.code === 'number' ? e.code : undefined;
+  const message = err instanceof Error ? err.message : String(err);
+  if (grpc === GRPC_UNAVAILABLE || grpc === GRPC_DEADLINE_EXCEEDED) {
+    return new LedgerUnavailableError('LEDGER_UNAVAILABLE', `${what}: the peer did not answer (${message})`, {
+      txId,
+      details,
+      cause: err,
+    });
+  }
+  return new LedgerUnavailableError('LEDGER_ERROR', `${what} failed: ${message}`, {
+    txId,
+    details,
+    cause: err,
+  });
+}

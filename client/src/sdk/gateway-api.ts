@@ -1,0 +1,696 @@
+/**
+ * An enterprise's session with the RDX gateway's HTTP API: an access token by client secret or by
+ * `private_key_jwt` (RFC 7523, signed with the ES256 key the bureau registered), renewed before it expires;
+ * the catalog, records by interface call (page by page), computed results, downloads of unconditional data;
+ * the workflow actions, each signed with the enterprise's key (EnterpriseSigner) so the chaincode can check
+ * it was the enterprise's will; grants, the access log and audit receipts. Every RFC 9457 problem becomes a
+ * {@link GatewayProblemError} with the gateway's stable code.
+ */
+import crypto from 'node:crypto';
+import { EnterpriseSigner, type SignedRequest } from '../enterprise-signer.js';
+import { GatewayProblemError, GatewayUnavailableError, InputError, RdxSdkError } from './errors.js';
+import { requireDate } from './inputs.js';
+import type { AuditReceipt, AuditRecordJson } from './receipt-verify.js';
+import type { Agreement, Application, ApplicationInput, DataItem, Duty, Grant, GrantState } from './types.js';
+
+const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** Renew a token this long before it expires, so a request never leaves with one about to lapse. */
+const RENEW_BEFORE_MS = 30_000;
+
+/** How the session authenticates at POST /oauth/token. */
+export type Credentials =
+  | { kind: 'secret'; clientId: string; clientSecret: string }
+  | { kind: 'private-key'; creditCode: string; privateKeyPem: string }
+  | { kind: 'token'; accessToken: string; expiresAt?: number };
+
+/** Options of an {@link EnterpriseSession}. */
+export interface SessionOptions {
+  /** The gateway, e.g. http://127.0.0.1:3000. */
+  baseUrl: string;
+  credentials: Credentials;
+  /** Signs workflow actions; needed for apply, sign, reports. */
+  signer?: EnterpriseSigner;
+  /** Deadline of each HTTP request (default 30 s). */
+  timeoutMs?: number;
+}
+
+/** An access token and when it lapses (ms since the epoch). */
+export interface AccessToken {
+  accessToken: string;
+  expiresAt: number;
+}
+
+/** A dataset in the catalog the caller sees, with the caller's grant if any. */
+export interface CatalogEntry {
+  id: string;
+  name: string;
+  description?: string;
+  owner: string;
+  open_attribute: 'restricted' | 'unconditional';
+  update_frequency: string;
+  items: DataItem[];
+  version: string | null;
+  row_count: number | null;
+  grant: { id: string; state: GrantState; items: string[]; valid_until: string } | null;
+}
+
+/** Query of the records endpoint. */
+export interface RecordsQuery {
+  /** Items to return (default: every granted item). */
+  fields?: string[];
+  /** `item:op:value[,…]`, op ∈ eq ne lt le gt ge in prefix. */
+  filter?: string;
+  /** Page size (capped by the gateway). */
+  limit?: number;
+  cursor?: string;
+}
+
+/** One page of records, tagged with the request and grant ids the audit log knows it by. */
+export interface RecordsPage {
+  data: Record<string, unknown>[];
+  next_cursor: string | null;
+  grant_id: string | null;
+  request_id: string;
+  dataset_version?: string;
+}
+
+/** A computed-results query (Z20(3)). */
+export interface AggregateQuery {
+  groupBy?: string[];
+  measures?: { op: 'count' | 'sum' | 'avg'; item?: string }[];
+  filter?: string;
+}
+
+/** Computed results: groups under `min_group_size` rows are suppressed. */
+export interface AggregateResult {
+  data: Record<string, unknown>[];
+  suppressed_groups: number;
+  min_group_size?: number;
+  grant_id?: string | null;
+  request_id: string;
+}
+
+/** A workflow action as committed: its result and transaction. */
+export interface LedgerWrite<T> {
+  data: T;
+  tx_id: string;
+  block?: number;
+}
+
+/** One page of the caller's access log, newest first. */
+export interface AccessLogPage {
+  data: AuditRecordJson[];
+  next_before: number | null;
+}
+
+/** A receipt not yet covered by an anchor. */
+export interface PendingReceipt {
+  status: 'pending';
+  record: AuditRecordJson;
+  detail?: string;
+}
+
+/** Which fields an enterprise fills for each duty report. */
+export interface UsageReport {
+  agreementId: string;
+  period: string;
+  callCount: number;
+  reportHash: string;
+}
+/** A data return (数据回流). */
+export interface DataReturn {
+  agreementId: string;
+  datasetId?: string;
+  contentHash: string;
+  rowCount: number;
+}
+/** A product publication (数据产品发布). */
+export interface ProductPublication {
+  agreementId: string;
+  name: string;
+  address: string;
+  publishedOn: string;
+}
+/** A security issue report. */
+export interface SecurityIssue {
+  agreementId: string;
+  severity: 'low' | 'medium' | 'high' | 'critical';
+  descriptionHash: string;
+}
+
+interface ProblemBody {
+  type?: string;
+  code?: string;
+  detail?: string;
+  title?: string;
+}
+
+/** Plain HTTP plumbing shared by the authenticated session and the public endpoints. */
+class Http {
+  constructor(
+    readonly baseUrl: string,
+    private readonly timeoutMs: number,
+  ) {
+    try {
+      new URL(baseUrl);
+    } catch {
+      throw new InputError('INVALID_ARGUMENT', `the gateway address "${baseUrl}" is not a URL`);
+    }
+  }
+
+  url(path: string, query: Record<string, string | number | undefined> = {}): URL {
+    const url = new URL(path, this.baseUrl);
+    for (const [k, v] of Object.entries(query))
+      if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  async send(url: URL, init: RequestInit & { duplex?: 'half' } = {}): Promise<Response> {
+    try {
+      return await fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(this.timeoutMs) });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code;
+      const why =
+        (err as Error).name === 'TimeoutError'
+          ? `no answer within ${this.timeoutMs} ms`
+          : (cause ?? (err as Error).message);
+      throw new GatewayUnavailableError(
+        'GATEWAY_UNAVAILABLE',
+        `the gateway at ${this.baseUrl} cannot be reached (${why})`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+
+  /** Parses a JSON answer; a problem becomes a GatewayProblemError. */
+  async json<T>(res: Response): Promise<{ status: number; body: T }> {
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      throw new GatewayUnavailableError(
+        'GATEWAY_BAD_ANSWER',
+        `the gateway answered ${res.status} with something that is not JSON: is ${this.baseUrl} the RDX gateway?`,
+        { status: res.status },
+      );
+    }
+    if (!res.ok) throw problemError(res.status, body ?? {});
+    return { status: res.status, body: body as T };
+  }
+}
+
+function problemError(status: number, raw: unknown): GatewayProblemError {
+  const p = raw as ProblemBody;
+  return new GatewayProblemError(
+    p.code ?? `HTTP_${status}`,
+    p.detail ?? p.title ?? `HTTP ${status}`,
+    p.type ?? 'about:blank',
+    {
+      status,
+    },
+  );
+}
+
+/**
+ * A client assertion (RFC 7523) signed ES256 with the enterprise's key, valid two minutes, for the token
+ * endpoint at `audience`.
+ * @throws TypeError when the key is not an EC key.
+ */
+export function clientAssertion(creditCode: string, privateKeyPem: string, audience: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const b64 = (v: string | Buffer): string => Buffer.from(v).toString('base64url');
+  const header = b64(JSON.stringify({ alg: 'ES256', typ: 'JWT' }));
+  const payload = b64(
+    JSON.stringify({
+      iss: creditCode,
+      sub: creditCode,
+      aud: audience,
+      iat: now,
+      exp: now + 120,
+      jti: crypto.randomUUID(),
+    }),
+  );
+  const signature = crypto.sign('sha256', Buffer.from(`${header}.${payload}`), {
+    key: privateKeyPem,
+    dsaEncoding: 'ieee-p1363',
+  });
+  return `${header}.${payload}.${b64(signature)}`;
+}
+
+/**
+ * The public endpoints: no login.
+ * Its methods throw {@link GatewayProblemError} for a problem answer and {@link GatewayUnavailableError} when the gateway cannot be reached.
+ */
+export class PublicGatewayApi {
+  private readonly http: Http;
+
+  /**
+   * @param baseUrl the gateway, e.g. http://127.0.0.1:3000.
+   * @throws InputError when it is not a URL.
+   */
+  constructor(baseUrl: string, timeoutMs = 30_000) {
+    this.http = new Http(baseUrl, timeoutMs);
+  }
+
+  /** The recipients list (名单信息). @throws RdxSdkError */
+  async recipients(): Promise<unknown[]> {
+    return (
+      await this.http.json<{ data: unknown[] }>(await this.http.send(this.http.url('/v1/public/recipients')))
+    ).body.data;
+  }
+
+  /** The credit evaluations (信用评价). @throws RdxSdkError */
+  async creditEvaluations(): Promise<unknown[]> {
+    return (
+      await this.http.json<{ data: unknown[] }>(await this.http.send(this.http.url('/v1/public/credit')))
+    ).body.data;
+  }
+
+  /**
+   * An unconditional dataset as CSV; restricted data answers DOWNLOAD_FORBIDDEN (Z20).
+   * @throws GatewayProblemError DOWNLOAD_FORBIDDEN, NOT_FOUND, DATA_NOT_LOADED
+   */
+  async download(datasetId: string): Promise<string> {
+    const res = await this.http.send(
+      this.http.url(`/v1/open/datasets/${encodeURIComponent(datasetId)}/download`),
+    );
+    if (!res.ok) await this.http.json(res);
+    return res.text();
+  }
+
+  /**
+   * Uploads a dataset version whose SHA-256 the owning body recorded on the ledger (catalog:RecordDatasetVersion).
+   * `body` may be a stream so large files are not held in memory.
+   * @throws GatewayProblemError NOT_FOUND while the gateway has not seen the version yet, CONTENT_HASH_MISMATCH
+   */
+  async uploadVersion(
+    datasetId: string,
+    version: string,
+    body: Uint8Array | ReadableStream<Uint8Array>,
+    contentType: string,
+    timeoutMs = 600_000,
+  ): Promise<{ dataset: string; version: string; content_hash: string; row_count: number }> {
+    const url = this.http.url(
+      `/v1/admin/datasets/${encodeURIComponent(datasetId)}/versions/${encodeURIComponent(version)}`,
+    );
+    const res = await this.http.send(url, {
+      method: 'PUT',
+      headers: { 'content-type': contentType },
+      body: body as RequestInit['body'],
+      duplex: 'half',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return (
+      await this.http.json<{ dataset: string; version: string; content_hash: string; row_count: number }>(res)
+    ).body;
+  }
+}
+
+/**
+ * What every authenticated session shares: the token (fetched, cached, renewed before it lapses) and
+ * authenticated calls. Its methods throw {@link GatewayProblemError} and {@link GatewayUnavailableError}.
+ */
+export abstract class GatewaySession {
+  protected readonly http: Http;
+  private token: AccessToken | undefined;
+  private readonly credentials: Credentials;
+
+  /** @throws InputError when the gateway address is not a URL. */
+  constructor(options: Omit<SessionOptions, 'signer'>) {
+    this.http = new Http(options.baseUrl, options.timeoutMs ?? 30_000);
+    this.credentials = options.credentials;
+    if (options.credentials.kind === 'token')
+      this.token = {
+        accessToken: options.credentials.accessToken,
+        expiresAt: options.credentials.expiresAt ?? Number.MAX_SAFE_INTEGER,
+      };
+  }
+
+  /**
+   * The gateway this session talks to.
+   * Never throws.
+   */
+  get baseUrl(): string {
+    return this.http.baseUrl;
+  }
+
+  /**
+   * A valid access token, fetched or renewed when needed.
+   * @throws GatewayProblemError INVALID_CLIENT for wrong credentials or an enterprise the gateway does not know yet.
+   */
+  async accessToken(): Promise<AccessToken> {
+    if (this.token && this.token.expiresAt - RENEW_BEFORE_MS > Date.now()) return this.token;
+    const c = this.credentials;
+    if (c.kind === 'token')
+      throw new InputError('TOKEN_EXPIRED', 'the stored access token has expired: log in again (rdx login)');
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (c.kind === 'secret') {
+      const basic = `${encodeURIComponent(c.clientId)}:${encodeURIComponent(c.clientSecret)}`;
+      headers.authorization = `Basic ${Buffer.from(basic).toString('base64')}`;
+    } else {
+      form.set('client_assertion_type', ASSERTION_TYPE);
+      form.set(
+        'client_assertion',
+        clientAssertion(c.creditCode, c.privateKeyPem, this.http.url('/oauth/token').toString()),
+      );
+    }
+    const res = await this.http.send(this.http.url('/oauth/token'), { method: 'POST', headers, body: form });
+    const { body } = await this.http.json<{ access_token: string; expires_in: number }>(res);
+    this.token = { accessToken: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
+    return this.token;
+  }
+
+  /** An authenticated call; a problem answer throws. */
+  protected async call<T>(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    options: { query?: Record<string, string | number | undefined>; body?: unknown } = {},
+  ): Promise<{ status: number; body: T }> {
+    const { accessToken } = await this.accessToken();
+    const headers: Record<string, string> = { authorization: `Bearer ${accessToken}` };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await this.http.send(this.http.url(path, options.query), {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    return this.http.json<T>(res);
+  }
+}
+
+/**
+ * A regulator's session (监管): the gateway's regulator API, with a regulator client's secret (role
+ * `regulator` in the gateway's client registry, e.g. `regulator` of `.rdx/demo/regulators.json`).
+ * Its methods throw {@link GatewayProblemError} (FORBIDDEN for an enterprise's credentials) and
+ * {@link GatewayUnavailableError}.
+ */
+export class RegulatorSession extends GatewaySession {
+  /** @throws InputError when the gateway address is not a URL. */
+  constructor(baseUrl: string, clientId: string, clientSecret: string) {
+    super({ baseUrl, credentials: { kind: 'secret', clientId, clientSecret } });
+  }
+
+  /**
+   * The receipt of any request in this gateway's log, or `pending` while no anchor covers it.
+   * @throws GatewayProblemError NOT_FOUND for a request the gateway did not log.
+   */
+  async receipt(requestId: string): Promise<AuditReceipt | PendingReceipt> {
+    const path = `/v1/regulator/receipts/${encodeURIComponent(requestId)}`;
+    return (await this.call<AuditReceipt | PendingReceipt>('GET', path)).body;
+  }
+
+  /**
+   * The receipt once anchored, polling while pending until `timeoutMs`.
+   * @throws RdxSdkError RECEIPT_PENDING when no anchor covers the request in time.
+   */
+  anchoredReceipt(requestId: string, timeoutMs: number, pollMs = 1000): Promise<AuditReceipt> {
+    return pollAnchored(() => this.receipt(requestId), requestId, timeoutMs, pollMs);
+  }
+
+  /**
+   * A grant's calls per day over `days` days, from this gateway's audit log.
+   * @throws GatewayProblemError NOT_FOUND for a grant the gateway does not know.
+   */
+  async grantStats(grantId: string, days = 30): Promise<Record<string, unknown>> {
+    const path = `/v1/regulator/grants/${encodeURIComponent(grantId)}/stats`;
+    return (await this.call<Record<string, unknown>>('GET', path, { query: { days } })).body;
+  }
+}
+
+async function pollAnchored(
+  fetchReceipt: () => Promise<AuditReceipt | PendingReceipt>,
+  requestId: string,
+  timeoutMs: number,
+  pollMs: number,
+): Promise<AuditReceipt> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await fetchReceipt();
+    if (r.status === 'anchored') return r;
+    if (Date.now() >= deadline)
+      throw new RdxSdkError(
+        'RECEIPT_PENDING',
+        `request ${requestId} is logged but not anchored yet; ask again in a few seconds`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/**
+ * An enterprise's authenticated session.
+ * Its methods throw {@link GatewayProblemError} with the gateway's code, {@link GatewayUnavailableError}, or
+ * {@link InputError} (SIGNER_MISSING) for a signed action without a key.
+ */
+export class EnterpriseSession extends GatewaySession {
+  /** The signer of workflow actions, if the session has the enterprise's key. */
+  readonly signer: EnterpriseSigner | undefined;
+
+  /** @throws InputError when the gateway address is not a URL. */
+  constructor(options: SessionOptions) {
+    super(options);
+    this.signer = options.signer;
+  }
+
+  /**
+   * A session authenticating with the enterprise's ES256 key (private_key_jwt), which also signs actions.
+   * @throws Error when the key is not a P-256 key.
+   */
+  static withPrivateKey(baseUrl: string, creditCode: string, privateKeyPem: string): EnterpriseSession {
+    return new EnterpriseSession({
+      baseUrl,
+      credentials: { kind: 'private-key', creditCode, privateKeyPem },
+      signer: new EnterpriseSigner(creditCode, privateKeyPem),
+    });
+  }
+
+  /**
+   * A session authenticating with a client secret; add a signer for workflow actions.
+   * @throws InputError when the gateway address is not a URL.
+   */
+  static withClientSecret(
+    baseUrl: string,
+    clientId: string,
+    clientSecret: string,
+    signer?: EnterpriseSigner,
+  ): EnterpriseSession {
+    return new EnterpriseSession({
+      baseUrl,
+      credentials: { kind: 'secret', clientId, clientSecret },
+      signer,
+    });
+  }
+
+  private sign(action: string, body: Record<string, unknown>): SignedRequest {
+    if (!this.signer)
+      throw new InputError(
+        'SIGNER_MISSING',
+        `${action} must be signed with the enterprise's key: give its private key (--key-file)`,
+      );
+    return this.signer.sign(action, body);
+  }
+
+  private async write<T>(
+    method: 'POST' | 'PUT',
+    path: string,
+    action: string,
+    body: Record<string, unknown>,
+  ): Promise<LedgerWrite<T>> {
+    return (await this.call<LedgerWrite<T>>(method, path, { body: this.sign(action, body) })).body;
+  }
+
+  /** The catalog as the caller sees it, with its grants. @throws RdxSdkError */
+  async catalog(): Promise<CatalogEntry[]> {
+    return (await this.call<{ data: CatalogEntry[] }>('GET', '/v1/datasets')).body.data;
+  }
+
+  /**
+   * One page of records by interface call.
+   * @throws GatewayProblemError NO_GRANT, GRANT_NOT_ACTIVE, ITEMS_NOT_GRANTED, QUOTA_EXCEEDED, QUERY_INVALID, …
+   */
+  async records(datasetId: string, query: RecordsQuery = {}): Promise<RecordsPage> {
+    return (
+      await this.call<RecordsPage>('GET', `/v1/datasets/${encodeURIComponent(datasetId)}/records`, {
+        query: {
+          fields: query.fields?.join(','),
+          filter: query.filter,
+          limit: query.limit,
+          cursor: query.cursor,
+        },
+      })
+    ).body;
+  }
+
+  /**
+   * Every page of records, following the cursor; stops after `maxPages` when given.
+   * @throws GatewayProblemError as {@link records}, on whichever page is refused.
+   */
+  async *pages(
+    datasetId: string,
+    query: Omit<RecordsQuery, 'cursor'> = {},
+    maxPages = Infinity,
+  ): AsyncGenerator<RecordsPage> {
+    let cursor: string | undefined;
+    for (let n = 0; n < maxPages; n++) {
+      const page = await this.records(datasetId, { ...query, cursor });
+      yield page;
+      if (!page.next_cursor) return;
+      cursor = page.next_cursor;
+    }
+  }
+
+  /** Computed results over groups of at least k rows. @throws GatewayProblemError */
+  async aggregate(datasetId: string, query: AggregateQuery): Promise<AggregateResult> {
+    return (
+      await this.call<AggregateResult>('POST', `/v1/datasets/${encodeURIComponent(datasetId)}/aggregate`, {
+        body: query,
+      })
+    ).body;
+  }
+
+  /** Downloads an unconditional dataset (CSV). @throws GatewayProblemError DOWNLOAD_FORBIDDEN for restricted data */
+  download(datasetId: string): Promise<string> {
+    return new PublicGatewayApi(this.baseUrl).download(datasetId);
+  }
+
+  /** Files an application (signed `SubmitApplication`). @throws RdxSdkError */
+  apply(application: ApplicationInput): Promise<LedgerWrite<Application>> {
+    return this.write(
+      'POST',
+      '/v1/applications',
+      'SubmitApplication',
+      application as unknown as Record<string, unknown>,
+    );
+  }
+
+  /** Resubmits after a return for correction (signed `ResubmitApplication`). @throws RdxSdkError */
+  resubmit(application: ApplicationInput): Promise<LedgerWrite<Application>> {
+    return this.write(
+      'PUT',
+      `/v1/applications/${encodeURIComponent(application.id)}`,
+      'ResubmitApplication',
+      application as unknown as Record<string, unknown>,
+    );
+  }
+
+  /** Disputes a body's rejection before re-review (signed `DisputeReview`). @throws RdxSdkError */
+  dispute(args: { applicationId: string; body: string; reason: string }): Promise<LedgerWrite<Application>> {
+    return this.write(
+      'POST',
+      `/v1/applications/${encodeURIComponent(args.applicationId)}/disputes`,
+      'DisputeReview',
+      { ...args },
+    );
+  }
+
+  /** One of the caller's applications. @throws GatewayProblemError NOT_FOUND */
+  async application(id: string): Promise<Application> {
+    return (await this.call<{ data: Application }>('GET', `/v1/applications/${encodeURIComponent(id)}`)).body
+      .data;
+  }
+
+  /** One of the caller's agreements, with its terms and termsHash. @throws GatewayProblemError NOT_FOUND */
+  async agreement(id: string): Promise<Agreement> {
+    return (await this.call<{ data: Agreement }>('GET', `/v1/agreements/${encodeURIComponent(id)}`)).body
+      .data;
+  }
+
+  /**
+   * Signs an agreement: reads its termsHash and signs `SignAgreement` over it. With `expectedTermsHash`, refuses
+   * to sign terms other than those the caller read.
+   * @throws InputError TERMS_CHANGED; RdxSdkError from the ledger.
+   */
+  async signAgreement(id: string, expectedTermsHash?: string): Promise<LedgerWrite<Agreement>> {
+    const agreement = await this.agreement(id);
+    if (expectedTermsHash !== undefined && expectedTermsHash !== agreement.termsHash)
+      throw new InputError(
+        'TERMS_CHANGED',
+        `agreement ${id} has termsHash ${agreement.termsHash}, not the ${expectedTermsHash} you read`,
+      );
+    return this.write('POST', `/v1/agreements/${encodeURIComponent(id)}/signature`, 'SignAgreement', {
+      agreementId: id,
+      termsHash: agreement.termsHash,
+    });
+  }
+
+  /** Accepts a proposed renewal (signed `AcceptRenewal`). @throws RdxSdkError */
+  acceptRenewal(args: { agreementId: string; validUntil: string }): Promise<LedgerWrite<Agreement>> {
+    requireDate(args.validUntil, 'validUntil');
+    return this.write(
+      'POST',
+      `/v1/agreements/${encodeURIComponent(args.agreementId)}/renewal`,
+      'AcceptRenewal',
+      { ...args },
+    );
+  }
+
+  /** Terminates an agreement with notice (signed `TerminateAgreement`). @throws RdxSdkError */
+  terminateAgreement(args: {
+    agreementId: string;
+    reason: string;
+    noticeDate: string;
+  }): Promise<LedgerWrite<Agreement>> {
+    requireDate(args.noticeDate, 'noticeDate');
+    return this.write(
+      'POST',
+      `/v1/agreements/${encodeURIComponent(args.agreementId)}/termination`,
+      'TerminateAgreement',
+      { ...args },
+    );
+  }
+
+  /** A usage report (利用情况报告, signed `ReportUsage`). @throws RdxSdkError */
+  reportUsage(report: UsageReport): Promise<LedgerWrite<Duty>> {
+    return this.write('POST', '/v1/usage-reports', 'ReportUsage', { ...report });
+  }
+
+  /** A data return (数据回流, signed `ReturnData`). @throws RdxSdkError INVALID_STATE without a return duty */
+  returnData(data: DataReturn): Promise<LedgerWrite<Duty>> {
+    return this.write('POST', '/v1/data-returns', 'ReturnData', { ...data });
+  }
+
+  /** A product publication (数据产品发布, signed `PublishProduct`). @throws RdxSdkError */
+  publishProduct(product: ProductPublication): Promise<LedgerWrite<Duty>> {
+    requireDate(product.publishedOn, 'publishedOn');
+    return this.write('POST', '/v1/products', 'PublishProduct', { ...product });
+  }
+
+  /** A security issue report (signed `ReportSecurityIssue`). @throws RdxSdkError */
+  reportSecurityIssue(issue: SecurityIssue): Promise<LedgerWrite<Duty>> {
+    return this.write('POST', '/v1/security-issues', 'ReportSecurityIssue', { ...issue });
+  }
+
+  /** The caller's grants as the gateway enforces them. @throws RdxSdkError */
+  async grants(): Promise<Grant[]> {
+    return (await this.call<{ data: Grant[] }>('GET', '/v1/grants')).body.data;
+  }
+
+  /** The caller's own access log, newest first. @throws RdxSdkError */
+  async accessLog(query: { limit?: number; before?: number } = {}): Promise<AccessLogPage> {
+    return (await this.call<AccessLogPage>('GET', '/v1/access-log', { query })).body;
+  }
+
+  /**
+   * The receipt of one of the caller's requests, or `pending` while no anchor covers it yet.
+   * @throws GatewayProblemError NOT_FOUND for a request that is not the caller's.
+   */
+  async receipt(requestId: string): Promise<AuditReceipt | PendingReceipt> {
+    return (
+      await this.call<AuditReceipt | PendingReceipt>(
+        'GET',
+        `/v1/audit/receipts/${encodeURIComponent(requestId)}`,
+      )
+    ).body;
+  }
+
+  /**
+   * The receipt once anchored, polling while pending until `timeoutMs`.
+   * @throws RdxSdkError RECEIPT_PENDING when no anchor covers the request in time.
+   */
+  anchoredReceipt(requestId: string, timeoutMs: number, pollMs = 1000): Promise<AuditReceipt> {
+    return pollAnchored(() => this.receipt(requestId), requestId, timeoutMs, pollMs);
+  }
+}

@@ -1,0 +1,738 @@
+/**
+ * Typed access to the rdx chaincode, one class per contract, over a {@link LedgerConnection} of one Fabric
+ * identity (bureau staff, an opening body, a regulator, or the gateway). Arguments are typed objects, results
+ * parsed JSON; every failure is an {@link RdxSdkError} carrying the chaincode's stable code and, when a
+ * transaction was created, its id. Submits wait for the commit and fail when the transaction commits invalid,
+ * so a resolved promise means the change is on the ledger.
+ */
+import { X509Certificate } from 'node:crypto';
+import { common, msp, peer } from '@hyperledger/fabric-protos';
+import type { SignedRequest } from '../enterprise-signer.js';
+import {
+  connectIdentity,
+  loadWalletIdentity,
+  type DeadlineOptions,
+  type LedgerConnection,
+} from '../ledger/fabric-connection.js';
+import { fromLedgerError, InputError, LedgerTransactionInvalidError } from './errors.js';
+import { requireCreditCode, requireDate } from './inputs.js';
+import type {
+  AnchorHead,
+  AnchorInput,
+  Agreement,
+  Application,
+  Body,
+  CalendarYear,
+  Complaint,
+  ComplaintInput,
+  ComplaintOutcome,
+  CreditEvaluation,
+  CreditEvaluationInput,
+  Dataset,
+  DatasetInput,
+  DatasetVersion,
+  Duty,
+  Enterprise,
+  Grant,
+  GrantFilter,
+  HistoryEntry,
+  HistoryType,
+  LedgerAnchor,
+  NotificationChannel,
+  OnboardInput,
+  OverdueItem,
+  Page,
+  RatingChange,
+  RatingInput,
+  Recipient,
+  SuspendReason,
+  TermsInput,
+  TransactionInfo,
+  ApplicationState,
+} from './types.js';
+
+/** A submitted transaction's result, once committed valid. */
+export interface Committed<T> {
+  /** What the chaincode function returned, parsed. */
+  value: T;
+  txId: string;
+  blockNumber: number;
+}
+
+/** Paging of listings. */
+export interface PageOptions {
+  pageSize?: number;
+  bookmark?: string;
+}
+
+function parse<T>(bytes: Uint8Array): T {
+  const text = Buffer.from(bytes).toString('utf8');
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+}
+
+/** Shared plumbing of the contract classes: evaluate, submit-and-wait, error mapping. */
+abstract class ContractApi {
+  /**
+   * @param connection the identity to act as.
+   * @param contract the contract name, e.g. `grant`.
+   */
+  constructor(
+    protected readonly connection: LedgerConnection,
+    readonly contract: string,
+  ) {}
+
+  /** Evaluates a read-only function on the identity's peer. @throws RdxSdkError */
+  protected async evaluate<T>(fn: string, ...args: string[]): Promise<T> {
+    try {
+      return parse<T>(await this.connection.contract(this.contract).evaluateTransaction(fn, ...args));
+    } catch (err) {
+      throw fromLedgerError(err, `${this.contract}:${fn}`);
+    }
+  }
+
+  /** Endorses, orders and waits for the commit. @throws RdxSdkError, LedgerTransactionInvalidError */
+  protected async submit<T>(fn: string, ...args: string[]): Promise<Committed<T>> {
+    let txId: string | undefined;
+    try {
+      const tx = await this.connection.contract(this.contract).submitAsync(fn, { arguments: args });
+      txId = tx.getTransactionId();
+      const status = await tx.getStatus();
+      if (!status.successful) {
+        const name = validationName(status.code);
+        throw new LedgerTransactionInvalidError(
+          name,
+          `${this.contract}:${fn} was ordered but committed invalid (${name}): nothing changed; try again`,
+          { txId },
+        );
+      }
+      return { value: parse<T>(tx.getResult()), txId, blockNumber: Number(status.blockNumber) };
+    } catch (err) {
+      // A commit-status failure may not name its transaction; the id is known from the submit.
+      throw fromLedgerError(err, `${this.contract}:${fn}`, txId);
+    }
+  }
+}
+
+function validationName(code: number): string {
+  const entry = Object.entries(peer.TxValidationCode).find(([, v]) => v === code);
+  return entry ? entry[0] : `CODE_${code}`;
+}
+
+/**
+ * `platform`: the registry of opening bodies and the working-day calendar.
+ * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
+ */
+export class PlatformApi extends ContractApi {
+  /** @param connection the identity to act as. */
+  constructor(connection: LedgerConnection) {
+    super(connection, 'platform');
+  }
+
+  /** Bureau: registers an org as an opening body. @throws RdxSdkError FORBIDDEN, ALREADY_EXISTS, … */
+  registerBody(args: { mspId: string; name: string }): Promise<Committed<Body>> {
+    return this.submit('RegisterBody', args.mspId, args.name);
+  }
+
+  /** Every registered opening body. @throws RdxSdkError */
+  listBodies(): Promise<Body[]> {
+    return this.evaluate('ListBodies');
+  }
+
+  /** Bureau: sets one year of the working-day calendar. @throws RdxSdkError INVALID_ARGUMENT, FORBIDDEN */
+  setCalendarYear(calendar: CalendarYear): Promise<Committed<CalendarYear>> {
+    return this.submit('SetCalendarYear', JSON.stringify(calendar));
+  }
+
+  /** One year of the calendar. @throws RdxSdkError NOT_FOUND when the bureau has not recorded it. */
+  getCalendarYear(year: number): Promise<CalendarYear> {
+    return this.evaluate('GetCalendarYear', String(year));
+  }
+}
+
+/**
+ * `enterprise`: onboarding, ratings and keys (bureau).
+ * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
+ */
+export class EnterpriseApi extends ContractApi {
+  /** @param connection the identity to act as. */
+  constructor(connection: LedgerConnection) {
+    super(connection, 'enterprise');
+  }
+
+  /**
+   * Bureau: registers an enterprise with its ES256 key and first rating.
+   * @throws InputError INVALID_ARGUMENT for a malformed credit code; RdxSdkError from the chaincode.
+   */
+  onboard(input: OnboardInput): Promise<Committed<Enterprise>> {
+    requireCreditCode(input.creditCode);
+    requireDate(input.rating.validUntil, 'rating.validUntil');
+    return this.submit('OnboardEnterprise', JSON.stringify(input));
+  }
+
+  /** Bureau: rates again; below AA suspends active grants in the same transaction. @throws RdxSdkError */
+  rate(args: { creditCode: string; rating: RatingInput }): Promise<Committed<RatingChange>> {
+    requireCreditCode(args.creditCode);
+    requireDate(args.rating.validUntil, 'rating.validUntil');
+    return this.submit('RateEnterprise', args.creditCode, JSON.stringify(args.rating));
+  }
+
+  /** Bureau or gateway: expires a rating past its validity. @throws RdxSdkError INVALID_STATE while valid. */
+  expireRating(creditCode: string): Promise<Committed<RatingChange>> {
+    return this.submit('ExpireRating', requireCreditCode(creditCode));
+  }
+
+  /** Bureau: replaces an enterprise's ES256 public key. @throws RdxSdkError */
+  changeKey(args: { creditCode: string; publicKey: string }): Promise<Committed<Enterprise>> {
+    return this.submit('ChangeEnterpriseKey', requireCreditCode(args.creditCode), args.publicKey);
+  }
+
+  /** One page of enterprises. @throws RdxSdkError FORBIDDEN for bodies. */
+  list(page: PageOptions = {}): Promise<Page<Enterprise>> {
+    return this.evaluate('ListEnterprises', String(page.pageSize ?? 100), page.bookmark ?? '');
+  }
+
+  /** One enterprise. @throws RdxSdkError NOT_FOUND */
+  get(creditCode: string): Promise<Enterprise> {
+    return this.evaluate('GetEnterprise', requireCreditCode(creditCode));
+  }
+}
+
+/**
+ * `catalog`: datasets of the opening bodies.
+ * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
+ */
+export class CatalogApi extends ContractApi {
+  /** @param connection the identity to act as. */
+  constructor(connection: LedgerConnection) {
+    super(connection, 'catalog');
+  }
+
+  /** Body: registers one of its datasets. @throws RdxSdkError */
+  register(dataset: DatasetInput): Promise<Committed<Dataset>> {
+    return this.submit('RegisterDataset', JSON.stringify(dataset));
+  }
+
+  /** Owner: changes description, items (only added) or open attribute. @throws RdxSdkError */
+  update(dataset: DatasetInput): Promise<Committed<Dataset>> {
+    return this.submit('UpdateDataset', JSON.stringify(dataset));
+  }
+
+  /**
+   * Owner: records a loaded version's SHA-256 and row count; the gateway then accepts exactly those bytes.
+   * @throws RdxSdkError ALREADY_EXISTS when the version name was used before.
+   */
+  recordVersion(args: {
+    datasetId: string;
+    version: string;
+    contentHash: string;
+    rowCount: number;
+  }): Promise<Committed<DatasetVersion>> {
+    return this.submit(
+      'RecordDatasetVersion',
+      args.datasetId,
+      args.version,
+      args.contentHash,
+      String(args.rowCount),
+    );
+  }
+
+  /** One catalog entry (public). @throws RdxSdkError NOT_FOUND */
+  get(id: string): Promise<Dataset> {
+    return this.evaluate('GetDataset', id);
+  }
+
+  /** The whole catalog (public). @throws RdxSdkError */
+  list(): Promise<Dataset[]> {
+    return this.evaluate('ListDatasets');
+  }
+}
+
+/**
+ * `application`: demand applications and their reviews.
+ * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
+ */
+export class ApplicationApi extends ContractApi {
+  /** @param connection the identity to act as. */
+  constructor(connection: LedgerConnection) {
+    super(connection, 'application');
+  }
+
+  /** Gateway: brings an enterprise's signed `SubmitApplication`. @throws RdxSdkError */
+  submitSigned(signed: SignedRequest): Promise<Committed<Application>> {
+    return this.submit('SubmitApplication', signed.request, signed.signature);
+  }
+
+  /** Gateway: brings a signed `ResubmitApplication`. @throws RdxSdkError */
+  resubmitSigned(signed: SignedRequest): Promise<Committed<Application>> {
+    return this.submit('ResubmitApplication', signed.request, signed.signature);
+  }
+
+  /** Bureau (规范性审查): accept, or return with a reason. @throws RdxSdkError INVALID_STATE, INVALID_ARGUMENT */
+  formalReview(args: {
+    id: string;
+    decision: 'accept' | 'return';
+    reason?: string;
+  }): Promise<Committed<Application>> {
+    return this.submit('FormalReview', args.id, args.decision, args.reason ?? '');
+  }
+
+  /**
+   * Body (需求审核): approve, reject with a reason, or escalate to coordination.
+   * @throws RdxSdkError FORBIDDEN when the body is not named; INVALID_ARGUMENT without a reason.
+   */
+  ownerReview(args: {
+    id: string;
+    decision: 'approve' | 'reject' | 'escalate';
+    reason?: string;
+  }): Promise<Committed<Application>> {
+    return this.submit('OwnerReview', args.id, args.decision, args.reason ?? '');
+  }
+
+  /** Gateway: brings a signed `DisputeReview`. @throws RdxSdkError */
+  disputeSigned(signed: SignedRequest): Promise<Committed<Application>> {
+    return this.submit('DisputeReview', signed.request, signed.signature);
+  }
+
+  /** Bureau (协调会议): settles an escalated or disputed demand. @throws RdxSdkError INVALID_STATE */
+  coordinate(args: {
+    id: string;
+    body: string;
+    outcome: 'approved' | 'rejected';
+    minutesHash: string;
+  }): Promise<Committed<Application>> {
+    return this.submit('Coordinate', args.id, args.body, args.outcome, args.minutesHash);
+  }
+
+  /** Bureau (需求复核): the final decision. @throws RdxSdkError INVALID_STATE */
+  reReview(args: {
+    id: string;
+    decision: 'approve' | 'reject';
+    reason?: string;
+  }): Promise<Committed<Application>> {
+    return this.submit('ReReview', args.id, args.decision, args.reason ?? '');
+  }
+
+  /** One application. @throws RdxSdkError NOT_FOUND, FORBIDDEN */
+  get(id: string): Promise<Application> {
+    return this.evaluate('GetApplication', id);
+  }
+}
+
+/**
+ * `agreement`: open-use agreements.
+ * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
+ */
+export class AgreementApi extends ContractApi {
+  /** @param connection the identity to act as. */
+  constructor(connection: LedgerConnection) {
+    super(connection, 'agreement');
+  }
+
+  /** Body: drafts the agreement for its approved demands. @throws RdxSdkError */
+  draft(args: { applicationId: string; terms: TermsInput }): Promise<Committed<Agreement>> {
+    return this.submit('DraftAgreement', args.applicationId, JSON.stringify(args.terms));
+  }
+
+  /** Body: signs, pinning the terms it read by their hash. @throws RdxSdkError INVALID_ARGUMENT on a stale hash */
+  signAsBody(args: { id: string; termsHash: string }): Promise<Committed<Agreement>> {
+    return this.submit('SignAgreementAsBody', args.id, args.termsHash);
+  }
+
+  /** Gateway: brings the enterprise's signed `SignAgreement`. @throws RdxSdkError */
+  signAsEnterpriseSigned(signed: SignedRequest): Promise<Committed<Agreement>> {
+    return this.submit('SignAgreementAsEnterprise', signed.request, signed.signature);
+  }
+
+  /** Body: proposes a new end date before expiry. @throws RdxSdkError */
+  proposeRenewal(args: { id: string; validUntil: string }): Promise<Committed<Agreement>> {
+    return this.submit('ProposeRenewal', args.id, requireDate(args.validUntil, 'validUntil'));
+  }
+
+  /** Gateway: brings a signed `AcceptRenewal`. @throws RdxSdkError */
+  acceptRenewalSigned(signed: SignedRequest): Promise<Committed<Agreement>> {
+    return this.submit('AcceptRenewal', signed.request, signed.signature);
+  }
+
+  /** Body or bureau: terminates with reason and notice date; its grants end. @throws RdxSdkError */
+  terminate(args: { id: string; reason: string; noticeDate: string }): Promise<Committed<Agreement>> {
+    return this.submit(
+      'TerminateAgreement',
+      args.id,
+      args.reason,
+      requireDate(args.noticeDate, 'noticeDate'),
+    );
+  }
+
+  /** Gateway: brings a signed `TerminateAgreement`. @throws RdxSdkError */
+  terminateAsEnterpriseSigned(signed: SignedRequest): Promise<Committed<Agreement>> {
+    return this.submit('TerminateAgreementAsEnterprise', signed.request, signed.signature);
+  }
+
+  /** One agreement. @throws RdxSdkError NOT_FOUND, FORBIDDEN */
+  get(id: string): Promise<Agreement> {
+    return this.evaluate('GetAgreement', id);
+  }
+}
+
+/**
+ * `grant`: suspension, restoration, withdrawal, termination, expiry.
+ * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
+ */
+export class GrantApi extends ContractApi {
+  /** @param connection the identity to act as. */
+  constructor(connection: LedgerConnection) {
+    super(connection, 'grant');
+  }
+
+  /** Owner or bureau (中止): access stops on every gateway. @throws RdxSdkError */
+  suspend(args: { id: string; reason: SuspendReason; note: string }): Promise<Committed<Grant>> {
+    return this.submit('SuspendGrant', args.id, args.reason, args.note);
+  }
+
+  /** Owner (恢复开放): reopens a suspended grant. @throws RdxSdkError INVALID_STATE, RATING_INSUFFICIENT */
+  restore(args: { id: string; note?: string }): Promise<Committed<Grant>> {
+    return this.submit('RestoreGrant', args.id, args.note ?? '');
+  }
+
+  /** Owner (撤回): withdraws for good. @throws RdxSdkError */
+  withdraw(args: { id: string; note: string }): Promise<Committed<Grant>> {
+    return this.submit('WithdrawGrant', args.id, args.note);
+  }
+
+  /** Owner or bureau (终止). @throws RdxSdkError */
+  terminate(args: { id: string; note: string }): Promise<Committed<Grant>> {
+    return this.submit('TerminateGrant', args.id, args.note);
+  }
+
+  /** Marks a grant past its validity as expired. @throws RdxSdkError INVALID_STATE while valid */
+  expire(id: string): Promise<Committed<Grant>> {
+    return this.submit('ExpireGrant', id);
+  }
+
+  /** One grant. @throws RdxSdkError NOT_FOUND, FORBIDDEN */
+  get(id: string): Promise<Grant> {
+    return this.evaluate('GetGrant', id);
+  }
+
+  /** One page of grants. @throws RdxSdkError */
+  list(filter: GrantFilter = {}, page: PageOptions = {}): Promise<Page<Grant>> {
+    return this.evaluate(
+      'ListGrants',
+      JSON.stringify(filter),
+      String(page.pageSize ?? 50),
+      page.bookmark ?? '',
+    );
+  }
+
+  /** Every grant matching `filter`, page by page. @throws RdxSdkError */
+  async *all(filter: GrantFilter = {}, pageSize = 100): AsyncGenerator<Grant> {
+    let bookmark = '';
+    do {
+      const page = await this.list(filter, { pageSize, bookmark });
+      yield* page.items;
+      bookmark = page.bookmark;
+    } while (bookmark !== '');
+  }
+}
+
+/**
+ * `complaint`: complaints and opinions.
+ * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
+ */
+export class ComplaintApi extends ContractApi {
+  /** @param connection the identity to act as. */
+  constructor(connection: LedgerConnection) {
+    super(connection, 'complaint');
+  }
+
+  /** Owner or bureau: records a complaint, optionally suspending the grant at once. @throws RdxSdkError */
+  file(input: ComplaintInput): Promise<Committed<Complaint>> {
+    return this.submit('FileComplaint', JSON.stringify(input));
+  }
+
+  /** Owner: the outcome. @throws RdxSdkError INVALID_STATE */
+  resolve(args: { id: string; decision: ComplaintOutcome; note: string }): Promise<Committed<Complaint>> {
+    return this.submit('ResolveComplaint', args.id, args.decision, args.note);
+  }
+
+  /** Owner: records how and when the complainant was told. @throws RdxSdkError */
+  recordNotification(args: {
+    id: string;
+    channel: NotificationChannel;
+    notifiedOn: string;
+    summaryHash: string;
+  }): Promise<Committed<Complaint>> {
+    return this.submit(
+      'RecordNotification',
+      args.id,
+      args.channel,
+      requireDate(args.notifiedOn, 'notifiedOn'),
+      args.summaryHash,
+    );
+  }
+
+  /** One complaint. @throws RdxSdkError NOT_FOUND, FORBIDDEN */
+  get(id: string): Promise<Complaint> {
+    return this.evaluate('GetComplaint', id);
+  }
+}
+
+/**
+ * `duty`: the enterprise's duties (through the gateway) and the bureau's credit evaluations.
+ * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
+ */
+export class DutyApi extends ContractApi {
+  /** @param connection the identity to act as. */
+  constructor(connection: LedgerConnection) {
+    super(connection, 'duty');
+  }
+
+  /** Gateway: a signed `ReportUsage`. @throws RdxSdkError */
+  reportUsageSigned(signed: SignedRequest): Promise<Committed<Duty>> {
+    return this.submit('ReportUsage', signed.request, signed.signature);
+  }
+
+  /** Gateway: a signed `ReturnData`. @throws RdxSdkError */
+  returnDataSigned(signed: SignedRequest): Promise<Committed<Duty>> {
+    return this.submit('ReturnData', signed.request, signed.signature);
+  }
+
+  /** Gateway: a signed `PublishProduct`. @throws RdxSdkError */
+  publishProductSigned(signed: SignedRequest): Promise<Committed<Duty>> {
+    return this.submit('PublishProduct', signed.request, signed.signature);
+  }
+
+  /** Gateway: a signed `ReportSecurityIssue`. @throws RdxSdkError */
+  reportSecurityIssueSigned(signed: SignedRequest): Promise<Committed<Duty>> {
+    return this.submit('ReportSecurityIssue', signed.request, signed.signature);
+  }
+
+  /** Bureau: publishes a credit evaluation (信用评价). @throws RdxSdkError */
+  publishCreditEvaluation(input: CreditEvaluationInput): Promise<Committed<CreditEvaluation>> {
+    requireCreditCode(input.creditCode);
+    return this.submit('PublishCreditEvaluation', JSON.stringify(input));
+  }
+}
+
+/**
+ * `audit`: anchors of the gateways' access logs.
+ * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
+ */
+export class AuditApi extends ContractApi {
+  /** @param connection the identity to act as. */
+  constructor(connection: LedgerConnection) {
+    super(connection, 'audit');
+  }
+
+  /** Gateway: anchors the next batch of its log. @throws RdxSdkError ANCHOR_CHAIN_BROKEN */
+  submitAnchor(anchor: AnchorInput): Promise<Committed<LedgerAnchor>> {
+    return this.submit('SubmitAnchor', JSON.stringify(anchor));
+  }
+
+  /** One anchor. @throws RdxSdkError NOT_FOUND */
+  getAnchor(gatewayId: string, sequence: number): Promise<LedgerAnchor> {
+    return this.evaluate('GetAnchor', gatewayId, String(sequence));
+  }
+
+  /** The last anchor of a gateway (sequence 0 when none). @throws RdxSdkError */
+  getAnchorHead(gatewayId: string): Promise<AnchorHead> {
+    return this.evaluate('GetAnchorHead', gatewayId);
+  }
+
+  /**
+   * Anchors `from`..`to` of a gateway's chain (default: all of it), in order, read a few at a time.
+   * @throws RdxSdkError
+   */
+  async anchors(gatewayId: string, range: { from?: number; to?: number } = {}): Promise<LedgerAnchor[]> {
+    const to = range.to ?? (await this.getAnchorHead(gatewayId)).sequence;
+    const from = Math.max(1, range.from ?? 1);
+    const out: LedgerAnchor[] = [];
+    // A handful in flight: fast enough for long chains without flooding the peer.
+    for (let start = from; start <= to; start += 8) {
+      const batch = [];
+      for (let s = start; s <= Math.min(to, start + 7); s++) batch.push(this.getAnchor(gatewayId, s));
+      out.push(...(await Promise.all(batch)));
+    }
+    return out;
+  }
+}
+
+/**
+ * `query`: history, overdue items and the public views.
+ * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
+ */
+export class QueryApi extends ContractApi {
+  /** @param connection the identity to act as. */
+  constructor(connection: LedgerConnection) {
+    super(connection, 'query');
+  }
+
+  /** Every version of an object, newest first. @throws RdxSdkError NOT_FOUND, FORBIDDEN (bodies) */
+  history(type: HistoryType, id: string): Promise<HistoryEntry[]> {
+    return this.evaluate('GetHistory', type, id);
+  }
+
+  /** Items past their deadline (bureau, regulators). @throws RdxSdkError */
+  overdue(): Promise<OverdueItem[]> {
+    return this.evaluate('ListOverdue');
+  }
+
+  /** One page of applications by `{ state }` or `{ enterprise }`. @throws RdxSdkError */
+  listApplications(
+    filter: { state?: ApplicationState; enterprise?: string } = {},
+    page: PageOptions = {},
+  ): Promise<Page<Application>> {
+    return this.evaluate(
+      'ListApplications',
+      JSON.stringify(filter),
+      String(page.pageSize ?? 50),
+      page.bookmark ?? '',
+    );
+  }
+
+  /** The public recipients list (名单信息). @throws RdxSdkError */
+  recipients(): Promise<Recipient[]> {
+    return this.evaluate('ListRecipients');
+  }
+
+  /** The public credit evaluations (信用评价). @throws RdxSdkError */
+  creditEvaluations(): Promise<CreditEvaluation[]> {
+    return this.evaluate('ListCreditEvaluations');
+  }
+}
+
+/**
+ * Committed transactions as the peer's ledger records them (the system chaincode qscc).
+ * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
+ */
+export class TransactionsApi {
+  /** @param connection the identity to read as. */
+  constructor(private readonly connection: LedgerConnection) {}
+
+  /**
+   * Who proposed and who endorsed a committed transaction, what it invoked, and whether it was valid.
+   * @throws RdxSdkError NOT_FOUND when the peer has no such transaction.
+   */
+  async get(txId: string): Promise<TransactionInfo> {
+    if (!/^[0-9a-f]{64}$/.test(txId))
+      throw new InputError('INVALID_ARGUMENT', `a transaction id is 64 hex digits, got "${txId}"`);
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.connection.network
+        .getContract('qscc')
+        .evaluateTransaction('GetTransactionByID', this.connection.network.getName(), txId);
+    } catch (err) {
+      const e = err as { details?: { message?: string }[]; message?: string };
+      const text = [e.message ?? '', ...(e.details ?? []).map((d) => d.message ?? '')].join(' ');
+      if (/not found|no such transaction/i.test(text))
+        throw new InputError(
+          'NOT_FOUND',
+          `no transaction ${txId} on channel ${this.connection.network.getName()}`,
+        );
+      throw fromLedgerError(err, 'qscc:GetTransactionByID');
+    }
+    return decodeProcessedTransaction(bytes);
+  }
+}
+
+/**
+ * Decodes qscc's ProcessedTransaction: channel header (id, time), creator, invoked function, endorsers.
+ * @throws InputError INVALID_ARGUMENT when the bytes are not an endorser transaction.
+ */
+export function decodeProcessedTransaction(bytes: Uint8Array): TransactionInfo {
+  const processed = peer.ProcessedTransaction.deserializeBinary(bytes);
+  const envelope = processed.getTransactionenvelope();
+  if (!envelope)
+    throw new InputError('INVALID_ARGUMENT', 'the peer returned a transaction without an envelope');
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const header = payload.getHeader();
+  if (!header) throw new InputError('INVALID_ARGUMENT', 'the transaction has no header');
+  const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
+  const signatureHeader = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
+  const creator = msp.SerializedIdentity.deserializeBinary(signatureHeader.getCreator_asU8());
+  const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
+  const first = transaction.getActionsList()[0];
+  if (!first) throw new InputError('INVALID_ARGUMENT', 'the transaction has no chaincode action');
+  const action = peer.ChaincodeActionPayload.deserializeBinary(first.getPayload_asU8());
+  const proposal = peer.ChaincodeProposalPayload.deserializeBinary(action.getChaincodeProposalPayload_asU8());
+  const invocation = peer.ChaincodeInvocationSpec.deserializeBinary(proposal.getInput_asU8());
+  const spec = invocation.getChaincodeSpec();
+  const fnBytes = spec?.getInput()?.getArgsList_asU8()[0];
+  const endorsers = (action.getAction()?.getEndorsementsList() ?? []).map((e) =>
+    msp.SerializedIdentity.deserializeBinary(e.getEndorser_asU8()).getMspid(),
+  );
+  // google-protobuf's Timestamp ships without types here: read it through the two getters it has.
+  const timestamp = channelHeader.getTimestamp() as unknown as
+    { getSeconds(): number; getNanos(): number } | undefined;
+  return {
+    txId: channelHeader.getTxId(),
+    channel: channelHeader.getChannelId(),
+    // Milliseconds rounded down, as the chaincode's GetHistory reports the same timestamp.
+    time: timestamp
+      ? new Date(timestamp.getSeconds() * 1000 + Math.floor(timestamp.getNanos() / 1e6)).toISOString()
+      : '',
+    function: fnBytes ? Buffer.from(fnBytes).toString('utf8') : '',
+    chaincode: spec?.getChaincodeId()?.getName() ?? '',
+    creator: { mspId: creator.getMspid(), subject: subjectOf(creator.getIdBytes_asU8()) },
+    endorsers: [...new Set(endorsers)].sort(),
+    validationCode: processed.getValidationcode(),
+    validation: validationName(processed.getValidationcode()),
+  };
+}
+
+function subjectOf(certificate: Uint8Array): string {
+  try {
+    return new X509Certificate(Buffer.from(certificate)).subject.replace(/\n/g, ', ');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Every contract of the rdx chaincode as one identity, plus qscc reads. close() releases the connection.
+ * Every method of its contracts throws {@link RdxSdkError} (see each class).
+ */
+export class RdxLedger {
+  readonly platform: PlatformApi;
+  readonly enterprise: EnterpriseApi;
+  readonly catalog: CatalogApi;
+  readonly application: ApplicationApi;
+  readonly agreement: AgreementApi;
+  readonly grant: GrantApi;
+  readonly complaint: ComplaintApi;
+  readonly duty: DutyApi;
+  readonly audit: AuditApi;
+  readonly query: QueryApi;
+  readonly transactions: TransactionsApi;
+
+  /** @param connection an open connection (from {@link connectIdentity}); {@link close} closes it. */
+  constructor(readonly connection: LedgerConnection) {
+    this.platform = new PlatformApi(connection);
+    this.enterprise = new EnterpriseApi(connection);
+    this.catalog = new CatalogApi(connection);
+    this.application = new ApplicationApi(connection);
+    this.agreement = new AgreementApi(connection);
+    this.grant = new GrantApi(connection);
+    this.complaint = new ComplaintApi(connection);
+    this.duty = new DutyApi(connection);
+    this.audit = new AuditApi(connection);
+    this.query = new QueryApi(connection);
+    this.transactions = new TransactionsApi(connection);
+  }
+
+  /**
+   * Connects as a wallet identity (e.g. `admin.market`).
+   * @throws WalletError when the wallet has no such identity.
+   */
+  static fromWallet(walletDir: string, name: string, deadlines?: DeadlineOptions): RdxLedger {
+    return new RdxLedger(connectIdentity(loadWalletIdentity(walletDir, name), deadlines));
+  }
+
+  /**
+   * Releases the gRPC connection.
+   * Never throws.
+   */
+  close(): void {
+    this.connection.close();
+  }
+}

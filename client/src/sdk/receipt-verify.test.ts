@@ -1,0 +1,468 @@
+/**
+ * Offline verification of receipts, anchor chains and evidence packages, built here from a synthetic audit
+ * log so every tamper case is exact: each test changes one thing and names the check that must catch it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { inclusionProof, merkleRoot } from '../audit/merkle.js';
+import { VerificationError } from './errors.js';
+import {
+  anchorHashOf,
+  assertVerified,
+  auditRecordHash,
+  evidenceSigningBytes,
+  fabricRoleOf,
+  GENESIS_ANCHOR_HASH,
+  sealEvidence,
+  verifyAnchorChain,
+  verifyDocument,
+  verifyEvidence,
+  verifyReceipt,
+  type AuditReceipt,
+  type AuditRecordJson,
+  type UnsignedEvidence,
+  type VerificationReport,
+} from './receipt-verify.js';
+import type { Grant, HistoryEntry, LedgerAnchor, TransactionInfo } from './types.js';
+
+// A throwaway P-256 key and a self-signed certificate carrying a Fabric CA attribute extension
+// (1.2.3.4.5.6.7.8.1 = {"attrs":{"role":"regulator",…}}); test fixtures only, they sign nothing real.
+const KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgJohwlqmo97OGfX7S
+z9oPY6mOcDZFfBTIHw5lTihnML+hRANCAARPkoIrc0aEwqEbrqHF1j1smbNB5z7l
+SRmmrDEV4tNhfdpecRpImg161OPZZo7QCVVDXvc4KrWapjWJHZzhG1jN
+-----END PRIVATE KEY-----
+`;
+const CERT = `-----BEGIN CERTIFICATE-----
+MIIB2DCCAX2gAwIBAgIUf9QGrNunqKEMYz7r4SCxQSGxGc0wCgYIKoZIzj0EAwIw
+NDENMAsGA1UECgwEVGVzdDEPMA0GA1UECwwGY2xpZW50MRIwEAYDVQQDDAlyZWd1
+bGF0b3IwIBcNMjYxMTI3MDE0MjQyWhgPMjEyNjExMDMwMTQyNDJaMDQxDTALBgNV
+BAoMBFRlc3QxDzANBgNVBAsMBmNsaWVudDESMBAGA1UEAwwJcmVndWxhdG9yMFkw
+EwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAET5KCK3NGhMKhG66hxdY9bJmzQec+5UkZ
+pqwxFeLTYX3aXnEaSJoNetTj2WaO0AlVQ173OCq1mqY1iR2c4RtYzaNrMGkwSAYI
+KgMEBQYHCAEEPHsiYXR0cnMiOnsicm9sZSI6InJlZ3VsYXRvciIsImhmLkVucm9s
+bG1lbnRJRCI6InJlZ3VsYXRvciJ9fTAdBgNVHQ4EFgQUUhtCS+gW41O+hj53Secv
+LH8wtyAwCgYIKoZIzj0EAwIDSQAwRgIhALq0oB5NFWo4xEZZ9O9SnDiO94geg+g7
+EFz6+/uIO8qBAiEA07uqBz40vRYjUClvn3lemKKWaC3d1ucdPE+OWhGWfFc=
+-----END CERTIFICATE-----
+`;
+const OTHER_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQglzdaw6AOSaznIBQn
+Cn/ftK6Nw7AmdNQYO06hj1sSngWhRANCAATlN7AKuZs7oUwmCrE/rMMK4gLHf6h5
+zR2o2FYhH9fexKPgEzmQh7a0HdT5JM6S4HbPLnMcfiNc2p2RTKJsvshq
+-----END PRIVATE KEY-----
+`;
+const OTHER_CA = `-----BEGIN CERTIFICATE-----
+MIIBnTCCAUOgAwIBAgIUDBTruIOADN9d0ty0ci/QMS0eAvEwCgYIKoZIzj0EAwIw
+IzEOMAwGA1UECgwFT3RoZXIxETAPBgNVBAMMCGNhLm90aGVyMCAXDTI2MTEyNzAx
+NDI0NVoYDzIxMjYxMTAzMDE0MjQ1WjAjMQ4wDAYDVQQKDAVPdGhlcjERMA8GA1UE
+AwwIY2Eub3RoZXIwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATlN7AKuZs7oUwm
+CrE/rMMK4gLHf6h5zR2o2FYhH9fexKPgEzmQh7a0HdT5JM6S4HbPLnMcfiNc2p2R
+TKJsvshqo1MwUTAdBgNVHQ4EFgQUg8IF3AxLZWtrz99fhYqeha7xmzQwHwYDVR0j
+BBgwFoAUg8IF3AxLZWtrz99fhYqeha7xmzQwDwYDVR0TAQH/BAUwAwEB/zAKBggq
+hkjOPQQDAgNIADBFAiEA42d+DmpYzuHBIGoADC0Q1OWNdw2wLSxqENH6CEVaK4YC
+IHpkBZjD5/uAg+njbPGkxoqFWYJGFzHR7iXHXZ/su5cx
+-----END CERTIFICATE-----
+`;
+
+const GRANT_ID = 'app-1.MarketMSP.market-entities';
+const SUBMITTER = 'x509::/CN=gateway::/CN=ca.bureau';
+const txid = (n: number): string => crypto.createHash('sha256').update(`tx${n}`).digest('hex');
+const clone = <T>(v: T): T => structuredClone(v);
+
+/** A hash-chained log of 11 records, requests 3 and 9 under GRANT_ID. */
+function log(): AuditRecordJson[] {
+  const records: AuditRecordJson[] = [];
+  let prevHash = GENESIS_ANCHOR_HASH;
+  for (let seq = 0; seq < 11; seq++) {
+    const unhashed = {
+      seq,
+      time: `2026-11-27T01:00:${String(seq).padStart(2, '0')}.000Z`,
+      requestId: `req-${seq}`,
+      gatewayId: 'gw1',
+      enterprise: '91331100MA2A8QN43L',
+      method: 'GET',
+      path: '/v1/datasets/market-entities/records',
+      datasetId: 'market-entities',
+      grantId: seq % 6 === 3 ? GRANT_ID : 'another.grant',
+      decision: 'allow' as const,
+      reason: 'OK',
+      items: ['uscc'],
+      rowCount: seq,
+      status: 200,
+      prevHash,
+    };
+    const hash = auditRecordHash(unhashed);
+    records.push({ ...unhashed, hash });
+    prevHash = hash;
+  }
+  return records;
+}
+
+/** Three anchors over the log: records 0–3, 4–7, 8–10. */
+function anchors(records: AuditRecordJson[]): LedgerAnchor[] {
+  const leaves = records.map((r) => r.hash);
+  const out: LedgerAnchor[] = [];
+  let previousAnchorHash = GENESIS_ANCHOR_HASH;
+  for (const [sequence, firstRecord, recordCount] of [
+    [1, 0, 4],
+    [2, 4, 4],
+    [3, 8, 3],
+  ] as const) {
+    const fields = {
+      gatewayId: 'gw1',
+      sequence,
+      merkleRoot: merkleRoot(leaves.slice(0, firstRecord + recordCount)),
+      recordCount,
+      firstRecord,
+      firstRecordAt: records[firstRecord]!.time,
+      lastRecordAt: records[firstRecord + recordCount - 1]!.time,
+      previousAnchorHash,
+    };
+    const anchorHash = anchorHashOf(fields);
+    out.push({
+      ...fields,
+      anchorHash,
+      submitter: SUBMITTER,
+      txId: txid(100 + sequence),
+      anchoredAt: fields.lastRecordAt,
+    });
+    previousAnchorHash = anchorHash;
+  }
+  return out;
+}
+
+/** The receipt of record `seq` against the last anchor, as the gateway serves it. */
+function receiptFor(records: AuditRecordJson[], chain: LedgerAnchor[], seq: number): AuditReceipt {
+  const a = chain[chain.length - 1]!;
+  const treeSize = a.firstRecord + a.recordCount;
+  return {
+    status: 'anchored',
+    gateway_id: 'gw1',
+    record: clone(records[seq]!),
+    proof: {
+      leaf_index: seq,
+      tree_size: treeSize,
+      hashes: inclusionProof(records.map((r) => r.hash).slice(0, treeSize), seq),
+    },
+    anchor: {
+      sequence: a.sequence,
+      firstRecord: a.firstRecord,
+      recordCount: a.recordCount,
+      treeSize,
+      merkleRoot: a.merkleRoot,
+      anchorHash: a.anchorHash,
+      txId: a.txId,
+      blockNumber: 42,
+    },
+  };
+}
+
+function failed(r: VerificationReport): string[] {
+  return r.checks.filter((c) => !c.ok).map((c) => c.name);
+}
+
+test('a genuine receipt verifies, every check passing', () => {
+  const records = log();
+  const r = verifyReceipt(receiptFor(records, anchors(records), 3));
+  assert.equal(r.ok, true, JSON.stringify(r.checks));
+  assert.deepEqual(
+    r.checks.map((c) => c.name),
+    [
+      'receipt.shape',
+      'record.hash',
+      'proof.leaf_index',
+      'proof.tree_size',
+      'anchor.tiling',
+      'proof.inclusion',
+    ],
+  );
+});
+
+test('a changed record field breaks its hash', () => {
+  const records = log();
+  const receipt = receiptFor(records, anchors(records), 3);
+  receipt.record.decision = 'deny';
+  assert.deepEqual(failed(verifyReceipt(receipt)), ['record.hash']);
+});
+
+test('a changed record with its hash recomputed is not in the anchored tree', () => {
+  const records = log();
+  const receipt = receiptFor(records, anchors(records), 3);
+  receipt.record.rowCount = 5000;
+  receipt.record.hash = auditRecordHash(receipt.record);
+  assert.deepEqual(failed(verifyReceipt(receipt)), ['proof.inclusion']);
+});
+
+test('a flipped proof hash, another root, another size or another index each fail', () => {
+  const records = log();
+  const chain = anchors(records);
+  const proof = receiptFor(records, chain, 3);
+  proof.proof.hashes[0] = proof.proof.hashes[0]!.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+  assert.deepEqual(failed(verifyReceipt(proof)), ['proof.inclusion']);
+
+  const root = receiptFor(records, chain, 3);
+  root.anchor.merkleRoot = chain[1]!.merkleRoot;
+  assert.deepEqual(failed(verifyReceipt(root)), ['proof.inclusion']);
+
+  const size = receiptFor(records, chain, 3);
+  size.anchor.treeSize = 8;
+  assert.deepEqual(failed(verifyReceipt(size)).sort(), [
+    'anchor.tiling',
+    'proof.inclusion',
+    'proof.tree_size',
+  ]);
+
+  const index = receiptFor(records, chain, 3);
+  index.proof.leaf_index = 4;
+  assert.deepEqual(failed(verifyReceipt(index)), ['proof.leaf_index']);
+});
+
+test('malformed or pending receipts fail their shape check and never throw', () => {
+  for (const bad of [null, 42, 'receipt', [], {}, { record: {}, proof: {}, anchor: {} }]) {
+    const r = verifyReceipt(bad);
+    assert.equal(r.ok, false);
+    assert.equal(r.checks[0]!.name, 'receipt.shape');
+  }
+  const records = log();
+  const pending = { ...receiptFor(records, anchors(records), 3), status: 'pending' };
+  assert.deepEqual(failed(verifyReceipt(pending)), ['receipt.shape']);
+});
+
+test('an anchor chain verifies as the chaincode links it', () => {
+  const r = verifyAnchorChain(anchors(log()));
+  assert.equal(r.ok, true, JSON.stringify(r.checks));
+  assert.equal(verifyAnchorChain([]).ok, true, 'no anchors yet is not a broken chain');
+});
+
+test('a rewritten anchor, a relinked rewrite, a gap or an overlap break the chain', () => {
+  const chain = anchors(log());
+  const rewritten = clone(chain);
+  rewritten[1]!.merkleRoot = 'f'.repeat(64);
+  assert.deepEqual(failed(verifyAnchorChain(rewritten)), ['chain.anchorHash']);
+
+  const relinked = clone(rewritten);
+  relinked[1]!.anchorHash = anchorHashOf(relinked[1]!);
+  assert.deepEqual(failed(verifyAnchorChain(relinked)), ['chain.previousAnchorHash']);
+
+  const gap = [chain[0]!, chain[2]!];
+  assert.deepEqual(failed(verifyAnchorChain(gap)).sort(), [
+    'chain.previousAnchorHash',
+    'chain.sequence',
+    'chain.tiling',
+  ]);
+
+  const overlap = clone(chain);
+  overlap[2]!.firstRecord = 7;
+  overlap[2]!.anchorHash = anchorHashOf(overlap[2]!);
+  assert.ok(failed(verifyAnchorChain(overlap)).includes('chain.tiling'));
+
+  const foreign = clone(chain);
+  foreign[2]!.submitter = 'x509::/CN=intruder';
+  assert.deepEqual(failed(verifyAnchorChain(foreign)), ['chain.identity']);
+});
+
+test('a slice of the chain verifies from the anchor before it, and not without it', () => {
+  const chain = anchors(log());
+  assert.equal(verifyAnchorChain(chain.slice(2), chain[1]).ok, true);
+  assert.deepEqual(failed(verifyAnchorChain(chain.slice(2))).sort(), [
+    'chain.previousAnchorHash',
+    'chain.sequence',
+    'chain.tiling',
+  ]);
+});
+
+/** A grant created, suspended and restored, with the transactions behind each version. */
+function evidence(): UnsignedEvidence {
+  const records = log();
+  const chain = anchors(records);
+  const base: Grant = {
+    id: GRANT_ID,
+    agreementId: 'app-1.MarketMSP',
+    creditCode: '91331100MA2A8QN43L',
+    datasetId: 'market-entities',
+    body: 'MarketMSP',
+    items: ['uscc'],
+    purpose: 'test',
+    validFrom: '2026-11-27',
+    validUntil: '2027-06-30',
+    dailyQuota: 1000,
+    state: 'ACTIVE',
+    grantedAt: '2026-11-27T01:00:00.000Z',
+    updatedAt: '',
+    updatedBy: { mspId: 'BureauMSP', role: 'gateway' },
+    txId: '',
+  };
+  const versions: Grant[] = [
+    { ...base, txId: txid(1), updatedAt: '2026-11-27T01:00:00.000Z' },
+    {
+      ...base,
+      state: 'SUSPENDED',
+      reason: { code: 'violation', note: '违规使用', at: '2026-11-27T01:01:00.000Z' },
+      updatedBy: { mspId: 'MarketMSP', role: 'body' },
+      txId: txid(2),
+      updatedAt: '2026-11-27T01:01:00.000Z',
+    },
+    {
+      ...base,
+      updatedBy: { mspId: 'MarketMSP', role: 'body' },
+      txId: txid(3),
+      updatedAt: '2026-11-27T01:02:00.000Z',
+    },
+  ];
+  const history: HistoryEntry[] = versions.map((v) => ({
+    txId: v.txId,
+    time: v.updatedAt,
+    isDelete: false,
+    by: v.updatedBy,
+    value: v,
+  }));
+  const transactions: TransactionInfo[] = versions.map((v, i) => ({
+    txId: v.txId,
+    channel: 'opendata',
+    time: v.updatedAt,
+    function: ['agreement:SignAgreementAsEnterprise', 'grant:SuspendGrant', 'grant:RestoreGrant'][i]!,
+    chaincode: 'rdx',
+    creator: { mspId: v.updatedBy.mspId, subject: 'CN=admin' },
+    endorsers: ['BureauMSP', 'MarketMSP'],
+    validationCode: 0,
+    validation: 'VALID',
+  }));
+  return {
+    kind: 'rdx-evidence',
+    version: 1,
+    subject: { type: 'grant', id: GRANT_ID },
+    collectedAt: '2026-11-27T02:00:00.000Z',
+    collectedBy: { identity: 'regulator.bureau', mspId: 'BureauMSP', certificatePem: CERT },
+    ledger: { channel: 'opendata', chaincode: 'rdx' },
+    grant: clone(versions[2]!),
+    history,
+    transactions,
+    context: {},
+    anchors: { gw1: chain },
+    receipts: [receiptFor(records, chain, 3), receiptFor(records, chain, 9)],
+    limits: ['test'],
+  };
+}
+
+test('a sealed evidence package verifies, naming the collector and its Fabric role', () => {
+  const pkg = sealEvidence(evidence(), KEY);
+  const r = verifyEvidence(pkg);
+  assert.equal(r.ok, true, JSON.stringify(failed(r)));
+  const signer = r.checks.find((c) => c.name === 'collector.signature')!;
+  assert.match(signer.detail, /regulator\.bureau \(BureauMSP, role=regulator/);
+  assert.equal(verifyDocument(JSON.parse(JSON.stringify(pkg))).ok, true, 'it survives a trip through a file');
+});
+
+test('any change to a sealed package breaks its digest and signature', () => {
+  const pkg = sealEvidence(evidence(), KEY);
+  const changed = clone(pkg);
+  changed.grant.state = 'SUSPENDED';
+  assert.deepEqual(failed(verifyEvidence(changed)).sort(), [
+    'collector.signature',
+    'history.current',
+    'package.digest',
+  ]);
+  // Recomputing the digest does not help: the signature covers the same bytes.
+  const redigested = {
+    ...changed,
+    digest: crypto.createHash('sha256').update(evidenceSigningBytes(changed)).digest('hex'),
+  };
+  assert.deepEqual(failed(verifyEvidence(redigested)).sort(), ['collector.signature', 'history.current']);
+});
+
+test('a package resealed with another key under the collector certificate fails the signature', () => {
+  const pkg = sealEvidence(evidence(), OTHER_KEY);
+  assert.deepEqual(failed(verifyEvidence(pkg)), ['collector.signature']);
+});
+
+test('the collector certificate must come from the CA given', () => {
+  const pkg = sealEvidence(evidence(), KEY);
+  assert.equal(verifyEvidence(pkg, { caCertificatePem: CERT }).ok, true, 'self-issued fixture');
+  assert.deepEqual(failed(verifyEvidence(pkg, { caCertificatePem: OTHER_CA })), ['collector.certificate']);
+});
+
+test('a change the regulator sealed but the ledger would not allow is still caught', () => {
+  const underEndorsed = evidence();
+  underEndorsed.transactions[1]!.endorsers = ['MarketMSP'];
+  assert.deepEqual(failed(verifyEvidence(sealEvidence(underEndorsed, KEY))), ['transactions.endorsement']);
+
+  const missingTx = evidence();
+  missingTx.transactions.pop();
+  assert.deepEqual(failed(verifyEvidence(sealEvidence(missingTx, KEY))), ['transactions.listed']);
+
+  const invalidTx = evidence();
+  invalidTx.transactions[2]!.validationCode = 11;
+  assert.deepEqual(failed(verifyEvidence(sealEvidence(invalidTx, KEY))), ['transactions.valid']);
+
+  const foreignVersion = evidence();
+  (foreignVersion.history[0]!.value as Grant).id = 'another.grant';
+  assert.deepEqual(failed(verifyEvidence(sealEvidence(foreignVersion, KEY))), ['history.subject']);
+
+  const reordered = evidence();
+  reordered.history.reverse();
+  assert.ok(failed(verifyEvidence(sealEvidence(reordered, KEY))).includes('history.order'));
+
+  const restamped = evidence();
+  (restamped.history[1]!.value as Grant).txId = txid(9);
+  assert.deepEqual(failed(verifyEvidence(sealEvidence(restamped, KEY))), ['history.stamps']);
+});
+
+test('receipts inside a package must be genuine, about the grant, and anchored on the ledger chain', () => {
+  const records = log();
+  const chain = anchors(records);
+  const aboutOther = evidence();
+  aboutOther.receipts = [receiptFor(records, chain, 4)];
+  assert.deepEqual(failed(verifyEvidence(sealEvidence(aboutOther, KEY))), ['receipt[req-4].grant']);
+
+  const notAnchored = evidence();
+  notAnchored.anchors.gw1![2]!.txId = txid(999);
+  notAnchored.anchors.gw1![2]!.anchorHash = anchorHashOf(notAnchored.anchors.gw1![2]!);
+  assert.deepEqual(failed(verifyEvidence(sealEvidence(notAnchored, KEY))).sort(), [
+    'receipt[req-3].anchor',
+    'receipt[req-9].anchor',
+  ]);
+
+  const forged = evidence();
+  forged.receipts[0]!.record.rowCount = 1;
+  assert.deepEqual(failed(verifyEvidence(sealEvidence(forged, KEY))), ['receipt[req-3].record.hash']);
+});
+
+test('verifyDocument tells receipts from packages and refuses anything else', () => {
+  const records = log();
+  assert.equal(verifyDocument(receiptFor(records, anchors(records), 0)).kind, 'receipt');
+  assert.throws(
+    () => verifyDocument({ hello: 'world' }),
+    (err: unknown) => err instanceof VerificationError && err.code === 'UNKNOWN_DOCUMENT',
+  );
+});
+
+test('assertVerified throws the code of the document kind with the failed checks', () => {
+  const records = log();
+  const receipt = receiptFor(records, anchors(records), 3);
+  receipt.record.reason = 'DENIED';
+  assert.throws(
+    () => assertVerified(verifyReceipt(receipt)),
+    (err: unknown) =>
+      err instanceof VerificationError && err.code === 'RECEIPT_INVALID' && /record\.hash/.test(err.message),
+  );
+  const bad = clone(anchors(records));
+  bad[0]!.recordCount = 5;
+  assert.throws(
+    () => assertVerified(verifyAnchorChain(bad)),
+    (err: unknown) => err instanceof VerificationError && err.code === 'ANCHOR_CHAIN_BROKEN',
+  );
+  const pkg = sealEvidence(evidence(), KEY);
+  pkg.limits = [];
+  assert.throws(
+    () => assertVerified(verifyEvidence(pkg)),
+    (err: unknown) => err instanceof VerificationError && err.code === 'EVIDENCE_INVALID',
+  );
+  assert.doesNotThrow(() => assertVerified(verifyEvidence(sealEvidence(evidence(), KEY))));
+});
+
+test('fabricRoleOf reads the role attribute a Fabric CA puts in a certificate', () => {
+  assert.equal(fabricRoleOf(new crypto.X509Certificate(CERT)), 'regulator');
+  assert.equal(fabricRoleOf(new crypto.X509Certificate(OTHER_CA)), undefined);
+});
