@@ -55,3 +55,4 @@ export * from './sdk/gateway-api.js';
 export * from './sdk/receipt-verify.js';
 export { collectEvidence, RECEIPTS_LIMIT, type EvidenceOptions } from './sdk/evidence.js';
 export { digestDatasetFile, CsvRecordCounter, type DatasetFileDigest } from './sdk/dataset-file.js';
+export { CompactMerkleTree } from './audit/compact-merkle-tree.js';

@@ -9,6 +9,8 @@ import { dataRoutes } from './routes/data.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { opsRoutes } from './routes/ops.js';
 import { publicRoutes } from './routes/public.js';
+import { regulatorRoutes, regulatorTokenRoute } from './routes/regulator.js';
+import { consoleRoutes } from './console/static.js';
 import { workflowRoutes } from './routes/workflow.js';
 import type { Services } from './services.js';
 
@@ -19,10 +21,26 @@ export function createApp(s: Services): Express {
   const requests = s.metrics.counter('rdx_http_requests_total', 'HTTP requests by route and status');
   app.use(requestId, securityHeaders);
   app.use((req, res, next) => {
-    res.on('finish', () => requests({ method: req.method, route: String((req.route as { path?: string } | undefined)?.path ?? 'unmatched'), status: String(res.statusCode) }));
+    res.on('finish', () =>
+      requests({
+        method: req.method,
+        route: String((req.route as { path?: string } | undefined)?.path ?? 'unmatched'),
+        status: String(res.statusCode),
+      }),
+    );
     next();
   });
-  app.use(opsRoutes(s), oauthRoutes(s), dataRoutes(s), workflowRoutes(s), publicRoutes(s), auditRoutes(s));
+  // Regulator clients get their tokens first; every other token request goes on to the enterprise route.
+  app.use(
+    opsRoutes(s),
+    regulatorTokenRoute(s),
+    oauthRoutes(s),
+    dataRoutes(s),
+    workflowRoutes(s),
+    publicRoutes(s),
+    auditRoutes(s),
+  );
+  app.use(regulatorRoutes(s), consoleRoutes());
   app.use((req, _res, next) => next(new Problem('NOT_FOUND', `No route for ${req.method} ${req.path}`)));
   app.use(problemHandler);
   return app;

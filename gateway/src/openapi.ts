@@ -2,96 +2,256 @@
  * The API as OpenAPI 3.1. Tests request every operation listed here and check each answer's status and
  * body against it, so this document and the server cannot drift apart.
  */
+import { REGULATOR_PATHS } from './console/openapi-regulator.js';
+
 const problem = { $ref: '#/components/responses/Problem' };
-const json = (schema: Record<string, unknown>, description = 'OK'): Record<string, unknown> => ({ description, content: { 'application/json': { schema } } });
+const json = (schema: Record<string, unknown>, description = 'OK'): Record<string, unknown> => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const bearer = [{ bearerAuth: [] }];
 const signed = {
   required: true,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/SignedRequest' } } },
 };
-const dataOf = (schema: Record<string, unknown>): Record<string, unknown> => ({ type: 'object', required: ['data'], properties: { data: schema } });
+const dataOf = (schema: Record<string, unknown>): Record<string, unknown> => ({
+  type: 'object',
+  required: ['data'],
+  properties: { data: schema },
+});
 const ledgerWrite = (summary: string, status: '200' | '201'): Record<string, unknown> => ({
   summary,
   security: bearer,
   requestBody: signed,
   responses: {
-    [status]: json({ type: 'object', required: ['data', 'tx_id'], properties: { data: {}, tx_id: { type: 'string' }, block: { type: 'integer' } } }),
+    [status]: json({
+      type: 'object',
+      required: ['data', 'tx_id'],
+      properties: { data: {}, tx_id: { type: 'string' }, block: { type: 'integer' } },
+    }),
     '400': problem,
     '401': problem,
     '403': problem,
+    '404': problem,
     '409': problem,
+    '413': problem,
     '503': problem,
   },
 });
-const idParam = (name: string): Record<string, unknown> => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const idParam = (name: string): Record<string, unknown> => ({
+  name,
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+});
 
 export const OPENAPI = {
   openapi: '3.1.0',
   info: {
     title: 'RDX gateway — 丽水市区块链数据开放平台 受限数据交换',
     version: '0.1.0',
-    description: 'Restricted public data by interface calls only, under grants recorded on the ledger. Every data request is audited and anchored.',
+    description:
+      'Restricted public data by interface calls only, under grants recorded on the ledger. Every data request is audited and anchored.',
   },
   components: {
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (ES256)' } },
     responses: {
-      Problem: { description: 'RFC 9457 problem details', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+      Problem: {
+        description: 'RFC 9457 problem details',
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      },
     },
     schemas: {
       Problem: {
         type: 'object',
         required: ['type', 'title', 'status', 'code', 'detail'],
-        properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string' }, detail: { type: 'string' } },
+        properties: {
+          type: { type: 'string' },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          code: { type: 'string' },
+          detail: { type: 'string' },
+        },
       },
       SignedRequest: {
         type: 'object',
         required: ['request', 'signature'],
-        properties: { request: { type: 'string', description: 'JSON { action, creditCode, nonce, signedAt, body }' }, signature: { type: 'string', description: 'ES256 (r‖s) base64url over the canonical JSON of request' } },
+        properties: {
+          request: { type: 'string', description: 'JSON { action, creditCode, nonce, signedAt, body }' },
+          signature: {
+            type: 'string',
+            description: 'ES256 (r‖s) base64url over the canonical JSON of request',
+          },
+        },
       },
       Grant: {
         type: 'object',
-        required: ['id', 'creditCode', 'datasetId', 'items', 'state', 'validFrom', 'validUntil', 'dailyQuota'],
-        properties: { id: { type: 'string' }, creditCode: { type: 'string' }, datasetId: { type: 'string' }, items: { type: 'array', items: { type: 'string' } }, state: { type: 'string', enum: ['ACTIVE', 'SUSPENDED', 'REVOKED', 'TERMINATED', 'EXPIRED'] }, validFrom: { type: 'string' }, validUntil: { type: 'string' }, dailyQuota: { type: 'integer' } },
+        required: [
+          'id',
+          'creditCode',
+          'datasetId',
+          'items',
+          'state',
+          'validFrom',
+          'validUntil',
+          'dailyQuota',
+        ],
+        properties: {
+          id: { type: 'string' },
+          creditCode: { type: 'string' },
+          datasetId: { type: 'string' },
+          items: { type: 'array', items: { type: 'string' } },
+          state: { type: 'string', enum: ['ACTIVE', 'SUSPENDED', 'REVOKED', 'TERMINATED', 'EXPIRED'] },
+          validFrom: { type: 'string' },
+          validUntil: { type: 'string' },
+          dailyQuota: { type: 'integer' },
+        },
       },
       AuditRecord: {
         type: 'object',
         required: ['seq', 'time', 'requestId', 'decision', 'reason', 'hash', 'prevHash'],
-        properties: { seq: { type: 'integer' }, time: { type: 'string' }, requestId: { type: 'string' }, decision: { type: 'string', enum: ['allow', 'deny'] }, reason: { type: 'string' }, hash: { type: 'string' }, prevHash: { type: 'string' } },
+        properties: {
+          seq: { type: 'integer' },
+          time: { type: 'string' },
+          requestId: { type: 'string' },
+          decision: { type: 'string', enum: ['allow', 'deny'] },
+          reason: { type: 'string' },
+          hash: { type: 'string' },
+          prevHash: { type: 'string' },
+        },
       },
     },
   },
   paths: {
-    '/healthz': { get: { summary: 'Liveness', responses: { '200': json({ type: 'object', required: ['status'], properties: { status: { type: 'string' } } }) } } },
+    '/healthz': {
+      get: {
+        summary: 'Liveness',
+        responses: {
+          '200': json({ type: 'object', required: ['status'], properties: { status: { type: 'string' } } }),
+        },
+      },
+    },
     '/readyz': {
       get: {
         summary: 'Readiness: ledger reachable, events followed, anchoring within bound',
-        responses: { '200': json({ type: 'object', required: ['status', 'ledger'], properties: { status: { type: 'string' }, ledger: { type: 'object', required: ['blockHeight'], properties: { blockHeight: { type: 'integer' } } } } }), '503': problem },
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['status', 'ledger'],
+            properties: {
+              status: { type: 'string' },
+              ledger: {
+                type: 'object',
+                required: ['blockHeight'],
+                properties: { blockHeight: { type: 'integer' } },
+              },
+            },
+          }),
+          '503': problem,
+        },
       },
     },
-    '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain metrics', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
-    '/openapi.json': { get: { summary: 'This document', responses: { '200': json({ type: 'object', required: ['openapi', 'paths'] }) } } },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics',
+        responses: {
+          '200': {
+            description: 'text/plain metrics',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        summary: 'This document',
+        responses: { '200': json({ type: 'object', required: ['openapi', 'paths'] }) },
+      },
+    },
     '/oauth/token': {
       post: {
         summary: 'OAuth2 client credentials: client secret (Basic or body) or private_key_jwt',
-        requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', required: ['grant_type'], properties: { grant_type: { type: 'string', enum: ['client_credentials'] }, client_id: { type: 'string' }, client_secret: { type: 'string' }, client_assertion_type: { type: 'string' }, client_assertion: { type: 'string' } } } } } },
-        responses: { '200': json({ type: 'object', required: ['access_token', 'token_type', 'expires_in'], properties: { access_token: { type: 'string' }, token_type: { type: 'string' }, expires_in: { type: 'integer', maximum: 900 } } }), '400': problem, '401': problem },
+        requestBody: {
+          required: true,
+          content: {
+            'application/x-www-form-urlencoded': {
+              schema: {
+                type: 'object',
+                required: ['grant_type'],
+                properties: {
+                  grant_type: { type: 'string', enum: ['client_credentials'] },
+                  client_id: { type: 'string' },
+                  client_secret: { type: 'string' },
+                  client_assertion_type: { type: 'string' },
+                  client_assertion: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['access_token', 'token_type', 'expires_in'],
+            properties: {
+              access_token: { type: 'string' },
+              token_type: { type: 'string' },
+              expires_in: { type: 'integer', maximum: 900 },
+            },
+          }),
+          '400': problem,
+          '401': problem,
+          '413': problem,
+        },
       },
     },
-    '/.well-known/jwks.json': { get: { summary: 'Token verification keys', responses: { '200': json({ type: 'object', required: ['keys'], properties: { keys: { type: 'array' } } }) } } },
-    '/v1/datasets': { get: { summary: 'The catalog the caller may see, with its grants', security: bearer, responses: { '200': json(dataOf({ type: 'array' })), '401': problem } } },
+    '/.well-known/jwks.json': {
+      get: {
+        summary: 'Token verification keys',
+        responses: {
+          '200': json({ type: 'object', required: ['keys'], properties: { keys: { type: 'array' } } }),
+        },
+      },
+    },
+    '/v1/datasets': {
+      get: {
+        summary: 'The catalog the caller may see, with its grants',
+        security: bearer,
+        responses: { '200': json(dataOf({ type: 'array' })), '401': problem },
+      },
+    },
     '/v1/datasets/{id}/records': {
       get: {
         summary: 'Records by interface call: granted items only, personal items masked, page capped',
         security: bearer,
         parameters: [
           idParam('id'),
-          { name: 'fields', in: 'query', schema: { type: 'string' }, description: 'comma-separated item names (default: every granted item)' },
-          { name: 'filter', in: 'query', schema: { type: 'string' }, description: 'item:op:value[,…]; op ∈ eq ne lt le gt ge in prefix' },
+          {
+            name: 'fields',
+            in: 'query',
+            schema: { type: 'string' },
+            description: 'comma-separated item names (default: every granted item)',
+          },
+          {
+            name: 'filter',
+            in: 'query',
+            schema: { type: 'string' },
+            description: 'item:op:value[,…]; op ∈ eq ne lt le gt ge in prefix',
+          },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1 } },
           { name: 'cursor', in: 'query', schema: { type: 'string' } },
         ],
         responses: {
-          '200': json({ type: 'object', required: ['data', 'next_cursor', 'grant_id', 'request_id'], properties: { data: { type: 'array' }, next_cursor: { type: ['string', 'null'] }, grant_id: { type: ['string', 'null'] }, request_id: { type: 'string' } } }),
+          '200': json({
+            type: 'object',
+            required: ['data', 'next_cursor', 'grant_id', 'request_id'],
+            properties: {
+              data: { type: 'array' },
+              next_cursor: { type: ['string', 'null'] },
+              grant_id: { type: ['string', 'null'] },
+              request_id: { type: 'string' },
+            },
+          }),
           '400': problem,
           '401': problem,
           '403': problem,
@@ -104,45 +264,205 @@ export const OPENAPI = {
     },
     '/v1/datasets/{id}/aggregate': {
       post: {
-        summary: 'Computed results (Z20(3)): count/sum/avg grouped by granted items; groups under k rows suppressed',
+        summary:
+          'Computed results (Z20(3)): count/sum/avg grouped by granted items; groups under k rows suppressed',
         security: bearer,
         parameters: [idParam('id')],
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { groupBy: { type: 'array', items: { type: 'string' } }, measures: { type: 'array' }, filter: { type: 'string' } } } } } },
-        responses: { '200': json({ type: 'object', required: ['data', 'suppressed_groups', 'request_id'], properties: { data: { type: 'array' }, suppressed_groups: { type: 'integer' }, request_id: { type: 'string' } } }), '400': problem, '401': problem, '403': problem, '409': problem, '429': problem, '503': problem },
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  groupBy: { type: 'array', items: { type: 'string' } },
+                  measures: { type: 'array' },
+                  filter: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['data', 'suppressed_groups', 'request_id'],
+            properties: {
+              data: { type: 'array' },
+              suppressed_groups: { type: 'integer' },
+              request_id: { type: 'string' },
+            },
+          }),
+          '400': problem,
+          '401': problem,
+          '403': problem,
+          '404': problem,
+          '409': problem,
+          '413': problem,
+          '429': problem,
+          '503': problem,
+        },
       },
     },
     '/v1/open/datasets/{id}/download': {
-      get: { summary: 'Download of an unconditional dataset (CSV); restricted datasets answer 403 (Z20)', parameters: [idParam('id')], responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, '403': problem, '404': problem, '409': problem } },
+      get: {
+        summary: 'Download of an unconditional dataset (CSV); restricted datasets answer 403 (Z20)',
+        parameters: [idParam('id')],
+        responses: {
+          '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } },
+          '403': problem,
+          '404': problem,
+          '409': problem,
+        },
+      },
     },
     '/v1/admin/datasets/{id}/versions/{version}': {
-      put: { summary: 'Load a dataset version whose SHA-256 the owning body recorded on the ledger', parameters: [idParam('id'), idParam('version')], requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'array' } } } }, responses: { '200': json({ type: 'object', required: ['dataset', 'version', 'content_hash', 'row_count'] }), '400': problem, '404': problem, '409': problem, '413': problem } },
+      put: {
+        summary: 'Load a dataset version whose SHA-256 the owning body recorded on the ledger',
+        parameters: [idParam('id'), idParam('version')],
+        requestBody: {
+          required: true,
+          content: {
+            'text/csv': { schema: { type: 'string' } },
+            'application/json': { schema: { type: 'array' } },
+          },
+        },
+        responses: {
+          '200': json({ type: 'object', required: ['dataset', 'version', 'content_hash', 'row_count'] }),
+          '400': problem,
+          '404': problem,
+          '409': problem,
+          '413': problem,
+        },
+      },
     },
     '/v1/applications': { post: ledgerWrite('Submit an application (signed SubmitApplication)', '201') },
     '/v1/applications/{id}': {
-      get: { summary: 'One of the caller’s applications', security: bearer, parameters: [idParam('id')], responses: { '200': json(dataOf({ type: 'object' })), '401': problem, '404': problem } },
-      put: { ...ledgerWrite('Resubmit after a return for correction (signed ResubmitApplication)', '200'), parameters: [idParam('id')] },
+      get: {
+        summary: 'One of the caller’s applications',
+        security: bearer,
+        parameters: [idParam('id')],
+        responses: {
+          '200': json(dataOf({ type: 'object' })),
+          '401': problem,
+          '404': problem,
+          '503': problem,
+        },
+      },
+      put: {
+        ...ledgerWrite('Resubmit after a return for correction (signed ResubmitApplication)', '200'),
+        parameters: [idParam('id')],
+      },
     },
-    '/v1/applications/{id}/disputes': { post: { ...ledgerWrite('Dispute a rejection (signed DisputeReview)', '201'), parameters: [idParam('id')] } },
-    '/v1/agreements/{id}': { get: { summary: 'An agreement to sign: terms and termsHash', security: bearer, parameters: [idParam('id')], responses: { '200': json(dataOf({ type: 'object' })), '401': problem, '404': problem } } },
-    '/v1/agreements/{id}/signature': { post: { ...ledgerWrite('Sign the agreement (signed SignAgreement over termsHash)', '200'), parameters: [idParam('id')] } },
-    '/v1/agreements/{id}/renewal': { post: { ...ledgerWrite('Accept a proposed renewal (signed AcceptRenewal)', '200'), parameters: [idParam('id')] } },
-    '/v1/agreements/{id}/termination': { post: { ...ledgerWrite('Terminate with reason and notice date (signed TerminateAgreement)', '200'), parameters: [idParam('id')] } },
+    '/v1/applications/{id}/disputes': {
+      post: {
+        ...ledgerWrite('Dispute a rejection (signed DisputeReview)', '201'),
+        parameters: [idParam('id')],
+      },
+    },
+    '/v1/agreements/{id}': {
+      get: {
+        summary: 'An agreement to sign: terms and termsHash',
+        security: bearer,
+        parameters: [idParam('id')],
+        responses: {
+          '200': json(dataOf({ type: 'object' })),
+          '401': problem,
+          '404': problem,
+          '503': problem,
+        },
+      },
+    },
+    '/v1/agreements/{id}/signature': {
+      post: {
+        ...ledgerWrite('Sign the agreement (signed SignAgreement over termsHash)', '200'),
+        parameters: [idParam('id')],
+      },
+    },
+    '/v1/agreements/{id}/renewal': {
+      post: {
+        ...ledgerWrite('Accept a proposed renewal (signed AcceptRenewal)', '200'),
+        parameters: [idParam('id')],
+      },
+    },
+    '/v1/agreements/{id}/termination': {
+      post: {
+        ...ledgerWrite('Terminate with reason and notice date (signed TerminateAgreement)', '200'),
+        parameters: [idParam('id')],
+      },
+    },
     '/v1/usage-reports': { post: ledgerWrite('Usage report (signed ReportUsage)', '201') },
     '/v1/data-returns': { post: ledgerWrite('Data return (signed ReturnData)', '201') },
     '/v1/products': { post: ledgerWrite('Product publication (signed PublishProduct)', '201') },
     '/v1/security-issues': { post: ledgerWrite('Security issue report (signed ReportSecurityIssue)', '201') },
-    '/v1/grants': { get: { summary: 'The caller’s grants', security: bearer, responses: { '200': json(dataOf({ type: 'array', items: { $ref: '#/components/schemas/Grant' } })), '401': problem } } },
-    '/v1/access-log': { get: { summary: 'The caller’s own access log, newest first', security: bearer, parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer' } }, { name: 'before', in: 'query', schema: { type: 'integer' } }], responses: { '200': json(dataOf({ type: 'array', items: { $ref: '#/components/schemas/AuditRecord' } })), '401': problem } } },
+    '/v1/grants': {
+      get: {
+        summary: 'The caller’s grants',
+        security: bearer,
+        responses: {
+          '200': json(dataOf({ type: 'array', items: { $ref: '#/components/schemas/Grant' } })),
+          '401': problem,
+        },
+      },
+    },
+    '/v1/access-log': {
+      get: {
+        summary: 'The caller’s own access log, newest first',
+        security: bearer,
+        parameters: [
+          { name: 'limit', in: 'query', schema: { type: 'integer' } },
+          { name: 'before', in: 'query', schema: { type: 'integer' } },
+        ],
+        responses: {
+          '200': json(dataOf({ type: 'array', items: { $ref: '#/components/schemas/AuditRecord' } })),
+          '401': problem,
+        },
+      },
+    },
     '/v1/audit/receipts/{requestId}': {
       get: {
         summary: 'Receipt for one of the caller’s requests: record, inclusion proof, anchor',
         security: bearer,
         parameters: [idParam('requestId')],
-        responses: { '200': json({ type: 'object', required: ['status', 'record', 'proof', 'anchor'], properties: { status: { type: 'string' }, record: { $ref: '#/components/schemas/AuditRecord' }, proof: { type: 'object' }, anchor: { type: 'object' } } }), '202': json({ type: 'object', required: ['status', 'record'] }, 'Logged, not anchored yet'), '401': problem, '404': problem },
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['status', 'record', 'proof', 'anchor'],
+            properties: {
+              status: { type: 'string' },
+              record: { $ref: '#/components/schemas/AuditRecord' },
+              proof: { type: 'object' },
+              anchor: { type: 'object' },
+            },
+          }),
+          '202': json({ type: 'object', required: ['status', 'record'] }, 'Logged, not anchored yet'),
+          '401': problem,
+          '404': problem,
+        },
       },
     },
-    '/v1/audit/consistency': { get: { summary: 'Consistency proof between two anchored log sizes', parameters: [{ name: 'from', in: 'query', required: true, schema: { type: 'integer' } }, { name: 'to', in: 'query', required: true, schema: { type: 'integer' } }], responses: { '200': json({ type: 'object', required: ['from', 'to', 'hashes'] }), '400': problem } } },
-    '/v1/public/recipients': { get: { summary: 'Recipients list (名单信息, Z16, L21)', responses: { '200': json(dataOf({ type: 'array' })), '503': problem } } },
-    '/v1/public/credit': { get: { summary: 'Credit evaluations (信用评价, L24)', responses: { '200': json(dataOf({ type: 'array' })), '503': problem } } },
+    '/v1/audit/consistency': {
+      get: {
+        summary: 'Consistency proof between two anchored log sizes',
+        parameters: [
+          { name: 'from', in: 'query', required: true, schema: { type: 'integer' } },
+          { name: 'to', in: 'query', required: true, schema: { type: 'integer' } },
+        ],
+        responses: { '200': json({ type: 'object', required: ['from', 'to', 'hashes'] }), '400': problem },
+      },
+    },
+    '/v1/public/recipients': {
+      get: {
+        summary: 'Recipients list (名单信息, Z16, L21)',
+        responses: { '200': json(dataOf({ type: 'array' })), '503': problem },
+      },
+    },
+    '/v1/public/credit': {
+      get: {
+        summary: 'Credit evaluations (信用评价, L24)',
+        responses: { '200': json(dataOf({ type: 'array' })), '503': problem },
+      },
+    },
+    ...REGULATOR_PATHS,
   },
 } as const;

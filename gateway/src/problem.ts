@@ -59,13 +59,32 @@ export class Problem extends Error {
   }
 }
 
-export function problemBody(code: ProblemCode, detail: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function problemBody(
+  code: ProblemCode,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const { status, title } = PROBLEMS[code];
-  return { type: `urn:rdx:problem:${code.toLowerCase().replace(/_/g, '-')}`, title, status, code, detail, ...extra };
+  return {
+    type: `urn:rdx:problem:${code.toLowerCase().replace(/_/g, '-')}`,
+    title,
+    status,
+    code,
+    detail,
+    ...extra,
+  };
 }
 
-export function sendProblem(res: Response, code: ProblemCode, detail: string, extra: Record<string, unknown> = {}): void {
-  res.status(PROBLEMS[code].status).type('application/problem+json').json(problemBody(code, detail, extra));
+export function sendProblem(
+  res: Response,
+  code: ProblemCode,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): void {
+  res
+    .status(PROBLEMS[code].status)
+    .type('application/problem+json')
+    .json(problemBody(code, detail, extra));
 }
 
 /** The one error middleware: known problems answer as themselves, body-parser errors by type, else INTERNAL. */
@@ -74,9 +93,12 @@ export const problemHandler: ErrorRequestHandler = (err: unknown, _req, res, _ne
   if (res.headersSent) return;
   if (err instanceof Problem) return sendProblem(res, err.code, err.detail, err.extra);
   const e = err as { type?: string; status?: number };
-  if (e.type === 'entity.too.large') return sendProblem(res, 'PAYLOAD_TOO_LARGE', 'The request body is larger than the gateway accepts.');
-  if (e.type === 'entity.parse.failed') return sendProblem(res, 'BAD_REQUEST', 'The request body is not valid JSON.');
-  if (e.status && e.status >= 400 && e.status < 500) return sendProblem(res, 'BAD_REQUEST', 'The request could not be read.');
+  if (e.type === 'entity.too.large')
+    return sendProblem(res, 'PAYLOAD_TOO_LARGE', 'The request body is larger than the gateway accepts.');
+  if (e.type === 'entity.parse.failed')
+    return sendProblem(res, 'BAD_REQUEST', 'The request body is not valid JSON.');
+  if (e.status && e.status >= 400 && e.status < 500)
+    return sendProblem(res, 'BAD_REQUEST', 'The request could not be read.');
   console.error(err);
   sendProblem(res, 'INTERNAL', 'The gateway could not complete the request.');
 };

@@ -10,6 +10,7 @@ import { EnterpriseSigner } from '@rdx/client';
 import { ClientRegistry } from '@rdx/gateway/dist/auth/client-registry.js';
 import { DEMO_ENTERPRISES, demoDatasets, type DemoDataset } from '@rdx/gateway/dist/demo/demo-data.js';
 import { parseDatasetFile } from '@rdx/gateway/dist/store/dataset-store.js';
+import { seedConsoleAccounts } from './console-accounts.js';
 import type { NetworkContext } from './context.js';
 import { gatewayDataDir, gatewayUrl } from './platform-paths.js';
 import { sleep } from './proc.js';
@@ -169,6 +170,7 @@ export async function seedDemo(ctx: NetworkContext): Promise<DemoEnterpriseCrede
   try {
     for (const demo of demoDatasets()) await seedDataset(ctx, p, demo);
     const enterprises = await seedEnterprises(ctx, p);
+    seedConsoleAccounts(ctx);
     for (const g of DEMO_GRANTS) {
       const e = enterprises.find((x) => x.rating === g.level)!;
       if (await find(p.bureau, 'application', 'GetApplication', g.appId)) continue;

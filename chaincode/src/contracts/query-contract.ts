@@ -103,7 +103,7 @@ export class QueryContract extends RdxContract {
   @Transaction(false)
   @Returns('string')
   public async ListOverdue(ctx: RdxContext): Promise<string> {
-    await requireRole(ctx, ['bureau', 'regulator'], 'list overdue items');
+    await requireRole(ctx, ['bureau', 'regulator', 'gateway'], 'list overdue items');
     const now = today(ctx);
     const calendars = await loadCalendars(ctx);
     const lateBy = (due: string): number | undefined => {

@@ -3,14 +3,25 @@
  * empty value) make the queries by enterprise, dataset and state cheap range scans.
  */
 import type { Context } from 'fabric-contract-api';
+import { RdxError, ErrorCode } from './errors';
 import type { ObjectType } from './events';
 
+/** Key parts come from callers: an empty one, a NUL or an oversized one is refused with a code, not by the shim. */
+function checkAttrs(attrs: string[]): string[] {
+  for (const a of attrs) {
+    if (typeof a !== 'string' || a.length === 0 || a.length > 256 || a.includes('\u0000')) {
+      throw new RdxError(ErrorCode.INVALID_ARGUMENT, 'an id must be 1–256 characters without NUL');
+    }
+  }
+  return attrs;
+}
+
 export function objectKey(ctx: Context, type: ObjectType, id: string): string {
-  return ctx.stub.createCompositeKey(type, [id]);
+  return ctx.stub.createCompositeKey(type, checkAttrs([id]));
 }
 
 export function indexKey(ctx: Context, index: string, attrs: string[]): string {
-  return ctx.stub.createCompositeKey(index, attrs);
+  return ctx.stub.createCompositeKey(index, checkAttrs(attrs));
 }
 
 const INDEX_VALUE = Buffer.from([0]);
@@ -24,9 +35,11 @@ export async function deleteIndex(ctx: Context, index: string, attrs: string[]):
 }
 
 /** The last attribute of every index entry under `index/prefix…`: the ids of the matching objects. */
+export { checkAttrs };
+
 export async function idsByIndex(ctx: Context, index: string, prefix: string[]): Promise<string[]> {
   const ids: string[] = [];
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(index, prefix);
+  const iterator = await ctx.stub.getStateByPartialCompositeKey(index, checkAttrs(prefix));
   try {
     for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
       const { attributes } = ctx.stub.splitCompositeKey(r.value.key);

@@ -1,6 +1,7 @@
 /** Listing objects of one type, whole or a page at a time (read-only transactions only). */
 import type { RdxContext } from './context';
 import type { ObjectType } from './events';
+import { checkAttrs } from './keys';
 
 export async function idsOfType(ctx: RdxContext, type: ObjectType): Promise<string[]> {
   const ids: string[] = [];
@@ -31,7 +32,7 @@ export async function pageOfIds(
 ): Promise<Page<string>> {
   const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
     index,
-    prefix,
+    checkAttrs(prefix),
     pageSize,
     bookmark,
   );

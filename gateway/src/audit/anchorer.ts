@@ -4,8 +4,8 @@
  * previous anchor. On start it first catches up with what the ledger already holds (a crash between
  * submitting and recording locally loses nothing), then anchors the unanchored tail.
  */
-import { merkleRoot } from '@rdx/client';
 import type { Ledger } from '../ledger/ledger.js';
+import { treeOf } from './log-tree.js';
 import type { AnchorRecord, AnchorStatus, AuditSink } from '../services.js';
 
 const GENESIS = '0'.repeat(64);
@@ -60,7 +60,7 @@ export class Anchorer implements AnchorStatus {
         throw new Error(
           `the ledger anchors ${treeSize} records of ${this.opts.gatewayId} but the local log has ${this.log.size()}: wrong data folder?`,
         );
-      if (merkleRoot(await this.log.leafHashes(0, treeSize)) !== a.merkleRoot)
+      if ((await treeOf(this.log)).root(treeSize) !== a.merkleRoot)
         throw new Error(`anchor ${seq} on the ledger does not match the local log: the log was altered`);
       // The anchor as the ledger holds it; its block is looked up from the transaction id.
       const blockNumber = (await this.ledger.blockOf?.(a.txId)) ?? 0;
@@ -121,7 +121,7 @@ export class Anchorer implements AnchorStatus {
     const input = {
       gatewayId: this.opts.gatewayId,
       sequence: (last?.sequence ?? 0) + 1,
-      merkleRoot: merkleRoot(await this.log.leafHashes(0, size)),
+      merkleRoot: (await treeOf(this.log)).root(size),
       recordCount: size - first,
       firstRecord: first,
       firstRecordAt: new Date(firstRecord.time).toISOString(),

@@ -35,7 +35,12 @@ export class SigningKeys {
       .map((f) => {
         const privateKey = crypto.createPrivateKey(fs.readFileSync(path.join(this.dir, f)));
         const kid = f.slice(0, -4);
-        return { kid, privateKey, publicKey: crypto.createPublicKey(privateKey), createdAt: Number(kid.slice(1)) };
+        return {
+          kid,
+          privateKey,
+          publicKey: crypto.createPublicKey(privateKey),
+          createdAt: Number(kid.slice(1)),
+        };
       })
       .sort((a, b) => b.createdAt - a.createdAt);
   }
@@ -78,6 +83,13 @@ export class SigningKeys {
   }
 
   jwks(): { keys: Record<string, unknown>[] } {
-    return { keys: this.keys.map((k) => ({ ...k.publicKey.export({ format: 'jwk' }), kid: k.kid, alg: 'ES256', use: 'sig' })) };
+    return {
+      keys: this.keys.map((k) => ({
+        ...k.publicKey.export({ format: 'jwk' }),
+        kid: k.kid,
+        alg: 'ES256',
+        use: 'sig',
+      })),
+    };
   }
 }

@@ -11,7 +11,11 @@ export function bearerToken(req: Request): string | undefined {
 
 export function authenticate(req: Request, tokens: TokenService): string {
   const token = bearerToken(req);
-  if (!token) throw new Problem('TOKEN_MISSING', 'Send an access token: Authorization: Bearer <token> (get one at POST /oauth/token).');
+  if (!token)
+    throw new Problem(
+      'TOKEN_MISSING',
+      'Send an access token: Authorization: Bearer <token> (get one at POST /oauth/token).',
+    );
   try {
     return tokens.verify(token).sub;
   } catch (err) {

@@ -4,7 +4,7 @@
  * consistency proofs between anchors, which show the log only ever grew.
  */
 import { Router } from 'express';
-import { consistencyProof, inclusionProof } from '@rdx/client';
+import { treeOf } from '../audit/log-tree.js';
 import { authenticate } from '../http/authenticate.js';
 import { Problem } from '../problem.js';
 import type { Services } from '../services.js';
@@ -14,8 +14,12 @@ export function auditRoutes(s: Services): Router {
 
   r.get('/v1/access-log', async (req, res) => {
     const creditCode = authenticate(req, s.tokens);
-    const limit = Math.min(Number(req.query.limit ?? 100) || 100, 500);
+    const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
     const before = req.query.before === undefined ? undefined : Number(req.query.before);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      throw new Problem('QUERY_INVALID', 'limit must be an integer from 1 to 500');
+    if (before !== undefined && (!Number.isInteger(before) || before < 0))
+      throw new Problem('QUERY_INVALID', 'before must be a record position (an integer ≥ 0)');
     const records = await s.audit.recordsOf(creditCode, limit, before);
     res.json({
       data: records,
@@ -40,7 +44,7 @@ export function auditRoutes(s: Services): Router {
       });
       return;
     }
-    const proof = inclusionProof(await s.audit.leafHashes(0, anchor.treeSize), record.seq);
+    const proof = (await treeOf(s.audit)).inclusionProof(record.seq, anchor.treeSize);
     res.json({
       status: 'anchored',
       gateway_id: s.config.gatewayId,
@@ -61,7 +65,7 @@ export function auditRoutes(s: Services): Router {
         `from and to must be anchored tree sizes with 1 ≤ from ≤ to ≤ ${anchored}`,
       );
     }
-    res.json({ from, to, hashes: consistencyProof(await s.audit.leafHashes(0, to), from) });
+    res.json({ from, to, hashes: (await treeOf(s.audit)).consistencyProof(from, to) });
   });
   return r;
 }

@@ -19,7 +19,17 @@ export function accessContext(req: Request): AccessContext {
   return { datasetId: typeof req.params.id === 'string' ? req.params.id : undefined, items: [] };
 }
 
-function entry(s: Services, req: Request, res: Response, a: AccessContext, decision: 'allow' | 'deny', reason: string, status: number, rowCount: number, responseHash?: string): AuditEntry {
+function entry(
+  s: Services,
+  req: Request,
+  res: Response,
+  a: AccessContext,
+  decision: 'allow' | 'deny',
+  reason: string,
+  status: number,
+  rowCount: number,
+  responseHash?: string,
+): AuditEntry {
   return {
     time: s.now().toISOString(),
     requestId: requestIdOf(res),
@@ -40,8 +50,16 @@ function entry(s: Services, req: Request, res: Response, a: AccessContext, decis
 }
 
 /** Records a denial durably, then answers it as a problem. */
-export async function deny(s: Services, req: Request, res: Response, a: AccessContext, problem: Problem): Promise<void> {
-  const body = JSON.stringify(problemBody(problem.code, problem.detail, { ...problem.extra, request_id: requestIdOf(res) }));
+export async function deny(
+  s: Services,
+  req: Request,
+  res: Response,
+  a: AccessContext,
+  problem: Problem,
+): Promise<void> {
+  const body = JSON.stringify(
+    problemBody(problem.code, problem.detail, { ...problem.extra, request_id: requestIdOf(res) }),
+  );
   const hash = crypto.createHash('sha256').update(body).digest('hex');
   await s.audit.append(entry(s, req, res, a, 'deny', problem.code, problem.status, 0, hash));
   decisions(s, 'deny', problem.code);
@@ -49,7 +67,15 @@ export async function deny(s: Services, req: Request, res: Response, a: AccessCo
 }
 
 /** Records an allow with the hash of `body`, then sends exactly that body. */
-export async function allow(s: Services, req: Request, res: Response, a: AccessContext, body: string, rowCount: number, contentType = 'application/json'): Promise<void> {
+export async function allow(
+  s: Services,
+  req: Request,
+  res: Response,
+  a: AccessContext,
+  body: string,
+  rowCount: number,
+  contentType = 'application/json',
+): Promise<void> {
   const hash = crypto.createHash('sha256').update(body).digest('hex');
   await s.audit.append(entry(s, req, res, a, 'allow', 'OK', 200, rowCount, hash));
   decisions(s, 'allow', 'OK');
@@ -67,7 +93,10 @@ function decisions(s: Services, decision: string, reason: string): void {
 }
 
 /** Runs an audited handler: any Problem it throws is recorded as a denial. */
-export function auditedHandler(s: Services, handler: (req: Request, res: Response, a: AccessContext) => Promise<void>) {
+export function auditedHandler(
+  s: Services,
+  handler: (req: Request, res: Response, a: AccessContext) => Promise<void>,
+) {
   return async (req: Request, res: Response): Promise<void> => {
     const a = accessContext(req);
     try {

@@ -25,6 +25,26 @@ function listParam(value: unknown): string[] {
     .filter(Boolean);
 }
 
+type Measure = { op: 'count' | 'sum' | 'avg'; item?: string };
+
+function parseGroupBy(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length > 5 || !value.every((g): g is string => typeof g === 'string')) {
+    throw new Problem('QUERY_INVALID', 'groupBy is a list of at most 5 item names');
+  }
+  return value;
+}
+
+function parseMeasure(m: unknown): Measure {
+  const v = m as { op?: unknown; item?: unknown } | null;
+  if (typeof v !== 'object' || v === null || !['count', 'sum', 'avg'].includes(String(v.op))) {
+    throw new Problem('QUERY_INVALID', 'each measure is { "op": "count" | "sum" | "avg", "item"?: name }');
+  }
+  if (v.item !== undefined && typeof v.item !== 'string')
+    throw new Problem('QUERY_INVALID', 'a measure item must be an item name');
+  return { op: v.op as Measure['op'], item: v.item };
+}
+
 function storeError(err: unknown): Problem {
   const e = err as Error;
   if (e.name === 'QueryError') return new Problem('QUERY_INVALID', e.message);
@@ -91,10 +111,18 @@ export function dataRoutes(s: Services): Router {
     } catch (err) {
       throw storeError(err);
     }
-    // Filtering on an item one may not see would leak it, one yes/no at a time.
+    // Filtering on an item one may not see would leak it, one yes/no at a time; the same holds for the
+    // masked part of a personal item, so personal items are never filter keys.
     const hidden = filters.map((f) => f.item).filter((i) => !allowed.includes(i));
     if (hidden.length)
       throw new Problem('ITEMS_NOT_GRANTED', `Filters may only use granted items; not ${hidden.join(', ')}.`);
+    const personal = new Set(dataset.items.filter((i) => i.personal).map((i) => i.name));
+    const masked = [...new Set(filters.map((f) => f.item).filter((i) => personal.has(i)))];
+    if (masked.length)
+      throw new Problem(
+        'QUERY_INVALID',
+        `Personal items cannot be filtered on (they are masked): ${masked.join(', ')}.`,
+      );
     return filters;
   }
 
@@ -174,9 +202,9 @@ export function dataRoutes(s: Services): Router {
     express.json({ limit: '16kb' }),
     auditedHandler(s, async (req, res, a) => {
       const body = (req.body ?? {}) as { groupBy?: unknown; measures?: unknown; filter?: unknown };
-      const groupBy = Array.isArray(body.groupBy) ? body.groupBy.map(String) : [];
+      const groupBy = parseGroupBy(body.groupBy);
       const measures = Array.isArray(body.measures)
-        ? (body.measures as { op: 'count' | 'sum' | 'avg'; item?: string }[])
+        ? body.measures.map(parseMeasure)
         : [{ op: 'count' as const }];
       if (groupBy.length > 5 || measures.length > 10)
         throw new Problem('QUERY_INVALID', 'at most 5 groupBy items and 10 measures');
@@ -263,6 +291,16 @@ export function dataRoutes(s: Services): Router {
       throw new Problem(
         'NOT_FOUND',
         `Dataset ${dataset.id} has no version ${String(req.params.version)} on the ledger: record it first (catalog:RecordDatasetVersion).`,
+      );
+    }
+    // A version older than the one served cannot be loaded: an old file, however genuine, must not roll the
+    // served data back (the ledger lists versions in the order the body recorded them).
+    const served = s.store.currentVersion(dataset.id);
+    const position = (v: string | undefined): number => dataset.versions.findIndex((x) => x.version === v);
+    if (served && position(recorded.version) < position(served.version)) {
+      throw new Problem(
+        'INVALID_STATE',
+        `Version ${recorded.version} of ${dataset.id} is older than the version served (${served.version}).`,
       );
     }
     return { dataset, recorded };

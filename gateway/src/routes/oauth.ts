@@ -31,12 +31,27 @@ export function oauthRoutes(s: Services): Router {
     if (!enterprise) throw invalidClient('client_assertion names no onboarded enterprise');
     let claims: jwt.JwtPayload;
     try {
-      claims = jwt.verify(assertion, enterprise.publicKey, { algorithms: ['ES256'], audience: [tokenEndpoint, s.config.issuer], issuer: clientId, subject: clientId }) as jwt.JwtPayload;
+      claims = jwt.verify(assertion, enterprise.publicKey, {
+        algorithms: ['ES256'],
+        audience: [tokenEndpoint, s.config.issuer],
+        issuer: clientId,
+        subject: clientId,
+      }) as jwt.JwtPayload;
     } catch (err) {
       throw invalidClient(`client_assertion rejected: ${(err as Error).message}`);
     }
-    if (typeof claims.jti !== 'string' || typeof claims.exp !== 'number') throw invalidClient('client_assertion needs jti and exp');
-    if (claims.exp - (claims.iat ?? Math.floor(Date.now() / 1000)) > MAX_ASSERTION_SECONDS) throw invalidClient(`client_assertion may live at most ${MAX_ASSERTION_SECONDS} s`);
+    if (typeof claims.jti !== 'string' || typeof claims.exp !== 'number')
+      throw invalidClient('client_assertion needs jti and exp');
+    // Judge the lifetime by our clock, not the client's iat: a future iat would stretch it at will.
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    if (
+      claims.exp - nowSeconds > MAX_ASSERTION_SECONDS ||
+      (claims.iat !== undefined && claims.iat > nowSeconds + 5)
+    ) {
+      throw invalidClient(
+        `client_assertion may live at most ${MAX_ASSERTION_SECONDS} s and may not be issued in the future`,
+      );
+    }
     const now = Date.now();
     for (const [jti, until] of seenJti) if (until < now) seenJti.delete(jti);
     const replayKey = `${clientId}:${claims.jti}`;
@@ -53,26 +68,43 @@ export function oauthRoutes(s: Services): Router {
       const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon < 0) throw invalidClient('malformed Basic credentials');
-      id = decodeURIComponent(decoded.slice(0, colon));
-      secret = decodeURIComponent(decoded.slice(colon + 1));
+      try {
+        id = decodeURIComponent(decoded.slice(0, colon));
+        secret = decodeURIComponent(decoded.slice(colon + 1));
+      } catch {
+        throw invalidClient('malformed Basic credentials');
+      }
     } else if (typeof body.client_id === 'string' && typeof body.client_secret === 'string') {
       id = body.client_id;
       secret = body.client_secret;
     }
-    if (!id || !secret) throw invalidClient('authenticate with client_id and client_secret, or with private_key_jwt');
-    if (id.length > 64 || secret.length > 256 || !s.clients.verify(id, secret)) throw invalidClient('unknown client or wrong secret');
+    if (!id || !secret)
+      throw invalidClient('authenticate with client_id and client_secret, or with private_key_jwt');
+    if (id.length > 64 || secret.length > 256 || !s.clients.verify(id, secret))
+      throw invalidClient('unknown client or wrong secret');
     return id;
   }
 
-  r.post('/oauth/token', express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' }), (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    if (body.grant_type !== 'client_credentials') {
-      throw new Problem('UNSUPPORTED_GRANT_TYPE', 'grant_type must be client_credentials', { error: 'unsupported_grant_type' });
-    }
-    const clientId = body.client_assertion_type === ASSERTION_TYPE ? clientFromAssertion(body) : clientFromSecret(req, body);
-    if (!s.view.enterprises.has(clientId)) throw invalidClient(`${clientId} is not an onboarded enterprise`);
-    res.json(s.tokens.issue(clientId));
-  });
+  r.post(
+    '/oauth/token',
+    express.urlencoded({ extended: false, limit: '16kb' }),
+    express.json({ limit: '16kb' }),
+    (req, res) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (body.grant_type !== 'client_credentials') {
+        throw new Problem('UNSUPPORTED_GRANT_TYPE', 'grant_type must be client_credentials', {
+          error: 'unsupported_grant_type',
+        });
+      }
+      const clientId =
+        body.client_assertion_type === ASSERTION_TYPE
+          ? clientFromAssertion(body)
+          : clientFromSecret(req, body);
+      if (!s.view.enterprises.has(clientId))
+        throw invalidClient(`${clientId} is not an onboarded enterprise`);
+      res.json(s.tokens.issue(clientId));
+    },
+  );
 
   r.get('/.well-known/jwks.json', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=60').json(s.keys.jwks());

@@ -18,11 +18,27 @@ export function opsRoutes(s: Services): Router {
       const ledger = await s.ledger.status();
       const view = { following: s.view.following, lastBlock: s.view.lastBlock, lastError: s.view.lastError };
       const audit = { unanchoredRecords: s.anchors.lagRecords(), anchoringBehind: s.anchors.behind() };
-      if (!s.view.following) return sendProblem(res, 'LEDGER_NOT_FOLLOWED', `The gateway is not following ledger events${s.view.lastError ? `: ${s.view.lastError}` : ''}; restricted data is refused.`, { ledger, view, audit });
-      if (s.anchors.behind()) return sendProblem(res, 'AUDIT_BEHIND', 'Audit anchoring is behind its bound; restricted data is refused.', { ledger, view, audit });
+      if (!s.view.following)
+        return sendProblem(
+          res,
+          'LEDGER_NOT_FOLLOWED',
+          `The gateway is not following ledger events${s.view.lastError ? `: ${s.view.lastError}` : ''}; restricted data is refused.`,
+          { ledger, view, audit },
+        );
+      if (s.anchors.behind())
+        return sendProblem(
+          res,
+          'AUDIT_BEHIND',
+          'Audit anchoring is behind its bound; restricted data is refused.',
+          { ledger, view, audit },
+        );
       res.json({ status: 'ready', ledger, view, audit });
     } catch (err) {
-      sendProblem(res, 'LEDGER_UNAVAILABLE', `The ledger did not answer: ${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}`);
+      sendProblem(
+        res,
+        'LEDGER_UNAVAILABLE',
+        `The ledger did not answer: ${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}`,
+      );
     }
   });
 

@@ -17,16 +17,36 @@ interface SignedBody {
 function signedBody(req: Request, creditCode: string, action: string): SignedBody {
   const body = (req.body ?? {}) as Partial<SignedBody>;
   if (typeof body.request !== 'string' || typeof body.signature !== 'string') {
-    throw new Problem('BAD_REQUEST', 'Send { "request": "<signed request JSON>", "signature": "<ES256, base64url>" } made with the SDK’s EnterpriseSigner.');
+    throw new Problem(
+      'BAD_REQUEST',
+      'Send { "request": "<signed request JSON>", "signature": "<ES256, base64url>" } made with the SDK’s EnterpriseSigner.',
+    );
   }
-  let envelope: { action?: unknown; creditCode?: unknown };
+  let envelope: { action?: unknown; creditCode?: unknown; body?: Record<string, unknown> };
   try {
     envelope = JSON.parse(body.request) as typeof envelope;
   } catch {
     throw new Problem('BAD_REQUEST', 'request is not valid JSON');
   }
-  if (envelope.creditCode !== creditCode) throw new Problem('FORBIDDEN', `The request is signed for ${String(envelope.creditCode)}, but the access token is ${creditCode}'s.`);
-  if (envelope.action !== action) throw new Problem('BAD_REQUEST', `This endpoint takes a signed ${action} request, not ${String(envelope.action)}.`);
+  if (envelope.creditCode !== creditCode)
+    throw new Problem(
+      'FORBIDDEN',
+      `The request is signed for ${String(envelope.creditCode)}, but the access token is ${creditCode}'s.`,
+    );
+  if (envelope.action !== action)
+    throw new Problem(
+      'BAD_REQUEST',
+      `This endpoint takes a signed ${action} request, not ${String(envelope.action)}.`,
+    );
+  // The object in the URL must be the one the enterprise signed for.
+  const idField =
+    action === 'ResubmitApplication' ? 'id' : action === 'DisputeReview' ? 'applicationId' : 'agreementId';
+  if (typeof req.params.id === 'string' && envelope.body?.[idField] !== req.params.id) {
+    throw new Problem(
+      'BAD_REQUEST',
+      `The signed request is for ${String(envelope.body?.[idField])}, not ${req.params.id}.`,
+    );
+  }
   return body as SignedBody;
 }
 
@@ -35,7 +55,8 @@ export function ledgerProblem(err: unknown): Problem {
   if (err instanceof LedgerError) {
     if (isProblemCode(err.code)) return new Problem(err.code, err.message);
     if (err.code === 'TX_INVALID') return new Problem('INVALID_STATE', err.message);
-    if (!err.code) return new Problem('LEDGER_UNAVAILABLE', `The ledger did not complete the request: ${err.message}`);
+    if (!err.code)
+      return new Problem('LEDGER_UNAVAILABLE', `The ledger did not complete the request: ${err.message}`);
     return new Problem('INVALID_ARGUMENT', err.message);
   }
   throw err;
@@ -45,7 +66,14 @@ export function workflowRoutes(s: Services): Router {
   const r = Router();
   const json = express.json({ limit: s.config.bodyLimit });
 
-  function relay(path: string, method: 'post' | 'put', contract: string, fn: string, action: string, status = 200): void {
+  function relay(
+    path: string,
+    method: 'post' | 'put',
+    contract: string,
+    fn: string,
+    action: string,
+    status = 200,
+  ): void {
     r[method](path, json, async (req, res) => {
       const creditCode = authenticate(req, s.tokens);
       const body = signedBody(req, creditCode, action);
@@ -63,13 +91,24 @@ export function workflowRoutes(s: Services): Router {
   relay('/v1/applications/:id/disputes', 'post', 'application', 'DisputeReview', 'DisputeReview', 201);
   relay('/v1/agreements/:id/signature', 'post', 'agreement', 'SignAgreementAsEnterprise', 'SignAgreement');
   relay('/v1/agreements/:id/renewal', 'post', 'agreement', 'AcceptRenewal', 'AcceptRenewal');
-  relay('/v1/agreements/:id/termination', 'post', 'agreement', 'TerminateAgreementAsEnterprise', 'TerminateAgreement');
+  relay(
+    '/v1/agreements/:id/termination',
+    'post',
+    'agreement',
+    'TerminateAgreementAsEnterprise',
+    'TerminateAgreement',
+  );
   relay('/v1/usage-reports', 'post', 'duty', 'ReportUsage', 'ReportUsage', 201);
   relay('/v1/data-returns', 'post', 'duty', 'ReturnData', 'ReturnData', 201);
   relay('/v1/products', 'post', 'duty', 'PublishProduct', 'PublishProduct', 201);
   relay('/v1/security-issues', 'post', 'duty', 'ReportSecurityIssue', 'ReportSecurityIssue', 201);
 
-  async function own(req: Request, contract: string, fn: string, owner: (o: Record<string, unknown>) => unknown): Promise<Record<string, unknown>> {
+  async function own(
+    req: Request,
+    contract: string,
+    fn: string,
+    owner: (o: Record<string, unknown>) => unknown,
+  ): Promise<Record<string, unknown>> {
     const creditCode = authenticate(req, s.tokens);
     let found: Record<string, unknown>;
     try {
@@ -78,7 +117,8 @@ export function workflowRoutes(s: Services): Router {
       throw ledgerProblem(err);
     }
     // Someone else's object answers as missing: its existence is not the caller's business.
-    if (owner(found) !== creditCode) throw new Problem('NOT_FOUND', `There is no ${contract} ${String(req.params.id)} of yours.`);
+    if (owner(found) !== creditCode)
+      throw new Problem('NOT_FOUND', `There is no ${contract} ${String(req.params.id)} of yours.`);
     return found;
   }
 
@@ -88,7 +128,14 @@ export function workflowRoutes(s: Services): Router {
 
   /** The agreement to sign: its terms and their hash, which the enterprise signs (SignAgreement). */
   r.get('/v1/agreements/:id', async (req, res) => {
-    res.json({ data: await own(req, 'agreement', 'GetAgreement', (o) => (o.terms as { creditCode?: string } | undefined)?.creditCode) });
+    res.json({
+      data: await own(
+        req,
+        'agreement',
+        'GetAgreement',
+        (o) => (o.terms as { creditCode?: string } | undefined)?.creditCode,
+      ),
+    });
   });
 
   r.get('/v1/grants', (req, res) => {

@@ -1,0 +1,461 @@
+/**
+ * Who may call what, as ONE table: every chaincode function × every kind of caller → allowed (Y) or refused
+ * with FORBIDDEN (-). Each row prepares a ledger on which the call would succeed for an allowed caller (the
+ * objects belong to MarketMSP), then every column runs the same call on a copy of that ledger: an allowed
+ * caller must succeed, any other must be refused with FORBIDDEN and write nothing.
+ *
+ * The table must name every transaction the chaincode declares, so a new function cannot ship without a row.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import 'reflect-metadata';
+import { contracts } from '../index';
+import { CALENDAR_SEED } from '../data/calendar-seed';
+import { errorCodeOf } from '../lib/errors';
+import { EnterpriseKey, IDS, type FakeLedger, type Identity } from '../testing/fake-ledger';
+import {
+  C,
+  CODES,
+  MARKET_ENTITIES,
+  World,
+  applicationBody,
+  demand,
+  enterpriseInput,
+  marketEntitiesInput,
+  ratingInput,
+  refused,
+  sha,
+} from '../testing/world';
+import type { Agreement } from '../models/agreement';
+
+/** The callers, in the order of the table's columns. */
+const CALLERS = {
+  /** bA: bureau staff, role admin. */
+  bA: IDS.bureau,
+  /** bR: bureau staff, role reviewer. */
+  bR: IDS.bureauReviewer,
+  /** mA: the owning body (MarketMSP), role admin. */
+  mA: IDS.market,
+  /** mR: the owning body, role reviewer. */
+  mR: { mspId: 'MarketMSP', role: 'reviewer', cn: 'reviewer.market' },
+  /** tA: another registered body (TransportMSP), role admin: not the owner of anything a row uses. */
+  tA: IDS.transport,
+  /** rg: a regulator (BureauMSP, role regulator). */
+  rg: IDS.regulator,
+  /** gw: the API gateway (BureauMSP, role gateway). */
+  gw: IDS.gateway,
+  /** un: an org that is not registered as an opening body, with role admin. */
+  un: IDS.stranger,
+  /** nr: a bureau identity without a role attribute. */
+  nr: IDS.bureauNoRole,
+  /** bg: a body identity that claims the gateway role (MarketMSP, role gateway). */
+  bg: IDS.marketGatewayRole,
+} satisfies Record<string, Identity>;
+type Caller = keyof typeof CALLERS;
+const COLUMNS = Object.keys(CALLERS) as Caller[];
+
+const AGREEMENT = 'app-1.MarketMSP';
+const GRANT = `${AGREEMENT}.${MARKET_ENTITIES}`;
+const RENEWED_UNTIL = '2027-03-02';
+
+type Setup = (w: World) => Promise<string[]> | string[];
+
+/** A signed enterprise request of the AA enterprise, as the gateway brings it. */
+const signed =
+  (action: string, body: (w: World) => Record<string, unknown>): Setup =>
+  (w) =>
+    w.sign(w.aa, action, body(w));
+
+async function approvedApp(w: World, id = 'app-2'): Promise<void> {
+  await w.approvedApplication(w.aa, id, [demand(MARKET_ENTITIES)]);
+}
+
+async function draftedAgreement(w: World): Promise<Agreement> {
+  await approvedApp(w);
+  return w.draft(IDS.market, 'app-2', w.termsFor(IDS.market, [demand(MARKET_ENTITIES)]));
+}
+
+async function fileComplaint(w: World): Promise<void> {
+  await w.invoke(
+    IDS.market,
+    C.complaint,
+    'FileComplaint',
+    JSON.stringify({
+      id: 'c-1',
+      datasetId: MARKET_ENTITIES,
+      grantId: GRANT,
+      complainant: { kind: 'organisation', name: '丽水市消费者协会' },
+      factsHash: sha('facts'),
+    }),
+  );
+}
+
+const anchor = (sequence: number, previousAnchorHash: string): string =>
+  JSON.stringify({
+    gatewayId: 'gw-1',
+    sequence,
+    merkleRoot: sha(`batch ${sequence}`),
+    recordCount: 100,
+    firstRecord: (sequence - 1) * 100,
+    firstRecordAt: '2025-03-01T00:00:00.000Z',
+    lastRecordAt: '2025-03-01T23:59:59.000Z',
+    previousAnchorHash,
+  });
+
+/**
+ * THE TABLE. Columns: the callers of CALLERS, in order. Y = allowed, - = refused with FORBIDDEN.
+ * Every row's objects belong to MarketMSP (so tA is "another body"); SETUP prepares each row's ledger.
+ */
+// prettier-ignore
+const MATRIX: [fn: string, allowed: string][] = [
+  // function                                   bA bR mA mR tA rg gw un nr bg
+  ['system:GetVersion',                        'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+  ['system:RecordProbe',                       'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+  ['system:ReadProbe',                         'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+
+  ['platform:RegisterBody',                    'Y  Y  -  -  -  -  -  -  -  -'],
+  ['platform:ListBodies',                      'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+  ['platform:SetCalendarYear',                 'Y  Y  -  -  -  -  -  -  -  -'],
+  ['platform:GetCalendarYear',                 'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+
+  ['enterprise:OnboardEnterprise',             'Y  Y  -  -  -  -  -  -  -  -'],
+  ['enterprise:RateEnterprise',                'Y  Y  -  -  -  -  -  -  -  -'],
+  ['enterprise:ExpireRating',                  'Y  Y  -  -  -  -  Y  -  -  -'],
+  ['enterprise:ChangeEnterpriseKey',           'Y  Y  -  -  -  -  -  -  -  -'],
+  ['enterprise:ListEnterprises',               'Y  Y  -  -  -  Y  Y  -  -  -'],
+  ['enterprise:GetEnterprise',                 'Y  Y  Y  Y  Y  Y  Y  -  -  -'],
+
+  ['catalog:RegisterDataset',                  '-  -  Y  Y  Y  -  -  -  -  -'],
+  ['catalog:UpdateDataset',                    '-  -  Y  Y  -  -  -  -  -  -'],
+  ['catalog:RecordDatasetVersion',             '-  -  Y  Y  -  -  -  -  -  -'],
+  ['catalog:GetDataset',                       'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+  ['catalog:ListDatasets',                     'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+
+  ['application:SubmitApplication',            '-  -  -  -  -  -  Y  -  -  -'],
+  ['application:ResubmitApplication',          '-  -  -  -  -  -  Y  -  -  -'],
+  ['application:FormalReview',                 'Y  Y  -  -  -  -  -  -  -  -'],
+  ['application:OwnerReview',                  '-  -  Y  Y  -  -  -  -  -  -'],
+  ['application:DisputeReview',                '-  -  -  -  -  -  Y  -  -  -'],
+  ['application:Coordinate',                   'Y  Y  -  -  -  -  -  -  -  -'],
+  ['application:ReReview',                     'Y  Y  -  -  -  -  -  -  -  -'],
+  ['application:GetApplication',               'Y  Y  Y  Y  -  Y  Y  -  -  -'],
+
+  ['agreement:DraftAgreement',                 '-  -  Y  Y  -  -  -  -  -  -'],
+  ['agreement:SignAgreementAsBody',            '-  -  Y  Y  -  -  -  -  -  -'],
+  ['agreement:SignAgreementAsEnterprise',      '-  -  -  -  -  -  Y  -  -  -'],
+  ['agreement:ProposeRenewal',                 '-  -  Y  Y  -  -  -  -  -  -'],
+  ['agreement:AcceptRenewal',                  '-  -  -  -  -  -  Y  -  -  -'],
+  ['agreement:TerminateAgreement',             'Y  Y  Y  Y  -  -  -  -  -  -'],
+  ['agreement:TerminateAgreementAsEnterprise', '-  -  -  -  -  -  Y  -  -  -'],
+  ['agreement:GetAgreement',                   'Y  Y  Y  Y  -  Y  Y  -  -  -'],
+
+  ['grant:SuspendGrant',                       'Y  Y  Y  Y  -  -  -  -  -  -'],
+  ['grant:RestoreGrant',                       '-  -  Y  Y  -  -  -  -  -  -'],
+  ['grant:WithdrawGrant',                      '-  -  Y  Y  -  -  -  -  -  -'],
+  ['grant:TerminateGrant',                     'Y  Y  Y  Y  -  -  -  -  -  -'],
+  ['grant:ExpireGrant',                        'Y  Y  Y  Y  -  -  Y  -  -  -'],
+  ['grant:GetGrant',                           'Y  Y  Y  Y  -  Y  Y  -  -  -'],
+  ['grant:ListGrants',                         'Y  Y  Y  Y  Y  Y  Y  -  -  -'],
+
+  ['complaint:FileComplaint',                  'Y  Y  Y  Y  -  -  -  -  -  -'],
+  ['complaint:ResolveComplaint',               '-  -  Y  Y  -  -  -  -  -  -'],
+  ['complaint:RecordNotification',             '-  -  Y  Y  -  -  -  -  -  -'],
+  ['complaint:GetComplaint',                   'Y  Y  Y  Y  -  Y  -  -  -  -'],
+
+  ['duty:ReportUsage',                         '-  -  -  -  -  -  Y  -  -  -'],
+  ['duty:ReturnData',                          '-  -  -  -  -  -  Y  -  -  -'],
+  ['duty:PublishProduct',                      '-  -  -  -  -  -  Y  -  -  -'],
+  ['duty:ReportSecurityIssue',                 '-  -  -  -  -  -  Y  -  -  -'],
+  ['duty:PublishCreditEvaluation',             'Y  Y  -  -  -  -  -  -  -  -'],
+
+  ['audit:SubmitAnchor',                       '-  -  -  -  -  -  Y  -  -  -'],
+  ['audit:GetAnchor',                          'Y  Y  -  -  -  Y  Y  -  -  -'],
+  ['audit:GetAnchorHead',                      'Y  Y  -  -  -  Y  Y  -  -  -'],
+
+  ['query:GetHistory',                         'Y  Y  -  -  -  Y  Y  -  -  -'],
+  ['query:ListOverdue',                        'Y  Y  -  -  -  Y  Y  -  -  -'],
+  ['query:ListApplications',                   'Y  Y  Y  Y  Y  Y  Y  -  -  -'],
+  ['query:ListRecipients',                     'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+  ['query:ListCreditEvaluations',              'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+];
+
+/** For each row: a ledger on which the call succeeds for an allowed caller, and the call's arguments. */
+const SETUP: Record<string, Setup> = {
+  'system:GetVersion': () => [],
+  'system:RecordProbe': () => ['probe-1', 'note'],
+  'system:ReadProbe': async (w) => {
+    await w.invoke(IDS.market, contractOf('system'), 'RecordProbe', 'probe-1', 'note');
+    return ['probe-1'];
+  },
+  'platform:RegisterBody': () => ['HealthMSP', '丽水市卫生健康委员会'],
+  'platform:ListBodies': () => [],
+  'platform:SetCalendarYear': () => [JSON.stringify(CALENDAR_SEED[0])],
+  'platform:GetCalendarYear': () => ['2025'],
+  'enterprise:OnboardEnterprise': () => [
+    JSON.stringify(enterpriseInput(CODES.spare, '丽水某数据公司', SPARE_KEY.publicKeyPem, ratingInput('AA'))),
+  ],
+  'enterprise:RateEnterprise': () => [CODES.aa, JSON.stringify(ratingInput('AAA'))],
+  'enterprise:ExpireRating': async (w) => {
+    const input = enterpriseInput(
+      CODES.spare,
+      '丽水某数据公司',
+      SPARE_KEY.publicKeyPem,
+      ratingInput('AA', { validUntil: '2025-03-31' }),
+    );
+    await w.invoke(IDS.bureau, C.enterprise, 'OnboardEnterprise', JSON.stringify(input));
+    w.ledger.now = new Date('2025-04-02T02:00:00Z');
+    return [CODES.spare];
+  },
+  'enterprise:ChangeEnterpriseKey': () => [CODES.aa, SPARE_KEY.publicKeyPem],
+  'enterprise:ListEnterprises': () => ['10', ''],
+  'enterprise:GetEnterprise': () => [CODES.aa],
+  'catalog:RegisterDataset': () => [JSON.stringify({ ...marketEntitiesInput(), id: 'new-dataset' })],
+  'catalog:UpdateDataset': () => [JSON.stringify({ ...marketEntitiesInput(), description: 'updated' })],
+  'catalog:RecordDatasetVersion': () => [MARKET_ENTITIES, 'v1', sha('v1'), '10'],
+  'catalog:GetDataset': () => [MARKET_ENTITIES],
+  'catalog:ListDatasets': () => [],
+  'application:SubmitApplication': signed('SubmitApplication', () => applicationBody('app-2')),
+  'application:ResubmitApplication': async (w) => {
+    await w.submit(w.aa, 'app-2');
+    await w.formalReview('app-2', 'return', '材料不全，请补充');
+    return w.sign(w.aa, 'ResubmitApplication', applicationBody('app-2'));
+  },
+  'application:FormalReview': async (w) => {
+    await w.submit(w.aa, 'app-2');
+    return ['app-2', 'accept', ''];
+  },
+  'application:OwnerReview': async (w) => {
+    await w.submit(w.aa, 'app-2');
+    await w.formalReview('app-2', 'accept');
+    return ['app-2', 'approve', ''];
+  },
+  'application:DisputeReview': async (w) => {
+    await w.submit(w.aa, 'app-2');
+    await w.formalReview('app-2', 'accept');
+    await w.ownerReview(IDS.market, 'app-2', 'reject', '数据涉及商业秘密');
+    return w.sign(w.aa, 'DisputeReview', {
+      applicationId: 'app-2',
+      body: 'MarketMSP',
+      reason: '需求合理，请求协调',
+    });
+  },
+  'application:Coordinate': async (w) => {
+    await w.submit(w.aa, 'app-2');
+    await w.formalReview('app-2', 'accept');
+    await w.ownerReview(IDS.market, 'app-2', 'escalate', '数据权属存在争议');
+    return ['app-2', 'MarketMSP', 'approved', sha('minutes')];
+  },
+  'application:ReReview': async (w) => {
+    await w.submit(w.aa, 'app-2');
+    await w.formalReview('app-2', 'accept');
+    await w.ownerReview(IDS.market, 'app-2', 'approve');
+    return ['app-2', 'approve', ''];
+  },
+  'application:GetApplication': () => ['app-1'],
+  'agreement:DraftAgreement': async (w) => {
+    await approvedApp(w);
+    return ['app-2', JSON.stringify(w.termsFor(IDS.market, [demand(MARKET_ENTITIES)]))];
+  },
+  'agreement:SignAgreementAsBody': async (w) => {
+    const a = await draftedAgreement(w);
+    return [a.id, a.termsHash];
+  },
+  'agreement:SignAgreementAsEnterprise': async (w) => {
+    const a = await draftedAgreement(w);
+    return w.sign(w.aa, 'SignAgreement', { agreementId: a.id, termsHash: a.termsHash });
+  },
+  'agreement:ProposeRenewal': () => [AGREEMENT, RENEWED_UNTIL],
+  'agreement:AcceptRenewal': async (w) => {
+    await w.invoke(IDS.market, C.agreement, 'ProposeRenewal', AGREEMENT, RENEWED_UNTIL);
+    return w.sign(w.aa, 'AcceptRenewal', { agreementId: AGREEMENT, validUntil: RENEWED_UNTIL });
+  },
+  'agreement:TerminateAgreement': (w) => [AGREEMENT, '严重违约', w.today()],
+  'agreement:TerminateAgreementAsEnterprise': signed('TerminateAgreement', (w) => ({
+    agreementId: AGREEMENT,
+    reason: '业务调整',
+    noticeDate: w.today(),
+  })),
+  'agreement:GetAgreement': () => [AGREEMENT],
+  'grant:SuspendGrant': () => [GRANT, 'violation', '违规使用'],
+  'grant:RestoreGrant': async (w) => {
+    await w.invoke(IDS.market, C.grant, 'SuspendGrant', GRANT, 'violation', '违规使用');
+    return [GRANT, '整改完成'];
+  },
+  'grant:WithdrawGrant': () => [GRANT, '撤回授权'],
+  'grant:TerminateGrant': () => [GRANT, '终止授权'],
+  'grant:ExpireGrant': (w) => {
+    w.ledger.now = new Date('2026-04-01T02:00:00Z');
+    return [GRANT];
+  },
+  'grant:GetGrant': () => [GRANT],
+  'grant:ListGrants': () => ['{}', '10', ''],
+  'complaint:FileComplaint': () => [
+    JSON.stringify({
+      id: 'c-1',
+      datasetId: MARKET_ENTITIES,
+      complainant: { kind: 'organisation', name: '丽水市消费者协会' },
+      factsHash: sha('facts'),
+    }),
+  ],
+  'complaint:ResolveComplaint': async (w) => {
+    await fileComplaint(w);
+    return ['c-1', 'dismiss', '经核实投诉不成立'];
+  },
+  'complaint:RecordNotification': async (w) => {
+    await fileComplaint(w);
+    await w.invoke(IDS.market, C.complaint, 'ResolveComplaint', 'c-1', 'dismiss', '经核实投诉不成立');
+    return ['c-1', 'phone', w.today(), sha('told')];
+  },
+  'complaint:GetComplaint': async (w) => {
+    await fileComplaint(w);
+    return ['c-1'];
+  },
+  'duty:ReportUsage': signed('ReportUsage', () => ({
+    agreementId: AGREEMENT,
+    period: '2025-Q1',
+    callCount: 10,
+    reportHash: sha('r'),
+  })),
+  'duty:ReturnData': signed('ReturnData', () => ({
+    agreementId: AGREEMENT,
+    contentHash: sha('rows'),
+    rowCount: 42,
+  })),
+  'duty:PublishProduct': signed('PublishProduct', (w) => ({
+    agreementId: AGREEMENT,
+    name: '企业信用画像',
+    address: 'https://credit.example.cn/product',
+    publishedOn: w.today(),
+  })),
+  'duty:ReportSecurityIssue': signed('ReportSecurityIssue', () => ({
+    agreementId: AGREEMENT,
+    severity: 'low',
+    descriptionHash: sha('d'),
+  })),
+  'duty:PublishCreditEvaluation': () => [
+    JSON.stringify({ creditCode: CODES.aa, period: '2025', grade: 'good', summary: '按时履行义务' }),
+  ],
+  'audit:SubmitAnchor': () => [anchor(1, '0'.repeat(64))],
+  'audit:GetAnchor': async (w) => {
+    await w.invoke(IDS.gateway, C.audit, 'SubmitAnchor', anchor(1, '0'.repeat(64)));
+    return ['gw-1', '1'];
+  },
+  'audit:GetAnchorHead': () => ['gw-1'],
+  'query:GetHistory': () => ['grant', GRANT],
+  'query:ListOverdue': () => [],
+  'query:ListApplications': () => ['{}', '10', ''],
+  'query:ListRecipients': () => [],
+  'query:ListCreditEvaluations': () => [],
+};
+
+const SPARE_KEY = new EnterpriseKey();
+
+const INSTANCES = contracts.map((K) => new K());
+function contractOf(name: string): (typeof INSTANCES)[number] {
+  const found = INSTANCES.find((c) => c.getName() === name);
+  assert.ok(found, `no contract ${name}`);
+  return found;
+}
+
+/** Every `contract:Function` the chaincode declares as a transaction. */
+function declaredFunctions(): string[] {
+  const out: string[] = [];
+  for (const K of contracts) {
+    const name = new K().getName();
+    for (const tx of (Reflect.getMetadata('fabric:transactions', K.prototype) ?? []) as { name: string }[])
+      out.push(`${name}:${tx.name}`);
+  }
+  return out.sort();
+}
+
+/** A copy of everything a FakeLedger holds, to run every column on the same ledger. */
+interface Saved {
+  state: Map<string, Buffer>;
+  policies: Map<string, Uint8Array>;
+  history: Map<string, { txId: string; time: Date; value?: Buffer }[]>;
+  events: FakeLedger['events'];
+  now: Date;
+}
+
+function save(l: FakeLedger): Saved {
+  return {
+    state: new Map(l.state),
+    policies: new Map(l.policies),
+    history: new Map([...l.history].map(([k, v]) => [k, [...v]])),
+    events: [...l.events],
+    now: new Date(l.now),
+  };
+}
+
+function restore(l: FakeLedger, s: Saved): void {
+  l.state.clear();
+  for (const [k, v] of s.state) l.state.set(k, v);
+  l.policies.clear();
+  for (const [k, v] of s.policies) l.policies.set(k, v);
+  l.history.clear();
+  for (const [k, v] of s.history) l.history.set(k, [...v]);
+  l.events.splice(0, l.events.length, ...s.events);
+  l.now = new Date(s.now);
+}
+
+function parseRow(allowed: string): Record<Caller, boolean> {
+  const cells = allowed.trim().split(/\s+/);
+  assert.equal(cells.length, COLUMNS.length, `row "${allowed}" has ${cells.length} cells`);
+  return Object.fromEntries(
+    COLUMNS.map((c, i) => {
+      assert.ok(cells[i] === 'Y' || cells[i] === '-', `cell "${cells[i]}"`);
+      return [c, cells[i] === 'Y'];
+    }),
+  ) as Record<Caller, boolean>;
+}
+
+test('the table names every transaction of the chaincode exactly once', () => {
+  const named = MATRIX.map(([fn]) => fn).sort();
+  assert.equal(new Set(named).size, named.length, 'no row twice');
+  assert.deepEqual(named, declaredFunctions());
+  assert.deepEqual(Object.keys(SETUP).sort(), named, 'one set-up per row');
+});
+
+test('every function × every caller: allowed callers succeed, all others are FORBIDDEN and write nothing', async (t) => {
+  // One world with the AA enterprise's grant on market-entities (agreement app-1.MarketMSP in force).
+  const w = await World.create();
+  await w.activeGrants(w.aa, 'app-1');
+  const base = save(w.ledger);
+
+  for (const [fn, allowed] of MATRIX) {
+    const setup = SETUP[fn]!;
+    await t.test(fn, async () => {
+      const [contractName, method] = fn.split(':') as [string, string];
+      const contract = contractOf(contractName);
+      const expected = parseRow(allowed);
+      restore(w.ledger, base);
+      const args = await setup(w);
+      const prepared = save(w.ledger);
+      for (const caller of COLUMNS) {
+        restore(w.ledger, prepared);
+        const who = CALLERS[caller];
+        const call = (): Promise<string> => w.invoke(who, contract, method, ...args);
+        if (expected[caller]) {
+          await call().catch((err: Error) =>
+            assert.fail(`${fn} as ${caller} should be allowed, but: ${err.message}`),
+          );
+        } else {
+          await refused(w.ledger, call, 'FORBIDDEN').catch((err: Error) =>
+            assert.fail(`${fn} as ${caller} should be FORBIDDEN: ${err.message}`),
+          );
+        }
+      }
+    });
+  }
+});
+
+test('a refusal for the caller says who may act, and names no object content', async () => {
+  const w = await World.create();
+  await w.activeGrants(w.aa, 'app-1');
+  const err = await w.invoke(IDS.transport, C.grant, 'GetGrant', GRANT).then(
+    () => assert.fail('transport read market’s grant'),
+    (e: Error) => e,
+  );
+  assert.equal(errorCodeOf(err.message), 'FORBIDDEN');
+  assert.doesNotMatch(err.message, new RegExp(CODES.aa), 'the enterprise is not disclosed to another body');
+});

@@ -1,0 +1,118 @@
+/**
+ * The console's session and its calls to the gateway API (same origin). The access token lives in
+ * sessionStorage only, so it ends with the tab; the role shown comes from the token's `role` claim, while
+ * the API itself decides what each token may read.
+ */
+export type Role = 'regulator' | 'enterprise';
+
+export interface Session {
+  token: string;
+  role: Role;
+  sub: string;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
+
+const KEY = 'rdx.console.session';
+
+/** The current session, unless there is none or its token has expired. */
+export function session(): Session | undefined {
+  const raw = sessionStorage.getItem(KEY);
+  if (!raw) return undefined;
+  try {
+    const s = JSON.parse(raw) as Session;
+    if (typeof s.token !== 'string' || s.exp * 1000 <= Date.now()) {
+      sessionStorage.removeItem(KEY);
+      return undefined;
+    }
+    return s;
+  } catch {
+    sessionStorage.removeItem(KEY);
+    return undefined;
+  }
+}
+
+export function clearSession(): void {
+  sessionStorage.removeItem(KEY);
+}
+
+function claimsOf(token: string): { sub?: unknown; role?: unknown; exp?: unknown } {
+  const payload = token.split('.')[1] ?? '';
+  const b64 = payload.replace(/-/g, '+').replace(/_/g, '/');
+  const bytes = Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+  return JSON.parse(new TextDecoder().decode(bytes)) as { sub?: unknown; role?: unknown; exp?: unknown };
+}
+
+/** A problem answer (RFC 9457) from the gateway. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+  ) {
+    super(`${status} ${code}: ${detail}`);
+  }
+}
+
+export interface Answer<T> {
+  status: number;
+  body: T;
+}
+
+/** Calls the API, with the session's token unless `auth` is false; problems throw ApiError. */
+export async function api<T>(
+  path: string,
+  opts: { auth?: boolean; method?: string; form?: Record<string, string> } = {},
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const s = opts.auth === false ? undefined : session();
+  if (opts.auth !== false && !s) throw new ApiError(401, 'TOKEN_MISSING', 'not logged in');
+  if (s) headers.authorization = `Bearer ${s.token}`;
+  let body: string | undefined;
+  if (opts.form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(opts.form).toString();
+  }
+  const res = await fetch(path, {
+    method: opts.method ?? (body ? 'POST' : 'GET'),
+    headers,
+    body,
+    credentials: 'omit',
+    cache: 'no-store',
+  });
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!res.ok) {
+    const p = (parsed ?? {}) as { code?: string; detail?: string };
+    if (res.status === 401 && s) clearSession();
+    throw new ApiError(
+      res.status,
+      p.code ?? 'HTTP_ERROR',
+      p.detail ?? (text.slice(0, 200) || res.statusText),
+    );
+  }
+  return { status: res.status, body: parsed as T };
+}
+
+/** OAuth2 client credentials at POST /oauth/token; keeps the token for this tab. */
+export async function login(clientId: string, secret: string): Promise<Session> {
+  const { body } = await api<{ access_token: string; expires_in: number }>('/oauth/token', {
+    auth: false,
+    form: { grant_type: 'client_credentials', client_id: clientId, client_secret: secret },
+  });
+  const claims = claimsOf(body.access_token);
+  const s: Session = {
+    token: body.access_token,
+    role: claims.role === 'regulator' ? 'regulator' : 'enterprise',
+    sub: typeof claims.sub === 'string' ? claims.sub : clientId,
+    exp: typeof claims.exp === 'number' ? claims.exp : Math.floor(Date.now() / 1000) + body.expires_in,
+  };
+  sessionStorage.setItem(KEY, JSON.stringify(s));
+  return s;
+}

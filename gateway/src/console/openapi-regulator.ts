@@ -1,0 +1,329 @@
+/**
+ * The regulator endpoints (routes/regulator.ts) as OpenAPI 3.1 paths, spread into the gateway's document
+ * (openapi.ts). All of them take a regulator's Bearer token (role `regulator`, issued at POST /oauth/token to
+ * a regulator client's secret): 401 without a valid token, 403 FORBIDDEN for an enterprise's.
+ */
+const problem = { $ref: '#/components/responses/Problem' };
+const bearer = [{ bearerAuth: [] }];
+const ok = (schema: Record<string, unknown>, description = 'OK'): Record<string, unknown> => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const str = { type: 'string' };
+const int = { type: 'integer' };
+const nullableStr = { type: ['string', 'null'] };
+const counts = { type: 'object' };
+const denied = { '401': problem, '403': problem };
+
+const anchor = {
+  type: 'object',
+  required: [
+    'sequence',
+    'first_record',
+    'record_count',
+    'tree_size',
+    'merkle_root',
+    'anchor_hash',
+    'tx_id',
+    'block_number',
+  ],
+  properties: {
+    sequence: int,
+    first_record: int,
+    record_count: int,
+    tree_size: int,
+    merkle_root: str,
+    anchor_hash: str,
+    tx_id: str,
+    block_number: int,
+    ledger: { type: 'string', enum: ['match', 'mismatch', 'missing', 'unavailable'] },
+    anchored_at: nullableStr,
+  },
+};
+
+const timelineEvent = {
+  type: 'object',
+  required: ['time', 'tx_id', 'org', 'role', 'object', 'kind', 'state', 'detail'],
+  properties: {
+    time: str,
+    tx_id: str,
+    org: nullableStr,
+    role: nullableStr,
+    object: {
+      type: 'object',
+      required: ['type', 'id'],
+      properties: {
+        type: { type: 'string', enum: ['application', 'agreement', 'grant', 'enterprise', 'dataset'] },
+        id: str,
+      },
+    },
+    kind: {
+      type: 'string',
+      description:
+        'application.submitted, application.formal_review, application.owner_review, application.re_review, agreement.drafted, agreement.signed_by_body, agreement.signed_by_enterprise, agreement.in_force, grant.granted, grant.suspended, grant.restored, grant.withdrawn, grant.terminated, …',
+    },
+    state: nullableStr,
+    detail: { type: 'object' },
+  },
+};
+
+export const REGULATOR_PATHS = {
+  '/v1/regulator/dashboard': {
+    get: {
+      summary: 'Regulator: grants by state, access decisions per hour (24 h), anchoring lag, overdue items',
+      security: bearer,
+      responses: {
+        '200': ok({
+          type: 'object',
+          required: [
+            'generated_at',
+            'gateway_id',
+            'grants',
+            'enterprises',
+            'datasets',
+            'access',
+            'anchoring',
+            'ledger',
+            'overdue',
+          ],
+          properties: {
+            generated_at: str,
+            gateway_id: str,
+            grants: {
+              type: 'object',
+              required: ['total', 'by_state', 'recent'],
+              properties: { total: int, by_state: counts, recent: { type: 'array' } },
+            },
+            enterprises: {
+              type: 'object',
+              required: ['total', 'by_rating', 'list'],
+              properties: { total: int, by_rating: counts, list: { type: 'array' } },
+            },
+            datasets: {
+              type: 'object',
+              required: ['total', 'by_open_attribute', 'list'],
+              properties: { total: int, list: { type: 'array' } },
+            },
+            access: {
+              type: 'object',
+              required: ['hours', 'allow', 'deny', 'deny_reasons', 'truncated'],
+              properties: {
+                hours: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['hour', 'allow', 'deny'],
+                    properties: { hour: str, allow: int, deny: int },
+                  },
+                },
+                allow: int,
+                deny: int,
+                deny_reasons: { type: 'array' },
+                truncated: { type: 'boolean' },
+              },
+            },
+            anchoring: {
+              type: 'object',
+              required: ['log_size', 'anchored_size', 'lag_records', 'lag_seconds', 'behind', 'last_anchor'],
+              properties: {
+                log_size: int,
+                anchored_size: int,
+                lag_records: int,
+                lag_seconds: { type: 'number' },
+                behind: { type: 'boolean' },
+                last_anchor: { type: ['object', 'null'] },
+              },
+            },
+            ledger: {
+              type: 'object',
+              required: ['following', 'last_block'],
+              properties: { following: { type: 'boolean' }, last_block: int },
+            },
+            overdue: {
+              type: 'object',
+              required: ['source', 'items'],
+              properties: {
+                source: { type: 'string', enum: ['ledger', 'applications'] },
+                items: { type: 'array' },
+                detail: str,
+              },
+            },
+          },
+        }),
+        ...denied,
+        '503': problem,
+      },
+    },
+  },
+  '/v1/regulator/timeline': {
+    get: {
+      summary:
+        'Regulator: business-terms timeline (application → reviews → agreement → grant → suspensions) from the ledger history, with tx id, time and org',
+      security: bearer,
+      parameters: [
+        { name: 'enterprise', in: 'query', schema: str, description: 'credit code' },
+        { name: 'dataset', in: 'query', schema: str },
+        { name: 'grant', in: 'query', schema: str },
+      ],
+      responses: {
+        '200': ok({
+          type: 'object',
+          required: ['subject', 'objects', 'data'],
+          properties: {
+            subject: { type: 'object', required: ['type', 'id'], properties: { type: str, id: str } },
+            objects: { type: 'array', items: { type: 'object', required: ['type', 'id', 'versions'] } },
+            data: { type: 'array', items: timelineEvent },
+          },
+        }),
+        '400': problem,
+        ...denied,
+        '404': problem,
+        '503': problem,
+      },
+    },
+  },
+  '/v1/regulator/grants/{id}/stats': {
+    get: {
+      summary:
+        "Regulator: a grant's interface calls allowed and denied per day (China time), from this gateway's audit log",
+      security: bearer,
+      parameters: [
+        { name: 'id', in: 'path', required: true, schema: str },
+        { name: 'days', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 366 } },
+      ],
+      responses: {
+        '200': ok({
+          type: 'object',
+          required: ['grant', 'gateway_id', 'days', 'allow', 'deny', 'rows', 'deny_reasons', 'truncated'],
+          properties: {
+            grant: { type: 'object', required: ['id', 'state'] },
+            gateway_id: str,
+            days: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['day', 'allow', 'deny'],
+                properties: { day: str, allow: int, deny: int },
+              },
+            },
+            allow: int,
+            deny: int,
+            rows: int,
+            deny_reasons: { type: 'array' },
+            truncated: { type: 'boolean' },
+          },
+        }),
+        '400': problem,
+        ...denied,
+        '404': problem,
+      },
+    },
+  },
+  '/v1/regulator/anchors': {
+    get: {
+      summary:
+        "Regulator: this gateway's audit anchors, newest first, each checked against the ledger's copy",
+      security: bearer,
+      parameters: [
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+        {
+          name: 'before',
+          in: 'query',
+          schema: { type: 'integer', minimum: 1 },
+          description: 'only anchors with a lower sequence',
+        },
+      ],
+      responses: {
+        '200': ok({
+          type: 'object',
+          required: [
+            'gateway_id',
+            'ledger_head',
+            'log_size',
+            'anchored_size',
+            'lag_records',
+            'lag_seconds',
+            'data',
+            'next_before',
+          ],
+          properties: {
+            gateway_id: str,
+            log_size: int,
+            anchored_size: int,
+            data: { type: 'array', items: anchor },
+            next_before: { type: ['integer', 'null'] },
+          },
+        }),
+        '400': problem,
+        ...denied,
+      },
+    },
+  },
+  '/v1/regulator/receipts/{requestId}': {
+    get: {
+      summary: "Regulator: receipt for any request in this gateway's log (record, inclusion proof, anchor)",
+      security: bearer,
+      parameters: [{ name: 'requestId', in: 'path', required: true, schema: str }],
+      responses: {
+        '200': ok({
+          type: 'object',
+          required: ['status', 'gateway_id', 'record', 'proof', 'anchor'],
+          properties: {
+            status: str,
+            record: { $ref: '#/components/schemas/AuditRecord' },
+            proof: { type: 'object', required: ['leaf_index', 'tree_size', 'hashes'] },
+            anchor: { type: 'object', required: ['sequence', 'treeSize', 'merkleRoot', 'txId'] },
+          },
+        }),
+        '202': ok({ type: 'object', required: ['status', 'record'] }, 'Logged, not anchored yet'),
+        ...denied,
+        '404': problem,
+      },
+    },
+  },
+  '/v1/regulator/search': {
+    get: {
+      summary:
+        'Regulator: what a credit code, dataset id, grant id, application/agreement id, transaction id or request id is, with a console link',
+      security: bearer,
+      parameters: [{ name: 'q', in: 'query', required: true, schema: str }],
+      responses: {
+        '200': ok({
+          type: 'object',
+          required: ['q', 'data'],
+          properties: {
+            q: str,
+            data: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['kind', 'id', 'label', 'link'],
+                properties: {
+                  kind: {
+                    type: 'string',
+                    enum: [
+                      'enterprise',
+                      'dataset',
+                      'grant',
+                      'application',
+                      'agreement',
+                      'anchor',
+                      'request',
+                      'transaction',
+                    ],
+                  },
+                  id: str,
+                  label: str,
+                  link: str,
+                },
+              },
+            },
+          },
+        }),
+        '400': problem,
+        ...denied,
+        '503': problem,
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,435 @@
+/**
+ * Regulator endpoints and the console: only a regulator's token opens /v1/regulator/* (401 without a token,
+ * 403 for an enterprise's), a regulator's token opens no enterprise endpoint, regulators log in with their
+ * client secret, and the answers fit the OpenAPI document. Runs the real app on port 0 (testing/harness).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import jwt from 'jsonwebtoken';
+import { CONSOLE_ROOT } from '../console/static.js';
+import type { HistoryEntry } from '../console/timeline.js';
+import { LedgerError } from '../ledger/ledger.js';
+import { CODE, DS, GRANT } from '../testing/fixtures.js';
+import { AUDIENCE, ISSUER, assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
+import { checkExchange, documentedOperations, findOperation } from '../testing/openapi-check.js';
+import { regulatorRepresentativeRun } from '../console/representative-run.js';
+
+let h: Harness;
+let regulatorSecret: string;
+
+const ENDPOINTS = [
+  '/v1/regulator/dashboard',
+  `/v1/regulator/timeline?grant=${GRANT.AAA_PEOPLE}`,
+  `/v1/regulator/grants/${GRANT.AA_PEOPLE}/stats`,
+  '/v1/regulator/anchors',
+  '/v1/regulator/search?q=ls-residents',
+  '/v1/regulator/receipts/00000000-0000-0000-0000-000000000000',
+];
+
+const by = (mspId: string, role: string): { mspId: string; role: string } => ({ mspId, role });
+const tx = (n: number): string => n.toString(16).padStart(64, '0');
+
+/** Ledger histories (newest first, as query:GetHistory answers) of one grant's chain of objects. */
+const HISTORIES: Record<string, HistoryEntry[]> = {
+  [`grant/${GRANT.AAA_PEOPLE}`]: [
+    {
+      txId: tx(6),
+      time: '2025-02-01T00:00:00.000Z',
+      isDelete: false,
+      by: by('MarketMSP', 'body'),
+      value: {
+        id: GRANT.AAA_PEOPLE,
+        agreementId: 'AGR-9',
+        creditCode: CODE.AAA,
+        datasetId: DS.PEOPLE,
+        state: 'SUSPENDED',
+        validUntil: '2026-12-31',
+        reason: { code: 'complaint', note: '投诉核实中', at: '2025-02-01T00:00:00.000Z' },
+      },
+    },
+    {
+      txId: tx(5),
+      time: '2025-01-10T00:00:05.000Z',
+      isDelete: false,
+      by: by('BureauMSP', 'gateway'),
+      value: {
+        id: GRANT.AAA_PEOPLE,
+        agreementId: 'AGR-9',
+        creditCode: CODE.AAA,
+        datasetId: DS.PEOPLE,
+        state: 'ACTIVE',
+        validUntil: '2026-12-31',
+      },
+    },
+  ],
+  'agreement/AGR-9': [
+    {
+      txId: tx(5),
+      time: '2025-01-10T00:00:05.000Z',
+      isDelete: false,
+      by: by('BureauMSP', 'gateway'),
+      value: {
+        id: 'AGR-9',
+        state: 'IN_FORCE',
+        terms: { applicationId: 'APP-9', creditCode: CODE.AAA, body: 'MarketMSP' },
+        bodySignature: { mspId: 'MarketMSP' },
+        enterpriseSignature: {},
+        grants: [GRANT.AAA_PEOPLE],
+      },
+    },
+    {
+      txId: tx(4),
+      time: '2025-01-10T00:00:04.000Z',
+      isDelete: false,
+      by: by('MarketMSP', 'body'),
+      value: {
+        id: 'AGR-9',
+        state: 'SIGNED_BY_BODY',
+        terms: { applicationId: 'APP-9', creditCode: CODE.AAA, body: 'MarketMSP' },
+        bodySignature: { mspId: 'MarketMSP' },
+      },
+    },
+    {
+      txId: tx(3),
+      time: '2025-01-10T00:00:03.000Z',
+      isDelete: false,
+      by: by('MarketMSP', 'body'),
+      value: {
+        id: 'AGR-9',
+        state: 'DRAFTED',
+        terms: {
+          applicationId: 'APP-9',
+          creditCode: CODE.AAA,
+          body: 'MarketMSP',
+          datasets: [{ datasetId: DS.PEOPLE }],
+        },
+      },
+    },
+  ],
+  'application/APP-9': [
+    {
+      txId: tx(2),
+      time: '2025-01-05T00:00:00.000Z',
+      isDelete: false,
+      by: by('BureauMSP', 'bureau'),
+      value: {
+        id: 'APP-9',
+        creditCode: CODE.AAA,
+        state: 'OWNER_REVIEW',
+        revision: 1,
+        formalReview: { decision: 'accepted' },
+        ownerReviews: {},
+      },
+    },
+    {
+      txId: tx(1),
+      time: '2025-01-01T00:00:00.000Z',
+      isDelete: false,
+      by: by('BureauMSP', 'gateway'),
+      value: {
+        id: 'APP-9',
+        creditCode: CODE.AAA,
+        state: 'FORMAL_REVIEW',
+        revision: 1,
+        demands: [{ datasetId: DS.PEOPLE }],
+        ownerReviews: {},
+      },
+    },
+  ],
+};
+
+before(async () => {
+  h = await startHarness();
+  regulatorSecret = h.clients.register('regulator', undefined, 'regulator');
+  h.ledger.on('query:GetHistory', ([type = '', id = '']) => {
+    const found = HISTORIES[`${type}/${id}`];
+    if (!found) throw new LedgerError(`no history of ${type} ${id}`, 'NOT_FOUND');
+    return found;
+  });
+  h.ledger.refuseWith(
+    'query:ListOverdue',
+    'FORBIDDEN',
+    'only the bureau or a regulator may list overdue items',
+  );
+  h.ledger.on('query:ListApplications', () => ({
+    items: [{ id: 'APP-LATE', creditCode: CODE.AA, deadline: { step: 'formal-review', due: '2020-01-01' } }],
+    bookmark: '',
+  }));
+});
+after(() => h.close());
+
+async function regulatorToken(): Promise<string> {
+  const reply = await h.post('/oauth/token', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: 'regulator',
+      client_secret: regulatorSecret,
+    }).toString(),
+  });
+  return assertOk<{ access_token: string }>(reply).access_token;
+}
+
+test('a regulator logs in with its client secret and gets a token with role regulator', async () => {
+  const token = await regulatorToken();
+  const claims = jwt.verify(token, h.keys.current().publicKey, {
+    algorithms: ['ES256'],
+    audience: AUDIENCE,
+    issuer: ISSUER,
+  }) as jwt.JwtPayload;
+  assert.equal(claims.sub, 'regulator');
+  assert.equal(claims.role, 'regulator');
+  // HTTP Basic works too.
+  const basic = await h.post('/oauth/token', {
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`regulator:${regulatorSecret}`).toString('base64')}`,
+    },
+    body: 'grant_type=client_credentials',
+  });
+  assertOk(basic);
+  const wrong = await h.post('/oauth/token', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: 'regulator',
+      client_secret: 'wrong',
+    }).toString(),
+  });
+  assertProblem(wrong, 401, 'INVALID_CLIENT');
+  const grantType = await h.post('/oauth/token', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: 'regulator',
+      client_secret: regulatorSecret,
+    }).toString(),
+  });
+  assertProblem(grantType, 400, 'UNSUPPORTED_GRANT_TYPE');
+});
+
+test('enterprises still log in as before and their tokens carry role enterprise', async () => {
+  const reply = await h.post('/oauth/token', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: CODE.AA,
+      client_secret: h.secrets.get(CODE.AA) ?? '',
+    }).toString(),
+  });
+  const token = assertOk<{ access_token: string }>(reply).access_token;
+  assert.equal((jwt.decode(token) as jwt.JwtPayload).role, 'enterprise');
+  assertOk(await h.get('/v1/grants', { token }));
+  // A regulator's secret is no enterprise's: the registry keeps roles apart.
+  assert.equal(h.clients.verify('regulator', regulatorSecret), false);
+  assert.equal(h.clients.verify('regulator', regulatorSecret, 'regulator'), true);
+  assert.equal(h.clients.verify(CODE.AA, h.secrets.get(CODE.AA) ?? '', 'regulator'), false);
+});
+
+test('without a token every regulator endpoint answers 401', async () => {
+  for (const url of ENDPOINTS) assertProblem(await h.get(url), 401, 'TOKEN_MISSING');
+  assertProblem(await h.get('/v1/regulator/dashboard', { token: 'not-a-jwt' }), 401, 'TOKEN_INVALID');
+});
+
+test("an enterprise's token is refused by every regulator endpoint with 403 FORBIDDEN", async () => {
+  for (const rating of ['A', 'AA', 'AAA'] as const)
+    for (const url of ENDPOINTS) {
+      const body = assertProblem(await h.get(url, { as: rating }), 403, 'FORBIDDEN');
+      assert.match(String(body.detail), /regulator/);
+    }
+  // So is a token from before roles existed (no role claim): it is an enterprise's.
+  const key = h.keys.current();
+  const legacy = jwt.sign({}, key.privateKey, {
+    algorithm: 'ES256',
+    keyid: key.kid,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    subject: CODE.AA,
+    expiresIn: 300,
+    notBefore: 0,
+    jwtid: crypto.randomUUID(),
+  });
+  assertProblem(await h.get('/v1/regulator/dashboard', { token: legacy }), 403, 'FORBIDDEN');
+  assertOk(await h.get('/v1/grants', { token: legacy }));
+});
+
+test("a regulator's token reads no enterprise endpoint", async () => {
+  const token = await regulatorToken();
+  const before = h.audit.size();
+  for (const url of [
+    '/v1/grants',
+    '/v1/access-log',
+    '/v1/datasets',
+    `/v1/datasets/${DS.PEOPLE}/records`,
+    '/v1/audit/receipts/00000000-0000-0000-0000-000000000000',
+    '/v1/applications/APP-1',
+  ])
+    assertProblem(await h.get(url, { token }), 401, 'TOKEN_INVALID');
+  assertProblem(
+    await h.post(`/v1/datasets/${DS.PEOPLE}/aggregate`, { token, json: {} }),
+    401,
+    'TOKEN_INVALID',
+  );
+  // The refused data requests are in the audit log like any other denial.
+  assert.ok(h.audit.size() > before);
+});
+
+test('a regulator token opens every regulator endpoint', async () => {
+  const token = await regulatorToken();
+  // Some traffic to count and anchor.
+  const aa = h.tokenFor('AA');
+  const allowed = await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=2`, { token: aa });
+  assertOk(allowed);
+  await h.get(`/v1/datasets/${DS.PEOPLE}/records?fields=income`, { token: aa });
+  await h.anchorNow();
+
+  const dash = assertOk<{
+    grants: { total: number; by_state: Record<string, number>; recent: unknown[] };
+    access: { allow: number; deny: number; hours: unknown[] };
+    anchoring: { last_anchor: { tx_id: string } | null; lag_records: number };
+    overdue: { source: string; items: { id: string }[] };
+  }>(await h.get('/v1/regulator/dashboard', { token }));
+  assert.equal(dash.grants.total, 4);
+  assert.equal(dash.grants.by_state.SUSPENDED, 1);
+  assert.equal(dash.access.hours.length, 24);
+  assert.ok(dash.access.allow >= 1 && dash.access.deny >= 1);
+  assert.ok(dash.anchoring.last_anchor?.tx_id);
+  assert.equal(dash.anchoring.lag_records, 0);
+  // The ledger refuses ListOverdue to the gateway's identity: open applications past their deadline instead.
+  assert.equal(dash.overdue.source, 'applications');
+  assert.ok(dash.overdue.items.some((i) => i.id === 'APP-LATE'));
+
+  const stats = assertOk<{
+    allow: number;
+    deny: number;
+    days: { day: string; allow: number; deny: number }[];
+  }>(await h.get(`/v1/regulator/grants/${GRANT.AA_PEOPLE}/stats?days=7`, { token }));
+  assert.equal(stats.days.length, 7);
+  assert.ok(stats.allow >= 1);
+  assert.ok(stats.deny >= 1);
+  assertProblem(await h.get('/v1/regulator/grants/nope/stats', { token }), 404, 'NOT_FOUND');
+  assertProblem(
+    await h.get(`/v1/regulator/grants/${GRANT.AA_PEOPLE}/stats?days=0`, { token }),
+    400,
+    'QUERY_INVALID',
+  );
+
+  const anchors = assertOk<{ data: { sequence: number; tx_id: string; ledger: string }[] }>(
+    await h.get('/v1/regulator/anchors', { token }),
+  );
+  assert.ok(anchors.data.length >= 1);
+  assert.ok(anchors.data.every((a) => a.ledger === 'match' && a.tx_id));
+
+  const receipt = assertOk<{ status: string; record: { requestId: string } }>(
+    await h.get(`/v1/regulator/receipts/${allowed.requestId}`, { token }),
+  );
+  assert.equal(receipt.status, 'anchored');
+  assert.equal(receipt.record.requestId, allowed.requestId);
+
+  const search = async (q: string): Promise<{ kind: string; id: string; link: string }[]> =>
+    assertOk<{ data: { kind: string; id: string; link: string }[] }>(
+      await h.get(`/v1/regulator/search?q=${encodeURIComponent(q)}`, { token }),
+    ).data;
+  assert.ok(
+    (await search(CODE.AA)).some((r) => r.kind === 'enterprise' && r.link.includes(`enterprise=${CODE.AA}`)),
+  );
+  assert.ok((await search(DS.PEOPLE)).some((r) => r.kind === 'dataset'));
+  assert.ok((await search(GRANT.AA_PEOPLE)).some((r) => r.kind === 'grant'));
+  assert.ok((await search(anchors.data[0]!.tx_id)).some((r) => r.kind === 'anchor'));
+  assert.ok((await search(allowed.requestId)).some((r) => r.kind === 'request'));
+  assertProblem(await h.get('/v1/regulator/search', { token }), 400, 'QUERY_INVALID');
+});
+
+test('a grant timeline runs application → reviews → agreement → grant → suspension, with tx ids and orgs', async () => {
+  const token = await regulatorToken();
+  const body = assertOk<{
+    subject: { type: string; state: string };
+    data: { kind: string; tx_id: string; org: string; detail: Record<string, unknown> }[];
+  }>(await h.get(`/v1/regulator/timeline?grant=${GRANT.AAA_PEOPLE}`, { token }));
+  assert.equal(body.subject.type, 'grant');
+  assert.equal(body.subject.state, 'SUSPENDED');
+  assert.deepEqual(
+    body.data.map((e) => e.kind),
+    [
+      'application.submitted',
+      'application.formal_review',
+      'agreement.drafted',
+      'agreement.signed_by_body',
+      'agreement.signed_by_enterprise',
+      'agreement.in_force',
+      'grant.granted',
+      'grant.suspended',
+    ],
+  );
+  const suspended = body.data.at(-1)!;
+  assert.equal(suspended.tx_id, tx(6));
+  assert.equal(suspended.org, 'MarketMSP');
+  assert.equal(suspended.detail.reason, 'complaint');
+  assertProblem(await h.get('/v1/regulator/timeline?grant=nope', { token }), 404, 'NOT_FOUND');
+  assertProblem(await h.get('/v1/regulator/timeline', { token }), 400, 'QUERY_INVALID');
+  assertProblem(await h.get(`/v1/regulator/timeline?grant=x&dataset=y`, { token }), 400, 'QUERY_INVALID');
+});
+
+test('every regulator answer fits the OpenAPI document', () => {
+  const mine = h.exchanges.filter((ex) => ex.path.startsWith('/v1/regulator/') || ex.path === '/oauth/token');
+  assert.ok(mine.length > 20);
+  assert.deepEqual(
+    mine.flatMap((ex) => checkExchange(ex)),
+    [],
+  );
+});
+
+test('the representative regulator run answers every regulator operation with a success, as documented', async () => {
+  const g = await startHarness();
+  try {
+    const start = g.exchanges.length;
+    await regulatorRepresentativeRun(g);
+    const run = g.exchanges.slice(start);
+    assert.deepEqual(
+      run.flatMap((ex) => checkExchange(ex)),
+      [],
+    );
+    const ops = documentedOperations().filter((o) => o.template.startsWith('/v1/regulator/'));
+    assert.equal(ops.length, 6);
+    for (const { method, template } of ops)
+      assert.ok(
+        run.some(
+          (ex) =>
+            ex.method === method.toUpperCase() &&
+            findOperation(ex.method, ex.path)?.template === template &&
+            ex.status < 300,
+        ),
+        `${template} answered a success`,
+      );
+  } finally {
+    await g.close();
+  }
+});
+
+test('the console is served at /console with a policy that admits only its own files', async () => {
+  const redirect = await h.get('/console');
+  assert.equal(redirect.status, 301);
+  assert.equal(redirect.headers.get('location'), '/console/');
+  const page = await h.get('/console/');
+  assert.equal(page.status, 200);
+  assert.match(page.contentType, /^text\/html/);
+  const csp = page.headers.get('content-security-policy') ?? '';
+  assert.match(csp, /default-src 'self'/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  assert.match(page.text, /<script type="module" src="\/console\/js\/main\.js"><\/script>/);
+  const css = await h.get('/console/assets/console.css');
+  assert.equal(css.status, 200);
+  assert.match(css.contentType, /^text\/css/);
+  if (fs.existsSync(path.join(CONSOLE_ROOT, 'dist', 'main.js'))) {
+    const js = await h.get('/console/js/main.js');
+    assert.equal(js.status, 200);
+    assert.match(js.contentType, /javascript/);
+  }
+  assertProblem(await h.get('/console/js/../../package.json'), 404, 'NOT_FOUND');
+  // The API keeps its own, stricter policy.
+  assert.match((await h.get('/healthz')).headers.get('content-security-policy') ?? '', /default-src 'none'/);
+});

@@ -1,0 +1,639 @@
+/**
+ * What regulators (监管: bureau, 网信, 公安 inspectors, L16, Z34, Z37) read through the gateway: a dashboard,
+ * business-terms timelines from the ledger's key history, a grant's calls per day, this gateway's audit
+ * anchors with the ledger's copy of each, receipts for any request, and a search. Only a regulator's token
+ * opens them (403 for an enterprise's); regulators' tokens in turn open no enterprise endpoint. The gateway
+ * reads the ledger with its own identity, which may read everything; nothing here writes.
+ *
+ * Regulators log in with a client secret (role `regulator` in the ClientRegistry) at the same POST
+ * /oauth/token as enterprises: `regulatorTokenRoute` answers those clients and hands every other request on.
+ */
+import express, { Router, type Request } from 'express';
+import { treeOf } from '../audit/log-tree.js';
+import { TokenError } from '../auth/token-service.js';
+import { anchorsNewestFirst, decisionsPerHour, grantCallsPerDay } from '../console/audit-stats.js';
+import {
+  eventsOf,
+  latestValue,
+  mergeTimelines,
+  type HistoryEntry,
+  type TimelineEvent,
+  type TimelineObject,
+} from '../console/timeline.js';
+import { bearerToken } from '../http/authenticate.js';
+import { LedgerError } from '../ledger/ledger.js';
+import { Problem } from '../problem.js';
+import type { AnchorRecord, Services } from '../services.js';
+import type { GrantView } from '../view/ledger-view.js';
+import { ledgerProblem } from './workflow.js';
+
+/** Most ledger objects one timeline reads the history of. */
+const MAX_TIMELINE_OBJECTS = 60;
+const OPEN_APPLICATION_STATES = ['FORMAL_REVIEW', 'OWNER_REVIEW', 'COORDINATION', 'RE_REVIEW'];
+const TX_ID = /^[0-9a-f]{64}$/i;
+/** What may be a transaction id (Fabric's are 64 hex digits; other ledgers and test fakes differ). */
+const TX_LIKE = /^[0-9A-Za-z]{8,64}$/;
+const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
+
+/** The regulator's client id from a Bearer token; 401 without a valid token, 403 for anyone else's. */
+export function authenticateRegulator(req: Request, s: Services): string {
+  const token = bearerToken(req);
+  if (!token)
+    throw new Problem(
+      'TOKEN_MISSING',
+      "Send a regulator's access token: Authorization: Bearer <token> (get one at POST /oauth/token).",
+    );
+  let claims: ReturnType<Services['tokens']['verify']>;
+  try {
+    claims = s.tokens.verify(token, 'any');
+  } catch (err) {
+    if (err instanceof TokenError) throw new Problem('TOKEN_INVALID', err.message);
+    throw err;
+  }
+  if (claims.role !== 'regulator')
+    throw new Problem(
+      'FORBIDDEN',
+      "Regulator endpoints (监管) take a regulator's token; this one is an enterprise's.",
+    );
+  return claims.sub;
+}
+
+/** Client id and secret from HTTP Basic or the body, as the token endpoint reads them; undefined if absent. */
+function secretCredentials(
+  req: Request,
+  body: Record<string, unknown>,
+): { id: string; secret: string } | undefined {
+  const basic = /^Basic\s+(\S+)$/i.exec(req.get('authorization') ?? '');
+  try {
+    if (basic) {
+      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon < 0) return undefined;
+      return {
+        id: decodeURIComponent(decoded.slice(0, colon)),
+        secret: decodeURIComponent(decoded.slice(colon + 1)),
+      };
+    }
+  } catch {
+    return undefined;
+  }
+  if (typeof body.client_id === 'string' && typeof body.client_secret === 'string')
+    return { id: body.client_id, secret: body.client_secret };
+  return undefined;
+}
+
+/**
+ * POST /oauth/token for regulator clients (client credentials with a secret); mounted before the enterprise
+ * token route, which answers everything else exactly as before.
+ */
+export function regulatorTokenRoute(s: Services): Router {
+  const r = Router();
+  r.post(
+    '/oauth/token',
+    express.urlencoded({ extended: false, limit: '16kb' }),
+    express.json({ limit: '16kb' }),
+    (req, res, next) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (body.client_assertion_type !== undefined || body.client_assertion !== undefined) return next();
+      const creds = secretCredentials(req, body);
+      if (!creds || !creds.id || creds.id.length > 64 || !creds.secret || creds.secret.length > 256)
+        return next();
+      if (s.clients.roleOf(creds.id) !== 'regulator') return next();
+      if (body.grant_type !== 'client_credentials')
+        throw new Problem('UNSUPPORTED_GRANT_TYPE', 'grant_type must be client_credentials', {
+          error: 'unsupported_grant_type',
+        });
+      if (!s.clients.verify(creds.id, creds.secret, 'regulator'))
+        throw new Problem('INVALID_CLIENT', 'unknown client or wrong secret', { error: 'invalid_client' });
+      res.json(s.tokens.issue(creds.id, 'regulator'));
+    },
+  );
+  return r;
+}
+
+function intParam(raw: unknown, name: string, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Problem('QUERY_INVALID', `${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+function anchorJson(a: AnchorRecord): Record<string, unknown> {
+  return {
+    sequence: a.sequence,
+    first_record: a.firstRecord,
+    record_count: a.recordCount,
+    tree_size: a.treeSize,
+    merkle_root: a.merkleRoot,
+    anchor_hash: a.anchorHash,
+    tx_id: a.txId,
+    block_number: a.blockNumber,
+  };
+}
+
+function grantSummary(s: Services, g: GrantView): Record<string, unknown> {
+  return {
+    id: g.id,
+    enterprise: g.creditCode,
+    enterprise_name: s.view.enterprises.get(g.creditCode)?.name ?? null,
+    dataset: g.datasetId,
+    dataset_name: s.view.datasets.get(g.datasetId)?.name ?? null,
+    body: g.body,
+    state: g.state,
+    valid_until: g.validUntil,
+    granted_at: g.grantedAt,
+  };
+}
+
+export function regulatorRoutes(s: Services): Router {
+  const r = Router();
+  r.use('/v1/regulator', (req, res, next) => {
+    res.locals.regulator = authenticateRegulator(req, s);
+    next();
+  });
+
+  async function read(contract: string, fn: string, ...args: string[]): Promise<unknown> {
+    try {
+      return await s.ledger.evaluate(contract, fn, ...args);
+    } catch (err) {
+      throw ledgerProblem(err);
+    }
+  }
+
+  /** Like read, but undefined when the ledger says NOT_FOUND. */
+  async function find(contract: string, fn: string, ...args: string[]): Promise<unknown> {
+    try {
+      return await s.ledger.evaluate(contract, fn, ...args);
+    } catch (err) {
+      if (err instanceof LedgerError && err.code === 'NOT_FOUND') return undefined;
+      throw ledgerProblem(err);
+    }
+  }
+
+  async function history(type: TimelineObject, id: string): Promise<HistoryEntry[]> {
+    return ((await find('query', 'GetHistory', type, id)) as HistoryEntry[] | undefined) ?? [];
+  }
+
+  /** Overdue items from the ledger; where the ledger does not let this gateway list them, the open applications'. */
+  async function overdue(): Promise<Record<string, unknown>> {
+    try {
+      return { source: 'ledger', items: await s.ledger.evaluate('query', 'ListOverdue') };
+    } catch (err) {
+      if (!(err instanceof LedgerError) || err.code !== 'FORBIDDEN') throw ledgerProblem(err);
+    }
+    const today = new Date(s.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const items: Record<string, unknown>[] = [];
+    for (const state of OPEN_APPLICATION_STATES) {
+      let bookmark = '';
+      do {
+        const page = (await read(
+          'query',
+          'ListApplications',
+          JSON.stringify({ state }),
+          '200',
+          bookmark,
+        )) as {
+          items: { id: string; creditCode: string; deadline?: { step: string; due: string } }[];
+          bookmark: string;
+        };
+        for (const a of page.items)
+          if (a.deadline && a.deadline.due < today)
+            items.push({
+              type: 'application',
+              id: a.id,
+              step: a.deadline.step,
+              due: a.deadline.due,
+              party: state === 'OWNER_REVIEW' ? 'opening bodies' : 'BureauMSP',
+            });
+        bookmark = page.bookmark;
+      } while (bookmark);
+    }
+    return {
+      source: 'applications',
+      detail:
+        "The ledger lets only the bureau and regulators' own identities list every overdue item (query:ListOverdue); this list holds the open applications past their deadline.",
+      items,
+    };
+  }
+
+  r.get('/v1/regulator/dashboard', async (_req, res) => {
+    const now = s.now();
+    const grants = [...s.view.grants.values()];
+    const byState: Record<string, number> = {
+      ACTIVE: 0,
+      SUSPENDED: 0,
+      REVOKED: 0,
+      TERMINATED: 0,
+      EXPIRED: 0,
+    };
+    for (const g of grants) byState[g.state] = (byState[g.state] ?? 0) + 1;
+    const byRating: Record<string, number> = { A: 0, AA: 0, AAA: 0 };
+    for (const e of s.view.enterprises.values())
+      byRating[e.rating.level] = (byRating[e.rating.level] ?? 0) + 1;
+    const byAttribute: Record<string, number> = { restricted: 0, unconditional: 0, prohibited: 0 };
+    for (const d of s.view.datasets.values())
+      byAttribute[d.openAttribute] = (byAttribute[d.openAttribute] ?? 0) + 1;
+    const access = await decisionsPerHour(s.audit, now);
+    const last = s.audit.lastAnchor();
+    res.json({
+      generated_at: now.toISOString(),
+      gateway_id: s.config.gatewayId,
+      grants: {
+        total: grants.length,
+        by_state: byState,
+        recent: grants
+          .sort((a, b) => String(b.grantedAt).localeCompare(String(a.grantedAt)))
+          .slice(0, 100)
+          .map((g) => grantSummary(s, g)),
+      },
+      enterprises: {
+        total: s.view.enterprises.size,
+        by_rating: byRating,
+        list: [...s.view.enterprises.values()].map((e) => ({
+          credit_code: e.creditCode,
+          name: e.name,
+          level: e.rating.level,
+        })),
+      },
+      datasets: {
+        total: s.view.datasets.size,
+        by_open_attribute: byAttribute,
+        list: [...s.view.datasets.values()].map((d) => ({
+          id: d.id,
+          name: d.name,
+          owner: d.owner,
+          open_attribute: d.openAttribute,
+        })),
+      },
+      access: {
+        hours: access.hours,
+        allow: access.hours.reduce((n, h) => n + h.allow, 0),
+        deny: access.hours.reduce((n, h) => n + h.deny, 0),
+        deny_reasons: access.reasons,
+        truncated: access.truncated,
+      },
+      anchoring: {
+        log_size: s.audit.size(),
+        anchored_size: s.audit.anchoredSize(),
+        lag_records: s.anchors.lagRecords(),
+        lag_seconds: Math.round(s.anchors.lagSeconds() * 10) / 10,
+        behind: s.anchors.behind(),
+        last_anchor: last ? anchorJson(last) : null,
+      },
+      ledger: { following: s.view.following, last_block: s.view.lastBlock },
+      overdue: await overdue(),
+    });
+  });
+
+  /** The objects whose history makes a timeline, and what the timeline is of. */
+  async function timelineObjects(
+    kind: 'enterprise' | 'dataset' | 'grant',
+    id: string,
+  ): Promise<{ subject: Record<string, unknown>; histories: [TimelineObject, string, HistoryEntry[]][] }> {
+    const histories: [TimelineObject, string, HistoryEntry[]][] = [];
+    const cache = new Map<string, Promise<HistoryEntry[]>>();
+    /** Reads an object's history once; objects beyond the cap are left out. */
+    const add = (type: TimelineObject, objectId: unknown): Promise<HistoryEntry[]> => {
+      if (typeof objectId !== 'string' || !objectId) return Promise.resolve([]);
+      const key = `${type}/${objectId}`;
+      let h = cache.get(key);
+      if (!h) {
+        if (cache.size >= MAX_TIMELINE_OBJECTS) return Promise.resolve([]);
+        h = history(type, objectId).then((entries) => {
+          if (entries.length) histories.push([type, objectId, entries]);
+          return entries;
+        });
+        cache.set(key, h);
+      }
+      return h;
+    };
+    /** A grant's agreement, then the application the agreement came from. */
+    const grantChain = async (grantIds: string[]): Promise<void> => {
+      const grantHistories = await Promise.all(grantIds.map((g) => add('grant', g)));
+      const agreements = [
+        ...new Set(
+          grantHistories.map((h) => latestValue(h)?.agreementId).filter((a) => typeof a === 'string'),
+        ),
+      ];
+      const agreementHistories = await Promise.all(agreements.map((a) => add('agreement', a)));
+      const applications = agreementHistories.map(
+        (h) => (latestValue(h)?.terms as { applicationId?: string } | undefined)?.applicationId,
+      );
+      await Promise.all([...new Set(applications)].map((a) => add('application', a)));
+    };
+
+    if (kind === 'grant') {
+      const h = await add('grant', id);
+      if (!h.length) throw new Problem('NOT_FOUND', `There is no grant ${id} on the ledger.`);
+      const g = latestValue(h) ?? {};
+      await grantChain([id]);
+      return {
+        subject: {
+          type: 'grant',
+          id,
+          state: g.state ?? null,
+          enterprise: g.creditCode ?? null,
+          dataset: g.datasetId ?? null,
+        },
+        histories,
+      };
+    }
+    if (kind === 'enterprise') {
+      const h = await add('enterprise', id);
+      if (!h.length) throw new Problem('NOT_FOUND', `There is no enterprise ${id} on the ledger.`);
+      const e = latestValue(h) ?? {};
+      const apps: string[] = [];
+      let bookmark = '';
+      do {
+        const page = (await read(
+          'query',
+          'ListApplications',
+          JSON.stringify({ enterprise: id }),
+          '200',
+          bookmark,
+        )) as {
+          items: { id: string }[];
+          bookmark: string;
+        };
+        apps.push(...page.items.map((a) => a.id));
+        bookmark = page.bookmark;
+      } while (bookmark && apps.length < MAX_TIMELINE_OBJECTS);
+      await Promise.all(apps.map((a) => add('application', a)));
+      await grantChain(s.view.grantsOf(id).map((g) => g.id));
+      return {
+        subject: {
+          type: 'enterprise',
+          id,
+          name: e.name ?? null,
+          level: (e.rating as { level?: string } | undefined)?.level ?? null,
+        },
+        histories,
+      };
+    }
+    const h = await add('dataset', id);
+    if (!h.length) throw new Problem('NOT_FOUND', `There is no dataset ${id} on the ledger.`);
+    const d = latestValue(h) ?? {};
+    await grantChain([...s.view.grants.values()].filter((g) => g.datasetId === id).map((g) => g.id));
+    return { subject: { type: 'dataset', id, name: d.name ?? null, owner: d.owner ?? null }, histories };
+  }
+
+  r.get('/v1/regulator/timeline', async (req, res) => {
+    const given = (['enterprise', 'dataset', 'grant'] as const).filter((k) => req.query[k] !== undefined);
+    if (given.length !== 1)
+      throw new Problem(
+        'QUERY_INVALID',
+        'Give exactly one of enterprise=<credit code>, dataset=<id> or grant=<id>.',
+      );
+    const kind = given[0]!;
+    const raw = req.query[kind];
+    const id = typeof raw === 'string' ? raw : '';
+    if (!ID.test(id)) throw new Problem('QUERY_INVALID', `${kind} is not a valid identifier`);
+    const { subject, histories } = await timelineObjects(kind, id);
+    const events: TimelineEvent[] = mergeTimelines(
+      histories.map(([type, objectId, h]) => eventsOf(type, objectId, h)),
+    );
+    res.json({
+      subject,
+      objects: histories.map(([type, objectId, h]) => ({ type, id: objectId, versions: h.length })),
+      data: events,
+    });
+  });
+
+  r.get('/v1/regulator/grants/:id/stats', async (req, res) => {
+    const id = String(req.params.id);
+    const grant = s.view.grants.get(id);
+    if (!grant) throw new Problem('NOT_FOUND', `This gateway knows no grant ${id}.`);
+    const days = intParam(req.query.days, 'days', 30, 1, 366);
+    const stats = await grantCallsPerDay(s.audit, id, s.now(), days);
+    res.json({
+      grant: { ...grantSummary(s, grant), daily_quota: grant.dailyQuota, items: grant.items },
+      gateway_id: s.config.gatewayId,
+      days: stats.days,
+      allow: stats.days.reduce((n, d) => n + d.allow, 0),
+      deny: stats.days.reduce((n, d) => n + d.deny, 0),
+      rows: stats.rows,
+      deny_reasons: stats.reasons,
+      truncated: stats.truncated,
+    });
+  });
+
+  /** The ledger's copy of an anchor compared with the local one. */
+  async function onLedger(
+    a: AnchorRecord,
+  ): Promise<{ status: 'match' | 'mismatch' | 'missing' | 'unavailable'; anchored_at: string | null }> {
+    try {
+      const l = (await s.ledger.evaluate('audit', 'GetAnchor', s.config.gatewayId, String(a.sequence))) as {
+        merkleRoot?: string;
+        anchorHash?: string;
+        txId?: string;
+        firstRecord?: number;
+        recordCount?: number;
+        anchoredAt?: string;
+      };
+      const match =
+        l.merkleRoot === a.merkleRoot &&
+        l.anchorHash === a.anchorHash &&
+        l.txId === a.txId &&
+        l.firstRecord === a.firstRecord &&
+        l.recordCount === a.recordCount;
+      return { status: match ? 'match' : 'mismatch', anchored_at: l.anchoredAt ?? null };
+    } catch (err) {
+      if (err instanceof LedgerError && err.code === 'NOT_FOUND')
+        return { status: 'missing', anchored_at: null };
+      return { status: 'unavailable', anchored_at: null };
+    }
+  }
+
+  r.get('/v1/regulator/anchors', async (req, res) => {
+    const limit = intParam(req.query.limit, 'limit', 20, 1, 100);
+    const before =
+      req.query.before === undefined
+        ? undefined
+        : intParam(req.query.before, 'before', 0, 1, Number.MAX_SAFE_INTEGER);
+    const anchors = await anchorsNewestFirst(s.audit, limit, before);
+    const checks = await Promise.all(anchors.map(onLedger));
+    const head: unknown = await s.ledger
+      .evaluate('audit', 'GetAnchorHead', s.config.gatewayId)
+      .catch(() => null);
+    const last = anchors[anchors.length - 1];
+    res.json({
+      gateway_id: s.config.gatewayId,
+      ledger_head: head,
+      log_size: s.audit.size(),
+      anchored_size: s.audit.anchoredSize(),
+      lag_records: s.anchors.lagRecords(),
+      lag_seconds: Math.round(s.anchors.lagSeconds() * 10) / 10,
+      data: anchors.map((a, i) => ({
+        ...anchorJson(a),
+        ledger: checks[i]!.status,
+        anchored_at: checks[i]!.anchored_at,
+      })),
+      next_before: anchors.length === limit && last && last.sequence > 1 ? last.sequence : null,
+    });
+  });
+
+  /** A receipt for any request in this gateway's log, as the enterprise itself gets for its own. */
+  r.get('/v1/regulator/receipts/:requestId', async (req, res) => {
+    const record = await s.audit.get(String(req.params.requestId));
+    if (!record)
+      throw new Problem('NOT_FOUND', `No request ${String(req.params.requestId)} is in this gateway's log.`);
+    const anchor = await s.audit.anchorCovering(record.seq);
+    if (!anchor) {
+      res.status(202).json({
+        status: 'pending',
+        record,
+        detail: 'The record is logged but not anchored yet; ask again in a few seconds.',
+      });
+      return;
+    }
+    const proof = (await treeOf(s.audit)).inclusionProof(record.seq, anchor.treeSize);
+    res.json({
+      status: 'anchored',
+      gateway_id: s.config.gatewayId,
+      record,
+      proof: { leaf_index: record.seq, tree_size: anchor.treeSize, hashes: proof },
+      anchor,
+    });
+  });
+
+  r.get('/v1/regulator/search', async (req, res) => {
+    const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
+    if (!q || q.length > 200)
+      throw new Problem(
+        'QUERY_INVALID',
+        'q must be 1 to 200 characters: a credit code, dataset id, grant id, transaction id, request id or a name.',
+      );
+    const results: Record<string, unknown>[] = [];
+    const push = (
+      kind: string,
+      id: string,
+      label: string,
+      link: string,
+      extra: Record<string, unknown> = {},
+    ): void => {
+      if (!results.some((x) => x.kind === kind && x.id === id))
+        results.push({ kind, id, label, link, ...extra });
+    };
+    const timeline = (k: string, id: string): string => `#/regulator/timeline?${k}=${encodeURIComponent(id)}`;
+
+    const upper = q.toUpperCase();
+    const enterprise = s.view.enterprises.get(upper);
+    if (enterprise)
+      push(
+        'enterprise',
+        enterprise.creditCode,
+        enterprise.name,
+        timeline('enterprise', enterprise.creditCode),
+        { level: enterprise.rating.level },
+      );
+    const dataset = s.view.datasets.get(q);
+    if (dataset)
+      push('dataset', dataset.id, dataset.name, timeline('dataset', dataset.id), { owner: dataset.owner });
+    const grant = s.view.grants.get(q);
+    if (grant)
+      push('grant', grant.id, `${grant.creditCode} → ${grant.datasetId}`, timeline('grant', grant.id), {
+        state: grant.state,
+      });
+
+    if (REQUEST_ID.test(q)) {
+      const record = await s.audit.get(q.toLowerCase());
+      if (record)
+        push(
+          'request',
+          record.requestId,
+          `${record.method} ${record.path} → ${record.decision} (${record.reason})`,
+          `#/regulator/anchors?receipt=${record.requestId}`,
+          { time: record.time, enterprise: record.enterprise ?? null },
+        );
+    }
+
+    if (TX_LIKE.test(q)) {
+      const tx = TX_ID.test(q) ? q.toLowerCase() : q;
+      const anchor = (await anchorsNewestFirst(s.audit, Number.MAX_SAFE_INTEGER)).find((a) => a.txId === tx);
+      if (anchor)
+        push(
+          'anchor',
+          tx,
+          `audit anchor ${anchor.sequence} of ${s.config.gatewayId} (records ${anchor.firstRecord}–${anchor.treeSize - 1})`,
+          '#/regulator/anchors',
+          { block_number: anchor.blockNumber },
+        );
+      const lastTx = (o: unknown): unknown => (o as { txId?: unknown }).txId;
+      for (const g of s.view.grants.values())
+        if (lastTx(g) === tx)
+          push('grant', g.id, `latest change of grant ${g.id} (${g.state})`, timeline('grant', g.id), {
+            tx_id: tx,
+          });
+      for (const e of s.view.enterprises.values())
+        if (lastTx(e) === tx)
+          push(
+            'enterprise',
+            e.creditCode,
+            `latest change of ${e.name}`,
+            timeline('enterprise', e.creditCode),
+            { tx_id: tx },
+          );
+      for (const d of s.view.datasets.values())
+        if (lastTx(d) === tx)
+          push('dataset', d.id, `latest change of ${d.name}`, timeline('dataset', d.id), { tx_id: tx });
+      if (!results.length && TX_ID.test(q) && s.ledger.blockOf) {
+        const block = await s.ledger.blockOf(tx).catch(() => undefined);
+        if (block !== undefined)
+          push('transaction', tx, `transaction in block ${block}`, '', { block_number: block });
+      }
+    }
+
+    if (ID.test(q) && !grant && !TX_ID.test(q) && !REQUEST_ID.test(q)) {
+      const [application, agreement] = await Promise.all([
+        find('application', 'GetApplication', q),
+        find('agreement', 'GetAgreement', q),
+      ]);
+      if (application) {
+        const a = application as { creditCode?: string; state?: string };
+        push(
+          'application',
+          q,
+          `application of ${a.creditCode ?? '?'} (${a.state ?? '?'})`,
+          timeline('enterprise', a.creditCode ?? ''),
+          { state: a.state ?? null },
+        );
+      }
+      if (agreement) {
+        const a = agreement as { state?: string; grants?: string[]; terms?: { creditCode?: string } };
+        const first = a.grants?.[0];
+        push(
+          'agreement',
+          q,
+          `agreement with ${a.terms?.creditCode ?? '?'} (${a.state ?? '?'})`,
+          first ? timeline('grant', first) : timeline('enterprise', a.terms?.creditCode ?? ''),
+          { state: a.state ?? null },
+        );
+      }
+    }
+
+    // Names and partial ids.
+    const needle = q.toLowerCase();
+    for (const e of s.view.enterprises.values()) {
+      if (results.length >= 50) break;
+      if (e.name.toLowerCase().includes(needle) || e.creditCode.toLowerCase().startsWith(needle))
+        push('enterprise', e.creditCode, e.name, timeline('enterprise', e.creditCode), {
+          level: e.rating.level,
+        });
+    }
+    for (const d of s.view.datasets.values()) {
+      if (results.length >= 50) break;
+      if (d.name.toLowerCase().includes(needle) || d.id.toLowerCase().includes(needle))
+        push('dataset', d.id, d.name, timeline('dataset', d.id), { owner: d.owner });
+    }
+    for (const g of s.view.grants.values()) {
+      if (results.length >= 50) break;
+      if (needle.length >= 4 && g.id.toLowerCase().includes(needle))
+        push('grant', g.id, `${g.creditCode} → ${g.datasetId}`, timeline('grant', g.id), { state: g.state });
+    }
+    res.json({ q, data: results });
+  });
+
+  return r;
+}

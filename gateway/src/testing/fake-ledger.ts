@@ -1,0 +1,272 @@
+/**
+ * An in-memory Ledger for gateway tests. `evaluate` and `submit` dispatch `contract:fn` to a table of handlers
+ * the test can replace; the defaults behave like the chaincode where the gateway depends on it: the audit
+ * anchor chain (same anchorHash, same refusals), enterprise request signatures and nonces, the public lists,
+ * and the enterprise's own applications and agreements. A handler throws `LedgerError` to refuse.
+ */
+import crypto from 'node:crypto';
+import { canonicalJson } from '@rdx/client';
+import {
+  LedgerError,
+  type EventStream,
+  type Ledger,
+  type LedgerStatus,
+  type Submitted,
+} from '../ledger/ledger.js';
+
+export type LedgerCall = { kind: 'evaluate' | 'submit'; contract: string; fn: string; args: string[] };
+/** Returns the decoded result (evaluate) or the transaction result (submit). */
+export type Handler = (args: string[], call: LedgerCall) => unknown;
+
+const GENESIS = '0'.repeat(64);
+
+/** An anchor as the chaincode stores it (without submitter and anchoredAt). */
+export interface LedgerAnchor {
+  gatewayId: string;
+  sequence: number;
+  merkleRoot: string;
+  recordCount: number;
+  firstRecord: number;
+  firstRecordAt: string;
+  lastRecordAt: string;
+  previousAnchorHash: string;
+  anchorHash: string;
+  txId: string;
+}
+
+/** The chaincode's anchorHashOf: SHA-256 of the canonical JSON of the submitted fields. */
+export function anchorHashOf(a: Omit<LedgerAnchor, 'anchorHash' | 'txId'>): string {
+  const {
+    gatewayId,
+    sequence,
+    merkleRoot,
+    recordCount,
+    firstRecord,
+    firstRecordAt,
+    lastRecordAt,
+    previousAnchorHash,
+  } = a;
+  return crypto
+    .createHash('sha256')
+    .update(
+      canonicalJson({
+        gatewayId,
+        sequence,
+        merkleRoot,
+        recordCount,
+        firstRecord,
+        firstRecordAt,
+        lastRecordAt,
+        previousAnchorHash,
+      }),
+    )
+    .digest('hex');
+}
+
+/** The ledger function each relayed enterprise action lands on, and the action it must be signed for. */
+export const RELAYED: Record<string, string> = {
+  'application:SubmitApplication': 'SubmitApplication',
+  'application:ResubmitApplication': 'ResubmitApplication',
+  'application:DisputeReview': 'DisputeReview',
+  'agreement:SignAgreementAsEnterprise': 'SignAgreement',
+  'agreement:AcceptRenewal': 'AcceptRenewal',
+  'agreement:TerminateAgreementAsEnterprise': 'TerminateAgreement',
+  'duty:ReportUsage': 'ReportUsage',
+  'duty:ReturnData': 'ReturnData',
+  'duty:PublishProduct': 'PublishProduct',
+  'duty:ReportSecurityIssue': 'ReportSecurityIssue',
+};
+
+function refuse(code: string, detail: string): never {
+  throw new LedgerError(detail, code);
+}
+
+export class FakeLedger implements Ledger {
+  blockHeight = 100;
+  /** When set, status() throws it and evaluate/submit throw a LedgerError without a code (unreachable). */
+  down?: string;
+  readonly calls: LedgerCall[] = [];
+  readonly handlers = new Map<string, Handler>();
+  /** Anchors per gateway, in sequence order. */
+  readonly anchors = new Map<string, LedgerAnchor[]>();
+  readonly applications = new Map<string, Record<string, unknown>>();
+  readonly agreements = new Map<string, Record<string, unknown>>();
+  recipients: Record<string, unknown>[] = [];
+  creditEvaluations: Record<string, unknown>[] = [];
+  private readonly nonces = new Set<string>();
+  private tx = 0;
+
+  /** @param publicKeyOf the PEM key registered for a credit code, for checking enterprise signatures. */
+  constructor(private readonly publicKeyOf: (creditCode: string) => string | undefined = () => undefined) {
+    this.handlers.set('audit:SubmitAnchor', (args) => this.submitAnchor(args[0] ?? ''));
+    this.handlers.set('audit:GetAnchorHead', ([gatewayId = '']) => {
+      const last = this.anchors.get(gatewayId)?.at(-1);
+      return last
+        ? {
+            gatewayId,
+            sequence: last.sequence,
+            anchorHash: last.anchorHash,
+            nextRecord: last.firstRecord + last.recordCount,
+          }
+        : { gatewayId, sequence: 0, anchorHash: GENESIS, nextRecord: 0 };
+    });
+    this.handlers.set('audit:GetAnchor', ([gatewayId = '', sequence = '']) => {
+      const found = this.anchors.get(gatewayId)?.find((a) => a.sequence === Number(sequence));
+      return found ?? refuse('NOT_FOUND', `no anchor ${sequence} of ${gatewayId}`);
+    });
+    this.handlers.set('query:ListRecipients', () => this.recipients);
+    this.handlers.set('query:ListCreditEvaluations', () => this.creditEvaluations);
+    this.handlers.set(
+      'application:GetApplication',
+      ([id = '']) => this.applications.get(id) ?? refuse('NOT_FOUND', `no application ${id}`),
+    );
+    this.handlers.set(
+      'agreement:GetAgreement',
+      ([id = '']) => this.agreements.get(id) ?? refuse('NOT_FOUND', `no agreement ${id}`),
+    );
+    for (const [key, action] of Object.entries(RELAYED)) {
+      this.handlers.set(key, ([request = '', signature = ''], call) => {
+        const envelope = this.verifyEnterpriseRequest(request, signature, action);
+        return { fn: call.fn, creditCode: envelope.creditCode, body: envelope.body };
+      });
+    }
+  }
+
+  /** Replaces the handler of `contract:fn`. */
+  on(key: string, handler: Handler): this {
+    this.handlers.set(key, handler);
+    return this;
+  }
+
+  /** Makes `contract:fn` refuse with a LedgerError carrying `code` (undefined: a refusal without a code). */
+  refuseWith(
+    key: string,
+    code: string | undefined,
+    message = `refused by the fake ledger (${code ?? 'no code'})`,
+  ): this {
+    return this.on(key, () => {
+      throw new LedgerError(message, code);
+    });
+  }
+
+  /** Calls of `contract:fn` so far. */
+  callsOf(key: string): LedgerCall[] {
+    return this.calls.filter((c) => `${c.contract}:${c.fn}` === key);
+  }
+
+  status(): Promise<LedgerStatus> {
+    if (this.down) return Promise.reject(new Error(this.down));
+    return Promise.resolve({
+      channel: 'opendata',
+      blockHeight: this.blockHeight,
+      chaincode: { name: 'rdx', version: 'test' },
+    });
+  }
+
+  evaluate(contract: string, fn: string, ...args: string[]): Promise<unknown> {
+    return this.dispatch({ kind: 'evaluate', contract, fn, args }).then((result) => this.roundTrip(result));
+  }
+
+  async submit(contract: string, fn: string, ...args: string[]): Promise<Submitted> {
+    const result = await this.dispatch({ kind: 'submit', contract, fn, args });
+    this.blockHeight++;
+    return {
+      result: this.roundTrip(result),
+      txId: `tx${String(++this.tx).padStart(6, '0')}`,
+      blockNumber: this.blockHeight - 1,
+    };
+  }
+
+  events(): Promise<EventStream> {
+    return Promise.reject(new Error('FakeLedger has no event stream: tests fill the LedgerView directly'));
+  }
+
+  close(): void {}
+
+  private async dispatch(call: LedgerCall): Promise<unknown> {
+    this.calls.push(call);
+    await Promise.resolve();
+    if (this.down) throw new LedgerError(`${this.down} (14 UNAVAILABLE)`, undefined);
+    const handler = this.handlers.get(`${call.contract}:${call.fn}`);
+    if (!handler) throw new Error(`FakeLedger: no handler for ${call.kind} ${call.contract}:${call.fn}`);
+    return handler(call.args, call);
+  }
+
+  /** Results cross the ledger as JSON, as through Fabric. */
+  private roundTrip(result: unknown): unknown {
+    return result === undefined ? undefined : (JSON.parse(JSON.stringify(result)) as unknown);
+  }
+
+  private submitAnchor(json: string): LedgerAnchor {
+    const input = JSON.parse(json) as Omit<LedgerAnchor, 'anchorHash' | 'txId'>;
+    const chain = this.anchors.get(input.gatewayId) ?? [];
+    const last = chain.at(-1);
+    const expected = last
+      ? {
+          sequence: last.sequence,
+          anchorHash: last.anchorHash,
+          nextRecord: last.firstRecord + last.recordCount,
+        }
+      : { sequence: 0, anchorHash: GENESIS, nextRecord: 0 };
+    const broken = (why: string): never => refuse('ANCHOR_CHAIN_BROKEN', `anchor ${input.sequence}: ${why}`);
+    if (!/^[0-9a-f]{64}$/.test(input.merkleRoot))
+      refuse('INVALID_ARGUMENT', 'merkleRoot must be a sha256 hex');
+    if (!Number.isSafeInteger(input.recordCount) || input.recordCount < 1)
+      refuse('INVALID_ARGUMENT', 'recordCount');
+    if (input.lastRecordAt < input.firstRecordAt)
+      refuse('INVALID_ARGUMENT', 'lastRecordAt is before firstRecordAt');
+    if (input.sequence <= expected.sequence) broken('a rewrite');
+    if (input.sequence !== expected.sequence + 1) broken('a gap');
+    if (input.previousAnchorHash !== expected.anchorHash) broken('a fork');
+    if (input.firstRecord !== expected.nextRecord)
+      broken(`the batch must start at record ${expected.nextRecord}`);
+    const anchor: LedgerAnchor = {
+      gatewayId: input.gatewayId,
+      sequence: input.sequence,
+      merkleRoot: input.merkleRoot,
+      recordCount: input.recordCount,
+      firstRecord: input.firstRecord,
+      firstRecordAt: input.firstRecordAt,
+      lastRecordAt: input.lastRecordAt,
+      previousAnchorHash: input.previousAnchorHash,
+      anchorHash: anchorHashOf(input),
+      txId: `tx${String(this.tx + 1).padStart(6, '0')}`,
+    };
+    chain.push(anchor);
+    this.anchors.set(input.gatewayId, chain);
+    return anchor;
+  }
+
+  /** As the chaincode's verifyEnterpriseRequest: action, ES256 signature over canonical JSON, nonce burnt. */
+  private verifyEnterpriseRequest(
+    raw: string,
+    signature: string,
+    action: string,
+  ): { creditCode: string; body: unknown } {
+    let envelope: { action?: unknown; creditCode?: unknown; nonce?: unknown; body?: unknown };
+    try {
+      envelope = JSON.parse(raw) as typeof envelope;
+    } catch {
+      return refuse('INVALID_ARGUMENT', 'request is not JSON');
+    }
+    if (envelope.action !== action)
+      refuse('INVALID_ARGUMENT', `request is for ${String(envelope.action)}, not ${action}`);
+    const creditCode = typeof envelope.creditCode === 'string' ? envelope.creditCode : '';
+    const key = this.publicKeyOf(creditCode) ?? refuse('NOT_FOUND', `no enterprise ${creditCode}`);
+    const sig = Buffer.from(signature, 'base64url');
+    const verifies = (): boolean => {
+      try {
+        const message = Buffer.from(canonicalJson(JSON.parse(raw)));
+        return sig.length === 64 && crypto.verify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, sig);
+      } catch {
+        return false;
+      }
+    };
+    if (!verifies())
+      refuse('BAD_SIGNATURE', `the signature does not verify with the key registered for ${creditCode}`);
+    const nonce = `${creditCode}:${String(envelope.nonce)}`;
+    if (this.nonces.has(nonce)) refuse('REPLAYED', 'this signed request was already used');
+    this.nonces.add(nonce);
+    return { creditCode, body: envelope.body };
+  }
+}

@@ -1,0 +1,382 @@
+/**
+ * A real gateway for tests: the real app over real stores (audit log, dataset store, client registry and
+ * signing keys in a fresh temp folder), a real Anchorer over an in-memory FakeLedger, and a LedgerView the
+ * test fills and changes directly. It listens on 127.0.0.1:0 and records every exchange the server answers
+ * (method, path, status, content type, headers, body bytes), so a test can check all of them afterwards.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { EnterpriseSigner } from '@rdx/client';
+import { createApp } from '../app.js';
+import { Anchorer } from '../audit/anchorer.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { ClientRegistry } from '../auth/client-registry.js';
+import { SigningKeys } from '../auth/signing-keys.js';
+import { TokenService } from '../auth/token-service.js';
+import { Limiter } from '../enforcement/limiter.js';
+import { Metrics } from '../http/metrics.js';
+import type { AnchorStatus, AuditRecord, Services } from '../services.js';
+import { DatasetStore, parseFilter } from '../store/dataset-store.js';
+import { LedgerView, type EnterpriseView } from '../view/ledger-view.js';
+import { FakeLedger } from './fake-ledger.js';
+import {
+  CODE,
+  DS,
+  OPEN_ITEMS,
+  PEOPLE_ITEMS,
+  datasetFiles,
+  datasetViews,
+  enterpriseViews,
+  generateEnterpriseKeys,
+  grantViews,
+  type DatasetFiles,
+  type EnterpriseKeys,
+  type Rating,
+} from './fixtures.js';
+
+export const ISSUER = 'http://rdx.test';
+export const AUDIENCE = 'rdx-api';
+export const GATEWAY_ID = 'gw-test';
+
+export interface HarnessOptions {
+  /** Largest page (default 50). */
+  pageMax?: number;
+  /** Smallest group of a computed result (default 10). */
+  kMin?: number;
+  /** Calls per second per grant (default 10 000, so only rate tests meet the limit). */
+  ratePerSecond?: number;
+  /** Largest JSON body of the workflow routes (default 32kb). */
+  bodyLimit?: string;
+  /** How long a record may stay unanchored before restricted data stops (default 60 s). */
+  anchorMaxLagMs?: number;
+  /** Rows of the restricted people dataset (default 300). */
+  peopleRows?: number;
+}
+
+/** One answer of the server, as sent. */
+export interface Exchange {
+  method: string;
+  /** Path and query as requested. */
+  url: string;
+  /** Path only. */
+  path: string;
+  status: number;
+  contentType: string;
+  headers: http.OutgoingHttpHeaders;
+  body: Buffer;
+}
+
+/** An answer as the test client received it. */
+export interface Reply {
+  status: number;
+  headers: Headers;
+  contentType: string;
+  /** The exact body bytes. */
+  bytes: Buffer;
+  text: string;
+  /** The parsed body when it is JSON (any `+json` type too), else undefined. */
+  body: unknown;
+  /** X-Request-Id. */
+  requestId: string;
+}
+
+export interface CallOptions {
+  /** Bearer token, or the rating of a fixture enterprise to get a fresh token for. */
+  token?: string;
+  as?: Rating;
+  /** Sent as JSON. */
+  json?: unknown;
+  /** Sent as is. */
+  body?: string | Uint8Array;
+  headers?: Record<string, string>;
+}
+
+export class Harness {
+  /** The switch for `services.anchors.behind()`: true forces it; false leaves it to the real Anchorer. */
+  anchorsBehind = false;
+  /** The clock the app sees (services.now); undefined is real time. */
+  clock: Date | undefined;
+  /** Client secrets of the fixture enterprises (client id = credit code). */
+  readonly secrets = new Map<string, string>();
+
+  constructor(
+    readonly base: string,
+    readonly services: Services,
+    readonly view: LedgerView,
+    readonly ledger: FakeLedger,
+    readonly audit: AuditLog,
+    readonly store: DatasetStore,
+    readonly keys: SigningKeys,
+    readonly clients: ClientRegistry,
+    readonly tokens: TokenService,
+    readonly limiter: Limiter,
+    readonly metrics: Metrics,
+    readonly anchorer: Anchorer,
+    readonly enterpriseKeys: Record<Rating, EnterpriseKeys>,
+    readonly files: DatasetFiles,
+    /** Every answer the server sent, in order. */
+    readonly exchanges: Exchange[],
+    private readonly server: http.Server,
+    private readonly dir: string,
+  ) {}
+
+  /** A fresh access token for an enterprise (by rating or credit code), issued by the gateway's TokenService. */
+  tokenFor(who: string): string {
+    const code = who in CODE ? CODE[who as Rating] : who;
+    return this.tokens.issue(code).access_token;
+  }
+
+  /** The fixture enterprise's request signer (its registered key). */
+  signer(rating: Rating, creditCode: string = CODE[rating]): EnterpriseSigner {
+    return new EnterpriseSigner(creditCode, this.enterpriseKeys[rating].privateKeyPem);
+  }
+
+  /**
+   * Sets the app's clock (quota days, grant and rating validity, audit record times). The Anchorer measures
+   * lag against the machine's clock, so a clock set behind it makes new records look old and `behind()` true:
+   * move it forward, not back, unless that is the point.
+   */
+  setNow(date: Date | string | undefined): void {
+    this.clock = date === undefined ? undefined : new Date(date);
+  }
+
+  /** Changes an enterprise's rating level in the view, as a rating event would. */
+  setRating(
+    rating: Rating,
+    level: EnterpriseView['rating']['level'],
+    extra: Partial<EnterpriseView['rating']> = {},
+  ): void {
+    const e = this.view.enterprises.get(CODE[rating]);
+    assert.ok(e);
+    this.view.putEnterprise({ ...e, rating: { ...e.rating, level, ...extra } });
+  }
+
+  /** Anchors everything logged so far through the real Anchorer and the fake ledger. */
+  async anchorNow(): Promise<void> {
+    await this.anchorer.anchorNow();
+    assert.equal(this.anchorer.lastError, undefined, `anchoring failed: ${this.anchorer.lastError}`);
+  }
+
+  /** The audit record of a reply (by its X-Request-Id). */
+  auditOf(reply: Reply): AuditRecord {
+    const record = this.audit.get(reply.requestId);
+    assert.ok(record, `no audit record for request ${reply.requestId}`);
+    return record;
+  }
+
+  async call(method: string, urlPath: string, opts: CallOptions = {}): Promise<Reply> {
+    const headers: Record<string, string> = { ...opts.headers };
+    const token = opts.token ?? (opts.as ? this.tokenFor(opts.as) : undefined);
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    let body: string | Uint8Array | undefined = opts.body;
+    if (opts.json !== undefined) {
+      body = JSON.stringify(opts.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(`${this.base}${urlPath}`, { method, headers, body, redirect: 'manual' });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const contentType = res.headers.get('content-type') ?? '';
+    const text = bytes.toString('utf8');
+    let parsed: unknown;
+    if (/[/+]json\b/.test(contentType)) {
+      try {
+        parsed = JSON.parse(text) as unknown;
+      } catch {
+        parsed = undefined;
+      }
+    }
+    return {
+      status: res.status,
+      headers: res.headers,
+      contentType,
+      bytes,
+      text,
+      body: parsed,
+      requestId: res.headers.get('x-request-id') ?? '',
+    };
+  }
+
+  get(urlPath: string, opts: CallOptions = {}): Promise<Reply> {
+    return this.call('GET', urlPath, opts);
+  }
+
+  post(urlPath: string, opts: CallOptions = {}): Promise<Reply> {
+    return this.call('POST', urlPath, opts);
+  }
+
+  async close(): Promise<void> {
+    await this.anchorer.stop();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.audit.close();
+    this.store.close();
+    this.clients.close();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Records what the server writes for each request, then hands the request to the app. */
+function recordingServer(app: http.RequestListener, exchanges: Exchange[]): http.Server {
+  return http.createServer((req, res) => {
+    const url = req.url ?? '';
+    const method = req.method ?? '';
+    const chunks: Buffer[] = [];
+    const grab = (chunk: unknown, encoding: unknown): void => {
+      if (typeof chunk === 'string')
+        chunks.push(Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'));
+      else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
+    };
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
+    res.write = ((...args: unknown[]) => {
+      grab(args[0], args[1]);
+      return write(...args);
+    }) as typeof res.write;
+    res.end = ((...args: unknown[]) => {
+      if (typeof args[0] !== 'function') grab(args[0], args[1]);
+      return end(...args);
+    }) as typeof res.end;
+    res.on('finish', () => {
+      exchanges.push({
+        method,
+        url,
+        path: url.split('?')[0] ?? url,
+        status: res.statusCode,
+        contentType: String(res.getHeader('content-type') ?? ''),
+        headers: res.getHeaders(),
+        body: Buffer.concat(chunks),
+      });
+    });
+    app(req, res);
+  });
+}
+
+/** Builds and starts a gateway over fixture data. Close it with `close()`. */
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-gw-test-'));
+  const audit = AuditLog.open(path.join(dir, 'audit.db'), { groupCommitMs: 0 });
+  const store = DatasetStore.open(path.join(dir, 'datasets.db'));
+  const clients = ClientRegistry.open(path.join(dir, 'clients.db'));
+  const keys = SigningKeys.open(path.join(dir, 'keys'));
+  const tokens = new TokenService(keys, ISSUER, AUDIENCE, 900);
+  const limiter = new Limiter(opts.ratePerSecond ?? 10_000);
+  const metrics = new Metrics();
+
+  const peopleCount = opts.peopleRows ?? 300;
+  const enterpriseKeys = generateEnterpriseKeys();
+  const files = datasetFiles(peopleCount);
+  const view = new LedgerView();
+  view.replaceAll(enterpriseViews(enterpriseKeys), datasetViews(files, peopleCount), grantViews());
+  view.following = true;
+  view.lastBlock = 99;
+  view.lastEventAt = Date.now();
+
+  store.loadVersion(DS.PEOPLE, 'v1', PEOPLE_ITEMS, 'csv', files.peopleV1);
+  store.loadVersion(DS.OPEN, 'v1', OPEN_ITEMS, 'csv', files.openV1);
+
+  const ledger = new FakeLedger((code) => view.enterprises.get(code)?.publicKey);
+  ledger.recipients = grantViews()
+    .filter((g) => g.state === 'ACTIVE' || g.state === 'SUSPENDED')
+    .map((g) => ({
+      enterpriseName: view.enterprises.get(g.creditCode)?.name,
+      creditCode: g.creditCode,
+      datasetId: g.datasetId,
+      datasetName: view.datasets.get(g.datasetId)?.name,
+      body: g.body,
+      since: g.grantedAt,
+      validUntil: g.validUntil,
+      state: g.state,
+    }));
+  ledger.creditEvaluations = [{ creditCode: CODE.AA, level: 'AA', evaluatedAt: '2025-01-01T00:00:00.000Z' }];
+
+  const anchorer = new Anchorer(audit, ledger, {
+    gatewayId: GATEWAY_ID,
+    every: 100,
+    intervalMs: 5000,
+    maxLagMs: opts.anchorMaxLagMs ?? 60_000,
+  });
+
+  // The services read the switches of the harness, which is built after them.
+  const ref: { harness?: Harness } = {};
+  const anchors: AnchorStatus = {
+    behind: () => ref.harness?.anchorsBehind === true || anchorer.behind(),
+    lagRecords: () => anchorer.lagRecords(),
+    lagSeconds: () => anchorer.lagSeconds(),
+  };
+  const services: Services = {
+    config: {
+      gatewayId: GATEWAY_ID,
+      pageMax: opts.pageMax ?? 50,
+      kMin: opts.kMin ?? 10,
+      issuer: ISSUER,
+      bodyLimit: opts.bodyLimit ?? '32kb',
+    },
+    view,
+    ledger,
+    tokens,
+    keys,
+    clients,
+    audit,
+    anchors,
+    store,
+    parseFilter,
+    limiter,
+    metrics,
+    now: () => (ref.harness?.clock ? new Date(ref.harness.clock) : new Date()),
+  };
+  const app = createApp(services);
+  const exchanges: Exchange[] = [];
+  const server = recordingServer(app, exchanges);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const harness = new Harness(
+    `http://127.0.0.1:${port}`,
+    services,
+    view,
+    ledger,
+    audit,
+    store,
+    keys,
+    clients,
+    tokens,
+    limiter,
+    metrics,
+    anchorer,
+    enterpriseKeys,
+    files,
+    exchanges,
+    server,
+    dir,
+  );
+  ref.harness = harness;
+  for (const rating of Object.keys(CODE) as Rating[])
+    harness.secrets.set(CODE[rating], clients.register(CODE[rating]));
+  return harness;
+}
+
+/** Asserts an RFC 9457 problem answer with this status and stable code; returns its body. */
+export function assertProblem(reply: Reply, status: number, code: string): Record<string, unknown> {
+  const body = reply.body as Record<string, unknown> | undefined;
+  assert.equal(
+    reply.status,
+    status,
+    `expected ${status} ${code}, got ${reply.status}: ${reply.text.slice(0, 300)}`,
+  );
+  assert.match(reply.contentType, /^application\/problem\+json/);
+  assert.ok(body && typeof body === 'object', 'a problem body');
+  assert.equal(body.code, code, `expected code ${code}, got ${String(body.code)}: ${String(body.detail)}`);
+  assert.equal(body.status, status);
+  assert.equal(typeof body.type, 'string');
+  assert.equal(typeof body.title, 'string');
+  return body;
+}
+
+/** Asserts a 200 JSON answer; returns its body. */
+export function assertOk<T = Record<string, unknown>>(reply: Reply, status = 200): T {
+  assert.equal(reply.status, status, `expected ${status}, got ${reply.status}: ${reply.text.slice(0, 300)}`);
+  return reply.body as T;
+}
