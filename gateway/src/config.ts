@@ -76,10 +76,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const host = env.RDX_GATEWAY_HOST ?? '127.0.0.1';
   const port = int(env, 'RDX_GATEWAY_PORT', 3000, 0, 65535);
   const gatewayId = env.RDX_GATEWAY_ID ?? 'gw1';
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(gatewayId)) throw new ConfigError(`RDX_GATEWAY_ID "${gatewayId}" must be letters, digits, _ . -`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(gatewayId))
+    throw new ConfigError(`RDX_GATEWAY_ID "${gatewayId}" must be letters, digits, _ . -`);
   const dataDir = path.resolve(env.RDX_GATEWAY_DATA ?? path.join('.rdx', 'gateway', gatewayId));
   const bodyLimit = env.RDX_BODY_LIMIT ?? '256kb';
-  if (!/^\d+(kb|mb)$/.test(bodyLimit)) throw new ConfigError(`RDX_BODY_LIMIT must look like 256kb or 1mb, got "${bodyLimit}"`);
+  if (!/^\d+(kb|mb)$/.test(bodyLimit))
+    throw new ConfigError(`RDX_BODY_LIMIT must look like 256kb or 1mb, got "${bodyLimit}"`);
   return {
     host,
     port,
