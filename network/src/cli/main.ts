@@ -65,12 +65,19 @@ async function start(args: string[]): Promise<void> {
 }
 
 function printWhere(ctx: NetworkContext): void {
+  const url = gatewayUrl(ctx);
   console.log('');
-  console.log(`RDX is up. Gateway: ${gatewayUrl(ctx)}  (GET /readyz shows the ledger height)`);
+  console.log(`RDX is up.`);
   console.log(
-    `Channel ${ctx.topology.channel}, chaincode ${ctx.topology.chaincodeName}; data and logs in ${ctx.paths.home}`,
+    `  API gateway        ${url}   (API description: ${url}/openapi.json, readiness: ${url}/readyz)`,
   );
-  console.log('Every process, port and block height: npm run status');
+  console.log(`  Console            ${url}/console/   (regulator, enterprise and public views)`);
+  console.log(`  Demo credentials   ${ctx.paths.home}/demo/enterprises.json, regulators.json`);
+  console.log(`  CLI                npx rdx --help   (identities: npx rdx identities)`);
+  console.log(
+    `  Ledger             channel ${ctx.topology.channel}, chaincode ${ctx.topology.chaincodeName}; data and logs in ${ctx.paths.home}`,
+  );
+  console.log('  Every process, port and block height: npm run status');
 }
 
 async function stop(): Promise<void> {
