@@ -44,6 +44,12 @@ export interface GatewayConfig {
   ratePerSecond: number;
   /** RDX_BODY_LIMIT: largest request body (default 256kb). */
   bodyLimit: string;
+  /**
+   * RDX_DATABASE_URL: unset (the default) keeps the audit log and the dataset store in SQLite files in
+   * RDX_GATEWAY_DATA; a `postgres://user@host:5432/database` URL puts both on that PostgreSQL database, in the
+   * namespace RDX_GATEWAY_ID (several gateways may share one database).
+   */
+  databaseUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +76,37 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/** A database URL fit for messages: scheme, user, host and database, never the password or options. */
+export function describeDatabaseUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    return `${url.protocol}//${url.username ? `${decodeURIComponent(url.username)}@` : ''}${url.host}${url.pathname}`;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.RDX_DATABASE_URL;
+  if (raw === undefined || raw === '') return undefined;
+  const expected =
+    'a postgres:// or postgresql:// URL such as postgres://rdx@127.0.0.1:5432/rdx (or unset for SQLite)';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // The value is not echoed: it may hold a password.
+    throw new ConfigError(`RDX_DATABASE_URL is not a URL: it must be ${expected}`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw new ConfigError(`RDX_DATABASE_URL must be ${expected}, got ${describeDatabaseUrl(raw)}`);
+  if (url.pathname.length <= 1 || url.pathname.slice(1).includes('/'))
+    throw new ConfigError(
+      `RDX_DATABASE_URL must name the database (…/database), got ${describeDatabaseUrl(raw)}`,
+    );
+  return raw;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -106,5 +143,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     kMin: int(env, 'RDX_K_MIN', 10, 2, 1000),
     ratePerSecond: int(env, 'RDX_RATE_PER_SECOND', 20, 1, 100_000),
     bodyLimit,
+    databaseUrl: databaseUrl(env),
   };
 }

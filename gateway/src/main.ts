@@ -8,17 +8,19 @@ import { createApp } from './app.js';
 import { ClientRegistry } from './auth/client-registry.js';
 import { SigningKeys } from './auth/signing-keys.js';
 import { TokenService } from './auth/token-service.js';
-import { Anchorer } from './audit/anchorer.js';
+import { Anchorer, type AnchorableLog } from './audit/anchorer.js';
 import { AuditLog } from './audit/audit-log.js';
-import { loadConfig, ConfigError, type GatewayConfig } from './config.js';
+import { PgAuditLog } from './audit/pg-audit-log.js';
+import { loadConfig, ConfigError, describeDatabaseUrl, type GatewayConfig } from './config.js';
 import { chinaToday } from './enforcement/decide.js';
 import { Limiter } from './enforcement/limiter.js';
 import { Metrics } from './http/metrics.js';
 import { openFabricLedger } from './ledger/fabric-ledger.js';
 import { DatasetStore, parseFilter } from './store/dataset-store.js';
+import { PgDatasetStore } from './store/pg-dataset-store.js';
 import { LedgerView } from './view/ledger-view.js';
 import { ViewFollower } from './view/view-follower.js';
-import type { AuditSink } from './services.js';
+import type { AuditSink, DataStore } from './services.js';
 
 const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
 
@@ -34,10 +36,36 @@ async function restoreQuotas(audit: AuditSink, limiter: Limiter, now: Date): Pro
   for (const [grant, n] of used) limiter.restore(grant, today, n);
 }
 
+type Closable = { close(): void | Promise<void> };
+
+/** The audit log and the dataset store: SQLite files in the data folder, or both on RDX_DATABASE_URL. */
+async function openStores(
+  config: GatewayConfig,
+): Promise<{ audit: AnchorableLog & Closable; store: DataStore & Closable }> {
+  if (config.databaseUrl === undefined) {
+    return {
+      audit: AuditLog.open(path.join(config.dataDir, 'audit.db')),
+      store: DatasetStore.open(path.join(config.dataDir, 'datasets.db')),
+    };
+  }
+  const where = describeDatabaseUrl(config.databaseUrl);
+  let audit: PgAuditLog | undefined;
+  try {
+    audit = await PgAuditLog.open(config.databaseUrl, { namespace: config.gatewayId });
+    const store = await PgDatasetStore.open(config.databaseUrl, { namespace: config.gatewayId });
+    log(`audit log and dataset store on PostgreSQL ${where} (namespace ${config.gatewayId})`);
+    return { audit, store };
+  } catch (err) {
+    await audit?.close().catch(() => undefined);
+    throw new ConfigError(
+      `RDX_DATABASE_URL: cannot open the stores on ${where}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
+
 async function main(config: GatewayConfig): Promise<void> {
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const audit = AuditLog.open(path.join(config.dataDir, 'audit.db'));
-  const store = DatasetStore.open(path.join(config.dataDir, 'datasets.db'));
+  const { audit, store } = await openStores(config);
   const clients = ClientRegistry.open(path.join(config.dataDir, 'clients.db'));
   const keys = SigningKeys.open(path.join(config.dataDir, 'keys'));
   const ledger = await openFabricLedger(config);
@@ -105,12 +133,13 @@ async function main(config: GatewayConfig): Promise<void> {
       .stop()
       .then(() => anchorer.anchorNow())
       .catch(() => undefined)
-      .finally(() => {
+      .finally(async () => {
         ledger.close();
-        audit.close();
-        store.close();
+        await audit.close();
+        await store.close();
         clients.close();
-      });
+      })
+      .catch((err: unknown) => log(`closing the stores: ${String(err)}`));
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

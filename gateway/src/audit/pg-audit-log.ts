@@ -1,0 +1,835 @@
+/**
+ * The gateway's access log on PostgreSQL: the same hash chain, records, anchors and rules as the SQLite
+ * {@link AuditLog}, for gateways configured with `RDX_DATABASE_URL`.
+ *
+ * Several gateways may share one database: every row carries its log's name (the gateway id), and each log is
+ * its own chain from seq 0. Each gateway is the single writer of its own log, so where its chain ends, its last
+ * anchor and the time of its oldest unanchored record are read once at open and then kept in memory.
+ *
+ * Durability: every batch commits with `synchronous_commit = on` (set in the transaction, whatever the server
+ * or role default), so COMMIT returns only after the WAL is flushed. Appends are group-committed as with SQLite:
+ * those arriving within `groupCommitMs` (or `maxBatch` of them) share one transaction; while one transaction
+ * commits, the next appends queue up and go together in the next. Every caller's promise settles only after
+ * the COMMIT holding its record.
+ */
+import pg from 'pg';
+import type { PoolClient } from 'pg';
+import {
+  GENESIS_HASH,
+  auditRecordHash,
+  type AuditAnchor,
+  type AuditEntry,
+  type AuditLogOptions,
+  type AuditLogStats,
+  type AuditRecord,
+} from './audit-log.js';
+
+/** Options of {@link PgAuditLog.open}. */
+export interface PgAuditLogOptions extends AuditLogOptions {
+  /** Whose log this is (the gateway id): gateways sharing a database each have their own. Default `default`. */
+  namespace?: string;
+  /** Most database connections the log opens (default 4): one commits, the others serve reads. */
+  maxConnections?: number;
+}
+
+interface Pending {
+  entry: AuditEntry;
+  resolve: (record: AuditRecord) => void;
+  reject: (err: unknown) => void;
+}
+
+type Row = Record<string, unknown>;
+
+/** Serialises creation of the tables when several gateways open the same database at once. */
+const SCHEMA_LOCK = 7_266_520_001;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS rdx_audit_logs (
+  log text PRIMARY KEY,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS rdx_audit_records (
+  log text NOT NULL,
+  seq bigint NOT NULL CHECK (seq >= 0),
+  time text NOT NULL,
+  request_id text NOT NULL,
+  gateway_id text NOT NULL,
+  client_id text,
+  enterprise text,
+  method text NOT NULL,
+  path text NOT NULL,
+  dataset_id text,
+  grant_id text,
+  decision text NOT NULL,
+  reason text NOT NULL,
+  items text NOT NULL,
+  row_count bigint NOT NULL,
+  response_hash text,
+  status bigint NOT NULL,
+  prev_hash text NOT NULL,
+  hash text NOT NULL,
+  PRIMARY KEY (log, seq),
+  UNIQUE (log, request_id)
+);
+CREATE INDEX IF NOT EXISTS rdx_audit_records_by_enterprise ON rdx_audit_records (log, enterprise, seq);
+CREATE TABLE IF NOT EXISTS rdx_audit_anchors (
+  log text NOT NULL,
+  sequence bigint NOT NULL,
+  first_record bigint NOT NULL,
+  record_count bigint NOT NULL,
+  tree_size bigint NOT NULL,
+  merkle_root text NOT NULL,
+  anchor_hash text NOT NULL,
+  tx_id text NOT NULL,
+  block_number bigint NOT NULL,
+  PRIMARY KEY (log, sequence),
+  UNIQUE (log, tree_size)
+);
+`;
+
+const RECORD_COLUMNS =
+  'seq, time, request_id, gateway_id, client_id, enterprise, method, path, dataset_id, grant_id, decision, ' +
+  'reason, items, row_count, response_hash, status, prev_hash, hash';
+/** PostgreSQL array type of each of {@link RECORD_COLUMNS}, for inserting a batch as one statement. */
+const RECORD_ARRAY_TYPES = [
+  'bigint',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'bigint',
+  'text',
+  'bigint',
+  'text',
+  'text',
+];
+const INSERT_BATCH =
+  `INSERT INTO rdx_audit_records (log, ${RECORD_COLUMNS}) SELECT $1, * FROM unnest(` +
+  RECORD_ARRAY_TYPES.map((type, k) => `$${k + 2}::${type}[]`).join(', ') +
+  ')';
+const ANCHOR_COLUMNS =
+  'sequence, first_record, record_count, tree_size, merkle_root, anchor_hash, tx_id, block_number';
+
+const OPTIONAL_FIELDS = ['clientId', 'enterprise', 'datasetId', 'grantId', 'responseHash'] as const;
+const HEX_HASH = /^[0-9a-f]{64}$/;
+// PostgreSQL text holds UTF-8 without NUL: a lone UTF-16 surrogate would come back as U+FFFD and NUL is refused
+// outright, so either would break a record's hash or fail a whole batch. Such strings are refused up front.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NAMESPACE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+/** Rows per query when reading the whole log back. */
+const READ_BATCH = 5000;
+
+/**
+ * The access log on PostgreSQL. Single writer per namespace: a second writer is detected at commit time and its
+ * batch refused, never interleaved into the chain. Reads may come from anywhere.
+ */
+export class PgAuditLog {
+  private readonly groupCommitMs: number;
+  private readonly maxBatch: number;
+  /** Committed chain state: what the next record links to. Only advanced after a successful COMMIT. */
+  private nextSeq: number;
+  private lastHash: string;
+  private last: AuditAnchor | undefined;
+  /** Time (ms) of record `anchoredSize()`, when it is in the log. */
+  private oldestUnanchored: number | undefined;
+  private queue: Pending[] = [];
+  /** Request ids queued but not yet committed, so a duplicate is refused before it can fail a whole batch. */
+  private readonly pendingIds = new Set<string>();
+  private cancelTimer: (() => void) | undefined;
+  /** The loop committing queued batches one after the other, while it runs. */
+  private draining: Promise<void> | undefined;
+  /** Anchors are recorded one at a time, in call order. */
+  private anchorChain: Promise<unknown> = Promise.resolve();
+  /** Set when a COMMIT's outcome could not be learned: the next batch first reads where the chain ends. */
+  private unsure: { seq: number; hash: string } | undefined;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  private readonly counters: AuditLogStats = { commits: 0, records: 0, failedCommits: 0, largestBatch: 0 };
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly namespace: string,
+    opts: Required<AuditLogOptions>,
+    state: { nextSeq: number; lastHash: string; last: AuditAnchor | undefined; oldest: number | undefined },
+  ) {
+    this.groupCommitMs = opts.groupCommitMs;
+    this.maxBatch = opts.maxBatch;
+    this.nextSeq = state.nextSeq;
+    this.lastHash = state.lastHash;
+    this.last = state.last;
+    this.oldestUnanchored = state.oldest;
+  }
+
+  /**
+   * Connects to the database at `connectionString`, creates the tables if they are missing, and reads back where
+   * the namespace's chain ends.
+   * @throws if the database cannot be reached or is not usable (PostgreSQL 12 or later, UTF-8).
+   */
+  static async open(connectionString: string, opts: PgAuditLogOptions = {}): Promise<PgAuditLog> {
+    const groupCommitMs = opts.groupCommitMs ?? 2;
+    const maxBatch = opts.maxBatch ?? 256;
+    const namespace = opts.namespace ?? 'default';
+    if (!Number.isFinite(groupCommitMs) || groupCommitMs < 0) {
+      throw new RangeError('groupCommitMs must be ≥ 0');
+    }
+    if (!Number.isSafeInteger(maxBatch) || maxBatch < 1)
+      throw new RangeError('maxBatch must be an integer ≥ 1');
+    if (typeof namespace !== 'string' || !NAMESPACE.test(namespace))
+      throw new TypeError(`namespace ${JSON.stringify(namespace)} must be 1–128 letters, digits, _ . -`);
+    const pool = await connectPool(connectionString, opts.maxConnections ?? 4);
+    try {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+        await client.query(SCHEMA);
+        await client.query('INSERT INTO rdx_audit_logs (log) VALUES ($1) ON CONFLICT DO NOTHING', [
+          namespace,
+        ]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+      // After a crash the database, not memory, says where the chain ends: an unacknowledged batch either
+      // committed whole or not at all.
+      const tail = (
+        await pool.query('SELECT seq, hash FROM rdx_audit_records WHERE log = $1 ORDER BY seq DESC LIMIT 1', [
+          namespace,
+        ])
+      ).rows[0] as Row | undefined;
+      const anchorRow = (
+        await pool.query(
+          `SELECT ${ANCHOR_COLUMNS} FROM rdx_audit_anchors WHERE log = $1 ORDER BY sequence DESC LIMIT 1`,
+          [namespace],
+        )
+      ).rows[0] as Row | undefined;
+      const last = anchorRow === undefined ? undefined : rowToAnchor(anchorRow);
+      const oldest = await recordTime(pool, namespace, last?.treeSize ?? 0);
+      return new PgAuditLog(
+        pool,
+        namespace,
+        { groupCommitMs, maxBatch },
+        {
+          nextSeq: tail === undefined ? 0 : int(tail.seq, 'seq') + 1,
+          lastHash: tail === undefined ? GENESIS_HASH : str(tail.hash, 'hash'),
+          last,
+          oldest,
+        },
+      );
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Appends an entry. Resolves with its record once the transaction holding it is committed; rejects if the
+   * entry is malformed, its requestId is already logged, the log is closed, or the commit fails (then every
+   * append of that batch rejects and none of them is in the log). Records are numbered in call order.
+   */
+  append(entry: AuditEntry): Promise<AuditRecord> {
+    let normalized: AuditEntry;
+    try {
+      if (this.closed) throw new Error('The audit log is closed');
+      normalized = normalizeEntry(entry);
+      // Ids already committed are found in the commit transaction itself (see commitBatch).
+      if (this.pendingIds.has(normalized.requestId)) throw duplicate(normalized.requestId);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    const promise = new Promise<AuditRecord>((resolve, reject) => {
+      this.queue.push({ entry: normalized, resolve, reject });
+    });
+    this.pendingIds.add(normalized.requestId);
+    if (this.queue.length >= this.maxBatch) this.flush();
+    else this.scheduleFlush();
+    return promise;
+  }
+
+  /** The record of a request, if logged. */
+  async get(requestId: string): Promise<AuditRecord | undefined> {
+    // A string PostgreSQL cannot hold cannot be in the log.
+    if (typeof requestId !== 'string' || requestId.includes('\0')) return undefined;
+    const { rows } = await this.pool.query(
+      `SELECT ${RECORD_COLUMNS} FROM rdx_audit_records WHERE log = $1 AND request_id = $2`,
+      [this.namespace, requestId],
+    );
+    const row = rows[0] as Row | undefined;
+    return row === undefined ? undefined : rowToRecord(row);
+  }
+
+  /** The record at position `seq`, if committed. */
+  async bySeq(seq: number): Promise<AuditRecord | undefined> {
+    if (!Number.isSafeInteger(seq) || seq < 0) return undefined;
+    const { rows } = await this.pool.query(
+      `SELECT ${RECORD_COLUMNS} FROM rdx_audit_records WHERE log = $1 AND seq = $2`,
+      [this.namespace, seq],
+    );
+    const row = rows[0] as Row | undefined;
+    return row === undefined ? undefined : rowToRecord(row);
+  }
+
+  /** Records committed so far: the next record's seq. */
+  size(): number {
+    return this.nextSeq;
+  }
+
+  /**
+   * The hashes (Merkle leaves) of records [from, to), in order, for building roots and proofs.
+   * @throws RangeError if the range is not within [0, size()]; Error if a record in it is missing.
+   */
+  async leafHashes(from: number, to: number): Promise<string[]> {
+    if (
+      !Number.isSafeInteger(from) ||
+      !Number.isSafeInteger(to) ||
+      from < 0 ||
+      from > to ||
+      to > this.nextSeq
+    ) {
+      throw new RangeError(`[${from}, ${to}) is not a range of the ${this.nextSeq} records`);
+    }
+    const { rows } = await this.pool.query(
+      'SELECT hash FROM rdx_audit_records WHERE log = $1 AND seq >= $2 AND seq < $3 ORDER BY seq',
+      [this.namespace, from, to],
+    );
+    const hashes = (rows as Row[]).map((row) => str(row.hash, 'hash'));
+    // A shorter list would silently yield a different Merkle root; a missing row is corruption, so say so.
+    if (hashes.length !== to - from) throw new Error(`Records are missing from [${from}, ${to})`);
+    return hashes;
+  }
+
+  /**
+   * An enterprise's own access log, newest first: at most `limit` records of `enterprise` with seq below
+   * `beforeSeq` (default: all), so a caller pages by passing the last seq it got.
+   */
+  async recordsOf(enterprise: string, limit: number, beforeSeq?: number): Promise<AuditRecord[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError('limit must be an integer ≥ 1');
+    if (typeof enterprise !== 'string' || enterprise.includes('\0')) return [];
+    const before = beforeSeq ?? Number.MAX_SAFE_INTEGER;
+    const { rows } = await this.pool.query(
+      `SELECT ${RECORD_COLUMNS} FROM rdx_audit_records WHERE log = $1 AND enterprise = $2 AND seq < $3 ` +
+        'ORDER BY seq DESC LIMIT $4',
+      [this.namespace, enterprise, before, limit],
+    );
+    return (rows as Row[]).map(rowToRecord);
+  }
+
+  /**
+   * Recomputes every record's hash and link from the database. `brokenAt` is the first seq whose content, hash
+   * or link is wrong, or where records are missing (a gap, or fewer records than committed or anchored).
+   */
+  async verifyChain(): Promise<{ ok: boolean; brokenAt?: number }> {
+    // Taken first: everything acknowledged before the check started must be there.
+    const mustHave = Math.max(this.nextSeq, this.anchoredSize());
+    let expected = 0;
+    let prev = GENESIS_HASH;
+    for (;;) {
+      const { rows } = await this.pool.query(
+        `SELECT ${RECORD_COLUMNS} FROM rdx_audit_records WHERE log = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
+        [this.namespace, expected, READ_BATCH],
+      );
+      for (const row of rows as Row[]) {
+        let record: AuditRecord;
+        try {
+          record = rowToRecord(row);
+        } catch {
+          return { ok: false, brokenAt: expected };
+        }
+        if (record.seq !== expected || record.prevHash !== prev || auditRecordHash(record) !== record.hash) {
+          return { ok: false, brokenAt: expected };
+        }
+        prev = record.hash;
+        expected++;
+      }
+      if (rows.length < READ_BATCH) break;
+    }
+    // Deleting records from the end leaves a valid chain; only what was acknowledged or anchored reveals it.
+    if (expected < mustHave) return { ok: false, brokenAt: expected };
+    return { ok: true };
+  }
+
+  /**
+   * Records an anchor once its transaction is on the ledger. Calls are applied one at a time, in call order.
+   * @throws (rejects) if it does not extend the last anchor, covers records not in the log, or is malformed.
+   */
+  recordAnchor(a: AuditAnchor): Promise<void> {
+    const run = this.anchorChain.then(() => this.insertAnchor(a));
+    this.anchorChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The newest anchor, if any. */
+  lastAnchor(): AuditAnchor | undefined {
+    return this.last === undefined ? undefined : { ...this.last };
+  }
+
+  /** The first anchor whose tree contains record `seq` (treeSize > seq): the earliest root it can be proven in. */
+  async anchorCovering(seq: number): Promise<AuditAnchor | undefined> {
+    if (!Number.isSafeInteger(seq) || seq < 0) return undefined;
+    const { rows } = await this.pool.query(
+      `SELECT ${ANCHOR_COLUMNS} FROM rdx_audit_anchors WHERE log = $1 AND tree_size > $2 ` +
+        'ORDER BY tree_size LIMIT 1',
+      [this.namespace, seq],
+    );
+    const row = rows[0] as Row | undefined;
+    return row === undefined ? undefined : rowToAnchor(row);
+  }
+
+  /** Records covered by the last anchor; 0 if none. */
+  anchoredSize(): number {
+    return this.last?.treeSize ?? 0;
+  }
+
+  /** Time (ms since epoch) of the oldest record no anchor covers yet: how far anchoring lags. */
+  oldestUnanchoredAt(): number | undefined {
+    return this.oldestUnanchored;
+  }
+
+  /** Counters since open. */
+  stats(): AuditLogStats {
+    return { ...this.counters };
+  }
+
+  /** Commits whatever is queued (resolving those appends), then closes the connections. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      while (this.queue.length > 0 || this.draining !== undefined) {
+        this.flush();
+        await this.draining;
+      }
+      await this.anchorChain;
+      await this.pool.end();
+    })();
+    return this.closing;
+  }
+
+  private async insertAnchor(a: AuditAnchor): Promise<void> {
+    for (const key of ['sequence', 'firstRecord', 'recordCount', 'treeSize', 'blockNumber'] as const) {
+      if (!Number.isSafeInteger(a[key]) || a[key] < 0) throw new TypeError(`${key} must be an integer ≥ 0`);
+    }
+    if (typeof a.merkleRoot !== 'string' || !HEX_HASH.test(a.merkleRoot))
+      throw new TypeError('merkleRoot must be 64 lowercase hex digits');
+    if (typeof a.anchorHash !== 'string' || a.anchorHash === '')
+      throw new TypeError('anchorHash is required');
+    if (typeof a.txId !== 'string' || a.txId === '') throw new TypeError('txId is required');
+    for (const key of ['anchorHash', 'txId'] as const) text(a[key], key);
+    if (a.firstRecord + a.recordCount !== a.treeSize) {
+      throw new RangeError('firstRecord + recordCount must equal treeSize');
+    }
+    if (a.treeSize > this.nextSeq) {
+      throw new RangeError(`Anchor covers ${a.treeSize} records but the log holds ${this.nextSeq}`);
+    }
+    const last = this.last;
+    if (last !== undefined && (a.sequence <= last.sequence || a.treeSize <= last.treeSize)) {
+      throw new RangeError(`Anchor ${a.sequence} does not extend anchor ${last.sequence}`);
+    }
+    if (this.closed) throw new Error('The audit log is closed');
+    await this.pool.query(
+      `INSERT INTO rdx_audit_anchors (log, ${ANCHOR_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        this.namespace,
+        a.sequence,
+        a.firstRecord,
+        a.recordCount,
+        a.treeSize,
+        a.merkleRoot,
+        a.anchorHash,
+        a.txId,
+        a.blockNumber,
+      ],
+    );
+    const anchor: AuditAnchor = {
+      sequence: a.sequence,
+      firstRecord: a.firstRecord,
+      recordCount: a.recordCount,
+      treeSize: a.treeSize,
+      merkleRoot: a.merkleRoot,
+      anchorHash: a.anchorHash,
+      txId: a.txId,
+      blockNumber: a.blockNumber,
+    };
+    // Record treeSize is the oldest unanchored one now. When it is already committed its time is read (it
+    // cannot change); when it is not, the commit that brings it sets the time (see commitBatch).
+    const oldest =
+      a.treeSize < this.nextSeq ? await recordTime(this.pool, this.namespace, a.treeSize) : undefined;
+    this.last = anchor;
+    this.oldestUnanchored = oldest;
+  }
+
+  private scheduleFlush(): void {
+    if (this.cancelTimer !== undefined) return;
+    // The timer is not unref'd: queued appends must still be committed if nothing else keeps the process alive.
+    if (this.groupCommitMs === 0) {
+      const handle = setImmediate(() => this.flush());
+      this.cancelTimer = () => clearImmediate(handle);
+    } else {
+      const handle = setTimeout(() => this.flush(), this.groupCommitMs);
+      this.cancelTimer = () => clearTimeout(handle);
+    }
+  }
+
+  /** Starts committing what is queued, unless a commit is under way (it carries on with the queue after). */
+  private flush(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    if (this.draining !== undefined || this.queue.length === 0) return;
+    this.draining = (async () => {
+      // One transaction at a time: each batch links to the last committed record.
+      while (this.queue.length > 0) await this.commitBatch(this.queue.splice(0, this.maxBatch));
+    })().finally(() => {
+      this.draining = undefined;
+      // Appends that came after the loop last looked: committed now if they have waited their window (or
+      // the batch is full, or the log is closing), else when their timer fires.
+      if (
+        this.queue.length > 0 &&
+        (this.cancelTimer === undefined || this.closed || this.queue.length >= this.maxBatch)
+      )
+        this.flush();
+    });
+  }
+
+  /** Commits one batch; settles every promise of it and never throws. */
+  private async commitBatch(batch: Pending[]): Promise<void> {
+    const settled = new Set<Pending>();
+    const refuse = (p: Pending, err: unknown): void => {
+      settled.add(p);
+      this.pendingIds.delete(p.entry.requestId);
+      p.reject(err);
+    };
+    const accepted: Pending[] = [];
+    let records: AuditRecord[] = [];
+    let client: PoolClient | undefined;
+    let commitSent = false;
+    try {
+      client = await this.pool.connect();
+      await client.query('BEGIN; SET LOCAL synchronous_commit = on');
+      // The log's row is its write lock: another writer holding it makes this batch fail now, as SQLite's
+      // BEGIN IMMEDIATE does, rather than queue behind it.
+      try {
+        await client.query('SELECT 1 FROM rdx_audit_logs WHERE log = $1 FOR NO KEY UPDATE NOWAIT', [
+          this.namespace,
+        ]);
+      } catch (err) {
+        if (errorCode(err) === '55P03')
+          throw new Error('Another connection holds the audit log for writing; refusing to fork the chain', {
+            cause: err,
+          });
+        throw err;
+      }
+      // Where the chain ends, and which of the batch's request ids are logged already: one index probe per id
+      // (a plan that stays fast while statistics lag behind a quickly growing table).
+      const state = (
+        await client.query(
+          `SELECT
+             (SELECT seq FROM rdx_audit_records WHERE log = $1 ORDER BY seq DESC LIMIT 1) AS seq,
+             (SELECT hash FROM rdx_audit_records WHERE log = $1 ORDER BY seq DESC LIMIT 1) AS hash,
+             ARRAY(SELECT x.id FROM unnest($2::text[]) AS x (id) CROSS JOIN LATERAL
+               (SELECT 1 FROM rdx_audit_records r WHERE r.log = $1 AND r.request_id = x.id LIMIT 1) AS hit)
+               AS logged`,
+          [this.namespace, batch.map((p) => p.entry.requestId)],
+        )
+      ).rows[0] as Row;
+      const diskNext = state.seq === null ? 0 : int(state.seq, 'seq') + 1;
+      const diskHash = state.seq === null ? GENESIS_HASH : str(state.hash, 'hash');
+      if (this.unsure !== undefined && diskNext === this.unsure.seq + 1 && diskHash === this.unsure.hash) {
+        // The batch whose COMMIT could not be confirmed did commit: its records are the chain's tail.
+        this.nextSeq = diskNext;
+        this.lastHash = diskHash;
+        this.oldestUnanchored ??= await recordTime(client, this.namespace, this.anchoredSize());
+      }
+      if (diskNext !== this.nextSeq || diskHash !== this.lastHash) {
+        throw new Error('The audit log was changed by another writer; refusing to fork the chain');
+      }
+      this.unsure = undefined;
+      // A request id already logged is refused on its own and takes no seq.
+      const logged = new Set(state.logged as string[]);
+      for (const p of batch) {
+        if (logged.has(p.entry.requestId)) refuse(p, duplicate(p.entry.requestId));
+        else accepted.push(p);
+      }
+      let seq = this.nextSeq;
+      let prevHash = this.lastHash;
+      records = accepted.map(({ entry }) => {
+        const unhashed = { ...entry, seq, prevHash };
+        const record: AuditRecord = { ...unhashed, hash: auditRecordHash(unhashed) };
+        prevHash = record.hash;
+        seq++;
+        return record;
+      });
+      if (records.length > 0) await client.query(INSERT_BATCH, [this.namespace, ...recordColumns(records)]);
+      commitSent = true;
+      await client.query('COMMIT');
+    } catch (err) {
+      // Our side of the transaction ends first (a no-op when it is over already), so its lock is free; a
+      // connection that cannot even roll back is broken and is dropped.
+      if (client !== undefined) {
+        const rolledBack = await client.query('ROLLBACK').then(
+          () => true,
+          () => false,
+        );
+        client.release(rolledBack ? undefined : true);
+        client = undefined;
+      }
+      let committed = false;
+      const lastRecord = records[records.length - 1];
+      if (commitSent && lastRecord !== undefined) {
+        // COMMIT failed: rolled back (an error), or maybe committed (the connection or the server went away
+        // meanwhile, FATAL or not). The database knows; it is asked rather than guessed.
+        const outcome = await this.committedOutcome(lastRecord);
+        if (outcome === undefined) this.unsure = { seq: lastRecord.seq, hash: lastRecord.hash };
+        committed = outcome === true;
+      }
+      if (!committed) {
+        this.counters.failedCommits++;
+        for (const p of batch) if (!settled.has(p)) refuse(p, err);
+        return;
+      }
+    }
+    client?.release();
+    const lastRecord = records[records.length - 1];
+    if (lastRecord === undefined) return;
+    this.nextSeq = lastRecord.seq + 1;
+    this.lastHash = lastRecord.hash;
+    // Nothing was waiting to be anchored: the first record of this batch that no anchor covers is now.
+    if (this.oldestUnanchored === undefined) {
+      const first = records.find((r) => r.seq === this.anchoredSize());
+      if (first !== undefined) this.oldestUnanchored = Date.parse(first.time);
+    }
+    this.counters.commits++;
+    this.counters.records += records.length;
+    this.counters.largestBatch = Math.max(this.counters.largestBatch, records.length);
+    accepted.forEach((p, i) => {
+      this.pendingIds.delete(p.entry.requestId);
+      const record = records[i];
+      if (record !== undefined) p.resolve(record);
+    });
+  }
+
+  /**
+   * Whether a batch whose COMMIT lost its connection was committed: waits (up to 10 s) for the log's write lock,
+   * which that transaction held until it ended either way, then looks for its last record. Undefined when the
+   * database cannot tell.
+   */
+  private async committedOutcome(lastRecord: AuditRecord): Promise<boolean | undefined> {
+    let client: PoolClient | undefined;
+    try {
+      client = await this.pool.connect();
+      await client.query("BEGIN; SET LOCAL lock_timeout = '10s'");
+      await client.query('SELECT 1 FROM rdx_audit_logs WHERE log = $1 FOR NO KEY UPDATE', [this.namespace]);
+      const { rows } = await client.query('SELECT hash FROM rdx_audit_records WHERE log = $1 AND seq = $2', [
+        this.namespace,
+        lastRecord.seq,
+      ]);
+      await client.query('ROLLBACK');
+      client.release();
+      return (rows[0] as Row | undefined)?.hash === lastRecord.hash;
+    } catch {
+      client?.release(true);
+      return undefined;
+    }
+  }
+}
+
+/** A pool whose bigint columns come back as numbers (all of ours are within ±2^53) and whose errors are caught. */
+async function connectPool(connectionString: string, max: number): Promise<pg.Pool> {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    types: { getTypeParser },
+    // A server that does not answer fails the call instead of hanging it; dead peers are noticed.
+    connectionTimeoutMillis: 10_000,
+    query_timeout: 60_000,
+    keepAlive: true,
+  });
+  // A connection that breaks (server restart, terminated backend) must not crash the process: an idle one is
+  // dropped by the pool; one in use fails its query, and its user drops it.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  try {
+    const { rows } = await pool.query(
+      "SELECT current_setting('server_version_num')::int AS version, current_setting('server_encoding') AS encoding",
+    );
+    const server = rows[0] as Row;
+    if (Number(server.version) < 120000)
+      throw new Error(`PostgreSQL ${String(server.version)} is too old: 12 or later is needed`);
+    if (server.encoding !== 'UTF8')
+      throw new Error(`the database encoding is ${String(server.encoding)}: it must be UTF8`);
+    return pool;
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+}
+
+function getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+  // int8: a number when it is one exactly; otherwise the text, which the column checks then refuse.
+  if (oid === 20 && format !== 'binary')
+    return (value: string) => {
+      const n = Number(value);
+      return Number.isSafeInteger(n) ? n : value;
+    };
+  return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+}
+
+async function recordTime(
+  pool: pg.Pool | PoolClient,
+  namespace: string,
+  seq: number,
+): Promise<number | undefined> {
+  const { rows } = await pool.query('SELECT time FROM rdx_audit_records WHERE log = $1 AND seq = $2', [
+    namespace,
+    seq,
+  ]);
+  const row = rows[0] as Row | undefined;
+  return row === undefined ? undefined : Date.parse(str(row.time, 'time'));
+}
+
+function duplicate(requestId: string): Error {
+  return new Error(`Request ${requestId} is already in the audit log`);
+}
+
+/** The SQLSTATE of an error the server sent; undefined for a connection or client error. */
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/**
+ * Copies exactly the known fields, checked, so what is hashed is exactly what is stored and read back: the same
+ * rules as the SQLite log's, plus no NUL character, which PostgreSQL text cannot hold.
+ */
+function normalizeEntry(e: AuditEntry): AuditEntry {
+  if (e === null || typeof e !== 'object') throw new TypeError('An audit entry must be an object');
+  const out: AuditEntry = {
+    time: text(e.time, 'time'),
+    requestId: text(e.requestId, 'requestId'),
+    gatewayId: text(e.gatewayId, 'gatewayId'),
+    method: text(e.method, 'method'),
+    path: text(e.path, 'path'),
+    decision: e.decision,
+    reason: text(e.reason, 'reason'),
+    items: Array.isArray(e.items) ? e.items.map((item, i) => text(item, `items[${i}]`)) : [],
+    rowCount: e.rowCount,
+    status: e.status,
+  };
+  if (out.requestId === '') throw new TypeError('requestId must not be empty');
+  if (out.decision !== 'allow' && out.decision !== 'deny')
+    throw new TypeError('decision must be allow or deny');
+  if (!Array.isArray(e.items)) throw new TypeError('items must be an array of strings');
+  if (!Number.isSafeInteger(out.rowCount) || out.rowCount < 0)
+    throw new TypeError('rowCount must be an integer ≥ 0');
+  if (!Number.isSafeInteger(out.status)) throw new TypeError('status must be an integer');
+  for (const key of OPTIONAL_FIELDS) {
+    const value = e[key];
+    if (value !== undefined) out[key] = text(value, key);
+  }
+  return out;
+}
+
+function text(value: unknown, what: string): string {
+  if (typeof value !== 'string') throw new TypeError(`${what} must be a string`);
+  if (LONE_SURROGATE.test(value)) throw new TypeError(`${what} is not well-formed Unicode`);
+  if (value.includes('\0')) throw new TypeError(`${what} contains a NUL character`);
+  return value;
+}
+
+/** The batch as one array per column, in {@link RECORD_COLUMNS} order. */
+function recordColumns(records: AuditRecord[]): unknown[][] {
+  const columns: unknown[][] = RECORD_ARRAY_TYPES.map(() => []);
+  for (const r of records) {
+    const row = [
+      r.seq,
+      r.time,
+      r.requestId,
+      r.gatewayId,
+      r.clientId ?? null,
+      r.enterprise ?? null,
+      r.method,
+      r.path,
+      r.datasetId ?? null,
+      r.grantId ?? null,
+      r.decision,
+      r.reason,
+      JSON.stringify(r.items),
+      r.rowCount,
+      r.responseHash ?? null,
+      r.status,
+      r.prevHash,
+      r.hash,
+    ];
+    row.forEach((value, k) => columns[k]!.push(value));
+  }
+  return columns;
+}
+
+function rowToRecord(row: Row): AuditRecord {
+  const decision = str(row.decision, 'decision');
+  if (decision !== 'allow' && decision !== 'deny') throw new Error(`Stored decision ${decision} is invalid`);
+  const items: unknown = JSON.parse(str(row.items, 'items'));
+  if (!Array.isArray(items) || !items.every((i) => typeof i === 'string')) {
+    throw new Error('Stored items are not a list of strings');
+  }
+  const record: AuditRecord = {
+    seq: int(row.seq, 'seq'),
+    time: str(row.time, 'time'),
+    requestId: str(row.request_id, 'request_id'),
+    gatewayId: str(row.gateway_id, 'gateway_id'),
+    method: str(row.method, 'method'),
+    path: str(row.path, 'path'),
+    decision,
+    reason: str(row.reason, 'reason'),
+    items,
+    rowCount: int(row.row_count, 'row_count'),
+    status: int(row.status, 'status'),
+    prevHash: str(row.prev_hash, 'prev_hash'),
+    hash: str(row.hash, 'hash'),
+  };
+  const optional = {
+    clientId: row.client_id,
+    enterprise: row.enterprise,
+    datasetId: row.dataset_id,
+    grantId: row.grant_id,
+    responseHash: row.response_hash,
+  };
+  for (const key of OPTIONAL_FIELDS) {
+    const value = optional[key];
+    if (value !== null && value !== undefined) record[key] = str(value, key);
+  }
+  return record;
+}
+
+function rowToAnchor(row: Row): AuditAnchor {
+  return {
+    sequence: int(row.sequence, 'sequence'),
+    firstRecord: int(row.first_record, 'first_record'),
+    recordCount: int(row.record_count, 'record_count'),
+    treeSize: int(row.tree_size, 'tree_size'),
+    merkleRoot: str(row.merkle_root, 'merkle_root'),
+    anchorHash: str(row.anchor_hash, 'anchor_hash'),
+    txId: str(row.tx_id, 'tx_id'),
+    blockNumber: int(row.block_number, 'block_number'),
+  };
+}
+
+function str(value: unknown, column: string): string {
+  if (typeof value !== 'string') throw new Error(`Column ${column} is not text`);
+  return value;
+}
+
+function int(value: unknown, column: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value))
+    throw new Error(`Column ${column} is not an integer`);
+  return value;
+}
