@@ -12,6 +12,9 @@ import { connectAs, decodeJson, type LedgerConnection } from './ledger-client.js
 import type { Paths } from './paths.js';
 import type { Topology } from './topology.js';
 
+/** Connections to each org's peer that submit() waits on (registered by Parties). */
+const observers = new Set<LedgerConnection>();
+
 export class Parties {
   readonly bureau: LedgerConnection;
   readonly regulator: LedgerConnection;
@@ -25,6 +28,8 @@ export class Parties {
     this.gateway = connectAs(paths, topology, 'BureauMSP', 'gateway');
     this.market = connectAs(paths, topology, 'MarketMSP', 'admin');
     this.transport = connectAs(paths, topology, 'TransportMSP', 'admin');
+    // One connection per org's peer: submit() waits until each has committed the block.
+    for (const c of [this.bureau, this.market, this.transport]) observers.add(c);
   }
 
   body(mspId: string): LedgerConnection {
@@ -34,6 +39,7 @@ export class Parties {
   }
 
   close(): void {
+    for (const c of [this.bureau, this.market, this.transport]) observers.delete(c);
     for (const c of [this.bureau, this.regulator, this.gateway, this.market, this.transport]) c.close();
   }
 }
@@ -44,18 +50,53 @@ export interface Committed {
   block: bigint;
 }
 
-/** Submits and waits for commit; a transaction that commits invalid is an error naming its code. */
+async function heightOf(c: LedgerConnection): Promise<bigint> {
+  const bytes = await c.network.getContract('qscc').evaluateTransaction('GetChainInfo', c.network.getName());
+  return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+}
+
+/**
+ * Waits until every observed org's peer has committed `block`. Commit status comes from the submitting org's
+ * peer only; the next step, taken by another org, must not read that org's peer before the block reaches it.
+ */
+export async function waitForBlock(block: bigint, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const c of observers) {
+    while ((await heightOf(c)) <= block) {
+      if (Date.now() > deadline)
+        throw new Error(`block ${block} did not reach ${c.identity.mspId}'s peer within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/**
+ * Submits and waits for commit on every org's peer; a transaction that commits invalid is an error naming its
+ * code. A transaction whose endorsements disagreed (a peer behind the others) is retried.
+ */
 export async function submit(
   c: LedgerConnection,
   contract: string,
   fn: string,
   ...args: string[]
 ): Promise<Committed> {
-  const tx = await c.contract(contract).submitAsync(fn, { arguments: args });
-  const status = await tx.getStatus();
-  if (!status.successful)
-    throw new Error(`${contract}:${fn} ${tx.getTransactionId()} failed validation: code ${status.code}`);
-  return { result: decodeJson(tx.getResult()), txId: tx.getTransactionId(), block: status.blockNumber };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const tx = await c.contract(contract).submitAsync(fn, { arguments: args });
+      const status = await tx.getStatus();
+      if (!status.successful)
+        throw new Error(`${contract}:${fn} ${tx.getTransactionId()} failed validation: code ${status.code}`);
+      await waitForBlock(status.blockNumber);
+      return { result: decodeJson(tx.getResult()), txId: tx.getTransactionId(), block: status.blockNumber };
+    } catch (err) {
+      const e = err as { code?: number; details?: { message?: string }[] };
+      const mismatch =
+        e.code === 10 &&
+        (e.details ?? []).some((d) => /do not match|ProposalResponsePayloads/.test(d.message ?? ''));
+      if (!mismatch || attempt >= 3) throw err;
+      await new Promise((r) => setTimeout(r, 300 * attempt));
+    }
+  }
 }
 
 export async function evaluate(
