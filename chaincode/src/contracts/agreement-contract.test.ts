@@ -211,6 +211,10 @@ test('body signs first, then the enterprise: IN_FORCE with one ACTIVE grant per 
   }
   assert.deepEqual(entities.items, ['uscc', 'name']);
   assert.deepEqual(licences.items, ['licence_no']);
+  // The agreement itself needs the owner's and the bureau's peers, so issuing its grants does too.
+  const agreementPolicy = w.ledger.policies.get(stateKey('agreement', a.id));
+  assert.ok(agreementPolicy, 'the agreement has a key-level policy');
+  assert.deepEqual(new KeyEndorsementPolicy(agreementPolicy).listOrgs().sort(), ['BureauMSP', 'MarketMSP']);
 });
 
 test('the enterprise may sign first; the body’s signature then brings it into force', async () => {

@@ -9,6 +9,7 @@ import { today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS } from '../lib/events';
 import { putIndex } from '../lib/keys';
+import { requireOwnerAndBureau } from '../lib/sbe';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
 import { assertAbsent, load, save } from '../lib/store';
@@ -33,8 +34,12 @@ async function saveAgreement(
   isNew: boolean,
   event: Parameters<RdxContext['changed']>[0],
 ): Promise<void> {
-  await save(ctx, 'agreement', a.id, a);
+  const key = await save(ctx, 'agreement', a.id, a);
   if (isNew) {
+    // Every later change of the agreement — signatures, entry into force with its new grants, renewal,
+    // termination — then needs the owning body's and the bureau's peers: new grant keys have no key-level
+    // policy of their own yet, so this is what makes the owner endorse the grants issued for its data.
+    await requireOwnerAndBureau(ctx, key, a.terms.body);
     await putIndex(ctx, 'agreement~enterprise', [a.terms.creditCode, a.id]);
     await putIndex(ctx, 'agreement~body', [a.terms.body, a.id]);
   }
