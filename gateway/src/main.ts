@@ -3,6 +3,7 @@
  * SIGTERM/SIGINT stop taking requests, anchor what is logged, and close the ledger connection.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.js';
 import { ClientRegistry } from './auth/client-registry.js';
@@ -116,11 +117,31 @@ async function main(config: GatewayConfig): Promise<void> {
     metrics,
     now: () => new Date(),
   });
-  const server = app.listen(config.port, config.host, () =>
+  // Slow clients are cut off: headers within 10 s, the whole request within 30 s, checked every second.
+  const server = http.createServer(
+    { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000 },
+    app,
+  );
+  // What Node refuses before Express (a malformed request line, oversized headers) still answers as a problem.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const body = JSON.stringify({
+      type: 'urn:rdx:problem:bad-request',
+      title: 'Bad request',
+      status,
+      code: 'BAD_REQUEST',
+      detail: 'The request could not be read.',
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nContent-Security-Policy: default-src 'none'\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+  server.listen(config.port, config.host, () =>
     log(`rdx gateway ${config.gatewayId} listening on http://${config.host}:${config.port}`),
   );
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
 
   let stopping = false;
   const shutdown = (): void => {

@@ -54,6 +54,8 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
         );
       }
     });
+    // A command that exits before reading its input closes the pipe: that is its exit code's business, not a crash.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
 }

@@ -1,0 +1,327 @@
+/* global fetch, Buffer, URLSearchParams, AbortSignal, setTimeout */
+// Plain JavaScript, so exported functions carry no type annotations.
+/* eslint-disable @typescript-eslint/explicit-module-boundary-types */
+/**
+ * Helpers of the benchmark (bench/run.mjs): its own network and gateways, an enterprise with a grant,
+ * tokens, load runs in a separate process, and statistics. Everything listens and is loaded on loopback.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The benchmark never touches the network of `npm start` (ports 7000…/3000): unless told otherwise it runs its
+ * own, in RDX_HOME=<tmp>/rdx-bench on ports 9000… with its gateway on 3200.
+ */
+export function benchEnv() {
+  process.env.RDX_HOME ??= path.join(os.tmpdir(), 'rdx-bench');
+  process.env.RDX_BASE_PORT ??= '9000';
+  process.env.RDX_GATEWAY_PORT ??= '3200';
+  return { home: process.env.RDX_HOME, basePort: Number(process.env.RDX_BASE_PORT) };
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function log(line) {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+}
+
+// ---- statistics -------------------------------------------------------------------------------------------
+
+export function percentile(values, p) {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+export function summary(values) {
+  return {
+    n: values.length,
+    p50: percentile(values, 50),
+    p99: percentile(values, 99),
+    max: values.length ? Math.max(...values) : NaN,
+    mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN,
+  };
+}
+
+export const round = (x, digits = 2) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
+
+// ---- machine ----------------------------------------------------------------------------------------------
+
+export function machine() {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+  };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export function cpuSeconds(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+// ---- processes --------------------------------------------------------------------------------------------
+
+const children = new Set();
+export function killChildren() {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+}
+process.on('exit', killChildren);
+
+/** Runs the network CLI (start, stop, status) with the bench's environment; resolves with its output. */
+export function networkCli(args, { quiet = true } = {}) {
+  const started = Date.now();
+  const res = spawnSync(
+    process.execPath,
+    [path.join(repoRoot, 'network', 'dist', 'cli', 'main.js'), ...args],
+    {
+      env: process.env,
+      encoding: 'utf8',
+      stdio: quiet ? 'pipe' : 'inherit',
+      timeout: 600_000,
+    },
+  );
+  if (res.status !== 0)
+    throw new Error(`network ${args.join(' ')} failed (${res.status}):\n${res.stdout}${res.stderr}`);
+  return { ms: Date.now() - started, out: `${res.stdout ?? ''}${res.stderr ?? ''}` };
+}
+
+export async function httpStatus(url, timeoutMs = 3000) {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return 0;
+  }
+}
+
+export async function waitFor(what, check, timeoutMs = 60_000, everyMs = 100) {
+  const started = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(everyMs);
+  }
+}
+
+/**
+ * Starts one more gateway process against the bench network, as network/src/platform.ts does for the first
+ * (same identity and peer), with its own id, port and data folder, and `env` on top.
+ */
+export async function startGateway(net, { id, port, env = {} }) {
+  const { paths, topology, orgOf, nodesOf } = net;
+  const bureau = orgOf(topology, 'BureauMSP');
+  const peer = nodesOf(topology, 'peer', 'BureauMSP')[0];
+  const msp = paths.identityMsp(bureau.short, 'gateway');
+  const dataDir = path.join(process.env.RDX_HOME, 'bench', id);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const logFile = path.join(process.env.RDX_HOME, 'bench', `${id}.log`);
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, [path.join(repoRoot, 'gateway', 'dist', 'main.js')], {
+    cwd: repoRoot,
+    env: {
+      PATH: process.env.PATH,
+      RDX_GATEWAY_HOST: '127.0.0.1',
+      RDX_GATEWAY_PORT: String(port),
+      RDX_GATEWAY_MSP_ID: bureau.mspId,
+      RDX_GATEWAY_CERT: path.join(msp, 'signcerts', 'cert.pem'),
+      RDX_GATEWAY_KEY: path.join(msp, 'keystore', 'key.pem'),
+      RDX_PEER_ENDPOINT: `${peer.host}:${peer.port}`,
+      RDX_PEER_TLS_ROOT: paths.caCert(bureau.short),
+      RDX_CHANNEL: topology.channel,
+      RDX_CHAINCODE: topology.chaincodeName,
+      RDX_GATEWAY_ID: id,
+      RDX_GATEWAY_DATA: dataDir,
+      ...env,
+    },
+    stdio: ['ignore', out, out],
+  });
+  fs.closeSync(out);
+  children.add(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    `gateway ${id} /readyz (log: ${logFile})`,
+    async () => {
+      if (child.exitCode !== null)
+        throw new Error(`gateway ${id} exited (${child.exitCode}); see ${logFile}`);
+      return (await httpStatus(`${url}/readyz`)) === 200;
+    },
+    90_000,
+    200,
+  );
+  return {
+    id,
+    url,
+    dataDir,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(15_000)]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      children.delete(child);
+    },
+  };
+}
+
+/** Loads the demo's version v1 of a dataset into a gateway's store (the bytes the body recorded on the ledger). */
+export async function loadDataset(url, datasetId) {
+  const { demoDatasets } = await import('@rdx/gateway/dist/demo/demo-data.js');
+  const demo = demoDatasets().find((d) => d.dataset.id === datasetId);
+  if (!demo) throw new Error(`no demo dataset ${datasetId}`);
+  const res = await fetch(`${url}/v1/admin/datasets/${datasetId}/versions/v1`, {
+    method: 'PUT',
+    headers: { 'content-type': 'text/csv' },
+    body: Buffer.from(demo.csv, 'utf8'),
+  });
+  if (!res.ok) throw new Error(`loading ${datasetId} into ${url}: ${res.status} ${await res.text()}`);
+  return demo;
+}
+
+// ---- enterprises and tokens -------------------------------------------------------------------------------
+
+const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+export function newCreditCode() {
+  const body = '91331100' + Array.from(crypto.randomBytes(9), (b) => USCC_ALPHABET[b % 10]).join('');
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += USCC_ALPHABET.indexOf(body[i]) * USCC_WEIGHTS[i];
+  const check = 31 - (sum % 31);
+  return body + USCC_ALPHABET[check === 31 ? 0 : check];
+}
+
+/** Onboards a fresh AA enterprise; returns its credit code, signer and key. */
+export async function onboardAA(net, p) {
+  const { EnterpriseSigner } = await import('@rdx/client');
+  const creditCode = newCreditCode();
+  const keys = EnterpriseSigner.generateKeyPair();
+  await net.submit(
+    p.bureau,
+    'enterprise',
+    'OnboardEnterprise',
+    JSON.stringify({
+      creditCode,
+      name: `丽水压测数据科技有限公司 ${creditCode.slice(-6)}`,
+      nature: 'private',
+      publicKey: keys.publicKeyPem,
+      rating: {
+        level: 'AA',
+        mlpsLevel: 3,
+        mlpsFiling: '33110099001-25001',
+        creditStatus: 'good',
+        certificateHashes: [],
+        validUntil: '2027-12-31',
+      },
+    }),
+  );
+  return { creditCode, signer: new EnterpriseSigner(creditCode, keys.privateKeyPem), ...keys };
+}
+
+function b64url(data) {
+  return Buffer.from(data).toString('base64url');
+}
+
+/** An access token by private_key_jwt (RFC 7523) with the enterprise's registered ES256 key. */
+export async function tokenFor(url, creditCode, privateKeyPem) {
+  const now = Math.floor(Date.now() / 1000);
+  const header = b64url(JSON.stringify({ alg: 'ES256', typ: 'JWT' }));
+  const payload = b64url(
+    JSON.stringify({
+      iss: creditCode,
+      sub: creditCode,
+      aud: `${url}/oauth/token`,
+      iat: now,
+      exp: now + 120,
+      jti: crypto.randomUUID(),
+    }),
+  );
+  const sig = crypto.sign('sha256', Buffer.from(`${header}.${payload}`), {
+    key: privateKeyPem,
+    dsaEncoding: 'ieee-p1363',
+  });
+  const res = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: `${header}.${payload}.${b64url(sig)}`,
+    }),
+  });
+  const body = await res.json();
+  if (!res.ok)
+    throw new Error(`token for ${creditCode} at ${url}: ${res.status} ${body.code} ${body.detail}`);
+  return body.access_token;
+}
+
+// ---- load -------------------------------------------------------------------------------------------------
+
+/**
+ * Runs autocannon in its own process (bench/load.mjs) so the load generator does not share an event loop with
+ * anything measured. Returns its summary: requests/s, latency percentiles (ms), status counts.
+ */
+export function load(opts) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bench', 'load.mjs'), JSON.stringify(opts)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.add(child);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      children.delete(child);
+      if (code !== 0) return reject(new Error(`load.mjs exited ${code}`));
+      try {
+        resolve(JSON.parse(out));
+      } catch (err) {
+        reject(new Error(`load.mjs printed no result: ${String(err)}: ${out.slice(0, 300)}`));
+      }
+    });
+  });
+}
+
+/** Starts the bare Express baseline (bench/baseline-server.mjs) over a gateway's dataset store. */
+export async function startBaseline({ dbPath, datasetId, fields, limit, port }) {
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(repoRoot, 'bench', 'baseline-server.mjs'),
+      JSON.stringify({ dbPath, datasetId, fields, limit, port }),
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  children.add(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('baseline server', async () => (await httpStatus(`${url}/healthz`)) === 200, 20_000);
+  return {
+    url,
+    pid: child.pid,
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(5000)]);
+      children.delete(child);
+    },
+  };
+}

@@ -1,0 +1,418 @@
+/**
+ * Faults on the real network (issue 6), each test restoring what it breaks, since the other e2e files run
+ * after this one on the same network:
+ *
+ *  - the Raft leader among three orderers is killed with -9 while transactions flow: every transaction that
+ *    reported committed is on every peer's ledger afterwards, and submissions resume within 10 s;
+ *  - the bureau's peer (the one the gateway uses) is killed with -9 while the gateway serves: /readyz says
+ *    503, restricted data is refused (fail closed), no grant can change meanwhile (the grant keys need the
+ *    bureau peer's endorsement), and after the peer is back the gateway's event stream resumes from its
+ *    checkpoint: a suspension committed before it reconnected is enforced;
+ *  - the whole platform is stopped and started (`stop`, `start --detach`): ledger state intact, the gateway
+ *    converges, and a grant suspended before the stop is still refused after.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import {
+  ensureFabricBinaries,
+  gatewayUrl,
+  nodesOf,
+  readPid,
+  startProcess,
+  type NetworkContext,
+  type NodeSpec,
+} from '@rdx/network';
+import { errorCode } from '../errors.js';
+import { config, networkCli, paths, topology } from '../fabric-client.js';
+import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
+import {
+  applyAndGetGrants,
+  demand,
+  evaluate,
+  onboard,
+  Parties,
+  runId,
+  submit,
+  type TestEnterprise,
+} from '../workflow.js';
+
+const execFileAsync = promisify(execFile);
+const base = gatewayUrl({ topology } as never);
+const DATASET = 'market-entities';
+const ITEMS = ['uscc', 'entity_name'];
+
+let p: Parties;
+let ctx: NetworkContext;
+let aa: TestEnterprise;
+let grantId: string;
+let token: string;
+
+before(async () => {
+  const install = await ensureFabricBinaries(config.fabricBin, config.cacheDir, () => undefined);
+  ctx = { config, paths, topology, install, log: () => undefined };
+  p = new Parties();
+  aa = await onboard(p, 'AA');
+  ({
+    grants: [grantId = ''],
+  } = await applyAndGetGrants(p, aa.signer, `faults-${runId}`, [demand(DATASET, 'MarketMSP', ITEMS)]));
+  await eventually(
+    async () => {
+      token = await tokenFor(base, aa.creditCode, aa.privateKeyPem).catch(() => '');
+      return token !== '' && (await records()).status === 200;
+    },
+    20_000,
+    'the gateway serves the new grant',
+  );
+});
+after(() => p?.close());
+
+const records = (t = token): Promise<{ status: number; body: Record<string, unknown> }> =>
+  getJson(`${base}/v1/datasets/${DATASET}/records?limit=1`, t).catch(() => ({ status: 0, body: {} }));
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The orderer that is the Raft leader of the channel, from the orderers' Prometheus metrics. */
+async function raftLeader(): Promise<NodeSpec | undefined> {
+  for (const o of nodesOf(topology, 'orderer')) {
+    const text = await fetch(`http://${o.host}:${o.opsPort}/metrics`)
+      .then((r) => r.text())
+      .catch(() => '');
+    if (/^consensus_etcdraft_is_leader\{channel="[^"]+"\} 1$/m.test(text)) return o;
+  }
+  return undefined;
+}
+
+/** A node's channel height from its operations endpoint (no CLI, no child process). */
+async function heightOf(node: NodeSpec): Promise<number | undefined> {
+  const text = await fetch(`http://${node.host}:${node.opsPort}/metrics`)
+    .then((r) => r.text())
+    .catch(() => '');
+  const m = /^ledger_blockchain_height\{channel="[^"]+"\} (\d+)$/m.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+async function gatewayMetric(name: string): Promise<number | undefined> {
+  const text = await fetch(`${base}/metrics`)
+    .then((r) => r.text())
+    .catch(() => '');
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Submits, retrying for a while when the ledger refuses without an RDX code: right after a node restarts,
+ * service discovery may not see it yet ("no combination of peers can be derived …").
+ */
+async function submitRetrying(
+  c: Parties['market'],
+  contract: string,
+  fn: string,
+  ...args: string[]
+): Promise<Awaited<ReturnType<typeof submit>>> {
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    try {
+      return await submit(c, contract, fn, ...args);
+    } catch (err) {
+      if (errorCode(err) || Date.now() > deadline) throw err;
+      await sleep(1000);
+    }
+  }
+}
+
+async function grantState(id: string): Promise<string> {
+  return ((await evaluate(p.market, 'grant', 'GetGrant', id)) as { state: string }).state;
+}
+
+/**
+ * Keeps transactions flowing from four workers, kills `victim` with -9 after 2 s, and returns what was
+ * reported committed and how long after the kill the first submission started after it committed. A
+ * transaction lost with the killed orderer never reports; workers do not wait on one for longer than 3 s.
+ */
+async function flowAndKill(
+  victim: NodeSpec,
+): Promise<{ committed: string[]; failures: string[]; resumeMs: number }> {
+  const pid = readPid(paths, victim.name);
+  assert.ok(pid, `${victim.name} is running`);
+  const committed: { id: string; startedAt: number; at: number }[] = [];
+  const failures: string[] = [];
+  const pending = new Set<Promise<void>>();
+  let stop = false;
+  const connections = [p.bureau, p.market, p.transport];
+  const worker = async (w: number): Promise<void> => {
+    for (let i = 0; !stop && i < 500; i++) {
+      const id = `fault-${victim.name.replace(/\W/g, '_')}-${runId}-${w}-${i}`;
+      const startedAt = Date.now();
+      const attempt = submit(
+        connections[w % connections.length]!,
+        'system',
+        'RecordProbe',
+        id,
+        `flow ${w}`,
+      ).then(
+        () => void committed.push({ id, startedAt, at: Date.now() }),
+        (err: unknown) => void failures.push(String((err as Error).message).split('\n')[0]!),
+      );
+      pending.add(attempt);
+      void attempt.finally(() => pending.delete(attempt));
+      const settled = await Promise.race([attempt.then(() => true), sleep(3000).then(() => false)]);
+      if (!settled || failures.length) await sleep(100);
+    }
+  };
+  const workers = [0, 1, 2, 3].map(worker);
+  await sleep(2000);
+  assert.ok(committed.length > 0, 'transactions flow before the kill');
+  const killedAt = Date.now();
+  process.kill(pid, 'SIGKILL');
+  const resumed = (): number | undefined => committed.find((c) => c.startedAt >= killedAt)?.at;
+  try {
+    await eventually(
+      () => Promise.resolve(resumed() !== undefined),
+      30_000,
+      'a submission after the kill commits',
+    );
+    await sleep(1500);
+  } finally {
+    stop = true;
+    await Promise.all(workers);
+    // Let transactions still in flight report, within their commit deadline's reach.
+    await Promise.race([Promise.all([...pending]), sleep(20_000)]);
+  }
+  return { committed: committed.map((c) => c.id), failures, resumeMs: resumed()! - killedAt };
+}
+
+/** Every probe is on the ledger of every org's peer. */
+async function onEveryPeer(ids: string[]): Promise<void> {
+  for (const [name, c] of [
+    ['bureau', p.bureau],
+    ['market', p.market],
+    ['transport', p.transport],
+  ] as const) {
+    for (const id of ids) {
+      await eventually(
+        async () =>
+          evaluate(c, 'system', 'ReadProbe', id).then(
+            (r) => (r as { id: string }).id === id,
+            () => false,
+          ),
+        15_000,
+        `${id} on the ${name} peer`,
+      );
+    }
+  }
+}
+
+/** Starts the orderer again and waits until its copy of the channel is as high as the others'. */
+async function restoreOrderer(victim: NodeSpec): Promise<void> {
+  await startProcess(ctx, victim);
+  const others = nodesOf(topology, 'orderer').filter((o) => o.name !== victim.name);
+  await eventually(
+    async () => {
+      const heights = await Promise.all([victim, ...others].map(heightOf));
+      return heights.every((h) => h !== undefined && h === heights[1]);
+    },
+    60_000,
+    `${victim.name} catches up`,
+  );
+}
+
+test('a Raft follower killed with -9 while transactions flow: all committed are on every peer; submissions resume within 10 s', async (t) => {
+  const leader = await raftLeader();
+  assert.ok(leader, 'one orderer reports itself Raft leader');
+  const victim = nodesOf(topology, 'orderer').find((o) => o.name !== leader.name)!;
+  try {
+    const { committed, failures, resumeMs } = await flowAndKill(victim);
+    t.diagnostic(
+      `killed follower ${victim.name}: a later submission committed ${resumeMs} ms after the kill; ` +
+        `${committed.length} committed, ${failures.length} failed`,
+    );
+    assert.ok(resumeMs <= 10_000, `submissions resumed after ${resumeMs} ms`);
+    await onEveryPeer(committed);
+  } finally {
+    await restoreOrderer(victim);
+  }
+});
+
+test('the Raft leader killed with -9 while transactions flow: all committed are on every peer; submissions resume once a new leader is elected', async (t) => {
+  const leader = await raftLeader();
+  assert.ok(leader, 'one orderer reports itself Raft leader');
+  try {
+    const { committed, failures, resumeMs } = await flowAndKill(leader);
+    t.diagnostic(
+      `killed leader ${leader.name}: a later submission committed ${resumeMs} ms after the kill; ` +
+        `${committed.length} committed, ${failures.length} failed (${[...new Set(failures)].slice(0, 2).join(' | ')})`,
+    );
+    // Every transaction that reported committed is on every peer, whatever the outage lasted.
+    await onEveryPeer(committed);
+    await t.test('submissions resume within 10 s', () =>
+      assert.ok(resumeMs <= 10_000, `submissions resumed after ${resumeMs} ms`),
+    );
+  } finally {
+    await restoreOrderer(leader);
+  }
+});
+
+test('the bureau peer killed with -9: /readyz 503, restricted data refused; after restart the event stream resumes from its checkpoint', async (t) => {
+  const peerNode = nodesOf(topology, 'peer', 'BureauMSP')[0]!;
+  const marketPeer = nodesOf(topology, 'peer', 'MarketMSP')[0]!;
+  assert.equal((await records()).status, 200, 'served before the fault');
+  const peerPid = readPid(paths, peerNode.name);
+  const gatewayPid = readPid(paths, 'gateway');
+  assert.ok(peerPid && gatewayPid, 'the bureau peer and the gateway run');
+  let gatewayStopped = false;
+
+  process.kill(peerPid, 'SIGKILL');
+  const killedAt = Date.now();
+  try {
+    // Readiness reports it…
+    await eventually(
+      async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 503,
+      10_000,
+      '/readyz reports the lost peer',
+    );
+    const ready = await getJson(`${base}/readyz`);
+    assert.equal(ready.status, 503);
+    assert.ok(
+      ['LEDGER_UNAVAILABLE', 'LEDGER_NOT_FOLLOWED'].includes(String(ready.body.code)),
+      `readyz code ${String(ready.body.code)}`,
+    );
+    // …and restricted data is refused, every time, while the peer is down (fail closed).
+    const refusedAfter = await eventually(
+      async () => (await records()).status === 503,
+      10_000,
+      'restricted data refused',
+    );
+    t.diagnostic(
+      `restricted data refused ${Date.now() - killedAt} ms after the kill (${refusedAfter} ms of polling)`,
+    );
+    for (let i = 0; i < 5; i++) {
+      const r = await records();
+      assert.equal(r.status, 503, 'never served while the peer is down');
+      assert.equal(r.body.code, 'LEDGER_NOT_FOLLOWED');
+    }
+    // Unconditional data does not depend on the ledger view.
+    assert.equal((await fetch(`${base}/v1/open/datasets/transport-stations/download`)).status, 200);
+
+    // No grant can change while the bureau's peer is down: its key-level policy needs that peer.
+    await assert.rejects(
+      submit(p.market, 'grant', 'SuspendGrant', grantId, 'violation', '违规使用，暂停访问'),
+      'a grant change cannot be endorsed without the bureau peer',
+    );
+    assert.equal(await grantState(grantId), 'ACTIVE');
+
+    // Pause the gateway, bring the peer back, and suspend the grant before the gateway can reconnect: it
+    // must learn of the suspension from its checkpoint, not from a live event.
+    process.kill(gatewayPid, 'SIGSTOP');
+    gatewayStopped = true;
+    await startProcess(ctx, peerNode);
+    await eventually(
+      async () => {
+        const [b, m] = await Promise.all([heightOf(peerNode), heightOf(marketPeer)]);
+        return b !== undefined && b === m;
+      },
+      60_000,
+      'the restarted bureau peer catches up',
+    );
+    const suspension = await submitRetrying(
+      p.market,
+      'grant',
+      'SuspendGrant',
+      grantId,
+      'violation',
+      '违规使用，暂停访问',
+    );
+    const suspensionBlock = Number(suspension.block);
+    assert.equal(await grantState(grantId), 'SUSPENDED');
+    process.kill(gatewayPid, 'SIGCONT');
+    gatewayStopped = false;
+
+    const enforcedAfter = await eventually(
+      async () => (await records()).body.code === 'GRANT_NOT_ACTIVE',
+      20_000,
+      'the gateway enforces the suspension after reconnecting',
+    );
+    t.diagnostic(`suspension enforced ${enforcedAfter} ms after the gateway resumed`);
+    await eventually(
+      async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200,
+      20_000,
+      '/readyz ready again',
+    );
+    // The view's last applied block comes only from events: it reached the suspension's block, so the
+    // stream replayed what was committed while the gateway was not following.
+    await eventually(
+      async () => ((await gatewayMetric('rdx_ledger_last_block')) ?? -1) >= suspensionBlock,
+      20_000,
+      'events replayed up to the suspension',
+    );
+    assert.equal(readPid(paths, 'gateway'), gatewayPid, 'the same gateway process resumed (not a restart)');
+  } finally {
+    if (gatewayStopped) process.kill(gatewayPid, 'SIGCONT');
+    await startProcess(ctx, peerNode);
+  }
+  // Restore the grant so the next test starts from an active one.
+  await submitRetrying(p.market, 'grant', 'RestoreGrant', grantId, '核实处理完毕，恢复开放');
+  await eventually(async () => (await records()).status === 200, 20_000, 'the grant is served again');
+});
+
+test('stop and start the whole platform: state intact, the gateway converges, a grant suspended before the stop stays refused', async (t) => {
+  const probeId = `faults-${runId}-restart`;
+  await submitRetrying(p.bureau, 'system', 'RecordProbe', probeId, 'before the platform restart');
+  await submitRetrying(p.market, 'grant', 'SuspendGrant', grantId, 'rectification', '限期整改');
+  await eventually(
+    async () => (await records()).body.code === 'GRANT_NOT_ACTIVE',
+    15_000,
+    'the suspension reaches the gateway',
+  );
+  const oldToken = token;
+  p.close();
+
+  const stoppedAt = Date.now();
+  await execFileAsync(process.execPath, [networkCli, 'stop'], { timeout: 180_000 });
+  assert.equal(
+    await fetch(`${base}/healthz`).then(
+      () => true,
+      () => false,
+    ),
+    false,
+    'the gateway is down after stop',
+  );
+  const startedAt = Date.now();
+  await execFileAsync(process.execPath, [networkCli, 'start', '--detach'], { timeout: 300_000 });
+  t.diagnostic(`stop took ${startedAt - stoppedAt} ms, start --detach took ${Date.now() - startedAt} ms`);
+  p = new Parties();
+
+  // Ledger state survived.
+  const probe = (await evaluate(p.transport, 'system', 'ReadProbe', probeId)) as { note: string };
+  assert.equal(probe.note, 'before the platform restart');
+  assert.equal(await grantState(grantId), 'SUSPENDED');
+
+  // The gateway is ready, its signing keys survived (the token from before the stop still verifies), and it
+  // still refuses the suspended grant.
+  const ready = await getJson(`${base}/readyz`);
+  assert.equal(ready.status, 200, JSON.stringify(ready.body));
+  const refused = await records(oldToken);
+  assert.equal(refused.status, 403, JSON.stringify(refused.body));
+  assert.equal(refused.body.code, 'GRANT_NOT_ACTIVE');
+  token = await tokenFor(base, aa.creditCode, aa.privateKeyPem);
+  assert.equal((await records()).body.code, 'GRANT_NOT_ACTIVE');
+
+  // It follows new events again: a restoration after the restart is served.
+  await submitRetrying(p.market, 'grant', 'RestoreGrant', grantId, '整改完成');
+  await eventually(
+    async () => (await records()).status === 200,
+    15_000,
+    'the restoration reaches the gateway',
+  );
+});
+
+test('network tooling: a command that exits before reading its input is an error of run(), not an uncaught EPIPE', async () => {
+  const script = `import { run } from '@rdx/network';
+      process.on('uncaughtException', (e) => console.log('uncaught ' + e.code));
+      await run('/bin/true', [], { input: 'x'.repeat(1 << 20) }).then(() => console.log('resolved'), () => console.log('rejected'));`;
+  const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: config.repoRoot + '/test',
+  });
+  assert.match(stdout.trim(), /^(resolved|rejected)$/);
+});
