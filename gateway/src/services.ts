@@ -10,41 +10,21 @@ import type { Limiter } from './enforcement/limiter.js';
 import type { Metrics } from './http/metrics.js';
 import type { Ledger } from './ledger/ledger.js';
 import type { LedgerView } from './view/ledger-view.js';
+import type { AuditAnchor, AuditEntry, AuditRecord } from './audit/audit-record.js';
+import type {
+  AggregateQuery,
+  AggregateResult,
+  DatasetFormat,
+  Filter,
+  ItemSpec,
+  RowPage,
+  RowQuery,
+  VersionInfo,
+} from './store/dataset-store.js';
 
-export interface AuditEntry {
-  time: string;
-  requestId: string;
-  gatewayId: string;
-  clientId?: string;
-  enterprise?: string;
-  method: string;
-  path: string;
-  datasetId?: string;
-  grantId?: string;
-  decision: 'allow' | 'deny';
-  reason: string;
-  items: string[];
-  rowCount: number;
-  responseHash?: string;
-  status: number;
-}
-
-export interface AuditRecord extends AuditEntry {
-  seq: number;
-  prevHash: string;
-  hash: string;
-}
-
-export interface AnchorRecord {
-  sequence: number;
-  firstRecord: number;
-  recordCount: number;
-  treeSize: number;
-  merkleRoot: string;
-  anchorHash: string;
-  txId: string;
-  blockNumber: number;
-}
+export type { AuditEntry, AuditRecord } from './audit/audit-record.js';
+/** An anchor as the access log records it: the log's {@link AuditAnchor}. */
+export type AnchorRecord = AuditAnchor;
 
 /** A value now, or later: the SQLite stores answer synchronously, PostgreSQL asynchronously. */
 export type Awaitable<T> = T | Promise<T>;
@@ -68,40 +48,19 @@ export interface AuditSink {
   oldestUnanchoredAt(): number | undefined;
 }
 
-export type Filter = {
-  item: string;
-  op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'in' | 'prefix';
-  value: string | number | boolean | (string | number)[];
-};
-
-type ItemSpec = {
-  name: string;
-  type: 'string' | 'integer' | 'number' | 'date' | 'boolean';
-  personal: boolean;
-};
+export type { Filter } from './store/dataset-store.js';
 
 /** The dataset store: rows of loaded dataset versions. */
 export interface DataStore {
-  currentVersion(datasetId: string): { version: string; contentHash: string; rowCount: number } | undefined;
-  query(
-    datasetId: string,
-    q: { fields: string[]; filters: Filter[]; limit: number; cursor?: string },
-  ): Awaitable<{ rows: Record<string, unknown>[]; nextCursor?: string }>;
-  aggregate(
-    datasetId: string,
-    q: {
-      groupBy: string[];
-      measures: { op: 'count' | 'sum' | 'avg'; item?: string }[];
-      filters: Filter[];
-      minGroupSize: number;
-    },
-  ): Awaitable<{ groups: Record<string, unknown>[]; suppressed: number }>;
+  currentVersion(datasetId: string): VersionInfo | undefined;
+  query(datasetId: string, q: RowQuery): Awaitable<RowPage>;
+  aggregate(datasetId: string, q: AggregateQuery): Awaitable<AggregateResult>;
   allRows(datasetId: string): Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>;
   loadVersion(
     datasetId: string,
     version: string,
     items: ItemSpec[],
-    format: 'csv' | 'json',
+    format: DatasetFormat,
     bytes: Uint8Array,
   ): Awaitable<{ contentHash: string; rowCount: number }>;
 }
@@ -124,10 +83,7 @@ export interface Services {
   anchors: AnchorStatus;
   store: DataStore;
   /** Parses the `filter=` query syntax against a dataset's items. */
-  parseFilter(
-    expr: string,
-    items: { name: string; type: 'string' | 'integer' | 'number' | 'date' | 'boolean'; personal: boolean }[],
-  ): Filter[];
+  parseFilter(expr: string, items: ItemSpec[]): Filter[];
   limiter: Limiter;
   metrics: Metrics;
   now(): Date;

@@ -103,6 +103,21 @@ async function queryCommitted(ctx: NetworkContext, org: OrgSpec): Promise<Commit
   }
 }
 
+/** The orderer, and the channel, chaincode, version and sequence of a definition, as approve and commit take them. */
+function definitionArgs(ctx: NetworkContext, label: string, sequence: number): string[] {
+  return [
+    ...ordererArgs(ctx.paths, ctx.topology),
+    '-C',
+    ctx.topology.channel,
+    '-n',
+    ctx.topology.chaincodeName,
+    '--version',
+    label,
+    '--sequence',
+    String(sequence),
+  ];
+}
+
 /** Deploys the compiled chaincode unless the committed definition already is this build. */
 export async function deployChaincode(
   ctx: NetworkContext,
@@ -144,15 +159,7 @@ export async function deployChaincode(
         'lifecycle',
         'chaincode',
         'approveformyorg',
-        ...ordererArgs(ctx.paths, ctx.topology),
-        '-C',
-        ctx.topology.channel,
-        '-n',
-        ctx.topology.chaincodeName,
-        '--version',
-        label,
-        '--sequence',
-        String(sequence),
+        ...definitionArgs(ctx, label, sequence),
         '--package-id',
         packageIds[org.mspId]!,
         '--waitForEvent',
@@ -169,15 +176,7 @@ export async function deployChaincode(
       'lifecycle',
       'chaincode',
       'commit',
-      ...ordererArgs(ctx.paths, ctx.topology),
-      '-C',
-      ctx.topology.channel,
-      '-n',
-      ctx.topology.chaincodeName,
-      '--version',
-      label,
-      '--sequence',
-      String(sequence),
+      ...definitionArgs(ctx, label, sequence),
       ...peerArgs,
       '--waitForEvent',
     ]);

@@ -2,33 +2,9 @@
  * An enterprise's HTTP session with the gateway for the end-to-end tests: a token by private_key_jwt
  * (the key it registered on the ledger), then plain fetches.
  */
-import crypto from 'node:crypto';
+import { clientAssertion } from '@rdx/client';
 
-function b64url(data: string | Buffer): string {
-  return Buffer.from(data).toString('base64url');
-}
-
-/** A client assertion (RFC 7523) signed ES256 with the enterprise's key. */
-export function clientAssertion(creditCode: string, privateKeyPem: string, audience: string): string {
-  const now = Math.floor(Date.now() / 1000);
-  const header = b64url(JSON.stringify({ alg: 'ES256', typ: 'JWT' }));
-  const payload = b64url(
-    JSON.stringify({
-      iss: creditCode,
-      sub: creditCode,
-      aud: audience,
-      iat: now,
-      exp: now + 120,
-      jti: crypto.randomUUID(),
-    }),
-  );
-  const signature = crypto.sign('sha256', Buffer.from(`${header}.${payload}`), {
-    key: privateKeyPem,
-    dsaEncoding: 'ieee-p1363',
-  });
-  return `${header}.${payload}.${b64url(signature)}`;
-}
-
+/** An access token for the enterprise, by a client assertion the SDK signs with its key. */
 export async function tokenFor(base: string, creditCode: string, privateKeyPem: string): Promise<string> {
   const res = await fetch(`${base}/oauth/token`, {
     method: 'POST',

@@ -10,6 +10,7 @@ import {
   TRANSPORT_VEHICLES,
   World,
   demand,
+  licencesInput,
   plusDays,
   sha,
   stateKey,
@@ -20,25 +21,10 @@ import { EVENTS } from '../lib/events';
 import type { Agreement } from '../models/agreement';
 import type { Grant } from '../models/grant';
 
-const LICENCES = 'market-licences';
+const LICENCES = licencesInput().id;
 
 async function registerLicences(w: World): Promise<void> {
-  await w.invoke(
-    IDS.market,
-    C.catalog,
-    'RegisterDataset',
-    JSON.stringify({
-      id: LICENCES,
-      name: '许可证信息',
-      openAttribute: 'restricted',
-      format: 'csv',
-      items: [
-        { name: 'licence_no', label: '许可证号', type: 'string' },
-        { name: 'valid_until', label: '有效期至', type: 'date' },
-      ],
-      updateFrequency: 'monthly',
-    }),
-  );
+  await w.invoke(IDS.market, C.catalog, 'RegisterDataset', JSON.stringify(licencesInput()));
 }
 
 /** An APPROVED application app-1 of the AA enterprise demanding uscc and name of market-entities. */

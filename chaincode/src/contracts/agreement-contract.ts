@@ -25,7 +25,7 @@ import { approvedDemands, parseApplication, reason } from '../models/application
 import { addMonths } from '../models/calendar';
 import { requireRestrictedAllowed } from '../models/enterprise';
 import { createGrant, parseGrant, transitionGrant, type Grant } from '../models/grant';
-import { enterpriseAction } from './enterprise-action';
+import { enterpriseAction, type EnterpriseAction } from './enterprise-action';
 import { parseEnterprise } from '../models/enterprise';
 
 async function saveAgreement(
@@ -85,6 +85,48 @@ async function enterIntoForce(ctx: RdxContext, actor: Actor, a: Agreement): Prom
   };
 }
 
+/** Agreement `id`, refused to an opening body that does not own it (other roles are checked by the caller). */
+async function ownAgreement(ctx: RdxContext, actor: Actor, id: string): Promise<Agreement> {
+  const a = await load(ctx, 'agreement', String(id), parseAgreement);
+  requireOwner(actor, a.terms.body, `agreement ${a.id}`);
+  return a;
+}
+
+/**
+ * An enterprise's signed `action` on one of its agreements: the verified request, and the agreement its
+ * `agreementId` names, which must be that enterprise's.
+ */
+async function enterpriseAgreement(
+  ctx: RdxContext,
+  requestJson: string,
+  signature: string,
+  action: string,
+): Promise<EnterpriseAction & { current: Agreement }> {
+  const act = await enterpriseAction(ctx, requestJson, signature, action);
+  const current = await load(
+    ctx,
+    'agreement',
+    str(act.request.body.agreementId, 'agreementId', { max: 160 }),
+    parseAgreement,
+  );
+  if (current.terms.creditCode !== act.enterprise.creditCode)
+    throw new RdxError(ErrorCode.FORBIDDEN, `agreement ${current.id} is not ${act.enterprise.creditCode}'s`);
+  return { ...act, current };
+}
+
+/** Saves a signed agreement; with both signatures on it, it enters into force first. */
+async function saveSigned(ctx: RdxContext, actor: Actor, signed: Agreement): Promise<string> {
+  const next =
+    signed.bodySignature && signed.enterpriseSignature ? await enterIntoForce(ctx, actor, signed) : signed;
+  await saveAgreement(
+    ctx,
+    next,
+    false,
+    next.state === 'IN_FORCE' ? EVENTS.AGREEMENT_IN_FORCE : EVENTS.AGREEMENT_SIGNED,
+  );
+  return JSON.stringify(next);
+}
+
 @Info({ title: 'AgreementContract', description: 'Open-use agreements (Z17, annex 4)' })
 export class AgreementContract extends RdxContract {
   constructor() {
@@ -138,8 +180,7 @@ export class AgreementContract extends RdxContract {
   @Returns('string')
   public async SignAgreementAsBody(ctx: RdxContext, id: string, expectedTermsHash: string): Promise<string> {
     const actor = await requireRole(ctx, ['body'], 'sign agreements for an opening body');
-    const current = await load(ctx, 'agreement', String(id), parseAgreement);
-    requireOwner(actor, current.terms.body, `agreement ${current.id}`);
+    const current = await ownAgreement(ctx, actor, id);
     requireAgreementState(current, 'DRAFT');
     if (current.bodySignature)
       throw new RdxError(
@@ -152,19 +193,11 @@ export class AgreementContract extends RdxContract {
         'termsHash does not match the drafted terms: read the agreement again before signing',
       );
     }
-    let next: Agreement = {
+    return saveSigned(ctx, actor, {
       ...current,
       bodySignature: { mspId: actor.mspId, certificateId: actor.id, at: ctx.now(), txId: ctx.stub.getTxID() },
       ...stamp(ctx, actor),
-    };
-    if (next.enterpriseSignature) next = await enterIntoForce(ctx, actor, next);
-    await saveAgreement(
-      ctx,
-      next,
-      false,
-      next.state === 'IN_FORCE' ? EVENTS.AGREEMENT_IN_FORCE : EVENTS.AGREEMENT_SIGNED,
-    );
-    return JSON.stringify(next);
+    });
   }
 
   /** Gateway, for the enterprise (signed `SignAgreement` over `{ agreementId, termsHash }`). */
@@ -175,20 +208,12 @@ export class AgreementContract extends RdxContract {
     requestJson: string,
     signature: string,
   ): Promise<string> {
-    const { actor, request, enterprise } = await enterpriseAction(
+    const { actor, request, enterprise, current } = await enterpriseAgreement(
       ctx,
       requestJson,
       signature,
       'SignAgreement',
     );
-    const current = await load(
-      ctx,
-      'agreement',
-      str(request.body.agreementId, 'agreementId', { max: 160 }),
-      parseAgreement,
-    );
-    if (current.terms.creditCode !== enterprise.creditCode)
-      throw new RdxError(ErrorCode.FORBIDDEN, `agreement ${current.id} is not ${enterprise.creditCode}'s`);
     requireAgreementState(current, 'DRAFT');
     if (current.enterpriseSignature)
       throw new RdxError(
@@ -201,19 +226,11 @@ export class AgreementContract extends RdxContract {
         'the signed termsHash does not match the agreement: fetch it again and sign the current terms',
       );
     }
-    let next: Agreement = {
+    return saveSigned(ctx, actor, {
       ...current,
       enterpriseSignature: { request: requestJson, signature: String(signature), at: ctx.now() },
       ...stamp(ctx, actor),
-    };
-    if (next.bodySignature) next = await enterIntoForce(ctx, actor, next);
-    await saveAgreement(
-      ctx,
-      next,
-      false,
-      next.state === 'IN_FORCE' ? EVENTS.AGREEMENT_IN_FORCE : EVENTS.AGREEMENT_SIGNED,
-    );
-    return JSON.stringify(next);
+    });
   }
 
   /** Owning body: proposes a renewal (a new end date) before the agreement ends. */
@@ -221,8 +238,7 @@ export class AgreementContract extends RdxContract {
   @Returns('string')
   public async ProposeRenewal(ctx: RdxContext, id: string, validUntil: string): Promise<string> {
     const actor = await requireRole(ctx, ['body'], 'propose renewals');
-    const current = await load(ctx, 'agreement', String(id), parseAgreement);
-    requireOwner(actor, current.terms.body, `agreement ${current.id}`);
+    const current = await ownAgreement(ctx, actor, id);
     requireAgreementState(current, 'IN_FORCE');
     if (current.terms.validUntil < today(ctx))
       throw new RdxError(
@@ -252,20 +268,12 @@ export class AgreementContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async AcceptRenewal(ctx: RdxContext, requestJson: string, signature: string): Promise<string> {
-    const { actor, request, enterprise } = await enterpriseAction(
+    const { actor, request, enterprise, current } = await enterpriseAgreement(
       ctx,
       requestJson,
       signature,
       'AcceptRenewal',
     );
-    const current = await load(
-      ctx,
-      'agreement',
-      str(request.body.agreementId, 'agreementId', { max: 160 }),
-      parseAgreement,
-    );
-    if (current.terms.creditCode !== enterprise.creditCode)
-      throw new RdxError(ErrorCode.FORBIDDEN, `agreement ${current.id} is not ${enterprise.creditCode}'s`);
     requireAgreementState(current, 'IN_FORCE');
     const pending = current.pendingRenewal;
     if (!pending || date(request.body.validUntil, 'validUntil') !== pending.validUntil) {
@@ -317,8 +325,7 @@ export class AgreementContract extends RdxContract {
     noticeDate: string,
   ): Promise<string> {
     const actor = await requireRole(ctx, ['body', 'bureau'], 'terminate agreements');
-    const current = await load(ctx, 'agreement', String(id), parseAgreement);
-    requireOwner(actor, current.terms.body, `agreement ${current.id}`);
+    const current = await ownAgreement(ctx, actor, id);
     return JSON.stringify(
       await this.terminate(ctx, actor, current, actor.mspId, reason(why), date(noticeDate, 'noticeDate')),
     );
@@ -332,20 +339,12 @@ export class AgreementContract extends RdxContract {
     requestJson: string,
     signature: string,
   ): Promise<string> {
-    const { actor, request, enterprise } = await enterpriseAction(
+    const { actor, request, enterprise, current } = await enterpriseAgreement(
       ctx,
       requestJson,
       signature,
       'TerminateAgreement',
     );
-    const current = await load(
-      ctx,
-      'agreement',
-      str(request.body.agreementId, 'agreementId', { max: 160 }),
-      parseAgreement,
-    );
-    if (current.terms.creditCode !== enterprise.creditCode)
-      throw new RdxError(ErrorCode.FORBIDDEN, `agreement ${current.id} is not ${enterprise.creditCode}'s`);
     const terminated = await this.terminate(
       ctx,
       actor,
@@ -399,8 +398,6 @@ export class AgreementContract extends RdxContract {
   @Returns('string')
   public async GetAgreement(ctx: RdxContext, id: string): Promise<string> {
     const actor = await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'body'], 'read agreements');
-    const a = await load(ctx, 'agreement', String(id), parseAgreement);
-    requireOwner(actor, a.terms.body, `agreement ${a.id}`);
-    return JSON.stringify(a);
+    return JSON.stringify(await ownAgreement(ctx, actor, id));
   }
 }

@@ -48,7 +48,10 @@ const parseAnchor = (raw: unknown): Anchor =>
 const parseHead = (raw: unknown): AnchorHead =>
   stored<AnchorHead>(raw, 'anchor', ['gatewayId', 'sequence', 'anchorHash']);
 
-/** The hash that the next anchor must name: over every field the gateway submitted. */
+/**
+ * The hash that the next anchor must name: over every field the gateway submitted. The SDK's offline verifier
+ * (client/src/sdk/receipt-verify.ts) computes it again on its own, as it must not load the chaincode: change both.
+ */
 export function anchorHashOf(
   a: Pick<
     Anchor,
@@ -62,31 +65,18 @@ export function anchorHashOf(
     | 'previousAnchorHash'
   >,
 ): string {
-  const {
-    gatewayId,
-    sequence,
-    merkleRoot,
-    recordCount,
-    firstRecord,
-    firstRecordAt,
-    lastRecordAt,
-    previousAnchorHash,
-  } = a;
-  return crypto
-    .createHash('sha256')
-    .update(
-      canonicalJson({
-        gatewayId,
-        sequence,
-        merkleRoot,
-        recordCount,
-        firstRecord,
-        firstRecordAt,
-        lastRecordAt,
-        previousAnchorHash,
-      }),
-    )
-    .digest('hex');
+  // Exactly these fields, whatever else `a` holds.
+  const submitted = {
+    gatewayId: a.gatewayId,
+    sequence: a.sequence,
+    merkleRoot: a.merkleRoot,
+    recordCount: a.recordCount,
+    firstRecord: a.firstRecord,
+    firstRecordAt: a.firstRecordAt,
+    lastRecordAt: a.lastRecordAt,
+    previousAnchorHash: a.previousAnchorHash,
+  };
+  return crypto.createHash('sha256').update(canonicalJson(submitted)).digest('hex');
 }
 
 @Info({ title: 'AuditContract', description: 'Anchors of the gateways’ audit logs' })

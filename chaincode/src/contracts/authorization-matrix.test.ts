@@ -19,6 +19,7 @@ import {
   MARKET_ENTITIES,
   World,
   applicationBody,
+  complaintInput,
   demand,
   enterpriseInput,
   marketEntitiesInput,
@@ -76,18 +77,7 @@ async function draftedAgreement(w: World): Promise<Agreement> {
 }
 
 async function fileComplaint(w: World): Promise<void> {
-  await w.invoke(
-    IDS.market,
-    C.complaint,
-    'FileComplaint',
-    JSON.stringify({
-      id: 'c-1',
-      datasetId: MARKET_ENTITIES,
-      grantId: GRANT,
-      complainant: { kind: 'organisation', name: '丽水市消费者协会' },
-      factsHash: sha('facts'),
-    }),
-  );
+  await w.invoke(IDS.market, C.complaint, 'FileComplaint', JSON.stringify(complaintInput(GRANT)));
 }
 
 const anchor = (sequence: number, previousAnchorHash: string): string =>
@@ -289,14 +279,7 @@ const SETUP: Record<string, Setup> = {
   },
   'grant:GetGrant': () => [GRANT],
   'grant:ListGrants': () => ['{}', '10', ''],
-  'complaint:FileComplaint': () => [
-    JSON.stringify({
-      id: 'c-1',
-      datasetId: MARKET_ENTITIES,
-      complainant: { kind: 'organisation', name: '丽水市消费者协会' },
-      factsHash: sha('facts'),
-    }),
-  ],
+  'complaint:FileComplaint': () => [JSON.stringify(complaintInput())],
   'complaint:ResolveComplaint': async (w) => {
     await fileComplaint(w);
     return ['c-1', 'dismiss', '经核实投诉不成立'];

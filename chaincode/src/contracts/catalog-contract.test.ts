@@ -8,32 +8,23 @@ import {
   MARKET_NOTICES,
   TRANSPORT_VEHICLES,
   World,
+  licencesInput,
   marketEntitiesInput,
   sha,
   stateKey,
-  type DatasetInput,
 } from '../testing/world';
 import { EVENTS } from '../lib/events';
 import type { Dataset, DatasetVersion } from '../models/dataset';
-
-function licencesInput(): DatasetInput {
-  return {
-    id: 'market-licences',
-    name: '许可证信息',
-    openAttribute: 'restricted',
-    format: 'csv',
-    items: [
-      { name: 'licence_no', label: '许可证号', type: 'string' },
-      { name: 'valid_until', label: '有效期至', type: 'date' },
-    ],
-    updateFrequency: 'monthly',
-  };
-}
 
 function orgsOfPolicy(w: World, key: string): string[] {
   const policy = w.ledger.policies.get(key);
   assert.ok(policy, `a key-level policy is set on ${JSON.stringify(key)}`);
   return new KeyEndorsementPolicy(policy).listOrgs().sort();
+}
+
+/** The market bureau records a version of its market-entities dataset. */
+function recordVersion(w: World, version: string, hash: string, rows: string): Promise<string> {
+  return w.invoke(IDS.market, C.catalog, 'RecordDatasetVersion', MARKET_ENTITIES, version, hash, rows);
 }
 
 test('a registered body registers a dataset it owns, whatever owner the input names', async () => {
@@ -138,7 +129,7 @@ test('malformed datasets are refused INVALID_ARGUMENT', async () => {
 
 test('the owner updates its dataset: items may be added, the rest is kept', async () => {
   const w = await World.create();
-  await w.invoke(IDS.market, C.catalog, 'RecordDatasetVersion', MARKET_ENTITIES, 'v1', sha('v1'), '10');
+  await recordVersion(w, 'v1', sha('v1'), '10');
   const before = await w.call<Dataset>(IDS.bureau, C.catalog, 'GetDataset', MARKET_ENTITIES);
   const input = marketEntitiesInput();
   const update = {
@@ -225,17 +216,12 @@ test('the owner records versions with content hash, row count and tx id; a versi
   assert.deepEqual(d.versions, [entry]);
   assert.equal(d.versionCount, 1);
 
-  await w.refused(
-    () =>
-      w.invoke(IDS.market, C.catalog, 'RecordDatasetVersion', MARKET_ENTITIES, '2025-03', sha('other'), '1'),
-    'ALREADY_EXISTS',
-  );
+  await w.refused(() => recordVersion(w, '2025-03', sha('other'), '1'), 'ALREADY_EXISTS');
 });
 
 test('bad versions are refused INVALID_ARGUMENT; an unknown dataset NOT_FOUND', async () => {
   const w = await World.create();
-  const record = (version: string, hash: string, rows: string) => () =>
-    w.invoke(IDS.market, C.catalog, 'RecordDatasetVersion', MARKET_ENTITIES, version, hash, rows);
+  const record = (version: string, hash: string, rows: string) => () => recordVersion(w, version, hash, rows);
   await w.refused(record('v 1', sha('x'), '1'), 'INVALID_ARGUMENT');
   await w.refused(record('v1', 'ABC', '1'), 'INVALID_ARGUMENT');
   await w.refused(record('v1', sha('x').toUpperCase(), '1'), 'INVALID_ARGUMENT');
@@ -251,15 +237,7 @@ test('bad versions are refused INVALID_ARGUMENT; an unknown dataset NOT_FOUND', 
 test('the entry keeps the last 20 versions and counts them all', async () => {
   const w = await World.create();
   for (let i = 1; i <= 21; i++) {
-    await w.invoke(
-      IDS.market,
-      C.catalog,
-      'RecordDatasetVersion',
-      MARKET_ENTITIES,
-      `v${i}`,
-      sha(`v${i}`),
-      String(i),
-    );
+    await recordVersion(w, `v${i}`, sha(`v${i}`), String(i));
   }
   const d = await w.call<Dataset>(IDS.bureau, C.catalog, 'GetDataset', MARKET_ENTITIES);
   assert.equal(d.versionCount, 21);
@@ -271,20 +249,9 @@ test('the entry keeps the last 20 versions and counts them all', async () => {
 test('a version name that dropped out of the kept 20 is still refused as a duplicate', async () => {
   const w = await World.create();
   for (let i = 1; i <= 21; i++) {
-    await w.invoke(
-      IDS.market,
-      C.catalog,
-      'RecordDatasetVersion',
-      MARKET_ENTITIES,
-      `v${i}`,
-      sha(`v${i}`),
-      '1',
-    );
+    await recordVersion(w, `v${i}`, sha(`v${i}`), '1');
   }
-  await w.refused(
-    () => w.invoke(IDS.market, C.catalog, 'RecordDatasetVersion', MARKET_ENTITIES, 'v1', sha('not v1'), '1'),
-    'ALREADY_EXISTS',
-  );
+  await w.refused(() => recordVersion(w, 'v1', sha('not v1'), '1'), 'ALREADY_EXISTS');
 });
 
 test('the catalog is public: any identity lists it', async () => {

@@ -13,6 +13,7 @@ import {
   enterpriseInput,
   ratingInput,
   type EnterpriseHandle,
+  type RatingInput,
 } from '../testing/world';
 import { EVENTS } from '../lib/events';
 import type { Enterprise } from '../models/enterprise';
@@ -37,6 +38,11 @@ function onboardJson(e: EnterpriseHandle, rating = ratingInput('AA')): string {
   return JSON.stringify(enterpriseInput(e.code, e.name, e.key.publicKeyPem, rating));
 }
 
+/** The bureau onboards `e` with `rating`. */
+function onboard(w: World, e: EnterpriseHandle, rating?: RatingInput): Promise<string> {
+  return w.invoke(IDS.bureau, C.enterprise, 'OnboardEnterprise', onboardJson(e, rating));
+}
+
 function pem(type: 'rsa' | 'ec384' | 'ed25519'): string {
   const pair =
     type === 'rsa'
@@ -50,7 +56,7 @@ function pem(type: 'rsa' | 'ec384' | 'ed25519'): string {
 test('the bureau onboards an enterprise with its key and first rating, in one EnterpriseOnboarded event', async () => {
   const w = await World.create();
   const e = newcomer();
-  await w.invoke(IDS.bureau, C.enterprise, 'OnboardEnterprise', onboardJson(e));
+  await onboard(w, e);
   const stored = await w.call<Enterprise>(IDS.market, C.enterprise, 'GetEnterprise', e.code);
   assert.equal(stored.creditCode, CODES.spare);
   assert.equal(stored.name, e.name);
@@ -79,10 +85,7 @@ test('onboarding refuses an invalid credit code', async () => {
   const w = await World.create();
   for (const code of [INVALID_CODE, '91440300708461136', '91440300708461136TT', '9144030070846113IT', '']) {
     const e = { ...newcomer(), code };
-    await w.refused(
-      () => w.invoke(IDS.bureau, C.enterprise, 'OnboardEnterprise', onboardJson(e)),
-      'INVALID_ARGUMENT',
-    );
+    await w.refused(() => onboard(w, e), 'INVALID_ARGUMENT');
   }
 });
 
@@ -102,23 +105,9 @@ test('AA and AAA need MLPS level 2 or higher: level 1 is refused RATING_INSUFFIC
   const w = await World.create();
   const e = newcomer();
   for (const level of ['AA', 'AAA'] as const) {
-    await w.refused(
-      () =>
-        w.invoke(
-          IDS.bureau,
-          C.enterprise,
-          'OnboardEnterprise',
-          onboardJson(e, ratingInput(level, { mlpsLevel: 1 })),
-        ),
-      'RATING_INSUFFICIENT',
-    );
+    await w.refused(() => onboard(w, e, ratingInput(level, { mlpsLevel: 1 })), 'RATING_INSUFFICIENT');
   }
-  await w.invoke(
-    IDS.bureau,
-    C.enterprise,
-    'OnboardEnterprise',
-    onboardJson(e, ratingInput('A', { mlpsLevel: 1 })),
-  );
+  await onboard(w, e, ratingInput('A', { mlpsLevel: 1 }));
   const stored = await w.call<Enterprise>(IDS.bureau, C.enterprise, 'GetEnterprise', e.code);
   assert.equal(stored.rating.level, 'A');
 });
@@ -127,23 +116,9 @@ test('AA is refused RATING_INSUFFICIENT for an enterprise on a dishonest or abno
   const w = await World.create();
   const e = newcomer();
   for (const creditStatus of ['dishonest', 'abnormal'] as const) {
-    await w.refused(
-      () =>
-        w.invoke(
-          IDS.bureau,
-          C.enterprise,
-          'OnboardEnterprise',
-          onboardJson(e, ratingInput('AA', { creditStatus })),
-        ),
-      'RATING_INSUFFICIENT',
-    );
+    await w.refused(() => onboard(w, e, ratingInput('AA', { creditStatus })), 'RATING_INSUFFICIENT');
   }
-  await w.invoke(
-    IDS.bureau,
-    C.enterprise,
-    'OnboardEnterprise',
-    onboardJson(e, ratingInput('A', { creditStatus: 'dishonest' })),
-  );
+  await onboard(w, e, ratingInput('A', { creditStatus: 'dishonest' }));
 });
 
 test('an enterprise is onboarded once; bad ratings and fields are refused', async () => {

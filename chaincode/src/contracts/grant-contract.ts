@@ -4,7 +4,7 @@
  * the gateway, and the owning body.
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
-import { requireOwner, requireRole } from '../lib/access';
+import { requireOwner, requireRole, type Actor } from '../lib/access';
 import { RdxContext } from '../lib/context';
 import { today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
@@ -14,7 +14,14 @@ import { load } from '../lib/store';
 import { int, jsonArg, oneOf, optionalStr } from '../lib/validate';
 import { reason } from '../models/application';
 import { mayUseRestricted, parseEnterprise } from '../models/enterprise';
-import { GRANT_STATES, parseGrant, SUSPEND_REASONS, transitionGrant } from '../models/grant';
+import { GRANT_STATES, parseGrant, SUSPEND_REASONS, transitionGrant, type Grant } from '../models/grant';
+
+/** Grant `id`, refused to an opening body that does not own it (other roles are checked by the caller). */
+async function ownGrant(ctx: RdxContext, actor: Actor, id: string): Promise<Grant> {
+  const grant = await load(ctx, 'grant', String(id), parseGrant);
+  requireOwner(actor, grant.body, `grant ${grant.id}`);
+  return grant;
+}
 
 @Info({
   title: 'GrantContract',
@@ -35,8 +42,7 @@ export class GrantContract extends RdxContract {
     note: string,
   ): Promise<string> {
     const actor = await requireRole(ctx, ['body', 'bureau'], 'suspend grants');
-    const grant = await load(ctx, 'grant', String(id), parseGrant);
-    requireOwner(actor, grant.body, `grant ${grant.id}`);
+    const grant = await ownGrant(ctx, actor, id);
     const code = oneOf(suspendReason, 'reason', SUSPEND_REASONS);
     return JSON.stringify(
       await transitionGrant(ctx, actor, grant, 'SUSPENDED', {
@@ -55,8 +61,7 @@ export class GrantContract extends RdxContract {
   @Returns('string')
   public async RestoreGrant(ctx: RdxContext, id: string, note: string): Promise<string> {
     const actor = await requireRole(ctx, ['body'], 'restore grants');
-    const grant = await load(ctx, 'grant', String(id), parseGrant);
-    requireOwner(actor, grant.body, `grant ${grant.id}`);
+    const grant = await ownGrant(ctx, actor, id);
     if (grant.state !== 'SUSPENDED')
       throw new RdxError(
         ErrorCode.INVALID_STATE,
@@ -80,8 +85,7 @@ export class GrantContract extends RdxContract {
   @Returns('string')
   public async WithdrawGrant(ctx: RdxContext, id: string, note: string): Promise<string> {
     const actor = await requireRole(ctx, ['body'], 'withdraw grants');
-    const grant = await load(ctx, 'grant', String(id), parseGrant);
-    requireOwner(actor, grant.body, `grant ${grant.id}`);
+    const grant = await ownGrant(ctx, actor, id);
     return JSON.stringify(
       await transitionGrant(ctx, actor, grant, 'REVOKED', {
         code: 'withdrawn',
@@ -96,8 +100,7 @@ export class GrantContract extends RdxContract {
   @Returns('string')
   public async TerminateGrant(ctx: RdxContext, id: string, note: string): Promise<string> {
     const actor = await requireRole(ctx, ['body', 'bureau'], 'terminate grants');
-    const grant = await load(ctx, 'grant', String(id), parseGrant);
-    requireOwner(actor, grant.body, `grant ${grant.id}`);
+    const grant = await ownGrant(ctx, actor, id);
     return JSON.stringify(
       await transitionGrant(ctx, actor, grant, 'TERMINATED', {
         code: 'terminated',
@@ -112,8 +115,7 @@ export class GrantContract extends RdxContract {
   @Returns('string')
   public async ExpireGrant(ctx: RdxContext, id: string): Promise<string> {
     const actor = await requireRole(ctx, ['body', 'bureau', 'gateway'], 'expire grants');
-    const grant = await load(ctx, 'grant', String(id), parseGrant);
-    requireOwner(actor, grant.body, `grant ${grant.id}`);
+    const grant = await ownGrant(ctx, actor, id);
     if (grant.validUntil >= today(ctx))
       throw new RdxError(ErrorCode.INVALID_STATE, `grant ${grant.id} is valid until ${grant.validUntil}`);
     return JSON.stringify(
@@ -129,8 +131,7 @@ export class GrantContract extends RdxContract {
   @Returns('string')
   public async GetGrant(ctx: RdxContext, id: string): Promise<string> {
     const actor = await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'body'], 'read grants');
-    const grant = await load(ctx, 'grant', String(id), parseGrant);
-    requireOwner(actor, grant.body, `grant ${grant.id}`);
+    const grant = await ownGrant(ctx, actor, id);
     return JSON.stringify(grant);
   }
 

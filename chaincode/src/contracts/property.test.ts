@@ -27,6 +27,7 @@ import {
   TRANSPORT_VEHICLES,
   World,
   applicationBody,
+  complaintInput,
   demand,
   enterpriseInput,
   marketEntitiesInput,
@@ -146,18 +147,7 @@ async function richWorld(): Promise<World> {
   await w.approvedApplication(w.aaa, 'app-2', [demand(MARKET_ENTITIES)]);
   await w.draft(IDS.market, 'app-2', w.termsFor(IDS.market, [demand(MARKET_ENTITIES)]));
   await w.submit(w.aa, 'app-3', [demand(MARKET_ENTITIES), demand(TRANSPORT_VEHICLES)]);
-  await w.invoke(
-    IDS.market,
-    C.complaint,
-    'FileComplaint',
-    JSON.stringify({
-      id: 'c-1',
-      datasetId: MARKET_ENTITIES,
-      grantId: GRANT,
-      complainant: { kind: 'organisation', name: '丽水市消费者协会' },
-      factsHash: sha('facts'),
-    }),
-  );
+  await w.invoke(IDS.market, C.complaint, 'FileComplaint', JSON.stringify(complaintInput(GRANT)));
   await w.invoke(IDS.gateway, C.audit, 'SubmitAnchor', JSON.stringify(anchorInput()));
   return w;
 }
@@ -338,7 +328,7 @@ const JSON_CASES: JsonCase[] = [
   {
     fn: 'enterprise:RateEnterprise',
     who: IDS.bureau,
-    template: () => ratingInput('AA') as unknown as JsonObject,
+    template: () => ratingInput('AA'),
     args: (j) => [CODES.aaa, JSON.stringify(j)],
   },
   {
@@ -356,7 +346,7 @@ const JSON_CASES: JsonCase[] = [
   {
     fn: 'agreement:DraftAgreement',
     who: IDS.market,
-    template: (w) => w.termsFor(IDS.market, [demand(MARKET_ENTITIES)]) as unknown as JsonObject,
+    template: (w) => w.termsFor(IDS.market, [demand(MARKET_ENTITIES)]),
     args: (j) => ['app-2', JSON.stringify(j)],
   },
   {

@@ -38,8 +38,15 @@ export async function deleteIndex(ctx: Context, index: string, attrs: string[]):
 export { checkAttrs };
 
 export async function idsByIndex(ctx: Context, index: string, prefix: string[]): Promise<string[]> {
+  return lastAttributes(ctx, await ctx.stub.getStateByPartialCompositeKey(index, checkAttrs(prefix)));
+}
+
+/** The last attribute (the id) of every composite key `iterator` yields; the iterator is closed after. */
+export async function lastAttributes(
+  ctx: Context,
+  iterator: Awaited<ReturnType<Context['stub']['getStateByPartialCompositeKey']>>,
+): Promise<string[]> {
   const ids: string[] = [];
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(index, checkAttrs(prefix));
   try {
     for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
       const { attributes } = ctx.stub.splitCompositeKey(r.value.key);

@@ -1,7 +1,7 @@
 /** Listing objects of one type, whole or a page at a time (read-only transactions only). */
 import type { RdxContext } from './context';
 import type { ObjectType } from './events';
-import { checkAttrs } from './keys';
+import { checkAttrs, lastAttributes } from './keys';
 
 export async function idsOfType(ctx: RdxContext, type: ObjectType): Promise<string[]> {
   const ids: string[] = [];
@@ -36,14 +36,6 @@ export async function pageOfIds(
     pageSize,
     bookmark,
   );
-  const ids: string[] = [];
-  try {
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-      const { attributes } = ctx.stub.splitCompositeKey(r.value.key);
-      ids.push(attributes[attributes.length - 1]!);
-    }
-  } finally {
-    await iterator.close();
-  }
+  const ids = await lastAttributes(ctx, iterator);
   return { items: ids, bookmark: ids.length < pageSize ? '' : metadata.bookmark };
 }

@@ -4,6 +4,7 @@
  */
 import type { Context } from 'fabric-contract-api';
 
+// Not shared with client/src/canonical-json.ts: the chaincode is deployed alone, with no other package of ours.
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }

@@ -22,9 +22,10 @@ import { PlatformContract } from '../contracts/platform-contract';
 import { QueryContract } from '../contracts/query-contract';
 import { CALENDAR_SEED } from '../data/calendar-seed';
 import { errorCodeOf, type ErrorCode } from '../lib/errors';
-import type { Agreement } from '../models/agreement';
-import type { Application, ApplicationForm } from '../models/application';
-import type { Rating } from '../models/enterprise';
+import type { Agreement, Terms } from '../models/agreement';
+import type { Application, ApplicationForm, Demand } from '../models/application';
+import type { DataItem, Dataset } from '../models/dataset';
+import type { Rating, RatingRecord } from '../models/enterprise';
 import type { Grant } from '../models/grant';
 import { EnterpriseKey, FakeLedger, IDS, type Identity } from './fake-ledger';
 
@@ -93,14 +94,8 @@ export async function refused(
 
 // ---- inputs -------------------------------------------------------------------------------------------
 
-export interface RatingInput {
-  level: Rating;
-  mlpsLevel: number;
-  mlpsFiling: string;
-  creditStatus: 'good' | 'dishonest' | 'abnormal';
-  certificateHashes: string[];
-  validUntil: string;
-}
+/** A rating as the bureau gives it: the stored rating but for what the chaincode adds. */
+export type RatingInput = Omit<RatingRecord, 'ratedAt' | 'expired'>;
 
 export function ratingInput(level: Rating, overrides: Partial<RatingInput> = {}): RatingInput {
   return {
@@ -131,19 +126,16 @@ export function enterpriseInput(
   return { creditCode, name, nature: 'private', publicKey, rating };
 }
 
-export interface ItemInput {
-  name: string;
-  label: string;
-  type: 'string' | 'integer' | 'number' | 'date' | 'boolean';
+/** A data item as a body registers it: `personal` may be left out. */
+export interface ItemInput extends Omit<DataItem, 'personal'> {
   personal?: boolean;
 }
 
-export interface DatasetInput {
-  id: string;
-  name: string;
-  description?: string;
-  openAttribute: 'prohibited' | 'restricted' | 'unconditional';
-  format: 'csv' | 'json';
+/** A dataset as a body registers it (any update frequency, so tests can send a wrong one). */
+export interface DatasetInput extends Pick<
+  Dataset,
+  'id' | 'name' | 'description' | 'openAttribute' | 'format'
+> {
   items: ItemInput[];
   updateFrequency: string;
 }
@@ -207,11 +199,34 @@ export function transportVehiclesInput(): DatasetInput {
   };
 }
 
-export interface DemandInput {
-  scenario: string;
-  datasetId: string;
-  items: string[];
+/** A further dataset of the market bureau, registered by tests that need one beyond the world's. */
+export function licencesInput(): DatasetInput {
+  return {
+    id: 'market-licences',
+    name: '许可证信息',
+    openAttribute: 'restricted',
+    format: 'csv',
+    items: [
+      { name: 'licence_no', label: '许可证号', type: 'string' },
+      { name: 'valid_until', label: '有效期至', type: 'date' },
+    ],
+    updateFrequency: 'monthly',
+  };
 }
+
+/** Complaint `c-1` of an organisation about market entities, on `grantId` when given. */
+export function complaintInput(grantId?: string): Record<string, unknown> {
+  return {
+    id: 'c-1',
+    datasetId: MARKET_ENTITIES,
+    ...(grantId === undefined ? {} : { grantId }),
+    complainant: { kind: 'organisation', name: '丽水市消费者协会' },
+    factsHash: sha('facts'),
+  };
+}
+
+/** A row of the demand list as the enterprise submits it: the chaincode fills in the body. */
+export type DemandInput = Omit<Demand, 'body'>;
 
 export function demand(datasetId: string, items?: string[]): DemandInput {
   const all = datasetId === TRANSPORT_VEHICLES ? TRANSPORT_VEHICLE_ITEMS : MARKET_ENTITY_ITEMS;
@@ -255,16 +270,18 @@ export function applicationBody(
   return { id, form, demands, documents: documentsInput() };
 }
 
-export interface TermsInput {
-  datasets: { datasetId: string; items: string[] }[];
-  purpose: string;
-  serviceName: string;
-  platform: string;
-  validFrom: string;
-  validUntil: string;
-  dailyQuota: number;
-  dataReturn: boolean;
-}
+/** The terms a body drafts: the rest is filled in by the chaincode. */
+export type TermsInput = Pick<
+  Terms,
+  | 'datasets'
+  | 'purpose'
+  | 'serviceName'
+  | 'platform'
+  | 'validFrom'
+  | 'validUntil'
+  | 'dailyQuota'
+  | 'dataReturn'
+>;
 
 // ---- the world ----------------------------------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 /**
  * How ledger objects read for people: a few labelled lines each, with the Chinese terms of SPEC §6.
  */
+import type { LedgerWrite } from '../sdk/gateway-api.js';
 import type { Committed } from '../sdk/ledger-api.js';
+import type { CommandResult } from './command.js';
 import type {
   Agreement,
   Application,
@@ -17,6 +19,17 @@ import { decisionLabel, stateLabel, TERMS } from './terms.js';
 /** The JSON of a committed change: the transaction and the object under `name`. */
 export function committedData<T>(name: string, c: Committed<T>): Record<string, unknown> {
   return { txId: c.txId, blockNumber: c.blockNumber, [name]: c.value };
+}
+
+/**
+ * What a command answers for an action the gateway brought to the ledger: the transaction and the object under
+ * `name` as data; `lines`, then the transaction, for people.
+ */
+export function relayedResult<T>(name: string, w: LedgerWrite<T>, lines: string[]): CommandResult {
+  return {
+    data: { txId: w.tx_id, blockNumber: w.block, [name]: w.data },
+    lines: [...lines, txLine({ txId: w.tx_id, blockNumber: w.block })],
+  };
 }
 
 /** `交易 transaction <id> · 区块 block <n>`. */
@@ -105,6 +118,14 @@ export function grantLines(g: Grant): string[] {
     ['有效期 validity', `${g.validFrom} – ${g.validUntil}`],
     ['日配额 daily quota', g.dailyQuota],
   ]).map((l) => `  ${l}`);
+}
+
+/** What a command that moved a grant answers: the grant's new state, the grant, and the transaction. */
+export function grantChanged(c: Committed<Grant>): CommandResult {
+  return {
+    data: committedData('grant', c),
+    lines: [`${TERMS.grant} ${c.value.id} → ${stateLabel(c.value.state)}`, ...grantLines(c.value), txLine(c)],
+  };
 }
 
 /** A complaint. */

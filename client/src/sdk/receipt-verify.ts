@@ -34,14 +34,20 @@ export interface AuditRecordJson {
   [field: string]: unknown;
 }
 
-/** The anchor a receipt names, as the gateway stored it. */
+/** The anchor a receipt names, as the gateway stored it: a Merkle root of its log's first `treeSize` records. */
 export interface ReceiptAnchor {
+  /** The anchor's own number, increasing. */
   sequence: number;
+  /** First record newly covered by this anchor. */
   firstRecord: number;
+  /** Records newly covered: `firstRecord + recordCount === treeSize`. */
   recordCount: number;
+  /** The anchored tree holds records [0, treeSize). */
   treeSize: number;
+  /** RFC 6962 root over the leaf hashes of records [0, treeSize). */
   merkleRoot: string;
   anchorHash: string;
+  /** Fabric transaction that wrote the anchor. */
   txId: string;
   blockNumber: number;
 }
@@ -217,34 +223,22 @@ export function verifyReceipt(receipt: unknown): VerificationReport {
 
 /**
  * The hash the next anchor must name, computed exactly as the chaincode does (audit-contract anchorHashOf).
- * Never throws.
+ * Never throws. A deliberate re-implementation, not an import: the offline verifier must not depend on the
+ * chaincode package at run time, so it checks the rule itself (the gateway's test ledger uses this one).
  */
 export function anchorHashOf(a: AnchorInput): string {
-  const {
-    gatewayId,
-    sequence,
-    merkleRoot,
-    recordCount,
-    firstRecord,
-    firstRecordAt,
-    lastRecordAt,
-    previousAnchorHash,
-  } = a;
-  return crypto
-    .createHash('sha256')
-    .update(
-      canonicalJson({
-        gatewayId,
-        sequence,
-        merkleRoot,
-        recordCount,
-        firstRecord,
-        firstRecordAt,
-        lastRecordAt,
-        previousAnchorHash,
-      }),
-    )
-    .digest('hex');
+  // Exactly these fields, whatever else `a` holds.
+  const submitted = {
+    gatewayId: a.gatewayId,
+    sequence: a.sequence,
+    merkleRoot: a.merkleRoot,
+    recordCount: a.recordCount,
+    firstRecord: a.firstRecord,
+    firstRecordAt: a.firstRecordAt,
+    lastRecordAt: a.lastRecordAt,
+    previousAnchorHash: a.previousAnchorHash,
+  };
+  return crypto.createHash('sha256').update(canonicalJson(submitted)).digest('hex');
 }
 
 /**

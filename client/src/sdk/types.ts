@@ -1,37 +1,40 @@
 /**
- * The ledger's objects as the chaincode returns them (chaincode/src/models), and the inputs its functions
- * take. The SDK restates them instead of importing the chaincode, so that SDK users depend on this package
- * only; the end-to-end tests check both sides agree.
+ * The ledger's objects as the chaincode returns them, and the inputs its functions take. The objects are the
+ * chaincode's own types (chaincode/src/models and the contracts), imported type-only: the import is erased at
+ * run time, so the SDK loads no chaincode code. The inputs, which the chaincode parses from JSON rather than
+ * declaring as types, are stated here, from the objects' fields where they are the same.
  */
+import type { Anchor } from '@rdx/chaincode/dist/contracts/audit-contract.js';
+import type { CreditEvaluation } from '@rdx/chaincode/dist/contracts/duty-contract.js';
+import type { ObjectType } from '@rdx/chaincode/dist/lib/events.js';
+import type { Demand } from '@rdx/chaincode/dist/models/application.js';
+import type { Enterprise, Rating, RatingRecord } from '@rdx/chaincode/dist/models/enterprise.js';
+import type {
+  DataItem as StoredDataItem,
+  Dataset,
+  OpenAttribute,
+} from '@rdx/chaincode/dist/models/dataset.js';
+import type { Terms } from '@rdx/chaincode/dist/models/agreement.js';
+import type { Deadline } from '@rdx/chaincode/dist/lib/deadlines.js';
+import type {
+  Complaint as StoredComplaint,
+  Outcome as ComplaintOutcome,
+} from '@rdx/chaincode/dist/models/complaint.js';
+import type { GrantState } from '@rdx/chaincode/dist/models/grant.js';
+import type { Stamp } from '@rdx/chaincode/dist/lib/stamp.js';
 
 /** Who changed an object, when, in which transaction: on every ledger object. */
-export interface Stamp {
-  updatedAt: string;
-  updatedBy: { mspId: string; role: string };
-  txId: string;
-}
-
+export type { Stamp };
 /** An opening body (公共数据开放主体) registered by the bureau. */
-export interface Body extends Stamp {
-  mspId: string;
-  name: string;
-  registeredAt: string;
-}
-
+export type { Body } from '@rdx/chaincode/dist/contracts/platform-contract.js';
 /** One year of the working-day calendar: holidays and adjusted working days (调休). */
-export interface CalendarYear {
-  year: number;
-  holidays: string[];
-  workdays: string[];
-}
-
+export type { CalendarYear } from '@rdx/chaincode/dist/models/calendar.js';
 /** Enterprise ratings (评级, L10). */
-export type Rating = 'A' | 'AA' | 'AAA';
+export type { Rating };
 /** Credit status recorded with a rating. */
-export type CreditStatus = 'good' | 'dishonest' | 'abnormal';
+export type CreditStatus = RatingRecord['creditStatus'];
 /** Enterprise nature (企业性质). */
-export type EnterpriseNature =
-  'state-owned' | 'private' | 'foreign-invested' | 'collective' | 'public-institution' | 'other';
+export type EnterpriseNature = Enterprise['nature'];
 
 /** A rating as the bureau gives it. */
 export interface RatingInput {
@@ -47,10 +50,7 @@ export interface RatingInput {
 }
 
 /** A rating as stored. */
-export interface RatingRecord extends Required<RatingInput> {
-  ratedAt: string;
-  expired?: boolean;
-}
+export type { RatingRecord };
 
 /** What the bureau records when it onboards an enterprise. */
 export interface OnboardInput {
@@ -64,14 +64,7 @@ export interface OnboardInput {
 }
 
 /** An enterprise (公共数据利用主体). */
-export interface Enterprise extends Stamp {
-  creditCode: string;
-  name: string;
-  nature: EnterpriseNature;
-  publicKey: string;
-  rating: RatingRecord;
-  onboardedAt: string;
-}
+export type { Enterprise };
 
 /** The result of a re-rating or an expiry: the enterprise and the grants suspended with it. */
 export interface RatingChange {
@@ -80,195 +73,65 @@ export interface RatingChange {
 }
 
 /** Open attribute (开放属性). */
-export type OpenAttribute = 'prohibited' | 'restricted' | 'unconditional';
+export type { OpenAttribute };
 
-/** A data item (数据项) of a dataset. */
-export interface DataItem {
-  name: string;
-  label: string;
-  type: 'string' | 'integer' | 'number' | 'date' | 'boolean';
+/** A data item (数据项) of a dataset; `personal` may be left out (not personal). */
+export interface DataItem extends Omit<StoredDataItem, 'personal'> {
   personal?: boolean;
 }
 
 /** What a body registers (or updates) for a dataset. */
-export interface DatasetInput {
-  id: string;
-  name: string;
-  description?: string;
-  openAttribute: OpenAttribute;
-  format: 'csv' | 'json';
+export interface DatasetInput extends Pick<
+  Dataset,
+  'id' | 'name' | 'description' | 'openAttribute' | 'format' | 'updateFrequency'
+> {
   items: DataItem[];
-  updateFrequency: 'realtime' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly' | 'irregular';
 }
 
-/** A loaded version of a dataset, as recorded on the ledger. */
-export interface DatasetVersion {
-  version: string;
-  contentHash: string;
-  rowCount: number;
-  loadedAt: string;
-  txId: string;
-}
-
-/** A catalog entry. */
-export interface Dataset extends DatasetInput, Stamp {
-  owner: string;
-  versions: DatasetVersion[];
-  versionCount: number;
-  registeredAt: string;
-}
+/** A catalog entry, and a loaded version of it as recorded on the ledger. */
+export type { Dataset };
+export type { DatasetVersion } from '@rdx/chaincode/dist/models/dataset.js';
 
 /** The application form (annex 1). Contacts only as salted SHA-256 hashes. */
-export interface ApplicationForm {
-  serviceName: string;
-  field: string;
-  scenarios: string;
-  serviceScope: string;
-  serviceUsers: string;
-  concurrency: number;
-  expectedBenefit: string;
-  systemName: string;
-  machineRoom: string;
-  mlpsLevel: number;
-  mlpsFiling: string;
-  contactNameHash: string;
-  contactIdHash: string;
-  contactPhoneHash: string;
-}
+export type { ApplicationForm } from '@rdx/chaincode/dist/models/application.js';
 
 /** One row of the demand list (annex 2). */
-export interface DemandInput {
-  scenario: string;
-  datasetId: string;
-  items: string[];
-}
+export type DemandInput = Omit<Demand, 'body'>;
 
 /** A demand with the opening body that owns its dataset. */
-export interface Demand extends DemandInput {
-  body: string;
-}
+export type { Demand };
 
 /** Hashes of the documents of annex 3. */
-export interface ApplicationDocuments {
-  mlpsCertificate: string;
-  creditReport: string;
-  securityCommitment: string;
-}
+export type { Documents as ApplicationDocuments } from '@rdx/chaincode/dist/models/application.js';
 
 /** The body of a signed `SubmitApplication` / `ResubmitApplication`. */
-export interface ApplicationInput {
-  id: string;
-  form: ApplicationForm;
-  demands: DemandInput[];
-  documents: ApplicationDocuments;
-}
+export type { ApplicationInput } from '@rdx/chaincode/dist/models/application.js';
 
 /** Application states. */
-export type ApplicationState =
-  'FORMAL_REVIEW' | 'RETURNED' | 'OWNER_REVIEW' | 'COORDINATION' | 'RE_REVIEW' | 'APPROVED' | 'REJECTED';
+export type { ApplicationState } from '@rdx/chaincode/dist/models/application.js';
 
 /** A deadline stored with the step it belongs to. */
-export interface Deadline {
-  step: string;
-  due: string;
-  rule: string;
-}
+export type { Deadline };
 
-/** An opening body's owner review (需求审核). */
-export interface OwnerReview {
-  decision: 'approved' | 'rejected' | 'escalated';
-  reason?: string;
-  at: string;
-  by: string;
-  dispute?: { reason: string; at: string };
-  coordination?: { outcome: 'approved' | 'rejected'; minutesHash: string; at: string };
-}
-
-/** A demand application (需求申请). */
-export interface Application extends Stamp {
-  id: string;
-  creditCode: string;
-  form: ApplicationForm;
-  demands: Demand[];
-  documents: ApplicationDocuments;
-  state: ApplicationState;
-  revision: number;
-  submittedAt: string;
-  formalReview?: { decision: 'accepted' | 'returned'; reason?: string; at: string };
-  ownerReviews: Record<string, OwnerReview>;
-  ownerReviewBatch?: string;
-  reReview?: { decision: 'approved' | 'rejected'; reason?: string; at: string };
-  deadline?: Deadline;
-}
+/** An opening body's owner review (需求审核), and a demand application (需求申请). */
+export type { Application, OwnerReview } from '@rdx/chaincode/dist/models/application.js';
 
 /** The terms a body drafts (the rest is filled in by the chaincode from the application). */
-export interface TermsInput {
-  datasets: { datasetId: string; items: string[] }[];
-  purpose: string;
-  serviceName: string;
-  platform: string;
-  validFrom: string;
-  validUntil: string;
-  dailyQuota: number;
+export interface TermsInput extends Pick<
+  Terms,
+  'datasets' | 'purpose' | 'serviceName' | 'platform' | 'validFrom' | 'validUntil' | 'dailyQuota'
+> {
   dataReturn?: boolean;
 }
 
-/** The agreement's terms as drafted. */
-export interface Terms extends Required<TermsInput> {
-  agreementId: string;
-  applicationId: string;
-  creditCode: string;
-  body: string;
-  mlpsLevel: number;
-  productDeadlineMonths: number;
-  usageReportIntervalDays: number;
-  noRedistribution: true;
-  citationRequired: true;
-}
-
-/** Agreement states. */
-export type AgreementState = 'DRAFT' | 'IN_FORCE' | 'TERMINATED';
-
-/** An open-use agreement (开放利用协议). */
-export interface Agreement extends Stamp {
-  id: string;
-  terms: Terms;
-  termsHash: string;
-  state: AgreementState;
-  draftedAt: string;
-  bodySignature?: { mspId: string; certificateId: string; at: string; txId: string };
-  enterpriseSignature?: { request: string; signature: string; at: string };
-  inForceAt?: string;
-  productDeadline?: string;
-  grants: string[];
-  pendingRenewal?: { validUntil: string; proposedAt: string };
-  renewals: { validUntil: string; at: string }[];
-  termination?: { by: string; reason: string; noticeDate: string; at: string };
-  product?: { name: string; address: string; publishedOn: string; at: string };
-  lastUsageReportAt?: string;
-}
+/** The agreement's terms as drafted, agreement states, and an open-use agreement (开放利用协议). */
+export type { Terms };
+export type { Agreement, AgreementState } from '@rdx/chaincode/dist/models/agreement.js';
 
 /** Grant states. */
-export type GrantState = 'ACTIVE' | 'SUSPENDED' | 'REVOKED' | 'TERMINATED' | 'EXPIRED';
-/** Why a grant is suspended (中止). */
-export type SuspendReason = 'complaint' | 'violation' | 'rectification' | 'rating';
-
-/** A grant (授权): one enterprise's access to one dataset. */
-export interface Grant extends Stamp {
-  id: string;
-  agreementId: string;
-  creditCode: string;
-  datasetId: string;
-  body: string;
-  items: string[];
-  purpose: string;
-  validFrom: string;
-  validUntil: string;
-  dailyQuota: number;
-  state: GrantState;
-  grantedAt: string;
-  reason?: { code: string; note: string; at: string };
-}
+export type { GrantState };
+/** Why a grant is suspended (中止), and a grant (授权): one enterprise's access to one dataset. */
+export type { Grant, SuspendReason } from '@rdx/chaincode/dist/models/grant.js';
 
 /** Filters of `grant:ListGrants` (one applies; a body always sees only its own). */
 export interface GrantFilter {
@@ -279,13 +142,10 @@ export interface GrantFilter {
 }
 
 /** One page of a listing and the bookmark of the next ('' at the end). */
-export interface Page<T> {
-  items: T[];
-  bookmark: string;
-}
+export type { Page } from '@rdx/chaincode/dist/lib/listing.js';
 
 /** Complaint outcomes. */
-export type ComplaintOutcome = 'withdraw' | 'restore' | 'reopen' | 'dismiss';
+export type { ComplaintOutcome };
 
 /** A complaint or opinion as a body records it. */
 export interface ComplaintInput {
@@ -301,70 +161,30 @@ export interface ComplaintInput {
   suspendNow?: boolean;
 }
 
-/** A complaint (投诉举报) or opinion (意见建议). */
-export interface Complaint extends Stamp {
-  id: string;
-  kind: 'complaint' | 'opinion';
-  body: string;
-  datasetId: string;
-  grantId?: string;
-  complainant: { kind: 'person' | 'organisation'; nameHash?: string; name?: string };
-  factsHash: string;
-  state: 'OPEN' | 'RESOLVED';
-  filedAt: string;
-  deadline: Deadline;
-  suspendedOnFiling: boolean;
-  outcome?: { decision: ComplaintOutcome; note: string; at: string };
-  notification?: { channel: NotificationChannel; notifiedOn: string; summaryHash: string; at: string };
+/** A complaint (投诉举报) or opinion (意见建议); the SDK names the notification channels the chaincode accepts. */
+export interface Complaint extends Omit<StoredComplaint, 'notification'> {
+  notification?: Omit<NonNullable<StoredComplaint['notification']>, 'channel'> & {
+    channel: NotificationChannel;
+  };
 }
 
 /** How a complainant was told the outcome. */
 export type NotificationChannel = 'phone' | 'letter' | 'email' | 'sms' | 'in-person' | 'platform';
 
 /** A duty the enterprise fulfilled (usage report, data return, product, security issue). */
-export interface Duty extends Stamp {
-  id: string;
-  kind: 'usage-report' | 'data-return' | 'product' | 'security-issue';
-  agreementId: string;
-  creditCode: string;
-  at: string;
-  detail: Record<string, unknown>;
-}
+export type { Duty } from '@rdx/chaincode/dist/contracts/duty-contract.js';
 
 /** A credit evaluation (信用评价) as the bureau publishes it. */
-export interface CreditEvaluationInput {
-  creditCode: string;
-  period: string;
-  grade: 'excellent' | 'good' | 'fair' | 'poor';
-  summary: string;
-}
+export type CreditEvaluationInput = Pick<CreditEvaluation, 'creditCode' | 'period' | 'grade' | 'summary'>;
 
 /** A published credit evaluation. */
-export interface CreditEvaluation extends CreditEvaluationInput, Stamp {
-  id: string;
-  enterpriseName: string;
-  publishedAt: string;
-}
+export type { CreditEvaluation };
 
 /** The fields a gateway submits for an anchor of its audit log. */
-export interface AnchorInput {
-  gatewayId: string;
-  sequence: number;
-  merkleRoot: string;
-  recordCount: number;
-  firstRecord: number;
-  firstRecordAt: string;
-  lastRecordAt: string;
-  previousAnchorHash: string;
-}
+export type AnchorInput = Omit<Anchor, 'anchorHash' | 'submitter' | 'txId' | 'anchoredAt'>;
 
 /** An anchor of a gateway's audit log on the ledger. */
-export interface LedgerAnchor extends AnchorInput {
-  anchorHash: string;
-  submitter: string;
-  txId: string;
-  anchoredAt: string;
-}
+export type { Anchor as LedgerAnchor };
 
 /** The last anchor of a gateway's chain (sequence 0 when none). */
 export interface AnchorHead {
@@ -376,20 +196,9 @@ export interface AnchorHead {
 }
 
 /** Object types whose history `query:GetHistory` reads. */
-export type HistoryType =
-  | 'calendar'
-  | 'body'
-  | 'enterprise'
-  | 'dataset'
-  | 'application'
-  | 'agreement'
-  | 'grant'
-  | 'complaint'
-  | 'duty'
-  | 'evaluation'
-  | 'anchor';
+export type HistoryType = Exclude<ObjectType, 'probe'>;
 
-/** The history types, for validating input. */
+/** The history types, for validating input (a value, so restated: the SDK loads no chaincode code). */
 export const HISTORY_TYPES: readonly HistoryType[] = [
   'calendar',
   'body',
@@ -405,23 +214,10 @@ export const HISTORY_TYPES: readonly HistoryType[] = [
 ];
 
 /** One version of an object: the transaction that wrote it, its time and the org and role. */
-export interface HistoryEntry {
-  txId: string;
-  time: string;
-  isDelete: boolean;
-  by?: { mspId: string; role: string };
-  value?: unknown;
-}
+export type { HistoryEntry } from '@rdx/chaincode/dist/contracts/query-contract.js';
 
 /** An item past its deadline. */
-export interface OverdueItem {
-  type: 'application' | 'complaint' | 'product' | 'usage-report';
-  id: string;
-  step: string;
-  due: string;
-  workingDaysOverdue?: number;
-  party: string;
-}
+export type { OverdueItem } from '@rdx/chaincode/dist/contracts/query-contract.js';
 
 /** A row of the public recipients list (名单信息). */
 export interface Recipient {

@@ -4,20 +4,18 @@
  * previous anchor. On start it first catches up with what the ledger already holds (a crash between
  * submitting and recording locally loses nothing), then anchors the unanchored tail.
  */
+import type { Anchor } from '@rdx/chaincode/dist/contracts/audit-contract.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { treeOf } from './log-tree.js';
 import type { AnchorRecord, AnchorStatus, AuditSink } from '../services.js';
 
 const GENESIS = '0'.repeat(64);
 
-interface LedgerAnchor {
-  sequence: number;
-  merkleRoot: string;
-  recordCount: number;
-  firstRecord: number;
-  anchorHash: string;
-  txId: string;
-}
+/** What the anchorer reads of an anchor on the ledger. */
+type LedgerAnchor = Pick<
+  Anchor,
+  'sequence' | 'merkleRoot' | 'recordCount' | 'firstRecord' | 'anchorHash' | 'txId'
+>;
 
 export interface AnchorerOptions {
   gatewayId: string;

@@ -15,23 +15,12 @@ import {
   type AuditLogStats,
   type AuditRecord,
 } from './audit-log.js';
-
-type Awaitable<T> = T | Promise<T>;
+import type { AuditSink, Awaitable } from '../services.js';
 
 /** What the tests use of a log: the SQLite AuditLog and the PostgreSQL PgAuditLog both fit. */
-export interface TestAuditLog {
-  append(entry: AuditEntry): Promise<AuditRecord>;
-  get(requestId: string): Awaitable<AuditRecord | undefined>;
-  bySeq(seq: number): Awaitable<AuditRecord | undefined>;
-  size(): number;
-  leafHashes(from: number, to: number): Awaitable<string[]>;
-  recordsOf(enterprise: string, limit: number, beforeSeq?: number): Awaitable<AuditRecord[]>;
+export interface TestAuditLog extends AuditSink {
   verifyChain(): Awaitable<{ ok: boolean; brokenAt?: number }>;
   recordAnchor(a: AuditAnchor): Awaitable<void>;
-  lastAnchor(): AuditAnchor | undefined;
-  anchorCovering(seq: number): Awaitable<AuditAnchor | undefined>;
-  anchoredSize(): number;
-  oldestUnanchoredAt(): number | undefined;
   stats(): AuditLogStats;
   close(): Awaitable<void>;
 }

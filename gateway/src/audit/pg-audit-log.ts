@@ -12,17 +12,38 @@
  * commits, the next appends queue up and go together in the next. Every caller's promise settles only after
  * the COMMIT holding its record.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { PoolClient } from 'pg';
 import {
+  ChainWalk,
   GENESIS_HASH,
-  auditRecordHash,
+  RECORD_COLUMNS,
+  RECORD_COLUMN_TYPES,
+  chainRecords,
+  checkAnchor,
+  checkLeafRange,
+  checkLimit,
+  checkNoneMissing,
+  countCommit,
+  duplicateRequest,
+  groupCommitOptions,
+  int,
+  normalizeEntry,
+  recordValues,
+  rowToAnchor,
+  rowToRecord,
+  settleBatch,
+  startFlushTimer,
+  str,
+  wellFormedText,
   type AuditAnchor,
   type AuditEntry,
   type AuditLogOptions,
   type AuditLogStats,
   type AuditRecord,
-} from './audit-log.js';
+  type Pending,
+} from './audit-record.js';
+import { checkNamespace, errorCode, inTransaction, openWithPool, type Row } from '../store/pg-pool.js';
 
 /** Options of {@link PgAuditLog.open}. */
 export interface PgAuditLogOptions extends AuditLogOptions {
@@ -31,14 +52,6 @@ export interface PgAuditLogOptions extends AuditLogOptions {
   /** Most database connections the log opens (default 4): one commits, the others serve reads. */
   maxConnections?: number;
 }
-
-interface Pending {
-  entry: AuditEntry;
-  resolve: (record: AuditRecord) => void;
-  reject: (err: unknown) => void;
-}
-
-type Row = Record<string, unknown>;
 
 /** Serialises creation of the tables when several gateways open the same database at once. */
 const SCHEMA_LOCK = 7_266_520_001;
@@ -87,30 +100,10 @@ CREATE TABLE IF NOT EXISTS rdx_audit_anchors (
 );
 `;
 
-const RECORD_COLUMNS =
-  'seq, time, request_id, gateway_id, client_id, enterprise, method, path, dataset_id, grant_id, decision, ' +
-  'reason, items, row_count, response_hash, status, prev_hash, hash';
 /** PostgreSQL array type of each of {@link RECORD_COLUMNS}, for inserting a batch as one statement. */
-const RECORD_ARRAY_TYPES = [
-  'bigint',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'bigint',
-  'text',
-  'bigint',
-  'text',
-  'text',
-];
+const RECORD_ARRAY_TYPES = Object.values(RECORD_COLUMN_TYPES).map((type) =>
+  type === 'integer' ? 'bigint' : 'text',
+);
 const INSERT_BATCH =
   `INSERT INTO rdx_audit_records (log, ${RECORD_COLUMNS}) SELECT $1, * FROM unnest(` +
   RECORD_ARRAY_TYPES.map((type, k) => `$${k + 2}::${type}[]`).join(', ') +
@@ -118,12 +111,6 @@ const INSERT_BATCH =
 const ANCHOR_COLUMNS =
   'sequence, first_record, record_count, tree_size, merkle_root, anchor_hash, tx_id, block_number';
 
-const OPTIONAL_FIELDS = ['clientId', 'enterprise', 'datasetId', 'grantId', 'responseHash'] as const;
-const HEX_HASH = /^[0-9a-f]{64}$/;
-// PostgreSQL text holds UTF-8 without NUL: a lone UTF-16 surrogate would come back as U+FFFD and NUL is refused
-// outright, so either would break a record's hash or fail a whole batch. Such strings are refused up front.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const NAMESPACE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 /** Rows per query when reading the whole log back. */
 const READ_BATCH = 5000;
 
@@ -174,33 +161,16 @@ export class PgAuditLog {
    * @throws if the database cannot be reached or is not usable (PostgreSQL 12 or later, UTF-8).
    */
   static async open(connectionString: string, opts: PgAuditLogOptions = {}): Promise<PgAuditLog> {
-    const groupCommitMs = opts.groupCommitMs ?? 2;
-    const maxBatch = opts.maxBatch ?? 256;
-    const namespace = opts.namespace ?? 'default';
-    if (!Number.isFinite(groupCommitMs) || groupCommitMs < 0) {
-      throw new RangeError('groupCommitMs must be ≥ 0');
-    }
-    if (!Number.isSafeInteger(maxBatch) || maxBatch < 1)
-      throw new RangeError('maxBatch must be an integer ≥ 1');
-    if (typeof namespace !== 'string' || !NAMESPACE.test(namespace))
-      throw new TypeError(`namespace ${JSON.stringify(namespace)} must be 1–128 letters, digits, _ . -`);
-    const pool = await connectPool(connectionString, opts.maxConnections ?? 4);
-    try {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+    const options = groupCommitOptions(opts);
+    const namespace = checkNamespace(opts.namespace);
+    return openWithPool(connectionString, opts.maxConnections ?? 4, async (pool) => {
+      await inTransaction(pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
         await client.query(SCHEMA);
         await client.query('INSERT INTO rdx_audit_logs (log) VALUES ($1) ON CONFLICT DO NOTHING', [
           namespace,
         ]);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
       // After a crash the database, not memory, says where the chain ends: an unacknowledged batch either
       // committed whole or not at all.
       const tail = (
@@ -216,21 +186,13 @@ export class PgAuditLog {
       ).rows[0] as Row | undefined;
       const last = anchorRow === undefined ? undefined : rowToAnchor(anchorRow);
       const oldest = await recordTime(pool, namespace, last?.treeSize ?? 0);
-      return new PgAuditLog(
-        pool,
-        namespace,
-        { groupCommitMs, maxBatch },
-        {
-          nextSeq: tail === undefined ? 0 : int(tail.seq, 'seq') + 1,
-          lastHash: tail === undefined ? GENESIS_HASH : str(tail.hash, 'hash'),
-          last,
-          oldest,
-        },
-      );
-    } catch (err) {
-      await pool.end().catch(() => undefined);
-      throw err;
-    }
+      return new PgAuditLog(pool, namespace, options, {
+        nextSeq: tail === undefined ? 0 : int(tail.seq, 'seq') + 1,
+        lastHash: tail === undefined ? GENESIS_HASH : str(tail.hash, 'hash'),
+        last,
+        oldest,
+      });
+    });
   }
 
   /**
@@ -242,9 +204,9 @@ export class PgAuditLog {
     let normalized: AuditEntry;
     try {
       if (this.closed) throw new Error('The audit log is closed');
-      normalized = normalizeEntry(entry);
+      normalized = normalizeEntry(entry, pgText);
       // Ids already committed are found in the commit transaction itself (see commitBatch).
-      if (this.pendingIds.has(normalized.requestId)) throw duplicate(normalized.requestId);
+      if (this.pendingIds.has(normalized.requestId)) throw duplicateRequest(normalized.requestId);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
@@ -290,22 +252,13 @@ export class PgAuditLog {
    * @throws RangeError if the range is not within [0, size()]; Error if a record in it is missing.
    */
   async leafHashes(from: number, to: number): Promise<string[]> {
-    if (
-      !Number.isSafeInteger(from) ||
-      !Number.isSafeInteger(to) ||
-      from < 0 ||
-      from > to ||
-      to > this.nextSeq
-    ) {
-      throw new RangeError(`[${from}, ${to}) is not a range of the ${this.nextSeq} records`);
-    }
+    checkLeafRange(from, to, this.nextSeq);
     const { rows } = await this.pool.query(
       'SELECT hash FROM rdx_audit_records WHERE log = $1 AND seq >= $2 AND seq < $3 ORDER BY seq',
       [this.namespace, from, to],
     );
     const hashes = (rows as Row[]).map((row) => str(row.hash, 'hash'));
-    // A shorter list would silently yield a different Merkle root; a missing row is corruption, so say so.
-    if (hashes.length !== to - from) throw new Error(`Records are missing from [${from}, ${to})`);
+    checkNoneMissing(hashes, from, to);
     return hashes;
   }
 
@@ -314,7 +267,7 @@ export class PgAuditLog {
    * `beforeSeq` (default: all), so a caller pages by passing the last seq it got.
    */
   async recordsOf(enterprise: string, limit: number, beforeSeq?: number): Promise<AuditRecord[]> {
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError('limit must be an integer ≥ 1');
+    checkLimit(limit);
     if (typeof enterprise !== 'string' || enterprise.includes('\0')) return [];
     const before = beforeSeq ?? Number.MAX_SAFE_INTEGER;
     const { rows } = await this.pool.query(
@@ -332,31 +285,18 @@ export class PgAuditLog {
   async verifyChain(): Promise<{ ok: boolean; brokenAt?: number }> {
     // Taken first: everything acknowledged before the check started must be there.
     const mustHave = Math.max(this.nextSeq, this.anchoredSize());
-    let expected = 0;
-    let prev = GENESIS_HASH;
+    const walk = new ChainWalk();
     for (;;) {
       const { rows } = await this.pool.query(
         `SELECT ${RECORD_COLUMNS} FROM rdx_audit_records WHERE log = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
-        [this.namespace, expected, READ_BATCH],
+        [this.namespace, walk.expected, READ_BATCH],
       );
       for (const row of rows as Row[]) {
-        let record: AuditRecord;
-        try {
-          record = rowToRecord(row);
-        } catch {
-          return { ok: false, brokenAt: expected };
-        }
-        if (record.seq !== expected || record.prevHash !== prev || auditRecordHash(record) !== record.hash) {
-          return { ok: false, brokenAt: expected };
-        }
-        prev = record.hash;
-        expected++;
+        if (!walk.accept(row)) return { ok: false, brokenAt: walk.expected };
       }
       if (rows.length < READ_BATCH) break;
     }
-    // Deleting records from the end leaves a valid chain; only what was acknowledged or anchored reveals it.
-    if (expected < mustHave) return { ok: false, brokenAt: expected };
-    return { ok: true };
+    return walk.result(mustHave);
   }
 
   /**
@@ -416,25 +356,7 @@ export class PgAuditLog {
   }
 
   private async insertAnchor(a: AuditAnchor): Promise<void> {
-    for (const key of ['sequence', 'firstRecord', 'recordCount', 'treeSize', 'blockNumber'] as const) {
-      if (!Number.isSafeInteger(a[key]) || a[key] < 0) throw new TypeError(`${key} must be an integer ≥ 0`);
-    }
-    if (typeof a.merkleRoot !== 'string' || !HEX_HASH.test(a.merkleRoot))
-      throw new TypeError('merkleRoot must be 64 lowercase hex digits');
-    if (typeof a.anchorHash !== 'string' || a.anchorHash === '')
-      throw new TypeError('anchorHash is required');
-    if (typeof a.txId !== 'string' || a.txId === '') throw new TypeError('txId is required');
-    for (const key of ['anchorHash', 'txId'] as const) text(a[key], key);
-    if (a.firstRecord + a.recordCount !== a.treeSize) {
-      throw new RangeError('firstRecord + recordCount must equal treeSize');
-    }
-    if (a.treeSize > this.nextSeq) {
-      throw new RangeError(`Anchor covers ${a.treeSize} records but the log holds ${this.nextSeq}`);
-    }
-    const last = this.last;
-    if (last !== undefined && (a.sequence <= last.sequence || a.treeSize <= last.treeSize)) {
-      throw new RangeError(`Anchor ${a.sequence} does not extend anchor ${last.sequence}`);
-    }
+    checkAnchor(a, this.nextSeq, this.last, pgText);
     if (this.closed) throw new Error('The audit log is closed');
     await this.pool.query(
       `INSERT INTO rdx_audit_anchors (log, ${ANCHOR_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -470,14 +392,7 @@ export class PgAuditLog {
 
   private scheduleFlush(): void {
     if (this.cancelTimer !== undefined) return;
-    // The timer is not unref'd: queued appends must still be committed if nothing else keeps the process alive.
-    if (this.groupCommitMs === 0) {
-      const handle = setImmediate(() => this.flush());
-      this.cancelTimer = () => clearImmediate(handle);
-    } else {
-      const handle = setTimeout(() => this.flush(), this.groupCommitMs);
-      this.cancelTimer = () => clearTimeout(handle);
-    }
+    this.cancelTimer = startFlushTimer(this.groupCommitMs, () => this.flush());
   }
 
   /** Starts committing what is queued, unless a commit is under way (it carries on with the queue after). */
@@ -556,18 +471,14 @@ export class PgAuditLog {
       // A request id already logged is refused on its own and takes no seq.
       const logged = new Set(state.logged as string[]);
       for (const p of batch) {
-        if (logged.has(p.entry.requestId)) refuse(p, duplicate(p.entry.requestId));
+        if (logged.has(p.entry.requestId)) refuse(p, duplicateRequest(p.entry.requestId));
         else accepted.push(p);
       }
-      let seq = this.nextSeq;
-      let prevHash = this.lastHash;
-      records = accepted.map(({ entry }) => {
-        const unhashed = { ...entry, seq, prevHash };
-        const record: AuditRecord = { ...unhashed, hash: auditRecordHash(unhashed) };
-        prevHash = record.hash;
-        seq++;
-        return record;
-      });
+      records = chainRecords(
+        accepted.map((p) => p.entry),
+        this.nextSeq,
+        this.lastHash,
+      );
       if (records.length > 0) await client.query(INSERT_BATCH, [this.namespace, ...recordColumns(records)]);
       commitSent = true;
       await client.query('COMMIT');
@@ -607,14 +518,8 @@ export class PgAuditLog {
       const first = records.find((r) => r.seq === this.anchoredSize());
       if (first !== undefined) this.oldestUnanchored = Date.parse(first.time);
     }
-    this.counters.commits++;
-    this.counters.records += records.length;
-    this.counters.largestBatch = Math.max(this.counters.largestBatch, records.length);
-    accepted.forEach((p, i) => {
-      this.pendingIds.delete(p.entry.requestId);
-      const record = records[i];
-      if (record !== undefined) p.resolve(record);
-    });
+    countCommit(this.counters, records.length);
+    settleBatch(accepted, records, this.pendingIds);
   }
 
   /**
@@ -642,47 +547,6 @@ export class PgAuditLog {
   }
 }
 
-/** A pool whose bigint columns come back as numbers (all of ours are within ±2^53) and whose errors are caught. */
-async function connectPool(connectionString: string, max: number): Promise<pg.Pool> {
-  const pool = new pg.Pool({
-    connectionString,
-    max,
-    types: { getTypeParser },
-    // A server that does not answer fails the call instead of hanging it; dead peers are noticed.
-    connectionTimeoutMillis: 10_000,
-    query_timeout: 60_000,
-    keepAlive: true,
-  });
-  // A connection that breaks (server restart, terminated backend) must not crash the process: an idle one is
-  // dropped by the pool; one in use fails its query, and its user drops it.
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
-  try {
-    const { rows } = await pool.query(
-      "SELECT current_setting('server_version_num')::int AS version, current_setting('server_encoding') AS encoding",
-    );
-    const server = rows[0] as Row;
-    if (Number(server.version) < 120000)
-      throw new Error(`PostgreSQL ${String(server.version)} is too old: 12 or later is needed`);
-    if (server.encoding !== 'UTF8')
-      throw new Error(`the database encoding is ${String(server.encoding)}: it must be UTF8`);
-    return pool;
-  } catch (err) {
-    await pool.end().catch(() => undefined);
-    throw err;
-  }
-}
-
-function getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
-  // int8: a number when it is one exactly; otherwise the text, which the column checks then refuse.
-  if (oid === 20 && format !== 'binary')
-    return (value: string) => {
-      const n = Number(value);
-      return Number.isSafeInteger(n) ? n : value;
-    };
-  return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
-}
-
 async function recordTime(
   pool: pg.Pool | PoolClient,
   namespace: string,
@@ -696,140 +560,19 @@ async function recordTime(
   return row === undefined ? undefined : Date.parse(str(row.time, 'time'));
 }
 
-function duplicate(requestId: string): Error {
-  return new Error(`Request ${requestId} is already in the audit log`);
-}
-
-/** The SQLSTATE of an error the server sent; undefined for a connection or client error. */
-function errorCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-}
-
 /**
- * Copies exactly the known fields, checked, so what is hashed is exactly what is stored and read back: the same
- * rules as the SQLite log's, plus no NUL character, which PostgreSQL text cannot hold.
+ * The SQLite log's rule for text ({@link wellFormedText}), plus no NUL character, which PostgreSQL text cannot
+ * hold: either would break a record's hash or fail a whole batch, so such strings are refused up front.
  */
-function normalizeEntry(e: AuditEntry): AuditEntry {
-  if (e === null || typeof e !== 'object') throw new TypeError('An audit entry must be an object');
-  const out: AuditEntry = {
-    time: text(e.time, 'time'),
-    requestId: text(e.requestId, 'requestId'),
-    gatewayId: text(e.gatewayId, 'gatewayId'),
-    method: text(e.method, 'method'),
-    path: text(e.path, 'path'),
-    decision: e.decision,
-    reason: text(e.reason, 'reason'),
-    items: Array.isArray(e.items) ? e.items.map((item, i) => text(item, `items[${i}]`)) : [],
-    rowCount: e.rowCount,
-    status: e.status,
-  };
-  if (out.requestId === '') throw new TypeError('requestId must not be empty');
-  if (out.decision !== 'allow' && out.decision !== 'deny')
-    throw new TypeError('decision must be allow or deny');
-  if (!Array.isArray(e.items)) throw new TypeError('items must be an array of strings');
-  if (!Number.isSafeInteger(out.rowCount) || out.rowCount < 0)
-    throw new TypeError('rowCount must be an integer ≥ 0');
-  if (!Number.isSafeInteger(out.status)) throw new TypeError('status must be an integer');
-  for (const key of OPTIONAL_FIELDS) {
-    const value = e[key];
-    if (value !== undefined) out[key] = text(value, key);
-  }
-  return out;
-}
-
-function text(value: unknown, what: string): string {
-  if (typeof value !== 'string') throw new TypeError(`${what} must be a string`);
-  if (LONE_SURROGATE.test(value)) throw new TypeError(`${what} is not well-formed Unicode`);
-  if (value.includes('\0')) throw new TypeError(`${what} contains a NUL character`);
-  return value;
+function pgText(value: unknown, what: string): string {
+  const text = wellFormedText(value, what);
+  if (text.includes('\0')) throw new TypeError(`${what} contains a NUL character`);
+  return text;
 }
 
 /** The batch as one array per column, in {@link RECORD_COLUMNS} order. */
 function recordColumns(records: AuditRecord[]): unknown[][] {
   const columns: unknown[][] = RECORD_ARRAY_TYPES.map(() => []);
-  for (const r of records) {
-    const row = [
-      r.seq,
-      r.time,
-      r.requestId,
-      r.gatewayId,
-      r.clientId ?? null,
-      r.enterprise ?? null,
-      r.method,
-      r.path,
-      r.datasetId ?? null,
-      r.grantId ?? null,
-      r.decision,
-      r.reason,
-      JSON.stringify(r.items),
-      r.rowCount,
-      r.responseHash ?? null,
-      r.status,
-      r.prevHash,
-      r.hash,
-    ];
-    row.forEach((value, k) => columns[k]!.push(value));
-  }
+  for (const r of records) recordValues(r).forEach((value, k) => columns[k]!.push(value));
   return columns;
-}
-
-function rowToRecord(row: Row): AuditRecord {
-  const decision = str(row.decision, 'decision');
-  if (decision !== 'allow' && decision !== 'deny') throw new Error(`Stored decision ${decision} is invalid`);
-  const items: unknown = JSON.parse(str(row.items, 'items'));
-  if (!Array.isArray(items) || !items.every((i) => typeof i === 'string')) {
-    throw new Error('Stored items are not a list of strings');
-  }
-  const record: AuditRecord = {
-    seq: int(row.seq, 'seq'),
-    time: str(row.time, 'time'),
-    requestId: str(row.request_id, 'request_id'),
-    gatewayId: str(row.gateway_id, 'gateway_id'),
-    method: str(row.method, 'method'),
-    path: str(row.path, 'path'),
-    decision,
-    reason: str(row.reason, 'reason'),
-    items,
-    rowCount: int(row.row_count, 'row_count'),
-    status: int(row.status, 'status'),
-    prevHash: str(row.prev_hash, 'prev_hash'),
-    hash: str(row.hash, 'hash'),
-  };
-  const optional = {
-    clientId: row.client_id,
-    enterprise: row.enterprise,
-    datasetId: row.dataset_id,
-    grantId: row.grant_id,
-    responseHash: row.response_hash,
-  };
-  for (const key of OPTIONAL_FIELDS) {
-    const value = optional[key];
-    if (value !== null && value !== undefined) record[key] = str(value, key);
-  }
-  return record;
-}
-
-function rowToAnchor(row: Row): AuditAnchor {
-  return {
-    sequence: int(row.sequence, 'sequence'),
-    firstRecord: int(row.first_record, 'first_record'),
-    recordCount: int(row.record_count, 'record_count'),
-    treeSize: int(row.tree_size, 'tree_size'),
-    merkleRoot: str(row.merkle_root, 'merkle_root'),
-    anchorHash: str(row.anchor_hash, 'anchor_hash'),
-    txId: str(row.tx_id, 'tx_id'),
-    blockNumber: int(row.block_number, 'block_number'),
-  };
-}
-
-function str(value: unknown, column: string): string {
-  if (typeof value !== 'string') throw new Error(`Column ${column} is not text`);
-  return value;
-}
-
-function int(value: unknown, column: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value))
-    throw new Error(`Column ${column} is not an integer`);
-  return value;
 }

@@ -5,14 +5,10 @@
  * suspensions …), each with the transaction id, its time and the org that made it.
  */
 
+import type { HistoryEntry } from '@rdx/chaincode/dist/contracts/query-contract.js';
+
 /** One version of a ledger object, as query:GetHistory returns it. */
-export interface HistoryEntry {
-  txId: string;
-  time: string;
-  isDelete: boolean;
-  by?: { mspId: string; role: string };
-  value?: unknown;
-}
+export type { HistoryEntry };
 
 export type TimelineObject = 'application' | 'agreement' | 'grant' | 'enterprise' | 'dataset';
 

@@ -2,6 +2,8 @@
  * What the gateway needs from the ledger. The Fabric implementation talks to a peer with the gateway's
  * own identity; unit tests use an in-memory fake. Errors from chaincode keep their stable `[CODE]`.
  */
+import type { Change } from '@rdx/chaincode/dist/lib/events.js';
+
 export interface LedgerStatus {
   channel: string;
   blockHeight: number;
@@ -14,12 +16,15 @@ export interface Submitted {
   blockNumber: number;
 }
 
-/** One chaincode event: the transaction's changes (see the chaincode's events table). */
+/**
+ * One chaincode event: the transaction's changes (see the chaincode's events table). A change's type stays a
+ * plain string: the gateway skips types it does not know rather than trusting the list to be closed.
+ */
 export interface LedgerEvent {
   blockNumber: number;
   txId: string;
   name: string;
-  changes: { type: string; id: string; state?: string; enterprise?: string; dataset?: string }[];
+  changes: (Omit<Change, 'type'> & { type: string })[];
 }
 
 export interface EventStream extends AsyncIterable<LedgerEvent> {

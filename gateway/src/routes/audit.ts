@@ -3,11 +3,11 @@
  * of its requests (the record, its Merkle inclusion proof, and the ledger anchor that covers it), and
  * consistency proofs between anchors, which show the log only ever grew.
  */
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { treeOf } from '../audit/log-tree.js';
 import { authenticate } from '../http/authenticate.js';
 import { Problem } from '../problem.js';
-import type { Services } from '../services.js';
+import type { AuditRecord, Services } from '../services.js';
 
 export function auditRoutes(s: Services): Router {
   const r = Router();
@@ -35,23 +35,7 @@ export function auditRoutes(s: Services): Router {
         'NOT_FOUND',
         `No request ${String(req.params.requestId)} of yours is in this gateway's log.`,
       );
-    const anchor = await s.audit.anchorCovering(record.seq);
-    if (!anchor) {
-      res.status(202).json({
-        status: 'pending',
-        record,
-        detail: 'The record is logged but not anchored yet; ask again in a few seconds.',
-      });
-      return;
-    }
-    const proof = (await treeOf(s.audit)).inclusionProof(record.seq, anchor.treeSize);
-    res.json({
-      status: 'anchored',
-      gateway_id: s.config.gatewayId,
-      record,
-      proof: { leaf_index: record.seq, tree_size: anchor.treeSize, hashes: proof },
-      anchor,
-    });
+    await sendReceipt(s, record, res);
   });
 
   /** Public: proves the log at `to` records extends the log at `from` records (both anchored sizes). */
@@ -68,4 +52,29 @@ export function auditRoutes(s: Services): Router {
     res.json({ from, to, hashes: (await treeOf(s.audit)).consistencyProof(from, to) });
   });
   return r;
+}
+
+/**
+ * Answers with the receipt of a logged record, as enterprises (for their own requests) and regulators (for any)
+ * get it: the record, its inclusion proof and the anchor that covers it; 202 with the record while no anchor
+ * covers it yet.
+ */
+export async function sendReceipt(s: Services, record: AuditRecord, res: Response): Promise<void> {
+  const anchor = await s.audit.anchorCovering(record.seq);
+  if (!anchor) {
+    res.status(202).json({
+      status: 'pending',
+      record,
+      detail: 'The record is logged but not anchored yet; ask again in a few seconds.',
+    });
+    return;
+  }
+  const proof = (await treeOf(s.audit)).inclusionProof(record.seq, anchor.treeSize);
+  res.json({
+    status: 'anchored',
+    gateway_id: s.config.gatewayId,
+    record,
+    proof: { leaf_index: record.seq, tree_size: anchor.treeSize, hashes: proof },
+    anchor,
+  });
 }

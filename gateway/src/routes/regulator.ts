@@ -9,7 +9,6 @@
  * /oauth/token as enterprises: `regulatorTokenRoute` answers those clients and hands every other request on.
  */
 import express, { Router, type Request } from 'express';
-import { treeOf } from '../audit/log-tree.js';
 import { TokenError } from '../auth/token-service.js';
 import { anchorsNewestFirst, decisionsPerHour, grantCallsPerDay } from '../console/audit-stats.js';
 import {
@@ -25,6 +24,7 @@ import { LedgerError } from '../ledger/ledger.js';
 import { Problem } from '../problem.js';
 import type { AnchorRecord, Services } from '../services.js';
 import type { GrantView } from '../view/ledger-view.js';
+import { sendReceipt } from './audit.js';
 import { ledgerProblem } from './workflow.js';
 
 /** Most ledger objects one timeline reads the history of. */
@@ -479,23 +479,7 @@ export function regulatorRoutes(s: Services): Router {
     const record = await s.audit.get(String(req.params.requestId));
     if (!record)
       throw new Problem('NOT_FOUND', `No request ${String(req.params.requestId)} is in this gateway's log.`);
-    const anchor = await s.audit.anchorCovering(record.seq);
-    if (!anchor) {
-      res.status(202).json({
-        status: 'pending',
-        record,
-        detail: 'The record is logged but not anchored yet; ask again in a few seconds.',
-      });
-      return;
-    }
-    const proof = (await treeOf(s.audit)).inclusionProof(record.seq, anchor.treeSize);
-    res.json({
-      status: 'anchored',
-      gateway_id: s.config.gatewayId,
-      record,
-      proof: { leaf_index: record.seq, tree_size: anchor.treeSize, hashes: proof },
-      anchor,
-    });
+    await sendReceipt(s, record, res);
   });
 
   r.get('/v1/regulator/search', async (req, res) => {

@@ -11,30 +11,16 @@ import {
   VersionConflictError,
   DatasetFileError,
   parseFilter,
-  type AggregateQuery,
   type AggregateResult,
   type DatasetFormat,
   type DatasetRow,
   type ItemSpec,
-  type RowPage,
   type RowQuery,
-  type VersionInfo,
 } from './dataset-store.js';
-
-type Awaitable<T> = T | Promise<T>;
+import type { Awaitable, DataStore } from '../services.js';
 
 /** What the tests use of a store: the SQLite DatasetStore and the PostgreSQL PgDatasetStore both fit. */
-export interface TestStore {
-  loadVersion(
-    datasetId: string,
-    version: string,
-    items: ItemSpec[],
-    format: DatasetFormat,
-    bytes: Uint8Array,
-  ): Awaitable<{ contentHash: string; rowCount: number }>;
-  currentVersion(datasetId: string): VersionInfo | undefined;
-  query(datasetId: string, q: RowQuery): Awaitable<RowPage>;
-  aggregate(datasetId: string, q: AggregateQuery): Awaitable<AggregateResult>;
+export interface TestStore extends Omit<DataStore, 'allRows'> {
   allRows(datasetId: string): Iterable<DatasetRow> | AsyncIterable<DatasetRow>;
   close(): Awaitable<void>;
 }

@@ -8,8 +8,43 @@
  * caller supplies is a bound parameter. The store does what it is asked: grants, masking of personal items and
  * which items a caller may filter on are the gateway's to enforce before it calls.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DatabaseSync, type SQLInputValue, type SQLOutputValue } from 'node:sqlite';
+import {
+  COMPARISON,
+  CursorSigner,
+  DATE_TEXT,
+  DatasetNotLoadedError,
+  FILTER_OPS,
+  MAX_FILTERS,
+  MAX_GROUPS,
+  QueryError,
+  VersionCache,
+  checkItems,
+  checkLoad,
+  checkSameVersion,
+  checkValue,
+  eachFilter,
+  isRealDate,
+  itemMap,
+  planAggregate,
+  planFilter,
+  planPage,
+  quoteForMessage,
+  quoteIdent,
+  tooManyGroups,
+  type LoadedVersion,
+} from './query-plan.js';
+
+export {
+  DatasetNotLoadedError,
+  MAX_FILTERS,
+  MAX_GROUPS,
+  MAX_IN_VALUES,
+  MAX_PAGE_SIZE,
+  QueryError,
+  VersionConflictError,
+} from './query-plan.js';
 
 /** The type of a data item, as the catalog declares it. */
 export type ItemType = 'string' | 'integer' | 'number' | 'date' | 'boolean';
@@ -84,18 +119,6 @@ export interface VersionInfo {
 
 /** Most rows one file may hold. */
 export const MAX_ROWS = 5_000_000;
-/** Largest page a query may ask for. */
-export const MAX_PAGE_SIZE = 10_000;
-/** Most groups an aggregate may return (after suppression); more means the grouping is too fine. */
-export const MAX_GROUPS = 10_000;
-/** Most filters in one query and most values in one `in` list. */
-export const MAX_FILTERS = 20;
-export const MAX_IN_VALUES = 1_000;
-
-const ITEM_TYPES: readonly ItemType[] = ['string', 'integer', 'number', 'date', 'boolean'];
-const FILTER_OPS: readonly FilterOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in', 'prefix'];
-const ITEM_NAME = /^[a-z][a-z0-9_]*$/;
-const IDENT = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** A file that does not match its catalog entry; `line` (CSV) or `row` (both formats) and `item` say where. */
 export class DatasetFileError extends Error {
@@ -126,24 +149,6 @@ export class DatasetFileError extends Error {
   }
 }
 
-/** A query the store refuses: unknown item, value of the wrong type, bad cursor, … (a 400 for the gateway). */
-export class QueryError extends Error {
-  override name = 'QueryError';
-}
-
-/** The dataset has no version loaded in this store (a 404 for the gateway). */
-export class DatasetNotLoadedError extends Error {
-  override name = 'DatasetNotLoadedError';
-  constructor(readonly datasetId: string) {
-    super(`dataset ${datasetId} has no version loaded in the gateway`);
-  }
-}
-
-/** A version was loaded before with other bytes or items: versions are immutable once loaded. */
-export class VersionConflictError extends Error {
-  override name = 'VersionConflictError';
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Values
 
@@ -152,23 +157,6 @@ class ValueProblem extends Error {}
 
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
-
-function isRealDate(s: string): boolean {
-  if (!DATE_TEXT.test(s)) return false;
-  const y = Number(s.slice(0, 4));
-  const m = Number(s.slice(5, 7));
-  const d = Number(s.slice(8, 10));
-  const t = new Date(Date.UTC(y, m - 1, d));
-  // Date.UTC maps years 0–99 to 1900–1999; setting the full year keeps 0001-01-01 what it says.
-  t.setUTCFullYear(y);
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-}
-
-function quoteForMessage(s: string): string {
-  const short = [...s].length > 40 ? `${[...s].slice(0, 40).join('')}…` : s;
-  return JSON.stringify(short);
-}
 
 /** Converts a non-empty text to its item's type (CSV cells, and text values in JSON files). */
 function fromText(s: string, type: ItemType): CellValue {
@@ -211,30 +199,6 @@ function fromJson(v: unknown, type: ItemType): CellValue {
   if (typeof v === 'boolean' && type === 'boolean') return v;
   const got = Array.isArray(v) ? 'an array' : v === undefined ? 'missing' : `a ${typeof v}`;
   throw new ValueProblem(`expected a ${type} value, got ${got}`);
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Items
-
-function checkItems(items: readonly ItemSpec[]): ItemSpec[] {
-  if (items.length === 0) throw new TypeError('items must list at least one item');
-  const seen = new Set<string>();
-  return items.map((i, n) => {
-    if (typeof i.name !== 'string' || !ITEM_NAME.test(i.name) || i.name.length > 64)
-      throw new TypeError(`items[${n}].name ${JSON.stringify(i.name)} must be snake_case (a-z, 0-9, _)`);
-    if (!ITEM_TYPES.includes(i.type))
-      throw new TypeError(
-        `items[${n}].type ${JSON.stringify(i.type)} must be one of ${ITEM_TYPES.join(', ')}`,
-      );
-    if (seen.has(i.name)) throw new TypeError(`items name "${i.name}" twice`);
-    seen.add(i.name);
-    // Copy only what the store keeps, so labels and other catalog fields do not leak into its tables.
-    return { name: i.name, type: i.type, personal: i.personal === true };
-  });
-}
-
-function itemMap(items: readonly ItemSpec[]): Map<string, ItemSpec> {
-  return new Map(items.map((i) => [i.name, i]));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -444,56 +408,10 @@ export function parseDatasetFile(bytes: Uint8Array, format: DatasetFormat, items
 // ---------------------------------------------------------------------------------------------------------
 // Filters
 
-const COMPARISON: Record<Exclude<FilterOp, 'in' | 'prefix'>, string> = {
-  eq: '=',
-  // IS NOT, unlike <>, keeps rows whose value is empty: "status ne 注销" should not also hide rows without status.
-  ne: 'IS NOT',
-  lt: '<',
-  le: '<=',
-  gt: '>',
-  ge: '>=',
-};
-
-function describe(v: unknown): string {
-  return typeof v === 'string'
-    ? `the string ${quoteForMessage(v)}`
-    : Array.isArray(v)
-      ? 'a list'
-      : `${typeof v} ${String(v)}`;
-}
-
 /** Checks one filter value against its item's type and returns it as SQLite binds it. */
 function bindValue(v: unknown, spec: ItemSpec, where: string): SQLInputValue {
-  switch (spec.type) {
-    case 'string':
-      if (typeof v !== 'string')
-        throw new QueryError(`${where}: ${spec.name} is a text item; ${describe(v)} is not text`);
-      return v;
-    case 'date':
-      if (typeof v !== 'string' || !isRealDate(v))
-        throw new QueryError(
-          `${where}: ${spec.name} is a date item; ${describe(v)} is not a date YYYY-MM-DD`,
-        );
-      return v;
-    case 'integer':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v))
-        throw new QueryError(`${where}: ${spec.name} is an integer item; ${describe(v)} is not an integer`);
-      return v;
-    case 'number':
-      if (typeof v !== 'number' || !Number.isFinite(v))
-        throw new QueryError(`${where}: ${spec.name} is a number item; ${describe(v)} is not a number`);
-      return v;
-    case 'boolean':
-      if (typeof v !== 'boolean')
-        throw new QueryError(`${where}: ${spec.name} is a boolean item; ${describe(v)} is not true or false`);
-      return v ? 1 : 0;
-  }
-}
-
-function quoteIdent(name: string): string {
-  // Belt and braces: names reach here only after the item check, and a quoted identifier cannot end early.
-  if (!ITEM_NAME.test(name)) throw new QueryError(`"${name}" is not an item name`);
-  return `"${name}"`;
+  const value = checkValue(v, spec, where);
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
 }
 
 /** SQL text (identifiers from validated item names only) and bound values of one filter; `where` names it. */
@@ -502,41 +420,21 @@ function filterSql(
   items: Map<string, ItemSpec>,
   where: string,
 ): { sql: string; params: SQLInputValue[] } {
-  if (f === null || typeof f !== 'object') throw new QueryError(`${where}: must be { item, op, value }`);
-  const { item, op, value } = f as Record<string, unknown>;
-  const spec = typeof item === 'string' ? items.get(item) : undefined;
-  if (!spec) throw new QueryError(`${where}: unknown item ${JSON.stringify(item)}`);
-  if (!FILTER_OPS.includes(op as FilterOp))
-    throw new QueryError(
-      `${where}: unknown operator ${JSON.stringify(op)} (one of ${FILTER_OPS.join(', ')})`,
-    );
-  const column = quoteIdent(spec.name);
-  if (op === 'in') {
-    if (spec.type === 'boolean')
-      throw new QueryError(`${where}: "in" does not apply to boolean ${spec.name}`);
-    if (!Array.isArray(value) || value.length === 0 || value.length > MAX_IN_VALUES)
-      throw new QueryError(`${where}: "in" needs a list of 1 to ${MAX_IN_VALUES} values`);
-    return {
-      sql: `${column} IN (${value.map(() => '?').join(', ')})`,
-      params: value.map((v: unknown) => bindValue(v, spec, where)),
-    };
+  const plan = planFilter(f, items, where, bindValue);
+  switch (plan.op) {
+    case 'in':
+      return { sql: `${plan.column} IN (${plan.values.map(() => '?').join(', ')})`, params: plan.values };
+    case 'prefix':
+      // substr counts characters as SQLite does; LIKE would treat % and _ in the value as wildcards.
+      return { sql: `substr(${plan.column}, 1, ?) = ?`, params: [[...plan.value].length, plan.value] };
+    default:
+      // IS NOT, unlike <>, keeps rows whose value is empty: "status ne 注销" should not also hide rows
+      // without status.
+      return {
+        sql: `${plan.column} ${plan.op === 'ne' ? 'IS NOT' : COMPARISON[plan.op]} ?`,
+        params: [plan.value],
+      };
   }
-  if (op === 'prefix') {
-    if (spec.type !== 'string' && spec.type !== 'date')
-      throw new QueryError(
-        `${where}: "prefix" applies to text and date items, not ${spec.type} ${spec.name}`,
-      );
-    if (typeof value !== 'string' || value === '')
-      throw new QueryError(`${where}: "prefix" needs a non-empty text value`);
-    // substr counts characters as SQLite does; LIKE would treat % and _ in the value as wildcards.
-    return { sql: `substr(${column}, 1, ?) = ?`, params: [[...value].length, value] };
-  }
-  if (spec.type === 'boolean' && op !== 'eq' && op !== 'ne')
-    throw new QueryError(`${where}: boolean ${spec.name} can only be compared with eq or ne`);
-  return {
-    sql: `${column} ${COMPARISON[op as keyof typeof COMPARISON]} ?`,
-    params: [bindValue(value, spec, where)],
-  };
 }
 
 /** All filters of a query, ANDed. */
@@ -544,9 +442,7 @@ function whereClause(
   filters: unknown,
   items: Map<string, ItemSpec>,
 ): { sql: string[]; params: SQLInputValue[] } {
-  if (!Array.isArray(filters)) throw new QueryError('filters must be a list');
-  if (filters.length > MAX_FILTERS) throw new QueryError(`at most ${MAX_FILTERS} filters may be given`);
-  const parts = filters.map((f: unknown, n) => filterSql(f, items, `filter ${n + 1}`));
+  const parts = eachFilter(filters, (f, where) => filterSql(f, items, where));
   return { sql: parts.map((p) => p.sql), params: parts.flatMap((p) => p.params) };
 }
 
@@ -598,7 +494,7 @@ export function parseFilter(expr: string, items: ItemSpec[]): Filter[] {
             : typedFilterText(raw, spec, where),
     };
     // The checks a query applies (operator fits the type, …), made now so the error names the part.
-    filterSql(filter, specs, where);
+    planFilter(filter, specs, where, checkValue);
     return filter;
   });
 }
@@ -606,52 +502,9 @@ export function parseFilter(expr: string, items: ItemSpec[]): Filter[] {
 // ---------------------------------------------------------------------------------------------------------
 // Store
 
-interface LoadedVersion extends VersionInfo {
-  id: number;
-  table: string;
-  items: ItemSpec[];
-  byName: Map<string, ItemSpec>;
-}
-
-const CURSOR_BYTES = 32;
-const CURSOR_TEXT = /^[A-Za-z0-9_-]{43}$/;
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-function checkIdent(value: unknown, field: string, max: number): string {
-  if (typeof value !== 'string' || value.length > max || !IDENT.test(value))
-    throw new TypeError(
-      `${field} ${JSON.stringify(value)} must be 1–${max} letters, digits, "_", "." or "-"`,
-    );
-  return value;
-}
-
-function sameItems(a: readonly ItemSpec[], b: readonly ItemSpec[]): boolean {
-  return a.length === b.length && a.every((x, k) => x.name === b[k]!.name && x.type === b[k]!.type);
-}
-
 function fromColumn(v: SQLOutputValue | undefined, spec: ItemSpec): unknown {
   if (v === null || v === undefined) return null;
   return spec.type === 'boolean' ? v === 1 : v;
-}
-
-function knownItem(name: unknown, byName: Map<string, ItemSpec>, what: string): ItemSpec {
-  const spec = typeof name === 'string' ? byName.get(name) : undefined;
-  if (!spec) throw new QueryError(`${what}: unknown item ${JSON.stringify(name)}`);
-  return spec;
-}
-
-function distinctItems(names: unknown, byName: Map<string, ItemSpec>, what: string): ItemSpec[] {
-  if (!Array.isArray(names)) throw new QueryError(`${what} must be a list of item names`);
-  const seen = new Set<string>();
-  return names.map((name: unknown) => {
-    const spec = knownItem(name, byName, what);
-    if (seen.has(spec.name)) throw new QueryError(`${what} names ${spec.name} twice`);
-    seen.add(spec.name);
-    return spec;
-  });
 }
 
 /**
@@ -659,12 +512,15 @@ function distinctItems(names: unknown, byName: Map<string, ItemSpec>, what: stri
  * serving requests should load in a worker or at a quiet time; other connections keep reading meanwhile (WAL).
  */
 export class DatasetStore {
-  private readonly versionCache = new Map<number, LoadedVersion>();
+  private readonly versions = new VersionCache('rows_');
+  private readonly cursors: CursorSigner;
 
   private constructor(
     private readonly db: DatabaseSync,
-    private readonly cursorKey: Uint8Array,
-  ) {}
+    cursorKey: Uint8Array,
+  ) {
+    this.cursors = new CursorSigner(cursorKey);
+  }
 
   /** Opens (creating if needed) the store at `path`; `:memory:` gives a throwaway store. */
   static open(path: string): DatasetStore {
@@ -718,12 +574,7 @@ export class DatasetStore {
     format: DatasetFormat,
     bytes: Uint8Array,
   ): { contentHash: string; rowCount: number } {
-    checkIdent(datasetId, 'datasetId', 64);
-    checkIdent(version, 'version', 64);
-    const specs = checkItems(items);
-    if (format !== 'csv' && format !== 'json')
-      throw new TypeError(`format ${JSON.stringify(format)} must be csv or json`);
-    const contentHash = sha256Hex(bytes);
+    const { specs, contentHash } = checkLoad(datasetId, version, items, format, bytes);
     // IMMEDIATE takes the write lock first, so a second loader cannot slip the same version in between.
     this.db.exec('BEGIN IMMEDIATE');
     try {
@@ -733,18 +584,7 @@ export class DatasetStore {
         )
         .get(datasetId, version);
       if (existing) {
-        const difference =
-          existing.content_hash !== contentHash
-            ? `content hash ${String(existing.content_hash)}`
-            : existing.format !== format
-              ? `format ${String(existing.format)}`
-              : !sameItems(JSON.parse(String(existing.items)) as ItemSpec[], specs)
-                ? 'other items'
-                : undefined;
-        if (difference)
-          throw new VersionConflictError(
-            `version ${version} of ${datasetId} is already loaded with ${difference}; a version cannot change, load it as a new version`,
-          );
+        checkSameVersion(existing, { datasetId, version, contentHash, format, specs });
         this.db.exec('COMMIT');
         return { contentHash, rowCount: Number(existing.row_count) };
       }
@@ -808,13 +648,7 @@ export class DatasetStore {
    */
   query(datasetId: string, q: RowQuery): RowPage {
     const v = this.require(datasetId);
-    const fields = distinctItems(q.fields, v.byName, 'fields');
-    // An empty list is refused rather than read as "all": a caller that filtered its grants down to nothing
-    // must not receive every item.
-    if (fields.length === 0) throw new QueryError('fields must name at least one item');
-    if (!Number.isSafeInteger(q.limit) || q.limit < 1 || q.limit > MAX_PAGE_SIZE)
-      throw new QueryError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
-    const after = q.cursor === undefined ? 0 : this.readCursor(q.cursor, v);
+    const { fields, after } = planPage(q, v, this.cursors);
     const where = whereClause(q.filters, v.byName);
     const sql =
       `SELECT _rid, ${fields.map((f) => quoteIdent(f.name)).join(', ')} FROM "${v.table}" ` +
@@ -829,7 +663,7 @@ export class DatasetStore {
     });
     const last = page.at(-1);
     return found.length > q.limit && last
-      ? { rows, nextCursor: this.makeCursor(v.id, Number(last._rid)) }
+      ? { rows, nextCursor: this.cursors.make(v.id, Number(last._rid)) }
       : { rows };
   }
 
@@ -842,30 +676,16 @@ export class DatasetStore {
    */
   aggregate(datasetId: string, q: AggregateQuery): AggregateResult {
     const v = this.require(datasetId);
-    const groupBy = distinctItems(q.groupBy, v.byName, 'groupBy');
-    if (!Array.isArray(q.measures) || q.measures.length === 0 || q.measures.length > 20)
-      throw new QueryError('measures must list 1 to 20 measures');
-    const measures = q.measures.map((m: unknown, n) => {
-      const what = `measure ${n + 1}`;
-      const { op, item } = (m ?? {}) as Record<string, unknown>;
-      if (op === 'count' && item === undefined) return { key: 'count(*)', sql: 'count(*)' };
-      if (op !== 'count' && op !== 'sum' && op !== 'avg')
-        throw new QueryError(`${what}: unknown op ${JSON.stringify(op)} (count, sum or avg)`);
-      const spec = knownItem(item, v.byName, what);
-      const column = quoteIdent(spec.name);
-      if (op === 'count') return { key: `count(${spec.name})`, sql: `count(${column})` };
-      if (spec.type !== 'integer' && spec.type !== 'number')
-        throw new QueryError(`${what}: ${op} needs a number or integer item; ${spec.name} is ${spec.type}`);
+    const {
+      groupBy,
+      measures,
+      minGroupSize: k,
+    } = planAggregate(q, v.byName, (op, column) =>
       // total() cannot overflow as sum() of integers can; the CASE keeps "no values" null as sum() would.
-      if (op === 'sum')
-        return {
-          key: `sum(${spec.name})`,
-          sql: `CASE WHEN count(${column}) = 0 THEN NULL ELSE total(${column}) END`,
-        };
-      return { key: `avg(${spec.name})`, sql: `avg(${column})` };
-    });
-    const k = q.minGroupSize;
-    if (!Number.isSafeInteger(k) || k < 1) throw new QueryError('minGroupSize must be a positive integer');
+      op === 'sum'
+        ? `CASE WHEN count(${column}) = 0 THEN NULL ELSE total(${column}) END`
+        : `${op}(${column})`,
+    );
     const where = whereClause(q.filters, v.byName);
     const groupColumns = groupBy.map((g) => quoteIdent(g.name));
     const sql =
@@ -881,8 +701,7 @@ export class DatasetStore {
         suppressed++;
         continue;
       }
-      if (groups.length === MAX_GROUPS)
-        throw new QueryError(`more than ${MAX_GROUPS} groups; group by fewer items or filter further`);
+      if (groups.length === MAX_GROUPS) throw tooManyGroups();
       const g: Record<string, unknown> = {};
       for (const spec of groupBy) g[spec.name] = fromColumn(r[spec.name], spec);
       measures.forEach((m, n) => (g[m.key] = r[`_m${n}`] ?? null));
@@ -924,60 +743,12 @@ export class DatasetStore {
          FROM current_versions c JOIN versions v ON v.id = c.version_id WHERE c.dataset_id = ?`,
       )
       .get(datasetId);
-    if (!r) return undefined;
-    const id = Number(r.id);
-    let v = this.versionCache.get(id);
-    if (!v) {
-      const items = JSON.parse(String(r.items)) as ItemSpec[];
-      v = {
-        id,
-        version: String(r.version),
-        contentHash: String(r.content_hash),
-        rowCount: Number(r.row_count),
-        table: `rows_${id}`,
-        items,
-        byName: itemMap(items),
-      };
-      this.versionCache.set(id, v);
-    }
-    return v;
+    return r && this.versions.get(r);
   }
 
   private require(datasetId: string): LoadedVersion {
     const v = this.lookup(datasetId);
     if (!v) throw new DatasetNotLoadedError(datasetId);
     return v;
-  }
-
-  /** base64url of version id and row id (8 bytes each) and a 16-byte HMAC over both. */
-  private makeCursor(versionId: number, rid: number): string {
-    const payload = Buffer.alloc(16);
-    payload.writeBigUInt64BE(BigInt(versionId), 0);
-    payload.writeBigUInt64BE(BigInt(rid), 8);
-    return Buffer.concat([payload, this.tag(payload)]).toString('base64url');
-  }
-
-  private tag(payload: Uint8Array): Buffer {
-    return createHmac('sha256', this.cursorKey)
-      .update('rdx-cursor-v1')
-      .update(payload)
-      .digest()
-      .subarray(0, 16);
-  }
-
-  private readCursor(cursor: unknown, v: LoadedVersion): number {
-    const bad = new QueryError('cursor is not one this gateway issued; start again without a cursor');
-    if (typeof cursor !== 'string' || !CURSOR_TEXT.test(cursor)) throw bad;
-    const bytes = Buffer.from(cursor, 'base64url');
-    // Several texts decode to the same bytes; only the one the store wrote is accepted.
-    if (bytes.length !== CURSOR_BYTES || bytes.toString('base64url') !== cursor) throw bad;
-    const payload = bytes.subarray(0, 16);
-    if (!timingSafeEqual(bytes.subarray(16), this.tag(payload))) throw bad;
-    const versionId = Number(payload.readBigUInt64BE(0));
-    if (versionId !== v.id)
-      throw new QueryError(
-        `cursor belongs to another version of the dataset (now ${v.version}); start again without a cursor`,
-      );
-    return Number(payload.readBigUInt64BE(8));
   }
 }

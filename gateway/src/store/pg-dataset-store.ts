@@ -11,32 +11,42 @@
  * (the gateway id). Each gateway is the single writer of its namespace, so the current versions are read at
  * open and kept in memory for {@link PgDatasetStore.currentVersion}; queries look the current version up anew.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
 import type { PoolClient } from 'pg';
 import {
   DatasetFileError,
-  DatasetNotLoadedError,
-  MAX_FILTERS,
-  MAX_GROUPS,
-  MAX_IN_VALUES,
-  MAX_PAGE_SIZE,
-  QueryError,
-  VersionConflictError,
   parseDatasetFile,
-  parseFilter,
   type AggregateQuery,
   type AggregateResult,
   type CellValue,
   type DatasetFormat,
   type DatasetRow,
-  type FilterOp,
   type ItemSpec,
   type ItemType,
   type RowPage,
   type RowQuery,
   type VersionInfo,
 } from './dataset-store.js';
+import { checkNamespace, inTransaction, openWithPool, type Row } from './pg-pool.js';
+import {
+  COMPARISON,
+  CursorSigner,
+  DatasetNotLoadedError,
+  MAX_GROUPS,
+  QueryError,
+  VersionCache,
+  checkLoad,
+  checkSameVersion,
+  checkValue,
+  eachFilter,
+  planAggregate,
+  planFilter,
+  planPage,
+  quoteIdent,
+  tooManyGroups,
+  type LoadedVersion,
+} from './query-plan.js';
 
 /** Options of {@link PgDatasetStore.open}. */
 export interface PgDatasetStoreOptions {
@@ -46,17 +56,8 @@ export interface PgDatasetStoreOptions {
   maxConnections?: number;
 }
 
-type Row = Record<string, unknown>;
-
-const FILTER_OPS: readonly FilterOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in', 'prefix'];
-const ITEM_NAME = /^[a-z][a-z0-9_]*$/;
-const IDENT = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const NAMESPACE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 /** PostgreSQL keeps the first 63 bytes of an identifier. */
 const MAX_IDENTIFIER = 63;
-const CURSOR_BYTES = 32;
-const CURSOR_TEXT = /^[A-Za-z0-9_-]{43}$/;
 /** Rows per INSERT while loading, and per query while reading a whole version. */
 const LOAD_BATCH = 5000;
 const READ_BATCH = 1000;
@@ -108,23 +109,6 @@ const PARAM_TYPE: Record<ItemType, string> = {
   boolean: 'boolean',
 };
 
-const COMPARISON: Record<Exclude<FilterOp, 'in' | 'prefix'>, string> = {
-  eq: '=',
-  // Like SQLite's IS NOT, unlike <>, keeps rows whose value is empty.
-  ne: 'IS DISTINCT FROM',
-  lt: '<',
-  le: '<=',
-  gt: '>',
-  ge: '>=',
-};
-
-interface LoadedVersion extends VersionInfo {
-  id: number;
-  table: string;
-  items: ItemSpec[];
-  byName: Map<string, ItemSpec>;
-}
-
 /** Bound values of one statement, numbered as PostgreSQL wants them ($1, $2, …). */
 class Params {
   readonly values: unknown[] = [];
@@ -140,15 +124,18 @@ class Params {
  */
 export class PgDatasetStore {
   private readonly current = new Map<string, LoadedVersion>();
-  private readonly versionCache = new Map<number, LoadedVersion>();
+  private readonly versions = new VersionCache('rdx_rows_');
+  private readonly cursors: CursorSigner;
   private loads: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly namespace: string,
-    private readonly cursorKey: Uint8Array,
-  ) {}
+    cursorKey: Uint8Array,
+  ) {
+    this.cursors = new CursorSigner(cursorKey);
+  }
 
   /**
    * Connects to the database at `connectionString`, creates the tables if they are missing and reads the
@@ -156,11 +143,8 @@ export class PgDatasetStore {
    * @throws if the database cannot be reached or is not usable (PostgreSQL 12 or later, UTF-8).
    */
   static async open(connectionString: string, opts: PgDatasetStoreOptions = {}): Promise<PgDatasetStore> {
-    const namespace = opts.namespace ?? 'default';
-    if (typeof namespace !== 'string' || !NAMESPACE.test(namespace))
-      throw new TypeError(`namespace ${JSON.stringify(namespace)} must be 1–128 letters, digits, _ . -`);
-    const pool = await connectPool(connectionString, opts.maxConnections ?? 10);
-    try {
+    const namespace = checkNamespace(opts.namespace);
+    return openWithPool(connectionString, opts.maxConnections ?? 10, async (pool) => {
       await inTransaction(pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
         await client.query(SCHEMA);
@@ -184,12 +168,9 @@ export class PgDatasetStore {
          FROM rdx_dataset_current c JOIN rdx_dataset_versions v ON v.id = c.version_id WHERE c.namespace = $1`,
         [namespace],
       );
-      for (const r of rows as Row[]) store.current.set(String(r.dataset_id), store.loaded(r));
+      for (const r of rows as Row[]) store.current.set(String(r.dataset_id), store.versions.get(r));
       return store;
-    } catch (e) {
-      await pool.end().catch(() => undefined);
-      throw e;
-    }
+    });
   }
 
   /**
@@ -228,13 +209,7 @@ export class PgDatasetStore {
    */
   async query(datasetId: string, q: RowQuery): Promise<RowPage> {
     const v = await this.require(datasetId);
-    const fields = distinctItems(q.fields, v.byName, 'fields');
-    // An empty list is refused rather than read as "all": a caller that filtered its grants down to nothing
-    // must not receive every item.
-    if (fields.length === 0) throw new QueryError('fields must name at least one item');
-    if (!Number.isSafeInteger(q.limit) || q.limit < 1 || q.limit > MAX_PAGE_SIZE)
-      throw new QueryError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
-    const after = q.cursor === undefined ? 0 : this.readCursor(q.cursor, v);
+    const { fields, after } = planPage(q, v, this.cursors);
     const params = new Params();
     const conditions = [`_rid > ${params.add(after, 'bigint')}`, ...whereClause(q.filters, v.byName, params)];
     // One row more than asked tells whether another page exists without an empty last page.
@@ -251,7 +226,7 @@ export class PgDatasetStore {
     });
     const last = page.at(-1);
     return found.length > q.limit && last
-      ? { rows, nextCursor: this.makeCursor(v.id, Number(last[0])) }
+      ? { rows, nextCursor: this.cursors.make(v.id, Number(last[0])) }
       : { rows };
   }
 
@@ -265,25 +240,14 @@ export class PgDatasetStore {
    */
   async aggregate(datasetId: string, q: AggregateQuery): Promise<AggregateResult> {
     const v = await this.require(datasetId);
-    const groupBy = distinctItems(q.groupBy, v.byName, 'groupBy');
-    if (!Array.isArray(q.measures) || q.measures.length === 0 || q.measures.length > 20)
-      throw new QueryError('measures must list 1 to 20 measures');
-    const measures = q.measures.map((m: unknown, n) => {
-      const what = `measure ${n + 1}`;
-      const { op, item } = (m ?? {}) as Record<string, unknown>;
-      if (op === 'count' && item === undefined) return { key: 'count(*)', sql: 'count(*)' };
-      if (op !== 'count' && op !== 'sum' && op !== 'avg')
-        throw new QueryError(`${what}: unknown op ${JSON.stringify(op)} (count, sum or avg)`);
-      const spec = knownItem(item, v.byName, what);
-      const column = quoteIdent(spec.name);
-      if (op === 'count') return { key: `count(${spec.name})`, sql: `count(${column})` };
-      if (spec.type !== 'integer' && spec.type !== 'number')
-        throw new QueryError(`${what}: ${op} needs a number or integer item; ${spec.name} is ${spec.type}`);
+    const {
+      groupBy,
+      measures,
+      minGroupSize: k,
+    } = planAggregate(q, v.byName, (op, column) =>
       // In double precision, as SQLite's total() and avg(): no overflow, and a number either way.
-      return { key: `${op}(${spec.name})`, sql: `${op}(${column}::double precision)` };
-    });
-    const k = q.minGroupSize;
-    if (!Number.isSafeInteger(k) || k < 1) throw new QueryError('minGroupSize must be a positive integer');
+      op === 'count' ? `count(${column})` : `${op}(${column}::double precision)`,
+    );
     const params = new Params();
     const where = whereClause(q.filters, v.byName, params);
     const minSize = params.add(k, 'bigint');
@@ -308,8 +272,7 @@ export class PgDatasetStore {
     const suppressed = Number(result[0]?.[0] ?? 0);
     // Columns: _suppressed, the group values, _n, the measures. A row without _n is the empty LEFT JOIN.
     const kept = result.filter((r) => r[1 + groupBy.length] !== null);
-    if (kept.length > MAX_GROUPS)
-      throw new QueryError(`more than ${MAX_GROUPS} groups; group by fewer items or filter further`);
+    if (kept.length > MAX_GROUPS) throw tooManyGroups();
     const groups = kept.map((r) => {
       const g: Record<string, unknown> = {};
       groupBy.forEach((spec, n) => (g[spec.name] = fromColumn(r[1 + n])));
@@ -363,19 +326,14 @@ export class PgDatasetStore {
     format: DatasetFormat,
     bytes: Uint8Array,
   ): Promise<{ contentHash: string; rowCount: number }> {
-    checkIdent(datasetId, 'datasetId', 64);
-    checkIdent(version, 'version', 64);
-    // parseFilter checks the items exactly as the SQLite store does (an empty expression parses nothing).
-    parseFilter('', items);
-    const specs: ItemSpec[] = items.map((i) => ({
-      name: i.name,
-      type: i.type,
-      personal: i.personal === true,
-    }));
-    checkIdentifierLengths(specs);
-    if (format !== 'csv' && format !== 'json')
-      throw new TypeError(`format ${JSON.stringify(format)} must be csv or json`);
-    const contentHash = sha256Hex(bytes);
+    const { specs, contentHash } = checkLoad(
+      datasetId,
+      version,
+      items,
+      format,
+      bytes,
+      checkIdentifierLengths,
+    );
     const existing = async (
       client: pg.Pool | PoolClient,
     ): Promise<{ contentHash: string; rowCount: number }> => {
@@ -387,18 +345,7 @@ export class PgDatasetStore {
         )
       ).rows[0] as Row | undefined;
       if (!found) throw new Error(`version ${version} of ${datasetId} vanished while loading`);
-      const difference =
-        found.content_hash !== contentHash
-          ? `content hash ${String(found.content_hash)}`
-          : found.format !== format
-            ? `format ${String(found.format)}`
-            : !sameItems(JSON.parse(String(found.items)) as ItemSpec[], specs)
-              ? 'other items'
-              : undefined;
-      if (difference)
-        throw new VersionConflictError(
-          `version ${version} of ${datasetId} is already loaded with ${difference}; a version cannot change, load it as a new version`,
-        );
+      checkSameVersion(found, { datasetId, version, contentHash, format, specs });
       return { contentHash, rowCount: Number(found.row_count) };
     };
     const known = await this.pool.query(
@@ -464,7 +411,7 @@ export class PgDatasetStore {
       );
       return {
         result: { contentHash, rowCount: rows.length },
-        version: this.loaded({
+        version: this.versions.get({
           id,
           version,
           content_hash: contentHash,
@@ -489,7 +436,7 @@ export class PgDatasetStore {
         )
       ).rows[0] as Row | undefined;
       if (r) {
-        const v = this.loaded(r);
+        const v = this.versions.get(r);
         this.current.set(datasetId, v);
         return v;
       }
@@ -497,234 +444,44 @@ export class PgDatasetStore {
     }
     throw new DatasetNotLoadedError(datasetId);
   }
-
-  private loaded(r: Row): LoadedVersion {
-    const id = Number(r.id);
-    let v = this.versionCache.get(id);
-    if (!v) {
-      const items = JSON.parse(String(r.items)) as ItemSpec[];
-      v = {
-        id,
-        version: String(r.version),
-        contentHash: String(r.content_hash),
-        rowCount: Number(r.row_count),
-        table: `rdx_rows_${id}`,
-        items,
-        byName: new Map(items.map((i) => [i.name, i])),
-      };
-      this.versionCache.set(id, v);
-    }
-    return v;
-  }
-
-  /** base64url of version id and row id (8 bytes each) and a 16-byte HMAC over both: the SQLite store's format. */
-  private makeCursor(versionId: number, rid: number): string {
-    const payload = Buffer.alloc(16);
-    payload.writeBigUInt64BE(BigInt(versionId), 0);
-    payload.writeBigUInt64BE(BigInt(rid), 8);
-    return Buffer.concat([payload, this.tag(payload)]).toString('base64url');
-  }
-
-  private tag(payload: Uint8Array): Buffer {
-    return createHmac('sha256', this.cursorKey)
-      .update('rdx-cursor-v1')
-      .update(payload)
-      .digest()
-      .subarray(0, 16);
-  }
-
-  private readCursor(cursor: unknown, v: LoadedVersion): number {
-    const bad = new QueryError('cursor is not one this gateway issued; start again without a cursor');
-    if (typeof cursor !== 'string' || !CURSOR_TEXT.test(cursor)) throw bad;
-    const bytes = Buffer.from(cursor, 'base64url');
-    // Several texts decode to the same bytes; only the one the store wrote is accepted.
-    if (bytes.length !== CURSOR_BYTES || bytes.toString('base64url') !== cursor) throw bad;
-    const payload = bytes.subarray(0, 16);
-    if (!timingSafeEqual(bytes.subarray(16), this.tag(payload))) throw bad;
-    const versionId = Number(payload.readBigUInt64BE(0));
-    if (versionId !== v.id)
-      throw new QueryError(
-        `cursor belongs to another version of the dataset (now ${v.version}); start again without a cursor`,
-      );
-    return Number(payload.readBigUInt64BE(8));
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Filters: the SQLite store's rules and messages, in PostgreSQL's SQL
 
-function quoteForMessage(s: string): string {
-  const short = [...s].length > 40 ? `${[...s].slice(0, 40).join('')}…` : s;
-  return JSON.stringify(short);
-}
-
-function isRealDate(s: string): boolean {
-  if (!DATE_TEXT.test(s)) return false;
-  const y = Number(s.slice(0, 4));
-  const m = Number(s.slice(5, 7));
-  const d = Number(s.slice(8, 10));
-  const t = new Date(Date.UTC(y, m - 1, d));
-  t.setUTCFullYear(y);
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-}
-
-function describe(v: unknown): string {
-  return typeof v === 'string'
-    ? `the string ${quoteForMessage(v)}`
-    : Array.isArray(v)
-      ? 'a list'
-      : `${typeof v} ${String(v)}`;
-}
-
 /** Checks one filter value against its item's type and returns it as it is bound. */
 function bindValue(v: unknown, spec: ItemSpec, where: string): string | number | boolean {
-  switch (spec.type) {
-    case 'string':
-      if (typeof v !== 'string')
-        throw new QueryError(`${where}: ${spec.name} is a text item; ${describe(v)} is not text`);
-      // PostgreSQL text cannot hold NUL, so no stored value has one; refused rather than sent.
-      if (v.includes('\0')) throw new QueryError(`${where}: the value contains a NUL character`);
-      return v;
-    case 'date':
-      if (typeof v !== 'string' || !isRealDate(v))
-        throw new QueryError(
-          `${where}: ${spec.name} is a date item; ${describe(v)} is not a date YYYY-MM-DD`,
-        );
-      return v;
-    case 'integer':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v))
-        throw new QueryError(`${where}: ${spec.name} is an integer item; ${describe(v)} is not an integer`);
-      return v;
-    case 'number':
-      if (typeof v !== 'number' || !Number.isFinite(v))
-        throw new QueryError(`${where}: ${spec.name} is a number item; ${describe(v)} is not a number`);
-      return v;
-    case 'boolean':
-      if (typeof v !== 'boolean')
-        throw new QueryError(`${where}: ${spec.name} is a boolean item; ${describe(v)} is not true or false`);
-      return v;
-  }
-}
-
-function quoteIdent(name: string): string {
-  // Belt and braces: names reach here only after the item check, and a quoted identifier cannot end early.
-  if (!ITEM_NAME.test(name)) throw new QueryError(`"${name}" is not an item name`);
-  return `"${name}"`;
+  const value = checkValue(v, spec, where);
+  // PostgreSQL text cannot hold NUL, so no stored value has one; refused rather than sent.
+  if (spec.type === 'string' && typeof value === 'string' && value.includes('\0'))
+    throw new QueryError(`${where}: the value contains a NUL character`);
+  return value;
 }
 
 /** SQL text of one filter (identifiers from validated item names only; values bound); `where` names it. */
 function filterSql(f: unknown, items: Map<string, ItemSpec>, where: string, params: Params): string {
-  if (f === null || typeof f !== 'object') throw new QueryError(`${where}: must be { item, op, value }`);
-  const { item, op, value } = f as Record<string, unknown>;
-  const spec = typeof item === 'string' ? items.get(item) : undefined;
-  if (!spec) throw new QueryError(`${where}: unknown item ${JSON.stringify(item)}`);
-  if (!FILTER_OPS.includes(op as FilterOp))
-    throw new QueryError(
-      `${where}: unknown operator ${JSON.stringify(op)} (one of ${FILTER_OPS.join(', ')})`,
-    );
-  const column = quoteIdent(spec.name);
-  const type = PARAM_TYPE[spec.type];
-  if (op === 'in') {
-    if (spec.type === 'boolean')
-      throw new QueryError(`${where}: "in" does not apply to boolean ${spec.name}`);
-    if (!Array.isArray(value) || value.length === 0 || value.length > MAX_IN_VALUES)
-      throw new QueryError(`${where}: "in" needs a list of 1 to ${MAX_IN_VALUES} values`);
-    const values = value.map((v: unknown) => bindValue(v, spec, where));
-    return `${column} = ANY(${params.add(values, `${type}[]`)})`;
+  const plan = planFilter(f, items, where, bindValue);
+  const type = PARAM_TYPE[plan.spec.type];
+  switch (plan.op) {
+    case 'in':
+      return `${plan.column} = ANY(${params.add(plan.values, `${type}[]`)})`;
+    case 'prefix':
+      if (plan.value.includes('\0')) throw new QueryError(`${where}: the value contains a NUL character`);
+      // substr counts characters (code points) as SQLite does; LIKE would treat % and _ as wildcards.
+      return `substr(${plan.column}, 1, ${params.add([...plan.value].length, 'integer')}) = ${params.add(plan.value, 'text')}`;
+    default:
+      // IS DISTINCT FROM, like SQLite's IS NOT, unlike <>, keeps rows whose value is empty.
+      return `${plan.column} ${plan.op === 'ne' ? 'IS DISTINCT FROM' : COMPARISON[plan.op]} ${params.add(plan.value, type)}`;
   }
-  if (op === 'prefix') {
-    if (spec.type !== 'string' && spec.type !== 'date')
-      throw new QueryError(
-        `${where}: "prefix" applies to text and date items, not ${spec.type} ${spec.name}`,
-      );
-    if (typeof value !== 'string' || value === '')
-      throw new QueryError(`${where}: "prefix" needs a non-empty text value`);
-    if (value.includes('\0')) throw new QueryError(`${where}: the value contains a NUL character`);
-    // substr counts characters (code points) as SQLite does; LIKE would treat % and _ as wildcards.
-    return `substr(${column}, 1, ${params.add([...value].length, 'integer')}) = ${params.add(value, 'text')}`;
-  }
-  if (spec.type === 'boolean' && op !== 'eq' && op !== 'ne')
-    throw new QueryError(`${where}: boolean ${spec.name} can only be compared with eq or ne`);
-  return `${column} ${COMPARISON[op as keyof typeof COMPARISON]} ${params.add(bindValue(value, spec, where), type)}`;
 }
 
 /** All filters of a query, to be ANDed. */
 function whereClause(filters: unknown, items: Map<string, ItemSpec>, params: Params): string[] {
-  if (!Array.isArray(filters)) throw new QueryError('filters must be a list');
-  if (filters.length > MAX_FILTERS) throw new QueryError(`at most ${MAX_FILTERS} filters may be given`);
-  return filters.map((f: unknown, n) => filterSql(f, items, `filter ${n + 1}`, params));
+  return eachFilter(filters, (f, where) => filterSql(f, items, where, params));
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
-
-/** A pool whose bigint columns come back as numbers (ours are within ±2^53) and whose errors are caught. */
-async function connectPool(connectionString: string, max: number): Promise<pg.Pool> {
-  const pool = new pg.Pool({
-    connectionString,
-    max,
-    types: { getTypeParser },
-    // A server that does not answer fails the call instead of hanging it; dead peers are noticed.
-    connectionTimeoutMillis: 10_000,
-    query_timeout: 60_000,
-    keepAlive: true,
-  });
-  // A connection that breaks (server restart, terminated backend) must not crash the process: an idle one is
-  // dropped by the pool; one in use fails its query, and its user drops it.
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
-  try {
-    const { rows } = await pool.query(
-      "SELECT current_setting('server_version_num')::int AS version, current_setting('server_encoding') AS encoding",
-    );
-    const server = rows[0] as Row;
-    if (Number(server.version) < 120000)
-      throw new Error(`PostgreSQL ${String(server.version)} is too old: 12 or later is needed`);
-    if (server.encoding !== 'UTF8')
-      throw new Error(`the database encoding is ${String(server.encoding)}: it must be UTF8`);
-    return pool;
-  } catch (err) {
-    await pool.end().catch(() => undefined);
-    throw err;
-  }
-}
-
-function getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
-  if (oid === 20 && format !== 'binary')
-    return (value: string) => {
-      const n = Number(value);
-      return Number.isSafeInteger(n) ? n : value;
-    };
-  return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
-}
-
-async function inTransaction<T>(pool: pg.Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => (broken = true));
-    throw err;
-  } finally {
-    client.release(broken ? true : undefined);
-  }
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-function checkIdent(value: unknown, field: string, max: number): string {
-  if (typeof value !== 'string' || value.length > max || !IDENT.test(value))
-    throw new TypeError(
-      `${field} ${JSON.stringify(value)} must be 1–${max} letters, digits, "_", "." or "-"`,
-    );
-  return value;
-}
 
 /** Item names are at most 64 characters; PostgreSQL cuts identifiers to 63, so two must differ before that. */
 function checkIdentifierLengths(specs: ItemSpec[]): void {
@@ -740,27 +497,6 @@ function checkIdentifierLengths(specs: ItemSpec[]): void {
   }
 }
 
-function sameItems(a: readonly ItemSpec[], b: readonly ItemSpec[]): boolean {
-  return a.length === b.length && a.every((x, k) => x.name === b[k]!.name && x.type === b[k]!.type);
-}
-
 function fromColumn(v: unknown): unknown {
   return v === undefined ? null : v;
-}
-
-function knownItem(name: unknown, byName: Map<string, ItemSpec>, what: string): ItemSpec {
-  const spec = typeof name === 'string' ? byName.get(name) : undefined;
-  if (!spec) throw new QueryError(`${what}: unknown item ${JSON.stringify(name)}`);
-  return spec;
-}
-
-function distinctItems(names: unknown, byName: Map<string, ItemSpec>, what: string): ItemSpec[] {
-  if (!Array.isArray(names)) throw new QueryError(`${what} must be a list of item names`);
-  const seen = new Set<string>();
-  return names.map((name: unknown) => {
-    const spec = knownItem(name, byName, what);
-    if (seen.has(spec.name)) throw new QueryError(`${what} names ${spec.name} twice`);
-    seen.add(spec.name);
-    return spec;
-  });
 }

@@ -5,7 +5,7 @@
  * and the enterprise's own applications and agreements. A handler throws `LedgerError` to refuse.
  */
 import crypto from 'node:crypto';
-import { canonicalJson } from '@rdx/client';
+import { anchorHashOf, canonicalJson, type AnchorInput } from '@rdx/client';
 import {
   LedgerError,
   type EventStream,
@@ -21,46 +21,9 @@ export type Handler = (args: string[], call: LedgerCall) => unknown;
 const GENESIS = '0'.repeat(64);
 
 /** An anchor as the chaincode stores it (without submitter and anchoredAt). */
-export interface LedgerAnchor {
-  gatewayId: string;
-  sequence: number;
-  merkleRoot: string;
-  recordCount: number;
-  firstRecord: number;
-  firstRecordAt: string;
-  lastRecordAt: string;
-  previousAnchorHash: string;
+export interface LedgerAnchor extends AnchorInput {
   anchorHash: string;
   txId: string;
-}
-
-/** The chaincode's anchorHashOf: SHA-256 of the canonical JSON of the submitted fields. */
-export function anchorHashOf(a: Omit<LedgerAnchor, 'anchorHash' | 'txId'>): string {
-  const {
-    gatewayId,
-    sequence,
-    merkleRoot,
-    recordCount,
-    firstRecord,
-    firstRecordAt,
-    lastRecordAt,
-    previousAnchorHash,
-  } = a;
-  return crypto
-    .createHash('sha256')
-    .update(
-      canonicalJson({
-        gatewayId,
-        sequence,
-        merkleRoot,
-        recordCount,
-        firstRecord,
-        firstRecordAt,
-        lastRecordAt,
-        previousAnchorHash,
-      }),
-    )
-    .digest('hex');
 }
 
 /** The ledger function each relayed enterprise action lands on, and the action it must be signed for. */

@@ -3,47 +3,45 @@
  * access decision reads it (no ledger round trip per request); it is rebuilt from the ledger at start and
  * kept current by chaincode events, so a suspension reaches every gateway within moments of its commit.
  */
-export interface EnterpriseView {
-  creditCode: string;
-  name: string;
-  publicKey: string;
-  rating: { level: 'A' | 'AA' | 'AAA'; validUntil: string; expired?: boolean; creditStatus: string };
+import type { Dataset, DataItem, DatasetVersion } from '@rdx/chaincode/dist/models/dataset.js';
+import type { Enterprise, RatingRecord } from '@rdx/chaincode/dist/models/enterprise.js';
+import type { Grant, GrantState } from '@rdx/chaincode/dist/models/grant.js';
+
+// The views are the chaincode's model types (imported type-only: no chaincode code is loaded), cut down with Pick
+// to what the decisions read. Codes the gateway only passes on or compares with one value (credit status, update
+// frequency, a grant's reason) stay plain strings: the view holds whatever the ledger stores.
+
+export interface EnterpriseView extends Pick<Enterprise, 'creditCode' | 'name' | 'publicKey'> {
+  rating: Pick<RatingRecord, 'level' | 'validUntil' | 'expired'> & { creditStatus: string };
 }
 
-export interface ItemView {
-  name: string;
-  label: string;
-  type: 'string' | 'integer' | 'number' | 'date' | 'boolean';
-  personal: boolean;
-}
+export type ItemView = DataItem;
 
-export interface DatasetView {
-  id: string;
-  owner: string;
-  name: string;
-  description?: string;
-  openAttribute: 'prohibited' | 'restricted' | 'unconditional';
-  format: 'csv' | 'json';
+export interface DatasetView extends Pick<
+  Dataset,
+  'id' | 'owner' | 'name' | 'description' | 'openAttribute' | 'format' | 'items'
+> {
   updateFrequency: string;
-  items: ItemView[];
-  versions: { version: string; contentHash: string; rowCount: number; loadedAt: string }[];
+  versions: Pick<DatasetVersion, 'version' | 'contentHash' | 'rowCount' | 'loadedAt'>[];
 }
 
-export type GrantState = 'ACTIVE' | 'SUSPENDED' | 'REVOKED' | 'TERMINATED' | 'EXPIRED';
+export type { GrantState };
 
-export interface GrantView {
-  id: string;
-  agreementId: string;
-  creditCode: string;
-  datasetId: string;
-  body: string;
-  items: string[];
-  purpose: string;
-  validFrom: string;
-  validUntil: string;
-  dailyQuota: number;
-  state: GrantState;
-  grantedAt: string;
+export interface GrantView extends Pick<
+  Grant,
+  | 'id'
+  | 'agreementId'
+  | 'creditCode'
+  | 'datasetId'
+  | 'body'
+  | 'items'
+  | 'purpose'
+  | 'validFrom'
+  | 'validUntil'
+  | 'dailyQuota'
+  | 'state'
+  | 'grantedAt'
+> {
   reason?: { code: string; note: string; at: string };
 }
 

@@ -1,7 +1,6 @@
 /** `rdx grant restore`: the owning body reopens a suspended grant (恢复开放 / 处理后再开放). */
 import { arg, defineCommand, optString } from '../../command.js';
-import { committedData, grantLines, txLine } from '../../format.js';
-import { stateLabel, TERMS } from '../../terms.js';
+import { grantChanged } from '../../format.js';
 
 export default defineCommand({
   path: ['grant', 'restore'],
@@ -11,13 +10,6 @@ export default defineCommand({
   options: [{ flags: '--note <text>', description: '说明 note' }],
   async run(ctx, inv) {
     const c = await ctx.ledger().grant.restore({ id: arg(inv, 0), note: optString(inv.opts, 'note') });
-    return {
-      data: committedData('grant', c),
-      lines: [
-        `${TERMS.grant} ${c.value.id} → ${stateLabel(c.value.state)}`,
-        ...grantLines(c.value),
-        txLine(c),
-      ],
-    };
+    return grantChanged(c);
   },
 });

@@ -1,6 +1,6 @@
 /** `rdx agreement accept-renewal`: the enterprise accepts the renewal the body proposed. */
 import { arg, defineCommand, reqString } from '../../command.js';
-import { txLine } from '../../format.js';
+import { relayedResult } from '../../format.js';
 import { TERMS } from '../../terms.js';
 
 export default defineCommand({
@@ -15,12 +15,8 @@ export default defineCommand({
     const w = await ctx
       .enterprise(true)
       .acceptRenewal({ agreementId: arg(inv, 0), validUntil: reqString(inv.opts, 'validUntil') });
-    return {
-      data: { txId: w.tx_id, blockNumber: w.block, agreement: w.data },
-      lines: [
-        `${TERMS.agreement} ${w.data.id}: 已续期 renewed to ${w.data.terms.validUntil}`,
-        txLine({ txId: w.tx_id, blockNumber: w.block }),
-      ],
-    };
+    return relayedResult('agreement', w, [
+      `${TERMS.agreement} ${w.data.id}: 已续期 renewed to ${w.data.terms.validUntil}`,
+    ]);
   },
 });

@@ -1,6 +1,6 @@
 /** `rdx agreement accept`: the enterprise signs the agreement's termsHash with its key. */
 import { arg, defineCommand, optString } from '../../command.js';
-import { agreementLines, txLine } from '../../format.js';
+import { agreementLines, relayedResult } from '../../format.js';
 import { stateLabel, TERMS } from '../../terms.js';
 
 export default defineCommand({
@@ -16,13 +16,9 @@ export default defineCommand({
   ],
   async run(ctx, inv) {
     const w = await ctx.enterprise(true).signAgreement(arg(inv, 0), optString(inv.opts, 'expectHash'));
-    return {
-      data: { txId: w.tx_id, blockNumber: w.block, agreement: w.data },
-      lines: [
-        `${TERMS.agreement} ${w.data.id} 已签署 signed → ${stateLabel(w.data.state)}`,
-        ...agreementLines(w.data),
-        txLine({ txId: w.tx_id, blockNumber: w.block }),
-      ],
-    };
+    return relayedResult('agreement', w, [
+      `${TERMS.agreement} ${w.data.id} 已签署 signed → ${stateLabel(w.data.state)}`,
+      ...agreementLines(w.data),
+    ]);
   },
 });

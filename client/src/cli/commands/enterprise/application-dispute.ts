@@ -1,6 +1,6 @@
 /** `rdx application dispute`: the enterprise disputes a body's rejection before re-review (→ coordination). */
 import { arg, defineCommand, reqString } from '../../command.js';
-import { applicationLines, txLine } from '../../format.js';
+import { applicationLines, relayedResult } from '../../format.js';
 import { TERMS } from '../../terms.js';
 import { requireReason } from '../../../sdk/inputs.js';
 
@@ -18,13 +18,9 @@ export default defineCommand({
     const w = await ctx
       .enterprise(true)
       .dispute({ applicationId: arg(inv, 0), body: reqString(inv.opts, 'body'), reason });
-    return {
-      data: { txId: w.tx_id, blockNumber: w.block, application: w.data },
-      lines: [
-        `${TERMS.application} ${w.data.id}: 异议已提出 disputed`,
-        ...applicationLines(w.data),
-        txLine({ txId: w.tx_id, blockNumber: w.block }),
-      ],
-    };
+    return relayedResult('application', w, [
+      `${TERMS.application} ${w.data.id}: 异议已提出 disputed`,
+      ...applicationLines(w.data),
+    ]);
   },
 });

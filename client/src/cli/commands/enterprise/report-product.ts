@@ -1,6 +1,6 @@
 /** `rdx report product`: the enterprise publishes its product (数据产品发布, due within 3 months, L21). */
 import { arg, defineCommand, optString, reqString } from '../../command.js';
-import { txLine } from '../../format.js';
+import { relayedResult } from '../../format.js';
 import { TERMS } from '../../terms.js';
 import { chinaToday } from '../../../sdk/inputs.js';
 
@@ -21,12 +21,6 @@ export default defineCommand({
       address: reqString(inv.opts, 'address'),
       publishedOn: optString(inv.opts, 'publishedOn') ?? chinaToday(),
     });
-    return {
-      data: { txId: w.tx_id, blockNumber: w.block, duty: w.data },
-      lines: [
-        `${TERMS.product} ${w.data.id} 已登记 recorded`,
-        txLine({ txId: w.tx_id, blockNumber: w.block }),
-      ],
-    };
+    return relayedResult('duty', w, [`${TERMS.product} ${w.data.id} 已登记 recorded`]);
   },
 });

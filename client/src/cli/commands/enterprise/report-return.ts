@@ -1,6 +1,6 @@
 /** `rdx report return`: the enterprise returns business data (数据回流, L22): hash and row count on the ledger. */
 import { arg, defineCommand, optString, reqString } from '../../command.js';
-import { txLine } from '../../format.js';
+import { relayedResult } from '../../format.js';
 import { TERMS } from '../../terms.js';
 import { digestDatasetFile } from '../../../sdk/dataset-file.js';
 
@@ -29,12 +29,8 @@ export default defineCommand({
       contentHash: digest.contentHash,
       rowCount: digest.rowCount,
     });
-    return {
-      data: { txId: w.tx_id, blockNumber: w.block, duty: w.data },
-      lines: [
-        `${TERMS.dataReturn} ${w.data.id}: ${digest.rowCount} rows, sha256 ${digest.contentHash}`,
-        txLine({ txId: w.tx_id, blockNumber: w.block }),
-      ],
-    };
+    return relayedResult('duty', w, [
+      `${TERMS.dataReturn} ${w.data.id}: ${digest.rowCount} rows, sha256 ${digest.contentHash}`,
+    ]);
   },
 });

@@ -1,6 +1,6 @@
 /** `rdx report security`: the enterprise reports a security issue (L18). */
 import { arg, defineCommand, reqString } from '../../command.js';
-import { txLine } from '../../format.js';
+import { relayedResult } from '../../format.js';
 import { TERMS } from '../../terms.js';
 import { sha256OfFile } from '../../../sdk/inputs.js';
 import type { SecurityIssue } from '../../../sdk/gateway-api.js';
@@ -29,12 +29,6 @@ export default defineCommand({
       severity: reqString(inv.opts, 'severity') as SecurityIssue['severity'],
       descriptionHash: sha256OfFile(reqString(inv.opts, 'descriptionFile'), 'description'),
     });
-    return {
-      data: { txId: w.tx_id, blockNumber: w.block, duty: w.data },
-      lines: [
-        `${TERMS.securityIssue} ${w.data.id} 已报告 recorded`,
-        txLine({ txId: w.tx_id, blockNumber: w.block }),
-      ],
-    };
+    return relayedResult('duty', w, [`${TERMS.securityIssue} ${w.data.id} 已报告 recorded`]);
   },
 });

@@ -1,6 +1,6 @@
 /** `rdx report usage`: the enterprise's periodic usage report (利用情况报告, L7). */
 import { arg, defineCommand, reqString } from '../../command.js';
-import { txLine } from '../../format.js';
+import { relayedResult } from '../../format.js';
 import { TERMS } from '../../terms.js';
 import { requireInt, sha256OfFile } from '../../../sdk/inputs.js';
 
@@ -25,12 +25,6 @@ export default defineCommand({
       callCount: requireInt(reqString(inv.opts, 'calls'), '--calls', 0, 1_000_000_000),
       reportHash: sha256OfFile(reqString(inv.opts, 'reportFile'), 'report'),
     });
-    return {
-      data: { txId: w.tx_id, blockNumber: w.block, duty: w.data },
-      lines: [
-        `${TERMS.usageReport} ${w.data.id} 已报送 recorded`,
-        txLine({ txId: w.tx_id, blockNumber: w.block }),
-      ],
-    };
+    return relayedResult('duty', w, [`${TERMS.usageReport} ${w.data.id} 已报送 recorded`]);
   },
 });

@@ -4,7 +4,7 @@
  * gateway (signed with its key).
  */
 import { arg, defineCommand, optString, reqString } from '../../command.js';
-import { agreementLines, committedData, txLine } from '../../format.js';
+import { agreementLines, committedData, relayedResult, txLine } from '../../format.js';
 import { stateLabel, TERMS } from '../../terms.js';
 import { chinaToday, requireReason } from '../../../sdk/inputs.js';
 
@@ -36,12 +36,6 @@ export default defineCommand({
       };
     }
     const w = await ctx.enterprise(true).terminateAgreement({ agreementId: id, reason, noticeDate });
-    return {
-      data: { txId: w.tx_id, blockNumber: w.block, agreement: w.data },
-      lines: [
-        `${TERMS.agreement} ${id} → ${stateLabel(w.data.state)}`,
-        txLine({ txId: w.tx_id, blockNumber: w.block }),
-      ],
-    };
+    return relayedResult('agreement', w, [`${TERMS.agreement} ${id} → ${stateLabel(w.data.state)}`]);
   },
 });

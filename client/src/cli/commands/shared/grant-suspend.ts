@@ -1,7 +1,6 @@
 /** `rdx grant suspend`: the owning body or the bureau suspends a grant; every gateway stops serving it at once. */
 import { arg, defineCommand, reqString } from '../../command.js';
-import { committedData, grantLines, txLine } from '../../format.js';
-import { stateLabel, TERMS } from '../../terms.js';
+import { grantChanged } from '../../format.js';
 import { requireReason } from '../../../sdk/inputs.js';
 import type { SuspendReason } from '../../../sdk/types.js';
 
@@ -24,13 +23,6 @@ export default defineCommand({
     const c = await ctx
       .ledger()
       .grant.suspend({ id: arg(inv, 0), reason: reqString(inv.opts, 'reason') as SuspendReason, note });
-    return {
-      data: committedData('grant', c),
-      lines: [
-        `${TERMS.grant} ${c.value.id} → ${stateLabel(c.value.state)}`,
-        ...grantLines(c.value),
-        txLine(c),
-      ],
-    };
+    return grantChanged(c);
   },
 });

@@ -1,7 +1,6 @@
 /** `rdx grant terminate`: the owning body or the bureau ends a grant (终止), e.g. a violation not rectified. */
 import { arg, defineCommand, reqString } from '../../command.js';
-import { committedData, grantLines, txLine } from '../../format.js';
-import { stateLabel, TERMS } from '../../terms.js';
+import { grantChanged } from '../../format.js';
 import { requireReason } from '../../../sdk/inputs.js';
 
 export default defineCommand({
@@ -13,13 +12,6 @@ export default defineCommand({
   async run(ctx, inv) {
     const note = requireReason(reqString(inv.opts, 'note'), '--note');
     const c = await ctx.ledger().grant.terminate({ id: arg(inv, 0), note });
-    return {
-      data: committedData('grant', c),
-      lines: [
-        `${TERMS.grant} ${c.value.id} → ${stateLabel(c.value.state)}`,
-        ...grantLines(c.value),
-        txLine(c),
-      ],
-    };
+    return grantChanged(c);
   },
 });

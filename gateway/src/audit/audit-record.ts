@@ -1,0 +1,393 @@
+/**
+ * What the access logs share whatever stores them (SQLite in audit-log.ts, PostgreSQL in pg-audit-log.ts): the
+ * record and anchor types, the hash chain, the checks an entry or an anchor must pass before it is stored, and
+ * the conversion of a stored row back into a record. Pure: nothing here touches a database.
+ */
+import { canonicalJson, leafHash, type ReceiptAnchor } from '@rdx/client';
+
+/** One data access, as the gateway decided and served it. */
+export interface AuditEntry {
+  /** When the request arrived, ISO 8601. */
+  time: string;
+  /** The gateway's request id; unique in the log. */
+  requestId: string;
+  gatewayId: string;
+  clientId?: string;
+  /** Credit code of the enterprise whose request it was. */
+  enterprise?: string;
+  method: string;
+  path: string;
+  datasetId?: string;
+  grantId?: string;
+  decision: 'allow' | 'deny';
+  reason: string;
+  /** Data items returned (or asked for, when denied). */
+  items: string[];
+  rowCount: number;
+  /** Hex SHA-256 of the response body that was served. */
+  responseHash?: string;
+  /** HTTP status sent. */
+  status: number;
+}
+
+/** An entry as committed: its place in the log and its link to the record before it. */
+export interface AuditRecord extends AuditEntry {
+  /** 0-based position in the log; also the record's leaf index in the anchored Merkle tree. */
+  seq: number;
+  /** The previous record's hash; {@link GENESIS_HASH} for seq 0. */
+  prevHash: string;
+  /** {@link auditRecordHash} of this record: the Merkle leaf hash. */
+  hash: string;
+}
+
+/**
+ * A Merkle root of the log's first `treeSize` records, as written to the ledger and recorded in the log: the
+ * anchor a receipt names, so the SDK's type of it is the one.
+ */
+export type AuditAnchor = ReceiptAnchor;
+
+/** Tuning of a log's group commit. */
+export interface AuditLogOptions {
+  /** How long the first append of a batch waits for company before committing, in ms. Default 2. */
+  groupCommitMs?: number;
+  /** A batch is committed at once when it reaches this many appends. Default 256. */
+  maxBatch?: number;
+}
+
+/** Counters since the log was opened. */
+export interface AuditLogStats {
+  /** Transactions committed (each one fsync). */
+  commits: number;
+  /** Records committed. */
+  records: number;
+  /** Transactions that failed; their appends were rejected. */
+  failedCommits: number;
+  /** Most records committed in one transaction. */
+  largestBatch: number;
+}
+
+/** The `prevHash` of record 0. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * The hash of a record: the RFC 6962 leaf hash of the canonical JSON of every field but `hash` itself. Anyone
+ * holding a record can recompute it, and it is the leaf that inclusion proofs against anchors start from.
+ */
+export function auditRecordHash(record: Omit<AuditRecord, 'hash'>): string {
+  // A full record may be passed in: its own hash is not part of what it hashes.
+  const unhashed: Record<string, unknown> = { ...record };
+  delete unhashed.hash;
+  return leafHash(canonicalJson(unhashed));
+}
+
+/** An append waiting for the commit of its batch. */
+export interface Pending {
+  entry: AuditEntry;
+  resolve: (record: AuditRecord) => void;
+  reject: (err: unknown) => void;
+}
+
+/** The columns of a stored record, in the order of {@link recordValues}, and what each holds. */
+export const RECORD_COLUMN_TYPES = {
+  seq: 'integer',
+  time: 'text',
+  request_id: 'text',
+  gateway_id: 'text',
+  client_id: 'text',
+  enterprise: 'text',
+  method: 'text',
+  path: 'text',
+  dataset_id: 'text',
+  grant_id: 'text',
+  decision: 'text',
+  reason: 'text',
+  items: 'text',
+  row_count: 'integer',
+  response_hash: 'text',
+  status: 'integer',
+  prev_hash: 'text',
+  hash: 'text',
+} as const;
+
+/** The columns of a stored record, in the order of {@link recordValues}, for SELECT and INSERT. */
+export const RECORD_COLUMNS = Object.keys(RECORD_COLUMN_TYPES).join(', ');
+
+const OPTIONAL_FIELDS = ['clientId', 'enterprise', 'datasetId', 'grantId', 'responseHash'] as const;
+const HEX_HASH = /^[0-9a-f]{64}$/;
+// Both databases store UTF-8, which has no encoding for a lone UTF-16 surrogate: it would come back as U+FFFD and
+// the record's hash would no longer match. Such strings are refused up front instead.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Checks one text field of an entry and returns it; `what` names the field in the error. */
+export type TextCheck = (value: unknown, what: string) => string;
+
+/** A string that survives the trip through UTF-8 storage unchanged. */
+export function wellFormedText(value: unknown, what: string): string {
+  if (typeof value !== 'string') throw new TypeError(`${what} must be a string`);
+  if (LONE_SURROGATE.test(value)) throw new TypeError(`${what} is not well-formed Unicode`);
+  return value;
+}
+
+/** The options with their defaults, checked. */
+export function groupCommitOptions(opts: AuditLogOptions): Required<AuditLogOptions> {
+  const groupCommitMs = opts.groupCommitMs ?? 2;
+  const maxBatch = opts.maxBatch ?? 256;
+  if (!Number.isFinite(groupCommitMs) || groupCommitMs < 0) {
+    throw new RangeError('groupCommitMs must be ≥ 0');
+  }
+  if (!Number.isSafeInteger(maxBatch) || maxBatch < 1)
+    throw new RangeError('maxBatch must be an integer ≥ 1');
+  return { groupCommitMs, maxBatch };
+}
+
+/**
+ * Copies exactly the known fields, checked by `text`, so what is hashed is exactly what is stored and read back:
+ * no stray properties, no `undefined` that becomes NULL, no value the database would change on the way through.
+ */
+export function normalizeEntry(e: AuditEntry, text: TextCheck = wellFormedText): AuditEntry {
+  if (e === null || typeof e !== 'object') throw new TypeError('An audit entry must be an object');
+  const out: AuditEntry = {
+    time: text(e.time, 'time'),
+    requestId: text(e.requestId, 'requestId'),
+    gatewayId: text(e.gatewayId, 'gatewayId'),
+    method: text(e.method, 'method'),
+    path: text(e.path, 'path'),
+    decision: e.decision,
+    reason: text(e.reason, 'reason'),
+    items: Array.isArray(e.items) ? e.items.map((item, i) => text(item, `items[${i}]`)) : [],
+    rowCount: e.rowCount,
+    status: e.status,
+  };
+  if (out.requestId === '') throw new TypeError('requestId must not be empty');
+  if (out.decision !== 'allow' && out.decision !== 'deny')
+    throw new TypeError('decision must be allow or deny');
+  if (!Array.isArray(e.items)) throw new TypeError('items must be an array of strings');
+  if (!Number.isSafeInteger(out.rowCount) || out.rowCount < 0)
+    throw new TypeError('rowCount must be an integer ≥ 0');
+  if (!Number.isSafeInteger(out.status)) throw new TypeError('status must be an integer');
+  for (const key of OPTIONAL_FIELDS) {
+    const value = e[key];
+    if (value !== undefined) out[key] = text(value, key);
+  }
+  return out;
+}
+
+/** The error of an append whose request id is logged (or queued) already. */
+export function duplicateRequest(requestId: string): Error {
+  return new Error(`Request ${requestId} is already in the audit log`);
+}
+
+/** Links `entries` into the chain after the record `seq - 1` whose hash is `prevHash`. */
+export function chainRecords(entries: readonly AuditEntry[], seq: number, prevHash: string): AuditRecord[] {
+  return entries.map((entry) => {
+    const unhashed = { ...entry, seq, prevHash };
+    const record: AuditRecord = { ...unhashed, hash: auditRecordHash(unhashed) };
+    prevHash = record.hash;
+    seq++;
+    return record;
+  });
+}
+
+/** Counts a committed batch of `records` records. */
+export function countCommit(counters: AuditLogStats, records: number): void {
+  counters.commits++;
+  counters.records += records;
+  counters.largestBatch = Math.max(counters.largestBatch, records);
+}
+
+/** Resolves each append with its record (`records[i]` belongs to `batch[i]`) and forgets its request id. */
+export function settleBatch(
+  batch: readonly Pending[],
+  records: readonly AuditRecord[],
+  pendingIds: Set<string>,
+): void {
+  batch.forEach((p, i) => {
+    pendingIds.delete(p.entry.requestId);
+    const record = records[i];
+    if (record !== undefined) p.resolve(record);
+  });
+}
+
+/**
+ * Runs `flush` after `ms` milliseconds (on the next turn when 0); returns the function that cancels it. The timer
+ * is not unref'd: queued appends must still be committed if nothing else keeps the process alive.
+ */
+export function startFlushTimer(ms: number, flush: () => void): () => void {
+  if (ms === 0) {
+    const handle = setImmediate(flush);
+    return () => clearImmediate(handle);
+  }
+  const handle = setTimeout(flush, ms);
+  return () => clearTimeout(handle);
+}
+
+/** @throws RangeError unless [from, to) is a range of the `size` records. */
+export function checkLeafRange(from: number, to: number, size: number): void {
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || from > to || to > size) {
+    throw new RangeError(`[${from}, ${to}) is not a range of the ${size} records`);
+  }
+}
+
+/** @throws Error when fewer hashes than asked for came back: a missing row is corruption. */
+export function checkNoneMissing(hashes: readonly string[], from: number, to: number): void {
+  // A shorter list would silently yield a different Merkle root, so say so.
+  if (hashes.length !== to - from) throw new Error(`Records are missing from [${from}, ${to})`);
+}
+
+/** @throws RangeError unless `limit` is a page size. */
+export function checkLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError('limit must be an integer ≥ 1');
+}
+
+/**
+ * Checks an anchor before it is recorded in a log of `size` records whose newest anchor is `last`.
+ * @param text when given, also applied to `anchorHash` and `txId` (for a database with stricter text).
+ * @throws if it does not extend the last anchor, covers records not in the log, or is malformed.
+ */
+export function checkAnchor(
+  a: AuditAnchor,
+  size: number,
+  last: AuditAnchor | undefined,
+  text?: TextCheck,
+): void {
+  for (const key of ['sequence', 'firstRecord', 'recordCount', 'treeSize', 'blockNumber'] as const) {
+    if (!Number.isSafeInteger(a[key]) || a[key] < 0) throw new TypeError(`${key} must be an integer ≥ 0`);
+  }
+  if (typeof a.merkleRoot !== 'string' || !HEX_HASH.test(a.merkleRoot))
+    throw new TypeError('merkleRoot must be 64 lowercase hex digits');
+  if (typeof a.anchorHash !== 'string' || a.anchorHash === '') throw new TypeError('anchorHash is required');
+  if (typeof a.txId !== 'string' || a.txId === '') throw new TypeError('txId is required');
+  if (text !== undefined) for (const key of ['anchorHash', 'txId'] as const) text(a[key], key);
+  if (a.firstRecord + a.recordCount !== a.treeSize) {
+    throw new RangeError('firstRecord + recordCount must equal treeSize');
+  }
+  if (a.treeSize > size) {
+    throw new RangeError(`Anchor covers ${a.treeSize} records but the log holds ${size}`);
+  }
+  if (last !== undefined && (a.sequence <= last.sequence || a.treeSize <= last.treeSize)) {
+    throw new RangeError(`Anchor ${a.sequence} does not extend anchor ${last.sequence}`);
+  }
+}
+
+/**
+ * Walks stored rows in seq order and recomputes every record's hash and link: `accept` is false at the first row
+ * whose content, hash or link is wrong, or that is not the next seq; `expected` is then where the chain broke.
+ */
+export class ChainWalk {
+  /** The seq the next row must have: the number of rows accepted so far. */
+  expected = 0;
+  private prev = GENESIS_HASH;
+
+  accept(row: Record<string, unknown>): boolean {
+    let record: AuditRecord;
+    try {
+      record = rowToRecord(row);
+    } catch {
+      return false;
+    }
+    if (
+      record.seq !== this.expected ||
+      record.prevHash !== this.prev ||
+      auditRecordHash(record) !== record.hash
+    ) {
+      return false;
+    }
+    this.prev = record.hash;
+    this.expected++;
+    return true;
+  }
+
+  /** The verdict once every row was accepted: records are missing below `mustHave` (committed or anchored). */
+  result(mustHave: number): { ok: boolean; brokenAt?: number } {
+    // Deleting records from the end leaves a valid chain; only what was acknowledged or anchored reveals it.
+    return this.expected < mustHave ? { ok: false, brokenAt: this.expected } : { ok: true };
+  }
+}
+
+/** A record's values in {@link RECORD_COLUMNS} order, as they are stored. */
+export function recordValues(r: AuditRecord): (string | number | null)[] {
+  return [
+    r.seq,
+    r.time,
+    r.requestId,
+    r.gatewayId,
+    r.clientId ?? null,
+    r.enterprise ?? null,
+    r.method,
+    r.path,
+    r.datasetId ?? null,
+    r.grantId ?? null,
+    r.decision,
+    r.reason,
+    JSON.stringify(r.items),
+    r.rowCount,
+    r.responseHash ?? null,
+    r.status,
+    r.prevHash,
+    r.hash,
+  ];
+}
+
+/** A stored row of {@link RECORD_COLUMNS} back as a record. @throws if a column is not what was stored. */
+export function rowToRecord(row: Record<string, unknown>): AuditRecord {
+  const decision = str(row.decision, 'decision');
+  if (decision !== 'allow' && decision !== 'deny') throw new Error(`Stored decision ${decision} is invalid`);
+  const items: unknown = JSON.parse(str(row.items, 'items'));
+  if (!Array.isArray(items) || !items.every((i) => typeof i === 'string')) {
+    throw new Error('Stored items are not a list of strings');
+  }
+  const record: AuditRecord = {
+    seq: int(row.seq, 'seq'),
+    time: str(row.time, 'time'),
+    requestId: str(row.request_id, 'request_id'),
+    gatewayId: str(row.gateway_id, 'gateway_id'),
+    method: str(row.method, 'method'),
+    path: str(row.path, 'path'),
+    decision,
+    reason: str(row.reason, 'reason'),
+    items,
+    rowCount: int(row.row_count, 'row_count'),
+    status: int(row.status, 'status'),
+    prevHash: str(row.prev_hash, 'prev_hash'),
+    hash: str(row.hash, 'hash'),
+  };
+  const optional = {
+    clientId: row.client_id,
+    enterprise: row.enterprise,
+    datasetId: row.dataset_id,
+    grantId: row.grant_id,
+    responseHash: row.response_hash,
+  };
+  for (const key of OPTIONAL_FIELDS) {
+    const value = optional[key];
+    if (value !== null && value !== undefined) record[key] = str(value, key);
+  }
+  return record;
+}
+
+/** A stored anchor row back as an anchor. */
+export function rowToAnchor(row: Record<string, unknown>): AuditAnchor {
+  return {
+    sequence: int(row.sequence, 'sequence'),
+    firstRecord: int(row.first_record, 'first_record'),
+    recordCount: int(row.record_count, 'record_count'),
+    treeSize: int(row.tree_size, 'tree_size'),
+    merkleRoot: str(row.merkle_root, 'merkle_root'),
+    anchorHash: str(row.anchor_hash, 'anchor_hash'),
+    txId: str(row.tx_id, 'tx_id'),
+    blockNumber: int(row.block_number, 'block_number'),
+  };
+}
+
+/** A text column's value. @throws if it is not text. */
+export function str(value: unknown, column: string): string {
+  if (typeof value !== 'string') throw new Error(`Column ${column} is not text`);
+  return value;
+}
+
+/** An integer column's value. @throws if it is not a safe integer. */
+export function int(value: unknown, column: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value))
+    throw new Error(`Column ${column} is not an integer`);
+  return value;
+}

@@ -1,0 +1,108 @@
+/**
+ * The PostgreSQL plumbing the gateway's PostgreSQL stores share (the access log in audit/pg-audit-log.ts and the
+ * dataset store in pg-dataset-store.ts): the connection pool, namespaces, transactions and server error codes.
+ */
+import pg from 'pg';
+import type { PoolClient } from 'pg';
+
+/** A result row by column name. */
+export type Row = Record<string, unknown>;
+
+const NAMESPACE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+/**
+ * The namespace a store's rows belong to (the gateway id), `default` when none is given.
+ * @throws TypeError when it is not 1–128 letters, digits, _ . - (starting with a letter or digit).
+ */
+export function checkNamespace(namespace: string | undefined): string {
+  const name = namespace ?? 'default';
+  if (typeof name !== 'string' || !NAMESPACE.test(name))
+    throw new TypeError(`namespace ${JSON.stringify(name)} must be 1–128 letters, digits, _ . -`);
+  return name;
+}
+
+/**
+ * Connects a pool of at most `max` connections and runs `open` with it; when `open` fails the pool is ended
+ * and the error thrown.
+ * @throws if the database cannot be reached or is not usable (PostgreSQL 12 or later, UTF-8).
+ */
+export async function openWithPool<T>(
+  connectionString: string,
+  max: number,
+  open: (pool: pg.Pool) => Promise<T>,
+): Promise<T> {
+  const pool = await connectPool(connectionString, max);
+  try {
+    return await open(pool);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** A pool whose bigint columns come back as numbers (all of ours are within ±2^53) and whose errors are caught. */
+export async function connectPool(connectionString: string, max: number): Promise<pg.Pool> {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    types: { getTypeParser },
+    // A server that does not answer fails the call instead of hanging it; dead peers are noticed.
+    connectionTimeoutMillis: 10_000,
+    query_timeout: 60_000,
+    keepAlive: true,
+  });
+  // A connection that breaks (server restart, terminated backend) must not crash the process: an idle one is
+  // dropped by the pool; one in use fails its query, and its user drops it.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  try {
+    const { rows } = await pool.query(
+      "SELECT current_setting('server_version_num')::int AS version, current_setting('server_encoding') AS encoding",
+    );
+    const server = rows[0] as Row;
+    if (Number(server.version) < 120000)
+      throw new Error(`PostgreSQL ${String(server.version)} is too old: 12 or later is needed`);
+    if (server.encoding !== 'UTF8')
+      throw new Error(`the database encoding is ${String(server.encoding)}: it must be UTF8`);
+    return pool;
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+}
+
+function getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+  // int8: a number when it is one exactly; otherwise the text, which the column checks then refuse.
+  if (oid === 20 && format !== 'binary')
+    return (value: string) => {
+      const n = Number(value);
+      return Number.isSafeInteger(n) ? n : value;
+    };
+  return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+}
+
+/**
+ * Runs `fn` in a transaction on one connection of `pool`: COMMIT when it returns, ROLLBACK when it throws. A
+ * connection that cannot even roll back is broken and is dropped from the pool.
+ */
+export async function inTransaction<T>(pool: pg.Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => (broken = true));
+    throw err;
+  } finally {
+    client.release(broken ? true : undefined);
+  }
+}
+
+/** The SQLSTATE of an error the server sent; undefined for a connection or client error. */
+export function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
