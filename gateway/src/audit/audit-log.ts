@@ -102,6 +102,12 @@ export class AuditLog {
   };
   /** Committed chain state: what the next record links to. Only advanced after a successful COMMIT. */
   private nextSeq: number;
+  /**
+   * The last anchor and the time of the first unanchored record, remembered: every restricted-data call asks
+   * how far anchoring lags, and this log is their only writer, so they change only in recordAnchor().
+   */
+  private anchorMemo: { last: AuditAnchor | undefined } | undefined;
+  private oldestMemo: { seq: number; time: number | undefined } | undefined;
   private lastHash: string;
   private queue: Pending[] = [];
   /** Request ids queued but not yet committed, so a duplicate is refused before it can fail a whole batch. */
@@ -253,12 +259,16 @@ export class AuditLog {
       a.txId,
       a.blockNumber,
     );
+    this.anchorMemo = { last: a };
   }
 
   /** The newest anchor, if any. */
   lastAnchor(): AuditAnchor | undefined {
-    const row = this.stmt.lastAnchor.get();
-    return row === undefined ? undefined : rowToAnchor(row);
+    if (!this.anchorMemo) {
+      const row = this.stmt.lastAnchor.get();
+      this.anchorMemo = { last: row === undefined ? undefined : rowToAnchor(row) };
+    }
+    return this.anchorMemo.last;
   }
 
   /** The first anchor whose tree contains record `seq` (treeSize > seq): the earliest root it can be proven in. */
@@ -275,8 +285,14 @@ export class AuditLog {
 
   /** Time (ms since epoch) of the oldest record no anchor covers yet: how far anchoring lags. */
   oldestUnanchoredAt(): number | undefined {
-    const record = this.bySeq(this.anchoredSize());
-    return record === undefined ? undefined : Date.parse(record.time);
+    const seq = this.anchoredSize();
+    if (seq >= this.nextSeq) return undefined;
+    // A record never changes once written, so its time is read once per anchoring step.
+    if (this.oldestMemo?.seq !== seq) {
+      const record = this.bySeq(seq);
+      this.oldestMemo = { seq, time: record === undefined ? undefined : Date.parse(record.time) };
+    }
+    return this.oldestMemo.time;
   }
 
   /** Counters since open. */
