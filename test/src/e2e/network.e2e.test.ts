@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { GatewayClient } from '@rdx/client';
+import { errorCode } from '../errors.js';
 import {
   gatewayUrl,
   nodesOf,
@@ -117,14 +118,36 @@ test('a rejected transaction leaves no state: a probe id cannot be rewritten', a
   assert.equal(read.note, 'first');
 });
 
+/**
+ * Submits a probe the way a client rides out an ordering-service fault: it retries until committed (an earlier
+ * attempt that committed late shows up as ALREADY_EXISTS) and fails only when `withinMs` has passed.
+ */
+async function commitProbe(conn: Connection, id: string, note: string, withinMs = 30_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      const tx = await conn.system.submitAsync('RecordProbe', { arguments: [id, note] });
+      const status = await tx.getStatus({ deadline: Date.now() + 10_000 });
+      if (status.successful) return;
+      throw new Error(`probe ${id} committed invalid (code ${status.code})`);
+    } catch (err) {
+      if (errorCode(err) === 'ALREADY_EXISTS') return;
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 test('with one of three orderers killed (-9), a transaction still commits on every peer', async () => {
+  // Start from a cluster that orders (earlier test files kill and restart orderers too).
+  await commitProbe(as('TransportMSP', 'reviewer'), `e2e-${runId}-warmup`, 'cluster ready', 60_000);
   const victim = nodesOf(topology, 'orderer')[0]!;
   const pid = readPid(paths, victim.name);
   assert.ok(pid, `${victim.name} should be running`);
   process.kill(pid, 'SIGKILL');
   try {
     const id = `e2e-${runId}-raft`;
-    await as('TransportMSP', 'reviewer').system.submitTransaction('RecordProbe', id, 'two of three orderers');
+    await commitProbe(as('TransportMSP', 'reviewer'), id, 'two of three orderers');
     for (const mspId of ['BureauMSP', 'MarketMSP', 'TransportMSP']) {
       const read = decode(await as(mspId, 'reviewer').system.evaluateTransaction('ReadProbe', id)) as {
         note: string;
@@ -139,7 +162,7 @@ test('with one of three orderers killed (-9), a transaction still commits on eve
 
 test('after npm stop and npm start, the ledger state survived and every peer is at the same height', async () => {
   const id = `e2e-${runId}-restart`;
-  await as('MarketMSP', 'reviewer').system.submitTransaction('RecordProbe', id, 'before restart');
+  await commitProbe(as('MarketMSP', 'reviewer'), id, 'before restart', 60_000);
   open.splice(0).forEach((c) => c.close());
 
   await execFileAsync(process.execPath, [networkCli, 'stop'], { timeout: 120_000 });
