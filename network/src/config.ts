@@ -1,6 +1,7 @@
 /**
  * Settings of the network tooling, read once from the environment, each named, documented and checked.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +18,11 @@ export interface NetworkConfig {
   gatewayPort: number;
   /** FABRIC_BIN: a folder with Fabric release binaries; skips the build. */
   fabricBin?: string;
+  /**
+   * FABRIC_SRC: a Fabric v3.1.5 source folder or .tar.xz/.tar.gz archive to build the binaries from. Default: the
+   * shared source archive beside the checkout (`../shared/fabric/fabric-3.1.5-src.tar.xz`), when there is one.
+   */
+  fabricSrc?: string;
   /** RDX_CACHE: where Fabric binaries are built once. Default `~/.cache/rdx`. */
   cacheDir: string;
   /** RDX_BATCH_TIMEOUT: block cutting timeout. It bounds how fast a revocation reaches the gateways. */
@@ -48,6 +54,12 @@ export function repoRoot(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 }
 
+/** Our machines keep the Fabric source archive beside the checkout, because their Go proxy refuses Fabric. */
+function sharedFabricSource(root: string): string | undefined {
+  const archive = path.resolve(root, '..', 'shared', 'fabric', 'fabric-3.1.5-src.tar.xz');
+  return fs.existsSync(archive) ? archive : undefined;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetworkConfig {
   const root = repoRoot();
   const batchTimeout = env.RDX_BATCH_TIMEOUT ?? '500ms';
@@ -62,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetworkConfig 
     host: env.RDX_HOST ?? '127.0.0.1',
     gatewayPort: intSetting(env, 'RDX_GATEWAY_PORT', 3000, 1, 65535),
     fabricBin: env.FABRIC_BIN ? path.resolve(env.FABRIC_BIN) : undefined,
+    fabricSrc: env.FABRIC_SRC ? path.resolve(env.FABRIC_SRC) : sharedFabricSource(root),
     cacheDir: path.resolve(env.RDX_CACHE ?? path.join(env.HOME ?? '/tmp', '.cache', 'rdx')),
     batchTimeout,
   };

@@ -1,209 +1,318 @@
 /**
- * Finds or builds the Fabric binaries. Order: FABRIC_BIN, then binaries on PATH, then the versioned cache
- * (`~/.cache/rdx/fabric-3.1.5/bin`), building it once with the Go toolchain when it is missing.
+ * Finds or builds the Fabric binaries. Each group (Fabric's commands, Fabric CA's) is taken from the first place
+ * that holds all of it at the pinned version: FABRIC_BIN, PATH, the versioned cache. What the cache lacks is
+ * built into it, only the missing commands: Fabric from FABRIC_SRC (a source tree or archive) or else from the
+ * Go module proxy by commit; Fabric CA from the Go module proxy.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { run, CommandError } from './proc.js';
+import { run } from './proc.js';
+import {
+  FabricBinariesError,
+  downloadModule,
+  elapsed,
+  findGo,
+  goBuildCommands,
+  isExecutable,
+  onPath,
+  type Progress,
+} from './go-toolchain.js';
+import { FABRIC_MODULE, FABRIC_VERSION, openFabricSource, type FabricSourceTree } from './fabric-source.js';
 
-export const FABRIC_MODULE = 'github.com/hyperledger/fabric';
+export { FabricBinariesError, type Progress } from './go-toolchain.js';
+export { FABRIC_MODULE, FABRIC_VERSION } from './fabric-source.js';
+
 /** Tag v3.1.5. The module path lacks a /v3 suffix, so the tag is not a valid module version: use the commit. */
 export const FABRIC_COMMIT = '86c1172bec37e6590c6b1ae6f847833df48d65fc';
-export const FABRIC_VERSION = '3.1.5';
 export const FABRIC_CA_MODULE = 'github.com/hyperledger/fabric-ca';
-export const FABRIC_CA_VERSION = 'v1.5.21';
+export const FABRIC_CA_VERSION = '1.5.21';
 
-export const FABRIC_COMMANDS = ['peer', 'orderer', 'configtxgen', 'osnadmin', 'cryptogen'] as const;
+/** configtxlator computes the channel config updates that add or remove an organization. */
+export const FABRIC_COMMANDS = [
+  'peer',
+  'orderer',
+  'configtxgen',
+  'configtxlator',
+  'osnadmin',
+  'cryptogen',
+] as const;
 export const CA_COMMANDS = ['fabric-ca-server', 'fabric-ca-client'] as const;
 export type FabricCommand = (typeof FABRIC_COMMANDS)[number] | (typeof CA_COMMANDS)[number];
 
 export interface FabricInstall {
   /** Absolute path of each command. */
   bin: Record<FabricCommand, string>;
-  /** Folder holding Fabric's `core.yaml` and `orderer.yaml` (the module's `sampleconfig/`). */
+  /** Folder holding Fabric's `core.yaml` and `orderer.yaml` (the release's `sampleconfig/`). */
   configDir: string;
 }
 
-export class FabricBinariesError extends Error {
-  override name = 'FabricBinariesError';
+export interface BinarySources {
+  /** FABRIC_BIN: a folder of release binaries (Fabric's, and Fabric CA's if they are there too). */
+  fabricBin?: string;
+  /** FABRIC_SRC: a Fabric v3.1.5 source folder, or a .tar.xz / .tar.gz of one. */
+  fabricSrc?: string;
+  /** RDX_CACHE: binaries built here once, one folder per product and version. */
+  cacheDir: string;
 }
 
-export type Progress = (line: string) => void;
-
-function hasAll(dir: string, names: readonly string[]): boolean {
-  return names.every((n) => fs.existsSync(path.join(dir, n)));
+/** `<cache>/fabric-3.1.5/{bin,config}`: a folder per version, so versions never mix. */
+export function fabricCacheDir(cacheDir: string): string {
+  return path.join(cacheDir, `fabric-${FABRIC_VERSION}`);
 }
 
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, name);
-    if (dir && fs.existsSync(candidate)) return candidate;
+export function fabricCaCacheDir(cacheDir: string): string {
+  return path.join(cacheDir, `fabric-ca-${FABRIC_CA_VERSION}`);
+}
+
+/** Locates every binary, building what the cache lacks. */
+export async function ensureFabricBinaries(
+  sources: BinarySources,
+  progress: Progress,
+): Promise<FabricInstall> {
+  const fabric = await resolveFabric(sources, progress);
+  const ca = await resolveCa(sources, progress);
+  return { bin: { ...fabric.bin, ...ca }, configDir: fabric.configDir };
+}
+
+interface FabricGroup {
+  bin: Record<(typeof FABRIC_COMMANDS)[number], string>;
+  configDir: string;
+}
+
+async function resolveFabric(sources: BinarySources, progress: Progress): Promise<FabricGroup> {
+  const cache = fabricCacheDir(sources.cacheDir);
+  if (sources.fabricBin) {
+    const dir = sources.fabricBin;
+    const missing = FABRIC_COMMANDS.filter((n) => !isExecutable(path.join(dir, n)));
+    if (missing.length > 0) {
+      throw new FabricBinariesError(`FABRIC_BIN=${dir} lacks ${missing.join(', ')}`);
+    }
+    const version = await versionOf(path.join(dir, 'peer'));
+    if (version !== FABRIC_VERSION) {
+      throw new FabricBinariesError(
+        `FABRIC_BIN=${dir} holds Fabric ${version ?? '(unknown version)'}, but RDX runs Fabric v${FABRIC_VERSION}`,
+      );
+    }
+    return { bin: inFolder(dir, FABRIC_COMMANDS), configDir: configDirFor(dir, cache) };
   }
-  return undefined;
+  const onPathBin = await fromPath(FABRIC_COMMANDS, FABRIC_VERSION, progress);
+  if (onPathBin) {
+    return { bin: onPathBin, configDir: configDirFor(path.dirname(onPathBin.peer), cache) };
+  }
+  const binDir = path.join(cache, 'bin');
+  await dropIfOtherVersion(binDir, 'peer', FABRIC_VERSION, progress);
+  const missing = FABRIC_COMMANDS.filter((n) => !isExecutable(path.join(binDir, n)));
+  const configMissing = !hasNodeConfig(cacheConfigDir(sources.cacheDir));
+  if (missing.length > 0 || configMissing) {
+    await buildFabric(sources, missing, configMissing, progress);
+  }
+  return { bin: inFolder(binDir, FABRIC_COMMANDS), configDir: configDirFor(binDir, cache) };
 }
 
-export function cacheBinDir(cacheDir: string): string {
-  return path.join(cacheDir, `fabric-${FABRIC_VERSION}`, 'bin');
+async function resolveCa(
+  sources: BinarySources,
+  progress: Progress,
+): Promise<Record<(typeof CA_COMMANDS)[number], string>> {
+  // Fabric CA has its own release tarball, so FABRIC_BIN may hold only Fabric's commands.
+  if (sources.fabricBin && CA_COMMANDS.every((n) => isExecutable(path.join(sources.fabricBin!, n)))) {
+    return inFolder(sources.fabricBin, CA_COMMANDS);
+  }
+  const onPathBin = await fromPath(CA_COMMANDS, FABRIC_CA_VERSION, progress);
+  if (onPathBin) return onPathBin;
+  const binDir = path.join(fabricCaCacheDir(sources.cacheDir), 'bin');
+  await dropIfOtherVersion(binDir, 'fabric-ca-server', FABRIC_CA_VERSION, progress);
+  const missing = CA_COMMANDS.filter((n) => !isExecutable(path.join(binDir, n)));
+  if (missing.length > 0) await buildCa(binDir, missing, progress);
+  return inFolder(binDir, CA_COMMANDS);
 }
 
-/** Where a `sampleconfig/` for the binaries can be found, first match wins. */
-function findConfigDir(binDir: string, cacheDir: string): string | undefined {
+function inFolder<T extends string>(dir: string, names: readonly T[]): Record<T, string> {
+  return Object.fromEntries(names.map((n) => [n, path.join(dir, n)])) as Record<T, string>;
+}
+
+/** The whole group on PATH at the pinned version, or undefined (saying why when it is there but wrong). */
+async function fromPath<T extends string>(
+  names: readonly T[],
+  version: string,
+  progress: Progress,
+): Promise<Record<T, string> | undefined> {
+  const found = names.map((n) => onPath(n));
+  if (found.some((f) => f === undefined)) return undefined;
+  const actual = await versionOf(found[0]!);
+  if (actual !== version) {
+    progress(`${found[0]} on PATH is version ${actual ?? '(unknown)'}, not ${version}: not used`);
+    return undefined;
+  }
+  return Object.fromEntries(names.map((n, i) => [n, found[i]!])) as Record<T, string>;
+}
+
+/** `peer version` / `fabric-ca-server version` print ` Version: 3.1.5`; undefined when it cannot be read. */
+async function versionOf(binary: string): Promise<string | undefined> {
+  try {
+    const out = await run(binary, ['version'], { timeoutMs: 20_000 });
+    return /^\s*Version:\s*v?(\S+)/m.exec(out)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A cache folder is per version; should one hold something else (copied in by hand), it is rebuilt. */
+async function dropIfOtherVersion(
+  binDir: string,
+  probe: string,
+  version: string,
+  progress: Progress,
+): Promise<void> {
+  const binary = path.join(binDir, probe);
+  if (!isExecutable(binary)) return;
+  const actual = await versionOf(binary);
+  if (actual === version) return;
+  progress(`${binary} is version ${actual ?? '(unknown)'}, not ${version}: rebuilding that cache folder`);
+  fs.rmSync(binDir, { recursive: true, force: true });
+}
+
+export function cacheConfigDir(cacheDir: string): string {
+  return path.join(fabricCacheDir(cacheDir), 'config');
+}
+
+function hasNodeConfig(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'core.yaml')) && fs.existsSync(path.join(dir, 'orderer.yaml'));
+}
+
+/** Where the nodes' `sampleconfig/` is, first match wins. */
+function configDirFor(binDir: string, fabricCache: string): string {
   const candidates = [
     process.env.FABRIC_CFG_PATH,
     // release tarball layout: bin/ and config/ side by side
     path.join(binDir, '..', 'config'),
-    cacheConfigDir(cacheDir),
+    path.join(fabricCache, 'config'),
   ].filter((c): c is string => Boolean(c));
-  return candidates.find(
-    (c) => fs.existsSync(path.join(c, 'core.yaml')) && fs.existsSync(path.join(c, 'orderer.yaml')),
-  );
-}
-
-export function cacheConfigDir(cacheDir: string): string {
-  return path.join(cacheDir, `fabric-${FABRIC_VERSION}`, 'config');
-}
-
-async function downloadModule(go: string, module: string, version: string): Promise<string> {
-  const out = await run(go, ['mod', 'download', '-json', `${module}@${version}`], {
-    timeoutMs: 900_000,
-  }).catch((err: unknown) => {
-    // go mod download -json reports a refused module as JSON with an Error field, exit code 1.
-    if (err instanceof CommandError) return err.output;
-    throw err;
-  });
-  const info = JSON.parse(out) as { Dir?: string; Error?: string };
-  if (info.Error || !info.Dir)
-    throw new FabricBinariesError(info.Error ?? `no folder for ${module}@${version}`);
-  return info.Dir;
-}
-
-/** Locates the binaries, building them into the cache when needed. */
-export async function ensureFabricBinaries(
-  fabricBin: string | undefined,
-  cacheDir: string,
-  progress: Progress,
-): Promise<FabricInstall> {
-  const all = [...FABRIC_COMMANDS, ...CA_COMMANDS];
-  let dir: string | undefined;
-  if (fabricBin) {
-    if (!hasAll(fabricBin, all)) {
-      const missing = all.filter((n) => !fs.existsSync(path.join(fabricBin, n)));
-      throw new FabricBinariesError(`FABRIC_BIN=${fabricBin} lacks ${missing.join(', ')}`);
-    }
-    dir = fabricBin;
-  } else if (all.every((n) => onPath(n))) {
-    dir = path.dirname(onPath('peer')!);
-  } else {
-    dir = cacheBinDir(cacheDir);
-    if (!hasAll(dir, all)) await buildIntoCache(dir, cacheDir, progress);
-  }
-  const configDir = findConfigDir(dir, cacheDir);
-  if (!configDir) {
+  const found = candidates.find(hasNodeConfig);
+  if (!found) {
     throw new FabricBinariesError(
-      `Fabric's sampleconfig (core.yaml, orderer.yaml) was not found beside ${dir} nor in the Go module cache. ` +
+      `Fabric's sampleconfig (core.yaml, orderer.yaml) was not found beside ${binDir}. ` +
         `Set FABRIC_CFG_PATH to the sampleconfig/ folder of Fabric v${FABRIC_VERSION}.`,
     );
   }
-  const bin = Object.fromEntries(all.map((n) => [n, path.join(dir, n)])) as Record<FabricCommand, string>;
-  return { bin, configDir };
+  return found;
 }
 
-async function buildIntoCache(binDir: string, cacheDir: string, progress: Progress): Promise<void> {
-  const go = onPath('go') ?? (fs.existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+function requireGo(): string {
+  const go = findGo();
   if (!go) {
     throw new FabricBinariesError(
-      'Go is not installed, and the Fabric binaries must be built once with it. Install Go ≥ 1.26 ' +
+      'Go is not installed, and the Fabric binaries must be built once with it. Install Go ≥ 1.26 and gcc ' +
         '(or set FABRIC_BIN to a folder of Fabric v3.1.5 release binaries) and run again.',
     );
   }
-  fs.mkdirSync(binDir, { recursive: true });
-  const started = Date.now();
-  progress(
-    `Building Fabric v${FABRIC_VERSION} and Fabric CA ${FABRIC_CA_VERSION} into ${binDir} (once; a few minutes)`,
-  );
+  return go;
+}
 
-  progress(`  downloading ${FABRIC_MODULE}@${FABRIC_COMMIT.slice(0, 12)} …`);
-  let fabricDir: string;
+const FABRIC_LDFLAGS =
+  `-X ${FABRIC_MODULE}/common/metadata.Version=${FABRIC_VERSION} ` +
+  `-X ${FABRIC_MODULE}/common/metadata.CommitSHA=${FABRIC_COMMIT.slice(0, 7)}`;
+
+/** Builds the missing Fabric commands (and copies sampleconfig/) into the cache, from FABRIC_SRC or the proxy. */
+async function buildFabric(
+  sources: BinarySources,
+  missing: readonly string[],
+  configMissing: boolean,
+  progress: Progress,
+): Promise<void> {
+  const go = requireGo();
+  const cache = fabricCacheDir(sources.cacheDir);
+  const binDir = path.join(cache, 'bin');
+  fs.mkdirSync(cache, { recursive: true });
+  const started = Date.now();
+  const what = missing.length > 0 ? missing.join(', ') : 'sampleconfig/';
+  const from = sources.fabricSrc
+    ? `FABRIC_SRC=${sources.fabricSrc}`
+    : `the Go module proxy (${FABRIC_MODULE}@${FABRIC_COMMIT.slice(0, 12)})`;
+  progress(`Building Fabric v${FABRIC_VERSION} ${what} into ${cache} from ${from} (once; about 2 minutes)`);
+
+  const tree = sources.fabricSrc
+    ? await openFabricSource(sources.fabricSrc, cache, progress)
+    : await fabricFromProxy(go, progress);
   try {
-    fabricDir = await downloadModule(go, FABRIC_MODULE, FABRIC_COMMIT);
+    if (configMissing) copySampleconfig(tree.dir, cacheConfigDir(sources.cacheDir));
+    if (missing.length > 0) {
+      // A source tree builds offline from its vendored dependencies, as released; a module from the proxy
+      // (whose zip may lack vendor/) from its go.sum.
+      const vendored = fs.existsSync(path.join(tree.dir, 'vendor', 'modules.txt'));
+      await goBuildCommands({
+        go,
+        cwd: tree.dir,
+        flags: [...(vendored ? ['-mod=vendor'] : []), '-ldflags', FABRIC_LDFLAGS],
+        commands: missing,
+        packages: missing.map((c) => `./cmd/${c}`),
+        binDir,
+        progress,
+        started,
+      });
+    }
+  } finally {
+    tree.dispose();
+  }
+  progress(`Fabric v${FABRIC_VERSION} ready in ${binDir} (${elapsed(started)})`);
+}
+
+async function fabricFromProxy(go: string, progress: Progress): Promise<FabricSourceTree> {
+  progress(`  downloading ${FABRIC_MODULE}@${FABRIC_COMMIT.slice(0, 12)} …`);
+  try {
+    const dir = await downloadModule(go, FABRIC_MODULE, FABRIC_COMMIT);
+    return { dir, dispose: () => undefined };
   } catch (err) {
+    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
     throw new FabricBinariesError(
-      `The Go module proxy did not serve ${FABRIC_MODULE}@${FABRIC_COMMIT} ` +
-        `(${firstLine(err)}).\nSet FABRIC_BIN to a folder holding Fabric v${FABRIC_VERSION} binaries ` +
-        `(${FABRIC_COMMANDS.join(', ')}, ${CA_COMMANDS.join(', ')}) with Fabric's config/ folder beside it, ` +
-        `or put them on PATH, and run again.`,
+      `The Go module proxy did not serve ${FABRIC_MODULE}@${FABRIC_COMMIT} (${reason}).\n` +
+        `Set FABRIC_SRC to a Fabric v${FABRIC_VERSION} source folder or .tar.xz/.tar.gz archive to build from, ` +
+        `or FABRIC_BIN to a folder of Fabric v${FABRIC_VERSION} release binaries (${FABRIC_COMMANDS.join(', ')}) ` +
+        `with Fabric's config/ folder beside it, and run again.`,
     );
   }
-  // The module cache is read-only and may be cleaned: keep the module's sampleconfig/ beside the binaries.
-  fs.cpSync(path.join(fabricDir, 'sampleconfig'), cacheConfigDir(cacheDir), {
-    recursive: true,
-  });
-  const ldflags =
-    `-X ${FABRIC_MODULE}/common/metadata.Version=${FABRIC_VERSION} ` +
-    `-X ${FABRIC_MODULE}/common/metadata.CommitSHA=${FABRIC_COMMIT.slice(0, 7)}`;
-  await goInstall(
+}
+
+/** The module cache is read-only and may be cleaned: the nodes' configuration is kept beside the binaries. */
+function copySampleconfig(treeDir: string, configDir: string): void {
+  const staging = `${configDir}.partial`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.cpSync(path.join(treeDir, 'sampleconfig'), staging, { recursive: true });
+  // Copies of read-only module files are read-only too; the cache must stay deletable.
+  chmodTree(staging);
+  fs.rmSync(configDir, { recursive: true, force: true });
+  fs.renameSync(staging, configDir);
+}
+
+function chmodTree(dir: string): void {
+  fs.chmodSync(dir, 0o755);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) chmodTree(p);
+    else fs.chmodSync(p, 0o644);
+  }
+}
+
+async function buildCa(binDir: string, missing: readonly string[], progress: Progress): Promise<void> {
+  const go = requireGo();
+  fs.mkdirSync(path.dirname(binDir), { recursive: true });
+  const started = Date.now();
+  progress(
+    `Building Fabric CA v${FABRIC_CA_VERSION} ${missing.join(', ')} into ${binDir} from the Go module proxy (once; about 2 minutes)`,
+  );
+  progress(`  downloading ${FABRIC_CA_MODULE}@v${FABRIC_CA_VERSION} …`);
+  const moduleDir = await downloadModule(go, FABRIC_CA_MODULE, `v${FABRIC_CA_VERSION}`);
+  // Built inside the module's own folder with its go.sum (`go install …@version` would also ask the proxy for
+  // the module's version list, which ours refuses). Fabric CA keeps its registry in SQLite through cgo: gcc
+  // must be present.
+  await goBuildCommands({
     go,
-    fabricDir,
-    ['-mod=vendor', '-ldflags', ldflags],
-    FABRIC_COMMANDS,
+    cwd: moduleDir,
+    flags: [],
+    commands: missing,
+    packages: missing.map((c) => `./cmd/${c}`),
     binDir,
     progress,
     started,
-  );
-
-  progress(`  downloading ${FABRIC_CA_MODULE}@${FABRIC_CA_VERSION} …`);
-  const caDir = await downloadModule(go, FABRIC_CA_MODULE, FABRIC_CA_VERSION);
-  // Fabric CA stores its registry in SQLite through cgo: gcc must be present.
-  await goInstall(go, caDir, [], CA_COMMANDS, binDir, progress, started);
-  progress(`Fabric binaries ready in ${binDir} (${elapsed(started)})`);
-}
-
-/** `go install` run inside the module's own folder, so its go.sum and vendor/ are used as released. */
-function goInstall(
-  go: string,
-  moduleDir: string,
-  flags: string[],
-  commands: readonly string[],
-  binDir: string,
-  progress: Progress,
-  started: number,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const pkgs = commands.map((c) => `./cmd/${c}`);
-    progress(`  go install ${commands.join(' ')} …`);
-    const child = spawn(go, ['install', ...flags, ...pkgs], {
-      cwd: moduleDir,
-      env: { ...process.env, GOBIN: binDir, CGO_ENABLED: '1', GOFLAGS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const ticker = setInterval(() => progress(`  … still building (${elapsed(started)})`), 15_000);
-    child.on('close', (code) => {
-      clearInterval(ticker);
-      if (code === 0) {
-        progress(`  built ${commands.join(', ')} (${elapsed(started)})`);
-        resolve();
-      } else {
-        reject(
-          new FabricBinariesError(
-            `go install of ${commands.join(', ')} failed (exit ${code}). Output ends:\n${out.split('\n').slice(-20).join('\n')}\n` +
-              'Check that Go ≥ 1.26 and gcc are installed, or set FABRIC_BIN to release binaries.',
-          ),
-        );
-      }
-    });
   });
-}
-
-function firstLine(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.split('\n')[0]!;
-}
-
-function elapsed(since: number): string {
-  const s = Math.round((Date.now() - since) / 1000);
-  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  progress(`Fabric CA v${FABRIC_CA_VERSION} ready in ${binDir} (${elapsed(started)})`);
 }

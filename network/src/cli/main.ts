@@ -19,7 +19,7 @@ const SUPERVISOR = 'supervisor';
 async function context(): Promise<NetworkContext> {
   const config = loadConfig();
   const paths = pathsFor(config);
-  const install = await ensureFabricBinaries(config.fabricBin, config.cacheDir, (l) => console.log(l));
+  const install = await ensureFabricBinaries(config, (l) => console.log(l));
   return { config, paths, topology: topologyFor(config), install, log: (l) => console.log(l) };
 }
 
@@ -124,13 +124,21 @@ async function main(): Promise<void> {
       );
       return;
     }
+    case 'binaries': {
+      // Finds or builds the Fabric binaries only: CI runs it as a stage of its own to time the build.
+      const config = loadConfig();
+      const install = await ensureFabricBinaries(config, (l) => console.log(l));
+      for (const [name, file] of Object.entries(install.bin)) console.log(`  ${name.padEnd(17)} ${file}`);
+      console.log(`  config            ${install.configDir}`);
+      return;
+    }
     case 'supervise':
       return supervise(await context(), option(args, '--org'));
     case 'processes':
       console.log(processNames({ topology: topologyFor(loadConfig()) } as NetworkContext).join('\n'));
       return;
     default:
-      console.log('usage: rdx-network start [--detach] [--org MSPID] | stop | status | reset | deploy');
+      console.log('usage: rdx-network start [--detach] [--org MSPID] | stop | status | reset | deploy | binaries');
       process.exitCode = command === 'help' ? 0 : 1;
   }
 }

@@ -50,7 +50,7 @@ let grantId: string;
 let token: string;
 
 before(async () => {
-  const install = await ensureFabricBinaries(config.fabricBin, config.cacheDir, () => undefined);
+  const install = await ensureFabricBinaries(config, () => undefined);
   ctx = { config, paths, topology, install, log: () => undefined };
   p = new Parties();
   aa = await onboard(p, 'AA');

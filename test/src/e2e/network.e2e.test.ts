@@ -34,7 +34,7 @@ const as = (mspId: string, identity: string): Connection => {
 after(() => open.forEach((c) => c.close()));
 
 async function install(): Promise<Awaited<ReturnType<typeof ensureFabricBinaries>>> {
-  return ensureFabricBinaries(config.fabricBin, config.cacheDir, () => undefined);
+  return ensureFabricBinaries(config, () => undefined);
 }
 
 test('the gateway is ready and reports the channel height and the deployed chaincode version', async () => {
