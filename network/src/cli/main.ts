@@ -138,7 +138,9 @@ async function main(): Promise<void> {
       console.log(processNames({ topology: topologyFor(loadConfig()) } as NetworkContext).join('\n'));
       return;
     default:
-      console.log('usage: rdx-network start [--detach] [--org MSPID] | stop | status | reset | deploy | binaries');
+      console.log(
+        'usage: rdx-network start [--detach] [--org MSPID] | stop | status | reset | deploy | binaries',
+      );
       process.exitCode = command === 'help' ? 0 : 1;
   }
 }
