@@ -27,11 +27,17 @@ export default tseslint.config(
   },
   {
     // Plain-JavaScript bootstrap scripts run before TypeScript is installed: no type information for them.
-    files: ['**/*.mjs'],
+    files: ['**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,
       globals: { console: 'readonly', process: 'readonly' },
     },
+  },
+  {
+    // Mocha loads reporters with require().
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { configtx, PROFILE } from './configtx.js';
 import { Paths } from './paths.js';
 import { buildTopology } from './topology.js';
@@ -23,29 +22,27 @@ const profile = (
     .Profiles as Record<string, Profile>
 )[PROFILE]!;
 
-test('every orderer is a Raft consenter and an orderer endpoint', () => {
-  assert.deepEqual(
-    profile.Orderer.EtcdRaft.Consenters.map((c) => c.Port),
-    [7010, 7020, 7030],
-  );
-  assert.deepEqual(profile.Orderer.Organizations[0]!.OrdererEndpoints, [
-    '127.0.0.1:7010',
-    '127.0.0.1:7020',
-    '127.0.0.1:7030',
-  ]);
-});
+describe('configtx', () => {
+  it('every orderer is a Raft consenter and an orderer endpoint', () => {
+    expect(profile.Orderer.EtcdRaft.Consenters.map((c) => c.Port)).to.deep.equal([7010, 7020, 7030]);
+    expect(profile.Orderer.Organizations[0]!.OrdererEndpoints).to.deep.equal([
+      '127.0.0.1:7010',
+      '127.0.0.1:7020',
+      '127.0.0.1:7030',
+    ]);
+  });
 
-test('each application org names its peer as anchor peer, so discovery works across orgs', () => {
-  assert.deepEqual(
-    profile.Application.Organizations.map((o) => [o.Name, o.AnchorPeers.map((a) => a.Port)]),
-    [
+  it('each application org names its peer as anchor peer, so discovery works across orgs', () => {
+    expect(
+      profile.Application.Organizations.map((o) => [o.Name, o.AnchorPeers.map((a) => a.Port)]),
+    ).to.deep.equal([
       ['BureauMSP', [7050]],
       ['MarketMSP', [7080]],
       ['TransportMSP', [7110]],
-    ],
-  );
-});
+    ]);
+  });
 
-test('the block cutting timeout is the configured one', () => {
-  assert.equal(profile.Orderer.BatchTimeout, '500ms');
+  it('the block cutting timeout is the configured one', () => {
+    expect(profile.Orderer.BatchTimeout).to.equal('500ms');
+  });
 });

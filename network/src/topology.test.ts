@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { buildTopology, nodesOf, peerOrgs } from './topology.js';
 
 const topo = buildTopology({
@@ -9,56 +8,51 @@ const topo = buildTopology({
   gatewayPort: 3000,
 });
 
-test('no two listeners share a port', () => {
-  const ports = topo.nodes.flatMap((n) =>
-    [n.port, n.opsPort, n.adminPort, n.chaincodePort].filter((p) => p !== undefined),
-  );
-  ports.push(topo.gateway.port);
-  assert.equal(new Set(ports).size, ports.length);
-});
+describe('topology', () => {
+  it('no two listeners share a port', () => {
+    const ports = topo.nodes.flatMap((n) =>
+      [n.port, n.opsPort, n.adminPort, n.chaincodePort].filter((p) => p !== undefined),
+    );
+    ports.push(topo.gateway.port);
+    expect(new Set(ports).size).to.equal(ports.length);
+  });
 
-test('three Raft orderers, and every peer org has a CA, one peer and one chaincode server', () => {
-  assert.equal(nodesOf(topo, 'orderer').length, 3);
-  assert.deepEqual(
-    peerOrgs(topo).map((o) => o.mspId),
-    ['BureauMSP', 'MarketMSP', 'TransportMSP'],
-  );
-  for (const org of peerOrgs(topo)) {
-    for (const kind of ['ca', 'peer', 'chaincode'] as const) {
-      assert.equal(nodesOf(topo, kind, org.mspId).length, 1, `${org.mspId} ${kind}`);
+  it('three Raft orderers, and every peer org has a CA, one peer and one chaincode server', () => {
+    expect(nodesOf(topo, 'orderer')).to.have.length(3);
+    expect(peerOrgs(topo).map((o) => o.mspId)).to.deep.equal(['BureauMSP', 'MarketMSP', 'TransportMSP']);
+    for (const org of peerOrgs(topo)) {
+      for (const kind of ['ca', 'peer', 'chaincode'] as const) {
+        expect(nodesOf(topo, kind, org.mspId), `${org.mspId} ${kind}`).to.have.length(1);
+      }
     }
-  }
-});
-
-test('the bureau has the gateway and regulator identities with their role attributes', () => {
-  const bureau = topo.orgs.find((o) => o.mspId === 'BureauMSP')!;
-  assert.deepEqual(
-    bureau.identities.filter((i) => i.role === 'gateway' || i.role === 'regulator').map((i) => i.name),
-    ['gateway', 'regulator'],
-  );
-});
-
-test('an org can be placed on its own host', () => {
-  const spread = buildTopology({
-    basePort: 7000,
-    host: '10.0.0.1',
-    hosts: { MarketMSP: 'market.example' },
-    gatewayHost: '10.0.0.1',
-    gatewayPort: 3000,
   });
-  assert.ok(nodesOf(spread, 'peer', 'MarketMSP').every((n) => n.host === 'market.example'));
-  assert.ok(nodesOf(spread, 'peer', 'BureauMSP').every((n) => n.host === '10.0.0.1'));
-});
 
-test('the base port moves the whole block', () => {
-  const moved = buildTopology({
-    basePort: 9000,
-    host: '127.0.0.1',
-    gatewayHost: '127.0.0.1',
-    gatewayPort: 3000,
+  it('the bureau has the gateway and regulator identities with their role attributes', () => {
+    const bureau = topo.orgs.find((o) => o.mspId === 'BureauMSP')!;
+    expect(
+      bureau.identities.filter((i) => i.role === 'gateway' || i.role === 'regulator').map((i) => i.name),
+    ).to.deep.equal(['gateway', 'regulator']);
   });
-  assert.deepEqual(
-    moved.nodes.map((n) => n.port - 2000),
-    topo.nodes.map((n) => n.port),
-  );
+
+  it('an org can be placed on its own host', () => {
+    const spread = buildTopology({
+      basePort: 7000,
+      host: '10.0.0.1',
+      hosts: { MarketMSP: 'market.example' },
+      gatewayHost: '10.0.0.1',
+      gatewayPort: 3000,
+    });
+    expect(nodesOf(spread, 'peer', 'MarketMSP').every((n) => n.host === 'market.example')).to.equal(true);
+    expect(nodesOf(spread, 'peer', 'BureauMSP').every((n) => n.host === '10.0.0.1')).to.equal(true);
+  });
+
+  it('the base port moves the whole block', () => {
+    const moved = buildTopology({
+      basePort: 9000,
+      host: '127.0.0.1',
+      gatewayHost: '127.0.0.1',
+      gatewayPort: 3000,
+    });
+    expect(moved.nodes.map((n) => n.port - 2000)).to.deep.equal(topo.nodes.map((n) => n.port));
+  });
 });

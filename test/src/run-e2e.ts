@@ -28,9 +28,12 @@ async function main(): Promise<number> {
     console.log('e2e: reusing the running network');
   }
   try {
-    const tests = path.join(config.repoRoot, 'test', 'dist', 'e2e');
-    const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', `${tests}/*.test.js`], {
+    // Mocha with test/.mocharc.json: one file after another, since they share the network.
+    const mocha = path.join(config.repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js');
+    const result = spawnSync(process.execPath, [mocha, ...process.argv.slice(2).filter(isMochaArg)], {
+      cwd: path.join(config.repoRoot, 'test'),
       stdio: 'inherit',
+      env: { ...process.env, RDX_TEST_SUITE: process.env.RDX_TEST_SUITE ?? 'e2e' },
     });
     return result.status ?? 2;
   } finally {
@@ -38,6 +41,11 @@ async function main(): Promise<number> {
       spawnSync(process.execPath, [networkCli, 'stop'], { stdio: 'inherit' });
     }
   }
+}
+
+/** Our own flags stay here; the rest (e.g. `--grep receipt`) go to Mocha. */
+function isMochaArg(arg: string): boolean {
+  return !['--reuse', '--keep'].includes(arg);
 }
 
 main().then(
