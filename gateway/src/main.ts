@@ -16,6 +16,7 @@ import { loadConfig, ConfigError, describeDatabaseUrl, type GatewayConfig } from
 import { chinaToday } from './enforcement/decide.js';
 import { Limiter } from './enforcement/limiter.js';
 import { Metrics } from './http/metrics.js';
+import { problemBody } from './problem.js';
 import { openFabricLedger } from './ledger/fabric-ledger.js';
 import { DatasetStore, parseFilter } from './store/dataset-store.js';
 import { PgDatasetStore } from './store/pg-dataset-store.js';
@@ -128,11 +129,9 @@ async function main(config: GatewayConfig): Promise<void> {
     const status =
       err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     const body = JSON.stringify({
-      type: 'urn:rdx:problem:bad-request',
-      title: 'Bad request',
+      ...problemBody('BAD_REQUEST', 'The request could not be read.'),
+      // Node answers these before any route: the status says which (431 headers too large, 408 too slow).
       status,
-      code: 'BAD_REQUEST',
-      detail: 'The request could not be read.',
     });
     socket.end(
       `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +

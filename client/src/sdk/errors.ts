@@ -4,23 +4,13 @@
  * be reached. Every error carries a stable `code` (the chaincode's `[CODE]`, the gateway's problem code, or
  * one of the SDK's own), so callers branch on codes, never on prose.
  */
+import { LEDGER_CODES, parseLedgerError, type LedgerCode } from '@rdx/errors';
 
-/** The chaincode's stable codes (chaincode/src/lib/errors.ts); only these are read back from Fabric errors. */
-export const LEDGER_ERROR_CODES = [
-  'INVALID_ARGUMENT',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'FORBIDDEN',
-  'INVALID_STATE',
-  'BAD_SIGNATURE',
-  'REPLAYED',
-  'RATING_INSUFFICIENT',
-  'CALENDAR_MISSING',
-  'ANCHOR_CHAIN_BROKEN',
-] as const;
+/** The chaincode's stable codes, from the platform's one table (`@rdx/errors`). */
+export const LEDGER_ERROR_CODES = LEDGER_CODES;
 
 /** A code the chaincode may answer with. */
-export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];
+export type LedgerErrorCode = LedgerCode;
 
 /** Options every {@link RdxSdkError} may carry. */
 export interface RdxSdkErrorOptions {
@@ -154,15 +144,13 @@ const GRPC_DEADLINE_EXCEEDED = 4;
  * Never throws.
  */
 export function ledgerCodeOf(err: unknown): LedgerErrorCode | undefined {
+  return ledgerFailureOf(err)?.code;
+}
+
+function ledgerFailureOf(err: unknown): ReturnType<typeof parseLedgerError> {
   const e = (err ?? {}) as FabricLikeError;
-  const texts = [text(e.message), ...(e.details ?? []).map((d) => text(d.message))];
-  for (const text of texts) {
-    for (const match of text.matchAll(/\[([A-Z_]+)\]/g)) {
-      const code = match[1] as LedgerErrorCode;
-      if (LEDGER_ERROR_CODES.includes(code)) return code;
-    }
-  }
-  return undefined;
+  // The peers' details carry the chaincode's own message; the top-level message Fabric's summary.
+  return parseLedgerError(...(e.details ?? []).map((d) => text(d.message)), text(e.message));
 }
 
 /**
@@ -178,13 +166,10 @@ export function fromLedgerError(err: unknown, what: string, knownTxId?: string):
   const e = (err ?? {}) as FabricLikeError;
   const txId = typeof e.transactionId === 'string' ? e.transactionId : knownTxId;
   const details = (e.details ?? []).map((d) => `${text(d.mspId) || '?'}: ${text(d.message)}`);
-  const code = ledgerCodeOf(err);
-  if (code) {
+  const failure = ledgerFailureOf(err);
+  if (failure) {
     // The chaincode's own sentence, without Fabric's wrapping ("chaincode response 500, …").
-    const texts = [...(e.details ?? []).map((d) => text(d.message)), text(e.message)];
-    const own = texts.find((t) => t.includes(`[${code}]`)) ?? '';
-    const message = own.slice(own.indexOf(`[${code}]`) + code.length + 2).trim() || own;
-    return new LedgerRefusedError(code, message, { txId, details, cause: err });
+    return new LedgerRefusedError(failure.code, failure.detail, { txId, details, cause: err });
   }
   const grpc = typeof e.code === 'number' ? e.code : undefined;
   const message = err instanceof Error ? err.message : String(err);

@@ -3,6 +3,7 @@
  * own identity; unit tests use an in-memory fake. Errors from chaincode keep their stable `[CODE]`.
  */
 import type { Change } from '@rdx/chaincode/dist/lib/events.js';
+import { parseLedgerError } from '@rdx/errors';
 
 export interface LedgerStatus {
   channel: string;
@@ -60,8 +61,8 @@ export class LedgerError extends Error {
   }
 }
 
-/** Extracts `[CODE] detail` from a chaincode error message. */
-export function chaincodeError(text: string): { code?: string; detail: string } {
-  const match = /\[([A-Z_]+)\]\s*([^\n]*)/.exec(text);
-  return match ? { code: match[1], detail: match[2] ?? '' } : { detail: text.split('\n')[0] ?? text };
+/** `[CODE] detail` of a chaincode error, read by the platform's one parser; the first line otherwise. */
+export function chaincodeError(...texts: string[]): { code?: string; detail: string } {
+  const failure = parseLedgerError(...texts);
+  return failure ?? { detail: texts[0]?.split('\n')[0] ?? '' };
 }

@@ -11,6 +11,7 @@ import { requestIdOf } from '../http/security.js';
 import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
 import { projectAndMask } from '../enforcement/masking.js';
 import { Problem } from '../problem.js';
+import { QueryError } from '../store/query-plan.js';
 import type { Filter, Services } from '../services.js';
 import type { DatasetView } from '../view/ledger-view.js';
 import { allow, auditedHandler, type AccessContext } from './audited.js';
@@ -46,8 +47,7 @@ function parseMeasure(m: unknown): Measure {
 }
 
 function storeError(err: unknown): Problem {
-  const e = err as Error;
-  if (e.name === 'QueryError') return new Problem('QUERY_INVALID', e.message);
+  if (err instanceof QueryError) return new Problem('QUERY_INVALID', err.message);
   throw err;
 }
 
@@ -333,9 +333,8 @@ export function dataRoutes(s: Services): Router {
           bytes,
         );
       } catch (err) {
-        const e = err as Error;
-        if (e.name === 'DatasetFileError' || e.name === 'QueryError')
-          throw new Problem('INVALID_ARGUMENT', e.message);
+        // The file or the catalog's items do not fit: the body's fault, not a bad query.
+        if (err instanceof QueryError) throw new Problem('INVALID_ARGUMENT', err.message);
         throw err;
       }
       res.json({

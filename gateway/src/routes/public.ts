@@ -1,7 +1,7 @@
 /** Public information, no login: the recipients list (Z16, L21) and credit evaluations (L24). */
 import { Router } from 'express';
+import { ledgerProblem } from '../problem.js';
 import type { Services } from '../services.js';
-import { ledgerProblem } from './workflow.js';
 
 export function publicRoutes(s: Services): Router {
   const r = Router();

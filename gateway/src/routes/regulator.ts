@@ -21,11 +21,10 @@ import {
 } from '../console/timeline.js';
 import { bearerToken } from '../http/authenticate.js';
 import { LedgerError } from '../ledger/ledger.js';
-import { Problem } from '../problem.js';
+import { Problem, ledgerProblem } from '../problem.js';
 import type { AnchorRecord, Services } from '../services.js';
 import type { GrantView } from '../view/ledger-view.js';
 import { sendReceipt } from './audit.js';
-import { ledgerProblem } from './workflow.js';
 
 /** Most ledger objects one timeline reads the history of. */
 const MAX_TIMELINE_OBJECTS = 60;

@@ -5,8 +5,7 @@
  */
 import express, { Router, type Request } from 'express';
 import { authenticate } from '../http/authenticate.js';
-import { LedgerError } from '../ledger/ledger.js';
-import { isProblemCode, Problem } from '../problem.js';
+import { ledgerProblem, Problem } from '../problem.js';
 import type { Services } from '../services.js';
 
 interface SignedBody {
@@ -48,18 +47,6 @@ function signedBody(req: Request, creditCode: string, action: string): SignedBod
     );
   }
   return body as SignedBody;
-}
-
-/** Maps a ledger refusal to a problem with the chaincode's code. */
-export function ledgerProblem(err: unknown): Problem {
-  if (err instanceof LedgerError) {
-    if (isProblemCode(err.code)) return new Problem(err.code, err.message);
-    if (err.code === 'TX_INVALID') return new Problem('INVALID_STATE', err.message);
-    if (!err.code)
-      return new Problem('LEDGER_UNAVAILABLE', `The ledger did not complete the request: ${err.message}`);
-    return new Problem('INVALID_ARGUMENT', err.message);
-  }
-  throw err;
 }
 
 export function workflowRoutes(s: Services): Router {

@@ -1,0 +1,42 @@
+import { expect } from 'chai';
+import { CODES, LEDGER_CODES } from '@rdx/errors';
+import { LedgerError } from './ledger/ledger.js';
+import { ledgerProblem, problemBody, problemOf } from './problem.js';
+import { DatasetNotLoadedError, QueryError, VersionConflictError } from './store/query-plan.js';
+
+describe('problems', () => {
+  it('every code the chaincode can throw reaches clients as itself, with its status from the one table', () => {
+    for (const code of LEDGER_CODES) {
+      const problem = ledgerProblem(new LedgerError('refused', code));
+      expect(problem.code, code).to.equal(code);
+      expect(problem.status, code).to.equal(CODES[code].status);
+    }
+    // Once answered as 400 INVALID_ARGUMENT:
+    expect(ledgerProblem(new LedgerError('no 2027', 'CALENDAR_MISSING')).status).to.equal(409);
+    expect(ledgerProblem(new LedgerError('fork', 'ANCHOR_CHAIN_BROKEN')).status).to.equal(409);
+  });
+
+  it('a transaction invalidated at commit is a state conflict, a ledger error without a code unavailability', () => {
+    expect(ledgerProblem(new LedgerError('MVCC', 'TX_INVALID')).code).to.equal('INVALID_STATE');
+    expect(ledgerProblem(new LedgerError('14 UNAVAILABLE', undefined)).code).to.equal('LEDGER_UNAVAILABLE');
+  });
+
+  it('store errors map by class, not to 500', () => {
+    expect(problemOf(new VersionConflictError('v1 was loaded with other bytes'))?.code).to.equal(
+      'VERSION_CONFLICT',
+    );
+    expect(problemOf(new DatasetNotLoadedError('ds-1'))?.code).to.equal('DATA_NOT_LOADED');
+    expect(problemOf(new QueryError('unknown item'))?.code).to.equal('QUERY_INVALID');
+    expect(problemOf(new Error('a bug'))).to.equal(undefined);
+  });
+
+  it('a problem body names its code, status and title from the table', () => {
+    expect(problemBody('NO_GRANT', 'none')).to.deep.equal({
+      type: 'urn:rdx:problem:no-grant',
+      title: CODES.NO_GRANT.title,
+      status: 403,
+      code: 'NO_GRANT',
+      detail: 'none',
+    });
+  });
+});
