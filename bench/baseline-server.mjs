@@ -4,7 +4,7 @@
  * `node bench/baseline-server.mjs '{"dbPath":…,"datasetId":…,"fields":[…],"limit":20,"port":3299}'`
  */
 import express from 'express';
-import { DatasetStore } from '@rdx/gateway/dist/store/dataset-store.js';
+import { DatasetStore } from '@rdx/gateway';
 
 const { dbPath, datasetId, fields, limit, port } = JSON.parse(process.argv[2]);
 const store = DatasetStore.open(dbPath);

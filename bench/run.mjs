@@ -269,8 +269,8 @@ try {
   // ---- 2. the decision alone vs asking the ledger ------------------------------------------------------------
   {
     log('figure 2: the authorization decision alone vs grant:GetGrant on the ledger');
-    const { decide } = await import('@rdx/gateway/dist/enforcement/decide.js');
-    const { LedgerView } = await import('@rdx/gateway/dist/view/ledger-view.js');
+    const { decide } = await import('@rdx/gateway');
+    const { LedgerView } = await import('@rdx/gateway');
     const E = 2000;
     const D = 200;
     const G = 10_000;
@@ -487,7 +487,7 @@ try {
 
     // Audit off: the gateway has no switch, so the append is measured alone, with the same concurrency as the
     // load, on the same disk: a real AuditLog (WAL, synchronous FULL, group commit), realistic records.
-    const { AuditLog } = await import('@rdx/gateway/dist/audit/audit-log.js');
+    const { AuditLog } = await import('@rdx/gateway');
     const dir = fs.mkdtempSync(path.join(process.env.RDX_HOME, 'bench', 'append-'));
     const audit = AuditLog.open(path.join(dir, 'audit.db'));
     const appendLatency = [];

@@ -1,6 +1,7 @@
 /**
- * RDX chaincode entry: fabric-shim loads `contracts` from this module (package.json `main`). One contract
- * per concern; function names are called as `<contract>:<Function>`.
+ * RDX chaincode entry: fabric-shim loads `contracts` from this module (package.json `main`, which the shim
+ * reads itself). One contract per concern; function names are called as `<contract>:<Function>`. Other
+ * packages import `./api` instead (the package's `exports`), which loads no contract.
  */
 import 'reflect-metadata';
 import { AgreementContract } from './contracts/agreement-contract';
@@ -15,10 +16,7 @@ import { PlatformContract } from './contracts/platform-contract';
 import { QueryContract } from './contracts/query-contract';
 import { SystemContract } from './contracts/system-contract';
 
-export { RdxError, ErrorCode, errorCodeOf } from './lib/errors';
-export { EVENTS, type EventPayload, type Change } from './lib/events';
-export { CALENDAR_SEED } from './data/calendar-seed';
-export { canonicalJson } from './lib/state';
+export * from './api';
 
 export const contracts = [
   SystemContract,

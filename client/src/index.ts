@@ -11,6 +11,7 @@ export * from './audit/merkle.js';
 export { tlsNameOptions } from './tls-name.js';
 export {
   connectIdentity,
+  decodeJson,
   loadWalletIdentity,
   writeWalletIdentity,
   listWallet,

@@ -82,7 +82,8 @@ export function problemOf(err: unknown): Problem | undefined {
   const e = err as { type?: string; status?: number };
   if (e.type === 'entity.too.large')
     return new Problem('PAYLOAD_TOO_LARGE', 'The request body is larger than the gateway accepts.');
-  if (e.type === 'entity.parse.failed') return new Problem('BAD_REQUEST', 'The request body is not valid JSON.');
+  if (e.type === 'entity.parse.failed')
+    return new Problem('BAD_REQUEST', 'The request body is not valid JSON.');
   if (e.status && e.status >= 400 && e.status < 500)
     return new Problem('BAD_REQUEST', 'The request could not be read.');
   return undefined;

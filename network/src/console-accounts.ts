@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ClientRegistry } from '@rdx/gateway/dist/auth/client-registry.js';
+import { ClientRegistry } from '@rdx/gateway';
 import type { NetworkContext } from './context.js';
 import { gatewayDataDir } from './platform-paths.js';
 

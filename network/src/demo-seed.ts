@@ -7,9 +7,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EnterpriseSigner } from '@rdx/client';
-import { ClientRegistry } from '@rdx/gateway/dist/auth/client-registry.js';
-import { DEMO_ENTERPRISES, demoDatasets, type DemoDataset } from '@rdx/gateway/dist/demo/demo-data.js';
-import { parseDatasetFile } from '@rdx/gateway/dist/store/dataset-store.js';
+import {
+  ClientRegistry,
+  DEMO_ENTERPRISES,
+  demoDatasets,
+  parseDatasetFile,
+  type DemoDataset,
+} from '@rdx/gateway';
 import { seedConsoleAccounts } from './console-accounts.js';
 import type { NetworkContext } from './context.js';
 import { gatewayDataDir, gatewayUrl } from './platform-paths.js';

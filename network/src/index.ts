@@ -37,3 +37,10 @@ export {
   type DemandSpec,
   type Committed,
 } from './workflow-driver.js';
+export {
+  DEMO_REGULATOR,
+  registerEnterpriseClient,
+  regulatorsFile,
+  seedConsoleAccounts,
+  type RegulatorCredentials,
+} from './console-accounts.js';

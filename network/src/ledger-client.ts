@@ -16,7 +16,7 @@ import type { Topology } from './topology.js';
 import { nodesOf, orgOf } from './topology.js';
 
 export type { LedgerConnection } from '@rdx/client';
-export { decodeJson } from '@rdx/client/dist/ledger/fabric-connection.js';
+export { decodeJson } from '@rdx/client';
 
 export function walletDir(paths: Paths): string {
   return path.join(paths.home, 'wallet');

@@ -2,7 +2,7 @@
  * What the ledger needs before anyone can work on it, done by the bureau's admin at every start and only
  * where missing: the opening bodies registered, and the working-day calendar seeded (2025–2027).
  */
-import { CALENDAR_SEED } from '@rdx/chaincode/dist/data/calendar-seed.js';
+import { CALENDAR_SEED } from '@rdx/chaincode';
 import type { NetworkContext } from './context.js';
 import { connectAs } from './ledger-client.js';
 import { peerOrgs } from './topology.js';

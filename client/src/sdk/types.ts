@@ -4,31 +4,24 @@
  * run time, so the SDK loads no chaincode code. The inputs, which the chaincode parses from JSON rather than
  * declaring as types, are stated here, from the objects' fields where they are the same.
  */
-import type { Anchor } from '@rdx/chaincode/dist/contracts/audit-contract.js';
-import type { CreditEvaluation } from '@rdx/chaincode/dist/contracts/duty-contract.js';
-import type { ObjectType } from '@rdx/chaincode/dist/lib/events.js';
-import type { Demand } from '@rdx/chaincode/dist/models/application.js';
-import type { Enterprise, Rating, RatingRecord } from '@rdx/chaincode/dist/models/enterprise.js';
-import type {
-  DataItem as StoredDataItem,
-  Dataset,
-  OpenAttribute,
-} from '@rdx/chaincode/dist/models/dataset.js';
-import type { Terms } from '@rdx/chaincode/dist/models/agreement.js';
-import type { Deadline } from '@rdx/chaincode/dist/lib/deadlines.js';
-import type {
-  Complaint as StoredComplaint,
-  Outcome as ComplaintOutcome,
-} from '@rdx/chaincode/dist/models/complaint.js';
-import type { GrantState } from '@rdx/chaincode/dist/models/grant.js';
-import type { Stamp } from '@rdx/chaincode/dist/lib/stamp.js';
+import type { Anchor } from '@rdx/chaincode';
+import type { CreditEvaluation } from '@rdx/chaincode';
+import type { ObjectType } from '@rdx/chaincode';
+import type { Demand } from '@rdx/chaincode';
+import type { Enterprise, Rating, RatingRecord } from '@rdx/chaincode';
+import type { DataItem as StoredDataItem, Dataset, OpenAttribute } from '@rdx/chaincode';
+import type { Terms } from '@rdx/chaincode';
+import type { Deadline } from '@rdx/chaincode';
+import type { Complaint as StoredComplaint, Outcome as ComplaintOutcome } from '@rdx/chaincode';
+import type { GrantState } from '@rdx/chaincode';
+import type { Stamp } from '@rdx/chaincode';
 
 /** Who changed an object, when, in which transaction: on every ledger object. */
 export type { Stamp };
 /** An opening body (公共数据开放主体) registered by the bureau. */
-export type { Body } from '@rdx/chaincode/dist/contracts/platform-contract.js';
+export type { Body } from '@rdx/chaincode';
 /** One year of the working-day calendar: holidays and adjusted working days (调休). */
-export type { CalendarYear } from '@rdx/chaincode/dist/models/calendar.js';
+export type { CalendarYear } from '@rdx/chaincode';
 /** Enterprise ratings (评级, L10). */
 export type { Rating };
 /** Credit status recorded with a rating. */
@@ -90,10 +83,10 @@ export interface DatasetInput extends Pick<
 
 /** A catalog entry, and a loaded version of it as recorded on the ledger. */
 export type { Dataset };
-export type { DatasetVersion } from '@rdx/chaincode/dist/models/dataset.js';
+export type { DatasetVersion } from '@rdx/chaincode';
 
 /** The application form (annex 1). Contacts only as salted SHA-256 hashes. */
-export type { ApplicationForm } from '@rdx/chaincode/dist/models/application.js';
+export type { ApplicationForm } from '@rdx/chaincode';
 
 /** One row of the demand list (annex 2). */
 export type DemandInput = Omit<Demand, 'body'>;
@@ -102,19 +95,19 @@ export type DemandInput = Omit<Demand, 'body'>;
 export type { Demand };
 
 /** Hashes of the documents of annex 3. */
-export type { Documents as ApplicationDocuments } from '@rdx/chaincode/dist/models/application.js';
+export type { Documents as ApplicationDocuments } from '@rdx/chaincode';
 
 /** The body of a signed `SubmitApplication` / `ResubmitApplication`. */
-export type { ApplicationInput } from '@rdx/chaincode/dist/models/application.js';
+export type { ApplicationInput } from '@rdx/chaincode';
 
 /** Application states. */
-export type { ApplicationState } from '@rdx/chaincode/dist/models/application.js';
+export type { ApplicationState } from '@rdx/chaincode';
 
 /** A deadline stored with the step it belongs to. */
 export type { Deadline };
 
 /** An opening body's owner review (需求审核), and a demand application (需求申请). */
-export type { Application, OwnerReview } from '@rdx/chaincode/dist/models/application.js';
+export type { Application, OwnerReview } from '@rdx/chaincode';
 
 /** The terms a body drafts (the rest is filled in by the chaincode from the application). */
 export interface TermsInput extends Pick<
@@ -126,12 +119,12 @@ export interface TermsInput extends Pick<
 
 /** The agreement's terms as drafted, agreement states, and an open-use agreement (开放利用协议). */
 export type { Terms };
-export type { Agreement, AgreementState } from '@rdx/chaincode/dist/models/agreement.js';
+export type { Agreement, AgreementState } from '@rdx/chaincode';
 
 /** Grant states. */
 export type { GrantState };
 /** Why a grant is suspended (中止), and a grant (授权): one enterprise's access to one dataset. */
-export type { Grant, SuspendReason } from '@rdx/chaincode/dist/models/grant.js';
+export type { Grant, SuspendReason } from '@rdx/chaincode';
 
 /** Filters of `grant:ListGrants` (one applies; a body always sees only its own). */
 export interface GrantFilter {
@@ -142,7 +135,7 @@ export interface GrantFilter {
 }
 
 /** One page of a listing and the bookmark of the next ('' at the end). */
-export type { Page } from '@rdx/chaincode/dist/lib/listing.js';
+export type { Page } from '@rdx/chaincode';
 
 /** Complaint outcomes. */
 export type { ComplaintOutcome };
@@ -172,7 +165,7 @@ export interface Complaint extends Omit<StoredComplaint, 'notification'> {
 export type NotificationChannel = 'phone' | 'letter' | 'email' | 'sms' | 'in-person' | 'platform';
 
 /** A duty the enterprise fulfilled (usage report, data return, product, security issue). */
-export type { Duty } from '@rdx/chaincode/dist/contracts/duty-contract.js';
+export type { Duty } from '@rdx/chaincode';
 
 /** A credit evaluation (信用评价) as the bureau publishes it. */
 export type CreditEvaluationInput = Pick<CreditEvaluation, 'creditCode' | 'period' | 'grade' | 'summary'>;
@@ -214,10 +207,10 @@ export const HISTORY_TYPES: readonly HistoryType[] = [
 ];
 
 /** One version of an object: the transaction that wrote it, its time and the org and role. */
-export type { HistoryEntry } from '@rdx/chaincode/dist/contracts/query-contract.js';
+export type { HistoryEntry } from '@rdx/chaincode';
 
 /** An item past its deadline. */
-export type { OverdueItem } from '@rdx/chaincode/dist/contracts/query-contract.js';
+export type { OverdueItem } from '@rdx/chaincode';
 
 /** A row of the public recipients list (名单信息). */
 export interface Recipient {

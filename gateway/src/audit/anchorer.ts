@@ -4,7 +4,7 @@
  * previous anchor. On start it first catches up with what the ledger already holds (a crash between
  * submitting and recording locally loses nothing), then anchors the unanchored tail.
  */
-import type { Anchor } from '@rdx/chaincode/dist/contracts/audit-contract.js';
+import type { Anchor } from '@rdx/chaincode';
 import type { Ledger } from '../ledger/ledger.js';
 import { treeOf } from './log-tree.js';
 import type { AnchorRecord, AnchorStatus, AuditSink } from '../services.js';

@@ -5,7 +5,7 @@
  * suspensions …), each with the transaction id, its time and the org that made it.
  */
 
-import type { HistoryEntry } from '@rdx/chaincode/dist/contracts/query-contract.js';
+import type { HistoryEntry } from '@rdx/chaincode';
 
 /** One version of a ledger object, as query:GetHistory returns it. */
 export type { HistoryEntry };

@@ -33,7 +33,10 @@ function decode(bytes: Uint8Array): unknown {
 /** Turns a fabric-gateway error into a LedgerError with the chaincode's code. */
 function toLedgerError(err: unknown): LedgerError {
   const e = err as GatewayError & { details?: { message: string }[]; transactionId?: string };
-  const { code, detail } = chaincodeError(e.message ?? String(err), ...(e.details ?? []).map((d) => d.message));
+  const { code, detail } = chaincodeError(
+    e.message ?? String(err),
+    ...(e.details ?? []).map((d) => d.message),
+  );
   return new LedgerError(detail, code, e.transactionId);
 }
 

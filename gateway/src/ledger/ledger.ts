@@ -2,7 +2,7 @@
  * What the gateway needs from the ledger. The Fabric implementation talks to a peer with the gateway's
  * own identity; unit tests use an in-memory fake. Errors from chaincode keep their stable `[CODE]`.
  */
-import type { Change } from '@rdx/chaincode/dist/lib/events.js';
+import type { Change } from '@rdx/chaincode';
 import { parseLedgerError } from '@rdx/errors';
 
 export interface LedgerStatus {

@@ -3,9 +3,9 @@
  * access decision reads it (no ledger round trip per request); it is rebuilt from the ledger at start and
  * kept current by chaincode events, so a suspension reaches every gateway within moments of its commit.
  */
-import type { Dataset, DataItem, DatasetVersion } from '@rdx/chaincode/dist/models/dataset.js';
-import type { Enterprise, RatingRecord } from '@rdx/chaincode/dist/models/enterprise.js';
-import type { Grant, GrantState } from '@rdx/chaincode/dist/models/grant.js';
+import type { Dataset, DataItem, DatasetVersion } from '@rdx/chaincode';
+import type { Enterprise, RatingRecord } from '@rdx/chaincode';
+import type { Grant, GrantState } from '@rdx/chaincode';
 
 // The views are the chaincode's model types (imported type-only: no chaincode code is loaded), cut down with Pick
 // to what the decisions read. Codes the gateway only passes on or compares with one value (credit status, update

@@ -19,7 +19,7 @@ import {
   regulatorsFile,
   seedConsoleAccounts,
   type RegulatorCredentials,
-} from '@rdx/network/dist/console-accounts.js';
+} from '@rdx/network';
 import { paths, repoRoot, topology } from '../fabric-client.js';
 import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
 import {

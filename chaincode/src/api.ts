@@ -1,0 +1,33 @@
+/**
+ * What other packages may use of the chaincode (the package's `exports`): its error codes, event names, the
+ * calendar seed, canonical JSON, and the types of the ledger's objects. Loading it loads no contract (and so
+ * none of fabric-contract-api's decorator machinery).
+ */
+export { RdxError, ErrorCode, errorCodeOf } from './lib/errors';
+export { EVENTS, type EventPayload, type Change, type ObjectType } from './lib/events';
+export { CALENDAR_SEED } from './data/calendar-seed';
+export { canonicalJson } from './lib/state';
+
+// The ledger's objects: types only.
+export type { Stamp } from './lib/stamp';
+export type { Page } from './lib/listing';
+export type { Deadline } from './lib/deadlines';
+export type { Agreement, AgreementState, Terms } from './models/agreement';
+export type {
+  Application,
+  ApplicationForm,
+  ApplicationInput,
+  ApplicationState,
+  Demand,
+  Documents,
+  OwnerReview,
+} from './models/application';
+export type { CalendarYear } from './models/calendar';
+export type { Complaint, Outcome } from './models/complaint';
+export type { DataItem, Dataset, DatasetVersion, OpenAttribute } from './models/dataset';
+export type { Enterprise, Rating, RatingRecord } from './models/enterprise';
+export type { Grant, GrantState, SuspendReason } from './models/grant';
+export type { Anchor } from './contracts/audit-contract';
+export type { CreditEvaluation, Duty } from './contracts/duty-contract';
+export type { Body } from './contracts/platform-contract';
+export type { HistoryEntry, OverdueItem } from './contracts/query-contract';

@@ -1,0 +1,11 @@
+/**
+ * What other packages may use of the gateway: the app factory and its parts that tooling (the network's demo
+ * seed, the benchmarks) drives directly. The gateway itself runs from `main.ts`.
+ */
+export { createApp } from './app.js';
+export { ClientRegistry } from './auth/client-registry.js';
+export { AuditLog } from './audit/audit-log.js';
+export { decide, type Decision } from './enforcement/decide.js';
+export { DatasetStore, parseDatasetFile, parseFilter, type ItemType } from './store/dataset-store.js';
+export { LedgerView } from './view/ledger-view.js';
+export { DEMO_ENTERPRISES, demoDatasets, type DemoDataset } from './demo/demo-data.js';
