@@ -7,6 +7,7 @@ export { RdxError, ErrorCode, errorCodeOf } from './lib/errors';
 export { EVENTS, type EventPayload, type Change, type ObjectType } from './lib/events';
 export { CALENDAR_SEED } from './data/calendar-seed';
 export { canonicalJson } from './lib/state';
+export { anchorHashOf } from './lib/anchor-hash';
 
 // The ledger's objects: types only.
 export type { Stamp } from './lib/stamp';

@@ -3,14 +3,13 @@
  * Per gateway the anchors form a chain: sequence n+1 must name the hash of anchor n. A gap, a fork or a
  * rewrite is rejected, so the access log cannot be quietly changed after anchoring.
  */
-import crypto from 'node:crypto';
 import { Info, Transaction, Returns } from 'fabric-contract-api';
 import { READ_ALL, requireRole } from '../lib/access';
 import { RdxContext } from '../lib/context';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS } from '../lib/events';
 import { RdxContract } from '../lib/rdx-contract';
-import { canonicalJson } from '../lib/state';
+import { anchorHashOf } from '../lib/anchor-hash';
 import { load, save, stored, tryLoad } from '../lib/store';
 import { ident, instant, int, jsonArg, sha256Hex } from '../lib/validate';
 
@@ -48,36 +47,7 @@ const parseAnchor = (raw: unknown): Anchor =>
 const parseHead = (raw: unknown): AnchorHead =>
   stored<AnchorHead>(raw, 'anchor', ['gatewayId', 'sequence', 'anchorHash']);
 
-/**
- * The hash that the next anchor must name: over every field the gateway submitted. The SDK's offline verifier
- * (client/src/sdk/receipt-verify.ts) computes it again on its own, as it must not load the chaincode: change both.
- */
-export function anchorHashOf(
-  a: Pick<
-    Anchor,
-    | 'gatewayId'
-    | 'sequence'
-    | 'merkleRoot'
-    | 'recordCount'
-    | 'firstRecord'
-    | 'firstRecordAt'
-    | 'lastRecordAt'
-    | 'previousAnchorHash'
-  >,
-): string {
-  // Exactly these fields, whatever else `a` holds.
-  const submitted = {
-    gatewayId: a.gatewayId,
-    sequence: a.sequence,
-    merkleRoot: a.merkleRoot,
-    recordCount: a.recordCount,
-    firstRecord: a.firstRecord,
-    firstRecordAt: a.firstRecordAt,
-    lastRecordAt: a.lastRecordAt,
-    previousAnchorHash: a.previousAnchorHash,
-  };
-  return crypto.createHash('sha256').update(canonicalJson(submitted)).digest('hex');
-}
+export { anchorHashOf };
 
 @Info({ title: 'AuditContract', description: 'Anchors of the gateways’ audit logs' })
 export class AuditContract extends RdxContract {

@@ -1,0 +1,41 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { anchorHashOf as chaincodeAnchorHash, canonicalJson as chaincodeCanonical } from '@rdx/chaincode';
+import { canonicalJson } from './canonical-json.js';
+import { anchorHashOf } from './sdk/receipt-verify.js';
+
+// The SDK re-implements two pieces of protocol on purpose (its offline verifier must not load the chaincode):
+// these properties pin them equal to the chaincode's over generated inputs, so neither can drift alone.
+
+const jsonValue = fc.jsonValue({ maxDepth: 4 });
+
+describe('protocol parity between the chaincode and the SDK', () => {
+  it('canonical JSON is the same text for any JSON value', () => {
+    fc.assert(
+      fc.property(jsonValue, (value) => {
+        expect(canonicalJson(value)).to.equal(chaincodeCanonical(value));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('the anchor hash is the same for any anchor, whatever extra fields it carries', () => {
+    const anchor = fc.record({
+      gatewayId: fc.string({ minLength: 1, maxLength: 40 }),
+      sequence: fc.nat(),
+      merkleRoot: fc.stringMatching(/^[0-9a-f]{64}$/),
+      recordCount: fc.nat(),
+      firstRecord: fc.nat(),
+      firstRecordAt: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      lastRecordAt: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      previousAnchorHash: fc.stringMatching(/^[0-9a-f]{64}$/),
+      extra: fc.jsonValue({ maxDepth: 2 }),
+    });
+    fc.assert(
+      fc.property(anchor, (a) => {
+        expect(anchorHashOf(a)).to.equal(chaincodeAnchorHash(a));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
