@@ -66,7 +66,11 @@ async function openStores(
 }
 
 async function main(config: GatewayConfig): Promise<void> {
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  // The data folder holds restricted rows unmasked, client secret hashes and signing keys: the owner's only,
+  // however the gateway was started.
+  process.umask(0o077);
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(config.dataDir, 0o700);
   const { audit, store } = await openStores(config);
   const clients = ClientRegistry.open(path.join(config.dataDir, 'clients.db'));
   const keys = SigningKeys.open(path.join(config.dataDir, 'keys'));

@@ -30,7 +30,9 @@ export async function startCa(
 ): Promise<void> {
   const home = paths.caHome(org.short);
   fs.mkdirSync(home, { recursive: true });
-  const secret = secretFor(paths, org, BOOTSTRAP_ADMIN);
+  if (!fs.existsSync(path.join(home, 'fabric-ca-server-config.yaml'))) {
+    await initCa(install, paths, org, node);
+  }
   startDaemon(
     paths,
     node.name,
@@ -39,8 +41,6 @@ export async function startCa(
       'start',
       '--home',
       home,
-      '-b',
-      `${BOOTSTRAP_ADMIN}:${secret}`,
       '--address',
       node.host,
       '--port',
@@ -61,6 +61,34 @@ export async function startCa(
     processName: node.name,
     paths,
   });
+}
+
+/**
+ * Creates the CA's home with its bootstrap admin. The password never goes on a command line (any local user
+ * reads those in /proc) or into a log: `init` takes it from its environment (readable by the owner only) and
+ * keeps it in the CA's own configuration file, which, like all of the home, only the owner reads. `init` prints
+ * its configuration, password included, so its output is dropped, and redacted where an error shows it.
+ */
+async function initCa(install: FabricInstall, paths: Paths, org: OrgSpec, node: NodeSpec): Promise<void> {
+  const secret = secretFor(paths, org, BOOTSTRAP_ADMIN);
+  await run(
+    install.bin['fabric-ca-server'],
+    [
+      'init',
+      '--home',
+      paths.caHome(org.short),
+      '--ca.name',
+      `ca-${org.short}`,
+      '--csr.cn',
+      `ca.${org.short}.rdx`,
+      '--csr.hosts',
+      hostsFor(node.host),
+    ],
+    {
+      env: { PATH: process.env.PATH, FABRIC_CA_SERVER_BOOT: `${BOOTSTRAP_ADMIN}:${secret}` },
+      redact: [secret],
+    },
+  );
 }
 
 function hostsFor(host: string): string {
@@ -99,26 +127,11 @@ export async function enrollOrg(
   org: OrgSpec,
   caNode: NodeSpec,
 ): Promise<void> {
-  const client = install.bin['fabric-ca-client'];
-  const caUrl = (name: string, secret: string): string =>
-    `https://${name}:${secret}@${caNode.host}:${caNode.port}`;
-  const tlsArgs = ['--tls.certfiles', paths.caCert(org.short)];
-  const env = { PATH: process.env.PATH, FABRIC_CA_CLIENT_HOME: paths.caClientHome(org.short) };
+  const ca = new CaClient(install, paths, org, caNode);
   const registrarMsp = path.join(paths.caClientHome(org.short), 'msp');
 
   if (!fs.existsSync(path.join(registrarMsp, 'signcerts', 'cert.pem'))) {
-    await run(
-      client,
-      [
-        'enroll',
-        '-u',
-        caUrl(BOOTSTRAP_ADMIN, secretFor(paths, org, BOOTSTRAP_ADMIN)),
-        '-M',
-        registrarMsp,
-        ...tlsArgs,
-      ],
-      { env },
-    );
+    await ca.enroll(BOOTSTRAP_ADMIN, secretFor(paths, org, BOOTSTRAP_ADMIN), ['-M', registrarMsp]);
   }
 
   const nodeHost = (name: string): string =>
@@ -129,22 +142,8 @@ export async function enrollOrg(
     const done = path.join(paths.identityDir(org.short, id.name), '.enrolled');
     if (fs.existsSync(done)) continue;
     const secret = secretFor(paths, org, id.name);
-    const registerArgs = [
-      'register',
-      '-M',
-      registrarMsp,
-      '--id.name',
-      id.name,
-      '--id.secret',
-      secret,
-      '--id.type',
-      id.type,
-    ];
-    if (id.role) registerArgs.push('--id.attrs', `role=${id.role}:ecert`);
     try {
-      await run(client, [...registerArgs, ...tlsArgs, '-u', `https://${caNode.host}:${caNode.port}`], {
-        env,
-      });
+      await ca.register(registrarMsp, id, secret);
     } catch (err) {
       // Registered by an earlier, interrupted run: the stored secret still enrolls it.
       if (!(err instanceof CommandError && /already registered/i.test(err.output))) throw err;
@@ -154,37 +153,72 @@ export async function enrollOrg(
     if (!isTlsOnly) {
       const msp = paths.identityMsp(org.short, id.name);
       fs.rmSync(msp, { recursive: true, force: true });
-      await run(
-        client,
-        ['enroll', '-u', caUrl(id.name, secret), '-M', msp, '--csr.hosts', hosts, ...tlsArgs],
-        { env },
-      );
+      await ca.enroll(id.name, secret, ['-M', msp, '--csr.hosts', hosts]);
       normaliseMsp(msp);
     }
     if (id.type === 'peer' || id.type === 'orderer' || isTlsOnly) {
       const tlsMsp = path.join(paths.identityDir(org.short, id.name), 'tls-msp');
       fs.rmSync(tlsMsp, { recursive: true, force: true });
-      await run(
-        client,
-        [
-          'enroll',
-          '-u',
-          caUrl(id.name, secret),
-          '-M',
-          tlsMsp,
-          '--enrollment.profile',
-          'tls',
-          '--csr.hosts',
-          hosts,
-          ...tlsArgs,
-        ],
-        { env },
-      );
+      await ca.enroll(id.name, secret, ['-M', tlsMsp, '--enrollment.profile', 'tls', '--csr.hosts', hosts]);
       layoutTls(tlsMsp, paths.identityTls(org.short, id.name));
     }
     fs.writeFileSync(done, new Date().toISOString());
   }
   writeOrgMsp(paths, org);
+}
+
+/**
+ * fabric-ca-client with every secret in a configuration file that only the owner reads and that lives only as
+ * long as the call: the URL's credentials (enroll) and the new identity's password (register) never reach a
+ * command line. `register` prints the password back, so outputs are redacted before an error shows them.
+ */
+class CaClient {
+  constructor(
+    private readonly install: FabricInstall,
+    private readonly paths: Paths,
+    private readonly org: OrgSpec,
+    private readonly caNode: NodeSpec,
+  ) {}
+
+  enroll(name: string, secret: string, args: string[]): Promise<string> {
+    const url = `https://${encodeURIComponent(name)}:${encodeURIComponent(secret)}@${this.caNode.host}:${this.caNode.port}`;
+    return this.call('enroll', { url }, args, secret);
+  }
+
+  register(registrarMsp: string, id: IdentitySpec, secret: string): Promise<string> {
+    const identity = {
+      name: id.name,
+      type: id.type,
+      secret,
+      affiliation: '',
+      attributes: id.role ? [{ name: 'role', value: id.role, ecert: true }] : [],
+    };
+    const url = `https://${this.caNode.host}:${this.caNode.port}`;
+    return this.call('register', { url, id: identity }, ['-M', registrarMsp], secret);
+  }
+
+  private async call(
+    command: string,
+    config: Record<string, unknown>,
+    args: string[],
+    secret: string,
+  ): Promise<string> {
+    const home = this.paths.caClientHome(this.org.short);
+    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    const dir = fs.mkdtempSync(path.join(home, '.call-'));
+    const file = path.join(dir, 'fabric-ca-client-config.yaml');
+    // JSON is YAML: no YAML writer needed for a file this small.
+    const body = { ...config, tls: { certfiles: [this.paths.caCert(this.org.short)] } };
+    fs.writeFileSync(file, JSON.stringify(body), { mode: 0o600 });
+    try {
+      return await run(this.install.bin['fabric-ca-client'], [command, '-c', file, ...args], {
+        env: { PATH: process.env.PATH },
+        redact: [secret],
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
 }
 
 const NODE_OU_CONFIG = `NodeOUs:

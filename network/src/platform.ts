@@ -8,6 +8,7 @@ import http from 'node:http';
 import { startCa, enrollOrg } from './ca.js';
 import { createGenesisBlock, joinOrderers, joinPeers, waitChannelReady, waitGossip } from './channel.js';
 import { deployChaincode, startChaincodeServers } from './chaincode-deploy.js';
+import { makePrivate } from './home-permissions.js';
 import { setUpLedger } from './ledger-setup.js';
 import { writeWallet } from './ledger-client.js';
 import { seedDemo, demoDir } from './demo-seed.js';
@@ -105,6 +106,8 @@ export interface UpOptions {
 
 export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   checkHalfFinished(ctx);
+  const opened = makePrivate(ctx.paths.home);
+  if (opened > 0) ctx.log(`Made ${opened} files and folders under ${ctx.paths.home} private to their owner`);
   const inScope = (n: NodeSpec): boolean => !opts.org || n.mspId === opts.org;
   const started = Date.now();
   const step = (what: string): void => ctx.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${what}`);

@@ -26,6 +26,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Bytes to send on stdin. */
   input?: string;
+  /** Secrets the command may print (a CA echoing a password): replaced by *** before an error shows output. */
+  redact?: string[];
 }
 
 /** Runs a command to completion; throws CommandError with the tail of its output when it fails. */
@@ -42,12 +44,13 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
     child.on('error', (err) => {
       clearTimeout(timer);
-      reject(new CommandError(`${path.basename(cmd)}: ${err.message}`, out));
+      reject(new CommandError(`${path.basename(cmd)}: ${err.message}`, redact(out, opts.redact)));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve(out);
       else {
+        out = redact(out, opts.redact);
         const why = signal ? `killed by ${signal}` : `exit code ${code}`;
         reject(
           new CommandError(`${path.basename(cmd)} ${args[0] ?? ''} failed (${why}):\n${tail(out, 25)}`, out),
@@ -58,6 +61,10 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
     child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
+}
+
+function redact(text: string, secrets: string[] = []): string {
+  return secrets.filter((s) => s.length > 0).reduce((t, s) => t.split(s).join('***'), text);
 }
 
 export function tail(text: string, lines: number): string {

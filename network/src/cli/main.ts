@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { loadConfig, ConfigError } from '../config.js';
+import { usePrivateUmask } from '../home-permissions.js';
 import { ensureFabricBinaries, FabricBinariesError } from '../fabric-binaries.js';
 import type { NetworkContext } from '../context.js';
 import { pathsFor, topologyFor } from '../context.js';
@@ -104,6 +105,8 @@ async function reset(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // Before anything is created: what this process and every process it starts writes is the owner's only.
+  usePrivateUmask();
   const [command = 'help', ...args] = process.argv.slice(2);
   switch (command) {
     case 'start':

@@ -1,0 +1,126 @@
+/**
+ * What another user on the platform's host can get, tried as that user would: the command lines of every
+ * process (world-readable in /proc), every log, and every file under RDX_HOME. None of them may give away a
+ * secret, a key, restricted rows or a client secret hash.
+ */
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { paths } from '../fabric-client.js';
+
+/** Every file under `dir` (symbolic links not followed). */
+function walk(dir: string, out: string[] = []): string[] {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    out.push(p);
+    if (entry.isDirectory()) walk(p, out);
+  }
+  return out;
+}
+
+/** The secrets a run has made: every value of every org's secrets.json, and the demo's credentials and keys. */
+function knownSecrets(): string[] {
+  const secrets = new Set<string>();
+  const orgs = path.join(paths.home, 'orgs');
+  for (const org of fs.readdirSync(orgs)) {
+    const file = path.join(orgs, org, 'secrets.json');
+    if (!fs.existsSync(file)) continue;
+    for (const v of Object.values(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>))
+      secrets.add(v);
+  }
+  const demo = path.join(paths.home, 'demo');
+  for (const name of fs.readdirSync(demo)) {
+    const text = fs.readFileSync(path.join(demo, name), 'utf8');
+    if (name.endsWith('.json')) {
+      JSON.stringify(JSON.parse(text), (key, value: unknown) => {
+        if (typeof value === 'string' && /secret|password/i.test(key)) secrets.add(value);
+        return value;
+      });
+    } else if (name.endsWith('.pem')) {
+      // The key's base64 body, the part that would show in a log however it was wrapped.
+      const body = text.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+      secrets.add(body.slice(0, 40));
+    }
+  }
+  return [...secrets].filter((s) => s.length >= 8);
+}
+
+/** Pids of the daemons the platform recorded, and of every process in their process groups. */
+function platformProcesses(): { pid: number; cmdline: string }[] {
+  const leaders = new Set(
+    fs
+      .readdirSync(paths.runDir())
+      .filter((f) => f.endsWith('.pid'))
+      .map((f) => Number(fs.readFileSync(path.join(paths.runDir(), f), 'utf8').trim())),
+  );
+  const out: { pid: number; cmdline: string }[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      if (!leaders.has(pgid) && !leaders.has(Number(entry))) continue;
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
+      out.push({ pid: Number(entry), cmdline });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+describe('what another local user can read', () => {
+  it('no secret is on the command line of any process the platform started', () => {
+    const secrets = knownSecrets();
+    expect(secrets.length, 'secrets found to look for').to.be.above(10);
+    const processes = platformProcesses();
+    expect(processes.length, 'platform processes found').to.be.above(10);
+    for (const { pid, cmdline } of processes) {
+      for (const secret of secrets) {
+        expect(cmdline.includes(secret), `process ${pid} (${cmdline.slice(0, 80)}…) shows a secret`).to.equal(
+          false,
+        );
+      }
+    }
+  });
+
+  it('no secret is in any log', () => {
+    const secrets = knownSecrets();
+    const logs = walk(path.dirname(paths.log('x'))).filter((f) => fs.statSync(f).isFile());
+    expect(logs.length).to.be.above(10);
+    for (const log of logs) {
+      const text = fs.readFileSync(log, 'utf8');
+      for (const secret of secrets) {
+        expect(text.includes(secret), `${path.relative(paths.home, log)} holds a secret`).to.equal(false);
+      }
+    }
+  });
+
+  it('every folder under RDX_HOME is 0700 and every file 0600 or stricter (owner only)', () => {
+    const open = [paths.home, ...walk(paths.home)]
+      .map((p) => ({ p, st: fs.lstatSync(p) }))
+      .filter(({ st }) => !st.isSymbolicLink() && (st.mode & 0o077) !== 0)
+      .map(({ p, st }) => `${(st.mode & 0o777).toString(8)} ${path.relative(paths.home, p)}`);
+    expect(open, 'entries that group or others may access').to.deep.equal([]);
+  });
+
+  it('another user cannot read the gateway’s stores, an org’s secrets or a private key', function () {
+    if (process.getuid?.() !== 0) {
+      console.log('      (skipped: only root can act as another user here)');
+      this.skip();
+    }
+    const targets = [
+      path.join(paths.home, 'gateway', 'gw1', 'datasets.db'),
+      path.join(paths.home, 'gateway', 'gw1', 'clients.db'),
+      path.join(paths.home, 'orgs', 'bureau', 'secrets.json'),
+      path.join(paths.home, 'orgs', 'market', 'identities', 'admin', 'msp', 'keystore', 'key.pem'),
+    ];
+    for (const file of targets) {
+      expect(fs.existsSync(file), file).to.equal(true);
+      const read = spawnSync('runuser', ['-u', 'nobody', '--', 'cat', file], { encoding: 'utf8' });
+      expect(read.status, `nobody read ${file}`).not.to.equal(0);
+      expect(read.stderr).to.match(/Permission denied/);
+    }
+  });
+});
