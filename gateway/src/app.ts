@@ -9,7 +9,7 @@ import { dataRoutes } from './routes/data.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { opsRoutes } from './routes/ops.js';
 import { publicRoutes } from './routes/public.js';
-import { regulatorRoutes, regulatorTokenRoute } from './routes/regulator.js';
+import { regulatorRoutes } from './routes/regulator.js';
 import { consoleRoutes } from './console/static.js';
 import { workflowRoutes } from './routes/workflow.js';
 import type { Services } from './services.js';
@@ -30,16 +30,7 @@ export function createApp(s: Services): Express {
     );
     next();
   });
-  // Regulator clients get their tokens first; every other token request goes on to the enterprise route.
-  app.use(
-    opsRoutes(s),
-    regulatorTokenRoute(s),
-    oauthRoutes(s),
-    dataRoutes(s),
-    workflowRoutes(s),
-    publicRoutes(s),
-    auditRoutes(s),
-  );
+  app.use(opsRoutes(s), oauthRoutes(s), dataRoutes(s), workflowRoutes(s), publicRoutes(s), auditRoutes(s));
   app.use(regulatorRoutes(s), consoleRoutes());
   app.use((req, _res, next) => next(new Problem('NOT_FOUND', `No route for ${req.method} ${req.path}`)));
   app.use(problemHandler);

@@ -22,6 +22,8 @@ export class Problem extends Error {
     readonly code: ProblemCode,
     readonly detail: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers the answer needs, e.g. `Retry-After` on a 429. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
   }
@@ -53,8 +55,10 @@ export function sendProblem(
   code: ProblemCode,
   detail: string,
   extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
 ): void {
   res
+    .set(headers)
     .status(statusOf(code))
     .type('application/problem+json')
     .json(problemBody(code, detail, extra));
@@ -94,7 +98,7 @@ export const problemHandler: ErrorRequestHandler = (err: unknown, _req, res, _ne
   void _next;
   if (res.headersSent) return;
   const problem = problemOf(err);
-  if (problem) return sendProblem(res, problem.code, problem.detail, problem.extra);
+  if (problem) return sendProblem(res, problem.code, problem.detail, problem.extra, problem.headers);
   console.error(err);
   sendProblem(res, 'INTERNAL', 'The gateway could not complete the request.');
 };

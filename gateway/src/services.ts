@@ -4,6 +4,7 @@
  */
 import type { GatewayConfig } from './config.js';
 import type { ClientRegistry } from './auth/client-registry.js';
+import type { LoginGuard } from './auth/login-guard.js';
 import type { SigningKeys } from './auth/signing-keys.js';
 import type { TokenService } from './auth/token-service.js';
 import type { Limiter } from './enforcement/limiter.js';
@@ -87,4 +88,6 @@ export interface Services {
   limiter: Limiter;
   metrics: Metrics;
   now(): Date;
+  /** Limits and lockouts of the token endpoint; createApp makes one with the defaults when none is given. */
+  loginGuard?: LoginGuard;
 }

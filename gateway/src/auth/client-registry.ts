@@ -58,6 +58,24 @@ export class ClientRegistry {
     return crypto.timingSafeEqual(expected, actual) && row !== undefined && row.role === role;
   }
 
+  /**
+   * The same check without blocking the event loop: the hash runs through `hash` (the login guard's bounded
+   * scrypt), so a flood of attempts cannot stall other requests.
+   */
+  async verifyAsync(
+    clientId: string,
+    secret: string,
+    role: ClientRole,
+    hash: (secret: string, salt: string, length: number) => Promise<Buffer>,
+  ): Promise<boolean> {
+    const row = this.db.prepare('SELECT salt, hash, role FROM clients WHERE client_id = ?').get(clientId) as
+      { salt: string; hash: string; role: string } | undefined;
+    // An unknown client costs the same as a known one, so timing does not tell which ids exist.
+    const expected = Buffer.from(row?.hash ?? '00'.repeat(32), 'hex');
+    const actual = await hash(secret, row?.salt ?? '00', 32);
+    return crypto.timingSafeEqual(expected, actual) && row !== undefined && row.role === role;
+  }
+
   /** The role of a registered client; undefined for an unknown one. */
   roleOf(clientId: string): ClientRole | undefined {
     const row = this.db.prepare('SELECT role FROM clients WHERE client_id = ?').get(clientId) as

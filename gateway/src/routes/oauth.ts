@@ -1,10 +1,14 @@
 /**
  * OAuth2 client credentials (RFC 6749 §4.4) for enterprises: a client secret (Basic or in the body), or
- * `private_key_jwt` (RFC 7523) signed with the ES256 key the enterprise registered on the ledger. Issues
- * ES256 access tokens; publishes the verification keys as a JWKS.
+ * `private_key_jwt` (RFC 7523) signed with the ES256 key the enterprise registered on the ledger; and for
+ * regulators (role `regulator` in the ClientRegistry): a client secret. Issues ES256 access tokens; publishes
+ * the verification keys as a JWKS. Every attempt passes the login guard first (limits per address and client
+ * id, lockout after failures, secret hashes off the event loop).
  */
 import express, { Router, type Request } from 'express';
 import jwt from 'jsonwebtoken';
+import { LoginGuard } from '../auth/login-guard.js';
+import type { ClientRole } from '../auth/client-registry.js';
 import type { Services } from '../services.js';
 import { Problem } from '../problem.js';
 
@@ -16,8 +20,48 @@ function invalidClient(detail: string): Problem {
   return new Problem('INVALID_CLIENT', detail, { error: 'invalid_client' });
 }
 
+/** Client id and secret from HTTP Basic or the body, as the token endpoint reads them; undefined if absent. */
+function secretCredentials(
+  req: Request,
+  body: Record<string, unknown>,
+): { id: string; secret: string } | undefined {
+  const basic = /^Basic\s+(\S+)$/i.exec(req.get('authorization') ?? '');
+  if (basic) {
+    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) throw invalidClient('malformed Basic credentials');
+    try {
+      return {
+        id: decodeURIComponent(decoded.slice(0, colon)),
+        secret: decodeURIComponent(decoded.slice(colon + 1)),
+      };
+    } catch {
+      throw invalidClient('malformed Basic credentials');
+    }
+  }
+  if (typeof body.client_id === 'string' && typeof body.client_secret === 'string')
+    return { id: body.client_id, secret: body.client_secret };
+  return undefined;
+}
+
+/** The client id a request claims to be, before anything is verified: what the guard counts attempts by. */
+function claimedClient(req: Request, body: Record<string, unknown>): string | undefined {
+  if (body.client_assertion_type === ASSERTION_TYPE) {
+    const decoded = jwt.decode(typeof body.client_assertion === 'string' ? body.client_assertion : '');
+    return decoded && typeof decoded === 'object' && typeof decoded.sub === 'string'
+      ? decoded.sub
+      : undefined;
+  }
+  try {
+    return secretCredentials(req, body)?.id;
+  } catch {
+    return undefined;
+  }
+}
+
 export function oauthRoutes(s: Services): Router {
   const r = Router();
+  const guard = s.loginGuard ?? new LoginGuard();
   const seenJti = new Map<string, number>();
   const tokenEndpoint = `${s.config.issuer}/oauth/token`;
 
@@ -60,49 +104,51 @@ export function oauthRoutes(s: Services): Router {
     return clientId;
   }
 
-  function clientFromSecret(req: Request, body: Record<string, unknown>): string {
-    let id: string | undefined;
-    let secret: string | undefined;
-    const basic = /^Basic\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-    if (basic) {
-      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon < 0) throw invalidClient('malformed Basic credentials');
-      try {
-        id = decodeURIComponent(decoded.slice(0, colon));
-        secret = decodeURIComponent(decoded.slice(colon + 1));
-      } catch {
-        throw invalidClient('malformed Basic credentials');
-      }
-    } else if (typeof body.client_id === 'string' && typeof body.client_secret === 'string') {
-      id = body.client_id;
-      secret = body.client_secret;
-    }
-    if (!id || !secret)
+  /** The client a secret authenticates, with its role; INVALID_CLIENT otherwise. */
+  async function clientFromSecret(
+    req: Request,
+    body: Record<string, unknown>,
+  ): Promise<{ clientId: string; role: ClientRole }> {
+    const creds = secretCredentials(req, body);
+    if (!creds?.id || !creds.secret)
       throw invalidClient('authenticate with client_id and client_secret, or with private_key_jwt');
-    if (id.length > 64 || secret.length > 256 || !s.clients.verify(id, secret))
+    if (creds.id.length > 64 || creds.secret.length > 256)
       throw invalidClient('unknown client or wrong secret');
-    return id;
+    const role = s.clients.roleOf(creds.id) ?? 'enterprise';
+    const hash = guard.scrypt.bind(guard);
+    if (!(await s.clients.verifyAsync(creds.id, creds.secret, role, hash)))
+      throw invalidClient('unknown client or wrong secret');
+    return { clientId: creds.id, role };
   }
 
   r.post(
     '/oauth/token',
     express.urlencoded({ extended: false, limit: '16kb' }),
     express.json({ limit: '16kb' }),
-    (req, res) => {
+    async (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       if (body.grant_type !== 'client_credentials') {
         throw new Problem('UNSUPPORTED_GRANT_TYPE', 'grant_type must be client_credentials', {
           error: 'unsupported_grant_type',
         });
       }
-      const clientId =
-        body.client_assertion_type === ASSERTION_TYPE
-          ? clientFromAssertion(body)
-          : clientFromSecret(req, body);
-      if (!s.view.enterprises.has(clientId))
-        throw invalidClient(`${clientId} is not an onboarded enterprise`);
-      res.json(s.tokens.issue(clientId));
+      const address = req.socket.remoteAddress ?? 'unknown';
+      const claimed = claimedClient(req, body);
+      guard.admit(address, claimed);
+      let client: { clientId: string; role: ClientRole };
+      try {
+        client =
+          body.client_assertion_type === ASSERTION_TYPE
+            ? { clientId: clientFromAssertion(body), role: 'enterprise' }
+            : await clientFromSecret(req, body);
+        if (client.role === 'enterprise' && !s.view.enterprises.has(client.clientId))
+          throw invalidClient(`${client.clientId} is not an onboarded enterprise`);
+      } catch (err) {
+        if (err instanceof Problem && err.code === 'INVALID_CLIENT') guard.failed(address, claimed);
+        throw err;
+      }
+      guard.succeeded(client.clientId);
+      res.json(s.tokens.issue(client.clientId, client.role));
     },
   );
 

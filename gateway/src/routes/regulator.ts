@@ -6,9 +6,9 @@
  * reads the ledger with its own identity, which may read everything; nothing here writes.
  *
  * Regulators log in with a client secret (role `regulator` in the ClientRegistry) at the same POST
- * /oauth/token as enterprises: `regulatorTokenRoute` answers those clients and hands every other request on.
+ * /oauth/token as enterprises (routes/oauth.ts).
  */
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 import { TokenError } from '../auth/token-service.js';
 import { anchorsNewestFirst, decisionsPerHour, grantCallsPerDay } from '../console/audit-stats.js';
 import {
@@ -56,59 +56,6 @@ export function authenticateRegulator(req: Request, s: Services): string {
       "Regulator endpoints (监管) take a regulator's token; this one is an enterprise's.",
     );
   return claims.sub;
-}
-
-/** Client id and secret from HTTP Basic or the body, as the token endpoint reads them; undefined if absent. */
-function secretCredentials(
-  req: Request,
-  body: Record<string, unknown>,
-): { id: string; secret: string } | undefined {
-  const basic = /^Basic\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-  try {
-    if (basic) {
-      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon < 0) return undefined;
-      return {
-        id: decodeURIComponent(decoded.slice(0, colon)),
-        secret: decodeURIComponent(decoded.slice(colon + 1)),
-      };
-    }
-  } catch {
-    return undefined;
-  }
-  if (typeof body.client_id === 'string' && typeof body.client_secret === 'string')
-    return { id: body.client_id, secret: body.client_secret };
-  return undefined;
-}
-
-/**
- * POST /oauth/token for regulator clients (client credentials with a secret); mounted before the enterprise
- * token route, which answers everything else exactly as before.
- */
-export function regulatorTokenRoute(s: Services): Router {
-  const r = Router();
-  r.post(
-    '/oauth/token',
-    express.urlencoded({ extended: false, limit: '16kb' }),
-    express.json({ limit: '16kb' }),
-    (req, res, next) => {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      if (body.client_assertion_type !== undefined || body.client_assertion !== undefined) return next();
-      const creds = secretCredentials(req, body);
-      if (!creds || !creds.id || creds.id.length > 64 || !creds.secret || creds.secret.length > 256)
-        return next();
-      if (s.clients.roleOf(creds.id) !== 'regulator') return next();
-      if (body.grant_type !== 'client_credentials')
-        throw new Problem('UNSUPPORTED_GRANT_TYPE', 'grant_type must be client_credentials', {
-          error: 'unsupported_grant_type',
-        });
-      if (!s.clients.verify(creds.id, creds.secret, 'regulator'))
-        throw new Problem('INVALID_CLIENT', 'unknown client or wrong secret', { error: 'invalid_client' });
-      res.json(s.tokens.issue(creds.id, 'regulator'));
-    },
-  );
-  return r;
 }
 
 function intParam(raw: unknown, name: string, fallback: number, min: number, max: number): number {

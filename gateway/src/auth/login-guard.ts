@@ -1,0 +1,166 @@
+/**
+ * What stands between an anonymous client and the token endpoint's costly work. Checking a client secret is a
+ * deliberately slow hash (scrypt); unguarded, a few hundred bogus attempts keep the CPU busy and every data call
+ * waits. So: attempts are limited per source address and per claimed client id (token buckets), repeated
+ * failures lock the client id and the address out for a growing time, and the hashes run off the event loop,
+ * a bounded number at a time, with a bounded queue. A refusal is 429 with `Retry-After`.
+ */
+import crypto from 'node:crypto';
+import { Problem } from '../problem.js';
+
+export interface LoginGuardOptions {
+  /** Attempts per minute from one source address (burst: the same number). Default 30. */
+  perAddressPerMinute: number;
+  /** Attempts per minute for one claimed client id (burst: the same number). Default 10. */
+  perClientPerMinute: number;
+  /** Failures in a row a client id or address may have before each further one locks it out. Default 5. */
+  freeFailures: number;
+  /** Longest lockout, in seconds. Default 900. */
+  maxLockoutSeconds: number;
+  /** Secret hashes computed at once (each keeps a CPU core busy for ~50 ms). Default 1. */
+  hashesInFlight: number;
+  /** Attempts waiting for a hash; more are refused at once. Default 32. */
+  hashQueue: number;
+  /** Most addresses and client ids remembered; the least recently seen are forgotten first. */
+  maxTracked: number;
+  now: () => number;
+}
+
+export const LOGIN_GUARD_DEFAULTS: LoginGuardOptions = {
+  perAddressPerMinute: 30,
+  perClientPerMinute: 10,
+  freeFailures: 5,
+  maxLockoutSeconds: 900,
+  hashesInFlight: 1,
+  hashQueue: 32,
+  maxTracked: 100_000,
+  now: () => Date.now(),
+};
+
+interface Track {
+  tokens: number;
+  at: number;
+  failures: number;
+  lockedUntil: number;
+}
+
+/** The number of attempts refused, by reason; read by /metrics. */
+export interface LoginGuardCounts {
+  refusedRate: number;
+  refusedLockout: number;
+  refusedBusy: number;
+  failures: number;
+}
+
+export class LoginGuard {
+  private readonly opts: LoginGuardOptions;
+  private readonly tracks = new Map<string, Track>();
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  readonly counts: LoginGuardCounts = { refusedRate: 0, refusedLockout: 0, refusedBusy: 0, failures: 0 };
+
+  constructor(options: Partial<LoginGuardOptions> = {}) {
+    this.opts = { ...LOGIN_GUARD_DEFAULTS, ...options };
+  }
+
+  /**
+   * Admits one attempt from `address` for the claimed `clientId` (undefined when the request names none), or
+   * throws 429 RATE_LIMITED with the seconds to wait.
+   */
+  admit(address: string, clientId: string | undefined): void {
+    const keys = [`a:${address}`, ...(clientId ? [`c:${clientId}`] : [])];
+    const now = this.opts.now();
+    for (const key of keys) {
+      const t = this.track(key, now);
+      if (t.lockedUntil > now) {
+        this.counts.refusedLockout++;
+        throw refused(t.lockedUntil - now, 'too many failed attempts: wait before trying again');
+      }
+    }
+    for (const key of keys) {
+      const t = this.track(key, now);
+      const perMinute = key.startsWith('a:') ? this.opts.perAddressPerMinute : this.opts.perClientPerMinute;
+      t.tokens = Math.min(perMinute, t.tokens + ((now - t.at) / 60_000) * perMinute);
+      t.at = now;
+      if (t.tokens < 1) {
+        this.counts.refusedRate++;
+        throw refused(((1 - t.tokens) / perMinute) * 60_000, 'too many token requests: slow down');
+      }
+    }
+    for (const key of keys) this.track(key, now).tokens -= 1;
+  }
+
+  /** A failed authentication: after `freeFailures` in a row, each one locks out for twice as long. */
+  failed(address: string, clientId: string | undefined): void {
+    this.counts.failures++;
+    const now = this.opts.now();
+    for (const key of [`a:${address}`, ...(clientId ? [`c:${clientId}`] : [])]) {
+      const t = this.track(key, now);
+      t.failures += 1;
+      const over = t.failures - this.opts.freeFailures;
+      if (over > 0) t.lockedUntil = now + Math.min(2 ** (over - 1), this.opts.maxLockoutSeconds) * 1000;
+    }
+  }
+
+  /** A successful authentication clears the client id's failures (not the address's: it may be shared). */
+  succeeded(clientId: string): void {
+    const t = this.tracks.get(`c:${clientId}`);
+    if (t) {
+      t.failures = 0;
+      t.lockedUntil = 0;
+    }
+  }
+
+  /**
+   * scrypt off the event loop, at most `hashesInFlight` at once; an attempt that finds the queue full is
+   * refused (429) rather than queued without bound.
+   */
+  async scrypt(secret: string, salt: string, length: number): Promise<Buffer> {
+    if (this.inFlight >= this.opts.hashesInFlight) {
+      if (this.waiting.length >= this.opts.hashQueue) {
+        this.counts.refusedBusy++;
+        throw refused(1000, 'the token endpoint is busy: try again in a moment');
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.inFlight++;
+    }
+    try {
+      return await new Promise<Buffer>((resolve, reject) =>
+        crypto.scrypt(secret, salt, length, (err, key) => (err ? reject(err) : resolve(key))),
+      );
+    } finally {
+      // Hand the slot straight to the next waiter, or free it.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.inFlight--;
+    }
+  }
+
+  private track(key: string, now: number): Track {
+    let t = this.tracks.get(key);
+    if (t) {
+      // Most recently used last, so the oldest are forgotten first.
+      this.tracks.delete(key);
+    } else {
+      const perMinute = key.startsWith('a:') ? this.opts.perAddressPerMinute : this.opts.perClientPerMinute;
+      t = { tokens: perMinute, at: now, failures: 0, lockedUntil: 0 };
+      if (this.tracks.size >= this.opts.maxTracked) {
+        const oldest = this.tracks.keys().next().value;
+        if (oldest !== undefined) this.tracks.delete(oldest);
+      }
+    }
+    this.tracks.set(key, t);
+    return t;
+  }
+}
+
+function refused(waitMs: number, detail: string): Problem {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return new Problem(
+    'RATE_LIMITED',
+    `${detail} (retry after ${seconds} s)`,
+    { error: 'slow_down' },
+    { 'Retry-After': String(seconds) },
+  );
+}
