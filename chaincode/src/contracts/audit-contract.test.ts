@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { IDS, type Identity } from '../testing/fake-ledger';
 import { C, World, sha } from '../testing/world';
 import { EVENTS } from '../lib/events';
@@ -40,147 +39,154 @@ function submit(w: World, input: AnchorInput, who: Identity = IDS.gateway): Prom
   return w.call<Anchor>(who, C.audit, 'SubmitAnchor', JSON.stringify(input));
 }
 
-test('the first anchor names 64 zeros; the next names the first’s hash and starts at the next record', async () => {
-  const w = await World.create();
-  const first = await submit(w, batch(1, ZEROS));
-  assert.equal(first.sequence, 1);
-  assert.match(first.anchorHash, /^[0-9a-f]{64}$/);
-  assert.notEqual(first.anchorHash, ZEROS);
-  assert.equal(first.anchoredAt, w.ledger.now.toISOString());
-  assert.equal(w.ledger.lastEvent()?.name, EVENTS.ANCHOR_RECORDED);
-  assert.deepEqual(w.ledger.lastEvent()?.payload.changes, [{ type: 'anchor', id: 'gw-1.000000000001' }]);
+describe('AuditContract', () => {
+  it('the first anchor names 64 zeros; the next names the first’s hash and starts at the next record', async () => {
+    const w = await World.create();
+    const first = await submit(w, batch(1, ZEROS));
+    expect(first.sequence).to.equal(1);
+    expect(first.anchorHash).to.match(/^[0-9a-f]{64}$/);
+    expect(first.anchorHash).not.to.equal(ZEROS);
+    expect(first.anchoredAt).to.equal(w.ledger.now.toISOString());
+    expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.ANCHOR_RECORDED);
+    expect(w.ledger.lastEvent()?.payload.changes).to.deep.equal([
+      { type: 'anchor', id: 'gw-1.000000000001' },
+    ]);
 
-  const second = await submit(w, batch(2, first.anchorHash));
-  assert.equal(second.sequence, 2);
-  assert.equal(second.previousAnchorHash, first.anchorHash);
-  assert.notEqual(second.anchorHash, first.anchorHash);
+    const second = await submit(w, batch(2, first.anchorHash));
+    expect(second.sequence).to.equal(2);
+    expect(second.previousAnchorHash).to.equal(first.anchorHash);
+    expect(second.anchorHash).not.to.equal(first.anchorHash);
 
-  const head = await w.call<{ sequence: number; anchorHash: string; nextRecord: number }>(
-    IDS.regulator,
-    C.audit,
-    'GetAnchorHead',
-    'gw-1',
-  );
-  assert.equal(head.sequence, 2);
-  assert.equal(head.anchorHash, second.anchorHash);
-  assert.equal(head.nextRecord, 200);
-  assert.deepEqual(await w.call<Anchor>(IDS.bureau, C.audit, 'GetAnchor', 'gw-1', '1'), first);
-});
+    const head = await w.call<{ sequence: number; anchorHash: string; nextRecord: number }>(
+      IDS.regulator,
+      C.audit,
+      'GetAnchorHead',
+      'gw-1',
+    );
+    expect(head.sequence).to.equal(2);
+    expect(head.anchorHash).to.equal(second.anchorHash);
+    expect(head.nextRecord).to.equal(200);
+    expect(await w.call<Anchor>(IDS.bureau, C.audit, 'GetAnchor', 'gw-1', '1')).to.deep.equal(first);
+  });
 
-test('the anchor hash covers the batch: a different Merkle root gives a different hash', async () => {
-  const a = await World.create();
-  const b = await World.create();
-  const one = await submit(a, batch(1, ZEROS));
-  const other = await submit(b, batch(1, ZEROS, { merkleRoot: sha('tampered batch') }));
-  assert.notEqual(one.anchorHash, other.anchorHash);
-  // So the chain built on the genuine batch cannot be continued from the tampered one.
-  await b.refused(() => submit(b, batch(2, one.anchorHash)), 'ANCHOR_CHAIN_BROKEN');
-});
+  it('the anchor hash covers the batch: a different Merkle root gives a different hash', async () => {
+    const a = await World.create();
+    const b = await World.create();
+    const one = await submit(a, batch(1, ZEROS));
+    const other = await submit(b, batch(1, ZEROS, { merkleRoot: sha('tampered batch') }));
+    expect(one.anchorHash).not.to.equal(other.anchorHash);
+    // So the chain built on the genuine batch cannot be continued from the tampered one.
+    await b.refused(() => submit(b, batch(2, one.anchorHash)), 'ANCHOR_CHAIN_BROKEN');
+  });
 
-test('a gap is rejected: sequence 3 after 1', async () => {
-  const w = await World.create();
-  const first = await submit(w, batch(1, ZEROS));
-  await w.refused(() => submit(w, batch(3, first.anchorHash, { firstRecord: 100 })), 'ANCHOR_CHAIN_BROKEN');
-});
+  it('a gap is rejected: sequence 3 after 1', async () => {
+    const w = await World.create();
+    const first = await submit(w, batch(1, ZEROS));
+    await w.refused(() => submit(w, batch(3, first.anchorHash, { firstRecord: 100 })), 'ANCHOR_CHAIN_BROKEN');
+  });
 
-test('a first anchor must be sequence 1 naming 64 zeros', async () => {
-  const w = await World.create();
-  await w.refused(() => submit(w, batch(2, ZEROS, { firstRecord: 0 })), 'ANCHOR_CHAIN_BROKEN');
-  await w.refused(() => submit(w, batch(1, sha('something'))), 'ANCHOR_CHAIN_BROKEN');
-  await w.refused(() => submit(w, batch(1, ZEROS, { firstRecord: 5 })), 'ANCHOR_CHAIN_BROKEN');
-});
+  it('a first anchor must be sequence 1 naming 64 zeros', async () => {
+    const w = await World.create();
+    await w.refused(() => submit(w, batch(2, ZEROS, { firstRecord: 0 })), 'ANCHOR_CHAIN_BROKEN');
+    await w.refused(() => submit(w, batch(1, sha('something'))), 'ANCHOR_CHAIN_BROKEN');
+    await w.refused(() => submit(w, batch(1, ZEROS, { firstRecord: 5 })), 'ANCHOR_CHAIN_BROKEN');
+  });
 
-test('a fork is rejected: sequence 2 naming a hash other than anchor 1’s', async () => {
-  const w = await World.create();
-  await submit(w, batch(1, ZEROS));
-  await w.refused(() => submit(w, batch(2, ZEROS)), 'ANCHOR_CHAIN_BROKEN');
-  await w.refused(() => submit(w, batch(2, sha('another anchor'))), 'ANCHOR_CHAIN_BROKEN');
-});
+  it('a fork is rejected: sequence 2 naming a hash other than anchor 1’s', async () => {
+    const w = await World.create();
+    await submit(w, batch(1, ZEROS));
+    await w.refused(() => submit(w, batch(2, ZEROS)), 'ANCHOR_CHAIN_BROKEN');
+    await w.refused(() => submit(w, batch(2, sha('another anchor'))), 'ANCHOR_CHAIN_BROKEN');
+  });
 
-test('a rewrite is rejected: sequence 1 again, even with the same or other content', async () => {
-  const w = await World.create();
-  const first = await submit(w, batch(1, ZEROS));
-  await w.refused(() => submit(w, batch(1, ZEROS)), 'ANCHOR_CHAIN_BROKEN');
-  await w.refused(() => submit(w, batch(1, ZEROS, { merkleRoot: sha('rewritten') })), 'ANCHOR_CHAIN_BROKEN');
-  await submit(w, batch(2, first.anchorHash));
-  await w.refused(() => submit(w, batch(1, ZEROS)), 'ANCHOR_CHAIN_BROKEN');
-  assert.deepEqual(await w.call<Anchor>(IDS.bureau, C.audit, 'GetAnchor', 'gw-1', '1'), first);
-});
+  it('a rewrite is rejected: sequence 1 again, even with the same or other content', async () => {
+    const w = await World.create();
+    const first = await submit(w, batch(1, ZEROS));
+    await w.refused(() => submit(w, batch(1, ZEROS)), 'ANCHOR_CHAIN_BROKEN');
+    await w.refused(
+      () => submit(w, batch(1, ZEROS, { merkleRoot: sha('rewritten') })),
+      'ANCHOR_CHAIN_BROKEN',
+    );
+    await submit(w, batch(2, first.anchorHash));
+    await w.refused(() => submit(w, batch(1, ZEROS)), 'ANCHOR_CHAIN_BROKEN');
+    expect(await w.call<Anchor>(IDS.bureau, C.audit, 'GetAnchor', 'gw-1', '1')).to.deep.equal(first);
+  });
 
-test('a batch that does not start at the next record is rejected (overlap or hole)', async () => {
-  const w = await World.create();
-  const first = await submit(w, batch(1, ZEROS));
-  await w.refused(() => submit(w, batch(2, first.anchorHash, { firstRecord: 99 })), 'ANCHOR_CHAIN_BROKEN');
-  await w.refused(() => submit(w, batch(2, first.anchorHash, { firstRecord: 101 })), 'ANCHOR_CHAIN_BROKEN');
-  await submit(w, batch(2, first.anchorHash, { firstRecord: 100 }));
-});
+  it('a batch that does not start at the next record is rejected (overlap or hole)', async () => {
+    const w = await World.create();
+    const first = await submit(w, batch(1, ZEROS));
+    await w.refused(() => submit(w, batch(2, first.anchorHash, { firstRecord: 99 })), 'ANCHOR_CHAIN_BROKEN');
+    await w.refused(() => submit(w, batch(2, first.anchorHash, { firstRecord: 101 })), 'ANCHOR_CHAIN_BROKEN');
+    await submit(w, batch(2, first.anchorHash, { firstRecord: 100 }));
+  });
 
-test('only the gateway may anchor', async () => {
-  const w = await World.create();
-  for (const who of [
-    IDS.bureau,
-    IDS.regulator,
-    IDS.market,
-    IDS.marketGatewayRole,
-    IDS.bureauNoRole,
-    IDS.stranger,
-  ]) {
-    await w.refused(() => submit(w, batch(1, ZEROS), who), 'FORBIDDEN');
-  }
-});
+  it('only the gateway may anchor', async () => {
+    const w = await World.create();
+    for (const who of [
+      IDS.bureau,
+      IDS.regulator,
+      IDS.market,
+      IDS.marketGatewayRole,
+      IDS.bureauNoRole,
+      IDS.stranger,
+    ]) {
+      await w.refused(() => submit(w, batch(1, ZEROS), who), 'FORBIDDEN');
+    }
+  });
 
-test('a chain belongs to the gateway identity that started it', async () => {
-  const w = await World.create();
-  const otherGateway: Identity = { mspId: 'BureauMSP', role: 'gateway', cn: 'gateway-2' };
-  const first = await submit(w, batch(1, ZEROS));
-  await w.refused(() => submit(w, batch(2, first.anchorHash), otherGateway), 'FORBIDDEN');
-  // It may keep its own chain.
-  const own = await submit(w, batch(1, ZEROS, { gatewayId: 'gw-2' }), otherGateway);
-  assert.equal(own.sequence, 1);
-});
+  it('a chain belongs to the gateway identity that started it', async () => {
+    const w = await World.create();
+    const otherGateway: Identity = { mspId: 'BureauMSP', role: 'gateway', cn: 'gateway-2' };
+    const first = await submit(w, batch(1, ZEROS));
+    await w.refused(() => submit(w, batch(2, first.anchorHash), otherGateway), 'FORBIDDEN');
+    // It may keep its own chain.
+    const own = await submit(w, batch(1, ZEROS, { gatewayId: 'gw-2' }), otherGateway);
+    expect(own.sequence).to.equal(1);
+  });
 
-test('each gateway id has its own chain', async () => {
-  const w = await World.create();
-  const gw1 = await submit(w, batch(1, ZEROS));
-  await submit(w, batch(2, gw1.anchorHash));
-  const gw2 = await submit(w, batch(1, ZEROS, { gatewayId: 'gw-2' }));
-  assert.equal(gw2.sequence, 1);
-  const head = await w.call<{ sequence: number }>(IDS.gateway, C.audit, 'GetAnchorHead', 'gw-1');
-  assert.equal(head.sequence, 2);
-});
+  it('each gateway id has its own chain', async () => {
+    const w = await World.create();
+    const gw1 = await submit(w, batch(1, ZEROS));
+    await submit(w, batch(2, gw1.anchorHash));
+    const gw2 = await submit(w, batch(1, ZEROS, { gatewayId: 'gw-2' }));
+    expect(gw2.sequence).to.equal(1);
+    const head = await w.call<{ sequence: number }>(IDS.gateway, C.audit, 'GetAnchorHead', 'gw-1');
+    expect(head.sequence).to.equal(2);
+  });
 
-test('malformed anchors are refused INVALID_ARGUMENT', async () => {
-  const w = await World.create();
-  for (const bad of [
-    { lastRecordAt: '2025-02-28T00:00:00.000Z' },
-    { recordCount: 0 },
-    { sequence: 0 },
-    { firstRecord: -1 },
-    { merkleRoot: 'root' },
-    { previousAnchorHash: '0' },
-    { firstRecordAt: '2025-03-01' },
-    { gatewayId: 'gw 1' },
-  ]) {
-    await w.refused(() => submit(w, batch(1, ZEROS, bad)), 'INVALID_ARGUMENT');
-  }
-});
+  it('malformed anchors are refused INVALID_ARGUMENT', async () => {
+    const w = await World.create();
+    for (const bad of [
+      { lastRecordAt: '2025-02-28T00:00:00.000Z' },
+      { recordCount: 0 },
+      { sequence: 0 },
+      { firstRecord: -1 },
+      { merkleRoot: 'root' },
+      { previousAnchorHash: '0' },
+      { firstRecordAt: '2025-03-01' },
+      { gatewayId: 'gw 1' },
+    ]) {
+      await w.refused(() => submit(w, batch(1, ZEROS, bad)), 'INVALID_ARGUMENT');
+    }
+  });
 
-test('anchors are read by the bureau, regulators and gateways, not by bodies', async () => {
-  const w = await World.create();
-  await submit(w, batch(1, ZEROS));
-  for (const who of [IDS.bureau, IDS.regulator, IDS.gateway]) {
-    assert.equal((await w.call<Anchor>(who, C.audit, 'GetAnchor', 'gw-1', '1')).sequence, 1);
-  }
-  for (const who of [IDS.market, IDS.stranger]) {
-    await w.refused(() => w.invoke(who, C.audit, 'GetAnchor', 'gw-1', '1'), 'FORBIDDEN');
-    await w.refused(() => w.invoke(who, C.audit, 'GetAnchorHead', 'gw-1'), 'FORBIDDEN');
-  }
-  await w.refused(() => w.invoke(IDS.bureau, C.audit, 'GetAnchor', 'gw-1', '2'), 'NOT_FOUND');
-  const empty = await w.call<{ sequence: number; anchorHash: string }>(
-    IDS.bureau,
-    C.audit,
-    'GetAnchorHead',
-    'gw-9',
-  );
-  assert.deepEqual([empty.sequence, empty.anchorHash], [0, ZEROS]);
+  it('anchors are read by the bureau, regulators and gateways, not by bodies', async () => {
+    const w = await World.create();
+    await submit(w, batch(1, ZEROS));
+    for (const who of [IDS.bureau, IDS.regulator, IDS.gateway]) {
+      expect((await w.call<Anchor>(who, C.audit, 'GetAnchor', 'gw-1', '1')).sequence).to.equal(1);
+    }
+    for (const who of [IDS.market, IDS.stranger]) {
+      await w.refused(() => w.invoke(who, C.audit, 'GetAnchor', 'gw-1', '1'), 'FORBIDDEN');
+      await w.refused(() => w.invoke(who, C.audit, 'GetAnchorHead', 'gw-1'), 'FORBIDDEN');
+    }
+    await w.refused(() => w.invoke(IDS.bureau, C.audit, 'GetAnchor', 'gw-1', '2'), 'NOT_FOUND');
+    const empty = await w.call<{ sequence: number; anchorHash: string }>(
+      IDS.bureau,
+      C.audit,
+      'GetAnchorHead',
+      'gw-9',
+    );
+    expect([empty.sequence, empty.anchorHash]).to.deep.equal([0, ZEROS]);
+  });
 });

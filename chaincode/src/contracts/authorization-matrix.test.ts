@@ -6,8 +6,7 @@
  *
  * The table must name every transaction the chaincode declares, so a new function cannot ship without a row.
  */
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import 'reflect-metadata';
 import { contracts } from '../index';
 import { CALENDAR_SEED } from '../data/calendar-seed';
@@ -26,6 +25,7 @@ import {
   ratingInput,
   refused,
   sha,
+  stateKey,
 } from '../testing/world';
 import type { Agreement } from '../models/agreement';
 
@@ -336,8 +336,8 @@ const SPARE_KEY = new EnterpriseKey();
 const INSTANCES = contracts.map((K) => new K());
 function contractOf(name: string): (typeof INSTANCES)[number] {
   const found = INSTANCES.find((c) => c.getName() === name);
-  assert.ok(found, `no contract ${name}`);
-  return found;
+  expect(found, `no contract ${name}`).to.be.an('object');
+  return found!;
 }
 
 /** Every `contract:Function` the chaincode declares as a transaction. */
@@ -383,62 +383,76 @@ function restore(l: FakeLedger, s: Saved): void {
 
 function parseRow(allowed: string): Record<Caller, boolean> {
   const cells = allowed.trim().split(/\s+/);
-  assert.equal(cells.length, COLUMNS.length, `row "${allowed}" has ${cells.length} cells`);
+  expect(cells.length, `row "${allowed}" has ${cells.length} cells`).to.equal(COLUMNS.length);
   return Object.fromEntries(
     COLUMNS.map((c, i) => {
-      assert.ok(cells[i] === 'Y' || cells[i] === '-', `cell "${cells[i]}"`);
+      expect(cells[i], `cell "${cells[i]}"`).to.be.oneOf(['Y', '-']);
       return [c, cells[i] === 'Y'];
     }),
   ) as Record<Caller, boolean>;
 }
 
-test('the table names every transaction of the chaincode exactly once', () => {
-  const named = MATRIX.map(([fn]) => fn).sort();
-  assert.equal(new Set(named).size, named.length, 'no row twice');
-  assert.deepEqual(named, declaredFunctions());
-  assert.deepEqual(Object.keys(SETUP).sort(), named, 'one set-up per row');
-});
+describe('authorization matrix: who may call what', () => {
+  it('the table names every transaction of the chaincode exactly once', () => {
+    const named = MATRIX.map(([fn]) => fn).sort();
+    expect(new Set(named).size, 'no row twice').to.equal(named.length);
+    expect(named).to.deep.equal(declaredFunctions());
+    expect(Object.keys(SETUP).sort(), 'one set-up per row').to.deep.equal(named);
+  });
 
-test('every function × every caller: allowed callers succeed, all others are FORBIDDEN and write nothing', async (t) => {
-  // One world with the AA enterprise's grant on market-entities (agreement app-1.MarketMSP in force).
-  const w = await World.create();
-  await w.activeGrants(w.aa, 'app-1');
-  const base = save(w.ledger);
-
-  for (const [fn, allowed] of MATRIX) {
-    const setup = SETUP[fn]!;
-    await t.test(fn, async () => {
-      const [contractName, method] = fn.split(':') as [string, string];
-      const contract = contractOf(contractName);
-      const expected = parseRow(allowed);
-      restore(w.ledger, base);
-      const args = await setup(w);
-      const prepared = save(w.ledger);
-      for (const caller of COLUMNS) {
-        restore(w.ledger, prepared);
-        const who = CALLERS[caller];
-        const call = (): Promise<string> => w.invoke(who, contract, method, ...args);
-        if (expected[caller]) {
-          await call().catch((err: Error) =>
-            assert.fail(`${fn} as ${caller} should be allowed, but: ${err.message}`),
-          );
-        } else {
-          await refused(w.ledger, call, 'FORBIDDEN').catch((err: Error) =>
-            assert.fail(`${fn} as ${caller} should be FORBIDDEN: ${err.message}`),
-          );
-        }
-      }
+  describe('every function × every caller: allowed callers succeed, all others are FORBIDDEN and write nothing', () => {
+    // One world with the AA enterprise's grant on market-entities (agreement app-1.MarketMSP in force).
+    let w: World;
+    let base: Saved;
+    before(async () => {
+      w = await World.create();
+      await w.activeGrants(w.aa, 'app-1');
+      base = save(w.ledger);
     });
-  }
-});
 
-test('a refusal for the caller says who may act, and names no object content', async () => {
-  const w = await World.create();
-  await w.activeGrants(w.aa, 'app-1');
-  const err = await w.invoke(IDS.transport, C.grant, 'GetGrant', GRANT).then(
-    () => assert.fail('transport read market’s grant'),
-    (e: Error) => e,
-  );
-  assert.equal(errorCodeOf(err.message), 'FORBIDDEN');
-  assert.doesNotMatch(err.message, new RegExp(CODES.aa), 'the enterprise is not disclosed to another body');
+    it('every row starts from a ledger with agreement app-1.MarketMSP in force and its grant ACTIVE', () => {
+      restore(w.ledger, base);
+      const stored = (type: string, id: string): unknown =>
+        JSON.parse(w.ledger.state.get(stateKey(type, id))?.toString('utf8') ?? 'null');
+      expect(stored('agreement', AGREEMENT)).to.include({ state: 'IN_FORCE' });
+      expect(stored('grant', GRANT)).to.include({ state: 'ACTIVE', creditCode: CODES.aa });
+    });
+
+    for (const [fn, allowed] of MATRIX) {
+      const setup = SETUP[fn]!;
+      it(fn, async () => {
+        const [contractName, method] = fn.split(':') as [string, string];
+        const contract = contractOf(contractName);
+        const expected = parseRow(allowed);
+        restore(w.ledger, base);
+        const args = await setup(w);
+        const prepared = save(w.ledger);
+        for (const caller of COLUMNS) {
+          restore(w.ledger, prepared);
+          const who = CALLERS[caller];
+          const call = (): Promise<string> => w.invoke(who, contract, method, ...args);
+          if (expected[caller]) {
+            await call().catch((err: Error) =>
+              expect.fail(`${fn} as ${caller} should be allowed, but: ${err.message}`),
+            );
+          } else {
+            await refused(w.ledger, call, 'FORBIDDEN').catch((err: Error) =>
+              expect.fail(`${fn} as ${caller} should be FORBIDDEN: ${err.message}`),
+            );
+          }
+        }
+      });
+    }
+  });
+
+  it('a refusal for the caller says who may act, and names no object content', async () => {
+    const w = await World.create();
+    await w.activeGrants(w.aa, 'app-1');
+    const err = await w.invoke(IDS.transport, C.grant, 'GetGrant', GRANT).then(
+      () => expect.fail('transport read market’s grant'),
+      (e: Error) => e,
+    );
+    expect(errorCodeOf(err.message)).to.equal('FORBIDDEN');
+    expect(err.message, 'the enterprise is not disclosed to another body').not.to.match(new RegExp(CODES.aa));
+  });
 });

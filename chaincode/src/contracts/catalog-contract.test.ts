@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import { IDS, type Identity } from '../testing/fake-ledger';
 import {
@@ -18,7 +17,7 @@ import type { Dataset, DatasetVersion } from '../models/dataset';
 
 function orgsOfPolicy(w: World, key: string): string[] {
   const policy = w.ledger.policies.get(key);
-  assert.ok(policy, `a key-level policy is set on ${JSON.stringify(key)}`);
+  expect(policy, `a key-level policy is set on ${JSON.stringify(key)}`).to.be.instanceOf(Uint8Array);
   return new KeyEndorsementPolicy(policy).listOrgs().sort();
 }
 
@@ -27,240 +26,248 @@ function recordVersion(w: World, version: string, hash: string, rows: string): P
   return w.invoke(IDS.market, C.catalog, 'RecordDatasetVersion', MARKET_ENTITIES, version, hash, rows);
 }
 
-test('a registered body registers a dataset it owns, whatever owner the input names', async () => {
-  const w = await World.create();
-  const registered = await w.call<Dataset>(
-    IDS.market,
-    C.catalog,
-    'RegisterDataset',
-    JSON.stringify({ ...licencesInput(), owner: 'TransportMSP', versions: [{ version: 'forged' }] }),
-  );
-  assert.equal(registered.owner, 'MarketMSP');
-  assert.deepEqual(registered.versions, []);
-  assert.equal(registered.versionCount, 0);
-  assert.equal(registered.registeredAt, w.ledger.now.toISOString());
-  assert.deepEqual(registered.updatedBy, { mspId: 'MarketMSP', role: 'body' });
-  assert.deepEqual(
-    registered.items.map((i) => [i.name, i.personal]),
-    [
+describe('CatalogContract', () => {
+  it('a registered body registers a dataset it owns, whatever owner the input names', async () => {
+    const w = await World.create();
+    const registered = await w.call<Dataset>(
+      IDS.market,
+      C.catalog,
+      'RegisterDataset',
+      JSON.stringify({ ...licencesInput(), owner: 'TransportMSP', versions: [{ version: 'forged' }] }),
+    );
+    expect(registered.owner).to.equal('MarketMSP');
+    expect(registered.versions).to.deep.equal([]);
+    expect(registered.versionCount).to.equal(0);
+    expect(registered.registeredAt).to.equal(w.ledger.now.toISOString());
+    expect(registered.updatedBy).to.deep.equal({ mspId: 'MarketMSP', role: 'body' });
+    expect(registered.items.map((i) => [i.name, i.personal])).to.deep.equal([
       ['licence_no', false],
       ['valid_until', false],
-    ],
-  );
-  assert.equal(w.ledger.lastEvent()?.name, EVENTS.DATASET_REGISTERED);
-  assert.deepEqual(w.ledger.lastEvent()?.payload.changes, [
-    { type: 'dataset', id: 'market-licences', state: 'restricted' },
-  ]);
-  const read = await w.call<Dataset>(IDS.stranger, C.catalog, 'GetDataset', 'market-licences');
-  assert.deepEqual(read, registered);
-});
+    ]);
+    expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.DATASET_REGISTERED);
+    expect(w.ledger.lastEvent()?.payload.changes).to.deep.equal([
+      { type: 'dataset', id: 'market-licences', state: 'restricted' },
+    ]);
+    const read = await w.call<Dataset>(IDS.stranger, C.catalog, 'GetDataset', 'market-licences');
+    expect(read).to.deep.equal(registered);
+  });
 
-test('the world datasets carry their personal-data flags', async () => {
-  const w = await World.create();
-  const d = await w.call<Dataset>(IDS.gateway, C.catalog, 'GetDataset', MARKET_ENTITIES);
-  assert.deepEqual(
-    d.items.filter((i) => i.personal).map((i) => i.name),
-    ['legal_rep_id', 'legal_rep_phone'],
-  );
-  assert.equal(d.items.find((i) => i.name === 'registered_on')?.type, 'date');
-});
+  it('the world datasets carry their personal-data flags', async () => {
+    const w = await World.create();
+    const d = await w.call<Dataset>(IDS.gateway, C.catalog, 'GetDataset', MARKET_ENTITIES);
+    expect(d.items.filter((i) => i.personal).map((i) => i.name)).to.deep.equal([
+      'legal_rep_id',
+      'legal_rep_phone',
+    ]);
+    expect(d.items.find((i) => i.name === 'registered_on')?.type).to.equal('date');
+  });
 
-test('each dataset key gets a key-level policy needing its owner and the bureau', async () => {
-  const w = await World.create();
-  assert.deepEqual(orgsOfPolicy(w, stateKey('dataset', MARKET_ENTITIES)), ['BureauMSP', 'MarketMSP']);
-  assert.deepEqual(orgsOfPolicy(w, stateKey('dataset', MARKET_NOTICES)), ['BureauMSP', 'MarketMSP']);
-  assert.deepEqual(orgsOfPolicy(w, stateKey('dataset', TRANSPORT_VEHICLES)), ['BureauMSP', 'TransportMSP']);
-  await w.invoke(IDS.transport, C.catalog, 'RegisterDataset', JSON.stringify(licencesInput()));
-  assert.deepEqual(orgsOfPolicy(w, stateKey('dataset', 'market-licences')), ['BureauMSP', 'TransportMSP']);
-});
+  it('each dataset key gets a key-level policy needing its owner and the bureau', async () => {
+    const w = await World.create();
+    expect(orgsOfPolicy(w, stateKey('dataset', MARKET_ENTITIES))).to.deep.equal(['BureauMSP', 'MarketMSP']);
+    expect(orgsOfPolicy(w, stateKey('dataset', MARKET_NOTICES))).to.deep.equal(['BureauMSP', 'MarketMSP']);
+    expect(orgsOfPolicy(w, stateKey('dataset', TRANSPORT_VEHICLES))).to.deep.equal([
+      'BureauMSP',
+      'TransportMSP',
+    ]);
+    await w.invoke(IDS.transport, C.catalog, 'RegisterDataset', JSON.stringify(licencesInput()));
+    expect(orgsOfPolicy(w, stateKey('dataset', 'market-licences'))).to.deep.equal([
+      'BureauMSP',
+      'TransportMSP',
+    ]);
+  });
 
-test('only a registered opening body registers datasets', async () => {
-  const w = await World.create();
-  const json = JSON.stringify(licencesInput());
-  const marketWithoutRole: Identity = { mspId: 'MarketMSP', cn: 'someone.market' };
-  for (const who of [
-    IDS.bureau,
-    IDS.regulator,
-    IDS.gateway,
-    IDS.bureauNoRole,
-    IDS.marketGatewayRole,
-    IDS.stranger,
-    marketWithoutRole,
-  ]) {
-    await w.refused(() => w.invoke(who, C.catalog, 'RegisterDataset', json), 'FORBIDDEN');
-  }
-  // Once the bureau registers OtherMSP as a body, the same identity may.
-  await w.invoke(IDS.bureau, C.platform, 'RegisterBody', 'OtherMSP', '丽水市其他局');
-  const d = await w.call<Dataset>(IDS.stranger, C.catalog, 'RegisterDataset', json);
-  assert.equal(d.owner, 'OtherMSP');
-});
+  it('only a registered opening body registers datasets', async () => {
+    const w = await World.create();
+    const json = JSON.stringify(licencesInput());
+    const marketWithoutRole: Identity = { mspId: 'MarketMSP', cn: 'someone.market' };
+    for (const who of [
+      IDS.bureau,
+      IDS.regulator,
+      IDS.gateway,
+      IDS.bureauNoRole,
+      IDS.marketGatewayRole,
+      IDS.stranger,
+      marketWithoutRole,
+    ]) {
+      await w.refused(() => w.invoke(who, C.catalog, 'RegisterDataset', json), 'FORBIDDEN');
+    }
+    // Once the bureau registers OtherMSP as a body, the same identity may.
+    await w.invoke(IDS.bureau, C.platform, 'RegisterBody', 'OtherMSP', '丽水市其他局');
+    const d = await w.call<Dataset>(IDS.stranger, C.catalog, 'RegisterDataset', json);
+    expect(d.owner).to.equal('OtherMSP');
+  });
 
-test('a dataset id is registered once, by whichever body', async () => {
-  const w = await World.create();
-  await w.refused(
-    () => w.invoke(IDS.transport, C.catalog, 'RegisterDataset', JSON.stringify(marketEntitiesInput())),
-    'ALREADY_EXISTS',
-  );
-});
-
-test('malformed datasets are refused INVALID_ARGUMENT', async () => {
-  const w = await World.create();
-  const good = licencesInput();
-  const item = good.items[0]!;
-  for (const bad of [
-    { ...good, id: 'has space' },
-    { ...good, name: '' },
-    { ...good, openAttribute: 'open' },
-    { ...good, format: 'xml' },
-    { ...good, updateFrequency: 'hourly' },
-    { ...good, items: [] },
-    { ...good, items: [item, item] },
-    { ...good, items: [{ ...item, name: 'LicenceNo' }] },
-    { ...good, items: [{ ...item, type: 'blob' }] },
-    { ...good, items: [{ ...item, personal: 'yes' }] },
-  ]) {
+  it('a dataset id is registered once, by whichever body', async () => {
+    const w = await World.create();
     await w.refused(
-      () => w.invoke(IDS.market, C.catalog, 'RegisterDataset', JSON.stringify(bad)),
-      'INVALID_ARGUMENT',
+      () => w.invoke(IDS.transport, C.catalog, 'RegisterDataset', JSON.stringify(marketEntitiesInput())),
+      'ALREADY_EXISTS',
     );
-  }
-  await w.refused(() => w.invoke(IDS.market, C.catalog, 'RegisterDataset', '[]'), 'INVALID_ARGUMENT');
-});
+  });
 
-test('the owner updates its dataset: items may be added, the rest is kept', async () => {
-  const w = await World.create();
-  await recordVersion(w, 'v1', sha('v1'), '10');
-  const before = await w.call<Dataset>(IDS.bureau, C.catalog, 'GetDataset', MARKET_ENTITIES);
-  const input = marketEntitiesInput();
-  const update = {
-    ...input,
-    description: 'now with the business scope',
-    items: [...input.items, { name: 'business_scope', label: '经营范围', type: 'string' }],
-    owner: 'TransportMSP',
-  };
-  w.ledger.now = new Date('2025-03-04T02:00:00Z');
-  const updated = await w.call<Dataset>(IDS.market, C.catalog, 'UpdateDataset', JSON.stringify(update));
-  assert.equal(updated.owner, 'MarketMSP');
-  assert.equal(updated.description, 'now with the business scope');
-  assert.equal(updated.items.length, 7);
-  assert.equal(updated.registeredAt, before.registeredAt);
-  assert.equal(updated.updatedAt, '2025-03-04T02:00:00.000Z');
-  assert.deepEqual(updated.versions, before.versions);
-  assert.equal(updated.versionCount, 1);
-  assert.equal(w.ledger.lastEvent()?.name, EVENTS.DATASET_UPDATED);
-  assert.deepEqual(await w.call<Dataset>(IDS.stranger, C.catalog, 'GetDataset', MARKET_ENTITIES), updated);
-});
+  it('malformed datasets are refused INVALID_ARGUMENT', async () => {
+    const w = await World.create();
+    const good = licencesInput();
+    const item = good.items[0]!;
+    for (const bad of [
+      { ...good, id: 'has space' },
+      { ...good, name: '' },
+      { ...good, openAttribute: 'open' },
+      { ...good, format: 'xml' },
+      { ...good, updateFrequency: 'hourly' },
+      { ...good, items: [] },
+      { ...good, items: [item, item] },
+      { ...good, items: [{ ...item, name: 'LicenceNo' }] },
+      { ...good, items: [{ ...item, type: 'blob' }] },
+      { ...good, items: [{ ...item, personal: 'yes' }] },
+    ]) {
+      await w.refused(
+        () => w.invoke(IDS.market, C.catalog, 'RegisterDataset', JSON.stringify(bad)),
+        'INVALID_ARGUMENT',
+      );
+    }
+    await w.refused(() => w.invoke(IDS.market, C.catalog, 'RegisterDataset', '[]'), 'INVALID_ARGUMENT');
+  });
 
-test('only the owner updates a dataset or records its versions: another body is FORBIDDEN', async () => {
-  const w = await World.create();
-  const json = JSON.stringify({ ...marketEntitiesInput(), description: 'taken over' });
-  await w.refused(() => w.invoke(IDS.transport, C.catalog, 'UpdateDataset', json), 'FORBIDDEN');
-  await w.refused(
-    () => w.invoke(IDS.transport, C.catalog, 'RecordDatasetVersion', MARKET_ENTITIES, 'v1', sha('v1'), '1'),
-    'FORBIDDEN',
-  );
-  for (const who of [IDS.bureau, IDS.regulator, IDS.gateway, IDS.marketGatewayRole, IDS.stranger]) {
-    await w.refused(() => w.invoke(who, C.catalog, 'UpdateDataset', json), 'FORBIDDEN');
+  it('the owner updates its dataset: items may be added, the rest is kept', async () => {
+    const w = await World.create();
+    await recordVersion(w, 'v1', sha('v1'), '10');
+    const before = await w.call<Dataset>(IDS.bureau, C.catalog, 'GetDataset', MARKET_ENTITIES);
+    const input = marketEntitiesInput();
+    const update = {
+      ...input,
+      description: 'now with the business scope',
+      items: [...input.items, { name: 'business_scope', label: '经营范围', type: 'string' }],
+      owner: 'TransportMSP',
+    };
+    w.ledger.now = new Date('2025-03-04T02:00:00Z');
+    const updated = await w.call<Dataset>(IDS.market, C.catalog, 'UpdateDataset', JSON.stringify(update));
+    expect(updated.owner).to.equal('MarketMSP');
+    expect(updated.description).to.equal('now with the business scope');
+    expect(updated.items.length).to.equal(7);
+    expect(updated.registeredAt).to.equal(before.registeredAt);
+    expect(updated.updatedAt).to.equal('2025-03-04T02:00:00.000Z');
+    expect(updated.versions).to.deep.equal(before.versions);
+    expect(updated.versionCount).to.equal(1);
+    expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.DATASET_UPDATED);
+    expect(await w.call<Dataset>(IDS.stranger, C.catalog, 'GetDataset', MARKET_ENTITIES)).to.deep.equal(
+      updated,
+    );
+  });
+
+  it('only the owner updates a dataset or records its versions: another body is FORBIDDEN', async () => {
+    const w = await World.create();
+    const json = JSON.stringify({ ...marketEntitiesInput(), description: 'taken over' });
+    await w.refused(() => w.invoke(IDS.transport, C.catalog, 'UpdateDataset', json), 'FORBIDDEN');
     await w.refused(
-      () => w.invoke(who, C.catalog, 'RecordDatasetVersion', MARKET_ENTITIES, 'v1', sha('v1'), '1'),
+      () => w.invoke(IDS.transport, C.catalog, 'RecordDatasetVersion', MARKET_ENTITIES, 'v1', sha('v1'), '1'),
       'FORBIDDEN',
     );
-  }
-});
-
-test('an update cannot remove items, and names an existing dataset', async () => {
-  const w = await World.create();
-  const input = marketEntitiesInput();
-  const withoutPhone = { ...input, items: input.items.filter((i) => i.name !== 'legal_rep_phone') };
-  await w.refused(
-    () => w.invoke(IDS.market, C.catalog, 'UpdateDataset', JSON.stringify(withoutPhone)),
-    'INVALID_ARGUMENT',
-  );
-  const renamed = {
-    ...input,
-    items: input.items.map((i) => (i.name === 'address' ? { ...i, name: 'addr' } : i)),
-  };
-  await w.refused(
-    () => w.invoke(IDS.market, C.catalog, 'UpdateDataset', JSON.stringify(renamed)),
-    'INVALID_ARGUMENT',
-  );
-  await w.refused(
-    () =>
-      w.invoke(IDS.market, C.catalog, 'UpdateDataset', JSON.stringify({ ...input, id: 'no-such-dataset' })),
-    'NOT_FOUND',
-  );
-});
-
-test('the owner records versions with content hash, row count and tx id; a version name is recorded once', async () => {
-  const w = await World.create();
-  const entry = await w.call<DatasetVersion>(
-    IDS.market,
-    C.catalog,
-    'RecordDatasetVersion',
-    MARKET_ENTITIES,
-    '2025-03',
-    sha('rows of March'),
-    '12345',
-  );
-  assert.deepEqual(entry, {
-    version: '2025-03',
-    contentHash: sha('rows of March'),
-    rowCount: 12345,
-    loadedAt: w.ledger.now.toISOString(),
-    txId: entry.txId,
+    for (const who of [IDS.bureau, IDS.regulator, IDS.gateway, IDS.marketGatewayRole, IDS.stranger]) {
+      await w.refused(() => w.invoke(who, C.catalog, 'UpdateDataset', json), 'FORBIDDEN');
+      await w.refused(
+        () => w.invoke(who, C.catalog, 'RecordDatasetVersion', MARKET_ENTITIES, 'v1', sha('v1'), '1'),
+        'FORBIDDEN',
+      );
+    }
   });
-  assert.match(entry.txId, /^tx\d+$/);
-  assert.equal(w.ledger.lastEvent()?.name, EVENTS.DATASET_VERSION_LOADED);
-  assert.equal(w.ledger.lastEvent()?.payload.txId, entry.txId);
-  const d = await w.call<Dataset>(IDS.bureau, C.catalog, 'GetDataset', MARKET_ENTITIES);
-  assert.deepEqual(d.versions, [entry]);
-  assert.equal(d.versionCount, 1);
 
-  await w.refused(() => recordVersion(w, '2025-03', sha('other'), '1'), 'ALREADY_EXISTS');
-});
+  it('an update cannot remove items, and names an existing dataset', async () => {
+    const w = await World.create();
+    const input = marketEntitiesInput();
+    const withoutPhone = { ...input, items: input.items.filter((i) => i.name !== 'legal_rep_phone') };
+    await w.refused(
+      () => w.invoke(IDS.market, C.catalog, 'UpdateDataset', JSON.stringify(withoutPhone)),
+      'INVALID_ARGUMENT',
+    );
+    const renamed = {
+      ...input,
+      items: input.items.map((i) => (i.name === 'address' ? { ...i, name: 'addr' } : i)),
+    };
+    await w.refused(
+      () => w.invoke(IDS.market, C.catalog, 'UpdateDataset', JSON.stringify(renamed)),
+      'INVALID_ARGUMENT',
+    );
+    await w.refused(
+      () =>
+        w.invoke(IDS.market, C.catalog, 'UpdateDataset', JSON.stringify({ ...input, id: 'no-such-dataset' })),
+      'NOT_FOUND',
+    );
+  });
 
-test('bad versions are refused INVALID_ARGUMENT; an unknown dataset NOT_FOUND', async () => {
-  const w = await World.create();
-  const record = (version: string, hash: string, rows: string) => () => recordVersion(w, version, hash, rows);
-  await w.refused(record('v 1', sha('x'), '1'), 'INVALID_ARGUMENT');
-  await w.refused(record('v1', 'ABC', '1'), 'INVALID_ARGUMENT');
-  await w.refused(record('v1', sha('x').toUpperCase(), '1'), 'INVALID_ARGUMENT');
-  await w.refused(record('v1', sha('x'), '-1'), 'INVALID_ARGUMENT');
-  await w.refused(record('v1', sha('x'), '1.5'), 'INVALID_ARGUMENT');
-  await w.refused(record('v1', sha('x'), 'many'), 'INVALID_ARGUMENT');
-  await w.refused(
-    () => w.invoke(IDS.market, C.catalog, 'RecordDatasetVersion', 'no-such-dataset', 'v1', sha('x'), '1'),
-    'NOT_FOUND',
-  );
-});
+  it('the owner records versions with content hash, row count and tx id; a version name is recorded once', async () => {
+    const w = await World.create();
+    const entry = await w.call<DatasetVersion>(
+      IDS.market,
+      C.catalog,
+      'RecordDatasetVersion',
+      MARKET_ENTITIES,
+      '2025-03',
+      sha('rows of March'),
+      '12345',
+    );
+    expect(entry).to.deep.equal({
+      version: '2025-03',
+      contentHash: sha('rows of March'),
+      rowCount: 12345,
+      loadedAt: w.ledger.now.toISOString(),
+      txId: entry.txId,
+    });
+    expect(entry.txId).to.match(/^tx\d+$/);
+    expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.DATASET_VERSION_LOADED);
+    expect(w.ledger.lastEvent()?.payload.txId).to.equal(entry.txId);
+    const d = await w.call<Dataset>(IDS.bureau, C.catalog, 'GetDataset', MARKET_ENTITIES);
+    expect(d.versions).to.deep.equal([entry]);
+    expect(d.versionCount).to.equal(1);
 
-test('the entry keeps the last 20 versions and counts them all', async () => {
-  const w = await World.create();
-  for (let i = 1; i <= 21; i++) {
-    await recordVersion(w, `v${i}`, sha(`v${i}`), String(i));
-  }
-  const d = await w.call<Dataset>(IDS.bureau, C.catalog, 'GetDataset', MARKET_ENTITIES);
-  assert.equal(d.versionCount, 21);
-  assert.equal(d.versions.length, 20);
-  assert.equal(d.versions[0]?.version, 'v2');
-  assert.equal(d.versions[19]?.version, 'v21');
-});
+    await w.refused(() => recordVersion(w, '2025-03', sha('other'), '1'), 'ALREADY_EXISTS');
+  });
 
-test('a version name that dropped out of the kept 20 is still refused as a duplicate', async () => {
-  const w = await World.create();
-  for (let i = 1; i <= 21; i++) {
-    await recordVersion(w, `v${i}`, sha(`v${i}`), '1');
-  }
-  await w.refused(() => recordVersion(w, 'v1', sha('not v1'), '1'), 'ALREADY_EXISTS');
-});
+  it('bad versions are refused INVALID_ARGUMENT; an unknown dataset NOT_FOUND', async () => {
+    const w = await World.create();
+    const record = (version: string, hash: string, rows: string) => () =>
+      recordVersion(w, version, hash, rows);
+    await w.refused(record('v 1', sha('x'), '1'), 'INVALID_ARGUMENT');
+    await w.refused(record('v1', 'ABC', '1'), 'INVALID_ARGUMENT');
+    await w.refused(record('v1', sha('x').toUpperCase(), '1'), 'INVALID_ARGUMENT');
+    await w.refused(record('v1', sha('x'), '-1'), 'INVALID_ARGUMENT');
+    await w.refused(record('v1', sha('x'), '1.5'), 'INVALID_ARGUMENT');
+    await w.refused(record('v1', sha('x'), 'many'), 'INVALID_ARGUMENT');
+    await w.refused(
+      () => w.invoke(IDS.market, C.catalog, 'RecordDatasetVersion', 'no-such-dataset', 'v1', sha('x'), '1'),
+      'NOT_FOUND',
+    );
+  });
 
-test('the catalog is public: any identity lists it', async () => {
-  const w = await World.create();
-  const list = await w.call<Dataset[]>(IDS.stranger, C.catalog, 'ListDatasets');
-  assert.deepEqual(list.map((d) => [d.id, d.owner, d.openAttribute]).sort(), [
-    [MARKET_ENTITIES, 'MarketMSP', 'restricted'],
-    [MARKET_NOTICES, 'MarketMSP', 'unconditional'],
-    [TRANSPORT_VEHICLES, 'TransportMSP', 'restricted'],
-  ]);
-  await w.refused(() => w.invoke(IDS.stranger, C.catalog, 'GetDataset', 'no-such-dataset'), 'NOT_FOUND');
+  it('the entry keeps the last 20 versions and counts them all', async () => {
+    const w = await World.create();
+    for (let i = 1; i <= 21; i++) {
+      await recordVersion(w, `v${i}`, sha(`v${i}`), String(i));
+    }
+    const d = await w.call<Dataset>(IDS.bureau, C.catalog, 'GetDataset', MARKET_ENTITIES);
+    expect(d.versionCount).to.equal(21);
+    expect(d.versions.length).to.equal(20);
+    expect(d.versions[0]?.version).to.equal('v2');
+    expect(d.versions[19]?.version).to.equal('v21');
+  });
+
+  it('a version name that dropped out of the kept 20 is still refused as a duplicate', async () => {
+    const w = await World.create();
+    for (let i = 1; i <= 21; i++) {
+      await recordVersion(w, `v${i}`, sha(`v${i}`), '1');
+    }
+    await w.refused(() => recordVersion(w, 'v1', sha('not v1'), '1'), 'ALREADY_EXISTS');
+  });
+
+  it('the catalog is public: any identity lists it', async () => {
+    const w = await World.create();
+    const list = await w.call<Dataset[]>(IDS.stranger, C.catalog, 'ListDatasets');
+    expect(list.map((d) => [d.id, d.owner, d.openAttribute]).sort()).to.deep.equal([
+      [MARKET_ENTITIES, 'MarketMSP', 'restricted'],
+      [MARKET_NOTICES, 'MarketMSP', 'unconditional'],
+      [TRANSPORT_VEHICLES, 'TransportMSP', 'restricted'],
+    ]);
+    await w.refused(() => w.invoke(IDS.stranger, C.catalog, 'GetDataset', 'no-such-dataset'), 'NOT_FOUND');
+  });
 });

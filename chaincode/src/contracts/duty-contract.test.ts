@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { IDS } from '../testing/fake-ledger';
 import {
   C,
@@ -43,218 +42,221 @@ const usage = (agreementId: string) => ({
   reportHash: sha('usage report'),
 });
 
-test('a usage report is recorded and dates the agreement’s last report', async () => {
-  const { w, agreement } = await setup();
-  w.ledger.now = new Date('2025-04-01T02:00:00Z');
-  const recorded = await duty(w, 'ReportUsage', 'ReportUsage', usage(agreement.id));
-  assert.equal(recorded.kind, 'usage-report');
-  assert.equal(recorded.agreementId, agreement.id);
-  assert.equal(recorded.creditCode, CODES.aa);
-  assert.deepEqual(recorded.detail, { period: '2025-Q1', callCount: 1234, reportHash: sha('usage report') });
-  assert.equal(recorded.at, '2025-04-01T02:00:00.000Z');
-  assert.deepEqual(recorded.updatedBy, { mspId: 'BureauMSP', role: 'gateway' });
-  assert.equal((await w.getAgreement(agreement.id)).lastUsageReportAt, '2025-04-01T02:00:00.000Z');
-  assert.equal(w.ledger.lastEvent()?.name, EVENTS.USAGE_REPORTED);
-  assert.deepEqual(w.ledger.lastEvent()?.payload.changes, [
-    { type: 'duty', id: recorded.id, state: 'usage-report', enterprise: CODES.aa },
-    { type: 'agreement', id: agreement.id, state: 'IN_FORCE', enterprise: CODES.aa },
-  ]);
-  // Two reports are two records.
-  const second = await duty(w, 'ReportUsage', 'ReportUsage', { ...usage(agreement.id), period: '2025-Q2' });
-  assert.notEqual(second.id, recorded.id);
-});
+describe('DutyContract', () => {
+  it('a usage report is recorded and dates the agreement’s last report', async () => {
+    const { w, agreement } = await setup();
+    w.ledger.now = new Date('2025-04-01T02:00:00Z');
+    const recorded = await duty(w, 'ReportUsage', 'ReportUsage', usage(agreement.id));
+    expect(recorded.kind).to.equal('usage-report');
+    expect(recorded.agreementId).to.equal(agreement.id);
+    expect(recorded.creditCode).to.equal(CODES.aa);
+    expect(recorded.detail).to.deep.equal({
+      period: '2025-Q1',
+      callCount: 1234,
+      reportHash: sha('usage report'),
+    });
+    expect(recorded.at).to.equal('2025-04-01T02:00:00.000Z');
+    expect(recorded.updatedBy).to.deep.equal({ mspId: 'BureauMSP', role: 'gateway' });
+    expect((await w.getAgreement(agreement.id)).lastUsageReportAt).to.equal('2025-04-01T02:00:00.000Z');
+    expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.USAGE_REPORTED);
+    expect(w.ledger.lastEvent()?.payload.changes).to.deep.equal([
+      { type: 'duty', id: recorded.id, state: 'usage-report', enterprise: CODES.aa },
+      { type: 'agreement', id: agreement.id, state: 'IN_FORCE', enterprise: CODES.aa },
+    ]);
+    // Two reports are two records.
+    const second = await duty(w, 'ReportUsage', 'ReportUsage', { ...usage(agreement.id), period: '2025-Q2' });
+    expect(second.id).not.to.equal(recorded.id);
+  });
 
-test('duty denials: not the gateway, another enterprise’s agreement, a DRAFT, bad fields, replay, wrong action', async () => {
-  const { w, agreement } = await setup();
-  const signed = w.sign(w.aa, 'ReportUsage', usage(agreement.id));
-  for (const who of [IDS.market, IDS.marketGatewayRole, IDS.bureau, IDS.regulator]) {
-    await w.refused(() => w.invoke(who, C.duty, 'ReportUsage', ...signed), 'FORBIDDEN');
-  }
-  await w.refused(() => duty(w, 'ReportUsage', 'ReportUsage', usage(agreement.id), w.aaa), 'FORBIDDEN');
-  await w.refused(() => duty(w, 'ReportUsage', 'ReportUsage', usage('app-9.MarketMSP')), 'NOT_FOUND');
-  for (const bad of [{ callCount: -1 }, { callCount: '12' }, { reportHash: 'report' }, { period: '' }]) {
+  it('duty denials: not the gateway, another enterprise’s agreement, a DRAFT, bad fields, replay, wrong action', async () => {
+    const { w, agreement } = await setup();
+    const signed = w.sign(w.aa, 'ReportUsage', usage(agreement.id));
+    for (const who of [IDS.market, IDS.marketGatewayRole, IDS.bureau, IDS.regulator]) {
+      await w.refused(() => w.invoke(who, C.duty, 'ReportUsage', ...signed), 'FORBIDDEN');
+    }
+    await w.refused(() => duty(w, 'ReportUsage', 'ReportUsage', usage(agreement.id), w.aaa), 'FORBIDDEN');
+    await w.refused(() => duty(w, 'ReportUsage', 'ReportUsage', usage('app-9.MarketMSP')), 'NOT_FOUND');
+    for (const bad of [{ callCount: -1 }, { callCount: '12' }, { reportHash: 'report' }, { period: '' }]) {
+      await w.refused(
+        () => duty(w, 'ReportUsage', 'ReportUsage', { ...usage(agreement.id), ...bad }),
+        'INVALID_ARGUMENT',
+      );
+    }
     await w.refused(
-      () => duty(w, 'ReportUsage', 'ReportUsage', { ...usage(agreement.id), ...bad }),
+      () => w.invoke(IDS.gateway, C.duty, 'ReportUsage', ...w.sign(w.aa, 'ReturnData', usage(agreement.id))),
       'INVALID_ARGUMENT',
     );
-  }
-  await w.refused(
-    () => w.invoke(IDS.gateway, C.duty, 'ReportUsage', ...w.sign(w.aa, 'ReturnData', usage(agreement.id))),
-    'INVALID_ARGUMENT',
-  );
-  await w.refused(() => w.invoke(IDS.gateway, C.duty, 'ReportUsage', signed[0], ''), 'BAD_SIGNATURE');
-  await w.invoke(IDS.gateway, C.duty, 'ReportUsage', ...signed);
-  await w.refused(() => w.invoke(IDS.gateway, C.duty, 'ReportUsage', ...signed), 'REPLAYED');
+    await w.refused(() => w.invoke(IDS.gateway, C.duty, 'ReportUsage', signed[0], ''), 'BAD_SIGNATURE');
+    await w.invoke(IDS.gateway, C.duty, 'ReportUsage', ...signed);
+    await w.refused(() => w.invoke(IDS.gateway, C.duty, 'ReportUsage', ...signed), 'REPLAYED');
 
-  // An agreement still in DRAFT has no duties yet.
-  await w.approvedApplication(w.aa, 'app-2');
-  const draft = await w.draft(
-    IDS.market,
-    'app-2',
-    w.termsFor(IDS.market, [demand(MARKET_ENTITIES, ['uscc'])]),
-  );
-  await w.refused(() => duty(w, 'ReportUsage', 'ReportUsage', usage(draft.id)), 'INVALID_STATE');
-});
-
-test('data is returned under an agreement with the data-return duty', async () => {
-  const { w, agreement } = await setup();
-  const returned = await duty(w, 'ReturnData', 'ReturnData', {
-    agreementId: agreement.id,
-    contentHash: sha('returned rows'),
-    rowCount: 42,
+    // An agreement still in DRAFT has no duties yet.
+    await w.approvedApplication(w.aa, 'app-2');
+    const draft = await w.draft(
+      IDS.market,
+      'app-2',
+      w.termsFor(IDS.market, [demand(MARKET_ENTITIES, ['uscc'])]),
+    );
+    await w.refused(() => duty(w, 'ReportUsage', 'ReportUsage', usage(draft.id)), 'INVALID_STATE');
   });
-  assert.equal(returned.kind, 'data-return');
-  assert.deepEqual(returned.detail, { contentHash: sha('returned rows'), rowCount: 42 });
-  assert.equal(w.ledger.lastEvent()?.name, EVENTS.DATA_RETURNED);
-  await w.refused(
-    () =>
-      duty(w, 'ReturnData', 'ReturnData', { agreementId: agreement.id, contentHash: 'rows', rowCount: 1 }),
-    'INVALID_ARGUMENT',
-  );
-});
 
-test('a data return is refused INVALID_STATE when the agreement has dataReturn false', async () => {
-  const { w, agreement } = await setup({ dataReturn: false });
-  assert.equal(agreement.terms.dataReturn, false);
-  await w.refused(
-    () =>
-      duty(w, 'ReturnData', 'ReturnData', {
-        agreementId: agreement.id,
-        contentHash: sha('rows'),
-        rowCount: 1,
-      }),
-    'INVALID_STATE',
-  );
-});
-
-test('publishing the product records a duty and updates the agreement', async () => {
-  const { w, agreement } = await setup();
-  w.ledger.now = new Date('2025-05-20T02:00:00Z');
-  const product = {
-    agreementId: agreement.id,
-    name: '企业信用画像',
-    address: 'https://credit.example.cn/portrait',
-    publishedOn: '2025-05-19',
-  };
-  const recorded = await duty(w, 'PublishProduct', 'PublishProduct', product);
-  assert.equal(recorded.kind, 'product');
-  const updated = await w.getAgreement(agreement.id);
-  assert.deepEqual(updated.product, {
-    name: '企业信用画像',
-    address: 'https://credit.example.cn/portrait',
-    publishedOn: '2025-05-19',
-    at: '2025-05-20T02:00:00.000Z',
+  it('data is returned under an agreement with the data-return duty', async () => {
+    const { w, agreement } = await setup();
+    const returned = await duty(w, 'ReturnData', 'ReturnData', {
+      agreementId: agreement.id,
+      contentHash: sha('returned rows'),
+      rowCount: 42,
+    });
+    expect(returned.kind).to.equal('data-return');
+    expect(returned.detail).to.deep.equal({ contentHash: sha('returned rows'), rowCount: 42 });
+    expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.DATA_RETURNED);
+    await w.refused(
+      () =>
+        duty(w, 'ReturnData', 'ReturnData', { agreementId: agreement.id, contentHash: 'rows', rowCount: 1 }),
+      'INVALID_ARGUMENT',
+    );
   });
-  assert.equal(updated.state, 'IN_FORCE');
-  assert.equal(w.ledger.lastEvent()?.name, EVENTS.PRODUCT_PUBLISHED);
-  assert.deepEqual(
-    w.ledger.lastEvent()?.payload.changes.map((c) => c.type),
-    ['duty', 'agreement'],
-  );
-});
 
-test('a product cannot be published in the future or at a non-http address', async () => {
-  const { w, agreement } = await setup();
-  const product = (overrides: Record<string, unknown>) => () =>
-    duty(w, 'PublishProduct', 'PublishProduct', {
+  it('a data return is refused INVALID_STATE when the agreement has dataReturn false', async () => {
+    const { w, agreement } = await setup({ dataReturn: false });
+    expect(agreement.terms.dataReturn).to.equal(false);
+    await w.refused(
+      () =>
+        duty(w, 'ReturnData', 'ReturnData', {
+          agreementId: agreement.id,
+          contentHash: sha('rows'),
+          rowCount: 1,
+        }),
+      'INVALID_STATE',
+    );
+  });
+
+  it('publishing the product records a duty and updates the agreement', async () => {
+    const { w, agreement } = await setup();
+    w.ledger.now = new Date('2025-05-20T02:00:00Z');
+    const product = {
       agreementId: agreement.id,
       name: '企业信用画像',
       address: 'https://credit.example.cn/portrait',
-      publishedOn: '2025-03-03',
-      ...overrides,
+      publishedOn: '2025-05-19',
+    };
+    const recorded = await duty(w, 'PublishProduct', 'PublishProduct', product);
+    expect(recorded.kind).to.equal('product');
+    const updated = await w.getAgreement(agreement.id);
+    expect(updated.product).to.deep.equal({
+      name: '企业信用画像',
+      address: 'https://credit.example.cn/portrait',
+      publishedOn: '2025-05-19',
+      at: '2025-05-20T02:00:00.000Z',
     });
-  // 2025-03-03 10:00 in China: the 4th is tomorrow.
-  await w.refused(product({ publishedOn: '2025-03-04' }), 'INVALID_ARGUMENT');
-  await w.refused(product({ publishedOn: '2025-13-01' }), 'INVALID_ARGUMENT');
-  await w.refused(product({ address: 'ftp://credit.example.cn' }), 'INVALID_ARGUMENT');
-  await w.refused(product({ address: 'https://credit example' }), 'INVALID_ARGUMENT');
-  await w.refused(product({ name: '' }), 'INVALID_ARGUMENT');
-  await product({})();
-});
-
-test('a security issue is reported with a severity and a description hash', async () => {
-  const { w, agreement } = await setup();
-  const report = (overrides: Record<string, unknown>) => () =>
-    duty(w, 'ReportSecurityIssue', 'ReportSecurityIssue', {
-      agreementId: agreement.id,
-      severity: 'high',
-      descriptionHash: sha('leak'),
-      ...overrides,
-    });
-  await w.refused(report({ severity: 'apocalyptic' }), 'INVALID_ARGUMENT');
-  await w.refused(report({ descriptionHash: 'a leak' }), 'INVALID_ARGUMENT');
-  const recorded = await report({})();
-  assert.equal(recorded.kind, 'security-issue');
-  assert.deepEqual(recorded.detail, { severity: 'high', descriptionHash: sha('leak') });
-  assert.equal(w.ledger.lastEvent()?.name, EVENTS.SECURITY_ISSUE_REPORTED);
-});
-
-test('duties can still be fulfilled after the agreement is terminated', async () => {
-  const { w, agreement } = await setup();
-  await w.invoke(
-    IDS.market,
-    C.agreement,
-    'TerminateAgreement',
-    agreement.id,
-    'the service was shut down',
-    '2025-03-03',
-  );
-  const returned = await duty(w, 'ReturnData', 'ReturnData', {
-    agreementId: agreement.id,
-    contentHash: sha('returned rows'),
-    rowCount: 42,
+    expect(updated.state).to.equal('IN_FORCE');
+    expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.PRODUCT_PUBLISHED);
+    expect(w.ledger.lastEvent()?.payload.changes.map((c) => c.type)).to.deep.equal(['duty', 'agreement']);
   });
-  assert.equal(returned.kind, 'data-return');
-  await duty(w, 'ReportUsage', 'ReportUsage', usage(agreement.id));
-  assert.equal((await w.getAgreement(agreement.id)).state, 'TERMINATED');
-});
 
-test('the bureau publishes credit evaluations; they are public', async () => {
-  const w = await World.create();
-  const evaluation = await w.call<CreditEvaluation>(
-    IDS.bureau,
-    C.duty,
-    'PublishCreditEvaluation',
-    JSON.stringify({
-      creditCode: CODES.aa,
-      period: '2025',
-      grade: 'good',
-      summary: 'duties fulfilled on time',
-    }),
-  );
-  assert.equal(evaluation.id, `${CODES.aa}.2025`);
-  assert.equal(evaluation.enterpriseName, w.aa.name);
-  assert.equal(evaluation.grade, 'good');
-  assert.equal(w.ledger.lastEvent()?.name, EVENTS.CREDIT_EVALUATION_PUBLISHED);
-  const list = await w.call<CreditEvaluation[]>(IDS.stranger, C.query, 'ListCreditEvaluations');
-  assert.deepEqual(list, [evaluation]);
-});
+  it('a product cannot be published in the future or at a non-http address', async () => {
+    const { w, agreement } = await setup();
+    const product = (overrides: Record<string, unknown>) => () =>
+      duty(w, 'PublishProduct', 'PublishProduct', {
+        agreementId: agreement.id,
+        name: '企业信用画像',
+        address: 'https://credit.example.cn/portrait',
+        publishedOn: '2025-03-03',
+        ...overrides,
+      });
+    // 2025-03-03 10:00 in China: the 4th is tomorrow.
+    await w.refused(product({ publishedOn: '2025-03-04' }), 'INVALID_ARGUMENT');
+    await w.refused(product({ publishedOn: '2025-13-01' }), 'INVALID_ARGUMENT');
+    await w.refused(product({ address: 'ftp://credit.example.cn' }), 'INVALID_ARGUMENT');
+    await w.refused(product({ address: 'https://credit example' }), 'INVALID_ARGUMENT');
+    await w.refused(product({ name: '' }), 'INVALID_ARGUMENT');
+    await product({})();
+  });
 
-test('credit evaluations: only the bureau, for a known enterprise, with a valid grade', async () => {
-  const w = await World.create();
-  const json = (overrides: Record<string, unknown> = {}) =>
-    JSON.stringify({ creditCode: CODES.aa, period: '2025', grade: 'good', summary: 'ok', ...overrides });
-  for (const who of [IDS.market, IDS.regulator, IDS.gateway, IDS.stranger]) {
-    await w.refused(() => w.invoke(who, C.duty, 'PublishCreditEvaluation', json()), 'FORBIDDEN');
-  }
-  await w.refused(
-    () => w.invoke(IDS.bureau, C.duty, 'PublishCreditEvaluation', json({ creditCode: CODES.spare })),
-    'NOT_FOUND',
-  );
-  await w.refused(
-    () => w.invoke(IDS.bureau, C.duty, 'PublishCreditEvaluation', json({ creditCode: INVALID_CODE })),
-    'INVALID_ARGUMENT',
-  );
-  await w.refused(
-    () => w.invoke(IDS.bureau, C.duty, 'PublishCreditEvaluation', json({ grade: 'A+' })),
-    'INVALID_ARGUMENT',
-  );
-  await w.refused(
-    () => w.invoke(IDS.bureau, C.duty, 'PublishCreditEvaluation', json({ period: '2025 Q1' })),
-    'INVALID_ARGUMENT',
-  );
-  await w.refused(
-    () => w.invoke(IDS.bureau, C.duty, 'PublishCreditEvaluation', json({ summary: '' })),
-    'INVALID_ARGUMENT',
-  );
+  it('a security issue is reported with a severity and a description hash', async () => {
+    const { w, agreement } = await setup();
+    const report = (overrides: Record<string, unknown>) => () =>
+      duty(w, 'ReportSecurityIssue', 'ReportSecurityIssue', {
+        agreementId: agreement.id,
+        severity: 'high',
+        descriptionHash: sha('leak'),
+        ...overrides,
+      });
+    await w.refused(report({ severity: 'apocalyptic' }), 'INVALID_ARGUMENT');
+    await w.refused(report({ descriptionHash: 'a leak' }), 'INVALID_ARGUMENT');
+    const recorded = await report({})();
+    expect(recorded.kind).to.equal('security-issue');
+    expect(recorded.detail).to.deep.equal({ severity: 'high', descriptionHash: sha('leak') });
+    expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.SECURITY_ISSUE_REPORTED);
+  });
+
+  it('duties can still be fulfilled after the agreement is terminated', async () => {
+    const { w, agreement } = await setup();
+    await w.invoke(
+      IDS.market,
+      C.agreement,
+      'TerminateAgreement',
+      agreement.id,
+      'the service was shut down',
+      '2025-03-03',
+    );
+    const returned = await duty(w, 'ReturnData', 'ReturnData', {
+      agreementId: agreement.id,
+      contentHash: sha('returned rows'),
+      rowCount: 42,
+    });
+    expect(returned.kind).to.equal('data-return');
+    await duty(w, 'ReportUsage', 'ReportUsage', usage(agreement.id));
+    expect((await w.getAgreement(agreement.id)).state).to.equal('TERMINATED');
+  });
+
+  it('the bureau publishes credit evaluations; they are public', async () => {
+    const w = await World.create();
+    const evaluation = await w.call<CreditEvaluation>(
+      IDS.bureau,
+      C.duty,
+      'PublishCreditEvaluation',
+      JSON.stringify({
+        creditCode: CODES.aa,
+        period: '2025',
+        grade: 'good',
+        summary: 'duties fulfilled on time',
+      }),
+    );
+    expect(evaluation.id).to.equal(`${CODES.aa}.2025`);
+    expect(evaluation.enterpriseName).to.equal(w.aa.name);
+    expect(evaluation.grade).to.equal('good');
+    expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.CREDIT_EVALUATION_PUBLISHED);
+    const list = await w.call<CreditEvaluation[]>(IDS.stranger, C.query, 'ListCreditEvaluations');
+    expect(list).to.deep.equal([evaluation]);
+  });
+
+  it('credit evaluations: only the bureau, for a known enterprise, with a valid grade', async () => {
+    const w = await World.create();
+    const json = (overrides: Record<string, unknown> = {}) =>
+      JSON.stringify({ creditCode: CODES.aa, period: '2025', grade: 'good', summary: 'ok', ...overrides });
+    for (const who of [IDS.market, IDS.regulator, IDS.gateway, IDS.stranger]) {
+      await w.refused(() => w.invoke(who, C.duty, 'PublishCreditEvaluation', json()), 'FORBIDDEN');
+    }
+    await w.refused(
+      () => w.invoke(IDS.bureau, C.duty, 'PublishCreditEvaluation', json({ creditCode: CODES.spare })),
+      'NOT_FOUND',
+    );
+    await w.refused(
+      () => w.invoke(IDS.bureau, C.duty, 'PublishCreditEvaluation', json({ creditCode: INVALID_CODE })),
+      'INVALID_ARGUMENT',
+    );
+    await w.refused(
+      () => w.invoke(IDS.bureau, C.duty, 'PublishCreditEvaluation', json({ grade: 'A+' })),
+      'INVALID_ARGUMENT',
+    );
+    await w.refused(
+      () => w.invoke(IDS.bureau, C.duty, 'PublishCreditEvaluation', json({ period: '2025 Q1' })),
+      'INVALID_ARGUMENT',
+    );
+    await w.refused(
+      () => w.invoke(IDS.bureau, C.duty, 'PublishCreditEvaluation', json({ summary: '' })),
+      'INVALID_ARGUMENT',
+    );
+  });
 });

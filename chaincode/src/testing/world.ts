@@ -7,8 +7,8 @@
  *   const { agreements, grants } = await w.activeGrants(w.aa, 'app-1');
  *   await w.refused(() => w.invoke(IDS.transport, C.grant, 'SuspendGrant', grants[0]!.id, …), 'FORBIDDEN');
  */
-import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import { expect } from 'chai';
 import type { Contract } from 'fabric-contract-api';
 import { AgreementContract } from '../contracts/agreement-contract';
 import { ApplicationContract } from '../contracts/application-contract';
@@ -83,13 +83,11 @@ export async function refused(
   const before = ledger.snapshot();
   const events = ledger.events.length;
   const policies = ledger.policies.size;
-  await assert.rejects(call(), (err: Error) => {
-    assert.equal(errorCodeOf(err.message), code, err.message);
-    return true;
-  });
-  assert.equal(ledger.snapshot(), before, 'a refused call wrote nothing');
-  assert.equal(ledger.events.length, events, 'a refused call emitted no event');
-  assert.equal(ledger.policies.size, policies, 'a refused call set no key-level policy');
+  const err = (await expect(call()).to.be.rejectedWith(Error)) as Error;
+  expect(errorCodeOf(err.message), err.message).to.equal(code);
+  expect(ledger.snapshot(), 'a refused call wrote nothing').to.equal(before);
+  expect(ledger.events.length, 'a refused call emitted no event').to.equal(events);
+  expect(ledger.policies.size, 'a refused call set no key-level policy').to.equal(policies);
 }
 
 // ---- inputs -------------------------------------------------------------------------------------------
