@@ -7,8 +7,7 @@
  * own table is chaincode/src/contracts/authorization-matrix.test.ts), so the table also shows those refusals
  * reach the caller with their code. The table must cover every route the app serves.
  */
-import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import type { Express } from 'express';
 import { createApp } from './app.js';
 import { LedgerError } from './ledger/ledger.js';
@@ -104,8 +103,8 @@ function chaincodeLikeRefusals(g: Harness): void {
     throw new LedgerError(why, code);
   };
   for (const key of Object.keys(RELAYED)) {
-    const verified = g.ledger.handlers.get(key);
-    assert.ok(verified, `the fake ledger handles ${key}`);
+    const verified = g.ledger.handlers.get(key)!;
+    expect(verified, `the fake ledger handles ${key}`).not.to.equal(undefined);
     g.ledger.on(key, (args, call) => {
       const result = verified(args, call) as { creditCode: string; body: Record<string, unknown> };
       const { creditCode, body } = result;
@@ -126,131 +125,141 @@ function chaincodeLikeRefusals(g: Harness): void {
   }
 }
 
-before(async () => {
-  h = await startHarness();
-  h.ledger.applications.set('APP-1', { id: 'APP-1', creditCode: CODE.AA, state: 'RETURNED' });
-  h.ledger.agreements.set('AGR-1', {
-    id: 'AGR-1',
-    terms: { creditCode: CODE.AA },
-    termsHash: 'c'.repeat(64),
+describe('authorization matrix', () => {
+  before(async () => {
+    h = await startHarness();
+    h.ledger.applications.set('APP-1', { id: 'APP-1', creditCode: CODE.AA, state: 'RETURNED' });
+    h.ledger.agreements.set('AGR-1', {
+      id: 'AGR-1',
+      terms: { creditCode: CODE.AA },
+      termsHash: 'c'.repeat(64),
+    });
+    h.ledger.on('query:GetHistory', ([type = '', id = '']) => [
+      {
+        txId: 'f'.repeat(64),
+        time: '2025-01-01T00:00:00.000Z',
+        isDelete: false,
+        by: { mspId: 'MarketMSP', role: 'body' },
+        value: type === 'grant' ? (h.view.grants.get(id) ?? { id }) : { id },
+      },
+    ]);
+    h.ledger.on('query:ListOverdue', () => []);
+    h.ledger.on('query:ListApplications', () => ({ items: [], bookmark: '' }));
+    chaincodeLikeRefusals(h);
+    regulatorSecret = h.clients.register('regulator-1', undefined, 'regulator');
+    const first = await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=1`, { as: 'AA' });
+    expect(first.status).to.equal(200);
+    rid = first.requestId;
+    await h.anchorNow();
   });
-  h.ledger.on('query:GetHistory', ([type = '', id = '']) => [
-    {
-      txId: 'f'.repeat(64),
-      time: '2025-01-01T00:00:00.000Z',
-      isDelete: false,
-      by: { mspId: 'MarketMSP', role: 'body' },
-      value: type === 'grant' ? (h.view.grants.get(id) ?? { id }) : { id },
-    },
-  ]);
-  h.ledger.on('query:ListOverdue', () => []);
-  h.ledger.on('query:ListApplications', () => ({ items: [], bookmark: '' }));
-  chaincodeLikeRefusals(h);
-  regulatorSecret = h.clients.register('regulator-1', undefined, 'regulator');
-  const first = await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=1`, { as: 'AA' });
-  assert.equal(first.status, 200);
-  rid = first.requestId;
-  await h.anchorNow();
-});
-after(() => h.close());
+  after(() => h.close());
 
-function tokenOf(caller: Caller): string | undefined {
-  if (caller === 'anon') return undefined;
-  if (caller === 'reg') return h.tokens.issue('regulator-1', 'regulator').access_token;
-  return h.tokenFor(caller);
-}
-
-/** The caller's own request for a row. */
-function requestOf(caller: Caller, route: string, signed?: [string, Record<string, unknown>]): CallOptions {
-  if (route === 'POST /oauth/token') {
-    const [id, secret] =
-      caller === 'anon'
-        ? ['', '']
-        : caller === 'reg'
-          ? ['regulator-1', regulatorSecret]
-          : [CODE[caller], h.secrets.get(CODE[caller])!];
-    const form = new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: id,
-      client_secret: secret,
-    });
-    return { body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+  function tokenOf(caller: Caller): string | undefined {
+    if (caller === 'anon') return undefined;
+    if (caller === 'reg') return h.tokens.issue('regulator-1', 'regulator').access_token;
+    return h.tokenFor(caller);
   }
-  const token = tokenOf(caller);
-  const opts: CallOptions = token ? { token } : {};
-  if (signed) {
-    const signer = h.signer(caller === 'anon' || caller === 'reg' ? 'AA' : caller);
-    const [action, body] = signed;
-    const uniqueBody = action === 'SubmitApplication' ? { ...body, id: `APP-NEW-${caller}` } : body;
-    return { ...opts, json: signer.sign(action, uniqueBody) };
-  }
-  if (route === 'POST /v1/datasets/:id/aggregate')
-    return { ...opts, json: { groupBy: ['district'], measures: [{ op: 'count' }] } };
-  if (route === 'PUT /v1/admin/datasets/:id/versions/:version')
-    return { ...opts, body: h.files.pendingV1, headers: { 'content-type': 'text/csv' } };
-  return opts;
-}
 
-function check(reply: Reply, cell: string, where: string): void {
-  const expected = CELL[cell];
-  assert.ok(expected, `unknown cell ${cell}`);
-  const [status, code] = expected;
-  if (code) {
-    try {
-      assertProblem(reply, status, code);
-    } catch (err) {
-      assert.fail(`${where}: ${(err as Error).message}`);
+  /** The caller's own request for a row. */
+  function requestOf(caller: Caller, route: string, signed?: [string, Record<string, unknown>]): CallOptions {
+    if (route === 'POST /oauth/token') {
+      const [id, secret] =
+        caller === 'anon'
+          ? ['', '']
+          : caller === 'reg'
+            ? ['regulator-1', regulatorSecret]
+            : [CODE[caller], h.secrets.get(CODE[caller])!];
+      const form = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: id,
+        client_secret: secret,
+      });
+      return { body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
     }
-  } else
-    assert.equal(
-      reply.status,
-      status,
-      `${where}: expected ${status}, got ${reply.status} ${reply.text.slice(0, 200)}`,
-    );
-}
+    const token = tokenOf(caller);
+    const opts: CallOptions = token ? { token } : {};
+    if (signed) {
+      const signer = h.signer(caller === 'anon' || caller === 'reg' ? 'AA' : caller);
+      const [action, body] = signed;
+      const uniqueBody = action === 'SubmitApplication' ? { ...body, id: `APP-NEW-${caller}` } : body;
+      return { ...opts, json: signer.sign(action, uniqueBody) };
+    }
+    if (route === 'POST /v1/datasets/:id/aggregate')
+      return { ...opts, json: { groupBy: ['district'], measures: [{ op: 'count' }] } };
+    if (route === 'PUT /v1/admin/datasets/:id/versions/:version')
+      return { ...opts, body: h.files.pendingV1, headers: { 'content-type': 'text/csv' } };
+    return opts;
+  }
 
-test('every route × anonymous, A, AA, AAA and a regulator: the answer of the table', async (t) => {
-  for (const [route, urlPath, answers, signed] of MATRIX) {
-    const cells = answers.trim().split(/\s+/);
-    assert.equal(cells.length, CALLERS.length, `${route}: one answer per caller`);
-    const [method] = route.split(' ') as [string];
-    const concrete = urlPath.replace(RID, rid);
-    await t.test(`${route} (${concrete})`, async () => {
-      for (const [k, caller] of CALLERS.entries()) {
-        const reply = await h.call(method, concrete, requestOf(caller, route, signed));
-        check(reply, cells[k]!, `${method} ${concrete} as ${caller}`);
+  function check(reply: Reply, cell: string, where: string): void {
+    const expected = CELL[cell]!;
+    expect(expected, `unknown cell ${cell}`).not.to.equal(undefined);
+    const [status, code] = expected;
+    if (code) {
+      try {
+        assertProblem(reply, status, code);
+      } catch (err) {
+        expect.fail(`${where}: ${(err as Error).message}`);
       }
-    });
+    } else
+      expect(
+        reply.status,
+        `${where}: expected ${status}, got ${reply.status} ${reply.text.slice(0, 200)}`,
+      ).to.equal(status);
   }
-});
 
-interface Layer {
-  route?: { path: string; methods: Record<string, boolean> };
-  handle?: { stack?: Layer[] };
-}
+  describe('every route × anonymous, A, AA, AAA and a regulator: the answer of the table', () => {
+    it('the table has one answer per caller on every row', () => {
+      for (const [route, , answers] of MATRIX)
+        expect(answers.trim().split(/\s+/).length, `${route}: one answer per caller`).to.equal(
+          CALLERS.length,
+        );
+    });
 
-/** The routes the app serves, read from its router (as openapi.test.ts does). */
-function servedRoutes(app: Express): string[] {
-  const out: string[] = [];
-  const walk = (stack: Layer[]): void => {
-    for (const layer of stack) {
-      if (layer.route)
-        for (const [m, on] of Object.entries(layer.route.methods))
-          if (on && m !== '_all') out.push(`${m.toUpperCase()} ${layer.route.path}`);
-      if (layer.handle?.stack) walk(layer.handle.stack);
+    for (const [route, urlPath, answers, signed] of MATRIX) {
+      const cells = answers.trim().split(/\s+/);
+      const [method] = route.split(' ') as [string];
+      it(`${route} (${urlPath})`, async () => {
+        // The receipt rows need the request id of the before hook.
+        const concrete = urlPath.replace(RID, rid);
+        for (const [k, caller] of CALLERS.entries()) {
+          const reply = await h.call(method, concrete, requestOf(caller, route, signed));
+          check(reply, cells[k]!, `${method} ${concrete} as ${caller}`);
+        }
+      });
     }
-  };
-  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
-  return [...new Set(out)].sort();
-}
+  });
 
-test('the table covers every route the app serves, and nothing it does not', () => {
-  const served = servedRoutes(createApp(h.services));
-  const inTable = [...new Set(MATRIX.map(([route]) => route))].sort();
-  assert.deepEqual(inTable, served);
-});
+  interface Layer {
+    route?: { path: string; methods: Record<string, boolean> };
+    handle?: { stack?: Layer[] };
+  }
 
-test('a signed request made with another enterprise’s key is refused, whoever’s token carries it', async () => {
-  const body = h.signer('AAA').sign('ReportUsage', { agreementId: 'AGR-1', period: '2025-Q1', callCount: 1 });
-  assertProblem(await h.post('/v1/usage-reports', { as: 'AA', json: body }), 403, 'FORBIDDEN');
+  /** The routes the app serves, read from its router (as openapi.test.ts does). */
+  function servedRoutes(app: Express): string[] {
+    const out: string[] = [];
+    const walk = (stack: Layer[]): void => {
+      for (const layer of stack) {
+        if (layer.route)
+          for (const [m, on] of Object.entries(layer.route.methods))
+            if (on && m !== '_all') out.push(`${m.toUpperCase()} ${layer.route.path}`);
+        if (layer.handle?.stack) walk(layer.handle.stack);
+      }
+    };
+    walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+    return [...new Set(out)].sort();
+  }
+
+  it('the table covers every route the app serves, and nothing it does not', () => {
+    const served = servedRoutes(createApp(h.services));
+    const inTable = [...new Set(MATRIX.map(([route]) => route))].sort();
+    expect(inTable).to.deep.equal(served);
+  });
+
+  it('a signed request made with another enterprise’s key is refused, whoever’s token carries it', async () => {
+    const body = h
+      .signer('AAA')
+      .sign('ReportUsage', { agreementId: 'AGR-1', period: '2025-Q1', callCount: 1 });
+    assertProblem(await h.post('/v1/usage-reports', { as: 'AA', json: body }), 403, 'FORBIDDEN');
+  });
 });

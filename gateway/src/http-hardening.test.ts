@@ -2,176 +2,184 @@
  * The HTTP surface: body limits, malformed bodies, unknown routes, security headers on every answer, no
  * stack trace or internal message in any body, readiness and metrics.
  */
-import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { DS } from './testing/fixtures.js';
 import { assertOk, assertProblem, startHarness, type Exchange, type Harness } from './testing/harness.js';
+import { withConsoleErrorSilenced } from './testing/quiet.js';
 
 let h: Harness;
-before(async () => {
-  h = await startHarness({ bodyLimit: '32kb' });
-});
-after(() => h.close());
+describe('the HTTP surface', () => {
+  before(async () => {
+    h = await startHarness({ bodyLimit: '32kb' });
+  });
+  after(() => h.close());
 
-const STACK =
-  /\bat\s+(?:\S+\s+)?\(?(?:file:\/\/|node:|\/|[A-Za-z]:\\)\S*?(?:\.[cm]?[jt]s)?:\d+:\d+|node:internal|\.(?:js|ts):\d+:\d+/;
+  const STACK =
+    /\bat\s+(?:\S+\s+)?\(?(?:file:\/\/|node:|\/|[A-Za-z]:\\)\S*?(?:\.[cm]?[jt]s)?:\d+:\d+|node:internal|\.(?:js|ts):\d+:\d+/;
 
-function assertSecurityHeaders(ex: Exchange): void {
-  const where = `${ex.method} ${ex.url} → ${ex.status}`;
-  const header = (name: string): string => String(ex.headers[name] ?? '');
-  assert.equal(header('x-content-type-options'), 'nosniff', where);
-  assert.equal(header('x-frame-options'), 'DENY', where);
-  assert.match(header('content-security-policy'), /default-src 'none'/, where);
-  assert.match(header('content-security-policy'), /frame-ancestors 'none'/, where);
-  assert.equal(header('referrer-policy'), 'no-referrer', where);
-  assert.match(header('x-request-id'), /^[0-9a-f-]{36}$/, where);
-  assert.equal(ex.headers['x-powered-by'], undefined, where);
-  // The JWKS is the one answer meant to be cached (briefly); everything else is no-store.
-  if (ex.path === '/.well-known/jwks.json' && ex.status === 200)
-    assert.equal(header('cache-control'), 'public, max-age=60', where);
-  else assert.equal(header('cache-control'), 'no-store', where);
-}
+  function assertSecurityHeaders(ex: Exchange): void {
+    const where = `${ex.method} ${ex.url} → ${ex.status}`;
+    const header = (name: string): string => String(ex.headers[name] ?? '');
+    expect(header('x-content-type-options'), where).to.equal('nosniff');
+    expect(header('x-frame-options'), where).to.equal('DENY');
+    expect(header('content-security-policy'), where).to.match(/default-src 'none'/);
+    expect(header('content-security-policy'), where).to.match(/frame-ancestors 'none'/);
+    expect(header('referrer-policy'), where).to.equal('no-referrer');
+    expect(header('x-request-id'), where).to.match(/^[0-9a-f-]{36}$/);
+    expect(ex.headers['x-powered-by'], where).to.equal(undefined);
+    // The JWKS is the one answer meant to be cached (briefly); everything else is no-store.
+    if (ex.path === '/.well-known/jwks.json' && ex.status === 200)
+      expect(header('cache-control'), where).to.equal('public, max-age=60');
+    else expect(header('cache-control'), where).to.equal('no-store');
+  }
 
-test('a JSON body over the limit is 413 PAYLOAD_TOO_LARGE', async () => {
-  const big = { request: 'x'.repeat(40 * 1024), signature: 'y' };
-  assertProblem(await h.post('/v1/applications', { as: 'AA', json: big }), 413, 'PAYLOAD_TOO_LARGE');
-  // Before authentication: a stranger cannot make the gateway read more either.
-  assertProblem(await h.post('/v1/usage-reports', { json: big }), 413, 'PAYLOAD_TOO_LARGE');
-  assertProblem(
-    await h.post(`/v1/datasets/${DS.PEOPLE}/aggregate`, {
-      as: 'AA',
-      json: { groupBy: ['x'.repeat(20 * 1024)] },
-    }),
-    413,
-    'PAYLOAD_TOO_LARGE',
-  );
-  assertProblem(
-    await h.post('/oauth/token', {
-      json: { grant_type: 'client_credentials', client_secret: 'x'.repeat(20 * 1024) },
-    }),
-    413,
-    'PAYLOAD_TOO_LARGE',
-  );
-  // Just under the limit is read (and refused for what it says, not its size).
-  assertProblem(
-    await h.post('/v1/applications', { as: 'AA', json: { request: 'x'.repeat(30 * 1024), signature: 'y' } }),
-    400,
-    'BAD_REQUEST',
-  );
-});
-
-test('malformed JSON is 400 BAD_REQUEST', async () => {
-  const headers = { 'content-type': 'application/json' };
-  for (const body of ['{"request":', '{request: 1}', '[1,2', "{'a':1}", '\u0000']) {
-    assertProblem(await h.post('/v1/applications', { as: 'AA', body, headers }), 400, 'BAD_REQUEST');
+  it('a JSON body over the limit is 413 PAYLOAD_TOO_LARGE', async () => {
+    const big = { request: 'x'.repeat(40 * 1024), signature: 'y' };
+    assertProblem(await h.post('/v1/applications', { as: 'AA', json: big }), 413, 'PAYLOAD_TOO_LARGE');
+    // Before authentication: a stranger cannot make the gateway read more either.
+    assertProblem(await h.post('/v1/usage-reports', { json: big }), 413, 'PAYLOAD_TOO_LARGE');
     assertProblem(
-      await h.post(`/v1/datasets/${DS.PEOPLE}/aggregate`, { as: 'AA', body, headers }),
+      await h.post(`/v1/datasets/${DS.PEOPLE}/aggregate`, {
+        as: 'AA',
+        json: { groupBy: ['x'.repeat(20 * 1024)] },
+      }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
+    assertProblem(
+      await h.post('/oauth/token', {
+        json: { grant_type: 'client_credentials', client_secret: 'x'.repeat(20 * 1024) },
+      }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
+    // Just under the limit is read (and refused for what it says, not its size).
+    assertProblem(
+      await h.post('/v1/applications', {
+        as: 'AA',
+        json: { request: 'x'.repeat(30 * 1024), signature: 'y' },
+      }),
       400,
       'BAD_REQUEST',
     );
-    assertProblem(await h.post('/oauth/token', { body, headers }), 400, 'BAD_REQUEST');
-  }
-});
-
-test('an unknown route or method is a 404 problem', async () => {
-  for (const [method, path] of [
-    ['GET', '/v2/datasets'],
-    ['GET', '/v1/datasets/ls-residents/records/1'],
-    ['DELETE', '/v1/grants'],
-    ['POST', '/v1/grants'],
-    ['GET', '/v1/admin/datasets/ls-residents/versions/v1'],
-    ['GET', '/.env'],
-    ['GET', '/../../etc/passwd'],
-  ] as const) {
-    const reply = await h.call(method, path, { as: 'AA' });
-    assertProblem(reply, 404, 'NOT_FOUND');
-  }
-});
-
-test('an internal error is a 500 INTERNAL without stack trace or internal message, and is logged', async (t) => {
-  const logged = t.mock.method(console, 'error', () => undefined);
-  h.ledger.on('query:ListRecipients', () => {
-    throw new Error('pg connection to 10.0.0.7 failed: password authentication for user rdx_admin');
   });
-  try {
-    const reply = await h.get('/v1/public/recipients');
-    assertProblem(reply, 500, 'INTERNAL');
-    assert.doesNotMatch(reply.text, STACK);
-    assert.ok(!reply.text.includes('10.0.0.7') && !reply.text.includes('rdx_admin'), 'no internal detail');
-    assert.ok(!/"stack"|Error:/.test(reply.text));
-    assert.equal(logged.mock.callCount(), 1, 'the operator sees it in the log');
-  } finally {
-    h.ledger.on('query:ListRecipients', () => h.ledger.recipients);
-  }
-  assert.equal((await h.get('/v1/public/recipients')).status, 200);
-});
 
-test('readiness: ready, not following, anchoring behind, ledger unreachable', async () => {
-  const ready = assertOk<{ status: string; ledger: { blockHeight: number } }>(await h.get('/readyz'));
-  assert.equal(ready.status, 'ready');
-  assert.equal(typeof ready.ledger.blockHeight, 'number');
-  h.view.following = false;
-  try {
-    assertProblem(await h.get('/readyz'), 503, 'LEDGER_NOT_FOLLOWED');
-  } finally {
-    h.view.following = true;
-  }
-  h.anchorsBehind = true;
-  try {
-    assertProblem(await h.get('/readyz'), 503, 'AUDIT_BEHIND');
-  } finally {
-    h.anchorsBehind = false;
-  }
-  h.ledger.down = 'connect ECONNREFUSED 127.0.0.1:7051';
-  try {
-    assertProblem(await h.get('/readyz'), 503, 'LEDGER_UNAVAILABLE');
-  } finally {
-    h.ledger.down = undefined;
-  }
-  assert.equal((await h.get('/healthz')).status, 200, 'liveness does not depend on the ledger');
-});
+  it('malformed JSON is 400 BAD_REQUEST', async () => {
+    const headers = { 'content-type': 'application/json' };
+    for (const body of ['{"request":', '{request: 1}', '[1,2', "{'a':1}", '\u0000']) {
+      assertProblem(await h.post('/v1/applications', { as: 'AA', body, headers }), 400, 'BAD_REQUEST');
+      assertProblem(
+        await h.post(`/v1/datasets/${DS.PEOPLE}/aggregate`, { as: 'AA', body, headers }),
+        400,
+        'BAD_REQUEST',
+      );
+      assertProblem(await h.post('/oauth/token', { body, headers }), 400, 'BAD_REQUEST');
+    }
+  });
 
-test('metrics count requests and access decisions', async () => {
-  await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=1`, { as: 'AA' });
-  await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=1`, { as: 'A' });
-  const reply = await h.get('/metrics');
-  assert.equal(reply.status, 200);
-  assert.match(reply.contentType, /^text\/plain/);
-  assert.match(
-    reply.text,
-    /rdx_http_requests_total\{method="GET",route="\/v1\/datasets\/:id\/records",status="200"\} \d+/,
-  );
-  assert.match(reply.text, /rdx_access_decisions_total\{decision="deny",reason="RATING_INSUFFICIENT"\} \d+/);
-  assert.match(reply.text, /rdx_access_decisions_total\{decision="allow",reason="OK"\} \d+/);
-});
+  it('an unknown route or method is a 404 problem', async () => {
+    for (const [method, path] of [
+      ['GET', '/v2/datasets'],
+      ['GET', '/v1/datasets/ls-residents/records/1'],
+      ['DELETE', '/v1/grants'],
+      ['POST', '/v1/grants'],
+      ['GET', '/v1/admin/datasets/ls-residents/versions/v1'],
+      ['GET', '/.env'],
+      ['GET', '/../../etc/passwd'],
+    ] as const) {
+      const reply = await h.call(method, path, { as: 'AA' });
+      assertProblem(reply, 404, 'NOT_FOUND');
+    }
+  });
 
-test('every answer of this run carried the security headers, unique request ids, and no stack trace', async () => {
-  // A sample of every kind of answer, on top of what the tests above produced.
-  await h.get('/healthz');
-  await h.get('/openapi.json');
-  await h.get('/.well-known/jwks.json');
-  await h.get(`/v1/open/datasets/${DS.OPEN}/download`);
-  await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=2`, { as: 'AA' });
-  await h.get(`/v1/datasets/${DS.PEOPLE}/records`);
-  await h.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v1`, { body: 'nope' });
-  await h.get('/nowhere');
-  assert.ok(h.exchanges.length > 40, `${h.exchanges.length} answers recorded`);
-  const ids = new Set<string>();
-  for (const ex of h.exchanges) {
-    assertSecurityHeaders(ex);
-    ids.add(String(ex.headers['x-request-id']));
-    assert.doesNotMatch(ex.body.toString('utf8'), STACK, `${ex.method} ${ex.url}`);
-    if (/problem\+json/.test(ex.contentType)) {
-      const problem = JSON.parse(ex.body.toString('utf8')) as { status: number; code: string };
-      assert.equal(problem.status, ex.status, `${ex.method} ${ex.url}: body status = HTTP status`);
-    } else if (ex.status >= 400)
-      assert.fail(`${ex.method} ${ex.url} → ${ex.status} is not a problem (${ex.contentType})`);
-  }
-  assert.equal(ids.size, h.exchanges.length, 'request ids are unique');
-});
+  it('an internal error is a 500 INTERNAL without stack trace or internal message, and is logged', async () => {
+    await withConsoleErrorSilenced(async (logged) => {
+      h.ledger.on('query:ListRecipients', () => {
+        throw new Error('pg connection to 10.0.0.7 failed: password authentication for user rdx_admin');
+      });
+      try {
+        const reply = await h.get('/v1/public/recipients');
+        assertProblem(reply, 500, 'INTERNAL');
+        expect(reply.text).not.to.match(STACK);
+        expect(reply.text, 'no internal detail').not.to.include('10.0.0.7');
+        expect(reply.text, 'no internal detail').not.to.include('rdx_admin');
+        expect(reply.text).not.to.match(/"stack"|Error:/);
+        expect(logged.calls, 'the operator sees it in the log').to.equal(1);
+      } finally {
+        h.ledger.on('query:ListRecipients', () => h.ledger.recipients);
+      }
+      expect((await h.get('/v1/public/recipients')).status).to.equal(200);
+    });
+  });
 
-test('the stack-trace detector itself recognises a Node stack trace', () => {
-  const err = new Error('x');
-  assert.match(String(err.stack), STACK);
-  assert.doesNotMatch('{"detail":"look at this"}', STACK);
+  it('readiness: ready, not following, anchoring behind, ledger unreachable', async () => {
+    const ready = assertOk<{ status: string; ledger: { blockHeight: number } }>(await h.get('/readyz'));
+    expect(ready.status).to.equal('ready');
+    expect(typeof ready.ledger.blockHeight).to.equal('number');
+    h.view.following = false;
+    try {
+      assertProblem(await h.get('/readyz'), 503, 'LEDGER_NOT_FOLLOWED');
+    } finally {
+      h.view.following = true;
+    }
+    h.anchorsBehind = true;
+    try {
+      assertProblem(await h.get('/readyz'), 503, 'AUDIT_BEHIND');
+    } finally {
+      h.anchorsBehind = false;
+    }
+    h.ledger.down = 'connect ECONNREFUSED 127.0.0.1:7051';
+    try {
+      assertProblem(await h.get('/readyz'), 503, 'LEDGER_UNAVAILABLE');
+    } finally {
+      h.ledger.down = undefined;
+    }
+    expect((await h.get('/healthz')).status, 'liveness does not depend on the ledger').to.equal(200);
+  });
+
+  it('metrics count requests and access decisions', async () => {
+    await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=1`, { as: 'AA' });
+    await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=1`, { as: 'A' });
+    const reply = await h.get('/metrics');
+    expect(reply.status).to.equal(200);
+    expect(reply.contentType).to.match(/^text\/plain/);
+    expect(reply.text).to.match(
+      /rdx_http_requests_total\{method="GET",route="\/v1\/datasets\/:id\/records",status="200"\} \d+/,
+    );
+    expect(reply.text).to.match(
+      /rdx_access_decisions_total\{decision="deny",reason="RATING_INSUFFICIENT"\} \d+/,
+    );
+    expect(reply.text).to.match(/rdx_access_decisions_total\{decision="allow",reason="OK"\} \d+/);
+  });
+
+  it('every answer of this run carried the security headers, unique request ids, and no stack trace', async () => {
+    // A sample of every kind of answer, on top of what the tests above produced.
+    await h.get('/healthz');
+    await h.get('/openapi.json');
+    await h.get('/.well-known/jwks.json');
+    await h.get(`/v1/open/datasets/${DS.OPEN}/download`);
+    await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=2`, { as: 'AA' });
+    await h.get(`/v1/datasets/${DS.PEOPLE}/records`);
+    await h.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v1`, { body: 'nope' });
+    await h.get('/nowhere');
+    expect(h.exchanges.length, `${h.exchanges.length} answers recorded`).to.be.above(40);
+    const ids = new Set<string>();
+    for (const ex of h.exchanges) {
+      assertSecurityHeaders(ex);
+      ids.add(String(ex.headers['x-request-id']));
+      expect(ex.body.toString('utf8'), `${ex.method} ${ex.url}`).not.to.match(STACK);
+      if (/problem\+json/.test(ex.contentType)) {
+        const problem = JSON.parse(ex.body.toString('utf8')) as { status: number; code: string };
+        expect(problem.status, `${ex.method} ${ex.url}: body status = HTTP status`).to.equal(ex.status);
+      } else if (ex.status >= 400)
+        expect.fail(`${ex.method} ${ex.url} → ${ex.status} is not a problem (${ex.contentType})`);
+    }
+    expect(ids.size, 'request ids are unique').to.equal(h.exchanges.length);
+  });
+
+  it('the stack-trace detector itself recognises a Node stack trace', () => {
+    const err = new Error('x');
+    expect(String(err.stack)).to.match(STACK);
+    expect('{"detail":"look at this"}').not.to.match(STACK);
+  });
 });

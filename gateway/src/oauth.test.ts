@@ -2,8 +2,7 @@
  * POST /oauth/token and the JWKS: client secrets (Basic and body), private_key_jwt with the enterprise's
  * registered key, what is refused, and key rotation.
  */
-import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { CODE, UNKNOWN_CODE, type Rating } from './testing/fixtures.js';
@@ -16,288 +15,298 @@ import {
   type Harness,
   type Reply,
 } from './testing/harness.js';
+import { withConsoleErrorSilenced } from './testing/quiet.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const TOKEN_ENDPOINT = `${ISSUER}/oauth/token`;
 
 let h: Harness;
-before(async () => {
-  h = await startHarness();
-});
-after(() => h.close());
+describe('POST /oauth/token and the JWKS', () => {
+  before(async () => {
+    h = await startHarness();
+  });
+  after(() => h.close());
 
-interface TokenAnswer {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-}
-
-function form(params: Record<string, string>, basic?: { id: string; secret: string }): Promise<Reply> {
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (basic) {
-    const pair = `${encodeURIComponent(basic.id)}:${encodeURIComponent(basic.secret)}`;
-    headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+  interface TokenAnswer {
+    access_token: string;
+    token_type: string;
+    expires_in: number;
   }
-  return h.post('/oauth/token', { headers, body: new URLSearchParams(params).toString() });
-}
 
-function secretOf(rating: Rating): string {
-  const secret = h.secrets.get(CODE[rating]);
-  assert.ok(secret);
-  return secret;
-}
-
-function assertion(
-  rating: Rating,
-  opts: { key?: string; jti?: string; claims?: Record<string, unknown>; sign?: jwt.SignOptions } = {},
-): string {
-  const code = CODE[rating];
-  return jwt.sign({ ...opts.claims }, opts.key ?? h.enterpriseKeys[rating].privateKeyPem, {
-    algorithm: 'ES256',
-    issuer: code,
-    subject: code,
-    audience: TOKEN_ENDPOINT,
-    expiresIn: 60,
-    jwtid: opts.jti ?? crypto.randomUUID(),
-    ...opts.sign,
-  });
-}
-
-function withAssertion(a: string): Promise<Reply> {
-  return form({
-    grant_type: 'client_credentials',
-    client_assertion_type: ASSERTION_TYPE,
-    client_assertion: a,
-  });
-}
-
-/** Checks an issued token: ES256 by the current key, ≤ 15 minutes, right audience, issuer and subject. */
-function checkIssued(answer: TokenAnswer, code: string): jwt.JwtPayload {
-  assert.equal(answer.token_type, 'Bearer');
-  assert.ok(answer.expires_in > 0 && answer.expires_in <= 900);
-  const decoded = jwt.decode(answer.access_token, { complete: true });
-  assert.ok(decoded && typeof decoded.payload === 'object');
-  assert.equal(decoded.header.alg, 'ES256');
-  assert.equal(decoded.header.kid, h.keys.current().kid);
-  const claims = jwt.verify(answer.access_token, h.keys.current().publicKey, {
-    algorithms: ['ES256'],
-    audience: AUDIENCE,
-    issuer: ISSUER,
-  }) as jwt.JwtPayload;
-  assert.equal(claims.sub, code);
-  assert.equal(claims.aud, AUDIENCE);
-  assert.equal(claims.iss, ISSUER);
-  assert.ok(typeof claims.exp === 'number' && typeof claims.iat === 'number');
-  assert.ok(claims.exp - claims.iat <= 900, 'lives at most 15 minutes');
-  assert.ok(claims.exp > Date.now() / 1000);
-  assert.equal(typeof claims.jti, 'string');
-  return claims;
-}
-
-test('a client secret in HTTP Basic gets an ES256 token of at most 15 minutes that the API accepts', async () => {
-  const reply = await form({ grant_type: 'client_credentials' }, { id: CODE.AA, secret: secretOf('AA') });
-  const answer = assertOk<TokenAnswer>(reply);
-  checkIssued(answer, CODE.AA);
-  const grants = await h.get('/v1/grants', { token: answer.access_token });
-  assert.equal(grants.status, 200);
-});
-
-test('a client secret in the form body, or in a JSON body, gets a token', async () => {
-  const reply = await form({
-    grant_type: 'client_credentials',
-    client_id: CODE.AAA,
-    client_secret: secretOf('AAA'),
-  });
-  checkIssued(assertOk<TokenAnswer>(reply), CODE.AAA);
-  const json = await h.post('/oauth/token', {
-    json: { grant_type: 'client_credentials', client_id: CODE.A, client_secret: secretOf('A') },
-  });
-  checkIssued(assertOk<TokenAnswer>(json), CODE.A);
-});
-
-test('a wrong secret, an unknown client, another client’s secret or no credentials answer 401 INVALID_CLIENT', async () => {
-  const cases: Reply[] = [
-    await form({ grant_type: 'client_credentials' }, { id: CODE.AA, secret: 'not-the-secret' }),
-    await form({ grant_type: 'client_credentials', client_id: CODE.AA, client_secret: `${secretOf('AA')}x` }),
-    await form({ grant_type: 'client_credentials' }, { id: UNKNOWN_CODE, secret: secretOf('AA') }),
-    await form({ grant_type: 'client_credentials' }, { id: CODE.AAA, secret: secretOf('AA') }),
-    await form({ grant_type: 'client_credentials' }),
-    await form({ grant_type: 'client_credentials', client_id: CODE.AA }),
-  ];
-  for (const reply of cases) {
-    const body = assertProblem(reply, 401, 'INVALID_CLIENT');
-    assert.equal(body.error, 'invalid_client');
-    assert.ok(!('access_token' in body));
+  function form(params: Record<string, string>, basic?: { id: string; secret: string }): Promise<Reply> {
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (basic) {
+      const pair = `${encodeURIComponent(basic.id)}:${encodeURIComponent(basic.secret)}`;
+      headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+    }
+    return h.post('/oauth/token', { headers, body: new URLSearchParams(params).toString() });
   }
-});
 
-test('a registered client that is not an onboarded enterprise gets no token', async () => {
-  const secret = h.clients.register(UNKNOWN_CODE);
-  assertProblem(
-    await form({ grant_type: 'client_credentials' }, { id: UNKNOWN_CODE, secret }),
-    401,
-    'INVALID_CLIENT',
-  );
-});
+  function secretOf(rating: Rating): string {
+    const secret = h.secrets.get(CODE[rating]);
+    expect(secret).to.be.a('string').and.not.equal('');
+    return secret!;
+  }
 
-test('a grant type other than client_credentials answers 400 UNSUPPORTED_GRANT_TYPE', async () => {
-  for (const grant_type of ['password', 'authorization_code', 'refresh_token', '']) {
-    const body = assertProblem(
-      await form({ grant_type, client_id: CODE.AA, client_secret: secretOf('AA') }),
+  function assertion(
+    rating: Rating,
+    opts: { key?: string; jti?: string; claims?: Record<string, unknown>; sign?: jwt.SignOptions } = {},
+  ): string {
+    const code = CODE[rating];
+    return jwt.sign({ ...opts.claims }, opts.key ?? h.enterpriseKeys[rating].privateKeyPem, {
+      algorithm: 'ES256',
+      issuer: code,
+      subject: code,
+      audience: TOKEN_ENDPOINT,
+      expiresIn: 60,
+      jwtid: opts.jti ?? crypto.randomUUID(),
+      ...opts.sign,
+    });
+  }
+
+  function withAssertion(a: string): Promise<Reply> {
+    return form({
+      grant_type: 'client_credentials',
+      client_assertion_type: ASSERTION_TYPE,
+      client_assertion: a,
+    });
+  }
+
+  /** Checks an issued token: ES256 by the current key, ≤ 15 minutes, right audience, issuer and subject. */
+  function checkIssued(answer: TokenAnswer, code: string): jwt.JwtPayload {
+    expect(answer.token_type).to.equal('Bearer');
+    expect(answer.expires_in).to.be.above(0);
+    expect(answer.expires_in).to.be.at.most(900);
+    const decoded = jwt.decode(answer.access_token, { complete: true });
+    expect(decoded).not.to.equal(null);
+    expect(decoded!.payload).to.be.an('object');
+    expect(decoded!.header.alg).to.equal('ES256');
+    expect(decoded!.header.kid).to.equal(h.keys.current().kid);
+    const claims = jwt.verify(answer.access_token, h.keys.current().publicKey, {
+      algorithms: ['ES256'],
+      audience: AUDIENCE,
+      issuer: ISSUER,
+    }) as jwt.JwtPayload;
+    expect(claims.sub).to.equal(code);
+    expect(claims.aud).to.equal(AUDIENCE);
+    expect(claims.iss).to.equal(ISSUER);
+    expect(claims.exp).to.be.a('number');
+    expect(claims.iat).to.be.a('number');
+    expect(claims.exp! - claims.iat!, 'lives at most 15 minutes').to.be.at.most(900);
+    expect(claims.exp).to.be.above(Date.now() / 1000);
+    expect(typeof claims.jti).to.equal('string');
+    return claims;
+  }
+
+  it('a client secret in HTTP Basic gets an ES256 token of at most 15 minutes that the API accepts', async () => {
+    const reply = await form({ grant_type: 'client_credentials' }, { id: CODE.AA, secret: secretOf('AA') });
+    const answer = assertOk<TokenAnswer>(reply);
+    checkIssued(answer, CODE.AA);
+    const grants = await h.get('/v1/grants', { token: answer.access_token });
+    expect(grants.status).to.equal(200);
+  });
+
+  it('a client secret in the form body, or in a JSON body, gets a token', async () => {
+    const reply = await form({
+      grant_type: 'client_credentials',
+      client_id: CODE.AAA,
+      client_secret: secretOf('AAA'),
+    });
+    checkIssued(assertOk<TokenAnswer>(reply), CODE.AAA);
+    const json = await h.post('/oauth/token', {
+      json: { grant_type: 'client_credentials', client_id: CODE.A, client_secret: secretOf('A') },
+    });
+    checkIssued(assertOk<TokenAnswer>(json), CODE.A);
+  });
+
+  it('a wrong secret, an unknown client, another client’s secret or no credentials answer 401 INVALID_CLIENT', async () => {
+    const cases: Reply[] = [
+      await form({ grant_type: 'client_credentials' }, { id: CODE.AA, secret: 'not-the-secret' }),
+      await form({
+        grant_type: 'client_credentials',
+        client_id: CODE.AA,
+        client_secret: `${secretOf('AA')}x`,
+      }),
+      await form({ grant_type: 'client_credentials' }, { id: UNKNOWN_CODE, secret: secretOf('AA') }),
+      await form({ grant_type: 'client_credentials' }, { id: CODE.AAA, secret: secretOf('AA') }),
+      await form({ grant_type: 'client_credentials' }),
+      await form({ grant_type: 'client_credentials', client_id: CODE.AA }),
+    ];
+    for (const reply of cases) {
+      const body = assertProblem(reply, 401, 'INVALID_CLIENT');
+      expect(body.error).to.equal('invalid_client');
+      expect(body).not.to.have.property('access_token');
+    }
+  });
+
+  it('a registered client that is not an onboarded enterprise gets no token', async () => {
+    const secret = h.clients.register(UNKNOWN_CODE);
+    assertProblem(
+      await form({ grant_type: 'client_credentials' }, { id: UNKNOWN_CODE, secret }),
+      401,
+      'INVALID_CLIENT',
+    );
+  });
+
+  it('a grant type other than client_credentials answers 400 UNSUPPORTED_GRANT_TYPE', async () => {
+    for (const grant_type of ['password', 'authorization_code', 'refresh_token', '']) {
+      const body = assertProblem(
+        await form({ grant_type, client_id: CODE.AA, client_secret: secretOf('AA') }),
+        400,
+        'UNSUPPORTED_GRANT_TYPE',
+      );
+      expect(body.error).to.equal('unsupported_grant_type');
+    }
+    assertProblem(
+      await form({ client_id: CODE.AA, client_secret: secretOf('AA') }),
       400,
       'UNSUPPORTED_GRANT_TYPE',
     );
-    assert.equal(body.error, 'unsupported_grant_type');
-  }
-  assertProblem(
-    await form({ client_id: CODE.AA, client_secret: secretOf('AA') }),
-    400,
-    'UNSUPPORTED_GRANT_TYPE',
-  );
-});
-
-test('private_key_jwt signed with the enterprise’s registered key gets a token for that enterprise', async () => {
-  checkIssued(assertOk<TokenAnswer>(await withAssertion(assertion('AA'))), CODE.AA);
-  // The issuer itself is an accepted audience too.
-  checkIssued(
-    assertOk<TokenAnswer>(await withAssertion(assertion('AAA', { sign: { audience: ISSUER } }))),
-    CODE.AAA,
-  );
-});
-
-test('a replayed client assertion is refused', async () => {
-  const a = assertion('AA');
-  checkIssued(assertOk<TokenAnswer>(await withAssertion(a)), CODE.AA);
-  assertProblem(await withAssertion(a), 401, 'INVALID_CLIENT');
-  // Another assertion with the same jti is the same request again.
-  const jti = crypto.randomUUID();
-  assertOk(await withAssertion(assertion('AA', { jti })));
-  assertProblem(await withAssertion(assertion('AA', { jti })), 401, 'INVALID_CLIENT');
-});
-
-test('a client assertion signed with another key, or not as ES256, or not for this gateway, is refused', async () => {
-  const stranger = crypto
-    .generateKeyPairSync('ec', { namedCurve: 'P-256' })
-    .privateKey.export({ type: 'pkcs8', format: 'pem' })
-    .toString();
-  const refused = [
-    assertion('AA', { key: stranger }),
-    // AAA's key, claiming to be AA.
-    assertion('AA', { key: h.enterpriseKeys.AAA.privateKeyPem }),
-    assertion('AA', { sign: { audience: 'http://other.gateway/oauth/token' } }),
-    assertion('AA', { sign: { expiresIn: 3600 } }),
-    assertion('AA', { sign: { issuer: CODE.AAA } }),
-    jwt.sign({}, 'a-shared-secret', {
-      algorithm: 'HS256',
-      issuer: CODE.AA,
-      subject: CODE.AA,
-      audience: TOKEN_ENDPOINT,
-      expiresIn: 60,
-      jwtid: 'h1',
-    }),
-    jwt.sign({ iat: Math.floor(Date.now() / 1000) - 600 }, h.enterpriseKeys.AA.privateKeyPem, {
-      algorithm: 'ES256',
-      issuer: CODE.AA,
-      subject: CODE.AA,
-      audience: TOKEN_ENDPOINT,
-      expiresIn: 60,
-      jwtid: 'old',
-    }),
-    'not-a-jwt',
-  ];
-  for (const a of refused) assertProblem(await withAssertion(a), 401, 'INVALID_CLIENT');
-});
-
-test('a client assertion whose claimed iat lies in the future cannot live longer than 300 s', async () => {
-  const now = Math.floor(Date.now() / 1000);
-  // Claims 100 s of life (exp − iat), but is valid from now until a year from now.
-  const a = jwt.sign(
-    { iat: now + 365 * 86400 - 100, exp: now + 365 * 86400 },
-    h.enterpriseKeys.AA.privateKeyPem,
-    {
-      algorithm: 'ES256',
-      issuer: CODE.AA,
-      subject: CODE.AA,
-      audience: TOKEN_ENDPOINT,
-      jwtid: crypto.randomUUID(),
-    },
-  );
-  assertProblem(await withAssertion(a), 401, 'INVALID_CLIENT');
-});
-
-test('malformed percent-encoding in Basic credentials is a 401, not a 500', async (t) => {
-  t.mock.method(console, 'error', () => undefined);
-  const headers = {
-    'content-type': 'application/x-www-form-urlencoded',
-    authorization: `Basic ${Buffer.from('%E0%A4%A:secret').toString('base64')}`,
-  };
-  assertProblem(
-    await h.post('/oauth/token', { headers, body: 'grant_type=client_credentials' }),
-    401,
-    'INVALID_CLIENT',
-  );
-});
-
-test('the JWKS publishes the signing key (public part only), and it verifies an issued token', async () => {
-  const reply = await h.get('/.well-known/jwks.json');
-  const jwks = assertOk<{ keys: (crypto.JsonWebKey & { kid: string; alg: string; use: string })[] }>(reply);
-  const kid = h.keys.current().kid;
-  const jwk = jwks.keys.find((k) => k.kid === kid);
-  assert.ok(jwk, 'the current key is listed');
-  assert.equal(jwk.alg, 'ES256');
-  assert.equal(jwk.use, 'sig');
-  assert.equal(jwk.kty, 'EC');
-  assert.equal(jwk.crv, 'P-256');
-  for (const k of jwks.keys) assert.ok(!('d' in k), 'no private key material');
-
-  const token = assertOk<TokenAnswer>(
-    await form({ grant_type: 'client_credentials' }, { id: CODE.AA, secret: secretOf('AA') }),
-  ).access_token;
-  const header = jwt.decode(token, { complete: true })?.header;
-  const key = jwks.keys.find((k) => k.kid === header?.kid);
-  assert.ok(key);
-  const publicKey = crypto.createPublicKey({ key, format: 'jwk' });
-  const claims = jwt.verify(token, publicKey, {
-    algorithms: ['ES256'],
-    audience: AUDIENCE,
-    issuer: ISSUER,
-  }) as jwt.JwtPayload;
-  assert.equal(claims.sub, CODE.AA);
-  // And a token signed by anyone else does not verify with it.
-  const other = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-  const forged = jwt.sign({ sub: CODE.AA }, other, {
-    algorithm: 'ES256',
-    audience: AUDIENCE,
-    issuer: ISSUER,
-    expiresIn: 60,
   });
-  assert.throws(() => jwt.verify(forged, publicKey, { algorithms: ['ES256'] }));
-});
 
-test('after rotation old tokens still verify, new tokens carry the new kid, and the JWKS lists both', async () => {
-  const oldKid = h.keys.current().kid;
-  const oldToken = assertOk<TokenAnswer>(
-    await form({ grant_type: 'client_credentials' }, { id: CODE.AA, secret: secretOf('AA') }),
-  ).access_token;
-  const rotated = h.keys.rotate();
-  assert.notEqual(rotated.kid, oldKid);
+  it('private_key_jwt signed with the enterprise’s registered key gets a token for that enterprise', async () => {
+    checkIssued(assertOk<TokenAnswer>(await withAssertion(assertion('AA'))), CODE.AA);
+    // The issuer itself is an accepted audience too.
+    checkIssued(
+      assertOk<TokenAnswer>(await withAssertion(assertion('AAA', { sign: { audience: ISSUER } }))),
+      CODE.AAA,
+    );
+  });
 
-  assert.equal(
-    (await h.get('/v1/grants', { token: oldToken })).status,
-    200,
-    'a token of the previous key still works',
-  );
-  const newToken = assertOk<TokenAnswer>(
-    await form({ grant_type: 'client_credentials' }, { id: CODE.AA, secret: secretOf('AA') }),
-  ).access_token;
-  assert.equal(jwt.decode(newToken, { complete: true })?.header.kid, rotated.kid);
-  assert.equal((await h.get('/v1/grants', { token: newToken })).status, 200);
+  it('a replayed client assertion is refused', async () => {
+    const a = assertion('AA');
+    checkIssued(assertOk<TokenAnswer>(await withAssertion(a)), CODE.AA);
+    assertProblem(await withAssertion(a), 401, 'INVALID_CLIENT');
+    // Another assertion with the same jti is the same request again.
+    const jti = crypto.randomUUID();
+    assertOk(await withAssertion(assertion('AA', { jti })));
+    assertProblem(await withAssertion(assertion('AA', { jti })), 401, 'INVALID_CLIENT');
+  });
 
-  const jwks = assertOk<{ keys: { kid: string }[] }>(await h.get('/.well-known/jwks.json'));
-  assert.deepEqual(new Set(jwks.keys.map((k) => k.kid)), new Set([oldKid, rotated.kid]));
+  it('a client assertion signed with another key, or not as ES256, or not for this gateway, is refused', async () => {
+    const stranger = crypto
+      .generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    const refused = [
+      assertion('AA', { key: stranger }),
+      // AAA's key, claiming to be AA.
+      assertion('AA', { key: h.enterpriseKeys.AAA.privateKeyPem }),
+      assertion('AA', { sign: { audience: 'http://other.gateway/oauth/token' } }),
+      assertion('AA', { sign: { expiresIn: 3600 } }),
+      assertion('AA', { sign: { issuer: CODE.AAA } }),
+      jwt.sign({}, 'a-shared-secret', {
+        algorithm: 'HS256',
+        issuer: CODE.AA,
+        subject: CODE.AA,
+        audience: TOKEN_ENDPOINT,
+        expiresIn: 60,
+        jwtid: 'h1',
+      }),
+      jwt.sign({ iat: Math.floor(Date.now() / 1000) - 600 }, h.enterpriseKeys.AA.privateKeyPem, {
+        algorithm: 'ES256',
+        issuer: CODE.AA,
+        subject: CODE.AA,
+        audience: TOKEN_ENDPOINT,
+        expiresIn: 60,
+        jwtid: 'old',
+      }),
+      'not-a-jwt',
+    ];
+    for (const a of refused) assertProblem(await withAssertion(a), 401, 'INVALID_CLIENT');
+  });
 
-  // Once the old key is pruned its tokens are dead.
-  h.keys.prune(0);
-  assertProblem(await h.get('/v1/grants', { token: oldToken }), 401, 'TOKEN_INVALID');
-  assert.equal((await h.get('/v1/grants', { token: newToken })).status, 200);
+  it('a client assertion whose claimed iat lies in the future cannot live longer than 300 s', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    // Claims 100 s of life (exp − iat), but is valid from now until a year from now.
+    const a = jwt.sign(
+      { iat: now + 365 * 86400 - 100, exp: now + 365 * 86400 },
+      h.enterpriseKeys.AA.privateKeyPem,
+      {
+        algorithm: 'ES256',
+        issuer: CODE.AA,
+        subject: CODE.AA,
+        audience: TOKEN_ENDPOINT,
+        jwtid: crypto.randomUUID(),
+      },
+    );
+    assertProblem(await withAssertion(a), 401, 'INVALID_CLIENT');
+  });
+
+  it('malformed percent-encoding in Basic credentials is a 401, not a 500', async () => {
+    await withConsoleErrorSilenced(async () => {
+      const headers = {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from('%E0%A4%A:secret').toString('base64')}`,
+      };
+      assertProblem(
+        await h.post('/oauth/token', { headers, body: 'grant_type=client_credentials' }),
+        401,
+        'INVALID_CLIENT',
+      );
+    });
+  });
+
+  it('the JWKS publishes the signing key (public part only), and it verifies an issued token', async () => {
+    const reply = await h.get('/.well-known/jwks.json');
+    const jwks = assertOk<{ keys: (crypto.JsonWebKey & { kid: string; alg: string; use: string })[] }>(reply);
+    const kid = h.keys.current().kid;
+    const jwk = jwks.keys.find((k) => k.kid === kid);
+    expect(jwk, 'the current key is listed').not.to.equal(undefined);
+    expect(jwk!.alg).to.equal('ES256');
+    expect(jwk!.use).to.equal('sig');
+    expect(jwk!.kty).to.equal('EC');
+    expect(jwk!.crv).to.equal('P-256');
+    for (const k of jwks.keys) expect(k, 'no private key material').not.to.have.property('d');
+
+    const token = assertOk<TokenAnswer>(
+      await form({ grant_type: 'client_credentials' }, { id: CODE.AA, secret: secretOf('AA') }),
+    ).access_token;
+    const header = jwt.decode(token, { complete: true })?.header;
+    const key = jwks.keys.find((k) => k.kid === header?.kid);
+    expect(key).not.to.equal(undefined);
+    const publicKey = crypto.createPublicKey({ key: key!, format: 'jwk' });
+    const claims = jwt.verify(token, publicKey, {
+      algorithms: ['ES256'],
+      audience: AUDIENCE,
+      issuer: ISSUER,
+    }) as jwt.JwtPayload;
+    expect(claims.sub).to.equal(CODE.AA);
+    // And a token signed by anyone else does not verify with it.
+    const other = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const forged = jwt.sign({ sub: CODE.AA }, other, {
+      algorithm: 'ES256',
+      audience: AUDIENCE,
+      issuer: ISSUER,
+      expiresIn: 60,
+    });
+    expect(() => jwt.verify(forged, publicKey, { algorithms: ['ES256'] })).to.throw();
+  });
+
+  it('after rotation old tokens still verify, new tokens carry the new kid, and the JWKS lists both', async () => {
+    const oldKid = h.keys.current().kid;
+    const oldToken = assertOk<TokenAnswer>(
+      await form({ grant_type: 'client_credentials' }, { id: CODE.AA, secret: secretOf('AA') }),
+    ).access_token;
+    const rotated = h.keys.rotate();
+    expect(rotated.kid).not.to.equal(oldKid);
+
+    expect(
+      (await h.get('/v1/grants', { token: oldToken })).status,
+      'a token of the previous key still works',
+    ).to.equal(200);
+    const newToken = assertOk<TokenAnswer>(
+      await form({ grant_type: 'client_credentials' }, { id: CODE.AA, secret: secretOf('AA') }),
+    ).access_token;
+    expect(jwt.decode(newToken, { complete: true })?.header.kid).to.equal(rotated.kid);
+    expect((await h.get('/v1/grants', { token: newToken })).status).to.equal(200);
+
+    const jwks = assertOk<{ keys: { kid: string }[] }>(await h.get('/.well-known/jwks.json'));
+    expect(new Set(jwks.keys.map((k) => k.kid))).to.deep.equal(new Set([oldKid, rotated.kid]));
+
+    // Once the old key is pruned its tokens are dead.
+    h.keys.prune(0);
+    assertProblem(await h.get('/v1/grants', { token: oldToken }), 401, 'TOKEN_INVALID');
+    expect((await h.get('/v1/grants', { token: newToken })).status).to.equal(200);
+  });
 });

@@ -3,8 +3,7 @@
  * route the app serves is documented, and every answer of a representative run (recorded by the harness)
  * has a listed status, a declared content type and a JSON body that fits the schema.
  */
-import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import type { Express } from 'express';
 import { createApp } from './app.js';
 import { OPENAPI } from './openapi.js';
@@ -20,382 +19,391 @@ import {
 } from './testing/openapi-check.js';
 
 let h: Harness;
-before(async () => {
-  h = await startHarness();
-  seed(h);
-});
-after(() => h.close());
-
-function seed(g: Harness): void {
-  g.ledger.applications.set('APP-1', { id: 'APP-1', creditCode: CODE.AA, state: 'SUBMITTED' });
-  g.ledger.agreements.set('AGR-1', {
-    id: 'AGR-1',
-    terms: { creditCode: CODE.AA },
-    termsHash: 'c'.repeat(64),
+describe('the OpenAPI document and the server', () => {
+  before(async () => {
+    h = await startHarness();
+    seed(h);
   });
-  // An unconditional dataset with nothing loaded, and a version whose recorded bytes are not a valid file.
-  g.view.putDataset({
-    id: 'ls-empty',
-    owner: 'LS-EPB',
-    name: '空',
-    openAttribute: 'unconditional',
-    format: 'csv',
-    updateFrequency: 'daily',
-    items: [{ name: 'a', label: 'a', type: 'integer', personal: false }],
-    versions: [
-      { version: 'bad', contentHash: sha256Hex(BAD_FILE), rowCount: 1, loadedAt: '2025-01-01T00:00:00.000Z' },
-    ],
-  });
-}
-const BAD_FILE = 'b\r\nnot-an-integer\r\n';
+  after(() => h.close());
 
-/** Express path `/a/:id` as an OpenAPI template `/a/{id}`. */
-const toTemplate = (p: string): string => p.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-
-interface Layer {
-  route?: { path: string; methods: Record<string, boolean> };
-  handle?: { stack?: Layer[] };
-}
-
-/** The routes the app really serves, read from its router. */
-function servedRoutes(app: Express): { method: string; template: string }[] {
-  const out: { method: string; template: string }[] = [];
-  const walk = (stack: Layer[]): void => {
-    for (const layer of stack) {
-      if (layer.route)
-        for (const [m, on] of Object.entries(layer.route.methods))
-          if (on && m !== '_all') out.push({ method: m, template: toTemplate(layer.route.path) });
-      if (layer.handle?.stack) walk(layer.handle.stack);
-    }
-  };
-  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
-  return out;
-}
-
-/** Fills a path template with plausible values. */
-function concrete(template: string): string {
-  return template
-    .replace(
-      '{id}',
-      template.startsWith('/v1/datasets') || template.includes('/admin/') ? DS.PEOPLE : 'APP-1',
-    )
-    .replace('{version}', 'v1')
-    .replace('{requestId}', '00000000-0000-0000-0000-000000000000');
-}
-
-const isGenericNotFound = (r: Reply): boolean =>
-  r.status === 404 && String((r.body as { detail?: unknown } | undefined)?.detail).startsWith('No route for');
-
-function mismatches(exchanges: readonly Exchange[]): string[] {
-  return exchanges.filter((ex) => findOperation(ex.method, ex.path)).flatMap((ex) => checkExchange(ex));
-}
-
-test('the validator itself: it accepts what fits and names what does not', () => {
-  const grant = { $ref: '#/components/schemas/Grant' };
-  const good = {
-    id: 'g',
-    creditCode: 'c',
-    datasetId: 'd',
-    items: ['a'],
-    state: 'ACTIVE',
-    validFrom: 'x',
-    validUntil: 'y',
-    dailyQuota: 5,
-  };
-  assert.deepEqual(validate(grant, good), []);
-  assert.deepEqual(validate(grant, { ...good, dailyQuota: 1.5 }), [
-    '$.dailyQuota: expected integer, got number',
-  ]);
-  assert.deepEqual(validate(grant, { ...good, state: 'GONE' }), [
-    '$.state: "GONE" is not one of ["ACTIVE","SUSPENDED","REVOKED","TERMINATED","EXPIRED"]',
-  ]);
-  assert.deepEqual(validate(grant, { ...good, items: [1] }), ['$.items[0]: expected string, got integer']);
-  const missing: Record<string, unknown> = { ...good };
-  delete missing.validUntil;
-  assert.deepEqual(validate(grant, missing), ['$: required property validUntil is missing']);
-  assert.deepEqual(validate({ type: ['string', 'null'] }, null), []);
-  assert.equal(validate({ type: ['string', 'null'] }, 3).length, 1);
-  assert.equal(validate({ type: 'integer', maximum: 900 }, 901).length, 1);
-  assert.throws(() => resolveRef('#/components/schemas/Nope'));
-  const ex = {
-    method: 'GET',
-    path: '/v1/grants',
-    contentType: 'application/json; charset=utf-8',
-    body: Buffer.from('{"data":[{}]}'),
-  };
-  assert.equal(checkExchange({ ...ex, status: 200 }).length, 8, 'each missing Grant property is named');
-  assert.match(checkExchange({ ...ex, status: 418 })[0] ?? '', /status 418 is not listed/);
-  assert.match(
-    checkExchange({ ...ex, status: 200, contentType: 'text/html' })[0] ?? '',
-    /content type text\/html/,
-  );
-  assert.match(checkExchange({ ...ex, method: 'DELETE', status: 200 })[0] ?? '', /no such operation/);
-});
-
-test('every documented operation is served (none answers the generic "No route for" 404)', async () => {
-  const ops = documentedOperations();
-  assert.ok(ops.length >= 29, `${ops.length} operations`);
-  for (const { method, template } of ops) {
-    const reply = await h.call(method.toUpperCase(), concrete(template), {
-      as: 'AA',
-      ...(method === 'get' ? {} : { json: {} }),
+  function seed(g: Harness): void {
+    g.ledger.applications.set('APP-1', { id: 'APP-1', creditCode: CODE.AA, state: 'SUBMITTED' });
+    g.ledger.agreements.set('AGR-1', {
+      id: 'AGR-1',
+      terms: { creditCode: CODE.AA },
+      termsHash: 'c'.repeat(64),
     });
-    assert.ok(!isGenericNotFound(reply), `${method.toUpperCase()} ${template} is not served`);
-  }
-  // The check can tell: an undocumented path does get the generic 404.
-  assert.ok(isGenericNotFound(await h.get('/v1/not-a-route', { as: 'AA' })));
-});
-
-test('every route the app serves is in the document, and the document lists nothing more', () => {
-  const served = servedRoutes(createApp(h.services));
-  assert.ok(served.length >= 29, `${served.length} routes found by introspection`);
-  const key = (o: { method: string; template: string }): string => `${o.method.toUpperCase()} ${o.template}`;
-  const documented = new Set(documentedOperations().map(key));
-  const undocumented = served.map(key).filter((k) => !documented.has(k));
-  assert.deepEqual(undocumented, [], 'served but not documented');
-  const servedKeys = new Set(served.map(key));
-  assert.deepEqual(
-    [...documented].filter((k) => !servedKeys.has(k)),
-    [],
-    'documented but not served',
-  );
-});
-
-test('GET /openapi.json serves this document', async () => {
-  const reply = await h.get('/openapi.json');
-  assert.equal(reply.status, 200);
-  assert.deepEqual(reply.body, JSON.parse(JSON.stringify(OPENAPI)));
-});
-
-/** A run of representative requests: every operation's success and its usual refusals. */
-async function representativeRun(g: Harness): Promise<void> {
-  const AA = g.tokenFor('AA');
-  const signed = (action: string): { request: string; signature: string } =>
-    g.signer('AA').sign(action, { note: 'x', id: 'APP-1', applicationId: 'APP-1', agreementId: 'AGR-1' });
-  const people = `/v1/datasets/${DS.PEOPLE}`;
-  const grant = g.view.grants.get(GRANT.AA_PEOPLE);
-  assert.ok(grant);
-
-  // Operations.
-  await g.get('/healthz');
-  await g.get('/readyz');
-  await g.get('/metrics');
-  await g.get('/openapi.json');
-  g.view.following = false;
-  await g.get('/readyz');
-  await g.get(`${people}/records`, { token: AA });
-  await g.post(`${people}/aggregate`, { token: AA, json: {} });
-  g.view.following = true;
-
-  // OAuth.
-  const secret = g.secrets.get(CODE.AA) ?? '';
-  const form = { 'content-type': 'application/x-www-form-urlencoded' };
-  await g.post('/oauth/token', {
-    headers: form,
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: CODE.AA,
-      client_secret: secret,
-    }).toString(),
-  });
-  await g.post('/oauth/token', { headers: form, body: 'grant_type=password' });
-  await g.post('/oauth/token', {
-    headers: form,
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: CODE.AA,
-      client_secret: 'wrong',
-    }).toString(),
-  });
-  await g.get('/.well-known/jwks.json');
-
-  // Data.
-  await g.get('/v1/datasets', { token: AA });
-  await g.get('/v1/datasets');
-  await g.get(`${people}/records?limit=3`, { token: AA });
-  const first = (await g.get(`${people}/records?limit=2&fields=record_id`, { token: AA })).body as {
-    next_cursor: string;
-  };
-  await g.get(`${people}/records?limit=2&fields=record_id&cursor=${first.next_cursor}`, { token: AA });
-  await g.get(`${people}/records?filter=record_id:eq:300`, { token: AA });
-  await g.get(`/v1/datasets/${DS.OPEN}/records?limit=3`, { token: AA });
-  await g.get(`${people}/records?filter=age:gt:old`, { token: AA });
-  await g.get(`${people}/records`);
-  await g.get(`${people}/records`, { as: 'A' });
-  await g.get(`${people}/records?fields=income`, { token: AA });
-  await g.get('/v1/datasets/nope/records', { token: AA });
-  await g.get(`/v1/datasets/${DS.PENDING}/records`, { token: AA });
-  g.anchorsBehind = true;
-  await g.get(`${people}/records`, { token: AA });
-  g.anchorsBehind = false;
-  await g.post(`${people}/aggregate`, {
-    token: AA,
-    json: { groupBy: ['district'], measures: [{ op: 'count' }, { op: 'avg', item: 'age' }] },
-  });
-  await g.post(`${people}/aggregate`, { token: AA, json: { groupBy: ['phone'] } });
-  await g.post(`${people}/aggregate`, { json: {} });
-  await g.post(`${people}/aggregate`, { as: 'AAA', json: {} });
-  await g.post(`/v1/datasets/${DS.PENDING}/aggregate`, { token: AA, json: {} });
-  g.view.putGrant({ ...grant, dailyQuota: 0 });
-  await g.get(`${people}/records`, { token: AA });
-  await g.post(`${people}/aggregate`, { token: AA, json: {} });
-  g.view.putGrant(grant);
-  await g.get(`/v1/open/datasets/${DS.OPEN}/download`);
-  await g.get(`/v1/open/datasets/${DS.PEOPLE}/download`);
-  await g.get('/v1/open/datasets/nope/download');
-  await g.get('/v1/open/datasets/ls-empty/download');
-  await g.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v1`, { body: 'not the recorded bytes' });
-  await g.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v7`, { body: 'x' });
-  await g.call('PUT', '/v1/admin/datasets/ls-empty/versions/bad', { body: BAD_FILE });
-  await g.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v1`, {
-    body: g.files.pendingV1,
-    headers: { 'content-type': 'text/csv' },
-  });
-
-  // Workflow.
-  const writes: [string, string, string][] = [
-    ['POST', '/v1/applications', 'SubmitApplication'],
-    ['PUT', '/v1/applications/APP-1', 'ResubmitApplication'],
-    ['POST', '/v1/applications/APP-1/disputes', 'DisputeReview'],
-    ['POST', '/v1/agreements/AGR-1/signature', 'SignAgreement'],
-    ['POST', '/v1/agreements/AGR-1/renewal', 'AcceptRenewal'],
-    ['POST', '/v1/agreements/AGR-1/termination', 'TerminateAgreement'],
-    ['POST', '/v1/usage-reports', 'ReportUsage'],
-    ['POST', '/v1/data-returns', 'ReturnData'],
-    ['POST', '/v1/products', 'PublishProduct'],
-    ['POST', '/v1/security-issues', 'ReportSecurityIssue'],
-  ];
-  for (const [method, path, action] of writes) {
-    const body = signed(action);
-    await g.call(method, path, { token: AA, json: body });
-    await g.call(method, path, { token: AA, json: body });
-    await g.call(method, path, {
-      token: AA,
-      json: { request: body.request.replace('"x"', '"y"'), signature: body.signature },
+    // An unconditional dataset with nothing loaded, and a version whose recorded bytes are not a valid file.
+    g.view.putDataset({
+      id: 'ls-empty',
+      owner: 'LS-EPB',
+      name: '空',
+      openAttribute: 'unconditional',
+      format: 'csv',
+      updateFrequency: 'daily',
+      items: [{ name: 'a', label: 'a', type: 'integer', personal: false }],
+      versions: [
+        {
+          version: 'bad',
+          contentHash: sha256Hex(BAD_FILE),
+          rowCount: 1,
+          loadedAt: '2025-01-01T00:00:00.000Z',
+        },
+      ],
     });
-    await g.call(method, path, { token: AA, json: g.signer('AAA').sign(action, {}) });
-    await g.call(method, path, { token: AA, json: {} });
-    await g.call(method, path, { json: body });
   }
-  g.ledger.refuseWith('duty:ReportUsage', undefined);
-  await g.post('/v1/usage-reports', { token: AA, json: signed('ReportUsage') });
-  g.ledger.refuseWith('duty:ReportUsage', 'INVALID_STATE');
-  await g.post('/v1/usage-reports', { token: AA, json: signed('ReportUsage') });
-  await g.get('/v1/applications/APP-1', { token: AA });
-  await g.get('/v1/applications/APP-1');
-  await g.get('/v1/applications/APP-404', { token: AA });
-  await g.get('/v1/agreements/AGR-1', { token: AA });
-  await g.get('/v1/agreements/AGR-1', { as: 'AAA' });
-  await g.get('/v1/agreements/AGR-1');
-  await g.get('/v1/grants', { token: AA });
-  await g.get('/v1/grants');
+  const BAD_FILE = 'b\r\nnot-an-integer\r\n';
 
-  // Public.
-  await g.get('/v1/public/recipients');
-  await g.get('/v1/public/credit');
-  g.ledger.down = 'unreachable';
-  await g.get('/v1/public/recipients');
-  await g.get('/v1/public/credit');
-  await g.get('/readyz');
-  g.ledger.down = undefined;
+  /** Express path `/a/:id` as an OpenAPI template `/a/{id}`. */
+  const toTemplate = (p: string): string => p.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
-  // Audit.
-  const served = await g.get(`${people}/records?limit=1`, { token: AA });
-  await g.get(`/v1/audit/receipts/${served.requestId}`, { token: AA });
-  await g.anchorNow();
-  const sizeA = g.audit.anchoredSize();
-  await g.get(`/v1/audit/receipts/${served.requestId}`, { token: AA });
-  await g.get(`/v1/audit/receipts/${served.requestId}`, { as: 'AAA' });
-  await g.get(`/v1/audit/receipts/${served.requestId}`);
-  await g.get(`${people}/records?limit=1`, { token: AA });
-  await g.anchorNow();
-  await g.get(`/v1/audit/consistency?from=${sizeA}&to=${g.audit.anchoredSize()}`);
-  await g.get('/v1/audit/consistency?from=0&to=1');
-  await g.get('/v1/access-log', { token: AA });
-  await g.get('/v1/access-log?limit=2', { token: AA });
-  await g.get('/v1/access-log');
-  await regulatorRepresentativeRun(g);
-}
+  interface Layer {
+    route?: { path: string; methods: Record<string, boolean> };
+    handle?: { stack?: Layer[] };
+  }
 
-test('every answer of a representative run matches the document: status listed, content type declared, body fits', async () => {
-  const start = h.exchanges.length;
-  await representativeRun(h);
-  const run = h.exchanges.slice(start);
-  assert.ok(run.length > 100, `${run.length} answers`);
-  assert.deepEqual(mismatches(run), []);
+  /** The routes the app really serves, read from its router. */
+  function servedRoutes(app: Express): { method: string; template: string }[] {
+    const out: { method: string; template: string }[] = [];
+    const walk = (stack: Layer[]): void => {
+      for (const layer of stack) {
+        if (layer.route)
+          for (const [m, on] of Object.entries(layer.route.methods))
+            if (on && m !== '_all') out.push({ method: m, template: toTemplate(layer.route.path) });
+        if (layer.handle?.stack) walk(layer.handle.stack);
+      }
+    };
+    walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+    return out;
+  }
 
-  // The run is representative: every documented operation answered at least once with a success.
-  for (const { method, template } of documentedOperations()) {
-    const ok = run.some(
-      (ex) =>
-        ex.method === method.toUpperCase() &&
-        findOperation(ex.method, ex.path)?.template === template &&
-        ex.status >= 200 &&
-        ex.status < 300,
+  /** Fills a path template with plausible values. */
+  function concrete(template: string): string {
+    return template
+      .replace(
+        '{id}',
+        template.startsWith('/v1/datasets') || template.includes('/admin/') ? DS.PEOPLE : 'APP-1',
+      )
+      .replace('{version}', 'v1')
+      .replace('{requestId}', '00000000-0000-0000-0000-000000000000');
+  }
+
+  const isGenericNotFound = (r: Reply): boolean =>
+    r.status === 404 &&
+    String((r.body as { detail?: unknown } | undefined)?.detail).startsWith('No route for');
+
+  function mismatches(exchanges: readonly Exchange[]): string[] {
+    return exchanges.filter((ex) => findOperation(ex.method, ex.path)).flatMap((ex) => checkExchange(ex));
+  }
+
+  it('the validator itself: it accepts what fits and names what does not', () => {
+    const grant = { $ref: '#/components/schemas/Grant' };
+    const good = {
+      id: 'g',
+      creditCode: 'c',
+      datasetId: 'd',
+      items: ['a'],
+      state: 'ACTIVE',
+      validFrom: 'x',
+      validUntil: 'y',
+      dailyQuota: 5,
+    };
+    expect(validate(grant, good)).to.deep.equal([]);
+    expect(validate(grant, { ...good, dailyQuota: 1.5 })).to.deep.equal([
+      '$.dailyQuota: expected integer, got number',
+    ]);
+    expect(validate(grant, { ...good, state: 'GONE' })).to.deep.equal([
+      '$.state: "GONE" is not one of ["ACTIVE","SUSPENDED","REVOKED","TERMINATED","EXPIRED"]',
+    ]);
+    expect(validate(grant, { ...good, items: [1] })).to.deep.equal([
+      '$.items[0]: expected string, got integer',
+    ]);
+    const missing: Record<string, unknown> = { ...good };
+    delete missing.validUntil;
+    expect(validate(grant, missing)).to.deep.equal(['$: required property validUntil is missing']);
+    expect(validate({ type: ['string', 'null'] }, null)).to.deep.equal([]);
+    expect(validate({ type: ['string', 'null'] }, 3).length).to.equal(1);
+    expect(validate({ type: 'integer', maximum: 900 }, 901).length).to.equal(1);
+    expect(() => resolveRef('#/components/schemas/Nope')).to.throw();
+    const ex = {
+      method: 'GET',
+      path: '/v1/grants',
+      contentType: 'application/json; charset=utf-8',
+      body: Buffer.from('{"data":[{}]}'),
+    };
+    expect(checkExchange({ ...ex, status: 200 }).length, 'each missing Grant property is named').to.equal(8);
+    expect(checkExchange({ ...ex, status: 418 })[0] ?? '').to.match(/status 418 is not listed/);
+    expect(checkExchange({ ...ex, status: 200, contentType: 'text/html' })[0] ?? '').to.match(
+      /content type text\/html/,
     );
-    assert.ok(ok, `${method.toUpperCase()} ${template} answered a success`);
-  }
-  // … and the usual refusals of each family.
-  const statuses = new Set(run.map((ex) => ex.status));
-  for (const s of [200, 201, 202, 400, 401, 403, 404, 409, 429, 503])
-    assert.ok(statuses.has(s), `a ${s} was checked`);
-});
+    expect(checkExchange({ ...ex, method: 'DELETE', status: 200 })[0] ?? '').to.match(/no such operation/);
+  });
 
-/** Runs `act` on a fresh harness and returns what the document says about its answers. */
-async function drift(
-  act: (g: Harness) => Promise<Reply>,
-  expect: { status: number; code: string },
-): Promise<string[]> {
-  const g = await startHarness();
-  try {
-    seed(g);
-    const start = g.exchanges.length;
-    assertProblem(await act(g), expect.status, expect.code);
-    return mismatches(g.exchanges.slice(start));
-  } finally {
-    await g.close();
-  }
-}
-
-test('computed results of an unknown dataset: the 404 sent is documented', async () => {
-  assert.deepEqual(
-    await drift((g) => g.post('/v1/datasets/nope/aggregate', { as: 'AA', json: {} }), {
-      status: 404,
-      code: 'NOT_FOUND',
-    }),
-    [],
-  );
-});
-
-test('a ledger write the chaincode refuses NOT_FOUND: the 404 sent is documented', async () => {
-  const mismatch = await drift(
-    (g) => {
-      g.ledger.refuseWith('application:ResubmitApplication', 'NOT_FOUND');
-      return g.call('PUT', '/v1/applications/APP-NONE', {
+  it('every documented operation is served (none answers the generic "No route for" 404)', async () => {
+    const ops = documentedOperations();
+    expect(ops.length, `${ops.length} operations`).to.be.at.least(29);
+    for (const { method, template } of ops) {
+      const reply = await h.call(method.toUpperCase(), concrete(template), {
         as: 'AA',
-        json: g.signer('AA').sign('ResubmitApplication', { id: 'APP-NONE' }),
+        ...(method === 'get' ? {} : { json: {} }),
       });
-    },
-    { status: 404, code: 'NOT_FOUND' },
-  );
-  assert.deepEqual(mismatch, []);
-});
+      expect(isGenericNotFound(reply), `${method.toUpperCase()} ${template} is not served`).to.equal(false);
+    }
+    // The check can tell: an undocumented path does get the generic 404.
+    expect(isGenericNotFound(await h.get('/v1/not-a-route', { as: 'AA' }))).to.equal(true);
+  });
 
-test('a ledger write over the body limit: the 413 sent is documented', async () => {
-  const mismatch = await drift(
-    (g) => g.post('/v1/applications', { as: 'AA', json: { request: 'x'.repeat(64 * 1024), signature: '' } }),
-    { status: 413, code: 'PAYLOAD_TOO_LARGE' },
-  );
-  assert.deepEqual(mismatch, []);
-});
+  it('every route the app serves is in the document, and the document lists nothing more', () => {
+    const served = servedRoutes(createApp(h.services));
+    expect(served.length, `${served.length} routes found by introspection`).to.be.at.least(29);
+    const key = (o: { method: string; template: string }): string =>
+      `${o.method.toUpperCase()} ${o.template}`;
+    const documented = new Set(documentedOperations().map(key));
+    const undocumented = served.map(key).filter((k) => !documented.has(k));
+    expect(undocumented, 'served but not documented').to.deep.equal([]);
+    const servedKeys = new Set(served.map(key));
+    expect(
+      [...documented].filter((k) => !servedKeys.has(k)),
+      'documented but not served',
+    ).to.deep.equal([]);
+  });
 
-test('reading one’s application while the ledger is unreachable: the 503 sent is documented', async () => {
-  const mismatch = await drift(
-    (g) => {
-      g.ledger.down = 'unreachable';
-      return g.get('/v1/applications/APP-1', { as: 'AA' });
-    },
-    { status: 503, code: 'LEDGER_UNAVAILABLE' },
-  );
-  assert.deepEqual(mismatch, []);
+  it('GET /openapi.json serves this document', async () => {
+    const reply = await h.get('/openapi.json');
+    expect(reply.status).to.equal(200);
+    expect(reply.body).to.deep.equal(JSON.parse(JSON.stringify(OPENAPI)));
+  });
+
+  /** A run of representative requests: every operation's success and its usual refusals. */
+  async function representativeRun(g: Harness): Promise<void> {
+    const AA = g.tokenFor('AA');
+    const signed = (action: string): { request: string; signature: string } =>
+      g.signer('AA').sign(action, { note: 'x', id: 'APP-1', applicationId: 'APP-1', agreementId: 'AGR-1' });
+    const people = `/v1/datasets/${DS.PEOPLE}`;
+    const grant = g.view.grants.get(GRANT.AA_PEOPLE)!;
+    expect(grant).not.to.equal(undefined);
+
+    // Operations.
+    await g.get('/healthz');
+    await g.get('/readyz');
+    await g.get('/metrics');
+    await g.get('/openapi.json');
+    g.view.following = false;
+    await g.get('/readyz');
+    await g.get(`${people}/records`, { token: AA });
+    await g.post(`${people}/aggregate`, { token: AA, json: {} });
+    g.view.following = true;
+
+    // OAuth.
+    const secret = g.secrets.get(CODE.AA) ?? '';
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    await g.post('/oauth/token', {
+      headers: form,
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: CODE.AA,
+        client_secret: secret,
+      }).toString(),
+    });
+    await g.post('/oauth/token', { headers: form, body: 'grant_type=password' });
+    await g.post('/oauth/token', {
+      headers: form,
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: CODE.AA,
+        client_secret: 'wrong',
+      }).toString(),
+    });
+    await g.get('/.well-known/jwks.json');
+
+    // Data.
+    await g.get('/v1/datasets', { token: AA });
+    await g.get('/v1/datasets');
+    await g.get(`${people}/records?limit=3`, { token: AA });
+    const first = (await g.get(`${people}/records?limit=2&fields=record_id`, { token: AA })).body as {
+      next_cursor: string;
+    };
+    await g.get(`${people}/records?limit=2&fields=record_id&cursor=${first.next_cursor}`, { token: AA });
+    await g.get(`${people}/records?filter=record_id:eq:300`, { token: AA });
+    await g.get(`/v1/datasets/${DS.OPEN}/records?limit=3`, { token: AA });
+    await g.get(`${people}/records?filter=age:gt:old`, { token: AA });
+    await g.get(`${people}/records`);
+    await g.get(`${people}/records`, { as: 'A' });
+    await g.get(`${people}/records?fields=income`, { token: AA });
+    await g.get('/v1/datasets/nope/records', { token: AA });
+    await g.get(`/v1/datasets/${DS.PENDING}/records`, { token: AA });
+    g.anchorsBehind = true;
+    await g.get(`${people}/records`, { token: AA });
+    g.anchorsBehind = false;
+    await g.post(`${people}/aggregate`, {
+      token: AA,
+      json: { groupBy: ['district'], measures: [{ op: 'count' }, { op: 'avg', item: 'age' }] },
+    });
+    await g.post(`${people}/aggregate`, { token: AA, json: { groupBy: ['phone'] } });
+    await g.post(`${people}/aggregate`, { json: {} });
+    await g.post(`${people}/aggregate`, { as: 'AAA', json: {} });
+    await g.post(`/v1/datasets/${DS.PENDING}/aggregate`, { token: AA, json: {} });
+    g.view.putGrant({ ...grant, dailyQuota: 0 });
+    await g.get(`${people}/records`, { token: AA });
+    await g.post(`${people}/aggregate`, { token: AA, json: {} });
+    g.view.putGrant(grant);
+    await g.get(`/v1/open/datasets/${DS.OPEN}/download`);
+    await g.get(`/v1/open/datasets/${DS.PEOPLE}/download`);
+    await g.get('/v1/open/datasets/nope/download');
+    await g.get('/v1/open/datasets/ls-empty/download');
+    await g.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v1`, { body: 'not the recorded bytes' });
+    await g.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v7`, { body: 'x' });
+    await g.call('PUT', '/v1/admin/datasets/ls-empty/versions/bad', { body: BAD_FILE });
+    await g.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v1`, {
+      body: g.files.pendingV1,
+      headers: { 'content-type': 'text/csv' },
+    });
+
+    // Workflow.
+    const writes: [string, string, string][] = [
+      ['POST', '/v1/applications', 'SubmitApplication'],
+      ['PUT', '/v1/applications/APP-1', 'ResubmitApplication'],
+      ['POST', '/v1/applications/APP-1/disputes', 'DisputeReview'],
+      ['POST', '/v1/agreements/AGR-1/signature', 'SignAgreement'],
+      ['POST', '/v1/agreements/AGR-1/renewal', 'AcceptRenewal'],
+      ['POST', '/v1/agreements/AGR-1/termination', 'TerminateAgreement'],
+      ['POST', '/v1/usage-reports', 'ReportUsage'],
+      ['POST', '/v1/data-returns', 'ReturnData'],
+      ['POST', '/v1/products', 'PublishProduct'],
+      ['POST', '/v1/security-issues', 'ReportSecurityIssue'],
+    ];
+    for (const [method, path, action] of writes) {
+      const body = signed(action);
+      await g.call(method, path, { token: AA, json: body });
+      await g.call(method, path, { token: AA, json: body });
+      await g.call(method, path, {
+        token: AA,
+        json: { request: body.request.replace('"x"', '"y"'), signature: body.signature },
+      });
+      await g.call(method, path, { token: AA, json: g.signer('AAA').sign(action, {}) });
+      await g.call(method, path, { token: AA, json: {} });
+      await g.call(method, path, { json: body });
+    }
+    g.ledger.refuseWith('duty:ReportUsage', undefined);
+    await g.post('/v1/usage-reports', { token: AA, json: signed('ReportUsage') });
+    g.ledger.refuseWith('duty:ReportUsage', 'INVALID_STATE');
+    await g.post('/v1/usage-reports', { token: AA, json: signed('ReportUsage') });
+    await g.get('/v1/applications/APP-1', { token: AA });
+    await g.get('/v1/applications/APP-1');
+    await g.get('/v1/applications/APP-404', { token: AA });
+    await g.get('/v1/agreements/AGR-1', { token: AA });
+    await g.get('/v1/agreements/AGR-1', { as: 'AAA' });
+    await g.get('/v1/agreements/AGR-1');
+    await g.get('/v1/grants', { token: AA });
+    await g.get('/v1/grants');
+
+    // Public.
+    await g.get('/v1/public/recipients');
+    await g.get('/v1/public/credit');
+    g.ledger.down = 'unreachable';
+    await g.get('/v1/public/recipients');
+    await g.get('/v1/public/credit');
+    await g.get('/readyz');
+    g.ledger.down = undefined;
+
+    // Audit.
+    const served = await g.get(`${people}/records?limit=1`, { token: AA });
+    await g.get(`/v1/audit/receipts/${served.requestId}`, { token: AA });
+    await g.anchorNow();
+    const sizeA = g.audit.anchoredSize();
+    await g.get(`/v1/audit/receipts/${served.requestId}`, { token: AA });
+    await g.get(`/v1/audit/receipts/${served.requestId}`, { as: 'AAA' });
+    await g.get(`/v1/audit/receipts/${served.requestId}`);
+    await g.get(`${people}/records?limit=1`, { token: AA });
+    await g.anchorNow();
+    await g.get(`/v1/audit/consistency?from=${sizeA}&to=${g.audit.anchoredSize()}`);
+    await g.get('/v1/audit/consistency?from=0&to=1');
+    await g.get('/v1/access-log', { token: AA });
+    await g.get('/v1/access-log?limit=2', { token: AA });
+    await g.get('/v1/access-log');
+    await regulatorRepresentativeRun(g);
+  }
+
+  it('every answer of a representative run matches the document: status listed, content type declared, body fits', async () => {
+    const start = h.exchanges.length;
+    await representativeRun(h);
+    const run = h.exchanges.slice(start);
+    expect(run.length, `${run.length} answers`).to.be.above(100);
+    expect(mismatches(run)).to.deep.equal([]);
+
+    // The run is representative: every documented operation answered at least once with a success.
+    for (const { method, template } of documentedOperations()) {
+      const ok = run.some(
+        (ex) =>
+          ex.method === method.toUpperCase() &&
+          findOperation(ex.method, ex.path)?.template === template &&
+          ex.status >= 200 &&
+          ex.status < 300,
+      );
+      expect(ok, `${method.toUpperCase()} ${template} answered a success`).to.equal(true);
+    }
+    // … and the usual refusals of each family.
+    const statuses = new Set(run.map((ex) => ex.status));
+    for (const s of [200, 201, 202, 400, 401, 403, 404, 409, 429, 503])
+      expect(statuses, `a ${s} was checked`).to.include(s);
+  });
+
+  /** Runs `act` on a fresh harness and returns what the document says about its answers. */
+  async function drift(
+    act: (g: Harness) => Promise<Reply>,
+    expect: { status: number; code: string },
+  ): Promise<string[]> {
+    const g = await startHarness();
+    try {
+      seed(g);
+      const start = g.exchanges.length;
+      assertProblem(await act(g), expect.status, expect.code);
+      return mismatches(g.exchanges.slice(start));
+    } finally {
+      await g.close();
+    }
+  }
+
+  it('computed results of an unknown dataset: the 404 sent is documented', async () => {
+    expect(
+      await drift((g) => g.post('/v1/datasets/nope/aggregate', { as: 'AA', json: {} }), {
+        status: 404,
+        code: 'NOT_FOUND',
+      }),
+    ).to.deep.equal([]);
+  });
+
+  it('a ledger write the chaincode refuses NOT_FOUND: the 404 sent is documented', async () => {
+    const mismatch = await drift(
+      (g) => {
+        g.ledger.refuseWith('application:ResubmitApplication', 'NOT_FOUND');
+        return g.call('PUT', '/v1/applications/APP-NONE', {
+          as: 'AA',
+          json: g.signer('AA').sign('ResubmitApplication', { id: 'APP-NONE' }),
+        });
+      },
+      { status: 404, code: 'NOT_FOUND' },
+    );
+    expect(mismatch).to.deep.equal([]);
+  });
+
+  it('a ledger write over the body limit: the 413 sent is documented', async () => {
+    const mismatch = await drift(
+      (g) =>
+        g.post('/v1/applications', { as: 'AA', json: { request: 'x'.repeat(64 * 1024), signature: '' } }),
+      { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+    );
+    expect(mismatch).to.deep.equal([]);
+  });
+
+  it('reading one’s application while the ledger is unreachable: the 503 sent is documented', async () => {
+    const mismatch = await drift(
+      (g) => {
+        g.ledger.down = 'unreachable';
+        return g.get('/v1/applications/APP-1', { as: 'AA' });
+      },
+      { status: 503, code: 'LEDGER_UNAVAILABLE' },
+    );
+    expect(mismatch).to.deep.equal([]);
+  });
 });

@@ -3,323 +3,336 @@
  * checks signatures and nonces as the chaincode does), ledger refusals mapped to problems, and reads that
  * show only the caller's own objects.
  */
-import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { CODE, GRANT } from './testing/fixtures.js';
 import { assertOk, assertProblem, startHarness, type Harness } from './testing/harness.js';
 
 let h: Harness;
-before(async () => {
-  h = await startHarness();
-  h.ledger.applications.set('APP-AA-1', {
-    id: 'APP-AA-1',
-    creditCode: CODE.AA,
-    state: 'SUBMITTED',
-    datasetId: 'ls-residents',
-  });
-  h.ledger.applications.set('APP-AAA-1', {
-    id: 'APP-AAA-1',
-    creditCode: CODE.AAA,
-    state: 'SUBMITTED',
-    datasetId: 'ls-residents',
-  });
-  h.ledger.agreements.set('AGR-AA-1', {
-    id: 'AGR-AA-1',
-    terms: { creditCode: CODE.AA, datasetId: 'ls-residents' },
-    termsHash: 'a'.repeat(64),
-  });
-  h.ledger.agreements.set('AGR-AAA-1', {
-    id: 'AGR-AAA-1',
-    terms: { creditCode: CODE.AAA, datasetId: 'ls-residents' },
-    termsHash: 'b'.repeat(64),
-  });
-});
-after(() => h.close());
-
-interface Route {
-  method: 'POST' | 'PUT';
-  path: string;
-  key: string;
-  action: string;
-  status: number;
-}
-
-const ROUTES: Route[] = [
-  {
-    method: 'POST',
-    path: '/v1/applications',
-    key: 'application:SubmitApplication',
-    action: 'SubmitApplication',
-    status: 201,
-  },
-  {
-    method: 'PUT',
-    path: '/v1/applications/APP-AA-1',
-    key: 'application:ResubmitApplication',
-    action: 'ResubmitApplication',
-    status: 200,
-  },
-  {
-    method: 'POST',
-    path: '/v1/applications/APP-AA-1/disputes',
-    key: 'application:DisputeReview',
-    action: 'DisputeReview',
-    status: 201,
-  },
-  {
-    method: 'POST',
-    path: '/v1/agreements/AGR-AA-1/signature',
-    key: 'agreement:SignAgreementAsEnterprise',
-    action: 'SignAgreement',
-    status: 200,
-  },
-  {
-    method: 'POST',
-    path: '/v1/agreements/AGR-AA-1/renewal',
-    key: 'agreement:AcceptRenewal',
-    action: 'AcceptRenewal',
-    status: 200,
-  },
-  {
-    method: 'POST',
-    path: '/v1/agreements/AGR-AA-1/termination',
-    key: 'agreement:TerminateAgreementAsEnterprise',
-    action: 'TerminateAgreement',
-    status: 200,
-  },
-  { method: 'POST', path: '/v1/usage-reports', key: 'duty:ReportUsage', action: 'ReportUsage', status: 201 },
-  { method: 'POST', path: '/v1/data-returns', key: 'duty:ReturnData', action: 'ReturnData', status: 201 },
-  { method: 'POST', path: '/v1/products', key: 'duty:PublishProduct', action: 'PublishProduct', status: 201 },
-  {
-    method: 'POST',
-    path: '/v1/security-issues',
-    key: 'duty:ReportSecurityIssue',
-    action: 'ReportSecurityIssue',
-    status: 201,
-  },
-];
-
-const submitApplication = ROUTES[0]!;
-
-test('every signed action is relayed as signed to its ledger function and answers with the result', async () => {
-  for (const route of ROUTES) {
-    // The signed body names the object in the URL, as the gateway requires.
-    const content = {
-      note: `for ${route.path}`,
+describe('the enterprise workflow through the gateway', () => {
+  before(async () => {
+    h = await startHarness();
+    h.ledger.applications.set('APP-AA-1', {
       id: 'APP-AA-1',
-      applicationId: 'APP-AA-1',
-      agreementId: 'AGR-AA-1',
-    };
-    const signed = h.signer('AA').sign(route.action, content);
-    const before = h.ledger.callsOf(route.key).length;
-    const reply = await h.call(route.method, route.path, { as: 'AA', json: signed });
-    const body = assertOk<{ data: { creditCode: string; body: unknown }; tx_id: string; block: number }>(
-      reply,
-      route.status,
-    );
-    assert.equal(body.data.creditCode, CODE.AA);
-    assert.deepEqual(body.data.body, content);
-    assert.match(body.tx_id, /^tx\d+$/);
-    assert.equal(typeof body.block, 'number');
-    const calls = h.ledger.callsOf(route.key);
-    assert.equal(calls.length, before + 1, `${route.key} called once`);
-    assert.deepEqual(calls.at(-1)?.args, [signed.request, signed.signature], 'exactly the signed bytes');
-    assert.equal(calls.at(-1)?.kind, 'submit');
-  }
-});
-
-test('a request signed for another credit code is 403 FORBIDDEN and never reaches the ledger', async () => {
-  const before = h.ledger.calls.length;
-  // AAA signs with its own key; the token is AA's.
-  const reply = await h.post('/v1/applications', {
-    as: 'AA',
-    json: h.signer('AAA').sign('SubmitApplication', {}),
+      creditCode: CODE.AA,
+      state: 'SUBMITTED',
+      datasetId: 'ls-residents',
+    });
+    h.ledger.applications.set('APP-AAA-1', {
+      id: 'APP-AAA-1',
+      creditCode: CODE.AAA,
+      state: 'SUBMITTED',
+      datasetId: 'ls-residents',
+    });
+    h.ledger.agreements.set('AGR-AA-1', {
+      id: 'AGR-AA-1',
+      terms: { creditCode: CODE.AA, datasetId: 'ls-residents' },
+      termsHash: 'a'.repeat(64),
+    });
+    h.ledger.agreements.set('AGR-AAA-1', {
+      id: 'AGR-AAA-1',
+      terms: { creditCode: CODE.AAA, datasetId: 'ls-residents' },
+      termsHash: 'b'.repeat(64),
+    });
   });
-  assertProblem(reply, 403, 'FORBIDDEN');
-  // AA's key claiming to be AAA, with AA's token.
-  assertProblem(
-    await h.post('/v1/applications', {
-      as: 'AA',
-      json: h.signer('AA', CODE.AAA).sign('SubmitApplication', {}),
-    }),
-    403,
-    'FORBIDDEN',
-  );
-  assert.equal(h.ledger.calls.length, before);
-});
+  after(() => h.close());
 
-test('an action that does not fit the endpoint is 400, and so is a body that is not a signed request', async () => {
-  const before = h.ledger.calls.length;
-  assertProblem(
-    await h.post('/v1/applications', { as: 'AA', json: h.signer('AA').sign('ReportUsage', {}) }),
-    400,
-    'BAD_REQUEST',
-  );
-  assertProblem(
-    await h.post('/v1/agreements/AGR-AA-1/signature', {
-      as: 'AA',
-      json: h.signer('AA').sign('SignAgreementAsEnterprise', {}),
-    }),
-    400,
-    'BAD_REQUEST',
-  );
-  assertProblem(await h.post('/v1/applications', { as: 'AA', json: {} }), 400, 'BAD_REQUEST');
-  assertProblem(
-    await h.post('/v1/applications', {
-      as: 'AA',
-      json: { request: { action: 'SubmitApplication' }, signature: 'x' },
-    }),
-    400,
-    'BAD_REQUEST',
-  );
-  assertProblem(
-    await h.post('/v1/applications', { as: 'AA', json: { request: 'not json', signature: 'x' } }),
-    400,
-    'BAD_REQUEST',
-  );
-  assertProblem(await h.post('/v1/applications', { as: 'AA', json: [] }), 400, 'BAD_REQUEST');
-  assert.equal(h.ledger.calls.length, before);
-});
+  interface Route {
+    method: 'POST' | 'PUT';
+    path: string;
+    key: string;
+    action: string;
+    status: number;
+  }
 
-test('without a valid token nothing is relayed', async () => {
-  const signed = h.signer('AA').sign('SubmitApplication', {});
-  assertProblem(await h.post('/v1/applications', { json: signed }), 401, 'TOKEN_MISSING');
-  assertProblem(await h.post('/v1/applications', { token: 'x.y.z', json: signed }), 401, 'TOKEN_INVALID');
-});
+  const ROUTES: Route[] = [
+    {
+      method: 'POST',
+      path: '/v1/applications',
+      key: 'application:SubmitApplication',
+      action: 'SubmitApplication',
+      status: 201,
+    },
+    {
+      method: 'PUT',
+      path: '/v1/applications/APP-AA-1',
+      key: 'application:ResubmitApplication',
+      action: 'ResubmitApplication',
+      status: 200,
+    },
+    {
+      method: 'POST',
+      path: '/v1/applications/APP-AA-1/disputes',
+      key: 'application:DisputeReview',
+      action: 'DisputeReview',
+      status: 201,
+    },
+    {
+      method: 'POST',
+      path: '/v1/agreements/AGR-AA-1/signature',
+      key: 'agreement:SignAgreementAsEnterprise',
+      action: 'SignAgreement',
+      status: 200,
+    },
+    {
+      method: 'POST',
+      path: '/v1/agreements/AGR-AA-1/renewal',
+      key: 'agreement:AcceptRenewal',
+      action: 'AcceptRenewal',
+      status: 200,
+    },
+    {
+      method: 'POST',
+      path: '/v1/agreements/AGR-AA-1/termination',
+      key: 'agreement:TerminateAgreementAsEnterprise',
+      action: 'TerminateAgreement',
+      status: 200,
+    },
+    {
+      method: 'POST',
+      path: '/v1/usage-reports',
+      key: 'duty:ReportUsage',
+      action: 'ReportUsage',
+      status: 201,
+    },
+    { method: 'POST', path: '/v1/data-returns', key: 'duty:ReturnData', action: 'ReturnData', status: 201 },
+    {
+      method: 'POST',
+      path: '/v1/products',
+      key: 'duty:PublishProduct',
+      action: 'PublishProduct',
+      status: 201,
+    },
+    {
+      method: 'POST',
+      path: '/v1/security-issues',
+      key: 'duty:ReportSecurityIssue',
+      action: 'ReportSecurityIssue',
+      status: 201,
+    },
+  ];
 
-test('a signature the ledger does not accept is 403 BAD_SIGNATURE', async () => {
-  const signed = h.signer('AA').sign('SubmitApplication', { purpose: 'A' });
-  // The body is changed after signing: the chaincode's check fails.
-  const envelope = JSON.parse(signed.request) as { body: Record<string, unknown> };
-  envelope.body.purpose = 'B';
-  assertProblem(
-    await h.post('/v1/applications', {
+  const submitApplication = ROUTES[0]!;
+
+  it('every signed action is relayed as signed to its ledger function and answers with the result', async () => {
+    for (const route of ROUTES) {
+      // The signed body names the object in the URL, as the gateway requires.
+      const content = {
+        note: `for ${route.path}`,
+        id: 'APP-AA-1',
+        applicationId: 'APP-AA-1',
+        agreementId: 'AGR-AA-1',
+      };
+      const signed = h.signer('AA').sign(route.action, content);
+      const before = h.ledger.callsOf(route.key).length;
+      const reply = await h.call(route.method, route.path, { as: 'AA', json: signed });
+      const body = assertOk<{ data: { creditCode: string; body: unknown }; tx_id: string; block: number }>(
+        reply,
+        route.status,
+      );
+      expect(body.data.creditCode).to.equal(CODE.AA);
+      expect(body.data.body).to.deep.equal(content);
+      expect(body.tx_id).to.match(/^tx\d+$/);
+      expect(typeof body.block).to.equal('number');
+      const calls = h.ledger.callsOf(route.key);
+      expect(calls.length, `${route.key} called once`).to.equal(before + 1);
+      expect(calls.at(-1)?.args, 'exactly the signed bytes').to.deep.equal([
+        signed.request,
+        signed.signature,
+      ]);
+      expect(calls.at(-1)?.kind).to.equal('submit');
+    }
+  });
+
+  it('a request signed for another credit code is 403 FORBIDDEN and never reaches the ledger', async () => {
+    const before = h.ledger.calls.length;
+    // AAA signs with its own key; the token is AA's.
+    const reply = await h.post('/v1/applications', {
       as: 'AA',
-      json: { request: JSON.stringify(envelope), signature: signed.signature },
-    }),
-    403,
-    'BAD_SIGNATURE',
-  );
-  assertProblem(
-    await h.post('/v1/applications', { as: 'AA', json: { request: signed.request, signature: 'AAAA' } }),
-    403,
-    'BAD_SIGNATURE',
-  );
-});
-
-test('a ledger refusal with code BAD_SIGNATURE is 403 BAD_SIGNATURE', async () => {
-  const g = await startHarness();
-  try {
-    g.ledger.refuseWith(submitApplication.key, 'BAD_SIGNATURE');
+      json: h.signer('AAA').sign('SubmitApplication', {}),
+    });
+    assertProblem(reply, 403, 'FORBIDDEN');
+    // AA's key claiming to be AAA, with AA's token.
     assertProblem(
-      await g.post('/v1/applications', { as: 'AA', json: g.signer('AA').sign('SubmitApplication', {}) }),
+      await h.post('/v1/applications', {
+        as: 'AA',
+        json: h.signer('AA', CODE.AAA).sign('SubmitApplication', {}),
+      }),
+      403,
+      'FORBIDDEN',
+    );
+    expect(h.ledger.calls.length).to.equal(before);
+  });
+
+  it('an action that does not fit the endpoint is 400, and so is a body that is not a signed request', async () => {
+    const before = h.ledger.calls.length;
+    assertProblem(
+      await h.post('/v1/applications', { as: 'AA', json: h.signer('AA').sign('ReportUsage', {}) }),
+      400,
+      'BAD_REQUEST',
+    );
+    assertProblem(
+      await h.post('/v1/agreements/AGR-AA-1/signature', {
+        as: 'AA',
+        json: h.signer('AA').sign('SignAgreementAsEnterprise', {}),
+      }),
+      400,
+      'BAD_REQUEST',
+    );
+    assertProblem(await h.post('/v1/applications', { as: 'AA', json: {} }), 400, 'BAD_REQUEST');
+    assertProblem(
+      await h.post('/v1/applications', {
+        as: 'AA',
+        json: { request: { action: 'SubmitApplication' }, signature: 'x' },
+      }),
+      400,
+      'BAD_REQUEST',
+    );
+    assertProblem(
+      await h.post('/v1/applications', { as: 'AA', json: { request: 'not json', signature: 'x' } }),
+      400,
+      'BAD_REQUEST',
+    );
+    assertProblem(await h.post('/v1/applications', { as: 'AA', json: [] }), 400, 'BAD_REQUEST');
+    expect(h.ledger.calls.length).to.equal(before);
+  });
+
+  it('without a valid token nothing is relayed', async () => {
+    const signed = h.signer('AA').sign('SubmitApplication', {});
+    assertProblem(await h.post('/v1/applications', { json: signed }), 401, 'TOKEN_MISSING');
+    assertProblem(await h.post('/v1/applications', { token: 'x.y.z', json: signed }), 401, 'TOKEN_INVALID');
+  });
+
+  it('a signature the ledger does not accept is 403 BAD_SIGNATURE', async () => {
+    const signed = h.signer('AA').sign('SubmitApplication', { purpose: 'A' });
+    // The body is changed after signing: the chaincode's check fails.
+    const envelope = JSON.parse(signed.request) as { body: Record<string, unknown> };
+    envelope.body.purpose = 'B';
+    assertProblem(
+      await h.post('/v1/applications', {
+        as: 'AA',
+        json: { request: JSON.stringify(envelope), signature: signed.signature },
+      }),
       403,
       'BAD_SIGNATURE',
     );
-  } finally {
-    await g.close();
-  }
-});
+    assertProblem(
+      await h.post('/v1/applications', { as: 'AA', json: { request: signed.request, signature: 'AAAA' } }),
+      403,
+      'BAD_SIGNATURE',
+    );
+  });
 
-test('a signed request used twice is 409 REPLAYED', async () => {
-  const signed = h.signer('AA').sign('ReportUsage', { period: '2025-Q1' });
-  assertOk(await h.post('/v1/usage-reports', { as: 'AA', json: signed }), 201);
-  assertProblem(await h.post('/v1/usage-reports', { as: 'AA', json: signed }), 409, 'REPLAYED');
-});
-
-test('ledger refusals map by code; a refusal without a code is 503 LEDGER_UNAVAILABLE', async () => {
-  const g = await startHarness();
-  try {
-    const cases: [string | undefined, number, string][] = [
-      ['REPLAYED', 409, 'REPLAYED'],
-      ['INVALID_STATE', 409, 'INVALID_STATE'],
-      ['RATING_INSUFFICIENT', 403, 'RATING_INSUFFICIENT'],
-      ['FORBIDDEN', 403, 'FORBIDDEN'],
-      ['ALREADY_EXISTS', 409, 'ALREADY_EXISTS'],
-      ['TX_INVALID', 409, 'INVALID_STATE'],
-      ['CALENDAR_MISSING', 400, 'INVALID_ARGUMENT'],
-      [undefined, 503, 'LEDGER_UNAVAILABLE'],
-    ];
-    for (const [code, status, problem] of cases) {
-      g.ledger.refuseWith(submitApplication.key, code);
+  it('a ledger refusal with code BAD_SIGNATURE is 403 BAD_SIGNATURE', async () => {
+    const g = await startHarness();
+    try {
+      g.ledger.refuseWith(submitApplication.key, 'BAD_SIGNATURE');
       assertProblem(
         await g.post('/v1/applications', { as: 'AA', json: g.signer('AA').sign('SubmitApplication', {}) }),
-        status,
-        problem,
+        403,
+        'BAD_SIGNATURE',
       );
+    } finally {
+      await g.close();
     }
-    g.ledger.down = 'connect ECONNREFUSED 127.0.0.1:7051';
-    assertProblem(
-      await g.post('/v1/usage-reports', { as: 'AA', json: g.signer('AA').sign('ReportUsage', {}) }),
-      503,
-      'LEDGER_UNAVAILABLE',
+  });
+
+  it('a signed request used twice is 409 REPLAYED', async () => {
+    const signed = h.signer('AA').sign('ReportUsage', { period: '2025-Q1' });
+    assertOk(await h.post('/v1/usage-reports', { as: 'AA', json: signed }), 201);
+    assertProblem(await h.post('/v1/usage-reports', { as: 'AA', json: signed }), 409, 'REPLAYED');
+  });
+
+  it('ledger refusals map by code; a refusal without a code is 503 LEDGER_UNAVAILABLE', async () => {
+    const g = await startHarness();
+    try {
+      const cases: [string | undefined, number, string][] = [
+        ['REPLAYED', 409, 'REPLAYED'],
+        ['INVALID_STATE', 409, 'INVALID_STATE'],
+        ['RATING_INSUFFICIENT', 403, 'RATING_INSUFFICIENT'],
+        ['FORBIDDEN', 403, 'FORBIDDEN'],
+        ['ALREADY_EXISTS', 409, 'ALREADY_EXISTS'],
+        ['TX_INVALID', 409, 'INVALID_STATE'],
+        ['CALENDAR_MISSING', 400, 'INVALID_ARGUMENT'],
+        [undefined, 503, 'LEDGER_UNAVAILABLE'],
+      ];
+      for (const [code, status, problem] of cases) {
+        g.ledger.refuseWith(submitApplication.key, code);
+        assertProblem(
+          await g.post('/v1/applications', { as: 'AA', json: g.signer('AA').sign('SubmitApplication', {}) }),
+          status,
+          problem,
+        );
+      }
+      g.ledger.down = 'connect ECONNREFUSED 127.0.0.1:7051';
+      assertProblem(
+        await g.post('/v1/usage-reports', { as: 'AA', json: g.signer('AA').sign('ReportUsage', {}) }),
+        503,
+        'LEDGER_UNAVAILABLE',
+      );
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('GET /v1/applications/{id} shows the caller’s own application; another’s or a missing one is 404', async () => {
+    const own = assertOk<{ data: { id: string } }>(await h.get('/v1/applications/APP-AA-1', { as: 'AA' }));
+    expect(own.data.id).to.equal('APP-AA-1');
+    const other = await h.get('/v1/applications/APP-AAA-1', { as: 'AA' });
+    assertProblem(other, 404, 'NOT_FOUND');
+    expect(other.text, 'nothing of the other enterprise').not.to.include(CODE.AAA);
+    assertProblem(await h.get('/v1/applications/APP-NONE', { as: 'AA' }), 404, 'NOT_FOUND');
+    assertProblem(await h.get('/v1/applications/APP-AA-1'), 401, 'TOKEN_MISSING');
+  });
+
+  it('GET /v1/agreements/{id} shows the caller’s own agreement; another enterprise’s is 404', async () => {
+    const own = assertOk<{ data: { id: string; termsHash: string } }>(
+      await h.get('/v1/agreements/AGR-AA-1', { as: 'AA' }),
     );
-  } finally {
-    await g.close();
-  }
-});
+    expect(own.data.termsHash).to.equal('a'.repeat(64));
+    const other = await h.get('/v1/agreements/AGR-AAA-1', { as: 'AA' });
+    assertProblem(other, 404, 'NOT_FOUND');
+    expect(other.text).not.to.include('b'.repeat(64));
+    assertProblem(await h.get('/v1/agreements/AGR-NONE', { as: 'AA' }), 404, 'NOT_FOUND');
+    expect((await h.get('/v1/agreements/AGR-AAA-1', { as: 'AAA' })).status).to.equal(200);
+  });
 
-test('GET /v1/applications/{id} shows the caller’s own application; another’s or a missing one is 404', async () => {
-  const own = assertOk<{ data: { id: string } }>(await h.get('/v1/applications/APP-AA-1', { as: 'AA' }));
-  assert.equal(own.data.id, 'APP-AA-1');
-  const other = await h.get('/v1/applications/APP-AAA-1', { as: 'AA' });
-  assertProblem(other, 404, 'NOT_FOUND');
-  assert.ok(!other.text.includes(CODE.AAA), 'nothing of the other enterprise');
-  assertProblem(await h.get('/v1/applications/APP-NONE', { as: 'AA' }), 404, 'NOT_FOUND');
-  assertProblem(await h.get('/v1/applications/APP-AA-1'), 401, 'TOKEN_MISSING');
-});
+  it('GET /v1/grants lists only the caller’s grants', async () => {
+    const aa = assertOk<{ data: { id: string; creditCode: string }[] }>(
+      await h.get('/v1/grants', { as: 'AA' }),
+    );
+    expect(aa.data.map((g) => g.id).sort()).to.deep.equal([GRANT.AA_PEOPLE, GRANT.AA_PENDING].sort());
+    for (const g of aa.data) expect(g.creditCode).to.equal(CODE.AA);
+    const aaa = assertOk<{ data: { id: string; state: string }[] }>(await h.get('/v1/grants', { as: 'AAA' }));
+    expect(aaa.data.map((g) => [g.id, g.state])).to.deep.equal([[GRANT.AAA_PEOPLE, 'SUSPENDED']]);
+    assertProblem(await h.get('/v1/grants'), 401, 'TOKEN_MISSING');
+  });
 
-test('GET /v1/agreements/{id} shows the caller’s own agreement; another enterprise’s is 404', async () => {
-  const own = assertOk<{ data: { id: string; termsHash: string } }>(
-    await h.get('/v1/agreements/AGR-AA-1', { as: 'AA' }),
-  );
-  assert.equal(own.data.termsHash, 'a'.repeat(64));
-  const other = await h.get('/v1/agreements/AGR-AAA-1', { as: 'AA' });
-  assertProblem(other, 404, 'NOT_FOUND');
-  assert.ok(!other.text.includes('b'.repeat(64)));
-  assertProblem(await h.get('/v1/agreements/AGR-NONE', { as: 'AA' }), 404, 'NOT_FOUND');
-  assert.equal((await h.get('/v1/agreements/AGR-AAA-1', { as: 'AAA' })).status, 200);
-});
+  it('the public lists need no login; a ledger without an answer is 503', async () => {
+    const recipients = assertOk<{ data: { creditCode: string }[] }>(await h.get('/v1/public/recipients'));
+    expect(recipients.data.length).to.equal(4);
+    const credit = assertOk<{ data: unknown[] }>(await h.get('/v1/public/credit'));
+    expect(credit.data.length).to.equal(1);
+    const g = await startHarness();
+    try {
+      g.ledger.refuseWith('query:ListRecipients', undefined);
+      assertProblem(await g.get('/v1/public/recipients'), 503, 'LEDGER_UNAVAILABLE');
+      g.ledger.down = 'unreachable';
+      assertProblem(await g.get('/v1/public/credit'), 503, 'LEDGER_UNAVAILABLE');
+    } finally {
+      await g.close();
+    }
+  });
 
-test('GET /v1/grants lists only the caller’s grants', async () => {
-  const aa = assertOk<{ data: { id: string; creditCode: string }[] }>(
-    await h.get('/v1/grants', { as: 'AA' }),
-  );
-  assert.deepEqual(aa.data.map((g) => g.id).sort(), [GRANT.AA_PEOPLE, GRANT.AA_PENDING].sort());
-  for (const g of aa.data) assert.equal(g.creditCode, CODE.AA);
-  const aaa = assertOk<{ data: { id: string; state: string }[] }>(await h.get('/v1/grants', { as: 'AAA' }));
-  assert.deepEqual(
-    aaa.data.map((g) => [g.id, g.state]),
-    [[GRANT.AAA_PEOPLE, 'SUSPENDED']],
-  );
-  assertProblem(await h.get('/v1/grants'), 401, 'TOKEN_MISSING');
-});
-
-test('the public lists need no login; a ledger without an answer is 503', async () => {
-  const recipients = assertOk<{ data: { creditCode: string }[] }>(await h.get('/v1/public/recipients'));
-  assert.equal(recipients.data.length, 4);
-  const credit = assertOk<{ data: unknown[] }>(await h.get('/v1/public/credit'));
-  assert.equal(credit.data.length, 1);
-  const g = await startHarness();
-  try {
-    g.ledger.refuseWith('query:ListRecipients', undefined);
-    assertProblem(await g.get('/v1/public/recipients'), 503, 'LEDGER_UNAVAILABLE');
-    g.ledger.down = 'unreachable';
-    assertProblem(await g.get('/v1/public/credit'), 503, 'LEDGER_UNAVAILABLE');
-  } finally {
-    await g.close();
-  }
-});
-
-test('a signed request for another object than the one in the URL is 400 and never reaches the ledger', async () => {
-  const signed = h
-    .signer('AA')
-    .sign('SignAgreement', { agreementId: 'AGR-OTHER', termsHash: '0'.repeat(64) });
-  const before = h.ledger.callsOf('agreement:SignAgreementAsEnterprise').length;
-  assertProblem(
-    await h.call('POST', '/v1/agreements/AGR-AA-1/signature', { as: 'AA', json: signed }),
-    400,
-    'BAD_REQUEST',
-  );
-  assert.equal(h.ledger.callsOf('agreement:SignAgreementAsEnterprise').length, before);
+  it('a signed request for another object than the one in the URL is 400 and never reaches the ledger', async () => {
+    const signed = h
+      .signer('AA')
+      .sign('SignAgreement', { agreementId: 'AGR-OTHER', termsHash: '0'.repeat(64) });
+    const before = h.ledger.callsOf('agreement:SignAgreementAsEnterprise').length;
+    assertProblem(
+      await h.call('POST', '/v1/agreements/AGR-AA-1/signature', { as: 'AA', json: signed }),
+      400,
+      'BAD_REQUEST',
+    );
+    expect(h.ledger.callsOf('agreement:SignAgreementAsEnterprise').length).to.equal(before);
+  });
 });

@@ -3,8 +3,7 @@
  * PostgreSQL (a throwaway cluster, see testing/postgres.ts; skipped, saying so, where PostgreSQL is not
  * installed), then what only PostgreSQL has.
  */
-import { after, test, type TestContext } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
+import { withCleanup, type Defer } from '../testing/cleanup.js';
 import { testPostgres, uniqueNamespace } from '../testing/postgres.js';
 import { AuditLog } from './audit-log.js';
 import { auditLogSuite, entry, type AuditBackend } from './audit-log.suite.js';
@@ -20,9 +20,9 @@ import { PgAuditLog } from './pg-audit-log.js';
 const sqlite: AuditBackend = {
   name: 'sqlite',
   unavailable: () => Promise.resolve(undefined),
-  place(t) {
+  place(defer) {
     const dir = mkdtempSync(join(tmpdir(), 'rdx-audit-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'audit.sqlite');
     /** Runs `fn` on another connection to the file. */
     const other = (fn: (db: DatabaseSync) => void): Promise<void> => {
@@ -66,8 +66,8 @@ const sqlite: AuditBackend = {
   },
 };
 
+// Started while the file loads, so that the test files of one process share one server (see testPostgres).
 const server = await testPostgres();
-after(() => server.stop?.());
 
 /** Why the PostgreSQL tests cannot run here, if they cannot; rejects when PostgreSQL would not start. */
 function pgUnavailable(): Promise<string | undefined> {
@@ -152,9 +152,6 @@ const postgres: AuditBackend = {
   },
 };
 
-auditLogSuite(sqlite);
-auditLogSuite(postgres);
-
 // ---- PostgreSQL only
 
 /** Polls until `sql` (run by `admin`) returns a row, and returns its first column. */
@@ -173,125 +170,136 @@ const WRITER_WAITING = `SELECT pid FROM pg_stat_activity
   WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event = $1`;
 
 /** A PostgreSQL-only test, skipped like the suite's when PostgreSQL is not available. */
-function pgTest(name: string, fn: (t: TestContext, url: string) => Promise<void>): void {
-  test(`[postgres] ${name}`, async (t) => {
+function pgTest(
+  name: string,
+  fn: (defer: Defer, url: string, testContext: Mocha.Context) => Promise<void>,
+): void {
+  it(`[postgres] ${name}`, async function () {
     const why = await pgUnavailable();
     if (why !== undefined) {
-      t.skip(why);
-      return;
+      console.log(`      skipped: ${why}`);
+      this.skip();
     }
-    await fn(t, server.url!);
+    await withCleanup((defer) => fn(defer, server.url!, this));
   });
 }
 
-pgTest(
-  'a connection lost mid-transaction fails only that batch; the log reconnects and carries on',
-  async (t, url) => {
-    const log = await PgAuditLog.open(url, { namespace: uniqueNamespace('audit-conn') });
-    t.after(() => log.close());
-    const first = await log.append(entry(0));
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    t.after(() => admin.end());
-    // The batch's INSERT waits behind a lock; its connection is cut while it waits. (Another connection holds
-    // the lock: within a transaction, pg_stat_activity would not show the wait.)
-    const locker = new pg.Client({ connectionString: url });
-    await locker.connect();
-    t.after(() => locker.end());
-    await locker.query('BEGIN');
-    await locker.query('LOCK TABLE rdx_audit_records IN SHARE MODE');
-    const pending = Promise.allSettled([1, 2].map((i) => log.append(entry(i))));
-    const pid = await waitFor(admin, `${WRITER_WAITING} AND query LIKE 'INSERT INTO rdx_audit_records%'`, [
-      'relation',
-    ]);
-    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-    await locker.query('ROLLBACK');
-    const results = await pending;
-    assert.deepEqual(
-      results.map((r) => r.status),
-      ['rejected', 'rejected'],
-    );
-    assert.equal(log.size(), 1);
-    assert.equal(log.stats().failedCommits, 1);
-    const after = await log.append(entry(1));
-    assert.equal(after.seq, 1);
-    assert.equal(after.prevHash, first.hash);
-    assert.deepEqual(await log.verifyChain(), { ok: true });
-  },
-);
+describe('audit log', () => {
+  after(() => server.stop?.());
 
-pgTest(
-  'a COMMIT that loses its connection is resolved by asking the database, not guessed',
-  async (t, url) => {
-    if (process.env.RDX_TEST_DATABASE_URL) {
-      t.skip('needs a server of its own (it changes synchronous_standby_names)');
-      return;
-    }
-    const log = await PgAuditLog.open(url, { namespace: uniqueNamespace('audit-commit') });
-    t.after(() => log.close());
-    await log.append(entry(0));
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    const reset = async (): Promise<void> => {
-      await admin.query('ALTER SYSTEM RESET synchronous_standby_names');
-      await admin.query('SELECT pg_reload_conf()');
-    };
-    t.after(async () => {
-      await reset();
-      await admin.end();
+  auditLogSuite(sqlite);
+  auditLogSuite(postgres);
+
+  describe('PostgreSQL only', () => {
+    pgTest(
+      'a connection lost mid-transaction fails only that batch; the log reconnects and carries on',
+      async (defer, url) => {
+        const log = await PgAuditLog.open(url, { namespace: uniqueNamespace('audit-conn') });
+        defer(() => log.close());
+        const first = await log.append(entry(0));
+        const admin = new pg.Client({ connectionString: url });
+        await admin.connect();
+        defer(() => admin.end());
+        // The batch's INSERT waits behind a lock; its connection is cut while it waits. (Another connection holds
+        // the lock: within a transaction, pg_stat_activity would not show the wait.)
+        const locker = new pg.Client({ connectionString: url });
+        await locker.connect();
+        defer(() => locker.end());
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE rdx_audit_records IN SHARE MODE');
+        const pending = Promise.allSettled([1, 2].map((i) => log.append(entry(i))));
+        const pid = await waitFor(
+          admin,
+          `${WRITER_WAITING} AND query LIKE 'INSERT INTO rdx_audit_records%'`,
+          ['relation'],
+        );
+        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+        await locker.query('ROLLBACK');
+        const results = await pending;
+        expect(results.map((r) => r.status)).to.deep.equal(['rejected', 'rejected']);
+        expect(log.size()).to.equal(1);
+        expect(log.stats().failedCommits).to.equal(1);
+        const after = await log.append(entry(1));
+        expect(after.seq).to.equal(1);
+        expect(after.prevHash).to.equal(first.hash);
+        expect(await log.verifyChain()).to.deep.equal({ ok: true });
+      },
+    );
+
+    pgTest(
+      'a COMMIT that loses its connection is resolved by asking the database, not guessed',
+      async (defer, url, testContext) => {
+        if (process.env.RDX_TEST_DATABASE_URL) {
+          console.log('      skipped: needs a server of its own (it changes synchronous_standby_names)');
+          testContext.skip();
+        }
+        const log = await PgAuditLog.open(url, { namespace: uniqueNamespace('audit-commit') });
+        defer(() => log.close());
+        await log.append(entry(0));
+        const admin = new pg.Client({ connectionString: url });
+        await admin.connect();
+        const reset = async (): Promise<void> => {
+          await admin.query('ALTER SYSTEM RESET synchronous_standby_names');
+          await admin.query('SELECT pg_reload_conf()');
+        };
+        defer(async () => {
+          await reset();
+          await admin.end();
+        });
+        // With a synchronous standby that never answers, COMMIT is durable locally but waits; the connection is cut
+        // during that wait, so the client gets an error for a transaction that did commit.
+        await admin.query("ALTER SYSTEM SET synchronous_standby_names = 'rdx_test_nobody'");
+        await admin.query('SELECT pg_reload_conf()');
+        await waitFor(
+          admin,
+          "SELECT 1 FROM (SELECT current_setting('synchronous_standby_names') AS s) x WHERE s = 'rdx_test_nobody'",
+        );
+        const pending = log.append(entry(1));
+        const pid = await waitFor(admin, WRITER_WAITING, ['SyncRep']);
+        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+        const record = await pending;
+        await reset();
+        expect(record.seq).to.equal(1);
+        expect(log.size()).to.equal(2);
+        expect(log.stats().failedCommits).to.equal(0);
+        expect((await log.bySeq(1))?.hash).to.equal(record.hash);
+        expect((await log.append(entry(2))).seq).to.equal(2);
+        expect(await log.verifyChain()).to.deep.equal({ ok: true });
+      },
+    );
+
+    pgTest(
+      'the tables are created once and shared: logs opened together each get their own',
+      async (defer, url) => {
+        // Opened together, as gateways starting at the same time would.
+        const logs = await Promise.all(
+          [1, 2, 3].map((i) => PgAuditLog.open(url, { namespace: uniqueNamespace(`audit-race-${i}`) })),
+        );
+        defer(() => Promise.all(logs.map((l) => l.close())));
+        const records = await Promise.all(logs.map((l) => l.append(entry(0))));
+        expect(records.map((r) => r.seq)).to.deep.equal([0, 0, 0]);
+        await expect(PgAuditLog.open(url, { namespace: 'bad name' })).to.be.rejectedWith(TypeError);
+        await expect(
+          PgAuditLog.open(url.replace(/\/rdx$/, '/no_such_database'), { namespace: 'x' }),
+        ).to.be.rejectedWith(/no_such_database/);
+      },
+    );
+
+    pgTest('NUL, which PostgreSQL text cannot hold, is refused on its own', async (defer, url) => {
+      const log = await PgAuditLog.open(url, { namespace: uniqueNamespace('audit-nul') });
+      defer(() => log.close());
+      const results = await Promise.allSettled([
+        log.append(entry(0)),
+        log.append(entry(1, { path: '/v1/a\0b' })),
+        log.append(entry(2)),
+      ]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value.seq : 'rejected'))).to.deep.equal([
+        0,
+        'rejected',
+        1,
+      ]);
+      expect(await log.get('req\0')).to.equal(undefined);
+      expect(await log.verifyChain()).to.deep.equal({ ok: true });
     });
-    // With a synchronous standby that never answers, COMMIT is durable locally but waits; the connection is cut
-    // during that wait, so the client gets an error for a transaction that did commit.
-    await admin.query("ALTER SYSTEM SET synchronous_standby_names = 'rdx_test_nobody'");
-    await admin.query('SELECT pg_reload_conf()');
-    await waitFor(
-      admin,
-      "SELECT 1 FROM (SELECT current_setting('synchronous_standby_names') AS s) x WHERE s = 'rdx_test_nobody'",
-    );
-    const pending = log.append(entry(1));
-    const pid = await waitFor(admin, WRITER_WAITING, ['SyncRep']);
-    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-    const record = await pending;
-    await reset();
-    assert.equal(record.seq, 1);
-    assert.equal(log.size(), 2);
-    assert.equal(log.stats().failedCommits, 0);
-    assert.equal((await log.bySeq(1))?.hash, record.hash);
-    assert.equal((await log.append(entry(2))).seq, 2);
-    assert.deepEqual(await log.verifyChain(), { ok: true });
-  },
-);
-
-pgTest('the tables are created once and shared: logs opened together each get their own', async (t, url) => {
-  // Opened together, as gateways starting at the same time would.
-  const logs = await Promise.all(
-    [1, 2, 3].map((i) => PgAuditLog.open(url, { namespace: uniqueNamespace(`audit-race-${i}`) })),
-  );
-  t.after(() => Promise.all(logs.map((l) => l.close())));
-  const records = await Promise.all(logs.map((l) => l.append(entry(0))));
-  assert.deepEqual(
-    records.map((r) => r.seq),
-    [0, 0, 0],
-  );
-  await assert.rejects(PgAuditLog.open(url, { namespace: 'bad name' }), TypeError);
-  await assert.rejects(
-    PgAuditLog.open(url.replace(/\/rdx$/, '/no_such_database'), { namespace: 'x' }),
-    /no_such_database/,
-  );
-});
-
-pgTest('NUL, which PostgreSQL text cannot hold, is refused on its own', async (t, url) => {
-  const log = await PgAuditLog.open(url, { namespace: uniqueNamespace('audit-nul') });
-  t.after(() => log.close());
-  const results = await Promise.allSettled([
-    log.append(entry(0)),
-    log.append(entry(1, { path: '/v1/a\0b' })),
-    log.append(entry(2)),
-  ]);
-  assert.deepEqual(
-    results.map((r) => (r.status === 'fulfilled' ? r.value.seq : 'rejected')),
-    [0, 'rejected', 1],
-  );
-  assert.equal(await log.get('req\0'), undefined);
-  assert.deepEqual(await log.verifyChain(), { ok: true });
+  });
 });

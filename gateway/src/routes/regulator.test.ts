@@ -3,8 +3,7 @@
  * 403 for an enterprise's), a regulator's token opens no enterprise endpoint, regulators log in with their
  * client secret, and the answers fit the OpenAPI document. Runs the real app on port 0 (testing/harness).
  */
-import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -141,219 +140,223 @@ const HISTORIES: Record<string, HistoryEntry[]> = {
   ],
 };
 
-before(async () => {
-  h = await startHarness();
-  regulatorSecret = h.clients.register('regulator', undefined, 'regulator');
-  h.ledger.on('query:GetHistory', ([type = '', id = '']) => {
-    const found = HISTORIES[`${type}/${id}`];
-    if (!found) throw new LedgerError(`no history of ${type} ${id}`, 'NOT_FOUND');
-    return found;
+describe('regulator endpoints and the console', () => {
+  before(async () => {
+    h = await startHarness();
+    regulatorSecret = h.clients.register('regulator', undefined, 'regulator');
+    h.ledger.on('query:GetHistory', ([type = '', id = '']) => {
+      const found = HISTORIES[`${type}/${id}`];
+      if (!found) throw new LedgerError(`no history of ${type} ${id}`, 'NOT_FOUND');
+      return found;
+    });
+    h.ledger.refuseWith(
+      'query:ListOverdue',
+      'FORBIDDEN',
+      'only the bureau or a regulator may list overdue items',
+    );
+    h.ledger.on('query:ListApplications', () => ({
+      items: [
+        { id: 'APP-LATE', creditCode: CODE.AA, deadline: { step: 'formal-review', due: '2020-01-01' } },
+      ],
+      bookmark: '',
+    }));
   });
-  h.ledger.refuseWith(
-    'query:ListOverdue',
-    'FORBIDDEN',
-    'only the bureau or a regulator may list overdue items',
-  );
-  h.ledger.on('query:ListApplications', () => ({
-    items: [{ id: 'APP-LATE', creditCode: CODE.AA, deadline: { step: 'formal-review', due: '2020-01-01' } }],
-    bookmark: '',
-  }));
-});
-after(() => h.close());
+  after(() => h.close());
 
-async function regulatorToken(): Promise<string> {
-  const reply = await h.post('/oauth/token', {
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: 'regulator',
-      client_secret: regulatorSecret,
-    }).toString(),
+  async function regulatorToken(): Promise<string> {
+    const reply = await h.post('/oauth/token', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'regulator',
+        client_secret: regulatorSecret,
+      }).toString(),
+    });
+    return assertOk<{ access_token: string }>(reply).access_token;
+  }
+
+  it('a regulator logs in with its client secret and gets a token with role regulator', async () => {
+    const token = await regulatorToken();
+    const claims = jwt.verify(token, h.keys.current().publicKey, {
+      algorithms: ['ES256'],
+      audience: AUDIENCE,
+      issuer: ISSUER,
+    }) as jwt.JwtPayload;
+    expect(claims.sub).to.equal('regulator');
+    expect(claims.role).to.equal('regulator');
+    // HTTP Basic works too.
+    const basic = await h.post('/oauth/token', {
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`regulator:${regulatorSecret}`).toString('base64')}`,
+      },
+      body: 'grant_type=client_credentials',
+    });
+    assertOk(basic);
+    const wrong = await h.post('/oauth/token', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'regulator',
+        client_secret: 'wrong',
+      }).toString(),
+    });
+    assertProblem(wrong, 401, 'INVALID_CLIENT');
+    const grantType = await h.post('/oauth/token', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'password',
+        client_id: 'regulator',
+        client_secret: regulatorSecret,
+      }).toString(),
+    });
+    assertProblem(grantType, 400, 'UNSUPPORTED_GRANT_TYPE');
   });
-  return assertOk<{ access_token: string }>(reply).access_token;
-}
 
-test('a regulator logs in with its client secret and gets a token with role regulator', async () => {
-  const token = await regulatorToken();
-  const claims = jwt.verify(token, h.keys.current().publicKey, {
-    algorithms: ['ES256'],
-    audience: AUDIENCE,
-    issuer: ISSUER,
-  }) as jwt.JwtPayload;
-  assert.equal(claims.sub, 'regulator');
-  assert.equal(claims.role, 'regulator');
-  // HTTP Basic works too.
-  const basic = await h.post('/oauth/token', {
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`regulator:${regulatorSecret}`).toString('base64')}`,
-    },
-    body: 'grant_type=client_credentials',
+  it('enterprises still log in as before and their tokens carry role enterprise', async () => {
+    const reply = await h.post('/oauth/token', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: CODE.AA,
+        client_secret: h.secrets.get(CODE.AA) ?? '',
+      }).toString(),
+    });
+    const token = assertOk<{ access_token: string }>(reply).access_token;
+    expect((jwt.decode(token) as jwt.JwtPayload).role).to.equal('enterprise');
+    assertOk(await h.get('/v1/grants', { token }));
+    // A regulator's secret is no enterprise's: the registry keeps roles apart.
+    expect(h.clients.verify('regulator', regulatorSecret)).to.equal(false);
+    expect(h.clients.verify('regulator', regulatorSecret, 'regulator')).to.equal(true);
+    expect(h.clients.verify(CODE.AA, h.secrets.get(CODE.AA) ?? '', 'regulator')).to.equal(false);
   });
-  assertOk(basic);
-  const wrong = await h.post('/oauth/token', {
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: 'regulator',
-      client_secret: 'wrong',
-    }).toString(),
+
+  it('without a token every regulator endpoint answers 401', async () => {
+    for (const url of ENDPOINTS) assertProblem(await h.get(url), 401, 'TOKEN_MISSING');
+    assertProblem(await h.get('/v1/regulator/dashboard', { token: 'not-a-jwt' }), 401, 'TOKEN_INVALID');
   });
-  assertProblem(wrong, 401, 'INVALID_CLIENT');
-  const grantType = await h.post('/oauth/token', {
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: 'regulator',
-      client_secret: regulatorSecret,
-    }).toString(),
+
+  it("an enterprise's token is refused by every regulator endpoint with 403 FORBIDDEN", async () => {
+    for (const rating of ['A', 'AA', 'AAA'] as const)
+      for (const url of ENDPOINTS) {
+        const body = assertProblem(await h.get(url, { as: rating }), 403, 'FORBIDDEN');
+        expect(String(body.detail)).to.match(/regulator/);
+      }
+    // So is a token from before roles existed (no role claim): it is an enterprise's.
+    const key = h.keys.current();
+    const legacy = jwt.sign({}, key.privateKey, {
+      algorithm: 'ES256',
+      keyid: key.kid,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      subject: CODE.AA,
+      expiresIn: 300,
+      notBefore: 0,
+      jwtid: crypto.randomUUID(),
+    });
+    assertProblem(await h.get('/v1/regulator/dashboard', { token: legacy }), 403, 'FORBIDDEN');
+    assertOk(await h.get('/v1/grants', { token: legacy }));
   });
-  assertProblem(grantType, 400, 'UNSUPPORTED_GRANT_TYPE');
-});
 
-test('enterprises still log in as before and their tokens carry role enterprise', async () => {
-  const reply = await h.post('/oauth/token', {
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: CODE.AA,
-      client_secret: h.secrets.get(CODE.AA) ?? '',
-    }).toString(),
+  it("a regulator's token reads no enterprise endpoint", async () => {
+    const token = await regulatorToken();
+    const before = h.audit.size();
+    for (const url of [
+      '/v1/grants',
+      '/v1/access-log',
+      '/v1/datasets',
+      `/v1/datasets/${DS.PEOPLE}/records`,
+      '/v1/audit/receipts/00000000-0000-0000-0000-000000000000',
+      '/v1/applications/APP-1',
+    ])
+      assertProblem(await h.get(url, { token }), 401, 'TOKEN_INVALID');
+    assertProblem(
+      await h.post(`/v1/datasets/${DS.PEOPLE}/aggregate`, { token, json: {} }),
+      401,
+      'TOKEN_INVALID',
+    );
+    // The refused data requests are in the audit log like any other denial.
+    expect(h.audit.size()).to.be.above(before);
   });
-  const token = assertOk<{ access_token: string }>(reply).access_token;
-  assert.equal((jwt.decode(token) as jwt.JwtPayload).role, 'enterprise');
-  assertOk(await h.get('/v1/grants', { token }));
-  // A regulator's secret is no enterprise's: the registry keeps roles apart.
-  assert.equal(h.clients.verify('regulator', regulatorSecret), false);
-  assert.equal(h.clients.verify('regulator', regulatorSecret, 'regulator'), true);
-  assert.equal(h.clients.verify(CODE.AA, h.secrets.get(CODE.AA) ?? '', 'regulator'), false);
-});
 
-test('without a token every regulator endpoint answers 401', async () => {
-  for (const url of ENDPOINTS) assertProblem(await h.get(url), 401, 'TOKEN_MISSING');
-  assertProblem(await h.get('/v1/regulator/dashboard', { token: 'not-a-jwt' }), 401, 'TOKEN_INVALID');
-});
+  it('a regulator token opens every regulator endpoint', async () => {
+    const token = await regulatorToken();
+    // Some traffic to count and anchor.
+    const aa = h.tokenFor('AA');
+    const allowed = await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=2`, { token: aa });
+    assertOk(allowed);
+    await h.get(`/v1/datasets/${DS.PEOPLE}/records?fields=income`, { token: aa });
+    await h.anchorNow();
 
-test("an enterprise's token is refused by every regulator endpoint with 403 FORBIDDEN", async () => {
-  for (const rating of ['A', 'AA', 'AAA'] as const)
-    for (const url of ENDPOINTS) {
-      const body = assertProblem(await h.get(url, { as: rating }), 403, 'FORBIDDEN');
-      assert.match(String(body.detail), /regulator/);
-    }
-  // So is a token from before roles existed (no role claim): it is an enterprise's.
-  const key = h.keys.current();
-  const legacy = jwt.sign({}, key.privateKey, {
-    algorithm: 'ES256',
-    keyid: key.kid,
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    subject: CODE.AA,
-    expiresIn: 300,
-    notBefore: 0,
-    jwtid: crypto.randomUUID(),
+    const dash = assertOk<{
+      grants: { total: number; by_state: Record<string, number>; recent: unknown[] };
+      access: { allow: number; deny: number; hours: unknown[] };
+      anchoring: { last_anchor: { tx_id: string } | null; lag_records: number };
+      overdue: { source: string; items: { id: string }[] };
+    }>(await h.get('/v1/regulator/dashboard', { token }));
+    expect(dash.grants.total).to.equal(4);
+    expect(dash.grants.by_state.SUSPENDED).to.equal(1);
+    expect(dash.access.hours.length).to.equal(24);
+    expect(dash.access.allow).to.be.at.least(1);
+    expect(dash.access.deny).to.be.at.least(1);
+    expect(dash.anchoring.last_anchor?.tx_id).to.be.a('string').and.not.equal('');
+    expect(dash.anchoring.lag_records).to.equal(0);
+    // The ledger refuses ListOverdue to the gateway's identity: open applications past their deadline instead.
+    expect(dash.overdue.source).to.equal('applications');
+    expect(dash.overdue.items.some((i) => i.id === 'APP-LATE')).to.equal(true);
+
+    const stats = assertOk<{
+      allow: number;
+      deny: number;
+      days: { day: string; allow: number; deny: number }[];
+    }>(await h.get(`/v1/regulator/grants/${GRANT.AA_PEOPLE}/stats?days=7`, { token }));
+    expect(stats.days.length).to.equal(7);
+    expect(stats.allow).to.be.at.least(1);
+    expect(stats.deny).to.be.at.least(1);
+    assertProblem(await h.get('/v1/regulator/grants/nope/stats', { token }), 404, 'NOT_FOUND');
+    assertProblem(
+      await h.get(`/v1/regulator/grants/${GRANT.AA_PEOPLE}/stats?days=0`, { token }),
+      400,
+      'QUERY_INVALID',
+    );
+
+    const anchors = assertOk<{ data: { sequence: number; tx_id: string; ledger: string }[] }>(
+      await h.get('/v1/regulator/anchors', { token }),
+    );
+    expect(anchors.data.length).to.be.at.least(1);
+    expect(anchors.data.every((a) => a.ledger === 'match' && a.tx_id)).to.equal(true);
+
+    const receipt = assertOk<{ status: string; record: { requestId: string } }>(
+      await h.get(`/v1/regulator/receipts/${allowed.requestId}`, { token }),
+    );
+    expect(receipt.status).to.equal('anchored');
+    expect(receipt.record.requestId).to.equal(allowed.requestId);
+
+    const search = async (q: string): Promise<{ kind: string; id: string; link: string }[]> =>
+      assertOk<{ data: { kind: string; id: string; link: string }[] }>(
+        await h.get(`/v1/regulator/search?q=${encodeURIComponent(q)}`, { token }),
+      ).data;
+    expect(
+      (await search(CODE.AA)).some(
+        (r) => r.kind === 'enterprise' && r.link.includes(`enterprise=${CODE.AA}`),
+      ),
+    ).to.equal(true);
+    expect((await search(DS.PEOPLE)).some((r) => r.kind === 'dataset')).to.equal(true);
+    expect((await search(GRANT.AA_PEOPLE)).some((r) => r.kind === 'grant')).to.equal(true);
+    expect((await search(anchors.data[0]!.tx_id)).some((r) => r.kind === 'anchor')).to.equal(true);
+    expect((await search(allowed.requestId)).some((r) => r.kind === 'request')).to.equal(true);
+    assertProblem(await h.get('/v1/regulator/search', { token }), 400, 'QUERY_INVALID');
   });
-  assertProblem(await h.get('/v1/regulator/dashboard', { token: legacy }), 403, 'FORBIDDEN');
-  assertOk(await h.get('/v1/grants', { token: legacy }));
-});
 
-test("a regulator's token reads no enterprise endpoint", async () => {
-  const token = await regulatorToken();
-  const before = h.audit.size();
-  for (const url of [
-    '/v1/grants',
-    '/v1/access-log',
-    '/v1/datasets',
-    `/v1/datasets/${DS.PEOPLE}/records`,
-    '/v1/audit/receipts/00000000-0000-0000-0000-000000000000',
-    '/v1/applications/APP-1',
-  ])
-    assertProblem(await h.get(url, { token }), 401, 'TOKEN_INVALID');
-  assertProblem(
-    await h.post(`/v1/datasets/${DS.PEOPLE}/aggregate`, { token, json: {} }),
-    401,
-    'TOKEN_INVALID',
-  );
-  // The refused data requests are in the audit log like any other denial.
-  assert.ok(h.audit.size() > before);
-});
-
-test('a regulator token opens every regulator endpoint', async () => {
-  const token = await regulatorToken();
-  // Some traffic to count and anchor.
-  const aa = h.tokenFor('AA');
-  const allowed = await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=2`, { token: aa });
-  assertOk(allowed);
-  await h.get(`/v1/datasets/${DS.PEOPLE}/records?fields=income`, { token: aa });
-  await h.anchorNow();
-
-  const dash = assertOk<{
-    grants: { total: number; by_state: Record<string, number>; recent: unknown[] };
-    access: { allow: number; deny: number; hours: unknown[] };
-    anchoring: { last_anchor: { tx_id: string } | null; lag_records: number };
-    overdue: { source: string; items: { id: string }[] };
-  }>(await h.get('/v1/regulator/dashboard', { token }));
-  assert.equal(dash.grants.total, 4);
-  assert.equal(dash.grants.by_state.SUSPENDED, 1);
-  assert.equal(dash.access.hours.length, 24);
-  assert.ok(dash.access.allow >= 1 && dash.access.deny >= 1);
-  assert.ok(dash.anchoring.last_anchor?.tx_id);
-  assert.equal(dash.anchoring.lag_records, 0);
-  // The ledger refuses ListOverdue to the gateway's identity: open applications past their deadline instead.
-  assert.equal(dash.overdue.source, 'applications');
-  assert.ok(dash.overdue.items.some((i) => i.id === 'APP-LATE'));
-
-  const stats = assertOk<{
-    allow: number;
-    deny: number;
-    days: { day: string; allow: number; deny: number }[];
-  }>(await h.get(`/v1/regulator/grants/${GRANT.AA_PEOPLE}/stats?days=7`, { token }));
-  assert.equal(stats.days.length, 7);
-  assert.ok(stats.allow >= 1);
-  assert.ok(stats.deny >= 1);
-  assertProblem(await h.get('/v1/regulator/grants/nope/stats', { token }), 404, 'NOT_FOUND');
-  assertProblem(
-    await h.get(`/v1/regulator/grants/${GRANT.AA_PEOPLE}/stats?days=0`, { token }),
-    400,
-    'QUERY_INVALID',
-  );
-
-  const anchors = assertOk<{ data: { sequence: number; tx_id: string; ledger: string }[] }>(
-    await h.get('/v1/regulator/anchors', { token }),
-  );
-  assert.ok(anchors.data.length >= 1);
-  assert.ok(anchors.data.every((a) => a.ledger === 'match' && a.tx_id));
-
-  const receipt = assertOk<{ status: string; record: { requestId: string } }>(
-    await h.get(`/v1/regulator/receipts/${allowed.requestId}`, { token }),
-  );
-  assert.equal(receipt.status, 'anchored');
-  assert.equal(receipt.record.requestId, allowed.requestId);
-
-  const search = async (q: string): Promise<{ kind: string; id: string; link: string }[]> =>
-    assertOk<{ data: { kind: string; id: string; link: string }[] }>(
-      await h.get(`/v1/regulator/search?q=${encodeURIComponent(q)}`, { token }),
-    ).data;
-  assert.ok(
-    (await search(CODE.AA)).some((r) => r.kind === 'enterprise' && r.link.includes(`enterprise=${CODE.AA}`)),
-  );
-  assert.ok((await search(DS.PEOPLE)).some((r) => r.kind === 'dataset'));
-  assert.ok((await search(GRANT.AA_PEOPLE)).some((r) => r.kind === 'grant'));
-  assert.ok((await search(anchors.data[0]!.tx_id)).some((r) => r.kind === 'anchor'));
-  assert.ok((await search(allowed.requestId)).some((r) => r.kind === 'request'));
-  assertProblem(await h.get('/v1/regulator/search', { token }), 400, 'QUERY_INVALID');
-});
-
-test('a grant timeline runs application → reviews → agreement → grant → suspension, with tx ids and orgs', async () => {
-  const token = await regulatorToken();
-  const body = assertOk<{
-    subject: { type: string; state: string };
-    data: { kind: string; tx_id: string; org: string; detail: Record<string, unknown> }[];
-  }>(await h.get(`/v1/regulator/timeline?grant=${GRANT.AAA_PEOPLE}`, { token }));
-  assert.equal(body.subject.type, 'grant');
-  assert.equal(body.subject.state, 'SUSPENDED');
-  assert.deepEqual(
-    body.data.map((e) => e.kind),
-    [
+  it('a grant timeline runs application → reviews → agreement → grant → suspension, with tx ids and orgs', async () => {
+    const token = await regulatorToken();
+    const body = assertOk<{
+      subject: { type: string; state: string };
+      data: { kind: string; tx_id: string; org: string; detail: Record<string, unknown> }[];
+    }>(await h.get(`/v1/regulator/timeline?grant=${GRANT.AAA_PEOPLE}`, { token }));
+    expect(body.subject.type).to.equal('grant');
+    expect(body.subject.state).to.equal('SUSPENDED');
+    expect(body.data.map((e) => e.kind)).to.deep.equal([
       'application.submitted',
       'application.formal_review',
       'agreement.drafted',
@@ -362,74 +365,72 @@ test('a grant timeline runs application → reviews → agreement → grant → 
       'agreement.in_force',
       'grant.granted',
       'grant.suspended',
-    ],
-  );
-  const suspended = body.data.at(-1)!;
-  assert.equal(suspended.tx_id, tx(6));
-  assert.equal(suspended.org, 'MarketMSP');
-  assert.equal(suspended.detail.reason, 'complaint');
-  assertProblem(await h.get('/v1/regulator/timeline?grant=nope', { token }), 404, 'NOT_FOUND');
-  assertProblem(await h.get('/v1/regulator/timeline', { token }), 400, 'QUERY_INVALID');
-  assertProblem(await h.get(`/v1/regulator/timeline?grant=x&dataset=y`, { token }), 400, 'QUERY_INVALID');
-});
+    ]);
+    const suspended = body.data.at(-1)!;
+    expect(suspended.tx_id).to.equal(tx(6));
+    expect(suspended.org).to.equal('MarketMSP');
+    expect(suspended.detail.reason).to.equal('complaint');
+    assertProblem(await h.get('/v1/regulator/timeline?grant=nope', { token }), 404, 'NOT_FOUND');
+    assertProblem(await h.get('/v1/regulator/timeline', { token }), 400, 'QUERY_INVALID');
+    assertProblem(await h.get(`/v1/regulator/timeline?grant=x&dataset=y`, { token }), 400, 'QUERY_INVALID');
+  });
 
-test('every regulator answer fits the OpenAPI document', () => {
-  const mine = h.exchanges.filter((ex) => ex.path.startsWith('/v1/regulator/') || ex.path === '/oauth/token');
-  assert.ok(mine.length > 20);
-  assert.deepEqual(
-    mine.flatMap((ex) => checkExchange(ex)),
-    [],
-  );
-});
-
-test('the representative regulator run answers every regulator operation with a success, as documented', async () => {
-  const g = await startHarness();
-  try {
-    const start = g.exchanges.length;
-    await regulatorRepresentativeRun(g);
-    const run = g.exchanges.slice(start);
-    assert.deepEqual(
-      run.flatMap((ex) => checkExchange(ex)),
-      [],
+  it('every regulator answer fits the OpenAPI document', () => {
+    const mine = h.exchanges.filter(
+      (ex) => ex.path.startsWith('/v1/regulator/') || ex.path === '/oauth/token',
     );
-    const ops = documentedOperations().filter((o) => o.template.startsWith('/v1/regulator/'));
-    assert.equal(ops.length, 6);
-    for (const { method, template } of ops)
-      assert.ok(
-        run.some(
-          (ex) =>
-            ex.method === method.toUpperCase() &&
-            findOperation(ex.method, ex.path)?.template === template &&
-            ex.status < 300,
-        ),
-        `${template} answered a success`,
-      );
-  } finally {
-    await g.close();
-  }
-});
+    expect(mine.length).to.be.above(20);
+    expect(mine.flatMap((ex) => checkExchange(ex))).to.deep.equal([]);
+  });
 
-test('the console is served at /console with a policy that admits only its own files', async () => {
-  const redirect = await h.get('/console');
-  assert.equal(redirect.status, 301);
-  assert.equal(redirect.headers.get('location'), '/console/');
-  const page = await h.get('/console/');
-  assert.equal(page.status, 200);
-  assert.match(page.contentType, /^text\/html/);
-  const csp = page.headers.get('content-security-policy') ?? '';
-  assert.match(csp, /default-src 'self'/);
-  assert.match(csp, /frame-ancestors 'none'/);
-  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
-  assert.match(page.text, /<script type="module" src="\/console\/js\/main\.js"><\/script>/);
-  const css = await h.get('/console/assets/console.css');
-  assert.equal(css.status, 200);
-  assert.match(css.contentType, /^text\/css/);
-  if (fs.existsSync(path.join(CONSOLE_ROOT, 'dist', 'main.js'))) {
-    const js = await h.get('/console/js/main.js');
-    assert.equal(js.status, 200);
-    assert.match(js.contentType, /javascript/);
-  }
-  assertProblem(await h.get('/console/js/../../package.json'), 404, 'NOT_FOUND');
-  // The API keeps its own, stricter policy.
-  assert.match((await h.get('/healthz')).headers.get('content-security-policy') ?? '', /default-src 'none'/);
+  it('the representative regulator run answers every regulator operation with a success, as documented', async () => {
+    const g = await startHarness();
+    try {
+      const start = g.exchanges.length;
+      await regulatorRepresentativeRun(g);
+      const run = g.exchanges.slice(start);
+      expect(run.flatMap((ex) => checkExchange(ex))).to.deep.equal([]);
+      const ops = documentedOperations().filter((o) => o.template.startsWith('/v1/regulator/'));
+      expect(ops.length).to.equal(6);
+      for (const { method, template } of ops)
+        expect(
+          run.some(
+            (ex) =>
+              ex.method === method.toUpperCase() &&
+              findOperation(ex.method, ex.path)?.template === template &&
+              ex.status < 300,
+          ),
+          `${template} answered a success`,
+        ).to.equal(true);
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('the console is served at /console with a policy that admits only its own files', async () => {
+    const redirect = await h.get('/console');
+    expect(redirect.status).to.equal(301);
+    expect(redirect.headers.get('location')).to.equal('/console/');
+    const page = await h.get('/console/');
+    expect(page.status).to.equal(200);
+    expect(page.contentType).to.match(/^text\/html/);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).to.match(/default-src 'self'/);
+    expect(csp).to.match(/frame-ancestors 'none'/);
+    expect(csp).not.to.match(/unsafe-inline|unsafe-eval/);
+    expect(page.text).to.match(/<script type="module" src="\/console\/js\/main\.js"><\/script>/);
+    const css = await h.get('/console/assets/console.css');
+    expect(css.status).to.equal(200);
+    expect(css.contentType).to.match(/^text\/css/);
+    if (fs.existsSync(path.join(CONSOLE_ROOT, 'dist', 'main.js'))) {
+      const js = await h.get('/console/js/main.js');
+      expect(js.status).to.equal(200);
+      expect(js.contentType).to.match(/javascript/);
+    }
+    assertProblem(await h.get('/console/js/../../package.json'), 404, 'NOT_FOUND');
+    // The API keeps its own, stricter policy.
+    expect((await h.get('/healthz')).headers.get('content-security-policy') ?? '').to.match(
+      /default-src 'none'/,
+    );
+  });
 });

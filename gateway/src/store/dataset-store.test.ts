@@ -3,8 +3,7 @@
  * (dataset-store.suite.ts) on SQLite and on PostgreSQL (a throwaway cluster, see testing/postgres.ts;
  * skipped, saying so, where PostgreSQL is not installed).
  */
-import { after, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,163 +22,162 @@ function fileError(fn: () => unknown): DatasetFileError {
   try {
     fn();
   } catch (e) {
-    assert.ok(e instanceof DatasetFileError, `expected a DatasetFileError, got ${String(e)}`);
-    return e;
+    expect(e, `expected a DatasetFileError, got ${String(e)}`).to.be.instanceOf(DatasetFileError);
+    return e as DatasetFileError;
   }
-  assert.fail('expected a DatasetFileError');
+  expect.fail('expected a DatasetFileError');
 }
 
-// ---- files
+// Started while the file loads, so that the test files of one process share one server (see testPostgres).
+const server = await testPostgres();
 
-const SMALL: ItemSpec[] = [
-  { name: 'id', type: 'integer', personal: false },
-  { name: 'name', type: 'string', personal: false },
-  { name: 'note', type: 'string', personal: false },
-];
+describe('dataset store', () => {
+  after(() => server.stop?.());
 
-test('CSV fields may hold commas, doubled quotes and line breaks; empty fields are null', () => {
-  const csv = 'id,name,note\r\n1,"丽水, 莲都","他说""好"""\r\n2,"两行\r\n文本",\n3,,"x"\r\n';
-  assert.deepEqual(parseDatasetFile(enc(csv), 'csv', SMALL), [
-    { id: 1, name: '丽水, 莲都', note: '他说"好"' },
-    { id: 2, name: '两行\r\n文本', note: null },
-    { id: 3, name: null, note: 'x' },
-  ]);
-});
+  // ---- files
 
-test('a UTF-8 BOM is not part of the first column name, and columns may come in any order', () => {
-  const csv = '\uFEFFnote,id,name\n备注,7,青田\n';
-  assert.deepEqual(parseDatasetFile(enc(csv), 'csv', SMALL), [{ id: 7, name: '青田', note: '备注' }]);
-});
-
-test('a header that lacks an item or has an unknown one is refused on line 1, naming the column', () => {
-  const missing = fileError(() => parseDatasetFile(enc('id,name\n1,a\n'), 'csv', SMALL));
-  assert.equal(missing.line, 1);
-  assert.equal(missing.item, 'note');
-  const unknown = fileError(() => parseDatasetFile(enc('id,name,note,phone\n1,a,b,c\n'), 'csv', SMALL));
-  assert.equal(unknown.line, 1);
-  assert.match(unknown.message, /"phone" is not an item/);
-});
-
-test('a value of the wrong type is refused with its physical line, row and item', () => {
-  // Row 1 spans lines 2–3, so the bad integer of row 2 is on line 4.
-  const csv = 'id,name,note\n1,"a\nb",c\nx1,d,e\n';
-  const e = fileError(() => parseDatasetFile(enc(csv), 'csv', SMALL));
-  assert.equal(e.line, 4);
-  assert.equal(e.row, 2);
-  assert.equal(e.item, 'id');
-  assert.match(e.message, /line 4 \(row 2\) item "id": "x1" is not an integer/);
-});
-
-test('dates must be real dates, booleans true or false, numbers plain numbers', () => {
-  const items: ItemSpec[] = [
-    { name: 'd', type: 'date', personal: false },
-    { name: 'b', type: 'boolean', personal: false },
-    { name: 'n', type: 'number', personal: false },
+  const SMALL: ItemSpec[] = [
+    { name: 'id', type: 'integer', personal: false },
+    { name: 'name', type: 'string', personal: false },
+    { name: 'note', type: 'string', personal: false },
   ];
-  assert.deepEqual(parseDatasetFile(enc('d,b,n\n2024-02-29,true,-1.5e3\n'), 'csv', items), [
-    { d: '2024-02-29', b: true, n: -1500 },
-  ]);
-  assert.match(
-    fileError(() => parseDatasetFile(enc('d,b,n\n2023-02-29,true,1\n'), 'csv', items)).message,
-    /not a real date/,
-  );
-  assert.equal(fileError(() => parseDatasetFile(enc('d,b,n\n2023-02-01,yes,1\n'), 'csv', items)).item, 'b');
-  assert.equal(
-    fileError(() => parseDatasetFile(enc('d,b,n\n2023-02-01,true,"1,000"\n'), 'csv', items)).item,
-    'n',
-  );
-});
 
-test('broken CSV structure is refused with the line: short record, stray quote, unclosed quote', () => {
-  assert.equal(fileError(() => parseDatasetFile(enc('id,name,note\n1,a\n'), 'csv', SMALL)).line, 2);
-  assert.equal(
-    fileError(() => parseDatasetFile(enc('id,name,note\n1,a,b\n2,x"y,c\n'), 'csv', SMALL)).line,
-    3,
-  );
-  assert.match(
-    fileError(() => parseDatasetFile(enc('id,name,note\n1,"open,b\n2,c,d\n'), 'csv', SMALL)).message,
-    /never closed/,
-  );
-  assert.match(fileError(() => parseDatasetFile(enc(''), 'csv', SMALL)).message, /empty/);
-  assert.match(
-    fileError(() => parseDatasetFile(new Uint8Array([0xff, 0xfe]), 'csv', SMALL)).message,
-    /UTF-8/,
-  );
-});
+  it('CSV fields may hold commas, doubled quotes and line breaks; empty fields are null', () => {
+    const csv = 'id,name,note\r\n1,"丽水, 莲都","他说""好"""\r\n2,"两行\r\n文本",\n3,,"x"\r\n';
+    expect(parseDatasetFile(enc(csv), 'csv', SMALL)).to.deep.equal([
+      { id: 1, name: '丽水, 莲都', note: '他说"好"' },
+      { id: 2, name: '两行\r\n文本', note: null },
+      { id: 3, name: null, note: 'x' },
+    ]);
+  });
 
-test('JSON files are arrays of objects with exactly the items; errors name the row and item', () => {
-  const ok = JSON.stringify([
-    { id: 1, name: '云和', note: null },
-    { id: '2', name: '庆元', note: '' },
-  ]);
-  assert.deepEqual(parseDatasetFile(enc(ok), 'json', SMALL), [
-    { id: 1, name: '云和', note: null },
-    { id: 2, name: '庆元', note: null },
-  ]);
-  const missing = fileError(() =>
-    parseDatasetFile(enc('[{"id":1,"name":"a","note":"b"},{"id":2,"name":"c"}]'), 'json', SMALL),
-  );
-  assert.deepEqual([missing.row, missing.item], [2, 'note']);
-  const extra = fileError(() =>
-    parseDatasetFile(enc('[{"id":1,"name":"a","note":"b","x":1}]'), 'json', SMALL),
-  );
-  assert.deepEqual([extra.row, extra.item], [1, 'x']);
-  const wrong = fileError(() => parseDatasetFile(enc('[{"id":1.5,"name":"a","note":"b"}]'), 'json', SMALL));
-  assert.deepEqual([wrong.row, wrong.item], [1, 'id']);
-});
+  it('a UTF-8 BOM is not part of the first column name, and columns may come in any order', () => {
+    const csv = '\uFEFFnote,id,name\n备注,7,青田\n';
+    expect(parseDatasetFile(enc(csv), 'csv', SMALL)).to.deep.equal([{ id: 7, name: '青田', note: '备注' }]);
+  });
 
-// ---- filters
+  it('a header that lacks an item or has an unknown one is refused on line 1, naming the column', () => {
+    const missing = fileError(() => parseDatasetFile(enc('id,name\n1,a\n'), 'csv', SMALL));
+    expect(missing.line).to.equal(1);
+    expect(missing.item).to.equal('note');
+    const unknown = fileError(() => parseDatasetFile(enc('id,name,note,phone\n1,a,b,c\n'), 'csv', SMALL));
+    expect(unknown.line).to.equal(1);
+    expect(unknown.message).to.match(/"phone" is not an item/);
+  });
 
-test('parseFilter types values by item and names the part at fault', () => {
-  assert.deepEqual(
-    parseFilter(
-      'registered_on:ge:2020-01-01,district:in:莲都区|青田县,entity_name:prefix:丽水,staff:lt:10,active:eq:true',
-      ENTITY_ITEMS,
-    ),
-    [
+  it('a value of the wrong type is refused with its physical line, row and item', () => {
+    // Row 1 spans lines 2–3, so the bad integer of row 2 is on line 4.
+    const csv = 'id,name,note\n1,"a\nb",c\nx1,d,e\n';
+    const e = fileError(() => parseDatasetFile(enc(csv), 'csv', SMALL));
+    expect(e.line).to.equal(4);
+    expect(e.row).to.equal(2);
+    expect(e.item).to.equal('id');
+    expect(e.message).to.match(/line 4 \(row 2\) item "id": "x1" is not an integer/);
+  });
+
+  it('dates must be real dates, booleans true or false, numbers plain numbers', () => {
+    const items: ItemSpec[] = [
+      { name: 'd', type: 'date', personal: false },
+      { name: 'b', type: 'boolean', personal: false },
+      { name: 'n', type: 'number', personal: false },
+    ];
+    expect(parseDatasetFile(enc('d,b,n\n2024-02-29,true,-1.5e3\n'), 'csv', items)).to.deep.equal([
+      { d: '2024-02-29', b: true, n: -1500 },
+    ]);
+    expect(
+      fileError(() => parseDatasetFile(enc('d,b,n\n2023-02-29,true,1\n'), 'csv', items)).message,
+    ).to.match(/not a real date/);
+    expect(fileError(() => parseDatasetFile(enc('d,b,n\n2023-02-01,yes,1\n'), 'csv', items)).item).to.equal(
+      'b',
+    );
+    expect(
+      fileError(() => parseDatasetFile(enc('d,b,n\n2023-02-01,true,"1,000"\n'), 'csv', items)).item,
+    ).to.equal('n');
+  });
+
+  it('broken CSV structure is refused with the line: short record, stray quote, unclosed quote', () => {
+    expect(fileError(() => parseDatasetFile(enc('id,name,note\n1,a\n'), 'csv', SMALL)).line).to.equal(2);
+    expect(
+      fileError(() => parseDatasetFile(enc('id,name,note\n1,a,b\n2,x"y,c\n'), 'csv', SMALL)).line,
+    ).to.equal(3);
+    expect(
+      fileError(() => parseDatasetFile(enc('id,name,note\n1,"open,b\n2,c,d\n'), 'csv', SMALL)).message,
+    ).to.match(/never closed/);
+    expect(fileError(() => parseDatasetFile(enc(''), 'csv', SMALL)).message).to.match(/empty/);
+    expect(fileError(() => parseDatasetFile(new Uint8Array([0xff, 0xfe]), 'csv', SMALL)).message).to.match(
+      /UTF-8/,
+    );
+  });
+
+  it('JSON files are arrays of objects with exactly the items; errors name the row and item', () => {
+    const ok = JSON.stringify([
+      { id: 1, name: '云和', note: null },
+      { id: '2', name: '庆元', note: '' },
+    ]);
+    expect(parseDatasetFile(enc(ok), 'json', SMALL)).to.deep.equal([
+      { id: 1, name: '云和', note: null },
+      { id: 2, name: '庆元', note: null },
+    ]);
+    const missing = fileError(() =>
+      parseDatasetFile(enc('[{"id":1,"name":"a","note":"b"},{"id":2,"name":"c"}]'), 'json', SMALL),
+    );
+    expect([missing.row, missing.item]).to.deep.equal([2, 'note']);
+    const extra = fileError(() =>
+      parseDatasetFile(enc('[{"id":1,"name":"a","note":"b","x":1}]'), 'json', SMALL),
+    );
+    expect([extra.row, extra.item]).to.deep.equal([1, 'x']);
+    const wrong = fileError(() => parseDatasetFile(enc('[{"id":1.5,"name":"a","note":"b"}]'), 'json', SMALL));
+    expect([wrong.row, wrong.item]).to.deep.equal([1, 'id']);
+  });
+
+  // ---- filters
+
+  it('parseFilter types values by item and names the part at fault', () => {
+    expect(
+      parseFilter(
+        'registered_on:ge:2020-01-01,district:in:莲都区|青田县,entity_name:prefix:丽水,staff:lt:10,active:eq:true',
+        ENTITY_ITEMS,
+      ),
+    ).to.deep.equal([
       { item: 'registered_on', op: 'ge', value: '2020-01-01' },
       { item: 'district', op: 'in', value: ['莲都区', '青田县'] },
       { item: 'entity_name', op: 'prefix', value: '丽水' },
       { item: 'staff', op: 'lt', value: 10 },
       { item: 'active', op: 'eq', value: true },
-    ],
-  );
-  assert.deepEqual(parseFilter('entity_name:eq:a:b', ENTITY_ITEMS), [
-    { item: 'entity_name', op: 'eq', value: 'a:b' },
-  ]);
-  assert.deepEqual(parseFilter('', ENTITY_ITEMS), []);
-  assert.throws(() => parseFilter('district:eq:莲都区,staff:gt:ten', ENTITY_ITEMS), {
-    name: 'QueryError',
-    message: /filter part 2 "staff:gt:ten".*"ten" is not an integer/,
+    ]);
+    expect(parseFilter('entity_name:eq:a:b', ENTITY_ITEMS)).to.deep.equal([
+      { item: 'entity_name', op: 'eq', value: 'a:b' },
+    ]);
+    expect(parseFilter('', ENTITY_ITEMS)).to.deep.equal([]);
+    expect(() => parseFilter('district:eq:莲都区,staff:gt:ten', ENTITY_ITEMS))
+      .to.throw(/filter part 2 "staff:gt:ten".*"ten" is not an integer/)
+      .with.property('name', 'QueryError');
+    expect(() => parseFilter('phone:eq:1', ENTITY_ITEMS)).to.throw(/part 1 "phone:eq:1": unknown item/);
+    expect(() => parseFilter('staff:like:1', ENTITY_ITEMS)).to.throw(/unknown operator "like"/);
+    expect(() => parseFilter('staff', ENTITY_ITEMS)).to.throw(/expected item:op:value/);
+    expect(() => parseFilter('active:gt:true', ENTITY_ITEMS)).to.throw(/part 1 .*eq or ne/);
+    expect(() => parseFilter('registered_on:eq:2020-13-01', ENTITY_ITEMS)).to.throw(/not a real date/);
   });
-  assert.throws(() => parseFilter('phone:eq:1', ENTITY_ITEMS), /part 1 "phone:eq:1": unknown item/);
-  assert.throws(() => parseFilter('staff:like:1', ENTITY_ITEMS), /unknown operator "like"/);
-  assert.throws(() => parseFilter('staff', ENTITY_ITEMS), /expected item:op:value/);
-  assert.throws(() => parseFilter('active:gt:true', ENTITY_ITEMS), /part 1 .*eq or ne/);
-  assert.throws(() => parseFilter('registered_on:eq:2020-13-01', ENTITY_ITEMS), /not a real date/);
-});
 
-// ---- the store, on each backend
+  // ---- the store, on each backend
 
-datasetStoreSuite({
-  name: 'sqlite',
-  unavailable: () => Promise.resolve(undefined),
-  place(t) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-store-'));
-    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const file = path.join(dir, 'store.db');
-    return Promise.resolve({ open: () => Promise.resolve(DatasetStore.open(file)) });
-  },
-});
+  datasetStoreSuite({
+    name: 'sqlite',
+    unavailable: () => Promise.resolve(undefined),
+    place(defer) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-store-'));
+      defer(() => fs.rmSync(dir, { recursive: true, force: true }));
+      const file = path.join(dir, 'store.db');
+      return Promise.resolve({ open: () => Promise.resolve(DatasetStore.open(file)) });
+    },
+  });
 
-const server = await testPostgres();
-after(() => server.stop?.());
-
-datasetStoreSuite({
-  name: 'postgres',
-  unavailable: () => (server.error ? Promise.reject(server.error) : Promise.resolve(server.skip)),
-  place() {
-    const namespace = uniqueNamespace('store');
-    return Promise.resolve({ open: () => PgDatasetStore.open(server.url!, { namespace }) });
-  },
+  datasetStoreSuite({
+    name: 'postgres',
+    unavailable: () => (server.error ? Promise.reject(server.error) : Promise.resolve(server.skip)),
+    place() {
+      const namespace = uniqueNamespace('store');
+      return Promise.resolve({ open: () => PgDatasetStore.open(server.url!, { namespace }) });
+    },
+  });
 });

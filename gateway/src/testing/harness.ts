@@ -4,7 +4,7 @@
  * test fills and changes directly. It listens on 127.0.0.1:0 and records every exchange the server answers
  * (method, path, status, content type, headers, body bytes), so a test can check all of them afterwards.
  */
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -150,21 +150,21 @@ export class Harness {
     level: EnterpriseView['rating']['level'],
     extra: Partial<EnterpriseView['rating']> = {},
   ): void {
-    const e = this.view.enterprises.get(CODE[rating]);
-    assert.ok(e);
+    const e = this.view.enterprises.get(CODE[rating])!;
+    expect(e, `enterprise ${rating} is in the view`).not.to.equal(undefined);
     this.view.putEnterprise({ ...e, rating: { ...e.rating, level, ...extra } });
   }
 
   /** Anchors everything logged so far through the real Anchorer and the fake ledger. */
   async anchorNow(): Promise<void> {
     await this.anchorer.anchorNow();
-    assert.equal(this.anchorer.lastError, undefined, `anchoring failed: ${this.anchorer.lastError}`);
+    expect(this.anchorer.lastError, `anchoring failed: ${this.anchorer.lastError}`).to.equal(undefined);
   }
 
   /** The audit record of a reply (by its X-Request-Id). */
   auditOf(reply: Reply): AuditRecord {
-    const record = this.audit.get(reply.requestId);
-    assert.ok(record, `no audit record for request ${reply.requestId}`);
+    const record = this.audit.get(reply.requestId)!;
+    expect(record, `no audit record for request ${reply.requestId}`).not.to.equal(undefined);
     return record;
   }
 
@@ -360,23 +360,24 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 
 /** Asserts an RFC 9457 problem answer with this status and stable code; returns its body. */
 export function assertProblem(reply: Reply, status: number, code: string): Record<string, unknown> {
-  const body = reply.body as Record<string, unknown> | undefined;
-  assert.equal(
+  const body = reply.body as Record<string, unknown>;
+  expect(
     reply.status,
-    status,
     `expected ${status} ${code}, got ${reply.status}: ${reply.text.slice(0, 300)}`,
-  );
-  assert.match(reply.contentType, /^application\/problem\+json/);
-  assert.ok(body && typeof body === 'object', 'a problem body');
-  assert.equal(body.code, code, `expected code ${code}, got ${String(body.code)}: ${String(body.detail)}`);
-  assert.equal(body.status, status);
-  assert.equal(typeof body.type, 'string');
-  assert.equal(typeof body.title, 'string');
+  ).to.equal(status);
+  expect(reply.contentType).to.match(/^application\/problem\+json/);
+  expect(body, 'a problem body').to.be.an('object');
+  expect(body.code, `expected code ${code}, got ${String(body.code)}: ${String(body.detail)}`).to.equal(code);
+  expect(body.status).to.equal(status);
+  expect(typeof body.type).to.equal('string');
+  expect(typeof body.title).to.equal('string');
   return body;
 }
 
 /** Asserts a 200 JSON answer; returns its body. */
 export function assertOk<T = Record<string, unknown>>(reply: Reply, status = 200): T {
-  assert.equal(reply.status, status, `expected ${status}, got ${reply.status}: ${reply.text.slice(0, 300)}`);
+  expect(reply.status, `expected ${status}, got ${reply.status}: ${reply.text.slice(0, 300)}`).to.equal(
+    status,
+  );
   return reply.body as T;
 }

@@ -207,25 +207,47 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
 }
 
 let shared: Promise<TestPostgres> | undefined;
+/** How many test files hold the shared server (see testPostgres). */
+let holders = 0;
 
 /**
- * The PostgreSQL this test process runs on, started once (call `stop` in an `after` hook): a new cluster, the
- * database of `RDX_TEST_DATABASE_URL`, `skip` when PostgreSQL is not installed, or `error` when it is but
- * would not start (the tests fail with it rather than pass silently).
+ * The PostgreSQL this test process runs on, shared by its test files (Mocha loads them all into one process,
+ * or several into each parallel worker): a new cluster, the database of `RDX_TEST_DATABASE_URL`, `skip` when
+ * PostgreSQL is not installed, or `error` when it is but would not start (the tests fail with it rather than
+ * pass silently). Each caller gets its own `stop` (call it in an `after` hook): the server stops when the
+ * last holder lets go, and a later call starts a new one.
  */
-export function testPostgres(): Promise<TestPostgres> {
-  shared ??= (async (): Promise<TestPostgres> => {
-    const url = process.env.RDX_TEST_DATABASE_URL;
-    if (url) return { url, stop: () => Promise.resolve() };
-    const found = findPostgresBin();
-    if ('missing' in found) return { skip: `PostgreSQL not installed: ${found.missing}` };
-    try {
-      return await startPostgres(found.bin);
-    } catch (err) {
-      return { error: err instanceof Error ? err : new Error(String(err)) };
-    }
-  })();
-  return shared;
+export async function testPostgres(): Promise<TestPostgres> {
+  holders++;
+  const current = (shared ??= startShared());
+  const server = await current;
+  if (server.url === undefined) {
+    holders--;
+    return server;
+  }
+  let released = false;
+  return {
+    url: server.url,
+    stop: async () => {
+      if (released) return;
+      released = true;
+      if (--holders > 0) return;
+      if (shared === current) shared = undefined;
+      await server.stop();
+    },
+  };
+}
+
+async function startShared(): Promise<TestPostgres> {
+  const url = process.env.RDX_TEST_DATABASE_URL;
+  if (url) return { url, stop: () => Promise.resolve() };
+  const found = findPostgresBin();
+  if ('missing' in found) return { skip: `PostgreSQL not installed: ${found.missing}` };
+  try {
+    return await startPostgres(found.bin);
+  } catch (err) {
+    return { error: err instanceof Error ? err : new Error(String(err)) };
+  }
 }
 
 /** A name no other test uses: the namespace of one test's log or store in the shared database. */
