@@ -252,7 +252,8 @@ describe('the enterprise workflow through the gateway', () => {
         ['FORBIDDEN', 403, 'FORBIDDEN'],
         ['ALREADY_EXISTS', 409, 'ALREADY_EXISTS'],
         ['TX_INVALID', 409, 'INVALID_STATE'],
-        ['CALENDAR_MISSING', 400, 'INVALID_ARGUMENT'],
+        ['CALENDAR_MISSING', 409, 'CALENDAR_MISSING'],
+        ['ANCHOR_CHAIN_BROKEN', 409, 'ANCHOR_CHAIN_BROKEN'],
         [undefined, 503, 'LEDGER_UNAVAILABLE'],
       ];
       for (const [code, status, problem] of cases) {

@@ -13,8 +13,13 @@ export interface LoginGuardOptions {
   perAddressPerMinute: number;
   /** Attempts per minute for one claimed client id (burst: the same number). Default 10. */
   perClientPerMinute: number;
-  /** Failures in a row a client id or address may have before each further one locks it out. Default 5. */
+  /** Failures in a row a client id may have before each further one locks it out. Default 5. */
   freeFailures: number;
+  /**
+   * The same for a source address, which many honest clients may share behind one NAT. Default 20 (and never
+   * fewer than `freeFailures`).
+   */
+  freeFailuresPerAddress: number;
   /** Longest lockout, in seconds. Default 900. */
   maxLockoutSeconds: number;
   /** Secret hashes computed at once (each keeps a CPU core busy for ~50 ms). Default 1. */
@@ -30,6 +35,7 @@ export const LOGIN_GUARD_DEFAULTS: LoginGuardOptions = {
   perAddressPerMinute: 30,
   perClientPerMinute: 10,
   freeFailures: 5,
+  freeFailuresPerAddress: 20,
   maxLockoutSeconds: 900,
   hashesInFlight: 1,
   hashQueue: 32,
@@ -97,7 +103,10 @@ export class LoginGuard {
     for (const key of [`a:${address}`, ...(clientId ? [`c:${clientId}`] : [])]) {
       const t = this.track(key, now);
       t.failures += 1;
-      const over = t.failures - this.opts.freeFailures;
+      const free = key.startsWith('a:')
+        ? Math.max(this.opts.freeFailures, this.opts.freeFailuresPerAddress)
+        : this.opts.freeFailures;
+      const over = t.failures - free;
       if (over > 0) t.lockedUntil = now + Math.min(2 ** (over - 1), this.opts.maxLockoutSeconds) * 1000;
     }
   }

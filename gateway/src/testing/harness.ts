@@ -17,6 +17,7 @@ import { AuditLog } from '../audit/audit-log.js';
 import { ClientRegistry } from '../auth/client-registry.js';
 import { SigningKeys } from '../auth/signing-keys.js';
 import { TokenService } from '../auth/token-service.js';
+import { LoginGuard, type LoginGuardOptions } from '../auth/login-guard.js';
 import { Limiter } from '../enforcement/limiter.js';
 import { Metrics } from '../http/metrics.js';
 import type { AnchorStatus, AuditRecord, Services } from '../services.js';
@@ -55,6 +56,11 @@ export interface HarnessOptions {
   anchorMaxLagMs?: number;
   /** Rows of the restricted people dataset (default 300). */
   peopleRows?: number;
+  /**
+   * The token endpoint's guard (default: limits high enough that only the guard's own tests meet them; the
+   * harness's clock drives it).
+   */
+  loginGuard?: Partial<LoginGuardOptions>;
 }
 
 /** One answer of the server, as sent. */
@@ -327,6 +333,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     limiter,
     metrics,
     now: () => (ref.harness?.clock ? new Date(ref.harness.clock) : new Date()),
+    loginGuard: new LoginGuard({
+      perAddressPerMinute: 100_000,
+      perClientPerMinute: 100_000,
+      freeFailures: 100_000,
+      now: () => ref.harness?.clock?.getTime() ?? Date.now(),
+      ...opts.loginGuard,
+    }),
   };
   const app = createApp(services);
   const exchanges: Exchange[] = [];

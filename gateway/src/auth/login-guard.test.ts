@@ -1,0 +1,121 @@
+/**
+ * The token endpoint under attack, through plain HTTP: a flood of bogus attempts must not stall data calls,
+ * guessing a client's secret locks it out, one address cannot hammer the endpoint, and a full hash queue
+ * refuses at once. Every refusal is 429 RATE_LIMITED with Retry-After.
+ */
+import { expect } from 'chai';
+import { CODE, DS } from '../testing/fixtures.js';
+import { LoginGuard } from './login-guard.js';
+import { assertOk, assertProblem, startHarness, type Harness, type Reply } from '../testing/harness.js';
+
+function tokenRequest(h: Harness, id: string, secret: string): Promise<Reply> {
+  return h.post('/oauth/token', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: id,
+      client_secret: secret,
+    }).toString(),
+  });
+}
+
+function assertRateLimited(reply: Reply): number {
+  assertProblem(reply, 429, 'RATE_LIMITED');
+  const retryAfter = Number(reply.headers.get('retry-after'));
+  expect(retryAfter, 'Retry-After in whole seconds').to.be.at.least(1);
+  return retryAfter;
+}
+
+describe('the token endpoint’s guard', () => {
+  it('secret hashes run off the event loop: it keeps turning while they are computed', async () => {
+    const guard = new LoginGuard({ hashesInFlight: 1, hashQueue: 100 });
+    let turns = 0;
+    let hashing = true;
+    const spin = (): void => {
+      turns++;
+      if (hashing) setImmediate(spin);
+    };
+    setImmediate(spin);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => guard.scrypt(`guess-${i}`, 'salt', 32)));
+    hashing = false;
+    // Synchronous scrypt would have let the loop turn about once between hashes.
+    expect(turns, 'event loop turns during 20 hashes').to.be.above(100);
+  });
+
+  it('a flood of bogus attempts is answered, the excess refused at once, and data calls go on', async () => {
+    const h = await startHarness({ loginGuard: { hashesInFlight: 1, hashQueue: 16 } });
+    try {
+      const attempts = Array.from({ length: 300 }, (_, i) =>
+        tokenRequest(h, `91331100BOGUS${String(i).padStart(5, '0')}`, 'guess'),
+      );
+      const data = h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=5`, { as: 'AA' });
+      assertOk(await data);
+      const replies = await Promise.all(attempts);
+      const busy = replies.filter((r) => r.status === 429);
+      busy.forEach(assertRateLimited);
+      expect(busy.length, 'refused without hashing').to.be.at.least(200);
+      for (const r of replies.filter((x) => x.status !== 429)) assertProblem(r, 401, 'INVALID_CLIENT');
+      expect(h.services.loginGuard!.counts.refusedBusy).to.equal(busy.length);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('guessing a client’s secret locks that client out, growing, until the time has passed', async () => {
+    const h = await startHarness({ loginGuard: { freeFailures: 5, perClientPerMinute: 1000 } });
+    try {
+      h.setNow('2026-06-01T08:00:00Z');
+      const code = CODE.AA;
+      const secret = h.secrets.get(code)!;
+      for (let i = 0; i < 6; i++)
+        assertProblem(await tokenRequest(h, code, `wrong-${i}`), 401, 'INVALID_CLIENT');
+      // The sixth failure locked it: even the right secret is refused now.
+      expect(assertRateLimited(await tokenRequest(h, code, secret))).to.equal(1);
+      h.setNow('2026-06-01T08:00:02Z');
+      assertProblem(await tokenRequest(h, code, 'wrong-again'), 401, 'INVALID_CLIENT');
+      expect(
+        assertRateLimited(await tokenRequest(h, code, secret)),
+        'the next lockout is twice as long',
+      ).to.equal(2);
+      h.setNow('2026-06-01T08:00:05Z');
+      assertOk(await tokenRequest(h, code, secret));
+      // Success clears the count: one more mistake is free again.
+      assertProblem(await tokenRequest(h, code, 'wrong'), 401, 'INVALID_CLIENT');
+      assertOk(await tokenRequest(h, code, secret));
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('one address gets a limited number of attempts a minute', async () => {
+    const h = await startHarness({ loginGuard: { perAddressPerMinute: 5 } });
+    try {
+      h.setNow('2026-06-01T08:00:00Z');
+      const code = CODE.AAA;
+      const secret = h.secrets.get(code)!;
+      for (let i = 0; i < 5; i++) assertOk(await tokenRequest(h, code, secret));
+      expect(assertRateLimited(await tokenRequest(h, code, secret))).to.be.at.most(12);
+      h.setNow('2026-06-01T08:00:13Z');
+      assertOk(await tokenRequest(h, code, secret));
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('when the hash queue is full, further attempts are refused at once', async () => {
+    const h = await startHarness({ loginGuard: { hashesInFlight: 1, hashQueue: 2 } });
+    try {
+      const replies = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          tokenRequest(h, `91331100QUEUE${String(i).padStart(5, '0')}`, 'x'),
+        ),
+      );
+      const busy = replies.filter((r) => r.status === 429);
+      expect(busy.length, 'refused as busy').to.be.at.least(6);
+      busy.forEach(assertRateLimited);
+      expect(replies.filter((r) => r.status === 401).length, 'hashed and refused').to.be.at.least(3);
+    } finally {
+      await h.close();
+    }
+  });
+});
