@@ -185,7 +185,7 @@ export async function startGateway(net, { id, port, env = {} }) {
 
 /** Loads the demo's version v1 of a dataset into a gateway's store (the bytes the body recorded on the ledger). */
 export async function loadDataset(url, datasetId) {
-  const { demoDatasets } = await import('@rdx/gateway');
+  const { demoDatasets } = await import('@rdx/network');
   const demo = demoDatasets().find((d) => d.dataset.id === datasetId);
   if (!demo) throw new Error(`no demo dataset ${datasetId}`);
   const res = await fetch(`${url}/v1/admin/datasets/${datasetId}/versions/v1`, {

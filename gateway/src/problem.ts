@@ -6,7 +6,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { CODES, PROBLEM_CODES, isProblemCode, statusOf, type ProblemCode } from '@rdx/errors';
 import { LedgerError } from './ledger/ledger.js';
-import { DatasetFileError } from './store/dataset-store.js';
+import { DatasetFileError } from './store/dataset-file.js';
 import { DatasetNotLoadedError, QueryError, VersionConflictError } from './store/query-plan.js';
 
 export { isProblemCode, type ProblemCode };

@@ -21,7 +21,7 @@ import type {
   RowPage,
   RowQuery,
   VersionInfo,
-} from './store/dataset-store.js';
+} from './store/dataset-types.js';
 
 export type { AuditEntry, AuditRecord } from './audit/audit-record.js';
 /** An anchor as the access log records it: the log's {@link AuditAnchor}. */
@@ -49,7 +49,7 @@ export interface AuditSink {
   oldestUnanchoredAt(): number | undefined;
 }
 
-export type { Filter } from './store/dataset-store.js';
+export type { Filter } from './store/dataset-types.js';
 
 /** The dataset store: rows of loaded dataset versions. */
 export interface DataStore {

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FabricInstall } from './fabric-binaries.js';
+import type { FabricInstall } from './binaries/fabric-binaries.js';
 import type { Paths } from './paths.js';
 import { run, startDaemon, waitUntil, healthz, CommandError } from './proc.js';
 import type { IdentitySpec, NodeSpec, OrgSpec, Topology } from './topology.js';

@@ -1,6 +1,6 @@
 /** What every network step needs, built once per command. */
 import type { NetworkConfig } from './config.js';
-import type { FabricInstall } from './fabric-binaries.js';
+import type { FabricInstall } from './binaries/fabric-binaries.js';
 import { Paths } from './paths.js';
 import type { Topology } from './topology.js';
 import { buildTopology } from './topology.js';

@@ -1,6 +1,6 @@
 /** What tests and other packages use of the network tooling. */
 export { loadConfig, type NetworkConfig } from './config.js';
-export { ensureFabricBinaries, type FabricInstall } from './fabric-binaries.js';
+export { ensureFabricBinaries, type FabricInstall } from './binaries/fabric-binaries.js';
 export { pathsFor, topologyFor, type NetworkContext } from './context.js';
 export { Paths } from './paths.js';
 export {
@@ -43,4 +43,5 @@ export {
   regulatorsFile,
   seedConsoleAccounts,
   type RegulatorCredentials,
-} from './console-accounts.js';
+} from './demo/console-accounts.js';
+export { DEMO_ENTERPRISES, demoDatasets, type DemoDataset } from './demo/demo-data.js';

@@ -3,7 +3,7 @@
  * (core.yaml, orderer.yaml) from FABRIC_CFG_PATH; these variables override what differs per node.
  */
 import path from 'node:path';
-import type { FabricInstall } from './fabric-binaries.js';
+import type { FabricInstall } from './binaries/fabric-binaries.js';
 import type { Paths } from './paths.js';
 import type { NodeSpec, Topology } from './topology.js';
 import { nodesOf, orgOf } from './topology.js';

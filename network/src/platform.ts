@@ -11,7 +11,7 @@ import { deployChaincode, startChaincodeServers } from './chaincode-deploy.js';
 import { makePrivate } from './home-permissions.js';
 import { setUpLedger } from './ledger-setup.js';
 import { writeWallet } from './ledger-client.js';
-import { seedDemo, demoDir } from './demo-seed.js';
+import { seedDemo, demoDir } from './demo/demo-seed.js';
 import { gatewayDataDir, gatewayUrl } from './platform-paths.js';
 
 export { gatewayDataDir, gatewayUrl };

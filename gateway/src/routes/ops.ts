@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { Services } from '../services.js';
 import { sendProblem } from '../problem.js';
-import { OPENAPI } from '../openapi.js';
+import { OPENAPI } from '../openapi/openapi.js';
 
 export function opsRoutes(s: Services): Router {
   const r = Router();

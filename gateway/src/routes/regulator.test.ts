@@ -9,12 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { CONSOLE_ROOT } from '../console/static.js';
-import type { HistoryEntry } from '../console/timeline.js';
+import type { HistoryEntry } from '../regulator/timeline.js';
 import { LedgerError } from '../ledger/ledger.js';
 import { CODE, DS, GRANT } from '../testing/fixtures.js';
 import { AUDIENCE, ISSUER, assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
 import { checkExchange, documentedOperations, findOperation } from '../testing/openapi-check.js';
-import { regulatorRepresentativeRun } from '../console/representative-run.js';
+import { regulatorRepresentativeRun } from '../testing/regulator-run.js';
 
 let h: Harness;
 let regulatorSecret: string;

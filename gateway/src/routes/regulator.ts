@@ -10,7 +10,7 @@
  */
 import { Router, type Request } from 'express';
 import { TokenError } from '../auth/token-service.js';
-import { anchorsNewestFirst, decisionsPerHour, grantCallsPerDay } from '../console/audit-stats.js';
+import { anchorsNewestFirst, decisionsPerHour, grantCallsPerDay } from '../regulator/audit-stats.js';
 import {
   eventsOf,
   latestValue,
@@ -18,7 +18,7 @@ import {
   type HistoryEntry,
   type TimelineEvent,
   type TimelineObject,
-} from '../console/timeline.js';
+} from '../regulator/timeline.js';
 import { bearerToken } from '../http/authenticate.js';
 import { LedgerError } from '../ledger/ledger.js';
 import { Problem, ledgerProblem } from '../problem.js';

@@ -4,18 +4,10 @@
  */
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import {
-  DatasetNotLoadedError,
-  QueryError,
-  VersionConflictError,
-  DatasetFileError,
-  parseFilter,
-  type AggregateResult,
-  type DatasetFormat,
-  type DatasetRow,
-  type ItemSpec,
-  type RowQuery,
-} from './dataset-store.js';
+import { DatasetFileError } from './dataset-file.js';
+import type { AggregateResult, DatasetFormat, DatasetRow, ItemSpec, RowQuery } from './dataset-types.js';
+import { parseFilter } from './filter-syntax.js';
+import { DatasetNotLoadedError, QueryError, VersionConflictError } from './query-plan.js';
 import type { Awaitable, DataStore } from '../services.js';
 import { withCleanup, type Defer } from '../testing/cleanup.js';
 

@@ -14,20 +14,19 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { PoolClient } from 'pg';
-import {
-  DatasetFileError,
-  parseDatasetFile,
-  type AggregateQuery,
-  type AggregateResult,
-  type CellValue,
-  type DatasetFormat,
-  type DatasetRow,
-  type ItemSpec,
-  type ItemType,
-  type RowPage,
-  type RowQuery,
-  type VersionInfo,
-} from './dataset-store.js';
+import { DatasetFileError, parseDatasetFile } from './dataset-file.js';
+import type {
+  AggregateQuery,
+  AggregateResult,
+  CellValue,
+  DatasetFormat,
+  DatasetRow,
+  ItemSpec,
+  ItemType,
+  RowPage,
+  RowQuery,
+  VersionInfo,
+} from './dataset-types.js';
 import { checkNamespace, inTransaction, openWithPool, type Row } from './pg-pool.js';
 import {
   COMPARISON,

@@ -1,6 +1,6 @@
 /**
- * What the dataset stores share whatever database holds the rows (SQLite in dataset-store.ts, PostgreSQL in
- * pg-dataset-store.ts): the checks of items, identifiers and loads; the checks of a query's fields, filters,
+ * What the dataset stores share whatever database holds the rows (SQLite in sqlite-dataset-store.ts, PostgreSQL
+ * in pg-dataset-store.ts): the checks of items, identifiers and loads; the checks of a query's fields, filters,
  * measures and limits, turned into plans each store writes in its own SQL; the signed cursors; and the errors.
  * Pure: nothing here touches a database. Both stores therefore accept and refuse exactly the same requests, with
  * the same messages.
@@ -14,7 +14,7 @@ import type {
   ItemType,
   RowQuery,
   VersionInfo,
-} from './dataset-store.js';
+} from './dataset-types.js';
 
 /** Largest page a query may ask for. */
 export const MAX_PAGE_SIZE = 10_000;

@@ -21,7 +21,8 @@ import { LoginGuard, type LoginGuardOptions } from '../auth/login-guard.js';
 import { Limiter } from '../enforcement/limiter.js';
 import { Metrics } from '../http/metrics.js';
 import type { AnchorStatus, AuditRecord, Services } from '../services.js';
-import { DatasetStore, parseFilter } from '../store/dataset-store.js';
+import { parseFilter } from '../store/filter-syntax.js';
+import { DatasetStore } from '../store/sqlite-dataset-store.js';
 import { LedgerView, type EnterpriseView } from '../view/ledger-view.js';
 import { FakeLedger } from './fake-ledger.js';
 import {

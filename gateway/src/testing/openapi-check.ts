@@ -4,7 +4,7 @@
  * JSON Schema the document uses: type (also a list of types), required, properties, items, enum, minimum,
  * maximum and $ref to components.
  */
-import { OPENAPI } from '../openapi.js';
+import { OPENAPI } from '../openapi/openapi.js';
 import type { Exchange } from './harness.js';
 
 type Schema = Record<string, unknown>;

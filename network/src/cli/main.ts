@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { loadConfig, ConfigError } from '../config.js';
 import { usePrivateUmask } from '../home-permissions.js';
-import { ensureFabricBinaries, FabricBinariesError } from '../fabric-binaries.js';
+import { ensureFabricBinaries, FabricBinariesError } from '../binaries/fabric-binaries.js';
 import type { NetworkContext } from '../context.js';
 import { pathsFor, topologyFor } from '../context.js';
 import { deployChaincode } from '../chaincode-deploy.js';

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { CODE, DS } from './testing/fixtures.js';
+import { CODE, DS } from '../testing/fixtures.js';
 import {
   AUDIENCE,
   ISSUER,
@@ -13,7 +13,7 @@ import {
   startHarness,
   type Harness,
   type Reply,
-} from './testing/harness.js';
+} from '../testing/harness.js';
 
 let h: Harness;
 describe('adversarial access tokens', () => {

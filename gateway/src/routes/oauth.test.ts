@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { CODE, UNKNOWN_CODE, type Rating } from './testing/fixtures.js';
+import { CODE, UNKNOWN_CODE, type Rating } from '../testing/fixtures.js';
 import {
   AUDIENCE,
   ISSUER,
@@ -14,8 +14,8 @@ import {
   startHarness,
   type Harness,
   type Reply,
-} from './testing/harness.js';
-import { withConsoleErrorSilenced } from './testing/quiet.js';
+} from '../testing/harness.js';
+import { withConsoleErrorSilenced } from '../testing/quiet.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const TOKEN_ENDPOINT = `${ISSUER}/oauth/token`;

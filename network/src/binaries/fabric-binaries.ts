@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { run } from './proc.js';
+import { run } from '../proc.js';
 import {
   FabricBinariesError,
   downloadModule,

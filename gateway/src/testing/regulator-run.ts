@@ -5,7 +5,7 @@
  * representative run: `await regulatorRepresentativeRun(g)`.
  */
 import { LedgerError } from '../ledger/ledger.js';
-import type { Harness } from '../testing/harness.js';
+import type { Harness } from './harness.js';
 
 /** Fake-ledger answers the regulator endpoints need, where the test has not set its own. */
 function fakeLedgerAnswers(g: Harness): void {

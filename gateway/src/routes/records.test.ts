@@ -4,7 +4,7 @@
  * audit record of an allow, and filters that try to inject SQL.
  */
 import { expect } from 'chai';
-import { maskValue } from './enforcement/masking.js';
+import { maskValue } from '../enforcement/masking.js';
 import {
   CODE,
   DS,
@@ -14,8 +14,8 @@ import {
   peopleRows,
   sha256Hex,
   type PersonRow,
-} from './testing/fixtures.js';
-import { assertOk, assertProblem, startHarness, type Harness, type Reply } from './testing/harness.js';
+} from '../testing/fixtures.js';
+import { assertOk, assertProblem, startHarness, type Harness, type Reply } from '../testing/harness.js';
 
 let h: Harness;
 describe('GET /v1/datasets/{id}/records and the catalog', () => {

@@ -7,18 +7,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EnterpriseSigner } from '@rdx/client';
-import {
-  ClientRegistry,
-  DEMO_ENTERPRISES,
-  demoDatasets,
-  parseDatasetFile,
-  type DemoDataset,
-} from '@rdx/gateway';
+import { ClientRegistry, parseDatasetFile } from '@rdx/gateway';
+import { DEMO_ENTERPRISES, demoDatasets, type DemoDataset } from './demo-data.js';
 import { seedConsoleAccounts } from './console-accounts.js';
-import type { NetworkContext } from './context.js';
-import { gatewayDataDir, gatewayUrl } from './platform-paths.js';
-import { sleep } from './proc.js';
-import { applyAndGetGrants, find, Parties, submit } from './workflow-driver.js';
+import type { NetworkContext } from '../context.js';
+import { gatewayDataDir, gatewayUrl } from '../platform-paths.js';
+import { sleep } from '../proc.js';
+import { applyAndGetGrants, find, Parties, submit } from '../workflow-driver.js';
 
 export interface DemoEnterpriseCredentials {
   name: string;

@@ -4,8 +4,8 @@
  * show only the caller's own objects.
  */
 import { expect } from 'chai';
-import { CODE, GRANT } from './testing/fixtures.js';
-import { assertOk, assertProblem, startHarness, type Harness } from './testing/harness.js';
+import { CODE, GRANT } from '../testing/fixtures.js';
+import { assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
 
 let h: Harness;
 describe('the enterprise workflow through the gateway', () => {

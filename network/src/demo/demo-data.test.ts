@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DEMO_ENTERPRISES, demoDatasets, type DemoDataset } from './demo-data.js';
-import { parseDatasetFile, type DatasetRow } from '../store/dataset-store.js';
+import { parseDatasetFile } from '@rdx/gateway';
 
 // The check characters are computed here from the standards, independently of the generator.
 
@@ -41,7 +41,7 @@ function byId(id: string): DemoDataset {
   return d;
 }
 
-function rowsOf(id: string): DatasetRow[] {
+function rowsOf(id: string): ReturnType<typeof parseDatasetFile> {
   const d = byId(id);
   return parseDatasetFile(new TextEncoder().encode(d.csv), d.dataset.format, d.dataset.items);
 }

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { run } from './proc.js';
+import { run } from '../proc.js';
 import { FabricBinariesError, elapsed, type Progress } from './go-toolchain.js';
 
 export const FABRIC_MODULE = 'github.com/hyperledger/fabric';

@@ -2,7 +2,7 @@
  * The API as OpenAPI 3.1. Tests request every operation listed here and check each answer's status and
  * body against it, so this document and the server cannot drift apart.
  */
-import { REGULATOR_PATHS } from './console/openapi-regulator.js';
+import { REGULATOR_PATHS } from './openapi-regulator.js';
 
 const problem = { $ref: '#/components/responses/Problem' };
 const json = (schema: Record<string, unknown>, description = 'OK'): Record<string, unknown> => ({

@@ -8,13 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { testPostgres, uniqueNamespace } from '../testing/postgres.js';
-import {
-  DatasetFileError,
-  DatasetStore,
-  parseDatasetFile,
-  parseFilter,
-  type ItemSpec,
-} from './dataset-store.js';
+import { DatasetFileError, parseDatasetFile } from './dataset-file.js';
+import type { ItemSpec } from './dataset-types.js';
+import { parseFilter } from './filter-syntax.js';
+import { DatasetStore } from './sqlite-dataset-store.js';
 import { ENTITY_ITEMS, datasetStoreSuite, enc } from './dataset-store.suite.js';
 import { PgDatasetStore } from './pg-dataset-store.js';
 

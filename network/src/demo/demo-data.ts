@@ -6,7 +6,7 @@
  * the dataset id), so changing how one dataset is made does not reshuffle the others. The people are invented;
  * credit codes and ID numbers are well-formed (correct check characters, Lishui region codes) but random.
  */
-import type { ItemType } from '../store/dataset-store.js';
+import type { ItemType } from '@rdx/gateway';
 
 /** A catalog item as the catalog contract takes it. */
 export interface DemoItem {

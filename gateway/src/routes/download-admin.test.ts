@@ -3,8 +3,8 @@
  * ledger records for that version are accepted.
  */
 import { expect } from 'chai';
-import { DS, OPEN_ITEMS, openRows, sha256Hex } from './testing/fixtures.js';
-import { assertOk, assertProblem, startHarness, type Harness } from './testing/harness.js';
+import { DS, OPEN_ITEMS, openRows, sha256Hex } from '../testing/fixtures.js';
+import { assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
 
 let h: Harness;
 describe('downloads and loading dataset versions', () => {

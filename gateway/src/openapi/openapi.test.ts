@@ -5,18 +5,18 @@
  */
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { createApp } from './app.js';
+import { createApp } from '../app.js';
 import { OPENAPI } from './openapi.js';
-import { CODE, DS, GRANT, sha256Hex } from './testing/fixtures.js';
-import { assertProblem, startHarness, type Exchange, type Harness, type Reply } from './testing/harness.js';
-import { regulatorRepresentativeRun } from './console/representative-run.js';
+import { CODE, DS, GRANT, sha256Hex } from '../testing/fixtures.js';
+import { assertProblem, startHarness, type Exchange, type Harness, type Reply } from '../testing/harness.js';
+import { regulatorRepresentativeRun } from '../testing/regulator-run.js';
 import {
   checkExchange,
   documentedOperations,
   findOperation,
   resolveRef,
   validate,
-} from './testing/openapi-check.js';
+} from '../testing/openapi-check.js';
 
 let h: Harness;
 describe('the OpenAPI document and the server', () => {

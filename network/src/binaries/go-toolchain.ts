@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { run, CommandError, tail } from './proc.js';
+import { run, CommandError, tail } from '../proc.js';
 
 export type Progress = (line: string) => void;
 

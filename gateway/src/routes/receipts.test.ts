@@ -5,8 +5,8 @@
  */
 import { expect } from 'chai';
 import { canonicalJson, leafHash, merkleRoot, verifyConsistency, verifyInclusion } from '@rdx/client';
-import type { AuditRecord } from './services.js';
-import { CODE, DS, sha256Hex } from './testing/fixtures.js';
+import type { AuditRecord } from '../services.js';
+import { CODE, DS, sha256Hex } from '../testing/fixtures.js';
 import {
   GATEWAY_ID,
   assertOk,
@@ -14,9 +14,9 @@ import {
   startHarness,
   type Harness,
   type Reply,
-} from './testing/harness.js';
-import { withConsoleErrorSilenced } from './testing/quiet.js';
-import type { LedgerAnchor } from './testing/fake-ledger.js';
+} from '../testing/harness.js';
+import { withConsoleErrorSilenced } from '../testing/quiet.js';
+import type { LedgerAnchor } from '../testing/fake-ledger.js';
 
 let h: Harness;
 describe('audit receipts, anchors and the access log', () => {

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ClientRegistry } from '@rdx/gateway';
-import type { NetworkContext } from './context.js';
-import { gatewayDataDir } from './platform-paths.js';
+import type { NetworkContext } from '../context.js';
+import { gatewayDataDir } from '../platform-paths.js';
 
 export interface RegulatorCredentials {
   name: string;

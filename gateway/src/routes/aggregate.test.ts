@@ -3,9 +3,9 @@
  * counted, personal items never grouped by, the same access rules as records.
  */
 import { expect } from 'chai';
-import { BIG_DISTRICTS, DS, GRANT, SMALL_DISTRICTS, peopleRows } from './testing/fixtures.js';
-import { assertOk, assertProblem, startHarness, type Harness } from './testing/harness.js';
-import { withConsoleErrorSilenced } from './testing/quiet.js';
+import { BIG_DISTRICTS, DS, GRANT, SMALL_DISTRICTS, peopleRows } from '../testing/fixtures.js';
+import { assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
+import { withConsoleErrorSilenced } from '../testing/quiet.js';
 
 let h: Harness;
 describe('POST /v1/datasets/{id}/aggregate', () => {

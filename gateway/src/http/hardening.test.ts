@@ -3,9 +3,9 @@
  * stack trace or internal message in any body, readiness and metrics.
  */
 import { expect } from 'chai';
-import { DS } from './testing/fixtures.js';
-import { assertOk, assertProblem, startHarness, type Exchange, type Harness } from './testing/harness.js';
-import { withConsoleErrorSilenced } from './testing/quiet.js';
+import { DS } from '../testing/fixtures.js';
+import { assertOk, assertProblem, startHarness, type Exchange, type Harness } from '../testing/harness.js';
+import { withConsoleErrorSilenced } from '../testing/quiet.js';
 
 let h: Harness;
 describe('the HTTP surface', () => {

@@ -1,0 +1,78 @@
+/**
+ * The shapes the dataset stores (SQLite and PostgreSQL) share: items as the catalog declares them, rows, and
+ * the queries and answers of the data API.
+ */
+
+/** The type of a data item, as the catalog declares it. */
+export type ItemType = 'string' | 'integer' | 'number' | 'date' | 'boolean';
+/** File formats a body may load. */
+export type DatasetFormat = 'csv' | 'json';
+
+/** What the store needs to know of a catalog item (the catalog's `DataItem` fits). */
+export interface ItemSpec {
+  name: string;
+  type: ItemType;
+  personal: boolean;
+}
+
+/** One cell: typed per its item; an empty cell is null. */
+export type CellValue = string | number | boolean | null;
+/** One row, keyed by item name. */
+export type DatasetRow = Record<string, CellValue>;
+
+/** A filter on one item; `in` takes a list, `prefix` applies to string and date items. */
+export type FilterOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'in' | 'prefix';
+/** One condition of a query; all of a query's filters must hold. */
+export interface Filter {
+  item: string;
+  op: FilterOp;
+  value: string | number | boolean | (string | number)[];
+}
+
+/** A page request: `cursor` is the `nextCursor` of the previous page. */
+export interface RowQuery {
+  fields: string[];
+  filters: Filter[];
+  limit: number;
+  cursor?: string;
+}
+
+/** A page of rows; `nextCursor` is absent on the last page. */
+export interface RowPage {
+  rows: Record<string, unknown>[];
+  nextCursor?: string;
+}
+
+/** One computed value per group; `count` without an item counts rows, with an item its non-empty values. */
+export interface Measure {
+  op: 'count' | 'sum' | 'avg';
+  item?: string;
+}
+
+/** A computed-results request (计算结果): groups smaller than `minGroupSize` rows are never returned. */
+export interface AggregateQuery {
+  groupBy: string[];
+  measures: Measure[];
+  filters: Filter[];
+  minGroupSize: number;
+}
+
+/**
+ * Groups carry their `groupBy` values under the item names and each measure under `count(*)`, `count(item)`,
+ * `sum(item)` or `avg(item)` (parentheses cannot occur in item names, so the keys never collide).
+ * `suppressed` is the number of groups withheld for being smaller than `minGroupSize`.
+ */
+export interface AggregateResult {
+  groups: Record<string, unknown>[];
+  suppressed: number;
+}
+
+/** A loaded version as the ledger records it. */
+export interface VersionInfo {
+  version: string;
+  contentHash: string;
+  rowCount: number;
+}
+
+/** Most rows one file may hold. */
+export const MAX_ROWS = 5_000_000;

@@ -1,0 +1,54 @@
+/**
+ * A value of a catalog item from its text (CSV, a filter) or its JSON form, checked against the item's type.
+ */
+import { DATE_TEXT, isRealDate, quoteForMessage } from './query-plan.js';
+import type { CellValue, ItemType } from './dataset-types.js';
+
+/** Why a text is not a value of its type; caught and re-thrown with the location. */
+export class ValueProblem extends Error {}
+
+const INTEGER_TEXT = /^[+-]?\d+$/;
+const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Converts a non-empty text to its item's type (CSV cells, and text values in JSON files). */
+export function fromText(s: string, type: ItemType): CellValue {
+  switch (type) {
+    case 'string':
+      return s;
+    case 'integer': {
+      const n = Number(s);
+      if (!INTEGER_TEXT.test(s)) throw new ValueProblem(`${quoteForMessage(s)} is not an integer`);
+      if (!Number.isSafeInteger(n)) throw new ValueProblem(`${s} is outside the integer range (±2^53)`);
+      return n;
+    }
+    case 'number': {
+      const n = Number(s);
+      if (!NUMBER_TEXT.test(s) || !Number.isFinite(n))
+        throw new ValueProblem(`${quoteForMessage(s)} is not a number (digits, optional "." and exponent)`);
+      return n;
+    }
+    case 'date':
+      if (!DATE_TEXT.test(s)) throw new ValueProblem(`${quoteForMessage(s)} is not a date YYYY-MM-DD`);
+      if (!isRealDate(s)) throw new ValueProblem(`${s} is not a real date`);
+      return s;
+    case 'boolean':
+      if (s === 'true') return true;
+      if (s === 'false') return false;
+      throw new ValueProblem(`${quoteForMessage(s)} is not a boolean (true or false)`);
+  }
+}
+
+/** JSON files may carry values natively (number, boolean) or as text; anything else is refused. */
+export function fromJson(v: unknown, type: ItemType): CellValue {
+  if (v === null || v === '') return null;
+  if (typeof v === 'string') return fromText(v, type);
+  if (typeof v === 'number' && (type === 'integer' || type === 'number')) {
+    if (!Number.isFinite(v)) throw new ValueProblem(`${v} is not a finite number`);
+    if (type === 'integer' && !Number.isSafeInteger(v))
+      throw new ValueProblem(`${v} is not an integer within ±2^53`);
+    return v;
+  }
+  if (typeof v === 'boolean' && type === 'boolean') return v;
+  const got = Array.isArray(v) ? 'an array' : v === undefined ? 'missing' : `a ${typeof v}`;
+  throw new ValueProblem(`expected a ${type} value, got ${got}`);
+}

@@ -1,0 +1,331 @@
+/**
+ * The gateway's store of dataset versions (数据版本库), on SQLite in WAL mode so that enterprise reads go on
+ * while a new version loads.
+ *
+ * Each loaded version gets its own STRICT table `rows_<n>` (n is the version's row in `versions`, never a name a
+ * caller chose) with one typed column per catalog item, so filters and aggregates run as SQL on typed values.
+ * Column names come only from item names that match /^[a-z][a-z0-9_]*$/ and are quoted besides; every value a
+ * caller supplies is a bound parameter. The store does what it is asked: grants, masking of personal items and
+ * which items a caller may filter on are the gateway's to enforce before it calls.
+ */
+import { randomBytes } from 'node:crypto';
+import { DatabaseSync, type SQLInputValue, type SQLOutputValue } from 'node:sqlite';
+import { fileRows } from './dataset-file.js';
+import type {
+  AggregateQuery,
+  AggregateResult,
+  CellValue,
+  DatasetFormat,
+  DatasetRow,
+  ItemSpec,
+  ItemType,
+  RowPage,
+  RowQuery,
+  VersionInfo,
+} from './dataset-types.js';
+import {
+  COMPARISON,
+  CursorSigner,
+  DatasetNotLoadedError,
+  MAX_GROUPS,
+  VersionCache,
+  checkLoad,
+  checkSameVersion,
+  checkValue,
+  eachFilter,
+  planAggregate,
+  planFilter,
+  planPage,
+  quoteIdent,
+  tooManyGroups,
+  type LoadedVersion,
+} from './query-plan.js';
+
+/** Checks one filter value against its item's type and returns it as SQLite binds it. */
+function bindValue(v: unknown, spec: ItemSpec, where: string): SQLInputValue {
+  const value = checkValue(v, spec, where);
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+/** SQL text (identifiers from validated item names only) and bound values of one filter; `where` names it. */
+function filterSql(
+  f: unknown,
+  items: Map<string, ItemSpec>,
+  where: string,
+): { sql: string; params: SQLInputValue[] } {
+  const plan = planFilter(f, items, where, bindValue);
+  switch (plan.op) {
+    case 'in':
+      return { sql: `${plan.column} IN (${plan.values.map(() => '?').join(', ')})`, params: plan.values };
+    case 'prefix':
+      // substr counts characters as SQLite does; LIKE would treat % and _ in the value as wildcards.
+      return { sql: `substr(${plan.column}, 1, ?) = ?`, params: [[...plan.value].length, plan.value] };
+    default:
+      // IS NOT, unlike <>, keeps rows whose value is empty: "status ne 注销" should not also hide rows
+      // without status.
+      return {
+        sql: `${plan.column} ${plan.op === 'ne' ? 'IS NOT' : COMPARISON[plan.op]} ?`,
+        params: [plan.value],
+      };
+  }
+}
+
+/** All filters of a query, ANDed. */
+function whereClause(
+  filters: unknown,
+  items: Map<string, ItemSpec>,
+): { sql: string[]; params: SQLInputValue[] } {
+  const parts = eachFilter(filters, (f, where) => filterSql(f, items, where));
+  return { sql: parts.map((p) => p.sql), params: parts.flatMap((p) => p.params) };
+}
+
+function fromColumn(v: SQLOutputValue | undefined, spec: ItemSpec): unknown {
+  if (v === null || v === undefined) return null;
+  return spec.type === 'boolean' ? v === 1 : v;
+}
+
+/**
+ * Dataset versions on SQLite. Synchronous: a load blocks its thread for the length of the load, so a gateway
+ * serving requests should load in a worker or at a quiet time; other connections keep reading meanwhile (WAL).
+ */
+export class DatasetStore {
+  private readonly versions = new VersionCache('rows_');
+  private readonly cursors: CursorSigner;
+
+  private constructor(
+    private readonly db: DatabaseSync,
+    cursorKey: Uint8Array,
+  ) {
+    this.cursors = new CursorSigner(cursorKey);
+  }
+
+  /** Opens (creating if needed) the store at `path`; `:memory:` gives a throwaway store. */
+  static open(path: string): DatasetStore {
+    const db = new DatabaseSync(path);
+    try {
+      db.exec(`
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = NORMAL;
+        PRAGMA busy_timeout = 5000;
+        PRAGMA foreign_keys = ON;
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) STRICT;
+        CREATE TABLE IF NOT EXISTS versions (
+          id INTEGER PRIMARY KEY,
+          dataset_id TEXT NOT NULL,
+          version TEXT NOT NULL,
+          content_hash TEXT NOT NULL,
+          row_count INTEGER NOT NULL,
+          items TEXT NOT NULL,
+          format TEXT NOT NULL,
+          loaded_at TEXT NOT NULL,
+          UNIQUE (dataset_id, version)
+        ) STRICT;
+        CREATE TABLE IF NOT EXISTS current_versions (
+          dataset_id TEXT PRIMARY KEY,
+          version_id INTEGER NOT NULL REFERENCES versions (id)
+        ) STRICT;
+      `);
+      // Cursors are signed with a key kept in the store, so they survive a restart but cannot be forged.
+      db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('cursor_key', ?)`).run(randomBytes(32));
+      const key = db.prepare(`SELECT value FROM meta WHERE key = 'cursor_key'`).get()?.value;
+      if (!(key instanceof Uint8Array)) throw new Error(`the dataset store at ${path} has no cursor key`);
+      return new DatasetStore(db, key);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Parses `bytes` against `items`, stores the rows in one transaction and makes this version the dataset's
+   * current one. Loading a version that is already loaded with the same bytes and items changes nothing.
+   *
+   * @returns the SHA-256 (hex) of exactly `bytes` and the row count, as the ledger records them.
+   * @throws DatasetFileError when the file does not match the items (nothing is stored);
+   *   VersionConflictError when this version was loaded with other bytes or items.
+   */
+  loadVersion(
+    datasetId: string,
+    version: string,
+    items: ItemSpec[],
+    format: DatasetFormat,
+    bytes: Uint8Array,
+  ): { contentHash: string; rowCount: number } {
+    const { specs, contentHash } = checkLoad(datasetId, version, items, format, bytes);
+    // IMMEDIATE takes the write lock first, so a second loader cannot slip the same version in between.
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const existing = this.db
+        .prepare(
+          `SELECT content_hash, row_count, items, format FROM versions WHERE dataset_id = ? AND version = ?`,
+        )
+        .get(datasetId, version);
+      if (existing) {
+        checkSameVersion(existing, { datasetId, version, contentHash, format, specs });
+        this.db.exec('COMMIT');
+        return { contentHash, rowCount: Number(existing.row_count) };
+      }
+      const { lastInsertRowid } = this.db
+        .prepare(
+          `INSERT INTO versions (dataset_id, version, content_hash, row_count, items, format, loaded_at)
+           VALUES (?, ?, ?, 0, ?, ?, ?)`,
+        )
+        .run(datasetId, version, contentHash, JSON.stringify(specs), format, new Date().toISOString());
+      const table = `rows_${Number(lastInsertRowid)}`;
+      const sqlType: Record<ItemType, string> = {
+        string: 'TEXT',
+        date: 'TEXT',
+        integer: 'INTEGER',
+        number: 'REAL',
+        boolean: 'INTEGER',
+      };
+      const columns = specs.map((s) => quoteIdent(s.name));
+      this.db.exec(
+        `CREATE TABLE "${table}" (_rid INTEGER PRIMARY KEY, ${specs.map((s, k) => `${columns[k]} ${sqlType[s.type]}`).join(', ')}) STRICT`,
+      );
+      const insert = this.db.prepare(
+        `INSERT INTO "${table}" (_rid, ${columns.join(', ')}) VALUES (?, ${columns.map(() => '?').join(', ')})`,
+      );
+      let rowCount = 0;
+      for (const { values, row } of fileRows(bytes, format, specs)) {
+        // _rid is the row's position in the file, which is the order pages come in.
+        insert.run(row, ...values.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)));
+        rowCount = row;
+      }
+      this.db
+        .prepare(`UPDATE versions SET row_count = ? WHERE id = ?`)
+        .run(rowCount, Number(lastInsertRowid));
+      this.db
+        .prepare(
+          `INSERT INTO current_versions (dataset_id, version_id) VALUES (?, ?)
+           ON CONFLICT (dataset_id) DO UPDATE SET version_id = excluded.version_id`,
+        )
+        .run(datasetId, Number(lastInsertRowid));
+      this.db.exec('COMMIT');
+      return { contentHash, rowCount };
+    } catch (e) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  /** The dataset's current version, or undefined when none is loaded. */
+  currentVersion(datasetId: string): VersionInfo | undefined {
+    const v = this.lookup(datasetId);
+    return v && { version: v.version, contentHash: v.contentHash, rowCount: v.rowCount };
+  }
+
+  /**
+   * One page of rows of the current version, in file order, with only `fields`. Pages follow the row order by
+   * keyset (the cursor carries the last row's position), so rows are neither repeated nor skipped however the
+   * client paces its calls; a cursor is only valid while its version is current.
+   *
+   * @throws QueryError for unknown items, values of the wrong type, a bad limit or a bad cursor;
+   *   DatasetNotLoadedError when the dataset has no version.
+   */
+  query(datasetId: string, q: RowQuery): RowPage {
+    const v = this.require(datasetId);
+    const { fields, after } = planPage(q, v, this.cursors);
+    const where = whereClause(q.filters, v.byName);
+    const sql =
+      `SELECT _rid, ${fields.map((f) => quoteIdent(f.name)).join(', ')} FROM "${v.table}" ` +
+      `WHERE ${['_rid > ?', ...where.sql].join(' AND ')} ORDER BY _rid LIMIT ?`;
+    // One row more than asked tells whether another page exists without an empty last page.
+    const found = this.db.prepare(sql).all(after, ...where.params, q.limit + 1);
+    const page = found.slice(0, q.limit);
+    const rows = page.map((r) => {
+      const out: Record<string, unknown> = {};
+      for (const f of fields) out[f.name] = fromColumn(r[f.name], f);
+      return out;
+    });
+    const last = page.at(-1);
+    return found.length > q.limit && last
+      ? { rows, nextCursor: this.cursors.make(v.id, Number(last._rid)) }
+      : { rows };
+  }
+
+  /**
+   * Computed results over the current version: per group of `groupBy` values, the measures. Groups with fewer
+   * than `minGroupSize` rows (k-anonymity threshold) are left out and counted in `suppressed`; without
+   * `groupBy` the whole (filtered) dataset is one group, suppressed too when it is that small.
+   *
+   * @throws QueryError for unknown items, sum/avg of a non-numeric item, a bad threshold or too many groups.
+   */
+  aggregate(datasetId: string, q: AggregateQuery): AggregateResult {
+    const v = this.require(datasetId);
+    const {
+      groupBy,
+      measures,
+      minGroupSize: k,
+    } = planAggregate(q, v.byName, (op, column) =>
+      // total() cannot overflow as sum() of integers can; the CASE keeps "no values" null as sum() would.
+      op === 'sum'
+        ? `CASE WHEN count(${column}) = 0 THEN NULL ELSE total(${column}) END`
+        : `${op}(${column})`,
+    );
+    const where = whereClause(q.filters, v.byName);
+    const groupColumns = groupBy.map((g) => quoteIdent(g.name));
+    const sql =
+      `SELECT ${[...groupColumns, 'count(*) AS _n', ...measures.map((m, n) => `${m.sql} AS _m${n}`)].join(', ')} ` +
+      `FROM "${v.table}"` +
+      (where.sql.length ? ` WHERE ${where.sql.join(' AND ')}` : '') +
+      (groupColumns.length ? ` GROUP BY ${groupColumns.join(', ')} ORDER BY ${groupColumns.join(', ')}` : '');
+    const groups: Record<string, unknown>[] = [];
+    let suppressed = 0;
+    // Iterated, not collected: a fine grouping can yield many small groups that are only counted.
+    for (const r of this.db.prepare(sql).iterate(...where.params)) {
+      if (Number(r._n) < k) {
+        suppressed++;
+        continue;
+      }
+      if (groups.length === MAX_GROUPS) throw tooManyGroups();
+      const g: Record<string, unknown> = {};
+      for (const spec of groupBy) g[spec.name] = fromColumn(r[spec.name], spec);
+      measures.forEach((m, n) => (g[m.key] = r[`_m${n}`] ?? null));
+      groups.push(g);
+    }
+    return { groups, suppressed };
+  }
+
+  /**
+   * Every row of the current version with every item, in file order: for downloading unconditional data.
+   * The version is fixed when this is called; reading is lazy.
+   *
+   * @throws DatasetNotLoadedError (at once, not on first iteration).
+   */
+  allRows(datasetId: string): IterableIterator<DatasetRow> {
+    const v = this.require(datasetId);
+    const statement = this.db.prepare(
+      `SELECT ${v.items.map((i) => quoteIdent(i.name)).join(', ')} FROM "${v.table}" ORDER BY _rid`,
+    );
+    function* rows(): Generator<DatasetRow> {
+      for (const r of statement.iterate()) {
+        const out: DatasetRow = {};
+        for (const spec of v.items) out[spec.name] = fromColumn(r[spec.name], spec) as CellValue;
+        yield out;
+      }
+    }
+    return rows();
+  }
+
+  /** Closes the database; the store cannot be used afterwards. */
+  close(): void {
+    this.db.close();
+  }
+
+  private lookup(datasetId: string): LoadedVersion | undefined {
+    const r = this.db
+      .prepare(
+        `SELECT v.id, v.version, v.content_hash, v.row_count, v.items
+         FROM current_versions c JOIN versions v ON v.id = c.version_id WHERE c.dataset_id = ?`,
+      )
+      .get(datasetId);
+    return r && this.versions.get(r);
+  }
+
+  private require(datasetId: string): LoadedVersion {
+    const v = this.lookup(datasetId);
+    if (!v) throw new DatasetNotLoadedError(datasetId);
+    return v;
+  }
+}
