@@ -52,6 +52,13 @@ export {
   type Committed,
   type PageOptions,
 } from './sdk/ledger-api.js';
+export {
+  fabricTransport,
+  validationName,
+  type LedgerCallOptions,
+  type LedgerTransport,
+  type SubmitResult,
+} from './sdk/ledger-transport.js';
 export * from './sdk/gateway-api.js';
 export * from './sdk/receipt-verify.js';
 export { collectEvidence, RECEIPTS_LIMIT, type EvidenceOptions } from './sdk/evidence.js';

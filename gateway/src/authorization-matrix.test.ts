@@ -10,7 +10,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import { createApp } from './app.js';
-import { LedgerError } from './ledger/ledger.js';
+import { refusal } from './testing/fake-ledger.js';
 import { RELAYED } from './testing/fake-ledger.js';
 import { CODE, DS, GRANT, type Rating } from './testing/fixtures.js';
 import {
@@ -100,7 +100,7 @@ let rid = '';
 /** Answers the relayed enterprise actions as the chaincode would for rating and ownership. */
 function chaincodeLikeRefusals(g: Harness): void {
   const refuse = (code: string, why: string): never => {
-    throw new LedgerError(why, code);
+    throw refusal(code, why);
   };
   for (const key of Object.keys(RELAYED)) {
     const verified = g.ledger.handlers.get(key)!;

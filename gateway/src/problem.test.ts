@@ -1,24 +1,24 @@
 import { expect } from 'chai';
 import { CODES, LEDGER_CODES } from '@rdx/errors';
-import { LedgerError } from './ledger/ledger.js';
+import { refusal } from './testing/fake-ledger.js';
 import { ledgerProblem, problemBody, problemOf } from './problem.js';
 import { DatasetNotLoadedError, QueryError, VersionConflictError } from './store/query-plan.js';
 
 describe('problems', () => {
   it('every code the chaincode can throw reaches clients as itself, with its status from the one table', () => {
     for (const code of LEDGER_CODES) {
-      const problem = ledgerProblem(new LedgerError('refused', code));
+      const problem = ledgerProblem(refusal(code, 'refused'));
       expect(problem.code, code).to.equal(code);
       expect(problem.status, code).to.equal(CODES[code].status);
     }
     // Once answered as 400 INVALID_ARGUMENT:
-    expect(ledgerProblem(new LedgerError('no 2027', 'CALENDAR_MISSING')).status).to.equal(409);
-    expect(ledgerProblem(new LedgerError('fork', 'ANCHOR_CHAIN_BROKEN')).status).to.equal(409);
+    expect(ledgerProblem(refusal('CALENDAR_MISSING', 'no 2027')).status).to.equal(409);
+    expect(ledgerProblem(refusal('ANCHOR_CHAIN_BROKEN', 'fork')).status).to.equal(409);
   });
 
   it('a transaction invalidated at commit is a state conflict, a ledger error without a code unavailability', () => {
-    expect(ledgerProblem(new LedgerError('MVCC', 'TX_INVALID')).code).to.equal('INVALID_STATE');
-    expect(ledgerProblem(new LedgerError('14 UNAVAILABLE', undefined)).code).to.equal('LEDGER_UNAVAILABLE');
+    expect(ledgerProblem(refusal('TX_INVALID', 'MVCC')).code).to.equal('INVALID_STATE');
+    expect(ledgerProblem(refusal(undefined, '14 UNAVAILABLE')).code).to.equal('LEDGER_UNAVAILABLE');
   });
 
   it('store errors map by class, not to 500', () => {

@@ -5,7 +5,7 @@
  */
 import type { ErrorRequestHandler, Response } from 'express';
 import { CODES, PROBLEM_CODES, isProblemCode, statusOf, type ProblemCode } from '@rdx/errors';
-import { LedgerError } from './ledger/ledger.js';
+import { LedgerTransactionInvalidError, LedgerUnavailableError, RdxSdkError } from '@rdx/client';
 import { DatasetFileError } from './store/dataset-file.js';
 import { DatasetNotLoadedError, QueryError, VersionConflictError } from './store/query-plan.js';
 
@@ -64,21 +64,24 @@ export function sendProblem(
     .json(problemBody(code, detail, extra));
 }
 
-/** Maps a ledger refusal to a problem with the chaincode's code; anything else is rethrown as it is. */
+/**
+ * Maps a failure of the ledger (the SDK's errors) to a problem: a refusal keeps the chaincode's code; anything
+ * that is not the ledger's is rethrown as it is.
+ */
 export function ledgerProblem(err: unknown): Problem {
-  if (err instanceof LedgerError) {
-    if (isProblemCode(err.code)) return new Problem(err.code, err.message);
-    // Ordered but invalidated (an MVCC conflict, an endorsement policy not met): nothing changed.
-    if (err.code === 'TX_INVALID') return new Problem('INVALID_STATE', err.message);
+  // Ordered but invalidated (an MVCC conflict, an endorsement policy not met): nothing changed.
+  if (err instanceof LedgerTransactionInvalidError) return new Problem('INVALID_STATE', err.message);
+  if (err instanceof RdxSdkError && !(err instanceof LedgerUnavailableError) && isProblemCode(err.code))
+    return new Problem(err.code, err.message);
+  if (err instanceof RdxSdkError)
     return new Problem('LEDGER_UNAVAILABLE', `The ledger did not complete the request: ${err.message}`);
-  }
   throw err;
 }
 
 /** The problem a known error class stands for, or undefined for an unexpected error (a 500). */
 export function problemOf(err: unknown): Problem | undefined {
   if (err instanceof Problem) return err;
-  if (err instanceof LedgerError) return ledgerProblem(err);
+  if (err instanceof RdxSdkError) return ledgerProblem(err);
   if (err instanceof DatasetFileError) return new Problem('INVALID_ARGUMENT', err.message);
   if (err instanceof QueryError) return new Problem('QUERY_INVALID', err.message);
   if (err instanceof DatasetNotLoadedError) return new Problem('DATA_NOT_LOADED', err.message);

@@ -14,7 +14,8 @@ import {
   type DeadlineOptions,
   type LedgerConnection,
 } from '../ledger/fabric-connection.js';
-import { fromLedgerError, InputError, LedgerTransactionInvalidError } from './errors.js';
+import { fromLedgerError, InputError } from './errors.js';
+import { fabricTransport, validationName, type LedgerTransport } from './ledger-transport.js';
 import { requireCreditCode, requireDate } from './inputs.js';
 import type {
   AnchorHead,
@@ -70,52 +71,27 @@ function parse<T>(bytes: Uint8Array): T {
   return (text === '' ? undefined : JSON.parse(text)) as T;
 }
 
-/** Shared plumbing of the contract classes: evaluate, submit-and-wait, error mapping. */
+/** Shared plumbing of the contract classes: arguments in, parsed results out, over the transport. */
 abstract class ContractApi {
   /**
-   * @param connection the identity to act as.
+   * @param transport the identity to act as.
    * @param contract the contract name, e.g. `grant`.
    */
   constructor(
-    protected readonly connection: LedgerConnection,
+    protected readonly transport: LedgerTransport,
     readonly contract: string,
   ) {}
 
   /** Evaluates a read-only function on the identity's peer. @throws RdxSdkError */
   protected async evaluate<T>(fn: string, ...args: string[]): Promise<T> {
-    try {
-      return parse<T>(await this.connection.contract(this.contract).evaluateTransaction(fn, ...args));
-    } catch (err) {
-      throw fromLedgerError(err, `${this.contract}:${fn}`);
-    }
+    return parse<T>(await this.transport.evaluate(this.contract, fn, args));
   }
 
   /** Endorses, orders and waits for the commit. @throws RdxSdkError, LedgerTransactionInvalidError */
   protected async submit<T>(fn: string, ...args: string[]): Promise<Committed<T>> {
-    let txId: string | undefined;
-    try {
-      const tx = await this.connection.contract(this.contract).submitAsync(fn, { arguments: args });
-      txId = tx.getTransactionId();
-      const status = await tx.getStatus();
-      if (!status.successful) {
-        const name = validationName(status.code);
-        throw new LedgerTransactionInvalidError(
-          name,
-          `${this.contract}:${fn} was ordered but committed invalid (${name}): nothing changed; try again`,
-          { txId },
-        );
-      }
-      return { value: parse<T>(tx.getResult()), txId, blockNumber: Number(status.blockNumber) };
-    } catch (err) {
-      // A commit-status failure may not name its transaction; the id is known from the submit.
-      throw fromLedgerError(err, `${this.contract}:${fn}`, txId);
-    }
+    const done = await this.transport.submit(this.contract, fn, args);
+    return { value: parse<T>(done.result), txId: done.txId, blockNumber: done.blockNumber };
   }
-}
-
-function validationName(code: number): string {
-  const entry = Object.entries(peer.TxValidationCode).find(([, v]) => v === code);
-  return entry ? entry[0] : `CODE_${code}`;
 }
 
 /**
@@ -123,9 +99,9 @@ function validationName(code: number): string {
  * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
  */
 export class PlatformApi extends ContractApi {
-  /** @param connection the identity to act as. */
-  constructor(connection: LedgerConnection) {
-    super(connection, 'platform');
+  /** @param transport the identity to act as. */
+  constructor(transport: LedgerTransport) {
+    super(transport, 'platform');
   }
 
   /** Bureau: registers an org as an opening body. @throws RdxSdkError FORBIDDEN, ALREADY_EXISTS, … */
@@ -154,9 +130,9 @@ export class PlatformApi extends ContractApi {
  * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
  */
 export class EnterpriseApi extends ContractApi {
-  /** @param connection the identity to act as. */
-  constructor(connection: LedgerConnection) {
-    super(connection, 'enterprise');
+  /** @param transport the identity to act as. */
+  constructor(transport: LedgerTransport) {
+    super(transport, 'enterprise');
   }
 
   /**
@@ -202,9 +178,9 @@ export class EnterpriseApi extends ContractApi {
  * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
  */
 export class CatalogApi extends ContractApi {
-  /** @param connection the identity to act as. */
-  constructor(connection: LedgerConnection) {
-    super(connection, 'catalog');
+  /** @param transport the identity to act as. */
+  constructor(transport: LedgerTransport) {
+    super(transport, 'catalog');
   }
 
   /** Body: registers one of its datasets. @throws RdxSdkError */
@@ -252,9 +228,9 @@ export class CatalogApi extends ContractApi {
  * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
  */
 export class ApplicationApi extends ContractApi {
-  /** @param connection the identity to act as. */
-  constructor(connection: LedgerConnection) {
-    super(connection, 'application');
+  /** @param transport the identity to act as. */
+  constructor(transport: LedgerTransport) {
+    super(transport, 'application');
   }
 
   /** Gateway: brings an enterprise's signed `SubmitApplication`. @throws RdxSdkError */
@@ -323,9 +299,9 @@ export class ApplicationApi extends ContractApi {
  * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
  */
 export class AgreementApi extends ContractApi {
-  /** @param connection the identity to act as. */
-  constructor(connection: LedgerConnection) {
-    super(connection, 'agreement');
+  /** @param transport the identity to act as. */
+  constructor(transport: LedgerTransport) {
+    super(transport, 'agreement');
   }
 
   /** Body: drafts the agreement for its approved demands. @throws RdxSdkError */
@@ -379,9 +355,9 @@ export class AgreementApi extends ContractApi {
  * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
  */
 export class GrantApi extends ContractApi {
-  /** @param connection the identity to act as. */
-  constructor(connection: LedgerConnection) {
-    super(connection, 'grant');
+  /** @param transport the identity to act as. */
+  constructor(transport: LedgerTransport) {
+    super(transport, 'grant');
   }
 
   /** Owner or bureau (中止): access stops on every gateway. @throws RdxSdkError */
@@ -440,9 +416,9 @@ export class GrantApi extends ContractApi {
  * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
  */
 export class ComplaintApi extends ContractApi {
-  /** @param connection the identity to act as. */
-  constructor(connection: LedgerConnection) {
-    super(connection, 'complaint');
+  /** @param transport the identity to act as. */
+  constructor(transport: LedgerTransport) {
+    super(transport, 'complaint');
   }
 
   /** Owner or bureau: records a complaint, optionally suspending the grant at once. @throws RdxSdkError */
@@ -482,9 +458,9 @@ export class ComplaintApi extends ContractApi {
  * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
  */
 export class DutyApi extends ContractApi {
-  /** @param connection the identity to act as. */
-  constructor(connection: LedgerConnection) {
-    super(connection, 'duty');
+  /** @param transport the identity to act as. */
+  constructor(transport: LedgerTransport) {
+    super(transport, 'duty');
   }
 
   /** Gateway: a signed `ReportUsage`. @throws RdxSdkError */
@@ -519,9 +495,9 @@ export class DutyApi extends ContractApi {
  * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
  */
 export class AuditApi extends ContractApi {
-  /** @param connection the identity to act as. */
-  constructor(connection: LedgerConnection) {
-    super(connection, 'audit');
+  /** @param transport the identity to act as. */
+  constructor(transport: LedgerTransport) {
+    super(transport, 'audit');
   }
 
   /** Gateway: anchors the next batch of its log. @throws RdxSdkError ANCHOR_CHAIN_BROKEN */
@@ -562,9 +538,9 @@ export class AuditApi extends ContractApi {
  * Its methods throw {@link RdxSdkError}: the chaincode's code on a refusal, LEDGER_UNAVAILABLE when the peer cannot be reached.
  */
 export class QueryApi extends ContractApi {
-  /** @param connection the identity to act as. */
-  constructor(connection: LedgerConnection) {
-    super(connection, 'query');
+  /** @param transport the identity to act as. */
+  constructor(transport: LedgerTransport) {
+    super(transport, 'query');
   }
 
   /** Every version of an object, newest first. @throws RdxSdkError NOT_FOUND, FORBIDDEN (bodies) */
@@ -703,21 +679,41 @@ export class RdxLedger {
   readonly duty: DutyApi;
   readonly audit: AuditApi;
   readonly query: QueryApi;
-  readonly transactions: TransactionsApi;
+  private readonly fabric: LedgerConnection | undefined;
 
-  /** @param connection an open connection (from {@link connectIdentity}); {@link close} closes it. */
-  constructor(readonly connection: LedgerConnection) {
-    this.platform = new PlatformApi(connection);
-    this.enterprise = new EnterpriseApi(connection);
-    this.catalog = new CatalogApi(connection);
-    this.application = new ApplicationApi(connection);
-    this.agreement = new AgreementApi(connection);
-    this.grant = new GrantApi(connection);
-    this.complaint = new ComplaintApi(connection);
-    this.duty = new DutyApi(connection);
-    this.audit = new AuditApi(connection);
-    this.query = new QueryApi(connection);
-    this.transactions = new TransactionsApi(connection);
+  /**
+   * @param connection an open Fabric connection (from {@link connectIdentity}; {@link close} closes it), or
+   *   any {@link LedgerTransport} (then `transactions` and `connection` are not available).
+   */
+  constructor(connection: LedgerConnection | LedgerTransport) {
+    const fabric = 'network' in connection ? connection : undefined;
+    const transport = fabric ? fabricTransport(fabric) : (connection as LedgerTransport);
+    this.fabric = fabric;
+    this.platform = new PlatformApi(transport);
+    this.enterprise = new EnterpriseApi(transport);
+    this.catalog = new CatalogApi(transport);
+    this.application = new ApplicationApi(transport);
+    this.agreement = new AgreementApi(transport);
+    this.grant = new GrantApi(transport);
+    this.complaint = new ComplaintApi(transport);
+    this.duty = new DutyApi(transport);
+    this.audit = new AuditApi(transport);
+    this.query = new QueryApi(transport);
+  }
+
+  /** The Fabric connection underneath. @throws InputError when this ledger runs over a bare transport. */
+  get connection(): LedgerConnection {
+    if (!this.fabric)
+      throw new InputError(
+        'INVALID_ARGUMENT',
+        'this RdxLedger runs over a bare transport, not a Fabric connection',
+      );
+    return this.fabric;
+  }
+
+  /** Committed transactions as the peer records them (qscc); needs a Fabric connection. */
+  get transactions(): TransactionsApi {
+    return new TransactionsApi(this.connection);
   }
 
   /**
@@ -733,6 +729,6 @@ export class RdxLedger {
    * Never throws.
    */
   close(): void {
-    this.connection.close();
+    this.fabric?.close();
   }
 }

@@ -4,18 +4,12 @@
  * previous anchor. On start it first catches up with what the ledger already holds (a crash between
  * submitting and recording locally loses nothing), then anchors the unanchored tail.
  */
-import type { Anchor } from '@rdx/chaincode';
+import { RdxLedger, type AuditApi } from '@rdx/client';
 import type { Ledger } from '../ledger/ledger.js';
 import { treeOf } from './log-tree.js';
 import type { AnchorRecord, AnchorStatus, AuditSink } from '../services.js';
 
 const GENESIS = '0'.repeat(64);
-
-/** What the anchorer reads of an anchor on the ledger. */
-type LedgerAnchor = Pick<
-  Anchor,
-  'sequence' | 'merkleRoot' | 'recordCount' | 'firstRecord' | 'anchorHash' | 'txId'
->;
 
 export interface AnchorerOptions {
   gatewayId: string;
@@ -33,26 +27,22 @@ export interface AnchorableLog extends AuditSink {
 export class Anchorer implements AnchorStatus {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private readonly audit: AuditApi;
   lastError?: string;
 
   constructor(
     private readonly log: AnchorableLog,
     private readonly ledger: Ledger,
     private readonly opts: AnchorerOptions,
-  ) {}
+  ) {
+    this.audit = new RdxLedger(ledger).audit;
+  }
 
   /** Brings local anchors level with the ledger's chain for this gateway. */
   async reconcile(): Promise<void> {
-    const head = (await this.ledger.evaluate('audit', 'GetAnchorHead', this.opts.gatewayId)) as {
-      sequence: number;
-    };
+    const head = await this.audit.getAnchorHead(this.opts.gatewayId);
     for (let seq = (this.log.lastAnchor()?.sequence ?? 0) + 1; seq <= head.sequence; seq++) {
-      const a = (await this.ledger.evaluate(
-        'audit',
-        'GetAnchor',
-        this.opts.gatewayId,
-        String(seq),
-      )) as LedgerAnchor;
+      const a = await this.audit.getAnchor(this.opts.gatewayId, seq);
       const treeSize = a.firstRecord + a.recordCount;
       if (treeSize > this.log.size())
         throw new Error(
@@ -127,8 +117,8 @@ export class Anchorer implements AnchorStatus {
       previousAnchorHash: last?.anchorHash ?? GENESIS,
     };
     try {
-      const done = await this.ledger.submit('audit', 'SubmitAnchor', JSON.stringify(input));
-      const anchored = done.result as { anchorHash: string };
+      const done = await this.audit.submitAnchor(input);
+      const anchored = done.value;
       await this.log.recordAnchor({
         sequence: input.sequence,
         firstRecord: first,

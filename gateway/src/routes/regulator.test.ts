@@ -10,7 +10,7 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { CONSOLE_ROOT } from '../console/static.js';
 import type { HistoryEntry } from '../regulator/timeline.js';
-import { LedgerError } from '../ledger/ledger.js';
+import { refusal } from '../testing/fake-ledger.js';
 import { CODE, DS, GRANT } from '../testing/fixtures.js';
 import { AUDIENCE, ISSUER, assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
 import { checkExchange, documentedOperations, findOperation } from '../testing/openapi-check.js';
@@ -146,7 +146,7 @@ describe('regulator endpoints and the console', () => {
     regulatorSecret = h.clients.register('regulator', undefined, 'regulator');
     h.ledger.on('query:GetHistory', ([type = '', id = '']) => {
       const found = HISTORIES[`${type}/${id}`];
-      if (!found) throw new LedgerError(`no history of ${type} ${id}`, 'NOT_FOUND');
+      if (!found) throw refusal('NOT_FOUND', `no history of ${type} ${id}`);
       return found;
     });
     h.ledger.refuseWith(

@@ -20,7 +20,7 @@ import {
   type TimelineObject,
 } from '../regulator/timeline.js';
 import { bearerToken } from '../http/authenticate.js';
-import { LedgerError } from '../ledger/ledger.js';
+import { LedgerRefusedError, RdxLedger } from '@rdx/client';
 import { Problem, ledgerProblem } from '../problem.js';
 import type { AnchorRecord, Services } from '../services.js';
 import type { GrantView } from '../view/ledger-view.js';
@@ -28,7 +28,7 @@ import { sendReceipt } from './audit.js';
 
 /** Most ledger objects one timeline reads the history of. */
 const MAX_TIMELINE_OBJECTS = 60;
-const OPEN_APPLICATION_STATES = ['FORMAL_REVIEW', 'OWNER_REVIEW', 'COORDINATION', 'RE_REVIEW'];
+const OPEN_APPLICATION_STATES = ['FORMAL_REVIEW', 'OWNER_REVIEW', 'COORDINATION', 'RE_REVIEW'] as const;
 const TX_ID = /^[0-9a-f]{64}$/i;
 /** What may be a transaction id (Fabric's are 64 hex digits; other ledgers and test fakes differ). */
 const TX_LIKE = /^[0-9A-Za-z]{8,64}$/;
@@ -93,57 +93,54 @@ function grantSummary(s: Services, g: GrantView): Record<string, unknown> {
   };
 }
 
+/** True when the ledger refused with `code`. */
+function isRefusal(err: unknown, code: string): boolean {
+  return err instanceof LedgerRefusedError && err.code === code;
+}
+
 export function regulatorRoutes(s: Services): Router {
   const r = Router();
+  const { query, audit, application, agreement } = new RdxLedger(s.ledger);
   r.use('/v1/regulator', (req, res, next) => {
     res.locals.regulator = authenticateRegulator(req, s);
     next();
   });
 
-  async function read(contract: string, fn: string, ...args: string[]): Promise<unknown> {
+  async function read<T>(call: () => Promise<T>): Promise<T> {
     try {
-      return await s.ledger.evaluate(contract, fn, ...args);
+      return await call();
     } catch (err) {
       throw ledgerProblem(err);
     }
   }
 
   /** Like read, but undefined when the ledger says NOT_FOUND. */
-  async function find(contract: string, fn: string, ...args: string[]): Promise<unknown> {
+  async function find<T>(call: () => Promise<T>): Promise<T | undefined> {
     try {
-      return await s.ledger.evaluate(contract, fn, ...args);
+      return await call();
     } catch (err) {
-      if (err instanceof LedgerError && err.code === 'NOT_FOUND') return undefined;
+      if (isRefusal(err, 'NOT_FOUND')) return undefined;
       throw ledgerProblem(err);
     }
   }
 
   async function history(type: TimelineObject, id: string): Promise<HistoryEntry[]> {
-    return ((await find('query', 'GetHistory', type, id)) as HistoryEntry[] | undefined) ?? [];
+    return (await find(() => query.history(type, id))) ?? [];
   }
 
   /** Overdue items from the ledger; where the ledger does not let this gateway list them, the open applications'. */
   async function overdue(): Promise<Record<string, unknown>> {
     try {
-      return { source: 'ledger', items: await s.ledger.evaluate('query', 'ListOverdue') };
+      return { source: 'ledger', items: await query.overdue() };
     } catch (err) {
-      if (!(err instanceof LedgerError) || err.code !== 'FORBIDDEN') throw ledgerProblem(err);
+      if (!isRefusal(err, 'FORBIDDEN')) throw ledgerProblem(err);
     }
     const today = new Date(s.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
     const items: Record<string, unknown>[] = [];
     for (const state of OPEN_APPLICATION_STATES) {
       let bookmark = '';
       do {
-        const page = (await read(
-          'query',
-          'ListApplications',
-          JSON.stringify({ state }),
-          '200',
-          bookmark,
-        )) as {
-          items: { id: string; creditCode: string; deadline?: { step: string; due: string } }[];
-          bookmark: string;
-        };
+        const page = await read(() => query.listApplications({ state }, { pageSize: 200, bookmark }));
         for (const a of page.items)
           if (a.deadline && a.deadline.due < today)
             items.push({
@@ -293,16 +290,9 @@ export function regulatorRoutes(s: Services): Router {
       const apps: string[] = [];
       let bookmark = '';
       do {
-        const page = (await read(
-          'query',
-          'ListApplications',
-          JSON.stringify({ enterprise: id }),
-          '200',
-          bookmark,
-        )) as {
-          items: { id: string }[];
-          bookmark: string;
-        };
+        const page = await read(() =>
+          query.listApplications({ enterprise: id }, { pageSize: 200, bookmark }),
+        );
         apps.push(...page.items.map((a) => a.id));
         bookmark = page.bookmark;
       } while (bookmark && apps.length < MAX_TIMELINE_OBJECTS);
@@ -370,14 +360,7 @@ export function regulatorRoutes(s: Services): Router {
     a: AnchorRecord,
   ): Promise<{ status: 'match' | 'mismatch' | 'missing' | 'unavailable'; anchored_at: string | null }> {
     try {
-      const l = (await s.ledger.evaluate('audit', 'GetAnchor', s.config.gatewayId, String(a.sequence))) as {
-        merkleRoot?: string;
-        anchorHash?: string;
-        txId?: string;
-        firstRecord?: number;
-        recordCount?: number;
-        anchoredAt?: string;
-      };
+      const l = await audit.getAnchor(s.config.gatewayId, a.sequence);
       const match =
         l.merkleRoot === a.merkleRoot &&
         l.anchorHash === a.anchorHash &&
@@ -386,8 +369,7 @@ export function regulatorRoutes(s: Services): Router {
         l.recordCount === a.recordCount;
       return { status: match ? 'match' : 'mismatch', anchored_at: l.anchoredAt ?? null };
     } catch (err) {
-      if (err instanceof LedgerError && err.code === 'NOT_FOUND')
-        return { status: 'missing', anchored_at: null };
+      if (isRefusal(err, 'NOT_FOUND')) return { status: 'missing', anchored_at: null };
       return { status: 'unavailable', anchored_at: null };
     }
   }
@@ -400,9 +382,7 @@ export function regulatorRoutes(s: Services): Router {
         : intParam(req.query.before, 'before', 0, 1, Number.MAX_SAFE_INTEGER);
     const anchors = await anchorsNewestFirst(s.audit, limit, before);
     const checks = await Promise.all(anchors.map(onLedger));
-    const head: unknown = await s.ledger
-      .evaluate('audit', 'GetAnchorHead', s.config.gatewayId)
-      .catch(() => null);
+    const head: unknown = await audit.getAnchorHead(s.config.gatewayId).catch(() => null);
     const last = anchors[anchors.length - 1];
     res.json({
       gateway_id: s.config.gatewayId,
@@ -516,12 +496,12 @@ export function regulatorRoutes(s: Services): Router {
     }
 
     if (ID.test(q) && !grant && !TX_ID.test(q) && !REQUEST_ID.test(q)) {
-      const [application, agreement] = await Promise.all([
-        find('application', 'GetApplication', q),
-        find('agreement', 'GetAgreement', q),
+      const [foundApplication, foundAgreement] = await Promise.all([
+        find(() => application.get(q)),
+        find(() => agreement.get(q)),
       ]);
-      if (application) {
-        const a = application as { creditCode?: string; state?: string };
+      if (foundApplication) {
+        const a = foundApplication;
         push(
           'application',
           q,
@@ -530,8 +510,8 @@ export function regulatorRoutes(s: Services): Router {
           { state: a.state ?? null },
         );
       }
-      if (agreement) {
-        const a = agreement as { state?: string; grants?: string[]; terms?: { creditCode?: string } };
+      if (foundAgreement) {
+        const a = foundAgreement;
         const first = a.grants?.[0];
         push(
           'agreement',

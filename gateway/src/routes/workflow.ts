@@ -7,6 +7,7 @@ import express, { Router, type Request } from 'express';
 import { authenticate } from '../http/authenticate.js';
 import { ledgerProblem, Problem } from '../problem.js';
 import type { Services } from '../services.js';
+import { RdxLedger, type Committed } from '@rdx/client';
 
 interface SignedBody {
   request: string;
@@ -52,65 +53,70 @@ function signedBody(req: Request, creditCode: string, action: string): SignedBod
 export function workflowRoutes(s: Services): Router {
   const r = Router();
   const json = express.json({ limit: s.config.bodyLimit });
+  const rdx = new RdxLedger(s.ledger);
 
+  /** A route that brings the enterprise's signed `action` to the ledger through `call`. */
   function relay(
     path: string,
     method: 'post' | 'put',
-    contract: string,
-    fn: string,
     action: string,
+    call: (signed: SignedBody) => Promise<Committed<unknown>>,
     status = 200,
   ): void {
     r[method](path, json, async (req, res) => {
       const creditCode = authenticate(req, s.tokens);
       const body = signedBody(req, creditCode, action);
       try {
-        const done = await s.ledger.submit(contract, fn, body.request, body.signature);
-        res.status(status).json({ data: done.result, tx_id: done.txId, block: done.blockNumber });
+        const done = await call(body);
+        res.status(status).json({ data: done.value, tx_id: done.txId, block: done.blockNumber });
       } catch (err) {
         throw ledgerProblem(err);
       }
     });
   }
 
-  relay('/v1/applications', 'post', 'application', 'SubmitApplication', 'SubmitApplication', 201);
-  relay('/v1/applications/:id', 'put', 'application', 'ResubmitApplication', 'ResubmitApplication');
-  relay('/v1/applications/:id/disputes', 'post', 'application', 'DisputeReview', 'DisputeReview', 201);
-  relay('/v1/agreements/:id/signature', 'post', 'agreement', 'SignAgreementAsEnterprise', 'SignAgreement');
-  relay('/v1/agreements/:id/renewal', 'post', 'agreement', 'AcceptRenewal', 'AcceptRenewal');
-  relay(
-    '/v1/agreements/:id/termination',
-    'post',
-    'agreement',
-    'TerminateAgreementAsEnterprise',
-    'TerminateAgreement',
+  const { application, agreement, duty } = rdx;
+  relay('/v1/applications', 'post', 'SubmitApplication', (b) => application.submitSigned(b), 201);
+  relay('/v1/applications/:id', 'put', 'ResubmitApplication', (b) => application.resubmitSigned(b));
+  relay('/v1/applications/:id/disputes', 'post', 'DisputeReview', (b) => application.disputeSigned(b), 201);
+  relay('/v1/agreements/:id/signature', 'post', 'SignAgreement', (b) => agreement.signAsEnterpriseSigned(b));
+  relay('/v1/agreements/:id/renewal', 'post', 'AcceptRenewal', (b) => agreement.acceptRenewalSigned(b));
+  relay('/v1/agreements/:id/termination', 'post', 'TerminateAgreement', (b) =>
+    agreement.terminateAsEnterpriseSigned(b),
   );
-  relay('/v1/usage-reports', 'post', 'duty', 'ReportUsage', 'ReportUsage', 201);
-  relay('/v1/data-returns', 'post', 'duty', 'ReturnData', 'ReturnData', 201);
-  relay('/v1/products', 'post', 'duty', 'PublishProduct', 'PublishProduct', 201);
-  relay('/v1/security-issues', 'post', 'duty', 'ReportSecurityIssue', 'ReportSecurityIssue', 201);
+  relay('/v1/usage-reports', 'post', 'ReportUsage', (b) => duty.reportUsageSigned(b), 201);
+  relay('/v1/data-returns', 'post', 'ReturnData', (b) => duty.returnDataSigned(b), 201);
+  relay('/v1/products', 'post', 'PublishProduct', (b) => duty.publishProductSigned(b), 201);
+  relay('/v1/security-issues', 'post', 'ReportSecurityIssue', (b) => duty.reportSecurityIssueSigned(b), 201);
 
-  async function own(
+  /** The caller's own object; someone else's answers as missing: its existence is not the caller's business. */
+  async function own<T>(
     req: Request,
-    contract: string,
-    fn: string,
-    owner: (o: Record<string, unknown>) => unknown,
-  ): Promise<Record<string, unknown>> {
+    what: string,
+    read: (id: string) => Promise<T>,
+    owner: (o: T) => unknown,
+  ): Promise<T> {
     const creditCode = authenticate(req, s.tokens);
-    let found: Record<string, unknown>;
+    let found: T;
     try {
-      found = (await s.ledger.evaluate(contract, fn, String(req.params.id))) as Record<string, unknown>;
+      found = await read(String(req.params.id));
     } catch (err) {
       throw ledgerProblem(err);
     }
-    // Someone else's object answers as missing: its existence is not the caller's business.
     if (owner(found) !== creditCode)
-      throw new Problem('NOT_FOUND', `There is no ${contract} ${String(req.params.id)} of yours.`);
+      throw new Problem('NOT_FOUND', `There is no ${what} ${String(req.params.id)} of yours.`);
     return found;
   }
 
   r.get('/v1/applications/:id', async (req, res) => {
-    res.json({ data: await own(req, 'application', 'GetApplication', (o) => o.creditCode) });
+    res.json({
+      data: await own(
+        req,
+        'application',
+        (id) => application.get(id),
+        (o) => o.creditCode,
+      ),
+    });
   });
 
   /** The agreement to sign: its terms and their hash, which the enterprise signs (SignAgreement). */
@@ -119,8 +125,8 @@ export function workflowRoutes(s: Services): Router {
       data: await own(
         req,
         'agreement',
-        'GetAgreement',
-        (o) => (o.terms as { creditCode?: string } | undefined)?.creditCode,
+        (id) => agreement.get(id),
+        (o) => o.terms?.creditCode,
       ),
     });
   });

@@ -2,17 +2,20 @@
  * An in-memory Ledger for gateway tests. `evaluate` and `submit` dispatch `contract:fn` to a table of handlers
  * the test can replace; the defaults behave like the chaincode where the gateway depends on it: the audit
  * anchor chain (same anchorHash, same refusals), enterprise request signatures and nonces, the public lists,
- * and the enterprise's own applications and agreements. A handler throws `LedgerError` to refuse.
+ * and the enterprise's own applications and agreements. A handler throws `refusal(code, …)` to refuse.
  */
 import crypto from 'node:crypto';
-import { anchorHashOf, canonicalJson, type AnchorInput } from '@rdx/client';
 import {
-  LedgerError,
-  type EventStream,
-  type Ledger,
-  type LedgerStatus,
-  type Submitted,
-} from '../ledger/ledger.js';
+  LedgerRefusedError,
+  LedgerTransactionInvalidError,
+  LedgerUnavailableError,
+  anchorHashOf,
+  canonicalJson,
+  type AnchorInput,
+  type RdxSdkError,
+  type SubmitResult,
+} from '@rdx/client';
+import type { EventStream, Ledger, LedgerStatus } from '../ledger/ledger.js';
 
 export type LedgerCall = { kind: 'evaluate' | 'submit'; contract: string; fn: string; args: string[] };
 /** Returns the decoded result (evaluate) or the transaction result (submit). */
@@ -40,8 +43,18 @@ export const RELAYED: Record<string, string> = {
   'duty:ReportSecurityIssue': 'ReportSecurityIssue',
 };
 
+/**
+ * The error the SDK's Fabric transport gives for a ledger answer: a refusal with the chaincode's `code`, a
+ * transaction invalidated at commit (`TX_INVALID`), or, without a code, a ledger that did not answer.
+ */
+export function refusal(code: string | undefined, detail: string): RdxSdkError {
+  if (code === undefined) return new LedgerUnavailableError('LEDGER_ERROR', detail);
+  if (code === 'TX_INVALID') return new LedgerTransactionInvalidError('MVCC_READ_CONFLICT', detail);
+  return new LedgerRefusedError(code, detail);
+}
+
 function refuse(code: string, detail: string): never {
-  throw new LedgerError(detail, code);
+  throw refusal(code, detail);
 }
 
 export class FakeLedger implements Ledger {
@@ -101,14 +114,14 @@ export class FakeLedger implements Ledger {
     return this;
   }
 
-  /** Makes `contract:fn` refuse with a LedgerError carrying `code` (undefined: a refusal without a code). */
+  /** Makes `contract:fn` refuse with `code` (undefined: a failure without a code; see {@link refusal}). */
   refuseWith(
     key: string,
     code: string | undefined,
     message = `refused by the fake ledger (${code ?? 'no code'})`,
   ): this {
     return this.on(key, () => {
-      throw new LedgerError(message, code);
+      throw refusal(code, message);
     });
   }
 
@@ -126,15 +139,15 @@ export class FakeLedger implements Ledger {
     });
   }
 
-  evaluate(contract: string, fn: string, ...args: string[]): Promise<unknown> {
-    return this.dispatch({ kind: 'evaluate', contract, fn, args }).then((result) => this.roundTrip(result));
+  async evaluate(contract: string, fn: string, args: string[]): Promise<Uint8Array> {
+    return this.encode(await this.dispatch({ kind: 'evaluate', contract, fn, args }));
   }
 
-  async submit(contract: string, fn: string, ...args: string[]): Promise<Submitted> {
+  async submit(contract: string, fn: string, args: string[]): Promise<SubmitResult> {
     const result = await this.dispatch({ kind: 'submit', contract, fn, args });
     this.blockHeight++;
     return {
-      result: this.roundTrip(result),
+      result: this.encode(result),
       txId: `tx${String(++this.tx).padStart(6, '0')}`,
       blockNumber: this.blockHeight - 1,
     };
@@ -149,15 +162,15 @@ export class FakeLedger implements Ledger {
   private async dispatch(call: LedgerCall): Promise<unknown> {
     this.calls.push(call);
     await Promise.resolve();
-    if (this.down) throw new LedgerError(`${this.down} (14 UNAVAILABLE)`, undefined);
+    if (this.down) throw new LedgerUnavailableError('LEDGER_UNAVAILABLE', `${this.down} (14 UNAVAILABLE)`);
     const handler = this.handlers.get(`${call.contract}:${call.fn}`);
     if (!handler) throw new Error(`FakeLedger: no handler for ${call.kind} ${call.contract}:${call.fn}`);
     return handler(call.args, call);
   }
 
-  /** Results cross the ledger as JSON, as through Fabric. */
-  private roundTrip(result: unknown): unknown {
-    return result === undefined ? undefined : (JSON.parse(JSON.stringify(result)) as unknown);
+  /** Results cross the ledger as JSON bytes, as through Fabric. */
+  private encode(result: unknown): Uint8Array {
+    return Buffer.from(result === undefined ? '' : JSON.stringify(result));
   }
 
   private submitAnchor(json: string): LedgerAnchor {

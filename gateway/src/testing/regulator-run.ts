@@ -4,7 +4,7 @@
  * which wants every documented operation answered at least once with a success. Call it from a
  * representative run: `await regulatorRepresentativeRun(g)`.
  */
-import { LedgerError } from '../ledger/ledger.js';
+import { refusal } from './fake-ledger.js';
 import type { Harness } from './harness.js';
 
 /** Fake-ledger answers the regulator endpoints need, where the test has not set its own. */
@@ -12,8 +12,7 @@ function fakeLedgerAnswers(g: Harness): void {
   const grant = [...g.view.grants.values()][0];
   if (!g.ledger.handlers.has('query:GetHistory'))
     g.ledger.on('query:GetHistory', ([type = '', id = '']) => {
-      if (type !== 'grant' || id !== grant?.id)
-        throw new LedgerError(`${type} ${id} has no history`, 'NOT_FOUND');
+      if (type !== 'grant' || id !== grant?.id) throw refusal('NOT_FOUND', `${type} ${id} has no history`);
       return [
         {
           txId: 'f'.repeat(64),

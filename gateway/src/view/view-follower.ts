@@ -3,6 +3,7 @@
  * checkpoint. When the stream breaks (a peer down, a network cut) the view stops counting as followed —
  * restricted data is refused — until it has reconnected and caught up.
  */
+import { RdxLedger } from '@rdx/client';
 import type { Ledger, LedgerEvent } from '../ledger/ledger.js';
 import type { LedgerView } from './ledger-view.js';
 import {
@@ -15,7 +16,7 @@ import {
 } from './ledger-view.js';
 
 async function allPages<T>(
-  fetch: (bookmark: string) => Promise<{ items: unknown[]; bookmark: string }>,
+  fetch: (bookmark: string) => Promise<{ items: readonly unknown[]; bookmark: string }>,
   parse: (v: unknown) => T,
 ): Promise<T[]> {
   const out: T[] = [];
@@ -32,6 +33,7 @@ export class ViewFollower {
   private stopped = false;
   private closeStream?: () => void;
   private readonly retryMs: number;
+  private readonly rdx: RdxLedger;
 
   constructor(
     private readonly ledger: Ledger,
@@ -40,24 +42,18 @@ export class ViewFollower {
     opts: { retryMs?: number } = {},
   ) {
     this.retryMs = opts.retryMs ?? 1000;
+    this.rdx = new RdxLedger(ledger);
   }
 
   /** Reads everything the decisions need; returns the block height it read at. */
   async rebuild(): Promise<number> {
     const { blockHeight } = await this.ledger.status();
-    type Page = { items: unknown[]; bookmark: string };
-    const listDatasets = async (): Promise<DatasetView[]> =>
-      ((await this.ledger.evaluate('catalog', 'ListDatasets')) as unknown[]).map(parseDatasetView);
+    const { catalog, enterprise, grant } = this.rdx;
+    const page = (bookmark: string): { pageSize: number; bookmark: string } => ({ pageSize: 200, bookmark });
     const [enterprises, datasets, grants] = await Promise.all([
-      allPages<EnterpriseView>(
-        async (b) => (await this.ledger.evaluate('enterprise', 'ListEnterprises', '200', b)) as Page,
-        parseEnterpriseView,
-      ),
-      listDatasets(),
-      allPages<GrantView>(
-        async (b) => (await this.ledger.evaluate('grant', 'ListGrants', '{}', '200', b)) as Page,
-        parseGrantView,
-      ),
+      allPages<EnterpriseView>((b) => enterprise.list(page(b)), parseEnterpriseView),
+      catalog.list().then((all): DatasetView[] => all.map(parseDatasetView)),
+      allPages<GrantView>((b) => grant.list({}, page(b)), parseGrantView),
     ]);
     this.view.replaceAll(enterprises, datasets, grants);
     return blockHeight;
@@ -66,16 +62,11 @@ export class ViewFollower {
   /** Applies one event by reading the changed objects' current state from the ledger. */
   async apply(event: LedgerEvent): Promise<void> {
     for (const change of event.changes) {
-      if (change.type === 'grant')
-        this.view.putGrant(parseGrantView(await this.ledger.evaluate('grant', 'GetGrant', change.id)));
+      if (change.type === 'grant') this.view.putGrant(parseGrantView(await this.rdx.grant.get(change.id)));
       else if (change.type === 'enterprise')
-        this.view.putEnterprise(
-          parseEnterpriseView(await this.ledger.evaluate('enterprise', 'GetEnterprise', change.id)),
-        );
+        this.view.putEnterprise(parseEnterpriseView(await this.rdx.enterprise.get(change.id)));
       else if (change.type === 'dataset')
-        this.view.putDataset(
-          parseDatasetView(await this.ledger.evaluate('catalog', 'GetDataset', change.id)),
-        );
+        this.view.putDataset(parseDatasetView(await this.rdx.catalog.get(change.id)));
     }
     this.view.lastBlock = event.blockNumber;
     this.view.lastEventAt = Date.now();
