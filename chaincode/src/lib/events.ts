@@ -62,9 +62,9 @@ export type ObjectType =
 export interface Change {
   type: ObjectType;
   id: string;
-  /** The object's state after the change, where it has one. */
+  /** The object's state after the change, where it has one: a gateway stops a grant leaving ACTIVE at once. */
   state?: string;
-  /** For grants: whose grant and which dataset, so a gateway can update its view without a ledger read. */
+  /** For grants: whose grant and which dataset. */
   enterprise?: string;
   dataset?: string;
 }

@@ -125,6 +125,17 @@ export class LedgerView {
     this.byPair.set(key, set);
   }
 
+  /**
+   * Takes a known grant out of ACTIVE at once, from the state a chaincode event carries, before its full
+   * record is read: a suspension or revocation stops data without waiting for that read. Only ever narrows:
+   * a grant becomes ACTIVE again only from its read record.
+   */
+  leaveActive(grantId: string, state: string): void {
+    const g = this.grants.get(grantId);
+    if (g && g.state === 'ACTIVE' && state !== 'ACTIVE')
+      this.grants.set(grantId, { ...g, state: state as GrantState });
+  }
+
   /** The enterprise's grant on a dataset: an ACTIVE one if any, else the latest, so a denial can say why. */
   grantFor(creditCode: string, datasetId: string): GrantView | undefined {
     const ids = this.byPair.get(`${creditCode}\u0000${datasetId}`);

@@ -59,8 +59,14 @@ export class ViewFollower {
     return blockHeight;
   }
 
-  /** Applies one event by reading the changed objects' current state from the ledger. */
+  /**
+   * Applies one event. A grant leaving ACTIVE takes effect from the state the event carries, at once; then
+   * every changed object is read from the ledger, since the event carries only its state.
+   */
   async apply(event: LedgerEvent): Promise<void> {
+    for (const change of event.changes) {
+      if (change.type === 'grant' && change.state) this.view.leaveActive(change.id, change.state);
+    }
     for (const change of event.changes) {
       if (change.type === 'grant') this.view.putGrant(parseGrantView(await this.rdx.grant.get(change.id)));
       else if (change.type === 'enterprise')

@@ -1,0 +1,70 @@
+import { expect } from 'chai';
+import { CODE, DS, GRANT, grantViews } from '../testing/fixtures.js';
+import { FakeLedger } from '../testing/fake-ledger.js';
+import { LedgerView } from './ledger-view.js';
+import { ViewFollower } from './view-follower.js';
+
+describe('the view follower', () => {
+  function setUp(): { ledger: FakeLedger; view: LedgerView; follower: ViewFollower } {
+    const ledger = new FakeLedger();
+    const view = new LedgerView();
+    for (const g of grantViews()) view.putGrant(g);
+    return { ledger, view, follower: new ViewFollower(ledger, view) };
+  }
+
+  it('a grant leaving ACTIVE stops at once, from the state its event carries, before the ledger read', async () => {
+    const { ledger, view, follower } = setUp();
+    const stored = { ...view.grants.get(GRANT.AA_PEOPLE)!, state: 'SUSPENDED' };
+    let release!: () => void;
+    const readDone = new Promise<void>((r) => (release = r));
+    ledger.on('grant:GetGrant', async () => {
+      await readDone;
+      return stored;
+    });
+    const applying = follower.apply({
+      blockNumber: 41,
+      txId: 'tx1',
+      name: 'GrantSuspended',
+      changes: [
+        { type: 'grant', id: GRANT.AA_PEOPLE, state: 'SUSPENDED', enterprise: CODE.AA, dataset: DS.PEOPLE },
+      ],
+    });
+    await Promise.resolve();
+    expect(view.grantFor(CODE.AA, DS.PEOPLE)?.state, 'while the grant is being read').to.equal('SUSPENDED');
+    release();
+    await applying;
+    expect(view.grants.get(GRANT.AA_PEOPLE)).to.deep.equal(stored);
+    expect(view.lastBlock).to.equal(41);
+  });
+
+  it('a grant becomes ACTIVE again only from its read record, never from an event alone', async () => {
+    const { ledger, view, follower } = setUp();
+    const suspended = view.grants.get(GRANT.AAA_PEOPLE)!;
+    ledger.on('grant:GetGrant', () => suspended);
+    await follower.apply({
+      blockNumber: 42,
+      txId: 'tx2',
+      name: 'GrantRestored',
+      changes: [{ type: 'grant', id: GRANT.AAA_PEOPLE, state: 'ACTIVE' }],
+    });
+    expect(view.grants.get(GRANT.AAA_PEOPLE)?.state).to.equal('SUSPENDED');
+  });
+
+  it('a rebuild reads every page of enterprises and grants through the typed API', async () => {
+    const { ledger, view, follower } = setUp();
+    const grants = grantViews();
+    ledger.on('catalog:ListDatasets', () => []);
+    ledger.on('enterprise:ListEnterprises', () => ({ items: [], bookmark: '' }));
+    ledger.on('grant:ListGrants', ([, , bookmark]) =>
+      bookmark === ''
+        ? { items: grants.slice(0, 2), bookmark: 'next' }
+        : { items: grants.slice(2), bookmark: '' },
+    );
+    await follower.rebuild();
+    expect([...view.grants.keys()].sort()).to.deep.equal(grants.map((g) => g.id).sort());
+    expect(ledger.callsOf('grant:ListGrants').map((c) => c.args)).to.deep.equal([
+      ['{}', '200', ''],
+      ['{}', '200', 'next'],
+    ]);
+  });
+});
