@@ -19,6 +19,26 @@ describe('protocol parity between the chaincode and the SDK', () => {
     );
   });
 
+  it('keys that name Object.prototype members ("__proto__" among them) stay data in both', () => {
+    const key = fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'a', 'b');
+    const text = fc.dictionary(key, fc.jsonValue({ maxDepth: 2 }), { minKeys: 1 }).map(
+      (o) =>
+        `{${Object.entries(o)
+          .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)
+          .join(',')}}`,
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        const parsed = JSON.parse(t) as Record<string, unknown>;
+        const ours = canonicalJson(parsed);
+        expect(ours).to.equal(chaincodeCanonical(parsed));
+        // Nothing dropped: the canonical text has every key the input had.
+        expect(Object.keys(JSON.parse(ours) as object).sort()).to.deep.equal(Object.keys(parsed).sort());
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('the anchor hash is the same for any anchor, whatever extra fields it carries', () => {
     const anchor = fc.record({
       gatewayId: fc.string({ minLength: 1, maxLength: 40 }),

@@ -90,4 +90,9 @@ export interface Services {
   now(): Date;
   /** Limits and lockouts of the token endpoint; createApp makes one with the defaults when none is given. */
   loginGuard?: LoginGuard;
+  /**
+   * Denials without a valid token or for an unknown dataset logged per second (default 1, burst ten
+   * seconds' worth); the rest are counted in /metrics only.
+   */
+  unattributedLogPerSecond?: number;
 }

@@ -89,6 +89,14 @@ describe('ApplicationContract', () => {
     const tampered = JSON.parse(json) as { body: { id: string } };
     tampered.body.id = 'app-9';
     await w.refused(submit(JSON.stringify(tampered), signature), 'BAD_SIGNATURE');
+    // A relaying gateway slips in keys that a naive canonical form would drop: "__proto__" is data.
+    for (const slipped of [
+      json.replace(/^\{/, '{"__proto__":{"admin":true},'),
+      json.replace(/"body":\{/, '"body":{"__proto__":{"id":"app-9"},'),
+    ]) {
+      expect(slipped, 'the key was slipped in').to.include('"__proto__"');
+      await w.refused(submit(slipped, signature), 'BAD_SIGNATURE');
+    }
     // The genuine request still goes through.
     await w.invoke(IDS.gateway, C.application, 'SubmitApplication', json, signature);
   });

@@ -4,7 +4,8 @@
  */
 import type { Context } from 'fabric-contract-api';
 
-// Not shared with client/src/canonical-json.ts: the chaincode is deployed alone, with no other package of ours.
+// Not shared with client/src/canonical-json.ts: the SDK must not load the chaincode to verify offline. The two
+// are pinned equal by a property test (client/src/protocol-parity.test.ts).
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
@@ -12,7 +13,9 @@ export function canonicalJson(value: unknown): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
+    // Without a prototype, a key named "__proto__" (which JSON.parse makes an own property) stays data; on a
+    // plain object the assignment would set the prototype and drop the key from the text.
+    const out = Object.create(null) as Record<string, unknown>;
     for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
     return out;
   }

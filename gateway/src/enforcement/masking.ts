@@ -1,11 +1,13 @@
 /**
  * Masking of personal items (个人信息) before they leave the gateway: enough stays to recognise a record,
  * not enough to identify the person. IDs keep region and last four; phones keep prefix and last four;
- * names keep the family name.
+ * names keep the family name. A value that is not text (a number, a boolean) is withheld whole: masking
+ * its digits would leave most of its value (1234.5 → 12**.5), so it becomes the constant null.
  */
 export function maskValue(value: unknown): unknown {
   if (value === null || value === undefined) return value;
-  const s = typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value !== 'string') return null;
+  const s = value;
   if (/^\d{17}[\dXx]$/.test(s)) return `${s.slice(0, 6)}********${s.slice(14)}`;
   if (/^1\d{10}$/.test(s)) return `${s.slice(0, 3)}****${s.slice(7)}`;
   const chars = [...s];

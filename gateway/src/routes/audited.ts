@@ -1,6 +1,10 @@
 /**
  * Every data request's decision goes to the audit log before the response leaves: an allow with the row
- * count and the hash of the exact body sent, or a deny with its reason.
+ * count and the hash of the exact body sent, or a deny with its reason. Every field is capped, so no request
+ * writes more than a bounded record. Requests nobody answers for (no valid token, or a dataset that does not
+ * exist) are counted in /metrics and only sampled into the log at a bounded rate: an anonymous client cannot
+ * grow the log (and its Merkle tree and anchoring work) at will; an authenticated enterprise's requests on
+ * real datasets are all logged.
  */
 import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
@@ -19,6 +23,14 @@ export function accessContext(req: Request): AccessContext {
   return { datasetId: typeof req.params.id === 'string' ? req.params.id : undefined, items: [] };
 }
 
+/** Longest value kept of each logged field (characters), and most items kept. */
+const CAP = { path: 256, id: 128, item: 64, items: 64, reason: 64 } as const;
+
+function cap(text: string | undefined, max: number): string | undefined {
+  if (text === undefined || text.length <= max) return text;
+  return `${text.slice(0, max - 1)}…`;
+}
+
 function entry(
   s: Services,
   req: Request,
@@ -34,15 +46,15 @@ function entry(
     time: s.now().toISOString(),
     requestId: requestIdOf(res),
     gatewayId: s.config.gatewayId,
-    clientId: a.enterprise,
-    enterprise: a.enterprise,
-    method: req.method,
-    path: req.path,
-    datasetId: a.datasetId,
-    grantId: a.grantId,
+    clientId: cap(a.enterprise, CAP.id),
+    enterprise: cap(a.enterprise, CAP.id),
+    method: cap(req.method, 16)!,
+    path: cap(req.path, CAP.path)!,
+    datasetId: cap(a.datasetId, CAP.id),
+    grantId: cap(a.grantId, CAP.id),
     decision,
-    reason,
-    items: a.items,
+    reason: cap(reason, CAP.reason)!,
+    items: a.items.slice(0, CAP.items).map((i) => cap(i, CAP.item)!),
     rowCount,
     responseHash,
     status,
@@ -61,9 +73,58 @@ export async function deny(
     problemBody(problem.code, problem.detail, { ...problem.extra, request_id: requestIdOf(res) }),
   );
   const hash = crypto.createHash('sha256').update(body).digest('hex');
-  await s.audit.append(entry(s, req, res, a, 'deny', problem.code, problem.status, 0, hash));
+  const attributed = a.enterprise !== undefined && s.view.datasets.has(a.datasetId ?? '');
+  if (attributed || samplerOf(s).take()) {
+    await s.audit.append(entry(s, req, res, a, 'deny', problem.code, problem.status, 0, hash));
+  } else {
+    unlogged(s, problem.code);
+  }
   decisions(s, 'deny', problem.code);
-  res.status(PROBLEMS[problem.code].status).type('application/problem+json').send(body);
+  res.set(problem.headers).status(PROBLEMS[problem.code].status).type('application/problem+json').send(body);
+}
+
+/** How many unattributed denials may enter the log per second, with a burst of ten seconds' worth. */
+export const UNATTRIBUTED_LOG_PER_SECOND = 1;
+
+class Sampler {
+  private readonly burst: number;
+  private tokens: number;
+  private at = Date.now();
+
+  constructor(private readonly perSecond: number) {
+    this.burst = 10 * perSecond;
+    this.tokens = this.burst;
+  }
+
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.perSecond);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+const samplers = new WeakMap<Services, Sampler>();
+function samplerOf(s: Services): Sampler {
+  let sampler = samplers.get(s);
+  if (!sampler)
+    samplers.set(s, (sampler = new Sampler(s.unattributedLogPerSecond ?? UNATTRIBUTED_LOG_PER_SECOND)));
+  return sampler;
+}
+
+const unloggedCounters = new WeakMap<Services, (labels: Record<string, string>) => void>();
+function unlogged(s: Services, reason: string): void {
+  let c = unloggedCounters.get(s);
+  if (!c) {
+    c = s.metrics.counter(
+      'rdx_unattributed_denials_unlogged_total',
+      'Denials without a valid token or for an unknown dataset that the audit log sampled out',
+    );
+    unloggedCounters.set(s, c);
+  }
+  c({ reason });
 }
 
 /** Records an allow with the hash of `body`, then sends exactly that body. */
@@ -80,6 +141,35 @@ export async function allow(
   await s.audit.append(entry(s, req, res, a, 'allow', 'OK', 200, rowCount, hash));
   decisions(s, 'allow', 'OK');
   res.status(200).type(contentType).send(body);
+}
+
+/**
+ * Records an allow whose body is streamed: `hash` and `rowCount` come from a first pass over exactly the bytes
+ * that `chunks` yields now; the record is durable before the first byte is sent.
+ */
+export async function allowStream(
+  s: Services,
+  req: Request,
+  res: Response,
+  a: AccessContext,
+  hash: string,
+  rowCount: number,
+  contentType: string,
+  chunks: AsyncIterable<string>,
+): Promise<void> {
+  await s.audit.append(entry(s, req, res, a, 'allow', 'OK', 200, rowCount, hash));
+  decisions(s, 'allow', 'OK');
+  res.status(200).type(contentType);
+  for await (const chunk of chunks) {
+    if (res.destroyed) return; // the client went away
+    // Respect backpressure: a slow reader does not make the gateway buffer the whole file.
+    if (!res.write(chunk))
+      await new Promise((resolve) => {
+        res.once('drain', resolve);
+        res.once('close', resolve);
+      });
+  }
+  res.end();
 }
 
 const counters = new WeakMap<Services, (labels: Record<string, string>) => void>();

@@ -14,7 +14,22 @@ import { Problem } from '../problem.js';
 import { QueryError } from '../store/query-plan.js';
 import type { Filter, Services } from '../services.js';
 import type { DatasetView } from '../view/ledger-view.js';
-import { allow, auditedHandler, type AccessContext } from './audited.js';
+import { allow, allowStream, auditedHandler, type AccessContext } from './audited.js';
+
+/** Longest value of each query parameter; anything longer is refused before it is parsed. */
+const QUERY_LIMITS: Record<string, number> = { fields: 2000, filter: 2000, cursor: 512, limit: 12 };
+const OTHER_PARAM_LIMIT = 256;
+
+function checkQueryLengths(query: Request['query']): void {
+  for (const [name, value] of Object.entries(query)) {
+    const max = QUERY_LIMITS[name] ?? OTHER_PARAM_LIMIT;
+    if (typeof value !== 'string' || value.length > max)
+      throw new Problem(
+        'QUERY_INVALID',
+        `${name.slice(0, 40)} must be one value of at most ${max} characters`,
+      );
+  }
+}
 
 function listParam(value: unknown): string[] {
   if (value === undefined || value === '') return [];
@@ -49,6 +64,17 @@ function parseMeasure(m: unknown): Measure {
 function storeError(err: unknown): Problem {
   if (err instanceof QueryError) return new Problem('QUERY_INVALID', err.message);
   throw err;
+}
+
+/**
+ * One CSV cell: quoted when it holds a separator, a quote or a line break; a text that a spreadsheet would
+ * evaluate (starting with =, +, -, @, a tab or a carriage return) is prefixed with ' so it stays text.
+ */
+export function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  let t = typeof v === 'string' ? v : JSON.stringify(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(t)) t = `'${t}`;
+  return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 }
 
 export function dataRoutes(s: Services): Router {
@@ -86,18 +112,26 @@ export function dataRoutes(s: Services): Router {
     return decision;
   }
 
-  function limit(decision: Extract<Decision, { allow: true }>): void {
-    if (!decision.grant) return;
-    const verdict = s.limiter.take(decision.grant.id, decision.grant.dailyQuota, chinaToday(s.now()));
+  /**
+   * The grant's daily quota and rate; a dataset without a grant (unconditional) is rate-limited per caller
+   * (its credit code, or the source address of an anonymous download). Taken before anything of the query is
+   * parsed, so a flood of bad queries costs its sender, not the gateway.
+   */
+  function limit(decision: { grant?: { id: string; dailyQuota: number } }, caller: string): void {
+    const day = chinaToday(s.now());
+    const key = decision.grant?.id ?? `open:${caller}`;
+    const quota = decision.grant?.dailyQuota ?? Number.MAX_SAFE_INTEGER;
+    const verdict = s.limiter.take(key, quota, day);
     if (verdict === 'QUOTA_EXCEEDED')
-      throw new Problem(
-        'QUOTA_EXCEEDED',
-        `Grant ${decision.grant.id} has used its ${decision.grant.dailyQuota} calls for today.`,
-      );
+      throw new Problem('QUOTA_EXCEEDED', `Grant ${key} has used its ${quota} calls for today.`);
     if (verdict === 'RATE_LIMITED')
       throw new Problem(
         'RATE_LIMITED',
-        `Grant ${decision.grant.id} is calling faster than allowed; slow down.`,
+        decision.grant
+          ? `Grant ${key} is calling faster than allowed; slow down.`
+          : 'You are calling faster than allowed; slow down.',
+        {},
+        { 'Retry-After': '1' },
       );
   }
 
@@ -161,7 +195,9 @@ export function dataRoutes(s: Services): Router {
   r.get(
     '/v1/datasets/:id/records',
     auditedHandler(s, async (req, res, a) => {
+      checkQueryLengths(req.query);
       const decision = authorize(req, a, listParam(req.query.fields));
+      limit(decision, a.enterprise ?? '');
       const pageSize =
         req.query.limit === undefined ? Math.min(100, s.config.pageMax) : Number(req.query.limit);
       if (!Number.isInteger(pageSize) || pageSize < 1)
@@ -173,7 +209,6 @@ export function dataRoutes(s: Services): Router {
         decision.grant ? decision.grant.items : decision.items,
       );
       const version = loaded(decision.dataset);
-      limit(decision);
       let page: Awaited<ReturnType<Services['store']['query']>>;
       try {
         page = await s.store.query(decision.dataset.id, {
@@ -213,18 +248,26 @@ export function dataRoutes(s: Services): Router {
         ...measures.map((m) => m.item).filter((i): i is string => typeof i === 'string'),
       ];
       const decision = authorize(req, a, [...new Set(used)]);
-      const personal = decision.dataset.items
-        .filter((i) => i.personal && groupBy.includes(i.name))
-        .map((i) => i.name);
+      limit(decision, a.enterprise ?? '');
+      // Personal items are never group keys, measures or filters: a computed result must not carry them.
+      const personalItems = new Set(decision.dataset.items.filter((i) => i.personal).map((i) => i.name));
+      const personal = groupBy.filter((g) => personalItems.has(g));
       if (personal.length)
         throw new Problem('QUERY_INVALID', `Personal items cannot be grouped by: ${personal.join(', ')}.`);
+      const measured = measures.map((m) => m.item).filter((i): i is string => !!i && personalItems.has(i));
+      if (measured.length)
+        throw new Problem(
+          'QUERY_INVALID',
+          `Personal items cannot be measured: ${[...new Set(measured)].join(', ')}.`,
+        );
+      if (typeof body.filter === 'string' && body.filter.length > QUERY_LIMITS.filter!)
+        throw new Problem('QUERY_INVALID', `filter must be at most ${QUERY_LIMITS.filter} characters`);
       const filters = filtersOf(
         body.filter,
         decision.dataset,
         decision.grant ? decision.grant.items : decision.items,
       );
       loaded(decision.dataset);
-      limit(decision);
       let result: Awaited<ReturnType<Services['store']['aggregate']>>;
       try {
         result = await s.store.aggregate(decision.dataset.id, {
@@ -247,7 +290,13 @@ export function dataRoutes(s: Services): Router {
     }),
   );
 
-  /** Unconditional datasets only; restricted data is never opened by download (Z20). No login needed. */
+  /**
+   * Unconditional datasets only; restricted data is never opened by download (Z20). No login needed, so it
+   * is rate-limited per source address. Personal items are masked here too, and every text cell that a
+   * spreadsheet would run as a formula is neutralised. The file is never built in memory: a first pass over
+   * the (immutable) version computes the hash the audit record needs before anything is sent, a second
+   * streams the same bytes.
+   */
   r.get(
     '/v1/open/datasets/:id/download',
     auditedHandler(s, async (req, res, a) => {
@@ -259,21 +308,31 @@ export function dataRoutes(s: Services): Router {
           `Dataset ${dataset.id} is ${dataset.openAttribute}: restricted public data is opened only by interface calls, never by download (Z20).`,
         );
       }
-      loaded(dataset);
+      limit({}, `address:${req.socket.remoteAddress ?? 'unknown'}`);
+      const version = loaded(dataset);
       const names = dataset.items.map((i) => i.name);
+      const personal = new Set(dataset.items.filter((i) => i.personal).map((i) => i.name));
       a.items = names;
-      const escape = (v: unknown): string => {
-        const t = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-        return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+      const lines = async function* (): AsyncGenerator<string> {
+        yield `${names.map(csvCell).join(',')}\r\n`;
+        for await (const row of s.store.allRows(dataset.id)) {
+          const [masked] = projectAndMask([row], names, personal);
+          yield `${names.map((n) => csvCell(masked![n])).join(',')}\r\n`;
+        }
       };
-      const lines = [names.join(',')];
-      let rows = 0;
-      for await (const row of s.store.allRows(dataset.id)) {
-        lines.push(names.map((n) => escape(row[n])).join(','));
+      const hash = crypto.createHash('sha256');
+      let rows = -1;
+      for await (const line of lines()) {
+        hash.update(line);
         rows++;
       }
+      if (s.store.currentVersion(dataset.id)?.version !== version.version)
+        throw new Problem(
+          'INVALID_STATE',
+          `Dataset ${dataset.id} changed version during the download: retry.`,
+        );
       res.set('Content-Disposition', `attachment; filename="${dataset.id}.csv"`);
-      await allow(s, req, res, a, `${lines.join('\r\n')}\r\n`, rows, 'text/csv; charset=utf-8');
+      await allowStream(s, req, res, a, hash.digest('hex'), rows, 'text/csv; charset=utf-8', lines());
     }),
   );
 

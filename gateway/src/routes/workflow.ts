@@ -7,7 +7,7 @@ import express, { Router, type Request } from 'express';
 import { authenticate } from '../http/authenticate.js';
 import { ledgerProblem, Problem } from '../problem.js';
 import type { Services } from '../services.js';
-import { RdxLedger, type Committed } from '@rdx/client';
+import { LedgerRefusedError, RdxLedger, type Committed } from '@rdx/client';
 
 interface SignedBody {
   request: string;
@@ -89,7 +89,10 @@ export function workflowRoutes(s: Services): Router {
   relay('/v1/products', 'post', 'PublishProduct', (b) => duty.publishProductSigned(b), 201);
   relay('/v1/security-issues', 'post', 'ReportSecurityIssue', (b) => duty.reportSecurityIssueSigned(b), 201);
 
-  /** The caller's own object; someone else's answers as missing: its existence is not the caller's business. */
+  /**
+   * The caller's own object. Someone else's answers exactly as a missing one, word for word: whether it
+   * exists is not the caller's business.
+   */
   async function own<T>(
     req: Request,
     what: string,
@@ -97,14 +100,17 @@ export function workflowRoutes(s: Services): Router {
     owner: (o: T) => unknown,
   ): Promise<T> {
     const creditCode = authenticate(req, s.tokens);
+    const id = String(req.params.id);
+    const missing = (): Problem =>
+      new Problem('NOT_FOUND', `There is no ${what} ${id.slice(0, 128)} of yours.`);
     let found: T;
     try {
-      found = await read(String(req.params.id));
+      found = await read(id);
     } catch (err) {
+      if (err instanceof LedgerRefusedError && err.code === 'NOT_FOUND') throw missing();
       throw ledgerProblem(err);
     }
-    if (owner(found) !== creditCode)
-      throw new Problem('NOT_FOUND', `There is no ${what} ${String(req.params.id)} of yours.`);
+    if (owner(found) !== creditCode) throw missing();
     return found;
   }
 

@@ -8,7 +8,9 @@ import type { CellValue, ItemType } from './dataset-types.js';
 export class ValueProblem extends Error {}
 
 const INTEGER_TEXT = /^[+-]?\d+$/;
-const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// Every pattern here is linear in the length of its input: an optional part never overlaps the one before it
+// (`\d+\.?\d*` would backtrack quadratically on a long run of digits that fails to match).
+const NUMBER_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Converts a non-empty text to its item's type (CSV cells, and text values in JSON files). */
 export function fromText(s: string, type: ItemType): CellValue {

@@ -62,6 +62,8 @@ export interface HarnessOptions {
    * harness's clock drives it).
    */
   loginGuard?: Partial<LoginGuardOptions>;
+  /** Unattributed denials logged per second (default: all of them, so tests can read each one's record). */
+  unattributedLogPerSecond?: number;
 }
 
 /** One answer of the server, as sent. */
@@ -334,6 +336,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     limiter,
     metrics,
     now: () => (ref.harness?.clock ? new Date(ref.harness.clock) : new Date()),
+    unattributedLogPerSecond: opts.unattributedLogPerSecond ?? 1_000_000,
     loginGuard: new LoginGuard({
       perAddressPerMinute: 100_000,
       perClientPerMinute: 100_000,
