@@ -4,7 +4,7 @@
  * leaking in from the caller's shell.
  */
 import { spawn } from 'node:child_process';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import path from 'node:path';
 import { repoRoot } from './fabric-client.js';
 
@@ -64,11 +64,11 @@ export class Cli {
   /** Runs with --json, expects exit 0, and returns the parsed stdout. */
   async ok<T = Record<string, unknown>>(args: string[], extraEnv: Record<string, string> = {}): Promise<T> {
     const r = await this.run([...args, '--json'], extraEnv);
-    assert.equal(r.code, 0, describe(r));
+    expect(r.code, describeRun(r)).to.equal(0);
     try {
       return JSON.parse(r.stdout) as T;
     } catch {
-      assert.fail(`stdout is not JSON:\n${describe(r)}`);
+      expect.fail(`stdout is not JSON:\n${describeRun(r)}`);
     }
   }
 
@@ -83,18 +83,18 @@ export class Cli {
     extraEnv: Record<string, string> = {},
   ): Promise<{ code: string; message: string; hint?: string; txId?: string }> {
     const r = await this.run([...args, '--json'], extraEnv);
-    assert.equal(r.code, exit, describe(r));
+    expect(r.code, describeRun(r)).to.equal(exit);
     const body = JSON.parse(r.stdout) as {
       error: { code: string; message: string; hint?: string; txId?: string };
     };
-    assert.equal(body.error.code, code, describe(r));
+    expect(body.error.code, describeRun(r)).to.equal(code);
     return body.error;
   }
 
   /** Runs without --json and expects exit 0; returns the human output. */
   async human(args: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
     const r = await this.run(args, extraEnv);
-    assert.equal(r.code, 0, describe(r));
+    expect(r.code, describeRun(r)).to.equal(0);
     return r;
   }
 
@@ -104,7 +104,7 @@ export class Cli {
     for (;;) {
       const r = await this.run(args, extraEnv);
       if (r.code === 0) return r;
-      if (Date.now() > deadline) assert.fail(`not within ${timeoutMs} ms:\n${describe(r)}`);
+      if (Date.now() > deadline) expect.fail(`not within ${timeoutMs} ms:\n${describeRun(r)}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -121,14 +121,14 @@ export class Cli {
       const r = await this.run([...args, '--json'], extraEnv);
       if (r.code === 1 && r.stdout.includes(`"code": "${code}"`)) return r;
       if (Date.now() > deadline)
-        assert.fail(`never failed with ${code} within ${timeoutMs} ms:\n${describe(r)}`);
+        expect.fail(`never failed with ${code} within ${timeoutMs} ms:\n${describeRun(r)}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
 }
 
 /** A run, for assertion messages. */
-export function describe(r: CliRun): string {
+export function describeRun(r: CliRun): string {
   return `rdx ${r.args.join(' ')}\n→ exit ${r.code} in ${r.ms} ms\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 }
 

@@ -1,6 +1,5 @@
 /** Row counting and hashing of dataset files, as the gateway will parse them. */
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,48 +14,52 @@ function records(text: string, chunkSize = text.length || 1): number {
   return counter.records;
 }
 
-test('records end at LF, CRLF or CR, with or without a final line break', () => {
-  assert.equal(records(''), 0);
-  assert.equal(records('a,b\n1,2\n'), 2);
-  assert.equal(records('a,b\n1,2'), 2);
-  assert.equal(records('a,b\r\n1,2\r\n3,4\r\n'), 3);
-  assert.equal(records('a,b\r1,2\r'), 2);
-});
+describe('dataset files: record counting and hashing', () => {
+  it('records end at LF, CRLF or CR, with or without a final line break', () => {
+    expect(records('')).to.equal(0);
+    expect(records('a,b\n1,2\n')).to.equal(2);
+    expect(records('a,b\n1,2')).to.equal(2);
+    expect(records('a,b\r\n1,2\r\n3,4\r\n')).to.equal(3);
+    expect(records('a,b\r1,2\r')).to.equal(2);
+  });
 
-test('line breaks and doubled quotes inside quoted fields do not end a record', () => {
-  assert.equal(records('a,b\n"x\ny",2\n"say ""hi""\r\nthere",3\n'), 3);
-});
+  it('line breaks and doubled quotes inside quoted fields do not end a record', () => {
+    expect(records('a,b\n"x\ny",2\n"say ""hi""\r\nthere",3\n')).to.equal(3);
+  });
 
-test('a CRLF split across chunks counts once', () => {
-  const text = 'a,b\r\n1,2\r\n3,"4\r\n5"\r\n';
-  for (let size = 1; size <= text.length; size++) assert.equal(records(text, size), 3, `chunk size ${size}`);
-});
+  it('a CRLF split across chunks counts once', () => {
+    const text = 'a,b\r\n1,2\r\n3,"4\r\n5"\r\n';
+    for (let size = 1; size <= text.length; size++)
+      expect(records(text, size), `chunk size ${size}`).to.equal(3);
+  });
 
-test('a file is hashed over its exact bytes and its data rows counted without the header', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-dataset-'));
-  try {
-    const csv = 'uscc,name\r\n1,"丽水, 有限公司"\r\n2,b\r\n';
-    fs.writeFileSync(path.join(dir, 'a.csv'), csv);
-    let seen = 0;
-    const d = await digestDatasetFile(path.join(dir, 'a.csv'), 'csv', (n) => (seen += n));
-    assert.equal(d.rowCount, 2);
-    assert.equal(d.bytes, Buffer.byteLength(csv));
-    assert.equal(seen, d.bytes);
-    assert.equal(d.contentHash, crypto.createHash('sha256').update(csv).digest('hex'));
+  it('a file is hashed over its exact bytes and its data rows counted without the header', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-dataset-'));
+    try {
+      const csv = 'uscc,name\r\n1,"丽水, 有限公司"\r\n2,b\r\n';
+      fs.writeFileSync(path.join(dir, 'a.csv'), csv);
+      let seen = 0;
+      const d = await digestDatasetFile(path.join(dir, 'a.csv'), 'csv', (n) => (seen += n));
+      expect(d.rowCount).to.equal(2);
+      expect(d.bytes).to.equal(Buffer.byteLength(csv));
+      expect(seen).to.equal(d.bytes);
+      expect(d.contentHash).to.equal(crypto.createHash('sha256').update(csv).digest('hex'));
 
-    fs.writeFileSync(path.join(dir, 'a.json'), JSON.stringify([{ uscc: '1' }, { uscc: '2' }, { uscc: '3' }]));
-    assert.equal((await digestDatasetFile(path.join(dir, 'a.json'), 'json')).rowCount, 3);
+      fs.writeFileSync(
+        path.join(dir, 'a.json'),
+        JSON.stringify([{ uscc: '1' }, { uscc: '2' }, { uscc: '3' }]),
+      );
+      expect((await digestDatasetFile(path.join(dir, 'a.json'), 'json')).rowCount).to.equal(3);
 
-    fs.writeFileSync(path.join(dir, 'b.json'), '{"not":"an array"}');
-    await assert.rejects(
-      digestDatasetFile(path.join(dir, 'b.json'), 'json'),
-      (e: unknown) => e instanceof InputError && e.code === 'INVALID_ARGUMENT',
-    );
-    await assert.rejects(
-      digestDatasetFile(path.join(dir, 'missing.csv'), 'csv'),
-      (e: unknown) => e instanceof InputError && e.code === 'FILE_UNREADABLE',
-    );
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+      fs.writeFileSync(path.join(dir, 'b.json'), '{"not":"an array"}');
+      await expect(digestDatasetFile(path.join(dir, 'b.json'), 'json'))
+        .to.be.rejectedWith(InputError)
+        .and.eventually.have.property('code', 'INVALID_ARGUMENT');
+      await expect(digestDatasetFile(path.join(dir, 'missing.csv'), 'csv'))
+        .to.be.rejectedWith(InputError)
+        .and.eventually.have.property('code', 'FILE_UNREADABLE');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

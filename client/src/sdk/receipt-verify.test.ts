@@ -2,8 +2,7 @@
  * Offline verification of receipts, anchor chains and evidence packages, built here from a synthetic audit
  * log so every tamper case is exact: each test changes one thing and names the check that must catch it.
  */
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import crypto from 'node:crypto';
 import { inclusionProof, merkleRoot } from '../audit/merkle.js';
 import { VerificationError } from './errors.js';
@@ -163,306 +162,309 @@ function failed(r: VerificationReport): string[] {
   return r.checks.filter((c) => !c.ok).map((c) => c.name);
 }
 
-test('a genuine receipt verifies, every check passing', () => {
-  const records = log();
-  const r = verifyReceipt(receiptFor(records, anchors(records), 3));
-  assert.equal(r.ok, true, JSON.stringify(r.checks));
-  assert.deepEqual(
-    r.checks.map((c) => c.name),
-    [
+describe('offline verification of receipts, anchor chains and evidence packages', () => {
+  it('a genuine receipt verifies, every check passing', () => {
+    const records = log();
+    const r = verifyReceipt(receiptFor(records, anchors(records), 3));
+    expect(r.ok, JSON.stringify(r.checks)).to.equal(true);
+    expect(r.checks.map((c) => c.name)).to.deep.equal([
       'receipt.shape',
       'record.hash',
       'proof.leaf_index',
       'proof.tree_size',
       'anchor.tiling',
       'proof.inclusion',
-    ],
-  );
-});
+    ]);
+  });
 
-test('a changed record field breaks its hash', () => {
-  const records = log();
-  const receipt = receiptFor(records, anchors(records), 3);
-  receipt.record.decision = 'deny';
-  assert.deepEqual(failed(verifyReceipt(receipt)), ['record.hash']);
-});
+  it('a changed record field breaks its hash', () => {
+    const records = log();
+    const receipt = receiptFor(records, anchors(records), 3);
+    receipt.record.decision = 'deny';
+    expect(failed(verifyReceipt(receipt))).to.deep.equal(['record.hash']);
+  });
 
-test('a changed record with its hash recomputed is not in the anchored tree', () => {
-  const records = log();
-  const receipt = receiptFor(records, anchors(records), 3);
-  receipt.record.rowCount = 5000;
-  receipt.record.hash = auditRecordHash(receipt.record);
-  assert.deepEqual(failed(verifyReceipt(receipt)), ['proof.inclusion']);
-});
+  it('a changed record with its hash recomputed is not in the anchored tree', () => {
+    const records = log();
+    const receipt = receiptFor(records, anchors(records), 3);
+    receipt.record.rowCount = 5000;
+    receipt.record.hash = auditRecordHash(receipt.record);
+    expect(failed(verifyReceipt(receipt))).to.deep.equal(['proof.inclusion']);
+  });
 
-test('a flipped proof hash, another root, another size or another index each fail', () => {
-  const records = log();
-  const chain = anchors(records);
-  const proof = receiptFor(records, chain, 3);
-  proof.proof.hashes[0] = proof.proof.hashes[0]!.replace(/^./, (c) => (c === '0' ? '1' : '0'));
-  assert.deepEqual(failed(verifyReceipt(proof)), ['proof.inclusion']);
+  it('a flipped proof hash, another root, another size or another index each fail', () => {
+    const records = log();
+    const chain = anchors(records);
+    const proof = receiptFor(records, chain, 3);
+    proof.proof.hashes[0] = proof.proof.hashes[0]!.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    expect(failed(verifyReceipt(proof))).to.deep.equal(['proof.inclusion']);
 
-  const root = receiptFor(records, chain, 3);
-  root.anchor.merkleRoot = chain[1]!.merkleRoot;
-  assert.deepEqual(failed(verifyReceipt(root)), ['proof.inclusion']);
+    const root = receiptFor(records, chain, 3);
+    root.anchor.merkleRoot = chain[1]!.merkleRoot;
+    expect(failed(verifyReceipt(root))).to.deep.equal(['proof.inclusion']);
 
-  const size = receiptFor(records, chain, 3);
-  size.anchor.treeSize = 8;
-  assert.deepEqual(failed(verifyReceipt(size)).sort(), [
-    'anchor.tiling',
-    'proof.inclusion',
-    'proof.tree_size',
-  ]);
+    const size = receiptFor(records, chain, 3);
+    size.anchor.treeSize = 8;
+    expect(failed(verifyReceipt(size)).sort()).to.deep.equal([
+      'anchor.tiling',
+      'proof.inclusion',
+      'proof.tree_size',
+    ]);
 
-  const index = receiptFor(records, chain, 3);
-  index.proof.leaf_index = 4;
-  assert.deepEqual(failed(verifyReceipt(index)), ['proof.leaf_index']);
-});
+    const index = receiptFor(records, chain, 3);
+    index.proof.leaf_index = 4;
+    expect(failed(verifyReceipt(index))).to.deep.equal(['proof.leaf_index']);
+  });
 
-test('malformed or pending receipts fail their shape check and never throw', () => {
-  for (const bad of [null, 42, 'receipt', [], {}, { record: {}, proof: {}, anchor: {} }]) {
-    const r = verifyReceipt(bad);
-    assert.equal(r.ok, false);
-    assert.equal(r.checks[0]!.name, 'receipt.shape');
+  it('malformed or pending receipts fail their shape check and never throw', () => {
+    for (const bad of [null, 42, 'receipt', [], {}, { record: {}, proof: {}, anchor: {} }]) {
+      const r = verifyReceipt(bad);
+      expect(r.ok).to.equal(false);
+      expect(r.checks[0]!.name).to.equal('receipt.shape');
+    }
+    const records = log();
+    const pending = { ...receiptFor(records, anchors(records), 3), status: 'pending' };
+    expect(failed(verifyReceipt(pending))).to.deep.equal(['receipt.shape']);
+  });
+
+  it('an anchor chain verifies as the chaincode links it', () => {
+    const r = verifyAnchorChain(anchors(log()));
+    expect(r.ok, JSON.stringify(r.checks)).to.equal(true);
+    expect(verifyAnchorChain([]).ok, 'no anchors yet is not a broken chain').to.equal(true);
+  });
+
+  it('a rewritten anchor, a relinked rewrite, a gap or an overlap break the chain', () => {
+    const chain = anchors(log());
+    const rewritten = clone(chain);
+    rewritten[1]!.merkleRoot = 'f'.repeat(64);
+    expect(failed(verifyAnchorChain(rewritten))).to.deep.equal(['chain.anchorHash']);
+
+    const relinked = clone(rewritten);
+    relinked[1]!.anchorHash = anchorHashOf(relinked[1]!);
+    expect(failed(verifyAnchorChain(relinked))).to.deep.equal(['chain.previousAnchorHash']);
+
+    const gap = [chain[0]!, chain[2]!];
+    expect(failed(verifyAnchorChain(gap)).sort()).to.deep.equal([
+      'chain.previousAnchorHash',
+      'chain.sequence',
+      'chain.tiling',
+    ]);
+
+    const overlap = clone(chain);
+    overlap[2]!.firstRecord = 7;
+    overlap[2]!.anchorHash = anchorHashOf(overlap[2]!);
+    expect(failed(verifyAnchorChain(overlap))).to.include('chain.tiling');
+
+    const foreign = clone(chain);
+    foreign[2]!.submitter = 'x509::/CN=intruder';
+    expect(failed(verifyAnchorChain(foreign))).to.deep.equal(['chain.identity']);
+  });
+
+  it('a slice of the chain verifies from the anchor before it, and not without it', () => {
+    const chain = anchors(log());
+    expect(verifyAnchorChain(chain.slice(2), chain[1]).ok).to.equal(true);
+    expect(failed(verifyAnchorChain(chain.slice(2))).sort()).to.deep.equal([
+      'chain.previousAnchorHash',
+      'chain.sequence',
+      'chain.tiling',
+    ]);
+  });
+
+  /** A grant created, suspended and restored, with the transactions behind each version. */
+  function evidence(): UnsignedEvidence {
+    const records = log();
+    const chain = anchors(records);
+    const base: Grant = {
+      id: GRANT_ID,
+      agreementId: 'app-1.MarketMSP',
+      creditCode: '91331100MA2A8QN43L',
+      datasetId: 'market-entities',
+      body: 'MarketMSP',
+      items: ['uscc'],
+      purpose: 'test',
+      validFrom: '2026-11-27',
+      validUntil: '2027-06-30',
+      dailyQuota: 1000,
+      state: 'ACTIVE',
+      grantedAt: '2026-11-27T01:00:00.000Z',
+      updatedAt: '',
+      updatedBy: { mspId: 'BureauMSP', role: 'gateway' },
+      txId: '',
+    };
+    const versions: Grant[] = [
+      { ...base, txId: txid(1), updatedAt: '2026-11-27T01:00:00.000Z' },
+      {
+        ...base,
+        state: 'SUSPENDED',
+        reason: { code: 'violation', note: '违规使用', at: '2026-11-27T01:01:00.000Z' },
+        updatedBy: { mspId: 'MarketMSP', role: 'body' },
+        txId: txid(2),
+        updatedAt: '2026-11-27T01:01:00.000Z',
+      },
+      {
+        ...base,
+        updatedBy: { mspId: 'MarketMSP', role: 'body' },
+        txId: txid(3),
+        updatedAt: '2026-11-27T01:02:00.000Z',
+      },
+    ];
+    const history: HistoryEntry[] = versions.map((v) => ({
+      txId: v.txId,
+      time: v.updatedAt,
+      isDelete: false,
+      by: v.updatedBy,
+      value: v,
+    }));
+    const transactions: TransactionInfo[] = versions.map((v, i) => ({
+      txId: v.txId,
+      channel: 'opendata',
+      time: v.updatedAt,
+      function: ['agreement:SignAgreementAsEnterprise', 'grant:SuspendGrant', 'grant:RestoreGrant'][i]!,
+      chaincode: 'rdx',
+      creator: { mspId: v.updatedBy.mspId, subject: 'CN=admin' },
+      endorsers: ['BureauMSP', 'MarketMSP'],
+      validationCode: 0,
+      validation: 'VALID',
+    }));
+    return {
+      kind: 'rdx-evidence',
+      version: 1,
+      subject: { type: 'grant', id: GRANT_ID },
+      collectedAt: '2026-11-27T02:00:00.000Z',
+      collectedBy: { identity: 'regulator.bureau', mspId: 'BureauMSP', certificatePem: CERT },
+      ledger: { channel: 'opendata', chaincode: 'rdx' },
+      grant: clone(versions[2]!),
+      history,
+      transactions,
+      context: {},
+      anchors: { gw1: chain },
+      receipts: [receiptFor(records, chain, 3), receiptFor(records, chain, 9)],
+      limits: ['test'],
+    };
   }
-  const records = log();
-  const pending = { ...receiptFor(records, anchors(records), 3), status: 'pending' };
-  assert.deepEqual(failed(verifyReceipt(pending)), ['receipt.shape']);
-});
 
-test('an anchor chain verifies as the chaincode links it', () => {
-  const r = verifyAnchorChain(anchors(log()));
-  assert.equal(r.ok, true, JSON.stringify(r.checks));
-  assert.equal(verifyAnchorChain([]).ok, true, 'no anchors yet is not a broken chain');
-});
+  it('a sealed evidence package verifies, naming the collector and its Fabric role', () => {
+    const pkg = sealEvidence(evidence(), KEY);
+    const r = verifyEvidence(pkg);
+    expect(r.ok, JSON.stringify(failed(r))).to.equal(true);
+    const signer = r.checks.find((c) => c.name === 'collector.signature')!;
+    expect(signer.detail).to.match(/regulator\.bureau \(BureauMSP, role=regulator/);
+    expect(verifyDocument(JSON.parse(JSON.stringify(pkg))).ok, 'it survives a trip through a file').to.equal(
+      true,
+    );
+  });
 
-test('a rewritten anchor, a relinked rewrite, a gap or an overlap break the chain', () => {
-  const chain = anchors(log());
-  const rewritten = clone(chain);
-  rewritten[1]!.merkleRoot = 'f'.repeat(64);
-  assert.deepEqual(failed(verifyAnchorChain(rewritten)), ['chain.anchorHash']);
+  it('any change to a sealed package breaks its digest and signature', () => {
+    const pkg = sealEvidence(evidence(), KEY);
+    const changed = clone(pkg);
+    changed.grant.state = 'SUSPENDED';
+    expect(failed(verifyEvidence(changed)).sort()).to.deep.equal([
+      'collector.signature',
+      'history.current',
+      'package.digest',
+    ]);
+    // Recomputing the digest does not help: the signature covers the same bytes.
+    const redigested = {
+      ...changed,
+      digest: crypto.createHash('sha256').update(evidenceSigningBytes(changed)).digest('hex'),
+    };
+    expect(failed(verifyEvidence(redigested)).sort()).to.deep.equal([
+      'collector.signature',
+      'history.current',
+    ]);
+  });
 
-  const relinked = clone(rewritten);
-  relinked[1]!.anchorHash = anchorHashOf(relinked[1]!);
-  assert.deepEqual(failed(verifyAnchorChain(relinked)), ['chain.previousAnchorHash']);
+  it('a package resealed with another key under the collector certificate fails the signature', () => {
+    const pkg = sealEvidence(evidence(), OTHER_KEY);
+    expect(failed(verifyEvidence(pkg))).to.deep.equal(['collector.signature']);
+  });
 
-  const gap = [chain[0]!, chain[2]!];
-  assert.deepEqual(failed(verifyAnchorChain(gap)).sort(), [
-    'chain.previousAnchorHash',
-    'chain.sequence',
-    'chain.tiling',
-  ]);
+  it('the collector certificate must come from the CA given', () => {
+    const pkg = sealEvidence(evidence(), KEY);
+    expect(verifyEvidence(pkg, { caCertificatePem: CERT }).ok, 'self-issued fixture').to.equal(true);
+    expect(failed(verifyEvidence(pkg, { caCertificatePem: OTHER_CA }))).to.deep.equal([
+      'collector.certificate',
+    ]);
+  });
 
-  const overlap = clone(chain);
-  overlap[2]!.firstRecord = 7;
-  overlap[2]!.anchorHash = anchorHashOf(overlap[2]!);
-  assert.ok(failed(verifyAnchorChain(overlap)).includes('chain.tiling'));
+  it('a change the regulator sealed but the ledger would not allow is still caught', () => {
+    const underEndorsed = evidence();
+    underEndorsed.transactions[1]!.endorsers = ['MarketMSP'];
+    expect(failed(verifyEvidence(sealEvidence(underEndorsed, KEY)))).to.deep.equal([
+      'transactions.endorsement',
+    ]);
 
-  const foreign = clone(chain);
-  foreign[2]!.submitter = 'x509::/CN=intruder';
-  assert.deepEqual(failed(verifyAnchorChain(foreign)), ['chain.identity']);
-});
+    const missingTx = evidence();
+    missingTx.transactions.pop();
+    expect(failed(verifyEvidence(sealEvidence(missingTx, KEY)))).to.deep.equal(['transactions.listed']);
 
-test('a slice of the chain verifies from the anchor before it, and not without it', () => {
-  const chain = anchors(log());
-  assert.equal(verifyAnchorChain(chain.slice(2), chain[1]).ok, true);
-  assert.deepEqual(failed(verifyAnchorChain(chain.slice(2))).sort(), [
-    'chain.previousAnchorHash',
-    'chain.sequence',
-    'chain.tiling',
-  ]);
-});
+    const invalidTx = evidence();
+    invalidTx.transactions[2]!.validationCode = 11;
+    expect(failed(verifyEvidence(sealEvidence(invalidTx, KEY)))).to.deep.equal(['transactions.valid']);
 
-/** A grant created, suspended and restored, with the transactions behind each version. */
-function evidence(): UnsignedEvidence {
-  const records = log();
-  const chain = anchors(records);
-  const base: Grant = {
-    id: GRANT_ID,
-    agreementId: 'app-1.MarketMSP',
-    creditCode: '91331100MA2A8QN43L',
-    datasetId: 'market-entities',
-    body: 'MarketMSP',
-    items: ['uscc'],
-    purpose: 'test',
-    validFrom: '2026-11-27',
-    validUntil: '2027-06-30',
-    dailyQuota: 1000,
-    state: 'ACTIVE',
-    grantedAt: '2026-11-27T01:00:00.000Z',
-    updatedAt: '',
-    updatedBy: { mspId: 'BureauMSP', role: 'gateway' },
-    txId: '',
-  };
-  const versions: Grant[] = [
-    { ...base, txId: txid(1), updatedAt: '2026-11-27T01:00:00.000Z' },
-    {
-      ...base,
-      state: 'SUSPENDED',
-      reason: { code: 'violation', note: '违规使用', at: '2026-11-27T01:01:00.000Z' },
-      updatedBy: { mspId: 'MarketMSP', role: 'body' },
-      txId: txid(2),
-      updatedAt: '2026-11-27T01:01:00.000Z',
-    },
-    {
-      ...base,
-      updatedBy: { mspId: 'MarketMSP', role: 'body' },
-      txId: txid(3),
-      updatedAt: '2026-11-27T01:02:00.000Z',
-    },
-  ];
-  const history: HistoryEntry[] = versions.map((v) => ({
-    txId: v.txId,
-    time: v.updatedAt,
-    isDelete: false,
-    by: v.updatedBy,
-    value: v,
-  }));
-  const transactions: TransactionInfo[] = versions.map((v, i) => ({
-    txId: v.txId,
-    channel: 'opendata',
-    time: v.updatedAt,
-    function: ['agreement:SignAgreementAsEnterprise', 'grant:SuspendGrant', 'grant:RestoreGrant'][i]!,
-    chaincode: 'rdx',
-    creator: { mspId: v.updatedBy.mspId, subject: 'CN=admin' },
-    endorsers: ['BureauMSP', 'MarketMSP'],
-    validationCode: 0,
-    validation: 'VALID',
-  }));
-  return {
-    kind: 'rdx-evidence',
-    version: 1,
-    subject: { type: 'grant', id: GRANT_ID },
-    collectedAt: '2026-11-27T02:00:00.000Z',
-    collectedBy: { identity: 'regulator.bureau', mspId: 'BureauMSP', certificatePem: CERT },
-    ledger: { channel: 'opendata', chaincode: 'rdx' },
-    grant: clone(versions[2]!),
-    history,
-    transactions,
-    context: {},
-    anchors: { gw1: chain },
-    receipts: [receiptFor(records, chain, 3), receiptFor(records, chain, 9)],
-    limits: ['test'],
-  };
-}
+    const foreignVersion = evidence();
+    (foreignVersion.history[0]!.value as Grant).id = 'another.grant';
+    expect(failed(verifyEvidence(sealEvidence(foreignVersion, KEY)))).to.deep.equal(['history.subject']);
 
-test('a sealed evidence package verifies, naming the collector and its Fabric role', () => {
-  const pkg = sealEvidence(evidence(), KEY);
-  const r = verifyEvidence(pkg);
-  assert.equal(r.ok, true, JSON.stringify(failed(r)));
-  const signer = r.checks.find((c) => c.name === 'collector.signature')!;
-  assert.match(signer.detail, /regulator\.bureau \(BureauMSP, role=regulator/);
-  assert.equal(verifyDocument(JSON.parse(JSON.stringify(pkg))).ok, true, 'it survives a trip through a file');
-});
+    const reordered = evidence();
+    reordered.history.reverse();
+    expect(failed(verifyEvidence(sealEvidence(reordered, KEY)))).to.include('history.order');
 
-test('any change to a sealed package breaks its digest and signature', () => {
-  const pkg = sealEvidence(evidence(), KEY);
-  const changed = clone(pkg);
-  changed.grant.state = 'SUSPENDED';
-  assert.deepEqual(failed(verifyEvidence(changed)).sort(), [
-    'collector.signature',
-    'history.current',
-    'package.digest',
-  ]);
-  // Recomputing the digest does not help: the signature covers the same bytes.
-  const redigested = {
-    ...changed,
-    digest: crypto.createHash('sha256').update(evidenceSigningBytes(changed)).digest('hex'),
-  };
-  assert.deepEqual(failed(verifyEvidence(redigested)).sort(), ['collector.signature', 'history.current']);
-});
+    const restamped = evidence();
+    (restamped.history[1]!.value as Grant).txId = txid(9);
+    expect(failed(verifyEvidence(sealEvidence(restamped, KEY)))).to.deep.equal(['history.stamps']);
+  });
 
-test('a package resealed with another key under the collector certificate fails the signature', () => {
-  const pkg = sealEvidence(evidence(), OTHER_KEY);
-  assert.deepEqual(failed(verifyEvidence(pkg)), ['collector.signature']);
-});
+  it('receipts inside a package must be genuine, about the grant, and anchored on the ledger chain', () => {
+    const records = log();
+    const chain = anchors(records);
+    const aboutOther = evidence();
+    aboutOther.receipts = [receiptFor(records, chain, 4)];
+    expect(failed(verifyEvidence(sealEvidence(aboutOther, KEY)))).to.deep.equal(['receipt[req-4].grant']);
 
-test('the collector certificate must come from the CA given', () => {
-  const pkg = sealEvidence(evidence(), KEY);
-  assert.equal(verifyEvidence(pkg, { caCertificatePem: CERT }).ok, true, 'self-issued fixture');
-  assert.deepEqual(failed(verifyEvidence(pkg, { caCertificatePem: OTHER_CA })), ['collector.certificate']);
-});
+    const notAnchored = evidence();
+    notAnchored.anchors.gw1![2]!.txId = txid(999);
+    notAnchored.anchors.gw1![2]!.anchorHash = anchorHashOf(notAnchored.anchors.gw1![2]!);
+    expect(failed(verifyEvidence(sealEvidence(notAnchored, KEY))).sort()).to.deep.equal([
+      'receipt[req-3].anchor',
+      'receipt[req-9].anchor',
+    ]);
 
-test('a change the regulator sealed but the ledger would not allow is still caught', () => {
-  const underEndorsed = evidence();
-  underEndorsed.transactions[1]!.endorsers = ['MarketMSP'];
-  assert.deepEqual(failed(verifyEvidence(sealEvidence(underEndorsed, KEY))), ['transactions.endorsement']);
+    const forged = evidence();
+    forged.receipts[0]!.record.rowCount = 1;
+    expect(failed(verifyEvidence(sealEvidence(forged, KEY)))).to.deep.equal(['receipt[req-3].record.hash']);
+  });
 
-  const missingTx = evidence();
-  missingTx.transactions.pop();
-  assert.deepEqual(failed(verifyEvidence(sealEvidence(missingTx, KEY))), ['transactions.listed']);
+  it('verifyDocument tells receipts from packages and refuses anything else', () => {
+    const records = log();
+    expect(verifyDocument(receiptFor(records, anchors(records), 0)).kind).to.equal('receipt');
+    expect(() => verifyDocument({ hello: 'world' }))
+      .to.throw(VerificationError)
+      .with.property('code', 'UNKNOWN_DOCUMENT');
+  });
 
-  const invalidTx = evidence();
-  invalidTx.transactions[2]!.validationCode = 11;
-  assert.deepEqual(failed(verifyEvidence(sealEvidence(invalidTx, KEY))), ['transactions.valid']);
+  it('assertVerified throws the code of the document kind with the failed checks', () => {
+    const records = log();
+    const receipt = receiptFor(records, anchors(records), 3);
+    receipt.record.reason = 'DENIED';
+    expect(() => assertVerified(verifyReceipt(receipt)))
+      .to.throw(VerificationError, /record\.hash/)
+      .with.property('code', 'RECEIPT_INVALID');
+    const bad = clone(anchors(records));
+    bad[0]!.recordCount = 5;
+    expect(() => assertVerified(verifyAnchorChain(bad)))
+      .to.throw(VerificationError)
+      .with.property('code', 'ANCHOR_CHAIN_BROKEN');
+    const pkg = sealEvidence(evidence(), KEY);
+    pkg.limits = [];
+    expect(() => assertVerified(verifyEvidence(pkg)))
+      .to.throw(VerificationError)
+      .with.property('code', 'EVIDENCE_INVALID');
+    expect(() => assertVerified(verifyEvidence(sealEvidence(evidence(), KEY)))).not.to.throw();
+  });
 
-  const foreignVersion = evidence();
-  (foreignVersion.history[0]!.value as Grant).id = 'another.grant';
-  assert.deepEqual(failed(verifyEvidence(sealEvidence(foreignVersion, KEY))), ['history.subject']);
-
-  const reordered = evidence();
-  reordered.history.reverse();
-  assert.ok(failed(verifyEvidence(sealEvidence(reordered, KEY))).includes('history.order'));
-
-  const restamped = evidence();
-  (restamped.history[1]!.value as Grant).txId = txid(9);
-  assert.deepEqual(failed(verifyEvidence(sealEvidence(restamped, KEY))), ['history.stamps']);
-});
-
-test('receipts inside a package must be genuine, about the grant, and anchored on the ledger chain', () => {
-  const records = log();
-  const chain = anchors(records);
-  const aboutOther = evidence();
-  aboutOther.receipts = [receiptFor(records, chain, 4)];
-  assert.deepEqual(failed(verifyEvidence(sealEvidence(aboutOther, KEY))), ['receipt[req-4].grant']);
-
-  const notAnchored = evidence();
-  notAnchored.anchors.gw1![2]!.txId = txid(999);
-  notAnchored.anchors.gw1![2]!.anchorHash = anchorHashOf(notAnchored.anchors.gw1![2]!);
-  assert.deepEqual(failed(verifyEvidence(sealEvidence(notAnchored, KEY))).sort(), [
-    'receipt[req-3].anchor',
-    'receipt[req-9].anchor',
-  ]);
-
-  const forged = evidence();
-  forged.receipts[0]!.record.rowCount = 1;
-  assert.deepEqual(failed(verifyEvidence(sealEvidence(forged, KEY))), ['receipt[req-3].record.hash']);
-});
-
-test('verifyDocument tells receipts from packages and refuses anything else', () => {
-  const records = log();
-  assert.equal(verifyDocument(receiptFor(records, anchors(records), 0)).kind, 'receipt');
-  assert.throws(
-    () => verifyDocument({ hello: 'world' }),
-    (err: unknown) => err instanceof VerificationError && err.code === 'UNKNOWN_DOCUMENT',
-  );
-});
-
-test('assertVerified throws the code of the document kind with the failed checks', () => {
-  const records = log();
-  const receipt = receiptFor(records, anchors(records), 3);
-  receipt.record.reason = 'DENIED';
-  assert.throws(
-    () => assertVerified(verifyReceipt(receipt)),
-    (err: unknown) =>
-      err instanceof VerificationError && err.code === 'RECEIPT_INVALID' && /record\.hash/.test(err.message),
-  );
-  const bad = clone(anchors(records));
-  bad[0]!.recordCount = 5;
-  assert.throws(
-    () => assertVerified(verifyAnchorChain(bad)),
-    (err: unknown) => err instanceof VerificationError && err.code === 'ANCHOR_CHAIN_BROKEN',
-  );
-  const pkg = sealEvidence(evidence(), KEY);
-  pkg.limits = [];
-  assert.throws(
-    () => assertVerified(verifyEvidence(pkg)),
-    (err: unknown) => err instanceof VerificationError && err.code === 'EVIDENCE_INVALID',
-  );
-  assert.doesNotThrow(() => assertVerified(verifyEvidence(sealEvidence(evidence(), KEY))));
-});
-
-test('fabricRoleOf reads the role attribute a Fabric CA puts in a certificate', () => {
-  assert.equal(fabricRoleOf(new crypto.X509Certificate(CERT)), 'regulator');
-  assert.equal(fabricRoleOf(new crypto.X509Certificate(OTHER_CA)), undefined);
+  it('fabricRoleOf reads the role attribute a Fabric CA puts in a certificate', () => {
+    expect(fabricRoleOf(new crypto.X509Certificate(CERT))).to.equal('regulator');
+    expect(fabricRoleOf(new crypto.X509Certificate(OTHER_CA))).to.equal(undefined);
+  });
 });

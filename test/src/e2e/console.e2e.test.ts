@@ -7,8 +7,7 @@
  * 403). Screenshots of the main pages go to docs/ with RDX_SCREENSHOTS=1 (else to a temp folder). Skipped,
  * saying why, when /usr/bin/chromium is missing.
  */
-import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,78 +56,6 @@ let restoreTx: string;
 /** A request of the enterprise's, anchored, whose receipt both sides verify. */
 let requestId: string;
 
-before(async () => {
-  if (skip) return;
-  p = new Parties();
-  enterprise = await onboard(p, 'AA');
-  ({
-    grants: [grantId = ''],
-  } = await applyAndGetGrants(p, enterprise.signer, `console-app-${runId}`, [
-    demand(DATASET, 'MarketMSP', ITEMS),
-  ]));
-  enterpriseSecret = registerEnterpriseClient({ paths }, enterprise.creditCode);
-  const file = regulatorsFile({ paths });
-  regulator = (
-    fs.existsSync(file)
-      ? (JSON.parse(fs.readFileSync(file, 'utf8')) as RegulatorCredentials[])
-      : seedConsoleAccounts({ paths, topology })
-  )[0]!;
-
-  // Traffic: an allowed call (once the gateway's view has the grant), then a denied one while suspended.
-  let token = '';
-  await eventually(
-    async () => {
-      token = await tokenFor(base, enterprise.creditCode, enterprise.privateKeyPem).catch(() => '');
-      if (!token) return false;
-      const r = await getJson(`${base}/v1/datasets/${DATASET}/records?limit=3`, token);
-      if (r.status === 200) requestId = String(r.body.request_id);
-      return r.status === 200;
-    },
-    20_000,
-    'the gateway serves the new grant',
-  );
-  suspendTx = (
-    await submit(p.market, 'grant', 'SuspendGrant', grantId, 'complaint', '投诉核实中（控制台测试）')
-  ).txId;
-  await eventually(
-    async () => (await getJson(`${base}/v1/datasets/${DATASET}/records?limit=1`, token)).status === 403,
-    10_000,
-    'the suspension reaches the gateway',
-  );
-  restoreTx = (await submit(p.market, 'grant', 'RestoreGrant', grantId, '核实完毕，恢复开放')).txId;
-  await eventually(
-    async () => (await getJson(`${base}/v1/audit/receipts/${requestId}`, token)).status === 200,
-    30_000,
-    'the request is anchored',
-  );
-
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-console-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1366, height: 900 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  fs.mkdirSync(SHOTS, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
-  p?.close();
-});
-
 /** A fresh tab (its own sessionStorage, so its own login) that fails the test on any script error. */
 async function tab(): Promise<{ page: Page; errors: string[] }> {
   const page = await browser!.newPage();
@@ -162,51 +89,125 @@ async function login(
   await page.waitForSelector(`main[data-page="${landing}"][data-ready="true"]`);
 }
 
+/** Skips the test, saying why, when there is no Chromium to drive. */
+function skipWithoutChromium(ctx: Mocha.Context): void {
+  if (!skip) return;
+  console.log(skip);
+  ctx.skip();
+}
+
 const shot = (page: Page, name: string): Promise<Buffer> =>
   page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
 
-test(
-  'the login page is in Chinese by default, switches to English, and the public view needs no login',
-  { skip, timeout: 60_000 },
-  async () => {
+describe('the console in headless Chromium: public view, regulator and enterprise', () => {
+  before(async () => {
+    if (skip) return;
+    p = new Parties();
+    enterprise = await onboard(p, 'AA');
+    ({
+      grants: [grantId = ''],
+    } = await applyAndGetGrants(p, enterprise.signer, `console-app-${runId}`, [
+      demand(DATASET, 'MarketMSP', ITEMS),
+    ]));
+    enterpriseSecret = registerEnterpriseClient({ paths }, enterprise.creditCode);
+    const file = regulatorsFile({ paths });
+    regulator = (
+      fs.existsSync(file)
+        ? (JSON.parse(fs.readFileSync(file, 'utf8')) as RegulatorCredentials[])
+        : seedConsoleAccounts({ paths, topology })
+    )[0]!;
+
+    // Traffic: an allowed call (once the gateway's view has the grant), then a denied one while suspended.
+    let token = '';
+    await eventually(
+      async () => {
+        token = await tokenFor(base, enterprise.creditCode, enterprise.privateKeyPem).catch(() => '');
+        if (!token) return false;
+        const r = await getJson(`${base}/v1/datasets/${DATASET}/records?limit=3`, token);
+        if (r.status === 200) requestId = String(r.body.request_id);
+        return r.status === 200;
+      },
+      20_000,
+      'the gateway serves the new grant',
+    );
+    suspendTx = (
+      await submit(p.market, 'grant', 'SuspendGrant', grantId, 'complaint', '投诉核实中（控制台测试）')
+    ).txId;
+    await eventually(
+      async () => (await getJson(`${base}/v1/datasets/${DATASET}/records?limit=1`, token)).status === 403,
+      10_000,
+      'the suspension reaches the gateway',
+    );
+    restoreTx = (await submit(p.market, 'grant', 'RestoreGrant', grantId, '核实完毕，恢复开放')).txId;
+    await eventually(
+      async () => (await getJson(`${base}/v1/audit/receipts/${requestId}`, token)).status === 200,
+      30_000,
+      'the request is anchored',
+    );
+
+    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-console-chromium-'));
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1366, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    fs.mkdirSync(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    if (profile) fs.rmSync(profile, { recursive: true, force: true });
+    p?.close();
+  });
+
+  it('the login page is in Chinese by default, switches to English, and the public view needs no login', async function () {
+    skipWithoutChromium(this);
+    this.timeout(60_000);
     const { page, errors } = await tab();
     await open(page, '');
-    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
-    assert.match((await page.textContent('[data-testid=login-form]')) ?? '', /客户端密钥/);
+    expect(await page.getAttribute('html', 'lang')).to.equal('zh-CN');
+    expect((await page.textContent('[data-testid=login-form]')) ?? '').to.match(/客户端密钥/);
     await shot(page, 'console-login.png');
     await page.click('[data-testid=lang]');
     await page.waitForSelector('text=Client secret');
-    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    expect(await page.getAttribute('html', 'lang')).to.equal('en');
     await page.click('[data-testid=lang]');
     await page.waitForSelector('text=客户端密钥');
 
     await open(page, '#/public');
     await page.waitForSelector('[data-testid=recipients]');
     const recipients = (await page.textContent('[data-testid=recipients]')) ?? '';
-    assert.ok(recipients.includes(enterprise.creditCode), 'the test enterprise is on the recipients list');
-    assert.equal(
+    expect(recipients, 'the test enterprise is on the recipients list').to.include(enterprise.creditCode);
+    expect(
       await page.locator('a[data-nav^="/regulator"]').count(),
-      0,
       'no regulator pages offered to the public',
-    );
+    ).to.equal(0);
     await shot(page, 'console-public.png');
-    assert.deepEqual(errors, []);
+    expect(errors).to.deep.equal([]);
     await page.close();
-  },
-);
+  });
 
-test(
-  'the regulator sees the dashboard and the grant timeline with the suspension and its tx id',
-  { skip, timeout: 90_000 },
-  async () => {
+  it('the regulator sees the dashboard and the grant timeline with the suspension and its tx id', async function () {
+    skipWithoutChromium(this);
+    this.timeout(90_000);
     const { page, errors } = await tab();
     await login(page, 'regulator', regulator.clientId, regulator.clientSecret);
-    assert.equal(await page.getAttribute('[data-testid=who]', 'data-role'), 'regulator');
+    expect(await page.getAttribute('[data-testid=who]', 'data-role')).to.equal('regulator');
     await page.waitForSelector('[data-testid=access-chart]');
-    assert.ok(Number(await page.textContent('[data-testid=grants-ACTIVE]')) >= 1);
-    assert.ok(
-      ((await page.textContent('[data-testid=grants]')) ?? '').includes(grantId),
-      'the new grant is listed',
+    expect(Number(await page.textContent('[data-testid=grants-ACTIVE]'))).to.be.at.least(1);
+    expect((await page.textContent('[data-testid=grants]')) ?? '', 'the new grant is listed').to.include(
+      grantId,
     );
     await shot(page, 'console-dashboard.png');
 
@@ -225,19 +226,18 @@ test(
       'grant.suspended',
       'grant.restored',
     ])
-      assert.ok(kinds.includes(kind), `${kind} in ${kinds.join(', ')}`);
-    assert.ok(kinds.indexOf('grant.suspended') < kinds.indexOf('grant.restored'));
+      expect(kinds, `${kind} in ${kinds.join(', ')}`).to.include(kind);
+    expect(kinds.indexOf('grant.suspended')).to.be.below(kinds.indexOf('grant.restored'));
     const suspension = page.locator('[data-testid=timeline-event][data-kind="grant.suspended"]');
-    assert.equal(await suspension.getAttribute('data-tx'), suspendTx);
+    expect(await suspension.getAttribute('data-tx')).to.equal(suspendTx);
     const text = (await suspension.textContent()) ?? '';
-    assert.ok(text.includes(suspendTx), 'the suspension shows its transaction id');
-    assert.match(text, /中止授权/);
-    assert.match(text, /MarketMSP/);
-    assert.match(text, /complaint/);
-    assert.equal(
+    expect(text, 'the suspension shows its transaction id').to.include(suspendTx);
+    expect(text).to.match(/中止授权/);
+    expect(text).to.match(/MarketMSP/);
+    expect(text).to.match(/complaint/);
+    expect(
       await page.locator('[data-testid=timeline-event][data-kind="grant.restored"]').getAttribute('data-tx'),
-      restoreTx,
-    );
+    ).to.equal(restoreTx);
     await shot(page, 'console-timeline.png');
 
     await open(page, `#/regulator/grant?id=${encodeURIComponent(grantId)}&days=7`);
@@ -246,55 +246,47 @@ test(
       .first()
       .locator('td')
       .allTextContents();
-    assert.match(day ?? '', /^\d{4}-\d{2}-\d{2}$/);
-    assert.ok(
-      Number(allowed) >= 1 && Number(denied) >= 1,
-      `today ${day}: ${allowed} allowed, ${denied} denied`,
-    );
+    expect(day ?? '').to.match(/^\d{4}-\d{2}-\d{2}$/);
+    expect(Number(allowed), `today ${day}: ${allowed} allowed, ${denied} denied`).to.be.at.least(1);
+    expect(Number(denied), `today ${day}: ${allowed} allowed, ${denied} denied`).to.be.at.least(1);
     await shot(page, 'console-grant-stats.png');
 
     await open(page, `#/regulator/anchors?receipt=${requestId}`);
     await page.waitForSelector('[data-testid=verify-result]');
-    assert.equal(await page.getAttribute('[data-testid=verify-result]', 'data-ok'), 'true');
-    assert.equal(
+    expect(await page.getAttribute('[data-testid=verify-result]', 'data-ok')).to.equal('true');
+    expect(
       await page.locator('[data-testid=receipt] li[data-ok=true]').count(),
-      3,
       'leaf, inclusion and ledger checks pass',
-    );
+    ).to.equal(3);
     await shot(page, 'console-anchors.png');
 
     await open(page, `#/regulator/search?q=${enterprise.creditCode}`);
-    assert.match(
-      (await page.textContent('[data-testid=search-results]')) ?? '',
+    expect((await page.textContent('[data-testid=search-results]')) ?? '').to.match(
       new RegExp(enterprise.creditCode),
     );
-    assert.deepEqual(errors, []);
+    expect(errors).to.deep.equal([]);
     await page.close();
-  },
-);
+  });
 
-test(
-  'an enterprise sees its grants and log, verifies its receipt in the browser, and cannot open regulator pages',
-  { skip, timeout: 90_000 },
-  async () => {
+  it('an enterprise sees its grants and log, verifies its receipt in the browser, and cannot open regulator pages', async function () {
+    skipWithoutChromium(this);
+    this.timeout(90_000);
     const { page, errors } = await tab();
     await login(page, 'enterprise', enterprise.creditCode, enterpriseSecret);
-    assert.equal(await page.getAttribute('[data-testid=who]', 'data-role'), 'enterprise');
-    assert.ok(((await page.textContent('[data-testid=my-grants]')) ?? '').includes(grantId));
-    assert.ok(((await page.textContent('[data-testid=access-log]')) ?? '').includes(requestId));
-    assert.equal(
+    expect(await page.getAttribute('[data-testid=who]', 'data-role')).to.equal('enterprise');
+    expect((await page.textContent('[data-testid=my-grants]')) ?? '').to.include(grantId);
+    expect((await page.textContent('[data-testid=access-log]')) ?? '').to.include(requestId);
+    expect(
       await page.locator('a[data-nav^="/regulator"]').count(),
-      0,
       'no regulator pages in the menu',
-    );
+    ).to.equal(0);
     await page.click(`button[data-request="${requestId}"]`);
     await page.waitForSelector('[data-testid=verify-result]');
-    assert.equal(await page.getAttribute('[data-testid=verify-result]', 'data-ok'), 'true');
-    assert.equal(
+    expect(await page.getAttribute('[data-testid=verify-result]', 'data-ok')).to.equal('true');
+    expect(
       await page.locator('[data-testid=receipt] li[data-ok=true]').count(),
-      2,
       'leaf and inclusion checks pass in the browser',
-    );
+    ).to.equal(2);
     await shot(page, 'console-enterprise.png');
 
     // A tampered receipt does not verify: the browser really computes.
@@ -308,7 +300,7 @@ test(
       const merkle = (await import(module)) as { verifyReceipt: (x: unknown) => Promise<{ ok: boolean }[]> };
       return (await merkle.verifyReceipt(r)).map((c) => c.ok);
     }, requestId);
-    assert.deepEqual(tampered, [false, true]);
+    expect(tampered).to.deep.equal([false, true]);
 
     for (const hash of [
       '#/regulator/dashboard',
@@ -317,7 +309,7 @@ test(
     ]) {
       await open(page, hash);
       const refusal = (await page.textContent('[data-testid=refusal]')) ?? '';
-      assert.match(refusal, /无权访问/);
+      expect(refusal).to.match(/无权访问/);
     }
     await shot(page, 'console-refusal.png');
     const api = await page.evaluate(async () => {
@@ -329,10 +321,10 @@ test(
         body: (await res.json()) as { code: string },
       };
     });
-    assert.equal(api.status, 403);
-    assert.match(api.type ?? '', /application\/problem\+json/);
-    assert.equal(api.body.code, 'FORBIDDEN');
-    assert.deepEqual(errors, []);
+    expect(api.status).to.equal(403);
+    expect(api.type ?? '').to.match(/application\/problem\+json/);
+    expect(api.body.code).to.equal('FORBIDDEN');
+    expect(errors).to.deep.equal([]);
     await page.close();
-  },
-);
+  });
+});

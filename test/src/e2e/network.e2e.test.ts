@@ -3,13 +3,13 @@
  * Raft orderers to every org's ledger, through the gateway, and through faults and a full restart.
  * Tests in this file run in order and share the network.
  */
-import { test, after } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { GatewayClient } from '@rdx/client';
 import { errorCode } from '../errors.js';
+import { defined, rejectionOf } from '../expectations.js';
 import {
   gatewayUrl,
   nodesOf,
@@ -31,153 +31,154 @@ const as = (mspId: string, identity: string): Connection => {
   open.push(c);
   return c;
 };
-after(() => open.forEach((c) => c.close()));
 
 async function install(): Promise<Awaited<ReturnType<typeof ensureFabricBinaries>>> {
   return ensureFabricBinaries(config, () => undefined);
 }
 
-test('the gateway is ready and reports the channel height and the deployed chaincode version', async () => {
-  const ready = await gatewayClient.ready();
-  assert.equal(ready.ledger.channel, 'opendata');
-  assert.ok(ready.ledger.blockHeight >= 1);
-  assert.equal(ready.ledger.chaincode.name, 'rdx');
-  assert.match(ready.ledger.chaincode.version, /^\d+\.\d+\.\d+$/);
-});
+describe('the Fabric network end to end: peers, Raft orderers, the gateway, a killed orderer and a restart', () => {
+  after(() => open.forEach((c) => c.close()));
 
-test("a probe submitted by one org is committed and read back from another org's peer", async () => {
-  const before = (await gatewayClient.ready()).ledger.blockHeight;
-  const market = as('MarketMSP', 'reviewer');
-  const id = `e2e-${runId}-1`;
-  const submitted = decode(await market.system.submitTransaction('RecordProbe', id, '市场监管局 probe')) as {
-    recordedBy: string;
-    txId: string;
-  };
-  assert.equal(submitted.recordedBy, 'MarketMSP');
+  it('the gateway is ready and reports the channel height and the deployed chaincode version', async () => {
+    const ready = await gatewayClient.ready();
+    expect(ready.ledger.channel).to.equal('opendata');
+    expect(ready.ledger.blockHeight).to.be.at.least(1);
+    expect(ready.ledger.chaincode.name).to.equal('rdx');
+    expect(ready.ledger.chaincode.version).to.match(/^\d+\.\d+\.\d+$/);
+  });
 
-  const transport = as('TransportMSP', 'reviewer');
-  const read = decode(await transport.system.evaluateTransaction('ReadProbe', id)) as {
-    note: string;
-    txId: string;
-  };
-  assert.equal(read.note, '市场监管局 probe');
-  assert.equal(read.txId, submitted.txId);
+  it("a probe submitted by one org is committed and read back from another org's peer", async () => {
+    const before = (await gatewayClient.ready()).ledger.blockHeight;
+    const market = as('MarketMSP', 'reviewer');
+    const id = `e2e-${runId}-1`;
+    const submitted = decode(
+      await market.system.submitTransaction('RecordProbe', id, '市场监管局 probe'),
+    ) as {
+      recordedBy: string;
+      txId: string;
+    };
+    expect(submitted.recordedBy).to.equal('MarketMSP');
 
-  // The gateway sees the new block too.
-  const afterHeight = (await gatewayClient.ready()).ledger.blockHeight;
-  assert.ok(afterHeight > before, `height ${afterHeight} should exceed ${before}`);
-});
+    const transport = as('TransportMSP', 'reviewer');
+    const read = decode(await transport.system.evaluateTransaction('ReadProbe', id)) as {
+      note: string;
+      txId: string;
+    };
+    expect(read.note).to.equal('市场监管局 probe');
+    expect(read.txId).to.equal(submitted.txId);
 
-test('the peer CLI reads the same state directly from the bureau peer', async () => {
-  const id = `e2e-${runId}-cli`;
-  await as('BureauMSP', 'reviewer').system.submitTransaction('RecordProbe', id, 'via cli');
-  const bureau = orgOf(topology, 'BureauMSP');
-  const peer = nodesOf(topology, 'peer', 'BureauMSP')[0]!;
-  const inst = await install();
-  const out = await run(
-    inst.bin.peer,
-    [
-      'chaincode',
-      'query',
-      '-C',
-      topology.channel,
-      '-n',
-      topology.chaincodeName,
-      '-c',
-      JSON.stringify({ Args: ['system:ReadProbe', id] }),
-    ],
-    {
-      env: {
-        PATH: process.env.PATH,
-        FABRIC_CFG_PATH: inst.configDir,
-        FABRIC_LOGGING_SPEC: 'ERROR',
-        CORE_PEER_LOCALMSPID: 'BureauMSP',
-        CORE_PEER_MSPCONFIGPATH: paths.identityMsp(bureau.short, 'admin'),
-        CORE_PEER_ADDRESS: `${peer.host}:${peer.port}`,
-        CORE_PEER_TLS_ENABLED: 'true',
-        CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(bureau.short),
+    // The gateway sees the new block too.
+    const afterHeight = (await gatewayClient.ready()).ledger.blockHeight;
+    expect(afterHeight, `height ${afterHeight} should exceed ${before}`).to.be.above(before);
+  });
+
+  it('the peer CLI reads the same state directly from the bureau peer', async () => {
+    const id = `e2e-${runId}-cli`;
+    await as('BureauMSP', 'reviewer').system.submitTransaction('RecordProbe', id, 'via cli');
+    const bureau = orgOf(topology, 'BureauMSP');
+    const peer = nodesOf(topology, 'peer', 'BureauMSP')[0]!;
+    const inst = await install();
+    const out = await run(
+      inst.bin.peer,
+      [
+        'chaincode',
+        'query',
+        '-C',
+        topology.channel,
+        '-n',
+        topology.chaincodeName,
+        '-c',
+        JSON.stringify({ Args: ['system:ReadProbe', id] }),
+      ],
+      {
+        env: {
+          PATH: process.env.PATH,
+          FABRIC_CFG_PATH: inst.configDir,
+          FABRIC_LOGGING_SPEC: 'ERROR',
+          CORE_PEER_LOCALMSPID: 'BureauMSP',
+          CORE_PEER_MSPCONFIGPATH: paths.identityMsp(bureau.short, 'admin'),
+          CORE_PEER_ADDRESS: `${peer.host}:${peer.port}`,
+          CORE_PEER_TLS_ENABLED: 'true',
+          CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(bureau.short),
+        },
       },
-    },
-  );
-  const lastLine = out.trim().split('\n').pop()!;
-  assert.equal((JSON.parse(lastLine) as { note: string }).note, 'via cli');
-});
+    );
+    const lastLine = out.trim().split('\n').pop()!;
+    expect((JSON.parse(lastLine) as { note: string }).note).to.equal('via cli');
+  });
 
-test('a rejected transaction leaves no state: a probe id cannot be rewritten', async () => {
-  const id = `e2e-${runId}-dup`;
-  const bureau = as('BureauMSP', 'reviewer');
-  await bureau.system.submitTransaction('RecordProbe', id, 'first');
-  await assert.rejects(
-    bureau.system.submitTransaction('RecordProbe', id, 'second'),
-    (err: Error & { details?: { message: string }[] }) =>
-      JSON.stringify(err.details ?? err.message).includes('[ALREADY_EXISTS]'),
-  );
-  const read = decode(await as('MarketMSP', 'reviewer').system.evaluateTransaction('ReadProbe', id)) as {
-    note: string;
-  };
-  assert.equal(read.note, 'first');
-});
+  it('a rejected transaction leaves no state: a probe id cannot be rewritten', async () => {
+    const id = `e2e-${runId}-dup`;
+    const bureau = as('BureauMSP', 'reviewer');
+    await bureau.system.submitTransaction('RecordProbe', id, 'first');
+    const err = (await rejectionOf(bureau.system.submitTransaction('RecordProbe', id, 'second'))) as Error & {
+      details?: { message: string }[];
+    };
+    expect(JSON.stringify(err.details ?? err.message)).to.include('[ALREADY_EXISTS]');
+    const read = decode(await as('MarketMSP', 'reviewer').system.evaluateTransaction('ReadProbe', id)) as {
+      note: string;
+    };
+    expect(read.note).to.equal('first');
+  });
 
-/**
- * Submits a probe the way a client rides out an ordering-service fault: it retries until committed (an earlier
- * attempt that committed late shows up as ALREADY_EXISTS) and fails only when `withinMs` has passed.
- */
-async function commitProbe(conn: Connection, id: string, note: string, withinMs = 30_000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
+  /**
+   * Submits a probe the way a client rides out an ordering-service fault: it retries until committed (an earlier
+   * attempt that committed late shows up as ALREADY_EXISTS) and fails only when `withinMs` has passed.
+   */
+  async function commitProbe(conn: Connection, id: string, note: string, withinMs = 30_000): Promise<void> {
+    const deadline = Date.now() + withinMs;
+    for (;;) {
+      try {
+        const tx = await conn.system.submitAsync('RecordProbe', { arguments: [id, note] });
+        const status = await tx.getStatus({ deadline: Date.now() + 10_000 });
+        if (status.successful) return;
+        throw new Error(`probe ${id} committed invalid (code ${status.code})`);
+      } catch (err) {
+        if (errorCode(err) === 'ALREADY_EXISTS') return;
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  it('with one of three orderers killed (-9), a transaction still commits on every peer', async () => {
+    // Start from a cluster that orders (earlier test files kill and restart orderers too).
+    await commitProbe(as('TransportMSP', 'reviewer'), `e2e-${runId}-warmup`, 'cluster ready', 60_000);
+    const victim = nodesOf(topology, 'orderer')[0]!;
+    const pid = defined(readPid(paths, victim.name), `${victim.name} should be running`);
+    process.kill(pid, 'SIGKILL');
     try {
-      const tx = await conn.system.submitAsync('RecordProbe', { arguments: [id, note] });
-      const status = await tx.getStatus({ deadline: Date.now() + 10_000 });
-      if (status.successful) return;
-      throw new Error(`probe ${id} committed invalid (code ${status.code})`);
-    } catch (err) {
-      if (errorCode(err) === 'ALREADY_EXISTS') return;
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 500));
+      const id = `e2e-${runId}-raft`;
+      await commitProbe(as('TransportMSP', 'reviewer'), id, 'two of three orderers');
+      for (const mspId of ['BureauMSP', 'MarketMSP', 'TransportMSP']) {
+        const read = decode(await as(mspId, 'reviewer').system.evaluateTransaction('ReadProbe', id)) as {
+          note: string;
+        };
+        expect(read.note, `${mspId} sees the probe`).to.equal('two of three orderers');
+      }
+    } finally {
+      // Bring it back the way the tooling would, so later tests have the full cluster.
+      await startProcess({ config, paths, topology, install: await install(), log: () => undefined }, victim);
     }
-  }
-}
+  });
 
-test('with one of three orderers killed (-9), a transaction still commits on every peer', async () => {
-  // Start from a cluster that orders (earlier test files kill and restart orderers too).
-  await commitProbe(as('TransportMSP', 'reviewer'), `e2e-${runId}-warmup`, 'cluster ready', 60_000);
-  const victim = nodesOf(topology, 'orderer')[0]!;
-  const pid = readPid(paths, victim.name);
-  assert.ok(pid, `${victim.name} should be running`);
-  process.kill(pid, 'SIGKILL');
-  try {
-    const id = `e2e-${runId}-raft`;
-    await commitProbe(as('TransportMSP', 'reviewer'), id, 'two of three orderers');
-    for (const mspId of ['BureauMSP', 'MarketMSP', 'TransportMSP']) {
-      const read = decode(await as(mspId, 'reviewer').system.evaluateTransaction('ReadProbe', id)) as {
-        note: string;
-      };
-      assert.equal(read.note, 'two of three orderers', `${mspId} sees the probe`);
-    }
-  } finally {
-    // Bring it back the way the tooling would, so later tests have the full cluster.
-    await startProcess({ config, paths, topology, install: await install(), log: () => undefined }, victim);
-  }
-});
+  it('after npm stop and npm start, the ledger state survived and every peer is at the same height', async () => {
+    const id = `e2e-${runId}-restart`;
+    await commitProbe(as('MarketMSP', 'reviewer'), id, 'before restart', 60_000);
+    open.splice(0).forEach((c) => c.close());
 
-test('after npm stop and npm start, the ledger state survived and every peer is at the same height', async () => {
-  const id = `e2e-${runId}-restart`;
-  await commitProbe(as('MarketMSP', 'reviewer'), id, 'before restart', 60_000);
-  open.splice(0).forEach((c) => c.close());
+    await execFileAsync(process.execPath, [networkCli, 'stop'], { timeout: 120_000 });
+    expect(await gatewayClient.alive(), 'the gateway is down after npm stop').to.equal(false);
+    await execFileAsync(process.execPath, [networkCli, 'start', '--detach'], { timeout: 300_000 });
 
-  await execFileAsync(process.execPath, [networkCli, 'stop'], { timeout: 120_000 });
-  assert.equal(await gatewayClient.alive(), false, 'the gateway is down after npm stop');
-  await execFileAsync(process.execPath, [networkCli, 'start', '--detach'], { timeout: 300_000 });
-
-  const read = decode(await as('BureauMSP', 'reviewer').system.evaluateTransaction('ReadProbe', id)) as {
-    note: string;
-  };
-  assert.equal(read.note, 'before restart');
-  const ctx = { config, paths, topology, install: await install(), log: () => undefined };
-  const heights = await Promise.all(nodesOf(topology, 'peer').map((p) => peerHeight(ctx, p)));
-  assert.ok(
-    heights.every((h) => h !== undefined && h === heights[0]),
-    `peer heights ${heights.join(', ')}`,
-  );
-  assert.ok((await gatewayClient.ready()).ledger.blockHeight >= heights[0]!);
+    const read = decode(await as('BureauMSP', 'reviewer').system.evaluateTransaction('ReadProbe', id)) as {
+      note: string;
+    };
+    expect(read.note).to.equal('before restart');
+    const ctx = { config, paths, topology, install: await install(), log: () => undefined };
+    const heights = await Promise.all(nodesOf(topology, 'peer').map((p) => peerHeight(ctx, p)));
+    expect(heights[0], `peer heights ${heights.join(', ')}`).not.to.equal(undefined);
+    for (const h of heights) expect(h, `peer heights ${heights.join(', ')}`).to.equal(heights[0]);
+    expect((await gatewayClient.ready()).ledger.blockHeight).to.be.at.least(heights[0]!);
+  });
 });

@@ -4,11 +4,10 @@
  * without the owner's endorsement failing validation, a regulator reading a grant's history, and the audit
  * anchor chain refusing a gap.
  */
-import { test, after, before } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import crypto from 'node:crypto';
 import { peer } from '@hyperledger/fabric-protos';
-import { errorCode } from '../errors.js';
+import { expectRefused } from '../expectations.js';
 import { eventOf } from '@rdx/network';
 import {
   applyAndGetGrants,
@@ -30,204 +29,196 @@ const transportDataset = `transport-operators-${runId}`;
 let grants: string[] = [];
 let agreementTxIds: string[] = [];
 
-before(async () => {
-  p = new Parties();
-  await registerDataset(p.market, marketDataset, '市场主体登记信息');
-  await registerDataset(p.transport, transportDataset, '道路运输经营业户');
-  enterprise = await onboard(p, 'AA');
-});
-after(() => p.close());
-
 type Grant = { id: string; state: string; body: string; items: string[]; reason?: { code: string } };
 const grant = async (id: string): Promise<Grant> =>
   (await evaluate(p.regulator, 'grant', 'GetGrant', id)) as Grant;
 
-test('an AA enterprise goes from application to active grants on two bodies’ datasets', async () => {
-  ({ grants, agreementTxIds } = await applyAndGetGrants(p, enterprise.signer, `app-${runId}`, [
-    demand(marketDataset, 'MarketMSP'),
-    demand(transportDataset, 'TransportMSP'),
-  ]));
-  assert.equal(grants.length, 2);
-  for (const id of grants) {
-    const g = await grant(id);
-    assert.equal(g.state, 'ACTIVE');
-    assert.deepEqual(g.items, ['uscc', 'entity_name', 'legal_rep_id']);
-  }
-});
-
-test('the transaction that issued a grant was endorsed by the owning body’s peer and the bureau’s peer', async () => {
-  const [marketTx] = agreementTxIds;
-  const { endorsers, validationCode } = await endorsersOf(p.regulator.network, marketTx!);
-  assert.equal(validationCode, peer.TxValidationCode.VALID);
-  assert.ok(
-    endorsers.includes('MarketMSP') && endorsers.includes('BureauMSP'),
-    `endorsers ${endorsers.join(', ')}`,
-  );
-});
-
-test('a grant change endorsed by the bureau and another body, but not the owner, fails validation', async () => {
-  const marketGrant = grants.find((g) => g.includes('MarketMSP'))!;
-  const proposal = p.bureau.contract('grant').newProposal('SuspendGrant', {
-    arguments: [marketGrant, 'violation', 'attempt without the owning body'],
-    endorsingOrganizations: ['BureauMSP', 'TransportMSP'],
+describe('the rules on the real network: endorsement, suspension, downgrade, history and audit anchors', () => {
+  before(async () => {
+    p = new Parties();
+    await registerDataset(p.market, marketDataset, '市场主体登记信息');
+    await registerDataset(p.transport, transportDataset, '道路运输经营业户');
+    enterprise = await onboard(p, 'AA');
   });
-  const submitted = await (await proposal.endorse()).submit();
-  const status = await submitted.getStatus();
-  assert.equal(status.successful, false);
-  assert.equal(status.code, peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
-  assert.equal((await grant(marketGrant)).state, 'ACTIVE');
-});
+  after(() => p.close());
 
-test('the enterprise cannot be acted for: a request signed with another key is refused', async () => {
-  const impostor = await onboard(p, 'AA');
-  const forged = impostor.signer.sign('SubmitApplication', { id: `forged-${runId}` });
-  const envelope = JSON.parse(forged.request) as Record<string, unknown>;
-  const claimed = JSON.stringify({ ...envelope, creditCode: enterprise.creditCode });
-  await assert.rejects(
-    submit(p.gateway, 'application', 'SubmitApplication', claimed, forged.signature),
-    (err) => errorCode(err) === 'BAD_SIGNATURE',
-  );
-});
+  it('an AA enterprise goes from application to active grants on two bodies’ datasets', async () => {
+    ({ grants, agreementTxIds } = await applyAndGetGrants(p, enterprise.signer, `app-${runId}`, [
+      demand(marketDataset, 'MarketMSP'),
+      demand(transportDataset, 'TransportMSP'),
+    ]));
+    expect(grants.length).to.equal(2);
+    for (const id of grants) {
+      const g = await grant(id);
+      expect(g.state).to.equal('ACTIVE');
+      expect(g.items).to.deep.equal(['uscc', 'entity_name', 'legal_rep_id']);
+    }
+  });
 
-test('a complaint suspends the grant at once, and the owner’s withdrawal revokes it', async () => {
-  const marketGrant = grants.find((g) => g.includes('MarketMSP'))!;
-  const complaintId = `complaint-${runId}`;
-  await submit(
-    p.market,
-    'complaint',
-    'FileComplaint',
-    JSON.stringify({
-      id: complaintId,
-      datasetId: marketDataset,
-      grantId: marketGrant,
-      complainant: { kind: 'person', nameHash: crypto.createHash('sha256').update('李四').digest('hex') },
-      factsHash: crypto.createHash('sha256').update('facts').digest('hex'),
-      suspendNow: true,
-    }),
-  );
-  const suspended = await grant(marketGrant);
-  assert.equal(suspended.state, 'SUSPENDED');
-  assert.equal(suspended.reason?.code, 'complaint');
+  it('the transaction that issued a grant was endorsed by the owning body’s peer and the bureau’s peer', async () => {
+    const [marketTx] = agreementTxIds;
+    const { endorsers, validationCode } = await endorsersOf(p.regulator.network, marketTx!);
+    expect(validationCode).to.equal(peer.TxValidationCode.VALID);
+    expect(endorsers, `endorsers ${endorsers.join(', ')}`).to.include.members(['MarketMSP', 'BureauMSP']);
+  });
 
-  // Only the owner withdraws: the bureau is refused, Transport too.
-  await assert.rejects(
-    submit(p.bureau, 'grant', 'WithdrawGrant', marketGrant, 'not theirs to withdraw'),
-    (err) => errorCode(err) === 'FORBIDDEN',
-  );
-  await submit(p.market, 'complaint', 'ResolveComplaint', complaintId, 'withdraw', '投诉属实，撤回授权');
-  assert.equal((await grant(marketGrant)).state, 'REVOKED');
-  await submit(
-    p.market,
-    'complaint',
-    'RecordNotification',
-    complaintId,
-    'phone',
-    new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
-    crypto.createHash('sha256').update('told').digest('hex'),
-  );
-});
-
-test('a downgrade below AA suspends every active grant of the enterprise in the same transaction', async () => {
-  const other = await onboard(p, 'AAA');
-  const { grants: two } = await applyAndGetGrants(p, other.signer, `app2-${runId}`, [
-    demand(marketDataset, 'MarketMSP'),
-    demand(transportDataset, 'TransportMSP'),
-  ]);
-  const downgrade = await submit(
-    p.bureau,
-    'enterprise',
-    'RateEnterprise',
-    other.creditCode,
-    JSON.stringify({
-      level: 'A',
-      mlpsLevel: 3,
-      mlpsFiling: '33110099001-25001',
-      creditStatus: 'good',
-      validUntil: '2027-12-31',
-    }),
-  );
-  assert.deepEqual(
-    [...(downgrade.result as { suspendedGrants: string[] }).suspendedGrants].sort(),
-    [...two].sort(),
-  );
-  for (const id of two) assert.equal((await grant(id)).state, 'SUSPENDED');
-  const event = await eventOf(p.regulator.network, 'rdx', downgrade.block, downgrade.txId);
-  const suspendedInEvent = event.payload.changes
-    .filter((c) => c.type === 'grant' && c.state === 'SUSPENDED')
-    .map((c) => c.id);
-  assert.deepEqual(suspendedInEvent.sort(), [...two].sort());
-  // Restoring is refused while the rating is A.
-  await assert.rejects(
-    submit(
-      p.market,
-      'grant',
-      'RestoreGrant',
-      two.find((g) => g.includes('MarketMSP'))!,
-      '',
-    ),
-    (err) => errorCode(err) === 'RATING_INSUFFICIENT',
-  );
-});
-
-test('a regulator reads the whole history of a grant, with transaction ids and the org behind each change', async () => {
-  const marketGrant = grants.find((g) => g.includes('MarketMSP'))!;
-  const history = (await evaluate(p.regulator, 'query', 'GetHistory', 'grant', marketGrant)) as {
-    txId: string;
-    by?: { mspId: string };
-    value: { state: string };
-  }[];
-  assert.deepEqual(
-    history.map((h) => h.value.state),
-    ['REVOKED', 'SUSPENDED', 'ACTIVE'],
-  );
-  assert.ok(history.every((h) => /^[0-9a-f]{64}$/.test(h.txId)));
-  assert.equal(history[0]!.by?.mspId, 'MarketMSP');
-  // An opening body is not a regulator.
-  await assert.rejects(
-    evaluate(p.market, 'query', 'GetHistory', 'grant', marketGrant),
-    (err) => errorCode(err) === 'FORBIDDEN',
-  );
-});
-
-test('audit anchors chain per gateway: a gap is rejected, the next in sequence is accepted', async () => {
-  const gatewayId = `gw-${runId}`;
-  const root = (s: string): string => crypto.createHash('sha256').update(s).digest('hex');
-  const anchor = (sequence: number, firstRecord: number, previousAnchorHash: string): string =>
-    JSON.stringify({
-      gatewayId,
-      sequence,
-      merkleRoot: root(`batch${sequence}`),
-      recordCount: 10,
-      firstRecord,
-      firstRecordAt: '2026-11-27T00:00:00.000Z',
-      lastRecordAt: '2026-11-27T00:00:05.000Z',
-      previousAnchorHash,
+  it('a grant change endorsed by the bureau and another body, but not the owner, fails validation', async () => {
+    const marketGrant = grants.find((g) => g.includes('MarketMSP'))!;
+    const proposal = p.bureau.contract('grant').newProposal('SuspendGrant', {
+      arguments: [marketGrant, 'violation', 'attempt without the owning body'],
+      endorsingOrganizations: ['BureauMSP', 'TransportMSP'],
     });
-  const first = (await submit(p.gateway, 'audit', 'SubmitAnchor', anchor(1, 0, '0'.repeat(64)))).result as {
-    anchorHash: string;
-  };
-  await assert.rejects(
-    submit(p.gateway, 'audit', 'SubmitAnchor', anchor(3, 10, first.anchorHash)),
-    (err) => errorCode(err) === 'ANCHOR_CHAIN_BROKEN',
-  );
-  await submit(p.gateway, 'audit', 'SubmitAnchor', anchor(2, 10, first.anchorHash));
-  const head = (await evaluate(p.regulator, 'audit', 'GetAnchorHead', gatewayId)) as { sequence: number };
-  assert.equal(head.sequence, 2);
-  // Only a gateway identity anchors.
-  await assert.rejects(
-    submit(p.bureau, 'audit', 'SubmitAnchor', anchor(3, 20, first.anchorHash)),
-    (err) => errorCode(err) === 'FORBIDDEN',
-  );
-});
+    const submitted = await (await proposal.endorse()).submit();
+    const status = await submitted.getStatus();
+    expect(status.successful).to.equal(false);
+    expect(status.code).to.equal(peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+    expect((await grant(marketGrant)).state).to.equal('ACTIVE');
+  });
 
-test('the recipients list is public and names the enterprise and dataset of each active grant', async () => {
-  const recipients = (await evaluate(p.transport, 'query', 'ListRecipients')) as {
-    creditCode: string;
-    datasetId: string;
-    state: string;
-  }[];
-  const row = recipients.find(
-    (r) => r.creditCode === enterprise.creditCode && r.datasetId === transportDataset,
-  );
-  assert.equal(row?.state, 'ACTIVE');
+  it('the enterprise cannot be acted for: a request signed with another key is refused', async () => {
+    const impostor = await onboard(p, 'AA');
+    const forged = impostor.signer.sign('SubmitApplication', { id: `forged-${runId}` });
+    const envelope = JSON.parse(forged.request) as Record<string, unknown>;
+    const claimed = JSON.stringify({ ...envelope, creditCode: enterprise.creditCode });
+    await expectRefused(
+      submit(p.gateway, 'application', 'SubmitApplication', claimed, forged.signature),
+      'BAD_SIGNATURE',
+    );
+  });
+
+  it('a complaint suspends the grant at once, and the owner’s withdrawal revokes it', async () => {
+    const marketGrant = grants.find((g) => g.includes('MarketMSP'))!;
+    const complaintId = `complaint-${runId}`;
+    await submit(
+      p.market,
+      'complaint',
+      'FileComplaint',
+      JSON.stringify({
+        id: complaintId,
+        datasetId: marketDataset,
+        grantId: marketGrant,
+        complainant: { kind: 'person', nameHash: crypto.createHash('sha256').update('李四').digest('hex') },
+        factsHash: crypto.createHash('sha256').update('facts').digest('hex'),
+        suspendNow: true,
+      }),
+    );
+    const suspended = await grant(marketGrant);
+    expect(suspended.state).to.equal('SUSPENDED');
+    expect(suspended.reason?.code).to.equal('complaint');
+
+    // Only the owner withdraws: the bureau is refused, Transport too.
+    await expectRefused(
+      submit(p.bureau, 'grant', 'WithdrawGrant', marketGrant, 'not theirs to withdraw'),
+      'FORBIDDEN',
+    );
+    await submit(p.market, 'complaint', 'ResolveComplaint', complaintId, 'withdraw', '投诉属实，撤回授权');
+    expect((await grant(marketGrant)).state).to.equal('REVOKED');
+    await submit(
+      p.market,
+      'complaint',
+      'RecordNotification',
+      complaintId,
+      'phone',
+      new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
+      crypto.createHash('sha256').update('told').digest('hex'),
+    );
+  });
+
+  it('a downgrade below AA suspends every active grant of the enterprise in the same transaction', async () => {
+    const other = await onboard(p, 'AAA');
+    const { grants: two } = await applyAndGetGrants(p, other.signer, `app2-${runId}`, [
+      demand(marketDataset, 'MarketMSP'),
+      demand(transportDataset, 'TransportMSP'),
+    ]);
+    const downgrade = await submit(
+      p.bureau,
+      'enterprise',
+      'RateEnterprise',
+      other.creditCode,
+      JSON.stringify({
+        level: 'A',
+        mlpsLevel: 3,
+        mlpsFiling: '33110099001-25001',
+        creditStatus: 'good',
+        validUntil: '2027-12-31',
+      }),
+    );
+    expect([...(downgrade.result as { suspendedGrants: string[] }).suspendedGrants].sort()).to.deep.equal(
+      [...two].sort(),
+    );
+    for (const id of two) expect((await grant(id)).state).to.equal('SUSPENDED');
+    const event = await eventOf(p.regulator.network, 'rdx', downgrade.block, downgrade.txId);
+    const suspendedInEvent = event.payload.changes
+      .filter((c) => c.type === 'grant' && c.state === 'SUSPENDED')
+      .map((c) => c.id);
+    expect(suspendedInEvent.sort()).to.deep.equal([...two].sort());
+    // Restoring is refused while the rating is A.
+    await expectRefused(
+      submit(
+        p.market,
+        'grant',
+        'RestoreGrant',
+        two.find((g) => g.includes('MarketMSP'))!,
+        '',
+      ),
+      'RATING_INSUFFICIENT',
+    );
+  });
+
+  it('a regulator reads the whole history of a grant, with transaction ids and the org behind each change', async () => {
+    const marketGrant = grants.find((g) => g.includes('MarketMSP'))!;
+    const history = (await evaluate(p.regulator, 'query', 'GetHistory', 'grant', marketGrant)) as {
+      txId: string;
+      by?: { mspId: string };
+      value: { state: string };
+    }[];
+    expect(history.map((h) => h.value.state)).to.deep.equal(['REVOKED', 'SUSPENDED', 'ACTIVE']);
+    for (const h of history) expect(h.txId).to.match(/^[0-9a-f]{64}$/);
+    expect(history[0]!.by?.mspId).to.equal('MarketMSP');
+    // An opening body is not a regulator.
+    await expectRefused(evaluate(p.market, 'query', 'GetHistory', 'grant', marketGrant), 'FORBIDDEN');
+  });
+
+  it('audit anchors chain per gateway: a gap is rejected, the next in sequence is accepted', async () => {
+    const gatewayId = `gw-${runId}`;
+    const root = (s: string): string => crypto.createHash('sha256').update(s).digest('hex');
+    const anchor = (sequence: number, firstRecord: number, previousAnchorHash: string): string =>
+      JSON.stringify({
+        gatewayId,
+        sequence,
+        merkleRoot: root(`batch${sequence}`),
+        recordCount: 10,
+        firstRecord,
+        firstRecordAt: '2026-11-27T00:00:00.000Z',
+        lastRecordAt: '2026-11-27T00:00:05.000Z',
+        previousAnchorHash,
+      });
+    const first = (await submit(p.gateway, 'audit', 'SubmitAnchor', anchor(1, 0, '0'.repeat(64)))).result as {
+      anchorHash: string;
+    };
+    await expectRefused(
+      submit(p.gateway, 'audit', 'SubmitAnchor', anchor(3, 10, first.anchorHash)),
+      'ANCHOR_CHAIN_BROKEN',
+    );
+    await submit(p.gateway, 'audit', 'SubmitAnchor', anchor(2, 10, first.anchorHash));
+    const head = (await evaluate(p.regulator, 'audit', 'GetAnchorHead', gatewayId)) as { sequence: number };
+    expect(head.sequence).to.equal(2);
+    // Only a gateway identity anchors.
+    await expectRefused(
+      submit(p.bureau, 'audit', 'SubmitAnchor', anchor(3, 20, first.anchorHash)),
+      'FORBIDDEN',
+    );
+  });
+
+  it('the recipients list is public and names the enterprise and dataset of each active grant', async () => {
+    const recipients = (await evaluate(p.transport, 'query', 'ListRecipients')) as {
+      creditCode: string;
+      datasetId: string;
+      state: string;
+    }[];
+    const row = recipients.find(
+      (r) => r.creditCode === enterprise.creditCode && r.datasetId === transportDataset,
+    );
+    expect(row?.state).to.equal('ACTIVE');
+  });
 });
