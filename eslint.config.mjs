@@ -12,15 +12,6 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/explicit-module-boundary-types': 'error',
-      // node:test's test() returns a promise the runner itself awaits.
-      '@typescript-eslint/no-floating-promises': [
-        'error',
-        {
-          allowForKnownSafeCalls: [
-            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it'] },
-          ],
-        },
-      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },

@@ -41,9 +41,17 @@ async function assertPortsFree(ctx: NetworkContext, node: NodeSpec): Promise<voi
   }
 }
 
+/**
+ * Ready means both: the operations endpoint answers /healthz, and the node's own port accepts connections
+ * (the operations server comes up first; a `peer channel` call made in between is refused).
+ */
+function nodeReady(node: NodeSpec): () => Promise<boolean> {
+  return async () => (await healthz(node.host, node.opsPort!)) && (await tcpOpen(node.host, node.port));
+}
+
 async function startNode(ctx: NetworkContext, node: NodeSpec): Promise<void> {
   if (runningPid(ctx.paths, node.name)) {
-    await waitUntil(() => healthz(node.host, node.opsPort!), {
+    await waitUntil(nodeReady(node), {
       what: node.name,
       timeoutMs: 60_000,
       processName: node.name,
@@ -60,8 +68,8 @@ async function startNode(ctx: NetworkContext, node: NodeSpec): Promise<void> {
       ? peerEnv(ctx.install, ctx.paths, ctx.topology, node)
       : ordererEnv(ctx.install, ctx.paths, ctx.topology, node);
   startDaemon(ctx.paths, node.name, cmd, args, env);
-  await waitUntil(() => healthz(node.host, node.opsPort!), {
-    what: `${node.name} /healthz`,
+  await waitUntil(nodeReady(node), {
+    what: `${node.name} /healthz and port ${node.port}`,
     timeoutMs: 60_000,
     processName: node.name,
     paths: ctx.paths,
