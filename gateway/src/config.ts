@@ -42,6 +42,12 @@ export interface GatewayConfig {
   kMin: number;
   /** RDX_RATE_PER_SECOND: interface calls per second per grant (default 20). */
   ratePerSecond: number;
+  /**
+   * RDX_LOGIN_PER_ADDRESS_PER_MINUTE (default 120) and RDX_LOGIN_PER_CLIENT_PER_MINUTE (default 20, attempts
+   * with a client secret): what the token endpoint admits before answering 429.
+   */
+  loginPerAddressPerMinute: number;
+  loginPerClientPerMinute: number;
   /** RDX_BODY_LIMIT: largest request body (default 256kb). */
   bodyLimit: string;
   /**
@@ -142,6 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     pageMax: int(env, 'RDX_PAGE_MAX', 500, 1, 10_000),
     kMin: int(env, 'RDX_K_MIN', 10, 2, 1000),
     ratePerSecond: int(env, 'RDX_RATE_PER_SECOND', 20, 1, 100_000),
+    loginPerAddressPerMinute: int(env, 'RDX_LOGIN_PER_ADDRESS_PER_MINUTE', 120, 1, 1_000_000),
+    loginPerClientPerMinute: int(env, 'RDX_LOGIN_PER_CLIENT_PER_MINUTE', 20, 1, 1_000_000),
     bodyLimit,
     databaseUrl: databaseUrl(env),
   };

@@ -7,6 +7,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.js';
 import { ClientRegistry } from './auth/client-registry.js';
+import { LoginGuard } from './auth/login-guard.js';
 import { SigningKeys } from './auth/signing-keys.js';
 import { TokenService } from './auth/token-service.js';
 import { Anchorer, type AnchorableLog } from './audit/anchorer.js';
@@ -122,6 +123,10 @@ async function main(config: GatewayConfig): Promise<void> {
     limiter,
     metrics,
     now: () => new Date(),
+    loginGuard: new LoginGuard({
+      perAddressPerMinute: config.loginPerAddressPerMinute,
+      perClientPerMinute: config.loginPerClientPerMinute,
+    }),
   });
   // Slow clients are cut off: headers within 10 s, the whole request within 30 s, checked every second.
   const server = http.createServer(

@@ -16,6 +16,8 @@ import type { Agreement, Application, ApplicationInput, DataItem, Duty, Grant, G
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** Renew a token this long before it expires, so a request never leaves with one about to lapse. */
 const RENEW_BEFORE_MS = 30_000;
+/** Longest Retry-After of a 429 at the token endpoint that the session waits out itself. */
+const MAX_TOKEN_RETRY_WAIT_S = 10;
 
 /** How the session authenticates at POST /oauth/token. */
 export type Credentials =
@@ -346,6 +348,22 @@ export abstract class GatewaySession {
     const c = this.credentials;
     if (c.kind === 'token')
       throw new InputError('TOKEN_EXPIRED', 'the stored access token has expired: log in again (rdx login)');
+    // A 429 says when to come back: wait that long (a few seconds at most) and ask again, a couple of times.
+    let res = await this.requestToken(c);
+    for (let retry = 0; retry < 2 && res.status === 429; retry++) {
+      const wait = Number(res.headers.get('retry-after'));
+      if (!Number.isFinite(wait) || wait > MAX_TOKEN_RETRY_WAIT_S) break;
+      await res.body?.cancel();
+      await new Promise((r) => setTimeout(r, Math.max(wait, 0.1) * 1000));
+      res = await this.requestToken(c);
+    }
+    const { body } = await this.http.json<{ access_token: string; expires_in: number }>(res);
+    this.token = { accessToken: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
+    return this.token;
+  }
+
+  /** One POST /oauth/token with the session's credentials (a fresh client assertion each time). */
+  private requestToken(c: Exclude<Credentials, { kind: 'token' }>): Promise<Response> {
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
     if (c.kind === 'secret') {
@@ -358,10 +376,7 @@ export abstract class GatewaySession {
         clientAssertion(c.creditCode, c.privateKeyPem, this.http.url('/oauth/token').toString()),
       );
     }
-    const res = await this.http.send(this.http.url('/oauth/token'), { method: 'POST', headers, body: form });
-    const { body } = await this.http.json<{ access_token: string; expires_in: number }>(res);
-    this.token = { accessToken: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
-    return this.token;
+    return this.http.send(this.http.url('/oauth/token'), { method: 'POST', headers, body: form });
   }
 
   /** An authenticated call; a problem answer throws. */

@@ -9,9 +9,12 @@ import crypto from 'node:crypto';
 import { Problem } from '../problem.js';
 
 export interface LoginGuardOptions {
-  /** Attempts per minute from one source address (burst: the same number). Default 30. */
+  /** Attempts per minute from one source address (burst: the same number). Default 120. */
   perAddressPerMinute: number;
-  /** Attempts per minute for one claimed client id (burst: the same number). Default 10. */
+  /**
+   * Attempts with a client secret per minute for one claimed client id (burst: the same number). Default 20.
+   * A signed client assertion costs little to check and is not counted here (its failures still are).
+   */
   perClientPerMinute: number;
   /** Failures in a row a client id may have before each further one locks it out. Default 5. */
   freeFailures: number;
@@ -32,8 +35,8 @@ export interface LoginGuardOptions {
 }
 
 export const LOGIN_GUARD_DEFAULTS: LoginGuardOptions = {
-  perAddressPerMinute: 30,
-  perClientPerMinute: 10,
+  perAddressPerMinute: 120,
+  perClientPerMinute: 20,
   freeFailures: 5,
   freeFailuresPerAddress: 20,
   maxLockoutSeconds: 900,
@@ -71,18 +74,19 @@ export class LoginGuard {
 
   /**
    * Admits one attempt from `address` for the claimed `clientId` (undefined when the request names none), or
-   * throws 429 RATE_LIMITED with the seconds to wait.
+   * throws 429 RATE_LIMITED with the seconds to wait. `withSecret`: the attempt needs a secret hashed.
    */
-  admit(address: string, clientId: string | undefined): void {
-    const keys = [`a:${address}`, ...(clientId ? [`c:${clientId}`] : [])];
+  admit(address: string, clientId: string | undefined, withSecret: boolean): void {
+    const locks = [`a:${address}`, ...(clientId ? [`c:${clientId}`] : [])];
     const now = this.opts.now();
-    for (const key of keys) {
+    for (const key of locks) {
       const t = this.track(key, now);
       if (t.lockedUntil > now) {
         this.counts.refusedLockout++;
         throw refused(t.lockedUntil - now, 'too many failed attempts: wait before trying again');
       }
     }
+    const keys = [`a:${address}`, ...(clientId && withSecret ? [`c:${clientId}`] : [])];
     for (const key of keys) {
       const t = this.track(key, now);
       const perMinute = key.startsWith('a:') ? this.opts.perAddressPerMinute : this.opts.perClientPerMinute;

@@ -62,6 +62,16 @@ function claimedClient(req: Request, body: Record<string, unknown>): string | un
 export function oauthRoutes(s: Services): Router {
   const r = Router();
   const guard = s.loginGuard ?? new LoginGuard();
+  const refused = (what: keyof LoginGuard['counts'], help: string): void =>
+    s.metrics.gauge(
+      `rdx_token_${what.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`,
+      help,
+      () => guard.counts[what],
+    );
+  refused('refusedRate', 'Token requests refused for their rate (per address or client id)');
+  refused('refusedLockout', 'Token requests refused while a client id or address is locked out');
+  refused('refusedBusy', 'Token requests refused because the secret-hash queue was full');
+  refused('failures', 'Token requests that failed client authentication');
   const seenJti = new Map<string, number>();
   const tokenEndpoint = `${s.config.issuer}/oauth/token`;
 
@@ -134,7 +144,7 @@ export function oauthRoutes(s: Services): Router {
       }
       const address = req.socket.remoteAddress ?? 'unknown';
       const claimed = claimedClient(req, body);
-      guard.admit(address, claimed);
+      guard.admit(address, claimed, body.client_assertion_type !== ASSERTION_TYPE);
       let client: { clientId: string; role: ClientRole };
       try {
         client =
