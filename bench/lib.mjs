@@ -127,10 +127,7 @@ export async function waitFor(what, check, timeoutMs = 60_000, everyMs = 100) {
  * (same identity and peer), with its own id, port and data folder, and `env` on top.
  */
 export async function startGateway(net, { id, port, env = {} }) {
-  const { paths, topology, orgOf, nodesOf } = net;
-  const bureau = orgOf(topology, 'BureauMSP');
-  const peer = nodesOf(topology, 'peer', 'BureauMSP')[0];
-  const msp = paths.identityMsp(bureau.short, 'gateway');
+  const { paths, topology } = net;
   const dataDir = path.join(process.env.RDX_HOME, 'bench', id);
   fs.mkdirSync(dataDir, { recursive: true });
   const logFile = path.join(process.env.RDX_HOME, 'bench', `${id}.log`);
@@ -138,18 +135,8 @@ export async function startGateway(net, { id, port, env = {} }) {
   const child = spawn(process.execPath, [path.join(repoRoot, 'gateway', 'dist', 'main.js')], {
     cwd: repoRoot,
     env: {
-      PATH: process.env.PATH,
+      ...net.gatewayEnv({ paths, topology }, { id, port, dataDir }),
       RDX_GATEWAY_HOST: '127.0.0.1',
-      RDX_GATEWAY_PORT: String(port),
-      RDX_GATEWAY_MSP_ID: bureau.mspId,
-      RDX_GATEWAY_CERT: path.join(msp, 'signcerts', 'cert.pem'),
-      RDX_GATEWAY_KEY: path.join(msp, 'keystore', 'key.pem'),
-      RDX_PEER_ENDPOINT: `${peer.host}:${peer.port}`,
-      RDX_PEER_TLS_ROOT: paths.caCert(bureau.short),
-      RDX_CHANNEL: topology.channel,
-      RDX_CHAINCODE: topology.chaincodeName,
-      RDX_GATEWAY_ID: id,
-      RDX_GATEWAY_DATA: dataDir,
       ...env,
     },
     stdio: ['ignore', out, out],
@@ -183,15 +170,25 @@ export async function startGateway(net, { id, port, env = {} }) {
   };
 }
 
-/** Loads the demo's version v1 of a dataset into a gateway's store (the bytes the body recorded on the ledger). */
-export async function loadDataset(url, datasetId) {
-  const { demoDatasets } = await import('@rdx/network');
-  const demo = demoDatasets().find((d) => d.dataset.id === datasetId);
+/**
+ * Loads the demo's version v1 of a dataset into a gateway's store (the bytes the body recorded on the ledger),
+ * signed by the owning body's admin as the gateway requires.
+ */
+export async function loadDataset(net, url, datasetId) {
+  const demo = net.demoDatasets().find((d) => d.dataset.id === datasetId);
   if (!demo) throw new Error(`no demo dataset ${datasetId}`);
-  const res = await fetch(`${url}/v1/admin/datasets/${datasetId}/versions/v1`, {
+  const bytes = Buffer.from(demo.csv, 'utf8');
+  const urlPath = `/v1/admin/datasets/${datasetId}/versions/v1`;
+  const { signAdminRequest } = await import('@rdx/client');
+  const signature = signAdminRequest(net.orgAdminIdentity(net, demo.owner), {
     method: 'PUT',
-    headers: { 'content-type': 'text/csv' },
-    body: Buffer.from(demo.csv, 'utf8'),
+    path: urlPath,
+    contentSha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+  });
+  const res = await fetch(`${url}${urlPath}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'text/csv', ...signature },
+    body: bytes,
   });
   if (!res.ok) throw new Error(`loading ${datasetId} into ${url}: ${res.status} ${await res.text()}`);
   return demo;

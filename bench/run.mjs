@@ -190,7 +190,7 @@ try {
   gateways.push(A);
   let B = await startGateway(ctxNet, { id: `bench-${stamp}-b`, port: config.gatewayPort + 2, env: gwEnv });
   gateways.push(B);
-  for (const g of [A, B]) await loadDataset(g.url, DATASET);
+  for (const g of [A, B]) await loadDataset(ctxNet, g.url, DATASET);
   const records = `/v1/datasets/${DATASET}/records?limit=${PAGE}&fields=${ITEMS.join(',')}`;
   const tokens = new Map();
   const token = async (g) => {

@@ -60,6 +60,12 @@ export {
   type SubmitResult,
 } from './sdk/ledger-transport.js';
 export * from './sdk/gateway-api.js';
+export {
+  ADMIN_SIGNATURE_HEADERS,
+  adminSigningText,
+  signAdminRequest,
+  type AdminIdentity,
+} from './sdk/admin-signature.js';
 export * from './sdk/receipt-verify.js';
 export { collectEvidence, RECEIPTS_LIMIT, type EvidenceOptions } from './sdk/evidence.js';
 export { digestDatasetFile, CsvRecordCounter, type DatasetFileDigest } from './sdk/dataset-file.js';

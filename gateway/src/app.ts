@@ -4,6 +4,7 @@
 import express, { type Express } from 'express';
 import { requestId, securityHeaders } from './http/security.js';
 import { Problem, problemHandler } from './problem.js';
+import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
 import { dataRoutes } from './routes/data.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -30,7 +31,15 @@ export function createApp(s: Services): Express {
     );
     next();
   });
-  app.use(opsRoutes(s), oauthRoutes(s), dataRoutes(s), workflowRoutes(s), publicRoutes(s), auditRoutes(s));
+  app.use(
+    opsRoutes(s),
+    oauthRoutes(s),
+    dataRoutes(s),
+    adminRoutes(s),
+    workflowRoutes(s),
+    publicRoutes(s),
+    auditRoutes(s),
+  );
   app.use(regulatorRoutes(s), consoleRoutes());
   app.use((req, _res, next) => next(new Problem('NOT_FOUND', `No route for ${req.method} ${req.path}`)));
   app.use(problemHandler);

@@ -60,7 +60,7 @@ const MATRIX: [route: string, path: string, answers: string, signed?: [action: s
   ['POST /v1/datasets/:id/aggregate',               `/v1/datasets/${DS.PEOPLE}/aggregate`,           '401M 403R 200  403G 401I'],
   ['GET /v1/open/datasets/:id/download',            `/v1/open/datasets/${DS.OPEN}/download`,         '200  200  200  200  200'],
   ['GET /v1/open/datasets/:id/download',            `/v1/open/datasets/${DS.PEOPLE}/download`,       '403D 403D 403D 403D 403D'],
-  ['PUT /v1/admin/datasets/:id/versions/:version',  `/v1/admin/datasets/${DS.PENDING}/versions/v1`,  '200  200  200  200  200'],
+  ['PUT /v1/admin/datasets/:id/versions/:version',  `/v1/admin/datasets/${DS.PENDING}/versions/v1`,  '401M 401M 401M 401M 401M'],
 
   ['POST /v1/applications',                         '/v1/applications',                              '401M 403R 201  201  401I', ['SubmitApplication', { id: 'APP-NEW' }]],
   ['PUT /v1/applications/:id',                      '/v1/applications/APP-1',                        '401M 403R 200  403F 401I', ['ResubmitApplication', { id: 'APP-1' }]],

@@ -48,6 +48,11 @@ export interface GatewayConfig {
    */
   loginPerAddressPerMinute: number;
   loginPerClientPerMinute: number;
+  /**
+   * RDX_MSP_DIR: a folder of the channel organizations' root certificates, `<MSPID>.pem`, against which the
+   * admin routes check Fabric-identity signatures. Unset: the admin routes are closed.
+   */
+  mspDir?: string;
   /** RDX_BODY_LIMIT: largest request body (default 256kb). */
   bodyLimit: string;
   /**
@@ -71,6 +76,13 @@ function required(env: NodeJS.ProcessEnv, name: string, what: string): string {
 function file(env: NodeJS.ProcessEnv, name: string, what: string): string {
   const value = required(env, name, what);
   if (!fs.existsSync(value)) throw new ConfigError(`${name}=${value}: no such file (${what})`);
+  return value;
+}
+
+function folder(env: NodeJS.ProcessEnv, name: string, what: string): string {
+  const value = required(env, name, what);
+  if (!fs.existsSync(value) || !fs.statSync(value).isDirectory())
+    throw new ConfigError(`${name}=${value}: no such folder (${what})`);
   return value;
 }
 
@@ -151,6 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     loginPerAddressPerMinute: int(env, 'RDX_LOGIN_PER_ADDRESS_PER_MINUTE', 120, 1, 1_000_000),
     loginPerClientPerMinute: int(env, 'RDX_LOGIN_PER_CLIENT_PER_MINUTE', 20, 1, 1_000_000),
     bodyLimit,
+    mspDir: env.RDX_MSP_DIR
+      ? folder(env, 'RDX_MSP_DIR', "the channel organizations' root certificates")
+      : undefined,
     databaseUrl: databaseUrl(env),
   };
 }

@@ -7,6 +7,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.js';
 import { ClientRegistry } from './auth/client-registry.js';
+import { AdminSignatureVerifier, MspRoots } from './auth/admin-signature.js';
 import { LoginGuard } from './auth/login-guard.js';
 import { SigningKeys } from './auth/signing-keys.js';
 import { TokenService } from './auth/token-service.js';
@@ -74,6 +75,10 @@ async function main(config: GatewayConfig): Promise<void> {
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(config.dataDir, 0o700);
   const { audit, store } = await openStores(config);
+  const uploadDir = path.join(config.dataDir, 'uploads');
+  // Uploads cut short by a crash leave their files behind: the folder is emptied at start.
+  fs.rmSync(uploadDir, { recursive: true, force: true });
+  fs.mkdirSync(uploadDir, { mode: 0o700 });
   const clients = ClientRegistry.open(path.join(config.dataDir, 'clients.db'));
   const keys = SigningKeys.open(path.join(config.dataDir, 'keys'));
   const ledger = await openFabricLedger(config);
@@ -123,6 +128,8 @@ async function main(config: GatewayConfig): Promise<void> {
     limiter,
     metrics,
     now: () => new Date(),
+    adminSignatures: config.mspDir ? new AdminSignatureVerifier(new MspRoots(config.mspDir)) : undefined,
+    uploadDir,
     loginGuard: new LoginGuard({
       perAddressPerMinute: config.loginPerAddressPerMinute,
       perClientPerMinute: config.loginPerClientPerMinute,

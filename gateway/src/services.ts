@@ -3,6 +3,7 @@
  * stores can change (SQLite by default) without touching a route.
  */
 import type { GatewayConfig } from './config.js';
+import type { AdminSignatureVerifier } from './auth/admin-signature.js';
 import type { ClientRegistry } from './auth/client-registry.js';
 import type { LoginGuard } from './auth/login-guard.js';
 import type { SigningKeys } from './auth/signing-keys.js';
@@ -90,6 +91,10 @@ export interface Services {
   now(): Date;
   /** Limits and lockouts of the token endpoint; createApp makes one with the defaults when none is given. */
   loginGuard?: LoginGuard;
+  /** Checks the Fabric-identity signatures of admin routes; without it those routes are closed. */
+  adminSignatures?: AdminSignatureVerifier;
+  /** A private folder where uploads are received before they are loaded. */
+  uploadDir: string;
   /**
    * Denials without a valid token or for an unknown dataset logged per second (default 1, burst ten
    * seconds' worth); the rest are counted in /metrics only.

@@ -13,7 +13,7 @@ export {
   type NodeSpec,
   type OrgSpec,
 } from './topology.js';
-export { up, down, gatewayUrl, startProcess } from './platform.js';
+export { up, down, gatewayUrl, gatewayEnv, startProcess, type GatewayInstance } from './platform.js';
 export { peerHeight, ordererChannelInfo } from './channel.js';
 export { runningPid, stopDaemon, readPid, healthz, waitUntil, run } from './proc.js';
 export { address } from './node-env.js';
@@ -37,6 +37,7 @@ export {
   type DemandSpec,
   type Committed,
 } from './workflow-driver.js';
+export { orgAdminIdentity } from './demo/demo-seed.js';
 export {
   DEMO_REGULATOR,
   registerEnterpriseClient,

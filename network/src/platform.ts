@@ -20,7 +20,7 @@ import { ordererEnv, peerEnv } from './node-env.js';
 import { healthz, runningPid, startDaemon, stopDaemon, tcpOpen, waitUntil } from './proc.js';
 import { markPhase, readState } from './state.js';
 import type { NodeSpec } from './topology.js';
-import { nodesOf, orgOf } from './topology.js';
+import { nodesOf, orgOf, peerOrgs } from './topology.js';
 
 export const GATEWAY_PROCESS = 'gateway';
 
@@ -176,14 +176,35 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   step('Ready');
 }
 
-function gatewayEnv(ctx: NetworkContext): NodeJS.ProcessEnv {
+/**
+ * The folder of the channel organizations' root certificates, `<MSPID>.pem`, that the gateway checks admin
+ * signatures against (the same roots the channel configuration holds).
+ */
+function writeMspRoots(ctx: NetworkContext): string {
+  const dir = path.join(gatewayDataDir(ctx), 'msp');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const org of peerOrgs(ctx.topology))
+    fs.copyFileSync(ctx.paths.caCert(org.short), path.join(dir, `${org.mspId}.pem`));
+  return dir;
+}
+
+/** Which gateway: its id, port and data folder (the platform's own is gw1 on the topology's port). */
+export interface GatewayInstance {
+  id: string;
+  port: number;
+  dataDir: string;
+}
+
+/** The environment a gateway process of the bureau runs with (its settings are gateway/src/config.ts). */
+export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): NodeJS.ProcessEnv {
+  const gw = instance ?? { id: 'gw1', port: ctx.topology.gateway.port, dataDir: gatewayDataDir(ctx) };
   const bureau = orgOf(ctx.topology, 'BureauMSP');
   const peer = nodesOf(ctx.topology, 'peer', 'BureauMSP')[0]!;
   const msp = ctx.paths.identityMsp(bureau.short, 'gateway');
   return {
     PATH: process.env.PATH,
     RDX_GATEWAY_HOST: ctx.topology.gateway.host,
-    RDX_GATEWAY_PORT: String(ctx.topology.gateway.port),
+    RDX_GATEWAY_PORT: String(gw.port),
     RDX_GATEWAY_MSP_ID: bureau.mspId,
     RDX_GATEWAY_CERT: path.join(msp, 'signcerts', 'cert.pem'),
     RDX_GATEWAY_KEY: path.join(msp, 'keystore', 'key.pem'),
@@ -191,8 +212,9 @@ function gatewayEnv(ctx: NetworkContext): NodeJS.ProcessEnv {
     RDX_PEER_TLS_ROOT: ctx.paths.caCert(bureau.short),
     RDX_CHANNEL: ctx.topology.channel,
     RDX_CHAINCODE: ctx.topology.chaincodeName,
-    RDX_GATEWAY_ID: 'gw1',
-    RDX_GATEWAY_DATA: gatewayDataDir(ctx),
+    RDX_GATEWAY_ID: gw.id,
+    RDX_GATEWAY_DATA: gw.dataDir,
+    RDX_MSP_DIR: writeMspRoots(ctx),
   };
 }
 

@@ -12,6 +12,7 @@ import { GatewayProblemError, GatewayUnavailableError, InputError, RdxSdkError }
 import { requireDate } from './inputs.js';
 import type { AuditReceipt, AuditRecordJson } from './receipt-verify.js';
 import type { Agreement, Application, ApplicationInput, DataItem, Duty, Grant, GrantState } from './types.js';
+import { signAdminRequest, type AdminIdentity } from './admin-signature.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** Renew a token this long before it expires, so a request never leaves with one about to lapse. */
@@ -284,23 +285,35 @@ export class PublicGatewayApi {
   }
 
   /**
-   * Uploads a dataset version whose SHA-256 the owning body recorded on the ledger (catalog:RecordDatasetVersion).
-   * `body` may be a stream so large files are not held in memory.
-   * @throws GatewayProblemError NOT_FOUND while the gateway has not seen the version yet, CONTENT_HASH_MISMATCH
+   * Uploads a dataset version whose SHA-256 the owning body recorded on the ledger (catalog:RecordDatasetVersion),
+   * signed with the identity of the body's admin. `body` may be a stream so large files are not held in memory;
+   * `contentSha256` is the hash of exactly those bytes (the recorded one).
+   * @throws GatewayProblemError NOT_FOUND while the gateway has not seen the version yet, CONTENT_HASH_MISMATCH,
+   *   TOKEN_INVALID / FORBIDDEN when the signature or the identity is not the owning body's admin
    */
   async uploadVersion(
     datasetId: string,
     version: string,
-    body: Uint8Array | ReadableStream<Uint8Array>,
-    contentType: string,
+    upload: {
+      body: Uint8Array | ReadableStream<Uint8Array>;
+      contentType: string;
+      contentSha256: string;
+      signer: AdminIdentity;
+    },
     timeoutMs = 600_000,
   ): Promise<{ dataset: string; version: string; content_hash: string; row_count: number }> {
     const url = this.http.url(
       `/v1/admin/datasets/${encodeURIComponent(datasetId)}/versions/${encodeURIComponent(version)}`,
     );
+    const { body, contentType } = upload;
+    const signature = signAdminRequest(upload.signer, {
+      method: 'PUT',
+      path: url.pathname,
+      contentSha256: upload.contentSha256,
+    });
     const res = await this.http.send(url, {
       method: 'PUT',
-      headers: { 'content-type': contentType },
+      headers: { 'content-type': contentType, ...signature },
       body: body as RequestInit['body'],
       duplex: 'half',
       signal: AbortSignal.timeout(timeoutMs),

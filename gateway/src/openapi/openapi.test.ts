@@ -251,13 +251,11 @@ describe('the OpenAPI document and the server', () => {
     await g.get(`/v1/open/datasets/${DS.PEOPLE}/download`);
     await g.get('/v1/open/datasets/nope/download');
     await g.get('/v1/open/datasets/ls-empty/download');
-    await g.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v1`, { body: 'not the recorded bytes' });
-    await g.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v7`, { body: 'x' });
-    await g.call('PUT', '/v1/admin/datasets/ls-empty/versions/bad', { body: BAD_FILE });
-    await g.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v1`, {
-      body: g.files.pendingV1,
-      headers: { 'content-type': 'text/csv' },
-    });
+    await g.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v1`, { body: 'unsigned' });
+    await g.load(DS.PENDING, 'v1', 'not the recorded bytes');
+    await g.load(DS.PENDING, 'v7', 'x');
+    await g.load('ls-empty', 'bad', BAD_FILE);
+    await g.load(DS.PENDING, 'v1', g.files.pendingV1);
 
     // Workflow.
     const writes: [string, string, string][] = [

@@ -54,7 +54,16 @@ export const OPENAPI = {
       'Restricted public data by interface calls only, under grants recorded on the ledger. Every data request is audited and anchored.',
   },
   components: {
-    securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (ES256)' } },
+    securitySchemes: {
+      bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (ES256)' },
+      fabricAdminSignature: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'x-rdx-signature',
+        description:
+          "The organization admin's Fabric identity signs the request: x-rdx-certificate (base64 PEM, issued by a channel organization's CA, role=admin), x-rdx-signed-at (ISO time, within 5 minutes), x-rdx-nonce (hex, once), x-rdx-content-sha256 (the body's SHA-256) and x-rdx-signature (base64 ECDSA-SHA256 over `RDX-ADMIN-1`, the method, the path, the SHA-256, the time and the nonce, one per line). The SDK's signAdminRequest makes them.",
+      },
+    },
     responses: {
       Problem: {
         description: 'RFC 9457 problem details',
@@ -319,6 +328,9 @@ export const OPENAPI = {
     '/v1/admin/datasets/{id}/versions/{version}': {
       put: {
         summary: 'Load a dataset version whose SHA-256 the owning body recorded on the ledger',
+        description:
+          "Signed by the owning body's admin with its Fabric identity; everything is checked from the headers before the body is read.",
+        security: [{ fabricAdminSignature: [] }],
         parameters: [idParam('id'), idParam('version')],
         requestBody: {
           required: true,
@@ -330,9 +342,12 @@ export const OPENAPI = {
         responses: {
           '200': json({ type: 'object', required: ['dataset', 'version', 'content_hash', 'row_count'] }),
           '400': problem,
+          '401': problem,
+          '403': problem,
           '404': problem,
           '409': problem,
           '413': problem,
+          '429': problem,
         },
       },
     },

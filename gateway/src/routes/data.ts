@@ -1,7 +1,8 @@
 /**
  * Data by interface call only (Z20): records of a granted dataset, projected to the granted items with
  * personal items masked and pages capped; computed results over groups of at least k rows; downloads for
- * unconditional datasets only. Every request is decided from the ledger view and audited.
+ * unconditional datasets only. Every request is decided from the ledger view and audited. (Loading versions
+ * is an admin route: admin.ts.)
  */
 import crypto from 'node:crypto';
 import { Router, type Request } from 'express';
@@ -334,75 +335,6 @@ export function dataRoutes(s: Services): Router {
       res.set('Content-Disposition', `attachment; filename="${dataset.id}.csv"`);
       await allowStream(s, req, res, a, hash.digest('hex'), rows, 'text/csv; charset=utf-8', lines());
     }),
-  );
-
-  /**
-   * Loads a dataset version into the store. Only bytes whose SHA-256 the owning body recorded on the ledger
-   * for that version are accepted, so no one else can put data under the body's name.
-   */
-  const recordedVersion = (
-    req: Request,
-  ): { dataset: DatasetView; recorded: DatasetView['versions'][number] } => {
-    const dataset = s.view.datasets.get(String(req.params.id));
-    if (!dataset) throw new Problem('NOT_FOUND', `There is no dataset ${String(req.params.id)}.`);
-    const recorded = dataset.versions.find((v) => v.version === req.params.version);
-    if (!recorded) {
-      throw new Problem(
-        'NOT_FOUND',
-        `Dataset ${dataset.id} has no version ${String(req.params.version)} on the ledger: record it first (catalog:RecordDatasetVersion).`,
-      );
-    }
-    // A version older than the one served cannot be loaded: an old file, however genuine, must not roll the
-    // served data back (the ledger lists versions in the order the body recorded them).
-    const served = s.store.currentVersion(dataset.id);
-    const position = (v: string | undefined): number => dataset.versions.findIndex((x) => x.version === v);
-    if (served && position(recorded.version) < position(served.version)) {
-      throw new Problem(
-        'INVALID_STATE',
-        `Version ${recorded.version} of ${dataset.id} is older than the version served (${served.version}).`,
-      );
-    }
-    return { dataset, recorded };
-  };
-  r.put(
-    '/v1/admin/datasets/:id/versions/:version',
-    // Refuse before reading a large body when the ledger records no such version.
-    (req, _res, next) => {
-      recordedVersion(req);
-      next();
-    },
-    express.raw({ type: () => true, limit: '200mb' }),
-    async (req, res) => {
-      const { dataset, recorded } = recordedVersion(req);
-      const bytes = req.body instanceof Buffer ? req.body : Buffer.alloc(0);
-      const hash = crypto.createHash('sha256').update(bytes).digest('hex');
-      if (hash !== recorded.contentHash) {
-        throw new Problem(
-          'CONTENT_HASH_MISMATCH',
-          `The content has sha256 ${hash}; the ledger records ${recorded.contentHash} for ${dataset.id}@${recorded.version}.`,
-        );
-      }
-      let loadedVersion: { contentHash: string; rowCount: number };
-      try {
-        loadedVersion = await s.store.loadVersion(
-          dataset.id,
-          recorded.version,
-          dataset.items,
-          dataset.format,
-          bytes,
-        );
-      } catch (err) {
-        // The file or the catalog's items do not fit: the body's fault, not a bad query.
-        if (err instanceof QueryError) throw new Problem('INVALID_ARGUMENT', err.message);
-        throw err;
-      }
-      res.json({
-        dataset: dataset.id,
-        version: recorded.version,
-        content_hash: loadedVersion.contentHash,
-        row_count: loadedVersion.rowCount,
-      });
-    },
   );
 
   return r;

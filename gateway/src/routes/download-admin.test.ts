@@ -3,8 +3,11 @@
  * ledger records for that version are accepted.
  */
 import { expect } from 'chai';
+import net from 'node:net';
+import { signAdminRequest } from '@rdx/client';
 import { DS, OPEN_ITEMS, openRows, sha256Hex } from '../testing/fixtures.js';
 import { assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
+import { testOrg } from '../testing/test-ca.js';
 
 let h: Harness;
 describe('downloads and loading dataset versions', () => {
@@ -79,7 +82,6 @@ describe('downloads and loading dataset versions', () => {
   });
 
   it('loading bytes whose sha256 is not the ledger’s version hash is 409 CONTENT_HASH_MISMATCH, and nothing is loaded', async () => {
-    const url = `/v1/admin/datasets/${DS.PENDING}/versions/v1`;
     const tampered = Buffer.from(h.files.pendingV1.toString('utf8').replace('丽水第1企业', '丽水第X企业'));
     for (const body of [
       tampered,
@@ -87,31 +89,23 @@ describe('downloads and loading dataset versions', () => {
       Buffer.alloc(0),
       Buffer.concat([h.files.pendingV1, Buffer.from('\r\n')]),
     ]) {
-      const reply = await h.call('PUT', url, { body, headers: { 'content-type': 'text/csv' } });
-      assertProblem(reply, 409, 'CONTENT_HASH_MISMATCH');
+      // Signed truthfully over what is sent (refused from the headers), or over the recorded hash while other
+      // bytes are sent (refused once they are read).
+      for (const contentSha256 of [undefined, sha256Hex(h.files.pendingV1)]) {
+        assertProblem(await h.load(DS.PENDING, 'v1', body, { contentSha256 }), 409, 'CONTENT_HASH_MISMATCH');
+      }
       expect(h.store.currentVersion(DS.PENDING)).to.equal(undefined);
     }
     assertProblem(await h.get(`/v1/datasets/${DS.PENDING}/records`, { as: 'AA' }), 409, 'DATA_NOT_LOADED');
   });
 
   it('a version or dataset the ledger does not record is 404', async () => {
-    assertProblem(
-      await h.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v9`, { body: h.files.pendingV1 }),
-      404,
-      'NOT_FOUND',
-    );
-    assertProblem(
-      await h.call('PUT', '/v1/admin/datasets/no-such-dataset/versions/v1', { body: h.files.pendingV1 }),
-      404,
-      'NOT_FOUND',
-    );
+    assertProblem(await h.load(DS.PENDING, 'v9', h.files.pendingV1), 404, 'NOT_FOUND');
+    assertProblem(await h.load('no-such-dataset', 'v1', h.files.pendingV1), 404, 'NOT_FOUND');
   });
 
   it('loading the bytes the ledger records makes the version current and servable', async () => {
-    const reply = await h.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v1`, {
-      body: h.files.pendingV1,
-      headers: { 'content-type': 'text/csv' },
-    });
+    const reply = await h.load(DS.PENDING, 'v1', h.files.pendingV1);
     const loaded = assertOk<{ dataset: string; version: string; content_hash: string; row_count: number }>(
       reply,
     );
@@ -128,14 +122,12 @@ describe('downloads and loading dataset versions', () => {
     expect(page.data.length).to.equal(20);
     expect(page.dataset_version).to.equal('v1');
     // Loading the same bytes again changes nothing.
-    assertOk(
-      await h.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v1`, { body: h.files.pendingV1 }),
-    );
+    assertOk(await h.load(DS.PENDING, 'v1', h.files.pendingV1));
     expect(h.store.currentVersion(DS.PENDING)?.rowCount).to.equal(20);
   });
 
   it('a new version of the unconditional dataset replaces the download', async () => {
-    assertOk(await h.call('PUT', `/v1/admin/datasets/${DS.OPEN}/versions/v2`, { body: h.files.openV2 }));
+    assertOk(await h.load(DS.OPEN, 'v2', h.files.openV2));
     const reply = await h.get(`/v1/open/datasets/${DS.OPEN}/download`);
     expect(reply.text, 'byte for byte the recorded file').to.equal(h.files.openV2.toString('utf8'));
   });
@@ -143,14 +135,140 @@ describe('downloads and loading dataset versions', () => {
   it('loading an older recorded version does not roll the served data back', async () => {
     const g = await startHarness();
     try {
-      assertOk(
-        await g.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v2`, { body: g.files.pendingV2 }),
-      );
+      assertOk(await g.load(DS.PENDING, 'v2', g.files.pendingV2));
       expect(g.store.currentVersion(DS.PENDING)?.version).to.equal('v2');
-      await g.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v1`, { body: g.files.pendingV1 });
+      await g.load(DS.PENDING, 'v1', g.files.pendingV1);
       expect(g.store.currentVersion(DS.PENDING)?.version, 'still serving the newest version').to.equal('v2');
     } finally {
       await g.close();
     }
+  });
+});
+
+describe('who may load a version: the owning body’s admin, signed with its Fabric identity', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(() => h.close());
+
+  /** PUT with headers only, announcing a body of `length` bytes that never comes; the answer as raw text. */
+  function headersOnly(urlPath: string, headers: Record<string, string>, length: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const { hostname, port } = new URL(h.base);
+      const socket = net.connect(Number(port), hostname, () => {
+        const lines = Object.entries({
+          ...headers,
+          host: `${hostname}:${port}`,
+          'content-length': String(length),
+        })
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\r\n');
+        socket.write(`PUT ${urlPath} HTTP/1.1\r\n${lines}\r\n\r\n`);
+      });
+      let text = '';
+      socket.on('data', (d: Buffer) => {
+        text += d.toString();
+        if (text.includes('\r\n\r\n')) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.on('error', reject);
+      setTimeout(() => {
+        socket.destroy();
+        reject(new Error('no answer within 5 s: the gateway waited for the body'));
+      }, 5000);
+    });
+  }
+
+  it('unsigned, or signed by a bearer of no org identity, is 401 — answered before a byte of the body', async () => {
+    assertProblem(await h.load(DS.PENDING, 'v1', h.files.pendingV1, { signer: null }), 401, 'TOKEN_MISSING');
+    const url = `/v1/admin/datasets/${DS.PENDING}/versions/v1`;
+    const answer = await headersOnly(url, { authorization: `Bearer ${h.tokenFor('AA')}` }, 200 * 1024 * 1024);
+    expect(answer).to.match(/^HTTP\/1\.1 401/);
+  });
+
+  it('another org’s admin, or the owner’s reviewer, is 403 without naming the owner', async () => {
+    const owner = h.view.datasets.get(DS.PENDING)!.owner;
+    const other = ['LS-CIVIL', 'LS-EPB', 'LS-PSB', 'LS-AMR'].find((m) => m !== owner)!;
+    for (const signer of [
+      testOrg(other).identity('admin'),
+      testOrg(owner).identity('reviewer'),
+      testOrg(owner).identity(undefined),
+    ]) {
+      const reply = await h.load(DS.PENDING, 'v1', h.files.pendingV1, { signer });
+      assertProblem(reply, 403, 'FORBIDDEN');
+      expect(reply.text).not.to.include(owner);
+    }
+    expect(h.store.currentVersion(DS.PENDING)).to.equal(undefined);
+  });
+
+  it('a certificate of a CA outside the channel, a stale or replayed signature, a signature moved elsewhere: 401', async () => {
+    const stranger = testOrg('LS-STRANGER').identity('admin');
+    assertProblem(
+      await h.load(DS.PENDING, 'v1', h.files.pendingV1, { signer: stranger }),
+      401,
+      'TOKEN_INVALID',
+    );
+
+    const owner = testOrg(h.view.datasets.get(DS.PENDING)!.owner).identity('admin');
+    const url = `/v1/admin/datasets/${DS.PENDING}/versions/v1`;
+    const contentSha256 = sha256Hex(h.files.pendingV1);
+    const stale = signAdminRequest(
+      owner,
+      { method: 'PUT', path: url, contentSha256 },
+      new Date(Date.now() - 600_000),
+    );
+    assertProblem(
+      await h.load(DS.PENDING, 'v1', h.files.pendingV1, { signer: null, headers: stale }),
+      401,
+      'TOKEN_INVALID',
+    );
+
+    const elsewhere = signAdminRequest(owner, {
+      method: 'PUT',
+      path: `/v1/admin/datasets/${DS.OPEN}/versions/v2`,
+      contentSha256,
+    });
+    assertProblem(
+      await h.load(DS.PENDING, 'v1', h.files.pendingV1, { signer: null, headers: elsewhere }),
+      401,
+      'TOKEN_INVALID',
+    );
+
+    const once = signAdminRequest(owner, { method: 'PUT', path: url, contentSha256 });
+    assertOk(await h.load(DS.PENDING, 'v1', h.files.pendingV1, { signer: null, headers: once }));
+    assertProblem(
+      await h.load(DS.PENDING, 'v1', h.files.pendingV1, { signer: null, headers: once }),
+      401,
+      'TOKEN_INVALID',
+    );
+  });
+
+  it('a download neutralises spreadsheet formulas and masks personal items, byte for byte as audited', async () => {
+    const dataset = h.view.datasets.get(DS.OPEN)!;
+    const rows = [
+      'station,district,pm25,day,ok',
+      '"=HYPERLINK(""http://evil.example"",""点我"")",莲都区,-12.5,2025-03-01,true',
+      '@SUM(A1),+青田县,10,2025-03-02,false',
+    ].join('\r\n');
+    const bytes = Buffer.from(`${rows}\r\n`);
+    h.view.putDataset({
+      ...dataset,
+      items: dataset.items.map((i) => (i.name === 'district' ? { ...i, personal: true } : i)),
+      versions: [
+        ...dataset.versions,
+        { version: 'v9', contentHash: sha256Hex(bytes), rowCount: 2 } as (typeof dataset.versions)[number],
+      ],
+    });
+    assertOk(await h.load(DS.OPEN, 'v9', bytes));
+    const reply = await h.get(`/v1/open/datasets/${DS.OPEN}/download`);
+    expect(reply.status).to.equal(200);
+    const lines = reply.text.trim().split('\r\n');
+    expect(lines[1]).to.equal(`"'=HYPERLINK(""http://evil.example"",""点我"")",莲**,-12.5,2025-03-01,true`);
+    expect(lines[2]).to.equal(`'@SUM(A1),'+***,10,2025-03-02,false`);
+    expect(h.auditOf(reply).responseHash).to.equal(sha256Hex(reply.bytes));
+    h.view.putDataset(dataset);
   });
 });

@@ -10,13 +10,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { EnterpriseSigner } from '@rdx/client';
+import { EnterpriseSigner, signAdminRequest, type AdminIdentity } from '@rdx/client';
 import { createApp } from '../app.js';
 import { Anchorer } from '../audit/anchorer.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { ClientRegistry } from '../auth/client-registry.js';
 import { SigningKeys } from '../auth/signing-keys.js';
 import { TokenService } from '../auth/token-service.js';
+import { AdminSignatureVerifier, MspRoots } from '../auth/admin-signature.js';
 import { LoginGuard, type LoginGuardOptions } from '../auth/login-guard.js';
 import { Limiter } from '../enforcement/limiter.js';
 import { Metrics } from '../http/metrics.js';
@@ -25,6 +26,7 @@ import { parseFilter } from '../store/filter-syntax.js';
 import { DatasetStore } from '../store/sqlite-dataset-store.js';
 import { LedgerView, type EnterpriseView } from '../view/ledger-view.js';
 import { FakeLedger } from './fake-ledger.js';
+import { mspRootsDir, testOrg } from './test-ca.js';
 import {
   CODE,
   DS,
@@ -35,12 +37,15 @@ import {
   enterpriseViews,
   generateEnterpriseKeys,
   grantViews,
+  sha256Hex,
   type DatasetFiles,
   type EnterpriseKeys,
   type Rating,
 } from './fixtures.js';
 
 export const ISSUER = 'http://rdx.test';
+/** The organizations owning the fixture datasets: the harness's gateway trusts their test roots. */
+export const DATASET_OWNERS = ['LS-CIVIL', 'LS-EPB', 'LS-PSB', 'LS-AMR'] as const;
 export const AUDIENCE = 'rdx-api';
 export const GATEWAY_ID = 'gw-test';
 
@@ -162,6 +167,32 @@ export class Harness {
     const e = this.view.enterprises.get(CODE[rating])!;
     expect(e, `enterprise ${rating} is in the view`).not.to.equal(undefined);
     this.view.putEnterprise({ ...e, rating: { ...e.rating, level, ...extra } });
+  }
+
+  /**
+   * PUT of a dataset version, signed as an org's admin would sign it (by default: the dataset owner's admin,
+   * over the SHA-256 of exactly these bytes). `signer: null` sends it unsigned.
+   */
+  load(
+    datasetId: string,
+    version: string,
+    body: string | Uint8Array,
+    opts: { signer?: AdminIdentity | null; contentSha256?: string; headers?: Record<string, string> } = {},
+  ): Promise<Reply> {
+    const urlPath = `/v1/admin/datasets/${datasetId}/versions/${version}`;
+    const owner = this.view.datasets.get(datasetId)?.owner ?? DATASET_OWNERS[0];
+    const signer = opts.signer === undefined ? testOrg(owner).identity('admin') : opts.signer;
+    const signature = signer
+      ? signAdminRequest(signer, {
+          method: 'PUT',
+          path: urlPath,
+          contentSha256: opts.contentSha256 ?? sha256Hex(body),
+        })
+      : {};
+    return this.call('PUT', urlPath, {
+      body,
+      headers: { 'content-type': 'text/csv', ...signature, ...opts.headers },
+    });
   }
 
   /** Anchors everything logged so far through the real Anchorer and the fake ledger. */
@@ -337,6 +368,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     metrics,
     now: () => (ref.harness?.clock ? new Date(ref.harness.clock) : new Date()),
     unattributedLogPerSecond: opts.unattributedLogPerSecond ?? 1_000_000,
+    adminSignatures: new AdminSignatureVerifier(
+      new MspRoots(mspRootsDir(path.join(dir, 'msp'), DATASET_OWNERS)),
+      () => ref.harness?.clock?.getTime() ?? Date.now(),
+    ),
+    uploadDir: path.join(dir, 'uploads'),
     loginGuard: new LoginGuard({
       perAddressPerMinute: 100_000,
       perClientPerMinute: 100_000,
@@ -345,6 +381,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       ...opts.loginGuard,
     }),
   };
+  fs.mkdirSync(services.uploadDir);
   const app = createApp(services);
   const exchanges: Exchange[] = [];
   const server = recordingServer(app, exchanges);

@@ -6,13 +6,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { EnterpriseSigner } from '@rdx/client';
+import { EnterpriseSigner, signAdminRequest, type AdminIdentity } from '@rdx/client';
 import { ClientRegistry, parseDatasetFile } from '@rdx/gateway';
 import { DEMO_ENTERPRISES, demoDatasets, type DemoDataset } from './demo-data.js';
 import { seedConsoleAccounts } from './console-accounts.js';
 import type { NetworkContext } from '../context.js';
 import { gatewayDataDir, gatewayUrl } from '../platform-paths.js';
 import { sleep } from '../proc.js';
+import { orgOf } from '../topology.js';
 import { applyAndGetGrants, find, Parties, submit } from '../workflow-driver.js';
 
 export interface DemoEnterpriseCredentials {
@@ -94,6 +95,18 @@ const DEMO_GRANTS: {
   },
 ];
 
+/** The certificate and key of an org's admin, as enrolled by its CA: it signs the body's admin requests. */
+export function orgAdminIdentity(
+  ctx: Pick<NetworkContext, 'paths' | 'topology'>,
+  mspId: string,
+): AdminIdentity {
+  const msp = ctx.paths.identityMsp(orgOf(ctx.topology, mspId).short, 'admin');
+  return {
+    certificatePem: fs.readFileSync(path.join(msp, 'signcerts', 'cert.pem'), 'utf8'),
+    privateKeyPem: fs.readFileSync(path.join(msp, 'keystore', 'key.pem'), 'utf8'),
+  };
+}
+
 async function seedDataset(ctx: NetworkContext, p: Parties, demo: DemoDataset): Promise<void> {
   const { dataset, owner, csv } = demo;
   const body = p.body(owner);
@@ -110,10 +123,17 @@ async function seedDataset(ctx: NetworkContext, p: Parties, demo: DemoDataset): 
     const rows = parseDatasetFile(bytes, 'csv', dataset.items).length;
     await submit(body, 'catalog', 'RecordDatasetVersion', dataset.id, 'v1', hash, String(rows));
   }
-  // The gateway accepts the bytes once its view shows the version the body recorded.
-  const url = `${gatewayUrl(ctx)}/v1/admin/datasets/${dataset.id}/versions/v1`;
+  // The gateway accepts the bytes once its view shows the version the body recorded; the upload is signed
+  // by the body's admin, the identity that recorded it.
+  const urlPath = `/v1/admin/datasets/${dataset.id}/versions/v1`;
+  const admin = orgAdminIdentity(ctx, owner);
   for (let attempt = 0; ; attempt++) {
-    const res = await fetch(url, { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: bytes });
+    const signature = signAdminRequest(admin, { method: 'PUT', path: urlPath, contentSha256: hash });
+    const res = await fetch(`${gatewayUrl(ctx)}${urlPath}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/csv', ...signature },
+      body: bytes,
+    });
     if (res.ok) return;
     if (res.status !== 404 || attempt > 100)
       throw new Error(`loading ${dataset.id} into the gateway: ${res.status} ${await res.text()}`);

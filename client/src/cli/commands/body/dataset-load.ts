@@ -9,6 +9,7 @@ import { txLine } from '../../format.js';
 import { TERMS } from '../../terms.js';
 import { digestDatasetFile } from '../../../sdk/dataset-file.js';
 import { GatewayProblemError, InputError } from '../../../sdk/errors.js';
+import type { AdminIdentity } from '../../../sdk/admin-signature.js';
 import type { PublicGatewayApi } from '../../../sdk/gateway-api.js';
 import type { Progress } from '../../output.js';
 
@@ -25,12 +26,12 @@ async function waitForGateway(
   gateway: PublicGatewayApi,
   id: string,
   version: string,
-  contentType: string,
+  upload: { contentType: string; contentSha256: string; signer: AdminIdentity },
 ): Promise<boolean> {
   const deadline = Date.now() + GATEWAY_SEES_VERSION_MS;
   for (;;) {
     try {
-      await gateway.uploadVersion(id, version, new Uint8Array(0), contentType);
+      await gateway.uploadVersion(id, version, { ...upload, body: new Uint8Array(0) });
       return true; // the recorded content is the empty file itself: loaded already
     } catch (err) {
       if (err instanceof GatewayProblemError && err.code === 'CONTENT_HASH_MISMATCH') return false;
@@ -104,13 +105,15 @@ export default defineCommand({
 
     const gateway = ctx.publicGateway();
     const contentType = dataset.format === 'csv' ? 'text/csv' : 'application/json';
-    const emptyLoaded = await waitForGateway(gateway, id, version, contentType);
+    // The upload is signed with the same identity that recorded the version: the body's admin.
+    const upload = { contentType, contentSha256: digest.contentHash, signer: ledger.connection.identity };
+    const emptyLoaded = await waitForGateway(gateway, id, version, upload);
     let loaded = emptyLoaded
       ? { dataset: id, version, content_hash: digest.contentHash, row_count: 0 }
       : undefined;
     if (!loaded) {
       const uploading = big ? ctx.out.progress(`上传 upload ${file}`, size, 'bytes') : undefined;
-      loaded = await gateway.uploadVersion(id, version, fileStream(file, uploading), contentType);
+      loaded = await gateway.uploadVersion(id, version, { ...upload, body: fileStream(file, uploading) });
       uploading?.finish(`${loaded.row_count} rows`);
     }
     if (loaded.row_count !== digest.rowCount)

@@ -1,0 +1,163 @@
+/**
+ * Checks the Fabric-identity signature on requests to the admin routes (see the SDK's admin-signature.ts):
+ * the certificate must be issued by the root of a channel organization (the same roots the ledger trusts), be
+ * within its validity, and sign exactly this method, path, body hash, time and nonce; a nonce is accepted once.
+ * All of it is decided from the headers alone, before the body is read.
+ */
+import crypto, { X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ADMIN_SIGNATURE_HEADERS as H, adminSigningText } from '@rdx/client';
+import { Problem } from '../problem.js';
+
+/** Who signed: the organization whose root issued the certificate, and the certificate's `role` attribute. */
+export interface AdminSigner {
+  mspId: string;
+  role: string | undefined;
+  subject: string;
+  /** The body's SHA-256 (hex) that the signature covers. */
+  contentSha256: string;
+}
+
+/** How far the signing time may be from the gateway's clock, and so how long a nonce is remembered. */
+const MAX_SKEW_MS = 5 * 60_000;
+/** A folder of roots is read again at most this often when a certificate's issuer is not among them. */
+const RELOAD_MS = 10_000;
+
+/**
+ * Root certificates of the channel's organizations: `<dir>/<MSPID>.pem` (one or more certificates each). An
+ * organization that joins later is picked up when its file appears.
+ */
+export class MspRoots {
+  private roots = new Map<string, X509Certificate[]>();
+  private loadedAt = 0;
+
+  constructor(private readonly dir: string) {
+    this.reload();
+  }
+
+  private reload(): void {
+    const roots = new Map<string, X509Certificate[]>();
+    for (const file of fs.existsSync(this.dir) ? fs.readdirSync(this.dir) : []) {
+      if (!file.endsWith('.pem')) continue;
+      const pems = fs
+        .readFileSync(path.join(this.dir, file), 'utf8')
+        .match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g);
+      roots.set(
+        file.slice(0, -4),
+        (pems ?? []).map((pem) => new X509Certificate(pem)),
+      );
+    }
+    this.roots = roots;
+    this.loadedAt = Date.now();
+  }
+
+  /** The MSP whose root issued and signed `cert`, if any. */
+  issuerOf(cert: X509Certificate): string | undefined {
+    const find = (): string | undefined => {
+      for (const [mspId, roots] of this.roots)
+        if (roots.some((root) => cert.checkIssued(root) && cert.verify(root.publicKey))) return mspId;
+      return undefined;
+    };
+    const found = find();
+    if (found !== undefined || Date.now() - this.loadedAt < RELOAD_MS) return found;
+    this.reload();
+    return find();
+  }
+}
+
+/** Fabric CA's attribute extension (OID 1.2.3.4.5.6.7.8.1), whose value is JSON: `{"attrs":{…}}`. */
+const ATTRIBUTE_OID = Buffer.from([0x06, 0x08, 0x2a, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x01]);
+
+/** The attributes Fabric CA put in a certificate (e.g. `role`); empty when it has none. */
+export function fabricAttributes(cert: X509Certificate): Record<string, string> {
+  const der = cert.raw;
+  const at = der.indexOf(ATTRIBUTE_OID);
+  if (at < 0) return {};
+  let i = at + ATTRIBUTE_OID.length;
+  if (der[i] === 0x01) i += 3; // BOOLEAN critical
+  if (der[i] !== 0x04) return {}; // OCTET STRING holding the value
+  let length = der[i + 1]!;
+  i += 2;
+  if (length & 0x80) {
+    const bytes = length & 0x7f;
+    length = 0;
+    for (let k = 0; k < bytes; k++) length = length * 256 + der[i + k]!;
+    i += bytes;
+  }
+  try {
+    const value = JSON.parse(der.subarray(i, i + length).toString('utf8')) as { attrs?: unknown };
+    const attrs = value.attrs;
+    if (typeof attrs !== 'object' || attrs === null) return {};
+    return Object.fromEntries(
+      Object.entries(attrs).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+  } catch {
+    return {};
+  }
+}
+
+function invalid(why: string): Problem {
+  return new Problem('TOKEN_INVALID', `The admin signature is not valid: ${why}.`);
+}
+
+export class AdminSignatureVerifier {
+  private readonly nonces = new Map<string, number>();
+
+  constructor(
+    private readonly roots: MspRoots,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * The signer of a request to an admin route, from its headers; 401 when unsigned or the signature does not
+   * hold. Whether that signer may do what it asks is the route's to decide.
+   */
+  verify(req: { method: string; path: string; get(name: string): string | undefined }): AdminSigner {
+    const header = (name: string): string | undefined => req.get(name)?.trim();
+    const certificate = header(H.certificate);
+    const signedAt = header(H.signedAt);
+    const nonce = header(H.nonce);
+    const contentSha256 = header(H.contentSha256)?.toLowerCase();
+    const signature = header(H.signature);
+    if (!certificate || !signedAt || !nonce || !contentSha256 || !signature)
+      throw new Problem(
+        'TOKEN_MISSING',
+        `Sign this request with your organization's admin identity (headers ${Object.values(H).join(', ')}).`,
+      );
+    if (!/^[0-9a-f]{64}$/.test(contentSha256)) throw invalid(`${H.contentSha256} must be 64 hex digits`);
+    if (!/^[0-9a-f]{16,64}$/i.test(nonce)) throw invalid(`${H.nonce} must be 16 to 64 hex digits`);
+    const at = Date.parse(signedAt);
+    const now = this.now();
+    if (!Number.isFinite(at) || Math.abs(now - at) > MAX_SKEW_MS)
+      throw invalid(`${H.signedAt} must be within 5 minutes of the gateway's clock`);
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(Buffer.from(certificate, 'base64'));
+    } catch {
+      throw invalid(`${H.certificate} is not a base64 PEM certificate`);
+    }
+    if (Date.parse(cert.validFrom) > now || Date.parse(cert.validTo) < now)
+      throw invalid('the certificate is outside its validity');
+    const mspId = this.roots.issuerOf(cert);
+    if (!mspId) throw invalid('the certificate was not issued by an organization of the channel');
+    const text = adminSigningText({ method: req.method, path: req.path, contentSha256, signedAt, nonce });
+    const verified = ((): boolean => {
+      try {
+        return crypto.verify('sha256', Buffer.from(text), cert.publicKey, Buffer.from(signature, 'base64'));
+      } catch {
+        return false;
+      }
+    })();
+    if (!verified) throw invalid('the signature does not verify with the certificate');
+    for (const [n, until] of this.nonces) if (until < now) this.nonces.delete(n);
+    if (this.nonces.has(nonce)) throw invalid('this signed request was already used');
+    this.nonces.set(nonce, at + MAX_SKEW_MS);
+    return {
+      mspId,
+      role: fabricAttributes(cert).role,
+      subject: cert.subject.replace(/\n/g, ', '),
+      contentSha256,
+    };
+  }
+}

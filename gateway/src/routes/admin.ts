@@ -1,0 +1,137 @@
+/**
+ * The admin route of opening bodies: loading a version of one of their datasets. It is signed with the Fabric
+ * identity of the owning body's admin (no OAuth token), and everything is decided from the headers before a byte
+ * of the body is read: the signature, the organization and role, the version on the ledger, and the body's
+ * SHA-256 against the one the body recorded there. Then the body is streamed to a private file while it is
+ * hashed, within a size limit, a few uploads at a time, and only the recorded bytes are loaded.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Router, type Request } from 'express';
+import { Problem } from '../problem.js';
+import { QueryError } from '../store/query-plan.js';
+import type { Services } from '../services.js';
+import type { DatasetView } from '../view/ledger-view.js';
+
+/** Largest version file accepted. */
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+/** Uploads received at once; more are refused with 429 (each may hold a large file in flight). */
+export const MAX_UPLOADS_IN_FLIGHT = 2;
+
+/** The version the ledger records for this dataset, not older than the one served. */
+function recordedVersion(
+  s: Services,
+  req: Request,
+): { dataset: DatasetView; recorded: DatasetView['versions'][number] } {
+  const dataset = s.view.datasets.get(String(req.params.id));
+  if (!dataset) throw new Problem('NOT_FOUND', `There is no dataset ${String(req.params.id).slice(0, 128)}.`);
+  const recorded = dataset.versions.find((v) => v.version === req.params.version);
+  if (!recorded) {
+    throw new Problem(
+      'NOT_FOUND',
+      `Dataset ${dataset.id} has no version ${String(req.params.version).slice(0, 128)} on the ledger: record it first (catalog:RecordDatasetVersion).`,
+    );
+  }
+  // A version older than the one served cannot be loaded: an old file, however genuine, must not roll the
+  // served data back (the ledger lists versions in the order the body recorded them).
+  const served = s.store.currentVersion(dataset.id);
+  const position = (v: string | undefined): number => dataset.versions.findIndex((x) => x.version === v);
+  if (served && position(recorded.version) < position(served.version)) {
+    throw new Problem(
+      'INVALID_STATE',
+      `Version ${recorded.version} of ${dataset.id} is older than the version served (${served.version}).`,
+    );
+  }
+  return { dataset, recorded };
+}
+
+/** Streams the request body into `file`, hashing it; 413 past the limit. */
+async function receive(req: Request, file: string): Promise<{ sha256: string; bytes: number }> {
+  const hash = crypto.createHash('sha256');
+  let bytes = 0;
+  await pipeline(
+    req,
+    async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        bytes += chunk.length;
+        if (bytes > MAX_UPLOAD_BYTES)
+          throw new Problem(
+            'PAYLOAD_TOO_LARGE',
+            `A version file may have at most ${MAX_UPLOAD_BYTES} bytes.`,
+          );
+        hash.update(chunk);
+        yield chunk;
+      }
+    },
+    fs.createWriteStream(file, { mode: 0o600 }),
+  );
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+export function adminRoutes(s: Services): Router {
+  const r = Router();
+  let inFlight = 0;
+
+  r.put('/v1/admin/datasets/:id/versions/:version', async (req, res) => {
+    if (!s.adminSignatures)
+      throw new Problem(
+        'FORBIDDEN',
+        'This gateway knows no organization roots (RDX_MSP_DIR), so it can check no admin signature: admin routes are closed.',
+      );
+    const signer = s.adminSignatures.verify(req);
+    const { dataset, recorded } = recordedVersion(s, req);
+    // The owner is not named: a prober learns nothing about whose dataset it is.
+    if (signer.mspId !== dataset.owner || signer.role !== 'admin')
+      throw new Problem('FORBIDDEN', "Only the owning body's admin may load versions of a dataset.");
+    if (signer.contentSha256 !== recorded.contentHash)
+      throw new Problem(
+        'CONTENT_HASH_MISMATCH',
+        `The signed content has sha256 ${signer.contentSha256}; the ledger records ${recorded.contentHash} for ${dataset.id}@${recorded.version}.`,
+      );
+    if (inFlight >= MAX_UPLOADS_IN_FLIGHT)
+      throw new Problem(
+        'RATE_LIMITED',
+        'Other uploads are in progress: try again shortly.',
+        {},
+        { 'Retry-After': '5' },
+      );
+    inFlight++;
+    const dir = fs.mkdtempSync(path.join(s.uploadDir, 'upload-'));
+    try {
+      const file = path.join(dir, 'version');
+      const received = await receive(req, file);
+      if (received.sha256 !== recorded.contentHash) {
+        throw new Problem(
+          'CONTENT_HASH_MISMATCH',
+          `The content has sha256 ${received.sha256}; the ledger records ${recorded.contentHash} for ${dataset.id}@${recorded.version}.`,
+        );
+      }
+      let loaded: { contentHash: string; rowCount: number };
+      try {
+        loaded = await s.store.loadVersion(
+          dataset.id,
+          recorded.version,
+          dataset.items,
+          dataset.format,
+          await fs.promises.readFile(file),
+        );
+      } catch (err) {
+        // The file or the catalog's items do not fit: the body's fault, not a bad query.
+        if (err instanceof QueryError) throw new Problem('INVALID_ARGUMENT', err.message);
+        throw err;
+      }
+      res.json({
+        dataset: dataset.id,
+        version: recorded.version,
+        content_hash: loaded.contentHash,
+        row_count: loaded.rowCount,
+      });
+    } finally {
+      inFlight--;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  return r;
+}

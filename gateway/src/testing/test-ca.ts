@@ -1,0 +1,128 @@
+/**
+ * Test support: certificate authorities and identities as Fabric CA makes them (P-256, the `role` attribute in
+ * the extension 1.2.3.4.5.6.7.8.1), made with the openssl command line, so the gateway's admin-signature
+ * checks run against real X.509 certificates. Made once per process and reused.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AdminIdentity } from '@rdx/client';
+
+export interface TestOrg {
+  mspId: string;
+  rootPem: string;
+  /** An identity of the org with the given `role` attribute (none when role is undefined). */
+  identity(role: string | undefined): AdminIdentity;
+}
+
+let dir: string | undefined;
+const orgs = new Map<string, TestOrg>();
+
+function openssl(args: string[], cwd: string): void {
+  try {
+    execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: Buffer };
+    if (e.code === 'ENOENT')
+      throw new Error('the tests need the openssl command (Debian: apt-get install openssl)', { cause: err });
+    throw new Error(`openssl ${args[0]} failed: ${e.stderr?.toString() ?? e.message}`, { cause: err });
+  }
+}
+
+/** The org's CA, made on first use; its identities are made as asked. */
+export function testOrg(mspId: string): TestOrg {
+  const known = orgs.get(mspId);
+  if (known) return known;
+  dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-test-ca-'));
+  const home = path.join(dir, mspId);
+  fs.mkdirSync(home);
+  const key = ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+  openssl(['genpkey', ...key, '-out', 'ca.key'], home);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'ca.key',
+      '-days',
+      '3650',
+      '-subj',
+      `/O=${mspId}/CN=ca.${mspId}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      '-out',
+      'ca.pem',
+    ],
+    home,
+  );
+  const identities = new Map<string, AdminIdentity>();
+  const org: TestOrg = {
+    mspId,
+    rootPem: fs.readFileSync(path.join(home, 'ca.pem'), 'utf8'),
+    identity(role) {
+      const name = role ?? 'none';
+      const made = identities.get(name);
+      if (made) return made;
+      openssl(['genpkey', ...key, '-out', `${name}.key`], home);
+      openssl(
+        [
+          'req',
+          '-new',
+          '-key',
+          `${name}.key`,
+          '-subj',
+          `/O=${mspId}/OU=client/CN=${name}`,
+          '-out',
+          `${name}.csr`,
+        ],
+        home,
+      );
+      const attrs = JSON.stringify({
+        attrs: role ? { role, 'hf.EnrollmentID': name } : { 'hf.EnrollmentID': name },
+      });
+      fs.writeFileSync(
+        path.join(home, `${name}.ext`),
+        `1.2.3.4.5.6.7.8.1=DER:${Buffer.from(attrs).toString('hex')}\nkeyUsage=critical,digitalSignature\n`,
+      );
+      openssl(
+        [
+          'x509',
+          '-req',
+          '-in',
+          `${name}.csr`,
+          '-CA',
+          'ca.pem',
+          '-CAkey',
+          'ca.key',
+          '-CAcreateserial',
+          '-days',
+          '365',
+          '-extfile',
+          `${name}.ext`,
+          '-out',
+          `${name}.pem`,
+        ],
+        home,
+      );
+      const identity = {
+        certificatePem: fs.readFileSync(path.join(home, `${name}.pem`), 'utf8'),
+        privateKeyPem: fs.readFileSync(path.join(home, `${name}.key`), 'utf8'),
+      };
+      identities.set(name, identity);
+      return identity;
+    },
+  };
+  orgs.set(mspId, org);
+  return org;
+}
+
+/** A folder of `<MSPID>.pem` roots, as the gateway's RDX_MSP_DIR holds them. */
+export function mspRootsDir(target: string, mspIds: readonly string[]): string {
+  fs.mkdirSync(target, { recursive: true });
+  for (const id of mspIds) fs.writeFileSync(path.join(target, `${id}.pem`), testOrg(id).rootPem);
+  return target;
+}
