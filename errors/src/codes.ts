@@ -197,6 +197,12 @@ const TABLE = {
     hint: "the grant's daily quota is used up: try again tomorrow",
   },
   RATE_LIMITED: { origin: 'gateway', status: 429, title: 'Too many requests', hint: 'slow down and retry' },
+  PRIVACY_BUDGET_EXHAUSTED: {
+    origin: 'gateway',
+    status: 429,
+    title: 'Privacy budget of computed results spent',
+    hint: "the grant's computed results for today are used up (each spends privacy budget ε): try again tomorrow",
+  },
   RECEIPT_PENDING: {
     origin: 'gateway',
     status: 202,

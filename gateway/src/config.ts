@@ -20,6 +20,8 @@ export interface GatewayConfig {
   audience: string;
   /** RDX_TOKEN_TTL_S: access token lifetime, at most 900 s (15 minutes). */
   tokenTtlSeconds: number;
+  /** RDX_KEY_ROTATION_HOURS: a new token signing key this often (default 24). */
+  keyRotationHours: number;
   /** The gateway's own Fabric identity (BureauMSP, role=gateway). */
   mspId: string;
   certPath: string;
@@ -40,6 +42,12 @@ export interface GatewayConfig {
   pageMax: number;
   /** RDX_K_MIN: smallest group a computed result may show (default 10). */
   kMin: number;
+  /**
+   * RDX_EPSILON_PER_QUERY (default 0.5) and RDX_PRIVACY_BUDGET_PER_DAY (default 10): ε of one computed result
+   * on restricted data, and what a grant may spend per day (enforcement/privacy.ts).
+   */
+  epsilonPerQuery: number;
+  privacyBudgetPerDay: number;
   /** RDX_RATE_PER_SECOND: interface calls per second per grant (default 20). */
   ratePerSecond: number;
   /**
@@ -83,6 +91,15 @@ function folder(env: NodeJS.ProcessEnv, name: string, what: string): string {
   const value = required(env, name, what);
   if (!fs.existsSync(value) || !fs.statSync(value).isDirectory())
     throw new ConfigError(`${name}=${value}: no such folder (${what})`);
+  return value;
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || value > max)
+    throw new ConfigError(`${name} must be a number above 0 and at most ${max}, got "${raw}"`);
   return value;
 }
 
@@ -146,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     issuer: env.RDX_TOKEN_ISSUER ?? `http://${host}:${port}`,
     audience: 'rdx-api',
     tokenTtlSeconds: int(env, 'RDX_TOKEN_TTL_S', 900, 30, 900),
+    keyRotationHours: int(env, 'RDX_KEY_ROTATION_HOURS', 24, 1, 24 * 365),
     mspId: env.RDX_GATEWAY_MSP_ID ?? 'BureauMSP',
     certPath: file(env, 'RDX_GATEWAY_CERT', "the gateway identity's certificate (PEM)"),
     keyPath: file(env, 'RDX_GATEWAY_KEY', "the gateway identity's private key (PEM)"),
@@ -160,6 +178,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     pageMax: int(env, 'RDX_PAGE_MAX', 500, 1, 10_000),
     kMin: int(env, 'RDX_K_MIN', 10, 2, 1000),
     ratePerSecond: int(env, 'RDX_RATE_PER_SECOND', 20, 1, 100_000),
+    epsilonPerQuery: positive(env, 'RDX_EPSILON_PER_QUERY', 0.5, 10),
+    privacyBudgetPerDay: positive(env, 'RDX_PRIVACY_BUDGET_PER_DAY', 10, 1000),
     loginPerAddressPerMinute: int(env, 'RDX_LOGIN_PER_ADDRESS_PER_MINUTE', 120, 1, 1_000_000),
     loginPerClientPerMinute: int(env, 'RDX_LOGIN_PER_CLIENT_PER_MINUTE', 20, 1, 1_000_000),
     bodyLimit,

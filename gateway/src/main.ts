@@ -9,6 +9,7 @@ import { createApp } from './app.js';
 import { ClientRegistry } from './auth/client-registry.js';
 import { AdminSignatureVerifier, MspRoots } from './auth/admin-signature.js';
 import { LoginGuard } from './auth/login-guard.js';
+import { PgReplayStore, SqliteReplayStore } from './auth/replay-store.js';
 import { SigningKeys } from './auth/signing-keys.js';
 import { TokenService } from './auth/token-service.js';
 import { Anchorer, type AnchorableLog } from './audit/anchorer.js';
@@ -17,6 +18,7 @@ import { PgAuditLog } from './audit/pg-audit-log.js';
 import { loadConfig, ConfigError, describeDatabaseUrl, type GatewayConfig } from './config.js';
 import { chinaToday } from './enforcement/decide.js';
 import { Limiter } from './enforcement/limiter.js';
+import { PrivacyBudget } from './enforcement/privacy.js';
 import { Metrics } from './http/metrics.js';
 import { problemBody } from './problem.js';
 import { openFabricLedger } from './ledger/fabric-ledger.js';
@@ -29,16 +31,29 @@ import type { AuditSink, DataStore } from './services.js';
 
 const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
 
-/** Today's calls per grant, read back from the audit log so a restart does not reset quotas. */
-async function restoreQuotas(audit: AuditSink, limiter: Limiter, now: Date): Promise<void> {
+/**
+ * Today's calls and privacy budget (ε of computed results) per grant, read back from the audit log so a
+ * restart resets neither.
+ */
+async function restoreQuotas(
+  audit: AuditSink,
+  limiter: Limiter,
+  privacy: PrivacyBudget,
+  now: Date,
+): Promise<void> {
   const today = chinaToday(now);
   const used = new Map<string, number>();
+  const spent = new Map<string, number>();
   for (let seq = audit.size() - 1; seq >= 0; seq--) {
     const r = await audit.bySeq(seq);
     if (!r || chinaToday(new Date(r.time)) !== today) break;
-    if (r.decision === 'allow' && r.grantId) used.set(r.grantId, (used.get(r.grantId) ?? 0) + 1);
+    if (r.decision !== 'allow' || !r.grantId) continue;
+    used.set(r.grantId, (used.get(r.grantId) ?? 0) + 1);
+    const epsilon = r.query ? (JSON.parse(r.query) as { epsilon?: unknown }).epsilon : undefined;
+    if (typeof epsilon === 'number') spent.set(r.grantId, (spent.get(r.grantId) ?? 0) + epsilon);
   }
   for (const [grant, n] of used) limiter.restore(grant, today, n);
+  for (const [grant, e] of spent) privacy.restore(grant, today, e);
 }
 
 type Closable = { close(): void | Promise<void> };
@@ -80,6 +95,9 @@ async function main(config: GatewayConfig): Promise<void> {
   fs.rmSync(uploadDir, { recursive: true, force: true });
   fs.mkdirSync(uploadDir, { mode: 0o700 });
   const clients = ClientRegistry.open(path.join(config.dataDir, 'clients.db'));
+  const replays = config.databaseUrl
+    ? await PgReplayStore.open(config.databaseUrl)
+    : SqliteReplayStore.open(path.join(config.dataDir, 'assertions.db'));
   const keys = SigningKeys.open(path.join(config.dataDir, 'keys'));
   const ledger = await openFabricLedger(config);
   const view = new LedgerView();
@@ -92,7 +110,11 @@ async function main(config: GatewayConfig): Promise<void> {
     log,
   });
   const limiter = new Limiter(config.ratePerSecond);
-  await restoreQuotas(audit, limiter, new Date());
+  const privacy = new PrivacyBudget({
+    epsilonPerQuery: config.epsilonPerQuery,
+    dailyBudget: config.privacyBudgetPerDay,
+  });
+  await restoreQuotas(audit, limiter, privacy, new Date());
   const metrics = new Metrics();
   metrics.gauge('rdx_audit_unanchored_records', 'Audit records not yet anchored on the ledger', () =>
     anchorer.lagRecords(),
@@ -112,6 +134,15 @@ async function main(config: GatewayConfig): Promise<void> {
   // The unanchored tail of a crashed run is anchored first thing.
   await anchorer.reconcile().catch((err: unknown) => log(`anchor reconcile: ${String(err)}`));
   anchorer.start();
+  // Token signing keys rotate on schedule; the JWKS keeps an old key until the last token it signed expired.
+  const rotateKeys = (): void => {
+    const done = keys.maintain(config.keyRotationHours * 3_600_000, config.tokenTtlSeconds * 1000);
+    if (done.rotated) log(`token signing key rotated: ${done.rotated} signs from now on`);
+    if (done.removed.length) log(`token signing keys retired: ${done.removed.join(', ')}`);
+  };
+  rotateKeys();
+  const keyTimer = setInterval(rotateKeys, 60_000);
+  keyTimer.unref();
   void anchorer.anchorNow();
 
   const app = createApp({
@@ -128,6 +159,8 @@ async function main(config: GatewayConfig): Promise<void> {
     limiter,
     metrics,
     now: () => new Date(),
+    privacy,
+    replays,
     adminSignatures: config.mspDir ? new AdminSignatureVerifier(new MspRoots(config.mspDir)) : undefined,
     uploadDir,
     loginGuard: new LoginGuard({
@@ -175,6 +208,7 @@ async function main(config: GatewayConfig): Promise<void> {
         await audit.close();
         await store.close();
         clients.close();
+        await replays.close();
       })
       .catch((err: unknown) => log(`closing the stores: ${String(err)}`));
   };

@@ -6,6 +6,8 @@ import type { GatewayConfig } from './config.js';
 import type { AdminSignatureVerifier } from './auth/admin-signature.js';
 import type { ClientRegistry } from './auth/client-registry.js';
 import type { LoginGuard } from './auth/login-guard.js';
+import type { ReplayStore } from './auth/replay-store.js';
+import type { PrivacyBudget } from './enforcement/privacy.js';
 import type { SigningKeys } from './auth/signing-keys.js';
 import type { TokenService } from './auth/token-service.js';
 import type { Limiter } from './enforcement/limiter.js';
@@ -55,6 +57,8 @@ export type { Filter } from './store/dataset-types.js';
 /** The dataset store: rows of loaded dataset versions. */
 export interface DataStore {
   currentVersion(datasetId: string): VersionInfo | undefined;
+  /** A secret for `purpose`, the same on every gateway sharing this store. */
+  derivedKey(purpose: string): Uint8Array;
   query(datasetId: string, q: RowQuery): Awaitable<RowPage>;
   aggregate(datasetId: string, q: AggregateQuery): Awaitable<AggregateResult>;
   allRows(datasetId: string): Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>;
@@ -91,6 +95,10 @@ export interface Services {
   now(): Date;
   /** Limits and lockouts of the token endpoint; createApp makes one with the defaults when none is given. */
   loginGuard?: LoginGuard;
+  /** Client assertions used so far (shared by the gateways when they share PostgreSQL). */
+  replays: ReplayStore;
+  /** ε spent by computed results per grant; createApp makes one with the defaults when none is given. */
+  privacy?: PrivacyBudget;
   /** Checks the Fabric-identity signatures of admin routes; without it those routes are closed. */
   adminSignatures?: AdminSignatureVerifier;
   /** A private folder where uploads are received before they are loaded. */

@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS audit_records (
   row_count INTEGER NOT NULL,
   response_hash TEXT,
   status INTEGER NOT NULL,
+  query TEXT,
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL
 ) STRICT;
@@ -122,7 +123,9 @@ export class AuditLog {
     this.maxBatch = opts.maxBatch;
     this.stmt = {
       insert: db.prepare(
-        `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (${RECORD_COLUMNS.split(', ')
+          .map(() => '?')
+          .join(', ')})`,
       ),
       tail: db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1'),
       byRequestId: db.prepare(`SELECT ${RECORD_COLUMNS} FROM audit_records WHERE request_id = ?`),
@@ -160,6 +163,10 @@ export class AuditLog {
       // Per connection, not stored in the file, so it is set on every open.
       db.exec('PRAGMA synchronous = FULL');
       db.exec(SCHEMA);
+      // Logs made before queries were recorded get the column (their records keep no query).
+      const columns = db.prepare('PRAGMA table_info(audit_records)').all() as { name: string }[];
+      if (!columns.some((c) => c.name === 'query'))
+        db.exec('ALTER TABLE audit_records ADD COLUMN query TEXT');
       return new AuditLog(db, options);
     } catch (err) {
       db.close();

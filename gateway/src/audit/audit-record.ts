@@ -28,6 +28,8 @@ export interface AuditEntry {
   responseHash?: string;
   /** HTTP status sent. */
   status: number;
+  /** The query in canonical JSON: how the records were asked for (see routes/audited.ts). */
+  query?: string;
 }
 
 /** An entry as committed: its place in the log and its link to the record before it. */
@@ -105,6 +107,7 @@ export const RECORD_COLUMN_TYPES = {
   row_count: 'integer',
   response_hash: 'text',
   status: 'integer',
+  query: 'text',
   prev_hash: 'text',
   hash: 'text',
 } as const;
@@ -112,7 +115,7 @@ export const RECORD_COLUMN_TYPES = {
 /** The columns of a stored record, in the order of {@link recordValues}, for SELECT and INSERT. */
 export const RECORD_COLUMNS = Object.keys(RECORD_COLUMN_TYPES).join(', ');
 
-const OPTIONAL_FIELDS = ['clientId', 'enterprise', 'datasetId', 'grantId', 'responseHash'] as const;
+const OPTIONAL_FIELDS = ['clientId', 'enterprise', 'datasetId', 'grantId', 'responseHash', 'query'] as const;
 const HEX_HASH = /^[0-9a-f]{64}$/;
 // Both databases store UTF-8, which has no encoding for a lone UTF-16 surrogate: it would come back as U+FFFD and
 // the record's hash would no longer match. Such strings are refused up front instead.
@@ -323,6 +326,7 @@ export function recordValues(r: AuditRecord): (string | number | null)[] {
     r.rowCount,
     r.responseHash ?? null,
     r.status,
+    r.query ?? null,
     r.prevHash,
     r.hash,
   ];
@@ -357,6 +361,7 @@ export function rowToRecord(row: Record<string, unknown>): AuditRecord {
     datasetId: row.dataset_id,
     grantId: row.grant_id,
     responseHash: row.response_hash,
+    query: row.query,
   };
   for (const key of OPTIONAL_FIELDS) {
     const value = optional[key];

@@ -79,11 +79,13 @@ CREATE TABLE IF NOT EXISTS rdx_audit_records (
   row_count bigint NOT NULL,
   response_hash text,
   status bigint NOT NULL,
+  query text,
   prev_hash text NOT NULL,
   hash text NOT NULL,
   PRIMARY KEY (log, seq),
   UNIQUE (log, request_id)
 );
+ALTER TABLE rdx_audit_records ADD COLUMN IF NOT EXISTS query text;
 CREATE INDEX IF NOT EXISTS rdx_audit_records_by_enterprise ON rdx_audit_records (log, enterprise, seq);
 CREATE TABLE IF NOT EXISTS rdx_audit_anchors (
   log text NOT NULL,

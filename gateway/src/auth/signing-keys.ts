@@ -14,8 +14,12 @@ export interface SigningKey {
   createdAt: number;
 }
 
+/** Misses of `find` reread the folder at most this often: an unknown kid cannot make every request read disk. */
+const RELOAD_ON_MISS_MS = 5_000;
+
 export class SigningKeys {
   private keys: SigningKey[] = [];
+  private reloadedAt = 0;
 
   private constructor(private readonly dir: string) {}
 
@@ -29,6 +33,7 @@ export class SigningKeys {
   }
 
   reload(): void {
+    this.reloadedAt = Date.now();
     this.keys = fs
       .readdirSync(this.dir)
       .filter((f) => /^k\d+\.pem$/.test(f))
@@ -59,10 +64,16 @@ export class SigningKeys {
     return this.current();
   }
 
-  /** Removes keys older than the newest by more than `graceMs` (the token lifetime): their tokens are dead. */
+  /**
+   * Removes keys that stopped signing more than `graceMs` (the token lifetime) ago: every token they signed
+   * has expired. A key stops signing when the next newer one is created.
+   */
   prune(graceMs: number): string[] {
-    const newest = this.current().createdAt;
-    const removed = this.keys.filter((k) => k.createdAt < newest - graceMs).map((k) => k.kid);
+    const cutoff = Date.now() - graceMs;
+    // keys are newest first: keys[i] was superseded when keys[i - 1] was created.
+    const removed = this.keys
+      .filter((k, i) => i > 0 && this.keys[i - 1]!.createdAt < cutoff)
+      .map((k) => k.kid);
     for (const kid of removed) fs.rmSync(path.join(this.dir, `${kid}.pem`), { force: true });
     this.reload();
     return removed;
@@ -74,12 +85,25 @@ export class SigningKeys {
     return key;
   }
 
-  /** The key with this id; rereads the folder once, since another gateway may have rotated. */
+  /**
+   * The key with this id. On a miss the folder is read again (another gateway may have rotated), but at most
+   * once every few seconds, and only for an id that looks like one of ours.
+   */
   find(kid: string): SigningKey | undefined {
     const found = this.keys.find((k) => k.kid === kid);
-    if (found) return found;
+    if (found || !/^k\d{13,16}$/.test(kid) || Date.now() - this.reloadedAt < RELOAD_ON_MISS_MS) return found;
     this.reload();
     return this.keys.find((k) => k.kid === kid);
+  }
+
+  /**
+   * Rotates when the signing key is older than `everyMs`, and drops keys whose last token has expired (older
+   * than the newest by more than `tokenLifetimeMs`, plus a minute of clock skew). Returns what it did.
+   */
+  maintain(everyMs: number, tokenLifetimeMs: number): { rotated?: string; removed: string[] } {
+    this.reload();
+    const rotated = Date.now() - this.current().createdAt > everyMs ? this.rotate().kid : undefined;
+    return { rotated, removed: this.prune(tokenLifetimeMs + 60_000) };
   }
 
   jwks(): { keys: Record<string, unknown>[] } {

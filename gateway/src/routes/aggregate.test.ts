@@ -10,7 +10,9 @@ import { withConsoleErrorSilenced } from '../testing/quiet.js';
 let h: Harness;
 describe('POST /v1/datasets/{id}/aggregate', () => {
   before(async () => {
-    h = await startHarness({ kMin: 10 });
+    // A very large ε: the noise of differential privacy is then too small to matter here, so these tests see the
+    // grouping, the suppression and the rules; the privacy itself is tested below at the default ε.
+    h = await startHarness({ kMin: 10, privacy: { epsilonPerQuery: 1000, dailyBudget: 1_000_000 } });
   });
   after(() => h.close());
 
@@ -25,7 +27,7 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
     request_id: string;
   }
 
-  it('groups under k rows are suppressed and counted; the others carry exact measures', async () => {
+  it('groups under k rows are suppressed and counted; the others carry their measures', async () => {
     const reply = await h.post(AGGREGATE, {
       as: 'AA',
       json: {
@@ -43,10 +45,10 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
       const rows = PEOPLE.filter((p) => p.district === group.district);
       expect(rows.length).to.be.at.least(10);
       expect(group['count(*)']).to.equal(rows.length);
-      expect(group['sum(age)']).to.equal(rows.reduce((a, p) => a + p.age, 0));
-      expect(
-        Math.abs(Number(group['avg(age)']) - rows.reduce((a, p) => a + p.age, 0) / rows.length),
-      ).to.be.below(1e-9);
+      const sum = rows.reduce((a, p) => a + p.age, 0);
+      // Noise of ε 1000 on a sum whose bound is the largest age: a fraction of a year, no more.
+      expect(Math.abs(Number(group['sum(age)']) - sum)).to.be.below(5);
+      expect(Math.abs(Number(group['avg(age)']) - sum / rows.length)).to.be.below(0.2);
     }
     for (const small of Object.keys(SMALL_DISTRICTS))
       expect(reply.text, `${small} is suppressed`).not.to.include(small);
@@ -55,6 +57,13 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
     expect(record.grantId).to.equal(GRANT.AA_PEOPLE);
     expect(record.rowCount).to.equal(result.data.length);
     expect(record.items).to.deep.equal(['district', 'age']);
+    // The audit record says what was computed, and at what ε.
+    expect(JSON.parse(record.query!)).to.deep.equal({
+      epsilon: 1000,
+      filters: [],
+      groupBy: ['district'],
+      measures: [{ op: 'count' }, { item: 'age', op: 'avg' }, { item: 'age', op: 'sum' }],
+    });
   });
 
   it('a filtered total smaller than k is suppressed too', async () => {
@@ -109,6 +118,7 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
     const bad: unknown[] = [
       { groupBy: ['a', 'b', 'c', 'd', 'e', 'f'] },
       { measures: [] },
+      { measures: [{ op: 'min', item: 'age' }] },
       { measures: [{ op: 'median', item: 'age' }] },
       { measures: [{ op: 'sum', item: 'district' }] },
       { groupBy: ['nosuchitem'] },
@@ -132,5 +142,87 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
     expect(result.grant_id).to.equal(null);
     expect(result.data.length).to.equal(4);
     expect(result.suppressed_groups).to.equal(0);
+  });
+});
+
+describe('computed results resist differencing (differential privacy at the default ε)', () => {
+  const AGGREGATE = `/v1/datasets/${DS.PEOPLE}/aggregate`;
+  const PEOPLE = peopleRows(300);
+  type Groups = { data: Record<string, unknown>[]; epsilon: number; privacy_budget_left: number };
+
+  it('two queries that differ by one record do not give that record away', async () => {
+    const h = await startHarness({ kMin: 10 });
+    try {
+      const byDistrict = async (filter?: string): Promise<Map<string, number>> => {
+        const result = assertOk<Groups>(
+          await h.post(AGGREGATE, {
+            as: 'AA',
+            json: { groupBy: ['district'], ...(filter ? { filter } : {}) },
+          }),
+        );
+        return new Map(result.data.map((g) => [String(g.district), Number(g['count(*)'])]));
+      };
+      // The attack, on five residents (the day's budget allows ten queries): with exact counts the difference
+      // is +1 in the target's district and 0 everywhere else, every time.
+      let exactPattern = 0;
+      let guessedRight = 0;
+      for (const target of PEOPLE.slice(0, 5)) {
+        const all = await byDistrict();
+        const without = await byDistrict(`record_id:ne:${target.record_id}`);
+        const diffs = [...all].map(([d, n]) => [d, n - (without.get(d) ?? 0)] as const);
+        if (diffs.every(([d, x]) => x === (d === target.district ? 1 : 0))) exactPattern++;
+        const guess = diffs.reduce((best, x) => (x[1] > best[1] ? x : best))[0];
+        if (guess === target.district) guessedRight++;
+      }
+      expect(exactPattern, 'differences that single the record out exactly').to.be.below(5);
+      expect(guessedRight, 'targets whose district the attacker named').to.be.below(5);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a sum with and without one record does not give its value, and asking again gives the same answer', async () => {
+    const h = await startHarness({ kMin: 10 });
+    try {
+      const sumOfAge = async (filter?: string): Promise<number> => {
+        const result = assertOk<Groups>(
+          await h.post(AGGREGATE, {
+            as: 'AA',
+            json: { measures: [{ op: 'sum', item: 'age' }], ...(filter ? { filter } : {}) },
+          }),
+        );
+        return Number(result.data[0]!['sum(age)']);
+      };
+      const target = PEOPLE[0]!;
+      const all = await sumOfAge();
+      const again = await sumOfAge();
+      expect(again, 'the same question, the same noise: repetition averages nothing away').to.equal(all);
+      const without = await sumOfAge(`record_id:ne:${target.record_id}`);
+      expect(Math.abs(all - without - target.age), 'the difference is not the age').to.be.above(0.5);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('each computed result spends ε from the grant’s daily budget; when it is spent they stop, audited', async () => {
+    const h = await startHarness({ kMin: 10, privacy: { epsilonPerQuery: 0.5, dailyBudget: 2 } });
+    try {
+      const lefts = [];
+      for (let i = 0; i < 4; i++) {
+        const result = assertOk<Groups>(
+          await h.post(AGGREGATE, { as: 'AA', json: { groupBy: ['district'] } }),
+        );
+        expect(result.epsilon).to.equal(0.5);
+        lefts.push(result.privacy_budget_left);
+      }
+      expect(lefts).to.deep.equal([1.5, 1, 0.5, 0]);
+      const refused = await h.post(AGGREGATE, { as: 'AA', json: { groupBy: ['district'] } });
+      assertProblem(refused, 429, 'PRIVACY_BUDGET_EXHAUSTED');
+      expect(h.auditOf(refused).decision).to.equal('deny');
+      // Records stay available: the budget is for computed results only.
+      assertOk(await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=1`, { as: 'AA' }));
+    } finally {
+      await h.close();
+    }
   });
 });

@@ -17,6 +17,11 @@ export interface AccessContext {
   datasetId?: string;
   grantId?: string;
   items: string[];
+  /**
+   * The request's query in canonical form (fields, filters, cursor, limit; or the computed result asked for
+   * and its ε), so a regulator can see how records were singled out.
+   */
+  query?: string;
 }
 
 export function accessContext(req: Request): AccessContext {
@@ -24,7 +29,7 @@ export function accessContext(req: Request): AccessContext {
 }
 
 /** Longest value kept of each logged field (characters), and most items kept. */
-const CAP = { path: 256, id: 128, item: 64, items: 64, reason: 64 } as const;
+const CAP = { path: 256, id: 128, item: 64, items: 64, reason: 64, query: 4096 } as const;
 
 function cap(text: string | undefined, max: number): string | undefined {
   if (text === undefined || text.length <= max) return text;
@@ -55,6 +60,7 @@ function entry(
     decision,
     reason: cap(reason, CAP.reason)!,
     items: a.items.slice(0, CAP.items).map((i) => cap(i, CAP.item)!),
+    query: cap(a.query, CAP.query),
     rowCount,
     responseHash,
     status,

@@ -5,12 +5,14 @@
  * is an admin route: admin.ts.)
  */
 import crypto from 'node:crypto';
+import { canonicalJson } from '@rdx/client';
 import { Router, type Request } from 'express';
 import express from 'express';
 import { authenticate } from '../http/authenticate.js';
 import { requestIdOf } from '../http/security.js';
 import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
 import { projectAndMask } from '../enforcement/masking.js';
+import { PrivacyBudget, privatize } from '../enforcement/privacy.js';
 import { Problem } from '../problem.js';
 import { QueryError } from '../store/query-plan.js';
 import type { Filter, Services } from '../services.js';
@@ -80,6 +82,70 @@ export function csvCell(v: unknown): string {
 
 export function dataRoutes(s: Services): Router {
   const r = Router();
+  const privacy = s.privacy ?? new PrivacyBudget();
+  const noiseKey = s.store.derivedKey('computed-results-noise');
+  /** Largest magnitude of each item in a loaded version: what one record can change a sum by. */
+  const bounds = new Map<string, number>();
+
+  async function boundOf(datasetId: string, version: string, item: string): Promise<number> {
+    const key = `${datasetId}@${version}\u0000${item}`;
+    const known = bounds.get(key);
+    if (known !== undefined) return known;
+    const range = await s.store.aggregate(datasetId, {
+      groupBy: [],
+      measures: [
+        { op: 'min', item },
+        { op: 'max', item },
+      ],
+      filters: [],
+      minGroupSize: 1,
+    });
+    const g = range.groups[0] ?? {};
+    const bound = Math.max(
+      Math.abs(Number(g[`min(${item})`] ?? 0)),
+      Math.abs(Number(g[`max(${item})`] ?? 0)),
+    );
+    bounds.set(key, bound);
+    return bound;
+  }
+
+  /** The computed result of a grant, from exact groups of every size, made differentially private. */
+  async function privateAggregate(
+    datasetId: string,
+    version: string,
+    grantId: string,
+    q: { groupBy: string[]; measures: Measure[]; filters: Filter[] },
+    epsilon: number,
+  ): Promise<{ groups: Record<string, unknown>[]; suppressed: number }> {
+    const summed = [...new Set(q.measures.filter((m) => m.op !== 'count').map((m) => m.item!))];
+    const exact = await s.store.aggregate(datasetId, {
+      groupBy: q.groupBy,
+      measures: [{ op: 'count' }, ...summed.map((item) => ({ op: 'sum' as const, item }))],
+      filters: q.filters,
+      minGroupSize: 1,
+    });
+    const itemBounds: Record<string, number> = {};
+    for (const item of summed) itemBounds[item] = await boundOf(datasetId, version, item);
+    return privatize(
+      exact.groups.map((g) => ({
+        keys: Object.fromEntries(q.groupBy.map((name) => [name, g[name]])),
+        count: Number(g['count(*)']),
+        sums: Object.fromEntries(summed.map((item) => [item, g[`sum(${item})`] as number | null])),
+      })),
+      {
+        key: noiseKey,
+        seed: `${grantId}\u0000${datasetId}@${version}\u0000${canonicalJson(q)}`,
+        epsilon,
+        minGroupSize: s.config.kMin,
+        bounds: itemBounds,
+        measures: q.measures.map((m) => ({
+          op: m.op,
+          item: m.item,
+          key: m.op === 'count' && m.item === undefined ? 'count(*)' : `${m.op}(${m.item})`,
+        })),
+      },
+    );
+  }
 
   /** Guards shared by every restricted-data call, in the order the rules give. */
   function authorize(req: Request, a: AccessContext, fields: string[]): Extract<Decision, { allow: true }> {
@@ -210,6 +276,7 @@ export function dataRoutes(s: Services): Router {
         decision.grant ? decision.grant.items : decision.items,
       );
       const version = loaded(decision.dataset);
+      a.query = canonicalJson({ fields: decision.items, filters, cursor: cursor ?? null, limit: pageSize });
       let page: Awaited<ReturnType<Services['store']['query']>>;
       try {
         page = await s.store.query(decision.dataset.id, {
@@ -242,8 +309,8 @@ export function dataRoutes(s: Services): Router {
       const measures = Array.isArray(body.measures)
         ? body.measures.map(parseMeasure)
         : [{ op: 'count' as const }];
-      if (groupBy.length > 5 || measures.length > 10)
-        throw new Problem('QUERY_INVALID', 'at most 5 groupBy items and 10 measures');
+      if (groupBy.length > 5 || measures.length === 0 || measures.length > 10)
+        throw new Problem('QUERY_INVALID', 'at most 5 groupBy items, and 1 to 10 measures');
       const used = [
         ...groupBy,
         ...measures.map((m) => m.item).filter((i): i is string => typeof i === 'string'),
@@ -268,22 +335,42 @@ export function dataRoutes(s: Services): Router {
         decision.dataset,
         decision.grant ? decision.grant.items : decision.items,
       );
-      loaded(decision.dataset);
-      let result: Awaited<ReturnType<Services['store']['aggregate']>>;
+      const version = loaded(decision.dataset);
+      const query = { groupBy, measures, filters };
+      let result: { groups: Record<string, unknown>[]; suppressed: number };
+      let epsilon: number | null = null;
       try {
-        result = await s.store.aggregate(decision.dataset.id, {
-          groupBy,
-          measures,
-          filters,
-          minGroupSize: s.config.kMin,
-        });
+        if (decision.grant) {
+          // Restricted data: differentially private (enforcement/privacy.ts), from the grant's daily budget.
+          if (!privacy.spend(decision.grant.id, chinaToday(s.now())))
+            throw new Problem(
+              'PRIVACY_BUDGET_EXHAUSTED',
+              `Grant ${decision.grant.id} has spent today's privacy budget (ε ${privacy.options.dailyBudget}) for computed results.`,
+            );
+          epsilon = privacy.options.epsilonPerQuery;
+          result = await privateAggregate(
+            decision.dataset.id,
+            version.version,
+            decision.grant.id,
+            query,
+            epsilon,
+          );
+        } else {
+          // Unconditional data is open to all (and downloadable): exact, with the k-threshold only.
+          result = await s.store.aggregate(decision.dataset.id, { ...query, minGroupSize: s.config.kMin });
+        }
       } catch (err) {
         throw storeError(err);
       }
+      a.query = canonicalJson({ ...query, epsilon });
       const out = JSON.stringify({
         data: result.groups,
         suppressed_groups: result.suppressed,
         min_group_size: s.config.kMin,
+        epsilon,
+        privacy_budget_left: decision.grant
+          ? privacy.options.dailyBudget - privacy.spentToday(decision.grant.id, chinaToday(s.now()))
+          : null,
         grant_id: decision.grant?.id ?? null,
         request_id: requestIdOf(res),
       });

@@ -72,10 +72,9 @@ export function oauthRoutes(s: Services): Router {
   refused('refusedLockout', 'Token requests refused while a client id or address is locked out');
   refused('refusedBusy', 'Token requests refused because the secret-hash queue was full');
   refused('failures', 'Token requests that failed client authentication');
-  const seenJti = new Map<string, number>();
   const tokenEndpoint = `${s.config.issuer}/oauth/token`;
 
-  function clientFromAssertion(body: Record<string, unknown>): string {
+  async function clientFromAssertion(body: Record<string, unknown>): Promise<string> {
     const assertion = typeof body.client_assertion === 'string' ? body.client_assertion : '';
     const decoded = jwt.decode(assertion, { complete: true });
     if (!decoded || typeof decoded.payload === 'string') throw invalidClient('client_assertion is not a JWT');
@@ -106,11 +105,10 @@ export function oauthRoutes(s: Services): Router {
         `client_assertion may live at most ${MAX_ASSERTION_SECONDS} s and may not be issued in the future`,
       );
     }
-    const now = Date.now();
-    for (const [jti, until] of seenJti) if (until < now) seenJti.delete(jti);
-    const replayKey = `${clientId}:${claims.jti}`;
-    if (seenJti.has(replayKey)) throw invalidClient('client_assertion was already used');
-    seenJti.set(replayKey, claims.exp * 1000);
+    if (claims.jti.length > 256) throw invalidClient('client_assertion jti is too long');
+    // Kept where every gateway sees it (PostgreSQL when shared): used once, at any gateway.
+    if (!(await s.replays.use(clientId, claims.jti, claims.exp * 1000)))
+      throw invalidClient('client_assertion was already used');
     return clientId;
   }
 
@@ -149,7 +147,7 @@ export function oauthRoutes(s: Services): Router {
       try {
         client =
           body.client_assertion_type === ASSERTION_TYPE
-            ? { clientId: clientFromAssertion(body), role: 'enterprise' }
+            ? { clientId: await clientFromAssertion(body), role: 'enterprise' }
             : await clientFromSecret(req, body);
         if (client.role === 'enterprise' && !s.view.enterprises.has(client.clientId))
           throw invalidClient(`${client.clientId} is not an onboarded enterprise`);

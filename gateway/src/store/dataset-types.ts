@@ -45,7 +45,8 @@ export interface RowPage {
 
 /** One computed value per group; `count` without an item counts rows, with an item its non-empty values. */
 export interface Measure {
-  op: 'count' | 'sum' | 'avg';
+  /** count, sum and avg are what callers ask for; min and max the gateway asks itself (a sum's bound). */
+  op: 'count' | 'sum' | 'avg' | 'min' | 'max';
   item?: string;
 }
 

@@ -137,6 +137,14 @@ export class PgDatasetStore {
   }
 
   /**
+   * A secret for `purpose`, derived from the store's own (kept in the store, so every gateway sharing the store
+   * derives the same).
+   */
+  derivedKey(purpose: string): Uint8Array {
+    return this.cursors.derive(purpose);
+  }
+
+  /**
    * Connects to the database at `connectionString`, creates the tables if they are missing and reads the
    * namespace's current versions.
    * @throws if the database cannot be reached or is not usable (PostgreSQL 12 or later, UTF-8).

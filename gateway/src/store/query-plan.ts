@@ -349,7 +349,8 @@ export function planPage(
 }
 
 /** A measure of an item: its operation and its quoted column. */
-export type MeasureOp = 'count' | 'sum' | 'avg';
+export type MeasureOp = 'count' | 'sum' | 'avg' | 'min' | 'max';
+const MEASURE_OPS: readonly MeasureOp[] = ['count', 'sum', 'avg', 'min', 'max'];
 
 /**
  * Checks a computed-results request against the items (all but its filters). Each measure comes back with the
@@ -367,13 +368,15 @@ export function planAggregate(
     const what = `measure ${n + 1}`;
     const { op, item } = (m ?? {}) as Record<string, unknown>;
     if (op === 'count' && item === undefined) return { key: 'count(*)', sql: 'count(*)' };
-    if (op !== 'count' && op !== 'sum' && op !== 'avg')
+    if (!MEASURE_OPS.includes(op as MeasureOp))
       throw new QueryError(`${what}: unknown op ${JSON.stringify(op)} (count, sum or avg)`);
     const spec = knownItem(item, byName, what);
     const column = quoteIdent(spec.name);
     if (op !== 'count' && spec.type !== 'integer' && spec.type !== 'number')
-      throw new QueryError(`${what}: ${op} needs a number or integer item; ${spec.name} is ${spec.type}`);
-    return { key: `${op}(${spec.name})`, sql: measureSql(op, column) };
+      throw new QueryError(
+        `${what}: ${String(op)} needs a number or integer item; ${spec.name} is ${spec.type}`,
+      );
+    return { key: `${String(op)}(${spec.name})`, sql: measureSql(op as MeasureOp, column) };
   });
   const k = q.minGroupSize;
   if (!Number.isSafeInteger(k) || k < 1) throw new QueryError('minGroupSize must be a positive integer');
@@ -397,6 +400,11 @@ const CURSOR_TEXT = /^[A-Za-z0-9_-]{43}$/;
  */
 export class CursorSigner {
   constructor(private readonly key: Uint8Array) {}
+
+  /** A key for another purpose (e.g. the noise of computed results), derived from the store's secret. */
+  derive(purpose: string): Uint8Array {
+    return createHmac('sha256', this.key).update(`rdx-derived-key:${purpose}`).digest();
+  }
 
   /** The cursor of the page after row `rid` of version `versionId`. */
   make(versionId: number, rid: number): string {

@@ -99,6 +99,14 @@ export class DatasetStore {
     this.cursors = new CursorSigner(cursorKey);
   }
 
+  /**
+   * A secret for `purpose`, derived from the store's own (kept in the store, so every gateway sharing the store
+   * derives the same).
+   */
+  derivedKey(purpose: string): Uint8Array {
+    return this.cursors.derive(purpose);
+  }
+
   /** Opens (creating if needed) the store at `path`; `:memory:` gives a throwaway store. */
   static open(path: string): DatasetStore {
     const db = new DatabaseSync(path);

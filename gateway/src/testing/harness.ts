@@ -19,7 +19,9 @@ import { SigningKeys } from '../auth/signing-keys.js';
 import { TokenService } from '../auth/token-service.js';
 import { AdminSignatureVerifier, MspRoots } from '../auth/admin-signature.js';
 import { LoginGuard, type LoginGuardOptions } from '../auth/login-guard.js';
+import { SqliteReplayStore } from '../auth/replay-store.js';
 import { Limiter } from '../enforcement/limiter.js';
+import { PRIVACY_DEFAULTS, PrivacyBudget, type PrivacyOptions } from '../enforcement/privacy.js';
 import { Metrics } from '../http/metrics.js';
 import type { AnchorStatus, AuditRecord, Services } from '../services.js';
 import { parseFilter } from '../store/filter-syntax.js';
@@ -67,6 +69,8 @@ export interface HarnessOptions {
    * harness's clock drives it).
    */
   loginGuard?: Partial<LoginGuardOptions>;
+  /** ε of computed results (default: the platform's defaults). */
+  privacy?: Partial<PrivacyOptions>;
   /** Unattributed denials logged per second (default: all of them, so tests can read each one's record). */
   unattributedLogPerSecond?: number;
 }
@@ -255,6 +259,7 @@ export class Harness {
     this.audit.close();
     this.store.close();
     this.clients.close();
+    await this.services.replays.close();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -368,6 +373,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     metrics,
     now: () => (ref.harness?.clock ? new Date(ref.harness.clock) : new Date()),
     unattributedLogPerSecond: opts.unattributedLogPerSecond ?? 1_000_000,
+    privacy: new PrivacyBudget({ ...PRIVACY_DEFAULTS, ...opts.privacy }),
+    replays: SqliteReplayStore.open(path.join(dir, 'assertions.db')),
     adminSignatures: new AdminSignatureVerifier(
       new MspRoots(mspRootsDir(path.join(dir, 'msp'), DATASET_OWNERS)),
       () => ref.harness?.clock?.getTime() ?? Date.now(),

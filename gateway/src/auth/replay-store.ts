@@ -1,0 +1,70 @@
+/**
+ * Client assertions (private_key_jwt) may be used once. Which were used is kept where every gateway of the
+ * platform sees it: in PostgreSQL when the gateways share one (RDX_DATABASE_URL), so an assertion used at one
+ * gateway is refused at the next; otherwise in a SQLite file of the gateway, so a restart forgets nothing.
+ * Entries are dropped once the assertion has expired, since an expired assertion is refused anyway.
+ */
+import { DatabaseSync } from 'node:sqlite';
+import type pg from 'pg';
+import { connectPool, inTransaction } from '../store/pg-pool.js';
+
+const SCHEMA_LOCK = 7_266_520_003;
+
+export interface ReplayStore {
+  /** True the first time (`clientId`, `jti`) is used; false when it was used before. */
+  use(clientId: string, jti: string, expiresAtMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export class SqliteReplayStore implements ReplayStore {
+  private constructor(private readonly db: DatabaseSync) {}
+
+  static open(file: string): SqliteReplayStore {
+    const db = new DatabaseSync(file);
+    db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
+      CREATE TABLE IF NOT EXISTS used_assertions (client_id TEXT NOT NULL, jti TEXT NOT NULL,
+        expires_at INTEGER NOT NULL, PRIMARY KEY (client_id, jti)) STRICT`);
+    return new SqliteReplayStore(db);
+  }
+
+  use(clientId: string, jti: string, expiresAtMs: number): Promise<boolean> {
+    this.db.prepare('DELETE FROM used_assertions WHERE expires_at < ?').run(Date.now());
+    const inserted = this.db
+      .prepare('INSERT INTO used_assertions VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(clientId, jti, expiresAtMs);
+    return Promise.resolve(inserted.changes === 1);
+  }
+
+  close(): Promise<void> {
+    this.db.close();
+    return Promise.resolve();
+  }
+}
+
+export class PgReplayStore implements ReplayStore {
+  private constructor(private readonly pool: pg.Pool) {}
+
+  static async open(connectionString: string): Promise<PgReplayStore> {
+    const pool = await connectPool(connectionString, 2);
+    // Gateways starting together would race on CREATE TABLE IF NOT EXISTS: one at a time.
+    await inTransaction(pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+      await client.query(`CREATE TABLE IF NOT EXISTS rdx_used_assertions (client_id text NOT NULL,
+        jti text NOT NULL, expires_at bigint NOT NULL, PRIMARY KEY (client_id, jti))`);
+    });
+    return new PgReplayStore(pool);
+  }
+
+  async use(clientId: string, jti: string, expiresAtMs: number): Promise<boolean> {
+    await this.pool.query('DELETE FROM rdx_used_assertions WHERE expires_at < $1', [Date.now()]);
+    const inserted = await this.pool.query(
+      'INSERT INTO rdx_used_assertions VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [clientId, jti, expiresAtMs],
+    );
+    return inserted.rowCount === 1;
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}

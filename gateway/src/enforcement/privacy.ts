@@ -1,0 +1,114 @@
+/**
+ * Computed results (Z20(3)) that resist differencing. A k-threshold alone does not: two queries that differ by
+ * one record (`record_id:ne:1`) give that record's contribution exactly, and a group that disappears below k
+ * says who was in it. So every computed result is differentially private (the Laplace mechanism):
+ *
+ * - each count and each sum gets Laplace noise scaled to what one record can change (1 for a count; for a sum,
+ *   the largest magnitude of the item in the loaded version), with the query's ε split evenly among them;
+ * - a group is shown only when its *noisy* count reaches k, so whether a group appears is itself noisy;
+ * - the noise is a function of a gateway secret, the grant, the dataset version, the query and the group, so
+ *   asking the same question again gives the same answer: repetition cannot average it away;
+ * - every computed result spends ε from the grant's daily budget; when it is spent, computed results of that
+ *   grant stop until the next day (429 PRIVACY_BUDGET_EXHAUSTED). What was spent is in the audit log.
+ */
+import crypto from 'node:crypto';
+
+export interface PrivacyOptions {
+  /** ε of one computed result. Default 0.5. */
+  epsilonPerQuery: number;
+  /** ε a grant may spend per day (China time). Default 10, i.e. 20 computed results. */
+  dailyBudget: number;
+}
+
+export const PRIVACY_DEFAULTS: PrivacyOptions = { epsilonPerQuery: 0.5, dailyBudget: 10 };
+
+/** ε spent per grant and day; in memory, restored from the audit log at start. */
+export class PrivacyBudget {
+  private readonly spent = new Map<string, { day: string; epsilon: number }>();
+
+  constructor(readonly options: PrivacyOptions = PRIVACY_DEFAULTS) {}
+
+  /** Spends one query's ε of `grantId` today; false (nothing spent) when the budget would be exceeded. */
+  spend(grantId: string, day: string): boolean {
+    const used = this.spentToday(grantId, day);
+    if (used + this.options.epsilonPerQuery > this.options.dailyBudget + 1e-9) return false;
+    this.spent.set(grantId, { day, epsilon: used + this.options.epsilonPerQuery });
+    return true;
+  }
+
+  spentToday(grantId: string, day: string): number {
+    const s = this.spent.get(grantId);
+    return s && s.day === day ? s.epsilon : 0;
+  }
+
+  restore(grantId: string, day: string, epsilon: number): void {
+    this.spent.set(grantId, { day, epsilon });
+  }
+}
+
+/** Deterministic Laplace(0, scale) noise: the same `seed` always gives the same value. */
+export function laplaceNoise(key: Uint8Array, seed: string, scale: number): number {
+  const bytes = crypto.createHmac('sha256', key).update(seed).digest();
+  // 48 random bits → u uniform in (-1/2, 1/2), never exactly ±1/2.
+  const u = (bytes.readUIntBE(0, 6) + 0.5) / 2 ** 48 - 0.5;
+  return -scale * Math.sign(u) * Math.log(1 - 2 * Math.abs(u));
+}
+
+/** A group as the store returns it: the group keys, its exact row count, and the exact sums asked for. */
+export interface ExactGroup {
+  keys: Record<string, unknown>;
+  count: number;
+  sums: Record<string, number | null>;
+}
+
+export interface NoisyQuery {
+  key: Uint8Array;
+  /** Grant, dataset version and the canonical query: what makes the noise of this question. */
+  seed: string;
+  epsilon: number;
+  minGroupSize: number;
+  /** Largest magnitude of each summed item (what one record can change its sum by). */
+  bounds: Record<string, number>;
+  /** The measures asked for, in order, as `count(*)`, `sum(item)`, `avg(item)`. */
+  measures: { op: 'count' | 'sum' | 'avg'; item?: string; key: string }[];
+}
+
+/**
+ * The noisy result of exact groups: groups whose noisy count is under k are dropped and counted as
+ * suppressed; counts are rounded and never negative; an average is the noisy sum over the noisy count.
+ */
+export function privatize(
+  groups: readonly ExactGroup[],
+  q: NoisyQuery,
+): { groups: Record<string, unknown>[]; suppressed: number } {
+  const summed = [...new Set(q.measures.filter((m) => m.op !== 'count').map((m) => m.item!))];
+  // One count and one sum per summed item, each with an equal share of ε.
+  const share = q.epsilon / (1 + summed.length);
+  const out: Record<string, unknown>[] = [];
+  let suppressed = 0;
+  for (const g of groups) {
+    const where = `${q.seed}\u0000${JSON.stringify(g.keys)}`;
+    const count = Math.max(0, Math.round(g.count + laplaceNoise(q.key, `${where}\u0000count`, 1 / share)));
+    if (count < q.minGroupSize) {
+      suppressed++;
+      continue;
+    }
+    const sums: Record<string, number | null> = {};
+    for (const item of summed) {
+      const exact = g.sums[item];
+      const bound = q.bounds[item] ?? 0;
+      sums[item] =
+        exact === null || exact === undefined
+          ? null
+          : exact + laplaceNoise(q.key, `${where}\u0000sum\u0000${item}`, bound / share);
+    }
+    const row: Record<string, unknown> = { ...g.keys };
+    for (const m of q.measures) {
+      if (m.op === 'count') row[m.key] = count;
+      else if (m.op === 'sum') row[m.key] = sums[m.item!];
+      else row[m.key] = sums[m.item!] === null ? null : sums[m.item!]! / count;
+    }
+    out.push(row);
+  }
+  return { groups: out, suppressed };
+}
