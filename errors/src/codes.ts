@@ -227,6 +227,12 @@ const TABLE = {
     title: 'Audit anchoring behind',
     hint: 'the gateway is behind with anchoring: retry shortly',
   },
+  AUDIT_LOG_BROKEN: {
+    origin: 'gateway',
+    status: 503,
+    title: 'Audit log failed its integrity check',
+    hint: "the gateway's audit log does not verify against its chain or the ledger: report it to the bureau",
+  },
   INTERNAL: {
     origin: 'gateway',
     status: 500,

@@ -132,7 +132,10 @@ async function main(config: GatewayConfig): Promise<void> {
 
   void follower.run();
   // The unanchored tail of a crashed run is anchored first thing.
-  await anchorer.reconcile().catch((err: unknown) => log(`anchor reconcile: ${String(err)}`));
+  await anchorer
+    .verifyAtStart()
+    .catch((err: unknown) => log(`anchor check against the ledger: ${String(err)}`));
+  if (anchorer.integrity) log(`AUDIT LOG INTEGRITY: ${anchorer.integrity}; restricted data is refused`);
   anchorer.start();
   // Token signing keys rotate on schedule; the JWKS keeps an old key until the last token it signed expired.
   const rotateKeys = (): void => {

@@ -50,6 +50,8 @@ export interface AuditSink {
   anchoredSize(): number;
   /** Time (ms) of the oldest record not yet anchored, if any. */
   oldestUnanchoredAt(): number | undefined;
+  /** Recomputes every record's hash and link. */
+  verifyChain(): Awaitable<{ ok: boolean; brokenAt?: number }>;
 }
 
 export type { Filter } from './store/dataset-types.js';
@@ -74,6 +76,8 @@ export interface DataStore {
 /** How far anchoring is behind; restricted data stops while `behind()`. */
 export interface AnchorStatus {
   behind(): boolean;
+  /** Why the audit log cannot be trusted (it failed its checks), if it cannot; restricted data stops. */
+  broken(): string | undefined;
   lagRecords(): number;
   lagSeconds(): number;
 }

@@ -29,6 +29,11 @@ export class Anchorer implements AnchorStatus {
   private running?: Promise<void>;
   private readonly audit: AuditApi;
   lastError?: string;
+  /**
+   * Why the log cannot be trusted, once a check found it: its hash chain breaks, or it disagrees with the
+   * ledger's anchors. Restricted data is refused while it is set (fail closed); only an operator clears it.
+   */
+  integrity?: string;
 
   constructor(
     private readonly log: AnchorableLog,
@@ -36,6 +41,37 @@ export class Anchorer implements AnchorStatus {
     private readonly opts: AnchorerOptions,
   ) {
     this.audit = new RdxLedger(ledger).audit;
+  }
+
+  /**
+   * The start-up check: the whole hash chain recomputed, the last local anchor compared with the ledger's copy
+   * and with the root of the records it covers, then any anchor the ledger has beyond it recovered. A failure
+   * of the log itself sets `integrity`; a ledger that cannot be reached is only reported (the check is retried
+   * by the next anchoring).
+   */
+  async verifyAtStart(): Promise<void> {
+    const chain = await this.log.verifyChain();
+    if (!chain.ok) {
+      this.integrity = `the hash chain of the audit log breaks at record ${chain.brokenAt}`;
+      return;
+    }
+    const last = this.log.lastAnchor();
+    if (last) {
+      if ((await treeOf(this.log)).root(last.treeSize) !== last.merkleRoot) {
+        this.integrity = `the records under anchor ${last.sequence} no longer give its Merkle root`;
+        return;
+      }
+      const onLedger = await this.audit.getAnchor(this.opts.gatewayId, last.sequence);
+      if (onLedger.merkleRoot !== last.merkleRoot || onLedger.anchorHash !== last.anchorHash) {
+        this.integrity = `anchor ${last.sequence} of the log differs from the ledger's`;
+        return;
+      }
+    }
+    try {
+      await this.reconcile();
+    } catch (err) {
+      this.integrity = err instanceof Error ? err.message : String(err);
+    }
   }
 
   /** Brings local anchors level with the ledger's chain for this gateway. */
@@ -149,5 +185,9 @@ export class Anchorer implements AnchorStatus {
 
   behind(): boolean {
     return this.lagSeconds() * 1000 > this.opts.maxLagMs;
+  }
+
+  broken(): string | undefined {
+    return this.integrity;
   }
 }

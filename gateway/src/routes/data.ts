@@ -158,6 +158,12 @@ export function dataRoutes(s: Services): Router {
           'LEDGER_NOT_FOLLOWED',
           'The gateway cannot follow the ledger right now, so it cannot know your grant is still active: restricted data is refused until it can.',
         );
+      const broken = s.anchors.broken();
+      if (broken)
+        throw new Problem(
+          'AUDIT_LOG_BROKEN',
+          `The audit log failed its integrity check (${broken}): restricted data is refused until an operator has looked at it.`,
+        );
       if (s.anchors.behind())
         throw new Problem(
           'AUDIT_BEHIND',

@@ -17,12 +17,24 @@ export function opsRoutes(s: Services): Router {
     try {
       const ledger = await s.ledger.status();
       const view = { following: s.view.following, lastBlock: s.view.lastBlock, lastError: s.view.lastError };
-      const audit = { unanchoredRecords: s.anchors.lagRecords(), anchoringBehind: s.anchors.behind() };
+      const broken = s.anchors.broken();
+      const audit = {
+        unanchoredRecords: s.anchors.lagRecords(),
+        anchoringBehind: s.anchors.behind(),
+        integrity: broken ?? 'ok',
+      };
       if (!s.view.following)
         return sendProblem(
           res,
           'LEDGER_NOT_FOLLOWED',
           `The gateway is not following ledger events${s.view.lastError ? `: ${s.view.lastError}` : ''}; restricted data is refused.`,
+          { ledger, view, audit },
+        );
+      if (broken)
+        return sendProblem(
+          res,
+          'AUDIT_LOG_BROKEN',
+          `The audit log failed its integrity check (${broken}); restricted data is refused.`,
           { ledger, view, audit },
         );
       if (s.anchors.behind())

@@ -351,6 +351,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     behind: () => ref.harness?.anchorsBehind === true || anchorer.behind(),
     lagRecords: () => anchorer.lagRecords(),
     lagSeconds: () => anchorer.lagSeconds(),
+    broken: () => anchorer.broken(),
   };
   const services: Services = {
     config: {
