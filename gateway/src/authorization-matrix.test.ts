@@ -81,6 +81,7 @@ const MATRIX: [route: string, path: string, answers: string, signed?: [action: s
 
   ['GET /v1/access-log',                            '/v1/access-log',                                '401M 200  200  200  401I'],
   ['GET /v1/audit/receipts/:requestId',             `/v1/audit/receipts/${RID}`,                     '401M 404  200  404  401I'],
+  ['GET /v1/audit/receipts/:requestId/block',       `/v1/audit/receipts/${RID}/block`,               '401M 404  200  404  401I'],
   ['GET /v1/audit/consistency',                     '/v1/audit/consistency?from=1&to=1',             '200  200  200  200  200'],
 
   ['GET /v1/regulator/dashboard',                   '/v1/regulator/dashboard',                       '401M 403F 403F 403F 200'],

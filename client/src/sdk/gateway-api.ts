@@ -11,6 +11,7 @@ import { EnterpriseSigner, type SignedRequest } from '../enterprise-signer.js';
 import { GatewayProblemError, GatewayUnavailableError, InputError, RdxSdkError } from './errors.js';
 import { requireDate } from './inputs.js';
 import type { AuditReceipt, AuditRecordJson } from './receipt-verify.js';
+import type { AnchorBlock } from './ledger-proof.js';
 import type { Agreement, Application, ApplicationInput, DataItem, Duty, Grant, GrantState } from './types.js';
 import { signAdminRequest, type AdminIdentity } from './admin-signature.js';
 
@@ -712,6 +713,15 @@ export class EnterpriseSession extends GatewaySession {
         `/v1/audit/receipts/${encodeURIComponent(requestId)}`,
       )
     ).body;
+  }
+
+  /**
+   * The ledger block holding the anchor of one of the caller's requests, for {@link verifyAnchorBlock}.
+   * @throws GatewayProblemError NOT_FOUND, RECEIPT_PENDING while no anchor covers it.
+   */
+  async receiptBlock(requestId: string): Promise<AnchorBlock> {
+    return (await this.call<AnchorBlock>('GET', `/v1/audit/receipts/${encodeURIComponent(requestId)}/block`))
+      .body;
   }
 
   /**

@@ -54,6 +54,10 @@ export async function openFabricLedger(config: GatewayConfig): Promise<Ledger> {
       };
     },
 
+    async blockBytes(txId: string): Promise<Uint8Array> {
+      return network.getContract('qscc').evaluateTransaction('GetBlockByTxID', config.channel, txId);
+    },
+
     async blockOf(txId: string): Promise<number> {
       const bytes = await network
         .getContract('qscc')

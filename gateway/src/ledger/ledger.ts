@@ -38,5 +38,7 @@ export interface Ledger extends LedgerTransport {
   events(startBlock: number): Promise<EventStream>;
   /** The number of the block holding a transaction (optional: test fakes may not know blocks). */
   blockOf?(txId: string): Promise<number>;
+  /** The raw block holding a transaction, as the peer stores it (optional, as blockOf). */
+  blockBytes?(txId: string): Promise<Uint8Array>;
   close(): void;
 }

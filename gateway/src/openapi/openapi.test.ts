@@ -311,6 +311,8 @@ describe('the OpenAPI document and the server', () => {
     const sizeA = g.audit.anchoredSize();
     await g.get(`/v1/audit/receipts/${served.requestId}`, { token: AA });
     await g.get(`/v1/audit/receipts/${served.requestId}`, { as: 'AAA' });
+    await g.get(`/v1/audit/receipts/${served.requestId}/block`, { token: AA });
+    await g.get(`/v1/audit/receipts/${served.requestId}/block`, { as: 'AAA' });
     await g.get(`/v1/audit/receipts/${served.requestId}`);
     await g.get(`${people}/records?limit=1`, { token: AA });
     await g.anchorNow();

@@ -127,6 +127,11 @@ export const OPENAPI = {
           reason: { type: 'string' },
           hash: { type: 'string' },
           prevHash: { type: 'string' },
+          query: {
+            type: 'string',
+            description:
+              'The request’s query in canonical JSON (fields, filters, cursor, limit; or the computed result and its ε)',
+          },
         },
       },
     },
@@ -453,6 +458,29 @@ export const OPENAPI = {
           '202': json({ type: 'object', required: ['status', 'record'] }, 'Logged, not anchored yet'),
           '401': problem,
           '404': problem,
+        },
+      },
+    },
+    '/v1/audit/receipts/{requestId}/block': {
+      get: {
+        summary:
+          'The ledger block holding the anchor of one of the caller’s requests (for offline verification without a Fabric identity)',
+        security: bearer,
+        parameters: [idParam('requestId')],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['block', 'block_number', 'tx_id'],
+            properties: {
+              block: { type: 'string', description: 'the block as the peer stores it, base64' },
+              block_number: { type: 'integer' },
+              tx_id: { type: 'string' },
+            },
+          }),
+          '202': problem,
+          '401': problem,
+          '404': problem,
+          '503': problem,
         },
       },
     },

@@ -6,7 +6,7 @@
 import { Router, type Response } from 'express';
 import { treeOf } from '../audit/log-tree.js';
 import { authenticate } from '../http/authenticate.js';
-import { Problem } from '../problem.js';
+import { Problem, ledgerProblem } from '../problem.js';
 import type { AuditRecord, Services } from '../services.js';
 
 export function auditRoutes(s: Services): Router {
@@ -36,6 +36,38 @@ export function auditRoutes(s: Services): Router {
         `No request ${String(req.params.requestId)} of yours is in this gateway's log.`,
       );
     await sendReceipt(s, record, res);
+  });
+
+  /**
+   * The block of the ledger that holds the anchor covering one of the caller's requests, raw, so the caller
+   * can check with the SDK (verifyAnchorBlock) and the ordering service's root, and no Fabric identity, that the
+   * anchor of its receipt is on the ledger. The block also carries what else was ordered with it: the public
+   * part of those transactions only (private data sits in collections, with hashes on the channel).
+   */
+  r.get('/v1/audit/receipts/:requestId/block', async (req, res) => {
+    const creditCode = authenticate(req, s.tokens);
+    const record = await s.audit.get(String(req.params.requestId));
+    if (!record || record.enterprise !== creditCode)
+      throw new Problem(
+        'NOT_FOUND',
+        `No request ${String(req.params.requestId).slice(0, 64)} of yours is in this gateway's log.`,
+      );
+    const anchor = await s.audit.anchorCovering(record.seq);
+    if (!anchor)
+      throw new Problem('RECEIPT_PENDING', 'No anchor covers this request yet: ask again shortly.');
+    if (!s.ledger.blockBytes)
+      throw new Problem('LEDGER_UNAVAILABLE', 'This gateway cannot read blocks of the ledger.');
+    let block: Uint8Array;
+    try {
+      block = await s.ledger.blockBytes(anchor.txId);
+    } catch (err) {
+      throw ledgerProblem(err);
+    }
+    res.json({
+      block: Buffer.from(block).toString('base64'),
+      block_number: anchor.blockNumber,
+      tx_id: anchor.txId,
+    });
   });
 
   /** Public: proves the log at `to` records extends the log at `from` records (both anchored sizes). */

@@ -153,6 +153,11 @@ export class FakeLedger implements Ledger {
     };
   }
 
+  /** Not a real block: the fake ledger has none; these bytes only stand for one in the HTTP tests. */
+  blockBytes(txId: string): Promise<Uint8Array> {
+    return Promise.resolve(Buffer.from(`fake block holding ${txId}`));
+  }
+
   events(): Promise<EventStream> {
     return Promise.reject(new Error('FakeLedger has no event stream: tests fill the LedgerView directly'));
   }

@@ -4,7 +4,8 @@
  * anchor on the ledger; a gateway killed with -9 under load loses no acknowledged audit record.
  */
 import { expect } from 'chai';
-import { canonicalJson, leafHash, verifyInclusion } from '@rdx/client';
+import fs from 'node:fs';
+import { canonicalJson, leafHash, verifyAnchorBlock, verifyInclusion, type AnchorBlock } from '@rdx/client';
 import { gatewayUrl, readPid } from '@rdx/network';
 import { defined } from '../expectations.js';
 import { paths, topology } from '../fabric-client.js';
@@ -123,6 +124,23 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     expect(onLedger.merkleRoot).to.equal(anchor.merkleRoot);
     expect(onLedger.txId).to.equal(anchor.txId);
     expect(onLedger.firstRecord + onLedger.recordCount).to.equal(proof.tree_size);
+
+    // Without any Fabric identity: the block holding the anchor, checked against the ordering service's root.
+    const served = (await getJson(`${base}/v1/audit/receipts/${requestId}/block`, token))
+      .body as unknown as AnchorBlock;
+    const ordererRoot = fs.readFileSync(paths.caCert('orderer'), 'utf8');
+    const full = {
+      ...anchor,
+      anchorHash: (receipt.anchor as { anchorHash: string }).anchorHash,
+      gatewayId: 'gw1',
+    };
+    const verdict = verifyAnchorBlock(full, served, [ordererRoot]);
+    expect(verdict.ok, JSON.stringify(verdict.checks)).to.equal(true);
+    // Another root (a peer org's) does not vouch for the block; another anchor is not in it.
+    const wrongRoot = verifyAnchorBlock(full, served, [fs.readFileSync(paths.caCert('bureau'), 'utf8')]);
+    expect(wrongRoot.checks.find((c) => c.name === 'orderer signatures')?.ok).to.equal(false);
+    const forged = verifyAnchorBlock({ ...full, merkleRoot: 'f'.repeat(64) }, served, [ordererRoot]);
+    expect(forged.checks.find((c) => c.name === 'anchor written')?.ok).to.equal(false);
   });
 
   it('after the owning body suspends the grant, the next call is refused', async () => {
