@@ -73,31 +73,37 @@ export class LoginGuard {
   }
 
   /**
-   * Admits one attempt from `address` for the claimed `clientId` (undefined when the request names none), or
-   * throws 429 RATE_LIMITED with the seconds to wait. `withSecret`: the attempt needs a secret hashed.
+   * Admits one attempt from `address`, or throws 429 RATE_LIMITED with the seconds to wait. Checked before the
+   * request body is even parsed, so a flood costs as little as possible.
    */
-  admit(address: string, clientId: string | undefined, withSecret: boolean): void {
-    const locks = [`a:${address}`, ...(clientId ? [`c:${clientId}`] : [])];
+  admitAddress(address: string): void {
+    this.take(`a:${address}`, this.opts.perAddressPerMinute);
+  }
+
+  /**
+   * Admits the attempt for the claimed `clientId` (when the request names one), or throws 429. `withSecret`:
+   * the attempt needs a secret hashed, which counts against the client id's rate.
+   */
+  admitClient(clientId: string | undefined, withSecret: boolean): void {
+    if (clientId) this.take(`c:${clientId}`, withSecret ? this.opts.perClientPerMinute : undefined);
+  }
+
+  /** A lockout check, then (with a rate) one token from the key's bucket. */
+  private take(key: string, perMinute: number | undefined): void {
     const now = this.opts.now();
-    for (const key of locks) {
-      const t = this.track(key, now);
-      if (t.lockedUntil > now) {
-        this.counts.refusedLockout++;
-        throw refused(t.lockedUntil - now, 'too many failed attempts: wait before trying again');
-      }
+    const t = this.track(key, now);
+    if (t.lockedUntil > now) {
+      this.counts.refusedLockout++;
+      throw refused(t.lockedUntil - now, 'too many failed attempts: wait before trying again');
     }
-    const keys = [`a:${address}`, ...(clientId && withSecret ? [`c:${clientId}`] : [])];
-    for (const key of keys) {
-      const t = this.track(key, now);
-      const perMinute = key.startsWith('a:') ? this.opts.perAddressPerMinute : this.opts.perClientPerMinute;
-      t.tokens = Math.min(perMinute, t.tokens + ((now - t.at) / 60_000) * perMinute);
-      t.at = now;
-      if (t.tokens < 1) {
-        this.counts.refusedRate++;
-        throw refused(((1 - t.tokens) / perMinute) * 60_000, 'too many token requests: slow down');
-      }
+    if (perMinute === undefined) return;
+    t.tokens = Math.min(perMinute, t.tokens + ((now - t.at) / 60_000) * perMinute);
+    t.at = now;
+    if (t.tokens < 1) {
+      this.counts.refusedRate++;
+      throw refused(((1 - t.tokens) / perMinute) * 60_000, 'too many token requests: slow down');
     }
-    for (const key of keys) this.track(key, now).tokens -= 1;
+    t.tokens -= 1;
   }
 
   /** A failed authentication: after `freeFailures` in a row, each one locks out for twice as long. */

@@ -131,6 +131,10 @@ export function oauthRoutes(s: Services): Router {
 
   r.post(
     '/oauth/token',
+    (req, _res, next) => {
+      guard.admitAddress(req.socket.remoteAddress ?? 'unknown');
+      next();
+    },
     express.urlencoded({ extended: false, limit: '16kb' }),
     express.json({ limit: '16kb' }),
     async (req, res) => {
@@ -142,7 +146,7 @@ export function oauthRoutes(s: Services): Router {
       }
       const address = req.socket.remoteAddress ?? 'unknown';
       const claimed = claimedClient(req, body);
-      guard.admit(address, claimed, body.client_assertion_type !== ASSERTION_TYPE);
+      guard.admitClient(claimed, body.client_assertion_type !== ASSERTION_TYPE);
       let client: { clientId: string; role: ClientRole };
       try {
         client =
