@@ -26,6 +26,9 @@ export interface GatewayConfig {
   mspId: string;
   certPath: string;
   keyPath: string;
+  /** RDX_GATEWAY_TLS_CERT / RDX_GATEWAY_TLS_KEY: its TLS client pair, for peers that require mutual TLS. */
+  tlsCertPath?: string;
+  tlsKeyPath?: string;
   /** The peer it talks to, and that peer's TLS root. */
   peerEndpoint: string;
   peerTlsRootPath: string;
@@ -167,6 +170,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     mspId: env.RDX_GATEWAY_MSP_ID ?? 'BureauMSP',
     certPath: file(env, 'RDX_GATEWAY_CERT', "the gateway identity's certificate (PEM)"),
     keyPath: file(env, 'RDX_GATEWAY_KEY', "the gateway identity's private key (PEM)"),
+    tlsCertPath: env.RDX_GATEWAY_TLS_CERT
+      ? file(env, 'RDX_GATEWAY_TLS_CERT', "the gateway's TLS client certificate (PEM)")
+      : undefined,
+    tlsKeyPath: env.RDX_GATEWAY_TLS_KEY
+      ? file(env, 'RDX_GATEWAY_TLS_KEY', "the gateway's TLS client key (PEM)")
+      : undefined,
     peerEndpoint: required(env, 'RDX_PEER_ENDPOINT', 'the peer to connect to, as host:port'),
     peerTlsRootPath: file(env, 'RDX_PEER_TLS_ROOT', "the peer's TLS root certificate (PEM)"),
     channel: env.RDX_CHANNEL ?? 'opendata',

@@ -140,23 +140,28 @@ export async function enrollOrg(
 
   for (const id of [...org.identities, ...tlsOnlyIdentities(topology, org)]) {
     const done = path.join(paths.identityDir(org.short, id.name), '.enrolled');
-    if (fs.existsSync(done)) continue;
+    const tlsDone = fs.existsSync(path.join(paths.identityTls(org.short, id.name), 'server.crt'));
+    if (fs.existsSync(done) && tlsDone) continue;
     const secret = secretFor(paths, org, id.name);
-    try {
-      await ca.register(registrarMsp, id, secret);
-    } catch (err) {
-      // Registered by an earlier, interrupted run: the stored secret still enrolls it.
-      if (!(err instanceof CommandError && /already registered/i.test(err.output))) throw err;
-    }
     const hosts = hostsFor(nodeHost(id.name));
     const isTlsOnly = id.name === 'chaincode';
-    if (!isTlsOnly) {
-      const msp = paths.identityMsp(org.short, id.name);
-      fs.rmSync(msp, { recursive: true, force: true });
-      await ca.enroll(id.name, secret, ['-M', msp, '--csr.hosts', hosts]);
-      normaliseMsp(msp);
+    if (!fs.existsSync(done)) {
+      try {
+        await ca.register(registrarMsp, id, secret);
+      } catch (err) {
+        // Registered by an earlier, interrupted run: the stored secret still enrolls it.
+        if (!(err instanceof CommandError && /already registered/i.test(err.output))) throw err;
+      }
+      if (!isTlsOnly) {
+        const msp = paths.identityMsp(org.short, id.name);
+        fs.rmSync(msp, { recursive: true, force: true });
+        await ca.enroll(id.name, secret, ['-M', msp, '--csr.hosts', hosts]);
+        normaliseMsp(msp);
+      }
     }
-    if (id.type === 'peer' || id.type === 'orderer' || isTlsOnly) {
+    // Every identity has a TLS pair: peers, orderers and chaincode servers require client certificates
+    // (mutual TLS), so users present one too. Homes made before that get theirs here, keeping their enrolment.
+    if (!tlsDone) {
       const tlsMsp = path.join(paths.identityDir(org.short, id.name), 'tls-msp');
       fs.rmSync(tlsMsp, { recursive: true, force: true });
       await ca.enroll(id.name, secret, ['-M', tlsMsp, '--enrollment.profile', 'tls', '--csr.hosts', hosts]);

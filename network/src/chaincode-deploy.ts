@@ -8,13 +8,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { NetworkContext } from './context.js';
-import { address, ordererArgs, peerAdminEnv } from './node-env.js';
+import { address, identityName, ordererArgs, peerAdminEnv } from './node-env.js';
 import { run, startDaemon, stopDaemon, tcpOpen, waitUntil, CommandError } from './proc.js';
 import { readState, writeState } from './state.js';
 import type { NodeSpec, OrgSpec } from './topology.js';
 import { nodesOf, peerOrgs } from './topology.js';
 
-/** Label = name + hash of the compiled chaincode, so any change to the code is a new version. */
+/**
+ * How the peers reach the chaincode servers (connection.json): part of the label, so a change of it is a new
+ * version every org installs and approves.
+ */
+const CONNECTION_FORMAT = 'ccaas tls mutual-auth 1';
+
+/**
+ * Label = name + hash of the compiled chaincode (its tests and test support excluded) and of how it is
+ * reached, so any change to the code or its connection is a new version.
+ */
 export function chaincodeLabel(repoRoot: string): string {
   const dir = path.join(repoRoot, 'chaincode');
   const dist = path.join(dir, 'dist');
@@ -24,13 +33,14 @@ export function chaincodeLabel(repoRoot: string): string {
   const hash = crypto.createHash('sha256');
   const files = fs
     .readdirSync(dist, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.js'))
+    .filter((f) => f.endsWith('.js') && !f.endsWith('.test.js') && !f.startsWith('testing'))
     .sort();
   for (const f of files) {
     hash.update(f);
     hash.update(fs.readFileSync(path.join(dist, f)));
   }
   hash.update(fs.readFileSync(path.join(dir, 'package.json')));
+  hash.update(CONNECTION_FORMAT);
   return `rdx_${hash.digest('hex').slice(0, 16)}`;
 }
 
@@ -60,11 +70,16 @@ async function packageFor(ctx: NetworkContext, org: OrgSpec, label: string): Pro
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(work, { recursive: true });
   const server = serverOf(ctx, org);
+  // Mutual TLS: the chaincode server takes only the org's own peer, which shows its TLS certificate. The package
+  // holding the peer's TLS key never leaves the org's home: only that org installs it.
+  const peerTls = ctx.paths.identityTls(org.short, identityName(peerOf(ctx, org)));
   const connection = {
     address: address(server),
     dial_timeout: '10s',
     tls_required: true,
-    client_auth_required: false,
+    client_auth_required: true,
+    client_cert: fs.readFileSync(path.join(peerTls, 'server.crt'), 'utf8'),
+    client_key: fs.readFileSync(path.join(peerTls, 'server.key'), 'utf8'),
     root_cert: fs.readFileSync(ctx.paths.caCert(org.short), 'utf8'),
   };
   fs.writeFileSync(path.join(work, 'connection.json'), JSON.stringify(connection, null, 2));
@@ -104,9 +119,9 @@ async function queryCommitted(ctx: NetworkContext, org: OrgSpec): Promise<Commit
 }
 
 /** The orderer, and the channel, chaincode, version and sequence of a definition, as approve and commit take them. */
-function definitionArgs(ctx: NetworkContext, label: string, sequence: number): string[] {
+function definitionArgs(ctx: NetworkContext, org: OrgSpec, label: string, sequence: number): string[] {
   return [
-    ...ordererArgs(ctx.paths, ctx.topology),
+    ...ordererArgs(ctx.paths, ctx.topology, org.mspId),
     '-C',
     ctx.topology.channel,
     '-n',
@@ -159,7 +174,7 @@ export async function deployChaincode(
         'lifecycle',
         'chaincode',
         'approveformyorg',
-        ...definitionArgs(ctx, label, sequence),
+        ...definitionArgs(ctx, org, label, sequence),
         '--package-id',
         packageIds[org.mspId]!,
         '--waitForEvent',
@@ -176,7 +191,7 @@ export async function deployChaincode(
       'lifecycle',
       'chaincode',
       'commit',
-      ...definitionArgs(ctx, label, sequence),
+      ...definitionArgs(ctx, first, label, sequence),
       ...peerArgs,
       '--waitForEvent',
     ]);
@@ -219,6 +234,9 @@ export async function startChaincodeServers(
         path.join(tls, 'server.crt'),
         '--chaincode-tls-key-file',
         path.join(tls, 'server.key'),
+        // Only clients with a certificate of the org's CA (its peer) may connect.
+        '--chaincode-tls-client-cacert-file',
+        ctx.paths.caCert(org.short),
       ],
       { PATH: process.env.PATH, CORE_CHAINCODE_LOGGING_LEVEL: 'info' },
       path.join(ctx.config.repoRoot, 'chaincode'),

@@ -28,6 +28,7 @@ export function identityOf(paths: Paths, topology: Topology, mspId: string, name
   const peer = nodesOf(topology, 'peer', mspId)[0] ?? nodesOf(topology, 'peer', 'BureauMSP')[0];
   if (!peer) throw new Error(`no peer to connect ${name}.${org.short} to`);
   const msp = paths.identityMsp(org.short, name);
+  const tls = paths.identityTls(org.short, name);
   const peerOrg = orgOf(topology, peer.mspId);
   return {
     name: `${name}.${org.short}`,
@@ -36,6 +37,8 @@ export function identityOf(paths: Paths, topology: Topology, mspId: string, name
     privateKeyPem: fs.readFileSync(path.join(msp, 'keystore', 'key.pem'), 'utf8'),
     peerEndpoint: address(peer),
     peerTlsRootPem: fs.readFileSync(paths.caCert(peerOrg.short), 'utf8'),
+    tlsCertificatePem: fs.readFileSync(path.join(tls, 'server.crt'), 'utf8'),
+    tlsPrivateKeyPem: fs.readFileSync(path.join(tls, 'server.key'), 'utf8'),
     channel: topology.channel,
     chaincode: topology.chaincodeName,
   };

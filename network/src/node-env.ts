@@ -8,7 +8,8 @@ import type { Paths } from './paths.js';
 import type { NodeSpec, Topology } from './topology.js';
 import { nodesOf, orgOf } from './topology.js';
 
-const identityName = (node: NodeSpec): string => node.name.split('.')[0]!;
+/** The identity a node runs as: `peer0` of `peer0.market`. */
+export const identityName = (node: NodeSpec): string => node.name.split('.')[0]!;
 
 export function address(node: NodeSpec, port = node.port): string {
   return `${node.host}:${port}`;
@@ -42,6 +43,12 @@ export function peerEnv(
     CORE_PEER_TLS_CERT_FILE: path.join(tls, 'server.crt'),
     CORE_PEER_TLS_KEY_FILE: path.join(tls, 'server.key'),
     CORE_PEER_TLS_ROOTCERT_FILE: path.join(tls, 'ca.crt'),
+    // Mutual TLS: every client (SDK, CLI, gateway, other peers, orderers) shows a certificate of a channel org;
+    // the peer adds the roots of every org in its channels' configuration as it learns them.
+    CORE_PEER_TLS_CLIENTAUTHREQUIRED: 'true',
+    CORE_PEER_TLS_CLIENTROOTCAS_FILES: tlsRoots(paths, topology).join(' '),
+    CORE_PEER_TLS_CLIENTCERT_FILE: path.join(tls, 'server.crt'),
+    CORE_PEER_TLS_CLIENTKEY_FILE: path.join(tls, 'server.key'),
     CORE_OPERATIONS_LISTENADDRESS: `${node.host}:${node.opsPort}`,
     CORE_METRICS_PROVIDER: 'prometheus',
     // No Docker: every chaincode runs as a service, found by our external builder.
@@ -73,6 +80,8 @@ export function ordererEnv(
     ORDERER_GENERAL_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
     ORDERER_GENERAL_TLS_CERTIFICATE: path.join(tls, 'server.crt'),
     ORDERER_GENERAL_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+    ORDERER_GENERAL_TLS_CLIENTAUTHREQUIRED: 'true',
+    ORDERER_GENERAL_TLS_CLIENTROOTCAS: `[${tlsRoots(paths, topology).join(',')}]`,
     // Raft traffic between orderers reuses the node's TLS pair on the main port.
     ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: path.join(tls, 'server.crt'),
     ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: path.join(tls, 'server.key'),
@@ -93,7 +102,15 @@ export function ordererEnv(
   };
 }
 
-/** Environment for `peer` CLI calls made as an org's admin against one of its peers. */
+/**
+ * The TLS roots of the orgs this home knows (each org's CA is also its TLS root): whose client certificates a
+ * node accepts before the channel configuration tells it more.
+ */
+export function tlsRoots(paths: Paths, topology: Topology): string[] {
+  return topology.orgs.map((o) => paths.caCert(o.short));
+}
+
+/** Environment for `peer` CLI calls made as an org's admin against one of its peers (mutual TLS). */
 export function peerAdminEnv(
   install: FabricInstall,
   paths: Paths,
@@ -101,6 +118,7 @@ export function peerAdminEnv(
   peer: NodeSpec,
 ): NodeJS.ProcessEnv {
   const org = orgOf(topology, peer.mspId);
+  const tls = paths.identityTls(org.short, 'admin');
   return {
     PATH: process.env.PATH,
     FABRIC_CFG_PATH: install.configDir,
@@ -110,14 +128,31 @@ export function peerAdminEnv(
     CORE_PEER_ADDRESS: address(peer),
     CORE_PEER_TLS_ENABLED: 'true',
     CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(org.short),
+    CORE_PEER_TLS_CLIENTAUTHREQUIRED: 'true',
+    CORE_PEER_TLS_CLIENTCERT_FILE: path.join(tls, 'server.crt'),
+    CORE_PEER_TLS_CLIENTKEY_FILE: path.join(tls, 'server.key'),
     CORE_VM_ENDPOINT: '',
   };
 }
 
-/** `-o … --tls --cafile …` arguments that reach the first orderer. */
-export function ordererArgs(paths: Paths, topology: Topology, which = 0): string[] {
+/**
+ * `-o … --tls --cafile … --clientauth …` arguments that reach an orderer as `asOrg`'s admin (mutual TLS).
+ */
+export function ordererArgs(paths: Paths, topology: Topology, asOrg: string, which = 0): string[] {
   const orderers = nodesOf(topology, 'orderer');
   const orderer = orderers[which % orderers.length]!;
   const org = orgOf(topology, orderer.mspId);
-  return ['-o', address(orderer), '--tls', '--cafile', paths.caCert(org.short)];
+  const tls = paths.identityTls(orgOf(topology, asOrg).short, 'admin');
+  return [
+    '-o',
+    address(orderer),
+    '--tls',
+    '--cafile',
+    paths.caCert(org.short),
+    '--clientauth',
+    '--certfile',
+    path.join(tls, 'server.crt'),
+    '--keyfile',
+    path.join(tls, 'server.key'),
+  ];
 }

@@ -208,6 +208,8 @@ export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): Nod
     RDX_GATEWAY_MSP_ID: bureau.mspId,
     RDX_GATEWAY_CERT: path.join(msp, 'signcerts', 'cert.pem'),
     RDX_GATEWAY_KEY: path.join(msp, 'keystore', 'key.pem'),
+    RDX_GATEWAY_TLS_CERT: path.join(ctx.paths.identityTls(bureau.short, 'gateway'), 'server.crt'),
+    RDX_GATEWAY_TLS_KEY: path.join(ctx.paths.identityTls(bureau.short, 'gateway'), 'server.key'),
     RDX_PEER_ENDPOINT: `${peer.host}:${peer.port}`,
     RDX_PEER_TLS_ROOT: ctx.paths.caCert(bureau.short),
     RDX_CHANNEL: ctx.topology.channel,

@@ -26,6 +26,12 @@ export interface LedgerIdentity {
   privateKeyPem: string;
   peerEndpoint: string;
   peerTlsRootPem: string;
+  /**
+   * The identity's TLS client certificate and key (its CA's `tls` profile): peers require mutual TLS, so a
+   * connection without them is refused.
+   */
+  tlsCertificatePem?: string;
+  tlsPrivateKeyPem?: string;
   channel: string;
   chaincode: string;
 }
@@ -49,7 +55,11 @@ export interface DeadlineOptions {
 export function connectIdentity(identity: LedgerIdentity, deadlines: DeadlineOptions = {}): LedgerConnection {
   const client = new grpc.Client(
     identity.peerEndpoint,
-    grpc.credentials.createSsl(Buffer.from(identity.peerTlsRootPem)),
+    grpc.credentials.createSsl(
+      Buffer.from(identity.peerTlsRootPem),
+      identity.tlsPrivateKeyPem ? Buffer.from(identity.tlsPrivateKeyPem) : null,
+      identity.tlsCertificatePem ? Buffer.from(identity.tlsCertificatePem) : null,
+    ),
     tlsNameOptions(identity.peerEndpoint),
   );
   const gateway = connect({
@@ -77,7 +87,8 @@ export function connectIdentity(identity: LedgerIdentity, deadlines: DeadlineOpt
 
 /**
  * A wallet is a folder with one sub-folder per identity holding `identity.json`
- * (`{ name, mspId, peerEndpoint, channel, chaincode }`), `cert.pem`, `key.pem` and `peer-tls-root.pem`.
+ * (`{ name, mspId, peerEndpoint, channel, chaincode }`), `cert.pem`, `key.pem`, `peer-tls-root.pem`, and the TLS
+ * client pair `tls-cert.pem`, `tls-key.pem`.
  * `npm start` writes one for every enrolled user into `.rdx/wallet/`.
  */
 export function loadWalletIdentity(walletDir: string, name: string): LedgerIdentity {
@@ -98,17 +109,28 @@ export function loadWalletIdentity(walletDir: string, name: string): LedgerIdent
     certificatePem: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
     privateKeyPem: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'),
     peerTlsRootPem: fs.readFileSync(path.join(dir, 'peer-tls-root.pem'), 'utf8'),
+    ...(fs.existsSync(path.join(dir, 'tls-cert.pem'))
+      ? {
+          tlsCertificatePem: fs.readFileSync(path.join(dir, 'tls-cert.pem'), 'utf8'),
+          tlsPrivateKeyPem: fs.readFileSync(path.join(dir, 'tls-key.pem'), 'utf8'),
+        }
+      : {}),
   };
 }
 
 export function writeWalletIdentity(walletDir: string, identity: LedgerIdentity): void {
   const dir = path.join(walletDir, identity.name);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const { certificatePem, privateKeyPem, peerTlsRootPem, ...meta } = identity;
+  const { certificatePem, privateKeyPem, peerTlsRootPem, tlsCertificatePem, tlsPrivateKeyPem, ...meta } =
+    identity;
   fs.writeFileSync(path.join(dir, 'identity.json'), JSON.stringify(meta, null, 2));
   fs.writeFileSync(path.join(dir, 'cert.pem'), certificatePem);
   fs.writeFileSync(path.join(dir, 'key.pem'), privateKeyPem, { mode: 0o600 });
   fs.writeFileSync(path.join(dir, 'peer-tls-root.pem'), peerTlsRootPem);
+  if (tlsCertificatePem && tlsPrivateKeyPem) {
+    fs.writeFileSync(path.join(dir, 'tls-cert.pem'), tlsCertificatePem);
+    fs.writeFileSync(path.join(dir, 'tls-key.pem'), tlsPrivateKeyPem, { mode: 0o600 });
+  }
 }
 
 export function listWallet(walletDir: string): string[] {

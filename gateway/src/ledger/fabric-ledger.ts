@@ -22,6 +22,8 @@ export async function openFabricLedger(config: GatewayConfig): Promise<Ledger> {
       privateKeyPem: fs.readFileSync(config.keyPath, 'utf8'),
       peerEndpoint: config.peerEndpoint,
       peerTlsRootPem: fs.readFileSync(config.peerTlsRootPath, 'utf8'),
+      tlsCertificatePem: config.tlsCertPath ? fs.readFileSync(config.tlsCertPath, 'utf8') : undefined,
+      tlsPrivateKeyPem: config.tlsKeyPath ? fs.readFileSync(config.tlsKeyPath, 'utf8') : undefined,
       channel: config.channel,
       chaincode: config.chaincode,
     },

@@ -4,6 +4,7 @@
  * Tests in this file run in order and share the network.
  */
 import { expect } from 'chai';
+import path from 'node:path';
 import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -100,6 +101,10 @@ describe('the Fabric network end to end: peers, Raft orderers, the gateway, a ki
           CORE_PEER_ADDRESS: `${peer.host}:${peer.port}`,
           CORE_PEER_TLS_ENABLED: 'true',
           CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(bureau.short),
+          // The peer requires mutual TLS: the admin shows its TLS client certificate.
+          CORE_PEER_TLS_CLIENTAUTHREQUIRED: 'true',
+          CORE_PEER_TLS_CLIENTCERT_FILE: path.join(paths.identityTls(bureau.short, 'admin'), 'server.crt'),
+          CORE_PEER_TLS_CLIENTKEY_FILE: path.join(paths.identityTls(bureau.short, 'admin'), 'server.key'),
         },
       },
     );
@@ -150,11 +155,23 @@ describe('the Fabric network end to end: peers, Raft orderers, the gateway, a ki
     try {
       const id = `e2e-${runId}-raft`;
       await commitProbe(as('TransportMSP', 'reviewer'), id, 'two of three orderers');
+      // Committed on Transport's peer; the others receive the block from the remaining orderers shortly.
       for (const mspId of ['BureauMSP', 'MarketMSP', 'TransportMSP']) {
-        const read = decode(await as(mspId, 'reviewer').system.evaluateTransaction('ReadProbe', id)) as {
-          note: string;
-        };
-        expect(read.note, `${mspId} sees the probe`).to.equal('two of three orderers');
+        const deadline = Date.now() + 15_000;
+        let note: string | undefined;
+        while (note === undefined) {
+          try {
+            note = (
+              decode(await as(mspId, 'reviewer').system.evaluateTransaction('ReadProbe', id)) as {
+                note: string;
+              }
+            ).note;
+          } catch (err) {
+            if (Date.now() > deadline) throw err;
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        }
+        expect(note, `${mspId} sees the probe`).to.equal('two of three orderers');
       }
     } finally {
       // Bring it back the way the tooling would, so later tests have the full cluster.

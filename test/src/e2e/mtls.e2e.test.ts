@@ -1,0 +1,81 @@
+/**
+ * Transport security between hosts, tried as an attacker on the network would: a TLS client that trusts the
+ * orgs' roots but shows no certificate of its own, against every peer, orderer and chaincode server; and Fabric's
+ * own peer CLI with and without the admin's TLS client certificate.
+ */
+import { expect } from 'chai';
+import fs from 'node:fs';
+import path from 'node:path';
+import tls from 'node:tls';
+import { ensureFabricBinaries, nodesOf, orgOf, run } from '@rdx/network';
+import { config, paths, topology } from '../fabric-client.js';
+
+/** Whether a TLS client without a certificate gets an application-level answer (true) or is cut off (false). */
+function anonymousTlsAccepted(host: string, port: number, ca: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tls.connect({
+      host,
+      port,
+      ca,
+      servername: host,
+      ALPNProtocols: ['h2'],
+      checkServerIdentity: () => undefined,
+    });
+    let settled = false;
+    const done = (ok: boolean): void => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      resolve(ok);
+    };
+    // TLS 1.3 finishes the handshake before the server has checked the client: the refusal arrives as an
+    // alert on the first read. An HTTP/2 server that accepts the client sends its SETTINGS frame at once.
+    socket.on('data', () => done(true));
+    socket.on('error', () => done(false));
+    socket.on('close', () => done(false));
+    setTimeout(() => done(false), 5000);
+  });
+}
+
+describe('mutual TLS on every Fabric endpoint', () => {
+  const roots = topology.orgs.map((o) => fs.readFileSync(paths.caCert(o.short), 'utf8')).join('\n');
+
+  for (const kind of ['peer', 'orderer', 'chaincode'] as const) {
+    it(`every ${kind} refuses a TLS client without a certificate`, async () => {
+      const nodes = nodesOf(topology, kind);
+      expect(nodes.length).to.be.above(0);
+      for (const node of nodes) {
+        expect(
+          await anonymousTlsAccepted(node.host, node.port, roots),
+          `${node.name} accepted an anonymous client`,
+        ).to.equal(false);
+      }
+    });
+  }
+
+  it('the peer CLI is refused without the admin’s TLS client certificate, and served with it', async () => {
+    const install = await ensureFabricBinaries(config, () => undefined);
+    const bureau = orgOf(topology, 'BureauMSP');
+    const peer = nodesOf(topology, 'peer', 'BureauMSP')[0]!;
+    const tlsDir = paths.identityTls(bureau.short, 'admin');
+    const env = {
+      PATH: process.env.PATH,
+      FABRIC_CFG_PATH: install.configDir,
+      FABRIC_LOGGING_SPEC: 'ERROR',
+      CORE_PEER_LOCALMSPID: 'BureauMSP',
+      CORE_PEER_MSPCONFIGPATH: paths.identityMsp(bureau.short, 'admin'),
+      CORE_PEER_ADDRESS: `${peer.host}:${peer.port}`,
+      CORE_PEER_TLS_ENABLED: 'true',
+      CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(bureau.short),
+    };
+    const list = (extra: Record<string, string>): Promise<string> =>
+      run(install.bin.peer, ['channel', 'list'], { env: { ...env, ...extra }, timeoutMs: 20_000 });
+    await expect(list({})).to.be.rejected;
+    const served = await list({
+      CORE_PEER_TLS_CLIENTAUTHREQUIRED: 'true',
+      CORE_PEER_TLS_CLIENTCERT_FILE: path.join(tlsDir, 'server.crt'),
+      CORE_PEER_TLS_CLIENTKEY_FILE: path.join(tlsDir, 'server.key'),
+    });
+    expect(served).to.include(topology.channel);
+  });
+});
