@@ -671,7 +671,7 @@ try {
     });
     const probe = await timed(
       Array.from({ length: N }, (_, k) => `bench-${stamp}-p${k}`),
-      (id) => net.submit(p.bureau, 'system', 'RecordProbe', id, '压测'),
+      (id) => net.submit(p.prober, 'system', 'RecordProbe', id, '压测'),
     );
     let blockCutting = {
       batchTimeout: config.batchTimeout,

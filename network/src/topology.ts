@@ -10,7 +10,7 @@ export type NodeKind = 'ca' | 'orderer' | 'peer' | 'chaincode';
 export interface IdentitySpec {
   name: string;
   type: 'admin' | 'client' | 'peer' | 'orderer';
-  role?: 'admin' | 'gateway' | 'regulator' | 'reviewer';
+  role?: 'admin' | 'gateway' | 'regulator' | 'reviewer' | 'probe';
 }
 
 export interface NodeSpec {
@@ -74,6 +74,8 @@ const ORGS: OrgSpec[] = [
       { name: 'gateway', type: 'client', role: 'gateway' },
       { name: 'regulator', type: 'client', role: 'regulator' },
       { name: 'reviewer', type: 'client', role: 'reviewer' },
+      // Writes ledger probes (system:RecordProbe) for the tooling's health checks and the tests, nothing else.
+      { name: 'prober', type: 'client', role: 'probe' },
     ],
   },
   {
@@ -85,6 +87,8 @@ const ORGS: OrgSpec[] = [
       { name: 'peer0', type: 'peer' },
       { name: 'admin', type: 'admin', role: 'admin' },
       { name: 'reviewer', type: 'client', role: 'reviewer' },
+      // Writes ledger probes (system:RecordProbe) for the tooling's health checks and the tests, nothing else.
+      { name: 'prober', type: 'client', role: 'probe' },
     ],
   },
   {
@@ -96,6 +100,8 @@ const ORGS: OrgSpec[] = [
       { name: 'peer0', type: 'peer' },
       { name: 'admin', type: 'admin', role: 'admin' },
       { name: 'reviewer', type: 'client', role: 'reviewer' },
+      // Writes ledger probes (system:RecordProbe) for the tooling's health checks and the tests, nothing else.
+      { name: 'prober', type: 'client', role: 'probe' },
     ],
   },
 ];

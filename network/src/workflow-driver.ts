@@ -21,15 +21,30 @@ export class Parties {
   readonly gateway: LedgerConnection;
   readonly market: LedgerConnection;
   readonly transport: LedgerConnection;
+  /** The bureau's prober: the only kind of identity that writes ledger probes. */
+  readonly prober: LedgerConnection;
+  private readonly probers = new Map<string, LedgerConnection>();
 
-  constructor(paths: Paths, topology: Topology) {
+  constructor(
+    private readonly paths: Paths,
+    private readonly topology: Topology,
+  ) {
     this.bureau = connectAs(paths, topology, 'BureauMSP', 'admin');
     this.regulator = connectAs(paths, topology, 'BureauMSP', 'regulator');
     this.gateway = connectAs(paths, topology, 'BureauMSP', 'gateway');
     this.market = connectAs(paths, topology, 'MarketMSP', 'admin');
     this.transport = connectAs(paths, topology, 'TransportMSP', 'admin');
+    this.prober = connectAs(paths, topology, 'BureauMSP', 'prober');
     // One connection per org's peer: submit() waits until each has committed the block.
     for (const c of [this.bureau, this.market, this.transport]) observers.add(c);
+  }
+
+  /** An org's prober, connected to that org's peer (made on first use). */
+  proberOf(mspId: string): LedgerConnection {
+    if (mspId === 'BureauMSP') return this.prober;
+    let c = this.probers.get(mspId);
+    if (!c) this.probers.set(mspId, (c = connectAs(this.paths, this.topology, mspId, 'prober')));
+    return c;
   }
 
   body(mspId: string): LedgerConnection {
@@ -40,7 +55,9 @@ export class Parties {
 
   close(): void {
     for (const c of [this.bureau, this.market, this.transport]) observers.delete(c);
-    for (const c of [this.bureau, this.regulator, this.gateway, this.market, this.transport]) c.close();
+    for (const c of [this.bureau, this.regulator, this.gateway, this.market, this.transport, this.prober])
+      c.close();
+    for (const c of this.probers.values()) c.close();
   }
 }
 

@@ -15,6 +15,7 @@ import {
   stateKey,
   type DemandInput,
   type TermsInput,
+  refusalFor,
 } from '../testing/world';
 import { EVENTS } from '../lib/events';
 import type { Agreement } from '../models/agreement';
@@ -236,7 +237,7 @@ describe('AgreementContract', () => {
     await w.refused(() => w.signAsBody(IDS.market, wrong), 'INVALID_ARGUMENT');
     await w.refused(() => w.signAsBody(IDS.market, { ...a, termsHash: 'abc' }), 'INVALID_ARGUMENT');
     await w.refused(() => w.signAsEnterprise(w.aa, wrong), 'INVALID_ARGUMENT');
-    await w.refused(() => w.signAsBody(IDS.transport, a), 'FORBIDDEN');
+    await w.refused(() => w.signAsBody(IDS.transport, a), 'NOT_FOUND');
     for (const who of [IDS.bureau, IDS.regulator, IDS.gateway, IDS.stranger]) {
       await w.refused(() => w.signAsBody(who, a), 'FORBIDDEN');
     }
@@ -328,7 +329,7 @@ describe('AgreementContract', () => {
         });
 
     await w.refused(accept(), 'INVALID_STATE');
-    await w.refused(propose(IDS.transport), 'FORBIDDEN');
+    await w.refused(propose(IDS.transport), 'NOT_FOUND');
     await w.refused(propose(IDS.bureau), 'FORBIDDEN');
     await w.refused(propose(IDS.market, '2026-03-02'), 'INVALID_ARGUMENT');
     await w.refused(propose(IDS.market, '2027-02-30'), 'INVALID_ARGUMENT');
@@ -443,7 +444,7 @@ describe('AgreementContract', () => {
     await w.refused(terminate(IDS.market, 'ok', '2025-03-03'), 'INVALID_ARGUMENT');
     await w.refused(terminate(IDS.market, 'the service was shut down', '03/03/2025'), 'INVALID_ARGUMENT');
     for (const who of [IDS.transport, IDS.regulator, IDS.gateway, IDS.marketGatewayRole, IDS.stranger]) {
-      await w.refused(terminate(who), 'FORBIDDEN');
+      await w.refused(terminate(who), refusalFor(who));
     }
     const asEnterprise =
       (e = w.aa, noticeDate = '2025-03-03') =>
@@ -482,7 +483,7 @@ describe('AgreementContract', () => {
       expect((await w.call<Agreement>(who, C.agreement, 'GetAgreement', a.id)).id).to.equal(a.id);
     }
     for (const who of [IDS.transport, IDS.stranger, IDS.marketGatewayRole]) {
-      await w.refused(() => w.invoke(who, C.agreement, 'GetAgreement', a.id), 'FORBIDDEN');
+      await w.refused(() => w.invoke(who, C.agreement, 'GetAgreement', a.id), refusalFor(who));
     }
   });
 

@@ -397,7 +397,11 @@ export class AgreementContract extends RdxContract {
   @Transaction(false)
   @Returns('string')
   public async GetAgreement(ctx: RdxContext, id: string): Promise<string> {
-    const actor = await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'body'], 'read agreements');
+    const actor = await requireRole(
+      ctx,
+      ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'],
+      'read agreements',
+    );
     return JSON.stringify(await ownAgreement(ctx, actor, id));
   }
 }

@@ -11,6 +11,7 @@ import {
   demand,
   sha,
   validForm,
+  refusalFor,
 } from '../testing/world';
 import { EVENTS } from '../lib/events';
 import type { Application } from '../models/application';
@@ -363,7 +364,7 @@ describe('ApplicationContract', () => {
   it('a body added by a resubmission may read and review the application', async () => {
     const w = await World.create();
     await w.submit(w.aa, 'app-1');
-    await w.refused(() => w.invoke(IDS.transport, C.application, 'GetApplication', 'app-1'), 'FORBIDDEN');
+    await w.refused(() => w.invoke(IDS.transport, C.application, 'GetApplication', 'app-1'), 'NOT_FOUND');
     await w.formalReview('app-1', 'return', 'add the vehicle data you need');
     await w.asEnterprise(
       w.aa,
@@ -383,7 +384,7 @@ describe('ApplicationContract', () => {
     await w.submit(w.aa, 'app-1');
     await w.refused(() => w.ownerReview(IDS.market, 'app-1', 'approve'), 'INVALID_STATE');
     await w.formalReview('app-1', 'accept');
-    await w.refused(() => w.ownerReview(IDS.transport, 'app-1', 'approve'), 'FORBIDDEN');
+    await w.refused(() => w.ownerReview(IDS.transport, 'app-1', 'approve'), 'NOT_FOUND');
     for (const who of [IDS.bureau, IDS.regulator, IDS.gateway, IDS.marketGatewayRole, IDS.stranger]) {
       await w.refused(() => w.ownerReview(who, 'app-1', 'approve'), 'FORBIDDEN');
     }
@@ -584,7 +585,7 @@ describe('ApplicationContract', () => {
       expect((await w.call<Application>(who, C.application, 'GetApplication', 'app-1')).id).to.equal('app-1');
     }
     for (const who of [IDS.transport, IDS.stranger, IDS.marketGatewayRole]) {
-      await w.refused(() => w.invoke(who, C.application, 'GetApplication', 'app-1'), 'FORBIDDEN');
+      await w.refused(() => w.invoke(who, C.application, 'GetApplication', 'app-1'), refusalFor(who));
     }
   });
 

@@ -1,8 +1,9 @@
 /**
- * Who may call what, as ONE table: every chaincode function × every kind of caller → allowed (Y) or refused
- * with FORBIDDEN (-). Each row prepares a ledger on which the call would succeed for an allowed caller (the
+ * Who may call what, as ONE table: every chaincode function × every kind of caller → allowed (Y), refused
+ * with FORBIDDEN (-), or refused as if the object did not exist (N: NOT_FOUND, where the caller may not even
+ * know it exists). Each row prepares a ledger on which the call would succeed for an allowed caller (the
  * objects belong to MarketMSP), then every column runs the same call on a copy of that ledger: an allowed
- * caller must succeed, any other must be refused with FORBIDDEN and write nothing.
+ * caller must succeed, any other must be refused and write nothing.
  *
  * The table must name every transaction the chaincode declares, so a new function cannot ship without a row.
  */
@@ -51,6 +52,8 @@ const CALLERS = {
   nr: IDS.bureauNoRole,
   /** bg: a body identity that claims the gateway role (MarketMSP, role gateway). */
   bg: IDS.marketGatewayRole,
+  /** pr: a ledger prober (MarketMSP, role probe): probes and nothing else. */
+  pr: IDS.marketProber,
 } satisfies Record<string, Identity>;
 type Caller = keyof typeof CALLERS;
 const COLUMNS = Object.keys(CALLERS) as Caller[];
@@ -93,80 +96,81 @@ const anchor = (sequence: number, previousAnchorHash: string): string =>
   });
 
 /**
- * THE TABLE. Columns: the callers of CALLERS, in order. Y = allowed, - = refused with FORBIDDEN.
+ * THE TABLE. Columns: the callers of CALLERS, in order. Y = allowed, - = refused with FORBIDDEN, N = refused with
+ * NOT_FOUND. A body's reviewer (mR) reviews and reads; only its admin (mA) changes catalogue, agreements, grants.
  * Every row's objects belong to MarketMSP (so tA is "another body"); SETUP prepares each row's ledger.
  */
 // prettier-ignore
 const MATRIX: [fn: string, allowed: string][] = [
-  // function                                   bA bR mA mR tA rg gw un nr bg
-  ['system:GetVersion',                        'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
-  ['system:RecordProbe',                       'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
-  ['system:ReadProbe',                         'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+  // function                                   bA bR mA mR tA rg gw un nr bg pr
+  ['system:GetVersion',                        'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+  ['system:RecordProbe',                       '-  -  -  -  -  -  -  -  -  -  Y'],
+  ['system:ReadProbe',                         'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
 
-  ['platform:RegisterBody',                    'Y  Y  -  -  -  -  -  -  -  -'],
-  ['platform:ListBodies',                      'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
-  ['platform:SetCalendarYear',                 'Y  Y  -  -  -  -  -  -  -  -'],
-  ['platform:GetCalendarYear',                 'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+  ['platform:RegisterBody',                    'Y  Y  -  -  -  -  -  -  -  -  -'],
+  ['platform:ListBodies',                      'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+  ['platform:SetCalendarYear',                 'Y  Y  -  -  -  -  -  -  -  -  -'],
+  ['platform:GetCalendarYear',                 'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
 
-  ['enterprise:OnboardEnterprise',             'Y  Y  -  -  -  -  -  -  -  -'],
-  ['enterprise:RateEnterprise',                'Y  Y  -  -  -  -  -  -  -  -'],
-  ['enterprise:ExpireRating',                  'Y  Y  -  -  -  -  Y  -  -  -'],
-  ['enterprise:ChangeEnterpriseKey',           'Y  Y  -  -  -  -  -  -  -  -'],
-  ['enterprise:ListEnterprises',               'Y  Y  -  -  -  Y  Y  -  -  -'],
-  ['enterprise:GetEnterprise',                 'Y  Y  Y  Y  Y  Y  Y  -  -  -'],
+  ['enterprise:OnboardEnterprise',             'Y  Y  -  -  -  -  -  -  -  -  -'],
+  ['enterprise:RateEnterprise',                'Y  Y  -  -  -  -  -  -  -  -  -'],
+  ['enterprise:ExpireRating',                  'Y  Y  -  -  -  -  Y  -  -  -  -'],
+  ['enterprise:ChangeEnterpriseKey',           'Y  Y  -  -  -  -  -  -  -  -  -'],
+  ['enterprise:ListEnterprises',               'Y  Y  -  -  -  Y  Y  -  -  -  -'],
+  ['enterprise:GetEnterprise',                 'Y  Y  Y  Y  Y  Y  Y  -  -  -  -'],
 
-  ['catalog:RegisterDataset',                  '-  -  Y  Y  Y  -  -  -  -  -'],
-  ['catalog:UpdateDataset',                    '-  -  Y  Y  -  -  -  -  -  -'],
-  ['catalog:RecordDatasetVersion',             '-  -  Y  Y  -  -  -  -  -  -'],
-  ['catalog:GetDataset',                       'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
-  ['catalog:ListDatasets',                     'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+  ['catalog:RegisterDataset',                  '-  -  Y  -  Y  -  -  -  -  -  -'],
+  ['catalog:UpdateDataset',                    '-  -  Y  -  -  -  -  -  -  -  -'],
+  ['catalog:RecordDatasetVersion',             '-  -  Y  -  -  -  -  -  -  -  -'],
+  ['catalog:GetDataset',                       'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+  ['catalog:ListDatasets',                     'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
 
-  ['application:SubmitApplication',            '-  -  -  -  -  -  Y  -  -  -'],
-  ['application:ResubmitApplication',          '-  -  -  -  -  -  Y  -  -  -'],
-  ['application:FormalReview',                 'Y  Y  -  -  -  -  -  -  -  -'],
-  ['application:OwnerReview',                  '-  -  Y  Y  -  -  -  -  -  -'],
-  ['application:DisputeReview',                '-  -  -  -  -  -  Y  -  -  -'],
-  ['application:Coordinate',                   'Y  Y  -  -  -  -  -  -  -  -'],
-  ['application:ReReview',                     'Y  Y  -  -  -  -  -  -  -  -'],
-  ['application:GetApplication',               'Y  Y  Y  Y  -  Y  Y  -  -  -'],
+  ['application:SubmitApplication',            '-  -  -  -  -  -  Y  -  -  -  -'],
+  ['application:ResubmitApplication',          '-  -  -  -  -  -  Y  -  -  -  -'],
+  ['application:FormalReview',                 'Y  Y  -  -  -  -  -  -  -  -  -'],
+  ['application:OwnerReview',                  '-  -  Y  Y  N  -  -  -  -  -  -'],
+  ['application:DisputeReview',                '-  -  -  -  -  -  Y  -  -  -  -'],
+  ['application:Coordinate',                   'Y  Y  -  -  -  -  -  -  -  -  -'],
+  ['application:ReReview',                     'Y  Y  -  -  -  -  -  -  -  -  -'],
+  ['application:GetApplication',               'Y  Y  Y  Y  N  Y  Y  -  -  -  -'],
 
-  ['agreement:DraftAgreement',                 '-  -  Y  Y  -  -  -  -  -  -'],
-  ['agreement:SignAgreementAsBody',            '-  -  Y  Y  -  -  -  -  -  -'],
-  ['agreement:SignAgreementAsEnterprise',      '-  -  -  -  -  -  Y  -  -  -'],
-  ['agreement:ProposeRenewal',                 '-  -  Y  Y  -  -  -  -  -  -'],
-  ['agreement:AcceptRenewal',                  '-  -  -  -  -  -  Y  -  -  -'],
-  ['agreement:TerminateAgreement',             'Y  Y  Y  Y  -  -  -  -  -  -'],
-  ['agreement:TerminateAgreementAsEnterprise', '-  -  -  -  -  -  Y  -  -  -'],
-  ['agreement:GetAgreement',                   'Y  Y  Y  Y  -  Y  Y  -  -  -'],
+  ['agreement:DraftAgreement',                 '-  -  Y  -  -  -  -  -  -  -  -'],
+  ['agreement:SignAgreementAsBody',            '-  -  Y  -  N  -  -  -  -  -  -'],
+  ['agreement:SignAgreementAsEnterprise',      '-  -  -  -  -  -  Y  -  -  -  -'],
+  ['agreement:ProposeRenewal',                 '-  -  Y  -  N  -  -  -  -  -  -'],
+  ['agreement:AcceptRenewal',                  '-  -  -  -  -  -  Y  -  -  -  -'],
+  ['agreement:TerminateAgreement',             'Y  Y  Y  -  N  -  -  -  -  -  -'],
+  ['agreement:TerminateAgreementAsEnterprise', '-  -  -  -  -  -  Y  -  -  -  -'],
+  ['agreement:GetAgreement',                   'Y  Y  Y  Y  N  Y  Y  -  -  -  -'],
 
-  ['grant:SuspendGrant',                       'Y  Y  Y  Y  -  -  -  -  -  -'],
-  ['grant:RestoreGrant',                       '-  -  Y  Y  -  -  -  -  -  -'],
-  ['grant:WithdrawGrant',                      '-  -  Y  Y  -  -  -  -  -  -'],
-  ['grant:TerminateGrant',                     'Y  Y  Y  Y  -  -  -  -  -  -'],
-  ['grant:ExpireGrant',                        'Y  Y  Y  Y  -  -  Y  -  -  -'],
-  ['grant:GetGrant',                           'Y  Y  Y  Y  -  Y  Y  -  -  -'],
-  ['grant:ListGrants',                         'Y  Y  Y  Y  Y  Y  Y  -  -  -'],
+  ['grant:SuspendGrant',                       'Y  Y  Y  -  N  -  -  -  -  -  -'],
+  ['grant:RestoreGrant',                       '-  -  Y  -  N  -  -  -  -  -  -'],
+  ['grant:WithdrawGrant',                      '-  -  Y  -  N  -  -  -  -  -  -'],
+  ['grant:TerminateGrant',                     'Y  Y  Y  -  N  -  -  -  -  -  -'],
+  ['grant:ExpireGrant',                        'Y  Y  Y  -  N  -  Y  -  -  -  -'],
+  ['grant:GetGrant',                           'Y  Y  Y  Y  N  Y  Y  -  -  -  -'],
+  ['grant:ListGrants',                         'Y  Y  Y  Y  Y  Y  Y  -  -  -  -'],
 
-  ['complaint:FileComplaint',                  'Y  Y  Y  Y  -  -  -  -  -  -'],
-  ['complaint:ResolveComplaint',               '-  -  Y  Y  -  -  -  -  -  -'],
-  ['complaint:RecordNotification',             '-  -  Y  Y  -  -  -  -  -  -'],
-  ['complaint:GetComplaint',                   'Y  Y  Y  Y  -  Y  -  -  -  -'],
+  ['complaint:FileComplaint',                  'Y  Y  Y  -  -  -  -  -  -  -  -'],
+  ['complaint:ResolveComplaint',               '-  -  Y  -  N  -  -  -  -  -  -'],
+  ['complaint:RecordNotification',             '-  -  Y  -  N  -  -  -  -  -  -'],
+  ['complaint:GetComplaint',                   'Y  Y  Y  Y  N  Y  -  -  -  -  -'],
 
-  ['duty:ReportUsage',                         '-  -  -  -  -  -  Y  -  -  -'],
-  ['duty:ReturnData',                          '-  -  -  -  -  -  Y  -  -  -'],
-  ['duty:PublishProduct',                      '-  -  -  -  -  -  Y  -  -  -'],
-  ['duty:ReportSecurityIssue',                 '-  -  -  -  -  -  Y  -  -  -'],
-  ['duty:PublishCreditEvaluation',             'Y  Y  -  -  -  -  -  -  -  -'],
+  ['duty:ReportUsage',                         '-  -  -  -  -  -  Y  -  -  -  -'],
+  ['duty:ReturnData',                          '-  -  -  -  -  -  Y  -  -  -  -'],
+  ['duty:PublishProduct',                      '-  -  -  -  -  -  Y  -  -  -  -'],
+  ['duty:ReportSecurityIssue',                 '-  -  -  -  -  -  Y  -  -  -  -'],
+  ['duty:PublishCreditEvaluation',             'Y  Y  -  -  -  -  -  -  -  -  -'],
 
-  ['audit:SubmitAnchor',                       '-  -  -  -  -  -  Y  -  -  -'],
-  ['audit:GetAnchor',                          'Y  Y  -  -  -  Y  Y  -  -  -'],
-  ['audit:GetAnchorHead',                      'Y  Y  -  -  -  Y  Y  -  -  -'],
+  ['audit:SubmitAnchor',                       '-  -  -  -  -  -  Y  -  -  -  -'],
+  ['audit:GetAnchor',                          'Y  Y  -  -  -  Y  Y  -  -  -  -'],
+  ['audit:GetAnchorHead',                      'Y  Y  -  -  -  Y  Y  -  -  -  -'],
 
-  ['query:GetHistory',                         'Y  Y  -  -  -  Y  Y  -  -  -'],
-  ['query:ListOverdue',                        'Y  Y  -  -  -  Y  Y  -  -  -'],
-  ['query:ListApplications',                   'Y  Y  Y  Y  Y  Y  Y  -  -  -'],
-  ['query:ListRecipients',                     'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
-  ['query:ListCreditEvaluations',              'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+  ['query:GetHistory',                         'Y  Y  -  -  -  Y  Y  -  -  -  -'],
+  ['query:ListOverdue',                        'Y  Y  -  -  -  Y  Y  -  -  -  -'],
+  ['query:ListApplications',                   'Y  Y  Y  Y  Y  Y  Y  -  -  -  -'],
+  ['query:ListRecipients',                     'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+  ['query:ListCreditEvaluations',              'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
 ];
 
 /** For each row: a ledger on which the call succeeds for an allowed caller, and the call's arguments. */
@@ -174,7 +178,7 @@ const SETUP: Record<string, Setup> = {
   'system:GetVersion': () => [],
   'system:RecordProbe': () => ['probe-1', 'note'],
   'system:ReadProbe': async (w) => {
-    await w.invoke(IDS.market, contractOf('system'), 'RecordProbe', 'probe-1', 'note');
+    await w.invoke(IDS.marketProber, contractOf('system'), 'RecordProbe', 'probe-1', 'note');
     return ['probe-1'];
   },
   'platform:RegisterBody': () => ['HealthMSP', '丽水市卫生健康委员会'],
@@ -381,15 +385,18 @@ function restore(l: FakeLedger, s: Saved): void {
   l.now = new Date(s.now);
 }
 
-function parseRow(allowed: string): Record<Caller, boolean> {
+type Cell = 'Y' | '-' | 'N';
+const REFUSAL = { '-': 'FORBIDDEN', N: 'NOT_FOUND' } as const;
+
+function parseRow(allowed: string): Record<Caller, Cell> {
   const cells = allowed.trim().split(/\s+/);
   expect(cells.length, `row "${allowed}" has ${cells.length} cells`).to.equal(COLUMNS.length);
   return Object.fromEntries(
     COLUMNS.map((c, i) => {
-      expect(cells[i], `cell "${cells[i]}"`).to.be.oneOf(['Y', '-']);
-      return [c, cells[i] === 'Y'];
+      expect(cells[i], `cell "${cells[i]}"`).to.be.oneOf(['Y', '-', 'N']);
+      return [c, cells[i] as Cell];
     }),
-  ) as Record<Caller, boolean>;
+  ) as Record<Caller, Cell>;
 }
 
 describe('authorization matrix: who may call what', () => {
@@ -400,7 +407,7 @@ describe('authorization matrix: who may call what', () => {
     expect(Object.keys(SETUP).sort(), 'one set-up per row').to.deep.equal(named);
   });
 
-  describe('every function × every caller: allowed callers succeed, all others are FORBIDDEN and write nothing', () => {
+  describe('every function × every caller: allowed callers succeed, all others are refused and write nothing', () => {
     // One world with the AA enterprise's grant on market-entities (agreement app-1.MarketMSP in force).
     let w: World;
     let base: Saved;
@@ -431,13 +438,14 @@ describe('authorization matrix: who may call what', () => {
           restore(w.ledger, prepared);
           const who = CALLERS[caller];
           const call = (): Promise<string> => w.invoke(who, contract, method, ...args);
-          if (expected[caller]) {
+          const cell = expected[caller];
+          if (cell === 'Y') {
             await call().catch((err: Error) =>
               expect.fail(`${fn} as ${caller} should be allowed, but: ${err.message}`),
             );
           } else {
-            await refused(w.ledger, call, 'FORBIDDEN').catch((err: Error) =>
-              expect.fail(`${fn} as ${caller} should be FORBIDDEN: ${err.message}`),
+            await refused(w.ledger, call, REFUSAL[cell]).catch((err: Error) =>
+              expect.fail(`${fn} as ${caller} should be ${REFUSAL[cell]}: ${err.message}`),
             );
           }
         }
@@ -445,14 +453,22 @@ describe('authorization matrix: who may call what', () => {
     }
   });
 
-  it('a refusal for the caller says who may act, and names no object content', async () => {
+  it('another body asking for a grant learns nothing: not its enterprise, not its owner, not that it exists', async () => {
     const w = await World.create();
     await w.activeGrants(w.aa, 'app-1');
     const err = await w.invoke(IDS.transport, C.grant, 'GetGrant', GRANT).then(
       () => expect.fail('transport read market’s grant'),
       (e: Error) => e,
     );
-    expect(errorCodeOf(err.message)).to.equal('FORBIDDEN');
+    const missing = await w.invoke(IDS.transport, C.grant, 'GetGrant', `${GRANT}.nope`).then(
+      () => expect.fail('a missing grant was read'),
+      (e: Error) => e,
+    );
+    expect(errorCodeOf(err.message)).to.equal('NOT_FOUND');
+    expect(err.message.replace(GRANT, '?'), 'the same answer as for a missing grant').to.equal(
+      missing.message.replace(`${GRANT}.nope`, '?'),
+    );
     expect(err.message, 'the enterprise is not disclosed to another body').not.to.match(new RegExp(CODES.aa));
+    expect(err.message.replace(GRANT, '?'), 'the owner is not named').not.to.include('MarketMSP');
   });
 });

@@ -3,7 +3,7 @@
  * policy so the owner's and the bureau's peers must both endorse changes.
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
-import { requireOwner, requireRole } from '../lib/access';
+import { requireOwnerOfPublic, requireRole } from '../lib/access';
 import { RdxContext } from '../lib/context';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS } from '../lib/events';
@@ -55,7 +55,7 @@ export class CatalogContract extends RdxContract {
     const actor = await requireRole(ctx, ['body'], 'change datasets');
     const input = parseDatasetInput(jsonArg(datasetJson, 'dataset'));
     const current = await load(ctx, 'dataset', input.id, parseDataset);
-    requireOwner(actor, current.owner, `dataset ${current.id}`);
+    requireOwnerOfPublic(actor, current.owner, `dataset ${current.id}`);
     const removed = current.items
       .filter((i) => !input.items.some((n) => n.name === i.name))
       .map((i) => i.name);
@@ -95,7 +95,7 @@ export class CatalogContract extends RdxContract {
   ): Promise<string> {
     const actor = await requireRole(ctx, ['body'], 'load dataset versions');
     const current = await load(ctx, 'dataset', String(id), parseDataset);
-    requireOwner(actor, current.owner, `dataset ${current.id}`);
+    requireOwnerOfPublic(actor, current.owner, `dataset ${current.id}`);
     const v = parseVersionInput(version, contentHash, Number(rowCount));
     // The entry keeps only recent versions; this marker remembers every version ever recorded.
     const marker = indexKey(ctx, 'dataset~version', [current.id, v.version]);

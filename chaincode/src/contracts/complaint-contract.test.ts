@@ -1,6 +1,15 @@
 import { expect } from 'chai';
 import { IDS, type Identity } from '../testing/fake-ledger';
-import { C, CODES, MARKET_ENTITIES, MARKET_NOTICES, World, sha, stateKey } from '../testing/world';
+import {
+  C,
+  CODES,
+  MARKET_ENTITIES,
+  MARKET_NOTICES,
+  World,
+  sha,
+  stateKey,
+  refusalFor,
+} from '../testing/world';
 import { EVENTS } from '../lib/events';
 import type { Complaint } from '../models/complaint';
 import type { Grant } from '../models/grant';
@@ -201,7 +210,7 @@ describe('ComplaintContract', () => {
     const { w, grant } = await setup();
     await file(w, IDS.market, complaintInput({ grantId: grant.id }));
     for (const who of [IDS.transport, IDS.bureau, IDS.regulator, IDS.gateway, IDS.stranger]) {
-      await w.refused(() => resolve(w, who, 'c-1', 'dismiss'), 'FORBIDDEN');
+      await w.refused(() => resolve(w, who, 'c-1', 'dismiss'), refusalFor(who));
     }
     await w.refused(() => resolve(w, IDS.market, 'c-1', 'dismiss', ''), 'INVALID_ARGUMENT');
     await w.refused(() => resolve(w, IDS.market, 'c-1', 'ignore'), 'INVALID_ARGUMENT');
@@ -254,7 +263,7 @@ describe('ComplaintContract', () => {
     await w.refused(notify(IDS.market, '2025-03-03', 'pigeon'), 'INVALID_ARGUMENT');
     await w.refused(notify(IDS.market, '2025-03-03', 'letter', 'summary in clear'), 'INVALID_ARGUMENT');
     for (const who of [IDS.transport, IDS.bureau, IDS.regulator, IDS.gateway]) {
-      await w.refused(notify(who), 'FORBIDDEN');
+      await w.refused(notify(who), refusalFor(who));
     }
     const notified = await notify()();
     expect(notified.notification).to.deep.equal({
@@ -275,7 +284,7 @@ describe('ComplaintContract', () => {
       expect((await w.call<Complaint>(who, C.complaint, 'GetComplaint', 'c-1')).id).to.equal('c-1');
     }
     for (const who of [IDS.transport, IDS.gateway, IDS.stranger]) {
-      await w.refused(() => w.invoke(who, C.complaint, 'GetComplaint', 'c-1'), 'FORBIDDEN');
+      await w.refused(() => w.invoke(who, C.complaint, 'GetComplaint', 'c-1'), refusalFor(who));
     }
   });
 });

@@ -4,7 +4,7 @@
  * record that the complainant was notified.
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
-import { requireOwner, requireRole } from '../lib/access';
+import { requireOwner, requireOwnerOfPublic, requireRole } from '../lib/access';
 import { RdxContext } from '../lib/context';
 import { today, workingDaysFromToday } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
@@ -57,7 +57,7 @@ export class ComplaintContract extends RdxContract {
     const id = ident(input.id, 'id');
     await assertAbsent(ctx, 'complaint', id);
     const dataset = await load(ctx, 'dataset', ident(input.datasetId, 'datasetId'), parseDataset);
-    requireOwner(actor, dataset.owner, `dataset ${dataset.id}`);
+    requireOwnerOfPublic(actor, dataset.owner, `dataset ${dataset.id}`);
     const grantId = optionalStr(input.grantId, 'grantId', { max: 160 });
     const grant = grantId ? await load(ctx, 'grant', grantId, parseGrant) : undefined;
     if (grant && grant.datasetId !== dataset.id)
@@ -220,7 +220,7 @@ export class ComplaintContract extends RdxContract {
   @Transaction(false)
   @Returns('string')
   public async GetComplaint(ctx: RdxContext, id: string): Promise<string> {
-    const actor = await requireRole(ctx, ['bureau', 'regulator', 'body'], 'read complaints');
+    const actor = await requireRole(ctx, ['bureau', 'regulator', 'body', 'body-reviewer'], 'read complaints');
     const c = await load(ctx, 'complaint', String(id), parseComplaint);
     requireOwner(actor, c.body, `complaint ${c.id}`);
     return JSON.stringify(c);

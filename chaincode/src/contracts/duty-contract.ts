@@ -207,7 +207,7 @@ export class DutyContract extends RdxContract {
       enterpriseName: enterprise.name,
       period,
       grade: oneOf(input.grade, 'grade', ['excellent', 'good', 'fair', 'poor'] as const),
-      summary: str(input.summary, 'summary', { max: 2000 }),
+      summary: str(input.summary, 'summary', { max: 2000, freeText: true }),
       publishedAt: ctx.now(),
       ...stamp(ctx, actor),
     };

@@ -160,7 +160,7 @@ export class EnterpriseContract extends RdxContract {
   @Transaction(false)
   @Returns('string')
   public async GetEnterprise(ctx: RdxContext, code: string): Promise<string> {
-    await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'body'], 'read enterprises');
+    await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'], 'read enterprises');
     return JSON.stringify(await load(ctx, 'enterprise', creditCode(code), parseEnterprise));
   }
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { IDS, type Identity } from '../testing/fake-ledger';
-import { C, CODES, MARKET_ENTITIES, TRANSPORT_VEHICLES, World, demand } from '../testing/world';
+import { C, CODES, MARKET_ENTITIES, TRANSPORT_VEHICLES, World, demand, refusalFor } from '../testing/world';
 import { EVENTS } from '../lib/events';
 import type { Page } from '../lib/listing';
 import type { Grant } from '../models/grant';
@@ -52,7 +52,7 @@ describe('GrantContract', () => {
       IDS.bureauNoRole,
       IDS.stranger,
     ]) {
-      await w.refused(() => suspend(w, who, g.id), 'FORBIDDEN');
+      await w.refused(() => suspend(w, who, g.id), refusalFor(who));
     }
     await w.refused(() => suspend(w, IDS.market, g.id, 'dislike'), 'INVALID_ARGUMENT');
     await w.refused(() => suspend(w, IDS.market, g.id, 'violation', ''), 'INVALID_ARGUMENT');
@@ -67,7 +67,7 @@ describe('GrantContract', () => {
     await w.refused(() => w.invoke(IDS.market, C.grant, 'RestoreGrant', g.id, ''), 'INVALID_STATE');
     await suspend(w, IDS.bureau, g.id);
     for (const who of [IDS.bureau, IDS.transport, IDS.regulator, IDS.gateway, IDS.stranger]) {
-      await w.refused(() => w.invoke(who, C.grant, 'RestoreGrant', g.id, 'rectified'), 'FORBIDDEN');
+      await w.refused(() => w.invoke(who, C.grant, 'RestoreGrant', g.id, 'rectified'), refusalFor(who));
     }
     const restored = await w.call<Grant>(IDS.market, C.grant, 'RestoreGrant', g.id, 'rectified');
     expect(restored.state).to.equal('ACTIVE');
@@ -115,7 +115,7 @@ describe('GrantContract', () => {
     for (const who of [IDS.bureau, IDS.transport, IDS.regulator, IDS.gateway]) {
       await w.refused(
         () => w.invoke(who, C.grant, 'WithdrawGrant', g.id, 'repeated violations'),
-        'FORBIDDEN',
+        refusalFor(who),
       );
     }
     await w.refused(() => w.invoke(IDS.market, C.grant, 'WithdrawGrant', g.id, ''), 'INVALID_ARGUMENT');
@@ -138,7 +138,7 @@ describe('GrantContract', () => {
     for (const who of [IDS.transport, IDS.regulator, IDS.gateway, IDS.stranger]) {
       await w.refused(
         () => w.invoke(who, C.grant, 'TerminateGrant', grants[0]!.id, 'violation not fixed'),
-        'FORBIDDEN',
+        refusalFor(who),
       );
     }
     await w.refused(
@@ -183,7 +183,7 @@ describe('GrantContract', () => {
     await w.refused(() => w.invoke(IDS.gateway, C.grant, 'ExpireGrant', g.id), 'INVALID_STATE');
     w.setChinaTime('2026-03-03', '00:01');
     for (const who of [IDS.transport, IDS.regulator, IDS.marketGatewayRole, IDS.stranger]) {
-      await w.refused(() => w.invoke(who, C.grant, 'ExpireGrant', g.id), 'FORBIDDEN');
+      await w.refused(() => w.invoke(who, C.grant, 'ExpireGrant', g.id), refusalFor(who));
     }
     const expired = await w.call<Grant>(IDS.gateway, C.grant, 'ExpireGrant', g.id);
     expect(expired.state).to.equal('EXPIRED');
@@ -213,7 +213,7 @@ describe('GrantContract', () => {
       expect((await w.call<Grant>(who, C.grant, 'GetGrant', g.id)).id).to.equal(g.id);
     }
     for (const who of [IDS.transport, IDS.stranger, IDS.marketGatewayRole]) {
-      await w.refused(() => w.invoke(who, C.grant, 'GetGrant', g.id), 'FORBIDDEN');
+      await w.refused(() => w.invoke(who, C.grant, 'GetGrant', g.id), refusalFor(who));
     }
   });
 

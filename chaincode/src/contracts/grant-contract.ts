@@ -4,7 +4,7 @@
  * the gateway, and the owning body.
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
-import { requireOwner, requireRole, type Actor } from '../lib/access';
+import { isBodyStaff, requireOwner, requireRole, type Actor } from '../lib/access';
 import { RdxContext } from '../lib/context';
 import { today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
@@ -76,7 +76,7 @@ export class GrantContract extends RdxContract {
     }
     if (grant.validUntil < today(ctx))
       throw new RdxError(ErrorCode.INVALID_STATE, `grant ${grant.id} ended on ${grant.validUntil}`);
-    void optionalStr(note, 'note', { max: 2000 });
+    void optionalStr(note, 'note', { max: 2000, freeText: true });
     return JSON.stringify(await transitionGrant(ctx, actor, grant, 'ACTIVE', undefined));
   }
 
@@ -130,7 +130,11 @@ export class GrantContract extends RdxContract {
   @Transaction(false)
   @Returns('string')
   public async GetGrant(ctx: RdxContext, id: string): Promise<string> {
-    const actor = await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'body'], 'read grants');
+    const actor = await requireRole(
+      ctx,
+      ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'],
+      'read grants',
+    );
     const grant = await ownGrant(ctx, actor, id);
     return JSON.stringify(grant);
   }
@@ -147,13 +151,17 @@ export class GrantContract extends RdxContract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    const actor = await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'body'], 'list grants');
+    const actor = await requireRole(
+      ctx,
+      ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'],
+      'list grants',
+    );
     const filter = jsonArg(filterJson || '{}', 'filter', 1024);
     const size = int(Number(pageSize || 50), 'pageSize', 1, 200);
     let index: string;
     let value: string;
     // A body pages through its own grants only, whatever else it asks for.
-    if (actor.role === 'body') [index, value] = ['grant~body', actor.mspId];
+    if (isBodyStaff(actor)) [index, value] = ['grant~body', actor.mspId];
     else if (typeof filter.state === 'string')
       [index, value] = ['grant~state', oneOf(filter.state, 'state', GRANT_STATES)];
     else if (typeof filter.enterprise === 'string') [index, value] = ['grant~enterprise', filter.enterprise];
@@ -162,7 +170,7 @@ export class GrantContract extends RdxContract {
     else [index, value] = ['grant~body', ''];
     const page = await pageOfIds(ctx, index, value ? [value] : [], size, String(bookmark ?? ''));
     let grants = await Promise.all(page.items.map((gid) => load(ctx, 'grant', gid, parseGrant)));
-    if (actor.role === 'body') {
+    if (isBodyStaff(actor)) {
       // Its other filters narrow its own grants (a page may then hold fewer than pageSize).
       grants = grants.filter(
         (g) =>

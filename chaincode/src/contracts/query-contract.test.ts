@@ -338,7 +338,7 @@ describe('QueryContract', () => {
       'ResubmitApplication',
       applicationBody('app-1'),
     );
-    await w.refused(() => w.invoke(IDS.transport, C.application, 'GetApplication', 'app-1'), 'FORBIDDEN');
+    await w.refused(() => w.invoke(IDS.transport, C.application, 'GetApplication', 'app-1'), 'NOT_FOUND');
     const page = await w.call<Page<Application>>(IDS.transport, C.query, 'ListApplications', '{}', '50', '');
     expect(page.items.map((a) => a.id)).to.deep.equal([]);
   });

@@ -3,7 +3,7 @@
  * bureau and regulators, and the public views — the recipients list (Z16, L21) and credit evaluations (L24).
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
-import { READ_ALL, requireRole } from '../lib/access';
+import { isBodyStaff, READ_ALL, requireRole } from '../lib/access';
 import { RdxContext } from '../lib/context';
 import { loadCalendars, today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
@@ -182,17 +182,20 @@ export class QueryContract extends RdxContract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    const actor = await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'body'], 'list applications');
+    const actor = await requireRole(
+      ctx,
+      ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'],
+      'list applications',
+    );
     const filter = jsonArg(filterJson || '{}', 'filter', 1024);
     const size = int(Number(pageSize || 50), 'pageSize', 1, 200);
-    const [index, prefix] =
-      actor.role === 'body'
-        ? ['application~body', [actor.mspId]]
-        : typeof filter.state === 'string'
-          ? ['application~state', [oneOf(filter.state, 'state', APPLICATION_STATES)]]
-          : typeof filter.enterprise === 'string'
-            ? ['application~enterprise', [filter.enterprise]]
-            : ['application~state', []];
+    const [index, prefix] = isBodyStaff(actor)
+      ? ['application~body', [actor.mspId]]
+      : typeof filter.state === 'string'
+        ? ['application~state', [oneOf(filter.state, 'state', APPLICATION_STATES)]]
+        : typeof filter.enterprise === 'string'
+          ? ['application~enterprise', [filter.enterprise]]
+          : ['application~state', []];
     const page = await pageOfIds(ctx, index, prefix, size, String(bookmark ?? ''));
     const apps = await Promise.all(page.items.map((id) => load(ctx, 'application', id, parseApplication)));
     return JSON.stringify({ items: apps, bookmark: page.bookmark });

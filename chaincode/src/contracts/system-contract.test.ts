@@ -21,7 +21,9 @@ describe('SystemContract', () => {
 
   it('a recorded probe reads back with the recording org, tx id and transaction time', async () => {
     const ledger = new FakeLedger();
-    const written = JSON.parse(await ledger.invoke(IDS.market, contract, 'RecordProbe', 'p-1', '你好')) as {
+    const written = JSON.parse(
+      await ledger.invoke(IDS.marketProber, contract, 'RecordProbe', 'p-1', '你好'),
+    ) as {
       txId: string;
     };
     const probe = JSON.parse(await ledger.invoke(IDS.bureau, contract, 'ReadProbe', 'p-1')) as Record<
@@ -41,7 +43,7 @@ describe('SystemContract', () => {
 
   it('state is written as canonical JSON with sorted keys', async () => {
     const ledger = new FakeLedger();
-    await ledger.invoke(IDS.market, contract, 'RecordProbe', 'p-2', 'x');
+    await ledger.invoke(IDS.marketProber, contract, 'RecordProbe', 'p-2', 'x');
     const [value] = [...ledger.state.values()];
     const keys = Object.keys(JSON.parse(value!.toString()) as object);
     expect(keys).to.deep.equal([...keys].sort());
@@ -49,9 +51,9 @@ describe('SystemContract', () => {
 
   it('a probe id is recorded once: rewriting it is rejected and leaves the first', async () => {
     const ledger = new FakeLedger();
-    await ledger.invoke(IDS.market, contract, 'RecordProbe', 'p-3', 'first');
+    await ledger.invoke(IDS.marketProber, contract, 'RecordProbe', 'p-3', 'first');
     await rejectsWith(
-      ledger.invoke(IDS.transport, contract, 'RecordProbe', 'p-3', 'second'),
+      ledger.invoke(IDS.bureauProber, contract, 'RecordProbe', 'p-3', 'second'),
       'ALREADY_EXISTS',
     );
     const probe = JSON.parse(await ledger.invoke(IDS.market, contract, 'ReadProbe', 'p-3')) as {
@@ -68,7 +70,45 @@ describe('SystemContract', () => {
       ['x'.repeat(65), 'x'],
       ['ok', 'n'.repeat(1025)],
     ] as const) {
-      await rejectsWith(ledger.invoke(IDS.market, contract, 'RecordProbe', id, note), 'INVALID_ARGUMENT');
+      await rejectsWith(
+        ledger.invoke(IDS.marketProber, contract, 'RecordProbe', id, note),
+        'INVALID_ARGUMENT',
+      );
+    }
+    expect(ledger.state.size).to.equal(0);
+  });
+
+  it('personal data in a note is refused, however it is written', async () => {
+    const ledger = new FakeLedger();
+    for (const note of [
+      '联系 13800138000',
+      '电话 138-0013-8000',
+      '电话 138 0013 8000',
+      '手机 １３８００１３８０００',
+      '身份证 330102199001011234',
+      '身份证 3301 0219 9001 0112 3X',
+      '身份证３３０１０２１９９００１０１１２３ｘ',
+    ]) {
+      await rejectsWith(
+        ledger.invoke(IDS.marketProber, contract, 'RecordProbe', 'p-pd', note),
+        'INVALID_ARGUMENT',
+      );
+    }
+    // Numbers that are not personal data pass: an amount, a date, a short code.
+    await ledger.invoke(
+      IDS.marketProber,
+      contract,
+      'RecordProbe',
+      'p-ok',
+      '2025-03-01 交易 1,380,013 元，编号 A-1380',
+    );
+    expect(ledger.state.size).to.equal(1);
+  });
+
+  it('only a prober writes probes: staff, regulators, the gateway and peers are refused', async () => {
+    const ledger = new FakeLedger();
+    for (const who of [IDS.market, IDS.bureau, IDS.regulator, IDS.gateway, IDS.marketReviewer]) {
+      await rejectsWith(ledger.invoke(who, contract, 'RecordProbe', 'p-x', 'x'), 'FORBIDDEN');
     }
     expect(ledger.state.size).to.equal(0);
   });

@@ -3,6 +3,7 @@
  * write and read back to prove the whole path (client → gateway → peers → orderers → every peer's state).
  */
 import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { requireRole } from '../lib/access';
 import { RdxContext } from '../lib/context';
 import { RdxContract } from '../lib/rdx-contract';
 import { RdxError, ErrorCode } from '../lib/errors';
@@ -30,10 +31,15 @@ export class SystemContract extends RdxContract {
     return Promise.resolve(JSON.stringify(info));
   }
 
-  /** Records a probe once; a second probe with the same id is rejected so a probe is never rewritten. */
+  /**
+   * Records a probe once; a second probe with the same id is rejected so a probe is never rewritten. Only a
+   * dedicated prober identity (certificate `role=probe`) may: staff, regulators, the gateway and nodes write
+   * nothing here, and a production channel whose orgs enrol no prober has no probes at all.
+   */
   @Transaction()
   @Returns('string')
   public async RecordProbe(ctx: RdxContext, id: string, note: string): Promise<string> {
+    await requireRole(ctx, ['prober'], 'record ledger probes');
     validateProbeInput(id, note);
     const key = probeKey(ctx, id);
     if ((await getJson(ctx, key)) !== undefined) {

@@ -18,13 +18,15 @@ export async function actorOf(ctx: RdxContext): Promise<Actor> {
   const caller = ctx.caller();
   const attr = caller.roleAttribute;
   let role: Role = 'none';
-  if (caller.mspId === BUREAU_MSP) {
+  if (attr === 'probe') {
+    role = 'prober';
+  } else if (caller.mspId === BUREAU_MSP) {
     if (attr && STAFF_ROLES.includes(attr)) role = 'bureau';
     else if (attr === 'regulator') role = 'regulator';
     else if (attr === 'gateway') role = 'gateway';
   } else if (attr && STAFF_ROLES.includes(attr)) {
     const body = await ctx.stub.getState(objectKey(ctx, 'body', caller.mspId));
-    if (body && body.length > 0) role = 'body';
+    if (body && body.length > 0) role = attr === 'admin' ? 'body' : 'body-reviewer';
   }
   return { ...caller, role };
 }
@@ -33,7 +35,9 @@ const ROLE_NAMES: Record<Role, string> = {
   bureau: 'the bureau (市大数据局)',
   regulator: 'a regulator',
   gateway: 'the API gateway',
-  body: 'an opening body (公共数据开放主体)',
+  body: "an opening body's admin (公共数据开放主体)",
+  'body-reviewer': "an opening body's reviewer",
+  prober: 'a ledger prober',
   none: 'nobody',
 };
 
@@ -48,11 +52,29 @@ export async function requireRole(ctx: RdxContext, roles: Role[], action: string
   return actor;
 }
 
-/** A body acting on something it does not own is refused, as if it were anyone else. */
+/**
+ * A body acting on something it does not own is refused as if it were anyone else, and without being told
+ * whose it is: NOT_FOUND, as for an object that does not exist (a prober learns nothing of another body's ids).
+ */
 export function requireOwner(actor: Actor, ownerMsp: string, what: string): void {
-  if (actor.role === 'body' && actor.mspId !== ownerMsp) {
-    throw new RdxError(ErrorCode.FORBIDDEN, `${what} belongs to ${ownerMsp}, not ${actor.mspId}`);
+  if ((actor.role === 'body' || actor.role === 'body-reviewer') && actor.mspId !== ownerMsp) {
+    throw new RdxError(ErrorCode.NOT_FOUND, `${what} does not exist`);
   }
+}
+
+/**
+ * For objects anyone may know exist (a catalogued dataset): a body acting on another's is FORBIDDEN, without
+ * the message naming the owner.
+ */
+export function requireOwnerOfPublic(actor: Actor, ownerMsp: string, what: string): void {
+  if (isBodyStaff(actor) && actor.mspId !== ownerMsp) {
+    throw new RdxError(ErrorCode.FORBIDDEN, `${what} is another opening body's: only its owner may do this`);
+  }
+}
+
+/** Whether the actor is an opening body's staff (admin or reviewer). */
+export function isBodyStaff(actor: Actor): boolean {
+  return actor.role === 'body' || actor.role === 'body-reviewer';
 }
 
 /** Who may read everything: the bureau, regulators, and the gateway (which filters for enterprises). */

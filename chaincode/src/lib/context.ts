@@ -6,7 +6,12 @@ import { Context } from 'fabric-contract-api';
 import type { Change, EventName, EventPayload } from './events';
 import { canonicalJson } from './state';
 
-export type Role = 'bureau' | 'regulator' | 'gateway' | 'body' | 'none';
+/**
+ * What a caller may do, from its MSP and certificate `role`: the bureau's staff, regulators and the gateway
+ * (BureauMSP); an opening body's admin (`body`: catalogue, agreements, grants) and its reviewers (`body-reviewer`:
+ * owner reviews, reads); a dedicated `prober` identity for ledger probes.
+ */
+export type Role = 'bureau' | 'regulator' | 'gateway' | 'body' | 'body-reviewer' | 'prober' | 'none';
 
 export interface Caller {
   mspId: string;

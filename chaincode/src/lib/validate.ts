@@ -3,6 +3,7 @@
  * failure is an INVALID_ARGUMENT naming the field; sizes are bounded so no argument can bloat the ledger.
  */
 import { RdxError, ErrorCode } from './errors';
+import { assertNoPersonalData } from './personal-data';
 
 export type Json = Record<string, unknown>;
 
@@ -50,6 +51,8 @@ export interface StrOptions {
   pattern?: RegExp;
   /** Shown when the pattern does not match. */
   patternHint?: string;
+  /** Text people write (notes, reasons, descriptions): refused when it holds personal data in clear. */
+  freeText?: boolean;
 }
 
 export function str(value: unknown, field: string, opts: StrOptions = {}): string {
@@ -60,6 +63,7 @@ export function str(value: unknown, field: string, opts: StrOptions = {}): strin
   if (value.length > max) throw bad(field, `must be at most ${max} characters`);
   if (opts.pattern && !opts.pattern.test(value))
     throw bad(field, opts.patternHint ?? `must match ${String(opts.pattern)}`);
+  if (opts.freeText) assertNoPersonalData(value, field);
   return value;
 }
 

@@ -109,7 +109,7 @@ export function parseTerms(
   return {
     ...base,
     datasets,
-    purpose: str(input.purpose, 'purpose', { max: 1000 }),
+    purpose: str(input.purpose, 'purpose', { max: 1000, freeText: true }),
     serviceName: str(input.serviceName, 'serviceName', { max: 128 }),
     platform: str(input.platform, 'platform', { max: 128 }),
     validFrom,

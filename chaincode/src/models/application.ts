@@ -11,6 +11,7 @@
  * clear: contacts are salted SHA-256 hashes, and free text that looks like an ID number or phone is refused.
  */
 import { RdxError, ErrorCode } from '../lib/errors';
+import { assertNoPersonalData } from '../lib/personal-data';
 import type { Deadline } from '../lib/deadlines';
 import type { Stamp } from '../lib/stamp';
 import { stored } from '../lib/store';
@@ -88,23 +89,6 @@ export interface Application extends Stamp {
   reReview?: { decision: 'approved' | 'rejected'; reason?: string; at: string };
   /** The current step's deadline; past ones stay in the key's history. */
   deadline?: Deadline;
-}
-
-/** Patterns of personal data that must never reach the ledger in clear (PRC ID numbers, mobile phones). */
-const PERSONAL_PATTERNS: [RegExp, string][] = [
-  [/(^|\D)\d{17}[\dXx](?!\d)/, 'an ID-card number'],
-  [/(^|\D)1[3-9]\d{9}(?!\d)/, 'a mobile phone number'],
-];
-
-export function assertNoPersonalData(text: string, field: string): void {
-  for (const [pattern, what] of PERSONAL_PATTERNS) {
-    if (pattern.test(text)) {
-      throw new RdxError(
-        ErrorCode.INVALID_ARGUMENT,
-        `${field} contains what looks like ${what}; personal data goes on the ledger only as a salted hash`,
-      );
-    }
-  }
 }
 
 function text(value: unknown, field: string, max = 500): string {

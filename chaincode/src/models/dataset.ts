@@ -80,7 +80,7 @@ export function parseDatasetInput(
   return {
     id: ident(input.id, 'id'),
     name: str(input.name, 'name', { max: 128 }),
-    description: optionalStr(input.description, 'description', { max: 2000 }),
+    description: optionalStr(input.description, 'description', { max: 2000, freeText: true }),
     openAttribute: oneOf(input.openAttribute, 'openAttribute', OPEN_ATTRIBUTES),
     format: oneOf(input.format, 'format', FORMATS),
     items,

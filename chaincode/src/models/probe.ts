@@ -1,6 +1,7 @@
 /** A probe: a small record written to prove the ledger path end to end. */
 import type { Context } from 'fabric-contract-api';
 import { RdxError, ErrorCode } from '../lib/errors';
+import { assertNoPersonalData } from '../lib/personal-data';
 
 export interface Probe {
   id: string;
@@ -23,6 +24,7 @@ export function validateProbeInput(id: string, note: string): void {
       `probe note must be at most ${MAX_NOTE_LENGTH} characters`,
     );
   }
+  assertNoPersonalData(note, 'probe note');
 }
 
 export function probeKey(ctx: Context, id: string): string {

@@ -25,6 +25,9 @@ export const IDS = {
   transport: { mspId: 'TransportMSP', role: 'admin', cn: 'admin.transport' },
   marketGatewayRole: { mspId: 'MarketMSP', role: 'gateway', cn: 'fake-gateway.market' },
   stranger: { mspId: 'OtherMSP', role: 'admin', cn: 'admin.other' },
+  marketReviewer: { mspId: 'MarketMSP', role: 'reviewer', cn: 'reviewer.market' },
+  marketProber: { mspId: 'MarketMSP', role: 'probe', cn: 'prober.market' },
+  bureauProber: { mspId: 'BureauMSP', role: 'probe', cn: 'prober.bureau' },
 } satisfies Record<string, Identity>;
 
 interface HistoryRecord {

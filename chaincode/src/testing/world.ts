@@ -516,3 +516,11 @@ export function bodiesOf(demands: DemandInput[]): Identity[] {
 export function stateKey(type: string, id: string): string {
   return `\u0000${type}\u0000${id}\u0000`;
 }
+
+/**
+ * How a refused caller is answered about a MarketMSP object: another opening body (TransportMSP) is told nothing
+ * of it (NOT_FOUND, as for a missing one); everyone else FORBIDDEN.
+ */
+export function refusalFor(who: Identity): 'FORBIDDEN' | 'NOT_FOUND' {
+  return who.mspId === 'TransportMSP' ? 'NOT_FOUND' : 'FORBIDDEN';
+}

@@ -120,7 +120,7 @@ async function flowAndKill(
   const failures: string[] = [];
   const pending = new Set<Promise<void>>();
   let stop = false;
-  const connections = [p.bureau, p.market, p.transport];
+  const connections = ['BureauMSP', 'MarketMSP', 'TransportMSP'].map((m) => p.proberOf(m));
   const worker = async (w: number): Promise<void> => {
     for (let i = 0; !stop && i < 500; i++) {
       const id = `fault-${victim.name.replace(/\W/g, '_')}-${runId}-${w}-${i}`;
@@ -374,7 +374,7 @@ describe('faults on the real network: orderers, the bureau peer and the whole pl
   describe('stop and start the whole platform', () => {
     it('state intact, the gateway converges, a grant suspended before the stop stays refused', async () => {
       const probeId = `faults-${runId}-restart`;
-      await submitRetrying(p.bureau, 'system', 'RecordProbe', probeId, 'before the platform restart');
+      await submitRetrying(p.prober, 'system', 'RecordProbe', probeId, 'before the platform restart');
       await submitRetrying(p.market, 'grant', 'SuspendGrant', grantId, 'rectification', '限期整改');
       await eventually(
         async () => (await records()).body.code === 'GRANT_NOT_ACTIVE',

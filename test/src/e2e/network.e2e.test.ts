@@ -50,7 +50,7 @@ describe('the Fabric network end to end: peers, Raft orderers, the gateway, a ki
 
   it("a probe submitted by one org is committed and read back from another org's peer", async () => {
     const before = (await gatewayClient.ready()).ledger.blockHeight;
-    const market = as('MarketMSP', 'reviewer');
+    const market = as('MarketMSP', 'prober');
     const id = `e2e-${runId}-1`;
     const submitted = decode(
       await market.system.submitTransaction('RecordProbe', id, '市场监管局 probe'),
@@ -60,7 +60,7 @@ describe('the Fabric network end to end: peers, Raft orderers, the gateway, a ki
     };
     expect(submitted.recordedBy).to.equal('MarketMSP');
 
-    const transport = as('TransportMSP', 'reviewer');
+    const transport = as('TransportMSP', 'prober');
     const read = decode(await transport.system.evaluateTransaction('ReadProbe', id)) as {
       note: string;
       txId: string;
@@ -75,7 +75,7 @@ describe('the Fabric network end to end: peers, Raft orderers, the gateway, a ki
 
   it('the peer CLI reads the same state directly from the bureau peer', async () => {
     const id = `e2e-${runId}-cli`;
-    await as('BureauMSP', 'reviewer').system.submitTransaction('RecordProbe', id, 'via cli');
+    await as('BureauMSP', 'prober').system.submitTransaction('RecordProbe', id, 'via cli');
     const bureau = orgOf(topology, 'BureauMSP');
     const peer = nodesOf(topology, 'peer', 'BureauMSP')[0]!;
     const inst = await install();
@@ -114,13 +114,13 @@ describe('the Fabric network end to end: peers, Raft orderers, the gateway, a ki
 
   it('a rejected transaction leaves no state: a probe id cannot be rewritten', async () => {
     const id = `e2e-${runId}-dup`;
-    const bureau = as('BureauMSP', 'reviewer');
+    const bureau = as('BureauMSP', 'prober');
     await bureau.system.submitTransaction('RecordProbe', id, 'first');
     const err = (await rejectionOf(bureau.system.submitTransaction('RecordProbe', id, 'second'))) as Error & {
       details?: { message: string }[];
     };
     expect(JSON.stringify(err.details ?? err.message)).to.include('[ALREADY_EXISTS]');
-    const read = decode(await as('MarketMSP', 'reviewer').system.evaluateTransaction('ReadProbe', id)) as {
+    const read = decode(await as('MarketMSP', 'prober').system.evaluateTransaction('ReadProbe', id)) as {
       note: string;
     };
     expect(read.note).to.equal('first');
@@ -148,13 +148,13 @@ describe('the Fabric network end to end: peers, Raft orderers, the gateway, a ki
 
   it('with one of three orderers killed (-9), a transaction still commits on every peer', async () => {
     // Start from a cluster that orders (earlier test files kill and restart orderers too).
-    await commitProbe(as('TransportMSP', 'reviewer'), `e2e-${runId}-warmup`, 'cluster ready', 60_000);
+    await commitProbe(as('TransportMSP', 'prober'), `e2e-${runId}-warmup`, 'cluster ready', 60_000);
     const victim = nodesOf(topology, 'orderer')[0]!;
     const pid = defined(readPid(paths, victim.name), `${victim.name} should be running`);
     process.kill(pid, 'SIGKILL');
     try {
       const id = `e2e-${runId}-raft`;
-      await commitProbe(as('TransportMSP', 'reviewer'), id, 'two of three orderers');
+      await commitProbe(as('TransportMSP', 'prober'), id, 'two of three orderers');
       // Committed on Transport's peer; the others receive the block from the remaining orderers shortly.
       for (const mspId of ['BureauMSP', 'MarketMSP', 'TransportMSP']) {
         const deadline = Date.now() + 15_000;
@@ -162,7 +162,7 @@ describe('the Fabric network end to end: peers, Raft orderers, the gateway, a ki
         while (note === undefined) {
           try {
             note = (
-              decode(await as(mspId, 'reviewer').system.evaluateTransaction('ReadProbe', id)) as {
+              decode(await as(mspId, 'prober').system.evaluateTransaction('ReadProbe', id)) as {
                 note: string;
               }
             ).note;
@@ -181,14 +181,14 @@ describe('the Fabric network end to end: peers, Raft orderers, the gateway, a ki
 
   it('after npm stop and npm start, the ledger state survived and every peer is at the same height', async () => {
     const id = `e2e-${runId}-restart`;
-    await commitProbe(as('MarketMSP', 'reviewer'), id, 'before restart', 60_000);
+    await commitProbe(as('MarketMSP', 'prober'), id, 'before restart', 60_000);
     open.splice(0).forEach((c) => c.close());
 
     await execFileAsync(process.execPath, [networkCli, 'stop'], { timeout: 120_000 });
     expect(await gatewayClient.alive(), 'the gateway is down after npm stop').to.equal(false);
     await execFileAsync(process.execPath, [networkCli, 'start', '--detach'], { timeout: 300_000 });
 
-    const read = decode(await as('BureauMSP', 'reviewer').system.evaluateTransaction('ReadProbe', id)) as {
+    const read = decode(await as('BureauMSP', 'prober').system.evaluateTransaction('ReadProbe', id)) as {
       note: string;
     };
     expect(read.note).to.equal('before restart');
