@@ -124,10 +124,12 @@ export async function waitFor(what, check, timeoutMs = 60_000, everyMs = 100) {
 
 /**
  * Starts one more gateway process against the bench network, as network/src/platform.ts does for the first
- * (same identity and peer), with its own id, port and data folder, and `env` on top.
+ * (same identity and peer), with its own id (registered on the ledger), port and data folder, and `env` on top.
  */
 export async function startGateway(net, { id, port, env = {} }) {
   const { paths, topology } = net;
+  // The bureau registers the id first: only a registered gateway anchors (audit:RegisterGateway).
+  await net.registerGateway({ paths, topology, log: () => undefined }, id);
   const dataDir = path.join(process.env.RDX_HOME, 'bench', id);
   fs.mkdirSync(dataDir, { recursive: true });
   const logFile = path.join(process.env.RDX_HOME, 'bench', `${id}.log`);

@@ -28,7 +28,7 @@ export type { Complaint, Outcome } from './models/complaint';
 export type { DataItem, Dataset, DatasetVersion, OpenAttribute } from './models/dataset';
 export type { Enterprise, Rating, RatingRecord } from './models/enterprise';
 export type { Grant, GrantState, SuspendReason } from './models/grant';
-export type { Anchor } from './contracts/audit-contract';
+export type { Anchor, GatewayRegistration } from './contracts/audit-contract';
 export type { CreditEvaluation, Duty } from './contracts/duty-contract';
 export type { Body } from './contracts/platform-contract';
 export type { HistoryEntry, OverdueItem } from './contracts/query-contract';

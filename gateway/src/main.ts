@@ -19,6 +19,7 @@ import { loadConfig, ConfigError, describeDatabaseUrl, type GatewayConfig } from
 import { chinaToday } from './enforcement/decide.js';
 import { Limiter } from './enforcement/limiter.js';
 import { PrivacyBudget } from './enforcement/privacy.js';
+import { registerGauges } from './http/gauges.js';
 import { Metrics } from './http/metrics.js';
 import { problemBody } from './problem.js';
 import { openFabricLedger } from './ledger/fabric-ledger.js';
@@ -116,19 +117,7 @@ async function main(config: GatewayConfig): Promise<void> {
   });
   await restoreQuotas(audit, limiter, privacy, new Date());
   const metrics = new Metrics();
-  metrics.gauge('rdx_audit_unanchored_records', 'Audit records not yet anchored on the ledger', () =>
-    anchorer.lagRecords(),
-  );
-  metrics.gauge('rdx_audit_anchor_lag_seconds', 'Age of the oldest unanchored audit record', () =>
-    anchorer.lagSeconds(),
-  );
-  metrics.gauge('rdx_ledger_following', '1 while the gateway follows ledger events', () =>
-    view.following ? 1 : 0,
-  );
-  metrics.gauge('rdx_ledger_event_lag_seconds', 'Seconds since the last ledger event was applied', () =>
-    view.lastEventAt ? (Date.now() - view.lastEventAt) / 1000 : -1,
-  );
-  metrics.gauge('rdx_ledger_last_block', 'Last block whose events were applied', () => view.lastBlock);
+  registerGauges(metrics, { anchors: anchorer, view });
 
   void follower.run();
   // The unanchored tail of a crashed run is anchored first thing.
@@ -136,6 +125,7 @@ async function main(config: GatewayConfig): Promise<void> {
     .verifyAtStart()
     .catch((err: unknown) => log(`anchor check against the ledger: ${String(err)}`));
   if (anchorer.integrity) log(`AUDIT LOG INTEGRITY: ${anchorer.integrity}; restricted data is refused`);
+  if (anchorer.lastError) log(`anchoring: ${anchorer.lastError}`);
   anchorer.start();
   // Token signing keys rotate on schedule; the JWKS keeps an old key until the last token it signed expired.
   const rotateKeys = (): void => {

@@ -78,6 +78,8 @@ export interface AnchorStatus {
   behind(): boolean;
   /** Why the audit log cannot be trusted (it failed its checks), if it cannot; restricted data stops. */
   broken(): string | undefined;
+  /** Why the last anchoring attempt failed (ledger out of reach, gateway id not registered), until one succeeds. */
+  lastFailure(): string | undefined;
   lagRecords(): number;
   lagSeconds(): number;
 }

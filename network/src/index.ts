@@ -15,6 +15,7 @@ export {
 } from './topology.js';
 export { up, down, gatewayUrl, gatewayEnv, startProcess, type GatewayInstance } from './platform.js';
 export { peerHeight, ordererChannelInfo } from './channel.js';
+export { registerGateway, gatewayCertificate } from './ledger-setup.js';
 export { runningPid, stopDaemon, readPid, healthz, waitUntil, run } from './proc.js';
 export { address } from './node-env.js';
 export {

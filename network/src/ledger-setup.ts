@@ -1,11 +1,58 @@
 /**
  * What the ledger needs before anyone can work on it, done by the bureau's admin at every start and only
- * where missing: the opening bodies registered, and the working-day calendar seeded (2025–2027).
+ * where missing: the opening bodies registered, the working-day calendar seeded (2025–2027), and the gateway's
+ * id registered to its certificate so that it may anchor its audit log.
  */
+import { X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { CALENDAR_SEED } from '@rdx/chaincode';
 import type { NetworkContext } from './context.js';
 import { connectAs } from './ledger-client.js';
-import { peerOrgs } from './topology.js';
+import { GATEWAY_ID } from './platform-paths.js';
+import { orgOf, peerOrgs } from './topology.js';
+
+/** The certificate of the bureau's gateway identity, which every gateway of this network runs as. */
+export function gatewayCertificate(ctx: Pick<NetworkContext, 'paths' | 'topology'>): string {
+  const bureau = orgOf(ctx.topology, 'BureauMSP');
+  return fs.readFileSync(path.join(ctx.paths.identityMsp(bureau.short, 'gateway'), 'signcerts', 'cert.pem'), 'utf8');
+}
+
+/**
+ * Registers `gatewayId` to the gateway identity's certificate, as the bureau's admin, unless the ledger already
+ * has exactly that registration (a renewed certificate is registered anew).
+ */
+export async function registerGateway(
+  ctx: Pick<NetworkContext, 'paths' | 'topology' | 'log'>,
+  gatewayId: string,
+): Promise<void> {
+  const bureau = connectAs(ctx.paths, ctx.topology, 'BureauMSP', 'admin');
+  try {
+    await registerGatewayWith(ctx, bureau.contract('audit'), gatewayId);
+  } finally {
+    bureau.close();
+  }
+}
+
+async function registerGatewayWith(
+  ctx: Pick<NetworkContext, 'paths' | 'topology' | 'log'>,
+  audit: ReturnType<ReturnType<typeof connectAs>['contract']>,
+  gatewayId: string,
+): Promise<void> {
+  // RegisterGateway answers an unchanged registration without writing; reading first saves the transaction.
+  const pem = gatewayCertificate(ctx);
+  const current = await audit
+    .evaluateTransaction('GetGateway', gatewayId)
+    .then((bytes) => JSON.parse(Buffer.from(bytes).toString()) as { certificate: string })
+    .catch(() => undefined);
+  if (current?.certificate === fingerprintOf(pem)) return;
+  ctx.log(`  register gateway ${gatewayId} with its certificate`);
+  await audit.submitTransaction('RegisterGateway', gatewayId, pem);
+}
+
+function fingerprintOf(pem: string): string {
+  return new X509Certificate(pem).fingerprint256.replace(/:/g, '').toLowerCase();
+}
 
 export async function setUpLedger(ctx: NetworkContext): Promise<void> {
   const bureau = connectAs(ctx.paths, ctx.topology, 'BureauMSP', 'admin');
@@ -28,6 +75,7 @@ export async function setUpLedger(ctx: NetworkContext): Promise<void> {
       ctx.log(`  working-day calendar ${year.year}`);
       await platform.submitTransaction('SetCalendarYear', JSON.stringify(year));
     }
+    await registerGatewayWith(ctx, bureau.contract('audit'), GATEWAY_ID);
   } finally {
     bureau.close();
   }

@@ -12,7 +12,7 @@ import { makePrivate } from './home-permissions.js';
 import { setUpLedger } from './ledger-setup.js';
 import { writeWallet } from './ledger-client.js';
 import { seedDemo, demoDir } from './demo/demo-seed.js';
-import { gatewayDataDir, gatewayUrl } from './platform-paths.js';
+import { GATEWAY_ID, gatewayDataDir, gatewayUrl } from './platform-paths.js';
 
 export { gatewayDataDir, gatewayUrl };
 import type { NetworkContext } from './context.js';
@@ -197,7 +197,7 @@ export interface GatewayInstance {
 
 /** The environment a gateway process of the bureau runs with (its settings are gateway/src/config.ts). */
 export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): NodeJS.ProcessEnv {
-  const gw = instance ?? { id: 'gw1', port: ctx.topology.gateway.port, dataDir: gatewayDataDir(ctx) };
+  const gw = instance ?? { id: GATEWAY_ID, port: ctx.topology.gateway.port, dataDir: gatewayDataDir(ctx) };
   const bureau = orgOf(ctx.topology, 'BureauMSP');
   const peer = nodesOf(ctx.topology, 'peer', 'BureauMSP')[0]!;
   const msp = ctx.paths.identityMsp(bureau.short, 'gateway');

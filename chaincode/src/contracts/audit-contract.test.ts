@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { IDS, type Identity } from '../testing/fake-ledger';
+import { IDS, certificateOf, type Identity } from '../testing/fake-ledger';
 import { C, World, sha } from '../testing/world';
 import { EVENTS } from '../lib/events';
-import type { Anchor } from './audit-contract';
+import type { Anchor, GatewayRegistration } from './audit-contract';
 
 const ZEROS = '0'.repeat(64);
 
@@ -39,9 +39,16 @@ function submit(w: World, input: AnchorInput, who: Identity = IDS.gateway): Prom
   return w.call<Anchor>(who, C.audit, 'SubmitAnchor', JSON.stringify(input));
 }
 
+/** A world where the bureau registered gw-1 to the gateway identity's certificate. */
+async function registered(): Promise<World> {
+  const w = await World.create();
+  await w.registerGateway('gw-1');
+  return w;
+}
+
 describe('AuditContract', () => {
   it('the first anchor names 64 zeros; the next names the first’s hash and starts at the next record', async () => {
-    const w = await World.create();
+    const w = await registered();
     const first = await submit(w, batch(1, ZEROS));
     expect(first.sequence).to.equal(1);
     expect(first.anchorHash).to.match(/^[0-9a-f]{64}$/);
@@ -70,8 +77,8 @@ describe('AuditContract', () => {
   });
 
   it('the anchor hash covers the batch: a different Merkle root gives a different hash', async () => {
-    const a = await World.create();
-    const b = await World.create();
+    const a = await registered();
+    const b = await registered();
     const one = await submit(a, batch(1, ZEROS));
     const other = await submit(b, batch(1, ZEROS, { merkleRoot: sha('tampered batch') }));
     expect(one.anchorHash).not.to.equal(other.anchorHash);
@@ -80,27 +87,27 @@ describe('AuditContract', () => {
   });
 
   it('a gap is rejected: sequence 3 after 1', async () => {
-    const w = await World.create();
+    const w = await registered();
     const first = await submit(w, batch(1, ZEROS));
     await w.refused(() => submit(w, batch(3, first.anchorHash, { firstRecord: 100 })), 'ANCHOR_CHAIN_BROKEN');
   });
 
   it('a first anchor must be sequence 1 naming 64 zeros', async () => {
-    const w = await World.create();
+    const w = await registered();
     await w.refused(() => submit(w, batch(2, ZEROS, { firstRecord: 0 })), 'ANCHOR_CHAIN_BROKEN');
     await w.refused(() => submit(w, batch(1, sha('something'))), 'ANCHOR_CHAIN_BROKEN');
     await w.refused(() => submit(w, batch(1, ZEROS, { firstRecord: 5 })), 'ANCHOR_CHAIN_BROKEN');
   });
 
   it('a fork is rejected: sequence 2 naming a hash other than anchor 1’s', async () => {
-    const w = await World.create();
+    const w = await registered();
     await submit(w, batch(1, ZEROS));
     await w.refused(() => submit(w, batch(2, ZEROS)), 'ANCHOR_CHAIN_BROKEN');
     await w.refused(() => submit(w, batch(2, sha('another anchor'))), 'ANCHOR_CHAIN_BROKEN');
   });
 
   it('a rewrite is rejected: sequence 1 again, even with the same or other content', async () => {
-    const w = await World.create();
+    const w = await registered();
     const first = await submit(w, batch(1, ZEROS));
     await w.refused(() => submit(w, batch(1, ZEROS)), 'ANCHOR_CHAIN_BROKEN');
     await w.refused(
@@ -113,7 +120,7 @@ describe('AuditContract', () => {
   });
 
   it('a batch that does not start at the next record is rejected (overlap or hole)', async () => {
-    const w = await World.create();
+    const w = await registered();
     const first = await submit(w, batch(1, ZEROS));
     await w.refused(() => submit(w, batch(2, first.anchorHash, { firstRecord: 99 })), 'ANCHOR_CHAIN_BROKEN');
     await w.refused(() => submit(w, batch(2, first.anchorHash, { firstRecord: 101 })), 'ANCHOR_CHAIN_BROKEN');
@@ -121,7 +128,7 @@ describe('AuditContract', () => {
   });
 
   it('only the gateway may anchor', async () => {
-    const w = await World.create();
+    const w = await registered();
     for (const who of [
       IDS.bureau,
       IDS.regulator,
@@ -134,18 +141,77 @@ describe('AuditContract', () => {
     }
   });
 
-  it('a chain belongs to the gateway identity that started it', async () => {
-    const w = await World.create();
+  it('only the certificate the bureau registered for a gateway id anchors under it', async () => {
+    const w = await registered();
     const otherGateway: Identity = { mspId: 'BureauMSP', role: 'gateway', cn: 'gateway-2' };
     const first = await submit(w, batch(1, ZEROS));
-    await w.refused(() => submit(w, batch(2, first.anchorHash), otherGateway), 'FORBIDDEN');
-    // It may keep its own chain.
+    const before = w.ledger.snapshot();
+    // Another gateway identity cannot continue gw-1's chain ...
+    await w.refused(
+      () => submit(w, batch(2, first.anchorHash), otherGateway),
+      'FORBIDDEN',
+      /registered to another certificate/,
+    );
+    // ... nor open a chain under an id the bureau did not register.
+    await w.refused(
+      () => submit(w, batch(1, ZEROS, { gatewayId: 'gw-9' }), otherGateway),
+      'FORBIDDEN',
+      /not registered/,
+    );
+    // The same name under a certificate the bureau did not register (a second one issued for it) fails too.
+    await w.refused(() => submit(w, batch(2, first.anchorHash), { ...IDS.gateway, serial: 1 }), 'FORBIDDEN');
+    expect(w.ledger.snapshot()).to.equal(before);
+    // Once registered, the other gateway keeps a chain of its own.
+    await w.registerGateway('gw-2', otherGateway);
     const own = await submit(w, batch(1, ZEROS, { gatewayId: 'gw-2' }), otherGateway);
     expect(own.sequence).to.equal(1);
+    expect(own.certificate).to.match(/^[0-9a-f]{64}$/);
+  });
+
+  it('a renewed certificate continues the chain once the bureau re-registers the id; the old one stops', async () => {
+    const w = await registered();
+    const first = await submit(w, batch(1, ZEROS));
+    const renewed: Identity = { ...IDS.gateway, serial: 1 };
+    const registration = await w.call<GatewayRegistration>(
+      IDS.bureau,
+      C.audit,
+      'RegisterGateway',
+      'gw-1',
+      certificateOf(renewed),
+    );
+    expect(registration.previousCertificate).to.equal(first.certificate);
+    expect(registration.certificate).not.to.equal(first.certificate);
+    await w.refused(() => submit(w, batch(2, first.anchorHash)), 'FORBIDDEN');
+    const second = await submit(w, batch(2, first.anchorHash), renewed);
+    expect(second.previousAnchorHash).to.equal(first.anchorHash);
+    expect(second.certificate).to.equal(registration.certificate);
+    expect(await w.call<GatewayRegistration>(IDS.regulator, C.audit, 'GetGateway', 'gw-1')).to.deep.equal(
+      registration,
+    );
+  });
+
+  it('only the bureau registers gateways, with a PEM certificate; an unknown id is NOT_FOUND', async () => {
+    const w = await registered();
+    for (const who of [IDS.gateway, IDS.regulator, IDS.market, IDS.marketGatewayRole, IDS.bureauNoRole]) {
+      await w.refused(
+        () => w.invoke(who, C.audit, 'RegisterGateway', 'gw-1', certificateOf(who)),
+        'FORBIDDEN',
+      );
+    }
+    for (const bad of ['', 'not a certificate', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n']) {
+      await w.refused(() => w.invoke(IDS.bureau, C.audit, 'RegisterGateway', 'gw-3', bad), 'INVALID_ARGUMENT');
+    }
+    await w.refused(
+      () => w.invoke(IDS.bureau, C.audit, 'RegisterGateway', 'gw 3', certificateOf(IDS.gateway)),
+      'INVALID_ARGUMENT',
+    );
+    await w.refused(() => w.invoke(IDS.bureau, C.audit, 'GetGateway', 'gw-3'), 'NOT_FOUND');
+    await w.refused(() => w.invoke(IDS.market, C.audit, 'GetGateway', 'gw-1'), 'FORBIDDEN');
   });
 
   it('each gateway id has its own chain', async () => {
-    const w = await World.create();
+    const w = await registered();
+    await w.registerGateway('gw-2');
     const gw1 = await submit(w, batch(1, ZEROS));
     await submit(w, batch(2, gw1.anchorHash));
     const gw2 = await submit(w, batch(1, ZEROS, { gatewayId: 'gw-2' }));
@@ -155,7 +221,7 @@ describe('AuditContract', () => {
   });
 
   it('malformed anchors are refused INVALID_ARGUMENT', async () => {
-    const w = await World.create();
+    const w = await registered();
     for (const bad of [
       { lastRecordAt: '2025-02-28T00:00:00.000Z' },
       { recordCount: 0 },
@@ -171,7 +237,7 @@ describe('AuditContract', () => {
   });
 
   it('anchors are read by the bureau, regulators and gateways, not by bodies', async () => {
-    const w = await World.create();
+    const w = await registered();
     await submit(w, batch(1, ZEROS));
     for (const who of [IDS.bureau, IDS.regulator, IDS.gateway]) {
       expect((await w.call<Anchor>(who, C.audit, 'GetAnchor', 'gw-1', '1')).sequence).to.equal(1);

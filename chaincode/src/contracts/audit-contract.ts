@@ -2,9 +2,14 @@
  * Audit anchors (L16, Z34): each gateway anchors batches of its hash-chained access log as Merkle roots.
  * Per gateway the anchors form a chain: sequence n+1 must name the hash of anchor n. A gap, a fork or a
  * rewrite is rejected, so the access log cannot be quietly changed after anchoring.
+ *
+ * A chain belongs to one certificate: the bureau registers each gateway id with the certificate of the
+ * gateway that runs it (RegisterGateway), and only that certificate anchors under the id. Another gateway
+ * identity cannot write into the chain or open chains under ids nobody registered.
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
 import { READ_ALL, requireRole } from '../lib/access';
+import { certificateFingerprint } from '../lib/certificate';
 import { RdxContext } from '../lib/context';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS } from '../lib/events';
@@ -26,8 +31,10 @@ export interface Anchor {
   lastRecordAt: string;
   previousAnchorHash: string;
   anchorHash: string;
-  /** Certificate of the gateway identity that submitted it; later anchors of the chain must come from it. */
+  /** The identity (subject and issuer) of the gateway that submitted it. */
   submitter: string;
+  /** Fingerprint of the certificate that submitted it: the one registered for the gateway id at the time. */
+  certificate: string;
   txId: string;
   anchoredAt: string;
 }
@@ -37,7 +44,18 @@ interface AnchorHead {
   sequence: number;
   anchorHash: string;
   nextRecord: number;
-  submitter: string;
+}
+
+/** Which certificate may anchor under a gateway id; the bureau replaces it when the gateway's certificate is renewed. */
+export interface GatewayRegistration {
+  gatewayId: string;
+  /** SHA-256 of the certificate's DER. */
+  certificate: string;
+  /** The certificate it replaced, when this registration is a renewal. */
+  previousCertificate?: string;
+  registeredBy: string;
+  registeredAt: string;
+  txId: string;
 }
 
 const anchorId = (gatewayId: string, sequence: number): string =>
@@ -46,6 +64,8 @@ const parseAnchor = (raw: unknown): Anchor =>
   stored<Anchor>(raw, 'anchor', ['gatewayId', 'sequence', 'merkleRoot', 'anchorHash']);
 const parseHead = (raw: unknown): AnchorHead =>
   stored<AnchorHead>(raw, 'anchor', ['gatewayId', 'sequence', 'anchorHash']);
+const parseRegistration = (raw: unknown): GatewayRegistration =>
+  stored<GatewayRegistration>(raw, 'gateway', ['gatewayId', 'certificate']);
 
 export { anchorHashOf };
 
@@ -55,12 +75,61 @@ export class AuditContract extends RdxContract {
     super('audit');
   }
 
+  /**
+   * The bureau names the certificate that anchors under `gatewayId`: a first registration opens the id, a later
+   * one (a renewed certificate, or a gateway moved to a new identity) replaces the certificate for the next
+   * anchors; the chain itself continues.
+   */
+  @Transaction()
+  @Returns('string')
+  public async RegisterGateway(ctx: RdxContext, gatewayId: string, certificatePem: string): Promise<string> {
+    const actor = await requireRole(ctx, ['bureau'], 'register gateways');
+    const id = ident(gatewayId, 'gatewayId');
+    const certificate = certificateFingerprint(certificatePem);
+    const before = await tryLoad(ctx, 'gateway', id, parseRegistration);
+    if (before?.certificate === certificate) return JSON.stringify(before);
+    const registration: GatewayRegistration = {
+      gatewayId: id,
+      certificate,
+      ...(before ? { previousCertificate: before.certificate } : {}),
+      registeredBy: actor.id,
+      registeredAt: ctx.now(),
+      txId: ctx.stub.getTxID(),
+    };
+    await save(ctx, 'gateway', id, registration);
+    ctx.changed(EVENTS.GATEWAY_REGISTERED, { type: 'gateway', id });
+    return JSON.stringify(registration);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  public async GetGateway(ctx: RdxContext, gatewayId: string): Promise<string> {
+    await requireRole(ctx, READ_ALL, 'read gateway registrations');
+    const id = ident(gatewayId, 'gatewayId');
+    const registration = await tryLoad(ctx, 'gateway', id, parseRegistration);
+    if (!registration)
+      throw new RdxError(ErrorCode.NOT_FOUND, `gateway ${id} is not registered (audit:RegisterGateway)`);
+    return JSON.stringify(registration);
+  }
+
   @Transaction()
   @Returns('string')
   public async SubmitAnchor(ctx: RdxContext, anchorJson: string): Promise<string> {
     const actor = await requireRole(ctx, ['gateway'], 'anchor audit logs');
     const input = jsonArg(anchorJson, 'anchor', 4096);
     const gatewayId = ident(input.gatewayId, 'gatewayId');
+    const registration = await tryLoad(ctx, 'gateway', gatewayId, parseRegistration);
+    if (!registration)
+      throw new RdxError(
+        ErrorCode.FORBIDDEN,
+        `gateway ${gatewayId} is not registered: the bureau registers each gateway id with its certificate (audit:RegisterGateway)`,
+      );
+    const certificate = ctx.callerCertificate();
+    if (certificate !== registration.certificate)
+      throw new RdxError(
+        ErrorCode.FORBIDDEN,
+        `the anchor chain of ${gatewayId} is registered to another certificate; only that gateway anchors under this id`,
+      );
     const fields = {
       gatewayId,
       sequence: int(input.sequence, 'sequence', 1, Number.MAX_SAFE_INTEGER),
@@ -75,12 +144,7 @@ export class AuditContract extends RdxContract {
       throw new RdxError(ErrorCode.INVALID_ARGUMENT, 'lastRecordAt is before firstRecordAt');
     const headId = `${gatewayId}.head`;
     const head = await tryLoad(ctx, 'anchor', headId, parseHead);
-    const expected = head ?? {
-      sequence: 0,
-      anchorHash: GENESIS_ANCHOR_HASH,
-      nextRecord: 0,
-      submitter: actor.id,
-    };
+    const expected = head ?? { sequence: 0, anchorHash: GENESIS_ANCHOR_HASH, nextRecord: 0 };
     const broken = (why: string): RdxError =>
       new RdxError(ErrorCode.ANCHOR_CHAIN_BROKEN, `anchor ${fields.sequence} of ${gatewayId}: ${why}`);
     if (fields.sequence <= expected.sequence)
@@ -91,15 +155,11 @@ export class AuditContract extends RdxContract {
       throw broken('previousAnchorHash does not name the last anchor (a fork)');
     if (fields.firstRecord !== expected.nextRecord)
       throw broken(`the batch must start at record ${expected.nextRecord}`);
-    if (head && head.submitter !== actor.id)
-      throw new RdxError(
-        ErrorCode.FORBIDDEN,
-        `the anchor chain of ${gatewayId} belongs to another gateway identity`,
-      );
     const anchor: Anchor = {
       ...fields,
       anchorHash: anchorHashOf(fields),
       submitter: actor.id,
+      certificate,
       txId: ctx.stub.getTxID(),
       anchoredAt: ctx.now(),
     };
@@ -109,7 +169,6 @@ export class AuditContract extends RdxContract {
       sequence: anchor.sequence,
       anchorHash: anchor.anchorHash,
       nextRecord: anchor.firstRecord + anchor.recordCount,
-      submitter: actor.id,
     };
     await save(ctx, 'anchor', headId, nextHead);
     ctx.changed(EVENTS.ANCHOR_RECORDED, { type: 'anchor', id: anchorId(gatewayId, anchor.sequence) });

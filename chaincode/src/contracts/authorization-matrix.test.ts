@@ -12,7 +12,7 @@ import 'reflect-metadata';
 import { contracts } from '../index';
 import { CALENDAR_SEED } from '../data/calendar-seed';
 import { errorCodeOf } from '../lib/errors';
-import { EnterpriseKey, IDS, type FakeLedger, type Identity } from '../testing/fake-ledger';
+import { EnterpriseKey, IDS, certificateOf, type FakeLedger, type Identity } from '../testing/fake-ledger';
 import {
   C,
   CODES,
@@ -162,6 +162,8 @@ const MATRIX: [fn: string, allowed: string][] = [
   ['duty:ReportSecurityIssue',                 '-  -  -  -  -  -  Y  -  -  -  -'],
   ['duty:PublishCreditEvaluation',             'Y  Y  -  -  -  -  -  -  -  -  -'],
 
+  ['audit:RegisterGateway',                    'Y  Y  -  -  -  -  -  -  -  -  -'],
+  ['audit:GetGateway',                         'Y  Y  -  -  -  Y  Y  -  -  -  -'],
   ['audit:SubmitAnchor',                       '-  -  -  -  -  -  Y  -  -  -  -'],
   ['audit:GetAnchor',                          'Y  Y  -  -  -  Y  Y  -  -  -  -'],
   ['audit:GetAnchorHead',                      'Y  Y  -  -  -  Y  Y  -  -  -  -'],
@@ -322,8 +324,17 @@ const SETUP: Record<string, Setup> = {
   'duty:PublishCreditEvaluation': () => [
     JSON.stringify({ creditCode: CODES.aa, period: '2025', grade: 'good', summary: '按时履行义务' }),
   ],
-  'audit:SubmitAnchor': () => [anchor(1, '0'.repeat(64))],
+  'audit:RegisterGateway': () => ['gw-1', certificateOf(IDS.gateway)],
+  'audit:GetGateway': async (w) => {
+    await w.registerGateway();
+    return ['gw-1'];
+  },
+  'audit:SubmitAnchor': async (w) => {
+    await w.registerGateway();
+    return [anchor(1, '0'.repeat(64))];
+  },
   'audit:GetAnchor': async (w) => {
+    await w.registerGateway();
     await w.invoke(IDS.gateway, C.audit, 'SubmitAnchor', anchor(1, '0'.repeat(64)));
     return ['gw-1', '1'];
   },

@@ -148,6 +148,7 @@ async function richWorld(): Promise<World> {
   await w.draft(IDS.market, 'app-2', w.termsFor(IDS.market, [demand(MARKET_ENTITIES)]));
   await w.submit(w.aa, 'app-3', [demand(MARKET_ENTITIES), demand(TRANSPORT_VEHICLES)]);
   await w.invoke(IDS.market, C.complaint, 'FileComplaint', JSON.stringify(complaintInput(GRANT)));
+  await w.registerGateway();
   await w.invoke(IDS.gateway, C.audit, 'SubmitAnchor', JSON.stringify(anchorInput()));
   return w;
 }

@@ -34,6 +34,7 @@ const HISTORY_TYPES: ObjectType[] = [
   'duty',
   'evaluation',
   'anchor',
+  'gateway',
 ];
 
 export interface HistoryEntry {

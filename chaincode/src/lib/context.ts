@@ -3,6 +3,7 @@
  * and the changes the transaction makes, emitted as its one event when it ends.
  */
 import { Context } from 'fabric-contract-api';
+import { certificateFingerprint } from './certificate';
 import type { Change, EventName, EventPayload } from './events';
 import { canonicalJson } from './state';
 
@@ -31,6 +32,11 @@ export class RdxContext extends Context {
       roleAttribute: this.clientIdentity.getAttributeValue('role') ?? undefined,
       id: this.clientIdentity.getID(),
     };
+  }
+
+  /** The fingerprint of the caller's own certificate (see certificate.ts), for bindings to one certificate. */
+  callerCertificate(): string {
+    return certificateFingerprint(Buffer.from(this.clientIdentity.getIDBytes()).toString('utf8'));
   }
 
   /** Transaction time from the proposal: identical on every endorsing peer, unlike the local clock. */

@@ -40,6 +40,7 @@ export const EVENTS = {
   SECURITY_ISSUE_REPORTED: 'SecurityIssueReported',
   CREDIT_EVALUATION_PUBLISHED: 'CreditEvaluationPublished',
   ANCHOR_RECORDED: 'AnchorRecorded',
+  GATEWAY_REGISTERED: 'GatewayRegistered',
 } as const;
 export type EventName = (typeof EVENTS)[keyof typeof EVENTS];
 
@@ -56,7 +57,8 @@ export type ObjectType =
   | 'complaint'
   | 'duty'
   | 'evaluation'
-  | 'anchor';
+  | 'anchor'
+  | 'gateway';
 
 /** One state change made by a transaction, as listed in its event. */
 export interface Change {

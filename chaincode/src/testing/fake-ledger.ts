@@ -13,6 +13,8 @@ export interface Identity {
   mspId: string;
   role?: string;
   cn: string;
+  /** Which of the identity's certificates it presents (a renewal gives the same name a new certificate). */
+  serial?: number;
 }
 
 export const IDS = {
@@ -29,6 +31,18 @@ export const IDS = {
   marketProber: { mspId: 'MarketMSP', role: 'probe', cn: 'prober.market' },
   bureauProber: { mspId: 'BureauMSP', role: 'probe', cn: 'prober.bureau' },
 } satisfies Record<string, Identity>;
+
+/**
+ * A stand-in PEM certificate per identity: distinct per MSP and CN, stable across calls, and shaped like a real
+ * one (what the chaincode fingerprints).
+ */
+export function certificateOf(identity: Identity): string {
+  const der = crypto
+    .createHash('sha512')
+    .update(`${identity.mspId}/${identity.cn}/${identity.serial ?? 0}`)
+    .digest();
+  return `-----BEGIN CERTIFICATE-----\n${Buffer.concat([der, der]).toString('base64')}\n-----END CERTIFICATE-----\n`;
+}
 
 interface HistoryRecord {
   txId: string;
@@ -145,6 +159,7 @@ export class FakeLedger {
     const clientIdentity = {
       getMSPID: () => identity.mspId,
       getID: () => `x509::/CN=${identity.cn}::/CN=ca.${identity.mspId}`,
+      getIDBytes: () => Buffer.from(certificateOf(identity)),
       getAttributeValue: (name: string) => attrs[name] ?? null,
     };
     Object.assign(ctx, { stub, clientIdentity });

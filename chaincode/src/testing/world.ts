@@ -27,7 +27,7 @@ import type { Application, ApplicationForm, Demand } from '../models/application
 import type { DataItem, Dataset } from '../models/dataset';
 import type { Rating, RatingRecord } from '../models/enterprise';
 import type { Grant } from '../models/grant';
-import { EnterpriseKey, FakeLedger, IDS, type Identity } from './fake-ledger';
+import { EnterpriseKey, FakeLedger, IDS, certificateOf, type Identity } from './fake-ledger';
 
 /** One instance of every contract (they keep no state of their own). */
 export const C = {
@@ -74,17 +74,22 @@ export function chinaTime(date: string, time = '10:00'): Date {
   return new Date(`${date}T${time}:00+08:00`);
 }
 
-/** Runs `call` and checks it is refused with `code` and that the ledger, events and policies did not change. */
+/**
+ * Runs `call` and checks it is refused with `code` (and a message matching `message`, when given) and that the
+ * ledger, events and policies did not change.
+ */
 export async function refused(
   ledger: FakeLedger,
   call: () => Promise<unknown>,
   code: ErrorCode,
+  message?: RegExp,
 ): Promise<void> {
   const before = ledger.snapshot();
   const events = ledger.events.length;
   const policies = ledger.policies.size;
   const err = (await expect(call()).to.be.rejectedWith(Error)) as Error;
   expect(errorCodeOf(err.message), err.message).to.equal(code);
+  if (message) expect(err.message).to.match(message);
   expect(ledger.snapshot(), 'a refused call wrote nothing').to.equal(before);
   expect(ledger.events.length, 'a refused call emitted no event').to.equal(events);
   expect(ledger.policies.size, 'a refused call set no key-level policy').to.equal(policies);
@@ -335,6 +340,11 @@ export class World {
     return w;
   }
 
+  /** The bureau registers `gatewayId` to the certificate `gateway` presents, so it may anchor under that id. */
+  async registerGateway(gatewayId = 'gw-1', gateway: Identity = IDS.gateway): Promise<void> {
+    await this.invoke(IDS.bureau, C.audit, 'RegisterGateway', gatewayId, certificateOf(gateway));
+  }
+
   /** Today's date in China time (UTC+8) at the ledger's transaction time. */
   today(): string {
     return new Date(this.ledger.now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -354,9 +364,9 @@ export class World {
     return JSON.parse(await this.ledger.invoke(identity, contract, fn, ...args)) as T;
   }
 
-  /** `refused(this.ledger, call, code)`. */
-  refused(call: () => Promise<unknown>, code: ErrorCode): Promise<void> {
-    return refused(this.ledger, call, code);
+  /** `refused(this.ledger, call, code, message)`. */
+  refused(call: () => Promise<unknown>, code: ErrorCode, message?: RegExp): Promise<void> {
+    return refused(this.ledger, call, code, message);
   }
 
   /** `[requestJson, signature]` signed by the enterprise's key at the current transaction time. */

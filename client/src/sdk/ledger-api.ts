@@ -34,6 +34,7 @@ import type {
   DatasetVersion,
   Duty,
   Enterprise,
+  GatewayRegistration,
   Grant,
   GrantFilter,
   HistoryEntry,
@@ -500,7 +501,23 @@ export class AuditApi extends ContractApi {
     super(transport, 'audit');
   }
 
-  /** Gateway: anchors the next batch of its log. @throws RdxSdkError ANCHOR_CHAIN_BROKEN */
+  /**
+   * Bureau: names the certificate (PEM) that anchors under `gatewayId`; again with a renewed certificate to
+   * hand the chain over. @throws RdxSdkError FORBIDDEN, INVALID_ARGUMENT
+   */
+  registerGateway(gatewayId: string, certificatePem: string): Promise<Committed<GatewayRegistration>> {
+    return this.submit('RegisterGateway', gatewayId, certificatePem);
+  }
+
+  /** Which certificate anchors under `gatewayId`. @throws RdxSdkError NOT_FOUND when not registered */
+  getGateway(gatewayId: string): Promise<GatewayRegistration> {
+    return this.evaluate('GetGateway', gatewayId);
+  }
+
+  /**
+   * Gateway: anchors the next batch of its log. @throws RdxSdkError ANCHOR_CHAIN_BROKEN, FORBIDDEN when the
+   * gateway id is not registered to this gateway's certificate
+   */
   submitAnchor(anchor: AnchorInput): Promise<Committed<LedgerAnchor>> {
     return this.submit('SubmitAnchor', JSON.stringify(anchor));
   }

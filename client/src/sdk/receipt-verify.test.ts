@@ -124,6 +124,7 @@ function anchors(records: AuditRecordJson[]): LedgerAnchor[] {
       ...fields,
       anchorHash,
       submitter: SUBMITTER,
+      certificate: 'c'.repeat(64),
       txId: txid(100 + sequence),
       anchoredAt: fields.lastRecordAt,
     });

@@ -4,7 +4,7 @@
  * run time, so the SDK loads no chaincode code. The inputs, which the chaincode parses from JSON rather than
  * declaring as types, are stated here, from the objects' fields where they are the same.
  */
-import type { Anchor } from '@rdx/chaincode';
+import type { Anchor, GatewayRegistration } from '@rdx/chaincode';
 import type { CreditEvaluation } from '@rdx/chaincode';
 import type { ObjectType } from '@rdx/chaincode';
 import type { Demand } from '@rdx/chaincode';
@@ -174,10 +174,10 @@ export type CreditEvaluationInput = Pick<CreditEvaluation, 'creditCode' | 'perio
 export type { CreditEvaluation };
 
 /** The fields a gateway submits for an anchor of its audit log. */
-export type AnchorInput = Omit<Anchor, 'anchorHash' | 'submitter' | 'txId' | 'anchoredAt'>;
+export type AnchorInput = Omit<Anchor, 'anchorHash' | 'submitter' | 'certificate' | 'txId' | 'anchoredAt'>;
 
 /** An anchor of a gateway's audit log on the ledger. */
-export type { Anchor as LedgerAnchor };
+export type { Anchor as LedgerAnchor, GatewayRegistration };
 
 /** The last anchor of a gateway's chain (sequence 0 when none). */
 export interface AnchorHead {
@@ -185,7 +185,6 @@ export interface AnchorHead {
   sequence: number;
   anchorHash: string;
   nextRecord: number;
-  submitter?: string;
 }
 
 /** Object types whose history `query:GetHistory` reads. */
@@ -204,6 +203,7 @@ export const HISTORY_TYPES: readonly HistoryType[] = [
   'duty',
   'evaluation',
   'anchor',
+  'gateway',
 ];
 
 /** One version of an object: the transaction that wrote it, its time and the org and role. */

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { DS } from '../testing/fixtures.js';
 import { FakeLedger } from '../testing/fake-ledger.js';
-import { assertProblem, startHarness } from '../testing/harness.js';
+import { RdxLedger } from '@rdx/client';
+import { GATEWAY_ID, assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
 import { Anchorer } from './anchorer.js';
 import { AuditLog } from './audit-log.js';
 
@@ -90,5 +91,87 @@ describe('the audit log checked at start', () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+describe('anchoring under a stolen key or an unregistered id', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+    h.ledger.on('query:ListOverdue', () => []);
+  });
+  afterEach(() => h.close());
+
+  const regulator = (): string => h.tokens.issue('regulator', 'regulator').access_token;
+  const dashboard = async (): Promise<{ integrity: string; last_error: string | null }> =>
+    assertOk<{ anchoring: { integrity: string; last_error: string | null } }>(
+      await h.get('/v1/regulator/dashboard', { token: regulator() }),
+    ).anchoring;
+  const gauge = async (name: string): Promise<number> => {
+    const { text } = await h.get('/metrics');
+    return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+  };
+  const traffic = async (): Promise<void> => {
+    assertOk(await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=1`, { as: 'AA' }));
+  };
+
+  it('a fork written with the gateway key is detected at the next anchoring: alarm, metric, data refused', async () => {
+    await traffic();
+    await h.anchorNow();
+    expect(await dashboard()).to.deep.include({ integrity: 'ok', last_error: null });
+    expect(await gauge('rdx_audit_log_broken')).to.equal(0);
+
+    // Someone holding the gateway's key anchors an arbitrary root as the next link of its chain.
+    const audit = new RdxLedger(h.ledger).audit;
+    const head = await audit.getAnchorHead(GATEWAY_ID);
+    await audit.submitAnchor({
+      gatewayId: GATEWAY_ID,
+      sequence: head.sequence + 1,
+      merkleRoot: 'e'.repeat(64),
+      recordCount: 1,
+      firstRecord: head.nextRecord,
+      firstRecordAt: new Date().toISOString(),
+      lastRecordAt: new Date().toISOString(),
+      previousAnchorHash: head.anchorHash,
+    });
+
+    // The real gateway's next anchor is refused; the anchorer finds out why instead of only retrying.
+    await traffic();
+    await h.anchorer.anchorNow();
+    expect(h.anchorer.broken()).to.match(/another holder of this gateway's key anchored a fork/);
+    const status = await dashboard();
+    expect(status.integrity).to.match(/fork/);
+    expect(status.last_error).to.match(/ANCHOR_CHAIN_BROKEN|already anchored|rewrite/);
+    expect(await gauge('rdx_audit_log_broken')).to.equal(1);
+    assertProblem(await h.get('/readyz'), 503, 'AUDIT_LOG_BROKEN');
+    assertProblem(
+      await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=1`, { as: 'AA' }),
+      503,
+      'AUDIT_LOG_BROKEN',
+    );
+  });
+
+  it('a ledger out of reach is a failure to anchor, not a broken log', async () => {
+    await traffic();
+    h.ledger.down = 'peer unreachable';
+    await h.anchorer.anchorNow();
+    expect(h.anchorer.broken()).to.equal(undefined);
+    expect(h.anchorer.lastFailure()).to.match(/peer unreachable/);
+    expect(await gauge('rdx_audit_anchoring_failing')).to.equal(1);
+    expect(await gauge('rdx_audit_log_broken')).to.equal(0);
+    h.ledger.down = undefined;
+    await h.anchorNow();
+    expect(await gauge('rdx_audit_anchoring_failing')).to.equal(0);
+  });
+
+  it('a gateway id the bureau has not registered cannot anchor, and says so at start and on the dashboard', async () => {
+    h.ledger.unregistered.add(GATEWAY_ID);
+    await h.anchorer.verifyAtStart();
+    expect(h.anchorer.lastFailure()).to.match(/not registered on the ledger/);
+    await traffic();
+    await h.anchorer.anchorNow();
+    expect(h.anchorer.broken()).to.equal(undefined);
+    expect((await dashboard()).last_error).to.match(/FORBIDDEN|not registered/);
+    expect(h.audit.anchoredSize()).to.equal(0);
   });
 });

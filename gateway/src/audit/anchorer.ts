@@ -4,12 +4,18 @@
  * previous anchor. On start it first catches up with what the ledger already holds (a crash between
  * submitting and recording locally loses nothing), then anchors the unanchored tail.
  */
-import { RdxLedger, type AuditApi } from '@rdx/client';
+import { RdxLedger, RdxSdkError, type AuditApi } from '@rdx/client';
 import type { Ledger } from '../ledger/ledger.js';
 import { treeOf } from './log-tree.js';
 import type { AnchorRecord, AnchorStatus, AuditSink } from '../services.js';
 
 const GENESIS = '0'.repeat(64);
+
+/**
+ * The ledger's anchors for this gateway id and the local log disagree: the log was altered, or another holder
+ * of the gateway's key anchored under its id (a fork). Either way the log can no longer be vouched for.
+ */
+export class AnchorMismatch extends Error {}
 
 export interface AnchorerOptions {
   gatewayId: string;
@@ -46,10 +52,14 @@ export class Anchorer implements AnchorStatus {
   /**
    * The start-up check: the whole hash chain recomputed, the last local anchor compared with the ledger's copy
    * and with the root of the records it covers, then any anchor the ledger has beyond it recovered. A failure
-   * of the log itself sets `integrity`; a ledger that cannot be reached is only reported (the check is retried
-   * by the next anchoring).
+   * of the log itself sets `integrity`; a ledger that cannot be reached is only reported in `lastError` (the
+   * check is repeated whenever anchoring fails).
    */
   async verifyAtStart(): Promise<void> {
+    await this.audit.getGateway(this.opts.gatewayId).catch((err: unknown) => {
+      if (err instanceof RdxSdkError && err.code === 'NOT_FOUND')
+        this.lastError = `gateway ${this.opts.gatewayId} is not registered on the ledger: it cannot anchor (and restricted data stops) until the bureau registers it with this gateway's certificate`;
+    });
     const chain = await this.log.verifyChain();
     if (!chain.ok) {
       this.integrity = `the hash chain of the audit log breaks at record ${chain.brokenAt}`;
@@ -67,25 +77,45 @@ export class Anchorer implements AnchorStatus {
         return;
       }
     }
+    await this.reconcileOrFlag();
+  }
+
+  /**
+   * Reconciles; a mismatch marks the log broken (and is logged loudly), any other failure (the ledger out of
+   * reach) is only remembered as the last error.
+   */
+  private async reconcileOrFlag(): Promise<void> {
     try {
       await this.reconcile();
     } catch (err) {
-      this.integrity = err instanceof Error ? err.message : String(err);
+      const message = err instanceof Error ? err.message : String(err);
+      if (!(err instanceof AnchorMismatch)) {
+        this.lastError = message;
+        return;
+      }
+      this.integrity ??= message;
+      this.opts.log?.(`AUDIT LOG INTEGRITY: ${message}; restricted data is refused`);
     }
   }
 
-  /** Brings local anchors level with the ledger's chain for this gateway. */
+  /**
+   * Brings local anchors level with the ledger's chain for this gateway. @throws AnchorMismatch when the
+   * ledger holds an anchor the local log does not give.
+   */
   async reconcile(): Promise<void> {
     const head = await this.audit.getAnchorHead(this.opts.gatewayId);
     for (let seq = (this.log.lastAnchor()?.sequence ?? 0) + 1; seq <= head.sequence; seq++) {
       const a = await this.audit.getAnchor(this.opts.gatewayId, seq);
       const treeSize = a.firstRecord + a.recordCount;
+      const id = this.opts.gatewayId;
       if (treeSize > this.log.size())
-        throw new Error(
-          `the ledger anchors ${treeSize} records of ${this.opts.gatewayId} but the local log has ${this.log.size()}: wrong data folder?`,
+        throw new AnchorMismatch(
+          `anchor ${seq} of ${id} on the ledger covers ${treeSize} records but the local log has ${this.log.size()}: a wrong data folder, or a fork written by another holder of this gateway's key`,
         );
       if ((await treeOf(this.log)).root(treeSize) !== a.merkleRoot)
-        throw new Error(`anchor ${seq} on the ledger does not match the local log: the log was altered`);
+        throw new AnchorMismatch(
+          `anchor ${seq} of ${id} on the ledger does not match the local log: the log was altered, or another holder of this gateway's key anchored a fork`,
+        );
       // The anchor as the ledger holds it; its block is looked up from the transaction id.
       const blockNumber = (await this.ledger.blockOf?.(a.txId)) ?? 0;
       await this.log.recordAnchor({
@@ -167,10 +197,12 @@ export class Anchorer implements AnchorStatus {
       });
       this.lastError = undefined;
     } catch (err) {
-      this.lastError = err instanceof Error ? err.message : String(err);
-      this.opts.log?.(`anchoring failed: ${this.lastError}`);
-      // A crash or timeout may have left the anchor on the ledger without our record of it.
-      await this.reconcile().catch(() => undefined);
+      const message = err instanceof Error ? err.message : String(err);
+      this.opts.log?.(`anchoring failed: ${message}`);
+      // A crash or timeout may have left the anchor on the ledger without our record of it; a refusal as a
+      // rewrite or fork means the ledger's chain went on without us, which reconciling tells apart.
+      await this.reconcileOrFlag();
+      this.lastError = message;
     }
   }
 
@@ -189,5 +221,9 @@ export class Anchorer implements AnchorStatus {
 
   broken(): string | undefined {
     return this.integrity;
+  }
+
+  lastFailure(): string | undefined {
+    return this.lastError;
   }
 }

@@ -124,13 +124,31 @@ export const REGULATOR_PATHS = {
             },
             anchoring: {
               type: 'object',
-              required: ['log_size', 'anchored_size', 'lag_records', 'lag_seconds', 'behind', 'last_anchor'],
+              required: [
+                'log_size',
+                'anchored_size',
+                'lag_records',
+                'lag_seconds',
+                'behind',
+                'integrity',
+                'last_error',
+                'last_anchor',
+              ],
               properties: {
                 log_size: int,
                 anchored_size: int,
                 lag_records: int,
                 lag_seconds: { type: 'number' },
                 behind: { type: 'boolean' },
+                integrity: {
+                  type: 'string',
+                  description:
+                    '"ok", or why the audit log cannot be vouched for: altered, or its anchor chain forked by another holder of the gateway key. Restricted data is refused meanwhile.',
+                },
+                last_error: {
+                  type: ['string', 'null'],
+                  description: 'Why the last anchoring attempt failed, until one succeeds.',
+                },
                 last_anchor: { type: ['object', 'null'] },
               },
             },

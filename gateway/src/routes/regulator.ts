@@ -223,6 +223,9 @@ export function regulatorRoutes(s: Services): Router {
         lag_records: s.anchors.lagRecords(),
         lag_seconds: Math.round(s.anchors.lagSeconds() * 10) / 10,
         behind: s.anchors.behind(),
+        // A broken log (altered, or its anchor chain forked by another holder of the key) is the alarm.
+        integrity: s.anchors.broken() ?? 'ok',
+        last_error: s.anchors.lastFailure() ?? null,
         last_anchor: last ? anchorJson(last) : null,
       },
       ledger: { following: s.view.following, last_block: s.view.lastBlock },

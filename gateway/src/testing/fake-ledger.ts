@@ -65,6 +65,8 @@ export class FakeLedger implements Ledger {
   readonly handlers = new Map<string, Handler>();
   /** Anchors per gateway, in sequence order. */
   readonly anchors = new Map<string, LedgerAnchor[]>();
+  /** Gateway ids the bureau has not registered: anchoring under them is FORBIDDEN (every other id is ours). */
+  readonly unregistered = new Set<string>();
   readonly applications = new Map<string, Record<string, unknown>>();
   readonly agreements = new Map<string, Record<string, unknown>>();
   recipients: Record<string, unknown>[] = [];
@@ -75,6 +77,11 @@ export class FakeLedger implements Ledger {
   /** @param publicKeyOf the PEM key registered for a credit code, for checking enterprise signatures. */
   constructor(private readonly publicKeyOf: (creditCode: string) => string | undefined = () => undefined) {
     this.handlers.set('audit:SubmitAnchor', (args) => this.submitAnchor(args[0] ?? ''));
+    this.handlers.set('audit:GetGateway', ([gatewayId = '']) =>
+      this.unregistered.has(gatewayId)
+        ? refuse('NOT_FOUND', `gateway ${gatewayId} is not registered (audit:RegisterGateway)`)
+        : { gatewayId, certificate: 'c'.repeat(64) },
+    );
     this.handlers.set('audit:GetAnchorHead', ([gatewayId = '']) => {
       const last = this.anchors.get(gatewayId)?.at(-1);
       return last
@@ -180,6 +187,8 @@ export class FakeLedger implements Ledger {
 
   private submitAnchor(json: string): LedgerAnchor {
     const input = JSON.parse(json) as Omit<LedgerAnchor, 'anchorHash' | 'txId'>;
+    if (this.unregistered.has(input.gatewayId))
+      refuse('FORBIDDEN', `gateway ${input.gatewayId} is not registered: the bureau registers each gateway id`);
     const chain = this.anchors.get(input.gatewayId) ?? [];
     const last = chain.at(-1);
     const expected = last

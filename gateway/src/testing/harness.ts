@@ -22,6 +22,7 @@ import { LoginGuard, type LoginGuardOptions } from '../auth/login-guard.js';
 import { SqliteReplayStore } from '../auth/replay-store.js';
 import { Limiter } from '../enforcement/limiter.js';
 import { PRIVACY_DEFAULTS, PrivacyBudget, type PrivacyOptions } from '../enforcement/privacy.js';
+import { registerGauges } from '../http/gauges.js';
 import { Metrics } from '../http/metrics.js';
 import type { AnchorStatus, AuditRecord, Services } from '../services.js';
 import { parseFilter } from '../store/filter-syntax.js';
@@ -352,7 +353,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     lagRecords: () => anchorer.lagRecords(),
     lagSeconds: () => anchorer.lagSeconds(),
     broken: () => anchorer.broken(),
+    lastFailure: () => anchorer.lastFailure(),
   };
+  registerGauges(metrics, { anchors, view });
   const services: Services = {
     config: {
       gatewayId: GATEWAY_ID,

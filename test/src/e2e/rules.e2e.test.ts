@@ -8,7 +8,8 @@ import { expect } from 'chai';
 import crypto from 'node:crypto';
 import { peer } from '@hyperledger/fabric-protos';
 import { expectRefused } from '../expectations.js';
-import { eventOf } from '@rdx/network';
+import { eventOf, gatewayCertificate } from '@rdx/network';
+import { paths, topology } from '../fabric-client.js';
 import {
   applyAndGetGrants,
   demand,
@@ -179,7 +180,7 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
     await expectRefused(evaluate(p.market, 'query', 'GetHistory', 'grant', marketGrant), 'FORBIDDEN');
   });
 
-  it('audit anchors chain per gateway: a gap is rejected, the next in sequence is accepted', async () => {
+  it('audit anchors chain per registered gateway: a gap is rejected, the next in sequence is accepted', async () => {
     const gatewayId = `gw-${runId}`;
     const root = (s: string): string => crypto.createHash('sha256').update(s).digest('hex');
     const anchor = (sequence: number, firstRecord: number, previousAnchorHash: string): string =>
@@ -193,6 +194,12 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
         lastRecordAt: '2026-11-27T00:00:05.000Z',
         previousAnchorHash,
       });
+    // Only an id the bureau registered to this gateway's certificate takes anchors.
+    await expectRefused(
+      submit(p.gateway, 'audit', 'SubmitAnchor', anchor(1, 0, '0'.repeat(64))),
+      'FORBIDDEN',
+    );
+    await submit(p.bureau, 'audit', 'RegisterGateway', gatewayId, gatewayCertificate({ paths, topology }));
     const first = (await submit(p.gateway, 'audit', 'SubmitAnchor', anchor(1, 0, '0'.repeat(64)))).result as {
       anchorHash: string;
     };

@@ -44,6 +44,8 @@ interface Dashboard {
     lag_records: number;
     lag_seconds: number;
     behind: boolean;
+    integrity: string;
+    last_error: string | null;
     last_anchor: { sequence: number; tx_id: string; block_number: number; tree_size: number } | null;
   };
   ledger: { following: boolean; last_block: number };
@@ -79,6 +81,14 @@ export const dashboardPage: Page = async (root) => {
       { class: 'muted' },
       t('dashboard.generated', { time: fmtTime(d.generated_at), gateway: d.gateway_id }),
     ),
+    // The alarm: a log that failed its checks (altered, or a fork of its anchor chain) is shown before anything.
+    a.integrity === 'ok'
+      ? ''
+      : h(
+          'p',
+          { class: 'problem', role: 'alert', 'data-testid': 'integrity-alarm' },
+          t('dashboard.integrityAlarm', { detail: a.integrity }),
+        ),
     h(
       'div',
       { class: 'cards', 'data-testid': 'dashboard' },
@@ -117,6 +127,17 @@ export const dashboardPage: Page = async (root) => {
               a.behind ? t('dashboard.behind') : t('dashboard.inBound'),
             ),
           ],
+          [
+            t('dashboard.integrity'),
+            h(
+              'span',
+              { class: a.integrity === 'ok' ? 'good' : 'bad', 'data-testid': 'integrity' },
+              a.integrity === 'ok' ? t('dashboard.integrityOk') : t('dashboard.integrityBroken'),
+            ),
+          ],
+          ...(a.last_error
+            ? [[t('dashboard.lastError'), h('span', { class: 'bad' }, a.last_error)] as [string, Node]]
+            : []),
           [
             t('dashboard.lastAnchor'),
             a.last_anchor

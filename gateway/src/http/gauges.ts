@@ -1,0 +1,31 @@
+/**
+ * The gauges an operator alerts on: anchoring lag and failures, the audit log's integrity, and how closely the
+ * gateway follows the ledger. Read at scrape time from the live services.
+ */
+import type { Metrics } from './metrics.js';
+import type { Services } from '../services.js';
+
+export function registerGauges(metrics: Metrics, s: Pick<Services, 'anchors' | 'view'>): void {
+  const { anchors, view } = s;
+  metrics.gauge('rdx_audit_unanchored_records', 'Audit records not yet anchored on the ledger', () =>
+    anchors.lagRecords(),
+  );
+  metrics.gauge('rdx_audit_anchor_lag_seconds', 'Age of the oldest unanchored audit record', () =>
+    anchors.lagSeconds(),
+  );
+  metrics.gauge('rdx_audit_anchoring_failing', '1 while the last attempt to anchor failed', () =>
+    anchors.lastFailure() === undefined ? 0 : 1,
+  );
+  metrics.gauge(
+    'rdx_audit_log_broken',
+    '1 once the audit log failed a check (altered, or a fork of its anchor chain): restricted data is refused',
+    () => (anchors.broken() === undefined ? 0 : 1),
+  );
+  metrics.gauge('rdx_ledger_following', '1 while the gateway follows ledger events', () =>
+    view.following ? 1 : 0,
+  );
+  metrics.gauge('rdx_ledger_event_lag_seconds', 'Seconds since the last ledger event was applied', () =>
+    view.lastEventAt ? (Date.now() - view.lastEventAt) / 1000 : -1,
+  );
+  metrics.gauge('rdx_ledger_last_block', 'Last block whose events were applied', () => view.lastBlock);
+}
