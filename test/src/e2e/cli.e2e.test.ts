@@ -198,7 +198,10 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     ];
     // Bad input first: each exits 1 with a stable code and changes nothing.
     const badCode = await cli.fails(
-      onboard.map((a) => (a === creditCode ? `${creditCode.slice(0, 17)}0` : a)),
+      // A wrong check character (never the right one by chance).
+      onboard.map((a) =>
+        a === creditCode ? `${creditCode.slice(0, 17)}${creditCode.endsWith('0') ? '1' : '0'}` : a,
+      ),
       'INVALID_ARGUMENT',
     );
     expect(badCode.message).to.match(/credit-code/);
@@ -393,7 +396,8 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
       'INVALID_ARGUMENT',
     );
     expect(personal.message).to.match(/personal data/);
-    await cli.fails(['application', 'review', APP1, 'approve', '--as', 'admin.transport'], 'FORBIDDEN');
+    // A body the application does not name is told nothing of it.
+    await cli.fails(['application', 'review', APP1, 'approve', '--as', 'admin.transport'], 'NOT_FOUND');
     await cli.fails(['application', 'review', APP1, 'maybe', ...MARKET], 'INVALID_ARGUMENT');
     await step(['application', 'review', APP1, 'approve', ...MARKET], 'RE_REVIEW');
     await step(['application', 're-review', APP1, 'approve', ...BUREAU], 'APPROVED');
