@@ -132,24 +132,32 @@ async function readyAgreement(ent, appId, dailyQuota) {
     documents: { mlpsCertificate: doc('a'), creditReport: doc('b'), securityCommitment: doc('c') },
   };
   const app = ent.signer.sign('SubmitApplication', body);
-  await submitRetry(p.gateway, 'application', 'SubmitApplication', app.request, app.signature);
-  await submitRetry(p.bureau, 'application', 'FormalReview', appId, 'accept', '');
-  await submitRetry(p.market, 'application', 'OwnerReview', appId, 'approve', '');
-  await submitRetry(p.bureau, 'application', 'ReReview', appId, 'approve', '');
+  // The request as transient data; the filing goes to the bureau's and the market body's collections.
+  await submitRetry(
+    p.gateway,
+    'application',
+    'SubmitApplication',
+    net.secret({ request: app.request, signature: app.signature }, ['BureauMSP', 'MarketMSP']),
+  );
+  await submitRetry(p.bureau, 'application', 'FormalReview', appId, 'accept', net.secret({ reason: '' }));
+  await submitRetry(p.market, 'application', 'OwnerReview', appId, 'approve', net.secret({ reason: '' }));
+  await submitRetry(p.bureau, 'application', 'ReReview', appId, 'approve', net.secret({ reason: '' }));
   const draft = (
     await submitRetry(
       p.market,
       'agreement',
       'DraftAgreement',
       appId,
-      JSON.stringify({
-        datasets: [{ datasetId: DATASET, items: ITEMS }],
-        purpose: '压测',
-        serviceName: '压测服务',
-        platform: '压测平台',
-        validFrom: net.chinaToday(),
-        validUntil: '2027-06-30',
-        dailyQuota,
+      net.secret({
+        terms: JSON.stringify({
+          datasets: [{ datasetId: DATASET, items: ITEMS }],
+          purpose: '压测',
+          serviceName: '压测服务',
+          platform: '压测平台',
+          validFrom: net.chinaToday(),
+          validUntil: '2027-06-30',
+          dailyQuota,
+        }),
       }),
     )
   ).result;
@@ -160,7 +168,12 @@ async function readyAgreement(ent, appId, dailyQuota) {
 /** The enterprise signs the agreement: it enters into force and issues its grant. */
 async function signAgreement(ent, draft) {
   const s = ent.signer.sign('SignAgreement', { agreementId: draft.id, termsHash: draft.termsHash });
-  const r = await submitRetry(p.gateway, 'agreement', 'SignAgreementAsEnterprise', s.request, s.signature);
+  const r = await submitRetry(
+    p.gateway,
+    'agreement',
+    'SignAgreementAsEnterprise',
+    net.secret({ request: s.request, signature: s.signature }),
+  );
   if (r.result.state !== 'IN_FORCE') throw new Error(`agreement ${draft.id} is ${r.result.state}`);
   return r.result.grants[0];
 }
@@ -434,7 +447,7 @@ try {
         'SuspendGrant',
         grantId,
         'violation',
-        '压测：暂停访问',
+        net.secret({ note: '压测：暂停访问' }),
       );
       const submitDone = Date.now();
       const [ta, tb] = await Promise.all(probes);
@@ -446,7 +459,7 @@ try {
       reach[A.id].push(ta - tCommit);
       reach[B.id].push(tb - tCommit);
       commitLatency.push(tCommit - t0);
-      await submitRetry(p.market, 'grant', 'RestoreGrant', grantId, '压测：恢复');
+      await submitRetry(p.market, 'grant', 'RestoreGrant', grantId, net.secret({ note: '压测：恢复' }));
       const r0 = Date.now();
       for (const g of [A, B])
         await waitFor(
@@ -666,7 +679,12 @@ try {
       ent.signer.sign('SignAgreement', { agreementId: d.id, termsHash: d.termsHash }),
     );
     const grant = await timed(signedRequests, async (s) => {
-      const r = await net.submit(p.gateway, 'agreement', 'SignAgreementAsEnterprise', s.request, s.signature);
+      const r = await net.submit(
+        p.gateway,
+        'agreement',
+        'SignAgreementAsEnterprise',
+        net.secret({ request: s.request, signature: s.signature }),
+      );
       if (r.result.state !== 'IN_FORCE') throw new Error(`agreement not in force: ${r.result.state}`);
     });
     const probe = await timed(

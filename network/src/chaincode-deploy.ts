@@ -11,7 +11,7 @@ import type { NetworkContext } from './context.js';
 import { address, identityName, ordererArgs, peerAdminEnv } from './node-env.js';
 import { run, startDaemon, stopDaemon, tcpOpen, waitUntil, CommandError } from './proc.js';
 import { readState, writeState } from './state.js';
-import type { NodeSpec, OrgSpec } from './topology.js';
+import type { NodeSpec, OrgSpec, Topology } from './topology.js';
 import { nodesOf, peerOrgs } from './topology.js';
 
 /**
@@ -20,11 +20,55 @@ import { nodesOf, peerOrgs } from './topology.js';
  */
 const CONNECTION_FORMAT = 'ccaas tls mutual-auth 1';
 
+/** One private data collection of the chaincode definition, as `--collections-config` takes it. */
+interface CollectionConfig {
+  name: string;
+  policy: string;
+  requiredPeerCount: number;
+  maxPeerCount: number;
+  blockToLive: number;
+  memberOnlyRead: boolean;
+  memberOnlyWrite: boolean;
+  endorsementPolicy: { signaturePolicy: string };
+}
+
 /**
- * Label = name + hash of the compiled chaincode (its tests and test support excluded) and of how it is
- * reached, so any change to the code or its connection is a new version.
+ * The chaincode definition's policies, from the topology:
+ * - endorsement: the bureau's peer and one opening body's, so nothing is written without the bureau, and no
+ *   body alone with the bureau's peer offline;
+ * - a collection `rdx-<body MSP>` per opening body, held by that body and the bureau, read and written only by
+ *   their clients, written only with both their peers (see chaincode/src/lib/sealed.ts). Blocks keep the
+ *   hashes; the data itself never leaves the members' peers.
  */
-export function chaincodeLabel(repoRoot: string): string {
+export function chaincodeDefinition(topology: Topology): {
+  signaturePolicy: string;
+  collections: CollectionConfig[];
+} {
+  const bureau = 'BureauMSP';
+  const bodies = peerOrgs(topology)
+    .map((o) => o.mspId)
+    .filter((m) => m !== bureau);
+  return {
+    signaturePolicy: `AND('${bureau}.peer', OR(${bodies.map((b) => `'${b}.peer'`).join(', ')}))`,
+    collections: bodies.map((b) => ({
+      name: `rdx-${b}`,
+      policy: `OR('${b}.member', '${bureau}.member')`,
+      // The endorsing peers (one per member org, as the endorsement policy needs both) hold it at once.
+      requiredPeerCount: 0,
+      maxPeerCount: 1,
+      blockToLive: 0,
+      memberOnlyRead: true,
+      memberOnlyWrite: true,
+      endorsementPolicy: { signaturePolicy: `AND('${b}.peer', '${bureau}.peer')` },
+    })),
+  };
+}
+
+/**
+ * Label = name + hash of the compiled chaincode (its tests and test support excluded), of how it is
+ * reached, and of its definition's policies and collections, so any change to one is a new version.
+ */
+export function chaincodeLabel(repoRoot: string, topology?: Topology): string {
   const dir = path.join(repoRoot, 'chaincode');
   const dist = path.join(dir, 'dist');
   if (!fs.existsSync(path.join(dist, 'index.js'))) {
@@ -41,6 +85,7 @@ export function chaincodeLabel(repoRoot: string): string {
   }
   hash.update(fs.readFileSync(path.join(dir, 'package.json')));
   hash.update(CONNECTION_FORMAT);
+  if (topology) hash.update(JSON.stringify(chaincodeDefinition(topology)));
   return `rdx_${hash.digest('hex').slice(0, 16)}`;
 }
 
@@ -118,7 +163,18 @@ async function queryCommitted(ctx: NetworkContext, org: OrgSpec): Promise<Commit
   }
 }
 
-/** The orderer, and the channel, chaincode, version and sequence of a definition, as approve and commit take them. */
+/** Writes the collections of the definition where approve and commit read them. */
+function collectionsFile(ctx: NetworkContext): string {
+  const file = path.join(ctx.paths.home, 'chaincode', 'collections.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(chaincodeDefinition(ctx.topology).collections, null, 2));
+  return file;
+}
+
+/**
+ * The orderer, and the channel, chaincode, version, sequence, endorsement policy and collections of a
+ * definition, as approve and commit take them (every org must approve the same).
+ */
 function definitionArgs(ctx: NetworkContext, org: OrgSpec, label: string, sequence: number): string[] {
   return [
     ...ordererArgs(ctx.paths, ctx.topology, org.mspId),
@@ -130,6 +186,10 @@ function definitionArgs(ctx: NetworkContext, org: OrgSpec, label: string, sequen
     label,
     '--sequence',
     String(sequence),
+    '--signature-policy',
+    chaincodeDefinition(ctx.topology).signaturePolicy,
+    '--collections-config',
+    collectionsFile(ctx),
   ];
 }
 
@@ -137,7 +197,7 @@ function definitionArgs(ctx: NetworkContext, org: OrgSpec, label: string, sequen
 export async function deployChaincode(
   ctx: NetworkContext,
 ): Promise<{ label: string; sequence: number; changed: boolean }> {
-  const label = chaincodeLabel(ctx.config.repoRoot);
+  const label = chaincodeLabel(ctx.config.repoRoot, ctx.topology);
   const orgs = peerOrgs(ctx.topology);
   const first = orgs[0]!;
   const committed = await queryCommitted(ctx, first);

@@ -17,7 +17,7 @@ export { up, down, gatewayUrl, gatewayEnv, startProcess, type GatewayInstance } 
 export { peerHeight, ordererChannelInfo } from './channel.js';
 export { registerGateway, gatewayCertificate } from './ledger-setup.js';
 export { runningPid, stopDaemon, readPid, healthz, waitUntil, run } from './proc.js';
-export { address } from './node-env.js';
+export { address, ordererArgs, peerAdminEnv } from './node-env.js';
 export {
   connectAs,
   decodeJson,
@@ -28,7 +28,10 @@ export {
 } from './ledger-client.js';
 export {
   Parties,
+  waitForBlock,
   submit,
+  secret,
+  Secrets,
   evaluate,
   find,
   applyAndGetGrants,

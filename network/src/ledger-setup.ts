@@ -15,7 +15,10 @@ import { orgOf, peerOrgs } from './topology.js';
 /** The certificate of the bureau's gateway identity, which every gateway of this network runs as. */
 export function gatewayCertificate(ctx: Pick<NetworkContext, 'paths' | 'topology'>): string {
   const bureau = orgOf(ctx.topology, 'BureauMSP');
-  return fs.readFileSync(path.join(ctx.paths.identityMsp(bureau.short, 'gateway'), 'signcerts', 'cert.pem'), 'utf8');
+  return fs.readFileSync(
+    path.join(ctx.paths.identityMsp(bureau.short, 'gateway'), 'signcerts', 'cert.pem'),
+    'utf8',
+  );
 }
 
 /**

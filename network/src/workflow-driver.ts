@@ -1,13 +1,15 @@
 /**
  * Drives the restricted-data workflow on the ledger as the people who do it: the bureau and the opening
  * bodies with their own Fabric identities, enterprises through signed requests brought by the gateway
- * identity. Used to seed the demo and by the end-to-end tests.
+ * identity. Used to seed the demo and by the end-to-end tests. The workflow goes through the typed SDK
+ * (RdxLedger), which sends confidential inputs as transient data; `submit` and `evaluate` are the raw calls
+ * tests use to try what a client outside the SDK could send.
  */
 import crypto from 'node:crypto';
 import type { Network } from '@hyperledger/fabric-gateway';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import type { EnterpriseSigner } from '@rdx/client';
-import { personalDataHash } from '@rdx/client';
+import { personalDataHash, RdxLedger } from '@rdx/client';
 import { connectAs, decodeJson, type LedgerConnection } from './ledger-client.js';
 import type { Paths } from './paths.js';
 import type { Topology } from './topology.js';
@@ -88,18 +90,41 @@ export async function waitForBlock(block: bigint, timeoutMs = 15_000): Promise<v
 }
 
 /**
+ * Confidential inputs of a raw call (transient data, never in a block), and the endorsing organisations when
+ * the caller names them: `submit(c, 'grant', 'SuspendGrant', id, 'violation', secret({ note }))`.
+ */
+export class Secrets {
+  constructor(
+    readonly values: Record<string, string>,
+    readonly endorsingOrganizations?: string[],
+  ) {}
+}
+
+export function secret(values: Record<string, string>, endorsingOrganizations?: string[]): Secrets {
+  return new Secrets(values, endorsingOrganizations);
+}
+
+/**
  * Submits and waits for commit on every org's peer; a transaction that commits invalid is an error naming its
- * code. A transaction whose endorsements disagreed (a peer behind the others) is retried.
+ * code. A transaction whose endorsements disagreed (a peer behind the others) is retried. Like the SDK, it
+ * always sends a random salt for the private records a transaction may write.
  */
 export async function submit(
   c: LedgerConnection,
   contract: string,
   fn: string,
-  ...args: string[]
+  ...all: (string | Secrets)[]
 ): Promise<Committed> {
+  const args = all.filter((a): a is string => typeof a === 'string');
+  const secrets = all.find((a): a is Secrets => a instanceof Secrets);
+  const transientData: Record<string, Uint8Array> = { salt: crypto.randomBytes(32) };
+  for (const [k, v] of Object.entries(secrets?.values ?? {})) transientData[k] = Buffer.from(v, 'utf8');
+  const endorsing = secrets?.endorsingOrganizations
+    ? { endorsingOrganizations: secrets.endorsingOrganizations }
+    : {};
   for (let attempt = 1; ; attempt++) {
     try {
-      const tx = await c.contract(contract).submitAsync(fn, { arguments: args });
+      const tx = await c.contract(contract).submitAsync(fn, { arguments: args, transientData, ...endorsing });
       const status = await tx.getStatus();
       if (!status.successful)
         throw new Error(`${contract}:${fn} ${tx.getTransactionId()} failed validation: code ${status.code}`);
@@ -193,50 +218,57 @@ export async function applyAndGetGrants(
       securityCommitment: doc('security commitment'),
     },
   };
-  const application = signer.sign('SubmitApplication', body);
-  await submit(p.gateway, 'application', 'SubmitApplication', application.request, application.signature);
-  await submit(p.bureau, 'application', 'FormalReview', appId, 'accept', '');
-  for (const mspId of [...new Set(demands.map((d) => d.mspId))]) {
-    await submit(p.body(mspId), 'application', 'OwnerReview', appId, 'approve', '');
+  const gateway = new RdxLedger(p.gateway);
+  const bureau = new RdxLedger(p.bureau);
+  const bodies = [...new Set(demands.map((d) => d.mspId))];
+  await waitForBlock(
+    BigInt((await gateway.application.submitSigned(signer.sign('SubmitApplication', body))).blockNumber),
+  );
+  await waitForBlock(
+    BigInt((await bureau.application.formalReview({ id: appId, decision: 'accept' })).blockNumber),
+  );
+  for (const mspId of bodies) {
+    const reviewed = await new RdxLedger(p.body(mspId)).application.ownerReview({
+      id: appId,
+      decision: 'approve',
+    });
+    await waitForBlock(BigInt(reviewed.blockNumber));
   }
-  await submit(p.bureau, 'application', 'ReReview', appId, 'approve', '');
+  await waitForBlock(
+    BigInt((await bureau.application.reReview({ id: appId, decision: 'approve' })).blockNumber),
+  );
 
   const grants: string[] = [];
   const agreementTxIds: string[] = [];
-  for (const mspId of [...new Set(demands.map((d) => d.mspId))]) {
-    const owner = p.body(mspId);
+  for (const mspId of bodies) {
+    const owner = new RdxLedger(p.body(mspId)).agreement;
     const datasets = demands
       .filter((d) => d.mspId === mspId)
       .map((d) => ({ datasetId: d.datasetId, items: d.items }));
-    const draft = (
-      await submit(
-        owner,
-        'agreement',
-        'DraftAgreement',
-        appId,
-        JSON.stringify({
-          datasets,
-          purpose: '贷前核验',
-          serviceName: '企业信用画像服务',
-          platform: '信用画像平台',
-          validFrom: chinaToday(),
-          validUntil: terms.validUntil,
-          dailyQuota: terms.dailyQuota,
-        }),
-      )
-    ).result as { id: string; termsHash: string };
-    await submit(owner, 'agreement', 'SignAgreementAsBody', draft.id, draft.termsHash);
-    const signed = signer.sign('SignAgreement', { agreementId: draft.id, termsHash: draft.termsHash });
-    const inForce = await submit(
-      p.gateway,
-      'agreement',
-      'SignAgreementAsEnterprise',
-      signed.request,
-      signed.signature,
-    );
-    const agreement = inForce.result as { state: string; grants: string[] };
-    if (agreement.state !== 'IN_FORCE') throw new Error(`agreement ${draft.id} is ${agreement.state}`);
-    grants.push(...agreement.grants);
+    const draft = await owner.draft({
+      applicationId: appId,
+      terms: {
+        datasets,
+        purpose: '贷前核验',
+        serviceName: '企业信用画像服务',
+        platform: '信用画像平台',
+        validFrom: chinaToday(),
+        validUntil: terms.validUntil,
+        dailyQuota: terms.dailyQuota,
+      },
+    });
+    await waitForBlock(BigInt(draft.blockNumber));
+    const bodySigned = await owner.signAsBody({ id: draft.value.id, termsHash: draft.value.termsHash });
+    await waitForBlock(BigInt(bodySigned.blockNumber));
+    const signed = signer.sign('SignAgreement', {
+      agreementId: draft.value.id,
+      termsHash: draft.value.termsHash,
+    });
+    const inForce = await gateway.agreement.signAsEnterpriseSigned(signed);
+    await waitForBlock(BigInt(inForce.blockNumber));
+    if (inForce.value.state !== 'IN_FORCE')
+      throw new Error(`agreement ${draft.value.id} is ${inForce.value.state}`);
+    grants.push(...inForce.value.grants);
     agreementTxIds.push(inForce.txId);
   }
   return { grants, agreementTxIds };

@@ -7,7 +7,7 @@ import { EnterpriseSigner } from '@rdx/client';
 import { Parties as BaseParties, submit, type DemandSpec } from '@rdx/network';
 import { paths, topology } from './fabric-client.js';
 
-export { submit, evaluate, endorsersOf, applyAndGetGrants } from '@rdx/network';
+export { submit, evaluate, endorsersOf, applyAndGetGrants, secret, type Secrets } from '@rdx/network';
 export const runId = crypto.randomBytes(3).toString('hex');
 
 const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';

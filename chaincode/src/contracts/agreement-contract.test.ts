@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { KeyEndorsementPolicy } from 'fabric-shim';
-import { IDS } from '../testing/fake-ledger';
+import { IDS, secret } from '../testing/fake-ledger';
 import {
   C,
   CODES,
@@ -89,7 +89,7 @@ describe('AgreementContract', () => {
     await w.ownerReview(IDS.market, 'app-1', 'approve');
     await w.refused(() => w.draft(IDS.market, 'app-1', terms), 'INVALID_STATE');
     await w.reReview('app-1', 'approve');
-    await w.refused(() => w.draft(IDS.transport, 'app-1', terms), 'FORBIDDEN');
+    await w.refused(() => w.draft(IDS.transport, 'app-1', terms), 'NOT_FOUND');
     for (const who of [IDS.bureau, IDS.regulator, IDS.gateway, IDS.marketGatewayRole, IDS.stranger]) {
       await w.refused(() => w.draft(who, 'app-1', terms), 'FORBIDDEN');
     }
@@ -247,7 +247,7 @@ describe('AgreementContract', () => {
     await w.refused(() => w.signAsBody(IDS.market, a), 'INVALID_STATE');
     const signed = w.sign(w.aa, 'SignAgreement', { agreementId: a.id, termsHash: a.termsHash });
     await w.refused(
-      () => w.invoke(IDS.market, C.agreement, 'SignAgreementAsEnterprise', ...signed),
+      () => w.invoke(IDS.market, C.agreement, 'SignAgreementAsEnterprise', signed),
       'FORBIDDEN',
     );
     await w.signAsEnterprise(w.aa, a);
@@ -279,7 +279,7 @@ describe('AgreementContract', () => {
       'SuspendGrant',
       grants[0]!.id,
       'rectification',
-      'fix the log retention',
+      secret({ note: 'fix the log retention' }),
     );
 
     w.ledger.now = new Date('2026-02-02T02:00:00Z');
@@ -288,13 +288,25 @@ describe('AgreementContract', () => {
       validUntil: '2027-03-02',
       proposedAt: '2026-02-02T02:00:00.000Z',
     });
-    expect(proposed.terms.validUntil, 'nothing changes before the enterprise accepts').to.equal('2026-03-02');
+    expect(
+      (await w.getAgreement(a.id)).terms.validUntil,
+      'nothing changes before the enterprise accepts',
+    ).to.equal('2026-03-02');
     expect((await w.getGrant(grants[0]!.id)).validUntil).to.equal('2026-03-02');
 
-    const renewed = await w.asEnterprise<Agreement>(w.aa, C.agreement, 'AcceptRenewal', 'AcceptRenewal', {
-      agreementId: a.id,
-      validUntil: '2027-03-02',
-    });
+    const shell = await w.asEnterprise<{ validUntil: string }>(
+      w.aa,
+      C.agreement,
+      'AcceptRenewal',
+      'AcceptRenewal',
+      {
+        agreementId: a.id,
+        validUntil: '2027-03-02',
+      },
+    );
+    expect(shell.validUntil, 'the result is the shell: validity, no terms').to.equal('2027-03-02');
+    expect(shell).not.to.have.property('terms');
+    const renewed = await w.getAgreement(a.id);
     expect(renewed.terms.validUntil).to.equal('2027-03-02');
     expect(renewed.pendingRenewal).to.equal(undefined);
     expect(renewed.renewals).to.deep.equal([{ validUntil: '2027-03-02', at: '2026-02-02T02:00:00.000Z' }]);
@@ -339,7 +351,7 @@ describe('AgreementContract', () => {
     await w.refused(accept(w.aa, '2027-03-03'), 'INVALID_STATE');
     await w.refused(accept(w.aaa), 'FORBIDDEN');
     const signed = w.sign(w.aa, 'AcceptRenewal', { agreementId: a.id, validUntil: '2027-03-02' });
-    await w.refused(() => w.invoke(IDS.market, C.agreement, 'AcceptRenewal', ...signed), 'FORBIDDEN');
+    await w.refused(() => w.invoke(IDS.market, C.agreement, 'AcceptRenewal', signed), 'FORBIDDEN');
     // Downgraded: the renewal cannot be accepted.
     await w.rate(w.aa, 'A');
     await w.refused(accept(), 'RATING_INSUFFICIENT');
@@ -365,17 +377,29 @@ describe('AgreementContract', () => {
     const demands = [demand(MARKET_ENTITIES), demand(LICENCES, ['licence_no'])];
     const { agreements, grants } = await w.activeGrants(w.aa, 'app-1', demands);
     const a = agreements[0]!;
-    await w.invoke(IDS.market, C.grant, 'WithdrawGrant', grants[1]!.id, 'misuse of the licences');
+    await w.invoke(
+      IDS.market,
+      C.grant,
+      'WithdrawGrant',
+      grants[1]!.id,
+      secret({ note: 'misuse of the licences' }),
+    );
 
     w.ledger.now = new Date('2025-06-02T02:00:00Z');
-    const terminated = await w.call<Agreement>(
+    const shell = await w.call<Agreement>(
       IDS.market,
       C.agreement,
       'TerminateAgreement',
       a.id,
-      'the service was shut down',
       '2025-06-02',
+      secret({ reason: 'the service was shut down' }),
     );
+    expect(shell.termination, 'the reason is not in the result (nor on the channel)').to.deep.equal({
+      by: 'MarketMSP',
+      noticeDate: '2025-06-02',
+      at: '2025-06-02T02:00:00.000Z',
+    });
+    const terminated = await w.getAgreement(a.id);
     expect(terminated.state).to.equal('TERMINATED');
     expect(terminated.termination).to.deep.equal({
       by: 'MarketMSP',
@@ -397,7 +421,15 @@ describe('AgreementContract', () => {
       ['agreement', a.id, 'TERMINATED'],
     ]);
     await w.refused(
-      () => w.invoke(IDS.market, C.agreement, 'TerminateAgreement', a.id, 'terminated twice', '2025-06-02'),
+      () =>
+        w.invoke(
+          IDS.market,
+          C.agreement,
+          'TerminateAgreement',
+          a.id,
+          '2025-06-02',
+          secret({ reason: 'terminated twice' }),
+        ),
       'INVALID_STATE',
     );
   });
@@ -423,8 +455,8 @@ describe('AgreementContract', () => {
       C.agreement,
       'TerminateAgreement',
       second.agreements[0]!.id,
-      'violation not rectified',
       '2025-03-03',
+      secret({ reason: 'violation not rectified' }),
     );
     expect(byBureau.termination?.by).to.equal('BureauMSP');
     expect((await w.getGrant(second.grants[0]!.id)).state).to.equal('TERMINATED');
@@ -437,7 +469,7 @@ describe('AgreementContract', () => {
     const terminate =
       (who = IDS.market, why = 'the service was shut down', notice = '2025-03-03') =>
       () =>
-        w.invoke(who, C.agreement, 'TerminateAgreement', a.id, why, notice);
+        w.invoke(who, C.agreement, 'TerminateAgreement', a.id, notice, secret({ reason: why }));
     // 2025-03-03 10:00 in China: tomorrow is in the future.
     await w.refused(terminate(IDS.market, 'the service was shut down', '2025-03-04'), 'INVALID_ARGUMENT');
     await w.refused(terminate(IDS.market, ''), 'INVALID_ARGUMENT');
@@ -467,8 +499,8 @@ describe('AgreementContract', () => {
       C.agreement,
       'TerminateAgreement',
       a.id,
-      'the enterprise withdrew',
       '2025-03-03',
+      secret({ reason: 'the enterprise withdrew' }),
     );
     expect(terminated.state).to.equal('TERMINATED');
     expect(terminated.grants).to.deep.equal([]);

@@ -1,6 +1,9 @@
 /**
  * Agreements (SPEC §2 step 5, Z17): drafted by the owning body from the approved demand, signed by both
  * sides, then in force with one grant per dataset; renewal by both sides; termination by either.
+ *
+ * Confidential (models/agreement.ts): the terms come as transient data `terms`, the enterprise's signed
+ * requests as `request` and `signature`, a termination's reason as `reason`; results carry the shell only.
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
 import { requireOwner, requireRole, type Actor } from '../lib/access';
@@ -8,23 +11,26 @@ import { RdxContext } from '../lib/context';
 import { today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS } from '../lib/events';
-import { putIndex } from '../lib/keys';
+import { objectKey, putIndex } from '../lib/keys';
 import { requireOwnerAndBureau } from '../lib/sbe';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
 import { assertAbsent, load, save } from '../lib/store';
 import { date, jsonArg, sha256Hex, str } from '../lib/validate';
 import {
-  parseAgreement,
+  joinAgreement,
+  loadAgreementShell,
   parseTerms,
   requireAgreementState,
+  saveWholeAgreement,
   termsHash,
   type Agreement,
+  type AgreementShell,
 } from '../models/agreement';
-import { approvedDemands, parseApplication, reason } from '../models/application';
+import { approvedDemands, loadApplicationAs, reason } from '../models/application';
 import { addMonths } from '../models/calendar';
 import { requireRestrictedAllowed } from '../models/enterprise';
-import { createGrant, parseGrant, transitionGrant, type Grant } from '../models/grant';
+import { createGrant, joinGrant, loadGrantShell, transitionGrant, type Grant } from '../models/grant';
 import { enterpriseAction, type EnterpriseAction } from './enterprise-action';
 import { parseEnterprise } from '../models/enterprise';
 
@@ -33,8 +39,9 @@ async function saveAgreement(
   a: Agreement,
   isNew: boolean,
   event: Parameters<RdxContext['changed']>[0],
-): Promise<void> {
-  const key = await save(ctx, 'agreement', a.id, a);
+): Promise<AgreementShell> {
+  const shell = await saveWholeAgreement(ctx, a);
+  const key = objectKey(ctx, 'agreement', a.id);
   if (isNew) {
     // Every later change of the agreement — signatures, entry into force with its new grants, renewal,
     // termination — then needs the owning body's and the bureau's peers: new grant keys have no key-level
@@ -44,6 +51,7 @@ async function saveAgreement(
     await putIndex(ctx, 'agreement~body', [a.terms.body, a.id]);
   }
   ctx.changed(event, { type: 'agreement', id: a.id, state: a.state, enterprise: a.terms.creditCode });
+  return shell;
 }
 
 /** Both signatures present: the agreement enters into force and its grants are issued, in this transaction. */
@@ -85,11 +93,14 @@ async function enterIntoForce(ctx: RdxContext, actor: Actor, a: Agreement): Prom
   };
 }
 
-/** Agreement `id`, refused to an opening body that does not own it (other roles are checked by the caller). */
+/**
+ * The whole agreement `id`, refused to an opening body that does not own it, as if it did not exist (other
+ * roles are checked by the caller). The owner is known from the shell before any collection is read.
+ */
 async function ownAgreement(ctx: RdxContext, actor: Actor, id: string): Promise<Agreement> {
-  const a = await load(ctx, 'agreement', String(id), parseAgreement);
-  requireOwner(actor, a.terms.body, `agreement ${a.id}`);
-  return a;
+  const shell = await loadAgreementShell(ctx, String(id));
+  requireOwner(actor, shell.body, `agreement ${shell.id}`);
+  return joinAgreement(ctx, shell);
 }
 
 /**
@@ -98,33 +109,26 @@ async function ownAgreement(ctx: RdxContext, actor: Actor, id: string): Promise<
  */
 async function enterpriseAgreement(
   ctx: RdxContext,
-  requestJson: string,
-  signature: string,
   action: string,
 ): Promise<EnterpriseAction & { current: Agreement }> {
-  const act = await enterpriseAction(ctx, requestJson, signature, action);
-  const current = await load(
-    ctx,
-    'agreement',
-    str(act.request.body.agreementId, 'agreementId', { max: 160 }),
-    parseAgreement,
-  );
-  if (current.terms.creditCode !== act.enterprise.creditCode)
-    throw new RdxError(ErrorCode.FORBIDDEN, `agreement ${current.id} is not ${act.enterprise.creditCode}'s`);
-  return { ...act, current };
+  const act = await enterpriseAction(ctx, action);
+  const shell = await loadAgreementShell(ctx, str(act.request.body.agreementId, 'agreementId', { max: 160 }));
+  if (shell.creditCode !== act.enterprise.creditCode)
+    throw new RdxError(ErrorCode.FORBIDDEN, `agreement ${shell.id} is not ${act.enterprise.creditCode}'s`);
+  return { ...act, current: await joinAgreement(ctx, shell) };
 }
 
 /** Saves a signed agreement; with both signatures on it, it enters into force first. */
 async function saveSigned(ctx: RdxContext, actor: Actor, signed: Agreement): Promise<string> {
   const next =
     signed.bodySignature && signed.enterpriseSignature ? await enterIntoForce(ctx, actor, signed) : signed;
-  await saveAgreement(
+  const shell = await saveAgreement(
     ctx,
     next,
     false,
     next.state === 'IN_FORCE' ? EVENTS.AGREEMENT_IN_FORCE : EVENTS.AGREEMENT_SIGNED,
   );
-  return JSON.stringify(next);
+  return JSON.stringify(shell);
 }
 
 @Info({ title: 'AgreementContract', description: 'Open-use agreements (Z17, annex 4)' })
@@ -136,9 +140,9 @@ export class AgreementContract extends RdxContract {
   /** Opening body: drafts the agreement for its datasets of an approved application. */
   @Transaction()
   @Returns('string')
-  public async DraftAgreement(ctx: RdxContext, applicationId: string, termsJson: string): Promise<string> {
+  public async DraftAgreement(ctx: RdxContext, applicationId: string): Promise<string> {
     const actor = await requireRole(ctx, ['body'], 'draft agreements');
-    const app = await load(ctx, 'application', String(applicationId), parseApplication);
+    const app = await loadApplicationAs(ctx, actor, String(applicationId));
     if (app.state !== 'APPROVED')
       throw new RdxError(ErrorCode.INVALID_STATE, `application ${app.id} is ${app.state}, not APPROVED`);
     const approved = approvedDemands(app).filter((d) => d.body === actor.mspId);
@@ -150,7 +154,7 @@ export class AgreementContract extends RdxContract {
     const id = `${app.id}.${actor.mspId}`;
     await assertAbsent(ctx, 'agreement', id);
     const terms = parseTerms(
-      jsonArg(termsJson, 'terms'),
+      jsonArg(ctx.requireSecretInput('terms'), 'terms'),
       {
         agreementId: id,
         applicationId: app.id,
@@ -171,8 +175,7 @@ export class AgreementContract extends RdxContract {
       renewals: [],
       ...stamp(ctx, actor),
     };
-    await saveAgreement(ctx, agreement, true, EVENTS.AGREEMENT_DRAFTED);
-    return JSON.stringify(agreement);
+    return JSON.stringify(await saveAgreement(ctx, agreement, true, EVENTS.AGREEMENT_DRAFTED));
   }
 
   /** Owning body: signs with its Fabric identity. In force at once if the enterprise signed already. */
@@ -203,17 +206,8 @@ export class AgreementContract extends RdxContract {
   /** Gateway, for the enterprise (signed `SignAgreement` over `{ agreementId, termsHash }`). */
   @Transaction()
   @Returns('string')
-  public async SignAgreementAsEnterprise(
-    ctx: RdxContext,
-    requestJson: string,
-    signature: string,
-  ): Promise<string> {
-    const { actor, request, enterprise, current } = await enterpriseAgreement(
-      ctx,
-      requestJson,
-      signature,
-      'SignAgreement',
-    );
+  public async SignAgreementAsEnterprise(ctx: RdxContext): Promise<string> {
+    const { actor, request, enterprise, current, raw } = await enterpriseAgreement(ctx, 'SignAgreement');
     requireAgreementState(current, 'DRAFT');
     if (current.enterpriseSignature)
       throw new RdxError(
@@ -228,7 +222,7 @@ export class AgreementContract extends RdxContract {
     }
     return saveSigned(ctx, actor, {
       ...current,
-      enterpriseSignature: { request: requestJson, signature: String(signature), at: ctx.now() },
+      enterpriseSignature: { request: raw.request, signature: raw.signature, at: ctx.now() },
       ...stamp(ctx, actor),
     });
   }
@@ -260,20 +254,14 @@ export class AgreementContract extends RdxContract {
       pendingRenewal: { validUntil: until, proposedAt: ctx.now() },
       ...stamp(ctx, actor),
     };
-    await saveAgreement(ctx, next, false, EVENTS.RENEWAL_PROPOSED);
-    return JSON.stringify(next);
+    return JSON.stringify(await saveAgreement(ctx, next, false, EVENTS.RENEWAL_PROPOSED));
   }
 
   /** Gateway, for the enterprise (signed `AcceptRenewal` over `{ agreementId, validUntil }`): renews the grants. */
   @Transaction()
   @Returns('string')
-  public async AcceptRenewal(ctx: RdxContext, requestJson: string, signature: string): Promise<string> {
-    const { actor, request, enterprise, current } = await enterpriseAgreement(
-      ctx,
-      requestJson,
-      signature,
-      'AcceptRenewal',
-    );
+  public async AcceptRenewal(ctx: RdxContext): Promise<string> {
+    const { actor, request, enterprise, current } = await enterpriseAgreement(ctx, 'AcceptRenewal');
     requireAgreementState(current, 'IN_FORCE');
     const pending = current.pendingRenewal;
     if (!pending || date(request.body.validUntil, 'validUntil') !== pending.validUntil) {
@@ -290,7 +278,7 @@ export class AgreementContract extends RdxContract {
       );
     }
     for (const grantId of current.grants) {
-      const grant = await load(ctx, 'grant', grantId, parseGrant);
+      const grant = await loadGrantShell(ctx, grantId);
       if (grant.state !== 'ACTIVE' && grant.state !== 'SUSPENDED') continue;
       await save(ctx, 'grant', grant.id, { ...grant, validUntil: pending.validUntil, ...stamp(ctx, actor) });
       ctx.changed(EVENTS.AGREEMENT_RENEWED, {
@@ -311,40 +299,26 @@ export class AgreementContract extends RdxContract {
       renewals: [...current.renewals, { validUntil: pending.validUntil, at: ctx.now() }],
       ...stamp(ctx, actor),
     };
-    await saveAgreement(ctx, next, false, EVENTS.AGREEMENT_RENEWED);
-    return JSON.stringify(next);
+    return JSON.stringify(await saveAgreement(ctx, next, false, EVENTS.AGREEMENT_RENEWED));
   }
 
   /** Owning body or bureau: terminates with a reason and the date notice was given; its grants end. */
   @Transaction()
   @Returns('string')
-  public async TerminateAgreement(
-    ctx: RdxContext,
-    id: string,
-    why: string,
-    noticeDate: string,
-  ): Promise<string> {
+  public async TerminateAgreement(ctx: RdxContext, id: string, noticeDate: string): Promise<string> {
     const actor = await requireRole(ctx, ['body', 'bureau'], 'terminate agreements');
     const current = await ownAgreement(ctx, actor, id);
+    const why = reason(ctx.requireSecretInput('reason', 8192));
     return JSON.stringify(
-      await this.terminate(ctx, actor, current, actor.mspId, reason(why), date(noticeDate, 'noticeDate')),
+      await this.terminate(ctx, actor, current, actor.mspId, why, date(noticeDate, 'noticeDate')),
     );
   }
 
   /** Gateway, for the enterprise (signed `TerminateAgreement` over `{ agreementId, reason, noticeDate }`). */
   @Transaction()
   @Returns('string')
-  public async TerminateAgreementAsEnterprise(
-    ctx: RdxContext,
-    requestJson: string,
-    signature: string,
-  ): Promise<string> {
-    const { actor, request, enterprise, current } = await enterpriseAgreement(
-      ctx,
-      requestJson,
-      signature,
-      'TerminateAgreement',
-    );
+  public async TerminateAgreementAsEnterprise(ctx: RdxContext): Promise<string> {
+    const { actor, request, enterprise, current } = await enterpriseAgreement(ctx, 'TerminateAgreement');
     const terminated = await this.terminate(
       ctx,
       actor,
@@ -363,7 +337,7 @@ export class AgreementContract extends RdxContract {
     by: string,
     why: string,
     noticeDate: string,
-  ): Promise<Agreement> {
+  ): Promise<AgreementShell> {
     requireAgreementState(current, 'DRAFT', 'IN_FORCE');
     if (noticeDate > today(ctx))
       throw new RdxError(
@@ -371,15 +345,17 @@ export class AgreementContract extends RdxContract {
         'noticeDate is the day notice was given: it cannot be in the future',
       );
     for (const grantId of current.grants) {
-      const grant = await load(ctx, 'grant', grantId, parseGrant);
+      const grant = await loadGrantShell(ctx, grantId);
       if (grant.state === 'ACTIVE' || grant.state === 'SUSPENDED') {
+        // The agreement's reason is a person's note: the grant keeps it in the owner's collection too.
         await transitionGrant(
           ctx,
           actor,
-          grant,
+          await joinGrant(ctx, grant),
           'TERMINATED',
           { code: 'agreement-terminated', note: why, at: ctx.now() },
           EVENTS.AGREEMENT_TERMINATED,
+          true,
         );
       }
     }
@@ -389,8 +365,7 @@ export class AgreementContract extends RdxContract {
       termination: { by, reason: why, noticeDate, at: ctx.now() },
       ...stamp(ctx, actor),
     };
-    await saveAgreement(ctx, next, false, EVENTS.AGREEMENT_TERMINATED);
-    return next;
+    return saveAgreement(ctx, next, false, EVENTS.AGREEMENT_TERMINATED);
   }
 
   /** Bureau, regulators, the gateway, and the owning body may read an agreement. */

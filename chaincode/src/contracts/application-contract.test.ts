@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { EnterpriseKey, IDS } from '../testing/fake-ledger';
+import { EnterpriseKey, IDS, secret } from '../testing/fake-ledger';
 import {
   C,
   CODES,
@@ -12,6 +12,7 @@ import {
   sha,
   validForm,
   refusalFor,
+  signedRequest,
 } from '../testing/world';
 import { EVENTS } from '../lib/events';
 import type { Application } from '../models/application';
@@ -34,12 +35,16 @@ describe('ApplicationContract', () => {
     const body = applicationBody('app-1', [
       { ...demand(MARKET_ENTITIES, ['uscc', 'name']), body: 'TransportMSP' } as ReturnType<typeof demand>,
     ]);
-    const app = await w.call<Application>(
+    const shell = await w.call<Application>(
       IDS.gateway,
       C.application,
       'SubmitApplication',
-      ...w.sign(w.aa, 'SubmitApplication', body),
+      w.sign(w.aa, 'SubmitApplication', body),
     );
+    // The result (written into the block) is the shell: no form, demands or documents.
+    expect(shell).not.to.have.any.keys('form', 'demands', 'documents');
+    expect(shell.bodies).to.deep.equal(['MarketMSP']);
+    const app = await w.getApplication('app-1');
     expect(app.state).to.equal('FORMAL_REVIEW');
     expect(app.revision).to.equal(1);
     expect(app.creditCode).to.equal(CODES.aa);
@@ -59,7 +64,7 @@ describe('ApplicationContract', () => {
     expect(w.ledger.lastEvent()?.payload.changes).to.deep.equal([
       { type: 'application', id: 'app-1', state: 'FORMAL_REVIEW', enterprise: CODES.aa },
     ]);
-    expect(await w.getApplication('app-1')).to.deep.equal(app);
+    expect(app).to.deep.include(shell);
     // AAA may apply as well.
     expect((await w.submit(w.aaa, 'app-2')).state).to.equal('FORMAL_REVIEW');
   });
@@ -71,9 +76,9 @@ describe('ApplicationContract', () => {
 
   it('unsigned, forged and tampered requests are refused BAD_SIGNATURE', async () => {
     const w = await World.create();
-    const [json, signature] = w.sign(w.aa, 'SubmitApplication', applicationBody('app-1'));
+    const [json, signature] = w.signRaw(w.aa, 'SubmitApplication', applicationBody('app-1'));
     const submit = (j: string, s: string) => () =>
-      w.invoke(IDS.gateway, C.application, 'SubmitApplication', j, s);
+      w.invoke(IDS.gateway, C.application, 'SubmitApplication', signedRequest([j, s]));
     await w.refused(submit(json, ''), 'BAD_SIGNATURE');
     await w.refused(submit(json, 'x'.repeat(86)), 'BAD_SIGNATURE');
     // Signed by someone else's key in the name of the AA enterprise.
@@ -99,22 +104,22 @@ describe('ApplicationContract', () => {
       await w.refused(submit(slipped, signature), 'BAD_SIGNATURE');
     }
     // The genuine request still goes through.
-    await w.invoke(IDS.gateway, C.application, 'SubmitApplication', json, signature);
+    await w.invoke(IDS.gateway, C.application, 'SubmitApplication', signedRequest([json, signature]));
   });
 
   it('the same signed request brought twice is REPLAYED', async () => {
     const w = await World.create();
     const signed = w.sign(w.aa, 'SubmitApplication', applicationBody('app-1'));
-    await w.invoke(IDS.gateway, C.application, 'SubmitApplication', ...signed);
-    await w.refused(() => w.invoke(IDS.gateway, C.application, 'SubmitApplication', ...signed), 'REPLAYED');
+    await w.invoke(IDS.gateway, C.application, 'SubmitApplication', signed);
+    await w.refused(() => w.invoke(IDS.gateway, C.application, 'SubmitApplication', signed), 'REPLAYED');
   });
 
   it('a request signed for another action, too far from the transaction time, or for an unknown enterprise is refused', async () => {
     const w = await World.create();
     const submit = (signed: [string, string]) => () =>
-      w.invoke(IDS.gateway, C.application, 'SubmitApplication', ...signed);
+      w.invoke(IDS.gateway, C.application, 'SubmitApplication', signedRequest(signed));
     await w.refused(
-      submit(w.sign(w.aa, 'ResubmitApplication', applicationBody('app-1'))),
+      submit(w.signRaw(w.aa, 'ResubmitApplication', applicationBody('app-1'))),
       'INVALID_ARGUMENT',
     );
     const early = w.aa.key.sign(
@@ -131,7 +136,12 @@ describe('ApplicationContract', () => {
     );
     await w.refused(
       () =>
-        w.invoke(IDS.gateway, C.application, 'SubmitApplication', '{"action":"SubmitApplication"}', 'sig'),
+        w.invoke(
+          IDS.gateway,
+          C.application,
+          'SubmitApplication',
+          signedRequest(['{"action":"SubmitApplication"}', 'sig']),
+        ),
       'INVALID_ARGUMENT',
     );
     // Within 15 minutes is fine.
@@ -141,7 +151,7 @@ describe('ApplicationContract', () => {
       applicationBody('app-1'),
       new Date(w.ledger.now.getTime() - 14 * 60_000),
     );
-    await w.invoke(IDS.gateway, C.application, 'SubmitApplication', ...recent);
+    await w.invoke(IDS.gateway, C.application, 'SubmitApplication', signedRequest(recent));
   });
 
   it('only the gateway brings enterprise requests: anyone else is FORBIDDEN, even a MarketMSP "gateway"', async () => {
@@ -155,7 +165,7 @@ describe('ApplicationContract', () => {
       IDS.stranger,
     ]) {
       const signed = w.sign(w.aa, 'SubmitApplication', applicationBody('app-1'));
-      await w.refused(() => w.invoke(who, C.application, 'SubmitApplication', ...signed), 'FORBIDDEN');
+      await w.refused(() => w.invoke(who, C.application, 'SubmitApplication', signed), 'FORBIDDEN');
     }
   });
 
@@ -267,7 +277,7 @@ describe('ApplicationContract', () => {
       'FormalReview',
       'app-1',
       'accept',
-      '',
+      secret({ reason: '' }),
     );
     expect(accepted.state).to.equal('OWNER_REVIEW');
     expect(accepted.formalReview?.decision).to.equal('accepted');
@@ -286,10 +296,13 @@ describe('ApplicationContract', () => {
     const w = await World.create();
     await w.submit(w.aa, 'app-1');
     for (const who of [IDS.market, IDS.regulator, IDS.gateway, IDS.bureauNoRole, IDS.stranger]) {
-      await w.refused(() => w.invoke(who, C.application, 'FormalReview', 'app-1', 'accept', ''), 'FORBIDDEN');
+      await w.refused(
+        () => w.invoke(who, C.application, 'FormalReview', 'app-1', 'accept', secret({ reason: '' })),
+        'FORBIDDEN',
+      );
     }
     await w.refused(
-      () => w.invoke(IDS.bureau, C.application, 'FormalReview', 'app-1', 'approve', ''),
+      () => w.invoke(IDS.bureau, C.application, 'FormalReview', 'app-1', 'approve', secret({ reason: '' })),
       'INVALID_ARGUMENT',
     );
     await w.refused(() => w.formalReview('app-9', 'accept'), 'NOT_FOUND');
@@ -309,13 +322,7 @@ describe('ApplicationContract', () => {
 
     w.ledger.now = new Date('2025-03-05T02:00:00Z');
     const form = { ...validForm(), mlpsFiling: '33110043001-25099' };
-    const resubmitted = await w.asEnterprise<Application>(
-      w.aa,
-      C.application,
-      'ResubmitApplication',
-      'ResubmitApplication',
-      applicationBody('app-1', [demand(MARKET_ENTITIES, ['uscc'])], form),
-    );
+    const resubmitted = await w.resubmit(w.aa, 'app-1', [demand(MARKET_ENTITIES, ['uscc'])], form);
     expect(resubmitted.state).to.equal('FORMAL_REVIEW');
     expect(resubmitted.revision).to.equal(2);
     expect(resubmitted.form.mlpsFiling).to.equal('33110043001-25099');
@@ -344,7 +351,7 @@ describe('ApplicationContract', () => {
     await w.formalReview('app-1', 'return', 'documents are missing');
     await w.refused(resubmit(w.aaa), 'FORBIDDEN');
     const signed = w.sign(w.aa, 'ResubmitApplication', applicationBody('app-1'));
-    await w.refused(() => w.invoke(IDS.market, C.application, 'ResubmitApplication', ...signed), 'FORBIDDEN');
+    await w.refused(() => w.invoke(IDS.market, C.application, 'ResubmitApplication', signed), 'FORBIDDEN');
     await w.refused(
       () =>
         w.asEnterprise(
@@ -366,13 +373,7 @@ describe('ApplicationContract', () => {
     await w.submit(w.aa, 'app-1');
     await w.refused(() => w.invoke(IDS.transport, C.application, 'GetApplication', 'app-1'), 'NOT_FOUND');
     await w.formalReview('app-1', 'return', 'add the vehicle data you need');
-    await w.asEnterprise(
-      w.aa,
-      C.application,
-      'ResubmitApplication',
-      'ResubmitApplication',
-      applicationBody('app-1', BOTH),
-    );
+    await w.resubmit(w.aa, 'app-1', BOTH);
     await w.formalReview('app-1', 'accept');
     const read = await w.call<Application>(IDS.transport, C.application, 'GetApplication', 'app-1');
     expect(read.demands.map((d) => d.body)).to.deep.equal(['MarketMSP', 'TransportMSP']);
@@ -495,9 +496,10 @@ describe('ApplicationContract', () => {
       body: 'MarketMSP',
       reason: 'please look again',
     });
-    await w.refused(() => w.invoke(IDS.market, C.application, 'DisputeReview', ...signed), 'FORBIDDEN');
+    await w.refused(() => w.invoke(IDS.market, C.application, 'DisputeReview', signed), 'FORBIDDEN');
 
-    const disputed = await dispute()();
+    await dispute()();
+    const disputed = await w.getApplication('app-1');
     expect(disputed.state).to.equal('COORDINATION');
     expect(disputed.ownerReviews.MarketMSP?.dispute?.reason).to.equal(
       'the bank must verify the legal representative',
@@ -537,7 +539,10 @@ describe('ApplicationContract', () => {
     await w.ownerReview(IDS.market, 'app-1', 'approve');
     await w.ownerReview(IDS.transport, 'app-1', 'reject', 'no vehicles for this purpose');
     for (const who of [IDS.market, IDS.regulator, IDS.gateway, IDS.stranger]) {
-      await w.refused(() => w.invoke(who, C.application, 'ReReview', 'app-1', 'approve', ''), 'FORBIDDEN');
+      await w.refused(
+        () => w.invoke(who, C.application, 'ReReview', 'app-1', 'approve', secret({ reason: '' })),
+        'FORBIDDEN',
+      );
     }
     await w.refused(() => w.reReview('app-1', 'reject'), 'INVALID_ARGUMENT');
     await w.refused(() => w.reReview('app-1', 'return' as 'reject', 'why not'), 'INVALID_ARGUMENT');

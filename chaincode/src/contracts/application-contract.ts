@@ -1,9 +1,13 @@
 /**
  * The demand workflow (SPEC §2 steps 1–4, L11): application by an AA+ enterprise, formal review by the
  * bureau, owner review by each body named in the demand list, coordination of disputes, re-review.
+ *
+ * Confidential (models/application.ts): the enterprise's signed request comes as transient `request` and
+ * `signature`, every reason as transient `reason`. The workflow itself runs on the shell, so the bureau's
+ * steps read no collection; results carry the shell only.
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
-import { isBodyStaff, requireRole, type Actor } from '../lib/access';
+import { requireRole, type Actor } from '../lib/access';
 import { RdxContext } from '../lib/context';
 import { today, workingDaysFromToday } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
@@ -11,18 +15,23 @@ import { EVENTS, type EventName } from '../lib/events';
 import { putIndex, deleteIndex } from '../lib/keys';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
-import { assertAbsent, load, save } from '../lib/store';
+import { assertAbsent, load } from '../lib/store';
 import { oneOf, sha256Hex, str } from '../lib/validate';
 import {
-  approvedDemands,
-  bodiesOf,
-  parseApplication,
-  parseApplicationInput,
+  bodiesOfDemands,
+  bodyApproved,
+  fileApplication,
+  loadApplicationShell,
   optionalReason,
+  parseApplicationInput,
+  putNote,
+  readApplication,
   reason,
   requireState,
-  type Application,
+  saveApplicationShell,
+  unfileApplication,
   type ApplicationInput,
+  type ApplicationShell,
   type Demand,
 } from '../models/application';
 import { nextQuarterlyDue } from '../models/calendar';
@@ -55,23 +64,35 @@ async function resolveDemands(ctx: RdxContext, input: ApplicationInput): Promise
   return demands;
 }
 
+/** Saves the shell with its indexes and event; returns it (what a transaction's result may carry). */
 async function saveApplication(
   ctx: RdxContext,
-  app: Application,
-  previous: Application | undefined,
+  app: ApplicationShell,
+  previous: ApplicationShell | undefined,
   event: EventName,
-): Promise<void> {
+): Promise<string> {
   if (previous) await deleteIndex(ctx, 'application~state', [previous.state, app.id]);
-  await save(ctx, 'application', app.id, app);
+  const shell = await saveApplicationShell(ctx, app);
   await putIndex(ctx, 'application~state', [app.state, app.id]);
   if (!previous) {
     await putIndex(ctx, 'application~enterprise', [app.creditCode, app.id]);
-    for (const body of bodiesOf(app)) await putIndex(ctx, 'application~body', [body, app.id]);
+    for (const body of app.bodies) await putIndex(ctx, 'application~body', [body, app.id]);
   }
   ctx.changed(event, { type: 'application', id: app.id, state: app.state, enterprise: app.creditCode });
+  return JSON.stringify(shell);
 }
 
-async function deadline(ctx: RdxContext, step: string): Promise<Application['deadline']> {
+/** The reason a step must give, sent as transient data `reason` (refused when missing, short or personal). */
+function requiredReason(ctx: RdxContext): string {
+  return reason(ctx.requireSecretInput('reason', 8192));
+}
+
+/** The remark a step may give (transient `reason`). */
+function optionalRemark(ctx: RdxContext): string | undefined {
+  return optionalReason(ctx.secretInput('reason', 8192));
+}
+
+async function deadline(ctx: RdxContext, step: string): Promise<ApplicationShell['deadline']> {
   return {
     step,
     due: await workingDaysFromToday(ctx, REVIEW_WORKING_DAYS),
@@ -80,15 +101,15 @@ async function deadline(ctx: RdxContext, step: string): Promise<Application['dea
 }
 
 /** A body not named in the application's demand list is told nothing of it: as if it did not exist. */
-function bodyActor(actor: Actor, app: Application): void {
-  if (!bodiesOf(app).includes(actor.mspId)) {
+function bodyActor(actor: Actor, app: ApplicationShell): void {
+  if (!app.bodies.includes(actor.mspId)) {
     throw new RdxError(ErrorCode.NOT_FOUND, `application ${app.id} does not exist`);
   }
 }
 
 /** After the last owner review: coordination if any is escalated or disputed, otherwise re-review. */
-async function afterOwnerReviews(ctx: RdxContext, app: Application): Promise<Application> {
-  const reviews = bodiesOf(app).map((b) => app.ownerReviews[b]);
+async function afterOwnerReviews(ctx: RdxContext, app: ApplicationShell): Promise<ApplicationShell> {
+  const reviews = app.bodies.map((b) => app.ownerReviews[b]);
   if (reviews.some((r) => r === undefined)) return app;
   const open = reviews.some((r) => (r!.decision === 'escalated' || r!.dispute) && !r!.coordination);
   if (open) return { ...app, state: 'COORDINATION', deadline: await deadline(ctx, 'coordination') };
@@ -104,22 +125,19 @@ export class ApplicationContract extends RdxContract {
   /** Gateway, for an AA+ enterprise (signed request `SubmitApplication`): files a new application. */
   @Transaction()
   @Returns('string')
-  public async SubmitApplication(ctx: RdxContext, requestJson: string, signature: string): Promise<string> {
-    const { actor, request, enterprise } = await enterpriseAction(
-      ctx,
-      requestJson,
-      signature,
-      'SubmitApplication',
-    );
+  public async SubmitApplication(ctx: RdxContext): Promise<string> {
+    const { actor, request, enterprise } = await enterpriseAction(ctx, 'SubmitApplication');
     requireRestrictedAllowed(enterprise, today(ctx));
     const input = parseApplicationInput(request.body);
     await assertAbsent(ctx, 'application', input.id);
-    const app: Application = {
+    const demands = await resolveDemands(ctx, input);
+    const bodies = bodiesOfDemands(demands);
+    const filing = { form: input.form, demands, documents: input.documents };
+    const app: ApplicationShell = {
       id: input.id,
       creditCode: enterprise.creditCode,
-      form: input.form,
-      demands: await resolveDemands(ctx, input),
-      documents: input.documents,
+      bodies,
+      sealedHash: await fileApplication(ctx, input.id, bodies, filing),
       state: 'FORMAL_REVIEW',
       revision: 1,
       submittedAt: ctx.now(),
@@ -127,38 +145,34 @@ export class ApplicationContract extends RdxContract {
       deadline: await deadline(ctx, 'formal-review'),
       ...stamp(ctx, actor),
     };
-    await saveApplication(ctx, app, undefined, EVENTS.APPLICATION_SUBMITTED);
-    return JSON.stringify(app);
+    return saveApplication(ctx, app, undefined, EVENTS.APPLICATION_SUBMITTED);
   }
 
   /** Gateway, for the enterprise (signed `ResubmitApplication`): a corrected application after a return. */
   @Transaction()
   @Returns('string')
-  public async ResubmitApplication(ctx: RdxContext, requestJson: string, signature: string): Promise<string> {
-    const { actor, request, enterprise } = await enterpriseAction(
-      ctx,
-      requestJson,
-      signature,
-      'ResubmitApplication',
-    );
+  public async ResubmitApplication(ctx: RdxContext): Promise<string> {
+    const { actor, request, enterprise } = await enterpriseAction(ctx, 'ResubmitApplication');
     requireRestrictedAllowed(enterprise, today(ctx));
     const input = parseApplicationInput(request.body);
-    const current = await load(ctx, 'application', input.id, parseApplication);
+    const current = await loadApplicationShell(ctx, input.id);
     if (current.creditCode !== enterprise.creditCode)
       throw new RdxError(ErrorCode.FORBIDDEN, `application ${input.id} is not ${enterprise.creditCode}'s`);
     requireState(current, 'RETURNED');
     const demands = await resolveDemands(ctx, input);
-    const named = [...new Set(demands.map((d) => d.body))];
-    for (const body of named.filter((b) => !bodiesOf(current).includes(b)))
+    const named = bodiesOfDemands(demands);
+    for (const body of named.filter((b) => !current.bodies.includes(b)))
       await putIndex(ctx, 'application~body', [body, current.id]);
-    // A body no longer named must not keep seeing the application in its list.
-    for (const body of bodiesOf(current).filter((b) => !named.includes(b)))
+    // A body no longer named must not keep seeing the application in its list, nor hold its filing.
+    for (const body of current.bodies.filter((b) => !named.includes(b))) {
       await deleteIndex(ctx, 'application~body', [body, current.id]);
-    const next: Application = {
+      await unfileApplication(ctx, current.id, body);
+    }
+    const filing = { form: input.form, demands, documents: input.documents };
+    const next: ApplicationShell = {
       ...current,
-      form: input.form,
-      demands,
-      documents: input.documents,
+      bodies: named,
+      sealedHash: await fileApplication(ctx, current.id, named, filing),
       state: 'FORMAL_REVIEW',
       revision: current.revision + 1,
       submittedAt: ctx.now(),
@@ -166,29 +180,26 @@ export class ApplicationContract extends RdxContract {
       deadline: await deadline(ctx, 'formal-review'),
       ...stamp(ctx, actor),
     };
-    await saveApplication(ctx, next, current, EVENTS.APPLICATION_RESUBMITTED);
-    return JSON.stringify(next);
+    return saveApplication(ctx, next, current, EVENTS.APPLICATION_RESUBMITTED);
   }
 
   /** Bureau (规范性审查): accept, or return for correction with a reason. */
   @Transaction()
   @Returns('string')
-  public async FormalReview(ctx: RdxContext, id: string, decision: string, why: string): Promise<string> {
+  public async FormalReview(ctx: RdxContext, id: string, decision: string): Promise<string> {
     const actor = await requireRole(ctx, ['bureau'], 'make the formal review');
     const d = oneOf(decision, 'decision', ['accept', 'return'] as const);
-    const current = await load(ctx, 'application', String(id), parseApplication);
+    const current = await loadApplicationShell(ctx, String(id));
     requireState(current, 'FORMAL_REVIEW');
     const at = ctx.now();
-    const next: Application =
+    const why = d === 'accept' ? optionalRemark(ctx) : requiredReason(ctx);
+    await putNote(ctx, current.bodies, current.id, 'formal-review', why, at);
+    const next: ApplicationShell =
       d === 'accept'
         ? {
             ...current,
             state: 'OWNER_REVIEW',
-            formalReview: {
-              decision: 'accepted',
-              reason: optionalReason(why),
-              at,
-            },
+            formalReview: { decision: 'accepted', at },
             ownerReviewBatch: nextQuarterlyDue(today(ctx)),
             deadline: await deadline(ctx, 'owner-review'),
             ...stamp(ctx, actor),
@@ -196,12 +207,11 @@ export class ApplicationContract extends RdxContract {
         : {
             ...current,
             state: 'RETURNED',
-            formalReview: { decision: 'returned', reason: reason(why), at },
+            formalReview: { decision: 'returned', at },
             deadline: undefined,
             ...stamp(ctx, actor),
           };
-    await saveApplication(ctx, next, current, EVENTS.FORMAL_REVIEWED);
-    return JSON.stringify(next);
+    return saveApplication(ctx, next, current, EVENTS.FORMAL_REVIEWED);
   }
 
   /**
@@ -210,10 +220,10 @@ export class ApplicationContract extends RdxContract {
    */
   @Transaction()
   @Returns('string')
-  public async OwnerReview(ctx: RdxContext, id: string, decision: string, why: string): Promise<string> {
+  public async OwnerReview(ctx: RdxContext, id: string, decision: string): Promise<string> {
     const actor = await requireRole(ctx, ['body', 'body-reviewer'], 'review demands');
     const d = oneOf(decision, 'decision', ['approve', 'reject', 'escalate'] as const);
-    const current = await load(ctx, 'application', String(id), parseApplication);
+    const current = await loadApplicationShell(ctx, String(id));
     bodyActor(actor, current);
     requireState(current, 'OWNER_REVIEW');
     if (current.ownerReviews[actor.mspId])
@@ -228,35 +238,28 @@ export class ApplicationContract extends RdxContract {
           : d === 'reject'
             ? ('rejected' as const)
             : ('escalated' as const),
-      reason: d === 'approve' ? optionalReason(why) : reason(why),
       at: ctx.now(),
       by: actor.mspId,
     };
-    const reviewed: Application = {
+    const why = d === 'approve' ? optionalRemark(ctx) : requiredReason(ctx);
+    await putNote(ctx, [actor.mspId], current.id, `owner-review.${actor.mspId}`, why, review.at);
+    const reviewed: ApplicationShell = {
       ...current,
       ownerReviews: { ...current.ownerReviews, [actor.mspId]: review },
       ...stamp(ctx, actor),
     };
     const next = await afterOwnerReviews(ctx, reviewed);
-    await saveApplication(ctx, next, current, EVENTS.OWNER_REVIEWED);
-    return JSON.stringify(next);
+    return saveApplication(ctx, next, current, EVENTS.OWNER_REVIEWED);
   }
 
   /** Gateway, for the enterprise (signed `DisputeReview`): disputes a body's rejection before re-review. */
   @Transaction()
   @Returns('string')
-  public async DisputeReview(ctx: RdxContext, requestJson: string, signature: string): Promise<string> {
-    const { actor, request, enterprise } = await enterpriseAction(
+  public async DisputeReview(ctx: RdxContext): Promise<string> {
+    const { actor, request, enterprise } = await enterpriseAction(ctx, 'DisputeReview');
+    const current = await loadApplicationShell(
       ctx,
-      requestJson,
-      signature,
-      'DisputeReview',
-    );
-    const current = await load(
-      ctx,
-      'application',
       str(request.body.applicationId, 'applicationId', { max: 64 }),
-      parseApplication,
     );
     if (current.creditCode !== enterprise.creditCode)
       throw new RdxError(ErrorCode.FORBIDDEN, `application ${current.id} is not ${enterprise.creditCode}'s`);
@@ -269,17 +272,16 @@ export class ApplicationContract extends RdxContract {
         `there is no undisputed rejection by ${body} on application ${current.id}`,
       );
     }
-    const disputed: Application = {
+    const at = ctx.now();
+    // The dispute's reason concerns the body disputed: it goes to that body's collection.
+    await putNote(ctx, [body], current.id, `dispute.${body}`, reason(request.body.reason), at);
+    const disputed: ApplicationShell = {
       ...current,
-      ownerReviews: {
-        ...current.ownerReviews,
-        [body]: { ...review, dispute: { reason: reason(request.body.reason), at: ctx.now() } },
-      },
+      ownerReviews: { ...current.ownerReviews, [body]: { ...review, dispute: { at } } },
       ...stamp(ctx, actor),
     };
     const next = await afterOwnerReviews(ctx, disputed);
-    await saveApplication(ctx, next, current, EVENTS.REVIEW_DISPUTED);
-    return JSON.stringify(next);
+    return saveApplication(ctx, next, current, EVENTS.REVIEW_DISPUTED);
   }
 
   /** Bureau (协调会议): settles an escalated or disputed demand, recording the meeting minutes' hash. */
@@ -293,7 +295,7 @@ export class ApplicationContract extends RdxContract {
     minutesHash: string,
   ): Promise<string> {
     const actor = await requireRole(ctx, ['bureau'], 'coordinate disputed demands');
-    const current = await load(ctx, 'application', String(id), parseApplication);
+    const current = await loadApplicationShell(ctx, String(id));
     requireState(current, 'COORDINATION');
     const review = current.ownerReviews[String(body)];
     if (!review || (review.decision !== 'escalated' && !review.dispute) || review.coordination) {
@@ -307,43 +309,41 @@ export class ApplicationContract extends RdxContract {
       minutesHash: sha256Hex(minutesHash, 'minutesHash'),
       at: ctx.now(),
     };
-    const settled: Application = {
+    const settled: ApplicationShell = {
       ...current,
       ownerReviews: { ...current.ownerReviews, [String(body)]: { ...review, coordination } },
       ...stamp(ctx, actor),
     };
     const next = await afterOwnerReviews(ctx, settled);
-    await saveApplication(ctx, next, current, EVENTS.COORDINATED);
-    return JSON.stringify(next);
+    return saveApplication(ctx, next, current, EVENTS.COORDINATED);
   }
 
   /** Bureau (需求复核): the final decision. Approval needs at least one approved demand. */
   @Transaction()
   @Returns('string')
-  public async ReReview(ctx: RdxContext, id: string, decision: string, why: string): Promise<string> {
+  public async ReReview(ctx: RdxContext, id: string, decision: string): Promise<string> {
     const actor = await requireRole(ctx, ['bureau'], 'make the re-review');
     const d = oneOf(decision, 'decision', ['approve', 'reject'] as const);
-    const current = await load(ctx, 'application', String(id), parseApplication);
+    const current = await loadApplicationShell(ctx, String(id));
     requireState(current, 'RE_REVIEW');
-    if (d === 'approve' && approvedDemands(current).length === 0) {
+    // Each body decides on all its demands: one approving body means an approved demand.
+    if (d === 'approve' && !current.bodies.some((b) => bodyApproved(current, b))) {
       throw new RdxError(
         ErrorCode.INVALID_STATE,
         `application ${current.id} has no approved demand to approve`,
       );
     }
-    const next: Application = {
+    const at = ctx.now();
+    const why = d === 'reject' ? requiredReason(ctx) : optionalRemark(ctx);
+    await putNote(ctx, current.bodies, current.id, 're-review', why, at);
+    const next: ApplicationShell = {
       ...current,
       state: d === 'approve' ? 'APPROVED' : 'REJECTED',
-      reReview: {
-        decision: d === 'approve' ? 'approved' : 'rejected',
-        reason: d === 'reject' ? reason(why) : optionalReason(why),
-        at: ctx.now(),
-      },
+      reReview: { decision: d === 'approve' ? 'approved' : 'rejected', at },
       deadline: undefined,
       ...stamp(ctx, actor),
     };
-    await saveApplication(ctx, next, current, EVENTS.RE_REVIEWED);
-    return JSON.stringify(next);
+    return saveApplication(ctx, next, current, EVENTS.RE_REVIEWED);
   }
 
   /** Bureau, regulators, the gateway, and bodies named in the demand list may read an application. */
@@ -355,8 +355,8 @@ export class ApplicationContract extends RdxContract {
       ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'],
       'read applications',
     );
-    const app = await load(ctx, 'application', String(id), parseApplication);
-    if (isBodyStaff(actor)) bodyActor(actor, app);
-    return JSON.stringify(app);
+    const shell = await loadApplicationShell(ctx, String(id));
+    if (actor.role === 'body' || actor.role === 'body-reviewer') bodyActor(actor, shell);
+    return JSON.stringify(await readApplication(ctx, actor, shell));
   }
 }

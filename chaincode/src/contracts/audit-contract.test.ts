@@ -198,8 +198,15 @@ describe('AuditContract', () => {
         'FORBIDDEN',
       );
     }
-    for (const bad of ['', 'not a certificate', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n']) {
-      await w.refused(() => w.invoke(IDS.bureau, C.audit, 'RegisterGateway', 'gw-3', bad), 'INVALID_ARGUMENT');
+    for (const bad of [
+      '',
+      'not a certificate',
+      '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n',
+    ]) {
+      await w.refused(
+        () => w.invoke(IDS.bureau, C.audit, 'RegisterGateway', 'gw-3', bad),
+        'INVALID_ARGUMENT',
+      );
     }
     await w.refused(
       () => w.invoke(IDS.bureau, C.audit, 'RegisterGateway', 'gw 3', certificateOf(IDS.gateway)),

@@ -12,7 +12,15 @@ import 'reflect-metadata';
 import { contracts } from '../index';
 import { CALENDAR_SEED } from '../data/calendar-seed';
 import { errorCodeOf } from '../lib/errors';
-import { EnterpriseKey, IDS, certificateOf, type FakeLedger, type Identity } from '../testing/fake-ledger';
+import {
+  EnterpriseKey,
+  IDS,
+  certificateOf,
+  type FakeLedger,
+  type Identity,
+  type TxExtras,
+  secret,
+} from '../testing/fake-ledger';
 import {
   C,
   CODES,
@@ -62,13 +70,13 @@ const AGREEMENT = 'app-1.MarketMSP';
 const GRANT = `${AGREEMENT}.${MARKET_ENTITIES}`;
 const RENEWED_UNTIL = '2027-03-02';
 
-type Setup = (w: World) => Promise<string[]> | string[];
+type Setup = (w: World) => Promise<Args> | Args;
+type Args = (string | TxExtras)[];
 
 /** A signed enterprise request of the AA enterprise, as the gateway brings it. */
 const signed =
   (action: string, body: (w: World) => Record<string, unknown>): Setup =>
-  (w) =>
-    w.sign(w.aa, action, body(w));
+  (w) => [w.sign(w.aa, action, body(w))];
 
 async function approvedApp(w: World, id = 'app-2'): Promise<void> {
   await w.approvedApplication(w.aa, id, [demand(MARKET_ENTITIES)]);
@@ -80,7 +88,12 @@ async function draftedAgreement(w: World): Promise<Agreement> {
 }
 
 async function fileComplaint(w: World): Promise<void> {
-  await w.invoke(IDS.market, C.complaint, 'FileComplaint', JSON.stringify(complaintInput(GRANT)));
+  await w.invoke(
+    IDS.market,
+    C.complaint,
+    'FileComplaint',
+    secret({ complaint: JSON.stringify(complaintInput(GRANT)) }),
+  );
 }
 
 const anchor = (sequence: number, previousAnchorHash: string): string =>
@@ -134,7 +147,7 @@ const MATRIX: [fn: string, allowed: string][] = [
   ['application:ReReview',                     'Y  Y  -  -  -  -  -  -  -  -  -'],
   ['application:GetApplication',               'Y  Y  Y  Y  N  Y  Y  -  -  -  -'],
 
-  ['agreement:DraftAgreement',                 '-  -  Y  -  -  -  -  -  -  -  -'],
+  ['agreement:DraftAgreement',                 '-  -  Y  -  N  -  -  -  -  -  -'],
   ['agreement:SignAgreementAsBody',            '-  -  Y  -  N  -  -  -  -  -  -'],
   ['agreement:SignAgreementAsEnterprise',      '-  -  -  -  -  -  Y  -  -  -  -'],
   ['agreement:ProposeRenewal',                 '-  -  Y  -  N  -  -  -  -  -  -'],
@@ -183,7 +196,10 @@ const SETUP: Record<string, Setup> = {
     await w.invoke(IDS.marketProber, contractOf('system'), 'RecordProbe', 'probe-1', 'note');
     return ['probe-1'];
   },
-  'platform:RegisterBody': () => ['HealthMSP', '丽水市卫生健康委员会'],
+  'platform:RegisterBody': (w) => {
+    w.ledger.defineCollectionFor('HealthMSP');
+    return ['HealthMSP', '丽水市卫生健康委员会'];
+  },
   'platform:ListBodies': () => [],
   'platform:SetCalendarYear': () => [JSON.stringify(CALENDAR_SEED[0])],
   'platform:GetCalendarYear': () => ['2025'],
@@ -214,26 +230,28 @@ const SETUP: Record<string, Setup> = {
   'application:ResubmitApplication': async (w) => {
     await w.submit(w.aa, 'app-2');
     await w.formalReview('app-2', 'return', '材料不全，请补充');
-    return w.sign(w.aa, 'ResubmitApplication', applicationBody('app-2'));
+    return [w.sign(w.aa, 'ResubmitApplication', applicationBody('app-2'))];
   },
   'application:FormalReview': async (w) => {
     await w.submit(w.aa, 'app-2');
-    return ['app-2', 'accept', ''];
+    return ['app-2', 'accept', secret({ reason: '' })];
   },
   'application:OwnerReview': async (w) => {
     await w.submit(w.aa, 'app-2');
     await w.formalReview('app-2', 'accept');
-    return ['app-2', 'approve', ''];
+    return ['app-2', 'approve', secret({ reason: '' })];
   },
   'application:DisputeReview': async (w) => {
     await w.submit(w.aa, 'app-2');
     await w.formalReview('app-2', 'accept');
     await w.ownerReview(IDS.market, 'app-2', 'reject', '数据涉及商业秘密');
-    return w.sign(w.aa, 'DisputeReview', {
-      applicationId: 'app-2',
-      body: 'MarketMSP',
-      reason: '需求合理，请求协调',
-    });
+    return [
+      w.sign(w.aa, 'DisputeReview', {
+        applicationId: 'app-2',
+        body: 'MarketMSP',
+        reason: '需求合理，请求协调',
+      }),
+    ];
   },
   'application:Coordinate': async (w) => {
     await w.submit(w.aa, 'app-2');
@@ -245,12 +263,12 @@ const SETUP: Record<string, Setup> = {
     await w.submit(w.aa, 'app-2');
     await w.formalReview('app-2', 'accept');
     await w.ownerReview(IDS.market, 'app-2', 'approve');
-    return ['app-2', 'approve', ''];
+    return ['app-2', 'approve', secret({ reason: '' })];
   },
   'application:GetApplication': () => ['app-1'],
   'agreement:DraftAgreement': async (w) => {
     await approvedApp(w);
-    return ['app-2', JSON.stringify(w.termsFor(IDS.market, [demand(MARKET_ENTITIES)]))];
+    return ['app-2', secret({ terms: JSON.stringify(w.termsFor(IDS.market, [demand(MARKET_ENTITIES)])) })];
   },
   'agreement:SignAgreementAsBody': async (w) => {
     const a = await draftedAgreement(w);
@@ -258,41 +276,48 @@ const SETUP: Record<string, Setup> = {
   },
   'agreement:SignAgreementAsEnterprise': async (w) => {
     const a = await draftedAgreement(w);
-    return w.sign(w.aa, 'SignAgreement', { agreementId: a.id, termsHash: a.termsHash });
+    return [w.sign(w.aa, 'SignAgreement', { agreementId: a.id, termsHash: a.termsHash })];
   },
   'agreement:ProposeRenewal': () => [AGREEMENT, RENEWED_UNTIL],
   'agreement:AcceptRenewal': async (w) => {
     await w.invoke(IDS.market, C.agreement, 'ProposeRenewal', AGREEMENT, RENEWED_UNTIL);
-    return w.sign(w.aa, 'AcceptRenewal', { agreementId: AGREEMENT, validUntil: RENEWED_UNTIL });
+    return [w.sign(w.aa, 'AcceptRenewal', { agreementId: AGREEMENT, validUntil: RENEWED_UNTIL })];
   },
-  'agreement:TerminateAgreement': (w) => [AGREEMENT, '严重违约', w.today()],
+  'agreement:TerminateAgreement': (w) => [AGREEMENT, w.today(), secret({ reason: '严重违约' })],
   'agreement:TerminateAgreementAsEnterprise': signed('TerminateAgreement', (w) => ({
     agreementId: AGREEMENT,
     reason: '业务调整',
     noticeDate: w.today(),
   })),
   'agreement:GetAgreement': () => [AGREEMENT],
-  'grant:SuspendGrant': () => [GRANT, 'violation', '违规使用'],
+  'grant:SuspendGrant': () => [GRANT, 'violation', secret({ note: '违规使用' })],
   'grant:RestoreGrant': async (w) => {
-    await w.invoke(IDS.market, C.grant, 'SuspendGrant', GRANT, 'violation', '违规使用');
-    return [GRANT, '整改完成'];
+    await w.invoke(IDS.market, C.grant, 'SuspendGrant', GRANT, 'violation', secret({ note: '违规使用' }));
+    return [GRANT, secret({ note: '整改完成' })];
   },
-  'grant:WithdrawGrant': () => [GRANT, '撤回授权'],
-  'grant:TerminateGrant': () => [GRANT, '终止授权'],
+  'grant:WithdrawGrant': () => [GRANT, secret({ note: '撤回授权' })],
+  'grant:TerminateGrant': () => [GRANT, secret({ note: '终止授权' })],
   'grant:ExpireGrant': (w) => {
     w.ledger.now = new Date('2026-04-01T02:00:00Z');
     return [GRANT];
   },
   'grant:GetGrant': () => [GRANT],
   'grant:ListGrants': () => ['{}', '10', ''],
-  'complaint:FileComplaint': () => [JSON.stringify(complaintInput())],
+  'complaint:FileComplaint': () => [secret({ complaint: JSON.stringify(complaintInput()) })],
   'complaint:ResolveComplaint': async (w) => {
     await fileComplaint(w);
-    return ['c-1', 'dismiss', '经核实投诉不成立'];
+    return ['c-1', 'dismiss', secret({ note: '经核实投诉不成立' })];
   },
   'complaint:RecordNotification': async (w) => {
     await fileComplaint(w);
-    await w.invoke(IDS.market, C.complaint, 'ResolveComplaint', 'c-1', 'dismiss', '经核实投诉不成立');
+    await w.invoke(
+      IDS.market,
+      C.complaint,
+      'ResolveComplaint',
+      'c-1',
+      'dismiss',
+      secret({ note: '经核实投诉不成立' }),
+    );
     return ['c-1', 'phone', w.today(), sha('told')];
   },
   'complaint:GetComplaint': async (w) => {

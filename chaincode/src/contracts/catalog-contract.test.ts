@@ -92,7 +92,13 @@ describe('CatalogContract', () => {
     ]) {
       await w.refused(() => w.invoke(who, C.catalog, 'RegisterDataset', json), 'FORBIDDEN');
     }
-    // Once the bureau registers OtherMSP as a body, the same identity may.
+    // Once the bureau registers OtherMSP as a body (its collection in the definition), the same identity may.
+    await w.refused(
+      () => w.invoke(IDS.bureau, C.platform, 'RegisterBody', 'OtherMSP', '丽水市其他局'),
+      'INVALID_STATE',
+      /no collection rdx-OtherMSP/,
+    );
+    w.ledger.defineCollectionFor('OtherMSP');
     await w.invoke(IDS.bureau, C.platform, 'RegisterBody', 'OtherMSP', '丽水市其他局');
     const d = await w.call<Dataset>(IDS.stranger, C.catalog, 'RegisterDataset', json);
     expect(d.owner).to.equal('OtherMSP');

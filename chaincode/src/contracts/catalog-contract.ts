@@ -1,6 +1,7 @@
 /**
  * The catalog: only an opening body registers and changes its own datasets. Dataset keys carry a key-level
- * policy so the owner's and the bureau's peers must both endorse changes.
+ * policy so the owner's and the bureau's peers must both endorse changes; registration files a record in the
+ * owner's collection, whose policy needs the same two peers, so a dataset cannot be created without them either.
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
 import { requireOwnerOfPublic, requireRole } from '../lib/access';
@@ -11,6 +12,7 @@ import { indexKey } from '../lib/keys';
 import { idsOfType } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { requireOwnerAndBureau } from '../lib/sbe';
+import { putSecret } from '../lib/sealed';
 import { stamp } from '../lib/stamp';
 import { assertAbsent, load, save } from '../lib/store';
 import { jsonArg } from '../lib/validate';
@@ -44,6 +46,12 @@ export class CatalogContract extends RdxContract {
     };
     const key = await save(ctx, 'dataset', dataset.id, dataset);
     await requireOwnerAndBureau(ctx, key, dataset.owner);
+    // The owner's own record of the registration: writing it needs the owner's and the bureau's peers.
+    await putSecret(ctx, [dataset.owner], 'dataset', dataset.id, {
+      registeredBy: actor.id,
+      registeredAt: dataset.registeredAt,
+      txId: ctx.stub.getTxID(),
+    });
     ctx.changed(EVENTS.DATASET_REGISTERED, { type: 'dataset', id: dataset.id, state: dataset.openAttribute });
     return JSON.stringify(dataset);
   }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { IDS, type Identity } from '../testing/fake-ledger';
+import { IDS, type Identity, secret } from '../testing/fake-ledger';
 import {
   C,
   CODES,
@@ -35,18 +35,27 @@ function complaintInput(overrides: Record<string, unknown> = {}): Record<string,
   };
 }
 
-function file(w: World, who: Identity, input: Record<string, unknown>): Promise<Complaint> {
-  return w.call<Complaint>(who, C.complaint, 'FileComplaint', JSON.stringify(input));
+/** Files (the complaint as transient data) and reads the whole complaint back, as the SDK does. */
+async function file(w: World, who: Identity, input: Record<string, unknown>): Promise<Complaint> {
+  const shell = await w.call<Complaint>(
+    who,
+    C.complaint,
+    'FileComplaint',
+    secret({ complaint: JSON.stringify(input) }),
+  );
+  expect(shell, 'the result holds no complainant').not.to.have.property('complainant');
+  return w.call<Complaint>(IDS.bureau, C.complaint, 'GetComplaint', shell.id);
 }
 
-function resolve(
+async function resolve(
   w: World,
   who: Identity,
   id: string,
   decision: string,
   note = 'verified and handled',
 ): Promise<Complaint> {
-  return w.call<Complaint>(who, C.complaint, 'ResolveComplaint', id, decision, note);
+  await w.call<Complaint>(who, C.complaint, 'ResolveComplaint', id, decision, secret({ note }));
+  return w.call<Complaint>(IDS.bureau, C.complaint, 'GetComplaint', id);
 }
 
 describe('ComplaintContract', () => {
@@ -107,8 +116,13 @@ describe('ComplaintContract', () => {
     );
     expect(c.complainant).to.deep.equal({ kind: 'person', nameHash: sha('王小明') });
     const raw = w.ledger.state.get(stateKey('complaint', 'c-1'))?.toString('utf8') ?? '';
-    expect(raw).to.include(sha('王小明'));
-    expect(raw, 'the clear name is not on the ledger').not.to.include('王小明');
+    expect(raw, 'who complained is not on the channel, not even hashed').not.to.include(sha('王小明'));
+    const kept = w.ledger.collections
+      .get('rdx-MarketMSP')!
+      .get(stateKey('complaint', 'c-1'))!
+      .toString('utf8');
+    expect(kept, 'the owner keeps the hash').to.include(sha('王小明'));
+    expect(kept, 'the clear name is nowhere').not.to.include('王小明');
     await w.refused(
       () =>
         file(w, IDS.market, complaintInput({ id: 'c-2', complainant: { kind: 'person', name: '王小明' } })),
@@ -156,7 +170,7 @@ describe('ComplaintContract', () => {
 
   it('suspendNow on a grant that is not ACTIVE is refused', async () => {
     const { w, grant } = await setup();
-    await w.invoke(IDS.market, C.grant, 'WithdrawGrant', grant.id, 'repeated violations');
+    await w.invoke(IDS.market, C.grant, 'WithdrawGrant', grant.id, secret({ note: 'repeated violations' }));
     await w.refused(
       () => file(w, IDS.market, complaintInput({ grantId: grant.id, suspendNow: true })),
       'INVALID_STATE',
@@ -245,7 +259,10 @@ describe('ComplaintContract', () => {
     const { w, grant } = await setup();
     await file(w, IDS.market, complaintInput({ grantId: grant.id, suspendNow: true }));
     w.ledger.now = new Date('2026-03-10T02:00:00Z');
-    await w.refused(() => w.invoke(IDS.market, C.grant, 'RestoreGrant', grant.id, 'fixed'), 'INVALID_STATE');
+    await w.refused(
+      () => w.invoke(IDS.market, C.grant, 'RestoreGrant', grant.id, secret({ note: 'fixed' })),
+      'INVALID_STATE',
+    );
     await w.refused(() => resolve(w, IDS.market, 'c-1', 'restore'), 'INVALID_STATE');
   });
 

@@ -1,7 +1,8 @@
 /**
  * Complaints (SPEC §3, L17, Z21): the owning body verifies at once and may suspend in the same
  * transaction; it resolves by withdrawal, restoration, reopening after processing, or dismissal, and must
- * record that the complainant was notified.
+ * record that the complainant was notified. Who complained and the note on the outcome are confidential:
+ * the complaint comes as transient data `complaint`, the outcome's note as `note` (see models/complaint.ts).
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
 import { requireOwner, requireOwnerOfPublic, requireRole } from '../lib/access';
@@ -12,31 +13,36 @@ import { EVENTS } from '../lib/events';
 import { putIndex, deleteIndex } from '../lib/keys';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
-import { assertAbsent, load, save } from '../lib/store';
+import { assertAbsent, load } from '../lib/store';
 import { bool, date, ident, jsonArg, obj, oneOf, optionalStr, sha256Hex, str } from '../lib/validate';
 import { reason } from '../models/application';
 import {
   COMPLAINANT_KINDS,
   COMPLAINT_KINDS,
   COMPLAINT_WORKING_DAYS,
+  loadComplaint,
+  loadComplaintShell,
   OUTCOMES,
-  parseComplaint,
+  saveComplaintObject,
   type Complaint,
+  type ComplaintShell,
 } from '../models/complaint';
 import { parseDataset } from '../models/dataset';
 import { mayUseRestricted, parseEnterprise } from '../models/enterprise';
-import { parseGrant, transitionGrant } from '../models/grant';
+import { joinGrant, loadGrantShell, transitionGrant } from '../models/grant';
 
+/** Saves a complaint with its secret and keeps the state index in step; returns the shell (what the block may hold). */
 async function saveComplaint(
   ctx: RdxContext,
   c: Complaint,
   previous: Complaint | undefined,
   event: Parameters<RdxContext['changed']>[0],
-): Promise<void> {
+): Promise<ComplaintShell> {
   if (previous) await deleteIndex(ctx, 'complaint~state', [previous.state, c.id]);
-  await save(ctx, 'complaint', c.id, c);
+  const shell = await saveComplaintObject(ctx, c, true);
   await putIndex(ctx, 'complaint~state', [c.state, c.id]);
   ctx.changed(event, { type: 'complaint', id: c.id, state: c.state });
+  return shell;
 }
 
 @Info({ title: 'ComplaintContract', description: 'Complaints and opinions on opened data (Z21, L17)' })
@@ -51,15 +57,15 @@ export class ComplaintContract extends RdxContract {
    */
   @Transaction()
   @Returns('string')
-  public async FileComplaint(ctx: RdxContext, complaintJson: string): Promise<string> {
+  public async FileComplaint(ctx: RdxContext): Promise<string> {
     const actor = await requireRole(ctx, ['body', 'bureau'], 'file complaints');
-    const input = jsonArg(complaintJson, 'complaint');
+    const input = jsonArg(ctx.requireSecretInput('complaint'), 'complaint');
     const id = ident(input.id, 'id');
     await assertAbsent(ctx, 'complaint', id);
     const dataset = await load(ctx, 'dataset', ident(input.datasetId, 'datasetId'), parseDataset);
     requireOwnerOfPublic(actor, dataset.owner, `dataset ${dataset.id}`);
     const grantId = optionalStr(input.grantId, 'grantId', { max: 160 });
-    const grant = grantId ? await load(ctx, 'grant', grantId, parseGrant) : undefined;
+    const grant = grantId ? await loadGrantShell(ctx, grantId) : undefined;
     if (grant && grant.datasetId !== dataset.id)
       throw new RdxError(ErrorCode.INVALID_ARGUMENT, `grant ${grant.id} is not for dataset ${dataset.id}`);
     const who = obj(input.complainant, 'complainant');
@@ -88,7 +94,7 @@ export class ComplaintContract extends RdxContract {
       suspendedOnFiling: suspendNow,
       ...stamp(ctx, actor),
     };
-    await saveComplaint(ctx, complaint, undefined, EVENTS.COMPLAINT_FILED);
+    const shell = await saveComplaint(ctx, complaint, undefined, EVENTS.COMPLAINT_FILED);
     if (suspendNow && grant) {
       await transitionGrant(
         ctx,
@@ -99,7 +105,7 @@ export class ComplaintContract extends RdxContract {
         EVENTS.COMPLAINT_FILED,
       );
     }
-    return JSON.stringify(complaint);
+    return JSON.stringify(shell);
   }
 
   /**
@@ -108,34 +114,30 @@ export class ComplaintContract extends RdxContract {
    */
   @Transaction()
   @Returns('string')
-  public async ResolveComplaint(
-    ctx: RdxContext,
-    id: string,
-    decision: string,
-    note: string,
-  ): Promise<string> {
+  public async ResolveComplaint(ctx: RdxContext, id: string, decision: string): Promise<string> {
     const actor = await requireRole(ctx, ['body'], 'resolve complaints');
-    const current = await load(ctx, 'complaint', String(id), parseComplaint);
-    requireOwner(actor, current.body, `complaint ${current.id}`);
+    requireOwner(actor, (await loadComplaintShell(ctx, String(id))).body, `complaint ${String(id)}`);
+    const current = await loadComplaint(ctx, String(id));
     if (current.state !== 'OPEN')
       throw new RdxError(ErrorCode.INVALID_STATE, `complaint ${current.id} is already resolved`);
     const outcome = oneOf(decision, 'decision', OUTCOMES);
-    const why = reason(note, 'note');
+    const why = reason(ctx.requireSecretInput('note', 8192), 'note');
     if (outcome !== 'dismiss') {
       if (!current.grantId)
         throw new RdxError(
           ErrorCode.INVALID_ARGUMENT,
           `complaint ${current.id} names no grant; only dismiss applies`,
         );
-      const grant = await load(ctx, 'grant', current.grantId, parseGrant);
+      const grant = await loadGrantShell(ctx, current.grantId);
       if (outcome === 'withdraw') {
         await transitionGrant(
           ctx,
           actor,
-          grant,
+          await joinGrant(ctx, grant),
           'REVOKED',
           { code: 'withdrawn', note: `complaint ${current.id}: ${why}`, at: ctx.now() },
           EVENTS.COMPLAINT_RESOLVED,
+          true,
         );
       } else if (grant.state === 'SUSPENDED') {
         // Restoring undoes the complaint's suspension only, never one made for a violation or a rating.
@@ -169,8 +171,7 @@ export class ComplaintContract extends RdxContract {
       outcome: { decision: outcome, note: why, at: ctx.now() },
       ...stamp(ctx, actor),
     };
-    await saveComplaint(ctx, next, current, EVENTS.COMPLAINT_RESOLVED);
-    return JSON.stringify(next);
+    return JSON.stringify(await saveComplaint(ctx, next, current, EVENTS.COMPLAINT_RESOLVED));
   }
 
   /** Owning body: records how and when the complainant was told the outcome (L17). */
@@ -184,7 +185,7 @@ export class ComplaintContract extends RdxContract {
     summaryHash: string,
   ): Promise<string> {
     const actor = await requireRole(ctx, ['body'], 'record notifications');
-    const current = await load(ctx, 'complaint', String(id), parseComplaint);
+    const current = await loadComplaintShell(ctx, String(id));
     requireOwner(actor, current.body, `complaint ${current.id}`);
     if (current.state !== 'RESOLVED')
       throw new RdxError(ErrorCode.INVALID_STATE, `complaint ${current.id} is not resolved yet`);
@@ -195,7 +196,7 @@ export class ComplaintContract extends RdxContract {
       );
     const on = date(notifiedOn, 'notifiedOn');
     if (on > today(ctx)) throw new RdxError(ErrorCode.INVALID_ARGUMENT, 'notifiedOn cannot be in the future');
-    const next: Complaint = {
+    const next: ComplaintShell = {
       ...current,
       notification: {
         channel: oneOf(channel, 'channel', [
@@ -212,17 +213,16 @@ export class ComplaintContract extends RdxContract {
       },
       ...stamp(ctx, actor),
     };
-    await save(ctx, 'complaint', next.id, next);
+    const shell = await saveComplaintObject(ctx, next, false);
     ctx.changed(EVENTS.COMPLAINANT_NOTIFIED, { type: 'complaint', id: next.id, state: next.state });
-    return JSON.stringify(next);
+    return JSON.stringify(shell);
   }
 
   @Transaction(false)
   @Returns('string')
   public async GetComplaint(ctx: RdxContext, id: string): Promise<string> {
     const actor = await requireRole(ctx, ['bureau', 'regulator', 'body', 'body-reviewer'], 'read complaints');
-    const c = await load(ctx, 'complaint', String(id), parseComplaint);
-    requireOwner(actor, c.body, `complaint ${c.id}`);
-    return JSON.stringify(c);
+    requireOwner(actor, (await loadComplaintShell(ctx, String(id))).body, `complaint ${String(id)}`);
+    return JSON.stringify(await loadComplaint(ctx, String(id)));
   }
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { IDS } from '../testing/fake-ledger';
+import { IDS, secret } from '../testing/fake-ledger';
 import {
   C,
   CODES,
@@ -9,6 +9,7 @@ import {
   demand,
   sha,
   type EnterpriseHandle,
+  signedRequest,
 } from '../testing/world';
 import { EVENTS } from '../lib/events';
 import type { Agreement } from '../models/agreement';
@@ -72,7 +73,7 @@ describe('DutyContract', () => {
     const { w, agreement } = await setup();
     const signed = w.sign(w.aa, 'ReportUsage', usage(agreement.id));
     for (const who of [IDS.market, IDS.marketGatewayRole, IDS.bureau, IDS.regulator]) {
-      await w.refused(() => w.invoke(who, C.duty, 'ReportUsage', ...signed), 'FORBIDDEN');
+      await w.refused(() => w.invoke(who, C.duty, 'ReportUsage', signed), 'FORBIDDEN');
     }
     await w.refused(() => duty(w, 'ReportUsage', 'ReportUsage', usage(agreement.id), w.aaa), 'FORBIDDEN');
     await w.refused(() => duty(w, 'ReportUsage', 'ReportUsage', usage('app-9.MarketMSP')), 'NOT_FOUND');
@@ -83,12 +84,16 @@ describe('DutyContract', () => {
       );
     }
     await w.refused(
-      () => w.invoke(IDS.gateway, C.duty, 'ReportUsage', ...w.sign(w.aa, 'ReturnData', usage(agreement.id))),
+      () => w.invoke(IDS.gateway, C.duty, 'ReportUsage', w.sign(w.aa, 'ReturnData', usage(agreement.id))),
       'INVALID_ARGUMENT',
     );
-    await w.refused(() => w.invoke(IDS.gateway, C.duty, 'ReportUsage', signed[0], ''), 'BAD_SIGNATURE');
-    await w.invoke(IDS.gateway, C.duty, 'ReportUsage', ...signed);
-    await w.refused(() => w.invoke(IDS.gateway, C.duty, 'ReportUsage', ...signed), 'REPLAYED');
+    const [request] = w.signRaw(w.aa, 'ReportUsage', usage(agreement.id));
+    await w.refused(
+      () => w.invoke(IDS.gateway, C.duty, 'ReportUsage', signedRequest([request, ''])),
+      'BAD_SIGNATURE',
+    );
+    await w.invoke(IDS.gateway, C.duty, 'ReportUsage', signed);
+    await w.refused(() => w.invoke(IDS.gateway, C.duty, 'ReportUsage', signed), 'REPLAYED');
 
     // An agreement still in DRAFT has no duties yet.
     await w.approvedApplication(w.aa, 'app-2');
@@ -197,8 +202,8 @@ describe('DutyContract', () => {
       C.agreement,
       'TerminateAgreement',
       agreement.id,
-      'the service was shut down',
       '2025-03-03',
+      secret({ reason: 'the service was shut down' }),
     );
     const returned = await duty(w, 'ReturnData', 'ReturnData', {
       agreementId: agreement.id,

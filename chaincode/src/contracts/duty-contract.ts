@@ -14,7 +14,7 @@ import { RdxContract } from '../lib/rdx-contract';
 import { stamp, type Stamp } from '../lib/stamp';
 import { load, save, stored } from '../lib/store';
 import { date, ident, int, jsonArg, oneOf, sha256Hex, str } from '../lib/validate';
-import { parseAgreement, requireAgreementState, type Agreement } from '../models/agreement';
+import { loadAgreementShell, requireAgreementState, type AgreementShell } from '../models/agreement';
 import { creditCode, parseEnterprise } from '../models/enterprise';
 import { enterpriseAction } from './enterprise-action';
 
@@ -50,22 +50,19 @@ export class DutyContract extends RdxContract {
 
   private async record(
     ctx: RdxContext,
-    requestJson: string,
-    signature: string,
     action: string,
     kind: DutyKind,
     event: EventName,
-    detailOf: (body: Record<string, unknown>, a: Agreement) => Record<string, unknown>,
-    update?: (a: Agreement, detail: Record<string, unknown>) => Agreement,
+    detailOf: (body: Record<string, unknown>, a: AgreementShell) => Record<string, unknown>,
+    update?: (a: AgreementShell, detail: Record<string, unknown>) => AgreementShell,
   ): Promise<string> {
-    const { actor, request, enterprise } = await enterpriseAction(ctx, requestJson, signature, action);
-    const agreement = await load(
+    const { actor, request, enterprise } = await enterpriseAction(ctx, action);
+    // Duties need only the agreement's shell: no collection is read or written.
+    const agreement = await loadAgreementShell(
       ctx,
-      'agreement',
       str(request.body.agreementId, 'agreementId', { max: 160 }),
-      parseAgreement,
     );
-    if (agreement.terms.creditCode !== enterprise.creditCode)
+    if (agreement.creditCode !== enterprise.creditCode)
       throw new RdxError(ErrorCode.FORBIDDEN, `agreement ${agreement.id} is not ${enterprise.creditCode}'s`);
     requireAgreementState(agreement, 'IN_FORCE', 'TERMINATED');
     const detail = detailOf(request.body, agreement);
@@ -98,11 +95,9 @@ export class DutyContract extends RdxContract {
   /** Signed `ReportUsage` `{ agreementId, period, callCount, reportHash }` (L7). */
   @Transaction()
   @Returns('string')
-  public async ReportUsage(ctx: RdxContext, requestJson: string, signature: string): Promise<string> {
+  public async ReportUsage(ctx: RdxContext): Promise<string> {
     return this.record(
       ctx,
-      requestJson,
-      signature,
       'ReportUsage',
       'usage-report',
       EVENTS.USAGE_REPORTED,
@@ -118,33 +113,23 @@ export class DutyContract extends RdxContract {
   /** Signed `ReturnData` `{ agreementId, datasetId?, contentHash, rowCount }` (数据回流, L22). */
   @Transaction()
   @Returns('string')
-  public async ReturnData(ctx: RdxContext, requestJson: string, signature: string): Promise<string> {
-    return this.record(
-      ctx,
-      requestJson,
-      signature,
-      'ReturnData',
-      'data-return',
-      EVENTS.DATA_RETURNED,
-      (b, a) => {
-        if (!a.terms.dataReturn)
-          throw new RdxError(ErrorCode.INVALID_STATE, `agreement ${a.id} has no data-return duty`);
-        return {
-          contentHash: sha256Hex(b.contentHash, 'contentHash'),
-          rowCount: int(b.rowCount, 'rowCount', 0, 1_000_000_000),
-        };
-      },
-    );
+  public async ReturnData(ctx: RdxContext): Promise<string> {
+    return this.record(ctx, 'ReturnData', 'data-return', EVENTS.DATA_RETURNED, (b, a) => {
+      if (!a.dataReturn)
+        throw new RdxError(ErrorCode.INVALID_STATE, `agreement ${a.id} has no data-return duty`);
+      return {
+        contentHash: sha256Hex(b.contentHash, 'contentHash'),
+        rowCount: int(b.rowCount, 'rowCount', 0, 1_000_000_000),
+      };
+    });
   }
 
   /** Signed `PublishProduct` `{ agreementId, name, address, publishedOn }` (L21). */
   @Transaction()
   @Returns('string')
-  public async PublishProduct(ctx: RdxContext, requestJson: string, signature: string): Promise<string> {
+  public async PublishProduct(ctx: RdxContext): Promise<string> {
     return this.record(
       ctx,
-      requestJson,
-      signature,
       'PublishProduct',
       'product',
       EVENTS.PRODUCT_PUBLISHED,
@@ -177,19 +162,11 @@ export class DutyContract extends RdxContract {
   /** Signed `ReportSecurityIssue` `{ agreementId, severity, descriptionHash }` (L18). */
   @Transaction()
   @Returns('string')
-  public async ReportSecurityIssue(ctx: RdxContext, requestJson: string, signature: string): Promise<string> {
-    return this.record(
-      ctx,
-      requestJson,
-      signature,
-      'ReportSecurityIssue',
-      'security-issue',
-      EVENTS.SECURITY_ISSUE_REPORTED,
-      (b) => ({
-        severity: oneOf(b.severity, 'severity', ['low', 'medium', 'high', 'critical'] as const),
-        descriptionHash: sha256Hex(b.descriptionHash, 'descriptionHash'),
-      }),
-    );
+  public async ReportSecurityIssue(ctx: RdxContext): Promise<string> {
+    return this.record(ctx, 'ReportSecurityIssue', 'security-issue', EVENTS.SECURITY_ISSUE_REPORTED, (b) => ({
+      severity: oneOf(b.severity, 'severity', ['low', 'medium', 'high', 'critical'] as const),
+      descriptionHash: sha256Hex(b.descriptionHash, 'descriptionHash'),
+    }));
   }
 
   /** Bureau: publishes a credit evaluation of an enterprise (信用评价, L24); it is public. */

@@ -1,6 +1,8 @@
 /**
  * The door for enterprise actions: only the gateway may bring them, and only with a request the enterprise
- * signed with its registered key (so the gateway cannot act for an enterprise on its own).
+ * signed with its registered key (so the gateway cannot act for an enterprise on its own). The signed request
+ * and its signature come as transient data `request` and `signature`: an application form or the terms an
+ * enterprise signs are never in a block's arguments.
  */
 import { requireRole, type Actor } from '../lib/access';
 import type { RdxContext } from '../lib/context';
@@ -13,18 +15,17 @@ export interface EnterpriseAction {
   actor: Actor;
   request: EnterpriseRequest;
   enterprise: Enterprise;
+  /** The request and signature as received, for records that keep them (in a collection). */
+  raw: { request: string; signature: string };
 }
 
-export async function enterpriseAction(
-  ctx: RdxContext,
-  requestJson: string,
-  signature: string,
-  action: string,
-): Promise<EnterpriseAction> {
+export async function enterpriseAction(ctx: RdxContext, action: string): Promise<EnterpriseAction> {
   const actor = await requireRole(ctx, ['gateway'], `submit an enterprise's ${action}`);
-  const request = await verifyEnterpriseRequest(ctx, requestJson, String(signature), action, async (code) => {
+  const requestJson = ctx.requireSecretInput('request');
+  const signature = ctx.requireSecretInput('signature', 1024);
+  const request = await verifyEnterpriseRequest(ctx, requestJson, signature, action, async (code) => {
     return (await load(ctx, 'enterprise', creditCode(code), parseEnterprise)).publicKey;
   });
   const enterprise = await load(ctx, 'enterprise', request.creditCode, parseEnterprise);
-  return { actor, request, enterprise };
+  return { actor, request, enterprise, raw: { request: requestJson, signature } };
 }

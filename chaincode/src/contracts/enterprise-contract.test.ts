@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import crypto from 'node:crypto';
-import { EnterpriseKey, IDS, type Identity } from '../testing/fake-ledger';
+import { EnterpriseKey, IDS, type Identity, secret } from '../testing/fake-ledger';
 import {
   C,
   CODES,
@@ -241,7 +241,14 @@ describe('EnterpriseContract', () => {
       demand(TRANSPORT_VEHICLES),
     ]);
     const [market, transport] = grants as [Grant, Grant];
-    await w.invoke(IDS.market, C.grant, 'SuspendGrant', market.id, 'violation', 'found reselling the data');
+    await w.invoke(
+      IDS.market,
+      C.grant,
+      'SuspendGrant',
+      market.id,
+      'violation',
+      secret({ note: 'found reselling the data' }),
+    );
 
     const toAA = await w.rate(w.aaa, 'AA');
     expect(toAA.suspendedGrants).to.deep.equal([]);
@@ -316,7 +323,7 @@ describe('EnterpriseContract', () => {
 
     // Signed with the old key before the change, brought after it.
     await w.refused(
-      () => w.invoke(IDS.gateway, C.application, 'SubmitApplication', ...signedBefore),
+      () => w.invoke(IDS.gateway, C.application, 'SubmitApplication', signedBefore),
       'BAD_SIGNATURE',
     );
     // Signed with the old key after the change.

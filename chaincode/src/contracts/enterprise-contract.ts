@@ -22,9 +22,12 @@ import {
   parseRating,
   type Enterprise,
 } from '../models/enterprise';
-import { parseGrant, transitionGrant } from '../models/grant';
+import { loadGrantShell, transitionGrant } from '../models/grant';
 
-/** Suspends every ACTIVE grant of an enterprise that may no longer use restricted data. */
+/**
+ * Suspends every ACTIVE grant of an enterprise that may no longer use restricted data. Its grants may be of
+ * several bodies, whose collections no single peer but the bureau's holds: only their shells change.
+ */
 export async function suspendGrantsOf(
   ctx: RdxContext,
   actor: Actor,
@@ -33,7 +36,7 @@ export async function suspendGrantsOf(
 ): Promise<string[]> {
   const suspended: string[] = [];
   for (const id of await idsByIndex(ctx, 'grant~enterprise', [e.creditCode])) {
-    const grant = await load(ctx, 'grant', id, parseGrant);
+    const grant = await loadGrantShell(ctx, id);
     if (grant.state !== 'ACTIVE') continue;
     const note = `rating ${e.rating.level}${e.rating.expired ? ' expired' : ''}, valid until ${e.rating.validUntil}`;
     await transitionGrant(ctx, actor, grant, 'SUSPENDED', { code: 'rating', note, at: ctx.now() }, event);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { IDS, type Identity } from '../testing/fake-ledger';
+import { IDS, type Identity, secret } from '../testing/fake-ledger';
 import { C, CODES, MARKET_ENTITIES, TRANSPORT_VEHICLES, World, demand, refusalFor } from '../testing/world';
 import { EVENTS } from '../lib/events';
 import type { Page } from '../lib/listing';
@@ -10,8 +10,23 @@ async function marketGrant(w: World): Promise<Grant> {
   return (await w.activeGrants(w.aa, 'app-1')).grants[0]!;
 }
 
-const suspend = (w: World, who: Identity, id: string, why = 'violation', note = 'found reselling data') =>
-  w.call<Grant>(who, C.grant, 'SuspendGrant', id, why, note);
+/** Suspends (the note as transient data) and reads the whole grant back, as the SDK does. */
+const suspend = async (
+  w: World,
+  who: Identity,
+  id: string,
+  why = 'violation',
+  note = 'found reselling data',
+) => {
+  const shell = await w.call<Grant>(who, C.grant, 'SuspendGrant', id, why, secret({ note }));
+  expect(shell, 'the result holds no items, purpose or quota').not.to.have.any.keys(
+    'items',
+    'purpose',
+    'dailyQuota',
+  );
+  expect(shell.reason?.note, 'nor the note').to.equal('');
+  return w.getGrant(id);
+};
 
 describe('GrantContract', () => {
   it('the owning body suspends a grant: SUSPENDED with its reason, one GrantSuspended event', async () => {
@@ -64,12 +79,24 @@ describe('GrantContract', () => {
   it('only the owning body restores a suspended grant', async () => {
     const w = await World.create();
     const g = await marketGrant(w);
-    await w.refused(() => w.invoke(IDS.market, C.grant, 'RestoreGrant', g.id, ''), 'INVALID_STATE');
+    await w.refused(
+      () => w.invoke(IDS.market, C.grant, 'RestoreGrant', g.id, secret({ note: '' })),
+      'INVALID_STATE',
+    );
     await suspend(w, IDS.bureau, g.id);
     for (const who of [IDS.bureau, IDS.transport, IDS.regulator, IDS.gateway, IDS.stranger]) {
-      await w.refused(() => w.invoke(who, C.grant, 'RestoreGrant', g.id, 'rectified'), refusalFor(who));
+      await w.refused(
+        () => w.invoke(who, C.grant, 'RestoreGrant', g.id, secret({ note: 'rectified' })),
+        refusalFor(who),
+      );
     }
-    const restored = await w.call<Grant>(IDS.market, C.grant, 'RestoreGrant', g.id, 'rectified');
+    const restored = await w.call<Grant>(
+      IDS.market,
+      C.grant,
+      'RestoreGrant',
+      g.id,
+      secret({ note: 'rectified' }),
+    );
     expect(restored.state).to.equal('ACTIVE');
     expect(restored.reason).to.equal(undefined);
     expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.GRANT_RESTORED);
@@ -82,8 +109,11 @@ describe('GrantContract', () => {
     const w = await World.create();
     const g = await marketGrant(w);
     await suspend(w, IDS.market, g.id);
-    await w.invoke(IDS.market, C.grant, 'WithdrawGrant', g.id, 'repeated violations');
-    await w.refused(() => w.invoke(IDS.market, C.grant, 'RestoreGrant', g.id, 'rectified'), 'INVALID_STATE');
+    await w.invoke(IDS.market, C.grant, 'WithdrawGrant', g.id, secret({ note: 'repeated violations' }));
+    await w.refused(
+      () => w.invoke(IDS.market, C.grant, 'RestoreGrant', g.id, secret({ note: 'rectified' })),
+      'INVALID_STATE',
+    );
   });
 
   it('restoring is refused while the enterprise is rated A, and allowed once it is AA again', async () => {
@@ -92,12 +122,18 @@ describe('GrantContract', () => {
     await w.rate(w.aa, 'A');
     expect((await w.getGrant(g.id)).state).to.equal('SUSPENDED');
     await w.refused(
-      () => w.invoke(IDS.market, C.grant, 'RestoreGrant', g.id, 'rectified'),
+      () => w.invoke(IDS.market, C.grant, 'RestoreGrant', g.id, secret({ note: 'rectified' })),
       'RATING_INSUFFICIENT',
     );
     await w.rate(w.aa, 'AA');
     expect((await w.getGrant(g.id)).state, 'a new rating does not restore by itself').to.equal('SUSPENDED');
-    const restored = await w.call<Grant>(IDS.market, C.grant, 'RestoreGrant', g.id, 'rectified');
+    const restored = await w.call<Grant>(
+      IDS.market,
+      C.grant,
+      'RestoreGrant',
+      g.id,
+      secret({ note: 'rectified' }),
+    );
     expect(restored.state).to.equal('ACTIVE');
   });
 
@@ -106,7 +142,10 @@ describe('GrantContract', () => {
     const g = await marketGrant(w);
     await suspend(w, IDS.market, g.id);
     w.ledger.now = new Date('2026-03-03T02:00:00Z');
-    await w.refused(() => w.invoke(IDS.market, C.grant, 'RestoreGrant', g.id, 'rectified'), 'INVALID_STATE');
+    await w.refused(
+      () => w.invoke(IDS.market, C.grant, 'RestoreGrant', g.id, secret({ note: 'rectified' })),
+      'INVALID_STATE',
+    );
   });
 
   it('only the owning body withdraws a grant (REVOKED), with a reason; a revoked grant stays revoked', async () => {
@@ -114,19 +153,31 @@ describe('GrantContract', () => {
     const g = await marketGrant(w);
     for (const who of [IDS.bureau, IDS.transport, IDS.regulator, IDS.gateway]) {
       await w.refused(
-        () => w.invoke(who, C.grant, 'WithdrawGrant', g.id, 'repeated violations'),
+        () => w.invoke(who, C.grant, 'WithdrawGrant', g.id, secret({ note: 'repeated violations' })),
         refusalFor(who),
       );
     }
-    await w.refused(() => w.invoke(IDS.market, C.grant, 'WithdrawGrant', g.id, ''), 'INVALID_ARGUMENT');
-    const revoked = await w.call<Grant>(IDS.market, C.grant, 'WithdrawGrant', g.id, 'repeated violations');
+    await w.refused(
+      () => w.invoke(IDS.market, C.grant, 'WithdrawGrant', g.id, secret({ note: '' })),
+      'INVALID_ARGUMENT',
+    );
+    const revoked = await w.call<Grant>(
+      IDS.market,
+      C.grant,
+      'WithdrawGrant',
+      g.id,
+      secret({ note: 'repeated violations' }),
+    );
     expect(revoked.state).to.equal('REVOKED');
     expect(revoked.reason?.code).to.equal('withdrawn');
     expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.GRANT_WITHDRAWN);
-    await w.refused(() => w.invoke(IDS.market, C.grant, 'WithdrawGrant', g.id, 'once more'), 'INVALID_STATE');
+    await w.refused(
+      () => w.invoke(IDS.market, C.grant, 'WithdrawGrant', g.id, secret({ note: 'once more' })),
+      'INVALID_STATE',
+    );
     await w.refused(() => suspend(w, IDS.market, g.id), 'INVALID_STATE');
     await w.refused(
-      () => w.invoke(IDS.market, C.grant, 'TerminateGrant', g.id, 'and terminate'),
+      () => w.invoke(IDS.market, C.grant, 'TerminateGrant', g.id, secret({ note: 'and terminate' })),
       'INVALID_STATE',
     );
   });
@@ -137,12 +188,13 @@ describe('GrantContract', () => {
     const other = (await w.activeGrants(w.aaa, 'app-2')).grants[0]!;
     for (const who of [IDS.transport, IDS.regulator, IDS.gateway, IDS.stranger]) {
       await w.refused(
-        () => w.invoke(who, C.grant, 'TerminateGrant', grants[0]!.id, 'violation not fixed'),
+        () =>
+          w.invoke(who, C.grant, 'TerminateGrant', grants[0]!.id, secret({ note: 'violation not fixed' })),
         refusalFor(who),
       );
     }
     await w.refused(
-      () => w.invoke(IDS.market, C.grant, 'TerminateGrant', grants[0]!.id, ''),
+      () => w.invoke(IDS.market, C.grant, 'TerminateGrant', grants[0]!.id, secret({ note: '' })),
       'INVALID_ARGUMENT',
     );
     const byOwner = await w.call<Grant>(
@@ -150,7 +202,7 @@ describe('GrantContract', () => {
       C.grant,
       'TerminateGrant',
       grants[0]!.id,
-      'violation not fixed',
+      secret({ note: 'violation not fixed' }),
     );
     expect(byOwner.state).to.equal('TERMINATED');
     expect(byOwner.reason?.code).to.equal('terminated');
@@ -162,15 +214,15 @@ describe('GrantContract', () => {
       C.grant,
       'TerminateGrant',
       other.id,
-      'violation not fixed',
+      secret({ note: 'violation not fixed' }),
     );
     expect(byBureau.state).to.equal('TERMINATED');
     await w.refused(
-      () => w.invoke(IDS.market, C.grant, 'RestoreGrant', other.id, 'rectified'),
+      () => w.invoke(IDS.market, C.grant, 'RestoreGrant', other.id, secret({ note: 'rectified' })),
       'INVALID_STATE',
     );
     await w.refused(
-      () => w.invoke(IDS.bureau, C.grant, 'TerminateGrant', other.id, 'again'),
+      () => w.invoke(IDS.bureau, C.grant, 'TerminateGrant', other.id, secret({ note: 'again' })),
       'INVALID_STATE',
     );
   });

@@ -1,7 +1,8 @@
 /**
  * Grants after issue (SPEC §3, L17, L19, Z35, Z39): the owning body or the bureau suspends and terminates;
  * only the owning body restores (after rectification) or withdraws (撤回). Reads: bureau, regulators,
- * the gateway, and the owning body.
+ * the gateway, and the owning body. A person's note on a suspension or ending is confidential: it comes as
+ * transient data `note` and is kept in the owning body's collection.
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
 import { isBodyStaff, requireOwner, requireRole, type Actor } from '../lib/access';
@@ -14,13 +15,42 @@ import { load } from '../lib/store';
 import { int, jsonArg, oneOf, optionalStr } from '../lib/validate';
 import { reason } from '../models/application';
 import { mayUseRestricted, parseEnterprise } from '../models/enterprise';
-import { GRANT_STATES, parseGrant, SUSPEND_REASONS, transitionGrant, type Grant } from '../models/grant';
+import {
+  GRANT_STATES,
+  joinGrant,
+  loadGrantShell,
+  SUSPEND_REASONS,
+  transitionGrant,
+  type Grant,
+  type GrantShell,
+} from '../models/grant';
 
-/** Grant `id`, refused to an opening body that does not own it (other roles are checked by the caller). */
-async function ownGrant(ctx: RdxContext, actor: Actor, id: string): Promise<Grant> {
-  const grant = await load(ctx, 'grant', String(id), parseGrant);
+/** Grant `id` as its shell, refused to an opening body that does not own it (as if it did not exist). */
+async function ownGrantShell(ctx: RdxContext, actor: Actor, id: string): Promise<GrantShell> {
+  const grant = await loadGrantShell(ctx, String(id));
   requireOwner(actor, grant.body, `grant ${grant.id}`);
   return grant;
+}
+
+/** The whole grant `id` (with its secret), on the same terms. */
+async function ownGrant(ctx: RdxContext, actor: Actor, id: string): Promise<Grant> {
+  return joinGrant(ctx, await ownGrantShell(ctx, actor, id));
+}
+
+/** A person's note on a grant: confidential (transient `note`), required, never personal data. */
+function noteOf(ctx: RdxContext): string {
+  return reason(ctx.requireSecretInput('note', 8192), 'note');
+}
+
+/**
+ * What a submitted transaction returns is written into its block, which every channel member receives: the
+ * shell only. The whole grant is read with GetGrant.
+ */
+function shellJson(g: Grant | GrantShell, privateNote = false): string {
+  const { items: _i, purpose: _p, dailyQuota: _q, ...shell } = g as Grant;
+  return JSON.stringify(
+    privateNote && shell.reason ? { ...shell, reason: { ...shell.reason, note: '' } } : shell,
+  );
 }
 
 @Info({
@@ -35,22 +65,20 @@ export class GrantContract extends RdxContract {
   /** Owning body or bureau (中止): access stops at once on every gateway. */
   @Transaction()
   @Returns('string')
-  public async SuspendGrant(
-    ctx: RdxContext,
-    id: string,
-    suspendReason: string,
-    note: string,
-  ): Promise<string> {
+  public async SuspendGrant(ctx: RdxContext, id: string, suspendReason: string): Promise<string> {
     const actor = await requireRole(ctx, ['body', 'bureau'], 'suspend grants');
     const grant = await ownGrant(ctx, actor, id);
     const code = oneOf(suspendReason, 'reason', SUSPEND_REASONS);
-    return JSON.stringify(
-      await transitionGrant(ctx, actor, grant, 'SUSPENDED', {
-        code,
-        note: reason(note, 'note'),
-        at: ctx.now(),
-      }),
+    const next = await transitionGrant(
+      ctx,
+      actor,
+      grant,
+      'SUSPENDED',
+      { code, note: noteOf(ctx), at: ctx.now() },
+      undefined,
+      true,
     );
+    return shellJson(next, true);
   }
 
   /**
@@ -59,9 +87,9 @@ export class GrantContract extends RdxContract {
    */
   @Transaction()
   @Returns('string')
-  public async RestoreGrant(ctx: RdxContext, id: string, note: string): Promise<string> {
+  public async RestoreGrant(ctx: RdxContext, id: string): Promise<string> {
     const actor = await requireRole(ctx, ['body'], 'restore grants');
-    const grant = await ownGrant(ctx, actor, id);
+    const grant = await ownGrantShell(ctx, actor, id);
     if (grant.state !== 'SUSPENDED')
       throw new RdxError(
         ErrorCode.INVALID_STATE,
@@ -76,38 +104,29 @@ export class GrantContract extends RdxContract {
     }
     if (grant.validUntil < today(ctx))
       throw new RdxError(ErrorCode.INVALID_STATE, `grant ${grant.id} ended on ${grant.validUntil}`);
-    void optionalStr(note, 'note', { max: 2000, freeText: true });
-    return JSON.stringify(await transitionGrant(ctx, actor, grant, 'ACTIVE', undefined));
+    // The note of a restoration is checked like any free text but not kept: the state change is the record.
+    void optionalStr(ctx.secretInput('note', 8192), 'note', { max: 2000, freeText: true });
+    return shellJson(await transitionGrant(ctx, actor, grant, 'ACTIVE', undefined));
   }
 
   /** Owning body only (撤回): access is withdrawn for good. */
   @Transaction()
   @Returns('string')
-  public async WithdrawGrant(ctx: RdxContext, id: string, note: string): Promise<string> {
+  public async WithdrawGrant(ctx: RdxContext, id: string): Promise<string> {
     const actor = await requireRole(ctx, ['body'], 'withdraw grants');
     const grant = await ownGrant(ctx, actor, id);
-    return JSON.stringify(
-      await transitionGrant(ctx, actor, grant, 'REVOKED', {
-        code: 'withdrawn',
-        note: reason(note, 'note'),
-        at: ctx.now(),
-      }),
-    );
+    const reasonOf = { code: 'withdrawn' as const, note: noteOf(ctx), at: ctx.now() };
+    return shellJson(await transitionGrant(ctx, actor, grant, 'REVOKED', reasonOf, undefined, true), true);
   }
 
   /** Owning body or bureau (终止): e.g. a violation not rectified (Z39). */
   @Transaction()
   @Returns('string')
-  public async TerminateGrant(ctx: RdxContext, id: string, note: string): Promise<string> {
+  public async TerminateGrant(ctx: RdxContext, id: string): Promise<string> {
     const actor = await requireRole(ctx, ['body', 'bureau'], 'terminate grants');
     const grant = await ownGrant(ctx, actor, id);
-    return JSON.stringify(
-      await transitionGrant(ctx, actor, grant, 'TERMINATED', {
-        code: 'terminated',
-        note: reason(note, 'note'),
-        at: ctx.now(),
-      }),
-    );
+    const reasonOf = { code: 'terminated' as const, note: noteOf(ctx), at: ctx.now() };
+    return shellJson(await transitionGrant(ctx, actor, grant, 'TERMINATED', reasonOf, undefined, true), true);
   }
 
   /** Bureau, owning body or gateway: marks a grant whose validity has passed as EXPIRED. */
@@ -115,10 +134,10 @@ export class GrantContract extends RdxContract {
   @Returns('string')
   public async ExpireGrant(ctx: RdxContext, id: string): Promise<string> {
     const actor = await requireRole(ctx, ['body', 'bureau', 'gateway'], 'expire grants');
-    const grant = await ownGrant(ctx, actor, id);
+    const grant = await ownGrantShell(ctx, actor, id);
     if (grant.validUntil >= today(ctx))
       throw new RdxError(ErrorCode.INVALID_STATE, `grant ${grant.id} is valid until ${grant.validUntil}`);
-    return JSON.stringify(
+    return shellJson(
       await transitionGrant(ctx, actor, grant, 'EXPIRED', {
         code: 'expired',
         note: `validity ended ${grant.validUntil}`,
@@ -169,7 +188,7 @@ export class GrantContract extends RdxContract {
     else if (typeof filter.body === 'string') [index, value] = ['grant~body', filter.body];
     else [index, value] = ['grant~body', ''];
     const page = await pageOfIds(ctx, index, value ? [value] : [], size, String(bookmark ?? ''));
-    let grants = await Promise.all(page.items.map((gid) => load(ctx, 'grant', gid, parseGrant)));
+    let grants = await Promise.all(page.items.map((gid) => loadGrantShell(ctx, gid)));
     if (isBodyStaff(actor)) {
       // Its other filters narrow its own grants (a page may then hold fewer than pageSize).
       grants = grants.filter(
@@ -181,6 +200,8 @@ export class GrantContract extends RdxContract {
           (typeof filter.body !== 'string' || g.body === filter.body),
       );
     }
-    return JSON.stringify({ items: grants, bookmark: page.bookmark });
+    // Whole grants: a body's peer holds its own collection, the bureau's every one.
+    const items = await Promise.all(grants.map((g) => joinGrant(ctx, g)));
+    return JSON.stringify({ items, bookmark: page.bookmark });
   }
 }

@@ -7,6 +7,7 @@ import { RdxError, ErrorCode } from '../lib/errors';
 import { RdxContext } from '../lib/context';
 import { EVENTS } from '../lib/events';
 import { RdxContract } from '../lib/rdx-contract';
+import { collectionOf } from '../lib/sealed';
 import { stamp, type Stamp } from '../lib/stamp';
 import { assertAbsent, load, save, stored } from '../lib/store';
 import { int, jsonArg, str } from '../lib/validate';
@@ -20,6 +21,22 @@ export interface Body extends Stamp {
 }
 
 export const parseBody = (raw: unknown): Body => stored<Body>(raw, 'body', ['mspId', 'name']);
+
+/**
+ * A body's confidential records go to its collection, which must be in the chaincode definition before the
+ * body may act (the network tooling adds it with the org). Any peer can read a private value's hash, so asking
+ * for one tells whether the collection exists.
+ */
+async function requireCollection(ctx: RdxContext, mspId: string): Promise<void> {
+  try {
+    await ctx.stub.getPrivateDataHash(collectionOf(mspId), 'collection-check');
+  } catch {
+    throw new RdxError(
+      ErrorCode.INVALID_STATE,
+      `the chaincode definition has no collection ${collectionOf(mspId)} for ${mspId}: add the org to the definition first`,
+    );
+  }
+}
 
 @Info({ title: 'PlatformContract', description: 'Opening-body registry and working-day calendar' })
 export class PlatformContract extends RdxContract {
@@ -40,6 +57,7 @@ export class PlatformContract extends RdxContract {
     if (id === BUREAU_MSP)
       throw new RdxError(ErrorCode.INVALID_ARGUMENT, 'the bureau is not an opening body');
     await assertAbsent(ctx, 'body', id);
+    await requireCollection(ctx, id);
     const body: Body = {
       mspId: id,
       name: str(name, 'name', { max: 128 }),

@@ -16,7 +16,14 @@ import { contracts } from '../index';
 import { CALENDAR_SEED } from '../data/calendar-seed';
 import { RdxContext } from '../lib/context';
 import { ErrorCode, RdxError, errorCodeOf } from '../lib/errors';
-import { EnterpriseKey, IDS, type FakeLedger, type Identity } from '../testing/fake-ledger';
+import {
+  EnterpriseKey,
+  IDS,
+  secret,
+  type FakeLedger,
+  type Identity,
+  type TxExtras,
+} from '../testing/fake-ledger';
 import {
   C,
   CODES,
@@ -33,6 +40,7 @@ import {
   ratingInput,
   sha,
   stateKey,
+  signedRequest,
 } from '../testing/world';
 
 const SEED = Number(process.env.RDX_FC_SEED ?? 20_261_127);
@@ -147,7 +155,12 @@ async function richWorld(): Promise<World> {
   await w.approvedApplication(w.aaa, 'app-2', [demand(MARKET_ENTITIES)]);
   await w.draft(IDS.market, 'app-2', w.termsFor(IDS.market, [demand(MARKET_ENTITIES)]));
   await w.submit(w.aa, 'app-3', [demand(MARKET_ENTITIES), demand(TRANSPORT_VEHICLES)]);
-  await w.invoke(IDS.market, C.complaint, 'FileComplaint', JSON.stringify(complaintInput(GRANT)));
+  await w.invoke(
+    IDS.market,
+    C.complaint,
+    'FileComplaint',
+    secret({ complaint: JSON.stringify(complaintInput(GRANT)) }),
+  );
   await w.registerGateway();
   await w.invoke(IDS.gateway, C.audit, 'SubmitAnchor', JSON.stringify(anchorInput()));
   return w;
@@ -189,8 +202,11 @@ const WORLD_CHECK =
 
 // ---- the property ---------------------------------------------------------------------------------------
 
-function preview(args: string[]): string {
-  return args.map((a) => JSON.stringify(a.length > 80 ? `${a.slice(0, 80)}…(${a.length})` : a)).join(', ');
+function preview(args: Args): string {
+  const text = (a: string): string => JSON.stringify(a.length > 80 ? `${a.slice(0, 80)}…(${a.length})` : a);
+  return args
+    .map((a) => (typeof a === 'string' ? text(a) : `transient ${text(JSON.stringify(a.transient))}`))
+    .join(', ');
 }
 
 function policiesOf(l: FakeLedger): string {
@@ -200,7 +216,7 @@ function policiesOf(l: FakeLedger): string {
 /**
  * Calls `contract:fn(args)` as `who` and checks the property. Returns the refusal code, or 'OK'.
  */
-async function check(w: World, who: Identity, contract: string, fn: string, args: string[]): Promise<string> {
+async function check(w: World, who: Identity, contract: string, fn: string, args: Args): Promise<string> {
   const code = await checkOnce(w, who, contract, fn, args);
   OUTCOMES.set(code, (OUTCOMES.get(code) ?? 0) + 1);
   return code;
@@ -209,13 +225,7 @@ async function check(w: World, who: Identity, contract: string, fn: string, args
 /** How the calls of this file ended, by code: shows the inputs reach past the first checks. */
 const OUTCOMES = new Map<string, number>();
 
-async function checkOnce(
-  w: World,
-  who: Identity,
-  contract: string,
-  fn: string,
-  args: string[],
-): Promise<string> {
+async function checkOnce(w: World, who: Identity, contract: string, fn: string, args: Args): Promise<string> {
   const before = w.ledger.snapshot();
   const events = w.ledger.events.length;
   const policies = policiesOf(w.ledger);
@@ -239,6 +249,8 @@ async function checkOnce(
 }
 
 const params = (runs = RUNS): fc.Parameters<unknown> => ({ seed: SEED, numRuns: runs, endOnFailure: true });
+
+type Args = (string | TxExtras)[];
 
 describe('hostile input (property-based)', () => {
   describe('every function, random arguments, any caller: a coded refusal or a JSON result; a refusal writes nothing', () => {
@@ -331,7 +343,7 @@ describe('hostile input (property-based)', () => {
     fn: string;
     who: Identity;
     /** The arguments, given the mutated JSON object. */
-    args: (json: JsonObject, w: World) => string[];
+    args: (json: JsonObject, w: World) => Args;
     template: (w: World) => JsonObject;
   }
 
@@ -376,7 +388,7 @@ describe('hostile input (property-based)', () => {
       fn: 'agreement:DraftAgreement',
       who: IDS.market,
       template: (w) => w.termsFor(IDS.market, [demand(MARKET_ENTITIES)]),
-      args: (j) => ['app-2', JSON.stringify(j)],
+      args: (j) => ['app-2', secret({ terms: JSON.stringify(j) })],
     },
     {
       fn: 'grant:ListGrants',
@@ -402,7 +414,7 @@ describe('hostile input (property-based)', () => {
         factsHash: sha('facts'),
         suspendNow: true,
       }),
-      args: (j) => [JSON.stringify(j)],
+      args: (j) => [secret({ complaint: JSON.stringify(j) })],
     },
     {
       fn: 'duty:PublishCreditEvaluation',
@@ -520,7 +532,7 @@ describe('hostile input (property-based)', () => {
             fc.constantFrom(c.action, c.action, c.action, 'SubmitApplication', ''),
             fc.constantFrom(w.aa, w.aa, w.aa, w.aaa, w.a),
             async (body, action, e) => {
-              await check(w, IDS.gateway, contract, fn, w.sign(e, action, body));
+              await check(w, IDS.gateway, contract, fn, [w.sign(e, action, body)]);
             },
           ),
           params(RUNS * 2),
@@ -534,7 +546,7 @@ describe('hostile input (property-based)', () => {
   describe('mutated envelopes, and what all the random calls reached', () => {
     it('signed envelopes themselves mutated (action, creditCode, nonce, signedAt, body), signature kept', async () => {
       const w = await richWorld();
-      const [request, signature] = w.sign(w.aa, 'ReportUsage', {
+      const [request, signature] = w.signRaw(w.aa, 'ReportUsage', {
         agreementId: AGREEMENT,
         period: '2025-Q1',
         callCount: 1,
@@ -542,8 +554,12 @@ describe('hostile input (property-based)', () => {
       });
       await fc.assert(
         fc.asyncProperty(mutated(JSON.parse(request) as JsonObject), anyArg, async (envelope, sig) => {
-          await check(w, IDS.gateway, 'duty', 'ReportUsage', [JSON.stringify(envelope), signature]);
-          await check(w, IDS.gateway, 'duty', 'ReportUsage', [JSON.stringify(envelope), sig]);
+          await check(w, IDS.gateway, 'duty', 'ReportUsage', [
+            signedRequest([JSON.stringify(envelope), signature]),
+          ]);
+          await check(w, IDS.gateway, 'duty', 'ReportUsage', [
+            signedRequest([JSON.stringify(envelope), sig]),
+          ]);
         }),
         params(RUNS * 3),
       );

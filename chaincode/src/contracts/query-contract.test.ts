@@ -1,14 +1,14 @@
 import { expect } from 'chai';
-import { IDS, type Identity } from '../testing/fake-ledger';
+import { IDS, type Identity, secret } from '../testing/fake-ledger';
 import {
   C,
   CODES,
   MARKET_ENTITIES,
   TRANSPORT_VEHICLES,
   World,
-  applicationBody,
   demand,
   sha,
+  stateKey,
 } from '../testing/world';
 import type { Page } from '../lib/listing';
 import type { Application } from '../models/application';
@@ -58,8 +58,8 @@ describe('QueryContract', () => {
       C.agreement,
       'TerminateAgreement',
       agreements[0]!.id,
-      'service stopped',
       '2025-03-03',
+      secret({ reason: 'service stopped' }),
     );
     w.setChinaTime('2025-07-01');
     expect(await overdue(w)).to.deep.equal([]);
@@ -108,11 +108,13 @@ describe('QueryContract', () => {
       IDS.market,
       C.complaint,
       'FileComplaint',
-      JSON.stringify({
-        id: 'c-1',
-        datasetId: MARKET_ENTITIES,
-        complainant: { kind: 'organisation', name: '消费者协会' },
-        factsHash: sha('facts'),
+      secret({
+        complaint: JSON.stringify({
+          id: 'c-1',
+          datasetId: MARKET_ENTITIES,
+          complainant: { kind: 'organisation', name: '消费者协会' },
+          factsHash: sha('facts'),
+        }),
       }),
     );
     // Mon 2025-03-03 + 10 working days = Mon 2025-03-17.
@@ -160,9 +162,15 @@ describe('QueryContract', () => {
       'SuspendGrant',
       aa.grants[1]!.id,
       'rectification',
-      'log retention too short',
+      secret({ note: 'log retention too short' }),
     );
-    await w.invoke(IDS.market, C.grant, 'WithdrawGrant', aaa.grants[0]!.id, 'resale confirmed');
+    await w.invoke(
+      IDS.market,
+      C.grant,
+      'WithdrawGrant',
+      aaa.grants[0]!.id,
+      secret({ note: 'resale confirmed' }),
+    );
 
     const rows = await w.call<Recipient[]>(IDS.stranger, C.query, 'ListRecipients');
     expect(rows).to.deep.equal([
@@ -219,17 +227,23 @@ describe('QueryContract', () => {
       'SuspendGrant',
       created.id,
       'violation',
-      'resale found',
+      secret({ note: 'resale found' }),
     );
     w.ledger.now = new Date('2025-04-10T02:00:00Z');
-    const restored = await w.call<Grant>(IDS.market, C.grant, 'RestoreGrant', created.id, 'rectified');
+    const restored = await w.call<Grant>(
+      IDS.market,
+      C.grant,
+      'RestoreGrant',
+      created.id,
+      secret({ note: 'rectified' }),
+    );
     w.ledger.now = new Date('2025-05-01T02:00:00Z');
     const terminated = await w.call<Grant>(
       IDS.bureau,
       C.grant,
       'TerminateGrant',
       created.id,
-      'violation repeated',
+      secret({ note: 'violation repeated' }),
     );
 
     const history = await w.call<HistoryEntry[]>(IDS.regulator, C.query, 'GetHistory', 'grant', created.id);
@@ -331,14 +345,13 @@ describe('QueryContract', () => {
     const w = await World.create();
     await w.submit(w.aa, 'app-1', [demand(MARKET_ENTITIES), demand(TRANSPORT_VEHICLES)]);
     await w.formalReview('app-1', 'return', 'the vehicle data is not needed');
-    await w.asEnterprise(
-      w.aa,
-      C.application,
-      'ResubmitApplication',
-      'ResubmitApplication',
-      applicationBody('app-1'),
-    );
+    await w.resubmit(w.aa, 'app-1');
     await w.refused(() => w.invoke(IDS.transport, C.application, 'GetApplication', 'app-1'), 'NOT_FOUND');
+    // Nor does it keep the filing in its collection (the reason of the return, given while it was named, stays).
+    expect(w.ledger.collections.get('rdx-TransportMSP')!.has(stateKey('application', 'app-1'))).to.equal(
+      false,
+    );
+    expect(w.ledger.collections.get('rdx-MarketMSP')!.has(stateKey('application', 'app-1'))).to.equal(true);
     const page = await w.call<Page<Application>>(IDS.transport, C.query, 'ListApplications', '{}', '50', '');
     expect(page.items.map((a) => a.id)).to.deep.equal([]);
   });

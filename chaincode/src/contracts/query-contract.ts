@@ -13,13 +13,18 @@ import { idsOfType, pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { load } from '../lib/store';
 import { int, jsonArg, oneOf, str } from '../lib/validate';
-import { parseAgreement, USAGE_REPORT_INTERVAL_DAYS } from '../models/agreement';
-import { APPLICATION_STATES, OPEN_STATES, parseApplication } from '../models/application';
+import { loadAgreementShell, USAGE_REPORT_INTERVAL_DAYS } from '../models/agreement';
+import {
+  APPLICATION_STATES,
+  loadApplicationShell,
+  OPEN_STATES,
+  readApplication,
+} from '../models/application';
 import { workingDaysBetween } from '../models/calendar';
-import { parseComplaint } from '../models/complaint';
+import { loadComplaintShell } from '../models/complaint';
 import { parseDataset } from '../models/dataset';
 import { parseEnterprise } from '../models/enterprise';
-import { parseGrant } from '../models/grant';
+import { loadGrantShell } from '../models/grant';
 import { parseCreditEvaluation } from './duty-contract';
 
 const HISTORY_TYPES: ObjectType[] = [
@@ -117,7 +122,7 @@ export class QueryContract extends RdxContract {
     const items: OverdueItem[] = [];
     for (const state of OPEN_STATES) {
       for (const id of await idsByIndex(ctx, 'application~state', [state])) {
-        const app = await load(ctx, 'application', id, parseApplication);
+        const app = await loadApplicationShell(ctx, id);
         if (app.deadline && app.deadline.due < now) {
           const party =
             state === 'OWNER_REVIEW'
@@ -137,7 +142,7 @@ export class QueryContract extends RdxContract {
       }
     }
     for (const id of await idsByIndex(ctx, 'complaint~state', ['OPEN'])) {
-      const c = await load(ctx, 'complaint', id, parseComplaint);
+      const c = await loadComplaintShell(ctx, id);
       if (c.deadline.due < now)
         items.push({
           type: 'complaint',
@@ -149,7 +154,7 @@ export class QueryContract extends RdxContract {
         });
     }
     for (const id of await idsOfType(ctx, 'agreement')) {
-      const a = await load(ctx, 'agreement', id, parseAgreement);
+      const a = await loadAgreementShell(ctx, id);
       if (a.state !== 'IN_FORCE' || !a.inForceAt) continue;
       if (!a.product && a.productDeadline && a.productDeadline < now) {
         items.push({
@@ -157,7 +162,7 @@ export class QueryContract extends RdxContract {
           id,
           step: 'product-publication',
           due: a.productDeadline,
-          party: a.terms.creditCode,
+          party: a.creditCode,
         });
       }
       const lastReport = (a.lastUsageReportAt ?? a.inForceAt).slice(0, 10);
@@ -168,7 +173,7 @@ export class QueryContract extends RdxContract {
           id,
           step: 'usage-report',
           due: reportDue,
-          party: a.terms.creditCode,
+          party: a.creditCode,
         });
     }
     return JSON.stringify(items);
@@ -198,7 +203,10 @@ export class QueryContract extends RdxContract {
           ? ['application~enterprise', [filter.enterprise]]
           : ['application~state', []];
     const page = await pageOfIds(ctx, index, prefix, size, String(bookmark ?? ''));
-    const apps = await Promise.all(page.items.map((id) => load(ctx, 'application', id, parseApplication)));
+    // Whole applications, read from the collections this peer holds for the caller's org.
+    const apps = await Promise.all(
+      page.items.map(async (id) => readApplication(ctx, actor, await loadApplicationShell(ctx, id))),
+    );
     return JSON.stringify({ items: apps, bookmark: page.bookmark });
   }
 
@@ -209,7 +217,7 @@ export class QueryContract extends RdxContract {
     const rows = [];
     for (const state of ['ACTIVE', 'SUSPENDED']) {
       for (const id of await idsByIndex(ctx, 'grant~state', [state])) {
-        const g = await load(ctx, 'grant', id, parseGrant);
+        const g = await loadGrantShell(ctx, id);
         const [enterprise, dataset] = await Promise.all([
           load(ctx, 'enterprise', g.creditCode, parseEnterprise),
           load(ctx, 'dataset', g.datasetId, parseDataset),

@@ -4,6 +4,7 @@
  */
 import { Context } from 'fabric-contract-api';
 import { certificateFingerprint } from './certificate';
+import { RdxError, ErrorCode } from './errors';
 import type { Change, EventName, EventPayload } from './events';
 import { canonicalJson } from './state';
 
@@ -32,6 +33,29 @@ export class RdxContext extends Context {
       roleAttribute: this.clientIdentity.getAttributeValue('role') ?? undefined,
       id: this.clientIdentity.getID(),
     };
+  }
+
+  /**
+   * A confidential input: the transient data entry `name` (given to the endorsing peers, never written to a
+   * block), or undefined when the client sent none. Text inputs are capped at `maxBytes`.
+   */
+  secretInput(name: string, maxBytes = 64 * 1024): string | undefined {
+    const value = this.stub.getTransient().get(name);
+    if (value === undefined) return undefined;
+    if (value.length > maxBytes)
+      throw new RdxError(ErrorCode.INVALID_ARGUMENT, `transient ${name} exceeds ${maxBytes} bytes`);
+    return Buffer.from(value).toString('utf8');
+  }
+
+  /** A confidential input that must be there: INVALID_ARGUMENT naming it otherwise. */
+  requireSecretInput(name: string, maxBytes?: number): string {
+    const value = this.secretInput(name, maxBytes);
+    if (value === undefined)
+      throw new RdxError(
+        ErrorCode.INVALID_ARGUMENT,
+        `${name} is confidential: send it as transient data "${name}", not as an argument`,
+      );
+    return value;
   }
 
   /** The fingerprint of the caller's own certificate (see certificate.ts), for bindings to one certificate. */

@@ -10,7 +10,9 @@ import crypto from 'node:crypto';
 import { RdxError, ErrorCode } from '../lib/errors';
 import type { Stamp } from '../lib/stamp';
 import { canonicalJson } from '../lib/state';
-import { stored } from '../lib/store';
+import type { RdxContext } from '../lib/context';
+import { getSecret, putSecret, requireSecret } from '../lib/sealed';
+import { load, save, stored } from '../lib/store';
 import { arr, bool, date, ident, int, obj, str, stringList, type Json } from '../lib/validate';
 import type { Demand } from './application';
 
@@ -60,6 +62,116 @@ export interface Agreement extends Stamp {
   termination?: { by: string; reason: string; noticeDate: string; at: string };
   product?: { name: string; address: string; publishedOn: string; at: string };
   lastUsageReportAt?: string;
+  /** SHA-256 of the confidential part as last written (on the channel; the part is not). */
+  sealedHash?: string;
+}
+
+/**
+ * Sealed (lib/sealed.ts): the terms — items, purpose, service, quota — the enterprise's signed request and a
+ * termination's reason stay in the owning body's collection. The channel holds the shell: the parties, the
+ * datasets, validity, the terms' hash, the signatures' times, state, product and duties' dates.
+ */
+export interface AgreementSecret {
+  terms: Terms;
+  enterpriseSignature?: { request: string; signature: string; at: string };
+  terminationReason?: string;
+}
+
+export interface AgreementShell extends Omit<Agreement, 'terms' | 'enterpriseSignature' | 'termination'> {
+  applicationId: string;
+  creditCode: string;
+  body: string;
+  datasetIds: string[];
+  validFrom: string;
+  validUntil: string;
+  dataReturn: boolean;
+  enterpriseSigned?: { at: string };
+  termination?: { by: string; noticeDate: string; at: string };
+  sealedHash: string;
+}
+
+export function parseAgreementShell(raw: unknown): AgreementShell {
+  return stored<AgreementShell>(raw, 'agreement', [
+    'id',
+    'creditCode',
+    'body',
+    'termsHash',
+    'state',
+    'grants',
+  ]);
+}
+
+export function loadAgreementShell(ctx: RdxContext, id: string): Promise<AgreementShell> {
+  return load(ctx, 'agreement', id, parseAgreementShell);
+}
+
+/** The whole agreement: its shell, and its secret from the owning body's collection. */
+export async function loadAgreement(ctx: RdxContext, id: string): Promise<Agreement> {
+  return joinAgreement(ctx, await loadAgreementShell(ctx, id));
+}
+
+export async function joinAgreement(ctx: RdxContext, shell: AgreementShell): Promise<Agreement> {
+  const secret = await requireSecret<AgreementSecret>(ctx, shell.body, 'agreement', shell.id);
+  const {
+    applicationId: _a,
+    creditCode: _c,
+    body: _b,
+    datasetIds: _d,
+    validFrom: _f,
+    validUntil: _u,
+    dataReturn: _r,
+    enterpriseSigned: _e,
+    termination,
+    ...rest
+  } = shell;
+  return {
+    ...rest,
+    terms: secret.terms,
+    ...(secret.enterpriseSignature ? { enterpriseSignature: secret.enterpriseSignature } : {}),
+    ...(termination ? { termination: { ...termination, reason: secret.terminationReason ?? '' } } : {}),
+  };
+}
+
+/** The shell of a whole agreement (what the channel may hold). */
+export function agreementShell(a: Agreement, sealedHash: string): AgreementShell {
+  const { terms, enterpriseSignature, termination, ...rest } = a;
+  return {
+    ...rest,
+    applicationId: terms.applicationId,
+    creditCode: terms.creditCode,
+    body: terms.body,
+    datasetIds: terms.datasets.map((d) => d.datasetId),
+    validFrom: terms.validFrom,
+    validUntil: terms.validUntil,
+    dataReturn: terms.dataReturn,
+    ...(enterpriseSignature ? { enterpriseSigned: { at: enterpriseSignature.at } } : {}),
+    ...(termination
+      ? { termination: { by: termination.by, noticeDate: termination.noticeDate, at: termination.at } }
+      : {}),
+    sealedHash,
+  };
+}
+
+/**
+ * Saves a whole agreement: its secret to the owner's collection when it changed (or is new), its shell on
+ * the channel. Returns the shell, which is all a transaction's result may carry.
+ */
+export async function saveWholeAgreement(ctx: RdxContext, a: Agreement): Promise<AgreementShell> {
+  const secret: AgreementSecret = {
+    terms: a.terms,
+    ...(a.enterpriseSignature ? { enterpriseSignature: a.enterpriseSignature } : {}),
+    ...(a.termination ? { terminationReason: a.termination.reason } : {}),
+  };
+  const before = a.sealedHash
+    ? await getSecret<AgreementSecret>(ctx, a.terms.body, 'agreement', a.id)
+    : undefined;
+  const unchanged = before !== undefined && canonicalJson(before) === canonicalJson(secret);
+  const sealedHash = unchanged
+    ? a.sealedHash!
+    : await putSecret(ctx, [a.terms.body], 'agreement', a.id, secret);
+  const shell = agreementShell(a, sealedHash);
+  await save(ctx, 'agreement', a.id, shell);
+  return shell;
 }
 
 export function termsHash(terms: Terms): string {
@@ -123,11 +235,7 @@ export function parseTerms(
   };
 }
 
-export function parseAgreement(raw: unknown): Agreement {
-  return stored<Agreement>(raw, 'agreement', ['id', 'terms', 'termsHash', 'state', 'grants']);
-}
-
-export function requireAgreementState(a: Agreement, ...states: AgreementState[]): void {
+export function requireAgreementState(a: Pick<Agreement, 'id' | 'state'>, ...states: AgreementState[]): void {
   if (!states.includes(a.state)) {
     throw new RdxError(
       ErrorCode.INVALID_STATE,

@@ -9,12 +9,21 @@
  *
  * Each step has a deadline in working days, stored with the application. Personal data never appears in
  * clear: contacts are salted SHA-256 hashes, and free text that looks like an ID number or phone is refused.
+ *
+ * Sealed (lib/sealed.ts). An application concerns the bureau and the bodies it names, so its filing — form,
+ * demands, documents — is kept in each named body's collection, and the reasons given at each step are notes
+ * there too: the bureau's (formal review, re-review) with every named body, a body's own review and a dispute
+ * of it with that body only. The channel holds the shell: enterprise, named bodies, state, revision, each
+ * step's decision and time, deadlines — what every endorser must agree on to move the workflow.
  */
+import { isBodyStaff, type Actor } from '../lib/access';
+import type { RdxContext } from '../lib/context';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { assertNoPersonalData } from '../lib/personal-data';
+import { deleteSecret, getSecret, putSecret, requireSecret } from '../lib/sealed';
 import type { Deadline } from '../lib/deadlines';
 import type { Stamp } from '../lib/stamp';
-import { stored } from '../lib/store';
+import { load, save, stored } from '../lib/store';
 import { arr, int, obj, optionalStr, sha256Hex, str, stringList, ident, type Json } from '../lib/validate';
 
 export const APPLICATION_STATES = [
@@ -67,13 +76,15 @@ export interface OwnerReview {
   reason?: string;
   at: string;
   by: string;
-  dispute?: { reason: string; at: string };
+  dispute?: { reason?: string; at: string };
   coordination?: { outcome: 'approved' | 'rejected'; minutesHash: string; at: string };
 }
 
 export interface Application extends Stamp {
   id: string;
   creditCode: string;
+  /** The opening bodies its demands name (from the catalogue), sorted. */
+  bodies: string[];
   form: ApplicationForm;
   demands: Demand[];
   documents: Documents;
@@ -89,6 +100,167 @@ export interface Application extends Stamp {
   reReview?: { decision: 'approved' | 'rejected'; reason?: string; at: string };
   /** The current step's deadline; past ones stay in the key's history. */
   deadline?: Deadline;
+  /** SHA-256 of the filing (form, demands, documents) as kept in the named bodies' collections. */
+  sealedHash?: string;
+}
+
+/** What the channel holds of an application: no form, demands, documents or reasons. */
+export type ApplicationShell = Omit<Application, 'form' | 'demands' | 'documents'> & { sealedHash: string };
+
+/** The filing: the part of an application every named body and the bureau hold. */
+export interface ApplicationFiling {
+  form: ApplicationForm;
+  demands: Demand[];
+  documents: Documents;
+}
+
+/** Steps whose reasons are notes: the bureau's go to every named body, a body's (and a dispute of it) to it. */
+export type NoteStep = 'formal-review' | 're-review' | `owner-review.${string}` | `dispute.${string}`;
+
+interface Note {
+  reason: string;
+  at: string;
+}
+
+export function parseApplicationShell(raw: unknown): ApplicationShell {
+  return stored<ApplicationShell>(raw, 'application', [
+    'id',
+    'creditCode',
+    'bodies',
+    'state',
+    'ownerReviews',
+  ]);
+}
+
+export function loadApplicationShell(ctx: RdxContext, id: string): Promise<ApplicationShell> {
+  return load(ctx, 'application', id, parseApplicationShell);
+}
+
+/** Writes the filing to every named body's collection; returns its hash for the shell. */
+export function fileApplication(
+  ctx: RdxContext,
+  id: string,
+  bodies: string[],
+  filing: ApplicationFiling,
+): Promise<string> {
+  return putSecret(ctx, bodies, 'application', id, filing);
+}
+
+/** Removes the filing from a body the application no longer names. */
+export function unfileApplication(ctx: RdxContext, id: string, body: string): Promise<void> {
+  return deleteSecret(ctx, body, 'application', id);
+}
+
+/** Records the reason of `step` in `holders`' collections (nothing when no reason was given). */
+export async function putNote(
+  ctx: RdxContext,
+  holders: string[],
+  id: string,
+  step: NoteStep,
+  reasonText: string | undefined,
+  at: string,
+): Promise<void> {
+  if (reasonText === undefined) return;
+  await putSecret(ctx, holders, 'application-note', `${id}.${step}`, { reason: reasonText, at });
+}
+
+/**
+ * The whole application as `actor` may read it: the filing from a collection its org's peer holds (a body's
+ * own; the bureau's peer holds them all), and the reasons of the notes it holds. A body reads the bureau's
+ * reasons and its own; others' reviews without their reasons.
+ */
+export async function readApplication(
+  ctx: RdxContext,
+  actor: Actor,
+  shell: ApplicationShell,
+): Promise<Application> {
+  const holders = isBodyStaff(actor) ? [actor.mspId] : shell.bodies;
+  const filing = await requireSecret<ApplicationFiling>(ctx, holders[0]!, 'application', shell.id);
+  const note = async (
+    step: NoteStep,
+    at: string | undefined,
+    from = holders,
+  ): Promise<string | undefined> => {
+    if (at === undefined) return undefined;
+    for (const holder of from) {
+      const found = await getSecret<Note>(ctx, holder, 'application-note', `${shell.id}.${step}`);
+      if (found?.at === at) return found.reason;
+    }
+    return undefined;
+  };
+  const ownerReviews: Record<string, OwnerReview> = {};
+  for (const [body, review] of Object.entries(shell.ownerReviews)) {
+    const mine = holders.includes(body) ? [body] : [];
+    const reason = await note(`owner-review.${body}`, review.at, mine);
+    const disputeReason = await note(`dispute.${body}`, review.dispute?.at, mine);
+    ownerReviews[body] = {
+      ...review,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(review.dispute
+        ? {
+            dispute: { ...review.dispute, ...(disputeReason !== undefined ? { reason: disputeReason } : {}) },
+          }
+        : {}),
+    };
+  }
+  const formalReason = await note('formal-review', shell.formalReview?.at);
+  const reReason = await note('re-review', shell.reReview?.at);
+  return {
+    ...shell,
+    ...filing,
+    ownerReviews,
+    ...(shell.formalReview
+      ? {
+          formalReview: {
+            ...shell.formalReview,
+            ...(formalReason !== undefined ? { reason: formalReason } : {}),
+          },
+        }
+      : {}),
+    ...(shell.reReview
+      ? { reReview: { ...shell.reReview, ...(reReason !== undefined ? { reason: reReason } : {}) } }
+      : {}),
+  };
+}
+
+/**
+ * The whole application for a transaction of `actor`: a body reads its own collection; for anyone else
+ * this is only for evaluation (a transaction reading several collections cannot be endorsed).
+ */
+export async function loadApplicationAs(ctx: RdxContext, actor: Actor, id: string): Promise<Application> {
+  const shell = await loadApplicationShell(ctx, id);
+  if (isBodyStaff(actor) && !shell.bodies.includes(actor.mspId))
+    throw new RdxError(ErrorCode.NOT_FOUND, `application ${id} does not exist`);
+  return readApplication(ctx, actor, shell);
+}
+
+/** Saves the shell of an application, dropping what only the collections may hold. */
+export async function saveApplicationShell(
+  ctx: RdxContext,
+  app: ApplicationShell | Application,
+): Promise<ApplicationShell> {
+  const { form: _f, demands: _d, documents: _o, ...rest } = app as Application;
+  const strip = <T extends { reason?: string }>(x: T | undefined): T | undefined => {
+    if (!x) return x;
+    const { reason: _r, ...kept } = x;
+    return kept as T;
+  };
+  const ownerReviews: Record<string, OwnerReview> = {};
+  for (const [body, review] of Object.entries(rest.ownerReviews)) {
+    ownerReviews[body] = {
+      ...strip(review)!,
+      ...(review.dispute ? { dispute: { at: review.dispute.at } } : {}),
+    };
+  }
+  const shell = {
+    ...rest,
+    ownerReviews,
+    formalReview: strip(rest.formalReview),
+    reReview: strip(rest.reReview),
+    sealedHash: rest.sealedHash ?? '',
+  } as ApplicationShell;
+  await save(ctx, 'application', shell.id, shell);
+  return shell;
 }
 
 function text(value: unknown, field: string, max = 500): string {
@@ -178,15 +350,12 @@ export function optionalReason(value: unknown, field = 'reason'): string | undef
   return r;
 }
 
-export function bodiesOf(app: Application): string[] {
-  return [...new Set(app.demands.map((d) => d.body))].sort();
+/** The bodies a demand list names, sorted. */
+export function bodiesOfDemands(demands: Demand[]): string[] {
+  return [...new Set(demands.map((d) => d.body))].sort();
 }
 
-export function parseApplication(raw: unknown): Application {
-  return stored<Application>(raw, 'application', ['id', 'creditCode', 'state', 'demands', 'ownerReviews']);
-}
-
-export function requireState(app: Application, ...states: ApplicationState[]): void {
+export function requireState(app: Pick<Application, 'id' | 'state'>, ...states: ApplicationState[]): void {
   if (!states.includes(app.state)) {
     throw new RdxError(
       ErrorCode.INVALID_STATE,
@@ -195,12 +364,15 @@ export function requireState(app: Application, ...states: ApplicationState[]): v
   }
 }
 
+/** Whether `body`'s demands ended approved (directly, or through coordination). */
+export function bodyApproved(app: Pick<Application, 'ownerReviews'>, body: string): boolean {
+  const review = app.ownerReviews[body];
+  const outcome =
+    review?.coordination?.outcome ?? (review?.decision === 'approved' ? 'approved' : 'rejected');
+  return outcome === 'approved';
+}
+
 /** Demands whose owner review ended approved (directly, or through coordination). */
 export function approvedDemands(app: Application): Demand[] {
-  return app.demands.filter((d) => {
-    const review = app.ownerReviews[d.body];
-    const outcome =
-      review?.coordination?.outcome ?? (review?.decision === 'approved' ? 'approved' : 'rejected');
-    return outcome === 'approved';
-  });
+  return app.demands.filter((d) => bodyApproved(app, d.body));
 }

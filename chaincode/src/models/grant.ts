@@ -8,6 +8,10 @@
  *   ACTIVE | SUSPENDED ──expire────▶ EXPIRED      (validity passed)
  *
  * Grant keys carry a key-level endorsement policy: the owning body's and the bureau's peers must both endorse.
+ *
+ * Sealed (lib/sealed.ts): what may be used, for what and how much — items, purpose, daily quota — and a note a
+ * person wrote on a suspension or ending stay in the owning body's collection. The channel holds the shell:
+ * who holds which dataset of which body, its validity and state (the recipients list makes these public).
  */
 import type { RdxContext } from '../lib/context';
 import { RdxError, ErrorCode } from '../lib/errors';
@@ -16,7 +20,8 @@ import { deleteIndex, putIndex } from '../lib/keys';
 import { requireOwnerAndBureau } from '../lib/sbe';
 import type { Actor } from '../lib/access';
 import { stamp, type Stamp } from '../lib/stamp';
-import { save, stored } from '../lib/store';
+import { getSecret, putSecret, requireSecret } from '../lib/sealed';
+import { load, save, stored } from '../lib/store';
 
 export const GRANT_STATES = ['ACTIVE', 'SUSPENDED', 'REVOKED', 'TERMINATED', 'EXPIRED'] as const;
 export type GrantState = (typeof GRANT_STATES)[number];
@@ -42,18 +47,77 @@ export interface Grant extends Stamp {
     note: string;
     at: string;
   };
+  /** SHA-256 of the confidential part as last written (its hash is on the channel; the part is not). */
+  sealedHash?: string;
 }
 
-export function parseGrant(raw: unknown): Grant {
-  return stored<Grant>(raw, 'grant', [
-    'id',
-    'creditCode',
-    'datasetId',
-    'body',
-    'items',
-    'state',
-    'validUntil',
-  ]);
+/** The part of a grant kept in the owning body's collection. */
+export interface GrantSecret {
+  items: string[];
+  purpose: string;
+  dailyQuota: number;
+  /** The note a person wrote with the current reason (a suspension, withdrawal, termination). */
+  note?: { text: string; at: string };
+}
+
+/** A grant as the channel holds it. */
+export type GrantShell = Omit<Grant, 'items' | 'purpose' | 'dailyQuota'> & { sealedHash: string };
+
+export function parseGrantShell(raw: unknown): GrantShell {
+  return stored<GrantShell>(raw, 'grant', ['id', 'creditCode', 'datasetId', 'body', 'state', 'validUntil']);
+}
+
+/** The shell only: what every transaction on grants of several bodies works with. */
+export function loadGrantShell(ctx: RdxContext, id: string): Promise<GrantShell> {
+  return load(ctx, 'grant', id, parseGrantShell);
+}
+
+/** The whole grant: its shell, and its secret from the owning body's collection. */
+export async function loadGrant(ctx: RdxContext, id: string): Promise<Grant> {
+  return joinGrant(ctx, await loadGrantShell(ctx, id));
+}
+
+export async function joinGrant(ctx: RdxContext, shell: GrantShell): Promise<Grant> {
+  const secret = await requireSecret<GrantSecret>(ctx, shell.body, 'grant', shell.id);
+  const note = secret.note && shell.reason?.at === secret.note.at ? secret.note.text : shell.reason?.note;
+  return {
+    ...shell,
+    items: secret.items,
+    purpose: secret.purpose,
+    dailyQuota: secret.dailyQuota,
+    ...(shell.reason ? { reason: { ...shell.reason, note: note ?? '' } } : {}),
+  };
+}
+
+/** Whether `g` is a whole grant (with its secret) rather than a shell. */
+function isWhole(g: Grant | GrantShell): g is Grant {
+  return 'items' in g;
+}
+
+/**
+ * Saves the shell; the secret is (re)written for a new grant and for a private note only, so transitions
+ * that change the shell alone need no salt and touch no collection.
+ */
+async function saveGrant(ctx: RdxContext, grant: Grant | GrantShell, privateNote: boolean): Promise<string> {
+  let sealedHash = grant.sealedHash ?? '';
+  const { items: _i, purpose: _p, dailyQuota: _q, ...rest } = grant as Grant;
+  let shell: Omit<GrantShell, 'sealedHash'> = rest;
+  if (isWhole(grant) && (privateNote || !sealedHash)) {
+    const secret: GrantSecret = {
+      items: grant.items,
+      purpose: grant.purpose,
+      dailyQuota: grant.dailyQuota,
+      ...(privateNote && grant.reason ? { note: { text: grant.reason.note, at: grant.reason.at } } : {}),
+    };
+    sealedHash = await putSecret(ctx, [grant.body], 'grant', grant.id, secret);
+    if (privateNote && grant.reason) shell = { ...shell, reason: { ...grant.reason, note: '' } };
+  }
+  return save(ctx, 'grant', grant.id, { ...shell, sealedHash });
+}
+
+/** The secret of a grant, if this peer holds it (for reads that may cover grants of several bodies). */
+export async function grantSecret(ctx: RdxContext, shell: GrantShell): Promise<GrantSecret | undefined> {
+  return getSecret<GrantSecret>(ctx, shell.body, 'grant', shell.id);
 }
 
 const ALLOWED: Record<GrantState, GrantState[]> = {
@@ -72,7 +136,7 @@ const EVENT_OF: Record<GrantState, EventName> = {
   EXPIRED: EVENTS.GRANT_EXPIRED,
 };
 
-function indexes(g: Grant): [string, string[]][] {
+function indexes(g: Grant | GrantShell): [string, string[]][] {
   return [
     ['grant~enterprise', [g.creditCode, g.id]],
     ['grant~dataset', [g.datasetId, g.id]],
@@ -81,9 +145,9 @@ function indexes(g: Grant): [string, string[]][] {
   ];
 }
 
-/** Writes a new grant with its indexes and its key-level endorsement policy. */
+/** Writes a new grant (its secret to the owner's collection) with its indexes and its key-level policy. */
 export async function createGrant(ctx: RdxContext, grant: Grant, event: EventName): Promise<void> {
-  const key = await save(ctx, 'grant', grant.id, grant);
+  const key = await saveGrant(ctx, grant, false);
   await requireOwnerAndBureau(ctx, key, grant.body);
   for (const [index, attrs] of indexes(grant)) await putIndex(ctx, index, attrs);
   ctx.changed(event, {
@@ -95,15 +159,20 @@ export async function createGrant(ctx: RdxContext, grant: Grant, event: EventNam
   });
 }
 
-/** Moves a grant to `to` if the state machine allows it; keeps the state index in step. */
-export async function transitionGrant(
+/**
+ * Moves a grant to `to` if the state machine allows it; keeps the state index in step. A reason whose note a
+ * person wrote is confidential: pass the whole grant and `privateNote`, and the note goes to the owner's
+ * collection. A note the platform wrote (a rating, an expiry) stays on the channel with the shell.
+ */
+export async function transitionGrant<G extends Grant | GrantShell>(
   ctx: RdxContext,
   actor: Actor,
-  grant: Grant,
+  grant: G,
   to: GrantState,
   reason: Grant['reason'],
   event: EventName = EVENT_OF[to],
-): Promise<Grant> {
+  privateNote = false,
+): Promise<G> {
   if (!ALLOWED[grant.state].includes(to)) {
     throw new RdxError(
       ErrorCode.INVALID_STATE,
@@ -111,13 +180,14 @@ export async function transitionGrant(
     );
   }
   await deleteIndex(ctx, 'grant~state', [grant.state, grant.id]);
-  const next: Grant = {
+  if (privateNote && !isWhole(grant)) throw new Error('a private note needs the whole grant');
+  const next: G = {
     ...grant,
     ...stamp(ctx, actor),
     state: to,
     reason: to === 'ACTIVE' ? undefined : reason,
   };
-  await save(ctx, 'grant', next.id, next);
+  await saveGrant(ctx, next, privateNote && to !== 'ACTIVE');
   await putIndex(ctx, 'grant~state', [to, next.id]);
   ctx.changed(event, {
     type: 'grant',

@@ -6,6 +6,7 @@
  */
 import crypto from 'node:crypto';
 import type { Contract } from 'fabric-contract-api';
+import { KeyEndorsementPolicy } from 'fabric-shim';
 import { RdxContext } from '../lib/context';
 import { canonicalJson } from '../lib/state';
 
@@ -44,6 +45,11 @@ export function certificateOf(identity: Identity): string {
   return `-----BEGIN CERTIFICATE-----\n${Buffer.concat([der, der]).toString('base64')}\n-----END CERTIFICATE-----\n`;
 }
 
+/** Members of a collection `rdx-<body MSP>`: that body and the bureau. */
+function membersOf(collection: string): string[] {
+  return [collection.replace(/^rdx-/, ''), BUREAU];
+}
+
 interface HistoryRecord {
   txId: string;
   time: Date;
@@ -57,8 +63,57 @@ export interface TxEvent {
 
 type Method = (ctx: RdxContext, ...args: string[]) => Promise<string>;
 
+const BUREAU = 'BureauMSP';
+/** The opening bodies of the test channel, each with its collection `rdx-<MSP>` (members: it and the bureau). */
+export const BODY_ORGS = ['MarketMSP', 'TransportMSP'];
+
+/**
+ * What a transaction carries besides its arguments, as a client sends it: transient data (the SDK adds a random
+ * `salt`), and optionally the endorsing organisations the client names itself.
+ */
+export class TxExtras {
+  constructor(
+    readonly transient: Record<string, string> = {},
+    readonly endorsingOrgs?: string[],
+    /** Leave out the salt the SDK always sends (to test that private writes demand one). */
+    readonly noSalt = false,
+  ) {}
+}
+
+/** Confidential inputs of a call: `w.invoke(who, C.grant, 'SuspendGrant', id, 'violation', secret({ note }))`. */
+export function secret(transient: Record<string, string>, endorsingOrgs?: string[]): TxExtras {
+  return new TxExtras(transient, endorsingOrgs);
+}
+
+/** The endorsement a transaction needed, as the chaincode-level, key-level and collection policies demand it. */
+export interface Endorsement {
+  /** The organisations whose peers had to endorse, sorted. */
+  orgs: string[];
+  /** Collections the transaction read or wrote. */
+  collections: string[];
+}
+
+/**
+ * The ledger of one channel as the chaincode sees it, with Fabric's rules where they shape what the chaincode
+ * may do: writes become visible only on commit; private data lives in per-body collections that only member
+ * orgs' clients read or write; and every transaction is checked against the endorsement it would need —
+ * chaincode-level AND(bureau, one body), key-level policies of the keys it writes, and the collection policies
+ * AND(body, bureau) — with every endorser holding every collection it reads, as on a real network.
+ */
 export class FakeLedger {
   readonly state = new Map<string, Buffer>();
+  /** Private data per collection (the chaincode definition names one per body of the channel). */
+  readonly collections = new Map<string, Map<string, Buffer>>(
+    BODY_ORGS.map((b) => [`rdx-${b}`, new Map<string, Buffer>()]),
+  );
+
+  /** Adds a body's collection, as a new chaincode definition does when an org joins as an opening body. */
+  defineCollectionFor(bodyMsp: string): void {
+    if (!this.collections.has(`rdx-${bodyMsp}`)) this.collections.set(`rdx-${bodyMsp}`, new Map());
+  }
+  /** What each committed transaction put in its block in clear: arguments, result and event. */
+  readonly blocks: { fn: string; args: string[]; result: string; event?: string }[] = [];
+  lastEndorsement?: Endorsement;
   readonly policies = new Map<string, Uint8Array>();
   readonly history = new Map<string, HistoryRecord[]>();
   readonly events: TxEvent[] = [];
@@ -66,10 +121,36 @@ export class FakeLedger {
   now = new Date('2025-03-03T02:00:00Z');
   private txCount = 0;
 
-  /** Runs `contract.fn(...args)` as `identity`, committing its writes only if it succeeds. */
-  async invoke(identity: Identity, contract: Contract, fn: string, ...args: string[]): Promise<string> {
+  /**
+   * Runs `contract.fn(...args)` as `identity`, committing its writes only if it succeeds and could be endorsed.
+   * A trailing {@link TxExtras} carries transient data.
+   */
+  async invoke(
+    identity: Identity,
+    contract: Contract,
+    fn: string,
+    ...allArgs: (string | TxExtras)[]
+  ): Promise<string> {
+    const extras = allArgs.find((a): a is TxExtras => a instanceof TxExtras) ?? new TxExtras();
+    const args = allArgs.filter((a): a is string => typeof a === 'string');
+    const transient = new Map<string, Uint8Array>(
+      Object.entries(extras.transient).map(([k, v]) => [k, Buffer.from(v)]),
+    );
+    if (!extras.noSalt) transient.set('salt', crypto.randomBytes(32));
     const txId = `tx${String(++this.txCount).padStart(6, '0')}`;
     const writes = new Map<string, Buffer | undefined>();
+    const privateWrites = new Map<string, Map<string, Buffer | undefined>>();
+    const collectionsRead = new Set<string>();
+    const collectionOf = (name: string, access: 'read' | 'write'): Map<string, Buffer> => {
+      const c = this.collections.get(name);
+      if (!c) throw new Error(`collection ${name} is not defined for chaincode rdx`);
+      // memberOnlyRead / memberOnlyWrite: the client's org must be a member.
+      if (!membersOf(name).includes(identity.mspId))
+        throw new Error(
+          `tx creator does not have ${access} access permission on privatedata in chaincodeName:rdx collectionName: ${name}`,
+        );
+      return c;
+    };
     const policyWrites = new Map<string, Uint8Array>();
     let event: TxEvent | undefined;
     const committed = this.state;
@@ -90,6 +171,33 @@ export class FakeLedger {
     };
     const stub = {
       getTxID: () => txId,
+      getTransient: () => transient,
+      getPrivateDataHash: (collection: string, key: string) => {
+        // Any peer may read the hash (it is on the channel); the collection must be defined.
+        const c = this.collections.get(collection);
+        if (!c) throw new Error(`collection ${collection} could not be found`);
+        const value = c.get(key);
+        return Promise.resolve(value ? crypto.createHash('sha256').update(value).digest() : Buffer.alloc(0));
+      },
+      getPrivateData: (collection: string, key: string) => {
+        const c = collectionOf(collection, 'read');
+        collectionsRead.add(collection);
+        return Promise.resolve(c.get(key) ?? Buffer.alloc(0));
+      },
+      putPrivateData: (collection: string, key: string, value: Uint8Array) => {
+        collectionOf(collection, 'write');
+        const w = privateWrites.get(collection) ?? new Map<string, Buffer | undefined>();
+        w.set(key, Buffer.from(value));
+        privateWrites.set(collection, w);
+        return Promise.resolve();
+      },
+      deletePrivateData: (collection: string, key: string) => {
+        collectionOf(collection, 'write');
+        const w = privateWrites.get(collection) ?? new Map<string, Buffer | undefined>();
+        w.set(key, undefined);
+        privateWrites.set(collection, w);
+        return Promise.resolve();
+      },
       getTxTimestamp: () => ({ seconds, nanos: (this.now.getTime() % 1000) * 1e6 }),
       getFunctionAndParameters: () => ({ fcn: fn, params: args }),
       getState: (key: string) => Promise.resolve(committed.get(key) ?? Buffer.alloc(0)),
@@ -167,7 +275,20 @@ export class FakeLedger {
     if (typeof method !== 'function') throw new Error(`no ${fn} on ${contract.getName()}`);
     const result = await method.call(contract, ctx, ...args);
     await contract.afterTransaction(ctx, result);
+    this.lastEndorsement = this.endorsementFor(
+      [...writes.keys()],
+      [...privateWrites.keys()],
+      collectionsRead,
+      transient.size > 0 ? extras : undefined,
+    );
     // Commit: only now do the writes become state, as when a valid transaction is committed.
+    for (const [collection, w] of privateWrites) {
+      const c = this.collections.get(collection)!;
+      for (const [key, value] of w) {
+        if (value === undefined) c.delete(key);
+        else c.set(key, value);
+      }
+    }
     for (const [key, value] of writes) {
       if (value === undefined) committed.delete(key);
       else committed.set(key, value);
@@ -177,12 +298,72 @@ export class FakeLedger {
     }
     for (const [key, policy] of policyWrites) this.policies.set(key, policy);
     if (event) this.events.push(event);
+    // An evaluation (nothing written) is answered by one peer and never ordered: it is in no block.
+    if (writes.size > 0 || privateWrites.size > 0)
+      this.blocks.push({ fn, args, result, event: event ? JSON.stringify(event) : undefined });
     return result;
+  }
+
+  /**
+   * The organisations that must endorse a transaction with these writes and reads, or an error as the
+   * transaction would meet on a real network: a required endorser lacking a collection the transaction reads
+   * (its simulation differs: the endorsements do not match), or — with transient data and no endorsers named by
+   * the client — a required endorser outside a collection touched (Fabric's gateway will not send it the data).
+   */
+  private endorsementFor(
+    keysWritten: string[],
+    collectionsWritten: string[],
+    collectionsRead: Set<string>,
+    transientFrom: TxExtras | undefined,
+  ): Endorsement | undefined {
+    // Nothing written: an evaluation, which no one endorses.
+    if (keysWritten.length === 0 && collectionsWritten.length === 0) return undefined;
+    const required = new Set<string>([BUREAU]);
+    for (const key of keysWritten) {
+      const policy = this.policies.get(key);
+      if (policy) for (const org of new KeyEndorsementPolicy(policy).listOrgs()) required.add(org);
+    }
+    for (const c of collectionsWritten) for (const org of membersOf(c)) required.add(org);
+    const touched = [...new Set([...collectionsWritten, ...collectionsRead])].sort();
+    // The chaincode-level policy wants one body besides the bureau: any that holds what is read will do.
+    const bodies = [...this.collections.keys()].map((c) => c.replace(/^rdx-/, ''));
+    if (![...required].some((o) => bodies.includes(o))) {
+      const fit = bodies.find((b) => [...collectionsRead].every((c) => membersOf(c).includes(b)));
+      required.add(fit ?? bodies[0]!);
+    }
+    for (const c of collectionsRead) {
+      const lacking = [...required].filter((o) => !membersOf(c).includes(o));
+      if (lacking.length)
+        throw new Error(
+          `endorsement impossible: the transaction reads ${c}, which the peers of ${lacking.join(', ')} (required endorsers) do not hold`,
+        );
+    }
+    if (transientFrom && !transientFrom.endorsingOrgs) {
+      const outside = touched.flatMap((c) => [...required].filter((o) => !membersOf(c).includes(o)));
+      if (outside.length)
+        throw new Error(
+          `requires endorsement from organisation(s) that are not in the distribution policy of the private data collection(s): ${touched.join(', ')}; retry specifying trusted endorsing organizations to protect transient data`,
+        );
+    }
+    if (transientFrom?.endorsingOrgs) {
+      const missing = [...required].filter((o) => !transientFrom.endorsingOrgs!.includes(o));
+      if (missing.length)
+        throw new Error(
+          `the endorsing organisations named lack ${missing.join(', ')}: ENDORSEMENT_POLICY_FAILURE`,
+        );
+    }
+    return { orgs: [...required].sort(), collections: touched };
   }
 
   /** A snapshot of state to compare before and after a rejected call. */
   snapshot(): string {
-    return canonicalJson([...this.state.entries()].map(([k, v]) => [k, v.toString('base64')]));
+    return canonicalJson([
+      [...this.state.entries()].map(([k, v]) => [k, v.toString('base64')]),
+      [...this.collections.entries()].map(([c, m]) => [
+        c,
+        [...m.entries()].map(([k, v]) => [k, v.toString('base64')]),
+      ]),
+    ]);
   }
 
   lastEvent(): TxEvent | undefined {

@@ -27,7 +27,15 @@ import type { Application, ApplicationForm, Demand } from '../models/application
 import type { DataItem, Dataset } from '../models/dataset';
 import type { Rating, RatingRecord } from '../models/enterprise';
 import type { Grant } from '../models/grant';
-import { EnterpriseKey, FakeLedger, IDS, certificateOf, type Identity } from './fake-ledger';
+import {
+  EnterpriseKey,
+  FakeLedger,
+  IDS,
+  certificateOf,
+  secret,
+  type Identity,
+  type TxExtras,
+} from './fake-ledger';
 
 /** One instance of every contract (they keep no state of their own). */
 export const C = {
@@ -56,6 +64,12 @@ export const INVALID_CODE = '91440300708461136X';
 export const MARKET_ENTITIES = 'market-entities';
 export const MARKET_NOTICES = 'market-notices';
 export const TRANSPORT_VEHICLES = 'transport-vehicles';
+/** Who owns each dataset World.create registers. */
+const DATASET_OWNERS: Record<string, string> = {
+  [MARKET_ENTITIES]: 'MarketMSP',
+  [MARKET_NOTICES]: 'MarketMSP',
+  [TRANSPORT_VEHICLES]: 'TransportMSP',
+};
 
 /** Lower-case hex SHA-256 of a string: how documents and personal data appear in requests. */
 export function sha(text: string): string {
@@ -355,12 +369,22 @@ export class World {
     this.ledger.now = chinaTime(date, time);
   }
 
-  invoke(identity: Identity, contract: Contract, fn: string, ...args: string[]): Promise<string> {
+  invoke(
+    identity: Identity,
+    contract: Contract,
+    fn: string,
+    ...args: (string | TxExtras)[]
+  ): Promise<string> {
     return this.ledger.invoke(identity, contract, fn, ...args);
   }
 
   /** Invokes and parses the JSON result. */
-  async call<T>(identity: Identity, contract: Contract, fn: string, ...args: string[]): Promise<T> {
+  async call<T>(
+    identity: Identity,
+    contract: Contract,
+    fn: string,
+    ...args: (string | TxExtras)[]
+  ): Promise<T> {
     return JSON.parse(await this.ledger.invoke(identity, contract, fn, ...args)) as T;
   }
 
@@ -370,19 +394,33 @@ export class World {
   }
 
   /** `[requestJson, signature]` signed by the enterprise's key at the current transaction time. */
-  sign(e: EnterpriseHandle, action: string, body: Record<string, unknown>): [string, string] {
+  signRaw(e: EnterpriseHandle, action: string, body: Record<string, unknown>): [string, string] {
     return e.key.sign(e.code, action, body, this.ledger.now);
   }
 
-  /** Signs `action` for the enterprise and brings it to `contract.fn` as the gateway. */
+  /**
+   * The request signed by the enterprise's key at the current transaction time, as transient `request` and
+   * `signature` (with the endorsing organisations, when the caller names them).
+   */
+  sign(
+    e: EnterpriseHandle,
+    action: string,
+    body: Record<string, unknown>,
+    endorsingOrgs?: string[],
+  ): TxExtras {
+    return signedRequest(this.signRaw(e, action, body), endorsingOrgs);
+  }
+
+  /** Signs `action` for the enterprise and brings it to `contract.fn` as the gateway; the result is a shell. */
   async asEnterprise<T>(
     e: EnterpriseHandle,
     contract: Contract,
     fn: string,
     action: string,
     body: Record<string, unknown>,
+    endorsingOrgs?: string[],
   ): Promise<T> {
-    return this.call<T>(IDS.gateway, contract, fn, ...this.sign(e, action, body));
+    return this.call<T>(IDS.gateway, contract, fn, this.sign(e, action, body, endorsingOrgs));
   }
 
   async onboard(e: EnterpriseHandle, level: Rating, rating: Partial<RatingInput> = {}): Promise<void> {
@@ -406,36 +444,65 @@ export class World {
 
   // ---- the demand workflow ----
 
-  submit(
+  /**
+   * Files an application as the SDK does: the bureau and every body its demands name endorse (the filing goes
+   * to each of their collections), and the whole application is read back. Unknown datasets name no body.
+   */
+  async submit(
     e: EnterpriseHandle,
     id: string,
     demands?: DemandInput[],
     form?: Record<string, unknown>,
   ): Promise<Application> {
-    return this.asEnterprise(
-      e,
-      C.application,
-      'SubmitApplication',
-      'SubmitApplication',
-      applicationBody(id, demands, form),
-    );
+    const body = applicationBody(id, demands, form);
+    await this.asEnterprise(e, C.application, 'SubmitApplication', 'SubmitApplication', body, [
+      'BureauMSP',
+      ...endorsersOf(body.demands),
+    ]);
+    return this.getApplication(id);
   }
 
-  formalReview(id: string, decision: 'accept' | 'return', reason = ''): Promise<Application> {
-    return this.call(IDS.bureau, C.application, 'FormalReview', id, decision, reason);
+  /**
+   * Resubmits as the SDK does: the bureau, the bodies named before (a dropped one's filing is deleted from its
+   * collection) and those named now endorse; the whole application is read back.
+   */
+  async resubmit(
+    e: EnterpriseHandle,
+    id: string,
+    demands?: DemandInput[],
+    form?: Record<string, unknown>,
+  ): Promise<Application> {
+    const body = applicationBody(id, demands, form);
+    const orgs = [...new Set([...(await this.applicationEndorsers(id)), ...endorsersOf(body.demands)])];
+    await this.asEnterprise(e, C.application, 'ResubmitApplication', 'ResubmitApplication', body, orgs);
+    return this.getApplication(id);
   }
 
-  ownerReview(
+  /** The endorsing organisations of a bureau step on application `id`: the bureau and the bodies it names. */
+  async applicationEndorsers(id: string): Promise<string[]> {
+    return ['BureauMSP', ...(await this.getApplication(id)).bodies];
+  }
+
+  async formalReview(id: string, decision: 'accept' | 'return', reason = ''): Promise<Application> {
+    const orgs = await this.applicationEndorsers(id);
+    await this.call(IDS.bureau, C.application, 'FormalReview', id, decision, secret({ reason }, orgs));
+    return this.getApplication(id);
+  }
+
+  async ownerReview(
     body: Identity,
     id: string,
     decision: 'approve' | 'reject' | 'escalate',
     reason = '',
   ): Promise<Application> {
-    return this.call(body, C.application, 'OwnerReview', id, decision, reason);
+    await this.call(body, C.application, 'OwnerReview', id, decision, secret({ reason }));
+    return this.getApplication(id);
   }
 
-  reReview(id: string, decision: 'approve' | 'reject', reason = ''): Promise<Application> {
-    return this.call(IDS.bureau, C.application, 'ReReview', id, decision, reason);
+  async reReview(id: string, decision: 'approve' | 'reject', reason = ''): Promise<Application> {
+    const orgs = await this.applicationEndorsers(id);
+    await this.call(IDS.bureau, C.application, 'ReReview', id, decision, secret({ reason }, orgs));
+    return this.getApplication(id);
   }
 
   getApplication(id: string): Promise<Application> {
@@ -472,19 +539,29 @@ export class World {
     };
   }
 
-  draft(body: Identity, applicationId: string, terms: TermsInput): Promise<Agreement> {
-    return this.call(body, C.agreement, 'DraftAgreement', applicationId, JSON.stringify(terms));
+  /** Drafts (terms as transient data) and reads the whole agreement back. */
+  async draft(body: Identity, applicationId: string, terms: TermsInput): Promise<Agreement> {
+    const shell = await this.call<{ id: string }>(
+      body,
+      C.agreement,
+      'DraftAgreement',
+      applicationId,
+      secret({ terms: JSON.stringify(terms) }),
+    );
+    return this.getAgreement(shell.id);
   }
 
-  signAsBody(body: Identity, agreement: Agreement): Promise<Agreement> {
-    return this.call(body, C.agreement, 'SignAgreementAsBody', agreement.id, agreement.termsHash);
+  async signAsBody(body: Identity, agreement: Agreement): Promise<Agreement> {
+    await this.call(body, C.agreement, 'SignAgreementAsBody', agreement.id, agreement.termsHash);
+    return this.getAgreement(agreement.id);
   }
 
-  signAsEnterprise(e: EnterpriseHandle, agreement: Agreement): Promise<Agreement> {
-    return this.asEnterprise(e, C.agreement, 'SignAgreementAsEnterprise', 'SignAgreement', {
+  async signAsEnterprise(e: EnterpriseHandle, agreement: Agreement): Promise<Agreement> {
+    await this.asEnterprise(e, C.agreement, 'SignAgreementAsEnterprise', 'SignAgreement', {
       agreementId: agreement.id,
       termsHash: agreement.termsHash,
     });
+    return this.getAgreement(agreement.id);
   }
 
   getAgreement(id: string): Promise<Agreement> {
@@ -514,6 +591,19 @@ export class World {
     }
     return { application, agreements, grants };
   }
+}
+
+/** A signed request `[requestJson, signature]` as the transient data the gateway sends. */
+export function signedRequest([request, signature]: [string, string], endorsingOrgs?: string[]): TxExtras {
+  return secret({ request, signature }, endorsingOrgs);
+}
+
+/** The MSP ids of the bodies owning the datasets of a request's demands (unknown datasets name none). */
+function endorsersOf(demands: unknown): string[] {
+  const ids = Array.isArray(demands)
+    ? demands.map((d) => String((d as { datasetId?: unknown }).datasetId))
+    : [];
+  return [...new Set(ids.flatMap((id) => DATASET_OWNERS[id] ?? []))].sort();
 }
 
 /** The bodies named in a demand list, in a fixed order (MarketMSP before TransportMSP). */

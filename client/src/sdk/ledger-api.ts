@@ -5,7 +5,7 @@
  * transaction was created, its id. Submits wait for the commit and fail when the transaction commits invalid,
  * so a resolved promise means the change is on the ledger.
  */
-import { X509Certificate } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import type { SignedRequest } from '../enterprise-signer.js';
 import {
@@ -90,10 +90,48 @@ abstract class ContractApi {
 
   /** Endorses, orders and waits for the commit. @throws RdxSdkError, LedgerTransactionInvalidError */
   protected async submit<T>(fn: string, ...args: string[]): Promise<Committed<T>> {
-    const done = await this.transport.submit(this.contract, fn, args);
+    return this.submitWith<T>(fn, args);
+  }
+
+  /**
+   * Submits with confidential inputs as transient data (never written to a block), always with a fresh random
+   * `salt` for any private record the transaction writes, and optionally the endorsing organisations.
+   * @throws RdxSdkError, LedgerTransactionInvalidError
+   */
+  protected async submitWith<T>(
+    fn: string,
+    args: string[],
+    secrets: Record<string, string> = {},
+    endorsingOrganizations?: string[],
+  ): Promise<Committed<T>> {
+    const transient: Record<string, Uint8Array> = { salt: randomBytes(32) };
+    for (const [name, value] of Object.entries(secrets)) transient[name] = Buffer.from(value, 'utf8');
+    const done = await this.transport.submit(this.contract, fn, args, { transient, endorsingOrganizations });
     return { value: parse<T>(done.result), txId: done.txId, blockNumber: done.blockNumber };
   }
+
+  /**
+   * A submit whose result is a shell (what a block may hold): the whole object is read back afterwards, on the
+   * same peer, which has committed the transaction by then. @throws RdxSdkError
+   */
+  protected async submitSealed<T>(
+    fn: string,
+    args: string[],
+    secrets: Record<string, string>,
+    readBack: (shell: { id: string }) => Promise<T>,
+    endorsingOrganizations?: string[],
+  ): Promise<Committed<T>> {
+    const done = await this.submitWith<{ id: string }>(fn, args, secrets, endorsingOrganizations);
+    return { ...done, value: await readBack(done.value) };
+  }
 }
+
+/** Transient data of an enterprise's signed request. */
+function signedSecrets(signed: SignedRequest): Record<string, string> {
+  return { request: signed.request, signature: signed.signature };
+}
+
+const BUREAU_MSP = 'BureauMSP';
 
 /**
  * `platform`: the registry of opening bodies and the working-day calendar.
@@ -234,23 +272,87 @@ export class ApplicationApi extends ContractApi {
     super(transport, 'application');
   }
 
-  /** Gateway: brings an enterprise's signed `SubmitApplication`. @throws RdxSdkError */
-  submitSigned(signed: SignedRequest): Promise<Committed<Application>> {
-    return this.submit('SubmitApplication', signed.request, signed.signature);
+  /**
+   * The bureau and every body owning a dataset the request demands: they hold the filing, so they endorse.
+   * Unknown datasets name no body (the chaincode then refuses the request with NOT_FOUND).
+   */
+  private async endorsersOfRequest(signed: SignedRequest, also: string[] = []): Promise<string[]> {
+    let demands: unknown;
+    try {
+      demands = (JSON.parse(signed.request) as { body?: { demands?: unknown } }).body?.demands;
+    } catch {
+      demands = undefined;
+    }
+    const ids = Array.isArray(demands)
+      ? [...new Set(demands.map((d) => String((d as { datasetId?: unknown }).datasetId)))]
+      : [];
+    const catalog = new CatalogApi(this.transport);
+    const owners = await Promise.all(
+      ids.map((id) =>
+        catalog.get(id).then(
+          (d) => d.owner,
+          () => undefined,
+        ),
+      ),
+    );
+    return [...new Set([BUREAU_MSP, ...also, ...owners.filter((o): o is string => !!o)])].sort();
   }
 
-  /** Gateway: brings a signed `ResubmitApplication`. @throws RdxSdkError */
-  resubmitSigned(signed: SignedRequest): Promise<Committed<Application>> {
-    return this.submit('ResubmitApplication', signed.request, signed.signature);
+  /** The bureau and the bodies application `id` names: who endorses a step that writes to all of them. */
+  private async endorsersOf(id: string): Promise<string[]> {
+    return [BUREAU_MSP, ...(await this.get(id)).bodies];
   }
 
-  /** Bureau (规范性审查): accept, or return with a reason. @throws RdxSdkError INVALID_STATE, INVALID_ARGUMENT */
-  formalReview(args: {
+  /**
+   * Gateway: brings an enterprise's signed `SubmitApplication`. The filing goes to the collections of the
+   * bureau and the bodies it names, which endorse it; the application is read back whole. @throws RdxSdkError
+   */
+  async submitSigned(signed: SignedRequest): Promise<Committed<Application>> {
+    return this.submitSealed(
+      'SubmitApplication',
+      [],
+      signedSecrets(signed),
+      (shell) => this.get(shell.id),
+      await this.endorsersOfRequest(signed),
+    );
+  }
+
+  /** Gateway: brings a signed `ResubmitApplication` (bodies named before and now endorse). @throws RdxSdkError */
+  async resubmitSigned(signed: SignedRequest): Promise<Committed<Application>> {
+    // The bodies named before: a dropped one's filing is deleted from its collection, which needs its peer.
+    const id = (JSON.parse(signed.request) as { body?: { id?: unknown } }).body?.id;
+    const before =
+      typeof id === 'string'
+        ? await this.get(id).then(
+            (a) => a.bodies,
+            () => [],
+          )
+        : [];
+    return this.submitSealed(
+      'ResubmitApplication',
+      [],
+      signedSecrets(signed),
+      (shell) => this.get(shell.id),
+      await this.endorsersOfRequest(signed, before),
+    );
+  }
+
+  /**
+   * Bureau (规范性审查): accept, or return with a reason (kept in the named bodies' collections).
+   * @throws RdxSdkError INVALID_STATE, INVALID_ARGUMENT
+   */
+  async formalReview(args: {
     id: string;
     decision: 'accept' | 'return';
     reason?: string;
   }): Promise<Committed<Application>> {
-    return this.submit('FormalReview', args.id, args.decision, args.reason ?? '');
+    return this.submitSealed(
+      'FormalReview',
+      [args.id, args.decision],
+      args.reason ? { reason: args.reason } : {},
+      () => this.get(args.id),
+      await this.endorsersOf(args.id),
+    );
   }
 
   /**
@@ -262,12 +364,17 @@ export class ApplicationApi extends ContractApi {
     decision: 'approve' | 'reject' | 'escalate';
     reason?: string;
   }): Promise<Committed<Application>> {
-    return this.submit('OwnerReview', args.id, args.decision, args.reason ?? '');
+    return this.submitSealed(
+      'OwnerReview',
+      [args.id, args.decision],
+      args.reason ? { reason: args.reason } : {},
+      () => this.get(args.id),
+    );
   }
 
   /** Gateway: brings a signed `DisputeReview`. @throws RdxSdkError */
   disputeSigned(signed: SignedRequest): Promise<Committed<Application>> {
-    return this.submit('DisputeReview', signed.request, signed.signature);
+    return this.submitSealed('DisputeReview', [], signedSecrets(signed), (shell) => this.get(shell.id));
   }
 
   /** Bureau (协调会议): settles an escalated or disputed demand. @throws RdxSdkError INVALID_STATE */
@@ -277,16 +384,24 @@ export class ApplicationApi extends ContractApi {
     outcome: 'approved' | 'rejected';
     minutesHash: string;
   }): Promise<Committed<Application>> {
-    return this.submit('Coordinate', args.id, args.body, args.outcome, args.minutesHash);
+    return this.submitSealed('Coordinate', [args.id, args.body, args.outcome, args.minutesHash], {}, () =>
+      this.get(args.id),
+    );
   }
 
   /** Bureau (需求复核): the final decision. @throws RdxSdkError INVALID_STATE */
-  reReview(args: {
+  async reReview(args: {
     id: string;
     decision: 'approve' | 'reject';
     reason?: string;
   }): Promise<Committed<Application>> {
-    return this.submit('ReReview', args.id, args.decision, args.reason ?? '');
+    return this.submitSealed(
+      'ReReview',
+      [args.id, args.decision],
+      args.reason ? { reason: args.reason } : {},
+      () => this.get(args.id),
+      await this.endorsersOf(args.id),
+    );
   }
 
   /** One application. @throws RdxSdkError NOT_FOUND, FORBIDDEN */
@@ -305,44 +420,58 @@ export class AgreementApi extends ContractApi {
     super(transport, 'agreement');
   }
 
-  /** Body: drafts the agreement for its approved demands. @throws RdxSdkError */
+  /** Body: drafts the agreement for its approved demands (the terms as transient data). @throws RdxSdkError */
   draft(args: { applicationId: string; terms: TermsInput }): Promise<Committed<Agreement>> {
-    return this.submit('DraftAgreement', args.applicationId, JSON.stringify(args.terms));
+    return this.submitSealed(
+      'DraftAgreement',
+      [args.applicationId],
+      { terms: JSON.stringify(args.terms) },
+      (shell) => this.get(shell.id),
+    );
   }
 
   /** Body: signs, pinning the terms it read by their hash. @throws RdxSdkError INVALID_ARGUMENT on a stale hash */
   signAsBody(args: { id: string; termsHash: string }): Promise<Committed<Agreement>> {
-    return this.submit('SignAgreementAsBody', args.id, args.termsHash);
+    return this.submitSealed('SignAgreementAsBody', [args.id, args.termsHash], {}, () => this.get(args.id));
   }
 
   /** Gateway: brings the enterprise's signed `SignAgreement`. @throws RdxSdkError */
   signAsEnterpriseSigned(signed: SignedRequest): Promise<Committed<Agreement>> {
-    return this.submit('SignAgreementAsEnterprise', signed.request, signed.signature);
+    return this.submitSealed('SignAgreementAsEnterprise', [], signedSecrets(signed), (shell) =>
+      this.get(shell.id),
+    );
   }
 
   /** Body: proposes a new end date before expiry. @throws RdxSdkError */
   proposeRenewal(args: { id: string; validUntil: string }): Promise<Committed<Agreement>> {
-    return this.submit('ProposeRenewal', args.id, requireDate(args.validUntil, 'validUntil'));
+    return this.submitSealed(
+      'ProposeRenewal',
+      [args.id, requireDate(args.validUntil, 'validUntil')],
+      {},
+      () => this.get(args.id),
+    );
   }
 
   /** Gateway: brings a signed `AcceptRenewal`. @throws RdxSdkError */
   acceptRenewalSigned(signed: SignedRequest): Promise<Committed<Agreement>> {
-    return this.submit('AcceptRenewal', signed.request, signed.signature);
+    return this.submitSealed('AcceptRenewal', [], signedSecrets(signed), (shell) => this.get(shell.id));
   }
 
-  /** Body or bureau: terminates with reason and notice date; its grants end. @throws RdxSdkError */
+  /** Body or bureau: terminates with reason (confidential) and notice date; its grants end. @throws RdxSdkError */
   terminate(args: { id: string; reason: string; noticeDate: string }): Promise<Committed<Agreement>> {
-    return this.submit(
+    return this.submitSealed(
       'TerminateAgreement',
-      args.id,
-      args.reason,
-      requireDate(args.noticeDate, 'noticeDate'),
+      [args.id, requireDate(args.noticeDate, 'noticeDate')],
+      { reason: args.reason },
+      () => this.get(args.id),
     );
   }
 
   /** Gateway: brings a signed `TerminateAgreement`. @throws RdxSdkError */
   terminateAsEnterpriseSigned(signed: SignedRequest): Promise<Committed<Agreement>> {
-    return this.submit('TerminateAgreementAsEnterprise', signed.request, signed.signature);
+    return this.submitSealed('TerminateAgreementAsEnterprise', [], signedSecrets(signed), (shell) =>
+      this.get(shell.id),
+    );
   }
 
   /** One agreement. @throws RdxSdkError NOT_FOUND, FORBIDDEN */
@@ -363,27 +492,31 @@ export class GrantApi extends ContractApi {
 
   /** Owner or bureau (中止): access stops on every gateway. @throws RdxSdkError */
   suspend(args: { id: string; reason: SuspendReason; note: string }): Promise<Committed<Grant>> {
-    return this.submit('SuspendGrant', args.id, args.reason, args.note);
+    return this.submitSealed('SuspendGrant', [args.id, args.reason], { note: args.note }, () =>
+      this.get(args.id),
+    );
   }
 
   /** Owner (恢复开放): reopens a suspended grant. @throws RdxSdkError INVALID_STATE, RATING_INSUFFICIENT */
   restore(args: { id: string; note?: string }): Promise<Committed<Grant>> {
-    return this.submit('RestoreGrant', args.id, args.note ?? '');
+    return this.submitSealed('RestoreGrant', [args.id], args.note ? { note: args.note } : {}, () =>
+      this.get(args.id),
+    );
   }
 
   /** Owner (撤回): withdraws for good. @throws RdxSdkError */
   withdraw(args: { id: string; note: string }): Promise<Committed<Grant>> {
-    return this.submit('WithdrawGrant', args.id, args.note);
+    return this.submitSealed('WithdrawGrant', [args.id], { note: args.note }, () => this.get(args.id));
   }
 
   /** Owner or bureau (终止). @throws RdxSdkError */
   terminate(args: { id: string; note: string }): Promise<Committed<Grant>> {
-    return this.submit('TerminateGrant', args.id, args.note);
+    return this.submitSealed('TerminateGrant', [args.id], { note: args.note }, () => this.get(args.id));
   }
 
   /** Marks a grant past its validity as expired. @throws RdxSdkError INVALID_STATE while valid */
   expire(id: string): Promise<Committed<Grant>> {
-    return this.submit('ExpireGrant', id);
+    return this.submitSealed('ExpireGrant', [id], {}, () => this.get(id));
   }
 
   /** One grant. @throws RdxSdkError NOT_FOUND, FORBIDDEN */
@@ -424,12 +557,16 @@ export class ComplaintApi extends ContractApi {
 
   /** Owner or bureau: records a complaint, optionally suspending the grant at once. @throws RdxSdkError */
   file(input: ComplaintInput): Promise<Committed<Complaint>> {
-    return this.submit('FileComplaint', JSON.stringify(input));
+    return this.submitSealed('FileComplaint', [], { complaint: JSON.stringify(input) }, (shell) =>
+      this.get(shell.id),
+    );
   }
 
-  /** Owner: the outcome. @throws RdxSdkError INVALID_STATE */
+  /** Owner: the outcome (its note confidential). @throws RdxSdkError INVALID_STATE */
   resolve(args: { id: string; decision: ComplaintOutcome; note: string }): Promise<Committed<Complaint>> {
-    return this.submit('ResolveComplaint', args.id, args.decision, args.note);
+    return this.submitSealed('ResolveComplaint', [args.id, args.decision], { note: args.note }, () =>
+      this.get(args.id),
+    );
   }
 
   /** Owner: records how and when the complainant was told. @throws RdxSdkError */
@@ -439,12 +576,11 @@ export class ComplaintApi extends ContractApi {
     notifiedOn: string;
     summaryHash: string;
   }): Promise<Committed<Complaint>> {
-    return this.submit(
+    return this.submitSealed(
       'RecordNotification',
-      args.id,
-      args.channel,
-      requireDate(args.notifiedOn, 'notifiedOn'),
-      args.summaryHash,
+      [args.id, args.channel, requireDate(args.notifiedOn, 'notifiedOn'), args.summaryHash],
+      {},
+      () => this.get(args.id),
     );
   }
 
@@ -466,22 +602,22 @@ export class DutyApi extends ContractApi {
 
   /** Gateway: a signed `ReportUsage`. @throws RdxSdkError */
   reportUsageSigned(signed: SignedRequest): Promise<Committed<Duty>> {
-    return this.submit('ReportUsage', signed.request, signed.signature);
+    return this.submitWith('ReportUsage', [], signedSecrets(signed));
   }
 
   /** Gateway: a signed `ReturnData`. @throws RdxSdkError */
   returnDataSigned(signed: SignedRequest): Promise<Committed<Duty>> {
-    return this.submit('ReturnData', signed.request, signed.signature);
+    return this.submitWith('ReturnData', [], signedSecrets(signed));
   }
 
   /** Gateway: a signed `PublishProduct`. @throws RdxSdkError */
   publishProductSigned(signed: SignedRequest): Promise<Committed<Duty>> {
-    return this.submit('PublishProduct', signed.request, signed.signature);
+    return this.submitWith('PublishProduct', [], signedSecrets(signed));
   }
 
   /** Gateway: a signed `ReportSecurityIssue`. @throws RdxSdkError */
   reportSecurityIssueSigned(signed: SignedRequest): Promise<Committed<Duty>> {
-    return this.submit('ReportSecurityIssue', signed.request, signed.signature);
+    return this.submitWith('ReportSecurityIssue', [], signedSecrets(signed));
   }
 
   /** Bureau: publishes a credit evaluation (信用评价). @throws RdxSdkError */

@@ -14,6 +14,12 @@ export interface LedgerCallOptions {
    * collections).
    */
   transient?: Record<string, Uint8Array>;
+  /**
+   * The organisations whose peers endorse, named by the client. Needed when a transaction with transient data
+   * writes to the collections of several bodies: Fabric's gateway sends transient data only to peers of orgs
+   * in every collection touched, and no single body is.
+   */
+  endorsingOrganizations?: string[];
 }
 
 /** A submitted transaction, once committed valid. */
@@ -53,9 +59,13 @@ export function fabricTransport(connection: LedgerConnection): LedgerTransport {
     async submit(contract, fn, args, options = {}): Promise<SubmitResult> {
       let txId: string | undefined;
       try {
-        const tx = await connection
-          .contract(contract)
-          .submitAsync(fn, { arguments: args, transientData: options.transient });
+        const tx = await connection.contract(contract).submitAsync(fn, {
+          arguments: args,
+          transientData: options.transient,
+          ...(options.endorsingOrganizations
+            ? { endorsingOrganizations: options.endorsingOrganizations }
+            : {}),
+        });
         txId = tx.getTransactionId();
         const status = await tx.getStatus();
         if (!status.successful) {

@@ -291,6 +291,7 @@ describe('offline verification of receipts, anchor chains and evidence packages'
       updatedAt: '',
       updatedBy: { mspId: 'BureauMSP', role: 'gateway' },
       txId: '',
+      sealedHash: 'a'.repeat(64),
     };
     const versions: Grant[] = [
       { ...base, txId: txid(1), updatedAt: '2026-11-27T01:00:00.000Z' },
@@ -309,12 +310,17 @@ describe('offline verification of receipts, anchor chains and evidence packages'
         updatedAt: '2026-11-27T01:02:00.000Z',
       },
     ];
+    // The channel's history holds shells: no items, purpose or quota, no note a person wrote.
+    const shellOf = (v: Grant): Record<string, unknown> => {
+      const { items: _i, purpose: _p, dailyQuota: _q, ...rest } = v;
+      return rest.reason ? { ...rest, reason: { ...rest.reason, note: '' } } : rest;
+    };
     const history: HistoryEntry[] = versions.map((v) => ({
       txId: v.txId,
       time: v.updatedAt,
       isDelete: false,
       by: v.updatedBy,
-      value: v,
+      value: shellOf(v),
     }));
     const transactions: TransactionInfo[] = versions.map((v, i) => ({
       txId: v.txId,

@@ -59,7 +59,8 @@ const ZH: Record<string, string> = {
   'dashboard.integrity': '审计日志完整性',
   'dashboard.integrityOk': '完好',
   'dashboard.integrityBroken': '未通过校验，受限数据暂停提供',
-  'dashboard.integrityAlarm': '警报：审计日志未通过完整性校验（{detail}）。受限数据已暂停提供，请立即核查网关密钥与日志。',
+  'dashboard.integrityAlarm':
+    '警报：审计日志未通过完整性校验（{detail}）。受限数据已暂停提供，请立即核查网关密钥与日志。',
   'dashboard.lastError': '最近锚定失败',
   'dashboard.ledger': '账本事件跟踪',
   'dashboard.following': '跟踪中（区块 {block}）',

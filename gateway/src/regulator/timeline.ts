@@ -3,6 +3,10 @@
  * grant, enterprise or dataset as the ledger's key history holds it (query:GetHistory), turned into named
  * steps (submitted → formal review → owner reviews → re-review → agreement drafted and signed → grant →
  * suspensions …), each with the transaction id, its time and the org that made it.
+ *
+ * The history is of what the channel holds: an object's shell (chaincode/src/lib/sealed.ts). Its confidential
+ * part — terms, items, quotas, reasons — lives in the bodies' collections, which keep no history; the
+ * regulator reads its current value with the object itself.
  */
 
 import type { HistoryEntry } from '@rdx/chaincode';
@@ -49,10 +53,9 @@ function defined(detail: Obj): Obj {
 type Step = [kind: string, detail: Obj];
 
 function applicationSteps(prev: Obj | undefined, cur: Obj): Step[] {
-  const demands = Array.isArray(cur.demands) ? cur.demands.map((d) => o(d).datasetId) : [];
   if (!prev)
     return [
-      ['application.submitted', { enterprise: cur.creditCode, datasets: demands, revision: cur.revision }],
+      ['application.submitted', { enterprise: cur.creditCode, bodies: cur.bodies, revision: cur.revision }],
     ];
   const steps: Step[] = [];
   if (typeof cur.revision === 'number' && typeof prev.revision === 'number' && cur.revision > prev.revision)
@@ -80,18 +83,16 @@ function applicationSteps(prev: Obj | undefined, cur: Obj): Step[] {
 }
 
 function agreementSteps(prev: Obj | undefined, cur: Obj): Step[] {
-  const terms = o(cur.terms);
   if (!prev) {
-    const datasets = Array.isArray(terms.datasets) ? terms.datasets.map((d) => o(d).datasetId) : [];
     return [
       [
         'agreement.drafted',
         {
-          application: terms.applicationId,
-          enterprise: terms.creditCode,
-          body: terms.body,
-          datasets,
-          valid_until: terms.validUntil,
+          application: cur.applicationId,
+          enterprise: cur.creditCode,
+          body: cur.body,
+          datasets: cur.datasetIds,
+          valid_until: cur.validUntil,
           terms_hash: cur.termsHash,
         },
       ],
@@ -100,8 +101,8 @@ function agreementSteps(prev: Obj | undefined, cur: Obj): Step[] {
   const steps: Step[] = [];
   if (cur.bodySignature && !prev.bodySignature)
     steps.push(['agreement.signed_by_body', { body: o(cur.bodySignature).mspId }]);
-  if (cur.enterpriseSignature && !prev.enterpriseSignature)
-    steps.push(['agreement.signed_by_enterprise', { enterprise: terms.creditCode }]);
+  if (cur.enterpriseSigned && !prev.enterpriseSigned)
+    steps.push(['agreement.signed_by_enterprise', { enterprise: cur.creditCode }]);
   if (cur.state === 'IN_FORCE' && prev.state !== 'IN_FORCE')
     steps.push(['agreement.in_force', { grants: cur.grants, product_deadline: cur.productDeadline }]);
   if (cur.pendingRenewal && !same(prev.pendingRenewal, cur.pendingRenewal))
@@ -111,7 +112,7 @@ function agreementSteps(prev: Obj | undefined, cur: Obj): Step[] {
     steps.push(['agreement.renewed', { valid_until: o(renewals[renewals.length - 1]).validUntil }]);
   if (cur.termination && !prev.termination) {
     const t = o(cur.termination);
-    steps.push(['agreement.terminated', { by: t.by, reason: t.reason, notice_date: t.noticeDate }]);
+    steps.push(['agreement.terminated', { by: t.by, notice_date: t.noticeDate }]);
   }
   if (cur.product && !prev.product) {
     const p = o(cur.product);
@@ -139,10 +140,8 @@ function grantSteps(prev: Obj | undefined, cur: Obj): Step[] {
           enterprise: cur.creditCode,
           dataset: cur.datasetId,
           agreement: cur.agreementId,
-          items: cur.items,
           valid_from: cur.validFrom,
           valid_until: cur.validUntil,
-          daily_quota: cur.dailyQuota,
         },
       ],
     ];

@@ -264,9 +264,7 @@ export function regulatorRoutes(s: Services): Router {
         ),
       ];
       const agreementHistories = await Promise.all(agreements.map((a) => add('agreement', a)));
-      const applications = agreementHistories.map(
-        (h) => (latestValue(h)?.terms as { applicationId?: string } | undefined)?.applicationId,
-      );
+      const applications = agreementHistories.map((h) => latestValue(h)?.applicationId);
       await Promise.all([...new Set(applications)].map((a) => add('application', a)));
     };
 

@@ -12,12 +12,21 @@ import {
   anchorHashOf,
   canonicalJson,
   type AnchorInput,
+  type LedgerCallOptions,
   type RdxSdkError,
   type SubmitResult,
 } from '@rdx/client';
 import type { EventStream, Ledger, LedgerStatus } from '../ledger/ledger.js';
 
-export type LedgerCall = { kind: 'evaluate' | 'submit'; contract: string; fn: string; args: string[] };
+export interface LedgerCall {
+  kind: 'evaluate' | 'submit';
+  contract: string;
+  fn: string;
+  args: string[];
+  /** Transient data as text (the SDK sends confidential inputs, and a salt, this way). */
+  transient: Record<string, string>;
+  endorsingOrganizations?: string[];
+}
 /** Returns the decoded result (evaluate) or the transaction result (submit). */
 export type Handler = (args: string[], call: LedgerCall) => unknown;
 
@@ -42,6 +51,17 @@ export const RELAYED: Record<string, string> = {
   'duty:PublishProduct': 'PublishProduct',
   'duty:ReportSecurityIssue': 'ReportSecurityIssue',
 };
+
+/** The options of a call as the fake records them: transient data decoded as text. */
+function callOptions(options: LedgerCallOptions): Pick<LedgerCall, 'transient' | 'endorsingOrganizations'> {
+  const transient = Object.fromEntries(
+    Object.entries(options.transient ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('utf8')]),
+  );
+  return {
+    transient,
+    ...(options.endorsingOrganizations ? { endorsingOrganizations: options.endorsingOrganizations } : {}),
+  };
+}
 
 /**
  * The error the SDK's Fabric transport gives for a ledger answer: a refusal with the chaincode's `code`, a
@@ -108,9 +128,23 @@ export class FakeLedger implements Ledger {
       ([id = '']) => this.agreements.get(id) ?? refuse('NOT_FOUND', `no agreement ${id}`),
     );
     for (const [key, action] of Object.entries(RELAYED)) {
-      this.handlers.set(key, ([request = '', signature = ''], call) => {
+      // As the chaincode: the signed request comes as transient data, the result is a shell naming the object.
+      this.handlers.set(key, (_args, call) => {
+        const { request = '', signature = '' } = call.transient;
         const envelope = this.verifyEnterpriseRequest(request, signature, action);
-        return { fn: call.fn, creditCode: envelope.creditCode, body: envelope.body };
+        const body = (envelope.body ?? {}) as Record<string, unknown>;
+        const id = String(
+          call.contract === 'application' ? (body.id ?? body.applicationId) : body.agreementId,
+        );
+        // A new application exists from here on, as on the ledger (the SDK reads it back).
+        if (call.fn === 'SubmitApplication' && !this.applications.has(id))
+          this.applications.set(id, {
+            id,
+            creditCode: envelope.creditCode,
+            state: 'FORMAL_REVIEW',
+            bodies: [],
+          });
+        return { id, fn: call.fn, creditCode: envelope.creditCode, body };
       });
     }
   }
@@ -146,12 +180,24 @@ export class FakeLedger implements Ledger {
     });
   }
 
-  async evaluate(contract: string, fn: string, args: string[]): Promise<Uint8Array> {
-    return this.encode(await this.dispatch({ kind: 'evaluate', contract, fn, args }));
+  async evaluate(
+    contract: string,
+    fn: string,
+    args: string[],
+    options: LedgerCallOptions = {},
+  ): Promise<Uint8Array> {
+    return this.encode(
+      await this.dispatch({ kind: 'evaluate', contract, fn, args, ...callOptions(options) }),
+    );
   }
 
-  async submit(contract: string, fn: string, args: string[]): Promise<SubmitResult> {
-    const result = await this.dispatch({ kind: 'submit', contract, fn, args });
+  async submit(
+    contract: string,
+    fn: string,
+    args: string[],
+    options: LedgerCallOptions = {},
+  ): Promise<SubmitResult> {
+    const result = await this.dispatch({ kind: 'submit', contract, fn, args, ...callOptions(options) });
     this.blockHeight++;
     return {
       result: this.encode(result),
@@ -188,7 +234,10 @@ export class FakeLedger implements Ledger {
   private submitAnchor(json: string): LedgerAnchor {
     const input = JSON.parse(json) as Omit<LedgerAnchor, 'anchorHash' | 'txId'>;
     if (this.unregistered.has(input.gatewayId))
-      refuse('FORBIDDEN', `gateway ${input.gatewayId} is not registered: the bureau registers each gateway id`);
+      refuse(
+        'FORBIDDEN',
+        `gateway ${input.gatewayId} is not registered: the bureau registers each gateway id`,
+      );
     const chain = this.anchors.get(input.gatewayId) ?? [];
     const last = chain.at(-1);
     const expected = last

@@ -29,6 +29,7 @@ import {
   runId,
   submit,
   type TestEnterprise,
+  secret,
 } from '../workflow.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -131,14 +132,23 @@ describe('the console in headless Chromium: public view, regulator and enterpris
       'the gateway serves the new grant',
     );
     suspendTx = (
-      await submit(p.market, 'grant', 'SuspendGrant', grantId, 'complaint', '投诉核实中（控制台测试）')
+      await submit(
+        p.market,
+        'grant',
+        'SuspendGrant',
+        grantId,
+        'complaint',
+        secret({ note: '投诉核实中（控制台测试）' }),
+      )
     ).txId;
     await eventually(
       async () => (await getJson(`${base}/v1/datasets/${DATASET}/records?limit=1`, token)).status === 403,
       10_000,
       'the suspension reaches the gateway',
     );
-    restoreTx = (await submit(p.market, 'grant', 'RestoreGrant', grantId, '核实完毕，恢复开放')).txId;
+    restoreTx = (
+      await submit(p.market, 'grant', 'RestoreGrant', grantId, secret({ note: '核实完毕，恢复开放' }))
+    ).txId;
     await eventually(
       async () => (await getJson(`${base}/v1/audit/receipts/${requestId}`, token)).status === 200,
       30_000,

@@ -36,6 +36,8 @@ import {
   runId,
   submit,
   type TestEnterprise,
+  secret,
+  type Secrets,
 } from '../workflow.js';
 
 const execFileAsync = promisify(execFile);
@@ -90,7 +92,7 @@ async function submitRetrying(
   c: Parties['market'],
   contract: string,
   fn: string,
-  ...args: string[]
+  ...args: (string | Secrets)[]
 ): Promise<Awaited<ReturnType<typeof submit>>> {
   const deadline = Date.now() + 45_000;
   for (;;) {
@@ -309,7 +311,14 @@ describe('faults on the real network: orderers, the bureau peer and the whole pl
 
         // No grant can change while the bureau's peer is down: its key-level policy needs that peer.
         await expect(
-          submit(p.market, 'grant', 'SuspendGrant', grantId, 'violation', '违规使用，暂停访问'),
+          submit(
+            p.market,
+            'grant',
+            'SuspendGrant',
+            grantId,
+            'violation',
+            secret({ note: '违规使用，暂停访问' }),
+          ),
           'a grant change cannot be endorsed without the bureau peer',
         ).to.be.rejected;
         expect(await grantState(grantId)).to.equal('ACTIVE');
@@ -333,7 +342,7 @@ describe('faults on the real network: orderers, the bureau peer and the whole pl
           'SuspendGrant',
           grantId,
           'violation',
-          '违规使用，暂停访问',
+          secret({ note: '违规使用，暂停访问' }),
         );
         const suspensionBlock = Number(suspension.block);
         expect(await grantState(grantId)).to.equal('SUSPENDED');
@@ -366,7 +375,13 @@ describe('faults on the real network: orderers, the bureau peer and the whole pl
         await startProcess(ctx, peerNode);
       }
       // Restore the grant so the next test starts from an active one.
-      await submitRetrying(p.market, 'grant', 'RestoreGrant', grantId, '核实处理完毕，恢复开放');
+      await submitRetrying(
+        p.market,
+        'grant',
+        'RestoreGrant',
+        grantId,
+        secret({ note: '核实处理完毕，恢复开放' }),
+      );
       await eventually(async () => (await records()).status === 200, 20_000, 'the grant is served again');
     });
   });
@@ -375,7 +390,14 @@ describe('faults on the real network: orderers, the bureau peer and the whole pl
     it('state intact, the gateway converges, a grant suspended before the stop stays refused', async () => {
       const probeId = `faults-${runId}-restart`;
       await submitRetrying(p.prober, 'system', 'RecordProbe', probeId, 'before the platform restart');
-      await submitRetrying(p.market, 'grant', 'SuspendGrant', grantId, 'rectification', '限期整改');
+      await submitRetrying(
+        p.market,
+        'grant',
+        'SuspendGrant',
+        grantId,
+        'rectification',
+        secret({ note: '限期整改' }),
+      );
       await eventually(
         async () => (await records()).body.code === 'GRANT_NOT_ACTIVE',
         15_000,
@@ -414,7 +436,7 @@ describe('faults on the real network: orderers, the bureau peer and the whole pl
       expect((await records()).body.code).to.equal('GRANT_NOT_ACTIVE');
 
       // It follows new events again: a restoration after the restart is served.
-      await submitRetrying(p.market, 'grant', 'RestoreGrant', grantId, '整改完成');
+      await submitRetrying(p.market, 'grant', 'RestoreGrant', grantId, secret({ note: '整改完成' }));
       await eventually(
         async () => (await records()).status === 200,
         15_000,

@@ -19,6 +19,7 @@ import {
   runId,
   submit,
   type TestEnterprise,
+  secret,
 } from '../workflow.js';
 
 const base = gatewayUrl({ topology } as never);
@@ -145,14 +146,21 @@ describe('the gateway on the real network: granted items, refusals, receipts and
 
   it('after the owning body suspends the grant, the next call is refused', async () => {
     expect((await records('limit=1')).status).to.equal(200);
-    await submit(p.market, 'grant', 'SuspendGrant', grantId, 'violation', '违规使用，暂停访问');
+    await submit(
+      p.market,
+      'grant',
+      'SuspendGrant',
+      grantId,
+      'violation',
+      secret({ note: '违规使用，暂停访问' }),
+    );
     const ms = await eventually(
       async () => (await records('limit=1')).body.code === 'GRANT_NOT_ACTIVE',
       10_000,
       'the suspension reaches the gateway',
     );
     console.log(`# suspension enforced ${ms} ms after its commit was acknowledged`);
-    await submit(p.market, 'grant', 'RestoreGrant', grantId, '整改完成');
+    await submit(p.market, 'grant', 'RestoreGrant', grantId, secret({ note: '整改完成' }));
     await eventually(
       async () => (await records('limit=1')).status === 200,
       10_000,

@@ -21,6 +21,7 @@ import {
   runId,
   submit,
   type TestEnterprise,
+  secret,
 } from '../workflow.js';
 
 let p: Parties;
@@ -65,8 +66,18 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
 
   it('a grant change endorsed by the bureau and another body, but not the owner, fails validation', async () => {
     const marketGrant = grants.find((g) => g.includes('MarketMSP'))!;
-    const proposal = p.bureau.contract('grant').newProposal('SuspendGrant', {
-      arguments: [marketGrant, 'violation', 'attempt without the owning body'],
+    // A downgrade suspends the enterprise's grants of both bodies; endorsed without Market's peer, the change
+    // of Market's grant breaks that key's policy, and the whole transaction is invalid.
+    const rating = {
+      level: 'A',
+      mlpsLevel: 3,
+      mlpsFiling: '33110099001-25001',
+      creditStatus: 'good',
+      certificateHashes: [],
+      validUntil: '2027-12-31',
+    };
+    const proposal = p.bureau.contract('enterprise').newProposal('RateEnterprise', {
+      arguments: [enterprise.creditCode, JSON.stringify(rating)],
       endorsingOrganizations: ['BureauMSP', 'TransportMSP'],
     });
     const submitted = await (await proposal.endorse()).submit();
@@ -82,7 +93,12 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
     const envelope = JSON.parse(forged.request) as Record<string, unknown>;
     const claimed = JSON.stringify({ ...envelope, creditCode: enterprise.creditCode });
     await expectRefused(
-      submit(p.gateway, 'application', 'SubmitApplication', claimed, forged.signature),
+      submit(
+        p.gateway,
+        'application',
+        'SubmitApplication',
+        secret({ request: claimed, signature: forged.signature }, ['BureauMSP']),
+      ),
       'BAD_SIGNATURE',
     );
   });
@@ -94,13 +110,15 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
       p.market,
       'complaint',
       'FileComplaint',
-      JSON.stringify({
-        id: complaintId,
-        datasetId: marketDataset,
-        grantId: marketGrant,
-        complainant: { kind: 'person', nameHash: crypto.createHash('sha256').update('李四').digest('hex') },
-        factsHash: crypto.createHash('sha256').update('facts').digest('hex'),
-        suspendNow: true,
+      secret({
+        complaint: JSON.stringify({
+          id: complaintId,
+          datasetId: marketDataset,
+          grantId: marketGrant,
+          complainant: { kind: 'person', nameHash: crypto.createHash('sha256').update('李四').digest('hex') },
+          factsHash: crypto.createHash('sha256').update('facts').digest('hex'),
+          suspendNow: true,
+        }),
       }),
     );
     const suspended = await grant(marketGrant);
@@ -109,10 +127,17 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
 
     // Only the owner withdraws: the bureau is refused, Transport too.
     await expectRefused(
-      submit(p.bureau, 'grant', 'WithdrawGrant', marketGrant, 'not theirs to withdraw'),
+      submit(p.bureau, 'grant', 'WithdrawGrant', marketGrant, secret({ note: 'not theirs to withdraw' })),
       'FORBIDDEN',
     );
-    await submit(p.market, 'complaint', 'ResolveComplaint', complaintId, 'withdraw', '投诉属实，撤回授权');
+    await submit(
+      p.market,
+      'complaint',
+      'ResolveComplaint',
+      complaintId,
+      'withdraw',
+      secret({ note: '投诉属实，撤回授权' }),
+    );
     expect((await grant(marketGrant)).state).to.equal('REVOKED');
     await submit(
       p.market,
@@ -160,7 +185,7 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
         'grant',
         'RestoreGrant',
         two.find((g) => g.includes('MarketMSP'))!,
-        '',
+        secret({ note: '' }),
       ),
       'RATING_INSUFFICIENT',
     );

@@ -1,0 +1,268 @@
+/**
+ * What one opening body can learn of another's business on the real network, tried as an insider would: with
+ * Fabric's own peer CLI and TransportMSP's admin credentials it fetches every block of a Market workflow from
+ * the orderer and greps them, and asks the chaincode on its own peer and on Market's. It also tries to create
+ * Market's objects with the wrong pair of endorsing peers. The parties themselves read everything through the
+ * SDK.
+ */
+import { expect } from 'chai';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { personalDataHash, RdxLedger } from '@rdx/client';
+import {
+  address,
+  ensureFabricBinaries,
+  nodesOf,
+  ordererArgs,
+  peerAdminEnv,
+  peerHeight,
+  run,
+  waitForBlock,
+  type FabricInstall,
+} from '@rdx/network';
+import { config, paths, topology } from '../fabric-client.js';
+import { onboard, Parties, registerDataset, runId, type TestEnterprise } from '../workflow.js';
+
+const PURPOSE = `机密用途-${runId}`;
+const SCENARIO = `机密场景-${runId}`;
+const REASON = `机密审核理由-${runId}`;
+const NOTE = `机密中止备注-${runId}`;
+const QUOTA = 7_000_000 + Number.parseInt(runId.slice(0, 4), 16);
+const CONTACT = personalDataHash(`联系人-${runId}`, runId);
+
+let p: Parties;
+let install: FabricInstall;
+let enterprise: TestEnterprise;
+const dataset = `secret-entities-${runId}`;
+const appId = `secret-app-${runId}`;
+const agreementId = `${appId}.MarketMSP`;
+let firstBlock = 0;
+let lastBlock = 0;
+
+const peerOf = (mspId: string) => nodesOf(topology, 'peer', mspId)[0]!;
+
+/** The peer CLI as `asOrg`'s admin against `peerMsp`'s peer (TLS root of that peer's org). */
+function peerCli(asOrg: string, peerMsp: string, args: string[]): Promise<string> {
+  const env = peerAdminEnv(install, paths, topology, peerOf(asOrg));
+  const target = peerOf(peerMsp);
+  const org = topology.orgs.find((o) => o.mspId === peerMsp)!;
+  return run(install.bin.peer, args, {
+    env: { ...env, CORE_PEER_ADDRESS: address(target), CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(org.short) },
+    timeoutMs: 60_000,
+  });
+}
+
+/** What a failed CLI call said (stdout and stderr), or '' when it succeeded. */
+async function failure(call: Promise<string>): Promise<string> {
+  try {
+    await call;
+    return '';
+  } catch (err) {
+    return String((err as { output?: string }).output ?? (err as Error).message);
+  }
+}
+
+const done = async (step: Promise<{ blockNumber: number }>): Promise<void> =>
+  waitForBlock(BigInt((await step).blockNumber));
+
+describe('another body reads nothing of an agreement it is not party to (peer CLI as TransportMSP)', () => {
+  before(async () => {
+    p = new Parties();
+    install = await ensureFabricBinaries(config, () => undefined);
+    await registerDataset(p.market, dataset, '机密测试数据集');
+    enterprise = await onboard(p, 'AA');
+    firstBlock = Number(await peerHeight({ install, paths, topology } as never, peerOf('TransportMSP')));
+
+    // The parties do their work through the SDK, with confidential inputs as transient data.
+    const [gateway, bureau, market] = [p.gateway, p.bureau, p.market].map((c) => new RdxLedger(c));
+    const doc = (s: string): string => crypto.createHash('sha256').update(s).digest('hex');
+    const form = {
+      serviceName: '企业信用画像服务',
+      field: '金融服务',
+      scenarios: '贷前核验',
+      serviceScope: '丽水市',
+      serviceUsers: '本地银行',
+      concurrency: 10,
+      expectedBenefit: '缩短审核时间',
+      systemName: '信用画像平台',
+      machineRoom: '丽水市云计算中心',
+      mlpsLevel: 3,
+      mlpsFiling: '33110099001-25001',
+      contactNameHash: CONTACT,
+      contactIdHash: doc('id'),
+      contactPhoneHash: doc('phone'),
+    };
+    const items = ['uscc', 'legal_rep_id'];
+    await done(
+      gateway!.application.submitSigned(
+        enterprise.signer.sign('SubmitApplication', {
+          id: appId,
+          form,
+          demands: [{ scenario: SCENARIO, datasetId: dataset, items }],
+          documents: { mlpsCertificate: doc('m'), creditReport: doc('c'), securityCommitment: doc('s') },
+        }),
+      ),
+    );
+    await done(bureau!.application.formalReview({ id: appId, decision: 'accept', reason: REASON }));
+    await done(market!.application.ownerReview({ id: appId, decision: 'approve', reason: REASON }));
+    await done(bureau!.application.reReview({ id: appId, decision: 'approve', reason: REASON }));
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const draft = await market!.agreement.draft({
+      applicationId: appId,
+      terms: {
+        datasets: [{ datasetId: dataset, items }],
+        purpose: PURPOSE,
+        serviceName: '企业信用画像服务',
+        platform: '信用画像平台',
+        validFrom: today,
+        validUntil: '2027-06-30',
+        dailyQuota: QUOTA,
+      },
+    });
+    await waitForBlock(BigInt(draft.blockNumber));
+    await done(market!.agreement.signAsBody({ id: agreementId, termsHash: draft.value.termsHash }));
+    const inForce = await gateway!.agreement.signAsEnterpriseSigned(
+      enterprise.signer.sign('SignAgreement', { agreementId, termsHash: draft.value.termsHash }),
+    );
+    await waitForBlock(BigInt(inForce.blockNumber));
+    await done(market!.grant.suspend({ id: inForce.value.grants[0]!, reason: 'violation', note: NOTE }));
+    lastBlock = Number(await peerHeight({ install, paths, topology } as never, peerOf('TransportMSP'))) - 1;
+  });
+  after(() => p.close());
+
+  it('every block of the workflow, fetched by Transport’s admin from the orderer, lacks the confidential fields', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-blocks-'));
+    const blocks: Buffer[] = [];
+    try {
+      for (let n = firstBlock; n <= lastBlock; n++) {
+        const file = path.join(dir, `${n}.block`);
+        await peerCli('TransportMSP', 'TransportMSP', [
+          'channel',
+          'fetch',
+          String(n),
+          file,
+          '-c',
+          topology.channel,
+          ...ordererArgs(paths, topology, 'TransportMSP'),
+        ]);
+        blocks.push(fs.readFileSync(file));
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const all = Buffer.concat(blocks);
+    // The blocks are the workflow's: what is public about it is there, in clear.
+    expect(blocks.length, 'blocks fetched').to.be.above(0);
+    for (const visible of [appId, agreementId, enterprise.creditCode, 'DraftAgreement', 'SuspendGrant'])
+      expect(all.includes(Buffer.from(visible)), `${visible} is in the blocks`).to.equal(true);
+    for (const [what, text] of [
+      ['the purpose of the agreement', PURPOSE],
+      ['its daily quota', `"dailyQuota":${QUOTA}`],
+      ['the demand scenario', SCENARIO],
+      ['a review reason', REASON],
+      ['the suspension note', NOTE],
+      ['the contact hash of the form', CONTACT],
+      ['the enterprise’s signed request', '"signedAt"'],
+      ['the items granted', '"items":["uscc","legal_rep_id"]'],
+    ]) {
+      expect(all.includes(Buffer.from(text!)), `${what} is in a block`).to.equal(false);
+    }
+  });
+
+  it('the chaincode tells Transport’s admin nothing of it, on its own peer or on Market’s', async () => {
+    for (const peerMsp of ['TransportMSP', 'MarketMSP']) {
+      for (const [fn, id] of [
+        ['agreement:GetAgreement', agreementId],
+        ['application:GetApplication', appId],
+        ['grant:GetGrant', `${agreementId}.${dataset}`],
+      ]) {
+        const said = await failure(
+          peerCli('TransportMSP', peerMsp, [
+            'chaincode',
+            'query',
+            '-C',
+            topology.channel,
+            '-n',
+            topology.chaincodeName,
+            '-c',
+            JSON.stringify({ Args: [fn, id] }),
+          ]),
+        );
+        expect(said, `${fn} on ${peerMsp}'s peer`).to.include('NOT_FOUND');
+        expect(said).not.to.include(PURPOSE);
+      }
+    }
+  });
+
+  it('the parties read it whole: Market through its peer, the bureau’s regulator through the bureau’s', async () => {
+    for (const c of [p.market, p.regulator]) {
+      const agreement = await new RdxLedger(c).agreement.get(agreementId);
+      expect(agreement.terms.purpose).to.equal(PURPOSE);
+      expect(agreement.terms.dailyQuota).to.equal(QUOTA);
+    }
+    const application = await new RdxLedger(p.regulator).application.get(appId);
+    expect(application.formalReview?.reason).to.equal(REASON);
+    expect(application.form.contactNameHash).to.equal(CONTACT);
+  });
+
+  it('Market’s dataset cannot be created without the bureau’s peer, nor without Market’s own', async () => {
+    const invoke = (id: string, peers: string[]): Promise<string> =>
+      peerCli('MarketMSP', 'MarketMSP', [
+        'chaincode',
+        'invoke',
+        ...ordererArgs(paths, topology, 'MarketMSP'),
+        '-C',
+        topology.channel,
+        '-n',
+        topology.chaincodeName,
+        ...peers.flatMap((m) => {
+          const org = topology.orgs.find((o) => o.mspId === m)!;
+          return ['--peerAddresses', address(peerOf(m)), '--tlsRootCertFiles', paths.caCert(org.short)];
+        }),
+        '--transient',
+        JSON.stringify({ salt: crypto.randomBytes(32).toString('base64') }),
+        '-c',
+        JSON.stringify({
+          Args: [
+            'catalog:RegisterDataset',
+            JSON.stringify({
+              id,
+              name: '越权创建',
+              openAttribute: 'restricted',
+              format: 'json',
+              updateFrequency: 'daily',
+              items: [{ name: 'uscc', label: '统一社会信用代码', type: 'string' }],
+            }),
+          ],
+        }),
+        '--waitForEvent',
+      ]);
+    for (const peers of [
+      ['MarketMSP', 'TransportMSP'],
+      ['BureauMSP', 'TransportMSP'],
+    ]) {
+      const id = `forged-${peers.join('-').toLowerCase()}-${runId}`;
+      expect(await failure(invoke(id, peers)), `endorsed by ${peers.join(' + ')}`).to.include(
+        'ENDORSEMENT_POLICY_FAILURE',
+      );
+      const read = await failure(
+        peerCli('MarketMSP', 'MarketMSP', [
+          'chaincode',
+          'query',
+          '-C',
+          topology.channel,
+          '-n',
+          topology.chaincodeName,
+          '-c',
+          JSON.stringify({ Args: ['catalog:GetDataset', id] }),
+        ]),
+      );
+      expect(read, 'nothing was created').to.include('NOT_FOUND');
+    }
+    // With the owner's and the bureau's peers it is created.
+    const id = `proper-${runId}`;
+    expect(await failure(invoke(id, ['MarketMSP', 'BureauMSP']))).to.equal('');
+  });
+});
