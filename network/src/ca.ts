@@ -226,7 +226,7 @@ class CaClient {
   }
 }
 
-const NODE_OU_CONFIG = `NodeOUs:
+export const NODE_OU_CONFIG = `NodeOUs:
   Enable: true
   ClientOUIdentifier:
     Certificate: cacerts/ca.pem

@@ -11,8 +11,10 @@ import type { NetworkContext } from './context.js';
 import { address, identityName, ordererArgs, peerAdminEnv } from './node-env.js';
 import { run, startDaemon, stopDaemon, tcpOpen, waitUntil, CommandError } from './proc.js';
 import { readState, writeState } from './state.js';
-import type { NodeSpec, OrgSpec, Topology } from './topology.js';
-import { nodesOf, peerOrgs } from './topology.js';
+import type { NodeSpec, OrgSpec } from './topology.js';
+import { nodesOf, orgOf, peerOrgs } from './topology.js';
+import { channelMembers } from './consortium/channel-config.js';
+import { isLocalOrg } from './consortium/org-definition.js';
 
 /**
  * How the peers reach the chaincode servers (connection.json): part of the label, so a change of it is a new
@@ -32,43 +34,49 @@ interface CollectionConfig {
   endorsementPolicy: { signaturePolicy: string };
 }
 
+export interface ChaincodeDefinition {
+  signaturePolicy: string;
+  collections: CollectionConfig[];
+}
+
+const BUREAU = 'BureauMSP';
+
 /**
- * The chaincode definition's policies, from the topology:
+ * The chaincode definition's policies, from the channel's opening bodies:
  * - endorsement: the bureau's peer and one opening body's, so nothing is written without the bureau, and no
  *   body alone with the bureau's peer offline;
  * - a collection `rdx-<body MSP>` per opening body, held by that body and the bureau, read and written only by
  *   their clients, written only with both their peers (see chaincode/src/lib/sealed.ts). Blocks keep the
- *   hashes; the data itself never leaves the members' peers.
+ *   hashes; the data itself never leaves the members' peers. A body that left keeps its collection: Fabric
+ *   never drops one from a definition, and no client of it can reach the channel any more.
  */
-export function chaincodeDefinition(topology: Topology): {
-  signaturePolicy: string;
-  collections: CollectionConfig[];
-} {
-  const bureau = 'BureauMSP';
-  const bodies = peerOrgs(topology)
-    .map((o) => o.mspId)
-    .filter((m) => m !== bureau);
+export function chaincodeDefinition(bodies: string[], formerBodies: string[] = []): ChaincodeDefinition {
+  const collection = (b: string): CollectionConfig => ({
+    name: `rdx-${b}`,
+    policy: `OR('${b}.member', '${BUREAU}.member')`,
+    // The endorsing peers (one per member org, as the endorsement policy needs both) hold it at once.
+    requiredPeerCount: 0,
+    maxPeerCount: 1,
+    blockToLive: 0,
+    memberOnlyRead: true,
+    memberOnlyWrite: true,
+    endorsementPolicy: { signaturePolicy: `AND('${b}.peer', '${BUREAU}.peer')` },
+  });
+  const all = [...new Set([...bodies, ...formerBodies])].sort();
   return {
-    signaturePolicy: `AND('${bureau}.peer', OR(${bodies.map((b) => `'${b}.peer'`).join(', ')}))`,
-    collections: bodies.map((b) => ({
-      name: `rdx-${b}`,
-      policy: `OR('${b}.member', '${bureau}.member')`,
-      // The endorsing peers (one per member org, as the endorsement policy needs both) hold it at once.
-      requiredPeerCount: 0,
-      maxPeerCount: 1,
-      blockToLive: 0,
-      memberOnlyRead: true,
-      memberOnlyWrite: true,
-      endorsementPolicy: { signaturePolicy: `AND('${b}.peer', '${bureau}.peer')` },
-    })),
+    signaturePolicy: `AND('${BUREAU}.peer', OR(${[...bodies]
+      .sort()
+      .map((b) => `'${b}.peer'`)
+      .join(', ')}))`,
+    collections: all.map(collection),
   };
 }
 
 /**
- * Label = name + hash of the compiled chaincode (its tests and test support excluded), of how it is
- * reached, and of its definition's policies and collections, so any change to one is a new version.
+ * Label of the package = name + hash of the compiled chaincode (its tests and test support excluded) and of
+ * how it is reached: any change to the code or its connection is a new package every org installs.
  */
-export function chaincodeLabel(repoRoot: string, topology?: Topology): string {
+export function chaincodeLabel(repoRoot: string): string {
   const dir = path.join(repoRoot, 'chaincode');
   const dist = path.join(dir, 'dist');
   if (!fs.existsSync(path.join(dist, 'index.js'))) {
@@ -85,8 +93,16 @@ export function chaincodeLabel(repoRoot: string, topology?: Topology): string {
   }
   hash.update(fs.readFileSync(path.join(dir, 'package.json')));
   hash.update(CONNECTION_FORMAT);
-  if (topology) hash.update(JSON.stringify(chaincodeDefinition(topology)));
   return `rdx_${hash.digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * The definition's version: the package label and a hash of its policies and collections. A body joining or
+ * leaving changes the version (every member approves the next sequence) but not the package.
+ */
+export function definitionVersion(label: string, definition: ChaincodeDefinition): string {
+  const hash = crypto.createHash('sha256').update(JSON.stringify(definition)).digest('hex');
+  return `${label}.${hash.slice(0, 8)}`;
 }
 
 function peerOf(ctx: NetworkContext, org: OrgSpec): NodeSpec {
@@ -140,6 +156,8 @@ async function packageFor(ctx: NetworkContext, org: OrgSpec, label: string): Pro
 interface Committed {
   sequence: number;
   version: string;
+  /** The bodies whose collections the committed definition holds. */
+  collectionBodies: string[];
 }
 
 async function queryCommitted(ctx: NetworkContext, org: OrgSpec): Promise<Committed | undefined> {
@@ -155,7 +173,9 @@ async function queryCommitted(ctx: NetworkContext, org: OrgSpec): Promise<Commit
       '-O',
       'json',
     ]);
-    return JSON.parse(out) as Committed;
+    const parsed = JSON.parse(out) as { sequence: number; version: string };
+    const collectionBodies = [...out.matchAll(/"name":\s*"rdx-([A-Za-z0-9]+MSP)"/g)].map((m) => m[1]!);
+    return { sequence: parsed.sequence, version: parsed.version, collectionBodies };
   } catch (err) {
     if (err instanceof CommandError && /not found|does not exist|is not defined/i.test(err.output))
       return undefined;
@@ -164,18 +184,25 @@ async function queryCommitted(ctx: NetworkContext, org: OrgSpec): Promise<Commit
 }
 
 /** Writes the collections of the definition where approve and commit read them. */
-function collectionsFile(ctx: NetworkContext): string {
+function collectionsFile(ctx: NetworkContext, definition: ChaincodeDefinition): string {
   const file = path.join(ctx.paths.home, 'chaincode', 'collections.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(chaincodeDefinition(ctx.topology).collections, null, 2));
+  fs.writeFileSync(file, JSON.stringify(definition.collections, null, 2));
   return file;
+}
+
+/** A definition to approve or commit: its version, sequence, policies and collections. */
+interface Proposal {
+  version: string;
+  sequence: number;
+  definition: ChaincodeDefinition;
 }
 
 /**
  * The orderer, and the channel, chaincode, version, sequence, endorsement policy and collections of a
- * definition, as approve and commit take them (every org must approve the same).
+ * definition, as approve, checkcommitreadiness and commit take them (every org must approve the same).
  */
-function definitionArgs(ctx: NetworkContext, org: OrgSpec, label: string, sequence: number): string[] {
+function definitionArgs(ctx: NetworkContext, org: OrgSpec, p: Proposal): string[] {
   return [
     ...ordererArgs(ctx.paths, ctx.topology, org.mspId),
     '-C',
@@ -183,37 +210,65 @@ function definitionArgs(ctx: NetworkContext, org: OrgSpec, label: string, sequen
     '-n',
     ctx.topology.chaincodeName,
     '--version',
-    label,
+    p.version,
     '--sequence',
-    String(sequence),
+    String(p.sequence),
     '--signature-policy',
-    chaincodeDefinition(ctx.topology).signaturePolicy,
+    p.definition.signaturePolicy,
     '--collections-config',
-    collectionsFile(ctx),
+    collectionsFile(ctx, p.definition),
   ];
 }
 
-/** Deploys the compiled chaincode unless the committed definition already is this build. */
+export interface DeployResult {
+  label: string;
+  version: string;
+  sequence: number;
+  changed: boolean;
+  /** Whether this definition is the channel's committed one now. */
+  committed: boolean;
+  /** Member orgs that have not approved it (each approves on its own host). */
+  waitingFor: string[];
+}
+
+/**
+ * Brings this home's orgs to the chaincode definition the channel should have: the compiled package installed on
+ * each local member's peer, the definition for the channel's current members approved by each local member,
+ * and — with `commit` — committed once a majority of members approved (on one machine: all of them, at once).
+ * Each org approves on its own host; the bureau commits. Safe to repeat: done steps are skipped.
+ */
 export async function deployChaincode(
   ctx: NetworkContext,
-): Promise<{ label: string; sequence: number; changed: boolean }> {
-  const label = chaincodeLabel(ctx.config.repoRoot, ctx.topology);
-  const orgs = peerOrgs(ctx.topology);
-  const first = orgs[0]!;
-  const committed = await queryCommitted(ctx, first);
+  opts: { commit?: boolean } = {},
+): Promise<DeployResult> {
+  const members = await channelMembers(ctx);
+  const bodies = members.filter((m) => m !== BUREAU);
+  const local = peerOrgs(ctx.topology).filter((o) => members.includes(o.mspId) && isLocalOrg(ctx.paths, o));
+  if (local.length === 0) throw new Error(`${ctx.paths.home} holds no member organization of the channel`);
+  const committed = await queryCommitted(ctx, local[0]!);
+  // A body that left keeps its collection (Fabric never removes one): the committed definition says which.
+  const former = (committed?.collectionBodies ?? []).filter((b) => !bodies.includes(b));
+  const definition = chaincodeDefinition(bodies, former);
+  const label = chaincodeLabel(ctx.config.repoRoot);
+  const version = definitionVersion(label, definition);
   const state = readState(ctx.paths);
-  if (committed?.version === label && state.chaincode?.label === label) {
-    return { label, sequence: committed.sequence, changed: false };
+  const installedHere = local.every(
+    (o) => state.chaincode?.label === label && state.chaincode.packageIds[o.mspId],
+  );
+  if (committed?.version === version && installedHere) {
+    return { label, version, sequence: committed.sequence, changed: false, committed: true, waitingFor: [] };
   }
   const sequence = committed
-    ? committed.version === label
+    ? committed.version === version
       ? committed.sequence
       : committed.sequence + 1
     : 1;
-  ctx.log(`Deploying chaincode ${label} as sequence ${sequence}`);
+  const proposal: Proposal = { version, sequence, definition };
+  ctx.log(`Deploying chaincode ${version} as sequence ${sequence}`);
 
-  const packageIds: Record<string, string> = {};
-  for (const org of orgs) {
+  const packageIds: Record<string, string> =
+    state.chaincode?.label === label ? { ...state.chaincode.packageIds } : {};
+  for (const org of local) {
     const pkg = await packageFor(ctx, org, label);
     const packageId = (await peerCli(ctx, org, ['lifecycle', 'chaincode', 'calculatepackageid', pkg])).trim();
     packageIds[org.mspId] = packageId;
@@ -223,40 +278,113 @@ export async function deployChaincode(
       await peerCli(ctx, org, ['lifecycle', 'chaincode', 'install', pkg]);
     }
   }
-  // Servers first: the peers dial them on the first transaction after commit.
-  writeState(ctx.paths, { ...state, chaincode: { label, sequence, packageIds } });
-  await startChaincodeServers(ctx, true);
+  // Servers first: the peers dial them on the first transaction after commit. Only a new package restarts a
+  // running server: a new definition of the same package (a body joining) must not interrupt transactions.
+  const newPackage = state.chaincode?.label !== label;
+  writeState(ctx.paths, { ...readState(ctx.paths), chaincode: { label, sequence, packageIds } });
+  await startChaincodeServers(ctx, newPackage);
 
-  if (committed?.version !== label) {
-    for (const org of orgs) {
-      ctx.log(`  approve for ${org.mspId}`);
-      await peerCli(ctx, org, [
-        'lifecycle',
-        'chaincode',
-        'approveformyorg',
-        ...definitionArgs(ctx, org, label, sequence),
-        '--package-id',
-        packageIds[org.mspId]!,
-        '--waitForEvent',
-      ]);
-    }
-    const peerArgs = orgs.flatMap((org) => [
-      '--peerAddresses',
-      address(peerOf(ctx, org)),
-      '--tlsRootCertFiles',
-      ctx.paths.caCert(org.short),
-    ]);
-    ctx.log('  commit');
-    await peerCli(ctx, first, [
+  // Each local org approves unless it has: a new member approves the definition already committed, too.
+  for (const org of local) {
+    if ((await approvedVersion(ctx, org, sequence)) === version) continue;
+    ctx.log(`  approve for ${org.mspId}`);
+    await peerCli(ctx, org, [
       'lifecycle',
       'chaincode',
-      'commit',
-      ...definitionArgs(ctx, first, label, sequence),
-      ...peerArgs,
+      'approveformyorg',
+      ...definitionArgs(ctx, org, proposal),
+      '--package-id',
+      packageIds[org.mspId]!,
       '--waitForEvent',
     ]);
   }
-  return { label, sequence, changed: true };
+  if (committed?.version === version)
+    return { label, version, sequence, changed: true, committed: true, waitingFor: [] };
+  const approvals = await approvalsOf(ctx, local[0]!, proposal);
+  const waitingFor = members.filter((m) => !approvals[m]);
+  const majority = members.length - waitingFor.length > members.length / 2;
+  if (!opts.commit || !majority) {
+    if (waitingFor.length)
+      ctx.log(
+        `  waiting for the approval of ${waitingFor.join(', ')} (rdx-network chaincode approve, on their hosts)`,
+      );
+    return { label, version, sequence, changed: true, committed: false, waitingFor };
+  }
+  // Endorsed by the peers of the members that approved: a majority, and reachable (the others may not run yet).
+  await commitDefinition(
+    ctx,
+    local[0]!,
+    proposal,
+    members.filter((m) => approvals[m]),
+  );
+  return { label, version, sequence, changed: true, committed: true, waitingFor };
+}
+
+/** The version `org` approved at `sequence`, if it approved one. */
+async function approvedVersion(
+  ctx: NetworkContext,
+  org: OrgSpec,
+  sequence: number,
+): Promise<string | undefined> {
+  try {
+    const out = await peerCli(ctx, org, [
+      'lifecycle',
+      'chaincode',
+      'queryapproved',
+      '-C',
+      ctx.topology.channel,
+      '-n',
+      ctx.topology.chaincodeName,
+      '--sequence',
+      String(sequence),
+      '-O',
+      'json',
+    ]);
+    return (JSON.parse(out.slice(out.indexOf('{'))) as { version?: string }).version;
+  } catch (err) {
+    if (err instanceof CommandError) return undefined;
+    throw err;
+  }
+}
+
+/** Which member orgs approved `proposal` (`peer lifecycle chaincode checkcommitreadiness`). */
+async function approvalsOf(ctx: NetworkContext, org: OrgSpec, p: Proposal): Promise<Record<string, boolean>> {
+  const out = await peerCli(ctx, org, [
+    'lifecycle',
+    'chaincode',
+    'checkcommitreadiness',
+    ...definitionArgs(ctx, org, p),
+    '-O',
+    'json',
+  ]);
+  return (JSON.parse(out.slice(out.indexOf('{'))) as { approvals: Record<string, boolean> }).approvals;
+}
+
+/** Commits the definition as `org`'s admin, with the endorsements of the peers of `endorsers`. */
+async function commitDefinition(
+  ctx: NetworkContext,
+  org: OrgSpec,
+  p: Proposal,
+  members: string[],
+): Promise<void> {
+  const peerArgs = members.flatMap((m) => {
+    const member = orgOf(ctx.topology, m);
+    return [
+      '--peerAddresses',
+      address(peerOf(ctx, member)),
+      '--tlsRootCertFiles',
+      ctx.paths.caCert(member.short),
+    ];
+  });
+  ctx.log('  commit');
+  await peerCli(ctx, org, [
+    'lifecycle',
+    'chaincode',
+    'commit',
+    ...definitionArgs(ctx, org, p),
+    ...peerArgs,
+    '--waitForEvent',
+  ]);
 }
 
 /** Starts each org's chaincode server for the recorded package; `restart` replaces running ones. */
@@ -273,6 +401,7 @@ export async function startChaincodeServers(
   });
   for (const org of peerOrgs(ctx.topology)) {
     if (only && org.mspId !== only) continue;
+    if (!isLocalOrg(ctx.paths, org)) continue;
     const server = serverOf(ctx, org);
     const packageId = chaincode.packageIds[org.mspId];
     if (!packageId) continue;

@@ -10,11 +10,16 @@ import { writeConfigtx, PROFILE } from './configtx.js';
 import { address, peerAdminEnv } from './node-env.js';
 import { run, sleep } from './proc.js';
 import type { NodeSpec } from './topology.js';
-import { nodesOf, orgOf } from './topology.js';
+import { foundingOrgs, nodesOf, orgOf } from './topology.js';
 
 export async function createGenesisBlock(ctx: NetworkContext): Promise<string> {
   const block = ctx.paths.genesisBlock(ctx.topology.channel);
   if (fs.existsSync(block)) return block;
+  const unknown = foundingOrgs(ctx.topology).filter((o) => !fs.existsSync(ctx.paths.caCert(o.short)));
+  if (unknown.length)
+    throw new Error(
+      `the channel's founding organizations must be known here first: import the definitions of ${unknown.map((o) => o.mspId).join(', ')} (rdx-network org import <file>)`,
+    );
   const cfgDir = writeConfigtx(ctx.paths, ctx.topology, {
     batchTimeout: ctx.config.batchTimeout,
     maxMessageCount: 100,
@@ -161,11 +166,31 @@ async function knownPeers(ctx: NetworkContext, peer: NodeSpec): Promise<number |
 }
 
 /**
+ * Waits until `peer` knows `others` other peers of the channel through gossip (service discovery finds an
+ * endorser of another org only then). Gives up quietly after the timeout: a member whose peer is not up yet
+ * must not hold up the others.
+ */
+export async function waitPeerKnows(
+  ctx: NetworkContext,
+  peer: NodeSpec,
+  others: number,
+  timeoutMs = 60_000,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (((await knownPeers(ctx, peer)) ?? 0) >= others) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
+/**
  * Waits until every peer knows every other peer through gossip. Until then service discovery cannot find
  * endorsers in the other orgs, and a submission fails with "no combination of peers".
  */
 export async function waitGossip(ctx: NetworkContext, timeoutMs = 60_000): Promise<void> {
-  const peers = nodesOf(ctx.topology, 'peer');
+  const founders = new Set(foundingOrgs(ctx.topology).map((o) => o.mspId));
+  const peers = nodesOf(ctx.topology, 'peer').filter((p) => founders.has(p.mspId));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const known = await Promise.all(peers.map((p) => knownPeers(ctx, p)));

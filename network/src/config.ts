@@ -27,6 +27,16 @@ export interface NetworkConfig {
   cacheDir: string;
   /** RDX_BATCH_TIMEOUT: block cutting timeout. It bounds how fast a revocation reaches the gateways. */
   batchTimeout: string;
+  /**
+   * RDX_ORG_HOSTS (`BureauMSP=10.0.0.2,MarketMSP=10.0.0.3`): the host of each org's nodes when the orgs run on
+   * their own machines; an org not named is on RDX_HOST. The gateway runs on the bureau's host.
+   */
+  orgHosts: Record<string, string>;
+  /**
+   * RDX_JOINING_BODIES (`HealthMSP:health:卫生健康委员会;…`): opening bodies in the address book that are not in
+   * the genesis block but join the running network (`rdx-network channel add-org`).
+   */
+  joiningBodies: { mspId: string; short: string; displayName: string }[];
 }
 
 export class ConfigError extends Error {
@@ -60,6 +70,35 @@ function sharedFabricSource(root: string): string | undefined {
   return fs.existsSync(archive) ? archive : undefined;
 }
 
+function orgHosts(raw: string | undefined): Record<string, string> {
+  const hosts: Record<string, string> = {};
+  for (const entry of (raw ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const [msp, host] = entry.split('=');
+    if (!msp || !host || !/^[A-Za-z0-9]+MSP$/.test(msp))
+      throw new ConfigError(`RDX_ORG_HOSTS entries look like MarketMSP=10.0.0.3, got "${entry}"`);
+    hosts[msp] = host;
+  }
+  return hosts;
+}
+
+function joiningBodies(raw: string | undefined): NetworkConfig['joiningBodies'] {
+  return (raw ?? '')
+    .split(';')
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [mspId, short, displayName] = entry.split(':');
+      if (!mspId || !/^[A-Za-z0-9]+MSP$/.test(mspId) || !short || !/^[a-z][a-z0-9]{0,15}$/.test(short))
+        throw new ConfigError(
+          `RDX_JOINING_BODIES entries look like HealthMSP:health:卫生健康委员会, got "${entry}"`,
+        );
+      return { mspId, short, displayName: displayName || mspId };
+    });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetworkConfig {
   const root = repoRoot();
   const batchTimeout = env.RDX_BATCH_TIMEOUT ?? '500ms';
@@ -69,13 +108,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetworkConfig 
   return {
     repoRoot: root,
     home: path.resolve(env.RDX_HOME ?? path.join(root, '.rdx')),
-    // 65535 - 13 nodes × 10 ports
-    basePort: intSetting(env, 'RDX_BASE_PORT', 7000, 1024, 65400),
+    // 65535 - (13 nodes + 3 per joining body) × 10 ports
+    basePort: intSetting(env, 'RDX_BASE_PORT', 7000, 1024, 65000),
     host: env.RDX_HOST ?? '127.0.0.1',
     gatewayPort: intSetting(env, 'RDX_GATEWAY_PORT', 3000, 1, 65535),
     fabricBin: env.FABRIC_BIN ? path.resolve(env.FABRIC_BIN) : undefined,
     fabricSrc: env.FABRIC_SRC ? path.resolve(env.FABRIC_SRC) : sharedFabricSource(root),
     cacheDir: path.resolve(env.RDX_CACHE ?? path.join(env.HOME ?? '/tmp', '.cache', 'rdx')),
     batchTimeout,
+    orgHosts: orgHosts(env.RDX_ORG_HOSTS),
+    joiningBodies: joiningBodies(env.RDX_JOINING_BODIES),
   };
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Paths } from './paths.js';
 import type { OrgSpec, Topology } from './topology.js';
-import { nodesOf } from './topology.js';
+import { foundingOrgs, nodesOf } from './topology.js';
 import { address } from './node-env.js';
 
 const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
@@ -42,8 +42,11 @@ export interface ChannelOptions {
 export const PROFILE = 'RdxChannel';
 
 export function configtx(paths: Paths, topology: Topology, opts: ChannelOptions): Record<string, unknown> {
-  const ordererOrgs = topology.orgs.filter((o) => o.kind === 'orderer');
-  const peerOrgs = topology.orgs.filter((o) => o.kind === 'peer');
+  const founding = foundingOrgs(topology);
+  const ordererOrgs = founding.filter((o) => o.kind === 'orderer');
+  const peerOrgs = founding.filter((o) => o.kind === 'peer');
+  // Every org this home knows (its own, and those it imported), for `configtxgen -printOrg` when one joins.
+  const known = topology.orgs.filter((o) => fs.existsSync(path.join(paths.orgMsp(o.short), 'config.yaml')));
   const consenters = nodesOf(topology, 'orderer').map((n) => {
     const tls = paths.identityTls(ordererOrgs.find((o) => o.mspId === n.mspId)!.short, n.name.split('.')[0]!);
     return {
@@ -54,6 +57,7 @@ export function configtx(paths: Paths, topology: Topology, opts: ChannelOptions)
     };
   });
   return {
+    Organizations: known.map((o) => orgSection(paths, topology, o)),
     Profiles: {
       [PROFILE]: {
         Capabilities: { V3_0: true },

@@ -18,8 +18,10 @@ export function topologyFor(config: NetworkConfig): Topology {
   return buildTopology({
     basePort: config.basePort,
     host: config.host,
-    gatewayHost: config.host,
+    hosts: config.orgHosts,
+    gatewayHost: config.orgHosts.BureauMSP ?? config.host,
     gatewayPort: config.gatewayPort,
+    joining: config.joiningBodies,
   });
 }
 

@@ -48,10 +48,11 @@ export function connectAs(paths: Paths, topology: Topology, mspId: string, name:
   return connectIdentity(identityOf(paths, topology, mspId, name));
 }
 
-/** Writes every enrolled user (not nodes) of the peer orgs into the wallet. */
+/** Writes every enrolled user (not nodes) of the peer orgs this home holds into the wallet. */
 export function writeWallet(paths: Paths, topology: Topology): string[] {
   const written: string[] = [];
-  for (const org of topology.orgs.filter((o) => o.kind === 'peer')) {
+  const enrolled = (short: string): boolean => fs.existsSync(path.join(paths.orgDir(short), 'secrets.json'));
+  for (const org of topology.orgs.filter((o) => o.kind === 'peer' && enrolled(o.short))) {
     for (const id of org.identities.filter((i) => i.type === 'admin' || i.type === 'client')) {
       const identity = identityOf(paths, topology, org.mspId, id.name);
       writeWalletIdentity(walletDir(paths), identity);

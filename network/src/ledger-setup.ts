@@ -9,6 +9,7 @@ import path from 'node:path';
 import { CALENDAR_SEED } from '@rdx/chaincode';
 import type { NetworkContext } from './context.js';
 import { connectAs } from './ledger-client.js';
+import { channelMembers } from './consortium/channel-config.js';
 import { GATEWAY_ID } from './platform-paths.js';
 import { orgOf, peerOrgs } from './topology.js';
 
@@ -64,7 +65,9 @@ export async function setUpLedger(ctx: NetworkContext): Promise<void> {
     const bodies = JSON.parse(Buffer.from(await platform.evaluateTransaction('ListBodies')).toString()) as {
       mspId: string;
     }[];
-    for (const org of peerOrgs(ctx.topology)) {
+    // The channel's members are the bodies: founding ones, and those that joined by a configuration update.
+    const members = await channelMembers(ctx);
+    for (const org of peerOrgs(ctx.topology).filter((o) => members.includes(o.mspId))) {
       if (org.mspId === 'BureauMSP' || bodies.some((b) => b.mspId === org.mspId)) continue;
       ctx.log(`  register opening body ${org.mspId}`);
       await platform.submitTransaction('RegisterBody', org.mspId, org.displayName);

@@ -2,6 +2,7 @@
  * Environment of every peer and orderer, generated from the topology. Fabric reads its own sampleconfig
  * (core.yaml, orderer.yaml) from FABRIC_CFG_PATH; these variables override what differs per node.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { FabricInstall } from './binaries/fabric-binaries.js';
 import type { Paths } from './paths.js';
@@ -107,7 +108,7 @@ export function ordererEnv(
  * node accepts before the channel configuration tells it more.
  */
 export function tlsRoots(paths: Paths, topology: Topology): string[] {
-  return topology.orgs.map((o) => paths.caCert(o.short));
+  return topology.orgs.map((o) => paths.caCert(o.short)).filter((f) => fs.existsSync(f));
 }
 
 /** Environment for `peer` CLI calls made as an org's admin against one of its peers (mutual TLS). */

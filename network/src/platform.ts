@@ -6,7 +6,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
 import { startCa, enrollOrg } from './ca.js';
-import { createGenesisBlock, joinOrderers, joinPeers, waitChannelReady, waitGossip } from './channel.js';
+import {
+  createGenesisBlock,
+  joinOrderers,
+  joinPeers,
+  waitChannelReady,
+  waitGossip,
+  waitPeerKnows,
+} from './channel.js';
+import { channelMembers, fetchGenesisBlock, localAdminOrg } from './consortium/channel-config.js';
+import { exportOrg, isLocalOrg } from './consortium/org-definition.js';
 import { deployChaincode, startChaincodeServers } from './chaincode-deploy.js';
 import { makePrivate } from './home-permissions.js';
 import { setUpLedger } from './ledger-setup.js';
@@ -76,6 +85,28 @@ async function startNode(ctx: NetworkContext, node: NodeSpec): Promise<void> {
   });
 }
 
+/**
+ * An org on its own host: its CA started (initialised on first start), every identity enrolled, and its public
+ * definition exported (`export/<MSP>.org.json`) for the other orgs to import. Its keys never leave this home.
+ */
+export async function initOrg(ctx: NetworkContext, mspId: string): Promise<string> {
+  const ca = nodesOf(ctx.topology, 'ca', mspId)[0];
+  if (!ca) throw new PlatformError(`${mspId} has no CA in the topology`);
+  await startProcess(ctx, ca);
+  await enrollOrg(ctx.install, ctx.paths, ctx.topology, orgOf(ctx.topology, mspId), ca);
+  return exportOrg(ctx, mspId).file;
+}
+
+/** The channel's first block, fetched from the orderers by this host's org (already a member). */
+async function genesisFromOrderers(ctx: NetworkContext): Promise<string> {
+  const block = ctx.paths.genesisBlock(ctx.topology.channel);
+  if (fs.existsSync(block)) return block;
+  fs.mkdirSync(path.dirname(block), { recursive: true });
+  await fetchGenesisBlock(ctx, localAdminOrg(ctx), `${block}.tmp`);
+  fs.renameSync(`${block}.tmp`, block);
+  return block;
+}
+
 /** Starts one process of any kind that is not running (used by `up` and by the supervisor to restart). */
 export async function startProcess(ctx: NetworkContext, node: NodeSpec): Promise<void> {
   if (node.kind === 'ca') {
@@ -105,8 +136,11 @@ function checkHalfFinished(ctx: NetworkContext): void {
 }
 
 export interface UpOptions {
-  /** Start only this org's nodes (a network spread over several hosts). */
-  org?: string;
+  /**
+   * Start only these orgs' nodes (a network spread over several hosts: each host starts its own orgs, from
+   * its own home, which holds only their keys and the other orgs' public definitions).
+   */
+  orgs?: string[];
   withGateway: boolean;
   /** Seed the demo datasets, enterprises and grants where missing. */
   demo: boolean;
@@ -116,58 +150,66 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   checkHalfFinished(ctx);
   const opened = makePrivate(ctx.paths.home);
   if (opened > 0) ctx.log(`Made ${opened} files and folders under ${ctx.paths.home} private to their owner`);
-  const inScope = (n: NodeSpec): boolean => !opts.org || n.mspId === opts.org;
+  const only = opts.orgs;
+  const inScope = (n: NodeSpec): boolean => !only || only.includes(n.mspId);
+  const whole = !only;
   const started = Date.now();
   const step = (what: string): void => ctx.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${what}`);
 
   step('Certificate authorities');
-  for (const ca of nodesOf(ctx.topology, 'ca').filter(inScope)) {
-    await startProcess(ctx, ca);
-    await enrollOrg(ctx.install, ctx.paths, ctx.topology, orgOf(ctx.topology, ca.mspId), ca);
-  }
-  if (!opts.org) {
-    markPhase(ctx.paths, 'crypto');
-    writeWallet(ctx.paths, ctx.topology);
-  }
-
-  step('Orderers (Raft)');
-  await Promise.all(
-    nodesOf(ctx.topology, 'orderer')
-      .filter(inScope)
-      .map((n) => startNode(ctx, n)),
+  // On one machine every founding org is local; on its own host, an org (`--org`) and nothing else.
+  const cas = nodesOf(ctx.topology, 'ca').filter((n) =>
+    whole ? !orgOf(ctx.topology, n.mspId).joinsLater : inScope(n),
   );
+  for (const ca of cas) await initOrg(ctx, ca.mspId);
+  if (whole) markPhase(ctx.paths, 'crypto');
+  writeWallet(ctx.paths, ctx.topology);
+  const local = (n: NodeSpec): boolean => inScope(n) && isLocalOrg(ctx.paths, orgOf(ctx.topology, n.mspId));
+
+  const orderers = nodesOf(ctx.topology, 'orderer').filter(local);
+  if (orderers.length) {
+    step('Orderers (Raft)');
+    await Promise.all(orderers.map((n) => startNode(ctx, n)));
+  }
+  const peers = nodesOf(ctx.topology, 'peer').filter(local);
   step('Peers');
-  await Promise.all(
-    nodesOf(ctx.topology, 'peer')
-      .filter(inScope)
-      .map((n) => startNode(ctx, n)),
-  );
+  await Promise.all(peers.map((n) => startNode(ctx, n)));
 
-  const block = await createGenesisBlock(ctx);
   step(`Channel ${ctx.topology.channel}`);
-  if (!opts.org || orgOf(ctx.topology, opts.org).kind === 'orderer') await joinOrderers(ctx, block);
-  await joinPeers(ctx, block, opts.org);
-  if (!opts.org) {
+  // The host of the ordering service creates the channel; every other host fetches its first block.
+  const block = orderers.length ? await createGenesisBlock(ctx) : await genesisFromOrderers(ctx);
+  if (orderers.length) {
+    await joinOrderers(ctx, block);
     await waitChannelReady(ctx);
-    markPhase(ctx.paths, 'channel');
-    step('Chaincode');
-    const deployed = await deployChaincode(ctx);
-    ctx.log(
-      `  chaincode ${ctx.topology.chaincodeName} ${deployed.label} (sequence ${deployed.sequence})${deployed.changed ? '' : ', unchanged'}`,
-    );
   }
-  await startChaincodeServers(ctx, false, opts.org);
-  if (!opts.org) {
-    step('Peers discover each other (gossip)');
-    await waitGossip(ctx);
-    step('Ledger set-up: opening bodies, working-day calendar');
+  for (const org of new Set(peers.map((p) => p.mspId))) await joinPeers(ctx, block, org);
+  if (whole) markPhase(ctx.paths, 'channel');
+  const bureauHere = peers.some((p) => p.mspId === 'BureauMSP');
+  step('Chaincode');
+  // The bureau commits a definition a majority of members approved; every other org approves on its host.
+  const deployed = await deployChaincode(ctx, { commit: bureauHere });
+  ctx.log(
+    `  chaincode ${ctx.topology.chaincodeName} ${deployed.version} (sequence ${deployed.sequence})${deployed.changed ? '' : ', unchanged'}`,
+  );
+  await startChaincodeServers(ctx, false);
+  step('Peers discover each other (gossip)');
+  if (whole) await waitGossip(ctx);
+  else if (bureauHere && deployed.committed) {
+    // The bureau's transactions need a body's peer: discovery must know the members' peers first.
+    const others = (await channelMembers(ctx)).length - 1;
+    const bureauPeer = nodesOf(ctx.topology, 'peer', 'BureauMSP')[0]!;
+    if (!(await waitPeerKnows(ctx, bureauPeer, others)))
+      ctx.log(`  ${bureauPeer.name} does not know all ${others} other member peers yet; going on`);
+  }
+  if (bureauHere && deployed.committed) {
+    step('Ledger set-up: opening bodies, working-day calendar, the gateway');
     await setUpLedger(ctx);
   }
 
-  if (opts.withGateway && (!opts.org || opts.org === 'BureauMSP')) {
+  if (opts.withGateway && bureauHere && deployed.committed) {
     step('Gateway');
     await startGateway(ctx);
-    if (!opts.org && opts.demo) {
+    if (whole && opts.demo) {
       step('Demo data: datasets, enterprises A/AA/AAA, grants');
       await seedDemo(ctx);
       ctx.log(`  demo enterprises and their client credentials: ${demoDir(ctx)}/enterprises.json`);
@@ -178,13 +220,15 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
 
 /**
  * The folder of the channel organizations' root certificates, `<MSPID>.pem`, that the gateway checks admin
- * signatures against (the same roots the channel configuration holds).
+ * signatures against (the same roots the channel configuration holds). Rewritten when a body joins: the
+ * gateway rereads it when it meets a certificate of an org it does not know.
  */
-function writeMspRoots(ctx: NetworkContext): string {
+export function writeMspRoots(ctx: NetworkContext): string {
   const dir = path.join(gatewayDataDir(ctx), 'msp');
   fs.mkdirSync(dir, { recursive: true });
   for (const org of peerOrgs(ctx.topology))
-    fs.copyFileSync(ctx.paths.caCert(org.short), path.join(dir, `${org.mspId}.pem`));
+    if (fs.existsSync(ctx.paths.caCert(org.short)))
+      fs.copyFileSync(ctx.paths.caCert(org.short), path.join(dir, `${org.mspId}.pem`));
   return dir;
 }
 

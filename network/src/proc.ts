@@ -52,8 +52,12 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
       else {
         out = redact(out, opts.redact);
         const why = signal ? `killed by ${signal}` : `exit code ${code}`;
+        // Fabric's CLIs print the error first and their usage after it: keep the error in view.
+        const errorLine = out.split('\n').find((l) => /^(Error|error):/.test(l.trim()));
+        const shown = tail(out, 25);
+        const head = errorLine && !shown.includes(errorLine) ? `${errorLine.trim()}\n…\n` : '';
         reject(
-          new CommandError(`${path.basename(cmd)} ${args[0] ?? ''} failed (${why}):\n${tail(out, 25)}`, out),
+          new CommandError(`${path.basename(cmd)} ${args[0] ?? ''} failed (${why}):\n${head}${shown}`, out),
         );
       }
     });

@@ -37,6 +37,11 @@ export interface OrgSpec {
   displayName: string;
   kind: 'orderer' | 'peer';
   identities: IdentitySpec[];
+  /**
+   * An opening body that is in the address book but not in the channel's genesis block: it joins a running
+   * network through a channel configuration update signed by the members (see consortium/).
+   */
+  joinsLater?: boolean;
 }
 
 export interface Topology {
@@ -49,6 +54,24 @@ export interface Topology {
 
 export const CHANNEL = 'opendata';
 export const CHAINCODE = 'rdx';
+
+/** The identities every opening body enrolls. */
+function bodyIdentities(): IdentitySpec[] {
+  return [
+    { name: 'peer0', type: 'peer' },
+    { name: 'admin', type: 'admin', role: 'admin' },
+    { name: 'reviewer', type: 'client', role: 'reviewer' },
+    // Writes ledger probes (system:RecordProbe) for the tooling's health checks and the tests, nothing else.
+    { name: 'prober', type: 'client', role: 'probe' },
+  ];
+}
+
+/** An opening body that joins the running network later (e.g. 卫健委). */
+export interface JoiningBody {
+  mspId: string;
+  short: string;
+  displayName: string;
+}
 
 const ORGS: OrgSpec[] = [
   {
@@ -83,26 +106,14 @@ const ORGS: OrgSpec[] = [
     short: 'market',
     displayName: '市场监督管理局 Market',
     kind: 'peer',
-    identities: [
-      { name: 'peer0', type: 'peer' },
-      { name: 'admin', type: 'admin', role: 'admin' },
-      { name: 'reviewer', type: 'client', role: 'reviewer' },
-      // Writes ledger probes (system:RecordProbe) for the tooling's health checks and the tests, nothing else.
-      { name: 'prober', type: 'client', role: 'probe' },
-    ],
+    identities: bodyIdentities(),
   },
   {
     mspId: 'TransportMSP',
     short: 'transport',
     displayName: '交通运输局 Transport',
     kind: 'peer',
-    identities: [
-      { name: 'peer0', type: 'peer' },
-      { name: 'admin', type: 'admin', role: 'admin' },
-      { name: 'reviewer', type: 'client', role: 'reviewer' },
-      // Writes ledger probes (system:RecordProbe) for the tooling's health checks and the tests, nothing else.
-      { name: 'prober', type: 'client', role: 'probe' },
-    ],
+    identities: bodyIdentities(),
   },
 ];
 
@@ -115,6 +126,8 @@ export interface TopologyOptions {
   hosts?: Record<string, string>;
   gatewayHost: string;
   gatewayPort: number;
+  /** Opening bodies that join later, after the founding ones (their ports follow, so no founder's moves). */
+  joining?: JoiningBody[];
 }
 
 /** Builds the topology; pure, so tests and every command see the same ports and names. */
@@ -122,7 +135,16 @@ export function buildTopology(opts: TopologyOptions): Topology {
   const nodes: NodeSpec[] = [];
   let slot = 0;
   const next = (): number => opts.basePort + 10 * slot++;
-  for (const org of ORGS) {
+  const orgs: OrgSpec[] = [
+    ...ORGS,
+    ...(opts.joining ?? []).map((b) => ({
+      ...b,
+      kind: 'peer' as const,
+      identities: bodyIdentities(),
+      joinsLater: true,
+    })),
+  ];
+  for (const org of orgs) {
     const host = opts.hosts?.[org.mspId] ?? opts.host;
     const caPort = next();
     nodes.push({
@@ -166,7 +188,7 @@ export function buildTopology(opts: TopologyOptions): Topology {
   return {
     channel: CHANNEL,
     chaincodeName: CHAINCODE,
-    orgs: ORGS,
+    orgs,
     nodes,
     gateway: { host: opts.gatewayHost, port: opts.gatewayPort },
   };
@@ -190,4 +212,9 @@ export function nodeNamed(topology: Topology, name: string): NodeSpec {
 
 export function peerOrgs(topology: Topology): OrgSpec[] {
   return topology.orgs.filter((o) => o.kind === 'peer');
+}
+
+/** The orgs of the channel's genesis block. */
+export function foundingOrgs(topology: Topology): OrgSpec[] {
+  return topology.orgs.filter((o) => !o.joinsLater);
 }

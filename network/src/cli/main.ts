@@ -14,6 +14,7 @@ import { down, gatewayUrl, up, PlatformError, processNames } from '../platform.j
 import { runningPid, startDaemon, stopDaemon, CommandError } from '../proc.js';
 import { printStatus } from './status.js';
 import { supervise } from './supervise.js';
+import { consortiumCommand } from './consortium.js';
 
 const SUPERVISOR = 'supervisor';
 
@@ -36,17 +37,19 @@ function option(args: string[], name: string): string | undefined {
 async function start(args: string[]): Promise<void> {
   const ctx = await context();
   const org = option(args, '--org');
-  if (org && !ctx.topology.orgs.some((o) => o.mspId === org)) {
-    throw new PlatformError(
-      `--org ${org}: unknown org; one of ${ctx.topology.orgs.map((o) => o.mspId).join(', ')}`,
-    );
+  const orgs = org?.split(',');
+  for (const o of orgs ?? []) {
+    if (!ctx.topology.orgs.some((x) => x.mspId === o))
+      throw new PlatformError(
+        `--org ${o}: unknown org; one of ${ctx.topology.orgs.map((x) => x.mspId).join(', ')}`,
+      );
   }
   if (runningPid(ctx.paths, SUPERVISOR)) {
     console.log(
       'RDX is already running (npm run status shows it; npm stop stops it). Checking that all is up…',
     );
   }
-  await up(ctx, { org, withGateway: true, demo: !flag(args, '--no-demo') });
+  await up(ctx, { orgs, withGateway: true, demo: !flag(args, '--no-demo') });
   printWhere(ctx);
   if (flag(args, '--detach')) {
     if (!runningPid(ctx.paths, SUPERVISOR)) {
@@ -135,6 +138,11 @@ async function main(): Promise<void> {
       console.log(`  config            ${install.configDir}`);
       return;
     }
+    case 'org':
+    case 'channel':
+    case 'chaincode':
+    case 'ledger':
+      return consortiumCommand(await context(), command, args);
     case 'supervise':
       return supervise(await context(), option(args, '--org'));
     case 'processes':
@@ -142,7 +150,9 @@ async function main(): Promise<void> {
       return;
     default:
       console.log(
-        'usage: rdx-network start [--detach] [--org MSPID] | stop | status | reset | deploy | binaries',
+        'usage: rdx-network start [--detach] [--org MSPID[,MSPID]] | stop | status | reset | deploy | binaries\n' +
+          '       rdx-network org init|export|import | channel add-org|remove-org|sign|submit|members |\n' +
+          '                   chaincode approve|commit | ledger setup   (one org per host: docs/DEPLOY.md)',
       );
       process.exitCode = command === 'help' ? 0 : 1;
   }

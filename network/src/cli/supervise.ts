@@ -7,7 +7,9 @@ import { down, startGateway, startProcess, GATEWAY_PROCESS } from '../platform.j
 import { runningPid, sleep } from '../proc.js';
 import { nodesOf } from '../topology.js';
 
-export async function supervise(ctx: NetworkContext, org?: string): Promise<void> {
+/** `orgs`: the orgs this host runs (comma-separated `--org`), or every org on one machine. */
+export async function supervise(ctx: NetworkContext, orgs?: string): Promise<void> {
+  const here = (msp: string): boolean => !orgs || orgs.split(',').includes(msp);
   let stopping = false;
   const stopAll = (): void => {
     if (stopping) return;
@@ -21,10 +23,11 @@ export async function supervise(ctx: NetworkContext, org?: string): Promise<void
   process.on('SIGINT', stopAll);
   process.on('SIGTERM', stopAll);
 
-  const restartable = nodesOf(ctx.topology, 'chaincode').filter((n) => !org || n.mspId === org);
-  const watched = [...nodesOf(ctx.topology, 'orderer'), ...nodesOf(ctx.topology, 'peer')].filter(
-    (n) => !org || n.mspId === org,
-  );
+  // On one machine: the founding orgs' nodes (a joining body starts on its own host).
+  const ours = (n: { mspId: string }): boolean =>
+    orgs ? here(n.mspId) : !ctx.topology.orgs.find((o) => o.mspId === n.mspId)?.joinsLater;
+  const restartable = nodesOf(ctx.topology, 'chaincode').filter(ours);
+  const watched = [...nodesOf(ctx.topology, 'orderer'), ...nodesOf(ctx.topology, 'peer')].filter(ours);
   const reported = new Set<string>();
   while (!stopping) {
     await sleep(1000);
@@ -37,7 +40,7 @@ export async function supervise(ctx: NetworkContext, org?: string): Promise<void
         );
       }
     }
-    if ((!org || org === 'BureauMSP') && !runningPid(ctx.paths, GATEWAY_PROCESS)) {
+    if (here('BureauMSP') && !runningPid(ctx.paths, GATEWAY_PROCESS)) {
       console.log(`${new Date().toISOString()} gateway is down; restarting it`);
       await startGateway(ctx).catch((err: unknown) =>
         console.error(`restart of gateway failed: ${String(err)}`),

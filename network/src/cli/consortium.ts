@@ -1,0 +1,121 @@
+/**
+ * The commands an organization's administrator runs on its own host to take part in a consortium spread over
+ * machines (docs/DEPLOY.md walks through them in order):
+ *
+ *   org init --org <MSP>            its CA and identities here; writes export/<MSP>.org.json (public)
+ *   org import <file>…              another org's public definition
+ *   channel add-org <MSP> --out f   (bureau) the update adding an imported org, signed here
+ *   channel remove-org <MSP> --out f
+ *   channel sign <file> [--org M]   adds this host's admin signature to an update
+ *   channel submit <file> [--org M] sends an update signed by a majority of members' admins
+ *   channel members                 the channel's organizations now
+ *   chaincode approve               installs and approves the definition for the current members
+ *   chaincode commit                (bureau) commits it once a majority approved
+ *   ledger setup                    (bureau) registers new opening bodies and the gateway
+ */
+import type { NetworkContext } from '../context.js';
+import { deployChaincode } from '../chaincode-deploy.js';
+import {
+  channelMembers,
+  localAdminOrg,
+  prepareAddOrg,
+  prepareRemoveOrg,
+  signUpdate,
+  submitUpdate,
+} from '../consortium/channel-config.js';
+import { exportOrg, importOrg, readDefinition } from '../consortium/org-definition.js';
+import { waitPeerKnows } from '../channel.js';
+import { setUpLedger } from '../ledger-setup.js';
+import { nodesOf } from '../topology.js';
+import { initOrg, PlatformError, writeMspRoots } from '../platform.js';
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function required(args: string[], name: string, what: string): string {
+  const value = option(args, name);
+  if (!value) throw new PlatformError(`${name} <${what}> is required`);
+  return value;
+}
+
+/** Positional arguments: those that are not an option or an option's value. */
+function positional(args: string[]): string[] {
+  return args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+}
+
+export async function consortiumCommand(ctx: NetworkContext, group: string, args: string[]): Promise<void> {
+  const [action = '', ...rest] = args;
+  const signer = (): ReturnType<typeof localAdminOrg> =>
+    localAdminOrg(ctx, option(rest, '--org') ?? 'BureauMSP');
+  switch (`${group} ${action}`) {
+    case 'org init': {
+      const file = await initOrg(ctx, required(rest, '--org', 'MSP ID'));
+      console.log(`Initialised. Give the other organizations ${file} (public: no key in it).`);
+      return;
+    }
+    case 'org export':
+      console.log(exportOrg(ctx, required(rest, '--org', 'MSP ID')).file);
+      return;
+    case 'org import':
+      for (const file of positional(rest)) {
+        const definition = readDefinition(file);
+        console.log(`${definition.mspId}: ${importOrg(ctx, definition)}`);
+      }
+      return;
+    case 'channel members':
+      console.log((await channelMembers(ctx)).join('\n'));
+      return;
+    case 'channel add-org':
+    case 'channel remove-org': {
+      const mspId = positional(rest)[0];
+      if (!mspId) throw new PlatformError(`channel ${action} <MSP ID> --out <file>`);
+      const out = required(rest, '--out', 'file');
+      const members =
+        action === 'add-org' ? await prepareAddOrg(ctx, mspId, out) : await prepareRemoveOrg(ctx, mspId, out);
+      console.log(
+        `Wrote ${out}, signed by ${signer().mspId}. Members now: ${members.join(', ')}. ` +
+          `A majority of their admins sign it (rdx-network channel sign ${out}, each on its host), then one submits it.`,
+      );
+      return;
+    }
+    case 'channel sign': {
+      const file = positional(rest)[0] ?? required(rest, '--file', 'update file');
+      await signUpdate(ctx, file, signer());
+      console.log(`Signed ${file} as ${signer().mspId}'s admin.`);
+      return;
+    }
+    case 'channel submit': {
+      const file = positional(rest)[0] ?? required(rest, '--file', 'update file');
+      await submitUpdate(ctx, file, signer());
+      console.log(`Submitted ${file}: the channel configuration changed.`);
+      return;
+    }
+    case 'chaincode approve':
+    case 'chaincode commit': {
+      const result = await deployChaincode(ctx, { commit: action === 'commit' });
+      const pending = result.waitingFor.length ? ` Not approved yet by ${result.waitingFor.join(', ')}.` : '';
+      console.log(
+        result.committed
+          ? `Chaincode ${result.version} is committed at sequence ${result.sequence}.${pending}`
+          : `Approved ${result.version} (sequence ${result.sequence}) here; a majority of members must approve before the bureau commits.${pending}`,
+      );
+      return;
+    }
+    case 'ledger setup': {
+      // A body that just joined: the bureau's peer must know its peer before transactions can need it.
+      const others = (await channelMembers(ctx)).length - 1;
+      const bureauPeer = nodesOf(ctx.topology, 'peer', 'BureauMSP')[0]!;
+      await waitPeerKnows(ctx, bureauPeer, others);
+      await setUpLedger(ctx);
+      // A body that joined signs its uploads to the gateway: the gateway learns its root from this folder.
+      writeMspRoots(ctx);
+      return;
+    }
+    default:
+      throw new PlatformError(
+        `unknown command: ${group} ${action}. See network/src/cli/consortium.ts or docs/DEPLOY.md.`,
+      );
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * An organization's public definition: what other organizations need to know of it, and nothing they must not
+ * hold. Each org initialises itself on its own host (its CA, its identities, their keys stay in its home) and
+ * exports this one file; the others import it. It holds the org's root certificate (its CA is also its TLS
+ * root), the NodeOU configuration the channel applies to it, and where its peer or orderers are reached.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { NetworkContext } from '../context.js';
+import { address } from '../node-env.js';
+import type { Paths } from '../paths.js';
+import type { OrgSpec } from '../topology.js';
+import { nodesOf, orgOf } from '../topology.js';
+import { NODE_OU_CONFIG } from '../ca.js';
+
+export const ORG_DEFINITION_FORMAT = 'rdx-org-definition/1';
+
+export interface OrgDefinition {
+  format: typeof ORG_DEFINITION_FORMAT;
+  mspId: string;
+  short: string;
+  displayName: string;
+  kind: 'orderer' | 'peer';
+  /** The org's CA root certificate: its MSP root and its TLS root. */
+  rootCertPem: string;
+  /** Peer orgs: where their anchor peers are reached (gossip across orgs, service discovery). */
+  anchorPeers: { host: string; port: number }[];
+  /** Orderer orgs: their orderers' client endpoints. */
+  ordererEndpoints: string[];
+}
+
+export class OrgDefinitionError extends Error {
+  override name = 'OrgDefinitionError';
+}
+
+/**
+ * Whether this home holds the org itself (its CA and keys), rather than an imported public definition. An org
+ * is initialised where it runs; its secrets file exists only there.
+ */
+export function isLocalOrg(paths: Paths, org: OrgSpec): boolean {
+  return fs.existsSync(path.join(paths.orgDir(org.short), 'secrets.json'));
+}
+
+/** Whether this home knows the org at all: its own, or imported. */
+export function isKnownOrg(paths: Paths, org: OrgSpec): boolean {
+  return fs.existsSync(paths.caCert(org.short));
+}
+
+/** Where `org export` writes an org's definition in its home. */
+export function definitionFile(paths: Paths, mspId: string): string {
+  return path.join(paths.home, 'export', `${mspId}.org.json`);
+}
+
+/** The public definition of a local org, written to its home's `export/` folder. */
+export function exportOrg(ctx: NetworkContext, mspId: string): { file: string; definition: OrgDefinition } {
+  const org = orgOf(ctx.topology, mspId);
+  if (!isLocalOrg(ctx.paths, org))
+    throw new OrgDefinitionError(
+      `${mspId} is not initialised in ${ctx.paths.home}: run \`rdx-network org init --org ${mspId}\` on its host`,
+    );
+  const definition: OrgDefinition = {
+    format: ORG_DEFINITION_FORMAT,
+    mspId,
+    short: org.short,
+    displayName: org.displayName,
+    kind: org.kind,
+    rootCertPem: fs.readFileSync(ctx.paths.caCert(org.short), 'utf8'),
+    anchorPeers: nodesOf(ctx.topology, 'peer', mspId).map((n) => ({ host: n.host, port: n.port })),
+    ordererEndpoints: nodesOf(ctx.topology, 'orderer', mspId).map((n) => address(n)),
+  };
+  const file = definitionFile(ctx.paths, mspId);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(definition, null, 2));
+  return { file, definition };
+}
+
+/** Parses and checks a definition file; throws OrgDefinitionError naming what is wrong. */
+export function readDefinition(file: string): OrgDefinition {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new OrgDefinitionError(`${file} is not an org definition: ${(err as Error).message}`);
+  }
+  const d = raw as Partial<OrgDefinition>;
+  if (d.format !== ORG_DEFINITION_FORMAT)
+    throw new OrgDefinitionError(`${file}: format must be ${ORG_DEFINITION_FORMAT}`);
+  if (typeof d.mspId !== 'string' || !/^[A-Za-z0-9]+MSP$/.test(d.mspId))
+    throw new OrgDefinitionError(`${file}: mspId must look like MarketMSP`);
+  if (typeof d.short !== 'string' || !/^[a-z][a-z0-9]{0,15}$/.test(d.short))
+    throw new OrgDefinitionError(`${file}: short must be a lower-case name`);
+  if (typeof d.rootCertPem !== 'string' || !d.rootCertPem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new OrgDefinitionError(`${file}: rootCertPem must be a PEM certificate`);
+  if (/PRIVATE KEY/.test(JSON.stringify(raw)))
+    throw new OrgDefinitionError(`${file} holds a private key: an org definition carries certificates only`);
+  return d as OrgDefinition;
+}
+
+/**
+ * Imports another org's definition into this home: its root certificate where the channel configuration, the
+ * TLS checks and the peer CLI look for it (`orgs/<short>/ca/ca-cert.pem`, `orgs/<short>/msp/`), never a key.
+ * Refuses to overwrite an org this home holds itself, and a root that differs from one imported before
+ * (a definition swapped on the way is not taken silently).
+ */
+export function importOrg(ctx: NetworkContext, definition: OrgDefinition): 'imported' | 'unchanged' {
+  const org = orgOf(ctx.topology, definition.mspId);
+  if (org.short !== definition.short)
+    throw new OrgDefinitionError(
+      `${definition.mspId} is ${org.short} in this network's address book, not ${definition.short}`,
+    );
+  if (isLocalOrg(ctx.paths, org))
+    throw new OrgDefinitionError(`${definition.mspId} is this home's own org: nothing to import`);
+  const expected = nodesOf(ctx.topology, 'peer', org.mspId).map((n) => `${n.host}:${n.port}`);
+  const given = definition.anchorPeers.map((a) => `${a.host}:${a.port}`);
+  if (org.kind === 'peer' && expected.join(',') !== given.join(','))
+    throw new OrgDefinitionError(
+      `${definition.mspId}'s peer is at ${given.join(', ')} by its definition, but at ${expected.join(', ')} in this home's address book: set RDX_ORG_HOSTS (and RDX_BASE_PORT) as the other hosts do`,
+    );
+  const rootFile = ctx.paths.caCert(org.short);
+  if (fs.existsSync(rootFile)) {
+    if (fs.readFileSync(rootFile, 'utf8') === definition.rootCertPem) return 'unchanged';
+    throw new OrgDefinitionError(
+      `${definition.mspId}'s root certificate differs from the one imported before: check with its administrators before replacing ${rootFile}`,
+    );
+  }
+  fs.mkdirSync(path.dirname(rootFile), { recursive: true });
+  fs.writeFileSync(rootFile, definition.rootCertPem);
+  const msp = ctx.paths.orgMsp(org.short);
+  for (const dir of ['cacerts', 'tlscacerts']) {
+    fs.mkdirSync(path.join(msp, dir), { recursive: true });
+    fs.writeFileSync(path.join(msp, dir, 'ca.pem'), definition.rootCertPem);
+  }
+  fs.writeFileSync(path.join(msp, 'config.yaml'), NODE_OU_CONFIG);
+  fs.writeFileSync(
+    path.join(ctx.paths.orgDir(org.short), 'definition.json'),
+    JSON.stringify(definition, null, 2),
+  );
+  return 'imported';
+}

@@ -1,0 +1,499 @@
+/**
+ * Each organization on its own host, with its own keys, and a new opening body joining the running network —
+ * on one machine, with Linux network namespaces as hosts (test/src/multihost/hosts.ts): the bureau (ordering
+ * service, its peer, the gateway), Market, Transport, and Health, which joins later while transactions run.
+ * Every step is a command of the network CLI run in the host's namespace from the host's own home; files pass
+ * between homes only as administrators would carry them: org definitions and the signed config update.
+ */
+import { expect } from 'chai';
+import crypto, { X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { peer } from '@hyperledger/fabric-protos';
+import {
+  EnterpriseSigner,
+  PublicGatewayApi,
+  RdxLedger,
+  connectIdentity,
+  verifyReceipt,
+  type LedgerConnection,
+} from '@rdx/client';
+import {
+  address,
+  ensureFabricBinaries,
+  identityOf,
+  nodesOf,
+  ordererArgs,
+  peerAdminEnv,
+  run,
+  type FabricInstall,
+  type Topology,
+} from '@rdx/network';
+import { config } from '../fabric-client.js';
+import { createHosts, removeHosts, SUBNET, topologyOf, type Host } from '../multihost/hosts.js';
+import { tokenFor } from '../gateway-client-e2e.js';
+import { newCreditCode, runId } from '../workflow.js';
+
+let hosts: Host[] = [];
+let root: string | undefined;
+let topology: Topology;
+const byName = (name: string): Host => hosts.find((h) => h.spec.name === name)!;
+const bureau = (): Host => byName('bureau');
+const health = (): Host => byName('health');
+const connections: LedgerConnection[] = [];
+
+/** A ledger connection from the test (outside every namespace) as `name` of `mspId`, with that org's home. */
+function connect(host: Host, mspId: string, name: string): LedgerConnection {
+  const c = connectIdentity(identityOf(host.paths, topology, mspId, name));
+  connections.push(c);
+  return c;
+}
+
+/** Copies the files an administrator hands over: from one home's export folder into a courier folder. */
+function carry(from: Host, file: string): string {
+  const dir = path.join(root!, 'courier');
+  fs.mkdirSync(dir, { recursive: true });
+  const to = path.join(dir, path.basename(file));
+  fs.copyFileSync(path.isAbsolute(file) ? file : path.join(from.home, file), to);
+  return to;
+}
+
+async function failure(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return '';
+  } catch (err) {
+    return String((err as { output?: string }).output ?? (err as Error).message);
+  }
+}
+
+/** Every PEM private key under `dir`, with its file. */
+function privateKeysIn(dir: string): { file: string; key: crypto.KeyObject }[] {
+  const out: { file: string; key: crypto.KeyObject }[] = [];
+  for (const rel of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const file = path.join(dir, rel);
+    if (!fs.statSync(file).isFile() || fs.statSync(file).size > 1_000_000) continue;
+    // PEM text as files hold it: plain, or inside JSON (a wallet entry) with its newlines escaped.
+    const text = fs.readFileSync(file, 'latin1').replace(/\\n/g, '\n');
+    for (const pem of text.match(
+      /-----BEGIN (?:EC )?PRIVATE KEY-----[\s\S]+?-----END (?:EC )?PRIVATE KEY-----/g,
+    ) ?? [])
+      try {
+        out.push({ file, key: crypto.createPrivateKey(pem) });
+      } catch {
+        // a fragment inside a binary file: skipped, as for certificates
+      }
+  }
+  return out;
+}
+
+function certificatesIn(dir: string): X509Certificate[] {
+  const out: X509Certificate[] = [];
+  for (const rel of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const file = path.join(dir, rel);
+    if (!fs.statSync(file).isFile() || fs.statSync(file).size > 1_000_000) continue;
+    for (const pem of fs
+      .readFileSync(file, 'latin1')
+      .replace(/\\n/g, '\n')
+      .match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [])
+      try {
+        out.push(new X509Certificate(pem));
+      } catch {
+        // a fragment inside a binary file (a ledger, a database page): not a certificate a program reads
+      }
+  }
+  return out;
+}
+
+const HEALTH_DATASET = `health-clinics-${runId}`;
+const CSV = [
+  'clinic_id,name,district,beds',
+  ...Array.from({ length: 40 }, (_, i) => `C${i},诊所${i},${['莲都区', '青田县'][i % 2]},${10 + i}`),
+].join('\n');
+
+describe('each organization on its own host, and a body joining the running network (network namespaces)', function () {
+  // The steps build on each other: the first failure ends the walk-through.
+  this.bail(true);
+  before(async function () {
+    if (process.getuid?.() !== 0) this.skip();
+    ({ hosts, root } = await createHosts([
+      { name: 'bureau', octet: 2, orgs: ['OrdererMSP', 'BureauMSP'] },
+      { name: 'market', octet: 3, orgs: ['MarketMSP'] },
+      { name: 'transport', octet: 4, orgs: ['TransportMSP'] },
+      { name: 'health', octet: 5, orgs: ['HealthMSP'] },
+    ]));
+    topology = topologyOf(hosts);
+  });
+  after(async () => {
+    for (const c of connections) c.close();
+    // RDX_KEEP_HOSTS=1 keeps the homes (logs, ledgers) for a look after a failure; processes still stop.
+    await removeHosts(hosts, process.env.RDX_KEEP_HOSTS === '1' ? undefined : root);
+  });
+
+  it('each org initialises itself on its own host and exports only its public definition', async () => {
+    const founders = hosts.filter((h) => h.spec.name !== 'health');
+    const definitions: string[] = [];
+    for (const h of founders)
+      for (const org of h.spec.orgs) {
+        await h.cli(hosts, ['org', 'init', '--org', org]);
+        definitions.push(carry(h, `export/${org}.org.json`));
+      }
+    for (const file of definitions) {
+      expect(fs.readFileSync(file, 'utf8')).not.to.match(/PRIVATE KEY/);
+    }
+    // Each host imports the others' definitions: certificates, nothing else.
+    for (const h of founders) {
+      const others = definitions.filter((f) => !h.spec.orgs.some((o) => path.basename(f).startsWith(o)));
+      await h.cli(hosts, ['org', 'import', ...others]);
+    }
+  });
+
+  it('the bureau creates the channel; each body joins and approves on its own host; the bureau commits', async () => {
+    await bureau().cli(hosts, ['start', '--org', 'OrdererMSP,BureauMSP', '--detach', '--no-demo']);
+    await byName('market').cli(hosts, ['start', '--org', 'MarketMSP', '--detach', '--no-demo']);
+    expect(await bureau().cli(hosts, ['chaincode', 'commit'])).to.match(/committed/);
+    await byName('transport').cli(hosts, ['start', '--org', 'TransportMSP', '--detach', '--no-demo']);
+    // Now the bureau sets up the ledger and starts its gateway.
+    await bureau().cli(hosts, ['start', '--org', 'OrdererMSP,BureauMSP', '--detach', '--no-demo']);
+    const members = await bureau().cli(hosts, ['channel', 'members']);
+    expect(members.trim().split('\n')).to.deep.equal(['BureauMSP', 'MarketMSP', 'TransportMSP']);
+  });
+
+  it('every node listens on its own host’s address only', async () => {
+    for (const h of hosts.filter((x) => x.spec.name !== 'health')) {
+      const listening = await h.exec('ss', ['-ltnH']);
+      const addresses = listening
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.trim().split(/\s+/)[3]!);
+      expect(addresses.length, `${h.spec.name} listens`).to.be.above(0);
+      for (const a of addresses)
+        expect(a, `${h.spec.name} listens on ${a}`).to.match(
+          new RegExp(`^${h.address.replace(/\./g, '\\.')}:`),
+        );
+    }
+  });
+
+  it('Health joins while transactions run: definition, update signed by a majority on their hosts, its peer, the chaincode', async () => {
+    // Transactions keep flowing through Market's peer the whole time.
+    const probes = connect(byName('market'), 'MarketMSP', 'prober').contract('system');
+    let stop = false;
+    let committed = 0;
+    const failures: string[] = [];
+    const flow = (async () => {
+      for (let i = 0; !stop && failures.length < 20; i++) {
+        try {
+          await probes.submitTransaction('RecordProbe', `mh-${runId}-${i}`, 'flow');
+          committed++;
+        } catch (err) {
+          failures.push(String((err as Error).message).split('\n')[0]!);
+        }
+      }
+    })();
+
+    try {
+      await health().cli(hosts, ['org', 'init', '--org', 'HealthMSP']);
+      const definition = carry(health(), 'export/HealthMSP.org.json');
+      const others = hosts.filter((h) => h !== health());
+      for (const h of others) await h.cli(hosts, ['org', 'import', definition]);
+      await health().cli(hosts, [
+        'org',
+        'import',
+        ...['OrdererMSP', 'BureauMSP', 'MarketMSP', 'TransportMSP'].map((o) =>
+          path.join(root!, 'courier', `${o}.org.json`),
+        ),
+      ]);
+
+      // The bureau prepares the update and signs it; alone it is not enough.
+      const update = path.join(root!, 'courier', 'add-health.pb');
+      await bureau().cli(hosts, ['channel', 'add-org', 'HealthMSP', '--out', update]);
+      const alone = await failure(bureau().cli(hosts, ['channel', 'submit', update]));
+      expect(alone, 'one admin of three').to.match(/policy|signature/i);
+      // The bureau's admin cannot sign for Market: a signature under MarketMSP made with the bureau's key.
+      const forged = path.join(root!, 'courier', 'add-health-forged.pb');
+      fs.copyFileSync(update, forged);
+      const bureauPeer = nodesOf(topology, 'peer', 'BureauMSP')[0]!;
+      const asMarket = {
+        ...peerAdminEnv(await installOf(), bureau().paths, topology, bureauPeer),
+        CORE_PEER_LOCALMSPID: 'MarketMSP',
+      };
+      await run(
+        'ip',
+        ['netns', 'exec', bureau().ns, (await installOf()).bin.peer, 'channel', 'signconfigtx', '-f', forged],
+        {
+          env: asMarket,
+        },
+      ).catch(() => '');
+      const forgedSubmit = await failure(bureau().cli(hosts, ['channel', 'submit', forged]));
+      expect(forgedSubmit, 'a signature claimed for MarketMSP with the bureau’s key').to.match(
+        /policy|signature|not satisf/i,
+      );
+      expect((await bureau().cli(hosts, ['channel', 'members'])).trim().split('\n')).not.to.include(
+        'HealthMSP',
+      );
+
+      // Market's admin signs on Market's host; with two of three the update goes through.
+      await byName('market').cli(hosts, ['channel', 'sign', update]);
+      await byName('market').cli(hosts, ['channel', 'submit', update]);
+      expect((await bureau().cli(hosts, ['channel', 'members'])).trim().split('\n')).to.include('HealthMSP');
+
+      // Health starts its peer (the channel's first block from the orderers), installs and approves.
+      await health().cli(hosts, ['start', '--org', 'HealthMSP', '--detach', '--no-demo']);
+      // The bureau's admin cannot approve for Market: Market's peer refuses an approval signed with its key.
+      const marketPeer = nodesOf(topology, 'peer', 'MarketMSP')[0]!;
+      const approveAsMarket = await failure(
+        run(
+          'ip',
+          [
+            'netns',
+            'exec',
+            bureau().ns,
+            (await installOf()).bin.peer,
+            'lifecycle',
+            'chaincode',
+            'approveformyorg',
+            ...ordererArgs(bureau().paths, topology, 'BureauMSP'),
+            '-C',
+            topology.channel,
+            '-n',
+            topology.chaincodeName,
+            '--version',
+            'forged',
+            '--sequence',
+            '99',
+            '--package-id',
+            'forged:0000',
+          ],
+          {
+            env: {
+              ...peerAdminEnv(await installOf(), bureau().paths, topology, bureauPeer),
+              CORE_PEER_LOCALMSPID: 'MarketMSP',
+              CORE_PEER_ADDRESS: address(marketPeer),
+              CORE_PEER_TLS_ROOTCERT_FILE: bureau().paths.caCert('market'),
+            },
+            timeoutMs: 60_000,
+          },
+        ),
+      );
+      expect(approveAsMarket, 'an approval for MarketMSP signed with the bureau’s key').to.match(
+        /creator|access denied|identity|certificate|MSP|signature/i,
+      );
+      for (const h of [bureau(), byName('market'), byName('transport')])
+        await h.cli(hosts, ['chaincode', 'approve']);
+      expect(await bureau().cli(hosts, ['chaincode', 'commit'])).to.match(/committed/);
+      await bureau().cli(hosts, ['ledger', 'setup']);
+    } finally {
+      stop = true;
+      await flow;
+    }
+    expect(committed, 'transactions committed while Health joined').to.be.above(0);
+    expect(failures, failures.slice(0, 3).join(' | ')).to.deep.equal([]);
+  });
+
+  it('Health’s dataset needs Health’s peer; an AA enterprise then gets its data through the gateway, with a receipt', async () => {
+    const healthAdmin = new RdxLedger(connect(health(), 'HealthMSP', 'admin'));
+    const items = [
+      { name: 'clinic_id', label: '机构编号', type: 'string' },
+      { name: 'name', label: '名称', type: 'string' },
+      { name: 'district', label: '区县', type: 'string' },
+      { name: 'beds', label: '床位', type: 'number' },
+    ];
+    const registered = await healthAdmin.catalog.register({
+      id: HEALTH_DATASET,
+      name: '医疗机构名录',
+      openAttribute: 'restricted',
+      format: 'csv',
+      updateFrequency: 'monthly',
+      items,
+    } as never);
+    const tx = await new RdxLedger(connect(bureau(), 'BureauMSP', 'regulator')).transactions.get(
+      registered.txId,
+    );
+    expect(tx.endorsers, 'created with Health’s and the bureau’s peers').to.include.members([
+      'BureauMSP',
+      'HealthMSP',
+    ]);
+    const hash = crypto.createHash('sha256').update(CSV).digest('hex');
+    await healthAdmin.catalog.recordVersion({
+      datasetId: HEALTH_DATASET,
+      version: 'v1',
+      contentHash: hash,
+      rowCount: 40,
+    });
+
+    const base = `http://${bureau().address}:3400`;
+    const adminMsp = health().paths.identityMsp('health', 'admin');
+    const signer = {
+      certificatePem: fs.readFileSync(path.join(adminMsp, 'signcerts', 'cert.pem'), 'utf8'),
+      privateKeyPem: fs.readFileSync(path.join(adminMsp, 'keystore', 'key.pem'), 'utf8'),
+    };
+    const gateway = new PublicGatewayApi(base);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await gateway.uploadVersion(HEALTH_DATASET, 'v1', {
+          body: Buffer.from(CSV),
+          contentType: 'text/csv',
+          contentSha256: hash,
+          signer,
+        });
+        break;
+      } catch (err) {
+        if (attempt > 50) throw err;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+
+    // An AA enterprise, onboarded by the bureau, applies; Health reviews and signs on its own.
+    const keys = EnterpriseSigner.generateKeyPair();
+    const creditCode = newCreditCode();
+    const enterprise = new EnterpriseSigner(creditCode, keys.privateKeyPem);
+    const bureauAdmin = new RdxLedger(connect(bureau(), 'BureauMSP', 'admin'));
+    await bureauAdmin.enterprise.onboard({
+      creditCode,
+      name: `丽水多主机测试科技有限公司 ${runId}`,
+      nature: 'private',
+      publicKey: keys.publicKeyPem,
+      rating: {
+        level: 'AA',
+        mlpsLevel: 3,
+        mlpsFiling: '33110099001-25001',
+        creditStatus: 'good',
+        certificateHashes: [],
+        validUntil: '2027-12-31',
+      },
+    } as never);
+    const gw = new RdxLedger(connect(bureau(), 'BureauMSP', 'gateway'));
+    const doc = (s: string): string => crypto.createHash('sha256').update(s).digest('hex');
+    const appId = `mh-app-${runId}`;
+    await gw.application.submitSigned(
+      enterprise.sign('SubmitApplication', {
+        id: appId,
+        form: {
+          serviceName: '医疗资源地图',
+          field: '医疗',
+          scenarios: '就近就医指引',
+          serviceScope: '丽水市',
+          serviceUsers: '市民',
+          concurrency: 10,
+          expectedBenefit: '缩短就医时间',
+          systemName: '资源地图平台',
+          machineRoom: '丽水市云计算中心',
+          mlpsLevel: 3,
+          mlpsFiling: '33110099001-25001',
+          contactNameHash: doc('n'),
+          contactIdHash: doc('i'),
+          contactPhoneHash: doc('p'),
+        },
+        demands: [
+          { scenario: '就医指引', datasetId: HEALTH_DATASET, items: ['clinic_id', 'name', 'district'] },
+        ],
+        documents: { mlpsCertificate: doc('m'), creditReport: doc('c'), securityCommitment: doc('s') },
+      }),
+    );
+    await bureauAdmin.application.formalReview({ id: appId, decision: 'accept' });
+    await healthAdmin.application.ownerReview({ id: appId, decision: 'approve' });
+    await bureauAdmin.application.reReview({ id: appId, decision: 'approve' });
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const draft = await healthAdmin.agreement.draft({
+      applicationId: appId,
+      terms: {
+        datasets: [{ datasetId: HEALTH_DATASET, items: ['clinic_id', 'name', 'district'] }],
+        purpose: '就医指引',
+        serviceName: '医疗资源地图',
+        platform: '资源地图平台',
+        validFrom: today,
+        validUntil: '2027-06-30',
+        dailyQuota: 1000,
+      },
+    });
+    await healthAdmin.agreement.signAsBody({ id: draft.value.id, termsHash: draft.value.termsHash });
+    const inForce = await gw.agreement.signAsEnterpriseSigned(
+      enterprise.sign('SignAgreement', { agreementId: draft.value.id, termsHash: draft.value.termsHash }),
+    );
+    expect(inForce.value.state).to.equal('IN_FORCE');
+
+    // The bureau cannot change Health's grant without Health's peer: the key-level policy needs it.
+    const grantId = inForce.value.grants[0]!;
+    const forcing = connect(bureau(), 'BureauMSP', 'admin')
+      .contract('grant')
+      .newProposal('SuspendGrant', {
+        arguments: [grantId, 'violation'],
+        transientData: { note: Buffer.from('未经卫健委'), salt: crypto.randomBytes(32) },
+        endorsingOrganizations: ['BureauMSP', 'MarketMSP'],
+      });
+    const outcome = await forcing
+      .endorse()
+      .then(async (t) => (await (await t.submit()).getStatus()).code)
+      .catch((err: Error) => err.message);
+    expect(outcome, 'refused at endorsement or invalid').not.to.equal(peer.TxValidationCode.VALID);
+
+    // The enterprise pulls its data through the gateway, and its receipt verifies.
+    const token = await tokenFor(base, creditCode, keys.privateKeyPem);
+    let rows: Record<string, unknown>[] = [];
+    let requestId = '';
+    for (let attempt = 0; attempt < 100 && rows.length === 0; attempt++) {
+      const res = await fetch(`${base}/v1/datasets/${HEALTH_DATASET}/records?limit=5`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = (await res.json()) as { data?: Record<string, unknown>[]; request_id?: string };
+      if (res.ok && body.data) [rows, requestId] = [body.data, body.request_id ?? ''];
+      else await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(rows.length).to.equal(5);
+    expect(Object.keys(rows[0]!).sort()).to.deep.equal(['clinic_id', 'district', 'name']);
+    let receipt: unknown;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const res = await fetch(`${base}/v1/audit/receipts/${requestId}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (res.status === 200) {
+        receipt = await res.json();
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(verifyReceipt(receipt).ok).to.equal(true);
+  });
+
+  it('no private key of one organization is anywhere in another’s home', () => {
+    const spki = (k: crypto.KeyObject): string =>
+      k.export({ type: 'spki', format: 'der' }).toString('base64');
+    for (const h of hosts) {
+      // The other orgs this home knows: their imported roots. A key is theirs if it is a root's own key, or the
+      // key of a certificate one of those roots issued.
+      const foreign = topology.orgs
+        .filter((o) => !h.spec.orgs.includes(o.mspId) && fs.existsSync(h.paths.caCert(o.short)))
+        .map((o) => ({
+          mspId: o.mspId,
+          root: new X509Certificate(fs.readFileSync(h.paths.caCert(o.short))),
+        }));
+      expect(foreign.length, `${h.spec.name} knows the other orgs`).to.be.at.least(3);
+      const certs = certificatesIn(h.home);
+      const keys = privateKeysIn(h.home);
+      expect(keys.length, `${h.spec.name}'s own keys are found`).to.be.above(3);
+      for (const { file, key } of keys) {
+        const pub = spki(crypto.createPublicKey(key));
+        for (const { mspId, root } of foreign) {
+          const theirs =
+            spki(root.publicKey) === pub ||
+            certs.some((c) => spki(c.publicKey) === pub && c.checkIssued(root) && c.verify(root.publicKey));
+          expect(theirs, `${path.relative(h.home, file)} in ${h.spec.name}'s home is ${mspId}'s`).to.equal(
+            false,
+          );
+        }
+      }
+      for (const other of topology.orgs.filter((o) => !h.spec.orgs.includes(o.mspId)))
+        expect(
+          fs.existsSync(path.join(h.paths.orgDir(other.short), 'secrets.json')),
+          `${other.mspId}'s secrets at ${h.spec.name}`,
+        ).to.equal(false);
+    }
+    expect(SUBNET).to.match(/^10\./);
+  });
+});
+
+let install: FabricInstall | undefined;
+async function installOf(): Promise<FabricInstall> {
+  install ??= await ensureFabricBinaries(config, () => undefined);
+  return install;
+}
