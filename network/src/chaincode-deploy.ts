@@ -47,28 +47,31 @@ const BUREAU = 'BureauMSP';
  *   body alone with the bureau's peer offline;
  * - a collection `rdx-<body MSP>` per opening body, held by that body and the bureau, read and written only by
  *   their clients, written only with both their peers (see chaincode/src/lib/sealed.ts). Blocks keep the
- *   hashes; the data itself never leaves the members' peers. A body that left keeps its collection: Fabric
- *   never drops one from a definition, and no client of it can reach the channel any more.
+ *   hashes; the data itself never leaves the members' peers. A body that left keeps its collection — Fabric
+ *   never drops one from a definition — but Fabric allows only channel members in a collection: the bureau
+ *   alone keeps it (the records were filed with it), and no transaction writes to it any more (the chaincode
+ *   refuses a departed body's datasets and acts).
  */
 export function chaincodeDefinition(bodies: string[], formerBodies: string[] = []): ChaincodeDefinition {
-  const collection = (b: string): CollectionConfig => ({
+  const collection = (b: string, holders: string[]): CollectionConfig => ({
     name: `rdx-${b}`,
-    policy: `OR('${b}.member', '${BUREAU}.member')`,
+    policy: `OR(${holders.map((h) => `'${h}.member'`).join(', ')})`,
     // The endorsing peers (one per member org, as the endorsement policy needs both) hold it at once.
     requiredPeerCount: 0,
     maxPeerCount: 1,
     blockToLive: 0,
     memberOnlyRead: true,
     memberOnlyWrite: true,
-    endorsementPolicy: { signaturePolicy: `AND('${b}.peer', '${BUREAU}.peer')` },
+    endorsementPolicy: { signaturePolicy: `AND(${holders.map((h) => `'${h}.peer'`).join(', ')})` },
   });
-  const all = [...new Set([...bodies, ...formerBodies])].sort();
+  const current = [...bodies].sort();
+  const former = [...new Set(formerBodies)].filter((b) => !current.includes(b)).sort();
   return {
-    signaturePolicy: `AND('${BUREAU}.peer', OR(${[...bodies]
-      .sort()
-      .map((b) => `'${b}.peer'`)
-      .join(', ')}))`,
-    collections: all.map(collection),
+    signaturePolicy: `AND('${BUREAU}.peer', OR(${current.map((b) => `'${b}.peer'`).join(', ')}))`,
+    collections: [
+      ...current.map((b) => collection(b, [b, BUREAU])),
+      ...former.map((b) => collection(b, [BUREAU])),
+    ].sort((x, y) => x.name.localeCompare(y.name)),
   };
 }
 

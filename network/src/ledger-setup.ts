@@ -1,7 +1,8 @@
 /**
  * What the ledger needs before anyone can work on it, done by the bureau's admin at every start and only
- * where missing: the opening bodies registered, the working-day calendar seeded (2025–2027), and the gateway's
- * id registered to its certificate so that it may anchor its audit log.
+ * where missing: the channel's opening bodies registered (and those that left recorded as gone), the
+ * working-day calendar seeded (2025–2027), and the gateway's id registered to its certificate so that it may
+ * anchor its audit log.
  */
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
@@ -64,6 +65,7 @@ export async function setUpLedger(ctx: NetworkContext): Promise<void> {
     const platform = bureau.contract('platform');
     const bodies = JSON.parse(Buffer.from(await platform.evaluateTransaction('ListBodies')).toString()) as {
       mspId: string;
+      removedAt?: string;
     }[];
     // The channel's members are the bodies: founding ones, and those that joined by a configuration update.
     const members = await channelMembers(ctx);
@@ -71,6 +73,11 @@ export async function setUpLedger(ctx: NetworkContext): Promise<void> {
       if (org.mspId === 'BureauMSP' || bodies.some((b) => b.mspId === org.mspId)) continue;
       ctx.log(`  register opening body ${org.mspId}`);
       await platform.submitTransaction('RegisterBody', org.mspId, org.displayName);
+    }
+    // A body the channel's members removed: recorded as gone, so it acts no more and its grants stop.
+    for (const b of bodies.filter((x) => !x.removedAt && !members.includes(x.mspId))) {
+      ctx.log(`  opening body ${b.mspId} left the channel`);
+      await platform.submitTransaction('RemoveBody', b.mspId);
     }
     for (const year of CALENDAR_SEED) {
       const present = await platform.evaluateTransaction('GetCalendarYear', String(year.year)).then(

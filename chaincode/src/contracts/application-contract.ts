@@ -36,6 +36,7 @@ import {
 } from '../models/application';
 import { nextQuarterlyDue } from '../models/calendar';
 import { parseDataset, unknownItems } from '../models/dataset';
+import { parseBody } from './platform-contract';
 import { requireRestrictedAllowed } from '../models/enterprise';
 import { enterpriseAction } from './enterprise-action';
 
@@ -46,6 +47,12 @@ async function resolveDemands(ctx: RdxContext, input: ApplicationInput): Promise
   const demands: Demand[] = [];
   for (const d of input.demands) {
     const dataset = await load(ctx, 'dataset', d.datasetId, parseDataset);
+    const owner = await load(ctx, 'body', dataset.owner, parseBody);
+    if (owner.removedAt)
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        `dataset ${dataset.id} is ${owner.mspId}'s, which left the platform on ${owner.removedAt.slice(0, 10)}`,
+      );
     if (dataset.openAttribute !== 'restricted') {
       const why =
         dataset.openAttribute === 'prohibited'

@@ -121,6 +121,7 @@ const MATRIX: [fn: string, allowed: string][] = [
   ['system:ReadProbe',                         'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
 
   ['platform:RegisterBody',                    'Y  Y  -  -  -  -  -  -  -  -  -'],
+  ['platform:RemoveBody',                      'Y  Y  -  -  -  -  -  -  -  -  -'],
   ['platform:ListBodies',                      'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
   ['platform:SetCalendarYear',                 'Y  Y  -  -  -  -  -  -  -  -  -'],
   ['platform:GetCalendarYear',                 'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
@@ -200,6 +201,7 @@ const SETUP: Record<string, Setup> = {
     w.ledger.defineCollectionFor('HealthMSP');
     return ['HealthMSP', '丽水市卫生健康委员会'];
   },
+  'platform:RemoveBody': () => ['TransportMSP'],
   'platform:ListBodies': () => [],
   'platform:SetCalendarYear': () => [JSON.stringify(CALENDAR_SEED[0])],
   'platform:GetCalendarYear': () => ['2025'],

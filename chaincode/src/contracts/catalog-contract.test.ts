@@ -6,6 +6,7 @@ import {
   MARKET_ENTITIES,
   MARKET_NOTICES,
   TRANSPORT_VEHICLES,
+  demand,
   World,
   licencesInput,
   marketEntitiesInput,
@@ -275,5 +276,25 @@ describe('CatalogContract', () => {
       [TRANSPORT_VEHICLES, 'TransportMSP', 'restricted'],
     ]);
     await w.refused(() => w.invoke(IDS.stranger, C.catalog, 'GetDataset', 'no-such-dataset'), 'NOT_FOUND');
+  });
+
+  it('a body the bureau removed (it left the channel) registers and changes nothing more', async () => {
+    const w = await World.create();
+    await w.refused(() => w.invoke(IDS.market, C.platform, 'RemoveBody', 'TransportMSP'), 'FORBIDDEN');
+    await w.invoke(IDS.bureau, C.platform, 'RemoveBody', 'TransportMSP');
+    expect(w.ledger.lastEvent()?.payload.changes).to.deep.equal([
+      { type: 'body', id: 'TransportMSP', state: 'REMOVED' },
+    ]);
+    await w.refused(() => w.invoke(IDS.bureau, C.platform, 'RemoveBody', 'TransportMSP'), 'INVALID_STATE');
+    await w.refused(
+      () => w.invoke(IDS.transport, C.catalog, 'RegisterDataset', JSON.stringify(licencesInput())),
+      'FORBIDDEN',
+    );
+    const bodies = await w.call<{ mspId: string; removedAt?: string }[]>(
+      IDS.regulator,
+      C.platform,
+      'ListBodies',
+    );
+    expect(bodies.find((b) => b.mspId === 'TransportMSP')?.removedAt).to.be.a('string');
   });
 });

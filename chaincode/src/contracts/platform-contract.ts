@@ -18,6 +18,11 @@ export interface Body extends Stamp {
   mspId: string;
   name: string;
   registeredAt: string;
+  /**
+   * When the org left the channel (a configuration update removed it): it acts no more, and its grants stop
+   * at the gateways. They cannot be ended on the ledger, whose key-level policy needs the departed org's peer.
+   */
+  removedAt?: string;
 }
 
 export const parseBody = (raw: unknown): Body => stored<Body>(raw, 'body', ['mspId', 'name']);
@@ -66,6 +71,20 @@ export class PlatformContract extends RdxContract {
     };
     await save(ctx, 'body', id, body);
     ctx.changed(EVENTS.BODY_REGISTERED, { type: 'body', id });
+    return JSON.stringify(body);
+  }
+
+  /** Bureau: records that an org left the channel (after the configuration update that removed it). */
+  @Transaction()
+  @Returns('string')
+  public async RemoveBody(ctx: RdxContext, mspId: string): Promise<string> {
+    const actor = await requireRole(ctx, ['bureau'], 'remove opening bodies');
+    const current = await load(ctx, 'body', str(mspId, 'mspId', { max: 64 }), parseBody);
+    if (current.removedAt)
+      throw new RdxError(ErrorCode.INVALID_STATE, `${current.mspId} left on ${current.removedAt}`);
+    const body: Body = { ...current, removedAt: ctx.now(), ...stamp(ctx, actor) };
+    await save(ctx, 'body', body.mspId, body);
+    ctx.changed(EVENTS.BODY_REMOVED, { type: 'body', id: body.mspId, state: 'REMOVED' });
     return JSON.stringify(body);
   }
 

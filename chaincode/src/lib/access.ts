@@ -26,7 +26,12 @@ export async function actorOf(ctx: RdxContext): Promise<Actor> {
     else if (attr === 'gateway') role = 'gateway';
   } else if (attr && STAFF_ROLES.includes(attr)) {
     const body = await ctx.stub.getState(objectKey(ctx, 'body', caller.mspId));
-    if (body && body.length > 0) role = attr === 'admin' ? 'body' : 'body-reviewer';
+    // A body that left the channel acts no more, even if one of its certificates still reached a peer.
+    const active =
+      body &&
+      body.length > 0 &&
+      !(JSON.parse(Buffer.from(body).toString()) as { removedAt?: string }).removedAt;
+    if (active) role = attr === 'admin' ? 'body' : 'body-reviewer';
   }
   return { ...caller, role };
 }

@@ -6,6 +6,7 @@ export const EVENTS = {
   PROBE_RECORDED: 'ProbeRecorded',
   CALENDAR_SET: 'CalendarSet',
   BODY_REGISTERED: 'BodyRegistered',
+  BODY_REMOVED: 'BodyRemoved',
   ENTERPRISE_ONBOARDED: 'EnterpriseOnboarded',
   ENTERPRISE_RATED: 'EnterpriseRated',
   ENTERPRISE_KEY_CHANGED: 'EnterpriseKeyChanged',

@@ -85,6 +85,15 @@ export function decide(view: LedgerView, req: AccessRequest): Decision {
       grant,
     };
   }
+  if (view.removedBodies.has(grant.body)) {
+    return {
+      allow: false,
+      reason: 'GRANT_NOT_ACTIVE',
+      detail: `Grant ${grant.id} is of ${grant.body}, which has left the platform.`,
+      dataset,
+      grant,
+    };
+  }
   if (req.today < grant.validFrom || req.today > grant.validUntil) {
     return {
       allow: false,

@@ -138,6 +138,20 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
     expect(record.enterprise).to.equal(CODE.AAA);
   });
 
+  it('an ACTIVE grant of a body that left the platform serves nothing (GRANT_NOT_ACTIVE), and serves again if it had not', async () => {
+    const grant = h.view.grants.get(GRANT.AA_PEOPLE)!;
+    assertOk(await h.get(records(), { as: 'AA' }));
+    try {
+      h.view.setBodies([{ mspId: grant.body, removedAt: '2026-01-01T00:00:00.000Z' }]);
+      const reply = await h.get(records(), { as: 'AA' });
+      assertProblem(reply, 403, 'GRANT_NOT_ACTIVE');
+      expect((reply.body as { detail: string }).detail).to.match(/left the platform/);
+    } finally {
+      h.view.setBodies([]);
+    }
+    assertOk(await h.get(records(), { as: 'AA' }));
+  });
+
   it('a grant outside its validity (not yet, or no longer) is GRANT_NOT_IN_VALIDITY', async () => {
     const grant = h.view.grants.get(GRANT.AA_PEOPLE)!;
     expect(grant).not.to.equal(undefined);

@@ -90,6 +90,8 @@ export class FakeLedger implements Ledger {
   readonly applications = new Map<string, Record<string, unknown>>();
   readonly agreements = new Map<string, Record<string, unknown>>();
   recipients: Record<string, unknown>[] = [];
+  /** The opening bodies as platform:ListBodies lists them (`removedAt` for one that left). */
+  bodies: { mspId: string; name: string; removedAt?: string }[] = [];
   creditEvaluations: Record<string, unknown>[] = [];
   private readonly nonces = new Set<string>();
   private tx = 0;
@@ -118,6 +120,7 @@ export class FakeLedger implements Ledger {
       return found ?? refuse('NOT_FOUND', `no anchor ${sequence} of ${gatewayId}`);
     });
     this.handlers.set('query:ListRecipients', () => this.recipients);
+    this.handlers.set('platform:ListBodies', () => this.bodies);
     this.handlers.set('query:ListCreditEvaluations', () => this.creditEvaluations);
     this.handlers.set(
       'application:GetApplication',

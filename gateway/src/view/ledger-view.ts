@@ -91,6 +91,8 @@ export class LedgerView {
   readonly enterprises = new Map<string, EnterpriseView>();
   readonly datasets = new Map<string, DatasetView>();
   readonly grants = new Map<string, GrantView>();
+  /** Opening bodies that left the channel: their datasets are served no more, whatever their grants say. */
+  readonly removedBodies = new Set<string>();
   private readonly byPair = new Map<string, Set<string>>();
   /** True while the event stream is connected and the view is complete; false → restricted data stops. */
   following = false;
@@ -107,6 +109,12 @@ export class LedgerView {
     for (const e of enterprises) this.putEnterprise(e);
     for (const d of datasets) this.putDataset(d);
     for (const g of grants) this.putGrant(g);
+  }
+
+  /** The bodies as the ledger lists them: those with `removedAt` left. */
+  setBodies(bodies: { mspId: string; removedAt?: string }[]): void {
+    this.removedBodies.clear();
+    for (const b of bodies) if (b.removedAt) this.removedBodies.add(b.mspId);
   }
 
   putEnterprise(e: EnterpriseView): void {

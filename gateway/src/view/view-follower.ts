@@ -48,14 +48,16 @@ export class ViewFollower {
   /** Reads everything the decisions need; returns the block height it read at. */
   async rebuild(): Promise<number> {
     const { blockHeight } = await this.ledger.status();
-    const { catalog, enterprise, grant } = this.rdx;
+    const { catalog, enterprise, grant, platform } = this.rdx;
     const page = (bookmark: string): { pageSize: number; bookmark: string } => ({ pageSize: 200, bookmark });
-    const [enterprises, datasets, grants] = await Promise.all([
+    const [enterprises, datasets, grants, bodies] = await Promise.all([
       allPages<EnterpriseView>((b) => enterprise.list(page(b)), parseEnterpriseView),
       catalog.list().then((all): DatasetView[] => all.map(parseDatasetView)),
       allPages<GrantView>((b) => grant.list({}, page(b)), parseGrantView),
+      platform.listBodies(),
     ]);
     this.view.replaceAll(enterprises, datasets, grants);
+    this.view.setBodies(bodies);
     return blockHeight;
   }
 
@@ -73,6 +75,7 @@ export class ViewFollower {
         this.view.putEnterprise(parseEnterpriseView(await this.rdx.enterprise.get(change.id)));
       else if (change.type === 'dataset')
         this.view.putDataset(parseDatasetView(await this.rdx.catalog.get(change.id)));
+      else if (change.type === 'body') this.view.setBodies(await this.rdx.platform.listBodies());
     }
     this.view.lastBlock = event.blockNumber;
     this.view.lastEventAt = Date.now();
