@@ -17,6 +17,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { PgAuditLog } from './audit/pg-audit-log.js';
 import { loadConfig, ConfigError, describeDatabaseUrl, type GatewayConfig } from './config.js';
 import { chinaToday } from './enforcement/decide.js';
+import { MemoryGrantUsage, PgGrantUsage, type GrantUsage } from './enforcement/grant-usage.js';
 import { Limiter } from './enforcement/limiter.js';
 import { PrivacyBudget } from './enforcement/privacy.js';
 import { registerGauges } from './http/gauges.js';
@@ -36,12 +37,7 @@ const log = (line: string): void => console.log(`${new Date().toISOString()} ${l
  * Today's calls and privacy budget (ε of computed results) per grant, read back from the audit log so a
  * restart resets neither.
  */
-async function restoreQuotas(
-  audit: AuditSink,
-  limiter: Limiter,
-  privacy: PrivacyBudget,
-  now: Date,
-): Promise<void> {
+async function restoreQuotas(audit: AuditSink, usage: MemoryGrantUsage, now: Date): Promise<void> {
   const today = chinaToday(now);
   const used = new Map<string, number>();
   const spent = new Map<string, number>();
@@ -53,8 +49,8 @@ async function restoreQuotas(
     const epsilon = r.query ? (JSON.parse(r.query) as { epsilon?: unknown }).epsilon : undefined;
     if (typeof epsilon === 'number') spent.set(r.grantId, (spent.get(r.grantId) ?? 0) + epsilon);
   }
-  for (const [grant, n] of used) limiter.restore(grant, today, n);
-  for (const [grant, e] of spent) privacy.restore(grant, today, e);
+  for (const [grant, n] of used) usage.restore(grant, today, 'calls', n);
+  for (const [grant, e] of spent) usage.restore(grant, today, 'epsilon', e);
 }
 
 type Closable = { close(): void | Promise<void> };
@@ -111,11 +107,18 @@ async function main(config: GatewayConfig): Promise<void> {
     log,
   });
   const limiter = new Limiter(config.ratePerSecond);
-  const privacy = new PrivacyBudget({
+  // On a shared database the counts are the database's (all gateways'); alone, this log's since midnight.
+  let usage: GrantUsage;
+  if (config.databaseUrl) usage = await PgGrantUsage.open(config.databaseUrl);
+  else {
+    const memory = new MemoryGrantUsage();
+    await restoreQuotas(audit, memory, new Date());
+    usage = memory;
+  }
+  const privacy = new PrivacyBudget(usage, {
     epsilonPerQuery: config.epsilonPerQuery,
     dailyBudget: config.privacyBudgetPerDay,
   });
-  await restoreQuotas(audit, limiter, privacy, new Date());
   const metrics = new Metrics();
   registerGauges(metrics, { anchors: anchorer, view });
 
@@ -150,6 +153,7 @@ async function main(config: GatewayConfig): Promise<void> {
     store,
     parseFilter,
     limiter,
+    usage,
     metrics,
     now: () => new Date(),
     privacy,

@@ -10,6 +10,7 @@ import type { ReplayStore } from './auth/replay-store.js';
 import type { PrivacyBudget } from './enforcement/privacy.js';
 import type { SigningKeys } from './auth/signing-keys.js';
 import type { TokenService } from './auth/token-service.js';
+import type { GrantUsage } from './enforcement/grant-usage.js';
 import type { Limiter } from './enforcement/limiter.js';
 import type { Metrics } from './http/metrics.js';
 import type { Ledger } from './ledger/ledger.js';
@@ -97,6 +98,8 @@ export interface Services {
   /** Parses the `filter=` query syntax against a dataset's items. */
   parseFilter(expr: string, items: ItemSpec[]): Filter[];
   limiter: Limiter;
+  /** Today's calls and ε per grant: this gateway's, or shared with the others on its database. */
+  usage: GrantUsage;
   metrics: Metrics;
   now(): Date;
   /** Limits and lockouts of the token endpoint; createApp makes one with the defaults when none is given. */

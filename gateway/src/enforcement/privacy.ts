@@ -12,6 +12,7 @@
  *   grant stop until the next day (429 PRIVACY_BUDGET_EXHAUSTED). What was spent is in the audit log.
  */
 import crypto from 'node:crypto';
+import type { GrantUsage } from './grant-usage.js';
 
 export interface PrivacyOptions {
   /** ε of one computed result. Default 0.5. */
@@ -23,26 +24,20 @@ export interface PrivacyOptions {
 export const PRIVACY_DEFAULTS: PrivacyOptions = { epsilonPerQuery: 0.5, dailyBudget: 10 };
 
 /** ε spent per grant and day; in memory, restored from the audit log at start. */
+/** ε spent on a grant's computed results, per China day, against the daily budget (counted in `GrantUsage`). */
 export class PrivacyBudget {
-  private readonly spent = new Map<string, { day: string; epsilon: number }>();
-
-  constructor(readonly options: PrivacyOptions = PRIVACY_DEFAULTS) {}
+  constructor(
+    private readonly usage: GrantUsage,
+    readonly options: PrivacyOptions = PRIVACY_DEFAULTS,
+  ) {}
 
   /** Spends one query's ε of `grantId` today; false (nothing spent) when the budget would be exceeded. */
-  spend(grantId: string, day: string): boolean {
-    const used = this.spentToday(grantId, day);
-    if (used + this.options.epsilonPerQuery > this.options.dailyBudget + 1e-9) return false;
-    this.spent.set(grantId, { day, epsilon: used + this.options.epsilonPerQuery });
-    return true;
+  spend(grantId: string, day: string): Promise<boolean> {
+    return this.usage.take(grantId, day, 'epsilon', this.options.epsilonPerQuery, this.options.dailyBudget);
   }
 
-  spentToday(grantId: string, day: string): number {
-    const s = this.spent.get(grantId);
-    return s && s.day === day ? s.epsilon : 0;
-  }
-
-  restore(grantId: string, day: string, epsilon: number): void {
-    this.spent.set(grantId, { day, epsilon });
+  spentToday(grantId: string, day: string): Promise<number> {
+    return this.usage.used(grantId, day, 'epsilon');
   }
 }
 

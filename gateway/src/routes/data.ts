@@ -82,7 +82,7 @@ export function csvCell(v: unknown): string {
 
 export function dataRoutes(s: Services): Router {
   const r = Router();
-  const privacy = s.privacy ?? new PrivacyBudget();
+  const privacy = s.privacy ?? new PrivacyBudget(s.usage);
   const noiseKey = s.store.derivedKey('computed-results-noise');
   /** Largest magnitude of each item in a loaded version: what one record can change a sum by. */
   const bounds = new Map<string, number>();
@@ -190,14 +190,12 @@ export function dataRoutes(s: Services): Router {
    * (its credit code, or the source address of an anonymous download). Taken before anything of the query is
    * parsed, so a flood of bad queries costs its sender, not the gateway.
    */
-  function limit(decision: { grant?: { id: string; dailyQuota: number } }, caller: string): void {
-    const day = chinaToday(s.now());
+  async function limit(
+    decision: { grant?: { id: string; dailyQuota: number } },
+    caller: string,
+  ): Promise<void> {
     const key = decision.grant?.id ?? `open:${caller}`;
-    const quota = decision.grant?.dailyQuota ?? Number.MAX_SAFE_INTEGER;
-    const verdict = s.limiter.take(key, quota, day);
-    if (verdict === 'QUOTA_EXCEEDED')
-      throw new Problem('QUOTA_EXCEEDED', `Grant ${key} has used its ${quota} calls for today.`);
-    if (verdict === 'RATE_LIMITED')
+    if (!s.limiter.take(key))
       throw new Problem(
         'RATE_LIMITED',
         decision.grant
@@ -206,6 +204,10 @@ export function dataRoutes(s: Services): Router {
         {},
         { 'Retry-After': '1' },
       );
+    // The daily quota is the grant's across every gateway sharing the database (enforcement/grant-usage.ts).
+    const grant = decision.grant;
+    if (grant && !(await s.usage.take(grant.id, chinaToday(s.now()), 'calls', 1, grant.dailyQuota)))
+      throw new Problem('QUOTA_EXCEEDED', `Grant ${key} has used its ${grant.dailyQuota} calls for today.`);
   }
 
   function filtersOf(raw: unknown, dataset: DatasetView, allowed: string[]): Filter[] {
@@ -270,7 +272,7 @@ export function dataRoutes(s: Services): Router {
     auditedHandler(s, async (req, res, a) => {
       checkQueryLengths(req.query);
       const decision = authorize(req, a, listParam(req.query.fields));
-      limit(decision, a.enterprise ?? '');
+      await limit(decision, a.enterprise ?? '');
       const pageSize =
         req.query.limit === undefined ? Math.min(100, s.config.pageMax) : Number(req.query.limit);
       if (!Number.isInteger(pageSize) || pageSize < 1)
@@ -322,7 +324,7 @@ export function dataRoutes(s: Services): Router {
         ...measures.map((m) => m.item).filter((i): i is string => typeof i === 'string'),
       ];
       const decision = authorize(req, a, [...new Set(used)]);
-      limit(decision, a.enterprise ?? '');
+      await limit(decision, a.enterprise ?? '');
       // Personal items are never group keys, measures or filters: a computed result must not carry them.
       const personalItems = new Set(decision.dataset.items.filter((i) => i.personal).map((i) => i.name));
       const personal = groupBy.filter((g) => personalItems.has(g));
@@ -348,7 +350,7 @@ export function dataRoutes(s: Services): Router {
       try {
         if (decision.grant) {
           // Restricted data: differentially private (enforcement/privacy.ts), from the grant's daily budget.
-          if (!privacy.spend(decision.grant.id, chinaToday(s.now())))
+          if (!(await privacy.spend(decision.grant.id, chinaToday(s.now()))))
             throw new Problem(
               'PRIVACY_BUDGET_EXHAUSTED',
               `Grant ${decision.grant.id} has spent today's privacy budget (ε ${privacy.options.dailyBudget}) for computed results.`,
@@ -375,7 +377,7 @@ export function dataRoutes(s: Services): Router {
         min_group_size: s.config.kMin,
         epsilon,
         privacy_budget_left: decision.grant
-          ? privacy.options.dailyBudget - privacy.spentToday(decision.grant.id, chinaToday(s.now()))
+          ? privacy.options.dailyBudget - (await privacy.spentToday(decision.grant.id, chinaToday(s.now())))
           : null,
         grant_id: decision.grant?.id ?? null,
         request_id: requestIdOf(res),
@@ -402,7 +404,7 @@ export function dataRoutes(s: Services): Router {
           `Dataset ${dataset.id} is ${dataset.openAttribute}: restricted public data is opened only by interface calls, never by download (Z20).`,
         );
       }
-      limit({}, `address:${req.socket.remoteAddress ?? 'unknown'}`);
+      await limit({}, `address:${req.socket.remoteAddress ?? 'unknown'}`);
       const version = loaded(dataset);
       const names = dataset.items.map((i) => i.name);
       const personal = new Set(dataset.items.filter((i) => i.personal).map((i) => i.name));

@@ -20,6 +20,7 @@ import { TokenService } from '../auth/token-service.js';
 import { AdminSignatureVerifier, MspRoots } from '../auth/admin-signature.js';
 import { LoginGuard, type LoginGuardOptions } from '../auth/login-guard.js';
 import { SqliteReplayStore } from '../auth/replay-store.js';
+import { MemoryGrantUsage, type GrantUsage } from '../enforcement/grant-usage.js';
 import { Limiter } from '../enforcement/limiter.js';
 import { PRIVACY_DEFAULTS, PrivacyBudget, type PrivacyOptions } from '../enforcement/privacy.js';
 import { registerGauges } from '../http/gauges.js';
@@ -74,6 +75,8 @@ export interface HarnessOptions {
   privacy?: Partial<PrivacyOptions>;
   /** Unattributed denials logged per second (default: all of them, so tests can read each one's record). */
   unattributedLogPerSecond?: number;
+  /** Where quotas and privacy budgets are counted (default: this gateway's memory). */
+  usage?: GrantUsage;
 }
 
 /** One answer of the server, as sent. */
@@ -310,6 +313,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const keys = SigningKeys.open(path.join(dir, 'keys'));
   const tokens = new TokenService(keys, ISSUER, AUDIENCE, 900);
   const limiter = new Limiter(opts.ratePerSecond ?? 10_000);
+  const usage = opts.usage ?? new MemoryGrantUsage();
   const metrics = new Metrics();
 
   const peopleCount = opts.peopleRows ?? 300;
@@ -377,7 +381,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     metrics,
     now: () => (ref.harness?.clock ? new Date(ref.harness.clock) : new Date()),
     unattributedLogPerSecond: opts.unattributedLogPerSecond ?? 1_000_000,
-    privacy: new PrivacyBudget({ ...PRIVACY_DEFAULTS, ...opts.privacy }),
+    usage,
+    privacy: new PrivacyBudget(usage, { ...PRIVACY_DEFAULTS, ...opts.privacy }),
     replays: SqliteReplayStore.open(path.join(dir, 'assertions.db')),
     adminSignatures: new AdminSignatureVerifier(
       new MspRoots(mspRootsDir(path.join(dir, 'msp'), DATASET_OWNERS)),

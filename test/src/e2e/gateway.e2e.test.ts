@@ -1,14 +1,27 @@
 /**
  * The gateway on the real network (issue 4): an AA enterprise with a grant gets only its items; an A
- * enterprise is refused; a suspension on the ledger stops the next call; a receipt verifies against the
- * anchor on the ledger; a gateway killed with -9 under load loses no acknowledged audit record.
+ * enterprise is refused; a suspension on the ledger stops the next call, at every gateway of the bureau; a
+ * receipt verifies against the anchor on the ledger; a gateway killed with -9 under load loses no acknowledged
+ * audit record.
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
 import { canonicalJson, leafHash, verifyAnchorBlock, verifyInclusion, type AnchorBlock } from '@rdx/client';
-import { gatewayUrl, readPid } from '@rdx/network';
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import path from 'node:path';
+import {
+  demoDatasets,
+  gatewayEnv,
+  gatewayUrl,
+  orgAdminIdentity,
+  readPid,
+  registerGateway,
+  type NetworkContext,
+} from '@rdx/network';
+import { signAdminRequest } from '@rdx/client';
 import { defined } from '../expectations.js';
-import { paths, topology } from '../fabric-client.js';
+import { config, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
 import {
   applyAndGetGrants,
@@ -33,6 +46,44 @@ let token: string;
 const records = (query: string, t = token): Promise<{ status: number; body: Record<string, unknown> }> =>
   getJson(`${base}/v1/datasets/${DATASET}/records?${query}`, t);
 
+/** A second gateway of the bureau, as an operator runs several: its own id (registered), port and stores. */
+let second: { url: string; child: ChildProcess } | undefined;
+
+async function startSecondGateway(): Promise<{ url: string; child: ChildProcess }> {
+  const ctx = { config, paths, topology, log: () => undefined } as unknown as NetworkContext;
+  const id = `gw-b-${runId}`;
+  await registerGateway(ctx, id);
+  const port = topology.gateway.port + 9;
+  const env = gatewayEnv(ctx, { id, port, dataDir: path.join(paths.home, 'gateway', id) });
+  const child = spawn(process.execPath, [path.join(config.repoRoot, 'gateway', 'dist', 'main.js')], {
+    env,
+    stdio: 'ignore',
+  });
+  const url = `http://${topology.gateway.host}:${port}`;
+  await eventually(
+    async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200,
+    60_000,
+    'the second gateway is ready',
+  );
+  // It holds no rows yet: Market's admin loads the version it recorded on the ledger.
+  const demo = demoDatasets().find((d) => d.dataset.id === DATASET)!;
+  const bytes = Buffer.from(demo.csv, 'utf8');
+  const hash = crypto.createHash('sha256').update(bytes).digest('hex');
+  const urlPath = `/v1/admin/datasets/${DATASET}/versions/v1`;
+  const signature = signAdminRequest(orgAdminIdentity(ctx, 'MarketMSP'), {
+    method: 'PUT',
+    path: urlPath,
+    contentSha256: hash,
+  });
+  const res = await fetch(`${url}${urlPath}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'text/csv', ...signature },
+    body: bytes,
+  });
+  expect(res.ok, `loading into the second gateway: ${res.status}`).to.equal(true);
+  return { url, child };
+}
+
 describe('the gateway on the real network: granted items, refusals, receipts and a killed gateway', () => {
   before(async () => {
     p = new Parties();
@@ -54,8 +105,12 @@ describe('the gateway on the real network: granted items, refusals, receipts and
       15_000,
       'the gateway sees the new grant',
     );
+    second = await startSecondGateway();
   });
-  after(() => p.close());
+  after(() => {
+    second?.child.kill('SIGTERM');
+    p.close();
+  });
 
   it('an AA enterprise with a grant gets only its granted items, personal items masked', async () => {
     const { status, body } = await records('limit=50');
@@ -144,8 +199,13 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     expect(forged.checks.find((c) => c.name === 'anchor written')?.ok).to.equal(false);
   });
 
-  it('after the owning body suspends the grant, the next call is refused', async () => {
+  it('after the owning body suspends the grant, the next call is refused, at each gateway of the bureau', async () => {
+    // Its own signing keys (its own data folder): a token of its own.
+    const secondToken = await tokenFor(second!.url, aa.creditCode, aa.privateKeyPem);
+    const atSecond = (): Promise<{ status: number; body: Record<string, unknown> }> =>
+      getJson(`${second!.url}/v1/datasets/${DATASET}/records?limit=1`, secondToken);
     expect((await records('limit=1')).status).to.equal(200);
+    expect((await atSecond()).status, 'the second gateway serves the grant too').to.equal(200);
     await submit(
       p.market,
       'grant',
@@ -160,11 +220,16 @@ describe('the gateway on the real network: granted items, refusals, receipts and
       'the suspension reaches the gateway',
     );
     console.log(`# suspension enforced ${ms} ms after its commit was acknowledged`);
+    await eventually(
+      async () => (await atSecond()).body.code === 'GRANT_NOT_ACTIVE',
+      10_000,
+      'the suspension reaches the second gateway',
+    );
     await submit(p.market, 'grant', 'RestoreGrant', grantId, secret({ note: '整改完成' }));
     await eventually(
-      async () => (await records('limit=1')).status === 200,
+      async () => (await records('limit=1')).status === 200 && (await atSecond()).status === 200,
       10_000,
-      'the restoration reaches the gateway',
+      'the restoration reaches both gateways',
     );
   });
 
