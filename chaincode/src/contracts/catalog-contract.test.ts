@@ -290,6 +290,8 @@ describe('CatalogContract', () => {
       () => w.invoke(IDS.transport, C.catalog, 'RegisterDataset', JSON.stringify(licencesInput())),
       'FORBIDDEN',
     );
+    // Its datasets take no new applications.
+    await w.refused(() => w.submit(w.aa, 'app-t', [demand(TRANSPORT_VEHICLES)]), 'INVALID_STATE');
     const bodies = await w.call<{ mspId: string; removedAt?: string }[]>(
       IDS.regulator,
       C.platform,
