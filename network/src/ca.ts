@@ -173,6 +173,63 @@ export async function enrollOrg(
 }
 
 /**
+ * Renews every enrolled identity of the org: enrolment and TLS certificates re-issued for the keys they have
+ * (`--csr.keyrequest.reusekey`), so whatever recognises an identity by its key — a Raft consenter, a chaincode
+ * server's TLS client — goes on recognising it. Returns how many certificates were renewed.
+ */
+export async function reenrollOrg(
+  install: FabricInstall,
+  paths: Paths,
+  topology: Topology,
+  org: OrgSpec,
+  caNode: NodeSpec,
+): Promise<number> {
+  const ca = new CaClient(install, paths, org, caNode);
+  const nodeHost = (name: string): string =>
+    topology.nodes.find((n) => n.name === `${name}.${org.short}` && n.mspId === org.mspId)?.host ??
+    caNode.host;
+  let renewed = 0;
+  for (const id of [...org.identities, ...tlsOnlyIdentities(topology, org)]) {
+    if (!fs.existsSync(path.join(paths.identityDir(org.short, id.name), '.enrolled'))) continue;
+    const msp = paths.identityMsp(org.short, id.name);
+    if (fs.existsSync(path.join(msp, 'signcerts', 'cert.pem'))) {
+      await ca.reenroll(['-M', msp, '--csr.keyrequest.reusekey']);
+      keepNewest(path.join(msp, 'cacerts'), 'ca.pem');
+      renewed++;
+    }
+    const tlsMsp = path.join(paths.identityDir(org.short, id.name), 'tls-msp');
+    if (fs.existsSync(path.join(tlsMsp, 'signcerts'))) {
+      await ca.reenroll([
+        '-M',
+        tlsMsp,
+        '--enrollment.profile',
+        'tls',
+        '--csr.keyrequest.reusekey',
+        '--csr.hosts',
+        hostsFor(nodeHost(id.name)),
+      ]);
+      keepNewest(path.join(tlsMsp, 'tlscacerts'));
+      layoutTls(tlsMsp, paths.identityTls(org.short, id.name));
+      renewed++;
+    }
+  }
+  return renewed;
+}
+
+/** A re-enrolment writes the CA's certificate again, maybe under another name: one file stays (as `name`). */
+function keepNewest(dir: string, name?: string): void {
+  if (!fs.existsSync(dir)) return;
+  const files = fs
+    .readdirSync(dir)
+    .map((f) => ({ f, at: fs.statSync(path.join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  const newest = files[0];
+  if (!newest) return;
+  for (const { f } of files.slice(1)) fs.rmSync(path.join(dir, f));
+  if (name && newest.f !== name) fs.renameSync(path.join(dir, newest.f), path.join(dir, name));
+}
+
+/**
  * fabric-ca-client with every secret in a configuration file that only the owner reads and that lives only as
  * long as the call: the URL's credentials (enroll) and the new identity's password (register) never reach a
  * command line. `register` prints the password back, so outputs are redacted before an error shows them.
@@ -188,6 +245,11 @@ class CaClient {
   enroll(name: string, secret: string, args: string[]): Promise<string> {
     const url = `https://${encodeURIComponent(name)}:${encodeURIComponent(secret)}@${this.caNode.host}:${this.caNode.port}`;
     return this.call('enroll', { url }, args, secret);
+  }
+
+  /** A new certificate for the identity whose MSP folder `args` name, authenticated by its current one. */
+  reenroll(args: string[]): Promise<string> {
+    return this.call('reenroll', { url: `https://${this.caNode.host}:${this.caNode.port}` }, args, '');
   }
 
   register(registrarMsp: string, id: IdentitySpec, secret: string): Promise<string> {

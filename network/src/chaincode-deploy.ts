@@ -323,6 +323,53 @@ export async function deployChaincode(
   return { label, version, sequence, changed: true, committed: true, waitingFor };
 }
 
+/**
+ * Re-packages `org`'s chaincode (its connection.json carries the peer's TLS client certificate, renewed by
+ * `certs renew`), installs it, approves the committed definition again with the new package (an org may change
+ * its package for the current sequence on its own), and restarts its chaincode server.
+ */
+export async function refreshLocalPackage(ctx: NetworkContext, org: OrgSpec): Promise<void> {
+  const committed = await queryCommitted(ctx, org);
+  if (!committed) return;
+  const members = await channelMembers(ctx);
+  const bodies = members.filter((m) => m !== BUREAU);
+  const definition = chaincodeDefinition(
+    bodies,
+    committed.collectionBodies.filter((b) => !bodies.includes(b)),
+  );
+  const label = chaincodeLabel(ctx.config.repoRoot);
+  const version = definitionVersion(label, definition);
+  if (version !== committed.version)
+    throw new Error(
+      `the committed chaincode (${committed.version}) is not this build (${version}): run rdx-network chaincode approve first`,
+    );
+  const pkg = await packageFor(ctx, org, label);
+  const packageId = (await peerCli(ctx, org, ['lifecycle', 'chaincode', 'calculatepackageid', pkg])).trim();
+  const installed = await peerCli(ctx, org, ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json']);
+  if (!installed.includes(packageId)) await peerCli(ctx, org, ['lifecycle', 'chaincode', 'install', pkg]);
+  const state = readState(ctx.paths);
+  if (state.chaincode?.packageIds[org.mspId] === packageId) return;
+  ctx.log(`  ${org.mspId} approves its new package for sequence ${committed.sequence}`);
+  await peerCli(ctx, org, [
+    'lifecycle',
+    'chaincode',
+    'approveformyorg',
+    ...definitionArgs(ctx, org, { version, sequence: committed.sequence, definition }),
+    '--package-id',
+    packageId,
+    '--waitForEvent',
+  ]);
+  writeState(ctx.paths, {
+    ...state,
+    chaincode: {
+      label,
+      sequence: committed.sequence,
+      packageIds: { ...(state.chaincode?.packageIds ?? {}), [org.mspId]: packageId },
+    },
+  });
+  await startChaincodeServers(ctx, true, org.mspId);
+}
+
 /** The version `org` approved at `sequence`, if it approved one. */
 async function approvedVersion(
   ctx: NetworkContext,

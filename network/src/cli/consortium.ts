@@ -12,6 +12,8 @@
  *   chaincode approve               installs and approves the definition for the current members
  *   chaincode commit                (bureau) commits it once a majority approved
  *   ledger setup                    (bureau) registers new opening bodies and the gateway
+ *   certs status                    when each of this home's certificates expires
+ *   certs renew --org <MSP>         renews them all (same keys), restarting the org's processes one by one
  */
 import type { NetworkContext } from '../context.js';
 import { deployChaincode } from '../chaincode-deploy.js';
@@ -24,6 +26,7 @@ import {
   submitUpdate,
 } from '../consortium/channel-config.js';
 import { exportOrg, importOrg, readDefinition } from '../consortium/org-definition.js';
+import { expiries, renewOrg } from '../certificates.js';
 import { waitPeerKnows } from '../channel.js';
 import { setUpLedger } from '../ledger-setup.js';
 import { nodesOf } from '../topology.js';
@@ -101,6 +104,19 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
           ? `Chaincode ${result.version} is committed at sequence ${result.sequence}.${pending}`
           : `Approved ${result.version} (sequence ${result.sequence}) here; a majority of members must approve before the bureau commits.${pending}`,
       );
+      return;
+    }
+    case 'certs status': {
+      for (const e of expiries(ctx.paths, ctx.topology))
+        console.log(
+          `${e.notAfter.toISOString().slice(0, 10)}  ${String(e.daysLeft).padStart(4)} days  ${e.kind.padEnd(9)}  ${e.identity} (${e.org})`,
+        );
+      return;
+    }
+    case 'certs renew': {
+      const mspId = required(rest, '--org', 'MSP ID');
+      const renewed = await renewOrg(ctx, mspId);
+      console.log(`Renewed ${renewed} certificates of ${mspId}; its processes run on them.`);
       return;
     }
     case 'ledger setup': {

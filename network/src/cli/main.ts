@@ -142,6 +142,7 @@ async function main(): Promise<void> {
     case 'channel':
     case 'chaincode':
     case 'ledger':
+    case 'certs':
       return consortiumCommand(await context(), command, args);
     case 'supervise':
       return supervise(await context(), option(args, '--org'));
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
       console.log(
         'usage: rdx-network start [--detach] [--org MSPID[,MSPID]] | stop | status | reset | deploy | binaries\n' +
           '       rdx-network org init|export|import | channel add-org|remove-org|sign|submit|members |\n' +
-          '                   chaincode approve|commit | ledger setup   (one org per host: docs/DEPLOY.md)',
+          '                   chaincode approve|commit | ledger setup | certs status|renew   (docs/DEPLOY.md)',
       );
       process.exitCode = command === 'help' ? 0 : 1;
   }

@@ -1,6 +1,7 @@
 /** `npm run status`: every process with its address, pid, health and block height. */
 import type { NetworkContext } from '../context.js';
 import { ordererChannelInfo, peerHeight } from '../channel.js';
+import { expiryWarnings } from '../certificates.js';
 import { GATEWAY_PROCESS, gatewayUrl, httpStatus } from '../platform.js';
 import { healthz, runningPid, tcpOpen } from '../proc.js';
 import type { NodeSpec } from '../topology.js';
@@ -41,4 +42,9 @@ export async function printStatus(ctx: NetworkContext): Promise<void> {
   ]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const row of rows) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+  const warnings = expiryWarnings(ctx.paths, ctx.topology);
+  if (warnings.length) {
+    console.log('');
+    for (const w of warnings) console.log(`WARNING certificate ${w}`);
+  }
 }

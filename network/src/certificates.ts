@@ -1,0 +1,92 @@
+/**
+ * Certificates expire: Fabric CA issues enrolment and TLS certificates for a year. `certs status` lists when
+ * each of this home's identities expires (and `npm run status` warns 30 days ahead); `certs renew --org <MSP>`
+ * re-enrols every identity of the org with the key it has (so nothing bound to the key changes: a Raft
+ * consenter's or the chaincode server's TLS identity), then restarts the org's nodes one at a time.
+ */
+import { X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { reenrollOrg } from './ca.js';
+import type { NetworkContext } from './context.js';
+import { refreshLocalPackage } from './chaincode-deploy.js';
+import { isLocalOrg } from './consortium/org-definition.js';
+import { setUpLedger } from './ledger-setup.js';
+import { writeWallet } from './ledger-client.js';
+import { GATEWAY_PROCESS, startGateway, startProcess } from './platform.js';
+import { runningPid, stopDaemon } from './proc.js';
+import { nodesOf, orgOf, type Topology } from './topology.js';
+import type { Paths } from './paths.js';
+
+/** Warn this many days before a certificate expires. */
+export const WARN_DAYS = 30;
+
+export interface Expiry {
+  org: string;
+  identity: string;
+  kind: 'enrolment' | 'TLS';
+  notAfter: Date;
+  daysLeft: number;
+}
+
+/** When every enrolment and TLS certificate of this home's orgs expires, soonest first. */
+export function expiries(paths: Paths, topology: Topology, now = new Date()): Expiry[] {
+  const out: Expiry[] = [];
+  for (const org of topology.orgs.filter((o) => isLocalOrg(paths, o))) {
+    const dir = path.join(paths.orgDir(org.short), 'identities');
+    for (const identity of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+      for (const [kind, file] of [
+        ['enrolment', path.join(paths.identityMsp(org.short, identity), 'signcerts', 'cert.pem')],
+        ['TLS', path.join(paths.identityTls(org.short, identity), 'server.crt')],
+      ] as const) {
+        if (!fs.existsSync(file)) continue;
+        const notAfter = new Date(new X509Certificate(fs.readFileSync(file)).validTo);
+        const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / 86_400_000);
+        out.push({ org: org.mspId, identity, kind, notAfter, daysLeft });
+      }
+    }
+  }
+  return out.sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime());
+}
+
+/** One line per certificate that expires within WARN_DAYS (or has), for `npm run status`. */
+export function expiryWarnings(paths: Paths, topology: Topology, now = new Date()): string[] {
+  return expiries(paths, topology, now)
+    .filter((e) => e.daysLeft < WARN_DAYS)
+    .map(
+      (e) =>
+        `${e.daysLeft < 0 ? 'EXPIRED' : `expires in ${e.daysLeft} days`}: ${e.kind} certificate of ${e.identity} (${e.org}), ${e.notAfter.toISOString().slice(0, 10)}: rdx-network certs renew --org ${e.org}`,
+    );
+}
+
+/**
+ * Renews every identity of `mspId` (same keys, new certificates), then brings each of its processes onto them
+ * with a restart of its own: orderers one after the other (the others keep ordering), the peer, the chaincode
+ * server (its package carries the peer's TLS certificate: reinstalled and approved again for the same
+ * definition), and, for the bureau, the gateway, whose certificate the ledger registers for its anchors.
+ */
+export async function renewOrg(ctx: NetworkContext, mspId: string): Promise<number> {
+  const org = orgOf(ctx.topology, mspId);
+  if (!isLocalOrg(ctx.paths, org)) throw new Error(`${mspId} is not this home's: renew it on its own host`);
+  const ca = nodesOf(ctx.topology, 'ca', mspId)[0]!;
+  await startProcess(ctx, ca);
+  const renewed = await reenrollOrg(ctx.install, ctx.paths, ctx.topology, org, ca);
+  ctx.log(`  ${renewed} certificates of ${mspId} renewed`);
+  writeWallet(ctx.paths, ctx.topology);
+  for (const node of [...nodesOf(ctx.topology, 'orderer', mspId), ...nodesOf(ctx.topology, 'peer', mspId)]) {
+    if (!runningPid(ctx.paths, node.name)) continue;
+    ctx.log(`  restart ${node.name}`);
+    await stopDaemon(ctx.paths, node.name);
+    await startProcess(ctx, node);
+  }
+  if (org.kind === 'peer') await refreshLocalPackage(ctx, org);
+  if (mspId === 'BureauMSP') {
+    await setUpLedger(ctx);
+    if (runningPid(ctx.paths, GATEWAY_PROCESS)) {
+      ctx.log('  restart gateway');
+      await stopDaemon(ctx.paths, GATEWAY_PROCESS);
+      await startGateway(ctx);
+    }
+  }
+  return renewed;
+}
