@@ -223,14 +223,7 @@ export async function onboardAA(net, p) {
       name: `丽水压测数据科技有限公司 ${creditCode.slice(-6)}`,
       nature: 'private',
       publicKey: keys.publicKeyPem,
-      rating: {
-        level: 'AA',
-        mlpsLevel: 3,
-        mlpsFiling: '33110099001-25001',
-        creditStatus: 'good',
-        certificateHashes: [],
-        validUntil: '2027-12-31',
-      },
+      rating: net.ratingOf('AA'),
     }),
   );
   return { creditCode, signer: new EnterpriseSigner(creditCode, keys.privateKeyPem), ...keys };

@@ -108,29 +108,9 @@ async function submitRetry(conn, contract, fn, ...args) {
 
 /** Application → reviews → agreement drafted and signed by the body: ready for the enterprise's signature. */
 async function readyAgreement(ent, appId, dailyQuota) {
-  const salt = crypto.randomBytes(4).toString('hex');
-  const doc = (x) => crypto.createHash('sha256').update(x).digest('hex');
-  const body = {
-    id: appId,
-    form: {
-      serviceName: '压测服务',
-      field: '金融服务',
-      scenarios: '压测',
-      serviceScope: '丽水市',
-      serviceUsers: '本地银行',
-      concurrency: 20,
-      expectedBenefit: '压测',
-      systemName: '压测平台',
-      machineRoom: '丽水市云计算中心',
-      mlpsLevel: 3,
-      mlpsFiling: '33110099001-25001',
-      contactNameHash: client.personalDataHash('联系人', salt),
-      contactIdHash: client.personalDataHash('contact-id', salt),
-      contactPhoneHash: client.personalDataHash('contact-phone', salt),
-    },
-    demands: [{ scenario: '压测', datasetId: DATASET, items: ITEMS }],
-    documents: { mlpsCertificate: doc('a'), creditReport: doc('b'), securityCommitment: doc('c') },
-  };
+  const body = net.applicationRequest(appId, [{ scenario: '压测', datasetId: DATASET, items: ITEMS }], {
+    serviceName: '压测服务',
+  });
   const app = ent.signer.sign('SubmitApplication', body);
   // The request as transient data; the filing goes to the bureau's and the market body's collections.
   await submitRetry(

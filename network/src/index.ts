@@ -35,6 +35,8 @@ export {
   evaluate,
   find,
   applyAndGetGrants,
+  applicationRequest,
+  ratingOf,
   endorsersOf,
   eventOf,
   chinaToday,

@@ -172,6 +172,61 @@ export function chinaToday(now = new Date()): string {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
+/** A rating as the bureau records it at onboarding: `level`, MLPS level 3, good credit, valid to 2027. */
+export function ratingOf(level: 'A' | 'AA' | 'AAA'): Record<string, unknown> {
+  return {
+    level,
+    mlpsLevel: 3,
+    mlpsFiling: '33110099001-25001',
+    creditStatus: 'good',
+    certificateHashes: [],
+    validUntil: '2027-12-31',
+  };
+}
+
+/**
+ * The body of a `SubmitApplication` request: a plausible form (contacts as salted hashes), the demands, and
+ * the documents' hashes. `form` overrides fields of the form.
+ */
+export function applicationRequest(
+  id: string,
+  demands: { datasetId: string; items: string[]; scenario?: string }[],
+  form: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const salt = crypto.randomBytes(8).toString('hex');
+  const doc = (s: string): string => crypto.createHash('sha256').update(s).digest('hex');
+  return {
+    id,
+    form: {
+      serviceName: '企业信用画像服务',
+      field: '金融服务',
+      scenarios: '小微企业贷前核验与贷后监测',
+      serviceScope: '丽水市',
+      serviceUsers: '本地银行与担保机构',
+      concurrency: 20,
+      expectedBenefit: '缩短小微企业贷款审核时间',
+      systemName: '信用画像平台',
+      machineRoom: '丽水市云计算中心',
+      mlpsLevel: 3,
+      mlpsFiling: '33110099001-25001',
+      contactNameHash: personalDataHash('联系人', salt),
+      contactIdHash: personalDataHash('contact-id', salt),
+      contactPhoneHash: personalDataHash('contact-phone', salt),
+      ...form,
+    },
+    demands: demands.map((d) => ({
+      scenario: d.scenario ?? '贷前核验',
+      datasetId: d.datasetId,
+      items: d.items,
+    })),
+    documents: {
+      mlpsCertificate: doc('mlps certificate'),
+      creditReport: doc('credit report'),
+      securityCommitment: doc('security commitment'),
+    },
+  };
+}
+
 export interface DemandSpec {
   datasetId: string;
   /** The opening body that owns the dataset. */
@@ -191,33 +246,10 @@ export async function applyAndGetGrants(
   demands: DemandSpec[],
   terms: { validUntil: string; dailyQuota: number } = { validUntil: '2027-06-30', dailyQuota: 1000 },
 ): Promise<{ grants: string[]; agreementTxIds: string[] }> {
-  const salt = crypto.randomBytes(8).toString('hex');
-  const doc = (s: string): string => crypto.createHash('sha256').update(s).digest('hex');
-  const body = {
-    id: appId,
-    form: {
-      serviceName: '企业信用画像服务',
-      field: '金融服务',
-      scenarios: '小微企业贷前核验与贷后监测',
-      serviceScope: '丽水市',
-      serviceUsers: '本地银行与担保机构',
-      concurrency: 20,
-      expectedBenefit: '缩短小微企业贷款审核时间',
-      systemName: '信用画像平台',
-      machineRoom: '丽水市云计算中心',
-      mlpsLevel: 3,
-      mlpsFiling: '33110099001-25001',
-      contactNameHash: personalDataHash('联系人', salt),
-      contactIdHash: personalDataHash('contact-id', salt),
-      contactPhoneHash: personalDataHash('contact-phone', salt),
-    },
-    demands: demands.map((d) => ({ scenario: '贷前核验', datasetId: d.datasetId, items: d.items })),
-    documents: {
-      mlpsCertificate: doc('mlps certificate'),
-      creditReport: doc('credit report'),
-      securityCommitment: doc('security commitment'),
-    },
-  };
+  const body = applicationRequest(
+    appId,
+    demands.map((d) => ({ datasetId: d.datasetId, items: d.items })),
+  );
   const gateway = new RdxLedger(p.gateway);
   const bureau = new RdxLedger(p.bureau);
   const bodies = [...new Set(demands.map((d) => d.mspId))];

@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import { EnterpriseSigner } from '@rdx/client';
-import { Parties as BaseParties, submit, type DemandSpec } from '@rdx/network';
+import { Parties as BaseParties, ratingOf, submit, type DemandSpec } from '@rdx/network';
 import { paths, topology } from './fabric-client.js';
 
 export { submit, evaluate, endorsersOf, applyAndGetGrants, secret, type Secrets } from '@rdx/network';
@@ -47,14 +47,7 @@ export async function onboard(p: Parties, level: 'A' | 'AA' | 'AAA'): Promise<Te
       name: `丽水测试数据科技有限公司 ${runId}-${creditCode.slice(-4)}`,
       nature: 'private',
       publicKey: keys.publicKeyPem,
-      rating: {
-        level,
-        mlpsLevel: 3,
-        mlpsFiling: '33110099001-25001',
-        creditStatus: 'good',
-        certificateHashes: [],
-        validUntil: '2027-12-31',
-      },
+      rating: ratingOf(level),
     }),
   );
   return { creditCode, signer: new EnterpriseSigner(creditCode, keys.privateKeyPem), ...keys };

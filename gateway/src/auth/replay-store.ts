@@ -6,7 +6,7 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import type pg from 'pg';
-import { connectPool, inTransaction } from '../store/pg-pool.js';
+import { connectPool, createOnce } from '../store/pg-pool.js';
 
 const SCHEMA_LOCK = 7_266_520_003;
 
@@ -46,12 +46,12 @@ export class PgReplayStore implements ReplayStore {
 
   static async open(connectionString: string): Promise<PgReplayStore> {
     const pool = await connectPool(connectionString, 2);
-    // Gateways starting together would race on CREATE TABLE IF NOT EXISTS: one at a time.
-    await inTransaction(pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-      await client.query(`CREATE TABLE IF NOT EXISTS rdx_used_assertions (client_id text NOT NULL,
-        jti text NOT NULL, expires_at bigint NOT NULL, PRIMARY KEY (client_id, jti))`);
-    });
+    await createOnce(
+      pool,
+      SCHEMA_LOCK,
+      `CREATE TABLE IF NOT EXISTS rdx_used_assertions (client_id text NOT NULL,
+        jti text NOT NULL, expires_at bigint NOT NULL, PRIMARY KEY (client_id, jti))`,
+    );
     return new PgReplayStore(pool);
   }
 

@@ -5,7 +5,7 @@
  * gateways never allow N times the agreed quota: each call takes its unit in one atomic statement.
  */
 import type pg from 'pg';
-import { connectPool, inTransaction } from '../store/pg-pool.js';
+import { connectPool, createOnce } from '../store/pg-pool.js';
 
 export type UsageKind = 'calls' | 'epsilon';
 
@@ -55,13 +55,12 @@ export class PgGrantUsage implements GrantUsage {
 
   static async open(connectionString: string): Promise<PgGrantUsage> {
     const pool = await connectPool(connectionString, 4);
-    // Gateways starting together would race on CREATE TABLE IF NOT EXISTS: one at a time.
-    await inTransaction(pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-      await client.query(`CREATE TABLE IF NOT EXISTS rdx_grant_usage (grant_id text NOT NULL,
-        day text NOT NULL, kind text NOT NULL, used double precision NOT NULL,
-        PRIMARY KEY (grant_id, day, kind))`);
-    });
+    await createOnce(
+      pool,
+      SCHEMA_LOCK,
+      `CREATE TABLE IF NOT EXISTS rdx_grant_usage (grant_id text NOT NULL, day text NOT NULL,
+        kind text NOT NULL, used double precision NOT NULL, PRIMARY KEY (grant_id, day, kind))`,
+    );
     return new PgGrantUsage(pool);
   }
 

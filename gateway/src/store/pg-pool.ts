@@ -106,3 +106,14 @@ export function errorCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
+
+/**
+ * Runs `ddl` (CREATE TABLE IF NOT EXISTS …) under the advisory lock `lock`: gateways starting together would
+ * otherwise race on creating the same table.
+ */
+export async function createOnce(pool: pg.Pool, lock: number, ddl: string): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [lock]);
+    await client.query(ddl);
+  });
+}

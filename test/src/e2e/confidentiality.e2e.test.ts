@@ -13,6 +13,7 @@ import path from 'node:path';
 import { personalDataHash, RdxLedger } from '@rdx/client';
 import {
   address,
+  applicationRequest,
   ensureFabricBinaries,
   nodesOf,
   ordererArgs,
@@ -77,32 +78,15 @@ describe('another body reads nothing of an agreement it is not party to (peer CL
 
     // The parties do their work through the SDK, with confidential inputs as transient data.
     const [gateway, bureau, market] = [p.gateway, p.bureau, p.market].map((c) => new RdxLedger(c));
-    const doc = (s: string): string => crypto.createHash('sha256').update(s).digest('hex');
-    const form = {
-      serviceName: '企业信用画像服务',
-      field: '金融服务',
-      scenarios: '贷前核验',
-      serviceScope: '丽水市',
-      serviceUsers: '本地银行',
-      concurrency: 10,
-      expectedBenefit: '缩短审核时间',
-      systemName: '信用画像平台',
-      machineRoom: '丽水市云计算中心',
-      mlpsLevel: 3,
-      mlpsFiling: '33110099001-25001',
-      contactNameHash: CONTACT,
-      contactIdHash: doc('id'),
-      contactPhoneHash: doc('phone'),
-    };
     const items = ['uscc', 'legal_rep_id'];
     await done(
       gateway!.application.submitSigned(
-        enterprise.signer.sign('SubmitApplication', {
-          id: appId,
-          form,
-          demands: [{ scenario: SCENARIO, datasetId: dataset, items }],
-          documents: { mlpsCertificate: doc('m'), creditReport: doc('c'), securityCommitment: doc('s') },
-        }),
+        enterprise.signer.sign(
+          'SubmitApplication',
+          applicationRequest(appId, [{ scenario: SCENARIO, datasetId: dataset, items }], {
+            contactNameHash: CONTACT,
+          }),
+        ),
       ),
     );
     await done(bureau!.application.formalReview({ id: appId, decision: 'accept', reason: REASON }));

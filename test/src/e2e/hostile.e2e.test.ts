@@ -9,7 +9,7 @@
  */
 import { expect } from 'chai';
 import net from 'node:net';
-import { gatewayUrl } from '@rdx/network';
+import { gatewayUrl, ratingOf } from '@rdx/network';
 import { defined } from '../expectations.js';
 import { topology } from '../fabric-client.js';
 import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
@@ -86,19 +86,7 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
   it('a downgraded enterprise’s still-valid token is refused on replay', async () => {
     expect((await records(token)).status).to.equal(200);
     // The bureau downgrades it to A: its active grants are suspended in the same transaction.
-    await submit(
-      p.bureau,
-      'enterprise',
-      'RateEnterprise',
-      aa.creditCode,
-      JSON.stringify({
-        level: 'A',
-        mlpsLevel: 3,
-        mlpsFiling: '33110099001-25001',
-        creditStatus: 'good',
-        validUntil: '2027-12-31',
-      }),
-    );
+    await submit(p.bureau, 'enterprise', 'RateEnterprise', aa.creditCode, JSON.stringify(ratingOf('A')));
     // The token it was issued before still verifies (it lives up to 15 minutes), but it opens nothing.
     await eventually(
       async () => (await records(token)).status === 403,

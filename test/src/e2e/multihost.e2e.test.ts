@@ -20,11 +20,13 @@ import {
 } from '@rdx/client';
 import {
   address,
+  applicationRequest,
   ensureFabricBinaries,
   identityOf,
   nodesOf,
   ordererArgs,
   peerAdminEnv,
+  ratingOf,
   run,
   type FabricInstall,
   type Topology,
@@ -372,42 +374,15 @@ describe('each organization on its own host, and a body joining the running netw
       name: `丽水多主机测试科技有限公司 ${runId}`,
       nature: 'private',
       publicKey: keys.publicKeyPem,
-      rating: {
-        level: 'AA',
-        mlpsLevel: 3,
-        mlpsFiling: '33110099001-25001',
-        creditStatus: 'good',
-        certificateHashes: [],
-        validUntil: '2027-12-31',
-      },
+      rating: ratingOf('AA'),
     } as never);
     const gw = new RdxLedger(connect(bureau(), 'BureauMSP', 'gateway'));
-    const doc = (s: string): string => crypto.createHash('sha256').update(s).digest('hex');
     const appId = `mh-app-${runId}`;
     await gw.application.submitSigned(
-      enterprise.sign('SubmitApplication', {
-        id: appId,
-        form: {
-          serviceName: '医疗资源地图',
-          field: '医疗',
-          scenarios: '就近就医指引',
-          serviceScope: '丽水市',
-          serviceUsers: '市民',
-          concurrency: 10,
-          expectedBenefit: '缩短就医时间',
-          systemName: '资源地图平台',
-          machineRoom: '丽水市云计算中心',
-          mlpsLevel: 3,
-          mlpsFiling: '33110099001-25001',
-          contactNameHash: doc('n'),
-          contactIdHash: doc('i'),
-          contactPhoneHash: doc('p'),
-        },
-        demands: [
-          { scenario: '就医指引', datasetId: HEALTH_DATASET, items: ['clinic_id', 'name', 'district'] },
-        ],
-        documents: { mlpsCertificate: doc('m'), creditReport: doc('c'), securityCommitment: doc('s') },
-      }),
+      enterprise.sign(
+        'SubmitApplication',
+        applicationRequest(appId, [{ datasetId: HEALTH_DATASET, items: ['clinic_id', 'name', 'district'] }]),
+      ),
     );
     await bureauAdmin.application.formalReview({ id: appId, decision: 'accept' });
     await healthAdmin.application.ownerReview({ id: appId, decision: 'approve' });

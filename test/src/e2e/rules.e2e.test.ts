@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import crypto from 'node:crypto';
 import { peer } from '@hyperledger/fabric-protos';
 import { expectRefused } from '../expectations.js';
-import { eventOf, gatewayCertificate } from '@rdx/network';
+import { eventOf, gatewayCertificate, ratingOf } from '@rdx/network';
 import { paths, topology } from '../fabric-client.js';
 import {
   applyAndGetGrants,
@@ -68,14 +68,7 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
     const marketGrant = grants.find((g) => g.includes('MarketMSP'))!;
     // A downgrade suspends the enterprise's grants of both bodies; endorsed without Market's peer, the change
     // of Market's grant breaks that key's policy, and the whole transaction is invalid.
-    const rating = {
-      level: 'A',
-      mlpsLevel: 3,
-      mlpsFiling: '33110099001-25001',
-      creditStatus: 'good',
-      certificateHashes: [],
-      validUntil: '2027-12-31',
-    };
+    const rating = ratingOf('A');
     const proposal = p.bureau.contract('enterprise').newProposal('RateEnterprise', {
       arguments: [enterprise.creditCode, JSON.stringify(rating)],
       endorsingOrganizations: ['BureauMSP', 'TransportMSP'],
@@ -161,13 +154,7 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
       'enterprise',
       'RateEnterprise',
       other.creditCode,
-      JSON.stringify({
-        level: 'A',
-        mlpsLevel: 3,
-        mlpsFiling: '33110099001-25001',
-        creditStatus: 'good',
-        validUntil: '2027-12-31',
-      }),
+      JSON.stringify(ratingOf('A')),
     );
     expect([...(downgrade.result as { suspendedGrants: string[] }).suspendedGrants].sort()).to.deep.equal(
       [...two].sort(),
