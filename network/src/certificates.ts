@@ -8,6 +8,8 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { reenrollOrg } from './ca.js';
+import { waitPeerKnows } from './channel.js';
+import { channelMembers } from './consortium/channel-config.js';
 import type { NetworkContext } from './context.js';
 import { refreshLocalPackage } from './chaincode-deploy.js';
 import { isLocalOrg } from './consortium/org-definition.js';
@@ -73,11 +75,15 @@ export async function renewOrg(ctx: NetworkContext, mspId: string): Promise<numb
   const renewed = await reenrollOrg(ctx.install, ctx.paths, ctx.topology, org, ca);
   ctx.log(`  ${renewed} certificates of ${mspId} renewed`);
   writeWallet(ctx.paths, ctx.topology);
+  const members = org.kind === 'peer' ? await channelMembers(ctx) : [];
   for (const node of [...nodesOf(ctx.topology, 'orderer', mspId), ...nodesOf(ctx.topology, 'peer', mspId)]) {
     if (!runningPid(ctx.paths, node.name)) continue;
     ctx.log(`  restart ${node.name}`);
     await stopDaemon(ctx.paths, node.name);
     await startProcess(ctx, node);
+    // A restarted peer finds endorsers of other orgs only once gossip has found their peers again.
+    if (node.kind === 'peer' && !(await waitPeerKnows(ctx, node, members.length - 1)))
+      ctx.log(`  ${node.name} does not know every member's peer yet`);
   }
   if (org.kind === 'peer') await refreshLocalPackage(ctx, org);
   if (mspId === 'BureauMSP') {

@@ -74,8 +74,13 @@ export async function ordererChannelInfo(
   }
 }
 
-export async function joinOrderers(ctx: NetworkContext, block: string): Promise<void> {
-  for (const orderer of nodesOf(ctx.topology, 'orderer')) {
+/** Joins `orderers` (this host's) to the channel through their admin endpoints. */
+export async function joinOrderers(
+  ctx: NetworkContext,
+  block: string,
+  orderers = nodesOf(ctx.topology, 'orderer'),
+): Promise<void> {
+  for (const orderer of orderers) {
     if (await ordererChannelInfo(ctx, orderer)) continue;
     ctx.log(`  ${orderer.name} joins ${ctx.topology.channel}`);
     await run(
@@ -140,10 +145,14 @@ export async function waitChannelReady(ctx: NetworkContext, timeoutMs = 60_000):
   for (;;) {
     const infos = await Promise.all(orderers.map((o) => ordererChannelInfo(ctx, o)));
     const active = infos.every((i) => i?.status === 'active' && i.consensusRelation === 'consenter');
-    if (active && (await Promise.all(orderers.map((o) => isRaftLeader(ctx, o)))).some(Boolean)) return;
+    // SmartBFT has a leader from the first view on; Raft elects one, whose metric says so.
+    const led =
+      ctx.topology.consensus === 'bft' ||
+      (await Promise.all(orderers.map((o) => isRaftLeader(ctx, o)))).some(Boolean);
+    if (active && led) return;
     if (Date.now() > deadline) {
       throw new Error(
-        `channel ${ctx.topology.channel} has no active Raft leader after ${timeoutMs / 1000}s: ${JSON.stringify(infos)}`,
+        `channel ${ctx.topology.channel} has no active ${ctx.topology.consensus === 'bft' ? 'BFT consenters' : 'Raft leader'} after ${timeoutMs / 1000}s: ${JSON.stringify(infos)}`,
       );
     }
     await sleep(250);

@@ -37,6 +37,8 @@ export interface NetworkConfig {
    * the genesis block but join the running network (`rdx-network channel add-org`).
    */
   joiningBodies: { mspId: string; short: string; displayName: string }[];
+  /** RDX_CONSENSUS: `raft` (default: the bureau's three orderers) or `bft` (four, spread over bureau and bodies). */
+  consensus: 'raft' | 'bft';
 }
 
 export class ConfigError extends Error {
@@ -84,6 +86,12 @@ function orgHosts(raw: string | undefined): Record<string, string> {
   return hosts;
 }
 
+function consensusSetting(raw: string | undefined): 'raft' | 'bft' {
+  if (raw === undefined || raw === '' || raw === 'raft') return 'raft';
+  if (raw === 'bft') return 'bft';
+  throw new ConfigError(`RDX_CONSENSUS is raft or bft, got "${raw}"`);
+}
+
 function joiningBodies(raw: string | undefined): NetworkConfig['joiningBodies'] {
   return (raw ?? '')
     .split(';')
@@ -117,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetworkConfig 
     cacheDir: path.resolve(env.RDX_CACHE ?? path.join(env.HOME ?? '/tmp', '.cache', 'rdx')),
     batchTimeout,
     orgHosts: orgHosts(env.RDX_ORG_HOSTS),
+    consensus: consensusSetting(env.RDX_CONSENSUS),
     joiningBodies: joiningBodies(env.RDX_JOINING_BODIES),
   };
 }

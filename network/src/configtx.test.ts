@@ -46,3 +46,50 @@ describe('configtx', () => {
     expect(profile.Orderer.BatchTimeout).to.equal('500ms');
   });
 });
+
+describe('configtx with BFT ordering', () => {
+  const bft = buildTopology({
+    basePort: 7000,
+    host: '127.0.0.1',
+    gatewayHost: '127.0.0.1',
+    gatewayPort: 3000,
+    consensus: 'bft',
+  });
+  const p = (
+    configtx(new Paths('/x', '/repo'), bft, { batchTimeout: '500ms', maxMessageCount: 100 })
+      .Profiles as Record<
+      string,
+      {
+        Orderer: {
+          OrdererType: string;
+          EtcdRaft?: unknown;
+          ConsenterMapping: { ID: number; MSPID: string; Identity: string }[];
+          Organizations: { Name: string; OrdererEndpoints: string[] }[];
+        };
+        Application: { Organizations: { Name: string }[] };
+      }
+    >
+  )[PROFILE]!;
+
+  it('four consenters spread over the bureau (two) and the founding bodies (one each): no side orders alone', () => {
+    expect(p.Orderer.OrdererType).to.equal('BFT');
+    expect(p.Orderer.EtcdRaft).to.equal(undefined);
+    const owners = p.Orderer.ConsenterMapping.map((c) => c.MSPID);
+    expect(owners).to.deep.equal(['OrdererMSP', 'OrdererMSP', 'MarketMSP', 'TransportMSP']);
+    expect(p.Orderer.ConsenterMapping.map((c) => c.ID)).to.deep.equal([1, 2, 3, 4]);
+    for (const c of p.Orderer.ConsenterMapping) expect(c.Identity).to.match(/signcerts\/cert\.pem$/);
+    // 3f+1 = 4 tolerates f = 1; a quorum is 3: neither the bureau's 2 nor the bodies' 2 reach it.
+    expect(owners.filter((o) => o === 'OrdererMSP').length).to.be.below(3);
+    // Each orderer is a delivery endpoint of its org; the bodies are in both groups.
+    expect(p.Orderer.Organizations.map((o) => [o.Name, o.OrdererEndpoints.length])).to.deep.equal([
+      ['OrdererMSP', 2],
+      ['MarketMSP', 1],
+      ['TransportMSP', 1],
+    ]);
+    expect(p.Application.Organizations.map((o) => o.Name)).to.deep.equal([
+      'BureauMSP',
+      'MarketMSP',
+      'TransportMSP',
+    ]);
+  });
+});

@@ -12,7 +12,16 @@ import { address } from './node-env.js';
 const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
 const implicit = (rule: string): { Type: string; Rule: string } => ({ Type: 'ImplicitMeta', Rule: rule });
 
-function orgSection(paths: Paths, topology: Topology, org: OrgSpec): Record<string, unknown> {
+/**
+ * An org as a channel group holds it: in the Orderer group with its orderers' endpoints, in the Application
+ * group with its anchor peers (under BFT a body is in both).
+ */
+function orgSection(
+  paths: Paths,
+  topology: Topology,
+  org: OrgSpec,
+  group: 'orderer' | 'application' = org.kind === 'orderer' ? 'orderer' : 'application',
+): Record<string, unknown> {
   const id = org.mspId;
   const section: Record<string, unknown> = {
     Name: id,
@@ -25,7 +34,7 @@ function orgSection(paths: Paths, topology: Topology, org: OrgSpec): Record<stri
       Endorsement: signature(`OR('${id}.peer')`),
     },
   };
-  if (org.kind === 'orderer') {
+  if (group === 'orderer') {
     section.OrdererEndpoints = nodesOf(topology, 'orderer', id).map((n) => address(n));
   } else {
     section.AnchorPeers = nodesOf(topology, 'peer', id).map((n) => ({ Host: n.host, Port: n.port }));
@@ -43,37 +52,54 @@ export const PROFILE = 'RdxChannel';
 
 export function configtx(paths: Paths, topology: Topology, opts: ChannelOptions): Record<string, unknown> {
   const founding = foundingOrgs(topology);
-  const ordererOrgs = founding.filter((o) => o.kind === 'orderer');
+  // The orgs that run orderers: the bureau's ordering org, and under BFT the founding bodies too.
+  const ordererOrgs = founding.filter((o) => nodesOf(topology, 'orderer', o.mspId).length > 0);
   const peerOrgs = founding.filter((o) => o.kind === 'peer');
   // Every org this home knows (its own, and those it imported), for `configtxgen -printOrg` when one joins.
   const known = topology.orgs.filter((o) => fs.existsSync(path.join(paths.orgMsp(o.short), 'config.yaml')));
-  const consenters = nodesOf(topology, 'orderer').map((n) => {
-    const tls = paths.identityTls(ordererOrgs.find((o) => o.mspId === n.mspId)!.short, n.name.split('.')[0]!);
-    return {
-      Host: n.host,
-      Port: n.port,
-      ClientTLSCert: path.join(tls, 'server.crt'),
-      ServerTLSCert: path.join(tls, 'server.crt'),
-    };
-  });
-  return {
-    Organizations: known.map((o) => orgSection(paths, topology, o)),
-    Profiles: {
-      [PROFILE]: {
-        Capabilities: { V3_0: true },
-        Policies: {
-          Readers: implicit('ANY Readers'),
-          Writers: implicit('ANY Writers'),
-          Admins: implicit('MAJORITY Admins'),
-        },
-        Orderer: {
-          OrdererType: 'etcdraft',
-          BatchTimeout: opts.batchTimeout,
-          BatchSize: {
-            MaxMessageCount: opts.maxMessageCount,
-            AbsoluteMaxBytes: '10 MB',
-            PreferredMaxBytes: '2 MB',
+  const orderers = nodesOf(topology, 'orderer');
+  const tlsOf = (n: (typeof orderers)[number]): string =>
+    paths.identityTls(ordererOrgs.find((o) => o.mspId === n.mspId)!.short, n.name.split('.')[0]!);
+  const consenters = orderers.map((n) => ({
+    Host: n.host,
+    Port: n.port,
+    ClientTLSCert: path.join(tlsOf(n), 'server.crt'),
+    ServerTLSCert: path.join(tlsOf(n), 'server.crt'),
+  }));
+  const consensus =
+    topology.consensus === 'bft'
+      ? {
+          OrdererType: 'BFT',
+          // Each consenter by its enrolment identity and TLS certificates; delivery endpoints 1:1 with them.
+          ConsenterMapping: orderers.map((n, i) => ({
+            ID: i + 1,
+            Host: n.host,
+            Port: n.port,
+            MSPID: n.mspId,
+            Identity: path.join(
+              paths.identityMsp(ordererOrgs.find((o) => o.mspId === n.mspId)!.short, n.name.split('.')[0]!),
+              'signcerts',
+              'cert.pem',
+            ),
+            ClientTLSCert: path.join(tlsOf(n), 'server.crt'),
+            ServerTLSCert: path.join(tlsOf(n), 'server.crt'),
+          })),
+          SmartBFT: {
+            RequestBatchMaxInterval: opts.batchTimeout,
+            RequestForwardTimeout: '2s',
+            RequestComplainTimeout: '20s',
+            RequestAutoRemoveTimeout: '3m0s',
+            ViewChangeResendInterval: '5s',
+            ViewChangeTimeout: '20s',
+            LeaderHeartbeatTimeout: '1m0s',
+            CollectTimeout: '1s',
+            IncomingMessageBufferSize: 200,
+            RequestPoolSize: 100000,
+            LeaderHeartbeatCount: 10,
           },
+        }
+      : {
+          OrdererType: 'etcdraft',
           EtcdRaft: {
             Consenters: consenters,
             Options: {
@@ -85,7 +111,26 @@ export function configtx(paths: Paths, topology: Topology, opts: ChannelOptions)
               SnapshotIntervalSize: '16 MB',
             },
           },
-          Organizations: ordererOrgs.map((o) => orgSection(paths, topology, o)),
+        };
+  return {
+    Organizations: known.map((o) => orgSection(paths, topology, o)),
+    Profiles: {
+      [PROFILE]: {
+        Capabilities: { V3_0: true },
+        Policies: {
+          Readers: implicit('ANY Readers'),
+          Writers: implicit('ANY Writers'),
+          Admins: implicit('MAJORITY Admins'),
+        },
+        Orderer: {
+          ...consensus,
+          BatchTimeout: opts.batchTimeout,
+          BatchSize: {
+            MaxMessageCount: opts.maxMessageCount,
+            AbsoluteMaxBytes: '10 MB',
+            PreferredMaxBytes: '2 MB',
+          },
+          Organizations: ordererOrgs.map((o) => orgSection(paths, topology, o, 'orderer')),
           Policies: {
             Readers: implicit('ANY Readers'),
             Writers: implicit('ANY Writers'),
@@ -95,7 +140,7 @@ export function configtx(paths: Paths, topology: Topology, opts: ChannelOptions)
           Capabilities: { V2_0: true },
         },
         Application: {
-          Organizations: peerOrgs.map((o) => orgSection(paths, topology, o)),
+          Organizations: peerOrgs.map((o) => orgSection(paths, topology, o, 'application')),
           Policies: {
             Readers: implicit('ANY Readers'),
             Writers: implicit('ANY Writers'),

@@ -177,9 +177,10 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
 
   step(`Channel ${ctx.topology.channel}`);
   // The host of the ordering service creates the channel; every other host fetches its first block.
-  const block = orderers.length ? await createGenesisBlock(ctx) : await genesisFromOrderers(ctx);
+  const createsChannel = orderers.some((o) => o.mspId === 'OrdererMSP');
+  const block = createsChannel ? await createGenesisBlock(ctx) : await genesisFromOrderers(ctx);
   if (orderers.length) {
-    await joinOrderers(ctx, block);
+    await joinOrderers(ctx, block, orderers);
     await waitChannelReady(ctx);
   }
   for (const org of new Set(peers.map((p) => p.mspId))) await joinPeers(ctx, block, org);

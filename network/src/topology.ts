@@ -44,9 +44,13 @@ export interface OrgSpec {
   joinsLater?: boolean;
 }
 
+/** How the orderers agree: Raft (crash faults; the bureau runs them) or BFT (one malicious orderer of four). */
+export type Consensus = 'raft' | 'bft';
+
 export interface Topology {
   channel: string;
   chaincodeName: string;
+  consensus: Consensus;
   orgs: OrgSpec[];
   nodes: NodeSpec[];
   gateway: { host: string; port: number };
@@ -128,6 +132,24 @@ export interface TopologyOptions {
   gatewayPort: number;
   /** Opening bodies that join later, after the founding ones (their ports follow, so no founder's moves). */
   joining?: JoiningBody[];
+  /**
+   * `bft`: four orderers, two the bureau's (OrdererMSP) and one of each founding body, agreeing by SmartBFT
+   * (one fault of any kind tolerated, and neither the bureau's two nor the bodies' two can order alone).
+   * Default `raft`: the bureau's three orderers.
+   */
+  consensus?: Consensus;
+}
+
+/** The founding orgs for a consensus: under BFT the bureau runs two orderers and each founding body one. */
+function foundingFor(consensus: Consensus): OrgSpec[] {
+  if (consensus === 'raft') return ORGS;
+  return ORGS.map((org) =>
+    org.kind === 'orderer'
+      ? { ...org, identities: org.identities.filter((i) => i.name !== 'orderer3') }
+      : org.mspId === 'BureauMSP'
+        ? org
+        : { ...org, identities: [...org.identities, { name: 'orderer0', type: 'orderer' as const }] },
+  );
 }
 
 /** Builds the topology; pure, so tests and every command see the same ports and names. */
@@ -135,8 +157,9 @@ export function buildTopology(opts: TopologyOptions): Topology {
   const nodes: NodeSpec[] = [];
   let slot = 0;
   const next = (): number => opts.basePort + 10 * slot++;
+  const consensus = opts.consensus ?? 'raft';
   const orgs: OrgSpec[] = [
-    ...ORGS,
+    ...foundingFor(consensus),
     ...(opts.joining ?? []).map((b) => ({
       ...b,
       kind: 'peer' as const,
@@ -188,6 +211,7 @@ export function buildTopology(opts: TopologyOptions): Topology {
   return {
     channel: CHANNEL,
     chaincodeName: CHAINCODE,
+    consensus,
     orgs,
     nodes,
     gateway: { host: opts.gatewayHost, port: opts.gatewayPort },
