@@ -190,6 +190,12 @@ const TABLE = {
     title: 'Unsupported media type',
     hint: 'send the body with the content type the API description names',
   },
+  METHOD_NOT_ALLOWED: {
+    origin: 'gateway',
+    status: 405,
+    title: 'Method not allowed',
+    hint: 'the Allow header names the methods this path takes',
+  },
   QUOTA_EXCEEDED: {
     origin: 'gateway',
     status: 429,

@@ -1,7 +1,11 @@
 /**
  * Builds the Express app from its services. It never listens: main.ts does, and tests use port 0.
  */
+import compression from 'compression';
 import express, { type Express } from 'express';
+import { perAddressRate } from './http/anonymous-rate.js';
+import { cors } from './http/cors.js';
+import { allowedMethods, methodNotAllowed } from './http/routing.js';
 import { requestId, securityHeaders } from './http/security.js';
 import { Problem, problemHandler } from './problem.js';
 import { adminRoutes } from './routes/admin.js';
@@ -19,8 +23,13 @@ export function createApp(s: Services): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('strict routing', true);
+  app.set('case sensitive routing', true);
   const requests = s.metrics.counter('rdx_http_requests_total', 'HTTP requests by route and status');
-  app.use(requestId, securityHeaders);
+  app.use(requestId, securityHeaders, cors(s.config.corsOrigins ?? [], allowedMethods(app)));
+  // A 500-row page is ~140 KB of JSON: gzip or br when the client takes it. Token answers are small and never
+  // compressed (a secret beside reflected input is what compression leaks).
+  app.use(compression({ filter: (req, res) => req.path !== '/oauth/token' && compression.filter(req, res) }));
   app.use((req, res, next) => {
     res.on('finish', () =>
       requests({
@@ -31,16 +40,19 @@ export function createApp(s: Services): Express {
     );
     next();
   });
+  // The routes that take no credentials are limited per address (http/anonymous-rate.ts).
+  const anonymous = perAddressRate(s.config.anonymousRatePerSecond);
   app.use(
-    opsRoutes(s),
-    oauthRoutes(s),
+    opsRoutes(s, anonymous),
+    oauthRoutes(s, anonymous),
     dataRoutes(s),
     adminRoutes(s),
     workflowRoutes(s),
-    publicRoutes(s),
-    auditRoutes(s),
+    publicRoutes(s, anonymous),
+    auditRoutes(s, anonymous),
   );
   app.use(regulatorRoutes(s), consoleRoutes());
+  app.use(methodNotAllowed(app));
   app.use((req, _res, next) => next(new Problem('NOT_FOUND', `No route for ${req.method} ${req.path}`)));
   app.use(problemHandler);
   return app;

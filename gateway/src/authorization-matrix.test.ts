@@ -14,6 +14,7 @@ import { refusal } from './testing/fake-ledger.js';
 import { RELAYED } from './testing/fake-ledger.js';
 import { CODE, DS, GRANT, type Rating } from './testing/fixtures.js';
 import {
+  assertOAuthError,
   assertProblem,
   startHarness,
   type CallOptions,
@@ -29,7 +30,6 @@ const CELL: Record<string, [number, string?]> = {
   '200': [200],
   '201': [201],
   '401M': [401, 'TOKEN_MISSING'],
-  '401I': [401, 'TOKEN_INVALID'],
   '401C': [401, 'INVALID_CLIENT'],
   '403R': [403, 'RATING_INSUFFICIENT'],
   '403G': [403, 'GRANT_NOT_ACTIVE'],
@@ -54,34 +54,35 @@ const MATRIX: [route: string, path: string, answers: string, signed?: [action: s
   ['GET /openapi.json',                             '/openapi.json',                                 '200  200  200  200  200'],
   ['POST /oauth/token',                             '/oauth/token',                                  '401C 200  200  200  200'],
   ['GET /.well-known/jwks.json',                    '/.well-known/jwks.json',                        '200  200  200  200  200'],
+  ['GET /.well-known/oauth-authorization-server',   '/.well-known/oauth-authorization-server',       '200  200  200  200  200'],
 
-  ['GET /v1/datasets',                              '/v1/datasets',                                  '401M 200  200  200  401I'],
-  ['GET /v1/datasets/:id/records',                  `/v1/datasets/${DS.PEOPLE}/records?limit=2`,     '401M 403R 200  403G 401I'],
-  ['POST /v1/datasets/:id/aggregate',               `/v1/datasets/${DS.PEOPLE}/aggregate`,           '401M 403R 200  403G 401I'],
+  ['GET /v1/datasets',                              '/v1/datasets',                                  '401M 200  200  200  403F'],
+  ['GET /v1/datasets/:id/records',                  `/v1/datasets/${DS.PEOPLE}/records?limit=2`,     '401M 403R 200  403G 403F'],
+  ['POST /v1/datasets/:id/aggregate',               `/v1/datasets/${DS.PEOPLE}/aggregate`,           '401M 403R 200  403G 403F'],
   ['GET /v1/open/datasets/:id/download',            `/v1/open/datasets/${DS.OPEN}/download`,         '200  200  200  200  200'],
   ['GET /v1/open/datasets/:id/download',            `/v1/open/datasets/${DS.PEOPLE}/download`,       '403D 403D 403D 403D 403D'],
   ['PUT /v1/admin/datasets/:id/versions/:version',  `/v1/admin/datasets/${DS.PENDING}/versions/v1`,  '401M 401M 401M 401M 401M'],
 
-  ['POST /v1/applications',                         '/v1/applications',                              '401M 403R 201  201  401I', ['SubmitApplication', { id: 'APP-NEW' }]],
-  ['PUT /v1/applications/:id',                      '/v1/applications/APP-1',                        '401M 403R 200  403F 401I', ['ResubmitApplication', { id: 'APP-1' }]],
-  ['POST /v1/applications/:id/disputes',            '/v1/applications/APP-1/disputes',               '401M 403F 201  403F 401I', ['DisputeReview', { applicationId: 'APP-1', body: 'MarketMSP', reason: '需求合理' }]],
-  ['GET /v1/applications/:id',                      '/v1/applications/APP-1',                        '401M 404  200  404  401I'],
-  ['GET /v1/agreements/:id',                        '/v1/agreements/AGR-1',                          '401M 404  200  404  401I'],
-  ['POST /v1/agreements/:id/signature',             '/v1/agreements/AGR-1/signature',                '401M 403F 200  403F 401I', ['SignAgreement', { agreementId: 'AGR-1', termsHash: 'c'.repeat(64) }]],
-  ['POST /v1/agreements/:id/renewal',               '/v1/agreements/AGR-1/renewal',                  '401M 403F 200  403F 401I', ['AcceptRenewal', { agreementId: 'AGR-1', validUntil: '2027-03-02' }]],
-  ['POST /v1/agreements/:id/termination',           '/v1/agreements/AGR-1/termination',              '401M 403F 200  403F 401I', ['TerminateAgreement', { agreementId: 'AGR-1', reason: '业务调整', noticeDate: '2025-01-02' }]],
-  ['POST /v1/usage-reports',                        '/v1/usage-reports',                             '401M 403F 201  403F 401I', ['ReportUsage', { agreementId: 'AGR-1', period: '2025-Q1', callCount: 1 }]],
-  ['POST /v1/data-returns',                         '/v1/data-returns',                              '401M 403F 201  403F 401I', ['ReturnData', { agreementId: 'AGR-1', rowCount: 1 }]],
-  ['POST /v1/products',                             '/v1/products',                                  '401M 403F 201  403F 401I', ['PublishProduct', { agreementId: 'AGR-1', name: '产品' }]],
-  ['POST /v1/security-issues',                      '/v1/security-issues',                           '401M 403F 201  403F 401I', ['ReportSecurityIssue', { agreementId: 'AGR-1', severity: 'low' }]],
-  ['GET /v1/grants',                                '/v1/grants',                                    '401M 200  200  200  401I'],
+  ['POST /v1/applications',                         '/v1/applications',                              '401M 403R 201  201  403F', ['SubmitApplication', { id: 'APP-NEW' }]],
+  ['PUT /v1/applications/:id',                      '/v1/applications/APP-1',                        '401M 403R 200  403F 403F', ['ResubmitApplication', { id: 'APP-1' }]],
+  ['POST /v1/applications/:id/disputes',            '/v1/applications/APP-1/disputes',               '401M 403F 201  403F 403F', ['DisputeReview', { applicationId: 'APP-1', body: 'MarketMSP', reason: '需求合理' }]],
+  ['GET /v1/applications/:id',                      '/v1/applications/APP-1',                        '401M 404  200  404  403F'],
+  ['GET /v1/agreements/:id',                        '/v1/agreements/AGR-1',                          '401M 404  200  404  403F'],
+  ['POST /v1/agreements/:id/signature',             '/v1/agreements/AGR-1/signature',                '401M 403F 200  403F 403F', ['SignAgreement', { agreementId: 'AGR-1', termsHash: 'c'.repeat(64) }]],
+  ['POST /v1/agreements/:id/renewal',               '/v1/agreements/AGR-1/renewal',                  '401M 403F 200  403F 403F', ['AcceptRenewal', { agreementId: 'AGR-1', validUntil: '2027-03-02' }]],
+  ['POST /v1/agreements/:id/termination',           '/v1/agreements/AGR-1/termination',              '401M 403F 200  403F 403F', ['TerminateAgreement', { agreementId: 'AGR-1', reason: '业务调整', noticeDate: '2025-01-02' }]],
+  ['POST /v1/usage-reports',                        '/v1/usage-reports',                             '401M 403F 201  403F 403F', ['ReportUsage', { agreementId: 'AGR-1', period: '2025-Q1', callCount: 1 }]],
+  ['POST /v1/data-returns',                         '/v1/data-returns',                              '401M 403F 201  403F 403F', ['ReturnData', { agreementId: 'AGR-1', rowCount: 1 }]],
+  ['POST /v1/products',                             '/v1/products',                                  '401M 403F 201  403F 403F', ['PublishProduct', { agreementId: 'AGR-1', name: '产品' }]],
+  ['POST /v1/security-issues',                      '/v1/security-issues',                           '401M 403F 201  403F 403F', ['ReportSecurityIssue', { agreementId: 'AGR-1', severity: 'low' }]],
+  ['GET /v1/grants',                                '/v1/grants',                                    '401M 200  200  200  403F'],
 
   ['GET /v1/public/recipients',                     '/v1/public/recipients',                         '200  200  200  200  200'],
   ['GET /v1/public/credit',                         '/v1/public/credit',                             '200  200  200  200  200'],
 
-  ['GET /v1/access-log',                            '/v1/access-log',                                '401M 200  200  200  401I'],
-  ['GET /v1/audit/receipts/:requestId',             `/v1/audit/receipts/${RID}`,                     '401M 404  200  404  401I'],
-  ['GET /v1/audit/receipts/:requestId/block',       `/v1/audit/receipts/${RID}/block`,               '401M 404  200  404  401I'],
+  ['GET /v1/access-log',                            '/v1/access-log',                                '401M 200  200  200  403F'],
+  ['GET /v1/audit/receipts/:requestId',             `/v1/audit/receipts/${RID}`,                     '401M 404  200  404  403F'],
+  ['GET /v1/audit/receipts/:requestId/block',       `/v1/audit/receipts/${RID}/block`,               '401M 404  200  404  403F'],
   ['GET /v1/audit/consistency',                     '/v1/audit/consistency?from=1&to=1',             '200  200  200  200  200'],
 
   ['GET /v1/regulator/dashboard',                   '/v1/regulator/dashboard',                       '401M 403F 403F 403F 200'],
@@ -198,7 +199,9 @@ describe('authorization matrix', () => {
     const [status, code] = expected;
     if (code) {
       try {
-        assertProblem(reply, status, code);
+        // The token endpoint answers as OAuth clients read it (RFC 6749 §5.2), every other route as a problem.
+        if (where.includes('/oauth/token')) assertOAuthError(reply, status, code);
+        else assertProblem(reply, status, code);
       } catch (err) {
         expect.fail(`${where}: ${(err as Error).message}`);
       }

@@ -72,6 +72,13 @@ export interface GatewayConfig {
    * namespace RDX_GATEWAY_ID (several gateways may share one database).
    */
   databaseUrl?: string;
+  /**
+   * RDX_CORS_ORIGINS: browser origins allowed to call the API, comma-separated (`https://a.example,https://b`);
+   * unset: none (server-to-server integrators and the console, on the gateway's own origin, need none).
+   */
+  corsOrigins: string[];
+  /** RDX_ANONYMOUS_RATE_PER_SECOND: calls per second per source address on the routes that take no credentials. */
+  anonymousRatePerSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +121,27 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function corsOrigins(env: NodeJS.ProcessEnv): string[] {
+  const origins = (env.RDX_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    // An origin is scheme, host and port, exactly as a browser sends it: no path, no wildcard.
+    if (!url || url.origin !== origin || !/^https?:$/.test(url.protocol))
+      throw new ConfigError(
+        `RDX_CORS_ORIGINS: "${origin}" is not an origin such as https://portal.example.cn (scheme, host, port; no path)`,
+      );
+  }
+  return origins;
 }
 
 /** A database URL fit for messages: scheme, user, host and database, never the password or options. */
@@ -196,5 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       ? folder(env, 'RDX_MSP_DIR', "the channel organizations' root certificates")
       : undefined,
     databaseUrl: databaseUrl(env),
+    corsOrigins: corsOrigins(env),
+    anonymousRatePerSecond: int(env, 'RDX_ANONYMOUS_RATE_PER_SECOND', 50, 1, 1_000_000),
   };
 }

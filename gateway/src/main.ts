@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import { acceptRawUtf8RequestLines } from './http/raw-utf8-urls.js';
 import path from 'node:path';
 import { createApp } from './app.js';
 import { ClientRegistry } from './auth/client-registry.js';
@@ -170,6 +171,7 @@ async function main(config: GatewayConfig): Promise<void> {
     { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000 },
     app,
   );
+  acceptRawUtf8RequestLines(server);
   // What Node refuses before Express (a malformed request line, oversized headers) still answers as a problem.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();

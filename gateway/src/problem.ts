@@ -50,6 +50,19 @@ export function problemBody(
   };
 }
 
+/**
+ * The challenge a 401 of a protected route carries (RFC 6750 §3): which scheme to use, and for a token that was
+ * sent but refused, `invalid_token` with the reason (quotes and non-ASCII dropped, as the header grammar asks).
+ */
+function bearerChallenge(code: ProblemCode, detail: string): Record<string, string> {
+  if (code === 'TOKEN_MISSING') return { 'WWW-Authenticate': 'Bearer realm="rdx"' };
+  if (code !== 'TOKEN_INVALID') return {};
+  const reason = detail.replace(/[^\x20-\x7e]|["\\]/g, '');
+  return {
+    'WWW-Authenticate': `Bearer realm="rdx", error="invalid_token", error_description="${reason}"`,
+  };
+}
+
 export function sendProblem(
   res: Response,
   code: ProblemCode,
@@ -58,7 +71,7 @@ export function sendProblem(
   headers: Record<string, string> = {},
 ): void {
   res
-    .set(headers)
+    .set({ ...bearerChallenge(code, detail), ...headers })
     .status(statusOf(code))
     .type('application/problem+json')
     .json(problemBody(code, detail, extra));

@@ -86,7 +86,8 @@ export interface AnchorStatus {
 }
 
 export interface Services {
-  config: Pick<GatewayConfig, 'gatewayId' | 'pageMax' | 'kMin' | 'issuer' | 'bodyLimit'>;
+  config: Pick<GatewayConfig, 'gatewayId' | 'pageMax' | 'kMin' | 'issuer' | 'bodyLimit'> &
+    Partial<Pick<GatewayConfig, 'corsOrigins' | 'anonymousRatePerSecond'>>;
   view: LedgerView;
   ledger: Ledger;
   tokens: TokenService;

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { CODE, DS } from '../testing/fixtures.js';
 import { LoginGuard } from './login-guard.js';
-import { assertOk, assertProblem, startHarness, type Harness, type Reply } from '../testing/harness.js';
+import { assertOk, assertOAuthError, startHarness, type Harness, type Reply } from '../testing/harness.js';
 
 function tokenRequest(h: Harness, id: string, secret: string): Promise<Reply> {
   return h.post('/oauth/token', {
@@ -20,7 +20,7 @@ function tokenRequest(h: Harness, id: string, secret: string): Promise<Reply> {
 }
 
 function assertRateLimited(reply: Reply): number {
-  assertProblem(reply, 429, 'RATE_LIMITED');
+  assertOAuthError(reply, 429, 'RATE_LIMITED');
   const retryAfter = Number(reply.headers.get('retry-after'));
   expect(retryAfter, 'Retry-After in whole seconds').to.be.at.least(1);
   return retryAfter;
@@ -54,7 +54,7 @@ describe('the token endpoint’s guard', () => {
       const busy = replies.filter((r) => r.status === 429);
       busy.forEach(assertRateLimited);
       expect(busy.length, 'refused without hashing').to.be.at.least(200);
-      for (const r of replies.filter((x) => x.status !== 429)) assertProblem(r, 401, 'INVALID_CLIENT');
+      for (const r of replies.filter((x) => x.status !== 429)) assertOAuthError(r, 401, 'INVALID_CLIENT');
       expect(h.services.loginGuard!.counts.refusedBusy).to.equal(busy.length);
     } finally {
       await h.close();
@@ -68,11 +68,11 @@ describe('the token endpoint’s guard', () => {
       const code = CODE.AA;
       const secret = h.secrets.get(code)!;
       for (let i = 0; i < 6; i++)
-        assertProblem(await tokenRequest(h, code, `wrong-${i}`), 401, 'INVALID_CLIENT');
+        assertOAuthError(await tokenRequest(h, code, `wrong-${i}`), 401, 'INVALID_CLIENT');
       // The sixth failure locked it: even the right secret is refused now.
       expect(assertRateLimited(await tokenRequest(h, code, secret))).to.equal(1);
       h.setNow('2026-06-01T08:00:02Z');
-      assertProblem(await tokenRequest(h, code, 'wrong-again'), 401, 'INVALID_CLIENT');
+      assertOAuthError(await tokenRequest(h, code, 'wrong-again'), 401, 'INVALID_CLIENT');
       expect(
         assertRateLimited(await tokenRequest(h, code, secret)),
         'the next lockout is twice as long',
@@ -80,7 +80,7 @@ describe('the token endpoint’s guard', () => {
       h.setNow('2026-06-01T08:00:05Z');
       assertOk(await tokenRequest(h, code, secret));
       // Success clears the count: one more mistake is free again.
-      assertProblem(await tokenRequest(h, code, 'wrong'), 401, 'INVALID_CLIENT');
+      assertOAuthError(await tokenRequest(h, code, 'wrong'), 401, 'INVALID_CLIENT');
       assertOk(await tokenRequest(h, code, secret));
     } finally {
       await h.close();

@@ -25,6 +25,11 @@ export class TokenError extends Error {
   override name = 'TokenError';
 }
 
+/** A valid token of the other kind (an enterprise's at a regulator endpoint, or the reverse): 403, not 401. */
+export class TokenRoleError extends TokenError {
+  override name = 'TokenRoleError';
+}
+
 /** Verified tokens remembered at most (oldest forgotten first). */
 const MAX_CACHED = 10_000;
 
@@ -89,7 +94,7 @@ export class TokenService {
       throw new TokenError('the token was not signed by a key of this platform');
     }
     if (role !== 'any' && claims.role !== role) {
-      throw new TokenError(
+      throw new TokenRoleError(
         `this is ${claims.role === 'enterprise' ? 'an enterprise' : 'a regulator'}'s token; this endpoint takes ${role} tokens`,
       );
     }
@@ -124,7 +129,7 @@ export class TokenService {
       if (actual !== 'enterprise' && actual !== 'regulator')
         throw new TokenError('the token has an unknown role');
       if (role !== 'any' && actual !== role)
-        throw new TokenError(
+        throw new TokenRoleError(
           `this is ${actual === 'enterprise' ? 'an enterprise' : 'a regulator'}'s token; this endpoint takes ${role} tokens`,
         );
       return { ...claims, role: actual } as TokenClaims;

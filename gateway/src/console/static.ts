@@ -6,14 +6,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { Router } from 'express';
+import express, { type Router } from 'express';
+import { apiRouter } from '../http/routing.js';
 import { consoleSecurityHeaders } from '../http/security.js';
 
 /** gateway/console, from gateway/dist/console/static.js (and from gateway/src/console in the sources). */
 export const CONSOLE_ROOT = fileURLToPath(new URL('../../console/', import.meta.url));
 
 export function consoleRoutes(root: string = CONSOLE_ROOT): Router {
-  const r = Router();
+  const r = apiRouter();
   const index = path.join(root, 'static', 'index.html');
   const files = { index: false, dotfiles: 'deny', fallthrough: true, redirect: false } as const;
 

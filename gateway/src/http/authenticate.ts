@@ -1,6 +1,6 @@
-/** Bearer token → the enterprise's credit code, or a 401 problem. */
+/** Bearer token → the enterprise's credit code, or a 401 problem (403 for a regulator's token). */
 import type { Request } from 'express';
-import { TokenError, type TokenService } from '../auth/token-service.js';
+import { TokenError, TokenRoleError, type TokenService } from '../auth/token-service.js';
 import { Problem } from '../problem.js';
 
 export function bearerToken(req: Request): string | undefined {
@@ -19,6 +19,8 @@ export function authenticate(req: Request, tokens: TokenService): string {
   try {
     return tokens.verify(token).sub;
   } catch (err) {
+    // A good token of the other kind is a 403: a client that refreshes its token on a 401 would loop.
+    if (err instanceof TokenRoleError) throw new Problem('FORBIDDEN', err.message);
     if (err instanceof TokenError) throw new Problem('TOKEN_INVALID', err.message);
     throw err;
   }

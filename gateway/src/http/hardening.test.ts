@@ -4,7 +4,14 @@
  */
 import { expect } from 'chai';
 import { DS } from '../testing/fixtures.js';
-import { assertOk, assertProblem, startHarness, type Exchange, type Harness } from '../testing/harness.js';
+import {
+  assertOAuthError,
+  assertOk,
+  assertProblem,
+  startHarness,
+  type Exchange,
+  type Harness,
+} from '../testing/harness.js';
 import { withConsoleErrorSilenced } from '../testing/quiet.js';
 
 let h: Harness;
@@ -17,6 +24,14 @@ describe('the HTTP surface', () => {
   const STACK =
     /\bat\s+(?:\S+\s+)?\(?(?:file:\/\/|node:|\/|[A-Za-z]:\\)\S*?(?:\.[cm]?[jt]s)?:\d+:\d+|node:internal|\.(?:js|ts):\d+:\d+/;
 
+  const CACHEABLE: Record<string, string> = {
+    '/.well-known/jwks.json': 'public, max-age=60',
+    '/.well-known/oauth-authorization-server': 'public, max-age=300',
+    '/openapi.json': 'public, max-age=300',
+    '/v1/public/recipients': 'public, max-age=60',
+    '/v1/public/credit': 'public, max-age=60',
+  };
+
   function assertSecurityHeaders(ex: Exchange): void {
     const where = `${ex.method} ${ex.url} → ${ex.status}`;
     const header = (name: string): string => String(ex.headers[name] ?? '');
@@ -27,9 +42,10 @@ describe('the HTTP surface', () => {
     expect(header('referrer-policy'), where).to.equal('no-referrer');
     expect(header('x-request-id'), where).to.match(/^[0-9a-f-]{36}$/);
     expect(ex.headers['x-powered-by'], where).to.equal(undefined);
-    // The JWKS is the one answer meant to be cached (briefly); everything else is no-store.
-    if (ex.path === '/.well-known/jwks.json' && ex.status === 200)
-      expect(header('cache-control'), where).to.equal('public, max-age=60');
+    // Public documents and lists are cached briefly (their ETag lets a client revalidate); everything else,
+    // every answer that concerns a caller, is no-store.
+    const cached = CACHEABLE[ex.path];
+    if (cached && ex.status === 200) expect(header('cache-control'), where).to.equal(cached);
     else expect(header('cache-control'), where).to.equal('no-store');
   }
 
@@ -46,7 +62,7 @@ describe('the HTTP surface', () => {
       413,
       'PAYLOAD_TOO_LARGE',
     );
-    assertProblem(
+    assertOAuthError(
       await h.post('/oauth/token', {
         json: { grant_type: 'client_credentials', client_secret: 'x'.repeat(20 * 1024) },
       }),
@@ -73,23 +89,58 @@ describe('the HTTP surface', () => {
         400,
         'BAD_REQUEST',
       );
-      assertProblem(await h.post('/oauth/token', { body, headers }), 400, 'BAD_REQUEST');
+      assertOAuthError(await h.post('/oauth/token', { body, headers }), 400, 'BAD_REQUEST');
     }
   });
 
-  it('an unknown route or method is a 404 problem', async () => {
+  it('an unknown path is a 404 problem, matched exactly: no other case, no trailing slash', async () => {
     for (const [method, path] of [
       ['GET', '/v2/datasets'],
       ['GET', '/v1/datasets/ls-residents/records/1'],
-      ['DELETE', '/v1/grants'],
-      ['POST', '/v1/grants'],
-      ['GET', '/v1/admin/datasets/ls-residents/versions/v1'],
       ['GET', '/.env'],
       ['GET', '/../../etc/passwd'],
+      ['GET', '/V1/datasets'],
+      ['GET', '/v1/datasets/'],
+      ['GET', '/v1/Datasets'],
+      ['POST', '/OAUTH/token'],
     ] as const) {
       const reply = await h.call(method, path, { as: 'AA' });
       assertProblem(reply, 404, 'NOT_FOUND');
     }
+  });
+
+  it('a known path asked with another method is 405 with the methods it takes in Allow', async () => {
+    for (const [method, path, allow] of [
+      ['DELETE', '/v1/grants', 'GET, HEAD'],
+      ['POST', '/v1/grants', 'GET, HEAD'],
+      ['GET', '/oauth/token', 'POST'],
+      ['GET', '/v1/admin/datasets/ls-residents/versions/v1', 'PUT'],
+      ['PATCH', `/v1/datasets/${DS.PEOPLE}/records`, 'GET, HEAD'],
+    ] as const) {
+      const reply = await h.call(method, path, { as: 'AA' });
+      assertProblem(reply, 405, 'METHOD_NOT_ALLOWED');
+      expect(reply.headers.get('allow'), `${method} ${path}`).to.equal(allow);
+    }
+  });
+
+  it('an aggregate whose body is not JSON is 415, not an aggregate of the whole dataset', async () => {
+    const before = h.audit.size();
+    for (const [type, body] of [
+      ['text/plain', '{"groupBy":["district"]}'],
+      ['application/x-www-form-urlencoded', 'groupBy=district'],
+    ] as const) {
+      const reply = await h.post(`/v1/datasets/${DS.PEOPLE}/aggregate`, {
+        as: 'AA',
+        body,
+        headers: { 'content-type': type },
+      });
+      assertProblem(reply, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+    expect(h.audit.size(), 'nothing was computed, so nothing was served').to.equal(before);
+    // JSON, and no body at all (a count of the dataset), are still answered.
+    assertOk(
+      await h.post(`/v1/datasets/${DS.PEOPLE}/aggregate`, { as: 'AA', json: { groupBy: ['district'] } }),
+    );
   });
 
   it('an internal error is a 500 INTERNAL without stack trace or internal message, and is logged', async () => {
@@ -157,6 +208,8 @@ describe('the HTTP surface', () => {
     await h.get('/healthz');
     await h.get('/openapi.json');
     await h.get('/.well-known/jwks.json');
+    await h.get('/.well-known/oauth-authorization-server');
+    await h.get('/v1/public/recipients');
     await h.get(`/v1/open/datasets/${DS.OPEN}/download`);
     await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=2`, { as: 'AA' });
     await h.get(`/v1/datasets/${DS.PEOPLE}/records`);
@@ -168,7 +221,10 @@ describe('the HTTP surface', () => {
       assertSecurityHeaders(ex);
       ids.add(String(ex.headers['x-request-id']));
       expect(ex.body.toString('utf8'), `${ex.method} ${ex.url}`).not.to.match(STACK);
-      if (/problem\+json/.test(ex.contentType)) {
+      if (ex.path === '/oauth/token' && ex.method === 'POST' && ex.status >= 400) {
+        const error = JSON.parse(ex.body.toString('utf8')) as { error: string };
+        expect(error.error, `${ex.method} ${ex.url}: an RFC 6749 error`).to.be.a('string');
+      } else if (/problem\+json/.test(ex.contentType)) {
         const problem = JSON.parse(ex.body.toString('utf8')) as { status: number; code: string };
         expect(problem.status, `${ex.method} ${ex.url}: body status = HTTP status`).to.equal(ex.status);
       } else if (ex.status >= 400)

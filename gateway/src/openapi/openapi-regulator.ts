@@ -92,17 +92,29 @@ export const REGULATOR_PATHS = {
             grants: {
               type: 'object',
               required: ['total', 'by_state', 'recent'],
-              properties: { total: int, by_state: counts, recent: { type: 'array' } },
+              properties: {
+                total: int,
+                by_state: counts,
+                recent: { type: 'array', items: { type: 'object' } },
+              },
             },
             enterprises: {
               type: 'object',
               required: ['total', 'by_rating', 'list'],
-              properties: { total: int, by_rating: counts, list: { type: 'array' } },
+              properties: {
+                total: int,
+                by_rating: counts,
+                list: { type: 'array', items: { type: 'object' } },
+              },
             },
             datasets: {
               type: 'object',
               required: ['total', 'by_open_attribute', 'list'],
-              properties: { total: int, list: { type: 'array' } },
+              properties: {
+                total: int,
+                by_open_attribute: counts,
+                list: { type: 'array', items: { type: 'object' } },
+              },
             },
             access: {
               type: 'object',
@@ -118,7 +130,7 @@ export const REGULATOR_PATHS = {
                 },
                 allow: int,
                 deny: int,
-                deny_reasons: { type: 'array' },
+                deny_reasons: { type: 'array', items: { type: 'object' } },
                 truncated: { type: 'boolean' },
               },
             },
@@ -162,7 +174,7 @@ export const REGULATOR_PATHS = {
               required: ['source', 'items'],
               properties: {
                 source: { type: 'string', enum: ['ledger', 'applications'] },
-                items: { type: 'array' },
+                items: { type: 'array', items: { type: 'object' } },
                 detail: str,
               },
             },
@@ -189,7 +201,14 @@ export const REGULATOR_PATHS = {
           required: ['subject', 'objects', 'data'],
           properties: {
             subject: { type: 'object', required: ['type', 'id'], properties: { type: str, id: str } },
-            objects: { type: 'array', items: { type: 'object', required: ['type', 'id', 'versions'] } },
+            objects: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['type', 'id', 'versions'],
+                properties: { type: str, id: str, versions: int },
+              },
+            },
             data: { type: 'array', items: timelineEvent },
           },
         }),
@@ -214,7 +233,7 @@ export const REGULATOR_PATHS = {
           type: 'object',
           required: ['grant', 'gateway_id', 'days', 'allow', 'deny', 'rows', 'deny_reasons', 'truncated'],
           properties: {
-            grant: { type: 'object', required: ['id', 'state'] },
+            grant: { type: 'object', required: ['id', 'state'], properties: { id: str, state: str } },
             gateway_id: str,
             days: {
               type: 'array',
@@ -227,7 +246,7 @@ export const REGULATOR_PATHS = {
             allow: int,
             deny: int,
             rows: int,
-            deny_reasons: { type: 'array' },
+            deny_reasons: { type: 'array', items: { type: 'object' } },
             truncated: { type: 'boolean' },
           },
         }),
@@ -266,8 +285,11 @@ export const REGULATOR_PATHS = {
           ],
           properties: {
             gateway_id: str,
+            ledger_head: { type: ['object', 'null'] },
             log_size: int,
             anchored_size: int,
+            lag_records: int,
+            lag_seconds: { type: 'number' },
             data: { type: 'array', items: anchor },
             next_before: { type: ['integer', 'null'] },
           },
@@ -287,13 +309,14 @@ export const REGULATOR_PATHS = {
           type: 'object',
           required: ['status', 'gateway_id', 'record', 'proof', 'anchor'],
           properties: {
-            status: str,
+            status: { type: 'string', enum: ['anchored'] },
+            gateway_id: str,
             record: { $ref: '#/components/schemas/AuditRecord' },
-            proof: { type: 'object', required: ['leaf_index', 'tree_size', 'hashes'] },
-            anchor: { type: 'object', required: ['sequence', 'treeSize', 'merkleRoot', 'txId'] },
+            proof: { $ref: '#/components/schemas/ReceiptProof' },
+            anchor: { $ref: '#/components/schemas/ReceiptAnchor' },
           },
         }),
-        '202': ok({ type: 'object', required: ['status', 'record'] }, 'Logged, not anchored yet'),
+        '202': ok({ $ref: '#/components/schemas/PendingReceipt' }, 'Logged, not anchored yet'),
         ...denied,
         '404': problem,
       },

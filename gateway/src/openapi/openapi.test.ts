@@ -8,7 +8,14 @@ import type { Express } from 'express';
 import { createApp } from '../app.js';
 import { OPENAPI } from './openapi.js';
 import { CODE, DS, GRANT, sha256Hex } from '../testing/fixtures.js';
-import { assertProblem, startHarness, type Exchange, type Harness, type Reply } from '../testing/harness.js';
+import {
+  ISSUER,
+  assertProblem,
+  startHarness,
+  type Exchange,
+  type Harness,
+  type Reply,
+} from '../testing/harness.js';
 import { regulatorRepresentativeRun } from '../testing/regulator-run.js';
 import {
   checkExchange,
@@ -171,7 +178,9 @@ describe('the OpenAPI document and the server', () => {
   it('GET /openapi.json serves this document', async () => {
     const reply = await h.get('/openapi.json');
     expect(reply.status).to.equal(200);
-    expect(reply.body).to.deep.equal(JSON.parse(JSON.stringify(OPENAPI)));
+    // As written, but naming the gateway that serves it.
+    const served = { ...OPENAPI, servers: [{ url: ISSUER, description: 'this gateway' }] };
+    expect(reply.body).to.deep.equal(JSON.parse(JSON.stringify(served)));
   });
 
   /** A run of representative requests: every operation's success and its usual refusals. */
@@ -188,6 +197,7 @@ describe('the OpenAPI document and the server', () => {
     await g.get('/readyz');
     await g.get('/metrics');
     await g.get('/openapi.json');
+    await g.get('/.well-known/oauth-authorization-server');
     g.view.following = false;
     await g.get('/readyz');
     await g.get(`${people}/records`, { token: AA });

@@ -3,6 +3,7 @@
  * body against it, so this document and the server cannot drift apart.
  */
 import { REGULATOR_PATHS } from './openapi-regulator.js';
+import { TAGS, indexed } from './operation-index.js';
 
 const problem = { $ref: '#/components/responses/Problem' };
 const json = (schema: Record<string, unknown>, description = 'OK'): Record<string, unknown> => ({
@@ -10,6 +11,11 @@ const json = (schema: Record<string, unknown>, description = 'OK'): Record<strin
   content: { 'application/json': { schema } },
 });
 const bearer = [{ bearerAuth: [] }];
+const tooFast = { '429': problem };
+const oauthError = {
+  description: 'RFC 6749 §5.2 error',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/OAuthError' } } },
+};
 const signed = {
   required: true,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/SignedRequest' } } },
@@ -35,6 +41,7 @@ const ledgerWrite = (summary: string, status: '200' | '201'): Record<string, unk
     '404': problem,
     '409': problem,
     '413': problem,
+    '415': problem,
     '503': problem,
   },
 });
@@ -52,7 +59,12 @@ export const OPENAPI = {
     version: '0.1.0',
     description:
       'Restricted public data by interface calls only, under grants recorded on the ledger. Every data request is audited and anchored.',
+    contact: { name: '丽水市大数据发展管理局 (the bureau running the gateways)' },
+    license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
   },
+  // The gateway npm start runs; a served copy names the gateway that serves it (routes/ops.ts).
+  servers: [{ url: 'http://127.0.0.1:3000', description: 'this gateway' }],
+  tags: TAGS,
   components: {
     securitySchemes: {
       bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (ES256)' },
@@ -71,6 +83,18 @@ export const OPENAPI = {
       },
     },
     schemas: {
+      OAuthError: {
+        type: 'object',
+        required: ['error', 'error_description', 'code'],
+        properties: {
+          error: {
+            type: 'string',
+            enum: ['invalid_request', 'invalid_client', 'unsupported_grant_type', 'temporarily_unavailable'],
+          },
+          error_description: { type: 'string' },
+          code: { type: 'string', description: 'the platform’s error code (errors/src/codes.ts)' },
+        },
+      },
       Problem: {
         type: 'object',
         required: ['type', 'title', 'status', 'code', 'detail'],
@@ -116,15 +140,82 @@ export const OPENAPI = {
           dailyQuota: { type: 'integer' },
         },
       },
+      ReceiptProof: {
+        type: 'object',
+        required: ['leaf_index', 'tree_size', 'hashes'],
+        properties: {
+          leaf_index: { type: 'integer' },
+          tree_size: { type: 'integer' },
+          hashes: { type: 'array', items: { type: 'string' } },
+        },
+      },
+      ReceiptAnchor: {
+        type: 'object',
+        description: 'The anchor as the gateway stored it (the SDK’s ReceiptAnchor)',
+        required: [
+          'sequence',
+          'firstRecord',
+          'recordCount',
+          'treeSize',
+          'merkleRoot',
+          'anchorHash',
+          'txId',
+          'blockNumber',
+        ],
+        properties: {
+          sequence: { type: 'integer' },
+          firstRecord: { type: 'integer' },
+          recordCount: { type: 'integer' },
+          treeSize: { type: 'integer' },
+          merkleRoot: { type: 'string' },
+          anchorHash: { type: 'string' },
+          txId: { type: 'string' },
+          blockNumber: { type: 'integer' },
+        },
+      },
+      PendingReceipt: {
+        type: 'object',
+        required: ['status', 'record'],
+        properties: {
+          status: { type: 'string', enum: ['pending'] },
+          record: { $ref: '#/components/schemas/AuditRecord' },
+          detail: { type: 'string' },
+        },
+      },
       AuditRecord: {
         type: 'object',
-        required: ['seq', 'time', 'requestId', 'decision', 'reason', 'hash', 'prevHash'],
+        required: [
+          'seq',
+          'time',
+          'requestId',
+          'gatewayId',
+          'method',
+          'path',
+          'decision',
+          'reason',
+          'items',
+          'rowCount',
+          'status',
+          'hash',
+          'prevHash',
+        ],
         properties: {
           seq: { type: 'integer' },
           time: { type: 'string' },
           requestId: { type: 'string' },
+          gatewayId: { type: 'string' },
+          clientId: { type: 'string' },
+          enterprise: { type: 'string' },
+          method: { type: 'string' },
+          path: { type: 'string' },
+          datasetId: { type: 'string' },
+          grantId: { type: 'string' },
           decision: { type: 'string', enum: ['allow', 'deny'] },
           reason: { type: 'string' },
+          items: { type: 'array', items: { type: 'string' } },
+          rowCount: { type: 'integer', description: 'rows served (0 for a HEAD or a denial)' },
+          responseHash: { type: 'string', description: 'SHA-256 of the body served' },
+          status: { type: 'integer' },
           hash: { type: 'string' },
           prevHash: { type: 'string' },
           query: {
@@ -136,12 +227,13 @@ export const OPENAPI = {
       },
     },
   },
-  paths: {
+  paths: indexed({
     '/healthz': {
       get: {
         summary: 'Liveness',
         responses: {
           '200': json({ type: 'object', required: ['status'], properties: { status: { type: 'string' } } }),
+          ...tooFast,
         },
       },
     },
@@ -161,6 +253,7 @@ export const OPENAPI = {
               },
             },
           }),
+          ...tooFast,
           '503': problem,
         },
       },
@@ -173,13 +266,21 @@ export const OPENAPI = {
             description: 'text/plain metrics',
             content: { 'text/plain': { schema: { type: 'string' } } },
           },
+          ...tooFast,
         },
       },
     },
     '/openapi.json': {
       get: {
         summary: 'This document',
-        responses: { '200': json({ type: 'object', required: ['openapi', 'paths'] }) },
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['openapi', 'paths'],
+            properties: { openapi: { type: 'string' }, paths: { type: 'object' } },
+          }),
+          ...tooFast,
+        },
       },
     },
     '/oauth/token': {
@@ -213,9 +314,10 @@ export const OPENAPI = {
               expires_in: { type: 'integer', maximum: 900 },
             },
           }),
-          '400': problem,
-          '401': problem,
-          '413': problem,
+          '400': oauthError,
+          '401': oauthError,
+          '413': oauthError,
+          '429': oauthError,
         },
       },
     },
@@ -223,7 +325,41 @@ export const OPENAPI = {
       get: {
         summary: 'Token verification keys',
         responses: {
-          '200': json({ type: 'object', required: ['keys'], properties: { keys: { type: 'array' } } }),
+          '200': json({
+            type: 'object',
+            required: ['keys'],
+            properties: { keys: { type: 'array', items: { type: 'object' } } },
+          }),
+          ...tooFast,
+        },
+      },
+    },
+    '/.well-known/oauth-authorization-server': {
+      get: {
+        summary:
+          'Authorization server metadata (RFC 8414): token endpoint, JWKS, grant types, client authentication',
+        responses: {
+          '200': json({
+            type: 'object',
+            required: [
+              'issuer',
+              'token_endpoint',
+              'jwks_uri',
+              'grant_types_supported',
+              'token_endpoint_auth_methods_supported',
+            ],
+            properties: {
+              issuer: { type: 'string' },
+              token_endpoint: { type: 'string' },
+              jwks_uri: { type: 'string' },
+              grant_types_supported: { type: 'array', items: { type: 'string' } },
+              response_types_supported: { type: 'array', items: { type: 'string' } },
+              token_endpoint_auth_methods_supported: { type: 'array', items: { type: 'string' } },
+              token_endpoint_auth_signing_alg_values_supported: { type: 'array', items: { type: 'string' } },
+              service_documentation: { type: 'string' },
+            },
+          }),
+          ...tooFast,
         },
       },
     },
@@ -231,7 +367,11 @@ export const OPENAPI = {
       get: {
         summary: 'The catalog the caller may see, with its grants',
         security: bearer,
-        responses: { '200': json(dataOf({ type: 'array' })), '401': problem },
+        responses: {
+          '200': json(dataOf({ type: 'array', items: { type: 'object' } })),
+          '401': problem,
+          '403': problem,
+        },
       },
     },
     '/v1/datasets/{id}/records': {
@@ -260,10 +400,11 @@ export const OPENAPI = {
             type: 'object',
             required: ['data', 'next_cursor', 'grant_id', 'request_id'],
             properties: {
-              data: { type: 'array' },
+              data: { type: 'array', items: { type: 'object' } },
               next_cursor: { type: ['string', 'null'] },
               grant_id: { type: ['string', 'null'] },
               request_id: { type: 'string' },
+              dataset_version: { type: 'string' },
             },
           }),
           '400': problem,
@@ -290,7 +431,7 @@ export const OPENAPI = {
                 type: 'object',
                 properties: {
                   groupBy: { type: 'array', items: { type: 'string' } },
-                  measures: { type: 'array' },
+                  measures: { type: 'array', items: { type: 'object' } },
                   filter: { type: 'string' },
                 },
               },
@@ -302,8 +443,12 @@ export const OPENAPI = {
             type: 'object',
             required: ['data', 'suppressed_groups', 'request_id'],
             properties: {
-              data: { type: 'array' },
+              data: { type: 'array', items: { type: 'object' } },
               suppressed_groups: { type: 'integer' },
+              min_group_size: { type: 'integer' },
+              epsilon: { type: ['number', 'null'], description: 'ε spent (restricted data), null otherwise' },
+              privacy_budget_left: { type: ['number', 'null'] },
+              grant_id: { type: ['string', 'null'] },
               request_id: { type: 'string' },
             },
           }),
@@ -313,6 +458,7 @@ export const OPENAPI = {
           '404': problem,
           '409': problem,
           '413': problem,
+          '415': problem,
           '429': problem,
           '503': problem,
         },
@@ -327,6 +473,7 @@ export const OPENAPI = {
           '403': problem,
           '404': problem,
           '409': problem,
+          ...tooFast,
         },
       },
     },
@@ -341,11 +488,20 @@ export const OPENAPI = {
           required: true,
           content: {
             'text/csv': { schema: { type: 'string' } },
-            'application/json': { schema: { type: 'array' } },
+            'application/json': { schema: { type: 'array', items: { type: 'object' } } },
           },
         },
         responses: {
-          '200': json({ type: 'object', required: ['dataset', 'version', 'content_hash', 'row_count'] }),
+          '200': json({
+            type: 'object',
+            required: ['dataset', 'version', 'content_hash', 'row_count'],
+            properties: {
+              dataset: { type: 'string' },
+              version: { type: 'string' },
+              content_hash: { type: 'string' },
+              row_count: { type: 'integer' },
+            },
+          }),
           '400': problem,
           '401': problem,
           '403': problem,
@@ -365,6 +521,7 @@ export const OPENAPI = {
         responses: {
           '200': json(dataOf({ type: 'object' })),
           '401': problem,
+          '403': problem,
           '404': problem,
           '503': problem,
         },
@@ -388,6 +545,7 @@ export const OPENAPI = {
         responses: {
           '200': json(dataOf({ type: 'object' })),
           '401': problem,
+          '403': problem,
           '404': problem,
           '503': problem,
         },
@@ -422,6 +580,7 @@ export const OPENAPI = {
         responses: {
           '200': json(dataOf({ type: 'array', items: { $ref: '#/components/schemas/Grant' } })),
           '401': problem,
+          '403': problem,
         },
       },
     },
@@ -434,8 +593,17 @@ export const OPENAPI = {
           { name: 'before', in: 'query', schema: { type: 'integer' } },
         ],
         responses: {
-          '200': json(dataOf({ type: 'array', items: { $ref: '#/components/schemas/AuditRecord' } })),
+          '200': json({
+            type: 'object',
+            required: ['data', 'next_before'],
+            properties: {
+              data: { type: 'array', items: { $ref: '#/components/schemas/AuditRecord' } },
+              next_before: { type: ['integer', 'null'] },
+            },
+          }),
+          '400': problem,
           '401': problem,
+          '403': problem,
         },
       },
     },
@@ -447,16 +615,21 @@ export const OPENAPI = {
         responses: {
           '200': json({
             type: 'object',
-            required: ['status', 'record', 'proof', 'anchor'],
+            required: ['status', 'gateway_id', 'record', 'proof', 'anchor'],
             properties: {
-              status: { type: 'string' },
+              status: { type: 'string', enum: ['anchored'] },
+              gateway_id: { type: 'string' },
               record: { $ref: '#/components/schemas/AuditRecord' },
-              proof: { type: 'object' },
-              anchor: { type: 'object' },
+              proof: { $ref: '#/components/schemas/ReceiptProof' },
+              anchor: { $ref: '#/components/schemas/ReceiptAnchor' },
             },
           }),
-          '202': json({ type: 'object', required: ['status', 'record'] }, 'Logged, not anchored yet'),
+          '202': json(
+            { $ref: '#/components/schemas/PendingReceipt' },
+            'Logged, not anchored yet: ask again after the next anchor (seconds)',
+          ),
           '401': problem,
+          '403': problem,
           '404': problem,
         },
       },
@@ -479,6 +652,7 @@ export const OPENAPI = {
           }),
           '202': problem,
           '401': problem,
+          '403': problem,
           '404': problem,
           '503': problem,
         },
@@ -491,21 +665,41 @@ export const OPENAPI = {
           { name: 'from', in: 'query', required: true, schema: { type: 'integer' } },
           { name: 'to', in: 'query', required: true, schema: { type: 'integer' } },
         ],
-        responses: { '200': json({ type: 'object', required: ['from', 'to', 'hashes'] }), '400': problem },
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['from', 'to', 'hashes'],
+            properties: {
+              from: { type: 'integer' },
+              to: { type: 'integer' },
+              hashes: { type: 'array', items: { type: 'string' } },
+            },
+          }),
+          '400': problem,
+          ...tooFast,
+        },
       },
     },
     '/v1/public/recipients': {
       get: {
         summary: 'Recipients list (名单信息, Z16, L21)',
-        responses: { '200': json(dataOf({ type: 'array' })), '503': problem },
+        responses: {
+          '200': json(dataOf({ type: 'array', items: { type: 'object' } })),
+          ...tooFast,
+          '503': problem,
+        },
       },
     },
     '/v1/public/credit': {
       get: {
         summary: 'Credit evaluations (信用评价, L24)',
-        responses: { '200': json(dataOf({ type: 'array' })), '503': problem },
+        responses: {
+          '200': json(dataOf({ type: 'array', items: { type: 'object' } })),
+          ...tooFast,
+          '503': problem,
+        },
       },
     },
     ...REGULATOR_PATHS,
-  },
+  }),
 } as const;

@@ -9,7 +9,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Router, type Request } from 'express';
+import { type Router, type Request } from 'express';
+import { apiRouter } from '../http/routing.js';
 import { Problem } from '../problem.js';
 import { QueryError } from '../store/query-plan.js';
 import type { Services } from '../services.js';
@@ -71,7 +72,7 @@ async function receive(req: Request, file: string): Promise<{ sha256: string; by
 }
 
 export function adminRoutes(s: Services): Router {
-  const r = Router();
+  const r = apiRouter();
   let inFlight = 0;
 
   r.put('/v1/admin/datasets/:id/versions/:version', async (req, res) => {

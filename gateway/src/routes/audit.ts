@@ -3,14 +3,15 @@
  * of its requests (the record, its Merkle inclusion proof, and the ledger anchor that covers it), and
  * consistency proofs between anchors, which show the log only ever grew.
  */
-import { Router, type Response } from 'express';
+import type { RequestHandler, Response, Router } from 'express';
+import { apiRouter } from '../http/routing.js';
 import { treeOf } from '../audit/log-tree.js';
 import { authenticate } from '../http/authenticate.js';
 import { Problem, ledgerProblem } from '../problem.js';
 import type { AuditRecord, Services } from '../services.js';
 
-export function auditRoutes(s: Services): Router {
-  const r = Router();
+export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
+  const r = apiRouter();
 
   r.get('/v1/access-log', async (req, res) => {
     const creditCode = authenticate(req, s.tokens);
@@ -71,7 +72,7 @@ export function auditRoutes(s: Services): Router {
   });
 
   /** Public: proves the log at `to` records extends the log at `from` records (both anchored sizes). */
-  r.get('/v1/audit/consistency', async (req, res) => {
+  r.get('/v1/audit/consistency', anonymous, async (req, res) => {
     const from = Number(req.query.from);
     const to = Number(req.query.to);
     const anchored = s.audit.anchoredSize();

@@ -133,6 +133,8 @@ function unlogged(s: Services, reason: string): void {
   c({ reason });
 }
 
+const EMPTY_SHA256 = crypto.createHash('sha256').digest('hex');
+
 /** Records an allow with the hash of `body`, then sends exactly that body. */
 export async function allow(
   s: Services,
@@ -143,8 +145,13 @@ export async function allow(
   rowCount: number,
   contentType = 'application/json',
 ): Promise<void> {
-  const hash = crypto.createHash('sha256').update(body).digest('hex');
-  await s.audit.append(entry(s, req, res, a, 'allow', 'OK', 200, rowCount, hash));
+  // A HEAD gets the headers of the answer and no body: recorded as what left the gateway, no rows.
+  const headOnly = req.method === 'HEAD';
+  const hash = crypto
+    .createHash('sha256')
+    .update(headOnly ? '' : body)
+    .digest('hex');
+  await s.audit.append(entry(s, req, res, a, 'allow', 'OK', 200, headOnly ? 0 : rowCount, hash));
   decisions(s, 'allow', 'OK');
   res.status(200).type(contentType).send(body);
 }
@@ -163,9 +170,12 @@ export async function allowStream(
   contentType: string,
   chunks: AsyncIterable<string>,
 ): Promise<void> {
-  await s.audit.append(entry(s, req, res, a, 'allow', 'OK', 200, rowCount, hash));
+  const headOnly = req.method === 'HEAD';
+  const sent = headOnly ? { rows: 0, hash: EMPTY_SHA256 } : { rows: rowCount, hash };
+  await s.audit.append(entry(s, req, res, a, 'allow', 'OK', 200, sent.rows, sent.hash));
   decisions(s, 'allow', 'OK');
   res.status(200).type(contentType);
+  if (headOnly) return void res.end();
   for await (const chunk of chunks) {
     if (res.destroyed) return; // the client went away
     // Respect backpressure: a slow reader does not make the gateway buffer the whole file.

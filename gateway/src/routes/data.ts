@@ -6,8 +6,8 @@
  */
 import crypto from 'node:crypto';
 import { canonicalJson } from '@rdx/client';
-import { Router, type Request } from 'express';
-import express from 'express';
+import type { Router, Request } from 'express';
+import { apiRouter, jsonBody } from '../http/routing.js';
 import { authenticate } from '../http/authenticate.js';
 import { requestIdOf } from '../http/security.js';
 import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
@@ -81,7 +81,7 @@ export function csvCell(v: unknown): string {
 }
 
 export function dataRoutes(s: Services): Router {
-  const r = Router();
+  const r = apiRouter();
   const privacy = s.privacy ?? new PrivacyBudget(s.usage);
   const noiseKey = s.store.derivedKey('computed-results-noise');
   /** Largest magnitude of each item in a loaded version: what one record can change a sum by. */
@@ -310,7 +310,7 @@ export function dataRoutes(s: Services): Router {
 
   r.post(
     '/v1/datasets/:id/aggregate',
-    express.json({ limit: '16kb' }),
+    ...jsonBody('16kb'),
     auditedHandler(s, async (req, res, a) => {
       const body = (req.body ?? {}) as { groupBy?: unknown; measures?: unknown; filter?: unknown };
       const groupBy = parseGroupBy(body.groupBy);

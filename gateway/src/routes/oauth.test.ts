@@ -10,6 +10,7 @@ import {
   AUDIENCE,
   ISSUER,
   assertOk,
+  assertOAuthError,
   assertProblem,
   startHarness,
   type Harness,
@@ -133,7 +134,7 @@ describe('POST /oauth/token and the JWKS', () => {
       await form({ grant_type: 'client_credentials', client_id: CODE.AA }),
     ];
     for (const reply of cases) {
-      const body = assertProblem(reply, 401, 'INVALID_CLIENT');
+      const body = assertOAuthError(reply, 401, 'INVALID_CLIENT');
       expect(body.error).to.equal('invalid_client');
       expect(body).not.to.have.property('access_token');
     }
@@ -141,27 +142,30 @@ describe('POST /oauth/token and the JWKS', () => {
 
   it('a registered client that is not an onboarded enterprise gets no token', async () => {
     const secret = h.clients.register(UNKNOWN_CODE);
-    assertProblem(
+    assertOAuthError(
       await form({ grant_type: 'client_credentials' }, { id: UNKNOWN_CODE, secret }),
       401,
       'INVALID_CLIENT',
     );
   });
 
-  it('a grant type other than client_credentials answers 400 UNSUPPORTED_GRANT_TYPE', async () => {
-    for (const grant_type of ['password', 'authorization_code', 'refresh_token', '']) {
-      const body = assertProblem(
+  it('a grant type other than client_credentials answers 400 unsupported_grant_type; none at all, invalid_request', async () => {
+    for (const grant_type of ['password', 'authorization_code', 'refresh_token']) {
+      const body = assertOAuthError(
         await form({ grant_type, client_id: CODE.AA, client_secret: secretOf('AA') }),
         400,
         'UNSUPPORTED_GRANT_TYPE',
       );
       expect(body.error).to.equal('unsupported_grant_type');
     }
-    assertProblem(
-      await form({ client_id: CODE.AA, client_secret: secretOf('AA') }),
-      400,
-      'UNSUPPORTED_GRANT_TYPE',
-    );
+    for (const missing of [{}, { grant_type: '' }] as Record<string, string>[])
+      expect(
+        assertOAuthError(
+          await form({ ...missing, client_id: CODE.AA, client_secret: secretOf('AA') }),
+          400,
+          'BAD_REQUEST',
+        ).error,
+      ).to.equal('invalid_request');
   });
 
   it('private_key_jwt signed with the enterprise’s registered key gets a token for that enterprise', async () => {
@@ -176,11 +180,11 @@ describe('POST /oauth/token and the JWKS', () => {
   it('a replayed client assertion is refused', async () => {
     const a = assertion('AA');
     checkIssued(assertOk<TokenAnswer>(await withAssertion(a)), CODE.AA);
-    assertProblem(await withAssertion(a), 401, 'INVALID_CLIENT');
+    assertOAuthError(await withAssertion(a), 401, 'INVALID_CLIENT');
     // Another assertion with the same jti is the same request again.
     const jti = crypto.randomUUID();
     assertOk(await withAssertion(assertion('AA', { jti })));
-    assertProblem(await withAssertion(assertion('AA', { jti })), 401, 'INVALID_CLIENT');
+    assertOAuthError(await withAssertion(assertion('AA', { jti })), 401, 'INVALID_CLIENT');
   });
 
   it('a client assertion signed with another key, or not as ES256, or not for this gateway, is refused', async () => {
@@ -213,7 +217,7 @@ describe('POST /oauth/token and the JWKS', () => {
       }),
       'not-a-jwt',
     ];
-    for (const a of refused) assertProblem(await withAssertion(a), 401, 'INVALID_CLIENT');
+    for (const a of refused) assertOAuthError(await withAssertion(a), 401, 'INVALID_CLIENT');
   });
 
   it('a client assertion whose claimed iat lies in the future cannot live longer than 300 s', async () => {
@@ -230,7 +234,7 @@ describe('POST /oauth/token and the JWKS', () => {
         jwtid: crypto.randomUUID(),
       },
     );
-    assertProblem(await withAssertion(a), 401, 'INVALID_CLIENT');
+    assertOAuthError(await withAssertion(a), 401, 'INVALID_CLIENT');
   });
 
   it('malformed percent-encoding in Basic credentials is a 401, not a 500', async () => {
@@ -239,7 +243,7 @@ describe('POST /oauth/token and the JWKS', () => {
         'content-type': 'application/x-www-form-urlencoded',
         authorization: `Basic ${Buffer.from('%E0%A4%A:secret').toString('base64')}`,
       };
-      assertProblem(
+      assertOAuthError(
         await h.post('/oauth/token', { headers, body: 'grant_type=client_credentials' }),
         401,
         'INVALID_CLIENT',

@@ -5,20 +5,55 @@
  * the verification keys as a JWKS. Every attempt passes the login guard first (limits per address and client
  * id, lockout after failures, secret hashes off the event loop).
  */
-import express, { Router, type Request } from 'express';
+import express, { type Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import { apiRouter } from '../http/routing.js';
 import jwt from 'jsonwebtoken';
 import { LoginGuard } from '../auth/login-guard.js';
 import type { ClientRole } from '../auth/client-registry.js';
 import type { Services } from '../services.js';
-import { Problem } from '../problem.js';
+import { Problem, problemOf, type ProblemCode } from '../problem.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** An assertion may live at most this long; its jti is remembered as long, so it cannot be replayed. */
 const MAX_ASSERTION_SECONDS = 300;
 
 function invalidClient(detail: string): Problem {
-  return new Problem('INVALID_CLIENT', detail, { error: 'invalid_client' });
+  return new Problem('INVALID_CLIENT', detail);
 }
+
+function invalidRequest(detail: string): Problem {
+  return new Problem('BAD_REQUEST', detail);
+}
+
+/** The RFC 6749 §5.2 error code of each refusal the token endpoint answers with. */
+const OAUTH_ERRORS: Partial<Record<ProblemCode, string>> = {
+  INVALID_CLIENT: 'invalid_client',
+  UNSUPPORTED_GRANT_TYPE: 'unsupported_grant_type',
+  // RFC 6749 names no error for "too many attempts"; a standard client treats this one as "try later".
+  RATE_LIMITED: 'temporarily_unavailable',
+};
+
+/**
+ * Errors of the token endpoint as OAuth clients read them (RFC 6749 §5.2): `application/json` with `error` and
+ * `error_description` — `openid-client` and the like refuse a problem+json answer there. Our own `code` rides
+ * along for the SDK and the CLI's hints. A client that tried HTTP Basic gets the Basic challenge with its 401.
+ */
+const oauthErrorHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
+  const problem = problemOf(err);
+  if (!problem || res.headersSent) return next(err);
+  const challenge: Record<string, string> =
+    problem.code === 'INVALID_CLIENT' && /^Basic\s/i.test(req.get('authorization') ?? '')
+      ? { 'WWW-Authenticate': 'Basic realm="rdx", charset="UTF-8"' }
+      : {};
+  res
+    .set({ ...problem.headers, ...challenge, 'Cache-Control': 'no-store', Pragma: 'no-cache' })
+    .status(problem.status)
+    .json({
+      error: OAUTH_ERRORS[problem.code] ?? 'invalid_request',
+      error_description: problem.detail,
+      code: problem.code,
+    });
+};
 
 /** Client id and secret from HTTP Basic or the body, as the token endpoint reads them; undefined if absent. */
 function secretCredentials(
@@ -44,6 +79,22 @@ function secretCredentials(
   return undefined;
 }
 
+/**
+ * RFC 6749 §2.3: a client uses one authentication method per request — HTTP Basic, a secret in the body, or a
+ * client assertion — never two, so no part of a request goes unchecked while another part authenticates.
+ */
+function oneAuthenticationMethod(req: Request, body: Record<string, unknown>): void {
+  const used = [
+    /^Basic\s/i.test(req.get('authorization') ?? '') && 'HTTP Basic',
+    body.client_secret !== undefined && 'client_secret in the body',
+    (body.client_assertion !== undefined || body.client_assertion_type !== undefined) && 'client_assertion',
+  ].filter(Boolean);
+  if (used.length > 1)
+    throw invalidRequest(`use one client authentication method per request, not ${used.join(' and ')}`);
+  if (body.client_assertion !== undefined && body.client_assertion_type !== ASSERTION_TYPE)
+    throw invalidRequest(`client_assertion_type must be ${ASSERTION_TYPE}`);
+}
+
 /** The client id a request claims to be, before anything is verified: what the guard counts attempts by. */
 function claimedClient(req: Request, body: Record<string, unknown>): string | undefined {
   if (body.client_assertion_type === ASSERTION_TYPE) {
@@ -59,8 +110,8 @@ function claimedClient(req: Request, body: Record<string, unknown>): string | un
   }
 }
 
-export function oauthRoutes(s: Services): Router {
-  const r = Router();
+export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
+  const r = apiRouter();
   const guard = s.loginGuard ?? new LoginGuard();
   const refused = (what: keyof LoginGuard['counts'], help: string): void =>
     s.metrics.gauge(
@@ -80,6 +131,9 @@ export function oauthRoutes(s: Services): Router {
     if (!decoded || typeof decoded.payload === 'string') throw invalidClient('client_assertion is not a JWT');
     if (decoded.header.alg !== 'ES256') throw invalidClient('client_assertion must be signed with ES256');
     const clientId = decoded.payload.sub ?? '';
+    // RFC 7521 §4.2: a client_id sent beside the assertion must name the same client.
+    if (body.client_id !== undefined && body.client_id !== clientId)
+      throw invalidClient('client_id does not name the client of client_assertion');
     const enterprise = s.view.enterprises.get(clientId);
     if (!enterprise) throw invalidClient('client_assertion names no onboarded enterprise');
     let claims: jwt.JwtPayload;
@@ -139,11 +193,11 @@ export function oauthRoutes(s: Services): Router {
     express.json({ limit: '16kb' }),
     async (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      if (body.grant_type !== 'client_credentials') {
-        throw new Problem('UNSUPPORTED_GRANT_TYPE', 'grant_type must be client_credentials', {
-          error: 'unsupported_grant_type',
-        });
-      }
+      if (body.grant_type === undefined || body.grant_type === '')
+        throw invalidRequest('grant_type is missing: send grant_type=client_credentials');
+      if (body.grant_type !== 'client_credentials')
+        throw new Problem('UNSUPPORTED_GRANT_TYPE', 'grant_type must be client_credentials');
+      oneAuthenticationMethod(req, body);
       const address = req.socket.remoteAddress ?? 'unknown';
       const claimed = claimedClient(req, body);
       guard.admitClient(claimed, body.client_assertion_type !== ASSERTION_TYPE);
@@ -164,7 +218,24 @@ export function oauthRoutes(s: Services): Router {
     },
   );
 
-  r.get('/.well-known/jwks.json', (_req, res) => {
+  r.use('/oauth/token', oauthErrorHandler);
+
+  // RFC 8414: what a standard client needs to find the token endpoint and the keys by itself.
+  r.get('/.well-known/oauth-authorization-server', anonymous, (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json({
+      issuer: s.config.issuer,
+      token_endpoint: tokenEndpoint,
+      jwks_uri: `${s.config.issuer}/.well-known/jwks.json`,
+      grant_types_supported: ['client_credentials'],
+      // No authorization endpoint: enterprises and regulators are clients acting for themselves.
+      response_types_supported: [],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: ['ES256'],
+      service_documentation: `${s.config.issuer}/openapi.json`,
+    });
+  });
+
+  r.get('/.well-known/jwks.json', anonymous, (_req, res) => {
     res.set('Cache-Control', 'public, max-age=60').json(s.keys.jwks());
   });
   return r;

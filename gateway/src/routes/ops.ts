@@ -1,19 +1,20 @@
 /** Operations: liveness, readiness (ledger reachable and followed), metrics, the API description. */
-import { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
+import { apiRouter } from '../http/routing.js';
 import type { Services } from '../services.js';
 import { sendProblem } from '../problem.js';
 import { OPENAPI } from '../openapi/openapi.js';
 
-export function opsRoutes(s: Services): Router {
-  const r = Router();
+export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
+  const r = apiRouter();
 
   /** Liveness: the process is up. Says nothing about the ledger. */
-  r.get('/healthz', (_req, res) => {
+  r.get('/healthz', anonymous, (_req, res) => {
     res.json({ status: 'ok' });
   });
 
   /** Readiness: the ledger answers, and the view follows its events (else restricted data is refused). */
-  r.get('/readyz', async (_req, res) => {
+  r.get('/readyz', anonymous, async (_req, res) => {
     try {
       const ledger = await s.ledger.status();
       const view = { following: s.view.following, lastBlock: s.view.lastBlock, lastError: s.view.lastError };
@@ -54,12 +55,14 @@ export function opsRoutes(s: Services): Router {
     }
   });
 
-  r.get('/metrics', (_req, res) => {
+  r.get('/metrics', anonymous, (_req, res) => {
     res.type('text/plain; version=0.0.4').send(s.metrics.render());
   });
 
-  r.get('/openapi.json', (_req, res) => {
-    res.json(OPENAPI);
+  r.get('/openapi.json', anonymous, (_req, res) => {
+    res
+      .set('Cache-Control', 'public, max-age=300')
+      .json({ ...OPENAPI, servers: [{ url: s.config.issuer, description: 'this gateway' }] });
   });
   return r;
 }

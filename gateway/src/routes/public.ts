@@ -4,7 +4,8 @@
  * gateway's view has followed a newer block (or after a minute, should it not be following), and concurrent
  * requests share one read.
  */
-import { Router } from 'express';
+import type { RequestHandler, Response, Router } from 'express';
+import { apiRouter } from '../http/routing.js';
 import { RdxLedger } from '@rdx/client';
 import { ledgerProblem } from '../problem.js';
 import type { Services } from '../services.js';
@@ -12,8 +13,8 @@ import type { Services } from '../services.js';
 /** Longest a cached list is served without a new read, whatever the view says. */
 const MAX_AGE_MS = 60_000;
 
-export function publicRoutes(s: Services): Router {
-  const r = Router();
+export function publicRoutes(s: Services, anonymous: RequestHandler): Router {
+  const r = apiRouter();
   const { query } = new RdxLedger(s.ledger);
   const cached = <T>(read: () => Promise<T>): (() => Promise<T>) => {
     let entry: { block: number; at: number; value: Promise<T> } | undefined;
@@ -33,14 +34,16 @@ export function publicRoutes(s: Services): Router {
   };
   const serve =
     (list: () => Promise<unknown>) =>
-    async (_req: unknown, res: { json(v: unknown): void }): Promise<void> => {
+    async (_req: unknown, res: Response): Promise<void> => {
       try {
-        res.json({ data: await list() });
+        // Cacheable as long as the list itself is; the ETag lets a client ask again for nothing (304).
+        const data = await list();
+        res.set('Cache-Control', `public, max-age=${MAX_AGE_MS / 1000}`).json({ data });
       } catch (err) {
         throw ledgerProblem(err);
       }
     };
-  r.get('/v1/public/recipients', serve(cached(() => query.recipients())));
-  r.get('/v1/public/credit', serve(cached(() => query.creditEvaluations())));
+  r.get('/v1/public/recipients', anonymous, serve(cached(() => query.recipients())));
+  r.get('/v1/public/credit', anonymous, serve(cached(() => query.creditEvaluations())));
   return r;
 }

@@ -12,7 +12,15 @@ import { CONSOLE_ROOT } from '../console/static.js';
 import type { HistoryEntry } from '../regulator/timeline.js';
 import { refusal } from '../testing/fake-ledger.js';
 import { CODE, DS, GRANT } from '../testing/fixtures.js';
-import { AUDIENCE, ISSUER, assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
+import {
+  AUDIENCE,
+  ISSUER,
+  assertOAuthError,
+  assertOk,
+  assertProblem,
+  startHarness,
+  type Harness,
+} from '../testing/harness.js';
 import { checkExchange, documentedOperations, findOperation } from '../testing/openapi-check.js';
 import { regulatorRepresentativeRun } from '../testing/regulator-run.js';
 
@@ -203,7 +211,7 @@ describe('regulator endpoints and the console', () => {
         client_secret: 'wrong',
       }).toString(),
     });
-    assertProblem(wrong, 401, 'INVALID_CLIENT');
+    assertOAuthError(wrong, 401, 'INVALID_CLIENT');
     const grantType = await h.post('/oauth/token', {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
@@ -212,7 +220,7 @@ describe('regulator endpoints and the console', () => {
         client_secret: regulatorSecret,
       }).toString(),
     });
-    assertProblem(grantType, 400, 'UNSUPPORTED_GRANT_TYPE');
+    assertOAuthError(grantType, 400, 'UNSUPPORTED_GRANT_TYPE');
   });
 
   it('enterprises still log in as before and their tokens carry role enterprise', async () => {
@@ -260,7 +268,7 @@ describe('regulator endpoints and the console', () => {
     assertOk(await h.get('/v1/grants', { token: legacy }));
   });
 
-  it("a regulator's token reads no enterprise endpoint", async () => {
+  it("a regulator's token reads no enterprise endpoint: 403, so a client that renews on 401 does not loop", async () => {
     const token = await regulatorToken();
     const before = h.audit.size();
     for (const url of [
@@ -271,12 +279,8 @@ describe('regulator endpoints and the console', () => {
       '/v1/audit/receipts/00000000-0000-0000-0000-000000000000',
       '/v1/applications/APP-1',
     ])
-      assertProblem(await h.get(url, { token }), 401, 'TOKEN_INVALID');
-    assertProblem(
-      await h.post(`/v1/datasets/${DS.PEOPLE}/aggregate`, { token, json: {} }),
-      401,
-      'TOKEN_INVALID',
-    );
+      assertProblem(await h.get(url, { token }), 403, 'FORBIDDEN');
+    assertProblem(await h.post(`/v1/datasets/${DS.PEOPLE}/aggregate`, { token, json: {} }), 403, 'FORBIDDEN');
     // The refused data requests are in the audit log like any other denial.
     expect(h.audit.size()).to.be.above(before);
   });

@@ -8,7 +8,8 @@
  * Regulators log in with a client secret (role `regulator` in the ClientRegistry) at the same POST
  * /oauth/token as enterprises (routes/oauth.ts).
  */
-import { Router, type Request } from 'express';
+import { type Router, type Request } from 'express';
+import { apiRouter } from '../http/routing.js';
 import { TokenError } from '../auth/token-service.js';
 import { anchorsNewestFirst, decisionsPerHour, grantCallsPerDay } from '../regulator/audit-stats.js';
 import {
@@ -99,7 +100,7 @@ function isRefusal(err: unknown, code: string): boolean {
 }
 
 export function regulatorRoutes(s: Services): Router {
-  const r = Router();
+  const r = apiRouter();
   const { query, audit, application, agreement } = new RdxLedger(s.ledger);
   r.use('/v1/regulator', (req, res, next) => {
     res.locals.regulator = authenticateRegulator(req, s);

@@ -3,7 +3,8 @@
  * (see the SDK's EnterpriseSigner); the gateway checks it is the caller's, then brings it to the ledger,
  * where the chaincode verifies the signature. Reads return only the caller's own objects.
  */
-import express, { Router, type Request } from 'express';
+import type { Router, Request } from 'express';
+import { apiRouter, jsonBody } from '../http/routing.js';
 import { authenticate } from '../http/authenticate.js';
 import { ledgerProblem, Problem } from '../problem.js';
 import type { Services } from '../services.js';
@@ -51,8 +52,8 @@ function signedBody(req: Request, creditCode: string, action: string): SignedBod
 }
 
 export function workflowRoutes(s: Services): Router {
-  const r = Router();
-  const json = express.json({ limit: s.config.bodyLimit });
+  const r = apiRouter();
+  const json = jsonBody(s.config.bodyLimit);
   const rdx = new RdxLedger(s.ledger);
 
   /** A route that brings the enterprise's signed `action` to the ledger through `call`. */
@@ -63,7 +64,7 @@ export function workflowRoutes(s: Services): Router {
     call: (signed: SignedBody) => Promise<Committed<unknown>>,
     status = 200,
   ): void {
-    r[method](path, json, async (req, res) => {
+    r[method](path, ...json, async (req, res) => {
       const creditCode = authenticate(req, s.tokens);
       const body = signedBody(req, creditCode, action);
       try {

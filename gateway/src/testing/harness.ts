@@ -10,8 +10,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { EnterpriseSigner, signAdminRequest, type AdminIdentity } from '@rdx/client';
 import { createApp } from '../app.js';
+import { acceptRawUtf8RequestLines } from '../http/raw-utf8-urls.js';
 import { Anchorer } from '../audit/anchorer.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { ClientRegistry } from '../auth/client-registry.js';
@@ -77,6 +79,8 @@ export interface HarnessOptions {
   unattributedLogPerSecond?: number;
   /** Where quotas and privacy budgets are counted (default: this gateway's memory). */
   usage?: GrantUsage;
+  /** Browser origins allowed to call (default: none). */
+  corsOrigins?: string[];
 }
 
 /** One answer of the server, as sent. */
@@ -297,11 +301,19 @@ function recordingServer(app: http.RequestListener, exchanges: Exchange[]): http
         status: res.statusCode,
         contentType: String(res.getHeader('content-type') ?? ''),
         headers: res.getHeaders(),
-        body: Buffer.concat(chunks),
+        body: decoded(Buffer.concat(chunks), String(res.getHeader('content-encoding') ?? '')),
       });
     });
     app(req, res);
   });
+}
+
+/** The body as the app meant it, before compression: what the exchange checks look at. */
+function decoded(body: Buffer, encoding: string): Buffer {
+  if (encoding === 'gzip') return zlib.gunzipSync(body);
+  if (encoding === 'br') return zlib.brotliDecompressSync(body);
+  if (encoding === 'deflate') return zlib.inflateSync(body);
+  return body;
 }
 
 /** Builds and starts a gateway over fixture data. Close it with `close()`. */
@@ -367,6 +379,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       kMin: opts.kMin ?? 10,
       issuer: ISSUER,
       bodyLimit: opts.bodyLimit ?? '32kb',
+      corsOrigins: opts.corsOrigins ?? [],
     },
     view,
     ledger,
@@ -401,6 +414,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const app = createApp(services);
   const exchanges: Exchange[] = [];
   const server = recordingServer(app, exchanges);
+  acceptRawUtf8RequestLines(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const harness = new Harness(
@@ -441,6 +455,31 @@ export function assertProblem(reply: Reply, status: number, code: string): Recor
   expect(body.status).to.equal(status);
   expect(typeof body.type).to.equal('string');
   expect(typeof body.title).to.equal('string');
+  return body;
+}
+
+/** The RFC 6749 §5.2 `error` of each refusal of the token endpoint (routes/oauth.ts). */
+const OAUTH_ERROR_OF: Record<string, string> = {
+  INVALID_CLIENT: 'invalid_client',
+  UNSUPPORTED_GRANT_TYPE: 'unsupported_grant_type',
+  RATE_LIMITED: 'temporarily_unavailable',
+};
+
+/**
+ * Asserts a refusal of the token endpoint as OAuth clients read it: `application/json` with `error` and
+ * `error_description` (RFC 6749 §5.2), and the platform's `code` beside them. Returns the body.
+ */
+export function assertOAuthError(reply: Reply, status: number, code: string): Record<string, unknown> {
+  const body = reply.body as Record<string, unknown>;
+  expect(
+    reply.status,
+    `expected ${status} ${code}, got ${reply.status}: ${reply.text.slice(0, 300)}`,
+  ).to.equal(status);
+  expect(reply.contentType).to.match(/^application\/json/);
+  expect(body.code, `expected code ${code}, got ${String(body.code)}`).to.equal(code);
+  expect(body.error).to.equal(OAUTH_ERROR_OF[code] ?? 'invalid_request');
+  expect(body.error_description).to.be.a('string').and.not.equal('');
+  expect(reply.headers.get('cache-control')).to.equal('no-store');
   return body;
 }
 

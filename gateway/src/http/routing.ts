@@ -1,0 +1,86 @@
+/**
+ * How paths are matched, in one place: exactly as documented (case-sensitive, no trailing slash), and a known
+ * path asked with a method it does not take is a 405 naming the methods it does (RFC 9110 §15.5.6), not a 404.
+ */
+import express, { Router, type Express, type RequestHandler } from 'express';
+import { Problem } from '../problem.js';
+
+/** Every router of the API: `/V1/datasets` and `/v1/datasets/` are not `/v1/datasets`. */
+export function apiRouter(): Router {
+  return Router({ strict: true, caseSensitive: true });
+}
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
+/** The routes an app serves, as path patterns with their methods, read from its routers once. */
+function routeTable(app: Express): { pattern: RegExp; methods: string[] }[] {
+  const table: { pattern: RegExp; methods: string[] }[] = [];
+  const walk = (stack: Layer[]): void => {
+    for (const layer of stack) {
+      if (layer.route) {
+        const source = layer.route.path
+          .split(/(:[A-Za-z0-9_]+)/)
+          .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+          .join('');
+        const methods = Object.entries(layer.route.methods)
+          .filter(([m, on]) => on && m !== '_all')
+          .map(([m]) => m.toUpperCase());
+        table.push({ pattern: new RegExp(`^${source}$`), methods });
+      }
+      if (layer.handle?.stack) walk(layer.handle.stack);
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return table;
+}
+
+/** The methods `path` is served with (HEAD wherever GET is), empty for an unknown path. */
+export function allowedMethods(app: Express): (path: string) => string[] {
+  let table: ReturnType<typeof routeTable> | undefined;
+  return (path) => {
+    table ??= routeTable(app);
+    const allowed = new Set(table.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods));
+    if (allowed.has('GET')) allowed.add('HEAD');
+    return [...allowed].sort();
+  };
+}
+
+/** After every route: a path that exists under other methods answers 405 with `Allow`. */
+export function methodNotAllowed(app: Express): RequestHandler {
+  const allowedAt = allowedMethods(app);
+  return (req, _res, next) => {
+    const allowed = allowedAt(req.path);
+    if (allowed.length === 0 || allowed.includes(req.method)) return next();
+    const allow = allowed.join(', ');
+    next(
+      new Problem(
+        'METHOD_NOT_ALLOWED',
+        `${req.path} takes ${allow}, not ${req.method}`,
+        {},
+        { Allow: allow },
+      ),
+    );
+  };
+}
+
+/**
+ * A JSON body parser that refuses, with 415, a body of another type: Express's own parser would skip it and the
+ * route would run as if nothing had been asked (an aggregate of the whole dataset). No body at all is fine.
+ */
+export function jsonBody(limit: string): RequestHandler[] {
+  const requireJson: RequestHandler = (req, _res, next) => {
+    const hasBody = req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
+    if (hasBody && !req.is(['application/json', 'application/*+json']))
+      return next(
+        new Problem(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `The body must be JSON (Content-Type: application/json), not ${req.get('content-type') ?? 'untyped'}.`,
+        ),
+      );
+    next();
+  };
+  return [requireJson, express.json({ limit })];
+}
