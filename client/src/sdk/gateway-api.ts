@@ -142,11 +142,14 @@ export interface SecurityIssue {
   descriptionHash: string;
 }
 
+/** An RFC 9457 problem, or an RFC 6749 error from the token endpoint (`error`, `error_description`, `code`). */
 interface ProblemBody {
   type?: string;
   code?: string;
   detail?: string;
   title?: string;
+  error?: string;
+  error_description?: string;
 }
 
 /** Plain HTTP plumbing shared by the authenticated session and the public endpoints. */
@@ -210,7 +213,7 @@ function problemError(status: number, raw: unknown): GatewayProblemError {
   const p = raw as ProblemBody;
   return new GatewayProblemError(
     p.code ?? `HTTP_${status}`,
-    p.detail ?? p.title ?? `HTTP ${status}`,
+    p.detail ?? p.error_description ?? p.title ?? `HTTP ${status}`,
     p.type ?? 'about:blank',
     {
       status,

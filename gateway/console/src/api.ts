@@ -89,12 +89,13 @@ export async function api<T>(
     parsed = undefined;
   }
   if (!res.ok) {
-    const p = (parsed ?? {}) as { code?: string; detail?: string };
+    // A problem (RFC 9457), or the token endpoint's RFC 6749 error with our code beside it.
+    const p = (parsed ?? {}) as { code?: string; detail?: string; error_description?: string };
     if (res.status === 401 && s) clearSession();
     throw new ApiError(
       res.status,
       p.code ?? 'HTTP_ERROR',
-      p.detail ?? (text.slice(0, 200) || res.statusText),
+      p.detail ?? p.error_description ?? (text.slice(0, 200) || res.statusText),
     );
   }
   return { status: res.status, body: parsed as T };

@@ -65,6 +65,19 @@ function assertProblem(
   expect(r.body.status).to.equal(status);
 }
 
+/** The token endpoint refuses as OAuth clients read it: RFC 6749 §5.2 JSON, with the platform's code beside. */
+function assertOAuthError(
+  r: { status: number; contentType: string; body: Record<string, unknown> },
+  status: number,
+  code: string,
+  error: string,
+): void {
+  expect(r.status, JSON.stringify(r.body).slice(0, 300)).to.equal(status);
+  expect(r.contentType).to.match(/^application\/json/);
+  expect(r.body.code).to.equal(code);
+  expect(r.body.error).to.equal(error);
+}
+
 describe('hostile clients against the real gateway: stale tokens, oversized and nested bodies, slow and malformed requests', () => {
   before(async () => {
     p = new Parties();
@@ -117,13 +130,14 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
       413,
       'PAYLOAD_TOO_LARGE',
     );
-    assertProblem(
+    assertOAuthError(
       await post(
         '/oauth/token',
         JSON.stringify({ grant_type: 'client_credentials', client_secret: 'x'.repeat(20_000) }),
       ),
       413,
       'PAYLOAD_TOO_LARGE',
+      'invalid_request',
     );
     expect((await fetch(`${base}/healthz`)).status, 'the gateway is unharmed').to.equal(200);
   });
@@ -141,10 +155,11 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
     const aggregate = await post(`/v1/datasets/${DATASET}/aggregate`, nested(8000));
     expect(aggregate.status, `aggregate → ${aggregate.status}`).to.be.at.least(400).and.below(500);
     expect(aggregate.contentType).to.match(/^application\/problem\+json/);
-    assertProblem(
+    assertOAuthError(
       await post('/oauth/token', `{"grant_type":${nested(8000)}}`),
       400,
       'UNSUPPORTED_GRANT_TYPE',
+      'unsupported_grant_type',
     );
     expect((await fetch(`${base}/healthz`)).status, 'the gateway is unharmed').to.equal(200);
   });
