@@ -67,7 +67,13 @@ export {
   type AdminIdentity,
 } from './sdk/admin-signature.js';
 export * from './sdk/receipt-verify.js';
-export { verifyAnchorBlock, type AnchorBlock, type AnchorOnLedger } from './sdk/ledger-proof.js';
+export {
+  verifyAnchorBlock,
+  lastConfigIndex,
+  signedByConsenterIds,
+  type AnchorBlock,
+  type AnchorOnLedger,
+} from './sdk/ledger-proof.js';
 export { collectEvidence, RECEIPTS_LIMIT, type EvidenceOptions } from './sdk/evidence.js';
 export { digestDatasetFile, CsvRecordCounter, type DatasetFileDigest } from './sdk/dataset-file.js';
 export { CompactMerkleTree } from './audit/compact-merkle-tree.js';

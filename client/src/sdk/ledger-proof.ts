@@ -9,7 +9,10 @@
  *    the ordering service that the verifier trusts (obtained from the bureau, not from the gateway).
  *
  * The signed message is Fabric's own (protoutil.BlockSignatureVerifier): the metadata value, the signature
- * header and the ASN.1 form of the block header.
+ * header and the ASN.1 form of the block header. A SmartBFT consenter signs with an identifier header instead
+ * (its consenter id, no certificate): the gateway then also serves the channel's config block, whose consenter
+ * mapping names each id's certificate — which must still be issued by a trusted root, and each certificate
+ * counts once however many ids name it.
  */
 import crypto, { X509Certificate } from 'node:crypto';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
@@ -24,16 +27,71 @@ export interface AnchorOnLedger {
   txId: string;
 }
 
-/** What the gateway answers at GET /v1/audit/anchors/{sequence}/block. */
+/** What the gateway answers at GET /v1/audit/receipts/{requestId}/block. */
 export interface AnchorBlock {
   /** The block, as the peer's qscc returns it, base64. */
   block: string;
   block_number: number;
   tx_id: string;
+  /** Under BFT ordering: the channel's last config block before it, base64 (it maps consenter ids to certificates). */
+  config_block?: string;
 }
 
-/** DER of Fabric's asn1Header: SEQUENCE { INTEGER number, OCTET STRING previousHash, OCTET STRING dataHash }. */
-function headerDer(header: common.BlockHeader): Buffer {
+/** The number of the last config block a block names in its orderer metadata; undefined if it names none. */
+export function lastConfigIndex(blockBytes: Uint8Array): number | undefined {
+  try {
+    const block = common.Block.deserializeBinary(blockBytes);
+    const signatures = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.SIGNATURES];
+    if (!signatures) return undefined;
+    const value = common.Metadata.deserializeBinary(signatures).getValue_asU8();
+    const lastConfig = common.OrdererBlockMetadata.deserializeBinary(value).getLastConfig();
+    return lastConfig ? Number(lastConfig.getIndex()) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a block's orderer signatures name their signers by consenter id (SmartBFT) rather than by certificate. */
+export function signedByConsenterIds(blockBytes: Uint8Array): boolean {
+  try {
+    const block = common.Block.deserializeBinary(blockBytes);
+    const signatures = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.SIGNATURES];
+    return common.Metadata.deserializeBinary(signatures ?? new Uint8Array())
+      .getSignaturesList()
+      .some((sig) => sig.getSignatureHeader_asU8().length === 0 && sig.getIdentifierHeader_asU8().length > 0);
+  } catch {
+    return false;
+  }
+}
+
+/** jspb's Map, through the one method used (its type does not resolve here). */
+interface ProtoMap<T> {
+  get(key: string): T | undefined;
+}
+
+/** Consenter id → certificate (PEM), from a config block's `Orderers` value; empty when it has none. */
+function consentersOf(configBlockB64: string | undefined): Map<number, Buffer> {
+  const out = new Map<number, Buffer>();
+  if (!configBlockB64) return out;
+  const block = common.Block.deserializeBinary(Buffer.from(configBlockB64, 'base64'));
+  const envelope = common.Envelope.deserializeBinary(block.getData()!.getDataList_asU8()[0]!);
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const config = common.ConfigEnvelope.deserializeBinary(payload.getData_asU8()).getConfig();
+  // jspb's Map type does not resolve here: read the two maps through the one method used.
+  const groups = config?.getChannelGroup()?.getGroupsMap() as ProtoMap<common.ConfigGroup> | undefined;
+  const values = groups?.get('Orderer')?.getValuesMap() as ProtoMap<common.ConfigValue> | undefined;
+  const orderers = values?.get('Orderers');
+  if (!orderers) return out;
+  for (const c of common.Orderers.deserializeBinary(orderers.getValue_asU8()).getConsenterMappingList())
+    out.set(c.getId(), Buffer.from(c.getIdentity_asU8()));
+  return out;
+}
+
+/**
+ * DER of Fabric's asn1Header: SEQUENCE { INTEGER number, OCTET STRING previousHash, OCTET STRING dataHash } — the
+ * block header as Fabric hashes and signs it (protoutil.BlockHeaderBytes).
+ */
+export function headerDer(header: common.BlockHeader): Buffer {
   const length = (n: number): Buffer =>
     n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
   const tlv = (tag: number, value: Buffer): Buffer =>
@@ -173,26 +231,39 @@ export function verifyAnchorBlock(
 
   // 4. Signed by the ordering service.
   const roots = ordererRootsPem.map((pem) => new X509Certificate(pem));
-  let signers = 0;
+  const signers = new Set<string>();
   const why: string[] = [];
   try {
     const md = common.Metadata.deserializeBinary(
       metadata[common.BlockMetadataIndex.SIGNATURES] ?? new Uint8Array(),
     );
+    const consenters = consentersOf(served.config_block);
     for (const sig of md.getSignaturesList()) {
-      const sh = common.SignatureHeader.deserializeBinary(sig.getSignatureHeader_asU8());
-      const identity = msp.SerializedIdentity.deserializeBinary(sh.getCreator_asU8());
-      const cert = new X509Certificate(Buffer.from(identity.getIdBytes_asU8()));
+      // Raft: the signer's certificate is in the signature header. SmartBFT: only its consenter id is.
+      const byId = sig.getSignatureHeader_asU8().length === 0 && sig.getIdentifierHeader_asU8().length > 0;
+      const signed = Buffer.from(byId ? sig.getIdentifierHeader_asU8() : sig.getSignatureHeader_asU8());
+      let certBytes: Buffer | undefined;
+      if (byId) {
+        const id = common.IdentifierHeader.deserializeBinary(signed).getIdentifier();
+        certBytes = consenters.get(id);
+        if (!certBytes) {
+          why.push(`consenter ${id} is not in the config block served with the block`);
+          continue;
+        }
+      } else {
+        const sh = common.SignatureHeader.deserializeBinary(signed);
+        certBytes = Buffer.from(
+          msp.SerializedIdentity.deserializeBinary(sh.getCreator_asU8()).getIdBytes_asU8(),
+        );
+      }
+      const cert = new X509Certificate(certBytes);
       if (!roots.some((root) => cert.checkIssued(root) && cert.verify(root.publicKey))) {
         why.push(`${cert.subject.replace(/\n/g, ', ')} is not issued by a trusted orderer root`);
         continue;
       }
-      const message = Buffer.concat([
-        Buffer.from(md.getValue_asU8()),
-        Buffer.from(sig.getSignatureHeader_asU8()),
-        headerDer(header),
-      ]);
-      if (crypto.verify('sha256', message, cert.publicKey, Buffer.from(sig.getSignature_asU8()))) signers++;
+      const message = Buffer.concat([Buffer.from(md.getValue_asU8()), signed, headerDer(header)]);
+      if (crypto.verify('sha256', message, cert.publicKey, Buffer.from(sig.getSignature_asU8())))
+        signers.add(cert.fingerprint256);
       else why.push(`the signature of ${cert.subject.replace(/\n/g, ', ')} does not verify`);
     }
   } catch (err) {
@@ -200,8 +271,8 @@ export function verifyAnchorBlock(
   }
   check(
     'orderer signatures',
-    signers >= minSignatures,
-    `${signers} valid orderer signature(s) on block ${number}, ${minSignatures} needed${why.length ? `; ${why.join('; ')}` : ''}`,
+    signers.size >= minSignatures,
+    `${signers.size} valid orderer signature(s) on block ${number}, ${minSignatures} needed${why.length ? `; ${why.join('; ')}` : ''}`,
   );
   return { kind: 'receipt', ok: checks.every((c) => c.ok), checks };
 }

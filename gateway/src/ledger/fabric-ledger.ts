@@ -60,6 +60,12 @@ export async function openFabricLedger(config: GatewayConfig): Promise<Ledger> {
       return network.getContract('qscc').evaluateTransaction('GetBlockByTxID', config.channel, txId);
     },
 
+    async blockByNumber(blockNumber: number): Promise<Uint8Array> {
+      return network
+        .getContract('qscc')
+        .evaluateTransaction('GetBlockByNumber', config.channel, String(blockNumber));
+    },
+
     async blockOf(txId: string): Promise<number> {
       const bytes = await network
         .getContract('qscc')

@@ -40,5 +40,7 @@ export interface Ledger extends LedgerTransport {
   blockOf?(txId: string): Promise<number>;
   /** The raw block holding a transaction, as the peer stores it (optional, as blockOf). */
   blockBytes?(txId: string): Promise<Uint8Array>;
+  /** The block of that number, raw (a config block, for the consenters that signed a BFT block). */
+  blockByNumber?(blockNumber: number): Promise<Uint8Array>;
   close(): void;
 }

@@ -200,7 +200,20 @@ export const REGULATOR_PATHS = {
           type: 'object',
           required: ['subject', 'objects', 'data'],
           properties: {
-            subject: { type: 'object', required: ['type', 'id'], properties: { type: str, id: str } },
+            subject: {
+              type: 'object',
+              required: ['type', 'id'],
+              properties: {
+                type: str,
+                id: str,
+                name: nullableStr,
+                level: nullableStr,
+                owner: nullableStr,
+                state: nullableStr,
+                enterprise: nullableStr,
+                dataset: nullableStr,
+              },
+            },
             objects: {
               type: 'array',
               items: {
@@ -233,7 +246,23 @@ export const REGULATOR_PATHS = {
           type: 'object',
           required: ['grant', 'gateway_id', 'days', 'allow', 'deny', 'rows', 'deny_reasons', 'truncated'],
           properties: {
-            grant: { type: 'object', required: ['id', 'state'], properties: { id: str, state: str } },
+            grant: {
+              type: 'object',
+              required: ['id', 'state'],
+              properties: {
+                id: str,
+                enterprise: str,
+                enterprise_name: nullableStr,
+                dataset: str,
+                dataset_name: nullableStr,
+                body: str,
+                state: str,
+                valid_until: str,
+                granted_at: str,
+                items: { type: 'array', items: str },
+                daily_quota: int,
+              },
+            },
             gateway_id: str,
             days: {
               type: 'array',
@@ -356,6 +385,12 @@ export const REGULATOR_PATHS = {
                   id: str,
                   label: str,
                   link: str,
+                  level: nullableStr,
+                  owner: nullableStr,
+                  state: nullableStr,
+                  enterprise: nullableStr,
+                  time: str,
+                  block_number: int,
                 },
               },
             },

@@ -104,7 +104,10 @@ export const OPENAPI = {
           status: { type: 'integer' },
           code: { type: 'string' },
           detail: { type: 'string' },
+          request_id: { type: 'string', description: 'on data routes: the audit record of this refusal' },
         },
+        // RFC 9457 extension members: what a refusal has to say beyond these (e.g. the readiness parts).
+        additionalProperties: true,
       },
       SignedRequest: {
         type: 'object',
@@ -131,13 +134,58 @@ export const OPENAPI = {
         ],
         properties: {
           id: { type: 'string' },
+          agreementId: { type: 'string' },
           creditCode: { type: 'string' },
           datasetId: { type: 'string' },
+          body: { type: 'string', description: 'the owning body (its MSP id)' },
+          purpose: { type: 'string' },
+          grantedAt: { type: 'string' },
+          reason: {
+            type: 'object',
+            description: 'why the grant is not active, when it is not',
+            properties: { code: { type: 'string' }, note: { type: 'string' }, at: { type: 'string' } },
+          },
           items: { type: 'array', items: { type: 'string' } },
           state: { type: 'string', enum: ['ACTIVE', 'SUSPENDED', 'REVOKED', 'TERMINATED', 'EXPIRED'] },
           validFrom: { type: 'string' },
           validUntil: { type: 'string' },
           dailyQuota: { type: 'integer' },
+        },
+      },
+      CatalogEntry: {
+        type: 'object',
+        required: ['id', 'name', 'owner', 'open_attribute', 'items', 'version', 'row_count', 'grant'],
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          description: { type: 'string' },
+          owner: { type: 'string' },
+          open_attribute: { type: 'string', enum: ['restricted', 'unconditional'] },
+          update_frequency: { type: 'string' },
+          items: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name', 'label', 'type'],
+              properties: {
+                name: { type: 'string' },
+                label: { type: 'string' },
+                type: { type: 'string' },
+                personal: { type: 'boolean' },
+              },
+            },
+          },
+          version: { type: ['string', 'null'] },
+          row_count: { type: ['integer', 'null'] },
+          grant: {
+            type: ['object', 'null'],
+            properties: {
+              id: { type: 'string' },
+              state: { type: 'string' },
+              items: { type: 'array', items: { type: 'string' } },
+              valid_until: { type: 'string' },
+            },
+          },
         },
       },
       ReceiptProof: {
@@ -249,8 +297,17 @@ export const OPENAPI = {
               ledger: {
                 type: 'object',
                 required: ['blockHeight'],
-                properties: { blockHeight: { type: 'integer' } },
+                properties: {
+                  channel: { type: 'string' },
+                  blockHeight: { type: 'integer' },
+                  chaincode: {
+                    type: 'object',
+                    properties: { name: { type: 'string' }, version: { type: 'string' } },
+                  },
+                },
               },
+              view: { type: 'object', description: 'the event follower: following, last block, last error' },
+              audit: { type: 'object', description: 'unanchored records, anchoring behind, integrity' },
             },
           }),
           ...tooFast,
@@ -277,7 +334,14 @@ export const OPENAPI = {
           '200': json({
             type: 'object',
             required: ['openapi', 'paths'],
-            properties: { openapi: { type: 'string' }, paths: { type: 'object' } },
+            properties: {
+              openapi: { type: 'string' },
+              info: { type: 'object' },
+              servers: { type: 'array', items: { type: 'object' } },
+              tags: { type: 'array', items: { type: 'object' } },
+              components: { type: 'object' },
+              paths: { type: 'object' },
+            },
           }),
           ...tooFast,
         },
@@ -368,7 +432,7 @@ export const OPENAPI = {
         summary: 'The catalog the caller may see, with its grants',
         security: bearer,
         responses: {
-          '200': json(dataOf({ type: 'array', items: { type: 'object' } })),
+          '200': json(dataOf({ type: 'array', items: { $ref: '#/components/schemas/CatalogEntry' } })),
           '401': problem,
           '403': problem,
         },
@@ -648,6 +712,11 @@ export const OPENAPI = {
               block: { type: 'string', description: 'the block as the peer stores it, base64' },
               block_number: { type: 'integer' },
               tx_id: { type: 'string' },
+              config_block: {
+                type: 'string',
+                description:
+                  'under BFT ordering: the channel config block naming the consenters that signed, base64',
+              },
             },
           }),
           '202': problem,

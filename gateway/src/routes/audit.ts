@@ -5,6 +5,7 @@
  */
 import type { RequestHandler, Response, Router } from 'express';
 import { apiRouter } from '../http/routing.js';
+import { lastConfigIndex, signedByConsenterIds } from '@rdx/client';
 import { treeOf } from '../audit/log-tree.js';
 import { authenticate } from '../http/authenticate.js';
 import { Problem, ledgerProblem } from '../problem.js';
@@ -59,8 +60,13 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
     if (!s.ledger.blockBytes)
       throw new Problem('LEDGER_UNAVAILABLE', 'This gateway cannot read blocks of the ledger.');
     let block: Uint8Array;
+    let configBlock: Uint8Array | undefined;
     try {
       block = await s.ledger.blockBytes(anchor.txId);
+      // Under BFT ordering the signatures name consenter ids: the config block maps them to certificates.
+      const lastConfig = signedByConsenterIds(block) ? lastConfigIndex(block) : undefined;
+      if (lastConfig !== undefined && s.ledger.blockByNumber)
+        configBlock = await s.ledger.blockByNumber(lastConfig);
     } catch (err) {
       throw ledgerProblem(err);
     }
@@ -68,6 +74,7 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
       block: Buffer.from(block).toString('base64'),
       block_number: anchor.blockNumber,
       tx_id: anchor.txId,
+      ...(configBlock ? { config_block: Buffer.from(configBlock).toString('base64') } : {}),
     });
   });
 

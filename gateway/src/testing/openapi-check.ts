@@ -1,7 +1,8 @@
 /**
  * Checks answers against the OpenAPI document: the operation exists, the status is listed, the content
  * type is one the response declares, and a JSON body fits its schema. The validator covers the subset of
- * JSON Schema the document uses: type (also a list of types), required, properties, items, enum, minimum,
+ * JSON Schema the document uses: type (also a list of types), required, properties (and no field beyond them
+ * unless additionalProperties says so), items, enum, minimum,
  * maximum and $ref to components.
  */
 import { OPENAPI } from '../openapi/openapi.js';
@@ -75,9 +76,15 @@ export function validate(schema: Schema, value: unknown, at = '$'): string[] {
         if (!Object.hasOwn(o, key)) errors.push(`${at}: required property ${key} is missing`);
     }
     if (s.properties && typeof s.properties === 'object') {
-      for (const [key, sub] of Object.entries(s.properties as Record<string, Schema>)) {
+      const properties = s.properties as Record<string, Schema>;
+      for (const [key, sub] of Object.entries(properties)) {
         if (Object.hasOwn(o, key)) errors.push(...validate(sub, o[key], `${at}.${key}`));
       }
+      // Every field the server sends is documented where the schema lists fields at all (an object schema
+      // without properties is free-form: rows of a dataset, ledger objects under `data`).
+      if (s.additionalProperties === undefined)
+        for (const key of Object.keys(o))
+          if (!Object.hasOwn(properties, key)) errors.push(`${at}.${key}: not in the schema`);
     }
   }
   if (Array.isArray(value) && s.items && typeof s.items === 'object') {

@@ -56,13 +56,16 @@ const records = (t = token): Promise<{ status: number; body: Record<string, unkn
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** The orderer that is the Raft leader of the channel, from the orderers' Prometheus metrics. */
-async function raftLeader(): Promise<NodeSpec | undefined> {
+/** The ordering protocol the network runs: Raft by default, SmartBFT with RDX_CONSENSUS=bft. */
+const ORDERING = topology.consensus === 'bft' ? 'SmartBFT' : 'Raft';
+
+/** The orderer that leads the channel's ordering (Raft or SmartBFT), from the orderers' Prometheus metrics. */
+async function orderingLeader(): Promise<NodeSpec | undefined> {
   for (const o of nodesOf(topology, 'orderer')) {
     const text = await fetch(`http://${o.host}:${o.opsPort}/metrics`)
       .then((r) => r.text())
       .catch(() => '');
-    if (/^consensus_etcdraft_is_leader\{channel="[^"]+"\} 1$/m.test(text)) return o;
+    if (/^consensus_(?:etcdraft|BFT)_is_leader\{channel="[^"]+"\} 1$/m.test(text)) return o;
   }
   return undefined;
 }
@@ -222,9 +225,9 @@ describe('faults on the real network: orderers, the bureau peer and the whole pl
   });
   after(() => p?.close());
 
-  describe('a Raft follower killed with -9 while transactions flow', () => {
+  describe(`a ${ORDERING} follower killed with -9 while transactions flow`, () => {
     it('all committed are on every peer; submissions resume within 10 s', async () => {
-      const leader = defined(await raftLeader(), 'one orderer reports itself Raft leader');
+      const leader = defined(await orderingLeader(), `one orderer reports itself ${ORDERING} leader`);
       const victim = nodesOf(topology, 'orderer').find((o) => o.name !== leader.name)!;
       try {
         const { committed, failures, resumeMs } = await flowAndKill(victim);
@@ -242,12 +245,12 @@ describe('faults on the real network: orderers, the bureau peer and the whole pl
 
   // The 10 s bound is a test of its own, so a slow election shows on its own line while the first test still
   // says whether anything committed was lost; it reads what the first test measured.
-  describe('the Raft leader killed with -9 while transactions flow', () => {
+  describe(`the ${ORDERING} leader killed with -9 while transactions flow`, () => {
     /** How long after the kill a submission started after it committed (undefined: none did). */
     let resumeMs: number | undefined;
 
     it('all committed are on every peer; submissions resume once a new leader is elected', async () => {
-      const leader = defined(await raftLeader(), 'one orderer reports itself Raft leader');
+      const leader = defined(await orderingLeader(), `one orderer reports itself ${ORDERING} leader`);
       try {
         const flow = await flowAndKill(leader);
         resumeMs = flow.resumeMs;

@@ -14,6 +14,7 @@ import {
   demoDatasets,
   gatewayEnv,
   gatewayUrl,
+  nodesOf,
   orgAdminIdentity,
   readPid,
   registerGateway,
@@ -184,18 +185,25 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     // Without any Fabric identity: the block holding the anchor, checked against the ordering service's root.
     const served = (await getJson(`${base}/v1/audit/receipts/${requestId}/block`, token))
       .body as unknown as AnchorBlock;
-    const ordererRoot = fs.readFileSync(paths.caCert('orderer'), 'utf8');
+    // The roots of every org that runs an orderer (the bureau's ordering org; under BFT the founding bodies
+    // too), and the signatures needed: the Raft leader's, or f + 1 of the SmartBFT consenters.
+    const ordererOrgs = [...new Set(nodesOf(topology, 'orderer').map((n) => n.mspId))];
+    const ordererRoots = topology.orgs
+      .filter((o) => ordererOrgs.includes(o.mspId))
+      .map((o) => fs.readFileSync(paths.caCert(o.short), 'utf8'));
+    const needed =
+      topology.consensus === 'bft' ? Math.floor((nodesOf(topology, 'orderer').length - 1) / 3) + 1 : 1;
     const full = {
       ...anchor,
       anchorHash: (receipt.anchor as { anchorHash: string }).anchorHash,
       gatewayId: 'gw1',
     };
-    const verdict = verifyAnchorBlock(full, served, [ordererRoot]);
+    const verdict = verifyAnchorBlock(full, served, ordererRoots, needed);
     expect(verdict.ok, JSON.stringify(verdict.checks)).to.equal(true);
     // Another root (a peer org's) does not vouch for the block; another anchor is not in it.
     const wrongRoot = verifyAnchorBlock(full, served, [fs.readFileSync(paths.caCert('bureau'), 'utf8')]);
     expect(wrongRoot.checks.find((c) => c.name === 'orderer signatures')?.ok).to.equal(false);
-    const forged = verifyAnchorBlock({ ...full, merkleRoot: 'f'.repeat(64) }, served, [ordererRoot]);
+    const forged = verifyAnchorBlock({ ...full, merkleRoot: 'f'.repeat(64) }, served, ordererRoots, needed);
     expect(forged.checks.find((c) => c.name === 'anchor written')?.ok).to.equal(false);
   });
 

@@ -1,0 +1,228 @@
+/**
+ * The orderer-signature check of verifyAnchorBlock on blocks signed here, as Raft and SmartBFT orderers sign
+ * them: a Raft signature carries the signer's certificate; a SmartBFT one only the consenter id, which the
+ * channel config block maps to a certificate. Certificates come from a throwaway CA made with openssl.
+ */
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { common, msp } from '@hyperledger/fabric-protos';
+import { headerDer, verifyAnchorBlock, type AnchorBlock } from './ledger-proof.js';
+
+/** jspb's Map, through the one method used (its type does not resolve here). */
+interface ProtoMap<T> {
+  set(key: string, value: T): unknown;
+}
+
+interface Signer {
+  cert: string;
+  key: crypto.KeyObject;
+}
+
+/** A root CA and leaf certificates issued by it (P-256), as a Fabric CA would issue orderer identities. */
+function makeCa(dir: string, name: string, leaves: number): { root: string; signers: Signer[] } {
+  const run = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  run('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${name}-ca.key`);
+  run(
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    `${name}-ca.key`,
+    '-subj',
+    `/CN=${name}-ca`,
+    '-days',
+    '2',
+    '-out',
+    `${name}-ca.pem`,
+  );
+  const signers: Signer[] = [];
+  for (let i = 0; i < leaves; i++) {
+    const leaf = `${name}-${i}`;
+    run('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${leaf}.key`);
+    run('req', '-new', '-key', `${leaf}.key`, '-subj', `/CN=${leaf}`, '-out', `${leaf}.csr`);
+    run(
+      'x509',
+      '-req',
+      '-in',
+      `${leaf}.csr`,
+      '-CA',
+      `${name}-ca.pem`,
+      '-CAkey',
+      `${name}-ca.key`,
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-out',
+      `${leaf}.pem`,
+    );
+    signers.push({
+      cert: fs.readFileSync(path.join(dir, `${leaf}.pem`), 'utf8'),
+      key: crypto.createPrivateKey(fs.readFileSync(path.join(dir, `${leaf}.key`))),
+    });
+  }
+  return { root: fs.readFileSync(path.join(dir, `${name}-ca.pem`), 'utf8'), signers };
+}
+
+const header = new common.BlockHeader();
+header.setNumber(7);
+header.setPreviousHash(crypto.randomBytes(32));
+header.setDataHash(crypto.createHash('sha256').digest());
+const VALUE = new common.OrdererBlockMetadata().serializeBinary();
+
+/** A block whose SIGNATURES metadata holds the given signatures. */
+function blockWith(signatures: common.MetadataSignature[]): string {
+  const md = new common.Metadata();
+  md.setValue(VALUE);
+  md.setSignaturesList(signatures);
+  const metadata = new common.BlockMetadata();
+  metadata.setMetadataList([md.serializeBinary(), new Uint8Array(), new Uint8Array()]);
+  const block = new common.Block();
+  block.setHeader(header);
+  block.setData(new common.BlockData());
+  block.setMetadata(metadata);
+  return Buffer.from(block.serializeBinary()).toString('base64');
+}
+
+const sign = (signer: Signer, signed: Uint8Array): Uint8Array =>
+  crypto.sign(
+    'sha256',
+    Buffer.concat([Buffer.from(VALUE), Buffer.from(signed), headerDer(header)]),
+    signer.key,
+  );
+
+/** As a Raft orderer signs: its serialized identity in the signature header. */
+function raftSignature(signer: Signer): common.MetadataSignature {
+  const identity = new msp.SerializedIdentity();
+  identity.setMspid('OrdererMSP');
+  identity.setIdBytes(Buffer.from(signer.cert));
+  const sh = new common.SignatureHeader();
+  sh.setCreator(identity.serializeBinary());
+  sh.setNonce(crypto.randomBytes(24));
+  const sig = new common.MetadataSignature();
+  sig.setSignatureHeader(sh.serializeBinary());
+  sig.setSignature(sign(signer, sh.serializeBinary()));
+  return sig;
+}
+
+/** As a SmartBFT consenter signs: its consenter id in an identifier header, no certificate. */
+function bftSignature(id: number, signer: Signer): common.MetadataSignature {
+  const ih = new common.IdentifierHeader();
+  ih.setIdentifier(id);
+  ih.setNonce(crypto.randomBytes(24));
+  const sig = new common.MetadataSignature();
+  sig.setIdentifierHeader(ih.serializeBinary());
+  sig.setSignature(sign(signer, ih.serializeBinary()));
+  return sig;
+}
+
+/** A config block whose Orderer group maps consenter ids to certificates. */
+function configBlock(mapping: [id: number, cert: string][]): string {
+  const orderers = new common.Orderers();
+  orderers.setConsenterMappingList(
+    mapping.map(([id, cert]) => {
+      const c = new common.Consenter();
+      c.setId(id);
+      c.setMspId('OrdererMSP');
+      c.setIdentity(Buffer.from(cert));
+      return c;
+    }),
+  );
+  const value = new common.ConfigValue();
+  value.setValue(orderers.serializeBinary());
+  const ordererGroup = new common.ConfigGroup();
+  (ordererGroup.getValuesMap() as ProtoMap<common.ConfigValue>).set('Orderers', value);
+  const channel = new common.ConfigGroup();
+  (channel.getGroupsMap() as ProtoMap<common.ConfigGroup>).set('Orderer', ordererGroup);
+  const config = new common.Config();
+  config.setChannelGroup(channel);
+  const envelopeData = new common.ConfigEnvelope();
+  envelopeData.setConfig(config);
+  const payload = new common.Payload();
+  payload.setData(envelopeData.serializeBinary());
+  const envelope = new common.Envelope();
+  envelope.setPayload(payload.serializeBinary());
+  const data = new common.BlockData();
+  data.setDataList([envelope.serializeBinary()]);
+  const block = new common.Block();
+  block.setData(data);
+  return Buffer.from(block.serializeBinary()).toString('base64');
+}
+
+const ANCHOR = { sequence: 1, merkleRoot: 'a'.repeat(64), anchorHash: 'b'.repeat(64), txId: 'tx' };
+
+describe('orderer signatures on a block, Raft and SmartBFT', () => {
+  let ca: { root: string; signers: Signer[] };
+  let stranger: { root: string; signers: Signer[] };
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-ledger-proof-'));
+    ca = makeCa(dir, 'orderer', 3);
+    stranger = makeCa(dir, 'stranger', 1);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const signatures = (served: AnchorBlock, roots: string[], min: number): { ok: boolean; detail: string } =>
+    verifyAnchorBlock(ANCHOR, served, roots, min).checks.find((c) => c.name === 'orderer signatures')!;
+  const served = (block: string, config?: string): AnchorBlock => ({
+    block,
+    block_number: 7,
+    tx_id: 'tx',
+    ...(config ? { config_block: config } : {}),
+  });
+
+  it('a Raft leader’s signature verifies against its root, not against another', () => {
+    const block = blockWith([raftSignature(ca.signers[0]!)]);
+    expect(signatures(served(block), [ca.root], 1).ok).to.equal(true);
+    expect(signatures(served(block), [stranger.root], 1).ok).to.equal(false);
+  });
+
+  it('SmartBFT: f + 1 consenters named by id verify through the config block’s mapping', () => {
+    const [a, b, c] = ca.signers as [Signer, Signer, Signer];
+    const config = configBlock([
+      [1, a.cert],
+      [2, b.cert],
+      [3, c.cert],
+    ]);
+    const block = blockWith([bftSignature(1, a), bftSignature(2, b)]);
+    expect(signatures(served(block, config), [ca.root], 2)).to.include({ ok: true });
+    expect(signatures(served(block, config), [ca.root], 3).ok, 'two signatures are not three').to.equal(
+      false,
+    );
+    // Without the config block nothing names the signers.
+    expect(signatures(served(block), [ca.root], 1).detail).to.match(/consenter 1 is not in the config block/);
+  });
+
+  it('SmartBFT: one orderer counts once, however many ids a served config maps to its certificate', () => {
+    const [a] = ca.signers as [Signer];
+    const config = configBlock([
+      [1, a.cert],
+      [2, a.cert],
+    ]);
+    const block = blockWith([bftSignature(1, a), bftSignature(2, a)]);
+    expect(signatures(served(block, config), [ca.root], 2).ok).to.equal(false);
+  });
+
+  it('SmartBFT: a consenter the config maps to a certificate of another root does not count', () => {
+    const [a] = ca.signers as [Signer];
+    const [x] = stranger.signers as [Signer];
+    const config = configBlock([
+      [1, a.cert],
+      [2, x.cert],
+    ]);
+    const block = blockWith([bftSignature(1, a), bftSignature(2, x)]);
+    const check = signatures(served(block, config), [ca.root], 2);
+    expect(check.ok).to.equal(false);
+    expect(check.detail).to.match(/not issued by a trusted orderer root/);
+    // A signature by a mapped certificate's key is needed, not just the mapping.
+    const forged = blockWith([bftSignature(1, a), bftSignature(3, ca.signers[1]!)]);
+    const mappedElsewhere = configBlock([
+      [1, a.cert],
+      [3, ca.signers[2]!.cert],
+    ]);
+    expect(signatures(served(forged, mappedElsewhere), [ca.root], 2).detail).to.match(/does not verify/);
+  });
+});
