@@ -62,6 +62,22 @@ export function expiryWarnings(paths: Paths, topology: Topology, now = new Date(
 }
 
 /**
+ * Under SmartBFT the channel's consenter mapping pins each consenter's enrolment and TLS certificates. Renewed
+ * in place (tried on Transport's consenter), the other consenters stopped serving it blocks and ordering
+ * stalled for the channel: renewing a consenter needs a config update naming its new certificates, which this
+ * command does not make yet — so it refuses, before anything changes.
+ */
+function refuseBftConsenters(ctx: NetworkContext, mspId: string): void {
+  const consenters = nodesOf(ctx.topology, 'orderer', mspId);
+  if (ctx.topology.consensus === 'bft' && consenters.length > 0)
+    throw new Error(
+      `${mspId} runs SmartBFT consenter(s) ${consenters.map((n) => n.name).join(', ')}, whose certificates the ` +
+        "channel's consenter mapping pins: renewing them needs a channel config update naming the new " +
+        'certificates, which certs renew does not make yet. Nothing was changed.',
+    );
+}
+
+/**
  * Renews every identity of `mspId` (same keys, new certificates), then brings each of its processes onto them
  * with a restart of its own: orderers one after the other (the others keep ordering), the peer, the chaincode
  * server (its package carries the peer's TLS certificate: reinstalled and approved again for the same
@@ -70,6 +86,7 @@ export function expiryWarnings(paths: Paths, topology: Topology, now = new Date(
 export async function renewOrg(ctx: NetworkContext, mspId: string): Promise<number> {
   const org = orgOf(ctx.topology, mspId);
   if (!isLocalOrg(ctx.paths, org)) throw new Error(`${mspId} is not this home's: renew it on its own host`);
+  refuseBftConsenters(ctx, mspId);
   const ca = nodesOf(ctx.topology, 'ca', mspId)[0]!;
   await startProcess(ctx, ca);
   const renewed = await reenrollOrg(ctx.install, ctx.paths, ctx.topology, org, ca);

@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { networkCli, paths } from '../fabric-client.js';
+import { networkCli, paths, topology } from '../fabric-client.js';
 import { Parties, runId, submit } from '../workflow.js';
 
 /** Every certificate and key file of an org's identities, by path. */
@@ -34,7 +34,23 @@ describe('renewing an organization’s certificates on the running network', () 
   });
   after(() => p.close());
 
-  it('every certificate of Transport is re-issued for the same key; its peer and chaincode go on working', async () => {
+  it('under SmartBFT, renewing a consenter’s org is refused before anything changes', function () {
+    if (topology.consensus !== 'bft') this.skip();
+    const before = identityFiles('transport');
+    const renew = spawnSync(process.execPath, [networkCli, 'certs', 'renew', '--org', 'TransportMSP'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(renew.status).to.not.equal(0);
+    expect(renew.stdout + renew.stderr).to.match(
+      /SmartBFT consenter\(s\) orderer0\.transport.*Nothing was changed/s,
+    );
+    expect(identityFiles('transport')).to.deep.equal(before);
+  });
+
+  it('every certificate of Transport is re-issued for the same key; its peer and chaincode go on working', async function () {
+    // Under SmartBFT Transport runs a consenter: the test above shows the refusal.
+    if (topology.consensus === 'bft') this.skip();
     const before = identityFiles('transport');
     const renew = spawnSync(process.execPath, [networkCli, 'certs', 'renew', '--org', 'TransportMSP'], {
       encoding: 'utf8',

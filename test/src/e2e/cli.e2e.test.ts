@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gatewayUrl } from '@rdx/network';
 import { Cli, describeRun, jsonLines } from '../cli-helpers.js';
-import { repoRoot, topology } from '../fabric-client.js';
+import { config, repoRoot, topology } from '../fabric-client.js';
 import { newCreditCode, runId } from '../workflow.js';
 
 const GATEWAY = gatewayUrl({ topology } as never);
@@ -371,7 +371,7 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     expect(shown.state).to.equal('FORMAL_REVIEW');
 
     // A demo enterprise of `npm start` authenticates with its client secret instead.
-    const demoFile = path.join(repoRoot, '.rdx', 'demo', 'enterprises.json');
+    const demoFile = path.join(config.home, 'demo', 'enterprises.json');
     if (fs.existsSync(demoFile)) {
       const demo = (
         JSON.parse(fs.readFileSync(demoFile, 'utf8')) as { clientId: string; clientSecret: string }[]
@@ -977,7 +977,7 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
 
     // The refused call's receipt comes through the gateway's regulator API when the demo regulator client exists
     // (npm start seeds it); the allowed one is the receipt the enterprise handed over.
-    const regulatorsFile = path.join(repoRoot, '.rdx', 'demo', 'regulators.json');
+    const regulatorsFile = path.join(config.home, 'demo', 'regulators.json');
     const regulator = fs.existsSync(regulatorsFile)
       ? (
           JSON.parse(fs.readFileSync(regulatorsFile, 'utf8')) as { clientId: string; clientSecret: string }[]
@@ -1046,7 +1046,7 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     await cli.fails(['grants', ...ent, '--gateway', 'http://127.0.0.1:9'], 'GATEWAY_UNAVAILABLE', 2);
     // A wallet whose identity points at a port where no peer listens.
     const wallet = path.join(dir, 'wallet');
-    const source = path.join(repoRoot, '.rdx', 'wallet', 'regulator.bureau');
+    const source = path.join(config.home, 'wallet', 'regulator.bureau');
     fs.cpSync(source, path.join(wallet, 'regulator.bureau'), { recursive: true });
     const meta = path.join(wallet, 'regulator.bureau', 'identity.json');
     fs.writeFileSync(
