@@ -13,10 +13,8 @@ import { deployChaincode } from '../chaincode-deploy.js';
 import { down, gatewayUrl, up, PlatformError, processNames } from '../platform.js';
 import { runningPid, startDaemon, stopDaemon, CommandError } from '../proc.js';
 import { printStatus } from './status.js';
-import { supervise } from './supervise.js';
+import { SUPERVISOR, supervise } from './supervise.js';
 import { consortiumCommand } from './consortium.js';
-
-const SUPERVISOR = 'supervisor';
 
 async function context(): Promise<NetworkContext> {
   const config = loadConfig();

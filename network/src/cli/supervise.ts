@@ -2,14 +2,24 @@
  * The supervisor: keeps the chaincode servers and the gateway running (restarting one that dies), reports
  * peers and orderers that die, and on SIGTERM/SIGINT stops every process of the platform in order.
  */
+import fs from 'node:fs';
 import type { NetworkContext } from '../context.js';
 import { down, startGateway, startProcess, GATEWAY_PROCESS } from '../platform.js';
-import { runningPid, sleep } from '../proc.js';
+import { readPid, runningPid, sleep } from '../proc.js';
 import { nodesOf } from '../topology.js';
+
+/** The supervisor's process name: its pid file is how `npm stop` finds it. */
+export const SUPERVISOR = 'supervisor';
 
 /** `orgs`: the orgs this host runs (comma-separated `--org`), or every org on one machine. */
 export async function supervise(ctx: NetworkContext, orgs?: string): Promise<void> {
   const here = (msp: string): boolean => !orgs || orgs.split(',').includes(msp);
+  // Attached (`npm start` without --detach), this process is the supervisor: it takes the pid file a detached one
+  // has, so `npm stop` stops it — and it everything — rather than stopping processes it would only restart.
+  if (runningPid(ctx.paths, SUPERVISOR) === undefined) {
+    fs.mkdirSync(ctx.paths.runDir(), { recursive: true });
+    fs.writeFileSync(ctx.paths.pid(SUPERVISOR), String(process.pid));
+  }
   let stopping = false;
   const stopAll = (): void => {
     if (stopping) return;
@@ -17,6 +27,8 @@ export async function supervise(ctx: NetworkContext, orgs?: string): Promise<voi
     console.log('\nStopping RDX…');
     void down(ctx).then((stopped) => {
       console.log(`Stopped ${stopped.join(', ') || 'nothing'}.`);
+      if (readPid(ctx.paths, SUPERVISOR) === process.pid)
+        fs.rmSync(ctx.paths.pid(SUPERVISOR), { force: true });
       process.exit(0);
     });
   };
