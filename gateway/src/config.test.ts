@@ -1,0 +1,54 @@
+/**
+ * The settings this gateway reads for browsers and anonymous callers: a wrong value stops the start with a
+ * message naming it, and the defaults are the safe ones (no browser origin, a per-address limit).
+ */
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('gateway settings for browsers and anonymous callers', () => {
+  let dir: string;
+  let base: NodeJS.ProcessEnv;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-config-'));
+    for (const f of ['cert.pem', 'key.pem', 'peer-tls.pem']) fs.writeFileSync(path.join(dir, f), 'x');
+    base = {
+      RDX_GATEWAY_CERT: path.join(dir, 'cert.pem'),
+      RDX_GATEWAY_KEY: path.join(dir, 'key.pem'),
+      RDX_PEER_TLS_ROOT: path.join(dir, 'peer-tls.pem'),
+      RDX_PEER_ENDPOINT: '127.0.0.1:7050',
+      RDX_GATEWAY_DATA: dir,
+    };
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('no browser origin and 50 calls a second per address unless told otherwise', () => {
+    const config = loadConfig(base);
+    expect(config.corsOrigins).to.deep.equal([]);
+    expect(config.anonymousRatePerSecond).to.equal(50);
+  });
+
+  it('takes origins as a browser sends them, and refuses anything else by name', () => {
+    const config = loadConfig({
+      ...base,
+      RDX_CORS_ORIGINS: 'https://portal.example.cn, http://127.0.0.1:8080',
+    });
+    expect(config.corsOrigins).to.deep.equal(['https://portal.example.cn', 'http://127.0.0.1:8080']);
+    for (const bad of [
+      '*',
+      'https://portal.example.cn/',
+      'https://portal.example.cn/path',
+      'ftp://x.cn',
+      'portal',
+    ])
+      expect(() => loadConfig({ ...base, RDX_CORS_ORIGINS: bad }), bad)
+        .to.throw(ConfigError)
+        .with.property('message')
+        .that.matches(/^RDX_CORS_ORIGINS: /);
+    expect(() => loadConfig({ ...base, RDX_ANONYMOUS_RATE_PER_SECOND: '0' })).to.throw(
+      /RDX_ANONYMOUS_RATE_PER_SECOND must be an integer/,
+    );
+  });
+});
