@@ -8,12 +8,8 @@ import type { NetworkContext } from './context.js';
 import { Paths } from './paths.js';
 import { buildTopology } from './topology.js';
 
-const topology = buildTopology({
-  basePort: 7000,
-  host: '127.0.0.1',
-  gatewayHost: '127.0.0.1',
-  gatewayPort: 3000,
-});
+const ADDRESSES = { basePort: 7000, host: '127.0.0.1', gatewayHost: '127.0.0.1', gatewayPort: 3000 };
+const topology = buildTopology(ADDRESSES);
 
 /** A self-signed certificate valid for `days` days, written where an identity's enrolment certificate lives. */
 function certificate(file: string, days: number): void {
@@ -75,13 +71,7 @@ describe('certificate expiry', () => {
 
 describe('renewing under SmartBFT', () => {
   it('refuses an org that runs a consenter, naming it, before anything starts or changes', async () => {
-    const bft = buildTopology({
-      basePort: 7000,
-      host: '127.0.0.1',
-      gatewayHost: '127.0.0.1',
-      gatewayPort: 3000,
-      consensus: 'bft',
-    });
+    const bft = buildTopology({ ...ADDRESSES, consensus: 'bft' });
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-certs-'));
     try {
       const paths = new Paths(home, home);
