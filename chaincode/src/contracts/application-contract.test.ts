@@ -439,6 +439,10 @@ describe('ApplicationContract', () => {
     const bothDecided = await w.ownerReview(IDS.transport, 'app-1', 'reject', 'no vehicles for this purpose');
     expect(bothDecided.state).to.equal('COORDINATION');
     expect(bothDecided.deadline?.step).to.equal('coordination');
+    // L11 sets no time for coordination: the deadline says it is the platform's.
+    expect(bothDecided.deadline?.rule).to.equal(
+      'platform: 15 working days (L11(3) sets none for coordination)',
+    );
 
     const coordinate =
       (who = IDS.bureau, body = 'MarketMSP', outcome = 'approved', minutes = sha('minutes')) =>

@@ -99,11 +99,19 @@ function optionalRemark(ctx: RdxContext): string | undefined {
   return optionalReason(ctx.secretInput('reason', 8192));
 }
 
+/**
+ * The rule each step's deadline comes from. L11(3) gives reviews 15 working days and sends doubtful demands to a
+ * coordination meeting without a time limit: the platform gives coordination the same 15 days and says so.
+ */
+const DEADLINE_RULES: Record<string, string> = {
+  coordination: `platform: ${REVIEW_WORKING_DAYS} working days (L11(3) sets none for coordination)`,
+};
+
 async function deadline(ctx: RdxContext, step: string): Promise<ApplicationShell['deadline']> {
   return {
     step,
     due: await workingDaysFromToday(ctx, REVIEW_WORKING_DAYS),
-    rule: `L11: ${REVIEW_WORKING_DAYS} working days`,
+    rule: DEADLINE_RULES[step] ?? `L11: ${REVIEW_WORKING_DAYS} working days`,
   };
 }
 

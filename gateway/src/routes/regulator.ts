@@ -157,7 +157,7 @@ export function regulatorRoutes(s: Services): Router {
     return {
       source: 'applications',
       detail:
-        "The ledger lets only the bureau and regulators' own identities list every overdue item (query:ListOverdue); this list holds the open applications past their deadline.",
+        'The ledger refused this gateway query:ListOverdue (an older chaincode); this list holds the open applications past their deadline.',
       items,
     };
   }
