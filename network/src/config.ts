@@ -1,6 +1,7 @@
 /**
  * Settings of the network tooling, read once from the environment, each named, documented and checked.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,10 +67,34 @@ export function repoRoot(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 }
 
-/** Our machines keep the Fabric source archive beside the checkout, because their Go proxy refuses Fabric. */
-function sharedFabricSource(root: string): string | undefined {
-  const archive = path.resolve(root, '..', 'shared', 'fabric', 'fabric-3.1.5-src.tar.xz');
-  return fs.existsSync(archive) ? archive : undefined;
+/**
+ * Our machines keep the Fabric source archive beside the repository (`../shared/fabric/…`), because their Go
+ * proxy refuses Fabric. A clone made elsewhere (a temporary folder, CI's fresh clone) has nothing beside it: its
+ * `origin`, when that is a folder on this machine, is looked at next, for a few hops of clones of clones.
+ */
+export function sharedFabricSource(root: string): string | undefined {
+  let dir: string | undefined = root;
+  for (let hop = 0; dir !== undefined && hop < 4; hop++) {
+    const archive = path.resolve(dir, '..', 'shared', 'fabric', 'fabric-3.1.5-src.tar.xz');
+    if (fs.existsSync(archive)) return archive;
+    dir = localOrigin(dir);
+  }
+  return undefined;
+}
+
+/** The folder a checkout was cloned from, when its `origin` remote is a path on this machine. */
+function localOrigin(checkout: string): string | undefined {
+  let url: string;
+  try {
+    url = execFileSync('git', ['-C', checkout, 'config', '--get', 'remote.origin.url'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return undefined; // not a git checkout, no origin, or no git
+  }
+  if (url.startsWith('file://')) url = fileURLToPath(url);
+  return path.isAbsolute(url) && fs.existsSync(url) ? path.resolve(url) : undefined;
 }
 
 function orgHosts(raw: string | undefined): Record<string, string> {
