@@ -273,13 +273,12 @@ describe('AgreementContract', () => {
     const w = await World.create();
     const { agreements, grants } = await w.activeGrants(w.aa, 'app-1');
     const a = agreements[0]!;
-    await w.invoke(
+    await w.grantDecision(
       IDS.market,
-      C.grant,
       'SuspendGrant',
       grants[0]!.id,
+      'fix the log retention',
       'rectification',
-      secret({ note: 'fix the log retention' }),
     );
 
     w.ledger.now = new Date('2026-02-02T02:00:00Z');
@@ -377,13 +376,7 @@ describe('AgreementContract', () => {
     const demands = [demand(MARKET_ENTITIES), demand(LICENCES, ['licence_no'])];
     const { agreements, grants } = await w.activeGrants(w.aa, 'app-1', demands);
     const a = agreements[0]!;
-    await w.invoke(
-      IDS.market,
-      C.grant,
-      'WithdrawGrant',
-      grants[1]!.id,
-      secret({ note: 'misuse of the licences' }),
-    );
+    await w.grantDecision(IDS.market, 'WithdrawGrant', grants[1]!.id, 'misuse of the licences');
 
     w.ledger.now = new Date('2025-06-02T02:00:00Z');
     const shell = await w.call<Agreement>(

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import crypto from 'node:crypto';
-import { EnterpriseKey, IDS, type Identity, secret } from '../testing/fake-ledger';
+import { EnterpriseKey, IDS, type Identity } from '../testing/fake-ledger';
 import {
   C,
   CODES,
@@ -241,14 +241,7 @@ describe('EnterpriseContract', () => {
       demand(TRANSPORT_VEHICLES),
     ]);
     const [market, transport] = grants as [Grant, Grant];
-    await w.invoke(
-      IDS.market,
-      C.grant,
-      'SuspendGrant',
-      market.id,
-      'violation',
-      secret({ note: 'found reselling the data' }),
-    );
+    await w.grantDecision(IDS.market, 'SuspendGrant', market.id, 'found reselling the data', 'violation');
 
     const toAA = await w.rate(w.aaa, 'AA');
     expect(toAA.suspendedGrants).to.deep.equal([]);

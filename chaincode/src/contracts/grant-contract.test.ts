@@ -90,13 +90,7 @@ describe('GrantContract', () => {
         refusalFor(who),
       );
     }
-    const restored = await w.call<Grant>(
-      IDS.market,
-      C.grant,
-      'RestoreGrant',
-      g.id,
-      secret({ note: 'rectified' }),
-    );
+    const restored = await w.grantDecision(IDS.market, 'RestoreGrant', g.id, 'rectified');
     expect(restored.state).to.equal('ACTIVE');
     expect(restored.reason).to.equal(undefined);
     expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.GRANT_RESTORED);
@@ -127,13 +121,7 @@ describe('GrantContract', () => {
     );
     await w.rate(w.aa, 'AA');
     expect((await w.getGrant(g.id)).state, 'a new rating does not restore by itself').to.equal('SUSPENDED');
-    const restored = await w.call<Grant>(
-      IDS.market,
-      C.grant,
-      'RestoreGrant',
-      g.id,
-      secret({ note: 'rectified' }),
-    );
+    const restored = await w.grantDecision(IDS.market, 'RestoreGrant', g.id, 'rectified');
     expect(restored.state).to.equal('ACTIVE');
   });
 
@@ -161,13 +149,7 @@ describe('GrantContract', () => {
       () => w.invoke(IDS.market, C.grant, 'WithdrawGrant', g.id, secret({ note: '' })),
       'INVALID_ARGUMENT',
     );
-    const revoked = await w.call<Grant>(
-      IDS.market,
-      C.grant,
-      'WithdrawGrant',
-      g.id,
-      secret({ note: 'repeated violations' }),
-    );
+    const revoked = await w.grantDecision(IDS.market, 'WithdrawGrant', g.id, 'repeated violations');
     expect(revoked.state).to.equal('REVOKED');
     expect(revoked.reason?.code).to.equal('withdrawn');
     expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.GRANT_WITHDRAWN);
@@ -197,25 +179,13 @@ describe('GrantContract', () => {
       () => w.invoke(IDS.market, C.grant, 'TerminateGrant', grants[0]!.id, secret({ note: '' })),
       'INVALID_ARGUMENT',
     );
-    const byOwner = await w.call<Grant>(
-      IDS.market,
-      C.grant,
-      'TerminateGrant',
-      grants[0]!.id,
-      secret({ note: 'violation not fixed' }),
-    );
+    const byOwner = await w.grantDecision(IDS.market, 'TerminateGrant', grants[0]!.id, 'violation not fixed');
     expect(byOwner.state).to.equal('TERMINATED');
     expect(byOwner.reason?.code).to.equal('terminated');
     expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.GRANT_TERMINATED);
 
     await suspend(w, IDS.market, other.id);
-    const byBureau = await w.call<Grant>(
-      IDS.bureau,
-      C.grant,
-      'TerminateGrant',
-      other.id,
-      secret({ note: 'violation not fixed' }),
-    );
+    const byBureau = await w.grantDecision(IDS.bureau, 'TerminateGrant', other.id, 'violation not fixed');
     expect(byBureau.state).to.equal('TERMINATED');
     await w.refused(
       () => w.invoke(IDS.market, C.grant, 'RestoreGrant', other.id, secret({ note: 'rectified' })),

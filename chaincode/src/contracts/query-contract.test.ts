@@ -156,21 +156,14 @@ describe('QueryContract', () => {
     const aa = await w.activeGrants(w.aa, 'app-1', [demand(MARKET_ENTITIES), demand(TRANSPORT_VEHICLES)]);
     w.ledger.now = new Date('2025-03-04T02:00:00Z');
     const aaa = await w.activeGrants(w.aaa, 'app-2');
-    await w.invoke(
+    await w.grantDecision(
       IDS.transport,
-      C.grant,
       'SuspendGrant',
       aa.grants[1]!.id,
+      'log retention too short',
       'rectification',
-      secret({ note: 'log retention too short' }),
     );
-    await w.invoke(
-      IDS.market,
-      C.grant,
-      'WithdrawGrant',
-      aaa.grants[0]!.id,
-      secret({ note: 'resale confirmed' }),
-    );
+    await w.grantDecision(IDS.market, 'WithdrawGrant', aaa.grants[0]!.id, 'resale confirmed');
 
     const rows = await w.call<Recipient[]>(IDS.stranger, C.query, 'ListRecipients');
     expect(rows).to.deep.equal([
@@ -221,30 +214,17 @@ describe('QueryContract', () => {
     const { grants } = await w.activeGrants(w.aa, 'app-1');
     const created = grants[0]!;
     w.ledger.now = new Date('2025-04-01T02:00:00Z');
-    const suspended = await w.call<Grant>(
+    const suspended = await w.grantDecision(
       IDS.market,
-      C.grant,
       'SuspendGrant',
       created.id,
+      'resale found',
       'violation',
-      secret({ note: 'resale found' }),
     );
     w.ledger.now = new Date('2025-04-10T02:00:00Z');
-    const restored = await w.call<Grant>(
-      IDS.market,
-      C.grant,
-      'RestoreGrant',
-      created.id,
-      secret({ note: 'rectified' }),
-    );
+    const restored = await w.grantDecision(IDS.market, 'RestoreGrant', created.id, 'rectified');
     w.ledger.now = new Date('2025-05-01T02:00:00Z');
-    const terminated = await w.call<Grant>(
-      IDS.bureau,
-      C.grant,
-      'TerminateGrant',
-      created.id,
-      secret({ note: 'violation repeated' }),
-    );
+    const terminated = await w.grantDecision(IDS.bureau, 'TerminateGrant', created.id, 'violation repeated');
 
     const history = await w.call<HistoryEntry[]>(IDS.regulator, C.query, 'GetHistory', 'grant', created.id);
     const byTime = [...history].sort((x, y) => x.time.localeCompare(y.time));

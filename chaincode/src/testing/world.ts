@@ -388,6 +388,21 @@ export class World {
     return JSON.parse(await this.ledger.invoke(identity, contract, fn, ...args)) as T;
   }
 
+  /**
+   * A decision on a grant by a body or the bureau — suspend (with its reason), restore, withdraw or terminate —
+   * with its note as transient data, as the SDK sends it; the grant as the contract returns it.
+   */
+  grantDecision(
+    identity: Identity,
+    fn: 'SuspendGrant' | 'RestoreGrant' | 'WithdrawGrant' | 'TerminateGrant',
+    grantId: string,
+    note: string,
+    suspendReason?: string,
+  ): Promise<Grant> {
+    const args = suspendReason === undefined ? [grantId] : [grantId, suspendReason];
+    return this.call<Grant>(identity, C.grant, fn, ...args, secret({ note }));
+  }
+
   /** `refused(this.ledger, call, code, message)`. */
   refused(call: () => Promise<unknown>, code: ErrorCode, message?: RegExp): Promise<void> {
     return refused(this.ledger, call, code, message);
