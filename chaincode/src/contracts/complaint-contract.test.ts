@@ -37,14 +37,9 @@ function complaintInput(overrides: Record<string, unknown> = {}): Record<string,
 
 /** Files (the complaint as transient data) and reads the whole complaint back, as the SDK does. */
 async function file(w: World, who: Identity, input: Record<string, unknown>): Promise<Complaint> {
-  const shell = await w.call<Complaint>(
-    who,
-    C.complaint,
-    'FileComplaint',
-    secret({ complaint: JSON.stringify(input) }),
-  );
+  const shell = await w.fileComplaint(who, input);
   expect(shell, 'the result holds no complainant').not.to.have.property('complainant');
-  return w.call<Complaint>(IDS.bureau, C.complaint, 'GetComplaint', shell.id);
+  return w.call<Complaint>(IDS.bureau, C.complaint, 'GetComplaint', String(shell.id));
 }
 
 async function resolve(

@@ -58,21 +58,14 @@ async function busyWorld(): Promise<{ w: World; grantId: string }> {
   await w.signAsBody(IDS.market, drafted);
   const inForce = await w.signAsEnterprise(w.aa, drafted);
   const grantId = inForce.grants[0]!;
-  await w.invoke(IDS.market, C.grant, 'SuspendGrant', grantId, 'violation', secret({ note: NOTE }));
-  await w.invoke(
-    IDS.market,
-    C.complaint,
-    'FileComplaint',
-    secret({
-      complaint: JSON.stringify({
-        id: 'c-1',
-        datasetId: MARKET_ENTITIES,
-        grantId,
-        complainant: { kind: 'person', nameHash: COMPLAINANT },
-        factsHash: sha('facts'),
-      }),
-    }),
-  );
+  await w.grantDecision(IDS.market, 'SuspendGrant', grantId, NOTE, 'violation');
+  await w.fileComplaint(IDS.market, {
+    id: 'c-1',
+    datasetId: MARKET_ENTITIES,
+    grantId,
+    complainant: { kind: 'person', nameHash: COMPLAINANT },
+    factsHash: sha('facts'),
+  });
   return { w, grantId };
 }
 

@@ -104,19 +104,12 @@ describe('QueryContract', () => {
 
   it('ListOverdue lists an open complaint past its 10 working days', async () => {
     const w = await World.create();
-    await w.invoke(
-      IDS.market,
-      C.complaint,
-      'FileComplaint',
-      secret({
-        complaint: JSON.stringify({
-          id: 'c-1',
-          datasetId: MARKET_ENTITIES,
-          complainant: { kind: 'organisation', name: '消费者协会' },
-          factsHash: sha('facts'),
-        }),
-      }),
-    );
+    await w.fileComplaint(IDS.market, {
+      id: 'c-1',
+      datasetId: MARKET_ENTITIES,
+      complainant: { kind: 'organisation', name: '消费者协会' },
+      factsHash: sha('facts'),
+    });
     // Mon 2025-03-03 + 10 working days = Mon 2025-03-17.
     w.setChinaTime('2025-03-18');
     expect(await overdue(w)).to.deep.equal([

@@ -388,6 +388,16 @@ export class World {
     return JSON.parse(await this.ledger.invoke(identity, contract, fn, ...args)) as T;
   }
 
+  /** Files a complaint as the SDK does (the whole complaint as transient data); the contract's shell back. */
+  fileComplaint(identity: Identity, complaint: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.call(
+      identity,
+      C.complaint,
+      'FileComplaint',
+      secret({ complaint: JSON.stringify(complaint) }),
+    );
+  }
+
   /**
    * A decision on a grant by a body or the bureau — suspend (with its reason), restore, withdraw or terminate —
    * with its note as transient data, as the SDK sends it; the grant as the contract returns it.
