@@ -6,7 +6,7 @@
  * who complained. It also checks which peers each step needs (the endorsement the policies demand).
  */
 import { expect } from 'chai';
-import { IDS, TxExtras, secret } from '../testing/fake-ledger';
+import { IDS, TxExtras } from '../testing/fake-ledger';
 import {
   C,
   MARKET_ENTITIES,
