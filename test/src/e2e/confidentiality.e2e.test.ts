@@ -55,6 +55,20 @@ function peerCli(asOrg: string, peerMsp: string, args: string[]): Promise<string
   });
 }
 
+/** `peer chaincode query` of our chaincode on the channel, as `asOrg`'s admin against `peerMsp`'s peer. */
+function chaincodeQuery(asOrg: string, peerMsp: string, args: string[]): Promise<string> {
+  return peerCli(asOrg, peerMsp, [
+    'chaincode',
+    'query',
+    '-C',
+    topology.channel,
+    '-n',
+    topology.chaincodeName,
+    '-c',
+    JSON.stringify({ Args: args }),
+  ]);
+}
+
 /** What a failed CLI call said (stdout and stderr), or '' when it succeeded. */
 async function failure(call: Promise<string>): Promise<string> {
   try {
@@ -161,19 +175,8 @@ describe('another body reads nothing of an agreement it is not party to (peer CL
         ['agreement:GetAgreement', agreementId],
         ['application:GetApplication', appId],
         ['grant:GetGrant', `${agreementId}.${dataset}`],
-      ]) {
-        const said = await failure(
-          peerCli('TransportMSP', peerMsp, [
-            'chaincode',
-            'query',
-            '-C',
-            topology.channel,
-            '-n',
-            topology.chaincodeName,
-            '-c',
-            JSON.stringify({ Args: [fn, id] }),
-          ]),
-        );
+      ] as [string, string][]) {
+        const said = await failure(chaincodeQuery('TransportMSP', peerMsp, [fn, id]));
         expect(said, `${fn} on ${peerMsp}'s peer`).to.include('NOT_FOUND');
         expect(said).not.to.include(PURPOSE);
       }
@@ -231,18 +234,7 @@ describe('another body reads nothing of an agreement it is not party to (peer CL
       expect(await failure(invoke(id, peers)), `endorsed by ${peers.join(' + ')}`).to.include(
         'ENDORSEMENT_POLICY_FAILURE',
       );
-      const read = await failure(
-        peerCli('MarketMSP', 'MarketMSP', [
-          'chaincode',
-          'query',
-          '-C',
-          topology.channel,
-          '-n',
-          topology.chaincodeName,
-          '-c',
-          JSON.stringify({ Args: ['catalog:GetDataset', id] }),
-        ]),
-      );
+      const read = await failure(chaincodeQuery('MarketMSP', 'MarketMSP', ['catalog:GetDataset', id]));
       expect(read, 'nothing was created').to.include('NOT_FOUND');
     }
     // With the owner's and the bureau's peers it is created.
