@@ -341,18 +341,12 @@ export class ApplicationApi extends ContractApi {
    * Bureau (规范性审查): accept, or return with a reason (kept in the named bodies' collections).
    * @throws RdxSdkError INVALID_STATE, INVALID_ARGUMENT
    */
-  async formalReview(args: {
+  formalReview(args: {
     id: string;
     decision: 'accept' | 'return';
     reason?: string;
   }): Promise<Committed<Application>> {
-    return this.submitSealed(
-      'FormalReview',
-      [args.id, args.decision],
-      args.reason ? { reason: args.reason } : {},
-      () => this.get(args.id),
-      await this.endorsersOf(args.id),
-    );
+    return this.bureauDecision('FormalReview', args);
   }
 
   /**
@@ -390,13 +384,24 @@ export class ApplicationApi extends ContractApi {
   }
 
   /** Bureau (需求复核): the final decision. @throws RdxSdkError INVALID_STATE */
-  async reReview(args: {
+  reReview(args: {
     id: string;
     decision: 'approve' | 'reject';
     reason?: string;
   }): Promise<Committed<Application>> {
+    return this.bureauDecision('ReReview', args);
+  }
+
+  /**
+   * A decision of the bureau on an application, its reason sealed in the named bodies' collections: the bureau
+   * and every body the application names endorse it.
+   */
+  private async bureauDecision(
+    fn: 'FormalReview' | 'ReReview',
+    args: { id: string; decision: string; reason?: string },
+  ): Promise<Committed<Application>> {
     return this.submitSealed(
-      'ReReview',
+      fn,
       [args.id, args.decision],
       args.reason ? { reason: args.reason } : {},
       () => this.get(args.id),
