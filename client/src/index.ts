@@ -69,8 +69,7 @@ export {
 export * from './sdk/receipt-verify.js';
 export {
   verifyAnchorBlock,
-  lastConfigIndex,
-  signedByConsenterIds,
+  consenterConfigIndex,
   type AnchorBlock,
   type AnchorOnLedger,
 } from './sdk/ledger-proof.js';

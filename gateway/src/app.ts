@@ -26,7 +26,9 @@ export function createApp(s: Services): Express {
   app.set('strict routing', true);
   app.set('case sensitive routing', true);
   const requests = s.metrics.counter('rdx_http_requests_total', 'HTTP requests by route and status');
-  app.use(requestId, securityHeaders, cors(s.config.corsOrigins ?? [], allowedMethods(app)));
+  // The methods each path takes, read from the routers once: CORS preflights and 405 answers both name them.
+  const allowedAt = allowedMethods(app);
+  app.use(requestId, securityHeaders, cors(s.config.corsOrigins ?? [], allowedAt));
   // A 500-row page is ~140 KB of JSON: gzip or br when the client takes it. Token answers are small and never
   // compressed (a secret beside reflected input is what compression leaks).
   app.use(compression({ filter: (req, res) => req.path !== '/oauth/token' && compression.filter(req, res) }));
@@ -52,7 +54,7 @@ export function createApp(s: Services): Express {
     auditRoutes(s, anonymous),
   );
   app.use(regulatorRoutes(s), consoleRoutes());
-  app.use(methodNotAllowed(app));
+  app.use(methodNotAllowed(allowedAt));
   app.use((req, _res, next) => next(new Problem('NOT_FOUND', `No route for ${req.method} ${req.path}`)));
   app.use(problemHandler);
   return app;

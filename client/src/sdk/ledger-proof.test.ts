@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { common, msp } from '@hyperledger/fabric-protos';
-import { headerDer, verifyAnchorBlock, type AnchorBlock } from './ledger-proof.js';
+import { consenterConfigIndex, headerDer, verifyAnchorBlock, type AnchorBlock } from './ledger-proof.js';
 
 /** jspb's Map, through the one method used (its type does not resolve here). */
 interface ProtoMap<T> {
@@ -73,10 +73,17 @@ header.setPreviousHash(crypto.randomBytes(32));
 header.setDataHash(crypto.createHash('sha256').digest());
 const VALUE = new common.OrdererBlockMetadata().serializeBinary();
 
-/** A block whose SIGNATURES metadata holds the given signatures. */
-function blockWith(signatures: common.MetadataSignature[]): string {
+/** A block whose SIGNATURES metadata holds the given signatures (and, in its value, a last config block). */
+function blockWith(signatures: common.MetadataSignature[], lastConfig?: number): string {
   const md = new common.Metadata();
-  md.setValue(VALUE);
+  if (lastConfig === undefined) md.setValue(VALUE);
+  else {
+    const last = new common.LastConfig();
+    last.setIndex(lastConfig);
+    const value = new common.OrdererBlockMetadata();
+    value.setLastConfig(last);
+    md.setValue(value.serializeBinary());
+  }
   md.setSignaturesList(signatures);
   const metadata = new common.BlockMetadata();
   metadata.setMetadataList([md.serializeBinary(), new Uint8Array(), new Uint8Array()]);
@@ -194,6 +201,14 @@ describe('orderer signatures on a block, Raft and SmartBFT', () => {
     );
     // Without the config block nothing names the signers.
     expect(signatures(served(block), [ca.root], 1).detail).to.match(/consenter 1 is not in the config block/);
+  });
+
+  it('the gateway adds a config block for a block signed by consenter ids, and only for one', () => {
+    const [a] = ca.signers as [Signer];
+    const bytes = (b64: string): Buffer => Buffer.from(b64, 'base64');
+    expect(consenterConfigIndex(bytes(blockWith([bftSignature(1, a)], 12)))).to.equal(12);
+    expect(consenterConfigIndex(bytes(blockWith([raftSignature(a)], 12)))).to.equal(undefined);
+    expect(consenterConfigIndex(Buffer.from('not a block'))).to.equal(undefined);
   });
 
   it('SmartBFT: one orderer counts once, however many ids a served config maps to its certificate', () => {

@@ -37,30 +37,24 @@ export interface AnchorBlock {
   config_block?: string;
 }
 
-/** The number of the last config block a block names in its orderer metadata; undefined if it names none. */
-export function lastConfigIndex(blockBytes: Uint8Array): number | undefined {
+/**
+ * For a block whose orderer signatures name their signers by consenter id (SmartBFT), the number of the last
+ * config block before it — the one whose consenter mapping names their certificates; undefined for a block signed
+ * with certificates (Raft) or one that does not parse.
+ */
+export function consenterConfigIndex(blockBytes: Uint8Array): number | undefined {
   try {
     const block = common.Block.deserializeBinary(blockBytes);
     const signatures = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.SIGNATURES];
     if (!signatures) return undefined;
-    const value = common.Metadata.deserializeBinary(signatures).getValue_asU8();
-    const lastConfig = common.OrdererBlockMetadata.deserializeBinary(value).getLastConfig();
-    return lastConfig ? Number(lastConfig.getIndex()) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether a block's orderer signatures name their signers by consenter id (SmartBFT) rather than by certificate. */
-export function signedByConsenterIds(blockBytes: Uint8Array): boolean {
-  try {
-    const block = common.Block.deserializeBinary(blockBytes);
-    const signatures = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.SIGNATURES];
-    return common.Metadata.deserializeBinary(signatures ?? new Uint8Array())
+    const md = common.Metadata.deserializeBinary(signatures);
+    const byIds = md
       .getSignaturesList()
       .some((sig) => sig.getSignatureHeader_asU8().length === 0 && sig.getIdentifierHeader_asU8().length > 0);
+    const lastConfig = common.OrdererBlockMetadata.deserializeBinary(md.getValue_asU8()).getLastConfig();
+    return byIds && lastConfig ? Number(lastConfig.getIndex()) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

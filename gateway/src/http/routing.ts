@@ -49,8 +49,7 @@ export function allowedMethods(app: Express): (path: string) => string[] {
 }
 
 /** After every route: a path that exists under other methods answers 405 with `Allow`. */
-export function methodNotAllowed(app: Express): RequestHandler {
-  const allowedAt = allowedMethods(app);
+export function methodNotAllowed(allowedAt: (path: string) => string[]): RequestHandler {
   return (req, _res, next) => {
     const allowed = allowedAt(req.path);
     if (allowed.length === 0 || allowed.includes(req.method)) return next();

@@ -5,7 +5,7 @@
  */
 import type { RequestHandler, Response, Router } from 'express';
 import { apiRouter } from '../http/routing.js';
-import { lastConfigIndex, signedByConsenterIds } from '@rdx/client';
+import { consenterConfigIndex } from '@rdx/client';
 import { treeOf } from '../audit/log-tree.js';
 import { authenticate } from '../http/authenticate.js';
 import { Problem, ledgerProblem } from '../problem.js';
@@ -64,7 +64,7 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
     try {
       block = await s.ledger.blockBytes(anchor.txId);
       // Under BFT ordering the signatures name consenter ids: the config block maps them to certificates.
-      const lastConfig = signedByConsenterIds(block) ? lastConfigIndex(block) : undefined;
+      const lastConfig = consenterConfigIndex(block);
       if (lastConfig !== undefined && s.ledger.blockByNumber)
         configBlock = await s.ledger.blockByNumber(lastConfig);
     } catch (err) {
