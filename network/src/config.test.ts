@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sharedFabricSource } from './config.js';
+import { ConfigError, loadConfig, sharedFabricSource } from './config.js';
 
 describe('the shared Fabric source archive', () => {
   let base: string;
@@ -46,5 +46,35 @@ describe('the shared Fabric source archive', () => {
     fs.mkdirSync(lone);
     git(lone, 'init', '-q');
     expect(sharedFabricSource(lone)).to.equal(undefined);
+  });
+});
+
+describe('the ordering a network was created with', () => {
+  let home: string;
+  beforeEach(() => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-home-'));
+  });
+  afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+  const recordBft = (): void =>
+    fs.writeFileSync(path.join(home, 'state.json'), JSON.stringify({ phases: ['crypto'], consensus: 'bft' }));
+
+  it('is Raft for a new network unless RDX_CONSENSUS says bft', () => {
+    expect(loadConfig({ RDX_HOME: home }).consensus).to.equal('raft');
+    expect(loadConfig({ RDX_HOME: home, RDX_CONSENSUS: 'bft' }).consensus).to.equal('bft');
+    expect(() => loadConfig({ RDX_HOME: home, RDX_CONSENSUS: 'pbft' })).to.throw(ConfigError, /raft or bft/);
+  });
+
+  it('is kept by later commands run without RDX_CONSENSUS (npm stop must stop all four consenters)', () => {
+    recordBft();
+    expect(loadConfig({ RDX_HOME: home }).consensus).to.equal('bft');
+    expect(loadConfig({ RDX_HOME: home, RDX_CONSENSUS: 'bft' }).consensus).to.equal('bft');
+  });
+
+  it('cannot be switched by the environment on an existing network', () => {
+    recordBft();
+    expect(() => loadConfig({ RDX_HOME: home, RDX_CONSENSUS: 'raft' })).to.throw(
+      ConfigError,
+      /created with bft ordering; RDX_CONSENSUS=raft does not match/,
+    );
   });
 });

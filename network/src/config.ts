@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recordedConsensus } from './state.js';
 
 export interface NetworkConfig {
   /** Repository root (holds `chaincode/`, `gateway/`, …). */
@@ -111,10 +112,21 @@ function orgHosts(raw: string | undefined): Record<string, string> {
   return hosts;
 }
 
-function consensusSetting(raw: string | undefined): 'raft' | 'bft' {
-  if (raw === undefined || raw === '' || raw === 'raft') return 'raft';
-  if (raw === 'bft') return 'bft';
-  throw new ConfigError(`RDX_CONSENSUS is raft or bft, got "${raw}"`);
+/**
+ * A network keeps the ordering it was created with: `npm stop` or `npm start` without RDX_CONSENSUS must not
+ * treat a BFT network as Raft (it would leave two consenters running, or start the wrong orderers).
+ */
+function consensusSetting(raw: string | undefined, home: string): 'raft' | 'bft' {
+  const recorded = recordedConsensus(home);
+  if (raw === undefined || raw === '') return recorded ?? 'raft';
+  if (raw !== 'raft' && raw !== 'bft') throw new ConfigError(`RDX_CONSENSUS is raft or bft, got "${raw}"`);
+  if (recorded && recorded !== raw) {
+    throw new ConfigError(
+      `The network in ${home} was created with ${recorded} ordering; RDX_CONSENSUS=${raw} does not match it. ` +
+        'Leave RDX_CONSENSUS unset to use the network as it is, or `npm run reset` to create a new one.',
+    );
+  }
+  return raw;
 }
 
 function joiningBodies(raw: string | undefined): NetworkConfig['joiningBodies'] {
@@ -138,9 +150,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetworkConfig 
   if (!/^\d+(ms|s)$/.test(batchTimeout)) {
     throw new ConfigError(`RDX_BATCH_TIMEOUT must look like 500ms or 2s, got "${batchTimeout}"`);
   }
+  const home = path.resolve(env.RDX_HOME ?? path.join(root, '.rdx'));
   return {
     repoRoot: root,
-    home: path.resolve(env.RDX_HOME ?? path.join(root, '.rdx')),
+    home,
     // 65535 - (13 nodes + 3 per joining body) × 10 ports
     basePort: intSetting(env, 'RDX_BASE_PORT', 7000, 1024, 65000),
     host: env.RDX_HOST ?? '127.0.0.1',
@@ -150,7 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetworkConfig 
     cacheDir: path.resolve(env.RDX_CACHE ?? path.join(env.HOME ?? '/tmp', '.cache', 'rdx')),
     batchTimeout,
     orgHosts: orgHosts(env.RDX_ORG_HOSTS),
-    consensus: consensusSetting(env.RDX_CONSENSUS),
+    consensus: consensusSetting(env.RDX_CONSENSUS, home),
     joiningBodies: joiningBodies(env.RDX_JOINING_BODIES),
   };
 }

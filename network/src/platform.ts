@@ -27,7 +27,7 @@ export { gatewayDataDir, gatewayUrl };
 import type { NetworkContext } from './context.js';
 import { ordererEnv, peerEnv } from './node-env.js';
 import { healthz, runningPid, startDaemon, stopDaemon, tcpOpen, waitUntil } from './proc.js';
-import { markPhase, readState } from './state.js';
+import { markPhase, readState, recordConsensus } from './state.js';
 import type { NodeSpec } from './topology.js';
 import { nodesOf, orgOf, peerOrgs } from './topology.js';
 
@@ -156,6 +156,7 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   const started = Date.now();
   const step = (what: string): void => ctx.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${what}`);
 
+  recordConsensus(ctx.paths, ctx.topology.consensus);
   step('Certificate authorities');
   // On one machine every founding org is local; on its own host, an org (`--org`) and nothing else.
   const cas = nodesOf(ctx.topology, 'ca').filter((n) =>
@@ -168,7 +169,7 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
 
   const orderers = nodesOf(ctx.topology, 'orderer').filter(local);
   if (orderers.length) {
-    step('Orderers (Raft)');
+    step(`Orderers (${ctx.topology.consensus === 'bft' ? 'BFT' : 'Raft'})`);
     await Promise.all(orderers.map((n) => startNode(ctx, n)));
   }
   const peers = nodesOf(ctx.topology, 'peer').filter(local);

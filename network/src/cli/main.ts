@@ -162,9 +162,16 @@ main().catch((err: unknown) => {
     err instanceof ConfigError || err instanceof FabricBinariesError || err instanceof PlatformError;
   if (known || err instanceof CommandError || err instanceof Error) console.error(`\nrdx: ${err.message}`);
   else console.error(err);
-  if (!known)
+  if (!known) {
+    let logs = '.rdx/logs/';
+    try {
+      logs = `${pathsFor(loadConfig()).home}/logs/`;
+    } catch {
+      /* the configuration itself is what failed: the default home is the best hint */
+    }
     console.error(
-      'Logs of every process are in .rdx/logs/. If an earlier run was cut short, try npm stop, then npm start.',
+      `Logs of every process are in ${logs}. If an earlier run was cut short, try npm stop, then npm start.`,
     );
+  }
   process.exitCode = known ? 1 : 2;
 });
