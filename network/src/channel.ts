@@ -80,23 +80,27 @@ export async function joinOrderers(
   block: string,
   orderers = nodesOf(ctx.topology, 'orderer'),
 ): Promise<void> {
-  for (const orderer of orderers) {
-    if (await ordererChannelInfo(ctx, orderer)) continue;
-    ctx.log(`  ${orderer.name} joins ${ctx.topology.channel}`);
-    await run(
-      ctx.install.bin.osnadmin,
-      [
-        'channel',
-        'join',
-        '--channelID',
-        ctx.topology.channel,
-        '--config-block',
-        block,
-        ...osnadminArgs(ctx, orderer),
-      ],
-      { timeoutMs: 30_000 },
-    );
-  }
+  // All at once: a consenter that joins starts its chain at once, and under SmartBFT one that joined seconds
+  // before the others reaches them only after its first refused messages.
+  await Promise.all(
+    orderers.map(async (orderer) => {
+      if (await ordererChannelInfo(ctx, orderer)) return;
+      ctx.log(`  ${orderer.name} joins ${ctx.topology.channel}`);
+      await run(
+        ctx.install.bin.osnadmin,
+        [
+          'channel',
+          'join',
+          '--channelID',
+          ctx.topology.channel,
+          '--config-block',
+          block,
+          ...osnadminArgs(ctx, orderer),
+        ],
+        { timeoutMs: 30_000 },
+      );
+    }),
+  );
 }
 
 export async function peerHeight(ctx: NetworkContext, peer: NodeSpec): Promise<number | undefined> {

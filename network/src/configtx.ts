@@ -86,8 +86,11 @@ export function configtx(paths: Paths, topology: Topology, opts: ChannelOptions)
           })),
           // Fabric's sample timeouts leave ordering stopped for most of a minute when the leader dies (a missed
           // leader noticed after 60 s, complaints after 20 s). Here the leader beats every second and is replaced
-          // after 10 s of silence or 6 s of an unordered request; a restarted consenter first catches up with
-          // the others (SyncOnStart) instead of rejoining at the view it left.
+          // after 10 s of silence or 6 s of an unordered request. No SyncOnStart: on joining, it holds each
+          // consenter 6 s and sends the others state requests before they have joined the channel, and the
+          // streams those requests open are refused ("channel not found") and then lose the first rounds'
+          // votes. A restarted consenter catches up at its first sync instead, when the leader's heartbeat
+          // shows it behind.
           SmartBFT: {
             RequestBatchMaxInterval: opts.batchTimeout,
             RequestForwardTimeout: '2s',
@@ -100,7 +103,7 @@ export function configtx(paths: Paths, topology: Topology, opts: ChannelOptions)
             IncomingMessageBufferSize: 200,
             RequestPoolSize: 100000,
             LeaderHeartbeatCount: 10,
-            SyncOnStart: true,
+            SyncOnStart: false,
           },
         }
       : {

@@ -84,6 +84,12 @@ export function ordererEnv(
     ORDERER_GENERAL_TLS_CLIENTAUTHREQUIRED: 'true',
     ORDERER_GENERAL_TLS_CLIENTROOTCAS: `[${tlsRoots(paths, topology).join(',')}]`,
     // Raft traffic between orderers reuses the node's TLS pair on the main port.
+    // A BFT consenter that falls behind catches up by pulling blocks from the others. Fabric 3.1.5's default
+    // "consensus" replication sends those deliver requests without the client's TLS certificate hash
+    // (smartbft/synchronizer_bft.go builds its BFTDeliverer with none), and orderers that require client TLS
+    // refuse them ("client didn't include its TLS cert hash", common/deliver/binding.go): the consenter would stay
+    // behind for good. The "simple" puller binds its requests to TLS. Raft ignores the setting.
+    ORDERER_GENERAL_CLUSTER_REPLICATIONPOLICY: 'simple',
     ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: path.join(tls, 'server.crt'),
     ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: path.join(tls, 'server.key'),
     ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,

@@ -54,8 +54,16 @@ async function assertPortsFree(ctx: NetworkContext, node: NodeSpec): Promise<voi
  * Ready means both: the operations endpoint answers /healthz, and the node's own port accepts connections
  * (the operations server comes up first; a `peer channel` call made in between is refused).
  */
+/**
+ * Up means serving. An orderer binds its main port early but serves it, and opens its admin port, only after
+ * its consensus has started: a restarted BFT consenter first tries to sync from the others (SyncOnStart), and
+ * osnadmin calls made before that are refused.
+ */
 function nodeReady(node: NodeSpec): () => Promise<boolean> {
-  return async () => (await healthz(node.host, node.opsPort!)) && (await tcpOpen(node.host, node.port));
+  return async () =>
+    (await healthz(node.host, node.opsPort!)) &&
+    (await tcpOpen(node.host, node.port)) &&
+    (node.kind !== 'orderer' || (await tcpOpen(node.host, node.adminPort!)));
 }
 
 async function startNode(ctx: NetworkContext, node: NodeSpec): Promise<void> {
