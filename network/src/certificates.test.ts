@@ -3,8 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expiries, expiryWarnings, renewOrg, WARN_DAYS } from './certificates.js';
-import type { NetworkContext } from './context.js';
+import { expiries, expiryWarnings, WARN_DAYS } from './certificates.js';
 import { Paths } from './paths.js';
 import { buildTopology } from './topology.js';
 
@@ -66,26 +65,5 @@ describe('certificate expiry', () => {
     // A year on, both have expired.
     const later = new Date(Date.now() + 401 * 86_400_000);
     expect(expiryWarnings(paths, topology, later).every((w) => w.startsWith('EXPIRED'))).to.equal(true);
-  });
-});
-
-describe('renewing under SmartBFT', () => {
-  it('refuses an org that runs a consenter, naming it, before anything starts or changes', async () => {
-    const bft = buildTopology({ ...ADDRESSES, consensus: 'bft' });
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-certs-'));
-    try {
-      const paths = new Paths(home, home);
-      fs.mkdirSync(paths.orgDir('transport'), { recursive: true });
-      fs.writeFileSync(path.join(paths.orgDir('transport'), 'secrets.json'), '{}');
-      const ctx = { paths, topology: bft, log: () => undefined } as unknown as NetworkContext;
-      const refused = await renewOrg(ctx, 'TransportMSP').then(
-        () => expect.fail('renewed a SmartBFT consenter'),
-        (err: Error) => err.message,
-      );
-      expect(refused).to.match(/runs SmartBFT consenter\(s\) orderer0\.transport.*Nothing was changed/);
-      expect(fs.readdirSync(home).sort()).to.deep.equal(['orgs']);
-    } finally {
-      fs.rmSync(home, { recursive: true, force: true });
-    }
   });
 });

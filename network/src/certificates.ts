@@ -1,14 +1,15 @@
 /**
  * Certificates expire: Fabric CA issues enrolment and TLS certificates for a year. `certs status` lists when
  * each of this home's identities expires (and `npm run status` warns 30 days ahead); `certs renew --org <MSP>`
- * re-enrols every identity of the org with the key it has (so nothing bound to the key changes: a Raft
- * consenter's or the chaincode server's TLS identity), then restarts the org's nodes one at a time.
+ * re-enrols every identity of the org with the key it has (so nothing bound to the key changes: a consenter's
+ * place in the channel — Raft and SmartBFT both match consenters by public key — or the chaincode server's TLS
+ * identity), then restarts the org's nodes one at a time.
  */
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { reenrollOrg } from './ca.js';
-import { waitPeerKnows } from './channel.js';
+import { waitOrdererCaughtUp, waitPeerKnows } from './channel.js';
 import { channelMembers } from './consortium/channel-config.js';
 import type { NetworkContext } from './context.js';
 import { refreshLocalPackage } from './chaincode-deploy.js';
@@ -62,22 +63,6 @@ export function expiryWarnings(paths: Paths, topology: Topology, now = new Date(
 }
 
 /**
- * Under SmartBFT the channel's consenter mapping pins each consenter's enrolment and TLS certificates. Renewed
- * in place (tried on Transport's consenter), the other consenters stopped serving it blocks and ordering
- * stalled for the channel: renewing a consenter needs a config update naming its new certificates, which this
- * command does not make yet — so it refuses, before anything changes.
- */
-function refuseBftConsenters(ctx: NetworkContext, mspId: string): void {
-  const consenters = nodesOf(ctx.topology, 'orderer', mspId);
-  if (ctx.topology.consensus === 'bft' && consenters.length > 0)
-    throw new Error(
-      `${mspId} runs SmartBFT consenter(s) ${consenters.map((n) => n.name).join(', ')}, whose certificates the ` +
-        "channel's consenter mapping pins: renewing them needs a channel config update naming the new " +
-        'certificates, which certs renew does not make yet. Nothing was changed.',
-    );
-}
-
-/**
  * Renews every identity of `mspId` (same keys, new certificates), then brings each of its processes onto them
  * with a restart of its own: orderers one after the other (the others keep ordering), the peer, the chaincode
  * server (its package carries the peer's TLS certificate: reinstalled and approved again for the same
@@ -86,7 +71,6 @@ function refuseBftConsenters(ctx: NetworkContext, mspId: string): void {
 export async function renewOrg(ctx: NetworkContext, mspId: string): Promise<number> {
   const org = orgOf(ctx.topology, mspId);
   if (!isLocalOrg(ctx.paths, org)) throw new Error(`${mspId} is not this home's: renew it on its own host`);
-  refuseBftConsenters(ctx, mspId);
   const ca = nodesOf(ctx.topology, 'ca', mspId)[0]!;
   await startProcess(ctx, ca);
   const renewed = await reenrollOrg(ctx.install, ctx.paths, ctx.topology, org, ca);
@@ -103,6 +87,15 @@ export async function renewOrg(ctx: NetworkContext, mspId: string): Promise<numb
       ctx.log(`  ${node.name} does not know every member's peer yet`);
   }
   if (org.kind === 'peer') await refreshLocalPackage(ctx, org);
+  // Blocks ordered while a restarted consenter reconnected reach it at its next sync: the org is done when its
+  // consenters hold every block again (see waitOrdererCaughtUp).
+  for (const orderer of nodesOf(ctx.topology, 'orderer', mspId).filter((n) =>
+    runningPid(ctx.paths, n.name),
+  )) {
+    const { caughtUp, heights } = await waitOrdererCaughtUp(ctx, orderer);
+    if (!caughtUp)
+      ctx.log(`  ${orderer.name} has not caught up with the other orderers yet: ${JSON.stringify(heights)}`);
+  }
   if (mspId === 'BureauMSP') {
     await setUpLedger(ctx);
     if (runningPid(ctx.paths, GATEWAY_PROCESS)) {

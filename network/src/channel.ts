@@ -126,16 +126,55 @@ export async function joinPeers(ctx: NetworkContext, block: string, onlyOrg?: st
   }
 }
 
-/** True when the orderer's Prometheus metrics say it leads the channel's Raft cluster. */
-async function isRaftLeader(ctx: NetworkContext, orderer: NodeSpec): Promise<boolean> {
+/** An orderer's Prometheus metrics (its operations endpoint answers plain HTTP); undefined if unreachable. */
+async function ordererMetrics(orderer: NodeSpec): Promise<string | undefined> {
   try {
     const res = await fetch(`http://${orderer.host}:${orderer.opsPort}/metrics`, {
       signal: AbortSignal.timeout(2000),
     });
-    const text = await res.text();
-    return text.includes(`consensus_etcdraft_is_leader{channel="${ctx.topology.channel}"} 1`);
+    return await res.text();
   } catch {
-    return false;
+    return undefined;
+  }
+}
+
+/** True when the orderer's Prometheus metrics say it leads the channel's Raft cluster. */
+async function isRaftLeader(ctx: NetworkContext, orderer: NodeSpec): Promise<boolean> {
+  const text = await ordererMetrics(orderer);
+  return !!text?.includes(`consensus_etcdraft_is_leader{channel="${ctx.topology.channel}"} 1`);
+}
+
+/** The channel's block height on one orderer, from its metrics; undefined if it does not answer. */
+export async function ordererHeight(ctx: NetworkContext, orderer: NodeSpec): Promise<number | undefined> {
+  const match = new RegExp(
+    `^ledger_blockchain_height\\{channel="${ctx.topology.channel}"\\} (\\d+)$`,
+    'm',
+  ).exec((await ordererMetrics(orderer)) ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Waits until `orderer` holds every block the other reachable orderers hold. A restarted SmartBFT consenter
+ * misses the rounds ordered while the others' connections to it were being re-established, and catches up only
+ * at its next sync; until then it cannot vouch for the latest decision, and were it the next leader when the
+ * current one fails, the view change would not complete. Returns the heights seen when it gives up.
+ */
+export async function waitOrdererCaughtUp(
+  ctx: NetworkContext,
+  orderer: NodeSpec,
+  timeoutMs = 60_000,
+): Promise<{ caughtUp: boolean; heights: Record<string, number | undefined> }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const orderers = nodesOf(ctx.topology, 'orderer');
+    const heights = Object.fromEntries(
+      await Promise.all(orderers.map(async (o) => [o.name, await ordererHeight(ctx, o)] as const)),
+    );
+    const own = heights[orderer.name];
+    const highest = Math.max(...Object.values(heights).map((h) => h ?? 0));
+    if (own !== undefined && own >= highest) return { caughtUp: true, heights };
+    if (Date.now() > deadline) return { caughtUp: false, heights };
+    await sleep(500);
   }
 }
 
