@@ -38,6 +38,11 @@ export function peerEnv(
     // Gossip: the external endpoint makes this peer known to other orgs, which service discovery needs.
     CORE_PEER_GOSSIP_BOOTSTRAP: address(node),
     CORE_PEER_GOSSIP_EXTERNALENDPOINT: address(node),
+    // A peer reaches the other orgs' anchor peers as soon as it joins the channel; one that has not joined yet
+    // refuses ("Could not acquire policy manager"), and gossip retries only after reconnectInterval (25 s by
+    // default, gossip/discovery Connect): that wait was most of a first start. Retrying every 2 s costs a
+    // handshake per absent peer.
+    CORE_PEER_GOSSIP_RECONNECTINTERVAL: '2s',
     CORE_PEER_FILESYSTEMPATH: paths.nodeData(node.name),
     CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(paths.nodeData(node.name), 'snapshots'),
     CORE_PEER_TLS_ENABLED: 'true',
