@@ -27,7 +27,7 @@ export function peerEnv(
   return {
     PATH: process.env.PATH,
     FABRIC_CFG_PATH: install.configDir,
-    FABRIC_LOGGING_SPEC: 'INFO',
+    FABRIC_LOGGING_SPEC: process.env.RDX_FABRIC_LOGGING_SPEC || 'INFO',
     CORE_PEER_ID: node.name,
     CORE_PEER_LOCALMSPID: node.mspId,
     CORE_PEER_MSPCONFIGPATH: paths.identityMsp(org.short, identityName(node)),
@@ -76,7 +76,7 @@ export function ordererEnv(
   return {
     PATH: process.env.PATH,
     FABRIC_CFG_PATH: install.configDir,
-    FABRIC_LOGGING_SPEC: 'INFO',
+    FABRIC_LOGGING_SPEC: process.env.RDX_FABRIC_LOGGING_SPEC || 'INFO',
     ORDERER_GENERAL_LISTENADDRESS: node.host,
     ORDERER_GENERAL_LISTENPORT: String(node.port),
     ORDERER_GENERAL_LOCALMSPID: node.mspId,
