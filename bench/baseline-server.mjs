@@ -13,9 +13,7 @@ app.disable('x-powered-by');
 app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
 app.get('/records', (_req, res) => {
   const page = store.query(datasetId, { fields, filters: [], limit });
-  res
-    .type('application/json')
-    .send(JSON.stringify({ data: page.rows, next_cursor: page.nextCursor ?? null }));
+  res.type('application/json').send(JSON.stringify({ data: page.rows, nextCursor: page.nextCursor ?? null }));
 });
 const server = app.listen(port, '127.0.0.1');
 process.on('SIGTERM', () => {

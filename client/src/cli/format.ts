@@ -27,8 +27,8 @@ export function committedData<T>(name: string, c: Committed<T>): Record<string, 
  */
 export function relayedResult<T>(name: string, w: LedgerWrite<T>, lines: string[]): CommandResult {
   return {
-    data: { txId: w.tx_id, blockNumber: w.block, [name]: w.data },
-    lines: [...lines, txLine({ txId: w.tx_id, blockNumber: w.block })],
+    data: { txId: w.txId, blockNumber: w.blockNumber, [name]: w.data },
+    lines: [...lines, txLine({ txId: w.txId, blockNumber: w.blockNumber })],
   };
 }
 

@@ -50,12 +50,12 @@ export interface CatalogEntry {
   name: string;
   description?: string;
   owner: string;
-  open_attribute: 'restricted' | 'unconditional';
-  update_frequency: string;
+  openAttribute: 'restricted' | 'unconditional';
+  updateFrequency: string;
   items: DataItem[];
   version: string | null;
-  row_count: number | null;
-  grant: { id: string; state: GrantState; items: string[]; valid_until: string } | null;
+  rowCount: number | null;
+  grant: { id: string; state: GrantState; items: string[]; validUntil: string } | null;
 }
 
 /** Query of the records endpoint. */
@@ -72,10 +72,10 @@ export interface RecordsQuery {
 /** One page of records, tagged with the request and grant ids the audit log knows it by. */
 export interface RecordsPage {
   data: Record<string, unknown>[];
-  next_cursor: string | null;
-  grant_id: string | null;
-  request_id: string;
-  dataset_version?: string;
+  nextCursor: string | null;
+  grantId: string | null;
+  requestId: string;
+  datasetVersion?: string;
 }
 
 /** A computed-results query (Z20(3)). */
@@ -85,26 +85,26 @@ export interface AggregateQuery {
   filter?: string;
 }
 
-/** Computed results: groups under `min_group_size` rows are suppressed. */
+/** Computed results: groups under `minGroupSize` rows are suppressed. */
 export interface AggregateResult {
   data: Record<string, unknown>[];
-  suppressed_groups: number;
-  min_group_size?: number;
-  grant_id?: string | null;
-  request_id: string;
+  suppressedGroups: number;
+  minGroupSize?: number;
+  grantId?: string | null;
+  requestId: string;
 }
 
 /** A workflow action as committed: its result and transaction. */
 export interface LedgerWrite<T> {
   data: T;
-  tx_id: string;
-  block?: number;
+  txId: string;
+  blockNumber?: number;
 }
 
 /** One page of the caller's access log, newest first. */
 export interface AccessLogPage {
   data: AuditRecordJson[];
-  next_before: number | null;
+  nextBefore: number | null;
 }
 
 /** A receipt not yet covered by an anchor. */
@@ -305,7 +305,7 @@ export class PublicGatewayApi {
       signer: AdminIdentity;
     },
     timeoutMs = 600_000,
-  ): Promise<{ dataset: string; version: string; content_hash: string; row_count: number }> {
+  ): Promise<{ dataset: string; version: string; contentHash: string; rowCount: number }> {
     const url = this.http.url(
       `/v1/admin/datasets/${encodeURIComponent(datasetId)}/versions/${encodeURIComponent(version)}`,
     );
@@ -323,7 +323,7 @@ export class PublicGatewayApi {
       signal: AbortSignal.timeout(timeoutMs),
     });
     return (
-      await this.http.json<{ dataset: string; version: string; content_hash: string; row_count: number }>(res)
+      await this.http.json<{ dataset: string; version: string; contentHash: string; rowCount: number }>(res)
     ).body;
   }
 }
@@ -569,8 +569,8 @@ export class EnterpriseSession extends GatewaySession {
     for (let n = 0; n < maxPages; n++) {
       const page = await this.records(datasetId, { ...query, cursor });
       yield page;
-      if (!page.next_cursor) return;
-      cursor = page.next_cursor;
+      if (!page.nextCursor) return;
+      cursor = page.nextCursor;
     }
   }
 

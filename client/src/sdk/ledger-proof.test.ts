@@ -176,9 +176,9 @@ describe('orderer signatures on a block, Raft and SmartBFT', () => {
     verifyAnchorBlock(ANCHOR, served, roots, min).checks.find((c) => c.name === 'orderer signatures')!;
   const served = (block: string, config?: string): AnchorBlock => ({
     block,
-    block_number: 7,
-    tx_id: 'tx',
-    ...(config ? { config_block: config } : {}),
+    blockNumber: 7,
+    txId: 'tx',
+    ...(config ? { configBlock: config } : {}),
   });
 
   it('a Raft leader’s signature verifies against its root, not against another', () => {

@@ -31,10 +31,10 @@ export interface AnchorOnLedger {
 export interface AnchorBlock {
   /** The block, as the peer's qscc returns it, base64. */
   block: string;
-  block_number: number;
-  tx_id: string;
+  blockNumber: number;
+  txId: string;
   /** Under BFT ordering: the channel's last config block before it, base64 (it maps consenter ids to certificates). */
-  config_block?: string;
+  configBlock?: string;
 }
 
 /**
@@ -231,7 +231,7 @@ export function verifyAnchorBlock(
     const md = common.Metadata.deserializeBinary(
       metadata[common.BlockMetadataIndex.SIGNATURES] ?? new Uint8Array(),
     );
-    const consenters = consentersOf(served.config_block);
+    const consenters = consentersOf(served.configBlock);
     for (const sig of md.getSignaturesList()) {
       // Raft: the signer's certificate is in the signature header. SmartBFT: only its consenter id is.
       const byId = sig.getSignatureHeader_asU8().length === 0 && sig.getIdentifierHeader_asU8().length > 0;

@@ -18,6 +18,7 @@ import {
   verifyDocument,
   verifyEvidence,
   verifyReceipt,
+  withCurrentNames,
   type AuditReceipt,
   type AuditRecordJson,
   type UnsignedEvidence,
@@ -139,11 +140,11 @@ function receiptFor(records: AuditRecordJson[], chain: LedgerAnchor[], seq: numb
   const treeSize = a.firstRecord + a.recordCount;
   return {
     status: 'anchored',
-    gateway_id: 'gw1',
+    gatewayId: 'gw1',
     record: clone(records[seq]!),
     proof: {
-      leaf_index: seq,
-      tree_size: treeSize,
+      leafIndex: seq,
+      treeSize: treeSize,
       hashes: inclusionProof(records.map((r) => r.hash).slice(0, treeSize), seq),
     },
     anchor: {
@@ -171,11 +172,25 @@ describe('offline verification of receipts, anchor chains and evidence packages'
     expect(r.checks.map((c) => c.name)).to.deep.equal([
       'receipt.shape',
       'record.hash',
-      'proof.leaf_index',
-      'proof.tree_size',
+      'proof.leafIndex',
+      'proof.treeSize',
       'anchor.tiling',
       'proof.inclusion',
     ]);
+  });
+
+  it('a receipt saved before the fields were renamed (gateway_id, proof.leaf_index, proof.tree_size) still verifies, and still fails when wrong', () => {
+    const records = log();
+    const { gatewayId, proof, ...rest } = receiptFor(records, anchors(records), 3);
+    const saved = {
+      ...rest,
+      gateway_id: gatewayId,
+      proof: { leaf_index: proof.leafIndex, tree_size: proof.treeSize, hashes: proof.hashes },
+    };
+    expect(verifyReceipt(saved).ok).to.equal(true);
+    expect(withCurrentNames(saved)).to.include({ gatewayId });
+    const wrong = { ...saved, proof: { ...saved.proof, leaf_index: proof.leafIndex + 1 } };
+    expect(failed(verifyReceipt(wrong))).to.include('proof.leafIndex');
   });
 
   it('a changed record field breaks its hash', () => {
@@ -209,12 +224,12 @@ describe('offline verification of receipts, anchor chains and evidence packages'
     expect(failed(verifyReceipt(size)).sort()).to.deep.equal([
       'anchor.tiling',
       'proof.inclusion',
-      'proof.tree_size',
+      'proof.treeSize',
     ]);
 
     const index = receiptFor(records, chain, 3);
-    index.proof.leaf_index = 4;
-    expect(failed(verifyReceipt(index))).to.deep.equal(['proof.leaf_index']);
+    index.proof.leafIndex = 4;
+    expect(failed(verifyReceipt(index))).to.deep.equal(['proof.leafIndex']);
   });
 
   it('malformed or pending receipts fail their shape check and never throw', () => {

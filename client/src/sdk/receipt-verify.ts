@@ -55,9 +55,9 @@ export interface ReceiptAnchor {
 /** A receipt for one request: GET /v1/audit/receipts/{requestId} once anchored. */
 export interface AuditReceipt {
   status: 'anchored';
-  gateway_id: string;
+  gatewayId: string;
   record: AuditRecordJson;
-  proof: { leaf_index: number; tree_size: number; hashes: string[] };
+  proof: { leafIndex: number; treeSize: number; hashes: string[] };
   anchor: ReceiptAnchor;
 }
 
@@ -138,7 +138,31 @@ export function auditRecordHash(record: Record<string, unknown>): string {
  * that the anchor is the one on the ledger is checked by `rdx verify --online` or inside an evidence package.
  * @throws nothing: failures are checks in the report.
  */
-export function verifyReceipt(receipt: unknown): VerificationReport {
+/**
+ * A receipt under today's field names. Receipts issued until 2026-11-29 spelled `gateway_id`, `request_id` and
+ * the proof's `leaf_index` and `tree_size`; an enterprise's saved receipts, and evidence packages sealed with
+ * them, still verify. What is hashed (the record, the anchor) never changed names.
+ */
+export function withCurrentNames<T>(receipt: T): T {
+  if (!isObject(receipt)) return receipt;
+  const r = receipt as Record<string, unknown>;
+  const proof = isObject(r.proof)
+    ? {
+        ...r.proof,
+        leafIndex: r.proof.leafIndex ?? r.proof.leaf_index,
+        treeSize: r.proof.treeSize ?? r.proof.tree_size,
+      }
+    : r.proof;
+  return {
+    ...r,
+    gatewayId: r.gatewayId ?? r.gateway_id,
+    requestId: r.requestId ?? r.request_id,
+    proof,
+  } as T;
+}
+
+export function verifyReceipt(given: unknown): VerificationReport {
+  const receipt = withCurrentNames(given);
   if (
     !isObject(receipt) ||
     !isObject(receipt.record) ||
@@ -182,16 +206,16 @@ export function verifyReceipt(receipt: unknown): VerificationReport {
   );
   checks.push(
     check(
-      'proof.leaf_index',
-      proof.leaf_index === seq,
-      `leaf index ${String(proof.leaf_index)}, record seq ${seq}`,
+      'proof.leafIndex',
+      proof.leafIndex === seq,
+      `leaf index ${String(proof.leafIndex)}, record seq ${seq}`,
     ),
   );
   checks.push(
     check(
-      'proof.tree_size',
-      proof.tree_size === treeSize,
-      `proof tree size ${String(proof.tree_size)}, anchor tree size ${treeSize}`,
+      'proof.treeSize',
+      proof.treeSize === treeSize,
+      `proof tree size ${String(proof.treeSize)}, anchor tree size ${treeSize}`,
     ),
   );
   checks.push(
@@ -584,12 +608,13 @@ function contextChecks(e: EvidencePackage): Check[] {
   return checks;
 }
 
-function receiptInEvidence(e: EvidencePackage, receipt: AuditReceipt): Check[] {
+function receiptInEvidence(e: EvidencePackage, sealed: AuditReceipt): Check[] {
+  const receipt = withCurrentNames(sealed);
   const id = isObject(receipt) && isObject(receipt.record) ? String(receipt.record.requestId) : '?';
   const own = verifyReceipt(receipt);
   const checks = own.checks.map((c) => ({ ...c, name: `receipt[${id}].${c.name}` }));
   if (!own.ok) return checks;
-  const chain = e.anchors[receipt.gateway_id] ?? [];
+  const chain = e.anchors[receipt.gatewayId] ?? [];
   const onLedger = chain.find((a) => a.sequence === receipt.anchor.sequence);
   const anchored =
     onLedger !== undefined &&
@@ -601,8 +626,8 @@ function receiptInEvidence(e: EvidencePackage, receipt: AuditReceipt): Check[] {
       `receipt[${id}].anchor`,
       anchored,
       anchored
-        ? `its root is anchor ${receipt.anchor.sequence} of ${receipt.gateway_id} on the ledger (tx ${receipt.anchor.txId.slice(0, 12)})`
-        : `anchor ${receipt.anchor.sequence} of ${receipt.gateway_id} on the ledger does not carry this root`,
+        ? `its root is anchor ${receipt.anchor.sequence} of ${receipt.gatewayId} on the ledger (tx ${receipt.anchor.txId.slice(0, 12)})`
+        : `anchor ${receipt.anchor.sequence} of ${receipt.gatewayId} on the ledger does not carry this root`,
     ),
   );
   const about = receipt.record.grantId === e.subject.id;

@@ -93,9 +93,9 @@ export async function verifyInclusion(
 /** A receipt as GET /v1/audit/receipts/{id} and GET /v1/regulator/receipts/{id} answer it. */
 export interface Receipt {
   status: string;
-  gateway_id?: string;
+  gatewayId?: string;
   record: Record<string, unknown> & { seq: number; hash: string; requestId: string };
-  proof?: { leaf_index: number; tree_size: number; hashes: string[] };
+  proof?: { leafIndex: number; treeSize: number; hashes: string[] };
   anchor?: { sequence: number; treeSize: number; merkleRoot: string; txId: string; blockNumber: number };
 }
 
@@ -113,14 +113,14 @@ export async function verifyReceipt(receipt: Receipt): Promise<Check[]> {
   const computed = await recordHash(record);
   checks.push({ ok: computed === record.hash, key: 'verify.step.leaf', vars: { hash: computed } });
   if (!proof || !anchor) return [...checks, { ok: false, key: 'verify.pending', vars: {} }];
-  const shapeOk = proof.leaf_index === record.seq && proof.tree_size === anchor.treeSize;
+  const shapeOk = proof.leafIndex === record.seq && proof.treeSize === anchor.treeSize;
   const included =
     shapeOk &&
-    (await verifyInclusion(record.hash, proof.leaf_index, proof.tree_size, proof.hashes, anchor.merkleRoot));
+    (await verifyInclusion(record.hash, proof.leafIndex, proof.treeSize, proof.hashes, anchor.merkleRoot));
   checks.push({
     ok: included,
     key: 'verify.step.inclusion',
-    vars: { n: proof.hashes.length, size: proof.tree_size, root: anchor.merkleRoot },
+    vars: { n: proof.hashes.length, size: proof.treeSize, root: anchor.merkleRoot },
   });
   return checks;
 }

@@ -8,15 +8,15 @@ import { canVerify, verifyReceipt, type Check, type Receipt } from './merkle.js'
 export async function ledgerCheck(receipt: Receipt): Promise<Check> {
   const anchor = receipt.anchor!;
   const { body } = await api<{
-    data: { sequence: number; merkle_root: string; tx_id: string; block_number: number; ledger: string }[];
+    data: { sequence: number; merkleRoot: string; txId: string; blockNumber: number; ledger: string }[];
   }>(`/v1/regulator/anchors?before=${anchor.sequence + 1}&limit=1`);
   const a = body.data[0];
   const ok =
     a !== undefined &&
     a.sequence === anchor.sequence &&
     a.ledger === 'match' &&
-    a.merkle_root === anchor.merkleRoot &&
-    a.tx_id === anchor.txId;
+    a.merkleRoot === anchor.merkleRoot &&
+    a.txId === anchor.txId;
   return {
     ok,
     key: 'verify.step.ledger',

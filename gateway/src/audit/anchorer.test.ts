@@ -103,8 +103,8 @@ describe('anchoring under a stolen key or an unregistered id', () => {
   afterEach(() => h.close());
 
   const regulator = (): string => h.tokens.issue('regulator', 'regulator').access_token;
-  const dashboard = async (): Promise<{ integrity: string; last_error: string | null }> =>
-    assertOk<{ anchoring: { integrity: string; last_error: string | null } }>(
+  const dashboard = async (): Promise<{ integrity: string; lastError: string | null }> =>
+    assertOk<{ anchoring: { integrity: string; lastError: string | null } }>(
       await h.get('/v1/regulator/dashboard', { token: regulator() }),
     ).anchoring;
   const gauge = async (name: string): Promise<number> => {
@@ -118,7 +118,7 @@ describe('anchoring under a stolen key or an unregistered id', () => {
   it('a fork written with the gateway key is detected at the next anchoring: alarm, metric, data refused', async () => {
     await traffic();
     await h.anchorNow();
-    expect(await dashboard()).to.deep.include({ integrity: 'ok', last_error: null });
+    expect(await dashboard()).to.deep.include({ integrity: 'ok', lastError: null });
     expect(await gauge('rdx_audit_log_broken')).to.equal(0);
 
     // Someone holding the gateway's key anchors an arbitrary root as the next link of its chain.
@@ -141,7 +141,7 @@ describe('anchoring under a stolen key or an unregistered id', () => {
     expect(h.anchorer.broken()).to.match(/another holder of this gateway's key anchored a fork/);
     const status = await dashboard();
     expect(status.integrity).to.match(/fork/);
-    expect(status.last_error).to.match(/ANCHOR_CHAIN_BROKEN|already anchored|rewrite/);
+    expect(status.lastError).to.match(/ANCHOR_CHAIN_BROKEN|already anchored|rewrite/);
     expect(await gauge('rdx_audit_log_broken')).to.equal(1);
     assertProblem(await h.get('/readyz'), 503, 'AUDIT_LOG_BROKEN');
     assertProblem(
@@ -171,7 +171,7 @@ describe('anchoring under a stolen key or an unregistered id', () => {
     await traffic();
     await h.anchorer.anchorNow();
     expect(h.anchorer.broken()).to.equal(undefined);
-    expect((await dashboard()).last_error).to.match(/FORBIDDEN|not registered/);
+    expect((await dashboard()).lastError).to.match(/FORBIDDEN|not registered/);
     expect(h.audit.anchoredSize()).to.equal(0);
   });
 });

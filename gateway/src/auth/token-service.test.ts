@@ -57,7 +57,7 @@ describe('adversarial access tokens', () => {
   /** Asserts the refusal and its audit record: a deny with the problem's code as reason and status. */
   function assertAuditedDeny(reply: Reply, status: number, code: string): void {
     const body = assertProblem(reply, status, code);
-    expect(body.request_id).to.equal(reply.requestId);
+    expect(body.requestId).to.equal(reply.requestId);
     const record = h.auditOf(reply);
     expect(record.decision).to.equal('deny');
     expect(record.reason).to.equal(code);

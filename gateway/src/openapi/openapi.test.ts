@@ -175,6 +175,42 @@ describe('the OpenAPI document and the server', () => {
     ).to.deep.equal([]);
   });
 
+  it('one naming style: every field and parameter is camelCase, but for the names a standard fixes', () => {
+    // RFC 6749 (token request, response and errors), RFC 7521/7523 (client assertions), RFC 8414 (discovery).
+    const standard = new Set([
+      'grant_type',
+      'client_id',
+      'client_secret',
+      'client_assertion_type',
+      'client_assertion',
+      'access_token',
+      'token_type',
+      'expires_in',
+      'error_description',
+      'token_endpoint',
+      'jwks_uri',
+      'grant_types_supported',
+      'response_types_supported',
+      'token_endpoint_auth_methods_supported',
+      'token_endpoint_auth_signing_alg_values_supported',
+      'service_documentation',
+    ]);
+    const names: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (!node || typeof node !== 'object') return;
+      const o = node as Record<string, unknown>;
+      if (o.properties && typeof o.properties === 'object') names.push(...Object.keys(o.properties));
+      // Header names keep HTTP's own style (X-Rdx-Signature); query and path parameters are ours.
+      if (typeof o.name === 'string' && (o.in === 'query' || o.in === 'path')) names.push(o.name);
+      Object.values(o).forEach(walk);
+    };
+    walk(OPENAPI);
+    expect(names.length, 'fields found').to.be.at.least(200);
+    const offStyle = [...new Set(names)].filter((n) => !/^[a-z][a-zA-Z0-9]*$/.test(n) && !standard.has(n));
+    expect(offStyle, 'fields and parameters not in camelCase').to.deep.equal([]);
+  });
+
   it('GET /openapi.json serves this document', async () => {
     const reply = await h.get('/openapi.json');
     expect(reply.status).to.equal(200);
@@ -231,9 +267,9 @@ describe('the OpenAPI document and the server', () => {
     await g.get('/v1/datasets');
     await g.get(`${people}/records?limit=3`, { token: AA });
     const first = (await g.get(`${people}/records?limit=2&fields=record_id`, { token: AA })).body as {
-      next_cursor: string;
+      nextCursor: string;
     };
-    await g.get(`${people}/records?limit=2&fields=record_id&cursor=${first.next_cursor}`, { token: AA });
+    await g.get(`${people}/records?limit=2&fields=record_id&cursor=${first.nextCursor}`, { token: AA });
     await g.get(`${people}/records?filter=record_id:eq:300`, { token: AA });
     await g.get(`/v1/datasets/${DS.OPEN}/records?limit=3`, { token: AA });
     await g.get(`${people}/records?filter=age:gt:old`, { token: AA });

@@ -32,8 +32,8 @@ const ledgerWrite = (summary: string, status: '200' | '201'): Record<string, unk
   responses: {
     [status]: json({
       type: 'object',
-      required: ['data', 'tx_id'],
-      properties: { data: {}, tx_id: { type: 'string' }, block: { type: 'integer' } },
+      required: ['data', 'txId'],
+      properties: { data: {}, txId: { type: 'string' }, blockNumber: { type: 'integer' } },
     }),
     '400': problem,
     '401': problem,
@@ -104,7 +104,7 @@ export const OPENAPI = {
           status: { type: 'integer' },
           code: { type: 'string' },
           detail: { type: 'string' },
-          request_id: { type: 'string', description: 'on data routes: the audit record of this refusal' },
+          requestId: { type: 'string', description: 'on data routes: the audit record of this refusal' },
         },
         // RFC 9457 extension members: what a refusal has to say beyond these (e.g. the readiness parts).
         additionalProperties: true,
@@ -154,14 +154,14 @@ export const OPENAPI = {
       },
       CatalogEntry: {
         type: 'object',
-        required: ['id', 'name', 'owner', 'open_attribute', 'items', 'version', 'row_count', 'grant'],
+        required: ['id', 'name', 'owner', 'openAttribute', 'items', 'version', 'rowCount', 'grant'],
         properties: {
           id: { type: 'string' },
           name: { type: 'string' },
           description: { type: 'string' },
           owner: { type: 'string' },
-          open_attribute: { type: 'string', enum: ['restricted', 'unconditional'] },
-          update_frequency: { type: 'string' },
+          openAttribute: { type: 'string', enum: ['restricted', 'unconditional'] },
+          updateFrequency: { type: 'string' },
           items: {
             type: 'array',
             items: {
@@ -176,24 +176,24 @@ export const OPENAPI = {
             },
           },
           version: { type: ['string', 'null'] },
-          row_count: { type: ['integer', 'null'] },
+          rowCount: { type: ['integer', 'null'] },
           grant: {
             type: ['object', 'null'],
             properties: {
               id: { type: 'string' },
               state: { type: 'string' },
               items: { type: 'array', items: { type: 'string' } },
-              valid_until: { type: 'string' },
+              validUntil: { type: 'string' },
             },
           },
         },
       },
       ReceiptProof: {
         type: 'object',
-        required: ['leaf_index', 'tree_size', 'hashes'],
+        required: ['leafIndex', 'treeSize', 'hashes'],
         properties: {
-          leaf_index: { type: 'integer' },
-          tree_size: { type: 'integer' },
+          leafIndex: { type: 'integer' },
+          treeSize: { type: 'integer' },
           hashes: { type: 'array', items: { type: 'string' } },
         },
       },
@@ -462,13 +462,13 @@ export const OPENAPI = {
         responses: {
           '200': json({
             type: 'object',
-            required: ['data', 'next_cursor', 'grant_id', 'request_id'],
+            required: ['data', 'nextCursor', 'grantId', 'requestId'],
             properties: {
               data: { type: 'array', items: { type: 'object' } },
-              next_cursor: { type: ['string', 'null'] },
-              grant_id: { type: ['string', 'null'] },
-              request_id: { type: 'string' },
-              dataset_version: { type: 'string' },
+              nextCursor: { type: ['string', 'null'] },
+              grantId: { type: ['string', 'null'] },
+              requestId: { type: 'string' },
+              datasetVersion: { type: 'string' },
             },
           }),
           '400': problem,
@@ -505,15 +505,15 @@ export const OPENAPI = {
         responses: {
           '200': json({
             type: 'object',
-            required: ['data', 'suppressed_groups', 'request_id'],
+            required: ['data', 'suppressedGroups', 'requestId'],
             properties: {
               data: { type: 'array', items: { type: 'object' } },
-              suppressed_groups: { type: 'integer' },
-              min_group_size: { type: 'integer' },
+              suppressedGroups: { type: 'integer' },
+              minGroupSize: { type: 'integer' },
               epsilon: { type: ['number', 'null'], description: 'ε spent (restricted data), null otherwise' },
-              privacy_budget_left: { type: ['number', 'null'] },
-              grant_id: { type: ['string', 'null'] },
-              request_id: { type: 'string' },
+              privacyBudgetLeft: { type: ['number', 'null'] },
+              grantId: { type: ['string', 'null'] },
+              requestId: { type: 'string' },
             },
           }),
           '400': problem,
@@ -558,12 +558,12 @@ export const OPENAPI = {
         responses: {
           '200': json({
             type: 'object',
-            required: ['dataset', 'version', 'content_hash', 'row_count'],
+            required: ['dataset', 'version', 'contentHash', 'rowCount'],
             properties: {
               dataset: { type: 'string' },
               version: { type: 'string' },
-              content_hash: { type: 'string' },
-              row_count: { type: 'integer' },
+              contentHash: { type: 'string' },
+              rowCount: { type: 'integer' },
             },
           }),
           '400': problem,
@@ -659,10 +659,10 @@ export const OPENAPI = {
         responses: {
           '200': json({
             type: 'object',
-            required: ['data', 'next_before'],
+            required: ['data', 'nextBefore'],
             properties: {
               data: { type: 'array', items: { $ref: '#/components/schemas/AuditRecord' } },
-              next_before: { type: ['integer', 'null'] },
+              nextBefore: { type: ['integer', 'null'] },
             },
           }),
           '400': problem,
@@ -679,10 +679,10 @@ export const OPENAPI = {
         responses: {
           '200': json({
             type: 'object',
-            required: ['status', 'gateway_id', 'record', 'proof', 'anchor'],
+            required: ['status', 'gatewayId', 'record', 'proof', 'anchor'],
             properties: {
               status: { type: 'string', enum: ['anchored'] },
-              gateway_id: { type: 'string' },
+              gatewayId: { type: 'string' },
               record: { $ref: '#/components/schemas/AuditRecord' },
               proof: { $ref: '#/components/schemas/ReceiptProof' },
               anchor: { $ref: '#/components/schemas/ReceiptAnchor' },
@@ -707,12 +707,12 @@ export const OPENAPI = {
         responses: {
           '200': json({
             type: 'object',
-            required: ['block', 'block_number', 'tx_id'],
+            required: ['block', 'blockNumber', 'txId'],
             properties: {
               block: { type: 'string', description: 'the block as the peer stores it, base64' },
-              block_number: { type: 'integer' },
-              tx_id: { type: 'string' },
-              config_block: {
+              blockNumber: { type: 'integer' },
+              txId: { type: 'string' },
+              configBlock: {
                 type: 'string',
                 description:
                   'under BFT ordering: the channel config block naming the consenters that signed, base64',

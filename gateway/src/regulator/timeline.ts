@@ -18,7 +18,7 @@ export type TimelineObject = 'application' | 'agreement' | 'grant' | 'enterprise
 
 export interface TimelineEvent {
   time: string;
-  tx_id: string;
+  txId: string;
   /** The org whose identity made the change (an enterprise's own actions arrive through the gateway's). */
   org: string | null;
   role: string | null;
@@ -92,8 +92,8 @@ function agreementSteps(prev: Obj | undefined, cur: Obj): Step[] {
           enterprise: cur.creditCode,
           body: cur.body,
           datasets: cur.datasetIds,
-          valid_until: cur.validUntil,
-          terms_hash: cur.termsHash,
+          validUntil: cur.validUntil,
+          termsHash: cur.termsHash,
         },
       ],
     ];
@@ -104,15 +104,15 @@ function agreementSteps(prev: Obj | undefined, cur: Obj): Step[] {
   if (cur.enterpriseSigned && !prev.enterpriseSigned)
     steps.push(['agreement.signed_by_enterprise', { enterprise: cur.creditCode }]);
   if (cur.state === 'IN_FORCE' && prev.state !== 'IN_FORCE')
-    steps.push(['agreement.in_force', { grants: cur.grants, product_deadline: cur.productDeadline }]);
+    steps.push(['agreement.in_force', { grants: cur.grants, productDeadline: cur.productDeadline }]);
   if (cur.pendingRenewal && !same(prev.pendingRenewal, cur.pendingRenewal))
-    steps.push(['agreement.renewal_proposed', { valid_until: o(cur.pendingRenewal).validUntil }]);
+    steps.push(['agreement.renewal_proposed', { validUntil: o(cur.pendingRenewal).validUntil }]);
   const renewals = Array.isArray(cur.renewals) ? cur.renewals : [];
   if (renewals.length > (Array.isArray(prev.renewals) ? prev.renewals.length : 0))
-    steps.push(['agreement.renewed', { valid_until: o(renewals[renewals.length - 1]).validUntil }]);
+    steps.push(['agreement.renewed', { validUntil: o(renewals[renewals.length - 1]).validUntil }]);
   if (cur.termination && !prev.termination) {
     const t = o(cur.termination);
-    steps.push(['agreement.terminated', { by: t.by, notice_date: t.noticeDate }]);
+    steps.push(['agreement.terminated', { by: t.by, noticeDate: t.noticeDate }]);
   }
   if (cur.product && !prev.product) {
     const p = o(cur.product);
@@ -140,8 +140,8 @@ function grantSteps(prev: Obj | undefined, cur: Obj): Step[] {
           enterprise: cur.creditCode,
           dataset: cur.datasetId,
           agreement: cur.agreementId,
-          valid_from: cur.validFrom,
-          valid_until: cur.validUntil,
+          validFrom: cur.validFrom,
+          validUntil: cur.validUntil,
         },
       ],
     ];
@@ -153,23 +153,21 @@ function grantSteps(prev: Obj | undefined, cur: Obj): Step[] {
       { from: prev.state, to: cur.state, reason: reason.code, note: reason.note },
     ]);
   }
-  if (cur.validUntil !== prev.validUntil) steps.push(['grant.renewed', { valid_until: cur.validUntil }]);
+  if (cur.validUntil !== prev.validUntil) steps.push(['grant.renewed', { validUntil: cur.validUntil }]);
   return steps;
 }
 
 function enterpriseSteps(prev: Obj | undefined, cur: Obj): Step[] {
   const rating = o(cur.rating);
   if (!prev)
-    return [
-      ['enterprise.onboarded', { name: cur.name, level: rating.level, valid_until: rating.validUntil }],
-    ];
+    return [['enterprise.onboarded', { name: cur.name, level: rating.level, validUntil: rating.validUntil }]];
   const steps: Step[] = [];
   const was = o(prev.rating);
   if (rating.expired && !was.expired) steps.push(['enterprise.rating_expired', { level: rating.level }]);
   else if (!same(was, rating))
     steps.push([
       'enterprise.rated',
-      { level: rating.level, valid_until: rating.validUntil, credit_status: rating.creditStatus },
+      { level: rating.level, validUntil: rating.validUntil, creditStatus: rating.creditStatus },
     ]);
   if (cur.publicKey !== prev.publicKey) steps.push(['enterprise.key_changed', {}]);
   return steps;
@@ -177,18 +175,18 @@ function enterpriseSteps(prev: Obj | undefined, cur: Obj): Step[] {
 
 function datasetSteps(prev: Obj | undefined, cur: Obj): Step[] {
   if (!prev)
-    return [['dataset.registered', { name: cur.name, owner: cur.owner, open_attribute: cur.openAttribute }]];
+    return [['dataset.registered', { name: cur.name, owner: cur.owner, openAttribute: cur.openAttribute }]];
   const steps: Step[] = [];
   const versions = Array.isArray(cur.versions) ? cur.versions : [];
   if (versions.length > (Array.isArray(prev.versions) ? prev.versions.length : 0)) {
     const v = o(versions[versions.length - 1]);
     steps.push([
       'dataset.version_recorded',
-      { version: v.version, content_hash: v.contentHash, rows: v.rowCount },
+      { version: v.version, contentHash: v.contentHash, rows: v.rowCount },
     ]);
   }
   if (cur.openAttribute !== prev.openAttribute)
-    steps.push(['dataset.updated', { open_attribute: cur.openAttribute }]);
+    steps.push(['dataset.updated', { openAttribute: cur.openAttribute }]);
   return steps;
 }
 
@@ -216,7 +214,7 @@ export function eventsOf(
   for (const h of chronological(history)) {
     const base = {
       time: h.time,
-      tx_id: h.txId,
+      txId: h.txId,
       org: h.by?.mspId ?? null,
       role: h.by?.role ?? null,
       object: { type, id },

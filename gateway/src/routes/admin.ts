@@ -126,8 +126,8 @@ export function adminRoutes(s: Services): Router {
       res.json({
         dataset: dataset.id,
         version: recorded.version,
-        content_hash: loaded.contentHash,
-        row_count: loaded.rowCount,
+        contentHash: loaded.contentHash,
+        rowCount: loaded.rowCount,
       });
     } finally {
       inFlight--;

@@ -21,10 +21,10 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
 
   interface Result {
     data: Record<string, unknown>[];
-    suppressed_groups: number;
-    min_group_size: number;
-    grant_id: string | null;
-    request_id: string;
+    suppressedGroups: number;
+    minGroupSize: number;
+    grantId: string | null;
+    requestId: string;
   }
 
   it('groups under k rows are suppressed and counted; the others carry their measures', async () => {
@@ -36,10 +36,10 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
       },
     });
     const result = assertOk<Result>(reply);
-    expect(result.min_group_size).to.equal(10);
-    expect(result.grant_id).to.equal(GRANT.AA_PEOPLE);
-    expect(result.request_id).to.equal(reply.requestId);
-    expect(result.suppressed_groups).to.equal(Object.keys(SMALL_DISTRICTS).length);
+    expect(result.minGroupSize).to.equal(10);
+    expect(result.grantId).to.equal(GRANT.AA_PEOPLE);
+    expect(result.requestId).to.equal(reply.requestId);
+    expect(result.suppressedGroups).to.equal(Object.keys(SMALL_DISTRICTS).length);
     expect(result.data.map((g) => g.district).sort()).to.deep.equal([...BIG_DISTRICTS].sort());
     for (const group of result.data) {
       const rows = PEOPLE.filter((p) => p.district === group.district);
@@ -71,7 +71,7 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
       await h.post(AGGREGATE, { as: 'AA', json: { filter: 'district:eq:庆元县' } }),
     );
     expect(result.data).to.deep.equal([]);
-    expect(result.suppressed_groups).to.equal(1);
+    expect(result.suppressedGroups).to.equal(1);
     const whole = assertOk<Result>(await h.post(AGGREGATE, { as: 'AA', json: {} }));
     expect(whole.data).to.deep.equal([{ 'count(*)': 300 }]);
   });
@@ -139,16 +139,16 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
     const result = assertOk<Result>(
       await h.post(`/v1/datasets/${DS.OPEN}/aggregate`, { as: 'A', json: { groupBy: ['station'] } }),
     );
-    expect(result.grant_id).to.equal(null);
+    expect(result.grantId).to.equal(null);
     expect(result.data.length).to.equal(4);
-    expect(result.suppressed_groups).to.equal(0);
+    expect(result.suppressedGroups).to.equal(0);
   });
 });
 
 describe('computed results resist differencing (differential privacy at the default ε)', () => {
   const AGGREGATE = `/v1/datasets/${DS.PEOPLE}/aggregate`;
   const PEOPLE = peopleRows(300);
-  type Groups = { data: Record<string, unknown>[]; epsilon: number; privacy_budget_left: number };
+  type Groups = { data: Record<string, unknown>[]; epsilon: number; privacyBudgetLeft: number };
 
   it('two queries that differ by one record do not give that record away', async () => {
     const h = await startHarness({ kMin: 10 });
@@ -213,7 +213,7 @@ describe('computed results resist differencing (differential privacy at the defa
           await h.post(AGGREGATE, { as: 'AA', json: { groupBy: ['district'] } }),
         );
         expect(result.epsilon).to.equal(0.5);
-        lefts.push(result.privacy_budget_left);
+        lefts.push(result.privacyBudgetLeft);
       }
       expect(lefts).to.deep.equal([1.5, 1, 0.5, 0]);
       const refused = await h.post(AGGREGATE, { as: 'AA', json: { groupBy: ['district'] } });

@@ -25,7 +25,7 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
     const records = await s.audit.recordsOf(creditCode, limit, before);
     res.json({
       data: records,
-      next_before: records.length === limit ? records[records.length - 1]!.seq : null,
+      nextBefore: records.length === limit ? records[records.length - 1]!.seq : null,
     });
   });
 
@@ -72,9 +72,9 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
     }
     res.json({
       block: Buffer.from(block).toString('base64'),
-      block_number: anchor.blockNumber,
-      tx_id: anchor.txId,
-      ...(configBlock ? { config_block: Buffer.from(configBlock).toString('base64') } : {}),
+      blockNumber: anchor.blockNumber,
+      txId: anchor.txId,
+      ...(configBlock ? { configBlock: Buffer.from(configBlock).toString('base64') } : {}),
     });
   });
 
@@ -112,9 +112,9 @@ export async function sendReceipt(s: Services, record: AuditRecord, res: Respons
   const proof = (await treeOf(s.audit)).inclusionProof(record.seq, anchor.treeSize);
   res.json({
     status: 'anchored',
-    gateway_id: s.config.gatewayId,
+    gatewayId: s.config.gatewayId,
     record,
-    proof: { leaf_index: record.seq, tree_size: anchor.treeSize, hashes: proof },
+    proof: { leafIndex: record.seq, treeSize: anchor.treeSize, hashes: proof },
     anchor,
   });
 }

@@ -76,7 +76,7 @@ export async function deny(
   problem: Problem,
 ): Promise<void> {
   const body = JSON.stringify(
-    problemBody(problem.code, problem.detail, { ...problem.extra, request_id: requestIdOf(res) }),
+    problemBody(problem.code, problem.detail, { ...problem.extra, requestId: requestIdOf(res) }),
   );
   const hash = crypto.createHash('sha256').update(body).digest('hex');
   const attributed = a.enterprise !== undefined && s.view.datasets.has(a.datasetId ?? '');

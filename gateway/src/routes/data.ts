@@ -254,13 +254,13 @@ export function dataRoutes(s: Services): Router {
           name: d.name,
           description: d.description,
           owner: d.owner,
-          open_attribute: d.openAttribute,
-          update_frequency: d.updateFrequency,
+          openAttribute: d.openAttribute,
+          updateFrequency: d.updateFrequency,
           items: d.items,
           version: version?.version ?? null,
-          row_count: version?.rowCount ?? null,
+          rowCount: version?.rowCount ?? null,
           grant: grant
-            ? { id: grant.id, state: grant.state, items: grant.items, valid_until: grant.validUntil }
+            ? { id: grant.id, state: grant.state, items: grant.items, validUntil: grant.validUntil }
             : null,
         };
       });
@@ -299,10 +299,10 @@ export function dataRoutes(s: Services): Router {
       const personal = new Set(decision.dataset.items.filter((i) => i.personal).map((i) => i.name));
       const body = JSON.stringify({
         data: projectAndMask(page.rows, decision.items, personal),
-        next_cursor: page.nextCursor ?? null,
-        grant_id: decision.grant?.id ?? null,
-        request_id: requestIdOf(res),
-        dataset_version: version.version,
+        nextCursor: page.nextCursor ?? null,
+        grantId: decision.grant?.id ?? null,
+        requestId: requestIdOf(res),
+        datasetVersion: version.version,
       });
       await allow(s, req, res, a, body, page.rows.length);
     }),
@@ -373,14 +373,14 @@ export function dataRoutes(s: Services): Router {
       a.query = canonicalJson({ ...query, epsilon });
       const out = JSON.stringify({
         data: result.groups,
-        suppressed_groups: result.suppressed,
-        min_group_size: s.config.kMin,
+        suppressedGroups: result.suppressed,
+        minGroupSize: s.config.kMin,
         epsilon,
-        privacy_budget_left: decision.grant
+        privacyBudgetLeft: decision.grant
           ? privacy.options.dailyBudget - (await privacy.spentToday(decision.grant.id, chinaToday(s.now())))
           : null,
-        grant_id: decision.grant?.id ?? null,
-        request_id: requestIdOf(res),
+        grantId: decision.grant?.id ?? null,
+        requestId: requestIdOf(res),
       });
       await allow(s, req, res, a, out, result.groups.length);
     }),

@@ -106,21 +106,21 @@ describe('downloads and loading dataset versions', () => {
 
   it('loading the bytes the ledger records makes the version current and servable', async () => {
     const reply = await h.load(DS.PENDING, 'v1', h.files.pendingV1);
-    const loaded = assertOk<{ dataset: string; version: string; content_hash: string; row_count: number }>(
+    const loaded = assertOk<{ dataset: string; version: string; contentHash: string; rowCount: number }>(
       reply,
     );
     expect(loaded).to.deep.equal({
       dataset: DS.PENDING,
       version: 'v1',
-      content_hash: sha256Hex(h.files.pendingV1),
-      row_count: 20,
+      contentHash: sha256Hex(h.files.pendingV1),
+      rowCount: 20,
     });
     expect(h.store.currentVersion(DS.PENDING)?.version).to.equal('v1');
-    const page = assertOk<{ data: unknown[]; dataset_version: string }>(
+    const page = assertOk<{ data: unknown[]; datasetVersion: string }>(
       await h.get(`/v1/datasets/${DS.PENDING}/records?limit=50`, { as: 'AA' }),
     );
     expect(page.data.length).to.equal(20);
-    expect(page.dataset_version).to.equal('v1');
+    expect(page.datasetVersion).to.equal('v1');
     // Loading the same bytes again changes nothing.
     assertOk(await h.load(DS.PENDING, 'v1', h.files.pendingV1));
     expect(h.store.currentVersion(DS.PENDING)?.rowCount).to.equal(20);

@@ -107,7 +107,7 @@ describe('hostile requests', () => {
       h.ledger.applications.delete('app-of-aaa');
       const missing = await h.get('/v1/applications/app-of-aaa', { as: 'AA' });
       assertProblem(theirs, 404, 'NOT_FOUND');
-      const strip = (body: unknown): unknown => ({ ...(body as object), request_id: undefined });
+      const strip = (body: unknown): unknown => ({ ...(body as object), requestId: undefined });
       expect(strip(theirs.body)).to.deep.equal(strip(missing.body));
       expect(theirs.status).to.equal(missing.status);
       h.ledger.applications.set('app-of-aa', {

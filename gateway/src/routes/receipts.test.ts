@@ -27,9 +27,9 @@ describe('audit receipts, anchors and the access log', () => {
 
   interface Receipt {
     status: 'anchored' | 'pending';
-    gateway_id: string;
+    gatewayId: string;
     record: AuditRecord;
-    proof: { leaf_index: number; tree_size: number; hashes: string[] };
+    proof: { leafIndex: number; treeSize: number; hashes: string[] };
     anchor: { sequence: number; treeSize: number; merkleRoot: string; anchorHash: string; txId: string };
   }
 
@@ -45,11 +45,11 @@ describe('audit receipts, anchors and the access log', () => {
     if (leafHash(canonicalJson(unhashed)) !== hash) return false;
     // The root is taken from the ledger's copy of the anchor, not from the gateway's answer.
     const onLedger = ledgerAnchors().find((a) => a.sequence === receipt.anchor.sequence);
-    if (!onLedger || onLedger.firstRecord + onLedger.recordCount !== receipt.proof.tree_size) return false;
+    if (!onLedger || onLedger.firstRecord + onLedger.recordCount !== receipt.proof.treeSize) return false;
     return verifyInclusion(
       hash,
-      receipt.proof.leaf_index,
-      receipt.proof.tree_size,
+      receipt.proof.leafIndex,
+      receipt.proof.treeSize,
       receipt.proof.hashes,
       onLedger.merkleRoot,
     );
@@ -72,17 +72,17 @@ describe('audit receipts, anchors and the access log', () => {
     const reply = await receiptOf(served);
     const receipt = assertOk<Receipt>(reply);
     expect(receipt.status).to.equal('anchored');
-    expect(receipt.gateway_id).to.equal(GATEWAY_ID);
+    expect(receipt.gatewayId).to.equal(GATEWAY_ID);
     expect(receipt.record.requestId).to.equal(served.requestId);
     expect(receipt.record.enterprise).to.equal(CODE.AA);
     expect(receipt.record.decision).to.equal('allow');
-    expect(receipt.proof.leaf_index).to.equal(receipt.record.seq);
+    expect(receipt.proof.leafIndex).to.equal(receipt.record.seq);
     expect(receipt.record.hash).to.equal(leafHash(canonicalJson({ ...receipt.record, hash: undefined })));
     expect(
       verifyInclusion(
         receipt.record.hash,
-        receipt.proof.leaf_index,
-        receipt.proof.tree_size,
+        receipt.proof.leafIndex,
+        receipt.proof.treeSize,
         receipt.proof.hashes,
         receipt.anchor.merkleRoot,
       ),
@@ -113,7 +113,7 @@ describe('audit receipts, anchors and the access log', () => {
       expect(verifyReceipt({ ...receipt, proof: { ...receipt.proof, hashes } })).to.equal(false);
     }
     expect(
-      verifyReceipt({ ...receipt, proof: { ...receipt.proof, leaf_index: receipt.proof.leaf_index + 1 } }),
+      verifyReceipt({ ...receipt, proof: { ...receipt.proof, leafIndex: receipt.proof.leafIndex + 1 } }),
     ).to.equal(false);
   });
 
@@ -198,7 +198,7 @@ describe('audit receipts, anchors and the access log', () => {
     }
   });
 
-  it('the access log shows only the caller’s records, newest first, and pages with next_before', async () => {
+  it('the access log shows only the caller’s records, newest first, and pages with nextBefore', async () => {
     const g = await startHarness();
     try {
       const mine: string[] = [];
@@ -210,21 +210,21 @@ describe('audit receipts, anchors and the access log', () => {
         (await g.get(RECORDS)).requestId,
       ];
 
-      const log = assertOk<{ data: AuditRecord[]; next_before: number | null }>(
+      const log = assertOk<{ data: AuditRecord[]; nextBefore: number | null }>(
         await g.get('/v1/access-log', { as: 'AA' }),
       );
       expect(log.data.map((r) => r.requestId)).to.deep.equal([...mine].reverse());
       for (const r of log.data) expect(r.enterprise).to.equal(CODE.AA);
       for (const id of theirs) expect(JSON.stringify(log)).not.to.include(id);
-      expect(log.next_before).to.equal(null);
+      expect(log.nextBefore).to.equal(null);
 
-      const first = assertOk<{ data: AuditRecord[]; next_before: number | null }>(
+      const first = assertOk<{ data: AuditRecord[]; nextBefore: number | null }>(
         await g.get('/v1/access-log?limit=4', { as: 'AA' }),
       );
       expect(first.data.length).to.equal(4);
-      expect(typeof first.next_before).to.equal('number');
+      expect(typeof first.nextBefore).to.equal('number');
       const rest = assertOk<{ data: AuditRecord[] }>(
-        await g.get(`/v1/access-log?limit=4&before=${first.next_before}`, { as: 'AA' }),
+        await g.get(`/v1/access-log?limit=4&before=${first.nextBefore}`, { as: 'AA' }),
       );
       expect([...first.data, ...rest.data].map((r) => r.requestId)).to.deep.equal([...mine].reverse());
 

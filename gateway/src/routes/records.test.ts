@@ -30,10 +30,10 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
 
   interface Page {
     data: Record<string, unknown>[];
-    next_cursor: string | null;
-    grant_id: string | null;
-    request_id: string;
-    dataset_version: string;
+    nextCursor: string | null;
+    grantId: string | null;
+    requestId: string;
+    datasetVersion: string;
   }
 
   function byId(id: unknown): PersonRow {
@@ -58,9 +58,9 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
     const reply = await h.get(records('limit=20'), { as: 'AA' });
     const page = assertOk<Page>(reply);
     expect(page.data.length).to.equal(20);
-    expect(page.grant_id).to.equal(GRANT.AA_PEOPLE);
-    expect(page.request_id).to.equal(reply.requestId);
-    expect(page.dataset_version).to.equal('v1');
+    expect(page.grantId).to.equal(GRANT.AA_PEOPLE);
+    expect(page.requestId).to.equal(reply.requestId);
+    expect(page.datasetVersion).to.equal('v1');
     for (const row of page.data) {
       expect(Object.keys(row).sort()).to.deep.equal([...GRANTED_PEOPLE_ITEMS].sort());
       const clear = byId(row.record_id);
@@ -84,10 +84,10 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
     for (const row of page.data) expect(Object.keys(row)).to.deep.equal(['district', 'phone']);
   });
 
-  it('limit is capped at pageMax, and paging with next_cursor returns every row once, in order', async () => {
+  it('limit is capped at pageMax, and paging with nextCursor returns every row once, in order', async () => {
     const capped = assertOk<Page>(await h.get(records('limit=100000'), { as: 'AA' }));
     expect(capped.data.length, 'pageMax').to.equal(50);
-    expect(typeof capped.next_cursor).to.equal('string');
+    expect(typeof capped.nextCursor).to.equal('string');
 
     const seen: unknown[] = [];
     let cursor: string | null = null;
@@ -100,7 +100,7 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
       assertNothingClear(reply.text);
       expect(page.data.length).to.be.at.most(37);
       seen.push(...page.data.map((r) => r.record_id));
-      cursor = page.next_cursor;
+      cursor = page.nextCursor;
       pages++;
       expect(pages, 'paging terminates').to.be.below(20);
     } while (cursor);
@@ -117,7 +117,7 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
       if (cursor) params.cursor = cursor;
       const page = assertOk<Page>(await h.get(records(q(params)), { as: 'AA' }));
       seen.push(...page.data.map((r) => r.record_id));
-      cursor = page.next_cursor;
+      cursor = page.nextCursor;
     } while (cursor);
     expect(expected.length).to.be.above(7);
     expect(seen).to.deep.equal(expected);
@@ -308,7 +308,7 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
       const reply = await h.get(`/v1/datasets/${DS.OPEN}/records?limit=5`, { as: rating });
       const page = assertOk<Page>(reply);
       expect(page.data.length).to.equal(5);
-      expect(page.grant_id).to.equal(null);
+      expect(page.grantId).to.equal(null);
       expect(h.auditOf(reply).decision).to.equal('allow');
     }
   });
@@ -402,14 +402,14 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
   it('the catalog lists open datasets with the caller’s own grant only', async () => {
     const reply = await h.get('/v1/datasets', { as: 'AA' });
     const { data } = assertOk<{
-      data: { id: string; grant: { id: string } | null; version: string | null; row_count: number | null }[];
+      data: { id: string; grant: { id: string } | null; version: string | null; rowCount: number | null }[];
     }>(reply);
     const ids = data.map((d) => d.id).sort();
     expect(ids, 'prohibited datasets are not listed').to.deep.equal([DS.OPEN, DS.PENDING, DS.PEOPLE].sort());
     const people = data.find((d) => d.id === DS.PEOPLE);
     expect(people?.grant?.id).to.equal(GRANT.AA_PEOPLE);
     expect(people?.version).to.equal('v1');
-    expect(people?.row_count).to.equal(300);
+    expect(people?.rowCount).to.equal(300);
     expect(data.find((d) => d.id === DS.PENDING)?.version).to.equal(null);
     const forAAA = assertOk<{ data: { id: string; grant: { id: string } | null }[] }>(
       await h.get('/v1/datasets', { as: 'AAA' }),

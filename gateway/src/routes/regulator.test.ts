@@ -295,18 +295,18 @@ describe('regulator endpoints and the console', () => {
     await h.anchorNow();
 
     const dash = assertOk<{
-      grants: { total: number; by_state: Record<string, number>; recent: unknown[] };
+      grants: { total: number; byState: Record<string, number>; recent: unknown[] };
       access: { allow: number; deny: number; hours: unknown[] };
-      anchoring: { last_anchor: { tx_id: string } | null; lag_records: number };
+      anchoring: { lastAnchor: { txId: string } | null; lagRecords: number };
       overdue: { source: string; items: { id: string }[] };
     }>(await h.get('/v1/regulator/dashboard', { token }));
     expect(dash.grants.total).to.equal(4);
-    expect(dash.grants.by_state.SUSPENDED).to.equal(1);
+    expect(dash.grants.byState.SUSPENDED).to.equal(1);
     expect(dash.access.hours.length).to.equal(24);
     expect(dash.access.allow).to.be.at.least(1);
     expect(dash.access.deny).to.be.at.least(1);
-    expect(dash.anchoring.last_anchor?.tx_id).to.be.a('string').and.not.equal('');
-    expect(dash.anchoring.lag_records).to.equal(0);
+    expect(dash.anchoring.lastAnchor?.txId).to.be.a('string').and.not.equal('');
+    expect(dash.anchoring.lagRecords).to.equal(0);
     // The ledger refuses ListOverdue to the gateway's identity: open applications past their deadline instead.
     expect(dash.overdue.source).to.equal('applications');
     expect(dash.overdue.items.some((i) => i.id === 'APP-LATE')).to.equal(true);
@@ -326,11 +326,11 @@ describe('regulator endpoints and the console', () => {
       'QUERY_INVALID',
     );
 
-    const anchors = assertOk<{ data: { sequence: number; tx_id: string; ledger: string }[] }>(
+    const anchors = assertOk<{ data: { sequence: number; txId: string; ledger: string }[] }>(
       await h.get('/v1/regulator/anchors', { token }),
     );
     expect(anchors.data.length).to.be.at.least(1);
-    expect(anchors.data.every((a) => a.ledger === 'match' && a.tx_id)).to.equal(true);
+    expect(anchors.data.every((a) => a.ledger === 'match' && a.txId)).to.equal(true);
 
     const receipt = assertOk<{ status: string; record: { requestId: string } }>(
       await h.get(`/v1/regulator/receipts/${allowed.requestId}`, { token }),
@@ -349,7 +349,7 @@ describe('regulator endpoints and the console', () => {
     ).to.equal(true);
     expect((await search(DS.PEOPLE)).some((r) => r.kind === 'dataset')).to.equal(true);
     expect((await search(GRANT.AA_PEOPLE)).some((r) => r.kind === 'grant')).to.equal(true);
-    expect((await search(anchors.data[0]!.tx_id)).some((r) => r.kind === 'anchor')).to.equal(true);
+    expect((await search(anchors.data[0]!.txId)).some((r) => r.kind === 'anchor')).to.equal(true);
     expect((await search(allowed.requestId)).some((r) => r.kind === 'request')).to.equal(true);
     assertProblem(await h.get('/v1/regulator/search', { token }), 400, 'QUERY_INVALID');
   });
@@ -358,7 +358,7 @@ describe('regulator endpoints and the console', () => {
     const token = await regulatorToken();
     const body = assertOk<{
       subject: { type: string; state: string };
-      data: { kind: string; tx_id: string; org: string; detail: Record<string, unknown> }[];
+      data: { kind: string; txId: string; org: string; detail: Record<string, unknown> }[];
     }>(await h.get(`/v1/regulator/timeline?grant=${GRANT.AAA_PEOPLE}`, { token }));
     expect(body.subject.type).to.equal('grant');
     expect(body.subject.state).to.equal('SUSPENDED');
@@ -373,7 +373,7 @@ describe('regulator endpoints and the console', () => {
       'grant.suspended',
     ]);
     const suspended = body.data.at(-1)!;
-    expect(suspended.tx_id).to.equal(tx(6));
+    expect(suspended.txId).to.equal(tx(6));
     expect(suspended.org).to.equal('MarketMSP');
     expect(suspended.detail.reason).to.equal('complaint');
     assertProblem(await h.get('/v1/regulator/timeline?grant=nope', { token }), 404, 'NOT_FOUND');

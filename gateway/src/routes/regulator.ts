@@ -70,13 +70,13 @@ function intParam(raw: unknown, name: string, fallback: number, min: number, max
 function anchorJson(a: AnchorRecord): Record<string, unknown> {
   return {
     sequence: a.sequence,
-    first_record: a.firstRecord,
-    record_count: a.recordCount,
-    tree_size: a.treeSize,
-    merkle_root: a.merkleRoot,
-    anchor_hash: a.anchorHash,
-    tx_id: a.txId,
-    block_number: a.blockNumber,
+    firstRecord: a.firstRecord,
+    recordCount: a.recordCount,
+    treeSize: a.treeSize,
+    merkleRoot: a.merkleRoot,
+    anchorHash: a.anchorHash,
+    txId: a.txId,
+    blockNumber: a.blockNumber,
   };
 }
 
@@ -84,13 +84,13 @@ function grantSummary(s: Services, g: GrantView): Record<string, unknown> {
   return {
     id: g.id,
     enterprise: g.creditCode,
-    enterprise_name: s.view.enterprises.get(g.creditCode)?.name ?? null,
+    enterpriseName: s.view.enterprises.get(g.creditCode)?.name ?? null,
     dataset: g.datasetId,
-    dataset_name: s.view.datasets.get(g.datasetId)?.name ?? null,
+    datasetName: s.view.datasets.get(g.datasetId)?.name ?? null,
     body: g.body,
     state: g.state,
-    valid_until: g.validUntil,
-    granted_at: g.grantedAt,
+    validUntil: g.validUntil,
+    grantedAt: g.grantedAt,
   };
 }
 
@@ -182,11 +182,11 @@ export function regulatorRoutes(s: Services): Router {
     const access = await decisionsPerHour(s.audit, now);
     const last = s.audit.lastAnchor();
     res.json({
-      generated_at: now.toISOString(),
-      gateway_id: s.config.gatewayId,
+      generatedAt: now.toISOString(),
+      gatewayId: s.config.gatewayId,
       grants: {
         total: grants.length,
-        by_state: byState,
+        byState: byState,
         recent: grants
           .sort((a, b) => String(b.grantedAt).localeCompare(String(a.grantedAt)))
           .slice(0, 100)
@@ -194,42 +194,42 @@ export function regulatorRoutes(s: Services): Router {
       },
       enterprises: {
         total: s.view.enterprises.size,
-        by_rating: byRating,
+        byRating: byRating,
         list: [...s.view.enterprises.values()].map((e) => ({
-          credit_code: e.creditCode,
+          creditCode: e.creditCode,
           name: e.name,
           level: e.rating.level,
         })),
       },
       datasets: {
         total: s.view.datasets.size,
-        by_open_attribute: byAttribute,
+        byOpenAttribute: byAttribute,
         list: [...s.view.datasets.values()].map((d) => ({
           id: d.id,
           name: d.name,
           owner: d.owner,
-          open_attribute: d.openAttribute,
+          openAttribute: d.openAttribute,
         })),
       },
       access: {
         hours: access.hours,
         allow: access.hours.reduce((n, h) => n + h.allow, 0),
         deny: access.hours.reduce((n, h) => n + h.deny, 0),
-        deny_reasons: access.reasons,
+        denyReasons: access.reasons,
         truncated: access.truncated,
       },
       anchoring: {
-        log_size: s.audit.size(),
-        anchored_size: s.audit.anchoredSize(),
-        lag_records: s.anchors.lagRecords(),
-        lag_seconds: Math.round(s.anchors.lagSeconds() * 10) / 10,
+        logSize: s.audit.size(),
+        anchoredSize: s.audit.anchoredSize(),
+        lagRecords: s.anchors.lagRecords(),
+        lagSeconds: Math.round(s.anchors.lagSeconds() * 10) / 10,
         behind: s.anchors.behind(),
         // A broken log (altered, or its anchor chain forked by another holder of the key) is the alarm.
         integrity: s.anchors.broken() ?? 'ok',
-        last_error: s.anchors.lastFailure() ?? null,
-        last_anchor: last ? anchorJson(last) : null,
+        lastError: s.anchors.lastFailure() ?? null,
+        lastAnchor: last ? anchorJson(last) : null,
       },
-      ledger: { following: s.view.following, last_block: s.view.lastBlock },
+      ledger: { following: s.view.following, lastBlock: s.view.lastBlock },
       overdue: await overdue(),
     });
   });
@@ -346,13 +346,13 @@ export function regulatorRoutes(s: Services): Router {
     const days = intParam(req.query.days, 'days', 30, 1, 366);
     const stats = await grantCallsPerDay(s.audit, id, s.now(), days);
     res.json({
-      grant: { ...grantSummary(s, grant), daily_quota: grant.dailyQuota, items: grant.items },
-      gateway_id: s.config.gatewayId,
+      grant: { ...grantSummary(s, grant), dailyQuota: grant.dailyQuota, items: grant.items },
+      gatewayId: s.config.gatewayId,
       days: stats.days,
       allow: stats.days.reduce((n, d) => n + d.allow, 0),
       deny: stats.days.reduce((n, d) => n + d.deny, 0),
       rows: stats.rows,
-      deny_reasons: stats.reasons,
+      denyReasons: stats.reasons,
       truncated: stats.truncated,
     });
   });
@@ -360,7 +360,7 @@ export function regulatorRoutes(s: Services): Router {
   /** The ledger's copy of an anchor compared with the local one. */
   async function onLedger(
     a: AnchorRecord,
-  ): Promise<{ status: 'match' | 'mismatch' | 'missing' | 'unavailable'; anchored_at: string | null }> {
+  ): Promise<{ status: 'match' | 'mismatch' | 'missing' | 'unavailable'; anchoredAt: string | null }> {
     try {
       const l = await audit.getAnchor(s.config.gatewayId, a.sequence);
       const match =
@@ -369,10 +369,10 @@ export function regulatorRoutes(s: Services): Router {
         l.txId === a.txId &&
         l.firstRecord === a.firstRecord &&
         l.recordCount === a.recordCount;
-      return { status: match ? 'match' : 'mismatch', anchored_at: l.anchoredAt ?? null };
+      return { status: match ? 'match' : 'mismatch', anchoredAt: l.anchoredAt ?? null };
     } catch (err) {
-      if (isRefusal(err, 'NOT_FOUND')) return { status: 'missing', anchored_at: null };
-      return { status: 'unavailable', anchored_at: null };
+      if (isRefusal(err, 'NOT_FOUND')) return { status: 'missing', anchoredAt: null };
+      return { status: 'unavailable', anchoredAt: null };
     }
   }
 
@@ -387,18 +387,18 @@ export function regulatorRoutes(s: Services): Router {
     const head: unknown = await audit.getAnchorHead(s.config.gatewayId).catch(() => null);
     const last = anchors[anchors.length - 1];
     res.json({
-      gateway_id: s.config.gatewayId,
-      ledger_head: head,
-      log_size: s.audit.size(),
-      anchored_size: s.audit.anchoredSize(),
-      lag_records: s.anchors.lagRecords(),
-      lag_seconds: Math.round(s.anchors.lagSeconds() * 10) / 10,
+      gatewayId: s.config.gatewayId,
+      ledgerHead: head,
+      logSize: s.audit.size(),
+      anchoredSize: s.audit.anchoredSize(),
+      lagRecords: s.anchors.lagRecords(),
+      lagSeconds: Math.round(s.anchors.lagSeconds() * 10) / 10,
       data: anchors.map((a, i) => ({
         ...anchorJson(a),
         ledger: checks[i]!.status,
-        anchored_at: checks[i]!.anchored_at,
+        anchoredAt: checks[i]!.anchoredAt,
       })),
-      next_before: anchors.length === limit && last && last.sequence > 1 ? last.sequence : null,
+      nextBefore: anchors.length === limit && last && last.sequence > 1 ? last.sequence : null,
     });
   });
 
@@ -470,13 +470,13 @@ export function regulatorRoutes(s: Services): Router {
           tx,
           `audit anchor ${anchor.sequence} of ${s.config.gatewayId} (records ${anchor.firstRecord}–${anchor.treeSize - 1})`,
           '#/regulator/anchors',
-          { block_number: anchor.blockNumber },
+          { blockNumber: anchor.blockNumber },
         );
       const lastTx = (o: unknown): unknown => (o as { txId?: unknown }).txId;
       for (const g of s.view.grants.values())
         if (lastTx(g) === tx)
           push('grant', g.id, `latest change of grant ${g.id} (${g.state})`, timeline('grant', g.id), {
-            tx_id: tx,
+            txId: tx,
           });
       for (const e of s.view.enterprises.values())
         if (lastTx(e) === tx)
@@ -485,15 +485,15 @@ export function regulatorRoutes(s: Services): Router {
             e.creditCode,
             `latest change of ${e.name}`,
             timeline('enterprise', e.creditCode),
-            { tx_id: tx },
+            { txId: tx },
           );
       for (const d of s.view.datasets.values())
         if (lastTx(d) === tx)
-          push('dataset', d.id, `latest change of ${d.name}`, timeline('dataset', d.id), { tx_id: tx });
+          push('dataset', d.id, `latest change of ${d.name}`, timeline('dataset', d.id), { txId: tx });
       if (!results.length && TX_ID.test(q) && s.ledger.blockOf) {
         const block = await s.ledger.blockOf(tx).catch(() => undefined);
         if (block !== undefined)
-          push('transaction', tx, `transaction in block ${block}`, '', { block_number: block });
+          push('transaction', tx, `transaction in block ${block}`, '', { blockNumber: block });
       }
     }
 

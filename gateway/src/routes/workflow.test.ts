@@ -127,8 +127,8 @@ describe('the enterprise workflow through the gateway', () => {
       const reply = await h.call(route.method, route.path, { as: 'AA', json: signed });
       const body = assertOk<{
         data: { id: string; creditCode?: string; body?: unknown };
-        tx_id: string;
-        block: number;
+        txId: string;
+        blockNumber: number;
       }>(reply, route.status);
       if (route.key.startsWith('duty:')) {
         // A duty record is public: the result is what the ledger returned.
@@ -138,8 +138,8 @@ describe('the enterprise workflow through the gateway', () => {
         // A confidential object: the ledger's result is its shell; the gateway answers with it read back whole.
         expect(body.data.id).to.be.oneOf(['APP-AA-1', 'AGR-AA-1']);
       }
-      expect(body.tx_id).to.match(/^tx\d+$/);
-      expect(typeof body.block).to.equal('number');
+      expect(body.txId).to.match(/^tx\d+$/);
+      expect(typeof body.blockNumber).to.equal('number');
       const calls = h.ledger.callsOf(route.key);
       expect(calls.length, `${route.key} called once`).to.equal(before + 1);
       const call = calls.at(-1)!;

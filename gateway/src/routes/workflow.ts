@@ -69,7 +69,7 @@ export function workflowRoutes(s: Services): Router {
       const body = signedBody(req, creditCode, action);
       try {
         const done = await call(body);
-        res.status(status).json({ data: done.value, tx_id: done.txId, block: done.blockNumber });
+        res.status(status).json({ data: done.value, txId: done.txId, blockNumber: done.blockNumber });
       } catch (err) {
         throw ledgerProblem(err);
       }

@@ -298,12 +298,12 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
       contentHash: string;
       rowCount: number;
       txId: string;
-      gateway: { row_count: number; content_hash: string };
+      gateway: { rowCount: number; contentHash: string };
     }>(['dataset', 'load', DS1, '--version', 'v1', '--file', file('data.csv'), ...MARKET]);
     expect(loaded.contentHash).to.equal(crypto.createHash('sha256').update(bytes).digest('hex'));
     expect(loaded.rowCount).to.equal(30);
-    expect(loaded.gateway.row_count).to.equal(30);
-    expect(loaded.gateway.content_hash).to.equal(loaded.contentHash);
+    expect(loaded.gateway.rowCount).to.equal(30);
+    expect(loaded.gateway.contentHash).to.equal(loaded.contentHash);
     expect(loaded.txId).to.match(HEX64);
     await cli.ok(['dataset', 'load', DS2, '--version', 'v1', '--file', file('data2.csv'), ...MARKET]);
     // Other bytes under a version name already used are refused before anything is sent.
@@ -571,9 +571,9 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
 
     const agg = await cli.ok<{
       data: Record<string, unknown>[];
-      suppressed_groups: number;
+      suppressedGroups: number;
       epsilon: number;
-      min_group_size: number;
+      minGroupSize: number;
     }>([
       'aggregate',
       DS1,
@@ -588,8 +588,8 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     // Restricted data gives differentially private results: each district (10 rows) shows with its noisy
     // count when that reaches the threshold, or is counted as suppressed; never a group under the threshold.
     expect(agg.epsilon).to.be.above(0);
-    expect(agg.data.length + agg.suppressed_groups).to.equal(3);
-    for (const g of agg.data) expect(g['count(*)']).to.be.at.least(agg.min_group_size);
+    expect(agg.data.length + agg.suppressedGroups).to.equal(3);
+    for (const g of agg.data) expect(g['count(*)']).to.be.at.least(agg.minGroupSize);
     await cli.fails(['aggregate', DS1, '--measure', 'median:reg_capital', ...ent], 'INVALID_ARGUMENT');
     const catalog = await cli.ok<{ id: string; grant: { id: string } | null }[]>(['catalog', ...ent]);
     expect(catalog.find((d) => d.id === DS1)?.grant?.id).to.equal(GRANT1);

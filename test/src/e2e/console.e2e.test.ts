@@ -125,7 +125,7 @@ describe('the console in headless Chromium: public view, regulator and enterpris
         token = await tokenFor(base, enterprise.creditCode, enterprise.privateKeyPem).catch(() => '');
         if (!token) return false;
         const r = await getJson(`${base}/v1/datasets/${DATASET}/records?limit=3`, token);
-        if (r.status === 200) requestId = String(r.body.request_id);
+        if (r.status === 200) requestId = String(r.body.requestId);
         return r.status === 200;
       },
       20_000,

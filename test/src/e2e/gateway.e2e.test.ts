@@ -116,7 +116,7 @@ describe('the gateway on the real network: granted items, refusals, receipts and
   it('an AA enterprise with a grant gets only its granted items, personal items masked', async () => {
     const { status, body } = await records('limit=50');
     expect(status).to.equal(200);
-    expect(body.grant_id).to.equal(grantId);
+    expect(body.grantId).to.equal(grantId);
     const rows = body.data as Record<string, string>[];
     expect(rows.length).to.equal(50);
     for (const row of rows) {
@@ -152,7 +152,7 @@ describe('the gateway on the real network: granted items, refusals, receipts and
 
   it('a receipt verifies offline and its anchor is the one on the ledger', async () => {
     const { body } = await records('limit=3');
-    const requestId = String(body.request_id);
+    const requestId = String(body.requestId);
     let receipt: Record<string, unknown> = {};
     await eventually(
       async () => {
@@ -164,12 +164,12 @@ describe('the gateway on the real network: granted items, refusals, receipts and
       'the request is anchored',
     );
     const record = receipt.record as Record<string, unknown> & { hash: string; seq: number };
-    const proof = receipt.proof as { leaf_index: number; tree_size: number; hashes: string[] };
+    const proof = receipt.proof as { leafIndex: number; treeSize: number; hashes: string[] };
     const anchor = receipt.anchor as { sequence: number; merkleRoot: string; txId: string; treeSize: number };
     const { hash, ...unhashed } = record;
     expect(leafHash(canonicalJson(unhashed)), 'the record hashes to its leaf').to.equal(hash);
     expect(
-      verifyInclusion(hash, proof.leaf_index, proof.tree_size, proof.hashes, anchor.merkleRoot),
+      verifyInclusion(hash, proof.leafIndex, proof.treeSize, proof.hashes, anchor.merkleRoot),
       'inclusion proof verifies',
     ).to.equal(true);
     const onLedger = (await evaluate(p.regulator, 'audit', 'GetAnchor', 'gw1', String(anchor.sequence))) as {
@@ -180,7 +180,7 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     };
     expect(onLedger.merkleRoot).to.equal(anchor.merkleRoot);
     expect(onLedger.txId).to.equal(anchor.txId);
-    expect(onLedger.firstRecord + onLedger.recordCount).to.equal(proof.tree_size);
+    expect(onLedger.firstRecord + onLedger.recordCount).to.equal(proof.treeSize);
 
     // Without any Fabric identity: the block holding the anchor, checked against the ordering service's root.
     const served = (await getJson(`${base}/v1/audit/receipts/${requestId}/block`, token))
@@ -247,7 +247,7 @@ describe('the gateway on the real network: granted items, refusals, receipts and
       for (let i = 0; i < 40; i++) {
         try {
           const r = await records('limit=5');
-          if (r.status === 200) acknowledged.push(String(r.body.request_id));
+          if (r.status === 200) acknowledged.push(String(r.body.requestId));
         } catch {
           /* connection cut by the kill */
         }

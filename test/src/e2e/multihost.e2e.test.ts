@@ -436,8 +436,8 @@ describe('each organization on its own host, and a body joining the running netw
       const res = await fetch(`${base}/v1/datasets/${HEALTH_DATASET}/records?limit=5`, {
         headers: { authorization: `Bearer ${token}` },
       });
-      const body = (await res.json()) as { data?: Record<string, unknown>[]; request_id?: string };
-      if (res.ok && body.data) [rows, requestId] = [body.data, body.request_id ?? ''];
+      const body = (await res.json()) as { data?: Record<string, unknown>[]; requestId?: string };
+      if (res.ok && body.data) [rows, requestId] = [body.data, body.requestId ?? ''];
       else await new Promise((r) => setTimeout(r, 300));
     }
     expect(rows.length).to.equal(5);

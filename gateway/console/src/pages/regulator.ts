@@ -9,46 +9,46 @@ import { bars, figures, problemBox, stateBadge, statsLink, timelineLink, type Pa
 interface GrantRow {
   id: string;
   enterprise: string;
-  enterprise_name: string | null;
+  enterpriseName: string | null;
   dataset: string;
-  dataset_name: string | null;
+  datasetName: string | null;
   body: string;
   state: string;
-  valid_until: string;
-  granted_at: string;
+  validUntil: string;
+  grantedAt: string;
 }
 
 interface Dashboard {
-  generated_at: string;
-  gateway_id: string;
-  grants: { total: number; by_state: Record<string, number>; recent: GrantRow[] };
+  generatedAt: string;
+  gatewayId: string;
+  grants: { total: number; byState: Record<string, number>; recent: GrantRow[] };
   enterprises: {
     total: number;
-    by_rating: Record<string, number>;
-    list: { credit_code: string; name: string; level: string }[];
+    byRating: Record<string, number>;
+    list: { creditCode: string; name: string; level: string }[];
   };
   datasets: {
     total: number;
-    by_open_attribute: Record<string, number>;
-    list: { id: string; name: string; owner: string; open_attribute: string }[];
+    byOpenAttribute: Record<string, number>;
+    list: { id: string; name: string; owner: string; openAttribute: string }[];
   };
   access: {
     hours: { hour: string; allow: number; deny: number }[];
     allow: number;
     deny: number;
-    deny_reasons: { reason: string; count: number }[];
+    denyReasons: { reason: string; count: number }[];
   };
   anchoring: {
-    log_size: number;
-    anchored_size: number;
-    lag_records: number;
-    lag_seconds: number;
+    logSize: number;
+    anchoredSize: number;
+    lagRecords: number;
+    lagSeconds: number;
     behind: boolean;
     integrity: string;
-    last_error: string | null;
-    last_anchor: { sequence: number; tx_id: string; block_number: number; tree_size: number } | null;
+    lastError: string | null;
+    lastAnchor: { sequence: number; txId: string; blockNumber: number; treeSize: number } | null;
   };
-  ledger: { following: boolean; last_block: number };
+  ledger: { following: boolean; lastBlock: number };
   overdue: {
     source: string;
     detail?: string;
@@ -79,7 +79,7 @@ export const dashboardPage: Page = async (root) => {
     h(
       'p',
       { class: 'muted' },
-      t('dashboard.generated', { time: fmtTime(d.generated_at), gateway: d.gateway_id }),
+      t('dashboard.generated', { time: fmtTime(d.generatedAt), gateway: d.gatewayId }),
     ),
     // The alarm: a log that failed its checks (altered, or a fork of its anchor chain) is shown before anything.
     a.integrity === 'ok'
@@ -96,7 +96,7 @@ export const dashboardPage: Page = async (root) => {
         t('dashboard.grants'),
         h('p', { class: 'big' }, d.grants.total),
         figures(
-          Object.entries(d.grants.by_state).map(([state, n]) => [
+          Object.entries(d.grants.byState).map(([state, n]) => [
             tr('state', state),
             h('span', { 'data-testid': `grants-${state}` }, n),
           ]),
@@ -105,20 +105,20 @@ export const dashboardPage: Page = async (root) => {
       card(
         t('dashboard.enterprises'),
         h('p', { class: 'big' }, d.enterprises.total),
-        figures(Object.entries(d.enterprises.by_rating).map(([level, n]) => [level, n])),
+        figures(Object.entries(d.enterprises.byRating).map(([level, n]) => [level, n])),
       ),
       card(
         t('dashboard.datasets'),
         h('p', { class: 'big' }, d.datasets.total),
-        figures(Object.entries(d.datasets.by_open_attribute).map(([attr, n]) => [tr('attr', attr), n])),
+        figures(Object.entries(d.datasets.byOpenAttribute).map(([attr, n]) => [tr('attr', attr), n])),
       ),
       card(
         t('dashboard.anchoring'),
         figures([
-          [t('dashboard.logSize'), a.log_size],
-          [t('dashboard.anchoredSize'), a.anchored_size],
-          [t('dashboard.lagRecords'), a.lag_records],
-          [t('dashboard.lagSeconds'), a.lag_seconds],
+          [t('dashboard.logSize'), a.logSize],
+          [t('dashboard.anchoredSize'), a.anchoredSize],
+          [t('dashboard.lagRecords'), a.lagRecords],
+          [t('dashboard.lagSeconds'), a.lagSeconds],
           [
             t('dashboard.bound'),
             h(
@@ -135,17 +135,17 @@ export const dashboardPage: Page = async (root) => {
               a.integrity === 'ok' ? t('dashboard.integrityOk') : t('dashboard.integrityBroken'),
             ),
           ],
-          ...(a.last_error
-            ? [[t('dashboard.lastError'), h('span', { class: 'bad' }, a.last_error)] as [string, Node]]
+          ...(a.lastError
+            ? [[t('dashboard.lastError'), h('span', { class: 'bad' }, a.lastError)] as [string, Node]]
             : []),
           [
             t('dashboard.lastAnchor'),
-            a.last_anchor
+            a.lastAnchor
               ? h(
                   'span',
                   null,
-                  `#${a.last_anchor.sequence} · `,
-                  link('#/regulator/anchors', mono(a.last_anchor.tx_id, true)),
+                  `#${a.lastAnchor.sequence} · `,
+                  link('#/regulator/anchors', mono(a.lastAnchor.txId, true)),
                 )
               : '–',
           ],
@@ -155,7 +155,7 @@ export const dashboardPage: Page = async (root) => {
               'span',
               { class: d.ledger.following ? 'good' : 'bad' },
               d.ledger.following
-                ? t('dashboard.following', { block: d.ledger.last_block })
+                ? t('dashboard.following', { block: d.ledger.lastBlock })
                 : t('dashboard.notFollowing'),
             ),
           ],
@@ -169,14 +169,14 @@ export const dashboardPage: Page = async (root) => {
         d.access.hours.map((x) => ({ label: hourLabel(x.hour), allow: x.allow, deny: x.deny })),
         'access-chart',
       ),
-      d.access.deny_reasons.length
+      d.access.denyReasons.length
         ? h(
             'div',
             null,
             h('h3', null, t('dashboard.denyReasons')),
             table(
               [t('col.reason'), t('col.count')],
-              d.access.deny_reasons.map((r) => [mono(r.reason), r.count]),
+              d.access.denyReasons.map((r) => [mono(r.reason), r.count]),
             ),
           )
         : null,
@@ -212,11 +212,11 @@ export const dashboardPage: Page = async (root) => {
         ],
         d.grants.recent.map((g) => [
           mono(g.id),
-          h('span', null, g.enterprise_name ?? '', h('br'), mono(g.enterprise)),
-          h('span', null, g.dataset_name ?? '', h('br'), mono(g.dataset)),
+          h('span', null, g.enterpriseName ?? '', h('br'), mono(g.enterprise)),
+          h('span', null, g.datasetName ?? '', h('br'), mono(g.dataset)),
           g.body,
           stateBadge(g.state),
-          g.valid_until,
+          g.validUntil,
           h('span', { class: 'actions' }, timelineLink('grant', g.id), statsLink(g.id)),
         ]),
         'grants',
@@ -230,10 +230,10 @@ export const dashboardPage: Page = async (root) => {
         table(
           [t('col.creditCode'), t('col.name'), t('col.rating'), t('col.actions')],
           d.enterprises.list.map((e) => [
-            mono(e.credit_code),
+            mono(e.creditCode),
             e.name,
             e.level,
-            timelineLink('enterprise', e.credit_code),
+            timelineLink('enterprise', e.creditCode),
           ]),
         ),
       ),
@@ -245,7 +245,7 @@ export const dashboardPage: Page = async (root) => {
             mono(x.id),
             x.name,
             x.owner,
-            tr('attr', x.open_attribute),
+            tr('attr', x.openAttribute),
             timelineLink('dataset', x.id),
           ]),
         ),
@@ -256,7 +256,7 @@ export const dashboardPage: Page = async (root) => {
 
 interface TimelineEvent {
   time: string;
-  tx_id: string;
+  txId: string;
   org: string | null;
   role: string | null;
   object: { type: string; id: string };
@@ -374,7 +374,7 @@ export const timelinePage: Page = async (root, params) => {
             class: `event obj-${e.object.type} kind-${e.kind.replace('.', '-')}`,
             'data-testid': 'timeline-event',
             'data-kind': e.kind,
-            'data-tx': e.tx_id,
+            'data-tx': e.txId,
           },
           h('div', { class: 'when' }, fmtTime(e.time)),
           h(
@@ -395,7 +395,7 @@ export const timelinePage: Page = async (root, params) => {
               ' · ',
               h('span', null, `${tr('obj', e.object.type)} ${e.object.id}`),
             ),
-            h('div', { class: 'tx' }, `${t('col.tx')}: `, mono(e.tx_id)),
+            h('div', { class: 'tx' }, `${t('col.tx')}: `, mono(e.txId)),
             detailList(e.detail),
           ),
         ),
@@ -409,13 +409,13 @@ export const grantStatsPage: Page = async (root, params) => {
   const days = Number(params.get('days') ?? 30) || 30;
   root.append(h('h1', null, t('stats.title')));
   const { body } = await api<{
-    grant: GrantRow & { daily_quota: number; items: string[] };
-    gateway_id: string;
+    grant: GrantRow & { dailyQuota: number; items: string[] };
+    gatewayId: string;
     days: { day: string; allow: number; deny: number }[];
     allow: number;
     deny: number;
     rows: number;
-    deny_reasons: { reason: string; count: number }[];
+    denyReasons: { reason: string; count: number }[];
   }>(`/v1/regulator/grants/${encodeURIComponent(id)}/stats?days=${days}`);
   const g = body.grant;
   const choose = h(
@@ -436,11 +436,11 @@ export const grantStatsPage: Page = async (root, params) => {
       h('span', { class: 'actions' }, timelineLink('grant', g.id)),
     ),
     figures([
-      [t('col.enterprise'), h('span', null, g.enterprise_name ?? '', ' ', mono(g.enterprise))],
-      [t('col.dataset'), h('span', null, g.dataset_name ?? '', ' ', mono(g.dataset))],
+      [t('col.enterprise'), h('span', null, g.enterpriseName ?? '', ' ', mono(g.enterprise))],
+      [t('col.dataset'), h('span', null, g.datasetName ?? '', ' ', mono(g.dataset))],
       [t('col.body'), g.body],
       [t('col.items'), g.items.join(', ')],
-      [t('col.validUntil'), g.valid_until],
+      [t('col.validUntil'), g.validUntil],
       [t('stats.days'), choose],
     ]),
     card(
@@ -448,9 +448,9 @@ export const grantStatsPage: Page = async (root, params) => {
       h(
         'p',
         { class: 'muted' },
-        t('stats.quota', { quota: g.daily_quota }),
+        t('stats.quota', { quota: g.dailyQuota }),
         ' · ',
-        t('stats.source', { gateway: body.gateway_id }),
+        t('stats.source', { gateway: body.gatewayId }),
       ),
       bars(
         body.days.map((x) => ({ label: x.day.slice(5), allow: x.allow, deny: x.deny })),
@@ -461,14 +461,14 @@ export const grantStatsPage: Page = async (root, params) => {
         [...body.days].reverse().map((x) => [x.day, x.allow, x.deny]),
         'stats-table',
       ),
-      body.deny_reasons.length
+      body.denyReasons.length
         ? h(
             'div',
             null,
             h('h3', null, t('dashboard.denyReasons')),
             table(
               [t('col.reason'), t('col.count')],
-              body.deny_reasons.map((r) => [mono(r.reason), r.count]),
+              body.denyReasons.map((r) => [mono(r.reason), r.count]),
             ),
           )
         : null,
@@ -478,25 +478,25 @@ export const grantStatsPage: Page = async (root, params) => {
 
 interface AnchorRow {
   sequence: number;
-  first_record: number;
-  record_count: number;
-  tree_size: number;
-  merkle_root: string;
-  tx_id: string;
-  block_number: number;
+  firstRecord: number;
+  recordCount: number;
+  treeSize: number;
+  merkleRoot: string;
+  txId: string;
+  blockNumber: number;
   ledger: string;
-  anchored_at: string | null;
+  anchoredAt: string | null;
 }
 
 export const anchorsPage: Page = async (root, params) => {
   const before = params.get('before');
   const { body } = await api<{
-    gateway_id: string;
-    ledger_head: { sequence: number } | null;
-    log_size: number;
-    anchored_size: number;
+    gatewayId: string;
+    ledgerHead: { sequence: number } | null;
+    logSize: number;
+    anchoredSize: number;
     data: AnchorRow[];
-    next_before: number | null;
+    nextBefore: number | null;
   }>(`/v1/regulator/anchors?limit=20${before ? `&before=${encodeURIComponent(before)}` : ''}`);
   const result = h('div', { class: 'receipt', 'data-testid': 'receipt' });
   const requestInput = h('input', {
@@ -523,7 +523,7 @@ export const anchorsPage: Page = async (root, params) => {
   };
   root.append(
     h('h1', null, t('anchors.title')),
-    h('p', { class: 'muted' }, t('anchors.intro', { gateway: body.gateway_id })),
+    h('p', { class: 'muted' }, t('anchors.intro', { gateway: body.gatewayId })),
     card(
       t('verify.title'),
       h('p', { class: 'muted' }, t('verify.intro')),
@@ -570,9 +570,9 @@ export const anchorsPage: Page = async (root, params) => {
         'p',
         null,
         t('anchors.head', {
-          seq: body.ledger_head?.sequence ?? '–',
-          size: body.log_size,
-          anchored: body.anchored_size,
+          seq: body.ledgerHead?.sequence ?? '–',
+          size: body.logSize,
+          anchored: body.anchoredSize,
         }),
       ),
       table(
@@ -587,11 +587,11 @@ export const anchorsPage: Page = async (root, params) => {
         ],
         body.data.map((a) => [
           a.sequence,
-          `${a.first_record}–${a.tree_size - 1}`,
-          mono(a.merkle_root, true),
-          mono(a.tx_id),
-          a.block_number,
-          fmtTime(a.anchored_at),
+          `${a.firstRecord}–${a.treeSize - 1}`,
+          mono(a.merkleRoot, true),
+          mono(a.txId),
+          a.blockNumber,
+          fmtTime(a.anchoredAt),
           h(
             'span',
             { class: a.ledger === 'match' ? 'good' : 'bad' },
@@ -600,8 +600,8 @@ export const anchorsPage: Page = async (root, params) => {
         ]),
         'anchors',
       ),
-      body.next_before
-        ? h('p', null, link(`#/regulator/anchors?before=${body.next_before}`, t('anchors.more')))
+      body.nextBefore
+        ? h('p', null, link(`#/regulator/anchors?before=${body.nextBefore}`, t('anchors.more')))
         : null,
     ),
   );

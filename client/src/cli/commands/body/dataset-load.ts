@@ -109,16 +109,16 @@ export default defineCommand({
     const upload = { contentType, contentSha256: digest.contentHash, signer: ledger.connection.identity };
     const emptyLoaded = await waitForGateway(gateway, id, version, upload);
     let loaded = emptyLoaded
-      ? { dataset: id, version, content_hash: digest.contentHash, row_count: 0 }
+      ? { dataset: id, version, contentHash: digest.contentHash, rowCount: 0 }
       : undefined;
     if (!loaded) {
       const uploading = big ? ctx.out.progress(`上传 upload ${file}`, size, 'bytes') : undefined;
       loaded = await gateway.uploadVersion(id, version, { ...upload, body: fileStream(file, uploading) });
-      uploading?.finish(`${loaded.row_count} rows`);
+      uploading?.finish(`${loaded.rowCount} rows`);
     }
-    if (loaded.row_count !== digest.rowCount)
+    if (loaded.rowCount !== digest.rowCount)
       ctx.out.note(
-        `注意 note: the gateway parsed ${loaded.row_count} rows; the ledger records ${digest.rowCount}`,
+        `注意 note: the gateway parsed ${loaded.rowCount} rows; the ledger records ${digest.rowCount}`,
       );
     const data = {
       datasetId: id,
@@ -135,7 +135,7 @@ export default defineCommand({
       lines: [
         `${TERMS.dataset} ${id} ${TERMS.version} ${version} 已加载 loaded: ${digest.rowCount} rows, ${digest.bytes} bytes`,
         `  sha256 ${digest.contentHash}`,
-        `  网关 gateway: ${loaded.row_count} rows loaded`,
+        `  网关 gateway: ${loaded.rowCount} rows loaded`,
         txLine(recorded),
       ],
     };

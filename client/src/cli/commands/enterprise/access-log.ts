@@ -22,7 +22,7 @@ export default defineCommand({
     return {
       data: page,
       lines: [
-        `${TERMS.accessLog}: ${page.data.length} records${page.next_before !== null ? ` (older: --before ${page.next_before})` : ''}`,
+        `${TERMS.accessLog}: ${page.data.length} records${page.nextBefore !== null ? ` (older: --before ${page.nextBefore})` : ''}`,
         ...table(
           ['seq', 'time', 'request id', 'decision', 'reason', 'dataset', 'rows'],
           page.data.map((r) => [

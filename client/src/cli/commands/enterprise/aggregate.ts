@@ -46,7 +46,7 @@ export default defineCommand({
     return {
       data: result,
       lines: [
-        `${TERMS.computedResults}: ${result.data.length} groups, ${result.suppressed_groups} suppressed (< ${result.min_group_size ?? 'k'} rows) · request_id=${result.request_id}`,
+        `${TERMS.computedResults}: ${result.data.length} groups, ${result.suppressedGroups} suppressed (< ${result.minGroupSize ?? 'k'} rows) · requestId=${result.requestId}`,
         ...table(
           columns,
           result.data.map((row) => columns.map((c) => cell(row[c]))),

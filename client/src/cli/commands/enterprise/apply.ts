@@ -70,11 +70,11 @@ export default defineCommand({
     const w = opts.resubmit === true ? await session.resubmit(application) : await session.apply(application);
     const lines = [`${TERMS.application} ${w.data.id} 已提交 submitted`, ...applicationLines(w.data)];
     if (contactSalt) lines.push(`  盐 salt of the contact hashes (keep off-chain): ${contactSalt}`);
-    lines.push(txLine({ txId: w.tx_id, blockNumber: w.block }));
+    lines.push(txLine({ txId: w.txId, blockNumber: w.blockNumber }));
     return {
       data: {
-        txId: w.tx_id,
-        blockNumber: w.block,
+        txId: w.txId,
+        blockNumber: w.blockNumber,
         application: w.data,
         ...(contactSalt ? { contactSalt } : {}),
       },

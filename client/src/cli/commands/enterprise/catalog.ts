@@ -16,10 +16,10 @@ export default defineCommand({
         entries.map((d) => [
           d.id,
           d.name,
-          d.open_attribute,
+          d.openAttribute,
           d.owner,
           d.version ?? '—',
-          d.row_count === null ? '—' : String(d.row_count),
+          d.rowCount === null ? '—' : String(d.rowCount),
           d.grant ? `${stateLabel(d.grant.state)} (${d.grant.items.join(',')})` : '—',
         ]),
       ),

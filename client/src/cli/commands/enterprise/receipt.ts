@@ -42,7 +42,7 @@ export default defineCommand({
       ...fields([
         ['决定 decision', `${receipt.record.decision} (${receipt.record.reason})`],
         [TERMS.grant, receipt.record.grantId],
-        ['记录 record', `#${receipt.record.seq} of ${receipt.gateway_id}, hash ${receipt.record.hash}`],
+        ['记录 record', `#${receipt.record.seq} of ${receipt.gatewayId}, hash ${receipt.record.hash}`],
         [
           TERMS.anchor,
           `#${receipt.anchor.sequence}, root ${receipt.anchor.merkleRoot}, tree ${receipt.anchor.treeSize}, tx ${receipt.anchor.txId}`,

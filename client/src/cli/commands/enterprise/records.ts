@@ -33,7 +33,7 @@ export default defineCommand({
       pages++;
       for (const record of page.data) ctx.out.dataLine(record);
       ctx.out.note(
-        `# page ${pages}: ${page.data.length} rows · request_id=${page.request_id} · grant_id=${page.grant_id ?? '—'}`,
+        `# page ${pages}: ${page.data.length} rows · requestId=${page.requestId} · grantId=${page.grantId ?? '—'}`,
       );
       progress.tick(page.data.length);
     }

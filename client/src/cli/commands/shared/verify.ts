@@ -8,14 +8,16 @@ import { readInputFile, readJsonFile } from '../../../sdk/inputs.js';
 import {
   assertVerified,
   verifyDocument,
+  withCurrentNames,
   type AuditReceipt,
   type Check,
 } from '../../../sdk/receipt-verify.js';
 import type { CliContext } from '../../context.js';
 
 /** The ledger check of a receipt's anchor. */
-export async function anchorOnLedger(ctx: CliContext, receipt: AuditReceipt): Promise<Check> {
-  const onLedger = await ctx.ledger().audit.getAnchor(receipt.gateway_id, receipt.anchor.sequence);
+export async function anchorOnLedger(ctx: CliContext, saved: AuditReceipt): Promise<Check> {
+  const receipt = withCurrentNames(saved);
+  const onLedger = await ctx.ledger().audit.getAnchor(receipt.gatewayId, receipt.anchor.sequence);
   const ok =
     onLedger.merkleRoot === receipt.anchor.merkleRoot &&
     onLedger.txId === receipt.anchor.txId &&
@@ -25,7 +27,7 @@ export async function anchorOnLedger(ctx: CliContext, receipt: AuditReceipt): Pr
     ok,
     detail: ok
       ? `anchor ${onLedger.sequence} of ${onLedger.gatewayId} on the ledger has this root (tx ${onLedger.txId.slice(0, 12)}, ${onLedger.anchoredAt})`
-      : `anchor ${receipt.anchor.sequence} of ${receipt.gateway_id} on the ledger has root ${onLedger.merkleRoot}, not ${receipt.anchor.merkleRoot}`,
+      : `anchor ${receipt.anchor.sequence} of ${receipt.gatewayId} on the ledger has root ${onLedger.merkleRoot}, not ${receipt.anchor.merkleRoot}`,
   };
 }
 
