@@ -134,7 +134,12 @@ export async function startGateway(net, { id, port, env = {} }) {
   fs.mkdirSync(dataDir, { recursive: true });
   const logFile = path.join(process.env.RDX_HOME, 'bench', `${id}.log`);
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [path.join(repoRoot, 'gateway', 'dist', 'main.js')], {
+  // RDX_BENCH_PROFILE_DIR: each bench gateway writes a V8 CPU profile there when it stops (open it in Chrome
+  // DevTools or speedscope) — how the data call's costs were found.
+  const profile = process.env.RDX_BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.RDX_BENCH_PROFILE_DIR)}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, path.join(repoRoot, 'gateway', 'dist', 'main.js')], {
     cwd: repoRoot,
     env: {
       ...net.gatewayEnv({ paths, topology }, { id, port, dataDir }),

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { DatabaseSync, type SQLInputValue, type SQLOutputValue } from 'node:sqlite';
 import { fileRows } from './dataset-file.js';
+import { StatementCache } from './statement-cache.js';
 import type {
   AggregateQuery,
   AggregateResult,
@@ -91,12 +92,14 @@ function fromColumn(v: SQLOutputValue | undefined, spec: ItemSpec): unknown {
 export class DatasetStore {
   private readonly versions = new VersionCache('rows_');
   private readonly cursors: CursorSigner;
+  private readonly statements: StatementCache;
 
   private constructor(
     private readonly db: DatabaseSync,
     cursorKey: Uint8Array,
   ) {
     this.cursors = new CursorSigner(cursorKey);
+    this.statements = new StatementCache(db);
   }
 
   /**
@@ -239,7 +242,7 @@ export class DatasetStore {
       `SELECT _rid, ${fields.map((f) => quoteIdent(f.name)).join(', ')} FROM "${v.table}" ` +
       `WHERE ${['_rid > ?', ...where.sql].join(' AND ')} ORDER BY _rid LIMIT ?`;
     // One row more than asked tells whether another page exists without an empty last page.
-    const found = this.db.prepare(sql).all(after, ...where.params, q.limit + 1);
+    const found = this.statements.get(sql).all(after, ...where.params, q.limit + 1);
     const page = found.slice(0, q.limit);
     const rows = page.map((r) => {
       const out: Record<string, unknown> = {};
@@ -322,8 +325,8 @@ export class DatasetStore {
   }
 
   private lookup(datasetId: string): LoadedVersion | undefined {
-    const r = this.db
-      .prepare(
+    const r = this.statements
+      .get(
         `SELECT v.id, v.version, v.content_hash, v.row_count, v.items
          FROM current_versions c JOIN versions v ON v.id = c.version_id WHERE c.dataset_id = ?`,
       )
