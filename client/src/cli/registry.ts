@@ -55,6 +55,7 @@ import sharedGrantSuspend from './commands/shared/grant-suspend.js';
 import sharedGrantTerminate from './commands/shared/grant-terminate.js';
 import sharedIdentities from './commands/shared/identities.js';
 import sharedKeygen from './commands/shared/keygen.js';
+import { creditCodeCheck, creditCodeExample } from './commands/shared/credit-code.js';
 import sharedVerify from './commands/shared/verify.js';
 
 /** Descriptions of the command groups (the first words of multi-word commands). */
@@ -125,4 +126,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   sharedIdentities,
   sharedKeygen,
   sharedVerify,
+  creditCodeCheck,
+  creditCodeExample,
 ];

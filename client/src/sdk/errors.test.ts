@@ -10,7 +10,13 @@ import {
   ledgerCodeOf,
   RdxSdkError,
 } from './errors.js';
-import { creditCodeProblem, requireCreditCode, requireDate, requireReason } from './inputs.js';
+import {
+  creditCodeProblem,
+  exampleCreditCode,
+  requireCreditCode,
+  requireDate,
+  requireReason,
+} from './inputs.js';
 
 /** What @hyperledger/fabric-gateway throws when a peer's chaincode refuses (an EndorseError). */
 const endorseError = Object.assign(
@@ -94,6 +100,18 @@ describe('SDK errors and input checks', () => {
     expect(() => requireCreditCode('123'))
       .to.throw(InputError)
       .with.property('code', 'INVALID_ARGUMENT');
+  });
+
+  it('an example credit code is a well-formed Lishui code, a different one each time', () => {
+    const codes = Array.from({ length: 200 }, exampleCreditCode);
+    for (const code of codes) {
+      expect(creditCodeProblem(code), code).to.equal(undefined);
+      expect(code).to.match(/^91331100/);
+      // One character changed is caught by the check character.
+      const other = code.slice(0, 10) + String((Number(code[10]) + 1) % 10) + code.slice(11);
+      expect(creditCodeProblem(other), other).to.match(/check character/);
+    }
+    expect(new Set(codes).size).to.equal(codes.length);
   });
 
   it('dates must exist and reasons must say something', () => {
