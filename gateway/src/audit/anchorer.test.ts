@@ -41,7 +41,7 @@ describe('the audit log checked at start', () => {
     const anchorer = new Anchorer(log, ledger, opts);
     await anchorer.anchorNow();
     expect(anchorer.lastError).to.equal(undefined);
-    log.close();
+    await log.close();
     return file;
   }
 
@@ -52,7 +52,7 @@ describe('the audit log checked at start', () => {
       await anchorer.verifyAtStart();
       return anchorer.broken();
     } finally {
-      log.close();
+      await log.close();
     }
   }
 

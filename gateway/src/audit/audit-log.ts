@@ -5,9 +5,12 @@
  *
  * Durability: one SQLite file in WAL mode with synchronous=FULL, so a COMMIT returns only after the WAL is
  * fsync'd. An fsync costs milliseconds, so appends are group-committed: those arriving within a short window
- * share one transaction and one fsync, and every caller's promise resolves only after that commit.
+ * share one transaction and one fsync, and every caller's promise resolves only after that commit. A log in a
+ * file commits on a writer thread ({@link SqliteCommitter}): while one batch's fsync runs there, the event loop
+ * serves other requests and the appends they make form the next batch. (`:memory:` commits inline.)
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { SqliteCommitter } from './sqlite-committer.js';
 import {
   ChainWalk,
   GENESIS_HASH,
@@ -114,11 +117,16 @@ export class AuditLog {
   /** Request ids queued but not yet committed, so a duplicate is refused before it can fail a whole batch. */
   private readonly pendingIds = new Set<string>();
   private cancelTimer: (() => void) | undefined;
+  /** The writer thread, for a log in a file; undefined: commits run inline (`:memory:`). */
+  private readonly committer: SqliteCommitter | undefined;
+  /** The loop committing queued batches one after the other on the writer thread, while it runs. */
+  private draining: Promise<void> | undefined;
   private closed = false;
   private readonly counters: AuditLogStats = { commits: 0, records: 0, failedCommits: 0, largestBatch: 0 };
 
-  private constructor(db: DatabaseSync, opts: Required<AuditLogOptions>) {
+  private constructor(db: DatabaseSync, opts: Required<AuditLogOptions>, committer?: SqliteCommitter) {
     this.db = db;
+    this.committer = committer;
     this.groupCommitMs = opts.groupCommitMs;
     this.maxBatch = opts.maxBatch;
     this.stmt = {
@@ -162,12 +170,14 @@ export class AuditLog {
       db.exec('PRAGMA journal_mode = WAL');
       // Per connection, not stored in the file, so it is set on every open.
       db.exec('PRAGMA synchronous = FULL');
+      // The writer thread holds the write lock while it commits; an anchor written here waits for it.
+      db.exec('PRAGMA busy_timeout = 10000');
       db.exec(SCHEMA);
       // Logs made before queries were recorded get the column (their records keep no query).
       const columns = db.prepare('PRAGMA table_info(audit_records)').all() as { name: string }[];
       if (!columns.some((c) => c.name === 'query'))
         db.exec('ALTER TABLE audit_records ADD COLUMN query TEXT');
-      return new AuditLog(db, options);
+      return new AuditLog(db, options, path === ':memory:' ? undefined : new SqliteCommitter(path));
     } catch (err) {
       db.close();
       throw err;
@@ -308,10 +318,12 @@ export class AuditLog {
   }
 
   /** Commits whatever is queued (resolving those appends), then closes the file. Idempotent. */
-  close(): void {
+  async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
     this.closed = true;
+    this.flush();
+    while (this.draining !== undefined) await this.draining;
+    await this.committer?.close();
     this.db.close();
   }
 
@@ -323,7 +335,52 @@ export class AuditLog {
   private flush(): void {
     this.cancelTimer?.();
     this.cancelTimer = undefined;
-    while (this.queue.length > 0) this.commitBatch(this.queue.splice(0, this.maxBatch));
+    const committer = this.committer;
+    if (committer === undefined) {
+      while (this.queue.length > 0) this.commitBatch(this.queue.splice(0, this.maxBatch));
+      return;
+    }
+    if (this.draining !== undefined || this.queue.length === 0) return;
+    this.draining = (async () => {
+      // One transaction at a time: each batch links to the last committed record.
+      while (this.queue.length > 0) await this.commitOnWriter(committer, this.queue.splice(0, this.maxBatch));
+    })().finally(() => {
+      this.draining = undefined;
+      // Appends that came after the loop last looked: committed now if they have waited their window (or the
+      // batch is full, or the log is closing), else when their timer fires.
+      if (
+        this.queue.length > 0 &&
+        (this.cancelTimer === undefined || this.closed || this.queue.length >= this.maxBatch)
+      )
+        this.flush();
+    });
+  }
+
+  /** Commits one batch on the writer thread; settles every promise of it and never throws. */
+  private async commitOnWriter(committer: SqliteCommitter, batch: Pending[]): Promise<void> {
+    let records: AuditRecord[];
+    try {
+      records = chainRecords(
+        batch.map((p) => p.entry),
+        this.nextSeq,
+        this.lastHash,
+      );
+      await committer.commit(records, this.nextSeq, this.lastHash);
+    } catch (err) {
+      this.counters.failedCommits++;
+      for (const p of batch) {
+        this.pendingIds.delete(p.entry.requestId);
+        p.reject(err);
+      }
+      return;
+    }
+    const last = records[records.length - 1];
+    if (last !== undefined) {
+      this.nextSeq = last.seq + 1;
+      this.lastHash = last.hash;
+    }
+    countCommit(this.counters, records.length);
+    settleBatch(batch, records, this.pendingIds);
   }
 
   private commitBatch(batch: Pending[]): void {

@@ -264,7 +264,7 @@ export class Harness {
     await this.anchorer.stop();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.audit.close();
+    await this.audit.close();
     this.store.close();
     this.clients.close();
     await this.services.replays.close();

@@ -1,0 +1,53 @@
+/**
+ * Commits the SQLite audit log's batches on a writer thread ({@link ./sqlite-commit-worker.ts}), so the fsync of
+ * each COMMIT waits there and the gateway's event loop serves other requests meanwhile. One batch at a time:
+ * each links to the last committed record, and the appends that arrive during a commit form the next batch.
+ */
+import { Worker } from 'node:worker_threads';
+import type { AuditRecord } from './audit-record.js';
+import type { CommitReply, CommitRequest } from './sqlite-commit-worker.js';
+
+export class SqliteCommitter {
+  private readonly worker: Worker;
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  private failure: Error | undefined;
+
+  constructor(path: string) {
+    this.worker = new Worker(new URL('./sqlite-commit-worker.js', import.meta.url), { workerData: { path } });
+    this.worker.on('message', (reply: CommitReply) => {
+      const w = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      if (reply.error === undefined) w?.resolve();
+      else w?.reject(new Error(reply.error));
+    });
+    // A writer thread that dies takes its batch with it: that batch and every later one fail, none is lost
+    // silently (their appends reject; the file holds only what was committed whole).
+    const fail = (err: Error): void => {
+      this.failure = err;
+      for (const w of this.waiting.values()) w.reject(err);
+      this.waiting.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => {
+      if (code !== 0) fail(new Error(`the audit log's writer thread exited with code ${code}`));
+    });
+  }
+
+  /** Resolves once `records` are committed to disk, after checking the file's chain ends where expected. */
+  commit(records: AuditRecord[], expectNextSeq: number, expectLastHash: string): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ id, records, expectNextSeq, expectLastHash } satisfies CommitRequest);
+    });
+  }
+
+  /** Closes the writer's connection and ends the thread; call once no commit is waiting. */
+  async close(): Promise<void> {
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.postMessage('close');
+    await exited;
+  }
+}
