@@ -21,7 +21,7 @@ export interface CliRun {
 }
 
 /** Environment variables a test run must not inherit: they would pick identities or credentials. */
-const INHERITED_OUT = [
+export const INHERITED_OUT = [
   'RDX_AS',
   'RDX_CLIENT_ID',
   'RDX_CLIENT_SECRET',

@@ -11,6 +11,7 @@
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { SqliteCommitter } from './sqlite-committer.js';
+import { commitRecords, commitStatements } from './sqlite-transaction.js';
 import {
   ChainWalk,
   GENESIS_HASH,
@@ -25,7 +26,6 @@ import {
   groupCommitOptions,
   int,
   normalizeEntry,
-  recordValues,
   rowToAnchor,
   rowToRecord,
   settleBatch,
@@ -130,12 +130,7 @@ export class AuditLog {
     this.groupCommitMs = opts.groupCommitMs;
     this.maxBatch = opts.maxBatch;
     this.stmt = {
-      insert: db.prepare(
-        `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (${RECORD_COLUMNS.split(', ')
-          .map(() => '?')
-          .join(', ')})`,
-      ),
-      tail: db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1'),
+      ...commitStatements(db),
       byRequestId: db.prepare(`SELECT ${RECORD_COLUMNS} FROM audit_records WHERE request_id = ?`),
       bySeq: db.prepare(`SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq = ?`),
       hashes: db.prepare('SELECT hash FROM audit_records WHERE seq >= ? AND seq < ? ORDER BY seq'),
@@ -360,60 +355,45 @@ export class AuditLog {
   private async commitOnWriter(committer: SqliteCommitter, batch: Pending[]): Promise<void> {
     let records: AuditRecord[];
     try {
-      records = chainRecords(
-        batch.map((p) => p.entry),
-        this.nextSeq,
-        this.lastHash,
-      );
+      records = this.chain(batch);
       await committer.commit(records, this.nextSeq, this.lastHash);
     } catch (err) {
-      this.counters.failedCommits++;
-      for (const p of batch) {
-        this.pendingIds.delete(p.entry.requestId);
-        p.reject(err);
-      }
-      return;
+      return this.refuse(batch, err);
     }
-    const last = records[records.length - 1];
-    if (last !== undefined) {
-      this.nextSeq = last.seq + 1;
-      this.lastHash = last.hash;
-    }
-    countCommit(this.counters, records.length);
-    settleBatch(batch, records, this.pendingIds);
+    this.committed(batch, records);
   }
 
+  /** Commits one batch here, on this thread (a `:memory:` log); settles every promise of it, never throws. */
   private commitBatch(batch: Pending[]): void {
     let records: AuditRecord[];
     try {
-      records = chainRecords(
-        batch.map((p) => p.entry),
-        this.nextSeq,
-        this.lastHash,
-      );
-      this.db.exec('BEGIN IMMEDIATE');
-      const tail = this.stmt.tail.get();
-      const diskNext = tail === undefined ? 0 : int(tail.seq, 'seq') + 1;
-      if (diskNext !== this.nextSeq || (tail !== undefined && tail.hash !== this.lastHash)) {
-        throw new Error('The audit log file was changed by another writer; refusing to fork the chain');
-      }
-      for (const r of records) this.stmt.insert.run(...recordValues(r));
-      this.db.exec('COMMIT');
+      records = this.chain(batch);
+      commitRecords(this.db, this.stmt, records, this.nextSeq, this.lastHash);
     } catch (err) {
-      if (this.db.isTransaction) {
-        try {
-          this.db.exec('ROLLBACK');
-        } catch {
-          // The original error is the one worth reporting; SQLite may already have rolled back on its own.
-        }
-      }
-      this.counters.failedCommits++;
-      for (const p of batch) {
-        this.pendingIds.delete(p.entry.requestId);
-        p.reject(err);
-      }
-      return;
+      return this.refuse(batch, err);
     }
+    this.committed(batch, records);
+  }
+
+  /** The batch's records, linked to the last committed one. */
+  private chain(batch: Pending[]): AuditRecord[] {
+    return chainRecords(
+      batch.map((p) => p.entry),
+      this.nextSeq,
+      this.lastHash,
+    );
+  }
+
+  private refuse(batch: Pending[], err: unknown): void {
+    this.counters.failedCommits++;
+    for (const p of batch) {
+      this.pendingIds.delete(p.entry.requestId);
+      p.reject(err);
+    }
+  }
+
+  /** The chain now ends with `records`; their appends resolve. */
+  private committed(batch: Pending[], records: AuditRecord[]): void {
     const last = records[records.length - 1];
     if (last !== undefined) {
       this.nextSeq = last.seq + 1;

@@ -6,7 +6,8 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import { RECORD_COLUMNS, int, recordValues, type AuditRecord } from './audit-record.js';
+import type { AuditRecord } from './audit-record.js';
+import { commitRecords, commitStatements } from './sqlite-transaction.js';
 
 /** One batch to commit: records already chained by the gateway, and where the file's chain must end now. */
 export interface CommitRequest {
@@ -27,28 +28,7 @@ const db = new DatabaseSync(path);
 db.exec('PRAGMA synchronous = FULL');
 // The gateway's own connection writes anchors now and then; each waits for the other rather than fail.
 db.exec('PRAGMA busy_timeout = 10000');
-const insert = db.prepare(
-  `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (${RECORD_COLUMNS.split(', ')
-    .map(() => '?')
-    .join(', ')})`,
-);
-const tail = db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1');
-
-function commit(req: CommitRequest): void {
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const last = tail.get();
-    const diskNext = last === undefined ? 0 : int(last.seq, 'seq') + 1;
-    if (diskNext !== req.expectNextSeq || (last !== undefined && last.hash !== req.expectLastHash)) {
-      throw new Error('The audit log file was changed by another writer; refusing to fork the chain');
-    }
-    for (const r of req.records) insert.run(...recordValues(r));
-    db.exec('COMMIT');
-  } catch (err) {
-    if (db.isTransaction) db.exec('ROLLBACK');
-    throw err;
-  }
-}
+const statements = commitStatements(db);
 
 parentPort!.on('message', (req: CommitRequest | 'close') => {
   if (req === 'close') {
@@ -58,7 +38,7 @@ parentPort!.on('message', (req: CommitRequest | 'close') => {
   }
   let reply: CommitReply;
   try {
-    commit(req);
+    commitRecords(db, statements, req.records, req.expectNextSeq, req.expectLastHash);
     reply = { id: req.id };
   } catch (err) {
     reply = { id: req.id, error: err instanceof Error ? err.message : String(err) };

@@ -10,18 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gatewayUrl } from '@rdx/network';
+import { INHERITED_OUT } from '../cli-helpers.js';
 import { expectedExit, runCommands, shellCommands, type DocStep } from '../doc-commands.js';
 import { config, repoRoot, topology } from '../fabric-client.js';
-
-/** Credentials or identities of the caller's shell would change what the commands do. */
-const NOT_INHERITED = [
-  'RDX_AS',
-  'RDX_CLIENT_ID',
-  'RDX_CLIENT_SECRET',
-  'RDX_KEY_FILE',
-  'RDX_WALLET',
-  'RDX_DEBUG',
-];
 
 describe('CLI.md’s walk-through, run as written', function () {
   this.timeout(600_000);
@@ -48,7 +39,8 @@ describe('CLI.md’s walk-through, run as written', function () {
       PATH: `${path.dirname(process.execPath)}:${process.env.PATH ?? ''}`,
       XDG_CONFIG_HOME: configHome,
     };
-    for (const name of NOT_INHERITED) delete env[name];
+    // Credentials or identities of the caller's shell would change what the commands do.
+    for (const name of INHERITED_OUT) delete env[name];
     ({ steps, finalDir: scratch } = runCommands(commands, repoRoot, env, 540_000));
   });
 
