@@ -322,3 +322,61 @@ export async function startBaseline({ dbPath, datasetId, fields, limit, port }) 
     },
   };
 }
+
+/**
+ * A LedgerView of synthetic enterprises, datasets and grants (a tenth of the grants suspended, a tenth of the
+ * enterprises rated A), and decision requests against it: four in five for a grant's own enterprise, dataset
+ * and items, one in five for a random pair (mostly refused). `LedgerView` is the gateway's class.
+ */
+export function syntheticView(LedgerView, { enterprises: E, datasets: D, grants: G }, today) {
+  const rnd = (n) => crypto.randomInt(n);
+  const enterprises = Array.from({ length: E }, (_, i) => ({
+    creditCode: `E${String(i).padStart(17, '0')}`,
+    name: `企业${i}`,
+    publicKey: 'pem',
+    rating: {
+      level: i % 10 === 0 ? 'A' : i % 3 ? 'AA' : 'AAA',
+      validUntil: '2099-12-31',
+      creditStatus: 'good',
+    },
+  }));
+  const itemNames = Array.from({ length: 12 }, (_, k) => `item_${k}`);
+  const datasets = Array.from({ length: D }, (_, i) => ({
+    id: `dataset-${i}`,
+    owner: i % 2 ? 'MarketMSP' : 'TransportMSP',
+    name: `数据集${i}`,
+    openAttribute: i % 20 === 0 ? 'unconditional' : 'restricted',
+    format: 'csv',
+    updateFrequency: 'daily',
+    items: itemNames.map((n, k) => ({ name: n, label: n, type: 'string', personal: k < 2 })),
+    versions: [],
+  }));
+  const grants = Array.from({ length: G }, (_, i) => ({
+    id: `grant-${i}`,
+    agreementId: `agreement-${i}`,
+    creditCode: enterprises[rnd(E)].creditCode,
+    datasetId: datasets[rnd(D)].id,
+    body: 'MarketMSP',
+    items: itemNames.slice(0, 4 + rnd(8)),
+    purpose: '压测',
+    validFrom: '2024-01-01',
+    validUntil: '2099-12-31',
+    dailyQuota: 1000,
+    state: i % 10 === 0 ? 'SUSPENDED' : 'ACTIVE',
+    grantedAt: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
+  }));
+  const view = new LedgerView();
+  view.replaceAll(enterprises, datasets, grants);
+  const requests = Array.from({ length: 10_000 }, (_, i) => {
+    const g = grants[rnd(G)];
+    return i % 5 === 4
+      ? {
+          creditCode: enterprises[rnd(E)].creditCode,
+          datasetId: datasets[rnd(D)].id,
+          fields: ['item_0'],
+          today,
+        }
+      : { creditCode: g.creditCode, datasetId: g.datasetId, fields: g.items.slice(0, 3), today };
+  });
+  return { view, requests, enterprises, datasets, grants };
+}

@@ -38,10 +38,16 @@ import {
   startBaseline,
   startGateway,
   summary,
+  syntheticView,
   tokenFor,
   waitFor,
 } from './lib.mjs';
 
+// The scale figures (docs/PERFORMANCE.md) need no network and take minutes of their own.
+if (process.argv.includes('--scale')) {
+  await import('./scale.mjs');
+  process.exit(process.exitCode ?? 0);
+}
 const QUICK = process.argv.includes('--quick');
 const KEEP = process.argv.includes('--keep');
 const MODE = QUICK
@@ -294,56 +300,11 @@ try {
     const E = 2000;
     const D = 200;
     const G = 10_000;
-    const view = new LedgerView();
-    const rnd = (n) => crypto.randomInt(n);
-    const enterprises = Array.from({ length: E }, (_, i) => ({
-      creditCode: `E${String(i).padStart(17, '0')}`,
-      name: `企业${i}`,
-      publicKey: 'pem',
-      rating: {
-        level: i % 10 === 0 ? 'A' : i % 3 ? 'AA' : 'AAA',
-        validUntil: '2099-12-31',
-        creditStatus: 'good',
-      },
-    }));
-    const itemNames = Array.from({ length: 12 }, (_, k) => `item_${k}`);
-    const datasets = Array.from({ length: D }, (_, i) => ({
-      id: `dataset-${i}`,
-      owner: i % 2 ? 'MarketMSP' : 'TransportMSP',
-      name: `数据集${i}`,
-      openAttribute: i % 20 === 0 ? 'unconditional' : 'restricted',
-      format: 'csv',
-      updateFrequency: 'daily',
-      items: itemNames.map((n, k) => ({ name: n, label: n, type: 'string', personal: k < 2 })),
-      versions: [],
-    }));
-    const grantList = Array.from({ length: G }, (_, i) => ({
-      id: `grant-${i}`,
-      agreementId: `agreement-${i}`,
-      creditCode: enterprises[rnd(E)].creditCode,
-      datasetId: datasets[rnd(D)].id,
-      body: 'MarketMSP',
-      items: itemNames.slice(0, 4 + rnd(8)),
-      purpose: '压测',
-      validFrom: '2024-01-01',
-      validUntil: '2099-12-31',
-      dailyQuota: 1000,
-      state: i % 10 === 0 ? 'SUSPENDED' : 'ACTIVE',
-      grantedAt: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
-    }));
-    view.replaceAll(enterprises, datasets, grantList);
-    const today = net.chinaToday();
-    const requests = Array.from({ length: 10_000 }, (_, i) => {
-      const g = grantList[rnd(G)];
-      return i % 5 === 4
-        ? {
-            creditCode: enterprises[rnd(E)].creditCode,
-            datasetId: datasets[rnd(D)].id,
-            fields: ['item_0'],
-            today,
-          }
-        : { creditCode: g.creditCode, datasetId: g.datasetId, fields: g.items.slice(0, 3), today };
-    });
+    const { view, requests } = syntheticView(
+      LedgerView,
+      { enterprises: E, datasets: D, grants: G },
+      net.chinaToday(),
+    );
     let allowed = 0;
     for (const r of requests.slice(0, 20_000)) if (decide(view, r).allow) allowed++;
     const t0 = process.hrtime.bigint();
