@@ -166,7 +166,7 @@ export class AuditLog {
       // Per connection, not stored in the file, so it is set on every open.
       db.exec('PRAGMA synchronous = FULL');
       // The writer thread holds the write lock while it commits; an anchor written here waits for it.
-      db.exec('PRAGMA busy_timeout = 10000');
+      db.exec('PRAGMA busy_timeout = 1000');
       db.exec(SCHEMA);
       // Logs made before queries were recorded get the column (their records keep no query).
       const columns = db.prepare('PRAGMA table_info(audit_records)').all() as { name: string }[];

@@ -27,7 +27,7 @@ const { path } = workerData as { path: string };
 const db = new DatabaseSync(path);
 db.exec('PRAGMA synchronous = FULL');
 // The gateway's own connection writes anchors now and then; each waits for the other rather than fail.
-db.exec('PRAGMA busy_timeout = 10000');
+db.exec('PRAGMA busy_timeout = 1000');
 const statements = commitStatements(db);
 
 parentPort!.on('message', (req: CommitRequest | 'close') => {

@@ -12,6 +12,8 @@ export class SqliteCommitter {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   private failure: Error | undefined;
+  private readonly exited: Promise<void>;
+  private closing = false;
 
   constructor(path: string) {
     this.worker = new Worker(new URL('./sqlite-commit-worker.js', import.meta.url), { workerData: { path } });
@@ -24,14 +26,22 @@ export class SqliteCommitter {
     // A writer thread that dies takes its batch with it: that batch and every later one fail, none is lost
     // silently (their appends reject; the file holds only what was committed whole).
     const fail = (err: Error): void => {
-      this.failure = err;
+      this.failure ??= err;
       for (const w of this.waiting.values()) w.reject(err);
       this.waiting.clear();
     };
     this.worker.on('error', fail);
-    this.worker.on('exit', (code) => {
-      if (code !== 0) fail(new Error(`the audit log's writer thread exited with code ${code}`));
-    });
+    this.exited = new Promise<void>((resolve) =>
+      // Whatever the code: once the thread is gone nothing it was sent will be answered.
+      this.worker.once('exit', (code) => {
+        fail(
+          new Error(
+            this.closing ? 'The audit log is closed' : `the audit log's writer thread exited (code ${code})`,
+          ),
+        );
+        resolve();
+      }),
+    );
   }
 
   /** Resolves once `records` are committed to disk, after checking the file's chain ends where expected. */
@@ -44,10 +54,10 @@ export class SqliteCommitter {
     });
   }
 
-  /** Closes the writer's connection and ends the thread; call once no commit is waiting. */
+  /** Closes the writer's connection and ends the thread (at once if it has died); call once no commit waits. */
   async close(): Promise<void> {
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    this.worker.postMessage('close');
-    await exited;
+    if (this.failure === undefined && !this.closing) this.worker.postMessage('close');
+    this.closing = true;
+    await this.exited;
   }
 }

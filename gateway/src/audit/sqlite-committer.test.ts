@@ -1,0 +1,79 @@
+/**
+ * The audit log's writer thread: commits land in the file in order, a second writer's view of the chain is
+ * refused, and a thread that dies fails what is waiting and everything after — never silently — while close()
+ * still returns.
+ */
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { Worker } from 'node:worker_threads';
+import { AuditLog, GENESIS_HASH } from './audit-log.js';
+import { chainRecords, normalizeEntry, type AuditRecord } from './audit-record.js';
+import { SqliteCommitter } from './sqlite-committer.js';
+
+describe('the SQLite audit log’s writer thread', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-committer-'));
+    file = path.join(dir, 'audit.db');
+    await AuditLog.open(file).close(); // creates the schema
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const records = (from: number, prevHash: string, n: number): AuditRecord[] =>
+    chainRecords(
+      Array.from({ length: n }, (_, i) =>
+        normalizeEntry({
+          time: new Date().toISOString(),
+          requestId: `w-${from + i}`,
+          gatewayId: 'gw-w',
+          method: 'GET',
+          path: '/v1/datasets/d/records',
+          decision: 'allow',
+          reason: 'OK',
+          items: ['district'],
+          rowCount: 1,
+          status: 200,
+        }),
+      ),
+      from,
+      prevHash,
+    );
+  const count = (): number =>
+    Number(
+      (new DatabaseSync(file).prepare('SELECT count(*) AS n FROM audit_records').get() as { n: number }).n,
+    );
+
+  it('commits batch after batch, each continuing the chain the file holds', async () => {
+    const committer = new SqliteCommitter(file);
+    const first = records(0, GENESIS_HASH, 3);
+    await committer.commit(first, 0, GENESIS_HASH);
+    await committer.commit(records(3, first[2]!.hash, 2), 3, first[2]!.hash);
+    await committer.close();
+    expect(count()).to.equal(5);
+  });
+
+  it('refuses a batch that does not continue the file’s chain, writing none of it', async () => {
+    const committer = new SqliteCommitter(file);
+    await committer.commit(records(0, GENESIS_HASH, 2), 0, GENESIS_HASH);
+    // As a second writer would: it believes the chain is still empty.
+    await expect(committer.commit(records(0, GENESIS_HASH, 2), 0, GENESIS_HASH)).to.be.rejectedWith(
+      /changed by another writer/,
+    );
+    await committer.close();
+    expect(count()).to.equal(2);
+  });
+
+  it('a writer thread that dies fails the commit and every later one; close() still returns', async () => {
+    const committer = new SqliteCommitter(file);
+    await (committer as unknown as { worker: Worker }).worker.terminate();
+    await expect(committer.commit(records(0, GENESIS_HASH, 1), 0, GENESIS_HASH)).to.be.rejectedWith(
+      /writer thread exited/,
+    );
+    await committer.close();
+    expect(count()).to.equal(0);
+  });
+});
