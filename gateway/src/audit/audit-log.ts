@@ -5,13 +5,13 @@
  *
  * Durability: one SQLite file in WAL mode with synchronous=FULL, so a COMMIT returns only after the WAL is
  * fsync'd. An fsync costs milliseconds, so appends are group-committed: those arriving within a short window
- * share one transaction and one fsync, and every caller's promise resolves only after that commit. A log in a
- * file commits on a writer thread ({@link SqliteCommitter}): while one batch's fsync runs there, the event loop
- * serves other requests and the appends they make form the next batch. (`:memory:` commits inline.)
+ * share one transaction and one fsync ({@link GroupCommit}), and every caller's promise resolves only after that
+ * commit. Commits run on a writer thread ({@link SqliteCommitter}): while one batch's fsync runs there, the
+ * event loop serves other requests and the appends they make form the next batch.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { SqliteCommitter } from './sqlite-committer.js';
-import { commitRecords, commitStatements } from './sqlite-transaction.js';
+import { GroupCommit } from './group-commit.js';
 import {
   ChainWalk,
   GENESIS_HASH,
@@ -29,7 +29,6 @@ import {
   rowToAnchor,
   rowToRecord,
   settleBatch,
-  startFlushTimer,
   str,
   type AuditAnchor,
   type AuditEntry,
@@ -90,10 +89,7 @@ CREATE TABLE IF NOT EXISTS audit_anchors (
  */
 export class AuditLog {
   private readonly db: DatabaseSync;
-  private readonly groupCommitMs: number;
-  private readonly maxBatch: number;
   private readonly stmt: {
-    insert: StatementSync;
     tail: StatementSync;
     byRequestId: StatementSync;
     bySeq: StatementSync;
@@ -113,24 +109,18 @@ export class AuditLog {
   private anchorMemo: { last: AuditAnchor | undefined } | undefined;
   private oldestMemo: { seq: number; time: number | undefined } | undefined;
   private lastHash: string;
-  private queue: Pending[] = [];
-  /** Request ids queued but not yet committed, so a duplicate is refused before it can fail a whole batch. */
-  private readonly pendingIds = new Set<string>();
-  private cancelTimer: (() => void) | undefined;
-  /** The writer thread, for a log in a file; undefined: commits run inline (`:memory:`). */
-  private readonly committer: SqliteCommitter | undefined;
-  /** The loop committing queued batches one after the other on the writer thread, while it runs. */
-  private draining: Promise<void> | undefined;
+  /** The writer thread, which commits each batch (and waits for its fsync) off the event loop. */
+  private readonly committer: SqliteCommitter;
+  private readonly group: GroupCommit;
   private closed = false;
   private readonly counters: AuditLogStats = { commits: 0, records: 0, failedCommits: 0, largestBatch: 0 };
 
-  private constructor(db: DatabaseSync, opts: Required<AuditLogOptions>, committer?: SqliteCommitter) {
+  private constructor(db: DatabaseSync, opts: Required<AuditLogOptions>, committer: SqliteCommitter) {
     this.db = db;
     this.committer = committer;
-    this.groupCommitMs = opts.groupCommitMs;
-    this.maxBatch = opts.maxBatch;
+    this.group = new GroupCommit(opts, (batch) => this.commitBatch(batch));
     this.stmt = {
-      ...commitStatements(db),
+      tail: db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1'),
       byRequestId: db.prepare(`SELECT ${RECORD_COLUMNS} FROM audit_records WHERE request_id = ?`),
       bySeq: db.prepare(`SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq = ?`),
       hashes: db.prepare('SELECT hash FROM audit_records WHERE seq >= ? AND seq < ? ORDER BY seq'),
@@ -159,6 +149,8 @@ export class AuditLog {
    * @throws if the file cannot be opened or is not an audit log database.
    */
   static open(path: string, opts: AuditLogOptions = {}): AuditLog {
+    // Its writer thread opens the same file: an in-memory database would be another one there.
+    if (path === ':memory:' || path === '') throw new TypeError('The audit log is a file: give its path');
     const options = groupCommitOptions(opts);
     const db = new DatabaseSync(path);
     try {
@@ -172,7 +164,7 @@ export class AuditLog {
       const columns = db.prepare('PRAGMA table_info(audit_records)').all() as { name: string }[];
       if (!columns.some((c) => c.name === 'query'))
         db.exec('ALTER TABLE audit_records ADD COLUMN query TEXT');
-      return new AuditLog(db, options, path === ':memory:' ? undefined : new SqliteCommitter(path));
+      return new AuditLog(db, options, new SqliteCommitter(path));
     } catch (err) {
       db.close();
       throw err;
@@ -189,19 +181,16 @@ export class AuditLog {
     try {
       if (this.closed) throw new Error('The audit log is closed');
       normalized = normalizeEntry(entry);
-      if (this.pendingIds.has(normalized.requestId) || this.stmt.byRequestId.get(normalized.requestId)) {
+      if (
+        this.group.pendingIds.has(normalized.requestId) ||
+        this.stmt.byRequestId.get(normalized.requestId)
+      ) {
         throw duplicateRequest(normalized.requestId);
       }
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    const promise = new Promise<AuditRecord>((resolve, reject) => {
-      this.queue.push({ entry: normalized, resolve, reject });
-    });
-    this.pendingIds.add(normalized.requestId);
-    if (this.queue.length >= this.maxBatch) this.flush();
-    else this.scheduleFlush();
-    return promise;
+    return this.group.add(normalized);
   }
 
   /** The record of a request, if logged. */
@@ -316,90 +305,36 @@ export class AuditLog {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.flush();
-    while (this.draining !== undefined) await this.draining;
-    await this.committer?.close();
+    await this.group.drain();
+    await this.committer.close();
     this.db.close();
   }
 
-  private scheduleFlush(): void {
-    if (this.cancelTimer !== undefined) return;
-    this.cancelTimer = startFlushTimer(this.groupCommitMs, () => this.flush());
-  }
-
-  private flush(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
-    const committer = this.committer;
-    if (committer === undefined) {
-      while (this.queue.length > 0) this.commitBatch(this.queue.splice(0, this.maxBatch));
+  /** Commits one batch on the writer thread; settles every promise of it and never throws. */
+  private async commitBatch(batch: Pending[]): Promise<void> {
+    const { pendingIds } = this.group;
+    let records: AuditRecord[];
+    try {
+      records = chainRecords(
+        batch.map((p) => p.entry),
+        this.nextSeq,
+        this.lastHash,
+      );
+      await this.committer.commit(records, this.nextSeq, this.lastHash);
+    } catch (err) {
+      this.counters.failedCommits++;
+      for (const p of batch) {
+        pendingIds.delete(p.entry.requestId);
+        p.reject(err);
+      }
       return;
     }
-    if (this.draining !== undefined || this.queue.length === 0) return;
-    this.draining = (async () => {
-      // One transaction at a time: each batch links to the last committed record.
-      while (this.queue.length > 0) await this.commitOnWriter(committer, this.queue.splice(0, this.maxBatch));
-    })().finally(() => {
-      this.draining = undefined;
-      // Appends that came after the loop last looked: committed now if they have waited their window (or the
-      // batch is full, or the log is closing), else when their timer fires.
-      if (
-        this.queue.length > 0 &&
-        (this.cancelTimer === undefined || this.closed || this.queue.length >= this.maxBatch)
-      )
-        this.flush();
-    });
-  }
-
-  /** Commits one batch on the writer thread; settles every promise of it and never throws. */
-  private async commitOnWriter(committer: SqliteCommitter, batch: Pending[]): Promise<void> {
-    let records: AuditRecord[];
-    try {
-      records = this.chain(batch);
-      await committer.commit(records, this.nextSeq, this.lastHash);
-    } catch (err) {
-      return this.refuse(batch, err);
-    }
-    this.committed(batch, records);
-  }
-
-  /** Commits one batch here, on this thread (a `:memory:` log); settles every promise of it, never throws. */
-  private commitBatch(batch: Pending[]): void {
-    let records: AuditRecord[];
-    try {
-      records = this.chain(batch);
-      commitRecords(this.db, this.stmt, records, this.nextSeq, this.lastHash);
-    } catch (err) {
-      return this.refuse(batch, err);
-    }
-    this.committed(batch, records);
-  }
-
-  /** The batch's records, linked to the last committed one. */
-  private chain(batch: Pending[]): AuditRecord[] {
-    return chainRecords(
-      batch.map((p) => p.entry),
-      this.nextSeq,
-      this.lastHash,
-    );
-  }
-
-  private refuse(batch: Pending[], err: unknown): void {
-    this.counters.failedCommits++;
-    for (const p of batch) {
-      this.pendingIds.delete(p.entry.requestId);
-      p.reject(err);
-    }
-  }
-
-  /** The chain now ends with `records`; their appends resolve. */
-  private committed(batch: Pending[], records: AuditRecord[]): void {
     const last = records[records.length - 1];
     if (last !== undefined) {
       this.nextSeq = last.seq + 1;
       this.lastHash = last.hash;
     }
     countCommit(this.counters, records.length);
-    settleBatch(batch, records, this.pendingIds);
+    settleBatch(batch, records, pendingIds);
   }
 }

@@ -215,19 +215,6 @@ export function settleBatch(
   });
 }
 
-/**
- * Runs `flush` after `ms` milliseconds (on the next turn when 0); returns the function that cancels it. The timer
- * is not unref'd: queued appends must still be committed if nothing else keeps the process alive.
- */
-export function startFlushTimer(ms: number, flush: () => void): () => void {
-  if (ms === 0) {
-    const handle = setImmediate(flush);
-    return () => clearImmediate(handle);
-  }
-  const handle = setTimeout(flush, ms);
-  return () => clearTimeout(handle);
-}
-
 /** @throws RangeError unless [from, to) is a range of the `size` records. */
 export function checkLeafRange(from: number, to: number, size: number): void {
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || from > to || to > size) {

@@ -7,13 +7,13 @@
  * anchor and the time of its oldest unanchored record are read once at open and then kept in memory.
  *
  * Durability: every batch commits with `synchronous_commit = on` (set in the transaction, whatever the server
- * or role default), so COMMIT returns only after the WAL is flushed. Appends are group-committed as with SQLite:
- * those arriving within `groupCommitMs` (or `maxBatch` of them) share one transaction; while one transaction
- * commits, the next appends queue up and go together in the next. Every caller's promise settles only after
- * the COMMIT holding its record.
+ * or role default), so COMMIT returns only after the WAL is flushed. Appends are group-committed as with SQLite
+ * ({@link GroupCommit}): while one transaction commits, the next appends queue up and go together in the next.
+ * Every caller's promise settles only after the COMMIT holding its record.
  */
 import type pg from 'pg';
 import type { PoolClient } from 'pg';
+import { GroupCommit } from './group-commit.js';
 import {
   ChainWalk,
   GENESIS_HASH,
@@ -33,7 +33,6 @@ import {
   rowToAnchor,
   rowToRecord,
   settleBatch,
-  startFlushTimer,
   str,
   wellFormedText,
   type AuditAnchor,
@@ -121,20 +120,13 @@ const READ_BATCH = 5000;
  * batch refused, never interleaved into the chain. Reads may come from anywhere.
  */
 export class PgAuditLog {
-  private readonly groupCommitMs: number;
-  private readonly maxBatch: number;
   /** Committed chain state: what the next record links to. Only advanced after a successful COMMIT. */
   private nextSeq: number;
   private lastHash: string;
   private last: AuditAnchor | undefined;
   /** Time (ms) of record `anchoredSize()`, when it is in the log. */
   private oldestUnanchored: number | undefined;
-  private queue: Pending[] = [];
-  /** Request ids queued but not yet committed, so a duplicate is refused before it can fail a whole batch. */
-  private readonly pendingIds = new Set<string>();
-  private cancelTimer: (() => void) | undefined;
-  /** The loop committing queued batches one after the other, while it runs. */
-  private draining: Promise<void> | undefined;
+  private readonly group: GroupCommit;
   /** Anchors are recorded one at a time, in call order. */
   private anchorChain: Promise<unknown> = Promise.resolve();
   /** Set when a COMMIT's outcome could not be learned: the next batch first reads where the chain ends. */
@@ -149,8 +141,7 @@ export class PgAuditLog {
     opts: Required<AuditLogOptions>,
     state: { nextSeq: number; lastHash: string; last: AuditAnchor | undefined; oldest: number | undefined },
   ) {
-    this.groupCommitMs = opts.groupCommitMs;
-    this.maxBatch = opts.maxBatch;
+    this.group = new GroupCommit(opts, (batch) => this.commitBatch(batch));
     this.nextSeq = state.nextSeq;
     this.lastHash = state.lastHash;
     this.last = state.last;
@@ -208,17 +199,11 @@ export class PgAuditLog {
       if (this.closed) throw new Error('The audit log is closed');
       normalized = normalizeEntry(entry, pgText);
       // Ids already committed are found in the commit transaction itself (see commitBatch).
-      if (this.pendingIds.has(normalized.requestId)) throw duplicateRequest(normalized.requestId);
+      if (this.group.pendingIds.has(normalized.requestId)) throw duplicateRequest(normalized.requestId);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    const promise = new Promise<AuditRecord>((resolve, reject) => {
-      this.queue.push({ entry: normalized, resolve, reject });
-    });
-    this.pendingIds.add(normalized.requestId);
-    if (this.queue.length >= this.maxBatch) this.flush();
-    else this.scheduleFlush();
-    return promise;
+    return this.group.add(normalized);
   }
 
   /** The record of a request, if logged. */
@@ -347,10 +332,7 @@ export class PgAuditLog {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.closed = true;
-      while (this.queue.length > 0 || this.draining !== undefined) {
-        this.flush();
-        await this.draining;
-      }
+      await this.group.drain();
       await this.anchorChain;
       await this.pool.end();
     })();
@@ -392,37 +374,12 @@ export class PgAuditLog {
     this.oldestUnanchored = oldest;
   }
 
-  private scheduleFlush(): void {
-    if (this.cancelTimer !== undefined) return;
-    this.cancelTimer = startFlushTimer(this.groupCommitMs, () => this.flush());
-  }
-
-  /** Starts committing what is queued, unless a commit is under way (it carries on with the queue after). */
-  private flush(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
-    if (this.draining !== undefined || this.queue.length === 0) return;
-    this.draining = (async () => {
-      // One transaction at a time: each batch links to the last committed record.
-      while (this.queue.length > 0) await this.commitBatch(this.queue.splice(0, this.maxBatch));
-    })().finally(() => {
-      this.draining = undefined;
-      // Appends that came after the loop last looked: committed now if they have waited their window (or
-      // the batch is full, or the log is closing), else when their timer fires.
-      if (
-        this.queue.length > 0 &&
-        (this.cancelTimer === undefined || this.closed || this.queue.length >= this.maxBatch)
-      )
-        this.flush();
-    });
-  }
-
   /** Commits one batch; settles every promise of it and never throws. */
   private async commitBatch(batch: Pending[]): Promise<void> {
     const settled = new Set<Pending>();
     const refuse = (p: Pending, err: unknown): void => {
       settled.add(p);
-      this.pendingIds.delete(p.entry.requestId);
+      this.group.pendingIds.delete(p.entry.requestId);
       p.reject(err);
     };
     const accepted: Pending[] = [];
@@ -521,7 +478,7 @@ export class PgAuditLog {
       if (first !== undefined) this.oldestUnanchored = Date.parse(first.time);
     }
     countCommit(this.counters, records.length);
-    settleBatch(accepted, records, this.pendingIds);
+    settleBatch(accepted, records, this.group.pendingIds);
   }
 
   /**

@@ -1,13 +1,13 @@
 /**
  * The audit log's writer thread (see {@link SqliteCommitter}): it owns the write connection and runs each
- * batch's transaction — BEGIN IMMEDIATE, the check that the file's chain ends where the gateway's does, the
- * inserts, and the COMMIT whose fsync (synchronous=FULL) is what makes a record durable. On this thread the
- * fsync no longer stops the gateway's event loop. Not a module to import: Node starts it as a worker.
+ * batch's transaction — BEGIN IMMEDIATE (the write lock, or fail now), the check that the file's chain ends
+ * where the gateway's does (a second writer is refused, never interleaved), the inserts, and the COMMIT whose
+ * fsync (synchronous=FULL) is what makes a record durable. On this thread the fsync no longer stops the
+ * gateway's event loop. Not a module to import: Node starts it as a worker.
  */
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AuditRecord } from './audit-record.js';
-import { commitRecords, commitStatements } from './sqlite-transaction.js';
+import { RECORD_COLUMNS, int, recordValues, type AuditRecord } from './audit-record.js';
 
 /** One batch to commit: records already chained by the gateway, and where the file's chain must end now. */
 export interface CommitRequest {
@@ -28,7 +28,38 @@ const db = new DatabaseSync(path);
 db.exec('PRAGMA synchronous = FULL');
 // The gateway's own connection writes anchors now and then; each waits for the other rather than fail.
 db.exec('PRAGMA busy_timeout = 1000');
-const statements = commitStatements(db);
+const insert = db.prepare(
+  `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (${RECORD_COLUMNS.split(', ')
+    .map(() => '?')
+    .join(', ')})`,
+);
+const tail = db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1');
+
+/**
+ * Commits a batch whose records continue the chain at `expectNextSeq` after `expectLastHash`.
+ * @throws if the file's chain ends elsewhere or SQLite fails; the transaction is then rolled back.
+ */
+function commit(req: CommitRequest): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const last = tail.get();
+    const diskNext = last === undefined ? 0 : int(last.seq, 'seq') + 1;
+    if (diskNext !== req.expectNextSeq || (last !== undefined && last.hash !== req.expectLastHash)) {
+      throw new Error('The audit log file was changed by another writer; refusing to fork the chain');
+    }
+    for (const r of req.records) insert.run(...recordValues(r));
+    db.exec('COMMIT');
+  } catch (err) {
+    if (db.isTransaction) {
+      try {
+        db.exec('ROLLBACK');
+      } catch {
+        // The original error is the one worth reporting; SQLite may already have rolled back on its own.
+      }
+    }
+    throw err;
+  }
+}
 
 parentPort!.on('message', (req: CommitRequest | 'close') => {
   if (req === 'close') {
@@ -38,7 +69,7 @@ parentPort!.on('message', (req: CommitRequest | 'close') => {
   }
   let reply: CommitReply;
   try {
-    commitRecords(db, statements, req.records, req.expectNextSeq, req.expectLastHash);
+    commit(req);
     reply = { id: req.id };
   } catch (err) {
     reply = { id: req.id, error: err instanceof Error ? err.message : String(err) };

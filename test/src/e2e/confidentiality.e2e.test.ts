@@ -17,13 +17,12 @@ import {
   ensureFabricBinaries,
   nodesOf,
   ordererArgs,
-  peerAdminEnv,
   peerHeight,
-  run,
   waitForBlock,
   type FabricInstall,
 } from '@rdx/network';
 import { config, paths, topology } from '../fabric-client.js';
+import { chaincodeQuery as sharedChaincodeQuery, peerCli as sharedPeerCli } from '../peer-cli.js';
 import { onboard, Parties, registerDataset, runId, type TestEnterprise } from '../workflow.js';
 
 const PURPOSE = `机密用途-${runId}`;
@@ -44,30 +43,10 @@ let lastBlock = 0;
 
 const peerOf = (mspId: string) => nodesOf(topology, 'peer', mspId)[0]!;
 
-/** The peer CLI as `asOrg`'s admin against `peerMsp`'s peer (TLS root of that peer's org). */
-function peerCli(asOrg: string, peerMsp: string, args: string[]): Promise<string> {
-  const env = peerAdminEnv(install, paths, topology, peerOf(asOrg));
-  const target = peerOf(peerMsp);
-  const org = topology.orgs.find((o) => o.mspId === peerMsp)!;
-  return run(install.bin.peer, args, {
-    env: { ...env, CORE_PEER_ADDRESS: address(target), CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(org.short) },
-    timeoutMs: 60_000,
-  });
-}
-
-/** `peer chaincode query` of our chaincode on the channel, as `asOrg`'s admin against `peerMsp`'s peer. */
-function chaincodeQuery(asOrg: string, peerMsp: string, args: string[]): Promise<string> {
-  return peerCli(asOrg, peerMsp, [
-    'chaincode',
-    'query',
-    '-C',
-    topology.channel,
-    '-n',
-    topology.chaincodeName,
-    '-c',
-    JSON.stringify({ Args: args }),
-  ]);
-}
+const peerCli = (asOrg: string, peerMsp: string, args: string[]): Promise<string> =>
+  sharedPeerCli(install, asOrg, peerMsp, args);
+const chaincodeQuery = (asOrg: string, peerMsp: string, args: string[]): Promise<string> =>
+  sharedChaincodeQuery(install, asOrg, peerMsp, args);
 
 /** What a failed CLI call said (stdout and stderr), or '' when it succeeded. */
 async function failure(call: Promise<string>): Promise<string> {

@@ -4,24 +4,15 @@
  * Tests in this file run in order and share the network.
  */
 import { expect } from 'chai';
-import path from 'node:path';
 import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { GatewayClient } from '@rdx/client';
 import { errorCode } from '../errors.js';
 import { defined, rejectionOf } from '../expectations.js';
-import {
-  gatewayUrl,
-  nodesOf,
-  orgOf,
-  readPid,
-  run,
-  startProcess,
-  ensureFabricBinaries,
-  peerHeight,
-} from '@rdx/network';
+import { gatewayUrl, nodesOf, readPid, startProcess, ensureFabricBinaries, peerHeight } from '@rdx/network';
 import { config, connectAs, decode, networkCli, paths, topology, type Connection } from '../fabric-client.js';
+import { chaincodeQuery } from '../peer-cli.js';
 
 const execFileAsync = promisify(execFile);
 const runId = crypto.randomBytes(4).toString('hex');
@@ -76,38 +67,7 @@ describe('the Fabric network end to end: peers, orderers, the gateway, a killed 
   it('the peer CLI reads the same state directly from the bureau peer', async () => {
     const id = `e2e-${runId}-cli`;
     await as('BureauMSP', 'prober').system.submitTransaction('RecordProbe', id, 'via cli');
-    const bureau = orgOf(topology, 'BureauMSP');
-    const peer = nodesOf(topology, 'peer', 'BureauMSP')[0]!;
-    const inst = await install();
-    const out = await run(
-      inst.bin.peer,
-      [
-        'chaincode',
-        'query',
-        '-C',
-        topology.channel,
-        '-n',
-        topology.chaincodeName,
-        '-c',
-        JSON.stringify({ Args: ['system:ReadProbe', id] }),
-      ],
-      {
-        env: {
-          PATH: process.env.PATH,
-          FABRIC_CFG_PATH: inst.configDir,
-          FABRIC_LOGGING_SPEC: 'ERROR',
-          CORE_PEER_LOCALMSPID: 'BureauMSP',
-          CORE_PEER_MSPCONFIGPATH: paths.identityMsp(bureau.short, 'admin'),
-          CORE_PEER_ADDRESS: `${peer.host}:${peer.port}`,
-          CORE_PEER_TLS_ENABLED: 'true',
-          CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(bureau.short),
-          // The peer requires mutual TLS: the admin shows its TLS client certificate.
-          CORE_PEER_TLS_CLIENTAUTHREQUIRED: 'true',
-          CORE_PEER_TLS_CLIENTCERT_FILE: path.join(paths.identityTls(bureau.short, 'admin'), 'server.crt'),
-          CORE_PEER_TLS_CLIENTKEY_FILE: path.join(paths.identityTls(bureau.short, 'admin'), 'server.key'),
-        },
-      },
-    );
+    const out = await chaincodeQuery(await install(), 'BureauMSP', 'BureauMSP', ['system:ReadProbe', id]);
     const lastLine = out.trim().split('\n').pop()!;
     expect((JSON.parse(lastLine) as { note: string }).note).to.equal('via cli');
   });
