@@ -131,6 +131,7 @@ async function main(config: GatewayConfig): Promise<void> {
   if (anchorer.integrity) log(`AUDIT LOG INTEGRITY: ${anchorer.integrity}; restricted data is refused`);
   if (anchorer.lastError) log(`anchoring: ${anchorer.lastError}`);
   anchorer.start();
+  void anchorer.checkInBackground();
   // Token signing keys rotate on schedule; the JWKS keeps an old key until the last token it signed expired.
   const rotateKeys = (): void => {
     const done = keys.maintain(config.keyRotationHours * 3_600_000, config.tokenTtlSeconds * 1000);

@@ -51,8 +51,15 @@ export interface AuditSink {
   anchoredSize(): number;
   /** Time (ms) of the oldest record not yet anchored, if any. */
   oldestUnanchoredAt(): number | undefined;
-  /** Recomputes every record's hash and link. */
-  verifyChain(): Awaitable<{ ok: boolean; brokenAt?: number }>;
+  /** Recomputes the hash and link of every record in [from, to) (default: the whole log). */
+  verifyChain(from?: number, to?: number): Awaitable<{ ok: boolean; brokenAt?: number }>;
+  /**
+   * The saved roots of the Merkle tree's complete blocks, in order from block 0 (audit/audit-tree.ts), so a
+   * restart need not rehash every record. A log without them (a test's fake) has its tree rebuilt on start.
+   */
+  treeBlocks?(): Awaitable<string[]>;
+  /** Saves the roots of blocks `from`, `from + 1`, … (a root already saved is kept). */
+  saveTreeBlocks?(from: number, roots: string[]): Awaitable<void>;
 }
 
 export type { Filter } from './store/dataset-types.js';

@@ -1,10 +1,11 @@
 /**
  * An append-only RFC 9162 Merkle tree that answers roots and proofs for any size in O(log² n) hashes, without
  * rereading the leaves: it keeps the hash of every perfect (power-of-two, aligned) subtree, and RFC 9162's
- * recursion only ever asks for such subtrees. The gateway keeps one per audit log, so a receipt or an anchor
- * costs the same on a log of a thousand records as on one of ten million.
+ * recursion only ever asks for such subtrees. The gateway builds its audit log's tree from these: one over the
+ * roots of the log's blocks of 1024 records, and one per block it reads back (gateway/src/audit/audit-tree.ts).
  */
 import { createHash } from 'node:crypto';
+import { auditPath, consistencyPath, hashChildren, splitPoint } from './merkle.js';
 
 const HASH_BYTES = 32;
 
@@ -28,21 +29,6 @@ class Level {
   }
 }
 
-function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256')
-    .update(Buffer.from([0x01]))
-    .update(left)
-    .update(right)
-    .digest();
-}
-
-/** Largest power of two strictly smaller than n (n ≥ 2). */
-function splitPoint(n: number): number {
-  let k = 1;
-  while (k * 2 < n) k *= 2;
-  return k;
-}
-
 export class CompactMerkleTree {
   private readonly levels: Level[] = [new Level()];
 
@@ -60,17 +46,20 @@ export class CompactMerkleTree {
       const current = this.levels[level]!;
       current.push(node);
       if (current.length % 2 === 1) break;
-      node = nodeHash(current.at(current.length - 2), current.at(current.length - 1));
+      node = hashChildren(current.at(current.length - 2), current.at(current.length - 1));
     }
   }
 
-  /** MTH of leaves [start, end): perfect aligned blocks come from the levels, the rest by RFC 9162's split. */
-  private hashRange(start: number, end: number): Buffer {
+  /**
+   * MTH of leaves [start, end) (end ≤ size): perfect aligned blocks come from the levels, the rest by RFC 9162's
+   * split. For a caller that keeps trees of trees (the gateway's audit tree keeps one per block of leaves).
+   */
+  rangeHash(start: number, end: number): Buffer {
     const n = end - start;
     if (n === 0) return createHash('sha256').digest();
     if ((n & (n - 1)) === 0 && start % n === 0) return this.levels[Math.log2(n)]!.at(start / n);
     const k = splitPoint(n);
-    return nodeHash(this.hashRange(start, start + k), this.hashRange(start + k, end));
+    return hashChildren(this.rangeHash(start, start + k), this.rangeHash(start + k, end));
   }
 
   private checkSize(size: number): void {
@@ -81,7 +70,7 @@ export class CompactMerkleTree {
   /** The root of the tree of the first `size` leaves (default: all). */
   root(size: number = this.size): string {
     this.checkSize(size);
-    return this.hashRange(0, size).toString('hex');
+    return this.rangeHash(0, size).toString('hex');
   }
 
   /** The audit path of leaf `index` in the tree of the first `size` leaves (RFC 9162 §2.1.3.1). */
@@ -89,21 +78,7 @@ export class CompactMerkleTree {
     this.checkSize(size);
     if (!Number.isSafeInteger(index) || index < 0 || index >= size)
       throw new RangeError(`leaf ${index} is not in a tree of ${size}`);
-    const path: Buffer[] = [];
-    const walk = (m: number, start: number, end: number): void => {
-      const n = end - start;
-      if (n <= 1) return;
-      const k = splitPoint(n);
-      if (m < k) {
-        walk(m, start, start + k);
-        path.push(this.hashRange(start + k, end));
-      } else {
-        walk(m - k, start + k, end);
-        path.push(this.hashRange(start, start + k));
-      }
-    };
-    walk(index, 0, size);
-    return path.map((h) => h.toString('hex'));
+    return auditPath((start, end) => this.rangeHash(start, end), index, size).map((h) => h.toString('hex'));
   }
 
   /** The consistency proof between the trees of `oldSize` and `newSize` leaves (RFC 9162 §2.1.4.1). */
@@ -112,23 +87,8 @@ export class CompactMerkleTree {
     if (!Number.isSafeInteger(oldSize) || oldSize < 0 || oldSize > newSize)
       throw new RangeError(`old size ${oldSize} is not between 0 and ${newSize}`);
     if (oldSize === 0 || oldSize === newSize) return [];
-    const proof: Buffer[] = [];
-    const subproof = (m: number, start: number, end: number, whole: boolean): void => {
-      const n = end - start;
-      if (m === n) {
-        if (!whole) proof.push(this.hashRange(start, end));
-        return;
-      }
-      const k = splitPoint(n);
-      if (m <= k) {
-        subproof(m, start, start + k, whole);
-        proof.push(this.hashRange(start + k, end));
-      } else {
-        subproof(m - k, start + k, end, false);
-        proof.push(this.hashRange(start, start + k));
-      }
-    };
-    subproof(oldSize, 0, newSize, true);
-    return proof.map((h) => h.toString('hex'));
+    return consistencyPath((start, end) => this.rangeHash(start, end), oldSize, newSize).map((h) =>
+      h.toString('hex'),
+    );
   }
 }

@@ -43,7 +43,8 @@ export function inclusionProof(leaves: readonly string[], index: number): string
   if (!isIndex(index) || index >= leaves.length) {
     throw new RangeError(`Leaf index ${index} is not in a tree of ${leaves.length} leaves`);
   }
-  return path(leafBytes(leaves), index, 0, leaves.length).map(toHex);
+  const bytes = leafBytes(leaves);
+  return auditPath((start, end) => mth(bytes, start, end), index, leaves.length).map(toHex);
 }
 
 /**
@@ -94,7 +95,8 @@ export function consistencyProof(leaves: readonly string[], oldSize: number): st
     throw new RangeError(`Old size ${oldSize} is not a prefix of a tree of ${leaves.length} leaves`);
   }
   if (oldSize === 0 || oldSize === leaves.length) return [];
-  return subproof(leafBytes(leaves), oldSize, 0, leaves.length, true).map(toHex);
+  const bytes = leafBytes(leaves);
+  return consistencyPath((start, end) => mth(bytes, start, end), oldSize, leaves.length).map(toHex);
 }
 
 /**
@@ -159,32 +161,62 @@ function mth(leaves: readonly Buffer[], start: number, end: number): Buffer {
   return hashChildren(mth(leaves, start, start + k), mth(leaves, start + k, end));
 }
 
-/** PATH(m, D[start:end]) per RFC 9162 §2.1.3.1, with `m` relative to `start`. */
-function path(leaves: readonly Buffer[], m: number, start: number, end: number): Buffer[] {
-  const n = end - start;
-  if (n <= 1) return [];
-  const k = splitPoint(n);
-  if (m < k) return [...path(leaves, m, start, start + k), mth(leaves, start + k, end)];
-  return [...path(leaves, m - k, start + k, end), mth(leaves, start, start + k)];
+/**
+ * MTH(D[start:end]) of a tree, however it is stored: an array of leaves, or the perfect subtrees a log keeps.
+ * The proofs below only ask it for ranges RFC 9162's recursion visits.
+ */
+export type RangeHash = (start: number, end: number) => Buffer;
+
+/** PATH(index, D[0:size]) per RFC 9162 §2.1.3.1, bottom-up, over any source of subtree hashes. */
+export function auditPath(hash: RangeHash, index: number, size: number): Buffer[] {
+  const out: Buffer[] = [];
+  const walk = (m: number, start: number, end: number): void => {
+    const n = end - start;
+    if (n <= 1) return;
+    const k = splitPoint(n);
+    if (m < k) {
+      walk(m, start, start + k);
+      out.push(hash(start + k, end));
+    } else {
+      walk(m - k, start + k, end);
+      out.push(hash(start, start + k));
+    }
+  };
+  walk(index, 0, size);
+  return out;
 }
 
-/** SUBPROOF(m, D[start:end], b) per RFC 9162 §2.1.4.1. */
-function subproof(leaves: readonly Buffer[], m: number, start: number, end: number, b: boolean): Buffer[] {
-  const n = end - start;
-  if (m === n) return b ? [] : [mth(leaves, start, end)];
-  const k = splitPoint(n);
-  if (m <= k) return [...subproof(leaves, m, start, start + k, b), mth(leaves, start + k, end)];
-  return [...subproof(leaves, m - k, start + k, end, false), mth(leaves, start, start + k)];
+/** PROOF(oldSize, D[0:newSize]) per RFC 9162 §2.1.4.1 (0 < oldSize < newSize), over any source of subtree hashes. */
+export function consistencyPath(hash: RangeHash, oldSize: number, newSize: number): Buffer[] {
+  const out: Buffer[] = [];
+  const subproof = (m: number, start: number, end: number, whole: boolean): void => {
+    const n = end - start;
+    if (m === n) {
+      if (!whole) out.push(hash(start, end));
+      return;
+    }
+    const k = splitPoint(n);
+    if (m <= k) {
+      subproof(m, start, start + k, whole);
+      out.push(hash(start + k, end));
+    } else {
+      subproof(m - k, start + k, end, false);
+      out.push(hash(start, start + k));
+    }
+  };
+  subproof(oldSize, 0, newSize, true);
+  return out;
 }
 
 /** The largest power of two strictly less than n (n ≥ 2). */
-function splitPoint(n: number): number {
+export function splitPoint(n: number): number {
   let k = 1;
   while (k * 2 < n) k *= 2;
   return k;
 }
 
-function hashChildren(left: Buffer, right: Buffer): Buffer {
+/** SHA-256(0x01 ‖ left ‖ right) over 32-byte hashes. */
+export function hashChildren(left: Buffer, right: Buffer): Buffer {
   return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
 }
 

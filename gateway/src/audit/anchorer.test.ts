@@ -50,6 +50,7 @@ describe('the audit log checked at start', () => {
     try {
       const anchorer = new Anchorer(log, ledger, opts);
       await anchorer.verifyAtStart();
+      await anchorer.checkInBackground();
       return anchorer.broken();
     } finally {
       await log.close();

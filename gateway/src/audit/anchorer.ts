@@ -6,7 +6,8 @@
  */
 import { RdxLedger, RdxSdkError, type AuditApi } from '@rdx/client';
 import type { Ledger } from '../ledger/ledger.js';
-import { treeOf } from './log-tree.js';
+import { treeOf } from './audit-tree.js';
+import { checkWholeLog } from './chain-check.js';
 import type { AnchorRecord, AnchorStatus, AuditSink } from '../services.js';
 
 const GENESIS = '0'.repeat(64);
@@ -33,6 +34,7 @@ export interface AnchorableLog extends AuditSink {
 export class Anchorer implements AnchorStatus {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private stopped = false;
   private readonly audit: AuditApi;
   lastError?: string;
   /**
@@ -50,24 +52,25 @@ export class Anchorer implements AnchorStatus {
   }
 
   /**
-   * The start-up check: the whole hash chain recomputed, the last local anchor compared with the ledger's copy
-   * and with the root of the records it covers, then any anchor the ledger has beyond it recovered. A failure
-   * of the log itself sets `integrity`; a ledger that cannot be reached is only reported in `lastError` (the
-   * check is repeated whenever anchoring fails).
+   * The start-up check: the hash chain of the unanchored tail recomputed (no anchor vouches for it yet), the
+   * last local anchor compared with the ledger's copy and with the root the saved tree gives for it, then any
+   * anchor the ledger has beyond it recovered. The anchored records are checked one by one afterwards, in the
+   * background ({@link checkInBackground}). A failure of the log itself sets `integrity`; a ledger that cannot
+   * be reached is only reported in `lastError` (the check is repeated whenever anchoring fails).
    */
   async verifyAtStart(): Promise<void> {
     await this.audit.getGateway(this.opts.gatewayId).catch((err: unknown) => {
       if (err instanceof RdxSdkError && err.code === 'NOT_FOUND')
         this.lastError = `gateway ${this.opts.gatewayId} is not registered on the ledger: it cannot anchor (and restricted data stops) until the bureau registers it with this gateway's certificate`;
     });
-    const chain = await this.log.verifyChain();
+    const chain = await this.log.verifyChain(this.log.anchoredSize());
     if (!chain.ok) {
       this.integrity = `the hash chain of the audit log breaks at record ${chain.brokenAt}`;
       return;
     }
     const last = this.log.lastAnchor();
     if (last) {
-      if ((await treeOf(this.log)).root(last.treeSize) !== last.merkleRoot) {
+      if ((await (await treeOf(this.log)).root(last.treeSize)) !== last.merkleRoot) {
         this.integrity = `the records under anchor ${last.sequence} no longer give its Merkle root`;
         return;
       }
@@ -78,6 +81,37 @@ export class Anchorer implements AnchorStatus {
       }
     }
     await this.reconcileOrFlag();
+  }
+
+  /**
+   * Every anchored record rechecked (its hash, its link, the tree's block roots), a slice at a time between
+   * requests; a fault sets `integrity` as at start. Progress is logged every million records.
+   */
+  async checkInBackground(): Promise<void> {
+    const total = this.log.anchoredSize();
+    const started = Date.now();
+    let reported = 0;
+    let fault: string | undefined;
+    try {
+      fault = await checkWholeLog(this.log, await treeOf(this.log), total, {
+        stopped: () => this.stopped,
+        progress: ({ checked }) => {
+          if (checked - reported < 1_000_000) return;
+          reported = checked;
+          this.opts.log?.(`audit log check: ${checked} of ${total} anchored records verified`);
+        },
+      });
+    } catch (err) {
+      // A read failing (the database gone away, the log closed on shutdown) leaves the log unchecked, not broken.
+      if (!this.stopped) this.opts.log?.(`audit log check stopped: ${String(err)}`);
+      return;
+    }
+    if (fault !== undefined) {
+      this.integrity ??= fault;
+      this.opts.log?.(`AUDIT LOG INTEGRITY: ${fault}; restricted data is refused`);
+    } else if (!this.stopped && total > 0) {
+      this.opts.log?.(`audit log check: all ${total} anchored records verified in ${Date.now() - started} ms`);
+    }
   }
 
   /**
@@ -112,7 +146,7 @@ export class Anchorer implements AnchorStatus {
         throw new AnchorMismatch(
           `anchor ${seq} of ${id} on the ledger covers ${treeSize} records but the local log has ${this.log.size()}: a wrong data folder, or a fork written by another holder of this gateway's key`,
         );
-      if ((await treeOf(this.log)).root(treeSize) !== a.merkleRoot)
+      if ((await (await treeOf(this.log)).root(treeSize)) !== a.merkleRoot)
         throw new AnchorMismatch(
           `anchor ${seq} of ${id} on the ledger does not match the local log: the log was altered, or another holder of this gateway's key anchored a fork`,
         );
@@ -139,6 +173,7 @@ export class Anchorer implements AnchorStatus {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;
   }
@@ -175,7 +210,7 @@ export class Anchorer implements AnchorStatus {
     const input = {
       gatewayId: this.opts.gatewayId,
       sequence: (last?.sequence ?? 0) + 1,
-      merkleRoot: (await treeOf(this.log)).root(size),
+      merkleRoot: await (await treeOf(this.log)).root(size),
       recordCount: size - first,
       firstRecord: first,
       firstRecordAt: new Date(firstRecord.time).toISOString(),

@@ -81,6 +81,10 @@ CREATE TABLE IF NOT EXISTS audit_anchors (
   tx_id TEXT NOT NULL,
   block_number INTEGER NOT NULL
 ) STRICT;
+CREATE TABLE IF NOT EXISTS audit_tree_blocks (
+  block INTEGER PRIMARY KEY,
+  root TEXT NOT NULL
+) STRICT;
 `;
 
 /**
@@ -95,7 +99,9 @@ export class AuditLog {
     bySeq: StatementSync;
     hashes: StatementSync;
     ofEnterprise: StatementSync;
-    all: StatementSync;
+    range: StatementSync;
+    blocks: StatementSync;
+    insertBlock: StatementSync;
     insertAnchor: StatementSync;
     lastAnchor: StatementSync;
     anchorCovering: StatementSync;
@@ -127,7 +133,9 @@ export class AuditLog {
       ofEnterprise: db.prepare(
         `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE enterprise = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
       ),
-      all: db.prepare(`SELECT ${RECORD_COLUMNS} FROM audit_records ORDER BY seq`),
+      range: db.prepare(`SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq >= ? AND seq < ? ORDER BY seq`),
+      blocks: db.prepare('SELECT block, root FROM audit_tree_blocks ORDER BY block'),
+      insertBlock: db.prepare('INSERT OR IGNORE INTO audit_tree_blocks (block, root) VALUES (?, ?)'),
       insertAnchor: db.prepare(
         'INSERT INTO audit_anchors (sequence, first_record, record_count, tree_size, merkle_root, anchor_hash, ' +
           'tx_id, block_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -233,15 +241,41 @@ export class AuditLog {
   }
 
   /**
-   * Recomputes every record's hash and link from the file. `brokenAt` is the first seq whose content, hash or
-   * link is wrong, or where records are missing (a gap, or fewer records than committed or anchored).
+   * Recomputes the hash and link of every record in [from, to) (default: the whole log) from the file.
+   * `brokenAt` is the first seq whose content, hash or link is wrong, or where records are missing (a gap, or
+   * fewer records than committed or anchored).
    */
-  verifyChain(): { ok: boolean; brokenAt?: number } {
-    const walk = new ChainWalk();
-    for (const row of this.stmt.all.iterate()) {
+  verifyChain(from = 0, to = Number.MAX_SAFE_INTEGER): { ok: boolean; brokenAt?: number } {
+    const before = from > 0 ? this.stmt.bySeq.get(from - 1) : undefined;
+    if (from > 0 && before === undefined) return { ok: false, brokenAt: from - 1 };
+    const walk = new ChainWalk(from, before === undefined ? GENESIS_HASH : str(before.hash, 'hash'));
+    for (const row of this.stmt.range.iterate(from, to)) {
       if (!walk.accept(row)) return { ok: false, brokenAt: walk.expected };
     }
-    return walk.result(Math.max(this.nextSeq, this.anchoredSize()));
+    return walk.result(Math.min(to, Math.max(this.nextSeq, this.anchoredSize())));
+  }
+
+  /** The saved roots of the Merkle tree's complete blocks, from block 0 ({@link ./audit-tree.ts}). */
+  treeBlocks(): string[] {
+    const roots: string[] = [];
+    for (const row of this.stmt.blocks.iterate()) {
+      // Only the unbroken run from block 0 is of use.
+      if (int(row.block, 'block') !== roots.length) break;
+      roots.push(str(row.root, 'root'));
+    }
+    return roots;
+  }
+
+  /** Saves block roots from block `from` on, in one transaction; a root already saved is kept. */
+  saveTreeBlocks(from: number, roots: string[]): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      roots.forEach((root, i) => this.stmt.insertBlock.run(from + i, root));
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
   }
 
   /**

@@ -268,9 +268,15 @@ export function checkAnchor(
  * whose content, hash or link is wrong, or that is not the next seq; `expected` is then where the chain broke.
  */
 export class ChainWalk {
-  /** The seq the next row must have: the number of rows accepted so far. */
-  expected = 0;
-  private prev = GENESIS_HASH;
+  /**
+   * A walk from record `from`, whose predecessor's stored hash is `prev` (that record's own hash is checked by
+   * the walk over the range before it).
+   */
+  constructor(
+    /** The seq the next row must have. */
+    public expected = 0,
+    private prev = GENESIS_HASH,
+  ) {}
 
   accept(row: Record<string, unknown>): boolean {
     let record: AuditRecord;

@@ -99,6 +99,12 @@ CREATE TABLE IF NOT EXISTS rdx_audit_anchors (
   PRIMARY KEY (log, sequence),
   UNIQUE (log, tree_size)
 );
+CREATE TABLE IF NOT EXISTS rdx_audit_tree_blocks (
+  log text NOT NULL,
+  block bigint NOT NULL,
+  root text NOT NULL,
+  PRIMARY KEY (log, block)
+);
 `;
 
 /** PostgreSQL array type of each of {@link RECORD_COLUMNS}, for inserting a batch as one statement. */
@@ -269,14 +275,20 @@ export class PgAuditLog {
    * Recomputes every record's hash and link from the database. `brokenAt` is the first seq whose content, hash
    * or link is wrong, or where records are missing (a gap, or fewer records than committed or anchored).
    */
-  async verifyChain(): Promise<{ ok: boolean; brokenAt?: number }> {
+  async verifyChain(from = 0, to = Number.MAX_SAFE_INTEGER): Promise<{ ok: boolean; brokenAt?: number }> {
     // Taken first: everything acknowledged before the check started must be there.
-    const mustHave = Math.max(this.nextSeq, this.anchoredSize());
-    const walk = new ChainWalk();
+    const mustHave = Math.min(to, Math.max(this.nextSeq, this.anchoredSize()));
+    let prev = GENESIS_HASH;
+    if (from > 0) {
+      const before = await this.bySeq(from - 1);
+      if (before === undefined) return { ok: false, brokenAt: from - 1 };
+      prev = before.hash;
+    }
+    const walk = new ChainWalk(from, prev);
     for (;;) {
       const { rows } = await this.pool.query(
-        `SELECT ${RECORD_COLUMNS} FROM rdx_audit_records WHERE log = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
-        [this.namespace, walk.expected, READ_BATCH],
+        `SELECT ${RECORD_COLUMNS} FROM rdx_audit_records WHERE log = $1 AND seq >= $2 AND seq < $3 ORDER BY seq LIMIT $4`,
+        [this.namespace, walk.expected, to, READ_BATCH],
       );
       for (const row of rows as Row[]) {
         if (!walk.accept(row)) return { ok: false, brokenAt: walk.expected };
@@ -284,6 +296,31 @@ export class PgAuditLog {
       if (rows.length < READ_BATCH) break;
     }
     return walk.result(mustHave);
+  }
+
+  /** The saved roots of the Merkle tree's complete blocks, from block 0 ({@link ./audit-tree.ts}). */
+  async treeBlocks(): Promise<string[]> {
+    const { rows } = await this.pool.query(
+      'SELECT block, root FROM rdx_audit_tree_blocks WHERE log = $1 ORDER BY block',
+      [this.namespace],
+    );
+    const roots: string[] = [];
+    for (const row of rows as Row[]) {
+      // Only the unbroken run from block 0 is of use.
+      if (int(row.block, 'block') !== roots.length) break;
+      roots.push(str(row.root, 'root'));
+    }
+    return roots;
+  }
+
+  /** Saves block roots from block `from` on, as one statement; a root already saved is kept. */
+  async saveTreeBlocks(from: number, roots: string[]): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO rdx_audit_tree_blocks (log, block, root) ' +
+        'SELECT $1, $2::bigint + ord - 1, root FROM unnest($3::text[]) WITH ORDINALITY AS t(root, ord) ' +
+        'ON CONFLICT DO NOTHING',
+      [this.namespace, from, roots],
+    );
   }
 
   /**

@@ -6,7 +6,7 @@
 import type { RequestHandler, Response, Router } from 'express';
 import { apiRouter } from '../http/routing.js';
 import { consenterConfigIndex } from '@rdx/client';
-import { treeOf } from '../audit/log-tree.js';
+import { treeOf } from '../audit/audit-tree.js';
 import { authenticate } from '../http/authenticate.js';
 import { Problem, ledgerProblem } from '../problem.js';
 import type { AuditRecord, Services } from '../services.js';
@@ -89,7 +89,7 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
         `from and to must be anchored tree sizes with 1 ≤ from ≤ to ≤ ${anchored}`,
       );
     }
-    res.json({ from, to, hashes: (await treeOf(s.audit)).consistencyProof(from, to) });
+    res.json({ from, to, hashes: await (await treeOf(s.audit)).consistencyProof(from, to) });
   });
   return r;
 }
@@ -109,7 +109,7 @@ export async function sendReceipt(s: Services, record: AuditRecord, res: Respons
     });
     return;
   }
-  const proof = (await treeOf(s.audit)).inclusionProof(record.seq, anchor.treeSize);
+  const proof = await (await treeOf(s.audit)).inclusionProof(record.seq, anchor.treeSize);
   res.json({
     status: 'anchored',
     gatewayId: s.config.gatewayId,

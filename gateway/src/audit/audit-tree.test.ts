@@ -1,0 +1,87 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { CompactMerkleTree, leafHash } from '@rdx/client';
+import { AuditTree, BLOCK } from './audit-tree.js';
+import { checkWholeLog } from './chain-check.js';
+import type { AuditSink } from '../services.js';
+
+/** A log that is only its leaves, with saved block roots in memory, counting the leaves it is asked for. */
+function leafLog(n: number): AuditSink & { leavesRead: number; saved: string[] } {
+  const leaves = Array.from({ length: n }, (_, i) => leafHash(`record ${i}`));
+  const log = {
+    leavesRead: 0,
+    saved: [] as string[],
+    size: () => leaves.length,
+    leafHashes(from: number, to: number) {
+      log.leavesRead += to - from;
+      return leaves.slice(from, to);
+    },
+    verifyChain: () => ({ ok: true }),
+    treeBlocks: () => [...log.saved],
+    saveTreeBlocks(from: number, roots: string[]) {
+      roots.forEach((r, i) => (log.saved[from + i] = r));
+    },
+  };
+  return log as unknown as AuditSink & { leavesRead: number; saved: string[] };
+}
+
+const N = 5 * BLOCK + 300;
+const reference = new CompactMerkleTree();
+for (let i = 0; i < N; i++) reference.append(leafHash(`record ${i}`));
+
+describe('AuditTree: the audit log’s tree from saved block roots and the records after them', () => {
+  const log = leafLog(N);
+  const tree = new AuditTree(log);
+  before(() => tree.catchUp());
+
+  it('roots, inclusion and consistency proofs equal the tree of every leaf, at any sizes and positions', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: N }),
+        fc.integer({ min: 0, max: N - 1 }),
+        fc.integer({ min: 0, max: N }),
+        async (size, at, other) => {
+          const index = at % size;
+          const old = Math.min(other, size);
+          expect(await tree.root(size)).to.equal(reference.root(size));
+          expect(await tree.inclusionProof(index, size)).to.deep.equal(reference.inclusionProof(index, size));
+          expect(await tree.consistencyProof(old, size)).to.deep.equal(reference.consistencyProof(old, size));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Block edges, where a range stops being whole blocks.
+    for (const size of [BLOCK - 1, BLOCK, BLOCK + 1, 4 * BLOCK, N]) {
+      const old = Math.min(BLOCK, size);
+      expect(await tree.root(size)).to.equal(reference.root(size));
+      expect(await tree.consistencyProof(old, size)).to.deep.equal(reference.consistencyProof(old, size));
+    }
+  });
+
+  it('a restart reads the saved roots and only the records after the last whole block', async () => {
+    expect(log.saved).to.have.length(5);
+    log.leavesRead = 0;
+    const again = new AuditTree(log);
+    await again.catchUp();
+    expect(log.leavesRead).to.equal(300);
+    expect(await again.root(N)).to.equal(reference.root());
+  });
+
+  it('sizes beyond the tree and leaves outside it are refused', async () => {
+    await expect(tree.root(N + 1)).to.be.rejectedWith(RangeError);
+    await expect(tree.inclusionProof(N, N)).to.be.rejectedWith(RangeError);
+    await expect(tree.consistencyProof(5, 4)).to.be.rejectedWith(RangeError);
+  });
+
+  it('a saved root that is not its block’s: the proof that needs the block refuses, the whole-log check names it', async () => {
+    const forged = leafLog(N);
+    await new AuditTree(forged).catchUp();
+    forged.saved[2] = 'f'.repeat(64);
+    const misled = new AuditTree(forged);
+    await misled.catchUp();
+    expect(await misled.root(N)).not.to.equal(reference.root());
+    await expect(misled.inclusionProof(2 * BLOCK + 7, N)).to.be.rejectedWith(/block 2 no longer give/);
+    expect(await checkWholeLog(forged, misled, N)).to.match(/block 2 \(records 2048–3071\)/);
+    expect(await checkWholeLog(log, tree, N)).to.equal(undefined);
+  });
+});
