@@ -7,6 +7,9 @@
  *      filtered page — what an enterprise's call costs as datasets grow (goal: ratio ≤ 1.5);
  *  S2  the decision view at demo scale vs 10⁵ grants and 10⁴ enterprises: building it, memory per grant, and
  *      the decision time (goal: unchanged).
+ *  S3  an audit log of 10³ vs 10⁷ records (`--audit-records=N` for another large size): what a gateway restart
+ *      does with it (goal: ≤ 5 s), a receipt's inclusion proof and a consistency proof, the first start that
+ *      builds the tree from every record, and the background check of every record.
  *
  * Writes bench/results/<date>-scale.json and prints a table.
  */
@@ -18,7 +21,18 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { log, machine, repoRoot, summary, syntheticView } from './lib.mjs';
 
-const { DatasetStore, LedgerView, decide } = await import('@rdx/gateway');
+const {
+  AuditLog,
+  AuditTree,
+  DatasetStore,
+  LedgerView,
+  RECORD_COLUMNS,
+  chainRecords,
+  checkWholeLog,
+  decide,
+  recordValues,
+} = await import('@rdx/gateway');
+const { DatabaseSync } = await import('node:sqlite');
 const { chinaToday } = await import('@rdx/network');
 
 // A collection before each heap reading, so memory per grant is what the view holds, not garbage.
@@ -154,6 +168,160 @@ const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: m
   };
 }
 
+// ---- S3. an audit log of 10³ vs 10⁷ records ------------------------------------------------------------------
+{
+  const arg = process.argv.find((a) => a.startsWith('--audit-records='));
+  const LARGE = arg ? Number(arg.split('=')[1]) : 1e7;
+  if (!Number.isSafeInteger(LARGE) || LARGE < 2048)
+    throw new Error('--audit-records must be an integer ≥ 2048');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-scale-audit-'));
+  const ENTERPRISES = 1000;
+  /** Writes `n` chained records straight into a new log file (appending through the gateway takes hours). */
+  const writeLog = async (file, n) => {
+    await AuditLog.open(file).close();
+    const db = new DatabaseSync(file);
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = OFF');
+    const insert = db.prepare(
+      `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (${RECORD_COLUMNS.split(', ')
+        .map(() => '?')
+        .join(', ')})`,
+    );
+    const day = Date.UTC(2026, 10, 1);
+    let prev = '0'.repeat(64);
+    const BATCH = 100_000;
+    for (let seq = 0; seq < n; seq += BATCH) {
+      const entries = [];
+      for (let i = seq; i < Math.min(n, seq + BATCH); i++) {
+        entries.push({
+          time: new Date(day + i * 10).toISOString(),
+          requestId: `req-${i}`,
+          gatewayId: 'gw-scale',
+          clientId: `client-${i % ENTERPRISES}`,
+          enterprise: `91331100MA${String(i % ENTERPRISES).padStart(8, '0')}`,
+          method: 'GET',
+          path: '/v1/datasets/market-entities/records',
+          datasetId: 'market-entities',
+          grantId: `grant-${i % ENTERPRISES}`,
+          decision: 'allow',
+          reason: 'OK',
+          items: ['uscc', 'entity_name', 'district', 'legal_rep_phone'],
+          rowCount: 20,
+          status: 200,
+        });
+      }
+      const records = chainRecords(entries, seq, prev);
+      prev = records.at(-1).hash;
+      db.exec('BEGIN');
+      for (const r of records) insert.run(...recordValues(r));
+      db.exec('COMMIT');
+      if ((seq / BATCH) % 10 === 9) log(`S3: ${seq + BATCH} of ${n} records written`);
+    }
+    db.close();
+  };
+  const measure = async (n) => {
+    const file = path.join(dir, `audit-${n}.db`);
+    log(`S3: writing an audit log of ${n} records`);
+    let t0 = process.hrtime.bigint();
+    await writeLog(file, n);
+    const writeSeconds = round(ms(t0) / 1000, 1);
+    const bytes = fs.statSync(file).size;
+
+    // The first start with no saved tree (a log written before block roots were saved): every record read and
+    // hashed into the tree once, its block roots saved; then the log is anchored as the anchorer would.
+    let audit = AuditLog.open(file);
+    t0 = process.hrtime.bigint();
+    let tree = new AuditTree(audit);
+    await tree.catchUp();
+    const firstStartMs = ms(t0);
+    const anchorRoot = await tree.root(n);
+    audit.recordAnchor({
+      sequence: 1,
+      firstRecord: 0,
+      recordCount: n,
+      treeSize: n,
+      merkleRoot: anchorRoot,
+      anchorHash: 'a'.repeat(64),
+      txId: 'scale',
+      blockNumber: 1,
+    });
+    await audit.close();
+    audit = undefined;
+    tree = undefined;
+
+    // A restart: what the gateway does with its log before it serves (Anchorer.verifyAtStart without the ledger
+    // round trips): open it, check the unanchored tail's chain, load the tree's saved roots and compare the
+    // root it gives with the last anchor.
+    gc();
+    const heapBefore = process.memoryUsage();
+    t0 = process.hrtime.bigint();
+    audit = AuditLog.open(file);
+    const tail = audit.verifyChain(audit.anchoredSize());
+    tree = new AuditTree(audit);
+    await tree.catchUp();
+    const rootOk = (await tree.root(audit.lastAnchor().treeSize)) === audit.lastAnchor().merkleRoot;
+    const restartMs = ms(t0);
+    if (!tail.ok || !rootOk) throw new Error(`S3: the reopened log of ${n} records does not check out`);
+    gc();
+    const heapAfter = process.memoryUsage();
+    // The tree's hashes live in buffers (its JavaScript objects are a few dozen, lost in the heap's noise).
+    const treeKb = (heapAfter.arrayBuffers - heapBefore.arrayBuffers) / 1024;
+
+    // A receipt: the inclusion proof of a random record (its block read back), and a consistency proof between
+    // two random sizes, as GET /v1/audit/receipts and /v1/audit/consistency make them.
+    const rand = (k) => Math.floor(Math.random() * k);
+    const time = async (f, repeat = 300) => {
+      const times = [];
+      for (let i = 0; i < repeat; i++) {
+        const s0 = process.hrtime.bigint();
+        await f();
+        times.push(ms(s0));
+      }
+      return summary(times);
+    };
+    const receipt = await time(async () => {
+      const seq = rand(n);
+      audit.bySeq(seq);
+      await tree.inclusionProof(seq, n);
+    });
+    const consistency = await time(() => tree.consistencyProof(1 + rand(n - 1), n));
+
+    // The background check of every anchored record (hash, link, block roots), as it runs after a start.
+    log(`S3: checking all ${n} records`);
+    t0 = process.hrtime.bigint();
+    const fault = await checkWholeLog(audit, tree, n);
+    const fullCheckSeconds = round(ms(t0) / 1000, 1);
+    if (fault !== undefined) throw new Error(`S3: ${fault}`);
+    await audit.close();
+    fs.rmSync(file, { force: true });
+    for (const suffix of ['-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+    return {
+      records: n,
+      fileMb: round(bytes / 2 ** 20, 0),
+      writeSeconds,
+      restartMs: round(restartMs, 1),
+      treeKb: round(treeKb, 0),
+      receiptMs: receipt,
+      consistencyMs: consistency,
+      firstStartSeconds: round(firstStartMs / 1000, 2),
+      fullCheckSeconds,
+    };
+  };
+  const small = await measure(1e3);
+  const large = await measure(LARGE);
+  fs.rmSync(dir, { recursive: true, force: true });
+  results.figures.auditLog = {
+    what: 'SQLite audit log: a restart (open, unanchored tail, tree from saved block roots, last anchor root), receipts and consistency proofs p50 of 300, the first start without saved roots, the background check of every record',
+    small,
+    large,
+    ratio: {
+      restart: round(large.restartMs / small.restartMs),
+      receipt: round(large.receiptMs.p50 / small.receiptMs.p50),
+      consistency: round(large.consistencyMs.p50 / small.consistencyMs.p50),
+    },
+  };
+}
+
 results.finishedAt = new Date().toISOString();
 const outDir = path.join(repoRoot, 'bench', 'results');
 fs.mkdirSync(outDir, { recursive: true });
@@ -181,4 +349,29 @@ console.log(
 );
 console.log(`| S2 build | ${d.small.buildMs} ms | ${d.large.buildMs} ms | |`);
 console.log(`| S2 heap per grant | ${d.small.bytesPerGrant} B | ${d.large.bytesPerGrant} B | |`);
+const a = f.auditLog;
+const mp = (s) => `${round(s.p50, 2)} ms (p99 ${round(s.p99, 2)})`;
+console.log(`| figure | ${a.small.records} records | ${a.large.records} records | ratio |`);
+console.log('|---|---|---|---|');
+console.log(
+  `| S3 restart: log open, tail checked, tree ready (goal ≤ 5 s) | ${a.small.restartMs} ms | ${a.large.restartMs} ms | ${a.ratio.restart} |`,
+);
+console.log(
+  `| S3 receipt (inclusion proof) | ${mp(a.small.receiptMs)} | ${mp(a.large.receiptMs)} | ${a.ratio.receipt} |`,
+);
+console.log(
+  `| S3 consistency proof | ${mp(a.small.consistencyMs)} | ${mp(a.large.consistencyMs)} | ${a.ratio.consistency} |`,
+);
+console.log(
+  `| S3 tree in memory (hash buffers, with 8 blocks cached) | ${a.small.treeKb} kB | ${a.large.treeKb} kB | |`,
+);
+console.log(
+  `| S3 first start without saved roots | ${a.small.firstStartSeconds} s | ${a.large.firstStartSeconds} s | |`,
+);
+console.log(
+  `| S3 background check of every record | ${a.small.fullCheckSeconds} s | ${a.large.fullCheckSeconds} s | |`,
+);
+console.log(
+  `| S3 file | ${a.small.fileMb} MB | ${a.large.fileMb} MB (written in ${a.large.writeSeconds} s) | |`,
+);
 console.log(`\nresults: ${path.relative(process.cwd(), file)}`);

@@ -11,7 +11,8 @@ const HASH_BYTES = 32;
 
 /** One level of perfect subtrees, 32 bytes each, in a growable buffer (no object per node). */
 class Level {
-  private buf = Buffer.alloc(HASH_BYTES * 1024);
+  // Small to start with: the gateway keeps many small trees (one per block of its log it reads back).
+  private buf = Buffer.alloc(HASH_BYTES * 16);
   length = 0;
 
   push(hash: Buffer): void {

@@ -110,7 +110,9 @@ export class Anchorer implements AnchorStatus {
       this.integrity ??= fault;
       this.opts.log?.(`AUDIT LOG INTEGRITY: ${fault}; restricted data is refused`);
     } else if (!this.stopped && total > 0) {
-      this.opts.log?.(`audit log check: all ${total} anchored records verified in ${Date.now() - started} ms`);
+      this.opts.log?.(
+        `audit log check: all ${total} anchored records verified in ${Date.now() - started} ms`,
+      );
     }
   }
 

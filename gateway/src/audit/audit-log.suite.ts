@@ -5,7 +5,14 @@
  */
 import { expect } from 'chai';
 import type { ChildProcess } from 'node:child_process';
-import { CompactMerkleTree, canonicalJson, inclusionProof, leafHash, merkleRoot, verifyInclusion } from '@rdx/client';
+import {
+  CompactMerkleTree,
+  canonicalJson,
+  inclusionProof,
+  leafHash,
+  merkleRoot,
+  verifyInclusion,
+} from '@rdx/client';
 import {
   GENESIS_HASH,
   type AuditAnchor,
@@ -152,48 +159,56 @@ export function auditLogSuite(backend: AuditBackend): void {
       expect(await log.verifyChain()).to.deep.equal({ ok: false, brokenAt: 5 });
     });
 
-    logTest('a range of the chain is checked on its own, linked to the record before it', async (defer, place) => {
-      const log = await opened(defer, place);
-      await Promise.all(Array.from({ length: 8 }, (_, i) => log.append(entry(i))));
-      await place.update(2, { rowCount: 0 });
-      // A start-up check of the tail after record 3 does not read record 2; the whole-log check does.
-      expect(await log.verifyChain(4)).to.deep.equal({ ok: true });
-      expect(await log.verifyChain(0, 2)).to.deep.equal({ ok: true });
-      expect(await log.verifyChain(0, 4)).to.deep.equal({ ok: false, brokenAt: 2 });
-      // Record 5's stored hash changed: the range after it no longer links to it.
-      await place.update(5, { hash: 'e'.repeat(64) });
-      expect(await log.verifyChain(6)).to.deep.equal({ ok: false, brokenAt: 6 });
-      await place.deleteFrom(7);
-      expect(await log.verifyChain(7)).to.deep.equal({ ok: false, brokenAt: 7 });
-    });
+    logTest(
+      'a range of the chain is checked on its own, linked to the record before it',
+      async (defer, place) => {
+        const log = await opened(defer, place);
+        await Promise.all(Array.from({ length: 8 }, (_, i) => log.append(entry(i))));
+        await place.update(2, { rowCount: 0 });
+        // A start-up check of the tail after record 3 does not read record 2; the whole-log check does.
+        expect(await log.verifyChain(4)).to.deep.equal({ ok: true });
+        expect(await log.verifyChain(0, 2)).to.deep.equal({ ok: true });
+        expect(await log.verifyChain(0, 4)).to.deep.equal({ ok: false, brokenAt: 2 });
+        // Record 5's stored hash changed: the range after it no longer links to it.
+        await place.update(5, { hash: 'e'.repeat(64) });
+        expect(await log.verifyChain(6)).to.deep.equal({ ok: false, brokenAt: 6 });
+        await place.deleteFrom(7);
+        expect(await log.verifyChain(7)).to.deep.equal({ ok: false, brokenAt: 7 });
+      },
+    );
 
-    logTest('the tree’s block roots are saved, so a reopened log’s tree reads only the records after them', async (defer, place) => {
-      const n = 2 * BLOCK + 100;
-      let log = await opened(defer, place);
-      await Promise.all(Array.from({ length: n }, (_, i) => log.append(entry(i))));
-      const reference = new CompactMerkleTree();
-      for (const h of await log.leafHashes(0, n)) reference.append(h);
-      const first = new AuditTree(log);
-      await first.catchUp();
-      expect(await first.root(n)).to.equal(reference.root());
-      expect(first.blocksSaved).to.equal(2);
-      await log.close();
+    logTest(
+      'the tree’s block roots are saved, so a reopened log’s tree reads only the records after them',
+      async (defer, place) => {
+        const n = 2 * BLOCK + 100;
+        let log = await opened(defer, place);
+        await Promise.all(Array.from({ length: n }, (_, i) => log.append(entry(i))));
+        const reference = new CompactMerkleTree();
+        for (const h of await log.leafHashes(0, n)) reference.append(h);
+        const first = new AuditTree(log);
+        await first.catchUp();
+        expect(await first.root(n)).to.equal(reference.root());
+        expect(first.blocksSaved).to.equal(2);
+        await log.close();
 
-      log = await opened(defer, place);
-      const reads: [number, number][] = [];
-      const leafHashes = log.leafHashes.bind(log);
-      log.leafHashes = (from: number, to: number) => {
-        reads.push([from, to]);
-        return leafHashes(from, to);
-      };
-      expect(await log.treeBlocks?.()).to.have.length(2);
-      const reopened = new AuditTree(log);
-      await reopened.catchUp();
-      expect(reads).to.deep.equal([[2 * BLOCK, n]]);
-      expect(await reopened.root(n)).to.equal(reference.root());
-      expect(await reopened.inclusionProof(5, n)).to.deep.equal(reference.inclusionProof(5, n));
-      expect(await reopened.consistencyProof(BLOCK + 3, n)).to.deep.equal(reference.consistencyProof(BLOCK + 3, n));
-    });
+        log = await opened(defer, place);
+        const reads: [number, number][] = [];
+        const leafHashes = log.leafHashes.bind(log);
+        log.leafHashes = (from: number, to: number) => {
+          reads.push([from, to]);
+          return leafHashes(from, to);
+        };
+        expect(await log.treeBlocks?.()).to.have.length(2);
+        const reopened = new AuditTree(log);
+        await reopened.catchUp();
+        expect(reads).to.deep.equal([[2 * BLOCK, n]]);
+        expect(await reopened.root(n)).to.equal(reference.root());
+        expect(await reopened.inclusionProof(5, n)).to.deep.equal(reference.inclusionProof(5, n));
+        expect(await reopened.consistencyProof(BLOCK + 3, n)).to.deep.equal(
+          reference.consistencyProof(BLOCK + 3, n),
+        );
+      },
+    );
 
     logTest(
       '1000 concurrent appends get seq 0..999 in call order, in far fewer transactions',

@@ -133,7 +133,9 @@ export class AuditLog {
       ofEnterprise: db.prepare(
         `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE enterprise = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
       ),
-      range: db.prepare(`SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq >= ? AND seq < ? ORDER BY seq`),
+      range: db.prepare(
+        `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq >= ? AND seq < ? ORDER BY seq`,
+      ),
       blocks: db.prepare('SELECT block, root FROM audit_tree_blocks ORDER BY block'),
       insertBlock: db.prepare('INSERT OR IGNORE INTO audit_tree_blocks (block, root) VALUES (?, ?)'),
       insertAnchor: db.prepare(

@@ -9,8 +9,8 @@ import { CompactMerkleTree } from '@rdx/client';
 import { BLOCK, type AuditTree } from './audit-tree.js';
 import type { AuditSink } from '../services.js';
 
-/** Records checked per slice: two blocks, a few milliseconds of the event loop. */
-const SLICE = 2 * BLOCK;
+/** Records checked per slice: a few milliseconds of the event loop. */
+const SLICE = 8 * BLOCK;
 
 export interface ChainCheckProgress {
   /** Records checked so far, of `total` (the anchored size when the check started). */
