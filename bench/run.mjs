@@ -1,6 +1,6 @@
 /* global fetch, Buffer */
 /**
- * `npm run bench [-- --quick] [-- --keep]`: the performance figures of docs/PERFORMANCE.md, each as a ratio
+ * `npm run bench [-- --quick] [-- --keep] [-- --caliper] [-- --only=1,5]`: the performance figures of docs/PERFORMANCE.md, each as a ratio
  * against a baseline measured in the same run on the same machine. Prints a table and writes
  * bench/results/<date>.json (with Node version, CPU model and core count).
  *
@@ -15,6 +15,7 @@
  *   3 revocation reach on two gateways: block commit → first refused call
  *   4 audit and anchoring costs; inclusion proofs vs log size
  *   5 ledger: grant-issuing transactions vs a trivial put-state function
+ *  5b with --caliper: the same transactions (and grant reads) driven by Hyperledger Caliper (bench/caliper.mjs)
  *   6 platform start with binaries cached (stop, then start --detach)
  */
 import crypto from 'node:crypto';
@@ -50,6 +51,13 @@ if (process.argv.includes('--scale')) {
 }
 const QUICK = process.argv.includes('--quick');
 const KEEP = process.argv.includes('--keep');
+const CALIPER = process.argv.includes('--caliper');
+// --only=5,5b: just those figures (the set-up they share still runs).
+const ONLY = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const want = (figure) => ONLY === undefined || ONLY.includes(figure);
 const MODE = QUICK
   ? {
       name: 'quick',
@@ -88,6 +96,7 @@ const ctxNet = { ...net, paths, topology };
 const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
 const results = {
   mode: MODE.name,
+  only: ONLY,
   startedAt: new Date().toISOString(),
   machine: machine(),
   network: { home: config.home, basePort: config.basePort, gatewayPort: config.gatewayPort },
@@ -214,7 +223,7 @@ try {
   }
 
   // ---- 1. data call, full enforcement vs bare Express -------------------------------------------------------
-  {
+  if (want('1')) {
     log('figure 1: data call through the gateway vs a bare Express route over the same store');
     const baseline = await startBaseline({
       dbPath: path.join(A.dataDir, 'datasets.db'),
@@ -293,7 +302,7 @@ try {
   }
 
   // ---- 2. the decision alone vs asking the ledger ------------------------------------------------------------
-  {
+  if (want('2')) {
     log('figure 2: the authorization decision alone vs grant:GetGrant on the ledger');
     const { decide } = await import('@rdx/gateway');
     const { LedgerView } = await import('@rdx/gateway');
@@ -350,7 +359,7 @@ try {
   }
 
   // ---- 3. revocation reach on two gateways --------------------------------------------------------------------
-  {
+  if (want('3')) {
     log(`figure 3: revocation reach on two gateways, ${MODE.revocations} suspensions`);
     const arrivals = new Map();
     const events = await p.regulator.network.getChaincodeEvents(topology.chaincodeName);
@@ -433,7 +442,7 @@ try {
   }
 
   // ---- 4. audit and anchoring; inclusion proofs ---------------------------------------------------------------
-  {
+  if (want('4')) {
     log('figure 4: anchoring on vs off, audit append cost, inclusion proofs vs log size');
     const run = async (g) =>
       load({
@@ -583,7 +592,7 @@ try {
   }
 
   // ---- 5. ledger: grant-issuing transactions vs a trivial put-state -------------------------------------------
-  {
+  if (want('5')) {
     const N = MODE.ledgerTxs;
     const C = 8;
     log(
@@ -670,8 +679,42 @@ try {
     };
   }
 
+  // ---- 5b. the same ledger figure, driven by Hyperledger Caliper ----------------------------------------------
+  if (CALIPER && want('5b')) {
+    const N = MODE.ledgerTxs;
+    log(`figure 5b: preparing ${N} agreements for Caliper to bring into force`);
+    const ready = [];
+    const ids = Array.from({ length: N }, (_, k) => `bench-${stamp}-c${k}`);
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let id = ids.shift(); id !== undefined; id = ids.shift())
+          ready.push(await readyAgreement(ent, id, 1000));
+      }),
+    );
+    const { runCaliper } = await import('./caliper.mjs');
+    figures.caliper = await runCaliper({
+      cacheDir: config.cacheDir,
+      workspace: path.join(config.home, 'bench', `caliper-${stamp}`),
+      topology,
+      paths,
+      net,
+      work: {
+        signed: ready.map((d) => {
+          const s = ent.signer.sign('SignAgreement', { agreementId: d.id, termsHash: d.termsHash });
+          return { request: s.request, signature: s.signature };
+        }),
+        probes: Array.from({ length: N }, (_, k) => `bench-${stamp}-cp${k}`),
+        grantId,
+        // The grant's key-level policy: the owning body and the bureau (what the peer's gateway picks for us).
+        grantEndorsers: ['BureauMSP', 'MarketMSP'],
+      },
+      readSeconds: MODE.loadSeconds,
+      inFlight: 8,
+    });
+  }
+
   // ---- 6. platform start with binaries cached -----------------------------------------------------------------
-  {
+  if (want('6')) {
     log('figure 6: stop, then start --detach to ready (binaries cached)');
     for (const g of gateways) await g.stop();
     gateways.length = 0;
@@ -745,7 +788,9 @@ try {
 results.finishedAt = new Date().toISOString();
 const outDir = path.join(repoRoot, 'bench', 'results');
 fs.mkdirSync(outDir, { recursive: true });
-const file = path.join(outDir, `${results.startedAt.slice(0, 10)}${QUICK ? '-quick' : ''}.json`);
+// A partial run (--only) never overwrites a whole one.
+const only = ONLY ? `-only-${ONLY.join('-')}` : '';
+const file = path.join(outDir, `${results.startedAt.slice(0, 10)}${QUICK ? '-quick' : ''}${only}.json`);
 let text = `${JSON.stringify(results, null, 2)}\n`;
 try {
   // Formatted as the repository's `prettier --check .` expects.
@@ -844,6 +889,23 @@ function printTable(r) {
       fmt(f.ledger.ratio),
       `BatchTimeout ${f.ledger.blockCutting.batchTimeout}, ${f.ledger.blockCutting.maxMessageCount} tx/block`,
     ]);
+  if (f.caliper)
+    rows.push(
+      [
+        '5b Caliper: ledger tx/s',
+        `${f.caliper.grant.tps} grant tx/s (avg ${f.caliper.grant.latencySeconds.avg} s)`,
+        `${f.caliper.probe.tps} probe tx/s (avg ${f.caliper.probe.latencySeconds.avg} s)`,
+        fmt(f.caliper.ratio),
+        `failed ${f.caliper.grant.failed} + ${f.caliper.probe.failed}`,
+      ],
+      [
+        '5b Caliper: GetGrant reads',
+        `${f.caliper.read.tps} reads/s (avg ${f.caliper.read.latencySeconds.avg} s)`,
+        '',
+        '',
+        `failed ${f.caliper.read.failed}`,
+      ],
+    );
   if (f.start)
     rows.push([
       '6 start --detach to ready',
