@@ -234,6 +234,69 @@ export async function onboardAA(net, p) {
   return { creditCode, signer: new EnterpriseSigner(creditCode, keys.privateKeyPem), ...keys };
 }
 
+/**
+ * Submits and waits for commit, retrying a refusal that only means "not seen yet": the commit status comes
+ * from the submitting client's peer, and the next step may be endorsed on another org's peer that commits
+ * the same block a few milliseconds later.
+ */
+export async function submitRetry(net, conn, contract, fn, ...args) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await net.submit(conn, contract, fn, ...args);
+    } catch (err) {
+      const text = JSON.stringify(err?.details ?? '') + String(err?.message);
+      if (attempt >= 6 || !/INVALID_STATE|NOT_FOUND|MVCC|PHANTOM/.test(text)) throw err;
+      await sleep(250);
+    }
+  }
+}
+
+/**
+ * Application → reviews → agreement drafted and signed by the body, for `datasets` ([{datasetId, items}], all of
+ * the market body): ready for the enterprise's signature, which issues one grant per dataset.
+ */
+export async function readyAgreement(net, p, ent, appId, { datasets, dailyQuota }) {
+  const body = net.applicationRequest(
+    appId,
+    datasets.map((d) => ({ scenario: '压测', ...d })),
+    { serviceName: '压测服务' },
+  );
+  const app = ent.signer.sign('SubmitApplication', body);
+  // The request as transient data; the filing goes to the bureau's and the market body's collections.
+  await submitRetry(
+    net,
+    p.gateway,
+    'application',
+    'SubmitApplication',
+    net.secret({ request: app.request, signature: app.signature }, ['BureauMSP', 'MarketMSP']),
+  );
+  const none = net.secret({ reason: '' });
+  await submitRetry(net, p.bureau, 'application', 'FormalReview', appId, 'accept', none);
+  await submitRetry(net, p.market, 'application', 'OwnerReview', appId, 'approve', none);
+  await submitRetry(net, p.bureau, 'application', 'ReReview', appId, 'approve', none);
+  const terms = {
+    datasets,
+    purpose: '压测',
+    serviceName: '压测服务',
+    platform: '压测平台',
+    validFrom: net.chinaToday(),
+    validUntil: '2027-06-30',
+    dailyQuota,
+  };
+  const draft = (
+    await submitRetry(
+      net,
+      p.market,
+      'agreement',
+      'DraftAgreement',
+      appId,
+      net.secret({ terms: JSON.stringify(terms) }),
+    )
+  ).result;
+  await submitRetry(net, p.market, 'agreement', 'SignAgreementAsBody', draft.id, draft.termsHash);
+  return draft;
+}
+
 function b64url(data) {
   return Buffer.from(data).toString('base64url');
 }

@@ -43,10 +43,16 @@ import {
   tokenFor,
   waitFor,
 } from './lib.mjs';
+import * as lib from './lib.mjs';
 
-// The scale figures (docs/PERFORMANCE.md) need no network and take minutes of their own.
+// The scale figures (docs/PERFORMANCE.md) need no network and take minutes of their own; the ledger's take
+// half an hour on the bench network.
 if (process.argv.includes('--scale')) {
   await import('./scale.mjs');
+  process.exit(process.exitCode ?? 0);
+}
+if (process.argv.includes('--ledger-scale')) {
+  await import('./ledger-scale.mjs');
   process.exit(process.exitCode ?? 0);
 }
 const QUICK = process.argv.includes('--quick');
@@ -104,61 +110,10 @@ const results = {
 };
 const figures = results.figures;
 
-/**
- * Submits and waits for commit, retrying a refusal that only means "not seen yet": the commit status comes
- * from the submitting client's peer, and the next step may be endorsed on another org's peer that commits
- * the same block a few milliseconds later.
- */
-async function submitRetry(conn, contract, fn, ...args) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await net.submit(conn, contract, fn, ...args);
-    } catch (err) {
-      const text = JSON.stringify(err?.details ?? '') + String(err?.message);
-      if (attempt >= 6 || !/INVALID_STATE|NOT_FOUND|MVCC|PHANTOM/.test(text)) throw err;
-      await sleep(250);
-    }
-  }
-}
-
-/** Application → reviews → agreement drafted and signed by the body: ready for the enterprise's signature. */
-async function readyAgreement(ent, appId, dailyQuota) {
-  const body = net.applicationRequest(appId, [{ scenario: '压测', datasetId: DATASET, items: ITEMS }], {
-    serviceName: '压测服务',
-  });
-  const app = ent.signer.sign('SubmitApplication', body);
-  // The request as transient data; the filing goes to the bureau's and the market body's collections.
-  await submitRetry(
-    p.gateway,
-    'application',
-    'SubmitApplication',
-    net.secret({ request: app.request, signature: app.signature }, ['BureauMSP', 'MarketMSP']),
-  );
-  await submitRetry(p.bureau, 'application', 'FormalReview', appId, 'accept', net.secret({ reason: '' }));
-  await submitRetry(p.market, 'application', 'OwnerReview', appId, 'approve', net.secret({ reason: '' }));
-  await submitRetry(p.bureau, 'application', 'ReReview', appId, 'approve', net.secret({ reason: '' }));
-  const draft = (
-    await submitRetry(
-      p.market,
-      'agreement',
-      'DraftAgreement',
-      appId,
-      net.secret({
-        terms: JSON.stringify({
-          datasets: [{ datasetId: DATASET, items: ITEMS }],
-          purpose: '压测',
-          serviceName: '压测服务',
-          platform: '压测平台',
-          validFrom: net.chinaToday(),
-          validUntil: '2027-06-30',
-          dailyQuota,
-        }),
-      }),
-    )
-  ).result;
-  await submitRetry(p.market, 'agreement', 'SignAgreementAsBody', draft.id, draft.termsHash);
-  return draft;
-}
+const submitRetry = (conn, contract, fn, ...args) => lib.submitRetry(net, conn, contract, fn, ...args);
+/** An agreement for the bench's dataset and items, ready for the enterprise's signature. */
+const readyAgreement = (ent, appId, dailyQuota) =>
+  lib.readyAgreement(net, p, ent, appId, { datasets: [{ datasetId: DATASET, items: ITEMS }], dailyQuota });
 
 /** The enterprise signs the agreement: it enters into force and issues its grant. */
 async function signAgreement(ent, draft) {
