@@ -14,4 +14,7 @@ export { parseDatasetFile } from './store/dataset-file.js';
 export type { ItemType } from './store/dataset-types.js';
 export { parseFilter } from './store/filter-syntax.js';
 export { DatasetStore } from './store/sqlite-dataset-store.js';
+// For the bench's PostgreSQL line of figure 1: the same store on PostgreSQL, and a throwaway server.
+export { PgDatasetStore } from './store/pg-dataset-store.js';
+export { findPostgresBin, startPostgres } from './testing/postgres.js';
 export { LedgerView } from './view/ledger-view.js';

@@ -101,7 +101,6 @@ export class AuditLog {
     ofEnterprise: StatementSync;
     range: StatementSync;
     blocks: StatementSync;
-    insertBlock: StatementSync;
     insertAnchor: StatementSync;
     lastAnchor: StatementSync;
     anchorCovering: StatementSync;
@@ -137,7 +136,6 @@ export class AuditLog {
         `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq >= ? AND seq < ? ORDER BY seq`,
       ),
       blocks: db.prepare('SELECT block, root FROM audit_tree_blocks ORDER BY block'),
-      insertBlock: db.prepare('INSERT OR IGNORE INTO audit_tree_blocks (block, root) VALUES (?, ?)'),
       insertAnchor: db.prepare(
         'INSERT INTO audit_anchors (sequence, first_record, record_count, tree_size, merkle_root, anchor_hash, ' +
           'tx_id, block_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -268,16 +266,12 @@ export class AuditLog {
     return roots;
   }
 
-  /** Saves block roots from block `from` on, in one transaction; a root already saved is kept. */
-  saveTreeBlocks(from: number, roots: string[]): void {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      roots.forEach((root, i) => this.stmt.insertBlock.run(from + i, root));
-      this.db.exec('COMMIT');
-    } catch (err) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      throw err;
-    }
+  /**
+   * Saves block roots from block `from` on, in one transaction on the writer thread (this connection would wait
+   * for the writer's lock on the event loop); a root already saved is kept.
+   */
+  saveTreeBlocks(from: number, roots: string[]): Promise<void> {
+    return this.committer.saveTreeBlocks(from, roots);
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * The audit log's writer thread (see {@link SqliteCommitter}): it owns the write connection and runs each
- * batch's transaction — BEGIN IMMEDIATE (the write lock, or fail now), the check that the file's chain ends
+ * batch's transaction (and, now and then, one saving the Merkle tree's block roots) — BEGIN IMMEDIATE (the write lock, or fail now), the check that the file's chain ends
  * where the gateway's does (a second writer is refused, never interleaved), the inserts, and the COMMIT whose
  * fsync (synchronous=FULL) is what makes a record durable. On this thread the fsync no longer stops the
  * gateway's event loop. Not a module to import: Node starts it as a worker.
@@ -15,6 +15,12 @@ export interface CommitRequest {
   records: AuditRecord[];
   expectNextSeq: number;
   expectLastHash: string;
+}
+
+/** Roots of the Merkle tree's complete blocks to save (audit-tree.ts), from block `from` on. */
+export interface SaveBlocksRequest {
+  id: number;
+  saveBlocks: { from: number; roots: string[] };
 }
 
 /** The answer: committed, or why not (the transaction rolled back; nothing of the batch is in the file). */
@@ -34,20 +40,33 @@ const insert = db.prepare(
     .join(', ')})`,
 );
 const tail = db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1');
+const insertBlock = db.prepare('INSERT OR IGNORE INTO audit_tree_blocks (block, root) VALUES (?, ?)');
 
 /**
  * Commits a batch whose records continue the chain at `expectNextSeq` after `expectLastHash`.
  * @throws if the file's chain ends elsewhere or SQLite fails; the transaction is then rolled back.
  */
 function commit(req: CommitRequest): void {
-  db.exec('BEGIN IMMEDIATE');
-  try {
+  inTransaction(() => {
     const last = tail.get();
     const diskNext = last === undefined ? 0 : int(last.seq, 'seq') + 1;
     if (diskNext !== req.expectNextSeq || (last !== undefined && last.hash !== req.expectLastHash)) {
       throw new Error('The audit log file was changed by another writer; refusing to fork the chain');
     }
     for (const r of req.records) insert.run(...recordValues(r));
+  });
+}
+
+/** Saves block roots in one transaction; a root already saved is kept. */
+function saveBlocks({ from, roots }: SaveBlocksRequest['saveBlocks']): void {
+  inTransaction(() => roots.forEach((root, i) => insertBlock.run(from + i, root)));
+}
+
+/** Runs `work` in one write transaction: committed whole (and fsync'd), or rolled back and thrown. */
+function inTransaction(work: () => void): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    work();
     db.exec('COMMIT');
   } catch (err) {
     if (db.isTransaction) {
@@ -61,7 +80,7 @@ function commit(req: CommitRequest): void {
   }
 }
 
-parentPort!.on('message', (req: CommitRequest | 'close') => {
+parentPort!.on('message', (req: CommitRequest | SaveBlocksRequest | 'close') => {
   if (req === 'close') {
     db.close();
     parentPort!.close();
@@ -69,7 +88,8 @@ parentPort!.on('message', (req: CommitRequest | 'close') => {
   }
   let reply: CommitReply;
   try {
-    commit(req);
+    if ('saveBlocks' in req) saveBlocks(req.saveBlocks);
+    else commit(req);
     reply = { id: req.id };
   } catch (err) {
     reply = { id: req.id, error: err instanceof Error ? err.message : String(err) };

@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { AuditRecord } from './audit-record.js';
-import type { CommitReply, CommitRequest } from './sqlite-commit-worker.js';
+import type { CommitReply, CommitRequest, SaveBlocksRequest } from './sqlite-commit-worker.js';
 
 export class SqliteCommitter {
   private readonly worker: Worker;
@@ -46,11 +46,20 @@ export class SqliteCommitter {
 
   /** Resolves once `records` are committed to disk, after checking the file's chain ends where expected. */
   commit(records: AuditRecord[], expectNextSeq: number, expectLastHash: string): Promise<void> {
+    return this.send((id) => ({ id, records, expectNextSeq, expectLastHash }) satisfies CommitRequest);
+  }
+
+  /** Resolves once the block roots are saved (off the event loop, like the records). */
+  saveTreeBlocks(from: number, roots: string[]): Promise<void> {
+    return this.send((id) => ({ id, saveBlocks: { from, roots } }) satisfies SaveBlocksRequest);
+  }
+
+  private send(request: (id: number) => CommitRequest | SaveBlocksRequest): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, records, expectNextSeq, expectLastHash } satisfies CommitRequest);
+      this.worker.postMessage(request(id));
     });
   }
 
