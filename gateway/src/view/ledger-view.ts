@@ -94,6 +94,8 @@ export class LedgerView {
   /** Opening bodies that left the channel: their datasets are served no more, whatever their grants say. */
   readonly removedBodies = new Set<string>();
   private readonly byPair = new Map<string, Set<string>>();
+  /** Grant ids by enterprise: an enterprise's list of its grants must not scan every grant on the ledger. */
+  private readonly byEnterprise = new Map<string, Set<string>>();
   /** True while the event stream is connected and the view is complete; false → restricted data stops. */
   following = false;
   /** Last block whose events were applied, and when (ms since epoch). */
@@ -106,6 +108,7 @@ export class LedgerView {
     this.datasets.clear();
     this.grants.clear();
     this.byPair.clear();
+    this.byEnterprise.clear();
     for (const e of enterprises) this.putEnterprise(e);
     for (const d of datasets) this.putDataset(d);
     for (const g of grants) this.putGrant(g);
@@ -127,10 +130,8 @@ export class LedgerView {
 
   putGrant(g: GrantView): void {
     this.grants.set(g.id, g);
-    const key = `${g.creditCode}\u0000${g.datasetId}`;
-    const set = this.byPair.get(key) ?? new Set<string>();
-    set.add(g.id);
-    this.byPair.set(key, set);
+    addTo(this.byPair, `${g.creditCode}\u0000${g.datasetId}`, g.id);
+    addTo(this.byEnterprise, g.creditCode, g.id);
   }
 
   /**
@@ -155,6 +156,12 @@ export class LedgerView {
   }
 
   grantsOf(creditCode: string): GrantView[] {
-    return [...this.grants.values()].filter((g) => g.creditCode === creditCode);
+    return [...(this.byEnterprise.get(creditCode) ?? [])].map((id) => this.grants.get(id)!);
   }
+}
+
+function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
+  const set = index.get(key) ?? new Set<string>();
+  set.add(id);
+  index.set(key, set);
 }
