@@ -22,8 +22,8 @@ import {
 } from '../models/application';
 import { workingDaysBetween } from '../models/calendar';
 import { loadComplaintShell } from '../models/complaint';
-import { parseDataset } from '../models/dataset';
-import { parseEnterprise } from '../models/enterprise';
+import { parseDataset, type Dataset } from '../models/dataset';
+import { parseEnterprise, type Enterprise } from '../models/enterprise';
 import { loadGrantShell } from '../models/grant';
 import { parseCreditEvaluation } from './duty-contract';
 
@@ -215,12 +215,20 @@ export class QueryContract extends RdxContract {
   @Returns('string')
   public async ListRecipients(ctx: RdxContext): Promise<string> {
     const rows = [];
+    // Many grants share an enterprise and a dataset: each is read once per call, not once per grant.
+    const enterprises = new Map<string, Promise<Enterprise>>();
+    const datasets = new Map<string, Promise<Dataset>>();
+    const once = <T>(memo: Map<string, Promise<T>>, id: string, read: () => Promise<T>): Promise<T> => {
+      let value = memo.get(id);
+      if (!value) memo.set(id, (value = read()));
+      return value;
+    };
     for (const state of ['ACTIVE', 'SUSPENDED']) {
       for (const id of await idsByIndex(ctx, 'grant~state', [state])) {
         const g = await loadGrantShell(ctx, id);
         const [enterprise, dataset] = await Promise.all([
-          load(ctx, 'enterprise', g.creditCode, parseEnterprise),
-          load(ctx, 'dataset', g.datasetId, parseDataset),
+          once(enterprises, g.creditCode, () => load(ctx, 'enterprise', g.creditCode, parseEnterprise)),
+          once(datasets, g.datasetId, () => load(ctx, 'dataset', g.datasetId, parseDataset)),
         ]);
         rows.push({
           enterpriseName: enterprise.name,
