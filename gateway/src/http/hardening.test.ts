@@ -145,11 +145,11 @@ describe('the HTTP surface', () => {
 
   it('an internal error is a 500 INTERNAL without stack trace or internal message, and is logged', async () => {
     await withConsoleErrorSilenced(async (logged) => {
-      h.ledger.on('query:ListRecipients', () => {
+      h.ledger.on('query:ListCreditEvaluations', () => {
         throw new Error('pg connection to 10.0.0.7 failed: password authentication for user rdx_admin');
       });
       try {
-        const reply = await h.get('/v1/public/recipients');
+        const reply = await h.get('/v1/public/credit');
         assertProblem(reply, 500, 'INTERNAL');
         expect(reply.text).not.to.match(STACK);
         expect(reply.text, 'no internal detail').not.to.include('10.0.0.7');
@@ -157,9 +157,9 @@ describe('the HTTP surface', () => {
         expect(reply.text).not.to.match(/"stack"|Error:/);
         expect(logged.calls, 'the operator sees it in the log').to.equal(1);
       } finally {
-        h.ledger.on('query:ListRecipients', () => h.ledger.recipients);
+        h.ledger.on('query:ListCreditEvaluations', () => h.ledger.creditEvaluations);
       }
-      expect((await h.get('/v1/public/recipients')).status).to.equal(200);
+      expect((await h.get('/v1/public/credit')).status).to.equal(200);
     });
   });
 

@@ -1,14 +1,37 @@
 /**
  * Public information, no login: the recipients list (Z16, L21) and credit evaluations (L24). Anyone may ask,
- * as often as they like, so answers come from a cache: a list is read from the ledger again only once the
- * gateway's view has followed a newer block (or after a minute, should it not be following), and concurrent
- * requests share one read.
+ * as often as they like, so answers come from a cache: a list is made again only once the gateway's view has
+ * followed a newer block (or after a minute, should it not be following), and concurrent requests share one.
+ *
+ * The recipients list is made from the gateway's view of the ledger (every grant, enterprise and dataset,
+ * followed block by block), not by the chaincode's ListRecipients: that reads three ledger objects per live
+ * grant and took longer than the call's deadline with 10⁵ grants (docs/PERFORMANCE.md, L3).
  */
 import type { RequestHandler, Response, Router } from 'express';
 import { apiRouter } from '../http/routing.js';
-import { RdxLedger } from '@rdx/client';
-import { ledgerProblem } from '../problem.js';
+import { RdxLedger, type Recipient } from '@rdx/client';
+import { Problem, ledgerProblem } from '../problem.js';
 import type { Services } from '../services.js';
+import type { LedgerView } from '../view/ledger-view.js';
+
+/** The recipients list as query:ListRecipients gives it: live grants (active or suspended), oldest first. */
+export function recipientsOf(view: LedgerView): Recipient[] {
+  const rows: Recipient[] = [];
+  for (const g of view.grants.values()) {
+    if (g.state !== 'ACTIVE' && g.state !== 'SUSPENDED') continue;
+    rows.push({
+      enterpriseName: view.enterprises.get(g.creditCode)?.name ?? '',
+      creditCode: g.creditCode,
+      datasetId: g.datasetId,
+      datasetName: view.datasets.get(g.datasetId)?.name ?? '',
+      body: g.body,
+      since: g.grantedAt,
+      validUntil: g.validUntil,
+      state: g.state,
+    });
+  }
+  return rows.sort((a, b) => a.since.localeCompare(b.since) || a.datasetId.localeCompare(b.datasetId));
+}
 
 /** Longest a cached list is served without a new read, whatever the view says. */
 const MAX_AGE_MS = 60_000;
@@ -43,7 +66,13 @@ export function publicRoutes(s: Services, anonymous: RequestHandler): Router {
         throw ledgerProblem(err);
       }
     };
-  r.get('/v1/public/recipients', anonymous, serve(cached(() => query.recipients())));
+  const fromView = async (): Promise<Recipient[]> => {
+    // Until the view is built it holds nothing, which is not the same as nobody holding a grant.
+    if (s.view.lastBlock < 0 && !s.view.following)
+      throw new Problem('LEDGER_NOT_FOLLOWED', 'The gateway has not read the ledger yet; ask again shortly.');
+    return recipientsOf(s.view);
+  };
+  r.get('/v1/public/recipients', anonymous, serve(cached(fromView)));
   r.get('/v1/public/credit', anonymous, serve(cached(() => query.creditEvaluations())));
   return r;
 }
