@@ -18,7 +18,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { PgAuditLog } from './audit/pg-audit-log.js';
 import { loadConfig, ConfigError, describeDatabaseUrl, type GatewayConfig } from './config.js';
 import { chinaToday } from './enforcement/decide.js';
-import { MemoryGrantUsage, PgGrantUsage, type GrantUsage } from './enforcement/grant-usage.js';
+import { LeasedCalls, MemoryGrantUsage, PgGrantUsage, type GrantUsage } from './enforcement/grant-usage.js';
 import { Limiter } from './enforcement/limiter.js';
 import { PrivacyBudget } from './enforcement/privacy.js';
 import { registerGauges } from './http/gauges.js';
@@ -110,7 +110,7 @@ async function main(config: GatewayConfig): Promise<void> {
   const limiter = new Limiter(config.ratePerSecond);
   // On a shared database the counts are the database's (all gateways'); alone, this log's since midnight.
   let usage: GrantUsage;
-  if (config.databaseUrl) usage = await PgGrantUsage.open(config.databaseUrl);
+  if (config.databaseUrl) usage = new LeasedCalls(await PgGrantUsage.open(config.databaseUrl));
   else {
     const memory = new MemoryGrantUsage();
     await restoreQuotas(audit, memory, new Date());

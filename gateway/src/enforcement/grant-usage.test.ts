@@ -3,7 +3,7 @@ import { DS, GRANT } from '../testing/fixtures.js';
 import { chinaToday } from './decide.js';
 import { assertProblem, startHarness, type Harness } from '../testing/harness.js';
 import { testPostgres } from '../testing/postgres.js';
-import { MemoryGrantUsage, PgGrantUsage } from './grant-usage.js';
+import { LeasedCalls, MAX_LEASE, MemoryGrantUsage, PgGrantUsage, type GrantUsage } from './grant-usage.js';
 
 // Started while the file loads, so that the test files of one process share one server (see testPostgres).
 const server = await testPostgres();
@@ -28,7 +28,11 @@ describe('daily quotas and privacy budgets across gateways', () => {
       console.log(`      (skipped: ${server.skip})`);
       return this.skip();
     }
-    const shared = [await PgGrantUsage.open(server.url), await PgGrantUsage.open(server.url)];
+    // As main.ts opens them: the shared counts, taken in leases.
+    const shared = [
+      new LeasedCalls(await PgGrantUsage.open(server.url)),
+      new LeasedCalls(await PgGrantUsage.open(server.url)),
+    ];
     const gateways: Harness[] = [];
     try {
       for (const usage of shared) gateways.push(await startHarness({ usage }));
@@ -52,5 +56,103 @@ describe('daily quotas and privacy budgets across gateways', () => {
       for (const g of gateways) await g.close();
       for (const u of shared) await u.close();
     }
+  });
+
+  it('two gateways taking leases of a quota of 300 never serve more than 300 calls between them, 400 asked at once', async function () {
+    if (!server.url) return this.skip();
+    const pg = await PgGrantUsage.open(server.url);
+    const gateways = [new LeasedCalls(pg), new LeasedCalls(pg)];
+    try {
+      const day = '2026-03-03';
+      const granted = await Promise.all(
+        Array.from({ length: 400 }, (_, i) => gateways[i % 2]!.take('g-lease', day, 'calls', 1, 300)),
+      );
+      expect(granted.filter(Boolean).length)
+        .to.be.at.most(300)
+        .and.at.least(300 - 2 * 3);
+      expect(await pg.used('g-lease', day, 'calls')).to.equal(300);
+    } finally {
+      await pg.close();
+    }
+  });
+});
+
+/** A shared count that says how often it was asked. */
+function counting(shared: GrantUsage): GrantUsage & { takes: number } {
+  const c = {
+    takes: 0,
+    take: (...args: Parameters<GrantUsage['take']>) => {
+      c.takes++;
+      return shared.take(...args);
+    },
+    used: (...args: Parameters<GrantUsage['used']>) => shared.used(...args),
+    close: () => shared.close(),
+  };
+  return c;
+}
+
+describe('calls taken in leases', () => {
+  const day = '2026-03-01';
+
+  it('a busy grant asks the shared count once per lease of 1 % of its quota (at most 64), not once per call', async () => {
+    const shared = counting(new MemoryGrantUsage());
+    const usage = new LeasedCalls(shared);
+    for (let i = 0; i < 1000; i++) expect(await usage.take('g', day, 'calls', 1, 1_000_000)).to.equal(true);
+    expect(shared.takes).to.equal(Math.ceil(1000 / MAX_LEASE));
+    expect(await usage.used('g', day, 'calls'), 'calls made, not calls leased').to.equal(1000);
+    const small = counting(new MemoryGrantUsage());
+    const leased = new LeasedCalls(small);
+    for (let i = 0; i < 50; i++) await leased.take('g', day, 'calls', 1, 1000);
+    expect(small.takes, 'a quota of 1000 leases 10 at a time').to.equal(5);
+  });
+
+  it('called at once, a quota is never exceeded; one gateway alone serves it exactly', async () => {
+    const shared = counting(new MemoryGrantUsage());
+    const a = new LeasedCalls(shared);
+    const b = new LeasedCalls(shared);
+    const granted = await Promise.all(
+      Array.from({ length: 1500 }, (_, i) => (i % 3 ? a : b).take('g', day, 'calls', 1, 1234)),
+    );
+    const served = granted.filter(Boolean).length;
+    // What one gateway holds leased when the other runs out is not served by the other: at most a lease each.
+    expect(served)
+      .to.be.at.most(1234)
+      .and.at.least(1234 - 2 * 12);
+    expect(await shared.used('g', day, 'calls')).to.equal(1234);
+    // Each gateway's count is the shared one less what it holds unused: together, exactly what was served.
+    expect((await a.used('g', day, 'calls')) + (await b.used('g', day, 'calls')) - 1234).to.equal(served);
+    const alone = new LeasedCalls(new MemoryGrantUsage());
+    const one = await Promise.all(Array.from({ length: 1500 }, () => alone.take('g', day, 'calls', 1, 1234)));
+    expect(one.filter(Boolean).length).to.equal(1234);
+    // Used up: later calls are refused without asking the shared count each time.
+    const asked = shared.takes;
+    expect(await a.take('g', day, 'calls', 1, 1234)).to.equal(false);
+    expect(await a.take('g', day, 'calls', 1, 1234)).to.equal(false);
+    expect(shared.takes - asked).to.be.at.most(1);
+  });
+
+  it('near the end of a quota leases shrink to single calls: one gateway’s lease never starves another', async () => {
+    const shared = new MemoryGrantUsage();
+    const a = new LeasedCalls(shared);
+    const b = new LeasedCalls(shared);
+    // a leases 10 of a quota of 1000 and keeps 9; b then uses all the rest, one lease at a time.
+    expect(await a.take('g', day, 'calls', 1, 1000)).to.equal(true);
+    let byB = 0;
+    while (await b.take('g', day, 'calls', 1, 1000)) byB++;
+    expect(byB).to.equal(990);
+    for (let i = 0; i < 9; i++) expect(await a.take('g', day, 'calls', 1, 1000)).to.equal(true);
+    expect(await a.take('g', day, 'calls', 1, 1000)).to.equal(false);
+  });
+
+  it('a new day starts from zero; a restart loses at most the unused part of a lease; ε is taken as asked', async () => {
+    const shared = new MemoryGrantUsage();
+    const before = new LeasedCalls(shared);
+    for (let i = 0; i < 5; i++) await before.take('g', day, 'calls', 1, 10_000);
+    const restarted = new LeasedCalls(shared);
+    expect(await restarted.used('g', day, 'calls')).to.equal(MAX_LEASE);
+    expect(await restarted.take('g', '2026-03-02', 'calls', 1, 10_000)).to.equal(true);
+    expect(await restarted.used('g', '2026-03-02', 'calls')).to.equal(1);
+    expect(await restarted.take('g', day, 'epsilon', 0.5, 1)).to.equal(true);
+    expect(await shared.used('g', day, 'epsilon')).to.equal(0.5);
   });
 });
