@@ -10,6 +10,7 @@ import { ensureFabricBinaries, FabricBinariesError } from '../binaries/fabric-bi
 import type { NetworkContext } from '../context.js';
 import { pathsFor, topologyFor } from '../context.js';
 import { deployChaincode } from '../chaincode-deploy.js';
+import { isLocalOrg } from '../consortium/org-definition.js';
 import { down, gatewayUrl, up, PlatformError, processNames } from '../platform.js';
 import { runningPid, startDaemon, stopDaemon, CommandError } from '../proc.js';
 import { printStatus } from './status.js';
@@ -120,11 +121,19 @@ async function main(): Promise<void> {
       return printStatus(await context());
     case 'deploy': {
       const ctx = await context();
-      const result = await deployChaincode(ctx);
+      // As a start does: the bureau's host commits what a majority approved; another org's host only approves.
+      // (Approving alone, as this once did everywhere, restarted the chaincode servers with a package the
+      // channel did not run yet: every transaction then failed until someone committed.)
+      const bureau = ctx.topology.orgs.find((o) => o.mspId === 'BureauMSP');
+      const commit = bureau !== undefined && isLocalOrg(ctx.paths, bureau);
+      const result = await deployChaincode(ctx, { commit });
+      const pending = result.waitingFor.length ? ` Not approved yet by ${result.waitingFor.join(', ')}.` : '';
       console.log(
-        result.changed
-          ? `Deployed ${result.label} as sequence ${result.sequence}.`
-          : `Chaincode ${result.label} is already deployed (sequence ${result.sequence}).`,
+        !result.changed
+          ? `Chaincode ${result.label} is already deployed (sequence ${result.sequence}).`
+          : result.committed
+            ? `Deployed ${result.label} as sequence ${result.sequence}.${pending}`
+            : `Approved ${result.label} (sequence ${result.sequence}) here; the bureau commits it once a majority of members approved.${pending}`,
       );
       return;
     }
