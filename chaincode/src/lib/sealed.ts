@@ -70,6 +70,42 @@ export async function getSecret<T extends object>(
   return secret as T;
 }
 
+type RangeIterator = Awaited<ReturnType<RdxContext['stub']['getPrivateDataByRange']>>;
+
+/**
+ * The secrets of `type` in `holder`'s collection whose ids lie from `firstId` to `lastId` in key order, by id
+ * (without their salts): one range read where a point read per id would take a round trip each.
+ */
+export async function secretsBetween<T extends object>(
+  ctx: RdxContext,
+  holder: string,
+  type: SecretType,
+  firstId: string,
+  lastId: string,
+): Promise<Map<string, T>> {
+  // Composite keys end in U+0000, so the key of `lastId` followed by one more U+0000 bounds it from above.
+  const answer = (await ctx.stub.getPrivateDataByRange(
+    collectionOf(holder),
+    secretKey(ctx, type, firstId),
+    `${secretKey(ctx, type, lastId)}\u0000`,
+  )) as RangeIterator | { iterator: RangeIterator };
+  // fabric-shim 2.5 resolves this one to { iterator } where its typings (and getStateByRange) give the iterator.
+  const iterator = 'iterator' in answer ? answer.iterator : answer;
+  const out = new Map<string, T>();
+  try {
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      const id = ctx.stub.splitCompositeKey(r.value.key).attributes[0]!;
+      const { salt: _salt, ...secret } = JSON.parse(Buffer.from(r.value.value).toString('utf8')) as T & {
+        salt?: string;
+      };
+      out.set(id, secret as T);
+    }
+  } finally {
+    await iterator.close();
+  }
+  return out;
+}
+
 export async function deleteSecret(
   ctx: RdxContext,
   holder: string,

@@ -184,6 +184,24 @@ export class FakeLedger {
         collectionsRead.add(collection);
         return Promise.resolve(c.get(key) ?? Buffer.alloc(0));
       },
+      getPrivateDataByRange: (collection: string, startKey: string, endKey: string) => {
+        const c = collectionOf(collection, 'read');
+        collectionsRead.add(collection);
+        const keys = [...c.keys()].filter((k) => k >= startKey && k < endKey).sort();
+        let i = 0;
+        // As fabric-shim resolves it: an object holding the iterator.
+        return Promise.resolve({
+          iterator: {
+            next: () =>
+              Promise.resolve(
+                i < keys.length
+                  ? { done: false, value: { key: keys[i], value: c.get(keys[i++]!) } }
+                  : { done: true, value: undefined },
+              ),
+            close: () => Promise.resolve(),
+          },
+        });
+      },
       putPrivateData: (collection: string, key: string, value: Uint8Array) => {
         collectionOf(collection, 'write');
         const w = privateWrites.get(collection) ?? new Map<string, Buffer | undefined>();
