@@ -362,13 +362,11 @@ export function load(opts) {
 }
 
 /** Starts the bare Express baseline (bench/baseline-server.mjs) over a gateway's dataset store. */
-export async function startBaseline({ dbPath, datasetId, fields, limit, port }) {
+export async function startBaseline(opts) {
+  const { port } = opts;
   const child = spawn(
     process.execPath,
-    [
-      path.join(repoRoot, 'bench', 'baseline-server.mjs'),
-      JSON.stringify({ dbPath, datasetId, fields, limit, port }),
-    ],
+    [path.join(repoRoot, 'bench', 'baseline-server.mjs'), JSON.stringify(opts)],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
   children.add(child);
