@@ -18,7 +18,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  benchEnv,
+  benchContext,
+  inPool,
+  enterpriseSigns,
   httpStatus,
   killChildren,
   log,
@@ -47,13 +49,7 @@ const AGREEMENTS = Math.ceil(GRANTS / DATASETS);
 const IN_FLIGHT = 24;
 const ITEMS = ['uscc', 'entity_name', 'legal_rep_phone'];
 
-benchEnv();
-const net = await import('@rdx/network');
-const config = net.loadConfig();
-const paths = net.pathsFor(config);
-const topology = net.topologyFor(config);
-const ctxNet = { ...net, paths, topology };
-const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+const { net, config, paths, topology, ctxNet, stamp } = await benchContext();
 const results = {
   kind: 'ledger-scale',
   startedAt: new Date().toISOString(),
@@ -63,22 +59,7 @@ const results = {
 };
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 
-/** Runs `fn` over `items` with `n` in flight, logging progress every `every` items. */
-async function pool(items, n, fn, { what, every = Infinity } = {}) {
-  const out = [];
-  let next = 0;
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (next < items.length) {
-        const k = next++;
-        out[k] = await fn(items[k], k);
-        if (++done % every === 0) log(`${what}: ${done} of ${items.length}`);
-      }
-    }),
-  );
-  return out;
-}
+const pool = inPool;
 
 const mainGateway = net.gatewayUrl({ topology });
 let startedNetwork = false;
@@ -190,14 +171,7 @@ try {
     async (k) => {
       const e = await onboardAA(ctxNet, p);
       const d = await readyAgreement(net, p, e, `ls-${stamp}-a${k}`, { datasets: demands, dailyQuota: 1000 });
-      const s = e.signer.sign('SignAgreement', { agreementId: d.id, termsHash: d.termsHash });
-      await submitRetry(
-        net,
-        p.gateway,
-        'agreement',
-        'SignAgreementAsEnterprise',
-        net.secret({ request: s.request, signature: s.signature }),
-      );
+      await enterpriseSigns(net, p, e, d);
     },
     { what: 'agreements in force', every: 50 },
   );
@@ -216,16 +190,7 @@ try {
     datasets: [{ datasetId: 'market-entities', items: ITEMS }],
     dailyQuota: 1000,
   });
-  const signed = ent.signer.sign('SignAgreement', { agreementId: fresh.id, termsHash: fresh.termsHash });
-  const grantId = (
-    await submitRetry(
-      net,
-      p.gateway,
-      'agreement',
-      'SignAgreementAsEnterprise',
-      net.secret({ request: signed.request, signature: signed.signature }),
-    )
-  ).result.grants[0];
+  const grantId = (await enterpriseSigns(net, p, ent, fresh)).result.grants[0];
   const history = async () => {
     const times = [];
     let versions = 0;

@@ -297,6 +297,55 @@ export async function readyAgreement(net, p, ent, appId, { datasets, dailyQuota 
   return draft;
 }
 
+/** Runs `fn` over `items` with `n` in flight; logs progress every `every` items done, naming them `what`. */
+export async function inPool(items, n, fn, { what = 'done', every = Infinity } = {}) {
+  const out = [];
+  let next = 0;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const k = next++;
+        out[k] = await fn(items[k], k);
+        if (++done % every === 0) log(`${what}: ${done} of ${items.length}`);
+      }
+    }),
+  );
+  return out;
+}
+
+/** The enterprise signs the agreement `draft` (through the gateway identity): it enters into force. */
+export async function enterpriseSigns(net, p, ent, draft) {
+  const s = ent.signer.sign('SignAgreement', { agreementId: draft.id, termsHash: draft.termsHash });
+  return submitRetry(
+    net,
+    p.gateway,
+    'agreement',
+    'SignAgreementAsEnterprise',
+    net.secret({ request: s.request, signature: s.signature }),
+  );
+}
+
+/**
+ * The bench network's configuration, paths and topology (benchEnv first), and a stamp for the ids this run
+ * makes: what every bench mode starts with.
+ */
+export async function benchContext() {
+  benchEnv();
+  const net = await import('@rdx/network');
+  const config = net.loadConfig();
+  const paths = net.pathsFor(config);
+  const topology = net.topologyFor(config);
+  return {
+    net,
+    config,
+    paths,
+    topology,
+    ctxNet: { ...net, paths, topology },
+    stamp: new Date().toISOString().replace(/[-:]/g, '').slice(0, 15),
+  };
+}
+
 function b64url(data) {
   return Buffer.from(data).toString('base64url');
 }

@@ -157,13 +157,13 @@ export class FakeLedger {
     const seconds = Math.floor(this.now.getTime() / 1000);
     const sortedKeys = (prefix: string): string[] =>
       [...committed.keys()].filter((k) => k.startsWith(prefix)).sort();
-    const iterator = (keys: string[]) => {
+    const iterator = (keys: string[], values: Map<string, Buffer | undefined> = committed) => {
       let i = 0;
       return {
         next: () =>
           Promise.resolve(
             i < keys.length
-              ? { done: false, value: { key: keys[i], value: committed.get(keys[i++]!) } }
+              ? { done: false, value: { key: keys[i], value: values.get(keys[i++]!) } }
               : { done: true, value: undefined },
           ),
         close: () => Promise.resolve(),
@@ -188,19 +188,8 @@ export class FakeLedger {
         const c = collectionOf(collection, 'read');
         collectionsRead.add(collection);
         const keys = [...c.keys()].filter((k) => k >= startKey && k < endKey).sort();
-        let i = 0;
         // As fabric-shim resolves it: an object holding the iterator.
-        return Promise.resolve({
-          iterator: {
-            next: () =>
-              Promise.resolve(
-                i < keys.length
-                  ? { done: false, value: { key: keys[i], value: c.get(keys[i++]!) } }
-                  : { done: true, value: undefined },
-              ),
-            close: () => Promise.resolve(),
-          },
-        });
+        return Promise.resolve({ iterator: iterator(keys, c) });
       },
       putPrivateData: (collection: string, key: string, value: Uint8Array) => {
         collectionOf(collection, 'write');
