@@ -66,12 +66,13 @@ export function publicRoutes(s: Services, anonymous: RequestHandler): Router {
         throw ledgerProblem(err);
       }
     };
-  const fromView = async (): Promise<Recipient[]> => {
+  const fromView = (): Promise<Recipient[]> =>
     // Until the view is built it holds nothing, which is not the same as nobody holding a grant.
-    if (s.view.lastBlock < 0 && !s.view.following)
-      throw new Problem('LEDGER_NOT_FOLLOWED', 'The gateway has not read the ledger yet; ask again shortly.');
-    return recipientsOf(s.view);
-  };
+    s.view.lastBlock < 0 && !s.view.following
+      ? Promise.reject(
+          new Problem('LEDGER_NOT_FOLLOWED', 'The gateway has not read the ledger yet; ask again shortly.'),
+        )
+      : Promise.resolve(recipientsOf(s.view));
   r.get('/v1/public/recipients', anonymous, serve(cached(fromView)));
   r.get('/v1/public/credit', anonymous, serve(cached(() => query.creditEvaluations())));
   return r;
