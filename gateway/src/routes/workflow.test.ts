@@ -319,17 +319,17 @@ describe('the enterprise workflow through the gateway', () => {
     assertProblem(await h.get('/v1/grants'), 401, 'TOKEN_MISSING');
   });
 
-  it('the public lists need no login; a ledger without an answer is 503', async () => {
+  it('the public lists need no login; credit from a ledger without an answer is 503, recipients come from the view', async () => {
     const recipients = assertOk<{ data: { creditCode: string }[] }>(await h.get('/v1/public/recipients'));
     expect(recipients.data.length).to.equal(4);
     const credit = assertOk<{ data: unknown[] }>(await h.get('/v1/public/credit'));
     expect(credit.data.length).to.equal(1);
     const g = await startHarness();
     try {
-      g.ledger.refuseWith('query:ListRecipients', undefined);
-      assertProblem(await g.get('/v1/public/recipients'), 503, 'LEDGER_UNAVAILABLE');
       g.ledger.down = 'unreachable';
       assertProblem(await g.get('/v1/public/credit'), 503, 'LEDGER_UNAVAILABLE');
+      // The recipients list is the gateway's view of the ledger, read before the ledger went away.
+      expect(assertOk<{ data: unknown[] }>(await g.get('/v1/public/recipients')).data.length).to.equal(4);
     } finally {
       await g.close();
     }
