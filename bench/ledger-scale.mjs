@@ -143,6 +143,7 @@ try {
   // ---- the added grants: 50 datasets, one enterprise per agreement of all 50 ----
   log(`adding ${GRANTS} grants: ${DATASETS} datasets, ${AGREEMENTS} enterprises with an agreement each`);
   const t0 = Date.now();
+  const template = net.demoDatasets().find((d) => d.dataset.id === 'market-entities');
   const datasets = Array.from({ length: DATASETS }, (_, k) => `ls-${stamp}-d${k}`);
   await pool(datasets, IN_FLIGHT, (id, k) =>
     submitRetry(
@@ -150,18 +151,8 @@ try {
       p.market,
       'catalog',
       'RegisterDataset',
-      JSON.stringify({
-        id,
-        name: `压测数据集 ${k}`,
-        openAttribute: 'restricted',
-        format: 'json',
-        updateFrequency: 'daily',
-        items: [
-          { name: 'uscc', label: '统一社会信用代码', type: 'string' },
-          { name: 'entity_name', label: '名称', type: 'string' },
-          { name: 'legal_rep_phone', label: '联系电话', type: 'string', personal: true },
-        ],
-      }),
+      // The demo's market dataset (its items, its description) under another id.
+      JSON.stringify({ ...template.dataset, id, name: `压测数据集 ${k}` }),
     ),
   );
   const demands = datasets.map((datasetId) => ({ datasetId, items: ITEMS }));

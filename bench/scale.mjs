@@ -26,7 +26,7 @@ const {
   AuditTree,
   DatasetStore,
   LedgerView,
-  RECORD_COLUMNS,
+  INSERT_RECORD_SQL,
   chainRecords,
   checkWholeLog,
   decide,
@@ -182,11 +182,7 @@ const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: m
     const db = new DatabaseSync(file);
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = OFF');
-    const insert = db.prepare(
-      `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (${RECORD_COLUMNS.split(', ')
-        .map(() => '?')
-        .join(', ')})`,
-    );
+    const insert = db.prepare(INSERT_RECORD_SQL);
     const day = Date.UTC(2026, 10, 1);
     let prev = '0'.repeat(64);
     const BATCH = 100_000;

@@ -6,7 +6,7 @@ export { createApp } from './app.js';
 export { ClientRegistry } from './auth/client-registry.js';
 export { AuditLog } from './audit/audit-log.js';
 // For the scale bench, which writes a city-sized log directly and times a restart over it.
-export { RECORD_COLUMNS, chainRecords, recordValues } from './audit/audit-record.js';
+export { INSERT_RECORD_SQL, chainRecords, recordValues } from './audit/audit-record.js';
 export { AuditTree } from './audit/audit-tree.js';
 export { checkWholeLog } from './audit/chain-check.js';
 export { decide, type Decision } from './enforcement/decide.js';

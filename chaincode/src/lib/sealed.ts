@@ -66,8 +66,21 @@ export async function getSecret<T extends object>(
 ): Promise<T | undefined> {
   const bytes = await ctx.stub.getPrivateData(collectionOf(holder), secretKey(ctx, type, id));
   if (!bytes || bytes.length === 0) return undefined;
+  return parseSecret<T>(bytes);
+}
+
+/** A stored secret without its salt. */
+function parseSecret<T extends object>(bytes: Uint8Array): T {
   const { salt: _salt, ...secret } = JSON.parse(Buffer.from(bytes).toString('utf8')) as T & { salt?: string };
   return secret as T;
+}
+
+/** The refusal when an object's secret is not on the peer asked (it is held by `holder` and the bureau). */
+export function secretNotHere(holder: string, type: SecretType, id: string): RdxError {
+  return new RdxError(
+    ErrorCode.NOT_FOUND,
+    `the confidential part of ${type} ${id} is not on this peer (it is held by ${holder} and the bureau)`,
+  );
 }
 
 type RangeIterator = Awaited<ReturnType<RdxContext['stub']['getPrivateDataByRange']>>;
@@ -94,11 +107,7 @@ export async function secretsBetween<T extends object>(
   const out = new Map<string, T>();
   try {
     for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-      const id = ctx.stub.splitCompositeKey(r.value.key).attributes[0]!;
-      const { salt: _salt, ...secret } = JSON.parse(Buffer.from(r.value.value).toString('utf8')) as T & {
-        salt?: string;
-      };
-      out.set(id, secret as T);
+      out.set(ctx.stub.splitCompositeKey(r.value.key).attributes[0]!, parseSecret<T>(r.value.value));
     }
   } finally {
     await iterator.close();
@@ -123,11 +132,7 @@ export async function requireSecret<T extends object>(
   id: string,
 ): Promise<T> {
   const secret = await getSecret<T>(ctx, holder, type, id);
-  if (!secret)
-    throw new RdxError(
-      ErrorCode.NOT_FOUND,
-      `the confidential part of ${type} ${id} is not on this peer (it is held by ${holder} and the bureau)`,
-    );
+  if (!secret) throw secretNotHere(holder, type, id);
   return secret;
 }
 

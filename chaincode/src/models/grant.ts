@@ -20,7 +20,7 @@ import { deleteIndex, putIndex } from '../lib/keys';
 import { requireOwnerAndBureau } from '../lib/sbe';
 import type { Actor } from '../lib/access';
 import { stamp, type Stamp } from '../lib/stamp';
-import { getSecret, putSecret, requireSecret, secretsBetween } from '../lib/sealed';
+import { getSecret, putSecret, requireSecret, secretNotHere, secretsBetween } from '../lib/sealed';
 import { load, save, stored } from '../lib/store';
 
 export const GRANT_STATES = ['ACTIVE', 'SUSPENDED', 'REVOKED', 'TERMINATED', 'EXPIRED'] as const;
@@ -120,11 +120,7 @@ export async function wholeGrantsPage(
   }
   const items = shells.map((shell) => {
     const secret = secrets.get(shell.id);
-    if (!secret)
-      throw new RdxError(
-        ErrorCode.NOT_FOUND,
-        `the confidential part of grant ${shell.id} is not on this peer (it is held by ${shell.body} and the bureau)`,
-      );
+    if (!secret) throw secretNotHere(shell.body, 'grant', shell.id);
     return withSecret(shell, secret);
   });
   return { items, bookmark: shells.length < pageSize ? '' : metadata.bookmark };

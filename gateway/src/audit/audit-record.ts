@@ -304,6 +304,13 @@ export class ChainWalk {
   }
 }
 
+/** The SQLite statement that stores one record, its values as {@link recordValues} gives them. */
+export const INSERT_RECORD_SQL = `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (${RECORD_COLUMNS.split(
+  ', ',
+)
+  .map(() => '?')
+  .join(', ')})`;
+
 /** A record's values in {@link RECORD_COLUMNS} order, as they are stored. */
 export function recordValues(r: AuditRecord): (string | number | null)[] {
   return [
@@ -368,6 +375,20 @@ export function rowToRecord(row: Record<string, unknown>): AuditRecord {
 }
 
 /** A stored anchor row back as an anchor. */
+/** Just the fields of an anchor, whatever else the object carries (what is stored, and what is shown). */
+export function anchorFields(a: AuditAnchor): AuditAnchor {
+  return {
+    sequence: a.sequence,
+    firstRecord: a.firstRecord,
+    recordCount: a.recordCount,
+    treeSize: a.treeSize,
+    merkleRoot: a.merkleRoot,
+    anchorHash: a.anchorHash,
+    txId: a.txId,
+    blockNumber: a.blockNumber,
+  };
+}
+
 export function rowToAnchor(row: Record<string, unknown>): AuditAnchor {
   return {
     sequence: int(row.sequence, 'sequence'),

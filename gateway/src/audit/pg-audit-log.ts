@@ -15,6 +15,7 @@ import type pg from 'pg';
 import type { PoolClient } from 'pg';
 import { GroupCommit } from './group-commit.js';
 import {
+  anchorFields,
   ChainWalk,
   GENESIS_HASH,
   RECORD_COLUMNS,
@@ -393,16 +394,7 @@ export class PgAuditLog {
         a.blockNumber,
       ],
     );
-    const anchor: AuditAnchor = {
-      sequence: a.sequence,
-      firstRecord: a.firstRecord,
-      recordCount: a.recordCount,
-      treeSize: a.treeSize,
-      merkleRoot: a.merkleRoot,
-      anchorHash: a.anchorHash,
-      txId: a.txId,
-      blockNumber: a.blockNumber,
-    };
+    const anchor = anchorFields(a);
     // Record treeSize is the oldest unanchored one now. When it is already committed its time is read (it
     // cannot change); when it is not, the commit that brings it sets the time (see commitBatch).
     const oldest =

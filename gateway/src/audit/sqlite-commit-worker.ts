@@ -7,7 +7,7 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import { RECORD_COLUMNS, int, recordValues, type AuditRecord } from './audit-record.js';
+import { INSERT_RECORD_SQL, int, recordValues, type AuditRecord } from './audit-record.js';
 
 /** One batch to commit: records already chained by the gateway, and where the file's chain must end now. */
 export interface CommitRequest {
@@ -34,11 +34,7 @@ const db = new DatabaseSync(path);
 db.exec('PRAGMA synchronous = FULL');
 // The gateway's own connection writes anchors now and then; each waits for the other rather than fail.
 db.exec('PRAGMA busy_timeout = 1000');
-const insert = db.prepare(
-  `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (${RECORD_COLUMNS.split(', ')
-    .map(() => '?')
-    .join(', ')})`,
-);
+const insert = db.prepare(INSERT_RECORD_SQL);
 const tail = db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1');
 const insertBlock = db.prepare('INSERT OR IGNORE INTO audit_tree_blocks (block, root) VALUES (?, ?)');
 

@@ -15,8 +15,10 @@ const nullableStr = { type: ['string', 'null'] };
 const counts = { type: 'object' };
 const denied = { '401': problem, '403': problem };
 
-const anchor = {
+/** An anchor as the gateway stored it: in a receipt (components.ReceiptAnchor), and in the regulator's views. */
+export const RECEIPT_ANCHOR = {
   type: 'object',
+  description: 'The anchor as the gateway stored it (the SDK’s ReceiptAnchor)',
   required: [
     'sequence',
     'firstRecord',
@@ -36,6 +38,15 @@ const anchor = {
     anchorHash: str,
     txId: str,
     blockNumber: int,
+  },
+};
+
+/** The same, with how the ledger's copy compares (the regulator's anchor list). */
+const anchor = {
+  type: 'object',
+  required: RECEIPT_ANCHOR.required,
+  properties: {
+    ...RECEIPT_ANCHOR.properties,
     ledger: { type: 'string', enum: ['match', 'mismatch', 'missing', 'unavailable'] },
     anchoredAt: nullableStr,
   },

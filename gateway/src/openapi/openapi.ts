@@ -2,7 +2,7 @@
  * The API as OpenAPI 3.1. Tests request every operation listed here and check each answer's status and
  * body against it, so this document and the server cannot drift apart.
  */
-import { REGULATOR_PATHS } from './openapi-regulator.js';
+import { RECEIPT_ANCHOR, REGULATOR_PATHS } from './openapi-regulator.js';
 import { TAGS, indexed } from './operation-index.js';
 
 const problem = { $ref: '#/components/responses/Problem' };
@@ -197,30 +197,7 @@ export const OPENAPI = {
           hashes: { type: 'array', items: { type: 'string' } },
         },
       },
-      ReceiptAnchor: {
-        type: 'object',
-        description: 'The anchor as the gateway stored it (the SDK’s ReceiptAnchor)',
-        required: [
-          'sequence',
-          'firstRecord',
-          'recordCount',
-          'treeSize',
-          'merkleRoot',
-          'anchorHash',
-          'txId',
-          'blockNumber',
-        ],
-        properties: {
-          sequence: { type: 'integer' },
-          firstRecord: { type: 'integer' },
-          recordCount: { type: 'integer' },
-          treeSize: { type: 'integer' },
-          merkleRoot: { type: 'string' },
-          anchorHash: { type: 'string' },
-          txId: { type: 'string' },
-          blockNumber: { type: 'integer' },
-        },
-      },
+      ReceiptAnchor: RECEIPT_ANCHOR,
       PendingReceipt: {
         type: 'object',
         required: ['status', 'record'],

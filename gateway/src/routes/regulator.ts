@@ -26,6 +26,7 @@ import { Problem, ledgerProblem } from '../problem.js';
 import type { AnchorRecord, Services } from '../services.js';
 import type { GrantView } from '../view/ledger-view.js';
 import { sendReceipt } from './audit.js';
+import { anchorFields } from '../audit/audit-record.js';
 
 /** Most ledger objects one timeline reads the history of. */
 const MAX_TIMELINE_OBJECTS = 60;
@@ -65,19 +66,6 @@ function intParam(raw: unknown, name: string, fallback: number, min: number, max
   if (!Number.isInteger(n) || n < min || n > max)
     throw new Problem('QUERY_INVALID', `${name} must be an integer from ${min} to ${max}`);
   return n;
-}
-
-function anchorJson(a: AnchorRecord): Record<string, unknown> {
-  return {
-    sequence: a.sequence,
-    firstRecord: a.firstRecord,
-    recordCount: a.recordCount,
-    treeSize: a.treeSize,
-    merkleRoot: a.merkleRoot,
-    anchorHash: a.anchorHash,
-    txId: a.txId,
-    blockNumber: a.blockNumber,
-  };
 }
 
 function grantSummary(s: Services, g: GrantView): Record<string, unknown> {
@@ -227,7 +215,7 @@ export function regulatorRoutes(s: Services): Router {
         // A broken log (altered, or its anchor chain forked by another holder of the key) is the alarm.
         integrity: s.anchors.broken() ?? 'ok',
         lastError: s.anchors.lastFailure() ?? null,
-        lastAnchor: last ? anchorJson(last) : null,
+        lastAnchor: last ? anchorFields(last) : null,
       },
       ledger: { following: s.view.following, lastBlock: s.view.lastBlock },
       overdue: await overdue(),
@@ -394,7 +382,7 @@ export function regulatorRoutes(s: Services): Router {
       lagRecords: s.anchors.lagRecords(),
       lagSeconds: Math.round(s.anchors.lagSeconds() * 10) / 10,
       data: anchors.map((a, i) => ({
-        ...anchorJson(a),
+        ...anchorFields(a),
         ledger: checks[i]!.status,
         anchoredAt: checks[i]!.anchoredAt,
       })),
