@@ -267,7 +267,7 @@ describe('EnterpriseContract', () => {
     // Just after midnight in China: 2025-09-30T16:30Z is already Oct 1.
     w.ledger.now = new Date('2025-09-30T16:30:00Z');
     const result = await w.call<{ enterprise: Enterprise; suspendedGrants: string[] }>(
-      IDS.gateway,
+      IDS.clerk,
       C.enterprise,
       'ExpireRating',
       CODES.aa,
@@ -288,10 +288,18 @@ describe('EnterpriseContract', () => {
     await w.refused(() => w.submit(w.aa, 'app-late'), 'RATING_INSUFFICIENT');
   });
 
-  it('ExpireRating: only the bureau or the gateway; the enterprise must exist', async () => {
+  it('ExpireRating: only the clerk service or the bureau; the enterprise must exist', async () => {
     const w = await World.create();
     w.setChinaTime('2027-01-04');
-    for (const who of [IDS.market, IDS.regulator, IDS.bureauNoRole, IDS.marketGatewayRole, IDS.stranger]) {
+    const others = [
+      IDS.market,
+      IDS.regulator,
+      IDS.gateway,
+      IDS.bureauNoRole,
+      IDS.marketGatewayRole,
+      IDS.stranger,
+    ];
+    for (const who of others) {
       await w.refused(() => w.invoke(who, C.enterprise, 'ExpireRating', CODES.aa), 'FORBIDDEN');
     }
     await w.refused(() => w.invoke(IDS.bureau, C.enterprise, 'ExpireRating', CODES.spare), 'NOT_FOUND');

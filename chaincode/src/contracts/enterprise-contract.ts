@@ -94,13 +94,13 @@ export class EnterpriseContract extends RdxContract {
   }
 
   /**
-   * Bureau or gateway: marks a rating whose validity has passed as expired and suspends the enterprise's
-   * active grants. Refused while the rating is still valid.
+   * The clerk service or the bureau: marks a rating whose validity has passed as expired and suspends the
+   * enterprise's active grants. Refused while the rating is still valid.
    */
   @Transaction()
   @Returns('string')
   public async ExpireRating(ctx: RdxContext, code: string): Promise<string> {
-    const actor = await requireRole(ctx, ['bureau', 'gateway'], 'expire ratings');
+    const actor = await requireRole(ctx, ['clerk', 'bureau'], 'expire ratings');
     const current = await load(ctx, 'enterprise', creditCode(code), parseEnterprise);
     if (current.rating.expired)
       throw new RdxError(ErrorCode.INVALID_STATE, `the rating of ${code} is already expired`);

@@ -197,17 +197,17 @@ describe('GrantContract', () => {
     );
   });
 
-  it('a grant expires only after its validUntil (China time), by the owner, the bureau or the gateway', async () => {
+  it('a grant expires only after its validUntil (China time), by the clerk, the owner or the bureau', async () => {
     const w = await World.create();
     const g = await marketGrant(w);
     expect(g.validUntil).to.equal('2026-03-02');
     w.setChinaTime('2026-03-02', '23:59');
-    await w.refused(() => w.invoke(IDS.gateway, C.grant, 'ExpireGrant', g.id), 'INVALID_STATE');
+    await w.refused(() => w.invoke(IDS.clerk, C.grant, 'ExpireGrant', g.id), 'INVALID_STATE');
     w.setChinaTime('2026-03-03', '00:01');
-    for (const who of [IDS.transport, IDS.regulator, IDS.marketGatewayRole, IDS.stranger]) {
+    for (const who of [IDS.transport, IDS.regulator, IDS.gateway, IDS.marketGatewayRole, IDS.stranger]) {
       await w.refused(() => w.invoke(who, C.grant, 'ExpireGrant', g.id), refusalFor(who));
     }
-    const expired = await w.call<Grant>(IDS.gateway, C.grant, 'ExpireGrant', g.id);
+    const expired = await w.call<Grant>(IDS.clerk, C.grant, 'ExpireGrant', g.id);
     expect(expired.state).to.equal('EXPIRED');
     expect(expired.reason).to.deep.equal({
       code: 'expired',

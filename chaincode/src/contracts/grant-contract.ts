@@ -130,11 +130,14 @@ export class GrantContract extends RdxContract {
     return shellJson(await transitionGrant(ctx, actor, grant, 'TERMINATED', reasonOf, undefined, true), true);
   }
 
-  /** Bureau, owning body or gateway: marks a grant whose validity has passed as EXPIRED. */
+  /**
+   * The clerk service (on the day after the last valid day), the bureau or the owning body: marks a grant whose
+   * validity has passed as EXPIRED. Refused while the grant is still valid.
+   */
   @Transaction()
   @Returns('string')
   public async ExpireGrant(ctx: RdxContext, id: string): Promise<string> {
-    const actor = await requireRole(ctx, ['body', 'bureau', 'gateway'], 'expire grants');
+    const actor = await requireRole(ctx, ['clerk', 'body', 'bureau'], 'expire grants');
     const grant = await ownGrantShell(ctx, actor, id);
     if (grant.validUntil >= today(ctx))
       throw new RdxError(ErrorCode.INVALID_STATE, `grant ${grant.id} is valid until ${grant.validUntil}`);

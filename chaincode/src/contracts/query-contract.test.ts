@@ -124,13 +124,103 @@ describe('QueryContract', () => {
     ]);
   });
 
-  it('only the bureau, regulators and the gateway (for the regulator console) list overdue items', async () => {
+  it('only the bureau, regulators, the gateway (for the regulator console) and the clerk list overdue items', async () => {
     const w = await World.create();
     expect(await overdue(w, IDS.gateway)).to.deep.equal([]);
+    expect(await overdue(w, IDS.clerk)).to.deep.equal([]);
     for (const who of [IDS.market, IDS.transport, IDS.bureauNoRole, IDS.stranger]) {
       await w.refused(() => w.invoke(who, C.query, 'ListOverdue'), 'FORBIDDEN');
     }
     expect(await overdue(w, IDS.bureauReviewer)).to.deep.equal([]);
+  });
+
+  it("a missing calendar year is listed from October of the year before, and this year's at once", async () => {
+    const w = await World.create(); // calendars 2025–2027
+    w.setChinaTime('2027-09-30', '23:00');
+    expect(await overdue(w)).to.deep.equal([]);
+    w.setChinaTime('2027-10-01', '00:30');
+    const next = {
+      type: 'calendar',
+      id: '2028',
+      step: 'calendar-year',
+      due: '2027-12-31',
+      party: 'BureauMSP',
+    };
+    expect(await overdue(w, IDS.regulator)).to.deep.equal([next]);
+    w.setChinaTime('2028-01-03');
+    expect(await overdue(w, IDS.gateway)).to.deep.equal([{ ...next, due: '2028-01-01' }]);
+    const year2028 = { year: 2028, holidays: ['2028-01-01'], workdays: [] };
+    await w.invoke(IDS.bureau, C.platform, 'SetCalendarYear', JSON.stringify(year2028));
+    expect(await overdue(w)).to.deep.equal([]);
+  });
+
+  describe('what the clerk must expire', () => {
+    interface DuePage {
+      today: string;
+      items: { id: string; validUntil: string }[];
+      bookmark: string;
+    }
+    /** Every page of a due list, walked with pages of one entry (most of them hold nothing due). */
+    async function walk(w: World, fn: string, ...args: string[]): Promise<DuePage['items']> {
+      const items: DuePage['items'] = [];
+      let bookmark = '';
+      let pages = 0;
+      do {
+        const page = await w.call<DuePage>(IDS.clerk, C.query, fn, ...args, '1', bookmark);
+        items.push(...page.items);
+        bookmark = page.bookmark;
+        expect(++pages, 'pages').to.be.below(20);
+      } while (bookmark);
+      return items;
+    }
+
+    it('grants past their last valid day, ACTIVE or SUSPENDED, and none after they are marked', async () => {
+      const w = await World.create();
+      const aa = await w.activeGrants(w.aa, 'app-1', [demand(MARKET_ENTITIES), demand(TRANSPORT_VEHICLES)]);
+      const [market, transport] = aa.grants.map((g) => g.id);
+      await w.grantDecision(IDS.transport, 'SuspendGrant', transport!, 'checks', 'rectification');
+      w.ledger.now = new Date('2025-03-05T02:00:00Z');
+      const later = (await w.activeGrants(w.aaa, 'app-2')).grants[0]!; // valid one day longer
+      w.setChinaTime('2026-03-02', '23:59');
+      expect(await walk(w, 'ListGrantsDue', 'ACTIVE')).to.deep.equal([]);
+      w.setChinaTime('2026-03-03', '00:01');
+      expect(await walk(w, 'ListGrantsDue', 'ACTIVE')).to.deep.equal([
+        { id: market, validUntil: '2026-03-02' },
+      ]);
+      expect(await walk(w, 'ListGrantsDue', 'SUSPENDED')).to.deep.equal([
+        { id: transport, validUntil: '2026-03-02' },
+      ]);
+      await w.invoke(IDS.clerk, C.grant, 'ExpireGrant', market!);
+      expect(await walk(w, 'ListGrantsDue', 'ACTIVE')).to.deep.equal([]);
+      expect(later.validUntil).to.equal('2026-03-04');
+      await w.refused(() => w.invoke(IDS.clerk, C.grant, 'ExpireGrant', later.id), 'INVALID_STATE');
+      await w.refused(
+        () => w.invoke(IDS.clerk, C.query, 'ListGrantsDue', 'EXPIRED', '10', ''),
+        'INVALID_ARGUMENT',
+      );
+      await w.refused(() => w.invoke(IDS.gateway, C.query, 'ListGrantsDue', 'ACTIVE', '10', ''), 'FORBIDDEN');
+    });
+
+    it('ratings past their validity not yet marked expired', async () => {
+      const w = await World.create();
+      await w.rate(w.aa, 'AA', { validUntil: '2025-09-30' });
+      w.setChinaTime('2025-09-30', '23:30');
+      expect(await walk(w, 'ListRatingsDue')).to.deep.equal([]);
+      w.setChinaTime('2025-10-01', '00:30');
+      expect(await walk(w, 'ListRatingsDue')).to.deep.equal([{ id: CODES.aa, validUntil: '2025-09-30' }]);
+      await w.invoke(IDS.clerk, C.enterprise, 'ExpireRating', CODES.aa);
+      expect(await walk(w, 'ListRatingsDue')).to.deep.equal([]);
+      await w.refused(() => w.invoke(IDS.market, C.query, 'ListRatingsDue', '10', ''), 'FORBIDDEN');
+    });
+
+    it('the public list drops a grant the day after its last valid day, before the clerk has marked it', async () => {
+      const w = await World.create();
+      await w.activeGrants(w.aa, 'app-1');
+      w.setChinaTime('2026-03-02', '23:59');
+      expect(await w.call<unknown[]>(IDS.stranger, C.query, 'ListRecipients')).to.have.length(1);
+      w.setChinaTime('2026-03-03', '00:01');
+      expect(await w.call<unknown[]>(IDS.stranger, C.query, 'ListRecipients')).to.deep.equal([]);
+    });
   });
 
   interface Recipient {

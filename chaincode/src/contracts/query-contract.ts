@@ -52,12 +52,39 @@ export interface HistoryEntry {
 }
 
 export interface OverdueItem {
-  type: 'application' | 'complaint' | 'product' | 'usage-report';
+  /**
+   * `calendar`: the working-day calendar of a year is missing — this year's (every deadline fails), or from
+   * October the next year's, before it is needed (due the last day of this year).
+   */
+  type: 'application' | 'complaint' | 'product' | 'usage-report' | 'calendar';
   id: string;
   step: string;
   due: string;
   workingDaysOverdue?: number;
   party: string;
+}
+
+/** From this month on, a missing calendar for next year is listed, so the bureau sets it before 1 January. */
+export const CALENDAR_WARNING_MONTH = 10;
+
+/** What the clerk service must do: grants and ratings past their last valid day, not yet marked expired. */
+export interface DueExpiry {
+  /** A grant id, or an enterprise's credit code for a rating. */
+  id: string;
+  validUntil: string;
+}
+
+/** Calendar years that are missing now or, from October, next year: as overdue items. */
+function missingCalendars(now: string, calendars: Map<number, unknown>): OverdueItem[] {
+  const year = Number(now.slice(0, 4));
+  const items: OverdueItem[] = [];
+  const missing = (y: number, due: string): void => {
+    if (!calendars.has(y))
+      items.push({ type: 'calendar', id: String(y), step: 'calendar-year', due, party: 'BureauMSP' });
+  };
+  missing(year, `${year}-01-01`);
+  if (Number(now.slice(5, 7)) >= CALENDAR_WARNING_MONTH) missing(year + 1, `${year}-12-31`);
+  return items;
 }
 
 function addDays(d: string, days: number): string {
@@ -105,11 +132,14 @@ export class QueryContract extends RdxContract {
     return JSON.stringify(entries);
   }
 
-  /** Bureau and regulators: every item past its deadline, and the duties enterprises missed. */
+  /**
+   * Bureau, regulators, the gateway (for the console) and the clerk service: every item past its deadline, the
+   * duties enterprises missed, and a working-day calendar year that is missing (from October for next year).
+   */
   @Transaction(false)
   @Returns('string')
   public async ListOverdue(ctx: RdxContext): Promise<string> {
-    await requireRole(ctx, ['bureau', 'regulator', 'gateway'], 'list overdue items');
+    await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'clerk'], 'list overdue items');
     const now = today(ctx);
     const calendars = await loadCalendars(ctx);
     const lateBy = (due: string): number | undefined => {
@@ -119,7 +149,7 @@ export class QueryContract extends RdxContract {
         return undefined;
       }
     };
-    const items: OverdueItem[] = [];
+    const items: OverdueItem[] = missingCalendars(now, calendars);
     for (const state of OPEN_STATES) {
       for (const id of await idsByIndex(ctx, 'application~state', [state])) {
         const app = await loadApplicationShell(ctx, id);
@@ -210,6 +240,59 @@ export class QueryContract extends RdxContract {
     return JSON.stringify({ items: apps, bookmark: page.bookmark });
   }
 
+  /**
+   * The clerk service, bureau and regulators: of one page of grants in `state` (ACTIVE or SUSPENDED), those
+   * past their last valid day. A page may hold none and still have a next one: go on until the bookmark is empty.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async ListGrantsDue(
+    ctx: RdxContext,
+    state: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<string> {
+    await requireRole(ctx, ['clerk', 'bureau', 'regulator'], 'list grants due to expire');
+    const live = oneOf(state, 'state', ['ACTIVE', 'SUSPENDED'] as const);
+    const size = int(Number(pageSize || 200), 'pageSize', 1, 1000);
+    const now = today(ctx);
+    const page = await pageOfIds(ctx, 'grant~state', [live], size, String(bookmark ?? ''));
+    const items: DueExpiry[] = [];
+    for (const id of page.items) {
+      const g = await loadGrantShell(ctx, id);
+      if (g.validUntil < now) items.push({ id, validUntil: g.validUntil });
+    }
+    return JSON.stringify({ today: now, items, bookmark: page.bookmark });
+  }
+
+  /** The clerk service, bureau and regulators: of one page of enterprises, the ratings past their validity. */
+  @Transaction(false)
+  @Returns('string')
+  public async ListRatingsDue(ctx: RdxContext, pageSize: string, bookmark: string): Promise<string> {
+    await requireRole(ctx, ['clerk', 'bureau', 'regulator'], 'list ratings due to expire');
+    const size = int(Number(pageSize || 200), 'pageSize', 1, 1000);
+    const now = today(ctx);
+    const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+      'enterprise',
+      [],
+      size,
+      String(bookmark ?? ''),
+    );
+    const items: DueExpiry[] = [];
+    let read = 0;
+    try {
+      for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+        read++;
+        const e = parseEnterprise(JSON.parse(Buffer.from(r.value.value).toString('utf8')));
+        if (!e.rating.expired && e.rating.validUntil < now)
+          items.push({ id: e.creditCode, validUntil: e.rating.validUntil });
+      }
+    } finally {
+      await iterator.close();
+    }
+    return JSON.stringify({ today: now, items, bookmark: read < size ? '' : metadata.bookmark });
+  }
+
   /** Public (名单信息): who holds which restricted dataset, since when. Any identity on the channel. */
   @Transaction(false)
   @Returns('string')
@@ -223,9 +306,12 @@ export class QueryContract extends RdxContract {
       if (!value) memo.set(id, (value = read()));
       return value;
     };
+    const now = today(ctx);
     for (const state of ['ACTIVE', 'SUSPENDED']) {
       for (const id of await idsByIndex(ctx, 'grant~state', [state])) {
         const g = await loadGrantShell(ctx, id);
+        // Past its last valid day a grant is no one's any more, whether or not the clerk has marked it yet.
+        if (g.validUntil < now) continue;
         const [enterprise, dataset] = await Promise.all([
           once(enterprises, g.creditCode, () => load(ctx, 'enterprise', g.creditCode, parseEnterprise)),
           once(datasets, g.datasetId, () => load(ctx, 'dataset', g.datasetId, parseDataset)),

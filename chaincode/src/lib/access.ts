@@ -24,6 +24,7 @@ export async function actorOf(ctx: RdxContext): Promise<Actor> {
     if (attr && STAFF_ROLES.includes(attr)) role = 'bureau';
     else if (attr === 'regulator') role = 'regulator';
     else if (attr === 'gateway') role = 'gateway';
+    else if (attr === 'clerk') role = 'clerk';
   } else if (attr && STAFF_ROLES.includes(attr)) {
     const body = await ctx.stub.getState(objectKey(ctx, 'body', caller.mspId));
     // A body that left the channel acts no more, even if one of its certificates still reached a peer.
@@ -40,6 +41,7 @@ const ROLE_NAMES: Record<Role, string> = {
   bureau: 'the bureau (市大数据局)',
   regulator: 'a regulator',
   gateway: 'the API gateway',
+  clerk: "the bureau's clerk service",
   body: "an opening body's admin (公共数据开放主体)",
   'body-reviewer': "an opening body's reviewer",
   prober: 'a ledger prober',

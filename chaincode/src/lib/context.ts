@@ -13,7 +13,8 @@ import { canonicalJson } from './state';
  * (BureauMSP); an opening body's admin (`body`: catalogue, agreements, grants) and its reviewers (`body-reviewer`:
  * owner reviews, reads); a dedicated `prober` identity for ledger probes.
  */
-export type Role = 'bureau' | 'regulator' | 'gateway' | 'body' | 'body-reviewer' | 'prober' | 'none';
+export type Role =
+  'bureau' | 'regulator' | 'gateway' | 'clerk' | 'body' | 'body-reviewer' | 'prober' | 'none';
 
 export interface Caller {
   mspId: string;

@@ -23,6 +23,7 @@ export const IDS = {
   bureauReviewer: { mspId: 'BureauMSP', role: 'reviewer', cn: 'reviewer.bureau' },
   regulator: { mspId: 'BureauMSP', role: 'regulator', cn: 'regulator' },
   gateway: { mspId: 'BureauMSP', role: 'gateway', cn: 'gateway' },
+  clerk: { mspId: 'BureauMSP', role: 'clerk', cn: 'clerk' },
   bureauNoRole: { mspId: 'BureauMSP', cn: 'someone.bureau' },
   market: { mspId: 'MarketMSP', role: 'admin', cn: 'admin.market' },
   transport: { mspId: 'TransportMSP', role: 'admin', cn: 'admin.transport' },
