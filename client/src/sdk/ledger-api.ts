@@ -32,11 +32,13 @@ import type {
   Dataset,
   DatasetInput,
   DatasetVersion,
+  DuePage,
   Duty,
   Enterprise,
   GatewayRegistration,
   Grant,
   GrantFilter,
+  GrantShell,
   HistoryEntry,
   HistoryType,
   LedgerAnchor,
@@ -191,7 +193,7 @@ export class EnterpriseApi extends ContractApi {
     return this.submit('RateEnterprise', args.creditCode, JSON.stringify(args.rating));
   }
 
-  /** Bureau or gateway: expires a rating past its validity. @throws RdxSdkError INVALID_STATE while valid. */
+  /** Clerk service or bureau: expires a rating past its validity. @throws RdxSdkError INVALID_STATE while valid. */
   expireRating(creditCode: string): Promise<Committed<RatingChange>> {
     return this.submit('ExpireRating', requireCreditCode(creditCode));
   }
@@ -524,6 +526,14 @@ export class GrantApi extends ContractApi {
     return this.submitSealed('ExpireGrant', [id], {}, () => this.get(id));
   }
 
+  /**
+   * The clerk service: marks a grant past its validity as expired, and gets back the grant as the block holds
+   * it (the clerk may not read whole grants). @throws RdxSdkError INVALID_STATE while valid or no longer live
+   */
+  expireAsClerk(id: string): Promise<Committed<GrantShell>> {
+    return this.submit('ExpireGrant', id);
+  }
+
   /** One grant. @throws RdxSdkError NOT_FOUND, FORBIDDEN */
   get(id: string): Promise<Grant> {
     return this.evaluate('GetGrant', id);
@@ -709,6 +719,19 @@ export class QueryApi extends ContractApi {
   /** Items past their deadline (bureau, regulators). @throws RdxSdkError */
   overdue(): Promise<OverdueItem[]> {
     return this.evaluate('ListOverdue');
+  }
+
+  /**
+   * Clerk service, bureau, regulators: of one page of `state` grants, those past their last valid day.
+   * @throws RdxSdkError
+   */
+  grantsDue(state: 'ACTIVE' | 'SUSPENDED', page: PageOptions = {}): Promise<DuePage> {
+    return this.evaluate('ListGrantsDue', state, String(page.pageSize ?? 200), page.bookmark ?? '');
+  }
+
+  /** Clerk service, bureau, regulators: of one page of enterprises, the ratings past their validity. @throws RdxSdkError */
+  ratingsDue(page: PageOptions = {}): Promise<DuePage> {
+    return this.evaluate('ListRatingsDue', String(page.pageSize ?? 200), page.bookmark ?? '');
   }
 
   /** One page of applications by `{ state }` or `{ enterprise }`. @throws RdxSdkError */

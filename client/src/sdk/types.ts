@@ -13,7 +13,7 @@ import type { DataItem as StoredDataItem, Dataset, OpenAttribute } from '@rdx/ch
 import type { Terms } from '@rdx/chaincode';
 import type { Deadline } from '@rdx/chaincode';
 import type { Complaint as StoredComplaint, Outcome as ComplaintOutcome } from '@rdx/chaincode';
-import type { GrantState } from '@rdx/chaincode';
+import type { DueExpiry, GrantState } from '@rdx/chaincode';
 import type { Stamp } from '@rdx/chaincode';
 
 /** Who changed an object, when, in which transaction: on every ledger object. */
@@ -211,6 +211,18 @@ export type { HistoryEntry } from '@rdx/chaincode';
 
 /** An item past its deadline. */
 export type { OverdueItem } from '@rdx/chaincode';
+
+/** A grant as blocks hold it (no items, purpose or quota), what callers that may not read grants get back. */
+export type { GrantShell } from '@rdx/chaincode';
+
+/** One page of a list of what is due to expire, as of the ledger's `today` (China time). */
+export interface DuePage {
+  today: string;
+  /** Grant ids or credit codes, each with its last valid day. A page may hold none and have a next one. */
+  items: DueExpiry[];
+  /** Empty on the last page. */
+  bookmark: string;
+}
 
 /** A row of the public recipients list (名单信息). */
 export interface Recipient {
