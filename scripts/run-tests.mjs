@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const UNIT_PACKAGES = ['errors', 'chaincode', 'gateway', 'client', 'network'];
+const UNIT_PACKAGES = ['errors', 'chaincode', 'gateway', 'client', 'clerk', 'network'];
 const only = process.argv[2];
 
 const tally = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-tally-')), 'tally.jsonl');

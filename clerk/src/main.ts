@@ -1,0 +1,59 @@
+/**
+ * The clerk process (`npm start` runs one, under the supervisor): connects to the bureau's peer as the clerk
+ * identity, serves its operations endpoint, and runs rounds until SIGTERM/SIGINT.
+ */
+import fs from 'node:fs';
+import { connectIdentity, RdxLedger } from '@rdx/client';
+import { Clerk } from './clerk.js';
+import { ConfigError, loadClerkConfig } from './config.js';
+import { startOpsServer } from './ops-server.js';
+import { ClerkService } from './service.js';
+
+const log = (line: string): void => console.log(`${new Date().toISOString()} clerk: ${line}`);
+
+async function main(): Promise<void> {
+  const config = loadClerkConfig();
+  const connection = connectIdentity({
+    name: 'clerk',
+    mspId: config.mspId,
+    certificatePem: fs.readFileSync(config.certPath, 'utf8'),
+    privateKeyPem: fs.readFileSync(config.keyPath, 'utf8'),
+    peerEndpoint: config.peerEndpoint,
+    peerTlsRootPem: fs.readFileSync(config.peerTlsRootPath, 'utf8'),
+    tlsCertificatePem: config.tlsCertPath ? fs.readFileSync(config.tlsCertPath, 'utf8') : undefined,
+    tlsPrivateKeyPem: config.tlsKeyPath ? fs.readFileSync(config.tlsKeyPath, 'utf8') : undefined,
+    channel: config.channel,
+    chaincode: config.chaincode,
+  });
+  const ledger = new RdxLedger(connection);
+  const service = new ClerkService(
+    new Clerk(ledger, { pageSize: config.pageSize, log }),
+    config.intervalMs,
+    log,
+  );
+  const ops = await startOpsServer(config.host, config.port, service.status);
+  log(
+    `operations endpoint ${ops.url} (/healthz /readyz /status /metrics); a round at least every ${config.intervalMs / 1000} s and after midnight China time`,
+  );
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping after the transaction in flight');
+    void service
+      .stop()
+      .then(() => ops.close())
+      .finally(() => {
+        ledger.close();
+        process.exit(0);
+      });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  service.start();
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? `clerk: ${err.message}` : err);
+  process.exit(1);
+});

@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import { startOpsServer, type OpsServer } from './ops-server.js';
+import type { ClerkStatus } from './service.js';
+import type { RoundReport } from './clerk.js';
+
+const round: RoundReport = {
+  startedAt: '2026-10-08T16:00:02.000Z',
+  finishedAt: '2026-10-08T16:00:04.000Z',
+  ledgerToday: '2026-10-09',
+  expired: { grants: ['g-1'], ratings: [] },
+  alreadyDone: [],
+  failed: [{ kind: 'grant', id: 'g-2', code: 'LEDGER_UNAVAILABLE', message: 'down' }],
+  overdue: { application: 2, calendar: 1 },
+  missingCalendars: [{ year: '2027', due: '2026-12-31' }],
+  interrupted: false,
+};
+
+describe('clerk operations endpoint', () => {
+  const status: ClerkStatus = { rounds: { ok: 0, failed: 0 }, expiredTotal: { grants: 0, ratings: 0 } };
+  let ops: OpsServer;
+  before(async () => {
+    ops = await startOpsServer('127.0.0.1', 0, status);
+  });
+  after(() => ops.close());
+  const get = async (path: string): Promise<{ status: number; text: string }> => {
+    const res = await fetch(`${ops.url}${path}`);
+    return { status: res.status, text: await res.text() };
+  };
+
+  it('is healthy at once, ready only once a round has reached the ledger, and not while it cannot', async () => {
+    expect((await get('/healthz')).status).to.equal(200);
+    expect(await get('/readyz')).to.deep.include({ status: 503 });
+    expect(JSON.parse((await get('/readyz')).text)).to.deep.equal({ status: 'first round running' });
+    Object.assign(status, { lastRound: round, rounds: { ok: 1, failed: 0 } });
+    expect((await get('/readyz')).status).to.equal(200);
+    status.lastError = { at: '2026-10-08T17:00:00.000Z', message: 'peer0.bureau is not answering' };
+    const down = await get('/readyz');
+    expect(down.status).to.equal(503);
+    expect(JSON.parse(down.text)).to.deep.include({ status: 'ledger unreachable' });
+    status.lastError = undefined;
+  });
+
+  it('/metrics shows a missing calendar year, overdue items and what was left for the next round', async () => {
+    Object.assign(status, { lastRound: round, expiredTotal: { grants: 1, ratings: 0 } });
+    const { text } = await get('/metrics');
+    expect(text).to.include('rdx_calendar_year_missing{year="2027"} 1');
+    expect(text).to.include('rdx_overdue_items{type="application"} 2');
+    expect(text).to.include('rdx_clerk_expired_total{kind="grant"} 1');
+    expect(text).to.include('rdx_clerk_left_for_next_round 1');
+    expect(text).to.include(`rdx_clerk_last_round_timestamp_seconds ${Date.parse(round.finishedAt) / 1000}`);
+  });
+
+  it('/status is the JSON of the last round; anything else is 404 or 405', async () => {
+    const body = JSON.parse((await get('/status')).text) as ClerkStatus;
+    expect(body.lastRound?.expired.grants).to.deep.equal(['g-1']);
+    expect((await get('/nope')).status).to.equal(404);
+    expect((await fetch(`${ops.url}/status`, { method: 'POST' })).status).to.equal(405);
+  });
+});

@@ -1,0 +1,51 @@
+import { expect } from 'chai';
+import { Clerk } from './clerk.js';
+import { ClerkService } from './service.js';
+import { FakeClerkLedger } from './testing/fake-ledger.js';
+
+describe('clerk service', () => {
+  function service(l: FakeClerkLedger, lines: string[] = []): ClerkService {
+    const log = (line: string): number => lines.push(line);
+    return new ClerkService(new Clerk(l, { pageSize: 10, log }), 3_600_000, log);
+  }
+
+  it('keeps what each round did, and why one could not reach the ledger until one does', async () => {
+    const l = new FakeClerkLedger();
+    l.grants.set('g-1', { state: 'ACTIVE', validUntil: '2026-03-01' });
+    const s = service(l);
+    l.unreachable = true;
+    expect(await s.runRound()).to.equal(false);
+    expect(s.status.lastError?.message).to.equal('peer0.bureau is not answering');
+    expect(s.status.rounds).to.deep.equal({ ok: 0, failed: 1 });
+    l.unreachable = false;
+    expect(await s.runRound()).to.equal(true);
+    expect(s.status.lastError).to.equal(undefined);
+    expect(s.status.lastRound?.expired.grants).to.deep.equal(['g-1']);
+    expect(s.status.expiredTotal).to.deep.equal({ grants: 1, ratings: 0 });
+  });
+
+  it('warns in its log, every round, while a calendar year is missing', async () => {
+    const l = new FakeClerkLedger();
+    l.overdueItems = [
+      { type: 'calendar', id: '2027', step: 'calendar-year', due: '2026-12-31', party: 'BureauMSP' },
+    ];
+    const lines: string[] = [];
+    await service(l, lines).runRound();
+    expect(lines).to.include(
+      'WARNING the working-day calendar of 2027 is missing (needed from 2026-12-31): set it with rdx calendar set',
+    );
+  });
+
+  it('runs a round at start and stops at once when asked, without waiting for the next one', async () => {
+    const l = new FakeClerkLedger();
+    l.grants.set('g-1', { state: 'ACTIVE', validUntil: '2026-03-01' });
+    const s = service(l);
+    s.start();
+    const started = Date.now();
+    while (!s.status.nextRoundAt) await new Promise((r) => setTimeout(r, 5));
+    await s.stop();
+    expect(Date.now() - started).to.be.below(2000);
+    expect(l.grants.get('g-1')?.state).to.equal('EXPIRED');
+    expect(Date.parse(s.status.nextRoundAt)).to.be.above(Date.now());
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * An in-memory stand-in for the clerk's view of the ledger, with the chaincode's rules for what is due and
+ * what an expiry refuses (query-contract ListGrantsDue/ListRatingsDue, ExpireGrant, ExpireRating). The
+ * real functions are proven on a real network (test/src/e2e/clerk.e2e.test.ts); this is for fast unit tests.
+ */
+import { RdxSdkError, type DuePage, type OverdueItem } from '@rdx/client';
+import type { ClerkLedger } from '../clerk.js';
+
+interface FakeGrant {
+  state: 'ACTIVE' | 'SUSPENDED' | 'EXPIRED' | 'REVOKED';
+  validUntil: string;
+  /** Set when an expired rating suspended it. */
+  suspendedBy?: 'rating';
+}
+
+export class FakeClerkLedger implements ClerkLedger {
+  today = '2026-03-03';
+  readonly grants = new Map<string, FakeGrant>();
+  readonly ratings = new Map<string, { validUntil: string; expired: boolean }>();
+  overdueItems: OverdueItem[] = [];
+  /** Ids whose next expiry attempts fail with this code (each entry consumed per attempt; 'always' never is). */
+  readonly failures = new Map<string, { code: string; times: number | 'always' }>();
+  /** Runs before each expiry is applied, e.g. to act as another party in between. */
+  beforeExpiry: (id: string) => void = () => undefined;
+  /** Whether listing fails as if the peer were down. */
+  unreachable = false;
+  readonly submitted: string[] = [];
+
+  readonly grant: ClerkLedger['grant'] = {
+    expireAsClerk: (id) => this.apply(id, () => this.expireGrant(id)),
+  };
+  readonly enterprise: ClerkLedger['enterprise'] = {
+    expireRating: (code) => this.apply(code, () => this.expireRating(code)),
+  };
+
+  readonly query: ClerkLedger['query'] = {
+    grantsDue: (state, page = {}) =>
+      this.page(
+        [...this.grants]
+          .filter(([, g]) => g.state === state)
+          .map(([id, g]) => ({ id, validUntil: g.validUntil })),
+        page,
+      ),
+    ratingsDue: (page = {}) =>
+      this.page(
+        [...this.ratings].filter(([, r]) => !r.expired).map(([id, r]) => ({ id, validUntil: r.validUntil })),
+        page,
+      ),
+    overdue: () => this.reach(() => this.overdueItems),
+  };
+
+  private reach<T>(answer: () => T): Promise<T> {
+    if (this.unreachable)
+      return Promise.reject(new RdxSdkError('LEDGER_UNAVAILABLE', 'peer0.bureau is not answering'));
+    return Promise.resolve(answer());
+  }
+
+  /** Like the chaincode: a page reads `pageSize` entries in key order and returns those past their validity. */
+  private page(
+    entries: { id: string; validUntil: string }[],
+    { pageSize = 200, bookmark = '' }: { pageSize?: number; bookmark?: string },
+  ): Promise<DuePage> {
+    return this.reach(() => {
+      const sorted = entries.sort((a, b) => a.id.localeCompare(b.id));
+      const start = bookmark ? sorted.findIndex((e) => e.id > bookmark) : 0;
+      const slice = start < 0 ? [] : sorted.slice(start, start + pageSize);
+      return {
+        today: this.today,
+        items: slice.filter((e) => e.validUntil < this.today),
+        bookmark: slice.length < pageSize ? '' : slice[slice.length - 1]!.id,
+      };
+    });
+  }
+
+  private async apply(id: string, change: () => void): Promise<void> {
+    await this.reach(() => undefined);
+    this.beforeExpiry(id);
+    const failure = this.failures.get(id);
+    if (failure) {
+      if (failure.times !== 'always' && --failure.times === 0) this.failures.delete(id);
+      throw new RdxSdkError(failure.code, `${id}: ${failure.code}`);
+    }
+    change();
+    this.submitted.push(id);
+  }
+
+  private expireGrant(id: string): void {
+    const g = this.grants.get(id);
+    if (!g) throw new RdxSdkError('NOT_FOUND', `grant ${id} does not exist`);
+    if (g.state !== 'ACTIVE' && g.state !== 'SUSPENDED')
+      throw new RdxSdkError('INVALID_STATE', `grant ${id} is ${g.state}`);
+    if (g.validUntil >= this.today)
+      throw new RdxSdkError('INVALID_STATE', `grant ${id} is valid until ${g.validUntil}`);
+    g.state = 'EXPIRED';
+  }
+
+  private expireRating(code: string): void {
+    const r = this.ratings.get(code);
+    if (!r) throw new RdxSdkError('NOT_FOUND', `enterprise ${code} does not exist`);
+    if (r.expired) throw new RdxSdkError('INVALID_STATE', `the rating of ${code} is already expired`);
+    if (r.validUntil >= this.today)
+      throw new RdxSdkError('INVALID_STATE', `the rating of ${code} is valid until ${r.validUntil}`);
+    r.expired = true;
+  }
+}
