@@ -16,6 +16,7 @@ import { refreshLocalPackage } from './chaincode-deploy.js';
 import { isLocalOrg } from './consortium/org-definition.js';
 import { setUpLedger } from './ledger-setup.js';
 import { writeWallet } from './ledger-client.js';
+import { CLERK_PROCESS, startClerk } from './clerk-process.js';
 import { GATEWAY_PROCESS, startGateway, startProcess } from './platform.js';
 import { runningPid, stopDaemon } from './proc.js';
 import { nodesOf, orgOf, type Topology } from './topology.js';
@@ -102,6 +103,11 @@ export async function renewOrg(ctx: NetworkContext, mspId: string): Promise<numb
       ctx.log('  restart gateway');
       await stopDaemon(ctx.paths, GATEWAY_PROCESS);
       await startGateway(ctx);
+    }
+    if (runningPid(ctx.paths, CLERK_PROCESS)) {
+      ctx.log('  restart clerk');
+      await stopDaemon(ctx.paths, CLERK_PROCESS);
+      await startClerk(ctx);
     }
   }
   return renewed;

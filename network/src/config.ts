@@ -18,6 +18,8 @@ export interface NetworkConfig {
   host: string;
   /** RDX_GATEWAY_PORT: the API gateway's port. Default 3000. */
   gatewayPort: number;
+  /** RDX_CLERK_PORT: the clerk service's operations port. Default the gateway's port + 10. */
+  clerkPort?: number;
   /** FABRIC_BIN: a folder with Fabric release binaries; skips the build. */
   fabricBin?: string;
   /**
@@ -158,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetworkConfig 
     basePort: intSetting(env, 'RDX_BASE_PORT', 7000, 1024, 65000),
     host: env.RDX_HOST ?? '127.0.0.1',
     gatewayPort: intSetting(env, 'RDX_GATEWAY_PORT', 3000, 1, 65535),
+    clerkPort: env.RDX_CLERK_PORT ? intSetting(env, 'RDX_CLERK_PORT', 3010, 1, 65535) : undefined,
     fabricBin: env.FABRIC_BIN ? path.resolve(env.FABRIC_BIN) : undefined,
     fabricSrc: env.FABRIC_SRC ? path.resolve(env.FABRIC_SRC) : sharedFabricSource(root),
     cacheDir: path.resolve(env.RDX_CACHE ?? path.join(env.HOME ?? '/tmp', '.cache', 'rdx')),

@@ -21,6 +21,7 @@ export function topologyFor(config: NetworkConfig): Topology {
     hosts: config.orgHosts,
     gatewayHost: config.orgHosts.BureauMSP ?? config.host,
     gatewayPort: config.gatewayPort,
+    clerkPort: config.clerkPort,
     joining: config.joiningBodies,
     consensus: config.consensus,
   });

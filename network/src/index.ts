@@ -14,6 +14,7 @@ export {
   type OrgSpec,
 } from './topology.js';
 export { up, down, gatewayUrl, gatewayEnv, startProcess, type GatewayInstance } from './platform.js';
+export { CLERK_PROCESS, clerkEnv, clerkUrl } from './clerk-process.js';
 export { peerHeight, ordererChannelInfo, ordererHeight, waitOrdererCaughtUp } from './channel.js';
 export { registerGateway, gatewayCertificate } from './ledger-setup.js';
 export { runningPid, stopDaemon, readPid, healthz, waitUntil, run } from './proc.js';

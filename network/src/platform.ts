@@ -4,7 +4,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import http from 'node:http';
 import { startCa, enrollOrg } from './ca.js';
 import {
   createGenesisBlock,
@@ -17,6 +16,7 @@ import {
 import { channelMembers, fetchGenesisBlock, localAdminOrg } from './consortium/channel-config.js';
 import { exportOrg, isLocalOrg } from './consortium/org-definition.js';
 import { deployChaincode, startChaincodeServers } from './chaincode-deploy.js';
+import { CLERK_PROCESS, startClerk } from './clerk-process.js';
 import { makePrivate } from './home-permissions.js';
 import { setUpLedger } from './ledger-setup.js';
 import { writeWallet } from './ledger-client.js';
@@ -26,16 +26,23 @@ import { GATEWAY_ID, gatewayDataDir, gatewayUrl } from './platform-paths.js';
 export { gatewayDataDir, gatewayUrl };
 import type { NetworkContext } from './context.js';
 import { ordererEnv, peerEnv } from './node-env.js';
-import { healthz, runningPid, startDaemon, stopDaemon, tcpOpen, waitUntil } from './proc.js';
+import {
+  healthz,
+  httpStatus,
+  PlatformError,
+  runningPid,
+  startDaemon,
+  stopDaemon,
+  tcpOpen,
+  waitUntil,
+} from './proc.js';
+
+export { httpStatus, PlatformError };
 import { markPhase, readState, recordConsensus } from './state.js';
 import type { NodeSpec } from './topology.js';
 import { nodesOf, orgOf, peerOrgs } from './topology.js';
 
 export const GATEWAY_PROCESS = 'gateway';
-
-export class PlatformError extends Error {
-  override name = 'PlatformError';
-}
 
 /** Refuses to start a node whose port another program holds: that would hang or join the wrong network. */
 async function assertPortsFree(ctx: NetworkContext, node: NodeSpec): Promise<void> {
@@ -219,6 +226,8 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   if (opts.withGateway && bureauHere && deployed.committed) {
     step('Gateway');
     await startGateway(ctx);
+    step('Clerk service (marks expired grants and ratings on the day)');
+    await startClerk(ctx);
     if (whole && opts.demo) {
       step('Demo data: datasets, enterprises A/AA/AAA, grants');
       await seedDemo(ctx);
@@ -274,17 +283,6 @@ export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): Nod
   };
 }
 
-export function httpStatus(url: string, timeoutMs = 3000): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolve(res.statusCode);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(undefined));
-  });
-}
-
 export async function startGateway(ctx: NetworkContext): Promise<void> {
   const { host, port } = ctx.topology.gateway;
   if (!runningPid(ctx.paths, GATEWAY_PROCESS)) {
@@ -307,7 +305,14 @@ export async function startGateway(ctx: NetworkContext): Promise<void> {
 /** Every process name in start order. Stopping goes in reverse. */
 export function processNames(ctx: NetworkContext): string[] {
   const byKind = (k: NodeSpec['kind']): string[] => nodesOf(ctx.topology, k).map((n) => n.name);
-  return [...byKind('ca'), ...byKind('orderer'), ...byKind('peer'), ...byKind('chaincode'), GATEWAY_PROCESS];
+  return [
+    ...byKind('ca'),
+    ...byKind('orderer'),
+    ...byKind('peer'),
+    ...byKind('chaincode'),
+    GATEWAY_PROCESS,
+    CLERK_PROCESS,
+  ];
 }
 
 export async function down(ctx: NetworkContext): Promise<string[]> {

@@ -222,3 +222,20 @@ export async function waitUntil(check: () => Promise<boolean>, opts: WaitOptions
     await sleep(200);
   }
 }
+
+/** A failure of the platform tooling that a person can act on; its message says what to do. */
+export class PlatformError extends Error {
+  override name = 'PlatformError';
+}
+
+/** The HTTP status of a GET, or undefined when nothing answers in time. */
+export function httpStatus(url: string, timeoutMs = 3000): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
+}

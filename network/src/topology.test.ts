@@ -13,7 +13,7 @@ describe('topology', () => {
     const ports = topo.nodes.flatMap((n) =>
       [n.port, n.opsPort, n.adminPort, n.chaincodePort].filter((p) => p !== undefined),
     );
-    ports.push(topo.gateway.port);
+    ports.push(topo.gateway.port, topo.clerk.port);
     expect(new Set(ports).size).to.equal(ports.length);
   });
 
@@ -27,11 +27,20 @@ describe('topology', () => {
     }
   });
 
-  it('the bureau has the gateway and regulator identities with their role attributes', () => {
+  it('the bureau has the gateway, regulator and clerk identities with their role attributes', () => {
     const bureau = topo.orgs.find((o) => o.mspId === 'BureauMSP')!;
-    expect(
-      bureau.identities.filter((i) => i.role === 'gateway' || i.role === 'regulator').map((i) => i.name),
-    ).to.deep.equal(['gateway', 'regulator']);
+    const services = bureau.identities.filter((i) =>
+      ['gateway', 'regulator', 'clerk'].includes(i.role ?? ''),
+    );
+    expect(services.map((i) => [i.name, i.role])).to.deep.equal([
+      ['gateway', 'gateway'],
+      ['regulator', 'regulator'],
+      ['clerk', 'clerk'],
+    ]);
+  });
+
+  it("the clerk's operations port follows the gateway's, past the ports the bench's gateways take", () => {
+    expect(topo.clerk).to.deep.equal({ host: '127.0.0.1', port: 3010 });
   });
 
   it('an org can be placed on its own host', () => {

@@ -10,7 +10,7 @@ export type NodeKind = 'ca' | 'orderer' | 'peer' | 'chaincode';
 export interface IdentitySpec {
   name: string;
   type: 'admin' | 'client' | 'peer' | 'orderer';
-  role?: 'admin' | 'gateway' | 'regulator' | 'reviewer' | 'probe';
+  role?: 'admin' | 'gateway' | 'regulator' | 'reviewer' | 'probe' | 'clerk';
 }
 
 export interface NodeSpec {
@@ -54,6 +54,8 @@ export interface Topology {
   orgs: OrgSpec[];
   nodes: NodeSpec[];
   gateway: { host: string; port: number };
+  /** The clerk service's operations endpoint (/healthz, /readyz, /status, /metrics), on the gateway's host. */
+  clerk: { host: string; port: number };
 }
 
 export const CHANNEL = 'opendata';
@@ -101,6 +103,8 @@ const ORGS: OrgSpec[] = [
       { name: 'gateway', type: 'client', role: 'gateway' },
       { name: 'regulator', type: 'client', role: 'regulator' },
       { name: 'reviewer', type: 'client', role: 'reviewer' },
+      // Marks what time makes due (expired grants and ratings), nothing else: the clerk service's identity.
+      { name: 'clerk', type: 'client', role: 'clerk' },
       // Writes ledger probes (system:RecordProbe) for the tooling's health checks and the tests, nothing else.
       { name: 'prober', type: 'client', role: 'probe' },
     ],
@@ -130,6 +134,8 @@ export interface TopologyOptions {
   hosts?: Record<string, string>;
   gatewayHost: string;
   gatewayPort: number;
+  /** The clerk's operations port; default the gateway's port + 10 (the bench's gateways use + 1 to + 9). */
+  clerkPort?: number;
   /** Opening bodies that join later, after the founding ones (their ports follow, so no founder's moves). */
   joining?: JoiningBody[];
   /**
@@ -215,6 +221,7 @@ export function buildTopology(opts: TopologyOptions): Topology {
     orgs,
     nodes,
     gateway: { host: opts.gatewayHost, port: opts.gatewayPort },
+    clerk: { host: opts.gatewayHost, port: opts.clerkPort ?? opts.gatewayPort + 10 },
   };
 }
 

@@ -2,6 +2,7 @@
 import type { NetworkContext } from '../context.js';
 import { ordererChannelInfo, peerHeight } from '../channel.js';
 import { expiryWarnings } from '../certificates.js';
+import { CLERK_PROCESS, clerkHealth } from '../clerk-process.js';
 import { GATEWAY_PROCESS, gatewayUrl, httpStatus } from '../platform.js';
 import { healthz, runningPid, tcpOpen } from '../proc.js';
 import type { NodeSpec } from '../topology.js';
@@ -40,11 +41,24 @@ export async function printStatus(ctx: NetworkContext): Promise<void> {
     gw ? (ready === 200 ? 'ready' : `not ready (${ready ?? 'no answer'})`) : '-',
     '',
   ]);
+  const clerk = runningPid(ctx.paths, CLERK_PROCESS);
+  const clerkState = clerk ? await clerkHealth(ctx) : { health: '-', warnings: [] };
+  rows.push([
+    CLERK_PROCESS,
+    'BureauMSP',
+    `${ctx.topology.clerk.host}:${ctx.topology.clerk.port}`,
+    clerk ? String(clerk) : 'stopped',
+    clerkState.health,
+    '',
+  ]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const row of rows) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join('  '));
-  const warnings = expiryWarnings(ctx.paths, ctx.topology);
+  const warnings = [
+    ...expiryWarnings(ctx.paths, ctx.topology).map((w) => `certificate ${w}`),
+    ...clerkState.warnings,
+  ];
   if (warnings.length) {
     console.log('');
-    for (const w of warnings) console.log(`WARNING certificate ${w}`);
+    for (const w of warnings) console.log(`WARNING ${w}`);
   }
 }

@@ -1,9 +1,10 @@
 /**
- * The supervisor: keeps the chaincode servers and the gateway running (restarting one that dies), reports
+ * The supervisor: keeps the chaincode servers, the gateway and the clerk running (restarting one that dies), reports
  * peers and orderers that die, and on SIGTERM/SIGINT stops every process of the platform in order.
  */
 import fs from 'node:fs';
 import type { NetworkContext } from '../context.js';
+import { CLERK_PROCESS, startClerk } from '../clerk-process.js';
 import { down, startGateway, startProcess, GATEWAY_PROCESS } from '../platform.js';
 import { readPid, runningPid, sleep } from '../proc.js';
 import { nodesOf } from '../topology.js';
@@ -57,6 +58,10 @@ export async function supervise(ctx: NetworkContext, orgs?: string): Promise<voi
       await startGateway(ctx).catch((err: unknown) =>
         console.error(`restart of gateway failed: ${String(err)}`),
       );
+    }
+    if (here('BureauMSP') && !runningPid(ctx.paths, CLERK_PROCESS)) {
+      console.log(`${new Date().toISOString()} clerk is down; restarting it`);
+      await startClerk(ctx).catch((err: unknown) => console.error(`restart of clerk failed: ${String(err)}`));
     }
     for (const node of watched) {
       const alive = Boolean(runningPid(ctx.paths, node.name));

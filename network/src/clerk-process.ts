@@ -1,0 +1,85 @@
+/**
+ * The clerk service (clerk/) as a process of the platform: the bureau runs it beside its gateway, as its own
+ * Fabric identity (role=clerk), so that grants and ratings are marked expired on the day they lapse.
+ */
+import path from 'node:path';
+import type { NetworkContext } from './context.js';
+import { httpStatus, PlatformError, runningPid, startDaemon, tcpOpen, waitUntil } from './proc.js';
+import { nodesOf, orgOf } from './topology.js';
+
+export const CLERK_PROCESS = 'clerk';
+
+export function clerkUrl(ctx: NetworkContext): string {
+  return `http://${ctx.topology.clerk.host}:${ctx.topology.clerk.port}`;
+}
+
+/** The environment of the clerk process (its settings are clerk/src/config.ts). */
+export function clerkEnv(ctx: NetworkContext): NodeJS.ProcessEnv {
+  const bureau = orgOf(ctx.topology, 'BureauMSP');
+  const peer = nodesOf(ctx.topology, 'peer', 'BureauMSP')[0]!;
+  const msp = ctx.paths.identityMsp(bureau.short, 'clerk');
+  const tls = ctx.paths.identityTls(bureau.short, 'clerk');
+  return {
+    PATH: process.env.PATH,
+    RDX_CLERK_MSP_ID: bureau.mspId,
+    RDX_CLERK_CERT: path.join(msp, 'signcerts', 'cert.pem'),
+    RDX_CLERK_KEY: path.join(msp, 'keystore', 'key.pem'),
+    RDX_CLERK_TLS_CERT: path.join(tls, 'server.crt'),
+    RDX_CLERK_TLS_KEY: path.join(tls, 'server.key'),
+    RDX_PEER_ENDPOINT: `${peer.host}:${peer.port}`,
+    RDX_PEER_TLS_ROOT: ctx.paths.caCert(bureau.short),
+    RDX_CHANNEL: ctx.topology.channel,
+    RDX_CHAINCODE: ctx.topology.chaincodeName,
+    RDX_CLERK_HOST: ctx.topology.clerk.host,
+    RDX_CLERK_PORT: String(ctx.topology.clerk.port),
+    ...(process.env.RDX_CLERK_INTERVAL_S ? { RDX_CLERK_INTERVAL_S: process.env.RDX_CLERK_INTERVAL_S } : {}),
+  };
+}
+
+/** Starts the clerk unless it runs, and waits until its operations endpoint answers. */
+export async function startClerk(ctx: NetworkContext): Promise<void> {
+  const { host, port } = ctx.topology.clerk;
+  if (!runningPid(ctx.paths, CLERK_PROCESS)) {
+    if (await tcpOpen(host, port, 500))
+      throw new PlatformError(
+        `Port ${port} on ${host}, needed by the clerk, is in use. Free it or set RDX_CLERK_PORT.`,
+      );
+    const main = path.join(ctx.config.repoRoot, 'clerk', 'dist', 'main.js');
+    startDaemon(ctx.paths, CLERK_PROCESS, process.execPath, [main], clerkEnv(ctx), ctx.config.repoRoot);
+  }
+  await waitUntil(async () => (await httpStatus(`${clerkUrl(ctx)}/healthz`)) === 200, {
+    what: 'clerk /healthz',
+    timeoutMs: 30_000,
+    processName: CLERK_PROCESS,
+    paths: ctx.paths,
+  });
+}
+
+interface ClerkStatusJson {
+  lastRound?: { finishedAt: string; failed: unknown[]; missingCalendars: { year: string; due: string }[] };
+  lastError?: { message: string };
+  nextRoundAt?: string;
+}
+
+/** For `npm run status`: the clerk's health in a word or two, and what a person must act on. */
+export async function clerkHealth(ctx: NetworkContext): Promise<{ health: string; warnings: string[] }> {
+  let status: ClerkStatusJson;
+  try {
+    const res = await fetch(`${clerkUrl(ctx)}/status`, { signal: AbortSignal.timeout(3000) });
+    status = (await res.json()) as ClerkStatusJson;
+  } catch {
+    return { health: 'no answer', warnings: [] };
+  }
+  const warnings: string[] = [];
+  if (status.lastError) warnings.push(`clerk cannot reach the ledger: ${status.lastError.message}`);
+  for (const c of status.lastRound?.missingCalendars ?? [])
+    warnings.push(`working-day calendar ${c.year} is missing (needed from ${c.due}): rdx calendar set`);
+  const left = status.lastRound?.failed.length ?? 0;
+  if (left) warnings.push(`clerk left ${left} expiries for its next round (${status.nextRoundAt ?? 'soon'})`);
+  const health = status.lastError
+    ? 'ledger unreachable'
+    : status.lastRound
+      ? `last round ${status.lastRound.finishedAt}`
+      : 'first round running';
+  return { health, warnings };
+}
