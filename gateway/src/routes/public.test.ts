@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { CODE, GRANT } from '../testing/fixtures.js';
 import { assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
+import { chinaToday } from '../enforcement/decide.js';
 import { recipientsOf } from './public.js';
+
+const TODAY = chinaToday(new Date());
 
 describe('the public recipients list, from the gateway’s view of the ledger', () => {
   let h: Harness;
@@ -16,13 +19,13 @@ describe('the public recipients list, from the gateway’s view of the ledger', 
   });
 
   it('follows the view: a revoked grant leaves the list, a suspended one stays as SUSPENDED', () => {
-    const before = recipientsOf(h.view);
+    const before = recipientsOf(h.view, TODAY);
     const aa = h.view.grants.get(GRANT.AA_PEOPLE)!;
     h.view.putGrant({ ...aa, state: 'REVOKED' });
     const aaa = h.view.grants.get(GRANT.AAA_PEOPLE)!;
     h.view.putGrant({ ...aaa, state: 'SUSPENDED' });
     try {
-      const after = recipientsOf(h.view);
+      const after = recipientsOf(h.view, TODAY);
       expect(after.length).to.equal(before.length - 1);
       expect(after.some((r) => r.creditCode === CODE.AA && r.datasetId === aa.datasetId)).to.equal(false);
       expect(after.find((r) => r.creditCode === aaa.creditCode)?.state).to.equal('SUSPENDED');
@@ -30,6 +33,18 @@ describe('the public recipients list, from the gateway’s view of the ledger', 
       h.view.putGrant(aa);
       h.view.putGrant(aaa);
     }
+  });
+
+  it('a grant past its last valid day leaves the list that night, before the clerk marks it EXPIRED', () => {
+    const aa = h.view.grants.get(GRANT.AA_PEOPLE)!;
+    const listed = (today: string): boolean =>
+      recipientsOf(h.view, today).some((r) => r.creditCode === CODE.AA && r.datasetId === aa.datasetId);
+    expect(aa.state).to.equal('ACTIVE');
+    expect(listed(aa.validUntil), 'on its last day').to.equal(true);
+    const dayAfter = new Date(Date.parse(`${aa.validUntil}T00:00:00Z`) + 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    expect(listed(dayAfter), 'the day after').to.equal(false);
   });
 
   it('before the view is built the list is unavailable (503), not empty', async () => {

@@ -10,15 +10,20 @@
 import type { RequestHandler, Response, Router } from 'express';
 import { apiRouter } from '../http/routing.js';
 import { RdxLedger, type Recipient } from '@rdx/client';
+import { chinaToday } from '../enforcement/decide.js';
 import { Problem, ledgerProblem } from '../problem.js';
 import type { Services } from '../services.js';
 import type { LedgerView } from '../view/ledger-view.js';
 
-/** The recipients list as query:ListRecipients gives it: live grants (active or suspended), oldest first. */
-export function recipientsOf(view: LedgerView): Recipient[] {
+/**
+ * The recipients list as query:ListRecipients gives it: live grants (active or suspended) whose last valid day
+ * is not before `today` (China time; the clerk marks the others EXPIRED just after midnight), oldest first.
+ */
+export function recipientsOf(view: LedgerView, today: string): Recipient[] {
   const rows: Recipient[] = [];
   for (const g of view.grants.values()) {
     if (g.state !== 'ACTIVE' && g.state !== 'SUSPENDED') continue;
+    if (g.validUntil < today) continue;
     rows.push({
       enterpriseName: view.enterprises.get(g.creditCode)?.name ?? '',
       creditCode: g.creditCode,
@@ -72,7 +77,7 @@ export function publicRoutes(s: Services, anonymous: RequestHandler): Router {
       ? Promise.reject(
           new Problem('LEDGER_NOT_FOLLOWED', 'The gateway has not read the ledger yet; ask again shortly.'),
         )
-      : Promise.resolve(recipientsOf(s.view));
+      : Promise.resolve(recipientsOf(s.view, chinaToday(s.now())));
   r.get('/v1/public/recipients', anonymous, serve(cached(fromView)));
   r.get('/v1/public/credit', anonymous, serve(cached(() => query.creditEvaluations())));
   return r;
