@@ -66,6 +66,8 @@ const ZH: Record<string, string> = {
   'dashboard.following': '跟踪中（区块 {block}）',
   'dashboard.notFollowing': '已中断',
   'dashboard.overdue': '逾期事项',
+  'dashboard.calendarMissing':
+    '账本上缺少 {year} 年的工作日历（{due} 起需要）：没有它，所有以工作日计的期限都无法计算。请大数据局用 rdx calendar set 录入。',
   'dashboard.overdue.partial':
     '网关身份只能列出逾期的需求申请；投诉处理与企业义务的逾期情况由大数据局或监管身份在账本上查询（query:ListOverdue）。',
   'dashboard.grantList': '授权列表',
@@ -172,6 +174,7 @@ const ZH: Record<string, string> = {
   'obj.grant': '授权',
   'obj.enterprise': '利用主体',
   'obj.dataset': '数据集',
+  'obj.calendar': '工作日历',
   'ev.application.submitted': '提交需求申请',
   'ev.application.resubmitted': '补正后重新提交',
   'ev.application.formal_review': '规范性审查',
@@ -345,6 +348,8 @@ const EN: Record<string, string> = {
   'dashboard.following': 'following (block {block})',
   'dashboard.notFollowing': 'interrupted',
   'dashboard.overdue': 'Overdue items',
+  'dashboard.calendarMissing':
+    'The ledger has no working-day calendar for {year} (needed from {due}): without it no deadline in working days can be computed. The bureau sets it with rdx calendar set.',
   'dashboard.overdue.partial':
     "The gateway's identity can list only overdue applications; overdue complaints and enterprise duties are listed on the ledger by the bureau's or a regulator's identity (query:ListOverdue).",
   'dashboard.grantList': 'Grants',
@@ -451,6 +456,7 @@ const EN: Record<string, string> = {
   'obj.grant': 'grant',
   'obj.enterprise': 'enterprise',
   'obj.dataset': 'dataset',
+  'obj.calendar': 'working-day calendar',
   'ev.application.submitted': 'Application submitted',
   'ev.application.resubmitted': 'Application resubmitted after correction',
   'ev.application.formal_review': 'Formal review',

@@ -184,6 +184,16 @@ export const dashboardPage: Page = async (root) => {
     card(
       t('dashboard.overdue'),
       d.overdue.source !== 'ledger' ? h('p', { class: 'note' }, t('dashboard.overdue.partial')) : null,
+      // A missing working-day calendar stops every deadline from being computed: said first, not in the table.
+      ...d.overdue.items
+        .filter((o) => o.type === 'calendar')
+        .map((o) =>
+          h(
+            'p',
+            { class: 'problem', role: 'alert', 'data-testid': 'calendar-missing' },
+            t('dashboard.calendarMissing', { year: o.id, due: o.due }),
+          ),
+        ),
       d.overdue.items.length
         ? table(
             [t('col.type'), t('col.id'), t('col.step'), t('col.due'), t('col.party')],
