@@ -2,6 +2,7 @@
  * The clerk as a long-running service: rounds on the schedule (schedule.ts), what the last one did kept for
  * /status and /metrics, and a clean stop that lets the transaction in flight finish.
  */
+import { RdxSdkError } from '@rdx/client';
 import type { Clerk, RoundReport } from './clerk.js';
 import { nextRoundAt } from './schedule.js';
 
@@ -55,7 +56,9 @@ export class ClerkService {
         );
       return true;
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      // The peers' own words (a refused signature, a clock outside their time window) are in the details.
+      const details = err instanceof RdxSdkError && err.details.length ? ` [${err.details.join('; ')}]` : '';
+      const message = `${err instanceof Error ? err.message : String(err)}${details}`;
       this.status.lastError = { at: new Date().toISOString(), message };
       this.status.rounds.failed++;
       this.log(`round failed: ${message}`);

@@ -16,6 +16,19 @@ export function address(node: NodeSpec, port = node.port): string {
   return `${node.host}:${port}`;
 }
 
+/**
+ * RDX_PEER_TIME_WINDOW: how far a request's time may be from the peer's clock (`peer.authentication.timewindow`,
+ * Fabric's default 15m when unset). Only the end-to-end run widens it, so that a test client whose clock runs
+ * days ahead (test/src/clock-shift.ts) can act on a day that has not come; a deployment keeps the default.
+ */
+function peerTimeWindow(): Record<string, string> {
+  const window = process.env.RDX_PEER_TIME_WINDOW;
+  if (!window) return {};
+  if (!/^\d+(m|h)$/.test(window))
+    throw new Error(`RDX_PEER_TIME_WINDOW must look like 15m or 72h, got "${window}"`);
+  return { CORE_PEER_AUTHENTICATION_TIMEWINDOW: window };
+}
+
 export function peerEnv(
   install: FabricInstall,
   paths: Paths,
@@ -43,6 +56,7 @@ export function peerEnv(
     // default, gossip/discovery Connect): that wait was most of a first start. Retrying every 2 s costs a
     // handshake per absent peer.
     CORE_PEER_GOSSIP_RECONNECTINTERVAL: '2s',
+    ...peerTimeWindow(),
     CORE_PEER_FILESYSTEMPATH: paths.nodeData(node.name),
     CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(paths.nodeData(node.name), 'snapshots'),
     CORE_PEER_TLS_ENABLED: 'true',

@@ -1,26 +1,48 @@
 /**
- * Fabric's own `peer` CLI for the end-to-end tests, as an org's admin would run it: with that admin's MSP and
- * TLS client certificate, against any org's peer — how a test proves what the ledger lets an insider do.
+ * Fabric's own `peer` CLI for the end-to-end tests, as an org's admin (or another of its identities) would run
+ * it: with that identity's MSP and TLS client certificate, against any org's peer — how a test proves what
+ * the ledger lets an insider do.
  */
-import { address, nodesOf, peerAdminEnv, run, type FabricInstall } from '@rdx/network';
+import path from 'node:path';
+import { address, nodesOf, orgOf, peerAdminEnv, run, type FabricInstall } from '@rdx/network';
 import { paths, topology } from './fabric-client.js';
 
 const peerOf = (mspId: string) => nodesOf(topology, 'peer', mspId)[0]!;
 
-/** The peer CLI as `asOrg`'s admin against `peerMsp`'s peer (TLS root of that peer's org). */
+/** The peer CLI as `asOrg`'s `identity` (default its admin) against `peerMsp`'s peer (TLS root of that org). */
 export function peerCli(
   install: FabricInstall,
   asOrg: string,
   peerMsp: string,
   args: string[],
+  identity = 'admin',
 ): Promise<string> {
   const env = peerAdminEnv(install, paths, topology, peerOf(asOrg));
+  const short = orgOf(topology, asOrg).short;
+  const tls = paths.identityTls(short, identity);
   const target = peerOf(peerMsp);
   const org = topology.orgs.find((o) => o.mspId === peerMsp)!;
   return run(install.bin.peer, args, {
-    env: { ...env, CORE_PEER_ADDRESS: address(target), CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(org.short) },
+    env: {
+      ...env,
+      CORE_PEER_MSPCONFIGPATH: paths.identityMsp(short, identity),
+      CORE_PEER_TLS_CLIENTCERT_FILE: path.join(tls, 'server.crt'),
+      CORE_PEER_TLS_CLIENTKEY_FILE: path.join(tls, 'server.key'),
+      CORE_PEER_ADDRESS: address(target),
+      CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(org.short),
+    },
     timeoutMs: 60_000,
   });
+}
+
+/** What a failed CLI call said (stdout and stderr), or '' when it succeeded. */
+export async function cliFailure(call: Promise<string>): Promise<string> {
+  try {
+    await call;
+    return '';
+  } catch (err) {
+    return String((err as { output?: string }).output ?? (err as Error).message);
+  }
 }
 
 /** `peer chaincode query` of our chaincode on the channel, as `asOrg`'s admin against `peerMsp`'s peer. */

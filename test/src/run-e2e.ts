@@ -8,6 +8,9 @@ import { GatewayClient } from '@rdx/client';
 import { gatewayUrl } from '@rdx/network';
 import { config, networkCli, topology } from './fabric-client.js';
 
+/** Wide enough for a client clock two days ahead (test/src/e2e/clerk.e2e.test.ts). */
+const E2E_PEER_TIME_WINDOW = '72h';
+
 async function main(): Promise<number> {
   const reuse = process.argv.includes('--reuse') || process.env.RDX_E2E_REUSE === '1';
   const client = new GatewayClient(gatewayUrl({ topology } as never));
@@ -18,6 +21,9 @@ async function main(): Promise<number> {
   const startHere = !(reuse && running);
   if (startHere) {
     console.log('e2e: starting the network (npm start -- --detach)…');
+    // The clerk's tests act two days ahead with a shifted client clock: the peers must accept those times
+    // (node-env.ts, RDX_PEER_TIME_WINDOW). Nothing else differs from the network `npm start` runs.
+    process.env.RDX_PEER_TIME_WINDOW ??= E2E_PEER_TIME_WINDOW;
     const started = spawnSync(process.execPath, [networkCli, 'start', '--detach'], { stdio: 'inherit' });
     if (started.status !== 0) {
       // Leave nothing half-started behind (CI reuses the machine's ports).

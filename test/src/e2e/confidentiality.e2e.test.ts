@@ -22,7 +22,7 @@ import {
   type FabricInstall,
 } from '@rdx/network';
 import { config, paths, topology } from '../fabric-client.js';
-import { chaincodeQuery as sharedChaincodeQuery, peerCli as sharedPeerCli } from '../peer-cli.js';
+import { chaincodeQuery as sharedChaincodeQuery, cliFailure, peerCli as sharedPeerCli } from '../peer-cli.js';
 import { onboard, Parties, registerDataset, runId, type TestEnterprise } from '../workflow.js';
 
 const PURPOSE = `机密用途-${runId}`;
@@ -48,15 +48,7 @@ const peerCli = (asOrg: string, peerMsp: string, args: string[]): Promise<string
 const chaincodeQuery = (asOrg: string, peerMsp: string, args: string[]): Promise<string> =>
   sharedChaincodeQuery(install, asOrg, peerMsp, args);
 
-/** What a failed CLI call said (stdout and stderr), or '' when it succeeded. */
-async function failure(call: Promise<string>): Promise<string> {
-  try {
-    await call;
-    return '';
-  } catch (err) {
-    return String((err as { output?: string }).output ?? (err as Error).message);
-  }
-}
+const failure = cliFailure;
 
 const done = async (step: Promise<{ blockNumber: number }>): Promise<void> =>
   waitForBlock(BigInt((await step).blockNumber));
