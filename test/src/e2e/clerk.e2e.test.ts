@@ -9,12 +9,14 @@ import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import {
+  CLERK_PROCESS,
   chinaToday,
   clerkEnv,
   clerkUrl,
   ensureFabricBinaries,
   gatewayUrl,
   ratingOf,
+  readPid,
   type FabricInstall,
 } from '@rdx/network';
 import { config, networkCli, paths, repoRoot, topology } from '../fabric-client.js';
@@ -144,6 +146,22 @@ describe('the clerk marks on the ledger what time made due (real network)', () =
     // Today every grant made here is still valid: nothing of ours is due.
     for (const id of [...shortGrants, longGrant, ratedGrant])
       expect((await grant(id)).state).to.equal('ACTIVE');
+  });
+
+  it('killed (-9), the clerk is started again by the supervisor and runs a round at once', async function () {
+    this.timeout(60_000);
+    const before = readPid(paths, CLERK_PROCESS);
+    expect(before, 'the clerk runs').to.be.a('number');
+    process.kill(before!, 'SIGKILL');
+    await eventually(
+      async () => {
+        const now = readPid(paths, CLERK_PROCESS);
+        if (!now || now === before) return false;
+        return (await getJson(`${clerkUrl(ctx)}/readyz`).catch(() => ({ status: 0 }))).status === 200;
+      },
+      45_000,
+      'a new clerk is ready',
+    );
   });
 
   it('two days on, three clerks at once expire each lapsed grant once and the lapsed rating, and nothing else', async function () {
