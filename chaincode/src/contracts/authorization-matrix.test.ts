@@ -160,7 +160,7 @@ const MATRIX: [fn: string, allowed: string][] = [
   ['agreement:GetAgreement',                   'Y  Y  Y  Y  N  Y  Y  -  -  -  -  -'],
 
   ['grant:SuspendGrant',                       'Y  Y  Y  -  N  -  -  -  -  -  -  -'],
-  ['grant:RestoreGrant',                       '-  -  Y  -  N  -  -  -  -  -  -  -'],
+  ['grant:RestoreGrant',                       'Y  Y  Y  -  N  -  -  -  -  -  -  -'],
   ['grant:WithdrawGrant',                      '-  -  Y  -  N  -  -  -  -  -  -  -'],
   ['grant:TerminateGrant',                     'Y  Y  Y  -  N  -  -  -  -  -  -  -'],
   ['grant:ExpireGrant',                        'Y  Y  Y  -  N  -  -  -  -  -  -  Y'],

@@ -82,6 +82,7 @@ describe('ComplaintContract', () => {
       code: 'complaint',
       note: 'complaint c-1',
       at: w.ledger.now.toISOString(),
+      by: 'MarketMSP',
     });
     expect(await w.call<Complaint>(IDS.regulator, C.complaint, 'GetComplaint', 'c-1')).to.deep.equal(
       complaint,

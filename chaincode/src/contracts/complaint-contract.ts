@@ -101,7 +101,7 @@ export class ComplaintContract extends RdxContract {
         actor,
         grant,
         'SUSPENDED',
-        { code: 'complaint', note: `complaint ${id}`, at: ctx.now() },
+        { code: 'complaint', note: `complaint ${id}`, at: ctx.now(), by: actor.mspId },
         EVENTS.COMPLAINT_FILED,
       );
     }

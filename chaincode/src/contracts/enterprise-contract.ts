@@ -39,7 +39,14 @@ export async function suspendGrantsOf(
     const grant = await loadGrantShell(ctx, id);
     if (grant.state !== 'ACTIVE') continue;
     const note = `rating ${e.rating.level}${e.rating.expired ? ' expired' : ''}, valid until ${e.rating.validUntil}`;
-    await transitionGrant(ctx, actor, grant, 'SUSPENDED', { code: 'rating', note, at: ctx.now() }, event);
+    await transitionGrant(
+      ctx,
+      actor,
+      grant,
+      'SUSPENDED',
+      { code: 'rating', note, at: ctx.now(), by: actor.mspId },
+      event,
+    );
     suspended.push(id);
   }
   return suspended;

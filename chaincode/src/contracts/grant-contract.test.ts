@@ -1,8 +1,19 @@
 import { expect } from 'chai';
 import { IDS, type Identity, secret } from '../testing/fake-ledger';
-import { C, CODES, MARKET_ENTITIES, TRANSPORT_VEHICLES, World, demand, refusalFor } from '../testing/world';
+import {
+  C,
+  CODES,
+  MARKET_ENTITIES,
+  TRANSPORT_VEHICLES,
+  World,
+  demand,
+  marketEntitiesInput,
+  refusalFor,
+} from '../testing/world';
 import { EVENTS } from '../lib/events';
 import type { Page } from '../lib/listing';
+import type { Agreement } from '../models/agreement';
+import type { Enterprise } from '../models/enterprise';
 import type { Grant } from '../models/grant';
 
 /** The AA enterprise's ACTIVE grant on market-entities. */
@@ -38,6 +49,7 @@ describe('GrantContract', () => {
       code: 'violation',
       note: 'found reselling data',
       at: w.ledger.now.toISOString(),
+      by: 'MarketMSP',
     });
     expect(suspended.updatedBy).to.deep.equal({ mspId: 'MarketMSP', role: 'body' });
     expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.GRANT_SUSPENDED);
@@ -76,20 +88,29 @@ describe('GrantContract', () => {
     expect((await w.getGrant(g.id)).state).to.equal('ACTIVE');
   });
 
-  it('only the owning body restores a suspended grant', async () => {
+  it('only the party that suspended a grant, or the bureau, restores it (Z39)', async () => {
     const w = await World.create();
     const g = await marketGrant(w);
     await w.refused(
       () => w.invoke(IDS.market, C.grant, 'RestoreGrant', g.id, secret({ note: '' })),
       'INVALID_STATE',
     );
+    // Closed by the bureau for a violation: the owning body may not reopen it, the bureau may.
     await suspend(w, IDS.bureau, g.id);
-    for (const who of [IDS.bureau, IDS.transport, IDS.regulator, IDS.gateway, IDS.stranger]) {
+    for (const who of [IDS.market, IDS.transport, IDS.regulator, IDS.gateway, IDS.clerk, IDS.stranger]) {
       await w.refused(
         () => w.invoke(who, C.grant, 'RestoreGrant', g.id, secret({ note: 'rectified' })),
-        refusalFor(who),
+        who === IDS.market ? 'FORBIDDEN' : refusalFor(who),
       );
     }
+    const said = await w
+      .invoke(IDS.market, C.grant, 'RestoreGrant', g.id, secret({ note: 'rectified' }))
+      .catch((err: Error) => err.message);
+    expect(said).to.match(/suspended by BureauMSP \(violation\): only BureauMSP may restore it/);
+    expect((await w.grantDecision(IDS.bureau, 'RestoreGrant', g.id, 'rectified')).state).to.equal('ACTIVE');
+
+    // Closed by the owning body: it restores it.
+    await suspend(w, IDS.market, g.id);
     const restored = await w.grantDecision(IDS.market, 'RestoreGrant', g.id, 'rectified');
     expect(restored.state).to.equal('ACTIVE');
     expect(restored.reason).to.equal(undefined);
@@ -183,6 +204,32 @@ describe('GrantContract', () => {
     expect(byOwner.state).to.equal('TERMINATED');
     expect(byOwner.reason?.code).to.equal('terminated');
     expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.GRANT_TERMINATED);
+    // Z39: into the enterprise's credit file; the agreement, left without a live grant, ends with it.
+    const enterprise = await w.call<Enterprise>(IDS.regulator, C.enterprise, 'GetEnterprise', CODES.aa);
+    expect(enterprise.violations).to.deep.equal([
+      {
+        grantId: grants[0]!.id,
+        agreementId: byOwner.agreementId,
+        body: 'MarketMSP',
+        at: w.ledger.now.toISOString(),
+      },
+    ]);
+    const agreement = await w.call<Agreement>(
+      IDS.regulator,
+      C.agreement,
+      'GetAgreement',
+      byOwner.agreementId,
+    );
+    expect(agreement.state).to.equal('TERMINATED');
+    expect(agreement.termination).to.deep.include({ by: 'MarketMSP', noticeDate: '2025-03-03' });
+    expect(agreement.termination?.reason).to.equal(
+      `grant ${grants[0]!.id} terminated (Z39): violation not fixed`,
+    );
+    expect(w.ledger.lastEvent()?.payload.changes.map((c) => c.type)).to.deep.equal([
+      'grant',
+      'enterprise',
+      'agreement',
+    ]);
 
     await suspend(w, IDS.market, other.id);
     const byBureau = await w.grantDecision(IDS.bureau, 'TerminateGrant', other.id, 'violation not fixed');
@@ -195,6 +242,22 @@ describe('GrantContract', () => {
       () => w.invoke(IDS.bureau, C.grant, 'TerminateGrant', other.id, secret({ note: 'again' })),
       'INVALID_STATE',
     );
+  });
+
+  it('an agreement with another live grant stays in force when one of its grants is terminated', async () => {
+    const w = await World.create();
+    const licences = { ...marketEntitiesInput(), id: 'market-licences' };
+    await w.invoke(IDS.market, C.catalog, 'RegisterDataset', JSON.stringify(licences));
+    const { grants } = await w.activeGrants(w.aa, 'app-1', [demand(MARKET_ENTITIES), demand(licences.id)]);
+    expect(grants.map((g) => g.agreementId)).to.deep.equal(['app-1.MarketMSP', 'app-1.MarketMSP']);
+    await w.grantDecision(IDS.market, 'TerminateGrant', grants[0]!.id, 'violation not fixed');
+    const agreement = await w.call<Agreement>(IDS.regulator, C.agreement, 'GetAgreement', 'app-1.MarketMSP');
+    expect(agreement.state).to.equal('IN_FORCE');
+    await w.grantDecision(IDS.bureau, 'TerminateGrant', grants[1]!.id, 'second violation');
+    const ended = await w.call<Agreement>(IDS.regulator, C.agreement, 'GetAgreement', 'app-1.MarketMSP');
+    expect([ended.state, ended.termination?.by]).to.deep.equal(['TERMINATED', 'BureauMSP']);
+    const enterprise = await w.call<Enterprise>(IDS.regulator, C.enterprise, 'GetEnterprise', CODES.aa);
+    expect(enterprise.violations?.map((v) => v.grantId)).to.deep.equal(grants.map((g) => g.id));
   });
 
   it('a grant expires only after its validUntil (China time), by the clerk, the owner or the bureau', async () => {

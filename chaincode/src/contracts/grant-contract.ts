@@ -9,10 +9,13 @@ import { isBodyStaff, requireOwner, requireRole, type Actor } from '../lib/acces
 import { RdxContext } from '../lib/context';
 import { today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
+import { EVENTS } from '../lib/events';
 import { pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
-import { load } from '../lib/store';
+import { stamp } from '../lib/stamp';
+import { load, save } from '../lib/store';
 import { int, jsonArg, oneOf, optionalStr } from '../lib/validate';
+import { joinAgreement, loadAgreementShell, saveWholeAgreement } from '../models/agreement';
 import { reason } from '../models/application';
 import { mayUseRestricted, parseEnterprise } from '../models/enterprise';
 import {
@@ -54,6 +57,48 @@ function shellJson(g: Grant | GrantShell, privateNote = false): string {
   );
 }
 
+/** Z39: the termination goes into the enterprise's credit file. */
+async function recordViolation(ctx: RdxContext, actor: Actor, grant: Grant): Promise<void> {
+  const enterprise = await load(ctx, 'enterprise', grant.creditCode, parseEnterprise);
+  const violation = { grantId: grant.id, agreementId: grant.agreementId, body: grant.body, at: ctx.now() };
+  await save(ctx, 'enterprise', enterprise.creditCode, {
+    ...enterprise,
+    violations: [...(enterprise.violations ?? []), violation],
+    ...stamp(ctx, actor),
+  });
+  ctx.changed(EVENTS.GRANT_TERMINATED, { type: 'enterprise', id: enterprise.creditCode });
+}
+
+/** An agreement whose every grant has ended by termination or otherwise no longer stays IN_FORCE. */
+async function terminateAgreementWithoutGrants(
+  ctx: RdxContext,
+  actor: Actor,
+  grant: Grant,
+  note: string,
+): Promise<void> {
+  const shell = await loadAgreementShell(ctx, grant.agreementId);
+  if (shell.state !== 'IN_FORCE') return;
+  for (const other of shell.grants) {
+    if (other === grant.id) continue;
+    const state = (await loadGrantShell(ctx, other)).state;
+    if (state === 'ACTIVE' || state === 'SUSPENDED') return;
+  }
+  const agreement = await joinAgreement(ctx, shell);
+  const reason = `grant ${grant.id} terminated (Z39)${note ? `: ${note}` : ''}`;
+  await saveWholeAgreement(ctx, {
+    ...agreement,
+    state: 'TERMINATED',
+    termination: { by: actor.mspId, reason, noticeDate: today(ctx), at: ctx.now() },
+    ...stamp(ctx, actor),
+  });
+  ctx.changed(EVENTS.AGREEMENT_TERMINATED, {
+    type: 'agreement',
+    id: agreement.id,
+    state: 'TERMINATED',
+    enterprise: agreement.terms.creditCode,
+  });
+}
+
 @Info({
   title: 'GrantContract',
   description: 'Suspension, restoration, withdrawal, termination and expiry of grants',
@@ -75,7 +120,7 @@ export class GrantContract extends RdxContract {
       actor,
       grant,
       'SUSPENDED',
-      { code, note: noteOf(ctx), at: ctx.now() },
+      { code, note: noteOf(ctx), at: ctx.now(), by: actor.mspId },
       undefined,
       true,
     );
@@ -83,18 +128,26 @@ export class GrantContract extends RdxContract {
   }
 
   /**
-   * Owning body only (恢复开放 / 处理后再开放): reopens a suspended grant. Refused while the enterprise's
-   * rating does not allow restricted data, and once the grant's validity has passed.
+   * Owning body or bureau (恢复开放 / 处理后再开放): reopens a suspended grant. Only the party that suspended it
+   * (or the bureau) restores it: a body may not lift what the bureau closed for a complaint, a violation or a
+   * rectification (Z39); a suspension for the rating, the platform's, the owner may lift. Refused while the
+   * enterprise's rating does not allow restricted data, and once the grant's validity has passed.
    */
   @Transaction()
   @Returns('string')
   public async RestoreGrant(ctx: RdxContext, id: string): Promise<string> {
-    const actor = await requireRole(ctx, ['body'], 'restore grants');
+    const actor = await requireRole(ctx, ['body', 'bureau'], 'restore grants');
     const grant = await ownGrantShell(ctx, actor, id);
     if (grant.state !== 'SUSPENDED')
       throw new RdxError(
         ErrorCode.INVALID_STATE,
         `grant ${grant.id} is ${grant.state}; only a SUSPENDED grant is restored`,
+      );
+    const by = grant.reason?.by;
+    if (actor.role === 'body' && by && by !== actor.mspId && grant.reason?.code !== 'rating')
+      throw new RdxError(
+        ErrorCode.FORBIDDEN,
+        `grant ${grant.id} was suspended by ${by} (${grant.reason?.code}): only ${by} may restore it`,
       );
     const enterprise = await load(ctx, 'enterprise', grant.creditCode, parseEnterprise);
     if (!mayUseRestricted(enterprise, today(ctx))) {
@@ -120,14 +173,20 @@ export class GrantContract extends RdxContract {
     return shellJson(await transitionGrant(ctx, actor, grant, 'REVOKED', reasonOf, undefined, true), true);
   }
 
-  /** Owning body or bureau (终止): e.g. a violation not rectified (Z39). */
+  /**
+   * Owning body or bureau (终止): a violation not rectified (Z39). The termination is written to the enterprise's
+   * credit file (`violations`), and an agreement left with no live grant is terminated with it.
+   */
   @Transaction()
   @Returns('string')
   public async TerminateGrant(ctx: RdxContext, id: string): Promise<string> {
     const actor = await requireRole(ctx, ['body', 'bureau'], 'terminate grants');
     const grant = await ownGrant(ctx, actor, id);
     const reasonOf = { code: 'terminated' as const, note: noteOf(ctx), at: ctx.now() };
-    return shellJson(await transitionGrant(ctx, actor, grant, 'TERMINATED', reasonOf, undefined, true), true);
+    const terminated = await transitionGrant(ctx, actor, grant, 'TERMINATED', reasonOf, undefined, true);
+    await recordViolation(ctx, actor, terminated);
+    await terminateAgreementWithoutGrants(ctx, actor, terminated, reasonOf.note);
+    return shellJson(terminated, true);
   }
 
   /**

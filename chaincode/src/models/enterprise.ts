@@ -44,6 +44,11 @@ export interface Enterprise extends Stamp {
   publicKey: string;
   rating: RatingRecord;
   onboardedAt: string;
+  /**
+   * Its credit file's record of grants terminated for a violation not rectified (Z39: 记入其信用档案), written
+   * by the termination itself.
+   */
+  violations?: { grantId: string; agreementId: string; body: string; at: string }[];
 }
 
 export function creditCode(value: unknown, field = 'creditCode'): string {

@@ -46,6 +46,11 @@ export interface Grant extends Stamp {
     code: SuspendReason | 'withdrawn' | 'terminated' | 'expired' | 'agreement-terminated';
     note: string;
     at: string;
+    /**
+     * The org that suspended it (suspensions since this field exists): a suspension by the bureau for a
+     * complaint, violation or rectification is lifted only by the bureau (Z39).
+     */
+    by?: string;
   };
   /** SHA-256 of the confidential part as last written (its hash is on the channel; the part is not). */
   sealedHash?: string;
