@@ -48,6 +48,14 @@ export function enterpriseLines(e: Enterprise): string[] {
     ],
     [TERMS.mlps, `level ${e.rating.mlpsLevel}, filing ${e.rating.mlpsFiling}`],
     ['信用 credit status', e.rating.creditStatus],
+    ...(e.violations?.length
+      ? ([
+          [
+            '违规终止 terminated for violations (Z39)',
+            e.violations.map((v) => `${v.grantId} (${v.body}, ${v.at.slice(0, 10)})`).join('; '),
+          ],
+        ] as [string, string][])
+      : []),
   ]).map((l) => `  ${l}`);
 }
 

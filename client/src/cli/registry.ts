@@ -22,7 +22,6 @@ import bodyComplaintNotify from './commands/body/complaint-notify.js';
 import bodyComplaintResolve from './commands/body/complaint-resolve.js';
 import bodyDatasetLoad from './commands/body/dataset-load.js';
 import bodyDatasetRegister from './commands/body/dataset-register.js';
-import bodyGrantRestore from './commands/body/grant-restore.js';
 import bodyGrantWithdraw from './commands/body/grant-withdraw.js';
 import enterpriseAccessLog from './commands/enterprise/access-log.js';
 import enterpriseAggregate from './commands/enterprise/aggregate.js';
@@ -52,6 +51,7 @@ import sharedDatasetShow from './commands/shared/dataset-show.js';
 import sharedEnterpriseShow from './commands/shared/enterprise-show.js';
 import sharedGrantShow from './commands/shared/grant-show.js';
 import sharedGrantSuspend from './commands/shared/grant-suspend.js';
+import sharedGrantRestore from './commands/shared/grant-restore.js';
 import sharedGrantTerminate from './commands/shared/grant-terminate.js';
 import sharedIdentities from './commands/shared/identities.js';
 import sharedKeygen from './commands/shared/keygen.js';
@@ -92,7 +92,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   bodyComplaintResolve,
   bodyDatasetLoad,
   bodyDatasetRegister,
-  bodyGrantRestore,
   bodyGrantWithdraw,
   enterpriseAccessLog,
   enterpriseAggregate,
@@ -122,6 +121,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   sharedEnterpriseShow,
   sharedGrantShow,
   sharedGrantSuspend,
+  sharedGrantRestore,
   sharedGrantTerminate,
   sharedIdentities,
   sharedKeygen,

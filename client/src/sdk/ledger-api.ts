@@ -504,7 +504,10 @@ export class GrantApi extends ContractApi {
     );
   }
 
-  /** Owner (恢复开放): reopens a suspended grant. @throws RdxSdkError INVALID_STATE, RATING_INSUFFICIENT */
+  /**
+   * The party that suspended it, or the bureau (恢复开放): reopens a suspended grant.
+   * @throws RdxSdkError INVALID_STATE, RATING_INSUFFICIENT; FORBIDDEN for a body lifting the bureau's suspension
+   */
   restore(args: { id: string; note?: string }): Promise<Committed<Grant>> {
     return this.submitSealed('RestoreGrant', [args.id], args.note ? { note: args.note } : {}, () =>
       this.get(args.id),
