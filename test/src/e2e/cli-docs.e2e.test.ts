@@ -63,7 +63,7 @@ describe('CLI.md’s walk-through, run as written', function () {
     expect(
       steps.filter((s) => expectedExit(s.command).code !== 0),
       'the refusals it shows',
-    ).to.have.length(2);
+    ).to.have.length(4);
   });
 
   it('the enterprise got every row of its grant, the personal item masked', () => {

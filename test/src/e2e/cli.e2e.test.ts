@@ -700,7 +700,7 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     tx.restore = restored.txId;
     await cli.until(['records', DS1, '--limit', '1', ...ent], 10_000);
 
-    // The bureau may suspend any grant too.
+    // The bureau may suspend any grant too, and only it lifts that suspension (Z39).
     const byBureau = await cli.ok<{ grant: { state: string; updatedBy: { mspId: string } } }>([
       'grant',
       'suspend',
@@ -712,7 +712,8 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
       ...BUREAU,
     ]);
     expect([byBureau.grant.state, byBureau.grant.updatedBy.mspId]).to.deep.equal(['SUSPENDED', 'BureauMSP']);
-    await cli.ok(['grant', 'restore', GRANT1, '--note', '整改已完成', ...MARKET]);
+    await cli.fails(['grant', 'restore', GRANT1, '--note', '整改已完成', ...MARKET], 'FORBIDDEN');
+    await cli.ok(['grant', 'restore', GRANT1, '--note', '整改已完成', ...BUREAU]);
 
     const complaintId = `cli-complaint-${run}`;
     const filed = await cli.ok<{
@@ -836,7 +837,7 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     await cli.fails(['receipt', `no-such-request-${run}`, ...ent], 'NOT_FOUND');
   });
 
-  it('renewal and the end: renewed by both, one grant withdrawn, one terminated, the agreement terminated', async () => {
+  it('renewal and the end: renewed by both, one grant withdrawn, one terminated, and with it the agreement', async () => {
     await cli.fails(
       ['agreement', 'propose-renewal', AGREEMENT, '--valid-until', '2027-01-01', ...MARKET],
       'INVALID_ARGUMENT',
@@ -883,22 +884,31 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     await cli.fails(['grant', 'restore', GRANT1, ...MARKET], 'INVALID_STATE');
     await cli.untilFails(['records', DS1, '--limit', '1', ...ent], 'GRANT_NOT_ACTIVE', 10_000);
 
-    await cli.fails(
-      ['agreement', 'terminate', AGREEMENT, '--reason', '协议终止', '--notice-date', '2099-01-01', ...MARKET],
-      'INVALID_ARGUMENT',
-    );
-    const ended = await cli.ok<{ agreement: { state: string; termination: { noticeDate: string } } }>([
+    // Z39: its other grant withdrawn, the agreement ended with this termination, by the bureau, in the same
+    // transaction; the enterprise's credit file records it.
+    const ended = await cli.ok<{ state: string; termination: { by: string; noticeDate: string } }>([
       'agreement',
-      'terminate',
+      'show',
       AGREEMENT,
-      '--reason',
-      '授权均已结束，终止协议',
       ...MARKET,
     ]);
-    expect([ended.agreement.state, ended.agreement.termination.noticeDate]).to.deep.equal([
+    expect([ended.state, ended.termination.by, ended.termination.noticeDate]).to.deep.equal([
       'TERMINATED',
+      'BureauMSP',
       today,
     ]);
+    await cli.fails(
+      ['agreement', 'terminate', AGREEMENT, '--reason', '协议终止', '--notice-date', '2099-01-01', ...MARKET],
+      'INVALID_STATE',
+    );
+    const file = await cli.ok<{ violations: { grantId: string }[] }>([
+      'enterprise',
+      'show',
+      creditCode,
+      ...BUREAU,
+    ]);
+    expect(file.violations.map((v) => v.grantId)).to.deep.equal([GRANT1]);
+    expect((await cli.human(['enterprise', 'show', creditCode, ...BUREAU])).stdout).to.include(GRANT1);
 
     const evaluation = await cli.ok<{ evaluation: { id: string; grade: string } }>([
       'credit',

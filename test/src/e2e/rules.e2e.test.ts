@@ -192,6 +192,40 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
     await expectRefused(evaluate(p.market, 'query', 'GetHistory', 'grant', marketGrant), 'FORBIDDEN');
   });
 
+  it('Z39: the bureau’s violation suspension is lifted only by the bureau; termination ends the agreement and enters the credit file', async () => {
+    const offender = await onboard(p, 'AA');
+    const dataset = `violation-entities-${runId}`;
+    await registerDataset(p.market, dataset, '市场主体登记信息（违规处置）');
+    const appId = `violation-app-${runId}`;
+    const [id = ''] = (await applyAndGetGrants(p, offender.signer, appId, [demand(dataset, 'MarketMSP')]))
+      .grants;
+    await submit(p.bureau, 'grant', 'SuspendGrant', id, 'violation', secret({ note: '超范围使用数据' }));
+    await expectRefused(
+      submit(p.market, 'grant', 'RestoreGrant', id, secret({ note: '整改完成' })),
+      'FORBIDDEN',
+    );
+    await submit(p.bureau, 'grant', 'RestoreGrant', id, secret({ note: '整改完成' }));
+    expect((await grant(id)).state).to.equal('ACTIVE');
+
+    await submit(p.market, 'grant', 'SuspendGrant', id, 'violation', secret({ note: '再次超范围使用' }));
+    const terminated = await submit(p.market, 'grant', 'TerminateGrant', id, secret({ note: '逾期未整改' }));
+    expect((await grant(id)).state).to.equal('TERMINATED');
+    const agreement = (await evaluate(p.regulator, 'agreement', 'GetAgreement', `${appId}.MarketMSP`)) as {
+      state: string;
+      termination?: { by: string };
+    };
+    expect([agreement.state, agreement.termination?.by]).to.deep.equal(['TERMINATED', 'MarketMSP']);
+    const file = (await evaluate(p.regulator, 'enterprise', 'GetEnterprise', offender.creditCode)) as {
+      violations?: { grantId: string; agreementId: string; body: string; at: string }[];
+    };
+    expect(file.violations).to.deep.equal([
+      { grantId: id, agreementId: `${appId}.MarketMSP`, body: 'MarketMSP', at: file.violations?.[0]?.at },
+    ]);
+    // One transaction did all three, endorsed by the owner's and the bureau's peers.
+    const event = await eventOf(p.regulator.network, 'rdx', terminated.block, terminated.txId);
+    expect(event.payload.changes.map((c) => c.type)).to.deep.equal(['grant', 'enterprise', 'agreement']);
+  });
+
   it('audit anchors chain per registered gateway: a gap is rejected, the next in sequence is accepted', async () => {
     const gatewayId = `gw-${runId}`;
     const root = (s: string): string => crypto.createHash('sha256').update(s).digest('hex');
