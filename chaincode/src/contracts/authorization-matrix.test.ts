@@ -160,6 +160,7 @@ const MATRIX: [fn: string, allowed: string][] = [
   ['agreement:GetAgreement',                   'Y  Y  Y  Y  N  Y  Y  -  -  -  -  -'],
 
   ['grant:SuspendGrant',                       'Y  Y  Y  -  N  -  -  -  -  -  -  -'],
+  ['grant:RequireRectification',               'Y  Y  Y  -  N  -  -  -  -  -  -  -'],
   ['grant:RestoreGrant',                       'Y  Y  Y  -  N  -  -  -  -  -  -  -'],
   ['grant:WithdrawGrant',                      '-  -  Y  -  N  -  -  -  -  -  -  -'],
   ['grant:TerminateGrant',                     'Y  Y  Y  -  N  -  -  -  -  -  -  -'],
@@ -297,6 +298,10 @@ const SETUP: Record<string, Setup> = {
   })),
   'agreement:GetAgreement': () => [AGREEMENT],
   'grant:SuspendGrant': () => [GRANT, 'violation', secret({ note: '违规使用' })],
+  'grant:RequireRectification': async (w) => {
+    await w.invoke(IDS.market, C.grant, 'SuspendGrant', GRANT, 'violation', secret({ note: '违规使用' }));
+    return [GRANT, '2025-03-20'];
+  },
   'grant:RestoreGrant': async (w) => {
     await w.invoke(IDS.market, C.grant, 'SuspendGrant', GRANT, 'violation', secret({ note: '违规使用' }));
     return [GRANT, secret({ note: '整改完成' })];

@@ -120,6 +120,50 @@ describe('GrantContract', () => {
     ]);
   });
 
+  it('Z39: whoever suspended for a violation sets the rectification date; past it the suspension is overdue', async () => {
+    const w = await World.create();
+    const g = await marketGrant(w);
+    const rectify = (who: Identity, by: string) =>
+      w.call<Grant>(who, C.grant, 'RequireRectification', g.id, by);
+    await w.refused(() => rectify(IDS.market, '2025-03-20'), 'INVALID_STATE'); // not suspended
+    await suspend(w, IDS.market, g.id);
+    for (const who of [IDS.transport, IDS.regulator, IDS.gateway, IDS.clerk, IDS.marketReviewer]) {
+      await w.refused(() => rectify(who, '2025-03-20'), refusalFor(who));
+    }
+    await w.refused(() => rectify(IDS.market, '2025-03-03'), 'INVALID_ARGUMENT'); // today
+    await w.refused(() => rectify(IDS.market, '2026-03-04'), 'INVALID_ARGUMENT'); // over a year
+    await w.refused(() => rectify(IDS.market, '2025-02-30'), 'INVALID_ARGUMENT');
+    expect((await rectify(IDS.market, '2025-03-20')).reason?.rectifyBy).to.equal('2025-03-20');
+    expect((await w.getGrant(g.id)).reason).to.deep.include({ code: 'violation', by: 'MarketMSP' });
+
+    const overdue = () => w.call<{ type: string }[]>(IDS.bureau, C.query, 'ListOverdue');
+    w.setChinaTime('2025-03-20', '23:00');
+    expect(await overdue()).to.deep.equal([]);
+    w.setChinaTime('2025-03-21', '09:00');
+    expect(await overdue()).to.deep.equal([
+      { type: 'rectification', id: g.id, step: 'rectification', due: '2025-03-20', party: 'MarketMSP' },
+    ]);
+    await w.grantDecision(IDS.market, 'RestoreGrant', g.id, '整改完成');
+    expect(await overdue()).to.deep.equal([]);
+  });
+
+  it('a rectification is set by the bureau for its own suspension, and only for a violation or rectification', async () => {
+    const w = await World.create();
+    const g = await marketGrant(w);
+    await suspend(w, IDS.bureau, g.id, 'rectification');
+    await w.refused(
+      () => w.invoke(IDS.market, C.grant, 'RequireRectification', g.id, '2025-03-20'),
+      'FORBIDDEN',
+    );
+    await w.invoke(IDS.bureau, C.grant, 'RequireRectification', g.id, '2025-03-20');
+    const other = (await w.activeGrants(w.aaa, 'app-2')).grants[0]!;
+    await suspend(w, IDS.market, other.id, 'complaint');
+    await w.refused(
+      () => w.invoke(IDS.market, C.grant, 'RequireRectification', other.id, '2025-03-20'),
+      'INVALID_STATE',
+    );
+  });
+
   it('a revoked grant cannot be restored (INVALID_STATE)', async () => {
     const w = await World.create();
     const g = await marketGrant(w);

@@ -14,14 +14,16 @@ import { pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
 import { load, save } from '../lib/store';
-import { int, jsonArg, oneOf, optionalStr } from '../lib/validate';
+import { date, int, jsonArg, oneOf, optionalStr } from '../lib/validate';
 import { joinAgreement, loadAgreementShell, saveWholeAgreement } from '../models/agreement';
+import { addCalendarDays } from '../models/calendar';
 import { reason } from '../models/application';
 import { mayUseRestricted, parseEnterprise } from '../models/enterprise';
 import {
   GRANT_STATES,
   joinGrant,
   loadGrantShell,
+  saveGrant,
   SUSPEND_REASONS,
   transitionGrant,
   wholeGrantsPage,
@@ -56,6 +58,9 @@ function shellJson(g: Grant | GrantShell, privateNote = false): string {
     privateNote && shell.reason ? { ...shell, reason: { ...shell.reason, note: '' } } : shell,
   );
 }
+
+/** The longest rectification period a suspension may set (Z39 names none; a year bounds a typing error). */
+export const MAX_RECTIFICATION_DAYS = 365;
 
 /** Z39: the termination goes into the enterprise's credit file. */
 async function recordViolation(ctx: RdxContext, actor: Actor, grant: Grant): Promise<void> {
@@ -125,6 +130,46 @@ export class GrantContract extends RdxContract {
       true,
     );
     return shellJson(next, true);
+  }
+
+  /**
+   * Whoever suspended a grant for a violation or a rectification, or the bureau (Z39 整改意见): the day the
+   * enterprise must have rectified by. Past it, the suspension shows in the overdue list until the grant is
+   * restored (rectified) or terminated (not rectified).
+   */
+  @Transaction()
+  @Returns('string')
+  public async RequireRectification(ctx: RdxContext, id: string, rectifyBy: string): Promise<string> {
+    const actor = await requireRole(ctx, ['body', 'bureau'], 'require rectification');
+    const grant = await ownGrantShell(ctx, actor, id);
+    const reason = grant.reason;
+    if (grant.state !== 'SUSPENDED' || !reason || !['violation', 'rectification'].includes(reason.code))
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        `grant ${grant.id} is ${grant.state}${reason ? ` (${reason.code})` : ''}: a rectification is required of a grant suspended for a violation or a rectification`,
+      );
+    if (actor.role === 'body' && reason.by && reason.by !== actor.mspId)
+      throw new RdxError(
+        ErrorCode.FORBIDDEN,
+        `grant ${grant.id} was suspended by ${reason.by}: only ${reason.by} sets its rectification`,
+      );
+    const due = date(rectifyBy, 'rectifyBy');
+    const now = today(ctx);
+    if (due <= now || due > addCalendarDays(now, MAX_RECTIFICATION_DAYS))
+      throw new RdxError(
+        ErrorCode.INVALID_ARGUMENT,
+        `rectifyBy must be after today (${now}) and within ${MAX_RECTIFICATION_DAYS} days`,
+      );
+    const next: GrantShell = { ...grant, reason: { ...reason, rectifyBy: due }, ...stamp(ctx, actor) };
+    await saveGrant(ctx, next, false);
+    ctx.changed(EVENTS.GRANT_SUSPENDED, {
+      type: 'grant',
+      id: next.id,
+      state: next.state,
+      enterprise: next.creditCode,
+      dataset: next.datasetId,
+    });
+    return shellJson(next);
   }
 
   /**

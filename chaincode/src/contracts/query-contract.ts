@@ -20,7 +20,7 @@ import {
   OPEN_STATES,
   readApplication,
 } from '../models/application';
-import { workingDaysBetween } from '../models/calendar';
+import { addCalendarDays, workingDaysBetween } from '../models/calendar';
 import { loadComplaintShell } from '../models/complaint';
 import { parseDataset, type Dataset } from '../models/dataset';
 import { parseEnterprise, type Enterprise } from '../models/enterprise';
@@ -53,10 +53,11 @@ export interface HistoryEntry {
 
 export interface OverdueItem {
   /**
-   * `calendar`: the working-day calendar of a year is missing — this year's (every deadline fails), or from
+   * `rectification`: a grant suspended for a violation past the day it was to be rectified by (Z39): its
+   * suspender verifies, then restores it or terminates it. `calendar`: the working-day calendar of a year is missing — this year's (every deadline fails), or from
    * October the next year's, before it is needed (due the last day of this year).
    */
-  type: 'application' | 'complaint' | 'product' | 'usage-report' | 'calendar';
+  type: 'application' | 'complaint' | 'product' | 'usage-report' | 'calendar' | 'rectification';
   id: string;
   step: string;
   due: string;
@@ -85,12 +86,6 @@ function missingCalendars(now: string, calendars: Map<number, unknown>): Overdue
   missing(year, `${year}-01-01`);
   if (Number(now.slice(5, 7)) >= CALENDAR_WARNING_MONTH) missing(year + 1, `${year}-12-31`);
   return items;
-}
-
-function addDays(d: string, days: number): string {
-  const t = new Date(`${d}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + days);
-  return t.toISOString().slice(0, 10);
 }
 
 @Info({ title: 'QueryContract', description: 'History, overdue items and public views' })
@@ -171,6 +166,18 @@ export class QueryContract extends RdxContract {
         }
       }
     }
+    for (const id of await idsByIndex(ctx, 'grant~state', ['SUSPENDED'])) {
+      const g = await loadGrantShell(ctx, id);
+      const due = g.reason?.rectifyBy;
+      if (due && due < now)
+        items.push({
+          type: 'rectification',
+          id,
+          step: 'rectification',
+          due,
+          party: g.reason?.by ?? g.body,
+        });
+    }
     for (const id of await idsByIndex(ctx, 'complaint~state', ['OPEN'])) {
       const c = await loadComplaintShell(ctx, id);
       if (c.deadline.due < now)
@@ -196,7 +203,7 @@ export class QueryContract extends RdxContract {
         });
       }
       const lastReport = (a.lastUsageReportAt ?? a.inForceAt).slice(0, 10);
-      const reportDue = addDays(lastReport, USAGE_REPORT_INTERVAL_DAYS);
+      const reportDue = addCalendarDays(lastReport, USAGE_REPORT_INTERVAL_DAYS);
       if (reportDue < now)
         items.push({
           type: 'usage-report',

@@ -215,6 +215,11 @@ export function isWorkingDay(date: string, years: ReadonlyMap<number, CalendarYe
   return isWorkingDayNumber(parseDate(date, 'date').dayNumber, years);
 }
 
+/** The date `n` calendar days after `start` (before it for a negative `n`). */
+export function addCalendarDays(start: string, n: number): string {
+  return formatDayNumber(parseDate(start, 'start date').dayNumber + n);
+}
+
 /**
  * The n-th working day after `start`: `start` itself never counts, so from a Friday n = 1 is the next Monday
  * if that is a working day. `n` is an integer from 1 to {@link MAX_WORKING_DAYS}.

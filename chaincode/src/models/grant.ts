@@ -51,6 +51,8 @@ export interface Grant extends Stamp {
      * complaint, violation or rectification is lifted only by the bureau (Z39).
      */
     by?: string;
+    /** Z39 整改意见: the day the enterprise must have rectified by; after it, the suspension is overdue. */
+    rectifyBy?: string;
   };
   /** SHA-256 of the confidential part as last written (its hash is on the channel; the part is not). */
   sealedHash?: string;
@@ -151,7 +153,11 @@ function isWhole(g: Grant | GrantShell): g is Grant {
  * Saves the shell; the secret is (re)written for a new grant and for a private note only, so transitions
  * that change the shell alone need no salt and touch no collection.
  */
-async function saveGrant(ctx: RdxContext, grant: Grant | GrantShell, privateNote: boolean): Promise<string> {
+export async function saveGrant(
+  ctx: RdxContext,
+  grant: Grant | GrantShell,
+  privateNote: boolean,
+): Promise<string> {
   let sealedHash = grant.sealedHash ?? '';
   const { items: _i, purpose: _p, dailyQuota: _q, ...rest } = grant as Grant;
   let shell: Omit<GrantShell, 'sealedHash'> = rest;

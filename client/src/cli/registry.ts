@@ -51,6 +51,7 @@ import sharedDatasetShow from './commands/shared/dataset-show.js';
 import sharedEnterpriseShow from './commands/shared/enterprise-show.js';
 import sharedGrantShow from './commands/shared/grant-show.js';
 import sharedGrantSuspend from './commands/shared/grant-suspend.js';
+import sharedGrantRectify from './commands/shared/grant-rectify.js';
 import sharedGrantRestore from './commands/shared/grant-restore.js';
 import sharedGrantTerminate from './commands/shared/grant-terminate.js';
 import sharedIdentities from './commands/shared/identities.js';
@@ -121,6 +122,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   sharedEnterpriseShow,
   sharedGrantShow,
   sharedGrantSuspend,
+  sharedGrantRectify,
   sharedGrantRestore,
   sharedGrantTerminate,
   sharedIdentities,

@@ -505,6 +505,15 @@ export class GrantApi extends ContractApi {
   }
 
   /**
+   * Whoever suspended it for a violation or a rectification, or the bureau (Z39 整改意见): the day the enterprise
+   * must have rectified by. @throws RdxSdkError INVALID_STATE, INVALID_ARGUMENT, FORBIDDEN
+   */
+  requireRectification(args: { id: string; rectifyBy: string }): Promise<Committed<Grant>> {
+    const rectifyBy = requireDate(args.rectifyBy, 'rectifyBy');
+    return this.submitSealed('RequireRectification', [args.id, rectifyBy], {}, () => this.get(args.id));
+  }
+
+  /**
    * The party that suspended it, or the bureau (恢复开放): reopens a suspended grant.
    * @throws RdxSdkError INVALID_STATE, RATING_INSUFFICIENT; FORBIDDEN for a body lifting the bureau's suspension
    */

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import crypto from 'node:crypto';
 import { peer } from '@hyperledger/fabric-protos';
 import { expectRefused } from '../expectations.js';
-import { eventOf, gatewayCertificate, ratingOf } from '@rdx/network';
+import { chinaToday, eventOf, gatewayCertificate, ratingOf } from '@rdx/network';
 import { paths, topology } from '../fabric-client.js';
 import {
   applyAndGetGrants,
@@ -31,7 +31,13 @@ const transportDataset = `transport-operators-${runId}`;
 let grants: string[] = [];
 let agreementTxIds: string[] = [];
 
-type Grant = { id: string; state: string; body: string; items: string[]; reason?: { code: string } };
+type Grant = {
+  id: string;
+  state: string;
+  body: string;
+  items: string[];
+  reason?: { code: string; by?: string; rectifyBy?: string };
+};
 const grant = async (id: string): Promise<Grant> =>
   (await evaluate(p.regulator, 'grant', 'GetGrant', id)) as Grant;
 
@@ -200,6 +206,10 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
     const [id = ''] = (await applyAndGetGrants(p, offender.signer, appId, [demand(dataset, 'MarketMSP')]))
       .grants;
     await submit(p.bureau, 'grant', 'SuspendGrant', id, 'violation', secret({ note: '超范围使用数据' }));
+    const rectifyBy = chinaToday(new Date(Date.now() + 10 * 86_400_000));
+    await expectRefused(submit(p.market, 'grant', 'RequireRectification', id, rectifyBy), 'FORBIDDEN');
+    await submit(p.bureau, 'grant', 'RequireRectification', id, rectifyBy);
+    expect((await grant(id)).reason).to.deep.include({ code: 'violation', by: 'BureauMSP', rectifyBy });
     await expectRefused(
       submit(p.market, 'grant', 'RestoreGrant', id, secret({ note: '整改完成' })),
       'FORBIDDEN',
