@@ -438,11 +438,39 @@ async function commitDefinition(
 }
 
 /** Starts each org's chaincode server for the recorded package; `restart` replaces running ones. */
+/**
+ * Present while `deploy` restarts the chaincode servers: the supervisor must not start one in between (it would
+ * race the restart for the port, and the loser's pid file would hide the winner, an old version, from `stop`).
+ */
+export function chaincodeRestartMarker(ctx: Pick<NetworkContext, 'paths'>): string {
+  return path.join(ctx.paths.runDir(), 'chaincode-restart');
+}
+
+/** Whether a restart of the chaincode servers is under way (a marker older than two minutes is a dead one's). */
+export function chaincodeRestarting(ctx: Pick<NetworkContext, 'paths'>): boolean {
+  try {
+    return Date.now() - fs.statSync(chaincodeRestartMarker(ctx)).mtimeMs < 120_000;
+  } catch {
+    return false;
+  }
+}
+
 export async function startChaincodeServers(
   ctx: NetworkContext,
   restart: boolean,
   only?: string,
 ): Promise<void> {
+  if (!restart) return startServers(ctx, false, only);
+  fs.mkdirSync(ctx.paths.runDir(), { recursive: true });
+  fs.writeFileSync(chaincodeRestartMarker(ctx), String(process.pid));
+  try {
+    await startServers(ctx, true, only);
+  } finally {
+    fs.rmSync(chaincodeRestartMarker(ctx), { force: true });
+  }
+}
+
+async function startServers(ctx: NetworkContext, restart: boolean, only?: string): Promise<void> {
   const chaincode = readState(ctx.paths).chaincode;
   if (!chaincode) return;
   const require = createRequire(import.meta.url);

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import type { NetworkContext } from '../context.js';
+import { chaincodeRestarting } from '../chaincode-deploy.js';
 import { CLERK_PROCESS, startClerk } from '../clerk-process.js';
 import { down, startGateway, startProcess, GATEWAY_PROCESS } from '../platform.js';
 import { readPid, runningPid, sleep } from '../proc.js';
@@ -45,7 +46,8 @@ export async function supervise(ctx: NetworkContext, orgs?: string): Promise<voi
   while (!stopping) {
     await sleep(1000);
     if (stopping) break;
-    for (const node of restartable) {
+    // A deploy restarting the chaincode servers starts them itself.
+    for (const node of chaincodeRestarting(ctx) ? [] : restartable) {
       if (!runningPid(ctx.paths, node.name)) {
         console.log(`${new Date().toISOString()} ${node.name} is down; restarting it`);
         await startProcess(ctx, node).catch((err: unknown) =>
