@@ -177,6 +177,8 @@ const MATRIX: [fn: string, allowed: string][] = [
   ['duty:ReturnData',                          '-  -  -  -  -  -  Y  -  -  -  -  -'],
   ['duty:PublishProduct',                      '-  -  -  -  -  -  Y  -  -  -  -  -'],
   ['duty:ReportSecurityIssue',                 '-  -  -  -  -  -  Y  -  -  -  -  -'],
+  ['duty:GetDuty',                             'Y  Y  Y  Y  N  Y  Y  -  -  -  -  -'],
+  ['duty:ListDuties',                          'Y  Y  Y  Y  Y  Y  Y  -  -  -  -  -'],
   ['duty:PublishCreditEvaluation',             'Y  Y  -  -  -  -  -  -  -  -  -  -'],
 
   ['audit:RegisterGateway',                    'Y  Y  -  -  -  -  -  -  -  -  -  -'],
@@ -375,6 +377,16 @@ const SETUP: Record<string, Setup> = {
     return ['gw-1', '1'];
   },
   'audit:GetAnchorHead': () => ['gw-1'],
+  'duty:GetDuty': async (w) => {
+    const duty = await w.asEnterprise<{ id: string }>(w.aa, C.duty, 'ReportUsage', 'ReportUsage', {
+      agreementId: AGREEMENT,
+      period: '2025-Q1',
+      callCount: 1,
+      reportHash: sha('report'),
+    });
+    return [duty.id];
+  },
+  'duty:ListDuties': () => ['{}', '10', ''],
   'query:GetHistory': () => ['grant', GRANT],
   'query:ListGrantsDue': (w) => {
     w.ledger.now = new Date('2026-04-01T02:00:00Z');

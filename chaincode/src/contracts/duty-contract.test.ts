@@ -5,6 +5,7 @@ import {
   CODES,
   INVALID_CODE,
   MARKET_ENTITIES,
+  TRANSPORT_VEHICLES,
   World,
   demand,
   sha,
@@ -263,5 +264,67 @@ describe('DutyContract', () => {
       () => w.invoke(IDS.bureau, C.duty, 'PublishCreditEvaluation', json({ summary: '' })),
       'INVALID_ARGUMENT',
     );
+  });
+  describe('reports reach their readers (L7, L18)', () => {
+    interface DutyPage {
+      items: Duty[];
+      bookmark: string;
+    }
+    it('the owning body and the bureau read and list them; another body finds none', async () => {
+      const { w, agreement } = await setup();
+      const both = await w.activeGrants(w.aaa, 'app-2', [
+        demand(MARKET_ENTITIES),
+        demand(TRANSPORT_VEHICLES),
+      ]);
+      const transport = both.agreements.find((a) => a.terms.body === 'TransportMSP')!;
+      const report = await duty(w, 'ReportUsage', 'ReportUsage', usage(agreement.id));
+      const incident = await duty(w, 'ReportSecurityIssue', 'ReportSecurityIssue', {
+        agreementId: agreement.id,
+        severity: 'high',
+        descriptionHash: sha('incident'),
+      });
+      const other = await duty(w, 'ReportUsage', 'ReportUsage', usage(transport.id), w.aaa);
+      expect([report.body, other.body]).to.deep.equal(['MarketMSP', 'TransportMSP']);
+
+      for (const who of [IDS.market, IDS.marketReviewer, IDS.bureau, IDS.regulator, IDS.gateway])
+        expect(await w.call<Duty>(who, C.duty, 'GetDuty', incident.id)).to.deep.equal(incident);
+      await w.refused(() => w.invoke(IDS.transport, C.duty, 'GetDuty', incident.id), 'NOT_FOUND');
+      for (const who of [IDS.stranger, IDS.clerk, IDS.bureauNoRole])
+        await w.refused(() => w.invoke(who, C.duty, 'GetDuty', incident.id), 'FORBIDDEN');
+
+      const list = async (who: typeof IDS.market, filter: object, size = '50'): Promise<string[]> => {
+        const ids: string[] = [];
+        let bookmark = '';
+        do {
+          const page = await w.call<DutyPage>(
+            who,
+            C.duty,
+            'ListDuties',
+            JSON.stringify(filter),
+            size,
+            bookmark,
+          );
+          ids.push(...page.items.map((d) => d.id));
+          bookmark = page.bookmark;
+        } while (bookmark);
+        return ids.sort();
+      };
+      const market = [report.id, incident.id].sort();
+      expect(await list(IDS.market, {})).to.deep.equal(market);
+      expect(
+        await list(IDS.market, { agreement: transport.id }),
+        'its own, whatever the filter',
+      ).to.deep.equal(market);
+      expect(await list(IDS.market, { kind: 'security-issue' })).to.deep.equal([incident.id]);
+      expect(await list(IDS.transport, {})).to.deep.equal([other.id]);
+      expect(await list(IDS.bureau, {}, '1')).to.deep.equal([...market, other.id].sort());
+      expect(await list(IDS.regulator, { agreement: agreement.id })).to.deep.equal(market);
+      expect(await list(IDS.bureau, { kind: 'usage-report' })).to.deep.equal([report.id, other.id].sort());
+      await w.refused(
+        () => w.invoke(IDS.bureau, C.duty, 'ListDuties', '{"kind":"gossip"}', '10', ''),
+        'INVALID_ARGUMENT',
+      );
+      await w.refused(() => w.invoke(IDS.stranger, C.duty, 'ListDuties', '{}', '10', ''), 'FORBIDDEN');
+    });
   });
 });

@@ -4,12 +4,13 @@
  * the bureau's public credit evaluations (L24).
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
-import { requireRole } from '../lib/access';
+import { isBodyStaff, requireOwner, requireRole } from '../lib/access';
 import { RdxContext } from '../lib/context';
 import { today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS, type EventName } from '../lib/events';
 import { putIndex } from '../lib/keys';
+import { pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp, type Stamp } from '../lib/stamp';
 import { load, save, stored } from '../lib/store';
@@ -20,13 +21,25 @@ import { enterpriseAction } from './enterprise-action';
 
 export type DutyKind = 'usage-report' | 'data-return' | 'product' | 'security-issue';
 
+export const DUTY_KINDS: readonly DutyKind[] = ['usage-report', 'data-return', 'product', 'security-issue'];
+
 export interface Duty extends Stamp {
   id: string;
   kind: DutyKind;
   agreementId: string;
   creditCode: string;
+  /** The opening body the agreement is with: its reader (duties recorded before this field name none). */
+  body?: string;
   at: string;
   detail: Record<string, unknown>;
+}
+
+const parseDuty = (raw: unknown): Duty =>
+  stored<Duty>(raw, 'duty', ['id', 'kind', 'agreementId', 'creditCode']);
+
+/** The body whose agreement a duty is under (read from the agreement for duties that do not name it). */
+async function bodyOf(ctx: RdxContext, duty: Duty): Promise<string> {
+  return duty.body ?? (await loadAgreementShell(ctx, duty.agreementId)).body;
 }
 
 export interface CreditEvaluation extends Stamp {
@@ -72,12 +85,15 @@ export class DutyContract extends RdxContract {
       kind,
       agreementId: agreement.id,
       creditCode: enterprise.creditCode,
+      body: agreement.body,
       at: ctx.now(),
       detail,
       ...stamp(ctx, actor),
     };
     await save(ctx, 'duty', id, duty);
     await putIndex(ctx, 'duty~agreement', [agreement.id, id]);
+    await putIndex(ctx, 'duty~body', [agreement.body, id]);
+    await putIndex(ctx, 'duty~kind', [kind, id]);
     ctx.changed(event, { type: 'duty', id, state: kind, enterprise: enterprise.creditCode });
     if (update) {
       const next = { ...update(agreement, detail), ...stamp(ctx, actor) };
@@ -167,6 +183,59 @@ export class DutyContract extends RdxContract {
       severity: oneOf(b.severity, 'severity', ['low', 'medium', 'high', 'critical'] as const),
       descriptionHash: sha256Hex(b.descriptionHash, 'descriptionHash'),
     }));
+  }
+
+  /**
+   * One report or duty record (L7, L18, L21, L22): the bureau, regulators, the gateway, and the opening body
+   * whose agreement it is under (another body is told it does not exist).
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async GetDuty(ctx: RdxContext, id: string): Promise<string> {
+    const actor = await requireRole(
+      ctx,
+      ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'],
+      'read reports and duties',
+    );
+    const duty = await load(ctx, 'duty', str(id, 'id', { max: 240 }), parseDuty);
+    requireOwner(actor, await bodyOf(ctx, duty), `duty ${duty.id}`);
+    return JSON.stringify(duty);
+  }
+
+  /**
+   * One page of reports and duty records by `{ "agreement" | "kind": value }` (bureau, regulators, gateway).
+   * An opening body lists those under its own agreements, whatever filter it passes (optionally one `kind`).
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async ListDuties(
+    ctx: RdxContext,
+    filterJson: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<string> {
+    const actor = await requireRole(
+      ctx,
+      ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'],
+      'list reports and duties',
+    );
+    const filter = jsonArg(filterJson || '{}', 'filter', 1024);
+    const size = int(Number(pageSize || 50), 'pageSize', 1, 200);
+    const kind = filter.kind === undefined ? undefined : oneOf(filter.kind, 'kind', DUTY_KINDS);
+    const [index, prefix]: [string, string[]] = isBodyStaff(actor)
+      ? ['duty~body', [actor.mspId]]
+      : typeof filter.agreement === 'string'
+        ? ['duty~agreement', [str(filter.agreement, 'agreement', { max: 160 })]]
+        : kind
+          ? ['duty~kind', [kind]]
+          : ['duty', []]; // every duty, by its own key
+    const page = await pageOfIds(ctx, index, prefix, size, String(bookmark ?? ''));
+    const items: Duty[] = [];
+    for (const id of page.items) {
+      const duty = await load(ctx, 'duty', id, parseDuty);
+      if (!kind || duty.kind === kind) items.push(duty);
+    }
+    return JSON.stringify({ items, bookmark: page.bookmark });
   }
 
   /** Bureau: publishes a credit evaluation of an enterprise (信用评价, L24); it is public. */

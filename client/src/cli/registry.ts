@@ -52,6 +52,7 @@ import sharedEnterpriseShow from './commands/shared/enterprise-show.js';
 import sharedGrantShow from './commands/shared/grant-show.js';
 import sharedGrantSuspend from './commands/shared/grant-suspend.js';
 import sharedGrantRectify from './commands/shared/grant-rectify.js';
+import sharedReports from './commands/shared/reports.js';
 import sharedGrantRestore from './commands/shared/grant-restore.js';
 import sharedGrantTerminate from './commands/shared/grant-terminate.js';
 import sharedIdentities from './commands/shared/identities.js';
@@ -123,6 +124,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   sharedGrantShow,
   sharedGrantSuspend,
   sharedGrantRectify,
+  sharedReports,
   sharedGrantRestore,
   sharedGrantTerminate,
   sharedIdentities,

@@ -647,6 +647,27 @@ export class DutyApi extends ContractApi {
     return this.submitWith('ReportSecurityIssue', [], signedSecrets(signed));
   }
 
+  /** One report or duty record: bureau, regulators, the gateway and the owning body. @throws RdxSdkError NOT_FOUND */
+  get(id: string): Promise<Duty> {
+    return this.evaluate('GetDuty', id);
+  }
+
+  /**
+   * One page of reports and duty records by `{ agreement }` or `{ kind }`; an opening body gets those under its
+   * own agreements. @throws RdxSdkError
+   */
+  list(
+    filter: { agreement?: string; kind?: Duty['kind'] } = {},
+    page: PageOptions = {},
+  ): Promise<Page<Duty>> {
+    return this.evaluate(
+      'ListDuties',
+      JSON.stringify(filter),
+      String(page.pageSize ?? 50),
+      page.bookmark ?? '',
+    );
+  }
+
   /** Bureau: publishes a credit evaluation (信用评价). @throws RdxSdkError */
   publishCreditEvaluation(input: CreditEvaluationInput): Promise<Committed<CreditEvaluation>> {
     requireCreditCode(input.creditCode);

@@ -652,6 +652,24 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
       ...ent,
     ]);
     expect(issue.duty.kind).to.equal('security-issue');
+
+    // The reports reach their readers: the owning body and the bureau, not another body (L7, L18).
+    const read = await cli.ok<{ id: string; kind: string }[]>([
+      'reports',
+      '--kind',
+      'security-issue',
+      ...MARKET,
+    ]);
+    expect(read.map((d) => d.kind)).to.include('security-issue');
+    const byBureau = await cli.ok<{ kind: string }[]>(['reports', '--agreement', AGREEMENT, ...BUREAU]);
+    expect(byBureau.map((d) => d.kind).sort()).to.deep.equal([
+      'data-return',
+      'product',
+      'security-issue',
+      'usage-report',
+    ]);
+    const elsewhere = await cli.ok<{ agreementId: string }[]>(['reports', '--as', 'admin.transport']);
+    expect(elsewhere.filter((d) => d.agreementId === AGREEMENT)).to.deep.equal([]);
   });
 
   it('suspension: the body suspends, the enterprise is refused at once; complaints suspend and restore', async () => {
