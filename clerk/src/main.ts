@@ -2,8 +2,7 @@
  * The clerk process (`npm start` runs one, under the supervisor): connects to the bureau's peer as the clerk
  * identity, serves its operations endpoint, and runs rounds until SIGTERM/SIGINT.
  */
-import fs from 'node:fs';
-import { connectIdentity, RdxLedger } from '@rdx/client';
+import { connectIdentity, RdxLedger, readLedgerIdentity } from '@rdx/client';
 import { Clerk } from './clerk.js';
 import { ConfigError, loadClerkConfig } from './config.js';
 import { startOpsServer } from './ops-server.js';
@@ -13,18 +12,8 @@ const log = (line: string): void => console.log(`${new Date().toISOString()} cle
 
 async function main(): Promise<void> {
   const config = loadClerkConfig();
-  const connection = connectIdentity({
-    name: 'clerk',
-    mspId: config.mspId,
-    certificatePem: fs.readFileSync(config.certPath, 'utf8'),
-    privateKeyPem: fs.readFileSync(config.keyPath, 'utf8'),
-    peerEndpoint: config.peerEndpoint,
-    peerTlsRootPem: fs.readFileSync(config.peerTlsRootPath, 'utf8'),
-    tlsCertificatePem: config.tlsCertPath ? fs.readFileSync(config.tlsCertPath, 'utf8') : undefined,
-    tlsPrivateKeyPem: config.tlsKeyPath ? fs.readFileSync(config.tlsKeyPath, 'utf8') : undefined,
-    channel: config.channel,
-    chaincode: config.chaincode,
-  });
+  const connection = connectIdentity(readLedgerIdentity({ ...config, name: 'clerk' }));
+
   const ledger = new RdxLedger(connection);
   const service = new ClerkService(
     new Clerk(ledger, { pageSize: config.pageSize, log }),

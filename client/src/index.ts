@@ -12,11 +12,13 @@ export { tlsNameOptions } from './tls-name.js';
 export {
   connectIdentity,
   decodeJson,
+  readLedgerIdentity,
   loadWalletIdentity,
   writeWalletIdentity,
   listWallet,
   WalletError,
   type LedgerIdentity,
+  type LedgerIdentityFiles,
   type LedgerConnection,
 } from './ledger/fabric-connection.js';
 export * from './sdk/errors.js';

@@ -45,21 +45,28 @@ export async function cliFailure(call: Promise<string>): Promise<string> {
   }
 }
 
-/** `peer chaincode query` of our chaincode on the channel, as `asOrg`'s admin against `peerMsp`'s peer. */
+/** `peer chaincode query` of our chaincode on the channel, as `asOrg`'s `identity` against `peerMsp`'s peer. */
 export function chaincodeQuery(
   install: FabricInstall,
   asOrg: string,
   peerMsp: string,
   args: string[],
+  identity = 'admin',
 ): Promise<string> {
-  return peerCli(install, asOrg, peerMsp, [
-    'chaincode',
-    'query',
-    '-C',
-    topology.channel,
-    '-n',
-    topology.chaincodeName,
-    '-c',
-    JSON.stringify({ Args: args }),
-  ]);
+  return peerCli(
+    install,
+    asOrg,
+    peerMsp,
+    [
+      'chaincode',
+      'query',
+      '-C',
+      topology.channel,
+      '-n',
+      topology.chaincodeName,
+      '-c',
+      JSON.stringify({ Args: args }),
+    ],
+    identity,
+  );
 }

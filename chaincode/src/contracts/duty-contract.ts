@@ -10,7 +10,7 @@ import { today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS, type EventName } from '../lib/events';
 import { putIndex } from '../lib/keys';
-import { pageOfIds } from '../lib/listing';
+import { listingRequest, pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp, type Stamp } from '../lib/stamp';
 import { load, save, stored } from '../lib/store';
@@ -214,13 +214,12 @@ export class DutyContract extends RdxContract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    const actor = await requireRole(
+    const { actor, filter, size } = await listingRequest(
       ctx,
-      ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'],
+      filterJson,
+      pageSize,
       'list reports and duties',
     );
-    const filter = jsonArg(filterJson || '{}', 'filter', 1024);
-    const size = int(Number(pageSize || 50), 'pageSize', 1, 200);
     const kind = filter.kind === undefined ? undefined : oneOf(filter.kind, 'kind', DUTY_KINDS);
     const [index, prefix]: [string, string[]] = isBodyStaff(actor)
       ? ['duty~body', [actor.mspId]]

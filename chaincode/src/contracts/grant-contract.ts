@@ -10,11 +10,11 @@ import { RdxContext } from '../lib/context';
 import { today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS } from '../lib/events';
-import { pageOfIds } from '../lib/listing';
+import { listingRequest, pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
 import { load, save } from '../lib/store';
-import { date, int, jsonArg, oneOf, optionalStr } from '../lib/validate';
+import { date, oneOf, optionalStr } from '../lib/validate';
 import { joinAgreement, loadAgreementShell, saveWholeAgreement } from '../models/agreement';
 import { addCalendarDays } from '../models/calendar';
 import { reason } from '../models/application';
@@ -278,13 +278,7 @@ export class GrantContract extends RdxContract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    const actor = await requireRole(
-      ctx,
-      ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'],
-      'list grants',
-    );
-    const filter = jsonArg(filterJson || '{}', 'filter', 1024);
-    const size = int(Number(pageSize || 50), 'pageSize', 1, 200);
+    const { actor, filter, size } = await listingRequest(ctx, filterJson, pageSize, 'list grants');
     // Every grant, unfiltered (a gateway rebuilding its view): read by range, not grant by grant.
     if (!isBodyStaff(actor) && Object.keys(filter).length === 0)
       return JSON.stringify(await wholeGrantsPage(ctx, size, String(bookmark ?? '')));

@@ -9,10 +9,10 @@ import { loadCalendars, today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
 import type { ObjectType } from '../lib/events';
 import { idsByIndex, objectKey } from '../lib/keys';
-import { idsOfType, pageOfIds } from '../lib/listing';
+import { idsOfType, listingRequest, pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { load } from '../lib/store';
-import { int, jsonArg, oneOf, str } from '../lib/validate';
+import { int, oneOf, str } from '../lib/validate';
 import { loadAgreementShell, USAGE_REPORT_INTERVAL_DAYS } from '../models/agreement';
 import {
   APPLICATION_STATES,
@@ -225,13 +225,7 @@ export class QueryContract extends RdxContract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    const actor = await requireRole(
-      ctx,
-      ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'],
-      'list applications',
-    );
-    const filter = jsonArg(filterJson || '{}', 'filter', 1024);
-    const size = int(Number(pageSize || 50), 'pageSize', 1, 200);
+    const { actor, filter, size } = await listingRequest(ctx, filterJson, pageSize, 'list applications');
     const [index, prefix] = isBodyStaff(actor)
       ? ['application~body', [actor.mspId]]
       : typeof filter.state === 'string'

@@ -36,6 +36,37 @@ export interface LedgerIdentity {
   chaincode: string;
 }
 
+/** Where a service's identity is on disk (its settings): the same as {@link LedgerIdentity}, as file paths. */
+export interface LedgerIdentityFiles {
+  name: string;
+  mspId: string;
+  certPath: string;
+  keyPath: string;
+  peerEndpoint: string;
+  peerTlsRootPath: string;
+  tlsCertPath?: string;
+  tlsKeyPath?: string;
+  channel: string;
+  chaincode: string;
+}
+
+/** Reads a service's identity from its files (the gateway's and the clerk's settings name them). */
+export function readLedgerIdentity(files: LedgerIdentityFiles): LedgerIdentity {
+  const read = (file: string): string => fs.readFileSync(file, 'utf8');
+  return {
+    name: files.name,
+    mspId: files.mspId,
+    certificatePem: read(files.certPath),
+    privateKeyPem: read(files.keyPath),
+    peerEndpoint: files.peerEndpoint,
+    peerTlsRootPem: read(files.peerTlsRootPath),
+    tlsCertificatePem: files.tlsCertPath ? read(files.tlsCertPath) : undefined,
+    tlsPrivateKeyPem: files.tlsKeyPath ? read(files.tlsKeyPath) : undefined,
+    channel: files.channel,
+    chaincode: files.chaincode,
+  };
+}
+
 export interface LedgerConnection {
   identity: LedgerIdentity;
   gateway: Gateway;

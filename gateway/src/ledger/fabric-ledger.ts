@@ -2,10 +2,9 @@
  * The ledger through @hyperledger/fabric-gateway, as the gateway's own Fabric identity. Every call has a
  * deadline; chaincode events resume from a file checkpoint; the gRPC connection closes with the gateway.
  */
-import fs from 'node:fs';
 import { checkpointers } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
-import { connectIdentity, fabricTransport } from '@rdx/client';
+import { connectIdentity, fabricTransport, readLedgerIdentity } from '@rdx/client';
 import type { GatewayConfig } from '../config.js';
 import type { EventStream, Ledger, LedgerEvent, LedgerStatus } from './ledger.js';
 
@@ -14,26 +13,12 @@ function decode(bytes: Uint8Array): unknown {
 }
 
 export async function openFabricLedger(config: GatewayConfig): Promise<Ledger> {
-  const connection = connectIdentity(
-    {
-      name: `${config.gatewayId}.gateway`,
-      mspId: config.mspId,
-      certificatePem: fs.readFileSync(config.certPath, 'utf8'),
-      privateKeyPem: fs.readFileSync(config.keyPath, 'utf8'),
-      peerEndpoint: config.peerEndpoint,
-      peerTlsRootPem: fs.readFileSync(config.peerTlsRootPath, 'utf8'),
-      tlsCertificatePem: config.tlsCertPath ? fs.readFileSync(config.tlsCertPath, 'utf8') : undefined,
-      tlsPrivateKeyPem: config.tlsKeyPath ? fs.readFileSync(config.tlsKeyPath, 'utf8') : undefined,
-      channel: config.channel,
-      chaincode: config.chaincode,
-    },
-    {
-      evaluateMs: config.ledgerTimeoutMs,
-      endorseMs: config.ledgerTimeoutMs,
-      submitMs: config.ledgerTimeoutMs,
-      commitMs: 6 * config.ledgerTimeoutMs,
-    },
-  );
+  const connection = connectIdentity(readLedgerIdentity({ ...config, name: `${config.gatewayId}.gateway` }), {
+    evaluateMs: config.ledgerTimeoutMs,
+    endorseMs: config.ledgerTimeoutMs,
+    submitMs: config.ledgerTimeoutMs,
+    commitMs: 6 * config.ledgerTimeoutMs,
+  });
   const network = connection.network;
   const transport = fabricTransport(connection);
   const checkpointer = await checkpointers.file(config.checkpointPath);

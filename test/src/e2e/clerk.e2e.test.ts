@@ -21,7 +21,7 @@ import {
 } from '@rdx/network';
 import { config, networkCli, paths, repoRoot, topology } from '../fabric-client.js';
 import { eventually, getJson } from '../gateway-client-e2e.js';
-import { cliFailure, peerCli } from '../peer-cli.js';
+import { chaincodeQuery, cliFailure } from '../peer-cli.js';
 import {
   applyAndGetGrants,
   demand,
@@ -222,24 +222,7 @@ describe('the clerk marks on the ledger what time made due (real network)', () =
 
   it("the clerk's identity does nothing else, tried with Fabric's own peer CLI; the gateway's may no longer expire", async () => {
     const invoke = (identity: string, args: string[]): Promise<string> =>
-      cliFailure(
-        peerCli(
-          install,
-          'BureauMSP',
-          'BureauMSP',
-          [
-            'chaincode',
-            'query',
-            '-C',
-            topology.channel,
-            '-n',
-            topology.chaincodeName,
-            '-c',
-            JSON.stringify({ Args: args }),
-          ],
-          identity,
-        ),
-      );
+      cliFailure(chaincodeQuery(install, 'BureauMSP', 'BureauMSP', args, identity));
     const refusals = {
       suspend: await invoke('clerk', ['grant:SuspendGrant', longGrant, 'violation']),
       read: await invoke('clerk', ['grant:GetGrant', longGrant]),
@@ -259,20 +242,11 @@ describe('the clerk marks on the ledger what time made due (real network)', () =
       /\[FORBIDDEN\] only .* may expire grants; the caller is the API gateway/,
     );
     // What the clerk may do, it may: list what is due (nothing of today's, as of today).
-    const due = await peerCli(
+    const due = await chaincodeQuery(
       install,
       'BureauMSP',
       'BureauMSP',
-      [
-        'chaincode',
-        'query',
-        '-C',
-        topology.channel,
-        '-n',
-        topology.chaincodeName,
-        '-c',
-        JSON.stringify({ Args: ['query:ListGrantsDue', 'ACTIVE', '1000', ''] }),
-      ],
+      ['query:ListGrantsDue', 'ACTIVE', '1000', ''],
       'clerk',
     );
     expect((JSON.parse(due) as { today: string }).today).to.equal(chinaToday());
