@@ -187,7 +187,7 @@ const MATRIX: [fn: string, allowed: string][] = [
   ['audit:GetAnchor',                          'Y  Y  -  -  -  Y  Y  -  -  -  -  -'],
   ['audit:GetAnchorHead',                      'Y  Y  -  -  -  Y  Y  -  -  -  -  -'],
 
-  ['query:GetHistory',                         'Y  Y  -  -  -  Y  Y  -  -  -  -  -'],
+  ['query:GetHistory',                         'Y  Y  Y  Y  N  Y  Y  -  -  -  -  -'],
   ['query:ListGrantsDue',                      'Y  Y  -  -  -  Y  -  -  -  -  -  Y'],
   ['query:ListRatingsDue',                     'Y  Y  -  -  -  Y  -  -  -  -  -  Y'],
   ['query:ListOverdue',                        'Y  Y  -  -  -  Y  Y  -  -  -  -  Y'],

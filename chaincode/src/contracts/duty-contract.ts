@@ -42,6 +42,11 @@ async function bodyOf(ctx: RdxContext, duty: Duty): Promise<string> {
   return duty.body ?? (await loadAgreementShell(ctx, duty.agreementId)).body;
 }
 
+/** The body that reads duty `id`. @throws RdxError NOT_FOUND */
+export async function dutyBody(ctx: RdxContext, id: string): Promise<string> {
+  return bodyOf(ctx, await load(ctx, 'duty', id, parseDuty));
+}
+
 export interface CreditEvaluation extends Stamp {
   id: string;
   creditCode: string;

@@ -326,16 +326,30 @@ describe('QueryContract', () => {
     ]);
   });
 
-  it('GetHistory: bureau, regulators and the gateway may read; bodies and strangers may not', async () => {
+  it('GetHistory: bureau, regulators, the gateway, and a body for its own objects; strangers may not', async () => {
     const w = await World.create();
-    const { grants } = await w.activeGrants(w.aa, 'app-1');
+    const { grants, agreements } = await w.activeGrants(w.aa, 'app-1');
     const id = grants[0]!.id;
-    for (const who of [IDS.bureau, IDS.regulator, IDS.gateway]) {
+    for (const who of [IDS.bureau, IDS.regulator, IDS.gateway, IDS.market, IDS.marketReviewer]) {
       expect((await w.call<HistoryEntry[]>(who, C.query, 'GetHistory', 'grant', id)).length).to.equal(1);
     }
-    for (const who of [IDS.market, IDS.transport, IDS.marketGatewayRole, IDS.stranger]) {
+    for (const who of [IDS.marketGatewayRole, IDS.stranger, IDS.clerk]) {
       await w.refused(() => w.invoke(who, C.query, 'GetHistory', 'grant', id), 'FORBIDDEN');
     }
+    // Another body's grant, agreement and application answer as missing ones; the anchors are not a body's.
+    for (const [type, key] of [
+      ['grant', id],
+      ['agreement', agreements[0]!.id],
+      ['application', 'app-1'],
+    ])
+      await w.refused(() => w.invoke(IDS.transport, C.query, 'GetHistory', type!, key!), 'NOT_FOUND');
+    expect(
+      await w.call<HistoryEntry[]>(IDS.market, C.query, 'GetHistory', 'application', 'app-1'),
+    ).to.have.length(4);
+    expect(
+      await w.call<HistoryEntry[]>(IDS.transport, C.query, 'GetHistory', 'enterprise', CODES.aa),
+    ).to.have.length(1);
+    await w.refused(() => w.invoke(IDS.market, C.query, 'GetHistory', 'anchor', 'gw-1.1'), 'FORBIDDEN');
     await w.refused(() => w.invoke(IDS.regulator, C.query, 'GetHistory', 'probe', id), 'INVALID_ARGUMENT');
     await w.refused(
       () => w.invoke(IDS.regulator, C.query, 'GetHistory', 'grant', 'no-such-grant'),

@@ -3,7 +3,7 @@
  * bureau and regulators, and the public views — the recipients list (Z16, L21) and credit evaluations (L24).
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
-import { isBodyStaff, READ_ALL, requireRole } from '../lib/access';
+import { isBodyStaff, READ_ALL, requireOwner, requireRole, type Actor } from '../lib/access';
 import { RdxContext } from '../lib/context';
 import { loadCalendars, today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
@@ -25,7 +25,7 @@ import { loadComplaintShell } from '../models/complaint';
 import { parseDataset, type Dataset } from '../models/dataset';
 import { parseEnterprise, type Enterprise } from '../models/enterprise';
 import { loadGrantShell } from '../models/grant';
-import { parseCreditEvaluation } from './duty-contract';
+import { dutyBody, parseCreditEvaluation } from './duty-contract';
 
 const HISTORY_TYPES: ObjectType[] = [
   'calendar',
@@ -88,19 +88,62 @@ function missingCalendars(now: string, calendars: Map<number, unknown>): Overdue
   return items;
 }
 
+/**
+ * An opening body reads the history of its own objects and of what every body may read; another body's object
+ * answers as a missing one, and the gateways' anchors are the bureau's and regulators' only.
+ */
+async function requireHistoryOf(ctx: RdxContext, actor: Actor, type: ObjectType, id: string): Promise<void> {
+  const what = `${type} ${id}`;
+  switch (type) {
+    case 'calendar':
+    case 'body':
+    case 'enterprise':
+    case 'evaluation':
+    case 'dataset':
+      return;
+    case 'application':
+      if (!(await loadApplicationShell(ctx, id)).bodies.includes(actor.mspId))
+        throw new RdxError(ErrorCode.NOT_FOUND, `${what} does not exist`);
+      return;
+    case 'agreement':
+      return requireOwner(actor, (await loadAgreementShell(ctx, id)).body, what);
+    case 'grant':
+      return requireOwner(actor, (await loadGrantShell(ctx, id)).body, what);
+    case 'complaint':
+      return requireOwner(actor, (await loadComplaintShell(ctx, id)).body, what);
+    case 'duty':
+      return requireOwner(actor, await dutyBody(ctx, id), what);
+    default:
+      throw new RdxError(
+        ErrorCode.FORBIDDEN,
+        `only the bureau, regulators or the gateway may read the history of ${type} objects`,
+      );
+  }
+}
+
 @Info({ title: 'QueryContract', description: 'History, overdue items and public views' })
 export class QueryContract extends RdxContract {
   constructor() {
     super('query');
   }
 
-  /** Every version of an object with its transaction id, time and the org that made it. */
+  /**
+   * Every version of an object with its transaction id, time and the org that made it: the bureau, regulators,
+   * the gateway, and an opening body for what is its own or public (its datasets, applications naming it, its
+   * agreements, grants, complaints and the reports under them; the catalogue, calendar, enterprises, evaluations).
+   */
   @Transaction(false)
   @Returns('string')
   public async GetHistory(ctx: RdxContext, type: string, id: string): Promise<string> {
-    await requireRole(ctx, READ_ALL, 'read the history of ledger objects');
+    const actor = await requireRole(
+      ctx,
+      [...READ_ALL, 'body', 'body-reviewer'],
+      'read the history of ledger objects',
+    );
     const t = oneOf(type, 'type', HISTORY_TYPES);
-    const iterator = await ctx.stub.getHistoryForKey(objectKey(ctx, t, str(id, 'id', { max: 200 })));
+    const key = str(id, 'id', { max: 200 });
+    if (isBodyStaff(actor)) await requireHistoryOf(ctx, actor, t, key);
+    const iterator = await ctx.stub.getHistoryForKey(objectKey(ctx, t, key));
     const entries: HistoryEntry[] = [];
     try {
       for (let r = await iterator.next(); !r.done; r = await iterator.next()) {

@@ -184,7 +184,7 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
     );
   });
 
-  it('a regulator reads the whole history of a grant, with transaction ids and the org behind each change', async () => {
+  it('a regulator (and the owning body) reads the whole history of a grant, with transaction ids and the org behind each change', async () => {
     const marketGrant = grants.find((g) => g.includes('MarketMSP'))!;
     const history = (await evaluate(p.regulator, 'query', 'GetHistory', 'grant', marketGrant)) as {
       txId: string;
@@ -194,8 +194,11 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
     expect(history.map((h) => h.value.state)).to.deep.equal(['REVOKED', 'SUSPENDED', 'ACTIVE']);
     for (const h of history) expect(h.txId).to.match(/^[0-9a-f]{64}$/);
     expect(history[0]!.by?.mspId).to.equal('MarketMSP');
-    // An opening body is not a regulator.
-    await expectRefused(evaluate(p.market, 'query', 'GetHistory', 'grant', marketGrant), 'FORBIDDEN');
+    // The owning body reads its grant's history too; another body is told it does not exist.
+    expect(await evaluate(p.market, 'query', 'GetHistory', 'grant', marketGrant)).to.have.length(
+      history.length,
+    );
+    await expectRefused(evaluate(p.transport, 'query', 'GetHistory', 'grant', marketGrant), 'NOT_FOUND');
   });
 
   it('Z39: the bureau’s violation suspension is lifted only by the bureau; termination ends the agreement and enters the credit file', async () => {

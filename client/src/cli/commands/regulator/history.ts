@@ -7,7 +7,7 @@ import { HISTORY_TYPES } from '../../../sdk/types.js';
 
 export default defineCommand({
   path: ['history'],
-  roles: ['regulator', 'bureau'],
+  roles: ['regulator', 'bureau', 'body'],
   summary: '历史 the history of a ledger object: each change’s transaction, time and org, oldest first',
   args: ['<type>', '<id>'],
   help: `type: ${HISTORY_TYPES.join(' | ')}`,
