@@ -3,6 +3,7 @@
  * Fabric identity (role=clerk), so that grants and ratings are marked expired on the day they lapse.
  */
 import path from 'node:path';
+import type { ClerkStatus } from '@rdx/clerk';
 import type { NetworkContext } from './context.js';
 import { httpStatus, PlatformError, runningPid, startDaemon, tcpOpen, waitUntil } from './proc.js';
 import { nodesOf, orgOf } from './topology.js';
@@ -55,18 +56,12 @@ export async function startClerk(ctx: NetworkContext): Promise<void> {
   });
 }
 
-interface ClerkStatusJson {
-  lastRound?: { finishedAt: string; failed: unknown[]; missingCalendars: { year: string; due: string }[] };
-  lastError?: { message: string };
-  nextRoundAt?: string;
-}
-
 /** For `npm run status`: the clerk's health in a word or two, and what a person must act on. */
 export async function clerkHealth(ctx: NetworkContext): Promise<{ health: string; warnings: string[] }> {
-  let status: ClerkStatusJson;
+  let status: ClerkStatus;
   try {
     const res = await fetch(`${clerkUrl(ctx)}/status`, { signal: AbortSignal.timeout(3000) });
-    status = (await res.json()) as ClerkStatusJson;
+    status = (await res.json()) as ClerkStatus;
   } catch {
     return { health: 'no answer', warnings: [] };
   }

@@ -18,11 +18,12 @@ import { stamp } from '../lib/stamp';
 import { assertAbsent, load, save } from '../lib/store';
 import { date, jsonArg, sha256Hex, str } from '../lib/validate';
 import {
+  endAgreement,
   joinAgreement,
   loadAgreementShell,
   parseTerms,
   requireAgreementState,
-  saveWholeAgreement,
+  saveAgreementChange,
   termsHash,
   type Agreement,
   type AgreementShell,
@@ -40,7 +41,7 @@ async function saveAgreement(
   isNew: boolean,
   event: Parameters<RdxContext['changed']>[0],
 ): Promise<AgreementShell> {
-  const shell = await saveWholeAgreement(ctx, a);
+  const shell = await saveAgreementChange(ctx, a, event);
   const key = objectKey(ctx, 'agreement', a.id);
   if (isNew) {
     // Every later change of the agreement — signatures, entry into force with its new grants, renewal,
@@ -50,7 +51,6 @@ async function saveAgreement(
     await putIndex(ctx, 'agreement~enterprise', [a.terms.creditCode, a.id]);
     await putIndex(ctx, 'agreement~body', [a.terms.body, a.id]);
   }
-  ctx.changed(event, { type: 'agreement', id: a.id, state: a.state, enterprise: a.terms.creditCode });
   return shell;
 }
 
@@ -359,13 +359,7 @@ export class AgreementContract extends RdxContract {
         );
       }
     }
-    const next: Agreement = {
-      ...current,
-      state: 'TERMINATED',
-      termination: { by, reason: why, noticeDate, at: ctx.now() },
-      ...stamp(ctx, actor),
-    };
-    return saveAgreement(ctx, next, false, EVENTS.AGREEMENT_TERMINATED);
+    return endAgreement(ctx, actor, current, { by, reason: why, noticeDate }, EVENTS.AGREEMENT_TERMINATED);
   }
 
   /** Bureau, regulators, the gateway, and the owning body may read an agreement. */

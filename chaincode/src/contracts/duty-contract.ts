@@ -19,9 +19,8 @@ import { loadAgreementShell, requireAgreementState, type AgreementShell } from '
 import { creditCode, parseEnterprise } from '../models/enterprise';
 import { enterpriseAction } from './enterprise-action';
 
-export type DutyKind = 'usage-report' | 'data-return' | 'product' | 'security-issue';
-
-export const DUTY_KINDS: readonly DutyKind[] = ['usage-report', 'data-return', 'product', 'security-issue'];
+export const DUTY_KINDS = ['usage-report', 'data-return', 'product', 'security-issue'] as const;
+export type DutyKind = (typeof DUTY_KINDS)[number];
 
 export interface Duty extends Stamp {
   id: string;

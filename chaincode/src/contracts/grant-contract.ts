@@ -15,12 +15,13 @@ import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
 import { load, save } from '../lib/store';
 import { date, oneOf, optionalStr } from '../lib/validate';
-import { joinAgreement, loadAgreementShell, saveWholeAgreement } from '../models/agreement';
+import { endAgreement, joinAgreement, loadAgreementShell } from '../models/agreement';
 import { addCalendarDays } from '../models/calendar';
 import { reason } from '../models/application';
 import { mayUseRestricted, parseEnterprise } from '../models/enterprise';
 import {
   GRANT_STATES,
+  grantChanged,
   joinGrant,
   loadGrantShell,
   saveGrant,
@@ -88,20 +89,9 @@ async function terminateAgreementWithoutGrants(
     const state = (await loadGrantShell(ctx, other)).state;
     if (state === 'ACTIVE' || state === 'SUSPENDED') return;
   }
-  const agreement = await joinAgreement(ctx, shell);
   const reason = `grant ${grant.id} terminated (Z39)${note ? `: ${note}` : ''}`;
-  await saveWholeAgreement(ctx, {
-    ...agreement,
-    state: 'TERMINATED',
-    termination: { by: actor.mspId, reason, noticeDate: today(ctx), at: ctx.now() },
-    ...stamp(ctx, actor),
-  });
-  ctx.changed(EVENTS.AGREEMENT_TERMINATED, {
-    type: 'agreement',
-    id: agreement.id,
-    state: 'TERMINATED',
-    enterprise: agreement.terms.creditCode,
-  });
+  const termination = { by: actor.mspId, reason, noticeDate: today(ctx) };
+  await endAgreement(ctx, actor, await joinAgreement(ctx, shell), termination, EVENTS.AGREEMENT_TERMINATED);
 }
 
 @Info({
@@ -162,13 +152,7 @@ export class GrantContract extends RdxContract {
       );
     const next: GrantShell = { ...grant, reason: { ...reason, rectifyBy: due }, ...stamp(ctx, actor) };
     await saveGrant(ctx, next, false);
-    ctx.changed(EVENTS.GRANT_SUSPENDED, {
-      type: 'grant',
-      id: next.id,
-      state: next.state,
-      enterprise: next.creditCode,
-      dataset: next.datasetId,
-    });
+    grantChanged(ctx, EVENTS.GRANT_SUSPENDED, next);
     return shellJson(next);
   }
 

@@ -8,7 +8,9 @@
  */
 import crypto from 'node:crypto';
 import { RdxError, ErrorCode } from '../lib/errors';
-import type { Stamp } from '../lib/stamp';
+import type { EventName } from '../lib/events';
+import type { Actor } from '../lib/access';
+import { stamp, type Stamp } from '../lib/stamp';
 import { canonicalJson } from '../lib/state';
 import type { RdxContext } from '../lib/context';
 import { getSecret, putSecret, requireSecret } from '../lib/sealed';
@@ -172,6 +174,37 @@ export async function saveWholeAgreement(ctx: RdxContext, a: Agreement): Promise
   const shell = agreementShell(a, sealedHash);
   await save(ctx, 'agreement', a.id, shell);
   return shell;
+}
+
+/** Saves a whole agreement (as {@link saveWholeAgreement}) and lists its change in the transaction's event. */
+export async function saveAgreementChange(
+  ctx: RdxContext,
+  a: Agreement,
+  event: EventName,
+): Promise<AgreementShell> {
+  const shell = await saveWholeAgreement(ctx, a);
+  ctx.changed(event, { type: 'agreement', id: a.id, state: a.state, enterprise: a.terms.creditCode });
+  return shell;
+}
+
+/**
+ * Ends an agreement: TERMINATED, by whom, why and on what notice, saved with its change. What happens to its
+ * grants is the caller's (termination by notice ends them; a Z39 termination ends the agreement with its last).
+ */
+export function endAgreement(
+  ctx: RdxContext,
+  actor: Actor,
+  a: Agreement,
+  termination: { by: string; reason: string; noticeDate: string },
+  event: EventName,
+): Promise<AgreementShell> {
+  const next: Agreement = {
+    ...a,
+    state: 'TERMINATED',
+    termination: { ...termination, at: ctx.now() },
+    ...stamp(ctx, actor),
+  };
+  return saveAgreementChange(ctx, next, event);
 }
 
 export function termsHash(terms: Terms): string {

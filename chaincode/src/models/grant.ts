@@ -209,6 +209,11 @@ export async function createGrant(ctx: RdxContext, grant: Grant, event: EventNam
   const key = await saveGrant(ctx, grant, false);
   await requireOwnerAndBureau(ctx, key, grant.body);
   for (const [index, attrs] of indexes(grant)) await putIndex(ctx, index, attrs);
+  grantChanged(ctx, event, grant);
+}
+
+/** Lists a grant's change in the transaction's event: its state, whose grant and which dataset. */
+export function grantChanged(ctx: RdxContext, event: EventName, grant: Grant | GrantShell): void {
   ctx.changed(event, {
     type: 'grant',
     id: grant.id,
@@ -248,12 +253,6 @@ export async function transitionGrant<G extends Grant | GrantShell>(
   };
   await saveGrant(ctx, next, privateNote && to !== 'ACTIVE');
   await putIndex(ctx, 'grant~state', [to, next.id]);
-  ctx.changed(event, {
-    type: 'grant',
-    id: next.id,
-    state: to,
-    enterprise: next.creditCode,
-    dataset: next.datasetId,
-  });
+  grantChanged(ctx, event, next);
   return next;
 }
