@@ -374,7 +374,6 @@ export function rowToRecord(row: Record<string, unknown>): AuditRecord {
   return record;
 }
 
-/** A stored anchor row back as an anchor. */
 /** Just the fields of an anchor, whatever else the object carries (what is stored, and what is shown). */
 export function anchorFields(a: AuditAnchor): AuditAnchor {
   return {
@@ -389,6 +388,7 @@ export function anchorFields(a: AuditAnchor): AuditAnchor {
   };
 }
 
+/** A stored anchor row back as an anchor. */
 export function rowToAnchor(row: Record<string, unknown>): AuditAnchor {
   return {
     sequence: int(row.sequence, 'sequence'),

@@ -1,8 +1,9 @@
 /**
  * The audit log's writer thread (see {@link SqliteCommitter}): it owns the write connection and runs each
- * batch's transaction (and, now and then, one saving the Merkle tree's block roots) — BEGIN IMMEDIATE (the write lock, or fail now), the check that the file's chain ends
- * where the gateway's does (a second writer is refused, never interleaved), the inserts, and the COMMIT whose
- * fsync (synchronous=FULL) is what makes a record durable. On this thread the fsync no longer stops the
+ * batch's transaction (and, now and then, one saving the Merkle tree's block roots) — BEGIN IMMEDIATE (the
+ * write lock, or fail now), the check that the file's chain ends where the gateway's does (a second writer is
+ * refused, never interleaved), the inserts, and the COMMIT whose fsync (synchronous=FULL) is what makes a
+ * record durable. On this thread the fsync no longer stops the
  * gateway's event loop. Not a module to import: Node starts it as a worker.
  */
 import { DatabaseSync } from 'node:sqlite';
