@@ -24,7 +24,7 @@ export type {
   OwnerReview,
 } from './models/application';
 export type { CalendarYear } from './models/calendar';
-export type { Complaint, Outcome } from './models/complaint';
+export type { Complaint, ComplaintCategory, Outcome } from './models/complaint';
 export type { DataItem, Dataset, DatasetVersion, OpenAttribute } from './models/dataset';
 export type { Enterprise, Rating, RatingRecord } from './models/enterprise';
 export type { Grant, GrantShell, GrantState, SuspendReason } from './models/grant';

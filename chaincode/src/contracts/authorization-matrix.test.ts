@@ -98,6 +98,15 @@ async function fileComplaint(w: World): Promise<void> {
   );
 }
 
+/** A complaint as an enterprise or a citizen files it through the platform. */
+const PLATFORM_COMPLAINT = {
+  id: 'c-p',
+  datasetId: MARKET_ENTITIES,
+  category: 'quality',
+  facts: '数据更新不及时,已注销企业仍在列表中。',
+  receiptHash: sha('receipt'),
+};
+
 const anchor = (sequence: number, previousAnchorHash: string): string =>
   JSON.stringify({
     gatewayId: 'gw-1',
@@ -169,9 +178,14 @@ const MATRIX: [fn: string, allowed: string][] = [
   ['grant:ListGrants',                         'Y  Y  Y  Y  Y  Y  Y  -  -  -  -  -'],
 
   ['complaint:FileComplaint',                  'Y  Y  Y  -  -  -  -  -  -  -  -  -'],
+  ['complaint:FileComplaintAsEnterprise',      '-  -  -  -  -  -  Y  -  -  -  -  -'],
+  ['complaint:FileComplaintFromPublic',        '-  -  -  -  -  -  Y  -  -  -  -  -'],
+  ['complaint:SuspendForComplaint',            'Y  Y  Y  -  N  -  -  -  -  -  -  -'],
   ['complaint:ResolveComplaint',               '-  -  Y  -  N  -  -  -  -  -  -  -'],
   ['complaint:RecordNotification',             '-  -  Y  -  N  -  -  -  -  -  -  -'],
   ['complaint:GetComplaint',                   'Y  Y  Y  Y  N  Y  -  -  -  -  -  -'],
+  ['complaint:ListComplaints',                 'Y  Y  Y  Y  Y  Y  -  -  -  -  -  -'],
+  ['complaint:GetComplaintStatus',             '-  -  -  -  -  -  Y  -  -  -  -  -'],
 
   ['duty:ReportUsage',                         '-  -  -  -  -  -  Y  -  -  -  -  -'],
   ['duty:ReturnData',                          '-  -  -  -  -  -  Y  -  -  -  -  -'],
@@ -317,6 +331,14 @@ const SETUP: Record<string, Setup> = {
   'grant:GetGrant': () => [GRANT],
   'grant:ListGrants': () => ['{}', '10', ''],
   'complaint:FileComplaint': () => [secret({ complaint: JSON.stringify(complaintInput()) })],
+  'complaint:FileComplaintAsEnterprise': signed('FileComplaint', () => PLATFORM_COMPLAINT),
+  'complaint:FileComplaintFromPublic': () => [
+    secret({ complaint: JSON.stringify({ ...PLATFORM_COMPLAINT, contactHash: sha('contact') }) }),
+  ],
+  'complaint:SuspendForComplaint': async (w) => {
+    await fileComplaint(w);
+    return ['c-1'];
+  },
   'complaint:ResolveComplaint': async (w) => {
     await fileComplaint(w);
     return ['c-1', 'dismiss', secret({ note: '经核实投诉不成立' })];
@@ -336,6 +358,19 @@ const SETUP: Record<string, Setup> = {
   'complaint:GetComplaint': async (w) => {
     await fileComplaint(w);
     return ['c-1'];
+  },
+  'complaint:ListComplaints': async (w) => {
+    await fileComplaint(w);
+    return ['{}', '10', ''];
+  },
+  'complaint:GetComplaintStatus': async (w) => {
+    await w.invoke(
+      IDS.gateway,
+      C.complaint,
+      'FileComplaintFromPublic',
+      secret({ complaint: JSON.stringify({ ...PLATFORM_COMPLAINT, contactHash: sha('contact') }) }),
+    );
+    return ['c-p', sha('receipt')];
   },
   'duty:ReportUsage': signed('ReportUsage', () => ({
     agreementId: AGREEMENT,

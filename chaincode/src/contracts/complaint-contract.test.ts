@@ -29,6 +29,7 @@ function complaintInput(overrides: Record<string, unknown> = {}): Record<string,
   return {
     id: 'c-1',
     datasetId: MARKET_ENTITIES,
+    category: 'unlawful-opening',
     complainant: { kind: 'organisation', name: '丽水市消费者协会' },
     factsHash: sha('the facts'),
     ...overrides,
@@ -73,9 +74,10 @@ describe('ComplaintContract', () => {
     expect(w.ledger.events.length).to.equal(eventsBefore + 1);
     expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.COMPLAINT_FILED);
     expect(w.ledger.lastEvent()?.payload.changes).to.deep.equal([
-      { type: 'complaint', id: 'c-1', state: 'OPEN' },
       { type: 'grant', id: grant.id, state: 'SUSPENDED', enterprise: CODES.aa, dataset: MARKET_ENTITIES },
+      { type: 'complaint', id: 'c-1', state: 'OPEN' },
     ]);
+    expect(complaint.suspendedGrants).to.equal(1);
     const suspended = await w.getGrant(grant.id);
     expect(suspended.state).to.equal('SUSPENDED');
     expect(suspended.reason).to.deep.equal({
@@ -83,6 +85,7 @@ describe('ComplaintContract', () => {
       note: 'complaint c-1',
       at: w.ledger.now.toISOString(),
       by: 'MarketMSP',
+      complaintId: 'c-1',
     });
     expect(await w.call<Complaint>(IDS.regulator, C.complaint, 'GetComplaint', 'c-1')).to.deep.equal(
       complaint,
@@ -135,7 +138,7 @@ describe('ComplaintContract', () => {
     await resolve(w, IDS.market, 'c-1', 'restore');
   });
 
-  it('filing denials: other body, regulator, gateway; mismatched grant; suspendNow without a grant; bad input', async () => {
+  it('filing denials: other body, regulator, gateway; mismatched or unknown grant; bad input', async () => {
     const { w, grant } = await setup();
     for (const who of [IDS.transport, IDS.regulator, IDS.gateway, IDS.marketGatewayRole, IDS.stranger]) {
       await w.refused(
@@ -147,8 +150,10 @@ describe('ComplaintContract', () => {
       () => file(w, IDS.market, complaintInput({ datasetId: MARKET_NOTICES, grantId: grant.id })),
       'INVALID_ARGUMENT',
     );
-    await w.refused(() => file(w, IDS.market, complaintInput({ suspendNow: true })), 'INVALID_ARGUMENT');
-    await w.refused(() => file(w, IDS.market, complaintInput({ grantId: 'no-such-grant' })), 'NOT_FOUND');
+    await w.refused(
+      () => file(w, IDS.market, complaintInput({ grantId: 'no-such-grant' })),
+      'INVALID_ARGUMENT',
+    );
     await w.refused(() => file(w, IDS.market, complaintInput({ datasetId: 'no-such-dataset' })), 'NOT_FOUND');
     for (const bad of [
       { factsHash: 'the facts in clear' },
@@ -157,6 +162,8 @@ describe('ComplaintContract', () => {
       { complainant: { kind: 'organisation' } },
       { suspendNow: 'yes' },
       { id: '' },
+      { category: undefined },
+      { category: 'rude-staff' },
     ]) {
       await w.refused(() => file(w, IDS.market, complaintInput(bad)), 'INVALID_ARGUMENT');
     }
@@ -182,6 +189,7 @@ describe('ComplaintContract', () => {
       decision: 'withdraw',
       note: 'resale confirmed',
       at: w.ledger.now.toISOString(),
+      grants: 1,
     });
     const g = await w.getGrant(grant.id);
     expect(g.state).to.equal('REVOKED');
@@ -233,13 +241,31 @@ describe('ComplaintContract', () => {
     await w.refused(() => resolve(w, IDS.market, 'c-1', 'withdraw'), 'INVALID_STATE');
   });
 
-  it('a complaint without a grant can only be dismissed', async () => {
+  it('a complaint with nothing suspended for it is dismissed or upheld; withdrawal needs a live grant', async () => {
     const { w } = await setup();
     await file(w, IDS.market, complaintInput());
     for (const decision of ['withdraw', 'restore', 'reopen']) {
-      await w.refused(() => resolve(w, IDS.market, 'c-1', decision), 'INVALID_ARGUMENT');
+      await w.refused(() => resolve(w, IDS.market, 'c-1', decision), 'INVALID_STATE', /nothing to/);
     }
-    await resolve(w, IDS.market, 'c-1', 'dismiss');
+    expect((await resolve(w, IDS.market, 'c-1', 'upheld', '已更正数据')).outcome?.decision).to.equal(
+      'upheld',
+    );
+    await file(w, IDS.market, complaintInput({ id: 'c-2' }));
+    await resolve(w, IDS.market, 'c-2', 'dismiss');
+  });
+
+  it('a verified complaint naming a grant may withdraw it without a suspension first; upheld is refused while grants are suspended for it', async () => {
+    const { w, grant } = await setup();
+    await file(w, IDS.market, complaintInput({ grantId: grant.id }));
+    expect((await resolve(w, IDS.market, 'c-1', 'withdraw')).outcome?.grants).to.equal(1);
+    expect((await w.getGrant(grant.id)).state).to.equal('REVOKED');
+    const other = await setup();
+    await file(other.w, IDS.market, complaintInput({ grantId: other.grant.id, suspendNow: true }));
+    await other.w.refused(
+      () => resolve(other.w, IDS.market, 'c-1', 'upheld'),
+      'INVALID_STATE',
+      /suspended for it/,
+    );
   });
 
   it('restoration is refused while the enterprise may not use restricted data', async () => {
@@ -299,5 +325,199 @@ describe('ComplaintContract', () => {
     for (const who of [IDS.transport, IDS.gateway, IDS.stranger]) {
       await w.refused(() => w.invoke(who, C.complaint, 'GetComplaint', 'c-1'), refusalFor(who));
     }
+  });
+});
+
+describe('ComplaintContract: complaints through the platform, about the data itself, and who lists them', () => {
+  /** Both AA and AAA hold a grant on market entities. */
+  async function twoHolders(): Promise<{ w: World; grants: Grant[] }> {
+    const w = await World.create();
+    const one = (await w.activeGrants(w.aa, 'app-1')).grants[0]!;
+    const two = (await w.activeGrants(w.aaa, 'app-2')).grants[0]!;
+    return { w, grants: [one, two] };
+  }
+  const receipt = 'a receipt only the complainant holds, 32+ chars';
+  const status = (w: World, id: string, r = receipt): Promise<Record<string, unknown>> =>
+    w.call(IDS.gateway, C.complaint, 'GetComplaintStatus', id, sha(r));
+  const publicComplaint = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+    id: 'c-pub',
+    datasetId: MARKET_ENTITIES,
+    category: 'rights',
+    facts: '公开的市场主体数据中包含了我的住址,侵犯了我的个人隐私。',
+    contactHash: sha('salted contact'),
+    receiptHash: sha(receipt),
+    ...overrides,
+  });
+  const fromPublic = (w: World, input: Record<string, unknown>, who: Identity = IDS.gateway) =>
+    w.call<Record<string, unknown>>(
+      who,
+      C.complaint,
+      'FileComplaintFromPublic',
+      secret({ complaint: JSON.stringify(input) }),
+    );
+
+  it('a complaint about the data itself suspends every active grant on the dataset in one transaction, and its outcome reaches each', async () => {
+    const { w, grants } = await twoHolders();
+    const c = await file(w, IDS.market, complaintInput({ category: 'rights', suspendNow: true }));
+    expect(c.suspendedGrants).to.equal(2);
+    expect(w.ledger.lastEvent()?.payload.changes.map((x) => `${x.type}:${x.state}`)).to.deep.equal([
+      'grant:SUSPENDED',
+      'grant:SUSPENDED',
+      'complaint:OPEN',
+    ]);
+    for (const g of grants) {
+      const now = await w.getGrant(g.id);
+      expect([now.state, now.reason?.code, now.reason?.complaintId]).to.deep.equal([
+        'SUSPENDED',
+        'complaint',
+        'c-1',
+      ]);
+    }
+    // One holder's rating lapses meanwhile: reopening does not hold the other back.
+    await w.rate(w.aaa, 'A');
+    const resolved = await resolve(w, IDS.market, 'c-1', 'reopen', '数据已脱敏处理后再开放');
+    expect(resolved.outcome).to.include({ decision: 'reopen', grants: 2, leftSuspended: 1 });
+    expect((await w.getGrant(grants[0]!.id)).state).to.equal('ACTIVE');
+    expect((await w.getGrant(grants[1]!.id)).state).to.equal('SUSPENDED');
+  });
+
+  it('withdrawal revokes every grant suspended for the complaint, and none suspended for anything else', async () => {
+    const { w, grants } = await twoHolders();
+    await w.grantDecision(IDS.market, 'SuspendGrant', grants[1]!.id, '超范围使用', 'violation');
+    await file(w, IDS.market, complaintInput({ category: 'rights', suspendNow: true }));
+    await resolve(w, IDS.market, 'c-1', 'withdraw', '核实侵犯隐私,撤回');
+    expect((await w.getGrant(grants[0]!.id)).state).to.equal('REVOKED');
+    const other = await w.getGrant(grants[1]!.id);
+    expect([other.state, other.reason?.code]).to.deep.equal(['SUSPENDED', 'violation']);
+  });
+
+  it('an enterprise files through the gateway with its signed request; who it is stays in the owning body’s collection', async () => {
+    const { w } = await twoHolders();
+    const body = {
+      id: 'c-ent',
+      datasetId: MARKET_ENTITIES,
+      category: 'error',
+      facts: '统一社会信用代码列有大量错误,与登记机关公示不一致。',
+      receiptHash: sha(receipt),
+    };
+    const shell = await w.asEnterprise<Record<string, unknown>>(
+      w.a,
+      C.complaint,
+      'FileComplaintAsEnterprise',
+      'FileComplaint',
+      body,
+    );
+    expect(shell).not.to.have.property('complainant');
+    expect(shell).not.to.have.property('facts');
+    const c = await w.call<Complaint>(IDS.market, C.complaint, 'GetComplaint', 'c-ent');
+    expect(c.complainant).to.deep.equal({ kind: 'enterprise', creditCode: CODES.a });
+    expect([c.filedThrough, c.category, c.facts]).to.deep.equal(['enterprise', 'error', body.facts]);
+    expect(c.factsHash).to.equal(sha(body.facts));
+    const onChannel = w.ledger.state.get(stateKey('complaint', 'c-ent'))!.toString('utf8');
+    expect(onChannel).not.to.include(CODES.a);
+    expect(onChannel).not.to.include('统一社会信用代码列');
+    // The gateway cannot file for an enterprise on its own: the request must carry its signature.
+    const [request] = w.signRaw(w.a, 'FileComplaint', { ...body, id: 'c-forged' });
+    await w.refused(
+      () =>
+        w.invoke(
+          IDS.gateway,
+          C.complaint,
+          'FileComplaintAsEnterprise',
+          secret({ request, signature: 'A'.repeat(86) }),
+        ),
+      'BAD_SIGNATURE',
+    );
+  });
+
+  it('anyone files through the public route: contact only hashed, personal data refused, status only with the receipt', async () => {
+    const { w } = await twoHolders();
+    const shell = await fromPublic(w, publicComplaint());
+    expect(shell).to.include({ state: 'OPEN', category: 'rights', filedThrough: 'public' });
+    const c = await w.call<Complaint>(IDS.market, C.complaint, 'GetComplaint', 'c-pub');
+    expect(c.complainant).to.deep.equal({ kind: 'person', contactHash: sha('salted contact') });
+    expect(await status(w, 'c-pub')).to.deep.equal({
+      id: 'c-pub',
+      kind: 'complaint',
+      category: 'rights',
+      datasetId: MARKET_ENTITIES,
+      state: 'OPEN',
+      filedAt: w.ledger.now.toISOString(),
+      due: c.deadline.due,
+    });
+    await w.refused(() => status(w, 'c-pub', 'a guess'), 'NOT_FOUND');
+    await w.refused(() => status(w, 'c-none'), 'NOT_FOUND');
+    for (const bad of [
+      { id: 'c-2', facts: '请联系我 138 0013 8000' },
+      { id: 'c-2', facts: 'short' },
+      { id: 'c-2', contactHash: '13800138000' },
+      { id: 'c-2', receiptHash: undefined },
+      { id: 'c-2', category: 'other' },
+      { id: 'c-2', grantId: 'no-such-grant' },
+    ]) {
+      await w.refused(() => fromPublic(w, publicComplaint(bad)), 'INVALID_ARGUMENT');
+    }
+    for (const who of [IDS.market, IDS.bureau, IDS.regulator, IDS.marketGatewayRole]) {
+      await w.refused(() => fromPublic(w, publicComplaint({ id: 'c-3' }), who), 'FORBIDDEN');
+    }
+    // The body verifies and suspends every active grant on the dataset; the outcome and its date reach the citizen.
+    const suspended = await w.call<Record<string, unknown>>(
+      IDS.market,
+      C.complaint,
+      'SuspendForComplaint',
+      'c-pub',
+    );
+    expect(suspended.suspendedGrants).to.equal(2);
+    await w.refused(() => w.invoke(IDS.transport, C.complaint, 'SuspendForComplaint', 'c-pub'), 'NOT_FOUND');
+    await w.refused(
+      () => w.invoke(IDS.market, C.complaint, 'SuspendForComplaint', 'c-pub'),
+      'INVALID_STATE',
+      /nothing to suspend/,
+    );
+    await resolve(w, IDS.market, 'c-pub', 'withdraw', '核实后撤回');
+    await w.invoke(
+      IDS.market,
+      C.complaint,
+      'RecordNotification',
+      'c-pub',
+      'platform',
+      w.today(),
+      sha('reply'),
+    );
+    const told = await status(w, 'c-pub');
+    expect(told).to.include({ state: 'RESOLVED', notifiedOn: w.today() });
+    expect(told.outcome).to.deep.equal({ decision: 'withdraw', at: w.ledger.now.toISOString() });
+    await w.refused(() => w.invoke(IDS.market, C.complaint, 'SuspendForComplaint', 'c-pub'), 'INVALID_STATE');
+  });
+
+  it('the bureau and regulators list every complaint, an opening body those about its own data, by state', async () => {
+    const { w } = await twoHolders();
+    await file(w, IDS.market, complaintInput());
+    await file(w, IDS.market, complaintInput({ id: 'c-2' }));
+    await resolve(w, IDS.market, 'c-2', 'dismiss');
+    const list = (who: Identity, filter: Record<string, unknown> = {}, size = '50', bookmark = '') =>
+      w.call<{ items: Complaint[]; bookmark: string }>(
+        who,
+        C.complaint,
+        'ListComplaints',
+        JSON.stringify(filter),
+        size,
+        bookmark,
+      );
+    const ids = async (who: Identity, filter?: Record<string, unknown>) =>
+      (await list(who, filter)).items.map((c) => c.id);
+    expect(await ids(IDS.bureau)).to.have.members(['c-1', 'c-2']);
+    expect(await ids(IDS.regulator, { state: 'OPEN' })).to.deep.equal(['c-1']);
+    expect(await ids(IDS.market, { state: 'RESOLVED' })).to.deep.equal(['c-2']);
+    expect(await ids(IDS.market)).to.have.members(['c-1', 'c-2']);
+    expect(await ids(IDS.transport), 'another body sees none of them').to.deep.equal([]);
+    const first = await list(IDS.market, {}, '1');
+    expect(first.items).to.have.length(1);
+    expect(first.items[0]).not.to.have.property('complainant');
+    const second = await list(IDS.market, {}, '1', first.bookmark);
+    expect([...first.items, ...second.items].map((c) => c.id)).to.have.members(['c-1', 'c-2']);
+    await w.refused(() => list(IDS.bureau, { state: 'LOST' }), 'INVALID_ARGUMENT');
+    for (const who of [IDS.gateway, IDS.stranger, IDS.clerk])
+      await w.refused(() => list(who), refusalFor(who));
   });
 });

@@ -1,23 +1,43 @@
 /**
- * Complaints (SPEC §3, L17, Z21): the owning body verifies at once and may suspend in the same
- * transaction; it resolves by withdrawal, restoration, reopening after processing, or dismissal, and must
- * record that the complainant was notified. Who complained and the note on the outcome are confidential:
- * the complaint comes as transient data `complaint`, the outcome's note as `note` (see models/complaint.ts).
+ * Complaints and opinions (SPEC §3, L17, Z21, Z35). Anyone may file through the platform: staff of the owning
+ * body or the bureau record what reached them; an enterprise signs its own through the gateway; a citizen files
+ * through the gateway's public route. The owning body (or the bureau) verifies at once and may suspend the grant
+ * complained about, or — for a complaint about the data itself — every active grant on the dataset, in one
+ * transaction; it resolves by withdrawal, restoration, reopening after processing, upholding or dismissal, and
+ * records how the complainant was told, all within the 10 working days (late ones are overdue items).
+ *
+ * Who complained, the facts written through the platform and the note on the outcome are confidential: they
+ * stay in the owning body's collection (see models/complaint.ts); the channel holds the shell.
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
-import { requireOwner, requireOwnerOfPublic, requireRole } from '../lib/access';
+import { isBodyStaff, requireOwner, requireOwnerOfPublic, requireRole, type Actor } from '../lib/access';
 import { RdxContext } from '../lib/context';
 import { today, workingDaysFromToday } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
-import { EVENTS } from '../lib/events';
-import { putIndex, deleteIndex } from '../lib/keys';
+import { EVENTS, type EventName } from '../lib/events';
+import { putIndex, deleteIndex, idsByIndex } from '../lib/keys';
+import { pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
 import { assertAbsent, load } from '../lib/store';
-import { bool, date, ident, jsonArg, obj, oneOf, optionalStr, sha256Hex, str } from '../lib/validate';
+import {
+  bool,
+  date,
+  ident,
+  int,
+  jsonArg,
+  obj,
+  oneOf,
+  optionalStr,
+  sha256Hex,
+  str,
+  type Json,
+} from '../lib/validate';
+import { createHash } from 'crypto';
 import { reason } from '../models/application';
 import {
   COMPLAINANT_KINDS,
+  COMPLAINT_CATEGORIES,
   COMPLAINT_KINDS,
   COMPLAINT_WORKING_DAYS,
   loadComplaint,
@@ -29,88 +49,219 @@ import {
 } from '../models/complaint';
 import { parseDataset } from '../models/dataset';
 import { mayUseRestricted, parseEnterprise } from '../models/enterprise';
-import { joinGrant, loadGrantShell, transitionGrant } from '../models/grant';
+import { joinGrant, loadGrantShell, transitionGrant, type GrantShell } from '../models/grant';
+import { enterpriseAction } from './enterprise-action';
 
-/** Saves a complaint with its secret and keeps the state index in step; returns the shell (what the block may hold). */
+const STATES = ['OPEN', 'RESOLVED'] as const;
+
+/**
+ * Saves a complaint with its secret and keeps its indexes in step (by state, by body and state, and — until
+ * the complainant is told — among the unanswered); returns the shell (what the block may hold).
+ */
 async function saveComplaint(
   ctx: RdxContext,
   c: Complaint,
   previous: Complaint | undefined,
-  event: Parameters<RdxContext['changed']>[0],
+  event: EventName,
 ): Promise<ComplaintShell> {
-  if (previous) await deleteIndex(ctx, 'complaint~state', [previous.state, c.id]);
+  if (previous) {
+    await deleteIndex(ctx, 'complaint~state', [previous.state, c.id]);
+    await deleteIndex(ctx, 'complaint~body~state', [previous.body, previous.state, c.id]);
+  } else {
+    await putIndex(ctx, 'complaint~unanswered', [c.id]);
+  }
   const shell = await saveComplaintObject(ctx, c, true);
   await putIndex(ctx, 'complaint~state', [c.state, c.id]);
+  await putIndex(ctx, 'complaint~body~state', [c.body, c.state, c.id]);
   ctx.changed(event, { type: 'complaint', id: c.id, state: c.state });
   return shell;
 }
 
-@Info({ title: 'ComplaintContract', description: 'Complaints and opinions on opened data (Z21, L17)' })
+/** What every filing names: the complaint's id, dataset (and grant), kind and category, checked. */
+async function newComplaint(
+  ctx: RdxContext,
+  actor: Actor,
+  input: Json,
+  filedThrough: NonNullable<Complaint['filedThrough']>,
+  complainant: Complaint['complainant'],
+): Promise<Complaint> {
+  const id = ident(input.id, 'id');
+  await assertAbsent(ctx, 'complaint', id);
+  const dataset = await load(ctx, 'dataset', ident(input.datasetId, 'datasetId'), parseDataset);
+  if (filedThrough === 'staff') requireOwnerOfPublic(actor, dataset.owner, `dataset ${dataset.id}`);
+  const grantId = optionalStr(input.grantId, 'grantId', { max: 160 });
+  if (grantId) {
+    // Whether a grant exists is not a complainant's business: a wrong one reads as "not on this dataset".
+    const grant = await loadGrantShell(ctx, grantId).catch(() => undefined);
+    if (grant?.datasetId !== dataset.id)
+      throw new RdxError(
+        ErrorCode.INVALID_ARGUMENT,
+        `grant ${grantId} is not a grant of dataset ${dataset.id}`,
+      );
+  }
+  const facts =
+    filedThrough === 'staff' ? undefined : str(input.facts, 'facts', { min: 10, max: 8000, freeText: true });
+  return {
+    id,
+    kind: oneOf(input.kind ?? 'complaint', 'kind', COMPLAINT_KINDS),
+    category: oneOf(input.category, 'category', COMPLAINT_CATEGORIES),
+    filedThrough,
+    body: dataset.owner,
+    datasetId: dataset.id,
+    grantId,
+    complainant,
+    factsHash:
+      facts === undefined
+        ? sha256Hex(input.factsHash, 'factsHash')
+        : createHash('sha256').update(facts).digest('hex'),
+    ...(facts === undefined ? {} : { facts }),
+    ...(filedThrough === 'staff' ? {} : { receiptHash: sha256Hex(input.receiptHash, 'receiptHash') }),
+    state: 'OPEN',
+    filedAt: ctx.now(),
+    deadline: {
+      step: 'complaint-handling',
+      due: await workingDaysFromToday(ctx, COMPLAINT_WORKING_DAYS),
+      rule: `Z21: ${COMPLAINT_WORKING_DAYS} working days`,
+    },
+    suspendedOnFiling: false,
+    ...stamp(ctx, actor),
+  };
+}
+
+/**
+ * Suspends what complaint `c` is about (Z35 中止开放): its grant, or — when it names none, a complaint about the
+ * data itself — every active grant on its dataset. Returns how many were suspended.
+ */
+async function suspendFor(ctx: RdxContext, actor: Actor, c: Complaint, event: EventName): Promise<number> {
+  const suspend = (g: GrantShell): Promise<GrantShell> =>
+    transitionGrant(
+      ctx,
+      actor,
+      g,
+      'SUSPENDED',
+      { code: 'complaint', note: `complaint ${c.id}`, at: ctx.now(), by: actor.mspId, complaintId: c.id },
+      event,
+    );
+  if (c.grantId) {
+    await suspend(await loadGrantShell(ctx, c.grantId));
+    return 1;
+  }
+  let suspended = 0;
+  for (const id of await idsByIndex(ctx, 'grant~dataset', [c.datasetId])) {
+    const grant = await loadGrantShell(ctx, id);
+    if (grant.state !== 'ACTIVE') continue;
+    await suspend(grant);
+    suspended++;
+  }
+  if (suspended === 0)
+    throw new RdxError(
+      ErrorCode.INVALID_STATE,
+      `no grant on dataset ${c.datasetId} is active: nothing to suspend`,
+    );
+  return suspended;
+}
+
+/** The grants complaint `c` suspended that are still suspended for it. */
+async function grantsSuspendedFor(ctx: RdxContext, c: Complaint): Promise<GrantShell[]> {
+  const ids = c.grantId ? [c.grantId] : await idsByIndex(ctx, 'grant~dataset', [c.datasetId]);
+  const found: GrantShell[] = [];
+  for (const id of ids) {
+    const g = await loadGrantShell(ctx, id);
+    // Suspensions before complaint ids were recorded name the complaint in their note.
+    const forIt =
+      g.reason?.complaintId === c.id || (!g.reason?.complaintId && g.reason?.note === `complaint ${c.id}`);
+    if (g.state === 'SUSPENDED' && g.reason?.code === 'complaint' && forIt) found.push(g);
+  }
+  return found;
+}
+
+@Info({ title: 'ComplaintContract', description: 'Complaints and opinions on opened data (Z21, Z35, L17)' })
 export class ComplaintContract extends RdxContract {
   constructor() {
     super('complaint');
   }
 
   /**
-   * Owning body or bureau: records a complaint about a dataset or a grant. With `suspendNow` the grant is
-   * suspended (reason `complaint`) in the same transaction.
+   * Owning body or bureau: records a complaint that reached it. With `suspendNow` the grant it names — or,
+   * naming none, every active grant on the dataset — is suspended (reason `complaint`) in the same transaction.
    */
   @Transaction()
   @Returns('string')
   public async FileComplaint(ctx: RdxContext): Promise<string> {
     const actor = await requireRole(ctx, ['body', 'bureau'], 'file complaints');
     const input = jsonArg(ctx.requireSecretInput('complaint'), 'complaint');
-    const id = ident(input.id, 'id');
-    await assertAbsent(ctx, 'complaint', id);
-    const dataset = await load(ctx, 'dataset', ident(input.datasetId, 'datasetId'), parseDataset);
-    requireOwnerOfPublic(actor, dataset.owner, `dataset ${dataset.id}`);
-    const grantId = optionalStr(input.grantId, 'grantId', { max: 160 });
-    const grant = grantId ? await loadGrantShell(ctx, grantId) : undefined;
-    if (grant && grant.datasetId !== dataset.id)
-      throw new RdxError(ErrorCode.INVALID_ARGUMENT, `grant ${grant.id} is not for dataset ${dataset.id}`);
     const who = obj(input.complainant, 'complainant');
     const kind = oneOf(who.kind, 'complainant.kind', COMPLAINANT_KINDS);
     const complainant =
       kind === 'person'
         ? { kind, nameHash: sha256Hex(who.nameHash, 'complainant.nameHash') }
         : { kind, name: str(who.name, 'complainant.name', { max: 128 }) };
-    const suspendNow = bool(input.suspendNow ?? false, 'suspendNow');
-    if (suspendNow && !grant) throw new RdxError(ErrorCode.INVALID_ARGUMENT, 'suspendNow needs a grantId');
-    const complaint: Complaint = {
-      id,
-      kind: oneOf(input.kind ?? 'complaint', 'kind', COMPLAINT_KINDS),
-      body: dataset.owner,
-      datasetId: dataset.id,
-      grantId,
-      complainant,
-      factsHash: sha256Hex(input.factsHash, 'factsHash'),
-      state: 'OPEN',
-      filedAt: ctx.now(),
-      deadline: {
-        step: 'complaint-handling',
-        due: await workingDaysFromToday(ctx, COMPLAINT_WORKING_DAYS),
-        rule: `Z21: ${COMPLAINT_WORKING_DAYS} working days`,
-      },
-      suspendedOnFiling: suspendNow,
-      ...stamp(ctx, actor),
-    };
-    const shell = await saveComplaint(ctx, complaint, undefined, EVENTS.COMPLAINT_FILED);
-    if (suspendNow && grant) {
-      await transitionGrant(
-        ctx,
-        actor,
-        grant,
-        'SUSPENDED',
-        { code: 'complaint', note: `complaint ${id}`, at: ctx.now(), by: actor.mspId },
-        EVENTS.COMPLAINT_FILED,
-      );
+    const complaint = await newComplaint(ctx, actor, input, 'staff', complainant);
+    if (bool(input.suspendNow ?? false, 'suspendNow')) {
+      complaint.suspendedOnFiling = true;
+      complaint.suspendedGrants = await suspendFor(ctx, actor, complaint, EVENTS.COMPLAINT_FILED);
     }
-    return JSON.stringify(shell);
+    return JSON.stringify(await saveComplaint(ctx, complaint, undefined, EVENTS.COMPLAINT_FILED));
   }
 
   /**
-   * Owning body: the outcome. `withdraw` revokes the grant; `restore` and `reopen` (after processing) make a
-   * suspended grant active again; `dismiss` leaves it as it is.
+   * Signed `FileComplaint` `{ id, datasetId, grantId?, kind?, category, facts, receiptHash }` of an enterprise,
+   * brought by the gateway (Z21: through the platform).
+   */
+  @Transaction()
+  @Returns('string')
+  public async FileComplaintAsEnterprise(ctx: RdxContext): Promise<string> {
+    const { actor, request, enterprise } = await enterpriseAction(ctx, 'FileComplaint');
+    const complaint = await newComplaint(ctx, actor, request.body, 'enterprise', {
+      kind: 'enterprise',
+      creditCode: enterprise.creditCode,
+    });
+    return JSON.stringify(await saveComplaint(ctx, complaint, undefined, EVENTS.COMPLAINT_FILED));
+  }
+
+  /**
+   * Gateway only: a complaint anyone sent through its public route, as transient `complaint`
+   * `{ id, datasetId, grantId?, kind?, category, facts, contactHash, receiptHash }`. The citizen's contact is
+   * only a salted hash; what they write is checked for personal data like every free text.
+   */
+  @Transaction()
+  @Returns('string')
+  public async FileComplaintFromPublic(ctx: RdxContext): Promise<string> {
+    const actor = await requireRole(ctx, ['gateway'], "bring the public's complaints");
+    const input = jsonArg(ctx.requireSecretInput('complaint', 16 * 1024), 'complaint');
+    const complaint = await newComplaint(ctx, actor, input, 'public', {
+      kind: 'person',
+      contactHash: sha256Hex(input.contactHash, 'contactHash'),
+    });
+    return JSON.stringify(await saveComplaint(ctx, complaint, undefined, EVENTS.COMPLAINT_FILED));
+  }
+
+  /**
+   * Owning body or bureau, on verifying an open complaint (Z35 立即中止): suspends the grant it names, or every
+   * active grant on its dataset, in one transaction.
+   */
+  @Transaction()
+  @Returns('string')
+  public async SuspendForComplaint(ctx: RdxContext, id: string): Promise<string> {
+    const actor = await requireRole(ctx, ['body', 'bureau'], 'suspend for complaints');
+    requireOwner(actor, (await loadComplaintShell(ctx, String(id))).body, `complaint ${String(id)}`);
+    const current = await loadComplaint(ctx, String(id));
+    if (current.state !== 'OPEN')
+      throw new RdxError(ErrorCode.INVALID_STATE, `complaint ${current.id} is already resolved`);
+    const suspended = await suspendFor(ctx, actor, current, EVENTS.GRANT_SUSPENDED);
+    const next: Complaint = {
+      ...current,
+      suspendedGrants: (current.suspendedGrants ?? 0) + suspended,
+      ...stamp(ctx, actor),
+    };
+    return JSON.stringify(await saveComplaint(ctx, next, current, EVENTS.GRANT_SUSPENDED));
+  }
+
+  /**
+   * Owning body: the outcome, on every grant suspended for the complaint. `withdraw` revokes them; `restore`
+   * and `reopen` (after processing) make them active again — a grant that has ended, or whose enterprise may no
+   * longer use restricted data, stays suspended; `dismiss` (not upheld) and `upheld` (handled without a
+   * suspension) change no grant.
    */
   @Transaction()
   @Returns('string')
@@ -122,13 +273,26 @@ export class ComplaintContract extends RdxContract {
       throw new RdxError(ErrorCode.INVALID_STATE, `complaint ${current.id} is already resolved`);
     const outcome = oneOf(decision, 'decision', OUTCOMES);
     const why = reason(ctx.requireSecretInput('note', 8192), 'note');
-    if (outcome !== 'dismiss') {
-      if (!current.grantId)
-        throw new RdxError(
-          ErrorCode.INVALID_ARGUMENT,
-          `complaint ${current.id} names no grant; only dismiss applies`,
-        );
-      const grant = await loadGrantShell(ctx, current.grantId);
+    let grants = await grantsSuspendedFor(ctx, current);
+    if (outcome === 'withdraw' && grants.length === 0 && current.grantId) {
+      // Verified without a suspension first: the named grant is withdrawn from wherever it stands.
+      const named = await loadGrantShell(ctx, current.grantId);
+      if (named.state === 'ACTIVE' || named.state === 'SUSPENDED') grants = [named];
+    }
+    if (outcome === 'upheld' && grants.length > 0)
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        `complaint ${current.id} has ${grants.length} grant(s) suspended for it: withdraw, restore or reopen them`,
+      );
+    if (outcome !== 'dismiss' && outcome !== 'upheld' && grants.length === 0)
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        `no grant is ${outcome === 'withdraw' ? 'live' : 'suspended'} for complaint ${current.id}: nothing to ${outcome} (dismiss or uphold it)`,
+      );
+    let leftSuspended = 0;
+    for (const grant of outcome === 'withdraw' || outcome === 'restore' || outcome === 'reopen'
+      ? grants
+      : []) {
       if (outcome === 'withdraw') {
         await transitionGrant(
           ctx,
@@ -139,36 +303,33 @@ export class ComplaintContract extends RdxContract {
           EVENTS.COMPLAINT_RESOLVED,
           true,
         );
-      } else if (grant.state === 'SUSPENDED') {
-        // Restoring undoes the complaint's suspension only, never one made for a violation or a rating.
-        if (grant.reason?.code !== 'complaint') {
-          throw new RdxError(
-            ErrorCode.INVALID_STATE,
-            `grant ${grant.id} is suspended for ${grant.reason?.code ?? 'another reason'}, not this complaint; it stays suspended`,
-          );
-        }
-        if (grant.validUntil < today(ctx)) {
-          throw new RdxError(ErrorCode.INVALID_STATE, `grant ${grant.id} ended on ${grant.validUntil}`);
-        }
-        const enterprise = await load(ctx, 'enterprise', grant.creditCode, parseEnterprise);
-        if (!mayUseRestricted(enterprise, today(ctx))) {
-          throw new RdxError(
-            ErrorCode.RATING_INSUFFICIENT,
-            `${grant.creditCode} may not use restricted data now; the grant stays suspended`,
-          );
-        }
-        await transitionGrant(ctx, actor, grant, 'ACTIVE', undefined, EVENTS.COMPLAINT_RESOLVED);
-      } else {
-        throw new RdxError(
-          ErrorCode.INVALID_STATE,
-          `grant ${grant.id} is ${grant.state}, not SUSPENDED: nothing to ${outcome}`,
-        );
+        continue;
       }
+      const enterprise = await load(ctx, 'enterprise', grant.creditCode, parseEnterprise);
+      if (grant.validUntil < today(ctx) || !mayUseRestricted(enterprise, today(ctx))) {
+        // A grant of one enterprise does not hold the others back; the named one is refused outright.
+        if (current.grantId)
+          throw new RdxError(
+            grant.validUntil < today(ctx) ? ErrorCode.INVALID_STATE : ErrorCode.RATING_INSUFFICIENT,
+            grant.validUntil < today(ctx)
+              ? `grant ${grant.id} ended on ${grant.validUntil}`
+              : `${grant.creditCode} may not use restricted data now; the grant stays suspended`,
+          );
+        leftSuspended++;
+        continue;
+      }
+      await transitionGrant(ctx, actor, grant, 'ACTIVE', undefined, EVENTS.COMPLAINT_RESOLVED);
     }
     const next: Complaint = {
       ...current,
       state: 'RESOLVED',
-      outcome: { decision: outcome, note: why, at: ctx.now() },
+      outcome: {
+        decision: outcome,
+        note: why,
+        at: ctx.now(),
+        grants: grants.length,
+        ...(leftSuspended ? { leftSuspended } : {}),
+      },
       ...stamp(ctx, actor),
     };
     return JSON.stringify(await saveComplaint(ctx, next, current, EVENTS.COMPLAINT_RESOLVED));
@@ -214,6 +375,7 @@ export class ComplaintContract extends RdxContract {
       ...stamp(ctx, actor),
     };
     const shell = await saveComplaintObject(ctx, next, false);
+    await deleteIndex(ctx, 'complaint~unanswered', [next.id]);
     ctx.changed(EVENTS.COMPLAINANT_NOTIFIED, { type: 'complaint', id: next.id, state: next.state });
     return JSON.stringify(shell);
   }
@@ -224,5 +386,56 @@ export class ComplaintContract extends RdxContract {
     const actor = await requireRole(ctx, ['bureau', 'regulator', 'body', 'body-reviewer'], 'read complaints');
     requireOwner(actor, (await loadComplaintShell(ctx, String(id))).body, `complaint ${String(id)}`);
     return JSON.stringify(await loadComplaint(ctx, String(id)));
+  }
+
+  /**
+   * One page of complaints (shells: no complainant), newest state first by `{ "state"?: "OPEN" | "RESOLVED" }`:
+   * the bureau and regulators all of them, an opening body those about its own data.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async ListComplaints(
+    ctx: RdxContext,
+    filterJson: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<string> {
+    const actor = await requireRole(ctx, ['bureau', 'regulator', 'body', 'body-reviewer'], 'list complaints');
+    const filter = jsonArg(filterJson || '{}', 'filter', 1024);
+    const state = filter.state === undefined ? undefined : oneOf(filter.state, 'state', STATES);
+    const size = int(Number(pageSize || 50), 'pageSize', 1, 200);
+    const [index, prefix]: [string, string[]] = isBodyStaff(actor)
+      ? ['complaint~body~state', state ? [actor.mspId, state] : [actor.mspId]]
+      : ['complaint~state', state ? [state] : []];
+    const page = await pageOfIds(ctx, index, prefix, size, String(bookmark ?? ''));
+    const items: ComplaintShell[] = [];
+    for (const cid of page.items) items.push(await loadComplaintShell(ctx, cid));
+    return JSON.stringify({ items, bookmark: page.bookmark });
+  }
+
+  /**
+   * The gateway, for a complainant who filed through the platform: where complaint `id` stands (no
+   * complainant, no notes), if `receiptHash` is the SHA-256 of the receipt they were given; otherwise it
+   * answers as for a complaint that does not exist.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async GetComplaintStatus(ctx: RdxContext, id: string, receiptHash: string): Promise<string> {
+    await requireRole(ctx, ['gateway'], 'show complainants their complaints');
+    const hash = sha256Hex(receiptHash, 'receiptHash');
+    const c = await loadComplaintShell(ctx, String(id));
+    if (!c.receiptHash || c.receiptHash !== hash)
+      throw new RdxError(ErrorCode.NOT_FOUND, `complaint ${String(id).slice(0, 64)} does not exist`);
+    return JSON.stringify({
+      id: c.id,
+      kind: c.kind,
+      category: c.category,
+      datasetId: c.datasetId,
+      state: c.state,
+      filedAt: c.filedAt,
+      due: c.deadline.due,
+      ...(c.outcome ? { outcome: { decision: c.outcome.decision, at: c.outcome.at } } : {}),
+      ...(c.notification ? { notifiedOn: c.notification.notifiedOn } : {}),
+    });
   }
 }

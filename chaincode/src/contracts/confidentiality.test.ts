@@ -3,18 +3,20 @@
  * what a block would hold — each transaction's arguments, result and event — and the world state and its
  * history, and looks there for what only the parties may see: the application form and contacts, demanded items
  * and scenarios, agreement terms (purpose, service, quota), the enterprise's signed requests, reasons and notes,
- * who complained. It also checks which peers each step needs (the endorsement the policies demand).
+ * who complained and what they wrote. It also checks which peers each step needs (the endorsement the policies demand).
  */
 import { expect } from 'chai';
-import { IDS, TxExtras } from '../testing/fake-ledger';
+import { IDS, TxExtras, secret } from '../testing/fake-ledger';
 import {
   C,
+  CODES,
   MARKET_ENTITIES,
   TRANSPORT_VEHICLES,
   World,
   demand,
   marketEntitiesInput,
   sha,
+  stateKey,
   validForm,
 } from '../testing/world';
 
@@ -24,6 +26,9 @@ const REASON = '机密理由：用途与数据不匹配';
 const NOTE = '机密备注：发现转售数据';
 const COMPLAINANT = sha('投诉人王小明');
 const QUOTA = 7_654_321;
+const CITIZEN_FACTS = '公开数据中出现了我家的门牌地址,请中止开放。';
+const CITIZEN_CONTACT = sha('salted citizen contact');
+const ENTERPRISE_FACTS = '数据中的经营范围字段缺失超过三成。';
 
 /** Everything a channel member can read without being a party: blocks, world state, its history. */
 function channelText(w: World): string {
@@ -63,8 +68,32 @@ async function busyWorld(): Promise<{ w: World; grantId: string }> {
     id: 'c-1',
     datasetId: MARKET_ENTITIES,
     grantId,
+    category: 'unlawful-opening',
     complainant: { kind: 'person', nameHash: COMPLAINANT },
     factsHash: sha('facts'),
+  });
+  // A citizen's complaint through the gateway's public route, and an enterprise's, with the facts they wrote.
+  await w.invoke(
+    IDS.gateway,
+    C.complaint,
+    'FileComplaintFromPublic',
+    secret({
+      complaint: JSON.stringify({
+        id: 'c-2',
+        datasetId: MARKET_ENTITIES,
+        category: 'rights',
+        facts: CITIZEN_FACTS,
+        contactHash: CITIZEN_CONTACT,
+        receiptHash: sha('receipt'),
+      }),
+    }),
+  );
+  await w.asEnterprise(w.a, C.complaint, 'FileComplaintAsEnterprise', 'FileComplaint', {
+    id: 'c-3',
+    datasetId: MARKET_ENTITIES,
+    category: 'quality',
+    facts: ENTERPRISE_FACTS,
+    receiptHash: sha('receipt 2'),
   });
   return { w, grantId };
 }
@@ -79,6 +108,9 @@ describe('confidentiality on the channel', () => {
       ['a review reason', REASON],
       ['a suspension note', NOTE],
       ['the complainant', COMPLAINANT],
+      ["a citizen's facts", CITIZEN_FACTS],
+      ["a citizen's contact hash", CITIZEN_CONTACT],
+      ["an enterprise's facts", ENTERPRISE_FACTS],
       ['the contact hash', sha('联系人张三')],
       ['the service named in the form', validForm().systemName],
       ['the daily quota', String(QUOTA)],
@@ -87,6 +119,11 @@ describe('confidentiality on the channel', () => {
       const at = text.indexOf(secretText!);
       expect(at, `${what} is on the channel: …${text.slice(Math.max(0, at - 200), at + 100)}…`).to.equal(-1);
     }
+    // The enterprise is on the channel (it is registered); that it complained is not.
+    const filing = w.ledger.blocks.filter((b) => b.fn.includes('FileComplaintAsEnterprise'));
+    expect(filing).to.have.length(1);
+    expect(JSON.stringify(filing)).not.to.include(CODES.a);
+    expect(w.ledger.state.get(stateKey('complaint', 'c-3'))!.toString('utf8')).not.to.include(CODES.a);
   });
 
   it('the parties keep it: the owner and the bureau read it whole; a body that is not a party reads nothing', async () => {
@@ -102,6 +139,8 @@ describe('confidentiality on the channel', () => {
     expect(collectionText(w, 'TransportMSP')).not.to.include(PURPOSE);
     expect(collectionText(w, 'TransportMSP')).not.to.include(NOTE);
     expect(collectionText(w, 'TransportMSP')).not.to.include(COMPLAINANT);
+    expect(collectionText(w, 'TransportMSP')).not.to.include(CITIZEN_FACTS);
+    expect(collectionText(w, 'MarketMSP')).to.include(CITIZEN_FACTS).and.to.include(CITIZEN_CONTACT);
     await w.refused(
       () => w.invoke(IDS.transport, C.agreement, 'GetAgreement', 'app-1.MarketMSP'),
       'NOT_FOUND',

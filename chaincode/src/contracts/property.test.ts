@@ -410,6 +410,7 @@ describe('hostile input (property-based)', () => {
         datasetId: MARKET_ENTITIES,
         grantId: GRANT,
         kind: 'complaint',
+        category: 'rights',
         complainant: { kind: 'person', nameHash: sha('李四') },
         factsHash: sha('facts'),
         suspendNow: true,

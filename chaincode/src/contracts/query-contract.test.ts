@@ -6,6 +6,7 @@ import {
   MARKET_ENTITIES,
   TRANSPORT_VEHICLES,
   World,
+  complaintInput,
   demand,
   sha,
   stateKey,
@@ -107,6 +108,7 @@ describe('QueryContract', () => {
     await w.fileComplaint(IDS.market, {
       id: 'c-1',
       datasetId: MARKET_ENTITIES,
+      category: 'quality',
       complainant: { kind: 'organisation', name: '消费者协会' },
       factsHash: sha('facts'),
     });
@@ -122,6 +124,34 @@ describe('QueryContract', () => {
         party: 'MarketMSP',
       },
     ]);
+  });
+
+  it('ListOverdue lists a resolved complaint whose complainant was not told within the 10 working days (L17)', async () => {
+    const w = await World.create();
+    await w.fileComplaint(IDS.market, complaintInput());
+    w.setChinaTime('2025-03-14');
+    await w.invoke(
+      IDS.market,
+      C.complaint,
+      'ResolveComplaint',
+      'c-1',
+      'upheld',
+      secret({ note: '已更正数据质量问题' }),
+    );
+    expect(await overdue(w), 'resolved in time, the reply not yet due').to.deep.equal([]);
+    w.setChinaTime('2025-03-19');
+    expect(await overdue(w)).to.deep.equal([
+      {
+        type: 'complaint',
+        id: 'c-1',
+        step: 'complainant-reply',
+        due: '2025-03-17',
+        workingDaysOverdue: 2,
+        party: 'MarketMSP',
+      },
+    ]);
+    await w.invoke(IDS.market, C.complaint, 'RecordNotification', 'c-1', 'phone', '2025-03-19', sha('told'));
+    expect(await overdue(w), 'told late, but told').to.deep.equal([]);
   });
 
   it('only the bureau, regulators, the gateway (for the regulator console) and the clerk list overdue items', async () => {

@@ -53,6 +53,8 @@ export interface HistoryEntry {
 
 export interface OverdueItem {
   /**
+   * `complaint`: open past its 10 working days (step `complaint-handling`), or resolved with the complainant not
+   * told within them (step `complainant-reply`).
    * `rectification`: a grant suspended for a violation past the day it was to be rectified by (Z39): its
    * suspender verifies, then restores it or terminates it. `calendar`: the working-day calendar of a year is missing — this year's (every deadline fails), or from
    * October the next year's, before it is needed (due the last day of this year).
@@ -228,6 +230,19 @@ export class QueryContract extends RdxContract {
           type: 'complaint',
           id,
           step: c.deadline.step,
+          due: c.deadline.due,
+          workingDaysOverdue: lateBy(c.deadline.due),
+          party: c.body,
+        });
+    }
+    // Z21 / L17: the complainant is told within the same 10 working days; a resolved complaint nobody told is late.
+    for (const id of await idsByIndex(ctx, 'complaint~unanswered', [])) {
+      const c = await loadComplaintShell(ctx, id);
+      if (c.state === 'RESOLVED' && !c.notification && c.deadline.due < now)
+        items.push({
+          type: 'complaint',
+          id,
+          step: 'complainant-reply',
           due: c.deadline.due,
           workingDaysOverdue: lateBy(c.deadline.due),
           party: c.body,

@@ -9,8 +9,29 @@ import { load, save, stored } from '../lib/store';
 import type { Deadline } from '../lib/deadlines';
 
 export const COMPLAINT_KINDS = ['complaint', 'opinion'] as const;
+/**
+ * What the complaint is about: Z21's four grounds — the open attribute the catalogue gave the data (1), its
+ * quality (2), errors or omissions (3), opening against the rules or the agreement (4) — and Z35 / L17's
+ * infringement of a trade secret, privacy or other lawful rights.
+ */
+export const COMPLAINT_CATEGORIES = [
+  'open-attribute',
+  'quality',
+  'error',
+  'unlawful-opening',
+  'rights',
+] as const;
+export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
+/** Who complained: staff record a person or an organisation; the platform records an enterprise or a citizen. */
 export const COMPLAINANT_KINDS = ['person', 'organisation'] as const;
-export const OUTCOMES = ['withdraw', 'restore', 'reopen', 'dismiss'] as const;
+/** How the complaint reached the body: recorded by staff, signed by an enterprise, or sent by anyone. */
+export const FILING_CHANNELS = ['staff', 'enterprise', 'public'] as const;
+/**
+ * withdraw: the suspended grants are revoked; restore / reopen (after processing): they are active again;
+ * dismiss: not upheld, nothing changes; upheld: upheld and handled without a suspension (the data or the
+ * catalogue was corrected).
+ */
+export const OUTCOMES = ['withdraw', 'restore', 'reopen', 'dismiss', 'upheld'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 /** Z21: complaints and opinions are handled within ten working days. */
 export const COMPLAINT_WORKING_DAYS = 10;
@@ -21,15 +42,38 @@ export interface Complaint extends Stamp {
   body: string;
   datasetId: string;
   grantId?: string;
-  /** A person is recorded only as a salted hash; an organisation by name. */
-  complainant: { kind: (typeof COMPLAINANT_KINDS)[number]; nameHash?: string; name?: string };
+  /** Z21 (1)–(4) or Z35; complaints filed before categories existed have none. */
+  category?: ComplaintCategory;
+  /** Complaints filed before channels existed were recorded by staff. */
+  filedThrough?: (typeof FILING_CHANNELS)[number];
+  /**
+   * A person is recorded only as salted hashes (of a name, or of the contact a citizen gave); an organisation by
+   * name; an enterprise by its credit code.
+   */
+  complainant: {
+    kind: (typeof COMPLAINANT_KINDS)[number] | 'enterprise';
+    nameHash?: string;
+    contactHash?: string;
+    name?: string;
+    creditCode?: string;
+  };
   factsHash: string;
+  /** The facts as written through the platform (kept with the complainant in the body's collection). */
+  facts?: string;
+  /**
+   * SHA-256 of the receipt the complainant keeps when filing through the platform: with it, and only with it,
+   * the gateway shows the complainant where the complaint stands.
+   */
+  receiptHash?: string;
+  /** How many grants were suspended for it (the named one, or every active grant on the dataset). */
+  suspendedGrants?: number;
   state: 'OPEN' | 'RESOLVED';
   filedAt: string;
   deadline: Deadline;
   /** True when the grant was suspended on verification, in the filing transaction. */
   suspendedOnFiling: boolean;
-  outcome?: { decision: Outcome; note: string; at: string };
+  /** `grants`: how many were suspended for it when decided; `leftSuspended`: of those, not restored (ended or rating). */
+  outcome?: { decision: Outcome; note: string; at: string; grants?: number; leftSuspended?: number };
   notification?: { channel: string; notifiedOn: string; summaryHash: string; at: string };
   /** SHA-256 of the confidential part as last written. */
   sealedHash?: string;
@@ -41,10 +85,11 @@ export interface Complaint extends Stamp {
  */
 export interface ComplaintSecret {
   complainant: Complaint['complainant'];
+  facts?: string;
   outcomeNote?: string;
 }
 
-export type ComplaintShell = Omit<Complaint, 'complainant'> & { sealedHash: string };
+export type ComplaintShell = Omit<Complaint, 'complainant' | 'facts'> & { sealedHash: string };
 
 export function parseComplaintShell(raw: unknown): ComplaintShell {
   return stored<ComplaintShell>(raw, 'complaint', ['id', 'body', 'datasetId', 'state', 'deadline']);
@@ -61,6 +106,7 @@ export async function loadComplaint(ctx: RdxContext, id: string): Promise<Compla
   return {
     ...shell,
     complainant: secret.complainant,
+    ...(secret.facts === undefined ? {} : { facts: secret.facts }),
     ...(shell.outcome ? { outcome: { ...shell.outcome, note: secret.outcomeNote ?? '' } } : {}),
   };
 }
@@ -76,11 +122,12 @@ export async function saveComplaintObject(
     if (!('complainant' in c)) throw new Error('the secret of a complaint needs the whole complaint');
     const secret: ComplaintSecret = {
       complainant: c.complainant,
+      ...(c.facts === undefined ? {} : { facts: c.facts }),
       ...(c.outcome ? { outcomeNote: c.outcome.note } : {}),
     };
     sealedHash = await putSecret(ctx, [c.body], 'complaint', c.id, secret);
   }
-  const { complainant: _c, ...rest } = c as Complaint;
+  const { complainant: _c, facts: _f, ...rest } = c as Complaint;
   const shell: ComplaintShell = {
     ...rest,
     ...(rest.outcome ? { outcome: { ...rest.outcome, note: '' } } : {}),

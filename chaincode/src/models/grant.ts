@@ -53,6 +53,8 @@ export interface Grant extends Stamp {
     by?: string;
     /** Z39 整改意见: the day the enterprise must have rectified by; after it, the suspension is overdue. */
     rectifyBy?: string;
+    /** The complaint it was suspended for (code `complaint`): its outcome restores or revokes the grant. */
+    complaintId?: string;
   };
   /** SHA-256 of the confidential part as last written (its hash is on the channel; the part is not). */
   sealedHash?: string;

@@ -237,6 +237,7 @@ export function complaintInput(grantId?: string): Record<string, unknown> {
     id: 'c-1',
     datasetId: MARKET_ENTITIES,
     ...(grantId === undefined ? {} : { grantId }),
+    category: 'unlawful-opening',
     complainant: { kind: 'organisation', name: '丽水市消费者协会' },
     factsHash: sha('facts'),
   };
