@@ -4,6 +4,7 @@
 import compression from 'compression';
 import express, { type Express } from 'express';
 import { perAddressRate } from './http/anonymous-rate.js';
+import { publicComplaintRoutes } from './routes/public-complaints.js';
 import { cors } from './http/cors.js';
 import { allowedMethods, methodNotAllowed } from './http/routing.js';
 import { requestId, securityHeaders } from './http/security.js';
@@ -51,6 +52,7 @@ export function createApp(s: Services): Express {
     adminRoutes(s),
     workflowRoutes(s),
     publicRoutes(s, anonymous),
+    publicComplaintRoutes(s, anonymous),
     auditRoutes(s, anonymous),
   );
   app.use(regulatorRoutes(s), consoleRoutes());

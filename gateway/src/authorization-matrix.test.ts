@@ -75,10 +75,13 @@ const MATRIX: [route: string, path: string, answers: string, signed?: [action: s
   ['POST /v1/data-returns',                         '/v1/data-returns',                              '401M 403F 201  403F 403F', ['ReturnData', { agreementId: 'AGR-1', rowCount: 1 }]],
   ['POST /v1/products',                             '/v1/products',                                  '401M 403F 201  403F 403F', ['PublishProduct', { agreementId: 'AGR-1', name: '产品' }]],
   ['POST /v1/security-issues',                      '/v1/security-issues',                           '401M 403F 201  403F 403F', ['ReportSecurityIssue', { agreementId: 'AGR-1', severity: 'low' }]],
+  ['POST /v1/complaints',                           '/v1/complaints',                                '401M 201  201  201  403F', ['FileComplaint', { id: 'c-x', datasetId: DS.PEOPLE, category: 'quality', facts: '数据中的地址字段有大量缺失。' }]],
   ['GET /v1/grants',                                '/v1/grants',                                    '401M 200  200  200  403F'],
 
   ['GET /v1/public/recipients',                     '/v1/public/recipients',                         '200  200  200  200  200'],
   ['GET /v1/public/credit',                         '/v1/public/credit',                             '200  200  200  200  200'],
+  ['POST /v1/public/complaints',                    '/v1/public/complaints',                         '201  201  201  201  201'],
+  ['GET /v1/public/complaints/:id',                 '/v1/public/complaints/c-unknown',               '404  404  404  404  404'],
 
   ['GET /v1/access-log',                            '/v1/access-log',                                '401M 200  200  200  403F'],
   ['GET /v1/audit/receipts/:requestId',             `/v1/audit/receipts/${RID}`,                     '401M 404  200  404  403F'],
@@ -186,6 +189,19 @@ describe('authorization matrix', () => {
       const uniqueBody = action === 'SubmitApplication' ? { ...body, id: `APP-NEW-${caller}` } : body;
       return { ...opts, json: signer.sign(action, uniqueBody) };
     }
+    // Anyone may complain (the token, if any, is not looked at); a complaint's state needs its receipt.
+    if (route === 'POST /v1/public/complaints')
+      return {
+        ...opts,
+        json: {
+          datasetId: DS.PEOPLE,
+          category: 'rights',
+          facts: '数据侵犯了我的个人隐私。',
+          contact: 'a@b.cn',
+        },
+      };
+    if (route === 'GET /v1/public/complaints/:id')
+      return { ...opts, headers: { 'complaint-receipt': 'not the receipt' } };
     if (route === 'POST /v1/datasets/:id/aggregate')
       return { ...opts, json: { groupBy: ['district'], measures: [{ op: 'count' }] } };
     if (route === 'PUT /v1/admin/datasets/:id/versions/:version')

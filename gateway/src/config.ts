@@ -79,6 +79,13 @@ export interface GatewayConfig {
   corsOrigins: string[];
   /** RDX_ANONYMOUS_RATE_PER_SECOND: calls per second per source address on the routes that take no credentials. */
   anonymousRatePerSecond: number;
+  /**
+   * RDX_PUBLIC_COMPLAINTS_PER_HOUR (default 10): complaints one source address may file on the public route per
+   * hour; RDX_PUBLIC_COMPLAINTS_PER_HOUR_TOTAL (default 600): all addresses together. Each is a ledger
+   * transaction, so an anonymous flood must not become the ledger's load.
+   */
+  publicComplaintsPerHour: number;
+  publicComplaintsPerHourTotal: number;
 }
 
 export class ConfigError extends Error {
@@ -226,5 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     databaseUrl: databaseUrl(env),
     corsOrigins: corsOrigins(env),
     anonymousRatePerSecond: int(env, 'RDX_ANONYMOUS_RATE_PER_SECOND', 50, 1, 1_000_000),
+    publicComplaintsPerHour: int(env, 'RDX_PUBLIC_COMPLAINTS_PER_HOUR', 10, 1, 100_000),
+    publicComplaintsPerHourTotal: int(env, 'RDX_PUBLIC_COMPLAINTS_PER_HOUR_TOTAL', 600, 1, 1_000_000),
   };
 }

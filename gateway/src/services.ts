@@ -94,7 +94,12 @@ export interface AnchorStatus {
 
 export interface Services {
   config: Pick<GatewayConfig, 'gatewayId' | 'pageMax' | 'kMin' | 'issuer' | 'bodyLimit'> &
-    Partial<Pick<GatewayConfig, 'corsOrigins' | 'anonymousRatePerSecond'>>;
+    Partial<
+      Pick<
+        GatewayConfig,
+        'corsOrigins' | 'anonymousRatePerSecond' | 'publicComplaintsPerHour' | 'publicComplaintsPerHourTotal'
+      >
+    >;
   view: LedgerView;
   ledger: Ledger;
   tokens: TokenService;

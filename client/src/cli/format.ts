@@ -141,8 +141,12 @@ export function complaintLines(c: Complaint): string[] {
   return fields([
     [c.kind === 'opinion' ? TERMS.opinion : TERMS.complaint, c.id],
     ['状态 state', stateLabel(c.state)],
+    ['类别 category', c.category],
+    ['来源 filed through', c.filedThrough],
     [TERMS.dataset, c.datasetId],
-    [TERMS.grant, c.grantId],
+    [TERMS.grant, c.grantId ?? (c.suspendedGrants ? '整个数据集 the whole dataset' : undefined)],
+    ['已中止 suspended', c.suspendedGrants ? String(c.suspendedGrants) : undefined],
+    ['事实 facts', c.facts],
     ['期限 deadline', `${c.deadline.due} (${c.deadline.rule})`],
     ['结果 outcome', c.outcome ? `${decisionLabel(c.outcome.decision)}: ${c.outcome.note}` : undefined],
     [

@@ -30,6 +30,7 @@ import enterpriseAgreementAccept from './commands/enterprise/agreement-accept.js
 import enterpriseApplicationDispute from './commands/enterprise/application-dispute.js';
 import enterpriseApply from './commands/enterprise/apply.js';
 import enterpriseCatalog from './commands/enterprise/catalog.js';
+import enterpriseComplaintSubmit from './commands/enterprise/complaint-submit.js';
 import sharedDownload from './commands/shared/download.js';
 import enterpriseGrants from './commands/enterprise/grants.js';
 import enterpriseLogin from './commands/enterprise/login.js';
@@ -45,6 +46,9 @@ import regulatorEndorsers from './commands/regulator/endorsers.js';
 import regulatorEvidence from './commands/regulator/evidence.js';
 import regulatorHistory from './commands/regulator/history.js';
 import sharedAgreementShow from './commands/shared/agreement-show.js';
+import sharedComplaintStatus from './commands/shared/complaint-status.js';
+import sharedComplaintSuspend from './commands/shared/complaint-suspend.js';
+import sharedComplaints from './commands/shared/complaints.js';
 import sharedAgreementTerminate from './commands/shared/agreement-terminate.js';
 import sharedApplicationShow from './commands/shared/application-show.js';
 import sharedDatasetShow from './commands/shared/dataset-show.js';
@@ -69,7 +73,8 @@ export const GROUPS: Record<string, string> = {
   dataset: '数据集 datasets: register, load, show',
   agreement: '开放利用协议 agreements: draft, sign, show, accept, propose-renewal, accept-renewal, terminate',
   grant: '授权 grants: suspend, restore, withdraw, terminate, show',
-  complaint: '投诉举报 complaints: file, resolve, notify',
+  complaint:
+    '投诉举报 complaints: file, suspend, resolve, notify (bodies, bureau); submit (enterprises); status (anyone)',
   report: '义务 duties of the enterprise: usage, return, product, security',
 };
 
@@ -102,6 +107,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   enterpriseApplicationDispute,
   enterpriseApply,
   enterpriseCatalog,
+  enterpriseComplaintSubmit,
   sharedDownload,
   enterpriseGrants,
   enterpriseLogin,
@@ -117,6 +123,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   regulatorEvidence,
   regulatorHistory,
   sharedAgreementShow,
+  sharedComplaintStatus,
+  sharedComplaintSuspend,
+  sharedComplaints,
   sharedAgreementTerminate,
   sharedApplicationShow,
   sharedDatasetShow,

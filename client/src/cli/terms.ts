@@ -87,6 +87,7 @@ const DECISIONS: Record<string, string> = {
   restore: '恢复开放 restore',
   reopen: '处理后再开放 reopen',
   dismiss: '不予支持 dismiss',
+  upheld: '已处理 upheld',
 };
 
 /** A review decision or complaint outcome for people. */

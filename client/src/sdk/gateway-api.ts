@@ -12,7 +12,19 @@ import { GatewayProblemError, GatewayUnavailableError, InputError, RdxSdkError }
 import { requireDate } from './inputs.js';
 import type { AuditReceipt, AuditRecordJson } from './receipt-verify.js';
 import type { AnchorBlock } from './ledger-proof.js';
-import type { Agreement, Application, ApplicationInput, DataItem, Duty, Grant, GrantState } from './types.js';
+import type {
+  Agreement,
+  Application,
+  ApplicationInput,
+  Complaint,
+  ComplaintStatus,
+  DataItem,
+  Duty,
+  FiledComplaint,
+  Grant,
+  GrantState,
+  PlatformComplaint,
+} from './types.js';
 import { signAdminRequest, type AdminIdentity } from './admin-signature.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -152,6 +164,9 @@ interface ProblemBody {
   error_description?: string;
 }
 
+/** The header that carries a complaint's receipt (not the URL: addresses end up in logs). */
+export const COMPLAINT_RECEIPT_HEADER = 'complaint-receipt';
+
 /** Plain HTTP plumbing shared by the authenticated session and the public endpoints. */
 class Http {
   constructor(
@@ -274,6 +289,31 @@ export class PublicGatewayApi {
     return (
       await this.http.json<{ data: unknown[] }>(await this.http.send(this.http.url('/v1/public/credit')))
     ).body.data;
+  }
+
+  /**
+   * A complaint or opinion from anyone (Z21, Z35): `contact` (a phone number or e-mail) reaches the ledger only
+   * hashed with the receipt, so who holds both can show the owning body they are the complainant.
+   * @throws GatewayProblemError INVALID_ARGUMENT (e.g. an ID-card or phone number in the facts), RATE_LIMITED
+   */
+  async fileComplaint(complaint: PlatformComplaint & { contact: string }): Promise<FiledComplaint> {
+    const res = await this.http.send(this.http.url('/v1/public/complaints'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(complaint),
+    });
+    return (await this.http.json<{ data: FiledComplaint }>(res)).body.data;
+  }
+
+  /**
+   * Where a complaint filed through the platform stands, shown only with its receipt.
+   * @throws GatewayProblemError NOT_FOUND for an unknown id or a wrong receipt
+   */
+  async complaintStatus(id: string, receipt: string): Promise<ComplaintStatus> {
+    const res = await this.http.send(this.http.url(`/v1/public/complaints/${encodeURIComponent(id)}`), {
+      headers: { [COMPLAINT_RECEIPT_HEADER]: receipt },
+    });
+    return (await this.http.json<{ data: ComplaintStatus }>(res)).body.data;
   }
 
   /**
@@ -693,6 +733,25 @@ export class EnterpriseSession extends GatewaySession {
   /** A security issue report (signed `ReportSecurityIssue`). @throws RdxSdkError */
   reportSecurityIssue(issue: SecurityIssue): Promise<LedgerWrite<Duty>> {
     return this.write('POST', '/v1/security-issues', 'ReportSecurityIssue', { ...issue });
+  }
+
+  /**
+   * A complaint or opinion of the enterprise (signed `FileComplaint`, Z21): its id and a receipt are made here;
+   * keep the receipt to see where it stands (PublicGatewayApi.complaintStatus).
+   * @throws RdxSdkError
+   */
+  async fileComplaint(
+    complaint: PlatformComplaint,
+  ): Promise<LedgerWrite<Complaint> & { complaint: FiledComplaint }> {
+    const id = `c-${crypto.randomBytes(8).toString('hex')}`;
+    const receipt = crypto.randomBytes(24).toString('base64url');
+    const receiptHash = crypto.createHash('sha256').update(receipt).digest('hex');
+    const w = await this.write<Complaint>('POST', '/v1/complaints', 'FileComplaint', {
+      ...complaint,
+      id,
+      receiptHash,
+    });
+    return { ...w, complaint: { id, due: w.data.deadline.due, receipt } };
   }
 
   /** The caller's grants as the gateway enforces them. @throws RdxSdkError */

@@ -27,6 +27,8 @@ import type {
   Complaint,
   ComplaintInput,
   ComplaintOutcome,
+  ComplaintStatus,
+  PlatformComplaint,
   CreditEvaluation,
   CreditEvaluationInput,
   Dataset,
@@ -614,6 +616,41 @@ export class ComplaintApi extends ContractApi {
   /** One complaint. @throws RdxSdkError NOT_FOUND, FORBIDDEN */
   get(id: string): Promise<Complaint> {
     return this.evaluate('GetComplaint', id);
+  }
+
+  /**
+   * Owner or bureau, on verifying an open complaint: suspends its grant, or every active grant on its dataset.
+   * @throws RdxSdkError INVALID_STATE when it is resolved or nothing is active
+   */
+  suspend(id: string): Promise<Committed<Complaint>> {
+    return this.submitSealed('SuspendForComplaint', [id], {}, () => this.get(id));
+  }
+
+  /** One page of complaints (no complainants): all for the bureau and regulators, a body's own. @throws RdxSdkError */
+  list(filter: { state?: Complaint['state'] } = {}, page: PageOptions = {}): Promise<Page<Complaint>> {
+    return this.evaluate(
+      'ListComplaints',
+      JSON.stringify(filter),
+      String(page.pageSize ?? 50),
+      page.bookmark ?? '',
+    );
+  }
+
+  /** Gateway: brings an enterprise's signed `FileComplaint`; the result is the shell. @throws RdxSdkError */
+  fileSigned(signed: SignedRequest): Promise<Committed<Complaint>> {
+    return this.submitWith('FileComplaintAsEnterprise', [], signedSecrets(signed));
+  }
+
+  /** Gateway: a complaint from its public route, the contact already hashed. @throws RdxSdkError */
+  fileFromPublic(
+    input: PlatformComplaint & { id: string; contactHash: string; receiptHash: string },
+  ): Promise<Committed<Complaint>> {
+    return this.submitWith('FileComplaintFromPublic', [], { complaint: JSON.stringify(input) });
+  }
+
+  /** Gateway: where a complaint filed through the platform stands, given its receipt's SHA-256. @throws RdxSdkError NOT_FOUND */
+  status(id: string, receiptHash: string): Promise<ComplaintStatus> {
+    return this.evaluate('GetComplaintStatus', id, receiptHash);
   }
 }
 

@@ -140,18 +140,60 @@ export type { Page } from '@rdx/chaincode';
 /** Complaint outcomes. */
 export type { ComplaintOutcome };
 
-/** A complaint or opinion as a body records it. */
+/** What a complaint is about: Z21's grounds (1)–(4) or an infringement of rights (Z35). */
+export const COMPLAINT_CATEGORIES = [
+  'open-attribute',
+  'quality',
+  'error',
+  'unlawful-opening',
+  'rights',
+] as const;
+export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
+
+/** A complaint or opinion as a body (or the bureau) records it. */
 export interface ComplaintInput {
   id: string;
   kind?: 'complaint' | 'opinion';
+  category: ComplaintCategory;
   datasetId: string;
   grantId?: string;
   /** A person only as a salted hash of the name; an organisation by name. */
   complainant: { kind: 'person'; nameHash: string } | { kind: 'organisation'; name: string };
   /** SHA-256 of the facts as received (kept off-chain). */
   factsHash: string;
-  /** Suspend the grant in the same transaction. */
+  /** Suspend the grant — or, naming none, every active grant on the dataset — in the same transaction. */
   suspendNow?: boolean;
+}
+
+/** A complaint as its complainant writes it through the platform (an enterprise, or anyone on the public route). */
+export interface PlatformComplaint {
+  datasetId: string;
+  grantId?: string;
+  kind?: 'complaint' | 'opinion';
+  category: ComplaintCategory;
+  /** What happened, 10–8000 characters, without ID-card or phone numbers (they are refused). */
+  facts: string;
+}
+
+/** A complaint filed through the platform: its id, when it is due, and the receipt that shows where it stands. */
+export interface FiledComplaint {
+  id: string;
+  due: string;
+  /** Keep it: with it, and only with it, the gateway shows the complaint's state and outcome. */
+  receipt: string;
+}
+
+/** Where a complaint filed through the platform stands, as its complainant sees it (no notes, no names). */
+export interface ComplaintStatus {
+  id: string;
+  kind: 'complaint' | 'opinion';
+  category: ComplaintCategory;
+  datasetId: string;
+  state: 'OPEN' | 'RESOLVED';
+  filedAt: string;
+  due: string;
+  outcome?: { decision: ComplaintOutcome; at: string };
+  notifiedOn?: string;
 }
 
 /** A complaint (投诉举报) or opinion (意见建议); the SDK names the notification channels the chaincode accepts. */

@@ -6,15 +6,19 @@
 export class Limiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly ratePerSecond: number) {}
+  /**
+   * @param ratePerSecond tokens added per second.
+   * @param burst the bucket's size: calls allowed at once after a quiet spell (default: one second's worth).
+   */
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst = ratePerSecond,
+  ) {}
 
   /** Takes one token from `key`'s bucket; false when it is empty. */
   take(key: string, now = Date.now()): boolean {
-    const bucket = this.buckets.get(key) ?? { tokens: this.ratePerSecond, at: now };
-    const tokens = Math.min(
-      this.ratePerSecond,
-      bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond,
-    );
+    const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
+    const tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond);
     if (tokens < 1) {
       this.buckets.set(key, { tokens, at: now });
       return false;

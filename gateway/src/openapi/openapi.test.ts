@@ -25,6 +25,14 @@ import {
   validate,
 } from '../testing/openapi-check.js';
 
+/** A citizen's complaint as the public route takes it. */
+const PUBLIC_COMPLAINT = {
+  datasetId: DS.PEOPLE,
+  category: 'quality',
+  facts: '数据中的地址字段有大量缺失。',
+  contact: 'citizen@example.org',
+};
+
 let h: Harness;
 describe('the OpenAPI document and the server', () => {
   before(async () => {
@@ -315,6 +323,7 @@ describe('the OpenAPI document and the server', () => {
       ['POST', '/v1/data-returns', 'ReturnData'],
       ['POST', '/v1/products', 'PublishProduct'],
       ['POST', '/v1/security-issues', 'ReportSecurityIssue'],
+      ['POST', '/v1/complaints', 'FileComplaint'],
     ];
     for (const [method, path, action] of writes) {
       const body = signed(action);
@@ -342,6 +351,12 @@ describe('the OpenAPI document and the server', () => {
     await g.get('/v1/grants');
 
     // Public.
+    const filed = await g.post('/v1/public/complaints', { json: PUBLIC_COMPLAINT });
+    const { id, receipt } = (JSON.parse(filed.text) as { data: { id: string; receipt: string } }).data;
+    await g.get(`/v1/public/complaints/${id}`, { headers: { 'complaint-receipt': receipt } });
+    await g.get(`/v1/public/complaints/${id}`, { headers: { 'complaint-receipt': 'a guess' } });
+    await g.get(`/v1/public/complaints/${id}`);
+    await g.post('/v1/public/complaints', { json: { ...PUBLIC_COMPLAINT, contact: 1 } });
     await g.get('/v1/public/recipients');
     await g.get('/v1/public/credit');
     g.ledger.down = 'unreachable';

@@ -614,6 +614,12 @@ export const OPENAPI = {
     '/v1/data-returns': { post: ledgerWrite('Data return (signed ReturnData)', '201') },
     '/v1/products': { post: ledgerWrite('Product publication (signed PublishProduct)', '201') },
     '/v1/security-issues': { post: ledgerWrite('Security issue report (signed ReportSecurityIssue)', '201') },
+    '/v1/complaints': {
+      post: ledgerWrite(
+        'A complaint or opinion of the enterprise (signed FileComplaint: id, datasetId, grantId?, kind?, category, facts, receiptHash; Z21)',
+        '201',
+      ),
+    },
     '/v1/grants': {
       get: {
         summary: 'The caller’s grants',
@@ -741,6 +747,92 @@ export const OPENAPI = {
         summary: 'Credit evaluations (信用评价, L24)',
         responses: {
           '200': json(dataOf({ type: 'array', items: { type: 'object' } })),
+          ...tooFast,
+          '503': problem,
+        },
+      },
+    },
+    '/v1/public/complaints': {
+      post: {
+        summary:
+          'A complaint or opinion from anyone (Z21, Z35): the contact reaches the ledger only hashed with the receipt returned',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['datasetId', 'category', 'facts', 'contact'],
+                additionalProperties: false,
+                properties: {
+                  datasetId: { type: 'string' },
+                  grantId: { type: 'string' },
+                  kind: { type: 'string', enum: ['complaint', 'opinion'] },
+                  category: {
+                    type: 'string',
+                    enum: ['open-attribute', 'quality', 'error', 'unlawful-opening', 'rights'],
+                  },
+                  facts: { type: 'string', minLength: 10, maxLength: 8000 },
+                  contact: { type: 'string', minLength: 5, maxLength: 128 },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': json(
+            {
+              type: 'object',
+              required: ['data', 'txId'],
+              properties: {
+                data: {
+                  type: 'object',
+                  required: ['id', 'due', 'receipt'],
+                  properties: {
+                    id: { type: 'string' },
+                    due: { type: 'string' },
+                    receipt: { type: 'string' },
+                  },
+                },
+                txId: { type: 'string' },
+              },
+            },
+            'Filed: keep the receipt',
+          ),
+          '400': problem,
+          '404': problem,
+          '413': problem,
+          '415': problem,
+          ...tooFast,
+          '503': problem,
+        },
+      },
+    },
+    '/v1/public/complaints/{id}': {
+      get: {
+        summary: 'Where a complaint filed through the platform stands, shown only with its receipt',
+        parameters: [
+          idParam('id'),
+          { name: 'complaint-receipt', in: 'header', required: true, schema: { type: 'string' } },
+        ],
+        responses: {
+          '200': json(
+            dataOf({
+              type: 'object',
+              required: ['id', 'state', 'due'],
+              properties: {
+                id: { type: 'string' },
+                state: { type: 'string', enum: ['OPEN', 'RESOLVED'] },
+                due: { type: 'string' },
+                category: { type: 'string' },
+                datasetId: { type: 'string' },
+                outcome: { type: 'object' },
+                notifiedOn: { type: 'string' },
+              },
+            }),
+          ),
+          '400': problem,
+          '404': problem,
           ...tooFast,
           '503': problem,
         },

@@ -76,7 +76,7 @@ export function workflowRoutes(s: Services): Router {
     });
   }
 
-  const { application, agreement, duty } = rdx;
+  const { application, agreement, complaint, duty } = rdx;
   relay('/v1/applications', 'post', 'SubmitApplication', (b) => application.submitSigned(b), 201);
   relay('/v1/applications/:id', 'put', 'ResubmitApplication', (b) => application.resubmitSigned(b));
   relay('/v1/applications/:id/disputes', 'post', 'DisputeReview', (b) => application.disputeSigned(b), 201);
@@ -89,6 +89,7 @@ export function workflowRoutes(s: Services): Router {
   relay('/v1/data-returns', 'post', 'ReturnData', (b) => duty.returnDataSigned(b), 201);
   relay('/v1/products', 'post', 'PublishProduct', (b) => duty.publishProductSigned(b), 201);
   relay('/v1/security-issues', 'post', 'ReportSecurityIssue', (b) => duty.reportSecurityIssueSigned(b), 201);
+  relay('/v1/complaints', 'post', 'FileComplaint', (b) => complaint.fileSigned(b), 201);
 
   /**
    * The caller's own object. Someone else's answers exactly as a missing one, word for word: whether it

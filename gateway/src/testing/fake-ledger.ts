@@ -50,7 +50,11 @@ export const RELAYED: Record<string, string> = {
   'duty:ReturnData': 'ReturnData',
   'duty:PublishProduct': 'PublishProduct',
   'duty:ReportSecurityIssue': 'ReportSecurityIssue',
+  'complaint:FileComplaintAsEnterprise': 'FileComplaint',
 };
+
+/** Stands for a complaint's 10 working days in the fake (the chaincode computes it from its calendar). */
+export const FAKE_COMPLAINT_DUE = '2099-12-31';
 
 /** The options of a call as the fake records them: transient data decoded as text. */
 function callOptions(options: LedgerCallOptions): Pick<LedgerCall, 'transient' | 'endorsingOrganizations'> {
@@ -93,6 +97,8 @@ export class FakeLedger implements Ledger {
   /** The opening bodies as platform:ListBodies lists them (`removedAt` for one that left). */
   bodies: { mspId: string; name: string; removedAt?: string }[] = [];
   creditEvaluations: Record<string, unknown>[] = [];
+  /** Complaints filed through the public route, by id. */
+  readonly complaints = new Map<string, Record<string, unknown>>();
   private readonly nonces = new Set<string>();
   private tx = 0;
 
@@ -137,7 +143,9 @@ export class FakeLedger implements Ledger {
         const envelope = this.verifyEnterpriseRequest(request, signature, action);
         const body = (envelope.body ?? {}) as Record<string, unknown>;
         const id = String(
-          call.contract === 'application' ? (body.id ?? body.applicationId) : body.agreementId,
+          call.contract === 'application' || call.contract === 'complaint'
+            ? (body.id ?? body.applicationId)
+            : body.agreementId,
         );
         // A new application exists from here on, as on the ledger (the SDK reads it back).
         if (call.fn === 'SubmitApplication' && !this.applications.has(id))
@@ -147,9 +155,22 @@ export class FakeLedger implements Ledger {
             state: 'FORMAL_REVIEW',
             bodies: [],
           });
-        return { id, fn: call.fn, creditCode: envelope.creditCode, body };
+        const complaint = call.contract === 'complaint' ? { deadline: { due: FAKE_COMPLAINT_DUE } } : {};
+        return { id, fn: call.fn, creditCode: envelope.creditCode, body, ...complaint };
       });
     }
+    // Complaints from the public route: what the status read needs, as the chaincode keeps it.
+    this.handlers.set('complaint:FileComplaintFromPublic', (_args, call) => {
+      const input = JSON.parse(call.transient.complaint ?? '{}') as Record<string, string>;
+      const stored = { ...input, state: 'OPEN', deadline: { due: FAKE_COMPLAINT_DUE } };
+      this.complaints.set(input.id!, stored);
+      return stored;
+    });
+    this.handlers.set('complaint:GetComplaintStatus', ([id = '', receiptHash = '']) => {
+      const c = this.complaints.get(id);
+      if (!c || c.receiptHash !== receiptHash) refuse('NOT_FOUND', `complaint ${id} does not exist`);
+      return { id, state: c.state, datasetId: c.datasetId, category: c.category, due: FAKE_COMPLAINT_DUE };
+    });
   }
 
   /** Replaces the handler of `contract:fn`. */

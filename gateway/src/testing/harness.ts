@@ -81,6 +81,8 @@ export interface HarnessOptions {
   usage?: GrantUsage;
   /** Browser origins allowed to call (default: none). */
   corsOrigins?: string[];
+  /** Complaints per address and hour on the public route (default 10 000, so only its own test meets it). */
+  publicComplaintsPerHour?: number;
 }
 
 /** One answer of the server, as sent. */
@@ -380,6 +382,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       issuer: ISSUER,
       bodyLimit: opts.bodyLimit ?? '32kb',
       corsOrigins: opts.corsOrigins ?? [],
+      publicComplaintsPerHour: opts.publicComplaintsPerHour ?? 10_000,
+      publicComplaintsPerHourTotal: 1_000_000,
     },
     view,
     ledger,

@@ -1,21 +1,21 @@
 /**
- * `rdx complaint file`: the owning body (or the bureau) records a complaint or opinion, and may suspend the
- * grant in the same transaction. A person's name goes on the ledger only as a salted hash.
+ * `rdx complaint file`: the owning body (or the bureau) records a complaint or opinion that reached it, and may
+ * suspend the grant — or, naming none, every active grant on the dataset — in the same transaction. A person's
+ * name goes on the ledger only as a salted hash.
  */
 import crypto from 'node:crypto';
 import { defineCommand, optString, reqString } from '../../command.js';
 import { committedData, complaintLines, txLine } from '../../format.js';
 import { stateLabel, TERMS } from '../../terms.js';
 import { personalDataHash } from '../../../enterprise-signer.js';
-import { InputError } from '../../../sdk/errors.js';
 import { sha256OfFile } from '../../../sdk/inputs.js';
-import type { ComplaintInput } from '../../../sdk/types.js';
+import { COMPLAINT_CATEGORIES, type ComplaintCategory, type ComplaintInput } from '../../../sdk/types.js';
 
 export default defineCommand({
   path: ['complaint', 'file'],
   roles: ['body', 'bureau'],
   summary:
-    '投诉举报 file a complaint or opinion about a dataset or grant; --suspend-now 中止 the grant at once',
+    '投诉举报 file a complaint or opinion about a dataset or grant; --suspend-now 中止 the grant (or the whole dataset) at once',
   options: [
     { flags: '--id <id>', description: '编号 complaint id (new)', required: true },
     { flags: '--dataset <id>', description: '数据集 the dataset complained about', required: true },
@@ -25,6 +25,13 @@ export default defineCommand({
       description: '类型 kind',
       choices: ['complaint', 'opinion'],
       defaultValue: 'complaint',
+    },
+    {
+      flags: '--category <category>',
+      description:
+        '类别 Z21(1) open-attribute 开放属性 | (2) quality 质量 | (3) error 错误遗漏 | (4) unlawful-opening 违规开放 | Z35 rights 侵犯权益',
+      choices: [...COMPLAINT_CATEGORIES],
+      required: true,
     },
     {
       flags: '--complainant-kind <kind>',
@@ -48,19 +55,20 @@ export default defineCommand({
     },
     {
       flags: '--suspend-now',
-      description: '立即中止 suspend the grant in the same transaction (needs --grant)',
+      description:
+        '立即中止 suspend the grant in the same transaction; without --grant, every active grant on the dataset',
     },
   ],
   async run(ctx, { opts }) {
     const grantId = optString(opts, 'grant');
     const suspendNow = opts.suspendNow === true;
-    if (suspendNow && !grantId) throw new InputError('INVALID_ARGUMENT', '--suspend-now needs --grant');
     const person = reqString(opts, 'complainantKind') === 'person';
     const salt = person ? (optString(opts, 'salt') ?? crypto.randomBytes(16).toString('hex')) : undefined;
     const name = reqString(opts, 'complainantName');
     const input: ComplaintInput = {
       id: reqString(opts, 'id'),
       kind: reqString(opts, 'kind') as 'complaint' | 'opinion',
+      category: reqString(opts, 'category') as ComplaintCategory,
       datasetId: reqString(opts, 'dataset'),
       grantId,
       complainant: person
@@ -71,7 +79,10 @@ export default defineCommand({
     };
     const c = await ctx.ledger().complaint.file(input);
     const lines = [`${TERMS.complaint} ${c.value.id} 已登记 filed`, ...complaintLines(c.value)];
-    if (suspendNow) lines.push(`  ${TERMS.grant} ${grantId} → ${stateLabel('SUSPENDED')}`);
+    if (suspendNow)
+      lines.push(
+        `  ${grantId ? `${TERMS.grant} ${grantId}` : `${c.value.suspendedGrants ?? 0} ${TERMS.grant}`} → ${stateLabel('SUSPENDED')}`,
+      );
     if (salt && !optString(opts, 'salt')) lines.push(`  盐 salt of the name hash (keep off-chain): ${salt}`);
     lines.push(txLine(c));
     return { data: { ...committedData('complaint', c), ...(salt ? { nameSalt: salt } : {}) }, lines };

@@ -1,0 +1,106 @@
+/**
+ * Complaints and opinions from anyone (Z21: 公民、法人和其他组织 … 通过公共数据平台): no login. A citizen sends the
+ * dataset (and grant) concerned, a category, what happened, and a contact; the gateway brings it to the ledger
+ * with its own identity (complaint:FileComplaintFromPublic) and answers with the complaint's id, its due date and
+ * a receipt. The contact reaches the ledger only hashed with that receipt, so whoever holds both can show the
+ * owning body they are the complainant; the receipt alone (in a header, never the URL) shows where it stands.
+ *
+ * Every filing is a ledger transaction, so besides the anonymous rate the route takes a few per address and
+ * hour, and a cap for all addresses together (config: RDX_PUBLIC_COMPLAINTS_PER_HOUR[_TOTAL]).
+ */
+import crypto from 'node:crypto';
+import type { RequestHandler, Router } from 'express';
+import { COMPLAINT_RECEIPT_HEADER, personalDataHash, RdxLedger, type PlatformComplaint } from '@rdx/client';
+import { Limiter } from '../enforcement/limiter.js';
+import { apiRouter, jsonBody } from '../http/routing.js';
+import { ledgerProblem, Problem } from '../problem.js';
+import type { Services } from '../services.js';
+
+const sha256 = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
+
+/** The fields a citizen sends; anything else is refused rather than silently dropped. */
+const FIELDS = ['datasetId', 'grantId', 'kind', 'category', 'facts', 'contact'] as const;
+
+/** The complaint as sent, its shape checked; the chaincode checks its values (dataset, category, facts). */
+function complaintBody(raw: unknown): PlatformComplaint & { contact: string } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new Problem(
+      'BAD_REQUEST',
+      'Send a JSON object: { datasetId, category, facts, contact, grantId?, kind? }.',
+    );
+  const body = raw as Record<string, unknown>;
+  const unknown = Object.keys(body).filter((k) => !(FIELDS as readonly string[]).includes(k));
+  if (unknown.length)
+    throw new Problem('BAD_REQUEST', `Unknown field(s): ${unknown.slice(0, 5).join(', ')}.`);
+  for (const k of FIELDS)
+    if (body[k] !== undefined && typeof body[k] !== 'string')
+      throw new Problem('BAD_REQUEST', `${k} must be a string.`);
+  for (const k of ['datasetId', 'category', 'facts', 'contact'] as const)
+    if (!body[k]) throw new Problem('BAD_REQUEST', `${k} is required.`);
+  const contact = String(body.contact).trim();
+  if (contact.length < 5 || contact.length > 128)
+    throw new Problem('BAD_REQUEST', 'contact must be a phone number or e-mail address (5–128 characters).');
+  return { ...(body as unknown as PlatformComplaint), contact };
+}
+
+export function publicComplaintRoutes(s: Services, anonymous: RequestHandler): Router {
+  const r = apiRouter();
+  const { complaint } = new RdxLedger(s.ledger);
+  const perHour = s.config.publicComplaintsPerHour ?? 10;
+  const total = s.config.publicComplaintsPerHourTotal ?? 600;
+  const perAddress = new Limiter(perHour / 3600, perHour);
+  const all = new Limiter(total / 3600, total);
+  const filingRate: RequestHandler = (req, _res, next) => {
+    const ok = perAddress.take(req.socket.remoteAddress ?? 'unknown') && all.take('all');
+    next(
+      ok
+        ? undefined
+        : new Problem(
+            'RATE_LIMITED',
+            `Complaints are taken at most ${perHour} an hour from one address (${total} from all); try again later.`,
+            {},
+            { 'Retry-After': '600' },
+          ),
+    );
+  };
+
+  r.post(
+    '/v1/public/complaints',
+    anonymous,
+    filingRate,
+    ...jsonBody(s.config.bodyLimit),
+    async (req, res) => {
+      const { contact, ...fields } = complaintBody(req.body);
+      const receipt = crypto.randomBytes(24).toString('base64url');
+      const id = `c-${crypto.randomBytes(8).toString('hex')}`;
+      try {
+        const done = await complaint.fileFromPublic({
+          ...fields,
+          id,
+          contactHash: personalDataHash(contact, receipt),
+          receiptHash: sha256(receipt),
+        });
+        res.status(201).json({ data: { id, due: done.value.deadline.due, receipt }, txId: done.txId });
+      } catch (err) {
+        throw ledgerProblem(err);
+      }
+    },
+  );
+
+  r.get('/v1/public/complaints/:id', anonymous, async (req, res) => {
+    const receipt = req.get(COMPLAINT_RECEIPT_HEADER);
+    if (!receipt)
+      throw new Problem(
+        'BAD_REQUEST',
+        `Send the receipt you were given in the ${COMPLAINT_RECEIPT_HEADER} header.`,
+      );
+    try {
+      res
+        .set('Cache-Control', 'no-store')
+        .json({ data: await complaint.status(String(req.params.id), sha256(receipt)) });
+    } catch (err) {
+      throw ledgerProblem(err);
+    }
+  });
+  return r;
+}
