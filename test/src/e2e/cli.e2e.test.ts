@@ -746,6 +746,8 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
       DS1,
       '--grant',
       GRANT1,
+      '--category',
+      'unlawful-opening',
       '--complainant-kind',
       'person',
       '--complainant-name',
@@ -810,6 +812,35 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
       notified.complaint.notification.notifiedOn,
     ]).to.deep.equal(['phone', today]);
     await cli.until(['records', DS1, '--limit', '1', ...ent], 10_000);
+
+    // The enterprise complains through the gateway and follows it with its receipt; the body lists it.
+    const submitted = await cli.ok<{ complaint: { id: string; receipt: string; state: string } }>([
+      'complaint',
+      'submit',
+      '--dataset',
+      DS1,
+      '--category',
+      'quality',
+      '--kind',
+      'opinion',
+      '--facts-file',
+      file('facts.txt'),
+      ...ent,
+    ]);
+    expect(submitted.complaint.state).to.equal('OPEN');
+    const seen = await cli.ok<{ state: string; category: string }>([
+      'complaint',
+      'status',
+      submitted.complaint.id,
+      '--receipt',
+      submitted.complaint.receipt,
+    ]);
+    expect([seen.state, seen.category]).to.deep.equal(['OPEN', 'quality']);
+    await cli.fails(['complaint', 'status', submitted.complaint.id, '--receipt', 'a guess'], 'NOT_FOUND');
+    const listed = await cli.ok<{ id: string; state: string }[]>(['complaints', ...MARKET]);
+    expect(listed.map((c) => c.id)).to.include.members([complaintId, submitted.complaint.id]);
+    const open = await cli.ok<{ id: string }[]>(['complaints', '--state', 'OPEN', ...MARKET]);
+    expect(open.map((c) => c.id)).to.include(submitted.complaint.id).and.not.include(complaintId);
   });
 
   it('receipts: the allowed and the refused call each verify offline and against the ledger', async () => {

@@ -114,6 +114,7 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
           id: complaintId,
           datasetId: marketDataset,
           grantId: marketGrant,
+          category: 'unlawful-opening',
           complainant: { kind: 'person', nameHash: crypto.createHash('sha256').update('李四').digest('hex') },
           factsHash: crypto.createHash('sha256').update('facts').digest('hex'),
           suspendNow: true,

@@ -1,0 +1,214 @@
+/**
+ * Complaints and opinions on the real network (issue 12, item 2; Z21, Z35, L17). A citizen complains with a
+ * plain HTTP client on the gateway's public route and follows it with the receipt; an enterprise complains
+ * with its signed request; the owning body verifies and suspends every grant on the dataset in one transaction
+ * (access stops at the gateway), then reopens and tells the citizen through the platform. What another body, the
+ * gateway or a stranger may do is tried as an insider would, with Fabric's own `peer` CLI.
+ */
+import { expect } from 'chai';
+import { EnterpriseSession } from '@rdx/client';
+import { ensureFabricBinaries, gatewayUrl, type FabricInstall } from '@rdx/network';
+import { config, topology } from '../fabric-client.js';
+import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
+import { chaincodeQuery, cliFailure } from '../peer-cli.js';
+import {
+  applyAndGetGrants,
+  demand,
+  evaluate,
+  onboard,
+  Parties,
+  registerDataset,
+  runId,
+  secret,
+  submit,
+  type TestEnterprise,
+} from '../workflow.js';
+
+const dataset = `complained-${runId}`;
+const otherDataset = `not-complained-${runId}`;
+const CONTACT = 'zhang.san@example.org';
+const FACTS = '公开数据中出现了我的家庭住址,侵犯了个人隐私,请中止开放。';
+
+type Grant = { id: string; state: string; reason?: { code: string; complaintId?: string } };
+type Complaint = {
+  id: string;
+  state: string;
+  category: string;
+  filedThrough: string;
+  suspendedGrants?: number;
+  complainant: Record<string, string>;
+  facts?: string;
+};
+type History = { txId: string; value?: { state?: string } }[];
+
+let p: Parties;
+let install: FabricInstall;
+let holders: TestEnterprise[] = [];
+const grants: string[] = [];
+let otherGrant = '';
+const base = (): string => gatewayUrl({ topology } as never);
+const grant = async (id: string): Promise<Grant> =>
+  (await evaluate(p.regulator, 'grant', 'GetGrant', id)) as Grant;
+
+async function fileAsCitizen(body: Record<string, unknown>): Promise<Response> {
+  return fetch(`${base()}/v1/public/complaints`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+describe('complaints from anyone, about the data itself (real network)', () => {
+  let citizen: { id: string; receipt: string; due: string };
+  const status = async (
+    receipt = citizen.receipt,
+  ): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const res = await fetch(`${base()}/v1/public/complaints/${citizen.id}`, {
+      headers: { 'complaint-receipt': receipt },
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  before(async () => {
+    p = new Parties();
+    install = await ensureFabricBinaries(config, () => undefined);
+    await registerDataset(p.market, dataset, `投诉测试 ${dataset}`);
+    await registerDataset(p.market, otherDataset, `投诉测试 ${otherDataset}`);
+    holders = [await onboard(p, 'AA'), await onboard(p, 'AAA')];
+    for (const [i, e] of holders.entries()) {
+      const wanted =
+        i === 0
+          ? [demand(dataset, 'MarketMSP'), demand(otherDataset, 'MarketMSP')]
+          : [demand(dataset, 'MarketMSP')];
+      const got = (await applyAndGetGrants(p, e.signer, `complaints-${i}-${runId}`, wanted)).grants;
+      grants.push(...got.filter((g) => g.endsWith(`.${dataset}`)));
+      otherGrant ||= got.find((g) => g.endsWith(`.${otherDataset}`)) ?? '';
+    }
+    expect(grants).to.have.length(2);
+  });
+  after(() => p?.close());
+
+  it('a citizen files with a plain HTTP client; the contact reaches no peer in clear; the receipt alone shows the state', async () => {
+    const res = await fileAsCitizen({
+      datasetId: dataset,
+      category: 'rights',
+      facts: FACTS,
+      contact: CONTACT,
+    });
+    const body = (await res.json()) as { data: typeof citizen; code?: string; detail?: string };
+    expect(res.status, `${body.code} ${body.detail}`).to.equal(201);
+    citizen = body.data;
+    const kept = (await evaluate(p.market, 'complaint', 'GetComplaint', citizen.id)) as Complaint;
+    expect([kept.state, kept.category, kept.filedThrough, kept.facts]).to.deep.equal([
+      'OPEN',
+      'rights',
+      'public',
+      FACTS,
+    ]);
+    expect(kept.complainant.kind).to.equal('person');
+    expect(kept.complainant.contactHash).to.match(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(kept)).not.to.include(CONTACT);
+    expect((await status()).body.data).to.include({ id: citizen.id, state: 'OPEN', due: citizen.due });
+    expect((await status('a guess')).status).to.equal(404);
+    // Personal data in the facts is refused by the chaincode, and said so.
+    const refused = await fileAsCitizen({
+      datasetId: dataset,
+      category: 'rights',
+      facts: `请致电 138 0013 8000 ${FACTS}`,
+      contact: CONTACT,
+    });
+    const problem = (await refused.json()) as { code: string; detail: string };
+    expect([refused.status, problem.code]).to.deep.equal([400, 'INVALID_ARGUMENT']);
+    expect(problem.detail).to.match(/facts contains what looks like a mobile phone number/);
+  });
+
+  it('the owning body suspends every active grant on the dataset in one transaction; access stops at the gateway', async () => {
+    const tokens = await Promise.all(holders.map((e) => tokenFor(base(), e.creditCode, e.privateKeyPem)));
+    const done = await submit(p.market, 'complaint', 'SuspendForComplaint', citizen.id);
+    const shell = done.result as Complaint;
+    expect(shell.suspendedGrants).to.equal(2);
+    for (const id of grants) {
+      const g = await grant(id);
+      expect([g.state, g.reason?.code, g.reason?.complaintId]).to.deep.equal([
+        'SUSPENDED',
+        'complaint',
+        citizen.id,
+      ]);
+      const history = (await evaluate(p.regulator, 'query', 'GetHistory', 'grant', id)) as History;
+      const suspendedBy = history.filter((h) => h.value?.state === 'SUSPENDED').map((h) => h.txId);
+      expect(suspendedBy, 'suspended in the same transaction').to.deep.equal([done.txId]);
+    }
+    expect((await grant(otherGrant)).state, 'a grant on another dataset is not touched').to.equal('ACTIVE');
+    for (const token of tokens)
+      await eventually(
+        async () =>
+          (await getJson(`${base()}/v1/datasets/${dataset}/records?limit=1`, token)).body.code ===
+          'GRANT_NOT_ACTIVE',
+        30_000,
+        'the gateway refuses the suspended grant',
+      );
+  });
+
+  it('an enterprise complains with its signed request; the body and the bureau list what concerns them, another body nothing', async () => {
+    const session = EnterpriseSession.withPrivateKey(
+      base(),
+      holders[0]!.creditCode,
+      holders[0]!.privateKeyPem,
+    );
+    const filed = await session.fileComplaint({
+      datasetId: otherDataset,
+      category: 'quality',
+      kind: 'opinion',
+      facts: '经营范围字段缺失超过三成,建议补全后再更新。',
+    });
+    const kept = (await evaluate(p.market, 'complaint', 'GetComplaint', filed.complaint.id)) as Complaint;
+    expect(kept.complainant).to.deep.equal({ kind: 'enterprise', creditCode: holders[0]!.creditCode });
+    const ids = async (who: Parties['market']): Promise<string[]> =>
+      (
+        (await evaluate(who, 'complaint', 'ListComplaints', '{"state":"OPEN"}', '200', '')) as {
+          items: Complaint[];
+        }
+      ).items.map((c) => c.id);
+    expect(await ids(p.market)).to.include.members([citizen.id, filed.complaint.id]);
+    expect(await ids(p.bureau)).to.include.members([citizen.id, filed.complaint.id]);
+    expect(await ids(p.transport)).not.to.include.members([citizen.id]);
+    expect(await ids(p.transport)).not.to.include.members([filed.complaint.id]);
+  });
+
+  it("tried with Fabric's own peer CLI: another body, the gateway and a body's forged public filing are refused", async () => {
+    const as = (org: string, args: string[], identity = 'admin'): Promise<string> =>
+      cliFailure(chaincodeQuery(install, org, org, args, identity));
+    const refusals = {
+      otherBodyReads: await as('TransportMSP', ['complaint:GetComplaint', citizen.id]),
+      otherBodySuspends: await as('TransportMSP', ['complaint:SuspendForComplaint', citizen.id]),
+      gatewayReadsWho: await as('BureauMSP', ['complaint:GetComplaint', citizen.id], 'gateway'),
+      bodyPosesAsPublic: await as('MarketMSP', ['complaint:FileComplaintFromPublic']),
+      bodyReadsStatus: await as('MarketMSP', ['complaint:GetComplaintStatus', citizen.id, '0'.repeat(64)]),
+    };
+    expect(refusals.otherBodyReads).to.match(/\[NOT_FOUND\] complaint .* does not exist/);
+    expect(refusals.otherBodySuspends).to.match(/\[NOT_FOUND\] complaint .* does not exist/);
+    expect(refusals.gatewayReadsWho).to.match(
+      /\[FORBIDDEN\] .*read complaints; the caller is the API gateway/,
+    );
+    expect(refusals.bodyPosesAsPublic).to.match(/\[FORBIDDEN\] .*bring the public's complaints/);
+    expect(refusals.bodyReadsStatus).to.match(/\[FORBIDDEN\] .*show complainants their complaints/);
+  });
+
+  it('the body reopens after processing (every suspended grant active again) and tells the citizen through the platform', async () => {
+    await submit(
+      p.market,
+      'complaint',
+      'ResolveComplaint',
+      citizen.id,
+      'reopen',
+      secret({ note: '已删除住址字段后再开放' }),
+    );
+    for (const id of grants) expect((await grant(id)).state).to.equal('ACTIVE');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    await submit(p.market, 'complaint', 'RecordNotification', citizen.id, 'platform', today, 'a'.repeat(64));
+    const seen = (await status()).body.data as Record<string, unknown>;
+    expect(seen).to.include({ state: 'RESOLVED', notifiedOn: today });
+    expect((seen.outcome as { decision: string }).decision).to.equal('reopen');
+    expect(JSON.stringify(seen), 'the note stays with the body').not.to.include('住址字段');
+  });
+});
