@@ -840,7 +840,9 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     const listed = await cli.ok<{ id: string; state: string }[]>(['complaints', ...MARKET]);
     expect(listed.map((c) => c.id)).to.include.members([complaintId, submitted.complaint.id]);
     const open = await cli.ok<{ id: string }[]>(['complaints', '--state', 'OPEN', ...MARKET]);
-    expect(open.map((c) => c.id)).to.include(submitted.complaint.id).and.not.include(complaintId);
+    expect(open.map((c) => c.id))
+      .to.include(submitted.complaint.id)
+      .and.not.include(complaintId);
   });
 
   it('receipts: the allowed and the refused call each verify offline and against the ledger', async () => {
