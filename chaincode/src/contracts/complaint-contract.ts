@@ -12,10 +12,10 @@
 import { Info, Transaction, Returns } from 'fabric-contract-api';
 import { isBodyStaff, requireOwner, requireOwnerOfPublic, requireRole, type Actor } from '../lib/access';
 import { RdxContext } from '../lib/context';
-import { today, workingDaysFromToday } from '../lib/deadlines';
+import { today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS, type EventName } from '../lib/events';
-import { putIndex, deleteIndex, idsByIndex } from '../lib/keys';
+import { deleteIndex, idsByIndex } from '../lib/keys';
 import { pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
@@ -39,10 +39,11 @@ import {
   COMPLAINANT_KINDS,
   COMPLAINT_CATEGORIES,
   COMPLAINT_KINDS,
-  COMPLAINT_WORKING_DAYS,
+  complaintDeadline,
   loadComplaint,
   loadComplaintShell,
   OUTCOMES,
+  recordComplaint,
   saveComplaintObject,
   type Complaint,
   type ComplaintShell,
@@ -53,29 +54,6 @@ import { joinGrant, loadGrantShell, transitionGrant, type GrantShell } from '../
 import { enterpriseAction } from './enterprise-action';
 
 const STATES = ['OPEN', 'RESOLVED'] as const;
-
-/**
- * Saves a complaint with its secret and keeps its indexes in step (by state, by body and state, and — until
- * the complainant is told — among the unanswered); returns the shell (what the block may hold).
- */
-async function saveComplaint(
-  ctx: RdxContext,
-  c: Complaint,
-  previous: Complaint | undefined,
-  event: EventName,
-): Promise<ComplaintShell> {
-  if (previous) {
-    await deleteIndex(ctx, 'complaint~state', [previous.state, c.id]);
-    await deleteIndex(ctx, 'complaint~body~state', [previous.body, previous.state, c.id]);
-  } else {
-    await putIndex(ctx, 'complaint~unanswered', [c.id]);
-  }
-  const shell = await saveComplaintObject(ctx, c, true);
-  await putIndex(ctx, 'complaint~state', [c.state, c.id]);
-  await putIndex(ctx, 'complaint~body~state', [c.body, c.state, c.id]);
-  ctx.changed(event, { type: 'complaint', id: c.id, state: c.state });
-  return shell;
-}
 
 /** What every filing names: the complaint's id, dataset (and grant), kind and category, checked. */
 async function newComplaint(
@@ -118,11 +96,7 @@ async function newComplaint(
     ...(filedThrough === 'staff' ? {} : { receiptHash: sha256Hex(input.receiptHash, 'receiptHash') }),
     state: 'OPEN',
     filedAt: ctx.now(),
-    deadline: {
-      step: 'complaint-handling',
-      due: await workingDaysFromToday(ctx, COMPLAINT_WORKING_DAYS),
-      rule: `Z21: ${COMPLAINT_WORKING_DAYS} working days`,
-    },
+    deadline: await complaintDeadline(ctx),
     suspendedOnFiling: false,
     ...stamp(ctx, actor),
   };
@@ -201,7 +175,7 @@ export class ComplaintContract extends RdxContract {
       complaint.suspendedOnFiling = true;
       complaint.suspendedGrants = await suspendFor(ctx, actor, complaint, EVENTS.COMPLAINT_FILED);
     }
-    return JSON.stringify(await saveComplaint(ctx, complaint, undefined, EVENTS.COMPLAINT_FILED));
+    return JSON.stringify(await recordComplaint(ctx, complaint, undefined, EVENTS.COMPLAINT_FILED));
   }
 
   /**
@@ -216,7 +190,7 @@ export class ComplaintContract extends RdxContract {
       kind: 'enterprise',
       creditCode: enterprise.creditCode,
     });
-    return JSON.stringify(await saveComplaint(ctx, complaint, undefined, EVENTS.COMPLAINT_FILED));
+    return JSON.stringify(await recordComplaint(ctx, complaint, undefined, EVENTS.COMPLAINT_FILED));
   }
 
   /**
@@ -233,7 +207,7 @@ export class ComplaintContract extends RdxContract {
       kind: 'person',
       contactHash: sha256Hex(input.contactHash, 'contactHash'),
     });
-    return JSON.stringify(await saveComplaint(ctx, complaint, undefined, EVENTS.COMPLAINT_FILED));
+    return JSON.stringify(await recordComplaint(ctx, complaint, undefined, EVENTS.COMPLAINT_FILED));
   }
 
   /**
@@ -254,7 +228,7 @@ export class ComplaintContract extends RdxContract {
       suspendedGrants: (current.suspendedGrants ?? 0) + suspended,
       ...stamp(ctx, actor),
     };
-    return JSON.stringify(await saveComplaint(ctx, next, current, EVENTS.GRANT_SUSPENDED));
+    return JSON.stringify(await recordComplaint(ctx, next, current, EVENTS.GRANT_SUSPENDED));
   }
 
   /**
@@ -332,7 +306,7 @@ export class ComplaintContract extends RdxContract {
       },
       ...stamp(ctx, actor),
     };
-    return JSON.stringify(await saveComplaint(ctx, next, current, EVENTS.COMPLAINT_RESOLVED));
+    return JSON.stringify(await recordComplaint(ctx, next, current, EVENTS.COMPLAINT_RESOLVED));
   }
 
   /** Owning body: records how and when the complainant was told the outcome (L17). */

@@ -14,6 +14,7 @@ import {
 } from '../testing/world';
 import { EVENTS } from '../lib/events';
 import type { Agreement } from '../models/agreement';
+import type { Complaint } from '../models/complaint';
 import type { CreditEvaluation, Duty } from './duty-contract';
 
 interface Setup {
@@ -192,8 +193,66 @@ describe('DutyContract', () => {
     await w.refused(report({ descriptionHash: 'a leak' }), 'INVALID_ARGUMENT');
     const recorded = await report({})();
     expect(recorded.kind).to.equal('security-issue');
-    expect(recorded.detail).to.deep.equal({ severity: 'high', descriptionHash: sha('leak') });
+    const [complaintId] = agreement.grants.map(
+      (_, i) => `sec-${String(w.ledger.lastEvent()?.payload.txId).slice(0, 16)}-${i + 1}`,
+    );
+    expect(recorded.detail).to.deep.equal({
+      severity: 'high',
+      descriptionHash: sha('leak'),
+      complaints: [complaintId],
+    });
     expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.SECURITY_ISSUE_REPORTED);
+    expect(w.ledger.lastEvent()?.payload.changes.map((c) => `${c.type}:${c.state}`)).to.deep.equal([
+      'duty:security-issue',
+      'complaint:OPEN',
+    ]);
+  });
+
+  it('a security incident puts each grant of the agreement on the complaint path: verified, suspended, answered in time (L17, Z35)', async () => {
+    const { w, agreement } = await setup();
+    const recorded = await duty(w, 'ReportSecurityIssue', 'ReportSecurityIssue', {
+      agreementId: agreement.id,
+      severity: 'critical',
+      descriptionHash: sha('数据库被拖库'),
+    });
+    const [id] = recorded.detail.complaints as string[];
+    const c = await w.call<Complaint>(IDS.market, C.complaint, 'GetComplaint', id!);
+    expect(c).to.deep.include({
+      state: 'OPEN',
+      category: 'security',
+      filedThrough: 'enterprise',
+      body: 'MarketMSP',
+      datasetId: MARKET_ENTITIES,
+      grantId: agreement.grants[0],
+      complainant: { kind: 'enterprise', creditCode: CODES.aa },
+      factsHash: sha('数据库被拖库'),
+      reportId: recorded.id,
+    });
+    const listed = await w.call<{ items: { id: string }[] }>(
+      IDS.market,
+      C.complaint,
+      'ListComplaints',
+      '{}',
+      '50',
+      '',
+    );
+    expect(listed.items.map((x) => x.id)).to.include(id);
+    // The body verifies and suspends at once; the outcome lifts or withdraws as for any complaint.
+    await w.invoke(IDS.market, C.complaint, 'SuspendForComplaint', id!);
+    expect((await w.getGrant(agreement.grants[0]!)).state).to.equal('SUSPENDED');
+    // Unanswered past its 10 working days (Mon 2025-03-03 → Mon 2025-03-17), it is overdue.
+    w.setChinaTime('2025-03-18');
+    const overdue = await w.call<{ id: string; step: string }[]>(IDS.bureau, C.query, 'ListOverdue');
+    expect(overdue).to.deep.include.members([
+      {
+        type: 'complaint',
+        id,
+        step: 'complaint-handling',
+        due: '2025-03-17',
+        workingDaysOverdue: 1,
+        party: 'MarketMSP',
+      },
+    ]);
   });
 
   it('duties can still be fulfilled after the agreement is terminated', async () => {

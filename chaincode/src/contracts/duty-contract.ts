@@ -4,7 +4,7 @@
  * the bureau's public credit evaluations (L24).
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
-import { isBodyStaff, requireOwner, requireRole } from '../lib/access';
+import { isBodyStaff, requireOwner, requireRole, type Actor } from '../lib/access';
 import { RdxContext } from '../lib/context';
 import { today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
@@ -16,7 +16,9 @@ import { stamp, type Stamp } from '../lib/stamp';
 import { load, save, stored } from '../lib/store';
 import { date, ident, int, jsonArg, oneOf, sha256Hex, str } from '../lib/validate';
 import { loadAgreementShell, requireAgreementState, type AgreementShell } from '../models/agreement';
+import { complaintDeadline, recordComplaint } from '../models/complaint';
 import { creditCode, parseEnterprise } from '../models/enterprise';
+import { loadGrantShell } from '../models/grant';
 import { enterpriseAction } from './enterprise-action';
 
 export const DUTY_KINDS = ['usage-report', 'data-return', 'product', 'security-issue'] as const;
@@ -72,7 +74,7 @@ export class DutyContract extends RdxContract {
     event: EventName,
     detailOf: (body: Record<string, unknown>, a: AgreementShell) => Record<string, unknown>,
     update?: (a: AgreementShell, detail: Record<string, unknown>) => AgreementShell,
-  ): Promise<string> {
+  ): Promise<{ duty: Duty; agreement: AgreementShell; actor: Actor }> {
     const { actor, request, enterprise } = await enterpriseAction(ctx, action);
     // Duties need only the agreement's shell: no collection is read or written.
     const agreement = await loadAgreementShell(
@@ -109,14 +111,14 @@ export class DutyContract extends RdxContract {
         enterprise: enterprise.creditCode,
       });
     }
-    return JSON.stringify(duty);
+    return { duty, agreement, actor };
   }
 
   /** Signed `ReportUsage` `{ agreementId, period, callCount, reportHash }` (L7). */
   @Transaction()
   @Returns('string')
   public async ReportUsage(ctx: RdxContext): Promise<string> {
-    return this.record(
+    return this.recorded(
       ctx,
       'ReportUsage',
       'usage-report',
@@ -134,7 +136,7 @@ export class DutyContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async ReturnData(ctx: RdxContext): Promise<string> {
-    return this.record(ctx, 'ReturnData', 'data-return', EVENTS.DATA_RETURNED, (b, a) => {
+    return this.recorded(ctx, 'ReturnData', 'data-return', EVENTS.DATA_RETURNED, (b, a) => {
       if (!a.dataReturn)
         throw new RdxError(ErrorCode.INVALID_STATE, `agreement ${a.id} has no data-return duty`);
       return {
@@ -148,7 +150,7 @@ export class DutyContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async PublishProduct(ctx: RdxContext): Promise<string> {
-    return this.record(
+    return this.recorded(
       ctx,
       'PublishProduct',
       'product',
@@ -179,14 +181,59 @@ export class DutyContract extends RdxContract {
     );
   }
 
-  /** Signed `ReportSecurityIssue` `{ agreementId, severity, descriptionHash }` (L18). */
+  /** `record`, answering the duty record. */
+  private async recorded(...args: Parameters<DutyContract['record']>): Promise<string> {
+    return JSON.stringify((await this.record(...args)).duty);
+  }
+
+  /**
+   * Signed `ReportSecurityIssue` `{ agreementId, severity, descriptionHash }` (L18, Z36). The incident puts each
+   * grant of the agreement on the complaint path (L17, Z35): a complaint per grant, category `security`, opened in
+   * the same transaction for the owning body to verify — suspending at once if it must — and answer within the
+   * 10 working days. Their ids are in the record's `complaints`.
+   */
   @Transaction()
   @Returns('string')
   public async ReportSecurityIssue(ctx: RdxContext): Promise<string> {
-    return this.record(ctx, 'ReportSecurityIssue', 'security-issue', EVENTS.SECURITY_ISSUE_REPORTED, (b) => ({
-      severity: oneOf(b.severity, 'severity', ['low', 'medium', 'high', 'critical'] as const),
-      descriptionHash: sha256Hex(b.descriptionHash, 'descriptionHash'),
-    }));
+    const complaintId = (i: number): string => `sec-${ctx.stub.getTxID().slice(0, 16)}-${i + 1}`;
+    const { duty, agreement, actor } = await this.record(
+      ctx,
+      'ReportSecurityIssue',
+      'security-issue',
+      EVENTS.SECURITY_ISSUE_REPORTED,
+      (b, a) => ({
+        severity: oneOf(b.severity, 'severity', ['low', 'medium', 'high', 'critical'] as const),
+        descriptionHash: sha256Hex(b.descriptionHash, 'descriptionHash'),
+        complaints: a.grants.map((_, i) => complaintId(i)),
+      }),
+    );
+    const deadline = await complaintDeadline(ctx);
+    for (const [i, grantId] of agreement.grants.entries()) {
+      const grant = await loadGrantShell(ctx, grantId);
+      await recordComplaint(
+        ctx,
+        {
+          id: complaintId(i),
+          kind: 'complaint',
+          category: 'security',
+          filedThrough: 'enterprise',
+          body: agreement.body,
+          datasetId: grant.datasetId,
+          grantId,
+          complainant: { kind: 'enterprise', creditCode: duty.creditCode },
+          factsHash: String(duty.detail.descriptionHash),
+          reportId: duty.id,
+          state: 'OPEN',
+          filedAt: ctx.now(),
+          deadline,
+          suspendedOnFiling: false,
+          ...stamp(ctx, actor),
+        },
+        undefined,
+        EVENTS.SECURITY_ISSUE_REPORTED,
+      );
+    }
+    return JSON.stringify(duty);
   }
 
   /**

@@ -6,13 +6,16 @@ import type { RdxContext } from '../lib/context';
 import { putSecret, requireSecret } from '../lib/sealed';
 import type { Stamp } from '../lib/stamp';
 import { load, save, stored } from '../lib/store';
-import type { Deadline } from '../lib/deadlines';
+import { workingDaysFromToday, type Deadline } from '../lib/deadlines';
+import type { EventName } from '../lib/events';
+import { deleteIndex, putIndex } from '../lib/keys';
 
 export const COMPLAINT_KINDS = ['complaint', 'opinion'] as const;
 /**
  * What the complaint is about: Z21's four grounds — the open attribute the catalogue gave the data (1), its
  * quality (2), errors or omissions (3), opening against the rules or the agreement (4) — and Z35 / L17's
- * infringement of a trade secret, privacy or other lawful rights.
+ * infringement of a trade secret, privacy or other lawful rights; and a security risk or incident (L17, L18 / Z35,
+ * Z36: what an enterprise reports opens one per grant of its agreement, verified and handled as a complaint).
  */
 export const COMPLAINT_CATEGORIES = [
   'open-attribute',
@@ -20,6 +23,7 @@ export const COMPLAINT_CATEGORIES = [
   'error',
   'unlawful-opening',
   'rights',
+  'security',
 ] as const;
 export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
 /** Who complained: staff record a person or an organisation; the platform records an enterprise or a citizen. */
@@ -65,6 +69,8 @@ export interface Complaint extends Stamp {
    * the gateway shows the complainant where the complaint stands.
    */
   receiptHash?: string;
+  /** The security-incident report (a duty record) that opened it. */
+  reportId?: string;
   /** How many grants were suspended for it (the named one, or every active grant on the dataset). */
   suspendedGrants?: number;
   state: 'OPEN' | 'RESOLVED';
@@ -134,5 +140,38 @@ export async function saveComplaintObject(
     sealedHash,
   };
   await save(ctx, 'complaint', c.id, shell);
+  return shell;
+}
+
+/** Z21: handled, and the complainant told, within 10 working days of filing. */
+export async function complaintDeadline(ctx: RdxContext): Promise<Deadline> {
+  return {
+    step: 'complaint-handling',
+    due: await workingDaysFromToday(ctx, COMPLAINT_WORKING_DAYS),
+    rule: `Z21: ${COMPLAINT_WORKING_DAYS} working days`,
+  };
+}
+
+/**
+ * Saves a complaint with its secret and keeps its indexes in step (by state, by body and state, and — until
+ * the complainant is told — among the unanswered); lists the change in the transaction's event. Returns the
+ * shell (what the block may hold).
+ */
+export async function recordComplaint(
+  ctx: RdxContext,
+  c: Complaint,
+  previous: Complaint | undefined,
+  event: EventName,
+): Promise<ComplaintShell> {
+  if (previous) {
+    await deleteIndex(ctx, 'complaint~state', [previous.state, c.id]);
+    await deleteIndex(ctx, 'complaint~body~state', [previous.body, previous.state, c.id]);
+  } else {
+    await putIndex(ctx, 'complaint~unanswered', [c.id]);
+  }
+  const shell = await saveComplaintObject(ctx, c, true);
+  await putIndex(ctx, 'complaint~state', [c.state, c.id]);
+  await putIndex(ctx, 'complaint~body~state', [c.body, c.state, c.id]);
+  ctx.changed(event, { type: 'complaint', id: c.id, state: c.state });
   return shell;
 }

@@ -140,13 +140,17 @@ export type { Page } from '@rdx/chaincode';
 /** Complaint outcomes. */
 export type { ComplaintOutcome };
 
-/** What a complaint is about: Z21's grounds (1)–(4) or an infringement of rights (Z35). */
+/**
+ * What a complaint is about: Z21's grounds (1)–(4), an infringement of rights (Z35), or a security risk or
+ * incident (L17, L18; an enterprise's security report opens one per grant of its agreement).
+ */
 export const COMPLAINT_CATEGORIES = [
   'open-attribute',
   'quality',
   'error',
   'unlawful-opening',
   'rights',
+  'security',
 ] as const;
 export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
 

@@ -2,6 +2,7 @@
  * The API as OpenAPI 3.1. Tests request every operation listed here and check each answer's status and
  * body against it, so this document and the server cannot drift apart.
  */
+import { COMPLAINT_CATEGORIES } from '@rdx/client';
 import { RECEIPT_ANCHOR, REGULATOR_PATHS } from './openapi-regulator.js';
 import { TAGS, indexed } from './operation-index.js';
 
@@ -770,7 +771,7 @@ export const OPENAPI = {
                   kind: { type: 'string', enum: ['complaint', 'opinion'] },
                   category: {
                     type: 'string',
-                    enum: ['open-attribute', 'quality', 'error', 'unlawful-opening', 'rights'],
+                    enum: [...COMPLAINT_CATEGORIES],
                   },
                   facts: { type: 'string', minLength: 10, maxLength: 8000 },
                   contact: { type: 'string', minLength: 5, maxLength: 128 },

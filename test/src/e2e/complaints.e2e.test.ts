@@ -211,4 +211,37 @@ describe('complaints from anyone, about the data itself (real network)', () => {
     expect((seen.outcome as { decision: string }).decision).to.equal('reopen');
     expect(JSON.stringify(seen), 'the note stays with the body').not.to.include('住址字段');
   });
+
+  it("an enterprise's security incident report puts its grant on the same verify-then-suspend path (L17, L18)", async () => {
+    const holder = holders[1]!;
+    const agreementId = grants[1]!.slice(0, -`.${dataset}`.length);
+    const session = EnterpriseSession.withPrivateKey(base(), holder.creditCode, holder.privateKeyPem);
+    const report = await session.reportSecurityIssue({
+      agreementId,
+      severity: 'high',
+      descriptionHash: 'c'.repeat(64),
+    });
+    const [complaintId] = report.data.detail.complaints as string[];
+    const opened = (await evaluate(p.market, 'complaint', 'GetComplaint', complaintId!)) as Complaint & {
+      grantId: string;
+      reportId: string;
+    };
+    expect(opened).to.deep.include({
+      state: 'OPEN',
+      category: 'security',
+      grantId: grants[1],
+      reportId: report.data.id,
+    });
+    await submit(p.market, 'complaint', 'SuspendForComplaint', complaintId!);
+    expect((await grant(grants[1]!)).state).to.equal('SUSPENDED');
+    await submit(
+      p.market,
+      'complaint',
+      'ResolveComplaint',
+      complaintId!,
+      'restore',
+      secret({ note: '核实为误报,恢复开放' }),
+    );
+    expect((await grant(grants[1]!)).state).to.equal('ACTIVE');
+  });
 });

@@ -29,7 +29,7 @@ export default defineCommand({
     {
       flags: '--category <category>',
       description:
-        '类别 Z21(1) open-attribute 开放属性 | (2) quality 质量 | (3) error 错误遗漏 | (4) unlawful-opening 违规开放 | Z35 rights 侵犯权益',
+        '类别 Z21(1) open-attribute 开放属性 | (2) quality 质量 | (3) error 错误遗漏 | (4) unlawful-opening 违规开放 | Z35 rights 侵犯权益 | L17 security 安全风险',
       choices: [...COMPLAINT_CATEGORIES],
       required: true,
     },

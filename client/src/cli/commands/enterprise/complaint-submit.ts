@@ -23,7 +23,7 @@ export default defineCommand({
     },
     {
       flags: '--category <category>',
-      description: '类别 open-attribute | quality | error | unlawful-opening | rights',
+      description: '类别 open-attribute | quality | error | unlawful-opening | rights | security',
       choices: [...COMPLAINT_CATEGORIES],
       required: true,
     },

@@ -1,7 +1,10 @@
-/** `rdx report security`: the enterprise reports a security issue (L18). */
+/**
+ * `rdx report security`: the enterprise reports a security issue (L18). Each grant of the agreement is put on the
+ * complaint path for the owning body to verify (L17): the complaints it opened are listed.
+ */
 import { arg, defineCommand, reqString } from '../../command.js';
 import { relayedResult } from '../../format.js';
-import { TERMS } from '../../terms.js';
+import { stateLabel, TERMS } from '../../terms.js';
 import { sha256OfFile } from '../../../sdk/inputs.js';
 import type { SecurityIssue } from '../../../sdk/gateway-api.js';
 
@@ -29,6 +32,13 @@ export default defineCommand({
       severity: reqString(inv.opts, 'severity') as SecurityIssue['severity'],
       descriptionHash: sha256OfFile(reqString(inv.opts, 'descriptionFile'), 'description'),
     });
-    return relayedResult('duty', w, [`${TERMS.securityIssue} ${w.data.id} 已报告 recorded`]);
+    const opened = (w.data.detail.complaints as string[] | undefined) ?? [];
+    return relayedResult('duty', w, [
+      `${TERMS.securityIssue} ${w.data.id} 已报告 recorded`,
+      ...opened.map(
+        (id) =>
+          `  ${TERMS.complaint} ${id} → ${stateLabel('OPEN')} (待开放主体核实 for the opening body to verify)`,
+      ),
+    ]);
   },
 });
