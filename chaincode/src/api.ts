@@ -30,5 +30,6 @@ export type { Enterprise, Rating, RatingRecord } from './models/enterprise';
 export type { Grant, GrantShell, GrantState, SuspendReason } from './models/grant';
 export type { Anchor, GatewayRegistration } from './contracts/audit-contract';
 export type { CreditEvaluation, Duty } from './contracts/duty-contract';
+export type { CreditBasis, CreditFacts, Grade } from './models/credit';
 export type { Body } from './contracts/platform-contract';
 export type { DueExpiry, HistoryEntry, OverdueItem } from './contracts/query-contract';

@@ -194,6 +194,7 @@ const MATRIX: [fn: string, allowed: string][] = [
   ['duty:GetDuty',                             'Y  Y  Y  Y  N  Y  Y  -  -  -  -  -'],
   ['duty:ListDuties',                          'Y  Y  Y  Y  Y  Y  Y  -  -  -  -  -'],
   ['duty:PublishCreditEvaluation',             'Y  Y  -  -  -  -  -  -  -  -  -  -'],
+  ['duty:ProposeCreditEvaluation',             'Y  Y  -  -  -  Y  -  -  -  -  -  -'],
 
   ['audit:RegisterGateway',                    'Y  Y  -  -  -  -  -  -  -  -  -  -'],
   ['audit:GetGateway',                         'Y  Y  -  -  -  Y  Y  -  -  -  -  -'],
@@ -394,6 +395,7 @@ const SETUP: Record<string, Setup> = {
     severity: 'low',
     descriptionHash: sha('d'),
   })),
+  'duty:ProposeCreditEvaluation': () => [CODES.aa, '2025'],
   'duty:PublishCreditEvaluation': () => [
     JSON.stringify({ creditCode: CODES.aa, period: '2025', grade: 'good', summary: '按时履行义务' }),
   ],

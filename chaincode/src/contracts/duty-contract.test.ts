@@ -7,6 +7,7 @@ import {
   MARKET_ENTITIES,
   TRANSPORT_VEHICLES,
   World,
+  complaintInput,
   demand,
   sha,
   type EnterpriseHandle,
@@ -15,6 +16,7 @@ import {
 import { EVENTS } from '../lib/events';
 import type { Agreement } from '../models/agreement';
 import type { Complaint } from '../models/complaint';
+import type { CreditFacts } from '../models/credit';
 import type { CreditEvaluation, Duty } from './duty-contract';
 
 interface Setup {
@@ -294,6 +296,114 @@ describe('DutyContract', () => {
     expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.CREDIT_EVALUATION_PUBLISHED);
     const list = await w.call<CreditEvaluation[]>(IDS.stranger, C.query, 'ListCreditEvaluations');
     expect(list).to.deep.equal([evaluation]);
+  });
+
+  describe('credit from facts (L24)', () => {
+    const facts = (w: World, period: string, who = IDS.bureau) =>
+      w.call<CreditFacts>(who, C.duty, 'ProposeCreditEvaluation', CODES.aa, period);
+    const publish = (w: World, input: Record<string, unknown>) =>
+      w.call<CreditEvaluation>(
+        IDS.bureau,
+        C.duty,
+        'PublishCreditEvaluation',
+        JSON.stringify({ creditCode: CODES.aa, summary: '依据台账事实评价', ...input }),
+      );
+
+    it('timely reports make excellent for their quarter, good for a year with one report', async () => {
+      const { w, agreement } = await setup();
+      const report = await duty(w, 'ReportUsage', 'ReportUsage', usage(agreement.id));
+      const quarter = await facts(w, '2025Q1');
+      expect(quarter).to.deep.include({
+        from: '2025-01-01',
+        to: '2025-03-31',
+        violations: 0,
+        upheldComplaints: 0,
+        missedDuties: 0,
+        timelyReports: 1,
+        proposedGrade: 'excellent',
+      });
+      expect(quarter.ids.timelyReports).to.deep.equal([report.id]);
+      expect((await facts(w, '2025')).proposedGrade, 'one report in four quarters').to.equal('good');
+      expect((await facts(w, '2025Q2')).timelyReports, 'another quarter').to.equal(0);
+    });
+
+    it('a missed product deadline and an overdue usage report make fair; an upheld complaint too; a violation poor', async () => {
+      const { w, agreement } = await setup();
+      const grantId = agreement.grants[0]!;
+      // In force Mon 2025-03-03: the product was due 2025-06-03, the first usage report 92 days on.
+      w.setChinaTime('2025-07-01');
+      const late = await facts(w, '2025Q2');
+      expect(late.ids.missedDuties).to.have.members([
+        `${agreement.id}:product`,
+        `${agreement.id}:usage-report`,
+      ]);
+      expect(late.proposedGrade).to.equal('fair');
+      expect((await facts(w, '2025Q1')).proposedGrade, 'nothing was due in Q1').to.equal('good');
+
+      await w.fileComplaint(IDS.market, complaintInput(grantId));
+      await w.invoke(
+        IDS.market,
+        C.complaint,
+        'ResolveComplaint',
+        'c-1',
+        'withdraw',
+        secret({ note: '核实转售' }),
+      );
+      const q3 = await facts(w, '2025Q3');
+      expect([q3.upheldComplaints, q3.ids.upheldComplaints, q3.proposedGrade]).to.deep.equal([
+        1,
+        ['c-1'],
+        'fair',
+      ]);
+
+      const other = await w.activeGrants(w.aa, 'app-2');
+      await w.grantDecision(IDS.market, 'SuspendGrant', other.grants[0]!.id, '违规使用', 'violation');
+      await w.grantDecision(IDS.market, 'TerminateGrant', other.grants[0]!.id, '违规未整改');
+      const worst = await facts(w, '2025Q3');
+      expect([worst.violations, worst.ids.violations, worst.proposedGrade]).to.deep.equal([
+        1,
+        [other.grants[0]!.id],
+        'poor',
+      ]);
+    });
+
+    it('the bureau publishes the grade the facts support, or another with a reason; the public list shows the basis', async () => {
+      const { w, agreement } = await setup();
+      await duty(w, 'ReportUsage', 'ReportUsage', usage(agreement.id));
+      const confirmed = await publish(w, { period: '2025Q1' });
+      expect([confirmed.grade, confirmed.override]).to.deep.equal(['excellent', undefined]);
+      expect(confirmed.basis).to.deep.include({
+        timelyReports: 1,
+        proposedGrade: 'excellent',
+        from: '2025-01-01',
+      });
+      expect(confirmed.basis).not.to.have.property('ids');
+      await w.refused(
+        () => publish(w, { period: '2025Q2', grade: 'excellent' }),
+        'INVALID_ARGUMENT',
+        /overrideReason is required/,
+      );
+      const overridden = await publish(w, {
+        period: '2025Q2',
+        grade: 'fair',
+        overrideReason: '虽无记录但存在约谈情况',
+      });
+      expect(overridden.override).to.deep.equal({ proposedGrade: 'good', reason: '虽无记录但存在约谈情况' });
+      const listed = await w.call<CreditEvaluation[]>(IDS.stranger, C.query, 'ListCreditEvaluations');
+      expect(listed.map((e) => [e.period, e.grade, e.basis?.proposedGrade])).to.have.deep.members([
+        ['2025Q1', 'excellent', 'excellent'],
+        ['2025Q2', 'fair', 'good'],
+      ]);
+    });
+
+    it('periods are a year or a quarter; only the bureau and regulators read the facts', async () => {
+      const { w } = await setup();
+      for (const bad of ['2025-Q1', '25Q1', '2025Q5', ''])
+        await w.refused(() => facts(w, bad), 'INVALID_ARGUMENT', /period must be a year/);
+      expect((await facts(w, '2025Q4', IDS.regulator)).to).to.equal('2025-12-31');
+      for (const who of [IDS.market, IDS.gateway, IDS.stranger, IDS.clerk])
+        await w.refused(() => facts(w, '2025', who), 'FORBIDDEN');
+    });
   });
 
   it('credit evaluations: only the bureau, for a known enterprise, with a valid grade', async () => {

@@ -14,9 +14,11 @@ import { listingRequest, pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp, type Stamp } from '../lib/stamp';
 import { load, save, stored } from '../lib/store';
-import { date, ident, int, jsonArg, oneOf, sha256Hex, str } from '../lib/validate';
+import { date, int, jsonArg, oneOf, sha256Hex, str } from '../lib/validate';
 import { loadAgreementShell, requireAgreementState, type AgreementShell } from '../models/agreement';
+import { reason } from '../models/application';
 import { complaintDeadline, recordComplaint } from '../models/complaint';
+import { creditFacts, GRADES, type CreditBasis, type Grade } from '../models/credit';
 import { creditCode, parseEnterprise } from '../models/enterprise';
 import { loadGrantShell } from '../models/grant';
 import { enterpriseAction } from './enterprise-action';
@@ -53,9 +55,13 @@ export interface CreditEvaluation extends Stamp {
   creditCode: string;
   enterpriseName: string;
   period: string;
-  grade: 'excellent' | 'good' | 'fair' | 'poor';
+  grade: Grade;
   summary: string;
   publishedAt: string;
+  /** The facts on the ledger the grade rests on, and the grade they support (evaluations before it have none). */
+  basis?: CreditBasis;
+  /** When the bureau's grade is not the one the facts support: why. */
+  override?: { proposedGrade: Grade; reason: string };
 }
 
 export const parseCreditEvaluation = (raw: unknown): CreditEvaluation =>
@@ -296,15 +302,22 @@ export class DutyContract extends RdxContract {
     const input = jsonArg(evaluationJson, 'evaluation');
     const code = creditCode(input.creditCode);
     const enterprise = await load(ctx, 'enterprise', code, parseEnterprise);
-    const period = ident(input.period, 'period', 16);
+    const { ids: _ids, creditCode: _c, period, ...basis } = await creditFacts(ctx, enterprise, input.period);
+    const grade = input.grade === undefined ? basis.proposedGrade : oneOf(input.grade, 'grade', GRADES);
+    const override =
+      grade === basis.proposedGrade
+        ? undefined
+        : { proposedGrade: basis.proposedGrade, reason: reason(input.overrideReason, 'overrideReason') };
     const evaluation: CreditEvaluation = {
       id: `${code}.${period}`,
       creditCode: code,
       enterpriseName: enterprise.name,
       period,
-      grade: oneOf(input.grade, 'grade', ['excellent', 'good', 'fair', 'poor'] as const),
+      grade,
       summary: str(input.summary, 'summary', { max: 2000, freeText: true }),
       publishedAt: ctx.now(),
+      basis,
+      ...(override ? { override } : {}),
       ...stamp(ctx, actor),
     };
     await save(ctx, 'evaluation', evaluation.id, evaluation);
@@ -315,5 +328,17 @@ export class DutyContract extends RdxContract {
       enterprise: code,
     });
     return JSON.stringify(evaluation);
+  }
+
+  /**
+   * The bureau and regulators: the facts on the ledger about an enterprise in a period (`2026` or `2026Q4`), with
+   * the ledger ids behind each count, and the grade they support (L24). Nothing is written.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async ProposeCreditEvaluation(ctx: RdxContext, code: string, period: string): Promise<string> {
+    await requireRole(ctx, ['bureau', 'regulator'], 'read credit facts');
+    const enterprise = await load(ctx, 'enterprise', creditCode(code), parseEnterprise);
+    return JSON.stringify(await creditFacts(ctx, enterprise, period));
   }
 }

@@ -310,7 +310,13 @@ describe('QueryContract', () => {
       IDS.bureau,
       C.duty,
       'PublishCreditEvaluation',
-      JSON.stringify({ creditCode: CODES.aaa, period: '2025', grade: 'excellent', summary: 'exemplary' }),
+      JSON.stringify({
+        creditCode: CODES.aaa,
+        period: '2025',
+        grade: 'excellent',
+        overrideReason: '经核实,其数据应用获省级示范',
+        summary: 'exemplary',
+      }),
     );
     const list = await w.call<{ creditCode: string; enterpriseName: string; grade: string }[]>(
       IDS.market,

@@ -9,6 +9,7 @@ import { load, save, stored } from '../lib/store';
 import { workingDaysFromToday, type Deadline } from '../lib/deadlines';
 import type { EventName } from '../lib/events';
 import { deleteIndex, putIndex } from '../lib/keys';
+import { loadGrantShell } from './grant';
 
 export const COMPLAINT_KINDS = ['complaint', 'opinion'] as const;
 /**
@@ -168,6 +169,11 @@ export async function recordComplaint(
     await deleteIndex(ctx, 'complaint~body~state', [previous.body, previous.state, c.id]);
   } else {
     await putIndex(ctx, 'complaint~unanswered', [c.id]);
+    // Whose grant it is about, for the credit facts of that enterprise (models/credit.ts).
+    if (c.grantId) {
+      const grant = await loadGrantShell(ctx, c.grantId);
+      await putIndex(ctx, 'complaint~enterprise', [grant.creditCode, c.id]);
+    }
   }
   const shell = await saveComplaintObject(ctx, c, true);
   await putIndex(ctx, 'complaint~state', [c.state, c.id]);

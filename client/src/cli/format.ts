@@ -8,6 +8,7 @@ import type {
   Agreement,
   Application,
   Complaint,
+  CreditFacts,
   Dataset,
   Enterprise,
   Grant,
@@ -153,6 +154,18 @@ export function complaintLines(c: Complaint): string[] {
       '告知 notified',
       c.notification ? `${c.notification.channel} on ${c.notification.notifiedOn}` : undefined,
     ],
+  ]).map((l) => `  ${l}`);
+}
+
+/** The facts a credit grade rests on (L24). */
+export function creditBasisLines(b: Omit<CreditFacts, 'ids' | 'creditCode' | 'period'>): string[] {
+  return fields([
+    ['期间 period', `${b.from} – ${b.to}`],
+    ['违规终止 violations', b.violations],
+    ['投诉成立 upheld complaints', b.upheldComplaints],
+    ['未履行义务 missed duties', b.missedDuties],
+    ['按期报告 timely reports', b.timelyReports],
+    ['依据事实 grade the facts support', `${b.proposedGrade} (${b.rule})`],
   ]).map((l) => `  ${l}`);
 }
 

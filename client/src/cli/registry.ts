@@ -8,6 +8,7 @@ import bureauApplicationFormalReview from './commands/bureau/application-formal-
 import bureauApplicationReReview from './commands/bureau/application-re-review.js';
 import bureauCalendarSet from './commands/bureau/calendar-set.js';
 import bureauCalendarShow from './commands/bureau/calendar-show.js';
+import bureauCreditPropose from './commands/bureau/credit-propose.js';
 import bureauCreditPublish from './commands/bureau/credit-publish.js';
 import bureauEnterpriseExpireRating from './commands/bureau/enterprise-expire-rating.js';
 import bureauEnterpriseOnboard from './commands/bureau/enterprise-onboard.js';
@@ -69,7 +70,7 @@ export const GROUPS: Record<string, string> = {
   enterprise: '利用主体 enterprises: onboard, rate, expire-rating, show',
   application: '需求申请 applications: formal-review, review, coordinate, re-review, dispute, show',
   calendar: '工作日历 working-day calendar: set, show',
-  credit: '信用评价 credit evaluations: publish',
+  credit: '信用评价 credit evaluations: propose (the facts), publish',
   dataset: '数据集 datasets: register, load, show',
   agreement: '开放利用协议 agreements: draft, sign, show, accept, propose-renewal, accept-renewal, terminate',
   grant: '授权 grants: suspend, restore, withdraw, terminate, show',
@@ -85,6 +86,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   bureauApplicationReReview,
   bureauCalendarSet,
   bureauCalendarShow,
+  bureauCreditPropose,
   bureauCreditPublish,
   bureauEnterpriseExpireRating,
   bureauEnterpriseOnboard,

@@ -31,6 +31,7 @@ import type {
   PlatformComplaint,
   CreditEvaluation,
   CreditEvaluationInput,
+  CreditFacts,
   Dataset,
   DatasetInput,
   DatasetVersion,
@@ -705,7 +706,15 @@ export class DutyApi extends ContractApi {
     );
   }
 
-  /** Bureau: publishes a credit evaluation (信用评价). @throws RdxSdkError */
+  /** Bureau and regulators: the facts behind a credit evaluation and the grade they support. @throws RdxSdkError */
+  proposeCreditEvaluation(creditCode: string, period: string): Promise<CreditFacts> {
+    return this.evaluate('ProposeCreditEvaluation', requireCreditCode(creditCode), period);
+  }
+
+  /**
+   * Bureau: publishes a credit evaluation (信用评价), with the facts it rests on.
+   * @throws RdxSdkError INVALID_ARGUMENT when the grade is not the facts' and no overrideReason is given
+   */
   publishCreditEvaluation(input: CreditEvaluationInput): Promise<Committed<CreditEvaluation>> {
     requireCreditCode(input.creditCode);
     return this.submit('PublishCreditEvaluation', JSON.stringify(input));

@@ -214,7 +214,20 @@ export type NotificationChannel = 'phone' | 'letter' | 'email' | 'sms' | 'in-per
 export type { Duty } from '@rdx/chaincode';
 
 /** A credit evaluation (信用评价) as the bureau publishes it. */
-export type CreditEvaluationInput = Pick<CreditEvaluation, 'creditCode' | 'period' | 'grade' | 'summary'>;
+/**
+ * A credit evaluation as the bureau publishes it: `period` is a year (`2026`) or a quarter (`2026Q4`); without a
+ * grade the one the ledger's facts support is published; another grade needs `overrideReason`.
+ */
+export interface CreditEvaluationInput {
+  creditCode: string;
+  period: string;
+  grade?: CreditEvaluation['grade'];
+  overrideReason?: string;
+  summary: string;
+}
+
+/** The facts on the ledger about an enterprise in a period, with their ids, and the grade they support (L24). */
+export type { CreditFacts } from '@rdx/chaincode';
 
 /** A published credit evaluation. */
 export type { CreditEvaluation };

@@ -961,23 +961,49 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     expect(file.violations.map((v) => v.grantId)).to.deep.equal([GRANT1]);
     expect((await cli.human(['enterprise', 'show', creditCode, ...BUREAU])).stdout).to.include(GRANT1);
 
-    const evaluation = await cli.ok<{ evaluation: { id: string; grade: string } }>([
+    // Credit from facts (L24): the termination just written makes this quarter's grade poor.
+    const quarter = `${today.slice(0, 4)}Q${Math.ceil(Number(today.slice(5, 7)) / 3)}`;
+    const facts = await cli.ok<{ violations: number; ids: { violations: string[] }; proposedGrade: string }>([
+      'credit',
+      'propose',
+      '--credit-code',
+      creditCode,
+      '--period',
+      quarter,
+      ...BUREAU,
+    ]);
+    expect([facts.violations, facts.ids.violations, facts.proposedGrade]).to.deep.equal([
+      1,
+      [GRANT1],
+      'poor',
+    ]);
+    const publish = (extra: string[]): string[] => [
       'credit',
       'publish',
       '--credit-code',
       creditCode,
       '--period',
-      '2026Q4',
-      '--grade',
-      'fair',
+      quarter,
       '--summary',
       '存在违规使用，已终止授权',
+      ...extra,
       ...BUREAU,
-    ]);
-    expect([evaluation.evaluation.id, evaluation.evaluation.grade]).to.deep.equal([
-      `${creditCode}.2026Q4`,
-      'fair',
-    ]);
+    ];
+    await cli.fails(publish(['--grade', 'fair']), 'INVALID_ARGUMENT');
+    const evaluation = await cli.ok<{
+      evaluation: {
+        id: string;
+        grade: string;
+        override: { proposedGrade: string };
+        basis: { violations: number };
+      };
+    }>(publish(['--grade', 'fair', '--override-reason', '已主动整改并赔偿，酌情改判']));
+    expect([
+      evaluation.evaluation.id,
+      evaluation.evaluation.grade,
+      evaluation.evaluation.override.proposedGrade,
+      evaluation.evaluation.basis.violations,
+    ]).to.deep.equal([`${creditCode}.${quarter}`, 'fair', 'poor', 1]);
     const overdue = await cli.ok<unknown[]>(['overdue', ...BUREAU]);
     expect(overdue).to.be.an('array');
   });
