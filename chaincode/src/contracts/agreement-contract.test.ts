@@ -531,3 +531,157 @@ describe('AgreementContract', () => {
     await w.refused(() => w.signAsEnterprise(w.aa, a), 'INVALID_STATE');
   });
 });
+
+describe('AgreementContract: annex 4 — its terms, renewal asked by the user, termination after notice', () => {
+  const DAY = 86_400_000;
+  const inForce = async (terms: Partial<TermsInput> = {}) => {
+    const w = await World.create();
+    const { agreements, grants } = await w.activeGrants(w.aa, 'app-1', undefined, terms);
+    return { w, a: agreements[0]!, grant: grants[0]! };
+  };
+  const terminate = (w: World, id: string, noticeDate = w.today()) =>
+    w.call<Agreement>(
+      IDS.market,
+      C.agreement,
+      'TerminateAgreement',
+      id,
+      noticeDate,
+      secret({ reason: '业务调整' }),
+    );
+  const due = (w: World, who = IDS.clerk) =>
+    w.call<{ items: { id: string; validUntil: string }[] }>(who, C.query, 'ListTerminationsDue', '10', '');
+  const ask = (w: World, id: string, validUntil: string) =>
+    w.asEnterprise<Agreement>(w.aa, C.agreement, 'RequestRenewal', 'RequestRenewal', {
+      agreementId: id,
+      validUntil,
+    });
+
+  it('the notice period, launch period, statistics dimensions and return list are terms (defaults: 30 and 30 days)', async () => {
+    const w = await World.create();
+    const demands = await approved(w);
+    const { noticeDays: _n, ...plain } = w.termsFor(IDS.market, demands);
+    const byDefault = await w.draft(IDS.market, 'app-1', plain);
+    expect(byDefault.terms).to.deep.include({
+      noticeDays: 30,
+      launchDays: 30,
+      statisticsDimensions: [],
+      returnList: [],
+    });
+    const w2 = await World.create();
+    const written = await w2.draft(
+      IDS.market,
+      'app-1',
+      w2.termsFor(IDS.market, await approved(w2), {
+        noticeDays: 60,
+        launchDays: 15,
+        statisticsDimensions: ['月度调用量', '授信笔数'],
+        returnList: ['授信结果', '风险标签'],
+      }),
+    );
+    expect(written.terms).to.deep.include({
+      noticeDays: 60,
+      launchDays: 15,
+      statisticsDimensions: ['月度调用量', '授信笔数'],
+      returnList: ['授信结果', '风险标签'],
+    });
+    for (const bad of [
+      { noticeDays: 400 },
+      { launchDays: 0 },
+      { returnList: ['a', 'a'] },
+      { statisticsDimensions: 'all' },
+    ]) {
+      const w3 = await World.create();
+      const d = await approved(w3);
+      await w3.refused(
+        () => w3.draft(IDS.market, 'app-1', w3.termsFor(IDS.market, d, bad as Partial<TermsInput>)),
+        'INVALID_ARGUMENT',
+      );
+    }
+  });
+
+  it('a notice takes effect after the notice period: the grants serve until then, and the clerk ends it when due', async () => {
+    const { w, a, grant } = await inForce({ noticeDays: 30 });
+    const noticed = await terminate(w, a.id);
+    const effectiveOn = plusDays(w.today(), 30);
+    expect(noticed.state).to.equal('IN_FORCE');
+    expect(noticed.termination).to.deep.equal({
+      by: 'MarketMSP',
+      noticeDate: w.today(),
+      effectiveOn,
+      at: w.ledger.now.toISOString(),
+    });
+    expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.TERMINATION_NOTICE_GIVEN);
+    expect((await w.getGrant(grant.id)).state, 'serving through the notice period').to.equal('ACTIVE');
+    await w.refused(() => terminate(w, a.id), 'INVALID_STATE', /was given on/);
+    await w.refused(
+      () => ask(w, a.id, plusDays(a.terms.validUntil, 90)),
+      'INVALID_STATE',
+      /notice of termination/,
+    );
+    await w.refused(
+      () => w.invoke(IDS.clerk, C.agreement, 'CompleteTermination', a.id),
+      'INVALID_STATE',
+      /not before/,
+    );
+    expect((await due(w)).items).to.deep.equal([]);
+
+    w.ledger.now = new Date(w.ledger.now.getTime() + 30 * DAY);
+    expect((await due(w)).items).to.deep.equal([{ id: a.id, validUntil: effectiveOn }]);
+    await w.invoke(IDS.clerk, C.agreement, 'CompleteTermination', a.id);
+    const ended = await w.getAgreement(a.id);
+    expect([ended.state, ended.termination?.reason]).to.deep.equal(['TERMINATED', '业务调整']);
+    expect((await w.getGrant(grant.id)).state).to.equal('TERMINATED');
+    expect((await due(w)).items, 'done once').to.deep.equal([]);
+    await w.refused(() => w.invoke(IDS.clerk, C.agreement, 'CompleteTermination', a.id), 'INVALID_STATE');
+  });
+
+  it('a notice given long enough ago ends the agreement at once; a draft ends at once', async () => {
+    const { w, a, grant } = await inForce({ noticeDays: 10 });
+    w.ledger.now = new Date(w.ledger.now.getTime() + 20 * DAY);
+    const ended = await terminate(w, a.id, plusDays(w.today(), -10));
+    expect(ended.state).to.equal('TERMINATED');
+    expect((await w.getGrant(grant.id)).state).to.equal('TERMINATED');
+  });
+
+  it('the enterprise asks to renew before expiry; the body approves (renewed at once) or declines', async () => {
+    const { w, a, grant } = await inForce();
+    const until = plusDays(a.terms.validUntil, 180);
+    const asked = await ask(w, a.id, until);
+    expect(asked.renewalRequest).to.deep.equal({
+      validUntil: until,
+      requestedAt: w.ledger.now.toISOString(),
+    });
+    expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.RENEWAL_REQUESTED);
+    await w.refused(() => w.invoke(IDS.transport, C.agreement, 'ApproveRenewalRequest', a.id), 'NOT_FOUND');
+    await w.invoke(IDS.market, C.agreement, 'ApproveRenewalRequest', a.id);
+    const renewed = await w.getAgreement(a.id);
+    expect([
+      renewed.terms.validUntil,
+      renewed.renewalRequest,
+      renewed.renewals.at(-1)?.validUntil,
+    ]).to.deep.equal([until, undefined, until]);
+    expect((await w.getGrant(grant.id)).validUntil).to.equal(until);
+    await w.refused(() => w.invoke(IDS.market, C.agreement, 'ApproveRenewalRequest', a.id), 'INVALID_STATE');
+
+    await ask(w, a.id, plusDays(until, 30));
+    await w.refused(
+      () => w.invoke(IDS.market, C.agreement, 'DeclineRenewalRequest', a.id, secret({ reason: '' })),
+      'INVALID_ARGUMENT',
+    );
+    await w.invoke(
+      IDS.market,
+      C.agreement,
+      'DeclineRenewalRequest',
+      a.id,
+      secret({ reason: '数据集将停止开放' }),
+    );
+    const declined = await w.getAgreement(a.id);
+    expect([declined.terms.validUntil, declined.renewalRequest]).to.deep.equal([until, undefined]);
+    expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.RENEWAL_DECLINED);
+
+    await w.refused(() => ask(w, a.id, until), 'INVALID_ARGUMENT', /after the current end/);
+    await w.refused(() => ask(w, a.id, '2099-01-01'), 'INVALID_ARGUMENT', /three years/);
+    w.ledger.now = new Date(`${plusDays(until, 1)}T02:00:00Z`);
+    await w.refused(() => ask(w, a.id, plusDays(until, 90)), 'INVALID_STATE', /before expiry/);
+  });
+});

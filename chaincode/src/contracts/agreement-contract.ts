@@ -11,7 +11,7 @@ import { RdxContext } from '../lib/context';
 import { today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS } from '../lib/events';
-import { objectKey, putIndex } from '../lib/keys';
+import { deleteIndex, objectKey, putIndex } from '../lib/keys';
 import { requireOwnerAndBureau } from '../lib/sbe';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
@@ -29,7 +29,7 @@ import {
   type AgreementShell,
 } from '../models/agreement';
 import { approvedDemands, loadApplicationAs, reason } from '../models/application';
-import { addMonths } from '../models/calendar';
+import { addCalendarDays, addMonths } from '../models/calendar';
 import { requireRestrictedAllowed } from '../models/enterprise';
 import { createGrant, joinGrant, loadGrantShell, transitionGrant, type Grant } from '../models/grant';
 import { enterpriseAction, type EnterpriseAction } from './enterprise-action';
@@ -129,6 +129,96 @@ async function saveSigned(ctx: RdxContext, actor: Actor, signed: Agreement): Pro
     next.state === 'IN_FORCE' ? EVENTS.AGREEMENT_IN_FORCE : EVENTS.AGREEMENT_SIGNED,
   );
   return JSON.stringify(shell);
+}
+
+/** A renewal is asked, proposed or approved while the agreement is in force, before it ends, with no notice given. */
+function requireRenewable(ctx: RdxContext, current: Agreement): void {
+  requireAgreementState(current, 'IN_FORCE');
+  if (current.terms.validUntil < today(ctx))
+    throw new RdxError(
+      ErrorCode.INVALID_STATE,
+      `agreement ${current.id} ended on ${current.terms.validUntil}; renewal must come before expiry`,
+    );
+  if (current.termination)
+    throw new RdxError(
+      ErrorCode.INVALID_STATE,
+      `notice of termination of agreement ${current.id} was given; it ends on ${current.termination.effectiveOn}`,
+    );
+}
+
+/** A new end date: after the current one, at most three years from today. @throws RdxError INVALID_ARGUMENT */
+function renewalDate(ctx: RdxContext, current: Agreement, value: unknown): string {
+  const until = date(value, 'validUntil');
+  const now = today(ctx);
+  if (until > `${Number(now.slice(0, 4)) + 3}${now.slice(4)}`)
+    throw new RdxError(ErrorCode.INVALID_ARGUMENT, 'a renewal runs at most three years from today');
+  if (until <= current.terms.validUntil)
+    throw new RdxError(
+      ErrorCode.INVALID_ARGUMENT,
+      `validUntil must be after the current end ${current.terms.validUntil}`,
+    );
+  return until;
+}
+
+/** The agreement and its live grants run to `validUntil`; a proposal or request for it is settled. */
+async function renew(
+  ctx: RdxContext,
+  actor: Actor,
+  current: Agreement,
+  validUntil: string,
+): Promise<AgreementShell> {
+  for (const grantId of current.grants) {
+    const grant = await loadGrantShell(ctx, grantId);
+    if (grant.state !== 'ACTIVE' && grant.state !== 'SUSPENDED') continue;
+    await save(ctx, 'grant', grant.id, { ...grant, validUntil, ...stamp(ctx, actor) });
+    ctx.changed(EVENTS.AGREEMENT_RENEWED, {
+      type: 'grant',
+      id: grant.id,
+      state: grant.state,
+      enterprise: grant.creditCode,
+      dataset: grant.datasetId,
+    });
+  }
+  const renewed = { ...current.terms, validUntil };
+  return saveAgreement(
+    ctx,
+    {
+      ...current,
+      terms: renewed,
+      // The hash always covers the terms in force, so a signature check after renewal still compares like with like.
+      termsHash: termsHash(renewed),
+      pendingRenewal: undefined,
+      renewalRequest: undefined,
+      renewals: [...current.renewals, { validUntil, at: ctx.now() }],
+      ...stamp(ctx, actor),
+    },
+    false,
+    EVENTS.AGREEMENT_RENEWED,
+  );
+}
+
+/** Ends the agreement and, before it, its live grants (the agreement's reason kept with each, in the collection). */
+async function endWithGrants(
+  ctx: RdxContext,
+  actor: Actor,
+  current: Agreement,
+  termination: { by: string; reason: string; noticeDate: string },
+): Promise<AgreementShell> {
+  for (const grantId of current.grants) {
+    const grant = await loadGrantShell(ctx, grantId);
+    if (grant.state === 'ACTIVE' || grant.state === 'SUSPENDED') {
+      await transitionGrant(
+        ctx,
+        actor,
+        await joinGrant(ctx, grant),
+        'TERMINATED',
+        { code: 'agreement-terminated', note: termination.reason, at: ctx.now() },
+        EVENTS.AGREEMENT_TERMINATED,
+        true,
+      );
+    }
+  }
+  return endAgreement(ctx, actor, current, termination, EVENTS.AGREEMENT_TERMINATED);
 }
 
 @Info({ title: 'AgreementContract', description: 'Open-use agreements (Z17, annex 4)' })
@@ -233,25 +323,10 @@ export class AgreementContract extends RdxContract {
   public async ProposeRenewal(ctx: RdxContext, id: string, validUntil: string): Promise<string> {
     const actor = await requireRole(ctx, ['body'], 'propose renewals');
     const current = await ownAgreement(ctx, actor, id);
-    requireAgreementState(current, 'IN_FORCE');
-    if (current.terms.validUntil < today(ctx))
-      throw new RdxError(
-        ErrorCode.INVALID_STATE,
-        `agreement ${current.id} ended on ${current.terms.validUntil}; renewal must come before expiry`,
-      );
-    const until = date(validUntil, 'validUntil');
-    const now = today(ctx);
-    if (until > `${Number(now.slice(0, 4)) + 3}${now.slice(4)}`) {
-      throw new RdxError(ErrorCode.INVALID_ARGUMENT, 'a renewal runs at most three years from today');
-    }
-    if (until <= current.terms.validUntil)
-      throw new RdxError(
-        ErrorCode.INVALID_ARGUMENT,
-        `validUntil must be after the current end ${current.terms.validUntil}`,
-      );
+    requireRenewable(ctx, current);
     const next: Agreement = {
       ...current,
-      pendingRenewal: { validUntil: until, proposedAt: ctx.now() },
+      pendingRenewal: { validUntil: renewalDate(ctx, current, validUntil), proposedAt: ctx.now() },
       ...stamp(ctx, actor),
     };
     return JSON.stringify(await saveAgreement(ctx, next, false, EVENTS.RENEWAL_PROPOSED));
@@ -271,35 +346,57 @@ export class AgreementContract extends RdxContract {
       );
     }
     requireRestrictedAllowed(enterprise, today(ctx));
-    if (current.terms.validUntil < today(ctx)) {
-      throw new RdxError(
-        ErrorCode.INVALID_STATE,
-        `agreement ${current.id} ended on ${current.terms.validUntil}; it can no longer be renewed`,
-      );
-    }
-    for (const grantId of current.grants) {
-      const grant = await loadGrantShell(ctx, grantId);
-      if (grant.state !== 'ACTIVE' && grant.state !== 'SUSPENDED') continue;
-      await save(ctx, 'grant', grant.id, { ...grant, validUntil: pending.validUntil, ...stamp(ctx, actor) });
-      ctx.changed(EVENTS.AGREEMENT_RENEWED, {
-        type: 'grant',
-        id: grant.id,
-        state: grant.state,
-        enterprise: grant.creditCode,
-        dataset: grant.datasetId,
-      });
-    }
-    const renewed = { ...current.terms, validUntil: pending.validUntil };
+    return JSON.stringify(await renew(ctx, actor, current, pending.validUntil));
+  }
+
+  /**
+   * Gateway, for the enterprise (signed `RequestRenewal` over `{ agreementId, validUntil }`; annex 4 三(三): the
+   * user applies to renew before the agreement ends). The owning body approves (renewed at once: the enterprise
+   * has signed for that date) or declines with a reason.
+   */
+  @Transaction()
+  @Returns('string')
+  public async RequestRenewal(ctx: RdxContext): Promise<string> {
+    const { actor, request, enterprise, current } = await enterpriseAgreement(ctx, 'RequestRenewal');
+    requireRenewable(ctx, current);
+    requireRestrictedAllowed(enterprise, today(ctx));
+    const until = renewalDate(ctx, current, request.body.validUntil);
     const next: Agreement = {
       ...current,
-      terms: renewed,
-      // The hash always covers the terms in force, so a signature check after renewal still compares like with like.
-      termsHash: termsHash(renewed),
-      pendingRenewal: undefined,
-      renewals: [...current.renewals, { validUntil: pending.validUntil, at: ctx.now() }],
+      renewalRequest: { validUntil: until, requestedAt: ctx.now() },
       ...stamp(ctx, actor),
     };
-    return JSON.stringify(await saveAgreement(ctx, next, false, EVENTS.AGREEMENT_RENEWED));
+    return JSON.stringify(await saveAgreement(ctx, next, false, EVENTS.RENEWAL_REQUESTED));
+  }
+
+  /** Owning body: approves the enterprise's renewal request; the agreement and its live grants run to the new date. */
+  @Transaction()
+  @Returns('string')
+  public async ApproveRenewalRequest(ctx: RdxContext, id: string): Promise<string> {
+    const actor = await requireRole(ctx, ['body'], 'approve renewals');
+    const current = await ownAgreement(ctx, actor, id);
+    const asked = current.renewalRequest;
+    if (!asked) throw new RdxError(ErrorCode.INVALID_STATE, `agreement ${current.id} has no renewal request`);
+    requireRenewable(ctx, current);
+    requireRestrictedAllowed(
+      await load(ctx, 'enterprise', current.terms.creditCode, parseEnterprise),
+      today(ctx),
+    );
+    return JSON.stringify(await renew(ctx, actor, current, asked.validUntil));
+  }
+
+  /** Owning body: declines the enterprise's renewal request, with a reason (kept with the body). */
+  @Transaction()
+  @Returns('string')
+  public async DeclineRenewalRequest(ctx: RdxContext, id: string): Promise<string> {
+    const actor = await requireRole(ctx, ['body'], 'decline renewals');
+    const current = await ownAgreement(ctx, actor, id);
+    if (!current.renewalRequest)
+      throw new RdxError(ErrorCode.INVALID_STATE, `agreement ${current.id} has no renewal request`);
+    // The reason is checked like any reason but not kept on the channel: the request's end is the record.
+    reason(ctx.requireSecretInput('reason', 8192));
+    const next: Agreement = { ...current, renewalRequest: undefined, ...stamp(ctx, actor) };
+    return JSON.stringify(await saveAgreement(ctx, next, false, EVENTS.RENEWAL_DECLINED));
   }
 
   /** Owning body or bureau: terminates with a reason and the date notice was given; its grants end. */
@@ -339,27 +436,52 @@ export class AgreementContract extends RdxContract {
     noticeDate: string,
   ): Promise<AgreementShell> {
     requireAgreementState(current, 'DRAFT', 'IN_FORCE');
+    if (current.termination)
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        `notice of termination of agreement ${current.id} was given on ${current.termination.noticeDate}; it ends on ${current.termination.effectiveOn}`,
+      );
     if (noticeDate > today(ctx))
       throw new RdxError(
         ErrorCode.INVALID_ARGUMENT,
         'noticeDate is the day notice was given: it cannot be in the future',
       );
-    for (const grantId of current.grants) {
-      const grant = await loadGrantShell(ctx, grantId);
-      if (grant.state === 'ACTIVE' || grant.state === 'SUSPENDED') {
-        // The agreement's reason is a person's note: the grant keeps it in the owner's collection too.
-        await transitionGrant(
-          ctx,
-          actor,
-          await joinGrant(ctx, grant),
-          'TERMINATED',
-          { code: 'agreement-terminated', note: why, at: ctx.now() },
-          EVENTS.AGREEMENT_TERMINATED,
-          true,
-        );
-      }
-    }
-    return endAgreement(ctx, actor, current, { by, reason: why, noticeDate }, EVENTS.AGREEMENT_TERMINATED);
+    // Annex 4 三(三): notice is given ahead. A draft has nothing to wind down; agreements drafted before the
+    // notice period was a term end at once, as they did.
+    const noticeDays = current.state === 'DRAFT' ? 0 : (current.terms.noticeDays ?? 0);
+    const effectiveOn = addCalendarDays(noticeDate, noticeDays);
+    if (effectiveOn <= today(ctx)) return endWithGrants(ctx, actor, current, { by, reason: why, noticeDate });
+    const next: Agreement = {
+      ...current,
+      termination: { by, reason: why, noticeDate, effectiveOn, at: ctx.now() },
+      ...stamp(ctx, actor),
+    };
+    await putIndex(ctx, 'agreement~termination', [effectiveOn, current.id]);
+    return saveAgreementChange(ctx, next, EVENTS.TERMINATION_NOTICE_GIVEN);
+  }
+
+  /**
+   * The clerk service, the bureau or the owning body: once the notice period of a termination has run, the
+   * agreement and its live grants end (idempotent: an agreement already ended, or not yet due, is refused).
+   */
+  @Transaction()
+  @Returns('string')
+  public async CompleteTermination(ctx: RdxContext, id: string): Promise<string> {
+    const actor = await requireRole(ctx, ['clerk', 'bureau', 'body'], 'complete terminations');
+    const current = await ownAgreement(ctx, actor, id);
+    requireAgreementState(current, 'IN_FORCE');
+    const t = current.termination;
+    if (!t?.effectiveOn || t.effectiveOn > today(ctx))
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        t?.effectiveOn
+          ? `agreement ${current.id} ends on ${t.effectiveOn}, not before`
+          : `no notice of termination was given for agreement ${current.id}`,
+      );
+    await deleteIndex(ctx, 'agreement~termination', [t.effectiveOn, current.id]);
+    return JSON.stringify(
+      await endWithGrants(ctx, actor, current, { by: t.by, reason: t.reason, noticeDate: t.noticeDate }),
+    );
   }
 
   /** Bureau, regulators, the gateway, and the owning body may read an agreement. */

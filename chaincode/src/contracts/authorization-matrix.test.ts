@@ -80,6 +80,16 @@ const signed =
   (action: string, body: (w: World) => Record<string, unknown>): Setup =>
   (w) => [w.sign(w.aa, action, body(w))];
 
+/** The AA enterprise asks to renew AGREEMENT to RENEWED_UNTIL, as the gateway brings it. */
+async function requestRenewal(w: World): Promise<void> {
+  await w.invoke(
+    IDS.gateway,
+    C.agreement,
+    'RequestRenewal',
+    w.sign(w.aa, 'RequestRenewal', { agreementId: AGREEMENT, validUntil: RENEWED_UNTIL }),
+  );
+}
+
 async function approvedApp(w: World, id = 'app-2'): Promise<void> {
   await w.approvedApplication(w.aa, id, [demand(MARKET_ENTITIES)]);
 }
@@ -164,6 +174,10 @@ const MATRIX: [fn: string, allowed: string][] = [
   ['agreement:SignAgreementAsEnterprise',      '-  -  -  -  -  -  Y  -  -  -  -  -'],
   ['agreement:ProposeRenewal',                 '-  -  Y  -  N  -  -  -  -  -  -  -'],
   ['agreement:AcceptRenewal',                  '-  -  -  -  -  -  Y  -  -  -  -  -'],
+  ['agreement:RequestRenewal',                 '-  -  -  -  -  -  Y  -  -  -  -  -'],
+  ['agreement:ApproveRenewalRequest',          '-  -  Y  -  N  -  -  -  -  -  -  -'],
+  ['agreement:DeclineRenewalRequest',          '-  -  Y  -  N  -  -  -  -  -  -  -'],
+  ['agreement:CompleteTermination',            'Y  Y  Y  -  N  -  -  -  -  -  -  Y'],
   ['agreement:TerminateAgreement',             'Y  Y  Y  -  N  -  -  -  -  -  -  -'],
   ['agreement:TerminateAgreementAsEnterprise', '-  -  -  -  -  -  Y  -  -  -  -  -'],
   ['agreement:GetAgreement',                   'Y  Y  Y  Y  N  Y  Y  -  -  -  -  -'],
@@ -204,6 +218,7 @@ const MATRIX: [fn: string, allowed: string][] = [
 
   ['query:GetHistory',                         'Y  Y  Y  Y  N  Y  Y  -  -  -  -  -'],
   ['query:ListGrantsDue',                      'Y  Y  -  -  -  Y  -  -  -  -  -  Y'],
+  ['query:ListTerminationsDue',                'Y  Y  -  -  -  Y  -  -  -  -  -  Y'],
   ['query:ListRatingsDue',                     'Y  Y  -  -  -  Y  -  -  -  -  -  Y'],
   ['query:ListOverdue',                        'Y  Y  -  -  -  Y  Y  -  -  -  -  Y'],
   ['query:ListApplications',                   'Y  Y  Y  Y  Y  Y  Y  -  -  -  -  -'],
@@ -306,6 +321,32 @@ const SETUP: Record<string, Setup> = {
   'agreement:AcceptRenewal': async (w) => {
     await w.invoke(IDS.market, C.agreement, 'ProposeRenewal', AGREEMENT, RENEWED_UNTIL);
     return [w.sign(w.aa, 'AcceptRenewal', { agreementId: AGREEMENT, validUntil: RENEWED_UNTIL })];
+  },
+  'agreement:RequestRenewal': signed('RequestRenewal', () => ({
+    agreementId: AGREEMENT,
+    validUntil: RENEWED_UNTIL,
+  })),
+  'agreement:ApproveRenewalRequest': async (w) => {
+    await requestRenewal(w);
+    return [AGREEMENT];
+  },
+  'agreement:DeclineRenewalRequest': async (w) => {
+    await requestRenewal(w);
+    return [AGREEMENT, secret({ reason: '数据即将停止更新' })];
+  },
+  'agreement:CompleteTermination': async (w) => {
+    // An agreement with a 10-day notice period, notice given, and the period run.
+    await w.activeGrants(w.aa, 'app-2', [demand(MARKET_ENTITIES)], { noticeDays: 10 });
+    await w.invoke(
+      IDS.market,
+      C.agreement,
+      'TerminateAgreement',
+      'app-2.MarketMSP',
+      w.today(),
+      secret({ reason: '业务调整' }),
+    );
+    w.ledger.now = new Date(w.ledger.now.getTime() + 11 * 86_400_000);
+    return ['app-2.MarketMSP'];
   },
   'agreement:TerminateAgreement': (w) => [AGREEMENT, w.today(), secret({ reason: '严重违约' })],
   'agreement:TerminateAgreementAsEnterprise': signed('TerminateAgreement', (w) => ({
@@ -430,6 +471,7 @@ const SETUP: Record<string, Setup> = {
     return ['ACTIVE', '10', ''];
   },
   'query:ListRatingsDue': () => ['10', ''],
+  'query:ListTerminationsDue': () => ['10', ''],
   'query:ListOverdue': () => [],
   'query:ListApplications': () => ['{}', '10', ''],
   'query:ListRecipients': () => [],
@@ -459,6 +501,7 @@ function declaredFunctions(): string[] {
 /** A copy of everything a FakeLedger holds, to run every column on the same ledger. */
 interface Saved {
   state: Map<string, Buffer>;
+  collections: Map<string, Map<string, Buffer>>;
   policies: Map<string, Uint8Array>;
   history: Map<string, { txId: string; time: Date; value?: Buffer }[]>;
   events: FakeLedger['events'];
@@ -468,6 +511,8 @@ interface Saved {
 function save(l: FakeLedger): Saved {
   return {
     state: new Map(l.state),
+    // Each body's private data too: a row's setup or call must not leak into the next row's ledger.
+    collections: new Map([...l.collections].map(([c, m]) => [c, new Map(m)])),
     policies: new Map(l.policies),
     history: new Map([...l.history].map(([k, v]) => [k, [...v]])),
     events: [...l.events],
@@ -478,6 +523,10 @@ function save(l: FakeLedger): Saved {
 function restore(l: FakeLedger, s: Saved): void {
   l.state.clear();
   for (const [k, v] of s.state) l.state.set(k, v);
+  for (const [c, m] of l.collections) {
+    m.clear();
+    for (const [k, v] of s.collections.get(c) ?? []) m.set(k, v);
+  }
   l.policies.clear();
   for (const [k, v] of s.policies) l.policies.set(k, v);
   l.history.clear();

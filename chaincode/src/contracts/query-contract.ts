@@ -324,6 +324,26 @@ export class QueryContract extends RdxContract {
     return JSON.stringify({ today: now, items, bookmark: page.bookmark });
   }
 
+  /**
+   * The clerk service, bureau and regulators: of one page of agreements under notice of termination, those whose
+   * notice period has run (`validUntil` here is the day the termination takes effect).
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async ListTerminationsDue(ctx: RdxContext, pageSize: string, bookmark: string): Promise<string> {
+    await requireRole(ctx, ['clerk', 'bureau', 'regulator'], 'list terminations due');
+    const size = int(Number(pageSize || 200), 'pageSize', 1, 1000);
+    const now = today(ctx);
+    const page = await pageOfIds(ctx, 'agreement~termination', [], size, String(bookmark ?? ''));
+    const items: DueExpiry[] = [];
+    for (const id of page.items) {
+      const a = await loadAgreementShell(ctx, id);
+      const on = a.termination?.effectiveOn;
+      if (a.state === 'IN_FORCE' && on && on <= now) items.push({ id, validUntil: on });
+    }
+    return JSON.stringify({ today: now, items, bookmark: page.bookmark });
+  }
+
   /** The clerk service, bureau and regulators: of one page of enterprises, the ratings past their validity. */
   @Transaction(false)
   @Returns('string')

@@ -24,6 +24,10 @@ export type AgreementState = (typeof AGREEMENT_STATES)[number];
 export const PRODUCT_DEADLINE_MONTHS = 3;
 /** L7: usage reports are due every quarter (in days between reports). */
 export const USAGE_REPORT_INTERVAL_DAYS = 92;
+/** Annex 4 三(三): notice of termination is given ahead; the agreement's own period, this one unless drafted otherwise. */
+export const DEFAULT_NOTICE_DAYS = 30;
+/** Annex 4 二(三): the service is offered within this many days of the application's completion, unless drafted otherwise. */
+export const DEFAULT_LAUNCH_DAYS = 30;
 
 export interface Terms {
   agreementId: string;
@@ -43,6 +47,15 @@ export interface Terms {
   productDeadlineMonths: number;
   usageReportIntervalDays: number;
   dataReturn: boolean;
+  /**
+   * Annex 4 (agreements drafted before these fields have none): days between notice of termination and its
+   * effect; days after the application is completed within which the service is offered; the statistics
+   * dimensions of the usage feedback (统计分析维度) and the list of data to return (回流数据清单).
+   */
+  noticeDays?: number;
+  launchDays?: number;
+  statisticsDimensions?: string[];
+  returnList?: string[];
   /** Always true: the agreement forbids redistribution and requires citing the source (Z17). */
   noRedistribution: true;
   citationRequired: true;
@@ -60,8 +73,14 @@ export interface Agreement extends Stamp {
   productDeadline?: string;
   grants: string[];
   pendingRenewal?: { validUntil: string; proposedAt: string };
+  /** Annex 4 三(三): the enterprise asked to renew, before expiry (its signed request); the body approves or declines. */
+  renewalRequest?: { validUntil: string; requestedAt: string };
   renewals: { validUntil: string; at: string }[];
-  termination?: { by: string; reason: string; noticeDate: string; at: string };
+  /**
+   * Notice of termination: the agreement ends on `effectiveOn` (the notice date plus the notice period). Until
+   * then it stays IN_FORCE with the notice recorded; the clerk completes it when due.
+   */
+  termination?: { by: string; reason: string; noticeDate: string; effectiveOn?: string; at: string };
   product?: { name: string; address: string; publishedOn: string; at: string };
   lastUsageReportAt?: string;
   /** SHA-256 of the confidential part as last written (on the channel; the part is not). */
@@ -88,7 +107,7 @@ export interface AgreementShell extends Omit<Agreement, 'terms' | 'enterpriseSig
   validUntil: string;
   dataReturn: boolean;
   enterpriseSigned?: { at: string };
-  termination?: { by: string; noticeDate: string; at: string };
+  termination?: { by: string; noticeDate: string; effectiveOn?: string; at: string };
   sealedHash: string;
 }
 
@@ -148,7 +167,14 @@ export function agreementShell(a: Agreement, sealedHash: string): AgreementShell
     dataReturn: terms.dataReturn,
     ...(enterpriseSignature ? { enterpriseSigned: { at: enterpriseSignature.at } } : {}),
     ...(termination
-      ? { termination: { by: termination.by, noticeDate: termination.noticeDate, at: termination.at } }
+      ? {
+          termination: {
+            by: termination.by,
+            noticeDate: termination.noticeDate,
+            ...(termination.effectiveOn ? { effectiveOn: termination.effectiveOn } : {}),
+            at: termination.at,
+          },
+        }
       : {}),
     sealedHash,
   };
@@ -263,6 +289,10 @@ export function parseTerms(
     productDeadlineMonths: PRODUCT_DEADLINE_MONTHS,
     usageReportIntervalDays: USAGE_REPORT_INTERVAL_DAYS,
     dataReturn: bool(input.dataReturn ?? true, 'dataReturn'),
+    noticeDays: int(input.noticeDays ?? DEFAULT_NOTICE_DAYS, 'noticeDays', 0, 365),
+    launchDays: int(input.launchDays ?? DEFAULT_LAUNCH_DAYS, 'launchDays', 1, 365),
+    statisticsDimensions: stringList(input.statisticsDimensions ?? [], 'statisticsDimensions', 0, 20, 64),
+    returnList: stringList(input.returnList ?? [], 'returnList', 0, 50, 128),
     noRedistribution: true,
     citationRequired: true,
   };

@@ -299,6 +299,10 @@ export type TermsInput = Pick<
   | 'validUntil'
   | 'dailyQuota'
   | 'dataReturn'
+  | 'noticeDays'
+  | 'launchDays'
+  | 'statisticsDimensions'
+  | 'returnList'
 >;
 
 // ---- the world ----------------------------------------------------------------------------------------
@@ -561,6 +565,8 @@ export class World {
       validUntil: plusDays(today, 364),
       dailyQuota: 1000,
       dataReturn: true,
+      // Termination by notice takes effect at once unless a test drafts a notice period.
+      noticeDays: 0,
       ...overrides,
     };
   }
