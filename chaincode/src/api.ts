@@ -13,7 +13,7 @@ export { anchorHashOf } from './lib/anchor-hash';
 export type { Stamp } from './lib/stamp';
 export type { Page } from './lib/listing';
 export type { Deadline } from './lib/deadlines';
-export type { Agreement, AgreementState, Terms } from './models/agreement';
+export type { Agreement, AgreementShell, AgreementState, Terms } from './models/agreement';
 export type {
   Application,
   ApplicationForm,

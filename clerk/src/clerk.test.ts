@@ -13,6 +13,9 @@ function ledgerWithDueItems(): FakeClerkLedger {
   l.ratings.set('91331100MA2A000001', { validUntil: '2026-03-02', expired: false });
   l.ratings.set('91331100MA2A000002', { validUntil: '2027-03-02', expired: false });
   l.ratings.set('91331100MA2A000003', { validUntil: '2025-03-02', expired: true });
+  l.terminations.set('a-notice-ran-out-today', { effectiveOn: '2026-03-03', done: false });
+  l.terminations.set('a-notice-running', { effectiveOn: '2026-03-04', done: false });
+  l.terminations.set('a-ended', { effectiveOn: '2026-02-01', done: true });
   return l;
 }
 
@@ -28,6 +31,10 @@ describe('clerk: a round marks what time made due', () => {
       'g-suspended-due',
     ]);
     expect(report.expired.ratings).to.deep.equal(['91331100MA2A000001']);
+    expect(report.terminated, 'an agreement ends on the day its notice takes effect').to.deep.equal([
+      'a-notice-ran-out-today',
+    ]);
+    expect(l.terminations.get('a-notice-running')?.done).to.equal(false);
     expect(report.failed).to.deep.equal([]);
     expect(report.ledgerToday).to.equal('2026-03-03');
     expect(l.grants.get('g-active-valid')?.state, 'valid through today').to.equal('ACTIVE');
@@ -35,12 +42,13 @@ describe('clerk: a round marks what time made due', () => {
     expect(l.ratings.get('91331100MA2A000002')?.expired).to.equal(false);
   });
 
-  it('grants are marked before ratings, so a grant that ran out is EXPIRED, not suspended by the rating', async () => {
+  it('terminations, then grants, then ratings: a grant ends with its agreement, and one that ran out is EXPIRED, not suspended by the rating', async () => {
     const l = ledgerWithDueItems();
     await new Clerk(l, { pageSize: 10, ...quiet }).round();
+    expect(l.submitted[0]).to.equal('a-notice-ran-out-today');
     const firstRating = l.submitted.findIndex((id) => id.startsWith('9133'));
-    expect(l.submitted.slice(0, firstRating).every((id) => id.startsWith('g-'))).to.equal(true);
-    expect(firstRating).to.equal(3);
+    expect(l.submitted.slice(1, firstRating).every((id) => id.startsWith('g-'))).to.equal(true);
+    expect(firstRating).to.equal(4);
   });
 
   it('is idempotent: a second round, or a second clerk at once, marks nothing again', async () => {
@@ -48,8 +56,9 @@ describe('clerk: a round marks what time made due', () => {
     await new Clerk(l, { pageSize: 2, ...quiet }).round();
     const again = await new Clerk(l, { pageSize: 2, ...quiet }).round();
     expect(again.expired).to.deep.equal({ grants: [], ratings: [] });
+    expect(again.terminated).to.deep.equal([]);
     expect(again.failed).to.deep.equal([]);
-    expect(l.submitted).to.have.length(4);
+    expect(l.submitted).to.have.length(5);
   });
 
   it('an item someone else marked (or renewed) between listing and marking is done, not a failure', async () => {
@@ -96,11 +105,13 @@ describe('clerk: a round marks what time made due', () => {
     l.beforeExpiry = () => first.stop(); // stop arrives while the first transaction is in flight
     const cut = await first.round();
     expect(cut.interrupted).to.equal(true);
-    expect(cut.expired.grants).to.have.length(1);
+    expect([...cut.terminated, ...cut.expired.grants], 'one transaction, the first').to.deep.equal([
+      'a-notice-ran-out-today',
+    ]);
     l.beforeExpiry = () => undefined;
     const rest = await new Clerk(l, { pageSize: 10, ...quiet }).round();
     expect(rest.interrupted).to.equal(false);
-    expect([...cut.expired.grants, ...rest.expired.grants].sort()).to.deep.equal([
+    expect(rest.expired.grants.sort()).to.deep.equal([
       'g-active-due',
       'g-active-long-due',
       'g-suspended-due',
@@ -135,8 +146,8 @@ describe('clerk: a round marks what time made due', () => {
       l.grants.set(`g-${String(i).padStart(2, '0')}`, { state: 'ACTIVE', validUntil: '2026-01-01' });
     const lines: string[] = [];
     await new Clerk(l, { pageSize: 7, log: (line) => lines.push(line), progressEveryMs: 0 }).round();
-    expect(lines[0]).to.equal('30 grant(s) due to expire (ledger day 2026-03-03)');
+    expect(lines[0]).to.equal('30 grant(s) due (ledger day 2026-03-03)');
     expect(lines).to.include('15/30 grant(s) done');
-    expect(lines.at(-1)).to.equal('30 grant(s) marked expired, 0 left for the next round');
+    expect(lines.at(-1)).to.equal('30 grant(s) marked, 0 left for the next round');
   });
 });

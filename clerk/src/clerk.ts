@@ -1,7 +1,8 @@
 /**
- * The clerk (书记员) of the platform: what time alone makes due, it marks on the ledger. A grant whose last valid
- * day has passed becomes EXPIRED; a rating past its validity is marked expired (which suspends the enterprise's
- * grants, as the chaincode rules). It also reads what is overdue and which working-day calendar years are
+ * The clerk (书记员) of the platform: what time alone makes due, it marks on the ledger. An agreement whose notice
+ * period of termination has run ends, with its grants (annex 4); a grant whose last valid day has passed becomes
+ * EXPIRED; a rating past its validity is marked expired (which suspends the enterprise's grants, as the chaincode
+ * rules). It also reads what is overdue and which working-day calendar years are
  * missing, for its /metrics and /status.
  *
  * It keeps nothing of its own: every round asks the ledger what is due, as of the ledger's own day, so a round
@@ -13,20 +14,22 @@ import { RdxSdkError, type DuePage, type OverdueItem, type RdxLedger } from '@rd
 
 /** What a round needs of the ledger (an {@link RdxLedger} as the clerk identity): its own functions. */
 export interface ClerkLedger {
+  agreement: { completeTermination(id: string): Promise<unknown> };
   grant: { expireAsClerk(id: string): Promise<unknown> };
   enterprise: { expireRating(creditCode: string): Promise<unknown> };
-  query: Pick<RdxLedger['query'], 'grantsDue' | 'ratingsDue' | 'overdue'>;
+  query: Pick<RdxLedger['query'], 'terminationsDue' | 'grantsDue' | 'ratingsDue' | 'overdue'>;
 }
 
-export type DueKind = 'grant' | 'rating';
+export type DueKind = 'termination' | 'grant' | 'rating';
 
 export interface RoundReport {
   startedAt: string;
   finishedAt: string;
   /** The ledger's day (China time) the round worked to. */
   ledgerToday: string;
-  /** Marked by this round. */
+  /** Marked by this round: grants and ratings expired, agreements ended after their notice period. */
   expired: { grants: string[]; ratings: string[] };
+  terminated: string[];
   /** Due when listed, but refused as no longer due: marked by someone else meanwhile, or renewed. */
   alreadyDone: { kind: DueKind; id: string; reason: string }[];
   /** Not marked (the ledger unreachable, a conflicting transaction): the next round tries again. */
@@ -72,13 +75,20 @@ export class Clerk {
       finishedAt: startedAt,
       ledgerToday: '',
       expired: { grants: [], ratings: [] },
+      terminated: [],
       alreadyDone: [],
       failed: [],
       overdue: {},
       missingCalendars: [],
       interrupted: false,
     };
-    // Grants first: a grant that has simply run out is EXPIRED, not SUSPENDED by its enterprise's rating.
+    // Agreements whose notice ran out first: their grants end with them (TERMINATED, not EXPIRED).
+    const terminations = await this.due(report, (page) => this.ledger.query.terminationsDue(page));
+    await this.mark(report, 'termination', terminations, async (id) => {
+      await this.ledger.agreement.completeTermination(id);
+      report.terminated.push(id);
+    });
+    // Grants before ratings: a grant that has simply run out is EXPIRED, not SUSPENDED by its enterprise's rating.
     const grants = [
       ...(await this.due(report, (page) => this.ledger.query.grantsDue('ACTIVE', page))),
       ...(await this.due(report, (page) => this.ledger.query.grantsDue('SUSPENDED', page))),
@@ -123,7 +133,7 @@ export class Clerk {
   ): Promise<void> {
     if (ids.length === 0) return;
     const { log, progressEveryMs = 5000 } = this.options;
-    log(`${ids.length} ${kind}(s) due to expire (ledger day ${report.ledgerToday})`);
+    log(`${ids.length} ${kind}(s) due (ledger day ${report.ledgerToday})`);
     let done = 0;
     let lastProgress = Date.now();
     const attempt = async (id: string, last: boolean): Promise<boolean> => {
@@ -157,9 +167,13 @@ export class Clerk {
       if (this.stopping) break;
       await attempt(id, true);
     }
-    const marked = kind === 'grant' ? report.expired.grants.length : report.expired.ratings.length;
+    const marked = {
+      termination: report.terminated,
+      grant: report.expired.grants,
+      rating: report.expired.ratings,
+    }[kind].length;
     log(
-      `${marked} ${kind}(s) marked expired, ${report.failed.filter((f) => f.kind === kind).length} left for the next round`,
+      `${marked} ${kind}(s) marked, ${report.failed.filter((f) => f.kind === kind).length} left for the next round`,
     );
   }
 

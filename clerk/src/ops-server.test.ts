@@ -8,6 +8,7 @@ const round: RoundReport = {
   finishedAt: '2026-10-08T16:00:04.000Z',
   ledgerToday: '2026-10-09',
   expired: { grants: ['g-1'], ratings: [] },
+  terminated: [],
   alreadyDone: [],
   failed: [{ kind: 'grant', id: 'g-2', code: 'LEDGER_UNAVAILABLE', message: 'down' }],
   overdue: { application: 2, calendar: 1 },
@@ -16,7 +17,11 @@ const round: RoundReport = {
 };
 
 describe('clerk operations endpoint', () => {
-  const status: ClerkStatus = { rounds: { ok: 0, failed: 0 }, expiredTotal: { grants: 0, ratings: 0 } };
+  const status: ClerkStatus = {
+    rounds: { ok: 0, failed: 0 },
+    expiredTotal: { grants: 0, ratings: 0 },
+    terminatedTotal: 0,
+  };
   let ops: OpsServer;
   before(async () => {
     ops = await startOpsServer('127.0.0.1', 0, status);

@@ -26,6 +26,9 @@ export function metricsText(status: ClerkStatus): string {
     ['{kind="grant"}', status.expiredTotal.grants],
     ['{kind="rating"}', status.expiredTotal.ratings],
   ]);
+  metric('rdx_clerk_terminated_total', 'counter', 'Agreements this clerk ended after their notice period.', [
+    ['', status.terminatedTotal],
+  ]);
   const last = status.lastRound;
   if (last) {
     metric(

@@ -14,10 +14,16 @@ export interface ClerkStatus {
   nextRoundAt?: string;
   rounds: { ok: number; failed: number };
   expiredTotal: { grants: number; ratings: number };
+  /** Agreements ended after their notice period. */
+  terminatedTotal: number;
 }
 
 export class ClerkService {
-  readonly status: ClerkStatus = { rounds: { ok: 0, failed: 0 }, expiredTotal: { grants: 0, ratings: 0 } };
+  readonly status: ClerkStatus = {
+    rounds: { ok: 0, failed: 0 },
+    expiredTotal: { grants: 0, ratings: 0 },
+    terminatedTotal: 0,
+  };
   private stopped = false;
   private wake: (() => void) | undefined;
   private running: Promise<void> | undefined;
@@ -50,6 +56,7 @@ export class ClerkService {
       this.status.rounds.ok++;
       this.status.expiredTotal.grants += report.expired.grants.length;
       this.status.expiredTotal.ratings += report.expired.ratings.length;
+      this.status.terminatedTotal += report.terminated.length;
       for (const c of report.missingCalendars)
         this.log(
           `WARNING the working-day calendar of ${c.year} is missing (needed from ${c.due}): set it with rdx calendar set`,

@@ -70,6 +70,7 @@ const MATRIX: [route: string, path: string, answers: string, signed?: [action: s
   ['GET /v1/agreements/:id',                        '/v1/agreements/AGR-1',                          '401M 404  200  404  403F'],
   ['POST /v1/agreements/:id/signature',             '/v1/agreements/AGR-1/signature',                '401M 403F 200  403F 403F', ['SignAgreement', { agreementId: 'AGR-1', termsHash: 'c'.repeat(64) }]],
   ['POST /v1/agreements/:id/renewal',               '/v1/agreements/AGR-1/renewal',                  '401M 403F 200  403F 403F', ['AcceptRenewal', { agreementId: 'AGR-1', validUntil: '2027-03-02' }]],
+  ['POST /v1/agreements/:id/renewal-request',       '/v1/agreements/AGR-1/renewal-request',          '401M 403F 200  403F 403F', ['RequestRenewal', { agreementId: 'AGR-1', validUntil: '2027-06-30' }]],
   ['POST /v1/agreements/:id/termination',           '/v1/agreements/AGR-1/termination',              '401M 403F 200  403F 403F', ['TerminateAgreement', { agreementId: 'AGR-1', reason: '业务调整', noticeDate: '2025-01-02' }]],
   ['POST /v1/usage-reports',                        '/v1/usage-reports',                             '401M 403F 201  403F 403F', ['ReportUsage', { agreementId: 'AGR-1', period: '2025-Q1', callCount: 1 }]],
   ['POST /v1/data-returns',                         '/v1/data-returns',                              '401M 403F 201  403F 403F', ['ReturnData', { agreementId: 'AGR-1', rowCount: 1 }]],

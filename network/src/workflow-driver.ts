@@ -244,7 +244,10 @@ export async function applyAndGetGrants(
   signer: EnterpriseSigner,
   appId: string,
   demands: DemandSpec[],
-  terms: { validUntil: string; dailyQuota: number } = { validUntil: '2027-06-30', dailyQuota: 1000 },
+  terms: { validUntil: string; dailyQuota: number; noticeDays?: number } = {
+    validUntil: '2027-06-30',
+    dailyQuota: 1000,
+  },
 ): Promise<{ grants: string[]; agreementTxIds: string[] }> {
   const body = applicationRequest(
     appId,
@@ -287,6 +290,7 @@ export async function applyAndGetGrants(
         validFrom: chinaToday(),
         validUntil: terms.validUntil,
         dailyQuota: terms.dailyQuota,
+        ...(terms.noticeDays === undefined ? {} : { noticeDays: terms.noticeDays }),
       },
     });
     await waitForBlock(BigInt(draft.blockNumber));

@@ -1,6 +1,7 @@
 /**
  * An in-memory stand-in for the clerk's view of the ledger, with the chaincode's rules for what is due and
- * what an expiry refuses (query-contract ListGrantsDue/ListRatingsDue, ExpireGrant, ExpireRating). The
+ * what an expiry refuses (query-contract ListTerminationsDue/ListGrantsDue/ListRatingsDue, CompleteTermination,
+ * ExpireGrant, ExpireRating). The
  * real functions are proven on a real network (test/src/e2e/clerk.e2e.test.ts); this is for fast unit tests.
  */
 import { RdxSdkError, type DuePage, type OverdueItem } from '@rdx/client';
@@ -17,6 +18,8 @@ export class FakeClerkLedger implements ClerkLedger {
   today = '2026-03-03';
   readonly grants = new Map<string, FakeGrant>();
   readonly ratings = new Map<string, { validUntil: string; expired: boolean }>();
+  /** Agreements under notice of termination: the day it takes effect, and whether it has been completed. */
+  readonly terminations = new Map<string, { effectiveOn: string; done: boolean }>();
   overdueItems: OverdueItem[] = [];
   /** Ids whose next expiry attempts fail with this code (each entry consumed per attempt; 'always' never is). */
   readonly failures = new Map<string, { code: string; times: number | 'always' }>();
@@ -26,6 +29,9 @@ export class FakeClerkLedger implements ClerkLedger {
   unreachable = false;
   readonly submitted: string[] = [];
 
+  readonly agreement: ClerkLedger['agreement'] = {
+    completeTermination: (id) => this.apply(id, () => this.completeTermination(id)),
+  };
   readonly grant: ClerkLedger['grant'] = {
     expireAsClerk: (id) => this.apply(id, () => this.expireGrant(id)),
   };
@@ -46,6 +52,15 @@ export class FakeClerkLedger implements ClerkLedger {
         [...this.ratings].filter(([, r]) => !r.expired).map(([id, r]) => ({ id, validUntil: r.validUntil })),
         page,
       ),
+    // Due on the day it takes effect (a grant or rating the day after its last valid day).
+    terminationsDue: (page = {}) =>
+      this.page(
+        [...this.terminations]
+          .filter(([, t]) => !t.done)
+          .map(([id, t]) => ({ id, validUntil: t.effectiveOn })),
+        page,
+        true,
+      ),
     overdue: () => this.reach(() => this.overdueItems),
   };
 
@@ -59,6 +74,7 @@ export class FakeClerkLedger implements ClerkLedger {
   private page(
     entries: { id: string; validUntil: string }[],
     { pageSize = 200, bookmark = '' }: { pageSize?: number; bookmark?: string },
+    dueOnTheDay = false,
   ): Promise<DuePage> {
     return this.reach(() => {
       const sorted = entries.sort((a, b) => a.id.localeCompare(b.id));
@@ -66,7 +82,7 @@ export class FakeClerkLedger implements ClerkLedger {
       const slice = start < 0 ? [] : sorted.slice(start, start + pageSize);
       return {
         today: this.today,
-        items: slice.filter((e) => e.validUntil < this.today),
+        items: slice.filter((e) => (dueOnTheDay ? e.validUntil <= this.today : e.validUntil < this.today)),
         bookmark: slice.length < pageSize ? '' : slice[slice.length - 1]!.id,
       };
     });
@@ -92,6 +108,15 @@ export class FakeClerkLedger implements ClerkLedger {
     if (g.validUntil >= this.today)
       throw new RdxSdkError('INVALID_STATE', `grant ${id} is valid until ${g.validUntil}`);
     g.state = 'EXPIRED';
+  }
+
+  private completeTermination(id: string): void {
+    const t = this.terminations.get(id);
+    if (!t) throw new RdxSdkError('NOT_FOUND', `agreement ${id} does not exist`);
+    if (t.done) throw new RdxSdkError('INVALID_STATE', `agreement ${id} is TERMINATED`);
+    if (t.effectiveOn > this.today)
+      throw new RdxSdkError('INVALID_STATE', `agreement ${id} ends on ${t.effectiveOn}`);
+    t.done = true;
   }
 
   private expireRating(code: string): void {

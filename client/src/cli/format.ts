@@ -114,6 +114,17 @@ export function agreementLines(a: Agreement): string[] {
     ],
     [TERMS.grant, a.grants.join(', ')],
     ['续期 pending renewal', a.pendingRenewal ? `to ${a.pendingRenewal.validUntil}` : undefined],
+    ['续签申请 renewal asked', a.renewalRequest ? `to ${a.renewalRequest.validUntil}` : undefined],
+    ['通知期 notice period', a.terms.noticeDays === undefined ? undefined : `${a.terms.noticeDays} 天 days`],
+    ['上线期 launch period', a.terms.launchDays === undefined ? undefined : `${a.terms.launchDays} 天 days`],
+    ['统计维度 statistics', a.terms.statisticsDimensions?.join('、') || undefined],
+    ['回流清单 data to return', a.terms.returnList?.join('、') || undefined],
+    [
+      '终止 termination',
+      a.termination
+        ? `${a.termination.by}, notice ${a.termination.noticeDate}${a.termination.effectiveOn ? `, effective ${a.termination.effectiveOn}` : ''}`
+        : undefined,
+    ],
   ]).map((l) => `  ${l}`);
 }
 

@@ -14,6 +14,7 @@ import bureauEnterpriseExpireRating from './commands/bureau/enterprise-expire-ra
 import bureauEnterpriseOnboard from './commands/bureau/enterprise-onboard.js';
 import bureauEnterpriseRate from './commands/bureau/enterprise-rate.js';
 import bureauOverdue from './commands/bureau/overdue.js';
+import { approveRenewal, declineRenewal } from './commands/body/agreement-answer-renewal.js';
 import bodyAgreementDraft from './commands/body/agreement-draft.js';
 import bodyAgreementProposeRenewal from './commands/body/agreement-propose-renewal.js';
 import bodyAgreementSign from './commands/body/agreement-sign.js';
@@ -28,6 +29,7 @@ import enterpriseAccessLog from './commands/enterprise/access-log.js';
 import enterpriseAggregate from './commands/enterprise/aggregate.js';
 import enterpriseAgreementAcceptRenewal from './commands/enterprise/agreement-accept-renewal.js';
 import enterpriseAgreementAccept from './commands/enterprise/agreement-accept.js';
+import enterpriseAgreementRequestRenewal from './commands/enterprise/agreement-request-renewal.js';
 import enterpriseApplicationDispute from './commands/enterprise/application-dispute.js';
 import enterpriseApply from './commands/enterprise/apply.js';
 import enterpriseCatalog from './commands/enterprise/catalog.js';
@@ -72,7 +74,8 @@ export const GROUPS: Record<string, string> = {
   calendar: '工作日历 working-day calendar: set, show',
   credit: '信用评价 credit evaluations: propose (the facts), publish',
   dataset: '数据集 datasets: register, load, show',
-  agreement: '开放利用协议 agreements: draft, sign, show, accept, propose-renewal, accept-renewal, terminate',
+  agreement:
+    '开放利用协议 agreements: draft, sign, show, accept, propose-renewal, accept-renewal, request-renewal, approve-renewal, decline-renewal, terminate',
   grant: '授权 grants: suspend, restore, withdraw, terminate, show',
   complaint:
     '投诉举报 complaints: file, suspend, resolve, notify (bodies, bureau); submit (enterprises); status (anyone)',
@@ -92,6 +95,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   bureauEnterpriseOnboard,
   bureauEnterpriseRate,
   bureauOverdue,
+  approveRenewal,
+  declineRenewal,
   bodyAgreementDraft,
   bodyAgreementProposeRenewal,
   bodyAgreementSign,
@@ -106,6 +111,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   enterpriseAggregate,
   enterpriseAgreementAcceptRenewal,
   enterpriseAgreementAccept,
+  enterpriseAgreementRequestRenewal,
   enterpriseApplicationDispute,
   enterpriseApply,
   enterpriseCatalog,

@@ -699,7 +699,24 @@ export class EnterpriseSession extends GatewaySession {
     );
   }
 
-  /** Terminates an agreement with notice (signed `TerminateAgreement`). @throws RdxSdkError */
+  /**
+   * Asks the owning body to renew an agreement before it ends (signed `RequestRenewal`, annex 4); the body
+   * approves — renewed at once — or declines. @throws RdxSdkError
+   */
+  requestRenewal(args: { agreementId: string; validUntil: string }): Promise<LedgerWrite<Agreement>> {
+    requireDate(args.validUntil, 'validUntil');
+    return this.write(
+      'POST',
+      `/v1/agreements/${encodeURIComponent(args.agreementId)}/renewal-request`,
+      'RequestRenewal',
+      { ...args },
+    );
+  }
+
+  /**
+   * Gives notice of termination (signed `TerminateAgreement`): it takes effect after the agreement's notice
+   * period (`termination.effectiveOn`). @throws RdxSdkError
+   */
   terminateAgreement(args: {
     agreementId: string;
     reason: string;

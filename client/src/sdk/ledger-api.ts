@@ -42,6 +42,7 @@ import type {
   Grant,
   GrantFilter,
   GrantShell,
+  AgreementShell,
   HistoryEntry,
   HistoryType,
   LedgerAnchor,
@@ -467,7 +468,36 @@ export class AgreementApi extends ContractApi {
     return this.submitSealed('AcceptRenewal', [], signedSecrets(signed), (shell) => this.get(shell.id));
   }
 
-  /** Body or bureau: terminates with reason (confidential) and notice date; its grants end. @throws RdxSdkError */
+  /** Gateway: brings a signed `RequestRenewal` (the enterprise asks to renew, annex 4). @throws RdxSdkError */
+  requestRenewalSigned(signed: SignedRequest): Promise<Committed<Agreement>> {
+    return this.submitSealed('RequestRenewal', [], signedSecrets(signed), (shell) => this.get(shell.id));
+  }
+
+  /** Body: approves the enterprise's renewal request; renewed at once. @throws RdxSdkError INVALID_STATE */
+  approveRenewalRequest(id: string): Promise<Committed<Agreement>> {
+    return this.submitSealed('ApproveRenewalRequest', [id], {}, () => this.get(id));
+  }
+
+  /** Body: declines the enterprise's renewal request, with a reason. @throws RdxSdkError INVALID_STATE */
+  declineRenewalRequest(args: { id: string; reason: string }): Promise<Committed<Agreement>> {
+    return this.submitSealed('DeclineRenewalRequest', [args.id], { reason: args.reason }, () =>
+      this.get(args.id),
+    );
+  }
+
+  /**
+   * Clerk service, bureau or owning body: ends an agreement whose notice period has run, with its grants; the
+   * result is the shell. @throws RdxSdkError INVALID_STATE when it is not due or already ended
+   */
+  completeTermination(id: string): Promise<Committed<AgreementShell>> {
+    return this.submit('CompleteTermination', id);
+  }
+
+  /**
+   * Body or bureau: notice of termination with its reason (confidential) and date. It takes effect after the
+   * agreement's notice period (`termination.effectiveOn`; at once when that day has come): the grants serve
+   * until then. @throws RdxSdkError
+   */
   terminate(args: { id: string; reason: string; noticeDate: string }): Promise<Committed<Agreement>> {
     return this.submitSealed(
       'TerminateAgreement',
@@ -806,6 +836,14 @@ export class QueryApi extends ContractApi {
    */
   grantsDue(state: 'ACTIVE' | 'SUSPENDED', page: PageOptions = {}): Promise<DuePage> {
     return this.evaluate('ListGrantsDue', state, String(page.pageSize ?? 200), page.bookmark ?? '');
+  }
+
+  /**
+   * Clerk service, bureau, regulators: of one page of agreements under notice, those whose notice period has run
+   * (`validUntil` is the day the termination takes effect). @throws RdxSdkError
+   */
+  terminationsDue(page: PageOptions = {}): Promise<DuePage> {
+    return this.evaluate('ListTerminationsDue', String(page.pageSize ?? 200), page.bookmark ?? '');
   }
 
   /** Clerk service, bureau, regulators: of one page of enterprises, the ratings past their validity. @throws RdxSdkError */

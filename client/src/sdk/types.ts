@@ -115,6 +115,14 @@ export interface TermsInput extends Pick<
   'datasets' | 'purpose' | 'serviceName' | 'platform' | 'validFrom' | 'validUntil' | 'dailyQuota'
 > {
   dataReturn?: boolean;
+  /** Annex 4: days from notice of termination to its effect (default 30). */
+  noticeDays?: number;
+  /** Annex 4: days after the application is completed within which the service is offered (default 30). */
+  launchDays?: number;
+  /** Annex 4: 统计分析维度, the dimensions of the usage feedback. */
+  statisticsDimensions?: string[];
+  /** Annex 4: 回流数据清单, the data to return. */
+  returnList?: string[];
 }
 
 /** The agreement's terms as drafted, agreement states, and an open-use agreement (开放利用协议). */
@@ -273,6 +281,9 @@ export type { OverdueItem } from '@rdx/chaincode';
 
 /** A grant as blocks hold it (no items, purpose or quota), what callers that may not read grants get back. */
 export type { GrantShell } from '@rdx/chaincode';
+
+/** An agreement as blocks hold it (no terms but its parties, datasets and validity), for the clerk service. */
+export type { AgreementShell } from '@rdx/chaincode';
 
 /** One page of a list of what is due to expire, as of the ledger's `today` (China time). */
 export interface DuePage {

@@ -319,6 +319,7 @@ describe('the OpenAPI document and the server', () => {
       ['POST', '/v1/agreements/AGR-1/signature', 'SignAgreement'],
       ['POST', '/v1/agreements/AGR-1/renewal', 'AcceptRenewal'],
       ['POST', '/v1/agreements/AGR-1/termination', 'TerminateAgreement'],
+      ['POST', '/v1/agreements/AGR-1/renewal-request', 'RequestRenewal'],
       ['POST', '/v1/usage-reports', 'ReportUsage'],
       ['POST', '/v1/data-returns', 'ReturnData'],
       ['POST', '/v1/products', 'PublishProduct'],

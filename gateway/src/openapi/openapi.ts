@@ -605,9 +605,21 @@ export const OPENAPI = {
         parameters: [idParam('id')],
       },
     },
+    '/v1/agreements/{id}/renewal-request': {
+      post: {
+        ...ledgerWrite(
+          'Ask the owning body to renew before expiry (signed RequestRenewal: agreementId, validUntil)',
+          '200',
+        ),
+        parameters: [idParam('id')],
+      },
+    },
     '/v1/agreements/{id}/termination': {
       post: {
-        ...ledgerWrite('Terminate with reason and notice date (signed TerminateAgreement)', '200'),
+        ...ledgerWrite(
+          'Notice of termination with reason and notice date (signed TerminateAgreement); effective after the notice period',
+          '200',
+        ),
         parameters: [idParam('id')],
       },
     },

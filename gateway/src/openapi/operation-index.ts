@@ -49,6 +49,7 @@ export const OPERATION_INDEX: Record<string, [operationId: string, tag: Tag, who
   'get /v1/agreements/{id}': ['getAgreement', 'workflow', 'enterprise'],
   'post /v1/agreements/{id}/signature': ['signAgreement', 'workflow', 'enterprise'],
   'post /v1/agreements/{id}/renewal': ['acceptRenewal', 'workflow', 'enterprise'],
+  'post /v1/agreements/{id}/renewal-request': ['requestRenewal', 'workflow', 'enterprise'],
   'post /v1/agreements/{id}/termination': ['terminateAgreement', 'workflow', 'enterprise'],
   'post /v1/usage-reports': ['reportUsage', 'workflow', 'enterprise'],
   'post /v1/data-returns': ['returnData', 'workflow', 'enterprise'],

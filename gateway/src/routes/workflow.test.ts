@@ -104,6 +104,13 @@ describe('the enterprise workflow through the gateway', () => {
     },
     {
       method: 'POST',
+      path: '/v1/agreements/AGR-AA-1/renewal-request',
+      key: 'agreement:RequestRenewal',
+      action: 'RequestRenewal',
+      status: 200,
+    },
+    {
+      method: 'POST',
       path: '/v1/security-issues',
       key: 'duty:ReportSecurityIssue',
       action: 'ReportSecurityIssue',

@@ -82,6 +82,9 @@ export function workflowRoutes(s: Services): Router {
   relay('/v1/applications/:id/disputes', 'post', 'DisputeReview', (b) => application.disputeSigned(b), 201);
   relay('/v1/agreements/:id/signature', 'post', 'SignAgreement', (b) => agreement.signAsEnterpriseSigned(b));
   relay('/v1/agreements/:id/renewal', 'post', 'AcceptRenewal', (b) => agreement.acceptRenewalSigned(b));
+  relay('/v1/agreements/:id/renewal-request', 'post', 'RequestRenewal', (b) =>
+    agreement.requestRenewalSigned(b),
+  );
   relay('/v1/agreements/:id/termination', 'post', 'TerminateAgreement', (b) =>
     agreement.terminateAsEnterpriseSigned(b),
   );

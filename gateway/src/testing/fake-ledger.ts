@@ -45,6 +45,7 @@ export const RELAYED: Record<string, string> = {
   'application:DisputeReview': 'DisputeReview',
   'agreement:SignAgreementAsEnterprise': 'SignAgreement',
   'agreement:AcceptRenewal': 'AcceptRenewal',
+  'agreement:RequestRenewal': 'RequestRenewal',
   'agreement:TerminateAgreementAsEnterprise': 'TerminateAgreement',
   'duty:ReportUsage': 'ReportUsage',
   'duty:ReturnData': 'ReturnData',

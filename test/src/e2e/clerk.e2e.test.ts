@@ -1,6 +1,7 @@
 /**
  * The clerk service on the real network (issue 12, item 7: time moves the ledger). `npm start` runs it beside
- * the gateway as its own Fabric identity (BureauMSP, role=clerk). The day after a grant's last valid day is
+ * the gateway as its own Fabric identity (BureauMSP, role=clerk). It ends agreements whose notice of termination
+ * has run (annex 4), and expires lapsed grants and ratings. The day after a grant's last valid day is
  * reached without waiting for it: clerks started here run with a clock two days ahead (clock-shift.ts), and
  * the chaincode's "today" is the time of the transactions they send. Three of them at once also show that
  * marking is idempotent: each lapsed grant is expired once, whoever comes first.
@@ -30,6 +31,7 @@ import {
   Parties,
   registerDataset,
   runId,
+  secret,
   submit,
   type TestEnterprise,
 } from '../workflow.js';
@@ -40,6 +42,7 @@ const tomorrow = chinaToday(new Date(Date.now() + DAY_MS));
 const shortDatasets = [1, 2, 3].map((i) => `clerk-short-${i}-${runId}`);
 const longDataset = `clerk-long-${runId}`;
 const ratedDataset = `clerk-rated-${runId}`;
+const noticeDataset = `clerk-notice-${runId}`;
 
 interface ClerkStatus {
   lastRound?: {
@@ -50,6 +53,7 @@ interface ClerkStatus {
   };
   rounds: { ok: number; failed: number };
   expiredTotal: { grants: number; ratings: number };
+  terminatedTotal: number;
 }
 type Grant = { id: string; state: string; reason?: { code: string } };
 type History = { by?: { mspId: string; role: string }; value?: { state?: string } }[];
@@ -61,6 +65,9 @@ let rated: TestEnterprise;
 let shortGrants: string[] = [];
 let longGrant = '';
 let ratedGrant = '';
+/** A grant of an agreement with a one-day notice period, notice given today: it ends tomorrow. */
+let noticeGrant = '';
+let noticeAgreement = '';
 const clerks: { child: ChildProcess; url: string; output: string[] }[] = [];
 
 const grant = async (id: string): Promise<Grant> =>
@@ -101,7 +108,7 @@ describe('the clerk marks on the ledger what time made due (real network)', () =
   before(async () => {
     p = new Parties();
     install = await ensureFabricBinaries(config, () => undefined);
-    for (const id of [...shortDatasets, longDataset, ratedDataset])
+    for (const id of [...shortDatasets, longDataset, ratedDataset, noticeDataset])
       await registerDataset(p.market, id, `书记员测试 ${id}`);
     lapsing = await onboard(p, 'AA');
     shortGrants = (
@@ -127,6 +134,29 @@ describe('the clerk marks on the ledger what time made due (real network)', () =
       rated.creditCode,
       JSON.stringify({ ...ratingOf('AA'), validUntil: tomorrow }),
     );
+    const noticed = await onboard(p, 'AA');
+    [noticeGrant = ''] = (
+      await applyAndGetGrants(
+        p,
+        noticed.signer,
+        `clerk-notice-${runId}`,
+        [demand(noticeDataset, 'MarketMSP')],
+        {
+          validUntil: '2027-06-30',
+          dailyQuota: 100,
+          noticeDays: 1,
+        },
+      )
+    ).grants;
+    noticeAgreement = noticeGrant.slice(0, -`.${noticeDataset}`.length);
+    await submit(
+      p.market,
+      'agreement',
+      'TerminateAgreement',
+      noticeAgreement,
+      chinaToday(),
+      secret({ reason: '服务下线' }),
+    );
   });
   after(() => {
     for (const c of clerks) c.child.kill('SIGTERM');
@@ -143,9 +173,14 @@ describe('the clerk marks on the ledger what time made due (real network)', () =
     expect(status.lastRound?.ledgerToday).to.equal(chinaToday());
     const printed = spawnSync(process.execPath, [networkCli, 'status'], { encoding: 'utf8' }).stdout;
     expect(printed).to.match(/^clerk\s+BureauMSP\s+\S+:\d+\s+\d+\s+last round \d{4}-/m);
-    // Today every grant made here is still valid: nothing of ours is due.
-    for (const id of [...shortGrants, longGrant, ratedGrant])
+    // Today every grant made here is still valid, and the notice runs till tomorrow: nothing of ours is due.
+    for (const id of [...shortGrants, longGrant, ratedGrant, noticeGrant])
       expect((await grant(id)).state).to.equal('ACTIVE');
+    const noticed = (await evaluate(p.regulator, 'agreement', 'GetAgreement', noticeAgreement)) as {
+      state: string;
+      termination?: { effectiveOn?: string };
+    };
+    expect([noticed.state, noticed.termination?.effectiveOn]).to.deep.equal(['IN_FORCE', tomorrow]);
   });
 
   it('killed (-9), the clerk is started again by the supervisor and runs a round at once', async function () {
@@ -204,6 +239,24 @@ describe('the clerk marks on the ledger what time made due (real network)', () =
     expect(enterprise.rating.expired).to.equal(true);
     const suspended = await grant(ratedGrant);
     expect([suspended.state, suspended.reason?.code]).to.deep.equal(['SUSPENDED', 'rating']);
+
+    // The notice period ran out: the agreement ended once, by a clerk, and its grant with it (annex 4).
+    const ended = (await evaluate(
+      p.regulator,
+      'query',
+      'GetHistory',
+      'agreement',
+      noticeAgreement,
+    )) as History;
+    const endings = ended.filter((h) => h.value?.state === 'TERMINATED');
+    expect(endings, 'terminated once').to.have.length(1);
+    expect(endings[0]!.by).to.deep.equal({ mspId: 'BureauMSP', role: 'clerk' });
+    const noticeEnded = await grant(noticeGrant);
+    expect([noticeEnded.state, noticeEnded.reason?.code]).to.deep.equal([
+      'TERMINATED',
+      'agreement-terminated',
+    ]);
+    expect(statuses.reduce((n, s) => n + s.terminatedTotal, 0)).to.equal(1);
   });
 
   it('the public recipients list no longer names the expired grants; the valid one stays', async () => {

@@ -1,5 +1,6 @@
 /**
- * `rdx agreement terminate`: ends an agreement with a reason and the date notice was given; its grants end.
+ * `rdx agreement terminate`: notice of termination with a reason and the date notice was given. It takes effect
+ * after the agreement's notice period (annex 4; at once when that day has come), when its grants end.
  * With --as it acts on the ledger for the owning body or the bureau; without, for the enterprise through the
  * gateway (signed with its key).
  */
@@ -11,7 +12,7 @@ import { chinaToday, requireReason } from '../../../sdk/inputs.js';
 export default defineCommand({
   path: ['agreement', 'terminate'],
   roles: ['body', 'bureau', 'enterprise'],
-  summary: '终止协议 terminate an agreement with notice; its grants end',
+  summary: '终止协议 give notice of termination; it takes effect after the notice period, its grants with it',
   args: ['<id>'],
   options: [
     { flags: '--reason <text>', description: '理由 reason', required: true },
@@ -24,18 +25,18 @@ export default defineCommand({
     const reason = requireReason(reqString(inv.opts, 'reason'), '--reason');
     const noticeDate = optString(inv.opts, 'noticeDate') ?? chinaToday();
     const id = arg(inv, 0);
+    const effect = (a: { state: string; termination?: { effectiveOn?: string } }): string =>
+      a.state === 'TERMINATED'
+        ? stateLabel(a.state)
+        : `${stateLabel(a.state)}; 终止生效 ends on ${a.termination?.effectiveOn ?? '?'}`;
     if (ctx.identityName) {
       const c = await ctx.ledger().agreement.terminate({ id, reason, noticeDate });
       return {
         data: committedData('agreement', c),
-        lines: [
-          `${TERMS.agreement} ${id} → ${stateLabel(c.value.state)}`,
-          ...agreementLines(c.value),
-          txLine(c),
-        ],
+        lines: [`${TERMS.agreement} ${id} → ${effect(c.value)}`, ...agreementLines(c.value), txLine(c)],
       };
     }
     const w = await ctx.enterprise(true).terminateAgreement({ agreementId: id, reason, noticeDate });
-    return relayedResult('agreement', w, [`${TERMS.agreement} ${id} → ${stateLabel(w.data.state)}`]);
+    return relayedResult('agreement', w, [`${TERMS.agreement} ${id} → ${effect(w.data)}`]);
   },
 });
