@@ -81,6 +81,7 @@ const MATRIX: [route: string, path: string, answers: string, signed?: [action: s
 
   ['GET /v1/public/recipients',                     '/v1/public/recipients',                         '200  200  200  200  200'],
   ['GET /v1/public/credit',                         '/v1/public/credit',                             '200  200  200  200  200'],
+  ['GET /v1/public/products',                       '/v1/public/products',                           '200  200  200  200  200'],
   ['POST /v1/public/complaints',                    '/v1/public/complaints',                         '201  201  201  201  201'],
   ['GET /v1/public/complaints/:id',                 '/v1/public/complaints/c-unknown',               '404  404  404  404  404'],
 

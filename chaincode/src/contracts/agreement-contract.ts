@@ -25,6 +25,7 @@ import {
   requireAgreementState,
   saveAgreementChange,
   termsHash,
+  USAGE_REPORT_INTERVAL_DAYS,
   type Agreement,
   type AgreementShell,
 } from '../models/agreement';
@@ -89,6 +90,14 @@ async function enterIntoForce(ctx: RdxContext, actor: Actor, a: Agreement): Prom
     state: 'IN_FORCE',
     inForceAt: ctx.now(),
     productDeadline: addMonths(today(ctx), a.terms.productDeadlineMonths),
+    ...(a.terms.dataReturn
+      ? {
+          dataReturnDue: addCalendarDays(
+            today(ctx),
+            a.terms.returnIntervalDays ?? USAGE_REPORT_INTERVAL_DAYS,
+          ),
+        }
+      : {}),
     grants,
   };
 }

@@ -336,6 +336,7 @@ describe('DutyContract', () => {
       expect(late.ids.missedDuties).to.have.members([
         `${agreement.id}:product`,
         `${agreement.id}:usage-report`,
+        `${agreement.id}:data-return`,
       ]);
       expect(late.proposedGrade).to.equal('fair');
       expect((await facts(w, '2025Q1')).proposedGrade, 'nothing was due in Q1').to.equal('good');

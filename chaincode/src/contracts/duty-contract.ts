@@ -15,7 +15,13 @@ import { RdxContract } from '../lib/rdx-contract';
 import { stamp, type Stamp } from '../lib/stamp';
 import { load, save, stored } from '../lib/store';
 import { date, int, jsonArg, oneOf, sha256Hex, str } from '../lib/validate';
-import { loadAgreementShell, requireAgreementState, type AgreementShell } from '../models/agreement';
+import {
+  loadAgreementShell,
+  requireAgreementState,
+  USAGE_REPORT_INTERVAL_DAYS,
+  type AgreementShell,
+} from '../models/agreement';
+import { addCalendarDays } from '../models/calendar';
 import { reason } from '../models/application';
 import { complaintDeadline, recordComplaint } from '../models/complaint';
 import { creditFacts, GRADES, type CreditBasis, type Grade } from '../models/credit';
@@ -142,14 +148,25 @@ export class DutyContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async ReturnData(ctx: RdxContext): Promise<string> {
-    return this.recorded(ctx, 'ReturnData', 'data-return', EVENTS.DATA_RETURNED, (b, a) => {
-      if (!a.dataReturn)
-        throw new RdxError(ErrorCode.INVALID_STATE, `agreement ${a.id} has no data-return duty`);
-      return {
-        contentHash: sha256Hex(b.contentHash, 'contentHash'),
-        rowCount: int(b.rowCount, 'rowCount', 0, 1_000_000_000),
-      };
-    });
+    return this.recorded(
+      ctx,
+      'ReturnData',
+      'data-return',
+      EVENTS.DATA_RETURNED,
+      (b, a) => {
+        if (!a.dataReturn)
+          throw new RdxError(ErrorCode.INVALID_STATE, `agreement ${a.id} has no data-return duty`);
+        return {
+          contentHash: sha256Hex(b.contentHash, 'contentHash'),
+          rowCount: int(b.rowCount, 'rowCount', 0, 1_000_000_000),
+        };
+      },
+      // The next return is due one interval on (L22); an overdue one is settled.
+      (a) => ({
+        ...a,
+        dataReturnDue: addCalendarDays(today(ctx), a.returnIntervalDays ?? USAGE_REPORT_INTERVAL_DAYS),
+      }),
+    );
   }
 
   /** Signed `PublishProduct` `{ agreementId, name, address, publishedOn }` (L21). */

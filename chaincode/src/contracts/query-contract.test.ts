@@ -19,7 +19,7 @@ import type { HistoryEntry, OverdueItem } from './query-contract';
 const overdue = (w: World, who: Identity = IDS.bureau) => w.call<OverdueItem[]>(who, C.query, 'ListOverdue');
 
 describe('QueryContract', () => {
-  it('ListOverdue lists a product not published three months after the agreement came into force', async () => {
+  it('ListOverdue lists a product not published three months after the agreement came into force, and late reports and returns', async () => {
     const w = await World.create();
     const { agreements } = await w.activeGrants(w.aa, 'app-1');
     const a = agreements[0]!;
@@ -29,9 +29,10 @@ describe('QueryContract', () => {
     w.setChinaTime('2025-06-03', '23:00');
     expect(await overdue(w)).to.deep.equal([]);
     w.setChinaTime('2025-06-04', '09:00');
-    // The first usage report (every 92 days: Mar 3 + 28 + 30 + 31 + 3 = Jun 3) is overdue too.
+    // The first usage report and data return (every 92 days: Mar 3 + 28 + 30 + 31 + 3 = Jun 3) are overdue too.
     expect(await overdue(w, IDS.regulator)).to.deep.equal([
       { type: 'product', id: a.id, step: 'product-publication', due: '2025-06-03', party: CODES.aa },
+      { type: 'data-return', id: a.id, step: 'data-return', due: '2025-06-03', party: CODES.aa },
       { type: 'usage-report', id: a.id, step: 'usage-report', due: '2025-06-03', party: CODES.aa },
     ]);
 
@@ -41,6 +42,14 @@ describe('QueryContract', () => {
       address: 'https://credit.example.cn/portrait',
       publishedOn: '2025-06-04',
     });
+    expect((await overdue(w)).map((i) => i.type)).to.deep.equal(['data-return', 'usage-report']);
+    await w.asEnterprise(w.aa, C.duty, 'ReturnData', 'ReturnData', {
+      agreementId: a.id,
+      contentHash: sha('returned rows'),
+      rowCount: 12,
+    });
+    // Returned today: the next return is due one interval on.
+    expect((await w.getAgreement(a.id)).dataReturnDue).to.equal('2025-09-04');
     expect((await overdue(w)).map((i) => i.type)).to.deep.equal(['usage-report']);
     await w.asEnterprise(w.aa, C.duty, 'ReportUsage', 'ReportUsage', {
       agreementId: a.id,

@@ -53,13 +53,15 @@ export interface HistoryEntry {
 
 export interface OverdueItem {
   /**
+   * `data-return`: an agreement with a return duty whose next return (L22, every `returnIntervalDays`) is late.
    * `complaint`: open past its 10 working days (step `complaint-handling`), or resolved with the complainant not
    * told within them (step `complainant-reply`).
    * `rectification`: a grant suspended for a violation past the day it was to be rectified by (Z39): its
    * suspender verifies, then restores it or terminates it. `calendar`: the working-day calendar of a year is missing — this year's (every deadline fails), or from
    * October the next year's, before it is needed (due the last day of this year).
    */
-  type: 'application' | 'complaint' | 'product' | 'usage-report' | 'calendar' | 'rectification';
+  type:
+    'application' | 'complaint' | 'product' | 'usage-report' | 'data-return' | 'calendar' | 'rectification';
   id: string;
   step: string;
   due: string;
@@ -260,6 +262,14 @@ export class QueryContract extends RdxContract {
           party: a.creditCode,
         });
       }
+      if (a.dataReturn && a.dataReturnDue && a.dataReturnDue < now)
+        items.push({
+          type: 'data-return',
+          id,
+          step: 'data-return',
+          due: a.dataReturnDue,
+          party: a.creditCode,
+        });
       const lastReport = (a.lastUsageReportAt ?? a.inForceAt).slice(0, 10);
       const reportDue = addCalendarDays(lastReport, USAGE_REPORT_INTERVAL_DAYS);
       if (reportDue < now)

@@ -54,6 +54,8 @@ export interface Terms {
    */
   noticeDays?: number;
   launchDays?: number;
+  /** L22: with `dataReturn`, data is returned at least this often (days; default a quarter). */
+  returnIntervalDays?: number;
   statisticsDimensions?: string[];
   returnList?: string[];
   /** Always true: the agreement forbids redistribution and requires citing the source (Z17). */
@@ -83,6 +85,8 @@ export interface Agreement extends Stamp {
   termination?: { by: string; reason: string; noticeDate: string; effectiveOn?: string; at: string };
   product?: { name: string; address: string; publishedOn: string; at: string };
   lastUsageReportAt?: string;
+  /** L22: the day the next data return is due (agreements with a return duty); after it, it is overdue. */
+  dataReturnDue?: string;
   /** SHA-256 of the confidential part as last written (on the channel; the part is not). */
   sealedHash?: string;
 }
@@ -106,6 +110,8 @@ export interface AgreementShell extends Omit<Agreement, 'terms' | 'enterpriseSig
   validFrom: string;
   validUntil: string;
   dataReturn: boolean;
+  /** Days between data returns (agreements drafted before the field: none, a quarter is assumed). */
+  returnIntervalDays?: number;
   enterpriseSigned?: { at: string };
   termination?: { by: string; noticeDate: string; effectiveOn?: string; at: string };
   sealedHash: string;
@@ -141,6 +147,7 @@ export async function joinAgreement(ctx: RdxContext, shell: AgreementShell): Pro
     validFrom: _f,
     validUntil: _u,
     dataReturn: _r,
+    returnIntervalDays: _ri,
     enterpriseSigned: _e,
     termination,
     ...rest
@@ -165,6 +172,7 @@ export function agreementShell(a: Agreement, sealedHash: string): AgreementShell
     validFrom: terms.validFrom,
     validUntil: terms.validUntil,
     dataReturn: terms.dataReturn,
+    ...(terms.returnIntervalDays === undefined ? {} : { returnIntervalDays: terms.returnIntervalDays }),
     ...(enterpriseSignature ? { enterpriseSigned: { at: enterpriseSignature.at } } : {}),
     ...(termination
       ? {
@@ -293,6 +301,12 @@ export function parseTerms(
     launchDays: int(input.launchDays ?? DEFAULT_LAUNCH_DAYS, 'launchDays', 1, 365),
     statisticsDimensions: stringList(input.statisticsDimensions ?? [], 'statisticsDimensions', 0, 20, 64),
     returnList: stringList(input.returnList ?? [], 'returnList', 0, 50, 128),
+    returnIntervalDays: int(
+      input.returnIntervalDays ?? USAGE_REPORT_INTERVAL_DAYS,
+      'returnIntervalDays',
+      1,
+      366,
+    ),
     noRedistribution: true,
     citationRequired: true,
   };

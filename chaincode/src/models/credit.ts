@@ -5,7 +5,8 @@
  * - violations: grants terminated for a violation not rectified (Z39; `enterprise.violations`);
  * - upheld complaints: complaints about one of its grants resolved by withdrawing it, or upheld (a security
  *   incident it reported itself does not count against it, L18 asks it to report);
- * - missed duties: products not published by their deadline (L21), usage reports overdue (L7);
+ * - missed duties: products not published by their deadline (L21), usage reports (L7) and data returns (L22)
+ *   overdue;
  * - timely reports: usage reports and data returns it filed (L7, L22).
  *
  * The rule: any violation, or two upheld complaints, is `poor`; one upheld complaint or a missed duty is `fair`;
@@ -99,6 +100,14 @@ export async function creditFacts(
     const deadline = a.productDeadline;
     if (deadline && within(deadline) && deadline < now && !(a.product && a.product.publishedOn <= deadline))
       ids.missedDuties.push(`${id}:product`);
+    if (
+      a.state === 'IN_FORCE' &&
+      a.dataReturn &&
+      a.dataReturnDue &&
+      a.dataReturnDue < now &&
+      within(a.dataReturnDue)
+    )
+      ids.missedDuties.push(`${id}:data-return`);
     if (a.state === 'IN_FORCE' && a.inForceAt) {
       const due = addCalendarDays(
         (a.lastUsageReportAt ?? a.inForceAt).slice(0, 10),

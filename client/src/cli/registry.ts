@@ -59,6 +59,7 @@ import sharedEnterpriseShow from './commands/shared/enterprise-show.js';
 import sharedGrantShow from './commands/shared/grant-show.js';
 import sharedGrantSuspend from './commands/shared/grant-suspend.js';
 import sharedGrantRectify from './commands/shared/grant-rectify.js';
+import sharedProducts from './commands/shared/products.js';
 import sharedReports from './commands/shared/reports.js';
 import sharedGrantRestore from './commands/shared/grant-restore.js';
 import sharedGrantTerminate from './commands/shared/grant-terminate.js';
@@ -141,6 +142,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   sharedGrantShow,
   sharedGrantSuspend,
   sharedGrantRectify,
+  sharedProducts,
   sharedReports,
   sharedGrantRestore,
   sharedGrantTerminate,

@@ -147,6 +147,15 @@ export interface ProductPublication {
   address: string;
   publishedOn: string;
 }
+/** A product or service an enterprise published (L21), as the public list shows it. */
+export interface PublishedProduct {
+  name: string;
+  address: string;
+  publishedOn: string;
+  enterpriseName: string;
+  creditCode: string;
+  agreementId: string;
+}
 /** A security issue report. */
 export interface SecurityIssue {
   agreementId: string;
@@ -281,6 +290,15 @@ export class PublicGatewayApi {
   async recipients(): Promise<unknown[]> {
     return (
       await this.http.json<{ data: unknown[] }>(await this.http.send(this.http.url('/v1/public/recipients')))
+    ).body.data;
+  }
+
+  /** The data products and services enterprises published (L21), newest first. @throws RdxSdkError */
+  async products(): Promise<PublishedProduct[]> {
+    return (
+      await this.http.json<{ data: PublishedProduct[] }>(
+        await this.http.send(this.http.url('/v1/public/products')),
+      )
     ).body.data;
   }
 

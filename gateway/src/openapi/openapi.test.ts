@@ -360,6 +360,7 @@ describe('the OpenAPI document and the server', () => {
     await g.post('/v1/public/complaints', { json: { ...PUBLIC_COMPLAINT, contact: 1 } });
     await g.get('/v1/public/recipients');
     await g.get('/v1/public/credit');
+    await g.get('/v1/public/products');
     g.ledger.down = 'unreachable';
     await g.get('/v1/public/recipients');
     await g.get('/v1/public/credit');

@@ -755,6 +755,32 @@ export const OPENAPI = {
         },
       },
     },
+    '/v1/public/products': {
+      get: {
+        summary: 'Data products and services enterprises published (L21), newest first',
+        responses: {
+          '200': json(
+            dataOf({
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['name', 'address', 'publishedOn', 'creditCode', 'agreementId'],
+                properties: {
+                  name: { type: 'string' },
+                  address: { type: 'string' },
+                  publishedOn: { type: 'string' },
+                  enterpriseName: { type: 'string' },
+                  creditCode: { type: 'string' },
+                  agreementId: { type: 'string' },
+                },
+              },
+            }),
+          ),
+          ...tooFast,
+          '503': problem,
+        },
+      },
+    },
     '/v1/public/credit': {
       get: {
         summary: 'Credit evaluations (信用评价, L24)',

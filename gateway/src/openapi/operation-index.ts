@@ -62,6 +62,7 @@ export const OPERATION_INDEX: Record<string, [operationId: string, tag: Tag, who
   'get /v1/audit/receipts/{requestId}/block': ['getReceiptBlock', 'audit', 'enterprise'],
   'get /v1/audit/consistency': ['getConsistencyProof', 'audit', 'anyone'],
   'get /v1/public/recipients': ['listRecipients', 'public', 'anyone'],
+  'get /v1/public/products': ['listProducts', 'public', 'anyone'],
   'post /v1/public/complaints': ['fileComplaintFromPublic', 'public', 'anyone'],
   'get /v1/public/complaints/{id}': ['getComplaintStatus', 'public', 'anyone'],
   'get /v1/public/credit': ['listCreditEvaluations', 'public', 'anyone'],

@@ -59,3 +59,25 @@ describe('the public recipients list, from the gateway’s view of the ledger', 
     }
   });
 });
+
+describe('the public product list (L21)', () => {
+  let h: Harness;
+  before(async () => (h = await startHarness()));
+  after(() => h.close());
+
+  it('lists every published product with its enterprise, and nothing else enterprises filed', async () => {
+    const listed = assertOk<{ data: unknown[] }>(await h.get('/v1/public/products')).data;
+    expect(listed).to.deep.equal([
+      {
+        name: '企业信用画像',
+        address: 'https://credit.example.cn',
+        publishedOn: '2025-05-01',
+        enterpriseName: h.view.enterprises.get(CODE.AA)!.name,
+        creditCode: CODE.AA,
+        agreementId: 'AGR-AA-1',
+      },
+    ]);
+    const call = h.ledger.callsOf('duty:ListDuties').at(-1)!;
+    expect(JSON.parse(call.args[0]!)).to.deep.equal({ kind: 'product' });
+  });
+});

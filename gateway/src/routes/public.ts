@@ -3,6 +3,9 @@
  * as often as they like, so answers come from a cache: a list is made again only once the gateway's view has
  * followed a newer block (or after a minute, should it not be following), and concurrent requests share one.
  *
+ * The product list (L21: 在市公共数据开放网站上发布数据利用产品) is every product publication enterprises filed
+ * (duty:ListDuties of kind `product`), newest first, with the enterprise's name from the view.
+ *
  * The recipients list is made from the gateway's view of the ledger (every grant, enterprise and dataset,
  * followed block by block), not by the chaincode's ListRecipients: that reads three ledger objects per live
  * grant and took longer than the call's deadline with 10⁵ grants (docs/PERFORMANCE.md, L3).
@@ -38,12 +41,22 @@ export function recipientsOf(view: LedgerView, today: string): Recipient[] {
   return rows.sort((a, b) => a.since.localeCompare(b.since) || a.datasetId.localeCompare(b.datasetId));
 }
 
+/** A data product or service an enterprise published (L21), as the public list shows it. */
+export interface PublicProduct {
+  name: string;
+  address: string;
+  publishedOn: string;
+  enterpriseName: string;
+  creditCode: string;
+  agreementId: string;
+}
+
 /** Longest a cached list is served without a new read, whatever the view says. */
 const MAX_AGE_MS = 60_000;
 
 export function publicRoutes(s: Services, anonymous: RequestHandler): Router {
   const r = apiRouter();
-  const { query } = new RdxLedger(s.ledger);
+  const { query, duty } = new RdxLedger(s.ledger);
   const cached = <T>(read: () => Promise<T>): (() => Promise<T>) => {
     let entry: { block: number; at: number; value: Promise<T> } | undefined;
     return () => {
@@ -78,7 +91,26 @@ export function publicRoutes(s: Services, anonymous: RequestHandler): Router {
           new Problem('LEDGER_NOT_FOLLOWED', 'The gateway has not read the ledger yet; ask again shortly.'),
         )
       : Promise.resolve(recipientsOf(s.view, chinaToday(s.now())));
+  const products = async (): Promise<PublicProduct[]> => {
+    const rows: PublicProduct[] = [];
+    let bookmark = '';
+    do {
+      const page = await duty.list({ kind: 'product' }, { pageSize: 200, bookmark });
+      for (const d of page.items)
+        rows.push({
+          name: String(d.detail.name),
+          address: String(d.detail.address),
+          publishedOn: String(d.detail.publishedOn),
+          enterpriseName: s.view.enterprises.get(d.creditCode)?.name ?? '',
+          creditCode: d.creditCode,
+          agreementId: d.agreementId,
+        });
+      bookmark = page.bookmark;
+    } while (bookmark);
+    return rows.sort((a, b) => b.publishedOn.localeCompare(a.publishedOn) || a.name.localeCompare(b.name));
+  };
   r.get('/v1/public/recipients', anonymous, serve(cached(fromView)));
+  r.get('/v1/public/products', anonymous, serve(cached(products)));
   r.get('/v1/public/credit', anonymous, serve(cached(() => query.creditEvaluations())));
   return r;
 }

@@ -98,6 +98,8 @@ export class FakeLedger implements Ledger {
   /** The opening bodies as platform:ListBodies lists them (`removedAt` for one that left). */
   bodies: { mspId: string; name: string; removedAt?: string }[] = [];
   creditEvaluations: Record<string, unknown>[] = [];
+  /** Duty records (as duty:ListDuties returns them), for the public product list. */
+  duties: Record<string, unknown>[] = [];
   /** Complaints filed through the public route, by id. */
   readonly complaints = new Map<string, Record<string, unknown>>();
   private readonly nonces = new Set<string>();
@@ -129,6 +131,11 @@ export class FakeLedger implements Ledger {
     this.handlers.set('query:ListRecipients', () => this.recipients);
     this.handlers.set('platform:ListBodies', () => this.bodies);
     this.handlers.set('query:ListCreditEvaluations', () => this.creditEvaluations);
+    // One page of all: the fake has few.
+    this.handlers.set('duty:ListDuties', ([filter = '{}']) => {
+      const kind = (JSON.parse(filter) as { kind?: string }).kind;
+      return { items: this.duties.filter((d) => !kind || d.kind === kind), bookmark: '' };
+    });
     this.handlers.set(
       'application:GetApplication',
       ([id = '']) => this.applications.get(id) ?? refuse('NOT_FOUND', `no application ${id}`),

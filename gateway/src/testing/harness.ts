@@ -356,6 +356,24 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       state: g.state,
     }));
   ledger.creditEvaluations = [{ creditCode: CODE.AA, level: 'AA', evaluatedAt: '2025-01-01T00:00:00.000Z' }];
+  ledger.duties = [
+    {
+      id: 'AGR-AA-1.product.0001',
+      kind: 'product',
+      agreementId: 'AGR-AA-1',
+      creditCode: CODE.AA,
+      at: '2025-05-01T02:00:00.000Z',
+      detail: { name: '企业信用画像', address: 'https://credit.example.cn', publishedOn: '2025-05-01' },
+    },
+    {
+      id: 'AGR-AA-1.usage-report.0001',
+      kind: 'usage-report',
+      agreementId: 'AGR-AA-1',
+      creditCode: CODE.AA,
+      at: '2025-05-02T02:00:00.000Z',
+      detail: { period: '2025-Q1', callCount: 10, reportHash: 'a'.repeat(64) },
+    },
+  ];
 
   const anchorer = new Anchorer(audit, ledger, {
     gatewayId: GATEWAY_ID,
