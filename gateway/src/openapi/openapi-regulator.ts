@@ -296,6 +296,49 @@ export const REGULATOR_PATHS = {
       },
     },
   },
+  '/v1/regulator/usage-reconciliation': {
+    get: {
+      summary:
+        "Regulator: each usage report (L7) beside the calls this gateway served on its agreement's grants in its period, largest difference first",
+      security: bearer,
+      parameters: [{ name: 'agreement', in: 'query', schema: str }],
+      responses: {
+        '200': ok({
+          type: 'object',
+          required: ['gatewayId', 'data', 'scanned', 'truncated'],
+          properties: {
+            gatewayId: str,
+            data: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['reportId', 'agreementId', 'creditCode', 'period', 'reported'],
+                properties: {
+                  reportId: str,
+                  agreementId: str,
+                  creditCode: str,
+                  enterpriseName: str,
+                  body: str,
+                  period: str,
+                  from: str,
+                  to: str,
+                  reported: int,
+                  served: int,
+                  difference: int,
+                  note: str,
+                },
+              },
+            },
+            scanned: int,
+            truncated: { type: 'boolean' },
+          },
+        }),
+        '400': problem,
+        ...denied,
+        '503': problem,
+      },
+    },
+  },
   '/v1/regulator/anchors': {
     get: {
       summary:

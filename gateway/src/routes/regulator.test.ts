@@ -34,6 +34,7 @@ const ENDPOINTS = [
   '/v1/regulator/anchors',
   '/v1/regulator/search?q=ls-residents',
   '/v1/regulator/receipts/00000000-0000-0000-0000-000000000000',
+  '/v1/regulator/usage-reconciliation',
 ];
 
 const by = (mspId: string, role: string): { mspId: string; role: string } => ({ mspId, role });
@@ -397,7 +398,7 @@ describe('regulator endpoints and the console', () => {
       const run = g.exchanges.slice(start);
       expect(run.flatMap((ex) => checkExchange(ex))).to.deep.equal([]);
       const ops = documentedOperations().filter((o) => o.template.startsWith('/v1/regulator/'));
-      expect(ops.length).to.equal(6);
+      expect(ops.length).to.equal(7);
       for (const { method, template } of ops)
         expect(
           run.some(

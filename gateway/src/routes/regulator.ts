@@ -12,6 +12,7 @@ import { type Router, type Request } from 'express';
 import { apiRouter } from '../http/routing.js';
 import { TokenError } from '../auth/token-service.js';
 import { anchorsNewestFirst, decisionsPerHour, grantCallsPerDay } from '../regulator/audit-stats.js';
+import { reconcileUsage } from '../regulator/usage-reconciliation.js';
 import {
   eventsOf,
   latestValue,
@@ -21,7 +22,7 @@ import {
   type TimelineObject,
 } from '../regulator/timeline.js';
 import { bearerToken } from '../http/authenticate.js';
-import { LedgerRefusedError, RdxLedger } from '@rdx/client';
+import { LedgerRefusedError, RdxLedger, type Duty } from '@rdx/client';
 import { Problem, ledgerProblem } from '../problem.js';
 import type { AnchorRecord, Services } from '../services.js';
 import type { GrantView } from '../view/ledger-view.js';
@@ -89,7 +90,7 @@ function isRefusal(err: unknown, code: string): boolean {
 
 export function regulatorRoutes(s: Services): Router {
   const r = apiRouter();
-  const { query, audit, application, agreement } = new RdxLedger(s.ledger);
+  const { query, audit, application, agreement, duty } = new RdxLedger(s.ledger);
   r.use('/v1/regulator', (req, res, next) => {
     res.locals.regulator = authenticateRegulator(req, s);
     next();
@@ -324,6 +325,39 @@ export function regulatorRoutes(s: Services): Router {
       subject,
       objects: histories.map(([type, objectId, h]) => ({ type, id: objectId, versions: h.length })),
       data: events,
+    });
+  });
+
+  /**
+   * Usage reports beside the calls this gateway served in their periods (L7), all of them or one agreement's
+   * (`?agreement=`), largest difference first.
+   */
+  r.get('/v1/regulator/usage-reconciliation', async (req, res) => {
+    const raw = req.query.agreement;
+    const agreement = raw === undefined ? undefined : typeof raw === 'string' ? raw : '';
+    if (agreement !== undefined && !ID.test(agreement))
+      throw new Problem('BAD_REQUEST', 'agreement must be an agreement id.');
+    const reports: Duty[] = [];
+    try {
+      let bookmark = '';
+      do {
+        const page = await duty.list(agreement ? { agreement } : { kind: 'usage-report' }, {
+          pageSize: 200,
+          bookmark,
+        });
+        reports.push(...page.items.filter((d) => d.kind === 'usage-report'));
+        bookmark = page.bookmark;
+      } while (bookmark);
+    } catch (err) {
+      throw ledgerProblem(err);
+    }
+    const result = await reconcileUsage(reports, s.view, s.audit);
+    const gap = (x: { difference?: number }): number => Math.abs(x.difference ?? 0);
+    res.json({
+      gatewayId: s.config.gatewayId,
+      data: result.rows.sort((a, b) => gap(b) - gap(a) || a.reportId.localeCompare(b.reportId)),
+      scanned: result.scanned,
+      truncated: result.truncated,
     });
   });
 

@@ -74,6 +74,8 @@ export async function regulatorRepresentativeRun(g: Harness): Promise<void> {
     '/v1/regulator/anchors',
     `/v1/regulator/receipts/${served.requestId}`,
     `/v1/regulator/search?q=${grant.id}`,
+    '/v1/regulator/usage-reconciliation',
+    `/v1/regulator/usage-reconciliation?agreement=${grant.agreementId}`,
   ];
   for (const url of operations) {
     await g.get(url, { token });

@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import {
+  chinaToday,
   demoDatasets,
   gatewayEnv,
   gatewayUrl,
@@ -18,9 +19,11 @@ import {
   orgAdminIdentity,
   readPid,
   registerGateway,
+  regulatorsFile,
   type NetworkContext,
+  type RegulatorCredentials,
 } from '@rdx/network';
-import { signAdminRequest } from '@rdx/client';
+import { EnterpriseSession, signAdminRequest } from '@rdx/client';
 import { defined } from '../expectations.js';
 import { config, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
@@ -126,6 +129,47 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     const other = await records('fields=legal_rep_id');
     expect(other.status).to.equal(403);
     expect(other.body.code).to.equal('ITEMS_NOT_GRANTED');
+  });
+
+  it('a usage report is set beside the calls this gateway served, for the regulator (L7)', async () => {
+    const [regulator] = JSON.parse(
+      fs.readFileSync(regulatorsFile({ paths }), 'utf8'),
+    ) as RegulatorCredentials[];
+    const login = await fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: regulator!.clientId,
+        client_secret: regulator!.clientSecret,
+      }),
+    });
+    const regulatorToken = ((await login.json()) as { access_token: string }).access_token;
+    const today = chinaToday();
+    const quarter = `${today.slice(0, 4)}Q${Math.ceil(Number(today.slice(5, 7)) / 3)}`;
+    const agreementId = grantId.slice(0, -`.${DATASET}`.length);
+    const session = EnterpriseSession.withPrivateKey(base, aa.creditCode, aa.privateKeyPem);
+    const report = await session.reportUsage({
+      agreementId,
+      period: quarter,
+      callCount: 1000,
+      reportHash: 'b'.repeat(64),
+    });
+    type Row = { reportId: string; reported: number; served: number; difference: number };
+    const row = async (): Promise<Row> => {
+      const { status, body } = await getJson(
+        `${base}/v1/regulator/usage-reconciliation?agreement=${agreementId}`,
+        regulatorToken,
+      );
+      expect(status).to.equal(200);
+      return (body.data as Row[]).find((r) => r.reportId === report.data.id)!;
+    };
+    const before = await row();
+    expect(before.reported).to.equal(1000);
+    for (let i = 0; i < 3; i++) expect((await records('limit=1')).status).to.equal(200);
+    const after = await row();
+    expect(after.served).to.equal(before.served + 3);
+    expect(after.difference).to.equal(1000 - after.served);
   });
 
   it('an A-rated enterprise is refused restricted data but may download unconditional data', async () => {
