@@ -31,5 +31,6 @@ export type { Grant, GrantShell, GrantState, SuspendReason } from './models/gran
 export type { Anchor, GatewayRegistration } from './contracts/audit-contract';
 export type { CreditEvaluation, Duty } from './contracts/duty-contract';
 export type { CreditBasis, CreditFacts, Grade } from './models/credit';
+export type { BodyPerformance } from './models/performance';
 export type { Body } from './contracts/platform-contract';
 export type { DueExpiry, HistoryEntry, OverdueItem } from './contracts/query-contract';

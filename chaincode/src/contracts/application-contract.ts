@@ -255,6 +255,8 @@ export class ApplicationContract extends RdxContract {
             : ('escalated' as const),
       at: ctx.now(),
       by: actor.mspId,
+      // The day it was due, kept with it: how bodies keep their deadlines is reported (L23, Z38).
+      ...(current.deadline ? { due: current.deadline.due } : {}),
     };
     const why = d === 'approve' ? optionalRemark(ctx) : requiredReason(ctx);
     await putNote(ctx, [actor.mspId], current.id, `owner-review.${actor.mspId}`, why, review.at);

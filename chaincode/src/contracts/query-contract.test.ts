@@ -8,12 +8,14 @@ import {
   World,
   complaintInput,
   demand,
+  plusDays,
   sha,
   stateKey,
 } from '../testing/world';
 import type { Page } from '../lib/listing';
 import type { Application } from '../models/application';
 import type { Grant } from '../models/grant';
+import type { BodyPerformance } from '../models/performance';
 import type { HistoryEntry, OverdueItem } from './query-contract';
 
 const overdue = (w: World, who: Identity = IDS.bureau) => w.call<OverdueItem[]>(who, C.query, 'ListOverdue');
@@ -476,5 +478,61 @@ describe('QueryContract', () => {
     expect(w.ledger.collections.get('rdx-MarketMSP')!.has(stateKey('application', 'app-1'))).to.equal(true);
     const page = await w.call<Page<Application>>(IDS.transport, C.query, 'ListApplications', '{}', '50', '');
     expect(page.items.map((a) => a.id)).to.deep.equal([]);
+  });
+
+  describe('the performance of opening bodies (L23, Z38)', () => {
+    const performance = (w: World, period = '2025Q1', who: Identity = IDS.bureau) =>
+      w.call<BodyPerformance[]>(who, C.query, 'BodyPerformance', period);
+
+    it('per body and period: datasets, demands, owner reviews against their deadlines, grants, complaints', async () => {
+      const w = await World.create();
+      const { grants } = await w.activeGrants(w.aa, 'app-1');
+      await w.fileComplaint(IDS.market, complaintInput(grants[0]!.id));
+      await w.invoke(
+        IDS.market,
+        C.complaint,
+        'ResolveComplaint',
+        'c-1',
+        'upheld',
+        secret({ note: '已更正数据' }),
+      );
+      await w.invoke(IDS.market, C.complaint, 'RecordNotification', 'c-1', 'phone', w.today(), sha('told'));
+      // A second application the body reviews late, and a third it has not reviewed past its deadline.
+      await w.submit(w.aaa, 'app-2');
+      await w.formalReview('app-2', 'accept');
+      await w.submit(w.aaa, 'app-3');
+      await w.formalReview('app-3', 'accept');
+      const due = (await w.getApplication('app-2')).deadline!.due;
+      w.setChinaTime(plusDays(due, 1));
+      await w.ownerReview(IDS.market, 'app-2', 'approve');
+
+      const rows = await performance(w);
+      expect(rows.map((r) => r.body)).to.have.members(['MarketMSP', 'TransportMSP']);
+      const market = rows.find((r) => r.body === 'MarketMSP')!;
+      const datasets = (await w.call<{ owner: string }[]>(IDS.bureau, C.catalog, 'ListDatasets')).filter(
+        (d) => d.owner === 'MarketMSP',
+      );
+      expect(market.datasets.listed).to.equal(datasets.length);
+      expect(market.demandsReceived).to.equal(3);
+      expect(market.ownerReviews).to.deep.equal({ doneInPeriod: 2, onTime: 1, late: 1, overdueNow: 1 });
+      expect(market.grants).to.deep.equal({ issuedInPeriod: 1, liveNow: 1 });
+      expect(market.complaints).to.deep.equal({
+        filedInPeriod: 1,
+        resolvedInPeriod: 1,
+        resolvedOnTime: 1,
+        complainantToldOnTime: 1,
+        overdueNow: 0,
+      });
+      const transport = rows.find((r) => r.body === 'TransportMSP')!;
+      expect([transport.demandsReceived, transport.grants.liveNow]).to.deep.equal([0, 0]);
+      expect((await performance(w, '2024')).find((r) => r.body === 'MarketMSP')!.demandsReceived).to.equal(0);
+    });
+
+    it('a body reads only its own; the period is a year or a quarter', async () => {
+      const w = await World.create();
+      expect((await performance(w, '2025', IDS.market)).map((r) => r.body)).to.deep.equal(['MarketMSP']);
+      await w.refused(() => performance(w, '2025-Q1'), 'INVALID_ARGUMENT', /period must be a year/);
+      await w.refused(() => performance(w, '2025', IDS.stranger), 'FORBIDDEN');
+    });
   });
 });

@@ -22,10 +22,12 @@ import {
 } from '../models/application';
 import { addCalendarDays, workingDaysBetween } from '../models/calendar';
 import { loadComplaintShell } from '../models/complaint';
+import { bodyPerformance, type BodyPerformance } from '../models/performance';
 import { parseDataset, type Dataset } from '../models/dataset';
 import { parseEnterprise, type Enterprise } from '../models/enterprise';
 import { loadGrantShell } from '../models/grant';
 import { dutyBody, parseCreditEvaluation } from './duty-contract';
+import { parseBody } from './platform-contract';
 
 const HISTORY_TYPES: ObjectType[] = [
   'calendar',
@@ -282,6 +284,29 @@ export class QueryContract extends RdxContract {
         });
     }
     return JSON.stringify(items);
+  }
+
+  /**
+   * The bureau, regulators and the gateway: how each registered opening body performed in a period (a year
+   * `2026` or a quarter `2026Q4`; L23, Z38) — datasets and their updates, demands received, owner reviews against
+   * their deadlines, grants, complaints. An opening body reads its own.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async BodyPerformance(ctx: RdxContext, period: string): Promise<string> {
+    const actor = await requireRole(
+      ctx,
+      ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'],
+      'read the performance of opening bodies',
+    );
+    const bodies = isBodyStaff(actor)
+      ? [actor.mspId]
+      : (await Promise.all((await idsOfType(ctx, 'body')).map((id) => load(ctx, 'body', id, parseBody))))
+          .filter((b) => !b.removedAt)
+          .map((b) => b.mspId);
+    const rows: BodyPerformance[] = [];
+    for (const body of bodies) rows.push(await bodyPerformance(ctx, body, period));
+    return JSON.stringify(rows);
   }
 
   /** Bureau, regulators, gateway; bodies see applications naming them. Filter `{ state }` or `{ enterprise }`. */

@@ -76,6 +76,8 @@ export interface OwnerReview {
   reason?: string;
   at: string;
   by: string;
+  /** The owner-review deadline it answered (reviews before this field have none). */
+  due?: string;
   dispute?: { reason?: string; at: string };
   coordination?: { outcome: 'approved' | 'rejected'; minutesHash: string; at: string };
 }

@@ -59,6 +59,7 @@ import sharedEnterpriseShow from './commands/shared/enterprise-show.js';
 import sharedGrantShow from './commands/shared/grant-show.js';
 import sharedGrantSuspend from './commands/shared/grant-suspend.js';
 import sharedGrantRectify from './commands/shared/grant-rectify.js';
+import sharedPerformance from './commands/shared/performance.js';
 import sharedProducts from './commands/shared/products.js';
 import sharedReports from './commands/shared/reports.js';
 import sharedGrantRestore from './commands/shared/grant-restore.js';
@@ -142,6 +143,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   sharedGrantShow,
   sharedGrantSuspend,
   sharedGrantRectify,
+  sharedPerformance,
   sharedProducts,
   sharedReports,
   sharedGrantRestore,

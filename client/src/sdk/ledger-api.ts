@@ -43,6 +43,7 @@ import type {
   GrantFilter,
   GrantShell,
   AgreementShell,
+  BodyPerformance,
   HistoryEntry,
   HistoryType,
   LedgerAnchor,
@@ -836,6 +837,14 @@ export class QueryApi extends ContractApi {
    */
   grantsDue(state: 'ACTIVE' | 'SUSPENDED', page: PageOptions = {}): Promise<DuePage> {
     return this.evaluate('ListGrantsDue', state, String(page.pageSize ?? 200), page.bookmark ?? '');
+  }
+
+  /**
+   * Bureau, regulators, gateway: how each opening body performed in a period (`2026` or `2026Q4`, L23, Z38); an
+   * opening body gets its own. @throws RdxSdkError INVALID_ARGUMENT for another period form
+   */
+  bodyPerformance(period: string): Promise<BodyPerformance[]> {
+    return this.evaluate('BodyPerformance', period);
   }
 
   /**

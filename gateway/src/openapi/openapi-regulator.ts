@@ -296,6 +296,63 @@ export const REGULATOR_PATHS = {
       },
     },
   },
+  '/v1/regulator/body-performance': {
+    get: {
+      summary:
+        'Regulator: how each opening body performed in a period (L23, Z38) — datasets and updates, demands, owner reviews against deadlines, grants, complaints, and the calls this gateway served — as JSON or CSV',
+      security: bearer,
+      parameters: [
+        {
+          name: 'period',
+          in: 'query',
+          required: true,
+          schema: { type: 'string', pattern: '^\\d{4}(Q[1-4])?$' },
+        },
+        { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'] } },
+      ],
+      responses: {
+        '200': {
+          description: 'OK',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['gatewayId', 'period', 'data', 'truncated'],
+                properties: {
+                  gatewayId: str,
+                  period: str,
+                  data: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['body', 'period', 'callsServed'],
+                      properties: {
+                        body: str,
+                        period: str,
+                        from: str,
+                        to: str,
+                        datasets: { type: 'object' },
+                        demandsReceived: int,
+                        ownerReviews: { type: 'object' },
+                        grants: { type: 'object' },
+                        complaints: { type: 'object' },
+                        callsServed: int,
+                      },
+                    },
+                  },
+                  truncated: { type: 'boolean' },
+                },
+              },
+            },
+            'text/csv': { schema: { type: 'string' } },
+          },
+        },
+        '400': problem,
+        ...denied,
+        '503': problem,
+      },
+    },
+  },
   '/v1/regulator/usage-reconciliation': {
     get: {
       summary:

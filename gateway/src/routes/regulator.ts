@@ -13,6 +13,7 @@ import { apiRouter } from '../http/routing.js';
 import { TokenError } from '../auth/token-service.js';
 import { anchorsNewestFirst, decisionsPerHour, grantCallsPerDay } from '../regulator/audit-stats.js';
 import { reconcileUsage } from '../regulator/usage-reconciliation.js';
+import { performanceCsv, withCallsServed } from '../regulator/body-performance.js';
 import {
   eventsOf,
   latestValue,
@@ -359,6 +360,30 @@ export function regulatorRoutes(s: Services): Router {
       scanned: result.scanned,
       truncated: result.truncated,
     });
+  });
+
+  /** The performance of opening bodies in a period (L23, Z38), as JSON or, with `format=csv`, as CSV. */
+  r.get('/v1/regulator/body-performance', async (req, res) => {
+    const period = typeof req.query.period === 'string' ? req.query.period : '';
+    if (!/^\d{4}(Q[1-4])?$/.test(period))
+      throw new Problem('BAD_REQUEST', 'period must be a year (2026) or a quarter (2026Q4).');
+    const format = req.query.format === undefined ? 'json' : req.query.format;
+    if (format !== 'json' && format !== 'csv') throw new Problem('BAD_REQUEST', 'format is json or csv.');
+    let ledgerRows;
+    try {
+      ledgerRows = await query.bodyPerformance(period);
+    } catch (err) {
+      throw ledgerProblem(err);
+    }
+    const result = await withCallsServed(ledgerRows, s.view, s.audit);
+    if (format === 'csv') {
+      res
+        .type('text/csv; charset=utf-8')
+        .set('Content-Disposition', `attachment; filename="body-performance-${period}.csv"`)
+        .send(performanceCsv(result.rows));
+      return;
+    }
+    res.json({ gatewayId: s.config.gatewayId, period, data: result.rows, truncated: result.truncated });
   });
 
   r.get('/v1/regulator/grants/:id/stats', async (req, res) => {

@@ -131,6 +131,26 @@ export class FakeLedger implements Ledger {
     this.handlers.set('query:ListRecipients', () => this.recipients);
     this.handlers.set('platform:ListBodies', () => this.bodies);
     this.handlers.set('query:ListCreditEvaluations', () => this.creditEvaluations);
+    // Figures of one body as query:BodyPerformance gives them (the chaincode's own are unit-tested there).
+    this.handlers.set('query:BodyPerformance', ([period = '']) => [
+      {
+        body: 'LS-BUREAU',
+        period,
+        from: `${period.slice(0, 4)}-01-01`,
+        to: `${period.slice(0, 4)}-12-31`,
+        datasets: { listed: 2, registeredInPeriod: 1, versionsInPeriod: 3, upToDate: 1, stale: 1 },
+        demandsReceived: 4,
+        ownerReviews: { doneInPeriod: 3, onTime: 2, late: 1, overdueNow: 0 },
+        grants: { issuedInPeriod: 2, liveNow: 2 },
+        complaints: {
+          filedInPeriod: 1,
+          resolvedInPeriod: 1,
+          resolvedOnTime: 1,
+          complainantToldOnTime: 1,
+          overdueNow: 0,
+        },
+      },
+    ]);
     // One page of all: the fake has few.
     this.handlers.set('duty:ListDuties', ([filter = '{}']) => {
       const kind = (JSON.parse(filter) as { kind?: string }).kind;

@@ -75,6 +75,8 @@ export async function regulatorRepresentativeRun(g: Harness): Promise<void> {
     `/v1/regulator/receipts/${served.requestId}`,
     `/v1/regulator/search?q=${grant.id}`,
     '/v1/regulator/usage-reconciliation',
+    `/v1/regulator/body-performance?period=${new Date().getUTCFullYear()}`,
+    `/v1/regulator/body-performance?period=${new Date().getUTCFullYear()}&format=csv`,
     `/v1/regulator/usage-reconciliation?agreement=${grant.agreementId}`,
   ];
   for (const url of operations) {

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { EnterpriseSession } from '@rdx/client';
 import { ensureFabricBinaries, gatewayUrl, type FabricInstall } from '@rdx/network';
 import { config, topology } from '../fabric-client.js';
-import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
+import { eventually, getJson, regulatorToken, tokenFor } from '../gateway-client-e2e.js';
 import { chaincodeQuery, cliFailure } from '../peer-cli.js';
 import {
   applyAndGetGrants,
@@ -243,5 +243,37 @@ describe('complaints from anyone, about the data itself (real network)', () => {
       secret({ note: '核实为误报,恢复开放' }),
     );
     expect((await grant(grants[1]!)).state).to.equal('ACTIVE');
+  });
+
+  it("the bureau's performance report counts the body's complaints, demands and grants; a body reads only its own (L23)", async () => {
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const quarter = `${today.slice(0, 4)}Q${Math.ceil(Number(today.slice(5, 7)) / 3)}`;
+    type Row = {
+      body: string;
+      demandsReceived: number;
+      grants: { liveNow: number };
+      complaints: { filedInPeriod: number; resolvedInPeriod: number };
+      callsServed: number;
+    };
+    const token = await regulatorToken(base());
+    const { status, body } = await getJson(
+      `${base()}/v1/regulator/body-performance?period=${quarter}`,
+      token,
+    );
+    expect(status).to.equal(200);
+    const market = (body.data as Row[]).find((r) => r.body === 'MarketMSP')!;
+    // This file alone: a citizen's, an enterprise's and a security complaint, two resolved; three applications, three grants.
+    expect(market.complaints.filedInPeriod).to.be.at.least(3);
+    expect(market.complaints.resolvedInPeriod).to.be.at.least(2);
+    expect(market.demandsReceived).to.be.at.least(2);
+    expect(market.grants.liveNow).to.be.at.least(3);
+    const csv = await fetch(`${base()}/v1/regulator/body-performance?period=${quarter}&format=csv`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const [header, ...lines] = (await csv.text()).trim().split('\r\n');
+    expect(header!.split(',')).to.include.members(['body', 'complaints.filedInPeriod', 'callsServed']);
+    expect(lines.some((l) => l.startsWith('MarketMSP,'))).to.equal(true);
+    const own = (await evaluate(p.market, 'query', 'BodyPerformance', quarter)) as Row[];
+    expect(own.map((r) => r.body)).to.deep.equal(['MarketMSP']);
   });
 });

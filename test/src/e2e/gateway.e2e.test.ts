@@ -19,14 +19,12 @@ import {
   orgAdminIdentity,
   readPid,
   registerGateway,
-  regulatorsFile,
   type NetworkContext,
-  type RegulatorCredentials,
 } from '@rdx/network';
 import { EnterpriseSession, signAdminRequest } from '@rdx/client';
 import { defined } from '../expectations.js';
 import { config, paths, topology } from '../fabric-client.js';
-import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
+import { eventually, getJson, regulatorToken, tokenFor } from '../gateway-client-e2e.js';
 import {
   applyAndGetGrants,
   demand,
@@ -132,19 +130,7 @@ describe('the gateway on the real network: granted items, refusals, receipts and
   });
 
   it('a usage report is set beside the calls this gateway served, for the regulator (L7)', async () => {
-    const [regulator] = JSON.parse(
-      fs.readFileSync(regulatorsFile({ paths }), 'utf8'),
-    ) as RegulatorCredentials[];
-    const login = await fetch(`${base}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: regulator!.clientId,
-        client_secret: regulator!.clientSecret,
-      }),
-    });
-    const regulatorToken = ((await login.json()) as { access_token: string }).access_token;
+    const token = await regulatorToken(base);
     const today = chinaToday();
     const quarter = `${today.slice(0, 4)}Q${Math.ceil(Number(today.slice(5, 7)) / 3)}`;
     const agreementId = grantId.slice(0, -`.${DATASET}`.length);
@@ -159,7 +145,7 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     const row = async (): Promise<Row> => {
       const { status, body } = await getJson(
         `${base}/v1/regulator/usage-reconciliation?agreement=${agreementId}`,
-        regulatorToken,
+        token,
       );
       expect(status).to.equal(200);
       return (body.data as Row[]).find((r) => r.reportId === report.data.id)!;

@@ -1,0 +1,129 @@
+/**
+ * How an opening body performs (L23, Z38 绩效考核), per period, from what the ledger records: its datasets and
+ * whether they are updated as often as they promise, the demands it received, its owner reviews against their
+ * deadlines, the grants it issued and has live, and the complaints about its data and how they were handled.
+ * Calls served are not on the ledger: the gateway adds them from its access log.
+ */
+import type { RdxContext } from '../lib/context';
+import { today } from '../lib/deadlines';
+import { idsByIndex } from '../lib/keys';
+import { idsOfType } from '../lib/listing';
+import { load } from '../lib/store';
+import { loadApplicationShell } from './application';
+import { addCalendarDays } from './calendar';
+import { loadComplaintShell } from './complaint';
+import { periodRange } from './credit';
+import { parseDataset, type Dataset } from './dataset';
+import { loadGrantShell } from './grant';
+
+/** How old the latest version may be for a dataset to count as updated as its frequency promises (days). */
+const FRESH_FOR_DAYS: Partial<Record<Dataset['updateFrequency'], number>> = {
+  realtime: 2,
+  daily: 2,
+  weekly: 8,
+  monthly: 32,
+  quarterly: 93,
+  yearly: 367,
+};
+
+export interface BodyPerformance {
+  body: string;
+  period: string;
+  from: string;
+  to: string;
+  datasets: {
+    /** Catalogued by the end of the period. */
+    listed: number;
+    registeredInPeriod: number;
+    versionsInPeriod: number;
+    /** Of those with a promised frequency, as of today: the latest version is recent enough, or not. */
+    upToDate: number;
+    stale: number;
+  };
+  /** Applications naming the body, submitted in the period. */
+  demandsReceived: number;
+  ownerReviews: {
+    doneInPeriod: number;
+    onTime: number;
+    late: number;
+    /** Waiting for this body's review past its deadline, as of today. */
+    overdueNow: number;
+  };
+  grants: { issuedInPeriod: number; liveNow: number };
+  complaints: {
+    filedInPeriod: number;
+    resolvedInPeriod: number;
+    resolvedOnTime: number;
+    complainantToldOnTime: number;
+    /** Open past their deadline, as of today. */
+    overdueNow: number;
+  };
+}
+
+/** The performance of `body` in `period` (a year or quarter). @throws RdxError INVALID_ARGUMENT for the period */
+export async function bodyPerformance(
+  ctx: RdxContext,
+  body: string,
+  period: unknown,
+): Promise<BodyPerformance> {
+  const range = periodRange(period);
+  const within = (day: string | undefined): boolean => !!day && day >= range.from && day <= range.to;
+  const now = today(ctx);
+  const p: BodyPerformance = {
+    body,
+    period: range.period,
+    from: range.from,
+    to: range.to,
+    datasets: { listed: 0, registeredInPeriod: 0, versionsInPeriod: 0, upToDate: 0, stale: 0 },
+    demandsReceived: 0,
+    ownerReviews: { doneInPeriod: 0, onTime: 0, late: 0, overdueNow: 0 },
+    grants: { issuedInPeriod: 0, liveNow: 0 },
+    complaints: {
+      filedInPeriod: 0,
+      resolvedInPeriod: 0,
+      resolvedOnTime: 0,
+      complainantToldOnTime: 0,
+      overdueNow: 0,
+    },
+  };
+  for (const id of await idsOfType(ctx, 'dataset')) {
+    const d = await load(ctx, 'dataset', id, parseDataset);
+    if (d.owner !== body || d.registeredAt.slice(0, 10) > range.to) continue;
+    p.datasets.listed++;
+    if (within(d.registeredAt.slice(0, 10))) p.datasets.registeredInPeriod++;
+    p.datasets.versionsInPeriod += d.versions.filter((v) => within(v.loadedAt.slice(0, 10))).length;
+    const fresh = FRESH_FOR_DAYS[d.updateFrequency];
+    if (fresh === undefined) continue;
+    const latest = d.versions.at(-1)?.loadedAt.slice(0, 10);
+    if (latest && addCalendarDays(latest, fresh) >= now) p.datasets.upToDate++;
+    else p.datasets.stale++;
+  }
+  for (const id of await idsByIndex(ctx, 'application~body', [body])) {
+    const a = await loadApplicationShell(ctx, id);
+    if (within(a.submittedAt.slice(0, 10))) p.demandsReceived++;
+    const review = a.ownerReviews[body];
+    if (review && within(review.at.slice(0, 10))) {
+      p.ownerReviews.doneInPeriod++;
+      if (review.due && review.at.slice(0, 10) > review.due) p.ownerReviews.late++;
+      else p.ownerReviews.onTime++;
+    }
+    if (!review && a.state === 'OWNER_REVIEW' && a.deadline && a.deadline.due < now)
+      p.ownerReviews.overdueNow++;
+  }
+  for (const id of await idsByIndex(ctx, 'grant~body', [body])) {
+    const g = await loadGrantShell(ctx, id);
+    if (within(g.grantedAt.slice(0, 10))) p.grants.issuedInPeriod++;
+    if (g.state === 'ACTIVE' || g.state === 'SUSPENDED') p.grants.liveNow++;
+  }
+  for (const id of await idsByIndex(ctx, 'complaint~body~state', [body])) {
+    const c = await loadComplaintShell(ctx, id);
+    if (within(c.filedAt.slice(0, 10))) p.complaints.filedInPeriod++;
+    if (c.outcome && within(c.outcome.at.slice(0, 10))) {
+      p.complaints.resolvedInPeriod++;
+      if (c.outcome.at.slice(0, 10) <= c.deadline.due) p.complaints.resolvedOnTime++;
+      if (c.notification && c.notification.notifiedOn <= c.deadline.due) p.complaints.complainantToldOnTime++;
+    }
+    if (c.state === 'OPEN' && c.deadline.due < now) p.complaints.overdueNow++;
+  }
+  return p;
+}
