@@ -286,8 +286,9 @@ describe('ApplicationContract', () => {
     expect(accepted.deadline).to.deep.equal({
       step: 'owner-review',
       due: '2025-03-24',
-      rule: 'L11: 15 working days',
+      rule: "L11(3): 15 working days, and each body's quarterly review batch",
     });
+    expect(accepted.ownerReviewDue).to.deep.equal({ MarketMSP: '2025-03-24' });
     expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.FORMAL_REVIEWED);
     await w.refused(() => w.formalReview('app-1', 'accept'), 'INVALID_STATE');
   });
@@ -615,5 +616,61 @@ describe('ApplicationContract', () => {
     await w.formalReview('app-1', 'accept');
     await w.ownerReview(IDS.market, 'app-1', 'approve');
     await w.refused(() => w.reReview('app-1', 'approve', 'x'.repeat(50_000)), 'INVALID_ARGUMENT');
+  });
+});
+
+describe('quarterly review batches (L11(3))', () => {
+  const publish = (w: World, year: string, days: string[], who = IDS.market) =>
+    w.call<{ id: string; days: string[] }>(who, C.platform, 'SetReviewBatches', year, JSON.stringify(days));
+
+  it("a body's owner review is due at its next batch day when that comes before 15 working days; each body by its own", async () => {
+    const w = await World.create();
+    // Market reviews its first-quarter batch by Mar 14; Transport keeps the rule's days.
+    await publish(w, '2025', ['2025-03-14', '2025-06-13', '2025-09-12', '2025-12-12']);
+    expect(await w.call(IDS.stranger, C.platform, 'GetReviewBatches', 'MarketMSP', '2025')).to.deep.include({
+      days: ['2025-03-14', '2025-06-13', '2025-09-12', '2025-12-12'],
+    });
+    await w.submit(w.aa, 'app-1', [demand(MARKET_ENTITIES), demand(TRANSPORT_VEHICLES)]);
+    const accepted = await w.formalReview('app-1', 'accept');
+    // Accepted Mon 2025-03-03: Market's batch (Mar 14) comes first; Transport's 15 working days end Mar 24.
+    expect(accepted.ownerReviewDue).to.deep.equal({ MarketMSP: '2025-03-14', TransportMSP: '2025-03-24' });
+    expect(accepted.deadline?.due).to.equal('2025-03-14');
+    w.setChinaTime('2025-03-17');
+    const overdue = await w.call<{ party: string; due: string }[]>(IDS.bureau, C.query, 'ListOverdue');
+    expect(overdue.map((i) => [i.party, i.due])).to.deep.equal([['MarketMSP', '2025-03-14']]);
+    await w.ownerReview(IDS.market, 'app-1', 'approve');
+    const reviewed = await w.getApplication('app-1');
+    expect(reviewed.ownerReviews.MarketMSP?.due, 'the review keeps the day it was due').to.equal(
+      '2025-03-14',
+    );
+    expect(await w.call(IDS.bureau, C.query, 'ListOverdue')).to.deep.equal([]);
+  });
+
+  it('batch days fall in their quarters, no later than the rule’s; a year is fixed once it has begun; only a body publishes', async () => {
+    const w = await World.create();
+    for (const bad of [
+      ['2025-03-31', '2025-06-13', '2025-09-12', '2025-12-12'],
+      ['2025-04-01', '2025-06-13', '2025-09-12', '2025-12-12'],
+      ['2025-03-14', '2025-06-13', '2025-09-12'],
+      ['2025-03-14', '2025-06-13', '2025-09-12', 'Christmas'],
+    ])
+      await w.refused(() => publish(w, '2025', bad), 'INVALID_ARGUMENT');
+    await publish(w, '2026', ['2026-03-13', '2026-06-12', '2026-09-11', '2026-12-11']);
+    await publish(w, '2026', ['2026-03-20', '2026-06-12', '2026-09-11', '2026-12-11']);
+    await publish(w, '2025', ['2025-03-14', '2025-06-13', '2025-09-12', '2025-12-12']);
+    await w.refused(
+      () => publish(w, '2025', ['2025-03-28', '2025-06-13', '2025-09-12', '2025-12-12']),
+      'INVALID_STATE',
+      /has begun/,
+    );
+    for (const who of [IDS.bureau, IDS.regulator, IDS.gateway, IDS.marketReviewer])
+      await w.refused(
+        () => publish(w, '2027', ['2027-03-12', '2027-06-11', '2027-09-10', '2027-12-10'], who),
+        'FORBIDDEN',
+      );
+    await w.refused(
+      () => w.invoke(IDS.market, C.platform, 'GetReviewBatches', 'TransportMSP', '2025'),
+      'NOT_FOUND',
+    );
   });
 });

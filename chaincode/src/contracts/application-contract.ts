@@ -35,6 +35,7 @@ import {
   type Demand,
 } from '../models/application';
 import { nextQuarterlyDue } from '../models/calendar';
+import { nextBatchDay } from '../models/review-batches';
 import { parseDataset, unknownItems } from '../models/dataset';
 import { parseBody } from './platform-contract';
 import { requireRestrictedAllowed } from '../models/enterprise';
@@ -112,6 +113,34 @@ async function deadline(ctx: RdxContext, step: string): Promise<ApplicationShell
     step,
     due: await workingDaysFromToday(ctx, REVIEW_WORKING_DAYS),
     rule: DEADLINE_RULES[step] ?? `L11: ${REVIEW_WORKING_DAYS} working days`,
+  };
+}
+
+/**
+ * Into owner review: each named body's review is due at the earlier of its next quarterly batch day and 15 working
+ * days from today (L11(3)); the application's deadline is the earliest of them.
+ */
+async function ownerReviewDeadlines(
+  ctx: RdxContext,
+  app: ApplicationShell,
+): Promise<Pick<ApplicationShell, 'state' | 'ownerReviewBatch' | 'ownerReviewDue' | 'deadline'>> {
+  const within15 = await deadline(ctx, 'owner-review');
+  const now = today(ctx);
+  const due: Record<string, string> = {};
+  for (const body of app.bodies) {
+    const batch = await nextBatchDay(ctx, body, now);
+    due[body] = batch < within15!.due ? batch : within15!.due;
+  }
+  const earliest = Object.values(due).sort()[0] ?? within15!.due;
+  return {
+    state: 'OWNER_REVIEW',
+    ownerReviewBatch: nextQuarterlyDue(now),
+    ownerReviewDue: due,
+    deadline: {
+      step: 'owner-review',
+      due: earliest,
+      rule: `L11(3): ${REVIEW_WORKING_DAYS} working days, and each body's quarterly review batch`,
+    },
   };
 }
 
@@ -213,10 +242,8 @@ export class ApplicationContract extends RdxContract {
       d === 'accept'
         ? {
             ...current,
-            state: 'OWNER_REVIEW',
+            ...(await ownerReviewDeadlines(ctx, current)),
             formalReview: { decision: 'accepted', at },
-            ownerReviewBatch: nextQuarterlyDue(today(ctx)),
-            deadline: await deadline(ctx, 'owner-review'),
             ...stamp(ctx, actor),
           }
         : {
@@ -256,7 +283,9 @@ export class ApplicationContract extends RdxContract {
       at: ctx.now(),
       by: actor.mspId,
       // The day it was due, kept with it: how bodies keep their deadlines is reported (L23, Z38).
-      ...(current.deadline ? { due: current.deadline.due } : {}),
+      ...(current.ownerReviewDue?.[actor.mspId] || current.deadline
+        ? { due: current.ownerReviewDue?.[actor.mspId] ?? current.deadline!.due }
+        : {}),
     };
     const why = d === 'approve' ? optionalRemark(ctx) : requiredReason(ctx);
     await putNote(ctx, [actor.mspId], current.id, `owner-review.${actor.mspId}`, why, review.at);

@@ -146,6 +146,8 @@ const MATRIX: [fn: string, allowed: string][] = [
   ['platform:ListBodies',                      'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
   ['platform:SetCalendarYear',                 'Y  Y  -  -  -  -  -  -  -  -  -  -'],
   ['platform:GetCalendarYear',                 'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+  ['platform:SetReviewBatches',                '-  -  Y  -  Y  -  -  -  -  -  -  -'],
+  ['platform:GetReviewBatches',                'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
 
   ['enterprise:OnboardEnterprise',             'Y  Y  -  -  -  -  -  -  -  -  -  -'],
   ['enterprise:RateEnterprise',                'Y  Y  -  -  -  -  -  -  -  -  -  -'],
@@ -243,6 +245,20 @@ const SETUP: Record<string, Setup> = {
   'platform:ListBodies': () => [],
   'platform:SetCalendarYear': () => [JSON.stringify(CALENDAR_SEED[0])],
   'platform:GetCalendarYear': () => ['2025'],
+  'platform:SetReviewBatches': () => [
+    '2026',
+    JSON.stringify(['2026-03-13', '2026-06-12', '2026-09-11', '2026-12-11']),
+  ],
+  'platform:GetReviewBatches': async (w) => {
+    await w.invoke(
+      IDS.market,
+      C.platform,
+      'SetReviewBatches',
+      '2026',
+      JSON.stringify(['2026-03-13', '2026-06-12', '2026-09-11', '2026-12-11']),
+    );
+    return ['MarketMSP', '2026'];
+  },
   'enterprise:OnboardEnterprise': () => [
     JSON.stringify(enterpriseInput(CODES.spare, '丽水某数据公司', SPARE_KEY.publicKeyPem, ratingInput('AA'))),
   ],

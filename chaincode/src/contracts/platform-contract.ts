@@ -9,9 +9,17 @@ import { EVENTS } from '../lib/events';
 import { RdxContract } from '../lib/rdx-contract';
 import { collectionOf } from '../lib/sealed';
 import { stamp, type Stamp } from '../lib/stamp';
-import { assertAbsent, load, save, stored } from '../lib/store';
+import { assertAbsent, load, save, stored, tryLoad } from '../lib/store';
 import { int, jsonArg, str } from '../lib/validate';
 import { parseCalendarYear } from '../models/calendar';
+import {
+  loadReviewBatches,
+  parseBatchDays,
+  parseReviewBatches,
+  saveReviewBatches,
+  type ReviewBatches,
+} from '../models/review-batches';
+import { today } from '../lib/deadlines';
 import { idsOfType } from '../lib/listing';
 
 export interface Body extends Stamp {
@@ -93,6 +101,43 @@ export class PlatformContract extends RdxContract {
   public async ListBodies(ctx: RdxContext): Promise<string> {
     const ids = await idsOfType(ctx, 'body');
     return JSON.stringify(await Promise.all(ids.map((id) => load(ctx, 'body', id, parseBody))));
+  }
+
+  /**
+   * An opening body publishes its quarterly review batches for a year (L11(3)): four days, one per quarter, no
+   * later than Mar 30, Jun 30, Sep 30 and Dec 30. Owner reviews of applications accepted after it are due by the
+   * next of them (or 15 working days, whichever is first). A year may be published again until its first day.
+   */
+  @Transaction()
+  @Returns('string')
+  public async SetReviewBatches(ctx: RdxContext, year: string, daysJson: string): Promise<string> {
+    const actor = await requireRole(ctx, ['body'], 'publish review batches');
+    const y = int(Number(year), 'year', 2000, 2100);
+    const id = `${actor.mspId}.${y}`;
+    if (`${y}-01-01` <= today(ctx) && (await tryLoad(ctx, 'review-batches', id, parseReviewBatches)))
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        `the review batches of ${y} are published and the year has begun`,
+      );
+    const batches: ReviewBatches = {
+      id,
+      body: actor.mspId,
+      year: y,
+      days: parseBatchDays(y, jsonArg(`{"days":${daysJson}}`, 'days', 1024).days),
+      ...stamp(ctx, actor),
+    };
+    await saveReviewBatches(ctx, batches);
+    ctx.changed(EVENTS.REVIEW_BATCHES_PUBLISHED, { type: 'review-batches', id, state: String(y) });
+    return JSON.stringify(batches);
+  }
+
+  /** Anyone: an opening body's published review batches of a year. @throws RdxError NOT_FOUND when none */
+  @Transaction(false)
+  @Returns('string')
+  public async GetReviewBatches(ctx: RdxContext, body: string, year: string): Promise<string> {
+    return JSON.stringify(
+      await loadReviewBatches(ctx, str(body, 'body', { max: 64 }), int(Number(year), 'year', 2000, 2100)),
+    );
   }
 
   /**

@@ -197,6 +197,20 @@ export class QueryContract extends RdxContract {
     for (const state of OPEN_STATES) {
       for (const id of await idsByIndex(ctx, 'application~state', [state])) {
         const app = await loadApplicationShell(ctx, id);
+        if (state === 'OWNER_REVIEW' && app.ownerReviewDue) {
+          // Each body by its own due day (L11(3): its batch, or 15 working days).
+          for (const [body, due] of Object.entries(app.ownerReviewDue))
+            if (!app.ownerReviews[body] && due < now)
+              items.push({
+                type: 'application',
+                id,
+                step: 'owner-review',
+                due,
+                workingDaysOverdue: lateBy(due),
+                party: body,
+              });
+          continue;
+        }
         if (app.deadline && app.deadline.due < now) {
           const party =
             state === 'OWNER_REVIEW'

@@ -45,6 +45,7 @@ export const EVENTS = {
   CREDIT_EVALUATION_PUBLISHED: 'CreditEvaluationPublished',
   ANCHOR_RECORDED: 'AnchorRecorded',
   GATEWAY_REGISTERED: 'GatewayRegistered',
+  REVIEW_BATCHES_PUBLISHED: 'ReviewBatchesPublished',
 } as const;
 export type EventName = (typeof EVENTS)[keyof typeof EVENTS];
 
@@ -61,6 +62,7 @@ export type ObjectType =
   | 'complaint'
   | 'duty'
   | 'evaluation'
+  | 'review-batches'
   | 'anchor'
   | 'gateway';
 

@@ -99,6 +99,11 @@ export interface Application extends Stamp {
   ownerReviews: Record<string, OwnerReview>;
   /** Quarterly batch the owner review belongs to (due by Mar 30, Jun 30, Sep 30, Dec 30). */
   ownerReviewBatch?: string;
+  /**
+   * Per body named, the day its owner review is due: the earlier of its next published batch day and 15 working
+   * days from the formal acceptance (L11(3); applications accepted before this field have the one deadline).
+   */
+  ownerReviewDue?: Record<string, string>;
   reReview?: { decision: 'approved' | 'rejected'; reason?: string; at: string };
   /** The current step's deadline; past ones stay in the key's history. */
   deadline?: Deadline;

@@ -107,8 +107,8 @@ export async function bodyPerformance(
       if (review.due && review.at.slice(0, 10) > review.due) p.ownerReviews.late++;
       else p.ownerReviews.onTime++;
     }
-    if (!review && a.state === 'OWNER_REVIEW' && a.deadline && a.deadline.due < now)
-      p.ownerReviews.overdueNow++;
+    const due = a.ownerReviewDue?.[body] ?? a.deadline?.due;
+    if (!review && a.state === 'OWNER_REVIEW' && due && due < now) p.ownerReviews.overdueNow++;
   }
   for (const id of await idsByIndex(ctx, 'grant~body', [body])) {
     const g = await loadGrantShell(ctx, id);

@@ -93,6 +93,14 @@ export function applicationLines(a: Application): string[] {
       '期限 deadline',
       a.deadline ? `${a.deadline.step} by ${a.deadline.due} (${a.deadline.rule})` : undefined,
     ],
+    [
+      '审核期限 owner reviews due',
+      a.ownerReviewDue
+        ? Object.entries(a.ownerReviewDue)
+            .map(([body, due]) => `${body} ${due}`)
+            .join(', ')
+        : undefined,
+    ],
   ]).map((l) => `  ${l}`);
 }
 

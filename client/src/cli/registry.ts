@@ -25,6 +25,7 @@ import bodyComplaintResolve from './commands/body/complaint-resolve.js';
 import bodyDatasetLoad from './commands/body/dataset-load.js';
 import bodyDatasetRegister from './commands/body/dataset-register.js';
 import bodyGrantWithdraw from './commands/body/grant-withdraw.js';
+import { setReviewBatches, showReviewBatches } from './commands/body/review-batches.js';
 import enterpriseAccessLog from './commands/enterprise/access-log.js';
 import enterpriseAggregate from './commands/enterprise/aggregate.js';
 import enterpriseAgreementAcceptRenewal from './commands/enterprise/agreement-accept-renewal.js';
@@ -74,6 +75,7 @@ export const GROUPS: Record<string, string> = {
   enterprise: '利用主体 enterprises: onboard, rate, expire-rating, show',
   application: '需求申请 applications: formal-review, review, coordinate, re-review, dispute, show',
   calendar: '工作日历 working-day calendar: set, show',
+  'review-batches': '审核批次 quarterly owner-review batches of a body (L11(3)): set, show',
   credit: '信用评价 credit evaluations: propose (the facts), publish',
   dataset: '数据集 datasets: register, load, show',
   agreement:
@@ -109,6 +111,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   bodyDatasetLoad,
   bodyDatasetRegister,
   bodyGrantWithdraw,
+  setReviewBatches,
+  showReviewBatches,
   enterpriseAccessLog,
   enterpriseAggregate,
   enterpriseAgreementAcceptRenewal,

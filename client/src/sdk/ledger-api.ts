@@ -44,6 +44,7 @@ import type {
   GrantShell,
   AgreementShell,
   BodyPerformance,
+  ReviewBatches,
   HistoryEntry,
   HistoryType,
   LedgerAnchor,
@@ -163,6 +164,19 @@ export class PlatformApi extends ContractApi {
   /** Bureau: sets one year of the working-day calendar. @throws RdxSdkError INVALID_ARGUMENT, FORBIDDEN */
   setCalendarYear(calendar: CalendarYear): Promise<Committed<CalendarYear>> {
     return this.submit('SetCalendarYear', JSON.stringify(calendar));
+  }
+
+  /**
+   * Opening body: publishes its quarterly review batches of a year (L11(3)): one day per quarter, no later than
+   * Mar 30, Jun 30, Sep 30, Dec 30. @throws RdxSdkError INVALID_ARGUMENT, INVALID_STATE once the year has begun
+   */
+  setReviewBatches(year: number, days: string[]): Promise<Committed<ReviewBatches>> {
+    return this.submit('SetReviewBatches', String(year), JSON.stringify(days));
+  }
+
+  /** A body's published review batches of a year. @throws RdxSdkError NOT_FOUND when it published none */
+  getReviewBatches(body: string, year: number): Promise<ReviewBatches> {
+    return this.evaluate('GetReviewBatches', body, String(year));
   }
 
   /** One year of the calendar. @throws RdxSdkError NOT_FOUND when the bureau has not recorded it. */

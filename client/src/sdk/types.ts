@@ -282,6 +282,9 @@ export type { OverdueItem } from '@rdx/chaincode';
 /** How an opening body performed in a period, from the ledger (L23, Z38). */
 export type { BodyPerformance } from '@rdx/chaincode';
 
+/** An opening body's quarterly review batch days of a year (L11(3)). */
+export type { ReviewBatches } from '@rdx/chaincode';
+
 /** A grant as blocks hold it (no items, purpose or quota), what callers that may not read grants get back. */
 export type { GrantShell } from '@rdx/chaincode';
 
