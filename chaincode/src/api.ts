@@ -33,5 +33,6 @@ export type { CreditEvaluation, Duty } from './contracts/duty-contract';
 export type { CreditBasis, CreditFacts, Grade } from './models/credit';
 export type { BodyPerformance } from './models/performance';
 export type { ReviewBatches } from './models/review-batches';
+export type { CatalogueReview } from './contracts/catalog-contract';
 export type { Body } from './contracts/platform-contract';
 export type { DueExpiry, HistoryEntry, OverdueItem } from './contracts/query-contract';

@@ -158,6 +158,9 @@ const MATRIX: [fn: string, allowed: string][] = [
 
   ['catalog:RegisterDataset',                  '-  -  Y  -  Y  -  -  -  -  -  -  -'],
   ['catalog:UpdateDataset',                    '-  -  Y  -  -  -  -  -  -  -  -  -'],
+  ['catalog:ProposeAttributeChange',           '-  -  Y  -  -  -  -  -  -  -  -  -'],
+  ['catalog:DecideAttributeChange',            'Y  Y  -  -  -  -  -  -  -  -  -  -'],
+  ['catalog:RecordCatalogueReview',            '-  -  Y  -  Y  -  -  -  -  -  -  -'],
   ['catalog:RecordDatasetVersion',             '-  -  Y  -  -  -  -  -  -  -  -  -'],
   ['catalog:GetDataset',                       'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
   ['catalog:ListDatasets',                     'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
@@ -279,6 +282,23 @@ const SETUP: Record<string, Setup> = {
   'enterprise:GetEnterprise': () => [CODES.aa],
   'catalog:RegisterDataset': () => [JSON.stringify({ ...marketEntitiesInput(), id: 'new-dataset' })],
   'catalog:UpdateDataset': () => [JSON.stringify({ ...marketEntitiesInput(), description: 'updated' })],
+  'catalog:ProposeAttributeChange': () => [
+    MARKET_ENTITIES,
+    'prohibited',
+    secret({ reason: '涉及个人隐私,经评估禁止开放' }),
+  ],
+  'catalog:RecordCatalogueReview': () => ['2025'],
+  'catalog:DecideAttributeChange': async (w) => {
+    await w.invoke(
+      IDS.market,
+      C.catalog,
+      'ProposeAttributeChange',
+      MARKET_ENTITIES,
+      'prohibited',
+      secret({ reason: '涉及个人隐私,经评估禁止开放' }),
+    );
+    return [MARKET_ENTITIES, 'approve'];
+  },
   'catalog:RecordDatasetVersion': () => [MARKET_ENTITIES, 'v1', sha('v1'), '10'],
   'catalog:GetDataset': () => [MARKET_ENTITIES],
   'catalog:ListDatasets': () => [],

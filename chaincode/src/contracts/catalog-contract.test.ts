@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { KeyEndorsementPolicy } from 'fabric-shim';
-import { IDS, type Identity } from '../testing/fake-ledger';
+import { IDS, secret, type Identity } from '../testing/fake-ledger';
 import {
   C,
   MARKET_ENTITIES,
@@ -15,6 +15,7 @@ import {
 } from '../testing/world';
 import { EVENTS } from '../lib/events';
 import type { Dataset, DatasetVersion } from '../models/dataset';
+import type { Grant } from '../models/grant';
 
 function orgsOfPolicy(w: World, key: string): string[] {
   const policy = w.ledger.policies.get(key);
@@ -298,5 +299,87 @@ describe('CatalogContract', () => {
       'ListBodies',
     );
     expect(bodies.find((b) => b.mspId === 'TransportMSP')?.removedAt).to.be.a('string');
+  });
+});
+
+describe('catalogue governance: narrowing the open attribute (Z12, Z15)', () => {
+  const propose = (w: World, to: string, why = '经评估涉及个人隐私', who: Identity = IDS.market) =>
+    w.call<Dataset>(who, C.catalog, 'ProposeAttributeChange', MARKET_ENTITIES, to, secret({ reason: why }));
+  const decide = (w: World, decision: string, why = '', who: Identity = IDS.bureau) =>
+    w.call<Dataset>(
+      who,
+      C.catalog,
+      'DecideAttributeChange',
+      MARKET_ENTITIES,
+      decision,
+      secret({ reason: why }),
+    );
+  const dataset = (w: World) => w.call<Dataset>(IDS.stranger, C.catalog, 'GetDataset', MARKET_ENTITIES);
+
+  it('a body may not narrow on its own: it proposes with a reason; the bureau approves; a move to prohibited suspends every active grant at once', async () => {
+    const w = await World.create();
+    const mine = (await w.activeGrants(w.aa, 'app-1')).grants[0]!;
+    const theirs = (await w.activeGrants(w.aaa, 'app-2')).grants[0]!;
+    await w.refused(
+      () =>
+        w.invoke(
+          IDS.market,
+          C.catalog,
+          'UpdateDataset',
+          JSON.stringify({ ...marketEntitiesInput(), openAttribute: 'prohibited' }),
+        ),
+      'INVALID_ARGUMENT',
+      /needs the bureau's approval/,
+    );
+    const proposed = await propose(w, 'prohibited');
+    expect(proposed.openAttribute, 'unchanged until approved').to.equal('restricted');
+    expect(proposed.pendingAttribute).to.deep.include({
+      to: 'prohibited',
+      reason: '经评估涉及个人隐私',
+      by: 'MarketMSP',
+    });
+    await w.refused(() => propose(w, 'prohibited'), 'INVALID_STATE', /waits for the bureau/);
+    const approved = await decide(w, 'approve');
+    expect(approved.openAttribute).to.equal('prohibited');
+    expect(approved.pendingAttribute).to.equal(undefined);
+    expect(approved.attributeChanges).to.deep.equal([
+      {
+        from: 'restricted',
+        to: 'prohibited',
+        reason: '经评估涉及个人隐私',
+        approvedBy: 'BureauMSP',
+        at: w.ledger.now.toISOString(),
+      },
+    ]);
+    for (const g of [mine, theirs]) {
+      const now = await w.call<Grant>(IDS.bureau, C.grant, 'GetGrant', g.id);
+      expect([now.state, now.reason?.code]).to.deep.equal(['SUSPENDED', 'catalogue']);
+    }
+    expect(w.ledger.lastEvent()?.payload.changes.map((c) => `${c.type}:${c.state}`)).to.deep.equal([
+      'dataset:prohibited',
+      'grant:SUSPENDED',
+      'grant:SUSPENDED',
+    ]);
+    // While prohibited, no one restores them.
+    for (const who of [IDS.market, IDS.bureau])
+      await w.refused(
+        () => w.invoke(who, C.grant, 'RestoreGrant', mine.id, secret({ note: '恢复' })),
+        'INVALID_STATE',
+        /prohibited/,
+      );
+  });
+
+  it('proposals: only narrower, only by the owner, with a reason; a rejection needs one too and changes nothing', async () => {
+    const w = await World.create();
+    await w.refused(() => propose(w, 'unconditional'), 'INVALID_ARGUMENT', /not narrower/);
+    await w.refused(() => propose(w, 'prohibited', ''), 'INVALID_ARGUMENT');
+    await w.refused(() => propose(w, 'prohibited', '经评估涉及个人隐私', IDS.transport), 'FORBIDDEN');
+    await w.refused(() => decide(w, 'approve'), 'INVALID_STATE', /no change/);
+    await propose(w, 'prohibited');
+    await w.refused(() => decide(w, 'approve', '', IDS.market), 'FORBIDDEN');
+    await w.refused(() => decide(w, 'reject'), 'INVALID_ARGUMENT');
+    const kept = await decide(w, 'reject', '评估依据不足,维持受限开放');
+    expect([kept.openAttribute, kept.pendingAttribute]).to.deep.equal(['restricted', undefined]);
+    expect((await dataset(w)).openAttribute).to.equal('restricted');
   });
 });

@@ -8,21 +8,39 @@ import { requireOwnerOfPublic, requireRole } from '../lib/access';
 import { RdxContext } from '../lib/context';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS } from '../lib/events';
-import { indexKey } from '../lib/keys';
+import { idsByIndex, indexKey } from '../lib/keys';
 import { idsOfType } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { requireOwnerAndBureau } from '../lib/sbe';
 import { putSecret } from '../lib/sealed';
-import { stamp } from '../lib/stamp';
-import { assertAbsent, load, save } from '../lib/store';
-import { jsonArg } from '../lib/validate';
+import { stamp, type Stamp } from '../lib/stamp';
+import { today } from '../lib/deadlines';
+import { assertAbsent, load, save, stored } from '../lib/store';
+import { int, jsonArg, oneOf, optionalStr } from '../lib/validate';
+import { reason } from '../models/application';
+import { CATALOGUE_SUSPENSION, loadGrantShell, transitionGrant } from '../models/grant';
 import {
+  OPEN_ATTRIBUTES,
+  openness,
   parseDataset,
   parseDatasetInput,
   parseVersionInput,
   VERSIONS_KEPT,
   type Dataset,
 } from '../models/dataset';
+
+/** A body's yearly review of its catalogue (Z10): which of its datasets it reviewed, when, with a note. */
+export interface CatalogueReview extends Stamp {
+  id: string;
+  body: string;
+  year: number;
+  datasets: string[];
+  note: string;
+  reviewedAt: string;
+}
+
+export const parseCatalogueReview = (raw: unknown): CatalogueReview =>
+  stored<CatalogueReview>(raw, 'catalogue-review', ['id', 'body', 'year']);
 
 @Info({ title: 'CatalogContract', description: 'Datasets of the opening bodies' })
 export class CatalogContract extends RdxContract {
@@ -85,9 +103,110 @@ export class CatalogContract extends RdxContract {
         `the type or personal flag of ${changed.join(', ')} cannot change; register a new dataset instead`,
       );
     }
+    if (openness(input.openAttribute) < openness(current.openAttribute))
+      throw new RdxError(
+        ErrorCode.INVALID_ARGUMENT,
+        `narrowing ${current.id} from ${current.openAttribute} to ${input.openAttribute} needs the bureau's approval (Z12, Z15): propose it with catalog:ProposeAttributeChange and a reason`,
+      );
     const next: Dataset = { ...current, ...input, ...stamp(ctx, actor) };
     await save(ctx, 'dataset', next.id, next);
     ctx.changed(EVENTS.DATASET_UPDATED, { type: 'dataset', id: next.id, state: next.openAttribute });
+    return JSON.stringify(next);
+  }
+
+  /**
+   * Owner: proposes a narrower open attribute (unconditional → restricted, or to prohibited) with a reason
+   * (transient `reason`); the bureau approves or rejects it (Z12, Z15). Until then the dataset stays as it is.
+   */
+  @Transaction()
+  @Returns('string')
+  public async ProposeAttributeChange(ctx: RdxContext, id: string, to: string): Promise<string> {
+    const actor = await requireRole(ctx, ['body'], 'propose open-attribute changes');
+    const current = await load(ctx, 'dataset', String(id), parseDataset);
+    requireOwnerOfPublic(actor, current.owner, `dataset ${current.id}`);
+    const target = oneOf(to, 'to', OPEN_ATTRIBUTES);
+    if (openness(target) >= openness(current.openAttribute))
+      throw new RdxError(
+        ErrorCode.INVALID_ARGUMENT,
+        `${target} is not narrower than ${current.openAttribute}: widen it with catalog:UpdateDataset`,
+      );
+    if (current.pendingAttribute)
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        `a change of ${current.id} to ${current.pendingAttribute.to} waits for the bureau already`,
+      );
+    const next: Dataset = {
+      ...current,
+      pendingAttribute: {
+        to: target,
+        reason: reason(ctx.requireSecretInput('reason', 8192)),
+        proposedAt: ctx.now(),
+        by: actor.mspId,
+      },
+      ...stamp(ctx, actor),
+    };
+    await save(ctx, 'dataset', next.id, next);
+    ctx.changed(EVENTS.DATASET_UPDATED, { type: 'dataset', id: next.id, state: next.openAttribute });
+    return JSON.stringify(next);
+  }
+
+  /**
+   * Bureau: approves or rejects the owner's proposed narrowing (a rejection with a reason, transient `reason`).
+   * A move to prohibited suspends every active grant on the dataset in the same transaction (reason `catalogue`).
+   */
+  @Transaction()
+  @Returns('string')
+  public async DecideAttributeChange(ctx: RdxContext, id: string, decision: string): Promise<string> {
+    const actor = await requireRole(ctx, ['bureau'], 'decide open-attribute changes');
+    const d = oneOf(decision, 'decision', ['approve', 'reject'] as const);
+    const current = await load(ctx, 'dataset', String(id), parseDataset);
+    const pending = current.pendingAttribute;
+    if (!pending)
+      throw new RdxError(ErrorCode.INVALID_STATE, `no change of ${current.id}'s open attribute is proposed`);
+    if (d === 'reject') {
+      reason(ctx.requireSecretInput('reason', 8192));
+      const kept: Dataset = { ...current, pendingAttribute: undefined, ...stamp(ctx, actor) };
+      await save(ctx, 'dataset', kept.id, kept);
+      ctx.changed(EVENTS.DATASET_UPDATED, { type: 'dataset', id: kept.id, state: kept.openAttribute });
+      return JSON.stringify(kept);
+    }
+    const next: Dataset = {
+      ...current,
+      openAttribute: pending.to,
+      pendingAttribute: undefined,
+      attributeChanges: [
+        ...(current.attributeChanges ?? []),
+        {
+          from: current.openAttribute,
+          to: pending.to,
+          reason: pending.reason,
+          approvedBy: actor.mspId,
+          at: ctx.now(),
+        },
+      ],
+      ...stamp(ctx, actor),
+    };
+    await save(ctx, 'dataset', next.id, next);
+    ctx.changed(EVENTS.DATASET_UPDATED, { type: 'dataset', id: next.id, state: next.openAttribute });
+    if (pending.to === 'prohibited') {
+      for (const grantId of await idsByIndex(ctx, 'grant~dataset', [current.id])) {
+        const grant = await loadGrantShell(ctx, grantId);
+        if (grant.state !== 'ACTIVE') continue;
+        await transitionGrant(
+          ctx,
+          actor,
+          grant,
+          'SUSPENDED',
+          {
+            code: CATALOGUE_SUSPENSION,
+            note: `dataset ${current.id} is prohibited from opening`,
+            at: ctx.now(),
+            by: actor.mspId,
+          },
+          EVENTS.DATASET_UPDATED,
+        );
+      }
+    }
     return JSON.stringify(next);
   }
 
@@ -122,6 +241,42 @@ export class CatalogContract extends RdxContract {
     await save(ctx, 'dataset', next.id, next);
     ctx.changed(EVENTS.DATASET_VERSION_LOADED, { type: 'dataset', id: next.id, state: v.version });
     return JSON.stringify(entry);
+  }
+
+  /**
+   * Owner: records its yearly review of its catalogue (Z10 年度动态调整; L9 管理、审核本单位的开放数据目录): the year,
+   * how many of its datasets it reviewed, and a note (transient `note`, optional). Once per year; a year missed
+   * is an overdue item from the next 1 January.
+   */
+  @Transaction()
+  @Returns('string')
+  public async RecordCatalogueReview(ctx: RdxContext, year: string): Promise<string> {
+    const actor = await requireRole(ctx, ['body'], 'record catalogue reviews');
+    const y = int(Number(year), 'year', 2000, 2100);
+    if (`${y}-01-01` > today(ctx))
+      throw new RdxError(
+        ErrorCode.INVALID_ARGUMENT,
+        `the catalogue review of ${y} cannot be recorded before ${y}`,
+      );
+    const id = `${actor.mspId}.${y}`;
+    await assertAbsent(ctx, 'catalogue-review', id);
+    const datasets: string[] = [];
+    for (const did of await idsOfType(ctx, 'dataset')) {
+      const d = await load(ctx, 'dataset', did, parseDataset);
+      if (d.owner === actor.mspId) datasets.push(d.id);
+    }
+    const review: CatalogueReview = {
+      id,
+      body: actor.mspId,
+      year: y,
+      datasets,
+      note: optionalStr(ctx.secretInput('note', 8192), 'note', { max: 2000, freeText: true }) ?? '',
+      reviewedAt: ctx.now(),
+      ...stamp(ctx, actor),
+    };
+    await save(ctx, 'catalogue-review', id, review);
+    ctx.changed(EVENTS.CATALOGUE_REVIEWED, { type: 'catalogue-review', id, state: String(y) });
+    return JSON.stringify(review);
   }
 
   /** The catalog is public: any identity on the channel may read it. */

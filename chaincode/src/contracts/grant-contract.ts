@@ -18,6 +18,7 @@ import { date, oneOf, optionalStr } from '../lib/validate';
 import { endAgreement, joinAgreement, loadAgreementShell } from '../models/agreement';
 import { addCalendarDays } from '../models/calendar';
 import { reason } from '../models/application';
+import { parseDataset } from '../models/dataset';
 import { mayUseRestricted, parseEnterprise } from '../models/enterprise';
 import {
   GRANT_STATES,
@@ -171,6 +172,12 @@ export class GrantContract extends RdxContract {
       throw new RdxError(
         ErrorCode.INVALID_STATE,
         `grant ${grant.id} is ${grant.state}; only a SUSPENDED grant is restored`,
+      );
+    const dataset = await load(ctx, 'dataset', grant.datasetId, parseDataset);
+    if (dataset.openAttribute === 'prohibited')
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        `dataset ${dataset.id} is prohibited from opening: grant ${grant.id} stays suspended`,
       );
     const by = grant.reason?.by;
     if (actor.role === 'body' && by && by !== actor.mspId && grant.reason?.code !== 'rating')

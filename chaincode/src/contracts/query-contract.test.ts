@@ -180,8 +180,11 @@ describe('QueryContract', () => {
 
   it("a missing calendar year is listed from October of the year before, and this year's at once", async () => {
     const w = await World.create(); // calendars 2025–2027
+    // The bodies' yearly catalogue reviews are missed too in these years: only the calendar is looked at here.
+    const calendarItems = async (who: Identity = IDS.bureau) =>
+      (await overdue(w, who)).filter((i) => i.type === 'calendar');
     w.setChinaTime('2027-09-30', '23:00');
-    expect(await overdue(w)).to.deep.equal([]);
+    expect(await calendarItems()).to.deep.equal([]);
     w.setChinaTime('2027-10-01', '00:30');
     const next = {
       type: 'calendar',
@@ -190,12 +193,41 @@ describe('QueryContract', () => {
       due: '2027-12-31',
       party: 'BureauMSP',
     };
-    expect(await overdue(w, IDS.regulator)).to.deep.equal([next]);
+    expect(await calendarItems(IDS.regulator)).to.deep.equal([next]);
     w.setChinaTime('2028-01-03');
-    expect(await overdue(w, IDS.gateway)).to.deep.equal([{ ...next, due: '2028-01-01' }]);
+    expect(await calendarItems(IDS.gateway)).to.deep.equal([{ ...next, due: '2028-01-01' }]);
     const year2028 = { year: 2028, holidays: ['2028-01-01'], workdays: [] };
     await w.invoke(IDS.bureau, C.platform, 'SetCalendarYear', JSON.stringify(year2028));
-    expect(await overdue(w)).to.deep.equal([]);
+    expect(await calendarItems()).to.deep.equal([]);
+  });
+
+  it("a body's yearly catalogue review (Z10) is overdue from the next 1 January until recorded", async () => {
+    const w = await World.create(); // the bodies' datasets are registered on 2025-03-03
+    w.setChinaTime('2025-12-31', '23:00');
+    expect((await overdue(w)).filter((i) => i.type === 'catalogue-review')).to.deep.equal([]);
+    await w.refused(
+      () => w.invoke(IDS.market, C.catalog, 'RecordCatalogueReview', '2026'),
+      'INVALID_ARGUMENT',
+    );
+    w.setChinaTime('2026-01-05');
+    const missed = (await overdue(w)).filter((i) => i.type === 'catalogue-review');
+    expect(missed.map((i) => [i.id, i.party, i.due])).to.deep.equal([
+      ['MarketMSP.2025', 'MarketMSP', '2025-12-31'],
+      ['TransportMSP.2025', 'TransportMSP', '2025-12-31'],
+    ]);
+    const review = await w.call<{ datasets: string[]; note: string }>(
+      IDS.market,
+      C.catalog,
+      'RecordCatalogueReview',
+      '2025',
+      secret({ note: '已核对开放属性与更新频率' }),
+    );
+    expect(review.datasets).to.include(MARKET_ENTITIES);
+    expect(review.note).to.equal('已核对开放属性与更新频率');
+    await w.refused(() => w.invoke(IDS.market, C.catalog, 'RecordCatalogueReview', '2025'), 'ALREADY_EXISTS');
+    expect((await overdue(w)).filter((i) => i.type === 'catalogue-review').map((i) => i.party)).to.deep.equal(
+      ['TransportMSP'],
+    );
   });
 
   describe('what the clerk must expire', () => {

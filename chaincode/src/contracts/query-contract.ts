@@ -11,7 +11,7 @@ import type { ObjectType } from '../lib/events';
 import { idsByIndex, objectKey } from '../lib/keys';
 import { idsOfType, listingRequest, pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
-import { load } from '../lib/store';
+import { load, tryLoad } from '../lib/store';
 import { int, oneOf, str } from '../lib/validate';
 import { loadAgreementShell, USAGE_REPORT_INTERVAL_DAYS } from '../models/agreement';
 import {
@@ -27,6 +27,7 @@ import { parseDataset, type Dataset } from '../models/dataset';
 import { parseEnterprise, type Enterprise } from '../models/enterprise';
 import { loadGrantShell } from '../models/grant';
 import { dutyBody, parseCreditEvaluation } from './duty-contract';
+import { parseCatalogueReview } from './catalog-contract';
 import { parseBody } from './platform-contract';
 
 const HISTORY_TYPES: ObjectType[] = [
@@ -55,6 +56,7 @@ export interface HistoryEntry {
 
 export interface OverdueItem {
   /**
+   * `catalogue-review`: an opening body with datasets has not recorded last year's catalogue review (Z10).
    * `data-return`: an agreement with a return duty whose next return (L22, every `returnIntervalDays`) is late.
    * `complaint`: open past its 10 working days (step `complaint-handling`), or resolved with the complainant not
    * told within them (step `complainant-reply`).
@@ -63,7 +65,14 @@ export interface OverdueItem {
    * October the next year's, before it is needed (due the last day of this year).
    */
   type:
-    'application' | 'complaint' | 'product' | 'usage-report' | 'data-return' | 'calendar' | 'rectification';
+    | 'application'
+    | 'complaint'
+    | 'product'
+    | 'usage-report'
+    | 'data-return'
+    | 'catalogue-review'
+    | 'calendar'
+    | 'rectification';
   id: string;
   step: string;
   due: string;
@@ -194,6 +203,22 @@ export class QueryContract extends RdxContract {
       }
     };
     const items: OverdueItem[] = missingCalendars(now, calendars);
+    // Z10: each body reviews its catalogue yearly; last year's review is overdue from 1 January.
+    const lastYear = Number(now.slice(0, 4)) - 1;
+    const owners = new Set<string>();
+    for (const id of await idsOfType(ctx, 'dataset')) {
+      const d = await load(ctx, 'dataset', id, parseDataset);
+      if (d.registeredAt.slice(0, 4) <= String(lastYear)) owners.add(d.owner);
+    }
+    for (const body of [...owners].sort())
+      if (!(await tryLoad(ctx, 'catalogue-review', `${body}.${lastYear}`, parseCatalogueReview)))
+        items.push({
+          type: 'catalogue-review',
+          id: `${body}.${lastYear}`,
+          step: 'catalogue-review',
+          due: `${lastYear}-12-31`,
+          party: body,
+        });
     for (const state of OPEN_STATES) {
       for (const id of await idsByIndex(ctx, 'application~state', [state])) {
         const app = await loadApplicationShell(ctx, id);

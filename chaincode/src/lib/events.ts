@@ -46,6 +46,7 @@ export const EVENTS = {
   ANCHOR_RECORDED: 'AnchorRecorded',
   GATEWAY_REGISTERED: 'GatewayRegistered',
   REVIEW_BATCHES_PUBLISHED: 'ReviewBatchesPublished',
+  CATALOGUE_REVIEWED: 'CatalogueReviewed',
 } as const;
 export type EventName = (typeof EVENTS)[keyof typeof EVENTS];
 
@@ -63,6 +64,7 @@ export type ObjectType =
   | 'duty'
   | 'evaluation'
   | 'review-batches'
+  | 'catalogue-review'
   | 'anchor'
   | 'gateway';
 

@@ -53,6 +53,21 @@ export interface Dataset extends Stamp {
   versions: DatasetVersion[];
   versionCount: number;
   registeredAt: string;
+  /** Z12, Z15: a narrower open attribute the owner proposed, waiting for the bureau's approval. */
+  pendingAttribute?: { to: OpenAttribute; reason: string; proposedAt: string; by: string };
+  /** Every approved change of open attribute, with the owner's reason and who approved it. */
+  attributeChanges?: {
+    from: OpenAttribute;
+    to: OpenAttribute;
+    reason: string;
+    approvedBy: string;
+    at: string;
+  }[];
+}
+
+/** How open an attribute is: a move to a lower rank narrows access (and needs the bureau's approval). */
+export function openness(a: OpenAttribute): number {
+  return OPEN_ATTRIBUTES.indexOf(a);
 }
 
 function item(value: unknown, field: string): DataItem {

@@ -26,6 +26,8 @@ import { load, save, stored } from '../lib/store';
 export const GRANT_STATES = ['ACTIVE', 'SUSPENDED', 'REVOKED', 'TERMINATED', 'EXPIRED'] as const;
 export type GrantState = (typeof GRANT_STATES)[number];
 export const SUSPEND_REASONS = ['complaint', 'violation', 'rectification', 'rating'] as const;
+/** A suspension the catalogue made: the dataset became prohibited (Z12, Z15); it lifts only if it is opened again. */
+export const CATALOGUE_SUSPENSION = 'catalogue' as const;
 export type SuspendReason = (typeof SUSPEND_REASONS)[number];
 
 export interface Grant extends Stamp {
@@ -43,7 +45,13 @@ export interface Grant extends Stamp {
   grantedAt: string;
   /** Why it is suspended (while SUSPENDED), or why it ended (REVOKED, TERMINATED). */
   reason?: {
-    code: SuspendReason | 'withdrawn' | 'terminated' | 'expired' | 'agreement-terminated';
+    code:
+      | SuspendReason
+      | typeof CATALOGUE_SUSPENSION
+      | 'withdrawn'
+      | 'terminated'
+      | 'expired'
+      | 'agreement-terminated';
     note: string;
     at: string;
     /**

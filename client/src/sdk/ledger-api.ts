@@ -44,6 +44,7 @@ import type {
   GrantShell,
   AgreementShell,
   BodyPerformance,
+  CatalogueReview,
   ReviewBatches,
   HistoryEntry,
   HistoryType,
@@ -251,6 +252,38 @@ export class CatalogApi extends ContractApi {
   /** Owner: changes description, items (only added) or open attribute. @throws RdxSdkError */
   update(dataset: DatasetInput): Promise<Committed<Dataset>> {
     return this.submit('UpdateDataset', JSON.stringify(dataset));
+  }
+
+  /** Owner: proposes a narrower open attribute with a reason, for the bureau to decide (Z12, Z15). @throws RdxSdkError */
+  proposeAttributeChange(args: {
+    id: string;
+    to: Dataset['openAttribute'];
+    reason: string;
+  }): Promise<Committed<Dataset>> {
+    return this.submitWith('ProposeAttributeChange', [args.id, args.to], { reason: args.reason });
+  }
+
+  /**
+   * Bureau: approves or rejects (with a reason) a proposed narrowing; a move to prohibited suspends every active
+   * grant on the dataset, which the owner's peer endorses with the bureau's. @throws RdxSdkError INVALID_STATE
+   */
+  async decideAttributeChange(args: {
+    id: string;
+    decision: 'approve' | 'reject';
+    reason?: string;
+  }): Promise<Committed<Dataset>> {
+    const owner = (await this.get(args.id)).owner;
+    return this.submitWith(
+      'DecideAttributeChange',
+      [args.id, args.decision],
+      args.reason === undefined ? {} : { reason: args.reason },
+      [BUREAU_MSP, owner],
+    );
+  }
+
+  /** Owner: records its yearly review of its catalogue (Z10), with an optional note. @throws RdxSdkError */
+  recordCatalogueReview(year: number, note?: string): Promise<Committed<CatalogueReview>> {
+    return this.submitWith('RecordCatalogueReview', [String(year)], note === undefined ? {} : { note });
   }
 
   /**

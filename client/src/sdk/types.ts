@@ -285,6 +285,9 @@ export type { BodyPerformance } from '@rdx/chaincode';
 /** An opening body's quarterly review batch days of a year (L11(3)). */
 export type { ReviewBatches } from '@rdx/chaincode';
 
+/** An opening body's yearly review of its catalogue (Z10). */
+export type { CatalogueReview } from '@rdx/chaincode';
+
 /** A grant as blocks hold it (no items, purpose or quota), what callers that may not read grants get back. */
 export type { GrantShell } from '@rdx/chaincode';
 
