@@ -55,7 +55,13 @@ export async function onboard(p: Parties, level: 'A' | 'AA' | 'AAA'): Promise<Te
 
 export const TEST_ITEMS = ['uscc', 'entity_name', 'legal_rep_id'];
 
-export async function registerDataset(body: Parties['market'], id: string, name: string): Promise<void> {
+/** Registers a dataset for `body` and has the bureau list it, as its review does (Z13). */
+export async function registerDataset(
+  p: Parties,
+  body: Parties['market'],
+  id: string,
+  name: string,
+): Promise<void> {
   await submit(
     body,
     'catalog',
@@ -74,6 +80,8 @@ export async function registerDataset(body: Parties['market'], id: string, name:
       ],
     }),
   );
+  // The bureau lists it after its review (Z13): only a listed dataset may be applied for.
+  await submit(p.bureau, 'catalog', 'ReviewListing', id, 'approve');
 }
 
 export function demand(datasetId: string, mspId: string, items = TEST_ITEMS): DemandSpec {

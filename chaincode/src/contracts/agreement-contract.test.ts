@@ -24,7 +24,7 @@ import type { Grant } from '../models/grant';
 const LICENCES = licencesInput().id;
 
 async function registerLicences(w: World): Promise<void> {
-  await w.invoke(IDS.market, C.catalog, 'RegisterDataset', JSON.stringify(licencesInput()));
+  await w.listDataset(IDS.market, licencesInput());
 }
 
 /** An APPROVED application app-1 of the AA enterprise demanding uscc and name of market-entities. */

@@ -36,7 +36,7 @@ import {
 } from '../models/application';
 import { nextQuarterlyDue } from '../models/calendar';
 import { nextBatchDay } from '../models/review-batches';
-import { parseDataset, unknownItems } from '../models/dataset';
+import { isListed, parseDataset, unknownItems } from '../models/dataset';
 import { parseBody } from './platform-contract';
 import { requireRestrictedAllowed } from '../models/enterprise';
 import { enterpriseAction } from './enterprise-action';
@@ -48,6 +48,11 @@ async function resolveDemands(ctx: RdxContext, input: ApplicationInput): Promise
   const demands: Demand[] = [];
   for (const d of input.demands) {
     const dataset = await load(ctx, 'dataset', d.datasetId, parseDataset);
+    if (!isListed(dataset))
+      throw new RdxError(
+        ErrorCode.INVALID_ARGUMENT,
+        `dataset ${dataset.id} is not in the catalogue yet: the bureau reviews it before it is listed (Z13)`,
+      );
     const owner = await load(ctx, 'body', dataset.owner, parseBody);
     if (owner.removedAt)
       throw new RdxError(

@@ -158,6 +158,7 @@ const MATRIX: [fn: string, allowed: string][] = [
 
   ['catalog:RegisterDataset',                  '-  -  Y  -  Y  -  -  -  -  -  -  -'],
   ['catalog:UpdateDataset',                    '-  -  Y  -  -  -  -  -  -  -  -  -'],
+  ['catalog:ReviewListing',                    'Y  Y  -  -  -  -  -  -  -  -  -  -'],
   ['catalog:ProposeAttributeChange',           '-  -  Y  -  -  -  -  -  -  -  -  -'],
   ['catalog:DecideAttributeChange',            'Y  Y  -  -  -  -  -  -  -  -  -  -'],
   ['catalog:RecordCatalogueReview',            '-  -  Y  -  Y  -  -  -  -  -  -  -'],
@@ -288,6 +289,15 @@ const SETUP: Record<string, Setup> = {
     secret({ reason: '涉及个人隐私,经评估禁止开放' }),
   ],
   'catalog:RecordCatalogueReview': () => ['2025'],
+  'catalog:ReviewListing': async (w) => {
+    await w.invoke(
+      IDS.market,
+      C.catalog,
+      'RegisterDataset',
+      JSON.stringify({ ...marketEntitiesInput(), id: 'to-list' }),
+    );
+    return ['to-list', 'approve'];
+  },
   'catalog:DecideAttributeChange': async (w) => {
     await w.invoke(
       IDS.market,

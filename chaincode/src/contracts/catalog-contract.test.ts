@@ -383,3 +383,46 @@ describe('catalogue governance: narrowing the open attribute (Z12, Z15)', () => 
     expect((await dataset(w)).openAttribute).to.equal('restricted');
   });
 });
+
+describe('catalogue governance: listing needs the bureau’s review (Z13)', () => {
+  it('registered as a DRAFT: not applied for until the bureau lists it, with its reviewer; a rejection sends it back with a reason', async () => {
+    const w = await World.create();
+    const input = licencesInput();
+    const draft = await w.call<Dataset>(IDS.market, C.catalog, 'RegisterDataset', JSON.stringify(input));
+    expect(draft.listing).to.deep.equal({ state: 'DRAFT' });
+    await w.refused(
+      () => w.submit(w.aa, 'app-d', [demand(input.id, ['licence_no'])]),
+      'INVALID_ARGUMENT',
+      /not in the catalogue yet/,
+    );
+    await w.refused(() => w.invoke(IDS.market, C.catalog, 'ReviewListing', input.id, 'approve'), 'FORBIDDEN');
+    await w.refused(
+      () => w.invoke(IDS.bureau, C.catalog, 'ReviewListing', input.id, 'reject', secret({ reason: '' })),
+      'INVALID_ARGUMENT',
+    );
+    const rejected = await w.call<Dataset>(
+      IDS.bureau,
+      C.catalog,
+      'ReviewListing',
+      input.id,
+      'reject',
+      secret({ reason: '开放属性评估材料不全' }),
+    );
+    expect(rejected.listing).to.deep.include({ state: 'REJECTED', reason: '开放属性评估材料不全' });
+    const corrected = await w.call<Dataset>(
+      IDS.market,
+      C.catalog,
+      'UpdateDataset',
+      JSON.stringify({ ...input, description: '补充了评估材料' }),
+    );
+    expect(corrected.listing).to.deep.equal({ state: 'DRAFT' });
+    const listed = await w.call<Dataset>(IDS.bureauReviewer, C.catalog, 'ReviewListing', input.id, 'approve');
+    expect(listed.listing).to.deep.include({ state: 'LISTED', at: w.ledger.now.toISOString() });
+    expect(listed.listing?.reviewedBy).to.match(/^BureauMSP\//);
+    await w.refused(
+      () => w.invoke(IDS.bureau, C.catalog, 'ReviewListing', input.id, 'approve'),
+      'INVALID_STATE',
+    );
+    await w.submit(w.aa, 'app-d', [demand(MARKET_ENTITIES), demand(input.id, ['licence_no'])]);
+  });
+});

@@ -60,6 +60,8 @@ export class CatalogContract extends RdxContract {
       versions: [],
       versionCount: 0,
       registeredAt: ctx.now(),
+      // Listed only once the bureau has reviewed it (Z13).
+      listing: { state: 'DRAFT' },
       ...stamp(ctx, actor),
     };
     const key = await save(ctx, 'dataset', dataset.id, dataset);
@@ -108,7 +110,47 @@ export class CatalogContract extends RdxContract {
         ErrorCode.INVALID_ARGUMENT,
         `narrowing ${current.id} from ${current.openAttribute} to ${input.openAttribute} needs the bureau's approval (Z12, Z15): propose it with catalog:ProposeAttributeChange and a reason`,
       );
-    const next: Dataset = { ...current, ...input, ...stamp(ctx, actor) };
+    const next: Dataset = {
+      ...current,
+      ...input,
+      // A rejected listing, corrected, goes back to the bureau.
+      ...(current.listing?.state === 'REJECTED' ? { listing: { state: 'DRAFT' as const } } : {}),
+      ...stamp(ctx, actor),
+    };
+    await save(ctx, 'dataset', next.id, next);
+    ctx.changed(EVENTS.DATASET_UPDATED, { type: 'dataset', id: next.id, state: next.openAttribute });
+    return JSON.stringify(next);
+  }
+
+  /**
+   * Bureau (Z13 审查同意后列入目录): lists a registered dataset in the catalogue, or rejects it with a reason
+   * (transient `reason`), which the owner corrects with UpdateDataset. Only a listed dataset may be applied for,
+   * shown in the gateway's catalogue or downloaded.
+   */
+  @Transaction()
+  @Returns('string')
+  public async ReviewListing(ctx: RdxContext, id: string, decision: string): Promise<string> {
+    const actor = await requireRole(ctx, ['bureau'], 'review catalogue listings');
+    const d = oneOf(decision, 'decision', ['approve', 'reject'] as const);
+    const current = await load(ctx, 'dataset', String(id), parseDataset);
+    if (current.listing?.state !== 'DRAFT')
+      throw new RdxError(
+        ErrorCode.INVALID_STATE,
+        `dataset ${current.id} is ${current.listing?.state ?? 'LISTED'}: only a DRAFT is reviewed`,
+      );
+    const next: Dataset = {
+      ...current,
+      listing:
+        d === 'approve'
+          ? { state: 'LISTED', reviewedBy: `${actor.mspId}/${actor.id}`, at: ctx.now() }
+          : {
+              state: 'REJECTED',
+              reviewedBy: `${actor.mspId}/${actor.id}`,
+              reason: reason(ctx.requireSecretInput('reason', 8192)),
+              at: ctx.now(),
+            },
+      ...stamp(ctx, actor),
+    };
     await save(ctx, 'dataset', next.id, next);
     ctx.changed(EVENTS.DATASET_UPDATED, { type: 'dataset', id: next.id, state: next.openAttribute });
     return JSON.stringify(next);

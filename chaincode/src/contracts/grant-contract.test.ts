@@ -291,7 +291,7 @@ describe('GrantContract', () => {
   it('an agreement with another live grant stays in force when one of its grants is terminated', async () => {
     const w = await World.create();
     const licences = { ...marketEntitiesInput(), id: 'market-licences' };
-    await w.invoke(IDS.market, C.catalog, 'RegisterDataset', JSON.stringify(licences));
+    await w.listDataset(IDS.market, licences);
     const { grants } = await w.activeGrants(w.aa, 'app-1', [demand(MARKET_ENTITIES), demand(licences.id)]);
     expect(grants.map((g) => g.agreementId)).to.deep.equal(['app-1.MarketMSP', 'app-1.MarketMSP']);
     await w.grantDecision(IDS.market, 'TerminateGrant', grants[0]!.id, 'violation not fixed');

@@ -53,6 +53,12 @@ export interface Dataset extends Stamp {
   versions: DatasetVersion[];
   versionCount: number;
   registeredAt: string;
+  /**
+   * Z13 (报同级公共数据主管部门审查同意后列入公共数据开放目录): registered as a DRAFT, listed once the bureau's reviewer
+   * approves, or rejected with a reason (an update sends it back for review). Datasets registered before this
+   * field are listed.
+   */
+  listing?: { state: 'DRAFT' | 'LISTED' | 'REJECTED'; reviewedBy?: string; reason?: string; at?: string };
   /** Z12, Z15: a narrower open attribute the owner proposed, waiting for the bureau's approval. */
   pendingAttribute?: { to: OpenAttribute; reason: string; proposedAt: string; by: string };
   /** Every approved change of open attribute, with the owner's reason and who approved it. */
@@ -63,6 +69,11 @@ export interface Dataset extends Stamp {
     approvedBy: string;
     at: string;
   }[];
+}
+
+/** Whether the dataset is in the catalogue (reviewed and listed by the bureau, Z13). */
+export function isListed(d: Pick<Dataset, 'listing'>): boolean {
+  return !d.listing || d.listing.state === 'LISTED';
 }
 
 /** How open an attribute is: a move to a lower rank narrows access (and needs the bureau's approval). */

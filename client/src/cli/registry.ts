@@ -22,7 +22,12 @@ import bodyApplicationReview from './commands/body/application-review.js';
 import bodyComplaintFile from './commands/body/complaint-file.js';
 import bodyComplaintNotify from './commands/body/complaint-notify.js';
 import bodyComplaintResolve from './commands/body/complaint-resolve.js';
-import { decideAttribute, narrowAttribute, reviewCatalogue } from './commands/body/dataset-attribute.js';
+import {
+  decideAttribute,
+  narrowAttribute,
+  reviewCatalogue,
+  reviewListing,
+} from './commands/body/dataset-attribute.js';
 import bodyDatasetLoad from './commands/body/dataset-load.js';
 import bodyDatasetRegister from './commands/body/dataset-register.js';
 import bodyGrantWithdraw from './commands/body/grant-withdraw.js';
@@ -78,7 +83,7 @@ export const GROUPS: Record<string, string> = {
   calendar: '工作日历 working-day calendar: set, show',
   'review-batches': '审核批次 quarterly owner-review batches of a body (L11(3)): set, show',
   credit: '信用评价 credit evaluations: propose (the facts), publish',
-  dataset: '数据集 datasets: register, load, show, narrow, decide-attribute',
+  dataset: '数据集 datasets: register, review, load, show, narrow, decide-attribute',
   catalogue: '开放目录 the catalogue: review (yearly, Z10)',
   agreement:
     '开放利用协议 agreements: draft, sign, show, accept, propose-renewal, accept-renewal, request-renewal, approve-renewal, decline-renewal, terminate',
@@ -110,6 +115,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   bodyComplaintFile,
   bodyComplaintNotify,
   bodyComplaintResolve,
+  reviewListing,
   narrowAttribute,
   decideAttribute,
   reviewCatalogue,

@@ -254,6 +254,22 @@ export class CatalogApi extends ContractApi {
     return this.submit('UpdateDataset', JSON.stringify(dataset));
   }
 
+  /**
+   * Bureau: lists a registered dataset in the catalogue after its review, or rejects it with a reason (Z13); only a
+   * listed dataset may be applied for. @throws RdxSdkError INVALID_STATE when it is not a DRAFT
+   */
+  reviewListing(args: {
+    id: string;
+    decision: 'approve' | 'reject';
+    reason?: string;
+  }): Promise<Committed<Dataset>> {
+    return this.submitWith(
+      'ReviewListing',
+      [args.id, args.decision],
+      args.reason === undefined ? {} : { reason: args.reason },
+    );
+  }
+
   /** Owner: proposes a narrower open attribute with a reason, for the bureau to decide (Z12, Z15). @throws RdxSdkError */
   proposeAttributeChange(args: {
     id: string;

@@ -16,7 +16,7 @@ import { PrivacyBudget, privatize } from '../enforcement/privacy.js';
 import { Problem } from '../problem.js';
 import { QueryError } from '../store/query-plan.js';
 import type { Filter, Services } from '../services.js';
-import type { DatasetView } from '../view/ledger-view.js';
+import { isListedView, type DatasetView } from '../view/ledger-view.js';
 import { allow, allowStream, auditedHandler, type AccessContext } from './audited.js';
 
 /** Longest value of each query parameter; anything longer is refused before it is parsed. */
@@ -245,7 +245,7 @@ export function dataRoutes(s: Services): Router {
   r.get('/v1/datasets', (req, res) => {
     const creditCode = authenticate(req, s.tokens);
     const datasets = [...s.view.datasets.values()]
-      .filter((d) => d.openAttribute !== 'prohibited')
+      .filter((d) => d.openAttribute !== 'prohibited' && isListedView(d))
       .map((d) => {
         const grant = s.view.grantFor(creditCode, d.id);
         const version = s.store.currentVersion(d.id);
@@ -397,7 +397,9 @@ export function dataRoutes(s: Services): Router {
     '/v1/open/datasets/:id/download',
     auditedHandler(s, async (req, res, a) => {
       const dataset = s.view.datasets.get(a.datasetId ?? '');
-      if (!dataset) throw new Problem('NOT_FOUND', `There is no dataset ${a.datasetId}.`);
+      // Not in the catalogue until the bureau lists it (Z13): as if it did not exist.
+      if (!dataset || !isListedView(dataset))
+        throw new Problem('NOT_FOUND', `There is no dataset ${a.datasetId}.`);
       if (dataset.openAttribute !== 'unconditional') {
         throw new Problem(
           'DOWNLOAD_FORBIDDEN',

@@ -419,6 +419,22 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
     assertProblem(await h.get('/v1/datasets'), 401, 'TOKEN_MISSING');
   });
 
+  it('a dataset the bureau has not listed yet (Z13) is neither in the catalog nor downloadable', async () => {
+    const open = h.view.datasets.get(DS.OPEN)!;
+    h.view.putDataset({ ...open, listing: { state: 'DRAFT' } });
+    try {
+      const { data } = assertOk<{ data: { id: string }[] }>(await h.get('/v1/datasets', { as: 'AA' }));
+      expect(data.map((d) => d.id)).not.to.include(DS.OPEN);
+      assertProblem(await h.get(`/v1/open/datasets/${DS.OPEN}/download`), 404, 'NOT_FOUND');
+    } finally {
+      h.view.putDataset({
+        ...open,
+        listing: { state: 'LISTED', reviewedBy: 'BureauMSP/admin', at: '2025-01-01T00:00:00Z' },
+      });
+    }
+    assertOk(await h.get(`/v1/open/datasets/${DS.OPEN}/download`));
+  });
+
   it('filters on personal items cannot be used to recover the masked part of a value', async () => {
     const target = byId(42);
     const page = assertOk<Page>(await h.get(records(q({ filter: 'record_id:eq:42' })), { as: 'AA' }));

@@ -19,7 +19,7 @@ export type ItemView = DataItem;
 
 export interface DatasetView extends Pick<
   Dataset,
-  'id' | 'owner' | 'name' | 'description' | 'openAttribute' | 'format' | 'items'
+  'id' | 'owner' | 'name' | 'description' | 'openAttribute' | 'format' | 'items' | 'listing'
 > {
   updateFrequency: string;
   versions: Pick<DatasetVersion, 'version' | 'contentHash' | 'rowCount' | 'loadedAt'>[];
@@ -74,6 +74,11 @@ export function parseEnterpriseView(v: unknown): EnterpriseView {
   )
     throw new Error('malformed enterprise from the ledger');
   return v as unknown as EnterpriseView;
+}
+
+/** Whether the bureau has listed the dataset in the catalogue (Z13); datasets from before reviews are listed. */
+export function isListedView(d: Pick<DatasetView, 'listing'>): boolean {
+  return !d.listing || d.listing.state === 'LISTED';
 }
 
 export function parseDatasetView(v: unknown): DatasetView {

@@ -114,6 +114,14 @@ async function seedDataset(ctx: NetworkContext, p: Parties, demo: DemoDataset): 
     ctx.log(`  dataset ${dataset.id} (${dataset.name}) registered by ${owner}`);
     await submit(body, 'catalog', 'RegisterDataset', JSON.stringify(dataset));
   }
+  // Listed once the bureau has reviewed it (Z13); the demo's bureau approves its own demo data.
+  const listing = (await find(p.bureau, 'catalog', 'GetDataset', dataset.id)) as {
+    listing?: { state: string };
+  };
+  if (listing.listing?.state === 'DRAFT') {
+    ctx.log(`  dataset ${dataset.id} listed in the catalogue by the bureau`);
+    await submit(p.bureau, 'catalog', 'ReviewListing', dataset.id, 'approve');
+  }
   const bytes = Buffer.from(csv, 'utf8');
   const hash = crypto.createHash('sha256').update(bytes).digest('hex');
   const current = (await find(p.bureau, 'catalog', 'GetDataset', dataset.id)) as {

@@ -32,7 +32,7 @@ describe('catalogue governance: narrowing needs the bureau, and prohibited data 
   before(async () => {
     p = new Parties();
     install = await ensureFabricBinaries(config, () => undefined);
-    await registerDataset(p.market, dataset, `目录治理测试 ${dataset}`);
+    await registerDataset(p, p.market, dataset, `目录治理测试 ${dataset}`);
     const holder = await onboard(p, 'AA');
     [grantId = ''] = (
       await applyAndGetGrants(p, holder.signer, `narrow-${runId}`, [demand(dataset, 'MarketMSP')])

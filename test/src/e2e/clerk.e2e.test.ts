@@ -109,7 +109,7 @@ describe('the clerk marks on the ledger what time made due (real network)', () =
     p = new Parties();
     install = await ensureFabricBinaries(config, () => undefined);
     for (const id of [...shortDatasets, longDataset, ratedDataset, noticeDataset])
-      await registerDataset(p.market, id, `书记员测试 ${id}`);
+      await registerDataset(p, p.market, id, `书记员测试 ${id}`);
     lapsing = await onboard(p, 'AA');
     shortGrants = (
       await applyAndGetGrants(

@@ -292,6 +292,18 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     expect(registered.dataset.owner).to.equal('MarketMSP');
     await cli.ok(['dataset', 'register', '--file', file('ds2.json'), ...MARKET]);
     await cli.fails(['dataset', 'register', '--file', file('ds1.json'), ...MARKET], 'ALREADY_EXISTS');
+    // Listed only after the bureau's review (Z13): the body may not list its own.
+    await cli.fails(['dataset', 'review', DS1, 'approve', ...MARKET], 'FORBIDDEN');
+    for (const id of [DS1, DS2]) {
+      const listed = await cli.ok<{ dataset: { listing: { state: string } } }>([
+        'dataset',
+        'review',
+        id,
+        'approve',
+        ...BUREAU,
+      ]);
+      expect(listed.dataset.listing.state).to.equal('LISTED');
+    }
 
     const bytes = fs.readFileSync(file('data.csv'));
     const loaded = await cli.ok<{

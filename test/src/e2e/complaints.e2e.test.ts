@@ -72,8 +72,8 @@ describe('complaints from anyone, about the data itself (real network)', () => {
   before(async () => {
     p = new Parties();
     install = await ensureFabricBinaries(config, () => undefined);
-    await registerDataset(p.market, dataset, `投诉测试 ${dataset}`);
-    await registerDataset(p.market, otherDataset, `投诉测试 ${otherDataset}`);
+    await registerDataset(p, p.market, dataset, `投诉测试 ${dataset}`);
+    await registerDataset(p, p.market, otherDataset, `投诉测试 ${otherDataset}`);
     holders = [await onboard(p, 'AA'), await onboard(p, 'AAA')];
     for (const [i, e] of holders.entries()) {
       const wanted =

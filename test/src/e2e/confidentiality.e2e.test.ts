@@ -57,7 +57,7 @@ describe('another body reads nothing of an agreement it is not party to (peer CL
   before(async () => {
     p = new Parties();
     install = await ensureFabricBinaries(config, () => undefined);
-    await registerDataset(p.market, dataset, '机密测试数据集');
+    await registerDataset(p, p.market, dataset, '机密测试数据集');
     enterprise = await onboard(p, 'AA');
     firstBlock = Number(await peerHeight({ install, paths, topology } as never, peerOf('TransportMSP')));
 

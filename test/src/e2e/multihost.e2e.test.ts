@@ -334,6 +334,11 @@ describe('each organization on its own host, and a body joining the running netw
       updateFrequency: 'monthly',
       items,
     } as never);
+    // The bureau lists it after its review (Z13).
+    await new RdxLedger(connect(bureau(), 'BureauMSP', 'admin')).catalog.reviewListing({
+      id: HEALTH_DATASET,
+      decision: 'approve',
+    });
     const tx = await new RdxLedger(connect(bureau(), 'BureauMSP', 'regulator')).transactions.get(
       registered.txId,
     );

@@ -44,8 +44,8 @@ const grant = async (id: string): Promise<Grant> =>
 describe('the rules on the real network: endorsement, suspension, downgrade, history and audit anchors', () => {
   before(async () => {
     p = new Parties();
-    await registerDataset(p.market, marketDataset, '市场主体登记信息');
-    await registerDataset(p.transport, transportDataset, '道路运输经营业户');
+    await registerDataset(p, p.market, marketDataset, '市场主体登记信息');
+    await registerDataset(p, p.transport, transportDataset, '道路运输经营业户');
     enterprise = await onboard(p, 'AA');
   });
   after(() => p.close());
@@ -205,7 +205,7 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
   it('Z39: the bureau’s violation suspension is lifted only by the bureau; termination ends the agreement and enters the credit file', async () => {
     const offender = await onboard(p, 'AA');
     const dataset = `violation-entities-${runId}`;
-    await registerDataset(p.market, dataset, '市场主体登记信息（违规处置）');
+    await registerDataset(p, p.market, dataset, '市场主体登记信息（违规处置）');
     const appId = `violation-app-${runId}`;
     const [id = ''] = (await applyAndGetGrants(p, offender.signer, appId, [demand(dataset, 'MarketMSP')]))
       .grants;

@@ -1,5 +1,6 @@
 /**
- * Catalogue governance (Z10, Z12, Z15): `rdx dataset narrow` — the owner proposes a narrower open attribute with a
+ * Catalogue governance (Z10, Z12, Z13, Z15): `rdx dataset review` — the bureau lists a registered dataset, or
+ * rejects it with a reason; `rdx dataset narrow` — the owner proposes a narrower open attribute with a
  * reason; `rdx dataset decide-attribute` — the bureau approves (a move to prohibited suspends every active grant
  * on the dataset) or rejects with a reason; `rdx catalogue review` — the owner records its yearly review.
  */
@@ -7,6 +8,25 @@ import { arg, defineCommand, optString, reqString } from '../../command.js';
 import { committedData, datasetLines, txLine } from '../../format.js';
 import { TERMS } from '../../terms.js';
 import { requireInt, requireOneOf } from '../../../sdk/inputs.js';
+
+export const reviewListing = defineCommand({
+  path: ['dataset', 'review'],
+  roles: ['bureau'],
+  summary: '目录审查 list a registered dataset in the catalogue, or reject it with a reason (Z13)',
+  args: ['<id>', '<decision>'],
+  options: [{ flags: '--reason <text>', description: '理由 why (needed to reject)' }],
+  help: 'decision: approve | reject',
+  async run(ctx, inv) {
+    const decision = requireOneOf(arg(inv, 1), 'decision', ['approve', 'reject'] as const);
+    const c = await ctx
+      .ledger()
+      .catalog.reviewListing({ id: arg(inv, 0), decision, reason: optString(inv.opts, 'reason') });
+    return {
+      data: committedData('dataset', c),
+      lines: [`${TERMS.dataset} ${c.value.id}: ${c.value.listing?.state ?? 'LISTED'}`, txLine(c)],
+    };
+  },
+});
 
 export const narrowAttribute = defineCommand({
   path: ['dataset', 'narrow'],
