@@ -29,6 +29,13 @@ import {
   type Dataset,
 } from '../models/dataset';
 
+/** Saves a changed dataset and lists the change in the transaction's event; the dataset as the answer. */
+async function saveDatasetChange(ctx: RdxContext, d: Dataset): Promise<string> {
+  await save(ctx, 'dataset', d.id, d);
+  ctx.changed(EVENTS.DATASET_UPDATED, { type: 'dataset', id: d.id, state: d.openAttribute });
+  return JSON.stringify(d);
+}
+
 /** A body's yearly review of its catalogue (Z10): which of its datasets it reviewed, when, with a note. */
 export interface CatalogueReview extends Stamp {
   id: string;
@@ -117,9 +124,7 @@ export class CatalogContract extends RdxContract {
       ...(current.listing?.state === 'REJECTED' ? { listing: { state: 'DRAFT' as const } } : {}),
       ...stamp(ctx, actor),
     };
-    await save(ctx, 'dataset', next.id, next);
-    ctx.changed(EVENTS.DATASET_UPDATED, { type: 'dataset', id: next.id, state: next.openAttribute });
-    return JSON.stringify(next);
+    return saveDatasetChange(ctx, next);
   }
 
   /**
@@ -151,9 +156,7 @@ export class CatalogContract extends RdxContract {
             },
       ...stamp(ctx, actor),
     };
-    await save(ctx, 'dataset', next.id, next);
-    ctx.changed(EVENTS.DATASET_UPDATED, { type: 'dataset', id: next.id, state: next.openAttribute });
-    return JSON.stringify(next);
+    return saveDatasetChange(ctx, next);
   }
 
   /**
@@ -187,9 +190,7 @@ export class CatalogContract extends RdxContract {
       },
       ...stamp(ctx, actor),
     };
-    await save(ctx, 'dataset', next.id, next);
-    ctx.changed(EVENTS.DATASET_UPDATED, { type: 'dataset', id: next.id, state: next.openAttribute });
-    return JSON.stringify(next);
+    return saveDatasetChange(ctx, next);
   }
 
   /**
@@ -207,10 +208,7 @@ export class CatalogContract extends RdxContract {
       throw new RdxError(ErrorCode.INVALID_STATE, `no change of ${current.id}'s open attribute is proposed`);
     if (d === 'reject') {
       reason(ctx.requireSecretInput('reason', 8192));
-      const kept: Dataset = { ...current, pendingAttribute: undefined, ...stamp(ctx, actor) };
-      await save(ctx, 'dataset', kept.id, kept);
-      ctx.changed(EVENTS.DATASET_UPDATED, { type: 'dataset', id: kept.id, state: kept.openAttribute });
-      return JSON.stringify(kept);
+      return saveDatasetChange(ctx, { ...current, pendingAttribute: undefined, ...stamp(ctx, actor) });
     }
     const next: Dataset = {
       ...current,
@@ -228,8 +226,7 @@ export class CatalogContract extends RdxContract {
       ],
       ...stamp(ctx, actor),
     };
-    await save(ctx, 'dataset', next.id, next);
-    ctx.changed(EVENTS.DATASET_UPDATED, { type: 'dataset', id: next.id, state: next.openAttribute });
+    const answer = await saveDatasetChange(ctx, next);
     if (pending.to === 'prohibited') {
       for (const grantId of await idsByIndex(ctx, 'grant~dataset', [current.id])) {
         const grant = await loadGrantShell(ctx, grantId);
@@ -249,7 +246,7 @@ export class CatalogContract extends RdxContract {
         );
       }
     }
-    return JSON.stringify(next);
+    return answer;
   }
 
   /** Owner: records a loaded version's content hash and row count (the data itself stays off-chain). */

@@ -1,7 +1,7 @@
 /** The performance report of opening bodies for the bureau (L23, Z38): the ledger's figures with calls served. */
 import { expect } from 'chai';
 import { GRANT } from '../testing/fixtures.js';
-import { assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
+import { assertOk, assertProblem, regulatorLogin, startHarness, type Harness } from '../testing/harness.js';
 import type { BodyReport } from './body-performance.js';
 
 describe('the performance of opening bodies, for the bureau (L23, Z38)', () => {
@@ -13,16 +13,7 @@ describe('the performance of opening bodies, for the bureau (L23, Z38)', () => {
     const grant = h.view.grants.get(GRANT.AA_PEOPLE)!;
     for (let i = 0; i < 2; i++)
       assertOk(await h.get(`/v1/datasets/${grant.datasetId}/records?limit=1`, { as: 'AA' }));
-    const secret = h.clients.register('regulator-p', undefined, 'regulator');
-    const login = await h.post('/oauth/token', {
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: 'regulator-p',
-        client_secret: secret,
-      }).toString(),
-    });
-    token = assertOk<{ access_token: string }>(login).access_token;
+    token = await regulatorLogin(h, 'regulator-p');
   });
   after(() => h.close());
 

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { GRANT } from '../testing/fixtures.js';
-import { assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
+import { assertOk, assertProblem, regulatorLogin, startHarness, type Harness } from '../testing/harness.js';
 import { chinaDay } from './audit-stats.js';
 import { periodDays, type Reconciliation } from './usage-reconciliation.js';
 
@@ -44,16 +44,7 @@ describe('usage reports reconciled against what the gateway served (L7)', () => 
         assertOk(await h.get(`/v1/datasets/${grant.datasetId}/records?limit=1`, { as: 'AA' }));
       // A refused call is not a call served.
       await h.get(`/v1/datasets/${grant.datasetId}/records?limit=1`, { as: 'AAA' });
-      const secret = h.clients.register('regulator-r', undefined, 'regulator');
-      const login = await h.post('/oauth/token', {
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: 'regulator-r',
-          client_secret: secret,
-        }).toString(),
-      });
-      token = assertOk<{ access_token: string }>(login).access_token;
+      token = await regulatorLogin(h, 'regulator-r');
     });
     after(() => h.close());
 

@@ -12,7 +12,7 @@
  */
 import type { RequestHandler, Response, Router } from 'express';
 import { apiRouter } from '../http/routing.js';
-import { RdxLedger, type Recipient } from '@rdx/client';
+import { RdxLedger, type PublishedProduct, type Recipient } from '@rdx/client';
 import { chinaToday } from '../enforcement/decide.js';
 import { Problem, ledgerProblem } from '../problem.js';
 import type { Services } from '../services.js';
@@ -39,16 +39,6 @@ export function recipientsOf(view: LedgerView, today: string): Recipient[] {
     });
   }
   return rows.sort((a, b) => a.since.localeCompare(b.since) || a.datasetId.localeCompare(b.datasetId));
-}
-
-/** A data product or service an enterprise published (L21), as the public list shows it. */
-export interface PublicProduct {
-  name: string;
-  address: string;
-  publishedOn: string;
-  enterpriseName: string;
-  creditCode: string;
-  agreementId: string;
 }
 
 /** Longest a cached list is served without a new read, whatever the view says. */
@@ -91,8 +81,8 @@ export function publicRoutes(s: Services, anonymous: RequestHandler): Router {
           new Problem('LEDGER_NOT_FOLLOWED', 'The gateway has not read the ledger yet; ask again shortly.'),
         )
       : Promise.resolve(recipientsOf(s.view, chinaToday(s.now())));
-  const products = async (): Promise<PublicProduct[]> => {
-    const rows: PublicProduct[] = [];
+  const products = async (): Promise<PublishedProduct[]> => {
+    const rows: PublishedProduct[] = [];
     let bookmark = '';
     do {
       const page = await duty.list({ kind: 'product' }, { pageSize: 200, bookmark });

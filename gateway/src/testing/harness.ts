@@ -506,6 +506,20 @@ export function assertOAuthError(reply: Reply, status: number, code: string): Re
 }
 
 /** Asserts a 200 JSON answer; returns its body. */
+/** Registers a regulator client on the harness and logs it in (client secret); its access token. */
+export async function regulatorLogin(h: Harness, clientId: string): Promise<string> {
+  const secret = h.clients.register(clientId, undefined, 'regulator');
+  const login = await h.post('/oauth/token', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: secret,
+    }).toString(),
+  });
+  return assertOk<{ access_token: string }>(login).access_token;
+}
+
 export function assertOk<T = Record<string, unknown>>(reply: Reply, status = 200): T {
   expect(reply.status, `expected ${status}, got ${reply.status}: ${reply.text.slice(0, 300)}`).to.equal(
     status,

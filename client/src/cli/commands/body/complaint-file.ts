@@ -9,7 +9,8 @@ import { committedData, complaintLines, txLine } from '../../format.js';
 import { stateLabel, TERMS } from '../../terms.js';
 import { personalDataHash } from '../../../enterprise-signer.js';
 import { sha256OfFile } from '../../../sdk/inputs.js';
-import { COMPLAINT_CATEGORIES, type ComplaintCategory, type ComplaintInput } from '../../../sdk/types.js';
+import type { ComplaintCategory, ComplaintInput } from '../../../sdk/types.js';
+import { COMPLAINT_SUBJECT_OPTIONS } from '../shared/complaint-options.js';
 
 export default defineCommand({
   path: ['complaint', 'file'],
@@ -18,21 +19,7 @@ export default defineCommand({
     '投诉举报 file a complaint or opinion about a dataset or grant; --suspend-now 中止 the grant (or the whole dataset) at once',
   options: [
     { flags: '--id <id>', description: '编号 complaint id (new)', required: true },
-    { flags: '--dataset <id>', description: '数据集 the dataset complained about', required: true },
-    { flags: '--grant <id>', description: '授权 the grant concerned' },
-    {
-      flags: '--kind <kind>',
-      description: '类型 kind',
-      choices: ['complaint', 'opinion'],
-      defaultValue: 'complaint',
-    },
-    {
-      flags: '--category <category>',
-      description:
-        '类别 Z21(1) open-attribute 开放属性 | (2) quality 质量 | (3) error 错误遗漏 | (4) unlawful-opening 违规开放 | Z35 rights 侵犯权益 | L17 security 安全风险',
-      choices: [...COMPLAINT_CATEGORIES],
-      required: true,
-    },
+    ...COMPLAINT_SUBJECT_OPTIONS,
     {
       flags: '--complainant-kind <kind>',
       description: '投诉人 complainant',

@@ -4,29 +4,45 @@
  * reason; `rdx dataset decide-attribute` — the bureau approves (a move to prohibited suspends every active grant
  * on the dataset) or rejects with a reason; `rdx catalogue review` — the owner records its yearly review.
  */
-import { arg, defineCommand, optString, reqString } from '../../command.js';
+import { arg, defineCommand, optString, reqString, type CommandSpec } from '../../command.js';
+import type { CliContext } from '../../context.js';
 import { committedData, datasetLines, txLine } from '../../format.js';
 import { TERMS } from '../../terms.js';
 import { requireInt, requireOneOf } from '../../../sdk/inputs.js';
+import type { Committed } from '../../../sdk/ledger-api.js';
+import type { Dataset } from '../../../sdk/types.js';
 
-export const reviewListing = defineCommand({
-  path: ['dataset', 'review'],
-  roles: ['bureau'],
-  summary: '目录审查 list a registered dataset in the catalogue, or reject it with a reason (Z13)',
-  args: ['<id>', '<decision>'],
-  options: [{ flags: '--reason <text>', description: '理由 why (needed to reject)' }],
-  help: 'decision: approve | reject',
-  async run(ctx, inv) {
-    const decision = requireOneOf(arg(inv, 1), 'decision', ['approve', 'reject'] as const);
-    const c = await ctx
-      .ledger()
-      .catalog.reviewListing({ id: arg(inv, 0), decision, reason: optString(inv.opts, 'reason') });
-    return {
-      data: committedData('dataset', c),
-      lines: [`${TERMS.dataset} ${c.value.id}: ${c.value.listing?.state ?? 'LISTED'}`, txLine(c)],
-    };
-  },
-});
+/** A bureau decision on a dataset: `<id> approve|reject [--reason]` (a rejection needs the reason). */
+function bureauDecision(
+  path: [string, string],
+  summary: string,
+  decide: (
+    ctx: CliContext,
+    args: { id: string; decision: 'approve' | 'reject'; reason?: string },
+  ) => Promise<Committed<Dataset>>,
+  line: (d: Dataset) => string[],
+): CommandSpec {
+  return defineCommand({
+    path,
+    roles: ['bureau'],
+    summary,
+    args: ['<id>', '<decision>'],
+    options: [{ flags: '--reason <text>', description: '理由 why (needed to reject)' }],
+    help: 'decision: approve | reject',
+    async run(ctx, inv) {
+      const decision = requireOneOf(arg(inv, 1), 'decision', ['approve', 'reject'] as const);
+      const c = await decide(ctx, { id: arg(inv, 0), decision, reason: optString(inv.opts, 'reason') });
+      return { data: committedData('dataset', c), lines: [...line(c.value), txLine(c)] };
+    },
+  });
+}
+
+export const reviewListing = bureauDecision(
+  ['dataset', 'review'],
+  '目录审查 list a registered dataset in the catalogue, or reject it with a reason (Z13)',
+  (ctx, args) => ctx.ledger().catalog.reviewListing(args),
+  (d) => [`${TERMS.dataset} ${d.id}: ${d.listing?.state ?? 'LISTED'}`],
+);
 
 export const narrowAttribute = defineCommand({
   path: ['dataset', 'narrow'],
@@ -49,28 +65,12 @@ export const narrowAttribute = defineCommand({
   },
 });
 
-export const decideAttribute = defineCommand({
-  path: ['dataset', 'decide-attribute'],
-  roles: ['bureau'],
-  summary: '审核开放属性变更 approve or reject a proposed narrowing (prohibited suspends its grants)',
-  args: ['<id>', '<decision>'],
-  options: [{ flags: '--reason <text>', description: '理由 why (needed to reject)' }],
-  help: 'decision: approve | reject',
-  async run(ctx, inv) {
-    const decision = requireOneOf(arg(inv, 1), 'decision', ['approve', 'reject'] as const);
-    const c = await ctx
-      .ledger()
-      .catalog.decideAttributeChange({ id: arg(inv, 0), decision, reason: optString(inv.opts, 'reason') });
-    return {
-      data: committedData('dataset', c),
-      lines: [
-        `${TERMS.dataset} ${c.value.id}: ${c.value.openAttribute}`,
-        ...datasetLines(c.value),
-        txLine(c),
-      ],
-    };
-  },
-});
+export const decideAttribute = bureauDecision(
+  ['dataset', 'decide-attribute'],
+  '审核开放属性变更 approve or reject a proposed narrowing (prohibited suspends its grants)',
+  (ctx, args) => ctx.ledger().catalog.decideAttributeChange(args),
+  (d) => [`${TERMS.dataset} ${d.id}: ${d.openAttribute}`, ...datasetLines(d)],
+);
 
 export const reviewCatalogue = defineCommand({
   path: ['catalogue', 'review'],

@@ -6,27 +6,15 @@ import { defineCommand, optString, reqString } from '../../command.js';
 import { relayedResult } from '../../format.js';
 import { TERMS } from '../../terms.js';
 import { readInputFile } from '../../../sdk/inputs.js';
-import { COMPLAINT_CATEGORIES, type ComplaintCategory } from '../../../sdk/types.js';
+import type { ComplaintCategory } from '../../../sdk/types.js';
+import { COMPLAINT_SUBJECT_OPTIONS } from '../shared/complaint-options.js';
 
 export default defineCommand({
   path: ['complaint', 'submit'],
   roles: ['enterprise'],
   summary: '投诉举报 file a complaint or opinion about a dataset (or a grant on it) through the gateway',
   options: [
-    { flags: '--dataset <id>', description: '数据集 the dataset complained about', required: true },
-    { flags: '--grant <id>', description: '授权 the grant concerned' },
-    {
-      flags: '--kind <kind>',
-      description: '类型 kind',
-      choices: ['complaint', 'opinion'],
-      defaultValue: 'complaint',
-    },
-    {
-      flags: '--category <category>',
-      description: '类别 open-attribute | quality | error | unlawful-opening | rights | security',
-      choices: [...COMPLAINT_CATEGORIES],
-      required: true,
-    },
+    ...COMPLAINT_SUBJECT_OPTIONS,
     {
       flags: '--facts-file <file>',
       description: '事实 what happened, UTF-8 text (no ID-card or phone numbers)',
