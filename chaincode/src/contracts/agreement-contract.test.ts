@@ -618,6 +618,12 @@ describe('AgreementContract: annex 4 — its terms, renewal asked by the user, t
       'INVALID_STATE',
       /notice of termination/,
     );
+    // Nor may the body's proposal, or a renewal it proposed before, be accepted once notice is given.
+    await w.refused(
+      () => w.invoke(IDS.market, C.agreement, 'ProposeRenewal', a.id, plusDays(a.terms.validUntil, 90)),
+      'INVALID_STATE',
+      /notice of termination/,
+    );
     await w.refused(
       () => w.invoke(IDS.clerk, C.agreement, 'CompleteTermination', a.id),
       'INVALID_STATE',
@@ -633,6 +639,37 @@ describe('AgreementContract: annex 4 — its terms, renewal asked by the user, t
     expect((await w.getGrant(grant.id)).state).to.equal('TERMINATED');
     expect((await due(w)).items, 'done once').to.deep.equal([]);
     await w.refused(() => w.invoke(IDS.clerk, C.agreement, 'CompleteTermination', a.id), 'INVALID_STATE');
+  });
+
+  it('a renewal proposed before the notice cannot be accepted after it, nor one after the agreement ended', async () => {
+    const { w, a } = await inForce({ noticeDays: 30 });
+    const until = plusDays(a.terms.validUntil, 90);
+    await w.invoke(IDS.market, C.agreement, 'ProposeRenewal', a.id, until);
+    await terminate(w, a.id);
+    const accept = () =>
+      w.asEnterprise(w.aa, C.agreement, 'AcceptRenewal', 'AcceptRenewal', {
+        agreementId: a.id,
+        validUntil: until,
+      });
+    await w.refused(accept, 'INVALID_STATE', /notice of termination/);
+    const other = await inForce();
+    await other.w.invoke(
+      IDS.market,
+      C.agreement,
+      'ProposeRenewal',
+      other.a.id,
+      plusDays(other.a.terms.validUntil, 90),
+    );
+    other.w.ledger.now = new Date(`${plusDays(other.a.terms.validUntil, 1)}T02:00:00Z`);
+    await other.w.refused(
+      () =>
+        other.w.asEnterprise(other.w.aa, C.agreement, 'AcceptRenewal', 'AcceptRenewal', {
+          agreementId: other.a.id,
+          validUntil: plusDays(other.a.terms.validUntil, 90),
+        }),
+      'INVALID_STATE',
+      /before expiry/,
+    );
   });
 
   it('a notice given long enough ago ends the agreement at once; a draft ends at once', async () => {

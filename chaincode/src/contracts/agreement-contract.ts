@@ -346,7 +346,7 @@ export class AgreementContract extends RdxContract {
   @Returns('string')
   public async AcceptRenewal(ctx: RdxContext): Promise<string> {
     const { actor, request, enterprise, current } = await enterpriseAgreement(ctx, 'AcceptRenewal');
-    requireAgreementState(current, 'IN_FORCE');
+    requireRenewable(ctx, current);
     const pending = current.pendingRenewal;
     if (!pending || date(request.body.validUntil, 'validUntil') !== pending.validUntil) {
       throw new RdxError(
