@@ -25,6 +25,7 @@ export type {
 } from './models/application';
 export type { CalendarYear } from './models/calendar';
 export type { Complaint, ComplaintCategory, Outcome } from './models/complaint';
+export { COMPLAINT_CATEGORIES } from './models/complaint';
 export type { DataItem, Dataset, DatasetVersion, OpenAttribute } from './models/dataset';
 export type { Enterprise, Rating, RatingRecord } from './models/enterprise';
 export type { Grant, GrantShell, GrantState, SuspendReason } from './models/grant';

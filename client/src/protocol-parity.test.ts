@@ -1,8 +1,13 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { anchorHashOf as chaincodeAnchorHash, canonicalJson as chaincodeCanonical } from '@rdx/chaincode';
+import {
+  anchorHashOf as chaincodeAnchorHash,
+  canonicalJson as chaincodeCanonical,
+  COMPLAINT_CATEGORIES as CHAINCODE_COMPLAINT_CATEGORIES,
+} from '@rdx/chaincode';
 import { canonicalJson } from './canonical-json.js';
 import { anchorHashOf } from './sdk/receipt-verify.js';
+import { COMPLAINT_CATEGORIES } from './sdk/types.js';
 
 // The SDK re-implements two pieces of protocol on purpose (its offline verifier must not load the chaincode):
 // these properties pin them equal to the chaincode's over generated inputs, so neither can drift alone.
@@ -10,6 +15,10 @@ import { anchorHashOf } from './sdk/receipt-verify.js';
 const jsonValue = fc.jsonValue({ maxDepth: 4 });
 
 describe('protocol parity between the chaincode and the SDK', () => {
+  it('the SDK offers exactly the complaint categories the chaincode accepts', () => {
+    expect([...COMPLAINT_CATEGORIES]).to.deep.equal([...CHAINCODE_COMPLAINT_CATEGORIES]);
+  });
+
   it('canonical JSON is the same text for any JSON value', () => {
     fc.assert(
       fc.property(jsonValue, (value) => {
