@@ -1,11 +1,12 @@
 /**
  * What other packages may use of the chaincode (the package's `exports`): its error codes, event names, the
- * calendar seed, canonical JSON, and the types of the ledger's objects. Loading it loads no contract (and so
+ * calendar seed, the complaint categories, canonical JSON, and the types of the ledger's objects. Loading it loads no contract (and so
  * none of fabric-contract-api's decorator machinery).
  */
 export { RdxError, ErrorCode, errorCodeOf } from './lib/errors';
 export { EVENTS, type EventPayload, type Change, type ObjectType } from './lib/events';
 export { CALENDAR_SEED } from './data/calendar-seed';
+export { COMPLAINT_CATEGORIES } from './data/complaint-categories';
 export { canonicalJson } from './lib/state';
 export { anchorHashOf } from './lib/anchor-hash';
 
@@ -25,7 +26,6 @@ export type {
 } from './models/application';
 export type { CalendarYear } from './models/calendar';
 export type { Complaint, ComplaintCategory, Outcome } from './models/complaint';
-export { COMPLAINT_CATEGORIES } from './models/complaint';
 export type { DataItem, Dataset, DatasetVersion, OpenAttribute } from './models/dataset';
 export type { Enterprise, Rating, RatingRecord } from './models/enterprise';
 export type { Grant, GrantShell, GrantState, SuspendReason } from './models/grant';

@@ -10,22 +10,10 @@ import { workingDaysFromToday, type Deadline } from '../lib/deadlines';
 import type { EventName } from '../lib/events';
 import { deleteIndex, putIndex } from '../lib/keys';
 import { loadGrantShell } from './grant';
+import { COMPLAINT_CATEGORIES } from '../data/complaint-categories';
 
+export { COMPLAINT_CATEGORIES };
 export const COMPLAINT_KINDS = ['complaint', 'opinion'] as const;
-/**
- * What the complaint is about: Z21's four grounds — the open attribute the catalogue gave the data (1), its
- * quality (2), errors or omissions (3), opening against the rules or the agreement (4) — and Z35 / L17's
- * infringement of a trade secret, privacy or other lawful rights; and a security risk or incident (L17, L18 / Z35,
- * Z36: what an enterprise reports opens one per grant of its agreement, verified and handled as a complaint).
- */
-export const COMPLAINT_CATEGORIES = [
-  'open-attribute',
-  'quality',
-  'error',
-  'unlawful-opening',
-  'rights',
-  'security',
-] as const;
 export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
 /** Who complained: staff record a person or an organisation; the platform records an enterprise or a citizen. */
 export const COMPLAINANT_KINDS = ['person', 'organisation'] as const;
