@@ -101,6 +101,30 @@ export async function api<T>(
   return { status: res.status, body: parsed as T };
 }
 
+/**
+ * Downloads what `path` answers (e.g. a CSV) with the session's token as a file named `filename`: a plain link
+ * cannot carry the Bearer token, so the bytes are fetched and handed to the browser as a blob.
+ */
+export async function download(path: string, filename: string): Promise<void> {
+  const s = session();
+  if (!s) throw new ApiError(401, 'TOKEN_MISSING', 'not logged in');
+  const res = await fetch(path, {
+    headers: { authorization: `Bearer ${s.token}` },
+    credentials: 'omit',
+    cache: 'no-store',
+  });
+  if (!res.ok)
+    throw new ApiError(res.status, 'HTTP_ERROR', (await res.text()).slice(0, 200) || res.statusText);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** OAuth2 client credentials at POST /oauth/token; keeps the token for this tab. */
 export async function login(clientId: string, secret: string): Promise<Session> {
   const { body } = await api<{ access_token: string; expires_in: number }>('/oauth/token', {

@@ -9,6 +9,7 @@ import { lang, setLang, t } from './i18n.js';
 import { problemBox, type Page } from './pages/common.js';
 import { enterprisePage } from './pages/enterprise.js';
 import { loginPage } from './pages/login.js';
+import { performancePage } from './pages/performance.js';
 import { publicPage } from './pages/public.js';
 import { anchorsPage, dashboardPage, grantStatsPage, searchPage, timelinePage } from './pages/regulator.js';
 
@@ -26,6 +27,7 @@ const ROUTES: Record<string, Route> = {
   '/regulator/timeline': { page: timelinePage, role: 'regulator', nav: 'nav.timeline' },
   '/regulator/grant': { page: grantStatsPage, role: 'regulator' },
   '/regulator/anchors': { page: anchorsPage, role: 'regulator', nav: 'nav.anchors' },
+  '/regulator/performance': { page: performancePage, role: 'regulator', nav: 'nav.performance' },
   '/regulator/search': { page: searchPage, role: 'regulator', nav: 'nav.search' },
   '/enterprise': { page: enterprisePage, role: 'enterprise', nav: 'nav.enterprise' },
 };

@@ -274,6 +274,21 @@ describe('the console in headless Chromium: public view, regulator and enterpris
     expect((await page.textContent('[data-testid=search-results]')) ?? '').to.match(
       new RegExp(enterprise.creditCode),
     );
+
+    // The bureau's report on opening bodies (L23, Z38) and the usage reports reconciled (L7), with the CSV.
+    await open(page, '#/regulator/performance');
+    const bodies = (await page.textContent('[data-testid=performance-table]')) ?? '';
+    expect(bodies).to.include('MarketMSP').and.to.include('TransportMSP');
+    await page.waitForSelector('[data-testid=reconciliation-table]');
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=performance-csv]'),
+    ]);
+    expect(csv.suggestedFilename()).to.match(/^body-performance-\d{4}Q[1-4]\.csv$/);
+    const exported = fs.readFileSync(await csv.path(), 'utf8');
+    expect(exported.split('\r\n')[0]!.split(',')).to.include.members(['body', 'callsServed']);
+    expect(exported).to.match(/\r\nMarketMSP,/);
+    await shot(page, 'console-performance.png');
     expect(errors).to.deep.equal([]);
     await page.close();
   });
