@@ -10,6 +10,11 @@ import { paths, topology } from './fabric-client.js';
 export { submit, evaluate, endorsersOf, applyAndGetGrants, secret, type Secrets } from '@rdx/network';
 export const runId = crypto.randomBytes(3).toString('hex');
 
+/** The quarter (`2026Q4`) a China day (`YYYY-MM-DD`) falls in: the period form reports and evaluations take. */
+export function quarterOf(day: string): string {
+  return `${day.slice(0, 4)}Q${Math.ceil(Number(day.slice(5, 7)) / 3)}`;
+}
+
 const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 

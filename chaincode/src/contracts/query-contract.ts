@@ -13,14 +13,14 @@ import { idsOfType, listingRequest, pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { load, tryLoad } from '../lib/store';
 import { int, oneOf, str } from '../lib/validate';
-import { loadAgreementShell, USAGE_REPORT_INTERVAL_DAYS } from '../models/agreement';
+import { loadAgreementShell, nextUsageReportDue } from '../models/agreement';
 import {
   APPLICATION_STATES,
   loadApplicationShell,
   OPEN_STATES,
   readApplication,
 } from '../models/application';
-import { addCalendarDays, workingDaysBetween } from '../models/calendar';
+import { workingDaysBetween } from '../models/calendar';
 import { loadComplaintShell } from '../models/complaint';
 import { bodyPerformance, type BodyPerformance } from '../models/performance';
 import { parseDataset, type Dataset } from '../models/dataset';
@@ -311,8 +311,7 @@ export class QueryContract extends RdxContract {
           due: a.dataReturnDue,
           party: a.creditCode,
         });
-      const lastReport = (a.lastUsageReportAt ?? a.inForceAt).slice(0, 10);
-      const reportDue = addCalendarDays(lastReport, USAGE_REPORT_INTERVAL_DAYS);
+      const reportDue = nextUsageReportDue(a.inForceAt, a.lastUsageReportAt);
       if (reportDue < now)
         items.push({
           type: 'usage-report',

@@ -17,6 +17,7 @@ import { getSecret, putSecret, requireSecret } from '../lib/sealed';
 import { load, save, stored } from '../lib/store';
 import { arr, bool, date, ident, int, obj, str, stringList, type Json } from '../lib/validate';
 import type { Demand } from './application';
+import { addCalendarDays } from './calendar';
 
 export const AGREEMENT_STATES = ['DRAFT', 'IN_FORCE', 'TERMINATED'] as const;
 export type AgreementState = (typeof AGREEMENT_STATES)[number];
@@ -239,6 +240,11 @@ export function endAgreement(
     ...stamp(ctx, actor),
   };
   return saveAgreementChange(ctx, next, event);
+}
+
+/** L7: the day the next usage report of an agreement in force is due: a quarter after the last, or after entry into force. */
+export function nextUsageReportDue(inForceAt: string, lastUsageReportAt?: string): string {
+  return addCalendarDays((lastUsageReportAt ?? inForceAt).slice(0, 10), USAGE_REPORT_INTERVAL_DAYS);
 }
 
 export function termsHash(terms: Terms): string {

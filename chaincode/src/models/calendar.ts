@@ -301,3 +301,20 @@ export function addMonths(date: string, months: number): string {
   const newMonth = monthIndex - newYear * 12 + 1;
   return formatYmd(newYear, newMonth, Math.min(day, daysInMonth(newYear, newMonth)));
 }
+
+/** A period `YYYY` or `YYYYQn` as its first and last day. @throws RdxError INVALID_ARGUMENT */
+export function periodRange(period: unknown): { period: string; from: string; to: string; quarters: number } {
+  const p = typeof period === 'string' ? period : '';
+  const m = /^(\d{4})(?:Q([1-4]))?$/.exec(p);
+  if (!m)
+    throw new RdxError(
+      ErrorCode.INVALID_ARGUMENT,
+      `period must be a year (2026) or a quarter (2026Q4), not "${p.slice(0, 16)}"`,
+    );
+  const year = m[1]!;
+  if (!m[2]) return { period: p, from: `${year}-01-01`, to: `${year}-12-31`, quarters: 4 };
+  const q = Number(m[2]);
+  const first = `${year}-${String(3 * q - 2).padStart(2, '0')}-01`;
+  const next = q === 4 ? `${Number(year) + 1}-01-01` : `${year}-${String(3 * q + 1).padStart(2, '0')}-01`;
+  return { period: p, from: first, to: addCalendarDays(next, -1), quarters: 1 };
+}

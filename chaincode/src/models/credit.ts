@@ -14,11 +14,10 @@
  */
 import type { RdxContext } from '../lib/context';
 import { today } from '../lib/deadlines';
-import { RdxError, ErrorCode } from '../lib/errors';
 import { idsByIndex } from '../lib/keys';
 import { load } from '../lib/store';
-import { loadAgreementShell, USAGE_REPORT_INTERVAL_DAYS } from './agreement';
-import { addCalendarDays } from './calendar';
+import { loadAgreementShell, nextUsageReportDue } from './agreement';
+import { periodRange } from './calendar';
 import { loadComplaintShell } from './complaint';
 import type { Enterprise } from './enterprise';
 
@@ -45,23 +44,6 @@ export interface CreditFacts extends CreditBasis {
   creditCode: string;
   period: string;
   ids: { violations: string[]; upheldComplaints: string[]; missedDuties: string[]; timelyReports: string[] };
-}
-
-/** A period `YYYY` or `YYYYQn` as its first and last day. @throws RdxError INVALID_ARGUMENT */
-export function periodRange(period: unknown): { period: string; from: string; to: string; quarters: number } {
-  const p = typeof period === 'string' ? period : '';
-  const m = /^(\d{4})(?:Q([1-4]))?$/.exec(p);
-  if (!m)
-    throw new RdxError(
-      ErrorCode.INVALID_ARGUMENT,
-      `period must be a year (2026) or a quarter (2026Q4), not "${p.slice(0, 16)}"`,
-    );
-  const year = m[1]!;
-  if (!m[2]) return { period: p, from: `${year}-01-01`, to: `${year}-12-31`, quarters: 4 };
-  const q = Number(m[2]);
-  const first = `${year}-${String(3 * q - 2).padStart(2, '0')}-01`;
-  const next = q === 4 ? `${Number(year) + 1}-01-01` : `${year}-${String(3 * q + 1).padStart(2, '0')}-01`;
-  return { period: p, from: first, to: addCalendarDays(next, -1), quarters: 1 };
 }
 
 export function gradeFor(
@@ -109,10 +91,7 @@ export async function creditFacts(
     )
       ids.missedDuties.push(`${id}:data-return`);
     if (a.state === 'IN_FORCE' && a.inForceAt) {
-      const due = addCalendarDays(
-        (a.lastUsageReportAt ?? a.inForceAt).slice(0, 10),
-        USAGE_REPORT_INTERVAL_DAYS,
-      );
+      const due = nextUsageReportDue(a.inForceAt, a.lastUsageReportAt);
       if (due < now && within(due)) ids.missedDuties.push(`${id}:usage-report`);
     }
     for (const dutyId of await idsByIndex(ctx, 'duty~agreement', [id])) {

@@ -10,9 +10,8 @@ import { idsByIndex } from '../lib/keys';
 import { idsOfType } from '../lib/listing';
 import { load } from '../lib/store';
 import { loadApplicationShell } from './application';
-import { addCalendarDays } from './calendar';
+import { addCalendarDays, periodRange } from './calendar';
 import { loadComplaintShell } from './complaint';
-import { periodRange } from './credit';
 import { parseDataset, type Dataset } from './dataset';
 import { loadGrantShell } from './grant';
 

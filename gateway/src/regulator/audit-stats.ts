@@ -76,6 +76,11 @@ export function chinaDay(ms: number): string {
   return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The instant a China calendar day (`YYYY-MM-DD`) begins. */
+export function chinaDayStart(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`) - CHINA_OFFSET_MS;
+}
+
 export interface DayBucket {
   day: string;
   allow: number;
@@ -89,7 +94,7 @@ export async function grantCallsPerDay(
   now: Date,
   days: number,
 ): Promise<{ days: DayBucket[]; reasons: { reason: string; count: number }[]; rows: number } & ScanResult> {
-  const todayStart = Date.parse(`${chinaDay(now.getTime())}T00:00:00Z`) - CHINA_OFFSET_MS;
+  const todayStart = chinaDayStart(chinaDay(now.getTime()));
   const start = todayStart - (days - 1) * 86_400_000;
   const buckets: DayBucket[] = Array.from({ length: days }, (_, i) => ({
     day: chinaDay(start + i * 86_400_000),

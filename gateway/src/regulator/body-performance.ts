@@ -6,11 +6,9 @@
 import type { BodyPerformance } from '@rdx/client';
 import type { AuditSink } from '../services.js';
 import type { LedgerView } from '../view/ledger-view.js';
-import { chinaDay, scanSince, type ScanResult } from './audit-stats.js';
+import { chinaDay, chinaDayStart, scanSince, type ScanResult } from './audit-stats.js';
 
 export type BodyReport = BodyPerformance & { callsServed: number };
-
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 
 /** Adds to each body's figures the calls this gateway allowed on its grants within the period. */
 export async function withCallsServed(
@@ -21,7 +19,7 @@ export async function withCallsServed(
   const calls = new Map<string, number>();
   const first = rows[0];
   if (!first) return { rows: [], scanned: 0, truncated: false };
-  const scan = await scanSince(audit, Date.parse(`${first.from}T00:00:00Z`) - CHINA_OFFSET_MS, (r, t) => {
+  const scan = await scanSince(audit, chinaDayStart(first.from), (r, t) => {
     if (r.decision !== 'allow' || !r.grantId) return;
     const day = chinaDay(t);
     if (day < first.from || day > first.to) return;

@@ -10,7 +10,7 @@
 import type { Duty } from '@rdx/client';
 import type { AuditSink } from '../services.js';
 import type { LedgerView } from '../view/ledger-view.js';
-import { chinaDay, MAX_SCAN, scanSince, type ScanResult } from './audit-stats.js';
+import { chinaDay, chinaDayStart, MAX_SCAN, scanSince, type ScanResult } from './audit-stats.js';
 
 export interface Reconciliation {
   reportId: string;
@@ -29,8 +29,6 @@ export interface Reconciliation {
   difference?: number;
   note?: string;
 }
-
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 
 function lastDayOfMonth(year: number, month: number): string {
   return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
@@ -58,8 +56,6 @@ export async function reconcileUsage(
   view: LedgerView,
   audit: AuditSink,
 ): Promise<{ rows: Reconciliation[] } & ScanResult> {
-  const grantsOf = new Map<string, string>();
-  for (const g of view.grants.values()) grantsOf.set(g.id, g.agreementId);
   const rows: Reconciliation[] = reports.map((d) => {
     const period = typeof d.detail.period === 'string' ? d.detail.period : '';
     const days = periodDays(period);
@@ -78,28 +74,28 @@ export async function reconcileUsage(
   const readable = rows.filter((r) => r.from);
   if (readable.length === 0) return { rows, scanned: 0, truncated: false };
   const earliest = readable.reduce((a, r) => (r.from! < a ? r.from! : a), readable[0]!.from!);
-  // Calls per agreement per China day, then summed over each report's days.
-  const perDay = new Map<string, number>();
+  // Calls served per agreement and China day, in one scan; then summed over each report's days.
+  const served = new Map<string, Map<string, number>>();
   const scan = await scanSince(
     audit,
-    Date.parse(`${earliest}T00:00:00Z`) - CHINA_OFFSET_MS,
+    chinaDayStart(earliest),
     (r, t) => {
-      if (r.decision !== 'allow' || !r.grantId) return;
-      const agreementId = grantsOf.get(r.grantId);
+      const agreementId =
+        r.decision === 'allow' && r.grantId ? view.grants.get(r.grantId)?.agreementId : undefined;
       if (!agreementId) return;
-      const key = `${agreementId}|${chinaDay(t)}`;
-      perDay.set(key, (perDay.get(key) ?? 0) + 1);
+      const days = served.get(agreementId) ?? new Map<string, number>();
+      const day = chinaDay(t);
+      days.set(day, (days.get(day) ?? 0) + 1);
+      served.set(agreementId, days);
     },
     MAX_SCAN,
   );
   for (const row of readable) {
-    let served = 0;
-    for (const [key, n] of perDay) {
-      const [agreementId, day] = key.split('|') as [string, string];
-      if (agreementId === row.agreementId && day >= row.from! && day <= row.to!) served += n;
-    }
-    row.served = served;
-    row.difference = row.reported - served;
+    let calls = 0;
+    for (const [day, n] of served.get(row.agreementId) ?? [])
+      if (day >= row.from! && day <= row.to!) calls += n;
+    row.served = calls;
+    row.difference = row.reported - calls;
   }
   return { rows, ...scan };
 }

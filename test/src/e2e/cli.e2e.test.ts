@@ -15,7 +15,7 @@ import path from 'node:path';
 import { gatewayUrl } from '@rdx/network';
 import { Cli, describeRun, jsonLines } from '../cli-helpers.js';
 import { config, repoRoot, topology } from '../fabric-client.js';
-import { newCreditCode, runId } from '../workflow.js';
+import { newCreditCode, quarterOf, runId } from '../workflow.js';
 
 const GATEWAY = gatewayUrl({ topology } as never);
 const BUREAU = ['--as', 'admin.bureau'];
@@ -974,7 +974,7 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     expect((await cli.human(['enterprise', 'show', creditCode, ...BUREAU])).stdout).to.include(GRANT1);
 
     // Credit from facts (L24): the termination just written makes this quarter's grade poor.
-    const quarter = `${today.slice(0, 4)}Q${Math.ceil(Number(today.slice(5, 7)) / 3)}`;
+    const quarter = quarterOf(today);
     const facts = await cli.ok<{ violations: number; ids: { violations: string[] }; proposedGrade: string }>([
       'credit',
       'propose',

@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import { EnterpriseSession } from '@rdx/client';
-import { ensureFabricBinaries, gatewayUrl, type FabricInstall } from '@rdx/network';
+import { chinaToday, ensureFabricBinaries, gatewayUrl, type FabricInstall } from '@rdx/network';
 import { config, topology } from '../fabric-client.js';
 import { eventually, getJson, regulatorToken, tokenFor } from '../gateway-client-e2e.js';
 import { chaincodeQuery, cliFailure } from '../peer-cli.js';
@@ -18,6 +18,7 @@ import {
   onboard,
   Parties,
   registerDataset,
+  quarterOf,
   runId,
   secret,
   submit,
@@ -204,7 +205,7 @@ describe('complaints from anyone, about the data itself (real network)', () => {
       secret({ note: '已删除住址字段后再开放' }),
     );
     for (const id of grants) expect((await grant(id)).state).to.equal('ACTIVE');
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const today = chinaToday();
     await submit(p.market, 'complaint', 'RecordNotification', citizen.id, 'platform', today, 'a'.repeat(64));
     const seen = (await status()).body.data as Record<string, unknown>;
     expect(seen).to.include({ state: 'RESOLVED', notifiedOn: today });
@@ -246,8 +247,8 @@ describe('complaints from anyone, about the data itself (real network)', () => {
   });
 
   it("the bureau's performance report counts the body's complaints, demands and grants; a body reads only its own (L23)", async () => {
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-    const quarter = `${today.slice(0, 4)}Q${Math.ceil(Number(today.slice(5, 7)) / 3)}`;
+    const today = chinaToday();
+    const quarter = quarterOf(today);
     type Row = {
       body: string;
       demandsReceived: number;

@@ -31,6 +31,7 @@ import {
   evaluate,
   onboard,
   Parties,
+  quarterOf,
   runId,
   submit,
   type TestEnterprise,
@@ -132,7 +133,7 @@ describe('the gateway on the real network: granted items, refusals, receipts and
   it('a usage report is set beside the calls this gateway served, for the regulator (L7)', async () => {
     const token = await regulatorToken(base);
     const today = chinaToday();
-    const quarter = `${today.slice(0, 4)}Q${Math.ceil(Number(today.slice(5, 7)) / 3)}`;
+    const quarter = quarterOf(today);
     const agreementId = grantId.slice(0, -`.${DATASET}`.length);
     const session = EnterpriseSession.withPrivateKey(base, aa.creditCode, aa.privateKeyPem);
     const report = await session.reportUsage({
