@@ -25,7 +25,7 @@ import { addCalendarDays } from '../models/calendar';
 import { reason } from '../models/application';
 import { complaintDeadline, recordComplaint } from '../models/complaint';
 import { creditFacts, GRADES, type CreditBasis, type Grade } from '../models/credit';
-import { creditCode, parseEnterprise } from '../models/enterprise';
+import { userCode, parseEnterprise } from '../models/enterprise';
 import { loadGrantShell } from '../models/grant';
 import { enterpriseAction } from './enterprise-action';
 
@@ -317,7 +317,7 @@ export class DutyContract extends RdxContract {
   public async PublishCreditEvaluation(ctx: RdxContext, evaluationJson: string): Promise<string> {
     const actor = await requireRole(ctx, ['bureau'], 'publish credit evaluations');
     const input = jsonArg(evaluationJson, 'evaluation');
-    const code = creditCode(input.creditCode);
+    const code = userCode(input.creditCode);
     const enterprise = await load(ctx, 'enterprise', code, parseEnterprise);
     const { ids: _ids, creditCode: _c, period, ...basis } = await creditFacts(ctx, enterprise, input.period);
     const grade = input.grade === undefined ? basis.proposedGrade : oneOf(input.grade, 'grade', GRADES);
@@ -355,7 +355,7 @@ export class DutyContract extends RdxContract {
   @Returns('string')
   public async ProposeCreditEvaluation(ctx: RdxContext, code: string, period: string): Promise<string> {
     await requireRole(ctx, ['bureau', 'regulator'], 'read credit facts');
-    const enterprise = await load(ctx, 'enterprise', creditCode(code), parseEnterprise);
+    const enterprise = await load(ctx, 'enterprise', userCode(code), parseEnterprise);
     return JSON.stringify(await creditFacts(ctx, enterprise, period));
   }
 }

@@ -8,7 +8,7 @@ import { requireRole, type Actor } from '../lib/access';
 import type { RdxContext } from '../lib/context';
 import { verifyEnterpriseRequest, type EnterpriseRequest } from '../lib/enterprise-request';
 import { load } from '../lib/store';
-import { creditCode, parseEnterprise, type Enterprise } from '../models/enterprise';
+import { userCode, parseEnterprise, type Enterprise } from '../models/enterprise';
 
 export interface EnterpriseAction {
   /** The gateway that brought the request. */
@@ -24,7 +24,7 @@ export async function enterpriseAction(ctx: RdxContext, action: string): Promise
   const requestJson = ctx.requireSecretInput('request');
   const signature = ctx.requireSecretInput('signature', 1024);
   const request = await verifyEnterpriseRequest(ctx, requestJson, signature, action, async (code) => {
-    return (await load(ctx, 'enterprise', creditCode(code), parseEnterprise)).publicKey;
+    return (await load(ctx, 'enterprise', userCode(code), parseEnterprise)).publicKey;
   });
   const enterprise = await load(ctx, 'enterprise', request.creditCode, parseEnterprise);
   return { actor, request, enterprise, raw: { request: requestJson, signature } };

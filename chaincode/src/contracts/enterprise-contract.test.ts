@@ -154,6 +154,84 @@ describe('EnterpriseContract', () => {
     );
   });
 
+  describe('natural persons (L10; annex 1 身份证号(个人填写))', () => {
+    /** A person code as the bureau's SDK derives it from an ID-card number (client/src/sdk/person.ts). */
+    const PERSON = 'P-3F9A0C12B7D45E68';
+
+    function person(code = PERSON, name = '张**'): EnterpriseHandle {
+      return { code, name, key: new EnterpriseKey() };
+    }
+
+    function personJson(p: EnterpriseHandle, rating = ratingInput('AA')): string {
+      return JSON.stringify({
+        ...enterpriseInput(p.code, p.name, p.key.publicKeyPem, rating),
+        nature: 'natural-person',
+      });
+    }
+
+    it('a person is onboarded under a person code with a masked name, and goes the whole way to an active grant', async () => {
+      const w = await World.create();
+      const p = person();
+      await w.invoke(IDS.bureau, C.enterprise, 'OnboardEnterprise', personJson(p));
+      const stored = await w.call<Enterprise>(IDS.market, C.enterprise, 'GetEnterprise', PERSON);
+      expect([stored.creditCode, stored.name, stored.nature]).to.deep.equal([
+        PERSON,
+        '张**',
+        'natural-person',
+      ]);
+      const { grants } = await w.activeGrants(p, 'app-person');
+      expect(grants.map((g) => [g.creditCode, g.state])).to.deep.equal([[PERSON, 'ACTIVE']]);
+      // One person, one code: the same person (the same ID-card number, so the same code) is not onboarded twice.
+      await w.refused(
+        () => w.invoke(IDS.bureau, C.enterprise, 'OnboardEnterprise', personJson(person())),
+        'ALREADY_EXISTS',
+      );
+    });
+
+    it('a person is held to the same rating rules: A may not apply for restricted data, AA needs MLPS level 2', async () => {
+      const w = await World.create();
+      const a = person('P-00000000000000A1');
+      await w.invoke(IDS.bureau, C.enterprise, 'OnboardEnterprise', personJson(a, ratingInput('A')));
+      await w.refused(() => w.submit(a, 'app-a'), 'RATING_INSUFFICIENT');
+      await w.refused(
+        () =>
+          w.invoke(
+            IDS.bureau,
+            C.enterprise,
+            'OnboardEnterprise',
+            personJson(person('P-00000000000000B2'), { ...ratingInput('AA'), mlpsLevel: 1 }),
+          ),
+        'RATING_INSUFFICIENT',
+      );
+      // Rated up, the person applies like any enterprise.
+      await w.invoke(IDS.bureau, C.enterprise, 'RateEnterprise', a.code, JSON.stringify(ratingInput('AA')));
+      expect((await w.submit(a, 'app-a')).creditCode).to.equal(a.code);
+    });
+
+    it('refused: a person under a credit code, an organisation under a person code, a name in clear, an ID number', async () => {
+      const w = await World.create();
+      const org = newcomer();
+      const cases: [string, RegExp][] = [
+        [personJson({ ...person(), code: org.code }), /onboarded under a person code/],
+        [onboardJson({ ...org, code: PERSON }), /is a person code/],
+        [personJson(person(PERSON, '张三')), /masked/],
+        [personJson(person(PERSON, '张')), /masked/],
+        [personJson(person(PERSON, '**')), /masked/],
+        [personJson(person(PERSON, '110101199003074258')), /masked/],
+        [personJson(person('P-3f9a0c12b7d45e68')), /person code is P- and 16 capital hex digits/],
+        [personJson(person('P-3F9A0C12B7D45E6')), /18/],
+      ];
+      for (const [json, message] of cases) {
+        await w.refused(
+          () => w.invoke(IDS.bureau, C.enterprise, 'OnboardEnterprise', json),
+          'INVALID_ARGUMENT',
+          message,
+        );
+      }
+      await w.refused(() => w.call(IDS.market, C.enterprise, 'GetEnterprise', PERSON), 'NOT_FOUND');
+    });
+  });
+
   it('only the bureau may onboard, rate and change keys: everyone else is FORBIDDEN', async () => {
     const w = await World.create();
     const e = newcomer();

@@ -1,6 +1,6 @@
 /**
- * Enterprises: onboarding, ratings (bureau only, L10) and their keys. A downgrade below AA or an expired
- * rating suspends every active grant of the enterprise in the same transaction.
+ * Enterprises and natural persons (the users, 利用主体): onboarding, ratings (bureau only, L10) and their keys.
+ * A downgrade below AA or an expired rating suspends every active grant of the user in the same transaction.
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
 import { requireRole, type Actor } from '../lib/access';
@@ -10,12 +10,13 @@ import { RdxError, ErrorCode } from '../lib/errors';
 import { p256PublicKey } from '../lib/enterprise-request';
 import { EVENTS, type EventName } from '../lib/events';
 import { idsByIndex } from '../lib/keys';
+import { isMaskedPersonName, isPersonCode } from '../lib/person-code';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
 import { assertAbsent, load, save } from '../lib/store';
 import { int, jsonArg, oneOf, str } from '../lib/validate';
 import {
-  creditCode,
+  userCode,
   mayUseRestricted,
   NATURES,
   parseEnterprise,
@@ -52,6 +53,28 @@ export async function suspendGrantsOf(
   return suspended;
 }
 
+/**
+ * A natural person is onboarded under a person code with a masked name, and only a natural person is: a credit
+ * code with nature `natural-person`, or a person code of an organisation, would mix the two kinds of user.
+ */
+function requirePersonConsistent(code: string, nature: Enterprise['nature'], name: string): void {
+  const person = nature === 'natural-person';
+  if (person !== isPersonCode(code)) {
+    throw new RdxError(
+      ErrorCode.INVALID_ARGUMENT,
+      person
+        ? `a natural person is onboarded under a person code (P- and 16 hex digits, from the ID-card number), not ${code}`
+        : `${code} is a person code: onboard it with nature natural-person`,
+    );
+  }
+  if (person && !isMaskedPersonName(name)) {
+    throw new RdxError(
+      ErrorCode.INVALID_ARGUMENT,
+      `a natural person's name goes on the ledger masked — its first character and the rest as * (张**), not "${name}"`,
+    );
+  }
+}
+
 @Info({ title: 'EnterpriseContract', description: 'Enterprises, ratings and keys (L10)' })
 export class EnterpriseContract extends RdxContract {
   constructor() {
@@ -64,12 +87,15 @@ export class EnterpriseContract extends RdxContract {
   public async OnboardEnterprise(ctx: RdxContext, enterpriseJson: string): Promise<string> {
     const actor = await requireRole(ctx, ['bureau'], 'onboard enterprises');
     const input = jsonArg(enterpriseJson, 'enterprise');
-    const code = creditCode(input.creditCode);
+    const code = userCode(input.creditCode);
     await assertAbsent(ctx, 'enterprise', code);
+    const nature = oneOf(input.nature, 'nature', NATURES);
+    const name = str(input.name, 'name', { max: 128 });
+    requirePersonConsistent(code, nature, name);
     const enterprise: Enterprise = {
       creditCode: code,
-      name: str(input.name, 'name', { max: 128 }),
-      nature: oneOf(input.nature, 'nature', NATURES),
+      name,
+      nature,
       publicKey: p256PublicKey(input.publicKey, 'publicKey'),
       rating: parseRating(input.rating, ctx.now()),
       onboardedAt: ctx.now(),
@@ -89,7 +115,7 @@ export class EnterpriseContract extends RdxContract {
   @Returns('string')
   public async RateEnterprise(ctx: RdxContext, code: string, ratingJson: string): Promise<string> {
     const actor = await requireRole(ctx, ['bureau'], 'rate enterprises');
-    const current = await load(ctx, 'enterprise', creditCode(code), parseEnterprise);
+    const current = await load(ctx, 'enterprise', userCode(code), parseEnterprise);
     const rating = parseRating(jsonArg(ratingJson, 'rating'), ctx.now());
     const next: Enterprise = { ...current, rating, ...stamp(ctx, actor) };
     await save(ctx, 'enterprise', next.creditCode, next);
@@ -108,7 +134,7 @@ export class EnterpriseContract extends RdxContract {
   @Returns('string')
   public async ExpireRating(ctx: RdxContext, code: string): Promise<string> {
     const actor = await requireRole(ctx, ['clerk', 'bureau'], 'expire ratings');
-    const current = await load(ctx, 'enterprise', creditCode(code), parseEnterprise);
+    const current = await load(ctx, 'enterprise', userCode(code), parseEnterprise);
     if (current.rating.expired)
       throw new RdxError(ErrorCode.INVALID_STATE, `the rating of ${code} is already expired`);
     if (current.rating.validUntil >= today(ctx)) {
@@ -133,7 +159,7 @@ export class EnterpriseContract extends RdxContract {
   @Returns('string')
   public async ChangeEnterpriseKey(ctx: RdxContext, code: string, publicKey: string): Promise<string> {
     const actor = await requireRole(ctx, ['bureau'], 'change enterprise keys');
-    const current = await load(ctx, 'enterprise', creditCode(code), parseEnterprise);
+    const current = await load(ctx, 'enterprise', userCode(code), parseEnterprise);
     const next: Enterprise = {
       ...current,
       publicKey: p256PublicKey(publicKey, 'publicKey'),
@@ -171,6 +197,6 @@ export class EnterpriseContract extends RdxContract {
   @Returns('string')
   public async GetEnterprise(ctx: RdxContext, code: string): Promise<string> {
     await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'], 'read enterprises');
-    return JSON.stringify(await load(ctx, 'enterprise', creditCode(code), parseEnterprise));
+    return JSON.stringify(await load(ctx, 'enterprise', userCode(code), parseEnterprise));
   }
 }

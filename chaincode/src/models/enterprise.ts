@@ -5,6 +5,7 @@
 import { RdxError, ErrorCode } from '../lib/errors';
 import type { Stamp } from '../lib/stamp';
 import { stored } from '../lib/store';
+import { isPersonCode } from '../lib/person-code';
 import { usccProblem } from '../lib/uscc';
 import { chinaDate } from './calendar';
 import { arr, date, int, obj, oneOf, sha256Hex, str } from '../lib/validate';
@@ -19,6 +20,8 @@ export const NATURES = [
   'collective',
   'public-institution',
   'other',
+  /** A natural person (L10): its code is a person code, its name masked (lib/person-code.ts). */
+  'natural-person',
 ] as const;
 
 export interface RatingRecord {
@@ -37,6 +40,10 @@ export interface RatingRecord {
 }
 
 export interface Enterprise extends Stamp {
+  /**
+   * The user's code: an organisation's unified social credit code, or a natural person's person code
+   * (`P-…`, lib/person-code.ts). The field keeps its name because every record on the ledger is keyed by it.
+   */
   creditCode: string;
   name: string;
   nature: (typeof NATURES)[number];
@@ -51,10 +58,16 @@ export interface Enterprise extends Stamp {
   violations?: { grantId: string; agreementId: string; body: string; at: string }[];
 }
 
-export function creditCode(value: unknown, field = 'creditCode'): string {
+/** A user's code: a valid unified social credit code, or a natural person's person code. */
+export function userCode(value: unknown, field = 'creditCode'): string {
   const code = str(value, field, { min: 18, max: 18 });
+  if (isPersonCode(code)) return code;
   const problem = usccProblem(code);
-  if (problem) throw new RdxError(ErrorCode.INVALID_ARGUMENT, `${field} ${code} ${problem}`);
+  if (problem)
+    throw new RdxError(
+      ErrorCode.INVALID_ARGUMENT,
+      `${field} ${code} ${problem}${code.startsWith('P-') ? ' (a person code is P- and 16 capital hex digits)' : ''}`,
+    );
   return code;
 }
 
