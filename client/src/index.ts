@@ -38,6 +38,16 @@ export {
   chinaToday,
 } from './sdk/inputs.js';
 export {
+  identityNumberProblem,
+  isPersonCode,
+  maskPersonName,
+  personCode,
+  readPersonKey,
+  requireUserCode,
+  userCodeProblem,
+  writePersonKey,
+} from './sdk/person.js';
+export {
   RdxLedger,
   PlatformApi,
   EnterpriseApi,

@@ -9,7 +9,7 @@ import { listWallet } from '../ledger/fabric-connection.js';
 import { RdxLedger } from '../sdk/ledger-api.js';
 import { EnterpriseSession, PublicGatewayApi, RegulatorSession } from '../sdk/gateway-api.js';
 import { InputError } from '../sdk/errors.js';
-import { requireCreditCode } from '../sdk/inputs.js';
+import { requireUserCode } from '../sdk/person.js';
 import { CliError } from './failure.js';
 import { Output, type Io } from './output.js';
 import { walletDirOf } from './paths.js';
@@ -103,7 +103,7 @@ export class CliContext {
           'CREDENTIALS_REQUIRED',
           '--key-file needs --client-id: the credit code the key belongs to',
         );
-      signer = this.signerFor(requireCreditCode(creditCode, '--client-id'), keyFile);
+      signer = this.signerFor(requireUserCode(creditCode, '--client-id'), keyFile);
     }
     if (signing && !signer)
       throw new CliError(

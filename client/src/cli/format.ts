@@ -41,8 +41,15 @@ export function txLine(c: { txId: string; blockNumber?: number }): string {
 /** An enterprise and its rating. */
 export function enterpriseLines(e: Enterprise): string[] {
   return fields([
-    [TERMS.enterprise, `${e.name}`],
-    [TERMS.creditCode, e.creditCode],
+    ...((e.nature === 'natural-person'
+      ? [
+          [TERMS.person, e.name],
+          [TERMS.personCode, e.creditCode],
+        ]
+      : [
+          [TERMS.enterprise, e.name],
+          [TERMS.creditCode, e.creditCode],
+        ]) as [string, string][]),
     [
       TERMS.rating,
       `${e.rating.level}${e.rating.expired ? ' (已过期 expired)' : ''}, valid until ${e.rating.validUntil}`,

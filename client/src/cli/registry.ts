@@ -12,6 +12,7 @@ import bureauCreditPropose from './commands/bureau/credit-propose.js';
 import bureauCreditPublish from './commands/bureau/credit-publish.js';
 import bureauEnterpriseExpireRating from './commands/bureau/enterprise-expire-rating.js';
 import bureauEnterpriseOnboard from './commands/bureau/enterprise-onboard.js';
+import { personCodeCommand, personKey } from './commands/bureau/person.js';
 import bureauEnterpriseRate from './commands/bureau/enterprise-rate.js';
 import bureauOverdue from './commands/bureau/overdue.js';
 import { approveRenewal, declineRenewal } from './commands/body/agreement-answer-renewal.js';
@@ -104,6 +105,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   bureauCreditPublish,
   bureauEnterpriseExpireRating,
   bureauEnterpriseOnboard,
+  personKey,
+  personCodeCommand,
   bureauEnterpriseRate,
   bureauOverdue,
   approveRenewal,

@@ -10,6 +10,8 @@ export const TERMS = {
   enterprise: '利用主体 enterprise',
   regulator: '监管 regulator',
   creditCode: '统一社会信用代码 credit code',
+  person: '自然人 natural person',
+  personCode: '个人编码 person code',
   rating: '评级 rating',
   mlps: '等保 MLPS',
   dataset: '数据集 dataset',

@@ -16,7 +16,8 @@ import {
 } from '../ledger/fabric-connection.js';
 import { fromLedgerError, InputError } from './errors.js';
 import { fabricTransport, validationName, type LedgerTransport } from './ledger-transport.js';
-import { requireCreditCode, requireDate } from './inputs.js';
+import { requireDate } from './inputs.js';
+import { requireUserCode } from './person.js';
 import type {
   AnchorHead,
   AnchorInput,
@@ -201,26 +202,26 @@ export class EnterpriseApi extends ContractApi {
    * @throws InputError INVALID_ARGUMENT for a malformed credit code; RdxSdkError from the chaincode.
    */
   onboard(input: OnboardInput): Promise<Committed<Enterprise>> {
-    requireCreditCode(input.creditCode);
+    requireUserCode(input.creditCode);
     requireDate(input.rating.validUntil, 'rating.validUntil');
     return this.submit('OnboardEnterprise', JSON.stringify(input));
   }
 
   /** Bureau: rates again; below AA suspends active grants in the same transaction. @throws RdxSdkError */
   rate(args: { creditCode: string; rating: RatingInput }): Promise<Committed<RatingChange>> {
-    requireCreditCode(args.creditCode);
+    requireUserCode(args.creditCode);
     requireDate(args.rating.validUntil, 'rating.validUntil');
     return this.submit('RateEnterprise', args.creditCode, JSON.stringify(args.rating));
   }
 
   /** Clerk service or bureau: expires a rating past its validity. @throws RdxSdkError INVALID_STATE while valid. */
   expireRating(creditCode: string): Promise<Committed<RatingChange>> {
-    return this.submit('ExpireRating', requireCreditCode(creditCode));
+    return this.submit('ExpireRating', requireUserCode(creditCode));
   }
 
   /** Bureau: replaces an enterprise's ES256 public key. @throws RdxSdkError */
   changeKey(args: { creditCode: string; publicKey: string }): Promise<Committed<Enterprise>> {
-    return this.submit('ChangeEnterpriseKey', requireCreditCode(args.creditCode), args.publicKey);
+    return this.submit('ChangeEnterpriseKey', requireUserCode(args.creditCode), args.publicKey);
   }
 
   /** One page of enterprises. @throws RdxSdkError FORBIDDEN for bodies. */
@@ -230,7 +231,7 @@ export class EnterpriseApi extends ContractApi {
 
   /** One enterprise. @throws RdxSdkError NOT_FOUND */
   get(creditCode: string): Promise<Enterprise> {
-    return this.evaluate('GetEnterprise', requireCreditCode(creditCode));
+    return this.evaluate('GetEnterprise', requireUserCode(creditCode));
   }
 }
 
@@ -802,7 +803,7 @@ export class DutyApi extends ContractApi {
 
   /** Bureau and regulators: the facts behind a credit evaluation and the grade they support. @throws RdxSdkError */
   proposeCreditEvaluation(creditCode: string, period: string): Promise<CreditFacts> {
-    return this.evaluate('ProposeCreditEvaluation', requireCreditCode(creditCode), period);
+    return this.evaluate('ProposeCreditEvaluation', requireUserCode(creditCode), period);
   }
 
   /**
@@ -810,7 +811,7 @@ export class DutyApi extends ContractApi {
    * @throws RdxSdkError INVALID_ARGUMENT when the grade is not the facts' and no overrideReason is given
    */
   publishCreditEvaluation(input: CreditEvaluationInput): Promise<Committed<CreditEvaluation>> {
-    requireCreditCode(input.creditCode);
+    requireUserCode(input.creditCode);
     return this.submit('PublishCreditEvaluation', JSON.stringify(input));
   }
 }

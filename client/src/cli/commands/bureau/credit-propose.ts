@@ -5,7 +5,7 @@
 import { defineCommand, reqString } from '../../command.js';
 import { creditBasisLines } from '../../format.js';
 import { TERMS } from '../../terms.js';
-import { requireCreditCode } from '../../../sdk/inputs.js';
+import { requireUserCode } from '../../../sdk/person.js';
 
 export default defineCommand({
   path: ['credit', 'propose'],
@@ -23,7 +23,7 @@ export default defineCommand({
     const f = await ctx
       .ledger()
       .duty.proposeCreditEvaluation(
-        requireCreditCode(reqString(opts, 'creditCode'), '--credit-code'),
+        requireUserCode(reqString(opts, 'creditCode'), '--credit-code'),
         reqString(opts, 'period'),
       );
     const idLines = Object.entries(f.ids).flatMap(([kind, ids]) => ids.map((id) => `    ${kind}: ${id}`));

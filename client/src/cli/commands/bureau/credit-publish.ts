@@ -5,7 +5,7 @@
 import { defineCommand, optString, reqString } from '../../command.js';
 import { committedData, creditBasisLines, txLine } from '../../format.js';
 import { TERMS } from '../../terms.js';
-import { requireCreditCode } from '../../../sdk/inputs.js';
+import { requireUserCode } from '../../../sdk/person.js';
 import type { CreditEvaluationInput } from '../../../sdk/types.js';
 
 export default defineCommand({
@@ -29,7 +29,7 @@ export default defineCommand({
   ],
   async run(ctx, { opts }) {
     const input: CreditEvaluationInput = {
-      creditCode: requireCreditCode(reqString(opts, 'creditCode'), '--credit-code'),
+      creditCode: requireUserCode(reqString(opts, 'creditCode'), '--credit-code'),
       period: reqString(opts, 'period'),
       grade: optString(opts, 'grade') as CreditEvaluationInput['grade'],
       overrideReason: optString(opts, 'overrideReason'),

@@ -2,7 +2,7 @@
 import { arg, defineCommand } from '../../command.js';
 import { committedData, enterpriseLines, txLine } from '../../format.js';
 import { stateLabel, TERMS } from '../../terms.js';
-import { requireCreditCode } from '../../../sdk/inputs.js';
+import { requireUserCode } from '../../../sdk/person.js';
 import { RATING_OPTIONS, ratingFrom } from './rating-options.js';
 
 export default defineCommand({
@@ -12,7 +12,7 @@ export default defineCommand({
   args: ['<creditCode>'],
   options: RATING_OPTIONS,
   async run(ctx, inv) {
-    const creditCode = requireCreditCode(arg(inv, 0), 'creditCode');
+    const creditCode = requireUserCode(arg(inv, 0), 'creditCode');
     const c = await ctx.ledger().enterprise.rate({ creditCode, rating: ratingFrom(inv.opts) });
     const suspended = c.value.suspendedGrants;
     return {
