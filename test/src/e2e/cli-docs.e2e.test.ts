@@ -63,7 +63,7 @@ describe('CLI.md’s walk-through, run as written', function () {
     expect(
       steps.filter((s) => expectedExit(s.command).code !== 0),
       'the refusals it shows',
-    ).to.have.length(4);
+    ).to.have.length(5);
   });
 
   it('the enterprise got every row of its grant, the personal item masked', () => {
@@ -84,5 +84,14 @@ describe('CLI.md’s walk-through, run as written', function () {
     const verified = steps.filter((s) => /^rdx verify /.test(s.command)).map((s) => s.stdout);
     expect(verified).to.have.length(2);
     for (const out of verified) expect(out).to.match(/核验通过 verified/);
+  });
+
+  it('the natural person is known by a person code and a masked name; the number and the name never come back', () => {
+    const out = (prefix: string) => steps.find((s) => s.command.startsWith(prefix))?.stdout ?? '';
+    expect(out('rdx enterprise show $P')).to.match(/自然人 natural person\s+张\*\*/);
+    expect(out('rdx enterprise show $P')).to.match(/个人编码 person code\s+P-[0-9A-F]{16}/);
+    expect(out('rdx application show app-p-')).to.match(/P-[0-9A-F]{16}/);
+    const said = steps.map((s) => s.stdout + s.stderr).join('\n');
+    expect(said, 'what the commands printed').to.not.include('33110219851120004X').and.not.include('张三丰');
   });
 });
