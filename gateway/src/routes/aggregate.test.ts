@@ -163,10 +163,14 @@ describe('computed results resist differencing (differential privacy at the defa
         return new Map(result.data.map((g) => [String(g.district), Number(g['count(*)'])]));
       };
       // The attack, on five residents (the day's budget allows ten queries): with exact counts the difference
-      // is +1 in the target's district and 0 everywhere else, every time.
+      // is +1 in the target's district and 0 everywhere else, every time. The targets live in districts well
+      // above k: in a district near k, whether the group shows at all is the noise's tail (the mechanism's δ),
+      // the same for every target of that district, which made this test fail in about one run of fifteen.
+      // Here the attacker names a district right with p ≈ 0.22 (1/7 by guessing), so all five by chance
+      // about once in 2000 runs.
       let exactPattern = 0;
       let guessedRight = 0;
-      for (const target of PEOPLE.slice(0, 5)) {
+      for (const target of PEOPLE.filter((r) => BIG_DISTRICTS.includes(r.district)).slice(0, 5)) {
         const all = await byDistrict();
         const without = await byDistrict(`record_id:ne:${target.record_id}`);
         const diffs = [...all].map(([d, n]) => [d, n - (without.get(d) ?? 0)] as const);
