@@ -62,6 +62,7 @@ const MATRIX: [route: string, path: string, answers: string, signed?: [action: s
   ['GET /v1/open/datasets/:id/download',            `/v1/open/datasets/${DS.OPEN}/download`,         '200  200  200  200  200'],
   ['GET /v1/open/datasets/:id/download',            `/v1/open/datasets/${DS.PEOPLE}/download`,       '403D 403D 403D 403D 403D'],
   ['PUT /v1/admin/datasets/:id/versions/:version',  `/v1/admin/datasets/${DS.PENDING}/versions/v1`,  '401M 401M 401M 401M 401M'],
+  ['GET /v1/admin/usage-reconciliation',            '/v1/admin/usage-reconciliation',                '401M 401M 401M 401M 401M'],
 
   ['POST /v1/applications',                         '/v1/applications',                              '401M 403R 201  201  403F', ['SubmitApplication', { id: 'APP-NEW' }]],
   ['PUT /v1/applications/:id',                      '/v1/applications/APP-1',                        '401M 403R 200  403F 403F', ['ResubmitApplication', { id: 'APP-1' }]],

@@ -16,6 +16,26 @@ const counts = { type: 'object' };
 const denied = { '401': problem, '403': problem };
 
 /** An anchor as the gateway stored it: in a receipt (components.ReceiptAnchor), and in the regulator's views. */
+/** One usage report beside the calls served in its period (regulator/usage-reconciliation.ts). */
+export const RECONCILIATION_ROW = {
+  type: 'object',
+  required: ['reportId', 'agreementId', 'creditCode', 'period', 'reported'],
+  properties: {
+    reportId: str,
+    agreementId: str,
+    creditCode: str,
+    enterpriseName: str,
+    body: str,
+    period: str,
+    from: str,
+    to: str,
+    reported: int,
+    served: int,
+    difference: int,
+    note: str,
+  },
+};
+
 export const RECEIPT_ANCHOR = {
   type: 'object',
   description: 'The anchor as the gateway stored it (the SDK’s ReceiptAnchor)',
@@ -365,27 +385,7 @@ export const REGULATOR_PATHS = {
           required: ['gatewayId', 'data', 'scanned', 'truncated'],
           properties: {
             gatewayId: str,
-            data: {
-              type: 'array',
-              items: {
-                type: 'object',
-                required: ['reportId', 'agreementId', 'creditCode', 'period', 'reported'],
-                properties: {
-                  reportId: str,
-                  agreementId: str,
-                  creditCode: str,
-                  enterpriseName: str,
-                  body: str,
-                  period: str,
-                  from: str,
-                  to: str,
-                  reported: int,
-                  served: int,
-                  difference: int,
-                  note: str,
-                },
-              },
-            },
+            data: { type: 'array', items: RECONCILIATION_ROW },
             scanned: int,
             truncated: { type: 'boolean' },
           },

@@ -8,7 +8,9 @@ import type { Express } from 'express';
 import { createApp } from '../app.js';
 import { OPENAPI } from './openapi.js';
 import { CODE, DS, GRANT, sha256Hex } from '../testing/fixtures.js';
+import { testOrg } from '../testing/test-ca.js';
 import {
+  DATASET_OWNERS,
   ISSUER,
   assertProblem,
   startHarness,
@@ -306,6 +308,9 @@ describe('the OpenAPI document and the server', () => {
     await g.get('/v1/open/datasets/nope/download');
     await g.get('/v1/open/datasets/ls-empty/download');
     await g.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v1`, { body: 'unsigned' });
+    await g.get('/v1/admin/usage-reconciliation');
+    await g.signedGet('/v1/admin/usage-reconciliation', testOrg(DATASET_OWNERS[0]).identity('admin'));
+    await g.signedGet('/v1/admin/usage-reconciliation', testOrg(DATASET_OWNERS[0]).identity(undefined));
     await g.load(DS.PENDING, 'v1', 'not the recorded bytes');
     await g.load(DS.PENDING, 'v7', 'x');
     await g.load('ls-empty', 'bad', BAD_FILE);

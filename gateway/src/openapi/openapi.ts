@@ -3,7 +3,7 @@
  * body against it, so this document and the server cannot drift apart.
  */
 import { COMPLAINT_CATEGORIES } from '@rdx/client';
-import { RECEIPT_ANCHOR, REGULATOR_PATHS } from './openapi-regulator.js';
+import { RECEIPT_ANCHOR, RECONCILIATION_ROW, REGULATOR_PATHS } from './openapi-regulator.js';
 import { TAGS, indexed } from './operation-index.js';
 
 const problem = { $ref: '#/components/responses/Problem' };
@@ -74,7 +74,7 @@ export const OPENAPI = {
         in: 'header',
         name: 'x-rdx-signature',
         description:
-          "The organization admin's Fabric identity signs the request: x-rdx-certificate (base64 PEM, issued by a channel organization's CA, role=admin), x-rdx-signed-at (ISO time, within 5 minutes), x-rdx-nonce (hex, once), x-rdx-content-sha256 (the body's SHA-256) and x-rdx-signature (base64 ECDSA-SHA256 over `RDX-ADMIN-1`, the method, the path, the SHA-256, the time and the nonce, one per line). The SDK's signAdminRequest makes them.",
+          "The organization admin's Fabric identity signs the request: x-rdx-certificate (base64 PEM, issued by a channel organization's CA, with the role the operation names), x-rdx-signed-at (ISO time, within 5 minutes), x-rdx-nonce (hex, once), x-rdx-content-sha256 (the body's SHA-256) and x-rdx-signature (base64 ECDSA-SHA256 over `RDX-ADMIN-1`, the method, the path, the SHA-256, the time and the nonce, one per line). The SDK's signAdminRequest makes them.",
       },
     },
     responses: {
@@ -516,6 +516,32 @@ export const OPENAPI = {
           '404': problem,
           '409': problem,
           ...tooFast,
+        },
+      },
+    },
+    '/v1/admin/usage-reconciliation': {
+      get: {
+        summary:
+          "The usage reports under the signer's organization's agreements, each beside the calls this gateway served in its period (L7, L21)",
+        description:
+          "Signed by an opening body's admin or reviewer with its Fabric identity, over the SHA-256 of no bytes; the body sees its own agreements only. The bureau and regulators read every report at GET /v1/regulator/usage-reconciliation.",
+        security: [{ fabricAdminSignature: [] }],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['gatewayId', 'body', 'data', 'scanned', 'truncated'],
+            properties: {
+              gatewayId: { type: 'string' },
+              body: { type: 'string' },
+              data: { type: 'array', items: RECONCILIATION_ROW },
+              scanned: { type: 'integer' },
+              truncated: { type: 'boolean' },
+            },
+          }),
+          '400': problem,
+          '401': problem,
+          '403': problem,
+          '503': problem,
         },
       },
     },

@@ -10,6 +10,7 @@ const WHO = {
   enterprise: "An enterprise's Bearer token (401 without a valid one, 403 for a regulator's).",
   regulator: "A regulator's Bearer token (401 without a valid one, 403 for an enterprise's).",
   admin: "The owning body's admin, signing with its Fabric identity.",
+  staff: "An opening body's admin or reviewer, signing with its Fabric identity.",
   client: 'An enterprise or regulator client authenticating itself (OAuth 2.0 client credentials).',
 } as const;
 
@@ -24,7 +25,7 @@ export const TAGS = [
   { name: 'audit', description: 'Access log, receipts and proofs of the audit log' },
   { name: 'public', description: 'Public lists (recipients, credit evaluations) and complaints from anyone' },
   { name: 'regulator', description: 'The regulator’s views (监管)' },
-  { name: 'admin', description: 'Dataset loading by the owning body' },
+  { name: 'admin', description: "The opening body's own: dataset loading, usage reconciliation" },
 ] as const;
 
 type Tag = (typeof TAGS)[number]['name'];
@@ -42,6 +43,7 @@ export const OPERATION_INDEX: Record<string, [operationId: string, tag: Tag, who
   'post /v1/datasets/{id}/aggregate': ['aggregate', 'data', 'enterprise'],
   'get /v1/open/datasets/{id}/download': ['downloadOpenDataset', 'data', 'anyone'],
   'put /v1/admin/datasets/{id}/versions/{version}': ['loadDatasetVersion', 'admin', 'admin'],
+  'get /v1/admin/usage-reconciliation': ['getOwnUsageReconciliation', 'admin', 'staff'],
   'post /v1/applications': ['submitApplication', 'workflow', 'enterprise'],
   'get /v1/applications/{id}': ['getApplication', 'workflow', 'enterprise'],
   'put /v1/applications/{id}': ['resubmitApplication', 'workflow', 'enterprise'],

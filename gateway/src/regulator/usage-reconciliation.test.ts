@@ -4,7 +4,10 @@
  */
 import { expect } from 'chai';
 import { GRANT } from '../testing/fixtures.js';
+import { signAdminRequest } from '@rdx/client';
 import { assertOk, assertProblem, regulatorLogin, startHarness, type Harness } from '../testing/harness.js';
+import { sha256Hex } from '../testing/fixtures.js';
+import { testOrg } from '../testing/test-ca.js';
 import { chinaDay } from './audit-stats.js';
 import { periodDays, type Reconciliation } from './usage-reconciliation.js';
 
@@ -75,6 +78,81 @@ describe('usage reports reconciled against what the gateway served (L7)', () => 
         'BAD_REQUEST',
       );
       assertProblem(await h.get('/v1/regulator/usage-reconciliation', { as: 'AA' }), 403, 'FORBIDDEN');
+    });
+  });
+
+  describe("the opening body's endpoint, signed with its Fabric identity", () => {
+    const URL = '/v1/admin/usage-reconciliation';
+    let h: Harness;
+    let owner = '';
+    const other = 'LS-EPB';
+    before(async () => {
+      h = await startHarness();
+      // The grant as the ledger has it: under an agreement with its dataset's owner.
+      const stored = h.view.grants.get(GRANT.AA_PEOPLE)!;
+      owner = h.view.datasets.get(stored.datasetId)!.owner;
+      const grant = { ...stored, body: owner };
+      h.view.putGrant(grant);
+      const report = (id: string, body: string | undefined, callCount: number) => ({
+        id,
+        kind: 'usage-report',
+        agreementId: body === other ? 'AGR-OTHER' : grant.agreementId,
+        creditCode: grant.creditCode,
+        ...(body ? { body } : {}),
+        at: new Date().toISOString(),
+        detail: { period: String(new Date().getFullYear()), callCount, reportHash: 'a'.repeat(64) },
+      });
+      // Its own report, one recorded before duties named their body (read from the grant), another body's.
+      h.ledger.duties = [
+        report('r-own', owner, 7),
+        report('r-unnamed', undefined, 2),
+        report('r-other', other, 4),
+      ];
+      assertOk(await h.get(`/v1/datasets/${grant.datasetId}/records?limit=1`, { as: 'AA' }));
+    });
+    after(() => h.close());
+
+    it("the body's admin and reviewers read the reports under its own agreements, and nothing of another body's", async () => {
+      expect(owner).to.not.equal(other);
+      for (const role of ['admin', 'reviewer']) {
+        const reply = assertOk<{ body: string; data: Reconciliation[] }>(
+          await h.signedGet(URL, testOrg(owner).identity(role)),
+        );
+        expect(reply.body).to.equal(owner);
+        expect(reply.data.map((r) => [r.reportId, r.body, r.reported, r.served])).to.deep.equal([
+          ['r-own', owner, 7, 1],
+          ['r-unnamed', owner, 2, 1],
+        ]);
+      }
+      const theirs = assertOk<{ data: Reconciliation[] }>(
+        await h.signedGet(URL, testOrg(other).identity('admin')),
+      );
+      expect(theirs.data.map((r) => r.reportId)).to.deep.equal(['r-other']);
+    });
+
+    it('refused: unsigned or with a token (401), another CA (401), a client identity (403), a signed body (400), a replay (401)', async () => {
+      assertProblem(await h.get(URL), 401, 'TOKEN_MISSING');
+      assertProblem(await h.get(URL, { as: 'AA' }), 401, 'TOKEN_MISSING');
+      assertProblem(await h.signedGet(URL, testOrg('LS-STRANGER').identity('admin')), 401, 'TOKEN_INVALID');
+      for (const role of [undefined, 'gateway', 'client'])
+        assertProblem(await h.signedGet(URL, testOrg(owner).identity(role)), 403, 'FORBIDDEN');
+      const admin = testOrg(owner).identity('admin');
+      const withContent = signAdminRequest(admin, {
+        method: 'GET',
+        path: URL,
+        contentSha256: sha256Hex('x'),
+      });
+      assertProblem(await h.call('GET', URL, { headers: withContent }), 400, 'BAD_REQUEST');
+      const once = signAdminRequest(admin, { method: 'GET', path: URL, contentSha256: sha256Hex('') });
+      assertOk(await h.call('GET', URL, { headers: once }));
+      assertProblem(await h.call('GET', URL, { headers: once }), 401, 'TOKEN_INVALID');
+      // A signature for another path does not open this one.
+      const elsewhere = signAdminRequest(admin, {
+        method: 'GET',
+        path: '/v1/admin/x',
+        contentSha256: sha256Hex(''),
+      });
+      assertProblem(await h.call('GET', URL, { headers: elsewhere }), 401, 'TOKEN_INVALID');
     });
   });
 });

@@ -6,29 +6,17 @@
  * A report's period is free text on the ledger; the forms enterprises use are read — a year (2026), a quarter
  * (2026Q4, 2026-Q4), a month (2026-11) — and any other is shown unreconciled, with the reason. Only this
  * gateway's log is read: where several gateways serve, each reconciles its own share (`gatewayId`).
+ *
+ * Regulators read every report (routes/regulator.ts); an opening body reads those under its own agreements,
+ * signed with its Fabric identity (routes/admin.ts).
  */
-import type { Duty } from '@rdx/client';
+import type { Duty, DutyApi, UsageReconciliation } from '@rdx/client';
 import type { AuditSink } from '../services.js';
 import type { LedgerView } from '../view/ledger-view.js';
 import { chinaDay, chinaDayStart, MAX_SCAN, scanSince, type ScanResult } from './audit-stats.js';
 
-export interface Reconciliation {
-  reportId: string;
-  agreementId: string;
-  creditCode: string;
-  enterpriseName: string;
-  body: string;
-  period: string;
-  /** The period's first and last day (China time), when the period could be read. */
-  from?: string;
-  to?: string;
-  reported: number;
-  /** Calls this gateway allowed on the agreement's grants in the period; absent when the period is unreadable. */
-  served?: number;
-  /** reported − served. */
-  difference?: number;
-  note?: string;
-}
+/** One report beside the calls served: the SDK's type, so clients read exactly what is sent. */
+export type Reconciliation = UsageReconciliation;
 
 function lastDayOfMonth(year: number, month: number): string {
   return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
@@ -50,12 +38,41 @@ export function periodDays(period: string): { from: string; to: string } | undef
   return undefined;
 }
 
+/** Every usage report on the ledger, or one agreement's, page by page. */
+export async function usageReports(duty: DutyApi, agreement?: string): Promise<Duty[]> {
+  const reports: Duty[] = [];
+  let bookmark = '';
+  do {
+    const page = await duty.list(agreement ? { agreement } : { kind: 'usage-report' }, {
+      pageSize: 200,
+      bookmark,
+    });
+    reports.push(...page.items.filter((d) => d.kind === 'usage-report'));
+    bookmark = page.bookmark;
+  } while (bookmark);
+  return reports;
+}
+
+/** The rows to look at first: the largest difference between reported and served, then by report id. */
+export function largestDifferenceFirst(rows: Reconciliation[]): Reconciliation[] {
+  const gap = (x: Reconciliation): number => Math.abs(x.difference ?? 0);
+  return rows.sort((a, b) => gap(b) - gap(a) || a.reportId.localeCompare(b.reportId));
+}
+
+/** The opening body of each agreement with a grant in the view (for reports recorded before duties named it). */
+function agreementBodies(view: LedgerView): Map<string, string> {
+  const bodies = new Map<string, string>();
+  for (const g of view.grants.values()) bodies.set(g.agreementId, g.body);
+  return bodies;
+}
+
 /** Reconciles `reports` (usage-report duty records) against the access log, in one scan back to the earliest period. */
 export async function reconcileUsage(
   reports: Duty[],
   view: LedgerView,
   audit: AuditSink,
 ): Promise<{ rows: Reconciliation[] } & ScanResult> {
+  const bodies = agreementBodies(view);
   const rows: Reconciliation[] = reports.map((d) => {
     const period = typeof d.detail.period === 'string' ? d.detail.period : '';
     const days = periodDays(period);
@@ -64,7 +81,7 @@ export async function reconcileUsage(
       agreementId: d.agreementId,
       creditCode: d.creditCode,
       enterpriseName: view.enterprises.get(d.creditCode)?.name ?? '',
-      body: d.body ?? '',
+      body: d.body ?? bodies.get(d.agreementId) ?? '',
       period,
       ...(days ?? {}),
       reported: Number(d.detail.callCount ?? 0),

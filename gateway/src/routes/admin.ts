@@ -1,18 +1,24 @@
 /**
- * The admin route of opening bodies: loading a version of one of their datasets. It is signed with the Fabric
- * identity of the owning body's admin (no OAuth token), and everything is decided from the headers before a byte
- * of the body is read: the signature, the organization and role, the version on the ledger, and the body's
- * SHA-256 against the one the body recorded there. Then the body is streamed to a private file while it is
- * hashed, within a size limit, a few uploads at a time, and only the recorded bytes are loaded.
+ * The admin routes of opening bodies, signed with the Fabric identity of the body's staff (no OAuth token):
+ *
+ * - loading a version of one of their datasets (the owning body's admin). Everything is decided from the headers
+ *   before a byte of the body is read: the signature, the organization and role, the version on the ledger, and
+ *   the body's SHA-256 against the one the body recorded there. Then the body is streamed to a private file while
+ *   it is hashed, within a size limit, a few uploads at a time, and only the recorded bytes are loaded;
+ * - the usage reports under the body's own agreements beside the calls this gateway served (L7, L21), which
+ *   the body's admin or reviewers read.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type Router, type Request } from 'express';
+import { RdxLedger, type Duty } from '@rdx/client';
 import { apiRouter } from '../http/routing.js';
-import { Problem } from '../problem.js';
+import { largestDifferenceFirst, reconcileUsage, usageReports } from '../regulator/usage-reconciliation.js';
+import { Problem, ledgerProblem } from '../problem.js';
 import { QueryError } from '../store/query-plan.js';
+import type { AdminSigner } from '../auth/admin-signature.js';
 import type { Services } from '../services.js';
 import type { DatasetView } from '../view/ledger-view.js';
 
@@ -71,17 +77,62 @@ async function receive(req: Request, file: string): Promise<{ sha256: string; by
   return { sha256: hash.digest('hex'), bytes };
 }
 
+/** SHA-256 of no bytes: what a signed GET, which has no body, signs as its content. */
+const EMPTY_SHA256 = crypto.createHash('sha256').digest('hex');
+/** The roles of an organization's staff (Fabric CA's `role` attribute): an admin and reviewers. */
+const STAFF_ROLES = new Set(['admin', 'reviewer']);
+
+/** The signer of a request to an admin route; 403 while the gateway has no roots to check signatures with. */
+function adminSigner(s: Services, req: Request): AdminSigner {
+  if (!s.adminSignatures)
+    throw new Problem(
+      'FORBIDDEN',
+      'This gateway knows no organization roots (RDX_MSP_DIR), so it can check no admin signature: admin routes are closed.',
+    );
+  return s.adminSignatures.verify(req);
+}
+
 export function adminRoutes(s: Services): Router {
   const r = apiRouter();
+  const { duty } = new RdxLedger(s.ledger);
   let inFlight = 0;
 
-  r.put('/v1/admin/datasets/:id/versions/:version', async (req, res) => {
-    if (!s.adminSignatures)
+  /**
+   * The usage reports under the signer's organization's agreements, each beside the calls this gateway served in
+   * its period, largest difference first. The bureau and regulators read every report at
+   * GET /v1/regulator/usage-reconciliation.
+   */
+  r.get('/v1/admin/usage-reconciliation', async (req, res) => {
+    const signer = adminSigner(s, req);
+    if (signer.contentSha256 !== EMPTY_SHA256)
+      throw new Problem('BAD_REQUEST', `A GET has no body: sign the SHA-256 of no bytes (${EMPTY_SHA256}).`);
+    if (!STAFF_ROLES.has(signer.role ?? ''))
       throw new Problem(
         'FORBIDDEN',
-        'This gateway knows no organization roots (RDX_MSP_DIR), so it can check no admin signature: admin routes are closed.',
+        `Only an organization's admin or reviewers read its usage reconciliation; this identity's role is ${signer.role ?? 'none'}.`,
       );
-    const signer = s.adminSignatures.verify(req);
+    let reports: Duty[];
+    try {
+      reports = await usageReports(duty);
+    } catch (err) {
+      throw ledgerProblem(err);
+    }
+    const result = await reconcileUsage(
+      reports.filter((d) => d.body === undefined || d.body === signer.mspId),
+      s.view,
+      s.audit,
+    );
+    res.json({
+      gatewayId: s.config.gatewayId,
+      body: signer.mspId,
+      data: largestDifferenceFirst(result.rows.filter((row) => row.body === signer.mspId)),
+      scanned: result.scanned,
+      truncated: result.truncated,
+    });
+  });
+
+  r.put('/v1/admin/datasets/:id/versions/:version', async (req, res) => {
+    const signer = adminSigner(s, req);
     const { dataset, recorded } = recordedVersion(s, req);
     // The owner is not named: a prober learns nothing about whose dataset it is.
     if (signer.mspId !== dataset.owner || signer.role !== 'admin')

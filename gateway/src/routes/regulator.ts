@@ -12,7 +12,7 @@ import { type Router, type Request } from 'express';
 import { apiRouter } from '../http/routing.js';
 import { TokenError } from '../auth/token-service.js';
 import { anchorsNewestFirst, decisionsPerHour, grantCallsPerDay } from '../regulator/audit-stats.js';
-import { reconcileUsage } from '../regulator/usage-reconciliation.js';
+import { largestDifferenceFirst, reconcileUsage, usageReports } from '../regulator/usage-reconciliation.js';
 import { performanceCsv, withCallsServed } from '../regulator/body-performance.js';
 import {
   eventsOf,
@@ -338,25 +338,16 @@ export function regulatorRoutes(s: Services): Router {
     const agreement = raw === undefined ? undefined : typeof raw === 'string' ? raw : '';
     if (agreement !== undefined && !ID.test(agreement))
       throw new Problem('BAD_REQUEST', 'agreement must be an agreement id.');
-    const reports: Duty[] = [];
+    let reports: Duty[];
     try {
-      let bookmark = '';
-      do {
-        const page = await duty.list(agreement ? { agreement } : { kind: 'usage-report' }, {
-          pageSize: 200,
-          bookmark,
-        });
-        reports.push(...page.items.filter((d) => d.kind === 'usage-report'));
-        bookmark = page.bookmark;
-      } while (bookmark);
+      reports = await usageReports(duty, agreement);
     } catch (err) {
       throw ledgerProblem(err);
     }
     const result = await reconcileUsage(reports, s.view, s.audit);
-    const gap = (x: { difference?: number }): number => Math.abs(x.difference ?? 0);
     res.json({
       gatewayId: s.config.gatewayId,
-      data: result.rows.sort((a, b) => gap(b) - gap(a) || a.reportId.localeCompare(b.reportId)),
+      data: largestDifferenceFirst(result.rows),
       scanned: result.scanned,
       truncated: result.truncated,
     });

@@ -209,6 +209,12 @@ export class Harness {
     });
   }
 
+  /** A GET signed with an organization's Fabric identity (over the SHA-256 of no bytes), as admin routes take it. */
+  signedGet(urlPath: string, signer: AdminIdentity): Promise<Reply> {
+    const headers = signAdminRequest(signer, { method: 'GET', path: urlPath, contentSha256: sha256Hex('') });
+    return this.call('GET', urlPath, { headers });
+  }
+
   /** Anchors everything logged so far through the real Anchorer and the fake ledger. */
   async anchorNow(): Promise<void> {
     await this.anchorer.anchorNow();
