@@ -30,6 +30,7 @@ import {
   reviewListing,
 } from './commands/body/dataset-attribute.js';
 import bodyDatasetLoad from './commands/body/dataset-load.js';
+import bodyReconciliation from './commands/body/reconciliation.js';
 import bodyDatasetRegister from './commands/body/dataset-register.js';
 import bodyGrantWithdraw from './commands/body/grant-withdraw.js';
 import { setReviewBatches, showReviewBatches } from './commands/body/review-batches.js';
@@ -123,6 +124,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   decideAttribute,
   reviewCatalogue,
   bodyDatasetLoad,
+  bodyReconciliation,
   bodyDatasetRegister,
   bodyGrantWithdraw,
   setReviewBatches,

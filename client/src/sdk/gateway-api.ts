@@ -156,6 +156,34 @@ export interface PublishedProduct {
   creditCode: string;
   agreementId: string;
 }
+/** A usage report (L7) beside the calls a gateway served on its agreement's grants in its period. */
+export interface UsageReconciliation {
+  reportId: string;
+  agreementId: string;
+  creditCode: string;
+  enterpriseName: string;
+  body: string;
+  period: string;
+  /** The period's first and last day (China time), when the period could be read. */
+  from?: string;
+  to?: string;
+  reported: number;
+  /** Calls the gateway allowed on the agreement's grants in the period; absent when the period is unreadable. */
+  served?: number;
+  /** reported − served. */
+  difference?: number;
+  note?: string;
+}
+/** A gateway's reconciliation of the usage reports one opening body may read. */
+export interface BodyUsageReconciliation {
+  gatewayId: string;
+  body: string;
+  /** Largest difference first. */
+  data: UsageReconciliation[];
+  /** Access-log records read, and whether the scan stopped at its limit. */
+  scanned: number;
+  truncated: boolean;
+}
 /** A security issue report. */
 export interface SecurityIssue {
   agreementId: string;
@@ -344,6 +372,20 @@ export class PublicGatewayApi {
     );
     if (!res.ok) await this.http.json(res);
     return res.text();
+  }
+
+  /**
+   * The usage reports under the agreements of the signer's organization, each beside the calls this gateway
+   * served in its period (L7, L21), largest difference first; signed with the Fabric identity of the body's admin
+   * or a reviewer (a request, used once).
+   * @throws GatewayProblemError TOKEN_INVALID for a certificate no channel organization issued, FORBIDDEN for an
+   *   identity that is not an admin or reviewer
+   */
+  async usageReconciliation(signer: AdminIdentity): Promise<BodyUsageReconciliation> {
+    const url = this.http.url('/v1/admin/usage-reconciliation');
+    const empty = crypto.createHash('sha256').digest('hex');
+    const headers = signAdminRequest(signer, { method: 'GET', path: url.pathname, contentSha256: empty });
+    return (await this.http.json<BodyUsageReconciliation>(await this.http.send(url, { headers }))).body;
   }
 
   /**

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { canonicalJson, leafHash, verifyAnchorBlock, verifyInclusion, type AnchorBlock } from '@rdx/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import {
   chinaToday,
@@ -22,6 +23,7 @@ import {
   type NetworkContext,
 } from '@rdx/network';
 import { EnterpriseSession, signAdminRequest } from '@rdx/client';
+import { Cli } from '../cli-helpers.js';
 import { defined } from '../expectations.js';
 import { config, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, regulatorToken, tokenFor } from '../gateway-client-e2e.js';
@@ -157,6 +159,55 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     const after = await row();
     expect(after.served).to.equal(before.served + 3);
     expect(after.difference).to.equal(1000 - after.served);
+  });
+
+  it('the owning body reads the same figures with its Fabric identity; another body, a probe identity and a plain client do not (L21)', async () => {
+    const agreementId = grantId.slice(0, -`.${DATASET}`.length);
+    const cli = new Cli({
+      RDX_GATEWAY_URL: base,
+      XDG_CONFIG_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-cfg-')),
+    });
+    type Row = { agreementId: string; reportId: string; reported: number; served: number; body: string };
+    const market = await cli.ok<{ body: string; data: Row[] }>(['reconciliation', '--as', 'admin.market']);
+    expect(market.body).to.equal('MarketMSP');
+    const ours = market.data.filter((r) => r.agreementId === agreementId);
+    expect(ours.map((r) => r.reported)).to.include(1000);
+    expect(
+      market.data.every((r) => r.body === 'MarketMSP'),
+      'only Market’s own agreements',
+    ).to.equal(true);
+    // The regulator's figures for the same report are the body's.
+    const regulator = await getJson(
+      `${base}/v1/regulator/usage-reconciliation?agreement=${agreementId}`,
+      await regulatorToken(base),
+    );
+    const served = new Map((regulator.body.data as Row[]).map((r) => [r.reportId, r.served]));
+    for (const r of ours) expect(r.served, r.reportId).to.equal(served.get(r.reportId));
+    const reviewer = await cli.ok<{ data: Row[] }>(['reconciliation', '--as', 'reviewer.market']);
+    expect(reviewer.data.map((r) => r.reportId)).to.deep.equal(market.data.map((r) => r.reportId));
+
+    // Another body sees none of Market's reports.
+    const transport = await cli.ok<{ data: Row[] }>(['reconciliation', '--as', 'admin.transport']);
+    expect(transport.data.filter((r) => r.agreementId === agreementId)).to.deep.equal([]);
+    // A plain HTTP client: unsigned, or with an enterprise's token, is 401; Market's probe identity is 403.
+    const url = `${base}/v1/admin/usage-reconciliation`;
+    expect((await fetch(url)).status).to.equal(401);
+    expect((await fetch(url, { headers: { authorization: `Bearer ${token}` } })).status).to.equal(401);
+    const msp = paths.identityMsp('market', 'prober');
+    const probe = {
+      certificatePem: fs.readFileSync(path.join(msp, 'signcerts', 'cert.pem'), 'utf8'),
+      privateKeyPem: fs.readFileSync(path.join(msp, 'keystore', 'key.pem'), 'utf8'),
+    };
+    const empty = crypto.createHash('sha256').digest('hex');
+    const asProbe = await fetch(url, {
+      headers: signAdminRequest(probe, {
+        method: 'GET',
+        path: '/v1/admin/usage-reconciliation',
+        contentSha256: empty,
+      }),
+    });
+    expect(asProbe.status).to.equal(403);
+    expect(((await asProbe.json()) as { code: string }).code).to.equal('FORBIDDEN');
   });
 
   it('an A-rated enterprise is refused restricted data but may download unconditional data', async () => {
