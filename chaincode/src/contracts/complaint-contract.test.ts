@@ -75,7 +75,7 @@ describe('ComplaintContract', () => {
     expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.COMPLAINT_FILED);
     expect(w.ledger.lastEvent()?.payload.changes).to.deep.equal([
       { type: 'grant', id: grant.id, state: 'SUSPENDED', enterprise: CODES.aa, dataset: MARKET_ENTITIES },
-      { type: 'complaint', id: 'c-1', state: 'OPEN' },
+      { type: 'complaint', id: 'c-1', state: 'OPEN', dataset: MARKET_ENTITIES },
     ]);
     expect(complaint.suspendedGrants).to.equal(1);
     const suspended = await w.getGrant(grant.id);
@@ -197,7 +197,7 @@ describe('ComplaintContract', () => {
     expect(w.ledger.lastEvent()?.name).to.equal(EVENTS.COMPLAINT_RESOLVED);
     expect(w.ledger.lastEvent()?.payload.changes).to.deep.equal([
       { type: 'grant', id: grant.id, state: 'REVOKED', enterprise: CODES.aa, dataset: MARKET_ENTITIES },
-      { type: 'complaint', id: 'c-1', state: 'RESOLVED' },
+      { type: 'complaint', id: 'c-1', state: 'RESOLVED', dataset: MARKET_ENTITIES },
     ]);
   });
 
@@ -220,7 +220,7 @@ describe('ComplaintContract', () => {
     expect(resolved.state).to.equal('RESOLVED');
     expect((await w.getGrant(grant.id)).state).to.equal('SUSPENDED');
     expect(w.ledger.lastEvent()?.payload.changes).to.deep.equal([
-      { type: 'complaint', id: 'c-1', state: 'RESOLVED' },
+      { type: 'complaint', id: 'c-1', state: 'RESOLVED', dataset: MARKET_ENTITIES },
     ]);
   });
 

@@ -350,7 +350,12 @@ export class ComplaintContract extends RdxContract {
     };
     const shell = await saveComplaintObject(ctx, next, false);
     await deleteIndex(ctx, 'complaint~unanswered', [next.id]);
-    ctx.changed(EVENTS.COMPLAINANT_NOTIFIED, { type: 'complaint', id: next.id, state: next.state });
+    ctx.changed(EVENTS.COMPLAINANT_NOTIFIED, {
+      type: 'complaint',
+      id: next.id,
+      state: next.state,
+      dataset: next.datasetId,
+    });
     return JSON.stringify(shell);
   }
 

@@ -74,7 +74,7 @@ export interface Change {
   id: string;
   /** The object's state after the change, where it has one: a gateway stops a grant leaving ACTIVE at once. */
   state?: string;
-  /** For grants: whose grant and which dataset. */
+  /** For grants: whose grant and which dataset; for complaints: the dataset complained about. */
   enterprise?: string;
   dataset?: string;
 }

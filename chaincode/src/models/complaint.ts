@@ -166,6 +166,7 @@ export async function recordComplaint(
   const shell = await saveComplaintObject(ctx, c, true);
   await putIndex(ctx, 'complaint~state', [c.state, c.id]);
   await putIndex(ctx, 'complaint~body~state', [c.body, c.state, c.id]);
-  ctx.changed(event, { type: 'complaint', id: c.id, state: c.state });
+  // The dataset is on the channel already (in the shell): with it, whoever follows events knows whose data it is.
+  ctx.changed(event, { type: 'complaint', id: c.id, state: c.state, dataset: c.datasetId });
   return shell;
 }
