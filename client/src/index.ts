@@ -37,6 +37,8 @@ export {
   readJsonFile,
   chinaToday,
 } from './sdk/inputs.js';
+export * from './sdk/notifications.js';
+export * from './sdk/notifications-api.js';
 export {
   identityNumberProblem,
   isPersonCode,

@@ -26,6 +26,7 @@ import type {
   PlatformComplaint,
 } from './types.js';
 import { signAdminRequest, type AdminIdentity } from './admin-signature.js';
+import { PartyNotifications } from './notifications-api.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** Renew a token this long before it expires, so a request never leaves with one about to lapse. */
@@ -375,6 +376,23 @@ export class PublicGatewayApi {
   }
 
   /**
+   * An opening body's inbox and webhooks (issue 13), each request signed with `signer`, the Fabric identity of
+   * the body's admin or a reviewer.
+   */
+  bodyNotifications(signer: AdminIdentity): PartyNotifications {
+    return new PartyNotifications(async (method, path, options = {}) => {
+      const url = this.http.url(`/v1/admin${path}`, options.query);
+      const body = options.body === undefined ? '' : JSON.stringify(options.body);
+      const contentSha256 = crypto.createHash('sha256').update(body).digest('hex');
+      const headers = {
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...signAdminRequest(signer, { method, path: url.pathname, contentSha256 }),
+      };
+      return this.http.json(await this.http.send(url, { method, headers, ...(body ? { body } : {}) }));
+    });
+  }
+
+  /**
    * The usage reports under the agreements of the signer's organization, each beside the calls this gateway
    * served in its period (L7, L21), largest difference first; signed with the Fabric identity of the body's admin
    * or a reviewer (a request, used once).
@@ -498,7 +516,7 @@ export abstract class GatewaySession {
 
   /** An authenticated call; a problem answer throws. */
   protected async call<T>(
-    method: 'GET' | 'POST' | 'PUT',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     options: { query?: Record<string, string | number | undefined>; body?: unknown } = {},
   ): Promise<{ status: number; body: T }> {
@@ -585,6 +603,11 @@ export class EnterpriseSession extends GatewaySession {
   constructor(options: SessionOptions) {
     super(options);
     this.signer = options.signer;
+  }
+
+  /** The enterprise's inbox and webhooks (issue 13). */
+  get notifications(): PartyNotifications {
+    return new PartyNotifications((method, path, options) => this.call(method, `/v1${path}`, options));
   }
 
   /**
