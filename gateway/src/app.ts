@@ -10,6 +10,7 @@ import { allowedMethods, methodNotAllowed } from './http/routing.js';
 import { requestId, securityHeaders } from './http/security.js';
 import { Problem, problemHandler } from './problem.js';
 import { adminRoutes } from './routes/admin.js';
+import { inboxRoutes } from './routes/inbox.js';
 import { auditRoutes } from './routes/audit.js';
 import { dataRoutes } from './routes/data.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -50,6 +51,7 @@ export function createApp(s: Services): Express {
     oauthRoutes(s, anonymous),
     dataRoutes(s),
     adminRoutes(s),
+    inboxRoutes(s),
     workflowRoutes(s),
     publicRoutes(s, anonymous),
     publicComplaintRoutes(s, anonymous),

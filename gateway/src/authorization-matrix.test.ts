@@ -63,6 +63,13 @@ const MATRIX: [route: string, path: string, answers: string, signed?: [action: s
   ['GET /v1/open/datasets/:id/download',            `/v1/open/datasets/${DS.PEOPLE}/download`,       '403D 403D 403D 403D 403D'],
   ['PUT /v1/admin/datasets/:id/versions/:version',  `/v1/admin/datasets/${DS.PENDING}/versions/v1`,  '401M 401M 401M 401M 401M'],
   ['GET /v1/admin/usage-reconciliation',            '/v1/admin/usage-reconciliation',                '401M 401M 401M 401M 401M'],
+  ['GET /v1/admin/inbox',                           '/v1/admin/inbox',                               '401M 401M 401M 401M 401M'],
+  ['POST /v1/admin/inbox/read',                     '/v1/admin/inbox/read',                          '401M 401M 401M 401M 401M'],
+  ['GET /v1/admin/webhooks',                        '/v1/admin/webhooks',                            '401M 401M 401M 401M 401M'],
+  ['POST /v1/admin/webhooks',                       '/v1/admin/webhooks',                            '401M 401M 401M 401M 401M'],
+  ['DELETE /v1/admin/webhooks/:id',                 '/v1/admin/webhooks/wh_none',                    '401M 401M 401M 401M 401M'],
+  ['POST /v1/admin/webhooks/:id/test',              '/v1/admin/webhooks/wh_none/test',               '401M 401M 401M 401M 401M'],
+  ['GET /v1/admin/webhooks/:id/deliveries',         '/v1/admin/webhooks/wh_none/deliveries',         '401M 401M 401M 401M 401M'],
 
   ['POST /v1/applications',                         '/v1/applications',                              '401M 403R 201  201  403F', ['SubmitApplication', { id: 'APP-NEW' }]],
   ['PUT /v1/applications/:id',                      '/v1/applications/APP-1',                        '401M 403R 200  403F 403F', ['ResubmitApplication', { id: 'APP-1' }]],
@@ -79,6 +86,13 @@ const MATRIX: [route: string, path: string, answers: string, signed?: [action: s
   ['POST /v1/security-issues',                      '/v1/security-issues',                           '401M 403F 201  403F 403F', ['ReportSecurityIssue', { agreementId: 'AGR-1', severity: 'low' }]],
   ['POST /v1/complaints',                           '/v1/complaints',                                '401M 201  201  201  403F', ['FileComplaint', { id: 'c-x', datasetId: DS.PEOPLE, category: 'quality', facts: '数据中的地址字段有大量缺失。' }]],
   ['GET /v1/grants',                                '/v1/grants',                                    '401M 200  200  200  403F'],
+  ['GET /v1/inbox',                                 '/v1/inbox',                                     '401M 200  200  200  403F'],
+  ['POST /v1/inbox/read',                           '/v1/inbox/read',                                '401M 200  200  200  403F'],
+  ['GET /v1/webhooks',                              '/v1/webhooks',                                  '401M 200  200  200  403F'],
+  ['POST /v1/webhooks',                             '/v1/webhooks',                                  '401M 201  201  201  403F'],
+  ['DELETE /v1/webhooks/:id',                       '/v1/webhooks/wh_none',                          '401M 404  404  404  403F'],
+  ['POST /v1/webhooks/:id/test',                    '/v1/webhooks/wh_none/test',                     '401M 404  404  404  403F'],
+  ['GET /v1/webhooks/:id/deliveries',               '/v1/webhooks/wh_none/deliveries',               '401M 404  404  404  403F'],
 
   ['GET /v1/public/recipients',                     '/v1/public/recipients',                         '200  200  200  200  200'],
   ['GET /v1/public/credit',                         '/v1/public/credit',                             '200  200  200  200  200'],
@@ -194,6 +208,10 @@ describe('authorization matrix', () => {
       const uniqueBody = action === 'SubmitApplication' ? { ...body, id: `APP-NEW-${caller}` } : body;
       return { ...opts, json: signer.sign(action, uniqueBody) };
     }
+    if (route === 'POST /v1/inbox/read' || route === 'POST /v1/admin/inbox/read')
+      return { ...opts, json: { ids: ['ntf_none'] } };
+    if (route === 'POST /v1/webhooks' || route === 'POST /v1/admin/webhooks')
+      return { ...opts, json: { url: 'https://hooks.example.cn/rdx' } };
     // Anyone may complain (the token, if any, is not looked at); a complaint's state needs its receipt.
     if (route === 'POST /v1/public/complaints')
       return {

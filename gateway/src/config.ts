@@ -67,6 +67,17 @@ export interface GatewayConfig {
   /** RDX_BODY_LIMIT: largest request body (default 256kb). */
   bodyLimit: string;
   /**
+   * RDX_NOTIFICATIONS (`on`, the default, or `off`): whether this gateway turns chaincode events into each
+   * party's notifications and delivers its webhooks. Where the bureau runs several gateways, one keeps them.
+   */
+  notifications: boolean;
+  /**
+   * RDX_WEBHOOK_MAX_ATTEMPTS (default 8) and RDX_WEBHOOK_RETRY_MS (default 2000): attempts before a webhook
+   * delivery is dead, and the wait after the first failure (doubling after each next one, at most an hour).
+   */
+  webhookMaxAttempts: number;
+  webhookRetryMs: number;
+  /**
    * RDX_DATABASE_URL: unset (the default) keeps the audit log and the dataset store in SQLite files in
    * RDX_GATEWAY_DATA; a `postgres://user@host:5432/database` URL puts both on that PostgreSQL database, in the
    * namespace RDX_GATEWAY_ID (several gateways may share one database).
@@ -118,6 +129,15 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, max: n
   if (!Number.isFinite(value) || value <= 0 || value > max)
     throw new ConfigError(`${name} must be a number above 0 and at most ${max}, got "${raw}"`);
   return value;
+}
+
+/** An `on`/`off` switch (also true/false, 1/0). */
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(on|true|1)$/i.test(raw)) return true;
+  if (/^(off|false|0)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be on or off, not ${raw}`);
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -227,6 +247,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     loginPerAddressPerMinute: int(env, 'RDX_LOGIN_PER_ADDRESS_PER_MINUTE', 120, 1, 1_000_000),
     loginPerClientPerMinute: int(env, 'RDX_LOGIN_PER_CLIENT_PER_MINUTE', 20, 1, 1_000_000),
     bodyLimit,
+    notifications: onOff(env, 'RDX_NOTIFICATIONS', true),
+    webhookMaxAttempts: int(env, 'RDX_WEBHOOK_MAX_ATTEMPTS', 8, 1, 100),
+    webhookRetryMs: int(env, 'RDX_WEBHOOK_RETRY_MS', 2000, 10, 3_600_000),
     mspDir: env.RDX_MSP_DIR
       ? folder(env, 'RDX_MSP_DIR', "the channel organizations' root certificates")
       : undefined,

@@ -21,7 +21,7 @@ import { chinaToday } from './enforcement/decide.js';
 import { LeasedCalls, MemoryGrantUsage, PgGrantUsage, type GrantUsage } from './enforcement/grant-usage.js';
 import { Limiter } from './enforcement/limiter.js';
 import { PrivacyBudget } from './enforcement/privacy.js';
-import { registerGauges } from './http/gauges.js';
+import { registerGauges, registerNotificationGauges } from './http/gauges.js';
 import { Metrics } from './http/metrics.js';
 import { problemBody } from './problem.js';
 import { openFabricLedger } from './ledger/fabric-ledger.js';
@@ -30,6 +30,9 @@ import { DatasetStore } from './store/sqlite-dataset-store.js';
 import { PgDatasetStore } from './store/pg-dataset-store.js';
 import { LedgerView } from './view/ledger-view.js';
 import { ViewFollower } from './view/view-follower.js';
+import { NotificationFollower, gatewayReader } from './notify/notification-follower.js';
+import { NotificationStore } from './notify/notification-store.js';
+import { DISPATCHER_DEFAULTS, WebhookDispatcher } from './notify/webhook-dispatcher.js';
 import type { AuditSink, DataStore } from './services.js';
 
 const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
@@ -124,6 +127,32 @@ async function main(config: GatewayConfig): Promise<void> {
   registerGauges(metrics, { anchors: anchorer, view });
 
   void follower.run();
+  // Each party's notifications: their own place in the event stream, and webhooks owed from the store.
+  const notifications = config.notifications
+    ? NotificationStore.open(path.join(config.dataDir, 'notifications.db'))
+    : undefined;
+  const notifier = notifications
+    ? new NotificationFollower(
+        { status: () => ledger.status(), eventsFrom: (start) => ledger.eventsFrom!(start) },
+        gatewayReader(ledger, view, notifications),
+        notifications,
+        log,
+      )
+    : undefined;
+  const dispatcher = notifications
+    ? new WebhookDispatcher(
+        notifications,
+        {
+          ...DISPATCHER_DEFAULTS,
+          maxAttempts: config.webhookMaxAttempts,
+          baseDelayMs: config.webhookRetryMs,
+        },
+        log,
+      )
+    : undefined;
+  if (notifications && notifier) registerNotificationGauges(metrics, notifications, notifier);
+  void notifier?.run();
+  dispatcher?.start();
   // The unanchored tail of a crashed run is anchored first thing.
   await anchorer
     .verifyAtStart()
@@ -161,6 +190,7 @@ async function main(config: GatewayConfig): Promise<void> {
     privacy,
     replays,
     adminSignatures: config.mspDir ? new AdminSignatureVerifier(new MspRoots(config.mspDir)) : undefined,
+    notifications,
     uploadDir,
     loginGuard: new LoginGuard({
       perAddressPerMinute: config.loginPerAddressPerMinute,
@@ -199,12 +229,15 @@ async function main(config: GatewayConfig): Promise<void> {
     log('stopping');
     server.close();
     follower.stop();
+    notifier?.stop();
     void anchorer
       .stop()
       .then(() => anchorer.anchorNow())
       .catch(() => undefined)
       .finally(async () => {
+        await dispatcher?.stop();
         ledger.close();
+        notifications?.close();
         await audit.close();
         await store.close();
         clients.close();

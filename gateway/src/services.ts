@@ -2,6 +2,7 @@
  * What the HTTP layer is built from. Each is an interface here so app.ts can be tested with fakes and the
  * stores can change (SQLite by default) without touching a route.
  */
+import type { NotificationStore } from './notify/notification-store.js';
 import type { GatewayConfig } from './config.js';
 import type { AdminSignatureVerifier } from './auth/admin-signature.js';
 import type { ClientRegistry } from './auth/client-registry.js';
@@ -123,6 +124,8 @@ export interface Services {
   privacy?: PrivacyBudget;
   /** Checks the Fabric-identity signatures of admin routes; without it those routes are closed. */
   adminSignatures?: AdminSignatureVerifier;
+  /** Each party's notifications and webhooks (absent where RDX_NOTIFICATIONS=off). */
+  notifications?: NotificationStore;
   /** A private folder where uploads are received before they are loaded. */
   uploadDir: string;
   /**

@@ -3,6 +3,7 @@
  * gateway follows the ledger. Read at scrape time from the live services.
  */
 import type { Metrics } from './metrics.js';
+import type { NotificationStore } from '../notify/notification-store.js';
 import type { Services } from '../services.js';
 
 export function registerGauges(metrics: Metrics, s: Pick<Services, 'anchors' | 'view'>): void {
@@ -28,4 +29,27 @@ export function registerGauges(metrics: Metrics, s: Pick<Services, 'anchors' | '
     view.lastEventAt ? (Date.now() - view.lastEventAt) / 1000 : -1,
   );
   metrics.gauge('rdx_ledger_last_block', 'Last block whose events were applied', () => view.lastBlock);
+}
+
+/** The webhook deliveries by state: what is owed, and what gave up (an operator looks at the dead ones). */
+export function registerNotificationGauges(
+  metrics: Metrics,
+  store: NotificationStore,
+  follower: { following: boolean },
+): void {
+  metrics.gauge(
+    'rdx_notifications_following',
+    '1 while chaincode events are turned into notifications',
+    () => (follower.following ? 1 : 0),
+  );
+  metrics.gauge(
+    'rdx_webhook_deliveries_pending',
+    'Webhook deliveries owed (first try or a retry)',
+    () => store.deliveryCounts().pending,
+  );
+  metrics.gauge(
+    'rdx_webhook_deliveries_dead',
+    'Webhook deliveries that gave up after the last attempt',
+    () => store.deliveryCounts().dead,
+  );
 }

@@ -23,6 +23,30 @@ export async function openFabricLedger(config: GatewayConfig): Promise<Ledger> {
   const transport = fabricTransport(connection);
   const checkpointer = await checkpointers.file(config.checkpointPath);
 
+  /** Chaincode events from `startBlock`, or from the view's checkpoint (`checkpointed`), which they advance. */
+  const eventStream = async (startBlock: number, checkpointed: boolean): Promise<EventStream> => {
+    const stream = await network.getChaincodeEvents(config.chaincode, {
+      ...(checkpointed ? { checkpoint: checkpointer } : {}),
+      startBlock: BigInt(startBlock),
+    });
+    const iterate = async function* (): AsyncGenerator<LedgerEvent> {
+      for await (const event of stream) {
+        const payload = decode(event.payload) as
+          { changes?: LedgerEvent['changes']; time?: string } | undefined;
+        yield {
+          blockNumber: Number(event.blockNumber),
+          txId: event.transactionId,
+          name: event.eventName,
+          ...(payload?.time ? { time: payload.time } : {}),
+          changes: payload?.changes ?? [],
+        };
+        if (checkpointed) await checkpointer.checkpointChaincodeEvent(event);
+      }
+    };
+    const iterator = iterate();
+    return { [Symbol.asyncIterator]: () => iterator, close: () => stream.close() };
+  };
+
   return {
     evaluate: (contract, fn, args, options) => transport.evaluate(contract, fn, args, options),
     submit: (contract, fn, args, options) => transport.submit(contract, fn, args, options),
@@ -59,24 +83,11 @@ export async function openFabricLedger(config: GatewayConfig): Promise<Ledger> {
     },
 
     async events(startBlock: number): Promise<EventStream> {
-      const stream = await network.getChaincodeEvents(config.chaincode, {
-        checkpoint: checkpointer,
-        startBlock: BigInt(startBlock),
-      });
-      const iterate = async function* (): AsyncGenerator<LedgerEvent> {
-        for await (const event of stream) {
-          const payload = decode(event.payload) as { changes?: LedgerEvent['changes'] } | undefined;
-          yield {
-            blockNumber: Number(event.blockNumber),
-            txId: event.transactionId,
-            name: event.eventName,
-            changes: payload?.changes ?? [],
-          };
-          await checkpointer.checkpointChaincodeEvent(event);
-        }
-      };
-      const iterator = iterate();
-      return { [Symbol.asyncIterator]: () => iterator, close: () => stream.close() };
+      return eventStream(startBlock, true);
+    },
+
+    async eventsFrom(startBlock: number): Promise<EventStream> {
+      return eventStream(startBlock, false);
     },
 
     close(): void {

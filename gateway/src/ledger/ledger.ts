@@ -21,6 +21,8 @@ export interface LedgerEvent {
   blockNumber: number;
   txId: string;
   name: string;
+  /** The transaction's time, as the chaincode stamped its event. */
+  time?: string;
   changes: (Omit<Change, 'type'> & { type: string })[];
 }
 
@@ -36,6 +38,8 @@ export interface Ledger extends LedgerTransport {
    * advances as events are consumed, so a restarted gateway resumes where it stopped.
    */
   events(startBlock: number): Promise<EventStream>;
+  /** Chaincode events from `startBlock` on, ignoring the checkpoint (a reader that keeps its own place). */
+  eventsFrom?(startBlock: number): Promise<EventStream>;
   /** The number of the block holding a transaction (optional: test fakes may not know blocks). */
   blockOf?(txId: string): Promise<number>;
   /** The raw block holding a transaction, as the peer stores it (optional, as blockOf). */

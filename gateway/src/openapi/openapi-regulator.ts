@@ -15,7 +15,6 @@ const nullableStr = { type: ['string', 'null'] };
 const counts = { type: 'object' };
 const denied = { '401': problem, '403': problem };
 
-/** An anchor as the gateway stored it: in a receipt (components.ReceiptAnchor), and in the regulator's views. */
 /** One usage report beside the calls served in its period (regulator/usage-reconciliation.ts). */
 export const RECONCILIATION_ROW = {
   type: 'object',
@@ -36,6 +35,7 @@ export const RECONCILIATION_ROW = {
   },
 };
 
+/** An anchor as the gateway stored it: in a receipt (components.ReceiptAnchor), and in the regulator's views. */
 export const RECEIPT_ANCHOR = {
   type: 'object',
   description: 'The anchor as the gateway stored it (the SDK’s ReceiptAnchor)',

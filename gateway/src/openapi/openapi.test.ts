@@ -4,6 +4,8 @@
  * has a listed status, a declared content type and a JSON body that fits the schema.
  */
 import { expect } from 'chai';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { createApp } from '../app.js';
 import { OPENAPI } from './openapi.js';
@@ -311,6 +313,58 @@ describe('the OpenAPI document and the server', () => {
     await g.get('/v1/admin/usage-reconciliation');
     await g.signedGet('/v1/admin/usage-reconciliation', testOrg(DATASET_OWNERS[0]).identity('admin'));
     await g.signedGet('/v1/admin/usage-reconciliation', testOrg(DATASET_OWNERS[0]).identity(undefined));
+    // Notifications: an enterprise's and a body's inbox and webhooks, with a receiver that answers 204.
+    g.notifications.record(1, [
+      {
+        id: 'ntf-aa',
+        kind: 'grant.suspended',
+        recipient: `enterprise:${CODE.AA}`,
+        subject: { type: 'grant', id: 'g', state: 'SUSPENDED' },
+        txId: 't',
+        block: 1,
+        at: '2026-11-30T00:00:00Z',
+      },
+      {
+        id: 'ntf-body',
+        kind: 'demand.received',
+        recipient: `body:${DATASET_OWNERS[0]}`,
+        subject: { type: 'application', id: 'APP-1' },
+        txId: 't',
+        block: 1,
+        at: '2026-11-30T00:00:00Z',
+      },
+    ]);
+    const receiver = http.createServer((_req, res) => res.writeHead(204).end());
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const staff = testOrg(DATASET_OWNERS[0]).identity('admin');
+    try {
+      await g.get('/v1/inbox', { token: AA });
+      await g.get('/v1/inbox?limit=0', { token: AA });
+      await g.post('/v1/inbox/read', { token: AA, json: { ids: ['ntf-aa'] } });
+      await g.post('/v1/inbox/read', { token: AA, json: {} });
+      const hook = (
+        await g.post('/v1/webhooks', { token: AA, json: { url: hookUrl, kinds: ['grant.suspended'] } })
+      ).body as { id: string };
+      await g.post('/v1/webhooks', { token: AA, json: { url: 'http://10.1.1.1/' } });
+      await g.get('/v1/webhooks', { token: AA });
+      await g.post(`/v1/webhooks/${hook.id}/test`, { token: AA });
+      await g.get(`/v1/webhooks/${hook.id}/deliveries`, { token: AA });
+      await g.call('DELETE', `/v1/webhooks/${hook.id}`, { token: AA });
+      await g.call('DELETE', `/v1/webhooks/${hook.id}`, { token: AA });
+      await g.get('/v1/admin/inbox');
+      await g.signedGet('/v1/admin/inbox', staff);
+      await g.signedCall('POST', '/v1/admin/inbox/read', staff, { ids: ['ntf-body'] });
+      const bodyHook = (await g.signedCall('POST', '/v1/admin/webhooks', staff, { url: hookUrl })).body as {
+        id: string;
+      };
+      await g.signedGet('/v1/admin/webhooks', staff);
+      await g.signedCall('POST', `/v1/admin/webhooks/${bodyHook.id}/test`, staff);
+      await g.signedGet(`/v1/admin/webhooks/${bodyHook.id}/deliveries`, staff);
+      await g.signedCall('DELETE', `/v1/admin/webhooks/${bodyHook.id}`, staff);
+    } finally {
+      await new Promise((r) => receiver.close(r));
+    }
     await g.load(DS.PENDING, 'v1', 'not the recorded bytes');
     await g.load(DS.PENDING, 'v7', 'x');
     await g.load('ls-empty', 'bad', BAD_FILE);

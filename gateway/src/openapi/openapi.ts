@@ -4,6 +4,7 @@
  */
 import { COMPLAINT_CATEGORIES } from '@rdx/client';
 import { RECEIPT_ANCHOR, RECONCILIATION_ROW, REGULATOR_PATHS } from './openapi-regulator.js';
+import { NOTIFICATION_PATHS } from './openapi-notifications.js';
 import { TAGS, indexed } from './operation-index.js';
 
 const problem = { $ref: '#/components/responses/Problem' };
@@ -904,5 +905,6 @@ export const OPENAPI = {
       },
     },
     ...REGULATOR_PATHS,
+    ...NOTIFICATION_PATHS,
   }),
 } as const;

@@ -26,6 +26,10 @@ export const TAGS = [
   { name: 'public', description: 'Public lists (recipients, credit evaluations) and complaints from anyone' },
   { name: 'regulator', description: 'The regulator’s views (监管)' },
   { name: 'admin', description: "The opening body's own: dataset loading, usage reconciliation" },
+  {
+    name: 'notifications',
+    description: "Each party's inbox and webhooks (enterprises by token, bodies signed)",
+  },
 ] as const;
 
 type Tag = (typeof TAGS)[number]['name'];
@@ -68,6 +72,20 @@ export const OPERATION_INDEX: Record<string, [operationId: string, tag: Tag, who
   'post /v1/public/complaints': ['fileComplaintFromPublic', 'public', 'anyone'],
   'get /v1/public/complaints/{id}': ['getComplaintStatus', 'public', 'anyone'],
   'get /v1/public/credit': ['listCreditEvaluations', 'public', 'anyone'],
+  'get /v1/inbox': ['getInbox', 'notifications', 'enterprise'],
+  'post /v1/inbox/read': ['markInboxRead', 'notifications', 'enterprise'],
+  'get /v1/webhooks': ['listWebhooks', 'notifications', 'enterprise'],
+  'post /v1/webhooks': ['addWebhook', 'notifications', 'enterprise'],
+  'delete /v1/webhooks/{id}': ['removeWebhook', 'notifications', 'enterprise'],
+  'post /v1/webhooks/{id}/test': ['testWebhook', 'notifications', 'enterprise'],
+  'get /v1/webhooks/{id}/deliveries': ['listWebhookDeliveries', 'notifications', 'enterprise'],
+  'get /v1/admin/inbox': ['getBodyInbox', 'notifications', 'staff'],
+  'post /v1/admin/inbox/read': ['markBodyInboxRead', 'notifications', 'staff'],
+  'get /v1/admin/webhooks': ['listBodyWebhooks', 'notifications', 'staff'],
+  'post /v1/admin/webhooks': ['addBodyWebhook', 'notifications', 'staff'],
+  'delete /v1/admin/webhooks/{id}': ['removeBodyWebhook', 'notifications', 'staff'],
+  'post /v1/admin/webhooks/{id}/test': ['testBodyWebhook', 'notifications', 'staff'],
+  'get /v1/admin/webhooks/{id}/deliveries': ['listBodyWebhookDeliveries', 'notifications', 'staff'],
   'get /v1/regulator/dashboard': ['getRegulatorDashboard', 'regulator', 'regulator'],
   'get /v1/regulator/timeline': ['getRegulatorTimeline', 'regulator', 'regulator'],
   'get /v1/regulator/grants/{id}/stats': ['getGrantStats', 'regulator', 'regulator'],

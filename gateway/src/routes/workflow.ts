@@ -3,6 +3,7 @@
  * (see the SDK's EnterpriseSigner); the gateway checks it is the caller's, then brings it to the ledger,
  * where the chaincode verifies the signature. Reads return only the caller's own objects.
  */
+import { enterpriseParty } from '../notify/derive.js';
 import type { Router, Request } from 'express';
 import { apiRouter, jsonBody } from '../http/routing.js';
 import { authenticate } from '../http/authenticate.js';
@@ -63,12 +64,14 @@ export function workflowRoutes(s: Services): Router {
     action: string,
     call: (signed: SignedBody) => Promise<Committed<unknown>>,
     status = 200,
+    committed: (creditCode: string, value: unknown) => void = () => undefined,
   ): void {
     r[method](path, ...json, async (req, res) => {
       const creditCode = authenticate(req, s.tokens);
       const body = signedBody(req, creditCode, action);
       try {
         const done = await call(body);
+        committed(creditCode, done.value);
         res.status(status).json({ data: done.value, txId: done.txId, blockNumber: done.blockNumber });
       } catch (err) {
         throw ledgerProblem(err);
@@ -92,7 +95,18 @@ export function workflowRoutes(s: Services): Router {
   relay('/v1/data-returns', 'post', 'ReturnData', (b) => duty.returnDataSigned(b), 201);
   relay('/v1/products', 'post', 'PublishProduct', (b) => duty.publishProductSigned(b), 201);
   relay('/v1/security-issues', 'post', 'ReportSecurityIssue', (b) => duty.reportSecurityIssueSigned(b), 201);
-  relay('/v1/complaints', 'post', 'FileComplaint', (b) => complaint.fileSigned(b), 201);
+  // Who filed is kept in the body's collection, out of the gateway's reach: remember it to tell them the outcome.
+  relay(
+    '/v1/complaints',
+    'post',
+    'FileComplaint',
+    (b) => complaint.fileSigned(b),
+    201,
+    (code, value) => {
+      const id = (value as { id?: unknown }).id;
+      if (typeof id === 'string') s.notifications?.rememberComplainant(id, enterpriseParty(code));
+    },
+  );
 
   /**
    * The caller's own object. Someone else's answers exactly as a missing one, word for word: whether it

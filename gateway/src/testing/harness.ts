@@ -33,6 +33,7 @@ import { DatasetStore } from '../store/sqlite-dataset-store.js';
 import { LedgerView, type EnterpriseView } from '../view/ledger-view.js';
 import { FakeLedger } from './fake-ledger.js';
 import { mspRootsDir, testOrg } from './test-ca.js';
+import { NotificationStore } from '../notify/notification-store.js';
 import {
   CODE,
   DS,
@@ -211,8 +212,22 @@ export class Harness {
 
   /** A GET signed with an organization's Fabric identity (over the SHA-256 of no bytes), as admin routes take it. */
   signedGet(urlPath: string, signer: AdminIdentity): Promise<Reply> {
-    const headers = signAdminRequest(signer, { method: 'GET', path: urlPath, contentSha256: sha256Hex('') });
-    return this.call('GET', urlPath, { headers });
+    return this.signedCall('GET', urlPath, signer);
+  }
+
+  /** The notifications every party has, as the notifier stores them. */
+  get notifications(): NotificationStore {
+    return this.services.notifications!;
+  }
+
+  /** A request signed with an organization's Fabric identity over exactly `body` (JSON), as admin routes take it. */
+  signedCall(method: string, urlPath: string, signer: AdminIdentity, json?: unknown): Promise<Reply> {
+    const body = json === undefined ? '' : JSON.stringify(json);
+    const headers = signAdminRequest(signer, { method, path: urlPath, contentSha256: sha256Hex(body) });
+    return this.call(method, urlPath, {
+      ...(json === undefined ? {} : { body }),
+      headers: { ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    });
   }
 
   /** Anchors everything logged so far through the real Anchorer and the fake ledger. */
@@ -276,6 +291,7 @@ export class Harness {
     this.store.close();
     this.clients.close();
     await this.services.replays.close();
+    this.services.notifications?.close();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -430,6 +446,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       () => ref.harness?.clock?.getTime() ?? Date.now(),
     ),
     uploadDir: path.join(dir, 'uploads'),
+    notifications: NotificationStore.open(path.join(dir, 'notifications.db')),
     loginGuard: new LoginGuard({
       perAddressPerMinute: 100_000,
       perClientPerMinute: 100_000,

@@ -1,0 +1,200 @@
+/**
+ * Webhook delivery against a real HTTP receiver on loopback: signed so the receiver can verify, retried with
+ * growing waits, dead after the last attempt, and what was owed is sent by the next dispatcher after a restart.
+ */
+import { expect } from 'chai';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { verifyWebhook, type Notification } from '@rdx/client';
+import { NotificationStore } from './notification-store.js';
+import { backoffMs, WebhookDispatcher, type DispatcherOptions } from './webhook-dispatcher.js';
+
+const ACME = 'enterprise:91331100MA2A8QN43L';
+const FAST: DispatcherOptions = {
+  maxAttempts: 3,
+  baseDelayMs: 20,
+  maxDelayMs: 100,
+  timeoutMs: 2000,
+  pollMs: 10,
+};
+
+function note(id: string): Notification {
+  return {
+    id,
+    kind: 'grant.suspended',
+    recipient: ACME,
+    subject: { type: 'grant', id: 'g-1', state: 'SUSPENDED' },
+    txId: 't',
+    block: 1,
+    at: '2026-11-30T00:00:00Z',
+  };
+}
+
+/** A receiver that answers with the statuses given, in turn (then 200), and keeps what it got. */
+async function receiver(statuses: number[] = []): Promise<{
+  url: string;
+  got: { headers: http.IncomingHttpHeaders; body: string }[];
+  close(): Promise<void>;
+}> {
+  const got: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      got.push({ headers: req.headers, body });
+      res.writeHead(statuses.shift() ?? 200).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    got,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('webhook delivery', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-hooks-'));
+    file = path.join(dir, 'notifications.db');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('delivers each notification signed: the receiver verifies it with the secret, and a wrong secret fails', async () => {
+    const r = await receiver();
+    const store = NotificationStore.open(file);
+    const hook = store.addWebhook(ACME, r.url, []);
+    const d = new WebhookDispatcher(store, FAST);
+    try {
+      store.record(1, [note('n1'), note('n2')]);
+      d.start();
+      await until(() => r.got.length === 2, 'two deliveries');
+      for (const { headers, body } of r.got) {
+        const n = verifyWebhook(hook.secret, headers, body);
+        expect(n.recipient).to.equal(ACME);
+        expect(() => verifyWebhook(`whsec_${Buffer.alloc(24).toString('base64')}`, headers, body)).to.throw(
+          /does not verify/,
+        );
+        expect(() => verifyWebhook(hook.secret, headers, body.replace('SUSPENDED', 'ACTIVE'))).to.throw(
+          /does not verify/,
+        );
+        expect(() => verifyWebhook(hook.secret, headers, body, 300, Date.now() + 3_600_000)).to.throw(
+          /timestamp/,
+        );
+      }
+      expect(r.got.map((g) => g.headers['webhook-id']).sort()).to.deep.equal(['n1', 'n2']);
+      await until(() => store.deliveryCounts().delivered === 2, 'both logged delivered');
+    } finally {
+      await d.stop();
+      store.close();
+      await r.close();
+    }
+  });
+
+  it('retries a failing receiver under the same id, and gives up after the last attempt (dead letter)', async () => {
+    const flaky = await receiver([500, 503]);
+    const down = await receiver([500, 500, 500, 500]);
+    const store = NotificationStore.open(file);
+    const ok = store.addWebhook(ACME, flaky.url, []);
+    const dead = store.addWebhook(ACME, down.url, []);
+    const d = new WebhookDispatcher(store, FAST);
+    try {
+      store.record(1, [note('n1')]);
+      d.start();
+      await until(
+        () => store.deliveries(ACME, ok.id)[0]?.state === 'delivered',
+        'delivered on the third attempt',
+      );
+      await until(() => store.deliveries(ACME, dead.id)[0]?.state === 'dead', 'dead after three');
+      expect(flaky.got.map((g) => g.headers['webhook-id'])).to.deep.equal(['n1', 'n1', 'n1']);
+      expect(down.got).to.have.length(3);
+      expect(store.deliveries(ACME, dead.id)[0]).to.deep.include({ attempts: 3, lastResult: 'HTTP 500' });
+    } finally {
+      await d.stop();
+      store.close();
+      await flaky.close();
+      await down.close();
+    }
+  });
+
+  it('what was owed when the gateway stopped is delivered by the next one; an unreachable receiver is retried', async () => {
+    const r = await receiver();
+    let store = NotificationStore.open(file);
+    const hook = store.addWebhook(ACME, r.url, []);
+    store.record(1, [note('n1')]);
+    store.close();
+    // A new process: the store file is all it has.
+    store = NotificationStore.open(file);
+    const d = new WebhookDispatcher(store, FAST);
+    try {
+      d.start();
+      await until(() => r.got.length === 1, 'delivered after the restart');
+      expect(verifyWebhook(hook.secret, r.got[0]!.headers, r.got[0]!.body).id).to.equal('n1');
+    } finally {
+      await d.stop();
+      store.close();
+      await r.close();
+    }
+    // Nobody listening: a refused connection is a failed attempt, tried again.
+    const gone = NotificationStore.open(path.join(dir, 'gone.db'));
+    const nowhere = gone.addWebhook(ACME, r.url, []);
+    gone.record(1, [note('n2')]);
+    const d2 = new WebhookDispatcher(gone, { ...FAST, baseDelayMs: 60_000 });
+    try {
+      await d2.deliverDue();
+      expect(gone.deliveries(ACME, nowhere.id)[0]).to.deep.include({ state: 'pending', attempts: 1 });
+      expect(gone.deliveries(ACME, nowhere.id)[0]?.lastResult).to.match(/ECONNREFUSED/);
+    } finally {
+      gone.close();
+    }
+  });
+
+  it('a redirect is not followed: the signed body goes only where it was registered', async () => {
+    const elsewhere = await receiver();
+    const redirecting = http.createServer((_req, res) =>
+      res.writeHead(307, { location: elsewhere.url }).end(),
+    );
+    await new Promise<void>((r) => redirecting.listen(0, '127.0.0.1', r));
+    const store = NotificationStore.open(file);
+    const hook = store.addWebhook(
+      ACME,
+      `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/`,
+      [],
+    );
+    try {
+      store.record(1, [note('n1')]);
+      await new WebhookDispatcher(store, FAST).deliverDue();
+      expect(elsewhere.got).to.deep.equal([]);
+      expect(store.deliveries(ACME, hook.id)[0]).to.deep.include({
+        state: 'pending',
+        lastResult: 'HTTP 307',
+      });
+    } finally {
+      store.close();
+      await elsewhere.close();
+      await new Promise((r) => redirecting.close(r));
+    }
+  });
+
+  it('waits grow twice per failure, with jitter, up to the cap', () => {
+    const o = { baseDelayMs: 1000, maxDelayMs: 5000 };
+    expect([1, 2, 3, 4, 5].map((n) => backoffMs(n, o, () => 1))).to.deep.equal([
+      1000, 2000, 4000, 5000, 5000,
+    ]);
+    expect(backoffMs(1, o, () => 0)).to.equal(500);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * Delivers what the notification store owes to webhooks: at least once, signed (Standard Webhooks), with
+ * retries at growing intervals, and a dead-letter state after the last attempt. Everything it needs is in the
+ * store, so a gateway killed in the middle sends, after its restart, every delivery not yet acknowledged with a
+ * 2xx — possibly one a receiver already got, under the same `webhook-id`.
+ */
+import { webhookSignature } from '@rdx/client';
+import type { DueDelivery, NotificationStore } from './notification-store.js';
+
+export interface DispatcherOptions {
+  /** Attempts in all before a delivery is dead (RDX_WEBHOOK_MAX_ATTEMPTS, default 8). */
+  maxAttempts: number;
+  /** Wait after the first failure; each next one waits twice as long, up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** How long one attempt may take before it counts as failed. */
+  timeoutMs: number;
+  /** How often the store is asked for what is due. */
+  pollMs: number;
+}
+
+export const DISPATCHER_DEFAULTS: DispatcherOptions = {
+  maxAttempts: 8,
+  baseDelayMs: 2_000,
+  maxDelayMs: 3_600_000,
+  timeoutMs: 10_000,
+  pollMs: 250,
+};
+
+/** The wait before attempt `attempts + 1`, after `attempts` failures (with jitter, so receivers are not hit in step). */
+export function backoffMs(
+  attempts: number,
+  o: Pick<DispatcherOptions, 'baseDelayMs' | 'maxDelayMs'>,
+  random = Math.random,
+): number {
+  const full = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(full * (0.5 + random() / 2));
+}
+
+/** The request a delivery makes: its headers sign the exact body. */
+export function webhookRequest(
+  d: Pick<DueDelivery, 'notificationId' | 'secret' | 'body'>,
+  now = Date.now(),
+): {
+  headers: Record<string, string>;
+  body: string;
+} {
+  const timestamp = Math.floor(now / 1000);
+  return {
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'rdx-gateway-webhooks/1',
+      'webhook-id': d.notificationId,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': webhookSignature(d.secret, d.notificationId, timestamp, d.body),
+    },
+    body: d.body,
+  };
+}
+
+/** Sends one request; the answer as the delivery log keeps it. */
+export async function post(
+  url: string,
+  request: { headers: Record<string, string>; body: string },
+  timeoutMs: number,
+): Promise<{ ok: boolean; result: string }> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      // A receiver's redirect is not followed: it would send the signed body to an address nobody registered.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await res.body?.cancel();
+    return { ok: res.status >= 200 && res.status < 300, result: `HTTP ${res.status}` };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    return {
+      ok: false,
+      result: e.name === 'TimeoutError' ? `no answer in ${timeoutMs} ms` : (e.cause?.code ?? e.message),
+    };
+  }
+}
+
+export class WebhookDispatcher {
+  private timer?: NodeJS.Timeout;
+  private readonly inFlight = new Set<string>();
+  private round?: Promise<void>;
+
+  constructor(
+    private readonly store: NotificationStore,
+    private readonly options: DispatcherOptions = DISPATCHER_DEFAULTS,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
+
+  start(): void {
+    const tick = (): void => {
+      this.round = this.deliverDue().finally(() => {
+        if (this.timer !== undefined) this.timer = setTimeout(tick, this.options.pollMs);
+      });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.round;
+  }
+
+  /** Attempts every delivery due now (those not already on their way). */
+  async deliverDue(now = Date.now()): Promise<void> {
+    const due = this.store
+      .due(now, 32)
+      .filter((d) => !this.inFlight.has(`${d.notificationId}|${d.webhookId}`));
+    await Promise.all(due.map((d) => this.deliver(d)));
+  }
+
+  private async deliver(d: DueDelivery): Promise<void> {
+    const key = `${d.notificationId}|${d.webhookId}`;
+    this.inFlight.add(key);
+    try {
+      const answer = await post(d.url, webhookRequest(d), this.options.timeoutMs);
+      const attempts = d.attempts + 1;
+      if (answer.ok) {
+        this.store.attempted(d, { delivered: true, lastResult: answer.result });
+        return;
+      }
+      const dead = attempts >= this.options.maxAttempts;
+      this.store.attempted(d, {
+        delivered: false,
+        lastResult: answer.result,
+        ...(dead ? {} : { nextAt: Date.now() + backoffMs(attempts, this.options) }),
+      });
+      if (dead)
+        this.log(
+          `webhook ${d.webhookId}: ${d.notificationId} dead after ${attempts} attempts (${answer.result})`,
+        );
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+}

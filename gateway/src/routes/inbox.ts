@@ -1,0 +1,219 @@
+/**
+ * Each party's notifications (issue 13): its inbox, and the webhooks it registers for them. An enterprise comes
+ * with its Bearer token (`/v1/inbox`, `/v1/webhooks`); an opening body signs with the Fabric identity of its
+ * admin or a reviewer (`/v1/admin/inbox`, `/v1/admin/webhooks`: the same answers). A party only ever sees its
+ * own: another party's notification, webhook or delivery log is answered as not there.
+ */
+import crypto from 'node:crypto';
+import express, { type Request, type Router } from 'express';
+import { kindsFor, type NotificationKind, type NotificationParty } from '@rdx/client';
+import { authenticate } from '../http/authenticate.js';
+import { apiRouter, jsonBody } from '../http/routing.js';
+import { bodyParty, enterpriseParty } from '../notify/derive.js';
+import type { NotificationStore } from '../notify/notification-store.js';
+import { post, webhookRequest } from '../notify/webhook-dispatcher.js';
+import { Problem } from '../problem.js';
+import type { Services } from '../services.js';
+
+/** Largest inbox page. */
+const MAX_PAGE = 200;
+const STAFF_ROLES = new Set(['admin', 'reviewer']);
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** A webhook address: HTTPS, or plain HTTP to this machine only (for trials and tests). */
+export function webhookUrlProblem(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' || raw.length > 2048) return 'url must be a URL of at most 2048 characters';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'url is not a URL';
+  }
+  if (url.username || url.password) return 'url must not carry a user or password';
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && LOOPBACK.has(url.hostname)) return undefined;
+  return 'url must be https:// (plain http:// only to 127.0.0.1, localhost or [::1])';
+}
+
+function intQuery(raw: unknown, name: string, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Problem('BAD_REQUEST', `${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+interface Party {
+  recipient: string;
+  kind: NotificationParty;
+}
+
+export function inboxRoutes(s: Services): Router {
+  const r = apiRouter();
+  const store = (): NotificationStore => {
+    if (!s.notifications)
+      throw new Problem(
+        'NOT_FOUND',
+        'This gateway keeps no notifications (RDX_NOTIFICATIONS=off): ask the bureau which one does.',
+      );
+    return s.notifications;
+  };
+
+  const enterprise = (req: Request): Party => ({
+    recipient: enterpriseParty(authenticate(req, s.tokens)),
+    kind: 'enterprise',
+  });
+  /** A body's staff, from its signed request; the signed content must be exactly the body received. */
+  const body = (req: Request, received?: unknown): Party => {
+    // What express.raw read (a Buffer), or nothing at all.
+    const raw = Buffer.isBuffer(received) ? received : Buffer.alloc(0);
+    if (!s.adminSignatures)
+      throw new Problem(
+        'FORBIDDEN',
+        'This gateway knows no organization roots (RDX_MSP_DIR): admin routes are closed.',
+      );
+    const signer = s.adminSignatures.verify(req);
+    if (signer.contentSha256 !== crypto.createHash('sha256').update(raw).digest('hex'))
+      throw new Problem(
+        'BAD_REQUEST',
+        'The signed x-rdx-content-sha256 is not the SHA-256 of the body sent.',
+      );
+    if (!STAFF_ROLES.has(signer.role ?? ''))
+      throw new Problem(
+        'FORBIDDEN',
+        `Only an organization's admin or reviewers read its notifications; this identity's role is ${signer.role ?? 'none'}.`,
+      );
+    return { recipient: bodyParty(signer.mspId), kind: 'body' };
+  };
+  /** A body's JSON request: read raw (its hash is what was signed), then parsed. */
+  const rawJson = express.raw({ type: () => true, limit: '16kb' });
+  const parsed = (req: Request): Record<string, unknown> => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (raw.length === 0) return {};
+    try {
+      const value = JSON.parse(raw.toString('utf8')) as unknown;
+      if (typeof value === 'object' && value !== null && !Array.isArray(value))
+        return value as Record<string, unknown>;
+    } catch {
+      // fall through
+    }
+    throw new Problem('BAD_REQUEST', 'The body must be a JSON object.');
+  };
+
+  const listInbox = (p: Party, req: Request) => {
+    const after = intQuery(req.query.after, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = intQuery(req.query.limit, 'limit', 50, 1, MAX_PAGE);
+    const unread = req.query.unread === 'true';
+    const page = store().inbox(p.recipient, { after, limit, unread });
+    return { data: page.items, next: page.next, unread: page.unread };
+  };
+  const markRead = (p: Party, input: Record<string, unknown>) => {
+    const ids = input.ids;
+    if (
+      !Array.isArray(ids) ||
+      ids.length === 0 ||
+      ids.length > MAX_PAGE ||
+      !ids.every((i) => typeof i === 'string')
+    )
+      throw new Problem('BAD_REQUEST', `ids must be a list of 1 to ${MAX_PAGE} notification ids.`);
+    return { marked: store().markRead(p.recipient, ids) };
+  };
+  const addWebhook = (p: Party, input: Record<string, unknown>) => {
+    const problem = webhookUrlProblem(input.url);
+    if (problem) throw new Problem('BAD_REQUEST', problem);
+    const allowed = kindsFor(p.kind);
+    const kinds = input.kinds ?? [];
+    if (
+      !Array.isArray(kinds) ||
+      !kinds.every((k) => typeof k === 'string' && (allowed as string[]).includes(k))
+    )
+      throw new Problem('BAD_REQUEST', `kinds must be a list of: ${allowed.join(', ')} (none: all of them).`);
+    try {
+      return store().addWebhook(p.recipient, input.url as string, kinds as NotificationKind[]);
+    } catch (err) {
+      if (err instanceof RangeError) throw new Problem('BAD_REQUEST', err.message);
+      throw err;
+    }
+  };
+  const own = (p: Party, id: string) => {
+    const hook = store().webhook(p.recipient, id);
+    if (!hook) throw new Problem('NOT_FOUND', `You have no webhook ${id.slice(0, 64)}.`);
+    return hook;
+  };
+  const testWebhook = async (p: Party, id: string) => {
+    const hook = own(p, id);
+    const note = {
+      id: `test_${crypto.randomBytes(8).toString('hex')}`,
+      kind: 'webhook.test',
+      recipient: p.recipient,
+      at: new Date().toISOString(),
+    };
+    const answer = await post(
+      hook.url,
+      webhookRequest({ notificationId: note.id, secret: hook.secret, body: JSON.stringify(note) }),
+      10_000,
+    );
+    return { delivered: answer.ok, result: answer.result, id: note.id };
+  };
+
+  // Enterprises, with their Bearer token.
+  r.get('/v1/inbox', (req, res) => void res.json(listInbox(enterprise(req), req)));
+  r.post(
+    '/v1/inbox/read',
+    ...jsonBody('16kb'),
+    (req, res) => void res.json(markRead(enterprise(req), (req.body ?? {}) as Record<string, unknown>)),
+  );
+  r.get('/v1/webhooks', (req, res) => void res.json({ data: store().webhooks(enterprise(req).recipient) }));
+  r.post(
+    '/v1/webhooks',
+    ...jsonBody('16kb'),
+    (req, res) =>
+      void res.status(201).json(addWebhook(enterprise(req), (req.body ?? {}) as Record<string, unknown>)),
+  );
+  r.delete('/v1/webhooks/:id', (req, res) => {
+    const p = enterprise(req);
+    own(p, String(req.params.id));
+    store().removeWebhook(p.recipient, String(req.params.id));
+    res.status(204).end();
+  });
+  r.post(
+    '/v1/webhooks/:id/test',
+    async (req, res) => void res.json(await testWebhook(enterprise(req), String(req.params.id))),
+  );
+  r.get('/v1/webhooks/:id/deliveries', (req, res) => {
+    const p = enterprise(req);
+    own(p, String(req.params.id));
+    res.json({ data: store().deliveries(p.recipient, String(req.params.id)) });
+  });
+
+  // Opening bodies, signed with their staff's Fabric identity.
+  r.get('/v1/admin/inbox', (req, res) => void res.json(listInbox(body(req), req)));
+  r.post(
+    '/v1/admin/inbox/read',
+    rawJson,
+    (req, res) => void res.json(markRead(body(req, req.body), parsed(req))),
+  );
+  r.get('/v1/admin/webhooks', (req, res) => void res.json({ data: store().webhooks(body(req).recipient) }));
+  r.post(
+    '/v1/admin/webhooks',
+    rawJson,
+    (req, res) => void res.status(201).json(addWebhook(body(req, req.body), parsed(req))),
+  );
+  r.delete('/v1/admin/webhooks/:id', (req, res) => {
+    const p = body(req);
+    own(p, String(req.params.id));
+    store().removeWebhook(p.recipient, String(req.params.id));
+    res.status(204).end();
+  });
+  r.post(
+    '/v1/admin/webhooks/:id/test',
+    rawJson,
+    async (req, res) => void res.json(await testWebhook(body(req, req.body), String(req.params.id))),
+  );
+  r.get('/v1/admin/webhooks/:id/deliveries', (req, res) => {
+    const p = body(req);
+    own(p, String(req.params.id));
+    res.json({ data: store().deliveries(p.recipient, String(req.params.id)) });
+  });
+  return r;
+}
