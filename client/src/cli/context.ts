@@ -8,6 +8,7 @@ import { EnterpriseSigner } from '../enterprise-signer.js';
 import { listWallet } from '../ledger/fabric-connection.js';
 import { RdxLedger } from '../sdk/ledger-api.js';
 import { EnterpriseSession, PublicGatewayApi, RegulatorSession } from '../sdk/gateway-api.js';
+import type { PartyNotifications } from '../sdk/notifications-api.js';
 import { InputError } from '../sdk/errors.js';
 import { requireUserCode } from '../sdk/person.js';
 import { CliError } from './failure.js';
@@ -82,6 +83,16 @@ export class CliContext {
   /** The gateway's endpoints that need no login. */
   publicGateway(): PublicGatewayApi {
     return new PublicGatewayApi(this.gatewayUrl);
+  }
+
+  /**
+   * The notifications of whoever runs the command: an opening body's with --as (requests signed with that
+   * Fabric identity), else the enterprise's (its credentials, as {@link enterprise}).
+   */
+  notifications(): PartyNotifications {
+    return this.identityName
+      ? this.publicGateway().bodyNotifications(this.ledger().connection.identity)
+      : this.enterprise().notifications;
   }
 
   /**

@@ -75,6 +75,14 @@ import sharedGrantRestore from './commands/shared/grant-restore.js';
 import sharedGrantTerminate from './commands/shared/grant-terminate.js';
 import sharedIdentities from './commands/shared/identities.js';
 import sharedKeygen from './commands/shared/keygen.js';
+import sharedInbox from './commands/shared/inbox.js';
+import {
+  webhooksAdd,
+  webhooksDeliveries,
+  webhooksList,
+  webhooksRemove,
+  webhooksTest,
+} from './commands/shared/webhooks.js';
 import { creditCodeCheck, creditCodeExample } from './commands/shared/credit-code.js';
 import sharedVerify from './commands/shared/verify.js';
 
@@ -170,6 +178,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   sharedGrantTerminate,
   sharedIdentities,
   sharedKeygen,
+  sharedInbox,
+  webhooksAdd,
+  webhooksList,
+  webhooksRemove,
+  webhooksTest,
+  webhooksDeliveries,
   sharedVerify,
   creditCodeCheck,
   creditCodeExample,

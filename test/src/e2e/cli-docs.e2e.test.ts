@@ -94,4 +94,10 @@ describe('CLI.md’s walk-through, run as written', function () {
     const said = steps.map((s) => s.stdout + s.stderr).join('\n');
     expect(said, 'what the commands printed').to.not.include('33110219851120004X').and.not.include('张三丰');
   });
+
+  it('the inboxes hold what happened: the enterprise’s agreement in force, the body’s demand received', () => {
+    const out = (command: string) => steps.find((s) => s.command.startsWith(command))?.stdout ?? '';
+    expect(out('rdx inbox --all  ')).to.include('application approved').and.include('agreement in force');
+    expect(out('rdx inbox --all --as admin.market')).to.include('a demand for your data awaits your review');
+  });
 });

@@ -1,0 +1,263 @@
+/**
+ * Notifications on the real network (issue 13): an enterprise and two opening bodies register webhooks with a
+ * receiver on loopback that verifies every signature; a whole workflow runs while the gateway is killed with -9
+ * half way (the supervisor starts it again). Every notification of the workflow arrives at least once, every
+ * repeat under the same id; each party gets its own and nothing of another's; the inboxes hold the same ones,
+ * read through the SDK and `rdx inbox` as the enterprise and as Market's admin.
+ */
+import { expect } from 'chai';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  EnterpriseSession,
+  PublicGatewayApi,
+  RdxLedger,
+  verifyWebhook,
+  type Notification,
+} from '@rdx/client';
+import { gatewayUrl, orgAdminIdentity, readPid, waitForBlock } from '@rdx/network';
+import { Cli } from '../cli-helpers.js';
+import { defined } from '../expectations.js';
+import { paths, topology } from '../fabric-client.js';
+import { eventually, tokenFor } from '../gateway-client-e2e.js';
+import { applyAndGetGrants, demand, onboard, Parties, runId, type TestEnterprise } from '../workflow.js';
+
+const base = gatewayUrl({ topology } as never);
+const DATASET = 'market-entities';
+const ITEMS = ['uscc', 'entity_name'];
+
+interface Received {
+  hook: string;
+  id: string;
+  notification: Notification;
+}
+
+/** A webhook receiver: one path per registration, each checked with its own secret; fails the first `failFirst`. */
+async function receiver(failFirst: number): Promise<{
+  url: (name: string) => string;
+  secrets: Map<string, string>;
+  got: Received[];
+  rejected: string[];
+  close(): Promise<void>;
+}> {
+  const secrets = new Map<string, string>();
+  const got: Received[] = [];
+  const rejected: string[] = [];
+  let toFail = failFirst;
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      const hook = (req.url ?? '').slice(1);
+      try {
+        const notification = verifyWebhook(
+          defined(secrets.get(hook), `a secret for ${hook}`),
+          req.headers,
+          body,
+        );
+        if (toFail-- > 0) return void res.writeHead(503).end();
+        got.push({ hook, id: String(req.headers['webhook-id']), notification });
+        res.writeHead(204).end();
+      } catch (err) {
+        rejected.push(`${hook}: ${(err as Error).message}`);
+        res.writeHead(400).end();
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (name) => `http://127.0.0.1:${port}/${name}`,
+    secrets,
+    got,
+    rejected,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+describe('notifications: webhooks and inboxes, through a gateway killed half way (real network)', () => {
+  let p: Parties;
+  let acme: TestEnterprise;
+  let bystander: TestEnterprise;
+  let r: Awaited<ReturnType<typeof receiver>>;
+  let grantId = '';
+  let complaintId = '';
+  const appId = `notify-${runId}`;
+  const agreementId = `${appId}.MarketMSP`;
+  const gateway = new PublicGatewayApi(base);
+  const market = () => gateway.bodyNotifications(orgAdminIdentity({ paths, topology }, 'MarketMSP'));
+  const transport = () => gateway.bodyNotifications(orgAdminIdentity({ paths, topology }, 'TransportMSP'));
+
+  before(async () => {
+    p = new Parties();
+    r = await receiver(3);
+    [acme, bystander] = [await onboard(p, 'AA'), await onboard(p, 'AA')];
+    // The gateway knows an enterprise a moment after onboarding.
+    for (const e of [acme, bystander])
+      await eventually(
+        async () => (await tokenFor(base, e.creditCode, e.privateKeyPem).catch(() => '')) !== '',
+        15_000,
+        'the gateway sees the enterprise',
+      );
+    const register = async (name: string, add: (url: string) => Promise<{ secret: string }>) =>
+      r.secrets.set(name, (await add(r.url(name))).secret);
+    const session = (e: TestEnterprise) =>
+      EnterpriseSession.withPrivateKey(base, e.creditCode, e.privateKeyPem);
+    await register('acme', (url) => session(acme).notifications.addWebhook({ url }));
+    await register('bystander', (url) => session(bystander).notifications.addWebhook({ url }));
+    await register('market', (url) =>
+      market().addWebhook({ url, kinds: ['demand.received', 'agreement.signed', 'complaint.filed'] }),
+    );
+    await register('transport', (url) => transport().addWebhook({ url }));
+  });
+  after(async () => {
+    p?.close();
+    await r?.close();
+  });
+
+  it('every notification of the workflow arrives, signed, at least once, though the gateway is killed half way', async () => {
+    const { grants } = await applyAndGetGrants(p, acme.signer, appId, [demand(DATASET, 'MarketMSP', ITEMS)]);
+    grantId = defined(grants[0], 'a grant');
+    // Killed with -9 while the next changes are committed; the supervisor starts it again.
+    const pid = defined(readPid(paths, 'gateway'), 'the gateway is running');
+    process.kill(pid, 'SIGKILL');
+    const grant = new RdxLedger(p.market).grant;
+    await waitForBlock(
+      BigInt((await grant.suspend({ id: grantId, reason: 'violation', note: '核查使用情况' })).blockNumber),
+    );
+    await waitForBlock(BigInt((await grant.restore({ id: grantId, note: '核查完毕' })).blockNumber));
+    await eventually(
+      async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok === true,
+      60_000,
+      'the gateway restarts',
+    );
+    // An enterprise's complaint about the data, through the restarted gateway; Market answers it.
+    const filed = await EnterpriseSession.withPrivateKey(
+      base,
+      acme.creditCode,
+      acme.privateKeyPem,
+    ).fileComplaint({
+      datasetId: DATASET,
+      grantId,
+      category: 'quality',
+      facts: '地址字段缺失较多,请核实后更新。',
+    });
+    complaintId = filed.complaint.id;
+    await waitForBlock(
+      BigInt(
+        (
+          await new RdxLedger(p.market).complaint.resolve({
+            id: complaintId,
+            decision: 'upheld',
+            note: '已补全地址字段',
+          })
+        ).blockNumber,
+      ),
+    );
+
+    const expected: [string, string, string][] = [
+      ['acme', 'application.approved', appId],
+      ['acme', 'agreement.awaiting-signature', agreementId],
+      ['acme', 'agreement.in-force', agreementId],
+      ['acme', 'grant.suspended', grantId],
+      ['acme', 'grant.restored', grantId],
+      ['market', 'demand.received', appId],
+      ['market', 'agreement.signed', agreementId],
+      ['market', 'complaint.filed', complaintId],
+      ['acme', 'complaint.resolved', complaintId],
+    ];
+    const arrived = (): [string, string, string][] =>
+      r.got.map((g) => [g.hook, g.notification.kind, g.notification.subject.id]);
+    await eventually(
+      () => Promise.resolve(expected.every((e) => arrived().some((a) => a.join() === e.join()))),
+      90_000,
+      'every expected notification delivered',
+    );
+    expect(r.rejected, 'deliveries whose signature did not verify').to.deep.equal([]);
+    // Repeats (a delivery in flight at the kill, the receiver's first refusals) carry the same id and content.
+    const byId = new Map<string, string>();
+    for (const g of r.got) {
+      const seen = byId.get(g.id);
+      if (seen !== undefined) expect(JSON.stringify(g.notification), `repeat of ${g.id}`).to.equal(seen);
+      byId.set(g.id, JSON.stringify(g.notification));
+      expect(g.notification.id).to.equal(g.id);
+    }
+  });
+
+  it('each party gets only its own: nothing of this workflow reaches the bystander or Transport; Market only the kinds it chose', () => {
+    const about = (g: Received) => [appId, agreementId, grantId].includes(g.notification.subject.id);
+    expect(
+      r.got.filter((g) => g.hook === 'bystander' && about(g)).map((g) => g.notification.kind),
+    ).to.deep.equal([]);
+    expect(
+      r.got.filter((g) => g.hook === 'transport' && about(g)).map((g) => g.notification.kind),
+    ).to.deep.equal([]);
+    for (const g of r.got) {
+      const owner = {
+        acme: `enterprise:${acme.creditCode}`,
+        bystander: `enterprise:${bystander.creditCode}`,
+        market: 'body:MarketMSP',
+        transport: 'body:TransportMSP',
+      }[g.hook];
+      expect(g.notification.recipient, `${g.hook} got ${g.notification.kind}`).to.equal(owner);
+    }
+    expect(new Set(r.got.filter((g) => g.hook === 'market').map((g) => g.notification.kind))).to.satisfy(
+      (kinds: Set<string>) =>
+        [...kinds].every((k) => ['demand.received', 'agreement.signed', 'complaint.filed'].includes(k)),
+    );
+  });
+
+  it('the inboxes hold the same notifications: the enterprise through the SDK and rdx, Market with rdx --as', async () => {
+    const session = EnterpriseSession.withPrivateKey(base, acme.creditCode, acme.privateKeyPem);
+    const page = await session.notifications.inbox({ limit: 200 });
+    const delivered = new Set(r.got.filter((g) => g.hook === 'acme').map((g) => g.id));
+    expect(page.data.map((n) => n.id).filter((id) => delivered.has(id)).length).to.equal(delivered.size);
+    const cfg = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-inbox-cfg-'));
+    try {
+      const keyFile = path.join(cfg, 'acme.key.pem');
+      fs.writeFileSync(keyFile, acme.privateKeyPem, { mode: 0o600 });
+      const cli = new Cli({ RDX_GATEWAY_URL: base, XDG_CONFIG_HOME: cfg });
+      const mine = await cli.ok<{ data: Notification[]; unread: number }>([
+        'inbox',
+        '--client-id',
+        acme.creditCode,
+        '--key-file',
+        keyFile,
+      ]);
+      expect(mine.data.map((n) => n.kind)).to.include.members([
+        'application.approved',
+        'grant.suspended',
+        'grant.restored',
+      ]);
+      const marked = await cli.ok<{ marked: number }>([
+        'inbox',
+        '--mark-read',
+        mine.data.map((n) => n.id).join(','),
+        '--client-id',
+        acme.creditCode,
+        '--key-file',
+        keyFile,
+      ]);
+      expect(marked.marked).to.equal(mine.data.length);
+      const after = await cli.ok<{ data: Notification[]; unread: number }>([
+        'inbox',
+        '--client-id',
+        acme.creditCode,
+        '--key-file',
+        keyFile,
+      ]);
+      expect([after.data.length, after.unread]).to.deep.equal([0, 0]);
+      const body = await cli.ok<{ data: Notification[] }>(['inbox', '--all', '--as', 'admin.market']);
+      expect(body.data.filter((n) => n.subject.id === appId).map((n) => n.kind)).to.deep.equal([
+        'demand.received',
+      ]);
+      const other = await cli.ok<{ data: Notification[] }>(['inbox', '--all', '--as', 'admin.transport']);
+      expect(other.data.filter((n) => [appId, agreementId].includes(n.subject.id))).to.deep.equal([]);
+    } finally {
+      fs.rmSync(cfg, { recursive: true, force: true });
+    }
+  });
+});
