@@ -3,6 +3,7 @@
  * SIGTERM/SIGINT stop taking requests, anchor what is logged, and close the ledger connection.
  */
 import fs from 'node:fs';
+import { RdxLedger } from '@rdx/client';
 import http from 'node:http';
 import { acceptRawUtf8RequestLines } from './http/raw-utf8-urls.js';
 import path from 'node:path';
@@ -33,6 +34,7 @@ import { ViewFollower } from './view/view-follower.js';
 import { NotificationFollower, gatewayReader } from './notify/notification-follower.js';
 import { NotificationStore } from './notify/notification-store.js';
 import { DISPATCHER_DEFAULTS, WebhookDispatcher } from './notify/webhook-dispatcher.js';
+import { DueSweep } from './notify/due-sweep.js';
 import type { AuditSink, DataStore } from './services.js';
 
 const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
@@ -151,8 +153,12 @@ async function main(config: GatewayConfig): Promise<void> {
       )
     : undefined;
   if (notifications && notifier) registerNotificationGauges(metrics, notifications, notifier);
+  const dueSweep = notifications
+    ? new DueSweep(view, () => new RdxLedger(ledger).query.overdue(), notifications, log)
+    : undefined;
   void notifier?.run();
   dispatcher?.start();
+  dueSweep?.start();
   // The unanchored tail of a crashed run is anchored first thing.
   await anchorer
     .verifyAtStart()
@@ -230,6 +236,7 @@ async function main(config: GatewayConfig): Promise<void> {
     server.close();
     follower.stop();
     notifier?.stop();
+    dueSweep?.stop();
     void anchorer
       .stop()
       .then(() => anchorer.anchorNow())

@@ -29,6 +29,9 @@ export const NOTIFICATION_KINDS = {
   'rating.changed': ['enterprise', '评级已变更 rating changed'],
   'rating.expired': ['enterprise', '评级已过期 rating expired'],
   'complaint.resolved': ['enterprise', '投诉已处理 your complaint was resolved'],
+  'grant.expiring': ['enterprise', '授权即将到期 a grant ends within 30 (then 7) days'],
+  'rating.expiring': ['enterprise', '评级即将到期 your rating ends within 30 (then 7) days'],
+  overdue: ['any', '事项逾期 something you owe is overdue'],
   'demand.received': ['body', '收到数据需求 a demand for your data awaits your review'],
   'complaint.filed': ['body', '收到投诉举报 a complaint about your data'],
   'security-issue.reported': ['body', '收到安全问题报告 a security issue reported on your agreement'],
@@ -37,6 +40,7 @@ export const NOTIFICATION_KINDS = {
 } as const;
 
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;
+/** Who receives a kind: enterprises (and natural persons), opening bodies (and the bureau's staff), or either. */
 export type NotificationParty = 'enterprise' | 'body';
 
 /** One notification, as the inbox lists it and a webhook receives it. */
@@ -48,9 +52,9 @@ export interface Notification {
   recipient: string;
   /** The ledger object the change is about, and its state after it. */
   subject: { type: string; id: string; state?: string };
-  /** The transaction and block that made the change, and its time. */
-  txId: string;
-  block: number;
+  /** The transaction and block that made the change (none for what time alone made due), and the time. */
+  txId?: string;
+  block?: number;
   at: string;
   /** What the party needs to act, e.g. the reason of a return. */
   detail?: Record<string, unknown>;
@@ -60,8 +64,8 @@ export interface Notification {
 
 /** The kinds a party receives. */
 export function kindsFor(party: NotificationParty): NotificationKind[] {
-  return (Object.keys(NOTIFICATION_KINDS) as NotificationKind[]).filter(
-    (k) => NOTIFICATION_KINDS[k][0] === party,
+  return (Object.keys(NOTIFICATION_KINDS) as NotificationKind[]).filter((k) =>
+    [party, 'any'].includes(NOTIFICATION_KINDS[k][0]),
   );
 }
 

@@ -8,7 +8,7 @@
  * event twice (after a restart before its block was marked done) gives the same notifications, stored once.
  */
 import crypto from 'node:crypto';
-import type { Notification, NotificationKind } from '@rdx/client';
+import type { GrantState, Notification, NotificationKind } from '@rdx/client';
 import type { LedgerEvent } from '../ledger/ledger.js';
 
 /**
@@ -40,9 +40,10 @@ function notificationId(txId: string, index: number, kind: string, recipient: st
   return `ntf_${digest.slice(0, 32)}`;
 }
 
-const GRANT_KINDS: Record<string, NotificationKind> = {
+/** Typed by the grant's states, so a state renamed in the chaincode fails the build here. */
+const GRANT_KINDS: Partial<Record<GrantState, NotificationKind>> = {
   SUSPENDED: 'grant.suspended',
-  WITHDRAWN: 'grant.withdrawn',
+  REVOKED: 'grant.withdrawn',
   TERMINATED: 'grant.terminated',
   EXPIRED: 'grant.expired',
 };
@@ -86,7 +87,7 @@ async function madeBy(event: LedgerEvent, change: Change, read: NotifyReader): P
       // ACTIVE when its agreement enters into force is announced by the agreement).
       const restored =
         change.state === 'ACTIVE' && (event.name === 'GrantRestored' || event.name === 'ComplaintResolved');
-      const kind = GRANT_KINDS[change.state] ?? (restored ? 'grant.restored' : undefined);
+      const kind = GRANT_KINDS[change.state as GrantState] ?? (restored ? 'grant.restored' : undefined);
       return kind ? [[kind, enterprise]] : [];
     }
     case 'enterprise': {

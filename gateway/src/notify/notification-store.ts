@@ -101,6 +101,19 @@ export class NotificationStore {
    * `block` reached, in one transaction. Returns the notifications that were new.
    */
   record(block: number, notifications: readonly Notification[], now = Date.now()): Notification[] {
+    return this.insert(notifications, block, now);
+  }
+
+  /** Stores notifications no block made (what time made due) and the deliveries they owe. */
+  add(notifications: readonly Notification[], now = Date.now()): Notification[] {
+    return this.insert(notifications, undefined, now);
+  }
+
+  private insert(
+    notifications: readonly Notification[],
+    block: number | undefined,
+    now: number,
+  ): Notification[] {
     const fresh: Notification[] = [];
     const insert = this.db.prepare(
       'INSERT OR IGNORE INTO notifications (id, recipient, kind, json) VALUES (?, ?, ?, ?)',
@@ -120,11 +133,12 @@ export class NotificationStore {
             owe.run(n.id, hook.id, now, new Date(now).toISOString());
         }
       }
-      this.db
-        .prepare(
-          "INSERT INTO checkpoint (name, block) VALUES ('events', ?) ON CONFLICT(name) DO UPDATE SET block = MAX(block, excluded.block)",
-        )
-        .run(block);
+      if (block !== undefined)
+        this.db
+          .prepare(
+            "INSERT INTO checkpoint (name, block) VALUES ('events', ?) ON CONFLICT(name) DO UPDATE SET block = MAX(block, excluded.block)",
+          )
+          .run(block);
       this.db.exec('COMMIT');
     } catch (err) {
       this.db.exec('ROLLBACK');

@@ -16,7 +16,7 @@ const kind = { type: 'string', enum: Object.keys(NOTIFICATION_KINDS) };
 
 const NOTIFICATION = {
   type: 'object',
-  required: ['id', 'kind', 'recipient', 'subject', 'txId', 'block', 'at'],
+  required: ['id', 'kind', 'recipient', 'subject', 'at'],
   properties: {
     id: { ...str, description: 'the same on every delivery of it: de-duplicate on it' },
     kind,
@@ -26,7 +26,7 @@ const NOTIFICATION = {
       required: ['type', 'id'],
       properties: { type: str, id: str, state: str },
     },
-    txId: str,
+    txId: { ...str, description: 'the transaction that made the change (none for what time made due)' },
     block: int,
     at: str,
     detail: { type: 'object' },

@@ -18,7 +18,7 @@ import {
   verifyWebhook,
   type Notification,
 } from '@rdx/client';
-import { gatewayUrl, orgAdminIdentity, readPid, waitForBlock } from '@rdx/network';
+import { chinaToday, gatewayUrl, orgAdminIdentity, readPid, waitForBlock } from '@rdx/network';
 import { Cli } from '../cli-helpers.js';
 import { defined } from '../expectations.js';
 import { paths, topology } from '../fabric-client.js';
@@ -26,6 +26,8 @@ import { eventually, tokenFor } from '../gateway-client-e2e.js';
 import { applyAndGetGrants, demand, onboard, Parties, runId, type TestEnterprise } from '../workflow.js';
 
 const base = gatewayUrl({ topology } as never);
+const plusDays = (day: string, n: number): string =>
+  new Date(Date.parse(day) + n * 86_400_000).toISOString().slice(0, 10);
 const DATASET = 'market-entities';
 const ITEMS = ['uscc', 'entity_name'];
 
@@ -119,7 +121,11 @@ describe('notifications: webhooks and inboxes, through a gateway killed half way
   });
 
   it('every notification of the workflow arrives, signed, at least once, though the gateway is killed half way', async () => {
-    const { grants } = await applyAndGetGrants(p, acme.signer, appId, [demand(DATASET, 'MarketMSP', ITEMS)]);
+    // A grant that ends in 20 days: once the restarted gateway has its view, it tells the holder (30-day notice).
+    const { grants } = await applyAndGetGrants(p, acme.signer, appId, [demand(DATASET, 'MarketMSP', ITEMS)], {
+      validUntil: plusDays(chinaToday(), 20),
+      dailyQuota: 1000,
+    });
     grantId = defined(grants[0], 'a grant');
     // Killed with -9 while the next changes are committed; the supervisor starts it again.
     const pid = defined(readPid(paths, 'gateway'), 'the gateway is running');
@@ -130,9 +136,9 @@ describe('notifications: webhooks and inboxes, through a gateway killed half way
     );
     await waitForBlock(BigInt((await grant.restore({ id: grantId, note: '核查完毕' })).blockNumber));
     await eventually(
-      async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok === true,
+      async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.ok === true,
       60_000,
-      'the gateway restarts',
+      'the gateway is back and follows the ledger',
     );
     // An enterprise's complaint about the data, through the restarted gateway; Market answers it.
     const filed = await EnterpriseSession.withPrivateKey(
@@ -164,6 +170,7 @@ describe('notifications: webhooks and inboxes, through a gateway killed half way
       ['acme', 'agreement.in-force', agreementId],
       ['acme', 'grant.suspended', grantId],
       ['acme', 'grant.restored', grantId],
+      ['acme', 'grant.expiring', grantId],
       ['market', 'demand.received', appId],
       ['market', 'agreement.signed', agreementId],
       ['market', 'complaint.filed', complaintId],
@@ -188,7 +195,8 @@ describe('notifications: webhooks and inboxes, through a gateway killed half way
   });
 
   it('each party gets only its own: nothing of this workflow reaches the bystander or Transport; Market only the kinds it chose', () => {
-    const about = (g: Received) => [appId, agreementId, grantId].includes(g.notification.subject.id);
+    const about = (g: Received) =>
+      [appId, agreementId, grantId, complaintId].includes(g.notification.subject.id);
     expect(
       r.got.filter((g) => g.hook === 'bystander' && about(g)).map((g) => g.notification.kind),
     ).to.deep.equal([]);

@@ -1,0 +1,145 @@
+/**
+ * What time alone makes due becomes notifications too (issue 13): a grant or a rating ending within 30 days and
+ * again within 7, and every item of the ledger's overdue list (query:ListOverdue: reviews, complaints,
+ * rectifications, duties, the catalogue review, a missing calendar year) to the party that owes it. No event
+ * announces these, so the sweep looks at the view and the overdue list at start and then hourly.
+ *
+ * Each notification's id is derived from what it is about and the day or threshold it marks, so a sweep that
+ * runs again (or after a restart) stores none twice; a renewed grant ends on another day and is announced again.
+ */
+import crypto from 'node:crypto';
+import type { Notification, NotificationKind, OverdueItem } from '@rdx/client';
+import type { LedgerView } from '../view/ledger-view.js';
+import { bodyParty, enterpriseParty } from './derive.js';
+import type { NotificationStore } from './notification-store.js';
+
+/** Days before the end of a grant or rating at which its holder is told, in the order they are reached. */
+export const EXPIRY_NOTICES = [30, 7] as const;
+
+const DAY_MS = 86_400_000;
+
+function dueId(...parts: (string | number)[]): string {
+  return `ntf_${crypto
+    .createHash('sha256')
+    .update(['due', ...parts].join('|'))
+    .digest('hex')
+    .slice(0, 32)}`;
+}
+
+/** The China day (YYYY-MM-DD) of `now`. */
+function chinaDay(now: Date): string {
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** The smallest notice threshold `daysLeft` has reached, if any (7 once 7 days or fewer are left). */
+function threshold(daysLeft: number): number | undefined {
+  return daysLeft < 0 ? undefined : [...EXPIRY_NOTICES].reverse().find((t) => daysLeft <= t);
+}
+
+/** The notifications due at `now` from the view and the overdue list. */
+export function dueNotifications(
+  view: LedgerView,
+  overdue: readonly OverdueItem[],
+  now: Date,
+): Notification[] {
+  const today = chinaDay(now);
+  const at = now.toISOString();
+  const daysTo = (day: string): number => Math.round((Date.parse(day) - Date.parse(today)) / DAY_MS);
+  const out: Notification[] = [];
+  const add = (
+    id: string,
+    kind: NotificationKind,
+    recipient: string,
+    subject: Notification['subject'],
+    detail: Record<string, unknown>,
+  ) => out.push({ id, kind, recipient, subject, at, detail });
+
+  for (const g of view.grants.values()) {
+    // A live grant: a suspended one may be restored, and its holder plans around its end all the same.
+    if (g.state !== 'ACTIVE' && g.state !== 'SUSPENDED') continue;
+    const left = daysTo(g.validUntil);
+    const t = threshold(left);
+    if (t !== undefined)
+      add(
+        dueId('grant', g.id, g.validUntil, t),
+        'grant.expiring',
+        enterpriseParty(g.creditCode),
+        { type: 'grant', id: g.id, state: g.state },
+        { validUntil: g.validUntil, daysLeft: left },
+      );
+  }
+  for (const e of view.enterprises.values()) {
+    if (e.rating.expired) continue;
+    const left = daysTo(e.rating.validUntil);
+    const t = threshold(left);
+    if (t !== undefined)
+      add(
+        dueId('rating', e.creditCode, e.rating.validUntil, t),
+        'rating.expiring',
+        enterpriseParty(e.creditCode),
+        { type: 'enterprise', id: e.creditCode, state: e.rating.level },
+        { validUntil: e.rating.validUntil, daysLeft: left },
+      );
+  }
+  for (const item of overdue) {
+    // The party is an opening body (or the bureau) by its MSP id, or an enterprise by its code.
+    const recipient = view.enterprises.has(item.party) ? enterpriseParty(item.party) : bodyParty(item.party);
+    add(
+      dueId('overdue', item.type, item.id, item.step, item.due),
+      'overdue',
+      recipient,
+      { type: item.type, id: item.id },
+      {
+        step: item.step,
+        due: item.due,
+        ...(item.workingDaysOverdue !== undefined ? { workingDaysOverdue: item.workingDaysOverdue } : {}),
+      },
+    );
+  }
+  return out;
+}
+
+/** Runs the sweep once the view is built, then every `everyMs` (an hour by default); a failed one within a minute. */
+export class DueSweep {
+  private timer?: NodeJS.Timeout;
+  lastError?: string;
+
+  constructor(
+    private readonly view: LedgerView,
+    private readonly overdue: () => Promise<OverdueItem[]>,
+    private readonly store: NotificationStore,
+    private readonly log: (line: string) => void = () => undefined,
+    private readonly everyMs = 3_600_000,
+  ) {}
+
+  /** One sweep; the notifications that were new. */
+  async sweep(now = new Date()): Promise<Notification[]> {
+    const fresh = this.store.add(dueNotifications(this.view, await this.overdue(), now));
+    if (fresh.length) this.log(`notifications: ${fresh.length} made due by time`);
+    return fresh;
+  }
+
+  start(): void {
+    let last = 0;
+    const check = (): void => {
+      // After the view is built (an empty view would announce nothing), then every `everyMs`.
+      if (!this.view.following || Date.now() - last < this.everyMs) return;
+      last = Date.now();
+      this.sweep().then(
+        () => (this.lastError = undefined),
+        (err: unknown) => {
+          this.lastError = err instanceof Error ? err.message.split('\n')[0] : String(err);
+          last = 0;
+          this.log(`notifications: the sweep of what is due failed (${this.lastError}); trying again`);
+        },
+      );
+    };
+    this.timer = setInterval(check, Math.min(60_000, this.everyMs));
+    this.timer.unref();
+    setTimeout(check, 1000).unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
