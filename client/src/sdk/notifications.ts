@@ -48,6 +48,8 @@ export interface Notification {
   /** Stable across retries and restarts: a receiver de-duplicates on it. */
   id: string;
   kind: NotificationKind;
+  /** What it says, zh-CN then English (the kind's text in NOTIFICATION_KINDS). */
+  title: string;
   /** Whose it is: `enterprise:<credit code>` or `body:<MSP id>`. */
   recipient: string;
   /** The ledger object the change is about, and its state after it. */

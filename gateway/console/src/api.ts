@@ -63,7 +63,7 @@ export interface Answer<T> {
 /** Calls the API, with the session's token unless `auth` is false; problems throw ApiError. */
 export async function api<T>(
   path: string,
-  opts: { auth?: boolean; method?: string; form?: Record<string, string> } = {},
+  opts: { auth?: boolean; method?: string; form?: Record<string, string>; json?: unknown } = {},
 ): Promise<Answer<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const s = opts.auth === false ? undefined : session();
@@ -73,6 +73,9 @@ export async function api<T>(
   if (opts.form) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(opts.form).toString();
+  } else if (opts.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.json);
   }
   const res = await fetch(path, {
     method: opts.method ?? (body ? 'POST' : 'GET'),

@@ -301,6 +301,13 @@ const ZH: Record<string, string> = {
   'enterprise.log': '访问记录（本网关审计日志）',
   'enterprise.receipt': '访问回执',
   'enterprise.logHint': '点击“验证回执”在浏览器中验证该请求已被记录并锚定在账本上。',
+  'enterprise.inbox': '通知（未读）',
+  'enterprise.inboxHint':
+    '与您相关的变化：申请、协议、授权、评级与逾期事项。也可用 rdx inbox 或登记回调地址接收。',
+  'col.notification': '通知',
+  'col.subject': '对象',
+  'action.markRead': '标为已读',
+  'action.markAllRead': '全部标为已读',
 };
 
 const EN: Record<string, string> = {
@@ -607,6 +614,13 @@ const EN: Record<string, string> = {
   'enterprise.receipt': 'Access receipt',
   'enterprise.logHint':
     '“Verify receipt” checks in your browser that the request was logged and anchored on the ledger.',
+  'enterprise.inbox': 'Notifications (unread)',
+  'enterprise.inboxHint':
+    'What changed that concerns you: applications, agreements, grants, rating, overdue items. Also by rdx inbox or a webhook.',
+  'col.notification': 'Notification',
+  'col.subject': 'About',
+  'action.markRead': 'Mark read',
+  'action.markAllRead': 'Mark all read',
 };
 
 const LANG_KEY = 'rdx.console.lang';

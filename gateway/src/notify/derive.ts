@@ -8,7 +8,7 @@
  * event twice (after a restart before its block was marked done) gives the same notifications, stored once.
  */
 import crypto from 'node:crypto';
-import type { GrantState, Notification, NotificationKind } from '@rdx/client';
+import { NOTIFICATION_KINDS, type GrantState, type Notification, type NotificationKind } from '@rdx/client';
 import type { LedgerEvent } from '../ledger/ledger.js';
 
 /**
@@ -146,6 +146,7 @@ export async function notificationsOf(
       out.push({
         id: notificationId(event.txId, index, kind, recipient),
         kind,
+        title: NOTIFICATION_KINDS[kind][1],
         recipient,
         subject: { type: change.type, id: change.id, ...(change.state ? { state: change.state } : {}) },
         txId: event.txId,

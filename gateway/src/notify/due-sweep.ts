@@ -8,7 +8,7 @@
  * runs again (or after a restart) stores none twice; a renewed grant ends on another day and is announced again.
  */
 import crypto from 'node:crypto';
-import type { Notification, NotificationKind, OverdueItem } from '@rdx/client';
+import { NOTIFICATION_KINDS, type Notification, type NotificationKind, type OverdueItem } from '@rdx/client';
 import type { LedgerView } from '../view/ledger-view.js';
 import { bodyParty, enterpriseParty } from './derive.js';
 import type { NotificationStore } from './notification-store.js';
@@ -52,7 +52,7 @@ export function dueNotifications(
     recipient: string,
     subject: Notification['subject'],
     detail: Record<string, unknown>,
-  ) => out.push({ id, kind, recipient, subject, at, detail });
+  ) => out.push({ id, kind, title: NOTIFICATION_KINDS[kind][1], recipient, subject, at, detail });
 
   for (const g of view.grants.values()) {
     // A live grant: a suspended one may be restored, and its holder plans around its end all the same.

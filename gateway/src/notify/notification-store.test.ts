@@ -13,6 +13,7 @@ function note(id: string, kind: NotificationKind, recipient = ACME, block = 5): 
   return {
     id,
     kind,
+    title: kind,
     recipient,
     subject: { type: 'grant', id: 'g-1' },
     txId: `tx-${id}`,

@@ -25,6 +25,7 @@ function note(id: string): Notification {
   return {
     id,
     kind: 'grant.suspended',
+    title: 'grant suspended',
     recipient: ACME,
     subject: { type: 'grant', id: 'g-1', state: 'SUSPENDED' },
     txId: 't',

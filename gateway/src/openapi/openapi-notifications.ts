@@ -16,10 +16,11 @@ const kind = { type: 'string', enum: Object.keys(NOTIFICATION_KINDS) };
 
 const NOTIFICATION = {
   type: 'object',
-  required: ['id', 'kind', 'recipient', 'subject', 'at'],
+  required: ['id', 'kind', 'title', 'recipient', 'subject', 'at'],
   properties: {
     id: { ...str, description: 'the same on every delivery of it: de-duplicate on it' },
     kind,
+    title: { ...str, description: 'what it says, zh-CN then English' },
     recipient: { ...str, description: 'enterprise:<credit code> or body:<MSP id>' },
     subject: {
       type: 'object',

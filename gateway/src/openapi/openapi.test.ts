@@ -318,6 +318,7 @@ describe('the OpenAPI document and the server', () => {
       {
         id: 'ntf-aa',
         kind: 'grant.suspended',
+        title: '授权已中止 grant suspended',
         recipient: `enterprise:${CODE.AA}`,
         subject: { type: 'grant', id: 'g', state: 'SUSPENDED' },
         txId: 't',
@@ -327,6 +328,7 @@ describe('the OpenAPI document and the server', () => {
       {
         id: 'ntf-body',
         kind: 'demand.received',
+        title: '收到数据需求',
         recipient: `body:${DATASET_OWNERS[0]}`,
         subject: { type: 'application', id: 'APP-1' },
         txId: 't',

@@ -19,6 +19,7 @@ function note(id: string, kind: NotificationKind, recipient: string): Notificati
   return {
     id,
     kind,
+    title: kind,
     recipient,
     subject: { type: 'grant', id: 'g' },
     txId: `t-${id}`,

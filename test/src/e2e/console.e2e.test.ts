@@ -300,6 +300,16 @@ describe('the console in headless Chromium: public view, regulator and enterpris
     await login(page, 'enterprise', enterprise.creditCode, enterpriseSecret);
     expect(await page.getAttribute('[data-testid=who]', 'data-role')).to.equal('enterprise');
     expect((await page.textContent('[data-testid=my-grants]')) ?? '').to.include(grantId);
+    // Its inbox at the top: the workflow's notifications in Chinese (the grant was suspended and restored).
+    const inbox = (await page.textContent('[data-testid=inbox]')) ?? '';
+    expect(inbox).to.include('协议生效').and.include('授权已中止').and.include(grantId);
+    const unread = await page.locator('[data-testid=inbox] button[data-notification]').count();
+    await page.locator('[data-testid=inbox] button[data-notification]').first().click();
+    const rows = page.locator('[data-testid=inbox] button[data-notification]');
+    for (let tries = 0; (await rows.count()) !== unread - 1; tries++) {
+      expect(tries, 'the notification marked read leaves the inbox').to.be.below(50);
+      await page.waitForTimeout(100);
+    }
     expect((await page.textContent('[data-testid=access-log]')) ?? '').to.include(requestId);
     expect(
       await page.locator('a[data-nav^="/regulator"]').count(),

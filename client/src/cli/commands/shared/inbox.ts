@@ -11,7 +11,7 @@ import { NOTIFICATION_KINDS, type Notification } from '../../../sdk/notification
 const FOLLOW_EVERY_MS = 2000;
 
 function line(n: Notification): string {
-  const what = NOTIFICATION_KINDS[n.kind]?.[1] ?? n.kind;
+  const what = n.title || (NOTIFICATION_KINDS[n.kind]?.[1] ?? n.kind);
   const reason = typeof n.detail?.reason === 'string' ? ` — ${n.detail.reason}` : '';
   return `${n.at.slice(0, 19).replace('T', ' ')}  ${what}: ${n.subject.type} ${n.subject.id}${reason}  [${n.id}]`;
 }
