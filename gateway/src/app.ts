@@ -11,6 +11,7 @@ import { requestId, securityHeaders } from './http/security.js';
 import { Problem, problemHandler } from './problem.js';
 import { adminRoutes } from './routes/admin.js';
 import { inboxRoutes } from './routes/inbox.js';
+import { homeRoutes } from './routes/home.js';
 import { auditRoutes } from './routes/audit.js';
 import { dataRoutes } from './routes/data.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -52,6 +53,7 @@ export function createApp(s: Services): Express {
     dataRoutes(s),
     adminRoutes(s),
     inboxRoutes(s),
+    homeRoutes(s),
     workflowRoutes(s),
     publicRoutes(s, anonymous),
     publicComplaintRoutes(s, anonymous),

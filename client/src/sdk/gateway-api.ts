@@ -157,6 +157,13 @@ export interface PublishedProduct {
   creditCode: string;
   agreementId: string;
 }
+/** An application or agreement of the caller's as its home lists it: state, and who acts next, by when. */
+export interface OwnItem {
+  id: string;
+  state: string;
+  next: { by: 'you' | 'bureau' | 'bodies' | 'none'; what: string; due?: string };
+  [field: string]: unknown;
+}
 /** A usage report (L7) beside the calls a gateway served on its agreement's grants in its period. */
 export interface UsageReconciliation {
   reportId: string;
@@ -852,6 +859,19 @@ export class EnterpriseSession extends GatewaySession {
       receiptHash,
     });
     return { ...w, complaint: { id, due: w.data.deadline.due, receipt } };
+  }
+
+  /** The caller's applications, each with its state and next step (who acts, by when). @throws RdxSdkError */
+  async applications(): Promise<OwnItem[]> {
+    return (await this.call<{ data: OwnItem[] }>('GET', '/v1/applications')).body.data;
+  }
+
+  /**
+   * The agreements of the caller's approved applications (`NOT_DRAFTED` while a body has not drafted its one),
+   * each with its next step. @throws RdxSdkError
+   */
+  async agreements(): Promise<OwnItem[]> {
+    return (await this.call<{ data: OwnItem[] }>('GET', '/v1/agreements')).body.data;
   }
 
   /** The caller's grants as the gateway enforces them. @throws RdxSdkError */

@@ -341,6 +341,9 @@ describe('the OpenAPI document and the server', () => {
     const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const staff = testOrg(DATASET_OWNERS[0]).identity('admin');
     try {
+      await g.get('/v1/applications', { token: AA });
+      await g.get('/v1/agreements', { token: AA });
+      await g.get('/v1/agreements');
       await g.get('/v1/inbox', { token: AA });
       await g.get('/v1/inbox?limit=0', { token: AA });
       await g.post('/v1/inbox/read', { token: AA, json: { ids: ['ntf-aa'] } });

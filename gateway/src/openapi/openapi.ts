@@ -47,6 +47,24 @@ const ledgerWrite = (summary: string, status: '200' | '201'): Record<string, unk
     '503': problem,
   },
 });
+/** An application or agreement of the caller's, with who acts next (home/next-step.ts). */
+const OWN_ITEM = {
+  type: 'object',
+  required: ['id', 'state', 'next'],
+  properties: {
+    id: { type: 'string' },
+    state: { type: 'string' },
+    next: {
+      type: 'object',
+      required: ['by', 'what'],
+      properties: {
+        by: { type: 'string', enum: ['you', 'bureau', 'bodies', 'none'] },
+        what: { type: 'string' },
+        due: { type: 'string' },
+      },
+    },
+  },
+};
 const idParam = (name: string): Record<string, unknown> => ({
   name,
   in: 'path',
@@ -581,7 +599,32 @@ export const OPENAPI = {
         },
       },
     },
-    '/v1/applications': { post: ledgerWrite('Submit an application (signed SubmitApplication)', '201') },
+    '/v1/applications': {
+      get: {
+        summary: 'The caller’s applications, each with its state and next step (who acts, by when)',
+        security: bearer,
+        responses: {
+          '200': json(dataOf({ type: 'array', items: OWN_ITEM })),
+          '401': problem,
+          '403': problem,
+          '503': problem,
+        },
+      },
+      post: ledgerWrite('Submit an application (signed SubmitApplication)', '201'),
+    },
+    '/v1/agreements': {
+      get: {
+        summary:
+          'The agreements of the caller’s approved applications (NOT_DRAFTED while the body has not drafted one), each with its next step',
+        security: bearer,
+        responses: {
+          '200': json(dataOf({ type: 'array', items: OWN_ITEM })),
+          '401': problem,
+          '403': problem,
+          '503': problem,
+        },
+      },
+    },
     '/v1/applications/{id}': {
       get: {
         summary: 'One of the caller’s applications',

@@ -160,6 +160,11 @@ export class FakeLedger implements Ledger {
       'application:GetApplication',
       ([id = '']) => this.applications.get(id) ?? refuse('NOT_FOUND', `no application ${id}`),
     );
+    this.handlers.set('query:ListApplications', ([filter = '{}']) => {
+      const enterprise = (JSON.parse(filter) as { enterprise?: string }).enterprise;
+      const items = [...this.applications.values()].filter((a) => !enterprise || a.creditCode === enterprise);
+      return { items, bookmark: '' };
+    });
     this.handlers.set(
       'agreement:GetAgreement',
       ([id = '']) => this.agreements.get(id) ?? refuse('NOT_FOUND', `no agreement ${id}`),

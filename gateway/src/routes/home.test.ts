@@ -1,0 +1,95 @@
+/** An enterprise's own applications and agreements, each with its state and next step, and nobody else's. */
+import { expect } from 'chai';
+import { agreementNext, applicationNext } from '../home/next-step.js';
+import { CODE } from '../testing/fixtures.js';
+import { assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
+
+type Listed = { id: string; state: string; next: { by: string; what: string; due?: string } };
+
+describe("an enterprise's own business (GET /v1/applications, /v1/agreements)", () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+    const app = (id: string, creditCode: string, state: string, extra: Record<string, unknown> = {}) =>
+      h.ledger.applications.set(id, {
+        id,
+        creditCode,
+        state,
+        revision: 1,
+        submittedAt: '2026-11-01T00:00:00Z',
+        bodies: ['MarketMSP', 'TransportMSP'],
+        ownerReviews: {},
+        ...extra,
+      });
+    app('app-review', CODE.AA, 'OWNER_REVIEW', {
+      ownerReviews: { MarketMSP: { decision: 'approve' } },
+      deadline: { step: 'owner-review', due: '2026-12-10', rule: 'L11' },
+    });
+    app('app-ok', CODE.AA, 'APPROVED');
+    app('app-theirs', CODE.AAA, 'APPROVED');
+    h.ledger.agreements.set('app-ok.MarketMSP', {
+      id: 'app-ok.MarketMSP',
+      state: 'DRAFT',
+      terms: { creditCode: CODE.AA, body: 'MarketMSP', validUntil: '2027-06-30' },
+      bodySignature: { mspId: 'MarketMSP', certificateId: 'x', at: '2026-11-02T00:00:00Z', txId: 't' },
+      grants: [],
+    });
+    h.ledger.agreements.set('app-theirs.MarketMSP', {
+      id: 'app-theirs.MarketMSP',
+      state: 'IN_FORCE',
+      terms: { creditCode: CODE.AAA, body: 'MarketMSP' },
+      grants: [],
+    });
+  });
+  after(() => h.close());
+
+  it('lists its applications with who acts next, and none of another enterprise', async () => {
+    const { data } = assertOk<{ data: Listed[] }>(await h.get('/v1/applications', { as: 'AA' }));
+    expect(data.map((a) => [a.id, a.state, a.next.by])).to.have.deep.members([
+      ['app-review', 'OWNER_REVIEW', 'bodies'],
+      ['app-ok', 'APPROVED', 'bodies'],
+    ]);
+    const review = data.find((a) => a.id === 'app-review')!;
+    expect(review.next).to.deep.include({ due: '2026-12-10' });
+    expect(review.next.what).to.include('TransportMSP').and.not.include('MarketMSP,');
+  });
+
+  it('lists the agreements of its approved applications: one to sign, one the body has yet to draft', async () => {
+    const { data } = assertOk<{ data: Listed[] }>(await h.get('/v1/agreements', { as: 'AA' }));
+    expect(data.map((a) => [a.id, a.state, a.next.by])).to.deep.equal([
+      ['app-ok.MarketMSP', 'DRAFT', 'you'],
+      ['app-ok.TransportMSP', 'NOT_DRAFTED', 'bodies'],
+    ]);
+    const theirs = assertOk<{ data: Listed[] }>(await h.get('/v1/agreements', { as: 'AAA' })).data;
+    expect(theirs.map((a) => a.id)).to.not.include('app-ok.MarketMSP');
+  });
+
+  it('refused without a token (401) and with a regulator’s (403)', async () => {
+    assertProblem(await h.get('/v1/applications'), 401, 'TOKEN_MISSING');
+    assertProblem(await h.get('/v1/agreements'), 401, 'TOKEN_MISSING');
+  });
+
+  it('the next step follows the state: return → you, draft → body then you, in force → your duties by their days', () => {
+    expect(applicationNext({ state: 'RETURNED', bodies: [], ownerReviews: {} }).by).to.equal('you');
+    expect(applicationNext({ state: 'REJECTED', bodies: [], ownerReviews: {} }).by).to.equal('none');
+    expect(agreementNext({ state: 'DRAFT' }).by).to.equal('bodies');
+    expect(agreementNext({ state: 'IN_FORCE', productDeadline: '2027-02-01' })).to.deep.include({
+      by: 'you',
+      due: '2027-02-01',
+    });
+    expect(
+      agreementNext({
+        state: 'IN_FORCE',
+        product: { name: 'p', address: 'a', publishedOn: 'd', at: 'x' },
+        dataReturnDue: '2027-03-01',
+      }),
+    ).to.deep.include({ due: '2027-03-01' });
+    expect(
+      agreementNext({
+        state: 'IN_FORCE',
+        termination: { by: 'b', reason: 'r', noticeDate: 'd', effectiveOn: '2027-01-01', at: 'x' },
+      }).by,
+    ).to.equal('none');
+    expect(agreementNext({ state: 'TERMINATED' }).by).to.equal('none');
+  });
+});
