@@ -76,6 +76,7 @@ import sharedGrantTerminate from './commands/shared/grant-terminate.js';
 import sharedIdentities from './commands/shared/identities.js';
 import sharedKeygen from './commands/shared/keygen.js';
 import sharedInbox from './commands/shared/inbox.js';
+import { ownAgreements, ownApplications } from './commands/enterprise/own-business.js';
 import {
   webhooksAdd,
   webhooksDeliveries,
@@ -179,6 +180,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   sharedIdentities,
   sharedKeygen,
   sharedInbox,
+  ownApplications,
+  ownAgreements,
   webhooksAdd,
   webhooksList,
   webhooksRemove,

@@ -218,8 +218,18 @@ describe('notifications: webhooks and inboxes, through a gateway killed half way
     );
   });
 
-  it('the inboxes hold the same notifications: the enterprise through the SDK and rdx, Market with rdx --as', async () => {
+  it('the inboxes hold the same notifications, and the enterprise lists its own applications and agreements', async () => {
     const session = EnterpriseSession.withPrivateKey(base, acme.creditCode, acme.privateKeyPem);
+    // Its own business in one place: the application approved, the agreement in force with its next duty.
+    const apps = await session.applications();
+    expect(apps.find((a) => a.id === appId)).to.deep.include({ state: 'APPROVED' });
+    const agreements = await session.agreements();
+    const inForce = defined(
+      agreements.find((a) => a.id === agreementId),
+      'the agreement listed',
+    );
+    expect([inForce.state, inForce.next.by]).to.deep.equal(['IN_FORCE', 'you']);
+    expect(inForce.next.what).to.match(/rdx report product/);
     const page = await session.notifications.inbox({ limit: 200 });
     const delivered = new Set(r.got.filter((g) => g.hook === 'acme').map((g) => g.id));
     expect(page.data.map((n) => n.id).filter((id) => delivered.has(id)).length).to.equal(delivered.size);
