@@ -3,8 +3,10 @@
  * it: with that identity's MSP and TLS client certificate, against any org's peer — how a test proves what
  * the ledger lets an insider do.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { address, nodesOf, orgOf, peerAdminEnv, run, type FabricInstall } from '@rdx/network';
+import { address, nodesOf, ordererArgs, orgOf, peerAdminEnv, run, type FabricInstall } from '@rdx/network';
 import { paths, topology } from './fabric-client.js';
 
 const peerOf = (mspId: string) => nodesOf(topology, 'peer', mspId)[0]!;
@@ -69,4 +71,36 @@ export function chaincodeQuery(
     ],
     identity,
   );
+}
+
+/**
+ * Blocks `from` to `to` (inclusive) as `asOrg`'s admin fetches them from the orderer with `peer channel fetch`:
+ * the raw bytes an insider of that org can read and grep.
+ */
+export async function fetchBlocks(
+  install: FabricInstall,
+  asOrg: string,
+  from: number,
+  to: number,
+): Promise<Buffer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-blocks-'));
+  const blocks: Buffer[] = [];
+  try {
+    for (let n = from; n <= to; n++) {
+      const file = path.join(dir, `${n}.block`);
+      await peerCli(install, asOrg, asOrg, [
+        'channel',
+        'fetch',
+        String(n),
+        file,
+        '-c',
+        topology.channel,
+        ...ordererArgs(paths, topology, asOrg),
+      ]);
+      blocks.push(fs.readFileSync(file));
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return Buffer.concat(blocks);
 }

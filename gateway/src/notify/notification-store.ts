@@ -6,31 +6,12 @@
  */
 import crypto from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
-import type { Notification, NotificationKind } from '@rdx/client';
+import type { Notification, NotificationKind, Webhook as SdkWebhook, WebhookDelivery } from '@rdx/client';
 
-export interface Webhook {
-  id: string;
-  recipient: string;
-  url: string;
-  /** The kinds it receives; empty: every kind of its party. */
-  kinds: NotificationKind[];
-  createdAt: string;
-}
-
-export type DeliveryState = 'pending' | 'delivered' | 'dead';
-
-export interface Delivery {
-  notificationId: string;
-  webhookId: string;
-  kind: string;
-  state: DeliveryState;
-  attempts: number;
-  /** When the next attempt is due (pending), ISO. */
-  nextAt?: string;
-  /** The last attempt's answer: an HTTP status, or why none came. */
-  lastResult?: string;
-  updatedAt: string;
-}
+/** A webhook and a delivery as the API shows them: the SDK's types, so clients read exactly what is sent. */
+export type Webhook = SdkWebhook;
+export type Delivery = WebhookDelivery;
+export type DeliveryState = WebhookDelivery['state'];
 
 /** A delivery to attempt: the webhook's address and secret, and the notification's JSON. */
 export interface DueDelivery {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { verifyWebhook, type Notification } from '@rdx/client';
 import { NotificationStore } from './notification-store.js';
 import { backoffMs, WebhookDispatcher, type DispatcherOptions } from './webhook-dispatcher.js';
+import { startReceiver } from '../testing/webhook-receiver.js';
 
 const ACME = 'enterprise:91331100MA2A8QN43L';
 const FAST: DispatcherOptions = {
@@ -34,30 +35,6 @@ function note(id: string): Notification {
   };
 }
 
-/** A receiver that answers with the statuses given, in turn (then 200), and keeps what it got. */
-async function receiver(statuses: number[] = []): Promise<{
-  url: string;
-  got: { headers: http.IncomingHttpHeaders; body: string }[];
-  close(): Promise<void>;
-}> {
-  const got: { headers: http.IncomingHttpHeaders; body: string }[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (c: string) => (body += c));
-    req.on('end', () => {
-      got.push({ headers: req.headers, body });
-      res.writeHead(statuses.shift() ?? 200).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    got,
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-}
-
 async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
@@ -76,7 +53,7 @@ describe('webhook delivery', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('delivers each notification signed: the receiver verifies it with the secret, and a wrong secret fails', async () => {
-    const r = await receiver();
+    const r = await startReceiver();
     const store = NotificationStore.open(file);
     const hook = store.addWebhook(ACME, r.url, []);
     const d = new WebhookDispatcher(store, FAST);
@@ -107,8 +84,8 @@ describe('webhook delivery', () => {
   });
 
   it('retries a failing receiver under the same id, and gives up after the last attempt (dead letter)', async () => {
-    const flaky = await receiver([500, 503]);
-    const down = await receiver([500, 500, 500, 500]);
+    const flaky = await startReceiver([500, 503]);
+    const down = await startReceiver([500, 500, 500, 500]);
     const store = NotificationStore.open(file);
     const ok = store.addWebhook(ACME, flaky.url, []);
     const dead = store.addWebhook(ACME, down.url, []);
@@ -133,7 +110,7 @@ describe('webhook delivery', () => {
   });
 
   it('what was owed when the gateway stopped is delivered by the next one; an unreachable receiver is retried', async () => {
-    const r = await receiver();
+    const r = await startReceiver();
     let store = NotificationStore.open(file);
     const hook = store.addWebhook(ACME, r.url, []);
     store.record(1, [note('n1')]);
@@ -165,7 +142,7 @@ describe('webhook delivery', () => {
   });
 
   it('a redirect is not followed: the signed body goes only where it was registered', async () => {
-    const elsewhere = await receiver();
+    const elsewhere = await startReceiver();
     const redirecting = http.createServer((_req, res) =>
       res.writeHead(307, { location: elsewhere.url }).end(),
     );

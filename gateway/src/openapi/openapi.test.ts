@@ -4,13 +4,12 @@
  * has a listed status, a declared content type and a JSON body that fits the schema.
  */
 import { expect } from 'chai';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { createApp } from '../app.js';
 import { OPENAPI } from './openapi.js';
 import { CODE, DS, GRANT, sha256Hex } from '../testing/fixtures.js';
 import { testOrg } from '../testing/test-ca.js';
+import { startReceiver } from '../testing/webhook-receiver.js';
 import {
   DATASET_OWNERS,
   ISSUER,
@@ -336,9 +335,8 @@ describe('the OpenAPI document and the server', () => {
         at: '2026-11-30T00:00:00Z',
       },
     ]);
-    const receiver = http.createServer((_req, res) => res.writeHead(204).end());
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const receiver = await startReceiver();
+    const hookUrl = receiver.url;
     const staff = testOrg(DATASET_OWNERS[0]).identity('admin');
     try {
       await g.get('/v1/applications', { token: AA });
@@ -368,7 +366,7 @@ describe('the OpenAPI document and the server', () => {
       await g.signedGet(`/v1/admin/webhooks/${bodyHook.id}/deliveries`, staff);
       await g.signedCall('DELETE', `/v1/admin/webhooks/${bodyHook.id}`, staff);
     } finally {
-      await new Promise((r) => receiver.close(r));
+      await receiver.close();
     }
     await g.load(DS.PENDING, 'v1', 'not the recorded bytes');
     await g.load(DS.PENDING, 'v7', 'x');

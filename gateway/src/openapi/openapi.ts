@@ -65,6 +65,17 @@ const OWN_ITEM = {
     },
   },
 };
+/** A list of the caller's applications or agreements, each with who acts next (home/next-step.ts). */
+const ownList = (summary: string): Record<string, unknown> => ({
+  summary,
+  security: bearer,
+  responses: {
+    '200': json(dataOf({ type: 'array', items: OWN_ITEM })),
+    '401': problem,
+    '403': problem,
+    '503': problem,
+  },
+});
 const idParam = (name: string): Record<string, unknown> => ({
   name,
   in: 'path',
@@ -600,30 +611,13 @@ export const OPENAPI = {
       },
     },
     '/v1/applications': {
-      get: {
-        summary: 'The caller’s applications, each with its state and next step (who acts, by when)',
-        security: bearer,
-        responses: {
-          '200': json(dataOf({ type: 'array', items: OWN_ITEM })),
-          '401': problem,
-          '403': problem,
-          '503': problem,
-        },
-      },
+      get: ownList('The caller’s applications, each with its state and next step (who acts, by when)'),
       post: ledgerWrite('Submit an application (signed SubmitApplication)', '201'),
     },
     '/v1/agreements': {
-      get: {
-        summary:
-          'The agreements of the caller’s approved applications (NOT_DRAFTED while the body has not drafted one), each with its next step',
-        security: bearer,
-        responses: {
-          '200': json(dataOf({ type: 'array', items: OWN_ITEM })),
-          '401': problem,
-          '403': problem,
-          '503': problem,
-        },
-      },
+      get: ownList(
+        'The agreements of the caller’s approved applications (NOT_DRAFTED while the body has not drafted one), each with its next step',
+      ),
     },
     '/v1/applications/{id}': {
       get: {

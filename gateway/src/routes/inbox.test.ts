@@ -3,12 +3,11 @@
  * staff's Fabric identity. A party never sees, changes or tests another party's.
  */
 import { expect } from 'chai';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { signAdminRequest, verifyWebhook, type Notification, type NotificationKind } from '@rdx/client';
 import { CODE, sha256Hex } from '../testing/fixtures.js';
 import { assertOk, assertProblem, DATASET_OWNERS, startHarness, type Harness } from '../testing/harness.js';
 import { testOrg } from '../testing/test-ca.js';
+import { startReceiver } from '../testing/webhook-receiver.js';
 import { webhookUrlProblem } from './inbox.js';
 
 const AA = `enterprise:${CODE.AA}`;
@@ -119,17 +118,8 @@ describe('inbox and webhooks (issue 13)', () => {
   });
 
   it('webhooks: registered (the secret once), listed, tested against a real receiver, removed — each party its own', async () => {
-    const got: { headers: http.IncomingHttpHeaders; body: string }[] = [];
-    const server = http.createServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8').on('data', (c: string) => (body += c));
-      req.on('end', () => {
-        got.push({ headers: req.headers, body });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const receiver = await startReceiver();
+    const { url, got } = receiver;
     try {
       const hook = assertOk<{ id: string; secret: string; kinds: string[] }>(
         await h.post('/v1/webhooks', { as: 'AA', json: { url, kinds: ['grant.suspended'] } }),
@@ -207,7 +197,7 @@ describe('inbox and webhooks (issue 13)', () => {
           .status,
       ).to.equal(204);
     } finally {
-      await new Promise((r) => server.close(r));
+      await receiver.close();
     }
   });
 

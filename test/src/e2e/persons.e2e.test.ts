@@ -7,9 +7,6 @@
  */
 import { expect } from 'chai';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
   EnterpriseSigner,
   identityNumberProblem,
@@ -23,7 +20,6 @@ import {
   ensureFabricBinaries,
   gatewayUrl,
   nodesOf,
-  ordererArgs,
   peerHeight,
   ratingOf,
   type FabricInstall,
@@ -31,7 +27,7 @@ import {
 import { rejectionOf } from '../expectations.js';
 import { config, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
-import { chaincodeQuery, cliFailure, peerCli } from '../peer-cli.js';
+import { chaincodeQuery, cliFailure, fetchBlocks } from '../peer-cli.js';
 import { applyAndGetGrants, demand, evaluate, newCreditCode, Parties, runId } from '../workflow.js';
 
 const DATASET = 'market-entities';
@@ -116,26 +112,7 @@ describe('natural persons: a person code, a masked name, the same rules (real ne
   });
 
   it("every block of the person's way, fetched by the bureau's admin from the orderer, lacks the number and the name", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-person-blocks-'));
-    const blocks: Buffer[] = [];
-    try {
-      for (let n = firstBlock; n <= lastBlock; n++) {
-        const file = path.join(dir, `${n}.block`);
-        await peerCli(install, 'BureauMSP', 'BureauMSP', [
-          'channel',
-          'fetch',
-          String(n),
-          file,
-          '-c',
-          topology.channel,
-          ...ordererArgs(paths, topology, 'BureauMSP'),
-        ]);
-        blocks.push(fs.readFileSync(file));
-      }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-    const all = Buffer.concat(blocks);
+    const all = await fetchBlocks(install, 'BureauMSP', firstBlock, lastBlock);
     // The blocks are the person's: the code, the masked name and the application are there in clear.
     for (const visible of [code, maskPersonName(clearName), appId])
       expect(all.includes(Buffer.from(visible)), `${visible} is in the blocks`).to.equal(true);
