@@ -78,6 +78,11 @@ export interface GatewayConfig {
   webhookMaxAttempts: number;
   webhookRetryMs: number;
   /**
+   * RDX_WEBHOOK_ALLOW_PRIVATE (default off): deliver webhooks to private addresses too (10/8, 192.168/16, …). Off,
+   * only public addresses are connected to, whatever a registered name resolves to (notify/webhook-address.ts).
+   */
+  webhookAllowPrivate: boolean;
+  /**
    * RDX_DATABASE_URL: unset (the default) keeps the audit log and the dataset store in SQLite files in
    * RDX_GATEWAY_DATA; a `postgres://user@host:5432/database` URL puts both on that PostgreSQL database, in the
    * namespace RDX_GATEWAY_ID (several gateways may share one database).
@@ -250,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     notifications: onOff(env, 'RDX_NOTIFICATIONS', true),
     webhookMaxAttempts: int(env, 'RDX_WEBHOOK_MAX_ATTEMPTS', 8, 1, 100),
     webhookRetryMs: int(env, 'RDX_WEBHOOK_RETRY_MS', 2000, 10, 3_600_000),
+    webhookAllowPrivate: onOff(env, 'RDX_WEBHOOK_ALLOW_PRIVATE', false),
     mspDir: env.RDX_MSP_DIR
       ? folder(env, 'RDX_MSP_DIR', "the channel organizations' root certificates")
       : undefined,

@@ -148,6 +148,7 @@ async function main(config: GatewayConfig): Promise<void> {
           ...DISPATCHER_DEFAULTS,
           maxAttempts: config.webhookMaxAttempts,
           baseDelayMs: config.webhookRetryMs,
+          allowPrivate: config.webhookAllowPrivate,
         },
         log,
       )

@@ -98,7 +98,11 @@ export interface Services {
     Partial<
       Pick<
         GatewayConfig,
-        'corsOrigins' | 'anonymousRatePerSecond' | 'publicComplaintsPerHour' | 'publicComplaintsPerHourTotal'
+        | 'corsOrigins'
+        | 'anonymousRatePerSecond'
+        | 'publicComplaintsPerHour'
+        | 'publicComplaintsPerHourTotal'
+        | 'webhookAllowPrivate'
       >
     >;
   view: LedgerView;

@@ -4,7 +4,11 @@
  * store, so a gateway killed in the middle sends, after its restart, every delivery not yet acknowledged with a
  * 2xx — possibly one a receiver already got, under the same `webhook-id`.
  */
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import { webhookSignature } from '@rdx/client';
+import { addressProblem, guardedLookup } from './webhook-address.js';
 import type { DueDelivery, NotificationStore } from './notification-store.js';
 
 export interface DispatcherOptions {
@@ -17,6 +21,8 @@ export interface DispatcherOptions {
   timeoutMs: number;
   /** How often the store is asked for what is due. */
   pollMs: number;
+  /** Deliver to private addresses too (RDX_WEBHOOK_ALLOW_PRIVATE): an intranet deployment's choice. */
+  allowPrivate?: boolean;
 }
 
 export const DISPATCHER_DEFAULTS: DispatcherOptions = {
@@ -58,30 +64,57 @@ export function webhookRequest(
   };
 }
 
-/** Sends one request; the answer as the delivery log keeps it. */
-export async function post(
+/**
+ * Sends one request; the answer as the delivery log keeps it. Only to an address `addressProblem` allows, checked
+ * on the address connected to (webhook-address.ts); a redirect is an answer like any other, never followed: it
+ * would send the signed body to an address nobody registered.
+ */
+export function post(
   url: string,
   request: { headers: Record<string, string>; body: string },
   timeoutMs: number,
+  allowPrivate = false,
 ): Promise<{ ok: boolean; result: string }> {
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: request.headers,
-      body: request.body,
-      // A receiver's redirect is not followed: it would send the signed body to an address nobody registered.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+  const target = new URL(url);
+  const literal = target.hostname.replace(/^\[|\]$/g, '');
+  const refused = net.isIP(literal) ? addressProblem(literal, target.protocol, allowPrivate) : undefined;
+  if (refused) return Promise.resolve({ ok: false, result: refused });
+  const send = target.protocol === 'https:' ? https.request : http.request;
+  return new Promise((resolve) => {
+    const req = send(
+      target,
+      {
+        method: 'POST',
+        headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+        lookup: guardedLookup(target.protocol, allowPrivate),
+        // A fresh connection each time: a kept-alive socket would skip the address check of the lookup.
+        agent: false,
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        res.resume();
+        clearTimeout(timer);
+        resolve({ ok: status >= 200 && status < 300, result: `HTTP ${status}` });
+      },
+    );
+    const timer = setTimeout(
+      () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })),
+      timeoutMs,
+    );
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve({
+        ok: false,
+        result:
+          err.code === 'TIMEOUT'
+            ? `no answer in ${timeoutMs} ms`
+            : err.code === 'EADDRNOTALLOWED'
+              ? err.message
+              : (err.code ?? err.message),
+      });
     });
-    await res.body?.cancel();
-    return { ok: res.status >= 200 && res.status < 300, result: `HTTP ${res.status}` };
-  } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    return {
-      ok: false,
-      result: e.name === 'TimeoutError' ? `no answer in ${timeoutMs} ms` : (e.cause?.code ?? e.message),
-    };
-  }
+    req.end(request.body);
+  });
 }
 
 export class WebhookDispatcher {
@@ -122,7 +155,7 @@ export class WebhookDispatcher {
     const key = `${d.notificationId}|${d.webhookId}`;
     this.inFlight.add(key);
     try {
-      const answer = await post(d.url, webhookRequest(d), this.options.timeoutMs);
+      const answer = await post(d.url, webhookRequest(d), this.options.timeoutMs, this.options.allowPrivate);
       const attempts = d.attempts + 1;
       if (answer.ok) {
         this.store.attempted(d, { delivered: true, lastResult: answer.result });

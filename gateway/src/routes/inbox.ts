@@ -5,12 +5,14 @@
  * own: another party's notification, webhook or delivery log is answered as not there.
  */
 import crypto from 'node:crypto';
+import net from 'node:net';
 import express, { type Request, type Router } from 'express';
 import { kindsFor, type NotificationKind, type NotificationParty } from '@rdx/client';
 import { authenticate } from '../http/authenticate.js';
 import { apiRouter, jsonBody } from '../http/routing.js';
 import { bodyParty, enterpriseParty } from '../notify/derive.js';
 import type { NotificationStore } from '../notify/notification-store.js';
+import { addressProblem } from '../notify/webhook-address.js';
 import { post, webhookRequest } from '../notify/webhook-dispatcher.js';
 import { Problem } from '../problem.js';
 import type { Services } from '../services.js';
@@ -20,8 +22,11 @@ const MAX_PAGE = 200;
 const STAFF_ROLES = new Set(['admin', 'reviewer']);
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-/** A webhook address: HTTPS, or plain HTTP to this machine only (for trials and tests). */
-export function webhookUrlProblem(raw: unknown): string | undefined {
+/**
+ * A webhook address: HTTPS, or plain HTTP to this machine only (for trials and tests); an address written as a
+ * private IP is refused here already (a name is checked on every delivery, notify/webhook-address.ts).
+ */
+export function webhookUrlProblem(raw: unknown, allowPrivate = false): string | undefined {
   if (typeof raw !== 'string' || raw.length > 2048) return 'url must be a URL of at most 2048 characters';
   let url: URL;
   try {
@@ -30,7 +35,10 @@ export function webhookUrlProblem(raw: unknown): string | undefined {
     return 'url is not a URL';
   }
   if (url.username || url.password) return 'url must not carry a user or password';
-  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'https:') {
+    const literal = url.hostname.replace(/^\[|\]$/g, '');
+    return net.isIP(literal) ? addressProblem(literal, 'https:', allowPrivate) : undefined;
+  }
   if (url.protocol === 'http:' && LOOPBACK.has(url.hostname)) return undefined;
   return 'url must be https:// (plain http:// only to 127.0.0.1, localhost or [::1])';
 }
@@ -119,7 +127,7 @@ export function inboxRoutes(s: Services): Router {
     return { marked: store().markRead(p.recipient, ids) };
   };
   const addWebhook = (p: Party, input: Record<string, unknown>) => {
-    const problem = webhookUrlProblem(input.url);
+    const problem = webhookUrlProblem(input.url, s.config.webhookAllowPrivate);
     if (problem) throw new Problem('BAD_REQUEST', problem);
     const allowed = kindsFor(p.kind);
     const kinds = input.kinds ?? [];
@@ -152,6 +160,7 @@ export function inboxRoutes(s: Services): Router {
       hook.url,
       webhookRequest({ notificationId: note.id, secret: hook.secret, body: JSON.stringify(note) }),
       10_000,
+      s.config.webhookAllowPrivate,
     );
     return { delivered: answer.ok, result: answer.result, id: note.id };
   };

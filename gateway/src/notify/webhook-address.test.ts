@@ -1,0 +1,67 @@
+/**
+ * Webhooks go to public addresses only (unless the operator allows private ones): tried as an attacker would,
+ * with an internal IP written in the URL and with a name that resolves to this machine.
+ */
+import { expect } from 'chai';
+import { addressProblem, isPublicAddress } from './webhook-address.js';
+import { post } from './webhook-dispatcher.js';
+import { webhookUrlProblem } from '../routes/inbox.js';
+import { startReceiver } from '../testing/webhook-receiver.js';
+
+const REQUEST = { headers: { 'content-type': 'application/json' }, body: '{}' };
+
+describe('where webhooks may go', () => {
+  it('public addresses are public; loopback, private, link-local, CGNAT, mapped and multicast are not', () => {
+    for (const a of ['8.8.8.8', '114.114.114.114', '2400:3200::1'])
+      expect(isPublicAddress(a), a).to.equal(true);
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.20.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '224.0.0.1',
+      '::1',
+      '::',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+      'not an address',
+    ])
+      expect(isPublicAddress(a), a).to.equal(false);
+  });
+
+  it('HTTPS to a private address only when allowed; plain HTTP only to this machine', () => {
+    expect(addressProblem('10.0.0.8', 'https:', false)).to.match(/not a public address/);
+    expect(addressProblem('10.0.0.8', 'https:', true)).to.equal(undefined);
+    expect(addressProblem('127.0.0.1', 'http:', false)).to.equal(undefined);
+    expect(addressProblem('10.0.0.8', 'http:', true)).to.match(/plain HTTP goes only to this machine/);
+    expect(webhookUrlProblem('https://10.0.0.8/hook')).to.match(/not a public address/);
+    expect(webhookUrlProblem('https://[fd00::1]/hook')).to.match(/not a public address/);
+    expect(webhookUrlProblem('https://10.0.0.8/hook', true)).to.equal(undefined);
+    expect(webhookUrlProblem('https://hooks.example.cn/rdx')).to.equal(undefined);
+  });
+
+  it('a delivery connects to nothing internal: an IP in the URL, or a name that resolves to this machine', async () => {
+    const r = await startReceiver();
+    try {
+      const port = new URL(r.url).port;
+      const literal = await post(`https://127.0.0.1:${port}/hook`, REQUEST, 2000);
+      expect(literal).to.deep.equal({
+        ok: false,
+        result: '127.0.0.1 is not a public address (RDX_WEBHOOK_ALLOW_PRIVATE=on allows private ones)',
+      });
+      const named = await post(`https://localhost:${port}/hook`, REQUEST, 2000);
+      expect(named.ok).to.equal(false);
+      expect(named.result).to.match(/is not a public address/);
+      expect(r.got, 'nothing reached the internal receiver').to.deep.equal([]);
+      // Plain HTTP to this machine is the trial set-up, and goes through.
+      expect(await post(r.url, REQUEST, 2000)).to.deep.equal({ ok: true, result: 'HTTP 204' });
+      expect(r.got).to.have.length(1);
+    } finally {
+      await r.close();
+    }
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Where a webhook may be delivered. A party registers any HTTPS address, so without a check the gateway could be
+ * made to post into the bureau's own network (its peers, metadata services, other hosts behind the firewall).
+ * The address a delivery connects to is checked at connect time — after DNS, so a name that resolves (or is
+ * re-pointed) to an internal address is refused too: public addresses only, unless the operator allows private
+ * ones (RDX_WEBHOOK_ALLOW_PRIVATE=on, for a deployment inside a government intranet). Plain HTTP goes only to
+ * this machine (for trials and tests), as registration already requires.
+ */
+import dns from 'node:dns';
+import net from 'node:net';
+
+const NOT_PUBLIC = new net.BlockList();
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  NOT_PUBLIC.addSubnet(network, prefix, 'ipv4');
+for (const [network, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const)
+  NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
+
+const LOOPBACK = new net.BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** True for an address on the public Internet (an IPv4-mapped IPv6 address is judged by its IPv4 part). */
+export function isPublicAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return isPublicAddress(mapped[1]!);
+  const family = net.isIP(address);
+  if (family === 0) return false;
+  return !NOT_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** Why a delivery to `address` over `protocol` is not allowed, or undefined. */
+export function addressProblem(address: string, protocol: string, allowPrivate: boolean): string | undefined {
+  const family = net.isIP(address);
+  if (family === 0) return `${address} is not an address`;
+  const loopback = LOOPBACK.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (protocol === 'http:')
+    return loopback ? undefined : `plain HTTP goes only to this machine, not ${address}`;
+  if (isPublicAddress(address) || allowPrivate) return undefined;
+  return `${address} is not a public address (RDX_WEBHOOK_ALLOW_PRIVATE=on allows private ones)`;
+}
+
+/** A dns.lookup for http(s).request that refuses every address `addressProblem` refuses. */
+export function guardedLookup(protocol: string, allowPrivate: boolean): net.LookupFunction {
+  return (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (err, list) => {
+      if (err) return callback(err, '', 4);
+      const refused = list.map((a) => addressProblem(a.address, protocol, allowPrivate)).find(Boolean);
+      if (refused || list.length === 0) {
+        const e = Object.assign(new Error(refused ?? `${hostname} has no address`), {
+          code: 'EADDRNOTALLOWED',
+        });
+        return callback(e, '', 4);
+      }
+      // Node asks for every address (`all`) when it may try several in turn (happy eyeballs).
+      if (options.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
+      callback(null, list[0]!.address, list[0]!.family);
+    });
+  };
+}
