@@ -31,6 +31,7 @@ import {
   httpStatus,
   PlatformError,
   runningPid,
+  sleep,
   startDaemon,
   stopDaemon,
   tcpOpen,
@@ -44,10 +45,19 @@ import { nodesOf, orgOf, peerOrgs } from './topology.js';
 
 export const GATEWAY_PROCESS = 'gateway';
 
-/** Refuses to start a node whose port another program holds: that would hang or join the wrong network. */
+/** How long a port may stay taken after its process stopped before it counts as another program's. */
+const PORT_RELEASE_MS = 10_000;
+
+/**
+ * Refuses to start a node whose port another program holds: that would hang or join the wrong network. A node
+ * restarted at once (certificate renewal) may find its port still held for a moment by the process that just
+ * stopped: a port is given that long to come free.
+ */
 async function assertPortsFree(ctx: NetworkContext, node: NodeSpec): Promise<void> {
+  const deadline = Date.now() + PORT_RELEASE_MS;
   for (const port of [node.port, node.opsPort, node.adminPort, node.chaincodePort]) {
     if (port === undefined) continue;
+    while ((await tcpOpen(node.host, port, 500)) && Date.now() < deadline) await sleep(200);
     if (await tcpOpen(node.host, port, 500)) {
       throw new PlatformError(
         `Port ${port} on ${node.host}, needed by ${node.name}, is already in use by another program. ` +
