@@ -36,4 +36,4 @@ export type { BodyPerformance } from './models/performance';
 export type { ReviewBatches } from './models/review-batches';
 export type { CatalogueReview } from './contracts/catalog-contract';
 export type { Body } from './contracts/platform-contract';
-export type { DueExpiry, HistoryEntry, OverdueItem } from './contracts/query-contract';
+export type { DueExpiry, DueSoonItem, HistoryEntry, OverdueItem } from './contracts/query-contract';

@@ -34,7 +34,7 @@ import { ViewFollower } from './view/view-follower.js';
 import { NotificationFollower, gatewayReader } from './notify/notification-follower.js';
 import { NotificationStore } from './notify/notification-store.js';
 import { DISPATCHER_DEFAULTS, WebhookDispatcher } from './notify/webhook-dispatcher.js';
-import { DueSweep } from './notify/due-sweep.js';
+import { DueSweep, REVIEW_REMINDER_DAYS } from './notify/due-sweep.js';
 import type { AuditSink, DataStore } from './services.js';
 
 const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
@@ -155,7 +155,13 @@ async function main(config: GatewayConfig): Promise<void> {
     : undefined;
   if (notifications && notifier) registerNotificationGauges(metrics, notifications, notifier);
   const dueSweep = notifications
-    ? new DueSweep(view, () => new RdxLedger(ledger).query.overdue(), notifications, log)
+    ? new DueSweep(
+        view,
+        () => new RdxLedger(ledger).query.overdue(),
+        () => new RdxLedger(ledger).query.reviewsDueSoon(REVIEW_REMINDER_DAYS),
+        notifications,
+        log,
+      )
     : undefined;
   void notifier?.run();
   dispatcher?.start();

@@ -117,6 +117,44 @@ describe('QueryContract', () => {
     ]);
   });
 
+  it('ListReviewsDueSoon reminds the party that owes a step within N working days, until it is overdue or done', async () => {
+    const w = await World.create();
+    const dueSoon = async (days = '3') =>
+      (
+        await w.call<{ step: string; due: string; workingDaysLeft: number; party: string }[]>(
+          IDS.gateway,
+          C.query,
+          'ListReviewsDueSoon',
+          days,
+        )
+      ).map((i) => [i.step, i.due, i.workingDaysLeft, i.party]);
+    await w.submit(w.aa, 'app-1', [demand(MARKET_ENTITIES), demand(TRANSPORT_VEHICLES)]);
+    // Submitted Mon 2025-03-03: the formal review is due Mon 2025-03-24 (15 working days).
+    expect(await dueSoon(), 'three weeks ahead: nothing yet').to.deep.equal([]);
+    // Wed 2025-03-19: Thu, Fri, Mon are the three working days left; the weekend counts none.
+    w.setChinaTime('2025-03-19');
+    expect(await dueSoon()).to.deep.equal([['formal-review', '2025-03-24', 3, 'BureauMSP']]);
+    expect(await dueSoon('2'), 'outside a 2-day window').to.deep.equal([]);
+    w.setChinaTime('2025-03-24');
+    expect(await dueSoon()).to.deep.equal([['formal-review', '2025-03-24', 0, 'BureauMSP']]);
+    // Past it, the step is ListOverdue's, not this list's.
+    w.setChinaTime('2025-03-25');
+    expect(await dueSoon()).to.deep.equal([]);
+    // Accepted: each body's owner review by its own due day; one that has reviewed is reminded no more.
+    await w.formalReview('app-1', 'accept');
+    const app = await w.getApplication('app-1');
+    const due = app.ownerReviewDue!.MarketMSP!;
+    w.setChinaTime(due);
+    expect((await dueSoon()).map(([step, , , party]) => [step, party])).to.deep.equal([
+      ['owner-review', 'MarketMSP'],
+      ['owner-review', 'TransportMSP'],
+    ]);
+    await w.ownerReview(IDS.market, 'app-1', 'approve');
+    expect((await dueSoon()).map(([, , , party]) => party)).to.deep.equal(['TransportMSP']);
+    await w.refused(() => w.call(IDS.market, C.query, 'ListReviewsDueSoon', '3'), 'FORBIDDEN');
+    await w.refused(() => w.call(IDS.gateway, C.query, 'ListReviewsDueSoon', '99'), 'INVALID_ARGUMENT');
+  });
+
   it('ListOverdue lists an open complaint past its 10 working days', async () => {
     const w = await World.create();
     await w.fileComplaint(IDS.market, {

@@ -80,6 +80,19 @@ export interface OverdueItem {
   party: string;
 }
 
+/** A review step about to fall due: who owes it, by when, and how many working days are left. */
+export interface DueSoonItem {
+  type: 'application';
+  id: string;
+  step: string;
+  due: string;
+  workingDaysLeft: number;
+  party: string;
+}
+
+/** The most working days ahead query:ListReviewsDueSoon looks. */
+export const MAX_DUE_SOON_DAYS = 30;
+
 /** From this month on, a missing calendar for next year is listed, so the bureau sets it before 1 January. */
 export const CALENDAR_WARNING_MONTH = 10;
 
@@ -345,6 +358,43 @@ export class QueryContract extends RdxContract {
     const rows: BodyPerformance[] = [];
     for (const body of bodies) rows.push(await bodyPerformance(ctx, body, period));
     return JSON.stringify(rows);
+  }
+
+  /**
+   * The review steps of open applications due within `days` working days from today (0: due today), each with
+   * the party that owes it: an opening body's owner review by its own due day (L11(3)), the bureau's formal
+   * review, coordination and re-review. The gateway reminds them before the step shows in ListOverdue.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async ListReviewsDueSoon(ctx: RdxContext, days: string): Promise<string> {
+    await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'clerk'], 'list reviews due soon');
+    const within = int(Number(days || 3), 'days', 0, MAX_DUE_SOON_DAYS);
+    const now = today(ctx);
+    const calendars = await loadCalendars(ctx);
+    const items: DueSoonItem[] = [];
+    const consider = (id: string, step: string, due: string, party: string): void => {
+      if (due < now) return; // overdue: ListOverdue's
+      let left: number;
+      try {
+        left = workingDaysBetween(now, due, calendars);
+      } catch {
+        return; // a calendar year is missing: ListOverdue names it
+      }
+      if (left <= within) items.push({ type: 'application', id, step, due, workingDaysLeft: left, party });
+    };
+    for (const state of OPEN_STATES) {
+      for (const id of await idsByIndex(ctx, 'application~state', [state])) {
+        const app = await loadApplicationShell(ctx, id);
+        if (state === 'OWNER_REVIEW' && app.ownerReviewDue) {
+          for (const [body, due] of Object.entries(app.ownerReviewDue))
+            if (!app.ownerReviews[body]) consider(id, 'owner-review', due, body);
+        } else if (app.deadline && state !== 'OWNER_REVIEW') {
+          consider(id, app.deadline.step, app.deadline.due, 'BureauMSP');
+        }
+      }
+    }
+    return JSON.stringify(items);
   }
 
   /** Bureau, regulators, gateway; bodies see applications naming them. Filter `{ state }` or `{ enterprise }`. */

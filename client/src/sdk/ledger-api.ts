@@ -53,6 +53,7 @@ import type {
   NotificationChannel,
   OnboardInput,
   OverdueItem,
+  DueSoonItem,
   Page,
   RatingChange,
   RatingInput,
@@ -893,6 +894,11 @@ export class QueryApi extends ContractApi {
   /** Items past their deadline (bureau, regulators). @throws RdxSdkError */
   overdue(): Promise<OverdueItem[]> {
     return this.evaluate('ListOverdue');
+  }
+
+  /** Review steps due within `days` working days (default 3), with who owes each. @throws RdxSdkError */
+  reviewsDueSoon(days = 3): Promise<DueSoonItem[]> {
+    return this.evaluate('ListReviewsDueSoon', String(days));
   }
 
   /**

@@ -31,6 +31,7 @@ export const NOTIFICATION_KINDS = {
   'complaint.resolved': ['enterprise', '投诉已处理 your complaint was resolved'],
   'grant.expiring': ['enterprise', '授权即将到期 a grant ends within 30 (then 7) days'],
   'rating.expiring': ['enterprise', '评级即将到期 your rating ends within 30 (then 7) days'],
+  'review.due-soon': ['body', '审核即将到期 a review you owe is due within 3 working days'],
   overdue: ['any', '事项逾期 something you owe is overdue'],
   'demand.received': ['body', '收到数据需求 a demand for your data awaits your review'],
   'complaint.filed': ['body', '收到投诉举报 a complaint about your data'],

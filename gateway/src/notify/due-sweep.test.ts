@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { OverdueItem } from '@rdx/client';
+import type { DueSoonItem, OverdueItem } from '@rdx/client';
 import { LedgerView, type EnterpriseView, type GrantView } from '../view/ledger-view.js';
 import { DueSweep, dueNotifications } from './due-sweep.js';
 import { NotificationStore } from './notification-store.js';
@@ -60,6 +60,26 @@ const OVERDUE: OverdueItem[] = [
   },
 ];
 
+const DUE_SOON: DueSoonItem[] = [
+  {
+    type: 'application',
+    id: 'app-9',
+    step: 'owner-review',
+    due: '2026-12-02',
+    workingDaysLeft: 2,
+    party: 'TransportMSP',
+  },
+  // An application from before each body's due day was kept: no one to tell.
+  {
+    type: 'application',
+    id: 'app-old',
+    step: 'owner-review',
+    due: '2026-12-02',
+    workingDaysLeft: 2,
+    party: 'opening bodies',
+  },
+];
+
 describe('what time makes due (notifications)', () => {
   it('a live grant within 30 days of its end, then within 7; not one further off, ended already, or ended early', () => {
     const made = dueNotifications(
@@ -91,12 +111,14 @@ describe('what time makes due (notifications)', () => {
       const sweep = new DueSweep(
         view([grant('g-1', '2026-12-20')], '2026-12-05'),
         () => Promise.resolve(OVERDUE),
+        () => Promise.resolve(DUE_SOON),
         store,
       );
       const first = await sweep.sweep(NOW);
       expect(first.map((n) => [n.kind, n.recipient])).to.deep.equal([
         ['grant.expiring', `enterprise:${ACME}`],
         ['rating.expiring', `enterprise:${ACME}`],
+        ['review.due-soon', 'body:TransportMSP'],
         ['overdue', 'body:MarketMSP'],
         ['overdue', `enterprise:${ACME}`],
         ['overdue', 'body:BureauMSP'],
@@ -123,6 +145,10 @@ describe('what time makes due (notifications)', () => {
       subject: { type: 'application', id: 'app-9' },
     });
     expect(item?.detail).to.deep.equal({ step: 'owner-review', due: '2026-11-20', workingDaysOverdue: 6 });
+    const [soon, ...none] = dueNotifications(view([]), [], NOW, DUE_SOON);
+    expect(none, '"opening bodies" is no one to tell').to.deep.equal([]);
+    expect(soon).to.deep.include({ kind: 'review.due-soon', recipient: 'body:TransportMSP' });
+    expect(soon?.detail).to.deep.equal({ step: 'owner-review', due: '2026-12-02', workingDaysLeft: 2 });
     const before = dueNotifications(view([grant('g', '2026-12-20')]), [], NOW)[0]!.id;
     const renewed = dueNotifications(view([grant('g', '2026-12-21')]), [], NOW)[0]!.id;
     expect(renewed).to.not.equal(before);

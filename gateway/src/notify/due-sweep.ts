@@ -1,20 +1,29 @@
 /**
  * What time alone makes due becomes notifications too (issue 13): a grant or a rating ending within 30 days and
- * again within 7, and every item of the ledger's overdue list (query:ListOverdue: reviews, complaints,
+ * again within 7, a review due within 3 working days (query:ListReviewsDueSoon, which knows the working-day
+ * calendar), and every item of the ledger's overdue list (query:ListOverdue: reviews, complaints,
  * rectifications, duties, the catalogue review, a missing calendar year) to the party that owes it. No event
- * announces these, so the sweep looks at the view and the overdue list at start and then hourly.
+ * announces these, so the sweep looks at the view and those lists once the view is built, then hourly.
  *
  * Each notification's id is derived from what it is about and the day or threshold it marks, so a sweep that
  * runs again (or after a restart) stores none twice; a renewed grant ends on another day and is announced again.
  */
 import crypto from 'node:crypto';
-import { NOTIFICATION_KINDS, type Notification, type NotificationKind, type OverdueItem } from '@rdx/client';
+import {
+  NOTIFICATION_KINDS,
+  type DueSoonItem,
+  type Notification,
+  type NotificationKind,
+  type OverdueItem,
+} from '@rdx/client';
 import type { LedgerView } from '../view/ledger-view.js';
 import { bodyParty, enterpriseParty } from './derive.js';
 import type { NotificationStore } from './notification-store.js';
 
 /** Days before the end of a grant or rating at which its holder is told, in the order they are reached. */
 export const EXPIRY_NOTICES = [30, 7] as const;
+/** Working days before a review falls due at which the party that owes it is reminded. */
+export const REVIEW_REMINDER_DAYS = 3;
 
 const DAY_MS = 86_400_000;
 
@@ -36,11 +45,12 @@ function threshold(daysLeft: number): number | undefined {
   return daysLeft < 0 ? undefined : [...EXPIRY_NOTICES].reverse().find((t) => daysLeft <= t);
 }
 
-/** The notifications due at `now` from the view and the overdue list. */
+/** What time has made due at `now`: from the view, the reviews due soon and the overdue list. */
 export function dueNotifications(
   view: LedgerView,
   overdue: readonly OverdueItem[],
   now: Date,
+  dueSoon: readonly DueSoonItem[] = [],
 ): Notification[] {
   const today = chinaDay(now);
   const at = now.toISOString();
@@ -53,6 +63,14 @@ export function dueNotifications(
     subject: Notification['subject'],
     detail: Record<string, unknown>,
   ) => out.push({ id, kind, title: NOTIFICATION_KINDS[kind][1], recipient, subject, at, detail });
+  // A party is an opening body (or the bureau) by its MSP id, or an enterprise by its code; applications from
+  // before each body's due day was kept name "opening bodies", whom no one can be told as.
+  const partyOf = (party: string): string | undefined =>
+    view.enterprises.has(party)
+      ? enterpriseParty(party)
+      : /^[A-Za-z0-9.-]+$/.test(party)
+        ? bodyParty(party)
+        : undefined;
 
   for (const g of view.grants.values()) {
     // A live grant: a suspended one may be restored, and its holder plans around its end all the same.
@@ -81,20 +99,31 @@ export function dueNotifications(
         { validUntil: e.rating.validUntil, daysLeft: left },
       );
   }
+  for (const item of dueSoon) {
+    const recipient = partyOf(item.party);
+    if (recipient)
+      add(
+        dueId('due-soon', item.id, item.step, item.party, item.due),
+        'review.due-soon',
+        recipient,
+        { type: item.type, id: item.id },
+        { step: item.step, due: item.due, workingDaysLeft: item.workingDaysLeft },
+      );
+  }
   for (const item of overdue) {
-    // The party is an opening body (or the bureau) by its MSP id, or an enterprise by its code.
-    const recipient = view.enterprises.has(item.party) ? enterpriseParty(item.party) : bodyParty(item.party);
-    add(
-      dueId('overdue', item.type, item.id, item.step, item.due),
-      'overdue',
-      recipient,
-      { type: item.type, id: item.id },
-      {
-        step: item.step,
-        due: item.due,
-        ...(item.workingDaysOverdue !== undefined ? { workingDaysOverdue: item.workingDaysOverdue } : {}),
-      },
-    );
+    const recipient = partyOf(item.party);
+    if (recipient)
+      add(
+        dueId('overdue', item.type, item.id, item.step, item.due),
+        'overdue',
+        recipient,
+        { type: item.type, id: item.id },
+        {
+          step: item.step,
+          due: item.due,
+          ...(item.workingDaysOverdue !== undefined ? { workingDaysOverdue: item.workingDaysOverdue } : {}),
+        },
+      );
   }
   return out;
 }
@@ -107,6 +136,7 @@ export class DueSweep {
   constructor(
     private readonly view: LedgerView,
     private readonly overdue: () => Promise<OverdueItem[]>,
+    private readonly dueSoon: () => Promise<DueSoonItem[]>,
     private readonly store: NotificationStore,
     private readonly log: (line: string) => void = () => undefined,
     private readonly everyMs = 3_600_000,
@@ -114,7 +144,8 @@ export class DueSweep {
 
   /** One sweep; the notifications that were new. */
   async sweep(now = new Date()): Promise<Notification[]> {
-    const fresh = this.store.add(dueNotifications(this.view, await this.overdue(), now));
+    const [overdue, dueSoon] = await Promise.all([this.overdue(), this.dueSoon()]);
+    const fresh = this.store.add(dueNotifications(this.view, overdue, now, dueSoon));
     if (fresh.length) this.log(`notifications: ${fresh.length} made due by time`);
     return fresh;
   }
