@@ -7,6 +7,7 @@ export { RdxError, ErrorCode, errorCodeOf } from './lib/errors';
 export { EVENTS, type EventPayload, type Change, type ObjectType } from './lib/events';
 export { CALENDAR_SEED } from './data/calendar-seed';
 export { COMPLAINT_CATEGORIES } from './data/complaint-categories';
+export { NATURES } from './data/natures';
 export { canonicalJson } from './lib/state';
 export { anchorHashOf } from './lib/anchor-hash';
 

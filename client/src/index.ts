@@ -23,7 +23,7 @@ export {
 } from './ledger/fabric-connection.js';
 export * from './sdk/errors.js';
 export type * from './sdk/types.js';
-export { COMPLAINT_CATEGORIES, HISTORY_TYPES } from './sdk/types.js';
+export { COMPLAINT_CATEGORIES, ENTERPRISE_NATURES, HISTORY_TYPES } from './sdk/types.js';
 export {
   creditCodeProblem,
   requireCreditCode,

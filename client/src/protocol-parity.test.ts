@@ -4,10 +4,11 @@ import {
   anchorHashOf as chaincodeAnchorHash,
   canonicalJson as chaincodeCanonical,
   COMPLAINT_CATEGORIES as CHAINCODE_COMPLAINT_CATEGORIES,
+  NATURES as CHAINCODE_NATURES,
 } from '@rdx/chaincode';
 import { canonicalJson } from './canonical-json.js';
 import { anchorHashOf } from './sdk/receipt-verify.js';
-import { COMPLAINT_CATEGORIES } from './sdk/types.js';
+import { COMPLAINT_CATEGORIES, ENTERPRISE_NATURES } from './sdk/types.js';
 
 // The SDK re-implements two pieces of protocol on purpose (its offline verifier must not load the chaincode):
 // these properties pin them equal to the chaincode's over generated inputs, so neither can drift alone.
@@ -17,6 +18,10 @@ const jsonValue = fc.jsonValue({ maxDepth: 4 });
 describe('protocol parity between the chaincode and the SDK', () => {
   it('the SDK offers exactly the complaint categories the chaincode accepts', () => {
     expect([...COMPLAINT_CATEGORIES]).to.deep.equal([...CHAINCODE_COMPLAINT_CATEGORIES]);
+  });
+
+  it('the SDK offers exactly the natures of a user the chaincode accepts (natural persons among them)', () => {
+    expect([...ENTERPRISE_NATURES]).to.deep.equal([...CHAINCODE_NATURES]);
   });
 
   it('canonical JSON is the same text for any JSON value', () => {

@@ -5,6 +5,7 @@
 import { RdxError, ErrorCode } from '../lib/errors';
 import type { Stamp } from '../lib/stamp';
 import { stored } from '../lib/store';
+import { NATURES } from '../data/natures';
 import { isPersonCode } from '../lib/person-code';
 import { usccProblem } from '../lib/uscc';
 import { chinaDate } from './calendar';
@@ -13,16 +14,7 @@ import { arr, date, int, obj, oneOf, sha256Hex, str } from '../lib/validate';
 export const RATINGS = ['A', 'AA', 'AAA'] as const;
 export type Rating = (typeof RATINGS)[number];
 export const CREDIT_STATUSES = ['good', 'dishonest', 'abnormal'] as const;
-export const NATURES = [
-  'state-owned',
-  'private',
-  'foreign-invested',
-  'collective',
-  'public-institution',
-  'other',
-  /** A natural person (L10): its code is a person code, its name masked (lib/person-code.ts). */
-  'natural-person',
-] as const;
+export { NATURES };
 
 export interface RatingRecord {
   level: Rating;

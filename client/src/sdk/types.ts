@@ -28,6 +28,16 @@ export type { Rating };
 export type CreditStatus = RatingRecord['creditStatus'];
 /** Enterprise nature (企业性质). */
 export type EnterpriseNature = Enterprise['nature'];
+/** Every nature of a user, as the chaincode accepts them (`natural-person`: onboarded by ID-card number). */
+export const ENTERPRISE_NATURES: readonly EnterpriseNature[] = [
+  'state-owned',
+  'private',
+  'foreign-invested',
+  'collective',
+  'public-institution',
+  'other',
+  'natural-person',
+];
 
 /** A rating as the bureau gives it. */
 export interface RatingInput {

@@ -99,32 +99,29 @@ export function dueNotifications(
         { validUntil: e.rating.validUntil, daysLeft: left },
       );
   }
-  for (const item of dueSoon) {
+  // A listed step is told once per step and due day, to whoever owes it.
+  const tell = (
+    kind: NotificationKind,
+    item: { type: string; id: string; step: string; due: string; party: string },
+    detail: Record<string, unknown>,
+  ): void => {
     const recipient = partyOf(item.party);
     if (recipient)
       add(
-        dueId('due-soon', item.id, item.step, item.party, item.due),
-        'review.due-soon',
+        dueId(kind, item.type, item.id, item.step, item.party, item.due),
+        kind,
         recipient,
         { type: item.type, id: item.id },
-        { step: item.step, due: item.due, workingDaysLeft: item.workingDaysLeft },
+        { step: item.step, due: item.due, ...detail },
       );
-  }
-  for (const item of overdue) {
-    const recipient = partyOf(item.party);
-    if (recipient)
-      add(
-        dueId('overdue', item.type, item.id, item.step, item.due),
-        'overdue',
-        recipient,
-        { type: item.type, id: item.id },
-        {
-          step: item.step,
-          due: item.due,
-          ...(item.workingDaysOverdue !== undefined ? { workingDaysOverdue: item.workingDaysOverdue } : {}),
-        },
-      );
-  }
+  };
+  for (const item of dueSoon) tell('review.due-soon', item, { workingDaysLeft: item.workingDaysLeft });
+  for (const item of overdue)
+    tell(
+      'overdue',
+      item,
+      item.workingDaysOverdue !== undefined ? { workingDaysOverdue: item.workingDaysOverdue } : {},
+    );
   return out;
 }
 

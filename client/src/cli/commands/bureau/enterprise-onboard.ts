@@ -10,7 +10,7 @@ import { TERMS } from '../../terms.js';
 import { InputError } from '../../../sdk/errors.js';
 import { readInputFile, requireCreditCode } from '../../../sdk/inputs.js';
 import { maskPersonName, personCode } from '../../../sdk/person.js';
-import type { EnterpriseNature } from '../../../sdk/types.js';
+import { ENTERPRISE_NATURES, type EnterpriseNature } from '../../../sdk/types.js';
 import type { CliContext } from '../../context.js';
 import { PERSON_KEY_OPTION, personKeyOf } from './person.js';
 import { RATING_OPTIONS, ratingFrom } from './rating-options.js';
@@ -33,16 +33,6 @@ export function readPublicKey(file: string): string {
     throw new InputError('INVALID_ARGUMENT', `${file} is not an EC P-256 (ES256) key`);
   return key.export({ type: 'spki', format: 'pem' }).toString();
 }
-
-const NATURES: readonly EnterpriseNature[] = [
-  'state-owned',
-  'private',
-  'foreign-invested',
-  'collective',
-  'public-institution',
-  'other',
-  'natural-person',
-];
 
 /** Who is onboarded: `--credit-code` for an organisation, `--id-number` for a natural person (never both). */
 function userOf(
@@ -104,7 +94,7 @@ export default defineCommand({
     {
       flags: '--nature <nature>',
       description: '性质 nature (natural-person by --id-number)',
-      choices: NATURES,
+      choices: ENTERPRISE_NATURES,
     },
     {
       flags: '--public-key-file <pem>',
