@@ -23,6 +23,9 @@ export function gatewayReader(ledger: Ledger, view: LedgerView, store: Notificat
   };
 }
 
+/** Blocks of events that make no notification between two writes of the place reached. */
+export const CHECKPOINT_EVERY_BLOCKS = 50;
+
 export interface EventSource {
   status(): Promise<{ blockHeight: number }>;
   /** Events from `startBlock` on, whatever any other reader of the stream has reached. */
@@ -37,6 +40,8 @@ export class NotificationFollower {
   lastError?: string;
   /** Changes that made no notification because the ledger refused a read they needed. */
   skipped = 0;
+  /** The block last written as reached. */
+  private recordedBlock = 0;
 
   constructor(
     private readonly source: EventSource,
@@ -57,13 +62,24 @@ export class NotificationFollower {
       this.log(`notifications: nothing made of ${change.type} ${change.id} in ${event.txId}: ${err.message}`);
       return true;
     };
-    this.store.record(event.blockNumber, await notificationsOf(event, this.reader, skip));
+    const made = await notificationsOf(event, this.reader, skip);
+    // An event that concerns no one (most are anchors) is not worth a durable write each: the place is kept
+    // every so many blocks, and a restart derives the few events since again, storing nothing twice.
+    if (made.length === 0 && event.blockNumber - this.recordedBlock < CHECKPOINT_EVERY_BLOCKS) return;
+    this.store.record(event.blockNumber, made);
+    this.recordedBlock = event.blockNumber;
   }
 
   async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        const start = this.store.checkpoint() ?? (await this.source.status()).blockHeight;
+        let start = this.store.checkpoint();
+        if (start === undefined) {
+          // The very first start: from the chain's height, kept at once so a restart cannot skip past it.
+          start = (await this.source.status()).blockHeight;
+          this.store.record(start, []);
+        }
+        this.recordedBlock = start;
         const stream = await this.source.eventsFrom(start);
         this.closeStream = () => stream.close();
         this.following = true;
