@@ -63,6 +63,7 @@ const MATRIX: [route: string, path: string, answers: string, signed?: [action: s
   ['GET /v1/open/datasets/:id/download',            `/v1/open/datasets/${DS.PEOPLE}/download`,       '403D 403D 403D 403D 403D'],
   ['PUT /v1/admin/datasets/:id/versions/:version',  `/v1/admin/datasets/${DS.PENDING}/versions/v1`,  '401M 401M 401M 401M 401M'],
   ['GET /v1/admin/usage-reconciliation',            '/v1/admin/usage-reconciliation',                '401M 401M 401M 401M 401M'],
+  ['GET /v1/admin/grants/:id/stats',                `/v1/admin/grants/${GRANT.AA_PEOPLE}/stats`,     '401M 401M 401M 401M 401M'],
   ['GET /v1/admin/inbox',                           '/v1/admin/inbox',                               '401M 401M 401M 401M 401M'],
   ['POST /v1/admin/inbox/read',                     '/v1/admin/inbox/read',                          '401M 401M 401M 401M 401M'],
   ['GET /v1/admin/webhooks',                        '/v1/admin/webhooks',                            '401M 401M 401M 401M 401M'],

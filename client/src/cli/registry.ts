@@ -31,6 +31,7 @@ import {
 } from './commands/body/dataset-attribute.js';
 import bodyDatasetLoad from './commands/body/dataset-load.js';
 import bodyReconciliation from './commands/body/reconciliation.js';
+import bodyGrantUsage from './commands/body/grant-usage.js';
 import bodyDatasetRegister from './commands/body/dataset-register.js';
 import bodyGrantWithdraw from './commands/body/grant-withdraw.js';
 import { setReviewBatches, showReviewBatches } from './commands/body/review-batches.js';
@@ -134,6 +135,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   reviewCatalogue,
   bodyDatasetLoad,
   bodyReconciliation,
+  bodyGrantUsage,
   bodyDatasetRegister,
   bodyGrantWithdraw,
   setReviewBatches,

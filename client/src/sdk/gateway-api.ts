@@ -182,6 +182,16 @@ export interface UsageReconciliation {
   difference?: number;
   note?: string;
 }
+/** A grant's interface calls per China day on one gateway, as its opening body reads them. */
+export interface BodyGrantStats {
+  grant: { id: string; enterprise: string; dataset: string; body: string; state: string; dailyQuota: number };
+  gatewayId: string;
+  days: { day: string; allow: number; deny: number }[];
+  allow: number;
+  deny: number;
+  denyReasons: { reason: string; count: number }[];
+  truncated: boolean;
+}
 /** A gateway's reconciliation of the usage reports one opening body may read. */
 export interface BodyUsageReconciliation {
   gatewayId: string;
@@ -380,6 +390,18 @@ export class PublicGatewayApi {
     );
     if (!res.ok) await this.http.json(res);
     return res.text();
+  }
+
+  /**
+   * One of the signer's organization's grants: its calls allowed and denied per day on this gateway over the
+   * last `days` days; signed with the Fabric identity of the body's admin or a reviewer.
+   * @throws GatewayProblemError NOT_FOUND for a grant that is not the organization's
+   */
+  async bodyGrantStats(signer: AdminIdentity, grantId: string, days = 30): Promise<BodyGrantStats> {
+    const url = this.http.url(`/v1/admin/grants/${encodeURIComponent(grantId)}/stats`, { days });
+    const empty = crypto.createHash('sha256').digest('hex');
+    const headers = signAdminRequest(signer, { method: 'GET', path: url.pathname, contentSha256: empty });
+    return (await this.http.json<BodyGrantStats>(await this.http.send(url, { headers }))).body;
   }
 
   /**

@@ -98,6 +98,45 @@ const timelineEvent = {
   },
 };
 
+/** A grant's calls per day from this gateway's audit log (regulator/grant-stats.ts). */
+export const GRANT_STATS = {
+  type: 'object',
+  required: ['grant', 'gatewayId', 'days', 'allow', 'deny', 'rows', 'denyReasons', 'truncated'],
+  properties: {
+    grant: {
+      type: 'object',
+      required: ['id', 'state'],
+      properties: {
+        id: str,
+        enterprise: str,
+        enterpriseName: nullableStr,
+        dataset: str,
+        datasetName: nullableStr,
+        body: str,
+        state: str,
+        validUntil: str,
+        grantedAt: str,
+        items: { type: 'array', items: str },
+        dailyQuota: int,
+      },
+    },
+    gatewayId: str,
+    days: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['day', 'allow', 'deny'],
+        properties: { day: str, allow: int, deny: int },
+      },
+    },
+    allow: int,
+    deny: int,
+    rows: int,
+    denyReasons: { type: 'array', items: { type: 'object' } },
+    truncated: { type: 'boolean' },
+  },
+};
+
 export const REGULATOR_PATHS = {
   '/v1/regulator/dashboard': {
     get: {
@@ -273,43 +312,7 @@ export const REGULATOR_PATHS = {
         { name: 'days', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 366 } },
       ],
       responses: {
-        '200': ok({
-          type: 'object',
-          required: ['grant', 'gatewayId', 'days', 'allow', 'deny', 'rows', 'denyReasons', 'truncated'],
-          properties: {
-            grant: {
-              type: 'object',
-              required: ['id', 'state'],
-              properties: {
-                id: str,
-                enterprise: str,
-                enterpriseName: nullableStr,
-                dataset: str,
-                datasetName: nullableStr,
-                body: str,
-                state: str,
-                validUntil: str,
-                grantedAt: str,
-                items: { type: 'array', items: str },
-                dailyQuota: int,
-              },
-            },
-            gatewayId: str,
-            days: {
-              type: 'array',
-              items: {
-                type: 'object',
-                required: ['day', 'allow', 'deny'],
-                properties: { day: str, allow: int, deny: int },
-              },
-            },
-            allow: int,
-            deny: int,
-            rows: int,
-            denyReasons: { type: 'array', items: { type: 'object' } },
-            truncated: { type: 'boolean' },
-          },
-        }),
+        '200': ok(GRANT_STATS),
         '400': problem,
         ...denied,
         '404': problem,

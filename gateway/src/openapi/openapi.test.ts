@@ -309,6 +309,10 @@ describe('the OpenAPI document and the server', () => {
     await g.get('/v1/open/datasets/nope/download');
     await g.get('/v1/open/datasets/ls-empty/download');
     await g.call('PUT', `/v1/admin/datasets/${DS.PENDING}/versions/v1`, { body: 'unsigned' });
+    // A grant of a body the harness has roots for (the fixtures' grants are the bureau's).
+    g.view.putGrant({ ...g.view.grants.get(GRANT.AA_PEOPLE)!, id: 'g-of-a-body', body: DATASET_OWNERS[0] });
+    await g.signedGet('/v1/admin/grants/g-of-a-body/stats', testOrg(DATASET_OWNERS[0]).identity('admin'));
+    await g.signedGet(`/v1/admin/grants/no-such-grant/stats`, testOrg(DATASET_OWNERS[0]).identity('admin'));
     await g.get('/v1/admin/usage-reconciliation');
     await g.signedGet('/v1/admin/usage-reconciliation', testOrg(DATASET_OWNERS[0]).identity('admin'));
     await g.signedGet('/v1/admin/usage-reconciliation', testOrg(DATASET_OWNERS[0]).identity(undefined));

@@ -3,7 +3,7 @@
  * body against it, so this document and the server cannot drift apart.
  */
 import { COMPLAINT_CATEGORIES } from '@rdx/client';
-import { RECEIPT_ANCHOR, RECONCILIATION_ROW, REGULATOR_PATHS } from './openapi-regulator.js';
+import { GRANT_STATS, RECEIPT_ANCHOR, RECONCILIATION_ROW, REGULATOR_PATHS } from './openapi-regulator.js';
 import { NOTIFICATION_PATHS } from './openapi-notifications.js';
 import { TAGS, indexed } from './operation-index.js';
 
@@ -546,6 +546,26 @@ export const OPENAPI = {
           '404': problem,
           '409': problem,
           ...tooFast,
+        },
+      },
+    },
+    '/v1/admin/grants/{id}/stats': {
+      get: {
+        summary:
+          "One of the signer's organization's grants: its interface calls allowed and denied per day on this gateway",
+        description:
+          "Signed by an opening body's admin or reviewer with its Fabric identity, over the SHA-256 of no bytes; another organization's grant answers 404.",
+        security: [{ fabricAdminSignature: [] }],
+        parameters: [
+          idParam('id'),
+          { name: 'days', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 366 } },
+        ],
+        responses: {
+          '200': json(GRANT_STATS),
+          '400': problem,
+          '401': problem,
+          '403': problem,
+          '404': problem,
         },
       },
     },

@@ -48,6 +48,7 @@ export const OPERATION_INDEX: Record<string, [operationId: string, tag: Tag, who
   'get /v1/open/datasets/{id}/download': ['downloadOpenDataset', 'data', 'anyone'],
   'put /v1/admin/datasets/{id}/versions/{version}': ['loadDatasetVersion', 'admin', 'admin'],
   'get /v1/admin/usage-reconciliation': ['getOwnUsageReconciliation', 'admin', 'staff'],
+  'get /v1/admin/grants/{id}/stats': ['getOwnGrantStats', 'admin', 'staff'],
   'get /v1/applications': ['listApplications', 'workflow', 'enterprise'],
   'get /v1/agreements': ['listAgreements', 'workflow', 'enterprise'],
   'post /v1/applications': ['submitApplication', 'workflow', 'enterprise'],

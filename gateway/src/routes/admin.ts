@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { type Router, type Request } from 'express';
 import { RdxLedger, type Duty } from '@rdx/client';
 import { apiRouter } from '../http/routing.js';
+import { grantStatsReply } from '../regulator/grant-stats.js';
 import { largestDifferenceFirst, reconcileUsage, usageReports } from '../regulator/usage-reconciliation.js';
 import { Problem, ledgerProblem } from '../problem.js';
 import { QueryError } from '../store/query-plan.js';
@@ -94,6 +95,18 @@ function adminSigner(s: Services, req: Request): AdminSigner {
 
 export function adminRoutes(s: Services): Router {
   const r = apiRouter();
+  /** The signer of a GET by an organization's staff: signed over no bytes, by its admin or a reviewer. */
+  const staffOf = (req: Request): AdminSigner => {
+    const signer = adminSigner(s, req);
+    if (signer.contentSha256 !== EMPTY_SHA256)
+      throw new Problem('BAD_REQUEST', `A GET has no body: sign the SHA-256 of no bytes (${EMPTY_SHA256}).`);
+    if (!STAFF_ROLES.has(signer.role ?? ''))
+      throw new Problem(
+        'FORBIDDEN',
+        `Only an organization's admin or reviewers read this; this identity's role is ${signer.role ?? 'none'}.`,
+      );
+    return signer;
+  };
   const { duty } = new RdxLedger(s.ledger);
   let inFlight = 0;
 
@@ -103,14 +116,7 @@ export function adminRoutes(s: Services): Router {
    * GET /v1/regulator/usage-reconciliation.
    */
   r.get('/v1/admin/usage-reconciliation', async (req, res) => {
-    const signer = adminSigner(s, req);
-    if (signer.contentSha256 !== EMPTY_SHA256)
-      throw new Problem('BAD_REQUEST', `A GET has no body: sign the SHA-256 of no bytes (${EMPTY_SHA256}).`);
-    if (!STAFF_ROLES.has(signer.role ?? ''))
-      throw new Problem(
-        'FORBIDDEN',
-        `Only an organization's admin or reviewers read its usage reconciliation; this identity's role is ${signer.role ?? 'none'}.`,
-      );
+    const signer = staffOf(req);
     let reports: Duty[];
     try {
       reports = await usageReports(duty);
@@ -129,6 +135,23 @@ export function adminRoutes(s: Services): Router {
       scanned: result.scanned,
       truncated: result.truncated,
     });
+  });
+
+  /**
+   * One of the signer's organization's grants: its calls allowed and denied per day on this gateway (`?days=`,
+   * 30 by default). Another organization's grant answers as unknown.
+   */
+  r.get('/v1/admin/grants/:id/stats', async (req, res) => {
+    const signer = staffOf(req);
+    const id = String(req.params.id);
+    const grant = s.view.grants.get(id);
+    if (!grant || grant.body !== signer.mspId)
+      throw new Problem('NOT_FOUND', `Your organization has no grant ${id.slice(0, 128)} on this gateway.`);
+    const raw = req.query.days;
+    const days = raw === undefined ? 30 : Number(raw);
+    if (!Number.isInteger(days) || days < 1 || days > 366)
+      throw new Problem('BAD_REQUEST', 'days must be an integer from 1 to 366');
+    res.json(await grantStatsReply(s, grant, days));
   });
 
   r.put('/v1/admin/datasets/:id/versions/:version', async (req, res) => {

@@ -11,7 +11,8 @@
 import { type Router, type Request } from 'express';
 import { apiRouter } from '../http/routing.js';
 import { TokenError } from '../auth/token-service.js';
-import { anchorsNewestFirst, decisionsPerHour, grantCallsPerDay } from '../regulator/audit-stats.js';
+import { anchorsNewestFirst, decisionsPerHour } from '../regulator/audit-stats.js';
+import { grantStatsReply, grantSummary } from '../regulator/grant-stats.js';
 import { largestDifferenceFirst, reconcileUsage, usageReports } from '../regulator/usage-reconciliation.js';
 import { performanceCsv, withCallsServed } from '../regulator/body-performance.js';
 import {
@@ -26,7 +27,6 @@ import { bearerToken } from '../http/authenticate.js';
 import { LedgerRefusedError, RdxLedger, type Duty } from '@rdx/client';
 import { Problem, ledgerProblem } from '../problem.js';
 import type { AnchorRecord, Services } from '../services.js';
-import type { GrantView } from '../view/ledger-view.js';
 import { sendReceipt } from './audit.js';
 import { anchorFields } from '../audit/audit-record.js';
 
@@ -68,20 +68,6 @@ function intParam(raw: unknown, name: string, fallback: number, min: number, max
   if (!Number.isInteger(n) || n < min || n > max)
     throw new Problem('QUERY_INVALID', `${name} must be an integer from ${min} to ${max}`);
   return n;
-}
-
-function grantSummary(s: Services, g: GrantView): Record<string, unknown> {
-  return {
-    id: g.id,
-    enterprise: g.creditCode,
-    enterpriseName: s.view.enterprises.get(g.creditCode)?.name ?? null,
-    dataset: g.datasetId,
-    datasetName: s.view.datasets.get(g.datasetId)?.name ?? null,
-    body: g.body,
-    state: g.state,
-    validUntil: g.validUntil,
-    grantedAt: g.grantedAt,
-  };
 }
 
 /** True when the ledger refused with `code`. */
@@ -382,17 +368,7 @@ export function regulatorRoutes(s: Services): Router {
     const grant = s.view.grants.get(id);
     if (!grant) throw new Problem('NOT_FOUND', `This gateway knows no grant ${id}.`);
     const days = intParam(req.query.days, 'days', 30, 1, 366);
-    const stats = await grantCallsPerDay(s.audit, id, s.now(), days);
-    res.json({
-      grant: { ...grantSummary(s, grant), dailyQuota: grant.dailyQuota, items: grant.items },
-      gatewayId: s.config.gatewayId,
-      days: stats.days,
-      allow: stats.days.reduce((n, d) => n + d.allow, 0),
-      deny: stats.days.reduce((n, d) => n + d.deny, 0),
-      rows: stats.rows,
-      denyReasons: stats.reasons,
-      truncated: stats.truncated,
-    });
+    res.json(await grantStatsReply(s, grant, days));
   });
 
   /** The ledger's copy of an anchor compared with the local one. */

@@ -186,6 +186,18 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     const reviewer = await cli.ok<{ data: Row[] }>(['reconciliation', '--as', 'reviewer.market']);
     expect(reviewer.data.map((r) => r.reportId)).to.deep.equal(market.data.map((r) => r.reportId));
 
+    // Its grant's calls per day, as the regulator sees them; Transport is told it has no such grant.
+    const usage = await cli.ok<{ allow: number; grant: { id: string } }>([
+      'grant',
+      'usage',
+      grantId,
+      '--as',
+      'admin.market',
+    ]);
+    expect(usage.grant.id).to.equal(grantId);
+    expect(usage.allow, 'the calls this test made').to.be.above(0);
+    await cli.fails(['grant', 'usage', grantId, '--as', 'admin.transport'], 'NOT_FOUND');
+
     // Another body sees none of Market's reports.
     const transport = await cli.ok<{ data: Row[] }>(['reconciliation', '--as', 'admin.transport']);
     expect(transport.data.filter((r) => r.agreementId === agreementId)).to.deep.equal([]);
