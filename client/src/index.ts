@@ -40,6 +40,7 @@ export {
 export * from './sdk/notifications.js';
 export * from './sdk/notifications-api.js';
 export {
+  identityCheckCharacter,
   identityNumberProblem,
   isPersonCode,
   maskPersonName,

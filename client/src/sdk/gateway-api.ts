@@ -398,10 +398,8 @@ export class PublicGatewayApi {
    * @throws GatewayProblemError NOT_FOUND for a grant that is not the organization's
    */
   async bodyGrantStats(signer: AdminIdentity, grantId: string, days = 30): Promise<BodyGrantStats> {
-    const url = this.http.url(`/v1/admin/grants/${encodeURIComponent(grantId)}/stats`, { days });
-    const empty = crypto.createHash('sha256').digest('hex');
-    const headers = signAdminRequest(signer, { method: 'GET', path: url.pathname, contentSha256: empty });
-    return (await this.http.json<BodyGrantStats>(await this.http.send(url, { headers }))).body;
+    const path = `/v1/admin/grants/${encodeURIComponent(grantId)}/stats`;
+    return (await this.signed<BodyGrantStats>(signer, 'GET', path, { query: { days } })).body;
   }
 
   /**
@@ -409,16 +407,29 @@ export class PublicGatewayApi {
    * the body's admin or a reviewer.
    */
   bodyNotifications(signer: AdminIdentity): PartyNotifications {
-    return new PartyNotifications(async (method, path, options = {}) => {
-      const url = this.http.url(`/v1/admin${path}`, options.query);
-      const body = options.body === undefined ? '' : JSON.stringify(options.body);
-      const contentSha256 = crypto.createHash('sha256').update(body).digest('hex');
-      const headers = {
-        ...(body ? { 'content-type': 'application/json' } : {}),
-        ...signAdminRequest(signer, { method, path: url.pathname, contentSha256 }),
-      };
-      return this.http.json(await this.http.send(url, { method, headers, ...(body ? { body } : {}) }));
-    });
+    return new PartyNotifications((method, path, options) =>
+      this.signed(signer, method, `/v1/admin${path}`, options),
+    );
+  }
+
+  /**
+   * A request of an organization's staff, signed with their Fabric identity over the exact JSON body sent
+   * (nothing for a GET) and the path (the query is not signed).
+   */
+  private async signed<T>(
+    signer: AdminIdentity,
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    options: { query?: Record<string, string | number | undefined>; body?: unknown } = {},
+  ): Promise<{ status: number; body: T }> {
+    const url = this.http.url(path, options.query);
+    const body = options.body === undefined ? '' : JSON.stringify(options.body);
+    const contentSha256 = crypto.createHash('sha256').update(body).digest('hex');
+    const headers = {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...signAdminRequest(signer, { method, path: url.pathname, contentSha256 }),
+    };
+    return this.http.json<T>(await this.http.send(url, { method, headers, ...(body ? { body } : {}) }));
   }
 
   /**
@@ -429,10 +440,7 @@ export class PublicGatewayApi {
    *   identity that is not an admin or reviewer
    */
   async usageReconciliation(signer: AdminIdentity): Promise<BodyUsageReconciliation> {
-    const url = this.http.url('/v1/admin/usage-reconciliation');
-    const empty = crypto.createHash('sha256').digest('hex');
-    const headers = signAdminRequest(signer, { method: 'GET', path: url.pathname, contentSha256: empty });
-    return (await this.http.json<BodyUsageReconciliation>(await this.http.send(url, { headers }))).body;
+    return (await this.signed<BodyUsageReconciliation>(signer, 'GET', '/v1/admin/usage-reconciliation')).body;
   }
 
   /**

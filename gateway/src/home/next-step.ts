@@ -3,15 +3,10 @@
  * next step — who acts next, and by when where the ledger records the day. Words follow SPEC §6: Chinese term,
  * then English.
  */
-import type { Agreement, Application } from '@rdx/client';
+import type { Agreement, Application, OwnItem } from '@rdx/client';
 
-export interface NextStep {
-  /** Who acts next: the enterprise itself, the bureau, the opening bodies, or no one (the matter is closed). */
-  by: 'you' | 'bureau' | 'bodies' | 'none';
-  what: string;
-  /** The day it is due, where the ledger records one. */
-  due?: string;
-}
+/** Who acts next (you, the bureau, the bodies, or no one), what, and by when: the SDK's type. */
+export type NextStep = OwnItem['next'];
 
 export function applicationNext(
   a: Pick<Application, 'state' | 'deadline' | 'ownerReviews' | 'bodies'>,

@@ -83,3 +83,22 @@ export function jsonBody(limit: string): RequestHandler[] {
   };
   return [requireJson, express.json({ limit })];
 }
+
+/**
+ * An integer query parameter within [min, max] (`fallback` when absent).
+ * @throws Problem `code` (a 400) naming the parameter and its range
+ */
+export function intParam(
+  raw: unknown,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  code: 'QUERY_INVALID' | 'BAD_REQUEST' = 'QUERY_INVALID',
+): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Problem(code, `${name} must be an integer from ${min} to ${max}`);
+  return n;
+}

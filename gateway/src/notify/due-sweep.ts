@@ -16,6 +16,7 @@ import {
   type NotificationKind,
   type OverdueItem,
 } from '@rdx/client';
+import { chinaToday } from '../enforcement/decide.js';
 import type { LedgerView } from '../view/ledger-view.js';
 import { bodyParty, enterpriseParty } from './derive.js';
 import type { NotificationStore } from './notification-store.js';
@@ -35,11 +36,6 @@ function dueId(...parts: (string | number)[]): string {
     .slice(0, 32)}`;
 }
 
-/** The China day (YYYY-MM-DD) of `now`. */
-function chinaDay(now: Date): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 /** The smallest notice threshold `daysLeft` has reached, if any (7 once 7 days or fewer are left). */
 function threshold(daysLeft: number): number | undefined {
   return daysLeft < 0 ? undefined : [...EXPIRY_NOTICES].reverse().find((t) => daysLeft <= t);
@@ -52,7 +48,7 @@ export function dueNotifications(
   now: Date,
   dueSoon: readonly DueSoonItem[] = [],
 ): Notification[] {
-  const today = chinaDay(now);
+  const today = chinaToday(now);
   const at = now.toISOString();
   const daysTo = (day: string): number => Math.round((Date.parse(day) - Date.parse(today)) / DAY_MS);
   const out: Notification[] = [];

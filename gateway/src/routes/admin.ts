@@ -14,12 +14,12 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type Router, type Request } from 'express';
 import { RdxLedger, type Duty } from '@rdx/client';
-import { apiRouter } from '../http/routing.js';
+import { apiRouter, intParam } from '../http/routing.js';
 import { grantStatsReply } from '../regulator/grant-stats.js';
 import { largestDifferenceFirst, reconcileUsage, usageReports } from '../regulator/usage-reconciliation.js';
 import { Problem, ledgerProblem } from '../problem.js';
 import { QueryError } from '../store/query-plan.js';
-import type { AdminSigner } from '../auth/admin-signature.js';
+import { adminSigner, staffSigner } from '../http/staff-signature.js';
 import type { Services } from '../services.js';
 import type { DatasetView } from '../view/ledger-view.js';
 
@@ -78,35 +78,8 @@ async function receive(req: Request, file: string): Promise<{ sha256: string; by
   return { sha256: hash.digest('hex'), bytes };
 }
 
-/** SHA-256 of no bytes: what a signed GET, which has no body, signs as its content. */
-const EMPTY_SHA256 = crypto.createHash('sha256').digest('hex');
-/** The roles of an organization's staff (Fabric CA's `role` attribute): an admin and reviewers. */
-const STAFF_ROLES = new Set(['admin', 'reviewer']);
-
-/** The signer of a request to an admin route; 403 while the gateway has no roots to check signatures with. */
-function adminSigner(s: Services, req: Request): AdminSigner {
-  if (!s.adminSignatures)
-    throw new Problem(
-      'FORBIDDEN',
-      'This gateway knows no organization roots (RDX_MSP_DIR), so it can check no admin signature: admin routes are closed.',
-    );
-  return s.adminSignatures.verify(req);
-}
-
 export function adminRoutes(s: Services): Router {
   const r = apiRouter();
-  /** The signer of a GET by an organization's staff: signed over no bytes, by its admin or a reviewer. */
-  const staffOf = (req: Request): AdminSigner => {
-    const signer = adminSigner(s, req);
-    if (signer.contentSha256 !== EMPTY_SHA256)
-      throw new Problem('BAD_REQUEST', `A GET has no body: sign the SHA-256 of no bytes (${EMPTY_SHA256}).`);
-    if (!STAFF_ROLES.has(signer.role ?? ''))
-      throw new Problem(
-        'FORBIDDEN',
-        `Only an organization's admin or reviewers read this; this identity's role is ${signer.role ?? 'none'}.`,
-      );
-    return signer;
-  };
   const { duty } = new RdxLedger(s.ledger);
   let inFlight = 0;
 
@@ -116,7 +89,7 @@ export function adminRoutes(s: Services): Router {
    * GET /v1/regulator/usage-reconciliation.
    */
   r.get('/v1/admin/usage-reconciliation', async (req, res) => {
-    const signer = staffOf(req);
+    const signer = staffSigner(s, req);
     let reports: Duty[];
     try {
       reports = await usageReports(duty);
@@ -142,15 +115,12 @@ export function adminRoutes(s: Services): Router {
    * 30 by default). Another organization's grant answers as unknown.
    */
   r.get('/v1/admin/grants/:id/stats', async (req, res) => {
-    const signer = staffOf(req);
+    const signer = staffSigner(s, req);
     const id = String(req.params.id);
     const grant = s.view.grants.get(id);
     if (!grant || grant.body !== signer.mspId)
       throw new Problem('NOT_FOUND', `Your organization has no grant ${id.slice(0, 128)} on this gateway.`);
-    const raw = req.query.days;
-    const days = raw === undefined ? 30 : Number(raw);
-    if (!Number.isInteger(days) || days < 1 || days > 366)
-      throw new Problem('BAD_REQUEST', 'days must be an integer from 1 to 366');
+    const days = intParam(req.query.days, 'days', 30, 1, 366, 'BAD_REQUEST');
     res.json(await grantStatsReply(s, grant, days));
   });
 

@@ -6,10 +6,11 @@
  */
 import crypto from 'node:crypto';
 import net from 'node:net';
-import express, { type Request, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Router } from 'express';
 import { kindsFor, type NotificationKind, type NotificationParty } from '@rdx/client';
 import { authenticate } from '../http/authenticate.js';
-import { apiRouter, jsonBody } from '../http/routing.js';
+import { apiRouter, intParam, jsonBody } from '../http/routing.js';
+import { staffSigner } from '../http/staff-signature.js';
 import { bodyParty, enterpriseParty } from '../notify/derive.js';
 import type { NotificationStore } from '../notify/notification-store.js';
 import { addressProblem } from '../notify/webhook-address.js';
@@ -19,7 +20,6 @@ import type { Services } from '../services.js';
 
 /** Largest inbox page. */
 const MAX_PAGE = 200;
-const STAFF_ROLES = new Set(['admin', 'reviewer']);
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
@@ -43,14 +43,6 @@ export function webhookUrlProblem(raw: unknown, allowPrivate = false): string | 
   return 'url must be https:// (plain http:// only to 127.0.0.1, localhost or [::1])';
 }
 
-function intQuery(raw: unknown, name: string, fallback: number, min: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new Problem('BAD_REQUEST', `${name} must be an integer from ${min} to ${max}`);
-  return n;
-}
-
 interface Party {
   recipient: string;
   kind: NotificationParty;
@@ -71,26 +63,9 @@ export function inboxRoutes(s: Services): Router {
     recipient: enterpriseParty(authenticate(req, s.tokens)),
     kind: 'enterprise',
   });
-  /** A body's staff, from its signed request; the signed content must be exactly the body received. */
+  /** A body's staff, from its signed request over exactly the body received (what express.raw read, if any). */
   const body = (req: Request, received?: unknown): Party => {
-    // What express.raw read (a Buffer), or nothing at all.
-    const raw = Buffer.isBuffer(received) ? received : Buffer.alloc(0);
-    if (!s.adminSignatures)
-      throw new Problem(
-        'FORBIDDEN',
-        'This gateway knows no organization roots (RDX_MSP_DIR): admin routes are closed.',
-      );
-    const signer = s.adminSignatures.verify(req);
-    if (signer.contentSha256 !== crypto.createHash('sha256').update(raw).digest('hex'))
-      throw new Problem(
-        'BAD_REQUEST',
-        'The signed x-rdx-content-sha256 is not the SHA-256 of the body sent.',
-      );
-    if (!STAFF_ROLES.has(signer.role ?? ''))
-      throw new Problem(
-        'FORBIDDEN',
-        `Only an organization's admin or reviewers read its notifications; this identity's role is ${signer.role ?? 'none'}.`,
-      );
+    const signer = staffSigner(s, req, Buffer.isBuffer(received) ? received : undefined);
     return { recipient: bodyParty(signer.mspId), kind: 'body' };
   };
   /** A body's JSON request: read raw (its hash is what was signed), then parsed. */
@@ -109,8 +84,8 @@ export function inboxRoutes(s: Services): Router {
   };
 
   const listInbox = (p: Party, req: Request) => {
-    const after = intQuery(req.query.after, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
-    const limit = intQuery(req.query.limit, 'limit', 50, 1, MAX_PAGE);
+    const after = intParam(req.query.after, 'after', 0, 0, Number.MAX_SAFE_INTEGER, 'BAD_REQUEST');
+    const limit = intParam(req.query.limit, 'limit', 50, 1, MAX_PAGE, 'BAD_REQUEST');
     const unread = req.query.unread === 'true';
     const page = store().inbox(p.recipient, { after, limit, unread });
     return { data: page.items, next: page.next, unread: page.unread };
@@ -165,64 +140,52 @@ export function inboxRoutes(s: Services): Router {
     return { delivered: answer.ok, result: answer.result, id: note.id };
   };
 
-  // Enterprises, with their Bearer token.
-  r.get('/v1/inbox', (req, res) => void res.json(listInbox(enterprise(req), req)));
-  r.post(
-    '/v1/inbox/read',
-    ...jsonBody('16kb'),
-    (req, res) => void res.json(markRead(enterprise(req), (req.body ?? {}) as Record<string, unknown>)),
-  );
-  r.get('/v1/webhooks', (req, res) => void res.json({ data: store().webhooks(enterprise(req).recipient) }));
-  r.post(
-    '/v1/webhooks',
-    ...jsonBody('16kb'),
-    (req, res) =>
-      void res.status(201).json(addWebhook(enterprise(req), (req.body ?? {}) as Record<string, unknown>)),
-  );
-  r.delete('/v1/webhooks/:id', (req, res) => {
-    const p = enterprise(req);
-    own(p, String(req.params.id));
-    store().removeWebhook(p.recipient, String(req.params.id));
-    res.status(204).end();
-  });
-  r.post(
-    '/v1/webhooks/:id/test',
-    async (req, res) => void res.json(await testWebhook(enterprise(req), String(req.params.id))),
-  );
-  r.get('/v1/webhooks/:id/deliveries', (req, res) => {
-    const p = enterprise(req);
-    own(p, String(req.params.id));
-    res.json({ data: store().deliveries(p.recipient, String(req.params.id)) });
-  });
-
-  // Opening bodies, signed with their staff's Fabric identity.
-  r.get('/v1/admin/inbox', (req, res) => void res.json(listInbox(body(req), req)));
-  r.post(
-    '/v1/admin/inbox/read',
-    rawJson,
-    (req, res) => void res.json(markRead(body(req, req.body), parsed(req))),
-  );
-  r.get('/v1/admin/webhooks', (req, res) => void res.json({ data: store().webhooks(body(req).recipient) }));
-  r.post(
-    '/v1/admin/webhooks',
-    rawJson,
-    (req, res) => void res.status(201).json(addWebhook(body(req, req.body), parsed(req))),
-  );
-  r.delete('/v1/admin/webhooks/:id', (req, res) => {
-    const p = body(req);
-    own(p, String(req.params.id));
-    store().removeWebhook(p.recipient, String(req.params.id));
-    res.status(204).end();
-  });
-  r.post(
-    '/v1/admin/webhooks/:id/test',
-    rawJson,
-    async (req, res) => void res.json(await testWebhook(body(req, req.body), String(req.params.id))),
-  );
-  r.get('/v1/admin/webhooks/:id/deliveries', (req, res) => {
-    const p = body(req);
-    own(p, String(req.params.id));
-    res.json({ data: store().deliveries(p.recipient, String(req.params.id)) });
-  });
+  /**
+   * The same routes through two doors: an enterprise's with its Bearer token and JSON body, a body's signed
+   * over the exact bytes it sends (read raw, then parsed).
+   */
+  const doors: {
+    prefix: string;
+    reads: RequestHandler[];
+    party: (req: Request) => Party;
+    input: (req: Request) => Record<string, unknown>;
+  }[] = [
+    {
+      prefix: '/v1',
+      reads: jsonBody('16kb'),
+      party: enterprise,
+      input: (req) => (req.body ?? {}) as Record<string, unknown>,
+    },
+    { prefix: '/v1/admin', reads: [rawJson], party: (req) => body(req, req.body), input: parsed },
+  ];
+  for (const { prefix, reads, party, input } of doors) {
+    r.get(`${prefix}/inbox`, (req, res) => void res.json(listInbox(party(req), req)));
+    r.post(`${prefix}/inbox/read`, ...reads, (req, res) => void res.json(markRead(party(req), input(req))));
+    r.get(
+      `${prefix}/webhooks`,
+      (req, res) => void res.json({ data: store().webhooks(party(req).recipient) }),
+    );
+    r.post(
+      `${prefix}/webhooks`,
+      ...reads,
+      (req, res) => void res.status(201).json(addWebhook(party(req), input(req))),
+    );
+    r.delete(`${prefix}/webhooks/:id`, (req, res) => {
+      const p = party(req);
+      own(p, String(req.params.id));
+      store().removeWebhook(p.recipient, String(req.params.id));
+      res.status(204).end();
+    });
+    r.post(
+      `${prefix}/webhooks/:id/test`,
+      ...reads,
+      async (req, res) => void res.json(await testWebhook(party(req), String(req.params.id))),
+    );
+    r.get(`${prefix}/webhooks/:id/deliveries`, (req, res) => {
+      const p = party(req);
+      own(p, String(req.params.id));
+      res.json({ data: store().deliveries(p.recipient, String(req.params.id)) });
+    });
+  }
   return r;
 }

@@ -9,7 +9,7 @@
  * /oauth/token as enterprises (routes/oauth.ts).
  */
 import { type Router, type Request } from 'express';
-import { apiRouter } from '../http/routing.js';
+import { apiRouter, intParam } from '../http/routing.js';
 import { TokenError } from '../auth/token-service.js';
 import { anchorsNewestFirst, decisionsPerHour } from '../regulator/audit-stats.js';
 import { grantStatsReply, grantSummary } from '../regulator/grant-stats.js';
@@ -60,14 +60,6 @@ export function authenticateRegulator(req: Request, s: Services): string {
       "Regulator endpoints (监管) take a regulator's token; this one is an enterprise's.",
     );
   return claims.sub;
-}
-
-function intParam(raw: unknown, name: string, fallback: number, min: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new Problem('QUERY_INVALID', `${name} must be an integer from ${min} to ${max}`);
-  return n;
 }
 
 /** True when the ledger refused with `code`. */

@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import { EnterpriseSigner } from '@rdx/client';
 import type { DatasetView, EnterpriseView, GrantView, ItemView } from '../view/ledger-view.js';
+import { identityCheckCharacter } from '@rdx/client';
 
 /** Credit codes (统一社会信用代码, 18 characters) of the enterprises, by rating. */
 export const CODE = {
@@ -84,13 +85,6 @@ export interface PersonRow {
 const FAMILY = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴'];
 const GIVEN = ['伟', '芳', '秀英', '敏', '静', '丽', '强', '磊', '军', '洋', '艳', '勇'];
 
-/** GB 11643 check character of the first 17 digits of a resident ID. */
-function idCheck(first17: string): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((acc, d, k) => acc + Number(d) * (weights[k] ?? 0), 0);
-  return '10X98765432'[sum % 11] ?? '0';
-}
-
 /** `n` residents: 18-character IDs and 11-digit phones, all distinct. */
 export function peopleRows(n = 300): PersonRow[] {
   const rows: PersonRow[] = [];
@@ -103,7 +97,7 @@ export function peopleRows(n = 300): PersonRow[] {
     rows.push({
       record_id: i + 1,
       name: `${FAMILY[i % FAMILY.length] ?? '王'}${GIVEN[(i * 5) % GIVEN.length] ?? '伟'}`,
-      id_number: first17 + idCheck(first17),
+      id_number: first17 + identityCheckCharacter(first17),
       phone: `13${String(900_000_000 + i * 104_729).slice(-9)}`,
       district,
       age: 2025 - year,

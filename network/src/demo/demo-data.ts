@@ -7,6 +7,7 @@
  * credit codes and ID numbers are well-formed (correct check characters, Lishui region codes) but random.
  */
 import type { ItemType } from '@rdx/gateway';
+import { identityCheckCharacter } from '@rdx/client';
 
 /** A catalog item as the catalog contract takes it. */
 export interface DemoItem {
@@ -169,14 +170,6 @@ function makeUscc(rng: Rng, kind: '1' | '2' | '3', region: string, registeredOn:
 
 function withUsccCheck(first17: string): string {
   return first17 + usccCheck(first17);
-}
-
-/** GB 11643-1999 check character of a citizen ID number. */
-function idCheck(first17: string): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]!;
-  return '10X98765432'[sum % 11]!;
 }
 
 const MOBILE_PREFIXES = words(
@@ -474,7 +467,7 @@ function marketEntities(seed: number): { entities: Entity[]; dataset: DemoDatase
     let id: string;
     do {
       const first17 = `${idRegion}${birth.replace(/-/g, '')}${rng.digits(3)}`;
-      id = first17 + idCheck(first17);
+      id = first17 + identityCheckCharacter(first17);
     } while (ids.has(id));
     ids.add(id);
     const status = transport
