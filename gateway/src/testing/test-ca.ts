@@ -34,7 +34,12 @@ function openssl(args: string[], cwd: string): void {
 export function testOrg(mspId: string): TestOrg {
   const known = orgs.get(mspId);
   if (known) return known;
-  dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-test-ca-'));
+  if (dir === undefined) {
+    const made = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-test-ca-'));
+    // Test keys are worth nothing after the run; a suite run hundreds of times must not fill the disk.
+    process.once('exit', () => fs.rmSync(made, { recursive: true, force: true }));
+    dir = made;
+  }
   const home = path.join(dir, mspId);
   fs.mkdirSync(home);
   const key = ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'];

@@ -90,6 +90,8 @@ async function startSecondGateway(): Promise<{ url: string; child: ChildProcess 
 }
 
 describe('the gateway on the real network: granted items, refusals, receipts and a killed gateway', () => {
+  /** Where `rdx` keeps its settings in these tests: nobody's real home. */
+  const cliConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-cfg-'));
   before(async () => {
     p = new Parties();
     aa = await onboard(p, 'AA');
@@ -113,6 +115,7 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     second = await startSecondGateway();
   });
   after(() => {
+    fs.rmSync(cliConfig, { recursive: true, force: true });
     second?.child.kill('SIGTERM');
     p.close();
   });
@@ -163,10 +166,7 @@ describe('the gateway on the real network: granted items, refusals, receipts and
 
   it('the owning body reads the same figures with its Fabric identity; another body, a probe identity and a plain client do not (L21)', async () => {
     const agreementId = grantId.slice(0, -`.${DATASET}`.length);
-    const cli = new Cli({
-      RDX_GATEWAY_URL: base,
-      XDG_CONFIG_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-cfg-')),
-    });
+    const cli = new Cli({ RDX_GATEWAY_URL: base, XDG_CONFIG_HOME: cliConfig });
     type Row = { agreementId: string; reportId: string; reported: number; served: number; body: string };
     const market = await cli.ok<{ body: string; data: Row[] }>(['reconciliation', '--as', 'admin.market']);
     expect(market.body).to.equal('MarketMSP');
