@@ -2,8 +2,9 @@
  * Requests an organization's staff make to the gateway's admin routes (loading a dataset version) carry no
  * OAuth token: they are signed with the person's own Fabric identity — the certificate their org's CA issued
  * and its private key — so the gateway checks them against the org's root certificate, exactly as the ledger
- * would, before it reads a byte of the body. What is signed binds the method, the path, the body's SHA-256, the
- * time and a nonce, so a signature cannot be replayed or moved to other content.
+ * would, before it reads a byte of the body. What is signed binds the method, the path with its query, the body's
+ * SHA-256, the time and a nonce, so a signature cannot be replayed, moved to other content or to other query
+ * parameters (another grant's figures, another period).
  */
 import crypto from 'node:crypto';
 
@@ -19,6 +20,7 @@ export const ADMIN_SIGNATURE_HEADERS = {
 /** What an admin request signs, one field per line. */
 export function adminSigningText(fields: {
   method: string;
+  /** The request target as sent: the path and, if there is one, `?` and the query (percent-encoded). */
   path: string;
   contentSha256: string;
   signedAt: string;
@@ -42,7 +44,8 @@ export interface AdminIdentity {
 
 /**
  * The headers that sign a request to an admin route as `identity`.
- * @param request the method, the path (without query) and the SHA-256 (hex) of the exact body to be sent.
+ * @param request the method, the path with its query exactly as sent (`/v1/admin/grants/G/stats?days=7`) and the
+ *   SHA-256 (hex) of the exact body to be sent.
  */
 export function signAdminRequest(
   identity: AdminIdentity,

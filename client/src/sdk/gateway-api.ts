@@ -427,7 +427,7 @@ export class PublicGatewayApi {
     const contentSha256 = crypto.createHash('sha256').update(body).digest('hex');
     const headers = {
       ...(body ? { 'content-type': 'application/json' } : {}),
-      ...signAdminRequest(signer, { method, path: url.pathname, contentSha256 }),
+      ...signAdminRequest(signer, { method, path: url.pathname + url.search, contentSha256 }),
     };
     return this.http.json<T>(await this.http.send(url, { method, headers, ...(body ? { body } : {}) }));
   }

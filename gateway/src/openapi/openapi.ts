@@ -104,7 +104,7 @@ export const OPENAPI = {
         in: 'header',
         name: 'x-rdx-signature',
         description:
-          "The organization admin's Fabric identity signs the request: x-rdx-certificate (base64 PEM, issued by a channel organization's CA, with the role the operation names), x-rdx-signed-at (ISO time, within 5 minutes), x-rdx-nonce (hex, once), x-rdx-content-sha256 (the body's SHA-256) and x-rdx-signature (base64 ECDSA-SHA256 over `RDX-ADMIN-1`, the method, the path, the SHA-256, the time and the nonce, one per line). The SDK's signAdminRequest makes them.",
+          "The organization admin's Fabric identity signs the request: x-rdx-certificate (base64 PEM, issued by a channel organization's CA, with the role the operation names), x-rdx-signed-at (ISO time, within 5 minutes), x-rdx-nonce (hex, once), x-rdx-content-sha256 (the body's SHA-256) and x-rdx-signature (base64 ECDSA-SHA256 over `RDX-ADMIN-1`, the method, the path with its query as sent, the SHA-256, the time and the nonce, one per line). The SDK's signAdminRequest makes them.",
       },
     },
     responses: {

@@ -1,5 +1,6 @@
 /** An opening body reads its own grants' calls per day, signed with its staff's Fabric identity; no one else's. */
 import { expect } from 'chai';
+import { sha256Hex, signAdminRequest } from '@rdx/client';
 import { GRANT } from '../testing/fixtures.js';
 import { assertOk, assertProblem, DATASET_OWNERS, startHarness, type Harness } from '../testing/harness.js';
 import { testOrg } from '../testing/test-ca.js';
@@ -48,5 +49,16 @@ describe("an opening body's grant usage (GET /v1/admin/grants/{id}/stats)", () =
     assertProblem(await h.get(url, { as: 'AA' }), 401, 'TOKEN_MISSING');
     assertProblem(await h.signedGet(url, testOrg(owner).identity('probe')), 403, 'FORBIDDEN');
     assertProblem(await h.signedGet(`${url}?days=0`, testOrg(owner).identity('admin')), 400, 'BAD_REQUEST');
+  });
+
+  it('the signature covers the query: a signed request with its query changed, or signed without it, is refused', async () => {
+    const admin = testOrg(owner).identity('admin');
+    const signed = (target: string) =>
+      signAdminRequest(admin, { method: 'GET', path: target, contentSha256: sha256Hex('') });
+    const changed = await h.get(`${url}?days=90`, { headers: signed(`${url}?days=7`) });
+    expect(assertProblem(changed, 401, 'TOKEN_INVALID').detail).to.match(/does not verify/);
+    const pathOnly = await h.get(`${url}?days=7`, { headers: signed(url) });
+    expect(assertProblem(pathOnly, 401, 'TOKEN_INVALID').detail).to.match(/without its query/);
+    assertOk(await h.get(`${url}?days=7`, { headers: signed(`${url}?days=7`) }));
   });
 });

@@ -223,9 +223,7 @@ export class Harness {
   /** A request signed with an organization's Fabric identity over exactly `body` (JSON), as admin routes take it. */
   signedCall(method: string, urlPath: string, signer: AdminIdentity, json?: unknown): Promise<Reply> {
     const body = json === undefined ? '' : JSON.stringify(json);
-    // The signature covers the path, not the query (as the SDK signs).
-    const signedPath = urlPath.split('?')[0]!;
-    const headers = signAdminRequest(signer, { method, path: signedPath, contentSha256: sha256Hex(body) });
+    const headers = signAdminRequest(signer, { method, path: urlPath, contentSha256: sha256Hex(body) });
     return this.call(method, urlPath, {
       ...(json === undefined ? {} : { body }),
       headers: { ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
