@@ -10,6 +10,7 @@ import { allowedMethods, methodNotAllowed } from './http/routing.js';
 import { requestId, securityHeaders } from './http/security.js';
 import { Problem, problemHandler } from './problem.js';
 import { adminRoutes } from './routes/admin.js';
+import { bodyHomeRoutes } from './routes/body-home.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { homeRoutes } from './routes/home.js';
 import { auditRoutes } from './routes/audit.js';
@@ -52,6 +53,7 @@ export function createApp(s: Services): Express {
     oauthRoutes(s, anonymous),
     dataRoutes(s),
     adminRoutes(s),
+    bodyHomeRoutes(s),
     inboxRoutes(s),
     homeRoutes(s),
     workflowRoutes(s),

@@ -1,6 +1,7 @@
 /**
- * Access tokens: ES256 JWTs of at most 15 minutes for one enterprise (`sub` = its credit code) or one
- * regulator (`sub` = its client id), with a `role` claim saying which. Verification pins the algorithm and
+ * Access tokens: ES256 JWTs of at most 15 minutes for one enterprise (`sub` = its credit code), one regulator
+ * (`sub` = its client id) or one console account of an opening body (`sub` = its client id, `org` = the body's
+ * MSP), with a `role` claim saying which. Verification pins the algorithm and
  * checks the key id, issuer, audience, expiry, not-before and the role the caller expects (enterprise unless
  * said otherwise; a token without the claim is an enterprise's, as every token was before roles existed).
  */
@@ -17,9 +18,24 @@ export interface TokenClaims {
   iat: number;
   jti: string;
   role: TokenRole;
+  /** A body's token: the body (MSP id) whose console account it is. */
+  org?: string;
 }
 
-export type TokenRole = 'enterprise' | 'regulator';
+export type TokenRole = 'enterprise' | 'regulator' | 'body';
+
+const ROLES: readonly unknown[] = ['enterprise', 'regulator', 'body'] satisfies TokenRole[];
+
+/** How a refusal names the token it got. */
+const TOKEN_OF: Record<TokenRole, string> = {
+  enterprise: "an enterprise's token",
+  regulator: "a regulator's token",
+  body: "an opening body's console token",
+};
+
+function otherRole(actual: TokenRole, wanted: TokenRole): TokenRoleError {
+  return new TokenRoleError(`this is ${TOKEN_OF[actual]}; this endpoint takes ${wanted} tokens`);
+}
 
 export class TokenError extends Error {
   override name = 'TokenError';
@@ -43,12 +59,14 @@ export class TokenService {
     readonly ttlSeconds: number,
   ) {}
 
+  /** @param org the body a console account belongs to (role `body` only). */
   issue(
     creditCode: string,
     role: TokenRole = 'enterprise',
+    org?: string,
   ): { access_token: string; token_type: 'Bearer'; expires_in: number } {
     const key = this.keys.current();
-    const token = jwt.sign({ role }, key.privateKey, {
+    const token = jwt.sign(role === 'body' ? { role, org } : { role }, key.privateKey, {
       algorithm: 'ES256',
       keyid: key.kid,
       issuer: this.issuer,
@@ -93,11 +111,7 @@ export class TokenService {
       this.verified.delete(token);
       throw new TokenError('the token was not signed by a key of this platform');
     }
-    if (role !== 'any' && claims.role !== role) {
-      throw new TokenRoleError(
-        `this is ${claims.role === 'enterprise' ? 'an enterprise' : 'a regulator'}'s token; this endpoint takes ${role} tokens`,
-      );
-    }
+    if (role !== 'any' && claims.role !== role) throw otherRole(claims.role, role);
     return claims;
   }
 
@@ -125,13 +139,11 @@ export class TokenService {
       }
       if (claims.exp - (claims.iat ?? claims.nbf) > 900)
         throw new TokenError('the token lives longer than 15 minutes');
-      const actual: unknown = claims.role ?? 'enterprise';
-      if (actual !== 'enterprise' && actual !== 'regulator')
-        throw new TokenError('the token has an unknown role');
-      if (role !== 'any' && actual !== role)
-        throw new TokenRoleError(
-          `this is ${actual === 'enterprise' ? 'an enterprise' : 'a regulator'}'s token; this endpoint takes ${role} tokens`,
-        );
+      const actual = claims.role ?? 'enterprise';
+      if (!ROLES.includes(actual)) throw new TokenError('the token has an unknown role');
+      if (actual === 'body' && typeof claims.org !== 'string')
+        throw new TokenError("a body's token must name its body (org)");
+      if (role !== 'any' && actual !== role) throw otherRole(actual, role);
       return { ...claims, role: actual } as TokenClaims;
     } catch (err) {
       if (err instanceof TokenError) throw err;

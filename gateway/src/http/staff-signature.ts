@@ -1,12 +1,16 @@
 /**
- * Requests of an organization's staff to the gateway carry no OAuth token: they are signed with the person's
- * Fabric identity (auth/admin-signature.ts). These are the checks every such route starts with.
+ * Requests of an organization's staff to the gateway are signed with the person's Fabric identity
+ * (auth/admin-signature.ts). These are the checks every such route starts with. What staff only read may also
+ * come with the Bearer token of one of the body's console accounts (made by its admin), so a person at the
+ * console needs no Fabric wallet in the browser.
  */
 import crypto from 'node:crypto';
 import type { Request } from 'express';
 import type { AdminSigner } from '../auth/admin-signature.js';
+import { TokenError, TokenRoleError } from '../auth/token-service.js';
 import { Problem } from '../problem.js';
 import type { Services } from '../services.js';
+import { bearerToken } from './authenticate.js';
 
 /** The roles of an organization's staff (Fabric CA's `role` attribute): an admin and reviewers. */
 const STAFF_ROLES = new Set(['admin', 'reviewer']);
@@ -39,4 +43,41 @@ export function staffSigner(s: Services, req: Request, body: Buffer = Buffer.all
       `Only an organization's admin or reviewers may; this identity's role is ${signer.role ?? 'none'}.`,
     );
   return signer;
+}
+
+/** Who reads an organization's business: a signer of its staff, or one of its console accounts. */
+export interface BodyReader {
+  mspId: string;
+  /** `signature`: a Fabric identity of its admin or a reviewer; `console`: a console account's token. */
+  via: 'signature' | 'console';
+  /** The certificate's subject, or the console account's client id. */
+  who: string;
+}
+
+/**
+ * The organization a read comes from: a Bearer token of one of its console accounts (still there: removing an
+ * account ends its tokens at once), or else a request signed by its admin or a reviewer over exactly `body`.
+ * Another party's token is 403; a bad one 401.
+ */
+export function bodyReader(s: Services, req: Request, body?: Buffer): BodyReader {
+  const token = bearerToken(req);
+  if (token === undefined) {
+    const signer = staffSigner(s, req, body);
+    return { mspId: signer.mspId, via: 'signature', who: signer.subject };
+  }
+  let claims: ReturnType<Services['tokens']['verify']>;
+  try {
+    claims = s.tokens.verify(token, 'body');
+  } catch (err) {
+    if (err instanceof TokenRoleError)
+      throw new Problem(
+        'FORBIDDEN',
+        `${err.message}: an opening body's routes take its staff's signature or its console account's token.`,
+      );
+    if (err instanceof TokenError) throw new Problem('TOKEN_INVALID', err.message);
+    throw err;
+  }
+  if (s.clients.orgOf(claims.sub) !== claims.org)
+    throw new Problem('TOKEN_INVALID', 'This console account was removed by its body.');
+  return { mspId: claims.org!, via: 'console', who: claims.sub };
 }

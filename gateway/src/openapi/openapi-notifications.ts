@@ -60,17 +60,21 @@ const jsonBody = (schema: Record<string, unknown>): Record<string, unknown> => (
 const idParam = { name: 'id', in: 'path', required: true, schema: str };
 const denied = { '401': problem, '403': problem };
 
-/** The operations of one party, under `prefix` (`/v1` or `/v1/admin`), with its security. */
+/**
+ * The operations of one party, under `prefix` (`/v1` or `/v1/admin`), with its security (`readSecurity` for the
+ * inbox, which a body's console accounts read too).
+ */
 function partyPaths(
   prefix: string,
   security: Record<string, unknown>[],
   who: string,
+  readSecurity = security,
 ): Record<string, unknown> {
   return {
     [`${prefix}/inbox`]: {
       get: {
         summary: `${who}: its notifications after a cursor, oldest first (issue 13)`,
-        security,
+        security: readSecurity,
         parameters: [
           {
             name: 'after',
@@ -96,7 +100,7 @@ function partyPaths(
     [`${prefix}/inbox/read`]: {
       post: {
         summary: `${who}: marks its notifications read`,
-        security,
+        security: readSecurity,
         requestBody: jsonBody({
           type: 'object',
           required: ['ids'],
@@ -195,5 +199,8 @@ function partyPaths(
 
 export const NOTIFICATION_PATHS = {
   ...partyPaths('/v1', [{ bearerAuth: [] }], 'Enterprise'),
-  ...partyPaths('/v1/admin', [{ fabricAdminSignature: [] }], 'Opening body'),
+  ...partyPaths('/v1/admin', [{ fabricAdminSignature: [] }], 'Opening body', [
+    { fabricAdminSignature: [] },
+    { bearerAuth: [] },
+  ]),
 };

@@ -316,6 +316,23 @@ describe('the OpenAPI document and the server', () => {
     await g.get('/v1/admin/usage-reconciliation');
     await g.signedGet('/v1/admin/usage-reconciliation', testOrg(DATASET_OWNERS[0]).identity('admin'));
     await g.signedGet('/v1/admin/usage-reconciliation', testOrg(DATASET_OWNERS[0]).identity(undefined));
+    // A body's console accounts, and its home read with one.
+    const bodyAdmin = testOrg(DATASET_OWNERS[0]).identity('admin');
+    for (const list of ['query:ListReviewsDueSoon', 'query:ListOverdue'])
+      if (!g.ledger.handlers.has(list)) g.ledger.on(list, () => []);
+    const account = JSON.parse(
+      (await g.signedCall('POST', '/v1/admin/console-accounts', bodyAdmin, { name: '张三' })).text,
+    ) as { clientId: string; secret: string };
+    await g.signedCall('POST', '/v1/admin/console-accounts', bodyAdmin, { name: '' });
+    await g.signedGet('/v1/admin/console-accounts', bodyAdmin);
+    const bodyToken = g.tokens.issue(account.clientId, 'body', DATASET_OWNERS[0]).access_token;
+    await g.get('/v1/admin/home', { token: bodyToken });
+    await g.get('/v1/admin/home', { token: AA });
+    await g.get('/v1/admin/home');
+    await g.get('/v1/admin/usage-reconciliation', { token: bodyToken });
+    await g.signedCall('DELETE', `/v1/admin/console-accounts/${account.clientId}`, bodyAdmin);
+    await g.signedCall('DELETE', `/v1/admin/console-accounts/${account.clientId}`, bodyAdmin);
+    await g.get('/v1/admin/home', { token: bodyToken });
     // Notifications: an enterprise's and a body's inbox and webhooks, with a receiver that answers 204.
     g.notifications.record(1, [
       {

@@ -83,6 +83,90 @@ const idParam = (name: string): Record<string, unknown> => ({
   schema: { type: 'string' },
 });
 
+/** What a body's staff read: signed with a Fabric identity, or with one of the body's console accounts' tokens. */
+const STAFF_OR_CONSOLE = [{ fabricAdminSignature: [] }, { bearerAuth: [] }];
+
+const CONSOLE_ACCOUNT = {
+  type: 'object',
+  required: ['clientId', 'org', 'name', 'createdAt'],
+  properties: {
+    clientId: { type: 'string' },
+    org: { type: 'string' },
+    name: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+const BODY_HOME = {
+  type: 'object',
+  required: ['body', 'via', 'unread', 'reviews', 'overdue', 'datasets', 'grants'],
+  properties: {
+    body: { type: 'string' },
+    via: { type: 'string', enum: ['signature', 'console'] },
+    unread: { type: 'integer' },
+    reviews: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['applicationId', 'step', 'due'],
+        properties: {
+          applicationId: { type: 'string' },
+          step: { type: 'string' },
+          due: { type: 'string', format: 'date' },
+          workingDaysLeft: { type: 'integer' },
+          workingDaysOverdue: { type: 'integer' },
+        },
+      },
+    },
+    overdue: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['type', 'id', 'step', 'due', 'party'],
+        properties: {
+          type: { type: 'string' },
+          id: { type: 'string' },
+          step: { type: 'string' },
+          due: { type: 'string' },
+          workingDaysOverdue: { type: 'integer' },
+          party: { type: 'string' },
+        },
+      },
+    },
+    datasets: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'name', 'openAttribute', 'listing', 'version', 'liveGrants'],
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          openAttribute: { type: 'string' },
+          listing: { type: 'string' },
+          version: { type: ['string', 'null'] },
+          liveGrants: { type: 'integer' },
+        },
+      },
+    },
+    grants: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'creditCode', 'enterprise', 'datasetId', 'state', 'validUntil', 'dailyQuota'],
+        properties: {
+          id: { type: 'string' },
+          creditCode: { type: 'string' },
+          enterprise: { type: ['string', 'null'] },
+          datasetId: { type: 'string' },
+          state: { type: 'string', enum: ['ACTIVE', 'SUSPENDED'] },
+          validUntil: { type: 'string', format: 'date' },
+          dailyQuota: { type: 'integer' },
+        },
+      },
+    },
+  },
+};
+
 export const OPENAPI = {
   openapi: '3.1.0',
   info: {
@@ -549,13 +633,77 @@ export const OPENAPI = {
         },
       },
     },
+    '/v1/admin/home': {
+      get: {
+        summary:
+          "The body's own business in one place: the reviews it owes (due within 30 working days, or overdue), its other overdue duties, its datasets and live grants, its unread notifications (issue 13)",
+        security: STAFF_OR_CONSOLE,
+        responses: { '200': json(BODY_HOME), '401': problem, '403': problem, '503': problem },
+      },
+    },
+    '/v1/admin/console-accounts': {
+      post: {
+        summary:
+          "Makes a console account for a person of the body's staff: it reads the body's home, inbox, usage and reconciliation; its secret is answered only now",
+        security: [{ fabricAdminSignature: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['name'],
+                properties: { name: { type: 'string', maxLength: 64 } },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': json({
+            type: 'object',
+            required: ['clientId', 'secret', 'org', 'name', 'note'],
+            properties: {
+              clientId: { type: 'string' },
+              secret: { type: 'string' },
+              org: { type: 'string' },
+              name: { type: 'string' },
+              note: { type: 'string' },
+            },
+          }),
+          '400': problem,
+          '401': problem,
+          '403': problem,
+        },
+      },
+      get: {
+        summary: "The body's console accounts (never their secrets)",
+        security: [{ fabricAdminSignature: [] }],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['data', 'max'],
+            properties: { data: { type: 'array', items: CONSOLE_ACCOUNT }, max: { type: 'integer' } },
+          }),
+          '401': problem,
+          '403': problem,
+        },
+      },
+    },
+    '/v1/admin/console-accounts/{id}': {
+      delete: {
+        summary: 'Removes one of the body’s console accounts; its tokens stop working at once',
+        security: [{ fabricAdminSignature: [] }],
+        parameters: [idParam('id')],
+        responses: { '204': { description: 'Removed' }, '401': problem, '403': problem, '404': problem },
+      },
+    },
     '/v1/admin/grants/{id}/stats': {
       get: {
         summary:
           "One of the signer's organization's grants: its interface calls allowed and denied per day on this gateway",
         description:
-          "Signed by an opening body's admin or reviewer with its Fabric identity, over the SHA-256 of no bytes; another organization's grant answers 404.",
-        security: [{ fabricAdminSignature: [] }],
+          "Signed by an opening body's admin or reviewer with its Fabric identity, over the SHA-256 of no bytes, or read with a console account's token; another organization's grant answers 404.",
+        security: STAFF_OR_CONSOLE,
         parameters: [
           idParam('id'),
           { name: 'days', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 366 } },
@@ -574,8 +722,8 @@ export const OPENAPI = {
         summary:
           "The usage reports under the signer's organization's agreements, each beside the calls this gateway served in its period (L7, L21)",
         description:
-          "Signed by an opening body's admin or reviewer with its Fabric identity, over the SHA-256 of no bytes; the body sees its own agreements only. The bureau and regulators read every report at GET /v1/regulator/usage-reconciliation.",
-        security: [{ fabricAdminSignature: [] }],
+          "Signed by an opening body's admin or reviewer with its Fabric identity, over the SHA-256 of no bytes, or read with a console account's token; the body sees its own agreements only. The bureau and regulators read every report at GET /v1/regulator/usage-reconciliation.",
+        security: STAFF_OR_CONSOLE,
         responses: {
           '200': json({
             type: 'object',

@@ -11,7 +11,11 @@ const WHO = {
   regulator: "A regulator's Bearer token (401 without a valid one, 403 for an enterprise's).",
   admin: "The owning body's admin, signing with its Fabric identity.",
   staff: "An opening body's admin or reviewer, signing with its Fabric identity.",
-  client: 'An enterprise or regulator client authenticating itself (OAuth 2.0 client credentials).',
+  reader:
+    "An opening body's admin or reviewer, signing with its Fabric identity, or one of the body's console accounts with its Bearer token.",
+  bodyAdmin: "The body's admin, signing with its Fabric identity.",
+  client:
+    "An enterprise, regulator or opening body's console account authenticating itself (OAuth 2.0 client credentials).",
 } as const;
 
 export const TAGS = [
@@ -25,7 +29,11 @@ export const TAGS = [
   { name: 'audit', description: 'Access log, receipts and proofs of the audit log' },
   { name: 'public', description: 'Public lists (recipients, credit evaluations) and complaints from anyone' },
   { name: 'regulator', description: 'The regulator’s views (监管)' },
-  { name: 'admin', description: "The opening body's own: dataset loading, usage reconciliation" },
+  {
+    name: 'admin',
+    description:
+      "The opening body's own: its home, console accounts, dataset loading, usage reconciliation and grant usage",
+  },
   {
     name: 'notifications',
     description: "Each party's inbox and webhooks (enterprises by token, bodies signed)",
@@ -47,8 +55,12 @@ export const OPERATION_INDEX: Record<string, [operationId: string, tag: Tag, who
   'post /v1/datasets/{id}/aggregate': ['aggregate', 'data', 'enterprise'],
   'get /v1/open/datasets/{id}/download': ['downloadOpenDataset', 'data', 'anyone'],
   'put /v1/admin/datasets/{id}/versions/{version}': ['loadDatasetVersion', 'admin', 'admin'],
-  'get /v1/admin/usage-reconciliation': ['getOwnUsageReconciliation', 'admin', 'staff'],
-  'get /v1/admin/grants/{id}/stats': ['getOwnGrantStats', 'admin', 'staff'],
+  'get /v1/admin/usage-reconciliation': ['getOwnUsageReconciliation', 'admin', 'reader'],
+  'get /v1/admin/grants/{id}/stats': ['getOwnGrantStats', 'admin', 'reader'],
+  'get /v1/admin/home': ['getBodyHome', 'admin', 'reader'],
+  'post /v1/admin/console-accounts': ['addConsoleAccount', 'admin', 'bodyAdmin'],
+  'get /v1/admin/console-accounts': ['listConsoleAccounts', 'admin', 'staff'],
+  'delete /v1/admin/console-accounts/{id}': ['removeConsoleAccount', 'admin', 'bodyAdmin'],
   'get /v1/applications': ['listApplications', 'workflow', 'enterprise'],
   'get /v1/agreements': ['listAgreements', 'workflow', 'enterprise'],
   'post /v1/applications': ['submitApplication', 'workflow', 'enterprise'],
@@ -82,8 +94,8 @@ export const OPERATION_INDEX: Record<string, [operationId: string, tag: Tag, who
   'delete /v1/webhooks/{id}': ['removeWebhook', 'notifications', 'enterprise'],
   'post /v1/webhooks/{id}/test': ['testWebhook', 'notifications', 'enterprise'],
   'get /v1/webhooks/{id}/deliveries': ['listWebhookDeliveries', 'notifications', 'enterprise'],
-  'get /v1/admin/inbox': ['getBodyInbox', 'notifications', 'staff'],
-  'post /v1/admin/inbox/read': ['markBodyInboxRead', 'notifications', 'staff'],
+  'get /v1/admin/inbox': ['getBodyInbox', 'notifications', 'reader'],
+  'post /v1/admin/inbox/read': ['markBodyInboxRead', 'notifications', 'reader'],
   'get /v1/admin/webhooks': ['listBodyWebhooks', 'notifications', 'staff'],
   'post /v1/admin/webhooks': ['addBodyWebhook', 'notifications', 'staff'],
   'delete /v1/admin/webhooks/{id}': ['removeBodyWebhook', 'notifications', 'staff'],

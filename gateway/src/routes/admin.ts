@@ -5,8 +5,8 @@
  *   before a byte of the body is read: the signature, the organization and role, the version on the ledger, and
  *   the body's SHA-256 against the one the body recorded there. Then the body is streamed to a private file while
  *   it is hashed, within a size limit, a few uploads at a time, and only the recorded bytes are loaded;
- * - the usage reports under the body's own agreements beside the calls this gateway served (L7, L21), which
- *   the body's admin or reviewers read.
+ * - the usage reports under the body's own agreements beside the calls this gateway served (L7, L21), and its
+ *   grants' calls per day, which the body's admin or reviewers read (or its console accounts).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -19,7 +19,7 @@ import { grantStatsReply } from '../regulator/grant-stats.js';
 import { largestDifferenceFirst, reconcileUsage, usageReports } from '../regulator/usage-reconciliation.js';
 import { Problem, ledgerProblem } from '../problem.js';
 import { QueryError } from '../store/query-plan.js';
-import { adminSigner, staffSigner } from '../http/staff-signature.js';
+import { adminSigner, bodyReader } from '../http/staff-signature.js';
 import type { Services } from '../services.js';
 import type { DatasetView } from '../view/ledger-view.js';
 
@@ -89,7 +89,7 @@ export function adminRoutes(s: Services): Router {
    * GET /v1/regulator/usage-reconciliation.
    */
   r.get('/v1/admin/usage-reconciliation', async (req, res) => {
-    const signer = staffSigner(s, req);
+    const signer = bodyReader(s, req);
     let reports: Duty[];
     try {
       reports = await usageReports(duty);
@@ -115,7 +115,7 @@ export function adminRoutes(s: Services): Router {
    * 30 by default). Another organization's grant answers as unknown.
    */
   r.get('/v1/admin/grants/:id/stats', async (req, res) => {
-    const signer = staffSigner(s, req);
+    const signer = bodyReader(s, req);
     const id = String(req.params.id);
     const grant = s.view.grants.get(id);
     if (!grant || grant.body !== signer.mspId)

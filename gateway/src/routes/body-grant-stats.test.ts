@@ -44,9 +44,9 @@ describe("an opening body's grant usage (GET /v1/admin/grants/{id}/stats)", () =
     );
   });
 
-  it('refused: unsigned (401), a client identity (403), a bad period (400)', async () => {
+  it("refused: unsigned (401), an enterprise's token or a client identity (403), a bad period (400)", async () => {
     assertProblem(await h.get(url), 401, 'TOKEN_MISSING');
-    assertProblem(await h.get(url, { as: 'AA' }), 401, 'TOKEN_MISSING');
+    assertProblem(await h.get(url, { as: 'AA' }), 403, 'FORBIDDEN');
     assertProblem(await h.signedGet(url, testOrg(owner).identity('probe')), 403, 'FORBIDDEN');
     assertProblem(await h.signedGet(`${url}?days=0`, testOrg(owner).identity('admin')), 400, 'BAD_REQUEST');
   });

@@ -1,7 +1,8 @@
 /**
  * Each party's notifications (issue 13): its inbox, and the webhooks it registers for them. An enterprise comes
  * with its Bearer token (`/v1/inbox`, `/v1/webhooks`); an opening body signs with the Fabric identity of its
- * admin or a reviewer (`/v1/admin/inbox`, `/v1/admin/webhooks`: the same answers). A party only ever sees its
+ * admin or a reviewer (`/v1/admin/inbox`, `/v1/admin/webhooks`: the same answers), and reads and marks its inbox
+ * with a console account's token too. A party only ever sees its
  * own: another party's notification, webhook or delivery log is answered as not there.
  */
 import crypto from 'node:crypto';
@@ -10,7 +11,7 @@ import express, { type Request, type RequestHandler, type Router } from 'express
 import { kindsFor, type NotificationKind, type NotificationParty } from '@rdx/client';
 import { authenticate } from '../http/authenticate.js';
 import { apiRouter, intParam, jsonBody } from '../http/routing.js';
-import { staffSigner } from '../http/staff-signature.js';
+import { bodyReader, staffSigner } from '../http/staff-signature.js';
 import { bodyParty, enterpriseParty } from '../notify/derive.js';
 import type { NotificationStore } from '../notify/notification-store.js';
 import { addressProblem } from '../notify/webhook-address.js';
@@ -67,6 +68,11 @@ export function inboxRoutes(s: Services): Router {
   const body = (req: Request, received?: unknown): Party => {
     const signer = staffSigner(s, req, Buffer.isBuffer(received) ? received : undefined);
     return { recipient: bodyParty(signer.mspId), kind: 'body' };
+  };
+  /** A body's staff or console account, for its inbox. */
+  const bodyInbox = (req: Request, received?: unknown): Party => {
+    const reader = bodyReader(s, req, Buffer.isBuffer(received) ? received : undefined);
+    return { recipient: bodyParty(reader.mspId), kind: 'body' };
   };
   /** A body's JSON request: read raw (its hash is what was signed), then parsed. */
   const rawJson = express.raw({ type: () => true, limit: '16kb' });
@@ -147,20 +153,30 @@ export function inboxRoutes(s: Services): Router {
   const doors: {
     prefix: string;
     reads: RequestHandler[];
+    /** Who may configure webhooks. */
     party: (req: Request) => Party;
+    /** Who may read and mark the inbox. */
+    reader: (req: Request) => Party;
     input: (req: Request) => Record<string, unknown>;
   }[] = [
     {
       prefix: '/v1',
       reads: jsonBody('16kb'),
       party: enterprise,
+      reader: enterprise,
       input: (req) => (req.body ?? {}) as Record<string, unknown>,
     },
-    { prefix: '/v1/admin', reads: [rawJson], party: (req) => body(req, req.body), input: parsed },
+    {
+      prefix: '/v1/admin',
+      reads: [rawJson],
+      party: (req) => body(req, req.body),
+      reader: (req) => bodyInbox(req, req.body),
+      input: parsed,
+    },
   ];
-  for (const { prefix, reads, party, input } of doors) {
-    r.get(`${prefix}/inbox`, (req, res) => void res.json(listInbox(party(req), req)));
-    r.post(`${prefix}/inbox/read`, ...reads, (req, res) => void res.json(markRead(party(req), input(req))));
+  for (const { prefix, reads, party, reader, input } of doors) {
+    r.get(`${prefix}/inbox`, (req, res) => void res.json(listInbox(reader(req), req)));
+    r.post(`${prefix}/inbox/read`, ...reads, (req, res) => void res.json(markRead(reader(req), input(req))));
     r.get(
       `${prefix}/webhooks`,
       (req, res) => void res.json({ data: store().webhooks(party(req).recipient) }),

@@ -1,7 +1,8 @@
 /**
  * OAuth2 client credentials (RFC 6749 §4.4) for enterprises: a client secret (Basic or in the body), or
- * `private_key_jwt` (RFC 7523) signed with the ES256 key the enterprise registered on the ledger; and for
- * regulators (role `regulator` in the ClientRegistry): a client secret. Issues ES256 access tokens; publishes
+ * `private_key_jwt` (RFC 7523) signed with the ES256 key the enterprise registered on the ledger; for
+ * regulators (role `regulator` in the ClientRegistry) and opening bodies' console accounts (role `body`): a
+ * client secret. Issues ES256 access tokens; publishes
  * the verification keys as a JWKS. Every attempt passes the login guard first (limits per address and client
  * id, lockout after failures, secret hashes off the event loop).
  */
@@ -214,7 +215,13 @@ export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
         throw err;
       }
       guard.succeeded(client.clientId);
-      res.json(s.tokens.issue(client.clientId, client.role));
+      res.json(
+        s.tokens.issue(
+          client.clientId,
+          client.role,
+          client.role === 'body' ? s.clients.orgOf(client.clientId) : undefined,
+        ),
+      );
     },
   );
 

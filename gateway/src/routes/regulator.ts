@@ -57,7 +57,7 @@ export function authenticateRegulator(req: Request, s: Services): string {
   if (claims.role !== 'regulator')
     throw new Problem(
       'FORBIDDEN',
-      "Regulator endpoints (监管) take a regulator's token; this one is an enterprise's.",
+      `Regulator endpoints (监管) take a regulator's token; this one is ${claims.role === 'body' ? "an opening body's" : "an enterprise's"}.`,
     );
   return claims.sub;
 }

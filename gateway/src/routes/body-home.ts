@@ -1,0 +1,157 @@
+/**
+ * An opening body's own business in one place (issue 13), and the console accounts its staff read it with:
+ *
+ * - `GET /v1/admin/home`: the reviews it owes (due soon or overdue, on the ledger's working-day calendar), its
+ *   other overdue duties, its datasets and their live grants, and its unread notifications — read with its staff's
+ *   signature or a console account's token;
+ * - `POST|GET /v1/admin/console-accounts`, `DELETE /v1/admin/console-accounts/{id}`: the body's admin, signing
+ *   with its Fabric identity, makes a console account for a person of its staff (the secret is shown once), lists
+ *   and removes them (a reviewer may list). A console account reads; whatever changes the ledger or the gateway's
+ *   configuration still needs a Fabric identity.
+ */
+import express, { type Request, type Router } from 'express';
+import { RdxLedger, type DueSoonItem, type OverdueItem } from '@rdx/client';
+import { MAX_BODY_ACCOUNTS } from '../auth/client-registry.js';
+import { apiRouter } from '../http/routing.js';
+import { bodyReader, staffSigner } from '../http/staff-signature.js';
+import { bodyParty } from '../notify/derive.js';
+import { Problem, ledgerProblem } from '../problem.js';
+import type { Services } from '../services.js';
+
+/** How far ahead the home looks for reviews: every owner review (15 working days at most) falls within it. */
+const REVIEWS_AHEAD_WORKING_DAYS = 30;
+/** The states in which a grant still serves or may serve again. */
+const LIVE = new Set(['ACTIVE', 'SUSPENDED']);
+
+/** A review the body owes, soonest first; overdue ones carry how late they are. */
+export interface ReviewToDo {
+  applicationId: string;
+  step: string;
+  due: string;
+  workingDaysLeft?: number;
+  workingDaysOverdue?: number;
+}
+
+/** The body's reviews, from the ledger's overdue and due-soon lists; its other overdue items apart. */
+export function reviewsAndDuties(
+  mspId: string,
+  overdue: OverdueItem[],
+  dueSoon: DueSoonItem[],
+): { reviews: ReviewToDo[]; overdue: OverdueItem[] } {
+  const owed = overdue.filter((i) => i.party === mspId);
+  const late = owed.filter((i) => i.type === 'application');
+  const reviews: ReviewToDo[] = [
+    ...late.map((i) => ({
+      applicationId: i.id,
+      step: i.step,
+      due: i.due,
+      ...(i.workingDaysOverdue === undefined ? {} : { workingDaysOverdue: i.workingDaysOverdue }),
+    })),
+    ...dueSoon
+      .filter((i) => i.party === mspId)
+      .map((i) => ({ applicationId: i.id, step: i.step, due: i.due, workingDaysLeft: i.workingDaysLeft })),
+  ].sort((a, b) => a.due.localeCompare(b.due) || a.applicationId.localeCompare(b.applicationId));
+  return { reviews, overdue: owed.filter((i) => i.type !== 'application') };
+}
+
+export function bodyHomeRoutes(s: Services): Router {
+  const r = apiRouter();
+  const { query } = new RdxLedger(s.ledger);
+
+  r.get('/v1/admin/home', async (req, res) => {
+    const reader = bodyReader(s, req);
+    let owed: ReturnType<typeof reviewsAndDuties>;
+    try {
+      const [overdue, dueSoon] = await Promise.all([
+        query.overdue(),
+        query.reviewsDueSoon(REVIEWS_AHEAD_WORKING_DAYS),
+      ]);
+      owed = reviewsAndDuties(reader.mspId, overdue, dueSoon);
+    } catch (err) {
+      throw ledgerProblem(err);
+    }
+    const grants = [...s.view.grants.values()]
+      .filter((g) => g.body === reader.mspId && LIVE.has(g.state))
+      .sort((a, b) => a.validUntil.localeCompare(b.validUntil) || a.id.localeCompare(b.id));
+    const datasets = [...s.view.datasets.values()]
+      .filter((d) => d.owner === reader.mspId)
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((d) => ({
+        id: d.id,
+        name: d.name,
+        openAttribute: d.openAttribute,
+        listing: d.listing?.state ?? 'LISTED',
+        version: s.store.currentVersion(d.id)?.version ?? null,
+        liveGrants: grants.filter((g) => g.datasetId === d.id).length,
+      }));
+    res.json({
+      body: reader.mspId,
+      via: reader.via,
+      unread: s.notifications?.inbox(bodyParty(reader.mspId), { limit: 1, unread: true }).unread ?? 0,
+      reviews: owed.reviews,
+      overdue: owed.overdue,
+      datasets,
+      grants: grants.map((g) => ({
+        id: g.id,
+        creditCode: g.creditCode,
+        enterprise: s.view.enterprises.get(g.creditCode)?.name ?? null,
+        datasetId: g.datasetId,
+        state: g.state,
+        validUntil: g.validUntil,
+        dailyQuota: g.dailyQuota,
+      })),
+    });
+  });
+
+  /** The signer must be the body's admin: only it hands out access to the body's business. */
+  const bodyAdmin = (req: Request, received?: Buffer): string => {
+    const signer = staffSigner(s, req, received);
+    if (signer.role !== 'admin')
+      throw new Problem('FORBIDDEN', "Only the body's admin may make or remove its console accounts.");
+    return signer.mspId;
+  };
+
+  r.post('/v1/admin/console-accounts', express.raw({ type: () => true, limit: '4kb' }), (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const org = bodyAdmin(req, raw);
+    let name: unknown;
+    try {
+      name = (JSON.parse(raw.toString('utf8') || '{}') as { name?: unknown }).name;
+    } catch {
+      throw new Problem('BAD_REQUEST', 'The body must be a JSON object: {"name": "…"}.');
+    }
+    if (typeof name !== 'string' || name.trim().length === 0 || name.length > 64)
+      throw new Problem('BAD_REQUEST', 'name must say whose account it is (1 to 64 characters).');
+    let made: { clientId: string; secret: string };
+    try {
+      made = s.clients.addBodyAccount(org, name.trim());
+    } catch (err) {
+      if (err instanceof RangeError) throw new Problem('BAD_REQUEST', err.message);
+      throw err;
+    }
+    res.status(201).json({
+      clientId: made.clientId,
+      secret: made.secret,
+      org,
+      name: name.trim(),
+      note: 'The secret is shown only now: hand it to the person over a channel you trust.',
+    });
+  });
+
+  r.get('/v1/admin/console-accounts', (req, res) => {
+    const signer = staffSigner(s, req);
+    res.json({ data: s.clients.bodyAccounts(signer.mspId), max: MAX_BODY_ACCOUNTS });
+  });
+
+  r.delete('/v1/admin/console-accounts/:id', (req, res) => {
+    const org = bodyAdmin(req);
+    if (!s.clients.removeBodyAccount(org, String(req.params.id)))
+      throw new Problem(
+        'NOT_FOUND',
+        `Your body has no console account ${String(req.params.id).slice(0, 64)}.`,
+      );
+    res.status(204).end();
+  });
+
+  return r;
+}
