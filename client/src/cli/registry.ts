@@ -32,6 +32,12 @@ import {
 import bodyDatasetLoad from './commands/body/dataset-load.js';
 import bodyReconciliation from './commands/body/reconciliation.js';
 import bodyGrantUsage from './commands/body/grant-usage.js';
+import bodyHome from './commands/body/home.js';
+import {
+  consoleAccountAdd,
+  consoleAccountList,
+  consoleAccountRemove,
+} from './commands/body/console-accounts.js';
 import bodyDatasetRegister from './commands/body/dataset-register.js';
 import bodyGrantWithdraw from './commands/body/grant-withdraw.js';
 import { setReviewBatches, showReviewBatches } from './commands/body/review-batches.js';
@@ -136,6 +142,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   bodyDatasetLoad,
   bodyReconciliation,
   bodyGrantUsage,
+  bodyHome,
+  consoleAccountAdd,
+  consoleAccountList,
+  consoleAccountRemove,
   bodyDatasetRegister,
   bodyGrantWithdraw,
   setReviewBatches,

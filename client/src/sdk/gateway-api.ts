@@ -23,6 +23,7 @@ import type {
   FiledComplaint,
   Grant,
   GrantState,
+  OverdueItem,
   PlatformComplaint,
 } from './types.js';
 import { signAdminRequest, type AdminIdentity } from './admin-signature.js';
@@ -193,6 +194,49 @@ export interface BodyGrantStats {
   truncated: boolean;
 }
 /** A gateway's reconciliation of the usage reports one opening body may read. */
+/** An opening body's own business (GET /v1/admin/home). */
+export interface BodyHome {
+  body: string;
+  /** How the request came: signed with a Fabric identity, or with a console account's token. */
+  via: 'signature' | 'console';
+  unread: number;
+  /** Reviews the body owes, soonest due first: overdue ones with `workingDaysOverdue`. */
+  reviews: {
+    applicationId: string;
+    step: string;
+    due: string;
+    workingDaysLeft?: number;
+    workingDaysOverdue?: number;
+  }[];
+  /** Its other duties past their deadline (catalogue review, complaints …). */
+  overdue: OverdueItem[];
+  datasets: {
+    id: string;
+    name: string;
+    openAttribute: string;
+    listing: string;
+    version: string | null;
+    liveGrants: number;
+  }[];
+  grants: {
+    id: string;
+    creditCode: string;
+    enterprise: string | null;
+    datasetId: string;
+    state: 'ACTIVE' | 'SUSPENDED';
+    validUntil: string;
+    dailyQuota: number;
+  }[];
+}
+
+/** A console account of an opening body, as its admin lists them. */
+export interface ConsoleAccount {
+  clientId: string;
+  org: string;
+  name: string;
+  createdAt: string;
+}
+
 export interface BodyUsageReconciliation {
   gatewayId: string;
   body: string;
@@ -413,8 +457,49 @@ export class PublicGatewayApi {
   }
 
   /**
+   * The signer's body's own business in one place: the reviews it owes, its overdue duties, its datasets and live
+   * grants, its unread notifications; signed with the Fabric identity of its admin or a reviewer.
+   */
+  async bodyHome(signer: AdminIdentity): Promise<BodyHome> {
+    return (await this.signed<BodyHome>(signer, 'GET', '/v1/admin/home')).body;
+  }
+
+  /**
+   * A console account for a person of the signer's body (signed by its admin): the client id and secret they log
+   * in to the console with; the secret is answered only now.
+   * @throws GatewayProblemError FORBIDDEN for an identity that is not the body's admin
+   */
+  async addConsoleAccount(
+    signer: AdminIdentity,
+    name: string,
+  ): Promise<ConsoleAccount & { secret: string; note: string }> {
+    return (
+      await this.signed<ConsoleAccount & { secret: string; note: string }>(
+        signer,
+        'POST',
+        '/v1/admin/console-accounts',
+        { body: { name } },
+      )
+    ).body;
+  }
+
+  /** The console accounts of the signer's body (never their secrets). */
+  async consoleAccounts(signer: AdminIdentity): Promise<ConsoleAccount[]> {
+    return (await this.signed<{ data: ConsoleAccount[] }>(signer, 'GET', '/v1/admin/console-accounts')).body
+      .data;
+  }
+
+  /**
+   * Removes a console account of the signer's body (signed by its admin); its tokens stop working at once.
+   * @throws GatewayProblemError NOT_FOUND for an account the body does not have
+   */
+  async removeConsoleAccount(signer: AdminIdentity, clientId: string): Promise<void> {
+    await this.signed(signer, 'DELETE', `/v1/admin/console-accounts/${encodeURIComponent(clientId)}`);
+  }
+
+  /**
    * A request of an organization's staff, signed with their Fabric identity over the exact JSON body sent
-   * (nothing for a GET) and the path (the query is not signed).
+   * (nothing for a GET) and the path with its query.
    */
   private async signed<T>(
     signer: AdminIdentity,
