@@ -49,6 +49,9 @@ export {
   DEMO_REGULATOR,
   registerEnterpriseClient,
   regulatorsFile,
+  bodiesFile,
+  seedBodyAccounts,
+  type BodyConsoleCredentials,
   seedConsoleAccounts,
   type RegulatorCredentials,
 } from './demo/console-accounts.js';

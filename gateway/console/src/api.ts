@@ -3,12 +3,15 @@
  * sessionStorage only, so it ends with the tab; the role shown comes from the token's `role` claim, while
  * the API itself decides what each token may read.
  */
-export type Role = 'regulator' | 'enterprise';
+/** Who is logged in: a regulator, an enterprise, or a console account of an opening body (or the bureau). */
+export type Role = 'regulator' | 'enterprise' | 'body';
 
 export interface Session {
   token: string;
   role: Role;
   sub: string;
+  /** A body's session: the body (MSP id) whose console account it is. */
+  org?: string;
   /** Expiry, seconds since the epoch. */
   exp: number;
 }
@@ -36,11 +39,16 @@ export function clearSession(): void {
   sessionStorage.removeItem(KEY);
 }
 
-function claimsOf(token: string): { sub?: unknown; role?: unknown; exp?: unknown } {
+function claimsOf(token: string): { sub?: unknown; role?: unknown; org?: unknown; exp?: unknown } {
   const payload = token.split('.')[1] ?? '';
   const b64 = payload.replace(/-/g, '+').replace(/_/g, '/');
   const bytes = Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
-  return JSON.parse(new TextDecoder().decode(bytes)) as { sub?: unknown; role?: unknown; exp?: unknown };
+  return JSON.parse(new TextDecoder().decode(bytes)) as {
+    sub?: unknown;
+    role?: unknown;
+    org?: unknown;
+    exp?: unknown;
+  };
 }
 
 /** A problem answer (RFC 9457) from the gateway. */
@@ -137,8 +145,9 @@ export async function login(clientId: string, secret: string): Promise<Session> 
   const claims = claimsOf(body.access_token);
   const s: Session = {
     token: body.access_token,
-    role: claims.role === 'regulator' ? 'regulator' : 'enterprise',
+    role: claims.role === 'regulator' || claims.role === 'body' ? claims.role : 'enterprise',
     sub: typeof claims.sub === 'string' ? claims.sub : clientId,
+    ...(typeof claims.org === 'string' ? { org: claims.org } : {}),
     exp: typeof claims.exp === 'number' ? claims.exp : Math.floor(Date.now() / 1000) + body.expires_in,
   };
   sessionStorage.setItem(KEY, JSON.stringify(s));

@@ -1,5 +1,5 @@
 /**
- * The RDX console: a hash router over pages for regulators, enterprises and the public. What a page shows
+ * The RDX console: a hash router over pages for regulators, enterprises, opening bodies and the public. What a page shows
  * is what the API lets the logged-in token read; the console also hides, and refuses to open, the pages of
  * the other role.
  */
@@ -8,7 +8,8 @@ import { clear, h, link } from './dom.js';
 import { lang, setLang, t } from './i18n.js';
 import { problemBox, type Page } from './pages/common.js';
 import { enterprisePage } from './pages/enterprise.js';
-import { loginPage } from './pages/login.js';
+import { bodyPage } from './pages/body.js';
+import { HOME, loginPage } from './pages/login.js';
 import { performancePage } from './pages/performance.js';
 import { publicPage } from './pages/public.js';
 import { anchorsPage, dashboardPage, grantStatsPage, searchPage, timelinePage } from './pages/regulator.js';
@@ -30,6 +31,7 @@ const ROUTES: Record<string, Route> = {
   '/regulator/performance': { page: performancePage, role: 'regulator', nav: 'nav.performance' },
   '/regulator/search': { page: searchPage, role: 'regulator', nav: 'nav.search' },
   '/enterprise': { page: enterprisePage, role: 'enterprise', nav: 'nav.enterprise' },
+  '/body': { page: bodyPage, role: 'body', nav: 'nav.body' },
 };
 
 function parseHash(): { path: string; params: URLSearchParams } {
@@ -69,7 +71,7 @@ function header(current: string): HTMLElement {
         ? h(
             'span',
             { class: 'who', 'data-testid': 'who', 'data-role': s.role },
-            t('session.as', { role: t(`role.${s.role}`), sub: s.sub }),
+            t('session.as', { role: t(`role.${s.role}`), sub: s.org ? `${s.org} · ${s.sub}` : s.sub }),
           )
         : null,
       s
@@ -113,7 +115,14 @@ function refusal(route: Route): HTMLElement {
     h('p', null, s ? t(`refusal.${route.role}`, { role: t(`role.${s.role}`) }) : t('refusal.login')),
     s
       ? null
-      : h('p', null, link(`#/login${route.role === 'enterprise' ? '?as=enterprise' : ''}`, t('nav.login'))),
+      : h(
+          'p',
+          null,
+          link(
+            `#/login${route.role && route.role !== 'regulator' ? `?as=${route.role}` : ''}`,
+            t('nav.login'),
+          ),
+        ),
   );
 }
 
@@ -128,8 +137,7 @@ async function render(): Promise<void> {
   let path = parsed.path;
   const s = session();
   if (path === '/' || !ROUTES[path]) {
-    path =
-      s?.role === 'regulator' ? '/regulator/dashboard' : s?.role === 'enterprise' ? '/enterprise' : '/login';
+    path = s ? HOME[s.role].slice(1) : '/login';
     history.replaceState(null, '', `#${path}`);
   }
   const route = ROUTES[path]!;

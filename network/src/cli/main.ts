@@ -74,8 +74,10 @@ function printWhere(ctx: NetworkContext): void {
   console.log(
     `  API gateway        ${url}   (API description: ${url}/openapi.json, readiness: ${url}/readyz)`,
   );
-  console.log(`  Console            ${url}/console/   (regulator, enterprise and public views)`);
-  console.log(`  Demo credentials   ${ctx.paths.home}/demo/enterprises.json, regulators.json`);
+  console.log(
+    `  Console            ${url}/console/   (regulator, enterprise, opening body and public views)`,
+  );
+  console.log(`  Demo credentials   ${ctx.paths.home}/demo/enterprises.json, regulators.json, bodies.json`);
   console.log(`  CLI                npx rdx --help   (identities: npx rdx identities)`);
   console.log(
     `  Ledger             channel ${ctx.topology.channel}, chaincode ${ctx.topology.chaincodeName}; data and logs in ${ctx.paths.home}`,

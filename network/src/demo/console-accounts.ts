@@ -1,7 +1,9 @@
 /**
  * Console accounts of the demo: one regulator (监管人员) client in the gateway's ClientRegistry, role
- * `regulator`, whose credentials go to `.rdx/demo/regulators.json` (mode 0600). Idempotent: a secret that
- * still verifies is kept, so a restart does not log anyone out of their notes.
+ * `regulator`, whose credentials go to `.rdx/demo/regulators.json`, and one console account per opening body
+ * (and the bureau), role `body`, in `.rdx/demo/bodies.json` (both mode 0600) — on a real platform each body's
+ * admin makes its own with `rdx console-account add`. Idempotent: a secret that still verifies is kept, so a
+ * restart does not log anyone out of their notes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,10 +20,82 @@ export interface RegulatorCredentials {
   console: string;
 }
 
+export interface BodyConsoleCredentials {
+  name: string;
+  org: string;
+  clientId: string;
+  clientSecret: string;
+  role: 'body';
+  /** Where to log in. */
+  console: string;
+}
+
 export const DEMO_REGULATOR = { clientId: 'regulator', name: '丽水市大数据发展管理局 监管人员（演示）' };
 
 export function regulatorsFile(ctx: Pick<NetworkContext, 'paths'>): string {
   return path.join(ctx.paths.home, 'demo', 'regulators.json');
+}
+
+export function bodiesFile(ctx: Pick<NetworkContext, 'paths'>): string {
+  return path.join(ctx.paths.home, 'demo', 'bodies.json');
+}
+
+/** Reads a demo credentials file; none yet (or unreadable): an empty list. */
+function readKnown<T>(file: string): T[] {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T[];
+  } catch {
+    return [];
+  }
+}
+
+/** Writes demo credentials owner-only (writeFileSync's mode applies only when it creates the file). */
+function writeSecret(file: string, value: unknown): void {
+  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}
+
+/**
+ * One console account per organization with peers (the opening bodies and the bureau), made in the gateway's
+ * registry as `rdx console-account add` makes them; its credentials go to `.rdx/demo/bodies.json`.
+ */
+export function seedBodyAccounts(
+  ctx: Pick<NetworkContext, 'paths' | 'topology'> & { log?: (line: string) => void },
+): BodyConsoleCredentials[] {
+  const file = bodiesFile(ctx);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const known = readKnown<BodyConsoleCredentials>(file);
+  const dataDir = gatewayDataDir(ctx as NetworkContext);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const clients = ClientRegistry.open(path.join(dataDir, 'clients.db'));
+  const { host, port } = ctx.topology.gateway;
+  try {
+    const out = ctx.topology.orgs
+      .filter((o) => o.kind === 'peer' && !o.joinsLater)
+      .map((o): BodyConsoleCredentials => {
+        const previous = known.find((k) => k.org === o.mspId);
+        const kept =
+          previous !== undefined &&
+          clients.orgOf(previous.clientId) === o.mspId &&
+          clients.verify(previous.clientId, previous.clientSecret, 'body');
+        const made = kept
+          ? { clientId: previous.clientId, secret: previous.clientSecret }
+          : clients.addBodyAccount(o.mspId, `${o.displayName} 演示账号`);
+        if (!kept) ctx.log?.(`  console account of ${o.mspId} registered; its credentials: ${file}`);
+        return {
+          name: `${o.displayName} 演示账号`,
+          org: o.mspId,
+          clientId: made.clientId,
+          clientSecret: made.secret,
+          role: 'body',
+          console: `http://${host}:${port}/console/`,
+        };
+      });
+    writeSecret(file, out);
+    return out;
+  } finally {
+    clients.close();
+  }
 }
 
 /** Registers the demo regulator with the gateway (same data folder) and writes its credentials. */
@@ -30,12 +104,7 @@ export function seedConsoleAccounts(
 ): RegulatorCredentials[] {
   const file = regulatorsFile(ctx);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  let known: RegulatorCredentials[];
-  try {
-    known = JSON.parse(fs.readFileSync(file, 'utf8')) as RegulatorCredentials[];
-  } catch {
-    known = [];
-  }
+  const known = readKnown<RegulatorCredentials>(file);
   // gatewayDataDir reads only the paths.
   const dataDir = gatewayDataDir(ctx as NetworkContext);
   fs.mkdirSync(dataDir, { recursive: true });
@@ -65,9 +134,7 @@ export function seedConsoleAccounts(
   } finally {
     clients.close();
   }
-  fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`, { mode: 0o600 });
-  // writeFileSync's mode applies only when it creates the file.
-  fs.chmodSync(file, 0o600);
+  writeSecret(file, out);
   return out;
 }
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { EnterpriseSigner, signAdminRequest, type AdminIdentity } from '@rdx/client';
 import { ClientRegistry, parseDatasetFile } from '@rdx/gateway';
 import { DEMO_ENTERPRISES, demoDatasets, type DemoDataset } from './demo-data.js';
-import { seedConsoleAccounts } from './console-accounts.js';
+import { seedBodyAccounts, seedConsoleAccounts } from './console-accounts.js';
 import type { NetworkContext } from '../context.js';
 import { gatewayDataDir, gatewayUrl } from '../platform-paths.js';
 import { sleep } from '../proc.js';
@@ -198,6 +198,7 @@ export async function seedDemo(ctx: NetworkContext): Promise<DemoEnterpriseCrede
     for (const demo of demoDatasets()) await seedDataset(ctx, p, demo);
     const enterprises = await seedEnterprises(ctx, p);
     seedConsoleAccounts(ctx);
+    seedBodyAccounts(ctx);
     for (const g of DEMO_GRANTS) {
       const e = enterprises.find((x) => x.rating === g.level)!;
       if (await find(p.bureau, 'application', 'GetApplication', g.appId)) continue;

@@ -4,7 +4,7 @@
  * the demo regulator logs in, sees the dashboard and the grant's timeline with the suspension and its
  * transaction id, and verifies a receipt in the browser; the enterprise logs in, sees its grants and log,
  * verifies its own receipt in the browser, and cannot open the regulator pages (the UI refuses, the API says
- * 403). Screenshots of the main pages go to docs/ with RDX_SCREENSHOTS=1 (else to a temp folder). Skipped,
+ * 403); a person of Market logs in with a console account its admin made with rdx, and sees Market's desk. Screenshots of the main pages go to docs/ with RDX_SCREENSHOTS=1 (else to a temp folder). Skipped,
  * saying why, when /usr/bin/chromium is missing.
  */
 import { expect } from 'chai';
@@ -19,6 +19,7 @@ import {
   seedConsoleAccounts,
   type RegulatorCredentials,
 } from '@rdx/network';
+import { Cli } from '../cli-helpers.js';
 import { paths, repoRoot, topology } from '../fabric-client.js';
 import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
 import {
@@ -77,7 +78,7 @@ async function open(page: Page, hash: string): Promise<void> {
 
 async function login(
   page: Page,
-  role: 'regulator' | 'enterprise',
+  role: 'regulator' | 'enterprise' | 'body',
   clientId: string,
   secret: string,
 ): Promise<void> {
@@ -86,7 +87,7 @@ async function login(
   await page.fill('input[name=client_id]', clientId);
   await page.fill('input[name=client_secret]', secret);
   await page.click('[data-testid=login-form] button[type=submit]');
-  const landing = role === 'regulator' ? '/regulator/dashboard' : '/enterprise';
+  const landing = { regulator: '/regulator/dashboard', enterprise: '/enterprise', body: '/body' }[role];
   await page.waitForSelector(`main[data-page="${landing}"][data-ready="true"]`);
 }
 
@@ -361,5 +362,65 @@ describe('the console in headless Chromium: public view, regulator and enterpris
     expect(api.body.code).to.equal('FORBIDDEN');
     expect(errors).to.deep.equal([]);
     await page.close();
+  });
+
+  it("a person of the opening body logs in with the console account its admin made, and sees the body's desk", async function () {
+    skipWithoutChromium(this);
+    this.timeout(120_000);
+    const config = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-cfg-'));
+    try {
+      const cli = new Cli({ RDX_GATEWAY_URL: base, XDG_CONFIG_HOME: config });
+      const account = await cli.ok<{ clientId: string; secret: string; org: string }>([
+        'console-account',
+        'add',
+        '--name',
+        '控制台测试员',
+        '--as',
+        'admin.market',
+      ]);
+      expect(account.org).to.equal('MarketMSP');
+      const { page, errors } = await tab();
+      await login(page, 'body', account.clientId, account.secret);
+      expect(await page.getAttribute('[data-testid=who]', 'data-role')).to.equal('body');
+      expect((await page.textContent('h1')) ?? '').to.include('MarketMSP');
+      // Its inbox at the top: the demand for its data and the enterprise's signature.
+      const inbox = (await page.textContent('[data-testid=inbox]')) ?? '';
+      expect(inbox).to.include('收到数据需求').and.include('企业已签署协议');
+      expect((await page.textContent('[data-testid=body-datasets]')) ?? '').to.include(DATASET);
+      expect((await page.textContent('[data-testid=body-grants]')) ?? '').to.include(grantId);
+      // The grant's calls per day: the enterprise's allowed call and its refusal while suspended.
+      await page.click(`button[data-usage="${grantId}"]`);
+      await page.waitForSelector('[data-testid=grant-usage]');
+      const usage = (await page.textContent('[data-testid=usage] h3')) ?? '';
+      expect(Number(/允许 (\d+)/.exec(usage)?.[1]), usage).to.be.above(0);
+      expect(Number(/拒绝 (\d+)/.exec(usage)?.[1]), usage).to.be.above(0);
+      await shot(page, 'console-body.png');
+
+      // Neither the regulator's nor an enterprise's pages; the API refuses the token there too.
+      for (const hash of ['#/regulator/dashboard', '#/enterprise']) {
+        await open(page, hash);
+        expect((await page.textContent('[data-testid=refusal]')) ?? '').to.match(/无权访问/);
+      }
+      const statuses = await page.evaluate(async () => {
+        const s = JSON.parse(sessionStorage.getItem('rdx.console.session') ?? '{}') as { token: string };
+        const get = async (url: string) =>
+          (await fetch(url, { headers: { authorization: `Bearer ${s.token}` } })).status;
+        return [
+          await get('/v1/grants'),
+          await get('/v1/regulator/dashboard'),
+          await get('/v1/admin/webhooks'),
+        ];
+      });
+      expect(statuses).to.deep.equal([403, 403, 401]);
+
+      // Its admin removes the account: the open session ends at the next page.
+      await cli.ok(['console-account', 'remove', account.clientId, '--as', 'admin.market']);
+      await open(page, '#/body');
+      await page.waitForSelector('[data-testid=expired]');
+      expect(errors).to.deep.equal([]);
+      await page.close();
+    } finally {
+      fs.rmSync(config, { recursive: true, force: true });
+    }
   });
 });

@@ -3,8 +3,9 @@
  * verifies in the browser.
  */
 import { api } from '../api.js';
+import { inboxCard, type Notification } from './inbox.js';
 import { card, clear, fmtTime, h, mono, table } from '../dom.js';
-import { lang, t, tr } from '../i18n.js';
+import { t, tr } from '../i18n.js';
 import type { Receipt } from '../merkle.js';
 import { showReceipt } from '../receipt.js';
 import { problemBox, stateBadge, type Page } from './common.js';
@@ -18,66 +19,6 @@ interface Grant {
   validFrom: string;
   validUntil: string;
   dailyQuota: number;
-}
-
-interface Notification {
-  id: string;
-  kind: string;
-  title: string;
-  subject: { type: string; id: string; state?: string };
-  at: string;
-  detail?: { reason?: string };
-}
-
-/** The unread notifications, each with a button that marks it read; and one for all. */
-function inboxCard(items: Notification[]): HTMLElement {
-  const markRead = async (ids: string[]): Promise<void> => {
-    await api('/v1/inbox/read', { method: 'POST', json: { ids } });
-    for (const id of ids) document.querySelector(`[data-notification="${id}"]`)?.closest('tr')?.remove();
-  };
-  // The title is zh-CN then English: show the half of the console's language.
-  const say = (n: Notification): string => {
-    const [zh = n.title, ...en] = n.title.split(' ');
-    return lang() === 'en' && en.length ? en.join(' ') : zh;
-  };
-  return card(
-    t('enterprise.inbox'),
-    h('p', { class: 'muted' }, t('enterprise.inboxHint')),
-    items.length
-      ? h(
-          'div',
-          null,
-          table(
-            [t('col.time'), t('col.notification'), t('col.subject'), t('col.actions')],
-            items.map((n) => [
-              fmtTime(n.at),
-              h('span', { 'data-kind': n.kind }, say(n), n.detail?.reason ? ` — ${n.detail.reason}` : ''),
-              h('span', null, n.subject.type, ' ', mono(n.subject.id)),
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'small',
-                  'data-notification': n.id,
-                  onclick: () => void markRead([n.id]),
-                },
-                t('action.markRead'),
-              ),
-            ]),
-            'inbox',
-          ),
-          h(
-            'button',
-            {
-              type: 'button',
-              'data-testid': 'mark-all-read',
-              onclick: () => void markRead(items.map((n) => n.id)),
-            },
-            t('action.markAllRead'),
-          ),
-        )
-      : h('p', { class: 'muted', 'data-testid': 'inbox-empty' }, t('none')),
-  );
 }
 
 interface LogRecord {
@@ -113,7 +54,7 @@ export const enterprisePage: Page = async (root) => {
   };
   root.append(
     h('h1', null, t('enterprise.title')),
-    inboxCard(inbox.body.data),
+    inboxCard(inbox.body.data, '/v1'),
     card(
       t('enterprise.grants'),
       grants.body.data.length

@@ -1,15 +1,24 @@
-/** Login: a regulator's or an enterprise's client id and secret → POST /oauth/token. */
+/** Login: a regulator's, an enterprise's or a body's console account's client id and secret → POST /oauth/token. */
 import { login } from '../api.js';
 import { card, h, link } from '../dom.js';
 import { t } from '../i18n.js';
 import { problemBox, type Page } from './common.js';
+import type { Role } from '../api.js';
+
+/** Where each role lands after logging in. */
+export const HOME: Record<Role, string> = {
+  regulator: '#/regulator/dashboard',
+  enterprise: '#/enterprise',
+  body: '#/body',
+};
 
 export const loginPage: Page = (root, params) => {
-  const chosen = params.get('as') === 'enterprise' ? 'enterprise' : 'regulator';
+  const as = params.get('as');
+  const chosen = as === 'enterprise' || as === 'body' ? as : 'regulator';
   const role = h(
     'select',
     { name: 'role', 'data-testid': 'login-role' },
-    (['regulator', 'enterprise'] as const).map((r) =>
+    (['regulator', 'enterprise', 'body'] as const).map((r) =>
       h('option', { value: r, selected: r === chosen }, t(`login.role.${r}`)),
     ),
   );
@@ -39,7 +48,7 @@ export const loginPage: Page = (root, params) => {
         message.replaceChildren();
         login(clientId.value.trim(), secret.value)
           .then((s) => {
-            location.hash = s.role === 'regulator' ? '#/regulator/dashboard' : '#/enterprise';
+            location.hash = HOME[s.role];
           })
           .catch((err: unknown) => {
             const box = problemBox(err);
