@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  applicationRequest,
   chinaToday,
   demoDatasets,
   gatewayEnv,
@@ -22,7 +23,7 @@ import {
   registerGateway,
   type NetworkContext,
 } from '@rdx/network';
-import { EnterpriseSession, signAdminRequest } from '@rdx/client';
+import { EnterpriseSession, RdxLedger, signAdminRequest } from '@rdx/client';
 import { Cli } from '../cli-helpers.js';
 import { defined } from '../expectations.js';
 import { config, paths, topology } from '../fabric-client.js';
@@ -220,6 +221,72 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     });
     expect(asProbe.status).to.equal(403);
     expect(((await asProbe.json()) as { code: string }).code).to.equal('FORBIDDEN');
+  });
+
+  it("a body's desk: the reviews it owes by the ledger's calendar and its grants, none of another body's; its console account reads it over plain HTTP and changes nothing", async () => {
+    // A new enterprise's application, past the bureau's formal review: it awaits Market's owner review.
+    const applicant = await onboard(p, 'AA');
+    const appId = `gw-desk-${runId}`;
+    const request = applicationRequest(appId, [{ datasetId: DATASET, items: ITEMS }]);
+    await new RdxLedger(p.gateway).application.submitSigned(
+      applicant.signer.sign('SubmitApplication', request),
+    );
+    await new RdxLedger(p.bureau).application.formalReview({ id: appId, decision: 'accept' });
+
+    const cli = new Cli({ RDX_GATEWAY_URL: base, XDG_CONFIG_HOME: cliConfig });
+    type Desk = {
+      body: string;
+      reviews: { applicationId: string; step: string; due: string; workingDaysLeft?: number }[];
+      grants: { id: string }[];
+    };
+    const market = await cli.ok<Desk>(['home', '--as', 'admin.market']);
+    expect(market.body).to.equal('MarketMSP');
+    const review = market.reviews.find((r) => r.applicationId === appId);
+    expect(review?.step).to.equal('owner-review');
+    // L11(3): at most 15 working days, or the body's next batch day.
+    expect(review?.workingDaysLeft).to.be.within(0, 15);
+    expect((review?.due ?? '') >= chinaToday(), 'due today or later').to.equal(true);
+    expect(market.grants.map((g) => g.id)).to.include(grantId);
+    const transport = await cli.ok<Desk>(['home', '--as', 'admin.transport']);
+    expect(transport.body).to.equal('TransportMSP');
+    expect(transport.reviews.map((r) => r.applicationId)).to.not.include(appId);
+    expect(transport.grants.map((g) => g.id)).to.not.include(grantId);
+
+    // Only the admin makes console accounts; a person logs in with one over plain HTTP.
+    await cli.fails(['console-account', 'add', '--name', '审核员', '--as', 'reviewer.market'], 'FORBIDDEN');
+    const account = await cli.ok<{ clientId: string; secret: string }>([
+      'console-account',
+      'add',
+      '--name',
+      '网关测试员',
+      '--as',
+      'admin.market',
+    ]);
+    const login = await fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: account.clientId,
+        client_secret: account.secret,
+      }),
+    });
+    const bodyToken = ((await login.json()) as { access_token: string }).access_token;
+    const desk = await getJson(`${base}/v1/admin/home`, bodyToken);
+    expect(desk.status).to.equal(200);
+    expect((desk.body.reviews as { applicationId: string }[]).map((r) => r.applicationId)).to.include(appId);
+    // It opens no enterprise or regulator route, and changes nothing of the body's.
+    expect((await getJson(`${base}/v1/grants`, bodyToken)).status).to.equal(403);
+    expect((await getJson(`${base}/v1/regulator/dashboard`, bodyToken)).status).to.equal(403);
+    const hook = await fetch(`${base}/v1/admin/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bodyToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'https://hooks.example.cn/rdx' }),
+    });
+    expect(hook.status).to.equal(401);
+    // Removed by its admin: the token stops at once.
+    await cli.ok(['console-account', 'remove', account.clientId, '--as', 'admin.market']);
+    expect((await getJson(`${base}/v1/admin/home`, bodyToken)).status).to.equal(401);
   });
 
   it('an A-rated enterprise is refused restricted data but may download unconditional data', async () => {
