@@ -27,15 +27,11 @@ export type TokenRole = 'enterprise' | 'regulator' | 'body';
 const ROLES: readonly unknown[] = ['enterprise', 'regulator', 'body'] satisfies TokenRole[];
 
 /** How a refusal names the token it got. */
-const TOKEN_OF: Record<TokenRole, string> = {
+export const TOKEN_OF: Record<TokenRole, string> = {
   enterprise: "an enterprise's token",
   regulator: "a regulator's token",
   body: "an opening body's console token",
 };
-
-function otherRole(actual: TokenRole, wanted: TokenRole): TokenRoleError {
-  return new TokenRoleError(`this is ${TOKEN_OF[actual]}; this endpoint takes ${wanted} tokens`);
-}
 
 export class TokenError extends Error {
   override name = 'TokenError';
@@ -44,6 +40,13 @@ export class TokenError extends Error {
 /** A valid token of the other kind (an enterprise's at a regulator endpoint, or the reverse): 403, not 401. */
 export class TokenRoleError extends TokenError {
   override name = 'TokenRoleError';
+  constructor(
+    /** The role the token has. */
+    readonly actual: TokenRole,
+    wanted: TokenRole,
+  ) {
+    super(`this is ${TOKEN_OF[actual]}; this endpoint takes ${wanted} tokens`);
+  }
 }
 
 /** Verified tokens remembered at most (oldest forgotten first). */
@@ -111,7 +114,7 @@ export class TokenService {
       this.verified.delete(token);
       throw new TokenError('the token was not signed by a key of this platform');
     }
-    if (role !== 'any' && claims.role !== role) throw otherRole(claims.role, role);
+    if (role !== 'any' && claims.role !== role) throw new TokenRoleError(claims.role, role);
     return claims;
   }
 
@@ -143,7 +146,7 @@ export class TokenService {
       if (!ROLES.includes(actual)) throw new TokenError('the token has an unknown role');
       if (actual === 'body' && typeof claims.org !== 'string')
         throw new TokenError("a body's token must name its body (org)");
-      if (role !== 'any' && actual !== role) throw otherRole(actual, role);
+      if (role !== 'any' && actual !== role) throw new TokenRoleError(actual, role);
       return { ...claims, role: actual } as TokenClaims;
     } catch (err) {
       if (err instanceof TokenError) throw err;

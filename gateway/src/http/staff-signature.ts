@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import type { Request } from 'express';
 import type { AdminSigner } from '../auth/admin-signature.js';
-import { TokenError, TokenRoleError } from '../auth/token-service.js';
+import { TOKEN_OF, TokenError, TokenRoleError } from '../auth/token-service.js';
 import { Problem } from '../problem.js';
 import type { Services } from '../services.js';
 import { bearerToken } from './authenticate.js';
@@ -72,7 +72,7 @@ export function bodyReader(s: Services, req: Request, body?: Buffer): BodyReader
     if (err instanceof TokenRoleError)
       throw new Problem(
         'FORBIDDEN',
-        `${err.message}: an opening body's routes take its staff's signature or its console account's token.`,
+        `This is ${TOKEN_OF[err.actual]}: an opening body's routes take its staff's signature or one of its console accounts' tokens.`,
       );
     if (err instanceof TokenError) throw new Problem('TOKEN_INVALID', err.message);
     throw err;

@@ -130,9 +130,9 @@ describe('usage reports reconciled against what the gateway served (L7)', () => 
       expect(theirs.data.map((r) => r.reportId)).to.deep.equal(['r-other']);
     });
 
-    it('refused: unsigned or with a token (401), another CA (401), a client identity (403), a signed body (400), a replay (401)', async () => {
+    it("refused: unsigned (401), an enterprise's token (403), another CA (401), a client identity (403), a signed body (400), a replay (401)", async () => {
       assertProblem(await h.get(URL), 401, 'TOKEN_MISSING');
-      assertProblem(await h.get(URL, { as: 'AA' }), 401, 'TOKEN_MISSING');
+      assertProblem(await h.get(URL, { as: 'AA' }), 403, 'FORBIDDEN');
       assertProblem(await h.signedGet(URL, testOrg('LS-STRANGER').identity('admin')), 401, 'TOKEN_INVALID');
       for (const role of [undefined, 'gateway', 'client'])
         assertProblem(await h.signedGet(URL, testOrg(owner).identity(role)), 403, 'FORBIDDEN');
