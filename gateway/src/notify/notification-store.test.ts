@@ -55,6 +55,13 @@ describe('notification store', () => {
     ).to.equal(false);
   });
 
+  it('a notification stored before notifications had a title is read with the title of its kind', () => {
+    const { title: _title, ...untitled } = note('old', 'demand.received', 'body:MarketMSP');
+    store.record(3, [untitled as Notification]);
+    const [read] = store.inbox('body:MarketMSP', { limit: 10 }).items;
+    expect(read?.title).to.match(/^收到数据需求/);
+  });
+
   it('the checkpoint never goes back; a failed record changes nothing', () => {
     store.record(9, []);
     store.record(7, []);

@@ -6,7 +6,13 @@
  */
 import crypto from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
-import type { Notification, NotificationKind, Webhook as SdkWebhook, WebhookDelivery } from '@rdx/client';
+import {
+  NOTIFICATION_KINDS,
+  type Notification,
+  type NotificationKind,
+  type Webhook as SdkWebhook,
+  type WebhookDelivery,
+} from '@rdx/client';
 
 /** A webhook and a delivery as the API shows them: the SDK's types, so clients read exactly what is sent. */
 export type Webhook = SdkWebhook;
@@ -145,10 +151,15 @@ export class NotificationStore {
       .prepare('SELECT COUNT(*) AS n FROM notifications WHERE recipient = ? AND read_at IS NULL')
       .get(recipient) as { n: number };
     return {
-      items: rows.map((r) => ({
-        ...(JSON.parse(r.json) as Notification),
-        ...(r.read_at ? { readAt: r.read_at } : {}),
-      })),
+      items: rows.map((r) => {
+        const stored = JSON.parse(r.json) as Omit<Notification, 'title'> & { title?: string };
+        return {
+          ...stored,
+          // Stored before notifications carried their title: said from the kind, as it is said now.
+          title: stored.title ?? NOTIFICATION_KINDS[stored.kind][1],
+          ...(r.read_at ? { readAt: r.read_at } : {}),
+        };
+      }),
       next: rows.at(-1)?.seq ?? opts.after ?? 0,
       unread: unread.n,
     };

@@ -202,10 +202,10 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     // Another body sees none of Market's reports.
     const transport = await cli.ok<{ data: Row[] }>(['reconciliation', '--as', 'admin.transport']);
     expect(transport.data.filter((r) => r.agreementId === agreementId)).to.deep.equal([]);
-    // A plain HTTP client: unsigned, or with an enterprise's token, is 401; Market's probe identity is 403.
+    // A plain HTTP client: unsigned is 401; with an enterprise's token, or as Market's probe identity, 403.
     const url = `${base}/v1/admin/usage-reconciliation`;
     expect((await fetch(url)).status).to.equal(401);
-    expect((await fetch(url, { headers: { authorization: `Bearer ${token}` } })).status).to.equal(401);
+    expect((await fetch(url, { headers: { authorization: `Bearer ${token}` } })).status).to.equal(403);
     const msp = paths.identityMsp('market', 'prober');
     const probe = {
       certificatePem: fs.readFileSync(path.join(msp, 'signcerts', 'cert.pem'), 'utf8'),
