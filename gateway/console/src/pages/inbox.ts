@@ -28,7 +28,7 @@ export function inboxCard(items: Notification[], prefix: '/v1' | '/v1/admin'): H
   };
   return card(
     t('inbox.title'),
-    h('p', { class: 'muted' }, t('enterprise.inboxHint')),
+    h('p', { class: 'muted' }, t(prefix === '/v1' ? 'inbox.hint' : 'inbox.hintBody')),
     items.length
       ? h(
           'div',
