@@ -1,6 +1,6 @@
 /**
  * What other packages may use of the chaincode (the package's `exports`): its error codes, event names, the
- * calendar seed, the complaint categories, canonical JSON, and the types of the ledger's objects. Loading it loads no contract (and so
+ * bureau's MSP, the calendar seed, the complaint categories, canonical JSON, and the types of the ledger's objects. Loading it loads no contract (and so
  * none of fabric-contract-api's decorator machinery).
  */
 export { RdxError, ErrorCode, errorCodeOf } from './lib/errors';
@@ -8,6 +8,7 @@ export { EVENTS, type EventPayload, type Change, type ObjectType } from './lib/e
 export { CALENDAR_SEED } from './data/calendar-seed';
 export { COMPLAINT_CATEGORIES } from './data/complaint-categories';
 export { NATURES } from './data/natures';
+export { BUREAU_MSP } from './lib/access';
 export { canonicalJson } from './lib/state';
 export { anchorHashOf } from './lib/anchor-hash';
 

@@ -32,6 +32,10 @@ export const NOTIFICATION_KINDS = {
   'grant.expiring': ['enterprise', '授权即将到期 a grant ends within 30 (then 7) days'],
   'rating.expiring': ['enterprise', '评级即将到期 your rating ends within 30 (then 7) days'],
   'review.due-soon': ['body', '审核即将到期 a review you owe is due within 3 working days'],
+  'review.awaiting': [
+    'body',
+    '待大数据局审核 an application awaits the bureau: formal review, coordination or re-review',
+  ],
   overdue: ['any', '事项逾期 something you owe is overdue'],
   'demand.received': ['body', '收到数据需求 a demand for your data awaits your review'],
   'complaint.filed': ['body', '收到投诉举报 a complaint about your data'],

@@ -41,7 +41,27 @@ const TABLE: [LedgerEvent, [string, string][]][] = [
       state: 'FORMAL_REVIEW',
       enterprise: ACME,
     }),
-    [],
+    [['review.awaiting', 'body:BureauMSP']],
+  ],
+  [
+    event('ApplicationResubmitted', {
+      type: 'application',
+      id: 'app-1',
+      state: 'FORMAL_REVIEW',
+      enterprise: ACME,
+    }),
+    [['review.awaiting', 'body:BureauMSP']],
+  ],
+  // One body of two has answered: the application still waits for the other, no one new owes anything.
+  [event('OwnerReviewed', { type: 'application', id: 'app-1', state: 'OWNER_REVIEW', enterprise: ACME }), []],
+  // The escalations: a body's refusal or the enterprise's dispute goes to the bureau to coordinate.
+  [
+    event('OwnerReviewed', { type: 'application', id: 'app-3', state: 'COORDINATION', enterprise: ACME }),
+    [['review.awaiting', 'body:BureauMSP']],
+  ],
+  [
+    event('ReviewDisputed', { type: 'application', id: 'app-4', state: 'COORDINATION', enterprise: ACME }),
+    [['review.awaiting', 'body:BureauMSP']],
   ],
   [
     event('FormalReviewed', { type: 'application', id: 'app-1', state: 'RETURNED', enterprise: ACME }),
@@ -54,7 +74,10 @@ const TABLE: [LedgerEvent, [string, string][]][] = [
       ['demand.received', 'body:TransportMSP'],
     ],
   ],
-  [event('OwnerReviewed', { type: 'application', id: 'app-1', state: 'RE_REVIEW', enterprise: ACME }), []],
+  [
+    event('OwnerReviewed', { type: 'application', id: 'app-1', state: 'RE_REVIEW', enterprise: ACME }),
+    [['review.awaiting', 'body:BureauMSP']],
+  ],
   [
     event('ReReviewed', { type: 'application', id: 'app-1', state: 'APPROVED', enterprise: ACME }),
     [['application.approved', `enterprise:${ACME}`]],
@@ -215,17 +238,34 @@ describe('notifications from chaincode events (issue 13)', () => {
     expect(new Set(a.map((n) => n.id)).size).to.equal(a.length);
   });
 
+  /** The table's event named `name` whose first change is in `state`. */
+  const eventIn = (name: string, state: string): LedgerEvent =>
+    TABLE.find(([e]) => e.name === name && e.changes[0]?.state === state)![0];
+
   it('a return or rejection carries its reason; the subject, transaction, block and time are the event’s', async () => {
-    const [returned] = await notificationsOf(TABLE[1]![0], reader);
+    const returning = eventIn('FormalReviewed', 'RETURNED');
+    const [returned] = await notificationsOf(returning, reader);
     expect(returned).to.deep.include({
       subject: { type: 'application', id: 'app-1', state: 'RETURNED' },
-      txId: TABLE[1]![0].txId,
+      txId: returning.txId,
       block: 10,
       at: '2026-11-30T01:00:00.000Z',
       detail: { reason: 'app-1: 缺少等保备案证明' },
     });
-    const [rejected] = await notificationsOf(TABLE[5]![0], reader);
+    const [rejected] = await notificationsOf(eventIn('ReReviewed', 'REJECTED'), reader);
     expect(rejected?.detail).to.deep.equal({ reason: '需求与场景不符' });
+  });
+
+  it("the bureau is told which step it owes, and that a coordination comes from the enterprise's dispute", async () => {
+    const step = async (name: string, state: string) =>
+      (await notificationsOf(eventIn(name, state), reader))[0]?.detail;
+    expect(await step('ApplicationSubmitted', 'FORMAL_REVIEW')).to.deep.equal({ step: 'formal-review' });
+    expect(await step('OwnerReviewed', 'COORDINATION')).to.deep.equal({ step: 'coordination' });
+    expect(await step('ReviewDisputed', 'COORDINATION')).to.deep.equal({
+      step: 'coordination',
+      disputed: true,
+    });
+    expect(await step('OwnerReviewed', 'RE_REVIEW')).to.deep.equal({ step: 're-review' });
   });
 
   it('a complaint recorded before events named its dataset makes none; a read refused for good is skipped, others thrown', async () => {

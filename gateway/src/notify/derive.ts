@@ -9,6 +9,7 @@
  */
 import crypto from 'node:crypto';
 import { NOTIFICATION_KINDS, type GrantState, type Notification, type NotificationKind } from '@rdx/client';
+import { BUREAU_MSP, type ApplicationState } from '@rdx/chaincode';
 import type { LedgerEvent } from '../ledger/ledger.js';
 
 /**
@@ -48,6 +49,13 @@ const GRANT_KINDS: Partial<Record<GrantState, NotificationKind>> = {
   EXPIRED: 'grant.expired',
 };
 
+/** The states in which an application waits for the bureau, and the step it owes there. */
+const BUREAU_STEPS: Partial<Record<ApplicationState, string>> = {
+  FORMAL_REVIEW: 'formal-review',
+  COORDINATION: 'coordination',
+  RE_REVIEW: 're-review',
+};
+
 /** One change's notifications: [kind, recipient, detail?]. */
 type Made = [NotificationKind, string, Record<string, unknown>?][];
 
@@ -65,6 +73,17 @@ async function madeBy(event: LedgerEvent, change: Change, read: NotifyReader): P
       // Accepted at the formal review: each body named now owes its review.
       if (change.state === 'OWNER_REVIEW' && event.name === 'FormalReviewed')
         return (await read.application(change.id)).bodies.map((b) => ['demand.received', bodyParty(b)]);
+      // The bureau's turn: a new or corrected application, a body's refusal or an enterprise's dispute to
+      // coordinate (the escalation), the re-review once every body has answered.
+      const step = BUREAU_STEPS[change.state as ApplicationState];
+      if (step)
+        return [
+          [
+            'review.awaiting',
+            bodyParty(BUREAU_MSP),
+            { step, ...(event.name === 'ReviewDisputed' ? { disputed: true } : {}) },
+          ],
+        ];
       return [];
     }
     case 'agreement': {
