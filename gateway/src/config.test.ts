@@ -1,6 +1,6 @@
 /**
- * The settings this gateway reads for browsers and anonymous callers: a wrong value stops the start with a
- * message naming it, and the defaults are the safe ones (no browser origin, a per-address limit).
+ * The settings this gateway reads for browsers, anonymous callers and reminders: a wrong value stops the start
+ * with a message naming it, and the defaults are the safe ones (no browser origin, a per-address limit).
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
@@ -50,5 +50,14 @@ describe('gateway settings for browsers and anonymous callers', () => {
     expect(() => loadConfig({ ...base, RDX_ANONYMOUS_RATE_PER_SECOND: '0' })).to.throw(
       /RDX_ANONYMOUS_RATE_PER_SECOND must be an integer/,
     );
+  });
+
+  it('reminds of a review 3 working days ahead unless told otherwise, within what the ledger looks ahead', () => {
+    expect(loadConfig(base).reviewReminderDays).to.equal(3);
+    expect(loadConfig({ ...base, RDX_REVIEW_REMINDER_DAYS: '10' }).reviewReminderDays).to.equal(10);
+    for (const bad of ['31', '-1', 'soon'])
+      expect(() => loadConfig({ ...base, RDX_REVIEW_REMINDER_DAYS: bad }), bad).to.throw(
+        /RDX_REVIEW_REMINDER_DAYS must be an integer/,
+      );
   });
 });

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { MAX_REVIEW_REMINDER_DAYS, REVIEW_REMINDER_DAYS } from './notify/due-sweep.js';
 
 export interface GatewayConfig {
   /** RDX_GATEWAY_HOST (default 127.0.0.1) and RDX_GATEWAY_PORT (default 3000): where the API listens. */
@@ -76,6 +77,8 @@ export interface GatewayConfig {
    * delivery is dead, and the wait after the first failure (doubling after each next one, at most an hour).
    */
   webhookMaxAttempts: number;
+  /** Working days before a review falls due at which the party that owes it is reminded (0: on the day). */
+  reviewReminderDays: number;
   webhookRetryMs: number;
   /**
    * RDX_WEBHOOK_ALLOW_PRIVATE (default off): deliver webhooks to private addresses too (10/8, 192.168/16, …). Off,
@@ -254,6 +257,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     bodyLimit,
     notifications: onOff(env, 'RDX_NOTIFICATIONS', true),
     webhookMaxAttempts: int(env, 'RDX_WEBHOOK_MAX_ATTEMPTS', 8, 1, 100),
+    reviewReminderDays: int(
+      env,
+      'RDX_REVIEW_REMINDER_DAYS',
+      REVIEW_REMINDER_DAYS,
+      0,
+      MAX_REVIEW_REMINDER_DAYS,
+    ),
     webhookRetryMs: int(env, 'RDX_WEBHOOK_RETRY_MS', 2000, 10, 3_600_000),
     webhookAllowPrivate: onOff(env, 'RDX_WEBHOOK_ALLOW_PRIVATE', false),
     mspDir: env.RDX_MSP_DIR

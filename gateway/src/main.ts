@@ -34,7 +34,7 @@ import { ViewFollower } from './view/view-follower.js';
 import { NotificationFollower, gatewayReader } from './notify/notification-follower.js';
 import { NotificationStore } from './notify/notification-store.js';
 import { DISPATCHER_DEFAULTS, WebhookDispatcher } from './notify/webhook-dispatcher.js';
-import { DueSweep, REVIEW_REMINDER_DAYS } from './notify/due-sweep.js';
+import { DueSweep } from './notify/due-sweep.js';
 import type { AuditSink, DataStore } from './services.js';
 
 const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
@@ -158,7 +158,7 @@ async function main(config: GatewayConfig): Promise<void> {
     ? new DueSweep(
         view,
         () => new RdxLedger(ledger).query.overdue(),
-        () => new RdxLedger(ledger).query.reviewsDueSoon(REVIEW_REMINDER_DAYS),
+        () => new RdxLedger(ledger).query.reviewsDueSoon(config.reviewReminderDays),
         notifications,
         log,
       )

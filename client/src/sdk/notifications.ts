@@ -31,7 +31,7 @@ export const NOTIFICATION_KINDS = {
   'complaint.resolved': ['enterprise', '投诉已处理 your complaint was resolved'],
   'grant.expiring': ['enterprise', '授权即将到期 a grant ends within 30 (then 7) days'],
   'rating.expiring': ['enterprise', '评级即将到期 your rating ends within 30 (then 7) days'],
-  'review.due-soon': ['body', '审核即将到期 a review you owe is due within 3 working days'],
+  'review.due-soon': ['body', '审核即将到期 a review you owe falls due within a few working days'],
   'review.awaiting': [
     'body',
     '待大数据局审核 an application awaits the bureau: formal review, coordination or re-review',

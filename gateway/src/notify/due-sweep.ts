@@ -1,7 +1,7 @@
 /**
  * What time alone makes due becomes notifications too (issue 13): a grant or a rating ending within 30 days and
- * again within 7, a review due within 3 working days (query:ListReviewsDueSoon, which knows the working-day
- * calendar), and every item of the ledger's overdue list (query:ListOverdue: reviews, complaints,
+ * again within 7, a review due within 3 working days (RDX_REVIEW_REMINDER_DAYS; query:ListReviewsDueSoon, which
+ * knows the working-day calendar), and every item of the ledger's overdue list (query:ListOverdue: reviews, complaints,
  * rectifications, duties, the catalogue review, a missing calendar year) to the party that owes it. No event
  * announces these, so the sweep looks at the view and those lists once the view is built, then hourly.
  *
@@ -23,8 +23,10 @@ import type { NotificationStore } from './notification-store.js';
 
 /** Days before the end of a grant or rating at which its holder is told, in the order they are reached. */
 export const EXPIRY_NOTICES = [30, 7] as const;
-/** Working days before a review falls due at which the party that owes it is reminded. */
+/** Working days before a review falls due at which the party that owes it is reminded (RDX_REVIEW_REMINDER_DAYS). */
 export const REVIEW_REMINDER_DAYS = 3;
+/** The most the reminder may lead by: as far ahead as the ledger's query:ListReviewsDueSoon looks. */
+export const MAX_REVIEW_REMINDER_DAYS = 30;
 
 const DAY_MS = 86_400_000;
 

@@ -55,22 +55,31 @@ const records = (query: string, t = token): Promise<{ status: number; body: Reco
 /** A second gateway of the bureau, as an operator runs several: its own id (registered), port and stores. */
 let second: { url: string; child: ChildProcess } | undefined;
 
-async function startSecondGateway(): Promise<{ url: string; child: ChildProcess }> {
+/** Another gateway of the bureau: registered on the ledger, its own id, port and stores; ready when this returns. */
+async function startGateway(
+  id: string,
+  port: number,
+  settings: Record<string, string> = {},
+): Promise<{ url: string; child: ChildProcess }> {
   const ctx = { config, paths, topology, log: () => undefined } as unknown as NetworkContext;
-  const id = `gw-b-${runId}`;
   await registerGateway(ctx, id);
-  const port = topology.gateway.port + 9;
   const env = gatewayEnv(ctx, { id, port, dataDir: path.join(paths.home, 'gateway', id) });
   const child = spawn(process.execPath, [path.join(config.repoRoot, 'gateway', 'dist', 'main.js')], {
-    env,
+    env: { ...env, ...settings },
     stdio: 'ignore',
   });
   const url = `http://${topology.gateway.host}:${port}`;
   await eventually(
     async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200,
     60_000,
-    'the second gateway is ready',
+    `gateway ${id} is ready`,
   );
+  return { url, child };
+}
+
+async function startSecondGateway(): Promise<{ url: string; child: ChildProcess }> {
+  const ctx = { config, paths, topology, log: () => undefined } as unknown as NetworkContext;
+  const { url, child } = await startGateway(`gw-b-${runId}`, topology.gateway.port + 9);
   // It holds no rows yet: Market's admin loads the version it recorded on the ledger.
   const demo = demoDatasets().find((d) => d.dataset.id === DATASET)!;
   const bytes = Buffer.from(demo.csv, 'utf8');
@@ -287,6 +296,37 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     // Removed by its admin: the token stops at once.
     await cli.ok(['console-account', 'remove', account.clientId, '--as', 'admin.market']);
     expect((await getJson(`${base}/v1/admin/home`, bodyToken)).status).to.equal(401);
+
+    // The reminder: a gateway that reminds 15 working days ahead (RDX_REVIEW_REMINDER_DAYS; 3 by default, and no
+    // review is due that soon on a fresh network) tells Market, and only Market, of the review it owes.
+    const reminding = await startGateway(`gw-r-${runId}`, topology.gateway.port + 8, {
+      RDX_REVIEW_REMINDER_DAYS: '15',
+    });
+    try {
+      const ctx = { config, paths, topology, log: () => undefined } as unknown as NetworkContext;
+      const inbox = async (mspId: string): Promise<{ kind: string; subject: { id: string } }[]> => {
+        const target = '/v1/admin/inbox?limit=200';
+        const res = await fetch(`${reminding.url}${target}`, {
+          headers: signAdminRequest(orgAdminIdentity(ctx, mspId), {
+            method: 'GET',
+            path: target,
+            contentSha256: crypto.createHash('sha256').digest('hex'),
+          }),
+        });
+        expect(res.status, `${mspId}'s inbox`).to.equal(200);
+        return ((await res.json()) as { data: { kind: string; subject: { id: string } }[] }).data;
+      };
+      const reminder = (items: { kind: string; subject: { id: string } }[]) =>
+        items.find((n) => n.kind === 'review.due-soon' && n.subject.id === appId);
+      await eventually(
+        async () => reminder(await inbox('MarketMSP')) !== undefined,
+        30_000,
+        "Market's reminder of the review it owes",
+      );
+      expect(reminder(await inbox('TransportMSP'))).to.equal(undefined);
+    } finally {
+      reminding.child.kill('SIGTERM');
+    }
   });
 
   it('an A-rated enterprise is refused restricted data but may download unconditional data', async () => {
