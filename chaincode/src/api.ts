@@ -38,4 +38,10 @@ export type { BodyPerformance } from './models/performance';
 export type { ReviewBatches } from './models/review-batches';
 export type { CatalogueReview } from './contracts/catalog-contract';
 export type { Body } from './contracts/platform-contract';
-export type { DueExpiry, DueSoonItem, HistoryEntry, OverdueItem } from './contracts/query-contract';
+export type {
+  DueExpiry,
+  DueSoonItem,
+  DutyDueSoonItem,
+  HistoryEntry,
+  OverdueItem,
+} from './contracts/query-contract';

@@ -16,7 +16,7 @@ import type { Page } from '../lib/listing';
 import type { Application } from '../models/application';
 import type { Grant } from '../models/grant';
 import type { BodyPerformance } from '../models/performance';
-import type { HistoryEntry, OverdueItem } from './query-contract';
+import type { DutyDueSoonItem, HistoryEntry, OverdueItem } from './query-contract';
 
 const overdue = (w: World, who: Identity = IDS.bureau) => w.call<OverdueItem[]>(who, C.query, 'ListOverdue');
 
@@ -60,6 +60,46 @@ describe('QueryContract', () => {
       reportHash: sha('report'),
     });
     expect(await overdue(w)).to.deep.equal([]);
+  });
+
+  it('ListDutiesDueSoon reminds the enterprise of the duties due within N days, until they are done or overdue', async () => {
+    const w = await World.create();
+    const { agreements } = await w.activeGrants(w.aa, 'app-1');
+    const a = agreements[0]!;
+    const dueSoon = async (days = '7') =>
+      (await w.call<DutyDueSoonItem[]>(IDS.gateway, C.query, 'ListDutiesDueSoon', days)).map((i) => [
+        i.type,
+        i.id,
+        i.due,
+        i.daysLeft,
+        i.party,
+      ]);
+    // In force 2025-03-03: product, first return and first usage report are all due 2025-06-03.
+    w.setChinaTime('2025-05-20');
+    expect(await dueSoon(), 'two weeks ahead').to.deep.equal([]);
+    w.setChinaTime('2025-05-28');
+    expect(await dueSoon()).to.deep.equal([
+      ['product', a.id, '2025-06-03', 6, CODES.aa],
+      ['data-return', a.id, '2025-06-03', 6, CODES.aa],
+      ['usage-report', a.id, '2025-06-03', 6, CODES.aa],
+    ]);
+    expect(await dueSoon('5'), 'outside a 5-day window').to.deep.equal([]);
+    // Published: no longer owed. On the day, still due (0 days left); past it, ListOverdue's.
+    await w.asEnterprise(w.aa, C.duty, 'PublishProduct', 'PublishProduct', {
+      agreementId: a.id,
+      name: '企业信用画像',
+      address: 'https://credit.example.cn/portrait',
+      publishedOn: '2025-05-28',
+    });
+    w.setChinaTime('2025-06-03');
+    expect((await dueSoon()).map(([type, , , left]) => [type, left])).to.deep.equal([
+      ['data-return', 0],
+      ['usage-report', 0],
+    ]);
+    w.setChinaTime('2025-06-04');
+    expect(await dueSoon()).to.deep.equal([]);
+    await w.refused(() => w.call(IDS.market, C.query, 'ListDutiesDueSoon', '7'), 'FORBIDDEN');
+    await w.refused(() => w.call(IDS.gateway, C.query, 'ListDutiesDueSoon', '91'), 'INVALID_ARGUMENT');
   });
 
   it('a terminated agreement owes no product any more', async () => {

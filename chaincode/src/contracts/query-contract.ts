@@ -13,14 +13,14 @@ import { idsOfType, listingRequest, pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { load, tryLoad } from '../lib/store';
 import { int, oneOf, str } from '../lib/validate';
-import { loadAgreementShell, nextUsageReportDue } from '../models/agreement';
+import { loadAgreementShell, openDuties } from '../models/agreement';
 import {
   APPLICATION_STATES,
   loadApplicationShell,
   OPEN_STATES,
   readApplication,
 } from '../models/application';
-import { workingDaysBetween } from '../models/calendar';
+import { addCalendarDays, calendarDaysBetween, workingDaysBetween } from '../models/calendar';
 import { loadComplaintShell } from '../models/complaint';
 import { bodyPerformance, type BodyPerformance } from '../models/performance';
 import { parseDataset, type Dataset } from '../models/dataset';
@@ -77,6 +77,21 @@ export interface OverdueItem {
   step: string;
   due: string;
   workingDaysOverdue?: number;
+  party: string;
+}
+
+/** The most calendar days ahead query:ListDutiesDueSoon looks. */
+export const MAX_DUTIES_DUE_SOON_DAYS = 90;
+
+/** A duty under an agreement about to fall due: the enterprise that owes it, by when, and how many days are left. */
+export interface DutyDueSoonItem {
+  type: 'product' | 'data-return' | 'usage-report';
+  /** The agreement. */
+  id: string;
+  step: string;
+  due: string;
+  daysLeft: number;
+  /** The enterprise's credit code (or person code). */
   party: string;
 }
 
@@ -306,33 +321,7 @@ export class QueryContract extends RdxContract {
     }
     for (const id of await idsOfType(ctx, 'agreement')) {
       const a = await loadAgreementShell(ctx, id);
-      if (a.state !== 'IN_FORCE' || !a.inForceAt) continue;
-      if (!a.product && a.productDeadline && a.productDeadline < now) {
-        items.push({
-          type: 'product',
-          id,
-          step: 'product-publication',
-          due: a.productDeadline,
-          party: a.creditCode,
-        });
-      }
-      if (a.dataReturn && a.dataReturnDue && a.dataReturnDue < now)
-        items.push({
-          type: 'data-return',
-          id,
-          step: 'data-return',
-          due: a.dataReturnDue,
-          party: a.creditCode,
-        });
-      const reportDue = nextUsageReportDue(a.inForceAt, a.lastUsageReportAt);
-      if (reportDue < now)
-        items.push({
-          type: 'usage-report',
-          id,
-          step: 'usage-report',
-          due: reportDue,
-          party: a.creditCode,
-        });
+      for (const duty of openDuties(a)) if (duty.due < now) items.push({ ...duty, id, party: a.creditCode });
     }
     return JSON.stringify(items);
   }
@@ -393,6 +382,28 @@ export class QueryContract extends RdxContract {
           consider(id, app.deadline.step, app.deadline.due, 'BureauMSP');
         }
       }
+    }
+    return JSON.stringify(items);
+  }
+
+  /**
+   * The duties enterprises owe under agreements in force that fall due within `days` calendar days from today (0:
+   * due today): a product to publish, data to return, the quarterly usage report (L7, L21, L22). The gateway
+   * reminds each enterprise before the duty shows in ListOverdue.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async ListDutiesDueSoon(ctx: RdxContext, days: string): Promise<string> {
+    await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'clerk'], 'list duties due soon');
+    const within = int(Number(days || 7), 'days', 0, MAX_DUTIES_DUE_SOON_DAYS);
+    const now = today(ctx);
+    const horizon = addCalendarDays(now, within);
+    const items: DutyDueSoonItem[] = [];
+    for (const id of await idsOfType(ctx, 'agreement')) {
+      const a = await loadAgreementShell(ctx, id);
+      for (const duty of openDuties(a))
+        if (duty.due >= now && duty.due <= horizon)
+          items.push({ ...duty, id, daysLeft: calendarDaysBetween(now, duty.due), party: a.creditCode });
     }
     return JSON.stringify(items);
   }

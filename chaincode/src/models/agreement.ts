@@ -247,6 +247,40 @@ export function nextUsageReportDue(inForceAt: string, lastUsageReportAt?: string
   return addCalendarDays((lastUsageReportAt ?? inForceAt).slice(0, 10), USAGE_REPORT_INTERVAL_DAYS);
 }
 
+/** A duty an enterprise still owes under an agreement in force (L7, L21, L22), and the day it is due. */
+export interface OpenDuty {
+  type: 'product' | 'data-return' | 'usage-report';
+  step: 'product-publication' | 'data-return' | 'usage-report';
+  due: string;
+}
+
+/** The duties still open under an agreement: none unless it is in force. */
+export function openDuties(
+  a: Pick<
+    AgreementShell,
+    | 'state'
+    | 'inForceAt'
+    | 'product'
+    | 'productDeadline'
+    | 'dataReturn'
+    | 'dataReturnDue'
+    | 'lastUsageReportAt'
+  >,
+): OpenDuty[] {
+  if (a.state !== 'IN_FORCE' || !a.inForceAt) return [];
+  const out: OpenDuty[] = [];
+  if (!a.product && a.productDeadline)
+    out.push({ type: 'product', step: 'product-publication', due: a.productDeadline });
+  if (a.dataReturn && a.dataReturnDue)
+    out.push({ type: 'data-return', step: 'data-return', due: a.dataReturnDue });
+  out.push({
+    type: 'usage-report',
+    step: 'usage-report',
+    due: nextUsageReportDue(a.inForceAt, a.lastUsageReportAt),
+  });
+  return out;
+}
+
 export function termsHash(terms: Terms): string {
   return crypto.createHash('sha256').update(canonicalJson(terms)).digest('hex');
 }

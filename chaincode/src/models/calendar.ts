@@ -220,6 +220,11 @@ export function addCalendarDays(start: string, n: number): string {
   return formatDayNumber(parseDate(start, 'start date').dayNumber + n);
 }
 
+/** Calendar days from `start` to `end` (negative when `end` is earlier). */
+export function calendarDaysBetween(start: string, end: string): number {
+  return parseDate(end, 'end date').dayNumber - parseDate(start, 'start date').dayNumber;
+}
+
 /**
  * The n-th working day after `start`: `start` itself never counts, so from a Friday n = 1 is the next Monday
  * if that is a working day. `n` is an integer from 1 to {@link MAX_WORKING_DAYS}.

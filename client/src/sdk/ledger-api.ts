@@ -54,6 +54,7 @@ import type {
   OnboardInput,
   OverdueItem,
   DueSoonItem,
+  DutyDueSoonItem,
   Page,
   RatingChange,
   RatingInput,
@@ -899,6 +900,11 @@ export class QueryApi extends ContractApi {
   /** Review steps due within `days` working days (default 3), with who owes each. @throws RdxSdkError */
   reviewsDueSoon(days = 3): Promise<DueSoonItem[]> {
     return this.evaluate('ListReviewsDueSoon', String(days));
+  }
+
+  /** Duties under agreements in force due within `days` calendar days (default 7), with who owes each. @throws RdxSdkError */
+  dutiesDueSoon(days = 7): Promise<DutyDueSoonItem[]> {
+    return this.evaluate('ListDutiesDueSoon', String(days));
   }
 
   /**

@@ -287,7 +287,7 @@ export const HISTORY_TYPES: readonly HistoryType[] = [
 export type { HistoryEntry } from '@rdx/chaincode';
 
 /** An item past its deadline. */
-export type { DueSoonItem, OverdueItem } from '@rdx/chaincode';
+export type { DueSoonItem, DutyDueSoonItem, OverdueItem } from '@rdx/chaincode';
 
 /** How an opening body performed in a period, from the ledger (L23, Z38). */
 export type { BodyPerformance } from '@rdx/chaincode';

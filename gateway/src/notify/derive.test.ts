@@ -221,7 +221,7 @@ describe('notifications from chaincode events (issue 13)', () => {
     const made: Notification[] = [];
     for (const [e] of TABLE) made.push(...(await notificationsOf(e, reader)));
     // The rest are made by time, not by events (due-sweep.ts).
-    const byTime = ['grant.expiring', 'rating.expiring', 'review.due-soon', 'overdue'];
+    const byTime = ['grant.expiring', 'rating.expiring', 'review.due-soon', 'duty.due-soon', 'overdue'];
     expect(new Set(made.map((n) => n.kind))).to.deep.equal(
       new Set(Object.keys(NOTIFICATION_KINDS).filter((k) => !byTime.includes(k))),
     );

@@ -1,9 +1,12 @@
-/** What time makes due: grants and ratings ending within 30 and 7 days, and the overdue list, each told once. */
+/**
+ * What time makes due: grants and ratings ending within 30 and 7 days, reviews and duties due soon, and the overdue
+ * list, each told once.
+ */
 import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DueSoonItem, OverdueItem } from '@rdx/client';
+import type { DueSoonItem, DutyDueSoonItem, OverdueItem } from '@rdx/client';
 import { LedgerView, type EnterpriseView, type GrantView } from '../view/ledger-view.js';
 import { DueSweep, dueNotifications } from './due-sweep.js';
 import { NotificationStore } from './notification-store.js';
@@ -80,6 +83,21 @@ const DUE_SOON: DueSoonItem[] = [
   },
 ];
 
+const PERSON = 'P-3F9A0C12B7D45E68';
+
+const DUTIES_DUE_SOON: DutyDueSoonItem[] = [
+  { type: 'usage-report', id: 'agr-2', step: 'usage-report', due: '2026-12-05', daysLeft: 5, party: ACME },
+  // A person this gateway's view does not know yet is still an enterprise-side party, never a body.
+  {
+    type: 'product',
+    id: 'agr-3',
+    step: 'product-publication',
+    due: '2026-12-01',
+    daysLeft: 1,
+    party: PERSON,
+  },
+];
+
 describe('what time makes due (notifications)', () => {
   it('a live grant within 30 days of its end, then within 7; not one further off, ended already, or ended early', () => {
     const made = dueNotifications(
@@ -110,8 +128,11 @@ describe('what time makes due (notifications)', () => {
     try {
       const sweep = new DueSweep(
         view([grant('g-1', '2026-12-20')], '2026-12-05'),
-        () => Promise.resolve(OVERDUE),
-        () => Promise.resolve(DUE_SOON),
+        {
+          overdue: () => Promise.resolve(OVERDUE),
+          reviewsDueSoon: () => Promise.resolve(DUE_SOON),
+          dutiesDueSoon: () => Promise.resolve(DUTIES_DUE_SOON),
+        },
         store,
       );
       const first = await sweep.sweep(NOW);
@@ -119,6 +140,8 @@ describe('what time makes due (notifications)', () => {
         ['grant.expiring', `enterprise:${ACME}`],
         ['rating.expiring', `enterprise:${ACME}`],
         ['review.due-soon', 'body:TransportMSP'],
+        ['duty.due-soon', `enterprise:${ACME}`],
+        ['duty.due-soon', `enterprise:${PERSON}`],
         ['overdue', 'body:MarketMSP'],
         ['overdue', `enterprise:${ACME}`],
         ['overdue', 'body:BureauMSP'],
@@ -135,6 +158,15 @@ describe('what time makes due (notifications)', () => {
       store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a duty due soon names its step, due day and days left, about its agreement', () => {
+    const [usage] = dueNotifications(view([]), [], NOW, [], DUTIES_DUE_SOON);
+    expect([usage?.kind, usage?.subject, usage?.detail]).to.deep.equal([
+      'duty.due-soon',
+      { type: 'agreement', id: 'agr-2' },
+      { step: 'usage-report', due: '2026-12-05', daysLeft: 5 },
+    ]);
   });
 
   it('an overdue item names its step and due day; a renewed grant is announced again for its new end', () => {

@@ -1,6 +1,7 @@
 /**
  * What time alone makes due becomes notifications too (issue 13): a grant or a rating ending within 30 days and
- * again within 7, a review due within 3 working days (RDX_REVIEW_REMINDER_DAYS; query:ListReviewsDueSoon, which
+ * again within 7, a duty under an agreement due within 7 days (query:ListDutiesDueSoon), a review due within 3
+ * working days (RDX_REVIEW_REMINDER_DAYS; query:ListReviewsDueSoon, which
  * knows the working-day calendar), and every item of the ledger's overdue list (query:ListOverdue: reviews, complaints,
  * rectifications, duties, the catalogue review, a missing calendar year) to the party that owes it. No event
  * announces these, so the sweep looks at the view and those lists once the view is built, then hourly.
@@ -12,6 +13,7 @@ import crypto from 'node:crypto';
 import {
   NOTIFICATION_KINDS,
   type DueSoonItem,
+  type DutyDueSoonItem,
   type Notification,
   type NotificationKind,
   type OverdueItem,
@@ -23,6 +25,8 @@ import type { NotificationStore } from './notification-store.js';
 
 /** Days before the end of a grant or rating at which its holder is told, in the order they are reached. */
 export const EXPIRY_NOTICES = [30, 7] as const;
+/** Calendar days before a duty under an agreement falls due at which the enterprise is reminded. */
+export const DUTY_REMINDER_DAYS = 7;
 /** Working days before a review falls due at which the party that owes it is reminded (RDX_REVIEW_REMINDER_DAYS). */
 export const REVIEW_REMINDER_DAYS = 3;
 /** The most the reminder may lead by: as far ahead as the ledger's query:ListReviewsDueSoon looks. */
@@ -49,6 +53,7 @@ export function dueNotifications(
   overdue: readonly OverdueItem[],
   now: Date,
   dueSoon: readonly DueSoonItem[] = [],
+  dutiesDueSoon: readonly DutyDueSoonItem[] = [],
 ): Notification[] {
   const today = chinaToday(now);
   const at = now.toISOString();
@@ -114,6 +119,15 @@ export function dueNotifications(
       );
   };
   for (const item of dueSoon) tell('review.due-soon', item, { workingDaysLeft: item.workingDaysLeft });
+  // A duty is always an enterprise's (or a natural person's), whether or not this view knows it yet.
+  for (const d of dutiesDueSoon)
+    add(
+      dueId('duty.due-soon', d.type, d.id, d.step, d.party, d.due),
+      'duty.due-soon',
+      enterpriseParty(d.party),
+      { type: 'agreement', id: d.id },
+      { step: d.step, due: d.due, daysLeft: d.daysLeft },
+    );
   for (const item of overdue)
     tell(
       'overdue',
@@ -123,6 +137,13 @@ export function dueNotifications(
   return out;
 }
 
+/** The ledger's lists the sweep reads (query:ListOverdue, ListReviewsDueSoon, ListDutiesDueSoon). */
+export interface DueLists {
+  overdue(): Promise<OverdueItem[]>;
+  reviewsDueSoon(): Promise<DueSoonItem[]>;
+  dutiesDueSoon(): Promise<DutyDueSoonItem[]>;
+}
+
 /** Runs the sweep once the view is built, then every `everyMs` (an hour by default); a failed one within a minute. */
 export class DueSweep {
   private timer?: NodeJS.Timeout;
@@ -130,8 +151,7 @@ export class DueSweep {
 
   constructor(
     private readonly view: LedgerView,
-    private readonly overdue: () => Promise<OverdueItem[]>,
-    private readonly dueSoon: () => Promise<DueSoonItem[]>,
+    private readonly lists: DueLists,
     private readonly store: NotificationStore,
     private readonly log: (line: string) => void = () => undefined,
     private readonly everyMs = 3_600_000,
@@ -139,8 +159,12 @@ export class DueSweep {
 
   /** One sweep; the notifications that were new. */
   async sweep(now = new Date()): Promise<Notification[]> {
-    const [overdue, dueSoon] = await Promise.all([this.overdue(), this.dueSoon()]);
-    const fresh = this.store.add(dueNotifications(this.view, overdue, now, dueSoon));
+    const [overdue, dueSoon, duties] = await Promise.all([
+      this.lists.overdue(),
+      this.lists.reviewsDueSoon(),
+      this.lists.dutiesDueSoon(),
+    ]);
+    const fresh = this.store.add(dueNotifications(this.view, overdue, now, dueSoon, duties));
     if (fresh.length) this.log(`notifications: ${fresh.length} made due by time`);
     return fresh;
   }
