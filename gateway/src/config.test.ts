@@ -52,12 +52,18 @@ describe('gateway settings for browsers and anonymous callers', () => {
     );
   });
 
-  it('reminds of a review 3 working days ahead unless told otherwise, within what the ledger looks ahead', () => {
+  it('reminds of a review 3 working days and a duty 7 days ahead unless told otherwise, within what the ledger looks ahead', () => {
     expect(loadConfig(base).reviewReminderDays).to.equal(3);
     expect(loadConfig({ ...base, RDX_REVIEW_REMINDER_DAYS: '10' }).reviewReminderDays).to.equal(10);
     for (const bad of ['31', '-1', 'soon'])
       expect(() => loadConfig({ ...base, RDX_REVIEW_REMINDER_DAYS: bad }), bad).to.throw(
         /RDX_REVIEW_REMINDER_DAYS must be an integer/,
       );
+    // A duty: 7 calendar days ahead, at most a quarter.
+    expect(loadConfig(base).dutyReminderDays).to.equal(7);
+    expect(loadConfig({ ...base, RDX_DUTY_REMINDER_DAYS: '92' }).dutyReminderDays).to.equal(92);
+    expect(() => loadConfig({ ...base, RDX_DUTY_REMINDER_DAYS: '93' })).to.throw(
+      /RDX_DUTY_REMINDER_DAYS must be an integer/,
+    );
   });
 });

@@ -4,7 +4,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_REVIEW_REMINDER_DAYS, REVIEW_REMINDER_DAYS } from './notify/due-sweep.js';
+import {
+  DUTY_REMINDER_DAYS,
+  MAX_DUTY_REMINDER_DAYS,
+  MAX_REVIEW_REMINDER_DAYS,
+  REVIEW_REMINDER_DAYS,
+} from './notify/due-sweep.js';
 
 export interface GatewayConfig {
   /** RDX_GATEWAY_HOST (default 127.0.0.1) and RDX_GATEWAY_PORT (default 3000): where the API listens. */
@@ -79,6 +84,8 @@ export interface GatewayConfig {
   webhookMaxAttempts: number;
   /** Working days before a review falls due at which the party that owes it is reminded (0: on the day). */
   reviewReminderDays: number;
+  /** Calendar days before a duty under an agreement falls due at which the enterprise is reminded. */
+  dutyReminderDays: number;
   webhookRetryMs: number;
   /**
    * RDX_WEBHOOK_ALLOW_PRIVATE (default off): deliver webhooks to private addresses too (10/8, 192.168/16, …). Off,
@@ -264,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       0,
       MAX_REVIEW_REMINDER_DAYS,
     ),
+    dutyReminderDays: int(env, 'RDX_DUTY_REMINDER_DAYS', DUTY_REMINDER_DAYS, 0, MAX_DUTY_REMINDER_DAYS),
     webhookRetryMs: int(env, 'RDX_WEBHOOK_RETRY_MS', 2000, 10, 3_600_000),
     webhookAllowPrivate: onOff(env, 'RDX_WEBHOOK_ALLOW_PRIVATE', false),
     mspDir: env.RDX_MSP_DIR

@@ -34,7 +34,7 @@ import { ViewFollower } from './view/view-follower.js';
 import { NotificationFollower, gatewayReader } from './notify/notification-follower.js';
 import { NotificationStore } from './notify/notification-store.js';
 import { DISPATCHER_DEFAULTS, WebhookDispatcher } from './notify/webhook-dispatcher.js';
-import { DUTY_REMINDER_DAYS, DueSweep } from './notify/due-sweep.js';
+import { DueSweep } from './notify/due-sweep.js';
 import type { AuditSink, DataStore } from './services.js';
 
 const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
@@ -160,7 +160,7 @@ async function main(config: GatewayConfig): Promise<void> {
         {
           overdue: () => new RdxLedger(ledger).query.overdue(),
           reviewsDueSoon: () => new RdxLedger(ledger).query.reviewsDueSoon(config.reviewReminderDays),
-          dutiesDueSoon: () => new RdxLedger(ledger).query.dutiesDueSoon(DUTY_REMINDER_DAYS),
+          dutiesDueSoon: () => new RdxLedger(ledger).query.dutiesDueSoon(config.dutyReminderDays),
         },
         notifications,
         log,

@@ -99,7 +99,7 @@ describe('QueryContract', () => {
     w.setChinaTime('2025-06-04');
     expect(await dueSoon()).to.deep.equal([]);
     await w.refused(() => w.call(IDS.market, C.query, 'ListDutiesDueSoon', '7'), 'FORBIDDEN');
-    await w.refused(() => w.call(IDS.gateway, C.query, 'ListDutiesDueSoon', '91'), 'INVALID_ARGUMENT');
+    await w.refused(() => w.call(IDS.gateway, C.query, 'ListDutiesDueSoon', '93'), 'INVALID_ARGUMENT');
   });
 
   it('a terminated agreement owes no product any more', async () => {

@@ -80,8 +80,8 @@ export interface OverdueItem {
   party: string;
 }
 
-/** The most calendar days ahead query:ListDutiesDueSoon looks. */
-export const MAX_DUTIES_DUE_SOON_DAYS = 90;
+/** The most calendar days ahead query:ListDutiesDueSoon looks: a quarter, the interval of usage reports (L7). */
+export const MAX_DUTIES_DUE_SOON_DAYS = 92;
 
 /** A duty under an agreement about to fall due: the enterprise that owes it, by when, and how many days are left. */
 export interface DutyDueSoonItem {

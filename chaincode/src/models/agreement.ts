@@ -17,7 +17,7 @@ import { getSecret, putSecret, requireSecret } from '../lib/sealed';
 import { load, save, stored } from '../lib/store';
 import { arr, bool, date, ident, int, obj, str, stringList, type Json } from '../lib/validate';
 import type { Demand } from './application';
-import { addCalendarDays } from './calendar';
+import { addCalendarDays, chinaDate } from './calendar';
 
 export const AGREEMENT_STATES = ['DRAFT', 'IN_FORCE', 'TERMINATED'] as const;
 export type AgreementState = (typeof AGREEMENT_STATES)[number];
@@ -242,9 +242,13 @@ export function endAgreement(
   return saveAgreementChange(ctx, next, event);
 }
 
-/** L7: the day the next usage report of an agreement in force is due: a quarter after the last, or after entry into force. */
+/**
+ * L7: the day the next usage report of an agreement in force is due: a quarter after the last, or after entry into
+ * force — counted from the China day of that moment, as every deadline is (an agreement in force at 07:00 China
+ * time is still the previous day in UTC).
+ */
 export function nextUsageReportDue(inForceAt: string, lastUsageReportAt?: string): string {
-  return addCalendarDays((lastUsageReportAt ?? inForceAt).slice(0, 10), USAGE_REPORT_INTERVAL_DAYS);
+  return addCalendarDays(chinaDate(lastUsageReportAt ?? inForceAt), USAGE_REPORT_INTERVAL_DAYS);
 }
 
 /** A duty an enterprise still owes under an agreement in force (L7, L21, L22), and the day it is due. */

@@ -33,7 +33,7 @@ export const NOTIFICATION_KINDS = {
   'rating.expiring': ['enterprise', '评级即将到期 your rating ends within 30 (then 7) days'],
   'duty.due-soon': [
     'enterprise',
-    '义务即将到期 a duty under your agreement (product, data return, usage report) is due within 7 days',
+    '义务即将到期 a duty under your agreement (product, data return, usage report) falls due soon',
   ],
   'review.due-soon': ['body', '审核即将到期 a review you owe falls due within a few working days'],
   'review.awaiting': [

@@ -297,10 +297,12 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     await cli.ok(['console-account', 'remove', account.clientId, '--as', 'admin.market']);
     expect((await getJson(`${base}/v1/admin/home`, bodyToken)).status).to.equal(401);
 
-    // The reminder: a gateway that reminds 15 working days ahead (RDX_REVIEW_REMINDER_DAYS; 3 by default, and no
-    // review is due that soon on a fresh network) tells Market, and only Market, of the review it owes.
+    // The reminders: a gateway that reminds 15 working days before a review falls due and a quarter before a duty
+    // (3 and 7 by default, and nothing on a fresh network is due that soon) tells Market, and only Market, of
+    // the review it owes, and the enterprise of its first usage report, due a quarter after entry into force.
     const reminding = await startGateway(`gw-r-${runId}`, topology.gateway.port + 8, {
       RDX_REVIEW_REMINDER_DAYS: '15',
+      RDX_DUTY_REMINDER_DAYS: '92',
     });
     try {
       const ctx = { config, paths, topology, log: () => undefined } as unknown as NetworkContext;
@@ -324,6 +326,23 @@ describe('the gateway on the real network: granted items, refusals, receipts and
         "Market's reminder of the review it owes",
       );
       expect(reminder(await inbox('TransportMSP'))).to.equal(undefined);
+      const agreementId = grantId.slice(0, -`.${DATASET}`.length);
+      const enterpriseToken = await tokenFor(reminding.url, aa.creditCode, aa.privateKeyPem);
+      type Note = { kind: string; subject: { id: string }; detail?: { step?: string; daysLeft?: number } };
+      let duty: Note | undefined;
+      await eventually(
+        async () => {
+          const { body } = await getJson(`${reminding.url}/v1/inbox?limit=200`, enterpriseToken);
+          duty = (body.data as Note[]).find(
+            (n) =>
+              n.kind === 'duty.due-soon' && n.subject.id === agreementId && n.detail?.step === 'usage-report',
+          );
+          return duty !== undefined;
+        },
+        30_000,
+        "the enterprise's reminder of its first usage report",
+      );
+      expect(duty?.detail?.daysLeft).to.equal(92);
     } finally {
       reminding.child.kill('SIGTERM');
     }
