@@ -490,6 +490,12 @@ describe('DutyContract', () => {
       expect(await list(IDS.bureau, {}, '1')).to.deep.equal([...market, other.id].sort());
       expect(await list(IDS.regulator, { agreement: agreement.id })).to.deep.equal(market);
       expect(await list(IDS.bureau, { kind: 'usage-report' })).to.deep.equal([report.id, other.id].sort());
+      // The gateway reads one body's (its desk), optionally of one kind.
+      expect(await list(IDS.gateway, { body: 'MarketMSP' })).to.deep.equal(market);
+      expect(await list(IDS.gateway, { body: 'MarketMSP', kind: 'security-issue' })).to.deep.equal([
+        incident.id,
+      ]);
+      expect(await list(IDS.gateway, { body: 'TransportMSP' })).to.deep.equal([other.id]);
       await w.refused(
         () => w.invoke(IDS.bureau, C.duty, 'ListDuties', '{"kind":"gossip"}', '10', ''),
         'INVALID_ARGUMENT',

@@ -277,7 +277,8 @@ export class DutyContract extends RdxContract {
   }
 
   /**
-   * One page of reports and duty records by `{ "agreement" | "kind": value }` (bureau, regulators, gateway).
+   * One page of reports and duty records by `{ "agreement" | "body" | "kind": value }` (bureau, regulators,
+   * gateway; `body` with an optional `kind`).
    * An opening body lists those under its own agreements, whatever filter it passes (optionally one `kind`).
    */
   @Transaction(false)
@@ -299,9 +300,11 @@ export class DutyContract extends RdxContract {
       ? ['duty~body', [actor.mspId]]
       : typeof filter.agreement === 'string'
         ? ['duty~agreement', [str(filter.agreement, 'agreement', { max: 160 })]]
-        : kind
-          ? ['duty~kind', [kind]]
-          : ['duty', []]; // every duty, by its own key
+        : typeof filter.body === 'string'
+          ? ['duty~body', [str(filter.body, 'body', { max: 64 })]]
+          : kind
+            ? ['duty~kind', [kind]]
+            : ['duty', []]; // every duty, by its own key
     const page = await pageOfIds(ctx, index, prefix, size, String(bookmark ?? ''));
     const items: Duty[] = [];
     for (const id of page.items) {

@@ -218,6 +218,16 @@ export interface BodyHome {
     version: string | null;
     liveGrants: number;
   }[];
+  /** The latest security-incident reports and data returns under its agreements, newest first. */
+  reports: {
+    id: string;
+    kind: 'security-issue' | 'data-return';
+    agreementId: string;
+    creditCode: string;
+    enterprise: string | null;
+    at: string;
+    severity?: 'low' | 'medium' | 'high' | 'critical';
+  }[];
   grants: {
     id: string;
     creditCode: string;

@@ -788,11 +788,11 @@ export class DutyApi extends ContractApi {
   }
 
   /**
-   * One page of reports and duty records by `{ agreement }` or `{ kind }`; an opening body gets those under its
-   * own agreements. @throws RdxSdkError
+   * One page of reports and duty records by `{ agreement }`, `{ body }` or `{ kind }` (`body` with an optional
+   * `kind`); an opening body gets those under its own agreements. @throws RdxSdkError
    */
   list(
-    filter: { agreement?: string; kind?: Duty['kind'] } = {},
+    filter: { agreement?: string; body?: string; kind?: Duty['kind'] } = {},
     page: PageOptions = {},
   ): Promise<Page<Duty>> {
     return this.evaluate(

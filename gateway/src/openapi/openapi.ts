@@ -99,7 +99,7 @@ const CONSOLE_ACCOUNT = {
 
 const BODY_HOME = {
   type: 'object',
-  required: ['body', 'via', 'unread', 'reviews', 'overdue', 'datasets', 'grants'],
+  required: ['body', 'via', 'unread', 'reviews', 'overdue', 'datasets', 'reports', 'grants'],
   properties: {
     body: { type: 'string' },
     via: { type: 'string', enum: ['signature', 'console'] },
@@ -145,6 +145,24 @@ const BODY_HOME = {
           listing: { type: 'string' },
           version: { type: ['string', 'null'] },
           liveGrants: { type: 'integer' },
+        },
+      },
+    },
+    reports: {
+      type: 'array',
+      description:
+        'the latest 20 security-incident reports and data returns under its agreements, newest first',
+      items: {
+        type: 'object',
+        required: ['id', 'kind', 'agreementId', 'creditCode', 'enterprise', 'at'],
+        properties: {
+          id: { type: 'string' },
+          kind: { type: 'string', enum: ['security-issue', 'data-return'] },
+          agreementId: { type: 'string' },
+          creditCode: { type: 'string' },
+          enterprise: { type: ['string', 'null'] },
+          at: { type: 'string', format: 'date-time' },
+          severity: { type: 'string', enum: ['low', 'medium', 'high', 'critical'] },
         },
       },
     },

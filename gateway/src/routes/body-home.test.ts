@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { GRANT } from '../testing/fixtures.js';
+import { CODE, GRANT } from '../testing/fixtures.js';
 import {
   AUDIENCE,
   assertOAuthError,
@@ -71,6 +71,23 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
       },
       { type: 'application', id: 'APP-EPB', step: 'owner-review', due: '2026-11-21', party: epb },
     ]);
+    // Reports under its agreements: an incident and a return of Civil's, a usage report (in the reconciliation
+    // instead), and Environment's incident.
+    const duty = (id: string, kind: string, body: string, at: string, detail = {}) => ({
+      id,
+      kind,
+      agreementId: `agr-${body}`,
+      creditCode: CODE.AA,
+      body,
+      at,
+      detail,
+    });
+    h.ledger.duties.push(
+      duty('d-old', 'data-return', civil, '2026-10-01T02:00:00.000Z'),
+      duty('d-new', 'security-issue', civil, '2026-11-29T02:00:00.000Z', { severity: 'high' }),
+      duty('d-usage', 'usage-report', civil, '2026-11-28T02:00:00.000Z'),
+      duty('d-epb', 'security-issue', epb, '2026-11-29T03:00:00.000Z', { severity: 'low' }),
+    );
     h.ledger.on('query:ListReviewsDueSoon', () => [
       {
         type: 'application',
@@ -107,6 +124,7 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
       reviews: { applicationId: string; workingDaysLeft?: number; workingDaysOverdue?: number }[];
       overdue: { type: string; party: string }[];
       datasets: { id: string; liveGrants: number; version: string | null }[];
+      reports: { id: string; kind: string; severity?: string; enterprise: string | null }[];
       grants: { id: string; state: string }[];
     }>(await h.get('/v1/admin/home', { token }));
     expect([home.body, home.via]).to.deep.equal([civil, 'console']);
@@ -122,6 +140,12 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
       ['ls-residents', 1, 'v1'],
     ]);
     expect(home.grants.map((g) => g.id)).to.deep.equal([GRANT.AA_PEOPLE]);
+    // Its incident and return reports, newest first, with the enterprise's name; not Environment's.
+    expect(home.reports.map((r) => [r.id, r.kind, r.severity])).to.deep.equal([
+      ['d-new', 'security-issue', 'high'],
+      ['d-old', 'data-return', undefined],
+    ]);
+    expect(home.reports[0]?.enterprise).to.be.a('string');
 
     // The same home signed by a reviewer.
     const signed = assertOk<{ body: string; via: string }>(
@@ -137,11 +161,13 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
       grants: unknown[];
       datasets: { id: string }[];
       reviews: { applicationId: string }[];
+      reports: { id: string }[];
     }>(await h.get('/v1/admin/home', { token }));
     expect(home.body).to.equal(epb);
     expect(home.grants).to.deep.equal([]);
     expect(home.datasets.map((d) => d.id)).to.deep.equal(['ls-air-quality']);
     expect(home.reviews.map((r) => r.applicationId)).to.deep.equal(['APP-EPB']);
+    expect(home.reports.map((r) => r.id)).to.deep.equal(['d-epb']);
     assertProblem(await h.get(`/v1/admin/grants/${GRANT.AA_PEOPLE}/stats`, { token }), 404, 'NOT_FOUND');
     const listed = assertOk<{ data: { org: string }[] }>(await h.signedGet(ACCOUNTS, admin(epb)));
     expect(listed.data.every((a) => a.org === epb)).to.equal(true);

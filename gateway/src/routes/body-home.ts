@@ -2,15 +2,16 @@
  * An opening body's own business in one place (issue 13), and the console accounts its staff read it with:
  *
  * - `GET /v1/admin/home`: the reviews it owes (due soon or overdue, on the ledger's working-day calendar), its
- *   other overdue duties, its datasets and their live grants, and its unread notifications — read with its staff's
- *   signature or a console account's token;
+ *   other overdue duties, its datasets and their live grants, the latest security-incident reports and data
+ *   returns under its agreements, and its unread notifications — read with its staff's signature or a console
+ *   account's token;
  * - `POST|GET /v1/admin/console-accounts`, `DELETE /v1/admin/console-accounts/{id}`: the body's admin, signing
  *   with its Fabric identity, makes a console account for a person of its staff (the secret is shown once), lists
  *   and removes them (a reviewer may list). A console account reads; whatever changes the ledger or the gateway's
  *   configuration still needs a Fabric identity.
  */
 import express, { type Request, type Router } from 'express';
-import { RdxLedger, type DueSoonItem, type OverdueItem } from '@rdx/client';
+import { RdxLedger, type DueSoonItem, type Duty, type OverdueItem } from '@rdx/client';
 import { MAX_BODY_ACCOUNTS } from '../auth/client-registry.js';
 import { apiRouter } from '../http/routing.js';
 import { bodyReader, staffSigner } from '../http/staff-signature.js';
@@ -20,6 +21,12 @@ import type { Services } from '../services.js';
 
 /** How far ahead the home looks for reviews: every owner review (15 working days at most) falls within it. */
 const REVIEWS_AHEAD_WORKING_DAYS = 30;
+/** The reports about a body's data its desk shows (usage reports are in its reconciliation), and how many. */
+const REPORT_KINDS = new Set<Duty['kind']>(['security-issue', 'data-return']);
+const LATEST_REPORTS = 20;
+/** Duty records read for one desk at most (pages of 200). */
+const MAX_DUTIES_READ = 2000;
+
 /** The states in which a grant still serves or may serve again. */
 const LIVE = new Set(['ACTIVE', 'SUSPENDED']);
 
@@ -56,17 +63,36 @@ export function reviewsAndDuties(
 
 export function bodyHomeRoutes(s: Services): Router {
   const r = apiRouter();
-  const { query } = new RdxLedger(s.ledger);
+  const { query, duty } = new RdxLedger(s.ledger);
+
+  /** The latest security-incident reports and data returns under the body's agreements, newest first. */
+  async function latestReports(mspId: string): Promise<Duty[]> {
+    const found: Duty[] = [];
+    let bookmark = '';
+    let read = 0;
+    do {
+      const page = await duty.list({ body: mspId }, { pageSize: 200, bookmark });
+      read += page.items.length;
+      found.push(...page.items.filter((d) => REPORT_KINDS.has(d.kind)));
+      bookmark = page.bookmark;
+    } while (bookmark && read < MAX_DUTIES_READ);
+    return found
+      .sort((a, b) => b.at.localeCompare(a.at) || a.id.localeCompare(b.id))
+      .slice(0, LATEST_REPORTS);
+  }
 
   r.get('/v1/admin/home', async (req, res) => {
     const reader = bodyReader(s, req);
     let owed: ReturnType<typeof reviewsAndDuties>;
+    let reports: Duty[];
     try {
-      const [overdue, dueSoon] = await Promise.all([
+      const [overdue, dueSoon, latest] = await Promise.all([
         query.overdue(),
         query.reviewsDueSoon(REVIEWS_AHEAD_WORKING_DAYS),
+        latestReports(reader.mspId),
       ]);
       owed = reviewsAndDuties(reader.mspId, overdue, dueSoon);
+      reports = latest;
     } catch (err) {
       throw ledgerProblem(err);
     }
@@ -91,6 +117,15 @@ export function bodyHomeRoutes(s: Services): Router {
       reviews: owed.reviews,
       overdue: owed.overdue,
       datasets,
+      reports: reports.map((d) => ({
+        id: d.id,
+        kind: d.kind,
+        agreementId: d.agreementId,
+        creditCode: d.creditCode,
+        enterprise: s.view.enterprises.get(d.creditCode)?.name ?? null,
+        at: d.at,
+        ...(typeof d.detail.severity === 'string' ? { severity: d.detail.severity } : {}),
+      })),
       grants: grants.map((g) => ({
         id: g.id,
         creditCode: g.creditCode,

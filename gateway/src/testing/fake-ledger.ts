@@ -153,8 +153,11 @@ export class FakeLedger implements Ledger {
     ]);
     // One page of all: the fake has few.
     this.handlers.set('duty:ListDuties', ([filter = '{}']) => {
-      const kind = (JSON.parse(filter) as { kind?: string }).kind;
-      return { items: this.duties.filter((d) => !kind || d.kind === kind), bookmark: '' };
+      const { kind, body } = JSON.parse(filter) as { kind?: string; body?: string };
+      return {
+        items: this.duties.filter((d) => (!kind || d.kind === kind) && (!body || d.body === body)),
+        bookmark: '',
+      };
     });
     this.handlers.set(
       'application:GetApplication',

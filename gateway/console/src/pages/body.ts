@@ -1,12 +1,12 @@
 /**
  * An opening body's own page (issue 13), for a person logged in with one of the body's console accounts: its
  * unread notifications at the top, then the reviews it owes (soonest due first, late ones marked), its other
- * overdue duties, its datasets, its live grants with their calls per day, and the usage reports under its
- * agreements beside the calls the gateway served. All of it read from /v1/admin/* with the account's token;
+ * overdue duties, its datasets, its live grants with their calls per day, the latest security-incident reports and
+ * data returns under its agreements, and its usage reports beside the calls the gateway served. All of it read from /v1/admin/* with the account's token;
  * whatever changes something is done with the body's Fabric identity (rdx … --as), never from here.
  */
 import { api } from '../api.js';
-import { card, clear, h, mono, table } from '../dom.js';
+import { card, clear, fmtTime, h, mono, table } from '../dom.js';
 import { t, tr } from '../i18n.js';
 import { bars, problemBox, stateBadge, type Page } from './common.js';
 import { inboxCard, type Notification } from './inbox.js';
@@ -28,6 +28,15 @@ interface Home {
     listing: string;
     version: string | null;
     liveGrants: number;
+  }[];
+  reports: {
+    id: string;
+    kind: string;
+    agreementId: string;
+    creditCode: string;
+    enterprise: string | null;
+    at: string;
+    severity?: string;
   }[];
   grants: {
     id: string;
@@ -172,6 +181,22 @@ export const bodyPage: Page = async (root) => {
           )
         : h('p', { class: 'muted' }, t('none')),
       usage,
+    ),
+    card(
+      t('body.reports'),
+      d.reports.length
+        ? table(
+            [t('col.time'), t('col.type'), t('col.enterprise'), t('col.agreement'), t('col.severity')],
+            d.reports.map((r) => [
+              fmtTime(r.at),
+              tr('duty', r.kind),
+              r.enterprise ?? r.creditCode,
+              mono(r.agreementId),
+              r.severity ? tr('severity', r.severity) : '—',
+            ]),
+            'body-reports',
+          )
+        : h('p', { class: 'muted' }, t('none')),
     ),
     card(
       t('performance.reconciliation'),

@@ -1,6 +1,7 @@
 /**
  * `rdx home`: an opening body's (or the bureau's) own business in one place — the reviews it owes, soonest due
- * first, its other overdue duties, its datasets and live grants, and how many notifications it has not read.
+ * first, its other overdue duties, its datasets, the latest incident reports and data returns under its agreements,
+ * its live grants, and how many notifications it has not read.
  * Signed with the `--as` Fabric identity (the admin or a reviewer).
  */
 import { defineCommand } from '../../command.js';
@@ -50,6 +51,19 @@ export default defineCommand({
             ]),
           )
         : none('数据集 datasets')),
+      '',
+      ...(home.reports.length
+        ? table(
+            ['报告 report', 'kind', 'enterprise', 'agreement', 'at'],
+            home.reports.map((r) => [
+              r.id,
+              r.severity ? `${r.kind} (${r.severity})` : r.kind,
+              r.enterprise ?? r.creditCode,
+              r.agreementId,
+              r.at,
+            ]),
+          )
+        : none('安全事件报告与数据回流 incident reports and data returns')),
       '',
       ...(home.grants.length
         ? table(
