@@ -100,4 +100,10 @@ describe('CLI.md’s walk-through, run as written', function () {
     expect(out('rdx inbox --all  ')).to.include('application approved').and.include('agreement in force');
     expect(out('rdx inbox --all --as admin.market')).to.include('a demand for your data awaits your review');
   });
+
+  it("the body's desk shows the walk-through's grant, its incident report and its data return", () => {
+    const desk = steps.find((s) => s.command.startsWith('rdx home --as admin.market'))?.stdout ?? '';
+    expect(desk).to.include('security-issue (low)').and.include('data-return');
+    expect(desk).to.match(/app-\w+\.MarketMSP\.entities-\w+/);
+  });
 });
