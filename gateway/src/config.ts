@@ -10,6 +10,7 @@ import {
   MAX_REVIEW_REMINDER_DAYS,
   REVIEW_REMINDER_DAYS,
 } from './notify/due-sweep.js';
+import { DEFAULT_THRESHOLDS, type MisuseThresholds } from './misuse/grant-activity.js';
 
 export interface GatewayConfig {
   /** RDX_GATEWAY_HOST (default 127.0.0.1) and RDX_GATEWAY_PORT (default 3000): where the API listens. */
@@ -77,6 +78,8 @@ export interface GatewayConfig {
    * party's notifications and delivers its webhooks. Where the bureau runs several gateways, one keeps them.
    */
   notifications: boolean;
+  /** Misuse signals (issue 17), and the thresholds of each; undefined when RDX_MISUSE=off. */
+  misuse?: MisuseThresholds;
   /**
    * RDX_WEBHOOK_MAX_ATTEMPTS (default 8) and RDX_WEBHOOK_RETRY_MS (default 2000): attempts before a webhook
    * delivery is dead, and the wait after the first failure (doubling after each next one, at most an hour).
@@ -163,6 +166,31 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/** The misuse thresholds, each from its setting or its default (misuse/grant-activity.ts). */
+function misuseThresholds(env: NodeJS.ProcessEnv): MisuseThresholds {
+  const d = DEFAULT_THRESHOLDS;
+  const hours = env.RDX_MISUSE_HOURS;
+  let agreed: [number, number] | undefined;
+  if (hours !== undefined && hours !== '') {
+    const m = /^(\d{1,2})-(\d{1,2})$/.exec(hours);
+    const [from, to] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+    if (!(from >= 0 && to <= 24 && from < to))
+      throw new ConfigError(
+        `RDX_MISUSE_HOURS must be the agreed hours in China time as from-to, e.g. 08-20, not "${hours}"`,
+      );
+    agreed = [from, to];
+  }
+  return {
+    volumeFactor: int(env, 'RDX_MISUSE_VOLUME_FACTOR', d.volumeFactor, 2, 1000),
+    volumeMinRows: int(env, 'RDX_MISUSE_VOLUME_MIN_ROWS', d.volumeMinRows, 1, 1_000_000_000),
+    walkShare: positive(env, 'RDX_MISUSE_WALK_SHARE', d.walkShare, 1),
+    walkMinRows: d.walkMinRows,
+    probesPerHour: int(env, 'RDX_MISUSE_PROBES_PER_HOUR', d.probesPerHour, 2, 1_000_000),
+    deniedPerHour: int(env, 'RDX_MISUSE_DENIED_PER_HOUR', d.deniedPerHour, 2, 1_000_000),
+    ...(agreed ? { hours: agreed } : {}),
+  };
 }
 
 function corsOrigins(env: NodeJS.ProcessEnv): string[] {
@@ -263,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     loginPerClientPerMinute: int(env, 'RDX_LOGIN_PER_CLIENT_PER_MINUTE', 20, 1, 1_000_000),
     bodyLimit,
     notifications: onOff(env, 'RDX_NOTIFICATIONS', true),
+    misuse: onOff(env, 'RDX_MISUSE', true) ? misuseThresholds(env) : undefined,
     webhookMaxAttempts: int(env, 'RDX_WEBHOOK_MAX_ATTEMPTS', 8, 1, 100),
     reviewReminderDays: int(
       env,

@@ -35,6 +35,7 @@ import { NotificationFollower, gatewayReader } from './notify/notification-follo
 import { NotificationStore } from './notify/notification-store.js';
 import { DISPATCHER_DEFAULTS, WebhookDispatcher } from './notify/webhook-dispatcher.js';
 import { DueSweep } from './notify/due-sweep.js';
+import { MisuseMonitor } from './misuse/misuse-monitor.js';
 import type { AuditSink, DataStore } from './services.js';
 
 const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
@@ -154,6 +155,17 @@ async function main(config: GatewayConfig): Promise<void> {
       )
     : undefined;
   if (notifications && notifier) registerNotificationGauges(metrics, notifications, notifier);
+  // Each audited request is watched for misuse; the owning body is told of what crosses a threshold.
+  const misuse = config.misuse
+    ? MisuseMonitor.open(path.join(config.dataDir, 'signals.db'), {
+        view,
+        thresholds: config.misuse,
+        rowsOf: (id) => store.currentVersion(id)?.rowCount,
+        metrics,
+        notifications,
+        log,
+      })
+    : undefined;
   const dueSweep = notifications
     ? new DueSweep(
         view,
@@ -207,6 +219,7 @@ async function main(config: GatewayConfig): Promise<void> {
     replays,
     adminSignatures: config.mspDir ? new AdminSignatureVerifier(new MspRoots(config.mspDir)) : undefined,
     notifications,
+    misuse,
     uploadDir,
     loginGuard: new LoginGuard({
       perAddressPerMinute: config.loginPerAddressPerMinute,
@@ -255,6 +268,7 @@ async function main(config: GatewayConfig): Promise<void> {
         await dispatcher?.stop();
         ledger.close();
         notifications?.close();
+        misuse?.close();
         await audit.close();
         await store.close();
         clients.close();

@@ -2,6 +2,7 @@
  * What the HTTP layer is built from. Each is an interface here so app.ts can be tested with fakes and the
  * stores can change (SQLite by default) without touching a route.
  */
+import type { MisuseMonitor } from './misuse/misuse-monitor.js';
 import type { NotificationStore } from './notify/notification-store.js';
 import type { GatewayConfig } from './config.js';
 import type { AdminSignatureVerifier } from './auth/admin-signature.js';
@@ -130,6 +131,8 @@ export interface Services {
   adminSignatures?: AdminSignatureVerifier;
   /** Each party's notifications and webhooks (absent where RDX_NOTIFICATIONS=off). */
   notifications?: NotificationStore;
+  /** Watches each audited data request for misuse (absent where RDX_MISUSE=off). */
+  misuse?: MisuseMonitor;
   /** A private folder where uploads are received before they are loaded. */
   uploadDir: string;
   /**

@@ -46,6 +46,10 @@ export const NOTIFICATION_KINDS = {
   'security-issue.reported': ['body', '收到安全问题报告 a security issue reported on your agreement'],
   'usage-report.received': ['body', '收到利用情况报告 a usage report on your agreement'],
   'agreement.signed': ['body', '企业已签署协议 the enterprise signed; the agreement is in force'],
+  'misuse.signal': [
+    'body',
+    '风险预警 a grant on your data is used unusually; a strong signal proposes a suspension for you to decide',
+  ],
 } as const;
 
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;

@@ -376,6 +376,30 @@ export const REGULATOR_PATHS = {
       },
     },
   },
+  '/v1/regulator/misuse-signals': {
+    get: {
+      summary:
+        'Regulator: the misuse signals this gateway raised (风险预警: volume, walking a dataset, probing, refusals piling up, off-hours, new addresses), newest first',
+      security: bearer,
+      parameters: [
+        { name: 'body', in: 'query', schema: str, description: 'one opening body (MSP id)' },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
+      ],
+      responses: {
+        '200': ok({
+          type: 'object',
+          required: ['gatewayId', 'watching', 'data'],
+          properties: {
+            gatewayId: str,
+            watching: { type: 'boolean' },
+            data: { type: 'array', items: { $ref: '#/components/schemas/MisuseSignal' } },
+          },
+        }),
+        '400': problem,
+        ...denied,
+      },
+    },
+  },
   '/v1/regulator/usage-reconciliation': {
     get: {
       summary:

@@ -83,6 +83,35 @@ const idParam = (name: string): Record<string, unknown> => ({
   schema: { type: 'string' },
 });
 
+/** A misuse signal (issue 17), as the regulator and the owning body read it. */
+const MISUSE_SIGNAL = {
+  type: 'object',
+  required: ['id', 'kind', 'strength', 'at', 'measure', 'threshold', 'detail'],
+  properties: {
+    id: { type: 'string' },
+    kind: { type: 'string', enum: ['volume', 'walk', 'probing', 'denied', 'off-hours', 'new-address'] },
+    strength: { type: 'string', enum: ['notice', 'warning', 'strong'] },
+    at: { type: 'string', format: 'date-time' },
+    measure: { type: 'number' },
+    threshold: { type: 'number' },
+    detail: { type: 'object' },
+    grantId: { type: 'string' },
+    enterprise: { type: 'string' },
+    datasetId: { type: 'string' },
+    body: { type: 'string' },
+    proposal: {
+      type: 'object',
+      description: 'a strong signal: the owning body suspends the grant on the ledger if it agrees',
+      required: ['action', 'grantId', 'command'],
+      properties: {
+        action: { type: 'string', enum: ['suspend'] },
+        grantId: { type: 'string' },
+        command: { type: 'string' },
+      },
+    },
+  },
+};
+
 /** What a body's staff read: signed with a Fabric identity, or with one of the body's console accounts' tokens. */
 const STAFF_OR_CONSOLE = [{ fabricAdminSignature: [] }, { bearerAuth: [] }];
 
@@ -99,7 +128,7 @@ const CONSOLE_ACCOUNT = {
 
 const BODY_HOME = {
   type: 'object',
-  required: ['body', 'via', 'unread', 'reviews', 'overdue', 'datasets', 'reports', 'grants'],
+  required: ['body', 'via', 'unread', 'reviews', 'overdue', 'datasets', 'signals', 'reports', 'grants'],
   properties: {
     body: { type: 'string' },
     via: { type: 'string', enum: ['signature', 'console'] },
@@ -147,6 +176,11 @@ const BODY_HOME = {
           liveGrants: { type: 'integer' },
         },
       },
+    },
+    signals: {
+      type: 'array',
+      description: 'the latest 20 misuse signals this gateway raised on its grants, newest first',
+      items: { $ref: '#/components/schemas/MisuseSignal' },
     },
     reports: {
       type: 'array',
@@ -216,6 +250,7 @@ export const OPENAPI = {
       },
     },
     schemas: {
+      MisuseSignal: MISUSE_SIGNAL,
       OAuthError: {
         type: 'object',
         required: ['error', 'error_description', 'code'],

@@ -4,7 +4,7 @@
  * writes more than a bounded record. Requests nobody answers for (no valid token, or a dataset that does not
  * exist) are counted in /metrics and only sampled into the log at a bounded rate: an anonymous client cannot
  * grow the log (and its Merkle tree and anchoring work) at will; an authenticated enterprise's requests on
- * real datasets are all logged.
+ * real datasets are all logged. Each durable record of an enterprise's request then goes past the misuse monitor.
  */
 import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
@@ -81,7 +81,9 @@ export async function deny(
   const hash = crypto.createHash('sha256').update(body).digest('hex');
   const attributed = a.enterprise !== undefined && s.view.datasets.has(a.datasetId ?? '');
   if (attributed || samplerOf(s).take()) {
-    await s.audit.append(entry(s, req, res, a, 'deny', problem.code, problem.status, 0, hash));
+    const denied = entry(s, req, res, a, 'deny', problem.code, problem.status, 0, hash);
+    await s.audit.append(denied);
+    watch(s, req, denied);
   } else {
     unlogged(s, problem.code);
   }
@@ -151,7 +153,9 @@ export async function allow(
     .createHash('sha256')
     .update(headOnly ? '' : body)
     .digest('hex');
-  await s.audit.append(entry(s, req, res, a, 'allow', 'OK', 200, headOnly ? 0 : rowCount, hash));
+  const allowed = entry(s, req, res, a, 'allow', 'OK', 200, headOnly ? 0 : rowCount, hash);
+  await s.audit.append(allowed);
+  watch(s, req, allowed);
   decisions(s, 'allow', 'OK');
   res.status(200).type(contentType).send(body);
 }
@@ -172,7 +176,9 @@ export async function allowStream(
 ): Promise<void> {
   const headOnly = req.method === 'HEAD';
   const sent = headOnly ? { rows: 0, hash: EMPTY_SHA256 } : { rows: rowCount, hash };
-  await s.audit.append(entry(s, req, res, a, 'allow', 'OK', 200, sent.rows, sent.hash));
+  const allowed = entry(s, req, res, a, 'allow', 'OK', 200, sent.rows, sent.hash);
+  await s.audit.append(allowed);
+  watch(s, req, allowed);
   decisions(s, 'allow', 'OK');
   res.status(200).type(contentType);
   if (headOnly) return void res.end();
@@ -186,6 +192,12 @@ export async function allowStream(
       });
   }
   res.end();
+}
+
+/** A durable record of an attributed request goes past the misuse monitor (issue 17). */
+function watch(s: Services, req: Request, e: AuditEntry): void {
+  if (e.enterprise === undefined) return;
+  s.misuse?.observe({ ...e, address: req.socket.remoteAddress ?? 'unknown' });
 }
 
 const counters = new WeakMap<Services, (labels: Record<string, string>) => void>();

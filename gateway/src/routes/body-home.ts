@@ -3,8 +3,8 @@
  *
  * - `GET /v1/admin/home`: the reviews it owes (due soon or overdue, on the ledger's working-day calendar), its
  *   other overdue duties, its datasets and their live grants, the latest security-incident reports and data
- *   returns under its agreements, and its unread notifications — read with its staff's signature or a console
- *   account's token;
+ *   returns under its agreements, the latest misuse signals on its grants, and its unread notifications — read
+ *   with its staff's signature or a console account's token;
  * - `POST|GET /v1/admin/console-accounts`, `DELETE /v1/admin/console-accounts/{id}`: the body's admin, signing
  *   with its Fabric identity, makes a console account for a person of its staff (the secret is shown once), lists
  *   and removes them (a reviewer may list). A console account reads; whatever changes the ledger or the gateway's
@@ -117,6 +117,8 @@ export function bodyHomeRoutes(s: Services): Router {
       reviews: owed.reviews,
       overdue: owed.overdue,
       datasets,
+      // What this gateway saw of unusual use of its grants (issue 17): the body decides what to do.
+      signals: s.misuse?.list({ body: reader.mspId, limit: LATEST_REPORTS }) ?? [],
       reports: reports.map((d) => ({
         id: d.id,
         kind: d.kind,

@@ -398,7 +398,7 @@ describe('regulator endpoints and the console', () => {
       const run = g.exchanges.slice(start);
       expect(run.flatMap((ex) => checkExchange(ex))).to.deep.equal([]);
       const ops = documentedOperations().filter((o) => o.template.startsWith('/v1/regulator/'));
-      expect(ops.length).to.equal(8);
+      expect(ops.length).to.equal(9);
       for (const { method, template } of ops)
         expect(
           run.some(

@@ -331,6 +331,21 @@ export function regulatorRoutes(s: Services): Router {
     });
   });
 
+  /**
+   * The misuse signals this gateway raised (风险预警, issue 17), newest first: every body's, or `?body=` one's;
+   * `?limit=` (1–500, 100).
+   */
+  r.get('/v1/regulator/misuse-signals', (req, res) => {
+    const limit = intParam(req.query.limit, 'limit', 100, 1, 500, 'BAD_REQUEST');
+    const body =
+      typeof req.query.body === 'string' && req.query.body ? req.query.body.slice(0, 64) : undefined;
+    res.json({
+      gatewayId: s.config.gatewayId,
+      watching: s.misuse !== undefined,
+      data: s.misuse?.list({ limit, ...(body ? { body } : {}) }) ?? [],
+    });
+  });
+
   /** The performance of opening bodies in a period (L23, Z38), as JSON or, with `format=csv`, as CSV. */
   r.get('/v1/regulator/body-performance', async (req, res) => {
     const period = typeof req.query.period === 'string' ? req.query.period : '';

@@ -34,6 +34,8 @@ import { LedgerView, type EnterpriseView } from '../view/ledger-view.js';
 import { FakeLedger } from './fake-ledger.js';
 import { mspRootsDir, testOrg } from './test-ca.js';
 import { NotificationStore } from '../notify/notification-store.js';
+import { MisuseMonitor } from '../misuse/misuse-monitor.js';
+import { DEFAULT_THRESHOLDS, type MisuseThresholds } from '../misuse/grant-activity.js';
 import {
   CODE,
   DS,
@@ -57,6 +59,8 @@ export const AUDIENCE = 'rdx-api';
 export const GATEWAY_ID = 'gw-test';
 
 export interface HarnessOptions {
+  /** Misuse thresholds (default: the platform's defaults). */
+  misuse?: Partial<MisuseThresholds>;
   /** Largest page (default 50). */
   pageMax?: number;
   /** Smallest group of a computed result (default 10). */
@@ -292,6 +296,7 @@ export class Harness {
     this.clients.close();
     await this.services.replays.close();
     this.services.notifications?.close();
+    this.services.misuse?.close();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -351,6 +356,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const limiter = new Limiter(opts.ratePerSecond ?? 10_000);
   const usage = opts.usage ?? new MemoryGrantUsage();
   const metrics = new Metrics();
+  const notifications = NotificationStore.open(path.join(dir, 'notifications.db'));
 
   const peopleCount = opts.peopleRows ?? 300;
   const enterpriseKeys = generateEnterpriseKeys();
@@ -446,7 +452,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       () => ref.harness?.clock?.getTime() ?? Date.now(),
     ),
     uploadDir: path.join(dir, 'uploads'),
-    notifications: NotificationStore.open(path.join(dir, 'notifications.db')),
+    notifications,
+    misuse: MisuseMonitor.open(path.join(dir, 'signals.db'), {
+      view,
+      thresholds: { ...DEFAULT_THRESHOLDS, ...opts.misuse },
+      rowsOf: (id) => store.currentVersion(id)?.rowCount,
+      metrics,
+      notifications,
+    }),
     loginGuard: new LoginGuard({
       perAddressPerMinute: 100_000,
       perClientPerMinute: 100_000,

@@ -78,12 +78,14 @@ export async function regulatorRepresentativeRun(g: Harness): Promise<void> {
     `/v1/regulator/body-performance?period=${new Date().getUTCFullYear()}`,
     `/v1/regulator/body-performance?period=${new Date().getUTCFullYear()}&format=csv`,
     `/v1/regulator/usage-reconciliation?agreement=${grant.agreementId}`,
+    '/v1/regulator/misuse-signals?limit=10',
   ];
   for (const url of operations) {
     await g.get(url, { token });
     await g.get(url);
     await g.get(url, { token: g.tokenFor(grant.creditCode) });
   }
+  await g.get('/v1/regulator/misuse-signals?limit=0', { token });
   await g.get('/v1/regulator/timeline', { token });
   await g.get('/v1/regulator/timeline?grant=nope', { token });
   await g.get('/v1/regulator/grants/nope/stats', { token });

@@ -1,0 +1,243 @@
+/**
+ * The misuse monitor (issue 17): every audited data request of this gateway passes through `observe` after its
+ * record is durable; each grant's activity (grant-activity.ts) says what crosses a threshold. A new signal is
+ * stored once (`signals.db`, beside the audit log), counted in /metrics, and told to the owning body's inbox as
+ * `misuse.signal` — a strong one with a proposal to suspend the grant, which a person of the body confirms on the
+ * ledger (`rdx grant suspend … --as admin.…`) or not. Regulators list them at GET /v1/regulator/misuse-signals.
+ *
+ * What the monitor keeps in memory (hourly volumes, pages of the last day) starts again after a restart; the
+ * addresses each grant was used from are kept in the file. Each gateway watches its own traffic.
+ */
+import crypto from 'node:crypto';
+import { DatabaseSync } from 'node:sqlite';
+import { NOTIFICATION_KINDS, type Notification } from '@rdx/client';
+import type { Metrics } from '../http/metrics.js';
+import { bodyParty } from '../notify/derive.js';
+import type { NotificationStore } from '../notify/notification-store.js';
+import type { LedgerView } from '../view/ledger-view.js';
+import {
+  GrantActivity,
+  type MisuseThresholds,
+  type Observation,
+  type Signal,
+  type SignalKind,
+  type SignalStrength,
+} from './grant-activity.js';
+
+/** A signal as stored and listed: what it is about, and whom. */
+export interface StoredSignal extends Signal {
+  grantId?: string;
+  enterprise?: string;
+  datasetId?: string;
+  /** The owning body: who decides. */
+  body?: string;
+  /** A strong signal's proposal: the body suspends the grant on the ledger if it agrees. */
+  proposal?: { action: 'suspend'; grantId: string; command: string };
+}
+
+/** Grants (or enterprise/dataset pairs) watched at once; the least recently used is forgotten past it. */
+const MAX_WATCHED = 50_000;
+
+export class MisuseMonitor {
+  private readonly activity = new Map<string, GrantActivity>();
+  private readonly counted: (labels: Record<string, string>, by?: number) => void;
+
+  private constructor(
+    private readonly db: DatabaseSync,
+    private readonly view: LedgerView,
+    private readonly thresholds: MisuseThresholds,
+    private readonly rowsOf: (datasetId: string) => number | undefined,
+    metrics: Metrics,
+    private readonly notifications?: NotificationStore,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {
+    this.counted = metrics.counter(
+      'rdx_misuse_signals_total',
+      'Misuse signals raised on this gateway, by kind and strength (issue 17)',
+    );
+  }
+
+  static open(
+    file: string,
+    deps: {
+      view: LedgerView;
+      thresholds: MisuseThresholds;
+      rowsOf: (datasetId: string) => number | undefined;
+      metrics: Metrics;
+      notifications?: NotificationStore;
+      log?: (line: string) => void;
+    },
+  ): MisuseMonitor {
+    const db = new DatabaseSync(file);
+    db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
+      CREATE TABLE IF NOT EXISTS signals (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL,
+        at TEXT NOT NULL, body TEXT, grant_id TEXT, json TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS signals_body ON signals (body, seq);
+      CREATE TABLE IF NOT EXISTS addresses (key TEXT NOT NULL, address TEXT NOT NULL, PRIMARY KEY (key, address))`);
+    return new MisuseMonitor(
+      db,
+      deps.view,
+      deps.thresholds,
+      deps.rowsOf,
+      deps.metrics,
+      deps.notifications,
+      deps.log,
+    );
+  }
+
+  /**
+   * One audited request. Cheap on the hot path: a few map updates per request; the file is written only when a
+   * grant is used from a new address or a signal is new. Never throws: watching must not fail a request.
+   */
+  observe(entry: {
+    time: string;
+    decision: 'allow' | 'deny';
+    rowCount: number;
+    query?: string;
+    grantId?: string;
+    enterprise?: string;
+    datasetId?: string;
+    address: string;
+  }): StoredSignal[] {
+    try {
+      const key =
+        entry.grantId ?? (entry.enterprise ? `${entry.enterprise}/${entry.datasetId ?? ''}` : undefined);
+      if (!key) return [];
+      const activity = this.activityOf(key);
+      const before = activity.knownAddresses().size;
+      const observation: Observation = {
+        at: new Date(entry.time),
+        decision: entry.decision,
+        rowCount: entry.rowCount,
+        address: entry.address,
+        ...(entry.query === undefined ? {} : { query: entry.query }),
+      };
+      const raised = activity.observe(
+        observation,
+        this.thresholds,
+        entry.datasetId ? this.rowsOf(entry.datasetId) : undefined,
+      );
+      if (activity.knownAddresses().size !== before)
+        this.db
+          .prepare('INSERT OR IGNORE INTO addresses (key, address) VALUES (?, ?)')
+          .run(key, entry.address);
+      return raised.length ? this.keep(raised, entry) : [];
+    } catch (err) {
+      this.log(`misuse: a request could not be watched (${(err as Error).message})`);
+      return [];
+    }
+  }
+
+  /** Signals, newest first: all of them, or those about one body's data. */
+  list(opts: { body?: string; limit?: number } = {}): StoredSignal[] {
+    const limit = opts.limit ?? 100;
+    const rows = (
+      opts.body === undefined
+        ? this.db.prepare('SELECT json FROM signals ORDER BY seq DESC LIMIT ?').all(limit)
+        : this.db
+            .prepare('SELECT json FROM signals WHERE body = ? ORDER BY seq DESC LIMIT ?')
+            .all(opts.body, limit)
+    ) as { json: string }[];
+    return rows.map((r) => JSON.parse(r.json) as StoredSignal);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private activityOf(key: string): GrantActivity {
+    let activity = this.activity.get(key);
+    if (activity) {
+      // Most recently used last, so the oldest is the first to forget.
+      this.activity.delete(key);
+    } else {
+      const known = this.db.prepare('SELECT address FROM addresses WHERE key = ?').all(key) as {
+        address: string;
+      }[];
+      activity = new GrantActivity(key, new Set(known.map((r) => r.address)));
+      if (this.activity.size >= MAX_WATCHED) this.activity.delete(this.activity.keys().next().value!);
+    }
+    this.activity.set(key, activity);
+    return activity;
+  }
+
+  /** Stores the new ones, counts and tells them; the ones stored before are not told again. */
+  private keep(
+    raised: Signal[],
+    entry: { grantId?: string; enterprise?: string; datasetId?: string },
+  ): StoredSignal[] {
+    const grant = entry.grantId ? this.view.grants.get(entry.grantId) : undefined;
+    const body =
+      grant?.body ?? (entry.datasetId ? this.view.datasets.get(entry.datasetId)?.owner : undefined);
+    const fresh: StoredSignal[] = [];
+    const insert = this.db.prepare(
+      'INSERT OR IGNORE INTO signals (id, at, body, grant_id, json) VALUES (?, ?, ?, ?, ?)',
+    );
+    for (const s of raised) {
+      const stored: StoredSignal = {
+        ...s,
+        ...(entry.grantId ? { grantId: entry.grantId } : {}),
+        ...(entry.enterprise ? { enterprise: entry.enterprise } : {}),
+        ...(entry.datasetId ? { datasetId: entry.datasetId } : {}),
+        ...(body ? { body } : {}),
+        ...(s.strength === 'strong' && entry.grantId && body
+          ? {
+              proposal: {
+                action: 'suspend' as const,
+                grantId: entry.grantId,
+                command: `rdx grant suspend ${entry.grantId} --reason violation --note "${WHY[s.kind]}" --as <the body's admin>`,
+              },
+            }
+          : {}),
+      };
+      if (
+        Number(
+          insert.run(s.id, s.at, body ?? null, entry.grantId ?? null, JSON.stringify(stored)).changes,
+        ) !== 1
+      )
+        continue;
+      fresh.push(stored);
+      this.counted({ kind: s.kind, strength: s.strength });
+    }
+    if (fresh.length && this.notifications) this.notifications.add(fresh.flatMap((s) => notificationOf(s)));
+    for (const s of fresh)
+      this.log(
+        `misuse: ${s.strength} ${s.kind} on ${s.grantId ?? s.enterprise ?? '?'} (${s.measure} ≥ ${s.threshold})`,
+      );
+    return fresh;
+  }
+}
+
+/** Why a suspension is proposed, in the note the command suggests. */
+const WHY: Record<SignalKind, string> = {
+  volume: '调用量远超历史水平 calls far above the grant’s own history',
+  walk: '遍历数据集 the dataset was walked end to end',
+  probing: '逐条查询识别项 records looked up one by one',
+  denied: '拒绝调用激增 refused calls piling up',
+  'off-hours': '约定时段外调用 calls outside the agreed hours',
+  'new-address': '新的来源地址 calls from a new address',
+};
+
+/** The owning body's notification of a signal; none when the body is not known. */
+function notificationOf(s: StoredSignal): Notification[] {
+  if (!s.body) return [];
+  return [
+    {
+      id: `ntf_${crypto.createHash('sha256').update(`misuse|${s.id}`).digest('hex').slice(0, 32)}`,
+      kind: 'misuse.signal',
+      title: NOTIFICATION_KINDS['misuse.signal'][1],
+      recipient: bodyParty(s.body),
+      subject: s.grantId ? { type: 'grant', id: s.grantId } : { type: 'dataset', id: s.datasetId ?? '' },
+      at: s.at,
+      detail: {
+        signal: s.kind,
+        strength: s.strength satisfies SignalStrength,
+        measure: s.measure,
+        threshold: s.threshold,
+        why: WHY[s.kind],
+        ...(s.enterprise ? { enterprise: s.enterprise } : {}),
+        ...(s.proposal ? { proposal: s.proposal } : {}),
+      },
+    },
+  ];
+}
