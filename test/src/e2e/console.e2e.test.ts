@@ -220,6 +220,10 @@ describe('the console in headless Chromium: public view, regulator and enterpris
     expect((await page.textContent('[data-testid=grants]')) ?? '', 'the new grant is listed').to.include(
       grantId,
     );
+    // The misuse signals this gateway raised, or none.
+    expect(
+      await page.locator('[data-testid=misuse-signals], [data-testid=misuse-signals-none]').count(),
+    ).to.equal(1);
     await shot(page, 'console-dashboard.png');
 
     await open(page, `#/regulator/timeline?grant=${encodeURIComponent(grantId)}`);
@@ -387,6 +391,10 @@ describe('the console in headless Chromium: public view, regulator and enterpris
       const inbox = (await page.textContent('[data-testid=inbox]')) ?? '';
       expect(inbox).to.include('收到数据需求').and.include('企业已签署协议');
       expect((await page.textContent('[data-testid=body-datasets]')) ?? '').to.include(DATASET);
+      expect(
+        await page.locator('[data-testid=misuse-signals], [data-testid=misuse-signals-none]').count(),
+        'the misuse signals on its grants, or none',
+      ).to.equal(1);
       expect((await page.textContent('[data-testid=body-grants]')) ?? '').to.include(grantId);
       // The grant's calls per day: the enterprise's allowed call and its refusal while suspended.
       await page.click(`button[data-usage="${grantId}"]`);

@@ -1,6 +1,6 @@
 /**
  * An opening body's own page (issue 13), for a person logged in with one of the body's console accounts: its
- * unread notifications at the top, then the reviews it owes (soonest due first, late ones marked), its other
+ * unread notifications at the top, then the misuse signals on its grants, the reviews it owes (soonest due first, late ones marked), its other
  * overdue duties, its datasets, its live grants with their calls per day, the latest security-incident reports and
  * data returns under its agreements, and its usage reports beside the calls the gateway served. All of it read from /v1/admin/* with the account's token;
  * whatever changes something is done with the body's Fabric identity (rdx … --as), never from here.
@@ -10,6 +10,7 @@ import { card, clear, fmtTime, h, mono, table } from '../dom.js';
 import { t, tr } from '../i18n.js';
 import { bars, problemBox, stateBadge, type Page } from './common.js';
 import { inboxCard, type Notification } from './inbox.js';
+import { signalsCard, type MisuseSignal } from './signals.js';
 
 interface Home {
   body: string;
@@ -21,6 +22,7 @@ interface Home {
     workingDaysOverdue?: number;
   }[];
   overdue: { type: string; id: string; step: string; due: string; workingDaysOverdue?: number }[];
+  signals: MisuseSignal[];
   datasets: {
     id: string;
     name: string;
@@ -99,6 +101,7 @@ export const bodyPage: Page = async (root) => {
   root.append(
     h('h1', null, t('body.title', { body: d.body })),
     inboxCard(inbox.body.data, '/v1/admin'),
+    signalsCard(d.signals, false),
     card(
       t('body.reviews'),
       h('p', { class: 'muted' }, t('body.reviewsHint')),

@@ -1,4 +1,5 @@
 /** Regulator pages: dashboard, timelines, a grant's calls, audit anchors with receipt verification, search. */
+import { signalsCard, type MisuseSignal } from './signals.js';
 import { api } from '../api.js';
 import { card, clear, fmtTime, h, link, mono, table } from '../dom.js';
 import { eventName, lang, t, tr } from '../i18n.js';
@@ -72,7 +73,10 @@ const hourLabel = (iso: string): string =>
   });
 
 export const dashboardPage: Page = async (root) => {
-  const { body: d } = await api<Dashboard>('/v1/regulator/dashboard');
+  const [{ body: d }, signals] = await Promise.all([
+    api<Dashboard>('/v1/regulator/dashboard'),
+    api<{ data: MisuseSignal[] }>('/v1/regulator/misuse-signals?limit=20'),
+  ]);
   const a = d.anchoring;
   root.append(
     h('h1', null, t('dashboard.title')),
@@ -208,6 +212,7 @@ export const dashboardPage: Page = async (root) => {
           )
         : h('p', { class: 'muted' }, t('none')),
     ),
+    signalsCard(signals.body.data, true),
     card(
       t('dashboard.grantList'),
       table(
