@@ -66,4 +66,20 @@ describe('gateway settings for browsers and anonymous callers', () => {
       /RDX_DUTY_REMINDER_DAYS must be an integer/,
     );
   });
+
+  it('watches for misuse with the stated defaults unless switched off; agreed hours as from-to', () => {
+    expect(loadConfig(base).misuse).to.deep.equal({
+      volumeFactor: 10,
+      volumeMinRows: 5000,
+      walkShare: 0.8,
+      walkMinRows: 200,
+      probesPerHour: 100,
+      deniedPerHour: 30,
+    });
+    expect(loadConfig({ ...base, RDX_MISUSE: 'off' }).misuse).to.equal(undefined);
+    expect(loadConfig({ ...base, RDX_MISUSE_HOURS: '08-20' }).misuse?.hours).to.deep.equal([8, 20]);
+    for (const bad of ['8', '20-08', '08-25', 'office'])
+      expect(() => loadConfig({ ...base, RDX_MISUSE_HOURS: bad }), bad).to.throw(/RDX_MISUSE_HOURS/);
+    expect(() => loadConfig({ ...base, RDX_MISUSE_WALK_SHARE: '1.5' })).to.throw(/RDX_MISUSE_WALK_SHARE/);
+  });
 });
