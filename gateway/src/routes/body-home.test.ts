@@ -14,6 +14,7 @@ import {
   DATASET_OWNERS,
   ISSUER,
   regulatorLogin,
+  secretLogin,
   startHarness,
   type Harness,
 } from '../testing/harness.js';
@@ -27,15 +28,7 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
   const [civil, epb] = [DATASET_OWNERS[0], DATASET_OWNERS[1]];
   const admin = (org: string) => testOrg(org).identity('admin');
 
-  const login = (clientId: string, secret: string) =>
-    h.post('/oauth/token', {
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: clientId,
-        client_secret: secret,
-      }).toString(),
-    });
+  const login = (clientId: string, secret: string) => secretLogin(h, clientId, secret);
   /** A new console account of `org`, logged in: its id and token. */
   async function account(org: string, name = '张三'): Promise<{ clientId: string; token: string }> {
     const made = assertOk<{ clientId: string; secret: string; org: string }>(

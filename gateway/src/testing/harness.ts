@@ -541,11 +541,9 @@ export function assertOAuthError(reply: Reply, status: number, code: string): Re
   return body;
 }
 
-/** Asserts a 200 JSON answer; returns its body. */
-/** Registers a regulator client on the harness and logs it in (client secret); its access token. */
-export async function regulatorLogin(h: Harness, clientId: string): Promise<string> {
-  const secret = h.clients.register(clientId, undefined, 'regulator');
-  const login = await h.post('/oauth/token', {
+/** A client-credentials request at the token endpoint with a client id and secret (form-encoded). */
+export function secretLogin(h: Harness, clientId: string, secret: string): Promise<Reply> {
+  return h.post('/oauth/token', {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
       grant_type: 'client_credentials',
@@ -553,9 +551,15 @@ export async function regulatorLogin(h: Harness, clientId: string): Promise<stri
       client_secret: secret,
     }).toString(),
   });
-  return assertOk<{ access_token: string }>(login).access_token;
 }
 
+/** Registers a regulator client on the harness and logs it in (client secret); its access token. */
+export async function regulatorLogin(h: Harness, clientId: string): Promise<string> {
+  const secret = h.clients.register(clientId, undefined, 'regulator');
+  return assertOk<{ access_token: string }>(await secretLogin(h, clientId, secret)).access_token;
+}
+
+/** Asserts a 200 JSON answer; returns its body. */
 export function assertOk<T = Record<string, unknown>>(reply: Reply, status = 200): T {
   expect(reply.status, `expected ${status}, got ${reply.status}: ${reply.text.slice(0, 300)}`).to.equal(
     status,
