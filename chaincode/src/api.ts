@@ -1,7 +1,7 @@
 /**
  * What other packages may use of the chaincode (the package's `exports`): its error codes, event names, the
- * bureau's MSP, the calendar seed, the complaint categories, canonical JSON, and the types of the ledger's objects. Loading it loads no contract (and so
- * none of fabric-contract-api's decorator machinery).
+ * bureau's MSP, the calendar seed, the complaint categories, canonical JSON, and the types of the ledger's
+ * objects. Loading it loads no contract (and so none of fabric-contract-api's decorator machinery).
  */
 export { RdxError, ErrorCode, errorCodeOf } from './lib/errors';
 export { EVENTS, type EventPayload, type Change, type ObjectType } from './lib/events';

@@ -1,11 +1,12 @@
 /**
- * Who may call which route, as ONE table: every API route × (anonymous, enterprise A, AA, AAA, a regulator,
- * a console account of an opening body) → the status and problem code each gets. Each caller sends its own natural request: its own Bearer token,
- * its own client credentials at /oauth/token, requests signed with its own key on the signed routes.
+ * Who may call which route, as ONE table: every API route × (anonymous, enterprise A, AA, AAA, a regulator, a
+ * console account of an opening body) → the status and problem code each gets. Each caller sends its own natural
+ * request: its own Bearer token, its own client credentials at /oauth/token, requests signed with its own key on
+ * the signed routes.
  *
- * Behind the relayed routes the fake ledger answers as the chaincode does for ownership and rating (its
- * own table is chaincode/src/contracts/authorization-matrix.test.ts), so the table also shows those refusals
- * reach the caller with their code. The table must cover every route the app serves.
+ * Behind the relayed routes the fake ledger answers as the chaincode does for ownership and rating (its own table
+ * is chaincode/src/contracts/authorization-matrix.test.ts), so the table also shows those refusals reach the
+ * caller with their code. The table must cover every route the app serves.
  */
 import { expect } from 'chai';
 import type { Express } from 'express';

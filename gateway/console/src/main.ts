@@ -1,7 +1,7 @@
 /**
- * The RDX console: a hash router over pages for regulators, enterprises, opening bodies and the public. What a page shows
- * is what the API lets the logged-in token read; the console also hides, and refuses to open, the pages of
- * the other role.
+ * The RDX console: a hash router over pages for regulators, enterprises, opening bodies and the public. What a
+ * page shows is what the API lets the logged-in token read; the console also hides, and refuses to open, the pages
+ * of the other role.
  */
 import { ApiError, clearSession, session, type Role } from './api.js';
 import { clear, h, link } from './dom.js';

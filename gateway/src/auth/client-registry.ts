@@ -1,8 +1,9 @@
 /**
  * OAuth2 clients of enterprises (client id = credit code), of regulators (the console's inspectors, role
  * `regulator`) and the console accounts of opening bodies' staff (role `body`, tied to the body's MSP, made and
- * removed by the body's admin with its Fabric identity). Secrets are stored only as salted scrypt hashes; `private_key_jwt` needs no stored secret at
- * all: the assertion is checked against the key the enterprise registered on the ledger.
+ * removed by the body's admin with its Fabric identity). Secrets are stored only as salted scrypt hashes;
+ * `private_key_jwt` needs no stored secret at all: the assertion is checked against the key the enterprise
+ * registered on the ledger.
  */
 import crypto from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';

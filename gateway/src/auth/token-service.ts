@@ -1,9 +1,9 @@
 /**
  * Access tokens: ES256 JWTs of at most 15 minutes for one enterprise (`sub` = its credit code), one regulator
  * (`sub` = its client id) or one console account of an opening body (`sub` = its client id, `org` = the body's
- * MSP), with a `role` claim saying which. Verification pins the algorithm and
- * checks the key id, issuer, audience, expiry, not-before and the role the caller expects (enterprise unless
- * said otherwise; a token without the claim is an enterprise's, as every token was before roles existed).
+ * MSP), with a `role` claim saying which. Verification pins the algorithm and checks the key id, issuer,
+ * audience, expiry, not-before and the role the caller expects (enterprise unless said otherwise; a token
+ * without the claim is an enterprise's, as every token was before roles existed).
  */
 import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';

@@ -25,7 +25,7 @@ import type { NotificationStore } from './notification-store.js';
 
 /** Days before the end of a grant or rating at which its holder is told, in the order they are reached. */
 export const EXPIRY_NOTICES = [30, 7] as const;
-/** Calendar days before a duty under an agreement falls due at which the enterprise is reminded (RDX_DUTY_REMINDER_DAYS). */
+/** Days before a duty under an agreement falls due at which the enterprise is reminded (RDX_DUTY_REMINDER_DAYS). */
 export const DUTY_REMINDER_DAYS = 7;
 /** The most the duty reminder may lead by: as far ahead as query:ListDutiesDueSoon looks (a quarter). */
 export const MAX_DUTY_REMINDER_DAYS = 92;

@@ -1,11 +1,11 @@
 /**
- * The console (issue 5) in a real headless Chromium against the running gateway and network: a test
- * enterprise gets its own grant through the whole workflow, Market suspends and restores it on the ledger;
- * the demo regulator logs in, sees the dashboard and the grant's timeline with the suspension and its
- * transaction id, and verifies a receipt in the browser; the enterprise logs in, sees its grants and log,
- * verifies its own receipt in the browser, and cannot open the regulator pages (the UI refuses, the API says
- * 403); a person of Market logs in with a console account its admin made with rdx, and sees Market's desk. Screenshots of the main pages go to docs/ with RDX_SCREENSHOTS=1 (else to a temp folder). Skipped,
- * saying why, when /usr/bin/chromium is missing.
+ * The console (issue 5) in a real headless Chromium against the running gateway and network: a test enterprise
+ * gets its own grant through the whole workflow, Market suspends and restores it on the ledger; the demo regulator
+ * logs in, sees the dashboard and the grant's timeline with the suspension and its transaction id, and verifies a
+ * receipt in the browser; the enterprise logs in, sees its grants and log, verifies its own receipt in the
+ * browser, and cannot open the regulator pages (the UI refuses, the API says 403); a person of Market logs in with
+ * a console account its admin made with rdx, and sees Market's desk. Screenshots of the main pages go to docs/
+ * with RDX_SCREENSHOTS=1 (else to a temp folder). Skipped, saying why, when /usr/bin/chromium is missing.
  */
 import { expect } from 'chai';
 import fs from 'node:fs';

@@ -1,9 +1,10 @@
 /**
  * An opening body's own page (issue 13), for a person logged in with one of the body's console accounts: its
- * unread notifications at the top, then the misuse signals on its grants, the reviews it owes (soonest due first, late ones marked), its other
- * overdue duties, its datasets, its live grants with their calls per day, the latest security-incident reports and
- * data returns under its agreements, and its usage reports beside the calls the gateway served. All of it read from /v1/admin/* with the account's token;
- * whatever changes something is done with the body's Fabric identity (rdx … --as), never from here.
+ * unread notifications at the top, then the misuse signals on its grants, the reviews it owes (soonest due first,
+ * late ones marked), its other overdue duties, its datasets, its live grants with their calls per day, the latest
+ * security-incident reports and data returns under its agreements, and its usage reports beside the calls the
+ * gateway served. All of it read from /v1/admin/* with the account's token; whatever changes something is done
+ * with the body's Fabric identity (rdx … --as), never from here.
  */
 import { api } from '../api.js';
 import { card, clear, fmtTime, h, mono, table } from '../dom.js';
