@@ -641,6 +641,15 @@ describe('QueryContract', () => {
       expect((await performance(w, '2024')).find((r) => r.body === 'MarketMSP')!.demandsReceived).to.equal(0);
     });
 
+    it('a demand counts in the period of its China day: 07:30 on 1 April is the second quarter, though UTC says March', async () => {
+      const w = await World.create();
+      w.setChinaTime('2025-04-01', '07:30');
+      await w.submit(w.aa, 'app-1');
+      const demands = async (period: string) =>
+        (await performance(w, period)).find((r) => r.body === 'MarketMSP')!.demandsReceived;
+      expect([await demands('2025Q1'), await demands('2025Q2')]).to.deep.equal([0, 1]);
+    });
+
     it('a body reads only its own; the period is a year or a quarter', async () => {
       const w = await World.create();
       expect((await performance(w, '2025', IDS.market)).map((r) => r.body)).to.deep.equal(['MarketMSP']);

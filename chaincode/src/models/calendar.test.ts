@@ -3,6 +3,7 @@ import {
   addMonths,
   addWorkingDays,
   chinaDate,
+  chinaDayOf,
   isWorkingDay,
   MAX_CALENDAR_ENTRIES,
   nextQuarterlyDue,
@@ -204,6 +205,11 @@ describe('working-day calendar', () => {
     expect(chinaDate('2026-01-01T00:30:00+08:00')).to.equal('2026-01-01');
     expect(chinaDate('2025-12-31T10:00:00-06:00')).to.equal('2026-01-01');
     expect(chinaDate(new Date(1_764_000_000_000).toISOString())).to.equal('2025-11-25');
+  });
+
+  it('chinaDayOf counts a recorded instant by its China day, and a plain date as it is', () => {
+    expect(chinaDayOf('2025-03-31T23:30:00.000Z')).to.equal('2025-04-01');
+    expect(chinaDayOf('2025-04-01')).to.equal('2025-04-01');
   });
 
   it('chinaDate rejects a timestamp without a zone or with impossible fields', () => {

@@ -186,6 +186,14 @@ export function chinaDate(isoTimestamp: string): string {
   return formatDayNumber(Math.floor((utcMinutes + 8 * 60) / 1440));
 }
 
+/**
+ * The China day a recorded moment fell on, for counting it in a period: {@link chinaDate} of an instant; a value
+ * stored as a plain date (or anything else) counts by its first ten characters, as before.
+ */
+export function chinaDayOf(recorded: string): string {
+  return INSTANT_PATTERN.test(recorded) ? chinaDate(recorded) : recorded.slice(0, 10);
+}
+
 function calendarFor(year: number, years: ReadonlyMap<number, CalendarYear>): CalendarYear {
   const calendar = years.get(year);
   if (!calendar) {

@@ -17,7 +17,7 @@ import { today } from '../lib/deadlines';
 import { idsByIndex } from '../lib/keys';
 import { load } from '../lib/store';
 import { loadAgreementShell, nextUsageReportDue } from './agreement';
-import { periodRange } from './calendar';
+import { chinaDayOf, periodRange } from './calendar';
 import { loadComplaintShell } from './complaint';
 import type { Enterprise } from './enterprise';
 
@@ -70,12 +70,12 @@ export async function creditFacts(
     missedDuties: [],
     timelyReports: [],
   };
-  for (const v of enterprise.violations ?? []) if (within(v.at.slice(0, 10))) ids.violations.push(v.grantId);
+  for (const v of enterprise.violations ?? []) if (within(chinaDayOf(v.at))) ids.violations.push(v.grantId);
   for (const id of await idsByIndex(ctx, 'complaint~enterprise', [enterprise.creditCode])) {
     const c = await loadComplaintShell(ctx, id);
     const against =
       c.outcome?.decision === 'withdraw' || (c.outcome?.decision === 'upheld' && c.category !== 'security');
-    if (against && within(c.outcome?.at.slice(0, 10))) ids.upheldComplaints.push(id);
+    if (against && within(c.outcome ? chinaDayOf(c.outcome.at) : undefined)) ids.upheldComplaints.push(id);
   }
   for (const id of await idsByIndex(ctx, 'agreement~enterprise', [enterprise.creditCode])) {
     const a = await loadAgreementShell(ctx, id);
@@ -96,7 +96,10 @@ export async function creditFacts(
     }
     for (const dutyId of await idsByIndex(ctx, 'duty~agreement', [id])) {
       const duty = await load(ctx, 'duty', dutyId, (raw) => raw as { kind?: string; at?: string });
-      if ((duty.kind === 'usage-report' || duty.kind === 'data-return') && within(duty.at?.slice(0, 10)))
+      if (
+        (duty.kind === 'usage-report' || duty.kind === 'data-return') &&
+        within(duty.at ? chinaDayOf(duty.at) : undefined)
+      )
         ids.timelyReports.push(dutyId);
     }
   }

@@ -10,7 +10,7 @@ import { idsByIndex } from '../lib/keys';
 import { idsOfType } from '../lib/listing';
 import { load } from '../lib/store';
 import { loadApplicationShell } from './application';
-import { addCalendarDays, periodRange } from './calendar';
+import { addCalendarDays, chinaDayOf, periodRange } from './calendar';
 import { loadComplaintShell } from './complaint';
 import { parseDataset, type Dataset } from './dataset';
 import { loadGrantShell } from './grant';
@@ -87,23 +87,24 @@ export async function bodyPerformance(
   };
   for (const id of await idsOfType(ctx, 'dataset')) {
     const d = await load(ctx, 'dataset', id, parseDataset);
-    if (d.owner !== body || d.registeredAt.slice(0, 10) > range.to) continue;
+    if (d.owner !== body || chinaDayOf(d.registeredAt) > range.to) continue;
     p.datasets.listed++;
-    if (within(d.registeredAt.slice(0, 10))) p.datasets.registeredInPeriod++;
-    p.datasets.versionsInPeriod += d.versions.filter((v) => within(v.loadedAt.slice(0, 10))).length;
+    if (within(chinaDayOf(d.registeredAt))) p.datasets.registeredInPeriod++;
+    p.datasets.versionsInPeriod += d.versions.filter((v) => within(chinaDayOf(v.loadedAt))).length;
     const fresh = FRESH_FOR_DAYS[d.updateFrequency];
     if (fresh === undefined) continue;
-    const latest = d.versions.at(-1)?.loadedAt.slice(0, 10);
+    const loadedAt = d.versions.at(-1)?.loadedAt;
+    const latest = loadedAt === undefined ? undefined : chinaDayOf(loadedAt);
     if (latest && addCalendarDays(latest, fresh) >= now) p.datasets.upToDate++;
     else p.datasets.stale++;
   }
   for (const id of await idsByIndex(ctx, 'application~body', [body])) {
     const a = await loadApplicationShell(ctx, id);
-    if (within(a.submittedAt.slice(0, 10))) p.demandsReceived++;
+    if (within(chinaDayOf(a.submittedAt))) p.demandsReceived++;
     const review = a.ownerReviews[body];
-    if (review && within(review.at.slice(0, 10))) {
+    if (review && within(chinaDayOf(review.at))) {
       p.ownerReviews.doneInPeriod++;
-      if (review.due && review.at.slice(0, 10) > review.due) p.ownerReviews.late++;
+      if (review.due && chinaDayOf(review.at) > review.due) p.ownerReviews.late++;
       else p.ownerReviews.onTime++;
     }
     const due = a.ownerReviewDue?.[body] ?? a.deadline?.due;
@@ -111,15 +112,15 @@ export async function bodyPerformance(
   }
   for (const id of await idsByIndex(ctx, 'grant~body', [body])) {
     const g = await loadGrantShell(ctx, id);
-    if (within(g.grantedAt.slice(0, 10))) p.grants.issuedInPeriod++;
+    if (within(chinaDayOf(g.grantedAt))) p.grants.issuedInPeriod++;
     if (g.state === 'ACTIVE' || g.state === 'SUSPENDED') p.grants.liveNow++;
   }
   for (const id of await idsByIndex(ctx, 'complaint~body~state', [body])) {
     const c = await loadComplaintShell(ctx, id);
-    if (within(c.filedAt.slice(0, 10))) p.complaints.filedInPeriod++;
-    if (c.outcome && within(c.outcome.at.slice(0, 10))) {
+    if (within(chinaDayOf(c.filedAt))) p.complaints.filedInPeriod++;
+    if (c.outcome && within(chinaDayOf(c.outcome.at))) {
       p.complaints.resolvedInPeriod++;
-      if (c.outcome.at.slice(0, 10) <= c.deadline.due) p.complaints.resolvedOnTime++;
+      if (chinaDayOf(c.outcome.at) <= c.deadline.due) p.complaints.resolvedOnTime++;
       if (c.notification && c.notification.notifiedOn <= c.deadline.due) p.complaints.complainantToldOnTime++;
     }
     if (c.state === 'OPEN' && c.deadline.due < now) p.complaints.overdueNow++;
