@@ -18,6 +18,7 @@ import { bodyReader, staffSigner } from '../http/staff-signature.js';
 import { bodyParty } from '../notify/derive.js';
 import { Problem, ledgerProblem } from '../problem.js';
 import type { Services } from '../services.js';
+import { blockCached } from '../view/block-cache.js';
 
 /** How far ahead the home looks for reviews: every owner review (15 working days at most) falls within it. */
 const REVIEWS_AHEAD_WORKING_DAYS = 30;
@@ -64,6 +65,9 @@ export function reviewsAndDuties(
 export function bodyHomeRoutes(s: Services): Router {
   const r = apiRouter();
   const { query, duty } = new RdxLedger(s.ledger);
+  // Every desk reads the same two lists of the whole ledger: shared until a new block (at most a minute).
+  const overdue = blockCached(s.view, () => query.overdue());
+  const dueSoon = blockCached(s.view, () => query.reviewsDueSoon(REVIEWS_AHEAD_WORKING_DAYS));
 
   /** The latest security-incident reports and data returns under the body's agreements, newest first. */
   async function latestReports(mspId: string): Promise<Duty[]> {
@@ -86,12 +90,8 @@ export function bodyHomeRoutes(s: Services): Router {
     let owed: ReturnType<typeof reviewsAndDuties>;
     let reports: Duty[];
     try {
-      const [overdue, dueSoon, latest] = await Promise.all([
-        query.overdue(),
-        query.reviewsDueSoon(REVIEWS_AHEAD_WORKING_DAYS),
-        latestReports(reader.mspId),
-      ]);
-      owed = reviewsAndDuties(reader.mspId, overdue, dueSoon);
+      const [late, soon, latest] = await Promise.all([overdue(), dueSoon(), latestReports(reader.mspId)]);
+      owed = reviewsAndDuties(reader.mspId, late, soon);
       reports = latest;
     } catch (err) {
       throw ledgerProblem(err);

@@ -15,6 +15,7 @@ import { apiRouter } from '../http/routing.js';
 import { RdxLedger, type PublishedProduct, type Recipient } from '@rdx/client';
 import { chinaToday } from '../enforcement/decide.js';
 import { Problem, ledgerProblem } from '../problem.js';
+import { blockCached } from '../view/block-cache.js';
 import type { Services } from '../services.js';
 import type { LedgerView } from '../view/ledger-view.js';
 
@@ -47,22 +48,7 @@ const MAX_AGE_MS = 60_000;
 export function publicRoutes(s: Services, anonymous: RequestHandler): Router {
   const r = apiRouter();
   const { query, duty } = new RdxLedger(s.ledger);
-  const cached = <T>(read: () => Promise<T>): (() => Promise<T>) => {
-    let entry: { block: number; at: number; value: Promise<T> } | undefined;
-    return () => {
-      const now = Date.now();
-      if (!entry || entry.block !== s.view.lastBlock || now - entry.at > MAX_AGE_MS) {
-        const value = read();
-        const fresh = { block: s.view.lastBlock, at: now, value };
-        entry = fresh;
-        // A failed read is not kept: the next request tries again.
-        value.catch(() => {
-          if (entry === fresh) entry = undefined;
-        });
-      }
-      return entry.value;
-    };
-  };
+  const cached = <T>(read: () => Promise<T>): (() => Promise<T>) => blockCached(s.view, read, MAX_AGE_MS);
   const serve =
     (list: () => Promise<unknown>) =>
     async (_req: unknown, res: Response): Promise<void> => {
