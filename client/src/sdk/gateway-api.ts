@@ -194,6 +194,27 @@ export interface BodyGrantStats {
   truncated: boolean;
 }
 /** A gateway's reconciliation of the usage reports one opening body may read. */
+/**
+ * A misuse signal (风险预警): a grant's traffic crossed a threshold; a strong one carries the command that
+ * suspends the grant, for a person of the owning body to run if they agree.
+ */
+export interface MisuseSignal {
+  /** The same for the same grant, kind, window and strength: stored and told once. */
+  id: string;
+  kind: 'volume' | 'walk' | 'probing' | 'denied' | 'off-hours' | 'new-address';
+  strength: 'notice' | 'warning' | 'strong';
+  at: string;
+  /** What was measured, and the threshold it crossed. */
+  measure: number;
+  threshold: number;
+  detail: Record<string, unknown>;
+  grantId?: string;
+  enterprise?: string;
+  datasetId?: string;
+  body?: string;
+  proposal?: { action: 'suspend'; grantId: string; command: string };
+}
+
 /** An opening body's own business (GET /v1/admin/home). */
 export interface BodyHome {
   body: string;
@@ -218,6 +239,8 @@ export interface BodyHome {
     version: string | null;
     liveGrants: number;
   }[];
+  /** The latest misuse signals this gateway raised on its grants, newest first (docs/TRACE.md). */
+  signals: MisuseSignal[];
   /** The latest security-incident reports and data returns under its agreements, newest first. */
   reports: {
     id: string;

@@ -15,9 +15,16 @@
  * confirms on the ledger or not: nothing here suspends anything.
  */
 import crypto from 'node:crypto';
+import type { MisuseSignal } from '@rdx/client';
 
-export type SignalKind = 'volume' | 'walk' | 'probing' | 'denied' | 'off-hours' | 'new-address';
-export type SignalStrength = 'notice' | 'warning' | 'strong';
+/** The SDK's type is the contract: what a body and a regulator read is what this makes. */
+export type SignalKind = MisuseSignal['kind'];
+export type SignalStrength = MisuseSignal['strength'];
+/** A signal as a grant's activity raises it; the monitor adds whom it is about. */
+export type Signal = Pick<
+  MisuseSignal,
+  'id' | 'kind' | 'strength' | 'at' | 'measure' | 'threshold' | 'detail'
+>;
 
 export interface MisuseThresholds {
   /** Rows this hour at least this many times the grant's mean hour (RDX_MISUSE_VOLUME_FACTOR, 10). */
@@ -54,18 +61,6 @@ export interface Observation {
   query?: string;
   /** Where the request came from. */
   address: string;
-}
-
-export interface Signal {
-  /** The same for the same grant, kind, window and strength, so a signal is stored and told once. */
-  id: string;
-  kind: SignalKind;
-  strength: SignalStrength;
-  at: string;
-  /** What was measured, and the threshold it crossed. */
-  measure: number;
-  threshold: number;
-  detail: Record<string, unknown>;
 }
 
 const HOUR = 3_600_000;

@@ -10,7 +10,7 @@
  */
 import crypto from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
-import { NOTIFICATION_KINDS, type Notification } from '@rdx/client';
+import { NOTIFICATION_KINDS, type MisuseSignal, type Notification } from '@rdx/client';
 import type { Metrics } from '../http/metrics.js';
 import { bodyParty } from '../notify/derive.js';
 import type { NotificationStore } from '../notify/notification-store.js';
@@ -24,16 +24,8 @@ import {
   type SignalStrength,
 } from './grant-activity.js';
 
-/** A signal as stored and listed: what it is about, and whom. */
-export interface StoredSignal extends Signal {
-  grantId?: string;
-  enterprise?: string;
-  datasetId?: string;
-  /** The owning body: who decides. */
-  body?: string;
-  /** A strong signal's proposal: the body suspends the grant on the ledger if it agrees. */
-  proposal?: { action: 'suspend'; grantId: string; command: string };
-}
+/** A signal as stored and listed: what it is about, and whom (the owning body decides); the SDK's type. */
+export type StoredSignal = MisuseSignal;
 
 /** Grants (or enterprise/dataset pairs) watched at once; the least recently used is forgotten past it. */
 const MAX_WATCHED = 50_000;

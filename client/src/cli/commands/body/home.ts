@@ -17,6 +17,19 @@ export default defineCommand({
     const lines = [
       `${home.body}: ${home.unread} 未读通知 unread notifications (rdx inbox --as …)`,
       '',
+      ...(home.signals.length
+        ? table(
+            ['风险预警 signal', 'strength', 'grant', 'measured', 'proposal'],
+            home.signals.map((s) => [
+              s.kind,
+              s.strength,
+              s.grantId ?? `${s.enterprise ?? '?'}/${s.datasetId ?? '?'}`,
+              `${s.measure} ≥ ${s.threshold}`,
+              s.proposal?.command ?? '—',
+            ]),
+          )
+        : none('风险预警 misuse signals')),
+      '',
       ...(home.reviews.length
         ? table(
             ['待审核 review', 'step', 'due', 'working days'],
