@@ -33,6 +33,7 @@ import bodyDatasetLoad from './commands/body/dataset-load.js';
 import bodyReconciliation from './commands/body/reconciliation.js';
 import bodyGrantUsage from './commands/body/grant-usage.js';
 import bodyHome from './commands/body/home.js';
+import regulatorMisuseSignals from './commands/regulator/misuse-signals.js';
 import {
   consoleAccountAdd,
   consoleAccountList,
@@ -173,6 +174,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   regulatorEndorsers,
   regulatorEvidence,
   regulatorHistory,
+  regulatorMisuseSignals,
   sharedAgreementShow,
   sharedComplaintStatus,
   sharedComplaintSuspend,

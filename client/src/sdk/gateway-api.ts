@@ -724,6 +724,15 @@ export class RegulatorSession extends GatewaySession {
     const path = `/v1/regulator/grants/${encodeURIComponent(grantId)}/stats`;
     return (await this.call<Record<string, unknown>>('GET', path, { query: { days } })).body;
   }
+
+  /** The misuse signals this gateway raised, newest first: every body's, or one's (风险预警, docs/TRACE.md). */
+  async misuseSignals(opts: { body?: string; limit?: number } = {}): Promise<MisuseSignal[]> {
+    return (
+      await this.call<{ data: MisuseSignal[] }>('GET', '/v1/regulator/misuse-signals', {
+        query: { body: opts.body, limit: opts.limit },
+      })
+    ).body.data;
+  }
 }
 
 async function pollAnchored(

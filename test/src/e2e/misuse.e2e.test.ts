@@ -10,7 +10,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { signAdminRequest } from '@rdx/client';
-import { gatewayUrl, orgAdminIdentity, type NetworkContext } from '@rdx/network';
+import {
+  gatewayUrl,
+  orgAdminIdentity,
+  regulatorsFile,
+  type NetworkContext,
+  type RegulatorCredentials,
+} from '@rdx/network';
 import { Cli } from '../cli-helpers.js';
 import { config, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, regulatorToken, tokenFor } from '../gateway-client-e2e.js';
@@ -111,6 +117,17 @@ describe('misuse signals on the real network: a walked dataset, told to its body
       (s) => s.grantId === grantId,
     );
     expect(listed.map((s) => s.kind)).to.deep.equal(['walk']);
+    // The same with rdx and the demo regulator's client credentials.
+    const [inspector] = JSON.parse(
+      fs.readFileSync(regulatorsFile({ paths }), 'utf8'),
+    ) as RegulatorCredentials[];
+    const byCli = await new Cli({
+      RDX_GATEWAY_URL: base,
+      XDG_CONFIG_HOME: cliConfig,
+      RDX_CLIENT_ID: inspector!.clientId,
+      RDX_CLIENT_SECRET: inspector!.clientSecret,
+    }).ok<{ grantId?: string; strength: string }[]>(['misuse-signals', '--body', 'MarketMSP']);
+    expect(byCli.filter((s) => s.grantId === grantId).map((s) => s.strength)).to.deep.equal(['strong']);
     // Nothing was suspended by the signal: the grant serves until a person decides.
     expect((await getJson(`${base}/v1/datasets/${DATASET}/records?limit=1`, token)).status).to.equal(200);
 
