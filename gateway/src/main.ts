@@ -178,6 +178,11 @@ async function main(config: GatewayConfig): Promise<void> {
         log,
       )
     : undefined;
+  if (misuse)
+    void misuse.rebuild(audit).then(
+      (n) => log(`misuse: learnt ${n} requests of the last 8 days from the audit log`),
+      (err: unknown) => log(`misuse: the audit log could not be learnt from (${(err as Error).message})`),
+    );
   void notifier?.run();
   dispatcher?.start();
   dueSweep?.start();

@@ -62,6 +62,15 @@ describe('misuse signals of one grant (grant-activity)', () => {
     ]);
   });
 
+  it('history learnt from before a restart counts at once: the burst after it is a volume signal', () => {
+    const a = new GrantActivity('g-1', new Set());
+    for (let h = 0; h < 48; h++) a.learn({ at: new Date(T0 + h * HOUR), decision: 'allow', rowCount: 1000 });
+    const burst = Array.from({ length: 10 }, (_, i) => allow(T0 + 48 * HOUR + i * 1000, 1000));
+    expect(run(burst, {}, undefined, a)).to.deep.equal([['volume', 'warning']]);
+    // Without it, the restarted grant has no day of history here yet: nothing.
+    expect(run(burst)).to.deep.equal([]);
+  });
+
   it('walk: distinct pages covering 80% of the dataset within a day; the same page again counts once', () => {
     const again = Array.from({ length: 50 }, (_, i) => allow(T0 + i * 1000, 100, page(0)));
     expect(run(again, {}, 1000), 'the first page fifty times').to.deep.equal([]);

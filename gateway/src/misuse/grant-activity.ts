@@ -202,6 +202,31 @@ export class GrantActivity {
     return out;
   }
 
+  /**
+   * Takes in a request from before this process started (from the audit log, oldest first): history for the
+   * baselines and windows, no signal, and no address (the log keeps none; the monitor's file does).
+   */
+  learn(o: Pick<Observation, 'at' | 'decision' | 'rowCount' | 'query'>): void {
+    const at = o.at.getTime();
+    this.firstSeen = Math.min(this.firstSeen ?? at, at);
+    this.baseline = undefined;
+    const hour = Math.floor(at / HOUR);
+    const bucket = this.hours.get(hour) ?? { rows: 0, denied: 0 };
+    this.hours.set(hour, bucket);
+    if (o.decision === 'deny') {
+      bucket.denied++;
+      return;
+    }
+    bucket.rows += o.rowCount;
+    if (!o.query) return;
+    const key = digest(o.query);
+    if (!this.pages.has(key)) {
+      this.pages.set(key, [at, o.rowCount]);
+      this.pageRows += o.rowCount;
+    }
+    if (/"op":"(eq|in)"/.test(o.query)) this.probes.set(key, at);
+  }
+
   /** Addresses this grant was used from. */
   knownAddresses(): ReadonlySet<string> {
     return this.addresses;

@@ -5,13 +5,16 @@
  * `misuse.signal` — a strong one with a proposal to suspend the grant, which a person of the body confirms on the
  * ledger (`rdx grant suspend … --as admin.…`) or not. Regulators list them at GET /v1/regulator/misuse-signals.
  *
- * What the monitor keeps in memory (hourly volumes, pages of the last day) starts again after a restart; the
- * addresses each grant was used from are kept in the file. Each gateway watches its own traffic.
+ * What the monitor keeps in memory (hourly volumes, pages of the last day) is learnt again from the audit log's
+ * last 8 days at a restart; the addresses each grant was used from are kept in the file. Each gateway watches
+ * its own traffic.
  */
 import crypto from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
 import { NOTIFICATION_KINDS, type MisuseSignal, type Notification } from '@rdx/client';
 import type { Metrics } from '../http/metrics.js';
+import { scanSince } from '../regulator/audit-stats.js';
+import type { AuditRecord, AuditSink } from '../services.js';
 import { bodyParty } from '../notify/derive.js';
 import type { NotificationStore } from '../notify/notification-store.js';
 import type { LedgerView } from '../view/ledger-view.js';
@@ -26,6 +29,14 @@ import {
 
 /** A signal as stored and listed: what it is about, and whom (the owning body decides); the SDK's type. */
 export type StoredSignal = MisuseSignal;
+
+/** How much of the audit log a restart learns from: the volume baseline's 7 days and the hour before them. */
+const REBUILD_DAYS = 8;
+
+/** What a request's traffic is counted under: its grant, or its enterprise on its dataset. */
+function keyOf(r: { grantId?: string; enterprise?: string; datasetId?: string }): string | undefined {
+  return r.grantId ?? (r.enterprise ? `${r.enterprise}/${r.datasetId ?? ''}` : undefined);
+}
 
 /** Grants (or enterprise/dataset pairs) watched at once; the least recently used is forgotten past it. */
 const MAX_WATCHED = 50_000;
@@ -92,8 +103,7 @@ export class MisuseMonitor {
     address: string;
   }): StoredSignal[] {
     try {
-      const key =
-        entry.grantId ?? (entry.enterprise ? `${entry.enterprise}/${entry.datasetId ?? ''}` : undefined);
+      const key = keyOf(entry);
       if (!key) return [];
       const activity = this.activityOf(key);
       const before = activity.knownAddresses().size;
@@ -118,6 +128,29 @@ export class MisuseMonitor {
       this.log(`misuse: a request could not be watched (${(err as Error).message})`);
       return [];
     }
+  }
+
+  /**
+   * Learns the last 8 days of this gateway's audit log (up to the scan limit), so the baselines do not start
+   * again after a restart; run once at start, beside the requests that already come in. The number of requests
+   * learnt.
+   */
+  async rebuild(audit: AuditSink, now = Date.now()): Promise<number> {
+    const records: AuditRecord[] = [];
+    await scanSince(audit, now - REBUILD_DAYS * 86_400_000, (r) => {
+      if (r.enterprise !== undefined) records.push(r);
+    });
+    for (const r of records.reverse()) {
+      const key = keyOf(r);
+      if (key)
+        this.activityOf(key).learn({
+          at: new Date(r.time),
+          decision: r.decision,
+          rowCount: r.rowCount,
+          ...(r.query === undefined ? {} : { query: r.query }),
+        });
+    }
+    return records.length;
   }
 
   /** Signals, newest first: all of them, or those about one body's data. */

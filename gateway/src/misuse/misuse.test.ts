@@ -5,11 +5,16 @@
  * a little raises none. /metrics counts them.
  */
 import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Notification } from '@rdx/client';
+import { Metrics } from '../http/metrics.js';
 import { CODE, DS, GRANT } from '../testing/fixtures.js';
 import { assertOk, DATASET_OWNERS, regulatorLogin, startHarness, type Harness } from '../testing/harness.js';
 import { testOrg } from '../testing/test-ca.js';
-import type { StoredSignal } from './misuse-monitor.js';
+import { DEFAULT_THRESHOLDS } from './grant-activity.js';
+import { MisuseMonitor, type StoredSignal } from './misuse-monitor.js';
 
 describe('misuse signals through the gateway (issue 17)', () => {
   let h: Harness;
@@ -92,5 +97,45 @@ describe('misuse signals through the gateway (issue 17)', () => {
     expect(none.data).to.deep.equal([]);
     const metrics = (await h.get('/metrics')).text;
     expect(metrics).to.match(/rdx_misuse_signals_total\{kind="walk",strength="strong"\} 1/);
+  });
+
+  it('a restarted monitor learns the grant’s history from the audit log: the baseline does not start again', async () => {
+    // Two days ago and yesterday, the enterprise paged steadily through its grant on Civil's residents.
+    const start = Date.now() - 2 * 86_400_000;
+    for (let hour = 0; hour < 40; hour += 4) {
+      h.setNow(new Date(start + hour * 3_600_000));
+      assertOk(await h.get(`${records}?limit=5`, { as: 'AA' }));
+    }
+    h.setNow(undefined);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-misuse-'));
+    try {
+      const open = (name: string) =>
+        MisuseMonitor.open(path.join(dir, name), {
+          view: h.view,
+          thresholds: { ...DEFAULT_THRESHOLDS, volumeMinRows: 50 },
+          rowsOf: () => undefined,
+          metrics: new Metrics(),
+        });
+      // This hour it served the walk above; a few rows more are far above its mean hour of the last two days —
+      // which only a monitor that learnt those days knows: a fresh one has no day of history yet.
+      const more = {
+        time: new Date().toISOString(),
+        decision: 'allow' as const,
+        rowCount: 60,
+        grantId: GRANT.AA_PEOPLE,
+        enterprise: CODE.AA,
+        datasetId: DS.PEOPLE,
+        address: '127.0.0.1',
+      };
+      const fresh = open('fresh.db');
+      expect(fresh.observe(more)).to.deep.equal([]);
+      fresh.close();
+      const restarted = open('restarted.db');
+      expect(await restarted.rebuild(h.audit)).to.be.above(10);
+      expect(restarted.observe(more).map((s) => [s.kind, s.strength])).to.deep.equal([['volume', 'strong']]);
+      restarted.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
