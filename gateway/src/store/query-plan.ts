@@ -5,7 +5,7 @@
  * Pure: nothing here touches a database. Both stores therefore accept and refuse exactly the same requests, with
  * the same messages.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type {
   AggregateQuery,
   DatasetFormat,
@@ -399,7 +399,12 @@ const CURSOR_TEXT = /^[A-Za-z0-9_-]{43}$/;
  * key kept in the store, so they survive a restart but cannot be forged.
  */
 export class CursorSigner {
-  constructor(private readonly key: Uint8Array) {}
+  /** Made once: a raw key given to createHmac is prepared again on every call, a cost on every page served. */
+  private readonly key: KeyObject;
+
+  constructor(secret: Uint8Array) {
+    this.key = createSecretKey(secret);
+  }
 
   /** A key for another purpose (e.g. the noise of computed results), derived from the store's secret. */
   derive(purpose: string): Uint8Array {
