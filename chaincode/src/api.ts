@@ -9,6 +9,7 @@ export { CALENDAR_SEED } from './data/calendar-seed';
 export { COMPLAINT_CATEGORIES } from './data/complaint-categories';
 export { NATURES } from './data/natures';
 export { BUREAU_MSP } from './lib/access';
+export { openDuties, type OpenDuty } from './models/agreement';
 export { canonicalJson } from './lib/state';
 export { anchorHashOf } from './lib/anchor-hash';
 

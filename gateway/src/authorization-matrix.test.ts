@@ -86,6 +86,7 @@ const MATRIX: [route: string, path: string, answers: string, signed?: [action: s
   ['POST /v1/applications/:id/disputes',            '/v1/applications/APP-1/disputes',               '401M 403F 201  403F 403F 403F', ['DisputeReview', { applicationId: 'APP-1', body: 'MarketMSP', reason: '需求合理' }]],
   ['GET /v1/applications',                         '/v1/applications',                              '401M 200  200  200  403F 403F'],
   ['GET /v1/agreements',                           '/v1/agreements',                                '401M 200  200  200  403F 403F'],
+  ['GET /v1/duties',                               '/v1/duties',                                    '401M 200  200  200  403F 403F'],
   ['GET /v1/applications/:id',                      '/v1/applications/APP-1',                        '401M 404  200  404  403F 403F'],
   ['GET /v1/agreements/:id',                        '/v1/agreements/AGR-1',                          '401M 404  200  404  403F 403F'],
   ['POST /v1/agreements/:id/signature',             '/v1/agreements/AGR-1/signature',                '401M 403F 200  403F 403F 403F', ['SignAgreement', { agreementId: 'AGR-1', termsHash: 'c'.repeat(64) }]],

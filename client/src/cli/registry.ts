@@ -84,7 +84,7 @@ import sharedGrantTerminate from './commands/shared/grant-terminate.js';
 import sharedIdentities from './commands/shared/identities.js';
 import sharedKeygen from './commands/shared/keygen.js';
 import sharedInbox from './commands/shared/inbox.js';
-import { ownAgreements, ownApplications } from './commands/enterprise/own-business.js';
+import { ownAgreements, ownDuties, ownApplications } from './commands/enterprise/own-business.js';
 import {
   webhooksAdd,
   webhooksDeliveries,
@@ -196,6 +196,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   sharedInbox,
   ownApplications,
   ownAgreements,
+  ownDuties,
   webhooksAdd,
   webhooksList,
   webhooksRemove,

@@ -165,6 +165,15 @@ export interface OwnItem {
   next: { by: 'you' | 'bureau' | 'bodies' | 'none'; what: string; due?: string };
   [field: string]: unknown;
 }
+/** A duty an enterprise owes under an agreement in force, with what to do and by when (GET /v1/duties). */
+export interface OwnDuty {
+  agreementId: string;
+  type: 'product' | 'data-return' | 'usage-report';
+  step: string;
+  due: string;
+  state: 'due' | 'overdue';
+  next: OwnItem['next'];
+}
 /** A usage report (L7) beside the calls a gateway served on its agreement's grants in its period. */
 export interface UsageReconciliation {
   reportId: string;
@@ -1029,6 +1038,14 @@ export class EnterpriseSession extends GatewaySession {
    */
   async agreements(): Promise<OwnItem[]> {
     return (await this.call<{ data: OwnItem[] }>('GET', '/v1/agreements')).body.data;
+  }
+
+  /**
+   * What the caller owes under its agreements in force (product, data return, usage report), by when, soonest
+   * first; late ones are `overdue`. @throws RdxSdkError
+   */
+  async duties(): Promise<OwnDuty[]> {
+    return (await this.call<{ data: OwnDuty[] }>('GET', '/v1/duties')).body.data;
   }
 
   /** The caller's grants as the gateway enforces them. @throws RdxSdkError */

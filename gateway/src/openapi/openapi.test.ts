@@ -433,6 +433,8 @@ describe('the OpenAPI document and the server', () => {
     await g.get('/v1/agreements/AGR-1');
     await g.get('/v1/grants', { token: AA });
     await g.get('/v1/grants');
+    await g.get('/v1/duties', { token: AA });
+    await g.get('/v1/duties');
 
     // Public.
     const filed = await g.post('/v1/public/complaints', { json: PUBLIC_COMPLAINT });

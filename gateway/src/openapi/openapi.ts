@@ -840,6 +840,35 @@ export const OPENAPI = {
         'The agreements of the caller’s approved applications (NOT_DRAFTED while the body has not drafted one), each with its next step',
       ),
     },
+    '/v1/duties': {
+      get: {
+        summary:
+          'What the caller owes under its agreements in force — a product to publish (L21), data to return (L22), the quarterly usage report (L7) — by when, soonest first, late ones `overdue`',
+        security: bearer,
+        responses: {
+          '200': json(
+            dataOf({
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['agreementId', 'type', 'step', 'due', 'state', 'next'],
+                properties: {
+                  agreementId: { type: 'string' },
+                  type: { type: 'string', enum: ['product', 'data-return', 'usage-report'] },
+                  step: { type: 'string' },
+                  due: { type: 'string', format: 'date' },
+                  state: { type: 'string', enum: ['due', 'overdue'] },
+                  next: OWN_ITEM.properties.next,
+                },
+              },
+            }),
+          ),
+          '401': problem,
+          '403': problem,
+          '503': problem,
+        },
+      },
+    },
     '/v1/applications/{id}': {
       get: {
         summary: 'One of the caller’s applications',

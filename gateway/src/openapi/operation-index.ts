@@ -63,6 +63,7 @@ export const OPERATION_INDEX: Record<string, [operationId: string, tag: Tag, who
   'delete /v1/admin/console-accounts/{id}': ['removeConsoleAccount', 'admin', 'bodyAdmin'],
   'get /v1/applications': ['listApplications', 'workflow', 'enterprise'],
   'get /v1/agreements': ['listAgreements', 'workflow', 'enterprise'],
+  'get /v1/duties': ['listDuties', 'workflow', 'enterprise'],
   'post /v1/applications': ['submitApplication', 'workflow', 'enterprise'],
   'get /v1/applications/{id}': ['getApplication', 'workflow', 'enterprise'],
   'put /v1/applications/{id}': ['resubmitApplication', 'workflow', 'enterprise'],

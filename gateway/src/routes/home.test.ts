@@ -1,4 +1,4 @@
-/** An enterprise's own applications and agreements, each with its state and next step, and nobody else's. */
+/** An enterprise's own applications, agreements and duties, each with its state and next step, and nobody else's. */
 import { expect } from 'chai';
 import { agreementNext, applicationNext } from '../home/next-step.js';
 import { CODE } from '../testing/fixtures.js';
@@ -6,7 +6,7 @@ import { assertOk, assertProblem, startHarness, type Harness } from '../testing/
 
 type Listed = { id: string; state: string; next: { by: string; what: string; due?: string } };
 
-describe("an enterprise's own business (GET /v1/applications, /v1/agreements)", () => {
+describe("an enterprise's own business (GET /v1/applications, /v1/agreements, /v1/duties)", () => {
   let h: Harness;
   before(async () => {
     h = await startHarness();
@@ -34,6 +34,18 @@ describe("an enterprise's own business (GET /v1/applications, /v1/agreements)", 
       bodySignature: { mspId: 'MarketMSP', certificateId: 'x', at: '2026-11-02T00:00:00Z', txId: 't' },
       grants: [],
     });
+    // In force since 10:00 on 3 March 2026 (China time), with a return duty, its product not yet published.
+    app('app-live', CODE.AA, 'APPROVED', { bodies: ['TransportMSP'] });
+    h.ledger.agreements.set('app-live.TransportMSP', {
+      id: 'app-live.TransportMSP',
+      state: 'IN_FORCE',
+      inForceAt: '2026-03-03T02:00:00.000Z',
+      productDeadline: '2026-06-03',
+      dataReturnDue: '2026-12-15',
+      lastUsageReportAt: '2026-10-01T02:00:00.000Z',
+      terms: { creditCode: CODE.AA, body: 'TransportMSP', validUntil: '2027-06-30', dataReturn: true },
+      grants: [],
+    });
     h.ledger.agreements.set('app-theirs.MarketMSP', {
       id: 'app-theirs.MarketMSP',
       state: 'IN_FORCE',
@@ -48,6 +60,7 @@ describe("an enterprise's own business (GET /v1/applications, /v1/agreements)", 
     expect(data.map((a) => [a.id, a.state, a.next.by])).to.have.deep.members([
       ['app-review', 'OWNER_REVIEW', 'bodies'],
       ['app-ok', 'APPROVED', 'bodies'],
+      ['app-live', 'APPROVED', 'bodies'],
     ]);
     const review = data.find((a) => a.id === 'app-review')!;
     expect(review.next).to.deep.include({ due: '2026-12-10' });
@@ -58,15 +71,36 @@ describe("an enterprise's own business (GET /v1/applications, /v1/agreements)", 
     const { data } = assertOk<{ data: Listed[] }>(await h.get('/v1/agreements', { as: 'AA' }));
     expect(data.map((a) => [a.id, a.state, a.next.by])).to.deep.equal([
       ['app-ok.MarketMSP', 'DRAFT', 'you'],
+      ['app-live.TransportMSP', 'IN_FORCE', 'you'],
       ['app-ok.TransportMSP', 'NOT_DRAFTED', 'bodies'],
     ]);
     const theirs = assertOk<{ data: Listed[] }>(await h.get('/v1/agreements', { as: 'AAA' })).data;
     expect(theirs.map((a) => a.id)).to.not.include('app-ok.MarketMSP');
   });
 
+  it('lists what it owes under its agreements in force, soonest first, late ones marked; none of another’s', async () => {
+    h.setNow('2026-11-30T02:00:00Z');
+    const { data } = assertOk<{
+      data: { agreementId: string; type: string; due: string; state: string; next: { what: string } }[];
+    }>(await h.get('/v1/duties', { as: 'AA' }));
+    h.setNow(undefined);
+    // The product was due in June; the return on 15 December; the usage report a quarter after the last.
+    expect(data.map((d) => [d.agreementId, d.type, d.due, d.state])).to.deep.equal([
+      ['app-live.TransportMSP', 'product', '2026-06-03', 'overdue'],
+      ['app-live.TransportMSP', 'data-return', '2026-12-15', 'due'],
+      ['app-live.TransportMSP', 'usage-report', '2027-01-01', 'due'],
+    ]);
+    expect(data[0]?.next.what).to.match(/rdx report product/);
+    const theirs = assertOk<{ data: { agreementId: string }[] }>(
+      await h.get('/v1/duties', { as: 'AAA' }),
+    ).data;
+    expect(theirs.map((d) => d.agreementId)).to.not.include('app-live.TransportMSP');
+  });
+
   it('refused without a token (401) and with a regulator’s (403)', async () => {
     assertProblem(await h.get('/v1/applications'), 401, 'TOKEN_MISSING');
     assertProblem(await h.get('/v1/agreements'), 401, 'TOKEN_MISSING');
+    assertProblem(await h.get('/v1/duties'), 401, 'TOKEN_MISSING');
   });
 
   it('the next step follows the state: return → you, draft → body then you, in force → your duties by their days', () => {

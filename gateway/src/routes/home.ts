@@ -1,10 +1,13 @@
 /**
- * An enterprise's own business in one place (issue 13): `GET /v1/applications` and `GET /v1/agreements`, each
- * with its state and next step (home/next-step.ts). Read from the ledger with the gateway's identity, filtered
- * to the caller: the applications it filed, and the agreements drafted for them.
+ * An enterprise's own business in one place (issue 13): `GET /v1/applications`, `GET /v1/agreements` and
+ * `GET /v1/duties`, each with its state and next step (home/next-step.ts). Read from the ledger with the gateway's
+ * identity, filtered to the caller: the applications it filed, the agreements drafted for them, and what it owes
+ * under those in force (a product to publish, data to return, the quarterly usage report) by when.
  */
 import { type Router } from 'express';
+import { openDuties } from '@rdx/chaincode';
 import { LedgerRefusedError, RdxLedger, type Agreement, type Application } from '@rdx/client';
+import { chinaToday } from '../enforcement/decide.js';
 import { authenticate } from '../http/authenticate.js';
 import { apiRouter } from '../http/routing.js';
 import { agreementNext, applicationNext } from '../home/next-step.js';
@@ -48,23 +51,33 @@ export function homeRoutes(s: Services): Router {
     }
   });
 
+  /**
+   * The agreements of the enterprise's approved applications (one per named body: `<application>.<body>`), with
+   * the ids not drafted yet.
+   */
+  async function agreementsOf(creditCode: string): Promise<{ mine: Agreement[]; notDrafted: string[] }> {
+    const ids = (await applicationsOf(creditCode))
+      .filter((a) => a.state === 'APPROVED')
+      .flatMap((a) => a.bodies.map((b) => `${a.id}.${b}`));
+    const found = await Promise.all(
+      ids.map((id) =>
+        agreement.get(id).catch((err: unknown) => {
+          // Not drafted yet: the body's turn.
+          if (err instanceof LedgerRefusedError && err.code === 'NOT_FOUND') return undefined;
+          throw err;
+        }),
+      ),
+    );
+    return {
+      mine: found.filter((a): a is Agreement => a !== undefined && a.terms.creditCode === creditCode),
+      notDrafted: ids.filter((_id, k) => found[k] === undefined),
+    };
+  }
+
   r.get('/v1/agreements', async (req, res) => {
     const creditCode = authenticate(req, s.tokens);
     try {
-      // An agreement is drafted per body for an approved application: `<application>.<body>`.
-      const ids = (await applicationsOf(creditCode))
-        .filter((a) => a.state === 'APPROVED')
-        .flatMap((a) => a.bodies.map((b) => `${a.id}.${b}`));
-      const found = await Promise.all(
-        ids.map((id) =>
-          agreement.get(id).catch((err: unknown) => {
-            // Not drafted yet: the body's turn.
-            if (err instanceof LedgerRefusedError && err.code === 'NOT_FOUND') return undefined;
-            throw err;
-          }),
-        ),
-      );
-      const mine = found.filter((a): a is Agreement => a !== undefined && a.terms.creditCode === creditCode);
+      const { mine, notDrafted } = await agreementsOf(creditCode);
       res.json({
         data: [
           ...mine.map((a) => ({
@@ -75,20 +88,49 @@ export function homeRoutes(s: Services): Router {
             grants: a.grants,
             next: agreementNext(a),
           })),
-          ...ids
-            .filter((id, k) => found[k] === undefined)
-            .map((id) => ({
-              id,
-              state: 'NOT_DRAFTED',
-              body: id.slice(id.lastIndexOf('.') + 1),
-              grants: [],
-              next: { by: 'bodies', what: '起草协议 the opening body drafts it' },
-            })),
+          ...notDrafted.map((id) => ({
+            id,
+            state: 'NOT_DRAFTED',
+            body: id.slice(id.lastIndexOf('.') + 1),
+            grants: [],
+            next: { by: 'bodies', what: '起草协议 the opening body drafts it' },
+          })),
         ],
       });
     } catch (err) {
       throw ledgerProblem(err);
     }
   });
+
+  r.get('/v1/duties', async (req, res) => {
+    const creditCode = authenticate(req, s.tokens);
+    let mine: Agreement[];
+    try {
+      ({ mine } = await agreementsOf(creditCode));
+    } catch (err) {
+      throw ledgerProblem(err);
+    }
+    const today = chinaToday(s.now());
+    const data = mine
+      .flatMap((a) =>
+        openDuties({ ...a, dataReturn: a.terms.dataReturn }).map((d) => ({
+          agreementId: a.id,
+          type: d.type,
+          step: d.step,
+          due: d.due,
+          state: d.due < today ? ('overdue' as const) : ('due' as const),
+          next: { by: 'you' as const, what: DUTY_ACTION[d.type], due: d.due },
+        })),
+      )
+      .sort((x, y) => x.due.localeCompare(y.due) || x.agreementId.localeCompare(y.agreementId));
+    res.json({ data });
+  });
   return r;
 }
+
+/** What the enterprise does for each duty, and with which command (SPEC §6: Chinese term, then English). */
+const DUTY_ACTION: Record<'product' | 'data-return' | 'usage-report', string> = {
+  product: '发布数据产品 publish your product (rdx report product)',
+  'data-return': '数据回流 return data (rdx report return)',
+  'usage-report': '报告利用情况 report usage (rdx report usage)',
+};

@@ -232,6 +232,37 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     expect(((await asProbe.json()) as { code: string }).code).to.equal('FORBIDDEN');
   });
 
+  it('the enterprise lists what it owes under its agreement in force: its product and its next usage report, by when', async () => {
+    const agreementId = grantId.slice(0, -`.${DATASET}`.length);
+    const { status, body } = await getJson(`${base}/v1/duties`, token);
+    expect(status).to.equal(200);
+    const mine = (body.data as { agreementId: string; type: string; due: string; state: string }[]).filter(
+      (d) => d.agreementId === agreementId,
+    );
+    expect(mine.map((d) => d.type).sort()).to.deep.equal(['product', 'usage-report']);
+    // In force today: nothing late; the usage report a quarter (92 days) on, in China days.
+    expect(mine.every((d) => d.state === 'due' && d.due > chinaToday())).to.equal(true);
+    const quarter = new Date(Date.parse(`${chinaToday()}T00:00:00Z`) + 92 * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    expect(mine.find((d) => d.type === 'usage-report')?.due).to.equal(quarter);
+    // Another enterprise's token sees none of them.
+    const other = await onboard(p, 'AAA');
+    let otherToken = '';
+    await eventually(
+      async () => {
+        otherToken = await tokenFor(base, other.creditCode, other.privateKeyPem).catch(() => '');
+        return otherToken !== '';
+      },
+      15_000,
+      'the gateway knows the other enterprise',
+    );
+    const theirs = await getJson(`${base}/v1/duties`, otherToken);
+    expect((theirs.body.data as { agreementId: string }[]).map((d) => d.agreementId)).to.not.include(
+      agreementId,
+    );
+  });
+
   it("a body's desk: the reviews it owes by the ledger's calendar and its grants, none of another body's; its console account reads it over plain HTTP and changes nothing", async () => {
     // A new enterprise's application, past the bureau's formal review: it awaits Market's owner review.
     const applicant = await onboard(p, 'AA');

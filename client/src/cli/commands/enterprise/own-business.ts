@@ -1,6 +1,6 @@
 /**
- * `rdx applications` and `rdx agreements`: the enterprise's own, each with its state and the next step — who
- * acts (you, the bureau, the opening bodies) and by when, where the ledger records the day.
+ * `rdx applications`, `rdx agreements` and `rdx duties`: the enterprise's own, each with its state and the next
+ * step — who acts (you, the bureau, the opening bodies) and by when, where the ledger records the day.
  */
 import { defineCommand } from '../../command.js';
 import { table } from '../../output.js';
@@ -33,5 +33,23 @@ export const ownAgreements = defineCommand({
   async run(ctx) {
     const items = await ctx.enterprise().agreements();
     return { data: items, lines: lines(items, `${TERMS.agreement}: 无 none`) };
+  },
+});
+
+export const ownDuties = defineCommand({
+  path: ['duties'],
+  roles: ['enterprise'],
+  summary: '义务 what you owe under your agreements in force (product, data return, usage report), by when',
+  async run(ctx) {
+    const duties = await ctx.enterprise().duties();
+    return {
+      data: duties,
+      lines: duties.length
+        ? table(
+            ['agreement', 'duty', 'due', 'state', 'what to do'],
+            duties.map((d) => [d.agreementId, d.type, d.due, d.state, d.next.what]),
+          )
+        : ['义务 duties: 无 none (no agreement in force)'],
+    };
   },
 });
