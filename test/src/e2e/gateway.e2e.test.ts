@@ -232,14 +232,15 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     expect(((await asProbe.json()) as { code: string }).code).to.equal('FORBIDDEN');
   });
 
-  it('the enterprise lists what it owes under its agreement in force: its product and its next usage report, by when', async () => {
+  it('the enterprise lists what it owes under its agreement in force: product, data return, usage report, by when', async () => {
     const agreementId = grantId.slice(0, -`.${DATASET}`.length);
     const { status, body } = await getJson(`${base}/v1/duties`, token);
     expect(status).to.equal(200);
     const mine = (body.data as { agreementId: string; type: string; due: string; state: string }[]).filter(
       (d) => d.agreementId === agreementId,
     );
-    expect(mine.map((d) => d.type).sort()).to.deep.equal(['product', 'usage-report']);
+    // The test agreement's terms carry a return list as well: its data return is listed too.
+    expect(mine.map((d) => d.type).sort()).to.deep.equal(['data-return', 'product', 'usage-report']);
     // In force today: nothing late; the usage report a quarter (92 days) on, in China days.
     expect(mine.every((d) => d.state === 'due' && d.due > chinaToday())).to.equal(true);
     const quarter = new Date(Date.parse(`${chinaToday()}T00:00:00Z`) + 92 * 86_400_000)
