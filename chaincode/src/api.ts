@@ -8,6 +8,7 @@ export { EVENTS, type EventPayload, type Change, type ObjectType } from './lib/e
 export { CALENDAR_SEED } from './data/calendar-seed';
 export { COMPLAINT_CATEGORIES } from './data/complaint-categories';
 export { NATURES } from './data/natures';
+export { isPersonCode } from './lib/person-code';
 export { BUREAU_MSP } from './lib/access';
 export { openDuties, type OpenDuty } from './models/agreement';
 export { canonicalJson } from './lib/state';

@@ -4,14 +4,17 @@ import {
   anchorHashOf as chaincodeAnchorHash,
   canonicalJson as chaincodeCanonical,
   COMPLAINT_CATEGORIES as CHAINCODE_COMPLAINT_CATEGORIES,
+  isPersonCode as chaincodeIsPersonCode,
   NATURES as CHAINCODE_NATURES,
 } from '@rdx/chaincode';
 import { canonicalJson } from './canonical-json.js';
 import { anchorHashOf } from './sdk/receipt-verify.js';
+import { isPersonCode, personCode } from './sdk/person.js';
 import { COMPLAINT_CATEGORIES, ENTERPRISE_NATURES } from './sdk/types.js';
 
-// The SDK re-implements two pieces of protocol on purpose (its offline verifier must not load the chaincode):
-// these properties pin them equal to the chaincode's over generated inputs, so neither can drift alone.
+// The SDK re-implements a few pieces of protocol on purpose (its offline verifier and the bureau's person-code
+// tool must not load the chaincode): these properties pin them equal to the chaincode's over generated inputs, so
+// neither can drift alone.
 
 const jsonValue = fc.jsonValue({ maxDepth: 4 });
 
@@ -22,6 +25,23 @@ describe('protocol parity between the chaincode and the SDK', () => {
 
   it('the SDK offers exactly the natures of a user the chaincode accepts (natural persons among them)', () => {
     expect([...ENTERPRISE_NATURES]).to.deep.equal([...CHAINCODE_NATURES]);
+  });
+
+  it('a person code is the same thing to both: every code the SDK makes is one, and near-misses are none', () => {
+    const hex = fc.stringMatching(/^[0-9A-Fa-f]{14,18}$/);
+    const text = fc.oneof(
+      hex.map((h) => `P-${h}`),
+      hex.map((h) => `p-${h}`),
+      fc.string({ maxLength: 20 }),
+    );
+    fc.assert(
+      fc.property(text, (code) => {
+        expect(isPersonCode(code), code).to.equal(chaincodeIsPersonCode(code));
+      }),
+      { numRuns: 500 },
+    );
+    // A published sample ID-card number, under some key: the code the SDK makes is one to the chaincode.
+    expect(chaincodeIsPersonCode(personCode('11010519491231002X', Buffer.alloc(32, 7)))).to.equal(true);
   });
 
   it('canonical JSON is the same text for any JSON value', () => {
