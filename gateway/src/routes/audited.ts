@@ -80,15 +80,16 @@ export async function deny(
   );
   const hash = crypto.createHash('sha256').update(body).digest('hex');
   const attributed = a.enterprise !== undefined && s.view.datasets.has(a.datasetId ?? '');
+  let denied: AuditEntry | undefined;
   if (attributed || samplerOf(s).take()) {
-    const denied = entry(s, req, res, a, 'deny', problem.code, problem.status, 0, hash);
+    denied = entry(s, req, res, a, 'deny', problem.code, problem.status, 0, hash);
     await s.audit.append(denied);
-    watch(s, req, denied);
   } else {
     unlogged(s, problem.code);
   }
   decisions(s, 'deny', problem.code);
   res.set(problem.headers).status(PROBLEMS[problem.code].status).type('application/problem+json').send(body);
+  if (denied) watch(s, req, denied);
 }
 
 /** How many unattributed denials may enter the log per second, with a burst of ten seconds' worth. */
@@ -155,9 +156,10 @@ export async function allow(
     .digest('hex');
   const allowed = entry(s, req, res, a, 'allow', 'OK', 200, headOnly ? 0 : rowCount, hash);
   await s.audit.append(allowed);
-  watch(s, req, allowed);
   decisions(s, 'allow', 'OK');
   res.status(200).type(contentType).send(body);
+  // Watched once the answer is on its way: the monitor adds nothing to the response's latency.
+  watch(s, req, allowed);
 }
 
 /**

@@ -99,6 +99,8 @@ export function bodyHomeRoutes(s: Services): Router {
     const grants = [...s.view.grants.values()]
       .filter((g) => g.body === reader.mspId && LIVE.has(g.state))
       .sort((a, b) => a.validUntil.localeCompare(b.validUntil) || a.id.localeCompare(b.id));
+    const liveOn = new Map<string, number>();
+    for (const g of grants) liveOn.set(g.datasetId, (liveOn.get(g.datasetId) ?? 0) + 1);
     const datasets = [...s.view.datasets.values()]
       .filter((d) => d.owner === reader.mspId)
       .sort((a, b) => a.id.localeCompare(b.id))
@@ -108,7 +110,7 @@ export function bodyHomeRoutes(s: Services): Router {
         openAttribute: d.openAttribute,
         listing: d.listing?.state ?? 'LISTED',
         version: s.store.currentVersion(d.id)?.version ?? null,
-        liveGrants: grants.filter((g) => g.datasetId === d.id).length,
+        liveGrants: liveOn.get(d.id) ?? 0,
       }));
     res.json({
       body: reader.mspId,

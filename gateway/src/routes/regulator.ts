@@ -10,7 +10,7 @@
  */
 import { type Router, type Request } from 'express';
 import { apiRouter, intParam } from '../http/routing.js';
-import { TokenError } from '../auth/token-service.js';
+import { TOKEN_OF, TokenError, TokenRoleError } from '../auth/token-service.js';
 import { anchorsNewestFirst, decisionsPerHour } from '../regulator/audit-stats.js';
 import { grantStatsReply, grantSummary } from '../regulator/grant-stats.js';
 import { largestDifferenceFirst, reconcileUsage, usageReports } from '../regulator/usage-reconciliation.js';
@@ -47,19 +47,17 @@ export function authenticateRegulator(req: Request, s: Services): string {
       'TOKEN_MISSING',
       "Send a regulator's access token: Authorization: Bearer <token> (get one at POST /oauth/token).",
     );
-  let claims: ReturnType<Services['tokens']['verify']>;
   try {
-    claims = s.tokens.verify(token, 'any');
+    return s.tokens.verify(token, 'regulator').sub;
   } catch (err) {
+    if (err instanceof TokenRoleError)
+      throw new Problem(
+        'FORBIDDEN',
+        `Regulator endpoints (监管) take a regulator's token; this is ${TOKEN_OF[err.actual]}.`,
+      );
     if (err instanceof TokenError) throw new Problem('TOKEN_INVALID', err.message);
     throw err;
   }
-  if (claims.role !== 'regulator')
-    throw new Problem(
-      'FORBIDDEN',
-      `Regulator endpoints (监管) take a regulator's token; this one is ${claims.role === 'body' ? "an opening body's" : "an enterprise's"}.`,
-    );
-  return claims.sub;
 }
 
 /** True when the ledger refused with `code`. */
