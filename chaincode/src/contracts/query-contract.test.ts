@@ -16,6 +16,8 @@ import type { Page } from '../lib/listing';
 import type { Application } from '../models/application';
 import type { Grant } from '../models/grant';
 import type { BodyPerformance } from '../models/performance';
+import { chinaDayOf, workingDaysBetween } from '../models/calendar';
+import { CALENDAR_SEED } from '../data/calendar-seed';
 import type { DutyDueSoonItem, HistoryEntry, OverdueItem } from './query-contract';
 
 const overdue = (w: World, who: Identity = IDS.bureau) => w.call<OverdueItem[]>(who, C.query, 'ListOverdue');
@@ -627,7 +629,21 @@ describe('QueryContract', () => {
       );
       expect(market.datasets.listed).to.equal(datasets.length);
       expect(market.demandsReceived).to.equal(3);
-      expect(market.ownerReviews).to.deep.equal({ doneInPeriod: 2, onTime: 1, late: 1, overdueNow: 1 });
+      // app-1 was reviewed the day its formal review accepted it, app-2 a day after its deadline.
+      const app2 = await w.getApplication('app-2');
+      const took = workingDaysBetween(
+        chinaDayOf(app2.formalReview!.at),
+        chinaDayOf(app2.ownerReviews.MarketMSP!.at),
+        new Map(CALENDAR_SEED.map((y) => [y.year, y])),
+      );
+      expect(took, 'the late review took more than its 15 working days').to.be.at.least(15);
+      expect(market.ownerReviews).to.deep.equal({
+        doneInPeriod: 2,
+        onTime: 1,
+        late: 1,
+        overdueNow: 1,
+        workingDays: { mean: took / 2, max: took },
+      });
       expect(market.grants).to.deep.equal({ issuedInPeriod: 1, liveNow: 1 });
       expect(market.complaints).to.deep.equal({
         filedInPeriod: 1,

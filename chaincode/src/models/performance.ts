@@ -6,11 +6,20 @@
  */
 import type { RdxContext } from '../lib/context';
 import { today } from '../lib/deadlines';
+import { RdxError } from '../lib/errors';
 import { idsByIndex } from '../lib/keys';
 import { idsOfType } from '../lib/listing';
-import { load } from '../lib/store';
+import { load, tryLoad } from '../lib/store';
 import { loadApplicationShell } from './application';
-import { addCalendarDays, chinaDayOf, periodRange } from './calendar';
+import {
+  addCalendarDays,
+  chinaDayOf,
+  parseCalendarYear,
+  periodRange,
+  workingDaysBetween,
+  yearsNeeded,
+  type CalendarYear,
+} from './calendar';
 import { loadComplaintShell } from './complaint';
 import { parseDataset, type Dataset } from './dataset';
 import { loadGrantShell } from './grant';
@@ -47,6 +56,11 @@ export interface BodyPerformance {
     late: number;
     /** Waiting for this body's review past its deadline, as of today. */
     overdueNow: number;
+    /**
+     * Working days from the formal review's acceptance to this body's review, over the reviews done in the
+     * period whose days the ledger's calendars cover (one decimal); absent when there is none.
+     */
+    workingDays?: { mean: number; max: number };
   };
   grants: { issuedInPeriod: number; liveNow: number };
   complaints: {
@@ -98,6 +112,8 @@ export async function bodyPerformance(
     if (latest && addCalendarDays(latest, fresh) >= now) p.datasets.upToDate++;
     else p.datasets.stale++;
   }
+  const took: number[] = [];
+  const calendars = calendarReader(ctx);
   for (const id of await idsByIndex(ctx, 'application~body', [body])) {
     const a = await loadApplicationShell(ctx, id);
     if (within(chinaDayOf(a.submittedAt))) p.demandsReceived++;
@@ -106,10 +122,18 @@ export async function bodyPerformance(
       p.ownerReviews.doneInPeriod++;
       if (review.due && chinaDayOf(review.at) > review.due) p.ownerReviews.late++;
       else p.ownerReviews.onTime++;
+      const began = a.formalReview?.decision === 'accepted' ? chinaDayOf(a.formalReview.at) : undefined;
+      const days = began && (await calendars.workingDays(began, chinaDayOf(review.at)));
+      if (typeof days === 'number') took.push(days);
     }
     const due = a.ownerReviewDue?.[body] ?? a.deadline?.due;
     if (!review && a.state === 'OWNER_REVIEW' && due && due < now) p.ownerReviews.overdueNow++;
   }
+  if (took.length)
+    p.ownerReviews.workingDays = {
+      mean: Math.round((took.reduce((x, y) => x + y, 0) / took.length) * 10) / 10,
+      max: Math.max(...took),
+    };
   for (const id of await idsByIndex(ctx, 'grant~body', [body])) {
     const g = await loadGrantShell(ctx, id);
     if (within(chinaDayOf(g.grantedAt))) p.grants.issuedInPeriod++;
@@ -126,4 +150,31 @@ export async function bodyPerformance(
     if (c.state === 'OPEN' && c.deadline.due < now) p.complaints.overdueNow++;
   }
   return p;
+}
+
+/**
+ * Working days between two days, reading each year's calendar from the ledger once; undefined when a year the
+ * range touches has none (the review's duration is then left out rather than guessed).
+ */
+function calendarReader(ctx: RdxContext): {
+  workingDays(from: string, to: string): Promise<number | undefined>;
+} {
+  const years = new Map<number, CalendarYear>();
+  const absent = new Set<number>();
+  return {
+    async workingDays(from, to) {
+      for (const y of yearsNeeded(from, to)) {
+        if (years.has(y) || absent.has(y)) continue;
+        const cal = await tryLoad(ctx, 'calendar', String(y), parseCalendarYear);
+        if (cal) years.set(y, cal);
+        else absent.add(y);
+      }
+      try {
+        return workingDaysBetween(from, to, years);
+      } catch (err) {
+        if (err instanceof RdxError && err.code === 'CALENDAR_MISSING') return undefined;
+        throw err;
+      }
+    },
+  };
 }

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { GRANT } from '../testing/fixtures.js';
 import { assertOk, assertProblem, regulatorLogin, startHarness, type Harness } from '../testing/harness.js';
-import type { BodyReport } from './body-performance.js';
+import { performanceCsv, type BodyReport } from './body-performance.js';
 
 describe('the performance of opening bodies, for the bureau (L23, Z38)', () => {
   let h: Harness;
@@ -44,6 +44,26 @@ describe('the performance of opening bodies, for the bureau (L23, Z38)', () => {
     ]);
     const values = Object.fromEntries(cols.map((c, i) => [c, row!.split(',')[i]]));
     expect(values).to.include({ body: 'LS-BUREAU', 'ownerReviews.late': '1', callsServed: '2' });
+  });
+
+  it('CSV: a figure one body lacks (no review done, so no review days) is an empty cell in its own column', () => {
+    const row = (body: string, days?: { mean: number; max: number }): BodyReport =>
+      ({
+        body,
+        ownerReviews: { doneInPeriod: days ? 1 : 0, ...(days ? { workingDays: days } : {}) },
+        callsServed: 7,
+      }) as unknown as BodyReport;
+    const [header, idle, busy] = performanceCsv([row('IdleMSP'), row('BusyMSP', { mean: 4.5, max: 9 })])
+      .trim()
+      .split('\r\n');
+    const cols = header!.split(',');
+    const cellsOf = (line: string) => Object.fromEntries(cols.map((c, i) => [c, line.split(',')[i]]));
+    expect(cellsOf(idle!)).to.deep.include({ 'ownerReviews.workingDays.mean': '', callsServed: '7' });
+    expect(cellsOf(busy!)).to.deep.include({
+      'ownerReviews.workingDays.mean': '4.5',
+      'ownerReviews.workingDays.max': '9',
+      callsServed: '7',
+    });
   });
 
   it('refuses another period form, another format, and anyone but a regulator', async () => {

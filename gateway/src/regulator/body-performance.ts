@@ -45,8 +45,10 @@ export function performanceCsv(rows: BodyReport[]): string {
     if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  const flat = rows.map((r) => flatten(r as unknown as Record<string, unknown>));
-  const header = flat[0]?.map(([k]) => k) ?? ['body'];
-  const lines = [header.join(','), ...flat.map((f) => f.map(([, v]) => cell(v)).join(','))];
+  const flat = rows.map((r) => new Map(flatten(r as unknown as Record<string, unknown>)));
+  // Every column any row has (a figure may be absent for one body, e.g. review days with no review done).
+  const header = [...new Set(flat.flatMap((f) => [...f.keys()]))];
+  if (!header.length) header.push('body');
+  const lines = [header.join(','), ...flat.map((f) => header.map((k) => cell(f.get(k))).join(','))];
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -140,7 +140,13 @@ export class FakeLedger implements Ledger {
         to: `${period.slice(0, 4)}-12-31`,
         datasets: { listed: 2, registeredInPeriod: 1, versionsInPeriod: 3, upToDate: 1, stale: 1 },
         demandsReceived: 4,
-        ownerReviews: { doneInPeriod: 3, onTime: 2, late: 1, overdueNow: 0 },
+        ownerReviews: {
+          doneInPeriod: 3,
+          onTime: 2,
+          late: 1,
+          overdueNow: 0,
+          workingDays: { mean: 6.3, max: 16 },
+        },
         grants: { issuedInPeriod: 2, liveNow: 2 },
         complaints: {
           filedInPeriod: 1,

@@ -253,6 +253,7 @@ describe('complaints from anyone, about the data itself (real network)', () => {
       body: string;
       demandsReceived: number;
       grants: { liveNow: number };
+      ownerReviews: { doneInPeriod: number; workingDays?: { mean: number; max: number } };
       complaints: { filedInPeriod: number; resolvedInPeriod: number };
       callsServed: number;
     };
@@ -268,6 +269,9 @@ describe('complaints from anyone, about the data itself (real network)', () => {
     expect(market.complaints.resolvedInPeriod).to.be.at.least(2);
     expect(market.demandsReceived).to.be.at.least(2);
     expect(market.grants.liveNow).to.be.at.least(3);
+    // Market reviews each application of this run right after the bureau accepts it: within a working day.
+    expect(market.ownerReviews.doneInPeriod).to.be.at.least(2);
+    expect(market.ownerReviews.workingDays!.max).to.be.within(0, 1);
     const csv = await fetch(`${base()}/v1/regulator/body-performance?period=${quarter}&format=csv`, {
       headers: { authorization: `Bearer ${token}` },
     });

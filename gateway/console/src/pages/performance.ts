@@ -12,7 +12,13 @@ interface BodyRow {
   body: string;
   datasets: { listed: number; stale: number };
   demandsReceived: number;
-  ownerReviews: { doneInPeriod: number; onTime: number; late: number; overdueNow: number };
+  ownerReviews: {
+    doneInPeriod: number;
+    onTime: number;
+    late: number;
+    overdueNow: number;
+    workingDays?: { mean: number; max: number };
+  };
   grants: { issuedInPeriod: number; liveNow: number };
   complaints: { filedInPeriod: number; resolvedInPeriod: number; resolvedOnTime: number; overdueNow: number };
   callsServed: number;
@@ -83,7 +89,7 @@ export const performancePage: Page = async (root, params) => {
           r.body,
           `${r.datasets.listed} (${t('performance.stale', { n: r.datasets.stale })})`,
           r.demandsReceived,
-          `${r.ownerReviews.onTime}/${r.ownerReviews.doneInPeriod}${r.ownerReviews.overdueNow ? ` · ${t('performance.overdue', { n: r.ownerReviews.overdueNow })}` : ''}`,
+          `${r.ownerReviews.onTime}/${r.ownerReviews.doneInPeriod}${r.ownerReviews.workingDays ? ` · ${t('performance.reviewDays', r.ownerReviews.workingDays)}` : ''}${r.ownerReviews.overdueNow ? ` · ${t('performance.overdue', { n: r.ownerReviews.overdueNow })}` : ''}`,
           `${r.grants.liveNow} (+${r.grants.issuedInPeriod})`,
           `${r.complaints.resolvedOnTime}/${r.complaints.filedInPeriod}${r.complaints.overdueNow ? ` · ${t('performance.overdue', { n: r.complaints.overdueNow })}` : ''}`,
           r.callsServed,

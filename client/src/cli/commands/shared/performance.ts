@@ -25,6 +25,7 @@ export default defineCommand({
           'stale',
           'demands',
           'reviews',
+          'days (mean/max)',
           'late',
           'overdue',
           'grants live',
@@ -37,6 +38,9 @@ export default defineCommand({
           String(r.datasets.stale),
           String(r.demandsReceived),
           String(r.ownerReviews.doneInPeriod),
+          r.ownerReviews.workingDays
+            ? `${r.ownerReviews.workingDays.mean}/${r.ownerReviews.workingDays.max}`
+            : '—',
           String(r.ownerReviews.late),
           String(r.ownerReviews.overdueNow + r.complaints.overdueNow),
           String(r.grants.liveNow),
