@@ -204,7 +204,7 @@ const MATRIX: [fn: string, allowed: string][] = [
   ['complaint:ResolveComplaint',               '-  -  Y  -  N  -  -  -  -  -  -  -'],
   ['complaint:RecordNotification',             '-  -  Y  -  N  -  -  -  -  -  -  -'],
   ['complaint:GetComplaint',                   'Y  Y  Y  Y  N  Y  -  -  -  -  -  -'],
-  ['complaint:ListComplaints',                 'Y  Y  Y  Y  Y  Y  -  -  -  -  -  -'],
+  ['complaint:ListComplaints',                 'Y  Y  Y  Y  Y  Y  Y  -  -  -  -  -'],
   ['complaint:GetComplaintStatus',             '-  -  -  -  -  -  Y  -  -  -  -  -'],
 
   ['duty:ReportUsage',                         '-  -  -  -  -  -  Y  -  -  -  -  -'],

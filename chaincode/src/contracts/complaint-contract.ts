@@ -368,8 +368,9 @@ export class ComplaintContract extends RdxContract {
   }
 
   /**
-   * One page of complaints (shells: no complainant), newest state first by `{ "state"?: "OPEN" | "RESOLVED" }`:
-   * the bureau and regulators all of them, an opening body those about its own data.
+   * One page of complaints (shells: no complainant, no facts) by `{ "state"?: "OPEN" | "RESOLVED", "body"?: mspId }`:
+   * the bureau, regulators and the gateway (for the regulators' and the bodies' consoles) all of them or one
+   * body's, an opening body those about its own data whatever body it names.
    */
   @Transaction(false)
   @Returns('string')
@@ -379,12 +380,21 @@ export class ComplaintContract extends RdxContract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    const actor = await requireRole(ctx, ['bureau', 'regulator', 'body', 'body-reviewer'], 'list complaints');
+    const actor = await requireRole(
+      ctx,
+      ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'],
+      'list complaints',
+    );
     const filter = jsonArg(filterJson || '{}', 'filter', 1024);
     const state = filter.state === undefined ? undefined : oneOf(filter.state, 'state', STATES);
     const size = int(Number(pageSize || 50), 'pageSize', 1, 200);
-    const [index, prefix]: [string, string[]] = isBodyStaff(actor)
-      ? ['complaint~body~state', state ? [actor.mspId, state] : [actor.mspId]]
+    const body = isBodyStaff(actor)
+      ? actor.mspId
+      : filter.body === undefined
+        ? undefined
+        : str(filter.body, 'body', { max: 64 });
+    const [index, prefix]: [string, string[]] = body
+      ? ['complaint~body~state', state ? [body, state] : [body]]
       : ['complaint~state', state ? [state] : []];
     const page = await pageOfIds(ctx, index, prefix, size, String(bookmark ?? ''));
     const items: ComplaintShell[] = [];
