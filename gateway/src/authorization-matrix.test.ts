@@ -123,6 +123,7 @@ const MATRIX: [route: string, path: string, answers: string, signed?: [action: s
   ['GET /v1/regulator/grants/:id/stats',            `/v1/regulator/grants/${GRANT.AA_PEOPLE}/stats`, '401M 403F 403F 403F 200  403F'],
   ['GET /v1/regulator/usage-reconciliation',       '/v1/regulator/usage-reconciliation',            '401M 403F 403F 403F 200  403F'],
   ['GET /v1/regulator/misuse-signals',              '/v1/regulator/misuse-signals',                  '401M 403F 403F 403F 200  403F'],
+  ['GET /v1/regulator/complaints',                  '/v1/regulator/complaints?state=OPEN',           '401M 403F 403F 403F 200  403F'],
   ['GET /v1/regulator/body-performance',            '/v1/regulator/body-performance?period=2025',    '401M 403F 403F 403F 200  403F'],
   ['GET /v1/regulator/anchors',                     '/v1/regulator/anchors',                         '401M 403F 403F 403F 200  403F'],
   ['GET /v1/regulator/receipts/:requestId',         `/v1/regulator/receipts/${RID}`,                 '401M 403F 403F 403F 200  403F'],

@@ -225,6 +225,27 @@ export interface MisuseSignal {
 }
 
 /** An opening body's own business (GET /v1/admin/home). */
+/** A complaint as the consoles list it (Z21, Z35): never who complained or what they wrote. */
+export interface ComplaintRow {
+  id: string;
+  body: string;
+  datasetId: string;
+  grantId: string | null;
+  /** The holder of the grant complained about. */
+  enterprise: string | null;
+  category: string | null;
+  filedThrough: string | null;
+  state: 'OPEN' | 'RESOLVED';
+  filedAt: string;
+  /** The 10 working days to verify, handle and answer. */
+  due: string;
+  /** Open past its due day. */
+  overdue: boolean;
+  suspendedGrants: number;
+  outcome: string | null;
+  complainantTold: string | null;
+}
+
 export interface BodyHome {
   body: string;
   /** How the request came: signed with a Fabric identity, or with a console account's token. */
@@ -248,6 +269,8 @@ export interface BodyHome {
     version: string | null;
     liveGrants: number;
   }[];
+  /** Open complaints about its data, soonest due first. */
+  complaints: ComplaintRow[];
   /** The latest misuse signals this gateway raised on its grants, newest first (docs/TRACE.md). */
   signals: MisuseSignal[];
   /** The latest security-incident reports and data returns under its agreements, newest first. */
@@ -732,6 +755,17 @@ export class RegulatorSession extends GatewaySession {
   async grantStats(grantId: string, days = 30): Promise<Record<string, unknown>> {
     const path = `/v1/regulator/grants/${encodeURIComponent(grantId)}/stats`;
     return (await this.call<Record<string, unknown>>('GET', path, { query: { days } })).body;
+  }
+
+  /** Complaints, open ones soonest due first, then the newest resolved: every body's or one's (Z21, Z35). */
+  async complaints(
+    opts: { state?: 'OPEN' | 'RESOLVED'; body?: string; limit?: number } = {},
+  ): Promise<{ data: ComplaintRow[]; more: boolean }> {
+    return (
+      await this.call<{ data: ComplaintRow[]; more: boolean }>('GET', '/v1/regulator/complaints', {
+        query: { state: opts.state, body: opts.body, limit: opts.limit },
+      })
+    ).body;
   }
 
   /** The misuse signals this gateway raised, newest first: every body's, or one's (风险预警, docs/TRACE.md). */

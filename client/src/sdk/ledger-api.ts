@@ -724,8 +724,14 @@ export class ComplaintApi extends ContractApi {
     return this.submitSealed('SuspendForComplaint', [id], {}, () => this.get(id));
   }
 
-  /** One page of complaints (no complainants): all for the bureau and regulators, a body's own. @throws RdxSdkError */
-  list(filter: { state?: Complaint['state'] } = {}, page: PageOptions = {}): Promise<Page<Complaint>> {
+  /**
+   * One page of complaints (no complainants): all or one `body`'s for the bureau, regulators and the gateway, a
+   * body's own. @throws RdxSdkError
+   */
+  list(
+    filter: { state?: Complaint['state']; body?: string } = {},
+    page: PageOptions = {},
+  ): Promise<Page<Complaint>> {
     return this.evaluate(
       'ListComplaints',
       JSON.stringify(filter),

@@ -376,6 +376,30 @@ export const REGULATOR_PATHS = {
       },
     },
   },
+  '/v1/regulator/complaints': {
+    get: {
+      summary:
+        'Regulator: complaints and opinions (Z21, Z35) — every body’s or one’s, open ones soonest due first, then the newest resolved; never who complained or what they wrote',
+      security: bearer,
+      parameters: [
+        { name: 'state', in: 'query', schema: { type: 'string', enum: ['OPEN', 'RESOLVED'] } },
+        { name: 'body', in: 'query', schema: str, description: 'one opening body (MSP id)' },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+      ],
+      responses: {
+        '200': ok({
+          type: 'object',
+          required: ['data', 'more'],
+          properties: {
+            data: { type: 'array', items: { $ref: '#/components/schemas/ComplaintRow' } },
+            more: { type: 'boolean', description: 'more complaints than limit match' },
+          },
+        }),
+        '400': problem,
+        ...denied,
+      },
+    },
+  },
   '/v1/regulator/misuse-signals': {
     get: {
       summary:

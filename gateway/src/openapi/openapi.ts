@@ -83,6 +83,28 @@ const idParam = (name: string): Record<string, unknown> => ({
   schema: { type: 'string' },
 });
 
+/** A complaint as the consoles list it: the ledger's shell, never who complained or what they wrote. */
+const COMPLAINT_ROW = {
+  type: 'object',
+  required: ['id', 'body', 'datasetId', 'state', 'filedAt', 'due', 'overdue', 'suspendedGrants'],
+  properties: {
+    id: { type: 'string' },
+    body: { type: 'string' },
+    datasetId: { type: 'string' },
+    grantId: { type: ['string', 'null'] },
+    enterprise: { type: ['string', 'null'], description: 'the holder of the grant complained about' },
+    category: { type: ['string', 'null'], description: 'Z21 (1)–(4), Z35 rights, or security' },
+    filedThrough: { type: ['string', 'null'] },
+    state: { type: 'string', enum: ['OPEN', 'RESOLVED'] },
+    filedAt: { type: 'string', format: 'date-time' },
+    due: { type: 'string', format: 'date', description: 'the 10 working days to verify, handle and answer' },
+    overdue: { type: 'boolean', description: 'open past its due day' },
+    suspendedGrants: { type: 'integer' },
+    outcome: { type: ['string', 'null'] },
+    complainantTold: { type: ['string', 'null'], format: 'date' },
+  },
+};
+
 /** A misuse signal (issue 17), as the regulator and the owning body read it. */
 const MISUSE_SIGNAL = {
   type: 'object',
@@ -128,7 +150,18 @@ const CONSOLE_ACCOUNT = {
 
 const BODY_HOME = {
   type: 'object',
-  required: ['body', 'via', 'unread', 'reviews', 'overdue', 'datasets', 'signals', 'reports', 'grants'],
+  required: [
+    'body',
+    'via',
+    'unread',
+    'reviews',
+    'overdue',
+    'datasets',
+    'complaints',
+    'signals',
+    'reports',
+    'grants',
+  ],
   properties: {
     body: { type: 'string' },
     via: { type: 'string', enum: ['signature', 'console'] },
@@ -161,6 +194,11 @@ const BODY_HOME = {
           party: { type: 'string' },
         },
       },
+    },
+    complaints: {
+      type: 'array',
+      description: 'open complaints about its data, soonest due first (Z21, Z35)',
+      items: { $ref: '#/components/schemas/ComplaintRow' },
     },
     datasets: {
       type: 'array',
@@ -251,6 +289,7 @@ export const OPENAPI = {
     },
     schemas: {
       MisuseSignal: MISUSE_SIGNAL,
+      ComplaintRow: COMPLAINT_ROW,
       OAuthError: {
         type: 'object',
         required: ['error', 'error_description', 'code'],
@@ -689,7 +728,7 @@ export const OPENAPI = {
     '/v1/admin/home': {
       get: {
         summary:
-          "The body's own business in one place: the reviews it owes (due within 30 working days, or overdue), its other overdue duties, its datasets and live grants, its unread notifications (issue 13)",
+          "The body's own business in one place: the reviews it owes (due within 30 working days, or overdue), its other overdue duties, the open complaints about its data, its datasets and live grants, its unread notifications (issue 13)",
         security: STAFF_OR_CONSOLE,
         responses: { '200': json(BODY_HOME), '401': problem, '403': problem, '503': problem },
       },

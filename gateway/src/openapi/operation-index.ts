@@ -107,6 +107,7 @@ export const OPERATION_INDEX: Record<string, [operationId: string, tag: Tag, who
   'get /v1/regulator/grants/{id}/stats': ['getGrantStats', 'regulator', 'regulator'],
   'get /v1/regulator/usage-reconciliation': ['getUsageReconciliation', 'regulator', 'regulator'],
   'get /v1/regulator/misuse-signals': ['listMisuseSignals', 'regulator', 'regulator'],
+  'get /v1/regulator/complaints': ['listComplaints', 'regulator', 'regulator'],
   'get /v1/regulator/body-performance': ['getBodyPerformance', 'regulator', 'regulator'],
   'get /v1/regulator/anchors': ['listAnchors', 'regulator', 'regulator'],
   'get /v1/regulator/receipts/{requestId}': ['getRegulatorReceipt', 'regulator', 'regulator'],

@@ -81,6 +81,26 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
       duty('d-usage', 'usage-report', civil, '2026-11-28T02:00:00.000Z'),
       duty('d-epb', 'security-issue', epb, '2026-11-29T03:00:00.000Z', { severity: 'low' }),
     );
+    // Complaints about Civil's data: one late, one due far ahead, one resolved; and one about Environment's.
+    const complaint = (id: string, body: string, due: string, state = 'OPEN') => ({
+      id,
+      body,
+      datasetId: 'ls-residents',
+      grantId: GRANT.AA_PEOPLE,
+      category: 'quality',
+      filedThrough: 'public',
+      state,
+      filedAt: '2026-11-01T02:00:00.000Z',
+      deadline: { step: 'complaint', due },
+      suspendedOnFiling: false,
+    });
+    for (const c of [
+      complaint('c-ahead', civil, '2999-01-04'),
+      complaint('c-late', civil, '2020-01-10'),
+      complaint('c-done', civil, '2020-01-10', 'RESOLVED'),
+      complaint('c-epb', epb, '2999-01-04'),
+    ])
+      h.ledger.complaints.set(c.id, c);
     h.ledger.on('query:ListReviewsDueSoon', () => [
       {
         type: 'application',
@@ -119,6 +139,7 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
       datasets: { id: string; liveGrants: number; version: string | null }[];
       reports: { id: string; kind: string; severity?: string; enterprise: string | null }[];
       grants: { id: string; state: string }[];
+      complaints: { id: string; overdue: boolean; due: string; enterprise: string | null }[];
     }>(await h.get('/v1/admin/home', { token }));
     expect([home.body, home.via]).to.deep.equal([civil, 'console']);
     // Its reviews, the late one first; not Environment's, not the bureau's.
@@ -139,6 +160,12 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
       ['d-old', 'data-return', undefined],
     ]);
     expect(home.reports[0]?.enterprise).to.be.a('string');
+    // Its open complaints, the late one first and marked; not the resolved one, not Environment's.
+    expect(home.complaints.map((c) => [c.id, c.overdue])).to.deep.equal([
+      ['c-late', true],
+      ['c-ahead', false],
+    ]);
+    expect(home.complaints[0]!.enterprise, 'the holder of the grant complained about').to.be.a('string');
 
     // The same home signed by a reviewer.
     const signed = assertOk<{ body: string; via: string }>(
@@ -155,8 +182,10 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
       datasets: { id: string }[];
       reviews: { applicationId: string }[];
       reports: { id: string }[];
+      complaints: { id: string }[];
     }>(await h.get('/v1/admin/home', { token }));
     expect(home.body).to.equal(epb);
+    expect(home.complaints.map((c) => c.id)).to.deep.equal(['c-epb']);
     expect(home.grants).to.deep.equal([]);
     expect(home.datasets.map((d) => d.id)).to.deep.equal(['ls-air-quality']);
     expect(home.reviews.map((r) => r.applicationId)).to.deep.equal(['APP-EPB']);

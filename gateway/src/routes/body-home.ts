@@ -19,6 +19,8 @@ import { bodyParty } from '../notify/derive.js';
 import { Problem, ledgerProblem } from '../problem.js';
 import type { Services } from '../services.js';
 import { blockCached } from '../view/block-cache.js';
+import { chinaDay } from '../regulator/audit-stats.js';
+import { complaintRow, readComplaints } from '../regulator/complaint-rows.js';
 
 /** How far ahead the home looks for reviews: every owner review (15 working days at most) falls within it. */
 const REVIEWS_AHEAD_WORKING_DAYS = 30;
@@ -27,6 +29,8 @@ const REPORT_KINDS = new Set<Duty['kind']>(['security-issue', 'data-return']);
 const LATEST_REPORTS = 20;
 /** Duty records read for one desk at most (pages of 200). */
 const MAX_DUTIES_READ = 2000;
+/** Open complaints one desk lists at most (a body with more has a backlog the list already shows). */
+const MAX_OPEN_COMPLAINTS = 200;
 
 /** The states in which a grant still serves or may serve again. */
 const LIVE = new Set(['ACTIVE', 'SUSPENDED']);
@@ -64,7 +68,7 @@ export function reviewsAndDuties(
 
 export function bodyHomeRoutes(s: Services): Router {
   const r = apiRouter();
-  const { query, duty } = new RdxLedger(s.ledger);
+  const { query, duty, complaint } = new RdxLedger(s.ledger);
   // Every desk reads the same two lists of the whole ledger: shared until a new block (at most a minute).
   const overdue = blockCached(s.view, () => query.overdue());
   const dueSoon = blockCached(s.view, () => query.reviewsDueSoon(REVIEWS_AHEAD_WORKING_DAYS));
@@ -89,10 +93,20 @@ export function bodyHomeRoutes(s: Services): Router {
     const reader = bodyReader(s, req);
     let owed: ReturnType<typeof reviewsAndDuties>;
     let reports: Duty[];
+    let complaints: Awaited<ReturnType<typeof readComplaints>>;
     try {
-      const [late, soon, latest] = await Promise.all([overdue(), dueSoon(), latestReports(reader.mspId)]);
+      const [late, soon, latest, open] = await Promise.all([
+        overdue(),
+        dueSoon(),
+        latestReports(reader.mspId),
+        readComplaints(
+          (bookmark) => complaint.list({ body: reader.mspId, state: 'OPEN' }, { pageSize: 200, bookmark }),
+          MAX_OPEN_COMPLAINTS,
+        ),
+      ]);
       owed = reviewsAndDuties(reader.mspId, late, soon);
       reports = latest;
+      complaints = open;
     } catch (err) {
       throw ledgerProblem(err);
     }
@@ -119,6 +133,8 @@ export function bodyHomeRoutes(s: Services): Router {
       reviews: owed.reviews,
       overdue: owed.overdue,
       datasets,
+      // Complaints about its data it must verify, handle and answer within 10 working days (Z21, Z35).
+      complaints: complaints.items.map((c) => complaintRow(c, s.view, chinaDay(s.now().getTime()))),
       // What this gateway saw of unusual use of its grants (issue 17): the body decides what to do.
       signals: s.misuse?.list({ body: reader.mspId, limit: LATEST_REPORTS }) ?? [],
       reports: reports.map((d) => ({

@@ -355,6 +355,47 @@ describe('regulator endpoints and the console', () => {
     assertProblem(await h.get('/v1/regulator/search', { token }), 400, 'QUERY_INVALID');
   });
 
+  it('complaints (Z21, Z35): every body’s or one’s, open ones soonest due first and marked when late, resolved after', async () => {
+    const token = await regulatorToken();
+    const shell = (id: string, body: string, due: string, state: string, filedAt: string) => ({
+      id,
+      body,
+      datasetId: DS.PEOPLE,
+      grantId: GRANT.AA_PEOPLE,
+      category: 'error',
+      state,
+      filedAt,
+      deadline: { step: 'complaint', due },
+      suspendedOnFiling: true,
+      ...(state === 'RESOLVED' ? { outcome: { decision: 'restore', note: '', at: filedAt } } : {}),
+    });
+    for (const c of [
+      shell('c-r-old', 'MarketMSP', '2020-01-10', 'RESOLVED', '2020-01-01T01:00:00.000Z'),
+      shell('c-ahead', 'MarketMSP', '2999-01-04', 'OPEN', '2026-11-01T01:00:00.000Z'),
+      shell('c-late', 'TransportMSP', '2020-02-10', 'OPEN', '2020-02-01T01:00:00.000Z'),
+      shell('c-r-new', 'MarketMSP', '2020-03-10', 'RESOLVED', '2020-03-01T01:00:00.000Z'),
+    ])
+      h.ledger.complaints.set(c.id, c);
+    const list = async (q = '') =>
+      assertOk<{ data: { id: string; overdue: boolean; outcome: string | null; suspendedGrants: number }[] }>(
+        await h.get(`/v1/regulator/complaints${q}`, { token }),
+      ).data;
+    expect((await list()).map((c) => [c.id, c.overdue, c.outcome])).to.deep.equal([
+      ['c-late', true, null],
+      ['c-ahead', false, null],
+      ['c-r-new', false, 'restore'],
+      ['c-r-old', false, 'restore'],
+    ]);
+    expect((await list('?state=OPEN&body=MarketMSP')).map((c) => c.id)).to.deep.equal(['c-ahead']);
+    expect(h.ledger.callsOf('complaint:ListComplaints').at(-1)!.args[0]).to.equal(
+      JSON.stringify({ state: 'OPEN', body: 'MarketMSP' }),
+    );
+    expect((await list('?limit=1'))[0]!.suspendedGrants, 'suspended on filing: its one grant').to.equal(1);
+    for (const q of ['?state=LOST', '?body=%20x', '?limit=0'])
+      assertProblem(await h.get(`/v1/regulator/complaints${q}`, { token }), 400, 'BAD_REQUEST');
+    for (const id of ['c-r-old', 'c-ahead', 'c-late', 'c-r-new']) h.ledger.complaints.delete(id);
+  });
+
   it('a grant timeline runs application → reviews → agreement → grant → suspension, with tx ids and orgs', async () => {
     const token = await regulatorToken();
     const body = assertOk<{
@@ -398,7 +439,7 @@ describe('regulator endpoints and the console', () => {
       const run = g.exchanges.slice(start);
       expect(run.flatMap((ex) => checkExchange(ex))).to.deep.equal([]);
       const ops = documentedOperations().filter((o) => o.template.startsWith('/v1/regulator/'));
-      expect(ops.length).to.equal(9);
+      expect(ops.length).to.equal(10);
       for (const { method, template } of ops)
         expect(
           run.some(

@@ -29,6 +29,8 @@ import { Problem, ledgerProblem } from '../problem.js';
 import type { AnchorRecord, Services } from '../services.js';
 import { sendReceipt } from './audit.js';
 import { anchorFields } from '../audit/audit-record.js';
+import { complaintRow, readComplaints } from '../regulator/complaint-rows.js';
+import { chinaDay } from '../regulator/audit-stats.js';
 
 /** Most ledger objects one timeline reads the history of. */
 const MAX_TIMELINE_OBJECTS = 60;
@@ -67,7 +69,7 @@ function isRefusal(err: unknown, code: string): boolean {
 
 export function regulatorRoutes(s: Services): Router {
   const r = apiRouter();
-  const { query, audit, application, agreement, duty } = new RdxLedger(s.ledger);
+  const { query, audit, application, agreement, duty, complaint } = new RdxLedger(s.ledger);
   r.use('/v1/regulator', (req, res, next) => {
     res.locals.regulator = authenticateRegulator(req, s);
     next();
@@ -341,6 +343,34 @@ export function regulatorRoutes(s: Services): Router {
       gatewayId: s.config.gatewayId,
       watching: s.misuse !== undefined,
       data: s.misuse?.list({ limit, ...(body ? { body } : {}) }) ?? [],
+    });
+  });
+
+  /**
+   * Complaints and opinions (Z21, Z35): every body's or one's, open or resolved; open ones soonest due first. The
+   * ledger gives shells only: who complained and what they wrote stay with the owning body.
+   */
+  r.get('/v1/regulator/complaints', async (req, res) => {
+    const { state, body } = req.query;
+    if (state !== undefined && state !== 'OPEN' && state !== 'RESOLVED')
+      throw new Problem('BAD_REQUEST', 'state is OPEN or RESOLVED.');
+    if (body !== undefined && (typeof body !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(body)))
+      throw new Problem('BAD_REQUEST', 'body is an MSP id, e.g. MarketMSP.');
+    const limit = intParam(req.query.limit, 'limit', 200, 1, 1000, 'BAD_REQUEST');
+    const found = await read(() =>
+      readComplaints(
+        (bookmark) =>
+          complaint.list(
+            { ...(state ? { state } : {}), ...(body ? { body } : {}) },
+            { pageSize: 200, bookmark },
+          ),
+        limit,
+      ),
+    );
+    const today = chinaDay(s.now().getTime());
+    res.json({
+      data: found.items.map((c) => complaintRow(c, s.view, today)),
+      more: found.more,
     });
   });
 

@@ -208,6 +208,14 @@ export class FakeLedger implements Ledger {
       this.complaints.set(input.id!, stored);
       return stored;
     });
+    // Shells of every complaint held here, by state and owning body, as the chaincode lists them.
+    this.handlers.set('complaint:ListComplaints', ([filter = '{}']) => {
+      const { state, body } = JSON.parse(filter) as { state?: string; body?: string };
+      const items = [...this.complaints.values()].filter(
+        (c) => (!state || c.state === state) && (!body || c.body === body),
+      );
+      return { items, bookmark: '' };
+    });
     this.handlers.set('complaint:GetComplaintStatus', ([id = '', receiptHash = '']) => {
       const c = this.complaints.get(id);
       if (!c || c.receiptHash !== receiptHash) refuse('NOT_FOUND', `complaint ${id} does not exist`);

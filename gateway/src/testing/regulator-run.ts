@@ -79,6 +79,7 @@ export async function regulatorRepresentativeRun(g: Harness): Promise<void> {
     `/v1/regulator/body-performance?period=${new Date().getUTCFullYear()}&format=csv`,
     `/v1/regulator/usage-reconciliation?agreement=${grant.agreementId}`,
     '/v1/regulator/misuse-signals?limit=10',
+    '/v1/regulator/complaints?state=OPEN&body=LS-BUREAU',
   ];
   for (const url of operations) {
     await g.get(url, { token });
@@ -86,6 +87,7 @@ export async function regulatorRepresentativeRun(g: Harness): Promise<void> {
     await g.get(url, { token: g.tokenFor(grant.creditCode) });
   }
   await g.get('/v1/regulator/misuse-signals?limit=0', { token });
+  await g.get('/v1/regulator/complaints?state=LOST', { token });
   await g.get('/v1/regulator/timeline', { token });
   await g.get('/v1/regulator/timeline?grant=nope', { token });
   await g.get('/v1/regulator/grants/nope/stats', { token });

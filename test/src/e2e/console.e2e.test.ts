@@ -4,7 +4,8 @@
  * logs in, sees the dashboard and the grant's timeline with the suspension and its transaction id, and verifies a
  * receipt in the browser; the enterprise logs in, sees its grants and log, verifies its own receipt in the
  * browser, and cannot open the regulator pages (the UI refuses, the API says 403); a person of Market logs in with
- * a console account its admin made with rdx, and sees Market's desk. Screenshots of the main pages go to docs/
+ * a console account its admin made with rdx, and sees Market's desk; a citizen's complaint filed over plain HTTP
+ * is listed on the regulator's dashboard and Market's desk, without its contact or facts. Screenshots of the main pages go to docs/
  * with RDX_SCREENSHOTS=1 (else to a temp folder). Skipped, saying why, when /usr/bin/chromium is missing.
  */
 import { expect } from 'chai';
@@ -57,6 +58,8 @@ let suspendTx: string;
 let restoreTx: string;
 /** A request of the enterprise's, anchored, whose receipt both sides verify. */
 let requestId: string;
+/** A citizen's complaint about the dataset, filed over plain HTTP: open on the regulator's and Market's pages. */
+let complaintId: string;
 
 /** A fresh tab (its own sessionStorage, so its own login) that fails the test on any script error. */
 async function tab(): Promise<{ page: Page; errors: string[] }> {
@@ -156,6 +159,19 @@ describe('the console in headless Chromium: public view, regulator and enterpris
       'the request is anchored',
     );
 
+    const filed = await fetch(`${base}/v1/public/complaints`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        datasetId: DATASET,
+        category: 'quality',
+        facts: '控制台测试：已注销的企业仍在列表中。',
+        contact: 'console-test@example.org',
+      }),
+    });
+    expect(filed.status, 'a citizen files a complaint').to.equal(201);
+    complaintId = ((await filed.json()) as { data: { id: string } }).data.id;
+
     profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-console-chromium-'));
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -224,6 +240,11 @@ describe('the console in headless Chromium: public view, regulator and enterpris
     expect(
       await page.locator('[data-testid=misuse-signals], [data-testid=misuse-signals-none]').count(),
     ).to.equal(1);
+    // The citizen's complaint among the open ones, in Chinese, with its due day; never the contact or the facts.
+    const complaints = (await page.textContent('[data-testid=complaints]')) ?? '';
+    expect(complaints).to.include(complaintId).and.include('数据质量').and.include('MarketMSP');
+    expect(complaints).not.to.include('console-test@example.org');
+    expect(complaints).not.to.include('已注销的企业');
     await shot(page, 'console-dashboard.png');
 
     await open(page, `#/regulator/timeline?grant=${encodeURIComponent(grantId)}`);
@@ -396,6 +417,10 @@ describe('the console in headless Chromium: public view, regulator and enterpris
         'the misuse signals on its grants, or none',
       ).to.equal(1);
       expect((await page.textContent('[data-testid=body-grants]')) ?? '').to.include(grantId);
+      expect(
+        (await page.textContent('[data-testid=complaints]')) ?? '',
+        'the complaint about its data, to answer within 10 working days',
+      ).to.include(complaintId);
       // The grant's calls per day: the enterprise's allowed call and its refusal while suspended.
       await page.click(`button[data-usage="${grantId}"]`);
       await page.waitForSelector('[data-testid=grant-usage]');

@@ -1,10 +1,10 @@
 /**
  * An opening body's own page (issue 13), for a person logged in with one of the body's console accounts: its
- * unread notifications at the top, then the misuse signals on its grants, the reviews it owes (soonest due first,
- * late ones marked), its other overdue duties, its datasets, its live grants with their calls per day, the latest
- * security-incident reports and data returns under its agreements, and its usage reports beside the calls the
- * gateway served. All of it read from /v1/admin/* with the account's token; whatever changes something is done
- * with the body's Fabric identity (rdx … --as), never from here.
+ * unread notifications at the top, then the misuse signals on its grants, its open complaints, the reviews it owes
+ * (soonest due first, late ones marked), its other overdue duties, its datasets, its live grants with their calls
+ * per day, the latest security-incident reports and data returns under its agreements, and its usage reports
+ * beside the calls the gateway served. All of it read from /v1/admin/* with the account's token; whatever changes
+ * something is done with the body's Fabric identity (rdx … --as), never from here.
  */
 import { api } from '../api.js';
 import { card, clear, fmtTime, h, mono, table } from '../dom.js';
@@ -12,6 +12,7 @@ import { t, tr } from '../i18n.js';
 import { bars, problemBox, stateBadge, type Page } from './common.js';
 import { inboxCard, type Notification } from './inbox.js';
 import { signalsCard, type MisuseSignal } from './signals.js';
+import { complaintsCard, type ComplaintRow } from './complaints.js';
 
 interface Home {
   body: string;
@@ -24,6 +25,7 @@ interface Home {
   }[];
   overdue: { type: string; id: string; step: string; due: string; workingDaysOverdue?: number }[];
   signals: MisuseSignal[];
+  complaints: ComplaintRow[];
   datasets: {
     id: string;
     name: string;
@@ -103,6 +105,7 @@ export const bodyPage: Page = async (root) => {
     h('h1', null, t('body.title', { body: d.body })),
     inboxCard(inbox.body.data, '/v1/admin'),
     signalsCard(d.signals, false),
+    complaintsCard(d.complaints, false),
     card(
       t('body.reviews'),
       h('p', { class: 'muted' }, t('body.reviewsHint')),

@@ -1,5 +1,6 @@
 /** Regulator pages: dashboard, timelines, a grant's calls, audit anchors with receipt verification, search. */
 import { signalsCard, type MisuseSignal } from './signals.js';
+import { complaintsCard, type ComplaintRow } from './complaints.js';
 import { api } from '../api.js';
 import { card, clear, fmtTime, h, link, mono, table } from '../dom.js';
 import { eventName, lang, t, tr } from '../i18n.js';
@@ -73,9 +74,10 @@ const hourLabel = (iso: string): string =>
   });
 
 export const dashboardPage: Page = async (root) => {
-  const [{ body: d }, signals] = await Promise.all([
+  const [{ body: d }, signals, complaints] = await Promise.all([
     api<Dashboard>('/v1/regulator/dashboard'),
     api<{ data: MisuseSignal[] }>('/v1/regulator/misuse-signals?limit=20'),
+    api<{ data: ComplaintRow[] }>('/v1/regulator/complaints?state=OPEN&limit=50'),
   ]);
   const a = d.anchoring;
   root.append(
@@ -213,6 +215,7 @@ export const dashboardPage: Page = async (root) => {
         : h('p', { class: 'muted' }, t('none')),
     ),
     signalsCard(signals.body.data, true),
+    complaintsCard(complaints.body.data, true),
     card(
       t('dashboard.grantList'),
       table(

@@ -1,7 +1,7 @@
 /**
- * `rdx home`: an opening body's (or the bureau's) own business in one place — the reviews it owes, soonest due
- * first, its other overdue duties, its datasets, the latest incident reports and data returns under its agreements,
- * its live grants, and how many notifications it has not read.
+ * `rdx home`: an opening body's (or the bureau's) own business in one place — its open complaints, the reviews it
+ * owes, soonest due first, its other overdue duties, its datasets, the latest incident reports and data returns
+ * under its agreements, its live grants, and how many notifications it has not read.
  * Signed with the `--as` Fabric identity (the admin or a reviewer).
  */
 import { defineCommand } from '../../command.js';
@@ -29,6 +29,20 @@ export default defineCommand({
             ]),
           )
         : none('风险预警 misuse signals')),
+      '',
+      ...(home.complaints.length
+        ? table(
+            ['投诉 complaint', 'category', 'dataset', 'enterprise', 'due', 'suspended'],
+            home.complaints.map((c) => [
+              c.id,
+              c.category ?? '—',
+              c.datasetId,
+              c.enterprise ?? '—',
+              c.overdue ? `${c.due} 逾期 overdue` : c.due,
+              String(c.suspendedGrants),
+            ]),
+          )
+        : none('待办投诉 open complaints')),
       '',
       ...(home.reviews.length
         ? table(
