@@ -319,6 +319,41 @@ describe('the console in headless Chromium: public view, regulator and enterpris
     await page.close();
   });
 
+  it("the dashboard warns first of a working-day calendar the ledger lacks (item 7's banner)", async function () {
+    skipWithoutChromium(this);
+    this.timeout(60_000);
+    const { page, errors } = await tab();
+    await login(page, 'regulator', regulator.clientId, regulator.clientSecret);
+    expect(
+      await page.locator('[data-testid=calendar-missing]').count(),
+      'this ledger has next year',
+    ).to.equal(0);
+    // The network has every year it needs, so the ledger's answer is amended with the item ListOverdue gives from
+    // October when next year is missing (unit-tested in the chaincode): this checks what the console makes of it.
+    const nextYear = String(Number(new Date().toISOString().slice(0, 4)) + 1);
+    await page.route('**/v1/regulator/dashboard', async (route) => {
+      const real = await route.fetch();
+      const d = (await real.json()) as { overdue: { items: unknown[] } };
+      d.overdue.items.unshift({
+        type: 'calendar',
+        id: nextYear,
+        step: 'calendar-year',
+        due: `${Number(nextYear) - 1}-12-31`,
+        party: 'BureauMSP',
+      });
+      await route.fulfill({ response: real, json: d });
+    });
+    await page.reload();
+    await page.waitForSelector('main[data-page="/regulator/dashboard"][data-ready="true"]');
+    const banner = page.locator('[data-testid=calendar-missing]');
+    expect(await banner.getAttribute('role')).to.equal('alert');
+    expect((await banner.textContent()) ?? '')
+      .to.include(nextYear)
+      .and.include(`${Number(nextYear) - 1}-12-31`);
+    expect(errors).to.deep.equal([]);
+    await page.close();
+  });
+
   it('an enterprise sees its grants and log, verifies its receipt in the browser, and cannot open regulator pages', async function () {
     skipWithoutChromium(this);
     this.timeout(90_000);
