@@ -91,3 +91,21 @@ export {
 export { collectEvidence, RECEIPTS_LIMIT, type EvidenceOptions } from './sdk/evidence.js';
 export { digestDatasetFile, CsvRecordCounter, type DatasetFileDigest } from './sdk/dataset-file.js';
 export { CompactMerkleTree } from './audit/compact-merkle-tree.js';
+export {
+  FINGERPRINT_SECRET_BYTES,
+  binomialTail,
+  fingerprintCommitment,
+  grantFingerprintKey,
+  markValue,
+  readMark,
+  readMarks,
+  scoreKey,
+  type MarkReading,
+  type MarkScore,
+} from './fingerprint/fingerprint.js';
+export {
+  SUSPECT_FORMATS,
+  suspectCells,
+  guessFormat,
+  type SuspectFormat,
+} from './fingerprint/suspect-file.js';

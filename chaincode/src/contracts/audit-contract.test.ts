@@ -263,3 +263,54 @@ describe('AuditContract', () => {
     expect([empty.sequence, empty.anchorHash]).to.deep.equal([0, ZEROS]);
   });
 });
+
+describe('fingerprint commitments (issue 17)', () => {
+  it('a gateway commits once per grant; the same again is answered as recorded, another is refused', async () => {
+    const w = await World.create();
+    const { grants } = await w.activeGrants(w.aa, 'app-1');
+    const grantId = grants[0]!.id;
+    const first = await w.call<{ commitment: string; txId: string }>(
+      IDS.gateway,
+      C.audit,
+      'CommitFingerprint',
+      grantId,
+      sha('key'),
+    );
+    expect(first.commitment).to.equal(sha('key'));
+    const again = await w.call<{ txId: string }>(
+      IDS.gateway,
+      C.audit,
+      'CommitFingerprint',
+      grantId,
+      sha('key'),
+    );
+    expect(again.txId, 'the first record stands').to.equal(first.txId);
+    await w.refused(
+      () => w.invoke(IDS.gateway, C.audit, 'CommitFingerprint', grantId, sha('another key')),
+      'ALREADY_EXISTS',
+      /one fingerprint secret/,
+    );
+    await w.refused(
+      () => w.invoke(IDS.gateway, C.audit, 'CommitFingerprint', 'no-such-grant', sha('k')),
+      'NOT_FOUND',
+    );
+    await w.refused(
+      () => w.invoke(IDS.gateway, C.audit, 'CommitFingerprint', grantId, 'not-a-hash'),
+      'INVALID_ARGUMENT',
+    );
+    await w.refused(() => w.invoke(IDS.market, C.audit, 'CommitFingerprint', grantId, sha('k')), 'FORBIDDEN');
+  });
+
+  it('the owning body, the bureau and regulators read it; another body is told nothing', async () => {
+    const w = await World.create();
+    const { grants } = await w.activeGrants(w.aa, 'app-1');
+    const grantId = grants[0]!.id;
+    await w.refused(() => w.call(IDS.market, C.audit, 'GetFingerprintCommitment', grantId), 'NOT_FOUND');
+    await w.invoke(IDS.gateway, C.audit, 'CommitFingerprint', grantId, sha('key'));
+    for (const who of [IDS.market, IDS.bureau, IDS.regulator])
+      expect(
+        (await w.call<{ commitment: string }>(who, C.audit, 'GetFingerprintCommitment', grantId)).commitment,
+      ).to.equal(sha('key'));
+    await w.refused(() => w.call(IDS.transport, C.audit, 'GetFingerprintCommitment', grantId), 'NOT_FOUND');
+  });
+});

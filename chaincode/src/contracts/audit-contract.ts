@@ -8,7 +8,7 @@
  * identity cannot write into the chain or open chains under ids nobody registered.
  */
 import { Info, Transaction, Returns } from 'fabric-contract-api';
-import { READ_ALL, requireRole } from '../lib/access';
+import { READ_ALL, requireOwner, requireRole } from '../lib/access';
 import { certificateFingerprint } from '../lib/certificate';
 import { RdxContext } from '../lib/context';
 import { RdxError, ErrorCode } from '../lib/errors';
@@ -17,6 +17,7 @@ import { RdxContract } from '../lib/rdx-contract';
 import { anchorHashOf } from '../lib/anchor-hash';
 import { load, save, stored, tryLoad } from '../lib/store';
 import { ident, instant, int, jsonArg, sha256Hex } from '../lib/validate';
+import { loadGrantShell } from '../models/grant';
 
 export const GENESIS_ANCHOR_HASH = '0'.repeat(64);
 
@@ -57,6 +58,22 @@ export interface GatewayRegistration {
   registeredAt: string;
   txId: string;
 }
+
+/**
+ * What the ledger holds of a grant's fingerprint key (issue 17, docs/TRACE.md): SHA-256 of it, written once by a
+ * gateway before or as it first serves the grant, so an attribution that reveals the key can be checked later.
+ */
+export interface FingerprintCommitment {
+  grantId: string;
+  commitment: string;
+  /** The gateway identity that wrote it. */
+  submitter: string;
+  committedAt: string;
+  txId: string;
+}
+
+const parseCommitment = (raw: unknown): FingerprintCommitment =>
+  stored<FingerprintCommitment>(raw, 'fingerprint', ['grantId', 'commitment']);
 
 const anchorId = (gatewayId: string, sequence: number): string =>
   `${gatewayId}.${String(sequence).padStart(12, '0')}`;
@@ -173,6 +190,51 @@ export class AuditContract extends RdxContract {
     await save(ctx, 'anchor', headId, nextHead);
     ctx.changed(EVENTS.ANCHOR_RECORDED, { type: 'anchor', id: anchorId(gatewayId, anchor.sequence) });
     return JSON.stringify(anchor);
+  }
+
+  /**
+   * A gateway records the commitment to grant `grantId`'s fingerprint key, once: the same commitment again is
+   * answered as recorded; another one is refused (the bureau's gateways share one fingerprint secret, so a
+   * different commitment means a gateway with another secret).
+   */
+  @Transaction()
+  @Returns('string')
+  public async CommitFingerprint(ctx: RdxContext, grantId: string, commitment: string): Promise<string> {
+    const actor = await requireRole(ctx, ['gateway'], 'commit fingerprint keys');
+    const grant = await loadGrantShell(ctx, String(grantId));
+    const hash = sha256Hex(commitment, 'commitment');
+    const existing = await tryLoad(ctx, 'fingerprint', grant.id, parseCommitment);
+    if (existing) {
+      if (existing.commitment === hash) return JSON.stringify(existing);
+      throw new RdxError(
+        ErrorCode.ALREADY_EXISTS,
+        `grant ${grant.id} already has another fingerprint commitment: every gateway must use the bureau's one fingerprint secret`,
+      );
+    }
+    const record: FingerprintCommitment = {
+      grantId: grant.id,
+      commitment: hash,
+      submitter: actor.id,
+      committedAt: ctx.now(),
+      txId: ctx.stub.getTxID(),
+    };
+    await save(ctx, 'fingerprint', grant.id, record);
+    ctx.changed(EVENTS.FINGERPRINT_COMMITTED, { type: 'fingerprint', id: grant.id });
+    return JSON.stringify(record);
+  }
+
+  /** The commitment to a grant's fingerprint key: whoever audits, and the body that owns the grant. */
+  @Transaction(false)
+  @Returns('string')
+  public async GetFingerprintCommitment(ctx: RdxContext, grantId: string): Promise<string> {
+    const actor = await requireRole(
+      ctx,
+      [...READ_ALL, 'body', 'body-reviewer'],
+      'read fingerprint commitments',
+    );
+    const grant = await loadGrantShell(ctx, String(grantId));
+    requireOwner(actor, grant.body, `grant ${grant.id}`);
+    return JSON.stringify(await load(ctx, 'fingerprint', grant.id, parseCommitment));
   }
 
   /** Anyone who may audit (bureau, regulators, gateways) reads anchors; enterprises get them in receipts. */

@@ -221,6 +221,8 @@ const MATRIX: [fn: string, allowed: string][] = [
   ['audit:SubmitAnchor',                       '-  -  -  -  -  -  Y  -  -  -  -  -'],
   ['audit:GetAnchor',                          'Y  Y  -  -  -  Y  Y  -  -  -  -  -'],
   ['audit:GetAnchorHead',                      'Y  Y  -  -  -  Y  Y  -  -  -  -  -'],
+  ['audit:CommitFingerprint',                  '-  -  -  -  -  -  Y  -  -  -  -  -'],
+  ['audit:GetFingerprintCommitment',           'Y  Y  Y  Y  N  Y  Y  -  -  -  -  -'],
 
   ['query:GetHistory',                         'Y  Y  Y  Y  N  Y  Y  -  -  -  -  -'],
   ['query:ListGrantsDue',                      'Y  Y  -  -  -  Y  -  -  -  -  -  Y'],
@@ -504,6 +506,11 @@ const SETUP: Record<string, Setup> = {
     return ['gw-1', '1'];
   },
   'audit:GetAnchorHead': () => ['gw-1'],
+  'audit:CommitFingerprint': () => [GRANT, sha('key of the grant')],
+  'audit:GetFingerprintCommitment': async (w) => {
+    await w.invoke(IDS.gateway, C.audit, 'CommitFingerprint', GRANT, sha('key of the grant'));
+    return [GRANT];
+  },
   'duty:GetDuty': async (w) => {
     const duty = await w.asEnterprise<{ id: string }>(w.aa, C.duty, 'ReportUsage', 'ReportUsage', {
       agreementId: AGREEMENT,

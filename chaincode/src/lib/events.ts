@@ -44,6 +44,7 @@ export const EVENTS = {
   SECURITY_ISSUE_REPORTED: 'SecurityIssueReported',
   CREDIT_EVALUATION_PUBLISHED: 'CreditEvaluationPublished',
   ANCHOR_RECORDED: 'AnchorRecorded',
+  FINGERPRINT_COMMITTED: 'FingerprintCommitted',
   GATEWAY_REGISTERED: 'GatewayRegistered',
   REVIEW_BATCHES_PUBLISHED: 'ReviewBatchesPublished',
   CATALOGUE_REVIEWED: 'CatalogueReviewed',
@@ -66,7 +67,8 @@ export type ObjectType =
   | 'review-batches'
   | 'catalogue-review'
   | 'anchor'
-  | 'gateway';
+  | 'gateway'
+  | 'fingerprint';
 
 /** One state change made by a transaction, as listed in its event. */
 export interface Change {

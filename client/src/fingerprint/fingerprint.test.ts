@@ -1,0 +1,180 @@
+/**
+ * Fingerprints: what a mark may change in a served value, and that a served page mangled the usual ways (a CSV or
+ * JSON round trip, rows reordered and cut, columns dropped and renamed, numbers reformatted) still names the grant
+ * that received it, while an unmarked file, a random one and another grant's file name nobody.
+ */
+import { expect } from 'chai';
+import fc from 'fast-check';
+import crypto from 'node:crypto';
+import {
+  binomialTail,
+  fingerprintCommitment,
+  grantFingerprintKey,
+  markValue,
+  readMark,
+  readMarks,
+  scoreKey,
+} from './fingerprint.js';
+import { csvCells, jsonCells, suspectCells } from './suspect-file.js';
+
+const SECRET = crypto.createHash('sha256').update('test fingerprint secret').digest();
+const KEY_A = grantFingerprintKey(SECRET, 'GR-A');
+const KEY_B = grantFingerprintKey(SECRET, 'GR-B');
+/** Below this chance a file is attributed (the figure docs/TRACE.md states). */
+const ATTRIBUTE_BELOW = 1e-6;
+
+/** A source dataset: companies with registered capital (integer, 万元), turnover (2 decimals) and a small count. */
+function sourceRows(n: number, seed: number): Record<string, number | string>[] {
+  const rnd = fc.sample(
+    fc.record({
+      capital: fc.integer({ min: 100, max: 5_000_000 }),
+      turnover: fc.integer({ min: 10_000, max: 99_999_999 }),
+      staff: fc.integer({ min: 1, max: 99 }),
+    }),
+    { numRuns: n, seed },
+  );
+  return rnd.map((r, i) => ({
+    uscc: `91331100MA${String(i).padStart(8, '0')}`,
+    capital: r.capital,
+    turnover: r.turnover / 100,
+    staff: r.staff,
+  }));
+}
+
+/** The page a grant receives: every number marked with its key. */
+function served(rows: Record<string, number | string>[], key: Buffer): Record<string, number | string>[] {
+  return rows.map((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? markValue(key, v) : v])),
+  );
+}
+
+function toCsv(rows: Record<string, unknown>[], columns: string[], cell = (v: unknown) => String(v)): string {
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\r\n');
+}
+
+const attributed = (cells: unknown[], key: Buffer) =>
+  scoreKey(key, readMarks(cells)).chance < ATTRIBUTE_BELOW;
+
+describe('fingerprints in served records (issue 17)', () => {
+  it('a marked value is the source or one unit of its last digit away, keeps its digits, and reads back its bit', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1e9, max: 1e9 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        (whole, decimals, keyBytes) => {
+          const key = Buffer.from(keyBytes);
+          const value = whole / 10 ** decimals;
+          const marked = markValue(key, value);
+          // One unit of the last digit the value is written with (1230 / 10 is 123: a unit of 1).
+          const unit = 10 ** -(String(value).split('.')[1]?.length ?? 0);
+          expect(Math.abs(marked - value)).to.be.at.most(unit * 1.000001);
+          if (marked !== value) {
+            expect(Math.abs(marked - value) / Math.abs(value)).to.be.below(0.01);
+            expect(String(marked).length, `${value} → ${marked}`).to.equal(String(value).length);
+            const again = markValue(key, marked);
+            expect(again, 'marking twice changes nothing').to.equal(marked);
+          }
+          const reading = readMark(marked);
+          if (reading) expect(scoreKey(key, [reading]).matches, 'it carries the key’s bit').to.equal(1);
+          else expect(marked, 'a value that carries no mark is served exact').to.equal(value);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('small values, last digits 0 and 9, and what is not a plain number are served exact', () => {
+    for (const v of [0, 7, 42, 99, -99, 1.5, 0.05, 100, 1230, 5009, 12.9, 1e21, NaN])
+      expect(markValue(KEY_A, v), String(v)).to.deep.equal(v);
+    for (const v of ['abc', '2026-11-30', '', null, true]) expect(readMark(v), String(v)).to.equal(undefined);
+  });
+
+  it('a value reads the same mark whatever its formatting: separators, trailing zeros, spaces, a string', () => {
+    const marked = markValue(KEY_A, 1234567.83);
+    const base = readMark(marked)!;
+    for (const text of [String(marked), ` ${marked} `, marked.toFixed(4), marked.toLocaleString('en-US')])
+      expect(readMark(text), text).to.deep.equal(base);
+  });
+
+  it('a page mangled the usual ways names the grant that received it, and not another', () => {
+    const rows = sourceRows(400, 1);
+    const page = served(rows, KEY_A);
+    const shuffled = fc.sample(fc.shuffledSubarray(page, { minLength: 40, maxLength: 40 }), {
+      numRuns: 1,
+      seed: 2,
+    })[0]!;
+    const mangled = {
+      'the JSON page as served': jsonCells(JSON.stringify({ data: page })),
+      'a CSV round trip': csvCells(toCsv(page, ['uscc', 'capital', 'turnover', 'staff'])),
+      '40 rows in another order, columns reordered and one dropped': csvCells(
+        toCsv(shuffled, ['turnover', 'uscc', 'capital']),
+      ),
+      'one column only, renamed, semicolons, thousands separators and 4 decimals': csvCells(
+        `营业额;x\r\n${shuffled.map((r) => `"${Number(r.turnover).toLocaleString('en-US', { minimumFractionDigits: 4 })}";1`).join('\r\n')}`,
+      ),
+    };
+    for (const [how, cells] of Object.entries(mangled)) {
+      const a = scoreKey(KEY_A, readMarks(cells));
+      expect(a.chance, `${how}: ${a.matches}/${a.trials}`).to.be.below(ATTRIBUTE_BELOW);
+      expect(attributed(cells, KEY_B), `${how}: not grant B`).to.equal(false);
+    }
+  });
+
+  it('the source file, a random file and grant B’s file name no grant A; B’s names B', () => {
+    const rows = sourceRows(400, 3);
+    const columns = ['uscc', 'capital', 'turnover', 'staff'];
+    const random = fc.sample(fc.integer({ min: 100, max: 1e7 }), { numRuns: 1000, seed: 4 });
+    expect(attributed(csvCells(toCsv(rows, columns)), KEY_A), 'the unmarked source').to.equal(false);
+    expect(attributed(random, KEY_A), 'random numbers').to.equal(false);
+    const bFile = csvCells(toCsv(served(rows, KEY_B), columns));
+    expect(attributed(bFile, KEY_A)).to.equal(false);
+    expect(attributed(bFile, KEY_B)).to.equal(true);
+  });
+
+  it('over many unrelated keys, false attributions stay at the rate the chance figure states', () => {
+    // 1000 keys against one file of grant A: at 1e-6, none should be attributed; at 0.05, about 5 %.
+    const cells = csvCells(toCsv(served(sourceRows(60, 5), KEY_A), ['capital', 'turnover']));
+    const readings = readMarks(cells);
+    let strict = 0;
+    let loose = 0;
+    for (let i = 0; i < 1000; i++) {
+      const { chance } = scoreKey(grantFingerprintKey(SECRET, `other-${i}`), readings);
+      if (chance < ATTRIBUTE_BELOW) strict++;
+      if (chance < 0.05) loose++;
+    }
+    expect(strict).to.equal(0);
+    expect(loose / 1000).to.be.within(0.01, 0.09);
+  });
+
+  it('the commitment binds the key: another grant’s key or another secret gives another commitment', () => {
+    const c = fingerprintCommitment(KEY_A);
+    expect(c).to.match(/^[0-9a-f]{64}$/);
+    expect(fingerprintCommitment(KEY_B)).not.to.equal(c);
+    expect(fingerprintCommitment(grantFingerprintKey(Buffer.alloc(32, 1), 'GR-A'))).not.to.equal(c);
+    expect(fingerprintCommitment(grantFingerprintKey(SECRET, 'GR-A'))).to.equal(c);
+  });
+
+  it('binomial tail: exact small cases and no overflow at a million readings', () => {
+    expect(binomialTail(10, 10)).to.be.closeTo(1 / 1024, 1e-12);
+    expect(binomialTail(10, 0)).to.equal(1);
+    expect(binomialTail(4, 2)).to.be.closeTo(11 / 16, 1e-12);
+    expect(binomialTail(1_000_000, 500_000)).to.be.within(0.49, 0.51);
+    expect(binomialTail(1_000_000, 1_000_000)).to.equal(0);
+  });
+
+  it('suspect files: CSV with quotes and CRLF, JSON nested, the format guessed from the content', () => {
+    expect(csvCells('\uFEFFa,b\r\n"1,234.5","x""y"\n3,')).to.deep.equal([
+      'a',
+      'b',
+      '1,234.5',
+      'x"y',
+      '3',
+      '',
+    ]);
+    expect(jsonCells('{"data":[{"a":1,"b":{"c":"2"}}]}')).to.deep.equal([1, '2']);
+    expect(suspectCells('[{"a":5}]')).to.deep.equal([5]);
+    expect(suspectCells('a\n5')).to.deep.equal(['a', '5']);
+    expect(() => jsonCells('{nope')).to.throw(SyntaxError, /not JSON/);
+  });
+});

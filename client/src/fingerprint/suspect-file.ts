@@ -1,0 +1,69 @@
+/**
+ * The cells of a suspect file (a CSV or JSON export of records that turned up where it should not), for reading
+ * fingerprints: every value, whatever its column, since a mark is read from the value alone.
+ */
+
+/** The file formats a suspect file may come in. */
+export const SUSPECT_FORMATS = ['csv', 'json'] as const;
+export type SuspectFormat = (typeof SUSPECT_FORMATS)[number];
+
+/** The format of a file by its content: JSON when it starts with `[` or `{`, else CSV. */
+export function guessFormat(text: string): SuspectFormat {
+  return /^\s*[[{]/.test(text) ? 'json' : 'csv';
+}
+
+/**
+ * Every cell of a CSV file (RFC 4180: quoted cells with "" for a quote, CRLF or LF lines; a byte-order mark and
+ * a `;` or tab separator, as spreadsheets write them, are recognised). The header row is included: a header is
+ * not a number and reads as no mark.
+ */
+export function csvCells(text: string): string[] {
+  const body = text.replace(/^\uFEFF/, '');
+  const firstLine = body.slice(0, body.search(/\r?\n|$/));
+  const sep = [',', ';', '\t'].reduce((best, c) =>
+    firstLine.split(c).length > firstLine.split(best).length ? c : best,
+  );
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (quoted) {
+      if (ch === '"' && body[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"' && cell === '') quoted = true;
+    else if (ch === sep || ch === '\n' || ch === '\r') {
+      if (ch !== '\r' || body[i + 1] !== '\n') cells.push(cell);
+      else continue;
+      cell = '';
+    } else cell += ch;
+  }
+  if (body.length && !/[\r\n]$/.test(body)) cells.push(cell); // the last line has no line end
+  return cells;
+}
+
+/** Every leaf value of a JSON document (an array of records, `{ "data": [...] }`, or anything nested). */
+export function jsonCells(text: string): unknown[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new SyntaxError(`the file is not JSON: ${(err as Error).message}`, { cause: err });
+  }
+  const cells: unknown[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk);
+    else cells.push(v);
+  };
+  walk(doc);
+  return cells;
+}
+
+/** The cells of a suspect file in `format` (guessed from its content when not given). */
+export function suspectCells(text: string, format: SuspectFormat = guessFormat(text)): unknown[] {
+  return format === 'json' ? jsonCells(text) : csvCells(text);
+}
