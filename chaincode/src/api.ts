@@ -33,7 +33,7 @@ export type { Complaint, ComplaintCategory, Outcome } from './models/complaint';
 export type { DataItem, Dataset, DatasetVersion, OpenAttribute } from './models/dataset';
 export type { Enterprise, Rating, RatingRecord } from './models/enterprise';
 export type { Grant, GrantShell, GrantState, SuspendReason } from './models/grant';
-export type { Anchor, GatewayRegistration } from './contracts/audit-contract';
+export type { Anchor, FingerprintCommitment, GatewayRegistration } from './contracts/audit-contract';
 export type { CreditEvaluation, Duty } from './contracts/duty-contract';
 export type { CreditBasis, CreditFacts, Grade } from './models/credit';
 export type { BodyPerformance } from './models/performance';

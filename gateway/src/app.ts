@@ -19,6 +19,7 @@ import { oauthRoutes } from './routes/oauth.js';
 import { opsRoutes } from './routes/ops.js';
 import { publicRoutes } from './routes/public.js';
 import { regulatorRoutes } from './routes/regulator.js';
+import { traceRoutes } from './routes/trace.js';
 import { consoleRoutes } from './console/static.js';
 import { workflowRoutes } from './routes/workflow.js';
 import type { Services } from './services.js';
@@ -61,7 +62,7 @@ export function createApp(s: Services): Express {
     publicComplaintRoutes(s, anonymous),
     auditRoutes(s, anonymous),
   );
-  app.use(regulatorRoutes(s), consoleRoutes());
+  app.use(regulatorRoutes(s), traceRoutes(s), consoleRoutes());
   app.use(methodNotAllowed(allowedAt));
   app.use((req, _res, next) => next(new Problem('NOT_FOUND', `No route for ${req.method} ${req.path}`)));
   app.use(problemHandler);

@@ -124,6 +124,7 @@ const MATRIX: [route: string, path: string, answers: string, signed?: [action: s
   ['GET /v1/regulator/usage-reconciliation',       '/v1/regulator/usage-reconciliation',            '401M 403F 403F 403F 200  403F'],
   ['GET /v1/regulator/misuse-signals',              '/v1/regulator/misuse-signals',                  '401M 403F 403F 403F 200  403F'],
   ['GET /v1/regulator/complaints',                  '/v1/regulator/complaints?state=OPEN',           '401M 403F 403F 403F 200  403F'],
+  ['POST /v1/trace',                                '/v1/trace',                                     '401M 403F 403F 403F 200  200'],
   ['GET /v1/regulator/body-performance',            '/v1/regulator/body-performance?period=2025',    '401M 403F 403F 403F 200  403F'],
   ['GET /v1/regulator/anchors',                     '/v1/regulator/anchors',                         '401M 403F 403F 403F 200  403F'],
   ['GET /v1/regulator/receipts/:requestId',         `/v1/regulator/receipts/${RID}`,                 '401M 403F 403F 403F 200  403F'],
@@ -167,7 +168,7 @@ function chaincodeLikeRefusals(g: Harness): void {
 
 describe('authorization matrix', () => {
   before(async () => {
-    h = await startHarness();
+    h = await startHarness({ fingerprintSecret: Buffer.alloc(32, 9) });
     h.ledger.applications.set('APP-1', { id: 'APP-1', creditCode: CODE.AA, state: 'RETURNED' });
     h.ledger.agreements.set('AGR-1', {
       id: 'AGR-1',
@@ -245,6 +246,8 @@ describe('authorization matrix', () => {
           contact: 'a@b.cn',
         },
       };
+    if (route === 'POST /v1/trace')
+      return { ...opts, body: 'income\r\n3037.5\r\n', headers: { 'content-type': 'text/csv' } };
     if (route === 'GET /v1/public/complaints/:id')
       return { ...opts, headers: { 'complaint-receipt': 'not the receipt' } };
     if (route === 'POST /v1/datasets/:id/aggregate')

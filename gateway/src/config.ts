@@ -81,6 +81,11 @@ export interface GatewayConfig {
   /** Misuse signals (issue 17), and the thresholds of each; undefined when RDX_MISUSE=off. */
   misuse?: MisuseThresholds;
   /**
+   * RDX_FINGERPRINT_SECRET_FILE (default `fingerprint.key` in the data folder, made on first start): the bureau's
+   * fingerprint secret, the same file on every gateway; undefined when RDX_FINGERPRINT=off (nothing is marked).
+   */
+  fingerprintSecretFile?: string;
+  /**
    * RDX_WEBHOOK_MAX_ATTEMPTS (default 8) and RDX_WEBHOOK_RETRY_MS (default 2000): attempts before a webhook
    * delivery is dead, and the wait after the first failure (doubling after each next one, at most an hour).
    */
@@ -292,6 +297,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     bodyLimit,
     notifications: onOff(env, 'RDX_NOTIFICATIONS', true),
     misuse: onOff(env, 'RDX_MISUSE', true) ? misuseThresholds(env) : undefined,
+    fingerprintSecretFile: onOff(env, 'RDX_FINGERPRINT', true)
+      ? path.resolve(env.RDX_FINGERPRINT_SECRET_FILE ?? path.join(dataDir, 'fingerprint.key'))
+      : undefined,
     webhookMaxAttempts: int(env, 'RDX_WEBHOOK_MAX_ATTEMPTS', 8, 1, 100),
     reviewReminderDays: int(
       env,

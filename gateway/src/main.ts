@@ -36,6 +36,7 @@ import { NotificationStore } from './notify/notification-store.js';
 import { DISPATCHER_DEFAULTS, WebhookDispatcher } from './notify/webhook-dispatcher.js';
 import { DueSweep } from './notify/due-sweep.js';
 import { MisuseMonitor } from './misuse/misuse-monitor.js';
+import { Fingerprints } from './fingerprint/fingerprints.js';
 import type { AuditSink, DataStore } from './services.js';
 
 const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
@@ -166,6 +167,14 @@ async function main(config: GatewayConfig): Promise<void> {
         log,
       })
     : undefined;
+  // Restricted records carry the grant's fingerprint; each grant's commitment goes to the ledger when first served.
+  const fingerprints = config.fingerprintSecretFile
+    ? new Fingerprints(
+        Fingerprints.readSecret(config.fingerprintSecretFile),
+        new RdxLedger(ledger).audit,
+        log,
+      )
+    : undefined;
   const dueSweep = notifications
     ? new DueSweep(
         view,
@@ -225,6 +234,7 @@ async function main(config: GatewayConfig): Promise<void> {
     adminSignatures: config.mspDir ? new AdminSignatureVerifier(new MspRoots(config.mspDir)) : undefined,
     notifications,
     misuse,
+    fingerprints,
     uploadDir,
     loginGuard: new LoginGuard({
       perAddressPerMinute: config.loginPerAddressPerMinute,

@@ -3,6 +3,7 @@
  * stores can change (SQLite by default) without touching a route.
  */
 import type { MisuseMonitor } from './misuse/misuse-monitor.js';
+import type { Fingerprints } from './fingerprint/fingerprints.js';
 import type { NotificationStore } from './notify/notification-store.js';
 import type { GatewayConfig } from './config.js';
 import type { AdminSignatureVerifier } from './auth/admin-signature.js';
@@ -133,6 +134,8 @@ export interface Services {
   notifications?: NotificationStore;
   /** Watches each audited data request for misuse (absent where RDX_MISUSE=off). */
   misuse?: MisuseMonitor;
+  /** Marks restricted records with the grant's fingerprint and traces files (absent where RDX_FINGERPRINT=off). */
+  fingerprints?: Fingerprints;
   /** A private folder where uploads are received before they are loaded. */
   uploadDir: string;
   /**

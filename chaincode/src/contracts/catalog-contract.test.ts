@@ -164,6 +164,28 @@ describe('CatalogContract', () => {
     );
   });
 
+  it('the owner switches the fingerprint off for an item (served exact); the dataset stays listed', async () => {
+    const w = await World.create();
+    const input = marketEntitiesInput();
+    const [first] = input.items;
+    const exact = {
+      ...input,
+      items: input.items.map((i, n) => (n === 0 ? { ...i, fingerprint: false } : i)),
+    };
+    const updated = await w.call<Dataset>(IDS.market, C.catalog, 'UpdateDataset', JSON.stringify(exact));
+    expect(updated.items[0]).to.deep.include({ name: first!.name, fingerprint: false });
+    expect(updated.items[1], 'absent: marked').not.to.have.property('fingerprint');
+    expect(updated.listing?.state ?? 'LISTED').to.equal('LISTED');
+    const on = { ...input, items: input.items.map((i, n) => (n === 0 ? { ...i, fingerprint: true } : i)) };
+    const back = await w.call<Dataset>(IDS.market, C.catalog, 'UpdateDataset', JSON.stringify(on));
+    expect(back.items[0], 'on again: the field is gone').not.to.have.property('fingerprint');
+    const wrong = { ...input, items: input.items.map((i, n) => (n === 0 ? { ...i, fingerprint: 'no' } : i)) };
+    await w.refused(
+      () => w.invoke(IDS.market, C.catalog, 'UpdateDataset', JSON.stringify(wrong)),
+      'INVALID_ARGUMENT',
+    );
+  });
+
   it('only the owner updates a dataset or records its versions: another body is FORBIDDEN', async () => {
     const w = await World.create();
     const json = JSON.stringify({ ...marketEntitiesInput(), description: 'taken over' });

@@ -31,6 +31,11 @@ export interface DataItem {
   type: (typeof ITEM_TYPES)[number];
   /** Personal information (ID numbers, phones, …): masked by the gateway. */
   personal: boolean;
+  /**
+   * `false`: the owning body wants this item's numbers served exact, without the fingerprint (issue 17,
+   * docs/TRACE.md) — an identifier stored as a number, a figure that must match another register. Absent: marked.
+   */
+  fingerprint?: false;
 }
 
 export interface DatasetVersion {
@@ -92,6 +97,7 @@ function item(value: unknown, field: string): DataItem {
     label: str(i.label, `${field}.label`, { max: 64 }),
     type: oneOf(i.type, `${field}.type`, ITEM_TYPES),
     personal: bool(i.personal ?? false, `${field}.personal`),
+    ...(bool(i.fingerprint ?? true, `${field}.fingerprint`) ? {} : { fingerprint: false as const }),
   };
 }
 

@@ -39,6 +39,7 @@ import type {
   DuePage,
   Duty,
   Enterprise,
+  FingerprintCommitment,
   GatewayRegistration,
   Grant,
   GrantFilter,
@@ -853,6 +854,19 @@ export class AuditApi extends ContractApi {
    */
   submitAnchor(anchor: AnchorInput): Promise<Committed<LedgerAnchor>> {
     return this.submit('SubmitAnchor', JSON.stringify(anchor));
+  }
+
+  /**
+   * Gateway: records SHA-256 of grant `grantId`'s fingerprint key, once (the same again is answered as
+   * recorded). @throws RdxSdkError ALREADY_EXISTS for another commitment, NOT_FOUND for no such grant
+   */
+  commitFingerprint(grantId: string, commitment: string): Promise<Committed<FingerprintCommitment>> {
+    return this.submit('CommitFingerprint', grantId, commitment);
+  }
+
+  /** The commitment to a grant's fingerprint key. @throws RdxSdkError NOT_FOUND when none is recorded */
+  fingerprintCommitment(grantId: string): Promise<FingerprintCommitment> {
+    return this.evaluate('GetFingerprintCommitment', grantId);
   }
 
   /** One anchor. @throws RdxSdkError NOT_FOUND */

@@ -4,7 +4,7 @@
  * run time, so the SDK loads no chaincode code. The inputs, which the chaincode parses from JSON rather than
  * declaring as types, are stated here, from the objects' fields where they are the same.
  */
-import type { Anchor, GatewayRegistration } from '@rdx/chaincode';
+import type { Anchor, FingerprintCommitment, GatewayRegistration } from '@rdx/chaincode';
 import type { CreditEvaluation } from '@rdx/chaincode';
 import type { ObjectType } from '@rdx/chaincode';
 import type { Demand } from '@rdx/chaincode';
@@ -254,7 +254,7 @@ export type { CreditEvaluation };
 export type AnchorInput = Omit<Anchor, 'anchorHash' | 'submitter' | 'certificate' | 'txId' | 'anchoredAt'>;
 
 /** An anchor of a gateway's audit log on the ledger. */
-export type { Anchor as LedgerAnchor, GatewayRegistration };
+export type { Anchor as LedgerAnchor, FingerprintCommitment, GatewayRegistration };
 
 /** The last anchor of a gateway's chain (sequence 0 when none). */
 export interface AnchorHead {

@@ -400,6 +400,67 @@ export const REGULATOR_PATHS = {
       },
     },
   },
+  '/v1/trace': {
+    post: {
+      summary:
+        'Traces a suspect file (数据水印溯源): which grant received the restricted records in it, with the chance of a false attribution and, when one is named, an evidence package (docs/TRACE.md)',
+      security: [{ bearerAuth: [] }, { fabricAdminSignature: [] }],
+      parameters: [
+        { name: 'dataset', in: 'query', schema: str, description: 'only grants on this dataset' },
+        { name: 'format', in: 'query', schema: { type: 'string', enum: ['csv', 'json'] } },
+      ],
+      requestBody: {
+        required: true,
+        content: {
+          'text/csv': { schema: { type: 'string' } },
+          'application/json': { schema: {} },
+        },
+      },
+      responses: {
+        '200': ok({
+          type: 'object',
+          required: ['fileSha256', 'readings', 'candidates', 'attributed', 'note', 'evidence'],
+          properties: {
+            fileSha256: str,
+            readings: { type: 'integer', description: 'distinct values that carry a mark' },
+            candidates: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: [
+                  'grantId',
+                  'creditCode',
+                  'datasetId',
+                  'trials',
+                  'matches',
+                  'chance',
+                  'falseAttribution',
+                ],
+                properties: {
+                  grantId: str,
+                  creditCode: str,
+                  enterprise: nullableStr,
+                  datasetId: str,
+                  state: str,
+                  trials: { type: 'integer' },
+                  matches: { type: 'integer' },
+                  chance: { type: 'number' },
+                  falseAttribution: { type: 'number' },
+                },
+              },
+            },
+            attributed: nullableStr,
+            note: str,
+            evidence: { type: ['object', 'null'] },
+          },
+        }),
+        '400': problem,
+        '404': problem,
+        '409': problem,
+        ...denied,
+      },
+    },
+  },
   '/v1/regulator/misuse-signals': {
     get: {
       summary:

@@ -14,6 +14,8 @@ const WHO = {
   reader:
     "An opening body's admin or reviewer, signing with its Fabric identity, or one of the body's console accounts with its Bearer token.",
   bodyAdmin: "The body's admin, signing with its Fabric identity.",
+  tracer:
+    "A regulator's Bearer token (any dataset), or an opening body's admin or reviewer signing over the file with its Fabric identity, or one of its console accounts' tokens (its own datasets).",
   client:
     "An enterprise, regulator or opening body's console account authenticating itself (OAuth 2.0 client credentials).",
 } as const;
@@ -108,6 +110,7 @@ export const OPERATION_INDEX: Record<string, [operationId: string, tag: Tag, who
   'get /v1/regulator/usage-reconciliation': ['getUsageReconciliation', 'regulator', 'regulator'],
   'get /v1/regulator/misuse-signals': ['listMisuseSignals', 'regulator', 'regulator'],
   'get /v1/regulator/complaints': ['listComplaints', 'regulator', 'regulator'],
+  'post /v1/trace': ['traceFile', 'regulator', 'tracer'],
   'get /v1/regulator/body-performance': ['getBodyPerformance', 'regulator', 'regulator'],
   'get /v1/regulator/anchors': ['listAnchors', 'regulator', 'regulator'],
   'get /v1/regulator/receipts/{requestId}': ['getRegulatorReceipt', 'regulator', 'regulator'],

@@ -102,6 +102,7 @@ export class FakeLedger implements Ledger {
   duties: Record<string, unknown>[] = [];
   /** Complaints filed through the public route, by id. */
   readonly complaints = new Map<string, Record<string, unknown>>();
+  readonly fingerprintCommitments = new Map<string, { grantId: string; commitment: string }>();
   private readonly nonces = new Set<string>();
   private tx = 0;
 
@@ -208,6 +209,19 @@ export class FakeLedger implements Ledger {
       this.complaints.set(input.id!, stored);
       return stored;
     });
+    // Fingerprint commitments: written once per grant, as the audit contract keeps them.
+    this.handlers.set('audit:CommitFingerprint', ([grantId = '', commitment = '']) => {
+      const existing = this.fingerprintCommitments.get(grantId);
+      if (existing && existing.commitment !== commitment) refuse('ALREADY_EXISTS', 'another commitment');
+      const record = existing ?? { grantId, commitment, committedAt: new Date().toISOString(), txId: 'fake' };
+      this.fingerprintCommitments.set(grantId, record);
+      return record;
+    });
+    this.handlers.set(
+      'audit:GetFingerprintCommitment',
+      ([grantId = '']) =>
+        this.fingerprintCommitments.get(grantId) ?? refuse('NOT_FOUND', `no commitment for ${grantId}`),
+    );
     // Shells of every complaint held here, by state and owning body, as the chaincode lists them.
     this.handlers.set('complaint:ListComplaints', ([filter = '{}']) => {
       const { state, body } = JSON.parse(filter) as { state?: string; body?: string };

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { EnterpriseSigner, signAdminRequest, type AdminIdentity } from '@rdx/client';
+import { EnterpriseSigner, RdxLedger, signAdminRequest, type AdminIdentity } from '@rdx/client';
 import { createApp } from '../app.js';
 import { acceptRawUtf8RequestLines } from '../http/raw-utf8-urls.js';
 import { Anchorer } from '../audit/anchorer.js';
@@ -35,6 +35,7 @@ import { FakeLedger } from './fake-ledger.js';
 import { mspRootsDir, testOrg } from './test-ca.js';
 import { NotificationStore } from '../notify/notification-store.js';
 import { MisuseMonitor } from '../misuse/misuse-monitor.js';
+import { Fingerprints } from '../fingerprint/fingerprints.js';
 import { DEFAULT_THRESHOLDS, type MisuseThresholds } from '../misuse/grant-activity.js';
 import {
   CODE,
@@ -59,6 +60,8 @@ export const AUDIENCE = 'rdx-api';
 export const GATEWAY_ID = 'gw-test';
 
 export interface HarnessOptions {
+  /** The fingerprint secret (default: none, so records are served exact and only fingerprint tests mark them). */
+  fingerprintSecret?: Buffer;
   /** Misuse thresholds (default: the platform's defaults). */
   misuse?: Partial<MisuseThresholds>;
   /** Largest page (default 50). */
@@ -453,6 +456,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ),
     uploadDir: path.join(dir, 'uploads'),
     notifications,
+    fingerprints: opts.fingerprintSecret
+      ? new Fingerprints(opts.fingerprintSecret, new RdxLedger(ledger).audit)
+      : undefined,
     misuse: MisuseMonitor.open(path.join(dir, 'signals.db'), {
       view,
       thresholds: { ...DEFAULT_THRESHOLDS, ...opts.misuse },

@@ -88,6 +88,12 @@ export async function regulatorRepresentativeRun(g: Harness): Promise<void> {
   }
   await g.get('/v1/regulator/misuse-signals?limit=0', { token });
   await g.get('/v1/regulator/complaints?state=LOST', { token });
+  // A suspect file traced (an unmarked one here: no grant named), and what the trace refuses.
+  const csv = { 'content-type': 'text/csv' };
+  await g.post('/v1/trace', { token, body: 'income\r\n3037.5\r\n', headers: csv });
+  await g.post('/v1/trace?format=xlsx', { token, body: 'x', headers: csv });
+  await g.post('/v1/trace?dataset=nope', { token, body: 'x', headers: csv });
+  await g.post('/v1/trace', { body: 'x', headers: csv });
   await g.get('/v1/regulator/timeline', { token });
   await g.get('/v1/regulator/timeline?grant=nope', { token });
   await g.get('/v1/regulator/grants/nope/stats', { token });

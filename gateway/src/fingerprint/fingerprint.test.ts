@@ -1,0 +1,172 @@
+/**
+ * Fingerprints through the gateway (issue 17): restricted records carry the grant's marks within one unit of the
+ * last digit (items the body opted out, and unconditional data, are served exact); the grant's commitment reaches
+ * the ledger; a page served to one enterprise, mangled, is traced back to its grant by a regulator and by the
+ * owning body, with an evidence package whose key matches the commitment — and the source file names no grant.
+ */
+import { expect } from 'chai';
+import crypto from 'node:crypto';
+import { fingerprintCommitment, signAdminRequest } from '@rdx/client';
+import { CODE, DS, GRANT, GRANTED_PEOPLE_ITEMS } from '../testing/fixtures.js';
+import {
+  assertOk,
+  assertProblem,
+  DATASET_OWNERS,
+  regulatorLogin,
+  startHarness,
+  type Harness,
+  type Reply,
+} from '../testing/harness.js';
+import { testOrg } from '../testing/test-ca.js';
+import type { EvidencePackage, TraceCandidate } from './trace.js';
+
+type Row = Record<string, unknown>;
+interface Traced {
+  attributed: string | null;
+  readings: number;
+  note: string;
+  candidates: (TraceCandidate & { enterprise: string | null })[];
+  evidence: EvidencePackage | null;
+}
+
+const SECRET = crypto.createHash('sha256').update('gateway test fingerprint secret').digest();
+const ITEMS = [...GRANTED_PEOPLE_ITEMS, 'income'];
+
+describe('fingerprints through the gateway (issue 17)', () => {
+  let h: Harness;
+  let regulator: string;
+  const owner = DATASET_OWNERS[0];
+
+  /** Every page of the people dataset as one enterprise is served it. */
+  async function allPages(as: 'AA' | 'AAA'): Promise<Row[]> {
+    const rows: Row[] = [];
+    let cursor: string | null = null;
+    do {
+      const reply: Reply = await h.get(
+        `/v1/datasets/${DS.PEOPLE}/records?fields=${ITEMS.join(',')}&limit=50${cursor ? `&cursor=${cursor}` : ''}`,
+        { as },
+      );
+      const body = assertOk<{ data: Row[]; nextCursor: string | null }>(reply);
+      rows.push(...body.data);
+      cursor = body.nextCursor;
+    } while (cursor);
+    return rows;
+  }
+
+  const csv = (rows: Row[], columns: string[]) =>
+    [columns.join(','), ...rows.map((r) => columns.map((c) => JSON.stringify(r[c] ?? '')).join(','))].join(
+      '\r\n',
+    );
+
+  const trace = async (file: string, query = '', token = regulator) =>
+    h.post(`/v1/trace${query}`, { token, body: file, headers: { 'content-type': 'text/csv' } });
+
+  before(async () => {
+    h = await startHarness({ fingerprintSecret: SECRET });
+    // Both enterprises hold a live grant on the people dataset with income; the body keeps record ids exact.
+    for (const id of [GRANT.AA_PEOPLE, GRANT.AAA_PEOPLE])
+      h.view.putGrant({ ...h.view.grants.get(id)!, items: ITEMS, state: 'ACTIVE' });
+    const people = h.view.datasets.get(DS.PEOPLE)!;
+    h.view.putDataset({
+      ...people,
+      items: people.items.map((i) => (i.name === 'record_id' ? { ...i, fingerprint: false as const } : i)),
+    });
+    regulator = await regulatorLogin(h, 'regulator-fp');
+  });
+  after(() => h.close());
+
+  it('serves each number within one unit of its last digit; opted-out items and small numbers exact', async () => {
+    const source = new Map([...h.store.allRows(DS.PEOPLE)].map((r) => [r.record_id, r]));
+    const aa = await allPages('AA');
+    const aaa = await allPages('AAA');
+    expect(aa).to.have.length(source.size);
+    let changed = 0;
+    aa.forEach((row, i) => {
+      const truth = source.get(row.record_id as number)!;
+      expect(row.record_id, 'record ids are opted out: exact').to.equal(truth.record_id);
+      expect(row.age, 'ages have two digits: exact').to.equal(truth.age);
+      // One unit of the last digit the source value is written with: 3037.5 may be 3037.6, 3075 may be 3076.
+      const unit = 10 ** -(String(truth.income).split('.')[1]?.length ?? 0);
+      expect(Math.abs(Number(row.income) - Number(truth.income))).to.be.at.most(unit + 1e-9);
+      if (row.income !== truth.income) changed++;
+      expect(aaa[i]!.record_id).to.equal(row.record_id);
+    });
+    expect(changed, 'about half of the marked incomes move').to.be.within(
+      source.size * 0.2,
+      source.size * 0.6,
+    );
+    expect(
+      aa.filter((r, i) => r.income !== aaa[i]!.income).length,
+      'the two grants get different marks',
+    ).to.be.above(source.size * 0.2);
+    // The commitment to each grant's key is on the ledger once it has been served.
+    for (const id of [GRANT.AA_PEOPLE, GRANT.AAA_PEOPLE])
+      expect(h.ledger.fingerprintCommitments.get(id)?.commitment).to.be.a('string');
+  });
+
+  it('unconditional data is served exact: it is public anyway', async () => {
+    const source = [...h.store.allRows(DS.OPEN)].slice(0, 20);
+    const served = assertOk<{ data: Row[] }>(
+      await h.get(`/v1/datasets/${DS.OPEN}/records?limit=20`, { as: 'AA' }),
+    );
+    expect(served.data.map((r) => r.pm25)).to.deep.equal(source.map((r) => r.pm25));
+  });
+
+  it('a regulator traces a mangled page to its grant, with figures and evidence the ledger’s commitment confirms', async () => {
+    const aa = await allPages('AA');
+    // 60 rows, reordered, only the record id and income columns, income renamed: still AA's grant.
+    const leaked = csv(
+      [...aa]
+        .reverse()
+        .slice(0, 60)
+        .map((r) => ({ id: r.record_id, 收入: r.income })),
+      ['收入', 'id'],
+    );
+    const traced = assertOk<Traced>(await trace(leaked));
+    expect(traced.attributed, traced.note).to.equal(GRANT.AA_PEOPLE);
+    expect(traced.candidates[0]).to.deep.include({ grantId: GRANT.AA_PEOPLE, creditCode: CODE.AA });
+    expect(traced.candidates[0]!.falseAttribution).to.be.below(1e-6);
+    const other = traced.candidates.find((c) => c.grantId === GRANT.AAA_PEOPLE)!;
+    expect(other.falseAttribution, 'the other grant on the dataset agrees only by chance').to.be.above(1e-3);
+    const evidence = traced.evidence!;
+    expect(fingerprintCommitment(Buffer.from(evidence.key, 'hex'))).to.equal(
+      h.ledger.fingerprintCommitments.get(GRANT.AA_PEOPLE)!.commitment,
+    );
+    expect(evidence.fileSha256).to.equal(crypto.createHash('sha256').update(leaked).digest('hex'));
+
+    // The source itself, and too few values, name nobody.
+    const source = csv([...h.store.allRows(DS.PEOPLE)], ['record_id', 'income']);
+    const unmarked = assertOk<Traced>(await trace(source));
+    expect(unmarked.attributed, unmarked.note).to.equal(null);
+    expect(unmarked.evidence).to.equal(null);
+    const few = assertOk<Traced>(await trace(csv(aa.slice(0, 5), ['income'])));
+    expect(few.attributed).to.equal(null);
+    expect(few.note).to.match(/are needed to name a grant/);
+  });
+
+  it('the owning body traces its own dataset, signing the file; another body and an enterprise cannot', async () => {
+    const aaa = await allPages('AAA');
+    const leaked = JSON.stringify(aaa.slice(100, 180));
+    const urlPath = `/v1/trace?dataset=${DS.PEOPLE}&format=json`;
+    const signed = (org: string) =>
+      h.call('POST', urlPath, {
+        body: leaked,
+        headers: {
+          'content-type': 'application/json',
+          ...signAdminRequest(testOrg(org).identity('reviewer'), {
+            method: 'POST',
+            path: urlPath,
+            contentSha256: crypto.createHash('sha256').update(leaked).digest('hex'),
+          }),
+        },
+      });
+    const byOwner = assertOk<Traced>(await signed(owner));
+    expect(byOwner.attributed, byOwner.note).to.equal(GRANT.AAA_PEOPLE);
+    assertProblem(await signed(DATASET_OWNERS[1]), 404, 'NOT_FOUND');
+    assertProblem(await trace(leaked, '', h.tokenFor('AA')), 403, 'FORBIDDEN');
+    assertProblem(await h.post('/v1/trace', { body: leaked }), 401, 'TOKEN_MISSING');
+    assertProblem(await trace('{not json', '?format=json'), 400, 'BAD_REQUEST');
+    assertProblem(await trace(leaked, '?format=xlsx'), 400, 'BAD_REQUEST');
+    assertProblem(await trace('', ''), 400, 'BAD_REQUEST');
+  });
+});

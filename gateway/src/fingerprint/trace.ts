@@ -1,0 +1,119 @@
+/**
+ * Tracing a suspect file (issue 17, docs/TRACE.md): the marks read from its values are compared with the key of
+ * every grant it may have come from; the grant they agree with far beyond chance is named, with the figures and
+ * an evidence package that `rdx trace verify` checks offline against the ledger's commitment.
+ */
+import crypto from 'node:crypto';
+import { readMarks, scoreKey, suspectCells, type MarkReading, type SuspectFormat } from '@rdx/client';
+import type { GrantView } from '../view/ledger-view.js';
+import type { Fingerprints } from './fingerprints.js';
+
+/** A grant is named when its chance, times the number of grants tried, is below this. */
+export const ATTRIBUTION_THRESHOLD = 1e-6;
+/** Fewer readings than this can never reach the threshold (2^-20 ≈ 1e-6): said so rather than tried. */
+export const MIN_READINGS = 20;
+
+export interface TraceCandidate {
+  grantId: string;
+  creditCode: string;
+  datasetId: string;
+  state: string;
+  trials: number;
+  matches: number;
+  /** P[an unrelated file agrees this well with this grant's key]. */
+  chance: number;
+  /** `chance` times the grants tried (Bonferroni): the chance that any grant tried agrees this well by luck. */
+  falseAttribution: number;
+}
+
+export interface EvidencePackage {
+  kind: 'rdx-fingerprint-evidence';
+  version: 1;
+  gatewayId: string;
+  tracedAt: string;
+  /** SHA-256 of the suspect file as received. */
+  fileSha256: string;
+  grantId: string;
+  creditCode: string;
+  datasetId: string;
+  /** The grant's fingerprint key, hex: SHA-256 of it is the commitment on the ledger. */
+  key: string;
+  commitment: string;
+  candidates: number;
+  readings: MarkReading[];
+  trials: number;
+  matches: number;
+  chance: number;
+  falseAttribution: number;
+}
+
+export interface TraceResult {
+  fileSha256: string;
+  readings: number;
+  candidates: TraceCandidate[];
+  /** The grant named, when one is; else why none is. */
+  attributed: string | null;
+  note: string;
+  evidence: EvidencePackage | null;
+}
+
+/** Traces the cells of a suspect file against `grants`; the ten most likely first. */
+export function traceFile(
+  text: string,
+  format: SuspectFormat | undefined,
+  grants: GrantView[],
+  fingerprints: Fingerprints,
+  meta: { gatewayId: string; now: Date },
+): TraceResult {
+  const fileSha256 = crypto.createHash('sha256').update(text).digest('hex');
+  const readings = readMarks(suspectCells(text, format));
+  const scored = grants
+    .map((g) => {
+      const score = scoreKey(fingerprints.keyBytes(g.id), readings);
+      return {
+        grantId: g.id,
+        creditCode: g.creditCode,
+        datasetId: g.datasetId,
+        state: g.state,
+        ...score,
+        falseAttribution: Math.min(1, score.chance * grants.length),
+      };
+    })
+    .sort((a, b) => a.chance - b.chance || b.matches - a.matches || a.grantId.localeCompare(b.grantId));
+  const best = scored[0];
+  const named = best && readings.length >= MIN_READINGS && best.falseAttribution < ATTRIBUTION_THRESHOLD;
+  const note = !grants.length
+    ? 'no grant could have served this file: no grant on the datasets asked about'
+    : readings.length < MIN_READINGS
+      ? `only ${readings.length} values can carry a mark (numbers of three or more significant digits); ${MIN_READINGS} are needed to name a grant`
+      : named
+        ? `grant ${best.grantId}: ${best.matches} of ${best.trials} marks agree; an unrelated file would agree this well with any of the ${grants.length} grants tried with probability ${best.falseAttribution.toExponential(2)}`
+        : `no grant's marks agree beyond chance (the best: ${best!.matches} of ${best!.trials}); the file may be unmarked, from another source, or altered (rounded)`;
+  return {
+    fileSha256,
+    readings: readings.length,
+    candidates: scored.slice(0, 10),
+    attributed: named ? best.grantId : null,
+    note,
+    evidence: named
+      ? {
+          kind: 'rdx-fingerprint-evidence',
+          version: 1,
+          gatewayId: meta.gatewayId,
+          tracedAt: meta.now.toISOString(),
+          fileSha256,
+          grantId: best.grantId,
+          creditCode: best.creditCode,
+          datasetId: best.datasetId,
+          key: fingerprints.keyBytes(best.grantId).toString('hex'),
+          commitment: fingerprints.commitment(best.grantId),
+          candidates: grants.length,
+          readings,
+          trials: best.trials,
+          matches: best.matches,
+          chance: best.chance,
+          falseAttribution: best.falseAttribution,
+        }
+      : null,
+  };
+}

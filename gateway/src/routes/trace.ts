@@ -1,0 +1,87 @@
+/**
+ * `POST /v1/trace` (issue 17, 数据水印溯源): a regulator, or an opening body for its own datasets, sends a suspect
+ * CSV or JSON file and hears which grant served it, if any, with the figures and an evidence package. A regulator
+ * signs in with its token; a body with its staff's signature over the file or a console account's token.
+ */
+import express, { type Request, type Router } from 'express';
+import { SUSPECT_FORMATS, type SuspectFormat } from '@rdx/client';
+import { TokenError, TokenRoleError } from '../auth/token-service.js';
+import { bearerToken } from '../http/authenticate.js';
+import { apiRouter } from '../http/routing.js';
+import { bodyReader } from '../http/staff-signature.js';
+import { Problem } from '../problem.js';
+import type { Services } from '../services.js';
+import { traceFile } from '../fingerprint/trace.js';
+
+/** The largest suspect file taken (a few hundred thousand rows of CSV). */
+export const MAX_SUSPECT_FILE = '32mb';
+
+/** Who asks: a regulator (every dataset), or an opening body (its own). */
+function tracer(s: Services, req: Request, raw: Buffer): { body?: string } {
+  const token = bearerToken(req);
+  if (token !== undefined)
+    try {
+      s.tokens.verify(token, 'regulator');
+      return {};
+    } catch (err) {
+      if (err instanceof TokenError && !(err instanceof TokenRoleError))
+        throw new Problem('TOKEN_INVALID', err.message);
+      if (!(err instanceof TokenRoleError)) throw err;
+      // Not a regulator's: a body's console account, or 403 for anyone else's.
+    }
+  return { body: bodyReader(s, req, raw).mspId };
+}
+
+export function traceRoutes(s: Services): Router {
+  const r = apiRouter();
+  r.post('/v1/trace', express.raw({ type: () => true, limit: MAX_SUSPECT_FILE }), (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const who = tracer(s, req, raw);
+    if (!s.fingerprints)
+      throw new Problem(
+        'INVALID_STATE',
+        'This gateway serves no fingerprints (RDX_FINGERPRINT=off), so it traces none.',
+      );
+    const format = req.query.format;
+    if (format !== undefined && !SUSPECT_FORMATS.includes(format as SuspectFormat))
+      throw new Problem(
+        'BAD_REQUEST',
+        `format is ${SUSPECT_FORMATS.join(' or ')} (default: from the content).`,
+      );
+    const dataset = req.query.dataset;
+    if (dataset !== undefined && typeof dataset !== 'string')
+      throw new Problem('BAD_REQUEST', 'dataset is one dataset id.');
+    if (dataset !== undefined && !s.view.datasets.has(dataset))
+      throw new Problem('NOT_FOUND', `There is no dataset ${dataset.slice(0, 64)}.`);
+    if (raw.length === 0) throw new Problem('BAD_REQUEST', 'Send the suspect file as the request body.');
+    if (who.body && dataset !== undefined && s.view.datasets.get(dataset)?.owner !== who.body)
+      throw new Problem('NOT_FOUND', `There is no dataset ${dataset} of yours.`);
+    // Every grant on a restricted dataset that could have served the file: of one dataset, or of the body's own.
+    const grants = [...s.view.grants.values()].filter((g) => {
+      const d = s.view.datasets.get(g.datasetId);
+      return (
+        d?.openAttribute === 'restricted' &&
+        (dataset === undefined || g.datasetId === dataset) &&
+        (who.body === undefined || d.owner === who.body)
+      );
+    });
+    let result;
+    try {
+      result = traceFile(raw.toString('utf8'), format as SuspectFormat | undefined, grants, s.fingerprints, {
+        gatewayId: s.config.gatewayId,
+        now: s.now(),
+      });
+    } catch (err) {
+      if (err instanceof SyntaxError) throw new Problem('BAD_REQUEST', err.message);
+      throw err;
+    }
+    res.json({
+      ...result,
+      candidates: result.candidates.map((c) => ({
+        ...c,
+        enterprise: s.view.enterprises.get(c.creditCode)?.name ?? null,
+      })),
+    });
+  });
+  return r;
+}
