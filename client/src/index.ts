@@ -109,3 +109,4 @@ export {
   guessFormat,
   type SuspectFormat,
 } from './fingerprint/suspect-file.js';
+export { verifyTraceEvidence, type TraceEvidence } from './fingerprint/trace-evidence.js';

@@ -34,6 +34,7 @@ import bodyReconciliation from './commands/body/reconciliation.js';
 import bodyGrantUsage from './commands/body/grant-usage.js';
 import bodyHome from './commands/body/home.js';
 import regulatorMisuseSignals from './commands/regulator/misuse-signals.js';
+import sharedTrace from './commands/shared/trace.js';
 import {
   consoleAccountAdd,
   consoleAccountList,
@@ -175,6 +176,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   regulatorEvidence,
   regulatorHistory,
   regulatorMisuseSignals,
+  sharedTrace,
   sharedAgreementShow,
   sharedComplaintStatus,
   sharedComplaintSuspend,

@@ -42,6 +42,7 @@ export const TERMS = {
   receipt: '审计回执 audit receipt',
   anchor: '上链锚定 anchor',
   evidence: '证据包 evidence package',
+  traceEvidence: '溯源证据包 trace evidence package',
   history: '历史 history',
   endorsers: '背书 endorsers',
   transaction: '交易 transaction',

@@ -16,6 +16,8 @@ import {
   scoreKey,
 } from './fingerprint.js';
 import { csvCells, jsonCells, suspectCells } from './suspect-file.js';
+import { verifyTraceEvidence, type TraceEvidence } from './trace-evidence.js';
+import { verifyDocument } from '../sdk/receipt-verify.js';
 
 const SECRET = crypto.createHash('sha256').update('test fingerprint secret').digest();
 const KEY_A = grantFingerprintKey(SECRET, 'GR-A');
@@ -176,5 +178,61 @@ describe('fingerprints in served records (issue 17)', () => {
     expect(suspectCells('[{"a":5}]')).to.deep.equal([5]);
     expect(suspectCells('a\n5')).to.deep.equal(['a', '5']);
     expect(() => jsonCells('{nope')).to.throw(SyntaxError, /not JSON/);
+  });
+
+  describe('a trace evidence package, checked offline', () => {
+    const file = toCsv(served(sourceRows(120, 7), KEY_A), ['capital', 'turnover']);
+    const readings = readMarks(suspectCells(file));
+    const score = scoreKey(KEY_A, readings);
+    const evidence: TraceEvidence = {
+      kind: 'rdx-fingerprint-evidence',
+      version: 1,
+      gatewayId: 'gw1',
+      tracedAt: '2026-11-30T00:00:00.000Z',
+      fileSha256: crypto.createHash('sha256').update(file).digest('hex'),
+      grantId: 'GR-A',
+      creditCode: '91331100MA00000001',
+      datasetId: 'ds',
+      key: KEY_A.toString('hex'),
+      commitment: fingerprintCommitment(KEY_A),
+      candidates: 2,
+      readings,
+      ...score,
+      falseAttribution: score.chance * 2,
+    };
+    const failed = (r: ReturnType<typeof verifyTraceEvidence>) =>
+      r.checks.filter((c) => !c.ok).map((c) => c.name);
+
+    it('holds against the ledger’s commitment and the file; rdx verify recognises it', () => {
+      const r = verifyTraceEvidence(evidence, {
+        ledgerCommitment: evidence.commitment,
+        file: { text: file },
+      });
+      expect(r.ok, JSON.stringify(r.checks)).to.equal(true);
+      expect(r.checks.map((c) => c.name)).to.deep.equal([
+        'package',
+        'key',
+        'ledger',
+        'figures',
+        'file',
+        'marks',
+      ]);
+      expect(verifyDocument(evidence, { suspectFile: file }).ok).to.equal(true);
+    });
+
+    it('fails on another key, a changed figure, another file, or another commitment on the ledger', () => {
+      const keyB = { ...evidence, key: KEY_B.toString('hex') };
+      expect(failed(verifyTraceEvidence(keyB))).to.include('key');
+      expect(failed(verifyTraceEvidence({ ...evidence, matches: evidence.matches + 1 }))).to.deep.equal([
+        'figures',
+      ]);
+      expect(
+        failed(verifyTraceEvidence(evidence, { file: { text: `${file}\r\n12345,67890` } })),
+      ).to.deep.equal(['file', 'marks']);
+      expect(
+        failed(verifyTraceEvidence(evidence, { ledgerCommitment: fingerprintCommitment(KEY_B) })),
+      ).to.deep.equal(['ledger']);
+      expect(failed(verifyTraceEvidence({ ...evidence, kind: 'other' } as never))).to.deep.equal(['package']);
+    });
   });
 });

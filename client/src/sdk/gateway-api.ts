@@ -28,6 +28,8 @@ import type {
 } from './types.js';
 import { signAdminRequest, type AdminIdentity } from './admin-signature.js';
 import { PartyNotifications } from './notifications-api.js';
+import { guessFormat, type SuspectFormat } from '../fingerprint/suspect-file.js';
+import type { TraceEvidence } from '../fingerprint/trace-evidence.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** Renew a token this long before it expires, so a request never leaves with one about to lapse. */
@@ -244,6 +246,39 @@ export interface ComplaintRow {
   suspendedGrants: number;
   outcome: string | null;
   complainantTold: string | null;
+}
+
+/** Which grants a trace tries, and how the file is read (default: from its content). */
+export interface TraceOptions {
+  dataset?: string;
+  format?: SuspectFormat;
+}
+
+/** One grant a suspect file was compared with. */
+export interface TraceCandidate {
+  grantId: string;
+  creditCode: string;
+  enterprise: string | null;
+  datasetId: string;
+  state: string;
+  trials: number;
+  matches: number;
+  chance: number;
+  falseAttribution: number;
+}
+
+/** What a trace answers (POST /v1/trace). */
+export interface TraceResult {
+  fileSha256: string;
+  readings: number;
+  candidates: TraceCandidate[];
+  attributed: string | null;
+  note: string;
+  evidence: TraceEvidence | null;
+}
+
+function traceContentType(text: string, format?: SuspectFormat): string {
+  return (format ?? guessFormat(text)) === 'json' ? 'application/json' : 'text/csv';
 }
 
 export interface BodyHome {
@@ -548,6 +583,19 @@ export class PublicGatewayApi {
     ).body;
   }
 
+  /**
+   * Traces a suspect file among the grants on the signer's body's datasets, signed over the file with the
+   * Fabric identity of its admin or a reviewer (docs/TRACE.md).
+   */
+  async traceAsBody(signer: AdminIdentity, text: string, opts: TraceOptions = {}): Promise<TraceResult> {
+    return (
+      await this.signed<TraceResult>(signer, 'POST', '/v1/trace', {
+        query: { dataset: opts.dataset, format: opts.format },
+        raw: { type: traceContentType(text, opts.format), text },
+      })
+    ).body;
+  }
+
   /** The console accounts of the signer's body (never their secrets). */
   async consoleAccounts(signer: AdminIdentity): Promise<ConsoleAccount[]> {
     return (await this.signed<{ data: ConsoleAccount[] }>(signer, 'GET', '/v1/admin/console-accounts')).body
@@ -570,13 +618,21 @@ export class PublicGatewayApi {
     signer: AdminIdentity,
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
-    options: { query?: Record<string, string | number | undefined>; body?: unknown } = {},
+    options: {
+      query?: Record<string, string | number | undefined>;
+      body?: unknown;
+      raw?: { type: string; text: string };
+    } = {},
   ): Promise<{ status: number; body: T }> {
     const url = this.http.url(path, options.query);
-    const body = options.body === undefined ? '' : JSON.stringify(options.body);
+    const body = options.raw
+      ? options.raw.text
+      : options.body === undefined
+        ? ''
+        : JSON.stringify(options.body);
     const contentSha256 = crypto.createHash('sha256').update(body).digest('hex');
     const headers = {
-      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(body ? { 'content-type': options.raw?.type ?? 'application/json' } : {}),
       ...signAdminRequest(signer, { method, path: url.pathname + url.search, contentSha256 }),
     };
     return this.http.json<T>(await this.http.send(url, { method, headers, ...(body ? { body } : {}) }));
@@ -705,15 +761,25 @@ export abstract class GatewaySession {
   protected async call<T>(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
-    options: { query?: Record<string, string | number | undefined>; body?: unknown } = {},
+    options: {
+      query?: Record<string, string | number | undefined>;
+      body?: unknown;
+      /** A body sent as it is (a file), instead of `body` as JSON. */
+      raw?: { type: string; text: string };
+    } = {},
   ): Promise<{ status: number; body: T }> {
     const { accessToken } = await this.accessToken();
     const headers: Record<string, string> = { authorization: `Bearer ${accessToken}` };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.raw) headers['content-type'] = options.raw.type;
+    else if (options.body !== undefined) headers['content-type'] = 'application/json';
     const res = await this.http.send(this.http.url(path, options.query), {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.raw
+        ? options.raw.text
+        : options.body === undefined
+          ? undefined
+          : JSON.stringify(options.body),
     });
     return this.http.json<T>(res);
   }
@@ -755,6 +821,19 @@ export class RegulatorSession extends GatewaySession {
   async grantStats(grantId: string, days = 30): Promise<Record<string, unknown>> {
     const path = `/v1/regulator/grants/${encodeURIComponent(grantId)}/stats`;
     return (await this.call<Record<string, unknown>>('GET', path, { query: { days } })).body;
+  }
+
+  /**
+   * Traces a suspect file (CSV or JSON text): the grant that received it, if the marks in it say so beyond chance,
+   * with an evidence package (docs/TRACE.md). @throws GatewayProblemError BAD_REQUEST for a file it cannot read
+   */
+  async trace(text: string, opts: TraceOptions = {}): Promise<TraceResult> {
+    return (
+      await this.call<TraceResult>('POST', '/v1/trace', {
+        query: { dataset: opts.dataset, format: opts.format },
+        raw: { type: traceContentType(text, opts.format), text },
+      })
+    ).body;
   }
 
   /** Complaints, open ones soonest due first, then the newest resolved: every body's or one's (Z21, Z35). */

@@ -8,6 +8,7 @@ import crypto, { X509Certificate } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.js';
 import { leafHash, verifyInclusion } from '../audit/merkle.js';
 import { VerificationError } from './errors.js';
+import { verifyTraceEvidence, type TraceEvidence } from '../fingerprint/trace-evidence.js';
 import type {
   Agreement,
   AnchorInput,
@@ -70,7 +71,7 @@ export interface Check {
 
 /** The outcome of a verification: ok only when every check holds. */
 export interface VerificationReport {
-  kind: 'receipt' | 'anchor-chain' | 'evidence';
+  kind: 'receipt' | 'anchor-chain' | 'evidence' | 'trace';
   ok: boolean;
   checks: Check[];
 }
@@ -645,12 +646,19 @@ function receiptInEvidence(e: EvidencePackage, sealed: AuditReceipt): Check[] {
  * Verifies whatever RDX document `doc` is: an evidence package or a receipt.
  * @throws VerificationError UNKNOWN_DOCUMENT when it is neither.
  */
-export function verifyDocument(doc: unknown, options: EvidenceVerifyOptions = {}): VerificationReport {
+export function verifyDocument(
+  doc: unknown,
+  options: EvidenceVerifyOptions & { suspectFile?: string } = {},
+): VerificationReport {
   if (isObject(doc) && doc.kind === 'rdx-evidence') return verifyEvidence(doc, options);
+  if (isObject(doc) && doc.kind === 'rdx-fingerprint-evidence')
+    return verifyTraceEvidence(doc as unknown as TraceEvidence, {
+      ...(options.suspectFile === undefined ? {} : { file: { text: options.suspectFile } }),
+    });
   if (isObject(doc) && isObject(doc.record) && 'proof' in doc) return verifyReceipt(doc);
   throw new VerificationError(
     'UNKNOWN_DOCUMENT',
-    'the file is neither an audit receipt (record, proof, anchor) nor an evidence package (kind rdx-evidence)',
+    'the file is neither an audit receipt (record, proof, anchor), an evidence package (kind rdx-evidence) nor a trace evidence package (kind rdx-fingerprint-evidence)',
   );
 }
 

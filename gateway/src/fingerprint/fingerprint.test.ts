@@ -18,7 +18,8 @@ import {
   type Reply,
 } from '../testing/harness.js';
 import { testOrg } from '../testing/test-ca.js';
-import type { EvidencePackage, TraceCandidate } from './trace.js';
+import type { TraceEvidence } from '@rdx/client';
+import type { TraceCandidate } from './trace.js';
 
 type Row = Record<string, unknown>;
 interface Traced {
@@ -26,7 +27,7 @@ interface Traced {
   readings: number;
   note: string;
   candidates: (TraceCandidate & { enterprise: string | null })[];
-  evidence: EvidencePackage | null;
+  evidence: TraceEvidence | null;
 }
 
 const SECRET = crypto.createHash('sha256').update('gateway test fingerprint secret').digest();

@@ -4,7 +4,7 @@
  * an evidence package that `rdx trace verify` checks offline against the ledger's commitment.
  */
 import crypto from 'node:crypto';
-import { readMarks, scoreKey, suspectCells, type MarkReading, type SuspectFormat } from '@rdx/client';
+import { readMarks, scoreKey, suspectCells, type SuspectFormat, type TraceEvidence } from '@rdx/client';
 import type { GrantView } from '../view/ledger-view.js';
 import type { Fingerprints } from './fingerprints.js';
 
@@ -26,27 +26,6 @@ export interface TraceCandidate {
   falseAttribution: number;
 }
 
-export interface EvidencePackage {
-  kind: 'rdx-fingerprint-evidence';
-  version: 1;
-  gatewayId: string;
-  tracedAt: string;
-  /** SHA-256 of the suspect file as received. */
-  fileSha256: string;
-  grantId: string;
-  creditCode: string;
-  datasetId: string;
-  /** The grant's fingerprint key, hex: SHA-256 of it is the commitment on the ledger. */
-  key: string;
-  commitment: string;
-  candidates: number;
-  readings: MarkReading[];
-  trials: number;
-  matches: number;
-  chance: number;
-  falseAttribution: number;
-}
-
 export interface TraceResult {
   fileSha256: string;
   readings: number;
@@ -54,7 +33,7 @@ export interface TraceResult {
   /** The grant named, when one is; else why none is. */
   attributed: string | null;
   note: string;
-  evidence: EvidencePackage | null;
+  evidence: TraceEvidence | null;
 }
 
 /** Traces the cells of a suspect file against `grants`; the ten most likely first. */

@@ -1,6 +1,8 @@
 /**
- * `rdx verify`: checks a receipt or an evidence package offline. With --online and --as, a receipt's anchor
- * is also compared with the one on the ledger, which ties the proof to what the gateway committed.
+ * `rdx verify`: checks a receipt, an evidence package or a trace's evidence package offline. With --online and
+ * --as, a receipt's anchor is also compared with the one on the ledger, which ties the proof to what the gateway
+ * committed, and a trace's grant key with the commitment the ledger holds for the grant; --file names the
+ * suspect file a trace package was made from.
  */
 import { arg, defineCommand, optString } from '../../command.js';
 import { TERMS } from '../../terms.js';
@@ -13,6 +15,8 @@ import {
   type Check,
 } from '../../../sdk/receipt-verify.js';
 import type { CliContext } from '../../context.js';
+import { fingerprintCommitment } from '../../../fingerprint/fingerprint.js';
+import type { TraceEvidence } from '../../../fingerprint/trace-evidence.js';
 
 /** The ledger check of a receipt's anchor. */
 export async function anchorOnLedger(ctx: CliContext, saved: AuditReceipt): Promise<Check> {
@@ -31,6 +35,19 @@ export async function anchorOnLedger(ctx: CliContext, saved: AuditReceipt): Prom
   };
 }
 
+/** The ledger check of a trace package: the commitment the ledger holds for its grant is SHA-256 of its key. */
+async function commitmentOnLedger(ctx: CliContext, evidence: TraceEvidence): Promise<Check> {
+  const onLedger = await ctx.ledger().audit.fingerprintCommitment(evidence.grantId);
+  const ok = onLedger.commitment === fingerprintCommitment(Buffer.from(evidence.key, 'hex'));
+  return {
+    name: 'commitment.onLedger',
+    ok,
+    detail: ok
+      ? `grant ${evidence.grantId}'s commitment on the ledger (tx ${onLedger.txId.slice(0, 12)}, ${onLedger.committedAt}) is SHA-256 of this key`
+      : `grant ${evidence.grantId}'s commitment on the ledger is ${onLedger.commitment}: not this key's`,
+  };
+}
+
 /** Lines of a verification report for people. */
 export function reportLines(title: string, checks: readonly Check[]): string[] {
   return [title, ...checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)];
@@ -39,10 +56,15 @@ export function reportLines(title: string, checks: readonly Check[]): string[] {
 export default defineCommand({
   path: ['verify'],
   roles: ['anyone'],
-  summary: '核验 verify an audit receipt or an evidence package offline',
+  summary: '核验 verify an audit receipt, an evidence package or a trace evidence package offline',
   args: ['<file>'],
   options: [
-    { flags: '--online', description: "also compare a receipt's anchor with the ledger (needs --as)" },
+    {
+      flags: '--online',
+      description:
+        "also compare a receipt's anchor, or a trace package's key commitment, with the ledger (needs --as)",
+    },
+    { flags: '--file <file>', description: 'a trace package: the suspect file it was made from' },
     {
       flags: '--ca-file <pem>',
       description: "evidence: require the collector's certificate to be issued by this CA",
@@ -52,15 +74,26 @@ export default defineCommand({
     const file = arg(inv, 0);
     const doc = readJsonFile<unknown>(file, 'document');
     const caFile = optString(inv.opts, 'caFile');
+    const suspect = optString(inv.opts, 'file');
     const report = verifyDocument(doc, {
       caCertificatePem: caFile ? readInputFile(caFile, 'CA certificate').toString('utf8') : undefined,
+      ...(suspect ? { suspectFile: readInputFile(suspect, 'the suspect file').toString('utf8') } : {}),
     });
-    if (inv.opts.online === true && report.kind === 'receipt' && report.ok) {
-      const c = await anchorOnLedger(ctx, doc as AuditReceipt);
+    if (inv.opts.online === true && report.ok && report.kind !== 'evidence') {
+      const c =
+        report.kind === 'trace'
+          ? await commitmentOnLedger(ctx, doc as TraceEvidence)
+          : await anchorOnLedger(ctx, doc as AuditReceipt);
       report.checks.push(c);
       report.ok = report.ok && c.ok;
     }
-    const title = `${report.kind === 'evidence' ? TERMS.evidence : TERMS.receipt} ${file}: ${report.ok ? '核验通过 verified' : '核验失败 NOT verified'}`;
+    const what =
+      report.kind === 'evidence'
+        ? TERMS.evidence
+        : report.kind === 'trace'
+          ? TERMS.traceEvidence
+          : TERMS.receipt;
+    const title = `${what} ${file}: ${report.ok ? '核验通过 verified' : '核验失败 NOT verified'}`;
     if (!report.ok) {
       // The details go out with the failure code; people also see every check.
       if (!ctx.json) ctx.out.note(reportLines(title, report.checks).join('\n'));
