@@ -86,10 +86,11 @@ describe('fingerprints in served records (issue 17)', () => {
     );
   });
 
-  it('small values, last digits 0 and 9, and what is not a plain number are served exact', () => {
+  it('small values, last digits 0 and 9, identifiers of 16+ digits and what is not a plain number are served exact', () => {
     for (const v of [0, 7, 42, 99, -99, 1.5, 0.05, 100, 1230, 5009, 12.9, 1e21, NaN])
       expect(markValue(KEY_A, v), String(v)).to.deep.equal(v);
-    for (const v of ['abc', '2026-11-30', '', null, true]) expect(readMark(v), String(v)).to.equal(undefined);
+    for (const v of ['abc', '2026-11-30', '', null, true, '913311027045123456', 1234567890123456])
+      expect(readMark(v), String(v)).to.equal(undefined);
   });
 
   it('a value reads the same mark whatever its formatting: separators, trailing zeros, spaces, a string', () => {

@@ -7,8 +7,8 @@
  * HMAC-SHA256(grant key, the value with that digit cleared). So:
  *
  * - a marked value differs from the source by at most one unit of its last digit, a relative change below 1 %
- *   (5003 may be served as 5004, 12.57 as 12.58); values with fewer than three significant digits, and last digits
- *   0 and 9, are served exact, so no value gains or loses a digit;
+ *   (5003 may be served as 5004, 12.57 as 12.58); values with fewer than three or more than 15 significant
+ *   digits, and last digits 0 and 9, are served exact, so no value gains or loses a digit;
  * - the mark is read from the value alone — no row key, column name or order is needed — so it survives
  *   reordered or dropped rows and columns, renamed headers, CSV and spreadsheet round trips and reformatting
  *   that keeps the digits (thousands separators, trailing zeros, a different number of leading spaces);
@@ -76,7 +76,9 @@ interface Slot {
 
 function slotOf(value: unknown): Slot | undefined {
   const d = digitsOf(value);
-  if (!d || d.digits < 100n) return undefined; // fewer than three significant digits: exact
+  // Fewer than three significant digits: exact. More than 15: beyond what a double holds exactly, and what
+  // such a string usually is — a credit code, an ID or account number — is an identifier, never marked.
+  if (!d || d.digits < 100n || d.digits >= 10n ** 15n) return undefined;
   const last = d.digits % 10n;
   if (last === 0n || last === 9n) return undefined;
   const pairStart = last % 2n === 1n ? last : last - 1n;
