@@ -4,7 +4,14 @@
  * an evidence package that `rdx trace verify` checks offline against the ledger's commitment.
  */
 import crypto from 'node:crypto';
-import { readMarks, scoreKey, suspectCells, type SuspectFormat, type TraceEvidence } from '@rdx/client';
+import {
+  readMarks,
+  scoreKey,
+  suspectCells,
+  type SuspectFormat,
+  type TraceCandidate as SdkCandidate,
+  type TraceResult as SdkResult,
+} from '@rdx/client';
 import type { GrantView } from '../view/ledger-view.js';
 import type { Fingerprints } from './fingerprints.js';
 
@@ -13,28 +20,11 @@ export const ATTRIBUTION_THRESHOLD = 1e-6;
 /** Fewer readings than this can never reach the threshold (2^-20 ≈ 1e-6): said so rather than tried. */
 export const MIN_READINGS = 20;
 
-export interface TraceCandidate {
-  grantId: string;
-  creditCode: string;
-  datasetId: string;
-  state: string;
-  trials: number;
-  matches: number;
-  /** P[an unrelated file agrees this well with this grant's key]. */
-  chance: number;
-  /** `chance` times the grants tried (Bonferroni): the chance that any grant tried agrees this well by luck. */
-  falseAttribution: number;
-}
+/** A grant compared with the file (the route adds the enterprise's name). */
+export type TraceCandidate = Omit<SdkCandidate, 'enterprise'>;
 
-export interface TraceResult {
-  fileSha256: string;
-  readings: number;
-  candidates: TraceCandidate[];
-  /** The grant named, when one is; else why none is. */
-  attributed: string | null;
-  note: string;
-  evidence: TraceEvidence | null;
-}
+/** What a trace finds, before the route names the enterprises. */
+export type TraceResult = Omit<SdkResult, 'candidates'> & { candidates: TraceCandidate[] };
 
 /** Traces the cells of a suspect file against `grants`; the ten most likely first. */
 export function traceFile(

@@ -2,28 +2,8 @@
  * Complaints as the consoles list them (Z21, Z35, L17): the ledger's shells — never the complainant or the facts,
  * which stay in the owning body's collection — with the enterprise's name, and whether the answer is late.
  */
-import type { Complaint, Page } from '@rdx/client';
+import type { Complaint, ComplaintRow, Page } from '@rdx/client';
 import type { LedgerView } from '../view/ledger-view.js';
-
-export interface ComplaintRow {
-  id: string;
-  body: string;
-  datasetId: string;
-  grantId: string | null;
-  /** The enterprise holding the grant complained about, when one is named. */
-  enterprise: string | null;
-  category: string | null;
-  filedThrough: string | null;
-  state: Complaint['state'];
-  filedAt: string;
-  /** The 10-working-day deadline for verifying, handling and answering. */
-  due: string;
-  /** Open past its deadline on `today` (a China day). */
-  overdue: boolean;
-  suspendedGrants: number;
-  outcome: string | null;
-  complainantTold: string | null;
-}
 
 export function complaintRow(c: Complaint, view: LedgerView, today: string): ComplaintRow {
   const grant = c.grantId ? view.grants.get(c.grantId) : undefined;
