@@ -15,7 +15,8 @@ import {
   readMarks,
   scoreKey,
 } from './fingerprint.js';
-import { csvCells, jsonCells, suspectCells } from './suspect-file.js';
+import { csvCells, guessFormat, jsonCells, suspectCells } from './suspect-file.js';
+import { workbook } from '../testing/xlsx-writer.js';
 import { verifyTraceEvidence, type TraceEvidence } from './trace-evidence.js';
 import { verifyDocument } from '../sdk/receipt-verify.js';
 
@@ -166,6 +167,21 @@ describe('fingerprints in served records (issue 17)', () => {
     expect(binomialTail(1_000_000, 1_000_000)).to.equal(0);
   });
 
+  it('an Excel workbook of a served page (numbers, shared and inline strings, two sheets) names its grant', () => {
+    const page = served(sourceRows(120, 8), KEY_A);
+    const xlsx = workbook([
+      [['统一社会信用代码', '注册资本'], ...page.slice(0, 60).map((r) => [r.uscc!, r.capital!])],
+      [['营业额'], ...page.slice(60).map((r) => [r.turnover!])],
+    ]);
+    expect(guessFormat(xlsx)).to.equal('xlsx');
+    const cells = suspectCells(xlsx);
+    expect(cells).to.include('统一社会信用代码').and.include(page[0]!.capital);
+    const a = scoreKey(KEY_A, readMarks(cells));
+    expect(a.chance, `${a.matches}/${a.trials}`).to.be.below(ATTRIBUTE_BELOW);
+    expect(attributed(cells, KEY_B)).to.equal(false);
+    expect(() => suspectCells(Buffer.from('PK\u0003\u0004 not a zip'))).to.throw(SyntaxError, /ZIP/);
+  });
+
   it('suspect files: CSV with quotes and CRLF, JSON nested, the format guessed from the content', () => {
     expect(csvCells('\uFEFFa,b\r\n"1,234.5","x""y"\n3,')).to.deep.equal([
       'a',
@@ -207,7 +223,7 @@ describe('fingerprints in served records (issue 17)', () => {
     it('holds against the ledger’s commitment and the file; rdx verify recognises it', () => {
       const r = verifyTraceEvidence(evidence, {
         ledgerCommitment: evidence.commitment,
-        file: { text: file },
+        file: { bytes: file },
       });
       expect(r.ok, JSON.stringify(r.checks)).to.equal(true);
       expect(r.checks.map((c) => c.name)).to.deep.equal([
@@ -218,7 +234,7 @@ describe('fingerprints in served records (issue 17)', () => {
         'file',
         'marks',
       ]);
-      expect(verifyDocument(evidence, { suspectFile: file }).ok).to.equal(true);
+      expect(verifyDocument(evidence, { suspectFile: Buffer.from(file) }).ok).to.equal(true);
     });
 
     it('fails on another key, a changed figure, another file, or another commitment on the ledger', () => {
@@ -228,7 +244,7 @@ describe('fingerprints in served records (issue 17)', () => {
         'figures',
       ]);
       expect(
-        failed(verifyTraceEvidence(evidence, { file: { text: `${file}\r\n12345,67890` } })),
+        failed(verifyTraceEvidence(evidence, { file: { bytes: `${file}\r\n12345,67890` } })),
       ).to.deep.equal(['file', 'marks']);
       expect(
         failed(verifyTraceEvidence(evidence, { ledgerCommitment: fingerprintCommitment(KEY_B) })),

@@ -1,15 +1,19 @@
 /**
- * The cells of a suspect file (a CSV or JSON export of records that turned up where it should not), for reading
- * fingerprints: every value, whatever its column, since a mark is read from the value alone.
+ * The cells of a suspect file (a CSV, JSON or Excel export of records that turned up where it should not), for
+ * reading fingerprints: every value, whatever its column, since a mark is read from the value alone.
  */
+import { isZip, xlsxCells } from './xlsx.js';
 
 /** The file formats a suspect file may come in. */
-export const SUSPECT_FORMATS = ['csv', 'json'] as const;
+export const SUSPECT_FORMATS = ['csv', 'json', 'xlsx'] as const;
 export type SuspectFormat = (typeof SUSPECT_FORMATS)[number];
 
-/** The format of a file by its content: JSON when it starts with `[` or `{`, else CSV. */
-export function guessFormat(text: string): SuspectFormat {
-  return /^\s*[[{]/.test(text) ? 'json' : 'csv';
+/** The format of a file by its content: XLSX when it is a ZIP archive, JSON when it starts with `[` or `{`, else CSV. */
+export function guessFormat(file: Uint8Array | string): SuspectFormat {
+  if (typeof file !== 'string' && isZip(file)) return 'xlsx';
+  const head =
+    typeof file === 'string' ? file.slice(0, 64) : Buffer.from(file.subarray(0, 64)).toString('utf8');
+  return /^\uFEFF?\s*[[{]/.test(head) ? 'json' : 'csv';
 }
 
 /**
@@ -64,6 +68,14 @@ export function jsonCells(text: string): unknown[] {
 }
 
 /** The cells of a suspect file in `format` (guessed from its content when not given). */
-export function suspectCells(text: string, format: SuspectFormat = guessFormat(text)): unknown[] {
+export function suspectCells(
+  file: Uint8Array | string,
+  format: SuspectFormat = guessFormat(file),
+): unknown[] {
+  if (format === 'xlsx') {
+    if (typeof file === 'string') throw new SyntaxError('an XLSX file is binary: pass its bytes');
+    return xlsxCells(Buffer.from(file.buffer, file.byteOffset, file.byteLength));
+  }
+  const text = typeof file === 'string' ? file : Buffer.from(file).toString('utf8');
   return format === 'json' ? jsonCells(text) : csvCells(text);
 }

@@ -35,7 +35,7 @@ export interface TraceEvidence {
  */
 export function verifyTraceEvidence(
   evidence: TraceEvidence,
-  against: { ledgerCommitment?: string; file?: { text: string; format?: SuspectFormat } } = {},
+  against: { ledgerCommitment?: string; file?: { bytes: Uint8Array | string; format?: SuspectFormat } } = {},
 ): VerificationReport {
   const checks: Check[] = [];
   const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
@@ -69,9 +69,9 @@ export function verifyTraceEvidence(
     `${score.matches} of ${score.trials} marks agree with the grant's key (chance ${score.chance.toExponential(2)})`,
   );
   if (against.file) {
-    const sha = crypto.createHash('sha256').update(against.file.text).digest('hex');
+    const sha = crypto.createHash('sha256').update(against.file.bytes).digest('hex');
     add('file', sha === evidence.fileSha256, `the file's SHA-256 is ${sha.slice(0, 16)}…`);
-    const read = readMarks(suspectCells(against.file.text, against.file.format));
+    const read = readMarks(suspectCells(against.file.bytes, against.file.format));
     const same =
       read.length === evidence.readings.length &&
       read.every((r, i) => r.slot === evidence.readings[i]!.slot && r.bit === evidence.readings[i]!.bit);

@@ -277,8 +277,14 @@ export interface TraceResult {
   evidence: TraceEvidence | null;
 }
 
-function traceContentType(text: string, format?: SuspectFormat): string {
-  return (format ?? guessFormat(text)) === 'json' ? 'application/json' : 'text/csv';
+const TRACE_TYPES: Record<SuspectFormat, string> = {
+  csv: 'text/csv',
+  json: 'application/json',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+function traceContentType(file: Uint8Array | string, format?: SuspectFormat): string {
+  return TRACE_TYPES[format ?? guessFormat(file)];
 }
 
 export interface BodyHome {
@@ -587,11 +593,15 @@ export class PublicGatewayApi {
    * Traces a suspect file among the grants on the signer's body's datasets, signed over the file with the
    * Fabric identity of its admin or a reviewer (docs/TRACE.md).
    */
-  async traceAsBody(signer: AdminIdentity, text: string, opts: TraceOptions = {}): Promise<TraceResult> {
+  async traceAsBody(
+    signer: AdminIdentity,
+    file: Uint8Array | string,
+    opts: TraceOptions = {},
+  ): Promise<TraceResult> {
     return (
       await this.signed<TraceResult>(signer, 'POST', '/v1/trace', {
         query: { dataset: opts.dataset, format: opts.format },
-        raw: { type: traceContentType(text, opts.format), text },
+        raw: { type: traceContentType(file, opts.format), bytes: file },
       })
     ).body;
   }
@@ -621,12 +631,12 @@ export class PublicGatewayApi {
     options: {
       query?: Record<string, string | number | undefined>;
       body?: unknown;
-      raw?: { type: string; text: string };
+      raw?: { type: string; bytes: Uint8Array | string };
     } = {},
   ): Promise<{ status: number; body: T }> {
     const url = this.http.url(path, options.query);
     const body = options.raw
-      ? options.raw.text
+      ? options.raw.bytes
       : options.body === undefined
         ? ''
         : JSON.stringify(options.body);
@@ -765,7 +775,7 @@ export abstract class GatewaySession {
       query?: Record<string, string | number | undefined>;
       body?: unknown;
       /** A body sent as it is (a file), instead of `body` as JSON. */
-      raw?: { type: string; text: string };
+      raw?: { type: string; bytes: Uint8Array | string };
     } = {},
   ): Promise<{ status: number; body: T }> {
     const { accessToken } = await this.accessToken();
@@ -776,7 +786,7 @@ export abstract class GatewaySession {
       method,
       headers,
       body: options.raw
-        ? options.raw.text
+        ? options.raw.bytes
         : options.body === undefined
           ? undefined
           : JSON.stringify(options.body),
@@ -827,11 +837,11 @@ export class RegulatorSession extends GatewaySession {
    * Traces a suspect file (CSV or JSON text): the grant that received it, if the marks in it say so beyond chance,
    * with an evidence package (docs/TRACE.md). @throws GatewayProblemError BAD_REQUEST for a file it cannot read
    */
-  async trace(text: string, opts: TraceOptions = {}): Promise<TraceResult> {
+  async trace(file: Uint8Array | string, opts: TraceOptions = {}): Promise<TraceResult> {
     return (
       await this.call<TraceResult>('POST', '/v1/trace', {
         query: { dataset: opts.dataset, format: opts.format },
-        raw: { type: traceContentType(text, opts.format), text },
+        raw: { type: traceContentType(file, opts.format), bytes: file },
       })
     ).body;
   }

@@ -648,12 +648,12 @@ function receiptInEvidence(e: EvidencePackage, sealed: AuditReceipt): Check[] {
  */
 export function verifyDocument(
   doc: unknown,
-  options: EvidenceVerifyOptions & { suspectFile?: string } = {},
+  options: EvidenceVerifyOptions & { suspectFile?: Uint8Array } = {},
 ): VerificationReport {
   if (isObject(doc) && doc.kind === 'rdx-evidence') return verifyEvidence(doc, options);
   if (isObject(doc) && doc.kind === 'rdx-fingerprint-evidence')
     return verifyTraceEvidence(doc as unknown as TraceEvidence, {
-      ...(options.suspectFile === undefined ? {} : { file: { text: options.suspectFile } }),
+      ...(options.suspectFile === undefined ? {} : { file: { bytes: options.suspectFile } }),
     });
   if (isObject(doc) && isObject(doc.record) && 'proof' in doc) return verifyReceipt(doc);
   throw new VerificationError(

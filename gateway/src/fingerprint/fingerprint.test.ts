@@ -167,7 +167,8 @@ describe('fingerprints through the gateway (issue 17)', () => {
     assertProblem(await trace(leaked, '', h.tokenFor('AA')), 403, 'FORBIDDEN');
     assertProblem(await h.post('/v1/trace', { body: leaked }), 401, 'TOKEN_MISSING');
     assertProblem(await trace('{not json', '?format=json'), 400, 'BAD_REQUEST');
-    assertProblem(await trace(leaked, '?format=xlsx'), 400, 'BAD_REQUEST');
+    assertProblem(await trace(leaked, '?format=pdf'), 400, 'BAD_REQUEST');
+    assertProblem(await trace(leaked, '?format=xlsx'), 400, 'BAD_REQUEST'); // JSON text is no workbook
     assertProblem(await trace('', ''), 400, 'BAD_REQUEST');
   });
 });

@@ -28,14 +28,14 @@ export type TraceResult = Omit<SdkResult, 'candidates'> & { candidates: TraceCan
 
 /** Traces the cells of a suspect file against `grants`; the ten most likely first. */
 export function traceFile(
-  text: string,
+  file: Buffer,
   format: SuspectFormat | undefined,
   grants: GrantView[],
   fingerprints: Fingerprints,
   meta: { gatewayId: string; now: Date },
 ): TraceResult {
-  const fileSha256 = crypto.createHash('sha256').update(text).digest('hex');
-  const readings = readMarks(suspectCells(text, format));
+  const fileSha256 = crypto.createHash('sha256').update(file).digest('hex');
+  const readings = readMarks(suspectCells(file, format));
   const scored = grants
     .map((g) => {
       const score = scoreKey(fingerprints.keyBytes(g.id), readings);

@@ -407,13 +407,16 @@ export const REGULATOR_PATHS = {
       security: [{ bearerAuth: [] }, { fabricAdminSignature: [] }],
       parameters: [
         { name: 'dataset', in: 'query', schema: str, description: 'only grants on this dataset' },
-        { name: 'format', in: 'query', schema: { type: 'string', enum: ['csv', 'json'] } },
+        { name: 'format', in: 'query', schema: { type: 'string', enum: ['csv', 'json', 'xlsx'] } },
       ],
       requestBody: {
         required: true,
         content: {
           'text/csv': { schema: { type: 'string' } },
           'application/json': { schema: {} },
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+            schema: { type: 'string', format: 'binary' },
+          },
         },
       },
       responses: {

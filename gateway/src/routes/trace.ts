@@ -67,7 +67,7 @@ export function traceRoutes(s: Services): Router {
     });
     let result;
     try {
-      result = traceFile(raw.toString('utf8'), format as SuspectFormat | undefined, grants, s.fingerprints, {
+      result = traceFile(raw, format as SuspectFormat | undefined, grants, s.fingerprints, {
         gatewayId: s.config.gatewayId,
         now: s.now(),
       });

@@ -91,7 +91,7 @@ export async function regulatorRepresentativeRun(g: Harness): Promise<void> {
   // A suspect file traced (an unmarked one here: no grant named), and what the trace refuses.
   const csv = { 'content-type': 'text/csv' };
   await g.post('/v1/trace', { token, body: 'income\r\n3037.5\r\n', headers: csv });
-  await g.post('/v1/trace?format=xlsx', { token, body: 'x', headers: csv });
+  await g.post('/v1/trace?format=pdf', { token, body: 'x', headers: csv });
   await g.post('/v1/trace?dataset=nope', { token, body: 'x', headers: csv });
   await g.post('/v1/trace', { body: 'x', headers: csv });
   await g.get('/v1/regulator/timeline', { token });

@@ -3,9 +3,10 @@
  * data of Market's through the real gateway over plain HTTP and get it marked differently, each number within
  * one unit of its last digit; each grant's commitment is on the ledger. A page one of them leaked, mangled (rows
  * cut and reordered, columns dropped and renamed, thousands separators), is traced to its grant by the demo
- * regulator with `rdx trace`, and the evidence package holds under `rdx verify --online` against the ledger; Market
- * traces the other's JSON with its own identity; Transport may not trace Market's data; a random file and the
- * data with its marks rounded away name nobody. The gateway's commitment cannot be overwritten with the peer CLI.
+ * regulator with `rdx trace` (as CSV and as an Excel workbook), and the evidence package holds under
+ * `rdx verify --online` against the ledger; Market traces the other's JSON with its own identity; Transport may
+ * not trace Market's data; a random file and the data with its marks rounded away name nobody. The gateway's
+ * commitment cannot be overwritten with the peer CLI.
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
@@ -18,6 +19,7 @@ import {
   regulatorsFile,
   type RegulatorCredentials,
 } from '@rdx/network';
+import { workbook } from '@rdx/client/testing/xlsx-writer';
 import { Cli } from '../cli-helpers.js';
 import { config, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
@@ -209,6 +211,20 @@ describe('fingerprints and tracing on the real network: a leaked page traced to 
       'marks',
       'commitment.onLedger',
     ]);
+    // The same rows saved as an Excel workbook.
+    const xlsx = path.join(dir, 'leaked.xlsx');
+    fs.writeFileSync(
+      xlsx,
+      workbook([
+        [
+          ['名称', '注册资本（万元）'],
+          ...a!.rows.slice(0, 300).map((r) => [r.entity_name, r.registered_capital ?? '']),
+        ],
+      ]),
+    );
+    expect((await regulatorCli.ok<Traced>(['trace', xlsx, '--dataset', DATASET])).attributed).to.equal(
+      a!.grantId,
+    );
     // A package whose key was swapped for another grant's fails.
     const pkg = JSON.parse(fs.readFileSync(evidence, 'utf8')) as { key: string };
     fs.writeFileSync(evidence, JSON.stringify({ ...pkg, key: 'ab'.repeat(32) }));

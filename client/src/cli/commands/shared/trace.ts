@@ -13,26 +13,26 @@ export default defineCommand({
   path: ['trace'],
   roles: ['regulator', 'body'],
   summary:
-    '溯源 which grant received the records in a leaked CSV or JSON file, with the chance of a wrong answer',
+    '溯源 which grant received the records in a leaked CSV, JSON or XLSX file, with the chance of a wrong answer',
   args: ['<file>'],
   options: [
     { flags: '--dataset <id>', description: 'only the grants on this dataset' },
-    { flags: '--format <format>', description: 'csv | json (default: from the content)' },
+    { flags: '--format <format>', description: 'csv | json | xlsx (default: from the content)' },
     { flags: '--evidence <file>', description: 'write the evidence package here when a grant is named' },
   ],
   help:
     'A regulator gives its gateway client (--client-id, --client-secret); an opening body its --as identity,\n' +
-    'and traces among the grants on its own datasets. XLSX: save the sheet as CSV first.',
+    'and traces among the grants on its own datasets.',
   async run(ctx, inv) {
-    const text = readInputFile(arg(inv, 0), 'the suspect file').toString('utf8');
+    const file = readInputFile(arg(inv, 0), 'the suspect file');
     const formatOpt = optString(inv.opts, 'format');
     const opts = {
       dataset: optString(inv.opts, 'dataset'),
       format: formatOpt === undefined ? undefined : requireOneOf(formatOpt, '--format', SUSPECT_FORMATS),
     };
     const result = ctx.identityName
-      ? await ctx.publicGateway().traceAsBody(ctx.ledger().connection.identity, text, opts)
-      : await ctx.regulatorGateway().trace(text, opts);
+      ? await ctx.publicGateway().traceAsBody(ctx.ledger().connection.identity, file, opts)
+      : await ctx.regulatorGateway().trace(file, opts);
     const out = optString(inv.opts, 'evidence');
     if (out && result.evidence) fs.writeFileSync(out, `${JSON.stringify(result.evidence, null, 2)}\n`);
     return {

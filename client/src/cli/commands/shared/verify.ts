@@ -77,7 +77,7 @@ export default defineCommand({
     const suspect = optString(inv.opts, 'file');
     const report = verifyDocument(doc, {
       caCertificatePem: caFile ? readInputFile(caFile, 'CA certificate').toString('utf8') : undefined,
-      ...(suspect ? { suspectFile: readInputFile(suspect, 'the suspect file').toString('utf8') } : {}),
+      ...(suspect ? { suspectFile: readInputFile(suspect, 'the suspect file') } : {}),
     });
     if (inv.opts.online === true && report.ok && report.kind !== 'evidence') {
       const c =
