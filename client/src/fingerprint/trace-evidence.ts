@@ -27,6 +27,11 @@ export interface TraceEvidence {
   matches: number;
   chance: number;
   falseAttribution: number;
+  /**
+   * The grant's logged requests that served the marks found (replayed from the gateway's audit log): what to ask
+   * receipts for. Not checked offline: the audit log's receipts prove them.
+   */
+  requests?: { requestId: string; time: string; covered: number }[];
 }
 
 /**

@@ -275,6 +275,23 @@ export interface TraceResult {
   attributed: string | null;
   note: string;
   evidence: TraceEvidence | null;
+  /** For the grant named: which of its requests served the marks found. */
+  requests: TraceRequests | null;
+}
+
+/**
+ * The named grant's logged record requests that served a file's marks, fewest that explain most first, of those
+ * whose replay reproduced the bytes the audit log holds the hash of.
+ */
+export interface TraceRequests {
+  /** `covered`: of the file's marks, served by this request and by none named before it. */
+  requests: { requestId: string; time: string; covered: number }[];
+  /** Of the file's marks, served by the requests named. */
+  explained: number;
+  /** The grant's logged record requests replayed to the bytes they served. */
+  replayed: number;
+  /** Those whose replay did not give the logged bytes (served from an earlier version of the dataset). */
+  notReproduced: number;
 }
 
 const TRACE_TYPES: Record<SuspectFormat, string> = {

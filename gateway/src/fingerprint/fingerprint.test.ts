@@ -18,7 +18,7 @@ import {
   type Reply,
 } from '../testing/harness.js';
 import { testOrg } from '../testing/test-ca.js';
-import type { TraceEvidence } from '@rdx/client';
+import type { TraceEvidence, TraceRequests } from '@rdx/client';
 import type { TraceCandidate } from './trace.js';
 
 type Row = Record<string, unknown>;
@@ -28,6 +28,7 @@ interface Traced {
   note: string;
   candidates: (TraceCandidate & { enterprise: string | null })[];
   evidence: TraceEvidence | null;
+  requests: TraceRequests | null;
 }
 
 const SECRET = crypto.createHash('sha256').update('gateway test fingerprint secret').digest();
@@ -37,6 +38,9 @@ describe('fingerprints through the gateway (issue 17)', () => {
   let h: Harness;
   let regulator: string;
   const owner = DATASET_OWNERS[0];
+
+  /** The request ids of every page served, by enterprise. */
+  const served: Record<string, string[]> = { AA: [], AAA: [] };
 
   /** Every page of the people dataset as one enterprise is served it. */
   async function allPages(as: 'AA' | 'AAA'): Promise<Row[]> {
@@ -48,6 +52,7 @@ describe('fingerprints through the gateway (issue 17)', () => {
         { as },
       );
       const body = assertOk<{ data: Row[]; nextCursor: string | null }>(reply);
+      served[as]!.push(reply.requestId);
       rows.push(...body.data);
       cursor = body.nextCursor;
     } while (cursor);
@@ -134,6 +139,23 @@ describe('fingerprints through the gateway (issue 17)', () => {
       h.ledger.fingerprintCommitments.get(GRANT.AA_PEOPLE)!.commitment,
     );
     expect(evidence.fileSha256).to.equal(crypto.createHash('sha256').update(leaked).digest('hex'));
+    // The last 60 rows were served by the last two pages of 50: two of AA's requests explain every mark.
+    expect(traced.requests!.explained).to.equal(traced.readings);
+    expect(traced.requests!.requests).to.have.length(2);
+    for (const r of traced.requests!.requests) expect(served.AA).to.include(r.requestId);
+    expect(evidence.requests!.map((r) => r.requestId)).to.deep.equal(
+      traced.requests!.requests.map((r) => r.requestId),
+    );
+    // A replay that does not give the logged bytes names nothing: here pages are cut shorter than when served.
+    const pageMax = h.services.config.pageMax;
+    h.services.config.pageMax = 10;
+    try {
+      const replayed = assertOk<Traced>(await trace(leaked)).requests!;
+      expect([replayed.requests.length, replayed.replayed]).to.deep.equal([0, 0]);
+      expect(replayed.notReproduced).to.be.at.least(12);
+    } finally {
+      h.services.config.pageMax = pageMax;
+    }
 
     // The source itself, and too few values, name nobody.
     const source = csv([...h.store.allRows(DS.PEOPLE)], ['record_id', 'income']);

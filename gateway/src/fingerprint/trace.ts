@@ -24,7 +24,7 @@ export const MIN_READINGS = 20;
 export type TraceCandidate = Omit<SdkCandidate, 'enterprise'>;
 
 /** What a trace finds, before the route names the enterprises. */
-export type TraceResult = Omit<SdkResult, 'candidates'> & { candidates: TraceCandidate[] };
+export type TraceResult = Omit<SdkResult, 'candidates' | 'requests'> & { candidates: TraceCandidate[] };
 
 /** Traces the cells of a suspect file against `grants`; the ten most likely first. */
 export function traceFile(

@@ -455,6 +455,24 @@ export const REGULATOR_PATHS = {
             attributed: nullableStr,
             note: str,
             evidence: { type: ['object', 'null'] },
+            requests: {
+              type: ['object', 'null'],
+              description:
+                "the named grant's logged requests that served the marks found (replayed to the bytes the audit log holds the hash of)",
+              properties: {
+                requests: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['requestId', 'time', 'covered'],
+                    properties: { requestId: str, time: str, covered: { type: 'integer' } },
+                  },
+                },
+                explained: { type: 'integer' },
+                replayed: { type: 'integer' },
+                notReproduced: { type: 'integer' },
+              },
+            },
           },
         }),
         '400': problem,

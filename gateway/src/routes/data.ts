@@ -12,7 +12,7 @@ import { authenticate } from '../http/authenticate.js';
 import { requestIdOf } from '../http/security.js';
 import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
 import { projectAndMask } from '../enforcement/masking.js';
-import { markedItems } from '../fingerprint/fingerprints.js';
+import { recordsBody } from '../enforcement/records-page.js';
 import { PrivacyBudget, privatize } from '../enforcement/privacy.js';
 import { Problem } from '../problem.js';
 import { QueryError } from '../store/query-plan.js';
@@ -297,18 +297,15 @@ export function dataRoutes(s: Services): Router {
       } catch (err) {
         throw storeError(err);
       }
-      const personal = new Set(decision.dataset.items.filter((i) => i.personal).map((i) => i.name));
-      const data = projectAndMask(page.rows, decision.items, personal);
-      // Restricted records carry the grant's fingerprint (docs/TRACE.md); unconditional data is public anyway.
-      if (s.fingerprints && decision.grant && decision.dataset.openAttribute === 'restricted')
-        s.fingerprints.mark(decision.grant.id, data, markedItems(decision.dataset, decision.items));
-      const body = JSON.stringify({
-        data,
-        nextCursor: page.nextCursor ?? null,
-        grantId: decision.grant?.id ?? null,
-        requestId: requestIdOf(res),
-        datasetVersion: version.version,
-      });
+      const body = recordsBody(
+        s,
+        decision.dataset,
+        decision.grant?.id,
+        decision.items,
+        page,
+        requestIdOf(res),
+        version.version,
+      );
       await allow(s, req, res, a, body, page.rows.length);
     }),
   );

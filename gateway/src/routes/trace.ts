@@ -1,7 +1,8 @@
 /**
  * `POST /v1/trace` (issue 17, 数据水印溯源): a regulator, or an opening body for its own datasets, sends a suspect
- * CSV or JSON file and hears which grant served it, if any, with the figures and an evidence package. A regulator
- * signs in with its token; a body with its staff's signature over the file or a console account's token.
+ * CSV, JSON or Excel file and hears which grant served it, if any, with the figures, the requests of that grant
+ * that served the marks found, and an evidence package. A regulator signs in with its token; a body with its
+ * staff's signature over the file or a console account's token.
  */
 import express, { type Request, type Router } from 'express';
 import { SUSPECT_FORMATS, type SuspectFormat } from '@rdx/client';
@@ -12,6 +13,7 @@ import { bodyReader } from '../http/staff-signature.js';
 import { Problem } from '../problem.js';
 import type { Services } from '../services.js';
 import { traceFile } from '../fingerprint/trace.js';
+import { requestsBehind } from '../fingerprint/requests.js';
 
 /** The largest suspect file taken (a few hundred thousand rows of CSV). */
 export const MAX_SUSPECT_FILE = '32mb';
@@ -34,7 +36,7 @@ function tracer(s: Services, req: Request, raw: Buffer): { body?: string } {
 
 export function traceRoutes(s: Services): Router {
   const r = apiRouter();
-  r.post('/v1/trace', express.raw({ type: () => true, limit: MAX_SUSPECT_FILE }), (req, res) => {
+  r.post('/v1/trace', express.raw({ type: () => true, limit: MAX_SUSPECT_FILE }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const who = tracer(s, req, raw);
     if (!s.fingerprints)
@@ -75,12 +77,19 @@ export function traceRoutes(s: Services): Router {
       if (err instanceof SyntaxError) throw new Problem('BAD_REQUEST', err.message);
       throw err;
     }
+    // The grant named: which of its logged requests served the marks found (replayed from the audit log).
+    const named = result.attributed ? s.view.grants.get(result.attributed) : undefined;
+    const requests =
+      named && result.evidence ? await requestsBehind(s, named, result.evidence.readings) : null;
     res.json({
       ...result,
       candidates: result.candidates.map((c) => ({
         ...c,
         enterprise: s.view.enterprises.get(c.creditCode)?.name ?? null,
       })),
+      requests,
+      evidence:
+        result.evidence && requests ? { ...result.evidence, requests: requests.requests } : result.evidence,
     });
   });
   return r;

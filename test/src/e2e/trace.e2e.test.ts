@@ -40,6 +40,8 @@ const ITEMS = ['uscc', 'entity_name', 'registered_capital'];
 type Row = { uscc: string; entity_name: string; registered_capital: number | null };
 interface Traced {
   attributed: string | null;
+  readings: number;
+  requests: { requests: { requestId: string }[]; explained: number } | null;
   note: string;
   candidates: { grantId: string; falseAttribution: number }[];
   evidence: { grantId: string } | null;
@@ -47,13 +49,13 @@ interface Traced {
 
 describe('fingerprints and tracing on the real network: a leaked page traced to its grant', () => {
   let p: Parties;
-  const holders: { enterprise: TestEnterprise; grantId: string; rows: Row[] }[] = [];
+  const holders: { enterprise: TestEnterprise; grantId: string; rows: Row[]; requests: string[] }[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-trace-'));
   let regulatorCli: Cli;
   let staffCli: Cli;
 
   /** The first 1000 of the dataset's rows as one enterprise is served them (half of it: not a walk). */
-  async function firstPages(token: string): Promise<Row[]> {
+  async function firstPages(token: string, requests: string[]): Promise<Row[]> {
     const rows: Row[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 2; page++) {
@@ -63,6 +65,7 @@ describe('fingerprints and tracing on the real network: a leaked page traced to 
       );
       expect(status).to.equal(200);
       rows.push(...(body.data as Row[]));
+      requests.push(String(body.requestId));
       cursor = body.nextCursor as string | null;
     }
     return rows;
@@ -89,7 +92,8 @@ describe('fingerprints and tracing on the real network: a leaked page traced to 
         20_000,
         'the gateway serves the new grant',
       );
-      holders.push({ enterprise, grantId, rows: await firstPages(token) });
+      const requests: string[] = [];
+      holders.push({ enterprise, grantId, rows: await firstPages(token, requests), requests });
     }
     const [inspector] = JSON.parse(
       fs.readFileSync(regulatorsFile({ paths }), 'utf8'),
@@ -192,6 +196,9 @@ describe('fingerprints and tracing on the real network: a leaked page traced to 
     ]);
     expect(traced.attributed, traced.note).to.equal(a!.grantId);
     expect(traced.candidates[0]!.falseAttribution).to.be.below(1e-6);
+    // Rows 700–999 came with the second page: that request, replayed from the audit log, serves every mark.
+    expect(traced.requests!.requests.map((r) => r.requestId)).to.deep.equal([a!.requests[1]]);
+    expect(traced.requests!.explained).to.equal(traced.readings);
     const other = traced.candidates.find((c) => c.grantId === holders[1]!.grantId);
     expect(other?.falseAttribution ?? 1, 'the other holder agrees only by chance').to.be.above(1e-3);
     const verified = await staffCli.ok<{ ok: boolean; checks: { name: string; ok: boolean }[] }>([

@@ -51,6 +51,13 @@ export default defineCommand({
             c.falseAttribution.toExponential(2),
           ]),
         ),
+        ...(result.requests
+          ? [
+              '',
+              `served by ${result.requests.requests.length} request(s) of the grant, ${result.requests.explained} of ${result.readings} marks (${result.requests.replayed} of its logged requests replayed, ${result.requests.notReproduced} from earlier versions):`,
+              ...result.requests.requests.map((r) => `  ${r.requestId}  ${r.time}  ${r.covered} marks`),
+            ]
+          : []),
         ...(out && result.evidence
           ? ['', `evidence package: ${out} (rdx verify ${out} --file <the suspect file> --online --as …)`]
           : []),
