@@ -35,6 +35,7 @@ import bodyGrantUsage from './commands/body/grant-usage.js';
 import bodyHome from './commands/body/home.js';
 import regulatorMisuseSignals from './commands/regulator/misuse-signals.js';
 import sharedTrace from './commands/shared/trace.js';
+import bodyDatasetFingerprint from './commands/body/dataset-fingerprint.js';
 import {
   consoleAccountAdd,
   consoleAccountList,
@@ -177,6 +178,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   regulatorHistory,
   regulatorMisuseSignals,
   sharedTrace,
+  bodyDatasetFingerprint,
   sharedAgreementShow,
   sharedComplaintStatus,
   sharedComplaintSuspend,

@@ -265,4 +265,48 @@ describe('fingerprints and tracing on the real network: a leaked page traced to 
     const roundedTrace = await regulatorCli.ok<Traced>(['trace', rounded, '--dataset', DATASET]);
     expect(roundedTrace.attributed, 'rounding to whole numbers erases the marks').to.equal(null);
   });
+
+  it('Market switches the fingerprint off for an item with rdx: both holders then get it exact; on again, marked again', async () => {
+    const tokens = await Promise.all(
+      holders.map((h) => tokenFor(base, h.enterprise.creditCode, h.enterprise.privateKeyPem)),
+    );
+    const capitals = async (): Promise<(number | null)[][]> =>
+      Promise.all(
+        tokens.map(async (t) => {
+          const { body } = await getJson(
+            `${base}/v1/datasets/${DATASET}/records?fields=uscc,registered_capital&limit=500`,
+            t,
+          );
+          return (body.data as Row[]).map((r) => r.registered_capital);
+        }),
+      );
+    const same = async () => {
+      const [x, y] = await capitals();
+      return JSON.stringify(x) === JSON.stringify(y);
+    };
+    try {
+      const off = await staffCli.ok<{ dataset: { items: { name: string; fingerprint?: boolean }[] } }>([
+        'dataset',
+        'fingerprint',
+        DATASET,
+        '--off',
+        'registered_capital',
+        '--as',
+        'admin.market',
+      ]);
+      expect(off.dataset.items.find((i) => i.name === 'registered_capital')?.fingerprint).to.equal(false);
+      await eventually(same, 20_000, 'the gateway serves registered capital exact');
+    } finally {
+      await staffCli.ok([
+        'dataset',
+        'fingerprint',
+        DATASET,
+        '--on',
+        'registered_capital',
+        '--as',
+        'admin.market',
+      ]);
+    }
+    await eventually(async () => !(await same()), 20_000, 'the gateway marks registered capital again');
+  });
 });
