@@ -164,7 +164,7 @@ describe('CatalogContract', () => {
     );
   });
 
-  it('the owner switches the fingerprint off for an item (served exact); the dataset stays listed', async () => {
+  it('the owner switches the fingerprint off or on for an item, as it says; absent is the default; the dataset stays listed', async () => {
     const w = await World.create();
     const input = marketEntitiesInput();
     const [first] = input.items;
@@ -174,11 +174,13 @@ describe('CatalogContract', () => {
     };
     const updated = await w.call<Dataset>(IDS.market, C.catalog, 'UpdateDataset', JSON.stringify(exact));
     expect(updated.items[0]).to.deep.include({ name: first!.name, fingerprint: false });
-    expect(updated.items[1], 'absent: marked').not.to.have.property('fingerprint');
+    expect(updated.items[1], 'absent: the type’s default').not.to.have.property('fingerprint');
     expect(updated.listing?.state ?? 'LISTED').to.equal('LISTED');
     const on = { ...input, items: input.items.map((i, n) => (n === 0 ? { ...i, fingerprint: true } : i)) };
     const back = await w.call<Dataset>(IDS.market, C.catalog, 'UpdateDataset', JSON.stringify(on));
-    expect(back.items[0], 'on again: the field is gone').not.to.have.property('fingerprint');
+    expect(back.items[0]).to.deep.include({ name: first!.name, fingerprint: true });
+    const unset = await w.call<Dataset>(IDS.market, C.catalog, 'UpdateDataset', JSON.stringify(input));
+    expect(unset.items[0], 'left out: the default again').not.to.have.property('fingerprint');
     const wrong = { ...input, items: input.items.map((i, n) => (n === 0 ? { ...i, fingerprint: 'no' } : i)) };
     await w.refused(
       () => w.invoke(IDS.market, C.catalog, 'UpdateDataset', JSON.stringify(wrong)),

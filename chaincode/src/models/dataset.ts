@@ -32,10 +32,11 @@ export interface DataItem {
   /** Personal information (ID numbers, phones, …): masked by the gateway. */
   personal: boolean;
   /**
-   * `false`: the owning body wants this item's numbers served exact, without the fingerprint (issue 17,
-   * docs/TRACE.md) — an identifier stored as a number, a figure that must match another register. Absent: marked.
+   * Whether this item's values carry the fingerprint (issue 17, docs/TRACE.md), as the owning body set it; absent:
+   * the type's default — numbers carry it, dates do not. `false` keeps numbers exact (an identifier stored as a
+   * number, a figure that must match another register); `true` lets dates move by a day.
    */
-  fingerprint?: false;
+  fingerprint?: boolean;
 }
 
 export interface DatasetVersion {
@@ -97,7 +98,7 @@ function item(value: unknown, field: string): DataItem {
     label: str(i.label, `${field}.label`, { max: 64 }),
     type: oneOf(i.type, `${field}.type`, ITEM_TYPES),
     personal: bool(i.personal ?? false, `${field}.personal`),
-    ...(bool(i.fingerprint ?? true, `${field}.fingerprint`) ? {} : { fingerprint: false as const }),
+    ...(i.fingerprint === undefined ? {} : { fingerprint: bool(i.fingerprint, `${field}.fingerprint`) }),
   };
 }
 

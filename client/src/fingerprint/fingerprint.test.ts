@@ -8,8 +8,10 @@ import fc from 'fast-check';
 import crypto from 'node:crypto';
 import {
   binomialTail,
+  carriesFingerprint,
   fingerprintCommitment,
   grantFingerprintKey,
+  markDate,
   markValue,
   readMark,
   readMarks,
@@ -90,7 +92,7 @@ describe('fingerprints in served records (issue 17)', () => {
   it('small values, last digits 0 and 9, identifiers of 16+ digits and what is not a plain number are served exact', () => {
     for (const v of [0, 7, 42, 99, -99, 1.5, 0.05, 100, 1230, 5009, 12.9, 1e21, NaN])
       expect(markValue(KEY_A, v), String(v)).to.deep.equal(v);
-    for (const v of ['abc', '2026-11-30', '', null, true, '913311027045123456', 1234567890123456])
+    for (const v of ['abc', '2026-11', '', null, true, '913311027045123456', 1234567890123456])
       expect(readMark(v), String(v)).to.equal(undefined);
   });
 
@@ -99,6 +101,48 @@ describe('fingerprints in served records (issue 17)', () => {
     const base = readMark(marked)!;
     for (const text of [String(marked), ` ${marked} `, marked.toFixed(4), marked.toLocaleString('en-US')])
       expect(readMark(text), text).to.deep.equal(base);
+  });
+
+  it('a date the body lets carry the mark moves by at most a day and reads the same in every usual form', () => {
+    const days = fc.sample(
+      fc.date({ min: new Date('1995-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }),
+      {
+        numRuns: 400,
+        seed: 9,
+      },
+    );
+    let moved = 0;
+    for (const day of days) {
+      const date = day.toISOString().slice(0, 10);
+      const marked = markDate(KEY_A, date);
+      const apart = Math.abs(Date.parse(marked) - Date.parse(date)) / 86_400_000;
+      expect(apart, `${date} → ${marked}`).to.be.at.most(1);
+      if (apart) moved++;
+      const reading = readMark(marked);
+      if (!reading) continue;
+      const [y, m, d] = marked.split('-').map(Number);
+      const serial = (Date.parse(marked) - Date.UTC(1899, 11, 30)) / 86_400_000;
+      for (const form of [`${y}/${m}/${d}`, `${y}年${m}月${d}日`, ` ${marked} `, serial])
+        expect(readMark(form), String(form)).to.deep.include({ slot: reading.slot, bit: reading.bit });
+    }
+    expect(moved / days.length).to.be.within(0.25, 0.55);
+    expect(markDate(KEY_A, '2024-02-30'), 'not a real date: left alone').to.equal('2024-02-30');
+    expect(readMark('2024-03-05T08:00:00Z'), 'a time is not a date').to.equal(undefined);
+  });
+
+  it('which items carry it: numbers unless switched off, dates only when switched on, never a personal item', () => {
+    const item = (type: string, extra: { personal?: boolean; fingerprint?: boolean } = {}) =>
+      carriesFingerprint({ type, ...extra });
+    expect([item('integer'), item('number'), item('number', { fingerprint: false })]).to.deep.equal([
+      true,
+      true,
+      false,
+    ]);
+    expect([item('date'), item('date', { fingerprint: true })]).to.deep.equal([false, true]);
+    expect([item('string', { fingerprint: true }), item('number', { personal: true })]).to.deep.equal([
+      false,
+      false,
+    ]);
   });
 
   it('a page mangled the usual ways names the grant that received it, and not another', () => {

@@ -19,6 +19,21 @@
  * the secret or any other grant's key.
  */
 import crypto from 'node:crypto';
+import { dateSerial, serialDate } from './dates.js';
+
+/**
+ * Whether an item's values carry the fingerprint: never a personal item (masked anyway); numbers unless the body
+ * switched them off, dates only where it switched them on (a day moved is a fact changed).
+ */
+export function carriesFingerprint(item: {
+  type: string;
+  personal?: boolean;
+  fingerprint?: boolean;
+}): boolean {
+  if (item.personal) return false;
+  if (item.type === 'integer' || item.type === 'number') return item.fingerprint !== false;
+  return item.type === 'date' && item.fingerprint === true;
+}
 
 /** Bytes of the gateways' fingerprint secret. */
 export const FINGERPRINT_SECRET_BYTES = 32;
@@ -41,6 +56,8 @@ interface Digits {
   negative: boolean;
   digits: bigint;
   decimals: number;
+  /** Read from a date written as text (its day number). */
+  date?: true;
 }
 
 const PLAIN_NUMBER = /^([+-]?)(\d+)(?:\.(\d+))?$/;
@@ -48,19 +65,28 @@ const PLAIN_NUMBER = /^([+-]?)(\d+)(?:\.(\d+))?$/;
 /** The digits of a served or suspect value, or undefined when it is not a plain decimal number. */
 function digitsOf(value: unknown): Digits | undefined {
   let text: string;
+  let date = false;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return undefined;
     text = String(value);
     if (/e/i.test(text)) return undefined; // beyond plain notation: left alone
   } else if (typeof value === 'string') {
-    // Spreadsheet and report formatting: spaces, thousands separators (, and full-width ，).
-    text = value.trim().replace(/[,，\s]/g, '');
+    // A date is read as its day number; a number with spreadsheet and report formatting: spaces, thousands
+    // separators (, and full-width ，).
+    const serial = dateSerial(value);
+    date = serial !== undefined;
+    text = serial === undefined ? value.trim().replace(/[,，\s]/g, '') : String(serial);
   } else return undefined;
   const m = PLAIN_NUMBER.exec(text);
   if (!m) return undefined;
   const decimals = (m[3] ?? '').replace(/0+$/, ''); // 12.50 and 12.5 are one value
   const whole = `${m[2]}${decimals}`.replace(/^0+(?=\d)/, '');
-  return { negative: m[1] === '-', digits: BigInt(whole), decimals: decimals.length };
+  return {
+    negative: m[1] === '-',
+    digits: BigInt(whole),
+    decimals: decimals.length,
+    ...(date ? { date } : {}),
+  };
 }
 
 /** Where a mark is: the value with its last digit's pair cleared; undefined for a value that carries none. */
@@ -103,31 +129,56 @@ export function markValue(key: Buffer | crypto.KeyObject, value: number): number
   return Number(`${slot.d.negative ? '-' : ''}${plain}`);
 }
 
+/**
+ * The date a grant with `key` is served for `date` (YYYY-MM-DD): the same, or a day before or after — its day
+ * number marked as a number is (dates are marked only where the owning body asks for it).
+ */
+export function markDate(key: Buffer | crypto.KeyObject, date: string): string {
+  const serial = dateSerial(date);
+  if (serial === undefined) return date;
+  const marked = markValue(key, serial);
+  return marked === serial ? date : serialDate(marked);
+}
+
 /** A mark read from a suspect value: its slot and the bit it carries. */
 export interface MarkReading {
   slot: string;
   bit: 0 | 1;
+  /** Read from a date written as text. */
+  date?: boolean;
 }
 
 /** The mark a suspect value carries, if it can carry one. */
 export function readMark(value: unknown): MarkReading | undefined {
   const slot = slotOf(value);
-  return slot ? { slot: slot.id, bit: slot.last === slot.pairStart ? 0 : 1 } : undefined;
+  if (!slot) return undefined;
+  return { slot: slot.id, bit: slot.last === slot.pairStart ? 0 : 1, ...(slot.d.date ? { date: true } : {}) };
 }
 
 /** Distinct readings of many values: a slot read twice (the same number in two rows) counts once. */
 export function readMarks(values: Iterable<unknown>): MarkReading[] {
-  const seen = new Map<string, 0 | 1 | 'both'>();
+  const seen = new Map<string, MarkReading | 'both'>();
   for (const v of values) {
     const r = readMark(v);
     if (!r) continue;
     const before = seen.get(r.slot);
-    // A slot seen with both bits carries no evidence either way (two sources mixed): dropped.
-    seen.set(r.slot, before === undefined || before === r.bit ? r.bit : 'both');
+    // A slot seen with both bits carries no evidence either way (two sources mixed): dropped. Read once as
+    // a number, it counts as one (a spreadsheet keeps dates as numbers).
+    if (before === undefined) seen.set(r.slot, r);
+    else if (before !== 'both')
+      seen.set(r.slot, before.bit !== r.bit ? 'both' : before.date && !r.date ? r : before);
   }
   const readings: MarkReading[] = [];
-  for (const [slot, bit] of seen) if (bit !== 'both') readings.push({ slot, bit });
+  for (const r of seen.values()) if (r !== 'both') readings.push(r);
   return readings;
+}
+
+/**
+ * The readings that can be a grant's marks: date readings only where its dataset lets dates carry the mark —
+ * elsewhere a date column is not marked, and its readings would only drown the numbers' in chance agreement.
+ */
+export function readingsFor(readings: MarkReading[], datesMarked: boolean): MarkReading[] {
+  return datesMarked ? readings : readings.filter((r) => !r.date);
 }
 
 /** How well the readings agree with one grant's key. */

@@ -4,7 +4,7 @@
  * follow from them — so anyone with the file, the package and a read of the ledger can redo the attribution.
  */
 import crypto from 'node:crypto';
-import { fingerprintCommitment, readMarks, scoreKey, type MarkReading } from './fingerprint.js';
+import { fingerprintCommitment, readingsFor, readMarks, scoreKey, type MarkReading } from './fingerprint.js';
 import { suspectCells, type SuspectFormat } from './suspect-file.js';
 import type { Check, VerificationReport } from '../sdk/receipt-verify.js';
 
@@ -22,6 +22,8 @@ export interface TraceEvidence {
   commitment: string;
   /** How many grants the file was compared with. */
   candidates: number;
+  /** Whether dates written as text were read (the grant's dataset lets a date carry the mark). */
+  datesRead?: boolean;
   readings: MarkReading[];
   trials: number;
   matches: number;
@@ -76,7 +78,10 @@ export function verifyTraceEvidence(
   if (against.file) {
     const sha = crypto.createHash('sha256').update(against.file.bytes).digest('hex');
     add('file', sha === evidence.fileSha256, `the file's SHA-256 is ${sha.slice(0, 16)}…`);
-    const read = readMarks(suspectCells(against.file.bytes, against.file.format));
+    const read = readingsFor(
+      readMarks(suspectCells(against.file.bytes, against.file.format)),
+      evidence.datesRead ?? true,
+    );
     const same =
       read.length === evidence.readings.length &&
       read.every((r, i) => r.slot === evidence.readings[i]!.slot && r.bit === evidence.readings[i]!.bit);

@@ -32,7 +32,7 @@ interface Traced {
 }
 
 const SECRET = crypto.createHash('sha256').update('gateway test fingerprint secret').digest();
-const ITEMS = [...GRANTED_PEOPLE_ITEMS, 'income'];
+const ITEMS = [...GRANTED_PEOPLE_ITEMS, 'income', 'registered_on'];
 
 describe('fingerprints through the gateway (issue 17)', () => {
   let h: Harness;
@@ -108,6 +108,40 @@ describe('fingerprints through the gateway (issue 17)', () => {
     // The commitment to each grant's key is on the ledger once it has been served.
     for (const id of [GRANT.AA_PEOPLE, GRANT.AAA_PEOPLE])
       expect(h.ledger.fingerprintCommitments.get(id)?.commitment).to.be.a('string');
+  });
+
+  it('dates carry the mark only where the body switched them on, and then move by at most a day', async () => {
+    const query = `/v1/datasets/${DS.PEOPLE}/records?fields=record_id,registered_on&limit=200`;
+    const source = new Map([...h.store.allRows(DS.PEOPLE)].map((r) => [r.record_id, r.registered_on]));
+    const exact = assertOk<{ data: Row[] }>(await h.get(query, { as: 'AA' })).data;
+    expect(exact.every((r) => r.registered_on === source.get(r.record_id as number))).to.equal(true);
+    const people = h.view.datasets.get(DS.PEOPLE)!;
+    h.view.putDataset({
+      ...people,
+      items: people.items.map((i) => (i.name === 'registered_on' ? { ...i, fingerprint: true } : i)),
+    });
+    try {
+      const marked = assertOk<{ data: Row[] }>(await h.get(query, { as: 'AA' })).data;
+      let moved = 0;
+      for (const r of marked) {
+        const apart = Math.abs(
+          Date.parse(String(r.registered_on)) - Date.parse(String(source.get(r.record_id as number))),
+        );
+        expect(apart).to.be.at.most(86_400_000);
+        if (apart) moved++;
+      }
+      expect(moved).to.be.above(20);
+      // A leaked column of those dates alone, written the Chinese way, names AA's grant.
+      const dates = marked.map((r) => {
+        const [y, m, d] = String(r.registered_on).split('-').map(Number);
+        return `${y}年${m}月${d}日`;
+      });
+      const traced = assertOk<Traced>(await trace(['登记日期', ...dates].join('\n')));
+      expect(traced.attributed, traced.note).to.equal(GRANT.AA_PEOPLE);
+      expect(traced.evidence!.datesRead).to.equal(true);
+    } finally {
+      h.view.putDataset(people);
+    }
   });
 
   it('unconditional data is served exact: it is public anyway', async () => {

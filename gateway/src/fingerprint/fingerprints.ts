@@ -10,27 +10,24 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  carriesFingerprint,
   FINGERPRINT_SECRET_BYTES,
   fingerprintCommitment,
   grantFingerprintKey,
   LedgerRefusedError,
+  markDate,
   markValue,
   type FingerprintCommitment,
 } from '@rdx/client';
-import type { DatasetView, ItemView } from '../view/ledger-view.js';
+import type { DatasetView } from '../view/ledger-view.js';
 
 /** Keys of this many grants are kept derived; more are derived again when needed. */
 const KEYS_CACHED = 10_000;
 
-/** Whether an item's values carry the fingerprint: numbers, not personal (those are masked), not opted out. */
-export function isMarked(item: ItemView): boolean {
-  return (item.type === 'integer' || item.type === 'number') && !item.personal && item.fingerprint !== false;
-}
-
 /** Of the `served` items of a dataset, those whose values carry the fingerprint. */
 export function markedItems(dataset: Pick<DatasetView, 'items'>, served: string[]): string[] {
   const wanted = new Set(served);
-  return dataset.items.filter((i) => wanted.has(i.name) && isMarked(i)).map((i) => i.name);
+  return dataset.items.filter((i) => wanted.has(i.name) && carriesFingerprint(i)).map((i) => i.name);
 }
 
 /** What the ledger side needs: read a commitment, record one. */
@@ -98,6 +95,7 @@ export class Fingerprints {
       for (const item of marked) {
         const v = row[item];
         if (typeof v === 'number') row[item] = markValue(key, v);
+        else if (typeof v === 'string') row[item] = markDate(key, v);
       }
     this.ensureCommitted(grantId);
   }

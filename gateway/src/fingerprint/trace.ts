@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import {
+  readingsFor,
   readMarks,
   scoreKey,
   suspectCells,
@@ -32,13 +33,16 @@ export function traceFile(
   format: SuspectFormat | undefined,
   grants: GrantView[],
   fingerprints: Fingerprints,
-  meta: { gatewayId: string; now: Date },
+  meta: { gatewayId: string; now: Date; datesMarked: (datasetId: string) => boolean },
 ): TraceResult {
   const fileSha256 = crypto.createHash('sha256').update(file).digest('hex');
   const readings = readMarks(suspectCells(file, format));
   const scored = grants
     .map((g) => {
-      const score = scoreKey(fingerprints.keyBytes(g.id), readings);
+      const score = scoreKey(
+        fingerprints.keyBytes(g.id),
+        readingsFor(readings, meta.datesMarked(g.datasetId)),
+      );
       return {
         grantId: g.id,
         creditCode: g.creditCode,
@@ -50,11 +54,11 @@ export function traceFile(
     })
     .sort((a, b) => a.chance - b.chance || b.matches - a.matches || a.grantId.localeCompare(b.grantId));
   const best = scored[0];
-  const named = best && readings.length >= MIN_READINGS && best.falseAttribution < ATTRIBUTION_THRESHOLD;
+  const named = best && best.trials >= MIN_READINGS && best.falseAttribution < ATTRIBUTION_THRESHOLD;
   const note = !grants.length
     ? 'no grant could have served this file: no grant on the datasets asked about'
-    : readings.length < MIN_READINGS
-      ? `only ${readings.length} values can carry a mark (numbers of three or more significant digits); ${MIN_READINGS} are needed to name a grant`
+    : best!.trials < MIN_READINGS
+      ? `only ${best!.trials} values can carry a mark (numbers of 3 to 15 significant digits, and dates where a body marks them); ${MIN_READINGS} are needed to name a grant`
       : named
         ? `grant ${best.grantId}: ${best.matches} of ${best.trials} marks agree; an unrelated file would agree this well with any of the ${grants.length} grants tried with probability ${best.falseAttribution.toExponential(2)}`
         : `no grant's marks agree beyond chance (the best: ${best!.matches} of ${best!.trials}); the file may be unmarked, from another source, or altered (rounded)`;
@@ -77,7 +81,8 @@ export function traceFile(
           key: fingerprints.keyBytes(best.grantId).toString('hex'),
           commitment: fingerprints.commitment(best.grantId),
           candidates: grants.length,
-          readings,
+          datesRead: meta.datesMarked(best.datasetId),
+          readings: readingsFor(readings, meta.datesMarked(best.datasetId)),
           trials: best.trials,
           matches: best.matches,
           chance: best.chance,

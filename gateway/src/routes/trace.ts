@@ -5,7 +5,7 @@
  * staff's signature over the file or a console account's token.
  */
 import express, { type Request, type Router } from 'express';
-import { SUSPECT_FORMATS, type SuspectFormat } from '@rdx/client';
+import { carriesFingerprint, SUSPECT_FORMATS, type SuspectFormat } from '@rdx/client';
 import { TokenError, TokenRoleError } from '../auth/token-service.js';
 import { bearerToken } from '../http/authenticate.js';
 import { apiRouter } from '../http/routing.js';
@@ -72,6 +72,8 @@ export function traceRoutes(s: Services): Router {
       result = traceFile(raw, format as SuspectFormat | undefined, grants, s.fingerprints, {
         gatewayId: s.config.gatewayId,
         now: s.now(),
+        datesMarked: (id) =>
+          s.view.datasets.get(id)?.items.some((i) => i.type === 'date' && carriesFingerprint(i)) ?? false,
       });
     } catch (err) {
       if (err instanceof SyntaxError) throw new Problem('BAD_REQUEST', err.message);

@@ -36,8 +36,8 @@ import {
 
 const base = gatewayUrl({ topology } as never);
 const DATASET = 'market-entities';
-const ITEMS = ['uscc', 'entity_name', 'registered_capital'];
-type Row = { uscc: string; entity_name: string; registered_capital: number | null };
+const ITEMS = ['uscc', 'entity_name', 'registered_capital', 'registered_on'];
+type Row = { uscc: string; entity_name: string; registered_capital: number | null; registered_on: string };
 interface Traced {
   attributed: string | null;
   readings: number;
@@ -308,5 +308,50 @@ describe('fingerprints and tracing on the real network: a leaked page traced to 
       ]);
     }
     await eventually(async () => !(await same()), 20_000, 'the gateway marks registered capital again');
+  });
+
+  it('Market lets the founding dates carry the mark: they move by at most a day, and a column of them is traced', async () => {
+    const [a] = holders;
+    const token = await tokenFor(base, a!.enterprise.creditCode, a!.enterprise.privateKeyPem);
+    const dates = async (): Promise<string[]> =>
+      (
+        (await getJson(`${base}/v1/datasets/${DATASET}/records?fields=registered_on&limit=500`, token)).body
+          .data as Row[]
+      ).map((r) => r.registered_on);
+    const exact = await dates();
+    expect(exact, 'dates are served exact by default').to.deep.equal(
+      a!.rows.slice(0, 500).map((r) => r.registered_on),
+    );
+    try {
+      await staffCli.ok(['dataset', 'fingerprint', DATASET, '--on', 'registered_on', '--as', 'admin.market']);
+      let marked: string[] = [];
+      await eventually(
+        async () => {
+          marked = await dates();
+          return JSON.stringify(marked) !== JSON.stringify(exact);
+        },
+        20_000,
+        'the gateway marks the founding dates',
+      );
+      marked.forEach((d, i) =>
+        expect(Math.abs(Date.parse(d) - Date.parse(exact[i]!)), `${exact[i]} → ${d}`).to.be.at.most(
+          86_400_000,
+        ),
+      );
+      const file = path.join(dir, 'dates.csv');
+      fs.writeFileSync(file, ['成立日期', ...marked.map((d) => d.replace(/-/g, '/'))].join('\n'));
+      const traced = await regulatorCli.ok<Traced>(['trace', file, '--dataset', DATASET]);
+      expect(traced.attributed, traced.note).to.equal(a!.grantId);
+    } finally {
+      await staffCli.ok([
+        'dataset',
+        'fingerprint',
+        DATASET,
+        '--off',
+        'registered_on',
+        '--as',
+        'admin.market',
+      ]);
+    }
   });
 });

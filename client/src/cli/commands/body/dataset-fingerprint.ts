@@ -1,17 +1,19 @@
 /**
- * `rdx dataset fingerprint <id> --off <items> | --on <items>`: the owning body switches the fingerprint off (its
- * numbers served exact to every grant) or on again for items of its dataset (docs/TRACE.md). The dataset stays
- * listed; grants see the change as soon as the gateways do.
+ * `rdx dataset fingerprint <id> --off <items> | --on <items>`: the owning body switches the fingerprint off (the
+ * item served exact to every grant) or on for items of its dataset — numbers carry it unless switched off, dates
+ * only when switched on (docs/TRACE.md). The dataset stays listed; grants see the change as soon as the gateways do.
  */
 import { arg, commaList, defineCommand, optString } from '../../command.js';
 import { committedData, txLine } from '../../format.js';
 import { TERMS } from '../../terms.js';
 import { InputError } from '../../../sdk/errors.js';
+import { carriesFingerprint } from '../../../fingerprint/fingerprint.js';
 
 export default defineCommand({
   path: ['dataset', 'fingerprint'],
   roles: ['body'],
-  summary: '数据水印 switch the fingerprint off (served exact) or on for items of your dataset',
+  summary:
+    '数据水印 switch the fingerprint off (served exact) or on (numbers by default, dates on request) per item',
   args: ['<id>'],
   options: [
     { flags: '--off <items>', description: 'items whose numbers are served exact, comma-separated' },
@@ -26,8 +28,9 @@ export default defineCommand({
     const unknown = [...off, ...on].filter((n) => !d.items.some((i) => i.name === n));
     if (unknown.length)
       throw new InputError('INVALID_ARGUMENT', `${d.id} has no items ${unknown.join(', ')}`);
-    const items = d.items.map(({ fingerprint: _f, ...i }) =>
-      off.has(i.name) || (!on.has(i.name) && _f === false) ? { ...i, fingerprint: false as const } : i,
+    // Said explicitly for the items named; the others keep what they had.
+    const items = d.items.map((i) =>
+      off.has(i.name) ? { ...i, fingerprint: false } : on.has(i.name) ? { ...i, fingerprint: true } : i,
     );
     const c = await catalog.update({
       id: d.id,
@@ -38,11 +41,11 @@ export default defineCommand({
       updateFrequency: d.updateFrequency,
       items,
     });
-    const exact = c.value.items.filter((i) => i.fingerprint === false).map((i) => i.name);
+    const marked = c.value.items.filter(carriesFingerprint);
     return {
       data: committedData('dataset', c),
       lines: [
-        `${TERMS.dataset} ${c.value.id}: served exact ${exact.length ? exact.join(', ') : '—'}; the other numbers carry the fingerprint`,
+        `${TERMS.dataset} ${c.value.id}: fingerprint carried by ${marked.length ? marked.map((i) => i.name).join(', ') : '—'}; every other item served exact`,
         txLine(c),
       ],
     };
