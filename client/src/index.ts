@@ -93,6 +93,7 @@ export { digestDatasetFile, CsvRecordCounter, type DatasetFileDigest } from './s
 export { CompactMerkleTree } from './audit/compact-merkle-tree.js';
 export {
   FINGERPRINT_SECRET_BYTES,
+  MAX_TRACE_READINGS,
   binomialTail,
   carriesFingerprint,
   fingerprintCommitment,

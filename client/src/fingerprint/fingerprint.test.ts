@@ -203,6 +203,12 @@ describe('fingerprints in served records (issue 17)', () => {
     expect(fingerprintCommitment(grantFingerprintKey(SECRET, 'GR-A'))).to.equal(c);
   });
 
+  it('reads at most the marks it is asked for, the first ones', () => {
+    const values = served(sourceRows(200, 11), KEY_A).map((r) => r.capital);
+    const all = readMarks(values);
+    expect(readMarks(values, 10)).to.deep.equal(all.slice(0, 10));
+  });
+
   it('binomial tail: exact small cases and no overflow at a million readings', () => {
     expect(binomialTail(10, 10)).to.be.closeTo(1 / 1024, 1e-12);
     expect(binomialTail(10, 0)).to.equal(1);

@@ -4,7 +4,14 @@
  * follow from them — so anyone with the file, the package and a read of the ledger can redo the attribution.
  */
 import crypto from 'node:crypto';
-import { fingerprintCommitment, readingsFor, readMarks, scoreKey, type MarkReading } from './fingerprint.js';
+import {
+  fingerprintCommitment,
+  MAX_TRACE_READINGS,
+  readingsFor,
+  readMarks,
+  scoreKey,
+  type MarkReading,
+} from './fingerprint.js';
 import { suspectCells, type SuspectFormat } from './suspect-file.js';
 import type { Check, VerificationReport } from '../sdk/receipt-verify.js';
 
@@ -79,7 +86,7 @@ export function verifyTraceEvidence(
     const sha = crypto.createHash('sha256').update(against.file.bytes).digest('hex');
     add('file', sha === evidence.fileSha256, `the file's SHA-256 is ${sha.slice(0, 16)}…`);
     const read = readingsFor(
-      readMarks(suspectCells(against.file.bytes, against.file.format)),
+      readMarks(suspectCells(against.file.bytes, against.file.format), MAX_TRACE_READINGS),
       evidence.datesRead ?? true,
     );
     const same =

@@ -226,5 +226,21 @@ describe('fingerprints through the gateway (issue 17)', () => {
     assertProblem(await trace(leaked, '?format=pdf'), 400, 'BAD_REQUEST');
     assertProblem(await trace(leaked, '?format=xlsx'), 400, 'BAD_REQUEST'); // JSON text is no workbook
     assertProblem(await trace('', ''), 400, 'BAD_REQUEST');
+    // The caller is known before the file is read: none is read unasked, and a file too large is refused whole.
+    assertProblem(await h.post('/v1/trace', { body: 'x'.repeat(17 * 1024 * 1024) }), 401, 'TOKEN_MISSING');
+    assertProblem(await trace('x'.repeat(17 * 1024 * 1024)), 413, 'PAYLOAD_TOO_LARGE');
+    // A body's signature holds for the file signed, not another.
+    const other = await h.call('POST', urlPath, {
+      body: `${leaked} `,
+      headers: {
+        'content-type': 'application/json',
+        ...signAdminRequest(testOrg(owner).identity('reviewer'), {
+          method: 'POST',
+          path: urlPath,
+          contentSha256: crypto.createHash('sha256').update(leaked).digest('hex'),
+        }),
+      },
+    });
+    assertProblem(other, 400, 'BAD_REQUEST');
   });
 });

@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import {
+  MAX_TRACE_READINGS,
   readingsFor,
   readMarks,
   scoreKey,
@@ -36,7 +37,7 @@ export function traceFile(
   meta: { gatewayId: string; now: Date; datesMarked: (datasetId: string) => boolean },
 ): TraceResult {
   const fileSha256 = crypto.createHash('sha256').update(file).digest('hex');
-  const readings = readMarks(suspectCells(file, format));
+  const readings = readMarks(suspectCells(file, format), MAX_TRACE_READINGS);
   const scored = grants
     .map((g) => {
       const score = scoreKey(

@@ -26,23 +26,40 @@ export function adminSigner(s: Services, req: Request): AdminSigner {
 }
 
 /**
- * The signer of a request by an organization's admin or a reviewer, whose signed content is exactly `body`
- * (nothing, for a GET): 401 for a bad signature, 400 for other content, 403 for another role.
+ * The signer of a request by an organization's admin or a reviewer, from the signed headers alone (before a large
+ * body is read): 401 for a bad signature, 403 for another role. The body must then match `contentSha256`.
  */
-export function staffSigner(s: Services, req: Request, body: Buffer = Buffer.alloc(0)): AdminSigner {
-  const signer = adminSigner(s, req);
-  const sha256 = crypto.createHash('sha256').update(body).digest('hex');
-  if (signer.contentSha256 !== sha256)
-    throw new Problem(
-      'BAD_REQUEST',
-      `The signed x-rdx-content-sha256 is not the SHA-256 of the body sent (${sha256}; a GET signs no bytes).`,
-    );
+export function staffSignerOfHeaders(s: Services, req: Request): AdminSigner {
+  return requireStaffRole(adminSigner(s, req));
+}
+
+function requireStaffRole(signer: AdminSigner): AdminSigner {
   if (!STAFF_ROLES.has(signer.role ?? ''))
     throw new Problem(
       'FORBIDDEN',
       `Only an organization's admin or reviewers may; this identity's role is ${signer.role ?? 'none'}.`,
     );
   return signer;
+}
+
+/** 400 unless `body` is the content the signer signed. */
+export function requireSignedContent(signer: AdminSigner, body: Buffer): void {
+  const sha256 = crypto.createHash('sha256').update(body).digest('hex');
+  if (signer.contentSha256 !== sha256)
+    throw new Problem(
+      'BAD_REQUEST',
+      `The signed x-rdx-content-sha256 is not the SHA-256 of the body sent (${sha256}; a GET signs no bytes).`,
+    );
+}
+
+/**
+ * The signer of a request by an organization's admin or a reviewer, whose signed content is exactly `body`
+ * (nothing, for a GET): 401 for a bad signature, 400 for other content, 403 for another role.
+ */
+export function staffSigner(s: Services, req: Request, body: Buffer = Buffer.alloc(0)): AdminSigner {
+  const signer = adminSigner(s, req);
+  requireSignedContent(signer, body);
+  return requireStaffRole(signer);
 }
 
 /** Who reads an organization's business: a signer of its staff, or one of its console accounts. */

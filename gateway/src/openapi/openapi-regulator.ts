@@ -478,6 +478,8 @@ export const REGULATOR_PATHS = {
         '400': problem,
         '404': problem,
         '409': problem,
+        '413': problem,
+        '429': problem,
         ...denied,
       },
     },

@@ -4,95 +4,127 @@
  * that served the marks found, and an evidence package. A regulator signs in with its token; a body with its
  * staff's signature over the file or a console account's token.
  */
-import express, { type Request, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Router } from 'express';
 import { carriesFingerprint, SUSPECT_FORMATS, type SuspectFormat } from '@rdx/client';
 import { TokenError, TokenRoleError } from '../auth/token-service.js';
 import { bearerToken } from '../http/authenticate.js';
 import { apiRouter } from '../http/routing.js';
-import { bodyReader } from '../http/staff-signature.js';
+import { bodyReader, requireSignedContent, staffSignerOfHeaders } from '../http/staff-signature.js';
+import type { AdminSigner } from '../auth/admin-signature.js';
 import { Problem } from '../problem.js';
 import type { Services } from '../services.js';
 import { traceFile } from '../fingerprint/trace.js';
 import { requestsBehind } from '../fingerprint/requests.js';
 
 /** The largest suspect file taken (a few hundred thousand rows of CSV). */
-export const MAX_SUSPECT_FILE = '32mb';
+export const MAX_SUSPECT_FILE = '16mb';
+/** Traces run at once on one gateway. */
+const MAX_TRACES_IN_FLIGHT = 1;
 
-/** Who asks: a regulator (every dataset), or an opening body (its own). */
-function tracer(s: Services, req: Request, raw: Buffer): { body?: string } {
+/**
+ * Who asks, from the headers alone, before the file is read (nobody makes the gateway take in 16 MB unasked): a
+ * regulator's token (every dataset), a body's console token, or a body's staff signature — whose signed content
+ * hash the file must then match.
+ */
+function tracerOf(s: Services, req: Request): { body?: string; signer?: AdminSigner } {
   const token = bearerToken(req);
-  if (token !== undefined)
-    try {
-      s.tokens.verify(token, 'regulator');
-      return {};
-    } catch (err) {
-      if (err instanceof TokenError && !(err instanceof TokenRoleError))
-        throw new Problem('TOKEN_INVALID', err.message);
-      if (!(err instanceof TokenRoleError)) throw err;
-      // Not a regulator's: a body's console account, or 403 for anyone else's.
+  if (token === undefined) {
+    const signer = staffSignerOfHeaders(s, req);
+    return { body: signer.mspId, signer };
+  }
+  try {
+    s.tokens.verify(token, 'regulator');
+    return {};
+  } catch (err) {
+    if (!(err instanceof TokenRoleError)) {
+      if (err instanceof TokenError) throw new Problem('TOKEN_INVALID', err.message);
+      throw err;
     }
-  return { body: bodyReader(s, req, raw).mspId };
+  }
+  // Not a regulator's: a body's console account, or 403 for anyone else's.
+  return { body: bodyReader(s, req).mspId };
 }
 
 export function traceRoutes(s: Services): Router {
   const r = apiRouter();
-  r.post('/v1/trace', express.raw({ type: () => true, limit: MAX_SUSPECT_FILE }), async (req, res) => {
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const who = tracer(s, req, raw);
-    if (!s.fingerprints)
+  let inFlight = 0;
+  const checkCaller: RequestHandler = (req, res, next) => {
+    res.locals.tracer = tracerOf(s, req);
+    // Tracing reads and scores the whole file on this process: one at a time.
+    if (inFlight >= MAX_TRACES_IN_FLIGHT)
       throw new Problem(
-        'INVALID_STATE',
-        'This gateway serves no fingerprints (RDX_FINGERPRINT=off), so it traces none.',
+        'RATE_LIMITED',
+        'Another trace is running: try again shortly.',
+        {},
+        { 'Retry-After': '5' },
       );
-    const format = req.query.format;
-    if (format !== undefined && !SUSPECT_FORMATS.includes(format as SuspectFormat))
-      throw new Problem(
-        'BAD_REQUEST',
-        `format is ${SUSPECT_FORMATS.join(' or ')} (default: from the content).`,
-      );
-    const dataset = req.query.dataset;
-    if (dataset !== undefined && typeof dataset !== 'string')
-      throw new Problem('BAD_REQUEST', 'dataset is one dataset id.');
-    if (dataset !== undefined && !s.view.datasets.has(dataset))
-      throw new Problem('NOT_FOUND', `There is no dataset ${dataset.slice(0, 64)}.`);
-    if (raw.length === 0) throw new Problem('BAD_REQUEST', 'Send the suspect file as the request body.');
-    if (who.body && dataset !== undefined && s.view.datasets.get(dataset)?.owner !== who.body)
-      throw new Problem('NOT_FOUND', `There is no dataset ${dataset} of yours.`);
-    // Every grant on a restricted dataset that could have served the file: of one dataset, or of the body's own.
-    const grants = [...s.view.grants.values()].filter((g) => {
-      const d = s.view.datasets.get(g.datasetId);
-      return (
-        d?.openAttribute === 'restricted' &&
-        (dataset === undefined || g.datasetId === dataset) &&
-        (who.body === undefined || d.owner === who.body)
-      );
-    });
-    let result;
-    try {
-      result = traceFile(raw, format as SuspectFormat | undefined, grants, s.fingerprints, {
-        gatewayId: s.config.gatewayId,
-        now: s.now(),
-        datesMarked: (id) =>
-          s.view.datasets.get(id)?.items.some((i) => i.type === 'date' && carriesFingerprint(i)) ?? false,
+    inFlight++;
+    res.on('close', () => inFlight--);
+    next();
+  };
+  r.post(
+    '/v1/trace',
+    checkCaller,
+    express.raw({ type: () => true, limit: MAX_SUSPECT_FILE }),
+    async (req, res) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const who = res.locals.tracer as ReturnType<typeof tracerOf>;
+      if (who.signer) requireSignedContent(who.signer, raw);
+      if (!s.fingerprints)
+        throw new Problem(
+          'INVALID_STATE',
+          'This gateway serves no fingerprints (RDX_FINGERPRINT=off), so it traces none.',
+        );
+      const format = req.query.format;
+      if (format !== undefined && !SUSPECT_FORMATS.includes(format as SuspectFormat))
+        throw new Problem(
+          'BAD_REQUEST',
+          `format is ${SUSPECT_FORMATS.join(' or ')} (default: from the content).`,
+        );
+      const dataset = req.query.dataset;
+      if (dataset !== undefined && typeof dataset !== 'string')
+        throw new Problem('BAD_REQUEST', 'dataset is one dataset id.');
+      if (dataset !== undefined && !s.view.datasets.has(dataset))
+        throw new Problem('NOT_FOUND', `There is no dataset ${dataset.slice(0, 64)}.`);
+      if (raw.length === 0) throw new Problem('BAD_REQUEST', 'Send the suspect file as the request body.');
+      if (who.body && dataset !== undefined && s.view.datasets.get(dataset)?.owner !== who.body)
+        throw new Problem('NOT_FOUND', `There is no dataset ${dataset} of yours.`);
+      // Every grant on a restricted dataset that could have served the file: of one dataset, or of the body's own.
+      const grants = [...s.view.grants.values()].filter((g) => {
+        const d = s.view.datasets.get(g.datasetId);
+        return (
+          d?.openAttribute === 'restricted' &&
+          (dataset === undefined || g.datasetId === dataset) &&
+          (who.body === undefined || d.owner === who.body)
+        );
       });
-    } catch (err) {
-      if (err instanceof SyntaxError) throw new Problem('BAD_REQUEST', err.message);
-      throw err;
-    }
-    // The grant named: which of its logged requests served the marks found (replayed from the audit log).
-    const named = result.attributed ? s.view.grants.get(result.attributed) : undefined;
-    const requests =
-      named && result.evidence ? await requestsBehind(s, named, result.evidence.readings) : null;
-    res.json({
-      ...result,
-      candidates: result.candidates.map((c) => ({
-        ...c,
-        enterprise: s.view.enterprises.get(c.creditCode)?.name ?? null,
-      })),
-      requests,
-      evidence:
-        result.evidence && requests ? { ...result.evidence, requests: requests.requests } : result.evidence,
-    });
-  });
+      let result;
+      try {
+        result = traceFile(raw, format as SuspectFormat | undefined, grants, s.fingerprints, {
+          gatewayId: s.config.gatewayId,
+          now: s.now(),
+          datesMarked: (id) =>
+            s.view.datasets.get(id)?.items.some((i) => i.type === 'date' && carriesFingerprint(i)) ?? false,
+        });
+      } catch (err) {
+        if (err instanceof SyntaxError) throw new Problem('BAD_REQUEST', err.message);
+        throw err;
+      }
+      // The grant named: which of its logged requests served the marks found (replayed from the audit log).
+      const named = result.attributed ? s.view.grants.get(result.attributed) : undefined;
+      const requests =
+        named && result.evidence ? await requestsBehind(s, named, result.evidence.readings) : null;
+      res.json({
+        ...result,
+        candidates: result.candidates.map((c) => ({
+          ...c,
+          enterprise: s.view.enterprises.get(c.creditCode)?.name ?? null,
+        })),
+        requests,
+        evidence:
+          result.evidence && requests ? { ...result.evidence, requests: requests.requests } : result.evidence,
+      });
+    },
+  );
   return r;
 }
