@@ -1,7 +1,7 @@
 /**
  * Tracing a suspect file (issue 17, docs/TRACE.md): the marks read from its values are compared with the key of
  * every grant it may have come from; the grant they agree with far beyond chance is named, with the figures and
- * an evidence package that `rdx trace verify` checks offline against the ledger's commitment.
+ * an evidence package that `rdx verify` checks offline against the ledger's commitment.
  */
 import crypto from 'node:crypto';
 import {

@@ -89,11 +89,13 @@ export function traceRoutes(s: Services): Router {
       if (raw.length === 0) throw new Problem('BAD_REQUEST', 'Send the suspect file as the request body.');
       if (who.body && dataset !== undefined && s.view.datasets.get(dataset)?.owner !== who.body)
         throw new Problem('NOT_FOUND', `There is no dataset ${dataset} of yours.`);
-      // Every grant on a restricted dataset that could have served the file: of one dataset, or of the body's own.
+      // Every grant that could have served marked records: on a dataset not (now) unconditional — a prohibited
+      // one was restricted when it served — of one dataset, or of the body's own.
       const grants = [...s.view.grants.values()].filter((g) => {
         const d = s.view.datasets.get(g.datasetId);
         return (
-          d?.openAttribute === 'restricted' &&
+          d !== undefined &&
+          d.openAttribute !== 'unconditional' &&
           (dataset === undefined || g.datasetId === dataset) &&
           (who.body === undefined || d.owner === who.body)
         );
