@@ -12,7 +12,9 @@
  * - the mark is read from the value alone — no row key, column name or order is needed — so it survives
  *   reordered or dropped rows and columns, renamed headers, CSV and spreadsheet round trips and reformatting
  *   that keeps the digits (thousands separators, trailing zeros, a different number of leading spaces);
- * - rounding to fewer digits erases it, as it erases any value-level mark.
+ * - rounding to fewer digits erases it, as it erases any value-level mark;
+ * - a date, where the owning body lets it carry the mark, is marked through its day number (dates.ts): it may be
+ *   served a day earlier or later.
  *
  * The key of a grant is HMAC-SHA256(the gateways' fingerprint secret, grant id); the ledger holds SHA-256 of it
  * (its commitment), so revealing one grant's key in an evidence package proves the attribution without exposing
