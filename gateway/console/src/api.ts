@@ -71,14 +71,24 @@ export interface Answer<T> {
 /** Calls the API, with the session's token unless `auth` is false; problems throw ApiError. */
 export async function api<T>(
   path: string,
-  opts: { auth?: boolean; method?: string; form?: Record<string, string>; json?: unknown } = {},
+  opts: {
+    auth?: boolean;
+    method?: string;
+    form?: Record<string, string>;
+    json?: unknown;
+    /** A file sent as it is. */
+    file?: { type: string; bytes: ArrayBuffer };
+  } = {},
 ): Promise<Answer<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const s = opts.auth === false ? undefined : session();
   if (opts.auth !== false && !s) throw new ApiError(401, 'TOKEN_MISSING', 'not logged in');
   if (s) headers.authorization = `Bearer ${s.token}`;
-  let body: string | undefined;
-  if (opts.form) {
+  let body: string | ArrayBuffer | undefined;
+  if (opts.file) {
+    headers['content-type'] = opts.file.type;
+    body = opts.file.bytes;
+  } else if (opts.form) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(opts.form).toString();
   } else if (opts.json !== undefined) {

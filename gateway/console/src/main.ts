@@ -13,6 +13,7 @@ import { HOME, loginPage } from './pages/login.js';
 import { performancePage } from './pages/performance.js';
 import { publicPage } from './pages/public.js';
 import { anchorsPage, dashboardPage, grantStatsPage, searchPage, timelinePage } from './pages/regulator.js';
+import { tracePage } from './pages/trace.js';
 
 interface Route {
   page: Page;
@@ -30,8 +31,10 @@ const ROUTES: Record<string, Route> = {
   '/regulator/anchors': { page: anchorsPage, role: 'regulator', nav: 'nav.anchors' },
   '/regulator/performance': { page: performancePage, role: 'regulator', nav: 'nav.performance' },
   '/regulator/search': { page: searchPage, role: 'regulator', nav: 'nav.search' },
+  '/regulator/trace': { page: tracePage, role: 'regulator', nav: 'nav.trace' },
   '/enterprise': { page: enterprisePage, role: 'enterprise', nav: 'nav.enterprise' },
   '/body': { page: bodyPage, role: 'body', nav: 'nav.body' },
+  '/body/trace': { page: tracePage, role: 'body', nav: 'nav.trace' },
 };
 
 function parseHash(): { path: string; params: URLSearchParams } {

@@ -45,7 +45,7 @@ const SHOTS =
     ? path.join(repoRoot, 'docs')
     : path.join(os.tmpdir(), 'rdx-console-screenshots');
 const DATASET = 'market-entities';
-const ITEMS = ['uscc', 'entity_name', 'legal_rep_phone'];
+const ITEMS = ['uscc', 'entity_name', 'legal_rep_phone', 'registered_capital'];
 
 let p: Parties | undefined;
 let browser: BrowserContext | undefined;
@@ -60,6 +60,8 @@ let restoreTx: string;
 let requestId: string;
 /** A citizen's complaint about the dataset, filed over plain HTTP: open on the regulator's and Market's pages. */
 let complaintId: string;
+/** 500 rows the enterprise was served, as it might leak them: a CSV of names and registered capital. */
+let leakedCsv: string;
 
 /** A fresh tab (its own sessionStorage, so its own login) that fails the test on any script error. */
 async function tab(): Promise<{ page: Page; errors: string[] }> {
@@ -135,6 +137,16 @@ describe('the console in headless Chromium: public view, regulator and enterpris
       20_000,
       'the gateway serves the new grant',
     );
+    const page = await getJson(
+      `${base}/v1/datasets/${DATASET}/records?fields=entity_name,registered_capital&limit=500`,
+      token,
+    );
+    leakedCsv = [
+      '名称,注册资本（万元）',
+      ...(page.body.data as { entity_name: string; registered_capital: number | null }[]).map(
+        (r) => `${r.entity_name},${r.registered_capital ?? ''}`,
+      ),
+    ].join('\r\n');
     suspendTx = (
       await submit(
         p.market,
@@ -354,6 +366,37 @@ describe('the console in headless Chromium: public view, regulator and enterpris
     await page.close();
   });
 
+  it('the regulator traces a leaked file in the browser: the grant named, the request, the evidence to download', async function () {
+    skipWithoutChromium(this);
+    this.timeout(60_000);
+    const { page, errors } = await tab();
+    await login(page, 'regulator', regulator.clientId, regulator.clientSecret);
+    await open(page, '#/regulator/trace');
+    await page.setInputFiles('[data-testid=trace-form] input[type=file]', {
+      name: 'leaked.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(leakedCsv),
+    });
+    await page.fill('[data-testid=trace-form] input[name=dataset]', DATASET);
+    await page.click('[data-testid=trace-form] button[type=submit]');
+    await page.waitForSelector('[data-testid=trace-verdict]');
+    expect((await page.textContent('[data-testid=trace-verdict]')) ?? '').to.include(grantId);
+    expect((await page.textContent('[data-testid=trace-candidates]')) ?? '').to.include(grantId);
+    expect(await page.locator('[data-testid=trace-requests] tbody tr').count()).to.equal(1);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=trace-evidence]'),
+    ]);
+    const evidence = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as {
+      grantId: string;
+      kind: string;
+    };
+    expect([evidence.kind, evidence.grantId]).to.deep.equal(['rdx-fingerprint-evidence', grantId]);
+    await shot(page, 'console-trace.png');
+    expect(errors).to.deep.equal([]);
+    await page.close();
+  });
+
   it('an enterprise sees its grants and log, verifies its receipt in the browser, and cannot open regulator pages', async function () {
     skipWithoutChromium(this);
     this.timeout(90_000);
@@ -456,6 +499,17 @@ describe('the console in headless Chromium: public view, regulator and enterpris
         (await page.textContent('[data-testid=complaints]')) ?? '',
         'the complaint about its data, to answer within 10 working days',
       ).to.include(complaintId);
+      // Market traces the leaked file among the grants on its own datasets.
+      await open(page, '#/body/trace');
+      await page.setInputFiles('[data-testid=trace-form] input[type=file]', {
+        name: 'leaked.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(leakedCsv),
+      });
+      await page.click('[data-testid=trace-form] button[type=submit]');
+      await page.waitForSelector('[data-testid=trace-verdict]');
+      expect((await page.textContent('[data-testid=trace-verdict]')) ?? '').to.include(grantId);
+      await open(page, '#/body');
       // The grant's calls per day: the enterprise's allowed call and its refusal while suspended.
       await page.click(`button[data-usage="${grantId}"]`);
       await page.waitForSelector('[data-testid=grant-usage]');
