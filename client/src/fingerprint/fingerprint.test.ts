@@ -96,10 +96,18 @@ describe('fingerprints in served records (issue 17)', () => {
       expect(readMark(v), String(v)).to.equal(undefined);
   });
 
-  it('a value reads the same mark whatever its formatting: separators, trailing zeros, spaces, a string', () => {
+  it('a value reads the same mark whatever its formatting: separators, trailing zeros, spaces, currency and units', () => {
     const marked = markValue(KEY_A, 1234567.83);
     const base = readMark(marked)!;
-    for (const text of [String(marked), ` ${marked} `, marked.toFixed(4), marked.toLocaleString('en-US')])
+    for (const text of [
+      String(marked),
+      ` ${marked} `,
+      marked.toFixed(4),
+      marked.toLocaleString('en-US'),
+      `¥${marked.toLocaleString('en-US')}`,
+      `${marked}万元`,
+      `RMB ${marked}`,
+    ])
       expect(readMark(text), text).to.deep.equal(base);
   });
 

@@ -66,6 +66,8 @@ interface Digits {
 }
 
 const PLAIN_NUMBER = /^([+-]?)(\d+)(?:\.(\d+))?$/;
+/** A currency sign before a number, or a unit after it, as reports write them. */
+const UNITS = /^(?:[¥￥$€£]|RMB|CNY)\s*|\s*(?:[万亿]?元|万|亿|%|％)$/g;
 
 /** The digits of a served or suspect value, or undefined when it is not a plain decimal number. */
 function digitsOf(value: unknown): Digits | undefined {
@@ -77,10 +79,16 @@ function digitsOf(value: unknown): Digits | undefined {
     if (/e/i.test(text)) return undefined; // beyond plain notation: left alone
   } else if (typeof value === 'string') {
     // A date is read as its day number; a number with spreadsheet and report formatting: spaces, thousands
-    // separators (, and full-width ，).
+    // separators (, and full-width ，), a currency sign before it or a unit after it (¥1,234.56, 1234.56万元).
     const serial = dateSerial(value);
     date = serial !== undefined;
-    text = serial === undefined ? value.trim().replace(/[,，\s]/g, '') : String(serial);
+    text =
+      serial === undefined
+        ? value
+            .trim()
+            .replace(UNITS, '')
+            .replace(/[,，\s]/g, '')
+        : String(serial);
   } else return undefined;
   const m = PLAIN_NUMBER.exec(text);
   if (!m) return undefined;
