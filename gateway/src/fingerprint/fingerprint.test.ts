@@ -233,4 +233,17 @@ describe('fingerprints through the gateway (issue 17)', () => {
     // A body's signature holds for the file signed, not another.
     assertProblem(await signed(owner, `${leaked} `, leaked), 400, 'BAD_REQUEST');
   });
+
+  it('among a thousand grants the leaked page still names its own, the figure counting every grant tried', async () => {
+    const aa = await allPages('AA');
+    const base = h.view.grants.get(GRANT.AAA_PEOPLE)!;
+    for (let n = 0; n < 1000; n++)
+      h.view.putGrant({ ...base, id: `G-OTHER-${n}`, creditCode: `91331100MA${String(n).padStart(8, '0')}` });
+    const leaked = csv(aa.slice(0, 40), ['income']);
+    const traced = assertOk<Traced>(await trace(leaked, `?dataset=${DS.PEOPLE}`));
+    expect(traced.attributed, traced.note).to.equal(GRANT.AA_PEOPLE);
+    expect(traced.evidence!.candidates).to.be.at.least(1002);
+    const best = traced.candidates[0]!;
+    expect(best.falseAttribution).to.be.closeTo(best.chance * traced.evidence!.candidates, best.chance);
+  });
 });

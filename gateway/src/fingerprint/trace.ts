@@ -28,32 +28,49 @@ export type TraceCandidate = Omit<SdkCandidate, 'enterprise'>;
 /** What a trace finds, before the route names the enterprises. */
 export type TraceResult = Omit<SdkResult, 'candidates' | 'requests'> & { candidates: TraceCandidate[] };
 
-/** Traces the cells of a suspect file against `grants`; the ten most likely first. */
-export function traceFile(
+/** The first pass scores every grant on this many marks (2^-128 separates any grant from chance)… */
+const SCREEN_READINGS = 128;
+/** …and the likeliest this many are scored again on every mark read. */
+const SHORTLIST = 20;
+/** Grants scored between two turns of the event loop: a city's grants must not stall the gateway. */
+const GRANTS_PER_TURN = 200;
+
+/**
+ * Traces the cells of a suspect file against `grants`; the ten most likely first. Every grant is screened on the
+ * first marks, the shortlist scored on all of them; the false-attribution figure still counts every grant tried.
+ */
+export async function traceFile(
   file: Buffer,
   format: SuspectFormat | undefined,
   grants: GrantView[],
   fingerprints: Fingerprints,
   meta: { gatewayId: string; now: Date; datesMarked: (datasetId: string) => boolean },
-): TraceResult {
+): Promise<TraceResult> {
   const fileSha256 = crypto.createHash('sha256').update(file).digest('hex');
   const readings = readMarks(suspectCells(file, format), MAX_TRACE_READINGS);
-  const scored = grants
-    .map((g) => {
-      const score = scoreKey(
-        fingerprints.keyBytes(g.id),
-        readingsFor(readings, meta.datesMarked(g.datasetId)),
-      );
-      return {
-        grantId: g.id,
-        creditCode: g.creditCode,
-        datasetId: g.datasetId,
-        state: g.state,
-        ...score,
-        falseAttribution: Math.min(1, score.chance * grants.length),
-      };
-    })
-    .sort((a, b) => a.chance - b.chance || b.matches - a.matches || a.grantId.localeCompare(b.grantId));
+  const score = async (of: GrantView[], limit: number) => {
+    const out = [];
+    for (const [n, g] of of.entries()) {
+      if (n % GRANTS_PER_TURN === GRANTS_PER_TURN - 1) await new Promise((r) => setImmediate(r));
+      const mine = readingsFor(readings, meta.datesMarked(g.datasetId)).slice(0, limit);
+      out.push({ grant: g, ...scoreKey(fingerprints.keyBytes(g.id), mine) });
+    }
+    return out.sort(
+      (a, b) => a.chance - b.chance || b.matches - a.matches || a.grant.id.localeCompare(b.grant.id),
+    );
+  };
+  const shortlist =
+    grants.length > SHORTLIST
+      ? (await score(grants, SCREEN_READINGS)).slice(0, SHORTLIST).map((x) => x.grant)
+      : grants;
+  const scored = (await score(shortlist, Infinity)).map(({ grant: g, ...s }) => ({
+    grantId: g.id,
+    creditCode: g.creditCode,
+    datasetId: g.datasetId,
+    state: g.state,
+    ...s,
+    falseAttribution: Math.min(1, s.chance * grants.length),
+  }));
   const best = scored[0];
   const named = best && best.trials >= MIN_READINGS && best.falseAttribution < ATTRIBUTION_THRESHOLD;
   const note = !grants.length

@@ -102,7 +102,7 @@ export function traceRoutes(s: Services): Router {
       });
       let result;
       try {
-        result = traceFile(raw, format as SuspectFormat | undefined, grants, s.fingerprints, {
+        result = await traceFile(raw, format as SuspectFormat | undefined, grants, s.fingerprints, {
           gatewayId: s.config.gatewayId,
           now: s.now(),
           datesMarked: (id) =>
