@@ -3,11 +3,32 @@
  * masked, numbers marked with the grant's fingerprint. Built here once, for the route and for tracing, which
  * replays a logged request and must get the very bytes whose hash the audit log holds.
  */
+import { carriesFingerprint } from '@rdx/client';
 import { projectAndMask } from './masking.js';
-import { markedItems } from '../fingerprint/fingerprints.js';
 import type { RowPage } from '../store/dataset-types.js';
 import type { Services } from '../services.js';
 import type { DatasetView } from '../view/ledger-view.js';
+
+/** What a dataset's items say about every page of it: worked out once per version of the dataset's view. */
+interface PagePlan {
+  personal: ReadonlySet<string>;
+  marked: ReadonlySet<string>;
+}
+
+// Keyed by the view's object, which the view replaces whenever the dataset changes on the ledger.
+const plans = new WeakMap<DatasetView, PagePlan>();
+
+function planOf(dataset: DatasetView): PagePlan {
+  let plan = plans.get(dataset);
+  if (!plan) {
+    plan = {
+      personal: new Set(dataset.items.filter((i) => i.personal).map((i) => i.name)),
+      marked: new Set(dataset.items.filter(carriesFingerprint).map((i) => i.name)),
+    };
+    plans.set(dataset, plan);
+  }
+  return plan;
+}
 
 export function recordsBody(
   s: Pick<Services, 'fingerprints'>,
@@ -18,11 +39,15 @@ export function recordsBody(
   requestId: string,
   datasetVersion: string,
 ): string {
-  const personal = new Set(dataset.items.filter((i) => i.personal).map((i) => i.name));
-  const data = projectAndMask(page.rows, items, personal);
+  const plan = planOf(dataset);
+  const data = projectAndMask(page.rows, items, plan.personal);
   // Restricted records carry the grant's fingerprint (docs/TRACE.md); unconditional data is public anyway.
   if (s.fingerprints && grantId && dataset.openAttribute === 'restricted')
-    s.fingerprints.mark(grantId, data, markedItems(dataset, items));
+    s.fingerprints.mark(
+      grantId,
+      data,
+      items.filter((i) => plan.marked.has(i)),
+    );
   return JSON.stringify({
     data,
     nextCursor: page.nextCursor ?? null,

@@ -10,7 +10,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  carriesFingerprint,
   FINGERPRINT_SECRET_BYTES,
   fingerprintCommitment,
   grantFingerprintKey,
@@ -19,16 +18,9 @@ import {
   markValue,
   type FingerprintCommitment,
 } from '@rdx/client';
-import type { DatasetView } from '../view/ledger-view.js';
 
 /** Keys of this many grants are kept derived; more are derived again when needed. */
 const KEYS_CACHED = 10_000;
-
-/** Of the `served` items of a dataset, those whose values carry the fingerprint. */
-export function markedItems(dataset: Pick<DatasetView, 'items'>, served: string[]): string[] {
-  const wanted = new Set(served);
-  return dataset.items.filter((i) => wanted.has(i.name) && carriesFingerprint(i)).map((i) => i.name);
-}
 
 /** What the ledger side needs: read a commitment, record one. */
 export interface CommitmentLedger {

@@ -48,12 +48,23 @@ export async function traceFile(
 ): Promise<TraceResult> {
   const fileSha256 = crypto.createHash('sha256').update(file).digest('hex');
   const readings = readMarks(suspectCells(file, format), MAX_TRACE_READINGS);
-  const score = async (of: GrantView[], limit: number) => {
+  // The marks a grant is scored on depend only on whether its dataset marks dates (and on the pass): made once.
+  const lists = (dates: boolean) => {
+    const all = readingsFor(readings, dates);
+    return { all, screen: all.slice(0, SCREEN_READINGS) };
+  };
+  const marks = { dates: lists(true), noDates: lists(false) };
+  const datesMarked = new Map<string, boolean>();
+  const marksOf = (g: GrantView) => {
+    let dates = datesMarked.get(g.datasetId);
+    if (dates === undefined) datesMarked.set(g.datasetId, (dates = meta.datesMarked(g.datasetId)));
+    return dates ? marks.dates : marks.noDates;
+  };
+  const score = async (of: GrantView[], pass: 'screen' | 'all') => {
     const out = [];
     for (const [n, g] of of.entries()) {
       if (n % GRANTS_PER_TURN === GRANTS_PER_TURN - 1) await new Promise((r) => setImmediate(r));
-      const mine = readingsFor(readings, meta.datesMarked(g.datasetId)).slice(0, limit);
-      out.push({ grant: g, ...scoreKey(fingerprints.keyBytes(g.id), mine) });
+      out.push({ grant: g, ...scoreKey(fingerprints.keyBytes(g.id), marksOf(g)[pass]) });
     }
     return out.sort(
       (a, b) => a.chance - b.chance || b.matches - a.matches || a.grant.id.localeCompare(b.grant.id),
@@ -61,9 +72,9 @@ export async function traceFile(
   };
   const shortlist =
     grants.length > SHORTLIST
-      ? (await score(grants, SCREEN_READINGS)).slice(0, SHORTLIST).map((x) => x.grant)
+      ? (await score(grants, 'screen')).slice(0, SHORTLIST).map((x) => x.grant)
       : grants;
-  const scored = (await score(shortlist, Infinity)).map(({ grant: g, ...s }) => ({
+  const scored = (await score(shortlist, 'all')).map(({ grant: g, ...s }) => ({
     grantId: g.id,
     creditCode: g.creditCode,
     datasetId: g.datasetId,
@@ -99,8 +110,8 @@ export async function traceFile(
           key: fingerprints.keyBytes(best.grantId).toString('hex'),
           commitment: fingerprints.commitment(best.grantId),
           candidates: grants.length,
-          datesRead: meta.datesMarked(best.datasetId),
-          readings: readingsFor(readings, meta.datesMarked(best.datasetId)),
+          datesRead: datesMarked.get(best.datasetId)!,
+          readings: (datesMarked.get(best.datasetId) ? marks.dates : marks.noDates).all,
           trials: best.trials,
           matches: best.matches,
           chance: best.chance,

@@ -10,7 +10,7 @@
  * its own traffic.
  */
 import crypto from 'node:crypto';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { NOTIFICATION_KINDS, type MisuseSignal, type Notification } from '@rdx/client';
 import type { Metrics } from '../http/metrics.js';
 import { scanSince } from '../regulator/audit-stats.js';
@@ -44,6 +44,9 @@ const MAX_WATCHED = 50_000;
 export class MisuseMonitor {
   private readonly activity = new Map<string, GrantActivity>();
   private readonly counted: (labels: Record<string, string>, by?: number) => void;
+  private readonly addAddress: StatementSync;
+  private readonly addressesOf: StatementSync;
+  private readonly addSignal: StatementSync;
 
   private constructor(
     private readonly db: DatabaseSync,
@@ -57,6 +60,11 @@ export class MisuseMonitor {
     this.counted = metrics.counter(
       'rdx_misuse_signals_total',
       'Misuse signals raised on this gateway, by kind and strength (issue 17)',
+    );
+    this.addAddress = db.prepare('INSERT OR IGNORE INTO addresses (key, address) VALUES (?, ?)');
+    this.addressesOf = db.prepare('SELECT address FROM addresses WHERE key = ?');
+    this.addSignal = db.prepare(
+      'INSERT OR IGNORE INTO signals (id, at, body, grant_id, json) VALUES (?, ?, ?, ?, ?)',
     );
   }
 
@@ -106,7 +114,7 @@ export class MisuseMonitor {
       const key = keyOf(entry);
       if (!key) return [];
       const activity = this.activityOf(key);
-      const before = activity.knownAddresses().size;
+      const newAddress = !activity.knownAddresses().has(entry.address);
       const observation: Observation = {
         at: new Date(entry.time),
         decision: entry.decision,
@@ -119,10 +127,7 @@ export class MisuseMonitor {
         this.thresholds,
         entry.datasetId ? this.rowsOf(entry.datasetId) : undefined,
       );
-      if (activity.knownAddresses().size !== before)
-        this.db
-          .prepare('INSERT OR IGNORE INTO addresses (key, address) VALUES (?, ?)')
-          .run(key, entry.address);
+      if (newAddress) this.addAddress.run(key, entry.address);
       return raised.length ? this.keep(raised, entry) : [];
     } catch (err) {
       this.log(`misuse: a request could not be watched (${(err as Error).message})`);
@@ -176,9 +181,7 @@ export class MisuseMonitor {
       // Most recently used last, so the oldest is the first to forget.
       this.activity.delete(key);
     } else {
-      const known = this.db.prepare('SELECT address FROM addresses WHERE key = ?').all(key) as {
-        address: string;
-      }[];
+      const known = this.addressesOf.all(key) as { address: string }[];
       activity = new GrantActivity(key, new Set(known.map((r) => r.address)));
       if (this.activity.size >= MAX_WATCHED) this.activity.delete(this.activity.keys().next().value!);
     }
@@ -195,9 +198,6 @@ export class MisuseMonitor {
     const body =
       grant?.body ?? (entry.datasetId ? this.view.datasets.get(entry.datasetId)?.owner : undefined);
     const fresh: StoredSignal[] = [];
-    const insert = this.db.prepare(
-      'INSERT OR IGNORE INTO signals (id, at, body, grant_id, json) VALUES (?, ?, ?, ?, ?)',
-    );
     for (const s of raised) {
       const stored: StoredSignal = {
         ...s,
@@ -217,7 +217,7 @@ export class MisuseMonitor {
       };
       if (
         Number(
-          insert.run(s.id, s.at, body ?? null, entry.grantId ?? null, JSON.stringify(stored)).changes,
+          this.addSignal.run(s.id, s.at, body ?? null, entry.grantId ?? null, JSON.stringify(stored)).changes,
         ) !== 1
       )
         continue;

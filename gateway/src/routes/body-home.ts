@@ -110,6 +110,7 @@ export function bodyHomeRoutes(s: Services): Router {
     } catch (err) {
       throw ledgerProblem(err);
     }
+    const today = chinaDay(s.now().getTime());
     const grants = [...s.view.grants.values()]
       .filter((g) => g.body === reader.mspId && LIVE.has(g.state))
       .sort((a, b) => a.validUntil.localeCompare(b.validUntil) || a.id.localeCompare(b.id));
@@ -134,7 +135,7 @@ export function bodyHomeRoutes(s: Services): Router {
       overdue: owed.overdue,
       datasets,
       // Complaints about its data it must verify, handle and answer within 10 working days (Z21, Z35).
-      complaints: complaints.items.map((c) => complaintRow(c, s.view, chinaDay(s.now().getTime()))),
+      complaints: complaints.items.map((c) => complaintRow(c, s.view, today)),
       // What this gateway saw of unusual use of its grants (issue 17): the body decides what to do.
       signals: s.misuse?.list({ body: reader.mspId, limit: LATEST_REPORTS }) ?? [],
       reports: reports.map((d) => ({
