@@ -165,6 +165,40 @@ async function waitFor(admin: pg.Client, sql: string, params: unknown[] = []): P
   throw new Error(`timed out waiting for: ${sql}`);
 }
 
+/**
+ * Until a commit waits for the synchronous standby. Whether one does is decided by shared state the checkpointer
+ * updates when it reloads the configuration, some time after pg_reload_conf() and after this session's own
+ * current_setting() changed; so a probe commits (into `table`, made before the standby was named) until it is
+ * seen waiting for the standby, and is then cancelled out of its wait (its commit is durable already).
+ */
+async function untilCommitsWaitForStandby(admin: pg.Client, url: string, table: string): Promise<void> {
+  const probe = new pg.Client({ connectionString: url });
+  await probe.connect();
+  const { rows } = await probe.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const pid = rows[0]!.pid;
+  try {
+    for (let i = 0; i < 100; i++) {
+      let done = false;
+      const insert = probe.query(`INSERT INTO ${table} VALUES (now())`).then(() => (done = true));
+      while (!done) {
+        const waiting = await admin.query(WRITER_WAITING_PID, [pid, 'SyncRep']);
+        if (waiting.rows.length) {
+          await admin.query('SELECT pg_cancel_backend($1)', [pid]);
+          await insert;
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('commits never waited for the synchronous standby');
+  } finally {
+    await probe.end();
+  }
+}
+
+const WRITER_WAITING_PID = 'SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event = $2';
+
 /** The backend of the log's connection that is waiting in `waitEvent` while writing. */
 const WRITER_WAITING = `SELECT pid FROM pg_stat_activity
   WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event = $1`;
@@ -248,12 +282,11 @@ describe('audit log', () => {
         });
         // With a synchronous standby that never answers, COMMIT is durable locally but waits; the connection is cut
         // during that wait, so the client gets an error for a transaction that did commit.
+        const probeTable = `rdx_test_syncrep_probe_${process.pid}`;
+        await admin.query(`CREATE TABLE IF NOT EXISTS ${probeTable} (at timestamptz)`);
         await admin.query("ALTER SYSTEM SET synchronous_standby_names = 'rdx_test_nobody'");
         await admin.query('SELECT pg_reload_conf()');
-        await waitFor(
-          admin,
-          "SELECT 1 FROM (SELECT current_setting('synchronous_standby_names') AS s) x WHERE s = 'rdx_test_nobody'",
-        );
+        await untilCommitsWaitForStandby(admin, url, probeTable);
         const pending = log.append(entry(1));
         const pid = await waitFor(admin, WRITER_WAITING, ['SyncRep']);
         await admin.query('SELECT pg_terminate_backend($1)', [pid]);
