@@ -12,7 +12,7 @@ import { reenrollOrg } from './ca.js';
 import { waitOrdererCaughtUp, waitPeerKnows } from './channel.js';
 import { channelMembers } from './consortium/channel-config.js';
 import type { NetworkContext } from './context.js';
-import { refreshLocalPackage } from './chaincode-deploy.js';
+import { refreshLocalPackage, waitPeerServesChaincode } from './chaincode-deploy.js';
 import { isLocalOrg } from './consortium/org-definition.js';
 import { setUpLedger } from './ledger-setup.js';
 import { writeWallet } from './ledger-client.js';
@@ -87,7 +87,10 @@ export async function renewOrg(ctx: NetworkContext, mspId: string): Promise<numb
     if (node.kind === 'peer' && !(await waitPeerKnows(ctx, node, members.length - 1)))
       ctx.log(`  ${node.name} does not know every member's peer yet`);
   }
-  if (org.kind === 'peer') await refreshLocalPackage(ctx, org);
+  if (org.kind === 'peer') {
+    await refreshLocalPackage(ctx, org);
+    await waitPeerServesChaincode(ctx, org);
+  }
   // Blocks ordered while a restarted consenter reconnected reach it at its next sync: the org is done when its
   // consenters hold every block again (see waitOrdererCaughtUp).
   for (const orderer of nodesOf(ctx.topology, 'orderer', mspId).filter((n) =>

@@ -370,6 +370,33 @@ export async function refreshLocalPackage(ctx: NetworkContext, org: OrgSpec): Pr
   await startChaincodeServers(ctx, true, org.mspId);
 }
 
+/**
+ * Waits until `org`'s peer answers a read of the chaincode itself: its lifecycle has the org's current package and
+ * the peer has connected to that package's chaincode server. A restart or a new package is done only then — a
+ * proposal sent before gets the peer's launch error (the gateway's ABORTED "failed to endorse").
+ */
+export async function waitPeerServesChaincode(
+  ctx: NetworkContext,
+  org: OrgSpec,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const query = ['chaincode', 'query', '-C', ctx.topology.channel, '-n', ctx.topology.chaincodeName];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await peerCli(ctx, org, [...query, '-c', JSON.stringify({ Args: ['system:GetVersion'] })], 30_000);
+      return;
+    } catch (err) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `${org.mspId}'s peer does not serve the chaincode after ${timeoutMs / 1000}s: ${(err as Error).message}`,
+          { cause: err },
+        );
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 /** The version `org` approved at `sequence`, if it approved one. */
 async function approvedVersion(
   ctx: NetworkContext,

@@ -135,10 +135,22 @@ export async function submit(
       const mismatch =
         e.code === 10 &&
         (e.details ?? []).some((d) => /do not match|ProposalResponsePayloads/.test(d.message ?? ''));
-      if (!mismatch || attempt >= 3) throw err;
+      if (!mismatch || attempt >= 3) throw withPeerDetails(err);
       await new Promise((r) => setTimeout(r, 300 * attempt));
     }
   }
+}
+
+/**
+ * The gateway's ABORTED "failed to endorse" says what each peer answered only in `details`, which a stack trace
+ * does not print: they go into the message, so a failure in a test log names the peer and its reason.
+ */
+function withPeerDetails(err: unknown): unknown {
+  const e = err as Error & { details?: { address?: string; mspId?: string; message?: string }[] };
+  if (!(e instanceof Error) || !e.details?.length) return err;
+  const said = e.details.map((d) => `${d.mspId ?? '?'} ${d.address ?? ''}: ${d.message ?? ''}`).join('; ');
+  if (!e.message.includes(said)) e.message = `${e.message} [${said}]`;
+  return err;
 }
 
 export async function evaluate(
