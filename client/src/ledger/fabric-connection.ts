@@ -98,6 +98,16 @@ export function connectIdentity(identity: LedgerIdentity, deadlines: DeadlineOpt
     identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificatePem) },
     signer: signers.newPrivateKeySigner(crypto.createPrivateKey(identity.privateKeyPem)),
     hash: hash.sha256,
+    // Under mutual TLS a peer's Deliver service (block events) takes a request only if it names the client's
+    // TLS certificate, binding the signed request to the connection.
+    ...(identity.tlsCertificatePem
+      ? {
+          tlsClientCertificateHash: crypto
+            .createHash('sha256')
+            .update(new crypto.X509Certificate(identity.tlsCertificatePem).raw)
+            .digest(),
+        }
+      : {}),
     evaluateOptions: () => ({ deadline: Date.now() + (deadlines.evaluateMs ?? 15_000) }),
     endorseOptions: () => ({ deadline: Date.now() + (deadlines.endorseMs ?? 30_000) }),
     submitOptions: () => ({ deadline: Date.now() + (deadlines.submitMs ?? 15_000) }),
