@@ -6,7 +6,8 @@
  *  S1  a page of records at 10³ vs 10⁶ rows: the first page, a page deep into the dataset (by cursor), and a
  *      filtered page — what an enterprise's call costs as datasets grow (goal: ratio ≤ 1.5);
  *  S2  the decision view at demo scale vs 10⁵ grants and 10⁴ enterprises: building it, memory per grant, and
- *      the decision time (goal: unchanged).
+ *      the decision time (goal: unchanged); saving the view and loading it back, what a restart does instead of
+ *      reading every grant from the ledger.
  *  S3  an audit log of 10³ vs 10⁷ records (`--audit-records=N` for another large size): what a gateway restart
  *      does with it (goal: ≤ 5 s), a receipt's inclusion proof and a consistency proof, the first start that
  *      builds the tree from every record, and the background check of every record.
@@ -30,7 +31,9 @@ const {
   chainRecords,
   checkWholeLog,
   decide,
+  readViewSnapshot,
   recordValues,
+  writeViewSnapshot,
 } = await import('@rdx/gateway');
 const { DatabaseSync } = await import('node:sqlite');
 const { chinaToday } = await import('@rdx/network');
@@ -127,7 +130,27 @@ const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: m
 // ---- S2. the decision view at demo scale vs 10⁵ grants ------------------------------------------------------
 {
   const today = chinaToday();
-  const measure = (shape) => {
+  const snapshotDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-scale-view-'));
+  /** Saves the view as a stopping gateway does, then loads it back as a restarting one (before its replay). */
+  const snapshotRoundTrip = async (view) => {
+    const file = path.join(snapshotDir, 'view.snapshot');
+    const point = { channel: 'opendata', chaincode: 'rdx', throughBlock: 1, blockId: 'b' };
+    const t0 = process.hrtime.bigint();
+    const { bytes } = await writeViewSnapshot(file, view, point);
+    const saveMs = ms(t0);
+    const t1 = process.hrtime.bigint();
+    const s = readViewSnapshot(file);
+    const loaded = new LedgerView();
+    loaded.replaceAll(s.enterprises, s.datasets, s.grants);
+    const loadMs = ms(t1);
+    if (loaded.grants.size !== view.grants.size) throw new Error('the snapshot lost grants');
+    return {
+      snapshotSaveMs: round(saveMs, 0),
+      snapshotLoadMs: round(loadMs, 0),
+      snapshotMb: round(bytes / 2 ** 20, 1),
+    };
+  };
+  const measure = async (shape) => {
     gc();
     const before = process.memoryUsage().heapUsed;
     const t0 = process.hrtime.bigint();
@@ -151,12 +174,14 @@ const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: m
       bytesPerGrant: Math.round((heapMb * 2 ** 20) / shape.grants),
       decideMicroseconds: decideOver(requests),
       decideHotMicroseconds: decideOver(requests.slice(0, 100)),
+      ...(await snapshotRoundTrip(view)),
     };
   };
   log('S2: decision view, demo scale');
-  const small = measure({ enterprises: 100, datasets: 20, grants: 1000 });
+  const small = await measure({ enterprises: 100, datasets: 20, grants: 1000 });
   log('S2: decision view, 10⁴ enterprises, 10⁵ grants');
-  const large = measure({ enterprises: 10_000, datasets: 2000, grants: 100_000 });
+  const large = await measure({ enterprises: 10_000, datasets: 2000, grants: 100_000 });
+  fs.rmSync(snapshotDir, { recursive: true, force: true });
   results.figures.decisionView = {
     what: 'LedgerView built from synthetic ledger objects (in memory: the ledger read of a cold rebuild is not in it), then decide()',
     small,
@@ -345,6 +370,9 @@ console.log(
 );
 console.log(`| S2 build | ${d.small.buildMs} ms | ${d.large.buildMs} ms | |`);
 console.log(`| S2 heap per grant | ${d.small.bytesPerGrant} B | ${d.large.bytesPerGrant} B | |`);
+console.log(
+  `| S2 view saved / loaded back (a restart's part before its replay) | ${d.small.snapshotSaveMs} / ${d.small.snapshotLoadMs} ms, ${d.small.snapshotMb} MB | ${d.large.snapshotSaveMs} / ${d.large.snapshotLoadMs} ms, ${d.large.snapshotMb} MB | |`,
+);
 const a = f.auditLog;
 const mp = (s) => `${round(s.p50, 2)} ms (p99 ${round(s.p99, 2)})`;
 console.log(`| figure | ${a.small.records} records | ${a.large.records} records | ratio |`);

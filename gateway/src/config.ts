@@ -21,6 +21,12 @@ export interface GatewayConfig {
   /** RDX_GATEWAY_DATA: folder of the gateway's stores, event checkpoint and token signing keys. */
   dataDir: string;
   checkpointPath: string;
+  /**
+   * RDX_VIEW_SNAPSHOT_S: the ledger view is saved in the data folder this often when it has moved on (default
+   * 600; 0 = never saved, every start reads the whole ledger), and at each rebuild and stop.
+   */
+  viewSnapshotPath?: string;
+  viewSnapshotEveryMs: number;
   /** RDX_TOKEN_ISSUER: `iss` of the access tokens (default: the gateway's own URL). */
   issuer: string;
   /** `aud` of the access tokens. */
@@ -250,6 +256,16 @@ function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
   return raw;
 }
 
+function viewSnapshot(
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+): Pick<GatewayConfig, 'viewSnapshotPath' | 'viewSnapshotEveryMs'> {
+  const seconds = int(env, 'RDX_VIEW_SNAPSHOT_S', 600, 0, 86_400);
+  return seconds === 0
+    ? { viewSnapshotEveryMs: 0 }
+    : { viewSnapshotPath: path.join(dataDir, 'view.snapshot'), viewSnapshotEveryMs: seconds * 1000 };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const host = env.RDX_GATEWAY_HOST ?? '127.0.0.1';
   const port = int(env, 'RDX_GATEWAY_PORT', 3000, 0, 65535);
@@ -266,6 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     gatewayId,
     dataDir,
     checkpointPath: path.join(dataDir, 'events.checkpoint'),
+    ...viewSnapshot(env, dataDir),
     issuer: env.RDX_TOKEN_ISSUER ?? `http://${host}:${port}`,
     audience: 'rdx-api',
     tokenTtlSeconds: int(env, 'RDX_TOKEN_TTL_S', 900, 30, 900),

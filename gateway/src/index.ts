@@ -18,3 +18,4 @@ export { DatasetStore } from './store/sqlite-dataset-store.js';
 export { PgDatasetStore } from './store/pg-dataset-store.js';
 export { findPostgresBin, startPostgres } from './testing/postgres.js';
 export { LedgerView } from './view/ledger-view.js';
+export { readViewSnapshot, writeViewSnapshot } from './view/view-snapshot.js';

@@ -106,7 +106,10 @@ async function main(config: GatewayConfig): Promise<void> {
   const keys = SigningKeys.open(path.join(config.dataDir, 'keys'));
   const ledger = await openFabricLedger(config);
   const view = new LedgerView();
-  const follower = new ViewFollower(ledger, view, log);
+  const follower = new ViewFollower(ledger, view, log, {
+    ...(config.viewSnapshotPath ? { snapshotFile: config.viewSnapshotPath } : {}),
+    snapshotEveryMs: config.viewSnapshotEveryMs,
+  });
   const anchorer = new Anchorer(audit, ledger, {
     gatewayId: config.gatewayId,
     every: config.anchorEvery,
@@ -280,6 +283,8 @@ async function main(config: GatewayConfig): Promise<void> {
       .then(() => anchorer.anchorNow())
       .catch(() => undefined)
       .finally(async () => {
+        // The next start replays only what changes from here (view-snapshot.ts).
+        await follower.saveSnapshot();
         await dispatcher?.stop();
         ledger.close();
         notifications?.close();

@@ -6,7 +6,8 @@ import { checkpointers } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import { connectIdentity, fabricTransport, readLedgerIdentity } from '@rdx/client';
 import type { GatewayConfig } from '../config.js';
-import type { EventStream, Ledger, LedgerEvent, LedgerStatus } from './ledger.js';
+import type { BlockStream, EventStream, Ledger, LedgerEvent, LedgerStatus } from './ledger.js';
+import { blockIdOf, chaincodeEventsOf, decodeEventPayload, type BlockOfEvents } from './block-events.js';
 
 function decode(bytes: Uint8Array): unknown {
   return bytes.length === 0 ? undefined : (JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown);
@@ -31,8 +32,7 @@ export async function openFabricLedger(config: GatewayConfig): Promise<Ledger> {
     });
     const iterate = async function* (): AsyncGenerator<LedgerEvent> {
       for await (const event of stream) {
-        const payload = decode(event.payload) as
-          { changes?: LedgerEvent['changes']; time?: string } | undefined;
+        const payload = decodeEventPayload(event.payload);
         yield {
           blockNumber: Number(event.blockNumber),
           txId: event.transactionId,
@@ -73,6 +73,22 @@ export async function openFabricLedger(config: GatewayConfig): Promise<Ledger> {
       return network
         .getContract('qscc')
         .evaluateTransaction('GetBlockByNumber', config.channel, String(blockNumber));
+    },
+
+    async blocksFrom(startBlock: number): Promise<BlockStream> {
+      const blocks = await network.getBlockEvents({ startBlock: BigInt(startBlock) });
+      const iterate = async function* (): AsyncGenerator<BlockOfEvents> {
+        for await (const block of blocks) yield chaincodeEventsOf(block, config.chaincode);
+      };
+      const iterator = iterate();
+      return { [Symbol.asyncIterator]: () => iterator, close: () => blocks.close() };
+    },
+
+    async blockId(blockNumber: number): Promise<string> {
+      const bytes = await network
+        .getContract('qscc')
+        .evaluateTransaction('GetBlockByNumber', config.channel, String(blockNumber));
+      return blockIdOf(common.Block.deserializeBinary(bytes));
     },
 
     async blockOf(txId: string): Promise<number> {

@@ -6,6 +6,7 @@
  */
 import type { Change } from '@rdx/chaincode';
 import type { LedgerTransport } from '@rdx/client';
+import type { BlockOfEvents } from './block-events.js';
 
 export interface LedgerStatus {
   channel: string;
@@ -30,6 +31,11 @@ export interface EventStream extends AsyncIterable<LedgerEvent> {
   close(): void;
 }
 
+/** Every block in order, each with our chaincode's events (none for most). */
+export interface BlockStream extends AsyncIterable<BlockOfEvents> {
+  close(): void;
+}
+
 export interface Ledger extends LedgerTransport {
   /** Reads the channel height and the chaincode version; throws when the ledger is unreachable. */
   status(): Promise<LedgerStatus>;
@@ -40,6 +46,13 @@ export interface Ledger extends LedgerTransport {
   events(startBlock: number): Promise<EventStream>;
   /** Chaincode events from `startBlock` on, ignoring the checkpoint (a reader that keeps its own place). */
   eventsFrom?(startBlock: number): Promise<EventStream>;
+  /**
+   * Every block from `startBlock` on, events or not: a reader catching up knows when it has reached a height
+   * (optional, as blockOf).
+   */
+  blocksFrom?(startBlock: number): Promise<BlockStream>;
+  /** The identity of the block of that number (`blockIdOf`): tells this ledger from another of the same height. */
+  blockId?(blockNumber: number): Promise<string>;
   /** The number of the block holding a transaction (optional: test fakes may not know blocks). */
   blockOf?(txId: string): Promise<number>;
   /** The raw block holding a transaction, as the peer stores it (optional, as blockOf). */

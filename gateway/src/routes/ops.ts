@@ -17,7 +17,12 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
   r.get('/readyz', anonymous, async (_req, res) => {
     try {
       const ledger = await s.ledger.status();
-      const view = { following: s.view.following, lastBlock: s.view.lastBlock, lastError: s.view.lastError };
+      const view = {
+        following: s.view.following,
+        lastBlock: s.view.lastBlock,
+        lastError: s.view.lastError,
+        madeFrom: s.view.madeFrom,
+      };
       const broken = s.anchors.broken();
       const audit = {
         unanchoredRecords: s.anchors.lagRecords(),

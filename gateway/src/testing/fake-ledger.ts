@@ -16,7 +16,8 @@ import {
   type RdxSdkError,
   type SubmitResult,
 } from '@rdx/client';
-import type { EventStream, Ledger, LedgerStatus } from '../ledger/ledger.js';
+import type { BlockStream, EventStream, Ledger, LedgerEvent, LedgerStatus } from '../ledger/ledger.js';
+import type { BlockOfEvents } from '../ledger/block-events.js';
 
 export interface LedgerCall {
   kind: 'evaluate' | 'submit';
@@ -84,6 +85,7 @@ function refuse(code: string, detail: string): never {
 
 export class FakeLedger implements Ledger {
   blockHeight = 100;
+  channel = 'opendata';
   /** When set, status() throws it and evaluate/submit throw a LedgerError without a code (unreachable). */
   down?: string;
   readonly calls: LedgerCall[] = [];
@@ -98,6 +100,12 @@ export class FakeLedger implements Ledger {
   /** The opening bodies as platform:ListBodies lists them (`removedAt` for one that left). */
   bodies: { mspId: string; name: string; removedAt?: string }[] = [];
   creditEvaluations: Record<string, unknown>[] = [];
+  /**
+   * Chaincode events by block, for readers of whole blocks (blocksFrom); a block not listed holds none. Its
+   * identity is `fake-<epoch>-<n>`: a test changes `epoch` to stand for another ledger (a reset).
+   */
+  readonly blockEvents = new Map<number, LedgerEvent[]>();
+  epoch = 'a';
   /** Duty records (as duty:ListDuties returns them), for the public product list. */
   duties: Record<string, unknown>[] = [];
   /** Complaints filed through the public route, by id. */
@@ -262,7 +270,7 @@ export class FakeLedger implements Ledger {
   status(): Promise<LedgerStatus> {
     if (this.down) return Promise.reject(new Error(this.down));
     return Promise.resolve({
-      channel: 'opendata',
+      channel: this.channel,
       blockHeight: this.blockHeight,
       chaincode: { name: 'rdx', version: 'test' },
     });
@@ -297,6 +305,23 @@ export class FakeLedger implements Ledger {
   /** Not a real block: the fake ledger has none; these bytes only stand for one in the HTTP tests. */
   blockBytes(txId: string): Promise<Uint8Array> {
     return Promise.resolve(Buffer.from(`fake block holding ${txId}`));
+  }
+
+  /** Blocks from `startBlock` up to the current height, then the stream ends (a peer would wait for more). */
+  blocksFrom(startBlock: number): Promise<BlockStream> {
+    const height = this.blockHeight;
+    let closed = false;
+    const iterate = async function* (this: FakeLedger): AsyncGenerator<BlockOfEvents> {
+      for (let n = startBlock; n < height && !closed; n++) {
+        await Promise.resolve();
+        yield { blockNumber: n, blockId: `fake-${this.epoch}-${n}`, events: this.blockEvents.get(n) ?? [] };
+      }
+    }.call(this);
+    return Promise.resolve({ [Symbol.asyncIterator]: () => iterate, close: () => (closed = true) });
+  }
+
+  blockId(blockNumber: number): Promise<string> {
+    return Promise.resolve(`fake-${this.epoch}-${blockNumber}`);
   }
 
   events(): Promise<EventStream> {

@@ -107,6 +107,11 @@ export class LedgerView {
   lastBlock = -1;
   lastEventAt = 0;
   lastError?: string;
+  /**
+   * How the view was last made whole: read from the ledger, or loaded from the gateway's snapshot and the blocks
+   * after it replayed; the block it was current at, and how long it took (for /readyz and the logs).
+   */
+  madeFrom?: { source: 'ledger' | 'snapshot'; block: number; replayedBlocks: number; ms: number };
 
   replaceAll(enterprises: EnterpriseView[], datasets: DatasetView[], grants: GrantView[]): void {
     this.enterprises.clear();
@@ -117,6 +122,12 @@ export class LedgerView {
     for (const e of enterprises) this.putEnterprise(e);
     for (const d of datasets) this.putDataset(d);
     for (const g of grants) this.putGrant(g);
+  }
+
+  /** Bodies that left the channel, by MSP id (as a snapshot saved them). */
+  setRemovedBodies(mspIds: readonly string[]): void {
+    this.removedBodies.clear();
+    for (const id of mspIds) this.removedBodies.add(id);
   }
 
   /** The bodies as the ledger lists them: those with `removedAt` left. */

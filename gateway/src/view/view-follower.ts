@@ -1,7 +1,11 @@
 /**
- * Keeps a LedgerView current: rebuilds it from the ledger, then applies chaincode events from the stored
+ * Keeps a LedgerView current: makes it whole at start, then applies chaincode events from the stored
  * checkpoint. When the stream breaks (a peer down, a network cut) the view stops counting as followed —
  * restricted data is refused — until it has reconnected and caught up.
+ *
+ * Made whole either by reading every enterprise, dataset and grant from the ledger (`rebuild`), or, when the
+ * gateway saved its view before (view-snapshot.ts), by loading that and replaying every block since
+ * (`resume`): a restart then costs what changed while the gateway was down, not the size of the ledger.
  */
 import { RdxLedger } from '@rdx/client';
 import type { Ledger, LedgerEvent } from '../ledger/ledger.js';
@@ -14,6 +18,19 @@ import {
   type EnterpriseView,
   type GrantView,
 } from './ledger-view.js';
+import { readViewSnapshot, writeViewSnapshot } from './view-snapshot.js';
+
+export interface FollowerOptions {
+  retryMs?: number;
+  /** Where the view is saved for the next start; without one every start reads the whole ledger. */
+  snapshotFile?: string;
+  /** How often a view that has moved on is saved again (and at every rebuild and stop). */
+  snapshotEveryMs?: number;
+  /** A snapshot further behind the ledger than this many blocks is not replayed: the ledger is read whole. */
+  maxReplayBlocks?: number;
+}
+
+type Change = LedgerEvent['changes'][number];
 
 async function allPages<T>(
   fetch: (bookmark: string) => Promise<{ items: readonly unknown[]; bookmark: string }>,
@@ -34,12 +51,17 @@ export class ViewFollower {
   private closeStream?: () => void;
   private readonly retryMs: number;
   private readonly rdx: RdxLedger;
+  /** Every change up to and including this block is in the view. */
+  private through = -1;
+  private savedThrough = -1;
+  private saving?: Promise<void>;
+  private saveTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly ledger: Ledger,
     readonly view: LedgerView,
     private readonly log: (line: string) => void = () => undefined,
-    opts: { retryMs?: number } = {},
+    private readonly opts: FollowerOptions = {},
   ) {
     this.retryMs = opts.retryMs ?? 1000;
     this.rdx = new RdxLedger(ledger);
@@ -58,7 +80,112 @@ export class ViewFollower {
     ]);
     this.view.replaceAll(enterprises, datasets, grants);
     this.view.setBodies(bodies);
+    this.through = blockHeight - 1;
     return blockHeight;
+  }
+
+  /**
+   * Loads the saved view and replays every block after it up to the ledger's height, reading each object that
+   * changed once; returns that height, or undefined (saying why in the log) when there is no snapshot to trust:
+   * of another channel or ledger (a reset), ahead of the ledger, unreadable, or too far behind.
+   */
+  async resume(): Promise<number | undefined> {
+    const file = this.opts.snapshotFile;
+    if (!file || !this.ledger.blocksFrom || !this.ledger.blockId) return undefined;
+    const started = Date.now();
+    const refuse = (why: string): undefined => {
+      this.log(`ledger view snapshot not used: ${why}; reading the ledger`);
+      return undefined;
+    };
+    let snapshot;
+    try {
+      snapshot = readViewSnapshot(file);
+    } catch (err) {
+      return refuse((err as Error).message);
+    }
+    if (!snapshot) return undefined;
+    const { blockHeight, channel, chaincode } = await this.ledger.status();
+    const target = blockHeight - 1;
+    const behind = target - snapshot.throughBlock;
+    const maxReplay = this.opts.maxReplayBlocks ?? 20_000;
+    if (snapshot.channel !== channel || snapshot.chaincode !== chaincode.name)
+      return refuse(`it is of ${snapshot.channel}/${snapshot.chaincode}`);
+    if (behind < 0) return refuse(`it is at block ${snapshot.throughBlock}, beyond the ledger's ${target}`);
+    if (behind > maxReplay) return refuse(`it is ${behind} blocks behind (more than ${maxReplay})`);
+    if ((await this.ledger.blockId(snapshot.throughBlock)) !== snapshot.blockId)
+      return refuse(`block ${snapshot.throughBlock} of this ledger is not the one it was saved at`);
+
+    this.view.replaceAll(snapshot.enterprises, snapshot.datasets, snapshot.grants);
+    this.view.setRemovedBodies(snapshot.removedBodies);
+    // Only the latest state of each object matters: collect what changed, take grants out of ACTIVE at once,
+    // and read each changed object once at the end.
+    const changed = new Map<string, Change>();
+    if (behind > 0) {
+      const blocks = await this.ledger.blocksFrom(snapshot.throughBlock + 1);
+      this.closeStream = () => blocks.close();
+      let reached = snapshot.throughBlock;
+      try {
+        for await (const block of blocks) {
+          for (const event of block.events)
+            for (const change of event.changes) {
+              if (change.type === 'grant' && change.state) this.view.leaveActive(change.id, change.state);
+              changed.set(`${change.type}\u0000${change.id}`, change);
+            }
+          reached = block.blockNumber;
+          if (reached >= target || this.stopped) break;
+        }
+      } finally {
+        blocks.close();
+      }
+      if (this.stopped) throw new Error('stopped');
+      // A stream that ends early leaves changes unread: the view is not whole, and is not followed.
+      if (reached < target) throw new Error(`the block stream ended at block ${reached}, before ${target}`);
+    }
+    for (const change of changed.values()) await this.refresh(change);
+    this.through = target;
+    this.savedThrough = snapshot.throughBlock;
+    this.view.madeFrom = {
+      source: 'snapshot',
+      block: target,
+      replayedBlocks: behind,
+      ms: Date.now() - started,
+    };
+    this.log(
+      `ledger view loaded from its snapshot of block ${snapshot.throughBlock} (saved ${snapshot.savedAt}): ` +
+        `${behind} blocks replayed, ${changed.size} objects read again, ${Date.now() - started} ms`,
+    );
+    return blockHeight;
+  }
+
+  /**
+   * Saves the view for the next start, as of the last block it holds every change of. One save at a time;
+   * a failed save is logged (the next start reads the ledger, or an older snapshot, as before).
+   */
+  saveSnapshot(): Promise<void> {
+    const file = this.opts.snapshotFile;
+    if (!file || !this.ledger.blockId || this.through < 0) return Promise.resolve();
+    if (this.saving) return this.saving;
+    const through = this.through;
+    const started = Date.now();
+    this.saving = (async () => {
+      const [{ channel, chaincode }, blockId] = await Promise.all([
+        this.ledger.status(),
+        this.ledger.blockId!(through),
+      ]);
+      const { lines, bytes } = await writeViewSnapshot(file, this.view, {
+        channel,
+        chaincode: chaincode.name,
+        throughBlock: through,
+        blockId,
+      });
+      this.savedThrough = through;
+      this.log(
+        `ledger view saved through block ${through}: ${lines} lines, ${bytes} bytes, ${Date.now() - started} ms`,
+      );
+    })()
+      .catch((err: unknown) => this.log(`saving the ledger view failed: ${String(err)}`))
+      .finally(() => (this.saving = undefined));
+    return this.saving;
   }
 
   /**
@@ -69,28 +196,51 @@ export class ViewFollower {
     for (const change of event.changes) {
       if (change.type === 'grant' && change.state) this.view.leaveActive(change.id, change.state);
     }
-    for (const change of event.changes) {
-      if (change.type === 'grant') this.view.putGrant(parseGrantView(await this.rdx.grant.get(change.id)));
-      else if (change.type === 'enterprise')
-        this.view.putEnterprise(parseEnterpriseView(await this.rdx.enterprise.get(change.id)));
-      else if (change.type === 'dataset')
-        this.view.putDataset(parseDatasetView(await this.rdx.catalog.get(change.id)));
-      else if (change.type === 'body') this.view.setBodies(await this.rdx.platform.listBodies());
-    }
+    for (const change of event.changes) await this.refresh(change);
     this.view.lastBlock = event.blockNumber;
     this.view.lastEventAt = Date.now();
+    // Other events of this block may follow; every earlier block's are in.
+    this.through = Math.max(this.through, event.blockNumber - 1);
+  }
+
+  /** Reads a changed object from the ledger into the view. */
+  private async refresh(change: Change): Promise<void> {
+    if (change.type === 'grant') this.view.putGrant(parseGrantView(await this.rdx.grant.get(change.id)));
+    else if (change.type === 'enterprise')
+      this.view.putEnterprise(parseEnterpriseView(await this.rdx.enterprise.get(change.id)));
+    else if (change.type === 'dataset')
+      this.view.putDataset(parseDatasetView(await this.rdx.catalog.get(change.id)));
+    else if (change.type === 'body') this.view.setBodies(await this.rdx.platform.listBodies());
   }
 
   /** Rebuilds, then follows events until stop(); reconnects and rebuilds after any failure. */
   async run(): Promise<void> {
+    let first = true;
+    this.scheduleSaves();
     while (!this.stopped) {
       try {
-        const height = await this.rebuild();
+        // The snapshot is tried once, at start: after a failure while following, the ledger is read whole.
+        const started = Date.now();
+        const resumed = first ? await this.resume() : undefined;
+        first = false;
+        const height = resumed ?? (await this.rebuild());
+        if (this.stopped) break;
+        if (resumed === undefined) {
+          this.view.madeFrom = {
+            source: 'ledger',
+            block: height - 1,
+            replayedBlocks: 0,
+            ms: Date.now() - started,
+          };
+          void this.saveSnapshot();
+        }
         const stream = await this.ledger.events(height);
         this.closeStream = () => stream.close();
         this.view.following = true;
         this.view.lastError = undefined;
-        this.log(`ledger view rebuilt at block ${height}; following events`);
+        this.log(
+          `ledger view made whole at block ${height - 1} (${this.view.madeFrom!.source}); following events`,
+        );
         for await (const event of stream) await this.apply(event);
         if (!this.stopped) throw new Error('event stream ended');
       } catch (err) {
@@ -103,9 +253,19 @@ export class ViewFollower {
     }
   }
 
+  /** Saves the view every `snapshotEveryMs` when blocks have passed since the last save. */
+  private scheduleSaves(): void {
+    if (!this.opts.snapshotFile) return;
+    this.saveTimer = setInterval(() => {
+      if (this.view.following && this.through > this.savedThrough) void this.saveSnapshot();
+    }, this.opts.snapshotEveryMs ?? 600_000);
+    this.saveTimer.unref();
+  }
+
   stop(): void {
     this.stopped = true;
     this.view.following = false;
+    clearInterval(this.saveTimer);
     this.closeStream?.();
   }
 }

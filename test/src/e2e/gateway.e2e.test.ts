@@ -493,6 +493,39 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     );
   });
 
+  it('a stopped gateway resumes from its saved view: a suspension made while it was down is refused at its first answer, without reading the ledger whole', async () => {
+    const id = `gw-b-${runId}`;
+    const port = topology.gateway.port + 9;
+    const atSecond = async (): Promise<{ status: number; body: Record<string, unknown> }> =>
+      getJson(
+        `${second!.url}/v1/datasets/${DATASET}/records?limit=1`,
+        await tokenFor(second!.url, aa.creditCode, aa.privateKeyPem),
+      );
+    const readyView = async (): Promise<{ madeFrom?: Record<string, unknown> }> =>
+      (
+        (await (await fetch(`${second!.url}/readyz`)).json()) as {
+          view: { madeFrom?: Record<string, unknown> };
+        }
+      ).view;
+    expect((await readyView()).madeFrom?.source, 'its first start read the ledger').to.equal('ledger');
+    expect((await atSecond()).status).to.equal(200);
+    // A stop saves the view (the data folder is the gateway's alone, as its other stores).
+    const exited = new Promise((r) => second!.child.once('exit', r));
+    second!.child.kill('SIGTERM');
+    await exited;
+    const snapshot = path.join(paths.home, 'gateway', id, 'view.snapshot');
+    expect(fs.statSync(snapshot).mode & 0o077, 'no one else reads the saved view').to.equal(0);
+    await submit(p.market, 'grant', 'SuspendGrant', grantId, 'violation', secret({ note: '停机期间暂停' }));
+    second = await startGateway(id, port);
+    const view = await readyView();
+    expect(view.madeFrom?.source, JSON.stringify(view)).to.equal('snapshot');
+    expect(view.madeFrom?.replayedBlocks, 'the suspension’s block was replayed').to.be.above(0);
+    const first = await atSecond();
+    expect(first.body.code, 'the first answer after the restart').to.equal('GRANT_NOT_ACTIVE');
+    await submit(p.market, 'grant', 'RestoreGrant', grantId, secret({ note: '整改完成' }));
+    await eventually(async () => (await atSecond()).status === 200, 10_000, 'the restoration reaches it');
+  });
+
   it('a gateway killed with -9 under load loses no acknowledged audit record, and anchors them after restart', async () => {
     const acknowledged: string[] = [];
     const load = Array.from({ length: 8 }, async () => {
