@@ -9,7 +9,7 @@ import { RdxContext } from '../lib/context';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS } from '../lib/events';
 import { idsByIndex, indexKey } from '../lib/keys';
-import { idsOfType } from '../lib/listing';
+import { allOfType, idsOfType } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { requireOwnerAndBureau } from '../lib/sbe';
 import { putSecret } from '../lib/sealed';
@@ -328,7 +328,6 @@ export class CatalogContract extends RdxContract {
   @Transaction(false)
   @Returns('string')
   public async ListDatasets(ctx: RdxContext): Promise<string> {
-    const ids = await idsOfType(ctx, 'dataset');
-    return JSON.stringify(await Promise.all(ids.map((id) => load(ctx, 'dataset', id, parseDataset))));
+    return JSON.stringify(await allOfType(ctx, 'dataset', parseDataset));
   }
 }

@@ -20,7 +20,7 @@ import {
   type ReviewBatches,
 } from '../models/review-batches';
 import { today } from '../lib/deadlines';
-import { idsOfType } from '../lib/listing';
+import { allOfType } from '../lib/listing';
 
 export interface Body extends Stamp {
   mspId: string;
@@ -99,8 +99,7 @@ export class PlatformContract extends RdxContract {
   @Transaction(false)
   @Returns('string')
   public async ListBodies(ctx: RdxContext): Promise<string> {
-    const ids = await idsOfType(ctx, 'body');
-    return JSON.stringify(await Promise.all(ids.map((id) => load(ctx, 'body', id, parseBody))));
+    return JSON.stringify(await allOfType(ctx, 'body', parseBody));
   }
 
   /**

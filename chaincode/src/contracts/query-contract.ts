@@ -9,11 +9,11 @@ import { loadCalendars, today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
 import type { ObjectType } from '../lib/events';
 import { idsByIndex, objectKey } from '../lib/keys';
-import { idsOfType, listingRequest, pageOfIds } from '../lib/listing';
+import { allOfType, eachOfType, listingRequest, pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { load, tryLoad } from '../lib/store';
 import { int, oneOf, str } from '../lib/validate';
-import { loadAgreementShell, openDuties } from '../models/agreement';
+import { loadAgreementShell, openDuties, parseAgreementShell } from '../models/agreement';
 import {
   APPLICATION_STATES,
   loadApplicationShell,
@@ -234,10 +234,8 @@ export class QueryContract extends RdxContract {
     // Z10: each body reviews its catalogue yearly; last year's review is overdue from 1 January.
     const lastYear = Number(now.slice(0, 4)) - 1;
     const owners = new Set<string>();
-    for (const id of await idsOfType(ctx, 'dataset')) {
-      const d = await load(ctx, 'dataset', id, parseDataset);
+    for await (const d of eachOfType(ctx, 'dataset', parseDataset))
       if (d.registeredAt.slice(0, 4) <= String(lastYear)) owners.add(d.owner);
-    }
     for (const body of [...owners].sort())
       if (!(await tryLoad(ctx, 'catalogue-review', `${body}.${lastYear}`, parseCatalogueReview)))
         items.push({
@@ -319,10 +317,9 @@ export class QueryContract extends RdxContract {
           party: c.body,
         });
     }
-    for (const id of await idsOfType(ctx, 'agreement')) {
-      const a = await loadAgreementShell(ctx, id);
-      for (const duty of openDuties(a)) if (duty.due < now) items.push({ ...duty, id, party: a.creditCode });
-    }
+    for await (const a of eachOfType(ctx, 'agreement', parseAgreementShell))
+      for (const duty of openDuties(a))
+        if (duty.due < now) items.push({ ...duty, id: a.id, party: a.creditCode });
     return JSON.stringify(items);
   }
 
@@ -341,9 +338,7 @@ export class QueryContract extends RdxContract {
     );
     const bodies = isBodyStaff(actor)
       ? [actor.mspId]
-      : (await Promise.all((await idsOfType(ctx, 'body')).map((id) => load(ctx, 'body', id, parseBody))))
-          .filter((b) => !b.removedAt)
-          .map((b) => b.mspId);
+      : (await allOfType(ctx, 'body', parseBody)).filter((b) => !b.removedAt).map((b) => b.mspId);
     const rows: BodyPerformance[] = [];
     for (const body of bodies) rows.push(await bodyPerformance(ctx, body, period));
     return JSON.stringify(rows);
@@ -399,12 +394,15 @@ export class QueryContract extends RdxContract {
     const now = today(ctx);
     const horizon = addCalendarDays(now, within);
     const items: DutyDueSoonItem[] = [];
-    for (const id of await idsOfType(ctx, 'agreement')) {
-      const a = await loadAgreementShell(ctx, id);
+    for await (const a of eachOfType(ctx, 'agreement', parseAgreementShell))
       for (const duty of openDuties(a))
         if (duty.due >= now && duty.due <= horizon)
-          items.push({ ...duty, id, daysLeft: calendarDaysBetween(now, duty.due), party: a.creditCode });
-    }
+          items.push({
+            ...duty,
+            id: a.id,
+            daysLeft: calendarDaysBetween(now, duty.due),
+            party: a.creditCode,
+          });
     return JSON.stringify(items);
   }
 
@@ -549,9 +547,6 @@ export class QueryContract extends RdxContract {
   @Transaction(false)
   @Returns('string')
   public async ListCreditEvaluations(ctx: RdxContext): Promise<string> {
-    const ids = await idsOfType(ctx, 'evaluation');
-    return JSON.stringify(
-      await Promise.all(ids.map((id) => load(ctx, 'evaluation', id, parseCreditEvaluation))),
-    );
+    return JSON.stringify(await allOfType(ctx, 'evaluation', parseCreditEvaluation));
   }
 }

@@ -8,8 +8,8 @@ import type { RdxContext } from '../lib/context';
 import { today } from '../lib/deadlines';
 import { RdxError } from '../lib/errors';
 import { idsByIndex } from '../lib/keys';
-import { idsOfType } from '../lib/listing';
-import { load, tryLoad } from '../lib/store';
+import { eachOfType } from '../lib/listing';
+import { tryLoad } from '../lib/store';
 import { loadApplicationShell } from './application';
 import {
   addCalendarDays,
@@ -99,8 +99,7 @@ export async function bodyPerformance(
       overdueNow: 0,
     },
   };
-  for (const id of await idsOfType(ctx, 'dataset')) {
-    const d = await load(ctx, 'dataset', id, parseDataset);
+  for await (const d of eachOfType(ctx, 'dataset', parseDataset)) {
     if (d.owner !== body || chinaDayOf(d.registeredAt) > range.to) continue;
     p.datasets.listed++;
     if (within(chinaDayOf(d.registeredAt))) p.datasets.registeredInPeriod++;
