@@ -134,7 +134,13 @@ const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: m
   /** Saves the view as a stopping gateway does, then loads it back as a restarting one (before its replay). */
   const snapshotRoundTrip = async (view) => {
     const file = path.join(snapshotDir, 'view.snapshot');
-    const point = { channel: 'opendata', chaincode: 'rdx', throughBlock: 1, blockId: 'b' };
+    const point = {
+      channel: 'opendata',
+      chaincode: 'rdx',
+      chaincodeVersion: 'v',
+      throughBlock: 1,
+      blockId: 'b',
+    };
     const t0 = process.hrtime.bigint();
     const { bytes } = await writeViewSnapshot(file, view, point);
     const saveMs = ms(t0);

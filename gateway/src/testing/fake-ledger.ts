@@ -86,6 +86,7 @@ function refuse(code: string, detail: string): never {
 export class FakeLedger implements Ledger {
   blockHeight = 100;
   channel = 'opendata';
+  chaincodeVersion = 'test';
   /** When set, status() throws it and evaluate/submit throw a LedgerError without a code (unreachable). */
   down?: string;
   readonly calls: LedgerCall[] = [];
@@ -272,7 +273,7 @@ export class FakeLedger implements Ledger {
     return Promise.resolve({
       channel: this.channel,
       blockHeight: this.blockHeight,
-      chaincode: { name: 'rdx', version: 'test' },
+      chaincode: { name: 'rdx', version: this.chaincodeVersion },
     });
   }
 

@@ -87,7 +87,8 @@ export class ViewFollower {
   /**
    * Loads the saved view and replays every block after it up to the ledger's height, reading each object that
    * changed once; returns that height, or undefined (saying why in the log) when there is no snapshot to trust:
-   * of another channel or ledger (a reset), ahead of the ledger, unreadable, or too far behind.
+   * of another channel, chaincode version or ledger (a reset), ahead of the ledger, unreadable, or too far
+   * behind.
    */
   async resume(): Promise<number | undefined> {
     const file = this.opts.snapshotFile;
@@ -110,6 +111,10 @@ export class ViewFollower {
     const maxReplay = this.opts.maxReplayBlocks ?? 20_000;
     if (snapshot.channel !== channel || snapshot.chaincode !== chaincode.name)
       return refuse(`it is of ${snapshot.channel}/${snapshot.chaincode}`);
+    if (snapshot.chaincodeVersion !== chaincode.version)
+      return refuse(
+        `it was saved under chaincode ${snapshot.chaincodeVersion}, the ledger runs ${chaincode.version}`,
+      );
     if (behind < 0) return refuse(`it is at block ${snapshot.throughBlock}, beyond the ledger's ${target}`);
     if (behind > maxReplay) return refuse(`it is ${behind} blocks behind (more than ${maxReplay})`);
     if ((await this.ledger.blockId(snapshot.throughBlock)) !== snapshot.blockId)
@@ -175,6 +180,7 @@ export class ViewFollower {
       const { lines, bytes } = await writeViewSnapshot(file, this.view, {
         channel,
         chaincode: chaincode.name,
+        chaincodeVersion: chaincode.version,
         throughBlock: through,
         blockId,
       });

@@ -48,7 +48,13 @@ describe('the ledger view saved between starts', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const point = { channel: 'opendata', chaincode: 'rdx', throughBlock: 99, blockId: 'fake-a-99' };
+  const point = {
+    channel: 'opendata',
+    chaincode: 'rdx',
+    chaincodeVersion: 'test',
+    throughBlock: 99,
+    blockId: 'fake-a-99',
+  };
 
   it('a saved view reads back whole, and only the gateway’s user may read the file', async () => {
     const view = fullView();
@@ -143,6 +149,11 @@ describe('the ledger view saved between starts', () => {
       ['ahead of the ledger', (l: FakeLedger) => (l.blockHeight = 50), /beyond the ledger/],
       ['too far behind', (l: FakeLedger) => (l.blockHeight = 100 + 30), /30 blocks behind \(more than 20\)/],
       ['of another channel', (l: FakeLedger) => (l.channel = 'other'), /it is of opendata\/rdx/],
+      [
+        'saved under another chaincode version (an upgrade)',
+        (l: FakeLedger) => (l.chaincodeVersion = '2'),
+        /saved under chaincode test, the ledger runs 2/,
+      ],
     ] as const) {
       it(`a snapshot ${what} is not used: the ledger is read whole`, async () => {
         const { ledger } = await savedAt99();

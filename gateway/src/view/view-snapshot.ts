@@ -29,6 +29,11 @@ const LINES_PER_WRITE = 2000;
 export interface SnapshotPoint {
   channel: string;
   chaincode: string;
+  /**
+   * The chaincode's version when saved: an upgrade may rewrite stored objects without an event for each, so a
+   * snapshot of another version is not trusted.
+   */
+  chaincodeVersion: string;
   /** Every change up to and including this block is in the view (later ones may be too). */
   throughBlock: number;
   /** The identity of that block (`blockIdOf`): a reset or another ledger has another block there. */
@@ -128,6 +133,7 @@ export function readViewSnapshot(file: string): ViewSnapshot | undefined {
     header.format !== FORMAT ||
     typeof header.channel !== 'string' ||
     typeof header.chaincode !== 'string' ||
+    typeof header.chaincodeVersion !== 'string' ||
     !Number.isSafeInteger(header.throughBlock) ||
     typeof header.blockId !== 'string'
   )
@@ -135,6 +141,7 @@ export function readViewSnapshot(file: string): ViewSnapshot | undefined {
   const snapshot: ViewSnapshot = {
     channel: header.channel,
     chaincode: header.chaincode,
+    chaincodeVersion: header.chaincodeVersion,
     throughBlock: header.throughBlock!,
     blockId: header.blockId,
     savedAt: String(header.savedAt),
