@@ -7,7 +7,8 @@
  * agreements rather than 10⁵.
  *
  *  L1  grant-issuing transactions per second (one-dataset agreements, 8 in flight, as figure 5);
- *  L2  a new gateway's start to ready, its view of the ledger rebuilt from nothing, and its memory;
+ *  L2  a new gateway's start to ready, its view of the ledger rebuilt from nothing, and its memory; then the same
+ *      gateway stopped and started again: ready from its saved view (view.snapshot) and the blocks since;
  *  L3  the public recipients list (query:ListRecipients, every live grant) and the regulator's overdue list;
  *  L4  GetHistory and the regulator's timeline of a grant with a few changes vs one with `--changes` changes.
  *
@@ -111,11 +112,17 @@ async function measure(label, ent) {
   };
   const gateway = await attempt(async () => {
     const t1 = Date.now();
-    const g = await startGateway(ctxNet, { id: `ls-${stamp}-${label}`, port: config.gatewayPort + 7 });
+    const id = `ls-${stamp}-${label}`;
+    const g = await startGateway(ctxNet, { id, port: config.gatewayPort + 7 });
     const readyMs = Date.now() - t1;
     const pages = Number(fs.readFileSync(`/proc/${g.pid}/statm`, 'utf8').split(' ')[1]);
     await g.stop();
-    return { readyMs, rssMb: round((pages * 4096) / 2 ** 20, 0) };
+    const t2 = Date.now();
+    const again = await startGateway(ctxNet, { id, port: config.gatewayPort + 7 });
+    const restartMs = Date.now() - t2;
+    const { view } = await (await fetch(`${again.url}/readyz`)).json();
+    await again.stop();
+    return { readyMs, rssMb: round((pages * 4096) / 2 ** 20, 0), restartMs, restartFrom: view.madeFrom };
   });
 
   log(`${label}: L3 public lists`);
@@ -274,6 +281,12 @@ if (b && a) {
       (x) => x.gateway,
       (x) => `${x.readyMs} ms (RSS ${x.rssMb} MB)`,
       (x) => x.readyMs,
+    ],
+    [
+      'L2 the same gateway restarted',
+      (x) => x.gateway,
+      (x) => `${x.restartMs} ms (${x.restartFrom?.source}, ${x.restartFrom?.replayedBlocks} blocks replayed)`,
+      (x) => x.restartMs,
     ],
     ['L3 ListRecipients', (x) => x.recipients, (x) => `${x.ms} ms, ${x.items} rows`, (x) => x.ms],
     ['L3 ListOverdue', (x) => x.overdue, (x) => `${x.ms} ms, ${x.items} rows`, (x) => x.ms],

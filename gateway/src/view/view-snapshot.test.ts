@@ -13,6 +13,7 @@ import {
   grantViews,
 } from '../testing/fixtures.js';
 import { FakeLedger } from '../testing/fake-ledger.js';
+import type { LedgerEvent } from '../ledger/ledger.js';
 import { LedgerView } from './ledger-view.js';
 import { ViewFollower } from './view-follower.js';
 import { readViewSnapshot, writeViewSnapshot } from './view-snapshot.js';
@@ -169,6 +170,40 @@ describe('the ledger view saved between starts', () => {
           .and.match(/reading the ledger/);
       });
     }
+
+    it('by default a snapshot is replayed up to 500 blocks behind (one per 50 objects for a larger view)', async () => {
+      const { ledger } = await savedAt99();
+      ledger.on('grant:GetGrant', () => {
+        throw new Error('nothing changed');
+      });
+      const resume = (): Promise<number | undefined> =>
+        new ViewFollower(ledger, new LedgerView(), () => undefined, { snapshotFile: file }).resume();
+      ledger.blockHeight = 100 + 500;
+      expect(await resume(), '500 blocks behind').to.equal(600);
+      ledger.blockHeight = 100 + 501;
+      expect(await resume(), '501 blocks behind').to.equal(undefined);
+    });
+
+    it('when more objects changed than reading them again is worth (200 here), the ledger is read whole', async () => {
+      const { ledger } = await savedAt99();
+      ledger.blockHeight = 103;
+      const changes = (from: number): LedgerEvent['changes'] =>
+        Array.from({ length: 100 }, (_, k) => ({ type: 'grant', id: `g-${from + k}` }));
+      ledger.blockEvents.set(100, [{ blockNumber: 100, txId: 't1', name: 'Many', changes: changes(0) }]);
+      ledger.blockEvents.set(101, [{ blockNumber: 101, txId: 't2', name: 'Many', changes: changes(100) }]);
+      ledger.blockEvents.set(102, [
+        { blockNumber: 102, txId: 't3', name: 'One', changes: changes(200).slice(0, 1) },
+      ]);
+      const lines: string[] = [];
+      const follower = new ViewFollower(ledger, new LedgerView(), (l) => lines.push(l), {
+        snapshotFile: file,
+      });
+      expect(await follower.resume()).to.equal(undefined);
+      expect(lines.join('\n')).to.match(
+        /more than 200 objects changed since it was saved; reading the ledger/,
+      );
+      expect(ledger.callsOf('grant:GetGrant'), 'none read one by one').to.have.length(0);
+    });
 
     it('a block stream that ends before the ledger’s height leaves the view unfollowed', async () => {
       const { ledger } = await savedAt99();
