@@ -11,16 +11,17 @@ import { RdxContext } from '../lib/context';
 import { today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS } from '../lib/events';
-import { deleteIndex, objectKey, putIndex } from '../lib/keys';
+import { deleteIndex, lastAttributes, objectKey, putIndex } from '../lib/keys';
 import { requireOwnerAndBureau } from '../lib/sbe';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
-import { assertAbsent, load, save } from '../lib/store';
-import { date, jsonArg, sha256Hex, str } from '../lib/validate';
+import { assertAbsent, load, save, tryLoad } from '../lib/store';
+import { date, int, jsonArg, sha256Hex, str } from '../lib/validate';
 import {
   endAgreement,
   joinAgreement,
   loadAgreementShell,
+  parseAgreementShell,
   parseTerms,
   requireAgreementState,
   saveAgreementChange,
@@ -30,6 +31,7 @@ import {
   type AgreementShell,
 } from '../models/agreement';
 import { approvedDemands, loadApplicationAs, reason } from '../models/application';
+import { dueIndexReady, indexDue, markDueIndexReady } from '../models/due-index';
 import { addCalendarDays, addMonths } from '../models/calendar';
 import { requireRestrictedAllowed } from '../models/enterprise';
 import { createGrant, joinGrant, loadGrantShell, transitionGrant, type Grant } from '../models/grant';
@@ -503,5 +505,59 @@ export class AgreementContract extends RdxContract {
       'read agreements',
     );
     return JSON.stringify(await ownAgreement(ctx, actor, id));
+  }
+
+  /**
+   * The ids of every agreement, a page at a time: what the bureau's tooling passes to {@link IndexDueDates} on a
+   * ledger from before the due-date index (models/due-index.ts).
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async ListAgreementIds(ctx: RdxContext, pageSize: string, bookmark: string): Promise<string> {
+    await requireRole(ctx, ['bureau'], 'list every agreement id');
+    const size = int(Number(pageSize || 500), 'pageSize', 1, 1000);
+    const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+      'agreement',
+      [],
+      size,
+      bookmark ?? '',
+    );
+    const ids = await lastAttributes(ctx, iterator);
+    return JSON.stringify({ items: ids, bookmark: ids.length < size ? '' : metadata.bookmark });
+  }
+
+  /**
+   * The bureau writes the due-date entries of the agreements named (`{ ids }`, at most 500, idempotent); with `last` set,
+   * after the last page listed once the new chaincode was in use, it marks the index complete, and the overdue
+   * lists read through it from then on. Agreements written since the upgrade keep their entries themselves.
+   */
+  @Transaction()
+  @Returns('string')
+  public async IndexDueDates(ctx: RdxContext, requestJson: string, last: string): Promise<string> {
+    await requireRole(ctx, ['bureau'], 'index agreements by due date');
+    const { ids } = jsonArg(requestJson, 'request') as { ids?: unknown };
+    if (!Array.isArray(ids) || ids.length > 500 || !ids.every((id) => typeof id === 'string'))
+      throw new RdxError(ErrorCode.INVALID_ARGUMENT, 'ids must be a list of at most 500 agreement ids');
+    let indexed = 0;
+    for (const id of ids) {
+      const a = await tryLoad(ctx, 'agreement', id, parseAgreementShell);
+      if (!a) throw new RdxError(ErrorCode.NOT_FOUND, `agreement ${id} does not exist`);
+      await indexDue(ctx, a);
+      indexed++;
+    }
+    if (last === 'true') await markDueIndexReady(ctx);
+    return JSON.stringify({ indexed, ready: last === 'true' || (await dueIndexReady(ctx)) });
+  }
+
+  /** Whether the due-date index is complete (the tooling asks before it backfills). */
+  @Transaction(false)
+  @Returns('string')
+  public async DueIndexReady(ctx: RdxContext): Promise<string> {
+    await requireRole(
+      ctx,
+      ['bureau', 'regulator', 'gateway', 'clerk'],
+      'read the state of the due-date index',
+    );
+    return JSON.stringify(await dueIndexReady(ctx));
   }
 }

@@ -187,6 +187,9 @@ const MATRIX: [fn: string, allowed: string][] = [
   ['agreement:TerminateAgreement',             'Y  Y  Y  -  N  -  -  -  -  -  -  -'],
   ['agreement:TerminateAgreementAsEnterprise', '-  -  -  -  -  -  Y  -  -  -  -  -'],
   ['agreement:GetAgreement',                   'Y  Y  Y  Y  N  Y  Y  -  -  -  -  -'],
+  ['agreement:ListAgreementIds',               'Y  Y  -  -  -  -  -  -  -  -  -  -'],
+  ['agreement:IndexDueDates',                  'Y  Y  -  -  -  -  -  -  -  -  -  -'],
+  ['agreement:DueIndexReady',                  'Y  Y  -  -  -  Y  Y  -  -  -  -  Y'],
 
   ['grant:SuspendGrant',                       'Y  Y  Y  -  N  -  -  -  -  -  -  -'],
   ['grant:RequireRectification',               'Y  Y  Y  -  N  -  -  -  -  -  -  -'],
@@ -406,6 +409,9 @@ const SETUP: Record<string, Setup> = {
     noticeDate: w.today(),
   })),
   'agreement:GetAgreement': () => [AGREEMENT],
+  'agreement:ListAgreementIds': () => ['10', ''],
+  'agreement:IndexDueDates': () => [JSON.stringify({ ids: [AGREEMENT] }), 'false'],
+  'agreement:DueIndexReady': () => [],
   'grant:SuspendGrant': () => [GRANT, 'violation', secret({ note: '违规使用' })],
   'grant:RequireRectification': async (w) => {
     await w.invoke(IDS.market, C.grant, 'SuspendGrant', GRANT, 'violation', secret({ note: '违规使用' }));

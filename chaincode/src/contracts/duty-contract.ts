@@ -12,6 +12,7 @@ import { EVENTS, type EventName } from '../lib/events';
 import { putIndex } from '../lib/keys';
 import { listingRequest, pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
+import { reindexDue } from '../models/due-index';
 import { stamp, type Stamp } from '../lib/stamp';
 import { load, save, stored } from '../lib/store';
 import { date, int, jsonArg, oneOf, sha256Hex, str } from '../lib/validate';
@@ -116,6 +117,7 @@ export class DutyContract extends RdxContract {
     if (update) {
       const next = { ...update(agreement, detail), ...stamp(ctx, actor) };
       await save(ctx, 'agreement', next.id, next);
+      await reindexDue(ctx, agreement, next);
       ctx.changed(event, {
         type: 'agreement',
         id: next.id,

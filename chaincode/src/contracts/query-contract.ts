@@ -13,7 +13,8 @@ import { allOfType, eachOfType, listingRequest, pageOfIds } from '../lib/listing
 import { RdxContract } from '../lib/rdx-contract';
 import { load, tryLoad } from '../lib/store';
 import { int, oneOf, str } from '../lib/validate';
-import { loadAgreementShell, openDuties, parseAgreementShell } from '../models/agreement';
+import { loadAgreementShell, openDuties } from '../models/agreement';
+import { agreementsOwingBefore } from '../models/due-index';
 import {
   APPLICATION_STATES,
   loadApplicationShell,
@@ -317,7 +318,7 @@ export class QueryContract extends RdxContract {
           party: c.body,
         });
     }
-    for await (const a of eachOfType(ctx, 'agreement', parseAgreementShell))
+    for await (const a of agreementsOwingBefore(ctx, now))
       for (const duty of openDuties(a))
         if (duty.due < now) items.push({ ...duty, id: a.id, party: a.creditCode });
     return JSON.stringify(items);
@@ -394,7 +395,7 @@ export class QueryContract extends RdxContract {
     const now = today(ctx);
     const horizon = addCalendarDays(now, within);
     const items: DutyDueSoonItem[] = [];
-    for await (const a of eachOfType(ctx, 'agreement', parseAgreementShell))
+    for await (const a of agreementsOwingBefore(ctx, addCalendarDays(horizon, 1)))
       for (const duty of openDuties(a))
         if (duty.due >= now && duty.due <= horizon)
           items.push({

@@ -14,10 +14,11 @@ import { stamp, type Stamp } from '../lib/stamp';
 import { canonicalJson } from '../lib/state';
 import type { RdxContext } from '../lib/context';
 import { getSecret, putSecret, requireSecret } from '../lib/sealed';
-import { load, save, stored } from '../lib/store';
+import { load, save, stored, tryLoad } from '../lib/store';
 import { arr, bool, date, ident, int, obj, str, stringList, type Json } from '../lib/validate';
 import type { Demand } from './application';
 import { addCalendarDays, chinaDate } from './calendar';
+import { reindexDue } from './due-index';
 
 export const AGREEMENT_STATES = ['DRAFT', 'IN_FORCE', 'TERMINATED'] as const;
 export type AgreementState = (typeof AGREEMENT_STATES)[number];
@@ -207,7 +208,9 @@ export async function saveWholeAgreement(ctx: RdxContext, a: Agreement): Promise
     ? a.sealedHash!
     : await putSecret(ctx, [a.terms.body], 'agreement', a.id, secret);
   const shell = agreementShell(a, sealedHash);
+  const stored = await tryLoad(ctx, 'agreement', a.id, parseAgreementShell);
   await save(ctx, 'agreement', a.id, shell);
+  await reindexDue(ctx, stored, shell);
   return shell;
 }
 
