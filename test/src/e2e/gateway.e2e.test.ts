@@ -247,6 +247,22 @@ describe('the gateway on the real network: granted items, refusals, receipts and
       .toISOString()
       .slice(0, 10);
     expect(mine.find((d) => d.type === 'usage-report')?.due).to.equal(quarter);
+    // The ledger's own list of duties falling due, read through its due-date index (complete from the start on a
+    // new ledger), names the same duties on the same days.
+    expect(await evaluate(p.regulator, 'agreement', 'DueIndexReady')).to.equal(true);
+    const dueSoon = (await evaluate(p.regulator, 'query', 'ListDutiesDueSoon', '92')) as {
+      id: string;
+      type: string;
+      due: string;
+    }[];
+    const fromLedger = dueSoon.filter((d) => d.id === agreementId).map((d) => `${d.type} ${d.due}`);
+    expect(fromLedger.sort()).to.deep.equal(
+      mine
+        .filter((d) => d.due <= quarter)
+        .map((d) => `${d.type} ${d.due}`)
+        .sort(),
+    );
+    expect(fromLedger).to.include(`usage-report ${quarter}`);
     // Another enterprise's token sees none of them.
     const other = await onboard(p, 'AAA');
     let otherToken = '';
