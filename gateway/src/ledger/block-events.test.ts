@@ -3,7 +3,14 @@ import { common, peer } from '@hyperledger/fabric-protos';
 import { blockIdOf, chaincodeEventsOf } from './block-events.js';
 
 /** An endorser transaction whose chaincode `chaincode` set one event, as a peer stores it in a block. */
-function transaction(txId: string, chaincode: string, name: string, payload: unknown, type = 3): Uint8Array {
+function transaction(
+  txId: string,
+  chaincode: string,
+  name: string,
+  payload: unknown,
+  type = 3,
+  invoked = chaincode,
+): Uint8Array {
   const event = new peer.ChaincodeEvent();
   event.setChaincodeId(chaincode);
   event.setTxId(txId);
@@ -11,6 +18,9 @@ function transaction(txId: string, chaincode: string, name: string, payload: unk
   event.setPayload(Buffer.from(JSON.stringify(payload)));
   const ccAction = new peer.ChaincodeAction();
   ccAction.setEvents(event.serializeBinary());
+  const id = new peer.ChaincodeID();
+  id.setName(invoked);
+  ccAction.setChaincodeId(id);
   const response = new peer.ProposalResponsePayload();
   response.setExtension$(ccAction.serializeBinary());
   const endorsed = new peer.ChaincodeEndorsedAction();
@@ -79,6 +89,7 @@ describe('chaincode events read out of whole blocks', () => {
     );
     const read = chaincodeEventsOf(b, 'rdx');
     expect(read.blockNumber).to.equal(7);
+    expect(read.lifecycle).to.equal(false);
     expect(read.events).to.deep.equal([
       {
         blockNumber: 7,
@@ -89,6 +100,15 @@ describe('chaincode events read out of whole blocks', () => {
       },
       { blockNumber: 7, txId: 't4', name: 'GrantIssued', changes: [{ type: 'grant', id: 'g3' }] },
     ]);
+  });
+
+  it('a VALID chaincode definition transaction (_lifecycle) marks its block; an invalid one does not', () => {
+    const upgrade = transaction('t6', '_lifecycle', '', {}, 3, '_lifecycle');
+    expect(chaincodeEventsOf(block(9, [upgrade], [peer.TxValidationCode.VALID]), 'rdx').lifecycle).to.equal(
+      true,
+    );
+    const refused = block(9, [upgrade], [peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE]);
+    expect(chaincodeEventsOf(refused, 'rdx').lifecycle).to.equal(false);
   });
 
   it('a block without our events gives none; its identity changes with its contents', () => {

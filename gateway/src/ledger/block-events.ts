@@ -13,6 +13,11 @@ export interface BlockOfEvents {
   /** SHA-256 over the block's number, previous hash and data hash: another ledger's block of that number differs. */
   blockId: string;
   events: LedgerEvent[];
+  /**
+   * Whether a VALID transaction of the block changed a chaincode definition (`_lifecycle`: an approval or the
+   * commit of an upgrade). The new chaincode may have rewritten stored objects without an event for each.
+   */
+  lifecycle: boolean;
 }
 
 /** The identity of a block: its header's number, previous hash and data hash, hashed. */
@@ -50,6 +55,7 @@ export function chaincodeEventsOf(block: common.Block, chaincode: string): Block
     block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ??
     new Uint8Array();
   const events: LedgerEvent[] = [];
+  let lifecycle = false;
   for (let i = 0; i < data.length; i++) {
     if (flags[i] !== peer.TxValidationCode.VALID) continue;
     const payload = common.Payload.deserializeBinary(
@@ -65,9 +71,9 @@ export function chaincodeEventsOf(block: common.Block, chaincode: string): Block
       const response = peer.ProposalResponsePayload.deserializeBinary(
         endorsed.getProposalResponsePayload_asU8(),
       );
-      const eventBytes = peer.ChaincodeAction.deserializeBinary(
-        response.getExtension_asU8(),
-      ).getEvents_asU8();
+      const chaincodeAction = peer.ChaincodeAction.deserializeBinary(response.getExtension_asU8());
+      if (chaincodeAction.getChaincodeId()?.getName() === '_lifecycle') lifecycle = true;
+      const eventBytes = chaincodeAction.getEvents_asU8();
       if (eventBytes.length === 0) continue;
       const event = peer.ChaincodeEvent.deserializeBinary(eventBytes);
       if (event.getChaincodeId() !== chaincode) continue;
@@ -81,5 +87,5 @@ export function chaincodeEventsOf(block: common.Block, chaincode: string): Block
       });
     }
   }
-  return { blockNumber, blockId: blockIdOf(block), events };
+  return { blockNumber, blockId: blockIdOf(block), events, lifecycle };
 }

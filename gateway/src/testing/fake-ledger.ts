@@ -106,6 +106,8 @@ export class FakeLedger implements Ledger {
    * identity is `fake-<epoch>-<n>`: a test changes `epoch` to stand for another ledger (a reset).
    */
   readonly blockEvents = new Map<number, LedgerEvent[]>();
+  /** Blocks holding a chaincode definition transaction (an upgrade). */
+  readonly lifecycleBlocks = new Set<number>();
   epoch = 'a';
   /** Duty records (as duty:ListDuties returns them), for the public product list. */
   duties: Record<string, unknown>[] = [];
@@ -315,7 +317,12 @@ export class FakeLedger implements Ledger {
     const iterate = async function* (this: FakeLedger): AsyncGenerator<BlockOfEvents> {
       for (let n = startBlock; n < height && !closed; n++) {
         await Promise.resolve();
-        yield { blockNumber: n, blockId: `fake-${this.epoch}-${n}`, events: this.blockEvents.get(n) ?? [] };
+        yield {
+          blockNumber: n,
+          blockId: `fake-${this.epoch}-${n}`,
+          events: this.blockEvents.get(n) ?? [],
+          lifecycle: this.lifecycleBlocks.has(n),
+        };
       }
     }.call(this);
     return Promise.resolve({ [Symbol.asyncIterator]: () => iterate, close: () => (closed = true) });

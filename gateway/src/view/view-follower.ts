@@ -102,8 +102,8 @@ export class ViewFollower {
   /**
    * Loads the saved view and replays every block after it up to the ledger's height, reading each object that
    * changed once; returns that height, or undefined (saying why in the log) when there is no snapshot to trust:
-   * of another channel, chaincode version or ledger (a reset), ahead of the ledger, unreadable, or too far
-   * behind.
+   * of another channel, chaincode version or ledger (a reset), ahead of the ledger, unreadable, too far behind,
+   * or older than a change of the chaincode's definition (an upgrade may rewrite objects without events).
    */
   async resume(): Promise<number | undefined> {
     const file = this.opts.snapshotFile;
@@ -147,8 +147,13 @@ export class ViewFollower {
       const blocks = await this.ledger.blocksFrom(snapshot.throughBlock + 1);
       this.closeStream = () => blocks.close();
       let reached = snapshot.throughBlock;
+      let upgraded: number | undefined;
       try {
         for await (const block of blocks) {
+          if (block.lifecycle) {
+            upgraded = block.blockNumber;
+            break;
+          }
           for (const event of block.events)
             for (const change of event.changes) {
               if (change.type === 'grant' && change.state) this.view.leaveActive(change.id, change.state);
@@ -161,6 +166,8 @@ export class ViewFollower {
         blocks.close();
       }
       if (this.stopped) throw new Error('stopped');
+      if (upgraded !== undefined)
+        return refuse(`the chaincode's definition changed since, in block ${upgraded}`);
       if (changed.size > maxChanged)
         return refuse(`more than ${maxChanged} objects changed since it was saved`);
       // A stream that ends early leaves changes unread: the view is not whole, and is not followed.

@@ -184,6 +184,18 @@ describe('the ledger view saved between starts', () => {
       expect(await resume(), '501 blocks behind').to.equal(undefined);
     });
 
+    it('a snapshot older than a chaincode upgrade (a definition transaction in a replayed block) is not used', async () => {
+      const { ledger } = await savedAt99();
+      ledger.blockHeight = 104;
+      ledger.lifecycleBlocks.add(102);
+      const lines: string[] = [];
+      const follower = new ViewFollower(ledger, new LedgerView(), (l) => lines.push(l), {
+        snapshotFile: file,
+      });
+      expect(await follower.resume()).to.equal(undefined);
+      expect(lines.join('\n')).to.match(/definition changed since, in block 102; reading the ledger/);
+    });
+
     it('when more objects changed than reading them again is worth (200 here), the ledger is read whole', async () => {
       const { ledger } = await savedAt99();
       ledger.blockHeight = 103;

@@ -30,8 +30,8 @@ export interface SnapshotPoint {
   channel: string;
   chaincode: string;
   /**
-   * The chaincode's version when saved: an upgrade may rewrite stored objects without an event for each, so a
-   * snapshot of another version is not trusted.
+   * The chaincode's release (`system:GetVersion`) when saved: a snapshot of another release is not trusted. An
+   * upgrade within a release shows as a `_lifecycle` transaction among the blocks replayed (view-follower.ts).
    */
   chaincodeVersion: string;
   /** Every change up to and including this block is in the view (later ones may be too). */
