@@ -11,8 +11,9 @@ import { RdxContext } from '../lib/context';
 import { today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS } from '../lib/events';
-import { deleteIndex, lastAttributes, objectKey, putIndex } from '../lib/keys';
+import { deleteIndex, objectKey, putIndex } from '../lib/keys';
 import { requireOwnerAndBureau } from '../lib/sbe';
+import { pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
 import { assertAbsent, load, save, tryLoad } from '../lib/store';
@@ -516,14 +517,7 @@ export class AgreementContract extends RdxContract {
   public async ListAgreementIds(ctx: RdxContext, pageSize: string, bookmark: string): Promise<string> {
     await requireRole(ctx, ['bureau'], 'list every agreement id');
     const size = int(Number(pageSize || 500), 'pageSize', 1, 1000);
-    const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
-      'agreement',
-      [],
-      size,
-      bookmark ?? '',
-    );
-    const ids = await lastAttributes(ctx, iterator);
-    return JSON.stringify({ items: ids, bookmark: ids.length < size ? '' : metadata.bookmark });
+    return JSON.stringify(await pageOfIds(ctx, 'agreement', [], size, bookmark ?? ''));
   }
 
   /**

@@ -47,6 +47,9 @@ export async function openFabricLedger(config: GatewayConfig): Promise<Ledger> {
     return { [Symbol.asyncIterator]: () => iterator, close: () => stream.close() };
   };
 
+  const blockByNumber = (blockNumber: number): Promise<Uint8Array> =>
+    network.getContract('qscc').evaluateTransaction('GetBlockByNumber', config.channel, String(blockNumber));
+
   return {
     evaluate: (contract, fn, args, options) => transport.evaluate(contract, fn, args, options),
     submit: (contract, fn, args, options) => transport.submit(contract, fn, args, options),
@@ -69,11 +72,7 @@ export async function openFabricLedger(config: GatewayConfig): Promise<Ledger> {
       return network.getContract('qscc').evaluateTransaction('GetBlockByTxID', config.channel, txId);
     },
 
-    async blockByNumber(blockNumber: number): Promise<Uint8Array> {
-      return network
-        .getContract('qscc')
-        .evaluateTransaction('GetBlockByNumber', config.channel, String(blockNumber));
-    },
+    blockByNumber,
 
     async blocksFrom(startBlock: number): Promise<BlockStream> {
       const blocks = await network.getBlockEvents({ startBlock: BigInt(startBlock) });
@@ -85,10 +84,7 @@ export async function openFabricLedger(config: GatewayConfig): Promise<Ledger> {
     },
 
     async blockId(blockNumber: number): Promise<string> {
-      const bytes = await network
-        .getContract('qscc')
-        .evaluateTransaction('GetBlockByNumber', config.channel, String(blockNumber));
-      return blockIdOf(common.Block.deserializeBinary(bytes));
+      return blockIdOf(common.Block.deserializeBinary(await blockByNumber(blockNumber)));
     },
 
     async blockOf(txId: string): Promise<number> {

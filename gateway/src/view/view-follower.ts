@@ -156,7 +156,7 @@ export class ViewFollower {
           }
           for (const event of block.events)
             for (const change of event.changes) {
-              if (change.type === 'grant' && change.state) this.view.leaveActive(change.id, change.state);
+              this.stopAtOnce(change);
               changed.set(`${change.type}\u0000${change.id}`, change);
             }
           reached = block.blockNumber;
@@ -234,13 +234,18 @@ export class ViewFollower {
    */
   async apply(event: LedgerEvent): Promise<void> {
     for (const change of event.changes) {
-      if (change.type === 'grant' && change.state) this.view.leaveActive(change.id, change.state);
+      this.stopAtOnce(change);
     }
     for (const change of event.changes) await this.refresh(change);
     this.view.lastBlock = event.blockNumber;
     this.view.lastEventAt = Date.now();
     // Other events of this block may follow; every earlier block's are in.
     this.through = Math.max(this.through, event.blockNumber - 1);
+  }
+
+  /** A grant leaving ACTIVE stops from the state its change carries, before its record is read. */
+  private stopAtOnce(change: Change): void {
+    if (change.type === 'grant' && change.state) this.view.leaveActive(change.id, change.state);
   }
 
   /** Reads a changed object from the ledger into the view. */
