@@ -37,7 +37,6 @@ export function recordsBody(
   items: string[],
   page: RowPage,
   requestId: string,
-  datasetVersion: string,
 ): string {
   const plan = planOf(dataset);
   const data = projectAndMask(page.rows, items, plan.personal);
@@ -53,6 +52,6 @@ export function recordsBody(
     nextCursor: page.nextCursor ?? null,
     grantId: grantId ?? null,
     requestId,
-    datasetVersion,
+    datasetVersion: page.version,
   });
 }

@@ -58,7 +58,7 @@ export async function requestsBehind(
         limit: Math.min(q.limit, s.config.pageMax),
         ...(q.cursor ? { cursor: q.cursor } : {}),
       });
-      const body = recordsBody(s, dataset, grant.id, q.fields, page, r.requestId, version.version);
+      const body = recordsBody(s, dataset, grant.id, q.fields, page, r.requestId);
       if (crypto.createHash('sha256').update(body).digest('hex') !== r.responseHash) {
         result.notReproduced++;
         continue;

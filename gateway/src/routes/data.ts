@@ -15,7 +15,7 @@ import { projectAndMask } from '../enforcement/masking.js';
 import { recordsBody } from '../enforcement/records-page.js';
 import { PrivacyBudget, privatize } from '../enforcement/privacy.js';
 import { Problem } from '../problem.js';
-import { QueryError } from '../store/query-plan.js';
+import { DatasetNotLoadedError, QueryError } from '../store/query-plan.js';
 import type { Filter, Services } from '../services.js';
 import { isListedView, type DatasetView } from '../view/ledger-view.js';
 import { allow, allowStream, auditedHandler, type AccessContext } from './audited.js';
@@ -67,7 +67,12 @@ function parseMeasure(m: unknown): Measure {
 
 function storeError(err: unknown): Problem {
   if (err instanceof QueryError) return new Problem('QUERY_INVALID', err.message);
+  if (err instanceof DatasetNotLoadedError) return notLoaded(err.datasetId);
   throw err;
+}
+
+function notLoaded(datasetId: string): Problem {
+  return new Problem('DATA_NOT_LOADED', `Dataset ${datasetId} has no loaded version yet.`);
 }
 
 /**
@@ -238,7 +243,7 @@ export function dataRoutes(s: Services): Router {
 
   function loaded(dataset: DatasetView): { version: string } {
     const version = s.store.currentVersion(dataset.id);
-    if (!version) throw new Problem('DATA_NOT_LOADED', `Dataset ${dataset.id} has no loaded version yet.`);
+    if (!version) throw notLoaded(dataset.id);
     return version;
   }
 
@@ -284,8 +289,8 @@ export function dataRoutes(s: Services): Router {
         decision.dataset,
         decision.grant ? decision.grant.items : decision.items,
       );
-      const version = loaded(decision.dataset);
       a.query = canonicalJson({ fields: decision.items, filters, cursor: cursor ?? null, limit: pageSize });
+      // The page names the version its rows were read from (a load may make another current meanwhile).
       let page: Awaited<ReturnType<Services['store']['query']>>;
       try {
         page = await s.store.query(decision.dataset.id, {
@@ -304,7 +309,6 @@ export function dataRoutes(s: Services): Router {
         decision.items,
         page,
         requestIdOf(res),
-        version.version,
       );
       await allow(s, req, res, a, body, page.rows.length);
     }),

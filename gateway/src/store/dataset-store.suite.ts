@@ -169,6 +169,23 @@ export function datasetStoreSuite(backend: StoreBackend): void {
       },
     );
 
+    storeTest('a page names the version its rows were read from', async (store) => {
+      const page = () => store.query('market-entities', { fields: ['uscc'], filters: [], limit: 2 });
+      await store.loadVersion('market-entities', 'v1', ENTITY_ITEMS, 'csv', enc(thousandRows()));
+      const first = await page();
+      expect(first.version).to.equal('v1');
+      await store.loadVersion(
+        'market-entities',
+        'v2',
+        ENTITY_ITEMS,
+        'csv',
+        enc(thousandRows().replace('U0001', 'U0000')),
+      );
+      const second = await page();
+      expect([second.version, second.rows[0]]).to.deep.equal(['v2', { uscc: 'U0000' }]);
+      expect(store.currentVersion('market-entities')?.version).to.equal('v2');
+    });
+
     storeTest('malformed items, ids and formats are refused before anything is stored', async (store) => {
       const load = (id: string, version: string, items: ItemSpec[], format = 'csv'): Promise<unknown> =>
         Promise.resolve().then(() =>

@@ -37,9 +37,11 @@ export interface RowQuery {
   cursor?: string;
 }
 
-/** A page of rows; `nextCursor` is absent on the last page. */
+/** A page of rows of one version; `nextCursor` is absent on the last page. */
 export interface RowPage {
   rows: Record<string, unknown>[];
+  /** The version the rows are of: the current one when the page was read. */
+  version: string;
   nextCursor?: string;
 }
 

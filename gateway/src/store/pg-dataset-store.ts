@@ -233,8 +233,8 @@ export class PgDatasetStore {
     });
     const last = page.at(-1);
     return found.length > q.limit && last
-      ? { rows, nextCursor: this.cursors.make(v.id, Number(last[0])) }
-      : { rows };
+      ? { rows, version: v.version, nextCursor: this.cursors.make(v.id, Number(last[0])) }
+      : { rows, version: v.version };
   }
 
   /**

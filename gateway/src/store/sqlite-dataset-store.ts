@@ -88,9 +88,13 @@ function fromColumn(v: SQLOutputValue | undefined, spec: ItemSpec): unknown {
 /**
  * Dataset versions on SQLite. Synchronous: a load blocks its thread for the length of the load, so a gateway
  * serving requests should load in a worker or at a quiet time; other connections keep reading meanwhile (WAL).
+ * The gateway owning the file is its only writer, so the current versions are read at open and kept in memory
+ * for {@link DatasetStore.currentVersion} (asked by the catalogue and the misuse monitor on every call); pages and
+ * computed results look the current version up anew.
  */
 export class DatasetStore {
   private readonly versions = new VersionCache('rows_');
+  private readonly current = new Map<string, LoadedVersion>();
   private readonly cursors: CursorSigner;
   private readonly statements: StatementCache;
 
@@ -100,6 +104,13 @@ export class DatasetStore {
   ) {
     this.cursors = new CursorSigner(cursorKey);
     this.statements = new StatementCache(db);
+    const rows = db
+      .prepare(
+        `SELECT c.dataset_id, v.id, v.version, v.content_hash, v.row_count, v.items
+         FROM current_versions c JOIN versions v ON v.id = c.version_id`,
+      )
+      .all();
+    for (const r of rows) this.current.set(String(r.dataset_id), this.versions.get(r));
   }
 
   /**
@@ -213,6 +224,7 @@ export class DatasetStore {
         )
         .run(datasetId, Number(lastInsertRowid));
       this.db.exec('COMMIT');
+      this.lookup(datasetId);
       return { contentHash, rowCount };
     } catch (e) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
@@ -222,7 +234,7 @@ export class DatasetStore {
 
   /** The dataset's current version, or undefined when none is loaded. */
   currentVersion(datasetId: string): VersionInfo | undefined {
-    const v = this.lookup(datasetId);
+    const v = this.current.get(datasetId);
     return v && { version: v.version, contentHash: v.contentHash, rowCount: v.rowCount };
   }
 
@@ -251,8 +263,8 @@ export class DatasetStore {
     });
     const last = page.at(-1);
     return found.length > q.limit && last
-      ? { rows, nextCursor: this.cursors.make(v.id, Number(last._rid)) }
-      : { rows };
+      ? { rows, version: v.version, nextCursor: this.cursors.make(v.id, Number(last._rid)) }
+      : { rows, version: v.version };
   }
 
   /**
@@ -324,6 +336,7 @@ export class DatasetStore {
     this.db.close();
   }
 
+  /** The dataset's current version as the file says now (and remembered for currentVersion). */
   private lookup(datasetId: string): LoadedVersion | undefined {
     const r = this.statements
       .get(
@@ -331,7 +344,10 @@ export class DatasetStore {
          FROM current_versions c JOIN versions v ON v.id = c.version_id WHERE c.dataset_id = ?`,
       )
       .get(datasetId);
-    return r && this.versions.get(r);
+    const v = r && this.versions.get(r);
+    if (v) this.current.set(datasetId, v);
+    else this.current.delete(datasetId);
+    return v;
   }
 
   private require(datasetId: string): LoadedVersion {
