@@ -36,7 +36,11 @@ export function createApp(s: Services): Express {
   app.use(requestId, securityHeaders, cors(s.config.corsOrigins ?? [], allowedAt));
   // A 500-row page is ~140 KB of JSON: gzip or br when the client takes it. Token answers are small and never
   // compressed (a secret beside reflected input is what compression leaks).
-  app.use(compression({ filter: (req, res) => req.path !== '/oauth/token' && compression.filter(req, res) }));
+  // A client that takes no encoding is not made to pass through it (most API clients: no per-request wrapping).
+  const compress = compression({
+    filter: (req, res) => req.path !== '/oauth/token' && compression.filter(req, res),
+  });
+  app.use((req, res, next) => (req.headers['accept-encoding'] ? compress(req, res, next) : next()));
   app.use((req, res, next) => {
     res.on('finish', () =>
       requests({

@@ -2,15 +2,17 @@
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 
+const SECURITY_HEADERS = Object.entries({
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Cache-Control': 'no-store',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+});
+
 export const securityHeaders: RequestHandler = (_req, res, next) => {
-  res.set({
-    'X-Content-Type-Options': 'nosniff',
-    'X-Frame-Options': 'DENY',
-    'Referrer-Policy': 'no-referrer',
-    'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-    'Cache-Control': 'no-store',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-  });
+  for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
   next();
 };
 
@@ -27,9 +29,20 @@ export const consoleSecurityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/**
+ * A time-ordered UUID (version 7, RFC 9562): the first 48 bits are the Unix time in milliseconds, the other 74
+ * (bar version and variant) random. The audit log indexes records by request id: ids that grow with time land
+ * on the index's last page, where random ones would touch a page of their own each, in every commit's fsync.
+ */
+export function timeOrderedUuid(now = Date.now()): string {
+  const random = crypto.randomUUID(); // xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx, y the variant already
+  const time = now.toString(16).padStart(12, '0');
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(15)}`;
+}
+
 /** Every request gets an id, echoed in `X-Request-Id` and written to the audit log. */
 export const requestId: RequestHandler = (req, res, next) => {
-  const id = crypto.randomUUID();
+  const id = timeOrderedUuid();
   res.locals.requestId = id;
   res.set('X-Request-Id', id);
   next();

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import http from 'node:http';
 import zlib from 'node:zlib';
 import * as oauth from 'openid-client';
-import { CODE, DS } from '../testing/fixtures.js';
+import { CODE, DS, sha256Hex } from '../testing/fixtures.js';
 import {
   ISSUER,
   assertOAuthError,
@@ -117,21 +117,35 @@ describe('standard clients and HTTP semantics', () => {
     const url = `${h.base}/v1/datasets/${DS.PEOPLE}/records?limit=50`;
     const headers = { authorization: `Bearer ${h.tokenFor('AA')}` };
     /** The bytes as sent (fetch() would decode them). */
-    const raw = (encoding: string): Promise<{ encoding: string | undefined; body: Buffer }> =>
+    const raw = (
+      encoding?: string,
+    ): Promise<{ encoding: string | undefined; length: string | undefined; body: Buffer }> =>
       new Promise((resolve, reject) =>
         http
-          .get(url, { headers: { ...headers, 'accept-encoding': encoding } }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () =>
-              resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }),
-            );
-          })
+          .get(
+            url,
+            { headers: encoding === undefined ? headers : { ...headers, 'accept-encoding': encoding } },
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('end', () =>
+                resolve({
+                  encoding: res.headers['content-encoding'],
+                  length: res.headers['content-length'],
+                  body: Buffer.concat(chunks),
+                }),
+              );
+            },
+          )
           .on('error', reject),
       );
     const plain = await raw('identity');
     expect(plain.encoding).to.equal(undefined);
     const rows = (JSON.parse(plain.body.toString()) as { data: unknown[] }).data;
+    // A client that names no encoding at all gets the same page as is, with its length.
+    const unasked = await raw();
+    expect([unasked.encoding, unasked.length]).to.deep.equal([undefined, String(unasked.body.length)]);
+    expect((JSON.parse(unasked.body.toString()) as { data: unknown[] }).data).to.deep.equal(rows);
     for (const [encoding, decode] of [
       ['gzip', zlib.gunzipSync],
       ['br', zlib.brotliDecompressSync],
@@ -192,11 +206,26 @@ describe('standard clients and HTTP semantics', () => {
     expect(foreign.headers.get('access-control-allow-origin')).to.equal(null);
   });
 
+  it('a page goes out as JSON of its stated length, never stored by a cache', async () => {
+    const page = await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=5`, {
+      as: 'AA',
+      headers: { 'accept-encoding': 'identity' },
+    });
+    expect(page.status).to.equal(200);
+    expect(page.contentType).to.equal('application/json; charset=utf-8');
+    expect(page.headers.get('content-length')).to.equal(String(page.bytes.length));
+    expect(page.headers.get('cache-control')).to.equal('no-store');
+    // Its id is a time-ordered UUID, and the audit log holds the hash of exactly these bytes under it.
+    expect(page.requestId).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(h.audit.get(page.requestId)?.responseHash).to.equal(sha256Hex(page.bytes));
+  });
+
   it('HEAD on a data route is audited as a HEAD that served no rows', async () => {
     const before = h.audit.size();
     const reply = await h.call('HEAD', `/v1/datasets/${DS.PEOPLE}/records?limit=5`, { as: 'AA' });
     expect(reply.status).to.equal(200);
     expect(reply.text).to.equal('');
+    expect(reply.contentType).to.equal('application/json; charset=utf-8');
     const head = h.audit.bySeq(before);
     expect(head?.method).to.equal('HEAD');
     expect(head?.decision).to.equal('allow');

@@ -157,7 +157,13 @@ export async function allow(
   const allowed = entry(s, req, res, a, 'allow', 'OK', 200, headOnly ? 0 : rowCount, hash);
   await s.audit.append(allowed);
   decisions(s, 'allow', 'OK');
-  res.status(200).type(contentType).send(body);
+  // Ended directly rather than by Express's send, which would hash the body once more for an ETag: an answer
+  // that is never stored (no-store) and names its own request id can never be revalidated. A HEAD gets the
+  // length a GET would, and no body (Node leaves it out).
+  res.statusCode = 200;
+  res.setHeader('Content-Type', `${contentType}; charset=utf-8`);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
   // Watched once the answer is on its way: the monitor adds nothing to the response's latency.
   watch(s, req, allowed);
 }
