@@ -58,7 +58,7 @@ if (process.argv.includes('--ledger-scale')) {
 const QUICK = process.argv.includes('--quick');
 const KEEP = process.argv.includes('--keep');
 const CALIPER = process.argv.includes('--caliper');
-// --only=5,5b: just those figures (the set-up they share still runs).
+// --only=5,5b: just those figures (the set-up they share still runs; 1b runs with figure 1's loads).
 const ONLY = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -132,7 +132,9 @@ async function dataCallFigure(g, baseline, auth) {
   const records = `/v1/datasets/${DATASET}/records?limit=${PAGE}&fields=${ITEMS.join(',')}`;
   await run(`${baseline.url}/records`, { duration: MODE.warmupSeconds });
   await run(`${g.url}${records}`, { duration: MODE.warmupSeconds });
+  const baseCpu0 = cpuSeconds(baseline.pid);
   const baseMax = await run(`${baseline.url}/records`);
+  const baseCpuPerRequestMs = ((cpuSeconds(baseline.pid) - baseCpu0) / baseMax.total) * 1000;
   const cpu0 = cpuSeconds(g.pid);
   const gwMax = await run(`${g.url}${records}`);
   const cpuPerRequestMs = ((cpuSeconds(g.pid) - cpu0) / gwMax.total) * 1000;
@@ -145,6 +147,7 @@ async function dataCallFigure(g, baseline, auth) {
       maxRps: round(baseMax.requestsPerSecond, 0),
       fixedRate: rate,
       fixedLatencyMs: baseFixed.latencyMs,
+      cpuMsPerRequest: round(baseCpuPerRequestMs, 3),
     },
     gateway: {
       maxRps: round(gwMax.requestsPerSecond, 0),
@@ -211,7 +214,7 @@ try {
   }
 
   // ---- 1. data call, full enforcement vs bare Express -------------------------------------------------------
-  if (want('1')) {
+  if (want('1') || want('1b')) {
     log('figure 1: data call through the gateway vs a bare Express route over the same store');
     const baseline = await startBaseline({
       dbPath: path.join(A.dataDir, 'datasets.db'),
@@ -227,29 +230,32 @@ try {
 
       // 1b. The same data call at the same offered rate while anonymous clients flood the token endpoint with
       // bogus secrets (300 connections): the login guard keeps secret hashing off the event loop and bounded.
-      log('figure 1b: data call p99 while the token endpoint is flooded, vs idle');
-      const flood = load({
-        url: `${A.url}/oauth/token`,
-        connections: 300,
-        duration: MODE.loadSeconds + 2,
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: `grant_type=client_credentials&client_id=91331100BOGUS00001&client_secret=${'x'.repeat(24)}`,
-      });
-      await sleep(1000);
-      const gwFlooded = await run(`${A.url}${records}`, { overallRate: rate });
-      const flooded = await flood;
-      figures.dataCallUnderTokenFlood = {
-        what: `the data call at ${rate} requests/s while 300 connections send bogus secrets to POST /oauth/token`,
-        idleP99Ms: gwFixed.latencyMs.p99,
-        floodedP99Ms: gwFlooded.latencyMs.p99,
-        floodedStatusCodes: gwFlooded.statusCodes,
-        tokenEndpoint: {
-          requestsPerSecond: round(flooded.requestsPerSecond, 0),
-          statusCodes: flooded.statusCodes,
-        },
-        p99Ratio: round(gwFlooded.latencyMs.p99 / Math.max(gwFixed.latencyMs.p99, 1), 2),
-      };
+      // Selectable alone (--only=1 leaves it out, so a profile of figure 1 is of the data call only).
+      if (want('1b')) {
+        log('figure 1b: data call p99 while the token endpoint is flooded, vs idle');
+        const flood = load({
+          url: `${A.url}/oauth/token`,
+          connections: 300,
+          duration: MODE.loadSeconds + 2,
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `grant_type=client_credentials&client_id=91331100BOGUS00001&client_secret=${'x'.repeat(24)}`,
+        });
+        await sleep(1000);
+        const gwFlooded = await run(`${A.url}${records}`, { overallRate: rate });
+        const flooded = await flood;
+        figures.dataCallUnderTokenFlood = {
+          what: `the data call at ${rate} requests/s while 300 connections send bogus secrets to POST /oauth/token`,
+          idleP99Ms: gwFixed.latencyMs.p99,
+          floodedP99Ms: gwFlooded.latencyMs.p99,
+          floodedStatusCodes: gwFlooded.statusCodes,
+          tokenEndpoint: {
+            requestsPerSecond: round(flooded.requestsPerSecond, 0),
+            statusCodes: flooded.statusCodes,
+          },
+          p99Ratio: round(gwFlooded.latencyMs.p99 / Math.max(gwFixed.latencyMs.p99, 1), 2),
+        };
+      }
     } finally {
       await baseline.stop();
     }
