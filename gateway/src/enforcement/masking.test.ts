@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { maskValue, projectAndMask } from './masking.js';
 
 describe('masking of personal items', () => {
@@ -6,6 +7,25 @@ describe('masking of personal items', () => {
     expect(maskValue('33110219850312003X')).to.equal('331102********003X');
     expect(maskValue('13800138000')).to.equal('138****8000');
     expect(maskValue('王小明')).to.equal('王**');
+  });
+
+  it('counts and keeps characters, not UTF-16 units, outside the basic plane too', () => {
+    expect(maskValue('𠮷野家餐饮有限公司')).to.equal('𠮷野*****公司');
+    expect(maskValue('𠮷野')).to.equal('𠮷*');
+    expect(maskValue('a😀')).to.equal('a*');
+    // Whatever the text: as many characters out as in, the first two and last two kept past four.
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 30 }), (s) => {
+        const masked = maskValue(s) as string;
+        const chars = [...s];
+        if (/^\d{17}[\dXx]$/.test(s) || /^1\d{10}$/.test(s)) return;
+        expect([...masked].length).to.equal(Math.max(chars.length, 1));
+        if (chars.length > 4)
+          expect(masked).to.equal(
+            chars.slice(0, 2).join('') + '*'.repeat(chars.length - 4) + chars.slice(-2).join(''),
+          );
+      }),
+    );
   });
 
   it('withholds a value that is not text whole: no digit of a number, no bit of a boolean survives', () => {

@@ -8,12 +8,29 @@ export function maskValue(value: unknown): unknown {
   if (value === null || value === undefined) return value;
   if (typeof value !== 'string') return null;
   const s = value;
-  if (/^\d{17}[\dXx]$/.test(s)) return `${s.slice(0, 6)}********${s.slice(14)}`;
-  if (/^1\d{10}$/.test(s)) return `${s.slice(0, 3)}****${s.slice(7)}`;
-  const chars = [...s];
-  if (chars.length <= 1) return '*';
-  if (chars.length <= 4) return chars[0] + '*'.repeat(chars.length - 1);
-  return chars.slice(0, 2).join('') + '*'.repeat(chars.length - 4) + chars.slice(-2).join('');
+  if (ID_NUMBER.test(s)) return `${s.slice(0, 6)}********${s.slice(14)}`;
+  if (MOBILE.test(s)) return `${s.slice(0, 3)}****${s.slice(7)}`;
+  // Characters, not UTF-16 units, are kept and counted. Text without surrogate pairs (nearly all: Chinese names
+  // are in the basic plane) is sliced as it is; splitting it into an array of characters would allocate one
+  // string per character on every masked value served.
+  if (SURROGATE.test(s)) return maskCharacters([...s]);
+  return maskCharacters(s);
+}
+
+const ID_NUMBER = /^\d{17}[\dXx]$/;
+const MOBILE = /^1\d{10}$/;
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Keeps the first and last characters of `chars` (a string of single-unit characters, or the characters). */
+function maskCharacters(chars: string | string[]): string {
+  const part = (from: number, to?: number): string => {
+    const p = chars.slice(from, to);
+    return typeof p === 'string' ? p : p.join('');
+  };
+  const n = chars.length;
+  if (n <= 1) return '*';
+  if (n <= 4) return part(0, 1) + '*'.repeat(n - 1);
+  return part(0, 2) + '*'.repeat(n - 4) + part(-2);
 }
 
 /** Projects rows to `items` and masks the personal ones. */
