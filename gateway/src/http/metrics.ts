@@ -4,11 +4,23 @@
  */
 type Labels = Record<string, string>;
 
+/** Label sets seen, as written in the text: counters are counted on every request, label sets are few. */
+const written = new Map<string, string>();
+const MAX_WRITTEN = 10_000;
+
 function key(labels: Labels): string {
-  return Object.entries(labels)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`)
-    .join(',');
+  // Length-prefixed, so no two label sets give the same text whatever their values hold.
+  let seen = '';
+  for (const name in labels) seen += `${name.length}:${name}${labels[name]!.length}:${labels[name]}`;
+  let k = written.get(seen);
+  if (k === undefined) {
+    k = Object.entries(labels)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([n, v]) => `${n}="${v.replace(/["\\\n]/g, '_')}"`)
+      .join(',');
+    if (written.size < MAX_WRITTEN) written.set(seen, k);
+  }
+  return k;
 }
 
 export class Metrics {
