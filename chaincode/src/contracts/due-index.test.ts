@@ -120,6 +120,34 @@ describe('agreements indexed by the day their next duty falls due', () => {
     expect(entries()).to.deep.equal([]);
   });
 
+  it('the index is read from the month of its earliest entry, not from the first month any duty could have', async () => {
+    const w = await World.create();
+    await markReady(w);
+    const dueReads = (): string[][] => w.ledger.prefixReads.filter(([type]) => type === 'agreement~due');
+    await w.call(IDS.bureau, C.query, 'ListOverdue');
+    // An empty index: one look at its first entry, nothing else.
+    expect(dueReads()).to.deep.equal([['agreement~due']]);
+    const [a] = (await w.activeGrants(w.aa, 'app-1')).agreements; // its first duty falls due in 2025-06
+    w.ledger.prefixReads.length = 0;
+    w.setChinaTime('2026-01-15');
+    const overdue = await w.call<OverdueItem[]>(IDS.bureau, C.query, 'ListOverdue');
+    expect(overdue.filter((o) => o.id === a!.id).map((o) => o.type)).to.include('data-return');
+    const months = dueReads()
+      .filter((r) => r.length === 2)
+      .map((r) => r[1]);
+    expect(months).to.deep.equal([
+      '2025-06',
+      '2025-07',
+      '2025-08',
+      '2025-09',
+      '2025-10',
+      '2025-11',
+      '2025-12',
+    ]);
+    // The first look, day 00 and the 14 past days of January.
+    expect(dueReads()).to.have.length(1 + months.length + 1 + 14);
+  });
+
   it('a ledger from before the index is backfilled by the bureau page by page, then read through it', async () => {
     const w = await World.create();
     const [a] = (await w.activeGrants(w.aa, 'app-1')).agreements;

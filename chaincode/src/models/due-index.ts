@@ -3,8 +3,9 @@
  * duties falling due soon read only the agreements concerned instead of every agreement on the ledger.
  *
  * One entry per agreement in force: `agreement~due` [yyyy-mm, dd, id]. Composite keys are read only by prefix,
- * so "due before a day" is every earlier month by its month, then that month's earlier days one by one — never
- * the current month whole, which holds about a third of all agreements (a usage report is due every quarter).
+ * so "due before a day" is every earlier month by its month (from the index's earliest), then that month's
+ * earlier days one by one — never the current month whole, which holds about a third of all agreements (a usage
+ * report is due every quarter).
  *
  * Ledgers from before the index get it from `agreement:IndexDueDates`, page by page (the network tooling runs it
  * at start); until its last page has run, readers scan every agreement as before (`dueIndexReady`).
@@ -85,9 +86,25 @@ export async function* agreementsOwingBefore(ctx: RdxContext, day: string): Asyn
   }
 }
 
+/**
+ * The month of the index's earliest entry (keys come in order), or undefined when it is empty: the months
+ * before it hold nothing, and reading each of them since {@link FIRST_DUE_MONTH} cost a query apiece.
+ */
+async function firstIndexedMonth(ctx: RdxContext): Promise<string | undefined> {
+  const iterator = await ctx.stub.getStateByPartialCompositeKey(DUE_INDEX, []);
+  try {
+    const first = await iterator.next();
+    return first.value ? ctx.stub.splitCompositeKey(first.value.key).attributes[0] : undefined;
+  } finally {
+    await iterator.close();
+  }
+}
+
 /** Ids of the agreements whose earliest open duty falls due before `day` (yyyy-mm-dd), each once. */
 export async function agreementsDueBefore(ctx: RdxContext, day: string): Promise<string[]> {
   const month = day.slice(0, 7);
+  const from = await firstIndexedMonth(ctx);
+  if (from === undefined || from > month) return [];
   const ids = new Set<string>();
   const read = async (prefix: string[]): Promise<void> => {
     for (const id of await lastAttributes(
@@ -96,7 +113,7 @@ export async function agreementsDueBefore(ctx: RdxContext, day: string): Promise
     ))
       ids.add(id);
   };
-  for (let m = FIRST_DUE_MONTH; m < month; m = addCalendarDays(`${m}-28`, 4).slice(0, 7)) await read([m]);
+  for (let m = from; m < month; m = addCalendarDays(`${m}-28`, 4).slice(0, 7)) await read([m]);
   if (month >= FIRST_DUE_MONTH) {
     await read([month, '00']);
     for (let d = `${month}-01`; d < day; d = addCalendarDays(d, 1)) await read([month, d.slice(8, 10)]);

@@ -118,6 +118,8 @@ export class FakeLedger {
   readonly policies = new Map<string, Uint8Array>();
   readonly history = new Map<string, HistoryRecord[]>();
   readonly events: TxEvent[] = [];
+  /** Every prefix read by partial composite key, as [object type, ...attributes]: what a query cost the peer. */
+  readonly prefixReads: string[][] = [];
   /** Transaction time; tests move it to cross deadlines. */
   now = new Date('2025-03-03T02:00:00Z');
   private txCount = 0;
@@ -227,10 +229,12 @@ export class FakeLedger {
         const parts = key.split('\u0000');
         return { objectType: parts[1], attributes: parts.slice(2, -1) };
       },
-      getStateByPartialCompositeKey: (type: string, attrs: string[]) =>
-        Promise.resolve(
+      getStateByPartialCompositeKey: (type: string, attrs: string[]) => {
+        this.prefixReads.push([type, ...attrs]);
+        return Promise.resolve(
           iterator(sortedKeys(`\u0000${type}\u0000${attrs.map((a) => `${a}\u0000`).join('')}`)),
-        ),
+        );
+      },
       getStateByPartialCompositeKeyWithPagination: (
         type: string,
         attrs: string[],
