@@ -237,6 +237,7 @@ const MATRIX: [fn: string, allowed: string][] = [
   ['query:ListDutiesDueSoon',                  'Y  Y  -  -  -  Y  Y  -  -  -  -  Y'],
   ['query:ListApplications',                   'Y  Y  Y  Y  Y  Y  Y  -  -  -  -  -'],
   ['query:ListRecipients',                     'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+  ['query:ListRecipientsPage',                 'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
   ['query:ListCreditEvaluations',              'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
 ];
 
@@ -540,6 +541,7 @@ const SETUP: Record<string, Setup> = {
   'query:ListDutiesDueSoon': () => ['7'],
   'query:ListApplications': () => ['{}', '10', ''],
   'query:ListRecipients': () => [],
+  'query:ListRecipientsPage': () => ['10', ''],
   'query:ListCreditEvaluations': () => [],
 };
 

@@ -429,6 +429,56 @@ describe('QueryContract', () => {
     ]);
   });
 
+  it('the recipients list a page at a time holds the same rows as the whole list, at any page size', async () => {
+    const w = await World.create();
+    const aa = await w.activeGrants(w.aa, 'app-1', [demand(MARKET_ENTITIES), demand(TRANSPORT_VEHICLES)]);
+    w.ledger.now = new Date('2025-03-04T02:00:00Z');
+    const aaa = await w.activeGrants(w.aaa, 'app-2');
+    await w.grantDecision(IDS.transport, 'SuspendGrant', aa.grants[1]!.id, 'log retention', 'rectification');
+    const whole = await w.call<Recipient[]>(IDS.stranger, C.query, 'ListRecipients');
+    expect(whole.map((r) => r.state).sort()).to.deep.equal(['ACTIVE', 'ACTIVE', 'SUSPENDED']);
+    const paged = async (size: number): Promise<{ rows: Recipient[]; pages: number }> => {
+      const rows: Recipient[] = [];
+      let bookmark = '';
+      let pages = 0;
+      do {
+        const page = await w.call<{ items: Recipient[]; bookmark: string }>(
+          IDS.stranger,
+          C.query,
+          'ListRecipientsPage',
+          String(size),
+          bookmark,
+        );
+        expect(page.items.length).to.be.at.most(size);
+        rows.push(...page.items);
+        bookmark = page.bookmark;
+        pages++;
+      } while (bookmark && pages < 20);
+      return { rows, pages };
+    };
+    const bySince = (rows: Recipient[]): Recipient[] =>
+      [...rows].sort((a, b) => a.since.localeCompare(b.since) || a.datasetId.localeCompare(b.datasetId));
+    for (const size of [1, 2, 1000]) {
+      const { rows, pages } = await paged(size);
+      expect(bySince(rows), `page size ${size}`).to.deep.equal(whole);
+      // Active grants come first, then suspended ones.
+      expect(rows.map((r) => r.state)).to.deep.equal(['ACTIVE', 'ACTIVE', 'SUSPENDED']);
+      if (size === 1) expect(pages).to.be.at.least(3);
+    }
+    // Past their last valid day grants leave the pages as they leave the whole list.
+    w.setChinaTime('2026-03-03', '00:01');
+    expect((await paged(1)).rows.map((r) => r.creditCode)).to.deep.equal([CODES.aaa]);
+    expect(aaa.grants[0]!.validUntil > '2026-03-02').to.equal(true);
+    await w.refused(
+      () => w.invoke(IDS.stranger, C.query, 'ListRecipientsPage', '10', 'not a bookmark'),
+      'INVALID_ARGUMENT',
+    );
+    await w.refused(
+      () => w.invoke(IDS.stranger, C.query, 'ListRecipientsPage', '1001', ''),
+      'INVALID_ARGUMENT',
+    );
+  });
+
   it('credit evaluations are public', async () => {
     const w = await World.create();
     expect(await w.call<unknown[]>(IDS.stranger, C.query, 'ListCreditEvaluations')).to.deep.equal([]);

@@ -969,9 +969,23 @@ export class QueryApi extends ContractApi {
     );
   }
 
-  /** The public recipients list (名单信息). @throws RdxSdkError */
-  recipients(): Promise<Recipient[]> {
-    return this.evaluate('ListRecipients');
+  /**
+   * The public recipients list (名单信息), oldest grant first. Read a page at a time: the whole list of a
+   * city's ledger does not fit one answer. @throws RdxSdkError
+   */
+  async recipients(): Promise<Recipient[]> {
+    const rows: Recipient[] = [];
+    let bookmark = '';
+    do {
+      const page = await this.evaluate<{ items: Recipient[]; bookmark: string }>(
+        'ListRecipientsPage',
+        '1000',
+        bookmark,
+      );
+      rows.push(...page.items);
+      bookmark = page.bookmark;
+    } while (bookmark);
+    return rows.sort((a, b) => a.since.localeCompare(b.since) || a.datasetId.localeCompare(b.datasetId));
   }
 
   /** The public credit evaluations (信用评价). @throws RdxSdkError */

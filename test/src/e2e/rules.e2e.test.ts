@@ -287,5 +287,20 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
       (r) => r.creditCode === enterprise.creditCode && r.datasetId === transportDataset,
     );
     expect(row?.state).to.equal('ACTIVE');
+    // The same list a page at a time (what a large ledger needs), here two grants a page.
+    const paged: typeof recipients = [];
+    let bookmark = '';
+    do {
+      const page = (await evaluate(p.transport, 'query', 'ListRecipientsPage', '2', bookmark)) as {
+        items: typeof recipients;
+        bookmark: string;
+      };
+      expect(page.items.length).to.be.at.most(2);
+      paged.push(...page.items);
+      bookmark = page.bookmark;
+    } while (bookmark);
+    const key = (r: { creditCode: string; datasetId: string; state: string }): string =>
+      `${r.creditCode} ${r.datasetId} ${r.state}`;
+    expect(paged.map(key).sort()).to.deep.equal(recipients.map(key).sort());
   });
 });
