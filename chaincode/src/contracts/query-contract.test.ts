@@ -18,7 +18,7 @@ import type { Grant } from '../models/grant';
 import type { BodyPerformance } from '../models/performance';
 import { chinaDayOf, workingDaysBetween } from '../models/calendar';
 import { CALENDAR_SEED } from '../data/calendar-seed';
-import type { DutyDueSoonItem, HistoryEntry, OverdueItem } from './query-contract';
+import type { DutyDueSoonItem, HistoryEntry, OverdueItem, RecipientRow } from './query-contract';
 
 const overdue = (w: World, who: Identity = IDS.bureau) => w.call<OverdueItem[]>(who, C.query, 'ListOverdue');
 
@@ -379,16 +379,7 @@ describe('QueryContract', () => {
     });
   });
 
-  interface Recipient {
-    enterpriseName: string;
-    creditCode: string;
-    datasetId: string;
-    datasetName: string;
-    body: string;
-    since: string;
-    validUntil: string;
-    state: string;
-  }
+  type Recipient = RecipientRow;
 
   it('the public recipients list shows ACTIVE and SUSPENDED grants with enterprise and dataset names', async () => {
     const w = await World.create();

@@ -562,7 +562,7 @@ export class QueryContract extends RdxContract {
 const LIVE_GRANT_STATES = ['ACTIVE', 'SUSPENDED'] as const;
 
 /** A row of the recipients list (名单信息). */
-interface RecipientRow {
+export interface RecipientRow {
   enterpriseName: string;
   creditCode: string;
   datasetId: string;
