@@ -16,6 +16,7 @@ import {
   type Network,
 } from '@hyperledger/fabric-gateway';
 import { tlsNameOptions } from '../tls-name.js';
+import { nativeSigner } from './native-signer.js';
 
 /** Everything needed to act as one identity: who (MSP, certificate, key) and where (a peer of its org). */
 export interface LedgerIdentity {
@@ -93,11 +94,15 @@ export function connectIdentity(identity: LedgerIdentity, deadlines: DeadlineOpt
     ),
     tlsNameOptions(identity.peerEndpoint),
   );
+  const key = crypto.createPrivateKey(identity.privateKeyPem);
+  // OpenSSL signs the whole message (hashing it itself); keys of other curves keep fabric-gateway's signer.
+  const native = nativeSigner(key);
   const gateway = connect({
     client,
     identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificatePem) },
-    signer: signers.newPrivateKeySigner(crypto.createPrivateKey(identity.privateKeyPem)),
-    hash: hash.sha256,
+    ...(native
+      ? { signer: native, hash: hash.none }
+      : { signer: signers.newPrivateKeySigner(key), hash: hash.sha256 }),
     // Under mutual TLS a peer's Deliver service (block events) takes a request only if it names the client's
     // TLS certificate, binding the signed request to the connection.
     ...(identity.tlsCertificatePem
