@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CALENDAR_SEED } from '@rdx/chaincode';
 import type { NetworkContext } from './context.js';
-import { connectAs } from './ledger-client.js';
+import { connectAs, decodeJson } from './ledger-client.js';
 import { channelMembers } from './consortium/channel-config.js';
 import { GATEWAY_ID } from './platform-paths.js';
 import { orgOf, peerOrgs } from './topology.js';
@@ -104,12 +104,11 @@ async function indexDueDates(
   ctx: Pick<NetworkContext, 'log'>,
   agreement: ReturnType<ReturnType<typeof connectAs>['contract']>,
 ): Promise<void> {
-  const decode = (bytes: Uint8Array): unknown => JSON.parse(Buffer.from(bytes).toString());
-  if (decode(await agreement.evaluateTransaction('DueIndexReady')) === true) return;
+  if (decodeJson(await agreement.evaluateTransaction('DueIndexReady')) === true) return;
   let bookmark = '';
   let indexed = 0;
   do {
-    const page = decode(await agreement.evaluateTransaction('ListAgreementIds', '500', bookmark)) as {
+    const page = decodeJson(await agreement.evaluateTransaction('ListAgreementIds', '500', bookmark)) as {
       items: string[];
       bookmark: string;
     };
