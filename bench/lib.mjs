@@ -391,8 +391,20 @@ export async function tokenFor(url, creditCode, privateKeyPem) {
  * anything measured. Returns its summary: requests/s, latency percentiles (ms), status counts.
  */
 export function load(opts) {
+  return loadProcess('load.mjs', opts);
+}
+
+/**
+ * A fixed rate, open loop (bench/open-load.mjs, in its own process): evenly spaced requests, each timed from when
+ * it was due. Returns latency percentiles (ms, to 0.01), status counts and how far the generator fell behind.
+ */
+export function openLoad(opts) {
+  return loadProcess('open-load.mjs', opts);
+}
+
+function loadProcess(script, opts) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bench', 'load.mjs'), JSON.stringify(opts)], {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bench', script), JSON.stringify(opts)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.add(child);
@@ -401,11 +413,11 @@ export function load(opts) {
     child.on('error', reject);
     child.on('exit', (code) => {
       children.delete(child);
-      if (code !== 0) return reject(new Error(`load.mjs exited ${code}`));
+      if (code !== 0) return reject(new Error(`${script} exited ${code}`));
       try {
         resolve(JSON.parse(out));
       } catch (err) {
-        reject(new Error(`load.mjs printed no result: ${String(err)}: ${out.slice(0, 300)}`));
+        reject(new Error(`${script} printed no result: ${String(err)}: ${out.slice(0, 300)}`));
       }
     });
   });
