@@ -11,6 +11,7 @@ import {
   REVIEW_REMINDER_DAYS,
 } from './notify/due-sweep.js';
 import { DEFAULT_THRESHOLDS, type MisuseThresholds } from './misuse/grant-activity.js';
+import { MAX_CONNECTIONS_PER_ADDRESS_DEFAULT } from './http/connection-cap.js';
 
 export interface GatewayConfig {
   /** RDX_GATEWAY_HOST (default 127.0.0.1) and RDX_GATEWAY_PORT (default 3000): where the API listens. */
@@ -119,6 +120,11 @@ export interface GatewayConfig {
   corsOrigins: string[];
   /** RDX_ANONYMOUS_RATE_PER_SECOND: calls per second per source address on the routes that take no credentials. */
   anonymousRatePerSecond: number;
+  /**
+   * RDX_MAX_CONNECTIONS_PER_ADDRESS (default 64): open connections one source address may hold; more are closed
+   * as they arrive (http/connection-cap.ts). 0: no cap, for a gateway behind a proxy that limits its clients.
+   */
+  maxConnectionsPerAddress: number;
   /**
    * RDX_PUBLIC_COMPLAINTS_PER_HOUR (default 10): complaints one source address may file on the public route per
    * hour; RDX_PUBLIC_COMPLAINTS_PER_HOUR_TOTAL (default 600): all addresses together. Each is a ledger
@@ -334,6 +340,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     databaseUrl: databaseUrl(env),
     corsOrigins: corsOrigins(env),
     anonymousRatePerSecond: int(env, 'RDX_ANONYMOUS_RATE_PER_SECOND', 50, 1, 1_000_000),
+    maxConnectionsPerAddress: int(
+      env,
+      'RDX_MAX_CONNECTIONS_PER_ADDRESS',
+      MAX_CONNECTIONS_PER_ADDRESS_DEFAULT,
+      0,
+      1_000_000,
+    ),
     publicComplaintsPerHour: int(env, 'RDX_PUBLIC_COMPLAINTS_PER_HOUR', 10, 1, 100_000),
     publicComplaintsPerHourTotal: int(env, 'RDX_PUBLIC_COMPLAINTS_PER_HOUR_TOTAL', 600, 1, 1_000_000),
   };

@@ -22,6 +22,7 @@ import { chinaToday } from './enforcement/decide.js';
 import { LeasedCalls, MemoryGrantUsage, PgGrantUsage, type GrantUsage } from './enforcement/grant-usage.js';
 import { Limiter } from './enforcement/limiter.js';
 import { PrivacyBudget } from './enforcement/privacy.js';
+import { capConnectionsPerAddress } from './http/connection-cap.js';
 import { registerGauges, registerNotificationGauges } from './http/gauges.js';
 import { Metrics } from './http/metrics.js';
 import { problemBody } from './problem.js';
@@ -250,6 +251,11 @@ async function main(config: GatewayConfig): Promise<void> {
     app,
   );
   acceptRawUtf8RequestLines(server);
+  const refusedConnection = metrics.counter(
+    'rdx_connections_refused_total',
+    'Connections closed on arrival because their source address held RDX_MAX_CONNECTIONS_PER_ADDRESS open',
+  );
+  capConnectionsPerAddress(server, config.maxConnectionsPerAddress, () => refusedConnection({}));
   // What Node refuses before Express (a malformed request line, oversized headers) still answers as a problem.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();

@@ -5,7 +5,9 @@
  *  - oversized bodies get 413, deeply nested JSON gets 400, both as problems;
  *  - slow clients — headers that never finish, a body that never finishes — are cut off by the server's
  *    timeouts (headersTimeout 10 s and requestTimeout 30 s in gateway/src/main.ts), and how long that takes
- *    is reported.
+ *    is reported;
+ *  - one address may hold 64 open connections (RDX_MAX_CONNECTIONS_PER_ADDRESS): more are reset on arrival,
+ *    and every other client is served meanwhile.
  */
 import { expect } from 'chai';
 import net from 'node:net';
@@ -297,6 +299,56 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
         expect(answer).to.match(/^HTTP\/1\.1 4\d\d /);
         expect(answer, answer.slice(0, 200)).to.match(/content-type: application\/problem\+json/i);
       }
+    });
+  });
+
+  describe('one address holding many connections', () => {
+    /** A connection from `localAddress` that asks for /healthz: the first answer's status line, or how it ended. */
+    const connect = (localAddress: string): Promise<{ socket: net.Socket; answer: string }> =>
+      new Promise((resolve) => {
+        const socket = net.connect({ port: Number(port), host: hostname, localAddress });
+        let data = '';
+        socket.on('data', (d: Buffer) => {
+          data += d.toString('latin1');
+          if (data.includes('\r\n')) resolve({ socket, answer: data.slice(0, data.indexOf('\r\n')) });
+        });
+        socket.on('error', (err: NodeJS.ErrnoException) =>
+          resolve({ socket, answer: err.code ?? String(err) }),
+        );
+        socket.on('close', () => resolve({ socket, answer: data || 'closed without an answer' }));
+        socket.write(`GET /healthz HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+      });
+
+    it('gets 64 connections; the 65th is reset before a byte of it is read, and others are still served', async () => {
+      // An attacker's address of its own (all of 127/8 is loopback), so this test's other clients are not it.
+      const held = await Promise.all(Array.from({ length: 64 }, () => connect('127.0.0.3')));
+      try {
+        // Each got an answer (200, or 429 once the address's anonymous rate is spent): all 64 are open.
+        for (const h of held) expect(h.answer).to.match(/^HTTP\/1\.1 (200|429) /);
+        const extra = await connect('127.0.0.3');
+        expect(extra.answer, 'the 65th connection').to.be.oneOf([
+          'ECONNRESET',
+          'EPIPE',
+          'closed without an answer',
+        ]);
+        // Meanwhile every other address is served, and the refusal is counted for the operator.
+        expect((await fetch(`${base}/healthz`)).status).to.equal(200);
+        const metrics = await (await fetch(`${base}/metrics`)).text();
+        const refused = /^rdx_connections_refused_total\{\} (\d+)$/m.exec(metrics)?.[1];
+        expect(Number(refused ?? 0), 'rdx_connections_refused_total').to.be.at.least(1);
+      } finally {
+        for (const h of held) h.socket.destroy();
+      }
+      // Once they are closed, the address may connect again.
+      await eventually(
+        async () => {
+          const again = await connect('127.0.0.3');
+          again.socket.destroy();
+          return /^HTTP\/1\.1 (200|429) /.test(again.answer);
+        },
+        5000,
+        'the address connects again after closing its connections',
+      );
     });
   });
 });
