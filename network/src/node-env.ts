@@ -56,6 +56,10 @@ export function peerEnv(
     // default, gossip/discovery Connect): that wait was most of a first start. Retrying every 2 s costs a
     // handshake per absent peer.
     CORE_PEER_GOSSIP_RECONNECTINTERVAL: '2s',
+    // A restarted peer counts another as known once it hears that peer's alive message, sent every
+    // aliveTimeInterval (5 s by default): restarts waited ~5.4 s for it. Every second costs a few small messages
+    // between a handful of peers; a dead peer is still dropped after aliveExpirationTimeout (25 s).
+    CORE_PEER_GOSSIP_ALIVETIMEINTERVAL: '1s',
     ...peerTimeWindow(),
     CORE_PEER_FILESYSTEMPATH: paths.nodeData(node.name),
     CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(paths.nodeData(node.name), 'snapshots'),
