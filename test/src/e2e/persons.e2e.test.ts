@@ -140,7 +140,11 @@ describe('natural persons: a person code, a masked name, the same rules (real ne
 
   it('a person rated A may not apply for restricted data, as an enterprise may not', async () => {
     const other = EnterpriseSigner.generateKeyPair();
-    const otherCode = personCode(newIdNumber(), personKey);
+    // Another person: an ID number other than the first person's (they share one of 1000 sequence numbers, and
+    // the same number gives the same person code, which is already onboarded).
+    let otherId = newIdNumber();
+    while (otherId === idNumber) otherId = newIdNumber();
+    const otherCode = personCode(otherId, personKey);
     await new RdxLedger(p.bureau).enterprise.onboard({
       creditCode: otherCode,
       name: '李*',
