@@ -11,6 +11,7 @@ export { NATURES } from './data/natures';
 export { isPersonCode } from './lib/person-code';
 export { BUREAU_MSP } from './lib/access';
 export { openDuties, type OpenDuty } from './models/agreement';
+export { compareRecipients, type RecipientRow } from './models/recipient';
 export { canonicalJson } from './lib/state';
 export { anchorHashOf } from './lib/anchor-hash';
 

@@ -18,7 +18,8 @@ import type { Grant } from '../models/grant';
 import type { BodyPerformance } from '../models/performance';
 import { chinaDayOf, workingDaysBetween } from '../models/calendar';
 import { CALENDAR_SEED } from '../data/calendar-seed';
-import type { DutyDueSoonItem, HistoryEntry, OverdueItem, RecipientRow } from './query-contract';
+import type { DutyDueSoonItem, HistoryEntry, OverdueItem } from './query-contract';
+import type { RecipientRow } from '../models/recipient';
 
 const overdue = (w: World, who: Identity = IDS.bureau) => w.call<OverdueItem[]>(who, C.query, 'ListOverdue');
 

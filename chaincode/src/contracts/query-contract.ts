@@ -27,6 +27,7 @@ import { bodyPerformance, type BodyPerformance } from '../models/performance';
 import { parseDataset, type Dataset } from '../models/dataset';
 import { parseEnterprise, type Enterprise } from '../models/enterprise';
 import { loadGrantShell } from '../models/grant';
+import { compareRecipients, LIVE_GRANT_STATES, type RecipientRow } from '../models/recipient';
 import { dutyBody, parseCreditEvaluation } from './duty-contract';
 import { parseCatalogueReview } from './catalog-contract';
 import { parseBody } from './platform-contract';
@@ -520,7 +521,7 @@ export class QueryContract extends RdxContract {
         const row = await recipients.row(id);
         if (row) rows.push(row);
       }
-    rows.sort((a, b) => a.since.localeCompare(b.since) || a.datasetId.localeCompare(b.datasetId));
+    rows.sort(compareRecipients);
     return JSON.stringify(rows);
   }
 
@@ -556,21 +557,6 @@ export class QueryContract extends RdxContract {
   public async ListCreditEvaluations(ctx: RdxContext): Promise<string> {
     return JSON.stringify(await allOfType(ctx, 'evaluation', parseCreditEvaluation));
   }
-}
-
-/** The grant states whose holders are on the recipients list. */
-const LIVE_GRANT_STATES = ['ACTIVE', 'SUSPENDED'] as const;
-
-/** A row of the recipients list (名单信息). */
-export interface RecipientRow {
-  enterpriseName: string;
-  creditCode: string;
-  datasetId: string;
-  datasetName: string;
-  body: string;
-  since: string;
-  validUntil: string;
-  state: string;
 }
 
 /**

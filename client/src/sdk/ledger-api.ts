@@ -14,6 +14,7 @@ import {
   type DeadlineOptions,
   type LedgerConnection,
 } from '../ledger/fabric-connection.js';
+import { compareRecipients } from '@rdx/chaincode';
 import { fromLedgerError, InputError } from './errors.js';
 import { fabricTransport, validationName, type LedgerTransport } from './ledger-transport.js';
 import { requireDate } from './inputs.js';
@@ -985,7 +986,7 @@ export class QueryApi extends ContractApi {
       rows.push(...page.items);
       bookmark = page.bookmark;
     } while (bookmark);
-    return rows.sort((a, b) => a.since.localeCompare(b.since) || a.datasetId.localeCompare(b.datasetId));
+    return rows.sort(compareRecipients);
   }
 
   /** The public credit evaluations (信用评价). @throws RdxSdkError */

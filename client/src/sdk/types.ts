@@ -13,7 +13,7 @@ import type { DataItem as StoredDataItem, Dataset, OpenAttribute } from '@rdx/ch
 import type { Terms } from '@rdx/chaincode';
 import type { Deadline } from '@rdx/chaincode';
 import type { Complaint as StoredComplaint, Outcome as ComplaintOutcome } from '@rdx/chaincode';
-import type { DueExpiry, GrantState } from '@rdx/chaincode';
+import type { DueExpiry, GrantState, RecipientRow } from '@rdx/chaincode';
 import type { Stamp } from '@rdx/chaincode';
 
 /** Who changed an object, when, in which transaction: on every ledger object. */
@@ -313,17 +313,8 @@ export interface DuePage {
   bookmark: string;
 }
 
-/** A row of the public recipients list (名单信息). */
-export interface Recipient {
-  enterpriseName: string;
-  creditCode: string;
-  datasetId: string;
-  datasetName: string;
-  body: string;
-  since: string;
-  validUntil: string;
-  state: GrantState;
-}
+/** A row of the public recipients list (名单信息), as the chaincode gives it. */
+export type Recipient = RecipientRow;
 
 /** A committed transaction as the peer's ledger (qscc) tells it: who proposed it, who endorsed it. */
 export interface TransactionInfo {
