@@ -60,6 +60,13 @@ export function peerEnv(
     // aliveTimeInterval (5 s by default): restarts waited ~5.4 s for it. Every second costs a few small messages
     // between a handful of peers; a dead peer is still dropped after aliveExpirationTimeout (25 s).
     CORE_PEER_GOSSIP_ALIVETIMEINTERVAL: '1s',
+    // Service discovery counts a peer of the channel once it has that peer's state info, pushed and pulled every
+    // 4 s by default; the count `rdx-network start` waits on (the metric gossip_membership_total_peers_known) is
+    // refreshed only every membershipTrackerInterval (5 s). Together they made a restart wait 0–9 s for gossip.
+    // Each costs a small signed message per peer per second.
+    CORE_PEER_GOSSIP_PUBLISHSTATEINFOINTERVAL: '1s',
+    CORE_PEER_GOSSIP_REQUESTSTATEINFOINTERVAL: '1s',
+    CORE_PEER_GOSSIP_MEMBERSHIPTRACKERINTERVAL: '1s',
     ...peerTimeWindow(),
     CORE_PEER_FILESYSTEMPATH: paths.nodeData(node.name),
     CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(paths.nodeData(node.name), 'snapshots'),

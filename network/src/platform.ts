@@ -205,12 +205,19 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   // The host of the ordering service creates the channel; every other host fetches its first block.
   const createsChannel = orderers.some((o) => o.mspId === 'OrdererMSP');
   const block = createsChannel ? await createGenesisBlock(ctx) : await genesisFromOrderers(ctx);
-  if (orderers.length) {
-    await joinOrderers(ctx, block, orderers);
-    await waitChannelReady(ctx);
-  }
+  if (orderers.length) await joinOrderers(ctx, block, orderers);
   for (const org of new Set(peers.map((p) => p.mspId))) await joinPeers(ctx, block, org);
   if (whole) markPhase(ctx.paths, 'channel');
+  // Three waits that need nothing of each other run at once: restarted Raft orderers elect a leader only after
+  // an election timeout (2.5–5 s), peers learn of each other through gossip (0–2 s), and the chaincode servers
+  // of the package already installed start (a new package restarts them when it is deployed).
+  const orderingReady = orderers.length ? waitChannelReady(ctx) : Promise.resolve();
+  const gossipDone = whole ? waitGossip(ctx) : Promise.resolve();
+  gossipDone.catch(() => {}); // awaited below; its failure must not end the process before that
+  step(
+    `Ordering service (${ctx.topology.consensus === 'bft' ? 'BFT consenters active' : 'Raft leader elected'}); chaincode servers start`,
+  );
+  await Promise.all([orderingReady, startChaincodeServers(ctx, false)]);
   const bureauHere = peers.some((p) => p.mspId === 'BureauMSP');
   step('Chaincode');
   // The bureau commits a definition a majority of members approved; every other org approves on its host.
@@ -220,8 +227,8 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   );
   await startChaincodeServers(ctx, false);
   step('Peers discover each other (gossip)');
-  if (whole) await waitGossip(ctx);
-  else if (bureauHere && deployed.committed) {
+  await gossipDone;
+  if (!whole && bureauHere && deployed.committed) {
     // The bureau's transactions need a body's peer: discovery must know the members' peers first.
     const others = (await channelMembers(ctx)).length - 1;
     const bureauPeer = nodesOf(ctx.topology, 'peer', 'BureauMSP')[0]!;
