@@ -107,8 +107,14 @@ export function orgAdminIdentity(
   };
 }
 
-async function seedDataset(ctx: NetworkContext, p: Parties, demo: DemoDataset): Promise<void> {
-  const { dataset, owner, csv } = demo;
+function contentOf(demo: DemoDataset): { bytes: Buffer; hash: string } {
+  const bytes = Buffer.from(demo.csv, 'utf8');
+  return { bytes, hash: crypto.createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** The dataset on the ledger: registered by its body, listed by the bureau, its version v1 recorded. */
+async function recordDataset(ctx: NetworkContext, p: Parties, demo: DemoDataset): Promise<void> {
+  const { dataset, owner } = demo;
   const body = p.body(owner);
   if (!(await find(p.bureau, 'catalog', 'GetDataset', dataset.id))) {
     ctx.log(`  dataset ${dataset.id} (${dataset.name}) registered by ${owner}`);
@@ -122,8 +128,7 @@ async function seedDataset(ctx: NetworkContext, p: Parties, demo: DemoDataset): 
     ctx.log(`  dataset ${dataset.id} listed in the catalogue by the bureau`);
     await submit(p.bureau, 'catalog', 'ReviewListing', dataset.id, 'approve');
   }
-  const bytes = Buffer.from(csv, 'utf8');
-  const hash = crypto.createHash('sha256').update(bytes).digest('hex');
+  const { bytes, hash } = contentOf(demo);
   const current = (await find(p.bureau, 'catalog', 'GetDataset', dataset.id)) as {
     versions: { version: string }[];
   };
@@ -131,6 +136,12 @@ async function seedDataset(ctx: NetworkContext, p: Parties, demo: DemoDataset): 
     const rows = parseDatasetFile(bytes, 'csv', dataset.items).length;
     await submit(body, 'catalog', 'RecordDatasetVersion', dataset.id, 'v1', hash, String(rows));
   }
+}
+
+/** The version's rows loaded into the gateway (it takes two uploads at a time: one after another here). */
+async function loadIntoGateway(ctx: NetworkContext, demo: DemoDataset): Promise<void> {
+  const { dataset, owner } = demo;
+  const { bytes, hash } = contentOf(demo);
   // The gateway accepts the bytes once its view shows the version the body recorded; the upload is signed
   // by the body's admin, the identity that recorded it.
   const urlPath = `/v1/admin/datasets/${dataset.id}/versions/v1`;
@@ -156,21 +167,28 @@ async function seedEnterprises(ctx: NetworkContext, p: Parties): Promise<DemoEnt
   const known = fs.existsSync(file)
     ? (JSON.parse(fs.readFileSync(file, 'utf8')) as DemoEnterpriseCredentials[])
     : [];
-  const clients = ClientRegistry.open(path.join(gatewayDataDir(ctx), 'clients.db'));
-  const out: DemoEnterpriseCredentials[] = [];
-  try {
-    for (const e of DEMO_ENTERPRISES) {
-      const keyFile = path.join(dir, `${e.creditCode}.key.pem`);
-      if (!fs.existsSync(keyFile))
-        fs.writeFileSync(keyFile, EnterpriseSigner.generateKeyPair().privateKeyPem, { mode: 0o600 });
+  const keyFile = (creditCode: string): string => path.join(dir, `${creditCode}.key.pem`);
+  // Onboarded all at once (each enterprise's keys are its own), so they share a block.
+  await Promise.all(
+    DEMO_ENTERPRISES.map(async (e) => {
+      if (!fs.existsSync(keyFile(e.creditCode)))
+        fs.writeFileSync(keyFile(e.creditCode), EnterpriseSigner.generateKeyPair().privateKeyPem, {
+          mode: 0o600,
+        });
       const publicKey = crypto
-        .createPublicKey(fs.readFileSync(keyFile))
+        .createPublicKey(fs.readFileSync(keyFile(e.creditCode)))
         .export({ type: 'spki', format: 'pem' })
         .toString();
       if (!(await find(p.bureau, 'enterprise', 'GetEnterprise', e.creditCode))) {
         ctx.log(`  enterprise ${e.name} (${e.rating.level}) onboarded by the bureau`);
         await submit(p.bureau, 'enterprise', 'OnboardEnterprise', JSON.stringify({ ...e, publicKey }));
       }
+    }),
+  );
+  const clients = ClientRegistry.open(path.join(gatewayDataDir(ctx), 'clients.db'));
+  const out: DemoEnterpriseCredentials[] = [];
+  try {
+    for (const e of DEMO_ENTERPRISES) {
       const previous = known.find((k) => k.creditCode === e.creditCode);
       const clientSecret =
         previous && clients.verify(e.creditCode, previous.clientSecret)
@@ -182,7 +200,7 @@ async function seedEnterprises(ctx: NetworkContext, p: Parties): Promise<DemoEnt
         rating: e.rating.level,
         clientId: e.creditCode,
         clientSecret,
-        privateKeyFile: keyFile,
+        privateKeyFile: keyFile(e.creditCode),
       });
     }
   } finally {
@@ -195,19 +213,27 @@ async function seedEnterprises(ctx: NetworkContext, p: Parties): Promise<DemoEnt
 export async function seedDemo(ctx: NetworkContext): Promise<DemoEnterpriseCredentials[]> {
   const p = new Parties(ctx.paths, ctx.topology);
   try {
-    for (const demo of demoDatasets()) await seedDataset(ctx, p, demo);
-    const enterprises = await seedEnterprises(ctx, p);
+    // Datasets and enterprises touch keys of their own, and so do the two applications: each group is sent at
+    // once and shares blocks, where one after another each transaction waited for a block of its own.
+    const datasets = demoDatasets();
+    const [, enterprises] = await Promise.all([
+      Promise.all(datasets.map((demo) => recordDataset(ctx, p, demo))),
+      seedEnterprises(ctx, p),
+    ]);
+    for (const demo of datasets) await loadIntoGateway(ctx, demo);
     seedConsoleAccounts(ctx);
     seedBodyAccounts(ctx);
-    for (const g of DEMO_GRANTS) {
-      const e = enterprises.find((x) => x.rating === g.level)!;
-      if (await find(p.bureau, 'application', 'GetApplication', g.appId)) continue;
-      ctx.log(
-        `  ${e.name} applies for ${g.demands.map((d) => d.datasetId).join(', ')}; reviews, agreement, grants`,
-      );
-      const signer = new EnterpriseSigner(e.creditCode, fs.readFileSync(e.privateKeyFile, 'utf8'));
-      await applyAndGetGrants(p, signer, g.appId, g.demands);
-    }
+    await Promise.all(
+      DEMO_GRANTS.map(async (g) => {
+        const e = enterprises.find((x) => x.rating === g.level)!;
+        if (await find(p.bureau, 'application', 'GetApplication', g.appId)) return;
+        ctx.log(
+          `  ${e.name} applies for ${g.demands.map((d) => d.datasetId).join(', ')}; reviews, agreement, grants`,
+        );
+        const signer = new EnterpriseSigner(e.creditCode, fs.readFileSync(e.privateKeyFile, 'utf8'));
+        await applyAndGetGrants(p, signer, g.appId, g.demands);
+      }),
+    );
     return enterprises;
   } finally {
     p.close();
