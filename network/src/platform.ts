@@ -275,13 +275,26 @@ export interface GatewayInstance {
   dataDir: string;
 }
 
+/**
+ * `own` over the operator's `RDX_*` settings from `from`: what the README's settings table says of the gateway
+ * (RDX_CORS_ORIGINS, RDX_MAX_CONNECTIONS_PER_ADDRESS, …) must reach it when `npm start` runs it, while what the
+ * platform decides for the process (identity, ports, folders) wins. Nothing else of the environment passes.
+ */
+export function withOperatorSettings(
+  own: NodeJS.ProcessEnv,
+  from: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  const settings = Object.entries(from).filter(([name]) => name.startsWith('RDX_'));
+  return { ...Object.fromEntries(settings), ...own };
+}
+
 /** The environment a gateway process of the bureau runs with (its settings are gateway/src/config.ts). */
 export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): NodeJS.ProcessEnv {
   const gw = instance ?? { id: GATEWAY_ID, port: ctx.topology.gateway.port, dataDir: gatewayDataDir(ctx) };
   const bureau = orgOf(ctx.topology, 'BureauMSP');
   const peer = nodesOf(ctx.topology, 'peer', 'BureauMSP')[0]!;
   const msp = ctx.paths.identityMsp(bureau.short, 'gateway');
-  return {
+  return withOperatorSettings({
     PATH: process.env.PATH,
     RDX_GATEWAY_HOST: ctx.topology.gateway.host,
     RDX_GATEWAY_PORT: String(gw.port),
@@ -297,7 +310,7 @@ export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): Nod
     RDX_GATEWAY_ID: gw.id,
     RDX_GATEWAY_DATA: gw.dataDir,
     RDX_MSP_DIR: writeMspRoots(ctx),
-  };
+  });
 }
 
 export async function startGateway(ctx: NetworkContext): Promise<void> {
