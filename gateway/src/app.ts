@@ -4,6 +4,7 @@
 import compression from 'compression';
 import express, { type Express } from 'express';
 import { perAddressRate } from './http/anonymous-rate.js';
+import { lateRefusals } from './http/late-refusal.js';
 import { publicComplaintRoutes } from './routes/public-complaints.js';
 import { cors } from './http/cors.js';
 import { allowedMethods, methodNotAllowed } from './http/routing.js';
@@ -69,6 +70,6 @@ export function createApp(s: Services): Express {
   app.use(regulatorRoutes(s), traceRoutes(s), consoleRoutes());
   app.use(methodNotAllowed(allowedAt));
   app.use((req, _res, next) => next(new Problem('NOT_FOUND', `No route for ${req.method} ${req.path}`)));
-  app.use(problemHandler);
+  app.use(lateRefusals(s.config.rateRefusalDelayMs), problemHandler);
   return app;
 }

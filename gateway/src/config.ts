@@ -12,6 +12,7 @@ import {
 } from './notify/due-sweep.js';
 import { DEFAULT_THRESHOLDS, type MisuseThresholds } from './misuse/grant-activity.js';
 import { MAX_CONNECTIONS_PER_ADDRESS_DEFAULT } from './http/connection-cap.js';
+import { RATE_REFUSAL_DELAY_MS_DEFAULT } from './http/late-refusal.js';
 
 export interface GatewayConfig {
   /** RDX_GATEWAY_HOST (default 127.0.0.1) and RDX_GATEWAY_PORT (default 3000): where the API listens. */
@@ -125,6 +126,12 @@ export interface GatewayConfig {
    * as they arrive (http/connection-cap.ts). 0: no cap, for a gateway behind a proxy that limits its clients.
    */
   maxConnectionsPerAddress: number;
+  /**
+   * RDX_RATE_REFUSAL_DELAY_MS (default 1000): how long a 429 for an anonymous caller's rate (the token endpoint's
+   * guard, routes that take no credentials) is held before it is answered, never past its Retry-After
+   * (http/late-refusal.ts). 0: at once.
+   */
+  rateRefusalDelayMs: number;
   /**
    * RDX_PUBLIC_COMPLAINTS_PER_HOUR (default 10): complaints one source address may file on the public route per
    * hour; RDX_PUBLIC_COMPLAINTS_PER_HOUR_TOTAL (default 600): all addresses together. Each is a ledger
@@ -347,6 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       0,
       1_000_000,
     ),
+    rateRefusalDelayMs: int(env, 'RDX_RATE_REFUSAL_DELAY_MS', RATE_REFUSAL_DELAY_MS_DEFAULT, 0, 10_000),
     publicComplaintsPerHour: int(env, 'RDX_PUBLIC_COMPLAINTS_PER_HOUR', 10, 1, 100_000),
     publicComplaintsPerHourTotal: int(env, 'RDX_PUBLIC_COMPLAINTS_PER_HOUR_TOTAL', 600, 1, 1_000_000),
   };

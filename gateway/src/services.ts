@@ -102,6 +102,7 @@ export interface Services {
         GatewayConfig,
         | 'corsOrigins'
         | 'anonymousRatePerSecond'
+        | 'rateRefusalDelayMs'
         | 'publicComplaintsPerHour'
         | 'publicComplaintsPerHourTotal'
         | 'webhookAllowPrivate'

@@ -1,7 +1,7 @@
 /**
  * The token endpoint under attack, through plain HTTP: a flood of bogus attempts must not stall data calls,
  * guessing a client's secret locks it out, one address cannot hammer the endpoint, and a full hash queue
- * refuses at once. Every refusal is 429 RATE_LIMITED with Retry-After.
+ * refuses without hashing. Every refusal is 429 RATE_LIMITED with Retry-After.
  */
 import { expect } from 'chai';
 import { CODE, DS } from '../testing/fixtures.js';
@@ -42,7 +42,7 @@ describe('the token endpoint’s guard', () => {
     expect(turns, 'event loop turns during 20 hashes').to.be.above(100);
   });
 
-  it('a flood of bogus attempts is answered, the excess refused at once, and data calls go on', async () => {
+  it('a flood of bogus attempts is answered, the excess refused without hashing, and data calls go on', async () => {
     const h = await startHarness({ loginGuard: { hashesInFlight: 1, hashQueue: 16 } });
     try {
       const attempts = Array.from({ length: 300 }, (_, i) =>
@@ -102,7 +102,7 @@ describe('the token endpoint’s guard', () => {
     }
   });
 
-  it('when the hash queue is full, further attempts are refused at once', async () => {
+  it('when the hash queue is full, further attempts are refused without waiting for a hash', async () => {
     const h = await startHarness({ loginGuard: { hashesInFlight: 1, hashQueue: 2 } });
     try {
       const replies = await Promise.all(

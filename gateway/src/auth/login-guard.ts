@@ -3,9 +3,11 @@
  * deliberately slow hash (scrypt); unguarded, a few hundred bogus attempts keep the CPU busy and every data call
  * waits. So: attempts are limited per source address and per claimed client id (token buckets), repeated
  * failures lock the client id and the address out for a growing time, and the hashes run off the event loop,
- * a bounded number at a time, with a bounded queue. A refusal is 429 with `Retry-After`.
+ * a bounded number at a time, with a bounded queue. A refusal is 429 with `Retry-After`, answered after it or
+ * after a second, whichever is sooner (http/late-refusal.ts).
  */
 import crypto from 'node:crypto';
+import { answerLate } from '../http/late-refusal.js';
 import { Problem } from '../problem.js';
 
 export interface LoginGuardOptions {
@@ -27,7 +29,7 @@ export interface LoginGuardOptions {
   maxLockoutSeconds: number;
   /** Secret hashes computed at once (each keeps a CPU core busy for ~50 ms). Default 1. */
   hashesInFlight: number;
-  /** Attempts waiting for a hash; more are refused at once. Default 32. */
+  /** Attempts waiting for a hash; more are refused without one (answered late: http/late-refusal.ts). Default 32. */
   hashQueue: number;
   /** Most addresses and client ids remembered; the least recently seen are forgotten first. */
   maxTracked: number;
@@ -176,10 +178,12 @@ export class LoginGuard {
 
 function refused(waitMs: number, detail: string): Problem {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return new Problem(
-    'RATE_LIMITED',
-    `${detail} (retry after ${seconds} s)`,
-    { error: 'slow_down' },
-    { 'Retry-After': String(seconds) },
+  return answerLate(
+    new Problem(
+      'RATE_LIMITED',
+      `${detail} (retry after ${seconds} s)`,
+      { error: 'slow_down' },
+      { 'Retry-After': String(seconds) },
+    ),
   );
 }

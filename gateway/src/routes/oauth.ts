@@ -7,6 +7,7 @@
  * id, lockout after failures, secret hashes off the event loop).
  */
 import express, { type Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import { lateRefusals } from '../http/late-refusal.js';
 import { apiRouter } from '../http/routing.js';
 import jwt from 'jsonwebtoken';
 import { LoginGuard } from '../auth/login-guard.js';
@@ -225,7 +226,7 @@ export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
     },
   );
 
-  r.use('/oauth/token', oauthErrorHandler);
+  r.use('/oauth/token', lateRefusals(s.config.rateRefusalDelayMs), oauthErrorHandler);
 
   // RFC 8414: what a standard client needs to find the token endpoint and the keys by itself.
   r.get('/.well-known/oauth-authorization-server', anonymous, (_req, res) => {

@@ -91,6 +91,10 @@ export interface HarnessOptions {
   corsOrigins?: string[];
   /** Complaints per address and hour on the public route (default 10 000, so only its own test meets it). */
   publicComplaintsPerHour?: number;
+  /** Calls per second per address on the routes that take no credentials (default: the platform's, 50). */
+  anonymousRatePerSecond?: number;
+  /** How long a refusal of an anonymous caller's rate is held (default: the platform's, 1000 ms). */
+  rateRefusalDelayMs?: number;
 }
 
 /** One answer of the server, as sent. */
@@ -433,6 +437,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       corsOrigins: opts.corsOrigins ?? [],
       publicComplaintsPerHour: opts.publicComplaintsPerHour ?? 10_000,
       publicComplaintsPerHourTotal: 1_000_000,
+      anonymousRatePerSecond: opts.anonymousRatePerSecond,
+      rateRefusalDelayMs: opts.rateRefusalDelayMs,
     },
     view,
     ledger,

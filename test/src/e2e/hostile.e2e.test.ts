@@ -351,4 +351,82 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
       );
     });
   });
+  describe('one address flooding the token endpoint', () => {
+    // An enterprise of its own with a grant: the suite's first one was downgraded above.
+    let dataToken = '';
+    before(async () => {
+      const client = await onboard(p, 'AA');
+      await applyAndGetGrants(p, client.signer, `hostile-flood-${runId}`, [
+        demand(DATASET, 'MarketMSP', ['uscc', 'entity_name']),
+      ]);
+      await eventually(
+        async () => {
+          dataToken = await tokenFor(base, client.creditCode, client.privateKeyPem).catch(() => '');
+          return dataToken !== '' && (await records(dataToken)).status === 200;
+        },
+        20_000,
+        'the gateway serves the new grant',
+      );
+    });
+
+    /**
+     * A keep-alive connection from `localAddress` sending bogus logins one after another until `until`: the
+     * status line and Retry-After of each answer it got.
+     */
+    const floodLogins = (
+      localAddress: string,
+      until: number,
+    ): Promise<{ status: string; retryAfter?: string }[]> =>
+      new Promise((resolve) => {
+        const answers: { status: string; retryAfter?: string }[] = [];
+        const body = 'grant_type=client_credentials&client_id=91331100FLOOD0000&client_secret=guess';
+        const socket = net.connect({ port: Number(port), host: hostname, localAddress });
+        const ask = (): void => {
+          if (Date.now() >= until) return void socket.end();
+          socket.write(
+            `POST /oauth/token HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+          );
+        };
+        let data = '';
+        socket.on('data', (d: Buffer) => {
+          data += d.toString('latin1');
+          for (let end = data.indexOf('\r\n\r\n'); end >= 0; end = data.indexOf('\r\n\r\n')) {
+            const head = data.slice(0, end);
+            const length = Number(/^content-length: (\d+)$/im.exec(head)?.[1] ?? 0);
+            if (data.length < end + 4 + length) break;
+            answers.push({ status: head.slice(9, 12), retryAfter: /^retry-after: (\d+)$/im.exec(head)?.[1] });
+            data = data.slice(end + 4 + length);
+            ask();
+          }
+        });
+        socket.on('connect', ask);
+        socket.on('error', () => resolve(answers));
+        socket.on('close', () => resolve(answers));
+      });
+
+    it('waits a second before each refusal: 16 connections sending bogus secrets back to back get a few answers each, and data calls go on', async () => {
+      // Its own address (127/8 is loopback): the guard's lockout of it touches no other test's client.
+      const until = Date.now() + 4000;
+      const flood = Promise.all(Array.from({ length: 16 }, () => floodLogins('127.0.0.4', until)));
+      const data: number[] = [];
+      // Five a second, well inside the grant's rate.
+      for (; Date.now() < until - 500; await new Promise((r) => setTimeout(r, 200)))
+        data.push((await records(dataToken)).status);
+      const answers = await flood;
+      expect(data.length, 'data calls during the flood').to.be.at.least(3);
+      expect(
+        data.every((s) => s === 200),
+        `data call statuses ${data.join(',')}`,
+      ).to.equal(true);
+      const all = answers.flat();
+      const refused = all.filter((a) => a.status === '429');
+      expect(refused.length, 'refusals').to.be.at.least(16);
+      for (const r of refused) expect(Number(r.retryAfter), 'Retry-After').to.be.at.least(1);
+      expect(all.filter((a) => !['401', '429'].includes(a.status))).to.deep.equal([]);
+      // Answered at once, a refusal comes back in about a millisecond: thousands in 4 s on each connection.
+      // Held, a connection gets the answers to the few secrets the guard hashes before it locks the client id
+      // and the address out, then one refusal a second.
+      for (const each of answers) expect(each.length, 'answers on one connection in 4 s').to.be.at.most(12);
+    });
+  });
 });

@@ -1,0 +1,32 @@
+/**
+ * Refusals of an anonymous caller's rate are answered late: after their Retry-After, at most a second
+ * (RDX_RATE_REFUSAL_DELAY_MS). A refusal costs little, but answered at once it invites the next request at once:
+ * one address flooding the token endpoint over its 64 connections (http/connection-cap.ts) took most turns of
+ * the event loop and data calls waited seconds behind it (docs/PERFORMANCE.md, figure 1b). Held, each of those
+ * connections sends one request a second and costs a timer. An honest client loses nothing: it may not try
+ * again before Retry-After anyway.
+ */
+import type { ErrorRequestHandler } from 'express';
+import type { Problem } from '../problem.js';
+
+export const RATE_REFUSAL_DELAY_MS_DEFAULT = 1000;
+
+const late = new WeakSet<Problem>();
+
+/** Marks `problem` (a 429 with Retry-After) to be answered late; returns it. */
+export function answerLate(problem: Problem): Problem {
+  late.add(problem);
+  return problem;
+}
+
+/**
+ * Error middleware, just before the problem handler: passes on every error, a marked refusal after
+ * min(Retry-After, `delayMs`). 0: at once.
+ */
+export function lateRefusals(delayMs = RATE_REFUSAL_DELAY_MS_DEFAULT): ErrorRequestHandler {
+  return (err, _req, _res, next) => {
+    if (delayMs <= 0 || !late.has(err as Problem)) return next(err);
+    const retryAfterMs = Number((err as Problem).headers['Retry-After'] ?? 0) * 1000;
+    setTimeout(() => next(err), Math.min(delayMs, retryAfterMs));
+  };
+}
