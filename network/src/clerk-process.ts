@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { ClerkStatus } from '@rdx/clerk';
 import type { NetworkContext } from './context.js';
+import { withOperatorSettings } from './operator-settings.js';
 import { httpStatus, PlatformError, runningPid, startDaemon, tcpOpen, waitUntil } from './proc.js';
 import { nodesOf, orgOf } from './topology.js';
 
@@ -20,7 +21,7 @@ export function clerkEnv(ctx: NetworkContext): NodeJS.ProcessEnv {
   const peer = nodesOf(ctx.topology, 'peer', 'BureauMSP')[0]!;
   const msp = ctx.paths.identityMsp(bureau.short, 'clerk');
   const tls = ctx.paths.identityTls(bureau.short, 'clerk');
-  return {
+  return withOperatorSettings({
     PATH: process.env.PATH,
     RDX_CLERK_MSP_ID: bureau.mspId,
     RDX_CLERK_CERT: path.join(msp, 'signcerts', 'cert.pem'),
@@ -33,8 +34,7 @@ export function clerkEnv(ctx: NetworkContext): NodeJS.ProcessEnv {
     RDX_CHAINCODE: ctx.topology.chaincodeName,
     RDX_CLERK_HOST: ctx.topology.clerk.host,
     RDX_CLERK_PORT: String(ctx.topology.clerk.port),
-    ...(process.env.RDX_CLERK_INTERVAL_S ? { RDX_CLERK_INTERVAL_S: process.env.RDX_CLERK_INTERVAL_S } : {}),
-  };
+  });
 }
 
 /** Starts the clerk unless it runs, and waits until its operations endpoint answers. */

@@ -15,6 +15,7 @@ import {
 } from './channel.js';
 import { channelMembers, fetchGenesisBlock, localAdminOrg } from './consortium/channel-config.js';
 import { exportOrg, isLocalOrg } from './consortium/org-definition.js';
+import { withOperatorSettings } from './operator-settings.js';
 import { deployChaincode, startChaincodeServers } from './chaincode-deploy.js';
 import { CLERK_PROCESS, startClerk } from './clerk-process.js';
 import { makePrivate } from './home-permissions.js';
@@ -273,19 +274,6 @@ export interface GatewayInstance {
   id: string;
   port: number;
   dataDir: string;
-}
-
-/**
- * `own` over the operator's `RDX_*` settings from `from`: what the README's settings table says of the gateway
- * (RDX_CORS_ORIGINS, RDX_MAX_CONNECTIONS_PER_ADDRESS, …) must reach it when `npm start` runs it, while what the
- * platform decides for the process (identity, ports, folders) wins. Nothing else of the environment passes.
- */
-export function withOperatorSettings(
-  own: NodeJS.ProcessEnv,
-  from: NodeJS.ProcessEnv = process.env,
-): NodeJS.ProcessEnv {
-  const settings = Object.entries(from).filter(([name]) => name.startsWith('RDX_'));
-  return { ...Object.fromEntries(settings), ...own };
 }
 
 /** The environment a gateway process of the bureau runs with (its settings are gateway/src/config.ts). */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { withOperatorSettings } from './platform.js';
+import { withOperatorSettings } from './operator-settings.js';
 
 describe('the settings a platform process starts with', () => {
   it("carries the operator's RDX_ settings, nothing else of the environment, and the platform's own over them", () => {
