@@ -87,6 +87,38 @@ describe('refusals of an anonymous caller’s rate, answered late', () => {
     }
   });
 
+  it('an anonymous download over its rate and a complaint over its hourly limit wait for their 429 too; an enterprise over its rate does not', async () => {
+    const h = await startHarness({ ratePerSecond: 1, publicComplaintsPerHour: 1 });
+    try {
+      const timed = async (call: Promise<Reply>): Promise<{ reply: Reply; ms: number }> => {
+        const asked = performance.now();
+        const reply = await call;
+        return { reply, ms: performance.now() - asked };
+      };
+      const downloads = [];
+      for (let i = 0; i < 3; i++) downloads.push(await timed(h.get(`/v1/open/datasets/${DS.OPEN}/download`)));
+      const refusedDownloads = downloads.filter((d) => d.reply.status === 429);
+      expect(refusedDownloads.length, 'downloads refused beyond 1 a second').to.be.at.least(1);
+      for (const d of refusedDownloads) expect(d.ms, 'ms before the refusal arrived').to.be.at.least(990);
+
+      const complaint = { json: { subject: 'x'.repeat(10), text: 'y'.repeat(30) } };
+      await h.post('/v1/public/complaints', complaint); // the hour's one (accepted or refused for its content)
+      const refusedComplaint = await timed(h.post('/v1/public/complaints', complaint));
+      expect(refusedComplaint.reply.status).to.equal(429);
+      expect(refusedComplaint.ms, 'ms before the refusal arrived').to.be.at.least(990);
+
+      // An enterprise is known and accountable: its refusals come at once (as before).
+      const calls = [];
+      for (let i = 0; i < 3; i++)
+        calls.push(await timed(h.get(`/v1/datasets/${DS.OPEN}/records?limit=1`, { as: 'A' })));
+      const refusedCalls = calls.filter((c) => c.reply.status === 429);
+      expect(refusedCalls.length, 'calls refused beyond 1 a second').to.be.at.least(1);
+      for (const c of refusedCalls) expect(c.ms, 'ms before the refusal arrived').to.be.below(900);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('an address over its rate on a route without credentials waits for its 429 too', async () => {
     const h = await startHarness({ anonymousRatePerSecond: 1 });
     try {

@@ -19,14 +19,17 @@ export function answerLate(problem: Problem): Problem {
   return problem;
 }
 
-/**
- * Error middleware, just before the problem handler: passes on every error, a marked refusal after
- * min(Retry-After, `delayMs`). 0: at once.
- */
+/** How long to hold `err` before answering: min(Retry-After, `delayMs`) for a marked refusal, else 0. */
+export function holdFor(err: unknown, delayMs = RATE_REFUSAL_DELAY_MS_DEFAULT): number {
+  if (delayMs <= 0 || !late.has(err as Problem)) return 0;
+  return Math.min(delayMs, Number((err as Problem).headers['Retry-After'] ?? 0) * 1000);
+}
+
+/** Error middleware, just before the problem handler: passes on every error, a marked refusal late. */
 export function lateRefusals(delayMs = RATE_REFUSAL_DELAY_MS_DEFAULT): ErrorRequestHandler {
   return (err, _req, _res, next) => {
-    if (delayMs <= 0 || !late.has(err as Problem)) return next(err);
-    const retryAfterMs = Number((err as Problem).headers['Retry-After'] ?? 0) * 1000;
-    setTimeout(() => next(err), Math.min(delayMs, retryAfterMs));
+    const ms = holdFor(err, delayMs);
+    if (ms === 0) return next(err);
+    setTimeout(() => next(err), ms);
   };
 }

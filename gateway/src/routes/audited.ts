@@ -8,6 +8,7 @@
  */
 import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
+import { holdFor } from '../http/late-refusal.js';
 import { requestIdOf } from '../http/security.js';
 import { Problem, problemBody, PROBLEMS } from '../problem.js';
 import type { AuditEntry, Services } from '../services.js';
@@ -88,6 +89,9 @@ export async function deny(
     unlogged(s, problem.code);
   }
   decisions(s, 'deny', problem.code);
+  // An anonymous caller over its rate waits for its refusal (http/late-refusal.ts); its record is written.
+  const hold = holdFor(problem, s.config.rateRefusalDelayMs);
+  if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
   res.set(problem.headers).status(PROBLEMS[problem.code].status).type('application/problem+json').send(body);
   if (denied) watch(s, req, denied);
 }

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import { canonicalJson } from '@rdx/client';
 import type { Router, Request } from 'express';
+import { answerLate } from '../http/late-refusal.js';
 import { apiRouter, jsonBody } from '../http/routing.js';
 import { authenticate } from '../http/authenticate.js';
 import { requestIdOf } from '../http/security.js';
@@ -199,10 +200,11 @@ export function dataRoutes(s: Services): Router {
   async function limit(
     decision: { grant?: { id: string; dailyQuota: number } },
     caller: string,
+    anonymous = false,
   ): Promise<void> {
     const key = decision.grant?.id ?? `open:${caller}`;
-    if (!s.limiter.take(key))
-      throw new Problem(
+    if (!s.limiter.take(key)) {
+      const refusal = new Problem(
         'RATE_LIMITED',
         decision.grant
           ? `Grant ${key} is calling faster than allowed; slow down.`
@@ -210,6 +212,8 @@ export function dataRoutes(s: Services): Router {
         {},
         { 'Retry-After': '1' },
       );
+      throw anonymous ? answerLate(refusal) : refusal;
+    }
     // The daily quota is the grant's across every gateway sharing the database (enforcement/grant-usage.ts).
     const grant = decision.grant;
     if (grant && !(await s.usage.take(grant.id, chinaToday(s.now()), 'calls', 1, grant.dailyQuota)))
@@ -412,7 +416,7 @@ export function dataRoutes(s: Services): Router {
           `Dataset ${dataset.id} is ${dataset.openAttribute}: restricted public data is opened only by interface calls, never by download (Z20).`,
         );
       }
-      await limit({}, `address:${req.socket.remoteAddress ?? 'unknown'}`);
+      await limit({}, `address:${req.socket.remoteAddress ?? 'unknown'}`, true);
       const version = loaded(dataset);
       const names = dataset.items.map((i) => i.name);
       const personal = new Set(dataset.items.filter((i) => i.personal).map((i) => i.name));

@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import type { RequestHandler, Router } from 'express';
 import { COMPLAINT_RECEIPT_HEADER, personalDataHash, RdxLedger, type PlatformComplaint } from '@rdx/client';
 import { Limiter } from '../enforcement/limiter.js';
+import { answerLate } from '../http/late-refusal.js';
 import { apiRouter, jsonBody } from '../http/routing.js';
 import { ledgerProblem, Problem } from '../problem.js';
 import type { Services } from '../services.js';
@@ -55,11 +56,13 @@ export function publicComplaintRoutes(s: Services, anonymous: RequestHandler): R
     next(
       ok
         ? undefined
-        : new Problem(
-            'RATE_LIMITED',
-            `Complaints are taken at most ${perHour} an hour from one address (${total} from all); try again later.`,
-            {},
-            { 'Retry-After': '600' },
+        : answerLate(
+            new Problem(
+              'RATE_LIMITED',
+              `Complaints are taken at most ${perHour} an hour from one address (${total} from all); try again later.`,
+              {},
+              { 'Retry-After': '600' },
+            ),
           ),
     );
   };
