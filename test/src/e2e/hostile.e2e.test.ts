@@ -81,20 +81,27 @@ function assertOAuthError(
 }
 
 describe('hostile clients against the real gateway: stale tokens, oversized and nested bodies, slow and malformed requests', () => {
-  before(async () => {
-    p = new Parties();
-    aa = await onboard(p, 'AA');
-    await applyAndGetGrants(p, aa.signer, `hostile-${runId}`, [
+  /** An AA enterprise onboarded with a grant on DATASET, and a token the gateway serves it data with. */
+  async function enterpriseWithGrant(appId: string): Promise<{ enterprise: TestEnterprise; token: string }> {
+    const enterprise = await onboard(p, 'AA');
+    await applyAndGetGrants(p, enterprise.signer, appId, [
       demand(DATASET, 'MarketMSP', ['uscc', 'entity_name']),
     ]);
+    let issued = '';
     await eventually(
       async () => {
-        token = await tokenFor(base, aa.creditCode, aa.privateKeyPem).catch(() => '');
-        return token !== '' && (await records(token)).status === 200;
+        issued = await tokenFor(base, enterprise.creditCode, enterprise.privateKeyPem).catch(() => '');
+        return issued !== '' && (await records(issued)).status === 200;
       },
       20_000,
       'the gateway serves the new grant',
     );
+    return { enterprise, token: issued };
+  }
+
+  before(async () => {
+    p = new Parties();
+    ({ enterprise: aa, token } = await enterpriseWithGrant(`hostile-${runId}`));
   });
   after(() => p.close());
 
@@ -355,18 +362,7 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
     // An enterprise of its own with a grant: the suite's first one was downgraded above.
     let dataToken = '';
     before(async () => {
-      const client = await onboard(p, 'AA');
-      await applyAndGetGrants(p, client.signer, `hostile-flood-${runId}`, [
-        demand(DATASET, 'MarketMSP', ['uscc', 'entity_name']),
-      ]);
-      await eventually(
-        async () => {
-          dataToken = await tokenFor(base, client.creditCode, client.privateKeyPem).catch(() => '');
-          return dataToken !== '' && (await records(dataToken)).status === 200;
-        },
-        20_000,
-        'the gateway serves the new grant',
-      );
+      ({ token: dataToken } = await enterpriseWithGrant(`hostile-flood-${runId}`));
     });
 
     /**
