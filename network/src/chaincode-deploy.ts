@@ -271,16 +271,22 @@ export async function deployChaincode(
 
   const packageIds: Record<string, string> =
     state.chaincode?.label === label ? { ...state.chaincode.packageIds } : {};
-  for (const org of local) {
-    const pkg = await packageFor(ctx, org, label);
-    const packageId = (await peerCli(ctx, org, ['lifecycle', 'chaincode', 'calculatepackageid', pkg])).trim();
-    packageIds[org.mspId] = packageId;
-    const installed = await peerCli(ctx, org, ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json']);
-    if (!installed.includes(packageId)) {
-      ctx.log(`  install on ${peerOf(ctx, org).name}`);
-      await peerCli(ctx, org, ['lifecycle', 'chaincode', 'install', pkg]);
-    }
-  }
+  // Each local org installs on its own peer and approves for itself: all at once (approvals are transactions on
+  // keys of each org's own, so they share a block).
+  await Promise.all(
+    local.map(async (org) => {
+      const pkg = await packageFor(ctx, org, label);
+      const packageId = (
+        await peerCli(ctx, org, ['lifecycle', 'chaincode', 'calculatepackageid', pkg])
+      ).trim();
+      packageIds[org.mspId] = packageId;
+      const installed = await peerCli(ctx, org, ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json']);
+      if (!installed.includes(packageId)) {
+        ctx.log(`  install on ${peerOf(ctx, org).name}`);
+        await peerCli(ctx, org, ['lifecycle', 'chaincode', 'install', pkg]);
+      }
+    }),
+  );
   // Servers first: the peers dial them on the first transaction after commit. Only a new package restarts a
   // running server: a new definition of the same package (a body joining) must not interrupt transactions.
   const newPackage = state.chaincode?.label !== label;
@@ -288,19 +294,21 @@ export async function deployChaincode(
   await startChaincodeServers(ctx, newPackage);
 
   // Each local org approves unless it has: a new member approves the definition already committed, too.
-  for (const org of local) {
-    if ((await approvedVersion(ctx, org, sequence)) === version) continue;
-    ctx.log(`  approve for ${org.mspId}`);
-    await peerCli(ctx, org, [
-      'lifecycle',
-      'chaincode',
-      'approveformyorg',
-      ...definitionArgs(ctx, org, proposal),
-      '--package-id',
-      packageIds[org.mspId]!,
-      '--waitForEvent',
-    ]);
-  }
+  await Promise.all(
+    local.map(async (org) => {
+      if ((await approvedVersion(ctx, org, sequence)) === version) return;
+      ctx.log(`  approve for ${org.mspId}`);
+      await peerCli(ctx, org, [
+        'lifecycle',
+        'chaincode',
+        'approveformyorg',
+        ...definitionArgs(ctx, org, proposal),
+        '--package-id',
+        packageIds[org.mspId]!,
+        '--waitForEvent',
+      ]);
+    }),
+  );
   if (committed?.version === version)
     return { label, version, sequence, changed: true, committed: true, waitingFor: [] };
   const approvals = await approvalsOf(ctx, local[0]!, proposal);

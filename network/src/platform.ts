@@ -188,7 +188,8 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   const cas = nodesOf(ctx.topology, 'ca').filter((n) =>
     whole ? !orgOf(ctx.topology, n.mspId).joinsLater : inScope(n),
   );
-  for (const ca of cas) await initOrg(ctx, ca.mspId);
+  // Each org's CA, identities and files are its own: the orgs enrol at the same time.
+  await Promise.all(cas.map((ca) => initOrg(ctx, ca.mspId)));
   if (whole) markPhase(ctx.paths, 'crypto');
   writeWallet(ctx.paths, ctx.topology);
   const local = (n: NodeSpec): boolean => inScope(n) && isLocalOrg(ctx.paths, orgOf(ctx.topology, n.mspId));
