@@ -70,7 +70,7 @@ function settle(i, due, status) {
   if (++done === total) finish();
 }
 
-const sockets = [];
+const sockets = new Set();
 const idle = [];
 const waiting = [];
 let open = 0;
@@ -84,7 +84,7 @@ function connection() {
     ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
   });
   socket.setNoDelay(true);
-  sockets.push(socket);
+  sockets.add(socket);
   let current; // [index, due]
   let buf = Buffer.alloc(0);
   const next = () => {
@@ -117,6 +117,7 @@ function connection() {
     if (gone) return;
     gone = true;
     open--;
+    sockets.delete(socket); // a flood's reset connections are not kept to the end
     const i = idle.indexOf(begin);
     if (i >= 0) idle.splice(i, 1);
     if (current) settle(current[0], current[1], 0);

@@ -129,8 +129,7 @@ export interface GatewayConfig {
   /**
    * RDX_RATE_REFUSAL_DELAY_MS (default 1000): how long a 429 for an anonymous caller's rate (the token endpoint's
    * guard, routes that take no credentials, open downloads, public complaints) is held before it is answered,
-   * never past its Retry-After
-   * (http/late-refusal.ts). 0: at once.
+   * never past its Retry-After (http/late-refusal.ts). 0: at once.
    */
   rateRefusalDelayMs: number;
   /**

@@ -82,19 +82,17 @@ export async function setUpLedger(ctx: NetworkContext): Promise<void> {
       ctx.log(`  opening body ${b.mspId} left the channel`);
       writes.push(platform.submitTransaction('RemoveBody', b.mspId));
     }
-    for (const year of CALENDAR_SEED) {
-      writes.push(
-        (async () => {
-          const present = await platform.evaluateTransaction('GetCalendarYear', String(year.year)).then(
-            () => true,
-            () => false,
-          );
-          if (present) return;
-          ctx.log(`  working-day calendar ${year.year}`);
-          await platform.submitTransaction('SetCalendarYear', JSON.stringify(year));
-        })(),
-      );
-    }
+    writes.push(
+      ...CALENDAR_SEED.map(async (year) => {
+        const present = await platform.evaluateTransaction('GetCalendarYear', String(year.year)).then(
+          () => true,
+          () => false,
+        );
+        if (present) return;
+        ctx.log(`  working-day calendar ${year.year}`);
+        await platform.submitTransaction('SetCalendarYear', JSON.stringify(year));
+      }),
+    );
     writes.push(registerGatewayWith(ctx, bureau.contract('audit'), GATEWAY_ID));
     writes.push(indexDueDates(ctx, bureau.contract('agreement')));
     await Promise.all(writes);

@@ -227,7 +227,6 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   ctx.log(
     `  chaincode ${ctx.topology.chaincodeName} ${deployed.version} (sequence ${deployed.sequence})${deployed.changed ? '' : ', unchanged'}`,
   );
-  await startChaincodeServers(ctx, false);
   step('Peers discover each other (gossip)');
   await gossipDone;
   if (!whole && bureauHere && deployed.committed) {

@@ -7,8 +7,8 @@
  * after a second, whichever is sooner (http/late-refusal.ts).
  */
 import crypto from 'node:crypto';
-import { answerLate } from '../http/late-refusal.js';
-import { Problem } from '../problem.js';
+import { anonymousRateRefusal } from '../http/late-refusal.js';
+import type { Problem } from '../problem.js';
 
 export interface LoginGuardOptions {
   /** Attempts per minute from one source address (burst: the same number). Default 120. */
@@ -178,12 +178,5 @@ export class LoginGuard {
 
 function refused(waitMs: number, detail: string): Problem {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return answerLate(
-    new Problem(
-      'RATE_LIMITED',
-      `${detail} (retry after ${seconds} s)`,
-      { error: 'slow_down' },
-      { 'Retry-After': String(seconds) },
-    ),
-  );
+  return anonymousRateRefusal(`${detail} (retry after ${seconds} s)`, seconds, { error: 'slow_down' });
 }

@@ -6,8 +6,7 @@
  */
 import type { RequestHandler } from 'express';
 import { Limiter } from '../enforcement/limiter.js';
-import { Problem } from '../problem.js';
-import { answerLate } from './late-refusal.js';
+import { anonymousRateRefusal } from './late-refusal.js';
 
 export const ANONYMOUS_RATE_DEFAULT = 50;
 
@@ -15,15 +14,6 @@ export function perAddressRate(ratePerSecond = ANONYMOUS_RATE_DEFAULT): RequestH
   const limiter = new Limiter(ratePerSecond);
   return (req, _res, next) => {
     if (limiter.take(req.socket.remoteAddress ?? 'unknown')) return next();
-    next(
-      answerLate(
-        new Problem(
-          'RATE_LIMITED',
-          'This address is calling faster than allowed; slow down.',
-          {},
-          { 'Retry-After': '1' },
-        ),
-      ),
-    );
+    next(anonymousRateRefusal('This address is calling faster than allowed; slow down.', 1));
   };
 }

@@ -27,14 +27,19 @@ async function flood(h: Harness, connections: number, ms: number): Promise<Reply
   );
 }
 
+/** An answer and how many ms it took to arrive. */
+async function timed(call: Promise<Reply>): Promise<{ reply: Reply; ms: number }> {
+  const asked = performance.now();
+  const reply = await call;
+  return { reply, ms: performance.now() - asked };
+}
+
 describe('refusals of an anonymous caller’s rate, answered late', () => {
   it('a refused token request gets its 429 after a second (its Retry-After is longer), still with Retry-After', async () => {
     const h = await startHarness({ loginGuard: { perAddressPerMinute: 1 } });
     try {
       assertOAuthError(await bogusLogin(h, 0), 401, 'INVALID_CLIENT');
-      const asked = performance.now();
-      const refused = await bogusLogin(h, 1);
-      const waited = performance.now() - asked;
+      const { reply: refused, ms: waited } = await timed(bogusLogin(h, 1));
       assertOAuthError(refused, 429, 'RATE_LIMITED');
       expect(Number(refused.headers.get('retry-after'))).to.be.at.least(1);
       expect(waited, 'ms before the refusal arrived').to.be.at.least(990);
@@ -90,11 +95,6 @@ describe('refusals of an anonymous caller’s rate, answered late', () => {
   it('an anonymous download over its rate and a complaint over its hourly limit wait for their 429 too; an enterprise over its rate does not', async () => {
     const h = await startHarness({ ratePerSecond: 1, publicComplaintsPerHour: 1 });
     try {
-      const timed = async (call: Promise<Reply>): Promise<{ reply: Reply; ms: number }> => {
-        const asked = performance.now();
-        const reply = await call;
-        return { reply, ms: performance.now() - asked };
-      };
       const downloads = [];
       for (let i = 0; i < 3; i++) downloads.push(await timed(h.get(`/v1/open/datasets/${DS.OPEN}/download`)));
       const refusedDownloads = downloads.filter((d) => d.reply.status === 429);
@@ -122,12 +122,8 @@ describe('refusals of an anonymous caller’s rate, answered late', () => {
   it('an address over its rate on a route without credentials waits for its 429 too', async () => {
     const h = await startHarness({ anonymousRatePerSecond: 1 });
     try {
-      const replies: { reply: Reply; ms: number }[] = [];
-      for (let i = 0; i < 3; i++) {
-        const asked = performance.now();
-        const reply = await h.get('/healthz');
-        replies.push({ reply, ms: performance.now() - asked });
-      }
+      const replies = [];
+      for (let i = 0; i < 3; i++) replies.push(await timed(h.get('/healthz')));
       const refused = replies.filter((r) => r.reply.status === 429);
       expect(refused.length, 'refused beyond 1 a second').to.be.at.least(1);
       for (const r of refused) {

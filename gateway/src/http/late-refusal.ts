@@ -7,7 +7,7 @@
  * again before Retry-After anyway.
  */
 import type { ErrorRequestHandler } from 'express';
-import type { Problem } from '../problem.js';
+import { Problem } from '../problem.js';
 
 export const RATE_REFUSAL_DELAY_MS_DEFAULT = 1000;
 
@@ -17,6 +17,15 @@ const late = new WeakSet<Problem>();
 export function answerLate(problem: Problem): Problem {
   late.add(problem);
   return problem;
+}
+
+/** A 429 RATE_LIMITED for an anonymous caller, with `Retry-After` in whole seconds, to be answered late. */
+export function anonymousRateRefusal(
+  detail: string,
+  retryAfterSeconds: number,
+  extra: Record<string, unknown> = {},
+): Problem {
+  return answerLate(new Problem('RATE_LIMITED', detail, extra, { 'Retry-After': String(retryAfterSeconds) }));
 }
 
 /** How long to hold `err` before answering: min(Retry-After, `delayMs`) for a marked refusal, else 0. */

@@ -12,7 +12,7 @@ import crypto from 'node:crypto';
 import type { RequestHandler, Router } from 'express';
 import { COMPLAINT_RECEIPT_HEADER, personalDataHash, RdxLedger, type PlatformComplaint } from '@rdx/client';
 import { Limiter } from '../enforcement/limiter.js';
-import { answerLate } from '../http/late-refusal.js';
+import { anonymousRateRefusal } from '../http/late-refusal.js';
 import { apiRouter, jsonBody } from '../http/routing.js';
 import { ledgerProblem, Problem } from '../problem.js';
 import type { Services } from '../services.js';
@@ -56,13 +56,9 @@ export function publicComplaintRoutes(s: Services, anonymous: RequestHandler): R
     next(
       ok
         ? undefined
-        : answerLate(
-            new Problem(
-              'RATE_LIMITED',
-              `Complaints are taken at most ${perHour} an hour from one address (${total} from all); try again later.`,
-              {},
-              { 'Retry-After': '600' },
-            ),
+        : anonymousRateRefusal(
+            `Complaints are taken at most ${perHour} an hour from one address (${total} from all); try again later.`,
+            600,
           ),
     );
   };
