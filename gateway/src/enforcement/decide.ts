@@ -19,6 +19,33 @@ export interface AccessRequest {
   today: string;
 }
 
+/**
+ * A dataset's item names and a grant's items as sets, made once per object rather than on every call: the view
+ * replaces a dataset's or grant's object whenever the ledger changes it, so a set is never stale.
+ */
+const itemNames = new WeakMap<DatasetView, ReadonlySet<string>>();
+const grantedItems = new WeakMap<GrantView, ReadonlySet<string>>();
+
+function itemNamesOf(dataset: DatasetView): ReadonlySet<string> {
+  let names = itemNames.get(dataset);
+  if (!names) itemNames.set(dataset, (names = new Set(dataset.items.map((i) => i.name))));
+  return names;
+}
+
+function grantedItemsOf(grant: GrantView): ReadonlySet<string> {
+  let items = grantedItems.get(grant);
+  if (!items) grantedItems.set(grant, (items = new Set(grant.items)));
+  return items;
+}
+
+const NONE: readonly string[] = [];
+
+/** The fields not in `allowed`, in the order asked; nothing is allocated when there are none (every call). */
+function missingFrom(fields: readonly string[], allowed: ReadonlySet<string>): readonly string[] {
+  for (const f of fields) if (!allowed.has(f)) return fields.filter((x) => !allowed.has(x));
+  return NONE;
+}
+
 export function decide(view: LedgerView, req: AccessRequest): Decision {
   const dataset = view.datasets.get(req.datasetId);
   if (!dataset) return { allow: false, reason: 'NOT_FOUND', detail: `There is no dataset ${req.datasetId}.` };
@@ -37,8 +64,7 @@ export function decide(view: LedgerView, req: AccessRequest): Decision {
       detail: `${req.creditCode} is not onboarded.`,
       dataset,
     };
-  const known = new Set(dataset.items.map((i) => i.name));
-  const unknown = req.fields.filter((f) => !known.has(f));
+  const unknown = missingFrom(req.fields, itemNamesOf(dataset));
   if (unknown.length)
     return {
       allow: false,
@@ -103,8 +129,7 @@ export function decide(view: LedgerView, req: AccessRequest): Decision {
       grant,
     };
   }
-  const granted = new Set(grant.items);
-  const notGranted = req.fields.filter((f) => !granted.has(f));
+  const notGranted = missingFrom(req.fields, grantedItemsOf(grant));
   if (notGranted.length) {
     return {
       allow: false,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { CODE, grantViews } from '../testing/fixtures.js';
-import { LedgerView } from './ledger-view.js';
+import { LedgerView, type GrantView } from './ledger-view.js';
 
 describe('the ledger view', () => {
   it('an enterprise’s grants are its own, each once, updated in place, and none after a rebuild without them', () => {
@@ -23,5 +23,60 @@ describe('the ledger view', () => {
       all.filter((g) => g.creditCode !== CODE.AA),
     );
     expect(view.grantsOf(CODE.AA)).to.deep.equal([]);
+  });
+
+  describe('the grant a data call is decided on, among the grants of one enterprise on one dataset', () => {
+    const base = grantViews()[0]!;
+    const renewal = (id: string, year: number, state: GrantView['state']): GrantView => ({
+      ...base,
+      id,
+      state,
+      grantedAt: `${year}-03-01T08:00:00.000Z`,
+    });
+
+    it('is the latest ACTIVE one, though a later one is suspended', () => {
+      const view = new LedgerView();
+      view.replaceAll(
+        [],
+        [],
+        [
+          renewal('G-2025', 2025, 'SUSPENDED'),
+          renewal('G-2024', 2024, 'ACTIVE'),
+          renewal('G-2023', 2023, 'ACTIVE'),
+        ],
+      );
+      expect(view.grantFor(base.creditCode, base.datasetId)?.id).to.equal('G-2024');
+    });
+
+    it('is the latest of them when none is ACTIVE, so a denial names the grant the enterprise knows', () => {
+      const view = new LedgerView();
+      view.replaceAll(
+        [],
+        [],
+        [
+          renewal('G-2023', 2023, 'EXPIRED'),
+          renewal('G-2025', 2025, 'SUSPENDED'),
+          renewal('G-2024', 2024, 'REVOKED'),
+        ],
+      );
+      expect(view.grantFor(base.creditCode, base.datasetId)?.id).to.equal('G-2025');
+      view.putGrant(renewal('G-2023', 2023, 'ACTIVE'));
+      expect(view.grantFor(base.creditCode, base.datasetId)?.id, 'once one is ACTIVE again').to.equal(
+        'G-2023',
+      );
+    });
+
+    it('of two granted at the same time, is the one stored first', () => {
+      const view = new LedgerView();
+      view.replaceAll([], [], [renewal('G-B', 2025, 'SUSPENDED'), renewal('G-A', 2025, 'SUSPENDED')]);
+      expect(view.grantFor(base.creditCode, base.datasetId)?.id).to.equal('G-B');
+    });
+
+    it('is none for a pair without grants', () => {
+      const view = new LedgerView();
+      view.replaceAll([], [], [renewal('G-2025', 2025, 'ACTIVE')]);
+      expect(view.grantFor(base.creditCode, 'another-dataset')).to.equal(undefined);
+      expect(view.grantFor('91331100NOBODY0000', base.datasetId)).to.equal(undefined);
+    });
   });
 });

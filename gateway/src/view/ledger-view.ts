@@ -161,14 +161,24 @@ export class LedgerView {
       this.grants.set(grantId, { ...g, state: state as GrantState });
   }
 
-  /** The enterprise's grant on a dataset: an ACTIVE one if any, else the latest, so a denial can say why. */
+  /**
+   * The enterprise's grant on a dataset: the latest ACTIVE one if any, else the latest, so a denial can say why.
+   * Asked on every data call, and a pair gathers a grant per renewal over the years: one pass, nothing copied or
+   * sorted. Ledger times are ISO 8601 in UTC, which order as text; of two granted at the same time the one
+   * stored first is kept.
+   */
   grantFor(creditCode: string, datasetId: string): GrantView | undefined {
     const ids = this.byPair.get(`${creditCode}\u0000${datasetId}`);
     if (!ids) return undefined;
-    const grants = [...ids]
-      .map((id) => this.grants.get(id)!)
-      .sort((a, b) => b.grantedAt.localeCompare(a.grantedAt));
-    return grants.find((g) => g.state === 'ACTIVE') ?? grants[0];
+    let latest: GrantView | undefined;
+    let latestActive: GrantView | undefined;
+    for (const id of ids) {
+      const g = this.grants.get(id)!;
+      if (latest === undefined || g.grantedAt > latest.grantedAt) latest = g;
+      if (g.state === 'ACTIVE' && (latestActive === undefined || g.grantedAt > latestActive.grantedAt))
+        latestActive = g;
+    }
+    return latestActive ?? latest;
   }
 
   grantsOf(creditCode: string): GrantView[] {
