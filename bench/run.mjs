@@ -45,6 +45,7 @@ import {
   waitFor,
 } from './lib.mjs';
 import * as lib from './lib.mjs';
+import { cannotPin, pinServers } from './cores.mjs';
 import { medianRound, pairedRounds } from './rounds.mjs';
 
 // The scale figures (docs/PERFORMANCE.md) need no network and take minutes of their own; the ledger's take
@@ -66,6 +67,9 @@ const ONLY = process.argv
   ?.slice('--only='.length)
   .split(',');
 const want = (figure) => ONLY === undefined || ONLY.includes(figure);
+// Figure 1c (bench/cores.mjs) runs only when named: it repeats figure 1's three and a half minutes, and what it
+// showed once (2026-11-30) is written up in docs/PERFORMANCE.md.
+const named = (figure) => ONLY?.includes(figure) === true;
 const MODE = QUICK
   ? {
       name: 'quick',
@@ -252,8 +256,7 @@ try {
   }
 
   // ---- 1. data call, full enforcement vs bare Express -------------------------------------------------------
-  if (want('1') || want('1b')) {
-    log('figure 1: data call through the gateway vs a bare Express route over the same store');
+  if (want('1') || want('1b') || named('1c')) {
     const baseline = await startBaseline({
       dbPath: path.join(A.dataDir, 'datasets.db'),
       datasetId: DATASET,
@@ -261,52 +264,80 @@ try {
       limit: PAGE,
       port: config.gatewayPort + 9,
     });
+    const auth = { authorization: `Bearer ${await token(A)}` };
     try {
-      const auth = { authorization: `Bearer ${await token(A)}` };
-      const { figure, run, rate, gwFixed } = await dataCallFigure(A, baseline, auth);
-      figures.dataCall = figure;
-
-      // 1b. The same data call at the same offered rate while an anonymous client floods the token endpoint with
-      // bogus secrets from another address (127.0.0.2) over 300 connections: the login guard keeps secret
-      // hashing off the event loop and bounded, and the gateway lets one address hold only
-      // RDX_MAX_CONNECTIONS_PER_ADDRESS (64) connections. Selectable alone (--only=1 leaves it out, so a profile
-      // of figure 1 is of the data call only).
-      if (want('1b')) {
-        log('figure 1b: data call p99 while the token endpoint is flooded, vs idle');
-        const floodSeconds = MODE.loadSeconds + 2;
-        const flood = openLoad({
-          url: `${A.url}/oauth/token`,
-          rate: 20_000,
-          sockets: 300,
-          localAddress: '127.0.0.2',
-          duration: floodSeconds,
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: `grant_type=client_credentials&client_id=91331100BOGUS00001&client_secret=${'x'.repeat(24)}`,
-        });
-        await sleep(1000);
-        const gwFlooded = await run(`${A.url}${records}`, { rate });
-        const flooded = await flood;
-        const answered = Object.values(flooded.statusCodes).reduce((a, b) => a + b, 0);
-        const refusedConnections = /^rdx_connections_refused_total\{\} (\d+)$/m.exec(
-          await (await fetch(`${A.url}/metrics`)).text(),
-        )?.[1];
-        figures.dataCallUnderTokenFlood = {
-          what: `the data call at ${rate} requests/s while 300 connections from another address send bogus secrets to POST /oauth/token (20 000 a second offered)`,
-          idleP99Ms: gwFixed.latencyMs.p99,
-          floodedP99Ms: gwFlooded.latencyMs.p99,
-          floodedStatusCodes: gwFlooded.statusCodes,
-          tokenEndpoint: {
-            answeredPerSecond: round(answered / floodSeconds, 0),
-            statusCodes: flooded.statusCodes,
-            unanswered: flooded.errors,
-            connectionsRefused: refusedConnections === undefined ? null : Number(refusedConnections),
-          },
-          p99Ratio: round(gwFlooded.latencyMs.p99 / Math.max(gwFixed.latencyMs.p99, 1), 2),
-        };
-      }
+      if (want('1') || want('1b')) await dataCallFigures(baseline, auth);
+      if (named('1c')) await dataCallOnOwnCore(baseline, auth);
     } finally {
       await baseline.stop();
+    }
+  }
+
+  /** Figure 1, and 1b when asked for: the data call as the machine schedules it, then under a token flood. */
+  async function dataCallFigures(baseline, auth) {
+    log('figure 1: data call through the gateway vs a bare Express route over the same store');
+    const { figure, run, rate, gwFixed } = await dataCallFigure(A, baseline, auth);
+    figures.dataCall = figure;
+
+    // 1b. The same data call at the same offered rate while an anonymous client floods the token endpoint with
+    // bogus secrets from another address (127.0.0.2) over 300 connections: the login guard keeps secret
+    // hashing off the event loop and bounded, and the gateway lets one address hold only
+    // RDX_MAX_CONNECTIONS_PER_ADDRESS (64) connections. Selectable alone (--only=1 leaves it out, so a profile
+    // of figure 1 is of the data call only).
+    if (want('1b')) {
+      log('figure 1b: data call p99 while the token endpoint is flooded, vs idle');
+      const floodSeconds = MODE.loadSeconds + 2;
+      const flood = openLoad({
+        url: `${A.url}/oauth/token`,
+        rate: 20_000,
+        sockets: 300,
+        localAddress: '127.0.0.2',
+        duration: floodSeconds,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `grant_type=client_credentials&client_id=91331100BOGUS00001&client_secret=${'x'.repeat(24)}`,
+      });
+      await sleep(1000);
+      const gwFlooded = await run(`${A.url}${records}`, { rate });
+      const flooded = await flood;
+      const answered = Object.values(flooded.statusCodes).reduce((a, b) => a + b, 0);
+      const refusedConnections = /^rdx_connections_refused_total\{\} (\d+)$/m.exec(
+        await (await fetch(`${A.url}/metrics`)).text(),
+      )?.[1];
+      figures.dataCallUnderTokenFlood = {
+        what: `the data call at ${rate} requests/s while 300 connections from another address send bogus secrets to POST /oauth/token (20 000 a second offered)`,
+        idleP99Ms: gwFixed.latencyMs.p99,
+        floodedP99Ms: gwFlooded.latencyMs.p99,
+        floodedStatusCodes: gwFlooded.statusCodes,
+        tokenEndpoint: {
+          answeredPerSecond: round(answered / floodSeconds, 0),
+          statusCodes: flooded.statusCodes,
+          unanswered: flooded.errors,
+          connectionsRefused: refusedConnections === undefined ? null : Number(refusedConnections),
+        },
+        p99Ratio: round(gwFlooded.latencyMs.p99 / Math.max(gwFixed.latencyMs.p99, 1), 2),
+      };
+    }
+  }
+
+  /** Figure 1c: figure 1 again with the server under test on a CPU of its own (bench/cores.mjs). */
+  async function dataCallOnOwnCore(baseline, auth) {
+    const cause = cannotPin();
+    if (cause) {
+      log(`figure 1c skipped: ${cause}`);
+      figures.dataCallOwnCore = { skipped: cause };
+      return;
+    }
+    log('figure 1c: the same with the gateway and bare Express on CPU 0, everything else on the other CPUs');
+    const unpin = pinServers({
+      servers: [A.pid, baseline.pid],
+      others: gateways.filter((g) => g !== A).map((g) => g.pid),
+      home: config.home,
+    });
+    try {
+      figures.dataCallOwnCore = (await dataCallFigure(A, baseline, auth)).figure;
+    } finally {
+      unpin();
     }
   }
 
@@ -873,6 +904,8 @@ function printTable(r) {
     ],
   ];
   if (f.dataCall) rows.push(...dataCallRows('1 data call', f.dataCall));
+  if (f.dataCallOwnCore?.gateway)
+    rows.push(...dataCallRows('1c the same, server on its own CPU', f.dataCallOwnCore));
   if (f.dataCallPostgres?.gateway)
     rows.push(...dataCallRows('1p data call on PostgreSQL', f.dataCallPostgres));
   if (f.dataCallUnderTokenFlood)
