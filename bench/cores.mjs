@@ -15,6 +15,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+/** Signals that end the bench: pinned processes get every CPU back before it goes. */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 /** Why the machine cannot run figure 1c, or undefined when it can. */
 export function cannotPin() {
   if (process.platform !== 'linux') return 'CPU affinity is set with taskset, on Linux only';
@@ -42,17 +45,33 @@ function networkPids(home) {
 /**
  * Keeps `servers` (pids) on CPU 0 and the bench (this process, hence every load generator it starts from now
  * on), `others` (pids) and the network under `home` on the other CPUs.
- * @returns the function that gives every one of them all CPUs again.
+ * @returns the function that gives every one of them all CPUs again (also called if the bench exits or is
+ *   stopped by a signal before it does).
  */
 export function pinServers({ servers, others, home }) {
   const all = `0-${os.availableParallelism() - 1}`;
   const rest = `1-${os.availableParallelism() - 1}`;
   const moved = [process.pid, ...others, ...networkPids(home)].filter((pid) => !servers.includes(pid));
-  for (const pid of moved) setCpus(pid, rest);
-  for (const pid of servers) {
-    if (!setCpus(pid, '0')) throw new Error(`could not keep process ${pid} on CPU 0`);
-  }
-  return () => {
+  const unpin = () => {
+    process.off('exit', unpin);
+    for (const signal of SIGNALS) process.off(signal, onSignal);
     for (const pid of [...moved, ...servers]) setCpus(pid, all);
   };
+  // A bench stopped half-way (Ctrl-C, a failure) must not leave the network's peers and orderers on one CPU.
+  const onSignal = (signal) => {
+    unpin();
+    process.kill(process.pid, signal); // no handler left: the signal now ends the bench as it would have
+  };
+  process.once('exit', unpin);
+  for (const signal of SIGNALS) process.once(signal, onSignal);
+  try {
+    for (const pid of moved) setCpus(pid, rest);
+    for (const pid of servers) {
+      if (!setCpus(pid, '0')) throw new Error(`could not keep process ${pid} on CPU 0`);
+    }
+  } catch (err) {
+    unpin();
+    throw err;
+  }
+  return unpin;
 }
