@@ -34,47 +34,44 @@ describe('the ledger view', () => {
       grantedAt: `${year}-03-01T08:00:00.000Z`,
     });
 
-    it('is the latest ACTIVE one, though a later one is suspended', () => {
+    /** A view holding only `grants`. */
+    const viewOf = (...grants: GrantView[]): LedgerView => {
       const view = new LedgerView();
-      view.replaceAll(
-        [],
-        [],
-        [
-          renewal('G-2025', 2025, 'SUSPENDED'),
-          renewal('G-2024', 2024, 'ACTIVE'),
-          renewal('G-2023', 2023, 'ACTIVE'),
-        ],
+      view.replaceAll([], [], grants);
+      return view;
+    };
+    /** The id of the grant the pair's calls are decided on. */
+    const chosen = (view: LedgerView): string | undefined =>
+      view.grantFor(base.creditCode, base.datasetId)?.id;
+
+    it('is the latest ACTIVE one, though a later one is suspended', () => {
+      const view = viewOf(
+        renewal('G-2025', 2025, 'SUSPENDED'),
+        renewal('G-2024', 2024, 'ACTIVE'),
+        renewal('G-2023', 2023, 'ACTIVE'),
       );
-      expect(view.grantFor(base.creditCode, base.datasetId)?.id).to.equal('G-2024');
+      expect(chosen(view)).to.equal('G-2024');
     });
 
     it('is the latest of them when none is ACTIVE, so a denial names the grant the enterprise knows', () => {
-      const view = new LedgerView();
-      view.replaceAll(
-        [],
-        [],
-        [
-          renewal('G-2023', 2023, 'EXPIRED'),
-          renewal('G-2025', 2025, 'SUSPENDED'),
-          renewal('G-2024', 2024, 'REVOKED'),
-        ],
+      const view = viewOf(
+        renewal('G-2023', 2023, 'EXPIRED'),
+        renewal('G-2025', 2025, 'SUSPENDED'),
+        renewal('G-2024', 2024, 'REVOKED'),
       );
-      expect(view.grantFor(base.creditCode, base.datasetId)?.id).to.equal('G-2025');
+      expect(chosen(view)).to.equal('G-2025');
       view.putGrant(renewal('G-2023', 2023, 'ACTIVE'));
-      expect(view.grantFor(base.creditCode, base.datasetId)?.id, 'once one is ACTIVE again').to.equal(
-        'G-2023',
-      );
+      expect(chosen(view), 'once one is ACTIVE again').to.equal('G-2023');
     });
 
     it('of two granted at the same time, is the one stored first', () => {
-      const view = new LedgerView();
-      view.replaceAll([], [], [renewal('G-B', 2025, 'SUSPENDED'), renewal('G-A', 2025, 'SUSPENDED')]);
-      expect(view.grantFor(base.creditCode, base.datasetId)?.id).to.equal('G-B');
+      expect(chosen(viewOf(renewal('G-B', 2025, 'SUSPENDED'), renewal('G-A', 2025, 'SUSPENDED')))).to.equal(
+        'G-B',
+      );
     });
 
     it('is none for a pair without grants', () => {
-      const view = new LedgerView();
-      view.replaceAll([], [], [renewal('G-2025', 2025, 'ACTIVE')]);
+      const view = viewOf(renewal('G-2025', 2025, 'ACTIVE'));
       expect(view.grantFor(base.creditCode, 'another-dataset')).to.equal(undefined);
       expect(view.grantFor('91331100NOBODY0000', base.datasetId)).to.equal(undefined);
     });
