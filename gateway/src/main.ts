@@ -253,9 +253,13 @@ async function main(config: GatewayConfig): Promise<void> {
   acceptRawUtf8RequestLines(server);
   const refusedConnection = metrics.counter(
     'rdx_connections_refused_total',
-    'Connections closed on arrival because their source address held RDX_MAX_CONNECTIONS_PER_ADDRESS open',
+    'Connections refused unread (held, then reset) because their source address held RDX_MAX_CONNECTIONS_PER_ADDRESS open',
   );
-  capConnectionsPerAddress(server, config.maxConnectionsPerAddress, () => refusedConnection({}));
+  capConnectionsPerAddress(server, {
+    max: config.maxConnectionsPerAddress,
+    holdMs: config.rateRefusalDelayMs,
+    refused: () => refusedConnection({}),
+  });
   // What Node refuses before Express (a malformed request line, oversized headers) still answers as a problem.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
