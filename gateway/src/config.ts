@@ -122,14 +122,16 @@ export interface GatewayConfig {
   /** RDX_ANONYMOUS_RATE_PER_SECOND: calls per second per source address on the routes that take no credentials. */
   anonymousRatePerSecond: number;
   /**
-   * RDX_MAX_CONNECTIONS_PER_ADDRESS (default 64): open connections one source address may hold; more are closed
-   * as they arrive (http/connection-cap.ts). 0: no cap, for a gateway behind a proxy that limits its clients.
+   * RDX_MAX_CONNECTIONS_PER_ADDRESS (default 64): open connections one source address may hold; more are held
+   * unread for RDX_RATE_REFUSAL_DELAY_MS, then reset (http/connection-cap.ts). 0: no cap, for a gateway behind a
+   * proxy that limits its clients.
    */
   maxConnectionsPerAddress: number;
   /**
    * RDX_RATE_REFUSAL_DELAY_MS (default 1000): how long a 429 for an anonymous caller's rate (the token endpoint's
    * guard, routes that take no credentials, open downloads, public complaints) is held before it is answered,
-   * never past its Retry-After (http/late-refusal.ts). 0: at once.
+   * never past its Retry-After (http/late-refusal.ts), and a connection over the per-address cap before its
+   * reset. 0: at once.
    */
   rateRefusalDelayMs: number;
   /**
