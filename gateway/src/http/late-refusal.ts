@@ -11,13 +11,8 @@ import { Problem } from '../problem.js';
 
 export const RATE_REFUSAL_DELAY_MS_DEFAULT = 1000;
 
+/** The refusals made by {@link anonymousRateRefusal}: the only ones answered late. */
 const late = new WeakSet<Problem>();
-
-/** Marks `problem` (a 429 with Retry-After) to be answered late; returns it. */
-export function answerLate(problem: Problem): Problem {
-  late.add(problem);
-  return problem;
-}
 
 /** A 429 RATE_LIMITED for an anonymous caller, with `Retry-After` in whole seconds, to be answered late. */
 export function anonymousRateRefusal(
@@ -25,7 +20,9 @@ export function anonymousRateRefusal(
   retryAfterSeconds: number,
   extra: Record<string, unknown> = {},
 ): Problem {
-  return answerLate(new Problem('RATE_LIMITED', detail, extra, { 'Retry-After': String(retryAfterSeconds) }));
+  const problem = new Problem('RATE_LIMITED', detail, extra, { 'Retry-After': String(retryAfterSeconds) });
+  late.add(problem);
+  return problem;
 }
 
 /** How long to hold `err` before answering: min(Retry-After, `delayMs`) for a marked refusal, else 0. */

@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import { canonicalJson } from '@rdx/client';
 import type { Router, Request } from 'express';
-import { answerLate } from '../http/late-refusal.js';
+import { anonymousRateRefusal } from '../http/late-refusal.js';
 import { apiRouter, jsonBody } from '../http/routing.js';
 import { authenticate } from '../http/authenticate.js';
 import { requestIdOf } from '../http/security.js';
@@ -204,15 +204,12 @@ export function dataRoutes(s: Services): Router {
   ): Promise<void> {
     const key = decision.grant?.id ?? `open:${caller}`;
     if (!s.limiter.take(key)) {
-      const refusal = new Problem(
-        'RATE_LIMITED',
-        decision.grant
-          ? `Grant ${key} is calling faster than allowed; slow down.`
-          : 'You are calling faster than allowed; slow down.',
-        {},
-        { 'Retry-After': '1' },
-      );
-      throw anonymous ? answerLate(refusal) : refusal;
+      const detail = decision.grant
+        ? `Grant ${key} is calling faster than allowed; slow down.`
+        : 'You are calling faster than allowed; slow down.';
+      throw anonymous
+        ? anonymousRateRefusal(detail, 1)
+        : new Problem('RATE_LIMITED', detail, {}, { 'Retry-After': '1' });
     }
     // The daily quota is the grant's across every gateway sharing the database (enforcement/grant-usage.ts).
     const grant = decision.grant;

@@ -107,13 +107,24 @@ export function orgAdminIdentity(
   };
 }
 
-function contentOf(demo: DemoDataset): { bytes: Buffer; hash: string } {
+/** A demo dataset with its file's bytes and their SHA-256: what the ledger records and the gateway is sent. */
+interface DemoFile {
+  demo: DemoDataset;
+  bytes: Buffer;
+  hash: string;
+}
+
+function fileOf(demo: DemoDataset): DemoFile {
   const bytes = Buffer.from(demo.csv, 'utf8');
-  return { bytes, hash: crypto.createHash('sha256').update(bytes).digest('hex') };
+  return { demo, bytes, hash: crypto.createHash('sha256').update(bytes).digest('hex') };
 }
 
 /** The dataset on the ledger: registered by its body, listed by the bureau, its version v1 recorded. */
-async function recordDataset(ctx: NetworkContext, p: Parties, demo: DemoDataset): Promise<void> {
+async function recordDataset(
+  ctx: NetworkContext,
+  p: Parties,
+  { demo, bytes, hash }: DemoFile,
+): Promise<void> {
   const { dataset, owner } = demo;
   const body = p.body(owner);
   if (!(await find(p.bureau, 'catalog', 'GetDataset', dataset.id))) {
@@ -128,7 +139,6 @@ async function recordDataset(ctx: NetworkContext, p: Parties, demo: DemoDataset)
     ctx.log(`  dataset ${dataset.id} listed in the catalogue by the bureau`);
     await submit(p.bureau, 'catalog', 'ReviewListing', dataset.id, 'approve');
   }
-  const { bytes, hash } = contentOf(demo);
   const current = (await find(p.bureau, 'catalog', 'GetDataset', dataset.id)) as {
     versions: { version: string }[];
   };
@@ -139,9 +149,8 @@ async function recordDataset(ctx: NetworkContext, p: Parties, demo: DemoDataset)
 }
 
 /** The version's rows loaded into the gateway (it takes two uploads at a time: one after another here). */
-async function loadIntoGateway(ctx: NetworkContext, demo: DemoDataset): Promise<void> {
+async function loadIntoGateway(ctx: NetworkContext, { demo, bytes, hash }: DemoFile): Promise<void> {
   const { dataset, owner } = demo;
-  const { bytes, hash } = contentOf(demo);
   // The gateway accepts the bytes once its view shows the version the body recorded; the upload is signed
   // by the body's admin, the identity that recorded it.
   const urlPath = `/v1/admin/datasets/${dataset.id}/versions/v1`;
@@ -215,12 +224,12 @@ export async function seedDemo(ctx: NetworkContext): Promise<DemoEnterpriseCrede
   try {
     // Datasets and enterprises touch keys of their own, and so do the two applications: each group is sent at
     // once and shares blocks, where one after another each transaction waited for a block of its own.
-    const datasets = demoDatasets();
+    const files = demoDatasets().map(fileOf);
     const [, enterprises] = await Promise.all([
-      Promise.all(datasets.map((demo) => recordDataset(ctx, p, demo))),
+      Promise.all(files.map((f) => recordDataset(ctx, p, f))),
       seedEnterprises(ctx, p),
     ]);
-    for (const demo of datasets) await loadIntoGateway(ctx, demo);
+    for (const f of files) await loadIntoGateway(ctx, f);
     seedConsoleAccounts(ctx);
     seedBodyAccounts(ctx);
     await Promise.all(
