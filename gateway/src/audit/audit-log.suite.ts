@@ -298,6 +298,20 @@ export function auditLogSuite(backend: AuditBackend): void {
     );
 
     logTest(
+      'a chain cut short behind the log’s back is not continued: the next batch is refused, nothing written',
+      async (defer, place) => {
+        const log = await opened(defer, place);
+        for (const i of [0, 1, 2]) await log.append(entry(i));
+        await place.deleteFrom(2);
+        await expect(log.append(entry(3))).to.be.rejectedWith(/changed by another writer/);
+        expect(log.size()).to.equal(3);
+        expect(log.stats().failedCommits).to.equal(1);
+        expect(await log.get('req-3')).to.equal(undefined);
+        expect(await log.verifyChain()).to.deep.equal({ ok: false, brokenAt: 2 });
+      },
+    );
+
+    logTest(
       'a malformed or duplicate entry is refused on its own, without taking a seq',
       async (defer, place) => {
         const log = await opened(defer, place);

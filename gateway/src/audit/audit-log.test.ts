@@ -174,6 +174,7 @@ async function waitFor(admin: pg.Client, sql: string, params: unknown[] = []): P
 async function untilCommitsWaitForStandby(admin: pg.Client, url: string, table: string): Promise<void> {
   const probe = new pg.Client({ connectionString: url });
   await probe.connect();
+  await probe.query('SET synchronous_commit = on');
   const { rows } = await probe.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
   const pid = rows[0]!.pid;
   try {
@@ -195,6 +196,33 @@ async function untilCommitsWaitForStandby(admin: pg.Client, url: string, table: 
   } finally {
     await probe.end();
   }
+}
+
+/** A superuser connection of its own, closed after the test. */
+async function adminClient(defer: Defer, url: string): Promise<pg.Client> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  defer(() => admin.end());
+  return admin;
+}
+
+/**
+ * Names a synchronous standby that never answers, until every commit with synchronous_commit on waits for it
+ * (wait event SyncRep) after flushing its WAL. Returns the function that takes the standby away again (also
+ * called after the test).
+ */
+async function unansweredStandby(defer: Defer, admin: pg.Client, url: string): Promise<() => Promise<void>> {
+  const reset = async (): Promise<void> => {
+    await admin.query('ALTER SYSTEM RESET synchronous_standby_names');
+    await admin.query('SELECT pg_reload_conf()');
+  };
+  defer(reset);
+  const probeTable = `rdx_test_syncrep_probe_${process.pid}`;
+  await admin.query(`CREATE TABLE IF NOT EXISTS ${probeTable} (at timestamptz)`);
+  await admin.query("ALTER SYSTEM SET synchronous_standby_names = 'rdx_test_nobody'");
+  await admin.query('SELECT pg_reload_conf()');
+  await untilCommitsWaitForStandby(admin, url, probeTable);
+  return reset;
 }
 
 const WRITER_WAITING_PID = 'SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event = $2';
@@ -244,7 +272,7 @@ describe('audit log', () => {
         const pending = Promise.allSettled([1, 2].map((i) => log.append(entry(i))));
         const pid = await waitFor(
           admin,
-          `${WRITER_WAITING} AND query LIKE 'INSERT INTO rdx_audit_records%'`,
+          `${WRITER_WAITING} AND query LIKE '%INSERT INTO rdx_audit_records%'`,
           ['relation'],
         );
         await admin.query('SELECT pg_terminate_backend($1)', [pid]);
@@ -270,34 +298,64 @@ describe('audit log', () => {
         const log = await PgAuditLog.open(url, { namespace: uniqueNamespace('audit-commit') });
         defer(() => log.close());
         await log.append(entry(0));
-        const admin = new pg.Client({ connectionString: url });
-        await admin.connect();
-        const reset = async (): Promise<void> => {
-          await admin.query('ALTER SYSTEM RESET synchronous_standby_names');
-          await admin.query('SELECT pg_reload_conf()');
-        };
-        defer(async () => {
-          await reset();
-          await admin.end();
-        });
+        const admin = await adminClient(defer, url);
         // With a synchronous standby that never answers, COMMIT is durable locally but waits; the connection is cut
         // during that wait, so the client gets an error for a transaction that did commit.
-        const probeTable = `rdx_test_syncrep_probe_${process.pid}`;
-        await admin.query(`CREATE TABLE IF NOT EXISTS ${probeTable} (at timestamptz)`);
-        await admin.query("ALTER SYSTEM SET synchronous_standby_names = 'rdx_test_nobody'");
-        await admin.query('SELECT pg_reload_conf()');
-        await untilCommitsWaitForStandby(admin, url, probeTable);
+        const noStandby = await unansweredStandby(defer, admin, url);
         const pending = log.append(entry(1));
         const pid = await waitFor(admin, WRITER_WAITING, ['SyncRep']);
         await admin.query('SELECT pg_terminate_backend($1)', [pid]);
         const record = await pending;
-        await reset();
+        await noStandby();
         expect(record.seq).to.equal(1);
         expect(log.size()).to.equal(2);
         expect(log.stats().failedCommits).to.equal(0);
         expect((await log.bySeq(1))?.hash).to.equal(record.hash);
         expect((await log.append(entry(2))).seq).to.equal(2);
         expect(await log.verifyChain()).to.deep.equal({ ok: true });
+      },
+    );
+
+    pgTest(
+      'a database whose default is synchronous_commit = off: a batch is still acknowledged only after its WAL is flushed',
+      async (defer, url, testContext) => {
+        if (process.env.RDX_TEST_DATABASE_URL) {
+          console.log('      skipped: needs a server of its own (it changes database and server settings)');
+          testContext.skip();
+        }
+        const admin = await adminClient(defer, url);
+        const { rows } = await admin.query<{ db: string }>('SELECT current_database() AS db');
+        const database = pg.escapeIdentifier(rows[0]!.db);
+        await admin.query(`ALTER DATABASE ${database} SET synchronous_commit = off`);
+        defer(() => admin.query(`ALTER DATABASE ${database} RESET synchronous_commit`));
+        const log = await PgAuditLog.open(url, { namespace: uniqueNamespace('audit-async-default') });
+        defer(() => log.close());
+        await log.append(entry(0));
+        // A commit with synchronous_commit on flushes its WAL and then waits for the standby (SyncRep); one with it
+        // off returns at once. The log's connections start with it off.
+        const noStandby = await unansweredStandby(defer, admin, url);
+        const pending = log.append(entry(1));
+        const pid = await waitFor(admin, WRITER_WAITING, ['SyncRep']);
+        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+        expect((await pending).seq).to.equal(1);
+        await noStandby();
+        expect(await log.verifyChain()).to.deep.equal({ ok: true });
+      },
+    );
+
+    pgTest(
+      'two gateways writing under one log name: the second writer’s batch is refused, the chain not forked',
+      async (defer, url) => {
+        const namespace = uniqueNamespace('audit-two-writers');
+        const first = await PgAuditLog.open(url, { namespace });
+        defer(() => first.close());
+        await first.append(entry(0));
+        const second = await PgAuditLog.open(url, { namespace });
+        defer(() => second.close());
+        expect((await second.append(entry(1))).seq).to.equal(1);
+        await expect(first.append(entry(2))).to.be.rejectedWith(/changed by another writer/);
+        expect(await first.get('req-2')).to.equal(undefined);
+        expect(await second.verifyChain()).to.deep.equal({ ok: true });
       },
     );
 

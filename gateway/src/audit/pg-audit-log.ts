@@ -6,10 +6,15 @@
  * its own chain from seq 0. Each gateway is the single writer of its own log, so where its chain ends, its last
  * anchor and the time of its oldest unanchored record are read once at open and then kept in memory.
  *
- * Durability: every batch commits with `synchronous_commit = on` (set in the transaction, whatever the server
- * or role default), so COMMIT returns only after the WAL is flushed. Appends are group-committed as with SQLite
- * ({@link GroupCommit}): while one transaction commits, the next appends queue up and go together in the next.
- * Every caller's promise settles only after the COMMIT holding its record.
+ * Durability: a batch commits only with `synchronous_commit` on (whatever the server or role default), so its
+ * commit returns only after the WAL is flushed. Appends are group-committed as with SQLite ({@link GroupCommit}):
+ * while one batch commits, the next appends queue up and go together in the next. Every caller's promise settles
+ * only after the commit holding its record.
+ *
+ * A batch goes as one statement, which checks in the database what the careful way checks step by step (the
+ * write lock, where the chain ends, synchronous_commit on) and writes nothing unless all hold: one round trip
+ * instead of five. When it writes nothing, or a request id is logged already, the batch is committed the careful
+ * way, which says why it refuses.
  */
 import type pg from 'pg';
 import type { PoolClient } from 'pg';
@@ -112,10 +117,25 @@ CREATE TABLE IF NOT EXISTS rdx_audit_tree_blocks (
 const RECORD_ARRAY_TYPES = Object.values(RECORD_COLUMN_TYPES).map((type) =>
   type === 'integer' ? 'bigint' : 'text',
 );
-const INSERT_BATCH =
-  `INSERT INTO rdx_audit_records (log, ${RECORD_COLUMNS}) SELECT $1, * FROM unnest(` +
-  RECORD_ARRAY_TYPES.map((type, k) => `$${k + 2}::${type}[]`).join(', ') +
-  ')';
+/** The batch's rows, `$1` the log and one array parameter per column from `$first` on. */
+const batchRows = (first: number): string =>
+  `SELECT $1, * FROM unnest(${RECORD_ARRAY_TYPES.map((type, k) => `$${k + first}::${type}[]`).join(', ')})`;
+const INSERT_RECORDS = `INSERT INTO rdx_audit_records (log, ${RECORD_COLUMNS})`;
+const INSERT_BATCH = `${INSERT_RECORDS} ${batchRows(2)}`;
+/**
+ * A batch in one statement of its own (so its own transaction): inserted only if this connection commits with
+ * synchronous_commit on, the log's write lock is free (NOWAIT: taken, else the statement fails) and the chain
+ * ends where the log's memory says ($2 the next seq, $4 the last hash, $3 the genesis hash). A concurrent append
+ * of the same seq fails on the primary key; a request id logged already, on the unique key.
+ */
+const INSERT_BATCH_AT_ONCE = `WITH
+  writer AS (SELECT 1 FROM rdx_audit_logs WHERE log = $1 FOR NO KEY UPDATE NOWAIT),
+  tail AS (SELECT seq, hash FROM rdx_audit_records WHERE log = $1 ORDER BY seq DESC LIMIT 1)
+${INSERT_RECORDS} ${batchRows(5)}
+WHERE current_setting('synchronous_commit') <> 'off'
+  AND EXISTS (SELECT 1 FROM writer)
+  AND COALESCE((SELECT seq + 1 FROM tail), 0) = $2
+  AND COALESCE((SELECT hash FROM tail), $3) = $4`;
 const ANCHOR_COLUMNS =
   'sequence, first_record, record_count, tree_size, merkle_root, anchor_hash, tx_id, block_number';
 
@@ -405,6 +425,66 @@ export class PgAuditLog {
 
   /** Commits one batch; settles every promise of it and never throws. */
   private async commitBatch(batch: Pending[]): Promise<void> {
+    if (this.unsure === undefined && (await this.commitAtOnce(batch))) return;
+    await this.commitCarefully(batch);
+  }
+
+  /**
+   * The usual batch in one round trip ({@link INSERT_BATCH_AT_ONCE}). True when the batch is settled: committed,
+   * or failed because the connection was lost (whether it committed is asked of the database, as for a lost
+   * COMMIT). False when nothing was written and the batch must go the careful way: a check did not hold, or the
+   * server refused the statement (a request id logged already, the write lock held by another connection, …),
+   * which the careful way refuses with a reason.
+   */
+  private async commitAtOnce(batch: Pending[]): Promise<boolean> {
+    const records = chainRecords(
+      batch.map((p) => p.entry),
+      this.nextSeq,
+      this.lastHash,
+    );
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch {
+      return false;
+    }
+    try {
+      const { rowCount } = await client.query(INSERT_BATCH_AT_ONCE, [
+        this.namespace,
+        this.nextSeq,
+        GENESIS_HASH,
+        this.lastHash,
+        ...recordColumns(records),
+      ]);
+      client.release();
+      if (rowCount !== records.length) return false;
+    } catch (err) {
+      // An ERROR ends the statement, and its transaction, with nothing written. A FATAL error or a lost
+      // connection may come after the commit (e.g. while it waits for a synchronous standby).
+      const statementRefused = (err as { severity?: unknown }).severity === 'ERROR';
+      client.release(statementRefused ? undefined : true);
+      if (statementRefused) return false;
+      const lastRecord = records[records.length - 1]!;
+      const outcome = await this.committedOutcome(lastRecord);
+      if (outcome !== true) {
+        if (outcome === undefined) this.unsure = { seq: lastRecord.seq, hash: lastRecord.hash };
+        this.counters.failedCommits++;
+        for (const p of batch) {
+          this.group.pendingIds.delete(p.entry.requestId);
+          p.reject(err);
+        }
+        return true;
+      }
+    }
+    this.advance(batch, records);
+    return true;
+  }
+
+  /**
+   * A batch step by step in a transaction: the write lock, where the chain ends, which request ids are logged
+   * already (refused one by one), the insert, the commit.
+   */
+  private async commitCarefully(batch: Pending[]): Promise<void> {
     const settled = new Set<Pending>();
     const refuse = (p: Pending, err: unknown): void => {
       settled.add(p);
@@ -497,6 +577,11 @@ export class PgAuditLog {
       }
     }
     client?.release();
+    this.advance(accepted, records);
+  }
+
+  /** Moves the chain past a committed batch and resolves its appends (`records[i]` is `accepted[i]`'s). */
+  private advance(accepted: Pending[], records: AuditRecord[]): void {
     const lastRecord = records[records.length - 1];
     if (lastRecord === undefined) return;
     this.nextSeq = lastRecord.seq + 1;
