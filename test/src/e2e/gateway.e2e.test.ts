@@ -7,25 +7,22 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import { canonicalJson, leafHash, verifyAnchorBlock, verifyInclusion, type AnchorBlock } from '@rdx/client';
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import {
   applicationRequest,
   chinaToday,
-  demoDatasets,
-  gatewayEnv,
   gatewayUrl,
   nodesOf,
   orgAdminIdentity,
   readPid,
-  registerGateway,
   type NetworkContext,
 } from '@rdx/network';
 import { EnterpriseSession, RdxLedger, signAdminRequest } from '@rdx/client';
 import { Cli } from '../cli-helpers.js';
 import { defined } from '../expectations.js';
+import { loadDemoDataset, startGateway, stopGateway, type ExtraGateway } from '../extra-gateway.js';
 import { config, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, regulatorToken, tokenFor } from '../gateway-client-e2e.js';
 import {
@@ -53,50 +50,13 @@ const records = (query: string, t = token): Promise<{ status: number; body: Reco
   getJson(`${base}/v1/datasets/${DATASET}/records?${query}`, t);
 
 /** A second gateway of the bureau, as an operator runs several: its own id (registered), port and stores. */
-let second: { url: string; child: ChildProcess } | undefined;
+let second: ExtraGateway | undefined;
 
-/** Another gateway of the bureau: registered on the ledger, its own id, port and stores; ready when this returns. */
-async function startGateway(
-  id: string,
-  port: number,
-  settings: Record<string, string> = {},
-): Promise<{ url: string; child: ChildProcess }> {
-  const ctx = { config, paths, topology, log: () => undefined } as unknown as NetworkContext;
-  await registerGateway(ctx, id);
-  const env = gatewayEnv(ctx, { id, port, dataDir: path.join(paths.home, 'gateway', id) });
-  const child = spawn(process.execPath, [path.join(config.repoRoot, 'gateway', 'dist', 'main.js')], {
-    env: { ...env, ...settings },
-    stdio: 'ignore',
-  });
-  const url = `http://${topology.gateway.host}:${port}`;
-  await eventually(
-    async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200,
-    60_000,
-    `gateway ${id} is ready`,
-  );
-  return { url, child };
-}
-
-async function startSecondGateway(): Promise<{ url: string; child: ChildProcess }> {
-  const ctx = { config, paths, topology, log: () => undefined } as unknown as NetworkContext;
-  const { url, child } = await startGateway(`gw-b-${runId}`, topology.gateway.port + 9);
+async function startSecondGateway(): Promise<ExtraGateway> {
+  const gateway = await startGateway(`gw-b-${runId}`, topology.gateway.port + 9);
   // It holds no rows yet: Market's admin loads the version it recorded on the ledger.
-  const demo = demoDatasets().find((d) => d.dataset.id === DATASET)!;
-  const bytes = Buffer.from(demo.csv, 'utf8');
-  const hash = crypto.createHash('sha256').update(bytes).digest('hex');
-  const urlPath = `/v1/admin/datasets/${DATASET}/versions/v1`;
-  const signature = signAdminRequest(orgAdminIdentity(ctx, 'MarketMSP'), {
-    method: 'PUT',
-    path: urlPath,
-    contentSha256: hash,
-  });
-  const res = await fetch(`${url}${urlPath}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'text/csv', ...signature },
-    body: bytes,
-  });
-  expect(res.ok, `loading into the second gateway: ${res.status}`).to.equal(true);
-  return { url, child };
+  await loadDemoDataset(gateway.url, DATASET);
+  return gateway;
 }
 
 describe('the gateway on the real network: granted items, refusals, receipts and a killed gateway', () => {
@@ -526,9 +486,7 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     expect((await readyView()).madeFrom?.source, 'its first start read the ledger').to.equal('ledger');
     expect((await atSecond()).status).to.equal(200);
     // A stop saves the view (the data folder is the gateway's alone, as its other stores).
-    const exited = new Promise((r) => second!.child.once('exit', r));
-    second!.child.kill('SIGTERM');
-    await exited;
+    await stopGateway(second!);
     const snapshot = path.join(paths.home, 'gateway', id, 'view.snapshot');
     expect(fs.statSync(snapshot).mode & 0o077, 'no one else reads the saved view').to.equal(0);
     await submit(p.market, 'grant', 'SuspendGrant', grantId, 'violation', secret({ note: '停机期间暂停' }));

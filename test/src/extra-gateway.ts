@@ -1,0 +1,82 @@
+/**
+ * Another gateway of the bureau for the end-to-end tests, as an operator runs several: registered on the ledger,
+ * its own id, port, data folder and settings (e.g. its stores on PostgreSQL), and a dataset loaded into it by
+ * the owning body's admin.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import path from 'node:path';
+import {
+  demoDatasets,
+  gatewayEnv,
+  orgAdminIdentity,
+  registerGateway,
+  type NetworkContext,
+} from '@rdx/network';
+import { signAdminRequest } from '@rdx/client';
+import { config, paths, topology } from './fabric-client.js';
+import { eventually } from './gateway-client-e2e.js';
+
+export interface ExtraGateway {
+  url: string;
+  child: ChildProcess;
+}
+
+const context = (): NetworkContext =>
+  ({ config, paths, topology, log: () => undefined }) as unknown as NetworkContext;
+
+/** Registers `id` (idempotent), starts its gateway on `port` with `settings` added, and waits until it is ready. */
+export async function startGateway(
+  id: string,
+  port: number,
+  settings: Record<string, string> = {},
+): Promise<ExtraGateway> {
+  const ctx = context();
+  await registerGateway(ctx, id);
+  const env = gatewayEnv(ctx, { id, port, dataDir: path.join(paths.home, 'gateway', id) });
+  const child = spawn(process.execPath, [path.join(config.repoRoot, 'gateway', 'dist', 'main.js')], {
+    env: { ...env, ...settings },
+    stdio: 'ignore',
+  });
+  const url = `http://${topology.gateway.host}:${port}`;
+  await eventually(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`gateway ${id} exited with ${child.exitCode}`);
+      return (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200;
+    },
+    60_000,
+    `gateway ${id} is ready`,
+  );
+  return { url, child };
+}
+
+/** Stops a gateway with `signal` and waits until its process has exited. */
+export async function stopGateway(gateway: ExtraGateway, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (gateway.child.exitCode !== null || gateway.child.signalCode !== null) return;
+  const exited = new Promise((r) => gateway.child.once('exit', r));
+  gateway.child.kill(signal);
+  await exited;
+}
+
+/**
+ * Loads version v1 of a demo dataset into the gateway's store, signed by its owner's admin: the bytes whose
+ * hash the body recorded on the ledger.
+ * @throws when the gateway refuses them.
+ */
+export async function loadDemoDataset(url: string, datasetId: string): Promise<void> {
+  const demo = demoDatasets().find((d) => d.dataset.id === datasetId);
+  if (!demo) throw new Error(`no demo dataset ${datasetId}`);
+  const bytes = Buffer.from(demo.csv, 'utf8');
+  const urlPath = `/v1/admin/datasets/${datasetId}/versions/v1`;
+  const signature = signAdminRequest(orgAdminIdentity(context(), demo.owner), {
+    method: 'PUT',
+    path: urlPath,
+    contentSha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+  });
+  const res = await fetch(`${url}${urlPath}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'text/csv', ...signature },
+    body: bytes,
+  });
+  if (!res.ok) throw new Error(`loading ${datasetId} into ${url}: ${res.status} ${await res.text()}`);
+}
