@@ -16,6 +16,6 @@ export { parseFilter } from './store/filter-syntax.js';
 export { DatasetStore } from './store/sqlite-dataset-store.js';
 // For the bench's PostgreSQL line of figure 1: the same store on PostgreSQL, and a throwaway server.
 export { PgDatasetStore } from './store/pg-dataset-store.js';
-export { findPostgresBin, startPostgres } from './testing/postgres.js';
+export { findPostgresBin, startPostgres, type PostgresServer } from './testing/postgres.js';
 export { LedgerView } from './view/ledger-view.js';
 export { readViewSnapshot, writeViewSnapshot } from './view/view-snapshot.js';
