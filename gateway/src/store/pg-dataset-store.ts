@@ -9,7 +9,8 @@
  *
  * Several gateways may share one database: versions, current versions and the cursor key belong to a namespace
  * (the gateway id). Each gateway is the single writer of its namespace, so the current versions are read at
- * open and kept in memory for {@link PgDatasetStore.currentVersion}; queries look the current version up anew.
+ * open and kept in memory, replaced by its own loads: {@link PgDatasetStore.currentVersion}, pages and computed
+ * results read them there, without a round trip to the database on every call.
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
@@ -215,7 +216,7 @@ export class PgDatasetStore {
    *   DatasetNotLoadedError when the dataset has no version.
    */
   async query(datasetId: string, q: RowQuery): Promise<RowPage> {
-    const v = await this.require(datasetId);
+    const v = this.require(datasetId);
     const { fields, after } = planPage(q, v, this.cursors);
     const params = new Params();
     const conditions = [`_rid > ${params.add(after, 'bigint')}`, ...whereClause(q.filters, v.byName, params)];
@@ -246,7 +247,7 @@ export class PgDatasetStore {
    * @throws QueryError for unknown items, sum/avg of a non-numeric item, a bad threshold or too many groups.
    */
   async aggregate(datasetId: string, q: AggregateQuery): Promise<AggregateResult> {
-    const v = await this.require(datasetId);
+    const v = this.require(datasetId);
     const {
       groupBy,
       measures,
@@ -431,25 +432,11 @@ export class PgDatasetStore {
     return loaded.result;
   }
 
-  /** The dataset's current version as the database says now (and remembered for currentVersion). */
-  private async require(datasetId: string): Promise<LoadedVersion> {
-    if (typeof datasetId === 'string' && !datasetId.includes('\0')) {
-      const r = (
-        await this.pool.query(
-          `SELECT v.id, v.version, v.content_hash, v.row_count, v.items
-           FROM rdx_dataset_current c JOIN rdx_dataset_versions v ON v.id = c.version_id
-           WHERE c.namespace = $1 AND c.dataset_id = $2`,
-          [this.namespace, datasetId],
-        )
-      ).rows[0] as Row | undefined;
-      if (r) {
-        const v = this.versions.get(r);
-        this.current.set(datasetId, v);
-        return v;
-      }
-      this.current.delete(datasetId);
-    }
-    throw new DatasetNotLoadedError(datasetId);
+  /** The dataset's current version, as remembered. */
+  private require(datasetId: string): LoadedVersion {
+    const v = this.current.get(datasetId);
+    if (!v) throw new DatasetNotLoadedError(datasetId);
+    return v;
   }
 }
 

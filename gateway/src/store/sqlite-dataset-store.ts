@@ -88,9 +88,10 @@ function fromColumn(v: SQLOutputValue | undefined, spec: ItemSpec): unknown {
 /**
  * Dataset versions on SQLite. Synchronous: a load blocks its thread for the length of the load, so a gateway
  * serving requests should load in a worker or at a quiet time; other connections keep reading meanwhile (WAL).
- * The gateway owning the file is its only writer, so the current versions are read at open and kept in memory
- * for {@link DatasetStore.currentVersion} (asked by the catalogue and the misuse monitor on every call); pages and
- * computed results look the current version up anew.
+ * The gateway owning the file is its only writer, so the current versions are read at open and kept in memory,
+ * replaced by its own loads: {@link DatasetStore.currentVersion} (asked by the catalogue and the misuse monitor on
+ * every call), pages and computed results read them there, not from the file on every call. Versions are never
+ * deleted, so a page read while a load makes another version current still reads the one it started with.
  */
 export class DatasetStore {
   private readonly versions = new VersionCache('rows_');
@@ -336,7 +337,7 @@ export class DatasetStore {
     this.db.close();
   }
 
-  /** The dataset's current version as the file says now (and remembered for currentVersion). */
+  /** The dataset's current version as the file says now (remembered, after a load). */
   private lookup(datasetId: string): LoadedVersion | undefined {
     const r = this.statements
       .get(
@@ -350,8 +351,9 @@ export class DatasetStore {
     return v;
   }
 
+  /** The dataset's current version, as remembered. */
   private require(datasetId: string): LoadedVersion {
-    const v = this.lookup(datasetId);
+    const v = this.current.get(datasetId);
     if (!v) throw new DatasetNotLoadedError(datasetId);
     return v;
   }
