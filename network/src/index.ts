@@ -13,7 +13,15 @@ export {
   type NodeSpec,
   type OrgSpec,
 } from './topology.js';
-export { up, down, gatewayUrl, gatewayEnv, startProcess, type GatewayInstance } from './platform.js';
+export {
+  up,
+  down,
+  gatewayDataDir,
+  gatewayUrl,
+  gatewayEnv,
+  startProcess,
+  type GatewayInstance,
+} from './platform.js';
 export { CLERK_PROCESS, clerkEnv, clerkUrl } from './clerk-process.js';
 export { peerHeight, ordererChannelInfo, ordererHeight, waitOrdererCaughtUp } from './channel.js';
 export { registerGateway, gatewayCertificate } from './ledger-setup.js';

@@ -9,10 +9,12 @@ import fs from 'node:fs';
 import { canonicalJson, leafHash, verifyAnchorBlock, verifyInclusion, type AnchorBlock } from '@rdx/client';
 import crypto from 'node:crypto';
 import os from 'node:os';
+import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import {
   applicationRequest,
   chinaToday,
+  gatewayDataDir,
   gatewayUrl,
   nodesOf,
   orgAdminIdentity,
@@ -500,23 +502,43 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     await eventually(async () => (await atSecond()).status === 200, 10_000, 'the restoration reaches it');
   });
 
-  it('a gateway killed with -9 under load loses no acknowledged audit record, and anchors them after restart', async () => {
+  it('a gateway killed with -9 under load, while its audit file is locked, has answered no call it had not logged, and anchors them after restart', async () => {
+    const ctx = { config, paths, topology, log: () => undefined } as unknown as NetworkContext;
     const acknowledged: string[] = [];
+    /** Calls refused because their record could not be written (not those over the grant's rate). */
+    let unlogged = 0;
+    let loading = true;
     const load = Array.from({ length: 8 }, async () => {
-      for (let i = 0; i < 40; i++) {
+      while (loading) {
         try {
           const r = await records('limit=5');
           if (r.status === 200) acknowledged.push(String(r.body.requestId));
+          else if (r.status >= 500) unlogged++;
         } catch {
-          /* connection cut by the kill */
+          return; // the connection was cut by the kill
         }
       }
     });
-    await new Promise((r) => setTimeout(r, 300));
-    const pid = defined(readPid(paths, 'gateway'), 'the gateway is running');
-    process.kill(pid, 'SIGKILL');
+    const locker = new DatabaseSync(path.join(gatewayDataDir(ctx), 'audit.db'));
+    try {
+      await eventually(() => Promise.resolve(acknowledged.length >= 20), 10_000, 'calls answered');
+      // Another connection takes the audit file's write lock: the writer thread's commits wait for it and then
+      // fail, while calls keep coming. A call answered 200 from now on would be one whose record was never
+      // written.
+      locker.exec('PRAGMA busy_timeout = 5000');
+      locker.exec('BEGIN IMMEDIATE');
+      await eventually(
+        () => Promise.resolve(unlogged > 0),
+        15_000,
+        'a call refused while its record cannot be written',
+      );
+      process.kill(defined(readPid(paths, 'gateway'), 'the gateway is running'), 'SIGKILL');
+    } finally {
+      loading = false;
+      if (locker.isTransaction) locker.exec('ROLLBACK');
+      locker.close();
+    }
     await Promise.all(load);
-    expect(acknowledged.length, 'some requests were acknowledged before the kill').to.be.above(0);
     // The supervisor restarts the gateway; every acknowledged request must have its record, then its anchor.
     await eventually(
       async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok === true,

@@ -130,6 +130,7 @@ describe('a gateway on PostgreSQL on the real network: enforcement, a kill -9 un
         acknowledged.length,
       );
     } finally {
+      loading = false;
       await locker.end();
       await db.end();
     }
