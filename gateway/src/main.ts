@@ -18,8 +18,13 @@ import { Anchorer, type AnchorableLog } from './audit/anchorer.js';
 import { AuditLog } from './audit/audit-log.js';
 import { PgAuditLog } from './audit/pg-audit-log.js';
 import { loadConfig, ConfigError, describeDatabaseUrl, type GatewayConfig } from './config.js';
-import { chinaToday } from './enforcement/decide.js';
-import { LeasedCalls, MemoryGrantUsage, PgGrantUsage, type GrantUsage } from './enforcement/grant-usage.js';
+import {
+  LeasedCalls,
+  MemoryGrantUsage,
+  PgGrantUsage,
+  restoreQuotas,
+  type GrantUsage,
+} from './enforcement/grant-usage.js';
 import { Limiter } from './enforcement/limiter.js';
 import { PrivacyBudget } from './enforcement/privacy.js';
 import { capConnectionsPerAddress } from './http/connection-cap.js';
@@ -38,49 +43,36 @@ import { DISPATCHER_DEFAULTS, WebhookDispatcher } from './notify/webhook-dispatc
 import { DueSweep } from './notify/due-sweep.js';
 import { MisuseMonitor } from './misuse/misuse-monitor.js';
 import { Fingerprints } from './fingerprint/fingerprints.js';
-import type { AuditSink, DataStore } from './services.js';
+import type { DataStore } from './services.js';
 
 const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
 
-/**
- * Today's calls and privacy budget (ε of computed results) per grant, read back from the audit log so a
- * restart resets neither.
- */
-async function restoreQuotas(audit: AuditSink, usage: MemoryGrantUsage, now: Date): Promise<void> {
-  const today = chinaToday(now);
-  const used = new Map<string, number>();
-  const spent = new Map<string, number>();
-  for (let seq = audit.size() - 1; seq >= 0; seq--) {
-    const r = await audit.bySeq(seq);
-    if (!r || chinaToday(new Date(r.time)) !== today) break;
-    if (r.decision !== 'allow' || !r.grantId) continue;
-    used.set(r.grantId, (used.get(r.grantId) ?? 0) + 1);
-    const epsilon = r.query ? (JSON.parse(r.query) as { epsilon?: unknown }).epsilon : undefined;
-    if (typeof epsilon === 'number') spent.set(r.grantId, (spent.get(r.grantId) ?? 0) + epsilon);
-  }
-  for (const [grant, n] of used) usage.restore(grant, today, 'calls', n);
-  for (const [grant, e] of spent) usage.restore(grant, today, 'epsilon', e);
-}
-
 type Closable = { close(): void | Promise<void> };
 
-/** The audit log and the dataset store: SQLite files in the data folder, or both on RDX_DATABASE_URL. */
-async function openStores(
-  config: GatewayConfig,
-): Promise<{ audit: AnchorableLog & Closable; store: DataStore & Closable }> {
+/**
+ * The audit log, the dataset store and today's usage per grant (calls and ε of computed results): SQLite files
+ * in the data folder with the usage in memory, read back from the log so a restart resets neither; or all on
+ * RDX_DATABASE_URL, the usage shared by the gateways on it.
+ */
+async function openStores(config: GatewayConfig): Promise<{
+  audit: AnchorableLog & Closable;
+  store: DataStore & Closable;
+  usage: GrantUsage;
+}> {
   if (config.databaseUrl === undefined) {
-    return {
-      audit: AuditLog.open(path.join(config.dataDir, 'audit.db')),
-      store: DatasetStore.open(path.join(config.dataDir, 'datasets.db')),
-    };
+    const audit = AuditLog.open(path.join(config.dataDir, 'audit.db'));
+    const usage = new MemoryGrantUsage();
+    restoreQuotas(audit, usage, new Date());
+    return { audit, store: DatasetStore.open(path.join(config.dataDir, 'datasets.db')), usage };
   }
   const where = describeDatabaseUrl(config.databaseUrl);
   let audit: PgAuditLog | undefined;
   try {
     audit = await PgAuditLog.open(config.databaseUrl, { namespace: config.gatewayId });
     const store = await PgDatasetStore.open(config.databaseUrl, { namespace: config.gatewayId });
+    const usage = new LeasedCalls(await PgGrantUsage.open(config.databaseUrl));
     log(`audit log and dataset store on PostgreSQL ${where} (namespace ${config.gatewayId})`);
-    return { audit, store };
+    return { audit, store, usage };
   } catch (err) {
     await audit?.close().catch(() => undefined);
     throw new ConfigError(
@@ -95,7 +87,7 @@ async function main(config: GatewayConfig): Promise<void> {
   process.umask(0o077);
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(config.dataDir, 0o700);
-  const { audit, store } = await openStores(config);
+  const { audit, store, usage } = await openStores(config);
   const uploadDir = path.join(config.dataDir, 'uploads');
   // Uploads cut short by a crash leave their files behind: the folder is emptied at start.
   fs.rmSync(uploadDir, { recursive: true, force: true });
@@ -119,14 +111,6 @@ async function main(config: GatewayConfig): Promise<void> {
     log,
   });
   const limiter = new Limiter(config.ratePerSecond);
-  // On a shared database the counts are the database's (all gateways'); alone, this log's since midnight.
-  let usage: GrantUsage;
-  if (config.databaseUrl) usage = new LeasedCalls(await PgGrantUsage.open(config.databaseUrl));
-  else {
-    const memory = new MemoryGrantUsage();
-    await restoreQuotas(audit, memory, new Date());
-    usage = memory;
-  }
   const privacy = new PrivacyBudget(usage, {
     epsilonPerQuery: config.epsilonPerQuery,
     dailyBudget: config.privacyBudgetPerDay,

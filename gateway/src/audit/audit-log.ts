@@ -87,6 +87,13 @@ CREATE TABLE IF NOT EXISTS audit_tree_blocks (
 ) STRICT;
 `;
 
+/** A grant's allowed calls and the ε they spent over some time ({@link AuditLog.usageSince}). */
+export interface GrantUsageSince {
+  grantId: string;
+  calls: number;
+  epsilon: number;
+}
+
 /**
  * The access log. Single writer: one process appends to a file (a second writer is detected at commit time and
  * its batch refused, never interleaved into the chain). Reads may come from anywhere.
@@ -97,6 +104,8 @@ export class AuditLog {
     tail: StatementSync;
     byRequestId: StatementSync;
     bySeq: StatementSync;
+    timeOf: StatementSync;
+    usageFrom: StatementSync;
     hashes: StatementSync;
     ofEnterprise: StatementSync;
     range: StatementSync;
@@ -128,6 +137,16 @@ export class AuditLog {
       tail: db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1'),
       byRequestId: db.prepare(`SELECT ${RECORD_COLUMNS} FROM audit_records WHERE request_id = ?`),
       bySeq: db.prepare(`SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq = ?`),
+      timeOf: db.prepare('SELECT time FROM audit_records WHERE seq = ?'),
+      // A computed result's query records its ε; a page's has none (and json_type of a missing path is NULL).
+      usageFrom: db.prepare(
+        `SELECT grant_id, count(*) AS calls,
+           total(CASE WHEN json_valid(query) AND json_type(query, '$.epsilon') IN ('integer', 'real')
+                 THEN json_extract(query, '$.epsilon') END) AS epsilon
+         FROM audit_records
+         WHERE seq >= ? AND time >= ? AND decision = 'allow' AND grant_id IS NOT NULL
+         GROUP BY grant_id`,
+      ),
       hashes: db.prepare('SELECT hash FROM audit_records WHERE seq >= ? AND seq < ? ORDER BY seq'),
       ofEnterprise: db.prepare(
         `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE enterprise = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
@@ -199,6 +218,28 @@ export class AuditLog {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     return this.group.add(normalized);
+  }
+
+  /**
+   * Per grant, the calls allowed since `since` (an ISO instant) and the privacy budget (ε) they spent: what a
+   * restarted gateway counts against the day's quotas. Records are appended in time order, so the first one at
+   * or after `since` is found by bisecting seq; SQLite sums the range after it in one indexed read, however
+   * many calls the day has had.
+   */
+  usageSince(since: string): GrantUsageSince[] {
+    let lo = 0;
+    let hi = this.nextSeq;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const time = this.stmt.timeOf.get(mid)?.time;
+      if (typeof time === 'string' && time < since) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.stmt.usageFrom.all(lo, since).map((r) => ({
+      grantId: str(r.grant_id, 'grant_id'),
+      calls: int(r.calls, 'calls'),
+      epsilon: Number(r.epsilon),
+    }));
   }
 
   /** The record of a request, if logged. */

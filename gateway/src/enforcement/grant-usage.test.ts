@@ -1,9 +1,24 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditLog } from '../audit/audit-log.js';
+import { entry } from '../audit/audit-log.suite.js';
+import type { AuditEntry } from '../audit/audit-record.js';
+import { withCleanup, type Defer } from '../testing/cleanup.js';
 import { DS, GRANT } from '../testing/fixtures.js';
 import { chinaToday } from './decide.js';
 import { assertProblem, startHarness, type Harness } from '../testing/harness.js';
 import { testPostgres } from '../testing/postgres.js';
-import { LeasedCalls, MAX_LEASE, MemoryGrantUsage, PgGrantUsage, type GrantUsage } from './grant-usage.js';
+import {
+  LeasedCalls,
+  MAX_LEASE,
+  MemoryGrantUsage,
+  PgGrantUsage,
+  restoreQuotas,
+  type GrantUsage,
+} from './grant-usage.js';
 
 // Started while the file loads, so that the test files of one process share one server (see testPostgres).
 const server = await testPostgres();
@@ -21,6 +36,72 @@ describe('daily quotas and privacy budgets across gateways', () => {
       expect(await usage.take('g', '2026-01-01', 'epsilon', 0.5, 10)).to.equal(true);
     expect(await usage.take('g', '2026-01-01', 'epsilon', 0.5, 10)).to.equal(false);
   });
+
+  /** A SQLite audit log in a folder of its own holding `entries`, closed and deleted after the test. */
+  async function logOf(defer: Defer, entries: AuditEntry[]): Promise<AuditLog> {
+    const dir = mkdtempSync(join(tmpdir(), 'rdx-usage-'));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
+    const log = AuditLog.open(join(dir, 'audit.db'));
+    defer(() => log.close());
+    await Promise.all(entries.map((e) => log.append(e)));
+    return log;
+  }
+
+  it('alone, a restarted gateway counts today’s calls and ε from its audit log: not yesterday’s, not refusals', () =>
+    withCleanup(async (defer) => {
+      // 09:00 on 2026-03-02 in China; China's day began at 16:00 UTC the day before.
+      const now = new Date('2026-03-02T01:00:00.000Z');
+      const at = (iso: string, i: number, overrides: Partial<AuditEntry> = {}): AuditEntry =>
+        entry(i, { time: iso, grantId: 'g1', ...overrides });
+      const log = await logOf(defer, [
+        at('2026-03-01T15:59:59.999Z', 0),
+        at('2026-03-01T16:00:00.000Z', 1),
+        at('2026-03-01T17:00:00.000Z', 2, { decision: 'deny', reason: 'quota', status: 429 }),
+        at('2026-03-01T18:00:00.000Z', 3, { grantId: 'g2', query: '{"epsilon":0.5,"groupBy":["x"]}' }),
+        at('2026-03-01T19:00:00.000Z', 4, { grantId: 'g2', query: '{"cursor":null,"limit":5}' }),
+        at('2026-03-01T20:00:00.000Z', 5, { grantId: 'g2', query: '{"epsilon":"much"}' }),
+        at('2026-03-02T00:59:00.000Z', 6),
+      ]);
+      const usage = new MemoryGrantUsage();
+      restoreQuotas(log, usage, now);
+      const today = chinaToday(now);
+      expect(await usage.used('g1', today, 'calls')).to.equal(2);
+      expect(await usage.used('g1', today, 'epsilon')).to.equal(0);
+      expect(await usage.used('g2', today, 'calls')).to.equal(3);
+      expect(await usage.used('g2', today, 'epsilon')).to.equal(0.5);
+    }));
+
+  it('the calls counted since an instant are those a walk through every record would count (property)', () =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ minute: fc.nat(120), allow: fc.boolean(), grant: fc.constantFrom('a', 'b') }), {
+          maxLength: 60,
+        }),
+        fc.nat(120),
+        (calls, sinceMinute) =>
+          withCleanup(async (defer) => {
+            const minute = (m: number): string => new Date(Date.UTC(2026, 2, 1) + m * 60_000).toISOString();
+            // Appended in time order, as a gateway appends them.
+            const sorted = [...calls].sort((x, y) => x.minute - y.minute);
+            const log = await logOf(
+              defer,
+              sorted.map((c, i) =>
+                entry(i, {
+                  time: minute(c.minute),
+                  grantId: c.grant,
+                  ...(c.allow ? {} : { decision: 'deny' as const, reason: 'no', status: 403 }),
+                }),
+              ),
+            );
+            const expected = new Map<string, number>();
+            for (const c of sorted)
+              if (c.allow && c.minute >= sinceMinute) expected.set(c.grant, (expected.get(c.grant) ?? 0) + 1);
+            const counted = new Map(log.usageSince(minute(sinceMinute)).map((u) => [u.grantId, u.calls]));
+            expect(counted).to.deep.equal(expected);
+          }),
+      ),
+      { numRuns: 25 },
+    ));
 
   it('two gateways on one PostgreSQL never allow more than the agreed quota between them, even called at once', async function () {
     if (!server.url) {

@@ -6,7 +6,9 @@
  * to 1 % of the quota ({@link LeasedCalls}), so a busy grant does not serialise every call on one row.
  */
 import type pg from 'pg';
+import type { GrantUsageSince } from '../audit/audit-log.js';
 import { connectPool, createOnce } from '../store/pg-pool.js';
+import { chinaToday } from './decide.js';
 
 export type UsageKind = 'calls' | 'epsilon';
 
@@ -45,6 +47,24 @@ export class MemoryGrantUsage implements GrantUsage {
 
   close(): Promise<void> {
     return Promise.resolve();
+  }
+}
+
+/**
+ * Seeds `usage` with what each grant used today (a China day) by the calls `log` recorded: a gateway alone
+ * restarting mid-day neither forgets its quotas nor walks the day's records one by one.
+ */
+export function restoreQuotas(
+  log: { usageSince(since: string): GrantUsageSince[] },
+  usage: MemoryGrantUsage,
+  now: Date,
+): void {
+  const today = chinaToday(now);
+  for (const { grantId, calls, epsilon } of log.usageSince(
+    new Date(`${today}T00:00:00+08:00`).toISOString(),
+  )) {
+    usage.restore(grantId, today, 'calls', calls);
+    if (epsilon > 0) usage.restore(grantId, today, 'epsilon', epsilon);
   }
 }
 
