@@ -178,30 +178,6 @@ export async function startGateway(net, { id, port, env = {} }) {
   };
 }
 
-/**
- * Loads the demo's version v1 of a dataset into a gateway's store (the bytes the body recorded on the ledger),
- * signed by the owning body's admin as the gateway requires.
- */
-export async function loadDataset(net, url, datasetId) {
-  const demo = net.demoDatasets().find((d) => d.dataset.id === datasetId);
-  if (!demo) throw new Error(`no demo dataset ${datasetId}`);
-  const bytes = Buffer.from(demo.csv, 'utf8');
-  const urlPath = `/v1/admin/datasets/${datasetId}/versions/v1`;
-  const { signAdminRequest } = await import('@rdx/client');
-  const signature = signAdminRequest(net.orgAdminIdentity(net, demo.owner), {
-    method: 'PUT',
-    path: urlPath,
-    contentSha256: crypto.createHash('sha256').update(bytes).digest('hex'),
-  });
-  const res = await fetch(`${url}${urlPath}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'text/csv', ...signature },
-    body: bytes,
-  });
-  if (!res.ok) throw new Error(`loading ${datasetId} into ${url}: ${res.status} ${await res.text()}`);
-  return demo;
-}
-
 // ---- enterprises and tokens -------------------------------------------------------------------------------
 
 const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';

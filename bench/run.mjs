@@ -27,7 +27,6 @@ import {
   httpStatus,
   killChildren,
   load,
-  loadDataset,
   openLoad,
   log,
   machine,
@@ -232,7 +231,7 @@ try {
   gateways.push(A);
   let B = await startGateway(ctxNet, { id: `bench-${stamp}-b`, port: config.gatewayPort + 2, env: gwEnv });
   gateways.push(B);
-  for (const g of [A, B]) await loadDataset(ctxNet, g.url, DATASET);
+  for (const g of [A, B]) await ctxNet.loadDemoVersion(ctxNet, DATASET, g.url);
   const records = `/v1/datasets/${DATASET}/records?limit=${PAGE}&fields=${ITEMS.join(',')}`;
   const tokens = new Map();
   const token = async (g) => {
@@ -360,7 +359,7 @@ try {
           env: { ...gwEnv, RDX_DATABASE_URL: server.url },
         });
         gateways.push(C);
-        await loadDataset(ctxNet, C.url, DATASET);
+        await ctxNet.loadDemoVersion(ctxNet, DATASET, C.url);
         const baseline = await startBaseline({
           databaseUrl: server.url,
           namespace: C.id,

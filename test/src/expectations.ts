@@ -21,3 +21,23 @@ export async function expectRefused(promise: Promise<unknown>, code: string): Pr
   const err = await rejectionOf(promise);
   expect(errorCode(err), `the ledger's refusal: ${String(err)}`).to.equal(code);
 }
+
+/**
+ * Expects a page of records as a grant of `items` gives it: answered under `grantId`, `rows` rows of those items
+ * alone, and a legal representative's phone masked (three digits, four stars, four digits).
+ */
+export function expectGrantedPage(
+  page: { status: number; body: Record<string, unknown> },
+  grantId: string,
+  items: string[],
+  rows: number,
+): void {
+  expect(page.status).to.equal(200);
+  expect(page.body.grantId).to.equal(grantId);
+  const data = page.body.data as Record<string, string>[];
+  expect(data.length).to.equal(rows);
+  for (const row of data) {
+    expect(Object.keys(row).sort()).to.deep.equal([...items].sort());
+    if ('legal_rep_phone' in row) expect(row.legal_rep_phone).to.match(/^\d{3}\*{4}\d{4}$/);
+  }
+}

@@ -1,19 +1,10 @@
 /**
  * Another gateway of the bureau for the end-to-end tests, as an operator runs several: registered on the ledger,
- * its own id, port, data folder and settings (e.g. its stores on PostgreSQL), and a dataset loaded into it by
- * the owning body's admin.
+ * its own id, port, data folder and settings (e.g. its stores on PostgreSQL), and a demo dataset loaded into it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import path from 'node:path';
-import {
-  demoDatasets,
-  gatewayEnv,
-  orgAdminIdentity,
-  registerGateway,
-  type NetworkContext,
-} from '@rdx/network';
-import { signAdminRequest } from '@rdx/client';
+import { gatewayEnv, loadDemoVersion, registerGateway, type NetworkContext } from '@rdx/network';
 import { config, paths, topology } from './fabric-client.js';
 import { eventually } from './gateway-client-e2e.js';
 
@@ -58,25 +49,7 @@ export async function stopGateway(gateway: ExtraGateway, signal: NodeJS.Signals 
   await exited;
 }
 
-/**
- * Loads version v1 of a demo dataset into the gateway's store, signed by its owner's admin: the bytes whose
- * hash the body recorded on the ledger.
- * @throws when the gateway refuses them.
- */
-export async function loadDemoDataset(url: string, datasetId: string): Promise<void> {
-  const demo = demoDatasets().find((d) => d.dataset.id === datasetId);
-  if (!demo) throw new Error(`no demo dataset ${datasetId}`);
-  const bytes = Buffer.from(demo.csv, 'utf8');
-  const urlPath = `/v1/admin/datasets/${datasetId}/versions/v1`;
-  const signature = signAdminRequest(orgAdminIdentity(context(), demo.owner), {
-    method: 'PUT',
-    path: urlPath,
-    contentSha256: crypto.createHash('sha256').update(bytes).digest('hex'),
-  });
-  const res = await fetch(`${url}${urlPath}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'text/csv', ...signature },
-    body: bytes,
-  });
-  if (!res.ok) throw new Error(`loading ${datasetId} into ${url}: ${res.status} ${await res.text()}`);
+/** Loads version v1 of a demo dataset into the gateway at `url`, as its owning body's admin does. */
+export function loadDemoDataset(url: string, datasetId: string): Promise<void> {
+  return loadDemoVersion(context(), datasetId, url);
 }

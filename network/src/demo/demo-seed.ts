@@ -148,8 +148,14 @@ async function recordDataset(
   }
 }
 
-/** The version's rows loaded into the gateway (it takes two uploads at a time: one after another here). */
-async function loadIntoGateway(ctx: NetworkContext, { demo, bytes, hash }: DemoFile): Promise<void> {
+/**
+ * The version's rows loaded into the gateway at `url` (it takes two uploads at a time: one after another here).
+ */
+async function loadIntoGateway(
+  ctx: NetworkContext,
+  { demo, bytes, hash }: DemoFile,
+  url = gatewayUrl(ctx),
+): Promise<void> {
   const { dataset, owner } = demo;
   // The gateway accepts the bytes once its view shows the version the body recorded; the upload is signed
   // by the body's admin, the identity that recorded it.
@@ -157,16 +163,27 @@ async function loadIntoGateway(ctx: NetworkContext, { demo, bytes, hash }: DemoF
   const admin = orgAdminIdentity(ctx, owner);
   for (let attempt = 0; ; attempt++) {
     const signature = signAdminRequest(admin, { method: 'PUT', path: urlPath, contentSha256: hash });
-    const res = await fetch(`${gatewayUrl(ctx)}${urlPath}`, {
+    const res = await fetch(`${url}${urlPath}`, {
       method: 'PUT',
       headers: { 'content-type': 'text/csv', ...signature },
       body: bytes,
     });
     if (res.ok) return;
     if (res.status !== 404 || attempt > 100)
-      throw new Error(`loading ${dataset.id} into the gateway: ${res.status} ${await res.text()}`);
+      throw new Error(`loading ${dataset.id} into ${url}: ${res.status} ${await res.text()}`);
     await sleep(200);
   }
+}
+
+/**
+ * Loads version v1 of a demo dataset into another gateway of the bureau (at `url`), signed by its owner's admin:
+ * the bytes whose hash the body recorded on the ledger.
+ * @throws when there is no such demo dataset or the gateway refuses the file.
+ */
+export async function loadDemoVersion(ctx: NetworkContext, datasetId: string, url: string): Promise<void> {
+  const demo = demoDatasets().find((d) => d.dataset.id === datasetId);
+  if (!demo) throw new Error(`no demo dataset ${datasetId}`);
+  await loadIntoGateway(ctx, fileOf(demo), url);
 }
 
 async function seedEnterprises(ctx: NetworkContext, p: Parties): Promise<DemoEnterpriseCredentials[]> {
