@@ -33,6 +33,15 @@ export class Problem extends Error {
   }
 }
 
+/** A 429 RATE_LIMITED telling the caller to try again after `retryAfterSeconds` (its `Retry-After`). */
+export function rateLimited(
+  detail: string,
+  retryAfterSeconds: number,
+  extra: Record<string, unknown> = {},
+): Problem {
+  return new Problem('RATE_LIMITED', detail, extra, { 'Retry-After': String(retryAfterSeconds) });
+}
+
 export function problemBody(
   code: ProblemCode,
   detail: string,

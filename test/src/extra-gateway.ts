@@ -4,8 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { gatewayEnv, loadDemoVersion, registerGateway, type NetworkContext } from '@rdx/network';
-import { config, paths, topology } from './fabric-client.js';
+import { gatewayEnv, loadDemoVersion, registerGateway } from '@rdx/network';
+import { config, networkContext, paths, topology } from './fabric-client.js';
 import { eventually } from './gateway-client-e2e.js';
 
 export interface ExtraGateway {
@@ -13,18 +13,14 @@ export interface ExtraGateway {
   child: ChildProcess;
 }
 
-const context = (): NetworkContext =>
-  ({ config, paths, topology, log: () => undefined }) as unknown as NetworkContext;
-
 /** Registers `id` (idempotent), starts its gateway on `port` with `settings` added, and waits until it is ready. */
 export async function startGateway(
   id: string,
   port: number,
   settings: Record<string, string> = {},
 ): Promise<ExtraGateway> {
-  const ctx = context();
-  await registerGateway(ctx, id);
-  const env = gatewayEnv(ctx, { id, port, dataDir: path.join(paths.home, 'gateway', id) });
+  await registerGateway(networkContext, id);
+  const env = gatewayEnv(networkContext, { id, port, dataDir: path.join(paths.home, 'gateway', id) });
   const child = spawn(process.execPath, [path.join(config.repoRoot, 'gateway', 'dist', 'main.js')], {
     env: { ...env, ...settings },
     stdio: 'ignore',
@@ -51,5 +47,5 @@ export async function stopGateway(gateway: ExtraGateway, signal: NodeJS.Signals 
 
 /** Loads version v1 of a demo dataset into the gateway at `url`, as its owning body's admin does. */
 export function loadDemoDataset(url: string, datasetId: string): Promise<void> {
-  return loadDemoVersion(context(), datasetId, url);
+  return loadDemoVersion(networkContext, datasetId, url);
 }

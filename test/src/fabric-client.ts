@@ -3,11 +3,20 @@
  */
 import path from 'node:path';
 import type { Contract } from '@hyperledger/fabric-gateway';
-import { connectAs as connect, loadConfig, pathsFor, topologyFor, type LedgerConnection } from '@rdx/network';
+import {
+  connectAs as connect,
+  loadConfig,
+  pathsFor,
+  topologyFor,
+  type LedgerConnection,
+  type NetworkContext,
+} from '@rdx/network';
 
 export const config = loadConfig();
 export const paths = pathsFor(config);
 export const topology = topologyFor(config);
+/** The network tooling's context for this checkout, logging nothing: for its helpers the tests call. */
+export const networkContext = { config, paths, topology, log: () => undefined } as unknown as NetworkContext;
 
 export interface Connection extends LedgerConnection {
   system: Contract;

@@ -198,6 +198,16 @@ async function untilCommitsWaitForStandby(admin: pg.Client, url: string, table: 
   }
 }
 
+/**
+ * Skips a test that changes the server's settings (`what`) when the tests run on a database that is not theirs
+ * alone (RDX_TEST_DATABASE_URL).
+ */
+function needsOwnServer(testContext: Mocha.Context, what: string): void {
+  if (!process.env.RDX_TEST_DATABASE_URL) return;
+  console.log(`      skipped: needs a server of its own (it changes ${what})`);
+  testContext.skip();
+}
+
 /** A superuser connection of its own, closed after the test. */
 async function adminClient(defer: Defer, url: string): Promise<pg.Client> {
   const admin = new pg.Client({ connectionString: url });
@@ -291,10 +301,7 @@ describe('audit log', () => {
     pgTest(
       'a COMMIT that loses its connection is resolved by asking the database, not guessed',
       async (defer, url, testContext) => {
-        if (process.env.RDX_TEST_DATABASE_URL) {
-          console.log('      skipped: needs a server of its own (it changes synchronous_standby_names)');
-          testContext.skip();
-        }
+        needsOwnServer(testContext, 'synchronous_standby_names');
         const log = await PgAuditLog.open(url, { namespace: uniqueNamespace('audit-commit') });
         defer(() => log.close());
         await log.append(entry(0));
@@ -319,10 +326,7 @@ describe('audit log', () => {
     pgTest(
       'a database whose default is synchronous_commit = off: a batch is still acknowledged only after its WAL is flushed',
       async (defer, url, testContext) => {
-        if (process.env.RDX_TEST_DATABASE_URL) {
-          console.log('      skipped: needs a server of its own (it changes database and server settings)');
-          testContext.skip();
-        }
+        needsOwnServer(testContext, 'database and server settings');
         const admin = await adminClient(defer, url);
         const { rows } = await admin.query<{ db: string }>('SELECT current_database() AS db');
         const database = pg.escapeIdentifier(rows[0]!.db);

@@ -23,6 +23,7 @@ import {
   checkNoneMissing,
   countCommit,
   duplicateRequest,
+  failBatch,
   groupCommitOptions,
   int,
   normalizeEntry,
@@ -393,11 +394,7 @@ export class AuditLog {
       );
       await this.committer.commit(records, this.nextSeq, this.lastHash);
     } catch (err) {
-      this.counters.failedCommits++;
-      for (const p of batch) {
-        pendingIds.delete(p.entry.requestId);
-        p.reject(err);
-      }
+      failBatch(batch, err, pendingIds, this.counters);
       return;
     }
     const last = records[records.length - 1];

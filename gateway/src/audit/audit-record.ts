@@ -202,6 +202,20 @@ export function countCommit(counters: AuditLogStats, records: number): void {
   counters.largestBatch = Math.max(counters.largestBatch, records);
 }
 
+/** Rejects each append of a batch that was not committed with `err`, forgets its request id, counts the failure. */
+export function failBatch(
+  batch: readonly Pending[],
+  err: unknown,
+  pendingIds: Set<string>,
+  counters: AuditLogStats,
+): void {
+  counters.failedCommits++;
+  for (const p of batch) {
+    pendingIds.delete(p.entry.requestId);
+    p.reject(err);
+  }
+}
+
 /** Resolves each append with its record (`records[i]` belongs to `batch[i]`) and forgets its request id. */
 export function settleBatch(
   batch: readonly Pending[],

@@ -32,6 +32,7 @@ import {
   checkNoneMissing,
   countCommit,
   duplicateRequest,
+  failBatch,
   groupCommitOptions,
   int,
   normalizeEntry,
@@ -464,15 +465,8 @@ export class PgAuditLog {
       const statementRefused = (err as { severity?: unknown }).severity === 'ERROR';
       client.release(statementRefused ? undefined : true);
       if (statementRefused) return false;
-      const lastRecord = records[records.length - 1]!;
-      const outcome = await this.committedOutcome(lastRecord);
-      if (outcome !== true) {
-        if (outcome === undefined) this.unsure = { seq: lastRecord.seq, hash: lastRecord.hash };
-        this.counters.failedCommits++;
-        for (const p of batch) {
-          this.group.pendingIds.delete(p.entry.requestId);
-          p.reject(err);
-        }
+      if (!(await this.wasCommitted(records[records.length - 1]!))) {
+        failBatch(batch, err, this.group.pendingIds, this.counters);
         return true;
       }
     }
@@ -561,18 +555,17 @@ export class PgAuditLog {
         client.release(rolledBack ? undefined : true);
         client = undefined;
       }
-      let committed = false;
+      // COMMIT failed: rolled back (an error), or maybe committed (the connection or the server went away
+      // meanwhile, FATAL or not). The database knows; it is asked rather than guessed.
       const lastRecord = records[records.length - 1];
-      if (commitSent && lastRecord !== undefined) {
-        // COMMIT failed: rolled back (an error), or maybe committed (the connection or the server went away
-        // meanwhile, FATAL or not). The database knows; it is asked rather than guessed.
-        const outcome = await this.committedOutcome(lastRecord);
-        if (outcome === undefined) this.unsure = { seq: lastRecord.seq, hash: lastRecord.hash };
-        committed = outcome === true;
-      }
+      const committed = commitSent && lastRecord !== undefined && (await this.wasCommitted(lastRecord));
       if (!committed) {
-        this.counters.failedCommits++;
-        for (const p of batch) if (!settled.has(p)) refuse(p, err);
+        failBatch(
+          batch.filter((p) => !settled.has(p)),
+          err,
+          this.group.pendingIds,
+          this.counters,
+        );
         return;
       }
     }
@@ -596,11 +589,11 @@ export class PgAuditLog {
   }
 
   /**
-   * Whether a batch whose COMMIT lost its connection was committed: waits (up to 10 s) for the log's write lock,
-   * which that transaction held until it ended either way, then looks for its last record. Undefined when the
-   * database cannot tell.
+   * Whether a batch whose commit lost its connection was committed: waits (up to 10 s) for the log's write lock,
+   * which that transaction held until it ended either way, then looks for its last record. When the database
+   * cannot tell, false, and the log is unsure: the next batch first reads where the chain ends.
    */
-  private async committedOutcome(lastRecord: AuditRecord): Promise<boolean | undefined> {
+  private async wasCommitted(lastRecord: AuditRecord): Promise<boolean> {
     let client: PoolClient | undefined;
     try {
       client = await this.pool.connect();
@@ -615,7 +608,8 @@ export class PgAuditLog {
       return (rows[0] as Row | undefined)?.hash === lastRecord.hash;
     } catch {
       client?.release(true);
-      return undefined;
+      this.unsure = { seq: lastRecord.seq, hash: lastRecord.hash };
+      return false;
     }
   }
 }

@@ -7,20 +7,20 @@
  * again before Retry-After anyway.
  */
 import type { ErrorRequestHandler } from 'express';
-import { Problem } from '../problem.js';
+import { rateLimited, type Problem } from '../problem.js';
 
 export const RATE_REFUSAL_DELAY_MS_DEFAULT = 1000;
 
 /** The refusals made by {@link anonymousRateRefusal}: the only ones answered late. */
 const late = new WeakSet<Problem>();
 
-/** A 429 RATE_LIMITED for an anonymous caller, with `Retry-After` in whole seconds, to be answered late. */
+/** A 429 RATE_LIMITED ({@link rateLimited}) for an anonymous caller, to be answered late. */
 export function anonymousRateRefusal(
   detail: string,
   retryAfterSeconds: number,
   extra: Record<string, unknown> = {},
 ): Problem {
-  const problem = new Problem('RATE_LIMITED', detail, extra, { 'Retry-After': String(retryAfterSeconds) });
+  const problem = rateLimited(detail, retryAfterSeconds, extra);
   late.add(problem);
   return problem;
 }

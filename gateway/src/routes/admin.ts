@@ -17,7 +17,7 @@ import { RdxLedger, type Duty } from '@rdx/client';
 import { apiRouter, intParam } from '../http/routing.js';
 import { grantStatsReply } from '../regulator/grant-stats.js';
 import { largestDifferenceFirst, reconcileUsage, usageReports } from '../regulator/usage-reconciliation.js';
-import { Problem, ledgerProblem } from '../problem.js';
+import { Problem, ledgerProblem, rateLimited } from '../problem.js';
 import { QueryError } from '../store/query-plan.js';
 import { adminSigner, bodyReader } from '../http/staff-signature.js';
 import type { Services } from '../services.js';
@@ -136,12 +136,7 @@ export function adminRoutes(s: Services): Router {
         `The signed content has sha256 ${signer.contentSha256}; the ledger records ${recorded.contentHash} for ${dataset.id}@${recorded.version}.`,
       );
     if (inFlight >= MAX_UPLOADS_IN_FLIGHT)
-      throw new Problem(
-        'RATE_LIMITED',
-        'Other uploads are in progress: try again shortly.',
-        {},
-        { 'Retry-After': '5' },
-      );
+      throw rateLimited('Other uploads are in progress: try again shortly.', 5);
     inFlight++;
     const dir = fs.mkdtempSync(path.join(s.uploadDir, 'upload-'));
     try {

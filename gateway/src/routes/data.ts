@@ -15,7 +15,7 @@ import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
 import { projectAndMask } from '../enforcement/masking.js';
 import { recordsBody } from '../enforcement/records-page.js';
 import { PrivacyBudget, privatize } from '../enforcement/privacy.js';
-import { Problem } from '../problem.js';
+import { Problem, rateLimited } from '../problem.js';
 import { DatasetNotLoadedError, QueryError } from '../store/query-plan.js';
 import type { Filter, Services } from '../services.js';
 import { isListedView, type DatasetView } from '../view/ledger-view.js';
@@ -207,9 +207,7 @@ export function dataRoutes(s: Services): Router {
       const detail = decision.grant
         ? `Grant ${key} is calling faster than allowed; slow down.`
         : 'You are calling faster than allowed; slow down.';
-      throw anonymous
-        ? anonymousRateRefusal(detail, 1)
-        : new Problem('RATE_LIMITED', detail, {}, { 'Retry-After': '1' });
+      throw anonymous ? anonymousRateRefusal(detail, 1) : rateLimited(detail, 1);
     }
     // The daily quota is the grant's across every gateway sharing the database (enforcement/grant-usage.ts).
     const grant = decision.grant;

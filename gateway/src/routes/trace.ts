@@ -11,7 +11,7 @@ import { bearerToken } from '../http/authenticate.js';
 import { apiRouter } from '../http/routing.js';
 import { bodyReader, requireSignedContent, staffSignerOfHeaders } from '../http/staff-signature.js';
 import type { AdminSigner } from '../auth/admin-signature.js';
-import { Problem } from '../problem.js';
+import { Problem, rateLimited } from '../problem.js';
 import type { Services } from '../services.js';
 import { traceFile } from '../fingerprint/trace.js';
 import { requestsBehind } from '../fingerprint/requests.js';
@@ -52,12 +52,7 @@ export function traceRoutes(s: Services): Router {
     res.locals.tracer = tracerOf(s, req);
     // Tracing reads and scores the whole file on this process: one at a time.
     if (inFlight >= MAX_TRACES_IN_FLIGHT)
-      throw new Problem(
-        'RATE_LIMITED',
-        'Another trace is running: try again shortly.',
-        {},
-        { 'Retry-After': '5' },
-      );
+      throw rateLimited('Another trace is running: try again shortly.', 5);
     inFlight++;
     res.on('close', () => inFlight--);
     next();

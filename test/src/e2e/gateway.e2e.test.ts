@@ -19,13 +19,12 @@ import {
   nodesOf,
   orgAdminIdentity,
   readPid,
-  type NetworkContext,
 } from '@rdx/network';
 import { EnterpriseSession, RdxLedger, signAdminRequest } from '@rdx/client';
 import { Cli } from '../cli-helpers.js';
 import { defined, expectGrantedPage } from '../expectations.js';
 import { loadDemoDataset, startGateway, stopGateway, type ExtraGateway } from '../extra-gateway.js';
-import { config, paths, topology } from '../fabric-client.js';
+import { networkContext, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, regulatorToken, tokenFor } from '../gateway-client-e2e.js';
 import {
   applyAndGetGrants,
@@ -307,11 +306,10 @@ describe('the gateway on the real network: granted items, refusals, receipts and
       RDX_DUTY_REMINDER_DAYS: '92',
     });
     try {
-      const ctx = { config, paths, topology, log: () => undefined } as unknown as NetworkContext;
       const inbox = async (mspId: string): Promise<{ kind: string; subject: { id: string } }[]> => {
         const target = '/v1/admin/inbox?limit=200';
         const res = await fetch(`${reminding.url}${target}`, {
-          headers: signAdminRequest(orgAdminIdentity(ctx, mspId), {
+          headers: signAdminRequest(orgAdminIdentity(networkContext, mspId), {
             method: 'GET',
             path: target,
             contentSha256: crypto.createHash('sha256').digest('hex'),
@@ -495,7 +493,6 @@ describe('the gateway on the real network: granted items, refusals, receipts and
   });
 
   it('a gateway killed with -9 under load, while its audit file is locked, has answered no call it had not logged, and anchors them after restart', async () => {
-    const ctx = { config, paths, topology, log: () => undefined } as unknown as NetworkContext;
     const acknowledged: string[] = [];
     /** Calls refused because their record could not be written (not those over the grant's rate). */
     let unlogged = 0;
@@ -511,7 +508,7 @@ describe('the gateway on the real network: granted items, refusals, receipts and
         }
       }
     });
-    const locker = new DatabaseSync(path.join(gatewayDataDir(ctx), 'audit.db'));
+    const locker = new DatabaseSync(path.join(gatewayDataDir(networkContext), 'audit.db'));
     try {
       await eventually(() => Promise.resolve(acknowledged.length >= 20), 10_000, 'calls answered');
       // Another connection takes the audit file's write lock: the writer thread's commits wait for it and then

@@ -10,15 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { signAdminRequest } from '@rdx/client';
-import {
-  gatewayUrl,
-  orgAdminIdentity,
-  regulatorsFile,
-  type NetworkContext,
-  type RegulatorCredentials,
-} from '@rdx/network';
+import { gatewayUrl, orgAdminIdentity, regulatorsFile, type RegulatorCredentials } from '@rdx/network';
 import { Cli } from '../cli-helpers.js';
-import { config, paths, topology } from '../fabric-client.js';
+import { networkContext, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, regulatorToken, tokenFor } from '../gateway-client-e2e.js';
 import { applyAndGetGrants, demand, onboard, Parties, runId, type TestEnterprise } from '../workflow.js';
 
@@ -77,7 +71,6 @@ describe('misuse signals on the real network: a walked dataset, told to its body
     } while (cursor);
     expect(pages).to.be.within(2, 3);
 
-    const ctx = { config, paths, topology, log: () => undefined } as unknown as NetworkContext;
     const target = '/v1/admin/inbox?limit=200&unread=true';
     let told: Note | undefined;
     await eventually(
@@ -87,7 +80,7 @@ describe('misuse signals on the real network: a walked dataset, told to its body
         for (;;) {
           const url = `${target}&after=${after}`;
           const res = await fetch(`${base}${url}`, {
-            headers: signAdminRequest(orgAdminIdentity(ctx, 'MarketMSP'), {
+            headers: signAdminRequest(orgAdminIdentity(networkContext, 'MarketMSP'), {
               method: 'GET',
               path: url,
               contentSha256: crypto.createHash('sha256').digest('hex'),
