@@ -19,8 +19,14 @@ import type { AuditSink } from '../services.js';
  */
 export const BLOCK = 256;
 
-/** Records read per round trip while catching up with the log (a whole number of blocks). */
-const CHUNK = 64 * BLOCK;
+/**
+ * Records read per round trip while catching up with the log (a whole number of blocks). Small enough that
+ * reading them is a short step on the event loop (~0.5 ms), and the hashing yields after every block.
+ */
+const CHUNK = 4 * BLOCK;
+
+/** The next turn of the event loop, after the I/O already waiting: requests go on between two blocks. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Blocks whose leaves are kept after being read for a proof: recent receipts tend to hit the same ones. */
 const CACHED_BLOCKS = 8;
@@ -160,6 +166,11 @@ export class AuditTree {
     this.savedBlocks = usable;
   }
 
+  /**
+   * Appends the next records' leaves. Under load the anchorer asks for the tree every second, with a second's
+   * records to add (thousands: ~2.5 µs each); done in one go that held the event loop for 10–22 ms, and every
+   * request due meanwhile waited (the data call's p99). So it yields after each completed block.
+   */
   private async appendNext(): Promise<void> {
     const from = this.size;
     const to = Math.min(this.log.size(), from - (from % BLOCK) + CHUNK);
@@ -170,6 +181,7 @@ export class AuditTree {
         this.cache.set(this.upper.size - 1, this.tail);
         if (this.cache.size > CACHED_BLOCKS) this.cache.delete(this.cache.keys().next().value!);
         this.tail = new CompactMerkleTree();
+        await nextTurn();
       }
     }
     await this.saveNew();
