@@ -262,7 +262,7 @@ const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: m
     await tree.catchUp();
     const firstStartMs = ms(t0);
     const anchorRoot = await tree.root(n);
-    audit.recordAnchor({
+    await audit.recordAnchor({
       sequence: 1,
       firstRecord: 0,
       recordCount: n,

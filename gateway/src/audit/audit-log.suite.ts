@@ -275,6 +275,45 @@ export function auditLogSuite(backend: AuditBackend): void {
     });
 
     logTest(
+      'an anchor recorded while another connection holds the write lock waits off the event loop',
+      async (defer, place) => {
+        const log = await opened(defer, place);
+        await Promise.all([0, 1, 2].map((i) => log.append(entry(i))));
+        const release = await place.holdWriteLock();
+        let released = false;
+        defer(() => (released ? undefined : release()));
+        let settled = false;
+        defer(() => (settled = true));
+        let turns = 0;
+        const countTurns = (): void => {
+          if (settled) return;
+          turns++;
+          setImmediate(countTurns);
+        };
+        setImmediate(countTurns);
+        const recorded = (async () =>
+          log.recordAnchor({
+            sequence: 1,
+            firstRecord: 0,
+            recordCount: 3,
+            treeSize: 3,
+            merkleRoot: merkleRoot(await log.leafHashes(0, 3)),
+            anchorHash: leafHash('anchor 1'),
+            txId: 'tx-1',
+            blockNumber: 11,
+          }))().finally(() => (settled = true));
+        // Requests go on meanwhile: recorded on the event loop, the anchor held it for the lock's whole wait.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(turns, 'turns of the event loop while the lock was held').to.be.at.least(10);
+        released = true;
+        await release();
+        await recorded;
+        expect(log.lastAnchor()?.txId).to.equal('tx-1');
+        expect(log.anchoredSize()).to.equal(3);
+      },
+    );
+
+    logTest(
       'a failed commit rejects its whole batch and the chain carries on from the last commit',
       async (defer, place) => {
         const log = await opened(defer, place);

@@ -1,6 +1,7 @@
 /**
- * The audit log's writer thread (see {@link SqliteCommitter}): it owns the write connection and runs each
- * batch's transaction (and, now and then, one saving the Merkle tree's block roots) — BEGIN IMMEDIATE (the
+ * The audit log's writer thread (see {@link SqliteCommitter}): it owns the write connection — every write to the
+ * file goes through it — and runs each batch's transaction (and, now and then, one saving the Merkle tree's
+ * block roots or an anchor) — BEGIN IMMEDIATE (the
  * write lock, or fail now), the check that the file's chain ends where the gateway's does (a second writer is
  * refused, never interleaved), the inserts, and the COMMIT whose fsync (synchronous=FULL) is what makes a
  * record durable. On this thread the fsync no longer stops the
@@ -8,7 +9,7 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import { INSERT_RECORD_SQL, int, recordValues, type AuditRecord } from './audit-record.js';
+import { INSERT_RECORD_SQL, int, recordValues, type AuditAnchor, type AuditRecord } from './audit-record.js';
 
 /** One batch to commit: records already chained by the gateway, and where the file's chain must end now. */
 export interface CommitRequest {
@@ -24,6 +25,12 @@ export interface SaveBlocksRequest {
   saveBlocks: { from: number; roots: string[] };
 }
 
+/** An anchor of the log, recorded once its transaction is on the ledger (checked by the gateway first). */
+export interface SaveAnchorRequest {
+  id: number;
+  saveAnchor: AuditAnchor;
+}
+
 /** The answer: committed, or why not (the transaction rolled back; nothing of the batch is in the file). */
 export interface CommitReply {
   id: number;
@@ -33,11 +40,16 @@ export interface CommitReply {
 const { path } = workerData as { path: string };
 const db = new DatabaseSync(path);
 db.exec('PRAGMA synchronous = FULL');
-// The gateway's own connection writes anchors now and then; each waits for the other rather than fail.
+// Only this connection writes; another process opening the file (a second gateway under the same name, a
+// tool) waits for the lock a while rather than fail at once.
 db.exec('PRAGMA busy_timeout = 1000');
 const insert = db.prepare(INSERT_RECORD_SQL);
 const tail = db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1');
 const insertBlock = db.prepare('INSERT OR IGNORE INTO audit_tree_blocks (block, root) VALUES (?, ?)');
+const insertAnchor = db.prepare(
+  'INSERT INTO audit_anchors (sequence, first_record, record_count, tree_size, merkle_root, anchor_hash, ' +
+    'tx_id, block_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+);
 
 /**
  * Commits a batch whose records continue the chain at `expectNextSeq` after `expectLastHash`.
@@ -59,6 +71,21 @@ function saveBlocks({ from, roots }: SaveBlocksRequest['saveBlocks']): void {
   inTransaction(() => roots.forEach((root, i) => insertBlock.run(from + i, root)));
 }
 
+function saveAnchor(a: AuditAnchor): void {
+  inTransaction(() =>
+    insertAnchor.run(
+      a.sequence,
+      a.firstRecord,
+      a.recordCount,
+      a.treeSize,
+      a.merkleRoot,
+      a.anchorHash,
+      a.txId,
+      a.blockNumber,
+    ),
+  );
+}
+
 /** Runs `work` in one write transaction: committed whole (and fsync'd), or rolled back and thrown. */
 function inTransaction(work: () => void): void {
   db.exec('BEGIN IMMEDIATE');
@@ -77,7 +104,7 @@ function inTransaction(work: () => void): void {
   }
 }
 
-parentPort!.on('message', (req: CommitRequest | SaveBlocksRequest | 'close') => {
+parentPort!.on('message', (req: CommitRequest | SaveBlocksRequest | SaveAnchorRequest | 'close') => {
   if (req === 'close') {
     db.close();
     parentPort!.close();
@@ -86,6 +113,7 @@ parentPort!.on('message', (req: CommitRequest | SaveBlocksRequest | 'close') => 
   let reply: CommitReply;
   try {
     if ('saveBlocks' in req) saveBlocks(req.saveBlocks);
+    else if ('saveAnchor' in req) saveAnchor(req.saveAnchor);
     else commit(req);
     reply = { id: req.id };
   } catch (err) {

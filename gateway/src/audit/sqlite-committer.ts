@@ -4,8 +4,13 @@
  * each links to the last committed record, and the appends that arrive during a commit form the next batch.
  */
 import { Worker } from 'node:worker_threads';
-import type { AuditRecord } from './audit-record.js';
-import type { CommitReply, CommitRequest, SaveBlocksRequest } from './sqlite-commit-worker.js';
+import type { AuditAnchor, AuditRecord } from './audit-record.js';
+import type {
+  CommitReply,
+  CommitRequest,
+  SaveAnchorRequest,
+  SaveBlocksRequest,
+} from './sqlite-commit-worker.js';
 
 export class SqliteCommitter {
   private readonly worker: Worker;
@@ -54,7 +59,14 @@ export class SqliteCommitter {
     return this.send((id) => ({ id, saveBlocks: { from, roots } }) satisfies SaveBlocksRequest);
   }
 
-  private send(request: (id: number) => CommitRequest | SaveBlocksRequest): Promise<void> {
+  /** Resolves once the anchor is saved: between two batches, never waiting for a lock on the event loop. */
+  saveAnchor(anchor: AuditAnchor): Promise<void> {
+    return this.send((id) => ({ id, saveAnchor: anchor }) satisfies SaveAnchorRequest);
+  }
+
+  private send(
+    request: (id: number) => CommitRequest | SaveBlocksRequest | SaveAnchorRequest,
+  ): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
