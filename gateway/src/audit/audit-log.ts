@@ -203,6 +203,10 @@ export class AuditLog {
    * append of that batch rejects and none of them is in the log). Records are numbered in call order.
    */
   append(entry: AuditEntry): Promise<AuditRecord> {
+    // Each append first settles a batch the writer thread has committed whose answer is still queued behind this
+    // turn's other I/O: its requests are answered now (the next batch still starts on that answer, so batches
+    // stay as large as before).
+    this.committer.noticeCommitted();
     let normalized: AuditEntry;
     try {
       if (this.closed) throw new Error('The audit log is closed');
@@ -380,24 +384,32 @@ export class AuditLog {
   /** Commits one batch on the writer thread; settles every promise of it and never throws. */
   private async commitBatch(batch: Pending[]): Promise<void> {
     const { pendingIds } = this.group;
-    let records: AuditRecord[];
+    let records: AuditRecord[] = [];
+    let settled = false;
+    /** Once committed: the chain moves on and every append of the batch resolves (early, or on the answer). */
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      const last = records[records.length - 1];
+      if (last !== undefined) {
+        this.nextSeq = last.seq + 1;
+        this.lastHash = last.hash;
+      }
+      countCommit(this.counters, records.length);
+      settleBatch(batch, records, pendingIds);
+    };
     try {
       records = chainRecords(
         batch.map((p) => p.entry),
         this.nextSeq,
         this.lastHash,
       );
-      await this.committer.commit(records, this.nextSeq, this.lastHash);
+      await this.committer.commit(records, this.nextSeq, this.lastHash, settle);
     } catch (err) {
-      failBatch(batch, err, pendingIds, this.counters);
+      // A thread that dies after committing (its batch already settled) fails only what comes after.
+      if (!settled) failBatch(batch, err, pendingIds, this.counters);
       return;
     }
-    const last = records[records.length - 1];
-    if (last !== undefined) {
-      this.nextSeq = last.seq + 1;
-      this.lastHash = last.hash;
-    }
-    countCommit(this.counters, records.length);
-    settleBatch(batch, records, pendingIds);
+    settle();
   }
 }

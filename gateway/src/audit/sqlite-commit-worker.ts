@@ -37,7 +37,12 @@ export interface CommitReply {
   error?: string;
 }
 
-const { path } = workerData as { path: string };
+const { path, committed } = workerData as { path: string; committed: SharedArrayBuffer };
+/**
+ * The id of the last batch committed (as an int32), stored before the answer is posted: the gateway reads it
+ * without waiting for the answer to reach its event loop (SqliteCommitter.noticeCommitted).
+ */
+const lastCommitted = new Int32Array(committed);
 const db = new DatabaseSync(path);
 db.exec('PRAGMA synchronous = FULL');
 // Only this connection writes; another process opening the file (a second gateway under the same name, a
@@ -114,7 +119,10 @@ parentPort!.on('message', (req: CommitRequest | SaveBlocksRequest | SaveAnchorRe
   try {
     if ('saveBlocks' in req) saveBlocks(req.saveBlocks);
     else if ('saveAnchor' in req) saveAnchor(req.saveAnchor);
-    else commit(req);
+    else {
+      commit(req);
+      Atomics.store(lastCommitted, 0, req.id | 0);
+    }
     reply = { id: req.id };
   } catch (err) {
     reply = { id: req.id, error: err instanceof Error ? err.message : String(err) };

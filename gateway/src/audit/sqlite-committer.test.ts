@@ -12,6 +12,7 @@ import type { Worker } from 'node:worker_threads';
 import { AuditLog, GENESIS_HASH } from './audit-log.js';
 import { chainRecords, normalizeEntry, type AuditRecord } from './audit-record.js';
 import { SqliteCommitter } from './sqlite-committer.js';
+import { entry } from './audit-log.suite.js';
 
 describe('the SQLite audit log’s writer thread', () => {
   let dir: string;
@@ -65,6 +66,33 @@ describe('the SQLite audit log’s writer thread', () => {
     );
     await committer.close();
     expect(count()).to.equal(2);
+  });
+
+  it('an append answers the batch the writer has committed without waiting for the writer’s message', async () => {
+    // Under load the writer's answer queues behind the turn's other I/O; a request reaching its append in that
+    // turn settles the committed batch at once.
+    const log = AuditLog.open(file);
+    try {
+      let answered = false;
+      const first = log.append(entry(0)).then(() => (answered = true));
+      await new Promise((resolve) => setImmediate(resolve)); // the batch goes to the writer thread
+      // Without another turn of the event loop (so the writer's message cannot be handled): wait until the
+      // record is in the file, then a little longer for the writer to note it as committed.
+      const reader = new DatabaseSync(file, { readOnly: true });
+      const committed = reader.prepare('SELECT count(*) AS n FROM audit_records');
+      const deadline = Date.now() + 10_000;
+      while (Number((committed.get() as { n: number }).n) === 0 && Date.now() < deadline);
+      const settleBy = Date.now() + 20;
+      while (Date.now() < settleBy);
+      reader.close();
+      const second = log.append(entry(1));
+      for (let i = 0; i < 5; i++) await Promise.resolve(); // microtasks only
+      expect(answered, 'the first append answered before the writer’s message').to.equal(true);
+      await first;
+      expect((await second).prevHash, 'the next record links to it').to.equal(log.get('req-0')?.hash);
+    } finally {
+      await log.close();
+    }
   });
 
   it('a writer thread that dies fails the commit and every later one; close() still returns', async () => {

@@ -15,13 +15,22 @@ import type {
 export class SqliteCommitter {
   private readonly worker: Worker;
   private nextId = 0;
-  private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: () => void; reject: (err: Error) => void; onDurable?: (() => void) | undefined }
+  >();
+  /** Where the writer thread stores the id of each batch it has committed, and the last one seen here. */
+  private readonly lastCommitted = new Int32Array(new SharedArrayBuffer(4));
+  private seenCommitted = -1;
   private failure: Error | undefined;
   private readonly exited: Promise<void>;
   private closing = false;
 
   constructor(path: string) {
-    this.worker = new Worker(new URL('./sqlite-commit-worker.js', import.meta.url), { workerData: { path } });
+    Atomics.store(this.lastCommitted, 0, -1);
+    this.worker = new Worker(new URL('./sqlite-commit-worker.js', import.meta.url), {
+      workerData: { path, committed: this.lastCommitted.buffer },
+    });
     this.worker.on('message', (reply: CommitReply) => {
       const w = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
@@ -49,9 +58,39 @@ export class SqliteCommitter {
     );
   }
 
-  /** Resolves once `records` are committed to disk, after checking the file's chain ends where expected. */
-  commit(records: AuditRecord[], expectNextSeq: number, expectLastHash: string): Promise<void> {
-    return this.send((id) => ({ id, records, expectNextSeq, expectLastHash }) satisfies CommitRequest);
+  /**
+   * Resolves once `records` are committed to disk (after checking the file's chain ends where expected) and the
+   * writer thread's answer has arrived: the thread is free for the next batch. `onDurable`, if given, may run
+   * before that, at most once, when {@link noticeCommitted} finds the batch committed.
+   */
+  commit(
+    records: AuditRecord[],
+    expectNextSeq: number,
+    expectLastHash: string,
+    onDurable?: () => void,
+  ): Promise<void> {
+    return this.send(
+      (id) => ({ id, records, expectNextSeq, expectLastHash }) satisfies CommitRequest,
+      onDurable,
+    );
+  }
+
+  /**
+   * Runs the `onDurable` of a batch the writer thread has committed but whose answer has not reached the event
+   * loop yet: under load that answer queues behind the other I/O of a turn (p50 0.5-0.9, p99 2.4-3.3 ms at
+   * half load), and every request of the batch waited for it. One atomic read when nothing is new.
+   */
+  noticeCommitted(): void {
+    const id = Atomics.load(this.lastCommitted, 0);
+    if (id === this.seenCommitted) return;
+    this.seenCommitted = id;
+    for (const [key, w] of this.waiting) {
+      if ((key | 0) !== id) continue;
+      const onDurable = w.onDurable;
+      w.onDurable = undefined;
+      onDurable?.();
+      return;
+    }
   }
 
   /** Resolves once the block roots are saved (off the event loop, like the records). */
@@ -66,11 +105,12 @@ export class SqliteCommitter {
 
   private send(
     request: (id: number) => CommitRequest | SaveBlocksRequest | SaveAnchorRequest,
+    onDurable?: () => void,
   ): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      this.waiting.set(id, { resolve, reject, onDurable });
       this.worker.postMessage(request(id));
     });
   }
