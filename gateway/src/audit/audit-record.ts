@@ -318,6 +318,24 @@ export class ChainWalk {
   }
 }
 
+/** The columns of an anchor, in the order of {@link anchorValues} (both logs name them alike). */
+export const ANCHOR_COLUMNS =
+  'sequence, first_record, record_count, tree_size, merkle_root, anchor_hash, tx_id, block_number';
+
+/** An anchor's values in {@link ANCHOR_COLUMNS} order, as they are stored. */
+export function anchorValues(a: AuditAnchor): (string | number)[] {
+  return [
+    a.sequence,
+    a.firstRecord,
+    a.recordCount,
+    a.treeSize,
+    a.merkleRoot,
+    a.anchorHash,
+    a.txId,
+    a.blockNumber,
+  ];
+}
+
 /** The SQLite statement that stores one record, its values as {@link recordValues} gives them. */
 export const INSERT_RECORD_SQL = `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (${RECORD_COLUMNS.split(
   ', ',

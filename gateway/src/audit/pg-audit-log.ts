@@ -37,6 +37,8 @@ import {
   int,
   normalizeEntry,
   recordValues,
+  anchorValues,
+  ANCHOR_COLUMNS,
   rowToAnchor,
   rowToRecord,
   settleBatch,
@@ -137,8 +139,6 @@ WHERE current_setting('synchronous_commit') <> 'off'
   AND EXISTS (SELECT 1 FROM writer)
   AND COALESCE((SELECT seq + 1 FROM tail), 0) = $2
   AND COALESCE((SELECT hash FROM tail), $3) = $4`;
-const ANCHOR_COLUMNS =
-  'sequence, first_record, record_count, tree_size, merkle_root, anchor_hash, tx_id, block_number';
 
 /** Rows per query when reading the whole log back. */
 const READ_BATCH = 5000;
@@ -403,17 +403,7 @@ export class PgAuditLog {
     if (this.closed) throw new Error('The audit log is closed');
     await this.pool.query(
       `INSERT INTO rdx_audit_anchors (log, ${ANCHOR_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        this.namespace,
-        a.sequence,
-        a.firstRecord,
-        a.recordCount,
-        a.treeSize,
-        a.merkleRoot,
-        a.anchorHash,
-        a.txId,
-        a.blockNumber,
-      ],
+      [this.namespace, ...anchorValues(a)],
     );
     const anchor = anchorFields(a);
     // Record treeSize is the oldest unanchored one now. When it is already committed its time is read (it

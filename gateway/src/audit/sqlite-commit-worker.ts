@@ -9,7 +9,15 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import { INSERT_RECORD_SQL, int, recordValues, type AuditAnchor, type AuditRecord } from './audit-record.js';
+import {
+  ANCHOR_COLUMNS,
+  anchorValues,
+  INSERT_RECORD_SQL,
+  int,
+  recordValues,
+  type AuditAnchor,
+  type AuditRecord,
+} from './audit-record.js';
 
 /** One batch to commit: records already chained by the gateway, and where the file's chain must end now. */
 export interface CommitRequest {
@@ -52,8 +60,7 @@ const insert = db.prepare(INSERT_RECORD_SQL);
 const tail = db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1');
 const insertBlock = db.prepare('INSERT OR IGNORE INTO audit_tree_blocks (block, root) VALUES (?, ?)');
 const insertAnchor = db.prepare(
-  'INSERT INTO audit_anchors (sequence, first_record, record_count, tree_size, merkle_root, anchor_hash, ' +
-    'tx_id, block_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  `INSERT INTO audit_anchors (${ANCHOR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 );
 
 /**
@@ -77,18 +84,7 @@ function saveBlocks({ from, roots }: SaveBlocksRequest['saveBlocks']): void {
 }
 
 function saveAnchor(a: AuditAnchor): void {
-  inTransaction(() =>
-    insertAnchor.run(
-      a.sequence,
-      a.firstRecord,
-      a.recordCount,
-      a.treeSize,
-      a.merkleRoot,
-      a.anchorHash,
-      a.txId,
-      a.blockNumber,
-    ),
-  );
+  inTransaction(() => insertAnchor.run(...anchorValues(a)));
 }
 
 /** Runs `work` in one write transaction: committed whole (and fsync'd), or rolled back and thrown. */
