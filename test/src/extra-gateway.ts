@@ -1,10 +1,11 @@
 /**
  * Another gateway of the bureau for the end-to-end tests, as an operator runs several: registered on the ledger,
- * its own id, port, data folder and settings (e.g. its stores on PostgreSQL), and a demo dataset loaded into it.
+ * its own id, port, data folder and settings (e.g. its stores on PostgreSQL); a demo dataset is loaded into it
+ * with `loadDemoVersion` (@rdx/network).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { gatewayEnv, loadDemoVersion, registerGateway } from '@rdx/network';
+import { gatewayEnv, registerGateway } from '@rdx/network';
 import { config, networkContext, paths, topology } from './fabric-client.js';
 import { eventually } from './gateway-client-e2e.js';
 
@@ -43,9 +44,4 @@ export async function stopGateway(gateway: ExtraGateway, signal: NodeJS.Signals 
   const exited = new Promise((r) => gateway.child.once('exit', r));
   gateway.child.kill(signal);
   await exited;
-}
-
-/** Loads version v1 of a demo dataset into the gateway at `url`, as its owning body's admin does. */
-export function loadDemoDataset(url: string, datasetId: string): Promise<void> {
-  return loadDemoVersion(networkContext, datasetId, url);
 }

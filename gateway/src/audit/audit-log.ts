@@ -25,6 +25,7 @@ import {
   duplicateRequest,
   failBatch,
   groupCommitOptions,
+  InTurn,
   int,
   normalizeEntry,
   rowToAnchor,
@@ -123,8 +124,8 @@ export class AuditLog {
   private anchorMemo: { last: AuditAnchor | undefined } | undefined;
   private oldestMemo: { seq: number; time: number | undefined } | undefined;
   private lastHash: string;
-  /** The anchors being recorded, one after the other. */
-  private anchorChain: Promise<void> = Promise.resolve();
+  /** Anchors are recorded one at a time, in call order. */
+  private readonly anchors = new InTurn();
   /** The writer thread, which commits each batch (and waits for its fsync) off the event loop. */
   private readonly committer: SqliteCommitter;
   private readonly group: GroupCommit;
@@ -325,13 +326,11 @@ export class AuditLog {
    * @throws (rejects) if it does not extend the last anchor, covers records not in the log, or is malformed.
    */
   recordAnchor(a: AuditAnchor): Promise<void> {
-    const run = this.anchorChain.then(async () => {
+    return this.anchors.run(async () => {
       checkAnchor(a, this.nextSeq, this.lastAnchor());
       await this.committer.saveAnchor(a);
       this.anchorMemo = { last: a };
     });
-    this.anchorChain = run.catch(() => undefined);
-    return run;
   }
 
   /** The newest anchor, if any. */
@@ -377,6 +376,7 @@ export class AuditLog {
     if (this.closed) return;
     this.closed = true;
     await this.group.drain();
+    await this.anchors.idle();
     await this.committer.close();
     this.db.close();
   }

@@ -34,6 +34,7 @@ import {
   duplicateRequest,
   failBatch,
   groupCommitOptions,
+  InTurn,
   int,
   normalizeEntry,
   recordValues,
@@ -156,7 +157,7 @@ export class PgAuditLog {
   private oldestUnanchored: number | undefined;
   private readonly group: GroupCommit;
   /** Anchors are recorded one at a time, in call order. */
-  private anchorChain: Promise<unknown> = Promise.resolve();
+  private readonly anchors = new InTurn();
   /** Set when a COMMIT's outcome could not be learned: the next batch first reads where the chain ends. */
   private unsure: { seq: number; hash: string } | undefined;
   private closed = false;
@@ -350,9 +351,7 @@ export class PgAuditLog {
    * @throws (rejects) if it does not extend the last anchor, covers records not in the log, or is malformed.
    */
   recordAnchor(a: AuditAnchor): Promise<void> {
-    const run = this.anchorChain.then(() => this.insertAnchor(a));
-    this.anchorChain = run.catch(() => undefined);
-    return run;
+    return this.anchors.run(() => this.insertAnchor(a));
   }
 
   /** The newest anchor, if any. */
@@ -392,7 +391,7 @@ export class PgAuditLog {
     this.closing ??= (async () => {
       this.closed = true;
       await this.group.drain();
-      await this.anchorChain;
+      await this.anchors.idle();
       await this.pool.end();
     })();
     return this.closing;

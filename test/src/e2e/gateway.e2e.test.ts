@@ -16,6 +16,7 @@ import {
   chinaToday,
   gatewayDataDir,
   gatewayUrl,
+  loadDemoVersion,
   nodesOf,
   orgAdminIdentity,
   readPid,
@@ -23,7 +24,7 @@ import {
 import { EnterpriseSession, RdxLedger, signAdminRequest } from '@rdx/client';
 import { Cli } from '../cli-helpers.js';
 import { defined, expectGrantedPage } from '../expectations.js';
-import { loadDemoDataset, startGateway, stopGateway, type ExtraGateway } from '../extra-gateway.js';
+import { startGateway, stopGateway, type ExtraGateway } from '../extra-gateway.js';
 import { networkContext, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, regulatorToken, tokenFor } from '../gateway-client-e2e.js';
 import {
@@ -56,7 +57,7 @@ let second: ExtraGateway | undefined;
 async function startSecondGateway(): Promise<ExtraGateway> {
   const gateway = await startGateway(`gw-b-${runId}`, topology.gateway.port + 9);
   // It holds no rows yet: Market's admin loads the version it recorded on the ledger.
-  await loadDemoDataset(gateway.url, DATASET);
+  await loadDemoVersion(networkContext, DATASET, gateway.url);
   return gateway;
 }
 

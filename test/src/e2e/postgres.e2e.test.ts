@@ -9,9 +9,10 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { canonicalJson, leafHash, verifyInclusion } from '@rdx/client';
 import { findPostgresBin, startPostgres, type PostgresServer } from '@rdx/gateway';
+import { loadDemoVersion } from '@rdx/network';
 import { expectGrantedPage } from '../expectations.js';
-import { loadDemoDataset, startGateway, stopGateway, type ExtraGateway } from '../extra-gateway.js';
-import { topology } from '../fabric-client.js';
+import { startGateway, stopGateway, type ExtraGateway } from '../extra-gateway.js';
+import { networkContext, topology } from '../fabric-client.js';
 import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
 import {
   applyAndGetGrants,
@@ -54,7 +55,7 @@ describe('a gateway on PostgreSQL on the real network: enforcement, a kill -9 un
     ]);
     grantId = grants[0]!;
     gateway = await start();
-    await loadDemoDataset(gateway.url, DATASET);
+    await loadDemoVersion(networkContext, DATASET, gateway.url);
     token = await tokenFor(gateway.url, aa.creditCode, aa.privateKeyPem);
     // The gateway learns of the grant from the ledger's events.
     await eventually(
