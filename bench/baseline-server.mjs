@@ -2,22 +2,48 @@
  * The baseline of figure 1: a bare Express route that returns the same rows from the same dataset store the
  * gateway serves them from, with nothing else (no token, no decision, no masking, no audit, no ledger): its
  * SQLite file, or with `databaseUrl` and `namespace` its PostgreSQL store.
+ * With `auditPath`, the durable baseline: the same route, which first appends a record of the call to the
+ * gateway's own SQLite audit log at that path (group commit, fsync) and answers once it is durable, as the
+ * gateway does. What it adds to bare Express is what the rule "the record is durable before the response" costs
+ * on this machine, whatever else a gateway does.
  * `node bench/baseline-server.mjs '{"dbPath":…,"datasetId":…,"fields":[…],"limit":20,"port":3299}'`
  */
+import crypto from 'node:crypto';
 import express from 'express';
-import { DatasetStore, PgDatasetStore } from '@rdx/gateway';
+import { AuditLog, DatasetStore, PgDatasetStore } from '@rdx/gateway';
 
-const { dbPath, databaseUrl, namespace, datasetId, fields, limit, port } = JSON.parse(process.argv[2]);
+const { dbPath, databaseUrl, namespace, datasetId, fields, limit, port, auditPath } = JSON.parse(
+  process.argv[2],
+);
 const store = databaseUrl ? await PgDatasetStore.open(databaseUrl, { namespace }) : DatasetStore.open(dbPath);
+const audit = auditPath ? AuditLog.open(auditPath) : undefined;
 const app = express();
 app.disable('x-powered-by');
 app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
-app.get('/records', async (_req, res) => {
+app.get('/records', async (req, res) => {
   const page = await store.query(datasetId, { fields, filters: [], limit });
-  res.type('application/json').send(JSON.stringify({ data: page.rows, nextCursor: page.nextCursor ?? null }));
+  const body = JSON.stringify({ data: page.rows, nextCursor: page.nextCursor ?? null });
+  if (audit) {
+    // A record of the gateway's shape, with the fields a data call fills in; its hash and chain are the log's.
+    await audit.append({
+      time: new Date().toISOString(),
+      requestId: crypto.randomUUID(),
+      gatewayId: 'bench-durable-baseline',
+      method: 'GET',
+      path: req.path,
+      datasetId,
+      decision: 'allow',
+      reason: 'OK',
+      items: fields,
+      rowCount: page.rows.length,
+      responseHash: crypto.hash('sha256', body),
+      status: 200,
+    });
+  }
+  res.type('application/json').send(body);
 });
 const server = app.listen(port, '127.0.0.1');
 process.on('SIGTERM', () => {
   server.close();
-  void Promise.resolve(store.close()).finally(() => process.exit(0));
+  void Promise.all([store.close(), audit?.close()]).finally(() => process.exit(0));
 });

@@ -129,8 +129,11 @@ async function signAgreement(ent, draft) {
  * maximum for the latency — an open loop of evenly spaced requests (bench/open-load.mjs says why not
  * autocannon's `overallRate`; its bursts are measured once too, as `burstLatencyMs`, the figure earlier runs
  * gave). Each figure is its median round; the other rounds are kept beside it.
+ * With `durable` (bench/baseline-server.mjs with an audit log), that baseline is measured too — its maximum, and
+ * its p99 at the same half load in rounds against bare Express — as `durableBaseline`: what the durable record
+ * alone adds, apart from everything else the gateway does.
  */
-async function dataCallFigure(g, baseline, auth) {
+async function dataCallFigure(g, baseline, auth, durable) {
   const run = (url, extra = {}) => {
     const opts = { url, duration: MODE.loadSeconds, headers: url.startsWith(g.url) ? auth : {}, ...extra };
     return opts.rate ? openLoad(opts) : load({ connections: CONNECTIONS, ...opts });
@@ -138,8 +141,11 @@ async function dataCallFigure(g, baseline, auth) {
   const records = `/v1/datasets/${DATASET}/records?limit=${PAGE}&fields=${ITEMS.join(',')}`;
   const urls = { baseline: `${baseline.url}/records`, gateway: `${g.url}${records}` };
   const pids = { baseline: baseline.pid, gateway: g.pid };
-  await run(urls.baseline, { duration: MODE.warmupSeconds });
-  await run(urls.gateway, { duration: MODE.warmupSeconds });
+  if (durable) {
+    urls.durable = `${durable.url}/records`;
+    pids.durable = durable.pid;
+  }
+  for (const url of Object.values(urls)) await run(url, { duration: MODE.warmupSeconds });
   /** A maximum-throughput run of one side, with the CPU its process spent per request. */
   const atMost = async (side) => {
     const cpu0 = cpuSeconds(pids[side]);
@@ -169,6 +175,7 @@ async function dataCallFigure(g, baseline, auth) {
   const baseEqualLoad = await run(urls.baseline, { rate: baseRate });
   const baseBurst = await run(urls.baseline, { overallRate: rate });
   const gwBurst = await run(urls.gateway, { overallRate: rate });
+  const durableBaseline = durable ? await durableFloor(atMost, run, urls, rate, baseMax) : undefined;
   const figure = {
     what: `GET ${records} (${PAGE} rows, ${ITEMS.length} items, one personal) with ${CONNECTIONS} connections`,
     rounds: ROUNDS,
@@ -197,6 +204,7 @@ async function dataCallFigure(g, baseline, auth) {
     addedP99MsRange: [round(latency.min, 2), round(latency.max, 2)],
     addedP50Ms: round(gwFixed.latencyMs.p50 - baseFixed.latencyMs.p50, 2),
     burstAddedP99Ms: round(gwBurst.latencyMs.p99 - baseBurst.latencyMs.p99, 2),
+    ...(durableBaseline ? { durableBaseline } : {}),
     everyRound: {
       maxRps: maxRounds.map((r) => ({
         gateway: round(r.gateway.requestsPerSecond, 0),
@@ -210,6 +218,29 @@ async function dataCallFigure(g, baseline, auth) {
     targets: { throughputRatio: '≥ 0.70', addedP99Ms: '≤ 2' },
   };
   return { figure, run, rate, gwFixed };
+}
+
+/**
+ * The durable baseline of figure 1 against bare Express: its maximum (once, beside the median round's bare
+ * maximum) and, in rounds, its p99 at the figure's half load against bare Express's.
+ */
+async function durableFloor(atMost, run, urls, rate, baseMax) {
+  const max = await atMost('durable');
+  const fixedRounds = await pairedRounds(ROUNDS, {
+    baseline: () => run(urls.baseline, { rate }),
+    durable: () => run(urls.durable, { rate }),
+  });
+  const latency = medianRound(fixedRounds, (r) => r.durable.latencyMs.p99 - r.baseline.latencyMs.p99);
+  return {
+    what: 'bare Express that appends a record to the SQLite audit log and answers once it is durable',
+    maxRps: round(max.requestsPerSecond, 0),
+    throughputRatio: round(max.requestsPerSecond / baseMax.requestsPerSecond, 3),
+    cpuMsPerRequest: round(max.cpuMsPerRequest, 3),
+    fixedLatencyMs: latency.median.durable.latencyMs,
+    baselineFixedLatencyMs: latency.median.baseline.latencyMs,
+    addedP99Ms: round(latency.value, 2),
+    addedP99MsRange: [round(latency.min, 2), round(latency.max, 2)],
+  };
 }
 
 // ---- the network and the bench's own gateways ---------------------------------------------------------------
@@ -282,7 +313,24 @@ try {
   /** Figure 1, and 1b when asked for: the data call as the machine schedules it, then under a token flood. */
   async function dataCallFigures(baseline, auth) {
     log('figure 1: data call through the gateway vs a bare Express route over the same store');
-    const { figure, run, rate, gwFixed } = await dataCallFigure(A, baseline, auth);
+    // The durable baseline's audit log is its own file (a log has one writer), on the gateway's disk.
+    const auditDir = `${A.dataDir}-durable-baseline`;
+    fs.mkdirSync(auditDir, { recursive: true });
+    const durable = await startBaseline({
+      dbPath: path.join(A.dataDir, 'datasets.db'),
+      datasetId: DATASET,
+      fields: ITEMS,
+      limit: PAGE,
+      port: config.gatewayPort + 8,
+      auditPath: path.join(auditDir, 'audit.db'),
+    });
+    let measured;
+    try {
+      measured = await dataCallFigure(A, baseline, auth, durable);
+    } finally {
+      await durable.stop();
+    }
+    const { figure, run, rate, gwFixed } = measured;
     figures.dataCall = figure;
 
     // 1b. The same data call at the same offered rate while an anonymous client floods the token endpoint with
@@ -909,6 +957,24 @@ function printTable(r) {
             `${fmt(d.baseline.halfOwnMaxLatencyMs.p99, ' ms')} @ ${d.baseline.halfOwnMaxRate}/s`,
             `+${fmt(round(d.gateway.fixedLatencyMs.p99 - d.baseline.halfOwnMaxLatencyMs.p99, 2), ' ms')}`,
             'equally busy: the rest',
+          ],
+        ]
+      : []),
+    ...(d.durableBaseline
+      ? [
+          [
+            `${label}: bare + durable record, max`,
+            `${d.durableBaseline.maxRps} req/s`,
+            `${d.baseline.maxRps} req/s bare Express`,
+            fmt(d.durableBaseline.throughputRatio),
+            'what the fsync costs',
+          ],
+          [
+            `${label}: bare + durable record, p99`,
+            `${fmt(d.durableBaseline.fixedLatencyMs.p99, ' ms')} @ ${d.baseline.fixedRate}/s`,
+            fmt(d.durableBaseline.baselineFixedLatencyMs.p99, ' ms'),
+            `+${fmt(d.durableBaseline.addedP99Ms, ' ms')}${spread(d.durableBaseline.addedP99MsRange)}`,
+            `of the gateway's +${fmt(d.addedP99Ms, ' ms')}`,
           ],
         ]
       : []),
