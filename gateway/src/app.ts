@@ -8,6 +8,7 @@ import { lateRefusals } from './http/late-refusal.js';
 import { publicComplaintRoutes } from './routes/public-complaints.js';
 import { cors } from './http/cors.js';
 import { allowedMethods, methodNotAllowed } from './http/routing.js';
+import { parseQueryOnce } from './http/query-once.js';
 import { requestId, securityHeaders } from './http/security.js';
 import { Problem, problemHandler } from './problem.js';
 import { adminRoutes } from './routes/admin.js';
@@ -34,7 +35,7 @@ export function createApp(s: Services): Express {
   const requests = s.metrics.counter('rdx_http_requests_total', 'HTTP requests by route and status');
   // The methods each path takes, read from the routers once: CORS preflights and 405 answers both name them.
   const allowedAt = allowedMethods(app);
-  app.use(requestId, securityHeaders, cors(s.config.corsOrigins ?? [], allowedAt));
+  app.use(requestId, securityHeaders, cors(s.config.corsOrigins ?? [], allowedAt), parseQueryOnce);
   // A 500-row page is ~140 KB of JSON: gzip or br when the client takes it. Token answers are small and never
   // compressed (a secret beside reflected input is what compression leaks).
   // A client that takes no encoding is not made to pass through it (most API clients: no per-request wrapping).
