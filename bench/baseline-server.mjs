@@ -2,9 +2,9 @@
  * The baseline of figure 1: a bare Express route that returns the same rows from the same dataset store the
  * gateway serves them from, with nothing else (no token, no decision, no masking, no audit, no ledger): its
  * SQLite file, or with `databaseUrl` and `namespace` its PostgreSQL store.
- * With `auditPath`, the durable baseline: the same route, which first appends a record of the call to the
- * gateway's own SQLite audit log at that path (group commit, fsync) and answers once it is durable, as the
- * gateway does. What it adds to bare Express is what the rule "the record is durable before the response" costs
+ * With `auditPath`, the durable baseline: the same route, which first appends a record of the call to an audit
+ * log of its own at that path — the gateway's `AuditLog` (group commit, writer thread, fsync) — and answers once
+ * it is durable, as the gateway does. What it adds to bare Express is what the rule "the record is durable before the response" costs
  * on this machine, whatever else a gateway does.
  * `node bench/baseline-server.mjs '{"dbPath":…,"datasetId":…,"fields":[…],"limit":20,"port":3299}'`
  */

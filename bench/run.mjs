@@ -294,13 +294,7 @@ try {
 
   // ---- 1. data call, full enforcement vs bare Express -------------------------------------------------------
   if (want('1') || want('1b') || named('1c')) {
-    const baseline = await startBaseline({
-      dbPath: path.join(A.dataDir, 'datasets.db'),
-      datasetId: DATASET,
-      fields: ITEMS,
-      limit: PAGE,
-      port: config.gatewayPort + 9,
-    });
+    const baseline = await baselineOverStoreOf(A, config.gatewayPort + 9);
     const auth = { authorization: `Bearer ${await token(A)}` };
     try {
       if (want('1') || want('1b')) await dataCallFigures(baseline, auth);
@@ -310,18 +304,25 @@ try {
     }
   }
 
+  /** A baseline server (bench/baseline-server.mjs) over gateway `g`'s SQLite dataset store, with `extra` options. */
+  function baselineOverStoreOf(g, port, extra = {}) {
+    return startBaseline({
+      dbPath: path.join(g.dataDir, 'datasets.db'),
+      datasetId: DATASET,
+      fields: ITEMS,
+      limit: PAGE,
+      port,
+      ...extra,
+    });
+  }
+
   /** Figure 1, and 1b when asked for: the data call as the machine schedules it, then under a token flood. */
   async function dataCallFigures(baseline, auth) {
     log('figure 1: data call through the gateway vs a bare Express route over the same store');
     // The durable baseline's audit log is its own file (a log has one writer), on the gateway's disk.
     const auditDir = `${A.dataDir}-durable-baseline`;
     fs.mkdirSync(auditDir, { recursive: true });
-    const durable = await startBaseline({
-      dbPath: path.join(A.dataDir, 'datasets.db'),
-      datasetId: DATASET,
-      fields: ITEMS,
-      limit: PAGE,
-      port: config.gatewayPort + 8,
+    const durable = await baselineOverStoreOf(A, config.gatewayPort + 8, {
       auditPath: path.join(auditDir, 'audit.db'),
     });
     let measured;
@@ -967,7 +968,7 @@ function printTable(r) {
             `${d.durableBaseline.maxRps} req/s`,
             `${d.baseline.maxRps} req/s bare Express`,
             fmt(d.durableBaseline.throughputRatio),
-            'what the fsync costs',
+            'what the durable record costs',
           ],
           [
             `${label}: bare + durable record, p99`,
