@@ -279,14 +279,36 @@ describe('notifications: webhooks and inboxes, through a gateway killed half way
         keyFile,
       ]);
       expect([after.data.length, after.unread]).to.deep.equal([0, 0]);
-      const body = await cli.ok<{ data: Notification[] }>(['inbox', '--all', '--as', 'admin.market']);
-      expect(body.data.filter((n) => n.subject.id === appId).map((n) => n.kind)).to.deep.equal([
+      const body = await everyNotification(cli, 'admin.market');
+      expect(body.filter((n) => n.subject.id === appId).map((n) => n.kind)).to.deep.equal([
         'demand.received',
       ]);
-      const other = await cli.ok<{ data: Notification[] }>(['inbox', '--all', '--as', 'admin.transport']);
-      expect(other.data.filter((n) => [appId, agreementId].includes(n.subject.id))).to.deep.equal([]);
+      const other = await everyNotification(cli, 'admin.transport');
+      expect(other.filter((n) => [appId, agreementId].includes(n.subject.id))).to.deep.equal([]);
     } finally {
       fs.rmSync(cfg, { recursive: true, force: true });
     }
   });
 });
+
+/**
+ * Every notification of a body's inbox, read and unread, page after page (`rdx inbox --all --after <next>`): a
+ * network kept from earlier runs holds more than one page, oldest first.
+ */
+async function everyNotification(cli: Cli, as: string): Promise<Notification[]> {
+  const all: Notification[] = [];
+  let after = 0;
+  for (;;) {
+    const page = await cli.ok<{ data: Notification[]; next: number }>([
+      'inbox',
+      '--all',
+      '--after',
+      String(after),
+      '--as',
+      as,
+    ]);
+    if (page.data.length === 0) return all;
+    all.push(...page.data);
+    after = page.next;
+  }
+}
