@@ -23,6 +23,7 @@ import {
 } from './audit-log.js';
 import type { AuditSink, Awaitable } from '../services.js';
 import { withCleanup, type Defer } from '../testing/cleanup.js';
+import { countEventLoopTurns } from '../testing/event-loop-turns.js';
 import { BLOCK, AuditTree } from './audit-tree.js';
 
 /** What the tests use of a log: the SQLite AuditLog and the PostgreSQL PgAuditLog both fit. */
@@ -284,15 +285,8 @@ export function auditLogSuite(backend: AuditBackend): void {
         defer(() => (released ? undefined : release()));
         // Turns of the event loop are counted for 100 ms, whether or not the anchor is recorded by then (on
         // PostgreSQL the anchor does not wait for this lock).
-        let counting = true;
-        defer(() => (counting = false));
-        let turns = 0;
-        const countTurns = (): void => {
-          if (!counting) return;
-          turns++;
-          setImmediate(countTurns);
-        };
-        setImmediate(countTurns);
+        const turnsSoFar = countEventLoopTurns();
+        defer(() => void turnsSoFar());
         const recorded = (async () =>
           log.recordAnchor({
             sequence: 1,
@@ -307,7 +301,7 @@ export function auditLogSuite(backend: AuditBackend): void {
         recorded.catch(() => undefined); // awaited below, after the lock is released
         // Requests go on meanwhile: recorded on the event loop, the anchor held it for the lock's whole wait.
         await new Promise((resolve) => setTimeout(resolve, 100));
-        counting = false;
+        const turns = turnsSoFar();
         expect(turns, 'turns of the event loop while the lock was held').to.be.at.least(10);
         released = true;
         await release();

@@ -4,6 +4,7 @@ import { CompactMerkleTree, leafHash } from '@rdx/client';
 import { AuditTree, BLOCK } from './audit-tree.js';
 import { checkWholeLog } from './chain-check.js';
 import type { AuditSink } from '../services.js';
+import { countEventLoopTurns } from '../testing/event-loop-turns.js';
 
 /** A log that is only its leaves, with saved block roots in memory, counting the leaves it is asked for. */
 function leafLog(n: number): AuditSink & { leavesRead: number; saved: string[] } {
@@ -74,16 +75,9 @@ describe('AuditTree: the audit log’s tree from saved block roots and the recor
     // them in one go held every request due meanwhile.
     const backlog = leafLog(40 * BLOCK);
     const catching = new AuditTree(backlog);
-    let turns = 0;
-    let done = false;
-    const caughtUp = catching.catchUp().finally(() => (done = true));
-    const countTurns = (): void => {
-      if (done) return;
-      turns++;
-      setImmediate(countTurns);
-    };
-    setImmediate(countTurns);
-    await caughtUp;
+    const turnsSoFar = countEventLoopTurns();
+    await catching.catchUp();
+    const turns = turnsSoFar();
     expect(catching.size).to.equal(40 * BLOCK);
     expect(turns, 'turns of the event loop while 40 blocks were hashed').to.be.at.least(39);
     const whole = new CompactMerkleTree();

@@ -117,7 +117,7 @@ parentPort!.on('message', (req: CommitRequest | SaveBlocksRequest | SaveAnchorRe
     else if ('saveAnchor' in req) saveAnchor(req.saveAnchor);
     else {
       commit(req);
-      Atomics.store(lastCommitted, 0, req.id | 0);
+      Atomics.store(lastCommitted, 0, req.id);
     }
     reply = { id: req.id };
   } catch (err) {

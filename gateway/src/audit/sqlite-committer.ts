@@ -84,13 +84,11 @@ export class SqliteCommitter {
     const id = Atomics.load(this.lastCommitted, 0);
     if (id === this.seenCommitted) return;
     this.seenCommitted = id;
-    for (const [key, w] of this.waiting) {
-      if ((key | 0) !== id) continue;
-      const onDurable = w.onDurable;
-      w.onDurable = undefined;
-      onDurable?.();
-      return;
-    }
+    const w = this.waiting.get(id);
+    if (!w) return;
+    const onDurable = w.onDurable;
+    w.onDurable = undefined;
+    onDurable?.();
   }
 
   /** Resolves once the block roots are saved (off the event loop, like the records). */
@@ -108,7 +106,9 @@ export class SqliteCommitter {
     onDurable?: () => void,
   ): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
+    const id = this.nextId;
+    // Ids are int32s, as the shared memory holds them, wrapping after 2^31 requests (months under load).
+    this.nextId = (this.nextId + 1) | 0;
     return new Promise<void>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject, onDurable });
       this.worker.postMessage(request(id));

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { CODE, DS } from '../testing/fixtures.js';
 import { LoginGuard } from './login-guard.js';
+import { countEventLoopTurns } from '../testing/event-loop-turns.js';
 import { assertOk, assertOAuthError, startHarness, type Harness, type Reply } from '../testing/harness.js';
 
 function tokenRequest(h: Harness, id: string, secret: string): Promise<Reply> {
@@ -29,15 +30,9 @@ function assertRateLimited(reply: Reply): number {
 describe('the token endpoint’s guard', () => {
   it('secret hashes run off the event loop: it keeps turning while they are computed', async () => {
     const guard = new LoginGuard({ hashesInFlight: 1, hashQueue: 100 });
-    let turns = 0;
-    let hashing = true;
-    const spin = (): void => {
-      turns++;
-      if (hashing) setImmediate(spin);
-    };
-    setImmediate(spin);
+    const turnsSoFar = countEventLoopTurns();
     await Promise.all(Array.from({ length: 20 }, (_, i) => guard.scrypt(`guess-${i}`, 'salt', 32)));
-    hashing = false;
+    const turns = turnsSoFar();
     // Synchronous scrypt would have let the loop turn about once between hashes.
     expect(turns, 'event loop turns during 20 hashes').to.be.above(100);
   });
