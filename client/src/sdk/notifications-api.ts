@@ -16,6 +16,8 @@ export interface InboxPage {
   data: Notification[];
   /** Pass as `after` for the next page (and to follow new ones). */
   next: number;
+  /** Whether another page follows already (ask again with `after: next`). */
+  more: boolean;
   /** The party's notifications not marked read, in all. */
   unread: number;
 }

@@ -82,9 +82,14 @@ describe('notification store', () => {
     const first = store.inbox(ACME, { limit: 2 });
     expect(first.items.map((n) => n.id)).to.deep.equal(['a', 'b']);
     expect(first.unread).to.equal(3);
+    expect(first.more, 'a third of ACME follows').to.equal(true);
     const second = store.inbox(ACME, { after: first.next, limit: 2 });
     expect(second.items.map((n) => n.id)).to.deep.equal(['c']);
+    expect(second.more).to.equal(false);
     expect(store.inbox(ACME, { after: second.next, limit: 2 }).items).to.deep.equal([]);
+    // A page exactly as long as what is left: nothing follows.
+    expect(store.inbox(ACME, { after: first.next, limit: 1 }).more).to.equal(false);
+    expect(store.inbox(ACME, { limit: 1 }).more).to.equal(true);
     expect(store.markRead(ACME, ['a', 'x', 'nope'])).to.equal(1);
     expect(store.markRead(ACME, ['a'])).to.equal(0);
     expect(store.inbox(ACME, { limit: 10, unread: true }).items.map((n) => n.id)).to.deep.equal(['b', 'c']);

@@ -136,17 +136,24 @@ export class NotificationStore {
 
   /**
    * A page of the recipient's notifications after `after` (a cursor from a previous page; none: from the
-   * first), oldest first; `unread` keeps those not marked read. `next` continues after the page.
+   * first), oldest first; `unread` keeps those not marked read. `next` continues after the page; `more` says
+   * whether another page already follows (one row more is read to know it).
    */
   inbox(
     recipient: string,
     opts: { after?: number; limit: number; unread?: boolean },
-  ): { items: Notification[]; next: number; unread: number } {
-    const rows = this.db
+  ): { items: Notification[]; next: number; more: boolean; unread: number } {
+    const found = this.db
       .prepare(
         `SELECT seq, json, read_at FROM notifications WHERE recipient = ? AND seq > ? ${opts.unread ? 'AND read_at IS NULL' : ''} ORDER BY seq LIMIT ?`,
       )
-      .all(recipient, opts.after ?? 0, opts.limit) as { seq: number; json: string; read_at: string | null }[];
+      .all(recipient, opts.after ?? 0, opts.limit + 1) as {
+      seq: number;
+      json: string;
+      read_at: string | null;
+    }[];
+    const more = found.length > opts.limit;
+    const rows = more ? found.slice(0, opts.limit) : found;
     const unread = this.db
       .prepare('SELECT COUNT(*) AS n FROM notifications WHERE recipient = ? AND read_at IS NULL')
       .get(recipient) as { n: number };
@@ -161,6 +168,7 @@ export class NotificationStore {
         };
       }),
       next: rows.at(-1)?.seq ?? opts.after ?? 0,
+      more,
       unread: unread.n,
     };
   }

@@ -88,8 +88,13 @@ function partyPaths(
         responses: {
           '200': ok({
             type: 'object',
-            required: ['data', 'next', 'unread'],
-            properties: { data: { type: 'array', items: NOTIFICATION }, next: int, unread: int },
+            required: ['data', 'next', 'more', 'unread'],
+            properties: {
+              data: { type: 'array', items: NOTIFICATION },
+              next: int,
+              more: { type: 'boolean', description: 'another page follows now: ask again with `after=next`' },
+              unread: int,
+            },
           }),
           '400': problem,
           ...denied,

@@ -42,15 +42,17 @@ describe('inbox and webhooks (issue 13)', () => {
   after(() => h.close());
 
   it("an enterprise pages its own inbox, marks its own read, and never sees another's", async () => {
-    const first = assertOk<{ data: Notification[]; next: number; unread: number }>(
+    const first = assertOk<{ data: Notification[]; next: number; more: boolean; unread: number }>(
       await h.get('/v1/inbox?limit=1', { as: 'AA' }),
     );
     expect(first.data.map((n) => n.id)).to.deep.equal(['n1']);
     expect(first.unread).to.equal(2);
-    const rest = assertOk<{ data: Notification[] }>(
+    expect(first.more, 'n2 follows').to.equal(true);
+    const rest = assertOk<{ data: Notification[]; more: boolean }>(
       await h.get(`/v1/inbox?after=${first.next}`, { as: 'AA' }),
     );
     expect(rest.data.map((n) => n.id)).to.deep.equal(['n2']);
+    expect(rest.more).to.equal(false);
     const marked = assertOk<{ marked: number }>(
       await h.post('/v1/inbox/read', { as: 'AA', json: { ids: ['n1', 'n3', 'n4'] } }),
     );

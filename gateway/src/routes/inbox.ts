@@ -94,7 +94,7 @@ export function inboxRoutes(s: Services): Router {
     const limit = intParam(req.query.limit, 'limit', 50, 1, MAX_PAGE, 'BAD_REQUEST');
     const unread = req.query.unread === 'true';
     const page = store().inbox(p.recipient, { after, limit, unread });
-    return { data: page.items, next: page.next, unread: page.unread };
+    return { data: page.items, next: page.next, more: page.more, unread: page.unread };
   };
   const markRead = (p: Party, input: Record<string, unknown>) => {
     const ids = input.ids;

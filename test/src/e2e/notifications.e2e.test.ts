@@ -292,14 +292,13 @@ describe('notifications: webhooks and inboxes, through a gateway killed half way
 });
 
 /**
- * Every notification of a body's inbox, read and unread, page after page (`rdx inbox --all --after <next>`): a
- * network kept from earlier runs holds more than one page, oldest first.
+ * Every notification of a body's inbox, read and unread, page after page (`rdx inbox --all --after <next>`) while
+ * the gateway says more follow: a network kept from earlier runs holds more than one page, oldest first.
  */
 async function everyNotification(cli: Cli, as: string): Promise<Notification[]> {
   const all: Notification[] = [];
-  let after = 0;
-  for (;;) {
-    const page = await cli.ok<{ data: Notification[]; next: number }>([
+  const page = (after: number) =>
+    cli.ok<{ data: Notification[]; next: number; more: boolean }>([
       'inbox',
       '--all',
       '--after',
@@ -307,8 +306,10 @@ async function everyNotification(cli: Cli, as: string): Promise<Notification[]> 
       '--as',
       as,
     ]);
-    if (page.data.length === 0) return all;
-    all.push(...page.data);
-    after = page.next;
+  for (let after = 0; ;) {
+    const { data, next, more } = await page(after);
+    all.push(...data);
+    after = next;
+    if (!more) return all;
   }
 }

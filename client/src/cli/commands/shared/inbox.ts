@@ -6,14 +6,23 @@
 import { commaList, defineCommand, optString } from '../../command.js';
 import { InputError } from '../../../sdk/errors.js';
 import { NOTIFICATION_KINDS, type Notification } from '../../../sdk/notifications.js';
+import type { InboxPage } from '../../../sdk/notifications-api.js';
 
 /** How often --follow asks the gateway for new notifications. */
 const FOLLOW_EVERY_MS = 2000;
+/** Notifications per page (the gateway's largest). */
+const PAGE = 200;
 
 function line(n: Notification): string {
   const what = n.title || (NOTIFICATION_KINDS[n.kind]?.[1] ?? n.kind);
   const reason = typeof n.detail?.reason === 'string' ? ` — ${n.detail.reason}` : '';
   return `${n.at.slice(0, 19).replace('T', ' ')}  ${what}: ${n.subject.type} ${n.subject.id}${reason}  [${n.id}]`;
+}
+
+/** The line under a page: how many are unread, the cursor, and whether another page follows already. */
+export function pageFooter(page: InboxPage): string {
+  const counts = `未读 unread: ${page.unread}; next: ${page.next}`;
+  return page.more ? `${counts}\n更多 more follow: ask again with --after ${page.next}` : counts;
 }
 
 function cursor(raw: string | undefined): number | undefined {
@@ -48,20 +57,20 @@ export default defineCommand({
     const unread = opts.all !== true;
     let after = cursor(optString(opts, 'after'));
     if (opts.follow !== true) {
-      const page = await api.inbox({ after, limit: 200, unread });
+      const page = await api.inbox({ after, limit: PAGE, unread });
       return {
         data: page,
         lines: page.data.length
-          ? [...page.data.map(line), `未读 unread: ${page.unread}; next: ${page.next}`]
+          ? [...page.data.map(line), pageFooter(page)]
           : [`通知 notifications: 无 none${unread ? ' unread' : ''} (未读 unread: ${page.unread})`],
       };
     }
     // Following: each new notification as one line (JSON lines with --json), until interrupted.
     for (;;) {
-      const page = await api.inbox({ after, limit: 200, unread });
+      const page = await api.inbox({ after, limit: PAGE, unread });
       for (const n of page.data) ctx.out.io.stdout.write(`${ctx.json ? JSON.stringify(n) : line(n)}\n`);
       after = page.next;
-      if (page.data.length === 200) continue;
+      if (page.more) continue;
       await new Promise((r) => setTimeout(r, FOLLOW_EVERY_MS));
     }
   },

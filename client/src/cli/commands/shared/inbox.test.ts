@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import type { CliContext } from '../../context.js';
+import type { InboxPage } from '../../../sdk/notifications-api.js';
+import type { Notification } from '../../../sdk/notifications.js';
+import inbox from './inbox.js';
+
+const note = (id: string): Notification => ({
+  id,
+  kind: 'grant.suspended',
+  title: '授权已暂停 grant suspended',
+  recipient: 'enterprise:91331100MA2A0000XX',
+  subject: { type: 'grant', id: `grant-${id}` },
+  at: '2026-12-01T08:00:00.000Z',
+});
+
+/** Runs `rdx inbox` with these options against an inbox that answers `page`; returns what it printed and asked. */
+async function printed(page: InboxPage, opts: Record<string, unknown> = {}) {
+  const asked: unknown[] = [];
+  const ctx = {
+    notifications: () => ({
+      inbox: (q: unknown) => {
+        asked.push(q);
+        return Promise.resolve(page);
+      },
+    }),
+  } as unknown as CliContext;
+  const result = await inbox.run(ctx, { args: [], opts });
+  return { lines: result?.lines ?? [], asked };
+}
+
+describe('rdx inbox', () => {
+  it('says when another page follows, and with which cursor to ask for it', async () => {
+    const { lines, asked } = await printed(
+      { data: [note('n1'), note('n2')], next: 2, more: true, unread: 5 },
+      { all: true },
+    );
+    expect(asked).to.deep.equal([{ after: undefined, limit: 200, unread: false }]);
+    expect(lines.slice(0, 2).join('\n')).to.include('grant-n1').and.include('grant-n2');
+    expect(lines.at(-1)).to.equal('未读 unread: 5; next: 2\n更多 more follow: ask again with --after 2');
+  });
+
+  it('on the last page it says no more, and an empty page says none', async () => {
+    const last = await printed({ data: [note('n3')], next: 3, more: false, unread: 1 }, { after: '2' });
+    expect(last.asked).to.deep.equal([{ after: 2, limit: 200, unread: true }]);
+    expect(last.lines.at(-1)).to.equal('未读 unread: 1; next: 3');
+    const none = await printed({ data: [], next: 3, more: false, unread: 0 });
+    expect(none.lines).to.deep.equal(['通知 notifications: 无 none unread (未读 unread: 0)']);
+  });
+
+  it('refuses a cursor that is not a whole number', async () => {
+    const err = await printed({ data: [], next: 0, more: false, unread: 0 }, { after: '-1' }).catch(
+      (e: Error) => e,
+    );
+    expect(err).to.be.an('error').with.property('message').that.includes('--after must be a cursor');
+  });
+});
