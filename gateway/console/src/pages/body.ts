@@ -10,7 +10,7 @@ import { api } from '../api.js';
 import { card, clear, fmtTime, h, mono, table } from '../dom.js';
 import { t, tr } from '../i18n.js';
 import { bars, problemBox, stateBadge, type Page } from './common.js';
-import { inboxCard, type Notification } from './inbox.js';
+import { inboxCard, unreadNotifications } from './inbox.js';
 import { signalsCard, type MisuseSignal } from './signals.js';
 import { complaintsCard, type ComplaintRow } from './complaints.js';
 
@@ -96,14 +96,14 @@ async function showUsage(into: HTMLElement, grantId: string): Promise<void> {
 export const bodyPage: Page = async (root) => {
   const [home, inbox, reconciliation] = await Promise.all([
     api<Home>('/v1/admin/home'),
-    api<{ data: Notification[] }>('/v1/admin/inbox?unread=true&limit=100'),
+    unreadNotifications('/v1/admin'),
     api<Reconciliation>('/v1/admin/usage-reconciliation'),
   ]);
   const d = home.body;
   const usage = h('div', { class: 'usage', 'data-testid': 'usage' });
   root.append(
     h('h1', null, t('body.title', { body: d.body })),
-    inboxCard(inbox.body.data, '/v1/admin'),
+    inboxCard(inbox, '/v1/admin'),
     signalsCard(d.signals, false),
     complaintsCard(d.complaints, false),
     card(

@@ -3,7 +3,7 @@
  * verifies in the browser.
  */
 import { api } from '../api.js';
-import { inboxCard, type Notification } from './inbox.js';
+import { inboxCard, unreadNotifications } from './inbox.js';
 import { card, clear, fmtTime, h, mono, table } from '../dom.js';
 import { t, tr } from '../i18n.js';
 import type { Receipt } from '../merkle.js';
@@ -35,7 +35,7 @@ interface LogRecord {
 
 export const enterprisePage: Page = async (root) => {
   const [inbox, grants, log] = await Promise.all([
-    api<{ data: Notification[] }>('/v1/inbox?unread=true&limit=100'),
+    unreadNotifications('/v1'),
     api<{ data: Grant[] }>('/v1/grants'),
     api<{ data: LogRecord[] }>('/v1/access-log?limit=50'),
   ]);
@@ -54,7 +54,7 @@ export const enterprisePage: Page = async (root) => {
   };
   root.append(
     h('h1', null, t('enterprise.title')),
-    inboxCard(inbox.body.data, '/v1'),
+    inboxCard(inbox, '/v1'),
     card(
       t('enterprise.grants'),
       grants.body.data.length
