@@ -15,7 +15,7 @@ import { PgReplayStore, SqliteReplayStore } from './auth/replay-store.js';
 import { SigningKeys } from './auth/signing-keys.js';
 import { TokenService } from './auth/token-service.js';
 import { Anchorer, type AnchorableLog } from './audit/anchorer.js';
-import { AuditLog } from './audit/audit-log.js';
+import { AuditLog, type AuditLogStats } from './audit/audit-log.js';
 import { PgAuditLog } from './audit/pg-audit-log.js';
 import { loadConfig, ConfigError, describeDatabaseUrl, type GatewayConfig } from './config.js';
 import {
@@ -28,7 +28,7 @@ import {
 import { Limiter } from './enforcement/limiter.js';
 import { PrivacyBudget } from './enforcement/privacy.js';
 import { capConnectionsPerAddress } from './http/connection-cap.js';
-import { registerGauges, registerNotificationGauges } from './http/gauges.js';
+import { registerAuditCommitTimes, registerGauges, registerNotificationGauges } from './http/gauges.js';
 import { Metrics } from './http/metrics.js';
 import { problemBody } from './problem.js';
 import { openFabricLedger } from './ledger/fabric-ledger.js';
@@ -55,7 +55,7 @@ type Closable = { close(): void | Promise<void> };
  * RDX_DATABASE_URL, the usage shared by the gateways on it.
  */
 async function openStores(config: GatewayConfig): Promise<{
-  audit: AnchorableLog & Closable;
+  audit: AnchorableLog & Closable & { stats(): AuditLogStats };
   store: DataStore & Closable;
   usage: GrantUsage;
 }> {
@@ -117,6 +117,7 @@ async function main(config: GatewayConfig): Promise<void> {
   });
   const metrics = new Metrics();
   registerGauges(metrics, { anchors: anchorer, view });
+  registerAuditCommitTimes(metrics, audit);
 
   void follower.run();
   // Each party's notifications: their own place in the event stream, and webhooks owed from the store.

@@ -21,7 +21,9 @@ import {
   checkLeafRange,
   checkLimit,
   checkNoneMissing,
+  copyStats,
   countCommit,
+  emptyStats,
   duplicateRequest,
   failBatch,
   groupCommitOptions,
@@ -130,7 +132,7 @@ export class AuditLog {
   private readonly committer: SqliteCommitter;
   private readonly group: GroupCommit;
   private closed = false;
-  private readonly counters: AuditLogStats = { commits: 0, records: 0, failedCommits: 0, largestBatch: 0 };
+  private readonly counters: AuditLogStats = emptyStats();
 
   private constructor(db: DatabaseSync, opts: Required<AuditLogOptions>, committer: SqliteCommitter) {
     this.db = db;
@@ -368,7 +370,7 @@ export class AuditLog {
 
   /** Counters since open. */
   stats(): AuditLogStats {
-    return { ...this.counters };
+    return copyStats(this.counters);
   }
 
   /** Commits whatever is queued (resolving those appends), then closes the file. Idempotent. */
@@ -386,6 +388,7 @@ export class AuditLog {
     const { pendingIds } = this.group;
     let records: AuditRecord[] = [];
     let settled = false;
+    const handedOver = performance.now();
     /** Once committed: the chain moves on and every append of the batch resolves (early, or on the answer). */
     const settle = (): void => {
       if (settled) return;
@@ -395,7 +398,7 @@ export class AuditLog {
         this.nextSeq = last.seq + 1;
         this.lastHash = last.hash;
       }
-      countCommit(this.counters, records.length);
+      countCommit(this.counters, records.length, (performance.now() - handedOver) / 1000);
       settleBatch(batch, records, pendingIds);
     };
     try {

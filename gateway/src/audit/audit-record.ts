@@ -70,6 +70,26 @@ export interface AuditLogStats {
   failedCommits: number;
   /** Most records committed in one transaction. */
   largestBatch: number;
+  /**
+   * How long the committed batches took, from being handed to the writer to durable (the transaction, its fsync
+   * or WAL flush included): seconds in all, and per bound of {@link COMMIT_SECONDS_BUCKETS} how many took at most
+   * that long (cumulative, as a Prometheus histogram counts; `commits` is the count of all).
+   */
+  commitSeconds: { sum: number; atMost: number[] };
+}
+
+/** The bounds (seconds) of the commit-time histogram: a healthy disk commits in well under a millisecond. */
+export const COMMIT_SECONDS_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1] as const;
+
+/** The counters of a log just opened. */
+export function emptyStats(): AuditLogStats {
+  return {
+    commits: 0,
+    records: 0,
+    failedCommits: 0,
+    largestBatch: 0,
+    commitSeconds: { sum: 0, atMost: COMMIT_SECONDS_BUCKETS.map(() => 0) },
+  };
 }
 
 /** The `prevHash` of record 0. */
@@ -195,11 +215,21 @@ export function chainRecords(entries: readonly AuditEntry[], seq: number, prevHa
   });
 }
 
-/** Counts a committed batch of `records` records. */
-export function countCommit(counters: AuditLogStats, records: number): void {
+/** A copy of the counters, for a caller to keep. */
+export function copyStats(counters: AuditLogStats): AuditLogStats {
+  const { sum, atMost } = counters.commitSeconds;
+  return { ...counters, commitSeconds: { sum, atMost: [...atMost] } };
+}
+
+/** Counts a committed batch of `records` records that took `seconds` from handed to the writer to durable. */
+export function countCommit(counters: AuditLogStats, records: number, seconds: number): void {
   counters.commits++;
   counters.records += records;
   counters.largestBatch = Math.max(counters.largestBatch, records);
+  const { commitSeconds } = counters;
+  commitSeconds.sum += seconds;
+  for (let i = COMMIT_SECONDS_BUCKETS.length - 1; i >= 0 && seconds <= COMMIT_SECONDS_BUCKETS[i]!; i--)
+    commitSeconds.atMost[i]!++;
 }
 
 /** Rejects each append of a batch that was not committed with `err`, forgets its request id, counts the failure. */

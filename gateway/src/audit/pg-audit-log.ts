@@ -30,7 +30,9 @@ import {
   checkLeafRange,
   checkLimit,
   checkNoneMissing,
+  copyStats,
   countCommit,
+  emptyStats,
   duplicateRequest,
   failBatch,
   groupCommitOptions,
@@ -162,7 +164,9 @@ export class PgAuditLog {
   private unsure: { seq: number; hash: string } | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
-  private readonly counters: AuditLogStats = { commits: 0, records: 0, failedCommits: 0, largestBatch: 0 };
+  private readonly counters: AuditLogStats = emptyStats();
+  /** When the batch being committed was handed to the database (one batch at a time), for its commit time. */
+  private batchStartedAt = 0;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -383,7 +387,7 @@ export class PgAuditLog {
 
   /** Counters since open. */
   stats(): AuditLogStats {
-    return { ...this.counters };
+    return copyStats(this.counters);
   }
 
   /** Commits whatever is queued (resolving those appends), then closes the connections. Idempotent. */
@@ -415,6 +419,7 @@ export class PgAuditLog {
 
   /** Commits one batch; settles every promise of it and never throws. */
   private async commitBatch(batch: Pending[]): Promise<void> {
+    this.batchStartedAt = performance.now();
     if (this.unsure === undefined && (await this.commitAtOnce(batch))) return;
     await this.commitCarefully(batch);
   }
@@ -573,7 +578,7 @@ export class PgAuditLog {
       const first = records.find((r) => r.seq === this.anchoredSize());
       if (first !== undefined) this.oldestUnanchored = Date.parse(first.time);
     }
-    countCommit(this.counters, records.length);
+    countCommit(this.counters, records.length, (performance.now() - this.batchStartedAt) / 1000);
     settleBatch(accepted, records, this.group.pendingIds);
   }
 

@@ -22,6 +22,26 @@ describe('metrics', () => {
     ]);
   });
 
+  it('writes a histogram as Prometheus does: cumulative buckets, +Inf as the count, the sum', () => {
+    const m = new Metrics();
+    m.histogram('rdx_test_seconds', 'A test histogram', [0.001, 0.01], () => ({
+      sum: 0.5,
+      count: 4,
+      atMost: [1, 3],
+    }));
+    expect(m.render()).to.include(
+      [
+        '# HELP rdx_test_seconds A test histogram',
+        '# TYPE rdx_test_seconds histogram',
+        'rdx_test_seconds_bucket{le="0.001"} 1',
+        'rdx_test_seconds_bucket{le="0.01"} 3',
+        'rdx_test_seconds_bucket{le="+Inf"} 4',
+        'rdx_test_seconds_sum 0.5',
+        'rdx_test_seconds_count 4',
+      ].join('\n'),
+    );
+  });
+
   it('stays exact past the label sets it remembers written out', () => {
     const m = new Metrics();
     const count = m.counter('rdx_many_total', 'Many label sets');

@@ -1,8 +1,16 @@
 /**
  * Prometheus metrics in text format: requests by route and status, access decisions by reason, anchoring
- * lag and ledger event lag. No client library: the format is a few lines.
+ * lag and ledger event lag, the audit log's commit times. No client library: the format is a few lines.
  */
 type Labels = Record<string, string>;
+
+/** What a histogram has counted: the sum and count of what it observed, and per bucket how many were at most its bound. */
+export interface HistogramCounts {
+  sum: number;
+  count: number;
+  /** Cumulative, one per bound. */
+  atMost: readonly number[];
+}
 
 /** Label sets seen, as written in the text: counters are counted on every request, label sets are few. */
 const written = new Map<string, string>();
@@ -26,6 +34,10 @@ function key(labels: Labels): string {
 export class Metrics {
   private readonly counters = new Map<string, { help: string; values: Map<string, number> }>();
   private readonly gauges = new Map<string, { help: string; read: () => number }>();
+  private readonly histograms = new Map<
+    string,
+    { help: string; bounds: readonly number[]; read: () => HistogramCounts }
+  >();
 
   counter(name: string, help: string): (labels: Labels, by?: number) => void {
     const entry = { help, values: new Map<string, number>() };
@@ -40,6 +52,11 @@ export class Metrics {
     this.gauges.set(name, { help, read });
   }
 
+  /** A histogram kept by its owner and read at scrape time; `bounds` are the buckets' upper bounds, ascending. */
+  histogram(name: string, help: string, bounds: readonly number[], read: () => HistogramCounts): void {
+    this.histograms.set(name, { help, bounds, read });
+  }
+
   render(): string {
     const lines: string[] = [];
     for (const [name, { help, values }] of this.counters) {
@@ -48,6 +65,12 @@ export class Metrics {
     }
     for (const [name, { help, read }] of this.gauges) {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${read()}`);
+    }
+    for (const [name, { help, bounds, read }] of this.histograms) {
+      const { sum, count, atMost } = read();
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
+      bounds.forEach((le, i) => lines.push(`${name}_bucket{le="${le}"} ${atMost[i] ?? 0}`));
+      lines.push(`${name}_bucket{le="+Inf"} ${count}`, `${name}_sum ${sum}`, `${name}_count ${count}`);
     }
     return `${lines.join('\n')}\n`;
   }
