@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { CODE, grantViews } from '../testing/fixtures.js';
 import { LedgerView, type GrantView } from './ledger-view.js';
 
@@ -67,6 +68,70 @@ describe('the ledger view', () => {
     it('of two granted at the same time, is the one stored first', () => {
       expect(chosen(viewOf(renewal('G-B', 2025, 'SUSPENDED'), renewal('G-A', 2025, 'SUSPENDED')))).to.equal(
         'G-B',
+      );
+    });
+
+    it('follows every change made after it was asked: an event narrowing a grant, a renewal, a first grant, a rebuild', () => {
+      const view = viewOf(renewal('G-2024', 2024, 'ACTIVE'));
+      expect(chosen(view)).to.equal('G-2024');
+      view.leaveActive('G-2024', 'SUSPENDED');
+      expect(chosen(view), 'suspended by an event: still the one a denial names').to.equal('G-2024');
+      expect(view.grantFor(base.creditCode, base.datasetId)?.state).to.equal('SUSPENDED');
+      view.putGrant(renewal('G-2025', 2025, 'ACTIVE'));
+      expect(chosen(view), 'the renewal').to.equal('G-2025');
+      expect(view.grantFor(base.creditCode, 'later-dataset'), 'asked before it was granted').to.equal(
+        undefined,
+      );
+      view.putGrant({ ...renewal('G-L', 2025, 'ACTIVE'), datasetId: 'later-dataset' });
+      expect(view.grantFor(base.creditCode, 'later-dataset')?.id).to.equal('G-L');
+      view.replaceAll([], [], [renewal('G-2023', 2023, 'EXPIRED')]);
+      expect(chosen(view), 'after a rebuild').to.equal('G-2023');
+      expect(view.grantFor(base.creditCode, 'later-dataset')).to.equal(undefined);
+    });
+
+    it('whatever changes came between two data calls, is the grant a view built afresh from the same grants chooses', () => {
+      // Two grants of the pair and one of the same enterprise on another dataset (a grant never changes dataset).
+      const datasetOf: Record<string, string> = {
+        'G-1': base.datasetId,
+        'G-2': base.datasetId,
+        'G-3': 'other',
+      };
+      const ids = Object.keys(datasetOf);
+      const states: GrantView['state'][] = ['ACTIVE', 'SUSPENDED', 'REVOKED', 'EXPIRED'];
+      const step = fc.oneof(
+        fc.record({
+          op: fc.constant('put' as const),
+          id: fc.constantFrom(...ids),
+          year: fc.integer({ min: 2023, max: 2025 }),
+          state: fc.constantFrom(...states),
+        }),
+        fc.record({
+          op: fc.constant('narrow' as const),
+          id: fc.constantFrom(...ids),
+          state: fc.constantFrom(...states),
+        }),
+        fc.record({ op: fc.constant('ask' as const), dataset: fc.constantFrom(base.datasetId, 'other') }),
+      );
+      fc.assert(
+        fc.property(fc.array(step, { maxLength: 30 }), (steps) => {
+          const view = new LedgerView();
+          /** Grant ids in the order they first arrived: of two granted at the same time, the first stored wins. */
+          const arrived: string[] = [];
+          for (const s of steps) {
+            if (s.op === 'put') {
+              if (!arrived.includes(s.id)) arrived.push(s.id);
+              view.putGrant({ ...renewal(s.id, s.year, s.state), datasetId: datasetOf[s.id]! });
+            } else if (s.op === 'narrow') view.leaveActive(s.id, s.state);
+            else {
+              const fresh = new LedgerView();
+              for (const id of arrived) fresh.putGrant(view.grants.get(id)!);
+              expect(view.grantFor(base.creditCode, s.dataset)).to.equal(
+                fresh.grantFor(base.creditCode, s.dataset),
+              );
+            }
+          }
+        }),
+        { numRuns: 300 },
       );
     });
 
