@@ -158,7 +158,7 @@ export class LedgerView {
   putGrant(g: GrantView): void {
     this.grants.set(g.id, g);
     let mine = this.pairs.get(g.creditCode);
-    if (!mine) this.pairs.set(g.creditCode, (mine = new Map()));
+    if (!mine) this.pairs.set(g.creditCode, (mine = new Map<string, GrantPair>()));
     let pair = mine.get(g.datasetId);
     if (!pair) mine.set(g.datasetId, (pair = { ids: new Set() }));
     pair.ids.add(g.id);
