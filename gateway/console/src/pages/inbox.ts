@@ -30,7 +30,7 @@ export async function unreadNotifications(prefix: '/v1' | '/v1/admin'): Promise<
 /**
  * The unread notifications, each with a button that marks it read; and one for all. `prefix` is the party's
  * door: `/v1` for an enterprise, `/v1/admin` for an opening body. When more are unread than the card shows, it
- * says how many, and marking all read brings the next ones in.
+ * says how many, and marking all read brings the next ones in (or says none are left).
  */
 export function inboxCard(first: UnreadPage, prefix: '/v1' | '/v1/admin'): HTMLElement {
   const markRead = async (ids: string[]): Promise<void> => {
@@ -49,9 +49,10 @@ export function inboxCard(first: UnreadPage, prefix: '/v1' | '/v1/admin'): HTMLE
       list.append(h('p', { class: 'muted', 'data-testid': 'inbox-empty' }, t('none')));
       return;
     }
+    // The card again from the gateway: the next unread ones if more were waiting, else "none".
     const markAll = async (): Promise<void> => {
       await markRead(page.data.map((n) => n.id));
-      if (page.more) show(await unreadNotifications(prefix));
+      show(await unreadNotifications(prefix));
     };
     list.append(
       page.more

@@ -20,7 +20,7 @@ function line(n: Notification): string {
 }
 
 /** The line under a page: how many are unread, the cursor, and whether another page follows already. */
-export function pageFooter(page: InboxPage): string {
+function pageFooter(page: InboxPage): string {
   const counts = `未读 unread: ${page.unread}; next: ${page.next}`;
   return page.more ? `${counts}\n更多 more follow: ask again with --after ${page.next}` : counts;
 }
