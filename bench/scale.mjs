@@ -41,6 +41,20 @@ const { chinaToday } = await import('@rdx/network');
 // A collection before each heap reading, so memory per grant is what the view holds, not garbage.
 v8.setFlagsFromString('--expose_gc');
 const gc = vm.runInNewContext('gc');
+/**
+ * Collects garbage until the buffers it frees are gone from `process.memoryUsage().arrayBuffers`: V8 releases an
+ * ArrayBuffer's memory after the collection that found it dead, so one collection right before a reading can leave
+ * the buffers of earlier work counted (S3's tree then measured negative).
+ */
+async function settledHeap() {
+  for (let i = 0, last = -1; i < 10; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 50));
+    const now = process.memoryUsage().arrayBuffers;
+    if (now === last) return;
+    last = now;
+  }
+}
 
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -279,7 +293,7 @@ const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: m
     // A restart: what the gateway does with its log before it serves (Anchorer.verifyAtStart without the ledger
     // round trips): open it, check the unanchored tail's chain, load the tree's saved roots and compare the
     // root it gives with the last anchor.
-    gc();
+    await settledHeap();
     const heapBefore = process.memoryUsage();
     t0 = process.hrtime.bigint();
     audit = AuditLog.open(file);
@@ -289,7 +303,7 @@ const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: m
     const rootOk = (await tree.root(audit.lastAnchor().treeSize)) === audit.lastAnchor().merkleRoot;
     const restartMs = ms(t0);
     if (!tail.ok || !rootOk) throw new Error(`S3: the reopened log of ${n} records does not check out`);
-    gc();
+    await settledHeap();
     const heapAfter = process.memoryUsage();
     // The tree's hashes live in buffers (its JavaScript objects are a few dozen, lost in the heap's noise).
     const treeKb = (heapAfter.arrayBuffers - heapBefore.arrayBuffers) / 1024;
