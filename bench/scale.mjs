@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { log, machine, repoRoot, summary, syntheticView } from './lib.mjs';
+import { log, machine, repoRoot, sleep, summary, syntheticView } from './lib.mjs';
 
 const {
   AuditLog,
@@ -49,7 +49,7 @@ const gc = vm.runInNewContext('gc');
 async function settledHeap() {
   for (let i = 0, last = -1; i < 10; i++) {
     gc();
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     const now = process.memoryUsage().arrayBuffers;
     if (now === last) return;
     last = now;
