@@ -9,11 +9,17 @@ import {
   createGenesisBlock,
   joinOrderers,
   joinPeers,
+  peerHeight,
   waitChannelReady,
   waitGossip,
   waitPeerKnows,
 } from './channel.js';
-import { channelMembers, fetchGenesisBlock, localAdminOrg } from './consortium/channel-config.js';
+import {
+  channelMembers,
+  fetchGenesisBlock,
+  lastConfigBlockNumber,
+  localAdminOrg,
+} from './consortium/channel-config.js';
 import { exportOrg, isLocalOrg } from './consortium/org-definition.js';
 import { withOperatorSettings } from './operator-settings.js';
 import { deployChaincode, startChaincodeServers } from './chaincode-deploy.js';
@@ -124,6 +130,21 @@ export async function initOrg(ctx: NetworkContext, mspId: string): Promise<strin
 }
 
 /** The channel's first block, fetched from the orderers by this host's org (already a member). */
+/** Waits until each of `peers` holds the channel's last config block (its height is past that block). */
+async function waitPeersHaveConfig(ctx: NetworkContext, peers: NodeSpec[]): Promise<void> {
+  const last = await lastConfigBlockNumber(ctx, localAdminOrg(ctx));
+  await Promise.all(
+    peers.map((peer) =>
+      waitUntil(async () => ((await peerHeight(ctx, peer)) ?? 0) > last, {
+        what: `${peer.name} catching up to the channel's configuration (block ${last})`,
+        timeoutMs: 120_000,
+        processName: peer.name,
+        paths: ctx.paths,
+      }),
+    ),
+  );
+}
+
 async function genesisFromOrderers(ctx: NetworkContext): Promise<string> {
   const block = ctx.paths.genesisBlock(ctx.topology.channel);
   if (fs.existsSync(block)) return block;
@@ -209,6 +230,9 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   const block = createsChannel ? await createGenesisBlock(ctx) : await genesisFromOrderers(ctx);
   if (orderers.length) await joinOrderers(ctx, block, orderers);
   for (const org of new Set(peers.map((p) => p.mspId))) await joinPeers(ctx, block, org);
+  // Joined from the first block, a peer knows the orgs added since only once it has their config block: until
+  // then it refuses its own org's admin ("creator org unknown"), the chaincode approval below included.
+  if (!createsChannel && peers.length) await waitPeersHaveConfig(ctx, peers);
   if (whole) markPhase(ctx.paths, 'channel');
   // Three waits that need nothing of each other run at once: restarted Raft orderers elect a leader only after
   // an election timeout (2.5–5 s), peers learn of each other through gossip (0–2 s), and the chaincode servers

@@ -61,6 +61,18 @@ async function inScratch<T>(work: (dir: string) => Promise<T>): Promise<T> {
 
 /** The channel's current configuration (the `config` of its last config block), fetched as `asOrg`'s admin. */
 export async function fetchChannelConfig(ctx: NetworkContext, asOrg: OrgSpec): Promise<Json> {
+  return (await lastConfigBlock(ctx, asOrg)).config;
+}
+
+/** The number of the channel's last config block, asked of the orderers as `asOrg`'s admin. */
+export async function lastConfigBlockNumber(ctx: NetworkContext, asOrg: OrgSpec): Promise<number> {
+  return (await lastConfigBlock(ctx, asOrg)).number;
+}
+
+async function lastConfigBlock(
+  ctx: NetworkContext,
+  asOrg: OrgSpec,
+): Promise<{ number: number; config: Json }> {
   return inScratch(async (dir) => {
     const block = path.join(dir, 'config.block');
     await adminPeerCli(ctx, asOrg, [
@@ -75,9 +87,10 @@ export async function fetchChannelConfig(ctx: NetworkContext, asOrg: OrgSpec): P
     const json = path.join(dir, 'config.json');
     await configtxlator(ctx, ['proto_decode', '--input', block, '--type', 'common.Block', '--output', json]);
     const decoded = JSON.parse(fs.readFileSync(json, 'utf8')) as {
+      header: { number: string };
       data: { data: { payload: { data: { config: Json } } }[] };
     };
-    return decoded.data.data[0]!.payload.data.config;
+    return { number: Number(decoded.header.number), config: decoded.data.data[0]!.payload.data.config };
   });
 }
 
