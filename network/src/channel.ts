@@ -116,14 +116,18 @@ export async function peerHeight(ctx: NetworkContext, peer: NodeSpec): Promise<n
   }
 }
 
-export async function joinPeers(ctx: NetworkContext, block: string, onlyOrg?: string): Promise<void> {
+/** Joins the peers (of `onlyOrg`) not on the channel yet to it from `block`; returns those it joined. */
+export async function joinPeers(ctx: NetworkContext, block: string, onlyOrg?: string): Promise<NodeSpec[]> {
+  const joined: NodeSpec[] = [];
   for (const peer of nodesOf(ctx.topology, 'peer', onlyOrg)) {
     const env = peerAdminEnv(ctx.install, ctx.paths, ctx.topology, peer);
     const list = await run(ctx.install.bin.peer, ['channel', 'list'], { env, timeoutMs: 15_000 });
     if (list.split('\n').some((l) => l.trim() === ctx.topology.channel)) continue;
     ctx.log(`  ${peer.name} (${address(peer)}) joins ${ctx.topology.channel}`);
     await run(ctx.install.bin.peer, ['channel', 'join', '-b', block], { env, timeoutMs: 30_000 });
+    joined.push(peer);
   }
+  return joined;
 }
 
 /** An orderer's Prometheus metrics (its operations endpoint answers plain HTTP); undefined if unreachable. */

@@ -129,7 +129,6 @@ export async function initOrg(ctx: NetworkContext, mspId: string): Promise<strin
   return exportOrg(ctx, mspId).file;
 }
 
-/** The channel's first block, fetched from the orderers by this host's org (already a member). */
 /** Waits until each of `peers` holds the channel's last config block (its height is past that block). */
 async function waitPeersHaveConfig(ctx: NetworkContext, peers: NodeSpec[]): Promise<void> {
   const last = await lastConfigBlockNumber(ctx, localAdminOrg(ctx));
@@ -145,6 +144,7 @@ async function waitPeersHaveConfig(ctx: NetworkContext, peers: NodeSpec[]): Prom
   );
 }
 
+/** The channel's first block, fetched from the orderers by this host's org (already a member). */
 async function genesisFromOrderers(ctx: NetworkContext): Promise<string> {
   const block = ctx.paths.genesisBlock(ctx.topology.channel);
   if (fs.existsSync(block)) return block;
@@ -229,10 +229,11 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   const createsChannel = orderers.some((o) => o.mspId === 'OrdererMSP');
   const block = createsChannel ? await createGenesisBlock(ctx) : await genesisFromOrderers(ctx);
   if (orderers.length) await joinOrderers(ctx, block, orderers);
-  for (const org of new Set(peers.map((p) => p.mspId))) await joinPeers(ctx, block, org);
-  // Joined from the first block, a peer knows the orgs added since only once it has their config block: until
-  // then it refuses its own org's admin ("creator org unknown"), the chaincode approval below included.
-  if (!createsChannel && peers.length) await waitPeersHaveConfig(ctx, peers);
+  const joined: NodeSpec[] = [];
+  for (const org of new Set(peers.map((p) => p.mspId))) joined.push(...(await joinPeers(ctx, block, org)));
+  // Joined now from the first block, a peer knows the orgs added since only once it has their config block:
+  // until then it refuses its own org's admin ("creator org unknown"), the chaincode approval below included.
+  if (!createsChannel && joined.length) await waitPeersHaveConfig(ctx, joined);
   if (whole) markPhase(ctx.paths, 'channel');
   // Three waits that need nothing of each other run at once: restarted Raft orderers elect a leader only after
   // an election timeout (2.5–5 s), peers learn of each other through gossip (0–2 s), and the chaincode servers

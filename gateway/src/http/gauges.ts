@@ -1,14 +1,17 @@
 /**
- * The gauges an operator alerts on: anchoring lag and failures, the audit log's integrity, and how closely the
- * gateway follows the ledger. Read at scrape time from the live services.
+ * The gauges an operator alerts on: anchoring lag and failures, the audit log's integrity and commit times, and
+ * how closely the gateway follows the ledger. Read at scrape time from the live services.
  */
 import { COMMIT_SECONDS_BUCKETS, type AuditLogStats } from '../audit/audit-record.js';
 import type { Metrics } from './metrics.js';
 import type { NotificationStore } from '../notify/notification-store.js';
 import type { Services } from '../services.js';
 
-export function registerGauges(metrics: Metrics, s: Pick<Services, 'anchors' | 'view'>): void {
-  const { anchors, view } = s;
+export function registerGauges(
+  metrics: Metrics,
+  s: Pick<Services, 'anchors' | 'view'> & { audit: { stats(): AuditLogStats } },
+): void {
+  const { anchors, view, audit } = s;
   metrics.gauge('rdx_audit_unanchored_records', 'Audit records not yet anchored on the ledger', () =>
     anchors.lagRecords(),
   );
@@ -30,13 +33,7 @@ export function registerGauges(metrics: Metrics, s: Pick<Services, 'anchors' | '
     view.lastEventAt ? (Date.now() - view.lastEventAt) / 1000 : -1,
   );
   metrics.gauge('rdx_ledger_last_block', 'Last block whose events were applied', () => view.lastBlock);
-}
-
-/**
- * How long the audit log takes to make a batch of records durable: every data call waits for it before its
- * answer, so a slow or stalling disk shows here first.
- */
-export function registerAuditCommitTimes(metrics: Metrics, audit: { stats(): AuditLogStats }): void {
+  // Every data call waits for the audit commit before its answer: a slow or stalling disk shows here first.
   metrics.histogram(
     'rdx_audit_commit_seconds',
     'Time to make a batch of audit records durable, from handed to the writer to committed (fsync included)',

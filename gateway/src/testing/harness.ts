@@ -25,7 +25,7 @@ import { SqliteReplayStore } from '../auth/replay-store.js';
 import { MemoryGrantUsage, type GrantUsage } from '../enforcement/grant-usage.js';
 import { Limiter } from '../enforcement/limiter.js';
 import { PRIVACY_DEFAULTS, PrivacyBudget, type PrivacyOptions } from '../enforcement/privacy.js';
-import { registerAuditCommitTimes, registerGauges } from '../http/gauges.js';
+import { registerGauges } from '../http/gauges.js';
 import { Metrics } from '../http/metrics.js';
 import type { AnchorStatus, AuditRecord, Services } from '../services.js';
 import { parseFilter } from '../store/filter-syntax.js';
@@ -426,8 +426,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     broken: () => anchorer.broken(),
     lastFailure: () => anchorer.lastFailure(),
   };
-  registerGauges(metrics, { anchors, view });
-  registerAuditCommitTimes(metrics, audit);
+  registerGauges(metrics, { anchors, view, audit });
   const services: Services = {
     config: {
       gatewayId: GATEWAY_ID,
