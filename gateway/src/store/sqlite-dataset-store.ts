@@ -98,6 +98,8 @@ export class DatasetStore {
   private readonly current = new Map<string, LoadedVersion>();
   private readonly cursors: CursorSigner;
   private readonly statements: StatementCache;
+  /** The pages' statements, whose rows come as arrays (`_rid` first, then the fields asked for). */
+  private readonly pageStatements: StatementCache;
 
   private constructor(
     private readonly db: DatabaseSync,
@@ -105,6 +107,9 @@ export class DatasetStore {
   ) {
     this.cursors = new CursorSigner(cursorKey);
     this.statements = new StatementCache(db);
+    // A page's rows are copied into objects of their own at once: as arrays, node:sqlite makes no object with
+    // a fresh key string per column for each row first (~40 % of what reading a page allocated).
+    this.pageStatements = new StatementCache(db, { returnArrays: true });
     const rows = db
       .prepare(
         `SELECT c.dataset_id, v.id, v.version, v.content_hash, v.row_count, v.items
@@ -255,16 +260,19 @@ export class DatasetStore {
       `SELECT _rid, ${fields.map((f) => quoteIdent(f.name)).join(', ')} FROM "${v.table}" ` +
       `WHERE ${['_rid > ?', ...where.sql].join(' AND ')} ORDER BY _rid LIMIT ?`;
     // One row more than asked tells whether another page exists without an empty last page.
-    const found = this.statements.get(sql).all(after, ...where.params, q.limit + 1);
-    const page = found.slice(0, q.limit);
-    const rows = page.map((r) => {
+    const found = this.pageStatements
+      .get(sql)
+      .all(after, ...where.params, q.limit + 1) as unknown as SQLOutputValue[][];
+    const n = Math.min(found.length, q.limit);
+    const rows = new Array<Record<string, unknown>>(n);
+    for (let i = 0; i < n; i++) {
+      const r = found[i]!;
       const out: Record<string, unknown> = {};
-      for (const f of fields) out[f.name] = fromColumn(r[f.name], f);
-      return out;
-    });
-    const last = page.at(-1);
-    return found.length > q.limit && last
-      ? { rows, version: v.version, nextCursor: this.cursors.make(v.id, Number(last._rid)) }
+      for (let c = 0; c < fields.length; c++) out[fields[c]!.name] = fromColumn(r[c + 1], fields[c]!);
+      rows[i] = out;
+    }
+    return found.length > n && n > 0
+      ? { rows, version: v.version, nextCursor: this.cursors.make(v.id, Number(found[n - 1]![0])) }
       : { rows, version: v.version };
   }
 

@@ -17,7 +17,7 @@ describe('prepared statements by SQL text', () => {
   });
 
   it('holds at most its bound, dropping the least recently used shape', () => {
-    const cache = new StatementCache(db, 2);
+    const cache = new StatementCache(db, { max: 2 });
     const a = cache.get('SELECT 1 AS n');
     const b = cache.get('SELECT 2 AS n');
     expect(cache.get('SELECT 1 AS n')).to.equal(a); // a is now the most recent
@@ -25,5 +25,14 @@ describe('prepared statements by SQL text', () => {
     expect(cache.size).to.equal(2);
     expect(cache.get('SELECT 1 AS n')).to.equal(a);
     expect(cache.get('SELECT 2 AS n')).to.not.equal(b);
+  });
+
+  it('answers rows as arrays of the selected columns when asked to, and by column name otherwise', () => {
+    const sql = 'SELECT n, n * 10 AS tens FROM t WHERE n > ? ORDER BY n';
+    expect(new StatementCache(db, { returnArrays: true }).get(sql).all(1)).to.deep.equal([
+      [2, 20],
+      [3, 30],
+    ]);
+    expect(new StatementCache(db).get(sql).all(2)).to.deep.equal([{ n: 3, tens: 30 }]);
   });
 });

@@ -7,13 +7,28 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
+export interface StatementCacheOptions {
+  /** Most statements kept (default 256). */
+  max?: number;
+  /**
+   * Every statement returns its rows as arrays of column values, in the order selected (default: objects by
+   * column name). For rows copied at once: node:sqlite then makes no object, with a key string per column, per row.
+   */
+  returnArrays?: boolean;
+}
+
 export class StatementCache {
   private readonly byText = new Map<string, StatementSync>();
+  private readonly max: number;
+  private readonly returnArrays: boolean;
 
   constructor(
     private readonly db: DatabaseSync,
-    private readonly max = 256,
-  ) {}
+    opts: StatementCacheOptions = {},
+  ) {
+    this.max = opts.max ?? 256;
+    this.returnArrays = opts.returnArrays ?? false;
+  }
 
   get(sql: string): StatementSync {
     const cached = this.byText.get(sql);
@@ -24,6 +39,7 @@ export class StatementCache {
       return cached;
     }
     const prepared = this.db.prepare(sql);
+    if (this.returnArrays) prepared.setReturnArrays(true);
     this.byText.set(sql, prepared);
     if (this.byText.size > this.max) this.byText.delete(this.byText.keys().next().value!);
     return prepared;
