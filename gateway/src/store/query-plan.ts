@@ -421,13 +421,15 @@ export class CursorSigner {
 
   /** The row id a cursor of version `v` carries. @throws QueryError for any other cursor. */
   read(cursor: unknown, v: { id: number; version: string }): number {
-    const bad = new QueryError('cursor is not one this gateway issued; start again without a cursor');
-    if (typeof cursor !== 'string' || !CURSOR_TEXT.test(cursor)) throw bad;
+    // Made only when thrown: an error captures its stack, a cost every deep page would pay for nothing.
+    const bad = (): QueryError =>
+      new QueryError('cursor is not one this gateway issued; start again without a cursor');
+    if (typeof cursor !== 'string' || !CURSOR_TEXT.test(cursor)) throw bad();
     const bytes = Buffer.from(cursor, 'base64url');
     // Several texts decode to the same bytes; only the one the store wrote is accepted.
-    if (bytes.length !== CURSOR_BYTES || bytes.toString('base64url') !== cursor) throw bad;
+    if (bytes.length !== CURSOR_BYTES || bytes.toString('base64url') !== cursor) throw bad();
     const payload = bytes.subarray(0, 16);
-    if (!timingSafeEqual(bytes.subarray(16), this.tag(payload))) throw bad;
+    if (!timingSafeEqual(bytes.subarray(16), this.tag(payload))) throw bad();
     const versionId = Number(payload.readBigUInt64BE(0));
     if (versionId !== v.id)
       throw new QueryError(
