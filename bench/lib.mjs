@@ -54,34 +54,39 @@ export function summary(values) {
 export const round = (x, digits = 2) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
 
 /**
- * The gateway's audit commit times as its /metrics counts them (`rdx_audit_commit_seconds`): per bound (seconds)
- * how many commits took at most that long, and the count and sum of all.
+ * The gateway's two audit histograms as its /metrics counts them: `commit` (`rdx_audit_commit_seconds`, one per
+ * batch made durable) and `wait` (`rdx_audit_wait_seconds`, one per record: from its append to durable, what a
+ * data call waits for). Each: per bound (seconds) how many took at most that long, and the count and sum of all.
  */
-export async function auditCommitTimes(url) {
+export async function auditTimes(url) {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const times = { buckets: [], count: 0, sum: 0 };
-  for (const line of text.split('\n')) {
-    const bucket = /^rdx_audit_commit_seconds_bucket\{le="([0-9.e-]+)"\} (\S+)$/.exec(line);
-    if (bucket) times.buckets.push({ le: Number(bucket[1]), n: Number(bucket[2]) });
-    else if (line.startsWith('rdx_audit_commit_seconds_count ')) times.count = Number(line.split(' ')[1]);
-    else if (line.startsWith('rdx_audit_commit_seconds_sum ')) times.sum = Number(line.split(' ')[1]);
-  }
-  return times;
+  const read = (name) => {
+    const times = { buckets: [], count: 0, sum: 0 };
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(`${name}_`)) continue;
+      const bucket = /_bucket\{le="([0-9.e-]+)"\} (\S+)$/.exec(line);
+      if (bucket) times.buckets.push({ le: Number(bucket[1]), n: Number(bucket[2]) });
+      else if (line.startsWith(`${name}_count `)) times.count = Number(line.split(' ')[1]);
+      else if (line.startsWith(`${name}_sum `)) times.sum = Number(line.split(' ')[1]);
+    }
+    return times;
+  };
+  return { commit: read('rdx_audit_commit_seconds'), wait: read('rdx_audit_wait_seconds') };
 }
 
 /**
- * The commits between two readings of {@link auditCommitTimes}: how many, their mean, and the smallest bound (ms)
- * that half and 99 % of them were within (null: above the largest bound).
+ * What one histogram of {@link auditTimes} counted between two readings: how many, their mean, and the smallest
+ * bound (ms) that half and 99 % of them were within (null: above the largest bound).
  */
-export function commitTimesBetween(before, after) {
-  const commits = after.count - before.count;
+export function timesBetween(before, after) {
+  const n = after.count - before.count;
   const within = (share) => {
-    const b = after.buckets.find((b, i) => b.n - (before.buckets[i]?.n ?? 0) >= share * commits);
+    const b = after.buckets.find((b, i) => b.n - (before.buckets[i]?.n ?? 0) >= share * n);
     return b === undefined ? null : round(b.le * 1000, 1);
   };
   return {
-    commits,
-    meanMs: commits > 0 ? round(((after.sum - before.sum) / commits) * 1000, 3) : null,
+    n,
+    meanMs: n > 0 ? round(((after.sum - before.sum) / n) * 1000, 3) : null,
     p50WithinMs: within(0.5),
     p99WithinMs: within(0.99),
   };

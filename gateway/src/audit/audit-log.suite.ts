@@ -21,7 +21,7 @@ import {
   type AuditLogStats,
   type AuditRecord,
 } from './audit-log.js';
-import { COMMIT_SECONDS_BUCKETS } from './audit-record.js';
+import { AUDIT_SECONDS_BUCKETS } from './audit-record.js';
 import type { AuditSink, Awaitable } from '../services.js';
 import { withCleanup, type Defer } from '../testing/cleanup.js';
 import { countEventLoopTurns } from '../testing/event-loop-turns.js';
@@ -253,16 +253,20 @@ export function auditLogSuite(backend: AuditBackend): void {
         const records = await Promise.all([0, 1, 2, 3].map((i) => log.append(entry(i))));
         expect(performance.now() - started).to.be.below(5_000);
         expect(records.map((r) => r.seq)).to.deep.equal([0, 1, 2, 3]);
-        const { commitSeconds, ...counts } = log.stats();
+        const { commitSeconds, waitSeconds, ...counts } = log.stats();
+        const elapsed = (performance.now() - started) / 1000;
         expect(counts).to.deep.equal({ commits: 1, records: 4, failedCommits: 0, largestBatch: 4 });
         // The one commit's time, counted in every bucket from the first bound it fits under.
-        expect(commitSeconds.sum)
-          .to.be.above(0)
-          .and.below((performance.now() - started) / 1000);
-        const from = COMMIT_SECONDS_BUCKETS.findIndex((le) => commitSeconds.sum <= le);
+        expect(commitSeconds.sum).to.be.above(0).and.below(elapsed);
+        const from = AUDIT_SECONDS_BUCKETS.findIndex((le) => commitSeconds.sum <= le);
         expect(commitSeconds.atMost).to.deep.equal(
-          COMMIT_SECONDS_BUCKETS.map((_, i) => (from !== -1 && i >= from ? 1 : 0)),
+          AUDIT_SECONDS_BUCKETS.map((_, i) => (from !== -1 && i >= from ? 1 : 0)),
         );
+        // Each of the four appends waited for that commit, queued before it began.
+        expect(waitSeconds.sum)
+          .to.be.at.least(4 * commitSeconds.sum)
+          .and.below(4 * elapsed);
+        expect(waitSeconds.atMost.at(-1), 'every record within the largest bound').to.equal(4);
         // close() commits what is still waiting in the window rather than dropping it.
         const pending = log.append(entry(4));
         await log.close();

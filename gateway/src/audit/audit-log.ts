@@ -399,7 +399,7 @@ export class AuditLog {
         this.lastHash = last.hash;
       }
       countCommit(this.counters, records.length, (performance.now() - handedOver) / 1000);
-      settleBatch(batch, records, pendingIds);
+      settleBatch(batch, records, pendingIds, this.counters);
     };
     try {
       records = chainRecords(

@@ -1,6 +1,14 @@
-/** The counters both audit logs keep of their commits, as the gateway's /metrics shows them. */
+/** The counters both audit logs keep of their commits and their appends' waits, as the gateway's /metrics shows them. */
 import { expect } from 'chai';
-import { COMMIT_SECONDS_BUCKETS, copyStats, countCommit, emptyStats } from './audit-record.js';
+import {
+  AUDIT_SECONDS_BUCKETS,
+  copyStats,
+  countCommit,
+  emptyStats,
+  settleBatch,
+  type AuditRecord,
+  type Pending,
+} from './audit-record.js';
 
 describe('audit log counters', () => {
   it('counts each commit into every bucket whose bound it is within, and the slowest into none', () => {
@@ -10,9 +18,32 @@ describe('audit log counters', () => {
     countCommit(stats, 2, 3); // above the largest bound: only in the count (+Inf)
     expect(stats).to.deep.include({ commits: 3, records: 6, largestBatch: 3 });
     expect(stats.commitSeconds.sum).to.be.closeTo(3.002, 1e-9);
-    const expected = COMMIT_SECONDS_BUCKETS.map((le) => (le >= 0.002 ? 2 : le >= 0.0005 ? 1 : 0));
+    const expected = AUDIT_SECONDS_BUCKETS.map((le) => (le >= 0.002 ? 2 : le >= 0.0005 ? 1 : 0));
     expect(expected.slice(0, 3), 'the first three bounds: 0.5, 1 and 2 ms').to.deep.equal([1, 1, 2]);
     expect(stats.commitSeconds.atMost).to.deep.equal(expected);
+  });
+
+  it('settling a batch counts how long each append waited, from when it was queued to now', () => {
+    const stats = emptyStats();
+    const resolved: string[] = [];
+    const pending = (requestId: string, queuedAt: number): Pending => ({
+      entry: { requestId } as Pending['entry'],
+      queuedAt,
+      resolve: () => resolved.push(requestId),
+      reject: () => undefined,
+    });
+    const now = performance.now();
+    // One queued 30 ms ago (it waited behind a slow commit), one just now; the third got no record.
+    const batch = [pending('a', now - 30), pending('b', now), pending('c', now)];
+    const ids = new Set(['a', 'b', 'c']);
+    settleBatch(batch, [{} as AuditRecord, {} as AuditRecord], ids, stats);
+    expect(resolved).to.deep.equal(['a', 'b']);
+    expect(ids.size).to.equal(0);
+    const { sum, atMost } = stats.waitSeconds;
+    expect(sum).to.be.at.least(0.03).and.below(1);
+    const at = (le: number): number => atMost[AUDIT_SECONDS_BUCKETS.indexOf(le as never)]!;
+    expect(at(0.02), 'within 20 ms: the one just queued').to.equal(1);
+    expect(at(1), 'within 1 s: both').to.equal(2);
   });
 
   it('a copy of the counters does not move with the log', () => {
@@ -20,8 +51,10 @@ describe('audit log counters', () => {
     countCommit(stats, 1, 0.001);
     const kept = copyStats(stats);
     countCommit(stats, 1, 0.001);
+    stats.waitSeconds.atMost[0]!++;
     expect(kept.commits).to.equal(1);
     expect(kept.commitSeconds.atMost[1]).to.equal(1);
     expect(kept.commitSeconds.sum).to.equal(0.001);
+    expect(kept.waitSeconds.atMost[0]).to.equal(0);
   });
 });

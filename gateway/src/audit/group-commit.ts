@@ -37,7 +37,7 @@ export class GroupCommit {
   /** Queues a checked entry; resolves with its record once the batch holding it is committed. */
   add(entry: AuditEntry): Promise<AuditRecord> {
     const promise = new Promise<AuditRecord>((resolve, reject) => {
-      this.queue.push({ entry, resolve, reject });
+      this.queue.push({ entry, queuedAt: performance.now(), resolve, reject });
     });
     this.pendingIds.add(entry.requestId);
     if (this.queue.length >= this.opts.maxBatch) this.flush();

@@ -579,7 +579,7 @@ export class PgAuditLog {
       if (first !== undefined) this.oldestUnanchored = Date.parse(first.time);
     }
     countCommit(this.counters, records.length, (performance.now() - this.batchStartedAt) / 1000);
-    settleBatch(accepted, records, this.group.pendingIds);
+    settleBatch(accepted, records, this.group.pendingIds, this.counters);
   }
 
   /**

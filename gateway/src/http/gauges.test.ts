@@ -3,13 +3,15 @@ import { expect } from 'chai';
 import { DS } from '../testing/fixtures.js';
 import { assertOk, startHarness } from '../testing/harness.js';
 
-describe('/metrics: the audit log commit times', () => {
-  it('every data call is in a counted commit; the buckets climb to the count, the sum is their time', async () => {
+describe("/metrics: the audit log commit times and the records' waits", () => {
+  it("every data call is in a counted commit and its record's wait is counted; the buckets climb to the count, the sums are their times", async () => {
     const h = await startHarness();
     try {
       const read = async (): Promise<Map<string, number>> => {
         const { text } = await h.get('/metrics');
-        const lines = text.split('\n').filter((l) => l.startsWith('rdx_audit_commit_seconds'));
+        const lines = text
+          .split('\n')
+          .filter((l) => l.startsWith('rdx_audit_commit_seconds') || l.startsWith('rdx_audit_wait_seconds'));
         return new Map(
           lines.map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))]),
         );
@@ -24,17 +26,30 @@ describe('/metrics: the audit log commit times', () => {
       const count = after.get('rdx_audit_commit_seconds_count')!;
       // One request at a time: each call's record is a commit of its own.
       expect(count, 'commits').to.equal(3);
-      expect(after.get('rdx_audit_commit_seconds_bucket{le="+Inf"}')).to.equal(count);
-      const buckets = [...after].filter(([k]) => k.includes('_bucket{le="') && !k.includes('+Inf'));
-      expect(buckets).to.have.length.above(5);
-      buckets.forEach(([k, v], i) => {
-        expect(v, k).to.be.at.most(count);
-        if (i > 0)
-          expect(v, `${k} counts what the bucket before it counted`).to.be.at.least(buckets[i - 1]![1]);
-      });
+      /** The histogram's buckets climb, each at least the one before it, up to the count (+Inf). */
+      const expectClimbing = (name: string, total: number): void => {
+        expect(after.get(`${name}_bucket{le="+Inf"}`)).to.equal(total);
+        const buckets = [...after].filter(
+          ([k]) => k.startsWith(`${name}_bucket{le="`) && !k.includes('+Inf'),
+        );
+        expect(buckets).to.have.length.above(5);
+        buckets.forEach(([k, v], i) => {
+          expect(v, k).to.be.at.most(total);
+          if (i > 0)
+            expect(v, `${k} counts what the bucket before it counted`).to.be.at.least(buckets[i - 1]![1]);
+        });
+      };
+      expectClimbing('rdx_audit_commit_seconds', count);
       expect(after.get('rdx_audit_commit_seconds_sum')).to.be.above(0).and.below(elapsed);
       // A commit on a test machine's disk takes far less than the largest bound, a second.
       expect(after.get('rdx_audit_commit_seconds_bucket{le="1"}'), 'commits within 1 s').to.equal(count);
+      // Each call's record waited for its commit, from its append: at least as long as the commit took.
+      expect(before.get('rdx_audit_wait_seconds_count')).to.equal(0);
+      expect(after.get('rdx_audit_wait_seconds_count'), 'records').to.equal(3);
+      expectClimbing('rdx_audit_wait_seconds', 3);
+      expect(after.get('rdx_audit_wait_seconds_sum'))
+        .to.be.at.least(after.get('rdx_audit_commit_seconds_sum')!)
+        .and.below(elapsed);
     } finally {
       await h.close();
     }

@@ -2,7 +2,7 @@
  * The gauges an operator alerts on: anchoring lag and failures, the audit log's integrity and commit times, and
  * how closely the gateway follows the ledger. Read at scrape time from the live services.
  */
-import { COMMIT_SECONDS_BUCKETS, type AuditLogStats } from '../audit/audit-record.js';
+import { AUDIT_SECONDS_BUCKETS, type AuditLogStats } from '../audit/audit-record.js';
 import type { Metrics } from './metrics.js';
 import type { NotificationStore } from '../notify/notification-store.js';
 import type { Services } from '../services.js';
@@ -37,10 +37,19 @@ export function registerGauges(
   metrics.histogram(
     'rdx_audit_commit_seconds',
     'Time to make a batch of audit records durable, from handed to the writer to committed (fsync included)',
-    COMMIT_SECONDS_BUCKETS,
+    AUDIT_SECONDS_BUCKETS,
     () => {
       const { commits, commitSeconds } = audit.stats();
-      return { count: commits, sum: commitSeconds.sum, atMost: commitSeconds.atMost };
+      return { count: commits, ...commitSeconds };
+    },
+  );
+  metrics.histogram(
+    'rdx_audit_wait_seconds',
+    'Time each audit record waited from appended to durable: what a data call waits for before its answer',
+    AUDIT_SECONDS_BUCKETS,
+    () => {
+      const { records, waitSeconds } = audit.stats();
+      return { count: records, ...waitSeconds };
     },
   );
 }

@@ -93,17 +93,23 @@ describe('the gateway on the real network: granted items, refusals, receipts and
   });
 
   it('an AA enterprise with a grant gets only its granted items, personal items masked', async () => {
-    const commits = async (): Promise<number> => {
+    const counted = async (): Promise<{ commits: number; waits: number }> => {
       const text = await (await fetch(`${base}/metrics`)).text();
-      return Number(/^rdx_audit_commit_seconds_count (\d+)$/m.exec(text)?.[1]);
+      return {
+        commits: Number(/^rdx_audit_commit_seconds_count (\d+)$/m.exec(text)?.[1]),
+        waits: Number(/^rdx_audit_wait_seconds_count (\d+)$/m.exec(text)?.[1]),
+      };
     };
-    const before = await commits();
+    const before = await counted();
     expectGrantedPage(await records('limit=50'), grantId, ITEMS, 50);
     const other = await records('fields=legal_rep_id');
     expect(other.status).to.equal(403);
     expect(other.body.code).to.equal('ITEMS_NOT_GRANTED');
-    // Both calls, the refused one too, were logged durably before their answers: the operator sees the commits.
-    expect((await commits()) - before, 'audit commits counted on /metrics').to.be.at.least(1);
+    // Both calls, the refused one too, were logged durably before their answers: the operator sees the commits,
+    // and each call's wait for its record.
+    const after = await counted();
+    expect(after.commits - before.commits, 'audit commits counted on /metrics').to.be.at.least(1);
+    expect(after.waits - before.waits, 'records whose wait is counted on /metrics').to.be.at.least(2);
   });
 
   it('a usage report is set beside the calls this gateway served, for the regulator (L7)', async () => {
