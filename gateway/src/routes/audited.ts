@@ -154,10 +154,10 @@ export async function allow(
 ): Promise<void> {
   // A HEAD gets the headers of the answer and no body: recorded as what left the gateway, no rows.
   const headOnly = req.method === 'HEAD';
-  const hash = crypto
-    .createHash('sha256')
-    .update(headOnly ? '' : body)
-    .digest('hex');
+  // Encoded once, for the hash and the answer alike. Ended as a string, the body was joined to the headers and
+  // copied once more on the heap before its encoding (~6 KB per 20-row page of Chinese text).
+  const bytes = Buffer.from(body);
+  const hash = headOnly ? EMPTY_SHA256 : crypto.createHash('sha256').update(bytes).digest('hex');
   const allowed = entry(s, req, res, a, 'allow', 'OK', 200, headOnly ? 0 : rowCount, hash);
   await s.audit.append(allowed);
   decisions(s, 'allow', 'OK');
@@ -166,8 +166,8 @@ export async function allow(
   // length a GET would, and no body (Node leaves it out).
   res.statusCode = 200;
   res.setHeader('Content-Type', `${contentType}; charset=utf-8`);
-  res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.end(body);
+  res.setHeader('Content-Length', bytes.length);
+  res.end(bytes);
   // Watched once the answer is on its way: the monitor adds nothing to the response's latency.
   watch(s, req, allowed);
 }
