@@ -56,7 +56,7 @@ export function createApp(s: Services): Express {
   // The routes that take no credentials are limited per address (http/anonymous-rate.ts).
   const anonymous = perAddressRate(s.config.anonymousRatePerSecond);
   // The data calls' routes come first: their paths are no other router's, and each router passed on the way
-  // is a dispatch with its own closures and a match per route, paid on the busiest path (~5 % of its CPU).
+  // is a dispatch with its own closures and a match per route, paid on the busiest path (a few % of its CPU).
   app.use(
     dataRoutes(s),
     opsRoutes(s, anonymous),
