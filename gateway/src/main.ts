@@ -28,7 +28,7 @@ import {
 import { Limiter } from './enforcement/limiter.js';
 import { PrivacyBudget } from './enforcement/privacy.js';
 import { capConnectionsPerAddress } from './http/connection-cap.js';
-import { registerGauges, registerNotificationGauges } from './http/gauges.js';
+import { registerGauges, registerLoopLag, registerNotificationGauges } from './http/gauges.js';
 import { Metrics } from './http/metrics.js';
 import { problemBody } from './problem.js';
 import { openFabricLedger } from './ledger/fabric-ledger.js';
@@ -117,6 +117,7 @@ async function main(config: GatewayConfig): Promise<void> {
   });
   const metrics = new Metrics();
   registerGauges(metrics, { anchors: anchorer, view, audit });
+  registerLoopLag(metrics);
 
   void follower.run();
   // Each party's notifications: their own place in the event stream, and webhooks owed from the store.

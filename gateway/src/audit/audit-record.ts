@@ -3,6 +3,7 @@
  * record and anchor types, the hash chain, the checks an entry or an anchor must pass before it is stored, and
  * the conversion of a stored row back into a record. Pure: nothing here touches a database.
  */
+import { observeInto } from '../http/metrics.js';
 import { canonicalJson, leafHash, type ReceiptAnchor } from '@rdx/client';
 
 /** One data access, as the gateway decided and served it. */
@@ -105,9 +106,7 @@ function emptyHistogram(): SecondsHistogram {
 }
 
 function observe(h: SecondsHistogram, seconds: number): void {
-  h.sum += seconds;
-  for (let i = AUDIT_SECONDS_BUCKETS.length - 1; i >= 0 && seconds <= AUDIT_SECONDS_BUCKETS[i]!; i--)
-    h.atMost[i]!++;
+  observeInto(h, AUDIT_SECONDS_BUCKETS, seconds);
 }
 
 /** The counters of a log just opened. */

@@ -3,6 +3,7 @@
  * how closely the gateway follows the ledger. Read at scrape time from the live services.
  */
 import { AUDIT_SECONDS_BUCKETS, type AuditLogStats } from '../audit/audit-record.js';
+import { LOOP_LAG_BUCKETS, LoopLag } from './loop-lag.js';
 import type { Metrics } from './metrics.js';
 import type { NotificationStore } from '../notify/notification-store.js';
 import type { Services } from '../services.js';
@@ -74,5 +75,16 @@ export function registerNotificationGauges(
     'rdx_webhook_deliveries_dead',
     'Webhook deliveries that gave up after the last attempt',
     () => store.deliveryCounts().dead,
+  );
+}
+
+/** The event loop's lag (http/loop-lag.ts), measured from now on (its timer keeps no process alive). */
+export function registerLoopLag(metrics: Metrics): void {
+  const lag = new LoopLag();
+  metrics.histogram(
+    'rdx_event_loop_lag_seconds',
+    "How late the gateway's event loop ran a timer due every 10 ms: a stall of the process, at its length",
+    LOOP_LAG_BUCKETS,
+    () => lag.read(),
   );
 }

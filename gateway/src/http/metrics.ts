@@ -12,6 +12,16 @@ export interface HistogramCounts {
   atMost: readonly number[];
 }
 
+/** Counts `value` into a histogram's sum and every cumulative bucket whose bound (of `bounds`) it is within. */
+export function observeInto(
+  h: { sum: number; atMost: number[] },
+  bounds: readonly number[],
+  value: number,
+): void {
+  h.sum += value;
+  for (let i = bounds.length - 1; i >= 0 && value <= bounds[i]!; i--) h.atMost[i]!++;
+}
+
 /** Label sets seen, as written in the text: counters are counted on every request, label sets are few. */
 const written = new Map<string, string>();
 const MAX_WRITTEN = 10_000;

@@ -93,11 +93,12 @@ describe('the gateway on the real network: granted items, refusals, receipts and
   });
 
   it('an AA enterprise with a grant gets only its granted items, personal items masked', async () => {
-    const counted = async (): Promise<{ commits: number; waits: number }> => {
+    const counted = async (): Promise<{ commits: number; waits: number; loopLags: number }> => {
       const text = await (await fetch(`${base}/metrics`)).text();
       return {
         commits: Number(/^rdx_audit_commit_seconds_count (\d+)$/m.exec(text)?.[1]),
         waits: Number(/^rdx_audit_wait_seconds_count (\d+)$/m.exec(text)?.[1]),
+        loopLags: Number(/^rdx_event_loop_lag_seconds_count (\d+)$/m.exec(text)?.[1]),
       };
     };
     const before = await counted();
@@ -110,6 +111,8 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     const after = await counted();
     expect(after.commits - before.commits, 'audit commits counted on /metrics').to.be.at.least(1);
     expect(after.waits - before.waits, 'records whose wait is counted on /metrics').to.be.at.least(2);
+    // The gateway times its event loop all along (a timer every 10 ms).
+    expect(after.loopLags - before.loopLags, "the event loop's lag measured meanwhile").to.be.above(0);
   });
 
   it('a usage report is set beside the calls this gateway served, for the regulator (L7)', async () => {
