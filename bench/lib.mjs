@@ -54,9 +54,10 @@ export function summary(values) {
 export const round = (x, digits = 2) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
 
 /**
- * The gateway's two audit histograms as its /metrics counts them: `commit` (`rdx_audit_commit_seconds`, one per
- * batch made durable) and `wait` (`rdx_audit_wait_seconds`, one per record: from its append to durable, what a
- * data call waits for). Each: per bound (seconds) how many took at most that long, and the count and sum of all.
+ * The gateway's timing histograms as its /metrics counts them: `commit` (`rdx_audit_commit_seconds`, one per
+ * batch made durable), `wait` (`rdx_audit_wait_seconds`, one per record: from its append to durable, what a data
+ * call waits for) and `loopLag` (`rdx_event_loop_lag_seconds`, how late its event loop ran a timer due every
+ * 10 ms). Each: per bound (seconds) how many took at most that long, and the count and sum of all.
  */
 export async function auditTimes(url) {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -71,7 +72,11 @@ export async function auditTimes(url) {
     }
     return times;
   };
-  return { commit: read('rdx_audit_commit_seconds'), wait: read('rdx_audit_wait_seconds') };
+  return {
+    commit: read('rdx_audit_commit_seconds'),
+    wait: read('rdx_audit_wait_seconds'),
+    loopLag: read('rdx_event_loop_lag_seconds'),
+  };
 }
 
 /**
@@ -89,6 +94,7 @@ export function timesBetween(before, after) {
     meanMs: n > 0 ? round(((after.sum - before.sum) / n) * 1000, 3) : null,
     p50WithinMs: within(0.5),
     p99WithinMs: within(0.99),
+    maxWithinMs: within(1),
   };
 }
 
