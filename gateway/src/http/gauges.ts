@@ -1,6 +1,6 @@
 /**
- * The gauges an operator alerts on: anchoring lag and failures, the audit log's integrity and commit times, and
- * how closely the gateway follows the ledger. Read at scrape time from the live services.
+ * The gauges an operator alerts on: anchoring lag and failures, the audit log's integrity, commit times and waits,
+ * how closely the gateway follows the ledger, and the event loop's lag. Read at scrape time from the live services.
  */
 import { AUDIT_SECONDS_BUCKETS, type AuditLogStats } from '../audit/audit-record.js';
 import { LOOP_LAG_BUCKETS, LoopLag } from './loop-lag.js';

@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics in text format: requests by route and status, access decisions by reason, anchoring
- * lag and ledger event lag, the audit log's commit times. No client library: the format is a few lines.
+ * lag and ledger event lag, the audit log's commit times and its records' waits, the event loop's lag. No
+ * client library: the format is a few lines.
  */
 type Labels = Record<string, string>;
 
