@@ -59,7 +59,7 @@ export const round = (x, digits = 2) => (Number.isFinite(x) ? Number(x.toFixed(d
  * call waits for) and `loopLag` (`rdx_event_loop_lag_seconds`, how late its event loop ran a timer due every
  * 10 ms). Each: per bound (seconds) how many took at most that long, and the count and sum of all.
  */
-export async function auditTimes(url) {
+export async function gatewayTimes(url) {
   const text = await (await fetch(`${url}/metrics`)).text();
   const read = (name) => {
     const times = { buckets: [], count: 0, sum: 0 };
@@ -80,17 +80,17 @@ export async function auditTimes(url) {
 }
 
 /**
- * What one histogram of {@link auditTimes} counted between two readings: how many, their mean, and the smallest
- * bound (ms) that half and 99 % of them were within (null: above the largest bound).
+ * What one histogram of {@link gatewayTimes} counted between two readings: how many (named `countName`), their
+ * mean, and the smallest bound (ms) that half, 99 % and all of them were within (null: above the largest bound).
  */
-export function timesBetween(before, after) {
+export function timesBetween(before, after, countName) {
   const n = after.count - before.count;
   const within = (share) => {
     const b = after.buckets.find((b, i) => b.n - (before.buckets[i]?.n ?? 0) >= share * n);
     return b === undefined ? null : round(b.le * 1000, 1);
   };
   return {
-    n,
+    [countName]: n,
     meanMs: n > 0 ? round(((after.sum - before.sum) / n) * 1000, 3) : null,
     p50WithinMs: within(0.5),
     p99WithinMs: within(0.99),

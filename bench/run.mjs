@@ -167,18 +167,15 @@ async function dataCallFigure(g, baseline, auth, durable) {
     // With the gateway's own count of its audit commits and of its records' waits over the run: how much of its
     // tail is the commit, and how much the wait for it.
     gateway: async () => {
-      const before = await lib.auditTimes(g.url);
+      const before = await lib.gatewayTimes(g.url);
       const r = await run(urls.gateway, { rate });
-      const after = await lib.auditTimes(g.url);
-      const { n: commits, ...commitTimes } = lib.timesBetween(before.commit, after.commit);
-      const { n: records, ...recordWaits } = lib.timesBetween(before.wait, after.wait);
-      // A stall of the gateway's own process shows as a lag of its loop; one of the machine does not.
-      const { n: timers, ...loopLag } = lib.timesBetween(before.loopLag, after.loopLag);
+      const after = await lib.gatewayTimes(g.url);
       return {
         ...r,
-        commitTimes: { commits, ...commitTimes },
-        recordWaits: { records, ...recordWaits },
-        loopLag: { timers, ...loopLag },
+        commitTimes: lib.timesBetween(before.commit, after.commit, 'commits'),
+        recordWaits: lib.timesBetween(before.wait, after.wait, 'records'),
+        // A stall of the gateway's own process shows as a lag of its loop; one of the machine does not.
+        loopLag: lib.timesBetween(before.loopLag, after.loopLag, 'timers'),
       };
     },
   });
@@ -950,10 +947,17 @@ printTable(results);
 console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
 process.exit(exitCode);
 
+/** The table row of one gateway histogram read around figure 1's rounds, if the run has it. */
+function timesRow(name, times, measured, count, metric) {
+  return times ? [[name, measured(times), '', count(times), metric]] : [];
+}
+
 function printTable(r) {
   const f = r.figures;
   const rows = [];
   const fmt = (x, unit = '') => (x === undefined || Number.isNaN(x) ? 'n/a' : `${x}${unit}`);
+  /** A bound read off one of the gateway's histograms (null: above its largest, 1 s). */
+  const within = (ms) => fmt(ms ?? '> 1000', ' ms');
   /** The smallest and largest value of a figure's rounds, e.g. " (0.61–0.69)". */
   const spread = (range) => (range ? ` (${range[0]}–${range[1]})` : '');
   /** The rows of a data-call figure: throughput, and p99 at the same offered load (open loop, then bursts). */
@@ -983,39 +987,28 @@ function printTable(r) {
           ],
         ]
       : []),
-    ...(d.gateway.fixedCommitTimes
-      ? [
-          [
-            `${label}: its audit commits then`,
-            `mean ${fmt(d.gateway.fixedCommitTimes.meanMs, ' ms')}, 99 % ≤ ${fmt(d.gateway.fixedCommitTimes.p99WithinMs ?? '> 1000', ' ms')}`,
-            '',
-            `${d.gateway.fixedCommitTimes.commits} commits`,
-            '/metrics rdx_audit_commit_seconds',
-          ],
-        ]
-      : []),
-    ...(d.gateway.fixedRecordWaits
-      ? [
-          [
-            `${label}: its calls' wait for their record`,
-            `mean ${fmt(d.gateway.fixedRecordWaits.meanMs, ' ms')}, 99 % ≤ ${fmt(d.gateway.fixedRecordWaits.p99WithinMs ?? '> 1000', ' ms')}`,
-            '',
-            `${d.gateway.fixedRecordWaits.records} records`,
-            '/metrics rdx_audit_wait_seconds',
-          ],
-        ]
-      : []),
-    ...(d.gateway.fixedLoopLag
-      ? [
-          [
-            `${label}: its event loop's lag`,
-            `99 % ≤ ${fmt(d.gateway.fixedLoopLag.p99WithinMs ?? '> 1000', ' ms')}, max ≤ ${fmt(d.gateway.fixedLoopLag.maxWithinMs ?? '> 1000', ' ms')}`,
-            '',
-            `rounds: ${d.everyRound.fixedP99Ms.map((x) => x.gatewayLoopLagMaxWithinMs ?? '> 1000').join(' / ')} ms`,
-            '/metrics rdx_event_loop_lag_seconds',
-          ],
-        ]
-      : []),
+    ...timesRow(
+      `${label}: its audit commits then`,
+      d.gateway.fixedCommitTimes,
+      (t) => `mean ${fmt(t.meanMs, ' ms')}, 99 % ≤ ${within(t.p99WithinMs)}`,
+      (t) => `${t.commits} commits`,
+      '/metrics rdx_audit_commit_seconds',
+    ),
+    ...timesRow(
+      `${label}: its calls' wait for their record`,
+      d.gateway.fixedRecordWaits,
+      (t) => `mean ${fmt(t.meanMs, ' ms')}, 99 % ≤ ${within(t.p99WithinMs)}`,
+      (t) => `${t.records} records`,
+      '/metrics rdx_audit_wait_seconds',
+    ),
+    ...timesRow(
+      `${label}: its event loop's lag`,
+      d.gateway.fixedLoopLag,
+      (t) => `99 % ≤ ${within(t.p99WithinMs)}, max ≤ ${within(t.maxWithinMs)}`,
+      () =>
+        `rounds: ${d.everyRound.fixedP99Ms.map((x) => x.gatewayLoopLagMaxWithinMs ?? '> 1000').join(' / ')} ms`,
+      '/metrics rdx_event_loop_lag_seconds',
+    ),
     ...(d.durableBaseline
       ? [
           [
