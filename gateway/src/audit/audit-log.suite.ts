@@ -386,6 +386,9 @@ export function auditLogSuite(backend: AuditBackend): void {
           2,
         ]);
         expect(String((results[1] as PromiseRejectedResult).reason)).to.match(/already in the audit log/);
+        // A request id logged before is refused on its own: its batch's other appends are committed, and no
+        // commit counts as failed.
+        expect(log.stats().failedCommits).to.equal(0);
         // Stray properties are not smuggled into the stored or hashed record.
         const extra = { ...entry(6), note: 'x' } as AuditEntry;
         const rec = await log.append(extra);

@@ -10,7 +10,7 @@
  * event loop serves other requests and the appends they make form the next batch.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { SqliteCommitter } from './sqlite-committer.js';
+import { AlreadyLogged, SqliteCommitter } from './sqlite-committer.js';
 import { GroupCommit } from './group-commit.js';
 import {
   ChainWalk,
@@ -202,8 +202,9 @@ export class AuditLog {
 
   /**
    * Appends an entry. Resolves with its record once the transaction holding it is committed to disk; rejects if
-   * the entry is malformed, its requestId is already logged, the log is closed, or the commit fails (then every
-   * append of that batch rejects and none of them is in the log). Records are numbered in call order.
+   * the entry is malformed, its requestId is already logged (refused on its own: the rest of its batch is
+   * committed without it), the log is closed, or the commit fails (then every append of that batch rejects and
+   * none of them is in the log). Records are numbered in call order.
    */
   append(entry: AuditEntry): Promise<AuditRecord> {
     // Each append first settles a batch the writer thread has committed whose answer is still queued behind this
@@ -214,12 +215,9 @@ export class AuditLog {
     try {
       if (this.closed) throw new Error('The audit log is closed');
       normalized = normalizeEntry(entry);
-      if (
-        this.group.pendingIds.has(normalized.requestId) ||
-        this.stmt.byRequestId.get(normalized.requestId)
-      ) {
-        throw duplicateRequest(normalized.requestId);
-      }
+      // An id queued already is refused here; one logged before is found by its batch's commit (commitBatch):
+      // looked up here, on this read connection, it was the largest cost of an append.
+      if (this.group.pendingIds.has(normalized.requestId)) throw duplicateRequest(normalized.requestId);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
@@ -409,10 +407,28 @@ export class AuditLog {
       );
       await this.committer.commit(records, this.nextSeq, this.lastHash, settle);
     } catch (err) {
+      if (err instanceof AlreadyLogged) return this.commitWithout(batch, err.requestIds);
       // A thread that dies after committing (its batch already settled) fails only what comes after.
       if (!settled) failBatch(batch, err, pendingIds, this.counters);
       return;
     }
     settle();
+  }
+
+  /**
+   * Refuses the appends of a batch whose request ids the file holds already, and commits the others (nothing of
+   * the batch was committed: they are chained again, from the same place).
+   */
+  private commitWithout(batch: Pending[], logged: readonly string[]): Promise<void> {
+    const refused = new Set(logged);
+    const rest: Pending[] = [];
+    for (const p of batch) {
+      if (!refused.has(p.entry.requestId)) rest.push(p);
+      else {
+        this.group.pendingIds.delete(p.entry.requestId);
+        p.reject(duplicateRequest(p.entry.requestId));
+      }
+    }
+    return rest.length > 0 ? this.commitBatch(rest) : Promise.resolve();
   }
 }

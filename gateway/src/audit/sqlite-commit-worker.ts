@@ -43,6 +43,8 @@ export interface SaveAnchorRequest {
 export interface CommitReply {
   id: number;
   error?: string;
+  /** Of a batch that failed: the request ids of its records the file holds already (the gateway refuses those). */
+  logged?: string[];
 }
 
 const { path, committed } = workerData as { path: string; committed: SharedArrayBuffer };
@@ -58,6 +60,7 @@ db.exec('PRAGMA synchronous = FULL');
 db.exec('PRAGMA busy_timeout = 1000');
 const insert = db.prepare(INSERT_RECORD_SQL);
 const tail = db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1');
+const byRequestId = db.prepare('SELECT 1 FROM audit_records WHERE request_id = ?');
 const insertBlock = db.prepare('INSERT OR IGNORE INTO audit_tree_blocks (block, root) VALUES (?, ?)');
 const insertAnchor = db.prepare(
   `INSERT INTO audit_anchors (${ANCHOR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -76,6 +79,15 @@ function commit(req: CommitRequest): void {
     }
     for (const r of req.records) insert.run(...recordValues(r));
   });
+}
+
+/**
+ * The request ids of `records` the file holds already. Asked only once a batch has failed: the gateway does not
+ * look each append's id up first (on its read connection that lookup cost more than the rest of an append), so a
+ * request id logged before makes the batch's insert fail on the UNIQUE index, and this says which.
+ */
+function loggedAmong(records: readonly AuditRecord[]): string[] {
+  return records.filter((r) => byRequestId.get(r.requestId) !== undefined).map((r) => r.requestId);
 }
 
 /** Saves block roots in one transaction; a root already saved is kept. */
@@ -122,6 +134,10 @@ parentPort!.on('message', (req: CommitRequest | SaveBlocksRequest | SaveAnchorRe
     reply = { id: req.id };
   } catch (err) {
     reply = { id: req.id, error: err instanceof Error ? err.message : String(err) };
+    if ('records' in req) {
+      const logged = loggedAmong(req.records);
+      if (logged.length > 0) reply.logged = logged;
+    }
   }
   parentPort!.postMessage(reply);
 });

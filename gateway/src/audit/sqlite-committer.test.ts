@@ -11,7 +11,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { Worker } from 'node:worker_threads';
 import { AuditLog, GENESIS_HASH } from './audit-log.js';
 import { chainRecords, normalizeEntry, type AuditRecord } from './audit-record.js';
-import { SqliteCommitter } from './sqlite-committer.js';
+import { AlreadyLogged, SqliteCommitter } from './sqlite-committer.js';
 import { entry } from './audit-log.suite.js';
 
 describe('the SQLite audit log’s writer thread', () => {
@@ -24,12 +24,17 @@ describe('the SQLite audit log’s writer thread', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const records = (from: number, prevHash: string, n: number): AuditRecord[] =>
+  const records = (
+    from: number,
+    prevHash: string,
+    n: number,
+    requestIdOf = (seq: number) => `w-${seq}`,
+  ): AuditRecord[] =>
     chainRecords(
       Array.from({ length: n }, (_, i) =>
         normalizeEntry({
           time: new Date().toISOString(),
-          requestId: `w-${from + i}`,
+          requestId: requestIdOf(from + i),
           gatewayId: 'gw-w',
           method: 'GET',
           path: '/v1/datasets/d/records',
@@ -66,6 +71,22 @@ describe('the SQLite audit log’s writer thread', () => {
     );
     await committer.close();
     expect(count()).to.equal(2);
+  });
+
+  it('names the request ids of a failed batch that the file holds already, writing none of it', async () => {
+    const committer = new SqliteCommitter(file);
+    const first = records(0, GENESIS_HASH, 3);
+    await committer.commit(first, 0, GENESIS_HASH);
+    // Seq 3 to 5, the middle one with the request id of seq 1.
+    const again = records(3, first[2]!.hash, 3, (seq) => (seq === 4 ? 'w-1' : `w-${seq}`));
+    const refused: unknown = await committer.commit(again, 3, first[2]!.hash).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    await committer.close();
+    expect(refused).to.be.instanceOf(AlreadyLogged);
+    expect((refused as AlreadyLogged).requestIds).to.deep.equal(['w-1']);
+    expect(count()).to.equal(3);
   });
 
   it('an append answers the batch the writer has committed without waiting for the writer’s message', async () => {

@@ -12,6 +12,17 @@ import type {
   SaveBlocksRequest,
 } from './sqlite-commit-worker.js';
 
+/** A batch refused because the file holds some of its request ids already: nothing of it was committed. */
+export class AlreadyLogged extends Error {
+  constructor(
+    message: string,
+    /** The request ids of the batch that are logged already. */
+    readonly requestIds: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
 export class SqliteCommitter {
   private readonly worker: Worker;
   private nextId = 0;
@@ -35,7 +46,7 @@ export class SqliteCommitter {
       const w = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       if (reply.error === undefined) w?.resolve();
-      else w?.reject(new Error(reply.error));
+      else w?.reject(reply.logged ? new AlreadyLogged(reply.error, reply.logged) : new Error(reply.error));
     });
     // A writer thread that dies takes its batch with it: that batch and every later one fail, none is lost
     // silently (their appends reject; the file holds only what was committed whole).
@@ -62,6 +73,8 @@ export class SqliteCommitter {
    * Resolves once `records` are committed to disk (after checking the file's chain ends where expected) and the
    * writer thread's answer has arrived: the thread is free for the next batch. `onDurable`, if given, may run
    * before that, at most once, when {@link noticeCommitted} finds the batch committed.
+   * @throws (rejects) {@link AlreadyLogged} if the file holds some of the records' request ids already; another
+   * error if the commit failed otherwise. Nothing of the batch is in the file then.
    */
   commit(
     records: AuditRecord[],
