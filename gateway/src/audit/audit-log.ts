@@ -37,6 +37,7 @@ import {
   type AuditAnchor,
   type AuditEntry,
   type AuditLogOptions,
+  type AuditCounters,
   type AuditLogStats,
   type AuditRecord,
   type Pending,
@@ -132,7 +133,7 @@ export class AuditLog {
   private readonly committer: SqliteCommitter;
   private readonly group: GroupCommit;
   private closed = false;
-  private readonly counters: AuditLogStats = emptyStats();
+  private readonly counters: AuditCounters = emptyStats();
 
   private constructor(db: DatabaseSync, opts: Required<AuditLogOptions>, committer: SqliteCommitter) {
     this.db = db;

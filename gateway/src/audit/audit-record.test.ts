@@ -17,10 +17,12 @@ describe('audit log counters', () => {
     countCommit(stats, 1, 0.0005); // exactly on the first bound
     countCommit(stats, 2, 3); // above the largest bound: only in the count (+Inf)
     expect(stats).to.deep.include({ commits: 3, records: 6, largestBatch: 3 });
-    expect(stats.commitSeconds.sum).to.be.closeTo(3.002, 1e-9);
+    const { sum, count, atMost } = stats.commitSeconds.read();
+    expect(sum).to.be.closeTo(3.002, 1e-9);
+    expect(count, 'every commit, the slowest too').to.equal(3);
     const expected = AUDIT_SECONDS_BUCKETS.map((le) => (le >= 0.002 ? 2 : le >= 0.0005 ? 1 : 0));
     expect(expected.slice(0, 3), 'the first three bounds: 0.5, 1 and 2 ms').to.deep.equal([1, 1, 2]);
-    expect(stats.commitSeconds.atMost).to.deep.equal(expected);
+    expect(atMost).to.deep.equal(expected);
   });
 
   it('settling a batch counts how long each append waited, from when it was queued to now', () => {
@@ -39,7 +41,8 @@ describe('audit log counters', () => {
     settleBatch(batch, [{} as AuditRecord, {} as AuditRecord], ids, stats);
     expect(resolved).to.deep.equal(['a', 'b']);
     expect(ids.size).to.equal(0);
-    const { sum, atMost } = stats.waitSeconds;
+    const { sum, count, atMost } = stats.waitSeconds.read();
+    expect(count).to.equal(2);
     expect(sum).to.be.at.least(0.03).and.below(1);
     const at = (le: number): number => atMost[(AUDIT_SECONDS_BUCKETS as readonly number[]).indexOf(le)]!;
     expect(at(0.02), 'within 20 ms: the one just queued').to.equal(1);
@@ -51,10 +54,14 @@ describe('audit log counters', () => {
     countCommit(stats, 1, 0.001);
     const kept = copyStats(stats);
     countCommit(stats, 1, 0.001);
-    stats.waitSeconds.atMost[0]!++;
+    stats.waitSeconds.observe(0.0001);
     expect(kept.commits).to.equal(1);
-    expect(kept.commitSeconds.atMost[1]).to.equal(1);
-    expect(kept.commitSeconds.sum).to.equal(0.001);
+    expect(kept.commitSeconds).to.deep.equal({
+      sum: 0.001,
+      count: 1,
+      atMost: AUDIT_SECONDS_BUCKETS.map((le) => (le >= 0.001 ? 1 : 0)),
+    });
+    expect(kept.waitSeconds.count).to.equal(0);
     expect(kept.waitSeconds.atMost[0]).to.equal(0);
   });
 });

@@ -3,7 +3,7 @@
  * record and anchor types, the hash chain, the checks an entry or an anchor must pass before it is stored, and
  * the conversion of a stored row back into a record. Pure: nothing here touches a database.
  */
-import { observeInto } from '../http/metrics.js';
+import { Histogram, type HistogramCounts } from '../http/metrics.js';
 import { canonicalJson, leafHash, type ReceiptAnchor } from '@rdx/client';
 
 /** One data access, as the gateway decided and served it. */
@@ -61,7 +61,7 @@ export interface AuditLogOptions {
   maxBatch?: number;
 }
 
-/** Counters since the log was opened. */
+/** Counters since the log was opened, as {@link AuditLog.stats} returns them. */
 export interface AuditLogStats {
   /** Transactions committed (each one fsync). */
   commits: number;
@@ -73,24 +73,21 @@ export interface AuditLogStats {
   largestBatch: number;
   /**
    * How long the committed batches took, from being handed to the writer to durable (the transaction, its fsync
-   * or WAL flush included); `commits` is their count.
+   * or WAL flush included), in seconds; its count is `commits`.
    */
-  commitSeconds: SecondsHistogram;
+  commitSeconds: HistogramCounts;
   /**
    * How long each committed record's append waited until it was durable: what a data call waits for before its
    * answer — the batch committing when it came, then its own; `records` is their count. Weighted by record, not
    * by batch: a slow commit delays every record that queued behind it, which the commit times alone understate.
    */
-  waitSeconds: SecondsHistogram;
+  waitSeconds: HistogramCounts;
 }
 
-/**
- * Durations as a Prometheus histogram counts them: seconds in all, and per bound of {@link AUDIT_SECONDS_BUCKETS}
- * how many took at most that long (cumulative).
- */
-export interface SecondsHistogram {
-  sum: number;
-  atMost: number[];
+/** The counters a log keeps while it runs: {@link AuditLogStats} with its histograms live. */
+export interface AuditCounters extends Omit<AuditLogStats, 'commitSeconds' | 'waitSeconds'> {
+  commitSeconds: Histogram;
+  waitSeconds: Histogram;
 }
 
 /**
@@ -101,23 +98,15 @@ export const AUDIT_SECONDS_BUCKETS = [
   0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.5, 1,
 ] as const;
 
-function emptyHistogram(): SecondsHistogram {
-  return { sum: 0, atMost: AUDIT_SECONDS_BUCKETS.map(() => 0) };
-}
-
-function observe(h: SecondsHistogram, seconds: number): void {
-  observeInto(h, AUDIT_SECONDS_BUCKETS, seconds);
-}
-
 /** The counters of a log just opened. */
-export function emptyStats(): AuditLogStats {
+export function emptyStats(): AuditCounters {
   return {
     commits: 0,
     records: 0,
     failedCommits: 0,
     largestBatch: 0,
-    commitSeconds: emptyHistogram(),
-    waitSeconds: emptyHistogram(),
+    commitSeconds: new Histogram(AUDIT_SECONDS_BUCKETS),
+    waitSeconds: new Histogram(AUDIT_SECONDS_BUCKETS),
   };
 }
 
@@ -247,21 +236,20 @@ export function chainRecords(entries: readonly AuditEntry[], seq: number, prevHa
 }
 
 /** A copy of the counters, for a caller to keep. */
-export function copyStats(counters: AuditLogStats): AuditLogStats {
-  const copy = (h: SecondsHistogram): SecondsHistogram => ({ sum: h.sum, atMost: [...h.atMost] });
+export function copyStats(counters: AuditCounters): AuditLogStats {
   return {
     ...counters,
-    commitSeconds: copy(counters.commitSeconds),
-    waitSeconds: copy(counters.waitSeconds),
+    commitSeconds: counters.commitSeconds.read(),
+    waitSeconds: counters.waitSeconds.read(),
   };
 }
 
 /** Counts a committed batch of `records` records that took `seconds` from handed to the writer to durable. */
-export function countCommit(counters: AuditLogStats, records: number, seconds: number): void {
+export function countCommit(counters: AuditCounters, records: number, seconds: number): void {
   counters.commits++;
   counters.records += records;
   counters.largestBatch = Math.max(counters.largestBatch, records);
-  observe(counters.commitSeconds, seconds);
+  counters.commitSeconds.observe(seconds);
 }
 
 /** Rejects each append of a batch that was not committed with `err`, forgets its request id, counts the failure. */
@@ -269,7 +257,7 @@ export function failBatch(
   batch: readonly Pending[],
   err: unknown,
   pendingIds: Set<string>,
-  counters: AuditLogStats,
+  counters: AuditCounters,
 ): void {
   counters.failedCommits++;
   for (const p of batch) {
@@ -286,14 +274,14 @@ export function settleBatch(
   batch: readonly Pending[],
   records: readonly AuditRecord[],
   pendingIds: Set<string>,
-  counters: AuditLogStats,
+  counters: AuditCounters,
 ): void {
   const now = performance.now();
   batch.forEach((p, i) => {
     pendingIds.delete(p.entry.requestId);
     const record = records[i];
     if (record === undefined) return;
-    observe(counters.waitSeconds, (now - p.queuedAt) / 1000);
+    counters.waitSeconds.observe((now - p.queuedAt) / 1000);
     p.resolve(record);
   });
 }

@@ -50,6 +50,7 @@ import {
   type AuditAnchor,
   type AuditEntry,
   type AuditLogOptions,
+  type AuditCounters,
   type AuditLogStats,
   type AuditRecord,
   type Pending,
@@ -164,7 +165,7 @@ export class PgAuditLog {
   private unsure: { seq: number; hash: string } | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
-  private readonly counters: AuditLogStats = emptyStats();
+  private readonly counters: AuditCounters = emptyStats();
   /** When the batch being committed was handed to the database (one batch at a time), for its commit time. */
   private batchStartedAt = 0;
 

@@ -43,12 +43,13 @@ describe("/metrics: the audit log commit times and the records' waits", () => {
       expect(after.get('rdx_audit_commit_seconds_sum')).to.be.above(0).and.below(elapsed);
       // A commit on a test machine's disk takes far less than the largest bound, a second.
       expect(after.get('rdx_audit_commit_seconds_bucket{le="1"}'), 'commits within 1 s').to.equal(count);
-      // Each call's record waited for its commit, from its append: at least as long as the commit took.
+      // Each call's record waited for its commit, from its append: longer than the commit took, since it was
+      // queued a turn before its batch was handed to the writer (the same sums would be one histogram read twice).
       expect(before.get('rdx_audit_wait_seconds_count')).to.equal(0);
       expect(after.get('rdx_audit_wait_seconds_count'), 'records').to.equal(3);
       expectClimbing('rdx_audit_wait_seconds', 3);
       expect(after.get('rdx_audit_wait_seconds_sum'))
-        .to.be.at.least(after.get('rdx_audit_commit_seconds_sum')!)
+        .to.be.above(after.get('rdx_audit_commit_seconds_sum')!)
         .and.below(elapsed);
     } finally {
       await h.close();

@@ -35,24 +35,20 @@ export function registerGauges(
   );
   metrics.gauge('rdx_ledger_last_block', 'Last block whose events were applied', () => view.lastBlock);
   // Every data call waits for the audit commit before its answer: a slow or stalling disk shows here first.
-  metrics.histogram(
-    'rdx_audit_commit_seconds',
-    'Time to make a batch of audit records durable, from handed to the writer to committed (fsync included)',
-    AUDIT_SECONDS_BUCKETS,
-    () => {
-      const { commits, commitSeconds } = audit.stats();
-      return { count: commits, ...commitSeconds };
-    },
-  );
-  metrics.histogram(
-    'rdx_audit_wait_seconds',
-    'Time each audit record waited from appended to durable: what a data call waits for before its answer',
-    AUDIT_SECONDS_BUCKETS,
-    () => {
-      const { records, waitSeconds } = audit.stats();
-      return { count: records, ...waitSeconds };
-    },
-  );
+  const auditHistograms = [
+    [
+      'rdx_audit_commit_seconds',
+      'Time to make a batch of audit records durable, from handed to the writer to committed (fsync included)',
+      'commitSeconds',
+    ],
+    [
+      'rdx_audit_wait_seconds',
+      'Time each audit record waited from appended to durable: what a data call waits for before its answer',
+      'waitSeconds',
+    ],
+  ] as const;
+  for (const [name, help, of] of auditHistograms)
+    metrics.histogram(name, help, AUDIT_SECONDS_BUCKETS, () => audit.stats()[of]);
 }
 
 /** The webhook deliveries by state: what is owed, and what gave up (an operator looks at the dead ones). */

@@ -3,13 +3,13 @@
  * (a long task, a collection, a synchronous call) shows here as a lag of its length. A stall outside the process
  * (the machine, the network) does not: the two are told apart by comparing this with the requests' latency.
  */
-import { observeInto, type HistogramCounts } from './metrics.js';
+import { Histogram, type HistogramCounts } from './metrics.js';
 
 /** The bounds (seconds) of the lag histogram: a loop that keeps up runs its timers within a few milliseconds. */
 export const LOOP_LAG_BUCKETS = [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1] as const;
 
 export class LoopLag {
-  private readonly counts = { sum: 0, count: 0, atMost: LOOP_LAG_BUCKETS.map(() => 0) };
+  private readonly lags = new Histogram(LOOP_LAG_BUCKETS);
   private timer: NodeJS.Timeout | undefined;
 
   /** Starts measuring: a timer due every `everyMs`, unref'd so that it keeps no process alive. */
@@ -19,7 +19,7 @@ export class LoopLag {
 
   /** What was counted so far: one observation per timer, its lag in seconds. */
   read(): HistogramCounts {
-    return { ...this.counts, atMost: [...this.counts.atMost] };
+    return this.lags.read();
   }
 
   stop(): void {
@@ -30,8 +30,7 @@ export class LoopLag {
   private arm(): void {
     const due = performance.now() + this.everyMs;
     this.timer = setTimeout(() => {
-      this.counts.count++;
-      observeInto(this.counts, LOOP_LAG_BUCKETS, Math.max(0, performance.now() - due) / 1000);
+      this.lags.observe(Math.max(0, performance.now() - due) / 1000);
       this.arm();
     }, this.everyMs).unref();
   }

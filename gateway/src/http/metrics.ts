@@ -13,14 +13,28 @@ export interface HistogramCounts {
   atMost: readonly number[];
 }
 
-/** Counts `value` into a histogram's sum and every cumulative bucket whose bound (of `bounds`) it is within. */
-export function observeInto(
-  h: { sum: number; atMost: number[] },
-  bounds: readonly number[],
-  value: number,
-): void {
-  h.sum += value;
-  for (let i = bounds.length - 1; i >= 0 && value <= bounds[i]!; i--) h.atMost[i]!++;
+/** A histogram its owner counts into and /metrics reads at scrape time. */
+export class Histogram {
+  private sum = 0;
+  private count = 0;
+  private readonly atMost: number[];
+
+  /** @param bounds the buckets' upper bounds, ascending. */
+  constructor(readonly bounds: readonly number[]) {
+    this.atMost = bounds.map(() => 0);
+  }
+
+  /** Counts `value` into the sum, the count and every cumulative bucket whose bound it is within. */
+  observe(value: number): void {
+    this.sum += value;
+    this.count++;
+    for (let i = this.bounds.length - 1; i >= 0 && value <= this.bounds[i]!; i--) this.atMost[i]!++;
+  }
+
+  /** What was counted so far: a copy, which does not move with the histogram. */
+  read(): HistogramCounts {
+    return { sum: this.sum, count: this.count, atMost: [...this.atMost] };
+  }
 }
 
 /** Label sets seen, as written in the text: counters are counted on every request, label sets are few. */
