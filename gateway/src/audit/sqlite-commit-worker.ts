@@ -135,8 +135,12 @@ parentPort!.on('message', (req: CommitRequest | SaveBlocksRequest | SaveAnchorRe
   } catch (err) {
     reply = { id: req.id, error: err instanceof Error ? err.message : String(err) };
     if ('records' in req) {
-      const logged = loggedAmong(req.records);
-      if (logged.length > 0) reply.logged = logged;
+      try {
+        const logged = loggedAmong(req.records);
+        if (logged.length > 0) reply.logged = logged;
+      } catch {
+        // A file that cannot even be read: the commit's own error is the one to report.
+      }
     }
   }
   parentPort!.postMessage(reply);
