@@ -152,14 +152,7 @@ async function dataCallFigure(g, baseline, auth, durable) {
     const r = await run(urls[side]);
     return { ...r, cpuMsPerRequest: ((cpuSeconds(pids[side]) - cpu0) / r.total) * 1000 };
   };
-  const maxRounds = await pairedRounds(ROUNDS, {
-    baseline: () => atMost('baseline'),
-    gateway: () => atMost('gateway'),
-  });
-  const throughput = medianRound(
-    maxRounds,
-    (r) => r.gateway.requestsPerSecond / r.baseline.requestsPerSecond,
-  );
+  const throughput = await maxAgainstBare(atMost, 'gateway');
   const { baseline: baseMax, gateway: gwMax } = throughput.median;
   const rate = Math.max(10, Math.floor(gwMax.requestsPerSecond * 0.5));
   const fixedRounds = await pairedRounds(ROUNDS, {
@@ -222,7 +215,7 @@ async function dataCallFigure(g, baseline, auth, durable) {
     burstAddedP99Ms: round(gwBurst.latencyMs.p99 - baseBurst.latencyMs.p99, 2),
     ...(durableBaseline ? { durableBaseline } : {}),
     everyRound: {
-      maxRps: maxRounds.map((r) => ({
+      maxRps: throughput.rounds.map((r) => ({
         gateway: round(r.gateway.requestsPerSecond, 0),
         baseline: round(r.baseline.requestsPerSecond, 0),
       })),
@@ -240,19 +233,24 @@ async function dataCallFigure(g, baseline, auth, durable) {
 }
 
 /**
+ * The maximum throughput of `side` against bare Express's, in paired rounds (`atMost` measures one side): every
+ * round, the median round by their ratio, and the ratio's smallest and largest.
+ */
+async function maxAgainstBare(atMost, side) {
+  const rounds = await pairedRounds(ROUNDS, {
+    baseline: () => atMost('baseline'),
+    [side]: () => atMost(side),
+  });
+  return { rounds, ...medianRound(rounds, (r) => r[side].requestsPerSecond / r.baseline.requestsPerSecond) };
+}
+
+/**
  * The durable baseline of figure 1 against bare Express, both in rounds: its maximum against bare Express's (once,
  * beside the figure's median round, it moved between 0.75 and 1.07 of it from run to run), and its p99 at the
  * figure's half load against bare Express's.
  */
 async function durableFloor(atMost, run, urls, rate) {
-  const maxRounds = await pairedRounds(ROUNDS, {
-    baseline: () => atMost('baseline'),
-    durable: () => atMost('durable'),
-  });
-  const throughput = medianRound(
-    maxRounds,
-    (r) => r.durable.requestsPerSecond / r.baseline.requestsPerSecond,
-  );
+  const throughput = await maxAgainstBare(atMost, 'durable');
   const { durable: max, baseline: baseMax } = throughput.median;
   const fixedRounds = await pairedRounds(ROUNDS, {
     baseline: () => run(urls.baseline, { rate }),

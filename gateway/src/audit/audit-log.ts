@@ -23,7 +23,7 @@ import {
   checkNoneMissing,
   copyStats,
   countCommit,
-  emptyStats,
+  emptyCounters,
   duplicateRequest,
   failBatch,
   groupCommitOptions,
@@ -133,7 +133,7 @@ export class AuditLog {
   private readonly committer: SqliteCommitter;
   private readonly group: GroupCommit;
   private closed = false;
-  private readonly counters: AuditCounters = emptyStats();
+  private readonly counters: AuditCounters = emptyCounters();
 
   private constructor(db: DatabaseSync, opts: Required<AuditLogOptions>, committer: SqliteCommitter) {
     this.db = db;

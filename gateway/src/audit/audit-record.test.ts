@@ -4,7 +4,7 @@ import {
   AUDIT_SECONDS_BUCKETS,
   copyStats,
   countCommit,
-  emptyStats,
+  emptyCounters,
   settleBatch,
   type AuditRecord,
   type Pending,
@@ -12,7 +12,7 @@ import {
 
 describe('audit log counters', () => {
   it('counts each commit into every bucket whose bound it is within, and the slowest into none', () => {
-    const stats = emptyStats();
+    const stats = emptyCounters();
     countCommit(stats, 3, 0.0015); // within 2 ms and every larger bound
     countCommit(stats, 1, 0.0005); // exactly on the first bound
     countCommit(stats, 2, 3); // above the largest bound: only in the count (+Inf)
@@ -26,7 +26,7 @@ describe('audit log counters', () => {
   });
 
   it('settling a batch counts how long each append waited, from when it was queued to now', () => {
-    const stats = emptyStats();
+    const stats = emptyCounters();
     const resolved: string[] = [];
     const pending = (requestId: string, queuedAt: number): Pending => ({
       entry: { requestId } as Pending['entry'],
@@ -50,7 +50,7 @@ describe('audit log counters', () => {
   });
 
   it('a copy of the counters does not move with the log', () => {
-    const stats = emptyStats();
+    const stats = emptyCounters();
     countCommit(stats, 1, 0.001);
     const kept = copyStats(stats);
     countCommit(stats, 1, 0.001);

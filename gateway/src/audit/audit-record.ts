@@ -99,7 +99,7 @@ export const AUDIT_SECONDS_BUCKETS = [
 ] as const;
 
 /** The counters of a log just opened. */
-export function emptyStats(): AuditCounters {
+export function emptyCounters(): AuditCounters {
   return {
     commits: 0,
     records: 0,

@@ -32,7 +32,7 @@ import {
   checkNoneMissing,
   copyStats,
   countCommit,
-  emptyStats,
+  emptyCounters,
   duplicateRequest,
   failBatch,
   groupCommitOptions,
@@ -165,7 +165,7 @@ export class PgAuditLog {
   private unsure: { seq: number; hash: string } | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
-  private readonly counters: AuditCounters = emptyStats();
+  private readonly counters: AuditCounters = emptyCounters();
   /** When the batch being committed was handed to the database (one batch at a time), for its commit time. */
   private batchStartedAt = 0;
 
