@@ -445,13 +445,13 @@ export class PgAuditLog {
       return false;
     }
     try {
-      const { rowCount } = await client.query(INSERT_BATCH_AT_ONCE, [
-        this.namespace,
-        this.nextSeq,
-        GENESIS_HASH,
-        this.lastHash,
-        ...recordColumns(records),
-      ]);
+      // Prepared once per connection: the server then only binds and runs it, where its text (a CTE over 19
+      // arrays) was otherwise parsed and planned again for every batch.
+      const { rowCount } = await client.query({
+        name: 'rdx_audit_batch_at_once',
+        text: INSERT_BATCH_AT_ONCE,
+        values: [this.namespace, this.nextSeq, GENESIS_HASH, this.lastHash, ...recordColumns(records)],
+      });
       client.release();
       if (rowCount !== records.length) return false;
     } catch (err) {

@@ -28,7 +28,7 @@ import type {
   RowQuery,
   VersionInfo,
 } from './dataset-types.js';
-import { checkNamespace, inTransaction, openWithPool, type Row } from './pg-pool.js';
+import { checkNamespace, inTransaction, openWithPool, StatementNames, type Row } from './pg-pool.js';
 import {
   COMPARISON,
   CursorSigner,
@@ -126,6 +126,7 @@ export class PgDatasetStore {
   private readonly current = new Map<string, LoadedVersion>();
   private readonly versions = new VersionCache('rdx_rows_');
   private readonly cursors: CursorSigner;
+  private readonly pageStatements = new StatementNames('rdx_page_');
   private loads: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
 
@@ -224,8 +225,14 @@ export class PgDatasetStore {
     const sql =
       `SELECT _rid, ${fields.map((f) => quoteIdent(f.name)).join(', ')} FROM "${v.table}" ` +
       `WHERE ${conditions.join(' AND ')} ORDER BY _rid LIMIT ${params.add(q.limit + 1, 'bigint')}`;
-    const found = (await this.pool.query({ text: sql, values: params.values, rowMode: 'array' }))
-      .rows as unknown[][];
+    const found = (
+      await this.pool.query({
+        name: this.pageStatements.of(sql),
+        text: sql,
+        values: params.values,
+        rowMode: 'array',
+      })
+    ).rows as unknown[][];
     const page = found.slice(0, q.limit);
     const rows = page.map((r) => {
       const out: Record<string, unknown> = {};

@@ -50,6 +50,9 @@ export async function connectPool(connectionString: string, max: number): Promis
     connectionTimeoutMillis: 10_000,
     query_timeout: 60_000,
     keepAlive: true,
+    // A connection keeps every statement prepared on it (StatementNames) until it closes: renewed hourly, so
+    // those of retired names do not pile up on the server for the life of a busy gateway.
+    maxLifetimeSeconds: 3600,
   });
   // A connection that breaks (server restart, terminated backend) must not crash the process: an idle one is
   // dropped by the pool; one in use fails its query, and its user drops it.
@@ -116,4 +119,35 @@ export async function createOnce(pool: pg.Pool, lock: number, ddl: string): Prom
     await client.query('SELECT pg_advisory_xact_lock($1)', [lock]);
     await client.query(ddl);
   });
+}
+
+/**
+ * Names for server-side prepared statements, by SQL text: a query sent with a name is parsed and planned by the
+ * server once per connection, then only bound and run (a page query otherwise sends its text and is parsed and
+ * planned again on every call). Bounded, least recently used out first, as query shapes (fields, filters,
+ * tables of new versions) keep coming; a name is never given to another text, since connections keep what
+ * they prepared under it (until they close: see `maxLifetimeSeconds` above).
+ */
+export class StatementNames {
+  private readonly byText = new Map<string, string>();
+  private issued = 0;
+
+  constructor(
+    private readonly prefix: string,
+    private readonly max = 256,
+  ) {}
+
+  /** The name to prepare `sql` under. */
+  of(sql: string): string {
+    let name = this.byText.get(sql);
+    if (name !== undefined) {
+      // Re-inserted: Map order is insertion order, so the first key is the least recently used.
+      this.byText.delete(sql);
+    } else {
+      name = `${this.prefix}${this.issued++}`;
+      if (this.byText.size >= this.max) this.byText.delete(this.byText.keys().next().value!);
+    }
+    this.byText.set(sql, name);
+    return name;
+  }
 }
