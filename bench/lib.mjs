@@ -72,10 +72,12 @@ export async function gatewayTimes(url) {
     }
     return times;
   };
+  const refused = /^rdx_connections_refused_total(?:\{\})? (\S+)$/m.exec(text);
   return {
     commit: read('rdx_audit_commit_seconds'),
     wait: read('rdx_audit_wait_seconds'),
     loopLag: read('rdx_event_loop_lag_seconds'),
+    refusedConnections: refused ? Number(refused[1]) : 0,
   };
 }
 

@@ -93,6 +93,13 @@ const MODE = QUICK
       appendSeconds: 10,
     };
 const CONNECTIONS = 16;
+/**
+ * Connections the fixed-rate load may open, each side alike: below the gateway's cap per source address
+ * (RDX_MAX_CONNECTIONS_PER_ADDRESS, 64), which the bench's own /metrics reads share. At 64, a stall made the
+ * load open its 64th connection beside one of those; the cap held it unread for a second and reset it, and that
+ * request was the run's ~1 s maximum (one error and one refused connection in each such round, 2026-12-01).
+ */
+const FIXED_RATE_SOCKETS = 48;
 /** Rounds of figure 1 (and 1p): each side measured this many times, the figure the median round. */
 const ROUNDS = 3;
 const DATASET = 'market-entities';
@@ -136,7 +143,9 @@ async function signAgreement(ent, draft) {
 async function dataCallFigure(g, baseline, auth, durable) {
   const run = (url, extra = {}) => {
     const opts = { url, duration: MODE.loadSeconds, headers: url.startsWith(g.url) ? auth : {}, ...extra };
-    return opts.rate ? openLoad(opts) : load({ connections: CONNECTIONS, ...opts });
+    return opts.rate
+      ? openLoad({ sockets: FIXED_RATE_SOCKETS, ...opts })
+      : load({ connections: CONNECTIONS, ...opts });
   };
   const records = `/v1/datasets/${DATASET}/records?limit=${PAGE}&fields=${ITEMS.join(',')}`;
   const urls = { baseline: `${baseline.url}/records`, gateway: `${g.url}${records}` };
@@ -169,6 +178,7 @@ async function dataCallFigure(g, baseline, auth, durable) {
         recordWaits: lib.timesBetween(before.wait, after.wait, 'records'),
         // A stall of the gateway's own process shows as a lag of its loop; one of the machine does not.
         loopLag: lib.timesBetween(before.loopLag, after.loopLag, 'timers'),
+        refusedConnections: after.refusedConnections - before.refusedConnections,
       };
     },
   });
@@ -203,6 +213,8 @@ async function dataCallFigure(g, baseline, auth, durable) {
       fixedRecordWaits: gwFixed.recordWaits,
       fixedLoopLag: gwFixed.loopLag,
       fixedStatusCodes: gwFixed.statusCodes,
+      fixedErrors: gwFixed.errors,
+      fixedRefusedConnections: gwFixed.refusedConnections,
       fixedMaxSendLagMs: gwFixed.maxSendLagMs,
       burstLatencyMs: gwBurst.latencyMs,
       cpuMsPerRequest: round(gwMax.cpuMsPerRequest, 3),
@@ -225,6 +237,9 @@ async function dataCallFigure(g, baseline, auth, durable) {
         gatewayCommitP99WithinMs: r.gateway.commitTimes.p99WithinMs,
         gatewayRecordWaitP99WithinMs: r.gateway.recordWaits.p99WithinMs,
         gatewayLoopLagMaxWithinMs: r.gateway.loopLag.maxWithinMs,
+        gatewayMaxMs: r.gateway.latencyMs.max,
+        gatewayErrors: r.gateway.errors,
+        gatewayRefusedConnections: r.gateway.refusedConnections,
       })),
     },
     targets: { throughputRatio: '≥ 0.70', addedP99Ms: '≤ 2' },
@@ -1018,6 +1033,18 @@ function printTable(r) {
         `rounds: ${d.everyRound.fixedP99Ms.map((x) => x.gatewayLoopLagMaxWithinMs ?? '> 1000').join(' / ')} ms`,
       '/metrics rdx_event_loop_lag_seconds',
     ),
+    // Older result files did not count them.
+    ...(d.gateway.fixedErrors === undefined
+      ? []
+      : [
+          [
+            `${label}: its calls failed at that load`,
+            `${d.gateway.fixedErrors} (${d.gateway.fixedRefusedConnections} connections refused)`,
+            '',
+            '',
+            'median round; a refused connection is held 1 s, then reset',
+          ],
+        ]),
     ...(d.durableBaseline
       ? [
           [
