@@ -4,6 +4,7 @@
  */
 import pg from 'pg';
 import type { PoolClient } from 'pg';
+import { LruMap } from './lru-map.js';
 
 /** A result row by column name. */
 export type Row = Record<string, unknown>;
@@ -129,25 +130,20 @@ export async function createOnce(pool: pg.Pool, lock: number, ddl: string): Prom
  * they prepared under it (until they close: see `maxLifetimeSeconds` above).
  */
 export class StatementNames {
-  private readonly byText = new Map<string, string>();
+  private readonly byText: LruMap<string, string>;
   private issued = 0;
 
   constructor(
     private readonly prefix: string,
-    private readonly max = 256,
-  ) {}
+    max = 256,
+  ) {
+    this.byText = new LruMap(max);
+  }
 
   /** The name to prepare `sql` under. */
   of(sql: string): string {
-    let name = this.byText.get(sql);
-    if (name !== undefined) {
-      // Re-inserted: Map order is insertion order, so the first key is the least recently used.
-      this.byText.delete(sql);
-    } else {
-      name = `${this.prefix}${this.issued++}`;
-      if (this.byText.size >= this.max) this.byText.delete(this.byText.keys().next().value!);
-    }
-    this.byText.set(sql, name);
-    return name;
+    return this.byText.getOrMake(sql, this.issue);
   }
+
+  private readonly issue = (): string => `${this.prefix}${this.issued++}`;
 }

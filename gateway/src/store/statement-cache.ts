@@ -6,6 +6,7 @@
  * own, as two of them would share one cursor.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { LruMap } from './lru-map.js';
 
 export interface StatementCacheOptions {
   /** Most statements kept (default 256). */
@@ -18,32 +19,26 @@ export interface StatementCacheOptions {
 }
 
 export class StatementCache {
-  private readonly byText = new Map<string, StatementSync>();
-  private readonly max: number;
+  private readonly byText: LruMap<string, StatementSync>;
   private readonly returnArrays: boolean;
 
   constructor(
     private readonly db: DatabaseSync,
     opts: StatementCacheOptions = {},
   ) {
-    this.max = opts.max ?? 256;
+    this.byText = new LruMap(opts.max ?? 256);
     this.returnArrays = opts.returnArrays ?? false;
   }
 
   get(sql: string): StatementSync {
-    const cached = this.byText.get(sql);
-    if (cached) {
-      // Re-inserted: Map order is insertion order, so the first key is the least recently used.
-      this.byText.delete(sql);
-      this.byText.set(sql, cached);
-      return cached;
-    }
+    return this.byText.getOrMake(sql, this.prepare);
+  }
+
+  private readonly prepare = (sql: string): StatementSync => {
     const prepared = this.db.prepare(sql);
     if (this.returnArrays) prepared.setReturnArrays(true);
-    this.byText.set(sql, prepared);
-    if (this.byText.size > this.max) this.byText.delete(this.byText.keys().next().value!);
     return prepared;
-  }
+  };
 
   get size(): number {
     return this.byText.size;
