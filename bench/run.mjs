@@ -156,11 +156,7 @@ async function dataCallFigure(g, baseline, auth, durable) {
   }
   for (const url of Object.values(urls)) await run(url, { duration: MODE.warmupSeconds });
   /** A maximum-throughput run of one side, with the CPU its process spent per request. */
-  const atMost = async (side) => {
-    const cpu0 = cpuSeconds(pids[side]);
-    const r = await run(urls[side]);
-    return { ...r, cpuMsPerRequest: ((cpuSeconds(pids[side]) - cpu0) / r.total) * 1000 };
-  };
+  const atMost = (side) => withCpuPerRequest(pids[side], () => run(urls[side]));
   const throughput = await maxAgainstBare(atMost, 'gateway');
   const { baseline: baseMax, gateway: gwMax } = throughput.median;
   const rate = Math.max(10, Math.floor(gwMax.requestsPerSecond * 0.5));
@@ -245,6 +241,13 @@ async function dataCallFigure(g, baseline, auth, durable) {
     targets: { throughputRatio: '≥ 0.70', addedP99Ms: '≤ 2' },
   };
   return { figure, run, rate, gwFixed };
+}
+
+/** Runs the load `measure` and adds the CPU that process `pid` spent per request meanwhile (ms). */
+async function withCpuPerRequest(pid, measure) {
+  const cpu0 = cpuSeconds(pid);
+  const r = await measure();
+  return { ...r, cpuMsPerRequest: ((cpuSeconds(pid) - cpu0) / r.total) * 1000 };
 }
 
 /**
@@ -626,14 +629,9 @@ try {
     /** Figure 1's load on gateway `g`, with the CPU its process spent per request (as figure 1 reads it). */
     const run = async (g) => {
       const headers = { authorization: `Bearer ${await token(g)}` };
-      const cpu0 = cpuSeconds(g.pid);
-      const r = await load({
-        url: `${g.url}${records}`,
-        connections: CONNECTIONS,
-        duration: MODE.loadSeconds,
-        headers,
-      });
-      return { ...r, cpuMsPerRequest: ((cpuSeconds(g.pid) - cpu0) / r.total) * 1000 };
+      return withCpuPerRequest(g.pid, () =>
+        load({ url: `${g.url}${records}`, connections: CONNECTIONS, duration: MODE.loadSeconds, headers }),
+      );
     };
     const head = async (g) =>
       ((await net.evaluate(p.regulator, 'audit', 'GetAnchorHead', g.id)) ?? {}).sequence ?? 0;
