@@ -11,6 +11,7 @@
  * records.
  */
 import { CompactMerkleTree, auditPath, consistencyPath, hashChildren, splitPoint } from '@rdx/client';
+import { LruMap } from '../lib/lru-map.js';
 import type { AuditSink } from '../services.js';
 
 /**
@@ -45,7 +46,7 @@ export class AuditTree {
   private tail = new CompactMerkleTree();
   /** Complete blocks already in the log's database. */
   private savedBlocks = 0;
-  private readonly cache = new Map<number, CompactMerkleTree>();
+  private readonly cache = new LruMap<number, CompactMerkleTree>(CACHED_BLOCKS);
   private catchingUp?: Promise<void>;
   private loaded?: Promise<void>;
 
@@ -155,7 +156,6 @@ export class AuditTree {
     if (tree.root() !== this.blockRoot(block))
       throw new Error(`the records of audit block ${block} no longer give its Merkle root`);
     this.cache.set(block, tree);
-    if (this.cache.size > CACHED_BLOCKS) this.cache.delete(this.cache.keys().next().value!);
   }
 
   private async loadSaved(): Promise<void> {
@@ -179,7 +179,6 @@ export class AuditTree {
       if (this.tail.size === BLOCK) {
         this.upper.append(this.tail.root());
         this.cache.set(this.upper.size - 1, this.tail);
-        if (this.cache.size > CACHED_BLOCKS) this.cache.delete(this.cache.keys().next().value!);
         this.tail = new CompactMerkleTree();
         await nextTurn();
       }

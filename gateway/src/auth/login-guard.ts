@@ -8,6 +8,7 @@
  */
 import crypto from 'node:crypto';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
+import { LruMap } from '../lib/lru-map.js';
 import type { Problem } from '../problem.js';
 
 export interface LoginGuardOptions {
@@ -65,13 +66,15 @@ export interface LoginGuardCounts {
 
 export class LoginGuard {
   private readonly opts: LoginGuardOptions;
-  private readonly tracks = new Map<string, Track>();
+  private readonly tracks: LruMap<string, Track>;
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
   readonly counts: LoginGuardCounts = { refusedRate: 0, refusedLockout: 0, refusedBusy: 0, failures: 0 };
 
   constructor(options: Partial<LoginGuardOptions> = {}) {
     this.opts = { ...LOGIN_GUARD_DEFAULTS, ...options };
+    // Most recently used last, so the oldest are forgotten first.
+    this.tracks = new LruMap(this.opts.maxTracked);
   }
 
   /**
@@ -160,18 +163,11 @@ export class LoginGuard {
 
   private track(key: string, now: number): Track {
     let t = this.tracks.get(key);
-    if (t) {
-      // Most recently used last, so the oldest are forgotten first.
-      this.tracks.delete(key);
-    } else {
+    if (!t) {
       const perMinute = key.startsWith('a:') ? this.opts.perAddressPerMinute : this.opts.perClientPerMinute;
       t = { tokens: perMinute, at: now, failures: 0, lockedUntil: 0 };
-      if (this.tracks.size >= this.opts.maxTracked) {
-        const oldest = this.tracks.keys().next().value;
-        if (oldest !== undefined) this.tracks.delete(oldest);
-      }
+      this.tracks.set(key, t);
     }
-    this.tracks.set(key, t);
     return t;
   }
 }

@@ -7,6 +7,7 @@
  */
 import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { LruMap } from '../lib/lru-map.js';
 import type { SigningKeys } from './signing-keys.js';
 
 export interface TokenClaims {
@@ -53,7 +54,7 @@ export class TokenRoleError extends TokenError {
 const MAX_CACHED = 10_000;
 
 export class TokenService {
-  private readonly verified = new Map<string, { claims: TokenClaims; kid: string }>();
+  private readonly verified = new LruMap<string, { claims: TokenClaims; kid: string }>(MAX_CACHED);
 
   constructor(
     private readonly keys: SigningKeys,
@@ -92,7 +93,6 @@ export class TokenService {
     const claims = this.verifySignature(token, role);
     // A signature checked once stays checked: remember the claims (until expiry) instead of redoing ES256
     // verification on every call, which was the gateway's largest single cost per request.
-    if (this.verified.size >= MAX_CACHED) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, { claims, kid: String(jwt.decode(token, { complete: true })?.header.kid) });
     return claims;
   }

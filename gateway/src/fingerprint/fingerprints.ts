@@ -9,6 +9,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { LruMap } from '../lib/lru-map.js';
 import {
   FINGERPRINT_SECRET_BYTES,
   fingerprintCommitment,
@@ -29,7 +30,9 @@ export interface CommitmentLedger {
 }
 
 export class Fingerprints {
-  private readonly keys = new Map<string, crypto.KeyObject>();
+  private readonly keys = new LruMap<string, crypto.KeyObject>(KEYS_CACHED);
+  private readonly makeKey = (grantId: string): crypto.KeyObject =>
+    crypto.createSecretKey(this.keyBytes(grantId));
   /** Grants whose commitment is on the ledger, or being recorded now. */
   private readonly committed = new Set<string>();
   private readonly pending = new Set<string>();
@@ -63,13 +66,7 @@ export class Fingerprints {
   }
 
   private key(grantId: string): crypto.KeyObject {
-    let key = this.keys.get(grantId);
-    if (!key) {
-      if (this.keys.size >= KEYS_CACHED) this.keys.delete(this.keys.keys().next().value!);
-      key = crypto.createSecretKey(this.keyBytes(grantId));
-      this.keys.set(grantId, key);
-    }
-    return key;
+    return this.keys.getOrMake(grantId, this.makeKey);
   }
 
   commitment(grantId: string): string {

@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { NOTIFICATION_KINDS, type MisuseSignal, type Notification } from '@rdx/client';
 import type { Metrics } from '../http/metrics.js';
+import { LruMap } from '../lib/lru-map.js';
 import { scanSince } from '../regulator/audit-stats.js';
 import type { AuditRecord, AuditSink } from '../services.js';
 import { bodyParty } from '../notify/derive.js';
@@ -42,7 +43,12 @@ function keyOf(r: { grantId?: string; enterprise?: string; datasetId?: string })
 const MAX_WATCHED = 50_000;
 
 export class MisuseMonitor {
-  private readonly activity = new Map<string, GrantActivity>();
+  private readonly activity = new LruMap<string, GrantActivity>(MAX_WATCHED);
+  /** A grant's activity as first watched: the addresses it was called from before, as stored. */
+  private readonly loadActivity = (key: string): GrantActivity => {
+    const known = this.addressesOf.all(key) as { address: string }[];
+    return new GrantActivity(key, new Set(known.map((r) => r.address)));
+  };
   private readonly counted: (labels: Record<string, string>, by?: number) => void;
   private readonly addAddress: StatementSync;
   private readonly addressesOf: StatementSync;
@@ -176,17 +182,7 @@ export class MisuseMonitor {
   }
 
   private activityOf(key: string): GrantActivity {
-    let activity = this.activity.get(key);
-    if (activity) {
-      // Most recently used last, so the oldest is the first to forget.
-      this.activity.delete(key);
-    } else {
-      const known = this.addressesOf.all(key) as { address: string }[];
-      activity = new GrantActivity(key, new Set(known.map((r) => r.address)));
-      if (this.activity.size >= MAX_WATCHED) this.activity.delete(this.activity.keys().next().value!);
-    }
-    this.activity.set(key, activity);
-    return activity;
+    return this.activity.getOrMake(key, this.loadActivity);
   }
 
   /** Stores the new ones, counts and tells them; the ones stored before are not told again. */

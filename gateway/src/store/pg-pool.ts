@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import type { PoolClient } from 'pg';
-import { LruMap } from './lru-map.js';
+import { LruMap } from '../lib/lru-map.js';
 
 /** A result row by column name. */
 export type Row = Record<string, unknown>;

@@ -6,7 +6,7 @@
  * own, as two of them would share one cursor.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { LruMap } from './lru-map.js';
+import { LruMap } from '../lib/lru-map.js';
 
 export interface StatementCacheOptions {
   /** Most statements kept (default 256). */

@@ -1,0 +1,68 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { LruMap } from './lru-map.js';
+
+describe('a map bounded to its least recently used entries', () => {
+  it('drops the least recently used entry, where a read or a write counts as use', () => {
+    const m = new LruMap<string, number>(2);
+    m.set('a', 1).set('b', 2);
+    expect(m.get('a')).to.equal(1); // a is now more recent than b
+    m.set('c', 3);
+    expect([m.get('a'), m.get('b'), m.get('c')]).to.deep.equal([1, undefined, 3]);
+    m.set('a', 10); // a write of a present key drops nothing
+    expect(m.size).to.equal(2);
+    expect(m.get('c')).to.equal(3);
+  });
+
+  it('makes a missing value once, and not again while it is held', () => {
+    const m = new LruMap<string, string>(2);
+    let made = 0;
+    const make = (k: string): string => `${k}#${++made}`;
+    expect(m.getOrMake('x', make)).to.equal('x#1');
+    expect(m.getOrMake('x', make)).to.equal('x#1');
+    m.getOrMake('y', make);
+    m.getOrMake('z', make); // x, the least recently used, goes
+    expect(m.getOrMake('x', make)).to.equal('x#4');
+  });
+
+  it('forgets a deleted key, and refuses a bound under one entry', () => {
+    const m = new LruMap<string, number>(1);
+    m.set('a', 1);
+    expect(m.delete('a')).to.equal(true);
+    expect(m.delete('a')).to.equal(false);
+    expect([m.get('a'), m.size]).to.deep.equal([undefined, 0]);
+    expect(() => new LruMap(0)).to.throw(RangeError, 'at least 1 entry');
+  });
+
+  it('holds what a list kept in order of use would hold, whatever the calls', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('get' as const), key: fc.nat(6) }),
+      fc.record({ kind: fc.constant('set' as const), key: fc.nat(6), value: fc.integer() }),
+      fc.record({ kind: fc.constant('delete' as const), key: fc.nat(6) }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 60 }), (max, ops) => {
+        const m = new LruMap<number, number>(max);
+        // The model: [key, value] pairs, least recently used first.
+        let model: [number, number][] = [];
+        for (const o of ops) {
+          const at = model.findIndex(([k]) => k === o.key);
+          if (o.kind === 'get') {
+            const expected = at < 0 ? undefined : model[at]![1];
+            if (at >= 0) model = [...model.filter((_, i) => i !== at), model[at]!];
+            expect(m.get(o.key)).to.equal(expected);
+          } else if (o.kind === 'set') {
+            model = model.filter(([k]) => k !== o.key);
+            if (model.length >= max) model.shift();
+            model.push([o.key, o.value]);
+            m.set(o.key, o.value);
+          } else {
+            expect(m.delete(o.key)).to.equal(at >= 0);
+            model = model.filter(([k]) => k !== o.key);
+          }
+          expect(m.size).to.equal(model.length);
+        }
+      }),
+    );
+  });
+});
