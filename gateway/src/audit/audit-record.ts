@@ -84,8 +84,11 @@ export interface AuditLogStats {
   waitSeconds: HistogramCounts;
 }
 
-/** The counters a log keeps while it runs: {@link AuditLogStats} with its histograms live. */
-export interface AuditCounters extends Omit<AuditLogStats, 'commitSeconds' | 'waitSeconds'> {
+/**
+ * The counters a log keeps while it runs: {@link AuditLogStats} with its histograms live. The commits are the
+ * commit histogram's count, not a counter of their own.
+ */
+export interface AuditCounters extends Omit<AuditLogStats, 'commits' | 'commitSeconds' | 'waitSeconds'> {
   commitSeconds: Histogram;
   waitSeconds: Histogram;
 }
@@ -101,7 +104,6 @@ export const AUDIT_SECONDS_BUCKETS = [
 /** The counters of a log just opened. */
 export function emptyCounters(): AuditCounters {
   return {
-    commits: 0,
     records: 0,
     failedCommits: 0,
     largestBatch: 0,
@@ -237,16 +239,17 @@ export function chainRecords(entries: readonly AuditEntry[], seq: number, prevHa
 
 /** A copy of the counters, for a caller to keep. */
 export function copyStats(counters: AuditCounters): AuditLogStats {
+  const commitSeconds = counters.commitSeconds.read();
   return {
     ...counters,
-    commitSeconds: counters.commitSeconds.read(),
+    commits: commitSeconds.count,
+    commitSeconds,
     waitSeconds: counters.waitSeconds.read(),
   };
 }
 
 /** Counts a committed batch of `records` records that took `seconds` from handed to the writer to durable. */
 export function countCommit(counters: AuditCounters, records: number, seconds: number): void {
-  counters.commits++;
   counters.records += records;
   counters.largestBatch = Math.max(counters.largestBatch, records);
   counters.commitSeconds.observe(seconds);
