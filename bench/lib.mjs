@@ -115,14 +115,45 @@ export function machine() {
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
 export function cpuSeconds(pid) {
+  return cpuSecondsOf(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU seconds the main thread of process `pid` has used so far: a Node server's event loop, which is its ceiling
+ * (its other threads — the audit log's writer, the thread pool, the collector's helpers — run beside it).
+ */
+export function mainThreadCpuSeconds(pid) {
+  return cpuSecondsOf(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function cpuSecondsOf(statFile) {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = fs.readFileSync(statFile, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return NaN;
   }
+}
+
+/**
+ * The whole machine's CPU time so far, in clock ticks summed over its cores (/proc/stat): all of it, the idle part
+ * (waiting for I/O included) and the part the hypervisor gave to someone else (steal).
+ */
+export function machineTicks() {
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fs
+    .readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return {
+    total: user + nice + system + idle + iowait + irq + softirq + steal,
+    idle: idle + iowait,
+    steal,
+  };
 }
 
 // ---- processes --------------------------------------------------------------------------------------------

@@ -22,8 +22,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import {
   cpuSeconds,
+  mainThreadCpuSeconds,
+  machineTicks,
   httpStatus,
   killChildren,
   load,
@@ -200,6 +203,7 @@ async function dataCallFigure(g, baseline, auth, durable) {
       halfOwnMaxRate: baseRate,
       halfOwnMaxLatencyMs: baseEqualLoad.latencyMs,
       cpuMsPerRequest: round(baseMax.cpuMsPerRequest, 3),
+      atMax: ceilingOf(baseMax),
     },
     gateway: {
       maxRps: round(gwMax.requestsPerSecond, 0),
@@ -214,6 +218,7 @@ async function dataCallFigure(g, baseline, auth, durable) {
       fixedMaxSendLagMs: gwFixed.maxSendLagMs,
       burstLatencyMs: gwBurst.latencyMs,
       cpuMsPerRequest: round(gwMax.cpuMsPerRequest, 3),
+      atMax: ceilingOf(gwMax),
     },
     throughputRatio: round(throughput.value, 3),
     throughputRatioRange: [round(throughput.min, 3), round(throughput.max, 3)],
@@ -243,11 +248,38 @@ async function dataCallFigure(g, baseline, auth, durable) {
   return { figure, run, rate, gwFixed };
 }
 
-/** Runs the load `measure` and adds the CPU that process `pid` spent per request meanwhile (ms). */
+/**
+ * Runs the load `measure` and adds the CPU that process `pid` spent per request meanwhile (ms), and where the
+ * ceiling was: the share of the time its main thread (the event loop) was on a CPU, and the share of the whole
+ * machine's cores that were busy or stolen by the hypervisor. A main thread near 1 with the machine well below
+ * it means the server's own loop was the limit, not the machine; the machine near 1 means the load generator,
+ * the ledger's nodes or a neighbour took the rest.
+ */
 async function withCpuPerRequest(pid, measure) {
   const cpu0 = cpuSeconds(pid);
+  const main0 = mainThreadCpuSeconds(pid);
+  const machine0 = machineTicks();
+  const t0 = performance.now();
   const r = await measure();
-  return { ...r, cpuMsPerRequest: ((cpuSeconds(pid) - cpu0) / r.total) * 1000 };
+  const seconds = (performance.now() - t0) / 1000;
+  const machine1 = machineTicks();
+  const ticks = machine1.total - machine0.total;
+  return {
+    ...r,
+    cpuMsPerRequest: ((cpuSeconds(pid) - cpu0) / r.total) * 1000,
+    mainThreadBusy: (mainThreadCpuSeconds(pid) - main0) / seconds,
+    machineBusy: (ticks - (machine1.idle - machine0.idle)) / ticks,
+    machineSteal: (machine1.steal - machine0.steal) / ticks,
+  };
+}
+
+/** Where the ceiling of a maximum-throughput round was (see {@link withCpuPerRequest}), as shares. */
+function ceilingOf(max) {
+  return {
+    mainThreadBusy: round(max.mainThreadBusy, 3),
+    machineBusy: round(max.machineBusy, 3),
+    machineSteal: round(max.machineSteal, 4),
+  };
 }
 
 /**
@@ -994,6 +1026,8 @@ function printTable(r) {
   const within = (ms) => fmt(ms ?? '> 1000', ' ms');
   /** The smallest and largest value of a figure's rounds, e.g. " (0.61–0.69)". */
   const spread = (range) => (range ? ` (${range[0]}–${range[1]})` : '');
+  /** A share as a percentage, e.g. "97 %". */
+  const percent = (share, digits = 0) => fmt(round(share * 100, digits), ' %');
   /** The rows of a data-call figure: throughput, and p99 at the same offered load (open loop, then bursts). */
   const dataCallRows = (label, d) => [
     [
@@ -1003,6 +1037,18 @@ function printTable(r) {
       `${fmt(d.throughputRatio)}${spread(d.throughputRatioRange)}`,
       `≥ 0.70; median of ${d.rounds ?? 1}`,
     ],
+    // Older result files did not read it.
+    ...(d.gateway.atMax
+      ? [
+          [
+            `${label}: busy at max, loop / machine`,
+            `${percent(d.gateway.atMax.mainThreadBusy)} / ${percent(d.gateway.atMax.machineBusy)} (steal ${percent(d.gateway.atMax.machineSteal, 1)})`,
+            `${percent(d.baseline.atMax.mainThreadBusy)} / ${percent(d.baseline.atMax.machineBusy)} bare Express`,
+            '',
+            'main thread ≈ 100 %: its event loop is the limit',
+          ],
+        ]
+      : []),
     [
       `${label}: p99 at same load`,
       `${fmt(d.gateway.fixedLatencyMs.p99, ' ms')} @ ${d.baseline.fixedRate}/s`,
