@@ -283,15 +283,21 @@ function ceilingOf(max) {
 }
 
 /**
- * The maximum throughput of `side` against bare Express's, in paired rounds (`atMost` measures one side): every
- * round, the median round by their ratio, and the ratio's smallest and largest.
+ * Two sides' throughput in paired rounds (`measures` runs each side once a round): every round, the median round
+ * by the ratio of side `over`'s requests per second to side `under`'s, and the ratio's smallest and largest.
  */
-async function maxAgainstBare(atMost, side) {
-  const rounds = await pairedRounds(ROUNDS, {
-    baseline: () => atMost('baseline'),
-    [side]: () => atMost(side),
-  });
-  return { rounds, ...medianRound(rounds, (r) => r[side].requestsPerSecond / r.baseline.requestsPerSecond) };
+async function throughputRatioInRounds(measures, over, under) {
+  const rounds = await pairedRounds(ROUNDS, measures);
+  return { rounds, ...medianRound(rounds, (r) => r[over].requestsPerSecond / r[under].requestsPerSecond) };
+}
+
+/** The maximum throughput of `side` against bare Express's, in paired rounds (`atMost` measures one side). */
+function maxAgainstBare(atMost, side) {
+  return throughputRatioInRounds(
+    { baseline: () => atMost('baseline'), [side]: () => atMost(side) },
+    side,
+    'baseline',
+  );
 }
 
 /**
@@ -685,10 +691,7 @@ try {
     await run(B);
     // In paired rounds like figure 1: one run of each was as noisy as the difference (0.75 and 1.07 the same day).
     const anchors0 = await head(A);
-    const anchoring = medianRound(
-      await pairedRounds(ROUNDS, { on: () => run(A), off: () => run(B) }),
-      (r) => r.on.requestsPerSecond / r.off.requestsPerSecond,
-    );
+    const anchoring = await throughputRatioInRounds({ on: () => run(A), off: () => run(B) }, 'on', 'off');
     await sleep(6000);
     const anchorsDuring = (await head(A)) - anchors0;
     const { on, off } = anchoring.median;
