@@ -1,8 +1,9 @@
 /* global fetch, Buffer */
 /**
  * `npm run bench [-- --quick] [-- --keep] [-- --caliper] [-- --only=1,5]`: the performance figures of docs/PERFORMANCE.md, each as a ratio
- * against a baseline measured in the same run on the same machine. Prints a table and writes
- * bench/results/<date>.json (with Node version, CPU model and core count).
+ * against a baseline measured in the same run on the same machine. Prints a table (bench/table.mjs) and writes
+ * bench/results/<date>.json (with Node version, CPU model and core count); `-- --print=<file>` prints a
+ * result's table again.
  *
  * It runs on its own network (RDX_HOME=<tmp>/rdx-bench, ports 9000…, gateway 3200, unless those variables
  * are set), starting it when it is not up and stopping it afterwards when it started it (--keep leaves it).
@@ -49,6 +50,7 @@ import {
 import * as lib from './lib.mjs';
 import { cannotPin, pinServers } from './cores.mjs';
 import { medianRound, pairedRounds } from './rounds.mjs';
+import { resultTable } from './table.mjs';
 
 // The scale figures (docs/PERFORMANCE.md) need no network and take minutes of their own; the ledger's take
 // half an hour on the bench network.
@@ -59,6 +61,17 @@ if (process.argv.includes('--scale')) {
 if (process.argv.includes('--ledger-scale')) {
   await import('./ledger-scale.mjs');
   process.exit(process.exitCode ?? 0);
+}
+// --print=<file>: the table of a result written before, measuring nothing.
+const printing = process.argv.find((a) => a.startsWith('--print='))?.slice('--print='.length);
+if (printing !== undefined) {
+  try {
+    console.log(resultTable(JSON.parse(fs.readFileSync(printing, 'utf8'))));
+  } catch (err) {
+    console.error(`cannot print ${printing}: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+  process.exit(0);
 }
 const QUICK = process.argv.includes('--quick');
 const KEEP = process.argv.includes('--keep');
@@ -1012,226 +1025,6 @@ try {
   /* plain JSON then */
 }
 fs.writeFileSync(file, text);
-printTable(results);
+console.log(`\n${resultTable(results)}`);
 console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
 process.exit(exitCode);
-
-/** The table row of one gateway histogram read around figure 1's rounds, if the run has it. */
-function timesRow(name, times, measured, count, metric) {
-  return times ? [[name, measured(times), '', count(times), metric]] : [];
-}
-
-function printTable(r) {
-  const f = r.figures;
-  const rows = [];
-  const fmt = (x, unit = '') => (x === undefined || Number.isNaN(x) ? 'n/a' : `${x}${unit}`);
-  /** A bound read off one of the gateway's histograms (null: above its largest, 1 s). */
-  const within = (ms) => fmt(ms ?? '> 1000', ' ms');
-  /** The smallest and largest value of a figure's rounds, e.g. " (0.61–0.69)". */
-  const spread = (range) => (range ? ` (${range[0]}–${range[1]})` : '');
-  /** A share as a percentage, e.g. "97 %". */
-  const percent = (share, digits = 0) => fmt(round(share * 100, digits), ' %');
-  /** The rows of a data-call figure: throughput, and p99 at the same offered load (open loop, then bursts). */
-  const dataCallRows = (label, d) => [
-    [
-      `${label}: max throughput`,
-      `${d.gateway.maxRps} req/s`,
-      `${d.baseline.maxRps} req/s bare Express`,
-      `${fmt(d.throughputRatio)}${spread(d.throughputRatioRange)}`,
-      `≥ 0.70; median of ${d.rounds ?? 1}`,
-    ],
-    // Older result files did not read it.
-    ...(d.gateway.atMax
-      ? [
-          [
-            `${label}: busy at max, loop / machine`,
-            `${percent(d.gateway.atMax.mainThreadBusy)} / ${percent(d.gateway.atMax.machineBusy)} (steal ${percent(d.gateway.atMax.machineSteal, 1)})`,
-            `${percent(d.baseline.atMax.mainThreadBusy)} / ${percent(d.baseline.atMax.machineBusy)} bare Express`,
-            '',
-            'main thread ≈ 100 %: its event loop is the limit',
-          ],
-        ]
-      : []),
-    [
-      `${label}: p99 at same load`,
-      `${fmt(d.gateway.fixedLatencyMs.p99, ' ms')} @ ${d.baseline.fixedRate}/s`,
-      fmt(d.baseline.fixedLatencyMs.p99, ' ms'),
-      `+${fmt(d.addedP99Ms, ' ms')}${spread(d.addedP99MsRange)}`,
-      `≤ +2 ms; median of ${d.rounds ?? 1}`,
-    ],
-    ...(d.baseline.halfOwnMaxLatencyMs
-      ? [
-          [
-            `${label}: p99, each at half its own max`,
-            `${fmt(d.gateway.fixedLatencyMs.p99, ' ms')} @ ${d.baseline.fixedRate}/s`,
-            `${fmt(d.baseline.halfOwnMaxLatencyMs.p99, ' ms')} @ ${d.baseline.halfOwnMaxRate}/s`,
-            `+${fmt(round(d.gateway.fixedLatencyMs.p99 - d.baseline.halfOwnMaxLatencyMs.p99, 2), ' ms')}`,
-            'equally busy: the rest',
-          ],
-        ]
-      : []),
-    ...timesRow(
-      `${label}: its audit commits then`,
-      d.gateway.fixedCommitTimes,
-      (t) => `mean ${fmt(t.meanMs, ' ms')}, 99 % ≤ ${within(t.p99WithinMs)}`,
-      (t) => `${t.commits} commits`,
-      '/metrics rdx_audit_commit_seconds',
-    ),
-    ...timesRow(
-      `${label}: its calls' wait for their record`,
-      d.gateway.fixedRecordWaits,
-      (t) => `mean ${fmt(t.meanMs, ' ms')}, 99 % ≤ ${within(t.p99WithinMs)}`,
-      (t) => `${t.records} records`,
-      '/metrics rdx_audit_wait_seconds',
-    ),
-    ...timesRow(
-      `${label}: its event loop's lag`,
-      d.gateway.fixedLoopLag,
-      (t) => `99 % ≤ ${within(t.p99WithinMs)}, max ≤ ${within(t.maxWithinMs)}`,
-      () =>
-        `rounds: ${d.everyRound.fixedP99Ms.map((x) => x.gatewayLoopLagMaxWithinMs ?? '> 1000').join(' / ')} ms`,
-      '/metrics rdx_event_loop_lag_seconds',
-    ),
-    // Older result files did not count them.
-    ...(d.gateway.fixedErrors === undefined
-      ? []
-      : [
-          [
-            `${label}: its calls failed at that load`,
-            `${d.gateway.fixedErrors} (${d.gateway.fixedRefusedConnections} connections refused)`,
-            '',
-            '',
-            'median round; a refused connection is held 1 s, then reset',
-          ],
-        ]),
-    ...(d.durableBaseline
-      ? [
-          [
-            `${label}: bare + durable record, max`,
-            `${d.durableBaseline.maxRps} req/s`,
-            // Results before the durable baseline had rounds of its own compared it with the figure's bare maximum.
-            `${d.durableBaseline.baselineMaxRps ?? d.baseline.maxRps} req/s bare Express`,
-            `${fmt(d.durableBaseline.throughputRatio)}${spread(d.durableBaseline.throughputRatioRange)}`,
-            'what the durable record costs',
-          ],
-          [
-            `${label}: bare + durable record, p99`,
-            `${fmt(d.durableBaseline.fixedLatencyMs.p99, ' ms')} @ ${d.baseline.fixedRate}/s`,
-            fmt(d.durableBaseline.baselineFixedLatencyMs.p99, ' ms'),
-            `+${fmt(d.durableBaseline.addedP99Ms, ' ms')}${spread(d.durableBaseline.addedP99MsRange)}`,
-            `of the gateway's +${fmt(d.addedP99Ms, ' ms')}`,
-          ],
-        ]
-      : []),
-    [
-      `${label}: p99 in autocannon's bursts`,
-      fmt(d.gateway.burstLatencyMs?.p99, ' ms'),
-      fmt(d.baseline.burstLatencyMs?.p99, ' ms'),
-      `+${fmt(d.burstAddedP99Ms, ' ms')}`,
-      'earlier runs',
-    ],
-  ];
-  if (f.dataCall) rows.push(...dataCallRows('1 data call', f.dataCall));
-  if (f.dataCallOwnCore?.gateway)
-    rows.push(...dataCallRows('1c the same, server on its own CPU', f.dataCallOwnCore));
-  if (f.dataCallPostgres?.gateway)
-    rows.push(...dataCallRows('1p data call on PostgreSQL', f.dataCallPostgres));
-  if (f.dataCallUnderTokenFlood)
-    rows.push([
-      '1b data call p99, token endpoint flooded',
-      fmt(f.dataCallUnderTokenFlood.floodedP99Ms, ' ms'),
-      `${fmt(f.dataCallUnderTokenFlood.idleP99Ms, ' ms')} idle`,
-      `${fmt(f.dataCallUnderTokenFlood.p99Ratio)}×`,
-      '',
-    ]);
-  if (f.decision)
-    rows.push([
-      '2 decision vs ledger read',
-      `${f.decision.decideMicroseconds} µs`,
-      `${f.decision.ledger.p50Ms} ms GetGrant p50`,
-      `${f.decision.latencyRatio}× faster`,
-      '',
-    ]);
-  if (f.revocation)
-    rows.push([
-      '3 revocation reach p50/p99',
-      `${fmt(f.revocation.reachMs.both.p50, ' ms')} / ${fmt(f.revocation.reachMs.both.p99, ' ms')}`,
-      `${fmt(f.revocation.baseline.p50, ' ms')} submit→commit p50`,
-      fmt(f.revocation.ratioP50),
-      `n=${f.revocation.reachMs.both.n}, 2 gateways`,
-    ]);
-  if (f.audit) {
-    rows.push([
-      '4 anchoring on vs off',
-      `${f.audit.anchoring.on.rps} req/s`,
-      `${f.audit.anchoring.off.rps} req/s off`,
-      `${fmt(f.audit.anchoring.ratioOnToOff)}${spread(f.audit.anchoring.ratioOnToOffRange)}`,
-      f.audit.anchoring.rounds ? `median of ${f.audit.anchoring.rounds}` : '',
-    ]);
-    rows.push([
-      '4 audit append (CPU share)',
-      `${f.audit.append.cpuMsPerAppend} ms CPU`,
-      `${f.audit.append.gatewayCpuMsPerRequest} ms CPU/request`,
-      fmt(f.audit.append.cpuShareOfRequest),
-      `p50 ${f.audit.append.latencyMs.p50} ms`,
-    ]);
-    const last = f.audit.proofs.at(-1);
-    const first = f.audit.proofs[0];
-    rows.push([
-      '4 proof verify (log size)',
-      `${last.verifyMicroseconds} µs @ ${last.logSize}`,
-      `${first.verifyMicroseconds} µs @ ${first.logSize}`,
-      fmt(f.audit.proofRatio.ratio),
-      `${last.proofHashes} hashes, ${last.proofBytes} B`,
-    ]);
-    rows.push([
-      '4 proof generation (log size)',
-      `${last.treeProveMs} ms @ ${last.logSize} (gateway tree)`,
-      `${last.wholeLogProveMs} ms from every leaf`,
-      fmt(round(last.wholeLogProveMs / last.treeProveMs, 0)),
-      `append ${last.treeAppendMicroseconds} µs/record`,
-    ]);
-  }
-  if (f.ledger)
-    rows.push([
-      '5 ledger tx/s',
-      `${f.ledger.grantIssuing.tps} grant tx/s (p50 ${f.ledger.grantIssuing.commitLatencyMs.p50} / p99 ${f.ledger.grantIssuing.commitLatencyMs.p99} ms)`,
-      `${f.ledger.putState.tps} probe tx/s (p50 ${f.ledger.putState.commitLatencyMs.p50} / p99 ${f.ledger.putState.commitLatencyMs.p99} ms)`,
-      fmt(f.ledger.ratio),
-      `BatchTimeout ${f.ledger.blockCutting.batchTimeout}, ${f.ledger.blockCutting.maxMessageCount} tx/block`,
-    ]);
-  if (f.caliper)
-    rows.push(
-      [
-        '5b Caliper: ledger tx/s',
-        `${f.caliper.grant.tps} grant tx/s (avg ${f.caliper.grant.latencySeconds.avg} s)`,
-        `${f.caliper.probe.tps} probe tx/s (avg ${f.caliper.probe.latencySeconds.avg} s)`,
-        fmt(f.caliper.ratio),
-        `failed ${f.caliper.grant.failed} + ${f.caliper.probe.failed}`,
-      ],
-      [
-        '5b Caliper: GetGrant reads',
-        `${f.caliper.read.tps} reads/s (avg ${f.caliper.read.latencySeconds.avg} s)`,
-        '',
-        '',
-        `failed ${f.caliper.read.failed}`,
-      ],
-    );
-  if (f.start)
-    rows.push([
-      '6 start --detach to ready',
-      `${f.start.startToReadyMs} ms`,
-      `${f.start.baseline.ms} ms Fabric nodes healthy`,
-      fmt(f.start.ratio),
-      `stop ${f.start.stopMs} ms`,
-    ]);
-  const head = ['figure', 'measured', 'baseline', 'ratio', 'target / note'];
-  const widths = head.map((h, k) => Math.max(h.length, ...rows.map((row) => String(row[k]).length)));
-  const line = (cells) => `| ${cells.map((c, k) => String(c).padEnd(widths[k])).join(' | ')} |`;
-  console.log(
-    `\nRDX bench (${r.mode}) — ${r.machine.cpuModel}, ${r.machine.cores} cores, Node ${r.machine.node}, ${r.startedAt}`,
-  );
-  console.log(line(head));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
-}
