@@ -262,47 +262,6 @@ describe('audit log', () => {
   auditLogSuite(sqlite);
   auditLogSuite(postgres);
 
-  describe('SQLite only', () => {
-    it('a batch handed to the writer while another commits links to it, and is chained again when that one is refused in part', async () => {
-      await withCleanup(async (defer) => {
-        const place = await sqlite.place(defer);
-        const log = await place.open();
-        defer(() => log.close());
-        await log.append(entry(0));
-        const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-        // The writer thread waits for this lock (its busy timeout is 1 s) with the first batch, and the next
-        // batch is handed to it meanwhile, linked after the first one's records.
-        const release = await place.holdWriteLock();
-        let released = false;
-        defer(() => (released ? undefined : release()));
-        const first = [log.append(entry(1)), log.append(entry(0)), log.append(entry(2))];
-        await turn();
-        await turn();
-        const second = log.append(entry(3));
-        await turn();
-        await turn();
-        const third = log.append(entry(4));
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        released = true;
-        await release();
-        const results = await Promise.allSettled([...first, second, third]);
-        // The first batch holds req-0, logged before: it is refused on its own, the others of its batch are
-        // committed, and the batch handed over after it (which linked to req-0's place) follows them in call order.
-        expect(results.map((r) => (r.status === 'fulfilled' ? r.value.seq : 'rejected'))).to.deep.equal([
-          1,
-          'rejected',
-          2,
-          3,
-          4,
-        ]);
-        expect(String((results[1] as PromiseRejectedResult).reason)).to.match(/already in the audit log/);
-        expect(log.stats().failedCommits).to.equal(0);
-        expect(log.size()).to.equal(5);
-        expect(await log.verifyChain()).to.deep.equal({ ok: true });
-      });
-    });
-  });
-
   describe('PostgreSQL only', () => {
     pgTest(
       'a connection lost mid-transaction fails only that batch; the log reconnects and carries on',

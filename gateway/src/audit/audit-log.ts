@@ -118,7 +118,7 @@ export class AuditLog {
     lastAnchor: StatementSync;
     anchorCovering: StatementSync;
   };
-  /** Committed chain state: what the next committed record links to. Only advanced after a successful COMMIT. */
+  /** Committed chain state: what the next record links to. Only advanced after a successful COMMIT. */
   private nextSeq: number;
   /**
    * The last anchor and the time of the first unanchored record, remembered: every restricted-data call asks
@@ -127,17 +127,6 @@ export class AuditLog {
   private anchorMemo: { last: AuditAnchor | undefined } | undefined;
   private oldestMemo: { seq: number; time: number | undefined } | undefined;
   private lastHash: string;
-  /**
-   * Where the next batch handed to the writer thread links: past every batch handed over, committed or not (the
-   * next batch waits at the thread while one commits). Set back to where a failed batch began.
-   */
-  private sentSeq: number;
-  private sentHash: string;
-  /**
-   * Counts the batches that failed: a batch handed over before one of them links to records that will never be
-   * in the file, so the thread refuses it and it is chained again rather than failed.
-   */
-  private failedBatches = 0;
   /** Anchors are recorded one at a time, in call order. */
   private readonly anchors = new InTurn();
   /** The writer thread, which commits each batch (and waits for its fsync) off the event loop. */
@@ -149,9 +138,7 @@ export class AuditLog {
   private constructor(db: DatabaseSync, opts: Required<AuditLogOptions>, committer: SqliteCommitter) {
     this.db = db;
     this.committer = committer;
-    // Two batches in flight: the next one waits at the writer thread while it commits, and the thread goes on
-    // to it without being woken (a wake-up costs this loop ~25 µs, handing a batch to a busy thread ~4 µs).
-    this.group = new GroupCommit(opts, (batch) => this.commitBatch(batch), 2);
+    this.group = new GroupCommit(opts, (batch) => this.commitBatch(batch));
     this.stmt = {
       tail: db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1'),
       byRequestId: db.prepare(`SELECT ${RECORD_COLUMNS} FROM audit_records WHERE request_id = ?`),
@@ -184,8 +171,6 @@ export class AuditLog {
     const tail = this.stmt.tail.get();
     this.nextSeq = tail === undefined ? 0 : int(tail.seq, 'seq') + 1;
     this.lastHash = tail === undefined ? GENESIS_HASH : str(tail.hash, 'hash');
-    this.sentSeq = this.nextSeq;
-    this.sentHash = this.lastHash;
   }
 
   /**
@@ -397,16 +382,9 @@ export class AuditLog {
     this.db.close();
   }
 
-  /**
-   * Commits one batch on the writer thread, linked after every batch handed over before it; settles every promise
-   * of it and never throws. A batch that fails sets the chain back to where it began, and the batches handed over
-   * after it (the thread refuses them: they link to its records) are chained again from there, in order.
-   */
+  /** Commits one batch on the writer thread; settles every promise of it and never throws. */
   private async commitBatch(batch: Pending[]): Promise<void> {
     const { pendingIds } = this.group;
-    const failedBefore = this.failedBatches;
-    const fromSeq = this.sentSeq;
-    const fromHash = this.sentHash;
     let records: AuditRecord[] = [];
     let settled = false;
     const handedOver = performance.now();
@@ -415,8 +393,7 @@ export class AuditLog {
       if (settled) return;
       settled = true;
       const last = records[records.length - 1];
-      // A batch may be noticed committed before the one ahead of it is answered: the chain only moves forward.
-      if (last !== undefined && last.seq >= this.nextSeq) {
+      if (last !== undefined) {
         this.nextSeq = last.seq + 1;
         this.lastHash = last.hash;
       }
@@ -426,27 +403,14 @@ export class AuditLog {
     try {
       records = chainRecords(
         batch.map((p) => p.entry),
-        fromSeq,
-        fromHash,
+        this.nextSeq,
+        this.lastHash,
       );
+      await this.committer.commit(records, this.nextSeq, this.lastHash, settle);
     } catch (err) {
-      failBatch(batch, err, pendingIds, this.counters);
-      return;
-    }
-    const last = records[records.length - 1]!;
-    this.sentSeq = last.seq + 1;
-    this.sentHash = last.hash;
-    try {
-      await this.committer.commit(records, fromSeq, fromHash, settle);
-    } catch (err) {
-      // A thread that dies after committing (its batch already settled) fails only what comes after.
-      if (settled) return;
-      if (this.failedBatches !== failedBefore) return this.commitBatch(batch);
-      this.failedBatches++;
-      this.sentSeq = fromSeq;
-      this.sentHash = fromHash;
       if (err instanceof AlreadyLogged) return this.commitWithout(batch, err.requestIds);
-      failBatch(batch, err, pendingIds, this.counters);
+      // A thread that dies after committing (its batch already settled) fails only what comes after.
+      if (!settled) failBatch(batch, err, pendingIds, this.counters);
       return;
     }
     settle();

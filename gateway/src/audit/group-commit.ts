@@ -1,9 +1,8 @@
 /**
  * The group commit both audit logs share (SQLite's writer thread, PostgreSQL): appends queue up; the first of a
  * batch waits `groupCommitMs` for company (0 by default: an idle log commits at once), a full batch goes at
- * once, and while batches commit the appends that arrive meanwhile form the next. At most `maxInFlight` batches
- * are handed over at a time (each links to the one before it; the log undoes the links of batches after one
- * that fails); every append settles only when its batch has.
+ * once, and while one batch commits the appends that arrive meanwhile form the next. One batch at a time, so
+ * each links to the last committed record; every append settles only when its batch has.
  */
 import type { AuditEntry, AuditLogOptions, AuditRecord, Pending } from './audit-record.js';
 
@@ -25,20 +24,14 @@ export class GroupCommit {
   /** Request ids queued or being committed, so a duplicate is refused before it can fail a whole batch. */
   readonly pendingIds = new Set<string>();
   private cancelTimer: (() => void) | undefined;
-  /** The batches handed to `commitBatch` and not settled yet. */
-  private readonly inFlight = new Set<Promise<void>>();
+  /** The loop committing queued batches one after the other, while it runs. */
+  private draining: Promise<void> | undefined;
   private closing = false;
 
-  /**
-   * @param commitBatch commits one batch and settles every promise of it; never throws.
-   * @param maxInFlight how many batches may be handed over before the first has settled: 1 commits one after the
-   * other; 2 lets the next batch wait at a writer thread while it commits, so the thread goes on without being
-   * woken for it.
-   */
+  /** @param commitBatch commits one batch and settles every promise of it; never throws. */
   constructor(
     private readonly opts: Required<AuditLogOptions>,
     private readonly commitBatch: (batch: Pending[]) => Promise<void>,
-    private readonly maxInFlight = 1,
   ) {}
 
   /** Queues a checked entry; resolves with its record once the batch holding it is committed. */
@@ -55,28 +48,28 @@ export class GroupCommit {
   /** Commits everything queued, without waiting for windows, and resolves when nothing is left. */
   async drain(): Promise<void> {
     this.closing = true;
-    while (this.queue.length > 0 || this.inFlight.size > 0) {
+    while (this.queue.length > 0 || this.draining !== undefined) {
       this.flush();
-      await Promise.race(this.inFlight);
+      await this.draining;
     }
   }
 
-  /**
-   * Hands over what is queued, batch by batch, while fewer than `maxInFlight` are; the rest goes when one of
-   * them settles.
-   */
+  /** Starts committing what is queued, unless a commit is under way (it carries on with the queue after). */
   private flush(): void {
     this.cancelTimer?.();
     this.cancelTimer = undefined;
-    while (this.inFlight.size < this.maxInFlight && this.queue.length > 0) {
-      const committed: Promise<void> = this.commitBatch(this.queue.splice(0, this.opts.maxBatch)).finally(
-        () => {
-          this.inFlight.delete(committed);
-          // Appends that queued while every slot was taken have waited a commit already: they go at once.
-          if (this.queue.length > 0) this.flush();
-        },
-      );
-      this.inFlight.add(committed);
-    }
+    if (this.draining !== undefined || this.queue.length === 0) return;
+    this.draining = (async () => {
+      while (this.queue.length > 0) await this.commitBatch(this.queue.splice(0, this.opts.maxBatch));
+    })().finally(() => {
+      this.draining = undefined;
+      // Appends that came after the loop last looked: committed now if they have waited their window (or the
+      // batch is full, or the log is closing), else when their timer fires.
+      if (
+        this.queue.length > 0 &&
+        (this.cancelTimer === undefined || this.closing || this.queue.length >= this.opts.maxBatch)
+      )
+        this.flush();
+    });
   }
 }

@@ -49,12 +49,10 @@ export interface CommitReply {
 
 const { path, committed } = workerData as { path: string; committed: SharedArrayBuffer };
 /**
- * Marks of the batches committed (SqliteCommitter.noticeCommitted): [0] the id of the last, [1 + id % 64] each
- * one's id, stored before the answer is posted, so the gateway sees a batch committed without waiting for the
- * answer to reach its event loop.
+ * The id of the last batch committed (as an int32), stored before the answer is posted: the gateway reads it
+ * without waiting for the answer to reach its event loop (SqliteCommitter.noticeCommitted).
  */
-const committedIds = new Int32Array(committed);
-const slots = committedIds.length - 1;
+const lastCommitted = new Int32Array(committed);
 const db = new DatabaseSync(path);
 db.exec('PRAGMA synchronous = FULL');
 // Only this connection writes; another process opening the file (a second gateway under the same name, a
@@ -131,8 +129,7 @@ parentPort!.on('message', (req: CommitRequest | SaveBlocksRequest | SaveAnchorRe
     else if ('saveAnchor' in req) saveAnchor(req.saveAnchor);
     else {
       commit(req);
-      Atomics.store(committedIds, 1 + (req.id & (slots - 1)), req.id);
-      Atomics.store(committedIds, 0, req.id);
+      Atomics.store(lastCommitted, 0, req.id);
     }
     reply = { id: req.id };
   } catch (err) {

@@ -116,40 +116,6 @@ describe('the SQLite audit log’s writer thread', () => {
     }
   });
 
-  it('both batches the writer committed before the event loop looked are answered at the next append', async () => {
-    // The next batch waits at the writer thread while one commits: both may be committed before either answer
-    // is handled. Another connection's write lock holds the first batch until both have been handed over.
-    const log = AuditLog.open(file);
-    try {
-      const locker = new DatabaseSync(file);
-      locker.exec('BEGIN IMMEDIATE');
-      const answered: number[] = [];
-      const first = log.append(entry(0)).then(() => answered.push(0));
-      await new Promise((resolve) => setImmediate(resolve)); // the first batch goes to the writer (and waits)
-      const second = log.append(entry(1)).then(() => answered.push(1));
-      await new Promise((resolve) => setImmediate(resolve)); // the second goes too
-      locker.exec('ROLLBACK');
-      locker.close();
-      // No turn of the event loop from here, so neither answer can be handled: wait until both records are in
-      // the file, then a little longer for the writer to mark the second.
-      const reader = new DatabaseSync(file, { readOnly: true });
-      const committed = reader.prepare('SELECT count(*) AS n FROM audit_records');
-      const deadline = Date.now() + 10_000;
-      while (Number((committed.get() as { n: number }).n) < 2 && Date.now() < deadline);
-      const settleBy = Date.now() + 20;
-      while (Date.now() < settleBy);
-      reader.close();
-      const third = log.append(entry(2));
-      for (let i = 0; i < 5; i++) await Promise.resolve(); // microtasks only
-      expect(answered, 'both appends answered before the writer’s messages, in order').to.deep.equal([0, 1]);
-      await Promise.all([first, second]);
-      expect((await third).seq).to.equal(2);
-      expect(log.verifyChain()).to.deep.equal({ ok: true });
-    } finally {
-      await log.close();
-    }
-  });
-
   it('a writer thread that dies fails the commit and every later one; close() still returns', async () => {
     const committer = new SqliteCommitter(file);
     await (committer as unknown as { worker: Worker }).worker.terminate();

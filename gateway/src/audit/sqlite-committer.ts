@@ -12,12 +12,6 @@ import type {
   SaveBlocksRequest,
 } from './sqlite-commit-worker.js';
 
-/**
- * Slots of the shared memory in which the writer thread marks each batch it has committed (slot id % 64): more
- * than ever wait at once (two batches and a few saves).
- */
-const COMMITTED_SLOTS = 64;
-
 /** A batch refused because the file holds some of its request ids already: nothing of it was committed. */
 export class AlreadyLogged extends Error {
   constructor(
@@ -36,22 +30,17 @@ export class SqliteCommitter {
     number,
     { resolve: () => void; reject: (err: Error) => void; onDurable?: (() => void) | undefined }
   >();
-  /**
-   * Shared with the writer thread: [0] the id of the last batch it committed, [1 + id % 64] the id of each batch
-   * it committed (a failed batch leaves its slot to an older id); and the last id seen here in [0].
-   */
-  private readonly committed = new Int32Array(new SharedArrayBuffer(4 * (1 + COMMITTED_SLOTS)));
+  /** Where the writer thread stores the id of each batch it has committed, and the last one seen here. */
+  private readonly lastCommitted = new Int32Array(new SharedArrayBuffer(4));
   private seenCommitted = -1;
   private failure: Error | undefined;
   private readonly exited: Promise<void>;
   private closing = false;
 
   constructor(path: string) {
-    Atomics.store(this.committed, 0, -1);
-    // Each slot starts with an id that never lands in it, so no batch is taken for committed before it is.
-    for (let slot = 0; slot < COMMITTED_SLOTS; slot++) Atomics.store(this.committed, 1 + slot, slot + 1);
+    Atomics.store(this.lastCommitted, 0, -1);
     this.worker = new Worker(new URL('./sqlite-commit-worker.js', import.meta.url), {
-      workerData: { path, committed: this.committed.buffer },
+      workerData: { path, committed: this.lastCommitted.buffer },
     });
     this.worker.on('message', (reply: CommitReply) => {
       const w = this.waiting.get(reply.id);
@@ -100,23 +89,19 @@ export class SqliteCommitter {
   }
 
   /**
-   * Runs the `onDurable` of the batches the writer thread has committed whose answers have not reached the event
-   * loop yet: under load an answer queues behind the other I/O of a turn (p50 0.5-0.9, p99 2.4-3.3 ms at half
-   * load), and every request of the batch waited for it. With the next batch waiting at the thread, both may be
-   * committed before this looks, so each waiting batch is looked up in its own slot. One atomic read when nothing
-   * is new.
+   * Runs the `onDurable` of a batch the writer thread has committed but whose answer has not reached the event
+   * loop yet: under load that answer queues behind the other I/O of a turn (p50 0.5-0.9, p99 2.4-3.3 ms at
+   * half load), and every request of the batch waited for it. One atomic read when nothing is new.
    */
   noticeCommitted(): void {
-    const last = Atomics.load(this.committed, 0);
-    if (last === this.seenCommitted) return;
-    this.seenCommitted = last;
-    for (const [id, w] of this.waiting) {
-      if (w.onDurable === undefined || Atomics.load(this.committed, 1 + (id & (COMMITTED_SLOTS - 1))) !== id)
-        continue;
-      const onDurable = w.onDurable;
-      w.onDurable = undefined;
-      onDurable();
-    }
+    const id = Atomics.load(this.lastCommitted, 0);
+    if (id === this.seenCommitted) return;
+    this.seenCommitted = id;
+    const w = this.waiting.get(id);
+    if (!w) return;
+    const onDurable = w.onDurable;
+    w.onDurable = undefined;
+    onDurable?.();
   }
 
   /** Resolves once the block roots are saved (off the event loop, like the records). */
