@@ -73,7 +73,6 @@ export class LoginGuard {
 
   constructor(options: Partial<LoginGuardOptions> = {}) {
     this.opts = { ...LOGIN_GUARD_DEFAULTS, ...options };
-    // Most recently used last, so the oldest are forgotten first.
     this.tracks = new LruMap(this.opts.maxTracked);
   }
 
