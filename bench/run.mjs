@@ -176,25 +176,21 @@ async function dataCallFigure(g, baseline, auth, durable) {
   const throughput = await maxAgainstBare(atMost, 'gateway');
   const { baseline: baseMax, gateway: gwMax } = throughput.median;
   const rate = Math.max(10, Math.floor(gwMax.requestsPerSecond * 0.5));
-  const fixedRounds = await pairedRounds(ROUNDS, {
-    baseline: () => run(urls.baseline, { rate }),
-    // With the gateway's own count of its audit commits and of its records' waits over the run: how much of its
-    // tail is the commit, and how much the wait for it.
-    gateway: async () => {
-      const before = await lib.gatewayTimes(g.url);
-      const r = await run(urls.gateway, { rate });
-      const after = await lib.gatewayTimes(g.url);
-      return {
-        ...r,
-        commitTimes: lib.timesBetween(before.commit, after.commit, 'commits'),
-        recordWaits: lib.timesBetween(before.wait, after.wait, 'records'),
-        // A stall of the gateway's own process shows as a lag of its loop; one of the machine does not.
-        loopLag: lib.timesBetween(before.loopLag, after.loopLag, 'timers'),
-        refusedConnections: after.refusedConnections - before.refusedConnections,
-      };
-    },
+  // With the gateway's own count of its audit commits and of its records' waits over the run: how much of its
+  // tail is the commit, and how much the wait for it.
+  const latency = await p99AgainstBare(run, urls, rate, 'gateway', async () => {
+    const before = await lib.gatewayTimes(g.url);
+    const r = await run(urls.gateway, { rate });
+    const after = await lib.gatewayTimes(g.url);
+    return {
+      ...r,
+      commitTimes: lib.timesBetween(before.commit, after.commit, 'commits'),
+      recordWaits: lib.timesBetween(before.wait, after.wait, 'records'),
+      // A stall of the gateway's own process shows as a lag of its loop; one of the machine does not.
+      loopLag: lib.timesBetween(before.loopLag, after.loopLag, 'timers'),
+      refusedConnections: after.refusedConnections - before.refusedConnections,
+    };
   });
-  const latency = medianRound(fixedRounds, (r) => r.gateway.latencyMs.p99 - r.baseline.latencyMs.p99);
   const { baseline: baseFixed, gateway: gwFixed } = latency.median;
   // The gap above is two things: the gateway's extra work per request (at the same rate its process is busier)
   // and whatever else adds to its tail. Bare Express at half of its own maximum is as busy as the gateway is at
@@ -245,7 +241,7 @@ async function dataCallFigure(g, baseline, auth, durable) {
         gateway: round(r.gateway.requestsPerSecond, 0),
         baseline: round(r.baseline.requestsPerSecond, 0),
       })),
-      fixedP99Ms: fixedRounds.map((r) => ({
+      fixedP99Ms: latency.rounds.map((r) => ({
         gateway: r.gateway.latencyMs.p99,
         baseline: r.baseline.latencyMs.p99,
         gatewayCommitP99WithinMs: r.gateway.commitTimes.p99WithinMs,
@@ -314,6 +310,19 @@ function maxAgainstBare(atMost, side) {
 }
 
 /**
+ * The p99 of `side` at `rate` requests per second against bare Express's, in paired rounds: every round, the median
+ * round by the difference, and the difference's smallest and largest. `measureSide` runs `side`'s load (by default
+ * just that), so a side can read what it needs around it.
+ */
+async function p99AgainstBare(run, urls, rate, side, measureSide = () => run(urls[side], { rate })) {
+  const rounds = await pairedRounds(ROUNDS, {
+    baseline: () => run(urls.baseline, { rate }),
+    [side]: measureSide,
+  });
+  return { rounds, ...medianRound(rounds, (r) => r[side].latencyMs.p99 - r.baseline.latencyMs.p99) };
+}
+
+/**
  * The durable baseline of figure 1 against bare Express, both in rounds: its maximum against bare Express's (once,
  * beside the figure's median round, it moved between 0.75 and 1.07 of it from run to run), and its p99 at the
  * figure's half load against bare Express's.
@@ -321,11 +330,7 @@ function maxAgainstBare(atMost, side) {
 async function durableFloor(atMost, run, urls, rate) {
   const throughput = await maxAgainstBare(atMost, 'durable');
   const { durable: max, baseline: baseMax } = throughput.median;
-  const fixedRounds = await pairedRounds(ROUNDS, {
-    baseline: () => run(urls.baseline, { rate }),
-    durable: () => run(urls.durable, { rate }),
-  });
-  const latency = medianRound(fixedRounds, (r) => r.durable.latencyMs.p99 - r.baseline.latencyMs.p99);
+  const latency = await p99AgainstBare(run, urls, rate, 'durable');
   return {
     what: 'bare Express that appends a record to the SQLite audit log and answers once it is durable',
     maxRps: round(max.requestsPerSecond, 0),
