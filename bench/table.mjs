@@ -13,10 +13,10 @@ function timesRow(name, times, measured, count, metric) {
 }
 
 export function resultTable(r) {
-  const f = r.figures;
-  if (r.kind !== undefined || typeof f !== 'object' || f === null)
+  const f = r?.figures;
+  if (r?.kind !== undefined || typeof f !== 'object' || f === null)
     throw new TypeError(
-      r.kind === undefined
+      r?.kind === undefined
         ? 'not a result of the bench (it has no "figures")'
         : `a --${r.kind} result: its table is printed by the run that made it`,
     );

@@ -152,5 +152,6 @@ describe("the bench's result table", () => {
 
   it('a file that is not a bench result is refused, saying why', () => {
     expect(() => resultTable({ startedAt: '2026-12-01T00:00:00Z' })).to.throw(TypeError, /no "figures"/);
+    expect(() => resultTable(null)).to.throw(TypeError, /no "figures"/);
   });
 });
