@@ -172,7 +172,7 @@ async function dataCallFigure(g, baseline, auth, durable) {
   }
   for (const url of Object.values(urls)) await run(url, { duration: MODE.warmupSeconds });
   /** A maximum-throughput run of one side, with the CPU its process spent per request. */
-  const atMost = (side) => withCpuPerRequest(pids[side], () => run(urls[side]));
+  const atMost = (side) => withCpuUse(pids[side], () => run(urls[side]));
   const throughput = await maxAgainstBare(atMost, 'gateway');
   const { baseline: baseMax, gateway: gwMax } = throughput.median;
   const rate = Math.max(10, Math.floor(gwMax.requestsPerSecond * 0.5));
@@ -264,7 +264,7 @@ async function dataCallFigure(g, baseline, auth, durable) {
  * it means the server's own loop was the limit, not the machine; the machine near 1 means the load generator,
  * the ledger's nodes or a neighbour took the rest.
  */
-async function withCpuPerRequest(pid, measure) {
+async function withCpuUse(pid, measure) {
   const cpu0 = cpuSeconds(pid);
   const main0 = mainThreadCpuSeconds(pid);
   const machine0 = machineTicks();
@@ -282,7 +282,7 @@ async function withCpuPerRequest(pid, measure) {
   };
 }
 
-/** Where the ceiling of a maximum-throughput round was (see {@link withCpuPerRequest}), as shares. */
+/** Where the ceiling of a maximum-throughput round was (see {@link withCpuUse}), as shares. */
 function ceilingOf(max) {
   return {
     mainThreadBusy: round(max.mainThreadBusy, 3),
@@ -685,7 +685,7 @@ try {
     /** Figure 1's load on gateway `g`, with the CPU its process spent per request (as figure 1 reads it). */
     const run = async (g) => {
       const headers = { authorization: `Bearer ${await token(g)}` };
-      return withCpuPerRequest(g.pid, () =>
+      return withCpuUse(g.pid, () =>
         load({ url: `${g.url}${records}`, connections: CONNECTIONS, duration: MODE.loadSeconds, headers }),
       );
     };

@@ -88,7 +88,8 @@ export class TokenService {
    * @throws TokenError saying what is wrong (never which secret would have worked).
    */
   verify(token: string, role: TokenRole | 'any' = 'enterprise'): TokenClaims {
-    const cached = this.verified.get(token);
+    // Tokens share one lifetime, so the first set is the first to expire: a hit is not moved (see LruMap.peek).
+    const cached = this.verified.peek(token);
     if (cached) return this.fromCache(token, cached, role);
     const claims = this.verifySignature(token, role);
     // A signature checked once stays checked: remember the claims (until expiry) instead of redoing ES256

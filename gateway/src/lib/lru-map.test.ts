@@ -25,6 +25,14 @@ describe('a map bounded to its least recently used entries', () => {
     expect(m.getOrMake('x', make)).to.equal('x#4');
   });
 
+  it('a peek reads a value without counting it as a use', () => {
+    const m = new LruMap<string, number>(2);
+    m.set('a', 1).set('b', 2);
+    expect(m.peek('a')).to.equal(1);
+    m.set('c', 3); // a, set first and only peeked at since, goes
+    expect([m.peek('a'), m.peek('b'), m.peek('c')]).to.deep.equal([undefined, 2, 3]);
+  });
+
   it('forgets a deleted key, and refuses a bound under one entry', () => {
     const m = new LruMap<string, number>(1);
     m.set('a', 1);

@@ -24,6 +24,14 @@ export class LruMap<K, V> {
     return value;
   }
 
+  /**
+   * The value of `key` without counting it as a use. For entries that age out in the order they were set (verified
+   * tokens, all with one lifetime), where moving an entry on every read would be work on each request for nothing.
+   */
+  peek(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+
   /** Sets `key` (now the most recently used), dropping the least recently used past `max`. */
   set(key: K, value: V): this {
     if (!this.entries.delete(key) && this.entries.size >= this.max)
