@@ -193,7 +193,9 @@ describe('each organization on its own host, and a body joining the running netw
     let committed = 0;
     const failures: string[] = [];
     // A client retries what the platform answers as transient: while a new chaincode definition spreads,
-    // discovery may briefly find no peer with it ("not installed on sufficient peers"). None may be lost.
+    // discovery may briefly find no peer with it ("not installed on sufficient peers"); and a transaction
+    // endorsed under the old definition but ordered after the new one is committed invalid (it read the
+    // definition: MVCC_READ_CONFLICT), nothing of it written, so the same probe is submitted again. None may be lost.
     let retries = 0;
     const flow = (async () => {
       for (let i = 0; !stop && failures.length < 20; i++) {
@@ -204,7 +206,7 @@ describe('each organization on its own host, and a body joining the running netw
             break;
           } catch (err) {
             const message = String((err as Error).message).split('\n')[0]!;
-            if (attempt < 20 && /FAILED_PRECONDITION|ABORTED|UNAVAILABLE/.test(message)) {
+            if (attempt < 20 && /FAILED_PRECONDITION|ABORTED|UNAVAILABLE|MVCC_READ_CONFLICT/.test(message)) {
               retries++;
               await new Promise((r) => setTimeout(r, 500));
               continue;
