@@ -1,8 +1,7 @@
 /**
  * The audit log's writer thread: commits land in the file in order, a second writer's view of the chain is
  * refused, and a thread that dies fails what is waiting and everything after — never silently — while close()
- * still returns. Its checkpointer thread copies committed records into the database file between commits, and
- * losing it loses nothing.
+ * still returns.
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
@@ -126,47 +125,4 @@ describe('the SQLite audit log’s writer thread', () => {
     await committer.close();
     expect(count()).to.equal(0);
   });
-
-  it('copies committed records into the database file itself without waiting for the WAL to fill', async () => {
-    // SQLite alone would copy them only once the WAL passes ~1000 pages, inside some later commit.
-    const log = AuditLog.open(file);
-    try {
-      for (let i = 0; i < 20; i++) await log.append(entry(i));
-      expect(await recordsInDatabaseFileAlone(5_000, 20)).to.equal(20);
-    } finally {
-      await log.close();
-    }
-  });
-
-  it('a checkpointer thread that dies loses nothing: commits go on, close() returns', async () => {
-    const committer = new SqliteCommitter(file);
-    await (committer as unknown as { checkpointer: Worker }).checkpointer.terminate();
-    const first = records(0, GENESIS_HASH, 3);
-    await committer.commit(first, 0, GENESIS_HASH);
-    await committer.commit(records(3, first[2]!.hash, 2), 3, first[2]!.hash);
-    await committer.close();
-    expect(count()).to.equal(5);
-  });
-
-  /**
-   * How many records a copy of the database file holds without its WAL (what a checkpoint has copied there),
-   * polled until `want` or `withinMs`. A copy taken during a checkpoint's writes may not open: tried again.
-   */
-  async function recordsInDatabaseFileAlone(withinMs: number, want: number): Promise<number> {
-    const copy = path.join(dir, 'main-file-only.db');
-    const deadline = Date.now() + withinMs;
-    let n = -1;
-    while (n !== want && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      fs.copyFileSync(file, copy);
-      try {
-        const db = new DatabaseSync(copy, { readOnly: true });
-        n = Number((db.prepare('SELECT count(*) AS n FROM audit_records').get() as { n: number }).n);
-        db.close();
-      } catch {
-        n = -1;
-      }
-    }
-    return n;
-  }
 });

@@ -2,8 +2,6 @@
  * Commits the SQLite audit log's batches on a writer thread ({@link ./sqlite-commit-worker.ts}), so the fsync of
  * each COMMIT waits there and the gateway's event loop serves other requests meanwhile. One batch at a time:
  * each links to the last committed record, and the appends that arrive during a commit form the next batch.
- * A second thread ({@link ./sqlite-checkpoint-worker.ts}) copies committed pages from the WAL into the database
- * file meanwhile, so that no commit stops to do it.
  */
 import { Worker } from 'node:worker_threads';
 import type { AuditAnchor, AuditRecord } from './audit-record.js';
@@ -27,7 +25,6 @@ export class AlreadyLogged extends Error {
 
 export class SqliteCommitter {
   private readonly worker: Worker;
-  private readonly checkpointer: Worker;
   private nextId = 0;
   private readonly waiting = new Map<
     number,
@@ -38,7 +35,6 @@ export class SqliteCommitter {
   private seenCommitted = -1;
   private failure: Error | undefined;
   private readonly exited: Promise<void>;
-  private readonly checkpointerExited: Promise<void>;
   private closing = false;
 
   constructor(path: string) {
@@ -71,12 +67,6 @@ export class SqliteCommitter {
         resolve();
       }),
     );
-    this.checkpointer = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url), {
-      workerData: { path },
-    });
-    // A checkpointer that dies loses nothing: the writer's own automatic checkpoint copies the WAL as before.
-    this.checkpointer.on('error', () => {});
-    this.checkpointerExited = new Promise<void>((resolve) => this.checkpointer.once('exit', () => resolve()));
   }
 
   /**
@@ -138,16 +128,10 @@ export class SqliteCommitter {
     });
   }
 
-  /**
-   * Closes the writer's and the checkpointer's connections and ends both threads (at once if one has died); call
-   * once no commit waits.
-   */
+  /** Closes the writer's connection and ends the thread (at once if it has died); call once no commit waits. */
   async close(): Promise<void> {
-    if (!this.closing) {
-      if (this.failure === undefined) this.worker.postMessage('close');
-      this.checkpointer.postMessage('close');
-    }
+    if (this.failure === undefined && !this.closing) this.worker.postMessage('close');
     this.closing = true;
-    await Promise.all([this.exited, this.checkpointerExited]);
+    await this.exited;
   }
 }
