@@ -130,7 +130,8 @@ function cpuSecondsOf(statFile) {
   try {
     const stat = fs.readFileSync(statFile, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
+    // utime and stime are fields 14 and 15 of the whole line, in clock ticks: USER_HZ, which Linux keeps at 100
+    // per second for user space on every architecture Node runs on, whatever the kernel's own tick rate.
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return NaN;
