@@ -27,6 +27,8 @@ export function resultTable(r) {
   const signed = (x, unit = '') => (typeof x === 'number' && x >= 0 ? `+${fmt(x, unit)}` : fmt(x, unit));
   /** A bound read off one of the gateway's histograms (null: above its largest, 1 s). */
   const within = (ms) => fmt(ms ?? '> 1000', ' ms');
+  /** A histogram's mean and its 99th percentile's bound. */
+  const meanAnd99 = (t) => `mean ${fmt(t.meanMs, ' ms')}, 99 % ≤ ${within(t.p99WithinMs)}`;
   /** The smallest and largest value of a figure's rounds, e.g. " (0.61–0.69)". */
   const spread = (range) => (range ? ` (${range[0]}–${range[1]})` : '');
   /** A share as a percentage, e.g. "97 %". */
@@ -65,7 +67,7 @@ export function resultTable(r) {
             `${label}: p99, each at half its own max`,
             `${fmt(d.gateway.fixedLatencyMs.p99, ' ms')} @ ${d.baseline.fixedRate}/s`,
             `${fmt(d.baseline.halfOwnMaxLatencyMs.p99, ' ms')} @ ${d.baseline.halfOwnMaxRate}/s`,
-            `${signed(round(d.gateway.fixedLatencyMs.p99 - d.baseline.halfOwnMaxLatencyMs.p99, 2), ' ms')}`,
+            signed(round(d.gateway.fixedLatencyMs.p99 - d.baseline.halfOwnMaxLatencyMs.p99, 2), ' ms'),
             'equally busy: the rest',
           ],
         ]
@@ -73,14 +75,14 @@ export function resultTable(r) {
     ...timesRow(
       `${label}: its audit commits then`,
       d.gateway.fixedCommitTimes,
-      (t) => `mean ${fmt(t.meanMs, ' ms')}, 99 % ≤ ${within(t.p99WithinMs)}`,
+      meanAnd99,
       (t) => `${t.commits} commits`,
       '/metrics rdx_audit_commit_seconds',
     ),
     ...timesRow(
       `${label}: its calls' wait for their record`,
       d.gateway.fixedRecordWaits,
-      (t) => `mean ${fmt(t.meanMs, ' ms')}, 99 % ≤ ${within(t.p99WithinMs)}`,
+      meanAnd99,
       (t) => `${t.records} records`,
       '/metrics rdx_audit_wait_seconds',
     ),
@@ -127,7 +129,7 @@ export function resultTable(r) {
       `${label}: p99 in autocannon's bursts`,
       fmt(d.gateway.burstLatencyMs?.p99, ' ms'),
       fmt(d.baseline.burstLatencyMs?.p99, ' ms'),
-      `${signed(d.burstAddedP99Ms, ' ms')}`,
+      signed(d.burstAddedP99Ms, ' ms'),
       'earlier runs',
     ],
   ];
