@@ -1,16 +1,20 @@
 /**
- * Helper process for the audit log's crash test, not part of the gateway: appends to the log at argv[2] forever,
- * keeping several appends in flight so group commits are always under way, and prints "<seq> <requestId>" for
- * each append once it is acknowledged. The test SIGKILLs it mid-stream and checks every printed line survived.
+ * Helper process for the audit log's crash test, not part of the gateway: appends to the log forever — the SQLite
+ * file at argv[2], or the PostgreSQL database at that URL under the namespace argv[3] — keeping several appends
+ * in flight so group commits are always under way, and prints "<seq> <requestId>" for each append once it is
+ * acknowledged. The test SIGKILLs it mid-stream and checks every printed line survived.
  */
 import { AuditLog } from './audit-log.js';
+import { PgAuditLog } from './pg-audit-log.js';
 
-const file = process.argv[2];
-if (file === undefined) {
-  console.error('usage: audit-log-crash-child <sqlite file>');
+const [where, namespace] = process.argv.slice(2);
+if (where === undefined) {
+  console.error('usage: audit-log-crash-child <sqlite file> | <postgres url> <namespace>');
   process.exit(2);
 }
-const log = AuditLog.open(file);
+const log = /^postgres(ql)?:/.test(where)
+  ? await PgAuditLog.open(where, { namespace })
+  : AuditLog.open(where);
 const inFlight = 16;
 let next = 0;
 

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import { withCleanup, type Defer } from '../testing/cleanup.js';
@@ -16,6 +17,9 @@ import { testPostgres, uniqueNamespace } from '../testing/postgres.js';
 import { AuditLog } from './audit-log.js';
 import { auditLogSuite, entry, type AuditBackend } from './audit-log.suite.js';
 import { PgAuditLog } from './pg-audit-log.js';
+
+/** The process the crash tests SIGKILL mid-stream, on either backend. */
+const CRASH_CHILD = fileURLToPath(new URL('./audit-log-crash-child.js', import.meta.url));
 
 const sqlite: AuditBackend = {
   name: 'sqlite',
@@ -55,13 +59,7 @@ const sqlite: AuditBackend = {
         });
       },
       spawnAppender: () =>
-        spawn(
-          process.execPath,
-          [fileURLToPath(new URL('./audit-log-crash-child.js', import.meta.url)), file],
-          {
-            stdio: ['ignore', 'pipe', 'inherit'],
-          },
-        ),
+        spawn(process.execPath, [CRASH_CHILD, file], { stdio: ['ignore', 'pipe', 'inherit'] }),
     });
   },
 };
@@ -73,28 +71,6 @@ const server = await testPostgres();
 function pgUnavailable(): Promise<string | undefined> {
   return server.error ? Promise.reject(server.error) : Promise.resolve(server.skip);
 }
-
-/**
- * Child for the crash test on PostgreSQL: the same loop as audit-log-crash-child.ts, on a PgAuditLog
- * (argv: module URL, database URL, namespace).
- */
-const PG_APPENDER = `
-const { PgAuditLog } = await import(process.argv[1]);
-const log = await PgAuditLog.open(process.argv[2], { namespace: process.argv[3] });
-let next = 0;
-function appendOne() {
-  const requestId = 'crash-' + process.pid + '-' + next++;
-  log.append({
-    time: new Date().toISOString(), requestId, gatewayId: 'gw-crash-test', enterprise: '91330000000000000X',
-    method: 'GET', path: '/v1/datasets/d1/rows', datasetId: 'd1', decision: 'allow', reason: 'grant g1',
-    items: ['name', 'licence'], rowCount: next % 7, status: 200,
-  }).then(
-    (record) => { process.stdout.write(record.seq + ' ' + record.requestId + '\\n'); appendOne(); },
-    (err) => { console.error(err); process.exit(1); },
-  );
-}
-for (let i = 0; i < 16; i++) appendOne();
-`;
 
 const postgres: AuditBackend = {
   name: 'postgres',
@@ -136,18 +112,7 @@ const postgres: AuditBackend = {
         };
       },
       spawnAppender: () =>
-        spawn(
-          process.execPath,
-          [
-            '--input-type=module',
-            '-e',
-            PG_APPENDER,
-            new URL('./pg-audit-log.js', import.meta.url).href,
-            url,
-            namespace,
-          ],
-          { stdio: ['ignore', 'pipe', 'inherit'] },
-        ),
+        spawn(process.execPath, [CRASH_CHILD, url, namespace], { stdio: ['ignore', 'pipe', 'inherit'] }),
     });
   },
 };
@@ -294,6 +259,38 @@ describe('audit log', () => {
         const after = await log.append(entry(1));
         expect(after.seq).to.equal(1);
         expect(after.prevHash).to.equal(first.hash);
+        expect(await log.verifyChain()).to.deep.equal({ ok: true });
+      },
+    );
+
+    pgTest(
+      'the writer thread dying mid-batch: its batch is resolved by asking the database, later ones commit without it',
+      async (defer, url) => {
+        const log = await PgAuditLog.open(url, { namespace: uniqueNamespace('audit-thread') });
+        defer(() => log.close());
+        const first = await log.append(entry(0));
+        const admin = await adminClient(defer, url);
+        // The thread's batch statement waits behind a lock when the thread dies; its server backend lives on,
+        // and commits once the lock is free.
+        const locker = await adminClient(defer, url);
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE rdx_audit_records IN SHARE MODE');
+        const pending = Promise.all([1, 2].map((i) => log.append(entry(i))));
+        await waitFor(admin, `${WRITER_WAITING} AND query LIKE '%INSERT INTO rdx_audit_records%'`, [
+          'relation',
+        ]);
+        const thread = (log as unknown as { committer: { worker: Worker } }).committer.worker;
+        await thread.terminate();
+        await locker.query('ROLLBACK');
+        const records = await pending;
+        expect(records.map((r) => r.seq)).to.deep.equal([1, 2]);
+        expect(records[0]!.prevHash).to.equal(first.hash);
+        expect(log.stats().failedCommits).to.equal(0);
+        // Without the thread, batches go the careful way on the log's own connections.
+        const refused = expect(log.append(entry(1))).to.be.rejectedWith(/already in the audit log/);
+        const later = await Promise.all([3, 4].map((i) => log.append(entry(i))));
+        await refused;
+        expect(later.map((r) => r.seq)).to.deep.equal([3, 4]);
         expect(await log.verifyChain()).to.deep.equal({ ok: true });
       },
     );
