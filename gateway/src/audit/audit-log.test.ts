@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Worker } from 'node:worker_threads';
 import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import { withCleanup, type Defer } from '../testing/cleanup.js';
@@ -259,38 +258,6 @@ describe('audit log', () => {
         const after = await log.append(entry(1));
         expect(after.seq).to.equal(1);
         expect(after.prevHash).to.equal(first.hash);
-        expect(await log.verifyChain()).to.deep.equal({ ok: true });
-      },
-    );
-
-    pgTest(
-      'the writer thread dying mid-batch: its batch is resolved by asking the database, later ones commit without it',
-      async (defer, url) => {
-        const log = await PgAuditLog.open(url, { namespace: uniqueNamespace('audit-thread') });
-        defer(() => log.close());
-        const first = await log.append(entry(0));
-        const admin = await adminClient(defer, url);
-        // The thread's batch statement waits behind a lock when the thread dies; its server backend lives on,
-        // and commits once the lock is free.
-        const locker = await adminClient(defer, url);
-        await locker.query('BEGIN');
-        await locker.query('LOCK TABLE rdx_audit_records IN SHARE MODE');
-        const pending = Promise.all([1, 2].map((i) => log.append(entry(i))));
-        await waitFor(admin, `${WRITER_WAITING} AND query LIKE '%INSERT INTO rdx_audit_records%'`, [
-          'relation',
-        ]);
-        const thread = (log as unknown as { committer: { worker: Worker } }).committer.worker;
-        await thread.terminate();
-        await locker.query('ROLLBACK');
-        const records = await pending;
-        expect(records.map((r) => r.seq)).to.deep.equal([1, 2]);
-        expect(records[0]!.prevHash).to.equal(first.hash);
-        expect(log.stats().failedCommits).to.equal(0);
-        // Without the thread, batches go the careful way on the log's own connections.
-        const refused = expect(log.append(entry(1))).to.be.rejectedWith(/already in the audit log/);
-        const later = await Promise.all([3, 4].map((i) => log.append(entry(i))));
-        await refused;
-        expect(later.map((r) => r.seq)).to.deep.equal([3, 4]);
         expect(await log.verifyChain()).to.deep.equal({ ok: true });
       },
     );

@@ -13,14 +13,12 @@
  *
  * A batch goes as one statement, which checks in the database what the careful way checks step by step (the
  * write lock, where the chain ends, synchronous_commit on) and writes nothing unless all hold: one round trip
- * instead of five, sent by a writer thread on a connection of its own ({@link PgCommitter}), off the event loop.
- * When it writes nothing, or a request id is logged already, the batch is committed the careful way, which says
- * why it refuses.
+ * instead of five. When it writes nothing, or a request id is logged already, the batch is committed the careful
+ * way, which says why it refuses.
  */
 import type pg from 'pg';
 import type { PoolClient } from 'pg';
 import { GroupCommit } from './group-commit.js';
-import { PgCommitter } from './pg-committer.js';
 import {
   anchorFields,
   ChainWalk,
@@ -63,10 +61,7 @@ import { checkNamespace, errorCode, inTransaction, openWithPool, type Row } from
 export interface PgAuditLogOptions extends AuditLogOptions {
   /** Whose log this is (the gateway id): gateways sharing a database each have their own. Default `default`. */
   namespace?: string;
-  /**
-   * Most database connections the log's pool opens (default 4): for reads, anchors and the careful way. The
-   * writer thread holds one more.
-   */
+  /** Most database connections the log opens (default 4): one commits, the others serve reads. */
   maxConnections?: number;
 }
 
@@ -176,7 +171,6 @@ export class PgAuditLog {
 
   private constructor(
     private readonly pool: pg.Pool,
-    private readonly committer: PgCommitter,
     private readonly namespace: string,
     opts: Required<AuditLogOptions>,
     state: { nextSeq: number; lastHash: string; last: AuditAnchor | undefined; oldest: number | undefined },
@@ -219,13 +213,7 @@ export class PgAuditLog {
       ).rows[0] as Row | undefined;
       const last = anchorRow === undefined ? undefined : rowToAnchor(anchorRow);
       const oldest = await recordTime(pool, namespace, last?.treeSize ?? 0);
-      const committer = await PgCommitter.start({
-        connectionString,
-        // Prepared once on the thread's connection: the server then only binds and runs it, where its text (a
-        // CTE over 19 arrays) was otherwise parsed and planned again for every batch.
-        statement: { name: 'rdx_audit_batch_at_once', text: INSERT_BATCH_AT_ONCE },
-      });
-      return new PgAuditLog(pool, committer, namespace, options, {
+      return new PgAuditLog(pool, namespace, options, {
         nextSeq: tail === undefined ? 0 : int(tail.seq, 'seq') + 1,
         lastHash: tail === undefined ? GENESIS_HASH : str(tail.hash, 'hash'),
         last,
@@ -409,7 +397,6 @@ export class PgAuditLog {
       this.closed = true;
       await this.group.drain();
       await this.anchors.idle();
-      await this.committer.close();
       await this.pool.end();
     })();
     return this.closing;
@@ -443,29 +430,36 @@ export class PgAuditLog {
    * or failed because the connection was lost (whether it committed is asked of the database, as for a lost
    * COMMIT). False when nothing was written and the batch must go the careful way: a check did not hold, or the
    * server refused the statement (a request id logged already, the write lock held by another connection, …),
-   * which the careful way refuses with a reason. Also false, for every batch, once the writer thread has died:
-   * the careful way then commits on the log's own pool.
+   * which the careful way refuses with a reason.
    */
   private async commitAtOnce(batch: Pending[]): Promise<boolean> {
-    if (!this.committer.alive) return false;
     const records = chainRecords(
       batch.map((p) => p.entry),
       this.nextSeq,
       this.lastHash,
     );
+    let client: PoolClient;
     try {
-      const rowCount = await this.committer.run([
-        this.namespace,
-        this.nextSeq,
-        GENESIS_HASH,
-        this.lastHash,
-        ...recordColumns(records),
-      ]);
+      client = await this.pool.connect();
+    } catch {
+      return false;
+    }
+    try {
+      // Prepared once per connection: the server then only binds and runs it, where its text (a CTE over 19
+      // arrays) was otherwise parsed and planned again for every batch.
+      const { rowCount } = await client.query({
+        name: 'rdx_audit_batch_at_once',
+        text: INSERT_BATCH_AT_ONCE,
+        values: [this.namespace, this.nextSeq, GENESIS_HASH, this.lastHash, ...recordColumns(records)],
+      });
+      client.release();
       if (rowCount !== records.length) return false;
     } catch (err) {
-      // An ERROR ends the statement, and its transaction, with nothing written. A FATAL error, a lost connection
-      // or a dead writer thread may come after the commit (e.g. while it waits for a synchronous standby).
-      if ((err as { severity?: unknown }).severity === 'ERROR') return false;
+      // An ERROR ends the statement, and its transaction, with nothing written. A FATAL error or a lost
+      // connection may come after the commit (e.g. while it waits for a synchronous standby).
+      const statementRefused = (err as { severity?: unknown }).severity === 'ERROR';
+      client.release(statementRefused ? undefined : true);
+      if (statementRefused) return false;
       if (!(await this.wasCommitted(records[records.length - 1]!))) {
         failBatch(batch, err, this.group.pendingIds, this.counters);
         return true;
