@@ -4,8 +4,16 @@
  */
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { DatasetFileError } from './dataset-file.js';
-import type { AggregateResult, DatasetFormat, DatasetRow, ItemSpec, RowQuery } from './dataset-types.js';
+import type {
+  AggregateResult,
+  DatasetFormat,
+  DatasetRow,
+  FilterOp,
+  ItemSpec,
+  RowQuery,
+} from './dataset-types.js';
 import { parseFilter } from './filter-syntax.js';
 import { DatasetNotLoadedError, QueryError, VersionConflictError } from './query-plan.js';
 import type { Awaitable, DataStore } from '../services.js';
@@ -650,6 +658,112 @@ export function datasetStoreSuite(backend: StoreBackend): void {
       expect(await q('d:lt:1000-01-01')).to.deep.equal([Number.MAX_SAFE_INTEGER]);
       expect(await q('b:ne:true')).to.deep.equal([-Number.MAX_SAFE_INTEGER, 0, null]);
     });
+
+    storeTest(
+      'every filter picks the rows its rule picks, page after page in file order (fast-check, every operator and type)',
+      async (store) => {
+        const items: ItemSpec[] = [
+          { name: 's', type: 'string', personal: false },
+          { name: 'd', type: 'date', personal: false },
+          { name: 'i', type: 'integer', personal: false },
+          { name: 'n', type: 'number', personal: false },
+          { name: 'b', type: 'boolean', personal: false },
+        ];
+        // Few distinct values, nulls among them, so that every operator matches some rows and misses others;
+        // text within one plane of Unicode, where JavaScript's order is the stores' order by code point.
+        const pools: Record<string, unknown[]> = {
+          s: [null, 'a', 'ab', 'b', 'B', '莲', '莲都区', 'a%', '_'],
+          d: [null, '2020-01-01', '2020-01-15', '2020-02-01', '2021-06-30'],
+          i: [null, -2, 0, 1, 3],
+          n: [null, -1.5, 0, 0.5, 2.25],
+          b: [null, true, false],
+        };
+        let seed = 7;
+        const pick = (pool: unknown[]): unknown =>
+          pool[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % pool.length];
+        const file = Array.from({ length: 150 }, () =>
+          Object.fromEntries(items.map((it) => [it.name, pick(pools[it.name]!)])),
+        );
+        await store.loadVersion('ops', '1', items, 'json', enc(JSON.stringify(file)));
+        // The model: the rows as the store gives them back, in file order.
+        const rows = await all(store.allRows('ops'));
+        expect(rows).to.have.length(150);
+
+        const filter = fc.oneof(
+          ...items.map((it) => {
+            const value = fc.constantFrom(...pools[it.name]!.filter((v) => v !== null));
+            const ops: FilterOp[] =
+              it.type === 'boolean'
+                ? ['eq', 'ne']
+                : [
+                    'eq',
+                    'ne',
+                    'lt',
+                    'le',
+                    'gt',
+                    'ge',
+                    'in',
+                    ...(it.type === 'string' || it.type === 'date' ? (['prefix'] as const) : []),
+                  ];
+            return fc.record({
+              item: fc.constant(it.name),
+              op: fc.constantFrom(...ops),
+              value: value,
+              values: fc.uniqueArray(value, { minLength: 1, maxLength: 3 }),
+            });
+          }),
+        );
+        const holds = (v: unknown, f: { op: FilterOp; value: unknown; values: unknown[] }): boolean => {
+          if (f.op === 'ne') return v === null || v !== f.value;
+          if (v === null) return false;
+          switch (f.op) {
+            case 'eq':
+              return v === f.value;
+            case 'in':
+              return f.values.includes(v);
+            case 'prefix':
+              return (v as string).startsWith(f.value as string);
+            case 'lt':
+              return (v as number) < (f.value as number);
+            case 'le':
+              return (v as number) <= (f.value as number);
+            case 'gt':
+              return (v as number) > (f.value as number);
+            default:
+              return (v as number) >= (f.value as number);
+          }
+        };
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(filter, { minLength: 1, maxLength: 2 }),
+            fc.integer({ min: 1, max: 60 }),
+            async (fs, limit) => {
+              const filters = fs.map((f) => ({
+                item: f.item,
+                op: f.op,
+                value: f.op === 'in' ? f.values : f.value,
+              }));
+              const expected = rows.filter((r) => fs.every((f) => holds(r[f.item], f)));
+              const got: Record<string, unknown>[] = [];
+              let cursor: string | undefined;
+              do {
+                const page = await store.query('ops', {
+                  fields: ['s', 'd', 'i', 'n', 'b'],
+                  filters,
+                  limit,
+                  cursor,
+                } as RowQuery);
+                expect(page.rows.length).to.be.at.most(limit);
+                got.push(...page.rows);
+                cursor = page.nextCursor;
+              } while (cursor !== undefined);
+              expect(got, JSON.stringify(filters)).to.deep.equal(expected);
+            },
+          ),
+          { numRuns: 150 },
+        );
+      },
+    );
 
     storeTest(
       'two stores are independent: each its own versions and cursors',

@@ -43,6 +43,7 @@ import {
   planAggregate,
   planFilter,
   planPage,
+  indexStatements,
   quoteIdent,
   tooManyGroups,
   type LoadedVersion,
@@ -178,6 +179,13 @@ export class PgDatasetStore {
         [namespace],
       );
       for (const r of rows as Row[]) store.current.set(String(r.dataset_id), store.versions.get(r));
+      // A version loaded before its items were indexed is indexed now, once; under the schema lock, as gateways
+      // sharing the namespace may start together.
+      await inTransaction(pool, async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+        for (const v of store.current.values())
+          for (const ddl of indexStatements(v.table, v.items)) await client.query(ddl);
+      });
       return store;
     });
   }
@@ -418,6 +426,9 @@ export class PgDatasetStore {
         for (const spec of specs) values.push(chunk.map((row) => row[spec.name] ?? null));
         await client.query(insert, values);
       }
+      // Built once the rows are in, then the statistics by which the planner chooses between an index and the
+      // table in page order.
+      for (const ddl of indexStatements(table, specs)) await client.query(ddl);
       await client.query(`ANALYZE "${table}"`);
       await client.query(
         `INSERT INTO rdx_dataset_current (namespace, dataset_id, version_id) VALUES ($1, $2, $3)

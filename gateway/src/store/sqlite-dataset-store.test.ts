@@ -7,12 +7,13 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { testPostgres, uniqueNamespace } from '../testing/postgres.js';
 import { DatasetFileError, parseDatasetFile } from './dataset-file.js';
 import type { ItemSpec } from './dataset-types.js';
 import { parseFilter } from './filter-syntax.js';
-import { DatasetStore } from './sqlite-dataset-store.js';
-import { ENTITY_ITEMS, datasetStoreSuite, enc } from './dataset-store.suite.js';
+import { DatasetStore, pageStatement } from './sqlite-dataset-store.js';
+import { ENTITY_ITEMS, datasetStoreSuite, enc, thousandRows } from './dataset-store.suite.js';
 import { PgDatasetStore } from './pg-dataset-store.js';
 
 function fileError(fn: () => unknown): DatasetFileError {
@@ -154,6 +155,63 @@ describe('dataset store', () => {
     expect(() => parseFilter('staff', ENTITY_ITEMS)).to.throw(/expected item:op:value/);
     expect(() => parseFilter('active:gt:true', ENTITY_ITEMS)).to.throw(/part 1 .*eq or ne/);
     expect(() => parseFilter('registered_on:eq:2020-13-01', ENTITY_ITEMS)).to.throw(/not a real date/);
+  });
+
+  // ---- SQLite's indexes
+
+  it('SQLite: every item but booleans is indexed; an equality reads its index, other comparisons the table, both in page order; an older store is indexed at open', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-store-idx-'));
+    const file = path.join(dir, 'datasets.db');
+    try {
+      const store = DatasetStore.open(file);
+      store.loadVersion('entities', '1', ENTITY_ITEMS, 'csv', enc(thousandRows()));
+      store.close();
+      const db = new DatabaseSync(file);
+      const id = Number(db.prepare(`SELECT id FROM versions WHERE dataset_id = 'entities'`).get()!.id);
+      const table = `rows_${id}`;
+      const indexes = (): string[] =>
+        db
+          .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY name`)
+          .all(table)
+          .map((r) => String(r.name));
+      expect(indexes()).to.deep.equal([0, 1, 2, 3, 4, 5].map((k) => `${table}_i${k}`)); // not 6, `active`
+
+      const byName = new Map(ENTITY_ITEMS.map((i) => [i.name, i]));
+      /** How SQLite runs the store's page statement for these filters. */
+      const plan = (filters: object[]): string => {
+        const { sql, params } = pageStatement({ table, byName }, [ENTITY_ITEMS[1]!], filters);
+        return db
+          .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+          .all(0, ...params, 101)
+          .map((r) => String(r.detail))
+          .join('; ');
+      };
+      const rare = plan([{ item: 'uscc', op: 'eq', value: 'U0999' }]);
+      expect(rare).to.match(new RegExp(`USING INDEX ${table}_i0 \\(uscc=\\? AND rowid>\\?\\)`));
+      const mixed = plan([
+        { item: 'staff', op: 'gt', value: 10 },
+        { item: 'district', op: 'eq', value: '莲都区' },
+      ]);
+      expect(mixed).to.match(new RegExp(`USING INDEX ${table}_i2 `));
+      for (const filters of [
+        [{ item: 'staff', op: 'gt', value: 10 }],
+        [{ item: 'district', op: 'in', value: ['莲都区', '青田县'] }],
+        [{ item: 'entity_name', op: 'prefix', value: '丽水企业99' }],
+        [{ item: 'registered_on', op: 'ne', value: '2020-01-02' }],
+      ])
+        expect(plan(filters), JSON.stringify(filters)).to.match(/USING INTEGER PRIMARY KEY \(rowid>\?\)/);
+      // Rows come in page order without sorting the matches first: no plan sorts.
+      for (const p of [rare, mixed]) expect(p).not.to.match(/TEMP B-TREE/);
+
+      // A store whose versions were loaded before indexes were made gets them when it opens.
+      for (const name of indexes()) db.exec(`DROP INDEX "${name}"`);
+      expect(indexes()).to.deep.equal([]);
+      DatasetStore.open(file).close();
+      expect(indexes()).to.have.length(6);
+      db.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // ---- the store, on each backend

@@ -37,6 +37,7 @@ import {
   planAggregate,
   planFilter,
   planPage,
+  indexStatements,
   quoteIdent,
   tooManyGroups,
   type LoadedVersion,
@@ -55,17 +56,23 @@ function filterSql(
   where: string,
 ): { sql: string; params: SQLInputValue[] } {
   const plan = planFilter(f, items, where, bindValue);
+  if (plan.op === 'eq') return { sql: `${plan.column} = ?`, params: [plan.value] };
+  // Only an equality reads the item's index ({@link indexStatements}): its rows come in page order there. Any
+  // other comparison could match most of the table, and through the index SQLite would fetch and sort every
+  // match before the first page; the unary + keeps it to reading the table in page order, stopping once the page
+  // is full (a no-op on the value: SQLite compares it as stored).
+  const column = `+${plan.column}`;
   switch (plan.op) {
     case 'in':
-      return { sql: `${plan.column} IN (${plan.values.map(() => '?').join(', ')})`, params: plan.values };
+      return { sql: `${column} IN (${plan.values.map(() => '?').join(', ')})`, params: plan.values };
     case 'prefix':
       // substr counts characters as SQLite does; LIKE would treat % and _ in the value as wildcards.
-      return { sql: `substr(${plan.column}, 1, ?) = ?`, params: [[...plan.value].length, plan.value] };
+      return { sql: `substr(${column}, 1, ?) = ?`, params: [[...plan.value].length, plan.value] };
     default:
       // IS NOT, unlike <>, keeps rows whose value is empty: "status ne 注销" should not also hide rows
       // without status.
       return {
-        sql: `${plan.column} ${plan.op === 'ne' ? 'IS NOT' : COMPARISON[plan.op]} ?`,
+        sql: `${column} ${plan.op === 'ne' ? 'IS NOT' : COMPARISON[plan.op]} ?`,
         params: [plan.value],
       };
   }
@@ -78,6 +85,25 @@ function whereClause(
 ): { sql: string[]; params: SQLInputValue[] } {
   const parts = eachFilter(filters, (f, where) => filterSql(f, items, where));
   return { sql: parts.map((p) => p.sql), params: parts.flatMap((p) => p.params) };
+}
+
+/**
+ * A page's statement: its SQL, whose parameters are the cursor's `_rid`, then `params`, then the row limit; its
+ * rows `_rid` first, then `fields`.
+ * @throws QueryError for a bad filter.
+ */
+export function pageStatement(
+  v: Pick<LoadedVersion, 'table' | 'byName'>,
+  fields: readonly ItemSpec[],
+  filters: unknown,
+): { sql: string; params: SQLInputValue[] } {
+  const where = whereClause(filters, v.byName);
+  return {
+    sql:
+      `SELECT _rid, ${fields.map((f) => quoteIdent(f.name)).join(', ')} FROM "${v.table}" ` +
+      `WHERE ${['_rid > ?', ...where.sql].join(' AND ')} ORDER BY _rid LIMIT ?`,
+    params: where.params,
+  };
 }
 
 function fromColumn(v: SQLOutputValue | undefined, spec: ItemSpec): unknown {
@@ -116,7 +142,12 @@ export class DatasetStore {
          FROM current_versions c JOIN versions v ON v.id = c.version_id`,
       )
       .all();
-    for (const r of rows) this.current.set(String(r.dataset_id), this.versions.get(r));
+    for (const r of rows) {
+      const v = this.versions.get(r);
+      this.current.set(String(r.dataset_id), v);
+      // A version loaded before its items were indexed is indexed now, once (seconds at 10⁶ rows).
+      for (const ddl of indexStatements(v.table, v.items)) db.exec(ddl);
+    }
   }
 
   /**
@@ -220,6 +251,8 @@ export class DatasetStore {
         insert.run(row, ...values.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)));
         rowCount = row;
       }
+      // Built once the rows are in: faster than keeping them up to date row by row.
+      for (const ddl of indexStatements(table, specs)) this.db.exec(ddl);
       this.db
         .prepare(`UPDATE versions SET row_count = ? WHERE id = ?`)
         .run(rowCount, Number(lastInsertRowid));
@@ -255,14 +288,11 @@ export class DatasetStore {
   query(datasetId: string, q: RowQuery): RowPage {
     const v = this.require(datasetId);
     const { fields, after } = planPage(q, v, this.cursors);
-    const where = whereClause(q.filters, v.byName);
-    const sql =
-      `SELECT _rid, ${fields.map((f) => quoteIdent(f.name)).join(', ')} FROM "${v.table}" ` +
-      `WHERE ${['_rid > ?', ...where.sql].join(' AND ')} ORDER BY _rid LIMIT ?`;
+    const { sql, params } = pageStatement(v, fields, q.filters);
     // One row more than asked tells whether another page exists without an empty last page.
     const found = this.pageStatements
       .get(sql)
-      .all(after, ...where.params, q.limit + 1) as unknown as SQLOutputValue[][];
+      .all(after, ...params, q.limit + 1) as unknown as SQLOutputValue[][];
     const n = Math.min(found.length, q.limit);
     const rows = new Array<Record<string, unknown>>(n);
     for (let i = 0; i < n; i++) {
