@@ -44,6 +44,7 @@ import {
   planFilter,
   planPage,
   indexStatements,
+  textAfterPrefix,
   quoteIdent,
   tooManyGroups,
   type LoadedVersion,
@@ -477,10 +478,16 @@ function filterSql(f: unknown, items: Map<string, ItemSpec>, where: string, para
   switch (plan.op) {
     case 'in':
       return `${plan.column} = ANY(${params.add(plan.values, `${type}[]`)})`;
-    case 'prefix':
+    case 'prefix': {
       if (plan.value.includes('\0')) throw new QueryError(`${where}: the value contains a NUL character`);
-      // substr counts characters (code points) as SQLite does; LIKE would treat % and _ as wildcards.
-      return `substr(${plan.column}, 1, ${params.add([...plan.value].length, 'integer')}) = ${params.add(plan.value, 'text')}`;
+      // substr counts characters (code points) as SQLite does; LIKE would treat % and _ as wildcards. The range
+      // (text in code-point order, COLLATE "C") lets the planner seek the item's index when few rows match.
+      const above = textAfterPrefix(plan.value);
+      const range =
+        `${plan.column} >= ${params.add(plan.value, 'text')}` +
+        (above === undefined ? '' : ` AND ${plan.column} < ${params.add(above, 'text')}`);
+      return `${range} AND substr(${plan.column}, 1, ${params.add([...plan.value].length, 'integer')}) = ${params.add(plan.value, 'text')}`;
+    }
     default:
       // IS DISTINCT FROM, like SQLite's IS NOT, unlike <>, keeps rows whose value is empty.
       return `${plan.column} ${plan.op === 'ne' ? 'IS DISTINCT FROM' : COMPARISON[plan.op]} ${params.add(plan.value, type)}`;

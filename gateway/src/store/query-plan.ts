@@ -273,14 +273,36 @@ export class VersionCache {
  */
 export function indexStatements(table: string, items: readonly ItemSpec[]): string[] {
   return items.flatMap((spec, k) =>
-    spec.type === 'boolean' || spec.personal
+    !isIndexed(spec)
       ? []
-      : [`CREATE INDEX IF NOT EXISTS "${table}_i${k}" ON "${table}" (${quoteIdent(spec.name)})`],
+      : [`CREATE INDEX IF NOT EXISTS "${indexName(table, k)}" ON "${table}" (${quoteIdent(spec.name)})`],
   );
+}
+
+/** Whether a version's table has an index on this item ({@link indexStatements}). */
+export function isIndexed(spec: ItemSpec): boolean {
+  return spec.type !== 'boolean' && !spec.personal;
+}
+
+/** The name of the index on item `k` (its position in the version's items) of a version's table. */
+export function indexName(table: string, k: number): string {
+  return `${table}_i${k}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Filters
+
+/**
+ * The least text above every text starting with `prefix` in code-point order (both stores' order of text), so
+ * that a prefix is also a range an index can seek: `prefix ≤ text < textAfterPrefix(prefix)`. None past U+10FFFF.
+ */
+export function textAfterPrefix(prefix: string): string | undefined {
+  const points = [...prefix];
+  const last = points.pop()!.codePointAt(0)!;
+  if (last === 0x10ffff) return undefined;
+  // Surrogate code points are not characters: after U+D7FF comes U+E000.
+  return points.join('') + String.fromCodePoint(last === 0xd7ff ? 0xe000 : last + 1);
+}
 
 /** One filter, checked: the item, its quoted column, and the value(s) as `bind` made them. */
 export type FilterPlan<V> = { spec: ItemSpec; column: string } & (

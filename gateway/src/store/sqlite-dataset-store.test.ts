@@ -10,9 +10,15 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { testPostgres, uniqueNamespace } from '../testing/postgres.js';
 import { DatasetFileError, parseDatasetFile } from './dataset-file.js';
-import type { ItemSpec } from './dataset-types.js';
+import type { Filter, ItemSpec } from './dataset-types.js';
 import { parseFilter } from './filter-syntax.js';
-import { DatasetStore, pageStatement } from './sqlite-dataset-store.js';
+import {
+  DatasetStore,
+  SORTED_MATCH_COST,
+  filterParts,
+  pageStatement,
+  readThroughIndex,
+} from './sqlite-dataset-store.js';
 import { ENTITY_ITEMS, datasetStoreSuite, enc, thousandRows } from './dataset-store.suite.js';
 import { PgDatasetStore } from './pg-dataset-store.js';
 
@@ -176,10 +182,16 @@ describe('dataset store', () => {
           .map((r) => String(r.name));
       expect(indexes()).to.deep.equal([0, 1, 2, 3, 4, 5].map((k) => `${table}_i${k}`)); // not 6, `active`
 
-      const byName = new Map(ENTITY_ITEMS.map((i) => [i.name, i]));
-      /** How SQLite runs the store's page statement for these filters. */
-      const plan = (filters: object[]): string => {
-        const { sql, params } = pageStatement({ table, byName }, [ENTITY_ITEMS[1]!], filters);
+      const version = { table, items: ENTITY_ITEMS, byName: new Map(ENTITY_ITEMS.map((i) => [i.name, i])) };
+      /** How SQLite runs the store's page statement for these filters, read `through` an index when asked. */
+      const plan = (filters: object[], through = false): string => {
+        const where = filterParts(filters, version);
+        const { sql, params } = pageStatement(
+          version,
+          [ENTITY_ITEMS[1]!],
+          where,
+          through ? where.find((p) => p.indexed) : undefined,
+        );
         return db
           .prepare(`EXPLAIN QUERY PLAN ${sql}`)
           .all(0, ...params, 101)
@@ -187,21 +199,67 @@ describe('dataset store', () => {
           .join('; ');
       };
       const rare = plan([{ item: 'uscc', op: 'eq', value: 'U0999' }]);
-      expect(rare).to.match(new RegExp(`USING INDEX ${table}_i0 \\(uscc=\\? AND rowid>\\?\\)`));
+      expect(rare).to.match(new RegExp(`USING (COVERING )?INDEX ${table}_i0 \\(uscc=\\? AND rowid>\\?\\)`));
       const mixed = plan([
         { item: 'staff', op: 'gt', value: 10 },
         { item: 'district', op: 'eq', value: '莲都区' },
       ]);
-      expect(mixed).to.match(new RegExp(`USING INDEX ${table}_i2 `));
-      for (const filters of [
-        [{ item: 'staff', op: 'gt', value: 10 }],
-        [{ item: 'district', op: 'in', value: ['莲都区', '青田县'] }],
-        [{ item: 'entity_name', op: 'prefix', value: '丽水企业99' }],
-        [{ item: 'registered_on', op: 'ne', value: '2020-01-02' }],
-      ])
-        expect(plan(filters), JSON.stringify(filters)).to.match(/USING INTEGER PRIMARY KEY \(rowid>\?\)/);
-      // Rows come in page order without sorting the matches first: no plan sorts.
+      expect(mixed).to.match(new RegExp(`USING (COVERING )?INDEX ${table}_i2 `));
+      // An equality's rows come in page order from the index: nothing is sorted.
       for (const p of [rare, mixed]) expect(p).not.to.match(/TEMP B-TREE/);
+      const others: [object[], RegExp][] = [
+        [
+          [{ item: 'staff', op: 'gt', value: 10 }],
+          new RegExp(`USING (COVERING )?INDEX ${table}_i4 \\(staff>\\?`),
+        ],
+        [
+          [{ item: 'district', op: 'in', value: ['莲都区', '青田县'] }],
+          new RegExp(`USING (COVERING )?INDEX ${table}_i2 \\(district=\\?`),
+        ],
+        [
+          [{ item: 'entity_name', op: 'prefix', value: '丽水企业99' }],
+          new RegExp(`USING (COVERING )?INDEX ${table}_i1 \\(entity_name>\\? AND entity_name<\\?`),
+        ],
+      ];
+      for (const [filters, throughIndex] of others) {
+        // Read in page order from the table, stopping when the page is full; or, when the store has found few
+        // matches, through the index, those few sorted into page order.
+        expect(plan(filters), JSON.stringify(filters)).to.match(/USING INTEGER PRIMARY KEY \(rowid>\?\)/);
+        expect(plan(filters, true), JSON.stringify(filters))
+          .to.match(throughIndex)
+          .and.to.match(/USE TEMP B-TREE FOR ORDER BY/);
+      }
+      expect(plan([{ item: 'registered_on', op: 'ne', value: '2020-01-02' }], true)).to.match(
+        /USING INTEGER PRIMARY KEY \(rowid>\?\)/,
+      );
+
+      // Which filter the store reads through its index, given how many rows each matches.
+      // At 10⁶ rows and pages of 100, up to √(101·10⁶/cost) matches; at 1000 rows, up to √(101·1000/cost).
+      const choice = (filters: object[], rows: number, matches: number): string | undefined =>
+        readThroughIndex(filterParts(filters, version), rows, 100, (_, upTo) => Math.min(matches, upTo))?.sql;
+      const staffAbove: Filter[] = [{ item: 'staff', op: 'gt', value: 990 }];
+      const large = Math.ceil(Math.sqrt((101 * 1e6) / SORTED_MATCH_COST));
+      expect(large).to.be.within(7000, 7200);
+      expect(choice(staffAbove, 1e6, large - 1)).to.equal('+"staff" > ?');
+      expect(choice(staffAbove, 1e6, large)).to.equal(undefined);
+      expect(choice(staffAbove, 1000, 10)).to.equal('+"staff" > ?');
+      expect(choice(staffAbove, 1000, 300)).to.equal(undefined);
+      expect(choice([...staffAbove, { item: 'district', op: 'eq', value: '莲都区' }], 1e6, 0)).to.equal(
+        undefined,
+      );
+      expect(choice([{ item: 'staff', op: 'ne', value: 1 }], 1e6, 0)).to.equal(undefined);
+      // And the store itself: ten matches read through the index, in page order.
+      const reopened = DatasetStore.open(file);
+      const page = reopened.query('entities', { fields: ['staff'], filters: staffAbove, limit: 4 });
+      expect(page.rows.map((r) => r.staff)).to.deep.equal([991, 992, 993, 994]);
+      const next = reopened.query('entities', {
+        fields: ['staff'],
+        filters: staffAbove,
+        limit: 10,
+        cursor: page.nextCursor,
+      });
+      expect(next.rows.map((r) => r.staff)).to.deep.equal([995, 996, 997, 998, 999, 1000]);
+      reopened.close();
 
       // A store whose versions were loaded before indexes were made gets them when it opens.
       for (const name of indexes()) db.exec(`DROP INDEX "${name}"`);
