@@ -4,8 +4,8 @@
  * store and decision view, as compiled in dist/.
  *
  *  S1  a page of records at 10³ vs 10⁶ rows: the first page, a page deep into the dataset (by cursor), a page
- *      filtered on a common value, and one on a value (and one on a prefix) a single row has — what an enterprise's call costs as
- *      datasets grow (goal: ratio ≤ 1.5);
+ *      filtered on a common value, and pages filtered on a value and on a prefix a single row has — what an
+ *      enterprise's call costs as datasets grow (goal: ratio ≤ 1.5);
  *  S2  the decision view at demo scale vs 10⁵ grants and 10⁴ enterprises: building it, memory per grant, and
  *      the decision time (goal: unchanged); saving the view and loading it back, what a restart does instead of
  *      reading every grant from the ledger.

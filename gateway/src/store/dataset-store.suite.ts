@@ -51,6 +51,15 @@ export const ENTITY_ITEMS: ItemSpec[] = [
   { name: 'active', type: 'boolean', personal: false },
 ];
 
+/** One item of each type. */
+const EVERY_TYPE: ItemSpec[] = [
+  { name: 'i', type: 'integer', personal: false },
+  { name: 'x', type: 'number', personal: false },
+  { name: 's', type: 'string', personal: false },
+  { name: 'd', type: 'date', personal: false },
+  { name: 'b', type: 'boolean', personal: false },
+];
+
 const DISTRICTS = ['莲都区', '青田县', '缙云县', '龙泉市'];
 
 /** 1,000 rows: seq n has staff n, district by n mod 4, every 7th row inactive. */
@@ -633,13 +642,7 @@ export function datasetStoreSuite(backend: StoreBackend): void {
     });
 
     storeTest('values round-trip exactly: extremes, quotes, line breaks, empty and absent', async (store) => {
-      const items: ItemSpec[] = [
-        { name: 'i', type: 'integer', personal: false },
-        { name: 'x', type: 'number', personal: false },
-        { name: 's', type: 'string', personal: false },
-        { name: 'd', type: 'date', personal: false },
-        { name: 'b', type: 'boolean', personal: false },
-      ];
+      const items = EVERY_TYPE;
       const rows = [
         { i: Number.MAX_SAFE_INTEGER, x: 1e308, s: 'a "quoted" \\ back, {brace}', d: '0001-01-01', b: true },
         { i: -Number.MAX_SAFE_INTEGER, x: -2.5e-300, s: 'two\r\nlines\t😀', d: '9999-12-31', b: false },
@@ -662,22 +665,16 @@ export function datasetStoreSuite(backend: StoreBackend): void {
     storeTest(
       'every filter picks the rows its rule picks, page after page in file order (fast-check, every operator and type)',
       async (store) => {
-        const items: ItemSpec[] = [
-          { name: 's', type: 'string', personal: false },
-          { name: 'd', type: 'date', personal: false },
-          { name: 'i', type: 'integer', personal: false },
-          { name: 'n', type: 'number', personal: false },
-          { name: 'b', type: 'boolean', personal: false },
-        ];
-        // More rows than a filter may match to be read through its item's index (SQLite), so that both ways of
-        // reading a page are taken. Few distinct values, nulls among them, so that every operator matches some
-        // rows and misses others;
-        // text within one plane of Unicode, where JavaScript's order is the stores' order by code point.
+        const items = EVERY_TYPE;
+        // Enough rows that SQLite's store reads some filters through their item's index and others from the
+        // table (which one depends on how many rows match), so that both ways of reading a page are taken. Few
+        // distinct values, nulls among them, so that every operator matches some rows and misses others; text
+        // within one plane of Unicode, where JavaScript's order is the stores' order by code point.
         const pools: Record<string, unknown[]> = {
           s: [null, 'a', 'ab', 'b', 'B', '莲', '莲都区', 'a%', '_'],
           d: [null, '2020-01-01', '2020-01-15', '2020-02-01', '2021-06-30'],
           i: [null, -2, 0, 1, 3],
-          n: [null, -1.5, 0, 0.5, 2.25],
+          x: [null, -1.5, 0, 0.5, 2.25],
           b: [null, true, false],
         };
         const ROWS = 2500;
@@ -752,7 +749,7 @@ export function datasetStoreSuite(backend: StoreBackend): void {
               // The first pages (all of them, when they are few).
               for (let pages = 0; pages < 4; pages++) {
                 const page = await store.query('ops', {
-                  fields: ['s', 'd', 'i', 'n', 'b'],
+                  fields: items.map((it) => it.name),
                   filters,
                   limit,
                   cursor,
