@@ -5,7 +5,8 @@
  *
  *  S1  a page of records at 10³ vs 10⁶ rows: the first page, a page deep into the dataset (by cursor), a page
  *      filtered on a common value, and pages filtered on a value and on a prefix a single row has — what an
- *      enterprise's call costs as datasets grow (goal: ratio ≤ 1.5);
+ *      enterprise's call costs as datasets grow (goal: ratio ≤ 1.5); and a computed result, which reads every row,
+ *      with the longest the event loop waited meanwhile;
  *  S2  the decision view at demo scale vs 10⁵ grants and 10⁴ enterprises: building it, memory per grant, and
  *      the decision time (goal: unchanged); saving the view and loading it back, what a restart does instead of
  *      reading every grant from the ledger.
@@ -19,6 +20,8 @@ import { Buffer } from 'node:buffer';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setImmediate } from 'node:timers';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { log, machine, repoRoot, sleep, summary, syntheticView } from './lib.mjs';
@@ -104,6 +107,35 @@ const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: m
     }
     return summary(times);
   };
+  /**
+   * A computed result (rows counted per district), awaited `REPEAT_COMPUTED` times: its time, and the longest the
+   * event loop went without a turn meanwhile (a chain of setImmediate): on a thread of the store's own it stays
+   * free.
+   */
+  const REPEAT_COMPUTED = 15;
+  const computedOf = async (datasetId) => {
+    const q = { groupBy: ['district'], measures: [{ op: 'count' }], filters: [], minGroupSize: 1 };
+    await store.aggregate(datasetId, q); // warm: the thread started, pages in the cache
+    const times = [];
+    let longestGap = 0;
+    for (let i = 0; i < REPEAT_COMPUTED; i++) {
+      let last = performance.now();
+      let ticking = true;
+      const tick = () => {
+        const now = performance.now();
+        longestGap = Math.max(longestGap, now - last);
+        last = now;
+        if (ticking) setImmediate(tick);
+      };
+      setImmediate(tick);
+      const t0 = process.hrtime.bigint();
+      await store.aggregate(datasetId, q);
+      times.push(ms(t0));
+      ticking = false;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { ...summary(times), loopLongestGapMs: round(longestGap, 2) };
+  };
   const sizes = {};
   for (const rows of [1e3, 1e6]) {
     const id = `scale-${rows}`;
@@ -143,6 +175,7 @@ const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: m
         filters: [{ item: 'entity_name', op: 'prefix', value: `丽水企业${rows - 1}` }],
         limit: LIMIT,
       }),
+      computed: await computedOf(id),
     };
   }
   store.close();
@@ -158,6 +191,7 @@ const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: m
       filtered: ratio('filtered'),
       rare: ratio('rare'),
       rarePrefix: ratio('rarePrefix'),
+      computed: ratio('computed'),
     },
   };
 }
@@ -400,6 +434,9 @@ console.log('| figure | 10³ rows | 10⁶ rows | ratio (goal ≤ 1.5) |');
 console.log('|---|---|---|---|');
 for (const k of ['first', 'deep', 'filtered', 'rare', 'rarePrefix'])
   console.log(`| S1 records page, ${k} | ${p(r.small[k])} | ${p(r.large[k])} | ${r.ratio[k]} |`);
+console.log(
+  `| S1 computed result (count per district), and the event loop's longest wait meanwhile | ${p(r.small.computed)}; ${r.small.computed.loopLongestGapMs} ms | ${p(r.large.computed)}; ${r.large.computed.loopLongestGapMs} ms | ${r.ratio.computed} (reads every row) |`,
+);
 const d = f.decisionView;
 console.log(`| S1 load | ${r.small.loadSeconds} s | ${r.large.loadSeconds} s | |`);
 console.log('| figure | demo scale | 10⁵ grants, 10⁴ enterprises | ratio (goal ≈ 1) |');

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import type { Worker } from 'node:worker_threads';
 import { testPostgres, uniqueNamespace } from '../testing/postgres.js';
 import { DatasetFileError, parseDatasetFile } from './dataset-file.js';
 import type { Filter, ItemSpec } from './dataset-types.js';
@@ -283,6 +284,57 @@ describe('dataset store', () => {
       const file = path.join(dir, 'store.db');
       return Promise.resolve({ open: () => Promise.resolve(DatasetStore.open(file)) });
     },
+  });
+
+  // The same, every computed result on the store's thread of its own (by default only those of large versions).
+  datasetStoreSuite({
+    name: 'sqlite, computed off the event loop',
+    unavailable: () => Promise.resolve(undefined),
+    place(defer) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-store-'));
+      defer(() => fs.rmSync(dir, { recursive: true, force: true }));
+      const file = path.join(dir, 'store.db');
+      return Promise.resolve({ open: () => Promise.resolve(DatasetStore.open(file, { offThreadRows: 0 })) });
+    },
+  });
+
+  it('SQLite: a large computed result leaves the event loop free while it is computed, and a dead thread loses none', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-store-agg-'));
+    const store = DatasetStore.open(path.join(dir, 'store.db'));
+    try {
+      const items: ItemSpec[] = [
+        { name: 'n', type: 'integer', personal: false },
+        { name: 'g', type: 'string', personal: false },
+      ];
+      const lines = ['n,g', ...Array.from({ length: 20_000 }, (_, k) => `${k},g${k % 4}`)];
+      store.loadVersion('big', '1', items, 'csv', enc(lines.join('\n')));
+      const question = {
+        groupBy: ['g'],
+        measures: [{ op: 'sum' as const, item: 'n' }],
+        filters: [],
+        minGroupSize: 1,
+      };
+      const expected = {
+        groups: [0, 1, 2, 3].map((r) => ({ g: `g${r}`, 'sum(n)': 49_990_000 + 5000 * r })),
+        suppressed: 0,
+      };
+      // Computed on the caller's thread, the result would be there before any other work of the loop ran.
+      let loopRan = false;
+      setImmediate(() => (loopRan = true));
+      const pending = store.aggregate('big', question);
+      expect(pending).to.be.instanceOf(Promise);
+      expect(await pending).to.deep.equal(expected);
+      expect(loopRan, 'other work ran while the result was computed').to.equal(true);
+      // The thread dies: what it was given, and what comes after, is computed on the store's own connection.
+      const thread = (store as unknown as { aggregator: { worker: Worker } }).aggregator.worker;
+      const during = store.aggregate('big', question);
+      await thread.terminate();
+      expect(await during).to.deep.equal(expected);
+      expect(await store.aggregate('big', question)).to.deep.equal(expected);
+    } finally {
+      store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   datasetStoreSuite({

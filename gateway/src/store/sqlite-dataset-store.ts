@@ -12,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { DatabaseSync, type SQLInputValue, type SQLOutputValue } from 'node:sqlite';
 import { fileRows } from './dataset-file.js';
 import { LruMap } from '../lib/lru-map.js';
+import { runAggregate, fromColumn, type AggregateJob } from './sqlite-aggregate.js';
+import { SqliteAggregator } from './sqlite-aggregator.js';
 import { StatementCache } from './statement-cache.js';
 import type {
   AggregateQuery,
@@ -29,7 +31,6 @@ import {
   COMPARISON,
   CursorSigner,
   DatasetNotLoadedError,
-  MAX_GROUPS,
   VersionCache,
   checkLoad,
   checkSameVersion,
@@ -43,7 +44,6 @@ import {
   isIndexed,
   quoteIdent,
   textAfterPrefix,
-  tooManyGroups,
   type LoadedVersion,
 } from './query-plan.js';
 
@@ -174,9 +174,14 @@ export function readThroughIndex(
   return matches(candidate.indexed, crossover) < crossover ? candidate : undefined;
 }
 
-function fromColumn(v: SQLOutputValue | undefined, spec: ItemSpec): unknown {
-  if (v === null || v === undefined) return null;
-  return spec.type === 'boolean' ? v === 1 : v;
+/** Options of {@link DatasetStore.open}. */
+export interface DatasetStoreOptions {
+  /**
+   * Versions of at least this many rows have their computed results computed on a thread of the store's own
+   * (~0.7 ms of reading at 10⁴ rows, 50–75 ms at 10⁶); smaller ones on the caller's, where handing the work over
+   * would cost more than it saves. Default 10 000. A store in memory computes everything on the caller's thread.
+   */
+  offThreadRows?: number;
 }
 
 /**
@@ -196,11 +201,19 @@ export class DatasetStore {
   private readonly pageStatements: StatementCache;
   /** How many rows a filter matches ({@link matchCount}), by version, condition and values. */
   private readonly matchCounts = new LruMap<string, { n: number; upTo: number }>(4096);
+  /** Computes large computed results off the caller's thread (file-backed stores only). */
+  private readonly aggregator: SqliteAggregator | undefined;
+  private readonly offThreadRows: number;
 
   private constructor(
     private readonly db: DatabaseSync,
     cursorKey: Uint8Array,
+    path: string,
+    opts: DatasetStoreOptions,
   ) {
+    this.offThreadRows = opts.offThreadRows ?? 10_000;
+    this.aggregator =
+      path === ':memory:' ? undefined : new SqliteAggregator(path, (job) => runAggregate(db, job));
     this.cursors = new CursorSigner(cursorKey);
     this.statements = new StatementCache(db);
     // A page's rows are copied into objects of their own at once: as arrays, node:sqlite makes no object with
@@ -229,7 +242,7 @@ export class DatasetStore {
   }
 
   /** Opens (creating if needed) the store at `path`; `:memory:` gives a throwaway store. */
-  static open(path: string): DatasetStore {
+  static open(path: string, opts: DatasetStoreOptions = {}): DatasetStore {
     const db = new DatabaseSync(path);
     try {
       db.exec(`
@@ -258,7 +271,7 @@ export class DatasetStore {
       db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('cursor_key', ?)`).run(randomBytes(32));
       const key = db.prepare(`SELECT value FROM meta WHERE key = 'cursor_key'`).get()?.value;
       if (!(key instanceof Uint8Array)) throw new Error(`the dataset store at ${path} has no cursor key`);
-      return new DatasetStore(db, key);
+      return new DatasetStore(db, key, path, opts);
     } catch (e) {
       db.close();
       throw e;
@@ -385,11 +398,12 @@ export class DatasetStore {
   /**
    * Computed results over the current version: per group of `groupBy` values, the measures. Groups with fewer
    * than `minGroupSize` rows (k-anonymity threshold) are left out and counted in `suppressed`; without
-   * `groupBy` the whole (filtered) dataset is one group, suppressed too when it is that small.
+   * `groupBy` the whole (filtered) dataset is one group, suppressed too when it is that small. A large version's
+   * result comes as a promise, computed on a thread of its own ({@link DatasetStoreOptions.offThreadRows}).
    *
    * @throws QueryError for unknown items, sum/avg of a non-numeric item, a bad threshold or too many groups.
    */
-  aggregate(datasetId: string, q: AggregateQuery): AggregateResult {
+  aggregate(datasetId: string, q: AggregateQuery): AggregateResult | Promise<AggregateResult> {
     const v = this.require(datasetId);
     const {
       groupBy,
@@ -403,26 +417,22 @@ export class DatasetStore {
     );
     const where = filterParts(q.filters, v);
     const groupColumns = groupBy.map((g) => quoteIdent(g.name));
-    const sql =
-      `SELECT ${[...groupColumns, 'count(*) AS _n', ...measures.map((m, n) => `${m.sql} AS _m${n}`)].join(', ')} ` +
-      `FROM "${v.table}"` +
-      (where.length ? ` WHERE ${where.map((p) => p.sql).join(' AND ')}` : '') +
-      (groupColumns.length ? ` GROUP BY ${groupColumns.join(', ')} ORDER BY ${groupColumns.join(', ')}` : '');
-    const groups: Record<string, unknown>[] = [];
-    let suppressed = 0;
-    // Iterated, not collected: a fine grouping can yield many small groups that are only counted.
-    for (const r of this.db.prepare(sql).iterate(...where.flatMap((p) => p.params))) {
-      if (Number(r._n) < k) {
-        suppressed++;
-        continue;
-      }
-      if (groups.length === MAX_GROUPS) throw tooManyGroups();
-      const g: Record<string, unknown> = {};
-      for (const spec of groupBy) g[spec.name] = fromColumn(r[spec.name], spec);
-      measures.forEach((m, n) => (g[m.key] = r[`_m${n}`] ?? null));
-      groups.push(g);
-    }
-    return { groups, suppressed };
+    const job: AggregateJob = {
+      sql:
+        `SELECT ${[...groupColumns, 'count(*) AS _n', ...measures.map((m, n) => `${m.sql} AS _m${n}`)].join(', ')} ` +
+        `FROM "${v.table}"` +
+        (where.length ? ` WHERE ${where.map((p) => p.sql).join(' AND ')}` : '') +
+        (groupColumns.length
+          ? ` GROUP BY ${groupColumns.join(', ')} ORDER BY ${groupColumns.join(', ')}`
+          : ''),
+      params: where.flatMap((p) => p.params),
+      groupBy: groupBy.map(({ name, type }) => ({ name, type })),
+      measureKeys: measures.map((m) => m.key),
+      minGroupSize: k,
+    };
+    return this.aggregator !== undefined && v.rowCount >= this.offThreadRows
+      ? this.aggregator.run(job)
+      : runAggregate(this.db, job);
   }
 
   /**
@@ -448,6 +458,7 @@ export class DatasetStore {
 
   /** Closes the database; the store cannot be used afterwards. */
   close(): void {
+    this.aggregator?.close();
     this.db.close();
   }
 
