@@ -194,16 +194,42 @@ export async function allowStream(
   decisions(s, 'allow', 'OK');
   res.status(200).type(contentType);
   if (headOnly) return void res.end();
+  // Written in pieces of about STREAM_PIECE characters: a write per row (of a CSV) cost the gateway ~70 µs a row,
+  // through the response and its compression.
+  let piece: string[] = [];
+  let length = 0;
+  const write = async (): Promise<void> => {
+    const ok = res.write(piece.join(''));
+    piece = [];
+    length = 0;
+    // Respect backpressure: a slow reader does not make the gateway buffer the whole file.
+    if (!ok) await drainedOrClosed(res);
+  };
   for await (const chunk of chunks) {
     if (res.destroyed) return; // the client went away
-    // Respect backpressure: a slow reader does not make the gateway buffer the whole file.
-    if (!res.write(chunk))
-      await new Promise((resolve) => {
-        res.once('drain', resolve);
-        res.once('close', resolve);
-      });
+    piece.push(chunk);
+    length += chunk.length;
+    if (length >= STREAM_PIECE) await write();
   }
+  if (res.destroyed) return;
+  if (length > 0) await write();
   res.end();
+}
+
+/** Characters of a streamed answer written at once. */
+const STREAM_PIECE = 64 * 1024;
+
+/** Resolves when `res` can take more, or has closed; the listener not called is removed. */
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /** A durable record of an attributed request goes past the misuse monitor (issue 17). */

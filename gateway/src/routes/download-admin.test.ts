@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import net from 'node:net';
 import { signAdminRequest } from '@rdx/client';
-import { DS, OPEN_ITEMS, openRows, sha256Hex } from '../testing/fixtures.js';
+import { DS, OPEN_ITEMS, openRows, sha256Hex, toCsv } from '../testing/fixtures.js';
 import { assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
 import { testOrg } from '../testing/test-ca.js';
 
@@ -124,6 +124,41 @@ describe('downloads and loading dataset versions', () => {
     // Loading the same bytes again changes nothing.
     assertOk(await h.load(DS.PENDING, 'v1', h.files.pendingV1));
     expect(h.store.currentVersion(DS.PENDING)?.rowCount).to.equal(20);
+  });
+
+  it('a large download lets the gateway serve others while its rows are read (no stall for everyone)', async () => {
+    const g = await startHarness();
+    try {
+      const rows = 5000;
+      g.store.loadVersion(
+        DS.OPEN,
+        'big',
+        OPEN_ITEMS,
+        'csv',
+        Buffer.from(
+          toCsv(
+            OPEN_ITEMS.map((i) => i.name),
+            openRows(rows),
+          ),
+        ),
+      );
+      // How many rows the download had read when the event loop next took a turn for anything else.
+      let read = 0;
+      let readWhenLoopTurned: number | undefined;
+      const allRows = g.store.allRows.bind(g.store);
+      g.store.allRows = function* (datasetId: string) {
+        for (const row of allRows(datasetId)) {
+          if (read++ === 0) setImmediate(() => (readWhenLoopTurned = read));
+          yield row;
+        }
+      };
+      const reply = await g.get(`/v1/open/datasets/${DS.OPEN}/download`);
+      expect(reply.status).to.equal(200);
+      expect(reply.text.split('\r\n').length - 2, 'every row, after the header').to.equal(rows);
+      expect(readWhenLoopTurned, 'rows read before the loop turned').to.be.below(rows);
+    } finally {
+      await g.close();
+    }
   });
 
   it('a new version of the unconditional dataset replaces the download', async () => {
