@@ -16,11 +16,18 @@ import { parseFilter } from './filter-syntax.js';
 import {
   DatasetStore,
   SORTED_MATCH_COST,
+  type DatasetStoreOptions,
   filterParts,
   pageStatement,
   readThroughIndex,
 } from './sqlite-dataset-store.js';
-import { ENTITY_ITEMS, datasetStoreSuite, enc, thousandRows } from './dataset-store.suite.js';
+import {
+  ENTITY_ITEMS,
+  datasetStoreSuite,
+  enc,
+  thousandRows,
+  type StoreBackend,
+} from './dataset-store.suite.js';
 import { PgDatasetStore } from './pg-dataset-store.js';
 
 function fileError(fn: () => unknown): DatasetFileError {
@@ -275,28 +282,21 @@ describe('dataset store', () => {
 
   // ---- the store, on each backend
 
-  datasetStoreSuite({
-    name: 'sqlite',
+  /** The SQLite store in a file of its own per test, opened with `opts`. */
+  const sqliteBackend = (name: string, opts: DatasetStoreOptions = {}): StoreBackend => ({
+    name,
     unavailable: () => Promise.resolve(undefined),
     place(defer) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-store-'));
       defer(() => fs.rmSync(dir, { recursive: true, force: true }));
       const file = path.join(dir, 'store.db');
-      return Promise.resolve({ open: () => Promise.resolve(DatasetStore.open(file)) });
+      return Promise.resolve({ open: () => Promise.resolve(DatasetStore.open(file, opts)) });
     },
   });
 
+  datasetStoreSuite(sqliteBackend('sqlite'));
   // The same, every computed result on the store's thread of its own (by default only those of large versions).
-  datasetStoreSuite({
-    name: 'sqlite, computed off the event loop',
-    unavailable: () => Promise.resolve(undefined),
-    place(defer) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-store-'));
-      defer(() => fs.rmSync(dir, { recursive: true, force: true }));
-      const file = path.join(dir, 'store.db');
-      return Promise.resolve({ open: () => Promise.resolve(DatasetStore.open(file, { offThreadRows: 0 })) });
-    },
-  });
+  datasetStoreSuite(sqliteBackend('sqlite, computed off the event loop', { offThreadRows: 0 }));
 
   it('SQLite: a large computed result leaves the event loop free while it is computed, and a dead thread loses none', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-store-agg-'));
