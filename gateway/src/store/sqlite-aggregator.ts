@@ -34,6 +34,8 @@ export class SqliteAggregator {
     const worker = (this.worker ??= this.start());
     const id = this.nextId++;
     return new Promise<AggregateResult>((resolve, reject) => {
+      // Alive while it has work: a caller awaiting a result keeps the process running until it comes.
+      if (this.waiting.size === 0) worker.ref();
       this.waiting.set(id, { job, resolve, reject });
       worker.postMessage({ id, ...job } satisfies AggregateRequest);
     });
@@ -50,11 +52,11 @@ export class SqliteAggregator {
     const worker = new Worker(new URL('./sqlite-aggregate-worker.js', import.meta.url), {
       workerData: { path: this.path },
     });
-    // Nothing it does must keep the process alive once the gateway is done.
-    worker.unref();
     worker.on('message', (reply: AggregateReply) => {
       const w = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
+      // Idle, it must not keep the process alive once the gateway is done.
+      if (this.waiting.size === 0) worker.unref();
       if (!w) return;
       if ('result' in reply) w.resolve(reply.result);
       else w.reject(reply.queryError ? new QueryError(reply.error) : new Error(reply.error));
