@@ -82,6 +82,14 @@ export interface DataStore {
     format: DatasetFormat,
     bytes: Uint8Array,
   ): Awaitable<{ contentHash: string; rowCount: number }>;
+  /** {@link loadVersion} without holding the caller's event loop, where the store can (SQLite: a thread). */
+  loadVersionOffThread?(
+    datasetId: string,
+    version: string,
+    items: ItemSpec[],
+    format: DatasetFormat,
+    bytes: Uint8Array,
+  ): Promise<{ contentHash: string; rowCount: number }>;
 }
 
 /** How far anchoring is behind; restricted data stops while `behind()`. */

@@ -21,6 +21,8 @@ export class DatasetFileError extends Error {
   readonly row?: number;
   /** The item (column) concerned, when there is one. */
   readonly item?: string;
+  /** What is wrong, without where. */
+  readonly problem: string;
 
   constructor(problem: string, where: { line?: number; row?: number; item?: string } = {}) {
     const at = [
@@ -35,6 +37,7 @@ export class DatasetFileError extends Error {
       .filter((s) => s !== undefined)
       .join(' ');
     super(at ? `${at}: ${problem}` : problem);
+    this.problem = problem;
     if (where.line !== undefined) this.line = where.line;
     if (where.row !== undefined) this.row = where.row;
     if (where.item !== undefined) this.item = where.item;

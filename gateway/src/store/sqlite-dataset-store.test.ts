@@ -11,6 +11,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { Worker } from 'node:worker_threads';
 import { testPostgres, uniqueNamespace } from '../testing/postgres.js';
 import { DatasetFileError, parseDatasetFile } from './dataset-file.js';
+import { VersionConflictError } from './query-plan.js';
 import type { Filter, ItemSpec } from './dataset-types.js';
 import { parseFilter } from './filter-syntax.js';
 import {
@@ -297,6 +298,62 @@ describe('dataset store', () => {
   datasetStoreSuite(sqliteBackend('sqlite'));
   // The same, every computed result on the store's thread of its own (by default only those of large versions).
   datasetStoreSuite(sqliteBackend('sqlite, computed off the event loop', { offThreadRows: 0 }));
+
+  it('SQLite: a large version loads on a thread of its own while the loop runs, refused as on the store’s own connection', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-store-load-'));
+    const store = DatasetStore.open(path.join(dir, 'store.db'), { offThreadLoadBytes: 0 });
+    const here = DatasetStore.open(':memory:');
+    try {
+      const items: ItemSpec[] = [
+        { name: 'n', type: 'integer', personal: false },
+        { name: 'g', type: 'string', personal: false },
+      ];
+      const bytes = enc(['n,g', ...Array.from({ length: 20_000 }, (_, k) => `${k},g${k % 4}`)].join('\n'));
+      let loopRan = false;
+      setImmediate(() => (loopRan = true));
+      const loaded = await store.loadVersionOffThread('big', '1', items, 'csv', bytes);
+      expect(loopRan, 'other work ran while the version loaded').to.equal(true);
+      expect(loaded).to.deep.equal(here.loadVersion('big', '1', items, 'csv', bytes));
+      expect(store.currentVersion('big')).to.deep.equal({ version: '1', ...loaded });
+      const page = store.query('big', {
+        fields: ['n'],
+        filters: [{ item: 'g', op: 'eq', value: 'g3' }],
+        limit: 2,
+      });
+      expect(page.rows).to.deep.equal([{ n: 3 }, { n: 7 }]);
+
+      // Refused with the same error, class and all, as on the store's own connection; nothing stored.
+      const refusal = async (load: () => unknown): Promise<unknown> => {
+        try {
+          await load();
+        } catch (err) {
+          return err;
+        }
+        return expect.fail('expected the load to be refused');
+      };
+      const bad = enc('n,g\n1,a\nx,b\n');
+      const onThread = await refusal(() => store.loadVersionOffThread('bad', '1', items, 'csv', bad));
+      const onConnection = await refusal(() => here.loadVersion('bad', '1', items, 'csv', bad));
+      expect(onThread).to.be.instanceOf(DatasetFileError).and.deep.include({ line: 3, row: 2, item: 'n' });
+      expect((onThread as Error).message).to.equal((onConnection as Error).message);
+      expect(store.currentVersion('bad')).to.equal(undefined);
+      const other = enc('n,g\n1,a\n');
+      expect(
+        await refusal(() => store.loadVersionOffThread('big', '1', items, 'csv', other)),
+      ).to.be.instanceOf(VersionConflictError);
+      // Two at once: one after the other, both stored.
+      const [a, b] = await Promise.all(
+        ['a', 'b'].map((id) => store.loadVersionOffThread(id, '1', items, 'csv', bytes)),
+      );
+      expect([a?.rowCount, b?.rowCount, store.currentVersion('b')?.rowCount]).to.deep.equal([
+        20_000, 20_000, 20_000,
+      ]);
+    } finally {
+      here.close();
+      store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('SQLite: a large computed result leaves the event loop free while it is computed, and a dead thread loses none', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-store-agg-'));
