@@ -299,7 +299,7 @@ export class DatasetStore {
     format: DatasetFormat,
     bytes: Uint8Array,
   ): { contentHash: string; rowCount: number } {
-    const loaded = loadInto(this.db, datasetId, version, items, format, bytes);
+    const loaded = loadInto(this.db, { datasetId, version, items, format, bytes });
     this.lookup(datasetId);
     return loaded;
   }

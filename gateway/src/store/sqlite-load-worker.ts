@@ -13,7 +13,7 @@ const db = new DatabaseSync(path);
 db.exec('PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON');
 let reply: LoadReply;
 try {
-  reply = { result: loadInto(db, job.datasetId, job.version, job.items, job.format, job.bytes) };
+  reply = { result: loadInto(db, job) };
 } catch (err) {
   const e = err instanceof Error ? err : new Error(String(err));
   reply = {

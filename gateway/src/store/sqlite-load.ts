@@ -34,17 +34,13 @@ export type LoadReply =
     };
 
 /**
- * Parses `bytes` against `items` and stores the rows as version `version` of `datasetId`, made current, in one
- * transaction of `db` (see DatasetStore.loadVersion).
+ * Parses the job's `bytes` against its `items` and stores the rows as version `version` of `datasetId`, made
+ * current, in one transaction of `db` (see DatasetStore.loadVersion).
  * @throws DatasetFileError, VersionConflictError or TypeError as DatasetStore.loadVersion documents.
  */
 export function loadInto(
   db: DatabaseSync,
-  datasetId: string,
-  version: string,
-  items: ItemSpec[],
-  format: DatasetFormat,
-  bytes: Uint8Array,
+  { datasetId, version, items, format, bytes }: LoadJob,
 ): { contentHash: string; rowCount: number } {
   const { specs, contentHash } = checkLoad(datasetId, version, items, format, bytes);
   // IMMEDIATE takes the write lock first, so a second loader cannot slip the same version in between.
