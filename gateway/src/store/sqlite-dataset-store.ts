@@ -180,7 +180,7 @@ export interface DatasetStoreOptions {
    */
   offThreadRows?: number;
   /**
-   * Files of at least this many bytes are loaded on a thread of their own (a load of 10⁶ rows takes 6–7 s);
+   * Files of at least this many bytes are loaded on a thread of their own (a load of 10⁶ rows takes 4–7 s);
    * smaller ones on the caller's. Default 1 MiB. A store in memory loads everything on the caller's thread.
    */
   offThreadLoadBytes?: number;

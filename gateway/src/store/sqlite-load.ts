@@ -1,8 +1,8 @@
 /**
  * Loading a dataset version into the SQLite store's file — one transaction: the rows, their indexes, the version
  * made current — on the store's own connection (small files) or on a thread of its own
- * ({@link ./sqlite-load-worker.ts}): a load of 10⁶ rows takes 6–7 s, which on the gateway's event loop would hold
- * every other call that long.
+ * ({@link ./sqlite-load-worker.ts}): a load of 10⁶ rows takes seconds (4–7 s on the machine of
+ * docs/PERFORMANCE.md), which on the gateway's event loop would hold every other call that long.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
