@@ -12,6 +12,7 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { AlreadyLogged, SqliteCommitter } from './sqlite-committer.js';
 import { GroupCommit } from './group-commit.js';
+import { InTurn } from '../lib/in-turn.js';
 import {
   ChainWalk,
   GENESIS_HASH,
@@ -27,7 +28,6 @@ import {
   duplicateRequest,
   failBatch,
   groupCommitOptions,
-  InTurn,
   int,
   normalizeEntry,
   rowToAnchor,

@@ -378,22 +378,6 @@ export class ChainWalk {
   }
 }
 
-/** Work run one call at a time, in call order, whatever each one's outcome: both logs record anchors so. */
-export class InTurn {
-  private last: Promise<unknown> = Promise.resolve();
-
-  run<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.last.then(work);
-    this.last = run.catch(() => undefined);
-    return run;
-  }
-
-  /** Resolves once everything started so far has ended. */
-  idle(): Promise<unknown> {
-    return this.last;
-  }
-}
-
 /** The columns of an anchor, in the order of {@link anchorValues} (both logs name them alike). */
 export const ANCHOR_COLUMNS =
   'sequence, first_record, record_count, tree_size, merkle_root, anchor_hash, tx_id, block_number';

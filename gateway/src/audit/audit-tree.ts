@@ -10,6 +10,7 @@
  * the ledger at start, and the background check ({@link ./chain-check.ts}) recomputes every block from its
  * records.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CompactMerkleTree, auditPath, consistencyPath, hashChildren, splitPoint } from '@rdx/client';
 import { LruMap } from '../lib/lru-map.js';
 import type { AuditSink } from '../services.js';
@@ -25,9 +26,6 @@ export const BLOCK = 256;
  * reading them is a short step on the event loop (~0.5 ms), and the hashing yields after every block.
  */
 const CHUNK = 4 * BLOCK;
-
-/** The next turn of the event loop, after the I/O already waiting: requests go on between two blocks. */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Blocks whose leaves are kept after being read for a proof: recent receipts tend to hit the same ones. */
 const CACHED_BLOCKS = 8;
@@ -180,6 +178,7 @@ export class AuditTree {
         this.upper.append(this.tail.root());
         this.cache.set(this.upper.size - 1, this.tail);
         this.tail = new CompactMerkleTree();
+        // The next turn of the event loop, after the I/O already waiting: requests go on between two blocks.
         await nextTurn();
       }
     }

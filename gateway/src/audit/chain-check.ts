@@ -5,6 +5,7 @@
  * rehashing every record took a minute. This check then recomputes every record's hash and link and every
  * block root of the tree from the records, a slice at a time between requests, and reports the first fault.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CompactMerkleTree } from '@rdx/client';
 import { BLOCK, type AuditTree } from './audit-tree.js';
 import type { AuditSink } from '../services.js';
@@ -41,7 +42,7 @@ export async function checkWholeLog(
     }
     opts.progress?.({ checked: to, total });
     // Requests waiting meanwhile are served before the next slice.
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
   return undefined;
 }

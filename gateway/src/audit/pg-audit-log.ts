@@ -19,6 +19,7 @@
 import type pg from 'pg';
 import type { PoolClient } from 'pg';
 import { GroupCommit } from './group-commit.js';
+import { InTurn } from '../lib/in-turn.js';
 import {
   anchorFields,
   ChainWalk,
@@ -36,7 +37,6 @@ import {
   duplicateRequest,
   failBatch,
   groupCommitOptions,
-  InTurn,
   int,
   normalizeEntry,
   recordValues,

@@ -6,6 +6,7 @@
  * the file's marks are named, fewest first.
  */
 import crypto from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { readMarks, type MarkReading, type TraceRequests } from '@rdx/client';
 import { recordsBody } from '../enforcement/records-page.js';
 import { scanSince } from '../regulator/audit-stats.js';
@@ -49,7 +50,7 @@ export async function requestsBehind(
   const served = new Map<string, Set<string>>();
   for (const [n, r] of logged.entries()) {
     // The store answers synchronously: let requests through between every few replays.
-    if (n % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
+    if (n % 50 === 49) await nextTurn();
     try {
       const q = JSON.parse(r.query) as LoggedQuery;
       const page = await s.store.query(dataset.id, {

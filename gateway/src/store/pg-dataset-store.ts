@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { PoolClient } from 'pg';
+import { InTurn } from '../lib/in-turn.js';
 import { DatasetFileError, parseDatasetFile } from './dataset-file.js';
 import type {
   AggregateQuery,
@@ -129,7 +130,7 @@ export class PgDatasetStore {
   private readonly versions = new VersionCache('rdx_rows_');
   private readonly cursors: CursorSigner;
   private readonly pageStatements = new StatementNames('rdx_page_');
-  private loads: Promise<unknown> = Promise.resolve();
+  private readonly loads = new InTurn();
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -206,9 +207,7 @@ export class PgDatasetStore {
     format: DatasetFormat,
     bytes: Uint8Array,
   ): Promise<{ contentHash: string; rowCount: number }> {
-    const run = this.loads.then(() => this.load(datasetId, version, items, format, bytes));
-    this.loads = run.catch(() => undefined);
-    return run;
+    return this.loads.run(() => this.load(datasetId, version, items, format, bytes));
   }
 
   /** The dataset's current version, or undefined when none is loaded. */
@@ -339,7 +338,7 @@ export class PgDatasetStore {
 
   /** Waits for a load under way, then closes the connections; the store cannot be used afterwards. */
   close(): Promise<void> {
-    this.closing ??= this.loads.then(() => this.pool.end());
+    this.closing ??= this.loads.idle().then(() => this.pool.end());
     return this.closing;
   }
 

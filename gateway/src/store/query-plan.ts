@@ -273,9 +273,9 @@ export class VersionCache {
  */
 export function indexStatements(table: string, items: readonly ItemSpec[]): string[] {
   return items.flatMap((spec, k) =>
-    !isIndexed(spec)
-      ? []
-      : [`CREATE INDEX IF NOT EXISTS "${indexName(table, k)}" ON "${table}" (${quoteIdent(spec.name)})`],
+    isIndexed(spec)
+      ? [`CREATE INDEX IF NOT EXISTS "${indexName(table, k)}" ON "${table}" (${quoteIdent(spec.name)})`]
+      : [],
   );
 }
 

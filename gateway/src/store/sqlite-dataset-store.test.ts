@@ -323,24 +323,18 @@ describe('dataset store', () => {
       expect(page.rows).to.deep.equal([{ n: 3 }, { n: 7 }]);
 
       // Refused with the same error, class and all, as on the store's own connection; nothing stored.
-      const refusal = async (load: () => unknown): Promise<unknown> => {
-        try {
-          await load();
-        } catch (err) {
-          return err;
-        }
-        return expect.fail('expected the load to be refused');
-      };
       const bad = enc('n,g\n1,a\nx,b\n');
-      const onThread = await refusal(() => store.loadVersionOffThread('bad', '1', items, 'csv', bad));
-      const onConnection = await refusal(() => here.loadVersion('bad', '1', items, 'csv', bad));
+      const onThread = await store
+        .loadVersionOffThread('bad', '1', items, 'csv', bad)
+        .catch((err: unknown) => err);
+      const onConnection = fileError(() => here.loadVersion('bad', '1', items, 'csv', bad));
       expect(onThread).to.be.instanceOf(DatasetFileError).and.deep.include({ line: 3, row: 2, item: 'n' });
-      expect((onThread as Error).message).to.equal((onConnection as Error).message);
+      expect((onThread as Error).message).to.equal(onConnection.message);
       expect(store.currentVersion('bad')).to.equal(undefined);
       const other = enc('n,g\n1,a\n');
-      expect(
-        await refusal(() => store.loadVersionOffThread('big', '1', items, 'csv', other)),
-      ).to.be.instanceOf(VersionConflictError);
+      await expect(store.loadVersionOffThread('big', '1', items, 'csv', other)).to.be.rejectedWith(
+        VersionConflictError,
+      );
       // Two at once: one after the other, both stored.
       const [a, b] = await Promise.all(
         ['a', 'b'].map((id) => store.loadVersionOffThread(id, '1', items, 'csv', bytes)),

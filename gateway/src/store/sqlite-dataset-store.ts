@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DatabaseSync, type SQLInputValue, type SQLOutputValue } from 'node:sqlite';
+import { InTurn } from '../lib/in-turn.js';
 import { LruMap } from '../lib/lru-map.js';
 import { runAggregate, fromColumn, type AggregateJob } from './sqlite-aggregate.js';
 import { loadInto, loadOnThread } from './sqlite-load.js';
@@ -207,8 +208,8 @@ export class DatasetStore {
   private readonly aggregator: SqliteAggregator | undefined;
   private readonly offThreadRows: number;
   private readonly offThreadLoadBytes: number | undefined;
-  /** The load on a thread under way, if any: the next one starts after it. */
-  private loading: Promise<unknown> = Promise.resolve();
+  /** Loads on threads, one after the other. */
+  private readonly loading = new InTurn();
 
   private constructor(
     private readonly db: DatabaseSync,
@@ -217,9 +218,10 @@ export class DatasetStore {
     opts: DatasetStoreOptions,
   ) {
     this.offThreadRows = opts.offThreadRows ?? 10_000;
-    this.offThreadLoadBytes = path === ':memory:' ? undefined : (opts.offThreadLoadBytes ?? 1024 * 1024);
-    this.aggregator =
-      path === ':memory:' ? undefined : new SqliteAggregator(path, (job) => runAggregate(db, job));
+    // Other threads open the file with connections of their own; a store in memory has no file to share.
+    const inFile = path !== ':memory:';
+    this.offThreadLoadBytes = inFile ? (opts.offThreadLoadBytes ?? 1024 * 1024) : undefined;
+    this.aggregator = inFile ? new SqliteAggregator(path, (job) => runAggregate(db, job)) : undefined;
     this.cursors = new CursorSigner(cursorKey);
     this.statements = new StatementCache(db);
     // A page's rows are copied into objects of their own at once: as arrays, node:sqlite makes no object with
@@ -319,11 +321,9 @@ export class DatasetStore {
     if (this.offThreadLoadBytes === undefined || bytes.byteLength < this.offThreadLoadBytes)
       return this.loadVersion(datasetId, version, items, format, bytes);
     // The next waits for this one rather than for the file's write lock, which a long load holds past its timeout.
-    const loading = this.loading.then(() =>
+    const loaded = await this.loading.run(() =>
       loadOnThread(this.path, { datasetId, version, items, format, bytes }),
     );
-    this.loading = loading.catch(() => undefined);
-    const loaded = await loading;
     this.lookup(datasetId);
     return loaded;
   }
