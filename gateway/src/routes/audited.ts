@@ -198,12 +198,13 @@ export async function allowStream(
   // through the response and its compression.
   let piece: string[] = [];
   let length = 0;
+  const canWrite = backpressure(res);
   const write = async (): Promise<void> => {
     const ok = res.write(piece.join(''));
     piece = [];
     length = 0;
     // Respect backpressure: a slow reader does not make the gateway buffer the whole file.
-    if (!ok) await drainedOrClosed(res);
+    if (!ok) await canWrite();
   };
   for await (const chunk of chunks) {
     if (res.destroyed) return; // the client went away
@@ -219,17 +220,25 @@ export async function allowStream(
 /** Characters of a streamed answer written at once. */
 const STREAM_PIECE = 64 * 1024;
 
-/** Resolves when `res` can take more, or has closed; the listener not called is removed. */
-function drainedOrClosed(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
+/**
+ * A wait for `res` to take more (or to have closed), with one `drain` and one `close` listener for the whole answer.
+ * A listener per wait would pile up: the compression middleware moves `drain` listeners onto its zlib stream, where
+ * `res.off` cannot reach them (Node warned past ten, one per 64 K piece).
+ */
+function backpressure(res: Response): () => Promise<void> {
+  let closed = false;
+  let wake: (() => void) | undefined;
+  const woken = (): void => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  res.on('drain', woken);
+  res.on('close', () => {
+    closed = true;
+    woken();
   });
+  return () => (closed ? Promise.resolve() : new Promise((resolve) => (wake = resolve)));
 }
 
 /** A durable record of an attributed request goes past the misuse monitor (issue 17). */

@@ -161,6 +161,35 @@ describe('downloads and loading dataset versions', () => {
     }
   });
 
+  it('a download larger than many pieces is compressed for a client that asks, without piling up listeners', async () => {
+    const g = await startHarness();
+    const warnings: Error[] = [];
+    const warned = (w: Error): number => warnings.push(w);
+    process.on('warning', warned);
+    try {
+      const rows = openRows(40_000);
+      const csv = toCsv(
+        OPEN_ITEMS.map((i) => i.name),
+        rows,
+      );
+      g.store.loadVersion(DS.OPEN, 'big', OPEN_ITEMS, 'csv', Buffer.from(csv));
+      expect(csv.length, 'more than eleven pieces of 64 K, each a wait for the compressor').to.be.above(
+        12 * 65_536,
+      );
+      const reply = await g.get(`/v1/open/datasets/${DS.OPEN}/download`, {
+        headers: { 'accept-encoding': 'gzip' },
+      });
+      expect(reply.status).to.equal(200);
+      expect(reply.headers.get('content-encoding')).to.equal('gzip');
+      expect(reply.text, 'byte for byte the file, after fetch took the gzip off').to.equal(csv);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on a later tick
+      expect(warnings.map((w) => `${w.name}: ${w.message}`)).to.deep.equal([]);
+    } finally {
+      process.off('warning', warned);
+      await g.close();
+    }
+  });
+
   it('a new version of the unconditional dataset replaces the download', async () => {
     assertOk(await h.load(DS.OPEN, 'v2', h.files.openV2));
     const reply = await h.get(`/v1/open/datasets/${DS.OPEN}/download`);
