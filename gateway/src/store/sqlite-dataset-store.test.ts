@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { Worker } from 'node:worker_threads';
 import { testPostgres, uniqueNamespace } from '../testing/postgres.js';
 import { DatasetFileError, parseDatasetFile } from './dataset-file.js';
@@ -20,8 +20,10 @@ import {
   type DatasetStoreOptions,
   filterParts,
   pageStatement,
-  readThroughIndex,
+  pageWay,
+  type FilterSql,
 } from './sqlite-dataset-store.js';
+import { ZONE_ROWS } from './sqlite-zones.js';
 import {
   ENTITY_ITEMS,
   datasetStoreSuite,
@@ -195,15 +197,18 @@ describe('dataset store', () => {
       /** How SQLite runs the store's page statement for these filters, read `through` an index when asked. */
       const plan = (filters: object[], through = false): string => {
         const where = filterParts(filters, version);
+        const index = where.find((p) => p.indexed);
         const { sql, params } = pageStatement(
           version,
           [ENTITY_ITEMS[1]!],
           where,
-          through ? where.find((p) => p.indexed) : undefined,
+          through && index ? { way: 'index', through: index } : { way: 'table' },
+          0,
+          101,
         );
         return db
           .prepare(`EXPLAIN QUERY PLAN ${sql}`)
-          .all(0, ...params, 101)
+          .all(...params)
           .map((r) => String(r.detail))
           .join('; ');
       };
@@ -244,8 +249,13 @@ describe('dataset store', () => {
 
       // Which filter the store reads through its index, given how many rows each matches.
       // At 10⁶ rows and pages of 100, up to √(101·10⁶/cost) matches; at 1000 rows, up to √(101·1000/cost).
-      const choice = (filters: object[], rows: number, matches: number): string | undefined =>
-        readThroughIndex(filterParts(filters, version), rows, 100, (_, upTo) => Math.min(matches, upTo))?.sql;
+      const choice = (filters: object[], rows: number, matches: number): string | undefined => {
+        const way = pageWay(filterParts(filters, version), rows, 100, {
+          matches: (_, upTo) => Math.min(matches, upTo),
+          inZones: () => ({ rows, from: 0 }),
+        });
+        return way.way === 'index' ? way.through.sql : undefined;
+      };
       const staffAbove: Filter[] = [{ item: 'staff', op: 'gt', value: 990 }];
       const large = Math.ceil(Math.sqrt((101 * 1e6) / SORTED_MATCH_COST));
       expect(large).to.be.within(7000, 7200);
@@ -275,6 +285,120 @@ describe('dataset store', () => {
       expect(indexes()).to.deep.equal([]);
       DatasetStore.open(file).close();
       expect(indexes()).to.have.length(6);
+      db.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('SQLite: a filter whose matches sit together reads only the blocks of rows that may match (zone map), in page order; an older store gets its map at open', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-store-zones-'));
+    const file = path.join(dir, 'datasets.db');
+    try {
+      // 10 000 rows in order of staff (= row number); names 丽水企业<n>, so "丽水企业9" picks the rows 9, 90-99,
+      // 900-999 and 9000-9999: at the start of the table and at its end, nothing between.
+      const ROWS = 10_000;
+      const lines = ['uscc,entity_name,district,registered_capital,staff,registered_on,active'];
+      for (let n = 1; n <= ROWS; n++)
+        lines.push(
+          `U${String(n).padStart(5, '0')},丽水企业${n},${['莲都区', '青田县'][n % 2]},${n},${n},2020-01-01,true`,
+        );
+      const store = DatasetStore.open(file);
+      store.loadVersion('entities', '1', ENTITY_ITEMS, 'csv', enc(lines.join('\n') + '\n'));
+      const db = new DatabaseSync(file);
+      const table = `rows_${Number(db.prepare(`SELECT id FROM versions WHERE dataset_id = 'entities'`).get()!.id)}`;
+      const zones = (): Record<string, unknown>[] =>
+        db.prepare(`SELECT _lo, _hi, _min4, _max4, _min1, _max1 FROM "${table}_z" ORDER BY _hi`).all();
+      // Blocks in order, without gaps, each with its least and greatest staff and name (text order).
+      const blocks = zones();
+      expect(blocks).to.have.length(Math.ceil(ROWS / ZONE_ROWS));
+      blocks.forEach((b, k) => {
+        const [lo, hi] = [k * ZONE_ROWS + 1, Math.min((k + 1) * ZONE_ROWS, ROWS)];
+        expect(b).to.deep.include({ _lo: lo, _hi: hi, _min4: lo, _max4: hi });
+        const names = Array.from({ length: hi - lo + 1 }, (_, i) => `丽水企业${lo + i}`).sort();
+        expect([b._min1, b._max1]).to.deep.equal([names[0], names.at(-1)]);
+      });
+
+      const version = { table, items: ENTITY_ITEMS, byName: new Map(ENTITY_ITEMS.map((i) => [i.name, i])) };
+      const staffAbove9000 = [{ item: 'staff', op: 'gt', value: 9000 }];
+      const prefix9 = [{ item: 'entity_name', op: 'prefix', value: '丽水企业9' }];
+      /** The way the store reads a page of 100 for these filters, given its real counts. */
+      const wayOf = (filters: object[]): string => {
+        const where: FilterSql[] = filterParts(filters, version);
+        const counted = (sql: string, params: SQLInputValue[]): number =>
+          Number(db.prepare(sql).get(...params)!.n);
+        return pageWay(where, ROWS, 100, {
+          matches: (indexed, upTo) =>
+            Math.min(
+              upTo,
+              counted(`SELECT count(*) AS n FROM "${table}" WHERE ${indexed.sql}`, indexed.params),
+            ),
+          inZones: (z) => ({
+            rows: counted(
+              `SELECT coalesce(sum(_hi - _lo + 1), 0) AS n FROM "${table}_z" WHERE ${z.map((c) => c.sql).join(' AND ')}`,
+              z.flatMap((c) => c.params),
+            ),
+            from: 0,
+          }),
+        }).way;
+      };
+      expect(wayOf(staffAbove9000), '1000 matches, in the last few blocks').to.equal('zones');
+      expect(wayOf(prefix9), '1111 matches, in a few blocks at either end').to.equal('zones');
+      expect(wayOf([{ item: 'staff', op: 'gt', value: 9990 }]), 'ten matches').to.equal('index');
+      expect(wayOf([{ item: 'staff', op: 'gt', value: 10 }]), 'nearly every block').to.equal('table');
+      expect(wayOf([{ item: 'district', op: 'in', value: ['莲都区'] }]), 'every block').to.equal('table');
+      expect(wayOf([{ item: 'staff', op: 'ne', value: 1 }]), 'no zone test').to.equal('table');
+      // SQLite goes through the blocks in order, each by its range of rows: nothing sorted, no row outside them.
+      const where = filterParts(staffAbove9000, version);
+      const { sql, params } = pageStatement(
+        version,
+        [ENTITY_ITEMS[1]!],
+        where,
+        { way: 'zones', from: 0 },
+        0,
+        101,
+      );
+      const plan = db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...params)
+        .map((r) => String(r.detail))
+        .join('; ');
+      expect(plan).to.match(new RegExp(`SEARCH ${table}_z USING INTEGER PRIMARY KEY \\(rowid>\\?\\)`));
+      expect(plan).to.match(
+        new RegExp(`SEARCH ${table} USING INTEGER PRIMARY KEY \\(rowid>\\? AND rowid<\\?\\)`),
+      );
+      expect(plan).not.to.match(/TEMP B-TREE/);
+
+      /** Every row a filter picks, page after page, as the store gives them. */
+      const pagedStaff = (s: DatasetStore, filters: object[], limit: number): unknown[] => {
+        const out: unknown[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = s.query('entities', { fields: ['staff'], filters, limit, cursor } as never);
+          out.push(...page.rows.map((r) => r.staff));
+          cursor = page.nextCursor;
+        } while (cursor !== undefined);
+        return out;
+      };
+      const range = (from: number, to: number): number[] =>
+        Array.from({ length: to - from + 1 }, (_, i) => from + i);
+      expect(pagedStaff(store, staffAbove9000, 100)).to.deep.equal(range(9001, 10_000));
+      // Pages that cross from the first block over the skipped ones to the last two.
+      expect(pagedStaff(store, prefix9, 70)).to.deep.equal([
+        9,
+        ...range(90, 99),
+        ...range(900, 999),
+        ...range(9000, 9999),
+      ]);
+      expect(pagedStaff(store, [{ item: 'staff', op: 'gt', value: 20_000 }], 100)).to.deep.equal([]);
+      store.close();
+
+      // A store whose version was loaded before zone maps were made gets its map when it opens: the same map.
+      db.exec(`DROP TABLE "${table}_z"`);
+      const reopened = DatasetStore.open(file);
+      expect(zones()).to.deep.equal(blocks);
+      expect(pagedStaff(reopened, prefix9, 500)).to.have.length(1111);
+      reopened.close();
       db.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

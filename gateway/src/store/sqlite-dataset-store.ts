@@ -16,6 +16,7 @@ import { runAggregate, fromColumn, type AggregateJob } from './sqlite-aggregate.
 import { loadInto, loadOnThread } from './sqlite-load.js';
 import { SqliteAggregator } from './sqlite-aggregator.js';
 import { StatementCache } from './statement-cache.js';
+import { hasZones, writeZones, zoneCondition, zoneTable } from './sqlite-zones.js';
 import type {
   AggregateQuery,
   AggregateResult,
@@ -69,6 +70,8 @@ export interface FilterSql {
    * that index. Read that way, the matches come in the item's order and are sorted into page order first.
    */
   indexed?: { sql: string; params: SQLInputValue[]; index: string };
+  /** The condition on a block of rows that some of them may pass this filter ({@link zoneCondition}). */
+  zone?: { sql: string; params: SQLInputValue[] };
 }
 
 /** One filter of a query on version `v`; `where` names it in errors. */
@@ -84,7 +87,8 @@ function filterSql(
   // page is full (a no-op on the value: SQLite compares it as stored) — unless the query finds few matches
   // ({@link DatasetStore.query}) and reads them through the index instead.
   if (plan.op === 'eq') return { sql: `${plan.column} = ?`, params: [plan.value], equality: true };
-  const index = isIndexed(plan.spec) ? indexName(v.table, v.items.indexOf(plan.spec)) : undefined;
+  const k = v.items.indexOf(plan.spec);
+  const index = isIndexed(plan.spec) ? indexName(v.table, k) : undefined;
   const condition = (column: string): { sql: string; params: SQLInputValue[] } => {
     switch (plan.op) {
       case 'in':
@@ -105,7 +109,10 @@ function filterSql(
   // Inequality picks out rows only by what they are not: an index does not help it.
   if (index === undefined || plan.op === 'ne') return scanned;
   const exact = condition(plan.column);
-  if (plan.op !== 'prefix') return { ...scanned, indexed: { ...exact, index } };
+  if (plan.op !== 'prefix') {
+    const zone = zoneCondition(plan.op, k, plan.op === 'in' ? plan.values : [plan.value]);
+    return { ...scanned, indexed: { ...exact, index }, ...(zone && { zone }) };
+  }
   // A prefix as a range the index can seek (text in code-point order), its exact test kept.
   const above = textAfterPrefix(plan.value);
   const range = above === undefined ? `${plan.column} >= ?` : `${plan.column} >= ? AND ${plan.column} < ?`;
@@ -116,6 +123,7 @@ function filterSql(
       params: [plan.value, ...(above === undefined ? [] : [above]), ...exact.params],
       index,
     },
+    zone: zoneCondition('prefix', k, [plan.value], above),
   };
 }
 
@@ -131,46 +139,94 @@ export function filterParts(
 }
 
 /**
- * A page's statement: its SQL, whose parameters are the cursor's `_rid`, then `params`, then the row limit; its
- * rows `_rid` first, then `fields`. With `through`, that filter is read through its item's index.
+ * How a page is read. `table`: the table in page order, SQLite reading an equality's index by itself; `index`:
+ * filter `through` read through its item's index, its matches sorted into page order; `zones`: the table in page
+ * order, only the blocks of rows whose zone map says they may match ({@link zoneCondition}).
+ */
+export type PageWay =
+  | { way: 'table' }
+  | { way: 'index'; through: FilterSql }
+  | { way: 'zones'; from: number /** the rows up to this `_rid` are in no such block */ };
+
+/**
+ * A page's statement on version `v`, read `way`: its SQL and parameters, for the rows after `_rid` `after`, at
+ * most `limit`; its rows `_rid` first, then `fields`.
  */
 export function pageStatement(
   v: Pick<LoadedVersion, 'table'>,
   fields: readonly ItemSpec[],
   where: readonly FilterSql[],
-  through?: FilterSql,
+  way: PageWay,
+  after: number,
+  limit: number,
 ): { sql: string; params: SQLInputValue[] } {
+  const through = way.way === 'index' ? way.through : undefined;
   const parts = where.map((p) => (p === through && p.indexed ? p.indexed : p));
+  const columns = `_rid, ${fields.map((f) => quoteIdent(f.name)).join(', ')}`;
+  const conditions = ['_rid > ?', ...parts.map((p) => p.sql)].join(' AND ');
+  const params = [after, ...parts.flatMap((p) => p.params), limit];
+  if (way.way !== 'zones')
+    return {
+      sql:
+        `SELECT ${columns} FROM "${v.table}"` +
+        (through?.indexed ? ` INDEXED BY "${through.indexed.index}" ` : ' ') +
+        `WHERE ${conditions} ORDER BY _rid LIMIT ?`,
+      params,
+    };
+  // The blocks in order (CROSS JOIN keeps them the outer loop), each read by its rows' range: rows come in page
+  // order without a sort, and SQLite stops once the page is full.
+  const zones = where.flatMap((p) => (p.zone ? [p.zone] : []));
   return {
     sql:
-      `SELECT _rid, ${fields.map((f) => quoteIdent(f.name)).join(', ')} FROM "${v.table}"` +
-      (through?.indexed ? ` INDEXED BY "${through.indexed.index}" ` : ' ') +
-      `WHERE ${['_rid > ?', ...parts.map((p) => p.sql)].join(' AND ')} ORDER BY _rid LIMIT ?`,
-    params: parts.flatMap((p) => p.params),
+      `SELECT ${columns} FROM "${zoneTable(v.table)}" CROSS JOIN "${v.table}" ` +
+      `WHERE ${['_hi > ?', ...zones.map((z) => z.sql)].join(' AND ')} AND _rid BETWEEN _lo AND _hi ` +
+      `AND ${conditions} ORDER BY _hi, _rid LIMIT ?`,
+    params: [Math.max(after, way.from), ...zones.flatMap((z) => z.params), ...params],
   };
 }
 
+/** Blocks of a version's rows: how many rows they hold, and the `_rid` before the first. */
+export interface ZoneSpan {
+  rows: number;
+  from: number;
+}
+
+/** What {@link pageWay} asks of the store about a version. */
+export interface PageWayCounts {
+  /** How many rows a filter matches, counted through its index up to `upTo`. */
+  matches(indexed: NonNullable<FilterSql['indexed']>, upTo: number): number;
+  /** The blocks whose zone map passes all of `zones`: how many rows they hold, and the `_rid` before the first. */
+  inZones(zones: readonly NonNullable<FilterSql['zone']>[]): ZoneSpan;
+}
+
 /**
- * The filter of a page to read through its item's index, if any: when no equality picks an index already, the
- * first filter an index can serve, if fetching and sorting its matches costs less than reading the table in page
- * order until the page is full. With m matches spread through a table of n rows, a page of `limit` rows reads
- * about (limit + 1)·n/m of them, and the index way costs m·{@link SORTED_MATCH_COST}: the index way wins below
- * m = √((limit + 1)·n / cost) — at 10⁶ rows and pages of 100, ~7100 matches; one match reads the whole table
- * (62-69 ms at 10⁶ rows) where the index finds it at once. `matches(indexed, upTo)` counts a filter's rows
- * through its index, up to `upTo`.
+ * How to read a page of a version of `rows` rows. An equality picks its index (SQLite does, `table`). Otherwise
+ * the rows to read are those of the blocks the filters' zone map conditions pass (all, without such a filter), and
+ * the first filter an index can serve is read through it if fetching and sorting its matches costs less than
+ * reading those rows in page order until the page is full: with m matches spread through r rows, a page of
+ * `limit` rows reads about (limit + 1)·r/m of them, and the index way costs m·{@link SORTED_MATCH_COST}, so the
+ * index way wins below m = √((limit + 1)·r / cost) — at 10⁶ rows and pages of 100, ~7100 matches; one match reads
+ * the whole table (62-69 ms at 10⁶ rows) where the index finds it at once. Else the blocks that may match, when
+ * the zone map leaves some out (`zones`); else the whole table.
  */
-export function readThroughIndex(
+export function pageWay(
   where: readonly FilterSql[],
   rows: number,
   limit: number,
-  matches: (indexed: NonNullable<FilterSql['indexed']>, upTo: number) => number,
-): FilterSql | undefined {
-  if (where.some((p) => p.equality)) return undefined;
+  counts: PageWayCounts,
+): PageWay {
+  if (where.some((p) => p.equality)) return TABLE_WAY;
+  const zones = where.flatMap((p) => (p.zone ? [p.zone] : []));
+  const span = zones.length > 0 ? counts.inZones(zones) : { rows, from: 0 };
   const candidate = where.find((p) => p.indexed !== undefined);
-  if (candidate?.indexed === undefined) return undefined;
-  const crossover = Math.ceil(Math.sqrt(((limit + 1) * rows) / SORTED_MATCH_COST));
-  return matches(candidate.indexed, crossover) < crossover ? candidate : undefined;
+  if (candidate?.indexed !== undefined) {
+    const crossover = Math.ceil(Math.sqrt(((limit + 1) * span.rows) / SORTED_MATCH_COST));
+    if (counts.matches(candidate.indexed, crossover) < crossover) return { way: 'index', through: candidate };
+  }
+  return span.rows < rows ? { way: 'zones', from: span.from } : TABLE_WAY;
 }
+
+const TABLE_WAY: PageWay = { way: 'table' };
 
 /** Options of {@link DatasetStore.open}. */
 export interface DatasetStoreOptions {
@@ -204,6 +260,8 @@ export class DatasetStore {
   private readonly pageStatements: StatementCache;
   /** How many rows a filter matches ({@link matchCount}), by version, condition and values. */
   private readonly matchCounts = new LruMap<string, { n: number; upTo: number }>(4096);
+  /** The blocks a filter's zone map conditions pass ({@link inZones}), the same way. */
+  private readonly zoneSpans = new LruMap<string, ZoneSpan>(4096);
   /** Computes large computed results off the caller's thread (file-backed stores only). */
   private readonly aggregator: SqliteAggregator | undefined;
   private readonly offThreadRows: number;
@@ -236,8 +294,19 @@ export class DatasetStore {
     for (const r of rows) {
       const v = this.versions.get(r);
       this.current.set(String(r.dataset_id), v);
-      // A version loaded before its items were indexed is indexed now, once (seconds at 10⁶ rows).
+      // A version loaded before its items were indexed is indexed now, once (seconds at 10⁶ rows); likewise its
+      // zone map, in one transaction (a part of one would hide rows). A store with both takes no write lock.
       for (const ddl of indexStatements(v.table, v.items)) db.exec(ddl);
+      if (!hasZones(db, v.table)) {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          writeZones(db, v.table, v.items); // asks again: another gateway on this file may have written it since
+          db.exec('COMMIT');
+        } catch (e) {
+          if (db.isTransaction) db.exec('ROLLBACK');
+          throw e;
+        }
+      }
     }
   }
 
@@ -346,16 +415,13 @@ export class DatasetStore {
     const v = this.require(datasetId);
     const { fields, after } = planPage(q, v, this.cursors);
     const where = filterParts(q.filters, v);
-    const { sql, params } = pageStatement(
-      v,
-      fields,
-      where,
-      readThroughIndex(where, v.rowCount, q.limit, (indexed, upTo) => this.matchCount(v, indexed, upTo)),
-    );
+    const way = pageWay(where, v.rowCount, q.limit, {
+      matches: (indexed, upTo) => this.matchCount(v, indexed, upTo),
+      inZones: (zones) => this.inZones(v, zones),
+    });
     // One row more than asked tells whether another page exists without an empty last page.
-    const found = this.pageStatements
-      .get(sql)
-      .all(after, ...params, q.limit + 1) as unknown as SQLOutputValue[][];
+    const { sql, params } = pageStatement(v, fields, where, way, after, q.limit + 1);
+    const found = this.pageStatements.get(sql).all(...params) as unknown as SQLOutputValue[][];
     const n = Math.min(found.length, q.limit);
     const rows = new Array<Record<string, unknown>>(n);
     for (let i = 0; i < n; i++) {
@@ -467,6 +533,26 @@ export class DatasetStore {
     const n = Number(counted?.n);
     this.matchCounts.set(key, { n, upTo });
     return n;
+  }
+
+  /**
+   * The blocks of version `v` whose zone map passes all of `zones`: how many rows they hold and the `_rid` before
+   * the first (the version's last when none passes); remembered per version and conditions, like {@link matchCount}.
+   */
+  private inZones(v: LoadedVersion, zones: readonly NonNullable<FilterSql['zone']>[]): ZoneSpan {
+    const conditions = zones.map((z) => z.sql).join(' AND ');
+    const key = `${v.id}\0${conditions}\0${JSON.stringify(zones.map((z) => z.params))}`;
+    let span = this.zoneSpans.get(key);
+    if (span === undefined) {
+      const r = this.statements
+        .get(
+          `SELECT sum(_hi - _lo + 1) AS n, min(_lo) - 1 AS start FROM "${zoneTable(v.table)}" WHERE ${conditions}`,
+        )
+        .get(...zones.flatMap((z) => z.params));
+      span = r?.n == null ? { rows: 0, from: v.rowCount } : { rows: Number(r.n), from: Number(r.start) };
+      this.zoneSpans.set(key, span);
+    }
+    return span;
   }
 
   /** The dataset's current version, as remembered. */

@@ -1,6 +1,6 @@
 /**
- * Loading a dataset version into the SQLite store's file — one transaction: the rows, their indexes, the version
- * made current — on the store's own connection (small files) or on a thread of its own
+ * Loading a dataset version into the SQLite store's file — one transaction: the rows, their indexes and zone map,
+ * the version made current — on the store's own connection (small files) or on a thread of its own
  * ({@link ./sqlite-load-worker.ts}): a load of 10⁶ rows takes seconds (4–7 s on the machine of
  * docs/PERFORMANCE.md), which on the gateway's event loop would hold every other call that long.
  */
@@ -16,6 +16,7 @@ import {
   indexStatements,
   quoteIdent,
 } from './query-plan.js';
+import { writeZones } from './sqlite-zones.js';
 
 /** What to load. */
 export interface LoadJob {
@@ -85,6 +86,7 @@ export function loadInto(
     }
     // Built once the rows are in: faster than keeping them up to date row by row.
     for (const ddl of indexStatements(table, specs)) db.exec(ddl);
+    writeZones(db, table, specs);
     db.prepare(`UPDATE versions SET row_count = ? WHERE id = ?`).run(rowCount, Number(lastInsertRowid));
     db.prepare(
       `INSERT INTO current_versions (dataset_id, version_id) VALUES (?, ?)
