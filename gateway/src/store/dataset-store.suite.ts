@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { DatasetFileError } from './dataset-file.js';
 import type {
+  AggregateQuery,
   AggregateResult,
   DatasetFormat,
   DatasetRow,
@@ -663,7 +664,7 @@ export function datasetStoreSuite(backend: StoreBackend): void {
     });
 
     storeTest(
-      'every filter picks the rows its rule picks, page after page in file order (fast-check, every operator and type)',
+      'every filter picks the rows its rule picks, page after page in file order and in computed results (fast-check, every operator and type)',
       async (store) => {
         const items = EVERY_TYPE;
         // Enough rows that SQLite's store reads some filters through their item's index and others from the
@@ -764,6 +765,27 @@ export function datasetStoreSuite(backend: StoreBackend): void {
               }
               const shouldBe = cursor === undefined ? expected : expected.slice(0, 4 * limit);
               expect(got, JSON.stringify(filters)).to.deep.equal(shouldBe);
+              // A computed result over the same rows: counted, and i summed, per value of b (empty first).
+              const result = await store.aggregate('ops', {
+                groupBy: ['b'],
+                measures: [{ op: 'count' }, { op: 'sum', item: 'i' }],
+                filters,
+                minGroupSize: 1,
+              } as AggregateQuery);
+              const groups = [null, false, true].flatMap((b) => {
+                const rowsOfB = expected.filter((r) => r.b === b);
+                const is = rowsOfB.flatMap((r) => (r.i === null ? [] : [r.i as number]));
+                return rowsOfB.length === 0
+                  ? []
+                  : [
+                      {
+                        b,
+                        'count(*)': rowsOfB.length,
+                        'sum(i)': is.length ? is.reduce((a, n) => a + n, 0) : null,
+                      },
+                    ];
+              });
+              expect(result, JSON.stringify(filters)).to.deep.equal({ groups, suppressed: 0 });
             },
           ),
           { numRuns: 150 },

@@ -20,7 +20,9 @@ import {
   type DatasetStoreOptions,
   filterParts,
   pageStatement,
-  pageWay,
+  readWay,
+  resultStatement,
+  type ReadWay,
   type FilterSql,
 } from './sqlite-dataset-store.js';
 import { ZONE_ROWS } from './sqlite-zones.js';
@@ -250,7 +252,7 @@ describe('dataset store', () => {
       // Which filter the store reads through its index, given how many rows each matches.
       // At 10⁶ rows and pages of 100, up to √(101·10⁶/cost) matches; at 1000 rows, up to √(101·1000/cost).
       const choice = (filters: object[], rows: number, matches: number): string | undefined => {
-        const way = pageWay(filterParts(filters, version), rows, 100, {
+        const way = readWay(filterParts(filters, version), rows, 100, {
           matches: (_, upTo) => Math.min(matches, upTo),
           inZones: () => ({ rows, from: 0 }),
         });
@@ -327,7 +329,7 @@ describe('dataset store', () => {
         const where: FilterSql[] = filterParts(filters, version);
         const counted = (sql: string, params: SQLInputValue[]): number =>
           Number(db.prepare(sql).get(...params)!.n);
-        return pageWay(where, ROWS, 100, {
+        return readWay(where, ROWS, 100, {
           matches: (indexed, upTo) =>
             Math.min(
               upTo,
@@ -368,6 +370,37 @@ describe('dataset store', () => {
         new RegExp(`SEARCH ${table} USING INTEGER PRIMARY KEY \\(rowid>\\? AND rowid<\\?\\)`),
       );
       expect(plan).not.to.match(/TEMP B-TREE/);
+      // A computed result per district sorts only the rows its filter's way reads, whichever way; without a
+      // filter SQLite may read the district's index, which then holds all it needs.
+      const resultPlan = (filters: object[], way?: ReadWay): string => {
+        const statement = resultStatement(
+          version,
+          [ENTITY_ITEMS[2]!],
+          ['count(*)'],
+          filterParts(filters, version),
+          way,
+        );
+        return db
+          .prepare(`EXPLAIN QUERY PLAN ${statement.sql}`)
+          .all(...statement.params)
+          .map((r) => String(r.detail))
+          .join('; ');
+      };
+      const districtIndex = new RegExp(`INDEX ${table}_i2\\b`);
+      for (const [filters, way] of [
+        [staffAbove9000, { way: 'zones', from: 0 }],
+        [staffAbove9000, { way: 'index', through: filterParts(staffAbove9000, version)[0]! }],
+        [staffAbove9000, { way: 'table' }],
+      ] as [object[], ReadWay][]) {
+        const p = resultPlan(filters, way);
+        expect(p, way.way)
+          .to.match(/USE TEMP B-TREE FOR GROUP BY/)
+          .and.not.to.match(districtIndex);
+      }
+      expect(resultPlan([{ item: 'staff', op: 'gt', value: 1 }], { way: 'table' })).to.match(
+        /^SCAN rows_\d+;/,
+      );
+      expect(resultPlan([])).to.match(new RegExp(`SCAN ${table} USING COVERING INDEX ${table}_i2`));
 
       /** Every row a filter picks, page after page, as the store gives them. */
       const pagedStaff = (s: DatasetStore, filters: object[], limit: number): unknown[] => {

@@ -139,14 +139,48 @@ export function filterParts(
 }
 
 /**
- * How a page is read. `table`: the table in page order, SQLite reading an equality's index by itself; `index`:
- * filter `through` read through its item's index, its matches sorted into page order; `zones`: the table in page
- * order, only the blocks of rows whose zone map says they may match ({@link zoneCondition}).
+ * How a page's or a computed result's rows are read. `table`: the table in page order, SQLite reading an
+ * equality's index by itself; `index`: filter `through` read through its item's index (for a page, its matches
+ * sorted into page order); `zones`: the table in page order, only the blocks of rows whose zone map says they may
+ * match ({@link zoneCondition}).
  */
-export type PageWay =
+export type ReadWay =
   | { way: 'table' }
   | { way: 'index'; through: FilterSql }
   | { way: 'zones'; from: number /** the rows up to this `_rid` are in no such block */ };
+
+/**
+ * The FROM and WHERE of a statement that reads the rows of version `v` that pass `where` (at least one filter, or
+ * a cursor), after `_rid` `after` if given, read `way`, with their parameters.
+ */
+function rowsRead(
+  v: Pick<LoadedVersion, 'table'>,
+  where: readonly FilterSql[],
+  way: ReadWay,
+  after: number | undefined,
+): { sql: string; params: SQLInputValue[] } {
+  const through = way.way === 'index' ? way.through : undefined;
+  const parts = where.map((p) => (p === through && p.indexed ? p.indexed : p));
+  const conditions = [...(after === undefined ? [] : ['_rid > ?']), ...parts.map((p) => p.sql)].join(' AND ');
+  const params = [...(after === undefined ? [] : [after]), ...parts.flatMap((p) => p.params)];
+  if (way.way !== 'zones')
+    return {
+      sql:
+        `FROM "${v.table}"` +
+        (through?.indexed ? ` INDEXED BY "${through.indexed.index}" ` : ' ') +
+        `WHERE ${conditions}`,
+      params,
+    };
+  // The blocks in order (CROSS JOIN keeps them the outer loop), each read by its rows' range: rows come in page
+  // order without a sort, and a page stops once full.
+  const zones = where.flatMap((p) => (p.zone ? [p.zone] : []));
+  return {
+    sql:
+      `FROM "${zoneTable(v.table)}" CROSS JOIN "${v.table}" ` +
+      `WHERE ${['_hi > ?', ...zones.map((z) => z.sql)].join(' AND ')} AND _rid BETWEEN _lo AND _hi AND ${conditions}`,
+    params: [Math.max(after ?? 0, way.from), ...zones.flatMap((z) => z.params), ...params],
+  };
+}
 
 /**
  * A page's statement on version `v`, read `way`: its SQL and parameters, for the rows after `_rid` `after`, at
@@ -156,32 +190,44 @@ export function pageStatement(
   v: Pick<LoadedVersion, 'table'>,
   fields: readonly ItemSpec[],
   where: readonly FilterSql[],
-  way: PageWay,
+  way: ReadWay,
   after: number,
   limit: number,
 ): { sql: string; params: SQLInputValue[] } {
-  const through = way.way === 'index' ? way.through : undefined;
-  const parts = where.map((p) => (p === through && p.indexed ? p.indexed : p));
-  const columns = `_rid, ${fields.map((f) => quoteIdent(f.name)).join(', ')}`;
-  const conditions = ['_rid > ?', ...parts.map((p) => p.sql)].join(' AND ');
-  const params = [after, ...parts.flatMap((p) => p.params), limit];
-  if (way.way !== 'zones')
-    return {
-      sql:
-        `SELECT ${columns} FROM "${v.table}"` +
-        (through?.indexed ? ` INDEXED BY "${through.indexed.index}" ` : ' ') +
-        `WHERE ${conditions} ORDER BY _rid LIMIT ?`,
-      params,
-    };
-  // The blocks in order (CROSS JOIN keeps them the outer loop), each read by its rows' range: rows come in page
-  // order without a sort, and SQLite stops once the page is full.
-  const zones = where.flatMap((p) => (p.zone ? [p.zone] : []));
+  const read = rowsRead(v, where, way, after);
   return {
     sql:
-      `SELECT ${columns} FROM "${zoneTable(v.table)}" CROSS JOIN "${v.table}" ` +
-      `WHERE ${['_hi > ?', ...zones.map((z) => z.sql)].join(' AND ')} AND _rid BETWEEN _lo AND _hi ` +
-      `AND ${conditions} ORDER BY _hi, _rid LIMIT ?`,
-    params: [Math.max(after, way.from), ...zones.flatMap((z) => z.params), ...params],
+      `SELECT _rid, ${fields.map((f) => quoteIdent(f.name)).join(', ')} ${read.sql} ` +
+      `ORDER BY ${way.way === 'zones' ? '_hi, _rid' : '_rid'} LIMIT ?`,
+    params: [...read.params, limit],
+  };
+}
+
+/**
+ * A computed result's statement on version `v`: per group of `groupBy` values (without, one group) `count(*)` as
+ * `_n` and each of `measures` as `_m<n>`, over the rows that pass `where`, read `way` (without filters, none).
+ */
+export function resultStatement(
+  v: Pick<LoadedVersion, 'table'>,
+  groupBy: readonly ItemSpec[],
+  measures: readonly string[],
+  where: readonly FilterSql[],
+  way: ReadWay | undefined,
+): { sql: string; params: SQLInputValue[] } {
+  const groupColumns = groupBy.map((g) => quoteIdent(g.name));
+  // Unfiltered, SQLite reads a group item's index when it holds all the statement needs (a count per district at
+  // 10⁶ rows: 47–88 ms). Filtered, the rows are read the cheapest way and only the matches sorted into groups (the
+  // unary + keeps SQLite from walking a group item's index instead, fetching every row before testing the
+  // filters: 0.3-0.6 s at 10⁶ rows, whatever the filter).
+  const read =
+    way === undefined ? { sql: `FROM "${v.table}"`, params: [] } : rowsRead(v, where, way, undefined);
+  const groupKeys = groupColumns.map((c) => (way === undefined ? c : `+${c}`)).join(', ');
+  return {
+    sql:
+      `SELECT ${[...groupColumns, 'count(*) AS _n', ...measures.map((m, n) => `${m} AS _m${n}`)].join(', ')} ` +
+      read.sql +
+      (groupColumns.length ? ` GROUP BY ${groupKeys} ORDER BY ${groupKeys}` : ''),
+    params: read.params,
   };
 }
 
@@ -191,8 +237,8 @@ export interface ZoneSpan {
   from: number;
 }
 
-/** What {@link pageWay} asks of the store about a version. */
-export interface PageWayCounts {
+/** What {@link readWay} asks of the store about a version. */
+export interface ReadWayCounts {
   /** How many rows a filter matches, counted through its index up to `upTo`. */
   matches(indexed: NonNullable<FilterSql['indexed']>, upTo: number): number;
   /** The blocks whose zone map passes all of `zones`: how many rows they hold, and the `_rid` before the first. */
@@ -200,33 +246,45 @@ export interface PageWayCounts {
 }
 
 /**
- * How to read a page of a version of `rows` rows. An equality picks its index (SQLite does, `table`). Otherwise
- * the rows to read are those of the blocks the filters' zone map conditions pass (all, without such a filter), and
- * the first filter an index can serve is read through it if fetching and sorting its matches costs less than
- * reading those rows in page order until the page is full: with m matches spread through r rows, a page of
- * `limit` rows reads about (limit + 1)·r/m of them, and the index way costs m·{@link SORTED_MATCH_COST}, so the
- * index way wins below m = √((limit + 1)·r / cost) — at 10⁶ rows and pages of 100, ~7100 matches; one match reads
- * the whole table (62-69 ms at 10⁶ rows) where the index finds it at once. Else the blocks that may match, when
- * the zone map leaves some out (`zones`); else the whole table.
+ * Most matches the store counts to choose how a computed result reads its rows (~0.5 ms of counting on the
+ * caller's thread, once per version and filter).
  */
-export function pageWay(
+export const RESULT_COUNT_LIMIT = 20_000;
+
+/**
+ * How to read a page of `limit` rows — or, with `limit` undefined, every row for a computed result — of a version
+ * of `rows` rows. An equality picks its index (SQLite does, `table`). Otherwise the rows to read are those of the
+ * blocks the filters' zone map conditions pass (all, without such a filter), and the first filter an index can
+ * serve is read through it if fetching its matches costs less than reading those rows in page order: with m
+ * matches spread through r rows, a page of `limit` rows reads about (limit + 1)·r/m of them, and the index way
+ * costs m·{@link SORTED_MATCH_COST} (fetched and sorted into page order), so the index way wins below
+ * m = √((limit + 1)·r / cost) — at 10⁶ rows and pages of 100, ~7100 matches; one match reads the whole table
+ * (62-69 ms at 10⁶ rows) where the index finds it at once. A computed result reads all r rows the table way: the
+ * index wins below r / cost matches (counted up to {@link RESULT_COUNT_LIMIT}). Else the blocks that may match,
+ * when the zone map leaves some out (`zones`); else the whole table.
+ */
+export function readWay(
   where: readonly FilterSql[],
   rows: number,
-  limit: number,
-  counts: PageWayCounts,
-): PageWay {
+  limit: number | undefined,
+  counts: ReadWayCounts,
+): ReadWay {
   if (where.some((p) => p.equality)) return TABLE_WAY;
   const zones = where.flatMap((p) => (p.zone ? [p.zone] : []));
   const span = zones.length > 0 ? counts.inZones(zones) : { rows, from: 0 };
   const candidate = where.find((p) => p.indexed !== undefined);
   if (candidate?.indexed !== undefined) {
-    const crossover = Math.ceil(Math.sqrt(((limit + 1) * span.rows) / SORTED_MATCH_COST));
+    const crossover = Math.ceil(
+      limit === undefined
+        ? Math.min(span.rows / SORTED_MATCH_COST, RESULT_COUNT_LIMIT)
+        : Math.sqrt(((limit + 1) * span.rows) / SORTED_MATCH_COST),
+    );
     if (counts.matches(candidate.indexed, crossover) < crossover) return { way: 'index', through: candidate };
   }
   return span.rows < rows ? { way: 'zones', from: span.from } : TABLE_WAY;
 }
 
-const TABLE_WAY: PageWay = { way: 'table' };
+const TABLE_WAY: ReadWay = { way: 'table' };
 
 /** Options of {@link DatasetStore.open}. */
 export interface DatasetStoreOptions {
@@ -415,10 +473,7 @@ export class DatasetStore {
     const v = this.require(datasetId);
     const { fields, after } = planPage(q, v, this.cursors);
     const where = filterParts(q.filters, v);
-    const way = pageWay(where, v.rowCount, q.limit, {
-      matches: (indexed, upTo) => this.matchCount(v, indexed, upTo),
-      inZones: (zones) => this.inZones(v, zones),
-    });
+    const way = readWay(where, v.rowCount, q.limit, this.counts(v));
     // One row more than asked tells whether another page exists without an empty last page.
     const { sql, params } = pageStatement(v, fields, where, way, after, q.limit + 1);
     const found = this.pageStatements.get(sql).all(...params) as unknown as SQLOutputValue[][];
@@ -456,16 +511,15 @@ export class DatasetStore {
         : `${op}(${column})`,
     );
     const where = filterParts(q.filters, v);
-    const groupColumns = groupBy.map((g) => quoteIdent(g.name));
+    const way = where.length ? readWay(where, v.rowCount, undefined, this.counts(v)) : undefined;
     const job: AggregateJob = {
-      sql:
-        `SELECT ${[...groupColumns, 'count(*) AS _n', ...measures.map((m, n) => `${m.sql} AS _m${n}`)].join(', ')} ` +
-        `FROM "${v.table}"` +
-        (where.length ? ` WHERE ${where.map((p) => p.sql).join(' AND ')}` : '') +
-        (groupColumns.length
-          ? ` GROUP BY ${groupColumns.join(', ')} ORDER BY ${groupColumns.join(', ')}`
-          : ''),
-      params: where.flatMap((p) => p.params),
+      ...resultStatement(
+        v,
+        groupBy,
+        measures.map((m) => m.sql),
+        where,
+        way,
+      ),
       groupBy: groupBy.map(({ name, type }) => ({ name, type })),
       measureKeys: measures.map((m) => m.key),
       minGroupSize: k,
@@ -533,6 +587,14 @@ export class DatasetStore {
     const n = Number(counted?.n);
     this.matchCounts.set(key, { n, upTo });
     return n;
+  }
+
+  /** The counts {@link readWay} asks for, on version `v`. */
+  private counts(v: LoadedVersion): ReadWayCounts {
+    return {
+      matches: (indexed, upTo) => this.matchCount(v, indexed, upTo),
+      inZones: (zones) => this.inZones(v, zones),
+    };
   }
 
   /**
