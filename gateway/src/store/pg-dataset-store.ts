@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { PoolClient } from 'pg';
 import { InTurn } from '../lib/in-turn.js';
+import { LruMap } from '../lib/lru-map.js';
 import { DatasetFileError, parseDatasetFile } from './dataset-file.js';
 import type {
   AggregateQuery,
@@ -45,9 +46,13 @@ import {
   planFilter,
   planPage,
   indexStatements,
+  isIndexed,
   textAfterPrefix,
   quoteIdent,
   tooManyGroups,
+  ZONE_ROWS,
+  zoneTable,
+  zoneTest,
   type LoadedVersion,
 } from './query-plan.js';
 
@@ -131,6 +136,8 @@ export class PgDatasetStore {
   private readonly cursors: CursorSigner;
   private readonly pageStatements = new StatementNames('rdx_page_');
   private readonly loads = new InTurn();
+  /** Where a filter's matches may begin ({@link firstBlock}), by version, tests and values. */
+  private readonly firstBlocks = new LruMap<string, number>(4096);
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -185,8 +192,13 @@ export class PgDatasetStore {
       // sharing the namespace may start together.
       await inTransaction(pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-        for (const v of store.current.values())
+        for (const v of store.current.values()) {
           for (const ddl of indexStatements(v.table, v.items)) await client.query(ddl);
+          // Likewise its zone map, in this transaction (a part of one would hide rows).
+          const found = (await client.query('SELECT to_regclass($1) AS t', [zoneTable(v.table)]))
+            .rows[0] as Row;
+          if (found.t === null) for (const sql of zoneStatements(v.table, v.items)) await client.query(sql);
+        }
       });
       return store;
     });
@@ -228,7 +240,11 @@ export class PgDatasetStore {
     const v = this.require(datasetId);
     const { fields, after } = planPage(q, v, this.cursors);
     const params = new Params();
-    const conditions = [`_rid > ${params.add(after, 'bigint')}`, ...whereClause(q.filters, v.byName, params)];
+    const where = whereClause(q.filters, v.byName, params);
+    // The planner takes matches to be spread through the table, and reads it in page order until the page is full
+    // even when they sit together at its end: the page starts at the first block of the zone map that may hold one.
+    const from = await this.firstBlock(v, q.filters);
+    const conditions = [`_rid > ${params.add(Math.max(after, from), 'bigint')}`, ...where];
     // One row more than asked tells whether another page exists without an empty last page.
     const sql =
       `SELECT _rid, ${fields.map((f) => quoteIdent(f.name)).join(', ')} FROM "${v.table}" ` +
@@ -429,6 +445,7 @@ export class PgDatasetStore {
       // Built once the rows are in, then the statistics by which the planner chooses between an index and the
       // table in page order.
       for (const ddl of indexStatements(table, specs)) await client.query(ddl);
+      for (const sql of zoneStatements(table, specs)) await client.query(sql);
       await client.query(`ANALYZE "${table}"`);
       await client.query(
         `INSERT INTO rdx_dataset_current (namespace, dataset_id, version_id) VALUES ($1, $2, $3)
@@ -448,6 +465,27 @@ export class PgDatasetStore {
     });
     if (loaded.version) this.current.set(datasetId, loaded.version);
     return loaded.result;
+  }
+
+  /**
+   * The `_rid` before the first block of version `v`'s zone map that may hold a row passing `filters` (the last
+   * row's when none may; 0 when the zone map cannot tell); remembered per version, tests and values.
+   */
+  private async firstBlock(v: LoadedVersion, filters: unknown): Promise<number> {
+    const params = new Params();
+    const tests = eachFilter(filters, (f, where) => filterZoneTest(f, v, where, params)).flatMap((t) =>
+      t === undefined ? [] : [t],
+    );
+    if (tests.length === 0) return 0;
+    const sql = `SELECT min(_lo) - 1 AS start FROM "${zoneTable(v.table)}" WHERE ${tests.join(' AND ')}`;
+    const key = `${v.id}\0${sql}\0${JSON.stringify(params.values)}`;
+    let from = this.firstBlocks.get(key);
+    if (from === undefined) {
+      const start = ((await this.pool.query(sql, params.values)).rows[0] as Row | undefined)?.start;
+      from = start === null || start === undefined ? v.rowCount : Number(start);
+      this.firstBlocks.set(key, from);
+    }
+    return from;
   }
 
   /** The dataset's current version, as remembered. */
@@ -491,6 +529,46 @@ function filterSql(f: unknown, items: Map<string, ItemSpec>, where: string, para
       // IS DISTINCT FROM, like SQLite's IS NOT, unlike <>, keeps rows whose value is empty.
       return `${plan.column} ${plan.op === 'ne' ? 'IS DISTINCT FROM' : COMPARISON[plan.op]} ${params.add(plan.value, type)}`;
   }
+}
+
+/** The zone map's test of one filter on version `v` ({@link zoneTest}), if it can tell; `where` names it. */
+function filterZoneTest(
+  f: unknown,
+  v: Pick<LoadedVersion, 'items' | 'byName'>,
+  where: string,
+  params: Params,
+): string | undefined {
+  const plan = planFilter(f, v.byName, where, bindValue);
+  if (!isIndexed(plan.spec)) return undefined;
+  const type = PARAM_TYPE[plan.spec.type];
+  const k = v.items.indexOf(plan.spec);
+  const values = plan.op === 'in' ? plan.values : [plan.value];
+  return zoneTest(
+    plan.op,
+    k,
+    values,
+    (value) => params.add(value, type),
+    plan.op === 'prefix' ? textAfterPrefix(plan.value) : undefined,
+  );
+}
+
+/**
+ * The statements writing version table `table`'s zone map ({@link ZONE_ROWS}): for each block of rows, its first
+ * and last `_rid` and the least and greatest value of each indexed item, in the item's own column type (text by
+ * code point, as the filters compare it).
+ */
+function zoneStatements(table: string, items: readonly ItemSpec[]): string[] {
+  const zoned = items.flatMap((spec, k) =>
+    isIndexed(spec) ? [{ spec, k, column: quoteIdent(spec.name) }] : [],
+  );
+  return [
+    `CREATE TABLE "${zoneTable(table)}" (_hi bigint PRIMARY KEY, _lo bigint NOT NULL${zoned
+      .map(({ spec, k }) => `, _min${k} ${COLUMN_TYPE[spec.type]}, _max${k} ${COLUMN_TYPE[spec.type]}`)
+      .join('')})`,
+    `INSERT INTO "${zoneTable(table)}" SELECT max(_rid), min(_rid)${zoned
+      .map(({ column }) => `, min(${column}), max(${column})`)
+      .join('')} FROM "${table}" GROUP BY (_rid - 1) / ${ZONE_ROWS}`,
+  ];
 }
 
 /** All filters of a query, to be ANDed. */

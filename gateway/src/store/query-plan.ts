@@ -290,6 +290,66 @@ export function indexName(table: string, k: number): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Zone maps
+
+/**
+ * Rows per block of a version's zone map: for each block of rows in file order, the least and the greatest value
+ * of every indexed item ({@link isIndexed}). A page filtered on a range reads the table in page order, and when
+ * the rows that match sit together — a file ordered by registration date, asked for the last year's — the table
+ * way read every row before them (50–60 ms at 10⁶ rows on SQLite, 140–150 ms on PostgreSQL): the zone map tells
+ * which blocks may hold a match. A page may read a block's worth of rows that do not match before its first
+ * match; at 10⁶ rows (3907 blocks) a page of 100 in the last tenth took 84–162 µs on SQLite with blocks of 256
+ * rows, 128–246 µs with blocks of 1024 (by hand, 2026-12-02).
+ */
+export const ZONE_ROWS = 256;
+
+/** Most values of an `in` filter that the zone map is asked about (each a test on every block). */
+export const MAX_ZONE_VALUES = 16;
+
+/** The zone map's table of version table `table`. */
+export function zoneTable(table: string): string {
+  return `${table}_z`;
+}
+
+/**
+ * The test that a block of the zone map may hold a row passing filter `op` on the item at `k` (a block that
+ * cannot is skipped), or undefined where the zone map cannot tell (`ne`, an `in` of many values). `values` are the
+ * filter's values, each written in the SQL by `bind`; `above` for a prefix is {@link textAfterPrefix}. min and max
+ * ignore empty values, which no such filter matches: a block of none is skipped, as it should be.
+ */
+export function zoneTest<V>(
+  op: FilterOp,
+  k: number,
+  values: readonly V[],
+  bind: (value: V | string) => string,
+  above?: string,
+): string | undefined {
+  const [least, greatest] = [`_min${k}`, `_max${k}`];
+  const value = values[0]!;
+  switch (op) {
+    case 'eq':
+      return `${least} <= ${bind(value)} AND ${greatest} >= ${bind(value)}`;
+    case 'lt':
+      return `${least} < ${bind(value)}`;
+    case 'le':
+      return `${least} <= ${bind(value)}`;
+    case 'gt':
+      return `${greatest} > ${bind(value)}`;
+    case 'ge':
+      return `${greatest} >= ${bind(value)}`;
+    case 'prefix':
+      return above === undefined
+        ? `${greatest} >= ${bind(value)}`
+        : `${greatest} >= ${bind(value)} AND ${least} < ${bind(above)}`;
+    case 'in':
+      if (values.length > MAX_ZONE_VALUES) return undefined;
+      return `(${values.map((v) => `(${least} <= ${bind(v)} AND ${greatest} >= ${bind(v)})`).join(' OR ')})`;
+    case 'ne':
+      return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Filters
 
 /**

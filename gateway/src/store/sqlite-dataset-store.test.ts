@@ -11,7 +11,7 @@ import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { Worker } from 'node:worker_threads';
 import { testPostgres, uniqueNamespace } from '../testing/postgres.js';
 import { DatasetFileError, parseDatasetFile } from './dataset-file.js';
-import { VersionConflictError } from './query-plan.js';
+import { VersionConflictError, ZONE_ROWS } from './query-plan.js';
 import type { Filter, ItemSpec } from './dataset-types.js';
 import { parseFilter } from './filter-syntax.js';
 import {
@@ -25,7 +25,6 @@ import {
   type ReadWay,
   type FilterSql,
 } from './sqlite-dataset-store.js';
-import { ZONE_ROWS } from './sqlite-zones.js';
 import {
   ENTITY_ITEMS,
   datasetStoreSuite,
@@ -34,6 +33,9 @@ import {
   type StoreBackend,
 } from './dataset-store.suite.js';
 import { PgDatasetStore } from './pg-dataset-store.js';
+import pg from 'pg';
+import type { DataStore } from '../services.js';
+import type { RowQuery } from './dataset-types.js';
 
 function fileError(fn: () => unknown): DatasetFileError {
   try {
@@ -293,20 +295,54 @@ describe('dataset store', () => {
     }
   });
 
-  it('SQLite: a filter whose matches sit together reads only the blocks of rows that may match (zone map), in page order; an older store gets its map at open', () => {
+  // 10 000 rows in order of staff (= row number); names 丽水企业<n>, so "丽水企业9" picks the rows 9, 90-99,
+  // 900-999 and 9000-9999: at the start of the table and at its end, nothing between.
+  const ROWS = 10_000;
+  const orderedEntities = (): Uint8Array => {
+    const lines = ['uscc,entity_name,district,registered_capital,staff,registered_on,active'];
+    for (let n = 1; n <= ROWS; n++)
+      lines.push(
+        `U${String(n).padStart(5, '0')},丽水企业${n},${['莲都区', '青田县'][n % 2]},${n},${n},2020-01-01,true`,
+      );
+    return enc(lines.join('\n') + '\n');
+  };
+  const staffAbove9000 = [{ item: 'staff', op: 'gt', value: 9000 }];
+  const prefix9 = [{ item: 'entity_name', op: 'prefix', value: '丽水企业9' }];
+  const range = (from: number, to: number): number[] =>
+    Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  /** Every staff a filter picks, page after page, as the store gives them. */
+  const pagedStaff = async (store: DataStore, filters: object[], limit: number): Promise<unknown[]> => {
+    const out: unknown[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.query('entities', { fields: ['staff'], filters, limit, cursor } as RowQuery);
+      out.push(...page.rows.map((r) => r.staff));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return out;
+  };
+  /** The ordered entities' pages for ranges whose matches sit together: every row, in order. */
+  const expectOrderedPages = async (store: DataStore): Promise<void> => {
+    expect(await pagedStaff(store, staffAbove9000, 100)).to.deep.equal(range(9001, 10_000));
+    // Pages that cross from the first blocks over the skipped ones to the last.
+    expect(await pagedStaff(store, prefix9, 70)).to.deep.equal([
+      9,
+      ...range(90, 99),
+      ...range(900, 999),
+      ...range(9000, 9999),
+    ]);
+    expect(await pagedStaff(store, [{ item: 'staff', op: 'gt', value: 20_000 }], 100)).to.deep.equal([]);
+    expect(await pagedStaff(store, [{ item: 'district', op: 'eq', value: '莲都区' }], 1000)).to.have.length(
+      5000,
+    );
+  };
+
+  it('SQLite: a filter whose matches sit together reads only the blocks of rows that may match (zone map), in page order; an older store gets its map at open', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-store-zones-'));
     const file = path.join(dir, 'datasets.db');
     try {
-      // 10 000 rows in order of staff (= row number); names 丽水企业<n>, so "丽水企业9" picks the rows 9, 90-99,
-      // 900-999 and 9000-9999: at the start of the table and at its end, nothing between.
-      const ROWS = 10_000;
-      const lines = ['uscc,entity_name,district,registered_capital,staff,registered_on,active'];
-      for (let n = 1; n <= ROWS; n++)
-        lines.push(
-          `U${String(n).padStart(5, '0')},丽水企业${n},${['莲都区', '青田县'][n % 2]},${n},${n},2020-01-01,true`,
-        );
       const store = DatasetStore.open(file);
-      store.loadVersion('entities', '1', ENTITY_ITEMS, 'csv', enc(lines.join('\n') + '\n'));
+      store.loadVersion('entities', '1', ENTITY_ITEMS, 'csv', orderedEntities());
       const db = new DatabaseSync(file);
       const table = `rows_${Number(db.prepare(`SELECT id FROM versions WHERE dataset_id = 'entities'`).get()!.id)}`;
       const zones = (): Record<string, unknown>[] =>
@@ -322,8 +358,6 @@ describe('dataset store', () => {
       });
 
       const version = { table, items: ENTITY_ITEMS, byName: new Map(ENTITY_ITEMS.map((i) => [i.name, i])) };
-      const staffAbove9000 = [{ item: 'staff', op: 'gt', value: 9000 }];
-      const prefix9 = [{ item: 'entity_name', op: 'prefix', value: '丽水企业9' }];
       /** The way the store reads a page of 100 for these filters, given its real counts. */
       const wayOf = (filters: object[]): string => {
         const where: FilterSql[] = filterParts(filters, version);
@@ -402,35 +436,14 @@ describe('dataset store', () => {
       );
       expect(resultPlan([])).to.match(new RegExp(`SCAN ${table} USING COVERING INDEX ${table}_i2`));
 
-      /** Every row a filter picks, page after page, as the store gives them. */
-      const pagedStaff = (s: DatasetStore, filters: object[], limit: number): unknown[] => {
-        const out: unknown[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = s.query('entities', { fields: ['staff'], filters, limit, cursor } as never);
-          out.push(...page.rows.map((r) => r.staff));
-          cursor = page.nextCursor;
-        } while (cursor !== undefined);
-        return out;
-      };
-      const range = (from: number, to: number): number[] =>
-        Array.from({ length: to - from + 1 }, (_, i) => from + i);
-      expect(pagedStaff(store, staffAbove9000, 100)).to.deep.equal(range(9001, 10_000));
-      // Pages that cross from the first block over the skipped ones to the last two.
-      expect(pagedStaff(store, prefix9, 70)).to.deep.equal([
-        9,
-        ...range(90, 99),
-        ...range(900, 999),
-        ...range(9000, 9999),
-      ]);
-      expect(pagedStaff(store, [{ item: 'staff', op: 'gt', value: 20_000 }], 100)).to.deep.equal([]);
+      await expectOrderedPages(store);
       store.close();
 
       // A store whose version was loaded before zone maps were made gets its map when it opens: the same map.
       db.exec(`DROP TABLE "${table}_z"`);
       const reopened = DatasetStore.open(file);
       expect(zones()).to.deep.equal(blocks);
-      expect(pagedStaff(reopened, prefix9, 500)).to.have.length(1111);
+      expect(await pagedStaff(reopened, prefix9, 500)).to.have.length(1111);
       reopened.close();
       db.close();
     } finally {
@@ -455,6 +468,49 @@ describe('dataset store', () => {
   datasetStoreSuite(sqliteBackend('sqlite'));
   // The same, every computed result on the store's thread of its own (by default only those of large versions).
   datasetStoreSuite(sqliteBackend('sqlite, computed off the event loop', { offThreadRows: 0 }));
+
+  it('PostgreSQL: a page of matches that sit together starts at the first block that may hold one (zone map); an older store gets its map at open', async function () {
+    if (server.url === undefined) {
+      if (server.error) throw server.error;
+      console.log(`      skipped: ${server.skip}`);
+      this.skip();
+    }
+    const namespace = uniqueNamespace('zones');
+    let store = await PgDatasetStore.open(server.url, { namespace });
+    const client = new pg.Client(server.url);
+    await client.connect();
+    try {
+      await store.loadVersion('entities', '1', ENTITY_ITEMS, 'csv', orderedEntities());
+      const id = (await client.query(`SELECT id FROM rdx_dataset_versions WHERE namespace = $1`, [namespace]))
+        .rows[0] as { id: string };
+      const zones = async (): Promise<unknown[]> =>
+        (
+          await client.query(
+            `SELECT _lo::int, _hi::int, _min4::int, _max4::int, _min1, _max1 FROM "rdx_rows_${id.id}_z" ORDER BY _hi`,
+          )
+        ).rows as unknown[];
+      const blocks = await zones();
+      expect(blocks).to.have.length(Math.ceil(ROWS / ZONE_ROWS));
+      expect(blocks.at(-1)).to.deep.equal({
+        _lo: (blocks.length - 1) * ZONE_ROWS + 1,
+        _hi: ROWS,
+        _min4: (blocks.length - 1) * ZONE_ROWS + 1,
+        _max4: ROWS,
+        _min1: '丽水企业10000', // text order
+        _max1: '丽水企业9999',
+      });
+      await expectOrderedPages(store);
+      await store.close();
+      // Loaded before zone maps were made: written when the store opens, the same.
+      await client.query(`DROP TABLE "rdx_rows_${id.id}_z"`);
+      store = await PgDatasetStore.open(server.url, { namespace });
+      expect(await zones()).to.deep.equal(blocks);
+      await expectOrderedPages(store);
+    } finally {
+      await store.close();
+      await client.end();
+    }
+  });
 
   it('SQLite: a large version loads on a thread of its own while the loop runs, refused as on the store’s own connection', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-store-load-'));

@@ -16,7 +16,7 @@ import { runAggregate, fromColumn, type AggregateJob } from './sqlite-aggregate.
 import { loadInto, loadOnThread } from './sqlite-load.js';
 import { SqliteAggregator } from './sqlite-aggregator.js';
 import { StatementCache } from './statement-cache.js';
-import { hasZones, writeZones, zoneCondition, zoneTable } from './sqlite-zones.js';
+import { hasZones, writeZones, zoneCondition } from './sqlite-zones.js';
 import type {
   AggregateQuery,
   AggregateResult,
@@ -43,6 +43,7 @@ import {
   isIndexed,
   quoteIdent,
   textAfterPrefix,
+  zoneTable,
   type LoadedVersion,
 } from './query-plan.js';
 
