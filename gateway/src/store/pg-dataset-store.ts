@@ -243,7 +243,7 @@ export class PgDatasetStore {
     const where = whereClause(q.filters, v.byName, params);
     // The planner takes matches to be spread through the table, and reads it in page order until the page is full
     // even when they sit together at its end: the page starts at the first block of the zone map that may hold one.
-    const from = await this.firstBlock(v, q.filters);
+    const from = where.length === 0 ? 0 : await this.firstBlock(v, q.filters);
     const conditions = [`_rid > ${params.add(Math.max(after, from), 'bigint')}`, ...where];
     // One row more than asked tells whether another page exists without an empty last page.
     const sql =
