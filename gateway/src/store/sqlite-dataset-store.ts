@@ -148,7 +148,11 @@ export function filterParts(
 export type ReadWay =
   | { way: 'table' }
   | { way: 'index'; through: FilterSql }
-  | { way: 'zones'; from: number /** the rows up to this `_rid` are in no such block */ };
+  | {
+      way: 'zones';
+      /** The rows up to this `_rid` are in no block that may match. */
+      from: number;
+    };
 
 /**
  * The FROM and WHERE of a statement that reads the rows of version `v` that pass `where` (at least one filter, or
