@@ -686,6 +686,7 @@ export const OPENAPI = {
                   measures: { type: 'array', items: { type: 'object' } },
                   filter: { type: 'string' },
                 },
+                additionalProperties: false,
               },
             },
           },

@@ -128,6 +128,23 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
     for (const json of bad) assertProblem(await h.post(AGGREGATE, { as: 'AA', json }), 400, 'QUERY_INVALID');
   });
 
+  it('a field the endpoint does not know is QUERY_INVALID, naming it, and spends no privacy budget', async () => {
+    type Groups = { data: Record<string, unknown>[]; privacyBudgetLeft: number };
+    const before = assertOk<Groups>(await h.post(AGGREGATE, { as: 'AA', json: { groupBy: ['district'] } }));
+    // "filters" for "filter": answered as a result over every row, it would have spent ε on the wrong question.
+    const misspelt = await h.post(AGGREGATE, {
+      as: 'AA',
+      json: { groupBy: ['district'], filters: [{ item: 'age', op: 'gt', value: 60 }] },
+    });
+    assertProblem(misspelt, 400, 'QUERY_INVALID');
+    expect((misspelt.body as { detail: string }).detail).to.equal(
+      'unknown field "filters": a computed result takes groupBy, measures and filter',
+    );
+    const after = assertOk<Groups>(await h.post(AGGREGATE, { as: 'AA', json: { groupBy: ['district'] } }));
+    // This harness spends ε 1000 a result: one result's worth between the two, not two.
+    expect(before.privacyBudgetLeft - after.privacyBudgetLeft).to.equal(1000);
+  });
+
   it('a measure that is not an object is QUERY_INVALID, not a 500', async () => {
     await withConsoleErrorSilenced(async () => {
       const reply = await h.post(AGGREGATE, { as: 'AA', json: { measures: [null] } });

@@ -79,6 +79,9 @@ function storeError(err: unknown): Problem {
   throw err;
 }
 
+/** The fields of a computed result's request body. */
+const AGGREGATE_FIELDS = new Set(['groupBy', 'measures', 'filter']);
+
 function notLoaded(datasetId: string): Problem {
   return new Problem('DATA_NOT_LOADED', `Dataset ${datasetId} has no loaded version yet.`);
 }
@@ -325,6 +328,14 @@ export function dataRoutes(s: Services): Router {
     ...jsonBody('16kb'),
     auditedHandler(s, async (req, res, a) => {
       const body = (req.body ?? {}) as { groupBy?: unknown; measures?: unknown; filter?: unknown };
+      // A field the endpoint does not know is refused, not ignored: a misspelt filter ("filters") would compute over
+      // every row, and on restricted data spend the grant's privacy budget on it.
+      const unknown = Object.keys(body).filter((k) => !AGGREGATE_FIELDS.has(k));
+      if (unknown.length)
+        throw new Problem(
+          'QUERY_INVALID',
+          `unknown field ${unknown.map((k) => JSON.stringify(k)).join(', ')}: a computed result takes groupBy, measures and filter`,
+        );
       const groupBy = parseGroupBy(body.groupBy);
       const measures = Array.isArray(body.measures)
         ? body.measures.map(parseMeasure)
