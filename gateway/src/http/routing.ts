@@ -85,6 +85,24 @@ export function jsonBody(limit: string): RequestHandler[] {
 }
 
 /**
+ * Refuses, as `code` (a 400) naming them, the fields of a JSON object that `what` does not take: ignored, a
+ * misspelt field does what the caller did not ask (a computed result over every row, a webhook for every kind).
+ */
+export function onlyFields(
+  body: object,
+  fields: readonly string[],
+  what: string,
+  code: 'QUERY_INVALID' | 'BAD_REQUEST' = 'BAD_REQUEST',
+): void {
+  const unknown = Object.keys(body).filter((k) => !fields.includes(k));
+  if (unknown.length === 0) return;
+  const named = unknown.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 64)));
+  const takes =
+    fields.length > 1 ? `${fields.slice(0, -1).join(', ')} and ${fields.at(-1)}` : fields.join('');
+  throw new Problem(code, `unknown field ${named.join(', ')}: ${what} takes ${takes}`);
+}
+
+/**
  * An integer query parameter within [min, max] (`fallback` when absent).
  * @throws Problem `code` (a 400) naming the parameter and its range
  */

@@ -9,7 +9,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { canonicalJson } from '@rdx/client';
 import type { Router, Request } from 'express';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
-import { apiRouter, jsonBody } from '../http/routing.js';
+import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
 import { authenticate } from '../http/authenticate.js';
 import { requestIdOf } from '../http/security.js';
 import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
@@ -78,9 +78,6 @@ function storeError(err: unknown): Problem {
   if (err instanceof DatasetNotLoadedError) return notLoaded(err.datasetId);
   throw err;
 }
-
-/** The fields of a computed result's request body. */
-const AGGREGATE_FIELDS = new Set(['groupBy', 'measures', 'filter']);
 
 function notLoaded(datasetId: string): Problem {
   return new Problem('DATA_NOT_LOADED', `Dataset ${datasetId} has no loaded version yet.`);
@@ -328,14 +325,9 @@ export function dataRoutes(s: Services): Router {
     ...jsonBody('16kb'),
     auditedHandler(s, async (req, res, a) => {
       const body = (req.body ?? {}) as { groupBy?: unknown; measures?: unknown; filter?: unknown };
-      // A field the endpoint does not know is refused, not ignored: a misspelt filter ("filters") would compute over
-      // every row, and on restricted data spend the grant's privacy budget on it.
-      const unknown = Object.keys(body).filter((k) => !AGGREGATE_FIELDS.has(k));
-      if (unknown.length)
-        throw new Problem(
-          'QUERY_INVALID',
-          `unknown field ${unknown.map((k) => JSON.stringify(k)).join(', ')}: a computed result takes groupBy, measures and filter`,
-        );
+      // Refused, not ignored: a misspelt filter ("filters") would compute over every row, and on restricted data
+      // spend the grant's privacy budget on it.
+      onlyFields(body, ['groupBy', 'measures', 'filter'], 'a computed result', 'QUERY_INVALID');
       const groupBy = parseGroupBy(body.groupBy);
       const measures = Array.isArray(body.measures)
         ? body.measures.map(parseMeasure)

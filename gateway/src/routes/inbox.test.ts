@@ -76,6 +76,11 @@ describe('inbox and webhooks (issue 13)', () => {
     assertProblem(await h.get('/v1/inbox?after=-1', { as: 'AA' }), 400, 'BAD_REQUEST');
     assertProblem(await h.post('/v1/inbox/read', { as: 'AA', json: { ids: [] } }), 400, 'BAD_REQUEST');
     assertProblem(await h.post('/v1/inbox/read', { as: 'AA', json: { ids: [1] } }), 400, 'BAD_REQUEST');
+    const extra = await h.post('/v1/inbox/read', { as: 'AA', json: { ids: ['n1'], all: true } });
+    assertProblem(extra, 400, 'BAD_REQUEST');
+    expect((extra.body as { detail: string }).detail).to.equal(
+      'unknown field "all": marking notifications read takes ids',
+    );
   });
 
   it('a body reads its inbox with its admin or reviewer signature; a client identity, another org or no signature is refused', async () => {
@@ -232,6 +237,16 @@ describe('inbox and webhooks (issue 13)', () => {
       'BAD_REQUEST',
     );
     assertProblem(await h.post('/v1/webhooks', { json: { url: 'https://x.cn/' } }), 401, 'TOKEN_MISSING');
+    // "kind" for "kinds": taken as no kinds, it would have subscribed the webhook to every kind.
+    const misspelt = await h.post('/v1/webhooks', {
+      as: 'AA',
+      json: { url: 'https://x.cn/', kind: ['grant.suspended'] },
+    });
+    assertProblem(misspelt, 400, 'BAD_REQUEST');
+    expect((misspelt.body as { detail: string }).detail).to.equal(
+      'unknown field "kind": a webhook takes url and kinds',
+    );
+    expect(assertOk<{ data: unknown[] }>(await h.get('/v1/webhooks', { as: 'AA' })).data).to.deep.equal([]);
   });
 
   it('a complaint an enterprise files through the gateway is remembered as its own, to tell it the outcome', async () => {

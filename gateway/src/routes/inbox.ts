@@ -10,7 +10,7 @@ import net from 'node:net';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { kindsFor, type NotificationKind, type NotificationParty } from '@rdx/client';
 import { authenticate } from '../http/authenticate.js';
-import { apiRouter, intParam, jsonBody } from '../http/routing.js';
+import { apiRouter, intParam, jsonBody, onlyFields } from '../http/routing.js';
 import { bodyReader, staffSigner } from '../http/staff-signature.js';
 import { bodyParty, enterpriseParty } from '../notify/derive.js';
 import type { NotificationStore } from '../notify/notification-store.js';
@@ -97,6 +97,7 @@ export function inboxRoutes(s: Services): Router {
     return { data: page.items, next: page.next, more: page.more, unread: page.unread };
   };
   const markRead = (p: Party, input: Record<string, unknown>) => {
+    onlyFields(input, ['ids'], 'marking notifications read');
     const ids = input.ids;
     if (
       !Array.isArray(ids) ||
@@ -108,6 +109,8 @@ export function inboxRoutes(s: Services): Router {
     return { marked: store().markRead(p.recipient, ids) };
   };
   const addWebhook = (p: Party, input: Record<string, unknown>) => {
+    // A misspelt "kinds" would otherwise subscribe the webhook to every kind.
+    onlyFields(input, ['url', 'kinds'], 'a webhook');
     const problem = webhookUrlProblem(input.url, s.config.webhookAllowPrivate);
     if (problem) throw new Problem('BAD_REQUEST', problem);
     const allowed = kindsFor(p.kind);

@@ -72,6 +72,10 @@ describe('complaints from anyone through the public route', () => {
       [COMPLAINT],
     ])
       assertProblem(await h.post('/v1/public/complaints', { json: bad }), 400, 'BAD_REQUEST');
+    const extra = await h.post('/v1/public/complaints', { json: { ...COMPLAINT, creditCode: 'x' } });
+    expect((extra.body as { detail: string }).detail).to.equal(
+      'unknown field "creditCode": a complaint takes datasetId, grantId, kind, category, facts and contact',
+    );
     assertProblem(
       await h.post('/v1/public/complaints', {
         body: 'datasetId=x',

@@ -13,7 +13,7 @@ import type { RequestHandler, Router } from 'express';
 import { COMPLAINT_RECEIPT_HEADER, personalDataHash, RdxLedger, type PlatformComplaint } from '@rdx/client';
 import { Limiter } from '../enforcement/limiter.js';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
-import { apiRouter, jsonBody } from '../http/routing.js';
+import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
 import { ledgerProblem, Problem } from '../problem.js';
 import type { Services } from '../services.js';
 
@@ -30,9 +30,7 @@ function complaintBody(raw: unknown): PlatformComplaint & { contact: string } {
       'Send a JSON object: { datasetId, category, facts, contact, grantId?, kind? }.',
     );
   const body = raw as Record<string, unknown>;
-  const unknown = Object.keys(body).filter((k) => !(FIELDS as readonly string[]).includes(k));
-  if (unknown.length)
-    throw new Problem('BAD_REQUEST', `Unknown field(s): ${unknown.slice(0, 5).join(', ')}.`);
+  onlyFields(body, FIELDS, 'a complaint');
   for (const k of FIELDS)
     if (body[k] !== undefined && typeof body[k] !== 'string')
       throw new Problem('BAD_REQUEST', `${k} must be a string.`);
