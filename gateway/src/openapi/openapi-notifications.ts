@@ -110,6 +110,7 @@ function partyPaths(
           type: 'object',
           required: ['ids'],
           properties: { ids: { type: 'array', items: str } },
+          additionalProperties: false,
         }),
         responses: {
           '200': ok({ type: 'object', required: ['marked'], properties: { marked: int } }),
@@ -141,6 +142,7 @@ function partyPaths(
           type: 'object',
           required: ['url'],
           properties: { url: str, kinds: { type: 'array', items: kind } },
+          additionalProperties: false,
         }),
         responses: {
           '201': ok(
