@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FabricInstall } from './binaries/fabric-binaries.js';
 import type { Paths } from './paths.js';
-import { run, startDaemon, waitUntil, healthz, CommandError } from './proc.js';
+import { run, startDaemon, waitUntil, healthz, tcpOpen, CommandError } from './proc.js';
 import type { IdentitySpec, NodeSpec, OrgSpec, Topology } from './topology.js';
 import { nodesOf } from './topology.js';
 
@@ -21,7 +21,7 @@ export function caProcessEnv(install: FabricInstall, node: NodeSpec): NodeJS.Pro
   };
 }
 
-/** Starts the org's CA (initialising it on first start) and waits for its `/healthz`. */
+/** Starts the org's CA (initialising it on first start) and waits until it serves: `/healthz` and its own port. */
 export async function startCa(
   install: FabricInstall,
   paths: Paths,
@@ -55,12 +55,17 @@ export async function startCa(
     ],
     caProcessEnv(install, node),
   );
-  await waitUntil(() => healthz(node.host, node.opsPort!), {
-    what: `CA ${node.name}`,
-    timeoutMs: 60_000,
-    processName: node.name,
-    paths,
-  });
+  // Its operations server answers /healthz before the CA's own port listens: an enrollment made in between was
+  // refused (a fresh `npm start` failed so, once in many). Ready means both.
+  await waitUntil(
+    async () => (await healthz(node.host, node.opsPort!)) && (await tcpOpen(node.host, node.port)),
+    {
+      what: `CA ${node.name}`,
+      timeoutMs: 60_000,
+      processName: node.name,
+      paths,
+    },
+  );
 }
 
 /**
