@@ -82,8 +82,11 @@ export interface DataStore {
     format: DatasetFormat,
     bytes: Uint8Array,
   ): Awaitable<{ contentHash: string; rowCount: number }>;
-  /** {@link loadVersion} without holding the caller's event loop, where the store can (SQLite: a thread). */
-  loadVersionOffThread?(
+  /**
+   * {@link loadVersion} without holding the caller's event loop, as the gateway loads: SQLite loads a large file on
+   * a thread of its own; PostgreSQL's loads run on its server anyway.
+   */
+  loadVersionOffThread(
     datasetId: string,
     version: string,
     items: ItemSpec[],

@@ -150,17 +150,14 @@ export function adminRoutes(s: Services): Router {
       }
       let loaded: { contentHash: string; rowCount: number };
       try {
-        const args = [
+        // A large version takes seconds to load: off the event loop.
+        loaded = await s.store.loadVersionOffThread(
           dataset.id,
           recorded.version,
           dataset.items,
           dataset.format,
           await fs.promises.readFile(file),
-        ] as const;
-        // A large version takes seconds to load: off the event loop where the store can.
-        loaded = await (s.store.loadVersionOffThread
-          ? s.store.loadVersionOffThread(...args)
-          : s.store.loadVersion(...args));
+        );
       } catch (err) {
         // The file or the catalog's items do not fit: the body's fault, not a bad query.
         if (err instanceof QueryError) throw new Problem('INVALID_ARGUMENT', err.message);

@@ -53,6 +53,7 @@ import {
   ZONE_ROWS,
   zoneTable,
   zoneTest,
+  type FilterPlan,
   type LoadedVersion,
 } from './query-plan.js';
 
@@ -222,6 +223,17 @@ export class PgDatasetStore {
     return this.loads.run(() => this.load(datasetId, version, items, format, bytes));
   }
 
+  /** {@link loadVersion}: its work is the server's, the caller's event loop is free meanwhile already. */
+  loadVersionOffThread(
+    datasetId: string,
+    version: string,
+    items: ItemSpec[],
+    format: DatasetFormat,
+    bytes: Uint8Array,
+  ): Promise<{ contentHash: string; rowCount: number }> {
+    return this.loadVersion(datasetId, version, items, format, bytes);
+  }
+
   /** The dataset's current version, or undefined when none is loaded. */
   currentVersion(datasetId: string): VersionInfo | undefined {
     const v = this.current.get(datasetId);
@@ -240,11 +252,13 @@ export class PgDatasetStore {
     const v = this.require(datasetId);
     const { fields, after } = planPage(q, v, this.cursors);
     const params = new Params();
-    const where = whereClause(q.filters, v.byName, params);
+    const zoneParams = new Params();
+    const where = whereClause(q.filters, v, params, zoneParams);
     // The planner takes matches to be spread through the table, and reads it in page order until the page is full
     // even when they sit together at its end: the page starts at the first block of the zone map that may hold one.
-    const from = where.length === 0 ? 0 : await this.firstBlock(v, q.filters);
-    const conditions = [`_rid > ${params.add(Math.max(after, from), 'bigint')}`, ...where];
+    const zones = where.flatMap((w) => (w.zone === undefined ? [] : [w.zone]));
+    const from = zones.length === 0 ? 0 : await this.firstBlock(v, zones, zoneParams);
+    const conditions = [`_rid > ${params.add(Math.max(after, from), 'bigint')}`, ...where.map((w) => w.sql)];
     // One row more than asked tells whether another page exists without an empty last page.
     const sql =
       `SELECT _rid, ${fields.map((f) => quoteIdent(f.name)).join(', ')} FROM "${v.table}" ` +
@@ -288,7 +302,7 @@ export class PgDatasetStore {
       op === 'count' ? `count(${column})` : `${op}(${column}::double precision)`,
     );
     const params = new Params();
-    const where = whereClause(q.filters, v.byName, params);
+    const where = whereClause(q.filters, v, params).map((w) => w.sql);
     const minSize = params.add(k, 'bigint');
     const groupColumns = groupBy.map((g, n) => `${quoteIdent(g.name)} AS _g${n}`);
     const groupKeys = groupBy.map((_, n) => `_g${n}`);
@@ -468,15 +482,10 @@ export class PgDatasetStore {
   }
 
   /**
-   * The `_rid` before the first block of version `v`'s zone map that may hold a row passing `filters` (the last
-   * row's when none may; 0 when the zone map cannot tell); remembered per version, tests and values.
+   * The `_rid` before the first block of version `v`'s zone map that passes all of `tests` (bound in `params`), the
+   * last row's when none does; remembered per version, tests and values.
    */
-  private async firstBlock(v: LoadedVersion, filters: unknown): Promise<number> {
-    const params = new Params();
-    const tests = eachFilter(filters, (f, where) => filterZoneTest(f, v, where, params)).flatMap((t) =>
-      t === undefined ? [] : [t],
-    );
-    if (tests.length === 0) return 0;
+  private async firstBlock(v: LoadedVersion, tests: readonly string[], params: Params): Promise<number> {
     const sql = `SELECT min(_lo) - 1 AS start FROM "${zoneTable(v.table)}" WHERE ${tests.join(' AND ')}`;
     const key = `${v.id}\0${sql}\0${JSON.stringify(params.values)}`;
     let from = this.firstBlocks.get(key);
@@ -508,9 +517,31 @@ function bindValue(v: unknown, spec: ItemSpec, where: string): string | number |
   return value;
 }
 
-/** SQL text of one filter (identifiers from validated item names only; values bound); `where` names it. */
-function filterSql(f: unknown, items: Map<string, ItemSpec>, where: string, params: Params): string {
-  const plan = planFilter(f, items, where, bindValue);
+/** One filter in SQL, and the zone map's test of it when asked and it can tell ({@link zoneTest}). */
+interface PgFilter {
+  sql: string;
+  zone?: string;
+}
+
+/**
+ * One filter of a query on version `v` (identifiers from validated item names only; values bound in `params`, the
+ * zone map's in `zoneParams`); `where` names it.
+ */
+function filterSql(
+  f: unknown,
+  v: Pick<LoadedVersion, 'items' | 'byName'>,
+  where: string,
+  params: Params,
+  zoneParams?: Params,
+): PgFilter {
+  const plan = planFilter(f, v.byName, where, bindValue);
+  const sql = conditionSql(plan, where, params);
+  const zone = zoneParams && filterZoneTest(plan, v, zoneParams);
+  return zone === undefined ? { sql } : { sql, zone };
+}
+
+/** The SQL text of one checked filter; `where` names it. */
+function conditionSql(plan: FilterPlan<string | number | boolean>, where: string, params: Params): string {
   const type = PARAM_TYPE[plan.spec.type];
   switch (plan.op) {
     case 'in':
@@ -531,14 +562,12 @@ function filterSql(f: unknown, items: Map<string, ItemSpec>, where: string, para
   }
 }
 
-/** The zone map's test of one filter on version `v` ({@link zoneTest}), if it can tell; `where` names it. */
+/** The zone map's test of one checked filter on version `v` ({@link zoneTest}), if it can tell. */
 function filterZoneTest(
-  f: unknown,
-  v: Pick<LoadedVersion, 'items' | 'byName'>,
-  where: string,
+  plan: FilterPlan<string | number | boolean>,
+  v: Pick<LoadedVersion, 'items'>,
   params: Params,
 ): string | undefined {
-  const plan = planFilter(f, v.byName, where, bindValue);
   if (!isIndexed(plan.spec)) return undefined;
   const type = PARAM_TYPE[plan.spec.type];
   const k = v.items.indexOf(plan.spec);
@@ -571,9 +600,14 @@ function zoneStatements(table: string, items: readonly ItemSpec[]): string[] {
   ];
 }
 
-/** All filters of a query, to be ANDed. */
-function whereClause(filters: unknown, items: Map<string, ItemSpec>, params: Params): string[] {
-  return eachFilter(filters, (f, where) => filterSql(f, items, where, params));
+/** All filters of a query on version `v`, to be ANDed; with `zoneParams`, their zone map tests too. */
+function whereClause(
+  filters: unknown,
+  v: Pick<LoadedVersion, 'items' | 'byName'>,
+  params: Params,
+  zoneParams?: Params,
+): PgFilter[] {
+  return eachFilter(filters, (f, where) => filterSql(f, v, where, params, zoneParams));
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -274,7 +274,8 @@ export function readWay(
   limit: number | undefined,
   counts: ReadWayCounts,
 ): ReadWay {
-  if (where.some((p) => p.equality)) return TABLE_WAY;
+  // Unfiltered (the data call's usual page) or with an equality, whose index SQLite reads by itself.
+  if (where.length === 0 || where.some((p) => p.equality)) return TABLE_WAY;
   const zones = where.flatMap((p) => (p.zone ? [p.zone] : []));
   const span = zones.length > 0 ? counts.inZones(zones) : { rows, from: 0 };
   const candidate = where.find((p) => p.indexed !== undefined);
@@ -307,8 +308,8 @@ export interface DatasetStoreOptions {
 }
 
 /**
- * Dataset versions on SQLite. Synchronous: a load blocks its thread for the length of the load, so a gateway
- * serving requests should load in a worker or at a quiet time; other connections keep reading meanwhile (WAL).
+ * Dataset versions on SQLite. Synchronous, but for {@link DatasetStore.loadVersionOffThread} and the computed
+ * results of large versions, which run on threads of their own; other connections keep reading meanwhile (WAL).
  * The gateway owning the file is its only writer, so the current versions are read at open and kept in memory,
  * replaced by its own loads: {@link DatasetStore.currentVersion} (asked by the catalogue and the misuse monitor on
  * every call), pages and computed results read them there, not from the file on every call. Versions are never

@@ -27,6 +27,7 @@ export function writeZones(db: DatabaseSync, table: string, items: readonly Item
       .map(({ column }) => `, min(${column}), max(${column})`)
       .join('')} FROM "${table}" WHERE _rid > ? AND _rid <= ? HAVING count(*) > 0`,
   );
+  // Block by block, each a range of the rowid: a GROUP BY of all rows would sort them first.
   const last = Number(db.prepare(`SELECT coalesce(max(_rid), 0) AS n FROM "${table}"`).get()?.n);
   for (let after = 0; after < last; after += ZONE_ROWS) block.run(after, after + ZONE_ROWS);
 }
