@@ -274,8 +274,7 @@ export function readWay(
   limit: number | undefined,
   counts: ReadWayCounts,
 ): ReadWay {
-  // Unfiltered (the data call's usual page) or with an equality, whose index SQLite reads by itself.
-  if (where.length === 0 || where.some((p) => p.equality)) return TABLE_WAY;
+  if (where.some((p) => p.equality)) return TABLE_WAY;
   const zones = where.flatMap((p) => (p.zone ? [p.zone] : []));
   const span = zones.length > 0 ? counts.inZones(zones) : { rows, from: 0 };
   const candidate = where.find((p) => p.indexed !== undefined);
@@ -479,7 +478,8 @@ export class DatasetStore {
     const v = this.require(datasetId);
     const { fields, after } = planPage(q, v, this.cursors);
     const where = filterParts(q.filters, v);
-    const way = readWay(where, v.rowCount, q.limit, this.counts(v));
+    // Unfiltered, the data call's usual page, there is no way to choose.
+    const way = where.length ? readWay(where, v.rowCount, q.limit, this.counts(v)) : TABLE_WAY;
     // One row more than asked tells whether another page exists without an empty last page.
     const { sql, params } = pageStatement(v, fields, where, way, after, q.limit + 1);
     const found = this.pageStatements.get(sql).all(...params) as unknown as SQLOutputValue[][];
