@@ -75,6 +75,26 @@ export function thousandRows(): string {
   return lines.join('\r\n') + '\r\n';
 }
 
+/** The rows of every page of query `q`, cursor after cursor; each page at most `q.limit` rows, at most `maxPages`. */
+export async function everyPage(
+  store: Pick<TestStore, 'query'>,
+  datasetId: string,
+  q: Omit<RowQuery, 'cursor'>,
+  maxPages = 1000,
+): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await store.query(datasetId, { ...q, cursor });
+    expect(page.rows.length).to.be.at.most(q.limit);
+    rows.push(...page.rows);
+    cursor = page.nextCursor;
+    expect(++pages, 'paging does not end').to.be.at.most(maxPages);
+  } while (cursor !== undefined);
+  return rows;
+}
+
 /** Every row, from a store whose allRows is synchronous or not. */
 async function all(rows: Iterable<DatasetRow> | AsyncIterable<DatasetRow>): Promise<DatasetRow[]> {
   const out: DatasetRow[] = [];
@@ -249,27 +269,11 @@ export function datasetStoreSuite(backend: StoreBackend): void {
     });
 
     /** Every page of a filtered query, 100 rows at a time. */
-    async function pageThrough(
+    const pageThrough = (
       store: TestStore,
       filters: ReturnType<typeof parseFilter>,
-    ): Promise<Record<string, unknown>[]> {
-      const rows: Record<string, unknown>[] = [];
-      let cursor: string | undefined;
-      let pages = 0;
-      do {
-        const page = await store.query('market-entities', {
-          fields: ['uscc', 'staff'],
-          filters,
-          limit: 100,
-          cursor,
-        });
-        expect(page.rows.length).to.be.at.most(100);
-        rows.push(...page.rows);
-        cursor = page.nextCursor;
-        expect(++pages, 'paging does not end').to.be.at.most(20);
-      } while (cursor !== undefined);
-      return rows;
-    }
+    ): Promise<Record<string, unknown>[]> =>
+      everyPage(store, 'market-entities', { fields: ['uscc', 'staff'], filters, limit: 100 }, 20);
 
     storeTest(
       'paging through 1,000 rows 100 at a time returns each row once, in file order, in 10 pages',

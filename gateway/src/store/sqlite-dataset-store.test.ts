@@ -29,6 +29,7 @@ import {
   ENTITY_ITEMS,
   datasetStoreSuite,
   enc,
+  everyPage,
   thousandRows,
   type StoreBackend,
 } from './dataset-store.suite.js';
@@ -311,16 +312,10 @@ describe('dataset store', () => {
   const range = (from: number, to: number): number[] =>
     Array.from({ length: to - from + 1 }, (_, i) => from + i);
   /** Every staff a filter picks, page after page, as the store gives them. */
-  const pagedStaff = async (store: DataStore, filters: object[], limit: number): Promise<unknown[]> => {
-    const out: unknown[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await store.query('entities', { fields: ['staff'], filters, limit, cursor } as RowQuery);
-      out.push(...page.rows.map((r) => r.staff));
-      cursor = page.nextCursor;
-    } while (cursor !== undefined);
-    return out;
-  };
+  const pagedStaff = async (store: DataStore, filters: object[], limit: number): Promise<unknown[]> =>
+    (await everyPage(store, 'entities', { fields: ['staff'], filters, limit } as RowQuery)).map(
+      (r) => r.staff,
+    );
   /** The ordered entities' pages for ranges whose matches sit together: every row, in order. */
   const expectOrderedPages = async (store: DataStore): Promise<void> => {
     expect(await pagedStaff(store, staffAbove9000, 100)).to.deep.equal(range(9001, 10_000));
