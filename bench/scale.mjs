@@ -85,11 +85,15 @@ const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: m
     '景宁县',
     '龙泉市',
   ];
+  /** Row i's credit code: they ascend with the rows. */
+  const uscc = (i) => `9133110${String(i).padStart(11, '0')}`;
+  /** The enterprises registered last: the last 10 % of `rows` rows by credit code, matches that sit together. */
+  const lastTenth = (rows) => [{ item: 'uscc', op: 'gt', value: uscc(rows * 0.9 - 1) }];
   const csv = (rows) => {
     const lines = ['uscc,entity_name,district,reg_capital,legal_rep_phone'];
     for (let i = 0; i < rows; i++)
       lines.push(
-        `9133110${String(i).padStart(11, '0')},丽水企业${i},${DISTRICTS[i % DISTRICTS.length]},${i % 5000},1380${String(i).padStart(7, '0')}`,
+        `${uscc(i)},丽水企业${i},${DISTRICTS[i % DISTRICTS.length]},${i % 5000},1380${String(i).padStart(7, '0')}`,
       );
     return Buffer.from(`${lines.join('\n')}\n`);
   };
@@ -164,7 +168,7 @@ const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: m
       rare: timeOf({
         datasetId: id,
         fields,
-        filters: [{ item: 'uscc', op: 'eq', value: `9133110${String(rows - 1).padStart(11, '0')}` }],
+        filters: [{ item: 'uscc', op: 'eq', value: uscc(rows - 1) }],
         limit: LIMIT,
       }),
       // The same enterprise by the start of its name: a prefix one row has.
@@ -179,7 +183,7 @@ const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: m
       bunched: timeOf({
         datasetId: id,
         fields,
-        filters: [{ item: 'uscc', op: 'gt', value: `9133110${String(rows * 0.9 - 1).padStart(11, '0')}` }],
+        filters: lastTenth(rows),
         limit: LIMIT,
       }),
       computed: await computedOf(id, {
@@ -192,7 +196,7 @@ const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: m
       computedFiltered: await computedOf(id, {
         groupBy: ['district'],
         measures: [{ op: 'count' }, { op: 'sum', item: 'reg_capital' }],
-        filters: [{ item: 'uscc', op: 'gt', value: `9133110${String(rows * 0.9 - 1).padStart(11, '0')}` }],
+        filters: lastTenth(rows),
         minGroupSize: 1,
       }),
     };
