@@ -225,13 +225,9 @@ export class PgDatasetStore {
 
   /** {@link loadVersion}: its work is the server's, the caller's event loop is free meanwhile already. */
   loadVersionOffThread(
-    datasetId: string,
-    version: string,
-    items: ItemSpec[],
-    format: DatasetFormat,
-    bytes: Uint8Array,
+    ...load: Parameters<PgDatasetStore['loadVersion']>
   ): Promise<{ contentHash: string; rowCount: number }> {
-    return this.loadVersion(datasetId, version, items, format, bytes);
+    return this.loadVersion(...load);
   }
 
   /** The dataset's current version, or undefined when none is loaded. */
