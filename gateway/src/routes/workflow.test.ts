@@ -211,6 +211,15 @@ describe('the enterprise workflow through the gateway', () => {
       'BAD_REQUEST',
     );
     assertProblem(await h.post('/v1/applications', { as: 'AA', json: [] }), 400, 'BAD_REQUEST');
+    // Beside the signed request, nothing travels unsigned.
+    const extra = await h.post('/v1/applications', {
+      as: 'AA',
+      json: { ...h.signer('AA').sign('SubmitApplication', {}), onBehalfOf: 'x' },
+    });
+    assertProblem(extra, 400, 'BAD_REQUEST');
+    expect((extra.body as { detail: string }).detail).to.equal(
+      'unknown field "onBehalfOf": a signed request takes request and signature',
+    );
     expect(h.ledger.calls.length).to.equal(before);
   });
 

@@ -5,7 +5,7 @@
  */
 import { enterpriseParty } from '../notify/derive.js';
 import type { Router, Request } from 'express';
-import { apiRouter, jsonBody } from '../http/routing.js';
+import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
 import { authenticate } from '../http/authenticate.js';
 import { ledgerProblem, Problem } from '../problem.js';
 import type { Services } from '../services.js';
@@ -24,6 +24,7 @@ function signedBody(req: Request, creditCode: string, action: string): SignedBod
       'Send { "request": "<signed request JSON>", "signature": "<ES256, base64url>" } made with the SDK’s EnterpriseSigner.',
     );
   }
+  onlyFields(body, ['request', 'signature'], 'a signed request');
   let envelope: { action?: unknown; creditCode?: unknown; body?: Record<string, unknown> };
   try {
     envelope = JSON.parse(body.request) as typeof envelope;
