@@ -128,6 +128,25 @@ describe('AgreementContract', () => {
     ]) {
       await w.refused(() => w.draft(IDS.market, 'app-1', { ...base, ...bad }), 'INVALID_ARGUMENT');
     }
+    // A misspelt term would draft its default (a data-return duty) for the enterprise to sign: refused, named.
+    const { dataReturn: _d, ...withoutDataReturn } = base;
+    await w.refused(
+      () =>
+        w.draft(IDS.market, 'app-1', { ...withoutDataReturn, dataRetrun: false } as unknown as typeof base),
+      'INVALID_ARGUMENT',
+      /terms has an unknown field "dataRetrun": it takes datasets, purpose, .* and returnIntervalDays$/,
+    );
+    await w.refused(
+      () =>
+        w.draft(IDS.market, 'app-1', {
+          ...base,
+          datasets: [
+            { datasetId: MARKET_ENTITIES, items: ['uscc'], fields: ['name'] },
+          ] as unknown as typeof base.datasets,
+        }),
+      'INVALID_ARGUMENT',
+      /datasets\[0\] has an unknown field "fields": it takes datasetId and items$/,
+    );
     // Fewer items than demanded, exactly three years: fine.
     const a = await w.draft(IDS.market, 'app-1', {
       ...base,

@@ -116,14 +116,15 @@ async function ownAgreement(ctx: RdxContext, actor: Actor, id: string): Promise<
 }
 
 /**
- * An enterprise's signed `action` on one of its agreements: the verified request, and the agreement its
- * `agreementId` names, which must be that enterprise's.
+ * An enterprise's signed `action` `{ agreementId, ...fields }` on one of its agreements: the verified request,
+ * and the agreement its `agreementId` names, which must be that enterprise's.
  */
 async function enterpriseAgreement(
   ctx: RdxContext,
   action: string,
+  fields: readonly string[],
 ): Promise<EnterpriseAction & { current: Agreement }> {
-  const act = await enterpriseAction(ctx, action);
+  const act = await enterpriseAction(ctx, action, ['agreementId', ...fields]);
   const shell = await loadAgreementShell(ctx, str(act.request.body.agreementId, 'agreementId', { max: 160 }));
   if (shell.creditCode !== act.enterprise.creditCode)
     throw new RdxError(ErrorCode.FORBIDDEN, `agreement ${shell.id} is not ${act.enterprise.creditCode}'s`);
@@ -309,7 +310,9 @@ export class AgreementContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async SignAgreementAsEnterprise(ctx: RdxContext): Promise<string> {
-    const { actor, request, enterprise, current, raw } = await enterpriseAgreement(ctx, 'SignAgreement');
+    const { actor, request, enterprise, current, raw } = await enterpriseAgreement(ctx, 'SignAgreement', [
+      'termsHash',
+    ]);
     requireAgreementState(current, 'DRAFT');
     if (current.enterpriseSignature)
       throw new RdxError(
@@ -348,7 +351,9 @@ export class AgreementContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async AcceptRenewal(ctx: RdxContext): Promise<string> {
-    const { actor, request, enterprise, current } = await enterpriseAgreement(ctx, 'AcceptRenewal');
+    const { actor, request, enterprise, current } = await enterpriseAgreement(ctx, 'AcceptRenewal', [
+      'validUntil',
+    ]);
     requireRenewable(ctx, current);
     const pending = current.pendingRenewal;
     if (!pending || date(request.body.validUntil, 'validUntil') !== pending.validUntil) {
@@ -369,7 +374,9 @@ export class AgreementContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async RequestRenewal(ctx: RdxContext): Promise<string> {
-    const { actor, request, enterprise, current } = await enterpriseAgreement(ctx, 'RequestRenewal');
+    const { actor, request, enterprise, current } = await enterpriseAgreement(ctx, 'RequestRenewal', [
+      'validUntil',
+    ]);
     requireRenewable(ctx, current);
     requireRestrictedAllowed(enterprise, today(ctx));
     const until = renewalDate(ctx, current, request.body.validUntil);
@@ -427,7 +434,10 @@ export class AgreementContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async TerminateAgreementAsEnterprise(ctx: RdxContext): Promise<string> {
-    const { actor, request, enterprise, current } = await enterpriseAgreement(ctx, 'TerminateAgreement');
+    const { actor, request, enterprise, current } = await enterpriseAgreement(ctx, 'TerminateAgreement', [
+      'reason',
+      'noticeDate',
+    ]);
     const terminated = await this.terminate(
       ctx,
       actor,

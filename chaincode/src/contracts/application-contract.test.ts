@@ -32,9 +32,17 @@ async function inOwnerReview(
 describe('ApplicationContract', () => {
   it('an AA enterprise files an application through the gateway: FORMAL_REVIEW, revision 1, bodies from the catalog', async () => {
     const w = await World.create();
-    const body = applicationBody('app-1', [
+    // The catalog says which body owns a dataset: a demand naming one is refused, not silently corrected.
+    const naming = applicationBody('app-1', [
       { ...demand(MARKET_ENTITIES, ['uscc', 'name']), body: 'TransportMSP' } as ReturnType<typeof demand>,
     ]);
+    await w.refused(
+      () =>
+        w.invoke(IDS.gateway, C.application, 'SubmitApplication', w.sign(w.aa, 'SubmitApplication', naming)),
+      'INVALID_ARGUMENT',
+      /demands\[0\] has an unknown field "body": it takes scenario, datasetId and items/,
+    );
+    const body = applicationBody('app-1', [demand(MARKET_ENTITIES, ['uscc', 'name'])]);
     const shell = await w.call<Application>(
       IDS.gateway,
       C.application,
@@ -95,13 +103,18 @@ describe('ApplicationContract', () => {
     const tampered = JSON.parse(json) as { body: { id: string } };
     tampered.body.id = 'app-9';
     await w.refused(submit(JSON.stringify(tampered), signature), 'BAD_SIGNATURE');
-    // A relaying gateway slips in keys that a naive canonical form would drop: "__proto__" is data.
-    for (const slipped of [
-      json.replace(/^\{/, '{"__proto__":{"admin":true},'),
-      json.replace(/"body":\{/, '"body":{"__proto__":{"id":"app-9"},'),
-    ]) {
+    // A relaying gateway slips in keys that a naive canonical form would drop: "__proto__" is data, and a field
+    // the request does not take (refused before its signature is checked).
+    for (const [slipped, where] of [
+      [json.replace(/^\{/, '{"__proto__":{"admin":true},'), 'request'],
+      [json.replace(/"body":\{/, '"body":{"__proto__":{"id":"app-9"},'), 'request.body'],
+    ] as const) {
       expect(slipped, 'the key was slipped in').to.include('"__proto__"');
-      await w.refused(submit(slipped, signature), 'BAD_SIGNATURE');
+      await w.refused(
+        submit(slipped, signature),
+        'INVALID_ARGUMENT',
+        new RegExp(`^\\[INVALID_ARGUMENT\\] ${where.replace('.', '\\.')} has an unknown field "__proto__"`),
+      );
     }
     // The genuine request still goes through.
     await w.invoke(IDS.gateway, C.application, 'SubmitApplication', signedRequest([json, signature]));
@@ -212,6 +225,19 @@ describe('ApplicationContract', () => {
     await w.refused(
       () => w.asEnterprise(w.aa, C.application, 'SubmitApplication', 'SubmitApplication', noDocuments),
       'INVALID_ARGUMENT',
+    );
+    // A misspelt field inside the form or the documents would be signed and then dropped: refused, named.
+    await w.refused(
+      () => w.submit(w.aa, 'app-1', undefined, { ...validForm(), machineRom: '丽水机房' }),
+      'INVALID_ARGUMENT',
+      /form has an unknown field "machineRom": it takes serviceName, field, .* and contactPhoneHash$/,
+    );
+    const extraDocument = applicationBody('app-1');
+    extraDocument.documents = { ...(extraDocument.documents as object), businessLicence: sha('licence') };
+    await w.refused(
+      () => w.asEnterprise(w.aa, C.application, 'SubmitApplication', 'SubmitApplication', extraDocument),
+      'INVALID_ARGUMENT',
+      /documents has an unknown field "businessLicence": it takes mlpsCertificate, creditReport and securityCommitment$/,
     );
   });
 

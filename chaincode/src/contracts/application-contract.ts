@@ -24,6 +24,7 @@ import {
   loadApplicationShell,
   optionalReason,
   parseApplicationInput,
+  APPLICATION_FIELDS,
   putNote,
   readApplication,
   reason,
@@ -175,7 +176,11 @@ export class ApplicationContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async SubmitApplication(ctx: RdxContext): Promise<string> {
-    const { actor, request, enterprise } = await enterpriseAction(ctx, 'SubmitApplication');
+    const { actor, request, enterprise } = await enterpriseAction(
+      ctx,
+      'SubmitApplication',
+      APPLICATION_FIELDS,
+    );
     requireRestrictedAllowed(enterprise, today(ctx));
     const input = parseApplicationInput(request.body);
     await assertAbsent(ctx, 'application', input.id);
@@ -201,7 +206,11 @@ export class ApplicationContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async ResubmitApplication(ctx: RdxContext): Promise<string> {
-    const { actor, request, enterprise } = await enterpriseAction(ctx, 'ResubmitApplication');
+    const { actor, request, enterprise } = await enterpriseAction(
+      ctx,
+      'ResubmitApplication',
+      APPLICATION_FIELDS,
+    );
     requireRestrictedAllowed(enterprise, today(ctx));
     const input = parseApplicationInput(request.body);
     const current = await loadApplicationShell(ctx, input.id);
@@ -307,7 +316,11 @@ export class ApplicationContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async DisputeReview(ctx: RdxContext): Promise<string> {
-    const { actor, request, enterprise } = await enterpriseAction(ctx, 'DisputeReview');
+    const { actor, request, enterprise } = await enterpriseAction(ctx, 'DisputeReview', [
+      'applicationId',
+      'body',
+      'reason',
+    ]);
     const current = await loadApplicationShell(
       ctx,
       str(request.body.applicationId, 'applicationId', { max: 64 }),

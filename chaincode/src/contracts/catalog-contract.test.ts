@@ -29,13 +29,30 @@ function recordVersion(w: World, version: string, hash: string, rows: string): P
 }
 
 describe('CatalogContract', () => {
-  it('a registered body registers a dataset it owns, whatever owner the input names', async () => {
+  it('a registered body registers a dataset it owns; an input naming its owner or versions is refused', async () => {
     const w = await World.create();
+    for (const [forged, field] of [
+      [{ owner: 'TransportMSP' }, 'owner'],
+      [{ versions: [{ version: 'forged' }] }, 'versions'],
+    ] as const)
+      await w.refused(
+        () =>
+          w.invoke(
+            IDS.market,
+            C.catalog,
+            'RegisterDataset',
+            JSON.stringify({ ...licencesInput(), ...forged }),
+          ),
+        'INVALID_ARGUMENT',
+        new RegExp(
+          `dataset has an unknown field "${field}": it takes id, name, description, openAttribute, format, items and updateFrequency`,
+        ),
+      );
     const registered = await w.call<Dataset>(
       IDS.market,
       C.catalog,
       'RegisterDataset',
-      JSON.stringify({ ...licencesInput(), owner: 'TransportMSP', versions: [{ version: 'forged' }] }),
+      JSON.stringify(licencesInput()),
     );
     expect(registered.owner).to.equal('MarketMSP');
     expect(registered.versions).to.deep.equal([]);
@@ -135,6 +152,18 @@ describe('CatalogContract', () => {
         'INVALID_ARGUMENT',
       );
     }
+    // `personal` defaults to false: a misspelt flag would register the item to be served unmasked.
+    await w.refused(
+      () =>
+        w.invoke(
+          IDS.market,
+          C.catalog,
+          'RegisterDataset',
+          JSON.stringify({ ...good, items: [{ ...item, Personal: true }] }),
+        ),
+      'INVALID_ARGUMENT',
+      /items\[0\] has an unknown field "Personal": it takes name, label, type, personal and fingerprint$/,
+    );
     await w.refused(() => w.invoke(IDS.market, C.catalog, 'RegisterDataset', '[]'), 'INVALID_ARGUMENT');
   });
 
@@ -147,8 +176,19 @@ describe('CatalogContract', () => {
       ...input,
       description: 'now with the business scope',
       items: [...input.items, { name: 'business_scope', label: '经营范围', type: 'string' }],
-      owner: 'TransportMSP',
     };
+    // The owner is the ledger's to say: an update naming one is refused, not quietly ignored.
+    await w.refused(
+      () =>
+        w.invoke(
+          IDS.market,
+          C.catalog,
+          'UpdateDataset',
+          JSON.stringify({ ...update, owner: 'TransportMSP' }),
+        ),
+      'INVALID_ARGUMENT',
+      /dataset has an unknown field "owner"/,
+    );
     w.ledger.now = new Date('2025-03-04T02:00:00Z');
     const updated = await w.call<Dataset>(IDS.market, C.catalog, 'UpdateDataset', JSON.stringify(update));
     expect(updated.owner).to.equal('MarketMSP');

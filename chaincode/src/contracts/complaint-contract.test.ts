@@ -108,10 +108,21 @@ describe('ComplaintContract', () => {
 
   it('a person complainant is stored only as a hash of the name', async () => {
     const { w } = await setup();
+    // The clear name beside its hash is refused, named, not quietly dropped: the sender learns it was not to go.
+    await w.refused(
+      () =>
+        file(
+          w,
+          IDS.market,
+          complaintInput({ complainant: { kind: 'person', nameHash: sha('王小明'), name: '王小明' } }),
+        ),
+      'INVALID_ARGUMENT',
+      /complainant has an unknown field "name": it takes kind and nameHash$/,
+    );
     const c = await file(
       w,
       IDS.market,
-      complaintInput({ complainant: { kind: 'person', nameHash: sha('王小明'), name: '王小明' } }),
+      complaintInput({ complainant: { kind: 'person', nameHash: sha('王小明') } }),
     );
     expect(c.complainant).to.deep.equal({ kind: 'person', nameHash: sha('王小明') });
     const raw = w.ledger.state.get(stateKey('complaint', 'c-1'))?.toString('utf8') ?? '';
@@ -167,6 +178,12 @@ describe('ComplaintContract', () => {
     ]) {
       await w.refused(() => file(w, IDS.market, complaintInput(bad)), 'INVALID_ARGUMENT');
     }
+    // A misspelt `suspendNow` would file without suspending: refused, named.
+    await w.refused(
+      () => file(w, IDS.market, complaintInput({ suspendNOW: true })),
+      'INVALID_ARGUMENT',
+      /complaint has an unknown field "suspendNOW": it takes id, datasetId, grantId, kind, category, factsHash, complainant and suspendNow$/,
+    );
     await file(w, IDS.market, complaintInput());
     await w.refused(() => file(w, IDS.market, complaintInput()), 'ALREADY_EXISTS');
   });

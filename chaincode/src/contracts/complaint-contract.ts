@@ -28,6 +28,7 @@ import {
   jsonArg,
   obj,
   oneOf,
+  onlyFields,
   optionalStr,
   sha256Hex,
   str,
@@ -56,6 +57,9 @@ import { enterpriseAction } from './enterprise-action';
 const STATES = ['OPEN', 'RESOLVED'] as const;
 
 /** What every filing names: the complaint's id, dataset (and grant), kind and category, checked. */
+/** What every complaint says, however it is filed; each way adds its own (the facts or their hash, a receipt…). */
+const COMPLAINT_FIELDS = ['id', 'datasetId', 'grantId', 'kind', 'category'] as const;
+
 async function newComplaint(
   ctx: RdxContext,
   actor: Actor,
@@ -164,8 +168,10 @@ export class ComplaintContract extends RdxContract {
   public async FileComplaint(ctx: RdxContext): Promise<string> {
     const actor = await requireRole(ctx, ['body', 'bureau'], 'file complaints');
     const input = jsonArg(ctx.requireSecretInput('complaint'), 'complaint');
+    onlyFields(input, 'complaint', [...COMPLAINT_FIELDS, 'factsHash', 'complainant', 'suspendNow']);
     const who = obj(input.complainant, 'complainant');
     const kind = oneOf(who.kind, 'complainant.kind', COMPLAINANT_KINDS);
+    onlyFields(who, 'complainant', ['kind', kind === 'person' ? 'nameHash' : 'name']);
     const complainant =
       kind === 'person'
         ? { kind, nameHash: sha256Hex(who.nameHash, 'complainant.nameHash') }
@@ -185,7 +191,11 @@ export class ComplaintContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async FileComplaintAsEnterprise(ctx: RdxContext): Promise<string> {
-    const { actor, request, enterprise } = await enterpriseAction(ctx, 'FileComplaint');
+    const { actor, request, enterprise } = await enterpriseAction(ctx, 'FileComplaint', [
+      ...COMPLAINT_FIELDS,
+      'facts',
+      'receiptHash',
+    ]);
     const complaint = await newComplaint(ctx, actor, request.body, 'enterprise', {
       kind: 'enterprise',
       creditCode: enterprise.creditCode,
@@ -203,6 +213,7 @@ export class ComplaintContract extends RdxContract {
   public async FileComplaintFromPublic(ctx: RdxContext): Promise<string> {
     const actor = await requireRole(ctx, ['gateway'], "bring the public's complaints");
     const input = jsonArg(ctx.requireSecretInput('complaint', 16 * 1024), 'complaint');
+    onlyFields(input, 'complaint', [...COMPLAINT_FIELDS, 'facts', 'contactHash', 'receiptHash']);
     const complaint = await newComplaint(ctx, actor, input, 'public', {
       kind: 'person',
       contactHash: sha256Hex(input.contactHash, 'contactHash'),

@@ -124,6 +124,22 @@ describe('DutyContract', () => {
         duty(w, 'ReturnData', 'ReturnData', { agreementId: agreement.id, contentHash: 'rows', rowCount: 1 }),
       'INVALID_ARGUMENT',
     );
+    // The return may name which of the agreement's datasets it is about; it is kept with the record.
+    const about = { agreementId: agreement.id, contentHash: sha('vehicles back'), rowCount: 7 };
+    const named = await duty(w, 'ReturnData', 'ReturnData', {
+      ...about,
+      datasetId: agreement.terms.datasets[0]!.datasetId,
+    });
+    expect(named.detail).to.deep.equal({
+      datasetId: agreement.terms.datasets[0]!.datasetId,
+      contentHash: sha('vehicles back'),
+      rowCount: 7,
+    });
+    await w.refused(
+      () => duty(w, 'ReturnData', 'ReturnData', { ...about, datasetId: 'no-such-dataset' }),
+      'INVALID_ARGUMENT',
+      /datasetId no-such-dataset is not a dataset of agreement/,
+    );
   });
 
   it('a data return is refused INVALID_STATE when the agreement has dataReturn false', async () => {
@@ -383,6 +399,12 @@ describe('DutyContract', () => {
         () => publish(w, { period: '2025Q2', grade: 'excellent' }),
         'INVALID_ARGUMENT',
         /overrideReason is required/,
+      );
+      // A misspelt grade would publish the one the facts support instead: refused, named.
+      await w.refused(
+        () => publish(w, { period: '2025Q2', Grade: 'fair', overrideReason: '约谈' }),
+        'INVALID_ARGUMENT',
+        /evaluation has an unknown field "Grade": it takes creditCode, period, grade, overrideReason and summary$/,
       );
       const overridden = await publish(w, {
         period: '2025Q2',

@@ -15,7 +15,7 @@ import { RdxContract } from '../lib/rdx-contract';
 import { reindexDue } from '../models/due-index';
 import { stamp, type Stamp } from '../lib/stamp';
 import { load, save, stored } from '../lib/store';
-import { date, int, jsonArg, oneOf, sha256Hex, str } from '../lib/validate';
+import { date, ident, int, jsonArg, oneOf, onlyFields, sha256Hex, str } from '../lib/validate';
 import {
   loadAgreementShell,
   requireAgreementState,
@@ -80,15 +80,17 @@ export class DutyContract extends RdxContract {
     super('duty');
   }
 
+  /** Records the enterprise's signed `action` `{ agreementId, ...fields }` as a duty of `kind`. */
   private async record(
     ctx: RdxContext,
     action: string,
+    fields: readonly string[],
     kind: DutyKind,
     event: EventName,
     detailOf: (body: Record<string, unknown>, a: AgreementShell) => Record<string, unknown>,
     update?: (a: AgreementShell, detail: Record<string, unknown>) => AgreementShell,
   ): Promise<{ duty: Duty; agreement: AgreementShell; actor: Actor }> {
-    const { actor, request, enterprise } = await enterpriseAction(ctx, action);
+    const { actor, request, enterprise } = await enterpriseAction(ctx, action, ['agreementId', ...fields]);
     // Duties need only the agreement's shell: no collection is read or written.
     const agreement = await loadAgreementShell(
       ctx,
@@ -135,6 +137,7 @@ export class DutyContract extends RdxContract {
     return this.recorded(
       ctx,
       'ReportUsage',
+      ['period', 'callCount', 'reportHash'],
       'usage-report',
       EVENTS.USAGE_REPORTED,
       (b) => ({
@@ -146,19 +149,30 @@ export class DutyContract extends RdxContract {
     );
   }
 
-  /** Signed `ReturnData` `{ agreementId, datasetId?, contentHash, rowCount }` (数据回流, L22). */
+  /**
+   * Signed `ReturnData` `{ agreementId, datasetId?, contentHash, rowCount }` (数据回流, L22); `datasetId`, when
+   * named, one of the agreement's.
+   */
   @Transaction()
   @Returns('string')
   public async ReturnData(ctx: RdxContext): Promise<string> {
     return this.recorded(
       ctx,
       'ReturnData',
+      ['datasetId', 'contentHash', 'rowCount'],
       'data-return',
       EVENTS.DATA_RETURNED,
       (b, a) => {
         if (!a.dataReturn)
           throw new RdxError(ErrorCode.INVALID_STATE, `agreement ${a.id} has no data-return duty`);
+        const datasetId = b.datasetId === undefined ? undefined : ident(b.datasetId, 'datasetId');
+        if (datasetId !== undefined && !a.datasetIds.includes(datasetId))
+          throw new RdxError(
+            ErrorCode.INVALID_ARGUMENT,
+            `datasetId ${datasetId} is not a dataset of agreement ${a.id} (${a.datasetIds.join(', ')})`,
+          );
         return {
+          ...(datasetId === undefined ? {} : { datasetId }),
           contentHash: sha256Hex(b.contentHash, 'contentHash'),
           rowCount: int(b.rowCount, 'rowCount', 0, 1_000_000_000),
         };
@@ -178,6 +192,7 @@ export class DutyContract extends RdxContract {
     return this.recorded(
       ctx,
       'PublishProduct',
+      ['name', 'address', 'publishedOn'],
       'product',
       EVENTS.PRODUCT_PUBLISHED,
       (b) => {
@@ -224,6 +239,7 @@ export class DutyContract extends RdxContract {
     const { duty, agreement, actor } = await this.record(
       ctx,
       'ReportSecurityIssue',
+      ['severity', 'descriptionHash'],
       'security-issue',
       EVENTS.SECURITY_ISSUE_REPORTED,
       (b, a) => ({
@@ -322,6 +338,8 @@ export class DutyContract extends RdxContract {
   public async PublishCreditEvaluation(ctx: RdxContext, evaluationJson: string): Promise<string> {
     const actor = await requireRole(ctx, ['bureau'], 'publish credit evaluations');
     const input = jsonArg(evaluationJson, 'evaluation');
+    // `grade` defaults to what the facts support: a misspelt one would publish that instead.
+    onlyFields(input, 'evaluation', ['creditCode', 'period', 'grade', 'overrideReason', 'summary']);
     const code = userCode(input.creditCode);
     const enterprise = await load(ctx, 'enterprise', code, parseEnterprise);
     const { ids: _ids, creditCode: _c, period, ...basis } = await creditFacts(ctx, enterprise, input.period);

@@ -19,11 +19,16 @@ export interface EnterpriseAction {
   raw: { request: string; signature: string };
 }
 
-export async function enterpriseAction(ctx: RdxContext, action: string): Promise<EnterpriseAction> {
+/** The enterprise's signed `action`, whose body takes `fields` (any other is refused, named). */
+export async function enterpriseAction(
+  ctx: RdxContext,
+  action: string,
+  fields: readonly string[],
+): Promise<EnterpriseAction> {
   const actor = await requireRole(ctx, ['gateway'], `submit an enterprise's ${action}`);
   const requestJson = ctx.requireSecretInput('request');
   const signature = ctx.requireSecretInput('signature', 1024);
-  const request = await verifyEnterpriseRequest(ctx, requestJson, signature, action, async (code) => {
+  const request = await verifyEnterpriseRequest(ctx, requestJson, signature, action, fields, async (code) => {
     return (await load(ctx, 'enterprise', userCode(code), parseEnterprise)).publicKey;
   });
   const enterprise = await load(ctx, 'enterprise', request.creditCode, parseEnterprise);

@@ -152,6 +152,22 @@ describe('EnterpriseContract', () => {
       () => w.invoke(IDS.bureau, C.enterprise, 'OnboardEnterprise', '{not json'),
       'INVALID_ARGUMENT',
     );
+    // What the ledger sets itself, or a misspelt field, is refused by name rather than dropped.
+    for (const [bad, message] of [
+      [
+        { ...good, onboardedAt: '2020-01-01T00:00:00Z' },
+        /^\[INVALID_ARGUMENT\] enterprise has an unknown field "onboardedAt": it takes creditCode, name, nature, publicKey and rating$/,
+      ],
+      [
+        { ...good, rating: { ...good.rating, ratedAt: '2020-01-01T00:00:00Z' } },
+        /^\[INVALID_ARGUMENT\] rating has an unknown field "ratedAt": it takes level, mlpsLevel, mlpsFiling, creditStatus, certificateHashes and validUntil$/,
+      ],
+    ] as const)
+      await w.refused(
+        () => w.invoke(IDS.bureau, C.enterprise, 'OnboardEnterprise', JSON.stringify(bad)),
+        'INVALID_ARGUMENT',
+        message,
+      );
   });
 
   describe('natural persons (L10; annex 1 身份证号(个人填写))', () => {

@@ -14,7 +14,7 @@ import { isMaskedPersonName, isPersonCode } from '../lib/person-code';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
 import { assertAbsent, load, save } from '../lib/store';
-import { int, jsonArg, oneOf, str } from '../lib/validate';
+import { int, jsonArg, oneOf, onlyFields, str } from '../lib/validate';
 import {
   userCode,
   mayUseRestricted,
@@ -87,6 +87,7 @@ export class EnterpriseContract extends RdxContract {
   public async OnboardEnterprise(ctx: RdxContext, enterpriseJson: string): Promise<string> {
     const actor = await requireRole(ctx, ['bureau'], 'onboard enterprises');
     const input = jsonArg(enterpriseJson, 'enterprise');
+    onlyFields(input, 'enterprise', ['creditCode', 'name', 'nature', 'publicKey', 'rating']);
     const code = userCode(input.creditCode);
     await assertAbsent(ctx, 'enterprise', code);
     const nature = oneOf(input.nature, 'nature', NATURES);

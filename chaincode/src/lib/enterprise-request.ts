@@ -11,7 +11,7 @@ import type { RdxContext } from './context';
 import { RdxError, ErrorCode } from './errors';
 import { canonicalJson } from './state';
 import { indexKey } from './keys';
-import { jsonArg, obj, instant, str, type Json } from './validate';
+import { jsonArg, obj, onlyFields, instant, str, type Json } from './validate';
 
 export interface EnterpriseRequest {
   action: string;
@@ -53,8 +53,11 @@ export function p256PublicKey(value: unknown, field: string): string {
   throw new RdxError(ErrorCode.INVALID_ARGUMENT, `${field} must be an EC P-256 public key in PEM (ES256)`);
 }
 
+const ENVELOPE_FIELDS = ['action', 'creditCode', 'nonce', 'signedAt', 'body'] as const;
+
 export function parseEnvelope(raw: string): EnterpriseRequest {
   const e = jsonArg(raw, 'request');
+  onlyFields(e, 'request', ENVELOPE_FIELDS);
   return {
     action: str(e.action, 'request.action', { max: 64 }),
     creditCode: str(e.creditCode, 'request.creditCode', { min: 18, max: 18 }),
@@ -70,20 +73,23 @@ export function parseEnvelope(raw: string): EnterpriseRequest {
 }
 
 /**
- * Verifies a signed enterprise request for `action` against the key registered for its credit code, and
- * burns its nonce so it cannot be replayed. Returns the request; the caller checks the enterprise's state.
+ * Verifies a signed enterprise request for `action`, whose body has no field outside `fields`, against the key
+ * registered for its credit code, and burns its nonce so it cannot be replayed. Returns the request; the caller
+ * checks the enterprise's state.
  */
 export async function verifyEnterpriseRequest(
   ctx: RdxContext,
   raw: string,
   signature: string,
   action: string,
+  fields: readonly string[],
   publicKeyOf: (creditCode: string) => Promise<string>,
 ): Promise<EnterpriseRequest> {
   const request = parseEnvelope(raw);
   if (request.action !== action) {
     throw new RdxError(ErrorCode.INVALID_ARGUMENT, `request is for ${request.action}, not ${action}`);
   }
+  onlyFields(request.body, 'request.body', fields);
   const key = await publicKeyOf(request.creditCode);
   if (!verifyEs256(key, canonicalJson(JSON.parse(raw)), signature)) {
     throw new RdxError(

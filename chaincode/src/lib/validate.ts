@@ -45,6 +45,17 @@ export function obj(value: unknown, field: string): Json {
   return value as Json;
 }
 
+/**
+ * Refuses any field of `value` outside `fields`, naming it. Ignored, a misspelt optional field would be signed
+ * and stored as if it had been left out (a default in its place), and nothing would tell the sender.
+ */
+export function onlyFields(value: Json, field: string, fields: readonly string[]): void {
+  const unknown = Object.keys(value).find((k) => !fields.includes(k));
+  if (unknown === undefined) return;
+  const takes = fields.length > 1 ? `${fields.slice(0, -1).join(', ')} and ${fields.at(-1)}` : fields[0];
+  throw bad(field, `has an unknown field ${JSON.stringify(unknown.slice(0, 64))}: it takes ${takes}`);
+}
+
 export interface StrOptions {
   min?: number;
   max?: number;

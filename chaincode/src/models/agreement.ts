@@ -15,7 +15,7 @@ import { canonicalJson } from '../lib/state';
 import type { RdxContext } from '../lib/context';
 import { getSecret, putSecret, requireSecret } from '../lib/sealed';
 import { load, save, stored, tryLoad } from '../lib/store';
-import { arr, bool, date, ident, int, obj, str, stringList, type Json } from '../lib/validate';
+import { arr, bool, date, ident, int, obj, onlyFields, str, stringList, type Json } from '../lib/validate';
 import type { Demand } from './application';
 import { addCalendarDays, chinaDate } from './calendar';
 import { reindexDue } from './due-index';
@@ -293,18 +293,39 @@ export function termsHash(terms: Terms): string {
 }
 
 /** The terms a body proposes, checked against the demands approved for it. */
+/** What a body drafts; the rest of the terms are the agreement's own (ids, body) or the rules' (fixed). */
+const TERMS_FIELDS = [
+  'datasets',
+  'purpose',
+  'serviceName',
+  'platform',
+  'validFrom',
+  'validUntil',
+  'dailyQuota',
+  'dataReturn',
+  'noticeDays',
+  'launchDays',
+  'statisticsDimensions',
+  'returnList',
+  'returnIntervalDays',
+] as const;
+
 export function parseTerms(
   input: Json,
   base: { agreementId: string; applicationId: string; creditCode: string; body: string; mlpsLevel: number },
   approved: Demand[],
   today: string,
 ): Terms {
+  // Most terms have defaults: a misspelt one (`dataRetrun: false`) would draft the default for the enterprise to sign.
+  onlyFields(input, 'terms', TERMS_FIELDS);
   const datasets = arr(input.datasets, 'datasets', 1, 50, (v, field) => {
     const d = obj(v, field);
-    return {
+    const dataset = {
       datasetId: ident(d.datasetId, `${field}.datasetId`),
       items: stringList(d.items, `${field}.items`, 1, 200),
     };
+    onlyFields(d, field, Object.keys(dataset));
+    return dataset;
   });
   for (const d of datasets) {
     const demand = approved.find((a) => a.datasetId === d.datasetId && a.body === base.body);

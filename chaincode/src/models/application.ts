@@ -24,7 +24,18 @@ import { deleteSecret, getSecret, putSecret, requireSecret } from '../lib/sealed
 import type { Deadline } from '../lib/deadlines';
 import type { Stamp } from '../lib/stamp';
 import { load, save, stored } from '../lib/store';
-import { arr, int, obj, optionalStr, sha256Hex, str, stringList, ident, type Json } from '../lib/validate';
+import {
+  arr,
+  int,
+  obj,
+  onlyFields,
+  optionalStr,
+  sha256Hex,
+  str,
+  stringList,
+  ident,
+  type Json,
+} from '../lib/validate';
 
 export const APPLICATION_STATES = [
   'FORMAL_REVIEW',
@@ -278,7 +289,7 @@ function text(value: unknown, field: string, max = 500): string {
 
 export function parseForm(value: unknown): ApplicationForm {
   const f = obj(value, 'form');
-  return {
+  const form: ApplicationForm = {
     serviceName: text(f.serviceName, 'form.serviceName', 128),
     field: text(f.field, 'form.field', 64),
     scenarios: text(f.scenarios, 'form.scenarios', 2000),
@@ -295,17 +306,21 @@ export function parseForm(value: unknown): ApplicationForm {
     contactIdHash: sha256Hex(f.contactIdHash, 'form.contactIdHash'),
     contactPhoneHash: sha256Hex(f.contactPhoneHash, 'form.contactPhoneHash'),
   };
+  onlyFields(f, 'form', Object.keys(form));
+  return form;
 }
 
 /** The demand list as requested; `body` is filled in later from the catalog. */
 export function parseDemands(value: unknown): Omit<Demand, 'body'>[] {
   const demands = arr(value, 'demands', 1, 50, (v, field) => {
     const d = obj(v, field);
-    return {
+    const demand = {
       scenario: text(d.scenario, `${field}.scenario`),
       datasetId: ident(d.datasetId, `${field}.datasetId`),
       items: stringList(d.items, `${field}.items`, 1, 200),
     };
+    onlyFields(d, field, Object.keys(demand));
+    return demand;
   });
   const ids = demands.map((d) => d.datasetId);
   if (new Set(ids).size !== ids.length)
@@ -315,11 +330,13 @@ export function parseDemands(value: unknown): Omit<Demand, 'body'>[] {
 
 export function parseDocuments(value: unknown): Documents {
   const d = obj(value, 'documents');
-  return {
+  const documents: Documents = {
     mlpsCertificate: sha256Hex(d.mlpsCertificate, 'documents.mlpsCertificate'),
     creditReport: sha256Hex(d.creditReport, 'documents.creditReport'),
     securityCommitment: sha256Hex(d.securityCommitment, 'documents.securityCommitment'),
   };
+  onlyFields(d, 'documents', Object.keys(documents));
+  return documents;
 }
 
 export interface ApplicationInput {
@@ -328,6 +345,9 @@ export interface ApplicationInput {
   demands: Omit<Demand, 'body'>[];
   documents: Documents;
 }
+
+/** The fields of a signed `SubmitApplication` or `ResubmitApplication`. */
+export const APPLICATION_FIELDS = ['id', 'form', 'demands', 'documents'] as const;
 
 export function parseApplicationInput(body: Json): ApplicationInput {
   return {

@@ -5,7 +5,19 @@
  */
 import type { Stamp } from '../lib/stamp';
 import { stored } from '../lib/store';
-import { arr, bool, ident, int, obj, oneOf, optionalStr, sha256Hex, str, type Json } from '../lib/validate';
+import {
+  arr,
+  bool,
+  ident,
+  int,
+  obj,
+  oneOf,
+  onlyFields,
+  optionalStr,
+  sha256Hex,
+  str,
+  type Json,
+} from '../lib/validate';
 import { RdxError, ErrorCode } from '../lib/errors';
 
 export const OPEN_ATTRIBUTES = ['prohibited', 'restricted', 'unconditional'] as const;
@@ -89,7 +101,7 @@ export function openness(a: OpenAttribute): number {
 
 function item(value: unknown, field: string): DataItem {
   const i = obj(value, field);
-  return {
+  const parsed: DataItem = {
     name: str(i.name, `${field}.name`, {
       max: 64,
       pattern: /^[a-z][a-z0-9_]*$/,
@@ -100,6 +112,9 @@ function item(value: unknown, field: string): DataItem {
     personal: bool(i.personal ?? false, `${field}.personal`),
     ...(i.fingerprint === undefined ? {} : { fingerprint: bool(i.fingerprint, `${field}.fingerprint`) }),
   };
+  // `personal` defaults to false: a misspelt one (`Personal: true`) would serve the item unmasked.
+  onlyFields(i, field, ['name', 'label', 'type', 'personal', 'fingerprint']);
+  return parsed;
 }
 
 /** The fields a body sets when it registers or updates a dataset. */
@@ -110,7 +125,7 @@ export function parseDatasetInput(
   const names = items.map((i) => i.name);
   if (new Set(names).size !== names.length)
     throw new RdxError(ErrorCode.INVALID_ARGUMENT, 'items must have distinct names');
-  return {
+  const parsed = {
     id: ident(input.id, 'id'),
     name: str(input.name, 'name', { max: 128 }),
     description: optionalStr(input.description, 'description', { max: 2000, freeText: true }),
@@ -119,6 +134,8 @@ export function parseDatasetInput(
     items,
     updateFrequency: oneOf(input.updateFrequency, 'updateFrequency', FREQUENCIES),
   };
+  onlyFields(input, 'dataset', Object.keys(parsed));
+  return parsed;
 }
 
 export function parseVersionInput(

@@ -9,7 +9,7 @@ import { NATURES } from '../data/natures';
 import { isPersonCode } from '../lib/person-code';
 import { usccProblem } from '../lib/uscc';
 import { chinaDate } from './calendar';
-import { arr, date, int, obj, oneOf, sha256Hex, str } from '../lib/validate';
+import { arr, date, int, obj, oneOf, onlyFields, sha256Hex, str } from '../lib/validate';
 
 export const RATINGS = ['A', 'AA', 'AAA'] as const;
 export type Rating = (typeof RATINGS)[number];
@@ -66,6 +66,15 @@ export function userCode(value: unknown, field = 'creditCode'): string {
 /** Validates a rating as the bureau gives it; AA and above must meet L10's conditions. */
 export function parseRating(value: unknown, ratedAt: string): RatingRecord {
   const r = obj(value, 'rating');
+  // `ratedAt` is the ledger's time, never the input's.
+  onlyFields(r, 'rating', [
+    'level',
+    'mlpsLevel',
+    'mlpsFiling',
+    'creditStatus',
+    'certificateHashes',
+    'validUntil',
+  ]);
   const rating: RatingRecord = {
     level: oneOf(r.level, 'rating.level', RATINGS),
     mlpsLevel: int(r.mlpsLevel, 'rating.mlpsLevel', 1, 5),

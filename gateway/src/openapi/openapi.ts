@@ -319,8 +319,13 @@ export const OPENAPI = {
       SignedRequest: {
         type: 'object',
         required: ['request', 'signature'],
+        additionalProperties: false,
         properties: {
-          request: { type: 'string', description: 'JSON { action, creditCode, nonce, signedAt, body }' },
+          request: {
+            type: 'string',
+            description:
+              "JSON { action, creditCode, nonce, signedAt, body }: no other field, and the body only the action's own (else 400 INVALID_ARGUMENT naming it)",
+          },
           signature: {
             type: 'string',
             description: 'ES256 (r‖s) base64url over the canonical JSON of request',

@@ -2,7 +2,8 @@
  * Hostile clients against the real gateway on the real network (issue 6):
  *
  *  - the still-valid token of an enterprise that was downgraded (its grants suspended) is refused;
- *  - oversized bodies get 413, deeply nested JSON gets 400, both as problems;
+ *  - oversized bodies get 413, deeply nested JSON gets 400, both as problems; a signed request with a field its
+ *    action does not take gets 400, named;
  *  - slow clients — headers that never finish, a body that never finishes — are cut off by the server's
  *    timeouts (headersTimeout 10 s and requestTimeout 30 s in gateway/src/main.ts), and how long that takes
  *    is reported;
@@ -104,6 +105,31 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
     ({ enterprise: aa, token } = await enterpriseWithGrant(`hostile-${runId}`));
   });
   after(() => p.close());
+
+  it('a signed request carrying a field its action does not take is refused, named, and nothing is recorded', async () => {
+    // Signed with the enterprise's own key: the chaincode refuses the field, not the signature.
+    const usage = {
+      agreementId: `AGR-${runId}`,
+      period: '2025-Q1',
+      callCount: 1,
+      reportHash: 'a'.repeat(64),
+    };
+    const misspelt = await post(
+      '/v1/usage-reports',
+      JSON.stringify(aa.signer.sign('ReportUsage', { ...usage, callCounts: 2 })),
+    );
+    assertProblem(misspelt, 400, 'INVALID_ARGUMENT');
+    expect(misspelt.body.detail).to.match(
+      /request\.body has an unknown field "callCounts": it takes agreementId, period, callCount and reportHash/,
+    );
+    // Beside the signed request, nothing travels unsigned: the gateway refuses it before the ledger sees it.
+    const beside = await post(
+      '/v1/usage-reports',
+      JSON.stringify({ ...aa.signer.sign('ReportUsage', usage), note: 'x' }),
+    );
+    assertProblem(beside, 400, 'BAD_REQUEST');
+    expect(beside.body.detail).to.equal('unknown field "note": a signed request takes request and signature');
+  });
 
   it('a downgraded enterprise’s still-valid token is refused on replay', async () => {
     expect((await records(token)).status).to.equal(200);
