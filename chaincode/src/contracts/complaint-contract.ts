@@ -397,6 +397,7 @@ export class ComplaintContract extends RdxContract {
       'list complaints',
     );
     const filter = jsonArg(filterJson || '{}', 'filter', 1024);
+    onlyFields(filter, 'filter', ['state', 'body']);
     const state = filter.state === undefined ? undefined : oneOf(filter.state, 'state', STATES);
     const size = int(Number(pageSize || 50), 'pageSize', 1, 200);
     const body = isBodyStaff(actor)

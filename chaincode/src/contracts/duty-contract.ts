@@ -312,6 +312,7 @@ export class DutyContract extends RdxContract {
       filterJson,
       pageSize,
       'list reports and duties',
+      ['kind', 'agreement', 'body'],
     );
     const kind = filter.kind === undefined ? undefined : oneOf(filter.kind, 'kind', DUTY_KINDS);
     const [index, prefix]: [string, string[]] = isBodyStaff(actor)

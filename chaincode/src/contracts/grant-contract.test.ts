@@ -391,6 +391,12 @@ describe('GrantContract', () => {
     const big = await w.call<Page<Grant>>(IDS.regulator, C.grant, 'ListGrants', '', '', '');
     expect(big.items.length).to.equal(3);
     expect(big.bookmark).to.equal('');
+    // A misspelt filter would list every grant: refused, named.
+    await w.refused(
+      () => w.invoke(IDS.regulator, C.grant, 'ListGrants', JSON.stringify({ enterprize: CODES.aa }), '', ''),
+      'INVALID_ARGUMENT',
+      /filter has an unknown field "enterprize": it takes state, enterprise, dataset and body$/,
+    );
   });
 
   it('ListGrants unfiltered, read by range, gives each whole grant as GetGrant does, at any page size', async () => {

@@ -269,7 +269,12 @@ export class GrantContract extends RdxContract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    const { actor, filter, size } = await listingRequest(ctx, filterJson, pageSize, 'list grants');
+    const { actor, filter, size } = await listingRequest(ctx, filterJson, pageSize, 'list grants', [
+      'state',
+      'enterprise',
+      'dataset',
+      'body',
+    ]);
     // Every grant, unfiltered (a gateway rebuilding its view): read by range, not grant by grant.
     if (!isBodyStaff(actor) && Object.keys(filter).length === 0)
       return JSON.stringify(await wholeGrantsPage(ctx, size, String(bookmark ?? '')));

@@ -417,7 +417,10 @@ export class QueryContract extends RdxContract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    const { actor, filter, size } = await listingRequest(ctx, filterJson, pageSize, 'list applications');
+    const { actor, filter, size } = await listingRequest(ctx, filterJson, pageSize, 'list applications', [
+      'state',
+      'enterprise',
+    ]);
     const [index, prefix] = isBodyStaff(actor)
       ? ['application~body', [actor.mspId]]
       : typeof filter.state === 'string'

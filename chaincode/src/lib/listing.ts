@@ -1,7 +1,7 @@
 /** Listing objects of one type, whole or a page at a time (read-only transactions only). */
 import { requireRole, type Actor } from './access';
 import type { RdxContext } from './context';
-import { int, jsonArg } from './validate';
+import { int, jsonArg, onlyFields } from './validate';
 import type { ObjectType } from './events';
 import { checkAttrs, lastAttributes } from './keys';
 
@@ -73,16 +73,18 @@ export async function pageOfIds(
 
 /**
  * The common start of a filtered listing: its caller (the bureau, regulators, the gateway, or a body's staff,
- * whom the listing then keeps to its own), the filter (`{}` when empty) and the page size (default 50, at
- * most 200).
+ * whom the listing then keeps to its own), the filter (`{}` when empty; keys among `fields`, as a misspelt one
+ * would list everything) and the page size (default 50, at most 200).
  */
 export async function listingRequest(
   ctx: RdxContext,
   filterJson: string,
   pageSize: string,
   what: string,
+  fields: readonly string[],
 ): Promise<{ actor: Actor; filter: Record<string, unknown>; size: number }> {
   const actor = await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'], what);
   const filter = jsonArg(filterJson || '{}', 'filter', 1024);
+  onlyFields(filter, 'filter', fields);
   return { actor, filter, size: int(Number(pageSize || 50), 'pageSize', 1, 200) };
 }
