@@ -120,12 +120,32 @@ const PARAM_TYPE: Record<ItemType, string> = {
 
 /** Bound values of one statement, numbered as PostgreSQL wants them ($1, $2, …). */
 class Params {
-  readonly values: unknown[] = [];
+  readonly values: unknown[];
+  /** `values` already bound (those of another statement whose text this one repeats). */
+  constructor(values: readonly unknown[] = []) {
+    this.values = [...values];
+  }
   add(value: unknown, type: string): string {
     this.values.push(value);
     return `$${this.values.length}::${type}`;
   }
 }
+
+/**
+ * Rows `after` < `_rid` ≤ `last` of a version: consecutive blocks of its zone map that pass a filter's tests
+ * (blocks between them hold no match).
+ */
+interface BlockRun {
+  after: number;
+  last: number;
+}
+
+/** Runs apart by at most this many rows are read as one: a short gap costs less than a statement of its own. */
+const RUN_GAP_ROWS = 4 * ZONE_ROWS;
+/** Runs kept per filter; past them, the last one reaches to the end of the table (read as before the map). */
+const MAX_RUNS = 512;
+/** Runs read by one statement (each its own bounded part of it). */
+const RUNS_PER_STATEMENT = 16;
 
 /**
  * Dataset versions on PostgreSQL. Loads run one at a time per store; reads go on meanwhile (each version's table
@@ -137,8 +157,8 @@ export class PgDatasetStore {
   private readonly cursors: CursorSigner;
   private readonly pageStatements = new StatementNames('rdx_page_');
   private readonly loads = new InTurn();
-  /** Where a filter's matches may begin ({@link firstBlock}), by version, tests and values. */
-  private readonly firstBlocks = new LruMap<string, number>(4096);
+  /** Where a filter's matches may be ({@link runsOf}), by version, tests and values. */
+  private readonly blockRuns = new LruMap<string, readonly BlockRun[]>(1024);
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -250,23 +270,29 @@ export class PgDatasetStore {
     const params = new Params();
     const zoneParams = new Params();
     const where = whereClause(q.filters, v, params, zoneParams);
-    // The planner takes matches to be spread through the table, and reads it in page order until the page is full
-    // even when they sit together at its end: the page starts at the first block of the zone map that may hold one.
-    const zones = where.flatMap((w) => (w.zone === undefined ? [] : [w.zone]));
-    const from = zones.length === 0 ? 0 : await this.firstBlock(v, zones, zoneParams);
-    const conditions = [`_rid > ${params.add(Math.max(after, from), 'bigint')}`, ...where.map((w) => w.sql)];
+    const read = { v, fields, where: where.map((w) => w.sql), params: params.values };
     // One row more than asked tells whether another page exists without an empty last page.
-    const sql =
-      `SELECT _rid, ${fields.map((f) => quoteIdent(f.name)).join(', ')} FROM "${v.table}" ` +
-      `WHERE ${conditions.join(' AND ')} ORDER BY _rid LIMIT ${params.add(q.limit + 1, 'bigint')}`;
-    const found = (
-      await this.pool.query({
-        name: this.pageStatements.of(sql),
-        text: sql,
-        values: params.values,
-        rowMode: 'array',
-      })
-    ).rows as unknown[][];
+    const need = q.limit + 1;
+    const zones = where.flatMap((w) => (w.zone === undefined ? [] : [w.zone]));
+    let found: unknown[][];
+    if (zones.length === 0)
+      found = await this.readRuns(read, [{ after, last: Number.MAX_SAFE_INTEGER }], need);
+    else {
+      // The planner takes matches to be spread through the table and reads it in page order until the page is
+      // full, even across rows where none can be (matches that sit together at its end, or in bunches): the page
+      // reads only the runs of blocks of the zone map that may hold one, a few runs to a statement.
+      const runs = await this.runsOf(v, zones, zoneParams);
+      found = [];
+      for (let i = firstRunAfter(runs, after); found.length < need && i < runs.length;) {
+        const batch: BlockRun[] = [];
+        for (let rows = 0; i < runs.length && batch.length < RUNS_PER_STATEMENT && rows < 4 * need; i++) {
+          const run = { after: Math.max(runs[i]!.after, after), last: runs[i]!.last };
+          batch.push(run);
+          rows += run.last - run.after;
+        }
+        found.push(...(await this.readRuns(read, batch, need - found.length)));
+      }
+    }
     const page = found.slice(0, q.limit);
     const rows = page.map((r) => {
       const out: Record<string, unknown> = {};
@@ -478,19 +504,72 @@ export class PgDatasetStore {
   }
 
   /**
-   * The `_rid` before the first block of version `v`'s zone map that passes all of `tests` (bound in `params`), the
-   * last row's when none does; remembered per version, tests and values.
+   * The runs of blocks of version `v`'s zone map that pass all of `tests` (bound in `params`), in row order, runs
+   * a short gap apart read as one; remembered per version, tests and values.
    */
-  private async firstBlock(v: LoadedVersion, tests: readonly string[], params: Params): Promise<number> {
-    const sql = `SELECT min(_lo) - 1 AS start FROM "${zoneTable(v.table)}" WHERE ${tests.join(' AND ')}`;
+  private async runsOf(
+    v: LoadedVersion,
+    tests: readonly string[],
+    params: Params,
+  ): Promise<readonly BlockRun[]> {
+    const sql = `SELECT _lo, _hi FROM "${zoneTable(v.table)}" WHERE ${tests.join(' AND ')} ORDER BY _hi`;
     const key = `${v.id}\0${sql}\0${JSON.stringify(params.values)}`;
-    let from = this.firstBlocks.get(key);
-    if (from === undefined) {
-      const start = ((await this.pool.query(sql, params.values)).rows[0] as Row | undefined)?.start;
-      from = start === null || start === undefined ? v.rowCount : Number(start);
-      this.firstBlocks.set(key, from);
+    let runs = this.blockRuns.get(key);
+    if (runs === undefined) {
+      const blocks = (await this.pool.query({ text: sql, values: params.values, rowMode: 'array' })).rows as [
+        string,
+        string,
+      ][];
+      const merged: BlockRun[] = [];
+      for (const [lo, hi] of blocks) {
+        const last = merged.at(-1);
+        if (last && Number(lo) - 1 - last.last <= RUN_GAP_ROWS) last.last = Number(hi);
+        else merged.push({ after: Number(lo) - 1, last: Number(hi) });
+      }
+      if (merged.length > MAX_RUNS) {
+        merged.length = MAX_RUNS;
+        merged[MAX_RUNS - 1]!.last = Number.MAX_SAFE_INTEGER;
+      }
+      this.blockRuns.set(key, (runs = merged));
     }
-    return from;
+    return runs;
+  }
+
+  /**
+   * Up to `limit` rows of `runs` (in row order, apart) that pass `where`, in row order: one statement, each run
+   * read on its own up to `limit` rows, so no row between them is read.
+   */
+  private async readRuns(
+    read: {
+      v: LoadedVersion;
+      fields: readonly ItemSpec[];
+      where: readonly string[];
+      params: readonly unknown[];
+    },
+    runs: readonly BlockRun[],
+    limit: number,
+  ): Promise<unknown[][]> {
+    const params = new Params(read.params);
+    const columns = `_rid, ${read.fields.map((f) => quoteIdent(f.name)).join(', ')}`;
+    const max = params.add(limit, 'bigint');
+    const part = (run: BlockRun): string =>
+      `SELECT ${columns} FROM "${read.v.table}" WHERE ${[
+        `_rid > ${params.add(run.after, 'bigint')}`,
+        ...(run.last < read.v.rowCount ? [`_rid <= ${params.add(run.last, 'bigint')}`] : []),
+        ...read.where,
+      ].join(' AND ')} ORDER BY _rid LIMIT ${max}`;
+    const sql =
+      runs.length === 1
+        ? part(runs[0]!)
+        : `SELECT * FROM (${runs.map((r) => `(${part(r)})`).join(' UNION ALL ')}) AS runs ORDER BY _rid LIMIT ${max}`;
+    return (
+      await this.pool.query({
+        name: this.pageStatements.of(sql),
+        text: sql,
+        values: params.values,
+        rowMode: 'array',
+      })
+    ).rows as unknown[][];
   }
 
   /** The dataset's current version, as remembered. */
@@ -511,6 +590,18 @@ function bindValue(v: unknown, spec: ItemSpec, where: string): string | number |
   if (spec.type === 'string' && typeof value === 'string' && value.includes('\0'))
     throw new QueryError(`${where}: the value contains a NUL character`);
   return value;
+}
+
+/** The index of the first of `runs` with a row after `after` (`runs.length` when none has). */
+function firstRunAfter(runs: readonly BlockRun[], after: number): number {
+  let lo = 0;
+  let hi = runs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (runs[mid]!.last <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** One filter in SQL, and the zone map's test of it when asked and it can tell ({@link zoneTest}). */
