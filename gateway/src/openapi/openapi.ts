@@ -755,6 +755,7 @@ export const OPENAPI = {
               schema: {
                 type: 'object',
                 required: ['name'],
+                additionalProperties: false,
                 properties: { name: { type: 'string', maxLength: 64 } },
               },
             },

@@ -271,6 +271,12 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
       'BAD_REQUEST',
     );
     assertProblem(await h.call('POST', ACCOUNTS, { json: { name: 'x' } }), 401, 'TOKEN_MISSING');
+    const asAdmin = await h.signedCall('POST', ACCOUNTS, admin(civil), { name: 'x', role: 'admin' });
+    assertProblem(asAdmin, 400, 'BAD_REQUEST');
+    expect((asAdmin.body as { detail: string }).detail).to.equal(
+      'unknown field "role": a console account takes name',
+    );
+    assertProblem(await h.signedCall('POST', ACCOUNTS, admin(civil), ['x']), 400, 'BAD_REQUEST');
 
     const made = assertOk<{ clientId: string; secret: string }>(
       await h.signedCall('POST', ACCOUNTS, admin(civil), { name: '王五' }),

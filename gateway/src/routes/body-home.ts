@@ -13,7 +13,7 @@
 import express, { type Request, type Router } from 'express';
 import { RdxLedger, type DueSoonItem, type Duty, type OverdueItem } from '@rdx/client';
 import { MAX_BODY_ACCOUNTS } from '../auth/client-registry.js';
-import { apiRouter } from '../http/routing.js';
+import { apiRouter, onlyFields } from '../http/routing.js';
 import { bodyReader, staffSigner } from '../http/staff-signature.js';
 import { bodyParty } from '../notify/derive.js';
 import { Problem, ledgerProblem } from '../problem.js';
@@ -170,12 +170,16 @@ export function bodyHomeRoutes(s: Services): Router {
   r.post('/v1/admin/console-accounts', express.raw({ type: () => true, limit: '4kb' }), (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const org = bodyAdmin(req, raw);
-    let name: unknown;
+    let input: unknown;
     try {
-      name = (JSON.parse(raw.toString('utf8') || '{}') as { name?: unknown }).name;
+      input = JSON.parse(raw.toString('utf8') || '{}');
     } catch {
-      throw new Problem('BAD_REQUEST', 'The body must be a JSON object: {"name": "…"}.');
+      input = undefined;
     }
+    if (typeof input !== 'object' || input === null || Array.isArray(input))
+      throw new Problem('BAD_REQUEST', 'The body must be a JSON object: {"name": "…"}.');
+    onlyFields(input, ['name'], 'a console account');
+    const { name } = input as { name?: unknown };
     if (typeof name !== 'string' || name.trim().length === 0 || name.length > 64)
       throw new Problem('BAD_REQUEST', 'name must say whose account it is (1 to 64 characters).');
     let made: { clientId: string; secret: string };
