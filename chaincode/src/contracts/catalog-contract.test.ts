@@ -28,6 +28,11 @@ function recordVersion(w: World, version: string, hash: string, rows: string): P
   return w.invoke(IDS.market, C.catalog, 'RecordDatasetVersion', MARKET_ENTITIES, version, hash, rows);
 }
 
+/** MarketMSP registering or updating dataset `input`, as a call to refuse or run. */
+const asMarket =
+  (w: World, fn: 'RegisterDataset' | 'UpdateDataset', input: unknown) => (): Promise<unknown> =>
+    w.invoke(IDS.market, C.catalog, fn, JSON.stringify(input));
+
 describe('CatalogContract', () => {
   it('a registered body registers a dataset it owns; an input naming its owner or versions is refused', async () => {
     const w = await World.create();
@@ -36,13 +41,7 @@ describe('CatalogContract', () => {
       [{ versions: [{ version: 'forged' }] }, 'versions'],
     ] as const)
       await w.refused(
-        () =>
-          w.invoke(
-            IDS.market,
-            C.catalog,
-            'RegisterDataset',
-            JSON.stringify({ ...licencesInput(), ...forged }),
-          ),
+        asMarket(w, 'RegisterDataset', { ...licencesInput(), ...forged }),
         'INVALID_ARGUMENT',
         new RegExp(
           `dataset has an unknown field "${field}": it takes id, name, description, openAttribute, format, items and updateFrequency`,
@@ -147,20 +146,11 @@ describe('CatalogContract', () => {
       { ...good, items: [{ ...item, type: 'blob' }] },
       { ...good, items: [{ ...item, personal: 'yes' }] },
     ]) {
-      await w.refused(
-        () => w.invoke(IDS.market, C.catalog, 'RegisterDataset', JSON.stringify(bad)),
-        'INVALID_ARGUMENT',
-      );
+      await w.refused(asMarket(w, 'RegisterDataset', bad), 'INVALID_ARGUMENT');
     }
     // `personal` defaults to false: a misspelt flag would register the item to be served unmasked.
     await w.refused(
-      () =>
-        w.invoke(
-          IDS.market,
-          C.catalog,
-          'RegisterDataset',
-          JSON.stringify({ ...good, items: [{ ...item, Personal: true }] }),
-        ),
+      asMarket(w, 'RegisterDataset', { ...good, items: [{ ...item, Personal: true }] }),
       'INVALID_ARGUMENT',
       /items\[0\] has an unknown field "Personal": it takes name, label, type, personal and fingerprint$/,
     );
@@ -179,13 +169,7 @@ describe('CatalogContract', () => {
     };
     // The owner is the ledger's to say: an update naming one is refused, not quietly ignored.
     await w.refused(
-      () =>
-        w.invoke(
-          IDS.market,
-          C.catalog,
-          'UpdateDataset',
-          JSON.stringify({ ...update, owner: 'TransportMSP' }),
-        ),
+      asMarket(w, 'UpdateDataset', { ...update, owner: 'TransportMSP' }),
       'INVALID_ARGUMENT',
       /dataset has an unknown field "owner"/,
     );
@@ -385,13 +369,7 @@ describe('catalogue governance: narrowing the open attribute (Z12, Z15)', () => 
     const mine = (await w.activeGrants(w.aa, 'app-1')).grants[0]!;
     const theirs = (await w.activeGrants(w.aaa, 'app-2')).grants[0]!;
     await w.refused(
-      () =>
-        w.invoke(
-          IDS.market,
-          C.catalog,
-          'UpdateDataset',
-          JSON.stringify({ ...marketEntitiesInput(), openAttribute: 'prohibited' }),
-        ),
+      asMarket(w, 'UpdateDataset', { ...marketEntitiesInput(), openAttribute: 'prohibited' }),
       'INVALID_ARGUMENT',
       /needs the bureau's approval/,
     );
