@@ -2,8 +2,8 @@ import { IDS } from '../testing/fake-ledger';
 import { C, World, signedRequest } from '../testing/world';
 
 /**
- * Every action an enterprise signs takes a fixed set of fields. One it does not take — `retentionDay` for
- * `retentionDays` — would be signed, then dropped as if left out: refused instead, named, with what the action
+ * Every action an enterprise signs takes a fixed set of fields. One it does not take — `callCounts` for
+ * `callCount` — would be signed, then dropped as if left out: refused instead, named, with what the action
  * takes. The check comes before anything is read, so these bodies need no agreement or application behind them.
  */
 const SIGNED: [contract: keyof typeof C, fn: string, action: string, takes: string][] = [

@@ -316,7 +316,8 @@ export function parseTerms(
   approved: Demand[],
   today: string,
 ): Terms {
-  // Most terms have defaults: a misspelt one (`dataRetrun: false`) would draft the default for the enterprise to sign.
+  // Most terms have defaults: a misspelt one (`dataRetrun: false`) would draft the default for the enterprise
+  // to sign.
   onlyFields(input, 'terms', TERMS_FIELDS);
   const datasets = arr(input.datasets, 'datasets', 1, 50, (v, field) => {
     const d = obj(v, field);
