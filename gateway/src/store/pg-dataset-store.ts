@@ -635,13 +635,17 @@ function conditionSql(plan: FilterPlan<string | number | boolean>, where: string
       return `${plan.column} = ANY(${params.add(plan.values, `${type}[]`)})`;
     case 'prefix': {
       if (plan.value.includes('\0')) throw new QueryError(`${where}: the value contains a NUL character`);
-      // substr counts characters (code points) as SQLite does; LIKE would treat % and _ as wildcards. The range
-      // (text in code-point order, COLLATE "C") lets the planner seek the item's index when few rows match.
+      // A range in code-point order (COLLATE "C"): the text starts with the prefix exactly when it lies from the
+      // prefix up to the prefix with its last character the next one. The planner seeks the item's index by it, and
+      // estimates it from the item's statistics: with a test of substr beside it, which it cannot estimate, it took
+      // matches to be few, and for a page chose a parallel plan whose workers took longer to start than the page.
+      // Only a prefix ending in the last code point has no such bound: substr (which counts characters as SQLite
+      // does; LIKE would treat % and _ as wildcards) tests it.
       const above = textAfterPrefix(plan.value);
-      const range =
-        `${plan.column} >= ${params.add(plan.value, 'text')}` +
-        (above === undefined ? '' : ` AND ${plan.column} < ${params.add(above, 'text')}`);
-      return `${range} AND substr(${plan.column}, 1, ${params.add([...plan.value].length, 'integer')}) = ${params.add(plan.value, 'text')}`;
+      const from = `${plan.column} >= ${params.add(plan.value, 'text')}`;
+      return above === undefined
+        ? `${from} AND substr(${plan.column}, 1, ${params.add([...plan.value].length, 'integer')}) = ${params.add(plan.value, 'text')}`
+        : `${from} AND ${plan.column} < ${params.add(above, 'text')}`;
     }
     default:
       // IS DISTINCT FROM, like SQLite's IS NOT, unlike <>, keeps rows whose value is empty.
