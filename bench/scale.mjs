@@ -8,6 +8,7 @@
  *      matches sit together at the end — what an enterprise's call costs as datasets grow (goal: ratio ≤ 1.5); and
  *      a computed result, which reads every row, and one filtered on that range, which reads its matches, each with
  *      the longest the event loop waited meanwhile;
+ *      The first and bunched pages again on PostgreSQL, with every page of a prefix whose matches sit in bunches.
  *  S2  the decision view at demo scale vs 10⁵ grants and 10⁴ enterprises: building it, memory per grant, and
  *      the decision time (goal: unchanged); saving the view and loading it back, what a restart does instead of
  *      reading every grant from the ledger.
@@ -64,6 +65,84 @@ async function settledHeap() {
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: machine(), figures: {} };
+
+/**
+ * S1 on PostgreSQL (a throwaway server): the first page, the bunched range, and every page of a name prefix whose
+ * matches sit in bunches far apart (`丽水企业9`: rows 9, 90–99, 900–999, … — six bunches at 10⁶ rows), the longest
+ * of them what a page crossing the rows between two bunches costs.
+ */
+async function postgresPages({ ITEMS, csv, fields, LIMIT, lastTenth }) {
+  const { findPostgresBin, startPostgres, PgDatasetStore } = await import('@rdx/gateway');
+  const found = findPostgresBin();
+  if (!found.bin) {
+    log(`S1 on PostgreSQL skipped: ${found.missing}`);
+    return { skipped: found.missing };
+  }
+  const server = await startPostgres(found.bin);
+  try {
+    const store = await PgDatasetStore.open(server.url, { namespace: 'scale' });
+    const REPEAT_PG = 100;
+    const timeOf = async (q) => {
+      for (let i = 0; i < 10; i++) await store.query(q.datasetId, q);
+      const times = [];
+      for (let i = 0; i < REPEAT_PG; i++) {
+        const t0 = process.hrtime.bigint();
+        await store.query(q.datasetId, q);
+        times.push(ms(t0));
+      }
+      return summary(times);
+    };
+    /** Every page of `filters`, 500 rows each: their count, mean and the longest (twice: the second after the first). */
+    const walk = async (datasetId, filters) => {
+      let last;
+      for (let pass = 0; pass < 2; pass++) {
+        const times = [];
+        let cursor;
+        do {
+          const t0 = process.hrtime.bigint();
+          const page = await store.query(datasetId, { fields: ['uscc'], filters, limit: 500, cursor });
+          times.push(ms(t0));
+          cursor = page.nextCursor;
+        } while (cursor);
+        last = {
+          pages: times.length,
+          meanMs: round(times.reduce((a, b) => a + b, 0) / times.length, 3),
+          longestMs: round(Math.max(...times), 2),
+        };
+      }
+      return last;
+    };
+    const sizes = {};
+    for (const rows of [1e3, 1e6]) {
+      const id = `scale-pg-${rows}`;
+      log(`S1 on PostgreSQL: loading ${rows} rows`);
+      const t0 = process.hrtime.bigint();
+      await store.loadVersion(id, 'v1', ITEMS, 'csv', csv(rows));
+      const loadMs = ms(t0);
+      const prefix = [{ item: 'entity_name', op: 'prefix', value: '丽水企业9' }];
+      sizes[rows] = {
+        loadSeconds: round(loadMs / 1000, 1),
+        first: await timeOf({ datasetId: id, fields, filters: [], limit: LIMIT }),
+        bunched: await timeOf({ datasetId: id, fields, filters: lastTenth(rows), limit: LIMIT }),
+        acrossBunches: await walk(id, prefix),
+      };
+    }
+    await store.close();
+    const ratio = (k) => round(sizes[1e6][k].p50 / sizes[1e3][k].p50);
+    return {
+      what: `S1's first and bunched pages on PostgreSQL (p50 of ${REPEAT_PG}), and every page of 500 of a name prefix in bunches`,
+      small: sizes[1e3],
+      large: sizes[1e6],
+      ratio: {
+        first: ratio('first'),
+        bunched: ratio('bunched'),
+        acrossBunchesLongest: round(sizes[1e6].acrossBunches.longestMs / sizes[1e3].acrossBunches.longestMs),
+      },
+    };
+  } finally {
+    await server.stop();
+  }
+}
 
 // ---- S1. a page of records at 10³ vs 10⁶ rows ---------------------------------------------------------------
 {
@@ -203,6 +282,7 @@ const results = { kind: 'scale', startedAt: new Date().toISOString(), machine: m
   }
   store.close();
   fs.rmSync(dir, { recursive: true, force: true });
+  results.figures.recordsPagePostgres = await postgresPages({ ITEMS, csv, fields, LIMIT, lastTenth });
   const ratio = (k) => round(sizes[1e6][k].p50 / sizes[1e3][k].p50);
   results.figures.recordsPage = {
     what: `one page of ${LIMIT} rows, ${fields.length} items, p50 of ${REPEAT} queries on the SQLite store`,
@@ -467,6 +547,17 @@ console.log(
 );
 const d = f.decisionView;
 console.log(`| S1 load | ${r.small.loadSeconds} s | ${r.large.loadSeconds} s | |`);
+const pgp = results.figures.recordsPagePostgres;
+if (pgp.skipped) console.log(`| S1 on PostgreSQL | skipped: ${pgp.skipped} | | |`);
+else {
+  for (const k of ['first', 'bunched'])
+    console.log(`| S1 on PostgreSQL, ${k} | ${p(pgp.small[k])} | ${p(pgp.large[k])} | ${pgp.ratio[k]} |`);
+  const w = (x) => `${x.pages} pages, mean ${x.meanMs} ms, longest ${x.longestMs} ms`;
+  console.log(
+    `| S1 on PostgreSQL, every page of a prefix in bunches | ${w(pgp.small.acrossBunches)} | ${w(pgp.large.acrossBunches)} | ${pgp.ratio.acrossBunchesLongest} (longest) |`,
+  );
+  console.log(`| S1 on PostgreSQL, load | ${pgp.small.loadSeconds} s | ${pgp.large.loadSeconds} s | |`);
+}
 console.log('| figure | demo scale | 10⁵ grants, 10⁴ enterprises | ratio (goal ≈ 1) |');
 console.log(
   `| S2 decide(), 10⁴ distinct requests | ${d.small.decideMicroseconds} µs | ${d.large.decideMicroseconds} µs | ${d.ratio.decide} |`,
