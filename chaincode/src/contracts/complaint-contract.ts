@@ -16,7 +16,7 @@ import { today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS, type EventName } from '../lib/events';
 import { deleteIndex, idsByIndex } from '../lib/keys';
-import { pageOfIds } from '../lib/listing';
+import { listingRequest, pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
 import { assertAbsent, load } from '../lib/store';
@@ -24,7 +24,6 @@ import {
   bool,
   date,
   ident,
-  int,
   jsonArg,
   obj,
   oneOf,
@@ -391,15 +390,11 @@ export class ComplaintContract extends RdxContract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    const actor = await requireRole(
-      ctx,
-      ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'],
-      'list complaints',
-    );
-    const filter = jsonArg(filterJson || '{}', 'filter', 1024);
-    onlyFields(filter, 'filter', ['state', 'body']);
+    const { actor, filter, size } = await listingRequest(ctx, filterJson, pageSize, 'list complaints', [
+      'state',
+      'body',
+    ]);
     const state = filter.state === undefined ? undefined : oneOf(filter.state, 'state', STATES);
-    const size = int(Number(pageSize || 50), 'pageSize', 1, 200);
     const body = isBodyStaff(actor)
       ? actor.mspId
       : filter.body === undefined

@@ -56,6 +56,15 @@ export function onlyFields(value: Json, field: string, fields: readonly string[]
   throw bad(field, `has an unknown field ${JSON.stringify(unknown.slice(0, 64))}: it takes ${takes}`);
 }
 
+/**
+ * `parsed`, once `input` is found to have no field `parsed` was not made of ({@link onlyFields}): for an input
+ * whose fields are parsed one for one into keys of the same names, optional ones included.
+ */
+export function parsedExactly<T extends object>(input: Json, field: string, parsed: T): T {
+  onlyFields(input, field, Object.keys(parsed));
+  return parsed;
+}
+
 export interface StrOptions {
   min?: number;
   max?: number;

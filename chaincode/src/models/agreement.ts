@@ -15,7 +15,19 @@ import { canonicalJson } from '../lib/state';
 import type { RdxContext } from '../lib/context';
 import { getSecret, putSecret, requireSecret } from '../lib/sealed';
 import { load, save, stored, tryLoad } from '../lib/store';
-import { arr, bool, date, ident, int, obj, onlyFields, str, stringList, type Json } from '../lib/validate';
+import {
+  arr,
+  bool,
+  date,
+  ident,
+  int,
+  obj,
+  onlyFields,
+  parsedExactly,
+  str,
+  stringList,
+  type Json,
+} from '../lib/validate';
 import type { Demand } from './application';
 import { addCalendarDays, chinaDate } from './calendar';
 import { reindexDue } from './due-index';
@@ -321,12 +333,10 @@ export function parseTerms(
   onlyFields(input, 'terms', TERMS_FIELDS);
   const datasets = arr(input.datasets, 'datasets', 1, 50, (v, field) => {
     const d = obj(v, field);
-    const dataset = {
+    return parsedExactly(d, field, {
       datasetId: ident(d.datasetId, `${field}.datasetId`),
       items: stringList(d.items, `${field}.items`, 1, 200),
-    };
-    onlyFields(d, field, Object.keys(dataset));
-    return dataset;
+    });
   });
   for (const d of datasets) {
     const demand = approved.find((a) => a.datasetId === d.datasetId && a.body === base.body);

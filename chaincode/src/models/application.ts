@@ -28,8 +28,8 @@ import {
   arr,
   int,
   obj,
-  onlyFields,
   optionalStr,
+  parsedExactly,
   sha256Hex,
   str,
   stringList,
@@ -289,7 +289,7 @@ function text(value: unknown, field: string, max = 500): string {
 
 export function parseForm(value: unknown): ApplicationForm {
   const f = obj(value, 'form');
-  const form: ApplicationForm = {
+  return parsedExactly<ApplicationForm>(f, 'form', {
     serviceName: text(f.serviceName, 'form.serviceName', 128),
     field: text(f.field, 'form.field', 64),
     scenarios: text(f.scenarios, 'form.scenarios', 2000),
@@ -305,22 +305,18 @@ export function parseForm(value: unknown): ApplicationForm {
     contactNameHash: sha256Hex(f.contactNameHash, 'form.contactNameHash'),
     contactIdHash: sha256Hex(f.contactIdHash, 'form.contactIdHash'),
     contactPhoneHash: sha256Hex(f.contactPhoneHash, 'form.contactPhoneHash'),
-  };
-  onlyFields(f, 'form', Object.keys(form));
-  return form;
+  });
 }
 
 /** The demand list as requested; `body` is filled in later from the catalog. */
 export function parseDemands(value: unknown): Omit<Demand, 'body'>[] {
   const demands = arr(value, 'demands', 1, 50, (v, field) => {
     const d = obj(v, field);
-    const demand = {
+    return parsedExactly(d, field, {
       scenario: text(d.scenario, `${field}.scenario`),
       datasetId: ident(d.datasetId, `${field}.datasetId`),
       items: stringList(d.items, `${field}.items`, 1, 200),
-    };
-    onlyFields(d, field, Object.keys(demand));
-    return demand;
+    });
   });
   const ids = demands.map((d) => d.datasetId);
   if (new Set(ids).size !== ids.length)
@@ -330,13 +326,11 @@ export function parseDemands(value: unknown): Omit<Demand, 'body'>[] {
 
 export function parseDocuments(value: unknown): Documents {
   const d = obj(value, 'documents');
-  const documents: Documents = {
+  return parsedExactly<Documents>(d, 'documents', {
     mlpsCertificate: sha256Hex(d.mlpsCertificate, 'documents.mlpsCertificate'),
     creditReport: sha256Hex(d.creditReport, 'documents.creditReport'),
     securityCommitment: sha256Hex(d.securityCommitment, 'documents.securityCommitment'),
-  };
-  onlyFields(d, 'documents', Object.keys(documents));
-  return documents;
+  });
 }
 
 export interface ApplicationInput {

@@ -14,6 +14,7 @@ import {
   oneOf,
   onlyFields,
   optionalStr,
+  parsedExactly,
   sha256Hex,
   str,
   type Json,
@@ -125,7 +126,7 @@ export function parseDatasetInput(
   const names = items.map((i) => i.name);
   if (new Set(names).size !== names.length)
     throw new RdxError(ErrorCode.INVALID_ARGUMENT, 'items must have distinct names');
-  const parsed = {
+  return parsedExactly(input, 'dataset', {
     id: ident(input.id, 'id'),
     name: str(input.name, 'name', { max: 128 }),
     description: optionalStr(input.description, 'description', { max: 2000, freeText: true }),
@@ -133,9 +134,7 @@ export function parseDatasetInput(
     format: oneOf(input.format, 'format', FORMATS),
     items,
     updateFrequency: oneOf(input.updateFrequency, 'updateFrequency', FREQUENCIES),
-  };
-  onlyFields(input, 'dataset', Object.keys(parsed));
-  return parsed;
+  });
 }
 
 export function parseVersionInput(
