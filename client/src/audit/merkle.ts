@@ -4,7 +4,7 @@
  * agree bit for bit: every hash here is the exact construction of RFC 9162 §2.1, with the 0x00 / 0x01 domain
  * separation prefixes that stop an interior node from being passed off as a leaf.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
@@ -14,6 +14,9 @@ const HEX_HASH = /^[0-9a-f]{64}$/i;
  * Hashes one leaf: hex SHA-256(0x00 ‖ data). A string is hashed as its UTF-8 bytes.
  */
 export function leafHash(data: string | Uint8Array): string {
+  // Text in one call rather than through a Hash object: every audit record is a leaf, hashed on every data call.
+  // The string \0 + data is the bytes 0x00 ‖ UTF-8(data).
+  if (typeof data === 'string') return hash('sha256', `\0${data}`, 'hex');
   return createHash('sha256').update(LEAF_PREFIX).update(data).digest('hex');
 }
 

@@ -1,11 +1,20 @@
-/** The counters both audit logs keep of their commits and their appends' waits, as the gateway's /metrics shows them. */
+/**
+ * The counters both audit logs keep of their commits and their appends' waits, as the gateway's /metrics shows them;
+ * the hash the logs chain each record with.
+ */
 import { expect } from 'chai';
+import fc from 'fast-check';
+import { auditRecordHash as verifiersHash } from '@rdx/client';
 import {
   AUDIT_SECONDS_BUCKETS,
+  auditRecordHash,
+  chainRecords,
+  normalizeEntry,
   copyStats,
   countCommit,
   emptyCounters,
   settleBatch,
+  type AuditEntry,
   type AuditRecord,
   type Pending,
 } from './audit-record.js';
@@ -63,5 +72,62 @@ describe('audit log counters', () => {
     });
     expect(kept.waitSeconds.count).to.equal(0);
     expect(kept.waitSeconds.atMost[0]).to.equal(0);
+  });
+});
+
+describe('the hash a log chains each record with', () => {
+  // Well-formed text of any plane (what normalizeEntry accepts), ending in characters JSON escapes or encodes.
+  const text = fc.string({ unit: 'grapheme', maxLength: 12 }).map((t) => `${t}"\\\n丽水😀`);
+  const entry: fc.Arbitrary<AuditEntry> = fc.record(
+    {
+      time: text,
+      requestId: text.map((t) => `r${t}`),
+      gatewayId: text,
+      clientId: text,
+      enterprise: text,
+      method: text,
+      path: text,
+      datasetId: text,
+      grantId: text,
+      decision: fc.constantFrom('allow' as const, 'deny' as const),
+      reason: text,
+      items: fc.array(text, { maxLength: 4 }),
+      rowCount: fc.nat(),
+      responseHash: text,
+      status: fc.integer({ min: -1, max: 999 }),
+      query: text,
+    },
+    // Every optional field present in some entries and absent in others.
+    {
+      requiredKeys: [
+        'time',
+        'requestId',
+        'gatewayId',
+        'method',
+        'path',
+        'decision',
+        'reason',
+        'items',
+        'rowCount',
+        'status',
+      ],
+    },
+  );
+
+  it('is the canonical-JSON hash anyone recomputes from the record, the SDK verifying a receipt too', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 1, maxLength: 3 }), fc.nat(), (entries, seq) => {
+        const records = chainRecords(
+          entries.map((e) => normalizeEntry(e)),
+          seq,
+          '0'.repeat(64),
+        );
+        for (const r of records) {
+          expect(r.hash).to.equal(auditRecordHash(r));
+          expect(r.hash).to.equal(verifiersHash(r as unknown as Record<string, unknown>));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -126,6 +126,46 @@ export function auditRecordHash(record: Omit<AuditRecord, 'hash'>): string {
   return leafHash(canonicalJson(unhashed));
 }
 
+/**
+ * Every field a record's hash covers. Typed so that a field added to {@link AuditRecord} must be added here, or
+ * {@link chainedRecordHash} would leave it out of the hash.
+ */
+const HASHED_FIELDS: { readonly [K in keyof Omit<AuditRecord, 'hash'>]-?: true } = {
+  time: true,
+  requestId: true,
+  gatewayId: true,
+  clientId: true,
+  enterprise: true,
+  method: true,
+  path: true,
+  datasetId: true,
+  grantId: true,
+  decision: true,
+  reason: true,
+  items: true,
+  rowCount: true,
+  responseHash: true,
+  status: true,
+  query: true,
+  seq: true,
+  prevHash: true,
+};
+/** In the order canonical JSON writes them (keys sorted as `Array.prototype.sort` does). */
+const HASHED_IN_ORDER = Object.keys(HASHED_FIELDS).sort() as (keyof typeof HASHED_FIELDS)[];
+
+/**
+ * {@link auditRecordHash} of a record chained from a {@link normalizeEntry normalized} entry: the same hash, by a
+ * shorter way that every data call takes (with the one-call leaf hash, 2.8–3.4 µs a record against 4.5–5.5). Such
+ * a record holds only the known fields, each a string, a number or an array of strings, so copying them in sorted
+ * order already gives canonical JSON, without sorting keys at every level. A test holds the two equal over
+ * generated entries.
+ */
+function chainedRecordHash(record: Omit<AuditRecord, 'hash'>): string {
+  const sorted: Record<string, unknown> = {};
+  for (const key of HASHED_IN_ORDER) sorted[key] = record[key];
+  return leafHash(JSON.stringify(sorted));
+}
+
 /** An append waiting for the commit of its batch. */
 export interface Pending {
   entry: AuditEntry;
@@ -226,11 +266,11 @@ export function duplicateRequest(requestId: string): Error {
   return new Error(`Request ${requestId} is already in the audit log`);
 }
 
-/** Links `entries` into the chain after the record `seq - 1` whose hash is `prevHash`. */
+/** Links `entries` ({@link normalizeEntry normalized}) into the chain after the record `seq - 1` whose hash is `prevHash`. */
 export function chainRecords(entries: readonly AuditEntry[], seq: number, prevHash: string): AuditRecord[] {
   return entries.map((entry) => {
     const unhashed = { ...entry, seq, prevHash };
-    const record: AuditRecord = { ...unhashed, hash: auditRecordHash(unhashed) };
+    const record: AuditRecord = { ...unhashed, hash: chainedRecordHash(unhashed) };
     prevHash = record.hash;
     seq++;
     return record;
