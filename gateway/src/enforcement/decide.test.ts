@@ -3,9 +3,10 @@
  * call: a change on the ledger must still be decided on at once, never on the set of the object it replaced.
  */
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { CODE, DS, PEOPLE_ITEMS, grantViews } from '../testing/fixtures.js';
 import { LedgerView, type DatasetView, type EnterpriseView } from '../view/ledger-view.js';
-import { decide, type AccessRequest } from './decide.js';
+import { chinaToday, decide, type AccessRequest } from './decide.js';
 
 const dataset: DatasetView = {
   id: DS.PEOPLE,
@@ -68,5 +69,25 @@ describe('the access decision, on a view the ledger keeps changing', () => {
     view.replaceAll([enterprise], [dataset], [grant]);
     const d = decide(view, ask([]));
     expect(d.allow && d.items).to.deep.equal(['record_id', 'name']);
+  });
+});
+
+describe('today in China time, kept from one call to the next', () => {
+  it('turns at 16:00 UTC, whichever day was asked before', () => {
+    expect(chinaToday(new Date('2026-12-01T15:59:59.999Z'))).to.equal('2026-12-01');
+    expect(chinaToday(new Date('2026-12-01T16:00:00.000Z'))).to.equal('2026-12-02');
+    expect(chinaToday(new Date('2026-12-01T15:59:59.999Z')), 'back again').to.equal('2026-12-01');
+    expect(chinaToday(new Date('2027-01-01T00:00:00.000Z'))).to.equal('2027-01-01');
+  });
+
+  it('is the date of the moment eight hours later in UTC, for any moment in any order', () => {
+    const moment = fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2100, 0, 1) });
+    fc.assert(
+      fc.property(fc.array(moment, { minLength: 1, maxLength: 20 }), (moments) => {
+        for (const ms of moments)
+          expect(chinaToday(new Date(ms))).to.equal(new Date(ms + 8 * 3600_000).toISOString().slice(0, 10));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

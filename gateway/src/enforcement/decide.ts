@@ -142,7 +142,14 @@ export function decide(view: LedgerView, req: AccessRequest): Decision {
   return { allow: true, dataset, grant, items: req.fields.length ? req.fields : grant.items };
 }
 
+const CHINA_OFFSET_MS = 8 * 3600_000;
+const DAY_MS = 86_400_000;
+/** The last day asked for, as a day number and as text: every data call asks, and nearly always the same day. */
+let lastDay = { n: NaN, text: '' };
+
 /** Today's date in China time (UTC+8): quotas and validity count in local days. */
 export function chinaToday(now: Date = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const n = Math.floor((now.getTime() + CHINA_OFFSET_MS) / DAY_MS);
+  if (n !== lastDay.n) lastDay = { n, text: new Date(n * DAY_MS).toISOString().slice(0, 10) };
+  return lastDay.text;
 }
