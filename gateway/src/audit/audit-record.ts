@@ -266,7 +266,10 @@ export function duplicateRequest(requestId: string): Error {
   return new Error(`Request ${requestId} is already in the audit log`);
 }
 
-/** Links `entries` ({@link normalizeEntry normalized}) into the chain after the record `seq - 1` whose hash is `prevHash`. */
+/**
+ * Links `entries` ({@link normalizeEntry normalized}) into the chain after the record `seq - 1` whose hash is
+ * `prevHash`.
+ */
 export function chainRecords(entries: readonly AuditEntry[], seq: number, prevHash: string): AuditRecord[] {
   return entries.map((entry) => {
     const unhashed = { ...entry, seq, prevHash };
