@@ -304,7 +304,6 @@ export function termsHash(terms: Terms): string {
   return crypto.createHash('sha256').update(canonicalJson(terms)).digest('hex');
 }
 
-/** The terms a body proposes, checked against the demands approved for it. */
 /** What a body drafts; the rest of the terms are the agreement's own (ids, body) or the rules' (fixed). */
 const TERMS_FIELDS = [
   'datasets',
@@ -322,6 +321,7 @@ const TERMS_FIELDS = [
   'returnIntervalDays',
 ] as const;
 
+/** The terms a body proposes, checked against the demands approved for it. */
 export function parseTerms(
   input: Json,
   base: { agreementId: string; applicationId: string; creditCode: string; body: string; mlpsLevel: number },

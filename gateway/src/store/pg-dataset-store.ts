@@ -284,12 +284,8 @@ export class PgDatasetStore {
       const runs = await this.runsOf(v, zones, zoneParams);
       found = [];
       for (let i = firstRunAfter(runs, after); found.length < need && i < runs.length;) {
-        const batch: BlockRun[] = [];
-        for (let rows = 0; i < runs.length && batch.length < RUNS_PER_STATEMENT && rows < 4 * need; i++) {
-          const run = { after: Math.max(runs[i]!.after, after), last: runs[i]!.last };
-          batch.push(run);
-          rows += run.last - run.after;
-        }
+        const batch = runsForStatement(runs, i, after, 4 * need);
+        i += batch.length;
         found.push(...(await this.readRuns(read, batch, need - found.length)));
       }
     }
@@ -590,6 +586,24 @@ function bindValue(v: unknown, spec: ItemSpec, where: string): string | number |
   if (spec.type === 'string' && typeof value === 'string' && value.includes('\0'))
     throw new QueryError(`${where}: the value contains a NUL character`);
   return value;
+}
+
+/**
+ * The runs one statement reads, from `runs[from]` on: at most {@link RUNS_PER_STATEMENT}, and none begun once they
+ * span `rows` rows; each starts after row `after`.
+ */
+function runsForStatement(runs: readonly BlockRun[], from: number, after: number, rows: number): BlockRun[] {
+  const batch: BlockRun[] = [];
+  for (
+    let i = from, spanned = 0;
+    i < runs.length && batch.length < RUNS_PER_STATEMENT && spanned < rows;
+    i++
+  ) {
+    const run = { after: Math.max(runs[i]!.after, after), last: runs[i]!.last };
+    batch.push(run);
+    spanned += run.last - run.after;
+  }
+  return batch;
 }
 
 /** The index of the first of `runs` with a row after `after` (`runs.length` when none has). */
