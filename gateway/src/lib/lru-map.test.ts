@@ -73,4 +73,60 @@ describe('a map bounded to its least recently used entries', () => {
       }),
     );
   });
+
+  it('weighed, holds the most recently used values whose weights fit, and never one heavier than the bound', () => {
+    const m = new LruMap<string, number[]>(5, (v) => v.length);
+    m.set('a', [1, 2]).set('b', [1, 2]);
+    m.set('c', [1, 2]); // 6 > 5: a, the least recently used, goes
+    expect([m.get('a'), m.size]).to.deep.equal([undefined, 2]);
+    m.set('d', [1, 2, 3, 4, 5, 6]); // heavier than the bound on its own: not held, and nothing dropped for it
+    expect([m.get('d'), m.get('b'), m.get('c')]).to.deep.equal([undefined, [1, 2], [1, 2]]);
+    m.set('b', [1, 2, 3, 4, 5, 6]); // b's old value goes with it
+    expect([m.get('b'), m.size]).to.deep.equal([undefined, 1]);
+    m.delete('c'); // its weight freed: three and two fit together again
+    m.set('e', [1, 2, 3]).set('f', [1, 2]);
+    expect([m.get('e'), m.get('f')]).to.deep.equal([
+      [1, 2, 3],
+      [1, 2],
+    ]);
+  });
+
+  it('weighed, holds what a list kept in order of use and trimmed to the bound would hold', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('get' as const), key: fc.nat(6) }),
+      fc.record({
+        kind: fc.constant('set' as const),
+        key: fc.nat(6),
+        weight: fc.integer({ min: 1, max: 6 }),
+      }),
+      fc.record({ kind: fc.constant('delete' as const), key: fc.nat(6) }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(op, { maxLength: 60 }), (max, ops) => {
+        // A value is its own weight.
+        const m = new LruMap<number, number>(max, (w) => w);
+        let model: [number, number][] = [];
+        const weight = (): number => model.reduce((sum, [, w]) => sum + w, 0);
+        for (const o of ops) {
+          const at = model.findIndex(([k]) => k === o.key);
+          if (o.kind === 'get') {
+            const expected = at < 0 ? undefined : model[at]![1];
+            if (at >= 0) model = [...model.filter((_, i) => i !== at), model[at]!];
+            expect(m.get(o.key)).to.equal(expected);
+          } else if (o.kind === 'set') {
+            model = model.filter(([k]) => k !== o.key);
+            if (o.weight <= max) {
+              while (weight() + o.weight > max) model.shift();
+              model.push([o.key, o.weight]);
+            }
+            m.set(o.key, o.weight);
+          } else {
+            expect(m.delete(o.key)).to.equal(at >= 0);
+            model = model.filter(([k]) => k !== o.key);
+          }
+          expect(m.size).to.equal(model.length);
+        }
+      }),
+    );
+  });
 });

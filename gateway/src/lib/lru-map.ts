@@ -2,14 +2,24 @@
  * A map of at most `max` entries, the least recently used dropped first: what the gateway keeps per key that
  * keeps coming and must not grow without bound — prepared statements and statement names per query shape,
  * verified tokens, fingerprint keys per grant, grants' activity, login attempts, audit blocks read for proofs.
+ * Values of widely different sizes (computed results) can be weighed instead, `max` then bounding their weight.
  *
  * Map order is insertion order, so an entry used again is re-inserted and the first key is always the least
  * recently used: no list to keep beside the map.
  */
 export class LruMap<K, V> {
   private readonly entries = new Map<K, V>();
+  /** What the entries weigh together: their number, unless `weigh` is given. */
+  private held = 0;
 
-  constructor(private readonly max: number) {
+  /**
+   * @param max the most entries held, or with `weigh` the most weight
+   * @param weigh what a value counts against `max` (1 by default); a value must not change its weight while held
+   */
+  constructor(
+    private readonly max: number,
+    private readonly weigh: (value: V) => number = () => 1,
+  ) {
     if (!Number.isSafeInteger(max) || max < 1)
       throw new RangeError(`an LruMap holds at least 1 entry, not ${max}`);
   }
@@ -32,11 +42,17 @@ export class LruMap<K, V> {
     return this.entries.get(key);
   }
 
-  /** Sets `key` (now the most recently used), dropping the least recently used past `max`. */
+  /**
+   * Sets `key` (now the most recently used), dropping the least recently used past `max`. A value weighing more
+   * than `max` is not held (nor is the value `key` had).
+   */
   set(key: K, value: V): this {
-    if (!this.entries.delete(key) && this.entries.size >= this.max)
-      this.entries.delete(this.entries.keys().next().value!);
+    const weight = this.weigh(value);
+    this.delete(key);
+    if (weight > this.max) return this;
+    while (this.held + weight > this.max) this.delete(this.entries.keys().next().value!);
     this.entries.set(key, value);
+    this.held += weight;
     return this;
   }
 
@@ -54,7 +70,11 @@ export class LruMap<K, V> {
   }
 
   delete(key: K): boolean {
-    return this.entries.delete(key);
+    const value = this.entries.get(key);
+    if (value === undefined) return false;
+    this.entries.delete(key);
+    this.held -= this.weigh(value);
+    return true;
   }
 
   get size(): number {
