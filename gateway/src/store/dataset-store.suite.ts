@@ -572,6 +572,43 @@ export function datasetStoreSuite(backend: StoreBackend): void {
       });
     });
 
+    storeTest(
+      'a computed result asked again is the same, and once another version is current, its own',
+      async (store) => {
+        const q: AggregateQuery = {
+          groupBy: ['district'],
+          measures: [{ op: 'count' }, { op: 'sum', item: 'staff' }],
+          filters: [],
+          minGroupSize: 1,
+        };
+        await store.loadVersion('market-entities', 'v1', ENTITY_ITEMS, 'csv', enc(thousandRows()));
+        const first = await store.aggregate('market-entities', q);
+        expect(first.groups.map((g) => g['count(*)'])).to.deep.equal([250, 250, 250, 250]);
+        expect(await store.aggregate('market-entities', { ...q })).to.deep.equal(first);
+        // A caller cannot change what the next one is served.
+        expect(() => (first.groups[0]!['count(*)'] = 0)).to.throw(TypeError);
+        // Another threshold is another question.
+        expect(await store.aggregate('market-entities', { ...q, minGroupSize: 251 })).to.deep.equal({
+          groups: [],
+          suppressed: 4,
+        });
+        // v2: the first three rows of v1 (in DISTRICTS[1], [2] and [3], staff 1, 2 and 3), and one in a district v1
+        // has none in.
+        const v2 = thousandRows().split('\r\n').slice(0, 4);
+        v2.push('U9999,"丽水企业9999",丽水市,1,7,2020-01-01,true');
+        await store.loadVersion('market-entities', 'v2', ENTITY_ITEMS, 'csv', enc(v2.join('\r\n')));
+        expect(await store.aggregate('market-entities', q)).to.deep.equal({
+          groups: [
+            { district: '丽水市', 'count(*)': 1, 'sum(staff)': 7 },
+            { district: '缙云县', 'count(*)': 1, 'sum(staff)': 2 },
+            { district: '青田县', 'count(*)': 1, 'sum(staff)': 1 },
+            { district: '龙泉市', 'count(*)': 1, 'sum(staff)': 3 },
+          ],
+          suppressed: 0,
+        });
+      },
+    );
+
     storeTest('aggregate refuses more groups than it may return', async (store) => {
       const items: ItemSpec[] = [{ name: 'n', type: 'integer', personal: false }];
       const lines = ['n', ...Array.from({ length: 10_002 }, (_, k) => String(k))];

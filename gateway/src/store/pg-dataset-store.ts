@@ -18,6 +18,7 @@ import type { PoolClient } from 'pg';
 import { InTurn } from '../lib/in-turn.js';
 import { LruMap } from '../lib/lru-map.js';
 import { DatasetFileError, parseDatasetFile } from './dataset-file.js';
+import { ComputedResults, DEFAULT_KEPT_GROUPS } from './computed-results.js';
 import type {
   AggregateQuery,
   AggregateResult,
@@ -63,6 +64,8 @@ export interface PgDatasetStoreOptions {
   namespace?: string;
   /** Most database connections the store opens (default 10). */
   maxConnections?: number;
+  /** As {@link DatasetStoreOptions.keptResultGroups}: computed results kept for callers asking the same again. */
+  keptResultGroups?: number;
 }
 
 /** PostgreSQL keeps the first 63 bytes of an identifier. */
@@ -165,6 +168,7 @@ export class PgDatasetStore {
     private readonly pool: pg.Pool,
     private readonly namespace: string,
     cursorKey: Uint8Array,
+    private readonly results: ComputedResults,
   ) {
     this.cursors = new CursorSigner(cursorKey);
   }
@@ -202,7 +206,12 @@ export class PgDatasetStore {
       ).rows[0] as Row | undefined;
       if (!(key?.value instanceof Uint8Array) || key.value.length === 0)
         throw new Error(`the dataset store ${namespace} has no cursor key`);
-      const store = new PgDatasetStore(pool, namespace, key.value);
+      const store = new PgDatasetStore(
+        pool,
+        namespace,
+        key.value,
+        new ComputedResults(opts.keptResultGroups ?? DEFAULT_KEPT_GROUPS),
+      );
       const { rows } = await pool.query(
         `SELECT c.dataset_id, v.id, v.version, v.content_hash, v.row_count, v.items
          FROM rdx_dataset_current c JOIN rdx_dataset_versions v ON v.id = c.version_id WHERE c.namespace = $1`,
@@ -305,12 +314,18 @@ export class PgDatasetStore {
    * Computed results over the current version: per group of `groupBy` values, the measures. Groups with fewer
    * than `minGroupSize` rows (k-anonymity threshold) are left out and counted in `suppressed`; without
    * `groupBy` the whole (filtered) dataset is one group, suppressed too when it is that small. Small groups are
-   * counted in the database: only the groups returned leave it.
+   * counted in the database: only the groups returned leave it. Asked again of the same version, a result comes
+   * from those kept ({@link PgDatasetStoreOptions.keptResultGroups}).
    *
    * @throws QueryError for unknown items, sum/avg of a non-numeric item, a bad threshold or too many groups.
    */
   async aggregate(datasetId: string, q: AggregateQuery): Promise<AggregateResult> {
     const v = this.require(datasetId);
+    return this.results.get(v.id, q, () => this.compute(v, q));
+  }
+
+  /** Computes `q` over `v` in the database. */
+  private async compute(v: LoadedVersion, q: AggregateQuery): Promise<AggregateResult> {
     const {
       groupBy,
       measures,

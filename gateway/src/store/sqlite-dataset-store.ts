@@ -15,6 +15,7 @@ import { LruMap } from '../lib/lru-map.js';
 import { runAggregate, fromColumn, type AggregateJob } from './sqlite-aggregate.js';
 import { loadInto, loadOnThread } from './sqlite-load.js';
 import { SqliteAggregator } from './sqlite-aggregator.js';
+import { ComputedResults, DEFAULT_KEPT_GROUPS } from './computed-results.js';
 import { StatementCache } from './statement-cache.js';
 import { hasZones, writeZones, zoneCondition } from './sqlite-zones.js';
 import type {
@@ -304,6 +305,11 @@ export interface DatasetStoreOptions {
    * smaller ones on the caller's. Default 1 MiB. A store in memory loads everything on the caller's thread.
    */
   offThreadLoadBytes?: number;
+  /**
+   * The most groups of computed results kept, over all of them, for callers asking the same of the same version
+   * again ({@link ComputedResults}); 0 keeps none. Default {@link DEFAULT_KEPT_GROUPS}.
+   */
+  keptResultGroups?: number;
 }
 
 /**
@@ -328,6 +334,7 @@ export class DatasetStore {
   /** Computes large computed results off the caller's thread (file-backed stores only). */
   private readonly aggregator: SqliteAggregator | undefined;
   private readonly offThreadRows: number;
+  private readonly results: ComputedResults;
   private readonly offThreadLoadBytes: number | undefined;
   /** Loads on threads, one after the other. */
   private readonly loading = new InTurn();
@@ -339,6 +346,7 @@ export class DatasetStore {
     opts: DatasetStoreOptions,
   ) {
     this.offThreadRows = opts.offThreadRows ?? 10_000;
+    this.results = new ComputedResults(opts.keptResultGroups ?? DEFAULT_KEPT_GROUPS);
     // Other threads open the file with connections of their own; a store in memory has no file to share.
     const inFile = path !== ':memory:';
     this.offThreadLoadBytes = inFile ? (opts.offThreadLoadBytes ?? 1024 * 1024) : undefined;
@@ -500,12 +508,18 @@ export class DatasetStore {
    * Computed results over the current version: per group of `groupBy` values, the measures. Groups with fewer
    * than `minGroupSize` rows (k-anonymity threshold) are left out and counted in `suppressed`; without
    * `groupBy` the whole (filtered) dataset is one group, suppressed too when it is that small. A large version's
-   * result comes as a promise, computed on a thread of its own ({@link DatasetStoreOptions.offThreadRows}).
+   * result comes as a promise, computed on a thread of its own ({@link DatasetStoreOptions.offThreadRows}); asked
+   * again of the same version, it comes from those kept ({@link DatasetStoreOptions.keptResultGroups}).
    *
    * @throws QueryError for unknown items, sum/avg of a non-numeric item, a bad threshold or too many groups.
    */
   aggregate(datasetId: string, q: AggregateQuery): AggregateResult | Promise<AggregateResult> {
     const v = this.require(datasetId);
+    return this.results.get(v.id, q, () => this.compute(v, q));
+  }
+
+  /** Computes `q` over `v`: on the store's thread for a large version, else on the caller's. */
+  private compute(v: LoadedVersion, q: AggregateQuery): AggregateResult | Promise<AggregateResult> {
     const {
       groupBy,
       measures,
