@@ -1,7 +1,8 @@
 /**
  * What other packages may use of the chaincode (the package's `exports`): its error codes, event names, the
- * bureau's MSP, the calendar seed, the complaint categories, canonical JSON, and the types of the ledger's
- * objects. Loading it loads no contract (and so none of fabric-contract-api's decorator machinery).
+ * bureau's MSP, the calendar seed, the complaint categories, canonical JSON, the fields each signed enterprise
+ * action takes (and the check that refuses any other), and the types of the ledger's objects. Loading it loads
+ * no contract (and so none of fabric-contract-api's decorator machinery).
  */
 export { RdxError, ErrorCode, errorCodeOf } from './lib/errors';
 export { EVENTS, type EventPayload, type Change, type ObjectType } from './lib/events';
@@ -14,6 +15,8 @@ export { openDuties, type OpenDuty } from './models/agreement';
 export { compareRecipients, type RecipientRow } from './models/recipient';
 export { canonicalJson } from './lib/state';
 export { anchorHashOf } from './lib/anchor-hash';
+export { onlyFields } from './lib/validate';
+export { ENTERPRISE_ACTION_FIELDS, type EnterpriseActionName } from './models/input-fields';
 
 // The ledger's objects: types only.
 export type { Stamp } from './lib/stamp';

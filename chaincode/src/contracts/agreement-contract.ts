@@ -116,15 +116,14 @@ async function ownAgreement(ctx: RdxContext, actor: Actor, id: string): Promise<
 }
 
 /**
- * An enterprise's signed `action` `{ agreementId, ...fields }` on one of its agreements: the verified request,
- * and the agreement its `agreementId` names, which must be that enterprise's.
+ * An enterprise's signed `action` on one of its agreements: the verified request, and the agreement its
+ * `agreementId` names, which must be that enterprise's.
  */
 async function enterpriseAgreement(
   ctx: RdxContext,
-  action: string,
-  fields: readonly string[],
+  action: 'SignAgreement' | 'AcceptRenewal' | 'RequestRenewal' | 'TerminateAgreement',
 ): Promise<EnterpriseAction & { current: Agreement }> {
-  const act = await enterpriseAction(ctx, action, ['agreementId', ...fields]);
+  const act = await enterpriseAction(ctx, action);
   const shell = await loadAgreementShell(ctx, str(act.request.body.agreementId, 'agreementId', { max: 160 }));
   if (shell.creditCode !== act.enterprise.creditCode)
     throw new RdxError(ErrorCode.FORBIDDEN, `agreement ${shell.id} is not ${act.enterprise.creditCode}'s`);
@@ -310,9 +309,7 @@ export class AgreementContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async SignAgreementAsEnterprise(ctx: RdxContext): Promise<string> {
-    const { actor, request, enterprise, current, raw } = await enterpriseAgreement(ctx, 'SignAgreement', [
-      'termsHash',
-    ]);
+    const { actor, request, enterprise, current, raw } = await enterpriseAgreement(ctx, 'SignAgreement');
     requireAgreementState(current, 'DRAFT');
     if (current.enterpriseSignature)
       throw new RdxError(
@@ -351,9 +348,7 @@ export class AgreementContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async AcceptRenewal(ctx: RdxContext): Promise<string> {
-    const { actor, request, enterprise, current } = await enterpriseAgreement(ctx, 'AcceptRenewal', [
-      'validUntil',
-    ]);
+    const { actor, request, enterprise, current } = await enterpriseAgreement(ctx, 'AcceptRenewal');
     requireRenewable(ctx, current);
     const pending = current.pendingRenewal;
     if (!pending || date(request.body.validUntil, 'validUntil') !== pending.validUntil) {
@@ -374,9 +369,7 @@ export class AgreementContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async RequestRenewal(ctx: RdxContext): Promise<string> {
-    const { actor, request, enterprise, current } = await enterpriseAgreement(ctx, 'RequestRenewal', [
-      'validUntil',
-    ]);
+    const { actor, request, enterprise, current } = await enterpriseAgreement(ctx, 'RequestRenewal');
     requireRenewable(ctx, current);
     requireRestrictedAllowed(enterprise, today(ctx));
     const until = renewalDate(ctx, current, request.body.validUntil);
@@ -434,10 +427,7 @@ export class AgreementContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async TerminateAgreementAsEnterprise(ctx: RdxContext): Promise<string> {
-    const { actor, request, enterprise, current } = await enterpriseAgreement(ctx, 'TerminateAgreement', [
-      'reason',
-      'noticeDate',
-    ]);
+    const { actor, request, enterprise, current } = await enterpriseAgreement(ctx, 'TerminateAgreement');
     const terminated = await this.terminate(
       ctx,
       actor,

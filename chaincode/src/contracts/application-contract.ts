@@ -24,7 +24,6 @@ import {
   loadApplicationShell,
   optionalReason,
   parseApplicationInput,
-  APPLICATION_FIELDS,
   putNote,
   readApplication,
   reason,
@@ -176,11 +175,7 @@ export class ApplicationContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async SubmitApplication(ctx: RdxContext): Promise<string> {
-    const { actor, request, enterprise } = await enterpriseAction(
-      ctx,
-      'SubmitApplication',
-      APPLICATION_FIELDS,
-    );
+    const { actor, request, enterprise } = await enterpriseAction(ctx, 'SubmitApplication');
     requireRestrictedAllowed(enterprise, today(ctx));
     const input = parseApplicationInput(request.body);
     await assertAbsent(ctx, 'application', input.id);
@@ -206,11 +201,7 @@ export class ApplicationContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async ResubmitApplication(ctx: RdxContext): Promise<string> {
-    const { actor, request, enterprise } = await enterpriseAction(
-      ctx,
-      'ResubmitApplication',
-      APPLICATION_FIELDS,
-    );
+    const { actor, request, enterprise } = await enterpriseAction(ctx, 'ResubmitApplication');
     requireRestrictedAllowed(enterprise, today(ctx));
     const input = parseApplicationInput(request.body);
     const current = await loadApplicationShell(ctx, input.id);
@@ -316,11 +307,7 @@ export class ApplicationContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async DisputeReview(ctx: RdxContext): Promise<string> {
-    const { actor, request, enterprise } = await enterpriseAction(ctx, 'DisputeReview', [
-      'applicationId',
-      'body',
-      'reason',
-    ]);
+    const { actor, request, enterprise } = await enterpriseAction(ctx, 'DisputeReview');
     const current = await loadApplicationShell(
       ctx,
       str(request.body.applicationId, 'applicationId', { max: 64 }),

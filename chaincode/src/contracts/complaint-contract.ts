@@ -35,6 +35,7 @@ import {
 } from '../lib/validate';
 import { createHash } from 'crypto';
 import { reason } from '../models/application';
+import { COMPLAINT_FIELDS } from '../models/input-fields';
 import {
   COMPLAINANT_KINDS,
   COMPLAINT_CATEGORIES,
@@ -57,8 +58,6 @@ const STATES = ['OPEN', 'RESOLVED'] as const;
 
 /** What every filing names: the complaint's id, dataset (and grant), kind and category, checked. */
 /** What every complaint says, however it is filed; each way adds its own (the facts or their hash, a receipt…). */
-const COMPLAINT_FIELDS = ['id', 'datasetId', 'grantId', 'kind', 'category'] as const;
-
 async function newComplaint(
   ctx: RdxContext,
   actor: Actor,
@@ -190,11 +189,7 @@ export class ComplaintContract extends RdxContract {
   @Transaction()
   @Returns('string')
   public async FileComplaintAsEnterprise(ctx: RdxContext): Promise<string> {
-    const { actor, request, enterprise } = await enterpriseAction(ctx, 'FileComplaint', [
-      ...COMPLAINT_FIELDS,
-      'facts',
-      'receiptHash',
-    ]);
+    const { actor, request, enterprise } = await enterpriseAction(ctx, 'FileComplaint');
     const complaint = await newComplaint(ctx, actor, request.body, 'enterprise', {
       kind: 'enterprise',
       creditCode: enterprise.creditCode,

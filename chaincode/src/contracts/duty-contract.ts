@@ -80,17 +80,16 @@ export class DutyContract extends RdxContract {
     super('duty');
   }
 
-  /** Records the enterprise's signed `action` `{ agreementId, ...fields }` as a duty of `kind`. */
+  /** Records the enterprise's signed `action` on one of its agreements as a duty of `kind`. */
   private async record(
     ctx: RdxContext,
-    action: string,
-    fields: readonly string[],
+    action: 'ReportUsage' | 'ReturnData' | 'PublishProduct' | 'ReportSecurityIssue',
     kind: DutyKind,
     event: EventName,
     detailOf: (body: Record<string, unknown>, a: AgreementShell) => Record<string, unknown>,
     update?: (a: AgreementShell, detail: Record<string, unknown>) => AgreementShell,
   ): Promise<{ duty: Duty; agreement: AgreementShell; actor: Actor }> {
-    const { actor, request, enterprise } = await enterpriseAction(ctx, action, ['agreementId', ...fields]);
+    const { actor, request, enterprise } = await enterpriseAction(ctx, action);
     // Duties need only the agreement's shell: no collection is read or written.
     const agreement = await loadAgreementShell(
       ctx,
@@ -137,7 +136,6 @@ export class DutyContract extends RdxContract {
     return this.recorded(
       ctx,
       'ReportUsage',
-      ['period', 'callCount', 'reportHash'],
       'usage-report',
       EVENTS.USAGE_REPORTED,
       (b) => ({
@@ -159,7 +157,6 @@ export class DutyContract extends RdxContract {
     return this.recorded(
       ctx,
       'ReturnData',
-      ['datasetId', 'contentHash', 'rowCount'],
       'data-return',
       EVENTS.DATA_RETURNED,
       (b, a) => {
@@ -192,7 +189,6 @@ export class DutyContract extends RdxContract {
     return this.recorded(
       ctx,
       'PublishProduct',
-      ['name', 'address', 'publishedOn'],
       'product',
       EVENTS.PRODUCT_PUBLISHED,
       (b) => {
@@ -239,7 +235,6 @@ export class DutyContract extends RdxContract {
     const { duty, agreement, actor } = await this.record(
       ctx,
       'ReportSecurityIssue',
-      ['severity', 'descriptionHash'],
       'security-issue',
       EVENTS.SECURITY_ISSUE_REPORTED,
       (b, a) => ({

@@ -8,6 +8,7 @@ import { requireRole, type Actor } from '../lib/access';
 import type { RdxContext } from '../lib/context';
 import { verifyEnterpriseRequest, type EnterpriseRequest } from '../lib/enterprise-request';
 import { load } from '../lib/store';
+import { ENTERPRISE_ACTION_FIELDS, type EnterpriseActionName } from '../models/input-fields';
 import { userCode, parseEnterprise, type Enterprise } from '../models/enterprise';
 
 export interface EnterpriseAction {
@@ -19,15 +20,15 @@ export interface EnterpriseAction {
   raw: { request: string; signature: string };
 }
 
-/** The enterprise's signed `action`, whose body takes `fields` (any other is refused, named). */
+/** The enterprise's signed `action`, whose body takes the action's fields (any other is refused, named). */
 export async function enterpriseAction(
   ctx: RdxContext,
-  action: string,
-  fields: readonly string[],
+  action: EnterpriseActionName,
 ): Promise<EnterpriseAction> {
   const actor = await requireRole(ctx, ['gateway'], `submit an enterprise's ${action}`);
   const requestJson = ctx.requireSecretInput('request');
   const signature = ctx.requireSecretInput('signature', 1024);
+  const fields = ENTERPRISE_ACTION_FIELDS[action];
   const request = await verifyEnterpriseRequest(ctx, requestJson, signature, action, fields, async (code) => {
     return (await load(ctx, 'enterprise', userCode(code), parseEnterprise)).publicKey;
   });

@@ -340,9 +340,6 @@ export interface ApplicationInput {
   documents: Documents;
 }
 
-/** The fields of a signed `SubmitApplication` or `ResubmitApplication`. */
-export const APPLICATION_FIELDS = ['id', 'form', 'demands', 'documents'] as const;
-
 export function parseApplicationInput(body: Json): ApplicationInput {
   return {
     id: ident(body.id, 'id'),
