@@ -20,6 +20,8 @@ import {
   type Reply,
 } from '../testing/harness.js';
 import { regulatorRepresentativeRun } from '../testing/regulator-run.js';
+import { actionBody } from '../testing/fake-ledger.js';
+import type { EnterpriseActionName } from '@rdx/chaincode';
 import {
   checkExchange,
   documentedOperations,
@@ -233,8 +235,10 @@ describe('the OpenAPI document and the server', () => {
   /** A run of representative requests: every operation's success and its usual refusals. */
   async function representativeRun(g: Harness): Promise<void> {
     const AA = g.tokenFor('AA');
-    const signed = (action: string): { request: string; signature: string } =>
-      g.signer('AA').sign(action, { note: 'x', id: 'APP-1', applicationId: 'APP-1', agreementId: 'AGR-1' });
+    const signed = (action: EnterpriseActionName): { request: string; signature: string } =>
+      g
+        .signer('AA')
+        .sign(action, actionBody(action, { id: 'APP-1', applicationId: 'APP-1', agreementId: 'AGR-1' }));
     const people = `/v1/datasets/${DS.PEOPLE}`;
     const grant = g.view.grants.get(GRANT.AA_PEOPLE)!;
     expect(grant).not.to.equal(undefined);
@@ -395,7 +399,7 @@ describe('the OpenAPI document and the server', () => {
     await g.load(DS.PENDING, 'v1', g.files.pendingV1);
 
     // Workflow.
-    const writes: [string, string, string][] = [
+    const writes: [string, string, EnterpriseActionName][] = [
       ['POST', '/v1/applications', 'SubmitApplication'],
       ['PUT', '/v1/applications/APP-1', 'ResubmitApplication'],
       ['POST', '/v1/applications/APP-1/disputes', 'DisputeReview'],
@@ -415,7 +419,8 @@ describe('the OpenAPI document and the server', () => {
       await g.call(method, path, { token: AA, json: body });
       await g.call(method, path, {
         token: AA,
-        json: { request: body.request.replace('"x"', '"y"'), signature: body.signature },
+        // A placeholder changed after signing.
+        json: { request: body.request.replace(' of ', ' 0f '), signature: body.signature },
       });
       await g.call(method, path, { token: AA, json: g.signer('AAA').sign(action, {}) });
       await g.call(method, path, { token: AA, json: {} });

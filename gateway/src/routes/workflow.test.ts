@@ -6,6 +6,8 @@
 import { expect } from 'chai';
 import { CODE, GRANT } from '../testing/fixtures.js';
 import { assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
+import { actionBody } from '../testing/fake-ledger.js';
+import type { EnterpriseActionName } from '@rdx/chaincode';
 
 let h: Harness;
 describe('the enterprise workflow through the gateway', () => {
@@ -40,7 +42,7 @@ describe('the enterprise workflow through the gateway', () => {
     method: 'POST' | 'PUT';
     path: string;
     key: string;
-    action: string;
+    action: EnterpriseActionName;
     status: number;
   }
 
@@ -122,13 +124,12 @@ describe('the enterprise workflow through the gateway', () => {
 
   it('every signed action is relayed as signed, as transient data, to its ledger function and answers with the result', async () => {
     for (const route of ROUTES) {
-      // The signed body names the object in the URL, as the gateway requires.
-      const content = {
-        note: `for ${route.path}`,
+      // The signed body names the object in the URL, as the gateway requires, and has only fields its action takes.
+      const content = actionBody(route.action, {
         id: 'APP-AA-1',
         applicationId: 'APP-AA-1',
         agreementId: 'AGR-AA-1',
-      };
+      });
       const signed = h.signer('AA').sign(route.action, content);
       const before = h.ledger.callsOf(route.key).length;
       const reply = await h.call(route.method, route.path, { as: 'AA', json: signed });
@@ -223,6 +224,22 @@ describe('the enterprise workflow through the gateway', () => {
     expect(h.ledger.calls.length).to.equal(before);
   });
 
+  it('a signed body with a field its action does not take is 400 INVALID_ARGUMENT from the ledger, naming it', async () => {
+    // Signed with the enterprise's own key, so only the ledger can refuse it (the real network's refusal is proven
+    // in test/src/e2e/hostile.e2e.test.ts); a field outside the signed request the gateway refuses itself, above.
+    const usage = actionBody('ReportUsage', { agreementId: 'AGR-AA-1' });
+    const before = h.ledger.callsOf('duty:ReportUsage').length;
+    const reply = await h.post('/v1/usage-reports', {
+      as: 'AA',
+      json: h.signer('AA').sign('ReportUsage', { ...usage, callCounts: 2 }),
+    });
+    assertProblem(reply, 400, 'INVALID_ARGUMENT');
+    expect((reply.body as { detail: string }).detail).to.equal(
+      'request.body has an unknown field "callCounts": it takes agreementId, period, callCount and reportHash',
+    );
+    expect(h.ledger.callsOf('duty:ReportUsage').length).to.equal(before + 1);
+  });
+
   it('without a valid token nothing is relayed', async () => {
     const signed = h.signer('AA').sign('SubmitApplication', {});
     assertProblem(await h.post('/v1/applications', { json: signed }), 401, 'TOKEN_MISSING');
@@ -230,10 +247,10 @@ describe('the enterprise workflow through the gateway', () => {
   });
 
   it('a signature the ledger does not accept is 403 BAD_SIGNATURE', async () => {
-    const signed = h.signer('AA').sign('SubmitApplication', { purpose: 'A' });
+    const signed = h.signer('AA').sign('SubmitApplication', { id: 'APP-AA-9', form: { purpose: 'A' } });
     // The body is changed after signing: the chaincode's check fails.
     const envelope = JSON.parse(signed.request) as { body: Record<string, unknown> };
-    envelope.body.purpose = 'B';
+    envelope.body.form = { purpose: 'B' };
     assertProblem(
       await h.post('/v1/applications', {
         as: 'AA',

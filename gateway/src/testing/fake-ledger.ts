@@ -1,7 +1,8 @@
 /**
  * An in-memory Ledger for gateway tests. `evaluate` and `submit` dispatch `contract:fn` to a table of handlers
  * the test can replace; the defaults behave like the chaincode where the gateway depends on it: the audit
- * anchor chain (same anchorHash, same refusals), enterprise request signatures and nonces, the public lists,
+ * anchor chain (same anchorHash, same refusals), enterprise request signatures, body fields and nonces, the
+ * public lists,
  * and the enterprise's own applications and agreements. A handler throws `refusal(code, …)` to refuse.
  */
 import crypto from 'node:crypto';
@@ -16,6 +17,8 @@ import {
   type RdxSdkError,
   type SubmitResult,
 } from '@rdx/client';
+import { ENTERPRISE_ACTION_FIELDS, onlyFields, type EnterpriseActionName } from '@rdx/chaincode';
+import { parseLedgerError } from '@rdx/errors';
 import type { BlockStream, EventStream, Ledger, LedgerEvent, LedgerStatus } from '../ledger/ledger.js';
 import type { BlockOfEvents } from '../ledger/block-events.js';
 
@@ -40,7 +43,7 @@ export interface LedgerAnchor extends AnchorInput {
 }
 
 /** The ledger function each relayed enterprise action lands on, and the action it must be signed for. */
-export const RELAYED: Record<string, string> = {
+export const RELAYED: Record<string, EnterpriseActionName> = {
   'application:SubmitApplication': 'SubmitApplication',
   'application:ResubmitApplication': 'ResubmitApplication',
   'application:DisputeReview': 'DisputeReview',
@@ -54,6 +57,20 @@ export const RELAYED: Record<string, string> = {
   'duty:ReportSecurityIssue': 'ReportSecurityIssue',
   'complaint:FileComplaintAsEnterprise': 'FileComplaint',
 };
+
+/**
+ * A body `action` takes, for tests that relay it: each of its fields a placeholder text, but those `given` (the
+ * ids naming the object an endpoint acts on; a given field the action does not take is left out).
+ */
+export function actionBody(
+  action: EnterpriseActionName,
+  given: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const field of ENTERPRISE_ACTION_FIELDS[action])
+    body[field] = field in given ? given[field] : `${field} of ${action}`;
+  return body;
+}
 
 /** Stands for a complaint's 10 working days in the fake (the chaincode computes it from its calendar). */
 export const FAKE_COMPLAINT_DUE = '2099-12-31';
@@ -81,6 +98,19 @@ export function refusal(code: string | undefined, detail: string): RdxSdkError {
 
 function refuse(code: string, detail: string): never {
   throw refusal(code, detail);
+}
+
+/** Refuses a signed body that is not an object or has a field `action` does not take, as the chaincode words it. */
+function checkBodyFields(body: unknown, action: EnterpriseActionName): void {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    refuse('INVALID_ARGUMENT', 'request.body must be an object');
+  try {
+    onlyFields(body as Record<string, unknown>, 'request.body', ENTERPRISE_ACTION_FIELDS[action]);
+  } catch (err) {
+    const failure = parseLedgerError(err instanceof Error ? err.message : String(err));
+    if (failure === undefined) throw err;
+    refuse(failure.code, failure.detail);
+  }
 }
 
 export class FakeLedger implements Ledger {
@@ -397,11 +427,14 @@ export class FakeLedger implements Ledger {
     return anchor;
   }
 
-  /** As the chaincode's verifyEnterpriseRequest: action, ES256 signature over canonical JSON, nonce burnt. */
+  /**
+   * As the chaincode's verifyEnterpriseRequest: action, the body's fields (the chaincode's own check, on its own
+   * list), ES256 signature over canonical JSON, nonce burnt.
+   */
   private verifyEnterpriseRequest(
     raw: string,
     signature: string,
-    action: string,
+    action: EnterpriseActionName,
   ): { creditCode: string; body: unknown } {
     let envelope: { action?: unknown; creditCode?: unknown; nonce?: unknown; body?: unknown };
     try {
@@ -411,6 +444,7 @@ export class FakeLedger implements Ledger {
     }
     if (envelope.action !== action)
       refuse('INVALID_ARGUMENT', `request is for ${String(envelope.action)}, not ${action}`);
+    checkBodyFields(envelope.body, action);
     const creditCode = typeof envelope.creditCode === 'string' ? envelope.creditCode : '';
     const key = this.publicKeyOf(creditCode) ?? refuse('NOT_FOUND', `no enterprise ${creditCode}`);
     const sig = Buffer.from(signature, 'base64url');
