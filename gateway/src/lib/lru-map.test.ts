@@ -42,38 +42,6 @@ describe('a map bounded to its least recently used entries', () => {
     expect(() => new LruMap(0)).to.throw(RangeError, 'at least 1 entry');
   });
 
-  it('holds what a list kept in order of use would hold, whatever the calls', () => {
-    const op = fc.oneof(
-      fc.record({ kind: fc.constant('get' as const), key: fc.nat(6) }),
-      fc.record({ kind: fc.constant('set' as const), key: fc.nat(6), value: fc.integer() }),
-      fc.record({ kind: fc.constant('delete' as const), key: fc.nat(6) }),
-    );
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 60 }), (max, ops) => {
-        const m = new LruMap<number, number>(max);
-        // The model: [key, value] pairs, least recently used first.
-        let model: [number, number][] = [];
-        for (const o of ops) {
-          const at = model.findIndex(([k]) => k === o.key);
-          if (o.kind === 'get') {
-            const expected = at < 0 ? undefined : model[at]![1];
-            if (at >= 0) model = [...model.filter((_, i) => i !== at), model[at]!];
-            expect(m.get(o.key)).to.equal(expected);
-          } else if (o.kind === 'set') {
-            model = model.filter(([k]) => k !== o.key);
-            if (model.length >= max) model.shift();
-            model.push([o.key, o.value]);
-            m.set(o.key, o.value);
-          } else {
-            expect(m.delete(o.key)).to.equal(at >= 0);
-            model = model.filter(([k]) => k !== o.key);
-          }
-          expect(m.size).to.equal(model.length);
-        }
-      }),
-    );
-  });
-
   it('weighed, holds the most recently used values whose weights fit, and never one heavier than the bound', () => {
     const m = new LruMap<string, number[]>(5, (v) => v.length);
     m.set('a', [1, 2]).set('b', [1, 2]);
@@ -91,42 +59,45 @@ describe('a map bounded to its least recently used entries', () => {
     ]);
   });
 
-  it('weighed, holds what a list kept in order of use and trimmed to the bound would hold', () => {
+  it('holds what a list kept in order of use and trimmed to the bound would hold, whatever the calls', () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('get' as const), key: fc.nat(6) }),
-      fc.record({
-        kind: fc.constant('set' as const),
-        key: fc.nat(6),
-        weight: fc.integer({ min: 1, max: 6 }),
-      }),
+      fc.record({ kind: fc.constant('set' as const), key: fc.nat(6), value: fc.integer({ min: 1, max: 6 }) }),
       fc.record({ kind: fc.constant('delete' as const), key: fc.nat(6) }),
     );
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(op, { maxLength: 60 }), (max, ops) => {
-        // A value is its own weight.
-        const m = new LruMap<number, number>(max, (w) => w);
-        let model: [number, number][] = [];
-        const weight = (): number => model.reduce((sum, [, w]) => sum + w, 0);
-        for (const o of ops) {
-          const at = model.findIndex(([k]) => k === o.key);
-          if (o.kind === 'get') {
-            const expected = at < 0 ? undefined : model[at]![1];
-            if (at >= 0) model = [...model.filter((_, i) => i !== at), model[at]!];
-            expect(m.get(o.key)).to.equal(expected);
-          } else if (o.kind === 'set') {
-            model = model.filter(([k]) => k !== o.key);
-            if (o.weight <= max) {
-              while (weight() + o.weight > max) model.shift();
-              model.push([o.key, o.weight]);
+      fc.property(
+        fc.boolean(),
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(op, { maxLength: 60 }),
+        (weighed, max, ops) => {
+          // Weighed, a value is its own weight; else each entry counts 1 (the default: `max` entries).
+          const m = weighed ? new LruMap<number, number>(max, (v) => v) : new LruMap<number, number>(max);
+          const weightOf = (value: number): number => (weighed ? value : 1);
+          // The model: [key, value] pairs, least recently used first.
+          let model: [number, number][] = [];
+          const held = (): number => model.reduce((sum, [, v]) => sum + weightOf(v), 0);
+          for (const o of ops) {
+            const at = model.findIndex(([k]) => k === o.key);
+            if (o.kind === 'get') {
+              const expected = at < 0 ? undefined : model[at]![1];
+              if (at >= 0) model = [...model.filter((_, i) => i !== at), model[at]!];
+              expect(m.get(o.key)).to.equal(expected);
+            } else if (o.kind === 'set') {
+              model = model.filter(([k]) => k !== o.key);
+              if (weightOf(o.value) <= max) {
+                while (held() + weightOf(o.value) > max) model.shift();
+                model.push([o.key, o.value]);
+              }
+              m.set(o.key, o.value);
+            } else {
+              expect(m.delete(o.key)).to.equal(at >= 0);
+              model = model.filter(([k]) => k !== o.key);
             }
-            m.set(o.key, o.weight);
-          } else {
-            expect(m.delete(o.key)).to.equal(at >= 0);
-            model = model.filter(([k]) => k !== o.key);
+            expect(m.size).to.equal(model.length);
           }
-          expect(m.size).to.equal(model.length);
-        }
-      }),
+        },
+      ),
     );
   });
 });

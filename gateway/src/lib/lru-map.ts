@@ -50,7 +50,8 @@ export class LruMap<K, V> {
     const weight = this.weigh(value);
     this.delete(key);
     if (weight > this.max) return this;
-    while (this.held + weight > this.max) this.delete(this.entries.keys().next().value!);
+    while (this.held + weight > this.max && this.entries.size > 0)
+      this.delete(this.entries.keys().next().value!);
     this.entries.set(key, value);
     this.held += weight;
     return this;
