@@ -2,8 +2,8 @@
  * An in-memory Ledger for gateway tests. `evaluate` and `submit` dispatch `contract:fn` to a table of handlers
  * the test can replace; the defaults behave like the chaincode where the gateway depends on it: the audit
  * anchor chain (same anchorHash, same refusals), enterprise request signatures, body fields and nonces, the
- * public lists,
- * and the enterprise's own applications and agreements. A handler throws `refusal(code, …)` to refuse.
+ * public lists, and the enterprise's own applications and agreements. A handler throws `refusal(code, …)` to
+ * refuse.
  */
 import crypto from 'node:crypto';
 import {
