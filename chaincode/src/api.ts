@@ -16,7 +16,11 @@ export { compareRecipients, type RecipientRow } from './models/recipient';
 export { canonicalJson } from './lib/state';
 export { anchorHashOf } from './lib/anchor-hash';
 export { onlyFields } from './lib/validate';
-export { ENTERPRISE_ACTION_FIELDS, type EnterpriseActionName } from './models/input-fields';
+export {
+  ENTERPRISE_ACTION_FIELDS,
+  ENTERPRISE_ACTION_FUNCTIONS,
+  type EnterpriseActionName,
+} from './models/input-fields';
 
 // The ledger's objects: types only.
 export type { Stamp } from './lib/stamp';

@@ -31,3 +31,22 @@ export const ENTERPRISE_ACTION_FIELDS = {
 
 /** An action an enterprise may sign. */
 export type EnterpriseActionName = keyof typeof ENTERPRISE_ACTION_FIELDS;
+
+/**
+ * The contract function (`contract:Function`) each signed action is brought to, and the action its request must
+ * be signed for. The contracts name their action themselves; a test holds them to this table.
+ */
+export const ENTERPRISE_ACTION_FUNCTIONS = {
+  'application:SubmitApplication': 'SubmitApplication',
+  'application:ResubmitApplication': 'ResubmitApplication',
+  'application:DisputeReview': 'DisputeReview',
+  'agreement:SignAgreementAsEnterprise': 'SignAgreement',
+  'agreement:AcceptRenewal': 'AcceptRenewal',
+  'agreement:RequestRenewal': 'RequestRenewal',
+  'agreement:TerminateAgreementAsEnterprise': 'TerminateAgreement',
+  'duty:ReportUsage': 'ReportUsage',
+  'duty:ReturnData': 'ReturnData',
+  'duty:PublishProduct': 'PublishProduct',
+  'duty:ReportSecurityIssue': 'ReportSecurityIssue',
+  'complaint:FileComplaintAsEnterprise': 'FileComplaint',
+} as const satisfies Record<string, EnterpriseActionName>;

@@ -17,7 +17,12 @@ import {
   type RdxSdkError,
   type SubmitResult,
 } from '@rdx/client';
-import { ENTERPRISE_ACTION_FIELDS, onlyFields, type EnterpriseActionName } from '@rdx/chaincode';
+import {
+  ENTERPRISE_ACTION_FIELDS,
+  ENTERPRISE_ACTION_FUNCTIONS,
+  onlyFields,
+  type EnterpriseActionName,
+} from '@rdx/chaincode';
 import { parseLedgerError } from '@rdx/errors';
 import type { BlockStream, EventStream, Ledger, LedgerEvent, LedgerStatus } from '../ledger/ledger.js';
 import type { BlockOfEvents } from '../ledger/block-events.js';
@@ -42,21 +47,8 @@ export interface LedgerAnchor extends AnchorInput {
   txId: string;
 }
 
-/** The ledger function each relayed enterprise action lands on, and the action it must be signed for. */
-export const RELAYED: Record<string, EnterpriseActionName> = {
-  'application:SubmitApplication': 'SubmitApplication',
-  'application:ResubmitApplication': 'ResubmitApplication',
-  'application:DisputeReview': 'DisputeReview',
-  'agreement:SignAgreementAsEnterprise': 'SignAgreement',
-  'agreement:AcceptRenewal': 'AcceptRenewal',
-  'agreement:RequestRenewal': 'RequestRenewal',
-  'agreement:TerminateAgreementAsEnterprise': 'TerminateAgreement',
-  'duty:ReportUsage': 'ReportUsage',
-  'duty:ReturnData': 'ReturnData',
-  'duty:PublishProduct': 'PublishProduct',
-  'duty:ReportSecurityIssue': 'ReportSecurityIssue',
-  'complaint:FileComplaintAsEnterprise': 'FileComplaint',
-};
+/** The ledger function each relayed enterprise action lands on, and the action it must be signed for: the chaincode's. */
+export const RELAYED: Readonly<Record<string, EnterpriseActionName>> = ENTERPRISE_ACTION_FUNCTIONS;
 
 /**
  * A body `action` takes, for tests that relay it: each of its fields a placeholder text, but those `given` (the
