@@ -12,7 +12,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import { createApp } from './app.js';
 import { refusal } from './testing/fake-ledger.js';
-import { RELAYED } from './testing/fake-ledger.js';
+import { ENTERPRISE_ACTION_FUNCTIONS } from '@rdx/chaincode';
 import { CODE, DS, GRANT, type Rating } from './testing/fixtures.js';
 import {
   assertOAuthError,
@@ -143,7 +143,7 @@ function chaincodeLikeRefusals(g: Harness): void {
   const refuse = (code: string, why: string): never => {
     throw refusal(code, why);
   };
-  for (const key of Object.keys(RELAYED)) {
+  for (const key of Object.keys(ENTERPRISE_ACTION_FUNCTIONS)) {
     const verified = g.ledger.handlers.get(key)!;
     expect(verified, `the fake ledger handles ${key}`).not.to.equal(undefined);
     g.ledger.on(key, (args, call) => {

@@ -57,7 +57,6 @@ import { enterpriseAction } from './enterprise-action';
 const STATES = ['OPEN', 'RESOLVED'] as const;
 
 /** What every filing names: the complaint's id, dataset (and grant), kind and category, checked. */
-/** What every complaint says, however it is filed; each way adds its own (the facts or their hash, a receipt…). */
 async function newComplaint(
   ctx: RdxContext,
   actor: Actor,

@@ -98,13 +98,11 @@ export function dataRoutes(s: Services): Router {
   const r = apiRouter();
   const privacy = s.privacy ?? new PrivacyBudget(s.usage);
   const noiseKey = s.store.derivedKey('computed-results-noise');
-  /** Largest magnitude of each item in a loaded version: what one record can change a sum by. */
-  const bounds = new Map<string, number>();
-
-  async function boundOf(datasetId: string, version: string, item: string): Promise<number> {
-    const key = `${datasetId}@${version}\u0000${item}`;
-    const known = bounds.get(key);
-    if (known !== undefined) return known;
+  /**
+   * Largest magnitude of an item in the current version: what one record can change a sum by. Asked once per
+   * version and item: the store keeps computed results (store/computed-results.ts).
+   */
+  async function boundOf(datasetId: string, item: string): Promise<number> {
     const range = await s.store.aggregate(datasetId, {
       groupBy: [],
       measures: [
@@ -115,12 +113,7 @@ export function dataRoutes(s: Services): Router {
       minGroupSize: 1,
     });
     const g = range.groups[0] ?? {};
-    const bound = Math.max(
-      Math.abs(Number(g[`min(${item})`] ?? 0)),
-      Math.abs(Number(g[`max(${item})`] ?? 0)),
-    );
-    bounds.set(key, bound);
-    return bound;
+    return Math.max(Math.abs(Number(g[`min(${item})`] ?? 0)), Math.abs(Number(g[`max(${item})`] ?? 0)));
   }
 
   /** The computed result of a grant, from exact groups of every size, made differentially private. */
@@ -139,7 +132,7 @@ export function dataRoutes(s: Services): Router {
       minGroupSize: 1,
     });
     const itemBounds: Record<string, number> = {};
-    for (const item of summed) itemBounds[item] = await boundOf(datasetId, version, item);
+    for (const item of summed) itemBounds[item] = await boundOf(datasetId, item);
     return privatize(
       exact.groups.map((g) => ({
         keys: Object.fromEntries(q.groupBy.map((name) => [name, g[name]])),

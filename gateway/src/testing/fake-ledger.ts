@@ -47,9 +47,6 @@ export interface LedgerAnchor extends AnchorInput {
   txId: string;
 }
 
-/** The ledger function each relayed enterprise action lands on, and the action it must be signed for: the chaincode's. */
-export const RELAYED: Readonly<Record<string, EnterpriseActionName>> = ENTERPRISE_ACTION_FUNCTIONS;
-
 /**
  * A body `action` takes, for tests that relay it: each of its fields a placeholder text, but those `given` (the
  * ids naming the object an endpoint acts on; a given field the action does not take is left out).
@@ -212,7 +209,7 @@ export class FakeLedger implements Ledger {
       'agreement:GetAgreement',
       ([id = '']) => this.agreements.get(id) ?? refuse('NOT_FOUND', `no agreement ${id}`),
     );
-    for (const [key, action] of Object.entries(RELAYED)) {
+    for (const [key, action] of Object.entries(ENTERPRISE_ACTION_FUNCTIONS)) {
       // As the chaincode: the signed request comes as transient data, the result is a shell naming the object.
       this.handlers.set(key, (_args, call) => {
         const { request = '', signature = '' } = call.transient;
