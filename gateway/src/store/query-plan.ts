@@ -5,7 +5,8 @@
  * Pure: nothing here touches a database. Both stores therefore accept and refuse exactly the same requests, with
  * the same messages.
  */
-import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { KeyedSha256 } from '../lib/keyed-sha256.js';
 import type {
   AggregateQuery,
   DatasetFormat,
@@ -499,16 +500,16 @@ const CURSOR_TEXT = /^[A-Za-z0-9_-]{43}$/;
  * key kept in the store, so they survive a restart but cannot be forged.
  */
 export class CursorSigner {
-  /** Made once: a raw key given to createHmac is prepared again on every call, a cost on every page served. */
-  private readonly key: KeyObject;
+  /** HMAC-SHA-256 under the store's secret, its key prepared once: every page served makes a tag. */
+  private readonly key: KeyedSha256;
 
   constructor(secret: Uint8Array) {
-    this.key = createSecretKey(secret);
+    this.key = new KeyedSha256(secret);
   }
 
   /** A key for another purpose (e.g. the noise of computed results), derived from the store's secret. */
   derive(purpose: string): Uint8Array {
-    return createHmac('sha256', this.key).update(`rdx-derived-key:${purpose}`).digest();
+    return this.key.mac(`rdx-derived-key:${purpose}`);
   }
 
   /** The cursor of the page after row `rid` of version `versionId`. */
@@ -539,6 +540,6 @@ export class CursorSigner {
   }
 
   private tag(payload: Uint8Array): Buffer {
-    return createHmac('sha256', this.key).update('rdx-cursor-v1').update(payload).digest().subarray(0, 16);
+    return this.key.mac('rdx-cursor-v1', payload).subarray(0, 16);
   }
 }
