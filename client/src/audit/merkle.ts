@@ -220,7 +220,8 @@ export function splitPoint(n: number): number {
 
 /** SHA-256(0x01 ‖ left ‖ right) over 32-byte hashes. */
 export function hashChildren(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  // In one call rather than through a Hash object: the gateway's audit tree hashes a node per record it appends.
+  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer');
 }
 
 function leafBytes(leaves: readonly string[]): Buffer[] {
