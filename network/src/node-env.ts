@@ -53,9 +53,14 @@ export function peerEnv(
     CORE_PEER_GOSSIP_EXTERNALENDPOINT: address(node),
     // A peer reaches the other orgs' anchor peers as soon as it joins the channel; one that has not joined yet
     // refuses ("Could not acquire policy manager"), and gossip retries only after reconnectInterval (25 s by
-    // default, gossip/discovery Connect): that wait was most of a first start. Retrying every 2 s costs a
+    // default, gossip/discovery Connect): that wait was most of a first start. Retrying every second costs a
     // handshake per absent peer.
-    CORE_PEER_GOSSIP_RECONNECTINTERVAL: '2s',
+    CORE_PEER_GOSSIP_RECONNECTINTERVAL: '1s',
+    // A restarted peer's first dial to another org's anchor fails its TLS check (the other orgs' roots are added
+    // after gossip's first dial), and gRPC retries that handshake until the dial timeout, 3 s by default: ten of
+    // 25 restarts took over 10 s so, one of 25 with 1 s (docs/PERFORMANCE.md, 2026-12-02). A handshake takes
+    // milliseconds, on one host and across a city's network; a dial that times out is tried again.
+    CORE_PEER_GOSSIP_DIALTIMEOUT: '1s',
     // A restarted peer counts another as known once it hears that peer's alive message, sent every
     // aliveTimeInterval (5 s by default): restarts waited ~5.4 s for it. Every second costs a few small messages
     // between a handful of peers; a dead peer is still dropped after aliveExpirationTimeout (25 s).
