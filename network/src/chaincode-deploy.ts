@@ -11,6 +11,7 @@ import type { NetworkContext } from './context.js';
 import { address, identityName, ordererArgs, peerAdminEnv } from './node-env.js';
 import { run, startDaemon, stopDaemon, tcpOpen, waitUntil, CommandError } from './proc.js';
 import { readState, writeState } from './state.js';
+import { writeFileAtomic } from './atomic-file.js';
 import type { NodeSpec, OrgSpec } from './topology.js';
 import { nodesOf, orgOf, peerOrgs } from './topology.js';
 import { channelMembers } from './consortium/channel-config.js';
@@ -186,19 +187,28 @@ async function queryCommitted(ctx: NetworkContext, org: OrgSpec): Promise<Commit
   }
 }
 
-/** Writes the collections of the definition where approve and commit read them. */
-function collectionsFile(ctx: NetworkContext, definition: ChaincodeDefinition): string {
-  const file = path.join(ctx.paths.home, 'chaincode', 'collections.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(definition.collections, null, 2));
-  return file;
-}
-
 /** A definition to approve or commit: its version, sequence, policies and collections. */
 interface Proposal {
   version: string;
   sequence: number;
   definition: ChaincodeDefinition;
+  /** The file holding the definition's collections, as `--collections-config` reads it. */
+  collectionsConfig: string;
+}
+
+/**
+ * A proposal, its collections written once, whole, before any `peer` reads them: the orgs approve in parallel,
+ * and a file rewritten by each approval was read empty by another's `peer` ("unexpected end of JSON input").
+ */
+function proposalOf(
+  ctx: NetworkContext,
+  version: string,
+  sequence: number,
+  definition: ChaincodeDefinition,
+): Proposal {
+  const collectionsConfig = path.join(ctx.paths.home, 'chaincode', 'collections.json');
+  writeFileAtomic(collectionsConfig, JSON.stringify(definition.collections, null, 2));
+  return { version, sequence, definition, collectionsConfig };
 }
 
 /**
@@ -219,7 +229,7 @@ function definitionArgs(ctx: NetworkContext, org: OrgSpec, p: Proposal): string[
     '--signature-policy',
     p.definition.signaturePolicy,
     '--collections-config',
-    collectionsFile(ctx, p.definition),
+    p.collectionsConfig,
   ];
 }
 
@@ -266,7 +276,7 @@ export async function deployChaincode(
       ? committed.sequence
       : committed.sequence + 1
     : 1;
-  const proposal: Proposal = { version, sequence, definition };
+  const proposal = proposalOf(ctx, version, sequence, definition);
   ctx.log(`Deploying chaincode ${version} as sequence ${sequence}`);
 
   const packageIds: Record<string, string> =
@@ -362,7 +372,7 @@ export async function refreshLocalPackage(ctx: NetworkContext, org: OrgSpec): Pr
     'lifecycle',
     'chaincode',
     'approveformyorg',
-    ...definitionArgs(ctx, org, { version, sequence: committed.sequence, definition }),
+    ...definitionArgs(ctx, org, proposalOf(ctx, version, committed.sequence, definition)),
     '--package-id',
     packageId,
     '--waitForEvent',

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
 import type { Paths } from './paths.js';
 
 export interface NetworkState {
@@ -23,10 +24,7 @@ export function readState(paths: Paths): NetworkState {
 }
 
 export function writeState(paths: Paths, state: NetworkState): void {
-  fs.mkdirSync(paths.home, { recursive: true });
-  const tmp = `${paths.state()}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(state, null, 2));
-  fs.renameSync(tmp, paths.state());
+  writeFileAtomic(paths.state(), JSON.stringify(state, null, 2));
 }
 
 /** The consensus a home recorded when its network was created, read from the bare home folder. */
