@@ -225,7 +225,9 @@ export function resultTable(r) {
       `${f.start.startToReadyMs} ms`,
       `${f.start.baseline.ms} ms Fabric nodes healthy`,
       fmt(f.start.ratio),
-      `stop ${f.start.stopMs} ms`,
+      f.start.spread?.restarts > 1
+        ? `median of ${f.start.spread.restarts} restarts (${f.start.spread.minMs}–${f.start.spread.maxMs} ms), ${f.start.spread.overTarget} over ${f.start.spread.targetMs / 1000} s; stop ${f.start.stopMs} ms`
+        : `stop ${f.start.stopMs} ms`,
     ]);
   const head = ['figure', 'measured', 'baseline', 'ratio', 'target / note'];
   const widths = head.map((h, k) => Math.max(h.length, ...rows.map((row) => String(row[k]).length)));
