@@ -115,6 +115,19 @@ describe("the bench's result table", () => {
     expect(figures.every((name) => name!.startsWith('1 data call: '))).to.equal(true);
   });
 
+  it('repeated restarts print as their median, with the spread and how many missed 10 s', () => {
+    const table = resultTable(read('2026-12-02-only-6-restarts-40-run1.json'));
+    expect(row(table, '6 start --detach to ready').slice(1)).to.deep.equal([
+      '8102 ms',
+      '1667 ms Fabric nodes healthy',
+      '4.86',
+      'median of 40 restarts (6870–9697 ms), 0 over 10 s; stop 2081 ms',
+    ]);
+    expect(
+      row(resultTable(read('2026-12-02-full-restarts-10.json')), '6 start --detach to ready')[4],
+    ).to.equal('median of 10 restarts (7443–12352 ms), 1 over 10 s; stop 2027 ms');
+  });
+
   it('a difference below zero keeps its sign, and a reading the run could not take is n/a', () => {
     const result = read('2026-12-01-quick-only-1-busy-at-max.json');
     const dataCall = result.figures.dataCall;
