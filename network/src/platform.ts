@@ -46,6 +46,7 @@ import {
 } from './proc.js';
 
 export { httpStatus, PlatformError };
+import { writeFileAtomic } from './atomic-file.js';
 import { markPhase, readState, recordConsensus } from './state.js';
 import type { NodeSpec } from './topology.js';
 import { nodesOf, orgOf, peerOrgs } from './topology.js';
@@ -290,7 +291,11 @@ export function writeMspRoots(ctx: NetworkContext): string {
   fs.mkdirSync(dir, { recursive: true });
   for (const org of peerOrgs(ctx.topology))
     if (fs.existsSync(ctx.paths.caCert(org.short)))
-      fs.copyFileSync(ctx.paths.caCert(org.short), path.join(dir, `${org.mspId}.pem`));
+      // Whole or not at all: a running gateway may reread the folder while a joining body rewrites it.
+      writeFileAtomic(
+        path.join(dir, `${org.mspId}.pem`),
+        fs.readFileSync(ctx.paths.caCert(org.short), 'utf8'),
+      );
   return dir;
 }
 
