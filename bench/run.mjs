@@ -1005,8 +1005,7 @@ try {
     };
     const runs = [];
     for (let i = 0; i < RESTARTS; i++) runs.push(await restart());
-    const spread = restartSpread(runs);
-    const median = spread.median;
+    const { median, ...spread } = restartSpread(runs);
     figures.start = {
       what: 'network CLI `start --detach` (what `npm start -- --detach` runs after its prestart) until the gateway is ready, binaries cached, ledgers kept',
       stopMs: median.stopMs,
@@ -1019,13 +1018,7 @@ try {
       prestartEnsureInstallMs: ensureMs,
       // Of several restarts (--restarts=N) the figure above is the median one's (of an even count the slower
       // middle one); every restart is kept, with the steps the start printed.
-      spread: {
-        restarts: spread.restarts,
-        minMs: spread.minMs,
-        maxMs: spread.maxMs,
-        targetMs: spread.targetMs,
-        overTarget: spread.overTarget,
-      },
+      spread,
       runs,
     };
   }

@@ -7,6 +7,7 @@ export {
   type SignedRequest,
 } from './enterprise-signer.js';
 export { canonicalJson } from './canonical-json.js';
+export { writeFileAtomic } from './atomic-file.js';
 export * from './audit/merkle.js';
 export { tlsNameOptions } from './tls-name.js';
 export {

@@ -5,13 +5,13 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { writeFileAtomic } from '@rdx/client';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { NetworkContext } from './context.js';
 import { address, identityName, ordererArgs, peerAdminEnv } from './node-env.js';
 import { run, startDaemon, stopDaemon, tcpOpen, waitUntil, CommandError } from './proc.js';
 import { readState, writeState } from './state.js';
-import { writeFileAtomic } from './atomic-file.js';
 import type { NodeSpec, OrgSpec } from './topology.js';
 import { nodesOf, orgOf, peerOrgs } from './topology.js';
 import { channelMembers } from './consortium/channel-config.js';

@@ -3,6 +3,7 @@
  * chaincode → gateway. Each step is safe to repeat, so a run interrupted half way resumes where it stopped.
  */
 import fs from 'node:fs';
+import { writeFileAtomic } from '@rdx/client';
 import path from 'node:path';
 import { startCa, enrollOrg } from './ca.js';
 import {
@@ -46,7 +47,6 @@ import {
 } from './proc.js';
 
 export { httpStatus, PlatformError };
-import { writeFileAtomic } from './atomic-file.js';
 import { markPhase, readState, recordConsensus } from './state.js';
 import type { NodeSpec } from './topology.js';
 import { nodesOf, orgOf, peerOrgs } from './topology.js';

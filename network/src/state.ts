@@ -3,8 +3,8 @@
  * chaincode package each org runs. Written atomically so a crash mid-write never leaves half a file.
  */
 import fs from 'node:fs';
+import { writeFileAtomic } from '@rdx/client';
 import path from 'node:path';
-import { writeFileAtomic } from './atomic-file.js';
 import type { Paths } from './paths.js';
 
 export interface NetworkState {

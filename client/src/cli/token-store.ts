@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import { configDir } from './paths.js';
 
 /** One stored login. */
@@ -32,11 +33,7 @@ function readAll(file: string): TokenFile {
 
 function writeAll(file: string, all: TokenFile): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  // Written aside then renamed, so a crash never leaves half a file; created 0600 before any byte is in it.
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
-  fs.chmodSync(tmp, 0o600);
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
 }
 
 /** The unexpired login for a gateway, if any. */

@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '@rdx/client';
 
 export interface SigningKey {
   kid: string;
@@ -57,9 +58,8 @@ export class SigningKeys {
     while (fs.existsSync(path.join(this.dir, `k${createdAt}.pem`))) createdAt++;
     const kid = `k${createdAt}`;
     const file = path.join(this.dir, `${kid}.pem`);
-    // Write then rename, so another gateway never reads half a key.
-    fs.writeFileSync(`${file}.tmp`, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    fs.renameSync(`${file}.tmp`, file);
+    // Whole or not at all: another gateway may read the folder meanwhile.
+    writeFileAtomic(file, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
     this.reload();
     return this.current();
   }
