@@ -244,17 +244,8 @@ export interface DeployResult {
   waitingFor: string[];
 }
 
-/**
- * Brings this home's orgs to the chaincode definition the channel should have: the compiled package installed on
- * each local member's peer, the definition for the channel's current members approved by each local member,
- * and — with `commit` — committed once a majority of members approved (on one machine: all of them, at once).
- * Each org approves on its own host; the bureau commits. Safe to repeat: done steps are skipped.
- */
-export async function deployChaincode(
-  ctx: NetworkContext,
-  opts: { commit?: boolean } = {},
-): Promise<DeployResult> {
-  const members = await channelMembers(ctx);
+/** The chaincode definition the channel should have for `members`, and whether this home's orgs have it. */
+async function targetFor(ctx: NetworkContext, members: string[]) {
   const bodies = members.filter((m) => m !== BUREAU);
   const local = peerOrgs(ctx.topology).filter((o) => members.includes(o.mspId) && isLocalOrg(ctx.paths, o));
   if (local.length === 0) throw new Error(`${ctx.paths.home} holds no member organization of the channel`);
@@ -268,8 +259,41 @@ export async function deployChaincode(
   const installedHere = local.every(
     (o) => state.chaincode?.label === label && state.chaincode.packageIds[o.mspId],
   );
-  if (committed?.version === version && installedHere) {
-    return { label, version, sequence: committed.sequence, changed: false, committed: true, waitingFor: [] };
+  return {
+    members,
+    local,
+    committed,
+    definition,
+    label,
+    version,
+    state,
+    done: committed?.version === version && installedHere,
+  };
+}
+
+/**
+ * Brings this home's orgs to the chaincode definition the channel should have: the compiled package installed on
+ * each local member's peer, the definition for the channel's current members approved by each local member,
+ * and — with `commit` — committed once a majority of members approved (on one machine: all of them, at once).
+ * Each org approves on its own host; the bureau commits. Safe to repeat: done steps are skipped.
+ *
+ * `writable`, given by a start, settles once the ordering service takes transactions (a restarted Raft cluster
+ * elects its leader meanwhile, and its orderers answer nothing before). Until then the channel's members are
+ * read from this home's own peer: on an ordinary restart that shows nothing is to be done, and the start goes
+ * on. Anything to do waits for it, and is worked out again from the orderers' configuration.
+ */
+export async function deployChaincode(
+  ctx: NetworkContext,
+  opts: { commit?: boolean; writable?: Promise<unknown> } = {},
+): Promise<DeployResult> {
+  let target = await targetFor(ctx, await channelMembers(ctx, opts.writable ? 'peer' : 'orderers'));
+  if (!target.done && opts.writable) {
+    await opts.writable;
+    target = await targetFor(ctx, await channelMembers(ctx));
+  }
+  const { members, local, committed, definition, label, version, state } = target;
+  if (target.done) {
+    return { label, version, sequence: committed!.sequence, changed: false, committed: true, waitingFor: [] };
   }
   const sequence = committed
     ? committed.version === version
@@ -522,42 +546,44 @@ async function startServers(ctx: NetworkContext, restart: boolean, only?: string
   const shimCli = require.resolve('fabric-shim/cli.js', {
     paths: [path.join(ctx.config.repoRoot, 'chaincode')],
   });
-  for (const org of peerOrgs(ctx.topology)) {
-    if (only && org.mspId !== only) continue;
-    if (!isLocalOrg(ctx.paths, org)) continue;
-    const server = serverOf(ctx, org);
-    const packageId = chaincode.packageIds[org.mspId];
-    if (!packageId) continue;
-    if (restart) await stopDaemon(ctx.paths, server.name);
-    else if (await tcpOpen(server.host, server.port)) continue;
-    const tls = ctx.paths.identityTls(org.short, 'chaincode');
-    startDaemon(
-      ctx.paths,
-      server.name,
-      process.execPath,
-      [
-        shimCli,
-        'server',
-        '--chaincode-address',
-        address(server),
-        '--chaincode-id',
-        packageId,
-        '--chaincode-tls-cert-file',
-        path.join(tls, 'server.crt'),
-        '--chaincode-tls-key-file',
-        path.join(tls, 'server.key'),
-        // Only clients with a certificate of the org's CA (its peer) may connect.
-        '--chaincode-tls-client-cacert-file',
-        ctx.paths.caCert(org.short),
-      ],
-      { PATH: process.env.PATH, CORE_CHAINCODE_LOGGING_LEVEL: 'info' },
-      path.join(ctx.config.repoRoot, 'chaincode'),
-    );
-    await waitUntil(() => tcpOpen(server.host, server.port), {
-      what: `chaincode server ${server.name}`,
-      timeoutMs: 30_000,
-      processName: server.name,
-      paths: ctx.paths,
+  // Each server loads the contract on start (a second or more): all start together, then each is waited for.
+  const started = peerOrgs(ctx.topology)
+    .filter(
+      (org) => (!only || org.mspId === only) && isLocalOrg(ctx.paths, org) && chaincode.packageIds[org.mspId],
+    )
+    .map(async (org) => {
+      const server = serverOf(ctx, org);
+      if (restart) await stopDaemon(ctx.paths, server.name);
+      else if (await tcpOpen(server.host, server.port)) return;
+      const tls = ctx.paths.identityTls(org.short, 'chaincode');
+      startDaemon(
+        ctx.paths,
+        server.name,
+        process.execPath,
+        [
+          shimCli,
+          'server',
+          '--chaincode-address',
+          address(server),
+          '--chaincode-id',
+          chaincode.packageIds[org.mspId]!,
+          '--chaincode-tls-cert-file',
+          path.join(tls, 'server.crt'),
+          '--chaincode-tls-key-file',
+          path.join(tls, 'server.key'),
+          // Only clients with a certificate of the org's CA (its peer) may connect.
+          '--chaincode-tls-client-cacert-file',
+          ctx.paths.caCert(org.short),
+        ],
+        { PATH: process.env.PATH, CORE_CHAINCODE_LOGGING_LEVEL: 'info' },
+        path.join(ctx.config.repoRoot, 'chaincode'),
+      );
+      await waitUntil(() => tcpOpen(server.host, server.port), {
+        what: `chaincode server ${server.name}`,
+        timeoutMs: 30_000,
+        processName: server.name,
+        paths: ctx.paths,
+      });
     });
-  }
+  await Promise.all(started);
 }

@@ -7,12 +7,16 @@
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Contract } from '@hyperledger/fabric-gateway';
 import { CALENDAR_SEED } from '@rdx/chaincode';
 import type { NetworkContext } from './context.js';
 import { connectAs, decodeJson } from './ledger-client.js';
 import { channelMembers } from './consortium/channel-config.js';
 import { GATEWAY_ID } from './platform-paths.js';
 import { orgOf, peerOrgs } from './topology.js';
+
+/** The two calls of a contract that the set-up makes. */
+type LedgerContract = Pick<Contract, 'evaluateTransaction' | 'submitTransaction'>;
 
 /** The certificate of the bureau's gateway identity, which every gateway of this network runs as. */
 export function gatewayCertificate(ctx: Pick<NetworkContext, 'paths' | 'topology'>): string {
@@ -41,7 +45,7 @@ export async function registerGateway(
 
 async function registerGatewayWith(
   ctx: Pick<NetworkContext, 'paths' | 'topology' | 'log'>,
-  audit: ReturnType<ReturnType<typeof connectAs>['contract']>,
+  audit: LedgerContract,
   gatewayId: string,
 ): Promise<void> {
   // RegisterGateway answers an unchanged registration without writing; reading first saves the transaction.
@@ -59,10 +63,29 @@ function fingerprintOf(pem: string): string {
   return new X509Certificate(pem).fingerprint256.replace(/:/g, '').toLowerCase();
 }
 
-export async function setUpLedger(ctx: NetworkContext): Promise<void> {
+/** `contract`, whose reads go at once and whose writes wait for `writable`. */
+export function writingAfter(contract: Contract, writable: Promise<unknown>): LedgerContract {
+  return {
+    evaluateTransaction: (name, ...args) => contract.evaluateTransaction(name, ...args),
+    submitTransaction: async (name, ...args) => {
+      await writable;
+      return contract.submitTransaction(name, ...args);
+    },
+  };
+}
+
+/**
+ * `writable`, given by a start, settles once the ordering service takes transactions and the peers know each
+ * other (a restarted Raft cluster elects its leader meanwhile). The set-up reads at once, the channel's members
+ * from the bureau's own peer as the orderers may not answer yet, and only a write waits: on a restart there
+ * is usually none.
+ */
+export async function setUpLedger(ctx: NetworkContext, writable?: Promise<unknown>): Promise<void> {
   const bureau = connectAs(ctx.paths, ctx.topology, 'BureauMSP', 'admin');
   try {
-    const platform = bureau.contract('platform');
+    const contract = (name: string): LedgerContract =>
+      writingAfter(bureau.contract(name), writable ?? Promise.resolve());
+    const platform = contract('platform');
     const bodies = JSON.parse(Buffer.from(await platform.evaluateTransaction('ListBodies')).toString()) as {
       mspId: string;
       removedAt?: string;
@@ -71,7 +94,8 @@ export async function setUpLedger(ctx: NetworkContext): Promise<void> {
     // (a block is cut every RDX_BATCH_TIMEOUT).
     const writes: Promise<unknown>[] = [];
     // The channel's members are the bodies: founding ones, and those that joined by a configuration update.
-    const members = await channelMembers(ctx);
+    // Read after the bodies: a peer only moves forward, so a body registered on the ledger is a member here.
+    const members = await channelMembers(ctx, writable ? 'peer' : 'orderers');
     for (const org of peerOrgs(ctx.topology).filter((o) => members.includes(o.mspId))) {
       if (org.mspId === 'BureauMSP' || bodies.some((b) => b.mspId === org.mspId)) continue;
       ctx.log(`  register opening body ${org.mspId}`);
@@ -93,8 +117,8 @@ export async function setUpLedger(ctx: NetworkContext): Promise<void> {
         await platform.submitTransaction('SetCalendarYear', JSON.stringify(year));
       }),
     );
-    writes.push(registerGatewayWith(ctx, bureau.contract('audit'), GATEWAY_ID));
-    writes.push(indexDueDates(ctx, bureau.contract('agreement')));
+    writes.push(registerGatewayWith(ctx, contract('audit'), GATEWAY_ID));
+    writes.push(indexDueDates(ctx, contract('agreement')));
     await Promise.all(writes);
   } finally {
     bureau.close();
@@ -106,10 +130,7 @@ export async function setUpLedger(ctx: NetworkContext): Promise<void> {
  * page at a time, written by the bureau; the last page marks it complete. Listed after the chaincode that keeps
  * the index is in use, so an agreement written meanwhile keeps its entry itself. A new ledger: one empty page.
  */
-async function indexDueDates(
-  ctx: Pick<NetworkContext, 'log'>,
-  agreement: ReturnType<ReturnType<typeof connectAs>['contract']>,
-): Promise<void> {
+async function indexDueDates(ctx: Pick<NetworkContext, 'log'>, agreement: LedgerContract): Promise<void> {
   if (decodeJson(await agreement.evaluateTransaction('DueIndexReady')) === true) return;
   let bookmark = '';
   let indexed = 0;

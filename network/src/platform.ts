@@ -230,53 +230,70 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   const createsChannel = orderers.some((o) => o.mspId === 'OrdererMSP');
   const block = createsChannel ? await createGenesisBlock(ctx) : await genesisFromOrderers(ctx);
   if (orderers.length) await joinOrderers(ctx, block, orderers);
-  const joined: NodeSpec[] = [];
-  for (const org of new Set(peers.map((p) => p.mspId))) joined.push(...(await joinPeers(ctx, block, org)));
+  // Each org's peer joins (or is found joined) by its own admin: the orgs at once.
+  const orgsHere = [...new Set(peers.map((p) => p.mspId))];
+  const joined = (await Promise.all(orgsHere.map((org) => joinPeers(ctx, block, org)))).flat();
   // Joined now from the first block, a peer knows the orgs added since only once it has their config block:
   // until then it refuses its own org's admin ("creator org unknown"), the chaincode approval below included.
   if (!createsChannel && joined.length) await waitPeersHaveConfig(ctx, joined);
   if (whole) markPhase(ctx.paths, 'channel');
-  // Three waits that need nothing of each other run at once: restarted Raft orderers elect a leader only after
-  // an election timeout (2.5–5 s), peers learn of each other through gossip (0–2 s), and the chaincode servers
-  // of the package already installed start (a new package restarts them when it is deployed).
-  const orderingReady = orderers.length ? waitChannelReady(ctx) : Promise.resolve();
-  const gossipDone = whole ? waitGossip(ctx) : Promise.resolve();
-  gossipDone.catch(() => {}); // awaited below; its failure must not end the process before that
-  step(
-    `Ordering service (${ctx.topology.consensus === 'bft' ? 'BFT consenters active' : 'Raft leader elected'}); chaincode servers start`,
-  );
-  await Promise.all([orderingReady, startChaincodeServers(ctx, false)]);
+  // A restarted Raft cluster elects its leader only after an election timeout (2.5–5 s), and peers learn of
+  // each other through gossip (0–2 s; 5 s more when two peers dial each other at once). Neither holds up what
+  // only reads: the chaincode servers, the chaincode and ledger checks (on a restart, usually all done), the
+  // gateway. A write waits for both: it needs the leader, and endorsers of other orgs found by discovery.
+  const settledAt = async (wait: Promise<void>): Promise<string> => {
+    await wait;
+    return `${((Date.now() - started) / 1000).toFixed(1)}s`;
+  };
+  const writable = Promise.all([
+    orderers.length ? settledAt(waitChannelReady(ctx)) : undefined,
+    whole ? settledAt(waitGossip(ctx)) : undefined,
+  ]);
+  writable.catch(() => {}); // awaited below; its failure must not end the process before that
+  step('Chaincode servers');
+  await startChaincodeServers(ctx, false);
   const bureauHere = peers.some((p) => p.mspId === 'BureauMSP');
   step('Chaincode');
   // The bureau commits a definition a majority of members approved; every other org approves on its host.
-  const deployed = await deployChaincode(ctx, { commit: bureauHere });
+  const deployed = await deployChaincode(ctx, { commit: bureauHere, writable });
   ctx.log(
     `  chaincode ${ctx.topology.chaincodeName} ${deployed.version} (sequence ${deployed.sequence})${deployed.changed ? '' : ', unchanged'}`,
   );
-  step('Peers discover each other (gossip)');
-  await gossipDone;
   if (!whole && bureauHere && deployed.committed) {
+    step('Peers discover each other (gossip)');
     // The bureau's transactions need a body's peer: discovery must know the members' peers first.
-    const others = (await channelMembers(ctx)).length - 1;
+    const others = (await channelMembers(ctx, 'peer')).length - 1;
     const bureauPeer = nodesOf(ctx.topology, 'peer', 'BureauMSP')[0]!;
     if (!(await waitPeerKnows(ctx, bureauPeer, others)))
       ctx.log(`  ${bureauPeer.name} does not know all ${others} other member peers yet; going on`);
   }
   if (bureauHere && deployed.committed) {
     step('Ledger set-up: opening bodies, working-day calendar, the gateway');
-    await setUpLedger(ctx);
+    await setUpLedger(ctx, writable);
   }
-
   if (opts.withGateway && bureauHere && deployed.committed) {
     step('Gateway');
     await startGateway(ctx);
-    step('Clerk service (marks expired grants and ratings on the day)');
-    await startClerk(ctx);
-    if (whole && opts.demo) {
-      step('Demo data: datasets, enterprises A/AA/AAA, grants');
-      await seedDemo(ctx);
-      ctx.log(`  demo enterprises and their client credentials: ${demoDir(ctx)}/enterprises.json`);
-    }
+  }
+  step(
+    `${ctx.topology.consensus === 'bft' ? 'BFT consenters active' : 'Raft leader elected'}; peers discover each other (gossip)`,
+  );
+  const [leaderAt, gossipAt] = await writable;
+  if (leaderAt) ctx.log(`  ordering service ready at ${leaderAt}`);
+  if (gossipAt) ctx.log(`  every peer knew the others at ${gossipAt}`);
+  // The clerk writes from its first round, and the demo data where missing: both after the waits, both at once.
+  if (opts.withGateway && bureauHere && deployed.committed) {
+    const seeding = whole && opts.demo;
+    step(
+      `Clerk service (marks expired grants and ratings on the day)${seeding ? '; demo data: datasets, enterprises A/AA/AAA, grants' : ''}`,
+    );
+    await Promise.all([
+      startClerk(ctx),
+      seeding &&
+        seedDemo(ctx).then(() =>
+          ctx.log(`  demo enterprises and their client credentials: ${demoDir(ctx)}/enterprises.json`),
+        ),
+    ]);
   }
   step('Ready');
 }

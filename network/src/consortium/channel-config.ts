@@ -59,9 +59,20 @@ async function inScratch<T>(work: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Where the channel's configuration is read. The orderers have each config block first, but a Raft orderer
+ * answers nothing until its cluster has a leader. An org's own peer answers from the moment it starts, with
+ * the configuration as of the last block it committed (it may be behind the orderers).
+ */
+export type ConfigSource = 'orderers' | 'peer';
+
 /** The channel's current configuration (the `config` of its last config block), fetched as `asOrg`'s admin. */
-export async function fetchChannelConfig(ctx: NetworkContext, asOrg: OrgSpec): Promise<Json> {
-  return (await lastConfigBlock(ctx, asOrg)).config;
+export async function fetchChannelConfig(
+  ctx: NetworkContext,
+  asOrg: OrgSpec,
+  from: ConfigSource = 'orderers',
+): Promise<Json> {
+  return (await lastConfigBlock(ctx, asOrg, from)).config;
 }
 
 /** The number of the channel's last config block, asked of the orderers as `asOrg`'s admin. */
@@ -72,6 +83,7 @@ export async function lastConfigBlockNumber(ctx: NetworkContext, asOrg: OrgSpec)
 async function lastConfigBlock(
   ctx: NetworkContext,
   asOrg: OrgSpec,
+  from: ConfigSource = 'orderers',
 ): Promise<{ number: number; config: Json }> {
   return inScratch(async (dir) => {
     const block = path.join(dir, 'config.block');
@@ -82,7 +94,8 @@ async function lastConfigBlock(
       block,
       '-c',
       ctx.topology.channel,
-      ...ordererArgs(ctx.paths, ctx.topology, asOrg.mspId),
+      // Without an orderer, `peer channel fetch` asks the peer's own Deliver service.
+      ...(from === 'orderers' ? ordererArgs(ctx.paths, ctx.topology, asOrg.mspId) : []),
     ]);
     const json = path.join(dir, 'config.json');
     await configtxlator(ctx, ['proto_decode', '--input', block, '--type', 'common.Block', '--output', json]);
@@ -107,8 +120,11 @@ export function applicationMembers(config: Json): string[] {
 }
 
 /** The channel's member organizations now, read from its configuration. */
-export async function channelMembers(ctx: NetworkContext): Promise<string[]> {
-  return applicationMembers(await fetchChannelConfig(ctx, localAdminOrg(ctx, 'BureauMSP')));
+export async function channelMembers(
+  ctx: NetworkContext,
+  from: ConfigSource = 'orderers',
+): Promise<string[]> {
+  return applicationMembers(await fetchChannelConfig(ctx, localAdminOrg(ctx, 'BureauMSP'), from));
 }
 
 /** The config group of an application org as configtxgen encodes it (MSP, policies, anchor peers). */

@@ -147,6 +147,13 @@ describe('the Fabric network end to end: peers, orderers, the gateway, a killed 
     await execFileAsync(process.execPath, [networkCli, 'stop'], { timeout: 120_000 });
     expect(await gatewayClient.alive(), 'the gateway is down after npm stop').to.equal(false);
     await execFileAsync(process.execPath, [networkCli, 'start', '--detach'], { timeout: 300_000 });
+    // Ready means writable: the start overlaps the orderers' leader election with its checks, but says Ready
+    // only after it, and after the peers found each other (another org endorses this probe).
+    // One attempt, no retry: a refusal here ("no Raft leader", no endorser found) is the failure.
+    const first = await as('TransportMSP', 'prober').system.submitAsync('RecordProbe', {
+      arguments: [`${id}-after`, 'right after the start'],
+    });
+    expect((await first.getStatus()).successful, 'the first write after Ready commits').to.equal(true);
 
     const read = decode(await as('BureauMSP', 'prober').system.evaluateTransaction('ReadProbe', id)) as {
       note: string;
