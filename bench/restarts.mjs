@@ -23,6 +23,24 @@ export function startSteps(output) {
 }
 
 /**
+ * When, in the start's own output, the two waits it runs beside its other steps settled: the ordering service
+ * taking transactions (`  ordering service ready at 4.3s`) and every peer knowing the others through gossip
+ * (`  every peer knew the others at 5.1s`). A wait the start did not print is left out.
+ * @returns `{ orderingReadyAtMs?, peersKnewAtMs? }`
+ */
+export function startWaits(output) {
+  const at = (what) => {
+    const m = new RegExp(`^\\s+${what} at (\\d+(?:\\.\\d+)?)s$`, 'm').exec(String(output));
+    return m ? Math.round(Number(m[1]) * 1000) : undefined;
+  };
+  const waits = {
+    orderingReadyAtMs: at('ordering service ready'),
+    peersKnewAtMs: at('every peer knew the others'),
+  };
+  return Object.fromEntries(Object.entries(waits).filter(([, ms]) => ms !== undefined));
+}
+
+/**
  * The figure over several restarts, each `{ startToReadyMs, ... }`: the median restart (of an even count, the
  * slower of the middle two, so a tail is not hidden), the fastest and slowest, and how many missed the target.
  */

@@ -50,7 +50,7 @@ import {
 import * as lib from './lib.mjs';
 import { cannotPin, pinServers } from './cores.mjs';
 import { medianRound, pairedRounds } from './rounds.mjs';
-import { restartSpread, startSteps } from './restarts.mjs';
+import { restartSpread, startSteps, startWaits } from './restarts.mjs';
 import { resultTable } from './table.mjs';
 
 // The scale figures (docs/PERFORMANCE.md) need no network and take minutes of their own; the ledger's take
@@ -1001,7 +1001,7 @@ try {
       const steps = startSteps(output).map(({ what, ms }) => ({ what, ms }));
       const slowest = steps.reduce((a, b) => (b.ms > a.ms ? b : a), { what: '', ms: -1 });
       log(`  restart: ready in ${startToReadyMs} ms, longest step ${slowest.what} (${slowest.ms} ms)`);
-      return { stopMs: stop.ms, startToReadyMs, fabricReadyMs, steps };
+      return { stopMs: stop.ms, startToReadyMs, fabricReadyMs, steps, ...startWaits(output) };
     };
     const runs = [];
     for (let i = 0; i < RESTARTS; i++) runs.push(await restart());

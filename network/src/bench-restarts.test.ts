@@ -15,6 +15,7 @@ interface Run {
 interface Restarts {
   RESTART_TARGET_MS: number;
   startSteps(output: string): { what: string; atMs: number; ms: number }[];
+  startWaits(output: string): { orderingReadyAtMs?: number; peersKnewAtMs?: number };
   restartSpread<R extends Run>(
     runs: R[],
     targetMs?: number,
@@ -45,6 +46,18 @@ describe("the bench's repeated restarts", () => {
       { what: 'Ready', atMs: 12900, ms: 0 },
     ]);
     expect(r.startSteps('rdx: peer lifecycle failed (exit code 1)')).to.deep.equal([]);
+  });
+
+  it('reads when the waits the start runs beside its steps settled: the ordering service and gossip', () => {
+    const output = [
+      '[6.9s] Raft leader elected; peers discover each other (gossip)',
+      '  ordering service ready at 4.3s',
+      '  every peer knew the others at 11.75s',
+      '[11.8s] Clerk service (marks expired grants and ratings on the day)',
+    ].join('\n');
+    expect(r.startWaits(output)).to.deep.equal({ orderingReadyAtMs: 4300, peersKnewAtMs: 11750 });
+    // A body's host without orderers prints neither; a step line is not a wait.
+    expect(r.startWaits('[4.0s] Gateway\nordering service ready at 4.3s')).to.deep.equal({});
   });
 
   it('counts the restarts over the target and takes the slower middle one of an even count', () => {
