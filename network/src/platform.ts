@@ -138,6 +138,7 @@ async function waitPeersHaveConfig(ctx: NetworkContext, peers: NodeSpec[]): Prom
       waitUntil(async () => ((await peerHeight(ctx, peer)) ?? 0) > last, {
         what: `${peer.name} catching up to the channel's configuration (block ${last})`,
         timeoutMs: 120_000,
+        pollMs: 500, // each check runs `peer channel getinfo`
         processName: peer.name,
         paths: ctx.paths,
       }),

@@ -201,6 +201,12 @@ export interface WaitOptions {
   /** The process being waited on: if it dies, stop waiting and say so with its log. */
   processName?: string;
   paths?: Paths;
+  /**
+   * The pause between checks. A start waits on each of its processes in turn, and each pause that runs past
+   * the moment a process came up is added to the start: 50 ms suits a TCP connect or a local GET; a check
+   * that runs a command asks for more.
+   */
+  pollMs?: number;
 }
 
 /** Polls `check` until true. Fails early when the watched process dies, never hangs past the deadline. */
@@ -219,7 +225,7 @@ export async function waitUntil(check: () => Promise<boolean>, opts: WaitOptions
         opts.processName && opts.paths ? `\nLog tail:\n${logTail(opts.paths, opts.processName)}` : '';
       throw new Error(`${opts.what}: not ready after ${opts.timeoutMs / 1000}s${log}`);
     }
-    await sleep(200);
+    await sleep(opts.pollMs ?? 50);
   }
 }
 
