@@ -241,22 +241,21 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   // A restarted Raft cluster elects its leader only after an election timeout (2.5–5 s), and peers learn of
   // each other through gossip (0–2 s; 5 s more when two peers dial each other at once). Neither holds up what
   // only reads: the chaincode servers, the chaincode and ledger checks (on a restart, usually all done), the
-  // gateway. A write waits for both: it needs the leader, and endorsers of other orgs found by discovery.
+  // gateway. A write waits: a chaincode approval (the peer CLI names its endorsing peers) for the leader, a
+  // transaction for the leader and for endorsers of other orgs found by discovery.
   const settledAt = async (wait: Promise<void>): Promise<string> => {
     await wait;
     return `${((Date.now() - started) / 1000).toFixed(1)}s`;
   };
-  const writable = Promise.all([
-    orderers.length ? settledAt(waitChannelReady(ctx)) : undefined,
-    whole ? settledAt(waitGossip(ctx)) : undefined,
-  ]);
+  const ordering = orderers.length ? settledAt(waitChannelReady(ctx)) : Promise.resolve(undefined);
+  const writable = Promise.all([ordering, whole ? settledAt(waitGossip(ctx)) : undefined]);
   writable.catch(() => {}); // awaited below; its failure must not end the process before that
   step('Chaincode servers');
   await startChaincodeServers(ctx, false);
   const bureauHere = peers.some((p) => p.mspId === 'BureauMSP');
   step('Chaincode');
   // The bureau commits a definition a majority of members approved; every other org approves on its host.
-  const deployed = await deployChaincode(ctx, { commit: bureauHere, writable });
+  const deployed = await deployChaincode(ctx, { commit: bureauHere, writable: ordering });
   ctx.log(
     `  chaincode ${ctx.topology.chaincodeName} ${deployed.version} (sequence ${deployed.sequence})${deployed.changed ? '' : ', unchanged'}`,
   );
