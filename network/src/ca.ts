@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '@rdx/client';
 import type { FabricInstall } from './binaries/fabric-binaries.js';
 import type { Paths } from './paths.js';
 import { run, startDaemon, waitUntil, healthz, tcpOpen, CommandError } from './proc.js';
@@ -107,8 +108,8 @@ function secretFor(paths: Paths, org: OrgSpec, name: string): string {
   if (fs.existsSync(file)) secrets = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
   if (!secrets[name]) {
     secrets[name] = crypto.randomBytes(18).toString('base64url');
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    // Whole or not at all: the CA registers each identity with its secret, and a torn file would lose them all.
+    writeFileAtomic(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   }
   return secrets[name];
 }

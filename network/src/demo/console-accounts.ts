@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '@rdx/client';
 import { ClientRegistry } from '@rdx/gateway';
 import type { NetworkContext } from '../context.js';
 import { gatewayDataDir } from '../platform-paths.js';
@@ -49,10 +50,9 @@ function readKnown<T>(file: string): T[] {
   }
 }
 
-/** Writes demo credentials owner-only (writeFileSync's mode applies only when it creates the file). */
+/** Writes demo credentials owner-only, whole or not at all (a start stopped mid-write keeps the old file). */
 function writeSecret(file: string, value: unknown): void {
-  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
+  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
 }
 
 /**

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { EnterpriseSigner, signAdminRequest, type AdminIdentity } from '@rdx/client';
+import { EnterpriseSigner, signAdminRequest, writeFileAtomic, type AdminIdentity } from '@rdx/client';
 import { ClientRegistry, parseDatasetFile } from '@rdx/gateway';
 import { DEMO_ENTERPRISES, demoDatasets, type DemoDataset } from './demo-data.js';
 import { seedBodyAccounts, seedConsoleAccounts } from './console-accounts.js';
@@ -232,7 +232,7 @@ async function seedEnterprises(ctx: NetworkContext, p: Parties): Promise<DemoEnt
   } finally {
     clients.close();
   }
-  fs.writeFileSync(file, JSON.stringify(out, null, 2), { mode: 0o600 });
+  writeFileAtomic(file, JSON.stringify(out, null, 2), { mode: 0o600 });
   return out;
 }
 
