@@ -275,9 +275,11 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
     step('Gateway');
     await startGateway(ctx);
   }
-  step(
-    `${ctx.topology.consensus === 'bft' ? 'BFT consenters active' : 'Raft leader elected'}; peers discover each other (gossip)`,
-  );
+  // What is left of the two waits (usually nothing on a restart: the steps above took longer).
+  if (orderers.length || whole)
+    step(
+      `${ctx.topology.consensus === 'bft' ? 'BFT consenters active' : 'Raft leader elected'}; peers discover each other (gossip)`,
+    );
   const [leaderAt, gossipAt] = await writable;
   if (leaderAt) ctx.log(`  ordering service ready at ${leaderAt}`);
   if (gossipAt) ctx.log(`  every peer knew the others at ${gossipAt}`);
