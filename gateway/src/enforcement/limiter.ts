@@ -15,10 +15,14 @@ export class Limiter {
     private readonly burst = ratePerSecond,
   ) {}
 
-  /** Takes one token from `key`'s bucket; false when it is empty. */
+  /**
+   * Takes one token from `key`'s bucket at `now` (ms); false when it is empty. A clock stepped back refills
+   * nothing and takes nothing away.
+   */
   take(key: string, now = Date.now()): boolean {
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
-    const tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond);
+    const elapsed = Math.max(0, now - bucket.at);
+    const tokens = Math.min(this.burst, bucket.tokens + (elapsed / 1000) * this.ratePerSecond);
     if (tokens < 1) {
       this.buckets.set(key, { tokens, at: now });
       return false;

@@ -203,7 +203,9 @@ export function dataRoutes(s: Services): Router {
     anonymous = false,
   ): Promise<void> {
     const key = decision.grant?.id ?? `open:${caller}`;
-    if (!s.limiter.take(key)) {
+    // The app's clock, as for the quota's day: one reading for both.
+    const now = s.now();
+    if (!s.limiter.take(key, now.getTime())) {
       const detail = decision.grant
         ? `Grant ${key} is calling faster than allowed; slow down.`
         : 'You are calling faster than allowed; slow down.';
@@ -211,7 +213,7 @@ export function dataRoutes(s: Services): Router {
     }
     // The daily quota is the grant's across every gateway sharing the database (enforcement/grant-usage.ts).
     const grant = decision.grant;
-    if (grant && !(await s.usage.take(grant.id, chinaToday(s.now()), 'calls', 1, grant.dailyQuota)))
+    if (grant && !(await s.usage.take(grant.id, chinaToday(now), 'calls', 1, grant.dailyQuota)))
       throw new Problem('QUOTA_EXCEEDED', `Grant ${key} has used its ${grant.dailyQuota} calls for today.`);
   }
 
