@@ -23,7 +23,7 @@ import {
 } from './consortium/channel-config.js';
 import { exportOrg, isLocalOrg } from './consortium/org-definition.js';
 import { withOperatorSettings } from './operator-settings.js';
-import { deployChaincode, startChaincodeServers } from './chaincode-deploy.js';
+import { deployChaincode, startChaincodeServers, startEnrolledChaincodeServers } from './chaincode-deploy.js';
 import { CLERK_PROCESS, startClerk } from './clerk-process.js';
 import { makePrivate } from './home-permissions.js';
 import { setUpLedger } from './ledger-setup.js';
@@ -206,6 +206,9 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   const step = (what: string): void => ctx.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${what}`);
 
   recordConsensus(ctx.paths, ctx.topology.consensus);
+  // On a restart the chaincode servers load the contract while the nodes start (awaited at their step).
+  const serversStarting = startEnrolledChaincodeServers(ctx);
+  serversStarting.catch(() => {}); // awaited below; its failure must not end the process before that
   step('Certificate authorities');
   // On one machine every founding org is local; on its own host, an org (`--org`) and nothing else.
   const cas = nodesOf(ctx.topology, 'ca').filter((n) =>
@@ -251,6 +254,7 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   const writable = Promise.all([ordering, whole ? settledAt(waitGossip(ctx)) : undefined]);
   writable.catch(() => {}); // awaited below; its failure must not end the process before that
   step('Chaincode servers');
+  await serversStarting;
   await startChaincodeServers(ctx, false);
   const bureauHere = peers.some((p) => p.mspId === 'BureauMSP');
   step('Chaincode');
