@@ -1,7 +1,7 @@
 /**
  * When the clerk's next round runs. Validities end at midnight China time (UTC+8, the ledger's day), so a
- * round runs just after each one; between midnights at least every `intervalMs`, which also retries what a
- * round could not finish. After a round that could not reach the ledger, sooner, backing off to the interval.
+ * round runs just after each one; between midnights at least every `intervalMs`. After a round that could not
+ * reach the ledger, or could not mark everything due, sooner, backing off to the interval.
  */
 const DAY_MS = 86_400_000;
 const CHINA_OFFSET_MS = 8 * 3_600_000;
@@ -15,7 +15,8 @@ export function nextChinaMidnight(now: number): number {
 }
 
 /**
- * @param failuresInARow rounds in a row that could not reach the ledger (0 after a round that did).
+ * @param failuresInARow rounds in a row that could not reach the ledger or left something due (0 after one that
+ *   finished).
  */
 export function nextRoundAt(now: number, intervalMs: number, failuresInARow = 0): number {
   const regular = Math.min(now + intervalMs, nextChinaMidnight(now) + AFTER_MIDNIGHT_MS);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Clerk } from './clerk.js';
+import { nextRoundAt } from './schedule.js';
 import { ClerkService } from './service.js';
 import { FakeClerkLedger } from './testing/fake-ledger.js';
 
@@ -47,5 +48,32 @@ describe('clerk service', () => {
     expect(Date.now() - started).to.be.below(2000);
     expect(l.grants.get('g-1')?.state).to.equal('EXPIRED');
     expect(Date.parse(s.status.nextRoundAt)).to.be.above(Date.now());
+  });
+
+  /** Starts the service, waits for its first round's schedule, and stops it: when the next round was due. */
+  async function nextAfterFirstRound(l: FakeClerkLedger): Promise<{ at: number; s: ClerkService }> {
+    const s = service(l);
+    s.start();
+    while (!s.status.nextRoundAt) await new Promise((r) => setTimeout(r, 5));
+    await s.stop();
+    return { at: Date.parse(s.status.nextRoundAt), s };
+  }
+
+  it('a round that left an expiry unmarked is tried again soon, not at the next interval', async () => {
+    const l = new FakeClerkLedger();
+    l.grants.set('g-1', { state: 'ACTIVE', validUntil: '2026-03-01' });
+    // Both attempts of the round fail, as when the ordering service has no leader yet after a restart.
+    l.failures.set('g-1', { code: 'LEDGER_UNAVAILABLE', times: 2 });
+    const { at, s } = await nextAfterFirstRound(l);
+    expect(s.status.lastRound?.failed.map((f) => f.id)).to.deep.equal(['g-1']);
+    expect(at).to.be.closeTo(nextRoundAt(Date.now(), 3_600_000, 1), 1000);
+  });
+
+  it('a round that marked everything due waits for the next interval or midnight', async () => {
+    const l = new FakeClerkLedger();
+    l.grants.set('g-1', { state: 'ACTIVE', validUntil: '2026-03-01' });
+    const { at, s } = await nextAfterFirstRound(l);
+    expect(s.status.lastRound?.failed).to.deep.equal([]);
+    expect(at).to.be.closeTo(nextRoundAt(Date.now(), 3_600_000, 0), 1000);
   });
 });

@@ -76,7 +76,12 @@ export class ClerkService {
   private async loop(): Promise<void> {
     let failuresInARow = 0;
     while (!this.stopped) {
-      failuresInARow = (await this.runRound()) ? 0 : failuresInARow + 1;
+      const reached = await this.runRound();
+      // A round that reached the ledger but left some of what was due (a transaction refused, or sent before a
+      // restarted ordering service had its leader) is tried again as soon as one that could not reach it: what
+      // it left is due today, not at the next interval (an hour by default).
+      const finished = reached && this.status.lastRound!.failed.length === 0;
+      failuresInARow = finished ? 0 : failuresInARow + 1;
       if (this.stopped) break;
       const at = nextRoundAt(Date.now(), this.intervalMs, failuresInARow);
       this.status.nextRoundAt = new Date(at).toISOString();
