@@ -122,6 +122,11 @@ function tlsOnlyIdentities(topology: Topology, org: OrgSpec): IdentitySpec[] {
   }));
 }
 
+/** Whether an identity of an org has its TLS pair (enrolled with the CA's tls profile, laid out in its `tls/`). */
+export function hasTlsPair(paths: Paths, short: string, name: string): boolean {
+  return fs.existsSync(path.join(paths.identityTls(short, name), 'server.crt'));
+}
+
 /**
  * Registers and enrolls every identity of the org that is not enrolled yet, then lays out the org MSP.
  * Safe to run again after an interruption: finished identities are skipped, secrets are reused.
@@ -146,7 +151,7 @@ export async function enrollOrg(
 
   for (const id of [...org.identities, ...tlsOnlyIdentities(topology, org)]) {
     const done = path.join(paths.identityDir(org.short, id.name), '.enrolled');
-    const tlsDone = fs.existsSync(path.join(paths.identityTls(org.short, id.name), 'server.crt'));
+    const tlsDone = hasTlsPair(paths, org.short, id.name);
     if (fs.existsSync(done) && tlsDone) continue;
     const secret = secretFor(paths, org, id.name);
     const hosts = hostsFor(nodeHost(id.name));

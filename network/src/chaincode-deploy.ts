@@ -16,6 +16,7 @@ import type { NodeSpec, OrgSpec } from './topology.js';
 import { nodesOf, orgOf, peerOrgs } from './topology.js';
 import { channelMembers } from './consortium/channel-config.js';
 import { isLocalOrg } from './consortium/org-definition.js';
+import { hasTlsPair } from './ca.js';
 
 /**
  * How the peers reach the chaincode servers (connection.json): part of the label, so a change of it is a new
@@ -529,11 +530,11 @@ export async function startChaincodeServers(
   restart: boolean,
   only?: string,
 ): Promise<void> {
-  if (!restart) return startServers(ctx, false, only);
+  if (!restart) return startServers(ctx, { only });
   fs.mkdirSync(ctx.paths.runDir(), { recursive: true });
   fs.writeFileSync(chaincodeRestartMarker(ctx), String(process.pid));
   try {
-    await startServers(ctx, true, only);
+    await startServers(ctx, { restart: true, only });
   } finally {
     fs.rmSync(chaincodeRestartMarker(ctx), { force: true });
   }
@@ -541,19 +542,21 @@ export async function startChaincodeServers(
 
 /**
  * Starts the local chaincode servers a restart already has everything for: a package on record and the server's
- * TLS key enrolled. They need nothing of the network (each org's peer dials its server), so a start runs them
+ * TLS pair enrolled. They need nothing of the network (each org's peer dials its server), so a start runs them
  * from its first step: each loads the contract (about two seconds of Node start-up) while the CAs, orderers and
  * peers come up. A server still missing either is left to {@link startChaincodeServers}.
  */
 export function startEnrolledChaincodeServers(ctx: NetworkContext): Promise<void> {
-  return startServers(ctx, false, undefined, true);
+  return startServers(ctx, { enrolledOnly: true });
 }
 
 async function startServers(
   ctx: NetworkContext,
-  restart: boolean,
-  only?: string,
-  enrolledOnly = false,
+  {
+    restart = false,
+    only,
+    enrolledOnly = false,
+  }: { restart?: boolean; only?: string; enrolledOnly?: boolean },
 ): Promise<void> {
   const chaincode = readState(ctx.paths).chaincode;
   if (!chaincode) return;
@@ -561,8 +564,6 @@ async function startServers(
   const shimCli = require.resolve('fabric-shim/cli.js', {
     paths: [path.join(ctx.config.repoRoot, 'chaincode')],
   });
-  const enrolled = (org: { short: string }): boolean =>
-    fs.existsSync(path.join(ctx.paths.identityTls(org.short, 'chaincode'), 'server.key'));
   // Each server loads the contract on start (a second or more): all start together, then each is waited for.
   const started = peerOrgs(ctx.topology)
     .filter(
@@ -570,7 +571,7 @@ async function startServers(
         (!only || org.mspId === only) &&
         isLocalOrg(ctx.paths, org) &&
         chaincode.packageIds[org.mspId] &&
-        (!enrolledOnly || enrolled(org)),
+        (!enrolledOnly || hasTlsPair(ctx.paths, org.short, 'chaincode')),
     )
     .map(async (org) => {
       const server = serverOf(ctx, org);
