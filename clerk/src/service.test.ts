@@ -15,11 +15,12 @@ describe('clerk service', () => {
     l.grants.set('g-1', { state: 'ACTIVE', validUntil: '2026-03-01' });
     const s = service(l);
     l.unreachable = true;
-    expect(await s.runRound()).to.equal(false);
+    expect(await s.runRound()).to.equal(undefined);
     expect(s.status.lastError?.message).to.equal('peer0.bureau is not answering');
     expect(s.status.rounds).to.deep.equal({ ok: 0, failed: 1 });
     l.unreachable = false;
-    expect(await s.runRound()).to.equal(true);
+    const report = await s.runRound();
+    expect(report?.expired.grants).to.deep.equal(['g-1']);
     expect(s.status.lastError).to.equal(undefined);
     expect(s.status.lastRound?.expired.grants).to.deep.equal(['g-1']);
     expect(s.status.expiredTotal).to.deep.equal({ grants: 1, ratings: 0 });

@@ -47,8 +47,8 @@ export class ClerkService {
     await this.running;
   }
 
-  /** One round, recorded in the status. Resolves to whether it reached the ledger. */
-  async runRound(): Promise<boolean> {
+  /** One round, recorded in the status. Resolves to its report, or to undefined when it could not reach the ledger. */
+  async runRound(): Promise<RoundReport | undefined> {
     try {
       const report = await this.clerk.round();
       this.status.lastRound = report;
@@ -61,7 +61,7 @@ export class ClerkService {
         this.log(
           `WARNING the working-day calendar of ${c.year} is missing (needed from ${c.due}): set it with rdx calendar set`,
         );
-      return true;
+      return report;
     } catch (err) {
       // The peers' own words (a refused signature, a clock outside their time window) are in the details.
       const details = err instanceof RdxSdkError && err.details.length ? ` [${err.details.join('; ')}]` : '';
@@ -69,18 +69,18 @@ export class ClerkService {
       this.status.lastError = { at: new Date().toISOString(), message };
       this.status.rounds.failed++;
       this.log(`round failed: ${message}`);
-      return false;
+      return undefined;
     }
   }
 
   private async loop(): Promise<void> {
     let failuresInARow = 0;
     while (!this.stopped) {
-      const reached = await this.runRound();
+      const report = await this.runRound();
       // A round that reached the ledger but left some of what was due (a transaction refused, or sent before a
       // restarted ordering service had its leader) is tried again as soon as one that could not reach it: what
       // it left is due today, not at the next interval (an hour by default).
-      const finished = reached && this.status.lastRound!.failed.length === 0;
+      const finished = report !== undefined && report.failed.length === 0;
       failuresInARow = finished ? 0 : failuresInARow + 1;
       if (this.stopped) break;
       const at = nextRoundAt(Date.now(), this.intervalMs, failuresInARow);
