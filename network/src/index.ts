@@ -52,7 +52,7 @@ export {
   type DemandSpec,
   type Committed,
 } from './workflow-driver.js';
-export { loadDemoVersion, orgAdminIdentity } from './demo/demo-seed.js';
+export { loadDemoVersion, orgAdminIdentity, seedDemo } from './demo/demo-seed.js';
 export {
   DEMO_REGULATOR,
   registerEnterpriseClient,

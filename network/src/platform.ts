@@ -275,9 +275,25 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
     step('Ledger set-up: opening bodies, working-day calendar, the gateway');
     await setUpLedger(ctx, writable);
   }
-  if (opts.withGateway && bureauHere && deployed.committed) {
-    step('Gateway');
+  const services = opts.withGateway && bureauHere && deployed.committed;
+  const seeding = services && whole && opts.demo;
+  let clerk: Promise<void> | undefined;
+  let demo: Promise<unknown> | undefined;
+  if (services) {
+    step('Gateway; clerk service (marks expired grants and ratings on the day)');
+    // The clerk's process starts beside the gateway's: until something falls due it only reads, and a round whose
+    // write finds no leader yet is tried again in 5 s (clerk/src/service.ts).
+    clerk = startClerk(ctx);
+    clerk.catch(() => {}); // awaited below; its failure must not end the process before that
     await startGateway(ctx);
+    // The demo data is checked while the waits run out: its uploads need the gateway, its writes wait for both.
+    if (seeding) {
+      step('Demo data: datasets, enterprises A/AA/AAA, grants');
+      demo = seedDemo(ctx, writable).then(() =>
+        ctx.log(`  demo enterprises and their client credentials: ${demoDir(ctx)}/enterprises.json`),
+      );
+      demo.catch(() => {}); // awaited below
+    }
   }
   // What is left of the two waits (usually nothing on a restart: the steps above took longer).
   if (orderers.length || whole)
@@ -287,19 +303,9 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   const [leaderAt, gossipAt] = await writable;
   if (leaderAt) ctx.log(`  ordering service ready at ${leaderAt}`);
   if (gossipAt) ctx.log(`  every peer knew the others at ${gossipAt}`);
-  // The clerk writes from its first round, and the demo data where missing: both after the waits, both at once.
-  if (opts.withGateway && bureauHere && deployed.committed) {
-    const seeding = whole && opts.demo;
-    step(
-      `Clerk service (marks expired grants and ratings on the day)${seeding ? '; demo data: datasets, enterprises A/AA/AAA, grants' : ''}`,
-    );
-    await Promise.all([
-      startClerk(ctx),
-      seeding &&
-        seedDemo(ctx).then(() =>
-          ctx.log(`  demo enterprises and their client credentials: ${demoDir(ctx)}/enterprises.json`),
-        ),
-    ]);
+  if (services) {
+    step(`Clerk service${seeding ? ' and demo data' : ''}`);
+    await Promise.all([clerk, demo]);
   }
   step('Ready');
 }

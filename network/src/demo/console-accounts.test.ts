@@ -27,8 +27,8 @@ describe('the demo console accounts of the bodies', () => {
   });
   after(() => fs.rmSync(home, { recursive: true, force: true }));
 
-  it("one account per organization with peers, each its body's, written owner-only, the same after a restart", () => {
-    const first = seedBodyAccounts(ctx);
+  it("one account per organization with peers, each its body's, written owner-only, the same after a restart", async () => {
+    const first = await seedBodyAccounts(ctx);
     const peerOrgs = ctx.topology.orgs.filter((o) => o.kind === 'peer' && !o.joinsLater).map((o) => o.mspId);
     expect(first.map((a) => a.org)).to.deep.equal(peerOrgs);
     expect(fs.statSync(bodiesFile(ctx)).mode & 0o777).to.equal(0o600);
@@ -41,6 +41,29 @@ describe('the demo console accounts of the bodies', () => {
     } finally {
       clients.close();
     }
-    expect(seedBodyAccounts(ctx)).to.deep.equal(first);
+    expect(await seedBodyAccounts(ctx)).to.deep.equal(first);
+  });
+
+  it('replaces an account whose saved secret no longer verifies, and keeps the others', async () => {
+    const before = await seedBodyAccounts(ctx);
+    // The saved file says one thing, the registry another (a secret changed by hand, a registry restored).
+    const stale = before.map((a, i) => (i === 1 ? { ...a, clientSecret: 'not-the-secret' } : a));
+    fs.writeFileSync(bodiesFile(ctx), JSON.stringify(stale), { mode: 0o600 });
+    const lines: string[] = [];
+    const after = await seedBodyAccounts({ ...ctx, log: (line) => lines.push(line) });
+    expect(after[0]).to.deep.equal(before[0]);
+    expect(after[2]).to.deep.equal(before[2]);
+    expect(after[1]!.clientId, 'a new account for the body whose secret failed').not.to.equal(
+      before[1]!.clientId,
+    );
+    expect(lines).to.deep.equal([
+      `  console account of ${before[1]!.org} registered; its credentials: ${bodiesFile(ctx)}`,
+    ]);
+    const clients = ClientRegistry.open(path.join(gatewayDataDir(ctx as NetworkContext), 'clients.db'));
+    try {
+      expect(clients.verify(after[1]!.clientId, after[1]!.clientSecret, 'body')).to.equal(true);
+    } finally {
+      clients.close();
+    }
   });
 });

@@ -5,8 +5,10 @@
  * admin makes its own with `rdx console-account add`. Idempotent: a secret that still verifies is kept, so a
  * restart does not log anyone out of their notes.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { writeFileAtomic } from '@rdx/client';
 import { ClientRegistry } from '@rdx/gateway';
 import type { NetworkContext } from '../context.js';
@@ -50,6 +52,16 @@ function readKnown<T>(file: string): T[] {
   }
 }
 
+/**
+ * scrypt on libuv's thread pool: a kept secret's check (one scrypt, 60–130 ms) runs beside the others and beside the
+ * start's ledger reads, not one after another on the start's own thread. Unbounded: the start is the only caller.
+ */
+export const scryptOffThread = promisify(crypto.scrypt) as (
+  secret: string,
+  salt: string,
+  length: number,
+) => Promise<Buffer>;
+
 /** Writes demo credentials owner-only, whole or not at all (a start stopped mid-write keeps the old file). */
 function writeSecret(file: string, value: unknown): void {
   writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
@@ -59,9 +71,9 @@ function writeSecret(file: string, value: unknown): void {
  * One console account per organization with peers (the opening bodies and the bureau), made in the gateway's
  * registry as `rdx console-account add` makes them; its credentials go to `.rdx/demo/bodies.json`.
  */
-export function seedBodyAccounts(
+export async function seedBodyAccounts(
   ctx: Pick<NetworkContext, 'paths' | 'topology'> & { log?: (line: string) => void },
-): BodyConsoleCredentials[] {
+): Promise<BodyConsoleCredentials[]> {
   const file = bodiesFile(ctx);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const known = readKnown<BodyConsoleCredentials>(file);
@@ -70,27 +82,33 @@ export function seedBodyAccounts(
   const clients = ClientRegistry.open(path.join(dataDir, 'clients.db'));
   const { host, port } = ctx.topology.gateway;
   try {
-    const out = ctx.topology.orgs
-      .filter((o) => o.kind === 'peer' && !o.joinsLater)
-      .map((o): BodyConsoleCredentials => {
+    const orgs = ctx.topology.orgs.filter((o) => o.kind === 'peer' && !o.joinsLater);
+    // Each org's saved secret is checked at once; only one that no longer verifies is replaced.
+    const kept = await Promise.all(
+      orgs.map(async (o) => {
         const previous = known.find((k) => k.org === o.mspId);
-        const kept =
-          previous !== undefined &&
+        return previous !== undefined &&
           clients.orgOf(previous.clientId) === o.mspId &&
-          clients.verify(previous.clientId, previous.clientSecret, 'body');
-        const made = kept
-          ? { clientId: previous.clientId, secret: previous.clientSecret }
-          : clients.addBodyAccount(o.mspId, `${o.displayName} 演示账号`);
-        if (!kept) ctx.log?.(`  console account of ${o.mspId} registered; its credentials: ${file}`);
-        return {
-          name: `${o.displayName} 演示账号`,
-          org: o.mspId,
-          clientId: made.clientId,
-          clientSecret: made.secret,
-          role: 'body',
-          console: `http://${host}:${port}/console/`,
-        };
-      });
+          (await clients.verifyAsync(previous.clientId, previous.clientSecret, 'body', scryptOffThread))
+          ? previous
+          : undefined;
+      }),
+    );
+    const out = orgs.map((o, i): BodyConsoleCredentials => {
+      const previous = kept[i];
+      const made = previous
+        ? { clientId: previous.clientId, secret: previous.clientSecret }
+        : clients.addBodyAccount(o.mspId, `${o.displayName} 演示账号`);
+      if (!previous) ctx.log?.(`  console account of ${o.mspId} registered; its credentials: ${file}`);
+      return {
+        name: `${o.displayName} 演示账号`,
+        org: o.mspId,
+        clientId: made.clientId,
+        clientSecret: made.secret,
+        role: 'body',
+        console: `http://${host}:${port}/console/`,
+      };
+    });
     writeSecret(file, out);
     return out;
   } finally {
@@ -99,9 +117,9 @@ export function seedBodyAccounts(
 }
 
 /** Registers the demo regulator with the gateway (same data folder) and writes its credentials. */
-export function seedConsoleAccounts(
+export async function seedConsoleAccounts(
   ctx: Pick<NetworkContext, 'paths' | 'topology'> & { log?: (line: string) => void },
-): RegulatorCredentials[] {
+): Promise<RegulatorCredentials[]> {
   const file = regulatorsFile(ctx);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const known = readKnown<RegulatorCredentials>(file);
@@ -114,7 +132,8 @@ export function seedConsoleAccounts(
   try {
     const previous = known.find((k) => k.clientId === DEMO_REGULATOR.clientId);
     const kept =
-      previous !== undefined && clients.verify(previous.clientId, previous.clientSecret, 'regulator');
+      previous !== undefined &&
+      (await clients.verifyAsync(previous.clientId, previous.clientSecret, 'regulator', scryptOffThread));
     const clientSecret = kept
       ? previous.clientSecret
       : clients.register(DEMO_REGULATOR.clientId, undefined, 'regulator');

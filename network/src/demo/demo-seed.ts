@@ -9,7 +9,7 @@ import path from 'node:path';
 import { EnterpriseSigner, signAdminRequest, writeFileAtomic, type AdminIdentity } from '@rdx/client';
 import { ClientRegistry, parseDatasetFile } from '@rdx/gateway';
 import { DEMO_ENTERPRISES, demoDatasets, type DemoDataset } from './demo-data.js';
-import { seedBodyAccounts, seedConsoleAccounts } from './console-accounts.js';
+import { scryptOffThread, seedBodyAccounts, seedConsoleAccounts } from './console-accounts.js';
 import type { NetworkContext } from '../context.js';
 import { gatewayDataDir, gatewayUrl } from '../platform-paths.js';
 import { sleep } from '../proc.js';
@@ -119,17 +119,32 @@ function fileOf(demo: DemoDataset): DemoFile {
   return { demo, bytes, hash: crypto.createHash('sha256').update(bytes).digest('hex') };
 }
 
+/** Sends a transaction with {@link submit} once `writable` has settled. */
+type Write = (...args: Parameters<typeof submit>) => Promise<unknown>;
+
+/**
+ * The seed's writes, each sent once `writable` settles (on a start, once the ordering service has a leader and the
+ * peers know each other); its reads go at once, so a restart, which finds everything there, waits for neither.
+ */
+function writesAfter(writable: Promise<unknown>): Write {
+  return async (...args) => {
+    await writable;
+    return submit(...args);
+  };
+}
+
 /** The dataset on the ledger: registered by its body, listed by the bureau, its version v1 recorded. */
 async function recordDataset(
   ctx: NetworkContext,
   p: Parties,
+  write: Write,
   { demo, bytes, hash }: DemoFile,
 ): Promise<void> {
   const { dataset, owner } = demo;
   const body = p.body(owner);
   if (!(await find(p.bureau, 'catalog', 'GetDataset', dataset.id))) {
     ctx.log(`  dataset ${dataset.id} (${dataset.name}) registered by ${owner}`);
-    await submit(body, 'catalog', 'RegisterDataset', JSON.stringify(dataset));
+    await write(body, 'catalog', 'RegisterDataset', JSON.stringify(dataset));
   }
   // Listed once the bureau has reviewed it (Z13); the demo's bureau approves its own demo data.
   const listing = (await find(p.bureau, 'catalog', 'GetDataset', dataset.id)) as {
@@ -137,14 +152,14 @@ async function recordDataset(
   };
   if (listing.listing?.state === 'DRAFT') {
     ctx.log(`  dataset ${dataset.id} listed in the catalogue by the bureau`);
-    await submit(p.bureau, 'catalog', 'ReviewListing', dataset.id, 'approve');
+    await write(p.bureau, 'catalog', 'ReviewListing', dataset.id, 'approve');
   }
   const current = (await find(p.bureau, 'catalog', 'GetDataset', dataset.id)) as {
     versions: { version: string }[];
   };
   if (!current.versions.some((v) => v.version === 'v1')) {
     const rows = parseDatasetFile(bytes, 'csv', dataset.items).length;
-    await submit(body, 'catalog', 'RecordDatasetVersion', dataset.id, 'v1', hash, String(rows));
+    await write(body, 'catalog', 'RecordDatasetVersion', dataset.id, 'v1', hash, String(rows));
   }
 }
 
@@ -186,7 +201,11 @@ export async function loadDemoVersion(ctx: NetworkContext, datasetId: string, ur
   await loadIntoGateway(ctx, fileOf(demo), url);
 }
 
-async function seedEnterprises(ctx: NetworkContext, p: Parties): Promise<DemoEnterpriseCredentials[]> {
+async function seedEnterprises(
+  ctx: NetworkContext,
+  p: Parties,
+  write: Write,
+): Promise<DemoEnterpriseCredentials[]> {
   const dir = demoDir(ctx);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, 'enterprises.json');
@@ -194,61 +213,80 @@ async function seedEnterprises(ctx: NetworkContext, p: Parties): Promise<DemoEnt
     ? (JSON.parse(fs.readFileSync(file, 'utf8')) as DemoEnterpriseCredentials[])
     : [];
   const keyFile = (creditCode: string): string => path.join(dir, `${creditCode}.key.pem`);
-  // Onboarded all at once (each enterprise's keys are its own), so they share a block.
-  await Promise.all(
-    DEMO_ENTERPRISES.map(async (e) => {
-      if (!fs.existsSync(keyFile(e.creditCode)))
-        fs.writeFileSync(keyFile(e.creditCode), EnterpriseSigner.generateKeyPair().privateKeyPem, {
-          mode: 0o600,
-        });
-      const publicKey = crypto
-        .createPublicKey(fs.readFileSync(keyFile(e.creditCode)))
-        .export({ type: 'spki', format: 'pem' })
-        .toString();
-      if (!(await find(p.bureau, 'enterprise', 'GetEnterprise', e.creditCode))) {
-        ctx.log(`  enterprise ${e.name} (${e.rating.level}) onboarded by the bureau`);
-        await submit(p.bureau, 'enterprise', 'OnboardEnterprise', JSON.stringify({ ...e, publicKey }));
-      }
-    }),
-  );
   const clients = ClientRegistry.open(path.join(gatewayDataDir(ctx), 'clients.db'));
   const out: DemoEnterpriseCredentials[] = [];
   try {
-    for (const e of DEMO_ENTERPRISES) {
-      const previous = known.find((k) => k.creditCode === e.creditCode);
-      const clientSecret =
-        previous && clients.verify(e.creditCode, previous.clientSecret)
+    // The saved secrets are checked while the ledger is read: each check reads its row now, then runs one scrypt
+    // off this thread.
+    const checks = Promise.all(
+      DEMO_ENTERPRISES.map(async (e) => {
+        const previous = known.find((k) => k.creditCode === e.creditCode);
+        return previous &&
+          (await clients.verifyAsync(e.creditCode, previous.clientSecret, 'enterprise', scryptOffThread))
           ? previous.clientSecret
-          : clients.register(e.creditCode);
+          : undefined;
+      }),
+    );
+    checks.catch(() => {}); // awaited below, after the onboarding, whose failure comes first
+    // Onboarded all at once (each enterprise's keys are its own), so they share a block.
+    await Promise.all(
+      DEMO_ENTERPRISES.map(async (e) => {
+        if (!fs.existsSync(keyFile(e.creditCode)))
+          fs.writeFileSync(keyFile(e.creditCode), EnterpriseSigner.generateKeyPair().privateKeyPem, {
+            mode: 0o600,
+          });
+        const publicKey = crypto
+          .createPublicKey(fs.readFileSync(keyFile(e.creditCode)))
+          .export({ type: 'spki', format: 'pem' })
+          .toString();
+        if (!(await find(p.bureau, 'enterprise', 'GetEnterprise', e.creditCode))) {
+          ctx.log(`  enterprise ${e.name} (${e.rating.level}) onboarded by the bureau`);
+          await write(p.bureau, 'enterprise', 'OnboardEnterprise', JSON.stringify({ ...e, publicKey }));
+        }
+      }),
+    );
+    const kept = await checks;
+    DEMO_ENTERPRISES.forEach((e, i) =>
       out.push({
         name: e.name,
         creditCode: e.creditCode,
         rating: e.rating.level,
         clientId: e.creditCode,
-        clientSecret,
+        clientSecret: kept[i] ?? clients.register(e.creditCode),
         privateKeyFile: keyFile(e.creditCode),
-      });
-    }
+      }),
+    );
   } finally {
+    // A check still hashing has read its row already: the registry may close under it.
     clients.close();
   }
   writeFileAtomic(file, JSON.stringify(out, null, 2), { mode: 0o600 });
   return out;
 }
 
-export async function seedDemo(ctx: NetworkContext): Promise<DemoEnterpriseCredentials[]> {
+/**
+ * Seeds what of the demo is missing. Its ledger writes wait for `writable` (given by a start that has not seen
+ * the ordering service's leader yet); its reads, the gateway's uploads and the files do not.
+ */
+export async function seedDemo(
+  ctx: NetworkContext,
+  writable: Promise<unknown> = Promise.resolve(),
+): Promise<DemoEnterpriseCredentials[]> {
   const p = new Parties(ctx.paths, ctx.topology);
+  const write = writesAfter(writable);
   try {
+    // The console accounts need only the gateway's registry: checked beside everything else.
+    const accounts = Promise.all([seedConsoleAccounts(ctx), seedBodyAccounts(ctx)]);
+    accounts.catch(() => {}); // awaited below
+    const files = demoDatasets().map(fileOf);
     // Datasets and enterprises touch keys of their own, and so do the two applications: each group is sent at
     // once and shares blocks, where one after another each transaction waited for a block of its own.
-    const files = demoDatasets().map(fileOf);
     const [, enterprises] = await Promise.all([
-      Promise.all(files.map((f) => recordDataset(ctx, p, f))),
-      seedEnterprises(ctx, p),
+      Promise.all(files.map((f) => recordDataset(ctx, p, write, f))),
+      seedEnterprises(ctx, p, write),
     ]);
     for (const f of files) await loadIntoGateway(ctx, f);
-    seedConsoleAccounts(ctx);
-    seedBodyAccounts(ctx);
+    await accounts;
     await Promise.all(
       DEMO_GRANTS.map(async (g) => {
         const e = enterprises.find((x) => x.rating === g.level)!;
@@ -257,6 +295,7 @@ export async function seedDemo(ctx: NetworkContext): Promise<DemoEnterpriseCrede
           `  ${e.name} applies for ${g.demands.map((d) => d.datasetId).join(', ')}; reviews, agreement, grants`,
         );
         const signer = new EnterpriseSigner(e.creditCode, fs.readFileSync(e.privateKeyFile, 'utf8'));
+        await writable;
         await applyAndGetGrants(p, signer, g.appId, g.demands);
       }),
     );

@@ -121,7 +121,7 @@ describe('the console in headless Chromium: public view, regulator and enterpris
     regulator = (
       fs.existsSync(file)
         ? (JSON.parse(fs.readFileSync(file, 'utf8')) as RegulatorCredentials[])
-        : seedConsoleAccounts({ paths, topology })
+        : await seedConsoleAccounts({ paths, topology })
     )[0]!;
 
     // Traffic: an allowed call (once the gateway's view has the grant), then a denied one while suspended.
