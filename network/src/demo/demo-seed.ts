@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EnterpriseSigner, signAdminRequest, writeFileAtomic, type AdminIdentity } from '@rdx/client';
 import { ClientRegistry, parseDatasetFile } from '@rdx/gateway';
-import { DEMO_ENTERPRISES, demoDatasets, type DemoDataset } from './demo-data.js';
+import { DEMO_ENTERPRISES, type DemoDataset } from './demo-data.js';
+import { keptDemoDatasets } from './kept-datasets.js';
 import { scryptOffThread, seedBodyAccounts, seedConsoleAccounts } from './console-accounts.js';
 import type { NetworkContext } from '../context.js';
 import { gatewayDataDir, gatewayUrl } from '../platform-paths.js';
@@ -196,7 +197,7 @@ async function loadIntoGateway(
  * @throws when there is no such demo dataset or the gateway refuses the file.
  */
 export async function loadDemoVersion(ctx: NetworkContext, datasetId: string, url: string): Promise<void> {
-  const demo = demoDatasets().find((d) => d.dataset.id === datasetId);
+  const demo = keptDemoDatasets(ctx.paths).find((d) => d.dataset.id === datasetId);
   if (!demo) throw new Error(`no demo dataset ${datasetId}`);
   await loadIntoGateway(ctx, fileOf(demo), url);
 }
@@ -278,7 +279,7 @@ export async function seedDemo(
     // The console accounts need only the gateway's registry: checked beside everything else.
     const accounts = Promise.all([seedConsoleAccounts(ctx), seedBodyAccounts(ctx)]);
     accounts.catch(() => {}); // awaited below
-    const files = demoDatasets().map(fileOf);
+    const files = keptDemoDatasets(ctx.paths).map(fileOf);
     // Datasets and enterprises touch keys of their own, and so do the two applications: each group is sent at
     // once and shares blocks, where one after another each transaction waited for a block of its own.
     const [, enterprises] = await Promise.all([
