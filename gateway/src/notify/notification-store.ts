@@ -5,7 +5,7 @@
  * was owed. Ids are the notifications' own (derived from the transaction), so storing one twice stores it once.
  */
 import crypto from 'node:crypto';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import {
   NOTIFICATION_KINDS,
   type Notification,
@@ -33,7 +33,16 @@ export interface DueDelivery {
 export const MAX_WEBHOOKS_PER_PARTY = 10;
 
 export class NotificationStore {
-  private constructor(private readonly db: DatabaseSync) {}
+  /** The webhook dispatcher's poll (every 250 ms): prepared once, not compiled again on every poll. */
+  private readonly dueDeliveries: StatementSync;
+
+  private constructor(private readonly db: DatabaseSync) {
+    this.dueDeliveries = db.prepare(
+      `SELECT d.notification_id, d.webhook_id, w.url, w.secret, n.json, d.attempts
+       FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN notifications n ON n.id = d.notification_id
+       WHERE d.state = 'pending' AND d.next_at <= ? ORDER BY n.seq LIMIT ?`,
+    );
+  }
 
   static open(file: string): NotificationStore {
     const db = new DatabaseSync(file);
@@ -283,13 +292,7 @@ export class NotificationStore {
 
   /** Pending deliveries due by `now`, oldest notification first. */
   due(now: number, limit: number): DueDelivery[] {
-    const rows = this.db
-      .prepare(
-        `SELECT d.notification_id, d.webhook_id, w.url, w.secret, n.json, d.attempts
-         FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN notifications n ON n.id = d.notification_id
-         WHERE d.state = 'pending' AND d.next_at <= ? ORDER BY n.seq LIMIT ?`,
-      )
-      .all(now, limit) as {
+    const rows = this.dueDeliveries.all(now, limit) as {
       notification_id: string;
       webhook_id: string;
       url: string;
