@@ -63,14 +63,27 @@ function fingerprintOf(pem: string): string {
   return new X509Certificate(pem).fingerprint256.replace(/:/g, '').toLowerCase();
 }
 
+/**
+ * `send`, called only once `writable` settles (and not at all if it fails): a start's writes wait for the ordering
+ * service's leader and for gossip, its reads do not.
+ */
+export function sendingAfter<A extends unknown[], R>(
+  writable: Promise<unknown>,
+  send: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  return async (...args) => {
+    await writable;
+    return send(...args);
+  };
+}
+
 /** `contract`, whose reads go at once and whose writes wait for `writable`. */
 export function writingAfter(contract: Contract, writable: Promise<unknown>): LedgerContract {
   return {
     evaluateTransaction: (name, ...args) => contract.evaluateTransaction(name, ...args),
-    submitTransaction: async (name, ...args) => {
-      await writable;
-      return contract.submitTransaction(name, ...args);
-    },
+    submitTransaction: sendingAfter(writable, (name: string, ...args: string[]) =>
+      contract.submitTransaction(name, ...args),
+    ),
   };
 }
 

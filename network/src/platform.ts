@@ -35,6 +35,7 @@ export { gatewayDataDir, gatewayUrl };
 import type { NetworkContext } from './context.js';
 import { ordererEnv, peerEnv } from './node-env.js';
 import {
+  awaitedLater,
   healthz,
   httpStatus,
   PlatformError,
@@ -207,8 +208,7 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
 
   recordConsensus(ctx.paths, ctx.topology.consensus);
   // On a restart the chaincode servers load the contract while the nodes start (awaited at their step).
-  const serversStarting = startEnrolledChaincodeServers(ctx);
-  serversStarting.catch(() => {}); // awaited below; its failure must not end the process before that
+  const serversStarting = awaitedLater(startEnrolledChaincodeServers(ctx));
   step('Certificate authorities');
   // On one machine every founding org is local; on its own host, an org (`--org`) and nothing else.
   const cas = nodesOf(ctx.topology, 'ca').filter((n) =>
@@ -251,8 +251,7 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
     return `${((Date.now() - started) / 1000).toFixed(1)}s`;
   };
   const ordering = orderers.length ? settledAt(waitChannelReady(ctx)) : Promise.resolve(undefined);
-  const writable = Promise.all([ordering, whole ? settledAt(waitGossip(ctx)) : undefined]);
-  writable.catch(() => {}); // awaited below; its failure must not end the process before that
+  const writable = awaitedLater(Promise.all([ordering, whole ? settledAt(waitGossip(ctx)) : undefined]));
   step('Chaincode servers');
   await serversStarting;
   await startChaincodeServers(ctx, false);
@@ -283,16 +282,16 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
     step('Gateway; clerk service (marks expired grants and ratings on the day)');
     // The clerk's process starts beside the gateway's: until something falls due it only reads, and a round whose
     // write finds no leader yet is tried again in 5 s (clerk/src/service.ts).
-    clerk = startClerk(ctx);
-    clerk.catch(() => {}); // awaited below; its failure must not end the process before that
+    clerk = awaitedLater(startClerk(ctx));
     await startGateway(ctx);
     // The demo data is checked while the waits run out: its uploads need the gateway, its writes wait for both.
     if (seeding) {
       step('Demo data: datasets, enterprises A/AA/AAA, grants');
-      demo = seedDemo(ctx, writable).then(() =>
-        ctx.log(`  demo enterprises and their client credentials: ${demoDir(ctx)}/enterprises.json`),
+      demo = awaitedLater(
+        seedDemo(ctx, writable).then(() =>
+          ctx.log(`  demo enterprises and their client credentials: ${demoDir(ctx)}/enterprises.json`),
+        ),
       );
-      demo.catch(() => {}); // awaited below
     }
   }
   // What is left of the two waits (usually nothing on a restart: the steps above took longer).

@@ -163,6 +163,15 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
+/**
+ * `work`, started now and awaited later: should it fail before then, the failure waits for that await instead of
+ * ending the process as an unhandled rejection.
+ */
+export function awaitedLater<T>(work: Promise<T>): Promise<T> {
+  work.catch(() => {});
+  return work;
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

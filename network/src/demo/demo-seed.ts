@@ -13,7 +13,8 @@ import { keptDemoDatasets } from './kept-datasets.js';
 import { scryptOffThread, seedBodyAccounts, seedConsoleAccounts } from './console-accounts.js';
 import type { NetworkContext } from '../context.js';
 import { gatewayDataDir, gatewayUrl } from '../platform-paths.js';
-import { sleep } from '../proc.js';
+import { sendingAfter } from '../ledger-setup.js';
+import { awaitedLater, sleep } from '../proc.js';
 import { orgOf } from '../topology.js';
 import { applyAndGetGrants, find, Parties, submit } from '../workflow-driver.js';
 
@@ -120,19 +121,8 @@ function fileOf(demo: DemoDataset): DemoFile {
   return { demo, bytes, hash: crypto.createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** Sends a transaction with {@link submit} once `writable` has settled. */
-type Write = (...args: Parameters<typeof submit>) => Promise<unknown>;
-
-/**
- * The seed's writes, each sent once `writable` settles (on a start, once the ordering service has a leader and the
- * peers know each other); its reads go at once, so a restart, which finds everything there, waits for neither.
- */
-function writesAfter(writable: Promise<unknown>): Write {
-  return async (...args) => {
-    await writable;
-    return submit(...args);
-  };
-}
+/** {@link submit}, sent once the start's `writable` settles ({@link sendingAfter}). */
+type Write = typeof submit;
 
 /** The dataset on the ledger: registered by its body, listed by the bureau, its version v1 recorded. */
 async function recordDataset(
@@ -219,16 +209,17 @@ async function seedEnterprises(
   try {
     // The saved secrets are checked while the ledger is read: each check reads its row now, then runs one scrypt
     // off this thread.
-    const checks = Promise.all(
-      DEMO_ENTERPRISES.map(async (e) => {
-        const previous = known.find((k) => k.creditCode === e.creditCode);
-        return previous &&
-          (await clients.verifyAsync(e.creditCode, previous.clientSecret, 'enterprise', scryptOffThread))
-          ? previous.clientSecret
-          : undefined;
-      }),
-    );
-    checks.catch(() => {}); // awaited below, after the onboarding, whose failure comes first
+    const checks = awaitedLater(
+      Promise.all(
+        DEMO_ENTERPRISES.map(async (e) => {
+          const previous = known.find((k) => k.creditCode === e.creditCode);
+          return previous &&
+            (await clients.verifyAsync(e.creditCode, previous.clientSecret, 'enterprise', scryptOffThread))
+            ? previous.clientSecret
+            : undefined;
+        }),
+      ),
+    ); // awaited after the onboarding, whose failure comes first
     // Onboarded all at once (each enterprise's keys are its own), so they share a block.
     await Promise.all(
       DEMO_ENTERPRISES.map(async (e) => {
@@ -274,11 +265,12 @@ export async function seedDemo(
   writable: Promise<unknown> = Promise.resolve(),
 ): Promise<DemoEnterpriseCredentials[]> {
   const p = new Parties(ctx.paths, ctx.topology);
-  const write = writesAfter(writable);
+  // Each write waits for the ordering service's leader and gossip; the reads go at once, so a restart, which finds
+  // everything there, waits for neither.
+  const write = sendingAfter(writable, submit);
   try {
     // The console accounts need only the gateway's registry: checked beside everything else.
-    const accounts = Promise.all([seedConsoleAccounts(ctx), seedBodyAccounts(ctx)]);
-    accounts.catch(() => {}); // awaited below
+    const accounts = awaitedLater(Promise.all([seedConsoleAccounts(ctx), seedBodyAccounts(ctx)]));
     const files = keptDemoDatasets(ctx.paths).map(fileOf);
     // Datasets and enterprises touch keys of their own, and so do the two applications: each group is sent at
     // once and shares blocks, where one after another each transaction waited for a block of its own.
