@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { maskValue, projectAndMask } from './masking.js';
+import { maskPersonal, maskValue } from './masking.js';
 
 describe('masking of personal items', () => {
   it('keeps the region and last four of an ID, prefix and last four of a phone, the family name', () => {
@@ -35,10 +35,18 @@ describe('masking of personal items', () => {
     expect(maskValue(null)).to.equal(null);
   });
 
-  it('projects to the granted items and masks only the personal ones', () => {
-    const rows = [{ id: 1, name: '王小明', income: 1234.5, secret: 'x' }];
-    expect(projectAndMask(rows, ['id', 'name', 'income'], new Set(['name', 'income']))).to.deep.equal([
+  it('masks only the personal items of the rows, in place', () => {
+    const rows = [
+      { id: 1, name: '王小明', income: 1234.5 },
+      { id: 2, name: '李四', income: null },
+    ];
+    const masked = maskPersonal(rows, ['name', 'income']);
+    expect(masked).to.equal(rows);
+    expect(rows).to.deep.equal([
       { id: 1, name: '王**', income: null },
+      { id: 2, name: '李*', income: null },
     ]);
+    const untouched = [{ id: 3, name: '赵六' }];
+    expect(maskPersonal(untouched, [])).to.deep.equal([{ id: 3, name: '赵六' }]);
   });
 });

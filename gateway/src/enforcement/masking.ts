@@ -33,15 +33,14 @@ function maskCharacters(chars: string | string[]): string {
   return part(0, 2) + '*'.repeat(n - 4) + part(-2);
 }
 
-/** Projects rows to `items` and masks the personal ones. */
-export function projectAndMask(
-  rows: Record<string, unknown>[],
-  items: string[],
-  personal: ReadonlySet<string>,
-): Record<string, unknown>[] {
-  return rows.map((row) => {
-    const out: Record<string, unknown> = {};
-    for (const item of items) out[item] = personal.has(item) ? maskValue(row[item]) : row[item];
-    return out;
-  });
+/**
+ * Masks the `personal` items of `rows` in place and returns them. The rows must be the caller's own: a store's page
+ * (fresh objects holding exactly the items asked, as the stores' shared suite checks), or a row read for a
+ * download. Masked in place, a page of 20 rows is not copied into 20 objects more on every data call.
+ */
+export function maskPersonal<R extends Record<string, unknown>>(rows: R[], personal: readonly string[]): R[] {
+  if (personal.length === 0) return rows;
+  for (const row of rows)
+    for (const item of personal) (row as Record<string, unknown>)[item] = maskValue(row[item]);
+  return rows;
 }

@@ -4,7 +4,7 @@
  * replays a logged request and must get the very bytes whose hash the audit log holds.
  */
 import { carriesFingerprint } from '@rdx/client';
-import { projectAndMask } from './masking.js';
+import { maskPersonal } from './masking.js';
 import type { RowPage } from '../store/dataset-types.js';
 import type { Services } from '../services.js';
 import type { DatasetView } from '../view/ledger-view.js';
@@ -39,7 +39,11 @@ export function recordsBody(
   requestId: string,
 ): string {
   const plan = planOf(dataset);
-  const data = projectAndMask(page.rows, items, plan.personal);
+  // The page's rows hold exactly `items` (the store reads only the items asked): masking them is all that is left.
+  const data = maskPersonal(
+    page.rows,
+    items.filter((i) => plan.personal.has(i)),
+  );
   // Restricted records carry the grant's fingerprint (docs/TRACE.md); unconditional data is public anyway.
   if (s.fingerprints && grantId && dataset.openAttribute === 'restricted')
     s.fingerprints.mark(

@@ -44,7 +44,7 @@ export function timeOrderedUuid(now = Date.now()): string {
 export const requestId: RequestHandler = (req, res, next) => {
   const id = timeOrderedUuid();
   res.locals.requestId = id;
-  res.set('X-Request-Id', id);
+  res.setHeader('X-Request-Id', id);
   next();
 };
 

@@ -13,7 +13,7 @@ import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
 import { authenticate } from '../http/authenticate.js';
 import { requestIdOf } from '../http/security.js';
 import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
-import { projectAndMask } from '../enforcement/masking.js';
+import { maskPersonal } from '../enforcement/masking.js';
 import { recordsBody } from '../enforcement/records-page.js';
 import { PrivacyBudget, privatize } from '../enforcement/privacy.js';
 import { Problem, rateLimited } from '../problem.js';
@@ -33,7 +33,9 @@ const OTHER_PARAM_LIMIT = 256;
 const DOWNLOAD_ROWS_PER_TURN = 1000;
 
 function checkQueryLengths(query: Request['query']): void {
-  for (const [name, value] of Object.entries(query)) {
+  // for…in rather than Object.entries: no array of pairs on every data call (the parsed query has no prototype).
+  for (const name in query) {
+    const value = query[name];
     const max = QUERY_LIMITS[name] ?? OTHER_PARAM_LIMIT;
     if (typeof value !== 'string' || value.length > max)
       throw new Problem(
@@ -419,14 +421,15 @@ export function dataRoutes(s: Services): Router {
       await limit({}, `address:${req.socket.remoteAddress ?? 'unknown'}`, true);
       const version = loaded(dataset);
       const names = dataset.items.map((i) => i.name);
-      const personal = new Set(dataset.items.filter((i) => i.personal).map((i) => i.name));
+      const personal = dataset.items.filter((i) => i.personal).map((i) => i.name);
       a.items = names;
       const lines = async function* (): AsyncGenerator<string> {
         yield `${names.map(csvCell).join(',')}\r\n`;
         let read = 0;
         for await (const row of s.store.allRows(dataset.id)) {
-          const [masked] = projectAndMask([row], names, personal);
-          yield `${names.map((n) => csvCell(masked![n])).join(',')}\r\n`;
+          // Each row read is an object of its own: masked in place.
+          maskPersonal([row], personal);
+          yield `${names.map((n) => csvCell(row[n])).join(',')}\r\n`;
           if (++read % DOWNLOAD_ROWS_PER_TURN === 0) await nextTurn();
         }
       };

@@ -39,6 +39,7 @@ export interface RowQuery {
 
 /** A page of rows of one version; `nextCursor` is absent on the last page. */
 export interface RowPage {
+  /** Objects made for this page, holding exactly the fields asked, in their order: the caller's to change. */
   rows: Record<string, unknown>[];
   /** The version the rows are of: the current one when the page was read. */
   version: string;
