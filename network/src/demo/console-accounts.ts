@@ -3,7 +3,8 @@
  * `regulator`, whose credentials go to `.rdx/demo/regulators.json`, and one console account per opening body
  * (and the bureau), role `body`, in `.rdx/demo/bodies.json` (both mode 0600) — on a real platform each body's
  * admin makes its own with `rdx console-account add`. Idempotent: a secret that still verifies is kept, so a
- * restart does not log anyone out of their notes.
+ * restart does not log anyone out of their notes. The demo enterprises' credentials (demo-seed.ts) are kept the
+ * same way, in the same frame ({@link reseedCredentials}).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -67,6 +68,43 @@ function writeSecret(file: string, value: unknown): void {
   writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
 }
 
+/** The gateway's client registry, in its data folder (made if missing). The caller closes it. */
+function openClientRegistry(ctx: Pick<NetworkContext, 'paths'>): ClientRegistry {
+  // gatewayDataDir reads only the paths.
+  const dataDir = gatewayDataDir(ctx as NetworkContext);
+  fs.mkdirSync(dataDir, { recursive: true });
+  return ClientRegistry.open(path.join(dataDir, 'clients.db'));
+}
+
+/**
+ * The frame of every demo credentials seed: the credentials saved in `file` read, the gateway's registry open while
+ * `seed` keeps each account whose secret still verifies and makes the others, and its answer written back
+ * owner-only. The registry is closed even under a secret check still running: it has read its row already.
+ */
+export async function reseedCredentials<T>(
+  ctx: Pick<NetworkContext, 'paths'>,
+  file: string,
+  seed: (known: T[], clients: ClientRegistry) => Promise<T[]>,
+): Promise<T[]> {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const known = readKnown<T>(file);
+  const clients = openClientRegistry(ctx);
+  let out: T[];
+  try {
+    out = await seed(known, clients);
+  } finally {
+    clients.close();
+  }
+  writeSecret(file, out);
+  return out;
+}
+
+/** Where the demo's console accounts log in. */
+function consoleUrl(ctx: Pick<NetworkContext, 'topology'>): string {
+  const { host, port } = ctx.topology.gateway;
+  return `http://${host}:${port}/console/`;
+}
+
 /**
  * One console account per organization with peers (the opening bodies and the bureau), made in the gateway's
  * registry as `rdx console-account add` makes them; its credentials go to `.rdx/demo/bodies.json`.
@@ -75,13 +113,7 @@ export async function seedBodyAccounts(
   ctx: Pick<NetworkContext, 'paths' | 'topology'> & { log?: (line: string) => void },
 ): Promise<BodyConsoleCredentials[]> {
   const file = bodiesFile(ctx);
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const known = readKnown<BodyConsoleCredentials>(file);
-  const dataDir = gatewayDataDir(ctx as NetworkContext);
-  fs.mkdirSync(dataDir, { recursive: true });
-  const clients = ClientRegistry.open(path.join(dataDir, 'clients.db'));
-  const { host, port } = ctx.topology.gateway;
-  try {
+  return reseedCredentials<BodyConsoleCredentials>(ctx, file, async (known, clients) => {
     const orgs = ctx.topology.orgs.filter((o) => o.kind === 'peer' && !o.joinsLater);
     // Each org's saved secret is checked at once; only one that no longer verifies is replaced.
     const kept = await Promise.all(
@@ -94,7 +126,7 @@ export async function seedBodyAccounts(
           : undefined;
       }),
     );
-    const out = orgs.map((o, i): BodyConsoleCredentials => {
+    return orgs.map((o, i): BodyConsoleCredentials => {
       const previous = kept[i];
       const made = previous
         ? { clientId: previous.clientId, secret: previous.clientSecret }
@@ -106,14 +138,10 @@ export async function seedBodyAccounts(
         clientId: made.clientId,
         clientSecret: made.secret,
         role: 'body',
-        console: `http://${host}:${port}/console/`,
+        console: consoleUrl(ctx),
       };
     });
-    writeSecret(file, out);
-    return out;
-  } finally {
-    clients.close();
-  }
+  });
 }
 
 /** Registers the demo regulator with the gateway (same data folder) and writes its credentials. */
@@ -121,15 +149,7 @@ export async function seedConsoleAccounts(
   ctx: Pick<NetworkContext, 'paths' | 'topology'> & { log?: (line: string) => void },
 ): Promise<RegulatorCredentials[]> {
   const file = regulatorsFile(ctx);
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const known = readKnown<RegulatorCredentials>(file);
-  // gatewayDataDir reads only the paths.
-  const dataDir = gatewayDataDir(ctx as NetworkContext);
-  fs.mkdirSync(dataDir, { recursive: true });
-  const clients = ClientRegistry.open(path.join(dataDir, 'clients.db'));
-  const { host, port } = ctx.topology.gateway;
-  let out: RegulatorCredentials[];
-  try {
+  return reseedCredentials<RegulatorCredentials>(ctx, file, async (known, clients) => {
     const previous = known.find((k) => k.clientId === DEMO_REGULATOR.clientId);
     const kept =
       previous !== undefined &&
@@ -141,27 +161,21 @@ export async function seedConsoleAccounts(
       ctx.log?.(
         `  console regulator account "${DEMO_REGULATOR.clientId}" registered; its credentials: ${file}`,
       );
-    out = [
+    return [
       {
         name: DEMO_REGULATOR.name,
         clientId: DEMO_REGULATOR.clientId,
         clientSecret,
         role: 'regulator',
-        console: `http://${host}:${port}/console/`,
+        console: consoleUrl(ctx),
       },
     ];
-  } finally {
-    clients.close();
-  }
-  writeSecret(file, out);
-  return out;
+  });
 }
 
 /** Gives an onboarded enterprise a client secret for logging in to the console (tests and demos). */
 export function registerEnterpriseClient(ctx: Pick<NetworkContext, 'paths'>, creditCode: string): string {
-  const dataDir = gatewayDataDir(ctx as NetworkContext);
-  fs.mkdirSync(dataDir, { recursive: true });
-  const clients = ClientRegistry.open(path.join(dataDir, 'clients.db'));
+  const clients = openClientRegistry(ctx);
   try {
     return clients.register(creditCode);
   } finally {

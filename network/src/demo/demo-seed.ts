@@ -6,13 +6,18 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { EnterpriseSigner, signAdminRequest, writeFileAtomic, type AdminIdentity } from '@rdx/client';
-import { ClientRegistry, parseDatasetFile } from '@rdx/gateway';
+import { EnterpriseSigner, signAdminRequest, type AdminIdentity } from '@rdx/client';
+import { parseDatasetFile } from '@rdx/gateway';
 import { DEMO_ENTERPRISES, type DemoDataset } from './demo-data.js';
 import { keptDemoDatasets } from './kept-datasets.js';
-import { scryptOffThread, seedBodyAccounts, seedConsoleAccounts } from './console-accounts.js';
+import {
+  reseedCredentials,
+  scryptOffThread,
+  seedBodyAccounts,
+  seedConsoleAccounts,
+} from './console-accounts.js';
 import type { NetworkContext } from '../context.js';
-import { gatewayDataDir, gatewayUrl } from '../platform-paths.js';
+import { gatewayUrl } from '../platform-paths.js';
 import { sendingAfter } from '../ledger-setup.js';
 import { awaitedLater, sleep } from '../proc.js';
 import { orgOf } from '../topology.js';
@@ -198,62 +203,52 @@ async function seedEnterprises(
   write: Write,
 ): Promise<DemoEnterpriseCredentials[]> {
   const dir = demoDir(ctx);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const file = path.join(dir, 'enterprises.json');
-  const known = fs.existsSync(file)
-    ? (JSON.parse(fs.readFileSync(file, 'utf8')) as DemoEnterpriseCredentials[])
-    : [];
   const keyFile = (creditCode: string): string => path.join(dir, `${creditCode}.key.pem`);
-  const clients = ClientRegistry.open(path.join(gatewayDataDir(ctx), 'clients.db'));
-  const out: DemoEnterpriseCredentials[] = [];
-  try {
-    // The saved secrets are checked while the ledger is read: each check reads its row now, then runs one scrypt
-    // off this thread.
-    const checks = awaitedLater(
-      Promise.all(
+  return reseedCredentials<DemoEnterpriseCredentials>(
+    ctx,
+    path.join(dir, 'enterprises.json'),
+    async (known, clients) => {
+      // The saved secrets are checked while the ledger is read: each check reads its row now, then runs one
+      // scrypt off this thread.
+      const checks = awaitedLater(
+        Promise.all(
+          DEMO_ENTERPRISES.map(async (e) => {
+            const previous = known.find((k) => k.creditCode === e.creditCode);
+            return previous &&
+              (await clients.verifyAsync(e.creditCode, previous.clientSecret, 'enterprise', scryptOffThread))
+              ? previous.clientSecret
+              : undefined;
+          }),
+        ),
+      ); // awaited after the onboarding, whose failure comes first
+      // Onboarded all at once (each enterprise's keys are its own), so they share a block.
+      await Promise.all(
         DEMO_ENTERPRISES.map(async (e) => {
-          const previous = known.find((k) => k.creditCode === e.creditCode);
-          return previous &&
-            (await clients.verifyAsync(e.creditCode, previous.clientSecret, 'enterprise', scryptOffThread))
-            ? previous.clientSecret
-            : undefined;
+          if (!fs.existsSync(keyFile(e.creditCode)))
+            fs.writeFileSync(keyFile(e.creditCode), EnterpriseSigner.generateKeyPair().privateKeyPem, {
+              mode: 0o600,
+            });
+          const publicKey = crypto
+            .createPublicKey(fs.readFileSync(keyFile(e.creditCode)))
+            .export({ type: 'spki', format: 'pem' })
+            .toString();
+          if (!(await find(p.bureau, 'enterprise', 'GetEnterprise', e.creditCode))) {
+            ctx.log(`  enterprise ${e.name} (${e.rating.level}) onboarded by the bureau`);
+            await write(p.bureau, 'enterprise', 'OnboardEnterprise', JSON.stringify({ ...e, publicKey }));
+          }
         }),
-      ),
-    ); // awaited after the onboarding, whose failure comes first
-    // Onboarded all at once (each enterprise's keys are its own), so they share a block.
-    await Promise.all(
-      DEMO_ENTERPRISES.map(async (e) => {
-        if (!fs.existsSync(keyFile(e.creditCode)))
-          fs.writeFileSync(keyFile(e.creditCode), EnterpriseSigner.generateKeyPair().privateKeyPem, {
-            mode: 0o600,
-          });
-        const publicKey = crypto
-          .createPublicKey(fs.readFileSync(keyFile(e.creditCode)))
-          .export({ type: 'spki', format: 'pem' })
-          .toString();
-        if (!(await find(p.bureau, 'enterprise', 'GetEnterprise', e.creditCode))) {
-          ctx.log(`  enterprise ${e.name} (${e.rating.level}) onboarded by the bureau`);
-          await write(p.bureau, 'enterprise', 'OnboardEnterprise', JSON.stringify({ ...e, publicKey }));
-        }
-      }),
-    );
-    const kept = await checks;
-    DEMO_ENTERPRISES.forEach((e, i) =>
-      out.push({
+      );
+      const kept = await checks;
+      return DEMO_ENTERPRISES.map((e, i) => ({
         name: e.name,
         creditCode: e.creditCode,
         rating: e.rating.level,
         clientId: e.creditCode,
         clientSecret: kept[i] ?? clients.register(e.creditCode),
         privateKeyFile: keyFile(e.creditCode),
-      }),
-    );
-  } finally {
-    // A check still hashing has read its row already: the registry may close under it.
-    clients.close();
-  }
-  writeFileAtomic(file, JSON.stringify(out, null, 2), { mode: 0o600 });
-  return out;
+      }));
+    },
+  );
 }
 
 /**
