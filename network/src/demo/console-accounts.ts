@@ -3,17 +3,11 @@
  * `regulator`, whose credentials go to `.rdx/demo/regulators.json`, and one console account per opening body
  * (and the bureau), role `body`, in `.rdx/demo/bodies.json` (both mode 0600) — on a real platform each body's
  * admin makes its own with `rdx console-account add`. Idempotent: a secret that still verifies is kept, so a
- * restart does not log anyone out of their notes. The demo enterprises' credentials (demo-seed.ts) are kept the
- * same way, in the same frame ({@link reseedCredentials}).
+ * restart does not log anyone out of their notes (demo-credentials.ts keeps them).
  */
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { writeFileAtomic } from '@rdx/client';
-import { ClientRegistry } from '@rdx/gateway';
 import type { NetworkContext } from '../context.js';
-import { gatewayDataDir } from '../platform-paths.js';
+import { openClientRegistry, reseedCredentials, scryptOffThread } from './demo-credentials.js';
 
 export interface RegulatorCredentials {
   name: string;
@@ -42,61 +36,6 @@ export function regulatorsFile(ctx: Pick<NetworkContext, 'paths'>): string {
 
 export function bodiesFile(ctx: Pick<NetworkContext, 'paths'>): string {
   return path.join(ctx.paths.home, 'demo', 'bodies.json');
-}
-
-/** Reads a demo credentials file; none yet (or unreadable): an empty list. */
-function readKnown<T>(file: string): T[] {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T[];
-  } catch {
-    return [];
-  }
-}
-
-/**
- * scrypt on libuv's thread pool: a kept secret's check (one scrypt, 60–130 ms) runs beside the others and beside the
- * start's ledger reads, not one after another on the start's own thread. Unbounded: the start is the only caller.
- */
-export const scryptOffThread = promisify(crypto.scrypt) as (
-  secret: string,
-  salt: string,
-  length: number,
-) => Promise<Buffer>;
-
-/** Writes demo credentials owner-only, whole or not at all (a start stopped mid-write keeps the old file). */
-function writeSecret(file: string, value: unknown): void {
-  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
-}
-
-/** The gateway's client registry, in its data folder (made if missing). The caller closes it. */
-function openClientRegistry(ctx: Pick<NetworkContext, 'paths'>): ClientRegistry {
-  // gatewayDataDir reads only the paths.
-  const dataDir = gatewayDataDir(ctx as NetworkContext);
-  fs.mkdirSync(dataDir, { recursive: true });
-  return ClientRegistry.open(path.join(dataDir, 'clients.db'));
-}
-
-/**
- * The frame of every demo credentials seed: the credentials saved in `file` read, the gateway's registry open while
- * `seed` keeps each account whose secret still verifies and makes the others, and its answer written back
- * owner-only. The registry is closed even under a secret check still running: it has read its row already.
- */
-export async function reseedCredentials<T>(
-  ctx: Pick<NetworkContext, 'paths'>,
-  file: string,
-  seed: (known: T[], clients: ClientRegistry) => Promise<T[]>,
-): Promise<T[]> {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const known = readKnown<T>(file);
-  const clients = openClientRegistry(ctx);
-  let out: T[];
-  try {
-    out = await seed(known, clients);
-  } finally {
-    clients.close();
-  }
-  writeSecret(file, out);
-  return out;
 }
 
 /** Where the demo's console accounts log in. */

@@ -10,12 +10,8 @@ import { EnterpriseSigner, signAdminRequest, type AdminIdentity } from '@rdx/cli
 import { parseDatasetFile } from '@rdx/gateway';
 import { DEMO_ENTERPRISES, type DemoDataset } from './demo-data.js';
 import { keptDemoDatasets } from './kept-datasets.js';
-import {
-  reseedCredentials,
-  scryptOffThread,
-  seedBodyAccounts,
-  seedConsoleAccounts,
-} from './console-accounts.js';
+import { seedBodyAccounts, seedConsoleAccounts } from './console-accounts.js';
+import { reseedCredentials, scryptOffThread } from './demo-credentials.js';
 import type { NetworkContext } from '../context.js';
 import { gatewayUrl } from '../platform-paths.js';
 import { sendingAfter } from '../ledger-setup.js';
