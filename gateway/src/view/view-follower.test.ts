@@ -37,6 +37,43 @@ describe('the view follower', () => {
     expect(view.lastBlock).to.equal(41);
   });
 
+  it('the records an event changed go into the view together: no decision sees a downgrade half applied', async () => {
+    const { ledger, view, follower } = setUp();
+    // A valid credit code: the SDK checks it before the read.
+    const creditCode = '91331100MA2A8QN43L';
+    const enterprise = (level: 'A' | 'AA') => ({
+      creditCode,
+      name: '丽水AA数据科技有限公司',
+      publicKey: 'key',
+      rating: { level, validUntil: '2099-12-31', creditStatus: 'good' },
+    });
+    view.putEnterprise(enterprise('AA'));
+    const suspended = { ...view.grants.get(GRANT.AA_PEOPLE)!, state: 'SUSPENDED' };
+    let release!: () => void;
+    const grantRead = new Promise<void>((r) => (release = r));
+    ledger.on('enterprise:GetEnterprise', () => enterprise('A'));
+    ledger.on('grant:GetGrant', async () => {
+      await grantRead;
+      return suspended;
+    });
+    const applying = follower.apply({
+      blockNumber: 43,
+      txId: 'tx3',
+      name: 'EnterpriseRated',
+      changes: [
+        { type: 'enterprise', id: creditCode },
+        { type: 'grant', id: GRANT.AA_PEOPLE, state: 'SUSPENDED', enterprise: CODE.AA, dataset: DS.PEOPLE },
+      ],
+    });
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(ledger.callsOf('enterprise:GetEnterprise'), 'the new rating has been read').to.have.length(1);
+    expect(view.enterprises.get(creditCode)?.rating.level, 'but waits for the grant read').to.equal('AA');
+    release();
+    await applying;
+    expect(view.enterprises.get(creditCode)?.rating.level).to.equal('A');
+    expect(view.grants.get(GRANT.AA_PEOPLE)).to.deep.equal(suspended);
+  });
+
   it('a grant becomes ACTIVE again only from its read record, never from an event alone', async () => {
     const { ledger, view, follower } = setUp();
     const suspended = view.grants.get(GRANT.AAA_PEOPLE)!;

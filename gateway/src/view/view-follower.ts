@@ -230,13 +230,16 @@ export class ViewFollower {
 
   /**
    * Applies one event. A grant leaving ACTIVE takes effect from the state the event carries, at once; then
-   * every changed object is read from the ledger, since the event carries only its state.
+   * every changed object is read from the ledger, since the event carries only its state. The records read go
+   * into the view together, in one turn of the event loop: a decision never sees half a transaction (a
+   * downgrade's new rating without the grants it suspended, or the other way round).
    */
   async apply(event: LedgerEvent): Promise<void> {
     for (const change of event.changes) {
       this.stopAtOnce(change);
     }
-    for (const change of event.changes) await this.refresh(change);
+    const puts = await Promise.all(event.changes.map((change) => this.read(change)));
+    for (const put of puts) put();
     this.view.lastBlock = event.blockNumber;
     this.view.lastEventAt = Date.now();
     // Other events of this block may follow; every earlier block's are in.
@@ -250,12 +253,29 @@ export class ViewFollower {
 
   /** Reads a changed object from the ledger into the view. */
   private async refresh(change: Change): Promise<void> {
-    if (change.type === 'grant') this.view.putGrant(parseGrantView(await this.rdx.grant.get(change.id)));
-    else if (change.type === 'enterprise')
-      this.view.putEnterprise(parseEnterpriseView(await this.rdx.enterprise.get(change.id)));
-    else if (change.type === 'dataset')
-      this.view.putDataset(parseDatasetView(await this.rdx.catalog.get(change.id)));
-    else if (change.type === 'body') this.view.setBodies(await this.rdx.platform.listBodies());
+    (await this.read(change))();
+  }
+
+  /** Reads a changed object from the ledger; what it returns puts the record into the view. */
+  private async read(change: Change): Promise<() => void> {
+    const { view } = this;
+    if (change.type === 'grant') {
+      const grant = parseGrantView(await this.rdx.grant.get(change.id));
+      return () => view.putGrant(grant);
+    }
+    if (change.type === 'enterprise') {
+      const enterprise = parseEnterpriseView(await this.rdx.enterprise.get(change.id));
+      return () => view.putEnterprise(enterprise);
+    }
+    if (change.type === 'dataset') {
+      const dataset = parseDatasetView(await this.rdx.catalog.get(change.id));
+      return () => view.putDataset(dataset);
+    }
+    if (change.type === 'body') {
+      const bodies = await this.rdx.platform.listBodies();
+      return () => view.setBodies(bodies);
+    }
+    return () => {};
   }
 
   /**

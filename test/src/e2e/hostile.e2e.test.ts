@@ -135,9 +135,15 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
     expect((await records(token)).status).to.equal(200);
     // The bureau downgrades it to A: its active grants are suspended in the same transaction.
     await submit(p.bureau, 'enterprise', 'RateEnterprise', aa.creditCode, JSON.stringify(ratingOf('A')));
-    // The token it was issued before still verifies (it lives up to 15 minutes), but it opens nothing.
+    // The token it was issued before still verifies (it lives up to 15 minutes), but it opens nothing. The
+    // suspended grant stops at once, from the block's event (GRANT_NOT_ACTIVE); the new rating is in the view once
+    // the changed records have been read from the peer.
     await eventually(
-      async () => (await records(token)).status === 403,
+      async () => {
+        const answer = await records(token);
+        if (answer.status !== 200) expect(answer.status).to.equal(403);
+        return answer.body.code === 'RATING_INSUFFICIENT';
+      },
       10_000,
       'the downgrade reaches the gateway',
     );
