@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import type { NetworkContext } from '../context.js';
-import { openClientRegistry, reseedCredentials, scryptOffThread } from './demo-credentials.js';
+import { keptSecret, openClientRegistry, reseedCredentials } from './demo-credentials.js';
 
 export interface RegulatorCredentials {
   name: string;
@@ -58,11 +58,9 @@ export async function seedBodyAccounts(
     const kept = await Promise.all(
       orgs.map(async (o) => {
         const previous = known.find((k) => k.org === o.mspId);
-        return previous !== undefined &&
-          clients.orgOf(previous.clientId) === o.mspId &&
-          (await clients.verifyAsync(previous.clientId, previous.clientSecret, 'body', scryptOffThread))
-          ? previous
-          : undefined;
+        if (!previous || clients.orgOf(previous.clientId) !== o.mspId) return undefined;
+        const saved = { clientId: previous.clientId, secret: previous.clientSecret };
+        return (await keptSecret(clients, saved, 'body')) ? previous : undefined;
       }),
     );
     return orgs.map((o, i): BodyConsoleCredentials => {
@@ -90,12 +88,12 @@ export async function seedConsoleAccounts(
   const file = regulatorsFile(ctx);
   return reseedCredentials<RegulatorCredentials>(ctx, file, async (known, clients) => {
     const previous = known.find((k) => k.clientId === DEMO_REGULATOR.clientId);
-    const kept =
-      previous !== undefined &&
-      (await clients.verifyAsync(previous.clientId, previous.clientSecret, 'regulator', scryptOffThread));
-    const clientSecret = kept
-      ? previous.clientSecret
-      : clients.register(DEMO_REGULATOR.clientId, undefined, 'regulator');
+    const kept = await keptSecret(
+      clients,
+      previous && { clientId: previous.clientId, secret: previous.clientSecret },
+      'regulator',
+    );
+    const clientSecret = kept ?? clients.register(DEMO_REGULATOR.clientId, undefined, 'regulator');
     if (!kept)
       ctx.log?.(
         `  console regulator account "${DEMO_REGULATOR.clientId}" registered; its credentials: ${file}`,

@@ -25,11 +25,27 @@ function readKnown<T>(file: string): T[] {
  * scrypt on libuv's thread pool: a kept secret's check (one scrypt, 60–130 ms) runs beside the others and beside the
  * start's ledger reads, not one after another on the start's own thread. Unbounded: the start is the only caller.
  */
-export const scryptOffThread = promisify(crypto.scrypt) as (
+const scryptOffThread = promisify(crypto.scrypt) as (
   secret: string,
   salt: string,
   length: number,
 ) => Promise<Buffer>;
+
+/**
+ * A saved secret, if it still opens its account under the role it was made for (none saved: undefined). The
+ * account's row is read at the call, so a check may still run after the registry is closed; the scrypt runs off
+ * this thread.
+ */
+export async function keptSecret(
+  clients: ClientRegistry,
+  saved: { clientId: string; secret: string } | undefined,
+  role: Parameters<ClientRegistry['verifyAsync']>[2],
+): Promise<string | undefined> {
+  if (!saved) return undefined;
+  return (await clients.verifyAsync(saved.clientId, saved.secret, role, scryptOffThread))
+    ? saved.secret
+    : undefined;
+}
 
 /** Writes demo credentials owner-only, whole or not at all (a start stopped mid-write keeps the old file). */
 function writeSecret(file: string, value: unknown): void {

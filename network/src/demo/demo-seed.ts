@@ -11,7 +11,7 @@ import { parseDatasetFile } from '@rdx/gateway';
 import { DEMO_ENTERPRISES, type DemoDataset } from './demo-data.js';
 import { keptDemoDatasets } from './kept-datasets.js';
 import { seedBodyAccounts, seedConsoleAccounts } from './console-accounts.js';
-import { reseedCredentials, scryptOffThread } from './demo-credentials.js';
+import { keptSecret, reseedCredentials } from './demo-credentials.js';
 import type { NetworkContext } from '../context.js';
 import { gatewayUrl } from '../platform-paths.js';
 import { sendingAfter } from '../ledger-setup.js';
@@ -210,10 +210,11 @@ async function seedEnterprises(
         Promise.all(
           DEMO_ENTERPRISES.map(async (e) => {
             const previous = known.find((k) => k.creditCode === e.creditCode);
-            return previous &&
-              (await clients.verifyAsync(e.creditCode, previous.clientSecret, 'enterprise', scryptOffThread))
-              ? previous.clientSecret
-              : undefined;
+            return keptSecret(
+              clients,
+              previous && { clientId: e.creditCode, secret: previous.clientSecret },
+              'enterprise',
+            );
           }),
         ),
       ); // awaited after the onboarding, whose failure comes first
