@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { CODE, DS, GRANT, grantViews } from '../testing/fixtures.js';
 import { FakeLedger } from '../testing/fake-ledger.js';
-import { LedgerView } from './ledger-view.js';
+import { LedgerView, type GrantView } from './ledger-view.js';
 import { ViewFollower } from './view-follower.js';
 
 describe('the view follower', () => {
@@ -12,15 +12,21 @@ describe('the view follower', () => {
     return { ledger, view, follower: new ViewFollower(ledger, view) };
   }
 
-  it('a grant leaving ACTIVE stops at once, from the state its event carries, before the ledger read', async () => {
-    const { ledger, view, follower } = setUp();
-    const stored = { ...view.grants.get(GRANT.AA_PEOPLE)!, state: 'SUSPENDED' };
+  /** The ledger answers AA_PEOPLE's read with the grant suspended, only once `release` is called. */
+  function holdGrantRead(ledger: FakeLedger, view: LedgerView): { stored: GrantView; release: () => void } {
+    const stored: GrantView = { ...view.grants.get(GRANT.AA_PEOPLE)!, state: 'SUSPENDED' };
     let release!: () => void;
-    const readDone = new Promise<void>((r) => (release = r));
+    const released = new Promise<void>((r) => (release = r));
     ledger.on('grant:GetGrant', async () => {
-      await readDone;
+      await released;
       return stored;
     });
+    return { stored, release };
+  }
+
+  it('a grant leaving ACTIVE stops at once, from the state its event carries, before the ledger read', async () => {
+    const { ledger, view, follower } = setUp();
+    const { stored, release } = holdGrantRead(ledger, view);
     const applying = follower.apply({
       blockNumber: 41,
       txId: 'tx1',
@@ -48,14 +54,8 @@ describe('the view follower', () => {
       rating: { level, validUntil: '2099-12-31', creditStatus: 'good' },
     });
     view.putEnterprise(enterprise('AA'));
-    const suspended = { ...view.grants.get(GRANT.AA_PEOPLE)!, state: 'SUSPENDED' };
-    let release!: () => void;
-    const grantRead = new Promise<void>((r) => (release = r));
+    const { stored, release } = holdGrantRead(ledger, view);
     ledger.on('enterprise:GetEnterprise', () => enterprise('A'));
-    ledger.on('grant:GetGrant', async () => {
-      await grantRead;
-      return suspended;
-    });
     const applying = follower.apply({
       blockNumber: 43,
       txId: 'tx3',
@@ -71,7 +71,7 @@ describe('the view follower', () => {
     release();
     await applying;
     expect(view.enterprises.get(creditCode)?.rating.level).to.equal('A');
-    expect(view.grants.get(GRANT.AA_PEOPLE)).to.deep.equal(suspended);
+    expect(view.grants.get(GRANT.AA_PEOPLE)).to.deep.equal(stored);
   });
 
   it('a grant becomes ACTIVE again only from its read record, never from an event alone', async () => {
