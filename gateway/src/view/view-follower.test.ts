@@ -74,6 +74,28 @@ describe('the view follower', () => {
     expect(view.grants.get(GRANT.AA_PEOPLE)).to.deep.equal(stored);
   });
 
+  it('an event that changed many grants reads them from the ledger a few at a time, never all at once', async () => {
+    const { ledger, view, follower } = setUp();
+    const template = view.grants.get(GRANT.AA_PEOPLE)!;
+    const ids = Array.from({ length: 30 }, (_, i) => `G-MANY-${i}`);
+    let inFlight = 0;
+    let most = 0;
+    ledger.on('grant:GetGrant', async ([id]) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setImmediate(r));
+      inFlight--;
+      return { ...template, id, state: 'SUSPENDED' };
+    });
+    await follower.apply({
+      blockNumber: 44,
+      txId: 'tx4',
+      name: 'DatasetProhibited',
+      changes: ids.map((id) => ({ type: 'grant', id, state: 'SUSPENDED' })),
+    });
+    expect(most, 'reads in flight at once').to.be.within(2, 8);
+    expect(ids.map((id) => view.grants.get(id)?.state)).to.deep.equal(ids.map(() => 'SUSPENDED'));
+  });
+
   it('a grant becomes ACTIVE again only from its read record, never from an event alone', async () => {
     const { ledger, view, follower } = setUp();
     const suspended = view.grants.get(GRANT.AAA_PEOPLE)!;

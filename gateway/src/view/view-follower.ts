@@ -42,8 +42,11 @@ export interface FollowerOptions {
  */
 const OBJECTS_PER_REPLAYED_BLOCK = 50;
 const OBJECTS_PER_CHANGED_OBJECT = 25;
-/** Changed objects read again at once during a replay. */
-const REPLAY_READS_IN_FLIGHT = 8;
+/**
+ * Changed objects read from the ledger at once: a replay's, or one event's (prohibiting a dataset suspends every
+ * grant on it in one transaction).
+ */
+const READS_IN_FLIGHT = 8;
 
 type Change = LedgerEvent['changes'][number];
 
@@ -173,12 +176,7 @@ export class ViewFollower {
       // A stream that ends early leaves changes unread: the view is not whole, and is not followed.
       if (reached < target) throw new Error(`the block stream ended at block ${reached}, before ${target}`);
     }
-    const pending = [...changed.values()];
-    await Promise.all(
-      Array.from({ length: Math.min(REPLAY_READS_IN_FLIGHT, pending.length) }, async () => {
-        for (let c = pending.shift(); c; c = pending.shift()) await this.refresh(c);
-      }),
-    );
+    (await this.readAll([...changed.values()]))();
     this.through = target;
     this.savedThrough = snapshot.throughBlock;
     this.view.madeFrom = {
@@ -238,8 +236,7 @@ export class ViewFollower {
     for (const change of event.changes) {
       this.stopAtOnce(change);
     }
-    const puts = await Promise.all(event.changes.map((change) => this.read(change)));
-    for (const put of puts) put();
+    (await this.readAll(event.changes))();
     this.view.lastBlock = event.blockNumber;
     this.view.lastEventAt = Date.now();
     // Other events of this block may follow; every earlier block's are in.
@@ -251,9 +248,21 @@ export class ViewFollower {
     if (change.type === 'grant' && change.state) this.view.leaveActive(change.id, change.state);
   }
 
-  /** Reads a changed object from the ledger into the view. */
-  private async refresh(change: Change): Promise<void> {
-    (await this.read(change))();
+  /**
+   * Reads every changed object from the ledger, {@link READS_IN_FLIGHT} at a time; what it returns puts them all
+   * into the view at once.
+   */
+  private async readAll(changes: readonly Change[]): Promise<() => void> {
+    const puts = new Array<() => void>(changes.length);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(READS_IN_FLIGHT, changes.length) }, async () => {
+        for (let i = next++; i < changes.length; i = next++) puts[i] = await this.read(changes[i]!);
+      }),
+    );
+    return () => {
+      for (const put of puts) put();
+    };
   }
 
   /** Reads a changed object from the ledger; what it returns puts the record into the view. */
