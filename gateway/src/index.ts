@@ -3,7 +3,7 @@
  * seed, the benchmarks) drives directly. The gateway itself runs from `main.ts`.
  */
 export { createApp } from './app.js';
-export { ClientRegistry } from './auth/client-registry.js';
+export { ClientRegistry, type ClientRole } from './auth/client-registry.js';
 export { AuditLog } from './audit/audit-log.js';
 // For the scale bench, which writes a city-sized log directly and times a restart over it.
 export { INSERT_RECORD_SQL, chainRecords, recordValues } from './audit/audit-record.js';

@@ -59,8 +59,9 @@ export async function seedBodyAccounts(
       orgs.map(async (o) => {
         const previous = known.find((k) => k.org === o.mspId);
         if (!previous || clients.orgOf(previous.clientId) !== o.mspId) return undefined;
-        const saved = { clientId: previous.clientId, secret: previous.clientSecret };
-        return (await keptSecret(clients, saved, 'body')) ? previous : undefined;
+        return (await keptSecret(clients, previous.clientId, previous.clientSecret, 'body'))
+          ? previous
+          : undefined;
       }),
     );
     return orgs.map((o, i): BodyConsoleCredentials => {
@@ -87,12 +88,8 @@ export async function seedConsoleAccounts(
 ): Promise<RegulatorCredentials[]> {
   const file = regulatorsFile(ctx);
   return reseedCredentials<RegulatorCredentials>(ctx, file, async (known, clients) => {
-    const previous = known.find((k) => k.clientId === DEMO_REGULATOR.clientId);
-    const kept = await keptSecret(
-      clients,
-      previous && { clientId: previous.clientId, secret: previous.clientSecret },
-      'regulator',
-    );
+    const saved = known.find((k) => k.clientId === DEMO_REGULATOR.clientId)?.clientSecret;
+    const kept = await keptSecret(clients, DEMO_REGULATOR.clientId, saved, 'regulator');
     const clientSecret = kept ?? clients.register(DEMO_REGULATOR.clientId, undefined, 'regulator');
     if (!kept)
       ctx.log?.(

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { writeFileAtomic } from '@rdx/client';
-import { ClientRegistry } from '@rdx/gateway';
+import { ClientRegistry, type ClientRole } from '@rdx/gateway';
 import type { NetworkContext } from '../context.js';
 import { gatewayDataDir } from '../platform-paths.js';
 
@@ -32,19 +32,18 @@ const scryptOffThread = promisify(crypto.scrypt) as (
 ) => Promise<Buffer>;
 
 /**
- * A saved secret, if it still opens its account under the role it was made for (none saved: undefined). The
+ * The secret saved for `clientId`, if it still opens that account under `role` (none saved: undefined). The
  * account's row is read at the call, so a check may still run after the registry is closed; the scrypt runs off
  * this thread.
  */
 export async function keptSecret(
   clients: ClientRegistry,
-  saved: { clientId: string; secret: string } | undefined,
-  role: Parameters<ClientRegistry['verifyAsync']>[2],
+  clientId: string,
+  saved: string | undefined,
+  role: ClientRole,
 ): Promise<string | undefined> {
-  if (!saved) return undefined;
-  return (await clients.verifyAsync(saved.clientId, saved.secret, role, scryptOffThread))
-    ? saved.secret
-    : undefined;
+  if (saved === undefined) return undefined;
+  return (await clients.verifyAsync(clientId, saved, role, scryptOffThread)) ? saved : undefined;
 }
 
 /** Writes demo credentials owner-only, whole or not at all (a start stopped mid-write keeps the old file). */

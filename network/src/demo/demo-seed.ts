@@ -208,13 +208,9 @@ async function seedEnterprises(
       // scrypt off this thread.
       const checks = awaitedLater(
         Promise.all(
-          DEMO_ENTERPRISES.map(async (e) => {
-            const previous = known.find((k) => k.creditCode === e.creditCode);
-            return keptSecret(
-              clients,
-              previous && { clientId: e.creditCode, secret: previous.clientSecret },
-              'enterprise',
-            );
+          DEMO_ENTERPRISES.map((e) => {
+            const saved = known.find((k) => k.creditCode === e.creditCode)?.clientSecret;
+            return keptSecret(clients, e.creditCode, saved, 'enterprise');
           }),
         ),
       ); // awaited after the onboarding, whose failure comes first
