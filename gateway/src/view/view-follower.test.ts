@@ -96,6 +96,27 @@ describe('the view follower', () => {
     expect(ids.map((id) => view.grants.get(id)?.state)).to.deep.equal(ids.map(() => 'SUSPENDED'));
   });
 
+  it('an event that names an object twice reads it once, and the bodies once for all their changes', async () => {
+    const { ledger, view, follower } = setUp();
+    const suspended = { ...view.grants.get(GRANT.AA_PEOPLE)!, state: 'SUSPENDED' };
+    ledger.on('grant:GetGrant', () => suspended);
+    await follower.apply({
+      blockNumber: 45,
+      txId: 'tx5',
+      name: 'BodiesChanged',
+      changes: [
+        { type: 'grant', id: GRANT.AA_PEOPLE, state: 'SUSPENDED' },
+        { type: 'body', id: 'Org1MSP' },
+        { type: 'grant', id: GRANT.AA_PEOPLE, state: 'SUSPENDED' },
+        { type: 'body', id: 'Org2MSP' },
+      ],
+    });
+    expect(ledger.callsOf('grant:GetGrant'), 'grant reads').to.have.length(1);
+    expect(ledger.callsOf('platform:ListBodies'), 'reads of the bodies').to.have.length(1);
+    expect(view.grants.get(GRANT.AA_PEOPLE)?.state).to.equal('SUSPENDED');
+    expect(view.lastBlock).to.equal(45);
+  });
+
   it('a grant becomes ACTIVE again only from its read record, never from an event alone', async () => {
     const { ledger, view, follower } = setUp();
     const suspended = view.grants.get(GRANT.AAA_PEOPLE)!;

@@ -50,6 +50,14 @@ const READS_IN_FLIGHT = 8;
 
 type Change = LedgerEvent['changes'][number];
 
+/**
+ * What a change needs read from the ledger, as a key: an object is read once however often it changed, and the
+ * bodies once for all their changes (their list is read whole).
+ */
+function readKey(change: Change): string {
+  return change.type === 'body' ? 'body' : `${change.type}\u0000${change.id}`;
+}
+
 async function allPages<T>(
   fetch: (bookmark: string) => Promise<{ items: readonly unknown[]; bookmark: string }>,
   parse: (v: unknown) => T,
@@ -160,7 +168,7 @@ export class ViewFollower {
           for (const event of block.events)
             for (const change of event.changes) {
               this.stopAtOnce(change);
-              changed.set(`${change.type}\u0000${change.id}`, change);
+              changed.set(readKey(change), change);
             }
           reached = block.blockNumber;
           if (reached >= target || this.stopped || changed.size > maxChanged) break;
@@ -233,10 +241,12 @@ export class ViewFollower {
    * downgrade's new rating without the grants it suspended, or the other way round).
    */
   async apply(event: LedgerEvent): Promise<void> {
+    const changed = new Map<string, Change>();
     for (const change of event.changes) {
       this.stopAtOnce(change);
+      changed.set(readKey(change), change);
     }
-    (await this.readAll(event.changes))();
+    (await this.readAll([...changed.values()]))();
     this.view.lastBlock = event.blockNumber;
     this.view.lastEventAt = Date.now();
     // Other events of this block may follow; every earlier block's are in.
