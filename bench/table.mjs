@@ -33,12 +33,14 @@ export function resultTable(r) {
   const spread = (range) => (range ? ` (${range[0]}–${range[1]})` : '');
   /** A share as a percentage, e.g. "97 %". */
   const percent = (share, digits = 0) => fmt(round(share * 100, digits), ' %');
+  /** The connections a maximum was reached with, e.g. " (48 conns)"; runs before 2026-12-04 used 16 and said nothing. */
+  const connectionsOf = (n) => (n === undefined ? '' : ` (${n} conns)`);
   /** The rows of a data-call figure: throughput, and p99 at the same offered load (open loop, then bursts). */
   const dataCallRows = (label, d) => [
     [
       `${label}: max throughput`,
-      `${d.gateway.maxRps} req/s`,
-      `${d.baseline.maxRps} req/s bare Express`,
+      `${d.gateway.maxRps} req/s${connectionsOf(d.gateway.maxConnections)}`,
+      `${d.baseline.maxRps} req/s bare Express${connectionsOf(d.baseline.maxConnections)}`,
       `${fmt(d.throughputRatio)}${spread(d.throughputRatioRange)}`,
       `≥ 0.70; median of ${d.rounds ?? 1}`,
     ],
@@ -110,9 +112,9 @@ export function resultTable(r) {
       ? [
           [
             `${label}: bare + durable record, max`,
-            `${d.durableBaseline.maxRps} req/s`,
+            `${d.durableBaseline.maxRps} req/s${connectionsOf(d.durableBaseline.maxConnections)}`,
             // Results before the durable baseline had rounds of its own compared it with the figure's bare maximum.
-            `${d.durableBaseline.baselineMaxRps ?? d.baseline.maxRps} req/s bare Express`,
+            `${d.durableBaseline.baselineMaxRps ?? d.baseline.maxRps} req/s bare Express${connectionsOf(d.durableBaseline.baselineMaxConnections)}`,
             `${fmt(d.durableBaseline.throughputRatio)}${spread(d.durableBaseline.throughputRatioRange)}`,
             'what the durable record costs',
           ],
