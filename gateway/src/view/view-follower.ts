@@ -165,11 +165,7 @@ export class ViewFollower {
             upgraded = block.blockNumber;
             break;
           }
-          for (const event of block.events)
-            for (const change of event.changes) {
-              this.stopAtOnce(change);
-              changed.set(readKey(change), change);
-            }
+          for (const event of block.events) for (const change of event.changes) this.take(change, changed);
           reached = block.blockNumber;
           if (reached >= target || this.stopped || changed.size > maxChanged) break;
         }
@@ -184,7 +180,7 @@ export class ViewFollower {
       // A stream that ends early leaves changes unread: the view is not whole, and is not followed.
       if (reached < target) throw new Error(`the block stream ended at block ${reached}, before ${target}`);
     }
-    (await this.readAll([...changed.values()]))();
+    (await this.readAll(changed))();
     this.through = target;
     this.savedThrough = snapshot.throughBlock;
     this.view.madeFrom = {
@@ -242,27 +238,29 @@ export class ViewFollower {
    */
   async apply(event: LedgerEvent): Promise<void> {
     const changed = new Map<string, Change>();
-    for (const change of event.changes) {
-      this.stopAtOnce(change);
-      changed.set(readKey(change), change);
-    }
-    (await this.readAll([...changed.values()]))();
+    for (const change of event.changes) this.take(change, changed);
+    (await this.readAll(changed))();
     this.view.lastBlock = event.blockNumber;
     this.view.lastEventAt = Date.now();
     // Other events of this block may follow; every earlier block's are in.
     this.through = Math.max(this.through, event.blockNumber - 1);
   }
 
-  /** A grant leaving ACTIVE stops from the state its change carries, before its record is read. */
-  private stopAtOnce(change: Change): void {
+  /**
+   * Takes in one change: a grant leaving ACTIVE stops at once, from the state the change carries; the change joins
+   * `toRead` under its {@link readKey}, the last of an object's changes replacing any before it.
+   */
+  private take(change: Change, toRead: Map<string, Change>): void {
     if (change.type === 'grant' && change.state) this.view.leaveActive(change.id, change.state);
+    toRead.set(readKey(change), change);
   }
 
   /**
    * Reads every changed object from the ledger, {@link READS_IN_FLIGHT} at a time; what it returns puts them all
    * into the view at once.
    */
-  private async readAll(changes: readonly Change[]): Promise<() => void> {
+  private async readAll(toRead: ReadonlyMap<string, Change>): Promise<() => void> {
+    const changes = [...toRead.values()];
     const puts = new Array<() => void>(changes.length);
     let next = 0;
     await Promise.all(
