@@ -126,6 +126,18 @@ export function mainThreadCpuSeconds(pid) {
   return cpuSecondsOf(`/proc/${pid}/task/${pid}/stat`);
 }
 
+/**
+ * Seconds the main thread of process `pid` has so far spent ready to run but waiting for a CPU (the scheduler's
+ * run-queue delay, the second field of its schedstat): time its loop had work and no core to do it on.
+ */
+export function mainThreadWaitingSeconds(pid) {
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+  } catch {
+    return NaN;
+  }
+}
+
 function cpuSecondsOf(statFile) {
   try {
     const stat = fs.readFileSync(statFile, 'utf8');

@@ -27,6 +27,7 @@ import { performance } from 'node:perf_hooks';
 import {
   cpuSeconds,
   mainThreadCpuSeconds,
+  mainThreadWaitingSeconds,
   machineTicks,
   httpStatus,
   killChildren,
@@ -293,14 +294,16 @@ async function dataCallFigure(g, baseline, auth, durable) {
 
 /**
  * Runs the load `measure` and adds the CPU that process `pid` spent per request meanwhile (ms), and where the
- * ceiling was: the share of the time its main thread (the event loop) was on a CPU, and the share of the whole
- * machine's cores that were busy or stolen by the hypervisor. A main thread near 1 with the machine well below
- * it means the server's own loop was the limit, not the machine; the machine near 1 means the load generator,
- * the ledger's nodes or a neighbour took the rest.
+ * ceiling was: the share of the time its main thread (the event loop) was on a CPU, the share it was ready to run
+ * but waiting for one, and the share of the whole machine's cores that were busy or stolen by the hypervisor. A
+ * main thread near 1 with the machine well below it means the server's own loop was the limit, not the machine;
+ * the machine near 1 means the load generator, the ledger's nodes or a neighbour took the rest; a loop that waits
+ * for a CPU while the machine is not full waits for the scheduler to hand it a core its neighbours just left.
  */
 async function withCpuUse(pid, measure) {
   const cpu0 = cpuSeconds(pid);
   const main0 = mainThreadCpuSeconds(pid);
+  const waiting0 = mainThreadWaitingSeconds(pid);
   const machine0 = machineTicks();
   const t0 = performance.now();
   const r = await measure();
@@ -311,6 +314,7 @@ async function withCpuUse(pid, measure) {
     ...r,
     cpuMsPerRequest: ((cpuSeconds(pid) - cpu0) / r.total) * 1000,
     mainThreadBusy: (mainThreadCpuSeconds(pid) - main0) / seconds,
+    mainThreadWaiting: (mainThreadWaitingSeconds(pid) - waiting0) / seconds,
     machineBusy: (ticks - (machine1.idle - machine0.idle)) / ticks,
     machineSteal: (machine1.steal - machine0.steal) / ticks,
   };
@@ -320,6 +324,7 @@ async function withCpuUse(pid, measure) {
 function ceilingOf(max) {
   return {
     mainThreadBusy: round(max.mainThreadBusy, 3),
+    mainThreadWaiting: round(max.mainThreadWaiting, 3),
     machineBusy: round(max.machineBusy, 3),
     machineSteal: round(max.machineSteal, 4),
   };

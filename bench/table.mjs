@@ -56,6 +56,18 @@ export function resultTable(r) {
           ],
         ]
       : []),
+    // Read since 2026-12-04 09:50 UTC.
+    ...(d.gateway.atMax?.mainThreadWaiting !== undefined
+      ? [
+          [
+            `${label}: loop waiting for a CPU at max`,
+            percent(d.gateway.atMax.mainThreadWaiting, 1),
+            `${percent(d.baseline.atMax.mainThreadWaiting, 1)} bare Express`,
+            '',
+            'ready to run, no core free: the two cores shared',
+          ],
+        ]
+      : []),
     [
       `${label}: p99 at same load`,
       `${fmt(d.gateway.fixedLatencyMs.p99, ' ms')} @ ${d.baseline.fixedRate}/s`,

@@ -126,6 +126,18 @@ describe("the bench's result table", () => {
     expect(row(before, '1 data call: max throughput')[1]).to.match(/^\d+ req\/s$/);
   });
 
+  it("the loops' wait for a CPU at their maximum prints where a run read it; an older run has no such row", () => {
+    const table = resultTable(read('2026-12-04-quick-only-1-loop-waiting.json'));
+    expect(row(table, '1 data call: loop waiting for a CPU at max').slice(1, 3)).to.deep.equal([
+      '8.3 %',
+      '9.3 % bare Express',
+    ]);
+    const before = resultTable(read('2026-12-04-full-max-at-48-connections.json'));
+    expect(rowsOf(before).map((cells) => cells[0])).to.not.include(
+      '1 data call: loop waiting for a CPU at max',
+    );
+  });
+
   it('a partial run prints only the figures it measured', () => {
     const table = resultTable(read('2026-12-01-quick-only-1-busy-at-max.json'));
     expect(table.split('\n')[0]).to.match(/^RDX bench \(quick\) — /);
