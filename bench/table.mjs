@@ -31,8 +31,9 @@ export function resultTable(r) {
   const meanAnd99 = (t) => `mean ${fmt(t.meanMs, ' ms')}, 99 % ≤ ${within(t.p99WithinMs)}`;
   /** The smallest and largest value of a figure's rounds, e.g. " (0.61–0.69)". */
   const spread = (range) => (range ? ` (${range[0]}–${range[1]})` : '');
-  /** A share as a percentage, e.g. "97 %". */
-  const percent = (share, digits = 0) => fmt(round(share * 100, digits), ' %');
+  /** A share as a percentage, e.g. "97 %"; "n/a" for a share not read (null). */
+  const percent = (share, digits = 0) =>
+    typeof share === 'number' ? fmt(round(share * 100, digits), ' %') : 'n/a';
   /** The connections a maximum was reached with, e.g. " (48 conns)"; runs before 2026-12-04 used 16 and said nothing. */
   const connectionsOf = (n) => (n === undefined ? '' : ` (${n} conns)`);
   /** The rows of a data-call figure: throughput, and p99 at the same offered load (open loop, then bursts). */

@@ -132,6 +132,12 @@ describe("the bench's result table", () => {
       '8.3 %',
       '9.3 % bare Express',
     ]);
+    // A kernel without scheduler statistics gives no reading: NaN, written as null.
+    const unread = read('2026-12-04-quick-only-1-loop-waiting.json') as unknown as {
+      figures: { dataCall: { gateway: { atMax: { mainThreadWaiting: number | null } } } };
+    };
+    unread.figures.dataCall.gateway.atMax.mainThreadWaiting = null;
+    expect(row(resultTable(unread), '1 data call: loop waiting for a CPU at max')[1]).to.equal('n/a');
     const before = resultTable(read('2026-12-04-full-max-at-48-connections.json'));
     expect(rowsOf(before).map((cells) => cells[0])).to.not.include(
       '1 data call: loop waiting for a CPU at max',
