@@ -131,20 +131,22 @@ export function mainThreadCpuSeconds(pid) {
  * run-queue delay, the second field of its schedstat): time its loop had work and no core to do it on.
  */
 export function mainThreadWaitingSeconds(pid) {
-  try {
-    return Number(fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
-  } catch {
-    return NaN;
-  }
+  return fromProc(`/proc/${pid}/task/${pid}/schedstat`, (text) => Number(text.split(' ')[1]) / 1e9);
 }
 
 function cpuSecondsOf(statFile) {
-  try {
-    const stat = fs.readFileSync(statFile, 'utf8');
+  return fromProc(statFile, (stat) => {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // utime and stime are fields 14 and 15 of the whole line, in clock ticks: USER_HZ, which Linux keeps at 100
     // per second for user space on every architecture Node runs on, whatever the kernel's own tick rate.
     return (Number(fields[11]) + Number(fields[12])) / 100;
+  });
+}
+
+/** A number read from a /proc file by `parse`; NaN when the file cannot be read (the process gone, no such file). */
+function fromProc(file, parse) {
+  try {
+    return parse(fs.readFileSync(file, 'utf8'));
   } catch {
     return NaN;
   }

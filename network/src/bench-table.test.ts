@@ -20,7 +20,7 @@ interface Result {
       addedP99Ms: number;
       addedP99MsRange: number[];
       burstAddedP99Ms: number | null;
-      gateway: { burstLatencyMs?: { p99: number } };
+      gateway: { burstLatencyMs?: { p99: number }; atMax?: { mainThreadWaiting: number | null } };
       baseline: { burstLatencyMs: { p99: number } };
     };
   };
@@ -127,17 +127,14 @@ describe("the bench's result table", () => {
   });
 
   it("the loops' wait for a CPU at their maximum prints where a run read it; an older run has no such row", () => {
-    const table = resultTable(read('2026-12-04-quick-only-1-loop-waiting.json'));
-    expect(row(table, '1 data call: loop waiting for a CPU at max').slice(1, 3)).to.deep.equal([
+    const result = read('2026-12-04-quick-only-1-loop-waiting.json');
+    expect(row(resultTable(result), '1 data call: loop waiting for a CPU at max').slice(1, 3)).to.deep.equal([
       '8.3 %',
       '9.3 % bare Express',
     ]);
     // A kernel without scheduler statistics gives no reading: NaN, written as null.
-    const unread = read('2026-12-04-quick-only-1-loop-waiting.json') as unknown as {
-      figures: { dataCall: { gateway: { atMax: { mainThreadWaiting: number | null } } } };
-    };
-    unread.figures.dataCall.gateway.atMax.mainThreadWaiting = null;
-    expect(row(resultTable(unread), '1 data call: loop waiting for a CPU at max')[1]).to.equal('n/a');
+    result.figures.dataCall.gateway.atMax!.mainThreadWaiting = null;
+    expect(row(resultTable(result), '1 data call: loop waiting for a CPU at max')[1]).to.equal('n/a');
     const before = resultTable(read('2026-12-04-full-max-at-48-connections.json'));
     expect(rowsOf(before).map((cells) => cells[0])).to.not.include(
       '1 data call: loop waiting for a CPU at max',
