@@ -9,10 +9,13 @@ import type { RowPage } from '../store/dataset-types.js';
 import type { Services } from '../services.js';
 import type { DatasetView } from '../view/ledger-view.js';
 
-/** What a dataset's items say about every page of it: worked out once per version of the dataset's view. */
+/**
+ * What a dataset's items say about every page of it: worked out once per version of the dataset's view. Each
+ * holds its items' names, each to the view's own copy of the name.
+ */
 interface PagePlan {
-  personal: ReadonlySet<string>;
-  marked: ReadonlySet<string>;
+  personal: ReadonlyMap<string, string>;
+  marked: ReadonlyMap<string, string>;
 }
 
 // Keyed by the view's object, which the view replaces whenever the dataset changes on the ledger.
@@ -22,12 +25,27 @@ function planOf(dataset: DatasetView): PagePlan {
   let plan = plans.get(dataset);
   if (!plan) {
     plan = {
-      personal: new Set(dataset.items.filter((i) => i.personal).map((i) => i.name)),
-      marked: new Set(dataset.items.filter(carriesFingerprint).map((i) => i.name)),
+      personal: new Map(dataset.items.filter((i) => i.personal).map((i) => [i.name, i.name])),
+      marked: new Map(dataset.items.filter(carriesFingerprint).map((i) => [i.name, i.name])),
     };
     plans.set(dataset, plan);
   }
   return plan;
+}
+
+/**
+ * The view's own copies of those of `items` that `names` holds. Masking and marking write the rows' properties
+ * by these names, and the names a caller asked for are new strings on every call: V8's code for a property whose
+ * name is another string each time is thrown away and rebuilt, over and over (masking a 20-row page cost the
+ * data call 4–7 % of its throughput that way). The view's strings are the same on every call.
+ */
+function ownNames(items: readonly string[], names: ReadonlyMap<string, string>): string[] {
+  const own: string[] = [];
+  for (const item of items) {
+    const name = names.get(item);
+    if (name !== undefined) own.push(name);
+  }
+  return own;
 }
 
 export function recordsBody(
@@ -40,17 +58,10 @@ export function recordsBody(
 ): string {
   const plan = planOf(dataset);
   // The page's rows hold exactly `items` (the store reads only the items asked): masking them is all that is left.
-  const data = maskPersonal(
-    page.rows,
-    items.filter((i) => plan.personal.has(i)),
-  );
+  const data = maskPersonal(page.rows, ownNames(items, plan.personal));
   // Restricted records carry the grant's fingerprint (docs/TRACE.md); unconditional data is public anyway.
   if (s.fingerprints && grantId && dataset.openAttribute === 'restricted')
-    s.fingerprints.mark(
-      grantId,
-      data,
-      items.filter((i) => plan.marked.has(i)),
-    );
+    s.fingerprints.mark(grantId, data, ownNames(items, plan.marked));
   return JSON.stringify({
     data,
     nextCursor: page.nextCursor ?? null,
