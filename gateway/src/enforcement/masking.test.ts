@@ -9,6 +9,24 @@ describe('masking of personal items', () => {
     expect(maskValue('王小明')).to.equal('王**');
   });
 
+  it('tells an ID number and a mobile number by their exact shape, as the rule writes them', () => {
+    // Near misses: digits, X and x, a letter, a full-width digit, at every length around 11 and 18.
+    const text = fc.string({
+      unit: fc.constantFrom(...'0123456789Xxa１'),
+      minLength: 9,
+      maxLength: 20,
+    });
+    fc.assert(
+      fc.property(fc.oneof(text, fc.constantFrom('13800138000', '33110219850312003x')), (s) => {
+        const masked = maskValue(s);
+        if (/^\d{17}[\dXx]$/.test(s)) expect(masked).to.equal(`${s.slice(0, 6)}********${s.slice(14)}`);
+        else if (/^1\d{10}$/.test(s)) expect(masked).to.equal(`${s.slice(0, 3)}****${s.slice(7)}`);
+        else expect(masked).to.equal(s.slice(0, 2) + '*'.repeat(s.length - 4) + s.slice(-2));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('counts and keeps characters, not UTF-16 units, outside the basic plane too', () => {
     expect(maskValue('𠮷野家餐饮有限公司')).to.equal('𠮷野*****公司');
     expect(maskValue('𠮷野')).to.equal('𠮷*');

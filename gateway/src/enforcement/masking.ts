@@ -8,8 +8,8 @@ export function maskValue(value: unknown): unknown {
   if (value === null || value === undefined) return value;
   if (typeof value !== 'string') return null;
   const s = value;
-  if (ID_NUMBER.test(s)) return `${s.slice(0, 6)}********${s.slice(14)}`;
-  if (MOBILE.test(s)) return `${s.slice(0, 3)}****${s.slice(7)}`;
+  if (isIdNumber(s)) return `${s.slice(0, 6)}********${s.slice(14)}`;
+  if (isMobile(s)) return `${s.slice(0, 3)}****${s.slice(7)}`;
   // Characters, not UTF-16 units, are kept and counted. Text without surrogate pairs (nearly all: Chinese names
   // are in the basic plane) is sliced as it is; splitting it into an array of characters would allocate one
   // string per character on every masked value served.
@@ -17,8 +17,32 @@ export function maskValue(value: unknown): unknown {
   return maskCharacters(s);
 }
 
-const ID_NUMBER = /^\d{17}[\dXx]$/;
-const MOBILE = /^1\d{10}$/;
+// The two shapes are read by character codes, not by regular expressions: every personal value of every page
+// served passes both tests, and the two expressions' calls cost the data call ~3 % of its throughput.
+
+/** 17 digits, then a digit or X: a resident ID number (GB 11643). */
+function isIdNumber(s: string): boolean {
+  if (s.length !== 18 || !digitsOnly(s, 0, 17)) return false;
+  const last = s.charCodeAt(17);
+  return isDigit(last) || last === X || last === LOWER_X;
+}
+
+/** 1, then ten digits: a mainland mobile number. */
+function isMobile(s: string): boolean {
+  return s.length === 11 && s.charCodeAt(0) === ONE && digitsOnly(s, 1, 11);
+}
+
+function digitsOnly(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isDigit(s.charCodeAt(i))) return false;
+  return true;
+}
+
+const isDigit = (code: number): boolean => code >= ZERO && code <= NINE;
+const ZERO = '0'.charCodeAt(0);
+const ONE = '1'.charCodeAt(0);
+const NINE = '9'.charCodeAt(0);
+const X = 'X'.charCodeAt(0);
+const LOWER_X = 'x'.charCodeAt(0);
 const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Keeps the first and last characters of `chars` (a string of single-unit characters, or the characters). */
