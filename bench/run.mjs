@@ -379,6 +379,7 @@ async function durableFloor(atMost, run, urls, rate) {
     throughputRatio: round(throughput.value, 3),
     throughputRatioRange: [round(throughput.min, 3), round(throughput.max, 3)],
     cpuMsPerRequest: round(max.cpuMsPerRequest, 3),
+    atMax: ceilingOf(max),
     fixedLatencyMs: latency.median.durable.latencyMs,
     baselineFixedLatencyMs: latency.median.baseline.latencyMs,
     addedP99Ms: round(latency.value, 2),
