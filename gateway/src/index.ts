@@ -5,7 +5,8 @@
 export { createApp } from './app.js';
 export { ClientRegistry, type ClientRole } from './auth/client-registry.js';
 export { AuditLog } from './audit/audit-log.js';
-// For the bench's durable baseline, whose records must carry request ids of the gateway's own kind.
+// For the bench's audit figures (figure 1's durable baseline, figure 4's append): their records carry request ids
+// of the gateway's own kind, whose order decides what a commit writes.
 export { timeOrderedUuid } from './http/security.js';
 // For the scale bench, which writes a city-sized log directly and times a restart over it.
 export { INSERT_RECORD_SQL, chainRecords, recordValues } from './audit/audit-record.js';
