@@ -10,8 +10,8 @@ import type { Services } from '../services.js';
 import type { DatasetView } from '../view/ledger-view.js';
 
 /**
- * What a dataset's items say about every page of it: worked out once per version of the dataset's view. Each
- * holds its items' names, each to the view's own copy of the name.
+ * What a dataset's items say about every page of it: worked out once per version of the dataset's view. Each map
+ * takes an item's name to the view's own copy of that name ({@link ownNames}).
  */
 interface PagePlan {
   personal: ReadonlyMap<string, string>;
