@@ -113,7 +113,7 @@ describe('standard clients and HTTP semantics', () => {
     expect(regulator.headers.get('www-authenticate')).to.equal(null);
   });
 
-  it('a page worth compressing is sent gzip or br to a client that takes it, and reads the same', async () => {
+  it('a page worth compressing is sent whole, in the encoding the client prefers, and reads the same', async () => {
     const url = `${h.base}/v1/datasets/${DS.PEOPLE}/records?limit=50`;
     const headers = { authorization: `Bearer ${h.tokenFor('AA')}` };
     /** The bytes as sent (fetch() would decode them). */
@@ -146,14 +146,33 @@ describe('standard clients and HTTP semantics', () => {
     const unasked = await raw();
     expect([unasked.encoding, unasked.length]).to.deep.equal([undefined, String(unasked.body.length)]);
     expect((JSON.parse(unasked.body.toString()) as { data: unknown[] }).data).to.deep.equal(rows);
-    for (const [encoding, decode] of [
-      ['gzip', zlib.gunzipSync],
-      ['br', zlib.brotliDecompressSync],
+    const decoders = { gzip: zlib.gunzipSync, br: zlib.brotliDecompressSync, deflate: zlib.inflateSync };
+    // What Node's fetch sends (and so the SDK), what a browser sends, and preferences stated by weight.
+    for (const [asked, encoding] of [
+      ['gzip', 'gzip'],
+      ['br', 'br'],
+      ['gzip, deflate', 'gzip'],
+      ['br, gzip, deflate', 'br'],
+      ['deflate', 'deflate'],
+      ['gzip;q=0, br;q=0.5', 'br'],
+      ['br;q=0.2, gzip;q=0.9', 'gzip'],
     ] as const) {
-      const got = await raw(encoding);
-      expect(got.encoding).to.equal(encoding);
+      const got = await raw(asked);
+      expect(got.encoding, asked).to.equal(encoding);
+      // Sent whole, with its length: the gateway compresses the finished page in one go, not as a stream.
+      expect(got.length, asked).to.equal(String(got.body.length));
       expect(got.body.length).to.be.below(plain.body.length * 0.7);
-      expect((JSON.parse(decode(got.body).toString()) as { data: unknown[] }).data).to.deep.equal(rows);
+      const decoded = decoders[encoding](got.body);
+      expect((JSON.parse(decoded.toString()) as { data: unknown[] }).data).to.deep.equal(rows);
+      // The audit log holds the hash of the page itself, which is what the client reads once it has decoded it.
+      const { requestId } = JSON.parse(decoded.toString()) as { requestId: string };
+      expect(h.audit.get(requestId)?.responseHash).to.equal(sha256Hex(decoded));
+    }
+    // A client that takes none of the three, or refuses them all, gets the page as is.
+    for (const asked of ['compress', 'gzip;q=0, br;q=0, deflate;q=0']) {
+      const got = await raw(asked);
+      expect([got.encoding, got.length], asked).to.deep.equal([undefined, String(got.body.length)]);
+      expect((JSON.parse(got.body.toString()) as { data: unknown[] }).data).to.deep.equal(rows);
     }
   });
 
