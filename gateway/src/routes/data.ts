@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { canonicalJson } from '@rdx/client';
-import type { Router, Request } from 'express';
+import type { Router, Request, RequestHandler } from 'express';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
 import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
 import { authenticate } from '../http/authenticate.js';
@@ -96,7 +96,12 @@ export function csvCell(v: unknown): string {
   return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 }
 
-export function dataRoutes(s: Services): Router {
+/**
+ * @param compress the compression middleware, for the answers that are not held whole: the catalogue (`res.json`)
+ *   and downloads (streamed). A page or a computed result is compressed by `allow` itself, in one call
+ *   (http/whole-answer-encoding.ts), and never passes through the middleware (app.ts mounts these routes before it).
+ */
+export function dataRoutes(s: Services, compress: RequestHandler): Router {
   const r = apiRouter();
   const privacy = s.privacy ?? new PrivacyBudget(s.usage);
   const noiseKey = s.store.derivedKey('computed-results-noise');
@@ -251,7 +256,7 @@ export function dataRoutes(s: Services): Router {
   }
 
   /** The catalog the caller may see: every open dataset, with the caller's grant where it has one. */
-  r.get('/v1/datasets', (req, res) => {
+  r.get('/v1/datasets', compress, (req, res) => {
     const creditCode = authenticate(req, s.tokens);
     const datasets = [...s.view.datasets.values()]
       .filter((d) => d.openAttribute !== 'prohibited' && isListedView(d))
@@ -407,6 +412,7 @@ export function dataRoutes(s: Services): Router {
    */
   r.get(
     '/v1/open/datasets/:id/download',
+    compress,
     auditedHandler(s, async (req, res, a) => {
       const dataset = s.view.datasets.get(a.datasetId ?? '');
       // Not in the catalogue until the bureau lists it (Z13): as if it did not exist.
