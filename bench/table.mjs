@@ -140,6 +140,17 @@ export function resultTable(r) {
           ],
         ]
       : []),
+    ...(d.compressed
+      ? [
+          [
+            `${label}: both asked for gzip, max`,
+            `${d.compressed.maxRps} req/s${connectionsOf(d.compressed.maxConnections)}`,
+            `${d.compressed.baselineMaxRps} req/s bare Express${connectionsOf(d.compressed.baselineMaxConnections)}`,
+            `${fmt(d.compressed.throughputRatio)}${spread(d.compressed.throughputRatioRange)}`,
+            `as the SDK asks; CPU ${d.compressed.cpuMsPerRequest} / ${d.compressed.baselineCpuMsPerRequest} ms a call`,
+          ],
+        ]
+      : []),
     [
       `${label}: p99 in autocannon's bursts`,
       fmt(d.gateway.burstLatencyMs?.p99, ' ms'),
