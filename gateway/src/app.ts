@@ -53,7 +53,7 @@ export function createApp(s: Services): Express {
     parseQueryOnce,
     countRequests,
   );
-  // A 500-row page is ~140 KB of JSON: gzip or br when the client takes it. Token answers are small and never
+  // Answers of 1 KB or more go gzip, br or deflate when the client takes it. Token answers are small and never
   // compressed (a secret beside reflected input is what compression leaks).
   const compressing = compression({
     filter: (req, res) => req.path !== '/oauth/token' && compression.filter(req, res),
