@@ -377,10 +377,25 @@ async function p99AgainstBare(run, urls, rate, side, measureSide = () => run(url
  */
 async function durableFloor(atMost, run, urls, rate) {
   const throughput = await maxAgainstBare(atMost, 'durable');
-  const { durable: max, baseline: baseMax } = throughput.median;
   const latency = await p99AgainstBare(run, urls, rate, 'durable');
   return {
     what: 'bare Express that appends a record to the SQLite audit log and answers once it is durable',
+    ...maximaAgainstBare(throughput, 'durable'),
+    atMax: ceilingOf(throughput.median.durable),
+    fixedLatencyMs: latency.median.durable.latencyMs,
+    baselineFixedLatencyMs: latency.median.baseline.latencyMs,
+    addedP99Ms: round(latency.value, 2),
+    addedP99MsRange: [round(latency.min, 2), round(latency.max, 2)],
+  };
+}
+
+/**
+ * What a result keeps of `side`'s maxima against bare Express's ({@link maxAgainstBare}): the median round's, and
+ * the ratio's spread.
+ */
+function maximaAgainstBare(throughput, side) {
+  const { [side]: max, baseline: baseMax } = throughput.median;
+  return {
     maxRps: round(max.requestsPerSecond, 0),
     maxConnections: max.connections,
     baselineMaxRps: round(baseMax.requestsPerSecond, 0),
@@ -388,11 +403,6 @@ async function durableFloor(atMost, run, urls, rate) {
     throughputRatio: round(throughput.value, 3),
     throughputRatioRange: [round(throughput.min, 3), round(throughput.max, 3)],
     cpuMsPerRequest: round(max.cpuMsPerRequest, 3),
-    atMax: ceilingOf(max),
-    fixedLatencyMs: latency.median.durable.latencyMs,
-    baselineFixedLatencyMs: latency.median.baseline.latencyMs,
-    addedP99Ms: round(latency.value, 2),
-    addedP99MsRange: [round(latency.min, 2), round(latency.max, 2)],
   };
 }
 
@@ -416,18 +426,11 @@ async function compressedAgainstBare(atMost, urls, auth) {
       throw new Error(`${side} answered ${res.status} with Content-Encoding ${encoding[side]}, not gzip`);
   }
   const throughput = await maxAgainstBare((side) => atMost(side, AS_THE_SDK_ASKS), 'gateway');
-  const { gateway: max, baseline: baseMax } = throughput.median;
   return {
     what: `the same, both sides asked with Accept-Encoding: ${AS_THE_SDK_ASKS['accept-encoding']} and answering gzip`,
     encoding,
-    maxRps: round(max.requestsPerSecond, 0),
-    maxConnections: max.connections,
-    baselineMaxRps: round(baseMax.requestsPerSecond, 0),
-    baselineMaxConnections: baseMax.connections,
-    throughputRatio: round(throughput.value, 3),
-    throughputRatioRange: [round(throughput.min, 3), round(throughput.max, 3)],
-    cpuMsPerRequest: round(max.cpuMsPerRequest, 3),
-    baselineCpuMsPerRequest: round(baseMax.cpuMsPerRequest, 3),
+    ...maximaAgainstBare(throughput, 'gateway'),
+    baselineCpuMsPerRequest: round(throughput.median.baseline.cpuMsPerRequest, 3),
   };
 }
 
