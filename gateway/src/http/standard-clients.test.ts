@@ -147,12 +147,14 @@ describe('standard clients and HTTP semantics', () => {
     expect([unasked.encoding, unasked.length]).to.deep.equal([undefined, String(unasked.body.length)]);
     expect((JSON.parse(unasked.body.toString()) as { data: unknown[] }).data).to.deep.equal(rows);
     const decoders = { gzip: zlib.gunzipSync, br: zlib.brotliDecompressSync, deflate: zlib.inflateSync };
-    // What Node's fetch sends (and so the SDK), what a browser sends, and preferences stated by weight.
+    // What Node's fetch sends (and so the SDK), what browsers send (of several alike, the first named is taken), and
+    // preferences stated by weight.
     for (const [asked, encoding] of [
       ['gzip', 'gzip'],
       ['br', 'br'],
       ['gzip, deflate', 'gzip'],
       ['br, gzip, deflate', 'br'],
+      ['gzip, deflate, br, zstd', 'gzip'],
       ['deflate', 'deflate'],
       ['gzip;q=0, br;q=0.5', 'br'],
       ['br;q=0.2, gzip;q=0.9', 'gzip'],
