@@ -5,7 +5,6 @@
  */
 import { expect } from 'chai';
 import http from 'node:http';
-import zlib from 'node:zlib';
 import * as oauth from 'openid-client';
 import { CODE, DS, sha256Hex } from '../testing/fixtures.js';
 import {
@@ -13,6 +12,7 @@ import {
   assertOAuthError,
   assertOk,
   assertProblem,
+  decoded,
   startHarness,
   type Harness,
 } from '../testing/harness.js';
@@ -146,7 +146,6 @@ describe('standard clients and HTTP semantics', () => {
     const unasked = await raw();
     expect([unasked.encoding, unasked.length]).to.deep.equal([undefined, String(unasked.body.length)]);
     expect((JSON.parse(unasked.body.toString()) as { data: unknown[] }).data).to.deep.equal(rows);
-    const decoders = { gzip: zlib.gunzipSync, br: zlib.brotliDecompressSync, deflate: zlib.inflateSync };
     // What Node's fetch sends (and so the SDK), what browsers send (of several alike, the first named is taken), and
     // preferences stated by weight.
     for (const [asked, encoding] of [
@@ -164,11 +163,11 @@ describe('standard clients and HTTP semantics', () => {
       // Sent whole, with its length: the gateway compresses the finished page in one go, not as a stream.
       expect(got.length, asked).to.equal(String(got.body.length));
       expect(got.body.length).to.be.below(plain.body.length * 0.7);
-      const decoded = decoders[encoding](got.body);
-      expect((JSON.parse(decoded.toString()) as { data: unknown[] }).data).to.deep.equal(rows);
+      const page = decoded(got.body, encoding);
+      expect((JSON.parse(page.toString()) as { data: unknown[] }).data).to.deep.equal(rows);
       // The audit log holds the hash of the page itself, which is what the client reads once it has decoded it.
-      const { requestId } = JSON.parse(decoded.toString()) as { requestId: string };
-      expect(h.audit.get(requestId)?.responseHash).to.equal(sha256Hex(decoded));
+      const { requestId } = JSON.parse(page.toString()) as { requestId: string };
+      expect(h.audit.get(requestId)?.responseHash).to.equal(sha256Hex(page));
     }
     // A client that takes none of the three, or refuses them all, gets the page as is.
     for (const asked of ['compress', 'gzip;q=0, br;q=0, deflate;q=0']) {

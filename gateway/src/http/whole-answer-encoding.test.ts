@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import express, { type Request } from 'express';
-import zlib from 'node:zlib';
+import { decoded } from '../testing/harness.js';
 import { encodedAnswer } from './whole-answer-encoding.js';
 
 /** A request as Express hands it to a route: its negotiation reads `headers`. */
@@ -9,7 +9,6 @@ function request(method: string, acceptEncoding?: string): Request {
   return Object.setPrototypeOf({ method, headers }, express.request) as Request;
 }
 
-const decode = { gzip: zlib.gunzipSync, br: zlib.brotliDecompressSync, deflate: zlib.inflateSync };
 /** JSON of about `bytes` bytes, Chinese text as a page has it. */
 const page = (bytes: number): Buffer =>
   Buffer.from(
@@ -29,7 +28,7 @@ describe('encodedAnswer: a whole answer compressed in one call', () => {
         const got = await encodedAnswer(request('GET', encoding), bytes);
         expect(got.encoding).to.equal(encoding);
         expect(got.body.length).to.be.below(bytes.length / 2);
-        expect(decode[encoding](got.body).equals(bytes), `${encoding} of ${bytes.length} bytes`).to.equal(
+        expect(decoded(got.body, encoding).equals(bytes), `${encoding} of ${bytes.length} bytes`).to.equal(
           true,
         );
       }

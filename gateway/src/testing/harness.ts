@@ -344,8 +344,8 @@ function recordingServer(app: http.RequestListener, exchanges: Exchange[]): http
   });
 }
 
-/** The body as the app meant it, before compression: what the exchange checks look at. */
-function decoded(body: Buffer, encoding: string): Buffer {
+/** The body as the app meant it, before compression: what the exchange checks and the compression tests look at. */
+export function decoded(body: Buffer, encoding: string): Buffer {
   if (encoding === 'gzip') return zlib.gunzipSync(body);
   if (encoding === 'br') return zlib.brotliDecompressSync(body);
   if (encoding === 'deflate') return zlib.inflateSync(body);
