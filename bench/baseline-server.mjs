@@ -6,14 +6,14 @@
  * log of its own at that path — the gateway's `AuditLog` (group commit, writer thread, fsync) — and answers once
  * it is durable, as the gateway does. What it adds to bare Express is what the rule "the record is durable before the response" costs
  * on this machine, whatever else a gateway does.
- * A client that takes gzip gets the page compressed in one gzip call, as the gateway compresses a page it holds
- * whole (gateway/src/http/whole-answer-encoding.ts).
+ * A client that asks for compression gets the page compressed by the gateway's own `encodedAnswer`
+ * (gateway/src/http/whole-answer-encoding.ts): the same call, encoding and zlib settings as a data call.
  * `node bench/baseline-server.mjs '{"dbPath":…,"datasetId":…,"fields":[…],"limit":20,"port":3299}'`
  */
+import { Buffer } from 'node:buffer';
 import crypto from 'node:crypto';
-import zlib from 'node:zlib';
 import express from 'express';
-import { AuditLog, DatasetStore, PgDatasetStore, timeOrderedUuid } from '@rdx/gateway';
+import { AuditLog, DatasetStore, PgDatasetStore, encodedAnswer, timeOrderedUuid } from '@rdx/gateway';
 
 const { dbPath, databaseUrl, namespace, datasetId, fields, limit, port, auditPath } = JSON.parse(
   process.argv[2],
@@ -45,10 +45,10 @@ app.get('/records', async (req, res) => {
       status: 200,
     });
   }
+  const sent = await encodedAnswer(req, Buffer.from(body));
   res.type('application/json');
-  if (req.headers['accept-encoding'] && req.acceptsEncodings('gzip') === 'gzip')
-    res.set({ 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' }).send(zlib.gzipSync(body));
-  else res.send(body);
+  if (sent.encoding) res.set({ 'Content-Encoding': sent.encoding, Vary: 'Accept-Encoding' });
+  res.send(sent.body);
 });
 const server = app.listen(port, '127.0.0.1');
 process.on('SIGTERM', () => {

@@ -411,7 +411,7 @@ const AS_THE_SDK_ASKS = { 'accept-encoding': 'gzip, deflate' };
 
 /**
  * Figure 1's maxima again, both sides asked for their page as the SDK asks for it: compressed. Bare Express then
- * compresses its page in one gzip call, as the gateway does (bench/baseline-server.mjs). Each side's answer is
+ * compresses its page with the gateway's own `encodedAnswer` (bench/baseline-server.mjs). Each side's answer is
  * checked to be gzip first, so the figure cannot quietly measure plain answers.
  */
 async function compressedAgainstBare(atMost, urls, auth) {

@@ -8,6 +8,8 @@ export { AuditLog } from './audit/audit-log.js';
 // For the bench's audit figures (figure 1's durable baseline, figure 4's append): their records carry request ids
 // of the gateway's own kind, whose order decides what a commit writes.
 export { timeOrderedUuid } from './http/security.js';
+// For the bench's bare Express baseline, which compresses its page exactly as the gateway does.
+export { encodedAnswer } from './http/whole-answer-encoding.js';
 // For the scale bench, which writes a city-sized log directly and times a restart over it.
 export { INSERT_RECORD_SQL, chainRecords, recordValues } from './audit/audit-record.js';
 export { AuditTree } from './audit/audit-tree.js';
