@@ -23,7 +23,6 @@ import {
   benchContext,
   inPool,
   enterpriseSigns,
-  httpStatus,
   killChildren,
   log,
   machine,
@@ -33,6 +32,7 @@ import {
   repoRoot,
   round,
   startGateway,
+  startNetworkUnlessUp,
   submitRetry,
   summary,
 } from './lib.mjs';
@@ -64,12 +64,7 @@ const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 const pool = inPool;
 
 const mainGateway = net.gatewayUrl({ topology });
-let startedNetwork = false;
-if ((await httpStatus(`${mainGateway}/readyz`)) !== 200) {
-  log(`starting the bench network in ${config.home} (ports ${config.basePort}…)`);
-  networkCli(['start', '--detach']);
-  startedNetwork = true;
-}
+const startedNetwork = await startNetworkUnlessUp(config, mainGateway);
 const p = new net.Parties(paths, topology);
 let exitCode = 0;
 

@@ -197,6 +197,20 @@ export function networkCli(args, { quiet = true } = {}) {
   return { ms: Date.now() - started, out: `${res.stdout ?? ''}${res.stderr ?? ''}` };
 }
 
+/**
+ * Starts the bench network unless a gateway already answers at `mainGateway`; says whether it started one, so the
+ * run stops only what it started. The start's own progress is shown: on a new machine it first builds Fabric,
+ * a couple of silent minutes otherwise.
+ */
+export async function startNetworkUnlessUp(config, mainGateway) {
+  if ((await httpStatus(`${mainGateway}/readyz`)) === 200) return false;
+  log(
+    `starting the bench network in ${config.home} (ports ${config.basePort}…, gateway ${config.gatewayPort})`,
+  );
+  networkCli(['start', '--detach'], { quiet: false });
+  return true;
+}
+
 export async function httpStatus(url, timeoutMs = 3000) {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });

@@ -42,6 +42,7 @@ import {
   round,
   sleep,
   startBaseline,
+  startNetworkUnlessUp,
   startGateway,
   summary,
   syntheticView,
@@ -437,14 +438,7 @@ async function compressedAgainstBare(atMost, urls, auth) {
 // ---- the network and the bench's own gateways ---------------------------------------------------------------
 
 const mainGateway = net.gatewayUrl({ topology });
-let startedNetwork = false;
-if ((await httpStatus(`${mainGateway}/readyz`)) !== 200) {
-  log(
-    `starting the bench network in ${config.home} (ports ${config.basePort}…, gateway ${config.gatewayPort})`,
-  );
-  networkCli(['start', '--detach']);
-  startedNetwork = true;
-}
+const startedNetwork = await startNetworkUnlessUp(config, mainGateway);
 const p = new net.Parties(paths, topology);
 const gateways = [];
 let exitCode = 0;
