@@ -247,15 +247,22 @@ export async function startGateway(net, { id, port, env = {} }) {
   const profile = process.env.RDX_BENCH_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.RDX_BENCH_PROFILE_DIR)}`]
     : [];
-  const child = spawn(process.execPath, [...profile, path.join(repoRoot, 'gateway', 'dist', 'main.js')], {
-    cwd: repoRoot,
-    env: {
-      ...net.gatewayEnv({ paths, topology }, { id, port, dataDir }),
-      RDX_GATEWAY_HOST: '127.0.0.1',
-      ...env,
+  // RDX_BENCH_GATEWAY_NODE_FLAGS: more Node flags for each bench gateway, such as --trace-gc (its log is
+  // $RDX_HOME/bench/<id>.log) — how the garbage collector's pauses were ruled out as the data call's tail.
+  const nodeFlags = process.env.RDX_BENCH_GATEWAY_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(
+    process.execPath,
+    [...profile, ...nodeFlags, path.join(repoRoot, 'gateway', 'dist', 'main.js')],
+    {
+      cwd: repoRoot,
+      env: {
+        ...net.gatewayEnv({ paths, topology }, { id, port, dataDir }),
+        RDX_GATEWAY_HOST: '127.0.0.1',
+        ...env,
+      },
+      stdio: ['ignore', out, out],
     },
-    stdio: ['ignore', out, out],
-  });
+  );
   fs.closeSync(out);
   children.add(child);
   const url = `http://127.0.0.1:${port}`;
