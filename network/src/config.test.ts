@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, sharedFabricSource } from './config.js';
+import { ConfigError, commandForThisNetwork, loadConfig, sharedFabricSource } from './config.js';
 
 describe('the shared Fabric source archive', () => {
   let base: string;
@@ -76,5 +76,39 @@ describe('the ordering a network was created with', () => {
       ConfigError,
       /created with bft ordering; RDX_CONSENSUS=raft does not match/,
     );
+  });
+});
+
+describe('the commands a start tells its operator to run in another shell', () => {
+  it('are the plain commands for the default network', () => {
+    expect(commandForThisNetwork('npm stop', { HOME: '/root', RDX_CACHE: '/tmp/c' })).to.equal('npm stop');
+  });
+
+  it("carry a second network's home and ports, so npm stop does not stop the first", () => {
+    const bench = {
+      RDX_HOME: '/tmp/rdx-bench',
+      RDX_BASE_PORT: '9000',
+      RDX_GATEWAY_PORT: '3200',
+      FABRIC_SRC: '/x',
+    };
+    expect(commandForThisNetwork('npm stop', bench)).to.equal(
+      'RDX_HOME=/tmp/rdx-bench RDX_BASE_PORT=9000 RDX_GATEWAY_PORT=3200 npm stop',
+    );
+  });
+
+  it('quote a value so that a shell gives back exactly what was set', () => {
+    const home = "/tmp/丽水 data/it's $HOME";
+    const orgHosts = 'BureauMSP=10.0.0.2,MarketMSP=10.0.0.3';
+    const line = commandForThisNetwork('printenv RDX_HOME RDX_ORG_HOSTS', {
+      RDX_HOME: home,
+      RDX_ORG_HOSTS: orgHosts,
+    });
+    expect(
+      execFileSync('sh', ['-c', line], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    ).to.equal(`${home}\n${orgHosts}\n`);
   });
 });

@@ -146,6 +146,36 @@ function joiningBodies(raw: string | undefined): NetworkConfig['joiningBodies'] 
     });
 }
 
+/**
+ * The settings that say which network a command acts on: where its state lives, its ports and its topology.
+ * `npm stop` or `npm run status` in another shell acts on the default network unless given the same.
+ */
+const NETWORK_SETTINGS = [
+  'RDX_HOME',
+  'RDX_HOST',
+  'RDX_BASE_PORT',
+  'RDX_GATEWAY_PORT',
+  'RDX_CLERK_PORT',
+  'RDX_ORG_HOSTS',
+  'RDX_JOINING_BODIES',
+  'RDX_CONSENSUS',
+] as const;
+
+/**
+ * A command to run in another shell against this network: `npm stop` as it is for the default network, with the
+ * network's settings from `env` before it otherwise (`RDX_HOME=/tmp/rdx-bench RDX_BASE_PORT=9000 npm stop`), so
+ * the hints a start prints do not send an operator of a second network to stop the first.
+ */
+export function commandForThisNetwork(command: string, env: NodeJS.ProcessEnv = process.env): string {
+  const shellWord = (v: string): string =>
+    /^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replaceAll("'", "'\\''")}'`;
+  const settings = NETWORK_SETTINGS.flatMap((name) => {
+    const value = env[name];
+    return value ? [`${name}=${shellWord(value)}`] : [];
+  });
+  return [...settings, command].join(' ');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetworkConfig {
   const root = repoRoot();
   const batchTimeout = env.RDX_BATCH_TIMEOUT ?? '500ms';

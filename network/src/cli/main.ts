@@ -4,7 +4,7 @@
  * job to a background supervisor and returns once everything is ready.
  */
 import fs from 'node:fs';
-import { loadConfig, ConfigError } from '../config.js';
+import { commandForThisNetwork, loadConfig, ConfigError } from '../config.js';
 import { usePrivateUmask } from '../home-permissions.js';
 import { ensureFabricBinaries, FabricBinariesError } from '../binaries/fabric-binaries.js';
 import type { NetworkContext } from '../context.js';
@@ -45,7 +45,7 @@ async function start(args: string[]): Promise<void> {
   }
   if (runningPid(ctx.paths, SUPERVISOR)) {
     console.log(
-      'RDX is already running (npm run status shows it; npm stop stops it). Checking that all is up…',
+      `RDX is already running (${commandForThisNetwork('npm run status')} shows it; ${commandForThisNetwork('npm stop')} stops it). Checking that all is up…`,
     );
   }
   await up(ctx, { orgs, withGateway: true, demo: !flag(args, '--no-demo') });
@@ -60,7 +60,7 @@ async function start(args: string[]): Promise<void> {
         process.env,
       );
     }
-    console.log('Running in the background. Stop with: npm stop');
+    console.log(`Running in the background. Stop with: ${commandForThisNetwork('npm stop')}`);
     return;
   }
   console.log('Attached: Ctrl-C stops everything.');
@@ -82,7 +82,7 @@ function printWhere(ctx: NetworkContext): void {
   console.log(
     `  Ledger             channel ${ctx.topology.channel}, chaincode ${ctx.topology.chaincodeName}; data and logs in ${ctx.paths.home}`,
   );
-  console.log('  Every process, port and block height: npm run status');
+  console.log(`  Every process, port and block height: ${commandForThisNetwork('npm run status')}`);
 }
 
 async function stop(): Promise<void> {
@@ -95,7 +95,9 @@ async function stop(): Promise<void> {
   if (supervised) console.log('Stopped RDX: the supervisor stopped every process it ran.');
   if (stopped.length) console.log(`Stopped ${stopped.join(', ')}.`);
   if (!supervised && !stopped.length) console.log('Nothing was running.');
-  console.log('Ledger data is kept; npm start resumes, npm run reset wipes it.');
+  console.log(
+    `Ledger data is kept; ${commandForThisNetwork('npm start')} resumes, ${commandForThisNetwork('npm run reset')} wipes it.`,
+  );
 }
 
 async function reset(): Promise<void> {
@@ -181,7 +183,7 @@ main().catch((err: unknown) => {
       /* the configuration itself is what failed: the default home is the best hint */
     }
     console.error(
-      `Logs of every process are in ${logs}. If an earlier run was cut short, try npm stop, then npm start.`,
+      `Logs of every process are in ${logs}. If an earlier run was cut short, try ${commandForThisNetwork('npm stop')}, then ${commandForThisNetwork('npm start')}.`,
     );
   }
   process.exitCode = known ? 1 : 2;
