@@ -148,7 +148,8 @@ function joiningBodies(raw: string | undefined): NetworkConfig['joiningBodies'] 
 
 /**
  * The settings that say which network a command acts on: where its state lives, its ports and its topology.
- * `npm stop` or `npm run status` in another shell acts on the default network unless given the same.
+ * `npm stop` or `npm run status` in another shell acts on the default network unless given the same. Named one by
+ * one rather than every `RDX_*` set: those include the CLI's `RDX_CLIENT_SECRET`, which a printed hint must not echo.
  */
 const NETWORK_SETTINGS = [
   'RDX_HOME',
