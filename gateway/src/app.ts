@@ -1,8 +1,8 @@
 /**
  * Builds the Express app from its services. It never listens: main.ts does, and tests use port 0.
  */
-import compression from 'compression';
 import express, { type Express, type RequestHandler } from 'express';
+import { wholeAnswers } from './http/answer-compression.js';
 import { perAddressRate } from './http/anonymous-rate.js';
 import { lateRefusals } from './http/late-refusal.js';
 import { publicComplaintRoutes } from './routes/public-complaints.js';
@@ -52,23 +52,15 @@ export function createApp(s: Services): Express {
     cors(s.config.corsOrigins ?? [], allowedAt),
     parseQueryOnce,
     countRequests,
+    // Every answer ended whole goes compressed in one call when the client takes it; routes that stream take
+    // their own compression (http/answer-compression.ts).
+    wholeAnswers,
   );
-  // Answers of 1 KB or more go gzip, br or deflate when the client takes it. Token answers are small and never
-  // compressed (a secret beside reflected input is what compression leaks).
-  const compressing = compression({
-    filter: (req, res) => req.path !== '/oauth/token' && compression.filter(req, res),
-  });
-  // A client that takes no encoding is not made to pass through it (most API clients: no per-request wrapping).
-  const compress: RequestHandler = (req, res, next) =>
-    req.headers['accept-encoding'] ? compressing(req, res, next) : next();
   // The routes that take no credentials are limited per address (http/anonymous-rate.ts).
   const anonymous = perAddressRate(s.config.anonymousRatePerSecond);
   // The data calls' routes come first: their paths are no other router's, and each router passed on the way
   // is a dispatch with its own closures and a match per route, paid on the busiest path (a few % of its CPU).
-  // They come before the compression middleware too: a page or a computed result is compressed whole by its
-  // route, in one call (http/whole-answer-encoding.ts), and the middleware's wrapping of an answer cost ~20 µs
-  // even when it had nothing left to do. The data routes whose answers are not held whole take it themselves.
-  app.use(dataRoutes(s, compress), compress);
+  app.use(dataRoutes(s));
   app.use(
     opsRoutes(s, anonymous),
     oauthRoutes(s, anonymous),

@@ -1,12 +1,14 @@
 /**
  * Serves the web console at /console: its page and stylesheet (gateway/console/static) and its browser
  * modules, compiled by `tsc -b` from gateway/console/src to gateway/console/dist. No framework, no bundler.
- * Every console response carries a Content-Security-Policy that admits only the console's own files.
+ * Every console response carries a Content-Security-Policy that admits only the console's own files. Files are
+ * streamed from disk, so they take the streaming compression (http/answer-compression.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
+import { streamedAnswers } from '../http/answer-compression.js';
 import { apiRouter } from '../http/routing.js';
 import { consoleSecurityHeaders } from '../http/security.js';
 
@@ -19,7 +21,7 @@ export function consoleRoutes(root: string = CONSOLE_ROOT): Router {
   const files = { index: false, dotfiles: 'deny', fallthrough: true, redirect: false } as const;
 
   // Pages and files, not API operations: served by middleware, so the OpenAPI document lists none of them.
-  r.use('/console', consoleSecurityHeaders, (req, res, next) => {
+  r.use('/console', consoleSecurityHeaders, streamedAnswers, (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (req.originalUrl === '/console') return res.redirect(301, '/console/');
     if (req.path !== '/' && req.path !== '/index.html') return next();

@@ -177,6 +177,43 @@ describe('standard clients and HTTP semantics', () => {
     }
   });
 
+  it('every other answer worth compressing goes compressed too: whole with its length, or streamed (a file)', async () => {
+    /** The bytes as sent, and their headers (fetch() would decode them). */
+    const raw = (
+      path: string,
+      headers: Record<string, string>,
+    ): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> =>
+      new Promise((resolve, reject) =>
+        http
+          .get(`${h.base}${path}`, { headers }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          })
+          .on('error', reject),
+      );
+    const as = { authorization: `Bearer ${h.tokenFor('AA')}` };
+    // The catalogue is ended whole (res.json) and sent with its length. So is the OpenAPI document, but at over
+    // 64 KB it is compressed on zlib's threads, its headers fixed first, so without a length. The console's
+    // modules are streamed from disk.
+    for (const [path, headers, sent] of [
+      ['/v1/datasets', as, 'with its length'],
+      ['/openapi.json', {}, 'chunked'],
+      ['/console/js/api.js', {}, 'chunked'],
+    ] as const) {
+      const plain = await raw(path, { ...headers, 'accept-encoding': 'identity' });
+      const got = await raw(path, { ...headers, 'accept-encoding': 'gzip, deflate, br' });
+      // What a browser asks for. Of encodings named alike, the gateway takes the first for an answer it holds
+      // whole; the compression middleware, for a file, takes br.
+      const encoding = got.headers['content-encoding'];
+      expect(encoding, path).to.equal(path.startsWith('/console/') ? 'br' : 'gzip');
+      expect(got.body.length, path).to.be.below(plain.body.length * 0.7);
+      expect(decoded(got.body, encoding!).equals(plain.body), path).to.equal(true);
+      if (sent === 'chunked') expect(got.headers['transfer-encoding'], path).to.equal('chunked');
+      else expect(got.headers['content-length'], path).to.equal(String(got.body.length));
+    }
+  });
+
   it('public lists and the document are cacheable and revalidate with their ETag (304)', async () => {
     for (const path of ['/v1/public/recipients', '/openapi.json']) {
       const first = await h.get(path);

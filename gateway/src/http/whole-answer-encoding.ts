@@ -1,14 +1,14 @@
 /**
- * Compression of an answer the gateway holds whole (a page of records, a computed result): one call of zlib over
- * the finished bytes. Node's `fetch`, and so the SDK, asks for gzip on every call, so this is the data call as
- * enterprises make it. The compression middleware (app.ts) would pass the same bytes through a zlib stream of
- * its own, set up per answer and run on zlib's threads: on this project's 2-core machine a data call asked for
- * gzip spent 838–881 µs of CPU that way, against 378–427 µs with one call here
- * (bench/results/by-hand/2026-12-04-whole-answer-compression.json).
+ * Compression of an answer the gateway holds whole (a page of records, a computed result, any `res.json`): one
+ * call of zlib over the finished bytes. Node's `fetch`, and so the SDK, asks for gzip on every call, and browsers
+ * (the console) do too. The compression middleware would pass the same bytes through a zlib stream of its own,
+ * set up per answer and run on zlib's threads: on this project's 2-core machine a data call asked for gzip spent
+ * 838–881 µs of CPU that way, against 378–427 µs with one call here
+ * (bench/results/by-hand/2026-12-04-whole-answer-compression.json). http/answer-compression.ts applies it to every
+ * route; the data call's `allow` calls it itself, while its audit record is being made durable.
  *
  * The encodings, levels and threshold are the middleware's. Of encodings a client weighs alike, the first it names
  * is taken (the middleware took br: a browser's `gzip, deflate, br` now gets gzip, ~35 µs a page against br's ~57).
- * A response that carries a `Content-Encoding` passes through the middleware untouched.
  */
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
@@ -50,19 +50,27 @@ export type AnswerEncoding = keyof typeof onLoop;
 const ENCODINGS = Object.keys(onLoop) as AnswerEncoding[];
 
 /**
- * `bytes` as the client asked for them: compressed with the encoding its `Accept-Encoding` prefers among gzip, br
- * and deflate, or as they are (a HEAD, a short answer, a client that takes no encoding or none of these).
- * Sets no header: the caller names `encoding` in `Content-Encoding` once it answers, and may still answer
- * otherwise (a problem) meanwhile.
+ * The encoding `req` prefers among gzip, br and deflate for an answer of `length` bytes, or none: for a HEAD, a
+ * short answer, a client that takes no encoding or none of these.
+ */
+export function encodingFor(req: Request, length: number): AnswerEncoding | undefined {
+  if (length < THRESHOLD_BYTES || req.method === 'HEAD' || !req.headers['accept-encoding']) return undefined;
+  return (req.acceptsEncodings(ENCODINGS) as AnswerEncoding | false) || undefined;
+}
+
+/** `bytes` in `encoding`: at once on the event loop when short, later from zlib's threads when long. */
+export function encoded(bytes: Buffer, encoding: AnswerEncoding): Buffer | Promise<Buffer> {
+  return bytes.length <= ON_LOOP_MAX_BYTES ? onLoop[encoding](bytes) : onThreads[encoding](bytes);
+}
+
+/**
+ * `bytes` as the client asked for them (`encodingFor`). Sets no header: the caller names `encoding` in
+ * `Content-Encoding` once it answers, and may still answer otherwise (a problem) meanwhile.
  */
 export async function encodedAnswer(
   req: Request,
   bytes: Buffer,
 ): Promise<{ body: Buffer; encoding?: AnswerEncoding }> {
-  if (bytes.length < THRESHOLD_BYTES || req.method === 'HEAD' || !req.headers['accept-encoding'])
-    return { body: bytes };
-  const encoding = req.acceptsEncodings(ENCODINGS) as AnswerEncoding | false;
-  if (!encoding) return { body: bytes };
-  const body = bytes.length <= ON_LOOP_MAX_BYTES ? onLoop[encoding](bytes) : await onThreads[encoding](bytes);
-  return { body, encoding };
+  const encoding = encodingFor(req, bytes.length);
+  return encoding ? { body: await encoded(bytes, encoding), encoding } : { body: bytes };
 }

@@ -161,8 +161,10 @@ export async function allow(
   // One-shot: no Hash object per answer (6.7 µs against 3.3 in the gateway under load).
   const hash = headOnly ? EMPTY_SHA256 : crypto.hash('sha256', bytes, 'hex');
   const allowed = entry(s, req, res, a, 'allow', 'OK', 200, headOnly ? 0 : rowCount, hash);
-  // Compressed (for a client that asks) while the record is being made durable. The record's hash stays that of
-  // the body itself, which is what the client reads once it has decoded it.
+  // Compressed (for a client that asks) while the record is being made durable, rather than by the app's
+  // compression of whole answers once it is ended (http/answer-compression.ts: an answer that names its
+  // Content-Encoding passes it as it is). The record's hash stays that of the body itself, which is what the
+  // client reads once it has decoded it.
   const [, sent] = await Promise.all([s.audit.append(allowed), encodedAnswer(req, bytes)]);
   decisions(s, 'allow', 'OK');
   // Ended directly rather than by Express's send, which would hash the body once more for an ETag: an answer

@@ -7,7 +7,8 @@
 import crypto from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { canonicalJson } from '@rdx/client';
-import type { Router, Request, RequestHandler } from 'express';
+import type { Router, Request } from 'express';
+import { streamedAnswers } from '../http/answer-compression.js';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
 import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
 import { authenticate } from '../http/authenticate.js';
@@ -96,12 +97,7 @@ export function csvCell(v: unknown): string {
   return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 }
 
-/**
- * @param compress the compression middleware, for the answers that are not held whole: the catalogue (`res.json`)
- *   and downloads (streamed). A page or a computed result is compressed by `allow` itself, in one call
- *   (http/whole-answer-encoding.ts), and never passes through the middleware (app.ts mounts these routes before it).
- */
-export function dataRoutes(s: Services, compress: RequestHandler): Router {
+export function dataRoutes(s: Services): Router {
   const r = apiRouter();
   const privacy = s.privacy ?? new PrivacyBudget(s.usage);
   const noiseKey = s.store.derivedKey('computed-results-noise');
@@ -256,7 +252,7 @@ export function dataRoutes(s: Services, compress: RequestHandler): Router {
   }
 
   /** The catalog the caller may see: every open dataset, with the caller's grant where it has one. */
-  r.get('/v1/datasets', compress, (req, res) => {
+  r.get('/v1/datasets', (req, res) => {
     const creditCode = authenticate(req, s.tokens);
     const datasets = [...s.view.datasets.values()]
       .filter((d) => d.openAttribute !== 'prohibited' && isListedView(d))
@@ -412,7 +408,7 @@ export function dataRoutes(s: Services, compress: RequestHandler): Router {
    */
   r.get(
     '/v1/open/datasets/:id/download',
-    compress,
+    streamedAnswers,
     auditedHandler(s, async (req, res, a) => {
       const dataset = s.view.datasets.get(a.datasetId ?? '');
       // Not in the catalogue until the bureau lists it (Z13): as if it did not exist.
