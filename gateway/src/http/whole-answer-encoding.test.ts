@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import express, { type Request } from 'express';
+import fc from 'fast-check';
 import { decoded } from '../testing/harness.js';
-import { encodedAnswer } from './whole-answer-encoding.js';
+import { encodedAnswer, encodingFor } from './whole-answer-encoding.js';
 
 /** A request as Express hands it to a route: its negotiation reads `headers`. */
 function request(method: string, acceptEncoding?: string): Request {
@@ -56,5 +57,22 @@ describe('encodedAnswer: a whole answer compressed in one call', () => {
     expect((await encodedAnswer(request('GET', 'br, gzip'), bytes)).encoding).to.equal('br');
     expect((await encodedAnswer(request('GET', 'br;q=0.1, gzip'), bytes)).encoding).to.equal('gzip');
     expect((await encodedAnswer(request('GET', '*'), bytes)).encoding).to.be.oneOf(['gzip', 'br', 'deflate']);
+  });
+
+  it('chooses for every Accept-Encoding text what parsing it gives, however often and however many texts come (fast-check)', () => {
+    const coding = fc.constantFrom('gzip', 'br', 'deflate', 'identity', 'compress', 'zstd', '*', 'x-gzip');
+    const weighted = fc.tuple(coding, fc.option(fc.integer({ min: 0, max: 1000 }), { nil: undefined }));
+    const text = fc
+      .array(weighted, { minLength: 1, maxLength: 5 })
+      .map((parts) => parts.map(([c, q]) => (q === undefined ? c : `${c};q=${q / 1000}`)).join(', '));
+    fc.assert(
+      fc.property(text, (asked) => {
+        const parsed = request('GET', asked).acceptsEncodings(['gzip', 'br', 'deflate']) || undefined;
+        // Asked twice: the second comes from what the first kept, or past the limit, is parsed again.
+        expect(encodingFor(request('GET', asked), 6_000), asked).to.equal(parsed);
+        expect(encodingFor(request('GET', asked), 6_000), asked).to.equal(parsed);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
