@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import express from 'express';
-import { decoded } from '../testing/harness.js';
+import { decoded, sentAnswer, type SentAnswer } from '../testing/harness.js';
 import { streamedAnswers, wholeAnswers } from './answer-compression.js';
 
 /** JSON of about `bytes` bytes, Chinese text as the gateway's answers have it. */
@@ -15,13 +15,6 @@ const PAGE = json(6_000);
 const LONG = json(300_000);
 /** An answer its route compressed itself, long enough to be compressed again if nothing stopped it. */
 const GZIPPED = zlib.gzipSync(json(60_000));
-
-interface Raw {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  /** The bytes as sent, before any decoding. */
-  body: Buffer;
-}
 
 describe('answer compression: whole answers in one call, streamed ones through zlib streams', () => {
   let server: http.Server;
@@ -63,23 +56,11 @@ describe('answer compression: whole answers in one call, streamed ones through z
   });
   after(() => server.close());
 
-  const raw = (path: string, acceptEncoding?: string, method = 'GET'): Promise<Raw> =>
-    new Promise((resolve, reject) =>
-      http
-        .request(
-          `${base}${path}`,
-          { method, headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding } },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () =>
-              resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
-            );
-          },
-        )
-        .on('error', reject)
-        .end(),
-    );
+  const raw = (path: string, acceptEncoding?: string, method = 'GET'): Promise<SentAnswer> =>
+    sentAnswer(`${base}${path}`, {
+      method,
+      headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding },
+    });
 
   it('compresses an answer ended whole, sends it with its length, and keeps its ETag', async () => {
     const plain = await raw('/page');

@@ -9,19 +9,17 @@
  */
 import compression from 'compression';
 import type { Request, RequestHandler, Response } from 'express';
-import { encoded, encodingFor } from './whole-answer-encoding.js';
+import { BROTLI, THRESHOLD_BYTES, encoded, encodingFor } from './whole-answer-encoding.js';
 
 /** Never compressed: a secret beside reflected input is what compression leaks (BREACH), and these carry one. */
 const CARRIES_SECRET = new Set(['/oauth/token']);
 
 /** Whether `res`, as its route has it now, may be compressed: its type compresses and nothing forbids it. */
 function compressible(req: Request, res: Response): boolean {
-  if (CARRIES_SECRET.has(req.path) || res.getHeader('Content-Encoding') !== undefined) return false;
+  if (res.getHeader('Content-Encoding') !== undefined || CARRIES_SECRET.has(req.path)) return false;
   if (/(?:^|,)\s*no-transform\s*(?:,|$)/i.test(String(res.getHeader('Cache-Control') ?? ''))) return false;
   return compression.filter(req, res);
 }
-
-type End = (this: Response, ...args: unknown[]) => Response;
 
 /**
  * Compresses an answer its route ends whole. It takes over `res.end` for the one answer: an answer already on its
@@ -30,11 +28,11 @@ type End = (this: Response, ...args: unknown[]) => Response;
  */
 export const wholeAnswers: RequestHandler = (req, res, next) => {
   if (!req.headers['accept-encoding'] || req.method === 'HEAD') return next();
-  const end = res.end.bind(res) as End;
-  res.end = function endWhole(this: Response, ...args: unknown[]): Response {
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.end = (...args: unknown[]): Response => {
     const [chunk, encodingOrDone, done] = args;
     if (res.headersSent || !(typeof chunk === 'string' || Buffer.isBuffer(chunk)) || !compressible(req, res))
-      return end.apply(this, args);
+      return end(...args);
     // Said of every answer of a type that compresses, compressed or not: a cache must not hand one client's
     // encoding to another.
     res.vary('Accept-Encoding');
@@ -43,28 +41,29 @@ export const wholeAnswers: RequestHandler = (req, res, next) => {
         ? Buffer.from(chunk, typeof encodingOrDone === 'string' ? (encodingOrDone as BufferEncoding) : 'utf8')
         : chunk;
     const encoding = encodingFor(req, bytes.length);
-    if (!encoding) return end.apply(this, args);
+    if (!encoding) return end(...args);
     const callback = typeof encodingOrDone === 'function' ? encodingOrDone : done;
     res.setHeader('Content-Encoding', encoding);
     const body = encoded(bytes, encoding);
     if (Buffer.isBuffer(body)) {
       res.setHeader('Content-Length', body.length);
-      return end.call(this, body, callback);
+      return end(body, callback);
     }
     // A long answer is compressed on zlib's threads. Its headers are fixed now (sent with the body, without a
     // length), so that the route, and any handler after it, sees it answered, as it would have been.
     res.removeHeader('Content-Length');
     res.writeHead(res.statusCode);
     body.then(
-      (b) => end.call(res, b, callback),
+      (b) => end(b, callback),
       (err: Error) => res.destroy(err),
     );
-    return this;
+    return res;
   };
   next();
 };
 
-const stream = compression({ filter: compressible });
+// The same threshold and brotli quality as a whole answer's.
+const stream = compression({ filter: compressible, threshold: THRESHOLD_BYTES, brotli: BROTLI });
 /** Compresses an answer written in pieces, through a zlib stream; not for a client that takes no encoding. */
 export const streamedAnswers: RequestHandler = (req, res, next) =>
   req.headers['accept-encoding'] ? stream(req, res, next) : next();

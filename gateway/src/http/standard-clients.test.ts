@@ -13,8 +13,10 @@ import {
   assertOk,
   assertProblem,
   decoded,
+  sentAnswer,
   startHarness,
   type Harness,
+  type SentAnswer,
 } from '../testing/harness.js';
 
 const PORTAL = 'https://portal.example.cn';
@@ -116,29 +118,19 @@ describe('standard clients and HTTP semantics', () => {
   it('a page worth compressing is sent whole, in the encoding the client prefers, and reads the same', async () => {
     const url = `${h.base}/v1/datasets/${DS.PEOPLE}/records?limit=50`;
     const headers = { authorization: `Bearer ${h.tokenFor('AA')}` };
-    /** The bytes as sent (fetch() would decode them). */
-    const raw = (
+    /** The bytes as sent. */
+    const raw = async (
       encoding?: string,
-    ): Promise<{ encoding: string | undefined; length: string | undefined; body: Buffer }> =>
-      new Promise((resolve, reject) =>
-        http
-          .get(
-            url,
-            { headers: encoding === undefined ? headers : { ...headers, 'accept-encoding': encoding } },
-            (res) => {
-              const chunks: Buffer[] = [];
-              res.on('data', (c: Buffer) => chunks.push(c));
-              res.on('end', () =>
-                resolve({
-                  encoding: res.headers['content-encoding'],
-                  length: res.headers['content-length'],
-                  body: Buffer.concat(chunks),
-                }),
-              );
-            },
-          )
-          .on('error', reject),
-      );
+    ): Promise<{ encoding: string | undefined; length: string | undefined; body: Buffer }> => {
+      const got = await sentAnswer(url, {
+        headers: encoding === undefined ? headers : { ...headers, 'accept-encoding': encoding },
+      });
+      return {
+        encoding: got.headers['content-encoding'],
+        length: got.headers['content-length'],
+        body: got.body,
+      };
+    };
     const plain = await raw('identity');
     expect(plain.encoding).to.equal(undefined);
     const rows = (JSON.parse(plain.body.toString()) as { data: unknown[] }).data;
@@ -178,20 +170,8 @@ describe('standard clients and HTTP semantics', () => {
   });
 
   it('every other answer worth compressing goes compressed too: whole with its length, or streamed (a file)', async () => {
-    /** The bytes as sent, and their headers (fetch() would decode them). */
-    const raw = (
-      path: string,
-      headers: Record<string, string>,
-    ): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> =>
-      new Promise((resolve, reject) =>
-        http
-          .get(`${h.base}${path}`, { headers }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-          })
-          .on('error', reject),
-      );
+    const raw = (path: string, headers: Record<string, string>): Promise<SentAnswer> =>
+      sentAnswer(`${h.base}${path}`, { headers });
     const as = { authorization: `Bearer ${h.tokenFor('AA')}` };
     // The catalogue is ended whole (res.json) and sent with its length. So is the OpenAPI document, but at over
     // 64 KB it is compressed on zlib's threads, its headers fixed first, so without a length. The console's

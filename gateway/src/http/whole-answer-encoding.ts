@@ -15,7 +15,7 @@ import zlib from 'node:zlib';
 import type { Request } from 'express';
 
 /** Answers shorter than this go as they are: the middleware's threshold, and below it gzip saves next to nothing. */
-const THRESHOLD_BYTES = 1024;
+export const THRESHOLD_BYTES = 1024;
 /**
  * Answers up to this long are compressed on the event loop (36–52 µs for 6 KB, so about half a millisecond at this
  * size); a longer one (a page of 500 wide rows) on zlib's threads, where it holds up no other call.
@@ -23,7 +23,7 @@ const THRESHOLD_BYTES = 1024;
 const ON_LOOP_MAX_BYTES = 64 * 1024;
 
 /** The middleware's brotli quality (its default: 11 would take ~6 ms a page). */
-const BROTLI = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } };
+export const BROTLI = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } };
 /**
  * zlib's output is gathered in pieces of this many bytes. Its default, 16 KB, is a buffer of its own per call,
  * held outside the JavaScript heap: in a probe, 20 000 calls over a heap of 32 MB made V8 run 4 full collections

@@ -344,6 +344,32 @@ function recordingServer(app: http.RequestListener, exchanges: Exchange[]): http
   });
 }
 
+/** An answer as it came over the wire: its status, headers and bytes, not decoded (fetch() would decode them). */
+export interface SentAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** Sends a request with Node's `http` (which asks for no encoding unless told) and reads the answer's bytes. */
+export function sentAnswer(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string> } = {},
+): Promise<SentAnswer> {
+  return new Promise((resolve, reject) =>
+    http
+      .request(url, { method: opts.method ?? 'GET', headers: opts.headers ?? {} }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      })
+      .on('error', reject)
+      .end(),
+  );
+}
+
 /** The body as the app meant it, before compression: what the exchange checks and the compression tests look at. */
 export function decoded(body: Buffer, encoding: string): Buffer {
   if (encoding === 'gzip') return zlib.gunzipSync(body);
