@@ -181,6 +181,29 @@ describe('dataset store', () => {
 
   // ---- SQLite's indexes
 
+  it('SQLite: a page statement carries its limit in its text, never as a parameter, and refuses one that is not a positive integer', () => {
+    // SQLite plans with a bound LIMIT's value, so it prepares such a statement again on every bind: every page.
+    const version = { table: 'rows_1' };
+    const filtered = filterParts([{ item: 'district', op: 'eq', value: '莲都区' }], {
+      ...version,
+      items: ENTITY_ITEMS,
+      byName: new Map(ENTITY_ITEMS.map((i) => [i.name, i])),
+    });
+    for (const [where, after] of [
+      [[], 0],
+      [filtered, 40],
+    ] as const) {
+      const { sql, params } = pageStatement(version, [ENTITY_ITEMS[1]!], where, { way: 'table' }, after, 21);
+      expect(sql).to.match(/ LIMIT 21$/);
+      expect(params).to.deep.equal([after, ...where.flatMap((p) => p.params)]);
+    }
+    for (const limit of [0, -1, 1.5, Number.NaN, 2 ** 60])
+      expect(
+        () => pageStatement(version, [ENTITY_ITEMS[1]!], [], { way: 'table' }, 0, limit),
+        String(limit),
+      ).to.throw(RangeError);
+  });
+
   it('SQLite: every item but booleans is indexed; an equality reads its index, other comparisons the table, both in page order; an older store is indexed at open', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-store-idx-'));
     const file = path.join(dir, 'datasets.db');
