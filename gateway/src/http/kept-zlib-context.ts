@@ -49,6 +49,11 @@ function checkInput(): Buffer {
   return Buffer.from(`[${rows.join(',')}]`);
 }
 
+/** Throws once zlib has failed `stream` (and so closed its handle). */
+function stillOpen(stream: zlib.Gzip | zlib.Deflate): void {
+  if (stream.destroyed) throw new Error('The kept zlib context failed');
+}
+
 interface Context {
   stream: zlib.Gzip | zlib.Deflate;
   handle: ZlibHandle;
@@ -114,21 +119,18 @@ export class KeptZlibContext {
 
   /**
    * `bytes` compressed by `context`, from a reset. zlib reports a failure by destroying the stream, which closes its
-   * handle; a closed handle used again would stop the process, so the stream is looked at after every step.
+   * handle; a closed handle used again would stop the process, so the stream is looked at after every step (a
+   * context that failed is never run again: `compress` drops it).
    */
   private run({ stream, handle, state }: Context, bytes: Buffer): Buffer {
-    const alive = (): void => {
-      if (stream.destroyed) throw new Error('The kept zlib context failed');
-    };
-    alive();
     handle.reset();
-    alive();
+    stillOpen(stream);
     const pieces: Buffer[] = [];
     let length = 0;
     let read = 0;
     for (;;) {
       handle.writeSync(zlib.constants.Z_FINISH, bytes, read, bytes.length - read, this.piece, 0, PIECE_BYTES);
-      alive();
+      stillOpen(stream);
       const free = state[0]!;
       const written = PIECE_BYTES - free;
       pieces.push(Buffer.from(this.piece.subarray(0, written)));

@@ -14,6 +14,7 @@ import { DatasetFileError, parseDatasetFile } from './dataset-file.js';
 import { VersionConflictError, ZONE_ROWS } from './query-plan.js';
 import type { Filter, ItemSpec } from './dataset-types.js';
 import { parseFilter } from './filter-syntax.js';
+import { itemMap } from './query-plan.js';
 import {
   DatasetStore,
   SORTED_MATCH_COST,
@@ -47,6 +48,9 @@ function fileError(fn: () => unknown): DatasetFileError {
   }
   expect.fail('expected a DatasetFileError');
 }
+
+/** What the store's statements read of a version of the entities: its table, its items and them by name. */
+const entityVersion = (table: string) => ({ table, items: ENTITY_ITEMS, byName: itemMap(ENTITY_ITEMS) });
 
 // Started while the file loads, so that the test files of one process share one server (see testPostgres).
 const server = await testPostgres();
@@ -183,12 +187,8 @@ describe('dataset store', () => {
 
   it('SQLite: a page statement carries its limit in its text, never as a parameter, and refuses one that is not a positive integer', () => {
     // SQLite plans with a bound LIMIT's value, so it prepares such a statement again on every bind: every page.
-    const version = { table: 'rows_1' };
-    const filtered = filterParts([{ item: 'district', op: 'eq', value: '莲都区' }], {
-      ...version,
-      items: ENTITY_ITEMS,
-      byName: new Map(ENTITY_ITEMS.map((i) => [i.name, i])),
-    });
+    const version = entityVersion('rows_1');
+    const filtered = filterParts([{ item: 'district', op: 'eq', value: '莲都区' }], version);
     for (const [where, after] of [
       [[], 0],
       [filtered, 40],
@@ -221,7 +221,7 @@ describe('dataset store', () => {
           .map((r) => String(r.name));
       expect(indexes()).to.deep.equal([0, 1, 2, 3, 4, 5].map((k) => `${table}_i${k}`)); // not 6, `active`
 
-      const version = { table, items: ENTITY_ITEMS, byName: new Map(ENTITY_ITEMS.map((i) => [i.name, i])) };
+      const version = entityVersion(table);
       /** How SQLite runs the store's page statement for these filters, read `through` an index when asked. */
       const plan = (filters: object[], through = false): string => {
         const where = filterParts(filters, version);
@@ -375,7 +375,7 @@ describe('dataset store', () => {
         expect([b._min1, b._max1]).to.deep.equal([names[0], names.at(-1)]);
       });
 
-      const version = { table, items: ENTITY_ITEMS, byName: new Map(ENTITY_ITEMS.map((i) => [i.name, i])) };
+      const version = entityVersion(table);
       /** The way the store reads a page of 100 for these filters, given its real counts. */
       const wayOf = (filters: object[]): string => {
         const where: FilterSql[] = filterParts(filters, version);
