@@ -7,6 +7,8 @@ describe('masking of personal items', () => {
     expect(maskValue('33110219850312003X')).to.equal('331102********003X');
     expect(maskValue('13800138000')).to.equal('138****8000');
     expect(maskValue('王小明')).to.equal('王**');
+    expect(maskValue('李四')).to.equal('李*');
+    expect(maskValue('欧阳娜娜')).to.equal('欧***');
   });
 
   it('tells an ID number and a mobile number by their exact shape, as the rule writes them', () => {
@@ -42,6 +44,7 @@ describe('masking of personal items', () => {
           expect(masked).to.equal(
             chars.slice(0, 2).join('') + '*'.repeat(chars.length - 4) + chars.slice(-2).join(''),
           );
+        else if (chars.length > 1) expect(masked).to.equal(chars[0] + '*'.repeat(chars.length - 1));
       }),
     );
   });
