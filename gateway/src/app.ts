@@ -7,6 +7,7 @@ import { perAddressRate } from './http/anonymous-rate.js';
 import { lateRefusals } from './http/late-refusal.js';
 import { publicComplaintRoutes } from './routes/public-complaints.js';
 import { cors } from './http/cors.js';
+import { inSequence } from './http/in-sequence.js';
 import { allowedMethods, methodNotAllowed } from './http/routing.js';
 import { parseQueryOnce } from './http/query-once.js';
 import { requestId, securityHeaders } from './http/security.js';
@@ -46,15 +47,18 @@ export function createApp(s: Services): Express {
     );
     next();
   };
+  // What every request goes through, in one layer of the router (http/in-sequence.ts).
   app.use(
-    requestId,
-    securityHeaders,
-    cors(s.config.corsOrigins ?? [], allowedAt),
-    parseQueryOnce,
-    countRequests,
-    // Every answer ended whole goes compressed in one call when the client takes it; routes that stream take
-    // their own compression (http/answer-compression.ts).
-    wholeAnswers,
+    inSequence(
+      requestId,
+      securityHeaders,
+      cors(s.config.corsOrigins ?? [], allowedAt),
+      parseQueryOnce,
+      countRequests,
+      // Every answer ended whole goes compressed in one call when the client takes it; routes that stream take
+      // their own compression (http/answer-compression.ts).
+      wholeAnswers,
+    ),
   );
   // The routes that take no credentials are limited per address (http/anonymous-rate.ts).
   const anonymous = perAddressRate(s.config.anonymousRatePerSecond);
