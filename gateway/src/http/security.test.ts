@@ -20,6 +20,16 @@ describe('request ids', () => {
     );
   });
 
+  it('carry each its own millisecond when ids of one millisecond and of others come in any order', () => {
+    // The time part is kept from one id to the next of the same millisecond: it must never carry over to another.
+    const someMs = fc.constantFrom(0, 1, 2 ** 32, 2 ** 32 + 1, 2 ** 48 - 1, Date.now());
+    fc.assert(
+      fc.property(fc.array(someMs, { minLength: 2, maxLength: 20 }), (times) => {
+        for (const ms of times) expect(timeOf(timeOrderedUuid(ms))).to.equal(ms);
+      }),
+    );
+  });
+
   it('sort as their times do, and never repeat', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 48 - 2 }), (ms) => {
