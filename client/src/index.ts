@@ -10,6 +10,7 @@ export { canonicalJson } from './canonical-json.js';
 export { writeFileAtomic } from './atomic-file.js';
 export * from './audit/merkle.js';
 export { tlsNameOptions } from './tls-name.js';
+export { fabricAttributes } from './fabric-attributes.js';
 export {
   connectIdentity,
   decodeJson,

@@ -6,6 +6,7 @@
  */
 import crypto, { X509Certificate } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.js';
+import { fabricAttributes } from '../fabric-attributes.js';
 import { leafHash, verifyInclusion } from '../audit/merkle.js';
 import { VerificationError } from './errors.js';
 import { verifyTraceEvidence, type TraceEvidence } from '../fingerprint/trace-evidence.js';
@@ -369,16 +370,7 @@ export function sealEvidence(pkg: UnsignedEvidence, privateKeyPem: string): Evid
  * Never throws: undefined when the attribute is absent or unreadable.
  */
 export function fabricRoleOf(cert: X509Certificate): string | undefined {
-  const raw = cert.raw.toString('latin1');
-  const start = raw.indexOf('{"attrs":');
-  if (start < 0) return undefined;
-  const end = raw.indexOf('}}', start);
-  try {
-    const attrs = JSON.parse(raw.slice(start, end + 2)) as { attrs?: Record<string, string> };
-    return attrs.attrs?.role;
-  } catch {
-    return undefined;
-  }
+  return fabricAttributes(cert).role;
 }
 
 /** Options of {@link verifyEvidence}. */

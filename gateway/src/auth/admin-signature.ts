@@ -8,7 +8,7 @@
 import crypto, { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ADMIN_SIGNATURE_HEADERS as H, adminSigningText } from '@rdx/client';
+import { ADMIN_SIGNATURE_HEADERS as H, adminSigningText, fabricAttributes } from '@rdx/client';
 import { Problem } from '../problem.js';
 
 /** Who signed: the organization whose root issued the certificate, and the certificate's `role` attribute. */
@@ -64,37 +64,6 @@ export class MspRoots {
     if (found !== undefined || Date.now() - this.loadedAt < RELOAD_MS) return found;
     this.reload();
     return find();
-  }
-}
-
-/** Fabric CA's attribute extension (OID 1.2.3.4.5.6.7.8.1), whose value is JSON: `{"attrs":{…}}`. */
-const ATTRIBUTE_OID = Buffer.from([0x06, 0x08, 0x2a, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x01]);
-
-/** The attributes Fabric CA put in a certificate (e.g. `role`); empty when it has none. */
-export function fabricAttributes(cert: X509Certificate): Record<string, string> {
-  const der = cert.raw;
-  const at = der.indexOf(ATTRIBUTE_OID);
-  if (at < 0) return {};
-  let i = at + ATTRIBUTE_OID.length;
-  if (der[i] === 0x01) i += 3; // BOOLEAN critical
-  if (der[i] !== 0x04) return {}; // OCTET STRING holding the value
-  let length = der[i + 1]!;
-  i += 2;
-  if (length & 0x80) {
-    const bytes = length & 0x7f;
-    length = 0;
-    for (let k = 0; k < bytes; k++) length = length * 256 + der[i + k]!;
-    i += bytes;
-  }
-  try {
-    const value = JSON.parse(der.subarray(i, i + length).toString('utf8')) as { attrs?: unknown };
-    const attrs = value.attrs;
-    if (typeof attrs !== 'object' || attrs === null) return {};
-    return Object.fromEntries(
-      Object.entries(attrs).filter((e): e is [string, string] => typeof e[1] === 'string'),
-    );
-  } catch {
-    return {};
   }
 }
 

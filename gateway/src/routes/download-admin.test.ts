@@ -7,7 +7,7 @@ import net from 'node:net';
 import { signAdminRequest } from '@rdx/client';
 import { DS, OPEN_ITEMS, openRows, sha256Hex, toCsv } from '../testing/fixtures.js';
 import { assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
-import { testOrg } from '../testing/test-ca.js';
+import { forgedAdminLocality, testOrg } from '../testing/test-ca.js';
 
 let h: Harness;
 describe('downloads and loading dataset versions', () => {
@@ -260,6 +260,9 @@ describe('who may load a version: the owning body’s admin, signed with its Fab
       testOrg(other).identity('admin'),
       testOrg(owner).identity('reviewer'),
       testOrg(owner).identity(undefined),
+      // A reviewer who wrote an admin attribute's bytes into its own subject is still a reviewer.
+      testOrg(owner).identity('reviewer', forgedAdminLocality()),
+      testOrg(owner).identity(undefined, forgedAdminLocality()),
     ]) {
       const reply = await h.load(DS.PENDING, 'v1', h.files.pendingV1, { signer });
       assertProblem(reply, 403, 'FORBIDDEN');

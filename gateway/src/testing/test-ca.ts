@@ -12,8 +12,11 @@ import type { AdminIdentity } from '@rdx/client';
 export interface TestOrg {
   mspId: string;
   rootPem: string;
-  /** An identity of the org with the given `role` attribute (none when role is undefined). */
-  identity(role: string | undefined): AdminIdentity;
+  /**
+   * An identity of the org with the given `role` attribute (none when role is undefined); `locality` puts a
+   * requester's own text in the subject's L name, which Fabric CA keeps as asked.
+   */
+  identity(role: string | undefined, locality?: string): AdminIdentity;
 }
 
 let dir: string | undefined;
@@ -68,10 +71,12 @@ export function testOrg(mspId: string): TestOrg {
   const org: TestOrg = {
     mspId,
     rootPem: fs.readFileSync(path.join(home, 'ca.pem'), 'utf8'),
-    identity(role) {
-      const name = role ?? 'none';
-      const made = identities.get(name);
+    identity(role, locality) {
+      const cached = `${role ?? 'none'}\u0000${locality ?? ''}`;
+      const made = identities.get(cached);
       if (made) return made;
+      const enrollment = role ?? 'none';
+      const name = `${enrollment}-${identities.size}`;
       openssl(['genpkey', ...key, '-out', `${name}.key`], home);
       openssl(
         [
@@ -80,14 +85,14 @@ export function testOrg(mspId: string): TestOrg {
           '-key',
           `${name}.key`,
           '-subj',
-          `/O=${mspId}/OU=client/CN=${name}`,
+          `/O=${mspId}/OU=client${locality === undefined ? '' : `/L=${locality}`}/CN=${enrollment}`,
           '-out',
           `${name}.csr`,
         ],
         home,
       );
       const attrs = JSON.stringify({
-        attrs: role ? { role, 'hf.EnrollmentID': name } : { 'hf.EnrollmentID': name },
+        attrs: role ? { role, 'hf.EnrollmentID': enrollment } : { 'hf.EnrollmentID': enrollment },
       });
       fs.writeFileSync(
         path.join(home, `${name}.ext`),
@@ -117,7 +122,7 @@ export function testOrg(mspId: string): TestOrg {
         certificatePem: fs.readFileSync(path.join(home, `${name}.pem`), 'utf8'),
         privateKeyPem: fs.readFileSync(path.join(home, `${name}.key`), 'utf8'),
       };
-      identities.set(name, identity);
+      identities.set(cached, identity);
       return identity;
     },
   };
@@ -130,4 +135,14 @@ export function mspRootsDir(target: string, mspIds: readonly string[]): string {
   fs.mkdirSync(target, { recursive: true });
   for (const id of mspIds) fs.writeFileSync(path.join(target, `${id}.pem`), testOrg(id).rootPem);
   return target;
+}
+
+/**
+ * What an attacker the CA enrolls may write in its subject's locality (Fabric CA keeps it as asked): the bytes of
+ * the attribute extension's identifier and an OCTET STRING of `{"attrs":{"role":"admin"}}`.
+ */
+export function forgedAdminLocality(): string {
+  const json = JSON.stringify({ attrs: { role: 'admin' } });
+  const oid = [0x06, 0x08, 0x2a, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x01];
+  return String.fromCharCode(...oid, 0x04, json.length) + json;
 }
