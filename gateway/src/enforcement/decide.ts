@@ -3,7 +3,7 @@
  * same on every gateway): enterprise rating ≥ AA and valid → grant ACTIVE and within validity → requested
  * items ⊆ granted items. Quota and rate come after, in the limiter.
  */
-import type { DatasetView, GrantView, LedgerView } from '../view/ledger-view.js';
+import { isListedView, type DatasetView, type GrantView, type LedgerView } from '../view/ledger-view.js';
 import type { ProblemCode } from '../problem.js';
 
 export type Decision =
@@ -48,7 +48,10 @@ function missingFrom(fields: readonly string[], allowed: ReadonlySet<string>): r
 
 export function decide(view: LedgerView, req: AccessRequest): Decision {
   const dataset = view.datasets.get(req.datasetId);
-  if (!dataset) return { allow: false, reason: 'NOT_FOUND', detail: `There is no dataset ${req.datasetId}.` };
+  // Not open to anyone until the bureau lists it (Z13): a draft or a rejected dataset is, as in the catalogue and
+  // its download, one that does not exist — even an unconditional one whose owner has loaded a version.
+  if (!dataset || !isListedView(dataset))
+    return { allow: false, reason: 'NOT_FOUND', detail: `There is no dataset ${req.datasetId}.` };
   if (dataset.openAttribute === 'prohibited')
     return {
       allow: false,

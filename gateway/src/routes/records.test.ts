@@ -423,13 +423,26 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
     assertProblem(await h.get('/v1/datasets'), 401, 'TOKEN_MISSING');
   });
 
-  it('a dataset the bureau has not listed yet (Z13) is neither in the catalog nor downloadable', async () => {
+  it('a dataset the bureau has not listed (Z13), a draft or a rejected one, is neither in the catalog nor served in any way', async () => {
     const open = h.view.datasets.get(DS.OPEN)!;
-    h.view.putDataset({ ...open, listing: { state: 'DRAFT' } });
     try {
-      const { data } = assertOk<{ data: { id: string }[] }>(await h.get('/v1/datasets', { as: 'AA' }));
-      expect(data.map((d) => d.id)).not.to.include(DS.OPEN);
-      assertProblem(await h.get(`/v1/open/datasets/${DS.OPEN}/download`), 404, 'NOT_FOUND');
+      for (const state of ['DRAFT', 'REJECTED'] as const) {
+        h.view.putDataset({ ...open, listing: { state } });
+        const { data } = assertOk<{ data: { id: string }[] }>(await h.get('/v1/datasets', { as: 'AA' }));
+        expect(data.map((d) => d.id)).not.to.include(DS.OPEN);
+        assertProblem(await h.get(`/v1/open/datasets/${DS.OPEN}/download`), 404, 'NOT_FOUND');
+        // Its owner has loaded a version; still, no enterprise reads a row or a computed result of it.
+        for (const as of ['A', 'AA'] as const) {
+          const page = await h.get(`/v1/datasets/${DS.OPEN}/records?limit=5`, { as });
+          assertProblem(page, 404, 'NOT_FOUND');
+          expect(page.text).to.include(`There is no dataset ${DS.OPEN}.`);
+          assertProblem(
+            await h.post(`/v1/datasets/${DS.OPEN}/aggregate`, { as, json: { groupBy: ['station'] } }),
+            404,
+            'NOT_FOUND',
+          );
+        }
+      }
     } finally {
       h.view.putDataset({
         ...open,
@@ -437,6 +450,7 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
       });
     }
     assertOk(await h.get(`/v1/open/datasets/${DS.OPEN}/download`));
+    assertOk(await h.get(`/v1/datasets/${DS.OPEN}/records?limit=5`, { as: 'A' }));
   });
 
   it('filters on personal items cannot be used to recover the masked part of a value', async () => {
