@@ -18,7 +18,8 @@ import {
   scoreKey,
 } from './fingerprint.js';
 import { csvCells, guessFormat, jsonCells, suspectCells } from './suspect-file.js';
-import { workbook } from '../testing/xlsx-writer.js';
+import { workbook, zip } from '../testing/xlsx-writer.js';
+import { MAX_ENTRIES, MAX_UNZIPPED_BYTES, unzip, xlsxCells } from './xlsx.js';
 import { verifyTraceEvidence, type TraceEvidence } from './trace-evidence.js';
 import { verifyDocument } from '../sdk/receipt-verify.js';
 
@@ -238,6 +239,67 @@ describe('fingerprints in served records (issue 17)', () => {
     expect(a.chance, `${a.matches}/${a.trials}`).to.be.below(ATTRIBUTE_BELOW);
     expect(attributed(cells, KEY_B)).to.equal(false);
     expect(() => suspectCells(Buffer.from('PK\u0003\u0004 not a zip'))).to.throw(SyntaxError, /ZIP/);
+  });
+
+  describe('a hostile workbook is refused with a SyntaxError before it fills memory or the call stack', () => {
+    const sheet = (cells: string) =>
+      `<worksheet><sheetData><row r="1">${cells}</row></sheetData></worksheet>`;
+
+    it('entries that share one deflated run (a few KB listing GBs): refused at the second', () => {
+      const run = Buffer.alloc(16 * 1024 * 1024, '<c r="A1"><v>1</v></c>');
+      const bomb = zip([['xl/worksheets/sheet1.xml', run]], 5000);
+      expect(bomb.length).to.be.below(500_000);
+      const started = process.hrtime.bigint();
+      expect(() => xlsxCells(bomb)).to.throw(SyntaxError, /share the data/);
+      // One entry inflated, not five thousand: a fraction of a second, not minutes and 80 GB.
+      expect(Number(process.hrtime.bigint() - started) / 1e9).to.be.below(5);
+    });
+
+    it('entries that inflate to more than the limit in all', () => {
+      const half = Buffer.alloc(MAX_UNZIPPED_BYTES / 2 + 1024 * 1024, ' ');
+      const large = zip([
+        ['xl/worksheets/sheet1.xml', half],
+        ['xl/worksheets/sheet2.xml', half],
+      ]);
+      expect(() => xlsxCells(large)).to.throw(
+        SyntaxError,
+        /sheet2\.xml and the entries read before it are larger/,
+      );
+    });
+
+    it('a directory of more entries than a workbook has', () => {
+      expect(() => unzip(zip([['a.xml', 'a']], MAX_ENTRIES))).to.throw(SyntaxError, /entries, more than/);
+    });
+
+    it('offsets past the end of the file, and deflated data that does not inflate', () => {
+      const good = zip([['xl/worksheets/sheet1.xml', sheet('<c r="A1"><v>7</v></c>')]]);
+      const pastEnd = Buffer.from(good);
+      pastEnd.writeUInt32LE(0x7fffffff, pastEnd.length - 6); // the directory's offset
+      expect(() => xlsxCells(pastEnd)).to.throw(SyntaxError, /not a readable ZIP archive/);
+      const entryPastEnd = Buffer.from(good);
+      entryPastEnd.writeUInt32LE(0x7fffffff, good.length - 22 - 46 - 24 + 42); // the entry's local offset
+      expect(() => xlsxCells(entryPastEnd)).to.throw(SyntaxError, /not a readable ZIP archive/);
+      const garbled = Buffer.from(good);
+      garbled.fill(0xff, 30 + 'xl/worksheets/sheet1.xml'.length, 30 + 'xl/worksheets/sheet1.xml'.length + 8);
+      expect(() => xlsxCells(garbled)).to.throw(SyntaxError, /does not inflate/);
+    });
+
+    it('what is not a sheet nor the shared strings is not even inflated', () => {
+      const book = zip([
+        ['xl/media/image1.png', 'x'.repeat(100)],
+        ['xl/worksheets/sheet1.xml', sheet('<c r="A1"><v>7</v></c>')],
+      ]);
+      // The image's deflated data garbled: read, it would not inflate.
+      book.fill(0xff, 30 + 'xl/media/image1.png'.length, 30 + 'xl/media/image1.png'.length + 4);
+      expect(() => unzip(book)).to.throw(SyntaxError, /does not inflate/);
+      expect(xlsxCells(book)).to.deep.equal([7]);
+    });
+
+    it('a JSON file of 200 000 nested brackets reads as its one value', () => {
+      const deep = `${'['.repeat(200_000)}12.5${']'.repeat(200_000)}`;
+      expect(jsonCells(deep)).to.deep.equal([12.5]);
+      expect(jsonCells('[[1,[2,{"a":[3,"x"],"b":null}]],4]')).to.deep.equal([1, 2, 3, 'x', null, 4]);
+    });
   });
 
   it('suspect files: CSV with quotes and CRLF, JSON nested, the format guessed from the content', () => {

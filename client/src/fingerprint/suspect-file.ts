@@ -57,13 +57,16 @@ export function jsonCells(text: string): unknown[] {
   } catch (err) {
     throw new SyntaxError(`the file is not JSON: ${(err as Error).message}`, { cause: err });
   }
+  // Walked with a stack of its own, in document order: a file of a few hundred thousand nested brackets, which
+  // JSON.parse reads, would overflow the call stack of a recursive walk.
   const cells: unknown[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk);
-    else cells.push(v);
-  };
-  walk(doc);
+  const pending: unknown[] = [doc];
+  while (pending.length) {
+    const v = pending.pop();
+    const inner = Array.isArray(v) ? v : v !== null && typeof v === 'object' ? Object.values(v) : undefined;
+    if (inner === undefined) cells.push(v);
+    else for (let i = inner.length - 1; i >= 0; i--) pending.push(inner[i]);
+  }
   return cells;
 }
 

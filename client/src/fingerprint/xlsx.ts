@@ -12,11 +12,46 @@ export function isZip(bytes: Uint8Array): boolean {
   );
 }
 
-/** Entries larger than this (uncompressed) are refused: a workbook of a few hundred thousand rows fits. */
-const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
+/**
+ * Entries larger than this (uncompressed) are refused: a workbook of a few hundred thousand rows fits. The entries
+ * read may not inflate to more than that in all either, nor may the directory list more entries than
+ * {@link MAX_ENTRIES} or two entries share their data: a file of a few hundred kilobytes whose entries each
+ * inflate the same deflated run would otherwise fill the memory of whoever reads it.
+ */
+export const MAX_UNZIPPED_BYTES = 256 * 1024 * 1024;
+/** Most entries a ZIP directory may list (a workbook has a few dozen). */
+export const MAX_ENTRIES = 10_000;
 
-/** The files of a ZIP archive by name, read through its central directory (stored or deflated entries). */
-export function unzip(buf: Buffer): Map<string, Buffer> {
+/** A ZIP archive that cannot be read as one, said in words rather than as a read past the buffer's end. */
+function brokenZip(what: string, cause?: unknown): SyntaxError {
+  return new SyntaxError(`the file is not a readable ZIP archive: ${what}`, { cause });
+}
+
+function tooLarge(name: string, cause?: unknown): SyntaxError {
+  return new SyntaxError(
+    `${name} and the entries read before it are larger than ${MAX_UNZIPPED_BYTES} bytes`,
+    {
+      cause,
+    },
+  );
+}
+
+/** A deflated entry, inflated to at most `budget` bytes. @throws SyntaxError when it is larger or broken. */
+function inflated(data: Buffer, name: string, budget: number): Buffer {
+  try {
+    return zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, budget) });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(name, err);
+    throw brokenZip(`entry ${name} does not inflate (${(err as Error).message})`, err);
+  }
+}
+
+/**
+ * The files of a ZIP archive by name, read through its central directory (stored or deflated entries); only
+ * those `wanted` are read, and they count against {@link MAX_UNZIPPED_BYTES}.
+ * @throws SyntaxError when the archive is broken, uses another compression, or is larger than the limits.
+ */
+export function unzip(buf: Buffer, wanted: (name: string) => boolean = () => true): Map<string, Buffer> {
   const EOCD = 0x06054b50;
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--)
@@ -26,10 +61,13 @@ export function unzip(buf: Buffer): Map<string, Buffer> {
     }
   if (eocd < 0) throw new SyntaxError('the file is not a ZIP archive (no end of central directory)');
   const count = buf.readUInt16LE(eocd + 10);
+  if (count > MAX_ENTRIES) throw brokenZip(`it lists ${count} entries, more than ${MAX_ENTRIES}`);
   let at = buf.readUInt32LE(eocd + 16);
   const files = new Map<string, Buffer>();
+  const offsets = new Set<number>();
+  let budget = MAX_UNZIPPED_BYTES;
   for (let n = 0; n < count; n++) {
-    if (buf.readUInt32LE(at) !== 0x02014b50) throw new SyntaxError('a broken ZIP central directory');
+    if (at + 46 > eocd || buf.readUInt32LE(at) !== 0x02014b50) throw brokenZip('a broken central directory');
     const method = buf.readUInt16LE(at + 10);
     const compressed = buf.readUInt32LE(at + 20);
     const size = buf.readUInt32LE(at + 24);
@@ -37,18 +75,27 @@ export function unzip(buf: Buffer): Map<string, Buffer> {
     const extraLength = buf.readUInt16LE(at + 30);
     const commentLength = buf.readUInt16LE(at + 32);
     const local = buf.readUInt32LE(at + 42);
-    const name = buf.toString('utf8', at + 46, at + 46 + nameLength);
+    const name = buf.toString('utf8', at + 46, Math.min(eocd, at + 46 + nameLength));
     at += 46 + nameLength + extraLength + commentLength;
-    if (buf.readUInt32LE(local) !== 0x04034b50) throw new SyntaxError(`a broken ZIP entry ${name}`);
-    if (size > MAX_ENTRY_BYTES) throw new SyntaxError(`${name} is larger than ${MAX_ENTRY_BYTES} bytes`);
+    if (!wanted(name)) continue;
+    if (offsets.has(local)) throw brokenZip(`two entries share the data of ${name}`);
+    offsets.add(local);
+    if (local + 30 > buf.length || buf.readUInt32LE(local) !== 0x04034b50)
+      throw brokenZip(`a broken entry ${name}`);
+    if (size > budget) throw tooLarge(name);
     const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    if (start + compressed > buf.length) throw brokenZip(`entry ${name} runs past the end of the file`);
     const data = buf.subarray(start, start + compressed);
-    if (method === 0) files.set(name, data);
-    else if (method === 8) files.set(name, zlib.inflateRawSync(data, { maxOutputLength: MAX_ENTRY_BYTES }));
+    let content: Buffer;
+    if (method === 0) content = data;
+    else if (method === 8) content = inflated(data, name, budget);
     else
       throw new SyntaxError(
         `${name} uses ZIP compression method ${method}; only stored and deflated are read`,
       );
+    if (content.length > budget) throw tooLarge(name);
+    budget -= content.length;
+    files.set(name, content);
   }
   return files;
 }
@@ -69,12 +116,15 @@ function runs(xml: string): string {
   return [...xml.matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>/g)].map((m) => text(m[1]!)).join('');
 }
 
+/** A worksheet's entry in the workbook. */
+const SHEET = /^xl\/worksheets\/[^/]+\.xml$/;
+
 /** Every cell value of every worksheet of an .xlsx workbook: numbers as numbers, the rest as text. */
 export function xlsxCells(bytes: Buffer): unknown[] {
-  const files = unzip(bytes);
+  const files = unzip(bytes, (name) => name === 'xl/sharedStrings.xml' || SHEET.test(name));
   const shared = files.get('xl/sharedStrings.xml')?.toString('utf8') ?? '';
   const strings = [...shared.matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) => runs(m[1]!));
-  const sheets = [...files.keys()].filter((n) => /^xl\/worksheets\/[^/]+\.xml$/.test(n)).sort();
+  const sheets = [...files.keys()].filter((n) => SHEET.test(n)).sort();
   if (!sheets.length) throw new SyntaxError('the workbook has no worksheet (xl/worksheets/*.xml)');
   const cells: unknown[] = [];
   for (const sheet of sheets) {

@@ -8,12 +8,16 @@ type Cell = string | number;
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function zip(files: [string, string][]): Buffer {
+/**
+ * A ZIP archive of `files`, each deflated; with `sharedBy`, that many more directory entries (named
+ * `xl/worksheets/shared<n>.xml`) point at the first file's data, as in a ZIP bomb of overlapping entries.
+ */
+export function zip(files: [string, string | Buffer][], sharedBy = 0): Buffer {
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
   for (const [name, content] of files) {
-    const data = Buffer.from(content, 'utf8');
+    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     const packed = zlib.deflateRawSync(data);
     const nameBytes = Buffer.from(name, 'utf8');
     const crc = zlib.crc32(data);
@@ -39,11 +43,18 @@ function zip(files: [string, string][]): Buffer {
     central.push(entry, nameBytes);
     offset += local.length + nameBytes.length + packed.length;
   }
+  for (let n = 0; n < sharedBy; n++) {
+    const nameBytes = Buffer.from(`xl/worksheets/shared${n}.xml`, 'utf8');
+    const entry = Buffer.from(central[0]!);
+    entry.writeUInt16LE(nameBytes.length, 28);
+    central.push(entry, nameBytes);
+  }
+  const entries = files.length + sharedBy;
   const directory = Buffer.concat(central);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
+  end.writeUInt16LE(entries, 8);
+  end.writeUInt16LE(entries, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);

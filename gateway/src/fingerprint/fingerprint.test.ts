@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import crypto from 'node:crypto';
 import { fingerprintCommitment, signAdminRequest } from '@rdx/client';
+import { zip } from '@rdx/client/testing/xlsx-writer';
 import { CODE, DS, GRANT, GRANTED_PEOPLE_ITEMS } from '../testing/fixtures.js';
 import {
   assertOk,
@@ -232,6 +233,29 @@ describe('fingerprints through the gateway (issue 17)', () => {
     assertProblem(await trace('x'.repeat(17 * 1024 * 1024)), 413, 'PAYLOAD_TOO_LARGE');
     // A body's signature holds for the file signed, not another.
     assertProblem(await signed(owner, `${leaked} `, leaked), 400, 'BAD_REQUEST');
+  });
+
+  it('a hostile file is a 400 that names what is wrong with it, read without filling the memory', async () => {
+    const post = (body: Uint8Array | string) =>
+      h.post('/v1/trace', {
+        token: regulator,
+        body,
+        headers: { 'content-type': 'application/octet-stream' },
+      });
+    // 400 KB whose 5001 worksheets all inflate one 16 MB run: 80 GB if each were read.
+    const bomb = zip([['xl/worksheets/sheet1.xml', Buffer.alloc(16 * 1024 * 1024, '<c><v>1</v></c>')]], 5000);
+    const before = process.memoryUsage().rss;
+    expect((await post(bomb)).text).to.include('share the data');
+    assertProblem(await post(bomb), 400, 'BAD_REQUEST');
+    expect(process.memoryUsage().rss - before).to.be.below(512 * 1024 * 1024);
+    // A directory offset past the end of the file, and 200 000 nested brackets: a 400 and a trace, not a 500.
+    const pastEnd = zip([['xl/worksheets/sheet1.xml', '<c><v>1</v></c>']]);
+    pastEnd.writeUInt32LE(0x7fffffff, pastEnd.length - 6);
+    const broken = await post(pastEnd);
+    assertProblem(broken, 400, 'BAD_REQUEST');
+    expect(broken.text).to.include('not a readable ZIP archive');
+    const deep = assertOk<Traced>(await post(`${'['.repeat(200_000)}1${']'.repeat(200_000)}`));
+    expect(deep.attributed).to.equal(null);
   });
 
   it('among a thousand grants the leaked page still names its own, the figure counting every grant tried', async () => {
