@@ -168,10 +168,15 @@ describe('the HTTP surface', () => {
     expect(ready.status).to.equal('ready');
     expect(typeof ready.ledger.blockHeight).to.equal('number');
     h.view.following = false;
+    h.view.lastError = '14 UNAVAILABLE: connect ECONNREFUSED 10.0.3.7:7051';
     try {
-      assertProblem(await h.get('/readyz'), 503, 'LEDGER_NOT_FOLLOWED');
+      const notFollowed = await h.get('/readyz');
+      assertProblem(notFollowed, 503, 'LEDGER_NOT_FOLLOWED');
+      // Anyone may ask: the ledger's error text, with its internal peers and ports, stays in the gateway's log.
+      expect(notFollowed.text).not.to.include('10.0.3.7');
     } finally {
       h.view.following = true;
+      h.view.lastError = undefined;
     }
     h.anchorsBehind = true;
     try {
@@ -181,7 +186,9 @@ describe('the HTTP surface', () => {
     }
     h.ledger.down = 'connect ECONNREFUSED 127.0.0.1:7051';
     try {
-      assertProblem(await h.get('/readyz'), 503, 'LEDGER_UNAVAILABLE');
+      const unavailable = await h.get('/readyz');
+      assertProblem(unavailable, 503, 'LEDGER_UNAVAILABLE');
+      expect(unavailable.text).not.to.include('7051');
     } finally {
       h.ledger.down = undefined;
     }

@@ -498,7 +498,7 @@ export const OPENAPI = {
               view: {
                 type: 'object',
                 description:
-                  'the event follower: following, last block, last error, and madeFrom — how the view was last made whole (source ledger or snapshot, the block, blocks replayed, ms)',
+                  'the event follower: following, last block, and madeFrom — how the view was last made whole (source ledger or snapshot, the block, blocks replayed, ms)',
               },
               audit: { type: 'object', description: 'unanchored records, anchoring behind, integrity' },
             },

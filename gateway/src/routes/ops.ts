@@ -13,14 +13,17 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
     res.json({ status: 'ok' });
   });
 
-  /** Readiness: the ledger answers, and the view follows its events (else restricted data is refused). */
+  /**
+   * Readiness: the ledger answers, and the view follows its events (else restricted data is refused). Anyone may
+   * ask, so the answer says what is wrong, never the ledger's own error text, which names internal peers and
+   * their ports: that is in the gateway's log.
+   */
   r.get('/readyz', anonymous, async (_req, res) => {
     try {
       const ledger = await s.ledger.status();
       const view = {
         following: s.view.following,
         lastBlock: s.view.lastBlock,
-        lastError: s.view.lastError,
         madeFrom: s.view.madeFrom,
       };
       const broken = s.anchors.broken();
@@ -33,7 +36,7 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
         return sendProblem(
           res,
           'LEDGER_NOT_FOLLOWED',
-          `The gateway is not following ledger events${s.view.lastError ? `: ${s.view.lastError}` : ''}; restricted data is refused.`,
+          'The gateway is not following ledger events (its log says why); restricted data is refused.',
           { ledger, view, audit },
         );
       if (broken)
@@ -51,12 +54,8 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
           { ledger, view, audit },
         );
       res.json({ status: 'ready', ledger, view, audit });
-    } catch (err) {
-      sendProblem(
-        res,
-        'LEDGER_UNAVAILABLE',
-        `The ledger did not answer: ${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}`,
-      );
+    } catch {
+      sendProblem(res, 'LEDGER_UNAVAILABLE', 'The ledger did not answer the gateway (its log says why).');
     }
   });
 
