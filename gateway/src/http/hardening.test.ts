@@ -52,8 +52,8 @@ describe('the HTTP surface', () => {
   it('a JSON body over the limit is 413 PAYLOAD_TOO_LARGE', async () => {
     const big = { request: 'x'.repeat(40 * 1024), signature: 'y' };
     assertProblem(await h.post('/v1/applications', { as: 'AA', json: big }), 413, 'PAYLOAD_TOO_LARGE');
-    // Before authentication: a stranger cannot make the gateway read more either.
-    assertProblem(await h.post('/v1/usage-reports', { json: big }), 413, 'PAYLOAD_TOO_LARGE');
+    // A stranger's body is not read at all: its token is checked first (routes/workflow.ts).
+    assertProblem(await h.post('/v1/usage-reports', { json: big }), 401, 'TOKEN_MISSING');
     assertProblem(
       await h.post(`/v1/datasets/${DS.PEOPLE}/aggregate`, {
         as: 'AA',

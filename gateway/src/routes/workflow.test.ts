@@ -244,6 +244,17 @@ describe('the enterprise workflow through the gateway', () => {
     const signed = h.signer('AA').sign('SubmitApplication', {});
     assertProblem(await h.post('/v1/applications', { json: signed }), 401, 'TOKEN_MISSING');
     assertProblem(await h.post('/v1/applications', { token: 'x.y.z', json: signed }), 401, 'TOKEN_INVALID');
+    // The token is checked before the body is read: without one, a body that is not JSON, or one over the limit,
+    // is a 401 too, not a 400 or 413 the gateway would have parsed or read it for.
+    const notJson = { body: '{"form": not json', headers: { 'content-type': 'application/json' } };
+    assertProblem(await h.post('/v1/applications', notJson), 401, 'TOKEN_MISSING');
+    const over = { body: 'x'.repeat(2 * 1024 * 1024), headers: { 'content-type': 'application/json' } };
+    assertProblem(await h.post('/v1/agreements/AGR-1/signature', over), 401, 'TOKEN_MISSING');
+    assertProblem(
+      await h.post('/v1/applications', { ...notJson, token: h.tokenFor('AA') }),
+      400,
+      'BAD_REQUEST',
+    );
   });
 
   it('a signature the ledger does not accept is 403 BAD_SIGNATURE', async () => {

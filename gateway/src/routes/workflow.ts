@@ -4,7 +4,7 @@
  * where the chaincode verifies the signature. Reads return only the caller's own objects.
  */
 import { enterpriseParty } from '../notify/derive.js';
-import type { Router, Request } from 'express';
+import type { Router, Request, RequestHandler } from 'express';
 import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
 import { authenticate } from '../http/authenticate.js';
 import { ledgerProblem, Problem } from '../problem.js';
@@ -58,6 +58,15 @@ export function workflowRoutes(s: Services): Router {
   const json = jsonBody(s.config.bodyLimit);
   const rdx = new RdxLedger(s.ledger);
 
+  /**
+   * The caller's token, checked before a byte of the body is read: a caller without one must not have the gateway
+   * parse a body of up to the limit for it.
+   */
+  const enterprise: RequestHandler = (req, res, next) => {
+    res.locals.creditCode = authenticate(req, s.tokens);
+    next();
+  };
+
   /** A route that brings the enterprise's signed `action` to the ledger through `call`. */
   function relay(
     path: string,
@@ -67,8 +76,8 @@ export function workflowRoutes(s: Services): Router {
     status = 200,
     committed: (creditCode: string, value: unknown) => void = () => undefined,
   ): void {
-    r[method](path, ...json, async (req, res) => {
-      const creditCode = authenticate(req, s.tokens);
+    r[method](path, enterprise, ...json, async (req, res) => {
+      const creditCode = res.locals.creditCode as string;
       const body = signedBody(req, creditCode, action);
       try {
         const done = await call(body);
