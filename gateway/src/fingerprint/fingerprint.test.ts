@@ -6,8 +6,9 @@
  */
 import { expect } from 'chai';
 import crypto from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { fingerprintCommitment, signAdminRequest } from '@rdx/client';
-import { zip } from '@rdx/client/testing/xlsx-writer';
+import { workbook, zip } from '@rdx/client/testing/xlsx-writer';
 import { CODE, DS, GRANT, GRANTED_PEOPLE_ITEMS } from '../testing/fixtures.js';
 import {
   assertOk,
@@ -233,6 +234,26 @@ describe('fingerprints through the gateway (issue 17)', () => {
     assertProblem(await trace('x'.repeat(17 * 1024 * 1024)), 413, 'PAYLOAD_TOO_LARGE');
     // A body's signature holds for the file signed, not another.
     assertProblem(await signed(owner, `${leaked} `, leaked), 400, 'BAD_REQUEST');
+  });
+
+  it('while a large workbook is read, the gateway keeps answering: the file is read on a thread of its own', async () => {
+    const rows = Array.from({ length: 150_000 }, (_, i) => [`企业${i}`, 1000 + ((i * 7919) % 90_000) + 0.37]);
+    const book = workbook([rows]);
+    // The gateway runs in this process: how much of the trace its event loop was busy, rather than waiting.
+    const before = performance.eventLoopUtilization();
+    const result = assertOk<Traced>(
+      await h.post('/v1/trace', {
+        token: regulator,
+        body: book,
+        headers: { 'content-type': 'application/octet-stream' },
+      }),
+    );
+    const busy = performance.eventLoopUtilization(before);
+    expect(result.readings).to.be.above(1000);
+    // Read on the event loop, the file kept it busy for nearly the whole trace; on its thread, it waits.
+    expect(busy.utilization, `the loop was busy ${busy.active} ms of ${busy.active + busy.idle}`).to.be.below(
+      0.5,
+    );
   });
 
   it('a hostile file is a 400 that names what is wrong with it, read without filling the memory', async () => {

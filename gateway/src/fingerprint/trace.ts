@@ -5,17 +5,15 @@
  */
 import crypto from 'node:crypto';
 import {
-  MAX_TRACE_READINGS,
   readingsFor,
-  readMarks,
   scoreKey,
-  suspectCells,
   type SuspectFormat,
   type TraceCandidate as SdkCandidate,
   type TraceResult as SdkResult,
 } from '@rdx/client';
 import type { GrantView } from '../view/ledger-view.js';
 import type { Fingerprints } from './fingerprints.js';
+import { readSuspectFile } from './suspect-reader.js';
 
 /** A grant is named when its chance, times the number of grants tried, is below this. */
 export const ATTRIBUTION_THRESHOLD = 1e-6;
@@ -47,7 +45,7 @@ export async function traceFile(
   meta: { gatewayId: string; now: Date; datesMarked: (datasetId: string) => boolean },
 ): Promise<TraceResult> {
   const fileSha256 = crypto.createHash('sha256').update(file).digest('hex');
-  const readings = readMarks(suspectCells(file, format), MAX_TRACE_READINGS);
+  const readings = await readSuspectFile(file, format);
   // The marks a grant is scored on depend only on whether its dataset marks dates (and on the pass): made once.
   const lists = (dates: boolean) => {
     const all = readingsFor(readings, dates);
