@@ -8,13 +8,20 @@
  *    timeouts (headersTimeout 10 s and requestTimeout 30 s in gateway/src/main.ts), and how long that takes
  *    is reported;
  *  - one address may hold 64 open connections (RDX_MAX_CONNECTIONS_PER_ADDRESS): more are reset on arrival,
- *    and every other client is served meanwhile.
+ *    and every other client is served meanwhile;
+ *  - an identity that had its CA write an admin role's bytes into its certificate's subject is still what its CA
+ *    made it on an admin route.
  */
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import crypto, { X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
-import { gatewayUrl, ratingOf } from '@rdx/network';
+import path from 'node:path';
+import { fabricAttributes, signAdminRequest } from '@rdx/client';
+import { ensureFabricBinaries, gatewayUrl, ratingOf } from '@rdx/network';
 import { defined } from '../expectations.js';
-import { topology } from '../fabric-client.js';
+import { config, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
 import {
   applyAndGetGrants,
@@ -162,10 +169,10 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
     assertProblem(aggregate, 403, 'RATING_INSUFFICIENT');
   });
 
-  it('oversized bodies are refused with 413, before authentication too', async () => {
+  it('oversized bodies are refused with 413; without a token, with 401 before the body is read', async () => {
     const big = JSON.stringify({ request: 'x'.repeat(300 * 1024), signature: 'y' });
     assertProblem(await post('/v1/applications', big), 413, 'PAYLOAD_TOO_LARGE');
-    assertProblem(await post('/v1/usage-reports', big, { authorization: '' }), 413, 'PAYLOAD_TOO_LARGE');
+    assertProblem(await post('/v1/usage-reports', big, { authorization: '' }), 401, 'TOKEN_MISSING');
     assertProblem(
       await post(`/v1/datasets/${DATASET}/aggregate`, JSON.stringify({ groupBy: ['x'.repeat(20 * 1024)] })),
       413,
@@ -460,6 +467,70 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
       // Held, a connection gets the answers to the few secrets the guard hashes before it locks the client id
       // and the address out, then one refusal a second.
       for (const each of answers) expect(each.length, 'answers on one connection in 4 s').to.be.at.most(12);
+    });
+  });
+
+  describe("an identity Market's CA enrolls writes an admin role into its own certificate's subject", () => {
+    it('the CA issues it as asked, and the gateway still sees a reviewer: 403 on an admin route', async () => {
+      const install = await ensureFabricBinaries(config, () => undefined);
+      const ca = defined(
+        topology.nodes.find((n) => n.kind === 'ca' && n.mspId === 'MarketMSP'),
+        "Market's CA",
+      );
+      // The reviewer's own identity, copied: it asks its CA for a new certificate with a locality of its choosing
+      // (Fabric CA keeps the requester's C, ST, L and O), holding the bytes of the attribute extension and an
+      // admin role.
+      const json = JSON.stringify({ attrs: { role: 'admin' } });
+      const forged =
+        String.fromCharCode(0x06, 0x08, 0x2a, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x01, 0x04, json.length) +
+        json;
+      const home = fs.mkdtempSync(path.join(paths.caClientHome('market'), '.forged-'));
+      try {
+        const msp = path.join(home, 'msp');
+        fs.cpSync(paths.identityMsp('market', 'reviewer'), msp, { recursive: true });
+        const file = path.join(home, 'fabric-ca-client-config.yaml');
+        // The locality in the client's configuration (JSON is YAML): the command-line flag would read it as CSV.
+        const caConfig = {
+          url: `https://${ca.host}:${ca.port}`,
+          tls: { certfiles: [paths.caCert('market')] },
+          csr: { names: [{ L: forged }] },
+        };
+        fs.writeFileSync(file, JSON.stringify(caConfig), { mode: 0o600 });
+        const reenrolled = spawnSync(
+          install.bin['fabric-ca-client'],
+          ['reenroll', '-c', file, '-M', msp, '--csr.keyrequest.reusekey'],
+          { encoding: 'utf8', env: { PATH: process.env.PATH } },
+        );
+        expect(reenrolled.status, reenrolled.stderr).to.equal(0);
+        const certificatePem = fs.readFileSync(path.join(msp, 'signcerts', 'cert.pem'), 'utf8');
+        const cert = new X509Certificate(certificatePem);
+        // The attack is in the certificate the CA signed: its subject carries the bytes, before the real extension.
+        expect(cert.raw.indexOf(Buffer.from(forged, 'latin1'))).to.be.greaterThan(0);
+        expect(fabricAttributes(cert).role).to.equal('reviewer');
+        const reviewer = {
+          certificatePem,
+          privateKeyPem: fs.readFileSync(path.join(msp, 'keystore', 'key.pem'), 'utf8'),
+        };
+        // A plain HTTP client signing as that identity: making a console account is the body admin's.
+        const body = JSON.stringify({ name: '冒名管理员' });
+        const target = '/v1/admin/console-accounts';
+        const answer = await fetch(`${base}${target}`, {
+          method: 'POST',
+          body,
+          headers: {
+            'content-type': 'application/json',
+            ...signAdminRequest(reviewer, {
+              method: 'POST',
+              path: target,
+              contentSha256: crypto.createHash('sha256').update(body).digest('hex'),
+            }),
+          },
+        });
+        expect(answer.status, await answer.clone().text()).to.equal(403);
+        expect(((await answer.json()) as { code: string }).code).to.equal('FORBIDDEN');
+      } finally {
+        fs.rmSync(home, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -19,7 +19,7 @@ import {
   regulatorsFile,
   type RegulatorCredentials,
 } from '@rdx/network';
-import { workbook } from '@rdx/client/testing/xlsx-writer';
+import { workbook, zip } from '@rdx/client/testing/xlsx-writer';
 import { Cli } from '../cli-helpers.js';
 import { config, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
@@ -264,6 +264,21 @@ describe('fingerprints and tracing on the real network: a leaked page traced to 
     );
     const roundedTrace = await regulatorCli.ok<Traced>(['trace', rounded, '--dataset', DATASET]);
     expect(roundedTrace.attributed, 'rounding to whole numbers erases the marks').to.equal(null);
+  });
+
+  it('a ZIP bomb (400 KB whose 5001 worksheets share one 16 MB run) is a 400; the gateway goes on serving', async () => {
+    const bomb = path.join(dir, 'bomb.xlsx');
+    fs.writeFileSync(
+      bomb,
+      zip([['xl/worksheets/sheet1.xml', Buffer.alloc(16 * 1024 * 1024, '<c><v>1</v></c>')]], 5000),
+    );
+    await regulatorCli.fails(['trace', bomb], 'BAD_REQUEST');
+    const [a] = holders;
+    const page = await getJson(
+      `${base}/v1/datasets/${DATASET}/records?limit=1`,
+      await tokenFor(base, a!.enterprise.creditCode, a!.enterprise.privateKeyPem),
+    );
+    expect(page.status).to.equal(200);
   });
 
   it('Market switches the fingerprint off for an item with rdx: both holders then get it exact; on again, marked again', async () => {
