@@ -28,12 +28,8 @@ function brokenZip(what: string, cause?: unknown): SyntaxError {
 }
 
 function tooLarge(name: string, cause?: unknown): SyntaxError {
-  return new SyntaxError(
-    `${name} and the entries read before it are larger than ${MAX_UNZIPPED_BYTES} bytes`,
-    {
-      cause,
-    },
-  );
+  const what = `${name} and the entries read before it are larger than ${MAX_UNZIPPED_BYTES} bytes`;
+  return new SyntaxError(what, { cause });
 }
 
 /** A deflated entry, inflated to at most `budget` bytes. @throws SyntaxError when it is larger or broken. */

@@ -16,7 +16,7 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
   /**
    * Readiness: the ledger answers, and the view follows its events (else restricted data is refused). Anyone may
    * ask, so the answer says what is wrong, never the ledger's own error text, which names internal peers and
-   * their ports: that is in the gateway's log.
+   * their ports (the event follower writes its errors to the gateway's log).
    */
   r.get('/readyz', anonymous, async (_req, res) => {
     try {
@@ -55,7 +55,7 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
         );
       res.json({ status: 'ready', ledger, view, audit });
     } catch {
-      sendProblem(res, 'LEDGER_UNAVAILABLE', 'The ledger did not answer the gateway (its log says why).');
+      sendProblem(res, 'LEDGER_UNAVAILABLE', "The ledger did not answer the gateway's status query.");
     }
   });
 
