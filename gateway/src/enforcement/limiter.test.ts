@@ -41,4 +41,31 @@ describe('the rate limiter (a token bucket per grant)', () => {
       { numRuns: 300 },
     );
   });
+
+  describe('callers from ever new addresses do not grow it without end', () => {
+    it('once it holds its most, a bucket full again is forgotten and one still drained is kept', () => {
+      const limiter = new Limiter(1, 1, 3);
+      expect(limiter.take('a', 0)).to.equal(true);
+      expect(limiter.take('b', 5000)).to.equal(true);
+      expect(limiter.take('c', 5000)).to.equal(true);
+      expect(limiter.take('d', 5000), 'a fourth address: a, full again since 1 s, is forgotten').to.equal(
+        true,
+      );
+      expect(limiter.size).to.equal(3);
+      expect(limiter.take('b', 5000), 'b, drained, is still refused').to.equal(false);
+      expect(limiter.take('a', 5000), 'a comes back with a full bucket, as it had').to.equal(true);
+      expect(limiter.take('a', 5000)).to.equal(false);
+    });
+
+    it('100 000 addresses, or 5000 at once, leave it within its most', () => {
+      const slow = new Limiter(1, 1, 1000);
+      for (let i = 0; i < 100_000; i++) slow.take(`address-${i}`, i * 2);
+      expect(slow.size).to.be.at.most(1000);
+      // Every bucket in use (all within one refill): the oldest go, the latest keep theirs.
+      const flood = new Limiter(1, 1, 1000);
+      for (let i = 0; i < 5000; i++) flood.take(`address-${i}`, 0);
+      expect(flood.size).to.be.at.most(1000);
+      expect(flood.take('address-4999', 0)).to.equal(false);
+    });
+  });
 });
