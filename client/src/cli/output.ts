@@ -10,6 +10,18 @@ export interface Io {
   stderr: Writable & { isTTY?: boolean };
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/**
+ * Text for a terminal, with every control character but line ends and tabs written out (`\x1b`): what people read
+ * comes from the ledger and the gateway — a product's name, a complaint, a reason — which its author could fill
+ * with escape sequences that move the cursor, rewrite earlier lines, hide a link or set the clipboard.
+ */
+export function forTerminal(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** Writes results and notes in the chosen mode. */
 export class Output {
   /**
@@ -24,7 +36,7 @@ export class Output {
   /** A result: `data` as JSON in JSON mode, else `lines` (or `data` pretty-printed when no lines are given). */
   result(data: unknown, lines?: readonly string[]): void {
     if (this.json) this.io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
-    else if (lines) this.io.stdout.write(lines.length ? `${lines.join('\n')}\n` : '');
+    else if (lines) this.io.stdout.write(lines.length ? `${forTerminal(lines.join('\n'))}\n` : '');
     else this.io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
   }
 
@@ -35,7 +47,7 @@ export class Output {
 
   /** A note for people, on stderr. */
   note(line: string): void {
-    this.io.stderr.write(`${line}\n`);
+    this.io.stderr.write(`${forTerminal(line)}\n`);
   }
 
   /** A progress line on stderr (see {@link Progress}). */

@@ -53,4 +53,25 @@ describe('rdx inbox', () => {
     );
     expect(err).to.be.an('error').with.property('message').that.includes('--after must be a cursor');
   });
+
+  it('a title with escape sequences is printed written out, not run by the terminal', async () => {
+    const hostile = { ...note('n4'), title: 'ok\u001b[2K\u001b]52;c;ZXZpbA==\u0007' };
+    const c = { data: '' };
+    const ctx = {
+      json: false,
+      out: { io: { stdout: { write: (s: string) => (c.data += s) } } },
+      // One page, then the gateway goes away: following ends there.
+      notifications: () => {
+        let asked = 0;
+        return {
+          inbox: () =>
+            asked++ === 0
+              ? Promise.resolve({ data: [hostile], next: 4, more: true, unread: 1 })
+              : Promise.reject(new Error('gone')),
+        };
+      },
+    } as unknown as CliContext;
+    await inbox.run(ctx, { args: [], opts: { follow: true } }).catch(() => undefined);
+    expect(c.data).to.include('ok\\x1b[2K\\x1b]52;c;ZXZpbA==\\x07');
+  });
 });

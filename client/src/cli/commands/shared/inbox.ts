@@ -7,6 +7,7 @@ import { commaList, defineCommand, optString } from '../../command.js';
 import { InputError } from '../../../sdk/errors.js';
 import { NOTIFICATION_KINDS, type Notification } from '../../../sdk/notifications.js';
 import type { InboxPage } from '../../../sdk/notifications-api.js';
+import { forTerminal } from '../../output.js';
 
 /** How often --follow asks the gateway for new notifications. */
 const FOLLOW_EVERY_MS = 2000;
@@ -68,7 +69,8 @@ export default defineCommand({
     // Following: each new notification as one line (JSON lines with --json), until interrupted.
     for (;;) {
       const page = await api.inbox({ after, limit: PAGE, unread });
-      for (const n of page.data) ctx.out.io.stdout.write(`${ctx.json ? JSON.stringify(n) : line(n)}\n`);
+      for (const n of page.data)
+        ctx.out.io.stdout.write(`${ctx.json ? JSON.stringify(n) : forTerminal(line(n))}\n`);
       after = page.next;
       if (page.more) continue;
       await new Promise((r) => setTimeout(r, FOLLOW_EVERY_MS));

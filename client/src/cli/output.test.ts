@@ -1,0 +1,50 @@
+/**
+ * What the CLI prints for people comes from the ledger and the gateway, written by other parties: a control
+ * character in it reaches the terminal written out, never as the escape sequence its author meant.
+ */
+import { expect } from 'chai';
+import { Writable } from 'node:stream';
+import { Output, table } from './output.js';
+
+/** A product name an enterprise published: erase the line above, then a hidden link (OSC 8), then a bell. */
+const HOSTILE = 'OK\u001b[1A\u001b[2K\u001b]8;;https://evil.example\u0007点击\u001b]8;;\u0007\r\u009b2J';
+
+function capture(): { io: { stdout: Writable; stderr: Writable }; out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  const sink = (add: (s: string) => void) =>
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        add(chunk.toString());
+        done();
+      },
+    });
+  return {
+    io: { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe('the CLI output for people', () => {
+  it('writes out every control character of a result or a note, keeping line ends and tabs', () => {
+    const c = capture();
+    const out = new Output(c.io, false);
+    out.result({}, table(['名称 name', '地址 address'], [[HOSTILE, 'https://example.org/a\tb']]));
+    out.note(`错误 error ${HOSTILE}`);
+    for (const text of [c.out(), c.err()]) {
+      // eslint-disable-next-line no-control-regex -- no control character but line ends and tabs may be left
+      expect(text).not.to.match(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+      expect(text).to.include('OK\\x1b[1A\\x1b[2K\\x1b]8;;https://evil.example\\x07点击');
+      expect(text).to.include('\\x0d\\x9b2J');
+    }
+    expect(c.out().split('\n')).to.have.length(4);
+    expect(c.out()).to.include('\t');
+  });
+
+  it('with --json, the value as it is on the ledger (JSON escapes it)', () => {
+    const c = capture();
+    new Output(c.io, true).result({ name: HOSTILE });
+    expect((JSON.parse(c.out()) as { name: string }).name).to.equal(HOSTILE);
+  });
+});
