@@ -7,7 +7,7 @@
 import type { X509Certificate } from 'node:crypto';
 
 /** The extension's object identifier, as its DER content (1.2.3.4.5.6.7.8.1). */
-const ATTRIBUTE_OID = Buffer.from([0x2a, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x01]);
+export const ATTRIBUTE_OID = Buffer.from([0x2a, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x01]);
 
 const SEQUENCE = 0x30;
 const OID = 0x06;

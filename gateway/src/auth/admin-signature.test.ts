@@ -5,7 +5,8 @@
 import { expect } from 'chai';
 import { X509Certificate } from 'node:crypto';
 import { fabricAttributes } from '@rdx/client';
-import { forgedAdminLocality, testOrg } from '../testing/test-ca.js';
+import { forgedAdminLocality } from '@rdx/client/testing/forged-subject';
+import { testOrg } from '../testing/test-ca.js';
 
 describe('the attributes of a Fabric CA certificate (fabricAttributes)', () => {
   const org = testOrg('LS-ATTRS');

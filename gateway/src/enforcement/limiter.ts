@@ -42,8 +42,7 @@ export class Limiter {
       bucket = { tokens: this.burst, at: now };
       this.buckets.set(key, bucket);
     }
-    const elapsed = Math.max(0, now - bucket.at);
-    const tokens = Math.min(this.burst, bucket.tokens + (elapsed / 1000) * this.ratePerSecond);
+    const tokens = this.tokensAt(bucket, now);
     bucket.at = now;
     const allowed = tokens >= 1;
     bucket.tokens = allowed ? tokens - 1 : tokens;
@@ -55,11 +54,15 @@ export class Limiter {
     return this.buckets.size;
   }
 
+  /** What `bucket` holds at `now`: refilled at the rate since it was last taken from, up to the burst. */
+  private tokensAt(bucket: Bucket, now: number): number {
+    const elapsed = Math.max(0, now - bucket.at);
+    return Math.min(this.burst, bucket.tokens + (elapsed / 1000) * this.ratePerSecond);
+  }
+
   /** Forgets the buckets full again by `now`, then, if a quarter is not free, the oldest until it is. */
   private forget(now: number): void {
-    for (const [key, b] of this.buckets)
-      if (b.tokens + (Math.max(0, now - b.at) / 1000) * this.ratePerSecond >= this.burst)
-        this.buckets.delete(key);
+    for (const [key, b] of this.buckets) if (this.tokensAt(b, now) >= this.burst) this.buckets.delete(key);
     const keep = Math.floor((this.maxKeys * 3) / 4);
     for (const key of this.buckets.keys()) {
       if (this.buckets.size <= keep) break;

@@ -4,7 +4,13 @@
  * to import: Node starts it as a worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { MAX_TRACE_READINGS, readMarks, suspectCells, type SuspectFormat } from '@rdx/client';
+import {
+  MAX_TRACE_READINGS,
+  readMarks,
+  suspectCells,
+  type MarkReading,
+  type SuspectFormat,
+} from '@rdx/client';
 
 export interface SuspectReadJob {
   file: Uint8Array;
@@ -12,8 +18,7 @@ export interface SuspectReadJob {
 }
 
 /** The marks read, or why the file could not be read (a SyntaxError's message: the file, not the gateway). */
-export type SuspectReadReply =
-  { readings: ReturnType<typeof readMarks> } | { error: string; unreadable: boolean };
+export type SuspectReadReply = { readings: MarkReading[] } | { error: string; unreadable: boolean };
 
 const { file, format } = workerData as SuspectReadJob;
 let reply: SuspectReadReply;

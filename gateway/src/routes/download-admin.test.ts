@@ -7,7 +7,8 @@ import net from 'node:net';
 import { signAdminRequest } from '@rdx/client';
 import { DS, OPEN_ITEMS, openRows, sha256Hex, toCsv } from '../testing/fixtures.js';
 import { assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
-import { forgedAdminLocality, testOrg } from '../testing/test-ca.js';
+import { forgedAdminLocality } from '@rdx/client/testing/forged-subject';
+import { testOrg } from '../testing/test-ca.js';
 
 let h: Harness;
 describe('downloads and loading dataset versions', () => {

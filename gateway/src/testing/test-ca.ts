@@ -136,13 +136,3 @@ export function mspRootsDir(target: string, mspIds: readonly string[]): string {
   for (const id of mspIds) fs.writeFileSync(path.join(target, `${id}.pem`), testOrg(id).rootPem);
   return target;
 }
-
-/**
- * What an attacker the CA enrolls may write in its subject's locality (Fabric CA keeps it as asked): the bytes of
- * the attribute extension's identifier and an OCTET STRING of `{"attrs":{"role":"admin"}}`.
- */
-export function forgedAdminLocality(): string {
-  const json = JSON.stringify({ attrs: { role: 'admin' } });
-  const oid = [0x06, 0x08, 0x2a, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x01];
-  return String.fromCharCode(...oid, 0x04, json.length) + json;
-}

@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fabricAttributes, signAdminRequest } from '@rdx/client';
+import { forgedAdminLocality } from '@rdx/client/testing/forged-subject';
 import { ensureFabricBinaries, gatewayUrl, ratingOf } from '@rdx/network';
 import { defined } from '../expectations.js';
 import { config, paths, topology } from '../fabric-client.js';
@@ -480,10 +481,7 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
       // The reviewer's own identity, copied: it asks its CA for a new certificate with a locality of its choosing
       // (Fabric CA keeps the requester's C, ST, L and O), holding the bytes of the attribute extension and an
       // admin role.
-      const json = JSON.stringify({ attrs: { role: 'admin' } });
-      const forged =
-        String.fromCharCode(0x06, 0x08, 0x2a, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x01, 0x04, json.length) +
-        json;
+      const forged = forgedAdminLocality();
       const home = fs.mkdtempSync(path.join(paths.caClientHome('market'), '.forged-'));
       try {
         const msp = path.join(home, 'msp');
