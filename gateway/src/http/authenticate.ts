@@ -1,5 +1,5 @@
 /** Bearer token → the enterprise's credit code, or a 401 problem (403 for a regulator's token). */
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { TokenError, TokenRoleError, type TokenService } from '../auth/token-service.js';
 import { Problem } from '../problem.js';
 
@@ -24,4 +24,16 @@ export function authenticate(req: Request, tokens: TokenService): string {
     if (err instanceof TokenError) throw new Problem('TOKEN_INVALID', err.message);
     throw err;
   }
+}
+
+/**
+ * The caller's token, checked before a byte of the body is read (the credit code goes to
+ * `res.locals.creditCode`): a caller without one must not have the gateway read and parse a body of up to the
+ * route's limit for it.
+ */
+export function tokenFirst(tokens: TokenService): RequestHandler {
+  return (req, res, next) => {
+    res.locals.creditCode = authenticate(req, tokens);
+    next();
+  };
 }

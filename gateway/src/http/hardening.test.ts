@@ -52,8 +52,20 @@ describe('the HTTP surface', () => {
   it('a JSON body over the limit is 413 PAYLOAD_TOO_LARGE', async () => {
     const big = { request: 'x'.repeat(40 * 1024), signature: 'y' };
     assertProblem(await h.post('/v1/applications', { as: 'AA', json: big }), 413, 'PAYLOAD_TOO_LARGE');
-    // A stranger's body is not read at all: its token is checked first (routes/workflow.ts).
+    // A stranger's body is not read at all: its token is checked first (http/authenticate.ts tokenFirst), on
+    // the signed actions, the computed result and the inbox alike, whatever the body is.
     assertProblem(await h.post('/v1/usage-reports', { json: big }), 401, 'TOKEN_MISSING');
+    for (const path of [`/v1/datasets/${DS.PEOPLE}/aggregate`, '/v1/inbox/read', '/v1/webhooks']) {
+      assertProblem(await h.post(path, { json: big }), 401, 'TOKEN_MISSING');
+      assertProblem(
+        await h.call('POST', path, {
+          headers: { 'content-type': 'application/json' },
+          body: '{"groupBy": [',
+        }),
+        401,
+        'TOKEN_MISSING',
+      );
+    }
     assertProblem(
       await h.post(`/v1/datasets/${DS.PEOPLE}/aggregate`, {
         as: 'AA',

@@ -7,7 +7,8 @@
  * real datasets are all logged. Each durable record of an enterprise's request then goes past the misuse monitor.
  */
 import crypto from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import { authenticate } from '../http/authenticate.js';
 import { holdFor } from '../http/late-refusal.js';
 import { encodedAnswer } from '../http/whole-answer-encoding.js';
 import { requestIdOf } from '../http/security.js';
@@ -266,6 +267,22 @@ function decisions(s: Services, decision: string, reason: string): void {
 }
 
 /** Runs an audited handler: any Problem it throws is recorded as a denial. */
+/**
+ * The caller's token, checked before a byte of a data request's body is read, its refusal recorded as every
+ * data request's is: a caller without one must not have the gateway read and parse a body for it.
+ */
+export function auditedTokenFirst(s: Services): RequestHandler {
+  return (req, res, next) => {
+    try {
+      authenticate(req, s.tokens);
+    } catch (err) {
+      if (err instanceof Problem) return void deny(s, req, res, accessContext(req), err).catch(next);
+      return next(err);
+    }
+    next();
+  };
+}
+
 export function auditedHandler(
   s: Services,
   handler: (req: Request, res: Response, a: AccessContext) => Promise<void>,

@@ -21,7 +21,7 @@ import { Problem, rateLimited } from '../problem.js';
 import { DatasetNotLoadedError, QueryError } from '../store/query-plan.js';
 import type { Filter, Services } from '../services.js';
 import { isListedView, type DatasetView } from '../view/ledger-view.js';
-import { allow, allowStream, auditedHandler, type AccessContext } from './audited.js';
+import { allow, allowStream, auditedHandler, auditedTokenFirst, type AccessContext } from './audited.js';
 
 /** Longest value of each query parameter; anything longer is refused before it is parsed. */
 const QUERY_LIMITS: Record<string, number> = { fields: 2000, filter: 2000, cursor: 512, limit: 12 };
@@ -339,6 +339,7 @@ export function dataRoutes(s: Services): Router {
 
   r.post(
     '/v1/datasets/:id/aggregate',
+    auditedTokenFirst(s),
     ...jsonBody('16kb'),
     auditedHandler(s, async (req, res, a) => {
       const body = (req.body ?? {}) as { groupBy?: unknown; measures?: unknown; filter?: unknown };

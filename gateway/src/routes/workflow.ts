@@ -4,9 +4,9 @@
  * where the chaincode verifies the signature. Reads return only the caller's own objects.
  */
 import { enterpriseParty } from '../notify/derive.js';
-import type { Router, Request, RequestHandler } from 'express';
+import type { Router, Request } from 'express';
 import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
-import { authenticate } from '../http/authenticate.js';
+import { authenticate, tokenFirst } from '../http/authenticate.js';
 import { ledgerProblem, Problem } from '../problem.js';
 import type { Services } from '../services.js';
 import { LedgerRefusedError, RdxLedger, type Committed } from '@rdx/client';
@@ -58,14 +58,7 @@ export function workflowRoutes(s: Services): Router {
   const json = jsonBody(s.config.bodyLimit);
   const rdx = new RdxLedger(s.ledger);
 
-  /**
-   * The caller's token, checked before a byte of the body is read: a caller without one must not have the gateway
-   * parse a body of up to the limit for it.
-   */
-  const enterprise: RequestHandler = (req, res, next) => {
-    res.locals.creditCode = authenticate(req, s.tokens);
-    next();
-  };
+  const enterprise = tokenFirst(s.tokens);
 
   /** A route that brings the enterprise's signed `action` to the ledger through `call`. */
   function relay(
