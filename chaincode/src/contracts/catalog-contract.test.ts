@@ -157,6 +157,34 @@ describe('CatalogContract', () => {
     await w.refused(() => w.invoke(IDS.market, C.catalog, 'RegisterDataset', '[]'), 'INVALID_ARGUMENT');
   });
 
+  it('text holding a control character, a reordering mark or half a surrogate pair is refused, named; a tab or line end is text', async () => {
+    // Read back into a regulator's terminal or report, an escape sequence rewrites what was shown above it, sets
+    // the clipboard or hides a link; a right-to-left override makes a name read one way and compare another.
+    const w = await World.create();
+    const good = licencesInput();
+    const item = good.items[0]!;
+    for (const [input, said] of [
+      [
+        { ...good, name: '营业执照\u001b[2A\u001b[K' },
+        / name must not hold control characters \(U\+001B at 4\)$/,
+      ],
+      [{ ...good, name: '营业执照\u001b]52;c;cm0gLXJmIH4=\u0007' }, /\(U\+001B at 4\)$/],
+      [{ ...good, name: '营业执照\u009b2A' }, /\(U\+009B at 4\)$/],
+      [{ ...good, name: '营业执照\u0000' }, /\(U\+0000 at 4\)$/],
+      [{ ...good, name: '执照\u202e照执' }, /\(U\+202E at 2\)$/],
+      [
+        { ...good, items: [{ ...item, label: '许可\u2066证号' }] },
+        / items\[0\].label must not hold .*U\+2066 at 2/,
+      ],
+      [{ ...good, name: '执照\ud800' }, / name is not well-formed text \(a lone UTF-16 surrogate\)$/],
+    ] as [object, RegExp][]) {
+      await w.refused(asMarket(w, 'RegisterDataset', input), 'INVALID_ARGUMENT', said);
+    }
+    await asMarket(w, 'RegisterDataset', { ...good, name: '营业执照\t（2025 年版）\r\n许可' })();
+    const listed = await w.call<{ name: string }>(IDS.market, C.catalog, 'GetDataset', good.id);
+    expect(listed.name).to.equal('营业执照\t（2025 年版）\r\n许可');
+  });
+
   it('the owner updates its dataset: items may be added, the rest is kept', async () => {
     const w = await World.create();
     await recordVersion(w, 'v1', sha('v1'), '10');

@@ -75,9 +75,29 @@ export interface StrOptions {
   freeText?: boolean;
 }
 
+/**
+ * Characters nobody types into a form that change what a reader sees: control characters but tab and line ends
+ * (an escape sequence rewrites a terminal's earlier lines, sets its clipboard or hides a link), and the marks that
+ * reorder text on display (bidirectional overrides and isolates: a name that reads one way and compares another).
+ */
+const HIDDEN_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** Half of a UTF-16 surrogate pair without its other half: no character, stored as U+FFFD, not as signed. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function assertPlainText(value: string, field: string): void {
+  const control = HIDDEN_CONTROL.exec(value);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    throw bad(field, `must not hold control characters (U+${code} at ${control.index})`);
+  }
+  if (LONE_SURROGATE.test(value)) throw bad(field, 'is not well-formed text (a lone UTF-16 surrogate)');
+}
+
 export function str(value: unknown, field: string, opts: StrOptions = {}): string {
   const { min = 1, max = 256 } = opts;
   if (typeof value !== 'string') throw bad(field, 'must be a string');
+  assertPlainText(value, field);
   if (value.length < min)
     throw bad(field, min === 1 ? 'must not be empty' : `must be at least ${min} characters`);
   if (value.length > max) throw bad(field, `must be at most ${max} characters`);

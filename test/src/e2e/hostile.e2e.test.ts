@@ -10,7 +10,9 @@
  *  - one address may hold 64 open connections (RDX_MAX_CONNECTIONS_PER_ADDRESS): more are reset on arrival,
  *    and every other client is served meanwhile;
  *  - an identity that had its CA write an admin role's bytes into its certificate's subject is still what its CA
- *    made it on an admin route.
+ *    made it on an admin route;
+ *  - an org's admin, with Fabric's own `peer` CLI, cannot write terminal escapes or reordering marks into the
+ *    ledger's text.
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
@@ -20,10 +22,11 @@ import net from 'node:net';
 import path from 'node:path';
 import { fabricAttributes, signAdminRequest } from '@rdx/client';
 import { forgedAdminLocality } from '@rdx/client/testing/forged-subject';
-import { ensureFabricBinaries, gatewayUrl, ratingOf } from '@rdx/network';
+import { address, ensureFabricBinaries, gatewayUrl, nodesOf, ordererArgs, ratingOf } from '@rdx/network';
 import { defined } from '../expectations.js';
 import { config, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
+import { chaincodeQuery, cliFailure, peerCli } from '../peer-cli.js';
 import {
   applyAndGetGrants,
   demand,
@@ -173,7 +176,13 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
   it('oversized bodies are refused with 413; without a token, with 401 before the body is read', async () => {
     const big = JSON.stringify({ request: 'x'.repeat(300 * 1024), signature: 'y' });
     assertProblem(await post('/v1/applications', big), 413, 'PAYLOAD_TOO_LARGE');
-    assertProblem(await post('/v1/usage-reports', big, { authorization: '' }), 401, 'TOKEN_MISSING');
+    for (const path of [
+      '/v1/usage-reports',
+      `/v1/datasets/${DATASET}/aggregate`,
+      '/v1/inbox/read',
+      '/v1/webhooks',
+    ])
+      assertProblem(await post(path, big, { authorization: '' }), 401, 'TOKEN_MISSING');
     assertProblem(
       await post(`/v1/datasets/${DATASET}/aggregate`, JSON.stringify({ groupBy: ['x'.repeat(20 * 1024)] })),
       413,
@@ -528,6 +537,63 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
         expect(((await answer.json()) as { code: string }).code).to.equal('FORBIDDEN');
       } finally {
         fs.rmSync(home, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe("Market's admin writes terminal escapes into a dataset's name with Fabric's own peer CLI", () => {
+    it('both endorsing peers refuse it, naming the field and the character, and nothing is registered', async () => {
+      const install = await ensureFabricBinaries(config, () => undefined);
+      const peerOf = (mspId: string) => nodesOf(topology, 'peer', mspId)[0]!;
+      const register = (id: string, name: string): Promise<string> =>
+        peerCli(install, 'MarketMSP', 'MarketMSP', [
+          'chaincode',
+          'invoke',
+          ...ordererArgs(paths, topology, 'MarketMSP'),
+          '-C',
+          topology.channel,
+          '-n',
+          topology.chaincodeName,
+          ...['MarketMSP', 'BureauMSP'].flatMap((m) => {
+            const org = defined(
+              topology.orgs.find((o) => o.mspId === m),
+              m,
+            );
+            return ['--peerAddresses', address(peerOf(m)), '--tlsRootCertFiles', paths.caCert(org.short)];
+          }),
+          '--transient',
+          JSON.stringify({ salt: crypto.randomBytes(32).toString('base64') }),
+          '-c',
+          JSON.stringify({
+            Args: [
+              'catalog:RegisterDataset',
+              JSON.stringify({
+                id,
+                name,
+                openAttribute: 'restricted',
+                format: 'json',
+                updateFrequency: 'daily',
+                items: [{ name: 'uscc', label: '统一社会信用代码', type: 'string' }],
+              }),
+            ],
+          }),
+          '--waitForEvent',
+        ]);
+      // Listed in a regulator's terminal, the first would move the cursor up and erase the line above; the second
+      // sets the terminal's clipboard; the third makes the name read backwards from the override on.
+      for (const [i, [name, at]] of [
+        ['企业登记\u001b[1A\u001b[2K', 'U+001B at 4'],
+        ['企业登记\u001b]52;c;cm0gLXJmIH4=\u0007', 'U+001B at 4'],
+        ['企业\u202e记登', 'U+202E at 2'],
+      ].entries()) {
+        const id = `escaped-${i}-${runId}`;
+        const said = await cliFailure(register(id, name!));
+        expect(said, 'the invoke is refused').to.include('INVALID_ARGUMENT');
+        expect(said).to.include(`name must not hold control characters (${at})`);
+        const read = await cliFailure(
+          chaincodeQuery(install, 'MarketMSP', 'MarketMSP', ['catalog:GetDataset', id]),
+        );
+        expect(read, 'nothing was registered').to.include('NOT_FOUND');
       }
     });
   });
