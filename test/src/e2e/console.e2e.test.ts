@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { gatewayUrl } from '@rdx/network';
+import { gatewayUrl, ratingOf } from '@rdx/network';
 import {
   registerEnterpriseClient,
   regulatorsFile,
@@ -26,8 +26,10 @@ import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
 import {
   applyAndGetGrants,
   demand,
+  newCreditCode,
   onboard,
   Parties,
+  registerDataset,
   runId,
   submit,
   type TestEnterprise,
@@ -62,6 +64,12 @@ let requestId: string;
 let complaintId: string;
 /** 500 rows the enterprise was served, as it might leak them: a CSV of names and registered capital. */
 let leakedCsv: string;
+/**
+ * Names with markup, as an enterprise's name (the bureau onboards it as filed) and a body's dataset: the console
+ * must show them as text. Were one parsed as HTML, the image's handler or the script would set the flag.
+ */
+const MARKUP_ENTERPRISE = `<img src=x onerror="window.__rdxMarkupRan=1">丽水标记测试 ${runId}`;
+const MARKUP_DATASET = `<script>window.__rdxMarkupRan=2</script><b>标记数据集</b> ${runId}`;
 
 /** A fresh tab (its own sessionStorage, so its own login) that fails the test on any script error. */
 async function tab(): Promise<{ page: Page; errors: string[] }> {
@@ -170,6 +178,20 @@ describe('the console in headless Chromium: public view, regulator and enterpris
       30_000,
       'the request is anchored',
     );
+
+    await submit(
+      p.bureau,
+      'enterprise',
+      'OnboardEnterprise',
+      JSON.stringify({
+        creditCode: newCreditCode(),
+        name: MARKUP_ENTERPRISE,
+        nature: 'private',
+        publicKey: enterprise.publicKeyPem,
+        rating: ratingOf('AA'),
+      }),
+    );
+    await registerDataset(p, p.market, `markup-${runId}`, MARKUP_DATASET);
 
     const filed = await fetch(`${base}/v1/public/complaints`, {
       method: 'POST',
@@ -362,6 +384,31 @@ describe('the console in headless Chromium: public view, regulator and enterpris
     expect((await banner.textContent()) ?? '')
       .to.include(nextYear)
       .and.include(`${Number(nextYear) - 1}-12-31`);
+    expect(errors).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('names written into the ledger with markup are shown on the regulator’s dashboard as text: no element, no script', async function () {
+    skipWithoutChromium(this);
+    this.timeout(90_000);
+    const { page, errors } = await tab();
+    await login(page, 'regulator', regulator.clientId, regulator.clientSecret);
+    await eventually(
+      async () => {
+        await page.reload();
+        await page.waitForSelector('main[data-page="/regulator/dashboard"][data-ready="true"]');
+        const text = (await page.textContent('main')) ?? '';
+        return text.includes(MARKUP_ENTERPRISE) && text.includes(MARKUP_DATASET);
+      },
+      30_000,
+      'the dashboard lists the enterprise and the dataset, their names as written',
+    );
+    expect(await page.locator('main img, main script, main b').count(), 'elements made of a name').to.equal(
+      0,
+    );
+    expect(await page.evaluate(() => (globalThis as { __rdxMarkupRan?: number }).__rdxMarkupRan)).to.equal(
+      undefined,
+    );
     expect(errors).to.deep.equal([]);
     await page.close();
   });
