@@ -80,6 +80,7 @@ export interface StrOptions {
  * (an escape sequence rewrites a terminal's earlier lines, sets its clipboard or hides a link), and the marks that
  * reorder text on display (bidirectional overrides and isolates: a name that reads one way and compares another).
  */
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
 const HIDDEN_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** Half of a UTF-16 surrogate pair without its other half: no character, stored as U+FFFD, not as signed. */
