@@ -146,7 +146,24 @@ describe('ComplaintContract', () => {
     expect(c.body).to.equal('MarketMSP');
     expect(c.updatedBy).to.deep.equal({ mspId: 'BureauMSP', role: 'bureau' });
     expect((await w.getGrant(grant.id)).state).to.equal('SUSPENDED');
-    await resolve(w, IDS.market, 'c-1', 'restore');
+    // The bureau's suspension is the bureau's to lift (as at grant:RestoreGrant): resolving the complaint by
+    // restoring or reopening was a way round that.
+    for (const decision of ['restore', 'reopen'])
+      await w.refused(
+        () => resolve(w, IDS.market, 'c-1', decision),
+        'FORBIDDEN',
+        new RegExp(
+          `grant ${grant.id} was suspended by BureauMSP for complaint c-1: only BureauMSP may restore it`,
+        ),
+      );
+    await w.refused(
+      () => w.call(IDS.market, C.grant, 'RestoreGrant', grant.id, secret({ note: 'lifted by the owner' })),
+      'FORBIDDEN',
+    );
+    expect((await w.getGrant(grant.id)).state).to.equal('SUSPENDED');
+    await w.call(IDS.bureau, C.grant, 'RestoreGrant', grant.id, secret({ note: '核实完毕 verified' }));
+    expect((await w.getGrant(grant.id)).state).to.equal('ACTIVE');
+    expect((await resolve(w, IDS.market, 'c-1', 'upheld')).state).to.equal('RESOLVED');
   });
 
   it('filing denials: other body, regulator, gateway; mismatched or unknown grant; bad input', async () => {

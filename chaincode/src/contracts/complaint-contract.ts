@@ -262,6 +262,16 @@ export class ComplaintContract extends RdxContract {
         ErrorCode.INVALID_STATE,
         `complaint ${current.id} has ${grants.length} grant(s) suspended for it: withdraw, restore or reopen them`,
       );
+    // As at grant:RestoreGrant: a body may not lift a suspension another (the bureau) made for the complaint.
+    const othersSuspension =
+      outcome === 'restore' || outcome === 'reopen'
+        ? grants.find((g) => g.reason?.by && g.reason.by !== actor.mspId)
+        : undefined;
+    if (othersSuspension)
+      throw new RdxError(
+        ErrorCode.FORBIDDEN,
+        `grant ${othersSuspension.id} was suspended by ${othersSuspension.reason!.by} for complaint ${current.id}: only ${othersSuspension.reason!.by} may restore it (grant:RestoreGrant), then resolve the complaint`,
+      );
     if (outcome !== 'dismiss' && outcome !== 'upheld' && grants.length === 0)
       throw new RdxError(
         ErrorCode.INVALID_STATE,
