@@ -4,10 +4,20 @@
  * refuses without hashing. Every refusal is 429 RATE_LIMITED with Retry-After.
  */
 import { expect } from 'chai';
+import crypto from 'node:crypto';
+import http from 'node:http';
+import jwt from 'jsonwebtoken';
 import { CODE, DS } from '../testing/fixtures.js';
 import { LoginGuard } from './login-guard.js';
 import { countEventLoopTurns } from '../testing/event-loop-turns.js';
-import { assertOk, assertOAuthError, startHarness, type Harness, type Reply } from '../testing/harness.js';
+import {
+  ISSUER,
+  assertOk,
+  assertOAuthError,
+  startHarness,
+  type Harness,
+  type Reply,
+} from '../testing/harness.js';
 
 function tokenRequest(h: Harness, id: string, secret: string): Promise<Reply> {
   return h.post('/oauth/token', {
@@ -17,6 +27,33 @@ function tokenRequest(h: Harness, id: string, secret: string): Promise<Reply> {
       client_id: id,
       client_secret: secret,
     }).toString(),
+  });
+}
+
+/**
+ * A token request over plain HTTP from another loopback address than the harness's own client (127.0.0.1): a
+ * stranger elsewhere. Answers its status.
+ */
+function tokenRequestFrom(h: Harness, localAddress: string, params: Record<string, string>): Promise<number> {
+  const body = new URLSearchParams({ grant_type: 'client_credentials', ...params }).toString();
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${h.base}/oauth/token`,
+      {
+        method: 'POST',
+        localAddress,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
 }
 
@@ -77,6 +114,58 @@ describe('the token endpoint’s guard', () => {
       // Success clears the count: one more mistake is free again.
       assertOAuthError(await tokenRequest(h, code, 'wrong'), 401, 'INVALID_CLIENT');
       assertOk(await tokenRequest(h, code, secret));
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a stranger’s bogus secrets under an enterprise’s id lock that id out only where the stranger asks from; a signed assertion is never locked out', async () => {
+    const h = await startHarness({ loginGuard: { freeFailures: 5, perClientPerMinute: 1000 } });
+    try {
+      h.setNow('2026-06-01T08:00:00Z');
+      const code = CODE.AA;
+      const secret = h.secrets.get(code)!;
+      const stranger = '127.0.0.2';
+      for (let i = 0; i < 6; i++)
+        expect(
+          await tokenRequestFrom(h, stranger, { client_id: code, client_secret: `guess-${i}` }),
+        ).to.equal(401);
+      // Locked out there, even with the right secret...
+      expect(await tokenRequestFrom(h, stranger, { client_id: code, client_secret: secret })).to.equal(429);
+      // ...but the enterprise, asking from its own address, gets its token.
+      assertOk(await tokenRequest(h, code, secret));
+      // And a client assertion signed with its key is never refused for its client id, wherever it comes from.
+      const assertion = jwt.sign({}, h.enterpriseKeys.AA.privateKeyPem, {
+        algorithm: 'ES256',
+        issuer: code,
+        subject: code,
+        audience: `${ISSUER}/oauth/token`,
+        expiresIn: 60,
+        jwtid: crypto.randomUUID(),
+      });
+      expect(
+        await tokenRequestFrom(h, stranger, {
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: assertion,
+        }),
+      ).to.equal(200);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('claimed client ids longer than any client’s are refused and not remembered', async () => {
+    const h = await startHarness();
+    try {
+      const tracked = (): number => h.services.loginGuard!.tracked;
+      assertOAuthError(await tokenRequest(h, CODE.AA, 'wrong'), 401, 'INVALID_CLIENT');
+      const before = tracked();
+      for (let i = 0; i < 20; i++)
+        assertOAuthError(await tokenRequest(h, `${i}${'x'.repeat(16_000)}`, 'wrong'), 401, 'INVALID_CLIENT');
+      expect(tracked(), 'addresses and client ids remembered').to.equal(before);
+      const metrics = await h.get('/metrics');
+      expect(metrics.status).to.equal(200);
+      expect(metrics.text).to.match(new RegExp(`^rdx_token_guard_tracked ${before}$`, 'm'));
     } finally {
       await h.close();
     }

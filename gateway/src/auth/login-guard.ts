@@ -1,10 +1,15 @@
 /**
  * What stands between an anonymous client and the token endpoint's costly work. Checking a client secret is a
  * deliberately slow hash (scrypt); unguarded, a few hundred bogus attempts keep the CPU busy and every data call
- * waits. So: attempts are limited per source address and per claimed client id (token buckets), repeated
- * failures lock the client id and the address out for a growing time, and the hashes run off the event loop,
- * a bounded number at a time, with a bounded queue. A refusal is 429 with `Retry-After`, answered after it or
- * after a second, whichever is sooner (http/late-refusal.ts).
+ * waits. So: attempts are limited per source address and, with a secret, per claimed client id from that address
+ * (token buckets), repeated failures lock the address and the client id there out for a growing time, and the
+ * hashes run off the event loop, a bounded number at a time, with a bounded queue. A refusal is 429 with
+ * `Retry-After`, answered after it or after a second, whichever is sooner (http/late-refusal.ts).
+ *
+ * A client id is counted and locked only together with the address it is tried from: anyone may claim any id,
+ * so counted alone, a stranger's bogus secrets would lock the enterprise itself out from wherever it asks. A
+ * guess at a secret (192 random bits) gains nothing from many addresses; what bounds the hashing is the queue.
+ * A signed client assertion cannot be guessed and costs little to check: it is never refused for its client id.
  */
 import crypto from 'node:crypto';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
@@ -15,11 +20,11 @@ export interface LoginGuardOptions {
   /** Attempts per minute from one source address (burst: the same number). Default 120. */
   perAddressPerMinute: number;
   /**
-   * Attempts with a client secret per minute for one claimed client id (burst: the same number). Default 20.
-   * A signed client assertion costs little to check and is not counted here (its failures still are).
+   * Attempts with a client secret per minute for one claimed client id from one address (burst: the same
+   * number). Default 20. A signed client assertion is not counted here (its failures count for the address).
    */
   perClientPerMinute: number;
-  /** Failures in a row a client id may have before each further one locks it out. Default 5. */
+  /** Failures in a row a client id may have from one address before each further one locks it out there. Default 5. */
   freeFailures: number;
   /**
    * The same for a source address, which many honest clients may share behind one NAT. Default 20 (and never
@@ -76,6 +81,11 @@ export class LoginGuard {
     this.tracks = new LruMap(this.opts.maxTracked);
   }
 
+  /** How many addresses and client ids (with their address) it remembers now, at most `maxTracked`. */
+  get tracked(): number {
+    return this.tracks.size;
+  }
+
   /**
    * Admits one attempt from `address`, or throws 429 RATE_LIMITED with the seconds to wait. Checked before the
    * request body is even parsed, so a flood costs as little as possible.
@@ -85,11 +95,11 @@ export class LoginGuard {
   }
 
   /**
-   * Admits the attempt for the claimed `clientId` (when the request names one), or throws 429. `withSecret`:
-   * the attempt needs a secret hashed, which counts against the client id's rate.
+   * Admits an attempt with a secret for the claimed `clientId` (when the request names one) from `address`, or
+   * throws 429. An attempt with a signed client assertion (`withSecret` false) is admitted: it cannot be guessed.
    */
-  admitClient(clientId: string | undefined, withSecret: boolean): void {
-    if (clientId) this.take(`c:${clientId}`, withSecret ? this.opts.perClientPerMinute : undefined);
+  admitClient(clientId: string | undefined, address: string, withSecret: boolean): void {
+    if (clientId && withSecret) this.take(clientKey(clientId, address), this.opts.perClientPerMinute);
   }
 
   /** A lockout check, then (with a rate) one token from the key's bucket. */
@@ -110,11 +120,14 @@ export class LoginGuard {
     t.tokens -= 1;
   }
 
-  /** A failed authentication: after `freeFailures` in a row, each one locks out for twice as long. */
-  failed(address: string, clientId: string | undefined): void {
+  /**
+   * A failed authentication: after the free ones in a row, each one locks out for twice as long — the address,
+   * and for an attempt with a secret (`withSecret`), the claimed client id from that address.
+   */
+  failed(address: string, clientId: string | undefined, withSecret: boolean): void {
     this.counts.failures++;
     const now = this.opts.now();
-    for (const key of [`a:${address}`, ...(clientId ? [`c:${clientId}`] : [])]) {
+    for (const key of [`a:${address}`, ...(clientId && withSecret ? [clientKey(clientId, address)] : [])]) {
       const t = this.track(key, now);
       t.failures += 1;
       const free = key.startsWith('a:')
@@ -125,9 +138,9 @@ export class LoginGuard {
     }
   }
 
-  /** A successful authentication clears the client id's failures (not the address's: it may be shared). */
-  succeeded(clientId: string): void {
-    const t = this.tracks.get(`c:${clientId}`);
+  /** A successful authentication clears the client id's failures there (not the address's: it may be shared). */
+  succeeded(clientId: string, address: string): void {
+    const t = this.tracks.get(clientKey(clientId, address));
     if (t) {
       t.failures = 0;
       t.lockedUntil = 0;
@@ -169,6 +182,11 @@ export class LoginGuard {
     }
     return t;
   }
+}
+
+/** The key a claimed client id is counted by, together with the address it is tried from. */
+function clientKey(clientId: string, address: string): string {
+  return `c:${clientId} ${address}`;
 }
 
 function refused(waitMs: number, detail: string): Problem {

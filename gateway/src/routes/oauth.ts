@@ -97,19 +97,28 @@ function oneAuthenticationMethod(req: Request, body: Record<string, unknown>): v
     throw invalidRequest(`client_assertion_type must be ${ASSERTION_TYPE}`);
 }
 
-/** The client id a request claims to be, before anything is verified: what the guard counts attempts by. */
+/** Longest client id there is (a credit code is 18 characters; a console account's id, a few dozen). */
+const MAX_CLIENT_ID = 64;
+
+/**
+ * The client id a request claims to be, before anything is verified: what the guard counts attempts by. One
+ * longer than any client id is no client's, and not remembered: a stranger sending ever new 16 KB ids would
+ * otherwise fill the guard's table with them.
+ */
 function claimedClient(req: Request, body: Record<string, unknown>): string | undefined {
+  let claimed: string | undefined;
   if (body.client_assertion_type === ASSERTION_TYPE) {
     const decoded = jwt.decode(typeof body.client_assertion === 'string' ? body.client_assertion : '');
-    return decoded && typeof decoded === 'object' && typeof decoded.sub === 'string'
-      ? decoded.sub
-      : undefined;
+    claimed =
+      decoded && typeof decoded === 'object' && typeof decoded.sub === 'string' ? decoded.sub : undefined;
+  } else {
+    try {
+      claimed = secretCredentials(req, body)?.id;
+    } catch {
+      claimed = undefined;
+    }
   }
-  try {
-    return secretCredentials(req, body)?.id;
-  } catch {
-    return undefined;
-  }
+  return claimed !== undefined && claimed.length <= MAX_CLIENT_ID ? claimed : undefined;
 }
 
 export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
@@ -125,6 +134,11 @@ export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
   refused('refusedLockout', 'Token requests refused while a client id or address is locked out');
   refused('refusedBusy', 'Token requests refused because the secret-hash queue was full');
   refused('failures', 'Token requests that failed client authentication');
+  s.metrics.gauge(
+    'rdx_token_guard_tracked',
+    'Source addresses and client ids the token endpoint remembers attempts of',
+    () => guard.tracked,
+  );
   const tokenEndpoint = `${s.config.issuer}/oauth/token`;
 
   async function clientFromAssertion(body: Record<string, unknown>): Promise<string> {
@@ -176,7 +190,7 @@ export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
     const creds = secretCredentials(req, body);
     if (!creds?.id || !creds.secret)
       throw invalidClient('authenticate with client_id and client_secret, or with private_key_jwt');
-    if (creds.id.length > 64 || creds.secret.length > 256)
+    if (creds.id.length > MAX_CLIENT_ID || creds.secret.length > 256)
       throw invalidClient('unknown client or wrong secret');
     const role = s.clients.roleOf(creds.id) ?? 'enterprise';
     const hash = guard.scrypt.bind(guard);
@@ -202,7 +216,8 @@ export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
       oneAuthenticationMethod(req, body);
       const address = req.socket.remoteAddress ?? 'unknown';
       const claimed = claimedClient(req, body);
-      guard.admitClient(claimed, body.client_assertion_type !== ASSERTION_TYPE);
+      const withSecret = body.client_assertion_type !== ASSERTION_TYPE;
+      guard.admitClient(claimed, address, withSecret);
       let client: { clientId: string; role: ClientRole };
       try {
         client =
@@ -212,10 +227,11 @@ export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
         if (client.role === 'enterprise' && !s.view.enterprises.has(client.clientId))
           throw invalidClient(`${client.clientId} is not an onboarded enterprise`);
       } catch (err) {
-        if (err instanceof Problem && err.code === 'INVALID_CLIENT') guard.failed(address, claimed);
+        if (err instanceof Problem && err.code === 'INVALID_CLIENT')
+          guard.failed(address, claimed, withSecret);
         throw err;
       }
-      guard.succeeded(client.clientId);
+      guard.succeeded(client.clientId, address);
       res.json(
         s.tokens.issue(
           client.clientId,
