@@ -22,7 +22,21 @@ export function adminSigner(s: Services, req: Request): AdminSigner {
       'FORBIDDEN',
       'This gateway knows no organization roots (RDX_MSP_DIR), so it can check no admin signature: admin routes are closed.',
     );
-  return s.adminSignatures.verify(req);
+  const signer = s.adminSignatures.verify(req);
+  requireBodyStill(s, signer.mspId);
+  return signer;
+}
+
+/**
+ * 403 when the bureau removed `mspId`'s body from the platform (it left the channel): its CA's certificates
+ * still verify, and its console accounts' tokens were signed by this gateway, but it may act and read no more.
+ */
+export function requireBodyStill(s: Services, mspId: string | undefined): void {
+  if (mspId !== undefined && s.view.removedBodies.has(mspId))
+    throw new Problem(
+      'FORBIDDEN',
+      `${mspId} was removed from the platform by the bureau: its staff and console accounts act and read no more.`,
+    );
 }
 
 /**
@@ -96,5 +110,6 @@ export function bodyReader(s: Services, req: Request, body?: Buffer): BodyReader
   }
   if (s.clients.orgOf(claims.sub) !== claims.org)
     throw new Problem('TOKEN_INVALID', 'This console account was removed by its body.');
+  requireBodyStill(s, claims.org);
   return { mspId: claims.org!, via: 'console', who: claims.sub };
 }

@@ -298,6 +298,34 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
     assertOAuthError(await login(made.clientId, made.secret), 401, 'INVALID_CLIENT');
   });
 
+  it('a body the bureau removed from the platform: its staff’s signatures and its accounts’ tokens and secrets open nothing', async () => {
+    const made = assertOk<{ clientId: string; secret: string }>(
+      await h.signedCall('POST', ACCOUNTS, admin(epb), { name: '赵六' }),
+      201,
+    );
+    const token = assertOk<{ access_token: string }>(await login(made.clientId, made.secret)).access_token;
+    assertOk(await h.get('/v1/admin/home', { token }));
+    // Its CA's certificates still verify and the token is still this gateway's: what stops them is the ledger.
+    h.view.setBodies([{ mspId: epb, removedAt: '2026-11-30T00:00:00.000Z' }]);
+    try {
+      const removed = new RegExp(`^${epb} was removed from the platform by the bureau`);
+      for (const reply of [
+        await h.get('/v1/admin/home', { token }),
+        await h.signedGet('/v1/admin/home', testOrg(epb).identity('reviewer')),
+        await h.signedGet(ACCOUNTS, admin(epb)),
+        await h.signedCall('POST', ACCOUNTS, admin(epb), { name: '钱七' }),
+      ]) {
+        assertProblem(reply, 403, 'FORBIDDEN');
+        expect((reply.body as { detail: string }).detail).to.match(removed);
+      }
+      assertOAuthError(await login(made.clientId, made.secret), 401, 'INVALID_CLIENT');
+      // Another body is not touched.
+      assertOk(await h.signedGet('/v1/admin/home', admin(civil)));
+    } finally {
+      h.view.setBodies([]);
+    }
+  });
+
   it('reviews and duties: a body gets what it owes, soonest first, from both ledger lists', () => {
     const owed = reviewsAndDuties(
       'B',

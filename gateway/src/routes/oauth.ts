@@ -226,6 +226,9 @@ export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
             : await clientFromSecret(req, body);
         if (client.role === 'enterprise' && !s.view.enterprises.has(client.clientId))
           throw invalidClient(`${client.clientId} is not an onboarded enterprise`);
+        // A console account of a body the bureau removed from the platform: its body reads nothing any more.
+        if (client.role === 'body' && s.view.removedBodies.has(s.clients.orgOf(client.clientId) ?? ''))
+          throw invalidClient(`${client.clientId}'s body was removed from the platform`);
       } catch (err) {
         if (err instanceof Problem && err.code === 'INVALID_CLIENT')
           guard.failed(address, claimed, withSecret);
