@@ -3,6 +3,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { recordedConsensus } from './state.js';
@@ -194,7 +195,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetworkConfig 
     clerkPort: env.RDX_CLERK_PORT ? intSetting(env, 'RDX_CLERK_PORT', 3010, 1, 65535) : undefined,
     fabricBin: env.FABRIC_BIN ? path.resolve(env.FABRIC_BIN) : undefined,
     fabricSrc: env.FABRIC_SRC ? path.resolve(env.FABRIC_SRC) : sharedFabricSource(root),
-    cacheDir: path.resolve(env.RDX_CACHE ?? path.join(env.HOME ?? '/tmp', '.cache', 'rdx')),
+    // Without HOME (a service manager's bare environment), the account's own home: never a shared folder.
+    cacheDir: path.resolve(env.RDX_CACHE ?? path.join(env.HOME ?? os.homedir(), '.cache', 'rdx')),
     batchTimeout,
     orgHosts: orgHosts(env.RDX_ORG_HOSTS),
     consensus: consensusSetting(env.RDX_CONSENSUS, home),

@@ -34,3 +34,22 @@ export function makePrivate(home: string): number {
   visit(home);
   return changed;
 }
+
+/**
+ * Why `dir` is no place for the platform's keys and secrets or for binaries it runs, or undefined when it is:
+ * `dir`, or a folder above it, belongs to another user (root excepted), or anyone may write it without the sticky
+ * bit that keeps others' entries apart (as /tmp has). Such a user could have made the folder first — a home's
+ * planted `secrets.json`, a cache's planted `peer` — or swap what is in it. A folder not there yet is made by this
+ * process, so only those that exist are asked about.
+ */
+export function unsafeFolderReason(dir: string): string | undefined {
+  const me = process.getuid?.();
+  if (me === undefined) return undefined;
+  for (let p = path.resolve(dir); ; p = path.dirname(p)) {
+    const st = fs.statSync(p, { throwIfNoEntry: false });
+    if (st && st.uid !== me && st.uid !== 0) return `${p} belongs to another user (uid ${st.uid})`;
+    if (st && (st.mode & 0o002) !== 0 && (st.mode & 0o1000) === 0)
+      return `anyone may write ${p} (mode ${(st.mode & 0o7777).toString(8)})`;
+    if (path.dirname(p) === p) return undefined;
+  }
+}

@@ -25,7 +25,7 @@ import { exportOrg, isLocalOrg } from './consortium/org-definition.js';
 import { withOperatorSettings } from './operator-settings.js';
 import { deployChaincode, startChaincodeServers, startEnrolledChaincodeServers } from './chaincode-deploy.js';
 import { CLERK_PROCESS, startClerk } from './clerk-process.js';
-import { makePrivate } from './home-permissions.js';
+import { makePrivate, unsafeFolderReason } from './home-permissions.js';
 import { setUpLedger } from './ledger-setup.js';
 import { writeWallet } from './ledger-client.js';
 import { seedDemo, demoDir } from './demo/demo-seed.js';
@@ -197,6 +197,11 @@ export interface UpOptions {
 }
 
 export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
+  const unsafe = unsafeFolderReason(ctx.paths.home);
+  if (unsafe)
+    throw new PlatformError(
+      `${ctx.paths.home} is no place for the network's keys and secrets: ${unsafe}. Set RDX_HOME to a folder of your own.`,
+    );
   checkHalfFinished(ctx);
   const opened = makePrivate(ctx.paths.home);
   if (opened > 0) ctx.log(`Made ${opened} files and folders under ${ctx.paths.home} private to their owner`);

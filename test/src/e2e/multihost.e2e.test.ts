@@ -15,6 +15,7 @@ import {
   PublicGatewayApi,
   RdxLedger,
   connectIdentity,
+  signAdminRequest,
   verifyReceipt,
   type LedgerConnection,
 } from '@rdx/client';
@@ -473,7 +474,24 @@ describe('each organization on its own host, and a body joining the running netw
     };
   });
 
-  it('Health leaves: the members remove it as they added it, and its grants stop at the gateway', async () => {
+  it('Health leaves: the members remove it as they added it, and its grants and its staff stop at the gateway', async () => {
+    // Health's admin reads its home at the bureau's gateway over plain HTTP, signed with its Fabric identity.
+    const healthAdminHome = async (): Promise<{ status: number; detail?: string }> => {
+      const adminMsp = health().paths.identityMsp('health', 'admin');
+      const signer = {
+        certificatePem: fs.readFileSync(path.join(adminMsp, 'signcerts', 'cert.pem'), 'utf8'),
+        privateKeyPem: fs.readFileSync(path.join(adminMsp, 'keystore', 'key.pem'), 'utf8'),
+      };
+      const res = await fetch(`http://${bureau().address}:3400/v1/admin/home`, {
+        headers: signAdminRequest(signer, {
+          method: 'GET',
+          path: '/v1/admin/home',
+          contentSha256: crypto.createHash('sha256').digest('hex'),
+        }),
+      });
+      return { status: res.status, detail: ((await res.json()) as { detail?: string }).detail };
+    };
+    expect((await healthAdminHome()).status, 'while Health is a member').to.equal(200);
     const update = path.join(root!, 'courier', 'remove-health.pb');
     await bureau().cli(hosts, ['channel', 'remove-org', 'HealthMSP', '--out', update]);
     await byName('market').cli(hosts, ['channel', 'sign', update]);
@@ -491,6 +509,11 @@ describe('each organization on its own host, and a body joining the running netw
     const said = await healthGrantAnswer();
     expect(said.status).to.equal(403);
     expect(said.code).to.equal('GRANT_NOT_ACTIVE');
+    // The gateway's view has the removal by now (the grant answer above waited for it): Health's CA still
+    // signs for its admin, but the admin opens nothing.
+    const home = await healthAdminHome();
+    expect(home.status).to.equal(403);
+    expect(home.detail).to.match(/^HealthMSP was removed from the platform by the bureau/);
   });
 
   it('no private key of one organization is anywhere in another’s home', () => {
