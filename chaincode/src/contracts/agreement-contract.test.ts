@@ -455,7 +455,7 @@ describe('AgreementContract', () => {
       C.agreement,
       'TerminateAgreementAsEnterprise',
       'TerminateAgreement',
-      { agreementId: a.id, reason: 'we stop the service', noticeDate: '2025-03-01' },
+      { agreementId: a.id, reason: 'we stop the service', noticeDate: '2025-03-03' },
     );
     expect(terminated.state).to.equal('TERMINATED');
     expect(terminated.termination?.by).to.equal(CODES.aa);
@@ -692,11 +692,37 @@ describe('AgreementContract: annex 4 — its terms, renewal asked by the user, t
   });
 
   it('a notice given long enough ago ends the agreement at once; a draft ends at once', async () => {
-    const { w, a, grant } = await inForce({ noticeDays: 10 });
+    const { w, a, grant } = await inForce({ noticeDays: 5 });
     w.ledger.now = new Date(w.ledger.now.getTime() + 20 * DAY);
-    const ended = await terminate(w, a.id, plusDays(w.today(), -10));
+    const ended = await terminate(w, a.id, plusDays(w.today(), -6));
     expect(ended.state).to.equal('TERMINATED');
     expect((await w.getGrant(grant.id)).state).to.equal('TERMINATED');
+  });
+
+  it('a notice dated more than 7 days back, or before the agreement was in force, is refused: it would skip the notice period', async () => {
+    const { w, a } = await inForce({ noticeDays: 30 });
+    const inForceOn = w.today();
+    w.ledger.now = new Date(w.ledger.now.getTime() + 40 * DAY);
+    // Dated 40 days back (the day it came into force), a 30-day notice would end the agreement at once.
+    await w.refused(
+      () => terminate(w, a.id, plusDays(w.today(), -8)),
+      'INVALID_ARGUMENT',
+      new RegExp(
+        `noticeDate ${plusDays(w.today(), -8)} is too far back: notice is recorded at most 7 days after it was given`,
+      ),
+    );
+    await w.refused(() => terminate(w, a.id, inForceOn), 'INVALID_ARGUMENT');
+    const noticed = await terminate(w, a.id, plusDays(w.today(), -7));
+    expect(noticed.state).to.equal('IN_FORCE');
+    expect(noticed.termination?.effectiveOn).to.equal(plusDays(w.today(), 23));
+
+    // Nor before it was in force, even within the 7 days.
+    const fresh = await inForce({ noticeDays: 30 });
+    await fresh.w.refused(
+      () => terminate(fresh.w, fresh.a.id, plusDays(fresh.w.today(), -1)),
+      'INVALID_ARGUMENT',
+      new RegExp(`\\(${fresh.w.today()} at the earliest\\)$`),
+    );
   });
 
   it('the enterprise asks to renew before expiry; the body approves (renewed at once) or declines', async () => {

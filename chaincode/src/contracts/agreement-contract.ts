@@ -33,7 +33,7 @@ import {
 } from '../models/agreement';
 import { approvedDemands, loadApplicationAs, reason } from '../models/application';
 import { dueIndexReady, indexDue, markDueIndexReady } from '../models/due-index';
-import { addCalendarDays, addMonths } from '../models/calendar';
+import { addCalendarDays, addMonths, chinaDate } from '../models/calendar';
 import { requireRestrictedAllowed } from '../models/enterprise';
 import { createGrant, joinGrant, loadGrantShell, transitionGrant, type Grant } from '../models/grant';
 import { enterpriseAction, type EnterpriseAction } from './enterprise-action';
@@ -232,6 +232,9 @@ async function endWithGrants(
   }
   return endAgreement(ctx, actor, current, termination, EVENTS.AGREEMENT_TERMINATED);
 }
+
+/** How many days late a notice of termination may be recorded on the ledger. */
+const LATE_NOTICE_DAYS = 7;
 
 @Info({ title: 'AgreementContract', description: 'Open-use agreements (Z17, annex 4)' })
 export class AgreementContract extends RdxContract {
@@ -457,6 +460,16 @@ export class AgreementContract extends RdxContract {
       throw new RdxError(
         ErrorCode.INVALID_ARGUMENT,
         'noticeDate is the day notice was given: it cannot be in the future',
+      );
+    // Notice given in writing may reach the ledger a few days late; one dated further back (or before the
+    // agreement was in force) would shorten the notice period the other party is owed, or skip it.
+    const lateBy = addCalendarDays(today(ctx), -LATE_NOTICE_DAYS);
+    const inForce = current.inForceAt ? chinaDate(current.inForceAt) : undefined;
+    const earliest = inForce !== undefined && inForce > lateBy ? inForce : lateBy;
+    if (noticeDate < earliest)
+      throw new RdxError(
+        ErrorCode.INVALID_ARGUMENT,
+        `noticeDate ${noticeDate} is too far back: notice is recorded at most ${LATE_NOTICE_DAYS} days after it was given, and not before the agreement was in force (${earliest} at the earliest)`,
       );
     // Annex 4 三(三): notice is given ahead. A draft has nothing to wind down; agreements drafted before the
     // notice period was a term end at once, as they did.
