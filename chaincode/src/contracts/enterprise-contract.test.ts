@@ -277,6 +277,20 @@ describe('EnterpriseContract', () => {
     expect(app.state).to.equal('FORMAL_REVIEW');
   });
 
+  it('a downgrade leaves the grants of a body that left the platform alone: it needs no endorsement of that body', async () => {
+    const w = await World.create();
+    const { grants } = await w.activeGrants(w.aa, 'app-aa', [
+      demand(MARKET_ENTITIES),
+      demand(TRANSPORT_VEHICLES),
+    ]);
+    const transports = grants.find((g) => g.body === 'TransportMSP')!;
+    await w.invoke(IDS.bureau, C.platform, 'RemoveBody', 'TransportMSP');
+    const result = await w.rate(w.aa, 'A');
+    expect(result.suspendedGrants).to.deep.equal(grants.filter((g) => g !== transports).map((g) => g.id));
+    expect(w.ledger.lastEndorsement?.orgs, 'who had to endorse').to.deep.equal(['BureauMSP', 'MarketMSP']);
+    expect((await w.getGrant(transports.id)).state, 'served no more anyway').to.equal('ACTIVE');
+  });
+
   it('a new rating is held to the same conditions, and names an existing enterprise', async () => {
     const w = await World.create();
     const rate = (code: string, rating: unknown) =>

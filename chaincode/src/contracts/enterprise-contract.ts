@@ -13,7 +13,8 @@ import { idsByIndex } from '../lib/keys';
 import { isMaskedPersonName, isPersonCode } from '../lib/person-code';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
-import { assertAbsent, load, save } from '../lib/store';
+import { assertAbsent, load, save, tryLoad } from '../lib/store';
+import { parseBody } from './platform-contract';
 import { int, jsonArg, oneOf, onlyFields, str } from '../lib/validate';
 import {
   userCode,
@@ -36,9 +37,15 @@ export async function suspendGrantsOf(
   event: EventName,
 ): Promise<string[]> {
   const suspended: string[] = [];
+  const departed = new Map<string, boolean>();
   for (const id of await idsByIndex(ctx, 'grant~enterprise', [e.creditCode])) {
     const grant = await loadGrantShell(ctx, id);
     if (grant.state !== 'ACTIVE') continue;
+    // A grant of a body that left the platform is served no more, and its key needs that body's endorsement,
+    // which it can no longer give: touched, it would block the rating itself for good.
+    if (!departed.has(grant.body))
+      departed.set(grant.body, !!(await tryLoad(ctx, 'body', grant.body, parseBody))?.removedAt);
+    if (departed.get(grant.body)) continue;
     const note = `rating ${e.rating.level}${e.rating.expired ? ' expired' : ''}, valid until ${e.rating.validUntil}`;
     await transitionGrant(
       ctx,
