@@ -7,10 +7,19 @@
  */
 import { expect } from 'chai';
 import { EnterpriseSession } from '@rdx/client';
-import { chinaToday, ensureFabricBinaries, gatewayUrl, type FabricInstall } from '@rdx/network';
-import { config, topology } from '../fabric-client.js';
+import crypto from 'node:crypto';
+import {
+  address,
+  chinaToday,
+  ensureFabricBinaries,
+  gatewayUrl,
+  nodesOf,
+  ordererArgs,
+  type FabricInstall,
+} from '@rdx/network';
+import { config, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, regulatorToken, tokenFor } from '../gateway-client-e2e.js';
-import { chaincodeQuery, cliFailure } from '../peer-cli.js';
+import { chaincodeQuery, cliFailure, peerCli } from '../peer-cli.js';
 import {
   applyAndGetGrants,
   demand,
@@ -244,6 +253,53 @@ describe('complaints from anyone, about the data itself (real network)', () => {
       secret({ note: '核实为误报,恢复开放' }),
     );
     expect((await grant(grants[1]!)).state).to.equal('ACTIVE');
+  });
+
+  it("the bureau's suspension for a complaint is the bureau's to lift: Market's admin resolving it as restore with the peer CLI is refused", async () => {
+    const res = await fileAsCitizen({
+      datasetId: dataset,
+      category: 'quality',
+      facts: '列表中的数据有误,请核实后更正。',
+      contact: CONTACT,
+    });
+    const filed = (await res.json()) as { data: { id: string }; detail?: string };
+    expect(res.status, filed.detail).to.equal(201);
+    const id = filed.data.id;
+    await submit(p.bureau, 'complaint', 'SuspendForComplaint', id);
+    for (const g of grants) expect((await grant(g)).state).to.equal('SUSPENDED');
+    // Market's admin, through both endorsing peers, as an insider would.
+    const resolve = (decision: string): Promise<string> =>
+      peerCli(install, 'MarketMSP', 'MarketMSP', [
+        'chaincode',
+        'invoke',
+        ...ordererArgs(paths, topology, 'MarketMSP'),
+        '-C',
+        topology.channel,
+        '-n',
+        topology.chaincodeName,
+        ...['MarketMSP', 'BureauMSP'].flatMap((m) => {
+          const org = topology.orgs.find((o) => o.mspId === m)!;
+          const peer = nodesOf(topology, 'peer', m)[0]!;
+          return ['--peerAddresses', address(peer), '--tlsRootCertFiles', paths.caCert(org.short)];
+        }),
+        '--transient',
+        JSON.stringify({
+          note: Buffer.from('本机构核实后恢复').toString('base64'),
+          salt: crypto.randomBytes(32).toString('base64'),
+        }),
+        '-c',
+        JSON.stringify({ Args: ['complaint:ResolveComplaint', id, decision] }),
+        '--waitForEvent',
+      ]);
+    for (const decision of ['restore', 'reopen']) {
+      const said = await cliFailure(resolve(decision));
+      expect(said, decision).to.match(/\[FORBIDDEN\] grant .* was suspended by BureauMSP for complaint/);
+    }
+    for (const g of grants) expect((await grant(g)).state, 'still suspended').to.equal('SUSPENDED');
+    // The bureau lifts its own suspension; Market then resolves the complaint.
+    for (const g of grants) await submit(p.bureau, 'grant', 'RestoreGrant', g, secret({ note: '核实完毕' }));
+    expect(await cliFailure(resolve('upheld'))).to.equal('');
+    for (const g of grants) expect((await grant(g)).state).to.equal('ACTIVE');
   });
 
   it("the bureau's performance report counts the body's complaints, demands and grants; a body reads only its own (L23)", async () => {
