@@ -60,6 +60,23 @@ export async function onboard(p: Parties, level: 'A' | 'AA' | 'AAA'): Promise<Te
 
 export const TEST_ITEMS = ['uscc', 'entity_name', 'legal_rep_id'];
 
+/** A restricted dataset's definition as `catalog:RegisterDataset` takes it (JSON), with the test items. */
+export function datasetDefinition(id: string, name: string): string {
+  return JSON.stringify({
+    id,
+    name,
+    openAttribute: 'restricted',
+    format: 'json',
+    updateFrequency: 'daily',
+    items: [
+      { name: 'uscc', label: '统一社会信用代码', type: 'string' },
+      { name: 'entity_name', label: '名称', type: 'string' },
+      { name: 'legal_rep_id', label: '法定代表人身份证号', type: 'string', personal: true },
+      { name: 'legal_rep_phone', label: '联系电话', type: 'string', personal: true },
+    ],
+  });
+}
+
 /** Registers a dataset for `body` and has the bureau list it, as its review does (Z13). */
 export async function registerDataset(
   p: Parties,
@@ -67,24 +84,7 @@ export async function registerDataset(
   id: string,
   name: string,
 ): Promise<void> {
-  await submit(
-    body,
-    'catalog',
-    'RegisterDataset',
-    JSON.stringify({
-      id,
-      name,
-      openAttribute: 'restricted',
-      format: 'json',
-      updateFrequency: 'daily',
-      items: [
-        { name: 'uscc', label: '统一社会信用代码', type: 'string' },
-        { name: 'entity_name', label: '名称', type: 'string' },
-        { name: 'legal_rep_id', label: '法定代表人身份证号', type: 'string', personal: true },
-        { name: 'legal_rep_phone', label: '联系电话', type: 'string', personal: true },
-      ],
-    }),
-  );
+  await submit(body, 'catalog', 'RegisterDataset', datasetDefinition(id, name));
   // The bureau lists it after its review (Z13): only a listed dataset may be applied for.
   await submit(p.bureau, 'catalog', 'ReviewListing', id, 'approve');
 }

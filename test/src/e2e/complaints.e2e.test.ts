@@ -7,19 +7,10 @@
  */
 import { expect } from 'chai';
 import { EnterpriseSession } from '@rdx/client';
-import crypto from 'node:crypto';
-import {
-  address,
-  chinaToday,
-  ensureFabricBinaries,
-  gatewayUrl,
-  nodesOf,
-  ordererArgs,
-  type FabricInstall,
-} from '@rdx/network';
-import { config, paths, topology } from '../fabric-client.js';
+import { chinaToday, ensureFabricBinaries, gatewayUrl, type FabricInstall } from '@rdx/network';
+import { config, topology } from '../fabric-client.js';
 import { eventually, getJson, regulatorToken, tokenFor } from '../gateway-client-e2e.js';
-import { chaincodeQuery, cliFailure, peerCli } from '../peer-cli.js';
+import { chaincodeInvoke, chaincodeQuery, cliFailure } from '../peer-cli.js';
 import {
   applyAndGetGrants,
   demand,
@@ -269,28 +260,10 @@ describe('complaints from anyone, about the data itself (real network)', () => {
     for (const g of grants) expect((await grant(g)).state).to.equal('SUSPENDED');
     // Market's admin, through both endorsing peers, as an insider would.
     const resolve = (decision: string): Promise<string> =>
-      peerCli(install, 'MarketMSP', 'MarketMSP', [
-        'chaincode',
-        'invoke',
-        ...ordererArgs(paths, topology, 'MarketMSP'),
-        '-C',
-        topology.channel,
-        '-n',
-        topology.chaincodeName,
-        ...['MarketMSP', 'BureauMSP'].flatMap((m) => {
-          const org = topology.orgs.find((o) => o.mspId === m)!;
-          const peer = nodesOf(topology, 'peer', m)[0]!;
-          return ['--peerAddresses', address(peer), '--tlsRootCertFiles', paths.caCert(org.short)];
-        }),
-        '--transient',
-        JSON.stringify({
-          note: Buffer.from('本机构核实后恢复').toString('base64'),
-          salt: crypto.randomBytes(32).toString('base64'),
-        }),
-        '-c',
-        JSON.stringify({ Args: ['complaint:ResolveComplaint', id, decision] }),
-        '--waitForEvent',
-      ]);
+      chaincodeInvoke(install, 'MarketMSP', ['complaint:ResolveComplaint', id, decision], {
+        endorsers: ['MarketMSP', 'BureauMSP'],
+        transient: { note: '本机构核实后恢复' },
+      });
     for (const decision of ['restore', 'reopen']) {
       const said = await cliFailure(resolve(decision));
       expect(said, decision).to.match(/\[FORBIDDEN\] grant .* was suspended by BureauMSP for complaint/);

@@ -6,26 +6,30 @@
  * SDK.
  */
 import { expect } from 'chai';
-import crypto from 'node:crypto';
 import { personalDataHash, RdxLedger } from '@rdx/client';
 import {
-  address,
   applicationRequest,
   ensureFabricBinaries,
   nodesOf,
-  ordererArgs,
   peerHeight,
   waitForBlock,
   type FabricInstall,
 } from '@rdx/network';
 import { config, paths, topology } from '../fabric-client.js';
 import {
+  chaincodeInvoke,
   chaincodeQuery as sharedChaincodeQuery,
   cliFailure,
   fetchBlocks,
-  peerCli as sharedPeerCli,
 } from '../peer-cli.js';
-import { onboard, Parties, registerDataset, runId, type TestEnterprise } from '../workflow.js';
+import {
+  datasetDefinition,
+  onboard,
+  Parties,
+  registerDataset,
+  runId,
+  type TestEnterprise,
+} from '../workflow.js';
 
 const PURPOSE = `机密用途-${runId}`;
 const SCENARIO = `机密场景-${runId}`;
@@ -45,8 +49,6 @@ let lastBlock = 0;
 
 const peerOf = (mspId: string) => nodesOf(topology, 'peer', mspId)[0]!;
 
-const peerCli = (asOrg: string, peerMsp: string, args: string[]): Promise<string> =>
-  sharedPeerCli(install, asOrg, peerMsp, args);
 const chaincodeQuery = (asOrg: string, peerMsp: string, args: string[]): Promise<string> =>
   sharedChaincodeQuery(install, asOrg, peerMsp, args);
 
@@ -150,36 +152,9 @@ describe('another body reads nothing of an agreement it is not party to (peer CL
 
   it('Market’s dataset cannot be created without the bureau’s peer, nor without Market’s own', async () => {
     const invoke = (id: string, peers: string[]): Promise<string> =>
-      peerCli('MarketMSP', 'MarketMSP', [
-        'chaincode',
-        'invoke',
-        ...ordererArgs(paths, topology, 'MarketMSP'),
-        '-C',
-        topology.channel,
-        '-n',
-        topology.chaincodeName,
-        ...peers.flatMap((m) => {
-          const org = topology.orgs.find((o) => o.mspId === m)!;
-          return ['--peerAddresses', address(peerOf(m)), '--tlsRootCertFiles', paths.caCert(org.short)];
-        }),
-        '--transient',
-        JSON.stringify({ salt: crypto.randomBytes(32).toString('base64') }),
-        '-c',
-        JSON.stringify({
-          Args: [
-            'catalog:RegisterDataset',
-            JSON.stringify({
-              id,
-              name: '越权创建',
-              openAttribute: 'restricted',
-              format: 'json',
-              updateFrequency: 'daily',
-              items: [{ name: 'uscc', label: '统一社会信用代码', type: 'string' }],
-            }),
-          ],
-        }),
-        '--waitForEvent',
-      ]);
+      chaincodeInvoke(install, 'MarketMSP', ['catalog:RegisterDataset', datasetDefinition(id, '越权创建')], {
+        endorsers: peers,
+      });
     for (const peers of [
       ['MarketMSP', 'TransportMSP'],
       ['BureauMSP', 'TransportMSP'],

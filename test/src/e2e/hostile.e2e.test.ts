@@ -22,13 +22,14 @@ import net from 'node:net';
 import path from 'node:path';
 import { fabricAttributes, signAdminRequest } from '@rdx/client';
 import { forgedAdminLocality } from '@rdx/client/testing/forged-subject';
-import { address, ensureFabricBinaries, gatewayUrl, nodesOf, ordererArgs, ratingOf } from '@rdx/network';
+import { ensureFabricBinaries, gatewayUrl, ratingOf } from '@rdx/network';
 import { defined } from '../expectations.js';
 import { config, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
-import { chaincodeQuery, cliFailure, peerCli } from '../peer-cli.js';
+import { chaincodeInvoke, chaincodeQuery, cliFailure } from '../peer-cli.js';
 import {
   applyAndGetGrants,
+  datasetDefinition,
   demand,
   onboard,
   Parties,
@@ -544,41 +545,10 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
   describe("Market's admin writes terminal escapes into a dataset's name with Fabric's own peer CLI", () => {
     it('both endorsing peers refuse it, naming the field and the character, and nothing is registered', async () => {
       const install = await ensureFabricBinaries(config, () => undefined);
-      const peerOf = (mspId: string) => nodesOf(topology, 'peer', mspId)[0]!;
       const register = (id: string, name: string): Promise<string> =>
-        peerCli(install, 'MarketMSP', 'MarketMSP', [
-          'chaincode',
-          'invoke',
-          ...ordererArgs(paths, topology, 'MarketMSP'),
-          '-C',
-          topology.channel,
-          '-n',
-          topology.chaincodeName,
-          ...['MarketMSP', 'BureauMSP'].flatMap((m) => {
-            const org = defined(
-              topology.orgs.find((o) => o.mspId === m),
-              m,
-            );
-            return ['--peerAddresses', address(peerOf(m)), '--tlsRootCertFiles', paths.caCert(org.short)];
-          }),
-          '--transient',
-          JSON.stringify({ salt: crypto.randomBytes(32).toString('base64') }),
-          '-c',
-          JSON.stringify({
-            Args: [
-              'catalog:RegisterDataset',
-              JSON.stringify({
-                id,
-                name,
-                openAttribute: 'restricted',
-                format: 'json',
-                updateFrequency: 'daily',
-                items: [{ name: 'uscc', label: '统一社会信用代码', type: 'string' }],
-              }),
-            ],
-          }),
-          '--waitForEvent',
-        ]);
+        chaincodeInvoke(install, 'MarketMSP', ['catalog:RegisterDataset', datasetDefinition(id, name)], {
+          endorsers: ['MarketMSP', 'BureauMSP'],
+        });
       // Listed in a regulator's terminal, the first would move the cursor up and erase the line above; the second
       // sets the terminal's clipboard; the third makes the name read backwards from the override on.
       for (const [i, [name, at]] of [

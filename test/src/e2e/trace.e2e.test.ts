@@ -12,18 +12,12 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  ensureFabricBinaries,
-  gatewayUrl,
-  ordererArgs,
-  regulatorsFile,
-  type RegulatorCredentials,
-} from '@rdx/network';
+import { ensureFabricBinaries, gatewayUrl, regulatorsFile, type RegulatorCredentials } from '@rdx/network';
 import { workbook, zip } from '@rdx/client/testing/xlsx-writer';
 import { Cli } from '../cli-helpers.js';
 import { config, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
-import { chaincodeQuery, cliFailure, peerCli } from '../peer-cli.js';
+import { chaincodeInvoke, chaincodeQuery, cliFailure } from '../peer-cli.js';
 import {
   applyAndGetGrants,
   demand,
@@ -148,18 +142,7 @@ describe('fingerprints and tracing on the real network: a leaked page traced to 
     const install = await ensureFabricBinaries(config, () => undefined);
     const grantId = holders[0]!.grantId;
     const forged = await cliFailure(
-      peerCli(install, 'MarketMSP', 'MarketMSP', [
-        'chaincode',
-        'invoke',
-        ...ordererArgs(paths, topology, 'MarketMSP'),
-        '-C',
-        topology.channel,
-        '-n',
-        topology.chaincodeName,
-        '-c',
-        JSON.stringify({ Args: ['audit:CommitFingerprint', grantId, 'a'.repeat(64)] }),
-        '--waitForEvent',
-      ]),
+      chaincodeInvoke(install, 'MarketMSP', ['audit:CommitFingerprint', grantId, 'a'.repeat(64)]),
     );
     expect(forged).to.match(/FORBIDDEN/);
     // Transport's admin is told nothing of Market's grant.
