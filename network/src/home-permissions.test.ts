@@ -30,6 +30,19 @@ describe('folders for keys, secrets and binaries', () => {
     expect(unsafeFolderReason(path.join(open, '.cache', 'rdx')), 'with the sticky bit').to.equal(undefined);
   });
 
+  it('a folder a group not the user’s own may write is refused; the user’s own group may', function () {
+    // Only root can give a folder to another group.
+    if (process.getuid?.() !== 0) this.skip();
+    const shared = path.join(scratch, 'shared');
+    fs.mkdirSync(shared);
+    fs.chmodSync(shared, 0o775);
+    expect(unsafeFolderReason(shared)).to.equal(undefined);
+    fs.chownSync(shared, 0, 65534);
+    expect(unsafeFolderReason(path.join(shared, 'rdx'))).to.equal(
+      `group 65534 may write ${shared} (mode 775)`,
+    );
+  });
+
   it('a folder another user made first is refused, through a link too', function () {
     // Only root can give a folder away to another user.
     if (process.getuid?.() !== 0) this.skip();
@@ -41,7 +54,14 @@ describe('folders for keys, secrets and binaries', () => {
     );
     const link = path.join(scratch, 'link');
     fs.symlinkSync(planted, link);
-    expect(unsafeFolderReason(link)).to.match(/belongs to another user \(uid 65534\)$/);
+    expect(unsafeFolderReason(link)).to.equal(`${planted} belongs to another user (uid 65534)`);
+    // A link another user planted, even to a folder of root's, is theirs to change.
+    const theirs = path.join(scratch, 'theirs');
+    fs.symlinkSync('/usr', theirs);
+    fs.lchownSync(theirs, 65534, 65534);
+    expect(unsafeFolderReason(path.join(theirs, 'rdx'))).to.equal(
+      `${theirs} belongs to another user (uid 65534)`,
+    );
   });
 
   it('Fabric is not run from a binary cache anyone may write', async () => {

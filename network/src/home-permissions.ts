@@ -37,19 +37,37 @@ export function makePrivate(home: string): number {
 
 /**
  * Why `dir` is no place for the platform's keys and secrets or for binaries it runs, or undefined when it is:
- * `dir`, or a folder above it, belongs to another user (root excepted), or anyone may write it without the sticky
- * bit that keeps others' entries apart (as /tmp has). Such a user could have made the folder first — a home's
- * planted `secrets.json`, a cache's planted `peer` — or swap what is in it. A folder not there yet is made by this
- * process, so only those that exist are asked about.
+ * `dir`, or a folder above it — as written, and as its links resolve — belongs to another user (root excepted),
+ * or others may write it (anyone, or a group not the user's own) without the sticky bit that keeps others'
+ * entries apart (as /tmp has). Such a user could have made the folder first — a home's planted `secrets.json`, a
+ * cache's planted `peer` — or swap what is in it. A folder not there yet is made by this process, so only those
+ * that exist are asked about (and the caller asks again once it has made it).
  */
 export function unsafeFolderReason(dir: string): string | undefined {
   const me = process.getuid?.();
   if (me === undefined) return undefined;
-  for (let p = path.resolve(dir); ; p = path.dirname(p)) {
-    const st = fs.statSync(p, { throwIfNoEntry: false });
-    if (st && st.uid !== me && st.uid !== 0) return `${p} belongs to another user (uid ${st.uid})`;
-    if (st && (st.mode & 0o002) !== 0 && (st.mode & 0o1000) === 0)
-      return `anyone may write ${p} (mode ${(st.mode & 0o7777).toString(8)})`;
-    if (path.dirname(p) === p) return undefined;
-  }
+  const mode = (st: fs.Stats): string => (st.mode & 0o7777).toString(8);
+  const problem = (p: string, st: fs.Stats): string | undefined => {
+    if (st.uid !== me && st.uid !== 0) return `${p} belongs to another user (uid ${st.uid})`;
+    if (st.isSymbolicLink() || (st.mode & 0o1000) !== 0) return undefined;
+    if ((st.mode & 0o002) !== 0) return `anyone may write ${p} (mode ${mode(st)})`;
+    if ((st.mode & 0o020) !== 0 && st.gid !== process.getgid?.())
+      return `group ${st.gid} may write ${p} (mode ${mode(st)})`;
+    return undefined;
+  };
+  const upward = (from: string, stat: (p: string) => fs.Stats | undefined): string | undefined => {
+    for (let p = from; ; p = path.dirname(p)) {
+      const st = stat(p);
+      const why = st && problem(p, st);
+      if (why) return why;
+      if (path.dirname(p) === p) return undefined;
+    }
+  };
+  const written = path.resolve(dir);
+  let existing = written;
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  return (
+    upward(written, (p) => fs.lstatSync(p, { throwIfNoEntry: false })) ??
+    upward(fs.realpathSync(existing), (p) => fs.statSync(p))
+  );
 }

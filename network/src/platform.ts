@@ -196,12 +196,23 @@ export interface UpOptions {
   demo: boolean;
 }
 
+/**
+ * Refuses a home another user could have made or could change (home-permissions.ts), asked again once this
+ * process has made it: someone making it between the first question and `mkdir` is caught by the second.
+ */
+function requireOwnHome(home: string): void {
+  for (const made of [false, true]) {
+    const unsafe = unsafeFolderReason(home);
+    if (unsafe)
+      throw new PlatformError(
+        `${home} is no place for the network's keys and secrets: ${unsafe}. Set RDX_HOME to a folder of your own.`,
+      );
+    if (!made) fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  }
+}
+
 export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
-  const unsafe = unsafeFolderReason(ctx.paths.home);
-  if (unsafe)
-    throw new PlatformError(
-      `${ctx.paths.home} is no place for the network's keys and secrets: ${unsafe}. Set RDX_HOME to a folder of your own.`,
-    );
+  requireOwnHome(ctx.paths.home);
   checkHalfFinished(ctx);
   const opened = makePrivate(ctx.paths.home);
   if (opened > 0) ctx.log(`Made ${opened} files and folders under ${ctx.paths.home} private to their owner`);

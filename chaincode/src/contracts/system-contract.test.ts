@@ -69,6 +69,8 @@ describe('SystemContract', () => {
       ['has space', 'x'],
       ['x'.repeat(65), 'x'],
       ['ok', 'n'.repeat(1025)],
+      // The prober's note is text like every other: no escape sequence for a terminal to run.
+      ['ok', 'probe \u001b]52;c;ZXZpbA==\u0007'],
     ] as const) {
       await rejectsWith(
         ledger.invoke(IDS.marketProber, contract, 'RecordProbe', id, note),

@@ -76,12 +76,14 @@ export interface StrOptions {
 }
 
 /**
- * Characters nobody types into a form that change what a reader sees: control characters but tab and line ends
- * (an escape sequence rewrites a terminal's earlier lines, sets its clipboard or hides a link), and the marks that
- * reorder text on display (bidirectional overrides and isolates: a name that reads one way and compares another).
+ * Characters nobody types into a form that change what a reader sees: control characters but tab, line ends and
+ * the vertical tab and form feed a word processor's pasted text holds (an escape sequence rewrites a terminal's
+ * earlier lines, sets its clipboard or hides a link), and the bidirectional embeddings and overrides that reorder
+ * text on display (a name that reads one way and compares another). The isolates (U+2066–9), which right-to-left
+ * text such as Uyghur names uses, are text.
  */
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
-const HIDDEN_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const HIDDEN_CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e]/;
 
 /** Half of a UTF-16 surrogate pair without its other half: no character, stored as U+FFFD, not as signed. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

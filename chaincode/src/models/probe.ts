@@ -2,6 +2,7 @@
 import type { Context } from 'fabric-contract-api';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { assertNoPersonalData } from '../lib/personal-data';
+import { str } from '../lib/validate';
 
 export interface Probe {
   id: string;
@@ -24,6 +25,8 @@ export function validateProbeInput(id: string, note: string): void {
       `probe note must be at most ${MAX_NOTE_LENGTH} characters`,
     );
   }
+  // An empty note is allowed; any other is text like every other string the chaincode takes.
+  if (note !== '') str(note, 'probe note', { max: MAX_NOTE_LENGTH });
   assertNoPersonalData(note, 'probe note');
 }
 

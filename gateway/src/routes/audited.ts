@@ -266,15 +266,15 @@ function decisions(s: Services, decision: string, reason: string): void {
   c({ decision, reason });
 }
 
-/** Runs an audited handler: any Problem it throws is recorded as a denial. */
 /**
- * The caller's token, checked before a byte of a data request's body is read, its refusal recorded as every
- * data request's is: a caller without one must not have the gateway read and parse a body for it.
+ * The caller's token, checked before a byte of a data request's body is read (the credit code goes to
+ * `res.locals.creditCode`, as `tokenFirst` puts it), its refusal recorded as every data request's is: a caller
+ * without one must not have the gateway read and parse a body for it.
  */
 export function auditedTokenFirst(s: Services): RequestHandler {
   return (req, res, next) => {
     try {
-      authenticate(req, s.tokens);
+      res.locals.creditCode = authenticate(req, s.tokens);
     } catch (err) {
       if (err instanceof Problem) return void deny(s, req, res, accessContext(req), err).catch(next);
       return next(err);
@@ -283,6 +283,7 @@ export function auditedTokenFirst(s: Services): RequestHandler {
   };
 }
 
+/** Runs an audited handler: any Problem it throws is recorded as a denial. */
 export function auditedHandler(
   s: Services,
   handler: (req: Request, res: Response, a: AccessContext) => Promise<void>,

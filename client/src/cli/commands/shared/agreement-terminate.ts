@@ -18,7 +18,8 @@ export default defineCommand({
     { flags: '--reason <text>', description: '理由 reason', required: true },
     {
       flags: '--notice-date <date>',
-      description: '通知日期 the day notice was given, YYYY-MM-DD (default today)',
+      description:
+        '通知日期 the day notice was given, YYYY-MM-DD (default today; at most 7 days back, not before the agreement was in force)',
     },
   ],
   async run(ctx, inv) {
