@@ -201,14 +201,16 @@ export interface UpOptions {
  * process has made it: someone making it between the first question and `mkdir` is caught by the second.
  */
 function requireOwnHome(home: string): void {
-  for (const made of [false, true]) {
+  const refuseUnsafe = (): void => {
     const unsafe = unsafeFolderReason(home);
     if (unsafe)
       throw new PlatformError(
         `${home} is no place for the network's keys and secrets: ${unsafe}. Set RDX_HOME to a folder of your own.`,
       );
-    if (!made) fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-  }
+  };
+  refuseUnsafe();
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  refuseUnsafe();
 }
 
 export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {

@@ -51,7 +51,7 @@ import {
 } from '../models/complaint';
 import { parseDataset } from '../models/dataset';
 import { mayUseRestricted, parseEnterprise } from '../models/enterprise';
-import { joinGrant, loadGrantShell, transitionGrant, type GrantShell } from '../models/grant';
+import { joinGrant, liftedOnlyBy, loadGrantShell, transitionGrant, type GrantShell } from '../models/grant';
 import { enterpriseAction } from './enterprise-action';
 
 const STATES = ['OPEN', 'RESOLVED'] as const;
@@ -262,16 +262,15 @@ export class ComplaintContract extends RdxContract {
         ErrorCode.INVALID_STATE,
         `complaint ${current.id} has ${grants.length} grant(s) suspended for it: withdraw, restore or reopen them`,
       );
-    // As at grant:RestoreGrant: a body may not lift a suspension another (the bureau) made for the complaint.
-    const othersSuspension =
-      outcome === 'restore' || outcome === 'reopen'
-        ? grants.find((g) => g.reason?.by && g.reason.by !== actor.mspId)
-        : undefined;
-    if (othersSuspension)
-      throw new RdxError(
-        ErrorCode.FORBIDDEN,
-        `grant ${othersSuspension.id} was suspended by ${othersSuspension.reason!.by} for complaint ${current.id}: only ${othersSuspension.reason!.by} may restore it (grant:RestoreGrant), then resolve the complaint`,
-      );
+    // Restoring is lifting the suspension: held to grant:RestoreGrant's rule of who may.
+    for (const g of outcome === 'restore' || outcome === 'reopen' ? grants : []) {
+      const by = liftedOnlyBy(actor, g);
+      if (by)
+        throw new RdxError(
+          ErrorCode.FORBIDDEN,
+          `grant ${g.id} was suspended by ${by} for complaint ${current.id}: only ${by} may restore it (grant:RestoreGrant), then resolve the complaint`,
+        );
+    }
     if (outcome !== 'dismiss' && outcome !== 'upheld' && grants.length === 0)
       throw new RdxError(
         ErrorCode.INVALID_STATE,

@@ -24,6 +24,7 @@ import {
   GRANT_STATES,
   grantChanged,
   joinGrant,
+  liftedOnlyBy,
   loadGrantShell,
   saveGrant,
   SUSPEND_REASONS,
@@ -139,10 +140,11 @@ export class GrantContract extends RdxContract {
         ErrorCode.INVALID_STATE,
         `grant ${grant.id} is ${grant.state}${reason ? ` (${reason.code})` : ''}: a rectification is required of a grant suspended for a violation or a rectification`,
       );
-    if (actor.role === 'body' && reason.by && reason.by !== actor.mspId)
+    const setter = liftedOnlyBy(actor, grant);
+    if (setter)
       throw new RdxError(
         ErrorCode.FORBIDDEN,
-        `grant ${grant.id} was suspended by ${reason.by}: only ${reason.by} sets its rectification`,
+        `grant ${grant.id} was suspended by ${setter}: only ${setter} sets its rectification`,
       );
     const due = date(rectifyBy, 'rectifyBy');
     const now = today(ctx);
@@ -179,8 +181,8 @@ export class GrantContract extends RdxContract {
         ErrorCode.INVALID_STATE,
         `dataset ${dataset.id} is prohibited from opening: grant ${grant.id} stays suspended`,
       );
-    const by = grant.reason?.by;
-    if (actor.role === 'body' && by && by !== actor.mspId && grant.reason?.code !== 'rating')
+    const by = liftedOnlyBy(actor, grant);
+    if (by)
       throw new RdxError(
         ErrorCode.FORBIDDEN,
         `grant ${grant.id} was suspended by ${by} (${grant.reason?.code}): only ${by} may restore it`,

@@ -238,6 +238,18 @@ export function grantChanged(ctx: RdxContext, event: EventName, grant: Grant | G
  * person wrote is confidential: pass the whole grant and `privateNote`, and the note goes to the owner's
  * collection. A note the platform wrote (a rating, an expiry) stays on the channel with the shell.
  */
+/**
+ * The party that alone may lift `grant`'s suspension (or set its rectification) when `actor` may not: a body may
+ * not undo what another party — the bureau — suspended (Z39), but for a suspension for the rating, which the
+ * owner lifts once the rating allows. Undefined when `actor` may.
+ */
+export function liftedOnlyBy(actor: Actor, grant: GrantShell): string | undefined {
+  const by = grant.reason?.by;
+  return actor.role === 'body' && by && by !== actor.mspId && grant.reason?.code !== 'rating'
+    ? by
+    : undefined;
+}
+
 export async function transitionGrant<G extends Grant | GrantShell>(
   ctx: RdxContext,
   actor: Actor,

@@ -1,5 +1,5 @@
 /** Bearer token → the enterprise's credit code, or a 401 problem (403 for a regulator's token). */
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { TokenError, TokenRoleError, type TokenService } from '../auth/token-service.js';
 import { Problem } from '../problem.js';
 
@@ -29,11 +29,19 @@ export function authenticate(req: Request, tokens: TokenService): string {
 /**
  * The caller's token, checked before a byte of the body is read (the credit code goes to
  * `res.locals.creditCode`): a caller without one must not have the gateway read and parse a body of up to the
- * route's limit for it.
+ * route's limit for it. Its refusal goes to the error handler, or to `refuse` (a data route records it).
  */
-export function tokenFirst(tokens: TokenService): RequestHandler {
+export function tokenFirst(
+  tokens: TokenService,
+  refuse?: (req: Request, res: Response, problem: Problem) => Promise<void>,
+): RequestHandler {
   return (req, res, next) => {
-    res.locals.creditCode = authenticate(req, tokens);
+    try {
+      res.locals.creditCode = authenticate(req, tokens);
+    } catch (err) {
+      if (refuse && err instanceof Problem) return void refuse(req, res, err).catch(next);
+      throw err;
+    }
     next();
   };
 }

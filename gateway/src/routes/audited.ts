@@ -7,8 +7,7 @@
  * real datasets are all logged. Each durable record of an enterprise's request then goes past the misuse monitor.
  */
 import crypto from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
-import { authenticate } from '../http/authenticate.js';
+import type { Request, Response } from 'express';
 import { holdFor } from '../http/late-refusal.js';
 import { encodedAnswer } from '../http/whole-answer-encoding.js';
 import { requestIdOf } from '../http/security.js';
@@ -264,23 +263,6 @@ function decisions(s: Services, decision: string, reason: string): void {
     counters.set(s, c);
   }
   c({ decision, reason });
-}
-
-/**
- * The caller's token, checked before a byte of a data request's body is read (the credit code goes to
- * `res.locals.creditCode`, as `tokenFirst` puts it), its refusal recorded as every data request's is: a caller
- * without one must not have the gateway read and parse a body for it.
- */
-export function auditedTokenFirst(s: Services): RequestHandler {
-  return (req, res, next) => {
-    try {
-      res.locals.creditCode = authenticate(req, s.tokens);
-    } catch (err) {
-      if (err instanceof Problem) return void deny(s, req, res, accessContext(req), err).catch(next);
-      return next(err);
-    }
-    next();
-  };
 }
 
 /** Runs an audited handler: any Problem it throws is recorded as a denial. */

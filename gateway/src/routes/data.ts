@@ -11,7 +11,7 @@ import type { Router, Request } from 'express';
 import { streamedAnswers } from '../http/answer-compression.js';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
 import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
-import { authenticate } from '../http/authenticate.js';
+import { authenticate, tokenFirst } from '../http/authenticate.js';
 import { requestIdOf } from '../http/security.js';
 import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
 import { maskPersonal } from '../enforcement/masking.js';
@@ -21,7 +21,7 @@ import { Problem, rateLimited } from '../problem.js';
 import { DatasetNotLoadedError, QueryError } from '../store/query-plan.js';
 import type { Filter, Services } from '../services.js';
 import { isListedView, type DatasetView } from '../view/ledger-view.js';
-import { allow, allowStream, auditedHandler, auditedTokenFirst, type AccessContext } from './audited.js';
+import { accessContext, allow, allowStream, auditedHandler, deny, type AccessContext } from './audited.js';
 
 /** Longest value of each query parameter; anything longer is refused before it is parsed. */
 const QUERY_LIMITS: Record<string, number> = { fields: 2000, filter: 2000, cursor: 512, limit: 12 };
@@ -339,7 +339,8 @@ export function dataRoutes(s: Services): Router {
 
   r.post(
     '/v1/datasets/:id/aggregate',
-    auditedTokenFirst(s),
+    // Its refusal recorded as every data request's is.
+    tokenFirst(s.tokens, (req, res, problem) => deny(s, req, res, accessContext(req), problem)),
     ...jsonBody('16kb'),
     auditedHandler(s, async (req, res, a) => {
       const body = (req.body ?? {}) as { groupBy?: unknown; measures?: unknown; filter?: unknown };
