@@ -220,7 +220,9 @@ async function main(config: GatewayConfig): Promise<void> {
     now: () => new Date(),
     privacy,
     replays,
-    adminSignatures: config.mspDir ? new AdminSignatureVerifier(new MspRoots(config.mspDir)) : undefined,
+    adminSignatures: config.mspDir
+      ? new AdminSignatureVerifier(new MspRoots(config.mspDir), replays)
+      : undefined,
     notifications,
     misuse,
     fingerprints,

@@ -2,7 +2,8 @@
  * Checks the Fabric-identity signature on requests to the admin routes (see the SDK's admin-signature.ts):
  * the certificate must be issued by the root of a channel organization (the same roots the ledger trusts), be
  * within its validity, and sign exactly this method, path with its query, body hash, time and nonce; a nonce is
- * accepted once.
+ * accepted once, by every gateway of the platform and across restarts: it is kept in the replay store that client
+ * assertions use (PostgreSQL when the gateways share one), for as long as its signing time is accepted.
  * All of it is decided from the headers alone, before the body is read.
  */
 import crypto, { X509Certificate } from 'node:crypto';
@@ -10,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ADMIN_SIGNATURE_HEADERS as H, adminSigningText, fabricAttributes } from '@rdx/client';
 import { Problem } from '../problem.js';
+import type { ReplayStore } from './replay-store.js';
 
 /** Who signed: the organization whose root issued the certificate, and the certificate's `role` attribute. */
 export interface AdminSigner {
@@ -72,10 +74,9 @@ function invalid(why: string): Problem {
 }
 
 export class AdminSignatureVerifier {
-  private readonly nonces = new Map<string, number>();
-
   constructor(
     private readonly roots: MspRoots,
+    private readonly nonces: ReplayStore,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -83,12 +84,12 @@ export class AdminSignatureVerifier {
    * The signer of a request to an admin route, from its headers; 401 when unsigned or the signature does not
    * hold. Whether that signer may do what it asks is the route's to decide.
    */
-  verify(req: {
+  async verify(req: {
     method: string;
     /** The request target as received: path and query. */
     originalUrl: string;
     get(name: string): string | undefined;
-  }): AdminSigner {
+  }): Promise<AdminSigner> {
     const header = (name: string): string | undefined => req.get(name)?.trim();
     const certificate = header(H.certificate);
     const signedAt = header(H.signedAt);
@@ -132,9 +133,10 @@ export class AdminSignatureVerifier {
         throw invalid('it covers the path without its query: sign the path with its query, as sent');
       throw invalid('the signature does not verify with the certificate');
     }
-    for (const [n, until] of this.nonces) if (until < now) this.nonces.delete(n);
-    if (this.nonces.has(nonce)) throw invalid('this signed request was already used');
-    this.nonces.set(nonce, at + MAX_SKEW_MS);
+    // Remembered until the signing time is too old to be accepted anyway; under the signer's org, beside the
+    // client assertions' ids.
+    if (!(await this.nonces.use(`fabric-admin:${mspId}`, nonce, at + MAX_SKEW_MS)))
+      throw invalid('this signed request was already used');
     return {
       mspId,
       role: fabricAttributes(cert).role,

@@ -1,8 +1,8 @@
 /**
- * Client assertions (private_key_jwt) may be used once. Which were used is kept where every gateway of the
- * platform sees it: in PostgreSQL when the gateways share one (RDX_DATABASE_URL), so an assertion used at one
+ * Client assertions (private_key_jwt) and signed admin requests (their nonces) may be used once. Which were used
+ * is kept where every gateway of the platform sees it: in PostgreSQL when the gateways share one (RDX_DATABASE_URL), so an assertion used at one
  * gateway is refused at the next; otherwise in a SQLite file of the gateway, so a restart forgets nothing.
- * Entries are dropped once the assertion has expired, since an expired assertion is refused anyway.
+ * Entries are dropped once they have expired, since an expired assertion or signing time is refused anyway.
  */
 import { DatabaseSync } from 'node:sqlite';
 import type pg from 'pg';
@@ -17,18 +17,22 @@ export interface ReplayStore {
 }
 
 export class SqliteReplayStore implements ReplayStore {
-  private constructor(private readonly db: DatabaseSync) {}
+  private constructor(
+    private readonly db: DatabaseSync,
+    private readonly now: () => number,
+  ) {}
 
-  static open(file: string): SqliteReplayStore {
+  /** `now`: the gateway's clock, which the expiries are on. */
+  static open(file: string, now: () => number = Date.now): SqliteReplayStore {
     const db = new DatabaseSync(file);
     db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
       CREATE TABLE IF NOT EXISTS used_assertions (client_id TEXT NOT NULL, jti TEXT NOT NULL,
         expires_at INTEGER NOT NULL, PRIMARY KEY (client_id, jti)) STRICT`);
-    return new SqliteReplayStore(db);
+    return new SqliteReplayStore(db, now);
   }
 
   use(clientId: string, jti: string, expiresAtMs: number): Promise<boolean> {
-    this.db.prepare('DELETE FROM used_assertions WHERE expires_at < ?').run(Date.now());
+    this.db.prepare('DELETE FROM used_assertions WHERE expires_at < ?').run(this.now());
     const inserted = this.db
       .prepare('INSERT INTO used_assertions VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
       .run(clientId, jti, expiresAtMs);

@@ -16,13 +16,13 @@ import { bearerToken } from './authenticate.js';
 const STAFF_ROLES = new Set(['admin', 'reviewer']);
 
 /** The signer of a request to an admin route; 403 while the gateway has no roots to check signatures with. */
-export function adminSigner(s: Services, req: Request): AdminSigner {
+export async function adminSigner(s: Services, req: Request): Promise<AdminSigner> {
   if (!s.adminSignatures)
     throw new Problem(
       'FORBIDDEN',
       'This gateway knows no organization roots (RDX_MSP_DIR), so it can check no admin signature: admin routes are closed.',
     );
-  const signer = s.adminSignatures.verify(req);
+  const signer = await s.adminSignatures.verify(req);
   requireBodyStill(s, signer.mspId);
   return signer;
 }
@@ -43,8 +43,8 @@ export function requireBodyStill(s: Services, mspId: string | undefined): void {
  * The signer of a request by an organization's admin or a reviewer, from the signed headers alone (before a large
  * body is read): 401 for a bad signature, 403 for another role. The body must then match `contentSha256`.
  */
-export function staffSignerOfHeaders(s: Services, req: Request): AdminSigner {
-  return requireStaffRole(adminSigner(s, req));
+export async function staffSignerOfHeaders(s: Services, req: Request): Promise<AdminSigner> {
+  return requireStaffRole(await adminSigner(s, req));
 }
 
 function requireStaffRole(signer: AdminSigner): AdminSigner {
@@ -70,8 +70,12 @@ export function requireSignedContent(signer: AdminSigner, body: Buffer): void {
  * The signer of a request by an organization's admin or a reviewer, whose signed content is exactly `body`
  * (nothing, for a GET): 401 for a bad signature, 400 for other content, 403 for another role.
  */
-export function staffSigner(s: Services, req: Request, body: Buffer = Buffer.alloc(0)): AdminSigner {
-  const signer = adminSigner(s, req);
+export async function staffSigner(
+  s: Services,
+  req: Request,
+  body: Buffer = Buffer.alloc(0),
+): Promise<AdminSigner> {
+  const signer = await adminSigner(s, req);
   requireSignedContent(signer, body);
   return requireStaffRole(signer);
 }
@@ -90,10 +94,10 @@ export interface BodyReader {
  * account ends its tokens at once), or else a request signed by its admin or a reviewer over exactly `body`.
  * Another party's token is 403; a bad one 401.
  */
-export function bodyReader(s: Services, req: Request, body?: Buffer): BodyReader {
+export async function bodyReader(s: Services, req: Request, body?: Buffer): Promise<BodyReader> {
   const token = bearerToken(req);
   if (token === undefined) {
-    const signer = staffSigner(s, req, body);
+    const signer = await staffSigner(s, req, body);
     return { mspId: signer.mspId, via: 'signature', who: signer.subject };
   }
   let claims: ReturnType<Services['tokens']['verify']>;

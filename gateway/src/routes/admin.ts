@@ -89,7 +89,7 @@ export function adminRoutes(s: Services): Router {
    * GET /v1/regulator/usage-reconciliation.
    */
   r.get('/v1/admin/usage-reconciliation', async (req, res) => {
-    const signer = bodyReader(s, req);
+    const signer = await bodyReader(s, req);
     let reports: Duty[];
     try {
       reports = await usageReports(duty);
@@ -115,7 +115,7 @@ export function adminRoutes(s: Services): Router {
    * 30 by default). Another organization's grant answers as unknown.
    */
   r.get('/v1/admin/grants/:id/stats', async (req, res) => {
-    const signer = bodyReader(s, req);
+    const signer = await bodyReader(s, req);
     const id = String(req.params.id);
     const grant = s.view.grants.get(id);
     if (!grant || grant.body !== signer.mspId)
@@ -125,7 +125,7 @@ export function adminRoutes(s: Services): Router {
   });
 
   r.put('/v1/admin/datasets/:id/versions/:version', async (req, res) => {
-    const signer = adminSigner(s, req);
+    const signer = await adminSigner(s, req);
     const { dataset, recorded } = recordedVersion(s, req);
     // The owner is not named: a prober learns nothing about whose dataset it is.
     if (signer.mspId !== dataset.owner || signer.role !== 'admin')

@@ -90,7 +90,7 @@ export function bodyHomeRoutes(s: Services): Router {
   }
 
   r.get('/v1/admin/home', async (req, res) => {
-    const reader = bodyReader(s, req);
+    const reader = await bodyReader(s, req);
     let owed: ReturnType<typeof reviewsAndDuties>;
     let reports: Duty[];
     let complaints: Awaited<ReturnType<typeof readComplaints>>;
@@ -160,16 +160,16 @@ export function bodyHomeRoutes(s: Services): Router {
   });
 
   /** The signer must be the body's admin: only it hands out access to the body's business. */
-  const bodyAdmin = (req: Request, received?: Buffer): string => {
-    const signer = staffSigner(s, req, received);
+  const bodyAdmin = async (req: Request, received?: Buffer): Promise<string> => {
+    const signer = await staffSigner(s, req, received);
     if (signer.role !== 'admin')
       throw new Problem('FORBIDDEN', "Only the body's admin may make or remove its console accounts.");
     return signer.mspId;
   };
 
-  r.post('/v1/admin/console-accounts', express.raw({ type: () => true, limit: '4kb' }), (req, res) => {
+  r.post('/v1/admin/console-accounts', express.raw({ type: () => true, limit: '4kb' }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const org = bodyAdmin(req, raw);
+    const org = await bodyAdmin(req, raw);
     let input: unknown;
     try {
       input = JSON.parse(raw.toString('utf8') || '{}');
@@ -198,13 +198,13 @@ export function bodyHomeRoutes(s: Services): Router {
     });
   });
 
-  r.get('/v1/admin/console-accounts', (req, res) => {
-    const signer = staffSigner(s, req);
+  r.get('/v1/admin/console-accounts', async (req, res) => {
+    const signer = await staffSigner(s, req);
     res.json({ data: s.clients.bodyAccounts(signer.mspId), max: MAX_BODY_ACCOUNTS });
   });
 
-  r.delete('/v1/admin/console-accounts/:id', (req, res) => {
-    const org = bodyAdmin(req);
+  r.delete('/v1/admin/console-accounts/:id', async (req, res) => {
+    const org = await bodyAdmin(req);
     if (!s.clients.removeBodyAccount(org, String(req.params.id)))
       throw new Problem(
         'NOT_FOUND',

@@ -65,13 +65,13 @@ export function inboxRoutes(s: Services): Router {
     kind: 'enterprise',
   });
   /** A body's staff, from its signed request over exactly the body received (what express.raw read, if any). */
-  const body = (req: Request, received?: unknown): Party => {
-    const signer = staffSigner(s, req, Buffer.isBuffer(received) ? received : undefined);
+  const body = async (req: Request, received?: unknown): Promise<Party> => {
+    const signer = await staffSigner(s, req, Buffer.isBuffer(received) ? received : undefined);
     return { recipient: bodyParty(signer.mspId), kind: 'body' };
   };
   /** A body's staff or console account, for its inbox. */
-  const bodyInbox = (req: Request, received?: unknown): Party => {
-    const reader = bodyReader(s, req, Buffer.isBuffer(received) ? received : undefined);
+  const bodyInbox = async (req: Request, received?: unknown): Promise<Party> => {
+    const reader = await bodyReader(s, req, Buffer.isBuffer(received) ? received : undefined);
     return { recipient: bodyParty(reader.mspId), kind: 'body' };
   };
   /** A body's JSON request: read raw (its hash is what was signed), then parsed. */
@@ -157,9 +157,9 @@ export function inboxRoutes(s: Services): Router {
     prefix: string;
     reads: RequestHandler[];
     /** Who may configure webhooks. */
-    party: (req: Request) => Party;
+    party: (req: Request) => Party | Promise<Party>;
     /** Who may read and mark the inbox. */
-    reader: (req: Request) => Party;
+    reader: (req: Request) => Party | Promise<Party>;
     input: (req: Request) => Record<string, unknown>;
   }[] = [
     {
@@ -178,19 +178,23 @@ export function inboxRoutes(s: Services): Router {
     },
   ];
   for (const { prefix, reads, party, reader, input } of doors) {
-    r.get(`${prefix}/inbox`, (req, res) => void res.json(listInbox(reader(req), req)));
-    r.post(`${prefix}/inbox/read`, ...reads, (req, res) => void res.json(markRead(reader(req), input(req))));
+    r.get(`${prefix}/inbox`, async (req, res) => void res.json(listInbox(await reader(req), req)));
+    r.post(
+      `${prefix}/inbox/read`,
+      ...reads,
+      async (req, res) => void res.json(markRead(await reader(req), input(req))),
+    );
     r.get(
       `${prefix}/webhooks`,
-      (req, res) => void res.json({ data: store().webhooks(party(req).recipient) }),
+      async (req, res) => void res.json({ data: store().webhooks((await party(req)).recipient) }),
     );
     r.post(
       `${prefix}/webhooks`,
       ...reads,
-      (req, res) => void res.status(201).json(addWebhook(party(req), input(req))),
+      async (req, res) => void res.status(201).json(addWebhook(await party(req), input(req))),
     );
-    r.delete(`${prefix}/webhooks/:id`, (req, res) => {
-      const p = party(req);
+    r.delete(`${prefix}/webhooks/:id`, async (req, res) => {
+      const p = await party(req);
       own(p, String(req.params.id));
       store().removeWebhook(p.recipient, String(req.params.id));
       res.status(204).end();
@@ -198,10 +202,10 @@ export function inboxRoutes(s: Services): Router {
     r.post(
       `${prefix}/webhooks/:id/test`,
       ...reads,
-      async (req, res) => void res.json(await testWebhook(party(req), String(req.params.id))),
+      async (req, res) => void res.json(await testWebhook(await party(req), String(req.params.id))),
     );
-    r.get(`${prefix}/webhooks/:id/deliveries`, (req, res) => {
-      const p = party(req);
+    r.get(`${prefix}/webhooks/:id/deliveries`, async (req, res) => {
+      const p = await party(req);
       own(p, String(req.params.id));
       res.json({ data: store().deliveries(p.recipient, String(req.params.id)) });
     });

@@ -26,10 +26,10 @@ const MAX_TRACES_IN_FLIGHT = 1;
  * regulator's token (every dataset), a body's console token, or a body's staff signature — whose signed content
  * hash the file must then match.
  */
-function tracerOf(s: Services, req: Request): { body?: string; signer?: AdminSigner } {
+async function tracerOf(s: Services, req: Request): Promise<{ body?: string; signer?: AdminSigner }> {
   const token = bearerToken(req);
   if (token === undefined) {
-    const signer = staffSignerOfHeaders(s, req);
+    const signer = await staffSignerOfHeaders(s, req);
     return { body: signer.mspId, signer };
   }
   try {
@@ -42,14 +42,14 @@ function tracerOf(s: Services, req: Request): { body?: string; signer?: AdminSig
     }
   }
   // Not a regulator's: a body's console account, or 403 for anyone else's.
-  return { body: bodyReader(s, req).mspId };
+  return { body: (await bodyReader(s, req)).mspId };
 }
 
 export function traceRoutes(s: Services): Router {
   const r = apiRouter();
   let inFlight = 0;
-  const checkCaller: RequestHandler = (req, res, next) => {
-    res.locals.tracer = tracerOf(s, req);
+  const checkCaller: RequestHandler = async (req, res, next) => {
+    res.locals.tracer = await tracerOf(s, req);
     // Tracing reads and scores the whole file on this process: one at a time.
     if (inFlight >= MAX_TRACES_IN_FLIGHT)
       throw rateLimited('Another trace is running: try again shortly.', 5);
@@ -63,7 +63,7 @@ export function traceRoutes(s: Services): Router {
     express.raw({ type: () => true, limit: MAX_SUSPECT_FILE }),
     async (req, res) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const who = res.locals.tracer as ReturnType<typeof tracerOf>;
+      const who = res.locals.tracer as Awaited<ReturnType<typeof tracerOf>>;
       if (who.signer) requireSignedContent(who.signer, raw);
       if (!s.fingerprints)
         throw new Problem(

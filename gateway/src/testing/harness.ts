@@ -453,6 +453,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     lastFailure: () => anchorer.lastFailure(),
   };
   registerGauges(metrics, { anchors, view, audit });
+  // The gateway's clock, the harness's when a test sets one: signing times and the replay store's expiries follow it.
+  const clock = (): number => ref.harness?.clock?.getTime() ?? Date.now();
+  const replays = SqliteReplayStore.open(path.join(dir, 'assertions.db'), clock);
   const services: Services = {
     config: {
       gatewayId: GATEWAY_ID,
@@ -481,10 +484,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     unattributedLogPerSecond: opts.unattributedLogPerSecond ?? 1_000_000,
     usage,
     privacy: new PrivacyBudget(usage, { ...PRIVACY_DEFAULTS, ...opts.privacy }),
-    replays: SqliteReplayStore.open(path.join(dir, 'assertions.db')),
+    replays,
     adminSignatures: new AdminSignatureVerifier(
       new MspRoots(mspRootsDir(path.join(dir, 'msp'), DATASET_OWNERS)),
-      () => ref.harness?.clock?.getTime() ?? Date.now(),
+      replays,
+      clock,
     ),
     uploadDir: path.join(dir, 'uploads'),
     notifications,
