@@ -82,4 +82,45 @@ describe('gateway settings for browsers and anonymous callers', () => {
       expect(() => loadConfig({ ...base, RDX_MISUSE_HOURS: bad }), bad).to.throw(/RDX_MISUSE_HOURS/);
     expect(() => loadConfig({ ...base, RDX_MISUSE_WALK_SHARE: '1.5' })).to.throw(/RDX_MISUSE_WALK_SHARE/);
   });
+
+  it('serves plain HTTP on loopback only: off it, HTTPS or an explicit plain HTTP', () => {
+    const plain = loadConfig(base);
+    expect(plain.https).to.equal(undefined);
+    expect(plain.issuer).to.equal('http://127.0.0.1:3000');
+    for (const host of ['10.0.0.2', '0.0.0.0', 'gateway.lishui.example', '::'])
+      expect(() => loadConfig({ ...base, RDX_GATEWAY_HOST: host }), host)
+        .to.throw(ConfigError)
+        .with.property('message')
+        .that.matches(/^RDX_GATEWAY_HOST=\S+ reaches beyond this machine.*RDX_GATEWAY_HTTPS_CERT/);
+    expect(
+      loadConfig({ ...base, RDX_GATEWAY_HOST: '10.0.0.2', RDX_GATEWAY_PLAIN_HTTP: 'on' }).https,
+    ).to.equal(undefined);
+    const served = loadConfig({
+      ...base,
+      RDX_GATEWAY_HOST: '10.0.0.2',
+      RDX_GATEWAY_PORT: '3400',
+      RDX_GATEWAY_HTTPS_CERT: path.join(dir, 'cert.pem'),
+      RDX_GATEWAY_HTTPS_KEY: path.join(dir, 'key.pem'),
+    });
+    expect(served.https).to.deep.equal({
+      certPath: path.join(dir, 'cert.pem'),
+      keyPath: path.join(dir, 'key.pem'),
+    });
+    // Tokens name the URL callers use, and a client assertion's audience is its token endpoint.
+    expect(served.issuer).to.equal('https://10.0.0.2:3400');
+    expect(() => loadConfig({ ...base, RDX_GATEWAY_HTTPS_CERT: path.join(dir, 'cert.pem') }))
+      .to.throw(ConfigError)
+      .with.property('message')
+      .that.matches(/go together/);
+    expect(() =>
+      loadConfig({
+        ...base,
+        RDX_GATEWAY_HTTPS_CERT: path.join(dir, 'none.pem'),
+        RDX_GATEWAY_HTTPS_KEY: path.join(dir, 'key.pem'),
+      }),
+    )
+      .to.throw(ConfigError)
+      .with.property('message')
+      .that.matches(/^RDX_GATEWAY_HTTPS_CERT=.*no such file/);
+  });
 });

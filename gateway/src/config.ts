@@ -18,6 +18,13 @@ export interface GatewayConfig {
   /** RDX_GATEWAY_HOST (default 127.0.0.1) and RDX_GATEWAY_PORT (default 3000): where the API listens. */
   host: string;
   port: number;
+  /**
+   * RDX_GATEWAY_HTTPS_CERT / RDX_GATEWAY_HTTPS_KEY (both or neither): the certificate chain and key it serves
+   * HTTPS with; tokens, client secrets and restricted rows cross this connection. Without them it serves plain
+   * HTTP, and only on a loopback address unless RDX_GATEWAY_PLAIN_HTTP=on says the network between it and its
+   * callers is trusted.
+   */
+  https?: { certPath: string; keyPath: string };
   /** RDX_GATEWAY_ID (default `gw1`): names this gateway's audit log and its anchor chain on the ledger. */
   gatewayId: string;
   /** RDX_GATEWAY_DATA: folder of the gateway's stores, event checkpoint and token signing keys. */
@@ -281,9 +288,42 @@ function viewSnapshot(
     : { viewSnapshotPath: path.join(dataDir, 'view.snapshot'), viewSnapshotEveryMs: seconds * 1000 };
 }
 
+/** A host name or address that reaches only this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** The pair to serve HTTPS with; none on loopback, or off it when plain HTTP is explicitly allowed. */
+function httpsPair(env: NodeJS.ProcessEnv, host: string): GatewayConfig['https'] {
+  const cert = env.RDX_GATEWAY_HTTPS_CERT;
+  const key = env.RDX_GATEWAY_HTTPS_KEY;
+  if (cert || key) {
+    if (!cert || !key)
+      throw new ConfigError(
+        'RDX_GATEWAY_HTTPS_CERT and RDX_GATEWAY_HTTPS_KEY go together: set both or neither',
+      );
+    return {
+      certPath: file(
+        env,
+        'RDX_GATEWAY_HTTPS_CERT',
+        'the certificate chain the gateway serves HTTPS with (PEM)',
+      ),
+      keyPath: file(env, 'RDX_GATEWAY_HTTPS_KEY', 'the private key of that certificate (PEM)'),
+    };
+  }
+  if (!isLoopbackHost(host) && !onOff(env, 'RDX_GATEWAY_PLAIN_HTTP', false))
+    throw new ConfigError(
+      `RDX_GATEWAY_HOST=${host} reaches beyond this machine, and plain HTTP would carry tokens, client secrets ` +
+        'and restricted rows in the clear: set RDX_GATEWAY_HTTPS_CERT and RDX_GATEWAY_HTTPS_KEY, or ' +
+        'RDX_GATEWAY_PLAIN_HTTP=on if the network between the gateway and its callers is trusted',
+    );
+  return undefined;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const host = env.RDX_GATEWAY_HOST ?? '127.0.0.1';
   const port = int(env, 'RDX_GATEWAY_PORT', 3000, 0, 65535);
+  const https = httpsPair(env, host);
   const gatewayId = env.RDX_GATEWAY_ID ?? 'gw1';
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(gatewayId))
     throw new ConfigError(`RDX_GATEWAY_ID "${gatewayId}" must be letters, digits, _ . -`);
@@ -294,11 +334,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   return {
     host,
     port,
+    ...(https ? { https } : {}),
     gatewayId,
     dataDir,
     checkpointPath: path.join(dataDir, 'events.checkpoint'),
     ...viewSnapshot(env, dataDir),
-    issuer: env.RDX_TOKEN_ISSUER ?? `http://${host}:${port}`,
+    issuer: env.RDX_TOKEN_ISSUER ?? `${https ? 'https' : 'http'}://${host}:${port}`,
     audience: 'rdx-api',
     tokenTtlSeconds: int(env, 'RDX_TOKEN_TTL_S', 900, 30, 900),
     keyRotationHours: int(env, 'RDX_KEY_ROTATION_HOURS', 24, 1, 24 * 365),

@@ -3,6 +3,8 @@
  * seed, the benchmarks) drives directly. The gateway itself runs from `main.ts`.
  */
 export { createApp } from './app.js';
+// For the network tooling, which serves the gateway over HTTPS exactly where the gateway would refuse plain HTTP.
+export { isLoopbackHost } from './config.js';
 export { ClientRegistry, type ClientRole } from './auth/client-registry.js';
 export { AuditLog } from './audit/audit-log.js';
 // For the bench's audit figures (figure 1's durable baseline, figure 4's append): their records carry request ids

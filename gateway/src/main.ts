@@ -4,8 +4,6 @@
  */
 import fs from 'node:fs';
 import { RdxLedger } from '@rdx/client';
-import http from 'node:http';
-import { acceptRawUtf8RequestLines } from './http/raw-utf8-urls.js';
 import path from 'node:path';
 import { createApp } from './app.js';
 import { ClientRegistry } from './auth/client-registry.js';
@@ -27,10 +25,9 @@ import {
 } from './enforcement/grant-usage.js';
 import { Limiter } from './enforcement/limiter.js';
 import { PrivacyBudget } from './enforcement/privacy.js';
-import { capConnectionsPerAddress } from './http/connection-cap.js';
+import { createGatewayServer } from './http/server.js';
 import { registerGauges, registerLoopLag, registerNotificationGauges } from './http/gauges.js';
 import { Metrics } from './http/metrics.js';
-import { problemBody } from './problem.js';
 import { openFabricLedger } from './ledger/fabric-ledger.js';
 import { parseFilter } from './store/filter-syntax.js';
 import { DatasetStore } from './store/sqlite-dataset-store.js';
@@ -232,38 +229,22 @@ async function main(config: GatewayConfig): Promise<void> {
       perClientPerMinute: config.loginPerClientPerMinute,
     }),
   });
-  // Slow clients are cut off: headers within 10 s, the whole request within 30 s, checked every second.
-  const server = http.createServer(
-    { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000 },
-    app,
-  );
-  acceptRawUtf8RequestLines(server);
   const refusedConnection = metrics.counter(
     'rdx_connections_refused_total',
     'Connections refused unread (held, then reset) because their source address held RDX_MAX_CONNECTIONS_PER_ADDRESS open',
   );
-  capConnectionsPerAddress(server, {
-    max: config.maxConnectionsPerAddress,
-    holdMs: config.rateRefusalDelayMs,
-    refused: () => refusedConnection({}),
-  });
-  // What Node refuses before Express (a malformed request line, oversized headers) still answers as a problem.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) return socket.destroy();
-    const status =
-      err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const body = JSON.stringify({
-      ...problemBody('BAD_REQUEST', 'The request could not be read.'),
-      // Node answers these before any route: the status says which (431 headers too large, 408 too slow).
-      status,
-    });
-    socket.end(
-      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nContent-Security-Policy: default-src 'none'\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
-    );
+  const server = createGatewayServer(app, {
+    ...(config.https ? { https: config.https } : {}),
+    connectionCap: {
+      max: config.maxConnectionsPerAddress,
+      holdMs: config.rateRefusalDelayMs,
+      refused: () => refusedConnection({}),
+    },
   });
   server.listen(config.port, config.host, () =>
-    log(`rdx gateway ${config.gatewayId} listening on http://${config.host}:${config.port}`),
+    log(
+      `rdx gateway ${config.gatewayId} listening on ${config.https ? 'https' : 'http'}://${config.host}:${config.port}`,
+    ),
   );
 
   let stopping = false;

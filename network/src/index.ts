@@ -17,6 +17,7 @@ export {
   up,
   down,
   gatewayDataDir,
+  gatewayRootCertificate,
   gatewayUrl,
   gatewayEnv,
   startProcess,

@@ -1,6 +1,8 @@
-/** Where the gateway started by the tooling lives: its URL and its data folder. */
+/** Where the gateway started by the tooling lives: its URL, the root its certificate chains to, its data folder. */
 import path from 'node:path';
+import { isLoopbackHost } from '@rdx/gateway';
 import type { NetworkContext } from './context.js';
+import { orgOf } from './topology.js';
 
 /** The id of the gateway the tooling starts: names its audit log and its anchor chain on the ledger. */
 export const GATEWAY_ID = 'gw1';
@@ -10,6 +12,23 @@ export function gatewayDataDir(ctx: NetworkContext): string {
   return path.join(ctx.paths.home, 'gateway', GATEWAY_ID);
 }
 
+/**
+ * Whether the gateway serves HTTPS: wherever its callers reach it over a network, that is on any address but a
+ * loopback one (the gateway itself refuses plain HTTP there). On one machine (`npm start`) it serves plain HTTP.
+ */
+export function gatewayServesHttps(ctx: NetworkContext): boolean {
+  return !isLoopbackHost(ctx.topology.gateway.host);
+}
+
 export function gatewayUrl(ctx: NetworkContext): string {
-  return `http://${ctx.topology.gateway.host}:${ctx.topology.gateway.port}`;
+  const scheme = gatewayServesHttps(ctx) ? 'https' : 'http';
+  return `${scheme}://${ctx.topology.gateway.host}:${ctx.topology.gateway.port}`;
+}
+
+/**
+ * The root certificate that issued the gateway's HTTPS certificate: the bureau's CA. Enterprises, bodies and the
+ * regulator trust it to reach the gateway (NODE_EXTRA_CA_CERTS for the SDK and the CLI, `curl --cacert`).
+ */
+export function gatewayRootCertificate(ctx: NetworkContext): string {
+  return ctx.paths.caCert(orgOf(ctx.topology, 'BureauMSP').short);
 }

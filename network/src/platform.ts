@@ -29,9 +29,16 @@ import { makePrivate, unsafeFolderReason } from './home-permissions.js';
 import { setUpLedger } from './ledger-setup.js';
 import { writeWallet } from './ledger-client.js';
 import { seedDemo, demoDir } from './demo/demo-seed.js';
-import { GATEWAY_ID, gatewayDataDir, gatewayUrl } from './platform-paths.js';
+import {
+  GATEWAY_ID,
+  gatewayDataDir,
+  gatewayRootCertificate,
+  gatewayServesHttps,
+  gatewayUrl,
+} from './platform-paths.js';
+import { trustGatewayRoot } from './gateway-trust.js';
 
-export { gatewayDataDir, gatewayUrl };
+export { gatewayDataDir, gatewayRootCertificate, gatewayUrl };
 import type { NetworkContext } from './context.js';
 import { ordererEnv, peerEnv } from './node-env.js';
 import {
@@ -367,6 +374,13 @@ export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): Nod
     RDX_GATEWAY_KEY: path.join(msp, 'keystore', 'key.pem'),
     RDX_GATEWAY_TLS_CERT: path.join(ctx.paths.identityTls(bureau.short, 'gateway'), 'server.crt'),
     RDX_GATEWAY_TLS_KEY: path.join(ctx.paths.identityTls(bureau.short, 'gateway'), 'server.key'),
+    // Beyond loopback it serves HTTPS with its TLS pair, issued by the bureau's CA for the gateway's host.
+    ...(gatewayServesHttps(ctx)
+      ? {
+          RDX_GATEWAY_HTTPS_CERT: path.join(ctx.paths.identityTls(bureau.short, 'gateway'), 'server.crt'),
+          RDX_GATEWAY_HTTPS_KEY: path.join(ctx.paths.identityTls(bureau.short, 'gateway'), 'server.key'),
+        }
+      : {}),
     RDX_PEER_ENDPOINT: `${peer.host}:${peer.port}`,
     RDX_PEER_TLS_ROOT: ctx.paths.caCert(bureau.short),
     RDX_CHANNEL: ctx.topology.channel,
@@ -388,6 +402,7 @@ export async function startGateway(ctx: NetworkContext): Promise<void> {
     const main = path.join(ctx.config.repoRoot, 'gateway', 'dist', 'main.js');
     startDaemon(ctx.paths, GATEWAY_PROCESS, process.execPath, [main], gatewayEnv(ctx), ctx.config.repoRoot);
   }
+  trustGatewayRoot(ctx);
   await waitUntil(async () => (await httpStatus(`${gatewayUrl(ctx)}/readyz`)) === 200, {
     what: 'gateway /readyz',
     timeoutMs: 60_000,

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import type { Paths } from './paths.js';
 
@@ -246,7 +247,7 @@ export class PlatformError extends Error {
 /** The HTTP status of a GET, or undefined when nothing answers in time. */
 export function httpStatus(url: string, timeoutMs = 3000): Promise<number | undefined> {
   return new Promise((resolve) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+    const req = (url.startsWith('https:') ? https : http).get(url, { timeout: timeoutMs }, (res) => {
       res.resume();
       resolve(res.statusCode);
     });

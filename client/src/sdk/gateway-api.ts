@@ -417,7 +417,9 @@ class Http {
       const why =
         (err as Error).name === 'TimeoutError'
           ? `no answer within ${this.timeoutMs} ms`
-          : (cause ?? (err as Error).message);
+          : cause
+            ? `${cause}${connectionHint(cause, url)}`
+            : (err as Error).message;
       throw new GatewayUnavailableError(
         'GATEWAY_UNAVAILABLE',
         `the gateway at ${this.baseUrl} cannot be reached (${why})`,
@@ -488,6 +490,27 @@ export function clientAssertion(creditCode: string, privateKeyPem: string, audie
  * The public endpoints: no login.
  * Its methods throw {@link GatewayProblemError} for a problem answer and {@link GatewayUnavailableError} when the gateway cannot be reached.
  */
+
+/** Certificate failures of an HTTPS gateway, as Node names them: its chain ends at no root this machine trusts. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
+
+/** What a person can do about a failed connection, when its cause says. */
+function connectionHint(code: string, url: URL): string {
+  if (UNTRUSTED_CERTIFICATE.has(code))
+    return ": its certificate does not chain to a root this machine trusts; give the platform's root (from the bureau) with NODE_EXTRA_CA_CERTS=<file>";
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return ': its certificate is for another host name or address; use the address the certificate names';
+  if (code === 'CERT_HAS_EXPIRED') return ': its certificate has expired; the bureau renews it';
+  // A gateway beyond loopback serves HTTPS only: plain HTTP to it is closed unanswered.
+  if (url.protocol === 'http:' && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET'))
+    return `: it closed the connection unanswered; a gateway on another machine serves HTTPS only, so try https://${url.host}`;
+  return '';
+}
 export class PublicGatewayApi {
   private readonly http: Http;
 

@@ -38,12 +38,17 @@ const HEX = '0123456789ABCDEF';
 
 /**
  * Puts the first-request reading in front of `server`'s own connection handling: the server's listener is
- * taken off and called with the socket once its first chunk has been read and put back, encoded.
+ * taken off and called with the socket once its first chunk has been read and put back, encoded. Over HTTPS the
+ * request line is what the TLS socket reads, so the reading sits on `secureConnection`, after the handshake,
+ * never on the raw connection's bytes.
  */
-export function acceptRawUtf8RequestLines(server: http.Server): void {
-  const handlers = server.listeners('connection') as ((socket: net.Socket) => void)[];
-  server.removeAllListeners('connection');
-  server.on('connection', (socket: net.Socket) => {
+export function acceptRawUtf8RequestLines(
+  server: http.Server,
+  event: 'connection' | 'secureConnection' = 'connection',
+): void {
+  const handlers = server.listeners(event) as ((socket: net.Socket) => void)[];
+  server.removeAllListeners(event);
+  server.on(event, (socket: net.Socket) => {
     let handedOver = false;
     const handOver = (): void => {
       if (handedOver) return;

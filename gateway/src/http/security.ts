@@ -9,6 +9,9 @@ const SECURITY_HEADERS = Object.entries({
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
   'Cache-Control': 'no-store',
   'Cross-Origin-Resource-Policy': 'same-origin',
+  // Once a browser has had an answer over HTTPS it keeps to HTTPS for this host for a year; over plain HTTP
+  // (a gateway on loopback) browsers ignore the header.
+  'Strict-Transport-Security': 'max-age=31536000',
 });
 
 export const securityHeaders: RequestHandler = (_req, res, next) => {

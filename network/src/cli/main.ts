@@ -12,6 +12,7 @@ import { pathsFor, topologyFor } from '../context.js';
 import { deployChaincode } from '../chaincode-deploy.js';
 import { isLocalOrg } from '../consortium/org-definition.js';
 import { down, gatewayUrl, up, PlatformError, processNames } from '../platform.js';
+import { gatewayRootCertificate, gatewayServesHttps } from '../platform-paths.js';
 import { runningPid, startDaemon, stopDaemon, CommandError } from '../proc.js';
 import { printStatus } from './status.js';
 import { SUPERVISOR, supervise } from './supervise.js';
@@ -77,6 +78,10 @@ function printWhere(ctx: NetworkContext): void {
   console.log(
     `  Console            ${url}/console/   (regulator, enterprise, opening body and public views)`,
   );
+  if (gatewayServesHttps(ctx))
+    console.log(
+      `  HTTPS root         ${gatewayRootCertificate(ctx)}   (callers trust it: NODE_EXTRA_CA_CERTS, curl --cacert)`,
+    );
   console.log(`  Demo credentials   ${ctx.paths.home}/demo/enterprises.json, regulators.json, bodies.json`);
   console.log(`  CLI                npx rdx --help   (identities: npx rdx identities)`);
   console.log(

@@ -4,6 +4,7 @@ import { ordererChannelInfo, peerHeight } from '../channel.js';
 import { expiryWarnings } from '../certificates.js';
 import { CLERK_PROCESS, clerkHealth } from '../clerk-process.js';
 import { GATEWAY_PROCESS, gatewayUrl, httpStatus } from '../platform.js';
+import { trustGatewayRoot } from '../gateway-trust.js';
 import { healthz, runningPid, tcpOpen } from '../proc.js';
 import type { NodeSpec } from '../topology.js';
 
@@ -32,6 +33,7 @@ export async function printStatus(ctx: NetworkContext): Promise<void> {
     ]);
   }
   const gw = runningPid(ctx.paths, GATEWAY_PROCESS);
+  if (gw) trustGatewayRoot(ctx);
   const ready = gw ? await httpStatus(`${gatewayUrl(ctx)}/readyz`) : undefined;
   rows.push([
     GATEWAY_PROCESS,

@@ -14,6 +14,7 @@ import { seedBodyAccounts, seedConsoleAccounts } from './console-accounts.js';
 import { keptSecret, reseedCredentials } from './demo-credentials.js';
 import type { NetworkContext } from '../context.js';
 import { gatewayUrl } from '../platform-paths.js';
+import { trustGatewayRoot } from '../gateway-trust.js';
 import { sendingAfter } from '../ledger-setup.js';
 import { awaitedLater, sleep } from '../proc.js';
 import { orgOf } from '../topology.js';
@@ -168,6 +169,7 @@ async function loadIntoGateway(
   // by the body's admin, the identity that recorded it.
   const urlPath = `/v1/admin/datasets/${dataset.id}/versions/v1`;
   const admin = orgAdminIdentity(ctx, owner);
+  trustGatewayRoot(ctx);
   for (let attempt = 0; ; attempt++) {
     const signature = signAdminRequest(admin, { method: 'PUT', path: urlPath, contentSha256: hash });
     const res = await fetch(`${url}${urlPath}`, {

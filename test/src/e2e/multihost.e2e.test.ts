@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import crypto, { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import tls from 'node:tls';
 import { peer } from '@hyperledger/fabric-protos';
 import {
   EnterpriseSigner,
@@ -44,6 +45,12 @@ const byName = (name: string): Host => hosts.find((h) => h.spec.name === name)!;
 const bureau = (): Host => byName('bureau');
 const health = (): Host => byName('health');
 const connections: LedgerConnection[] = [];
+/** The CA certificates this process trusted before it trusted the bureau's root, as an enterprise's client does. */
+const trustedBefore = tls.getCACertificates('default');
+/** The gateway on the bureau's host: it serves HTTPS there, its callers reaching it over the network. */
+const gatewayBase = (): string => `https://${bureau().address}:3400`;
+/** The bureau's root, which issued the gateway's certificate, as Market's host imported it with the org's definition. */
+const bureauRoot = (): string => byName('market').paths.caCert('bureau');
 
 /** A ledger connection from the test (outside every namespace) as `name` of `mspId`, with that org's home. */
 function connect(host: Host, mspId: string, name: string): LedgerConnection {
@@ -138,6 +145,7 @@ describe('each organization on its own host, and a body joining the running netw
     topology = topologyOf(hosts);
   });
   after(async () => {
+    tls.setDefaultCACertificates(trustedBefore);
     for (const c of connections) c.close();
     // RDX_KEEP_HOSTS=1 keeps the homes (logs, ledgers) for a look after a failure; processes still stop.
     await removeHosts(hosts, process.env.RDX_KEEP_HOSTS === '1' ? undefined : root);
@@ -185,6 +193,22 @@ describe('each organization on its own host, and a body joining the running netw
           new RegExp(`^${h.address.replace(/\./g, '\\.')}:`),
         );
     }
+  });
+
+  it('the gateway serves HTTPS only, with a certificate of the bureau’s CA: plain HTTP and untrusting clients get nothing', async () => {
+    const market = byName('market');
+    const curl = (...args: string[]): Promise<string> =>
+      market.exec('curl', ['-sS', '--max-time', '10', '-o', '/dev/null', '-w', '%{http_code}', ...args]);
+    const at = `${bureau().address}:3400`;
+    expect(await curl('--cacert', bureauRoot(), `${gatewayBase()}/readyz`)).to.equal('200');
+    // Plain HTTP gets no HTTP answer at all: a token or a client secret sent that way reaches no route.
+    expect(await failure(curl(`http://${at}/readyz`))).to.match(/\(52\) Empty reply from server/);
+    // A client that trusts only the public roots refuses the certificate: it chains to the bureau's CA.
+    expect(await failure(curl(`https://${at}/readyz`))).to.match(/\(60\) SSL certificate problem/);
+    // The bureau's own tooling reaches it over HTTPS, trusting the root that issued its certificate.
+    expect(await bureau().cli(hosts, ['status'])).to.match(/^gateway\s[^\n]*\d\s+ready\s*$/m);
+    // From here on this process trusts the bureau's root as an enterprise's client would (NODE_EXTRA_CA_CERTS).
+    tls.setDefaultCACertificates([...trustedBefore, fs.readFileSync(bureauRoot(), 'utf8')]);
   });
 
   it('Health joins while transactions run: definition, update signed by a majority on their hosts, its peer, the chaincode', async () => {
@@ -357,7 +381,7 @@ describe('each organization on its own host, and a body joining the running netw
       rowCount: 40,
     });
 
-    const base = `http://${bureau().address}:3400`;
+    const base = gatewayBase();
     const adminMsp = health().paths.identityMsp('health', 'admin');
     const signer = {
       certificatePem: fs.readFileSync(path.join(adminMsp, 'signcerts', 'cert.pem'), 'utf8'),
@@ -462,6 +486,27 @@ describe('each organization on its own host, and a body joining the running netw
       await new Promise((r) => setTimeout(r, 300));
     }
     expect(verifyReceipt(receipt).ok).to.equal(true);
+    // The enterprise's own machine, with the rdx CLI: its key, and the bureau's root in NODE_EXTRA_CA_CERTS.
+    const keyFile = path.join(root!, 'enterprise-key.pem');
+    fs.writeFileSync(keyFile, keys.privateKeyPem, { mode: 0o600 });
+    const pulled = await byName('transport').exec('env', [
+      `NODE_EXTRA_CA_CERTS=${bureauRoot()}`,
+      `RDX_CLIENT_ID=${creditCode}`,
+      `RDX_KEY_FILE=${keyFile}`,
+      process.execPath,
+      path.join(config.repoRoot, 'client', 'dist', 'cli', 'main.js'),
+      '--gateway',
+      base,
+      'records',
+      HEALTH_DATASET,
+      '--limit',
+      '2',
+    ]);
+    const lines = pulled.split('\n').filter((l) => l.startsWith('{'));
+    expect(lines.map((l) => Object.keys(JSON.parse(l) as object).sort())).to.deep.equal([
+      ['clinic_id', 'district', 'name'],
+      ['clinic_id', 'district', 'name'],
+    ]);
     healthGrantAnswer = async () => {
       for (let attempt = 0; ; attempt++) {
         const res = await fetch(`${base}/v1/datasets/${HEALTH_DATASET}/records?limit=1`, {
@@ -475,14 +520,14 @@ describe('each organization on its own host, and a body joining the running netw
   });
 
   it('Health leaves: the members remove it as they added it, and its grants and its staff stop at the gateway', async () => {
-    // Health's admin reads its home at the bureau's gateway over plain HTTP, signed with its Fabric identity.
+    // Health's admin reads its home at the bureau's gateway over HTTPS, signed with its Fabric identity.
     const healthAdminHome = async (): Promise<{ status: number; detail?: string }> => {
       const adminMsp = health().paths.identityMsp('health', 'admin');
       const signer = {
         certificatePem: fs.readFileSync(path.join(adminMsp, 'signcerts', 'cert.pem'), 'utf8'),
         privateKeyPem: fs.readFileSync(path.join(adminMsp, 'keystore', 'key.pem'), 'utf8'),
       };
-      const res = await fetch(`http://${bureau().address}:3400/v1/admin/home`, {
+      const res = await fetch(`${gatewayBase()}/v1/admin/home`, {
         headers: signAdminRequest(signer, {
           method: 'GET',
           path: '/v1/admin/home',

@@ -1,0 +1,59 @@
+/**
+ * The gateway's listening server around its Express app: plain HTTP on loopback, HTTPS wherever its callers
+ * reach it over a network (config.ts decides which). Either way slow clients are cut off, curl's raw UTF-8 URLs
+ * are read, one address's open connections are capped, and what Node refuses before Express still answers as a
+ * problem.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { RequestListener } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { capConnectionsPerAddress, type ConnectionCapOptions } from './connection-cap.js';
+import { acceptRawUtf8RequestLines } from './raw-utf8-urls.js';
+import { problemBody } from '../problem.js';
+
+export interface GatewayServerOptions {
+  /** The PEM files of the certificate chain and key to serve HTTPS with; plain HTTP without. */
+  https?: { certPath: string; keyPath: string };
+  connectionCap: ConnectionCapOptions;
+}
+
+export function createGatewayServer(app: RequestListener, opts: GatewayServerOptions): http.Server {
+  // Slow clients are cut off: the TLS handshake within 10 s, headers within 10 s, the whole request within 30 s,
+  // checked every second.
+  const limits = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000 };
+  const server = opts.https
+    ? https.createServer(
+        {
+          ...limits,
+          cert: fs.readFileSync(opts.https.certPath),
+          key: fs.readFileSync(opts.https.keyPath),
+          minVersion: 'TLSv1.2',
+          handshakeTimeout: 10_000,
+        },
+        app,
+      )
+    : http.createServer(limits, app);
+  acceptRawUtf8RequestLines(server, opts.https ? 'secureConnection' : 'connection');
+  // Counted on the raw connection, before any TLS handshake: a flood costs no handshakes either.
+  capConnectionsPerAddress(server, opts.connectionCap);
+  server.on('clientError', answerUnreadable);
+  return server;
+}
+
+/** What Node refuses before Express (a malformed request line, oversized headers), answered as a problem. */
+function answerUnreadable(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) return void socket.destroy();
+  const status =
+    err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const body = JSON.stringify({
+    ...problemBody('BAD_REQUEST', 'The request could not be read.'),
+    // Node answers these before any route: the status says which (431 headers too large, 408 too slow).
+    status,
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nContent-Security-Policy: default-src 'none'\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

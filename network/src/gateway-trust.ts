@@ -1,0 +1,17 @@
+/**
+ * The tooling's own requests to a gateway that serves HTTPS (its readiness, the demo's uploads, `status`) trust
+ * the bureau's root, which issued the gateway's certificate: it is added to this process's default CA
+ * certificates, as an enterprise adds it with NODE_EXTRA_CA_CERTS. Nothing else is trusted more than before.
+ */
+import fs from 'node:fs';
+import tls from 'node:tls';
+import type { NetworkContext } from './context.js';
+import { gatewayRootCertificate, gatewayServesHttps } from './platform-paths.js';
+
+export function trustGatewayRoot(ctx: NetworkContext): void {
+  if (!gatewayServesHttps(ctx)) return;
+  const root = fs.readFileSync(gatewayRootCertificate(ctx), 'utf8').trim();
+  const trusted = tls.getCACertificates('default');
+  if (trusted.some((pem) => pem.trim() === root)) return;
+  tls.setDefaultCACertificates([...trusted, root]);
+}
