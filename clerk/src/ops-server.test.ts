@@ -38,10 +38,18 @@ describe('clerk operations endpoint', () => {
     expect(JSON.parse((await get('/readyz')).text)).to.deep.equal({ status: 'first round running' });
     Object.assign(status, { lastRound: round, rounds: { ok: 1, failed: 0 } });
     expect((await get('/readyz')).status).to.equal(200);
-    status.lastError = { at: '2026-10-08T17:00:00.000Z', message: 'peer0.bureau is not answering' };
+    status.lastError = {
+      at: '2026-10-08T17:00:00.000Z',
+      message: 'connect ECONNREFUSED 10.0.0.2:7050 (peer0.bureau is not answering)',
+    };
     const down = await get('/readyz');
     expect(down.status).to.equal(503);
-    expect(JSON.parse(down.text)).to.deep.include({ status: 'ledger unreachable' });
+    // Since when, but not the ledger's error text: it names the network's hosts and ports.
+    expect(JSON.parse(down.text)).to.deep.equal({
+      status: 'ledger unreachable',
+      since: '2026-10-08T17:00:00.000Z',
+    });
+    expect(JSON.parse((await get('/status')).text)).to.deep.include({ lastError: status.lastError });
     status.lastError = undefined;
   });
 

@@ -74,9 +74,11 @@ export async function startOpsServer(host: string, port: number, status: ClerkSt
     if (path === '/healthz') return json(200, { status: 'ok' });
     if (path === '/readyz') {
       const ready = status.lastRound !== undefined && status.lastError === undefined;
+      // Whether, and since when, never the ledger's error text (it names the network's hosts and ports): that is
+      // in /status and the clerk's log, for the bureau's own tooling.
       return json(ready ? 200 : 503, {
         status: ready ? 'ready' : status.lastError ? 'ledger unreachable' : 'first round running',
-        ...(status.lastError ? { error: status.lastError } : {}),
+        ...(status.lastError ? { since: status.lastError.at } : {}),
       });
     }
     if (path === '/status') return json(200, status);

@@ -54,7 +54,10 @@ export interface Topology {
   orgs: OrgSpec[];
   nodes: NodeSpec[];
   gateway: { host: string; port: number };
-  /** The clerk service's operations endpoint (/healthz, /readyz, /status, /metrics), on the gateway's host. */
+  /**
+   * The clerk service's operations endpoint (/healthz, /readyz, /status, /metrics), on the gateway's host and on
+   * its loopback address only: it answers without authentication and is read by the bureau's own tooling there.
+   */
   clerk: { host: string; port: number };
 }
 
@@ -221,7 +224,7 @@ export function buildTopology(opts: TopologyOptions): Topology {
     orgs,
     nodes,
     gateway: { host: opts.gatewayHost, port: opts.gatewayPort },
-    clerk: { host: opts.gatewayHost, port: opts.clerkPort ?? opts.gatewayPort + 10 },
+    clerk: { host: '127.0.0.1', port: opts.clerkPort ?? opts.gatewayPort + 10 },
   };
 }
 

@@ -180,7 +180,9 @@ describe('each organization on its own host, and a body joining the running netw
     expect(members.trim().split('\n')).to.deep.equal(['BureauMSP', 'MarketMSP', 'TransportMSP']);
   });
 
-  it('every node listens on its own host’s address only', async () => {
+  it('every node listens on its own host’s address only, and the clerk’s operations endpoint on loopback', async () => {
+    // The clerk's /status and /metrics answer without authentication: for the bureau's tooling on its host.
+    const clerkOps = '127.0.0.1:3410';
     for (const h of hosts.filter((x) => x.spec.name !== 'health')) {
       const listening = await h.exec('ss', ['-ltnH']);
       const addresses = listening
@@ -188,11 +190,18 @@ describe('each organization on its own host, and a body joining the running netw
         .filter(Boolean)
         .map((l) => l.trim().split(/\s+/)[3]!);
       expect(addresses.length, `${h.spec.name} listens`).to.be.above(0);
-      for (const a of addresses)
+      for (const a of addresses.filter((x) => !(h === bureau() && x === clerkOps)))
         expect(a, `${h.spec.name} listens on ${a}`).to.match(
           new RegExp(`^${h.address.replace(/\./g, '\\.')}:`),
         );
+      if (h === bureau()) expect(addresses).to.include(clerkOps);
     }
+    // From another host, nothing answers on the clerk's port.
+    const tried = await failure(
+      byName('market').exec('curl', ['-sS', '--max-time', '5', `http://${bureau().address}:3410/status`]),
+    );
+    expect(tried).to.match(/\(7\) Failed to connect/);
+    expect(await bureau().cli(hosts, ['status'])).to.match(/^clerk\s[^\n]*(last round|first round running)/m);
   });
 
   it('the gateway serves HTTPS only, with a certificate of the bureau’s CA: plain HTTP and untrusting clients get nothing', async () => {
