@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { tlsServerPair } from './testing/test-ca.js';
 import { ConfigError, loadConfig } from './config.js';
 
 describe('gateway settings for browsers and anonymous callers', () => {
@@ -95,19 +96,23 @@ describe('gateway settings for browsers and anonymous callers', () => {
     expect(
       loadConfig({ ...base, RDX_GATEWAY_HOST: '10.0.0.2', RDX_GATEWAY_PLAIN_HTTP: 'on' }).https,
     ).to.equal(undefined);
-    const served = loadConfig({
-      ...base,
-      RDX_GATEWAY_HOST: '10.0.0.2',
-      RDX_GATEWAY_PORT: '3400',
-      RDX_GATEWAY_HTTPS_CERT: path.join(dir, 'cert.pem'),
-      RDX_GATEWAY_HTTPS_KEY: path.join(dir, 'key.pem'),
-    });
-    expect(served.https).to.deep.equal({
-      certPath: path.join(dir, 'cert.pem'),
-      keyPath: path.join(dir, 'key.pem'),
-    });
-    // Tokens name the URL callers use, and a client assertion's audience is its token endpoint.
+    const pair = tlsServerPair(fs.mkdtempSync(path.join(dir, 'tls-')));
+    const withPair = { ...base, RDX_GATEWAY_HTTPS_CERT: pair.cert, RDX_GATEWAY_HTTPS_KEY: pair.key };
+    const served = loadConfig({ ...withPair, RDX_GATEWAY_HOST: '10.0.0.2', RDX_GATEWAY_PORT: '3400' });
+    expect(served.https).to.deep.equal({ certPath: pair.cert, keyPath: pair.key });
+    // Tokens name the URL callers use, and a client assertion's audience is its token endpoint: on 443 that
+    // is the origin without a port, as the SDK builds it.
     expect(served.issuer).to.equal('https://10.0.0.2:3400');
+    expect(
+      loadConfig({ ...withPair, RDX_GATEWAY_HOST: '10.0.0.2', RDX_GATEWAY_PORT: '443' }).issuer,
+    ).to.equal('https://10.0.0.2');
+    // Files that are not a certificate and its key stop the start with a message, not a stack trace.
+    expect(() => loadConfig({ ...withPair, RDX_GATEWAY_HTTPS_KEY: path.join(dir, 'key.pem') }))
+      .to.throw(ConfigError)
+      .with.property('message')
+      .that.matches(
+        /^RDX_GATEWAY_HTTPS_CERT and RDX_GATEWAY_HTTPS_KEY are not a PEM certificate and its key/,
+      );
     expect(() => loadConfig({ ...base, RDX_GATEWAY_HTTPS_CERT: path.join(dir, 'cert.pem') }))
       .to.throw(ConfigError)
       .with.property('message')

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import tls from 'node:tls';
 import {
   DUTY_REMINDER_DAYS,
   MAX_DUTY_REMINDER_DAYS,
@@ -302,7 +303,7 @@ function httpsPair(env: NodeJS.ProcessEnv, host: string): GatewayConfig['https']
       throw new ConfigError(
         'RDX_GATEWAY_HTTPS_CERT and RDX_GATEWAY_HTTPS_KEY go together: set both or neither',
       );
-    return {
+    const pair = {
       certPath: file(
         env,
         'RDX_GATEWAY_HTTPS_CERT',
@@ -310,6 +311,14 @@ function httpsPair(env: NodeJS.ProcessEnv, host: string): GatewayConfig['https']
       ),
       keyPath: file(env, 'RDX_GATEWAY_HTTPS_KEY', 'the private key of that certificate (PEM)'),
     };
+    try {
+      tls.createSecureContext({ cert: fs.readFileSync(pair.certPath), key: fs.readFileSync(pair.keyPath) });
+    } catch (err) {
+      throw new ConfigError(
+        `RDX_GATEWAY_HTTPS_CERT and RDX_GATEWAY_HTTPS_KEY are not a PEM certificate and its key: ${(err as Error).message}`,
+      );
+    }
+    return pair;
   }
   if (!isLoopbackHost(host) && !onOff(env, 'RDX_GATEWAY_PLAIN_HTTP', false))
     throw new ConfigError(
@@ -339,7 +348,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     dataDir,
     checkpointPath: path.join(dataDir, 'events.checkpoint'),
     ...viewSnapshot(env, dataDir),
-    issuer: env.RDX_TOKEN_ISSUER ?? `${https ? 'https' : 'http'}://${host}:${port}`,
+    // As a client names the gateway: an origin, so HTTPS on 443 is `https://host` (the token endpoint's audience).
+    issuer: env.RDX_TOKEN_ISSUER ?? new URL(`${https ? 'https' : 'http'}://${host}:${port}`).origin,
     audience: 'rdx-api',
     tokenTtlSeconds: int(env, 'RDX_TOKEN_TTL_S', 900, 30, 900),
     keyRotationHours: int(env, 'RDX_KEY_ROTATION_HOURS', 24, 1, 24 * 365),

@@ -101,6 +101,18 @@ function hostsFor(host: string): string {
   return [...new Set([host, 'localhost', '127.0.0.1'])].join(',');
 }
 
+/**
+ * The names an identity's certificates hold. A server's — a peer, an orderer, a chaincode server, the gateway
+ * (which serves HTTPS beyond loopback) — its host's; anyone else's only its own name, so that a person's or a
+ * client's pair never passes for a server on that host: callers who trust the bureau's root to reach the gateway
+ * would otherwise take the regulator's or a reviewer's certificate for the gateway's.
+ */
+function certificateHosts(id: IdentitySpec, org: OrgSpec, host: string): string {
+  const serves =
+    id.type === 'peer' || id.type === 'orderer' || id.name === 'chaincode' || id.role === 'gateway';
+  return serves ? hostsFor(host) : `${id.name}.${org.short}`;
+}
+
 /** Secrets of the org's CA identities, generated once and kept (mode 0600) beside the CA. */
 function secretFor(paths: Paths, org: OrgSpec, name: string): string {
   const file = path.join(paths.orgDir(org.short), 'secrets.json');
@@ -154,7 +166,7 @@ export async function enrollOrg(
     const tlsDone = hasTlsPair(paths, org.short, id.name);
     if (fs.existsSync(done) && tlsDone) continue;
     const secret = secretFor(paths, org, id.name);
-    const hosts = hostsFor(nodeHost(id.name));
+    const hosts = certificateHosts(id, org, nodeHost(id.name));
     const isTlsOnly = id.name === 'chaincode';
     if (!fs.existsSync(done)) {
       try {
@@ -217,7 +229,7 @@ export async function reenrollOrg(
         'tls',
         '--csr.keyrequest.reusekey',
         '--csr.hosts',
-        hostsFor(nodeHost(id.name)),
+        certificateHosts(id, org, nodeHost(id.name)),
       ]);
       keepNewest(path.join(tlsMsp, 'tlscacerts'));
       layoutTls(tlsMsp, paths.identityTls(org.short, id.name));

@@ -16,11 +16,11 @@ export function gatewayDataDir(ctx: NetworkContext): string {
  * Whether the gateway serves HTTPS: wherever its callers reach it over a network, that is on any address but a
  * loopback one (the gateway itself refuses plain HTTP there). On one machine (`npm start`) it serves plain HTTP.
  */
-export function gatewayServesHttps(ctx: NetworkContext): boolean {
+export function gatewayServesHttps(ctx: Pick<NetworkContext, 'topology'>): boolean {
   return !isLoopbackHost(ctx.topology.gateway.host);
 }
 
-export function gatewayUrl(ctx: NetworkContext): string {
+export function gatewayUrl(ctx: Pick<NetworkContext, 'topology'>): string {
   const scheme = gatewayServesHttps(ctx) ? 'https' : 'http';
   return `${scheme}://${ctx.topology.gateway.host}:${ctx.topology.gateway.port}`;
 }

@@ -13,7 +13,7 @@ const E2E_PEER_TIME_WINDOW = '72h';
 
 async function main(): Promise<number> {
   const reuse = process.argv.includes('--reuse') || process.env.RDX_E2E_REUSE === '1';
-  const client = new GatewayClient(gatewayUrl({ topology } as never));
+  const client = new GatewayClient(gatewayUrl({ topology }));
   const running = await client.ready().then(
     () => true,
     () => false,

@@ -486,11 +486,6 @@ export function clientAssertion(creditCode: string, privateKeyPem: string, audie
   return `${header}.${payload}.${b64(signature)}`;
 }
 
-/**
- * The public endpoints: no login.
- * Its methods throw {@link GatewayProblemError} for a problem answer and {@link GatewayUnavailableError} when the gateway cannot be reached.
- */
-
 /** Certificate failures of an HTTPS gateway, as Node names them: its chain ends at no root this machine trusts. */
 const UNTRUSTED_CERTIFICATE = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -505,12 +500,20 @@ function connectionHint(code: string, url: URL): string {
     return ": its certificate does not chain to a root this machine trusts; give the platform's root (from the bureau) with NODE_EXTRA_CA_CERTS=<file>";
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
     return ': its certificate is for another host name or address; use the address the certificate names';
-  if (code === 'CERT_HAS_EXPIRED') return ': its certificate has expired; the bureau renews it';
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
+    return ": its certificate is outside its validity (or this machine's clock is wrong); the bureau renews it";
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER')
+    return `: it answered in plain HTTP; a gateway on this machine serves HTTP, so try http://${url.host}`;
   // A gateway beyond loopback serves HTTPS only: plain HTTP to it is closed unanswered.
   if (url.protocol === 'http:' && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET'))
     return `: it closed the connection unanswered; a gateway on another machine serves HTTPS only, so try https://${url.host}`;
   return '';
 }
+
+/**
+ * The public endpoints: no login.
+ * Its methods throw {@link GatewayProblemError} for a problem answer and {@link GatewayUnavailableError} when the gateway cannot be reached.
+ */
 export class PublicGatewayApi {
   private readonly http: Http;
 

@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,6 +84,19 @@ describe('reaching a gateway that serves HTTPS', () => {
       expect(err.message).to.match(/ERR_TLS_CERT_ALTNAME_INVALID: its certificate is for another host name/);
     } finally {
       tls.setDefaultCACertificates(before);
+    }
+  });
+
+  it('https:// to a gateway serving plain HTTP (one on loopback): suggests http://', async () => {
+    const plain = http.createServer((_req, res) => res.end('[]'));
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    try {
+      const at = `127.0.0.1:${(plain.address() as AddressInfo).port}`;
+      const err = await failureOf(new PublicGatewayApi(`https://${at}`).recipients());
+      expect(err.message).to.contain(`it answered in plain HTTP`);
+      expect(err.message).to.contain(`try http://${at}`);
+    } finally {
+      plain.close();
     }
   });
 

@@ -133,9 +133,10 @@ export class AdminSignatureVerifier {
         throw invalid('it covers the path without its query: sign the path with its query, as sent');
       throw invalid('the signature does not verify with the certificate');
     }
-    // Remembered until the signing time is too old to be accepted anyway; under the signer's org, beside the
-    // client assertions' ids.
-    if (!(await this.nonces.use(`fabric-admin:${mspId}`, nonce, at + MAX_SKEW_MS)))
+    // Remembered until the signing time is too old to be accepted anyway, with as much again for a sibling
+    // gateway whose clock runs behind this one's (each drops what its own clock says expired); under the signer's
+    // org, beside the client assertions' ids.
+    if (!(await this.nonces.use(`fabric-admin:${mspId}`, nonce, at + 2 * MAX_SKEW_MS)))
       throw invalid('this signed request was already used');
     return {
       mspId,

@@ -4,47 +4,16 @@
  * the per-address connection cap) still done.
  */
 import { expect } from 'chai';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
+import { tlsServerPair } from '../testing/test-ca.js';
 import { createGatewayServer } from './server.js';
-
-/** A CA and a server certificate it issued for 127.0.0.1, made with the openssl command line. */
-function serverPair(dir: string): { ca: string; cert: string; key: string } {
-  const openssl = (...args: string[]): void => {
-    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  };
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=test CA');
-  openssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=gateway');
-  fs.writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-days',
-    '1',
-    '-extfile',
-    'san.ext',
-    '-out',
-    'server.pem',
-  );
-  return {
-    ca: path.join(dir, 'ca.pem'),
-    cert: path.join(dir, 'server.pem'),
-    key: path.join(dir, 'server.key'),
-  };
-}
 
 /** curl's exit code, the status and the body of one request (status 0 when nothing answered over HTTP). */
 function curl(...args: string[]): Promise<{ exit: number; status: number; body: string }> {
@@ -62,20 +31,21 @@ function curl(...args: string[]): Promise<{ exit: number; status: number; body: 
 
 describe('the gateway server over HTTPS', () => {
   let dir: string;
-  let pair: ReturnType<typeof serverPair>;
+  let pair: ReturnType<typeof tlsServerPair>;
   let server: http.Server;
   let port: number;
   const start = async (max: number): Promise<void> => {
     server = createGatewayServer((req, res) => res.end(req.url), {
       https: { certPath: pair.cert, keyPath: pair.key },
       connectionCap: { max, holdMs: 0 },
+      handshakeTimeoutMs: 300,
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   };
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-https-'));
-    pair = serverPair(dir);
+    pair = tlsServerPair(dir);
   });
   afterEach(() => {
     server.closeAllConnections();
@@ -113,6 +83,24 @@ describe('the gateway server over HTTPS', () => {
     );
     expect(res.status).to.equal(431);
     expect(JSON.parse(res.body)).to.include({ code: 'BAD_REQUEST', status: 431 });
+  });
+
+  it('drops a client that connects and never finishes its handshake', async () => {
+    await start(64);
+    const started = Date.now();
+    const closed = await new Promise<number>((resolve) => {
+      // Silent, and then the first bytes of a handshake that never goes on.
+      const silent = net.connect(port, '127.0.0.1');
+      const stalled = net.connect(port, '127.0.0.1', () =>
+        stalled.write(Buffer.from([0x16, 0x03, 0x01, 0x02])),
+      );
+      let left = 2;
+      for (const s of [silent, stalled])
+        s.on('error', () => undefined).on('close', () => --left === 0 && resolve(Date.now() - started));
+    });
+    // Closed by the gateway at its handshake timeout (300 ms here), not held open.
+    expect(closed).to.be.below(2000);
+    expect(await new Promise((r) => server.getConnections((_e, n) => r(n)))).to.equal(0);
   });
 
   it('caps an address’s connections before their handshake', async () => {

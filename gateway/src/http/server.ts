@@ -17,6 +17,8 @@ export interface GatewayServerOptions {
   /** The PEM files of the certificate chain and key to serve HTTPS with; plain HTTP without. */
   https?: { certPath: string; keyPath: string };
   connectionCap: ConnectionCapOptions;
+  /** How long a TLS client has to finish its handshake (ms; default 10 s). */
+  handshakeTimeoutMs?: number;
 }
 
 export function createGatewayServer(app: RequestListener, opts: GatewayServerOptions): http.Server {
@@ -30,7 +32,7 @@ export function createGatewayServer(app: RequestListener, opts: GatewayServerOpt
           cert: fs.readFileSync(opts.https.certPath),
           key: fs.readFileSync(opts.https.keyPath),
           minVersion: 'TLSv1.2',
-          handshakeTimeout: 10_000,
+          handshakeTimeout: opts.handshakeTimeoutMs ?? 10_000,
         },
         app,
       )
@@ -42,9 +44,13 @@ export function createGatewayServer(app: RequestListener, opts: GatewayServerOpt
   return server;
 }
 
-/** What Node refuses before Express (a malformed request line, oversized headers), answered as a problem. */
+/**
+ * What Node refuses before Express (a malformed request line, oversized headers), answered as a problem. A TLS
+ * client that failed or never finished its handshake gets nothing: an answer written to it would wait for a
+ * handshake that is not coming, and hold the connection open.
+ */
 function answerUnreadable(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable) return void socket.destroy();
+  if (!socket.writable || /^ERR_(TLS|SSL)_/.test(err.code ?? '')) return void socket.destroy();
   const status =
     err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   const body = JSON.stringify({
@@ -56,4 +62,6 @@ function answerUnreadable(err: NodeJS.ErrnoException, socket: Duplex): void {
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nContent-Security-Policy: default-src 'none'\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
   );
+  // A client that does not read its answer does not keep the connection either.
+  setTimeout(() => socket.destroy(), 1000).unref();
 }

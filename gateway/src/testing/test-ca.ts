@@ -136,3 +136,38 @@ export function mspRootsDir(target: string, mspIds: readonly string[]): string {
   for (const id of mspIds) fs.writeFileSync(path.join(target, `${id}.pem`), testOrg(id).rootPem);
   return target;
 }
+
+/**
+ * A CA and a TLS server certificate it issued for 127.0.0.1, as PEM files in `dir`: what a gateway serving HTTPS
+ * is given, and the root its callers trust.
+ */
+export function tlsServerPair(dir: string): { ca: string; cert: string; key: string } {
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  openssl(
+    ['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=test CA'],
+    dir,
+  );
+  openssl(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=gateway'], dir);
+  fs.writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '1',
+    ].concat(['-extfile', 'san.ext', '-out', 'server.pem']),
+    dir,
+  );
+  return {
+    ca: path.join(dir, 'ca.pem'),
+    cert: path.join(dir, 'server.pem'),
+    key: path.join(dir, 'server.key'),
+  };
+}

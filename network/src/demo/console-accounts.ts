@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import type { NetworkContext } from '../context.js';
+import { gatewayUrl } from '../platform-paths.js';
 import { keptSecret, openClientRegistry, reseedCredentials } from './demo-credentials.js';
 
 export interface RegulatorCredentials {
@@ -40,8 +41,7 @@ export function bodiesFile(ctx: Pick<NetworkContext, 'paths'>): string {
 
 /** Where the demo's console accounts log in. */
 function consoleUrl(ctx: Pick<NetworkContext, 'topology'>): string {
-  const { host, port } = ctx.topology.gateway;
-  return `http://${host}:${port}/console/`;
+  return `${gatewayUrl(ctx)}/console/`;
 }
 
 /**

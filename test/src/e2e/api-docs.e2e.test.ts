@@ -30,7 +30,7 @@ describe('API.md’s walk-through, run as written', function () {
     // The commands name `.rdx/demo/…` and port 3000, the defaults; another home or port is a setup they do not
     // describe (the port is then the one thing changed).
     if (path.basename(config.home) !== '.rdx') this.skip();
-    const base = gatewayUrl({ topology } as never);
+    const base = gatewayUrl({ topology });
     const script = lines
       .map((line) => `${line.replaceAll('http://127.0.0.1:3000', base)}\nprintf '\\n${MARK}\\n'`)
       .join('\n');

@@ -27,7 +27,7 @@ describe('catalogue governance: narrowing needs the bureau, and prohibited data 
   let install: FabricInstall;
   let grantId = '';
   let token = '';
-  const base = gatewayUrl({ topology } as never);
+  const base = gatewayUrl({ topology });
 
   before(async () => {
     p = new Parties();

@@ -23,10 +23,7 @@ describe('CLI.md’s walk-through, run as written', function () {
 
   before(function () {
     // The commands name `.rdx/…` and the default gateway: another home or port is a setup they do not describe.
-    if (
-      path.basename(config.home) !== '.rdx' ||
-      gatewayUrl({ topology } as never) !== 'http://127.0.0.1:3000'
-    )
+    if (path.basename(config.home) !== '.rdx' || gatewayUrl({ topology }) !== 'http://127.0.0.1:3000')
       this.skip();
     const commands = [
       ...shellCommands(file, '## Running it', '### Global options'),

@@ -17,7 +17,7 @@ import { Cli, describeRun, jsonLines } from '../cli-helpers.js';
 import { config, repoRoot, topology } from '../fabric-client.js';
 import { newCreditCode, quarterOf, runId } from '../workflow.js';
 
-const GATEWAY = gatewayUrl({ topology } as never);
+const GATEWAY = gatewayUrl({ topology });
 const BUREAU = ['--as', 'admin.bureau'];
 const MARKET = ['--as', 'admin.market'];
 const REGULATOR = ['--as', 'regulator.bureau'];

@@ -47,7 +47,7 @@ let install: FabricInstall;
 let holders: TestEnterprise[] = [];
 const grants: string[] = [];
 let otherGrant = '';
-const base = (): string => gatewayUrl({ topology } as never);
+const base = (): string => gatewayUrl({ topology });
 const grant = async (id: string): Promise<Grant> =>
   (await evaluate(p.regulator, 'grant', 'GetGrant', id)) as Grant;
 

@@ -40,7 +40,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const skip = fs.existsSync(CHROMIUM)
   ? false
   : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the console tests`;
-const base = gatewayUrl({ topology } as never);
+const base = gatewayUrl({ topology });
 /** Screenshots refresh docs/ only when asked (RDX_SCREENSHOTS=1), so a test run leaves the tree unchanged. */
 const SHOTS =
   process.env.RDX_SCREENSHOTS === '1'

@@ -41,7 +41,7 @@ import {
 } from '../workflow.js';
 
 const execFileAsync = promisify(execFile);
-const base = gatewayUrl({ topology } as never);
+const base = gatewayUrl({ topology });
 const DATASET = 'market-entities';
 const ITEMS = ['uscc', 'entity_name'];
 

@@ -40,7 +40,7 @@ import {
   secret,
 } from '../workflow.js';
 
-const base = gatewayUrl({ topology } as never);
+const base = gatewayUrl({ topology });
 const DATASET = 'market-entities';
 const ITEMS = ['uscc', 'entity_name', 'legal_rep_phone'];
 let p: Parties;

@@ -38,7 +38,7 @@ import {
   type TestEnterprise,
 } from '../workflow.js';
 
-const base = gatewayUrl({ topology } as never);
+const base = gatewayUrl({ topology });
 const { hostname, port } = new URL(base);
 const DATASET = 'market-entities';
 

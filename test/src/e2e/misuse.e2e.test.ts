@@ -16,7 +16,7 @@ import { networkContext, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, regulatorToken, tokenFor } from '../gateway-client-e2e.js';
 import { applyAndGetGrants, demand, onboard, Parties, runId, type TestEnterprise } from '../workflow.js';
 
-const base = gatewayUrl({ topology } as never);
+const base = gatewayUrl({ topology });
 const DATASET = 'market-penalties';
 /** 600 rows: a walk of it is a few pages of 500. */
 const ITEMS = ['case_no', 'uscc', 'entity_name', 'violation', 'fine_amount'];

@@ -214,6 +214,20 @@ describe('each organization on its own host, and a body joining the running netw
     expect(await failure(curl(`http://${at}/readyz`))).to.match(/\(52\) Empty reply from server/);
     // A client that trusts only the public roots refuses the certificate: it chains to the bureau's CA.
     expect(await failure(curl(`https://${at}/readyz`))).to.match(/\(60\) SSL certificate problem/);
+    // Only the gateway's (and the nodes') certificates name the bureau's address: a person's pair, which callers'
+    // trust in the bureau's root would also accept, cannot pass for the gateway's.
+    const namesBureau = (file: string): boolean =>
+      new X509Certificate(fs.readFileSync(file)).checkIP(bureau().address) !== undefined;
+    const own = bureau().paths;
+    expect(namesBureau(path.join(own.identityTls('bureau', 'gateway'), 'server.crt'))).to.equal(true);
+    for (const who of ['admin', 'reviewer', 'regulator', 'clerk']) {
+      expect(namesBureau(path.join(own.identityTls('bureau', who), 'server.crt')), `${who}'s TLS`).to.equal(
+        false,
+      );
+      expect(namesBureau(path.join(own.identityMsp('bureau', who), 'signcerts', 'cert.pem')), who).to.equal(
+        false,
+      );
+    }
     // The bureau's own tooling reaches it over HTTPS, trusting the root that issued its certificate.
     expect(await bureau().cli(hosts, ['status'])).to.match(/^gateway\s[^\n]*\d\s+ready\s*$/m);
     // From here on this process trusts the bureau's root as an enterprise's client would (NODE_EXTRA_CA_CERTS).

@@ -25,7 +25,7 @@ import { chaincodeQuery } from '../peer-cli.js';
 
 const execFileAsync = promisify(execFile);
 const runId = crypto.randomBytes(4).toString('hex');
-const gatewayClient = new GatewayClient(gatewayUrl({ topology } as never));
+const gatewayClient = new GatewayClient(gatewayUrl({ topology }));
 const open: Connection[] = [];
 const as = (mspId: string, identity: string): Connection => {
   const c = connectAs(mspId, identity);

@@ -25,7 +25,7 @@ import { paths, topology } from '../fabric-client.js';
 import { eventually, tokenFor } from '../gateway-client-e2e.js';
 import { applyAndGetGrants, demand, onboard, Parties, runId, type TestEnterprise } from '../workflow.js';
 
-const base = gatewayUrl({ topology } as never);
+const base = gatewayUrl({ topology });
 const plusDays = (day: string, n: number): string =>
   new Date(Date.parse(day) + n * 86_400_000).toISOString().slice(0, 10);
 const DATASET = 'market-entities';

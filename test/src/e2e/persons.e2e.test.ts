@@ -32,7 +32,7 @@ import { applyAndGetGrants, demand, evaluate, newCreditCode, Parties, runId } fr
 
 const DATASET = 'market-entities';
 const ITEMS = ['uscc', 'entity_name', 'legal_rep_phone'];
-const base = gatewayUrl({ topology } as never);
+const base = gatewayUrl({ topology });
 const peerOf = (mspId: string) => nodesOf(topology, 'peer', mspId)[0]!;
 
 /** A fresh, well-formed ID-card number of a Lishui resident born in 1990 (the check character fitted to it). */

@@ -28,7 +28,7 @@ import {
   type TestEnterprise,
 } from '../workflow.js';
 
-const base = gatewayUrl({ topology } as never);
+const base = gatewayUrl({ topology });
 const DATASET = 'market-entities';
 const ITEMS = ['uscc', 'entity_name', 'registered_capital', 'registered_on'];
 type Row = { uscc: string; entity_name: string; registered_capital: number | null; registered_on: string };
