@@ -98,26 +98,7 @@ export function testOrg(mspId: string): TestOrg {
         path.join(home, `${name}.ext`),
         `1.2.3.4.5.6.7.8.1=DER:${Buffer.from(attrs).toString('hex')}\nkeyUsage=critical,digitalSignature\n`,
       );
-      openssl(
-        [
-          'x509',
-          '-req',
-          '-in',
-          `${name}.csr`,
-          '-CA',
-          'ca.pem',
-          '-CAkey',
-          'ca.key',
-          '-CAcreateserial',
-          '-days',
-          '365',
-          '-extfile',
-          `${name}.ext`,
-          '-out',
-          `${name}.pem`,
-        ],
-        home,
-      );
+      issue(home, name, 365);
       const identity = {
         certificatePem: fs.readFileSync(path.join(home, `${name}.pem`), 'utf8'),
         privateKeyPem: fs.readFileSync(path.join(home, `${name}.key`), 'utf8'),
@@ -137,6 +118,15 @@ export function mspRootsDir(target: string, mspIds: readonly string[]): string {
   return target;
 }
 
+/** `<name>.pem` in `home`: the certificate the CA there issues for `<name>.csr` with the extensions in `<name>.ext`. */
+function issue(home: string, name: string, days: number): void {
+  const input = ['-in', `${name}.csr`, '-extfile', `${name}.ext`, '-out', `${name}.pem`];
+  openssl(
+    ['x509', '-req', ...input, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', `${days}`],
+    home,
+  );
+}
+
 /**
  * A CA and a TLS server certificate it issued for 127.0.0.1, as PEM files in `dir`: what a gateway serving HTTPS
  * is given, and the root its callers trust.
@@ -148,23 +138,11 @@ export function tlsServerPair(dir: string): { ca: string; cert: string; key: str
     dir,
   );
   openssl(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=gateway'], dir);
-  fs.writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  openssl(
-    [
-      'x509',
-      '-req',
-      '-in',
-      'server.csr',
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '1',
-    ].concat(['-extfile', 'san.ext', '-out', 'server.pem']),
-    dir,
+  fs.writeFileSync(
+    path.join(dir, 'server.ext'),
+    'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n',
   );
+  issue(dir, 'server', 1);
   return {
     ca: path.join(dir, 'ca.pem'),
     cert: path.join(dir, 'server.pem'),
