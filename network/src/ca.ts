@@ -214,9 +214,11 @@ export async function reenrollOrg(
   let renewed = 0;
   for (const id of [...org.identities, ...tlsOnlyIdentities(topology, org)]) {
     if (!fs.existsSync(path.join(paths.identityDir(org.short, id.name), '.enrolled'))) continue;
+    // The same names as at enrolment: without them the CA client would put the machine's host name in.
+    const hosts = certificateHosts(id, org, nodeHost(id.name));
     const msp = paths.identityMsp(org.short, id.name);
     if (fs.existsSync(path.join(msp, 'signcerts', 'cert.pem'))) {
-      await ca.reenroll(['-M', msp, '--csr.keyrequest.reusekey']);
+      await ca.reenroll(['-M', msp, '--csr.keyrequest.reusekey', '--csr.hosts', hosts]);
       keepNewest(path.join(msp, 'cacerts'), 'ca.pem');
       renewed++;
     }
@@ -229,7 +231,7 @@ export async function reenrollOrg(
         'tls',
         '--csr.keyrequest.reusekey',
         '--csr.hosts',
-        certificateHosts(id, org, nodeHost(id.name)),
+        hosts,
       ]);
       keepNewest(path.join(tlsMsp, 'tlscacerts'));
       layoutTls(tlsMsp, paths.identityTls(org.short, id.name));
