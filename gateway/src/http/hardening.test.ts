@@ -13,6 +13,7 @@ import {
   type Harness,
 } from '../testing/harness.js';
 import { withConsoleErrorSilenced } from '../testing/quiet.js';
+import { fromThisHost } from '../routes/ops.js';
 
 let h: Harness;
 describe('the HTTP surface', () => {
@@ -220,6 +221,26 @@ describe('the HTTP surface', () => {
       /rdx_access_decisions_total\{decision="deny",reason="RATING_INSUFFICIENT"\} \d+/,
     );
     expect(reply.text).to.match(/rdx_access_decisions_total\{decision="allow",reason="OK"\} \d+/);
+  });
+
+  it('metrics are read from the gateway’s host only: loopback, or the host’s own address to itself', () => {
+    for (const [remote, local] of [
+      ['127.0.0.1', '127.0.0.1'],
+      ['127.0.0.2', '127.0.0.1'],
+      ['::1', '::1'],
+      ['::ffff:127.0.0.1', '::ffff:127.0.0.1'],
+      ['10.0.1.2', '10.0.1.2'],
+      ['::ffff:10.0.1.2', '10.0.1.2'],
+    ])
+      expect(fromThisHost(remote, local), `${remote} → ${local}`).to.equal(true);
+    for (const [remote, local] of [
+      ['10.0.2.3', '10.0.1.2'],
+      ['192.168.1.9', '127.0.0.1'],
+      ['fe80::1', '::1'],
+      [undefined, '10.0.1.2'],
+      [undefined, undefined],
+    ])
+      expect(fromThisHost(remote, local), `${remote} → ${local}`).to.equal(false);
   });
 
   it('every answer of this run carried the security headers, unique request ids, and no stack trace', async () => {

@@ -2,7 +2,7 @@
 import type { RequestHandler, Router } from 'express';
 import { apiRouter } from '../http/routing.js';
 import type { Services } from '../services.js';
-import { sendProblem } from '../problem.js';
+import { Problem, sendProblem } from '../problem.js';
 import { OPENAPI } from '../openapi/openapi.js';
 
 export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
@@ -59,7 +59,16 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
     }
   });
 
-  r.get('/metrics', anonymous, (_req, res) => {
+  /**
+   * For the operator's scraper on the gateway's own host, not for callers: the counts of refusals, of misuse
+   * signals and of the login guard's entries would tell a caller probing the limits how close it came.
+   */
+  r.get('/metrics', anonymous, (req, res) => {
+    if (!fromThisHost(req.socket.remoteAddress, req.socket.localAddress))
+      throw new Problem(
+        'FORBIDDEN',
+        "The gateway's metrics are read on its own host (a Prometheus scraper there), not over the network.",
+      );
     res.type('text/plain; version=0.0.4').send(s.metrics.render());
   });
 
@@ -69,4 +78,14 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
       .json({ ...OPENAPI, servers: [{ url: s.config.issuer, description: 'this gateway' }] });
   });
   return r;
+}
+
+/**
+ * Whether a connection comes from the host it reached: over loopback, or to one of the host's own addresses
+ * from that same address (a scraper on the host calling the address the gateway listens on).
+ */
+export function fromThisHost(remote: string | undefined, local: string | undefined): boolean {
+  const plain = (a: string | undefined): string => (a ?? '').replace(/^::ffff:/, '');
+  const from = plain(remote);
+  return from === '::1' || from.startsWith('127.') || (from !== '' && from === plain(local));
 }
