@@ -1061,7 +1061,7 @@ try {
         while (child.exitCode === null) {
           const ok = await Promise.all(
             fabricNodes.map(
-              async (n) => (await httpStatus(`http://${n.host}:${n.opsPort}/healthz`, 500)) === 200,
+              async (n) => (await httpStatus(`http://${net.opsAddress(n)}/healthz`, 500)) === 200,
             ),
           );
           if (ok.every(Boolean)) {

@@ -10,14 +10,14 @@ import type { FabricInstall } from './binaries/fabric-binaries.js';
 import type { Paths } from './paths.js';
 import { run, startDaemon, waitUntil, healthz, tcpOpen, CommandError } from './proc.js';
 import type { IdentitySpec, NodeSpec, OrgSpec, Topology } from './topology.js';
-import { nodesOf } from './topology.js';
+import { nodesOf, OPS_HOST, opsAddress } from './topology.js';
 
 const BOOTSTRAP_ADMIN = 'rdxadmin';
 
 export function caProcessEnv(install: FabricInstall, node: NodeSpec): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
-    FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `${node.host}:${node.opsPort}`,
+    FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: opsAddress(node),
     FABRIC_CA_SERVER_METRICS_PROVIDER: 'prometheus',
   };
 }
@@ -59,7 +59,7 @@ export async function startCa(
   // Its operations server answers /healthz before the CA's own port listens: an enrollment made in between was
   // refused (a fresh `npm start` failed so, once in many). Ready means both.
   await waitUntil(
-    async () => (await healthz(node.host, node.opsPort!)) && (await tcpOpen(node.host, node.port)),
+    async () => (await healthz(OPS_HOST, node.opsPort!)) && (await tcpOpen(node.host, node.port)),
     {
       what: `CA ${node.name}`,
       timeoutMs: 60_000,

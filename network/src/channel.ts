@@ -10,7 +10,7 @@ import { writeConfigtx, PROFILE } from './configtx.js';
 import { address, peerAdminEnv } from './node-env.js';
 import { run, sleep } from './proc.js';
 import type { NodeSpec } from './topology.js';
-import { foundingOrgs, nodesOf, orgOf } from './topology.js';
+import { foundingOrgs, nodesOf, opsAddress, orgOf } from './topology.js';
 
 export async function createGenesisBlock(ctx: NetworkContext): Promise<string> {
   const block = ctx.paths.genesisBlock(ctx.topology.channel);
@@ -133,7 +133,7 @@ export async function joinPeers(ctx: NetworkContext, block: string, onlyOrg?: st
 /** An orderer's Prometheus metrics (its operations endpoint answers plain HTTP); undefined if unreachable. */
 async function ordererMetrics(orderer: NodeSpec): Promise<string | undefined> {
   try {
-    const res = await fetch(`http://${orderer.host}:${orderer.opsPort}/metrics`, {
+    const res = await fetch(`http://${opsAddress(orderer)}/metrics`, {
       signal: AbortSignal.timeout(2000),
     });
     return await res.text();
@@ -209,7 +209,7 @@ export async function waitChannelReady(ctx: NetworkContext, timeoutMs = 60_000):
 /** How many other peers this peer knows on the channel, from its gossip metrics; undefined if unreachable. */
 async function knownPeers(ctx: NetworkContext, peer: NodeSpec): Promise<number | undefined> {
   try {
-    const res = await fetch(`http://${peer.host}:${peer.opsPort}/metrics`, {
+    const res = await fetch(`http://${opsAddress(peer)}/metrics`, {
       signal: AbortSignal.timeout(2000),
     });
     const match = new RegExp(

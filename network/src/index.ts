@@ -7,6 +7,7 @@ export {
   buildTopology,
   nodesOf,
   nodeNamed,
+  opsAddress,
   orgOf,
   peerOrgs,
   type Topology,

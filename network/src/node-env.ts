@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { FabricInstall } from './binaries/fabric-binaries.js';
 import type { Paths } from './paths.js';
 import type { NodeSpec, Topology } from './topology.js';
-import { nodesOf, orgOf } from './topology.js';
+import { nodesOf, opsAddress, orgOf } from './topology.js';
 
 /** The identity a node runs as: `peer0` of `peer0.market`. */
 export const identityName = (node: NodeSpec): string => node.name.split('.')[0]!;
@@ -85,7 +85,7 @@ export function peerEnv(
     CORE_PEER_TLS_CLIENTROOTCAS_FILES: tlsRoots(paths, topology).join(' '),
     CORE_PEER_TLS_CLIENTCERT_FILE: path.join(tls, 'server.crt'),
     CORE_PEER_TLS_CLIENTKEY_FILE: path.join(tls, 'server.key'),
-    CORE_OPERATIONS_LISTENADDRESS: `${node.host}:${node.opsPort}`,
+    CORE_OPERATIONS_LISTENADDRESS: opsAddress(node),
     CORE_METRICS_PROVIDER: 'prometheus',
     // No Docker: every chaincode runs as a service, found by our external builder.
     CORE_VM_ENDPOINT: '',
@@ -136,7 +136,7 @@ export function ordererEnv(
     ORDERER_ADMIN_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
     ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
     ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
-    ORDERER_OPERATIONS_LISTENADDRESS: `${node.host}:${node.opsPort}`,
+    ORDERER_OPERATIONS_LISTENADDRESS: opsAddress(node),
     ORDERER_METRICS_PROVIDER: 'prometheus',
     ORDERER_FILELEDGER_LOCATION: path.join(data, 'ledger'),
     ORDERER_CONSENSUS_WALDIR: path.join(data, 'etcdraft', 'wal'),

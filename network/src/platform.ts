@@ -57,7 +57,7 @@ import {
 export { httpStatus, PlatformError };
 import { markPhase, readState, recordConsensus } from './state.js';
 import type { NodeSpec } from './topology.js';
-import { nodesOf, orgOf, peerOrgs } from './topology.js';
+import { nodesOf, OPS_HOST, orgOf, peerOrgs } from './topology.js';
 
 export const GATEWAY_PROCESS = 'gateway';
 
@@ -71,12 +71,13 @@ const PORT_RELEASE_MS = 10_000;
  */
 async function assertPortsFree(ctx: NetworkContext, node: NodeSpec): Promise<void> {
   const deadline = Date.now() + PORT_RELEASE_MS;
-  for (const port of [node.port, node.opsPort, node.adminPort, node.chaincodePort]) {
+  const ports = [node.port, node.adminPort, node.chaincodePort].map((port) => ({ host: node.host, port }));
+  for (const { host, port } of [...ports, { host: OPS_HOST, port: node.opsPort }]) {
     if (port === undefined) continue;
-    while ((await tcpOpen(node.host, port, 500)) && Date.now() < deadline) await sleep(200);
-    if (await tcpOpen(node.host, port, 500)) {
+    while ((await tcpOpen(host, port, 500)) && Date.now() < deadline) await sleep(200);
+    if (await tcpOpen(host, port, 500)) {
       throw new PlatformError(
-        `Port ${port} on ${node.host}, needed by ${node.name}, is already in use by another program. ` +
+        `Port ${port} on ${host}, needed by ${node.name}, is already in use by another program. ` +
           `Stop that program, or choose another port block with RDX_BASE_PORT.`,
       );
     }
@@ -94,7 +95,7 @@ async function assertPortsFree(ctx: NetworkContext, node: NodeSpec): Promise<voi
  */
 function nodeReady(node: NodeSpec): () => Promise<boolean> {
   return async () =>
-    (await healthz(node.host, node.opsPort!)) &&
+    (await healthz(OPS_HOST, node.opsPort!)) &&
     (await tcpOpen(node.host, node.port)) &&
     (node.kind !== 'orderer' || (await tcpOpen(node.host, node.adminPort!)));
 }

@@ -224,8 +224,20 @@ export function buildTopology(opts: TopologyOptions): Topology {
     orgs,
     nodes,
     gateway: { host: opts.gatewayHost, port: opts.gatewayPort },
-    clerk: { host: '127.0.0.1', port: opts.clerkPort ?? opts.gatewayPort + 10 },
+    clerk: { host: OPS_HOST, port: opts.clerkPort ?? opts.gatewayPort + 10 },
   };
+}
+
+/**
+ * Where every node's operations endpoint listens: its host's loopback address. Fabric's operations endpoints
+ * answer without authentication — `/metrics`, and on peers and orderers `PUT /logspec`, which sets the node's log
+ * level — and only the org's own tooling on that host reads them (readiness, heights, the Raft leader, gossip).
+ */
+export const OPS_HOST = '127.0.0.1';
+
+/** `127.0.0.1:<opsPort>`: a node's operations endpoint, as its host's own tooling reaches it. */
+export function opsAddress(node: NodeSpec): string {
+  return `${OPS_HOST}:${node.opsPort}`;
 }
 
 export function orgOf(topology: Topology, mspId: string): OrgSpec {

@@ -6,10 +6,10 @@ import { CLERK_PROCESS, clerkHealth } from '../clerk-process.js';
 import { GATEWAY_PROCESS, gatewayUrl, httpStatus } from '../platform.js';
 import { trustGatewayRoot } from '../gateway-trust.js';
 import { healthz, runningPid, tcpOpen } from '../proc.js';
-import type { NodeSpec } from '../topology.js';
+import { OPS_HOST, type NodeSpec } from '../topology.js';
 
 async function health(node: NodeSpec): Promise<string> {
-  if (node.opsPort !== undefined) return (await healthz(node.host, node.opsPort)) ? 'healthy' : 'unhealthy';
+  if (node.opsPort !== undefined) return (await healthz(OPS_HOST, node.opsPort)) ? 'healthy' : 'unhealthy';
   return (await tcpOpen(node.host, node.port)) ? 'listening' : 'not listening';
 }
 

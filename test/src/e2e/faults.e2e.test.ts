@@ -18,6 +18,7 @@ import {
   ensureFabricBinaries,
   gatewayUrl,
   nodesOf,
+  opsAddress,
   readPid,
   startProcess,
   type NetworkContext,
@@ -62,7 +63,7 @@ const ORDERING = topology.consensus === 'bft' ? 'SmartBFT' : 'Raft';
 /** The orderer that leads the channel's ordering (Raft or SmartBFT), from the orderers' Prometheus metrics. */
 async function orderingLeader(): Promise<NodeSpec | undefined> {
   for (const o of nodesOf(topology, 'orderer')) {
-    const text = await fetch(`http://${o.host}:${o.opsPort}/metrics`)
+    const text = await fetch(`http://${opsAddress(o)}/metrics`)
       .then((r) => r.text())
       .catch(() => '');
     if (/^consensus_(?:etcdraft|BFT)_is_leader\{channel="[^"]+"\} 1$/m.test(text)) return o;
@@ -72,7 +73,7 @@ async function orderingLeader(): Promise<NodeSpec | undefined> {
 
 /** A node's channel height from its operations endpoint (no CLI, no child process). */
 async function heightOf(node: NodeSpec): Promise<number | undefined> {
-  const text = await fetch(`http://${node.host}:${node.opsPort}/metrics`)
+  const text = await fetch(`http://${opsAddress(node)}/metrics`)
     .then((r) => r.text())
     .catch(() => '');
   const m = /^ledger_blockchain_height\{channel="[^"]+"\} (\d+)$/m.exec(text);

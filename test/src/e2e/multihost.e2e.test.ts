@@ -180,9 +180,15 @@ describe('each organization on its own host, and a body joining the running netw
     expect(members.trim().split('\n')).to.deep.equal(['BureauMSP', 'MarketMSP', 'TransportMSP']);
   });
 
-  it('every node listens on its own host’s address only, and the clerk’s operations endpoint on loopback', async () => {
-    // The clerk's /status and /metrics answer without authentication: for the bureau's tooling on its host.
-    const clerkOps = '127.0.0.1:3410';
+  it('every node listens on its own host’s address, and the operations endpoints on its loopback only', async () => {
+    // Fabric's operations endpoints and the clerk's answer without authentication (`PUT /logspec` sets a node's
+    // log level): they are for the org's own tooling on its host.
+    const opsOf = (h: Host): string[] => [
+      ...topology.nodes
+        .filter((n) => h.spec.orgs.includes(n.mspId) && n.opsPort !== undefined)
+        .map((n) => `127.0.0.1:${n.opsPort}`),
+      ...(h === bureau() ? ['127.0.0.1:3410'] : []),
+    ];
     for (const h of hosts.filter((x) => x.spec.name !== 'health')) {
       const listening = await h.exec('ss', ['-ltnH']);
       const addresses = listening
@@ -190,18 +196,28 @@ describe('each organization on its own host, and a body joining the running netw
         .filter(Boolean)
         .map((l) => l.trim().split(/\s+/)[3]!);
       expect(addresses.length, `${h.spec.name} listens`).to.be.above(0);
-      for (const a of addresses.filter((x) => !(h === bureau() && x === clerkOps)))
+      const ops = opsOf(h);
+      for (const a of addresses.filter((x) => !ops.includes(x)))
         expect(a, `${h.spec.name} listens on ${a}`).to.match(
           new RegExp(`^${h.address.replace(/\./g, '\\.')}:`),
         );
-      if (h === bureau()) expect(addresses).to.include(clerkOps);
+      expect(addresses, `${h.spec.name}'s operations endpoints`).to.include.members(ops);
     }
-    // From another host, nothing answers on the clerk's port.
-    const tried = await failure(
-      byName('market').exec('curl', ['-sS', '--max-time', '5', `http://${bureau().address}:3410/status`]),
-    );
-    expect(tried).to.match(/\(7\) Failed to connect/);
-    expect(await bureau().cli(hosts, ['status'])).to.match(/^clerk\s[^\n]*(last round|first round running)/m);
+    // From another host nothing answers there: not the bureau's peer's log level, not the clerk's status.
+    const peerOps = nodesOf(topology, 'peer', 'BureauMSP')[0]!.opsPort!;
+    for (const url of [
+      `http://${bureau().address}:${peerOps}/logspec`,
+      `http://${bureau().address}:3410/status`,
+    ]) {
+      const tried = await failure(
+        byName('market').exec('curl', ['-sS', '--max-time', '5', '-X', 'PUT', '-d', '{"spec":"fatal"}', url]),
+      );
+      expect(tried, url).to.match(/\(7\) Failed to connect/);
+    }
+    // The bureau's own tooling reads them there.
+    const status = await bureau().cli(hosts, ['status']);
+    expect(status).to.match(/^peer0\.bureau\s[^\n]*\shealthy\s/m);
+    expect(status).to.match(/^clerk\s[^\n]*(last round|first round running)/m);
   });
 
   it('the gateway serves HTTPS only, with a certificate of the bureau’s CA: plain HTTP and untrusting clients get nothing', async () => {
@@ -212,6 +228,21 @@ describe('each organization on its own host, and a body joining the running netw
     expect(await curl('--cacert', bureauRoot(), `${gatewayBase()}/readyz`)).to.equal('200');
     // Plain HTTP gets no HTTP answer at all: a token or a client secret sent that way reaches no route.
     expect(await failure(curl(`http://${at}/readyz`))).to.match(/\(52\) Empty reply from server/);
+    // Its metrics (refusal and misuse counts a prober would tune itself by) are for a scraper on the bureau's host.
+    expect(await curl('--cacert', bureauRoot(), `${gatewayBase()}/metrics`)).to.equal('403');
+    const onBureau = await bureau().exec('curl', [
+      '-sS',
+      '--max-time',
+      '10',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '--cacert',
+      bureau().paths.caCert('bureau'),
+      `${gatewayBase()}/metrics`,
+    ]);
+    expect(onBureau).to.equal('200');
     // A client that trusts only the public roots refuses the certificate: it chains to the bureau's CA.
     expect(await failure(curl(`https://${at}/readyz`))).to.match(/\(60\) SSL certificate problem/);
     // Only the gateway's (and the nodes') certificates name the bureau's address: a person's pair, which callers'
