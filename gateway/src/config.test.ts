@@ -106,6 +106,10 @@ describe('gateway settings for browsers and anonymous callers', () => {
     expect(
       loadConfig({ ...withPair, RDX_GATEWAY_HOST: '10.0.0.2', RDX_GATEWAY_PORT: '443' }).issuer,
     ).to.equal('https://10.0.0.2');
+    expect(loadConfig({ ...base, RDX_GATEWAY_HOST: '::1' }).issuer).to.equal('http://[::1]:3000');
+    expect(loadConfig({ ...withPair, RDX_GATEWAY_HOST: 'fd00::2' }).issuer).to.equal(
+      'https://[fd00::2]:3000',
+    );
     // Files that are not a certificate and its key stop the start with a message, not a stack trace.
     expect(() => loadConfig({ ...withPair, RDX_GATEWAY_HTTPS_KEY: path.join(dir, 'key.pem') }))
       .to.throw(ConfigError)

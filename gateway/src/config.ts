@@ -289,6 +289,11 @@ function viewSnapshot(
     : { viewSnapshotPath: path.join(dataDir, 'view.snapshot'), viewSnapshotEveryMs: seconds * 1000 };
 }
 
+/** A host as a URL writes it: an IPv6 address in brackets. */
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** A host name or address that reaches only this machine. */
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
@@ -349,7 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     checkpointPath: path.join(dataDir, 'events.checkpoint'),
     ...viewSnapshot(env, dataDir),
     // As a client names the gateway: an origin, so HTTPS on 443 is `https://host` (the token endpoint's audience).
-    issuer: env.RDX_TOKEN_ISSUER ?? new URL(`${https ? 'https' : 'http'}://${host}:${port}`).origin,
+    issuer: env.RDX_TOKEN_ISSUER ?? new URL(`${https ? 'https' : 'http'}://${urlHost(host)}:${port}`).origin,
     audience: 'rdx-api',
     tokenTtlSeconds: int(env, 'RDX_TOKEN_TTL_S', 900, 30, 900),
     keyRotationHours: int(env, 'RDX_KEY_ROTATION_HOURS', 24, 1, 24 * 365),
