@@ -366,6 +366,8 @@ export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): Nod
   const bureau = orgOf(ctx.topology, 'BureauMSP');
   const peer = nodesOf(ctx.topology, 'peer', 'BureauMSP')[0]!;
   const msp = ctx.paths.identityMsp(bureau.short, 'gateway');
+  const tlsDir = ctx.paths.identityTls(bureau.short, 'gateway');
+  const tls = { cert: path.join(tlsDir, 'server.crt'), key: path.join(tlsDir, 'server.key') };
   return withOperatorSettings({
     PATH: process.env.PATH,
     RDX_GATEWAY_HOST: ctx.topology.gateway.host,
@@ -373,15 +375,10 @@ export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): Nod
     RDX_GATEWAY_MSP_ID: bureau.mspId,
     RDX_GATEWAY_CERT: path.join(msp, 'signcerts', 'cert.pem'),
     RDX_GATEWAY_KEY: path.join(msp, 'keystore', 'key.pem'),
-    RDX_GATEWAY_TLS_CERT: path.join(ctx.paths.identityTls(bureau.short, 'gateway'), 'server.crt'),
-    RDX_GATEWAY_TLS_KEY: path.join(ctx.paths.identityTls(bureau.short, 'gateway'), 'server.key'),
-    // Beyond loopback it serves HTTPS with its TLS pair, issued by the bureau's CA for the gateway's host.
-    ...(gatewayServesHttps(ctx)
-      ? {
-          RDX_GATEWAY_HTTPS_CERT: path.join(ctx.paths.identityTls(bureau.short, 'gateway'), 'server.crt'),
-          RDX_GATEWAY_HTTPS_KEY: path.join(ctx.paths.identityTls(bureau.short, 'gateway'), 'server.key'),
-        }
-      : {}),
+    RDX_GATEWAY_TLS_CERT: tls.cert,
+    RDX_GATEWAY_TLS_KEY: tls.key,
+    // Beyond loopback it serves HTTPS with the same pair, issued by the bureau's CA for the gateway's host.
+    ...(gatewayServesHttps(ctx) ? { RDX_GATEWAY_HTTPS_CERT: tls.cert, RDX_GATEWAY_HTTPS_KEY: tls.key } : {}),
     RDX_PEER_ENDPOINT: `${peer.host}:${peer.port}`,
     RDX_PEER_TLS_ROOT: ctx.paths.caCert(bureau.short),
     RDX_CHANNEL: ctx.topology.channel,

@@ -234,11 +234,6 @@ export function grantChanged(ctx: RdxContext, event: EventName, grant: Grant | G
 }
 
 /**
- * Moves a grant to `to` if the state machine allows it; keeps the state index in step. A reason whose note a
- * person wrote is confidential: pass the whole grant and `privateNote`, and the note goes to the owner's
- * collection. A note the platform wrote (a rating, an expiry) stays on the channel with the shell.
- */
-/**
  * The party that alone may lift `grant`'s suspension (or set its rectification) when `actor` may not: a body may
  * not undo what another party — the bureau — suspended (Z39), but for a suspension for the rating, which the
  * owner lifts once the rating allows. Undefined when `actor` may.
@@ -250,6 +245,11 @@ export function liftedOnlyBy(actor: Actor, grant: GrantShell): string | undefine
     : undefined;
 }
 
+/**
+ * Moves a grant to `to` if the state machine allows it; keeps the state index in step. A reason whose note a
+ * person wrote is confidential: pass the whole grant and `privateNote`, and the note goes to the owner's
+ * collection. A note the platform wrote (a rating, an expiry) stays on the channel with the shell.
+ */
 export async function transitionGrant<G extends Grant | GrantShell>(
   ctx: RdxContext,
   actor: Actor,

@@ -101,22 +101,16 @@ function oneAuthenticationMethod(req: Request, body: Record<string, unknown>): v
 const MAX_CLIENT_ID = 64;
 
 /**
- * The client id a request claims to be, before anything is verified: what the guard counts attempts by. One
- * longer than any client id is no client's, and not remembered: a stranger sending ever new 16 KB ids would
- * otherwise fill the guard's table with them.
+ * The client id a request with a secret claims to be, before anything is verified: what the guard counts
+ * attempts by (a signed assertion is not counted by its client id). One longer than any client id is no client's,
+ * and not remembered: a stranger sending ever new 16 KB ids would otherwise fill the guard's table with them.
  */
-function claimedClient(req: Request, body: Record<string, unknown>): string | undefined {
+function claimedSecretClient(req: Request, body: Record<string, unknown>): string | undefined {
   let claimed: string | undefined;
-  if (body.client_assertion_type === ASSERTION_TYPE) {
-    const decoded = jwt.decode(typeof body.client_assertion === 'string' ? body.client_assertion : '');
-    claimed =
-      decoded && typeof decoded === 'object' && typeof decoded.sub === 'string' ? decoded.sub : undefined;
-  } else {
-    try {
-      claimed = secretCredentials(req, body)?.id;
-    } catch {
-      claimed = undefined;
-    }
+  try {
+    claimed = secretCredentials(req, body)?.id;
+  } catch {
+    return undefined;
   }
   return claimed !== undefined && claimed.length <= MAX_CLIENT_ID ? claimed : undefined;
 }
@@ -215,8 +209,8 @@ export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
         throw new Problem('UNSUPPORTED_GRANT_TYPE', 'grant_type must be client_credentials');
       oneAuthenticationMethod(req, body);
       const address = req.socket.remoteAddress ?? 'unknown';
-      const claimed = claimedClient(req, body);
       const withSecret = body.client_assertion_type !== ASSERTION_TYPE;
+      const claimed = withSecret ? claimedSecretClient(req, body) : undefined;
       guard.admitClient(claimed, address, withSecret);
       let client: { clientId: string; role: ClientRole };
       try {

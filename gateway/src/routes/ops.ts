@@ -4,6 +4,7 @@ import { apiRouter } from '../http/routing.js';
 import type { Services } from '../services.js';
 import { Problem, sendProblem } from '../problem.js';
 import { OPENAPI } from '../openapi/openapi.js';
+import { isLoopbackHost } from '../config.js';
 
 export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
   const r = apiRouter();
@@ -87,5 +88,5 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
 export function fromThisHost(remote: string | undefined, local: string | undefined): boolean {
   const plain = (a: string | undefined): string => (a ?? '').replace(/^::ffff:/, '');
   const from = plain(remote);
-  return from === '::1' || from.startsWith('127.') || (from !== '' && from === plain(local));
+  return isLoopbackHost(from) || (from !== '' && from === plain(local));
 }
