@@ -53,6 +53,20 @@ describe('gateway settings for browsers and anonymous callers', () => {
     );
   });
 
+  it('trusts no proxy unless told, takes addresses and networks, and refuses anything else by name', () => {
+    expect(loadConfig(base).trustedProxies).to.deep.equal([]);
+    expect(
+      loadConfig({ ...base, RDX_GATEWAY_TRUSTED_PROXIES: ' 10.0.0.5, fd00::/64,' }).trustedProxies,
+    ).to.deep.equal(['10.0.0.5', 'fd00::/64']);
+    for (const bad of ['proxy.example', '10.0.0.0/33', '*'])
+      expect(() => loadConfig({ ...base, RDX_GATEWAY_TRUSTED_PROXIES: bad }), bad)
+        .to.throw(ConfigError)
+        .with.property('message')
+        .that.satisfies((m: string) =>
+          m.startsWith(`RDX_GATEWAY_TRUSTED_PROXIES: "${bad}" is not an IP address or a network`),
+        );
+  });
+
   it('reminds of a review 3 working days and a duty 7 days ahead unless told otherwise, within what the ledger looks ahead', () => {
     expect(loadConfig(base).reviewReminderDays).to.equal(3);
     expect(loadConfig({ ...base, RDX_REVIEW_REMINDER_DAYS: '10' }).reviewReminderDays).to.equal(10);

@@ -13,6 +13,7 @@ import {
 } from './notify/due-sweep.js';
 import { DEFAULT_THRESHOLDS, type MisuseThresholds } from './misuse/grant-activity.js';
 import { MAX_CONNECTIONS_PER_ADDRESS_DEFAULT } from './http/connection-cap.js';
+import { TrustedProxies } from './http/caller-address.js';
 import { RATE_REFUSAL_DELAY_MS_DEFAULT } from './http/late-refusal.js';
 
 export interface GatewayConfig {
@@ -131,10 +132,17 @@ export interface GatewayConfig {
   anonymousRatePerSecond: number;
   /**
    * RDX_MAX_CONNECTIONS_PER_ADDRESS (default 64): open connections one source address may hold; more are held
-   * unread for RDX_RATE_REFUSAL_DELAY_MS, then reset (http/connection-cap.ts). 0: no cap, for a gateway behind a
-   * proxy that limits its clients.
+   * unread for RDX_RATE_REFUSAL_DELAY_MS, then reset (http/connection-cap.ts). 0: no cap. A trusted proxy's
+   * connections are not capped (RDX_GATEWAY_TRUSTED_PROXIES): it carries many callers; it limits them itself.
    */
   maxConnectionsPerAddress: number;
+  /**
+   * RDX_GATEWAY_TRUSTED_PROXIES: the reverse proxies in front of the gateway, comma-separated addresses or
+   * networks (`10.0.0.5,fd00::/64`); unset: none. Their X-Forwarded-For names the caller the per-address defences
+   * count (http/caller-address.ts), their connections are not capped per address, and what comes through them is
+   * never "this host" to /metrics.
+   */
+  trustedProxies: string[];
   /**
    * RDX_RATE_REFUSAL_DELAY_MS (default 1000): how long a 429 for an anonymous caller's rate (the token endpoint's
    * guard, routes that take no credentials, open downloads, public complaints) is held before it is answered,
@@ -246,6 +254,21 @@ function corsOrigins(env: NodeJS.ProcessEnv): string[] {
       );
   }
   return origins;
+}
+
+function trustedProxies(env: NodeJS.ProcessEnv): string[] {
+  const entries = (env.RDX_GATEWAY_TRUSTED_PROXIES ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  try {
+    new TrustedProxies(entries);
+  } catch (err) {
+    throw new ConfigError(
+      `RDX_GATEWAY_TRUSTED_PROXIES: ${(err as Error).message} (the proxies' addresses, comma-separated)`,
+    );
+  }
+  return entries;
 }
 
 /** A database URL fit for messages: scheme, user, host and database, never the password or options. */
@@ -412,6 +435,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       0,
       1_000_000,
     ),
+    trustedProxies: trustedProxies(env),
     rateRefusalDelayMs: int(env, 'RDX_RATE_REFUSAL_DELAY_MS', RATE_REFUSAL_DELAY_MS_DEFAULT, 0, 10_000),
     publicComplaintsPerHour: int(env, 'RDX_PUBLIC_COMPLAINTS_PER_HOUR', 10, 1, 100_000),
     publicComplaintsPerHourTotal: int(env, 'RDX_PUBLIC_COMPLAINTS_PER_HOUR_TOTAL', 600, 1, 1_000_000),

@@ -25,6 +25,7 @@ import {
 } from './enforcement/grant-usage.js';
 import { Limiter } from './enforcement/limiter.js';
 import { PrivacyBudget } from './enforcement/privacy.js';
+import { TrustedProxies } from './http/caller-address.js';
 import { createGatewayServer } from './http/server.js';
 import { registerGauges, registerLoopLag, registerNotificationGauges } from './http/gauges.js';
 import { Metrics } from './http/metrics.js';
@@ -233,12 +234,14 @@ async function main(config: GatewayConfig): Promise<void> {
     'rdx_connections_refused_total',
     'Connections refused unread (held, then reset) because their source address held RDX_MAX_CONNECTIONS_PER_ADDRESS open',
   );
+  const proxies = new TrustedProxies(config.trustedProxies);
   const server = createGatewayServer(app, {
     ...(config.https ? { https: config.https } : {}),
     connectionCap: {
       max: config.maxConnectionsPerAddress,
       holdMs: config.rateRefusalDelayMs,
       refused: () => refusedConnection({}),
+      uncapped: (address) => proxies.has(address),
     },
   });
   server.listen(config.port, config.host, () =>

@@ -117,6 +117,7 @@ export interface Services {
         | 'publicComplaintsPerHour'
         | 'publicComplaintsPerHourTotal'
         | 'webhookAllowPrivate'
+        | 'trustedProxies'
       >
     >;
   view: LedgerView;

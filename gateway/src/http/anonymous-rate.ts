@@ -6,6 +6,7 @@
  */
 import type { RequestHandler } from 'express';
 import { Limiter } from '../enforcement/limiter.js';
+import { callerAddress } from './caller-address.js';
 import { anonymousRateRefusal } from './late-refusal.js';
 
 export const ANONYMOUS_RATE_DEFAULT = 50;
@@ -13,7 +14,7 @@ export const ANONYMOUS_RATE_DEFAULT = 50;
 export function perAddressRate(ratePerSecond = ANONYMOUS_RATE_DEFAULT): RequestHandler {
   const limiter = new Limiter(ratePerSecond);
   return (req, _res, next) => {
-    if (limiter.take(req.socket.remoteAddress ?? 'unknown')) return next();
+    if (limiter.take(callerAddress(req))) return next();
     next(anonymousRateRefusal('This address is calling faster than allowed; slow down.', 1));
   };
 }

@@ -36,7 +36,7 @@ describe('open connections per source address', () => {
   let served: number;
   let handedOver: number;
 
-  async function serve(max: number, holdMs = 0): Promise<void> {
+  async function serve(max: number, holdMs = 0, uncapped?: (address: string) => boolean): Promise<void> {
     refused = 0;
     served = 0;
     handedOver = 0;
@@ -46,7 +46,7 @@ describe('open connections per source address', () => {
     });
     // A listener in front of the parser's, as the gateway's raw-URL reader is: only admitted sockets reach it.
     server.on('connection', () => handedOver++);
-    capConnectionsPerAddress(server, { max, holdMs, refused: () => refused++ });
+    capConnectionsPerAddress(server, { max, holdMs, refused: () => refused++, uncapped });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
   }
@@ -113,6 +113,16 @@ describe('open connections per source address', () => {
     expect(next.ended(), 'held, not reset').to.equal(false);
     next.socket.destroy();
     expect(served, 'none of them was read').to.equal(1);
+  });
+
+  it('a trusted proxy’s connections are not capped: they carry many callers', async () => {
+    await serve(2, 0, (address) => address === '127.0.0.3');
+    const proxied = await Promise.all(Array.from({ length: 6 }, () => ask(port, '127.0.0.3')));
+    expect(proxied.map((p) => p.answer)).to.deep.equal(Array(6).fill('200'));
+    // Anyone else is still capped.
+    await Promise.all([ask(port, '127.0.0.2'), ask(port, '127.0.0.2')]);
+    expect((await ask(port, '127.0.0.2')).answer).to.be.oneOf(RESET);
+    expect(refused).to.equal(1);
   });
 
   it('0 turns the cap off', async () => {

@@ -12,9 +12,11 @@
  * of many connections cannot run the gateway out of file descriptors; past that they are reset at once.
  *
  * The cap (RDX_MAX_CONNECTIONS_PER_ADDRESS, default 64) is far above what an enterprise's connection pool needs;
- * 0 turns it off, for a gateway that only sees a proxy's address (the proxy then limits its clients).
+ * 0 turns it off. A trusted reverse proxy's connections (RDX_GATEWAY_TRUSTED_PROXIES) are not counted: they carry
+ * many callers, whom the proxy limits.
  */
 import type { Server, Socket } from 'node:net';
+import { plainAddress } from './caller-address.js';
 
 export const MAX_CONNECTIONS_PER_ADDRESS_DEFAULT = 64;
 /** Over-cap connections held at once, all addresses together; more are reset as they arrive. */
@@ -27,6 +29,11 @@ export interface ConnectionCapOptions {
   holdMs: number;
   /** Told of each connection refused. */
   refused?: () => void;
+  /**
+   * Addresses not capped: the trusted reverse proxies (http/caller-address.ts), each carrying many callers over
+   * its connections; the proxy limits its own clients.
+   */
+  uncapped?: (address: string) => boolean;
 }
 
 /**
@@ -41,7 +48,11 @@ export function capConnectionsPerAddress(server: Server, opts: ConnectionCapOpti
   const open = new Map<string, number>();
   let held = 0;
   server.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? 'unknown';
+    const address = plainAddress(socket.remoteAddress);
+    if (opts.uncapped?.(address) === true) {
+      for (const listener of admit) listener.call(server, socket);
+      return;
+    }
     const n = open.get(address) ?? 0;
     if (n >= opts.max) {
       opts.refused?.();

@@ -8,6 +8,7 @@
  */
 import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
+import { callerAddress } from '../http/caller-address.js';
 import { holdFor } from '../http/late-refusal.js';
 import { encodedAnswer } from '../http/whole-answer-encoding.js';
 import { requestIdOf } from '../http/security.js';
@@ -252,7 +253,7 @@ function backpressure(res: Response): () => Promise<void> {
 /** A durable record of an attributed request goes past the misuse monitor (issue 17). */
 function watch(s: Services, req: Request, e: AuditEntry): void {
   if (e.enterprise === undefined) return;
-  s.misuse?.observe({ ...e, address: req.socket.remoteAddress ?? 'unknown' });
+  s.misuse?.observe({ ...e, address: callerAddress(req) });
 }
 
 const counters = new WeakMap<Services, (labels: Record<string, string>) => void>();

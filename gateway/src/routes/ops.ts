@@ -1,5 +1,6 @@
 /** Operations: liveness, readiness (ledger reachable and followed), metrics, the API description. */
 import type { RequestHandler, Router } from 'express';
+import { cameThroughProxy, plainAddress } from '../http/caller-address.js';
 import { apiRouter } from '../http/routing.js';
 import type { Services } from '../services.js';
 import { Problem, sendProblem } from '../problem.js';
@@ -62,13 +63,14 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
 
   /**
    * For the operator's scraper on the gateway's own host, not for callers: the counts of refusals, of misuse
-   * signals and of the login guard's entries would tell a caller probing the limits how close it came.
+   * signals and of the login guard's entries would tell a caller probing the limits how close it came. What a
+   * trusted proxy forwards is never from this host, even a proxy on it: it carries the network's callers.
    */
   r.get('/metrics', anonymous, (req, res) => {
-    if (!fromThisHost(req.socket.remoteAddress, req.socket.localAddress))
+    if (cameThroughProxy(req) || !fromThisHost(req.socket.remoteAddress, req.socket.localAddress))
       throw new Problem(
         'FORBIDDEN',
-        "The gateway's metrics are read on its own host (a Prometheus scraper there), not over the network.",
+        "The gateway's metrics are read on its own host (a Prometheus scraper there), not over the network or through a proxy.",
       );
     res.type('text/plain; version=0.0.4').send(s.metrics.render());
   });
@@ -86,7 +88,7 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
  * from that same address (a scraper on the host calling the address the gateway listens on).
  */
 export function fromThisHost(remote: string | undefined, local: string | undefined): boolean {
-  const plain = (a: string | undefined): string => (a ?? '').replace(/^::ffff:/, '');
-  const from = plain(remote);
-  return isLoopbackHost(from) || (from !== '' && from === plain(local));
+  if (remote === undefined) return false;
+  const from = plainAddress(remote);
+  return isLoopbackHost(from) || from === plainAddress(local);
 }

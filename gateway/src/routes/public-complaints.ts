@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import type { RequestHandler, Router } from 'express';
 import { COMPLAINT_RECEIPT_HEADER, personalDataHash, RdxLedger, type PlatformComplaint } from '@rdx/client';
 import { Limiter } from '../enforcement/limiter.js';
+import { callerAddress } from '../http/caller-address.js';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
 import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
 import { ledgerProblem, Problem } from '../problem.js';
@@ -50,7 +51,7 @@ export function publicComplaintRoutes(s: Services, anonymous: RequestHandler): R
   const perAddress = new Limiter(perHour / 3600, perHour);
   const all = new Limiter(total / 3600, total);
   const filingRate: RequestHandler = (req, _res, next) => {
-    const ok = perAddress.take(req.socket.remoteAddress ?? 'unknown') && all.take('all');
+    const ok = perAddress.take(callerAddress(req)) && all.take('all');
     next(
       ok
         ? undefined

@@ -89,6 +89,8 @@ export interface HarnessOptions {
   usage?: GrantUsage;
   /** Browser origins allowed to call (default: none). */
   corsOrigins?: string[];
+  /** The reverse proxies whose X-Forwarded-For is believed (default: none). */
+  trustedProxies?: string[];
   /** Complaints per address and hour on the public route (default 10 000, so only its own test meets it). */
   publicComplaintsPerHour?: number;
   /** Calls per second per address on the routes that take no credentials (default: the platform's, 50). */
@@ -464,6 +466,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       issuer: ISSUER,
       bodyLimit: opts.bodyLimit ?? '32kb',
       corsOrigins: opts.corsOrigins ?? [],
+      trustedProxies: opts.trustedProxies ?? [],
       publicComplaintsPerHour: opts.publicComplaintsPerHour ?? 10_000,
       publicComplaintsPerHourTotal: 1_000_000,
       anonymousRatePerSecond: opts.anonymousRatePerSecond,

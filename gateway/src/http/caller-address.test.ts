@@ -1,0 +1,224 @@
+/**
+ * The gateway behind a reverse proxy, tried the way a caller would: plain HTTP from several loopback addresses
+ * (all of 127/8 is this machine's loopback on Linux), through a relay that forwards as nginx does (appending its
+ * client's address to X-Forwarded-For) and straight at the gateway with a forged header.
+ */
+import { expect } from 'chai';
+import fc from 'fast-check';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CODE } from '../testing/fixtures.js';
+import { startHarness, type Harness } from '../testing/harness.js';
+import { forwardedCaller, TrustedProxies } from './caller-address.js';
+
+/** The relay's own address: the one the gateway is told to trust. */
+const PROXY = '127.0.0.3';
+const STRANGER = '127.0.0.2';
+const ENTERPRISE = '127.0.0.4';
+
+interface Relay {
+  base: string;
+  close(): Promise<void>;
+}
+
+/** A reverse proxy on this host: it reaches `target` from {@link PROXY} and says whom it forwards for. */
+async function startRelay(target: string): Promise<Relay> {
+  const server = http.createServer((req, res) => {
+    const before = req.headers['x-forwarded-for'];
+    const forwardedFor = [before, req.socket.remoteAddress].filter((a) => a !== undefined).join(', ');
+    const upstream = http.request(
+      `${target}${req.url}`,
+      {
+        method: req.method,
+        headers: { ...req.headers, 'x-forwarded-for': forwardedFor },
+        localAddress: PROXY,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A plain HTTP request from `localAddress`; answers its status. */
+function ask(
+  url: string,
+  localAddress: string,
+  opts: { form?: Record<string, string>; headers?: Record<string, string> } = {},
+): Promise<number> {
+  const body = opts.form ? new URLSearchParams(opts.form).toString() : undefined;
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: body === undefined ? 'GET' : 'POST',
+        localAddress,
+        headers: {
+          ...opts.headers,
+          ...(body === undefined
+            ? {}
+            : {
+                'content-type': 'application/x-www-form-urlencoded',
+                'content-length': String(Buffer.byteLength(body)),
+              }),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const login = (secret: string): Record<string, string> => ({
+  grant_type: 'client_credentials',
+  client_id: CODE.AA,
+  client_secret: secret,
+});
+
+/**
+ * Six wrong secrets for the AA enterprise's id from the stranger, then its right secret from the enterprise's
+ * own address (both through `base`): the status the enterprise got.
+ */
+async function strangerThenEnterprise(
+  h: Harness,
+  base: string,
+  forged?: (i: number) => string,
+): Promise<number> {
+  h.setNow('2026-06-01T08:00:00Z');
+  for (let i = 0; i < 6; i++) {
+    const headers = forged ? { 'x-forwarded-for': forged(i) } : undefined;
+    expect(await ask(`${base}/oauth/token`, STRANGER, { form: login(`guess-${i}`), headers })).to.equal(401);
+  }
+  return ask(`${base}/oauth/token`, ENTERPRISE, { form: login(h.secrets.get(CODE.AA)!) });
+}
+
+describe('the caller behind a trusted reverse proxy', () => {
+  const guard = { freeFailures: 5, perClientPerMinute: 1000 };
+  before(function () {
+    if (process.platform !== 'linux') this.skip();
+  });
+
+  it('is read from X-Forwarded-For’s right end, past trusted proxies, whatever the client wrote to its left', () => {
+    const proxies = new TrustedProxies(['10.9.0.0/16', 'fd00::/64']);
+    const octet = fc.integer({ min: 0, max: 255 });
+    const trustedHop = fc.oneof(
+      fc.tuple(octet, octet).map(([a, b]) => `10.9.${a}.${b}`),
+      fc.integer({ min: 1, max: 0xffff }).map((n) => `fd00::${n.toString(16)}`),
+    );
+    const client = fc
+      .tuple(octet, octet, octet)
+      .filter(([a]) => a !== 10)
+      .map(([a, b, c]) => `${a}.${b}.${c}.7`);
+    // Anything the client may claim: addresses (trusted ones too), junk, nothing.
+    const claim = fc.oneof(
+      trustedHop,
+      client,
+      fc.string().filter((s) => !s.includes(',')),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(claim, { maxLength: 4 }),
+        client,
+        fc.array(trustedHop, { maxLength: 3 }),
+        (claims, real, hops) => {
+          const header = [...claims, real, ...hops].join(', ');
+          expect(forwardedCaller('10.9.0.1', header, proxies)).to.equal(real);
+          // Node joins a header sent twice with a comma; a proxy may also send it as two lines.
+          expect(forwardedCaller('10.9.0.1', [header], proxies)).to.equal(real);
+        },
+      ),
+    );
+    // Without the header the caller is the proxy itself; through trusted hops only, the farthest of them.
+    expect(forwardedCaller('10.9.0.1', undefined, proxies)).to.equal('10.9.0.1');
+    expect(forwardedCaller('10.9.0.1', '10.9.3.3, 10.9.2.2', proxies)).to.equal('10.9.3.3');
+    // A junk entry (written by no trusted proxy) ends the reading at the last trusted hop.
+    expect(forwardedCaller('10.9.0.1', '8.8.8.8, junk, 10.9.2.2', proxies)).to.equal('10.9.2.2');
+    expect(forwardedCaller('10.9.0.1', '::ffff:192.0.2.1', proxies)).to.equal('192.0.2.1');
+  });
+
+  it('takes addresses and networks only', () => {
+    const proxies = new TrustedProxies(['127.0.0.3', '10.0.0.0/8', '::1', 'fd00::/8']);
+    for (const address of ['127.0.0.3', '10.200.1.1', '::1', 'fd12::5'])
+      expect(proxies.has(address), address).to.equal(true);
+    for (const address of ['127.0.0.2', '11.0.0.1', '::2', 'fe80::1', 'unknown', ''])
+      expect(proxies.has(address), address).to.equal(false);
+    for (const entry of ['proxy.example', '10.0.0.0/33', '10.0.0.1/8/1', '10.0.0.0/', 'fd00::/129', '*'])
+      expect(() => new TrustedProxies([entry]), entry).to.throw(/is not an IP address or a network/);
+  });
+
+  describe('through a relay on this host', () => {
+    let relay: Relay | undefined;
+    let h: Harness | undefined;
+    afterEach(async () => {
+      await relay?.close();
+      await h?.close();
+      relay = h = undefined;
+    });
+
+    it('a stranger’s bogus secrets lock out the stranger only, not an enterprise behind the same proxy', async () => {
+      h = await startHarness({ loginGuard: guard, trustedProxies: [PROXY] });
+      relay = await startRelay(h.base);
+      expect(await strangerThenEnterprise(h, relay.base)).to.equal(200);
+      // The stranger itself is locked out, right secret or not.
+      expect(
+        await ask(`${relay.base}/oauth/token`, STRANGER, { form: login(h.secrets.get(CODE.AA)!) }),
+      ).to.equal(429);
+    });
+
+    it('without the proxy trusted, everyone behind it is one caller: the enterprise is locked out with the stranger', async () => {
+      h = await startHarness({ loginGuard: guard });
+      relay = await startRelay(h.base);
+      expect(await strangerThenEnterprise(h, relay.base)).to.equal(429);
+    });
+
+    it('a client’s own X-Forwarded-For does not move it, through the proxy or straight at the gateway', async () => {
+      h = await startHarness({ loginGuard: guard, trustedProxies: [PROXY] });
+      relay = await startRelay(h.base);
+      // Through the relay: the stranger names a new address each time (the enterprise's, last); the relay
+      // appends the stranger's real one, which is what counts.
+      const forged = (i: number): string => (i === 5 ? ENTERPRISE : `192.0.2.${i}`);
+      expect(await strangerThenEnterprise(h, relay.base, forged)).to.equal(200);
+      expect(
+        await ask(`${relay.base}/oauth/token`, STRANGER, {
+          form: login(h.secrets.get(CODE.AA)!),
+          headers: { 'x-forwarded-for': ENTERPRISE },
+        }),
+      ).to.equal(429);
+      // Straight at the gateway the header is the stranger's word only: not believed either.
+      await h.close();
+      h = await startHarness({ loginGuard: guard, trustedProxies: [PROXY] });
+      expect(await strangerThenEnterprise(h, h.base, forged)).to.equal(200);
+      expect(
+        await ask(`${h.base}/oauth/token`, STRANGER, {
+          form: login(h.secrets.get(CODE.AA)!),
+          headers: { 'x-forwarded-for': ENTERPRISE },
+        }),
+      ).to.equal(429);
+    });
+
+    it('metrics are refused to whatever comes through the proxy, even from this host; read directly they answer', async () => {
+      h = await startHarness({ trustedProxies: [PROXY] });
+      relay = await startRelay(h.base);
+      expect(await ask(`${relay.base}/metrics`, '127.0.0.1'), 'through the relay').to.equal(403);
+      expect(
+        await ask(`${relay.base}/metrics`, '127.0.0.1', { headers: { 'x-forwarded-for': '127.0.0.1' } }),
+      ).to.equal(403);
+      // From the proxy's own address, with no header at all (a tunnel, say): still the proxy's.
+      expect(await ask(`${h.base}/metrics`, PROXY), 'from the proxy’s address').to.equal(403);
+      expect(await ask(`${h.base}/metrics`, '127.0.0.1'), 'a scraper on the host').to.equal(200);
+      expect(await ask(`${relay.base}/healthz`, '127.0.0.1'), 'the rest goes through').to.equal(200);
+    });
+  });
+});
