@@ -10,7 +10,7 @@ import { writeConfigtx, PROFILE } from './configtx.js';
 import { address, peerAdminEnv } from './node-env.js';
 import { run, sleep } from './proc.js';
 import type { NodeSpec } from './topology.js';
-import { foundingOrgs, nodesOf, opsAddress, orgOf } from './topology.js';
+import { adminAddress, foundingOrgs, nodesOf, opsAddress, orgOf } from './topology.js';
 
 export async function createGenesisBlock(ctx: NetworkContext): Promise<string> {
   const block = ctx.paths.genesisBlock(ctx.topology.channel);
@@ -39,7 +39,7 @@ function osnadminArgs(ctx: NetworkContext, orderer: NodeSpec): string[] {
   const tls = ctx.paths.identityTls(org.short, orderer.name.split('.')[0]!);
   return [
     '-o',
-    `${orderer.host}:${orderer.adminPort}`,
+    adminAddress(orderer),
     '--ca-file',
     path.join(tls, 'ca.crt'),
     '--client-cert',

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { FabricInstall } from './binaries/fabric-binaries.js';
 import type { Paths } from './paths.js';
 import type { NodeSpec, Topology } from './topology.js';
-import { nodesOf, opsAddress, orgOf } from './topology.js';
+import { adminAddress, nodesOf, opsAddress, orgOf } from './topology.js';
 
 /** The identity a node runs as: `peer0` of `peer0.market`. */
 export const identityName = (node: NodeSpec): string => node.name.split('.')[0]!;
@@ -129,7 +129,7 @@ export function ordererEnv(
     ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: path.join(tls, 'server.key'),
     ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
     ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
-    ORDERER_ADMIN_LISTENADDRESS: `${node.host}:${node.adminPort}`,
+    ORDERER_ADMIN_LISTENADDRESS: adminAddress(node),
     ORDERER_ADMIN_TLS_ENABLED: 'true',
     ORDERER_ADMIN_TLS_CERTIFICATE: path.join(tls, 'server.crt'),
     ORDERER_ADMIN_TLS_PRIVATEKEY: path.join(tls, 'server.key'),

@@ -71,8 +71,9 @@ const PORT_RELEASE_MS = 10_000;
  */
 async function assertPortsFree(ctx: NetworkContext, node: NodeSpec): Promise<void> {
   const deadline = Date.now() + PORT_RELEASE_MS;
-  const ports = [node.port, node.adminPort, node.chaincodePort].map((port) => ({ host: node.host, port }));
-  for (const { host, port } of [...ports, { host: OPS_HOST, port: node.opsPort }]) {
+  const ports = [node.port, node.chaincodePort].map((port) => ({ host: node.host, port }));
+  const onLoopback = [node.opsPort, node.adminPort].map((port) => ({ host: OPS_HOST, port }));
+  for (const { host, port } of [...ports, ...onLoopback]) {
     if (port === undefined) continue;
     while ((await tcpOpen(host, port, 500)) && Date.now() < deadline) await sleep(200);
     if (await tcpOpen(host, port, 500)) {
@@ -97,7 +98,7 @@ function nodeReady(node: NodeSpec): () => Promise<boolean> {
   return async () =>
     (await healthz(OPS_HOST, node.opsPort!)) &&
     (await tcpOpen(node.host, node.port)) &&
-    (node.kind !== 'orderer' || (await tcpOpen(node.host, node.adminPort!)));
+    (node.kind !== 'orderer' || (await tcpOpen(OPS_HOST, node.adminPort!)));
 }
 
 async function startNode(ctx: NetworkContext, node: NodeSpec): Promise<void> {

@@ -240,6 +240,15 @@ export function opsAddress(node: NodeSpec): string {
   return `${OPS_HOST}:${node.opsPort}`;
 }
 
+/**
+ * `127.0.0.1:<adminPort>`: an orderer's admin endpoint (channel participation), on its host's loopback address too.
+ * It admits any TLS client certificate its org's CA issued — a reviewer's, the gateway's — and lets it join the
+ * orderer to a channel or remove it from one; only the org's own tooling on that host calls it (osnadmin).
+ */
+export function adminAddress(node: NodeSpec): string {
+  return `${OPS_HOST}:${node.adminPort}`;
+}
+
 export function orgOf(topology: Topology, mspId: string): OrgSpec {
   const org = topology.orgs.find((o) => o.mspId === mspId);
   if (!org) throw new Error(`unknown org ${mspId}`);

@@ -180,15 +180,17 @@ describe('each organization on its own host, and a body joining the running netw
     expect(members.trim().split('\n')).to.deep.equal(['BureauMSP', 'MarketMSP', 'TransportMSP']);
   });
 
-  it('every node listens on its own host’s address, and the operations endpoints on its loopback only', async () => {
+  it('every node listens on its own host’s address, and the operations and orderer admin endpoints on its loopback only', async () => {
     // Fabric's operations endpoints and the clerk's answer without authentication (`PUT /logspec` sets a node's
-    // log level): they are for the org's own tooling on its host.
-    const opsOf = (h: Host): string[] => [
-      ...topology.nodes
-        .filter((n) => h.spec.orgs.includes(n.mspId) && n.opsPort !== undefined)
-        .map((n) => `127.0.0.1:${n.opsPort}`),
-      ...(h === bureau() ? ['127.0.0.1:3410'] : []),
-    ];
+    // log level), and an orderer's admin endpoint takes any TLS certificate of its org's CA: they are for the
+    // org's own tooling on its host.
+    const opsOf = (h: Host): string[] =>
+      topology.nodes
+        .filter((n) => h.spec.orgs.includes(n.mspId))
+        .flatMap((n) => [n.opsPort, n.adminPort])
+        .filter((port) => port !== undefined)
+        .map((port) => `127.0.0.1:${port}`)
+        .concat(h === bureau() ? ['127.0.0.1:3410'] : []);
     for (const h of hosts.filter((x) => x.spec.name !== 'health')) {
       const listening = await h.exec('ss', ['-ltnH']);
       const addresses = listening
@@ -214,6 +216,26 @@ describe('each organization on its own host, and a body joining the running netw
       );
       expect(tried, url).to.match(/\(7\) Failed to connect/);
     }
+    // Nor, with Fabric's own osnadmin and an orderer's TLS pair (as one stolen off the bureau's host would be),
+    // does the orderer's admin endpoint: it could remove the orderer from the channel.
+    const orderer = nodesOf(topology, 'orderer', 'OrdererMSP')[0]!;
+    const ordererOrg = topology.orgs.find((o) => o.mspId === orderer.mspId)!;
+    const tlsPair = bureau().paths.identityTls(ordererOrg.short, orderer.name.split('.')[0]!);
+    const osnadmin = await failure(
+      byName('market').exec((await installOf()).bin.osnadmin, [
+        'channel',
+        'list',
+        '-o',
+        `${bureau().address}:${orderer.adminPort}`,
+        '--ca-file',
+        path.join(tlsPair, 'ca.crt'),
+        '--client-cert',
+        path.join(tlsPair, 'server.crt'),
+        '--client-key',
+        path.join(tlsPair, 'server.key'),
+      ]),
+    );
+    expect(osnadmin, 'osnadmin from Market’s host').to.match(/connection refused/);
     // The bureau's own tooling reads them there.
     const status = await bureau().cli(hosts, ['status']);
     expect(status).to.match(/^peer0\.bureau\s[^\n]*\shealthy\s/m);
