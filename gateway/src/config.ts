@@ -138,9 +138,9 @@ export interface GatewayConfig {
   maxConnectionsPerAddress: number;
   /**
    * RDX_GATEWAY_TRUSTED_PROXIES: the reverse proxies in front of the gateway, comma-separated addresses or
-   * networks (`10.0.0.5,fd00::/64`); unset: none. Their X-Forwarded-For names the caller the per-address defences
-   * count (http/caller-address.ts), their connections are not capped per address, and what comes through them is
-   * never "this host" to /metrics.
+   * networks (`10.0.0.5,fd00::/64`; none wider than /8 or /32); unset: none. Their X-Forwarded-For names the
+   * caller the per-address defences count (http/caller-address.ts), and their connections are not capped per
+   * address.
    */
   trustedProxies: string[];
   /**

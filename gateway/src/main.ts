@@ -241,7 +241,7 @@ async function main(config: GatewayConfig): Promise<void> {
       max: config.maxConnectionsPerAddress,
       holdMs: config.rateRefusalDelayMs,
       refused: () => refusedConnection({}),
-      uncapped: (address) => proxies.has(address),
+      ...(config.trustedProxies.length > 0 ? { uncapped: (address: string) => proxies.has(address) } : {}),
     },
   });
   server.listen(config.port, config.host, () =>

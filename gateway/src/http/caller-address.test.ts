@@ -21,8 +21,8 @@ interface Relay {
   close(): Promise<void>;
 }
 
-/** A reverse proxy on this host: it reaches `target` from {@link PROXY} and says whom it forwards for. */
-async function startRelay(target: string): Promise<Relay> {
+/** A reverse proxy on this host: it reaches `target` from `from` and says whom it forwards for. */
+async function startRelay(target: string, from = PROXY): Promise<Relay> {
   const server = http.createServer((req, res) => {
     const before = req.headers['x-forwarded-for'];
     const forwardedFor = [before, req.socket.remoteAddress].filter((a) => a !== undefined).join(', ');
@@ -31,7 +31,7 @@ async function startRelay(target: string): Promise<Relay> {
       {
         method: req.method,
         headers: { ...req.headers, 'x-forwarded-for': forwardedFor },
-        localAddress: PROXY,
+        localAddress: from,
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -106,9 +106,6 @@ async function strangerThenEnterprise(
 
 describe('the caller behind a trusted reverse proxy', () => {
   const guard = { freeFailures: 5, perClientPerMinute: 1000 };
-  before(function () {
-    if (process.platform !== 'linux') this.skip();
-  });
 
   it('is read from X-Forwarded-For’s right end, past trusted proxies, whatever the client wrote to its left', () => {
     const proxies = new TrustedProxies(['10.9.0.0/16', 'fd00::/64']);
@@ -135,8 +132,9 @@ describe('the caller behind a trusted reverse proxy', () => {
         (claims, real, hops) => {
           const header = [...claims, real, ...hops].join(', ');
           expect(forwardedCaller('10.9.0.1', header, proxies)).to.equal(real);
-          // Node joins a header sent twice with a comma; a proxy may also send it as two lines.
-          expect(forwardedCaller('10.9.0.1', [header], proxies)).to.equal(real);
+          // Spaces or none after the commas, ports after the addresses: the same caller.
+          expect(forwardedCaller('10.9.0.1', header.replace(/, /g, ','), proxies)).to.equal(real);
+          expect(forwardedCaller('10.9.0.1', [`${real}:5678`, ...hops].join(', '), proxies)).to.equal(real);
         },
       ),
     );
@@ -146,19 +144,41 @@ describe('the caller behind a trusted reverse proxy', () => {
     // A junk entry (written by no trusted proxy) ends the reading at the last trusted hop.
     expect(forwardedCaller('10.9.0.1', '8.8.8.8, junk, 10.9.2.2', proxies)).to.equal('10.9.2.2');
     expect(forwardedCaller('10.9.0.1', '::ffff:192.0.2.1', proxies)).to.equal('192.0.2.1');
+    expect(forwardedCaller('10.9.0.1', '2001:db8::1, fd00::7', proxies)).to.equal('2001:db8::1');
+    expect(forwardedCaller('10.9.0.1', '[2001:db8::1]:443,\t[fd00::7]:80 ', proxies)).to.equal('2001:db8::1');
+    // However long the chain of trusted hops, sixteen entries are read.
+    const chain = Array.from({ length: 5000 }, (_, i) => `10.9.${i % 256}.1`).join(', ');
+    expect(forwardedCaller('10.9.0.1', `192.0.2.9, ${chain}`, proxies)).to.equal(
+      `10.9.${(5000 - 16) % 256}.1`,
+    );
   });
 
-  it('takes addresses and networks only', () => {
-    const proxies = new TrustedProxies(['127.0.0.3', '10.0.0.0/8', '::1', 'fd00::/8']);
-    for (const address of ['127.0.0.3', '10.200.1.1', '::1', 'fd12::5'])
+  it('takes addresses and networks only, none wider than /8 (IPv4) or /32 (IPv6)', () => {
+    const proxies = new TrustedProxies(['127.0.0.3', '10.0.0.0/8', '::1', 'fd00::/32']);
+    for (const address of ['127.0.0.3', '10.200.1.1', '::1', 'fd00:0:1::5'])
       expect(proxies.has(address), address).to.equal(true);
-    for (const address of ['127.0.0.2', '11.0.0.1', '::2', 'fe80::1', 'unknown', ''])
+    for (const address of ['127.0.0.2', '11.0.0.1', '::2', 'fd01::5', 'fe80::1', 'unknown', ''])
       expect(proxies.has(address), address).to.equal(false);
-    for (const entry of ['proxy.example', '10.0.0.0/33', '10.0.0.1/8/1', '10.0.0.0/', 'fd00::/129', '*'])
+    for (const entry of [
+      'proxy.example',
+      '10.0.0.0/33',
+      '10.0.0.1/8/1',
+      '10.0.0.0/',
+      'fd00::/129',
+      '*',
+      '::ffff:10.0.0.5',
+      '::ffff:0:0/96',
+    ])
       expect(() => new TrustedProxies([entry]), entry).to.throw(/is not an IP address or a network/);
+    for (const entry of ['0.0.0.0/0', '10.0.0.0/7', '::/0', 'fd00::/31'])
+      expect(() => new TrustedProxies([entry]), entry).to.throw(/is wider than \/(8|32)/);
   });
 
   describe('through a relay on this host', () => {
+    before(function () {
+      // The callers ask from several loopback addresses: all of 127/8 is the loopback on Linux.
+      if (process.platform !== 'linux') this.skip();
+    });
     let relay: Relay | undefined;
     let h: Harness | undefined;
     afterEach(async () => {
@@ -208,17 +228,27 @@ describe('the caller behind a trusted reverse proxy', () => {
       ).to.equal(429);
     });
 
-    it('metrics are refused to whatever comes through the proxy, even from this host; read directly they answer', async () => {
+    it('metrics are refused to whatever says it was forwarded, even from this host; a scraper on the host reads them', async () => {
       h = await startHarness({ trustedProxies: [PROXY] });
       relay = await startRelay(h.base);
       expect(await ask(`${relay.base}/metrics`, '127.0.0.1'), 'through the relay').to.equal(403);
+      // Whoever sends the header, trusted or not: a proxy the operator forgot to name opens nothing either.
       expect(
-        await ask(`${relay.base}/metrics`, '127.0.0.1', { headers: { 'x-forwarded-for': '127.0.0.1' } }),
+        await ask(`${h.base}/metrics`, STRANGER, { headers: { 'x-forwarded-for': '192.0.2.1' } }),
       ).to.equal(403);
-      // From the proxy's own address, with no header at all (a tunnel, say): still the proxy's.
-      expect(await ask(`${h.base}/metrics`, PROXY), 'from the proxy’s address').to.equal(403);
+      expect(
+        await ask(`${h.base}/metrics`, '127.0.0.1', { headers: { forwarded: 'for=192.0.2.1' } }),
+      ).to.equal(403);
       expect(await ask(`${h.base}/metrics`, '127.0.0.1'), 'a scraper on the host').to.equal(200);
       expect(await ask(`${relay.base}/healthz`, '127.0.0.1'), 'the rest goes through').to.equal(200);
+    });
+
+    it('a proxy on the gateway’s own loopback address, trusted: its callers are counted apart, and the host’s scraper still reads metrics', async () => {
+      h = await startHarness({ loginGuard: guard, trustedProxies: ['127.0.0.1'] });
+      relay = await startRelay(h.base, '127.0.0.1');
+      expect(await strangerThenEnterprise(h, relay.base)).to.equal(200);
+      expect(await ask(`${relay.base}/metrics`, '127.0.0.1'), 'through the proxy').to.equal(403);
+      expect(await ask(`${h.base}/metrics`, '127.0.0.1'), 'the scraper beside it').to.equal(200);
     });
   });
 });

@@ -12,19 +12,32 @@ import { BlockList, isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 
+/**
+ * The shortest network prefix taken, by IP version: a wider network (`0.0.0.0/0`) would let most callers name
+ * their own address, and hold as many connections as they like.
+ */
+const SHORTEST_PREFIX: Record<4 | 6, number> = { 4: 8, 6: 32 };
+/** X-Forwarded-For entries read at most, from the right: a chain of proxies is a handful. */
+const MAX_HOPS = 16;
+
 /** The addresses and networks (`10.0.0.5`, `10.0.0.0/24`, `fd00::/64`) of the reverse proxies in front. */
 export class TrustedProxies {
   private readonly list = new BlockList();
 
-  /** @throws Error naming the first entry that is neither an IP address nor address/prefix. */
+  /** @throws Error naming the first entry that is not an IP address or a network narrow enough. */
   constructor(entries: readonly string[]) {
     for (const entry of entries) {
       const [address = '', prefix, extra] = entry.split('/');
-      const family = isIP(address);
+      const family = isIP(address) as 0 | 4 | 6;
       const bits = family === 4 ? 32 : 128;
       const length = prefix === undefined ? bits : /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
-      if (family === 0 || extra !== undefined || !(length >= 0 && length <= bits))
+      // An IPv4 address written as IPv6 (`::ffff:10.0.0.5`) is refused: written as IPv4 it is matched either way.
+      if (family === 0 || extra !== undefined || !(length <= bits) || /^::ffff:/i.test(address))
         throw new Error(`"${entry}" is not an IP address or a network such as 10.0.0.0/24`);
+      if (length < SHORTEST_PREFIX[family])
+        throw new Error(
+          `"${entry}" is wider than /${SHORTEST_PREFIX[family]}: most callers would name their own address`,
+        );
       this.list.addSubnet(address, length, family === 4 ? 'ipv4' : 'ipv6');
     }
   }
@@ -41,10 +54,25 @@ export function plainAddress(address: string | undefined): string {
   return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
 }
 
+/** One X-Forwarded-For entry as an address: trimmed, without the port some proxies add (`[2001:db8::1]:443`). */
+function hopAddress(entry: string): string {
+  let address = entry.trim();
+  if (address.startsWith('[')) {
+    const end = address.indexOf(']');
+    if (end > 0) address = address.slice(1, end);
+  } else {
+    // One colon is an IPv4 address and its port (`192.0.2.1:5678`); an IPv6 address has two or more.
+    const colon = address.indexOf(':');
+    if (colon > 0 && colon === address.lastIndexOf(':')) address = address.slice(0, colon);
+  }
+  return plainAddress(address);
+}
+
 /**
  * The caller behind `proxy` (a trusted proxy's address): the X-Forwarded-For entries read from the right, past
  * every trusted proxy, to the first address that is not one. An entry that is not an address ends the reading
- * at the last trusted hop: nothing left of it was written by a proxy the gateway trusts.
+ * at the last trusted hop: nothing left of it was written by a proxy the gateway trusts. At most
+ * {@link MAX_HOPS} entries are read, however long the header.
  */
 export function forwardedCaller(
   proxy: string,
@@ -52,13 +80,15 @@ export function forwardedCaller(
   proxies: TrustedProxies,
 ): string {
   const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? '');
-  const hops = header.split(',');
   let caller = proxy;
-  for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = plainAddress(hops[i]!.trim());
+  let end = header.length;
+  for (let hops = 0; hops < MAX_HOPS && end >= 0; hops++) {
+    const start = header.lastIndexOf(',', end - 1);
+    const hop = hopAddress(header.slice(start + 1, end));
     if (isIP(hop) === 0) break;
     caller = hop;
     if (!proxies.has(hop)) break;
+    end = start;
   }
   return caller;
 }
@@ -84,7 +114,10 @@ export function callerAddress(req: IncomingMessage): string {
   return (req as Forwarded)[FORWARDED] ?? plainAddress(req.socket.remoteAddress);
 }
 
-/** Whether `req` came through one of the trusted proxies (whoever it was forwarded for). */
-export function cameThroughProxy(req: IncomingMessage): boolean {
-  return (req as Forwarded)[FORWARDED] !== undefined;
+/**
+ * Whether `req` names a caller it was forwarded for (X-Forwarded-For or Forwarded), whoever sent it: a proxy
+ * writes one, a scraper on the gateway's host does not.
+ */
+export function claimsForwarding(req: IncomingMessage): boolean {
+  return req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
 }

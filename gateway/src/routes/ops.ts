@@ -1,6 +1,6 @@
 /** Operations: liveness, readiness (ledger reachable and followed), metrics, the API description. */
 import type { RequestHandler, Router } from 'express';
-import { cameThroughProxy, plainAddress } from '../http/caller-address.js';
+import { claimsForwarding, plainAddress } from '../http/caller-address.js';
 import { apiRouter } from '../http/routing.js';
 import type { Services } from '../services.js';
 import { Problem, sendProblem } from '../problem.js';
@@ -64,10 +64,11 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
   /**
    * For the operator's scraper on the gateway's own host, not for callers: the counts of refusals, of misuse
    * signals and of the login guard's entries would tell a caller probing the limits how close it came. What a
-   * trusted proxy forwards is never from this host, even a proxy on it: it carries the network's callers.
+   * proxy forwards is never from this host, even through a proxy on it, trusted or not: it carries the network's
+   * callers, and says so in X-Forwarded-For (docs/DEPLOY.md asks every proxy to).
    */
   r.get('/metrics', anonymous, (req, res) => {
-    if (cameThroughProxy(req) || !fromThisHost(req.socket.remoteAddress, req.socket.localAddress))
+    if (claimsForwarding(req) || !fromThisHost(req.socket.remoteAddress, req.socket.localAddress))
       throw new Problem(
         'FORBIDDEN',
         "The gateway's metrics are read on its own host (a Prometheus scraper there), not over the network or through a proxy.",
