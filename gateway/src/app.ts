@@ -4,7 +4,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { wholeAnswers } from './http/answer-compression.js';
 import { perAddressRate } from './http/anonymous-rate.js';
-import { readForwardedCaller, TrustedProxies } from './http/caller-address.js';
+import { readForwardedCaller } from './http/caller-address.js';
 import { lateRefusals } from './http/late-refusal.js';
 import { publicComplaintRoutes } from './routes/public-complaints.js';
 import { cors } from './http/cors.js';
@@ -48,12 +48,12 @@ export function createApp(s: Services): Express {
     );
     next();
   };
-  const proxies = s.config.trustedProxies ?? [];
+  const proxies = s.config.trustedProxies;
   // What every request goes through, in one layer of the router (http/in-sequence.ts).
   app.use(
     inSequence(
       // First: every per-address defence after it counts the caller a trusted proxy forwarded for.
-      ...(proxies.length > 0 ? [readForwardedCaller(new TrustedProxies(proxies))] : []),
+      ...(proxies && proxies.entries.length > 0 ? [readForwardedCaller(proxies)] : []),
       requestId,
       securityHeaders,
       cors(s.config.corsOrigins ?? [], allowedAt),

@@ -54,9 +54,9 @@ describe('gateway settings for browsers and anonymous callers', () => {
   });
 
   it('trusts no proxy unless told, takes addresses and networks, and refuses anything else by name', () => {
-    expect(loadConfig(base).trustedProxies).to.deep.equal([]);
+    expect(loadConfig(base).trustedProxies.entries).to.deep.equal([]);
     expect(
-      loadConfig({ ...base, RDX_GATEWAY_TRUSTED_PROXIES: ' 10.0.0.5, fd00::/64,' }).trustedProxies,
+      loadConfig({ ...base, RDX_GATEWAY_TRUSTED_PROXIES: ' 10.0.0.5, fd00::/64,' }).trustedProxies.entries,
     ).to.deep.equal(['10.0.0.5', 'fd00::/64']);
     for (const bad of ['proxy.example', '10.0.0.0/33', '*'])
       expect(() => loadConfig({ ...base, RDX_GATEWAY_TRUSTED_PROXIES: bad }), bad)

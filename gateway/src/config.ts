@@ -142,7 +142,7 @@ export interface GatewayConfig {
    * caller the per-address defences count (http/caller-address.ts), and their connections are not capped per
    * address.
    */
-  trustedProxies: string[];
+  trustedProxies: TrustedProxies;
   /**
    * RDX_RATE_REFUSAL_DELAY_MS (default 1000): how long a 429 for an anonymous caller's rate (the token endpoint's
    * guard, routes that take no credentials, open downloads, public complaints) is held before it is answered,
@@ -256,19 +256,18 @@ function corsOrigins(env: NodeJS.ProcessEnv): string[] {
   return origins;
 }
 
-function trustedProxies(env: NodeJS.ProcessEnv): string[] {
+function trustedProxies(env: NodeJS.ProcessEnv): TrustedProxies {
   const entries = (env.RDX_GATEWAY_TRUSTED_PROXIES ?? '')
     .split(',')
     .map((e) => e.trim())
     .filter((e) => e !== '');
   try {
-    new TrustedProxies(entries);
+    return new TrustedProxies(entries);
   } catch (err) {
     throw new ConfigError(
       `RDX_GATEWAY_TRUSTED_PROXIES: ${(err as Error).message} (the proxies' addresses, comma-separated)`,
     );
   }
-  return entries;
 }
 
 /** A database URL fit for messages: scheme, user, host and database, never the password or options. */

@@ -25,7 +25,6 @@ import {
 } from './enforcement/grant-usage.js';
 import { Limiter } from './enforcement/limiter.js';
 import { PrivacyBudget } from './enforcement/privacy.js';
-import { TrustedProxies } from './http/caller-address.js';
 import { createGatewayServer } from './http/server.js';
 import { registerGauges, registerLoopLag, registerNotificationGauges } from './http/gauges.js';
 import { Metrics } from './http/metrics.js';
@@ -234,14 +233,14 @@ async function main(config: GatewayConfig): Promise<void> {
     'rdx_connections_refused_total',
     'Connections refused unread (held, then reset) because their source address held RDX_MAX_CONNECTIONS_PER_ADDRESS open',
   );
-  const proxies = new TrustedProxies(config.trustedProxies);
+  const proxies = config.trustedProxies;
   const server = createGatewayServer(app, {
     ...(config.https ? { https: config.https } : {}),
     connectionCap: {
       max: config.maxConnectionsPerAddress,
       holdMs: config.rateRefusalDelayMs,
       refused: () => refusedConnection({}),
-      ...(config.trustedProxies.length > 0 ? { uncapped: (address: string) => proxies.has(address) } : {}),
+      ...(proxies.entries.length > 0 ? { uncapped: (address: string) => proxies.has(address) } : {}),
     },
   });
   server.listen(config.port, config.host, () =>

@@ -24,8 +24,11 @@ const MAX_HOPS = 16;
 export class TrustedProxies {
   private readonly list = new BlockList();
 
-  /** @throws Error naming the first entry that is not an IP address or a network narrow enough. */
-  constructor(entries: readonly string[]) {
+  /**
+   * @param entries the setting's entries, kept as given (none: no proxy is trusted).
+   * @throws Error naming the first entry that is not an IP address or a network narrow enough.
+   */
+  constructor(readonly entries: readonly string[]) {
     for (const entry of entries) {
       const [address = '', prefix, extra] = entry.split('/');
       const family = isIP(address) as 0 | 4 | 6;

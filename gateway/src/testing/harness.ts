@@ -13,6 +13,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { EnterpriseSigner, RdxLedger, signAdminRequest, type AdminIdentity } from '@rdx/client';
 import { createApp } from '../app.js';
+import { TrustedProxies } from '../http/caller-address.js';
 import { acceptRawUtf8RequestLines } from '../http/raw-utf8-urls.js';
 import { Anchorer } from '../audit/anchorer.js';
 import { AuditLog } from '../audit/audit-log.js';
@@ -466,7 +467,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       issuer: ISSUER,
       bodyLimit: opts.bodyLimit ?? '32kb',
       corsOrigins: opts.corsOrigins ?? [],
-      trustedProxies: opts.trustedProxies ?? [],
+      trustedProxies: new TrustedProxies(opts.trustedProxies ?? []),
       publicComplaintsPerHour: opts.publicComplaintsPerHour ?? 10_000,
       publicComplaintsPerHourTotal: 1_000_000,
       anonymousRatePerSecond: opts.anonymousRatePerSecond,
