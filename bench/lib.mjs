@@ -59,8 +59,8 @@ export const round = (x, digits = 2) => (Number.isFinite(x) ? Number(x.toFixed(d
  * call waits for) and `loopLag` (`rdx_event_loop_lag_seconds`, how late its event loop ran a timer due every
  * 10 ms). Each: per bound (seconds) how many took at most that long, and the count and sum of all.
  */
-export async function gatewayTimes(url) {
-  const text = await (await fetch(`${url}/metrics`)).text();
+export async function gatewayTimes(metricsUrl) {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
   const read = (name) => {
     const times = { buckets: [], count: 0, sum: 0 };
     for (const line of text.split('\n')) {
@@ -279,6 +279,8 @@ export async function startGateway(net, { id, port, env = {} }) {
   return {
     id,
     url,
+    // Its metrics, on this host's loopback: the API does not serve them (gateway/src/http/metrics-server.ts).
+    metricsUrl: net.gatewayMetricsUrl({ topology }, port),
     dataDir,
     pid: child.pid,
     async stop() {

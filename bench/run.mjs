@@ -129,7 +129,7 @@ const CONNECTIONS = 16;
 const MAX_CONNECTIONS = [16, 48];
 /**
  * Connections the fixed-rate load may open, each side alike: below the gateway's cap per source address
- * (RDX_MAX_CONNECTIONS_PER_ADDRESS, 64), which the bench's own /metrics reads share. At 64, a stall made the
+ * (RDX_MAX_CONNECTIONS_PER_ADDRESS, 64), which the bench's own /metrics reads shared when the API served them. At 64, a stall made the
  * load open its 64th connection beside one of those; the cap held it unread for a second and reset it, and that
  * request was the run's ~1 s maximum (one error and one refused connection in each such round, 2026-12-01).
  */
@@ -215,9 +215,9 @@ async function dataCallFigure(g, baseline, auth, durable) {
   // With the gateway's own count of its audit commits and of its records' waits over the run: how much of its
   // tail is the commit, and how much the wait for it.
   const latency = await p99AgainstBare(run, urls, rate, 'gateway', async () => {
-    const before = await lib.gatewayTimes(g.url);
+    const before = await lib.gatewayTimes(g.metricsUrl);
     const r = await run(urls.gateway, { rate });
-    const after = await lib.gatewayTimes(g.url);
+    const after = await lib.gatewayTimes(g.metricsUrl);
     return {
       ...r,
       commitTimes: lib.timesBetween(before.commit, after.commit, 'commits'),
@@ -542,7 +542,7 @@ try {
       const flooded = await flood;
       const answered = Object.values(flooded.statusCodes).reduce((a, b) => a + b, 0);
       const refusedConnections = /^rdx_connections_refused_total\{\} (\d+)$/m.exec(
-        await (await fetch(`${A.url}/metrics`)).text(),
+        await (await fetch(`${A.metricsUrl}/metrics`)).text(),
       )?.[1];
       figures.dataCallUnderTokenFlood = {
         what: `the data call at ${rate} requests/s while 300 connections from another address send bogus secrets to POST /oauth/token (20 000 a second offered)`,

@@ -55,7 +55,6 @@ const MATRIX: [route: string, path: string, answers: string, signed?: [action: s
   // route                                          request                                          anon  A     AA    AAA   reg   body
   ['GET /healthz',                                  '/healthz',                                      '200  200  200  200  200  200'],
   ['GET /readyz',                                   '/readyz',                                       '200  200  200  200  200  200'],
-  ['GET /metrics',                                  '/metrics',                                      '200  200  200  200  200  200'],
   ['GET /openapi.json',                             '/openapi.json',                                 '200  200  200  200  200  200'],
   ['POST /oauth/token',                             '/oauth/token',                                  '401C 200  200  200  200  200'],
   ['GET /.well-known/jwks.json',                    '/.well-known/jwks.json',                        '200  200  200  200  200  200'],

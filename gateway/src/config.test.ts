@@ -67,6 +67,28 @@ describe('gateway settings for browsers and anonymous callers', () => {
         );
   });
 
+  it('serves metrics on the API port + 20 unless told another port or off, and refuses anything else by name', () => {
+    expect(loadConfig(base).metricsPort).to.equal(3020);
+    expect(loadConfig({ ...base, RDX_GATEWAY_PORT: '3400' }).metricsPort).to.equal(3420);
+    expect(
+      loadConfig({ ...base, RDX_GATEWAY_PORT: '0' }).metricsPort,
+      'a free port beside a free one',
+    ).to.equal(0);
+    expect(loadConfig({ ...base, RDX_GATEWAY_METRICS_PORT: '9464' }).metricsPort).to.equal(9464);
+    expect(loadConfig({ ...base, RDX_GATEWAY_METRICS_PORT: 'off' }).metricsPort).to.equal(undefined);
+    for (const [bad, message] of [
+      [{ RDX_GATEWAY_METRICS_PORT: '65536' }, /must be a port from 0 to 65535, or off, got "65536"/],
+      [{ RDX_GATEWAY_METRICS_PORT: 'no' }, /must be a port from 0 to 65535, or off, got "no"/],
+      [{ RDX_GATEWAY_METRICS_PORT: '3000' }, /must differ from RDX_GATEWAY_PORT \(3000\)/],
+      [{ RDX_GATEWAY_PORT: '65530' }, /its default, RDX_GATEWAY_PORT \+ 20, is past 65535/],
+    ] as const)
+      expect(() => loadConfig({ ...base, ...bad }), JSON.stringify(bad))
+        .to.throw(ConfigError)
+        .with.property('message')
+        .that.matches(/^RDX_GATEWAY_METRICS_PORT/)
+        .and.matches(message);
+  });
+
   it('reminds of a review 3 working days and a duty 7 days ahead unless told otherwise, within what the ledger looks ahead', () => {
     expect(loadConfig(base).reviewReminderDays).to.equal(3);
     expect(loadConfig({ ...base, RDX_REVIEW_REMINDER_DAYS: '10' }).reviewReminderDays).to.equal(10);

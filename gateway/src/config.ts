@@ -21,6 +21,11 @@ export interface GatewayConfig {
   host: string;
   port: number;
   /**
+   * RDX_GATEWAY_METRICS_PORT (default the API's port + 20, so 3020; 0 when the API's port is 0, a free one; `off`
+   * for none): where GET /metrics answers, on 127.0.0.1 only whatever RDX_GATEWAY_HOST says (metrics-server.ts).
+   */
+  metricsPort: number | undefined;
+  /**
    * RDX_GATEWAY_HTTPS_CERT / RDX_GATEWAY_HTTPS_KEY (both or neither): the certificate chain and key it serves
    * HTTPS with; tokens, client secrets and restricted rows cross this connection. Without them it serves plain
    * HTTP, and only on a loopback address unless RDX_GATEWAY_PLAIN_HTTP=on says the network between it and its
@@ -210,6 +215,31 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   return value;
 }
 
+/**
+ * The metrics port of a gateway whose API is on `apiPort`, unless RDX_GATEWAY_METRICS_PORT says otherwise: its
+ * port + 20 (beside the clerk's + 10; the network tooling's extra gateways take + 1 to + 11), or a free one
+ * beside a free one.
+ */
+export function defaultMetricsPort(apiPort: number): number {
+  return apiPort === 0 ? 0 : apiPort + 20;
+}
+
+/** RDX_GATEWAY_METRICS_PORT, or the default; undefined for `off`. */
+function metricsPort(env: NodeJS.ProcessEnv, apiPort: number): number | undefined {
+  const raw = env.RDX_GATEWAY_METRICS_PORT;
+  if (raw === 'off') return undefined;
+  const port = raw === undefined || raw === '' ? defaultMetricsPort(apiPort) : Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(
+      raw === undefined || raw === ''
+        ? `RDX_GATEWAY_METRICS_PORT: its default, RDX_GATEWAY_PORT + 20, is past 65535; set a port, or off`
+        : `RDX_GATEWAY_METRICS_PORT must be a port from 0 to 65535, or off, got "${raw}"`,
+    );
+  if (port !== 0 && port === apiPort)
+    throw new ConfigError(`RDX_GATEWAY_METRICS_PORT must differ from RDX_GATEWAY_PORT (${apiPort})`);
+  return port;
+}
+
 /** The misuse thresholds, each from its setting or its default (misuse/grant-activity.ts). */
 function misuseThresholds(env: NodeJS.ProcessEnv): MisuseThresholds {
   const d = DEFAULT_THRESHOLDS;
@@ -370,6 +400,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   return {
     host,
     port,
+    metricsPort: metricsPort(env, port),
     ...(https ? { https } : {}),
     gatewayId,
     dataDir,

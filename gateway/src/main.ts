@@ -28,6 +28,7 @@ import { PrivacyBudget } from './enforcement/privacy.js';
 import { createGatewayServer } from './http/server.js';
 import { registerGauges, registerLoopLag, registerNotificationGauges } from './http/gauges.js';
 import { Metrics } from './http/metrics.js';
+import { METRICS_HOST, startMetricsServer, type MetricsServer } from './http/metrics-server.js';
 import { openFabricLedger } from './ledger/fabric-ledger.js';
 import { parseFilter } from './store/filter-syntax.js';
 import { DatasetStore } from './store/sqlite-dataset-store.js';
@@ -84,6 +85,9 @@ async function main(config: GatewayConfig): Promise<void> {
   process.umask(0o077);
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(config.dataDir, 0o700);
+  // First: a metrics port already taken stops the start before anything else is opened.
+  const metrics = new Metrics();
+  const metricsServer = await serveMetrics(config.metricsPort, metrics);
   const { audit, store, usage } = await openStores(config);
   const uploadDir = path.join(config.dataDir, 'uploads');
   // Uploads cut short by a crash leave their files behind: the folder is emptied at start.
@@ -112,7 +116,6 @@ async function main(config: GatewayConfig): Promise<void> {
     epsilonPerQuery: config.epsilonPerQuery,
     dailyBudget: config.privacyBudgetPerDay,
   });
-  const metrics = new Metrics();
   registerGauges(metrics, { anchors: anchorer, view, audit });
   registerLoopLag(metrics);
 
@@ -255,6 +258,7 @@ async function main(config: GatewayConfig): Promise<void> {
     stopping = true;
     log('stopping');
     server.close();
+    void metricsServer?.close();
     follower.stop();
     notifier?.stop();
     dueSweep?.stop();
@@ -278,6 +282,23 @@ async function main(config: GatewayConfig): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+}
+
+/** The metrics listener on loopback, before the API's: a port taken stops the start with a message saying so. */
+async function serveMetrics(port: number | undefined, metrics: Metrics): Promise<MetricsServer | undefined> {
+  if (port === undefined) {
+    log('metrics: not served (RDX_GATEWAY_METRICS_PORT=off)');
+    return undefined;
+  }
+  try {
+    const served = await startMetricsServer(port, metrics);
+    log(`metrics on ${served.url}/metrics (this host only)`);
+    return served;
+  } catch (err) {
+    throw new ConfigError(
+      `RDX_GATEWAY_METRICS_PORT: cannot listen on ${METRICS_HOST}:${port} (${(err as Error).message}); free it, set another port, or off`,
+    );
+  }
 }
 
 try {

@@ -18,6 +18,7 @@ export {
   up,
   down,
   gatewayDataDir,
+  gatewayMetricsUrl,
   gatewayRootCertificate,
   gatewayUrl,
   gatewayEnv,

@@ -1,6 +1,9 @@
-/** Where the gateway started by the tooling lives: its URL, the root its certificate chains to, its data folder. */
+/**
+ * Where the gateway started by the tooling lives: its URL and its metrics', the root its certificate chains to,
+ * its data folder.
+ */
 import path from 'node:path';
-import { isLoopbackHost } from '@rdx/gateway';
+import { defaultMetricsPort, isLoopbackHost, METRICS_HOST } from '@rdx/gateway';
 import type { NetworkContext } from './context.js';
 import { orgOf } from './topology.js';
 
@@ -23,6 +26,17 @@ export function gatewayServesHttps(ctx: Pick<NetworkContext, 'topology'>): boole
 export function gatewayUrl(ctx: Pick<NetworkContext, 'topology'>): string {
   const scheme = gatewayServesHttps(ctx) ? 'https' : 'http';
   return `${scheme}://${ctx.topology.gateway.host}:${ctx.topology.gateway.port}`;
+}
+
+/**
+ * Where a gateway the tooling starts (the platform's, or another on `apiPort`) serves its metrics: plain HTTP on
+ * its host's loopback address, read by a scraper there (gateway/src/http/metrics-server.ts).
+ */
+export function gatewayMetricsUrl(
+  ctx: Pick<NetworkContext, 'topology'>,
+  apiPort = ctx.topology.gateway.port,
+): string {
+  return `http://${METRICS_HOST}:${defaultMetricsPort(apiPort)}`;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import { writeFileAtomic } from '@rdx/client';
+import { defaultMetricsPort, METRICS_HOST } from '@rdx/gateway';
 import path from 'node:path';
 import { startCa, enrollOrg } from './ca.js';
 import {
@@ -32,13 +33,14 @@ import { seedDemo, demoDir } from './demo/demo-seed.js';
 import {
   GATEWAY_ID,
   gatewayDataDir,
+  gatewayMetricsUrl,
   gatewayRootCertificate,
   gatewayServesHttps,
   gatewayUrl,
 } from './platform-paths.js';
 import { trustGatewayRoot } from './gateway-trust.js';
 
-export { gatewayDataDir, gatewayRootCertificate, gatewayUrl };
+export { gatewayDataDir, gatewayMetricsUrl, gatewayRootCertificate, gatewayUrl };
 import type { NetworkContext } from './context.js';
 import { ordererEnv, peerEnv } from './node-env.js';
 import {
@@ -373,6 +375,8 @@ export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): Nod
     PATH: process.env.PATH,
     RDX_GATEWAY_HOST: ctx.topology.gateway.host,
     RDX_GATEWAY_PORT: String(gw.port),
+    // Set here, not passed from the operator's settings: the bench's and the tests' extra gateways run beside it.
+    RDX_GATEWAY_METRICS_PORT: String(defaultMetricsPort(gw.port)),
     RDX_GATEWAY_MSP_ID: bureau.mspId,
     RDX_GATEWAY_CERT: path.join(msp, 'signcerts', 'cert.pem'),
     RDX_GATEWAY_KEY: path.join(msp, 'keystore', 'key.pem'),
@@ -393,11 +397,14 @@ export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): Nod
 export async function startGateway(ctx: NetworkContext): Promise<void> {
   const { host, port } = ctx.topology.gateway;
   if (!runningPid(ctx.paths, GATEWAY_PROCESS)) {
-    if (await tcpOpen(host, port, 500)) {
-      throw new PlatformError(
-        `Port ${port} on ${host}, needed by the gateway, is in use. Free it or set RDX_GATEWAY_PORT.`,
-      );
-    }
+    for (const [where, what] of [
+      [{ host, port }, 'the gateway'],
+      [{ host: METRICS_HOST, port: defaultMetricsPort(port) }, "the gateway's metrics (its port + 20)"],
+    ] as const)
+      if (await tcpOpen(where.host, where.port, 500))
+        throw new PlatformError(
+          `Port ${where.port} on ${where.host}, needed by ${what}, is in use. Free it or set RDX_GATEWAY_PORT.`,
+        );
     const main = path.join(ctx.config.repoRoot, 'gateway', 'dist', 'main.js');
     startDaemon(ctx.paths, GATEWAY_PROCESS, process.execPath, [main], gatewayEnv(ctx), ctx.config.repoRoot);
   }

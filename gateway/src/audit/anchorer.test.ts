@@ -109,7 +109,7 @@ describe('anchoring under a stolen key or an unregistered id', () => {
       await h.get('/v1/regulator/dashboard', { token: regulator() }),
     ).anchoring;
   const gauge = async (name: string): Promise<number> => {
-    const { text } = await h.get('/metrics');
+    const text = await h.scrape();
     return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
   };
   const traffic = async (): Promise<void> => {

@@ -1,9 +1,8 @@
 /**
  * The address a request comes from, as the per-address defences count it (the token endpoint's guard, the
- * anonymous routes' rate, public complaints, open downloads, the misuse monitor) and as /metrics judges "this
- * host". Behind a reverse proxy every connection comes from the proxy: those defences would see one caller for
- * all and lock every enterprise out together, a token used from many places would look like one, and a proxy on
- * the gateway's own host would make every caller local. The proxies named in RDX_GATEWAY_TRUSTED_PROXIES say whom
+ * anonymous routes' rate, public complaints, open downloads, the misuse monitor). Behind a reverse proxy every
+ * connection comes from the proxy: those defences would see one caller for all and lock every enterprise out
+ * together, and a token used from many places would look like one. The proxies named in RDX_GATEWAY_TRUSTED_PROXIES say whom
  * they forward for in X-Forwarded-For; that header is believed from them only, never from anyone else, and read
  * from its right end (what the nearest proxy wrote) up to the first address that is not a trusted proxy: what a
  * client wrote further left is its own claim.
@@ -115,12 +114,4 @@ export function readForwardedCaller(proxies: TrustedProxies): RequestHandler {
 /** Who `req` comes from: the caller a trusted proxy forwarded it for, else the connection's own address. */
 export function callerAddress(req: IncomingMessage): string {
   return (req as Forwarded)[FORWARDED] ?? plainAddress(req.socket.remoteAddress);
-}
-
-/**
- * Whether `req` names a caller it was forwarded for (X-Forwarded-For or Forwarded), whoever sent it: a proxy
- * writes one, a scraper on the gateway's host does not.
- */
-export function claimsForwarding(req: IncomingMessage): boolean {
-  return req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
 }

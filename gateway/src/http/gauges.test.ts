@@ -8,7 +8,7 @@ describe("/metrics: the audit log commit times and the records' waits", () => {
     const h = await startHarness();
     try {
       const read = async (): Promise<Map<string, number>> => {
-        const { text } = await h.get('/metrics');
+        const text = await h.scrape();
         const lines = text
           .split('\n')
           .filter((l) => l.startsWith('rdx_audit_commit_seconds') || l.startsWith('rdx_audit_wait_seconds'));

@@ -95,7 +95,7 @@ describe('misuse signals through the gateway (issue 17)', () => {
       await h.get(`/v1/regulator/misuse-signals?body=${DATASET_OWNERS[1]}`, { token }),
     );
     expect(none.data).to.deep.equal([]);
-    const metrics = (await h.get('/metrics')).text;
+    const metrics = await h.scrape();
     expect(metrics).to.match(/rdx_misuse_signals_total\{kind="walk",strength="strong"\} 1/);
   });
 

@@ -246,7 +246,6 @@ describe('the OpenAPI document and the server', () => {
     // Operations.
     await g.get('/healthz');
     await g.get('/readyz');
-    await g.get('/metrics');
     await g.get('/openapi.json');
     await g.get('/.well-known/oauth-authorization-server');
     g.view.following = false;

@@ -508,19 +508,6 @@ export const OPENAPI = {
         },
       },
     },
-    '/metrics': {
-      get: {
-        summary: "Prometheus metrics, for a scraper on the gateway's own host (403 from anywhere else)",
-        responses: {
-          '200': {
-            description: 'text/plain metrics',
-            content: { 'text/plain': { schema: { type: 'string' } } },
-          },
-          '403': problem,
-          ...tooFast,
-        },
-      },
-    },
     '/openapi.json': {
       get: {
         summary: 'This document',

@@ -47,7 +47,6 @@ type Tag = (typeof TAGS)[number]['name'];
 export const OPERATION_INDEX: Record<string, [operationId: string, tag: Tag, who: keyof typeof WHO]> = {
   'get /healthz': ['getHealth', 'operations', 'anyone'],
   'get /readyz': ['getReadiness', 'operations', 'anyone'],
-  'get /metrics': ['getMetrics', 'operations', 'anyone'],
   'get /openapi.json': ['getOpenApi', 'operations', 'anyone'],
   'post /oauth/token': ['requestToken', 'oauth', 'client'],
   'get /.well-known/jwks.json': ['getJwks', 'oauth', 'anyone'],

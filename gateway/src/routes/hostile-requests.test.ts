@@ -25,7 +25,7 @@ describe('hostile requests', () => {
         assertProblem(await h.get(`/v1/datasets/${id}${i}/records`), 401, 'TOKEN_MISSING');
       const logged = h.audit.size() - before;
       expect(logged, 'flood records that entered the log').to.be.below(20);
-      const metrics = (await h.get('/metrics')).text;
+      const metrics = await h.scrape();
       const unlogged = /rdx_unattributed_denials_unlogged_total\{reason="TOKEN_MISSING"\} (\d+)/.exec(
         metrics,
       );

@@ -28,6 +28,7 @@ import { Limiter } from '../enforcement/limiter.js';
 import { PRIVACY_DEFAULTS, PrivacyBudget, type PrivacyOptions } from '../enforcement/privacy.js';
 import { registerGauges } from '../http/gauges.js';
 import { Metrics } from '../http/metrics.js';
+import { startMetricsServer, type MetricsServer } from '../http/metrics-server.js';
 import type { AnchorStatus, AuditRecord, Services } from '../services.js';
 import { parseFilter } from '../store/filter-syntax.js';
 import { DatasetStore } from '../store/sqlite-dataset-store.js';
@@ -165,7 +166,16 @@ export class Harness {
     readonly exchanges: Exchange[],
     private readonly server: http.Server,
     private readonly dir: string,
+    /** The metrics listener beside the API's, as main.ts starts it (127.0.0.1, here on a free port). */
+    readonly metricsServer: MetricsServer,
   ) {}
+
+  /** What a scraper on the host reads: GET /metrics on the metrics listener, asserted 200. */
+  async scrape(): Promise<string> {
+    const reply = await fetch(`${this.metricsServer.url}/metrics`);
+    expect(reply.status, 'GET /metrics on the metrics listener').to.equal(200);
+    return reply.text();
+  }
 
   /** A fresh access token for an enterprise (by rating or credit code), issued by the gateway's TokenService. */
   tokenFor(who: string): string {
@@ -301,6 +311,7 @@ export class Harness {
     await this.anchorer.stop();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.metricsServer.close();
     await this.audit.close();
     this.store.close();
     this.clients.close();
@@ -539,6 +550,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     exchanges,
     server,
     dir,
+    await startMetricsServer(0, metrics),
   );
   ref.harness = harness;
   for (const rating of Object.keys(CODE) as Rating[])

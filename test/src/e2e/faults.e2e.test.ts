@@ -16,6 +16,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
   ensureFabricBinaries,
+  gatewayMetricsUrl,
   gatewayUrl,
   nodesOf,
   opsAddress,
@@ -43,6 +44,8 @@ import {
 
 const execFileAsync = promisify(execFile);
 const base = gatewayUrl({ topology });
+/** The platform gateway's metrics, on its host's loopback (its API does not serve them). */
+const metricsBase = gatewayMetricsUrl({ topology });
 const DATASET = 'market-entities';
 const ITEMS = ['uscc', 'entity_name'];
 
@@ -81,7 +84,7 @@ async function heightOf(node: NodeSpec): Promise<number | undefined> {
 }
 
 async function gatewayMetric(name: string): Promise<number | undefined> {
-  const text = await fetch(`${base}/metrics`)
+  const text = await fetch(`${metricsBase}/metrics`)
     .then((r) => r.text())
     .catch(() => '');
   const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);

@@ -15,6 +15,7 @@ import {
   applicationRequest,
   chinaToday,
   gatewayDataDir,
+  gatewayMetricsUrl,
   gatewayUrl,
   loadDemoVersion,
   nodesOf,
@@ -41,6 +42,8 @@ import {
 } from '../workflow.js';
 
 const base = gatewayUrl({ topology });
+/** The platform gateway's metrics, on its host's loopback (its API does not serve them). */
+const metricsBase = gatewayMetricsUrl({ topology });
 const DATASET = 'market-entities';
 const ITEMS = ['uscc', 'entity_name', 'legal_rep_phone'];
 let p: Parties;
@@ -94,7 +97,7 @@ describe('the gateway on the real network: granted items, refusals, receipts and
 
   it('an AA enterprise with a grant gets only its granted items, personal items masked', async () => {
     const counted = async (): Promise<{ commits: number; waits: number; loopLags: number }> => {
-      const text = await (await fetch(`${base}/metrics`)).text();
+      const text = await (await fetch(`${metricsBase}/metrics`)).text();
       return {
         commits: Number(/^rdx_audit_commit_seconds_count (\d+)$/m.exec(text)?.[1]),
         waits: Number(/^rdx_audit_wait_seconds_count (\d+)$/m.exec(text)?.[1]),

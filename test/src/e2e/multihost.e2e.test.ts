@@ -181,16 +181,16 @@ describe('each organization on its own host, and a body joining the running netw
   });
 
   it('every node listens on its own host’s address, and the operations and orderer admin endpoints on its loopback only', async () => {
-    // Fabric's operations endpoints and the clerk's answer without authentication (`PUT /logspec` sets a node's
-    // log level), and an orderer's admin endpoint takes any TLS certificate of its org's CA: they are for the
-    // org's own tooling on its host.
+    // Fabric's operations endpoints, the clerk's and the gateway's metrics (3420) answer without authentication
+    // (`PUT /logspec` sets a node's log level), and an orderer's admin endpoint takes any TLS certificate of its
+    // org's CA: they are for the org's own tooling on its host.
     const opsOf = (h: Host): string[] =>
       topology.nodes
         .filter((n) => h.spec.orgs.includes(n.mspId))
         .flatMap((n) => [n.opsPort, n.adminPort])
         .filter((port) => port !== undefined)
         .map((port) => `127.0.0.1:${port}`)
-        .concat(h === bureau() ? ['127.0.0.1:3410'] : []);
+        .concat(h === bureau() ? ['127.0.0.1:3410', '127.0.0.1:3420'] : []);
     for (const h of hosts.filter((x) => x.spec.name !== 'health')) {
       const listening = await h.exec('ss', ['-ltnH']);
       const addresses = listening
@@ -250,8 +250,12 @@ describe('each organization on its own host, and a body joining the running netw
     expect(await curl('--cacert', bureauRoot(), `${gatewayBase()}/readyz`)).to.equal('200');
     // Plain HTTP gets no HTTP answer at all: a token or a client secret sent that way reaches no route.
     expect(await failure(curl(`http://${at}/readyz`))).to.match(/\(52\) Empty reply from server/);
-    // Its metrics (refusal and misuse counts a prober would tune itself by) are for a scraper on the bureau's host.
-    expect(await curl('--cacert', bureauRoot(), `${gatewayBase()}/metrics`)).to.equal('403');
+    // Its metrics (refusal and misuse counts a prober would tune itself by) are for a scraper on the bureau's host:
+    // not on the API's port, and their own port listens on the bureau's loopback only.
+    expect(await curl('--cacert', bureauRoot(), `${gatewayBase()}/metrics`)).to.equal('404');
+    expect(await failure(curl(`http://${bureau().address}:3420/metrics`))).to.match(
+      /\(7\) Failed to connect/,
+    );
     const onBureau = await bureau().exec('curl', [
       '-sS',
       '--max-time',
@@ -260,11 +264,9 @@ describe('each organization on its own host, and a body joining the running netw
       '/dev/null',
       '-w',
       '%{http_code}',
-      '--cacert',
-      bureau().paths.caCert('bureau'),
-      `${gatewayBase()}/metrics`,
+      'http://127.0.0.1:3420/metrics',
     ]);
-    expect(onBureau).to.equal('200');
+    expect(onBureau, 'a scraper on the bureau’s host').to.equal('200');
     // A client that trusts only the public roots refuses the certificate: it chains to the bureau's CA.
     expect(await failure(curl(`https://${at}/readyz`))).to.match(/\(60\) SSL certificate problem/);
     // Only the gateway's (and the nodes') certificates name the bureau's address: a person's pair, which callers'
