@@ -41,7 +41,7 @@ export function gatewayMetricsUrl(
 
 /**
  * The root certificate that issued the gateway's HTTPS certificate: the bureau's CA. Enterprises, bodies and the
- * regulator trust it to reach the gateway (NODE_EXTRA_CA_CERTS for the SDK and the CLI, `curl --cacert`).
+ * regulator trust it to reach the gateway (the CLI's RDX_GATEWAY_CA and the SDK's gatewayCa, `curl --cacert`).
  */
 export function gatewayRootCertificate(ctx: NetworkContext): string {
   return ctx.paths.caCert(orgOf(ctx.topology, 'BureauMSP').short);

@@ -7,7 +7,12 @@ import fs from 'node:fs';
 import { EnterpriseSigner } from '../enterprise-signer.js';
 import { listWallet } from '../ledger/fabric-connection.js';
 import { RdxLedger } from '../sdk/ledger-api.js';
-import { EnterpriseSession, PublicGatewayApi, RegulatorSession } from '../sdk/gateway-api.js';
+import {
+  EnterpriseSession,
+  PublicGatewayApi,
+  RegulatorSession,
+  type ConnectionOptions,
+} from '../sdk/gateway-api.js';
 import type { PartyNotifications } from '../sdk/notifications-api.js';
 import { InputError } from '../sdk/errors.js';
 import { requireUserCode } from '../sdk/person.js';
@@ -24,6 +29,7 @@ export interface GlobalOptions {
   as?: string;
   wallet?: string;
   gateway?: string;
+  gatewayCa?: string;
   json?: boolean;
   clientId?: string;
   clientSecret?: string;
@@ -36,6 +42,7 @@ export class CliContext {
   readonly walletDir: string;
   readonly gatewayUrl: string;
   private connection: RdxLedger | undefined;
+  private gatewayConnection: ConnectionOptions | undefined;
 
   /**
    * @param globals the global options as parsed.
@@ -80,9 +87,30 @@ export class CliContext {
     return this.connection;
   }
 
+  /**
+   * How every gateway call of this run connects: trusting only the platform's root for the gateway when
+   * --gateway-ca (or RDX_GATEWAY_CA) names it, read once, when a command first reaches the gateway.
+   * @throws InputError FILE_UNREADABLE for a file that cannot be read; INVALID_ARGUMENT for one with no certificate.
+   */
+  gatewayOptions(): ConnectionOptions {
+    if (this.gatewayConnection) return this.gatewayConnection;
+    const file = this.globals.gatewayCa ?? this.env.RDX_GATEWAY_CA;
+    if (!file) return (this.gatewayConnection = {});
+    let gatewayCa: string;
+    try {
+      gatewayCa = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new InputError(
+        'FILE_UNREADABLE',
+        `cannot read the gateway's root certificate ${file} (--gateway-ca, RDX_GATEWAY_CA): ${(err as Error).message}`,
+      );
+    }
+    return (this.gatewayConnection = { gatewayCa });
+  }
+
   /** The gateway's endpoints that need no login. */
   publicGateway(): PublicGatewayApi {
-    return new PublicGatewayApi(this.gatewayUrl);
+    return new PublicGatewayApi(this.gatewayUrl, this.gatewayOptions());
   }
 
   /**
@@ -122,15 +150,23 @@ export class CliContext {
         "this action is signed with the enterprise's private key: add --key-file <PEM>",
       );
     if (clientId && secret)
-      return EnterpriseSession.withClientSecret(this.gatewayUrl, clientId, secret, signer);
+      return EnterpriseSession.withClientSecret(
+        this.gatewayUrl,
+        clientId,
+        secret,
+        signer,
+        this.gatewayOptions(),
+      );
     if (clientId && keyFile)
       return new EnterpriseSession({
+        ...this.gatewayOptions(),
         baseUrl: this.gatewayUrl,
         credentials: { kind: 'private-key', creditCode: clientId, privateKeyPem: this.readKey(keyFile) },
         signer,
       });
     if (stored)
       return new EnterpriseSession({
+        ...this.gatewayOptions(),
         baseUrl: this.gatewayUrl,
         credentials: { kind: 'token', accessToken: stored.accessToken, expiresAt: stored.expiresAt },
         signer,
@@ -159,7 +195,7 @@ export class CliContext {
         'CREDENTIALS_REQUIRED',
         "the gateway's regulator API needs a regulator client: --client-id and --client-secret (or RDX_CLIENT_ID / RDX_CLIENT_SECRET)",
       );
-    return new RegulatorSession(this.gatewayUrl, clientId, secret);
+    return new RegulatorSession(this.gatewayUrl, clientId, secret, this.gatewayOptions());
   }
 
   private readKey(file: string): string {

@@ -44,7 +44,7 @@ function roleOverview(): string {
   lines.push(
     '',
     'Exit codes: 0 ok, 1 bad input or refused by the rules (the stable code and a hint are printed), 2 failure.',
-    'Environment: RDX_WALLET, RDX_GATEWAY_URL, RDX_CLIENT_ID, RDX_CLIENT_SECRET, RDX_KEY_FILE, RDX_AS, RDX_DEBUG.',
+    'Environment: RDX_WALLET, RDX_GATEWAY_URL, RDX_GATEWAY_CA, RDX_CLIENT_ID, RDX_CLIENT_SECRET, RDX_KEY_FILE, RDX_AS, RDX_DEBUG.',
     'rdx --version prints the version; docs/CLI.md walks through the whole process.',
   );
   return lines.join('\n');
@@ -77,6 +77,10 @@ function build(io: Io, env: NodeJS.ProcessEnv, outcome: { code: number; message?
     .option('--as <identity>', 'act as this wallet identity on the ledger, e.g. admin.market')
     .option('--wallet <dir>', 'wallet folder (default RDX_WALLET, else <repo>/.rdx/wallet)')
     .option('--gateway <url>', `gateway address (default RDX_GATEWAY_URL, else ${DEFAULT_GATEWAY})`)
+    .option(
+      '--gateway-ca <pem>',
+      "the platform's root certificate, trusted for the gateway's HTTPS only (or RDX_GATEWAY_CA)",
+    )
     .option('--json', 'machine output: only JSON on stdout')
     .option(
       '--client-id <id>',

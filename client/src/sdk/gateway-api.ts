@@ -9,6 +9,7 @@
 import crypto from 'node:crypto';
 import { EnterpriseSigner, type SignedRequest } from '../enterprise-signer.js';
 import { GatewayProblemError, GatewayUnavailableError, InputError, RdxSdkError } from './errors.js';
+import { trustingOnly } from './gateway-trust.js';
 import { requireDate } from './inputs.js';
 import type { AuditReceipt, AuditRecordJson } from './receipt-verify.js';
 import type { AnchorBlock } from './ledger-proof.js';
@@ -43,15 +44,25 @@ export type Credentials =
   | { kind: 'private-key'; creditCode: string; privateKeyPem: string }
   | { kind: 'token'; accessToken: string; expiresAt?: number };
 
+/** How a client reaches the gateway. */
+export interface ConnectionOptions {
+  /** Deadline of each HTTP request (default 30 s). */
+  timeoutMs?: number;
+  /**
+   * The platform's root certificate (PEM, as the bureau hands it) that the gateway's HTTPS certificate must chain
+   * to: trusted for the gateway's connections only, in place of this process's roots (gateway-trust.ts says why).
+   * Without it the process's own trust applies: the system's roots and NODE_EXTRA_CA_CERTS.
+   */
+  gatewayCa?: string | Buffer;
+}
+
 /** Options of an {@link EnterpriseSession}. */
-export interface SessionOptions {
+export interface SessionOptions extends ConnectionOptions {
   /** The gateway, e.g. http://127.0.0.1:3000. */
   baseUrl: string;
   credentials: Credentials;
   /** Signs workflow actions; needed for apply, sign, reports. */
   signer?: EnterpriseSigner;
-  /** Deadline of each HTTP request (default 30 s). */
-  timeoutMs?: number;
 }
 
 /** An access token and when it lapses (ms since the epoch). */
@@ -391,15 +402,22 @@ export const COMPLAINT_RECEIPT_HEADER = 'complaint-receipt';
 
 /** Plain HTTP plumbing shared by the authenticated session and the public endpoints. */
 class Http {
+  private readonly timeoutMs: number;
+  /** The connections that trust only the gateway's root, when one was given. */
+  private readonly dispatcher: ReturnType<typeof trustingOnly> | undefined;
+
+  /** @throws InputError when `baseUrl` is not a URL, or `options.gatewayCa` holds no certificate. */
   constructor(
     readonly baseUrl: string,
-    private readonly timeoutMs: number,
+    readonly options: ConnectionOptions,
   ) {
     try {
       new URL(baseUrl);
     } catch {
       throw new InputError('INVALID_ARGUMENT', `the gateway address "${baseUrl}" is not a URL`);
     }
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.dispatcher = options.gatewayCa === undefined ? undefined : trustingOnly(options.gatewayCa);
   }
 
   url(path: string, query: Record<string, string | number | undefined> = {}): URL {
@@ -411,14 +429,18 @@ class Http {
 
   async send(url: URL, init: RequestInit & { duplex?: 'half' } = {}): Promise<Response> {
     try {
-      return await fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(this.timeoutMs) });
+      return await fetch(url, {
+        ...init,
+        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
+        signal: init.signal ?? AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code;
       const why =
         (err as Error).name === 'TimeoutError'
           ? `no answer within ${this.timeoutMs} ms`
           : cause
-            ? `${cause}${connectionHint(cause, url)}`
+            ? `${cause}${connectionHint(cause, url, this.dispatcher !== undefined)}`
             : (err as Error).message;
       throw new GatewayUnavailableError(
         'GATEWAY_UNAVAILABLE',
@@ -494,10 +516,12 @@ const UNTRUSTED_CERTIFICATE = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
 ]);
 
-/** What a person can do about a failed connection, when its cause says. */
-function connectionHint(code: string, url: URL): string {
+/** What a person can do about a failed connection, when its cause says; `pinned`: a gateway root was given. */
+function connectionHint(code: string, url: URL, pinned: boolean): string {
   if (UNTRUSTED_CERTIFICATE.has(code))
-    return ": its certificate does not chain to a root this machine trusts; give the platform's root (from the bureau) with NODE_EXTRA_CA_CERTS=<file>";
+    return pinned
+      ? ": its certificate does not chain to the root given for it (gatewayCa, RDX_GATEWAY_CA); is it the platform's root the bureau handed out, and this the platform's gateway?"
+      : ": its certificate does not chain to a root this machine trusts; give the platform's root (from the bureau): RDX_GATEWAY_CA=<file> for the rdx CLI, the gatewayCa option of the SDK";
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
     return ': its certificate is for another host name or address; use the address the certificate names';
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
@@ -519,10 +543,10 @@ export class PublicGatewayApi {
 
   /**
    * @param baseUrl the gateway, e.g. http://127.0.0.1:3000.
-   * @throws InputError when it is not a URL.
+   * @throws InputError when it is not a URL, or `options.gatewayCa` holds no certificate.
    */
-  constructor(baseUrl: string, timeoutMs = 30_000) {
-    this.http = new Http(baseUrl, timeoutMs);
+  constructor(baseUrl: string, options: ConnectionOptions = {}) {
+    this.http = new Http(baseUrl, options);
   }
 
   /** The recipients list (名单信息). @throws RdxSdkError */
@@ -753,7 +777,7 @@ export abstract class GatewaySession {
 
   /** @throws InputError when the gateway address is not a URL. */
   constructor(options: Omit<SessionOptions, 'signer'>) {
-    this.http = new Http(options.baseUrl, options.timeoutMs ?? 30_000);
+    this.http = new Http(options.baseUrl, options);
     this.credentials = options.credentials;
     if (options.credentials.kind === 'token')
       this.token = {
@@ -846,8 +870,8 @@ export abstract class GatewaySession {
  */
 export class RegulatorSession extends GatewaySession {
   /** @throws InputError when the gateway address is not a URL. */
-  constructor(baseUrl: string, clientId: string, clientSecret: string) {
-    super({ baseUrl, credentials: { kind: 'secret', clientId, clientSecret } });
+  constructor(baseUrl: string, clientId: string, clientSecret: string, options: ConnectionOptions = {}) {
+    super({ ...options, baseUrl, credentials: { kind: 'secret', clientId, clientSecret } });
   }
 
   /**
@@ -953,8 +977,14 @@ export class EnterpriseSession extends GatewaySession {
    * A session authenticating with the enterprise's ES256 key (private_key_jwt), which also signs actions.
    * @throws Error when the key is not a P-256 key.
    */
-  static withPrivateKey(baseUrl: string, creditCode: string, privateKeyPem: string): EnterpriseSession {
+  static withPrivateKey(
+    baseUrl: string,
+    creditCode: string,
+    privateKeyPem: string,
+    options: ConnectionOptions = {},
+  ): EnterpriseSession {
     return new EnterpriseSession({
+      ...options,
       baseUrl,
       credentials: { kind: 'private-key', creditCode, privateKeyPem },
       signer: new EnterpriseSigner(creditCode, privateKeyPem),
@@ -970,8 +1000,10 @@ export class EnterpriseSession extends GatewaySession {
     clientId: string,
     clientSecret: string,
     signer?: EnterpriseSigner,
+    options: ConnectionOptions = {},
   ): EnterpriseSession {
     return new EnterpriseSession({
+      ...options,
       baseUrl,
       credentials: { kind: 'secret', clientId, clientSecret },
       signer,
@@ -1047,7 +1079,7 @@ export class EnterpriseSession extends GatewaySession {
 
   /** Downloads an unconditional dataset (CSV). @throws GatewayProblemError DOWNLOAD_FORBIDDEN for restricted data */
   download(datasetId: string): Promise<string> {
-    return new PublicGatewayApi(this.baseUrl).download(datasetId);
+    return new PublicGatewayApi(this.baseUrl, this.http.options).download(datasetId);
   }
 
   /** Files an application (signed `SubmitApplication`). @throws RdxSdkError */

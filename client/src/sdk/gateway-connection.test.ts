@@ -1,9 +1,10 @@
 /**
  * What a caller is told when it cannot reach a gateway serving HTTPS: which certificate problem, and what to
- * do about it, rather than a bare socket code.
+ * do about it, rather than a bare socket code. And the platform's root given for the gateway alone (the SDK's
+ * gatewayCa, the CLI's --gateway-ca): trusted there, and nowhere else in the process.
  */
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -11,8 +12,49 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { PublicGatewayApi } from './gateway-api.js';
-import { GatewayUnavailableError } from './errors.js';
+import { GatewayUnavailableError, InputError } from './errors.js';
+
+/** Makes a self-signed certificate for 127.0.0.1 in `dir` as `<name>.cert.pem` and `<name>.key.pem`. */
+function selfSigned(dir: string, name: string): { cert: string; key: string } {
+  const cert = path.join(dir, `${name}.cert.pem`);
+  const key = path.join(dir, `${name}.key.pem`);
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  return { cert, key };
+}
+
+/** An HTTPS server on 127.0.0.1 with the pair `files`, answering `body` to everything; its port. */
+async function httpsServer(files: { cert: string; key: string }, body: string): Promise<https.Server> {
+  const server = https.createServer(
+    { cert: fs.readFileSync(files.cert), key: fs.readFileSync(files.key) },
+    (_req, res) => res.end(body),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
 
 async function failureOf(call: Promise<unknown>): Promise<GatewayUnavailableError> {
   try {
@@ -28,37 +70,12 @@ describe('reaching a gateway that serves HTTPS', () => {
   let dir: string;
   let server: https.Server;
   let port: number;
+  let gateway: { cert: string; key: string };
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-sdk-tls-'));
     // A certificate of a root this machine does not trust, for 127.0.0.1.
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        'key.pem',
-        '-out',
-        'cert.pem',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=gateway',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    server = https.createServer(
-      { cert: fs.readFileSync(path.join(dir, 'cert.pem')), key: fs.readFileSync(path.join(dir, 'key.pem')) },
-      (_req, res) => res.end('[]'),
-    );
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    gateway = selfSigned(dir, 'gateway');
+    server = await httpsServer(gateway, '{"data":[]}');
     port = (server.address() as AddressInfo).port;
   });
   after(() => {
@@ -66,16 +83,90 @@ describe('reaching a gateway that serves HTTPS', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('an untrusted certificate: names NODE_EXTRA_CA_CERTS, the way to trust the platform’s root', async () => {
+  it('an untrusted certificate: names the ways to trust the platform’s root for the gateway', async () => {
     const err = await failureOf(new PublicGatewayApi(`https://127.0.0.1:${port}`).recipients());
     expect(err.code).to.equal('GATEWAY_UNAVAILABLE');
     expect(err.message).to.match(/SELF_SIGNED_CERT|UNABLE_TO_VERIFY/);
-    expect(err.message).to.match(/NODE_EXTRA_CA_CERTS=<file>/);
+    expect(err.message).to.match(/RDX_GATEWAY_CA=<file> for the rdx CLI, the gatewayCa option of the SDK/);
+  });
+
+  it('the platform’s root given for the gateway: trusted there, and by nothing else in the process', async () => {
+    const gatewayCa = fs.readFileSync(gateway.cert, 'utf8');
+    expect(await new PublicGatewayApi(`https://127.0.0.1:${port}`, { gatewayCa }).recipients()).to.deep.equal(
+      [],
+    );
+    // The process's own connections do not trust it: it was not added to the process's roots.
+    const plain = await fetch(`https://127.0.0.1:${port}/`).then(
+      () => 'answered',
+      (err: { cause?: { code?: string } }) => err.cause?.code,
+    );
+    expect(plain, 'a plain fetch of the same process').to.match(/SELF_SIGNED_CERT|UNABLE_TO_VERIFY/);
+  });
+
+  it('the platform’s root given for the gateway: a server the process trusts otherwise, but that root did not issue, is refused', async () => {
+    // Another server, whose root the process trusts (as it would a public CA): it cannot pass for the gateway.
+    const other = selfSigned(dir, 'elsewhere');
+    const impostor = await httpsServer(other, '{"data":["not the gateway"]}');
+    const before = tls.getCACertificates('default');
+    tls.setDefaultCACertificates([...before, fs.readFileSync(other.cert, 'utf8')]);
+    try {
+      const at = `https://127.0.0.1:${(impostor.address() as AddressInfo).port}`;
+      expect(await new PublicGatewayApi(at).recipients(), 'trusted by the process').to.deep.equal([
+        'not the gateway',
+      ]);
+      const err = await failureOf(
+        new PublicGatewayApi(at, { gatewayCa: fs.readFileSync(gateway.cert) }).recipients(),
+      );
+      expect(err.message).to.match(/SELF_SIGNED_CERT|UNABLE_TO_VERIFY/);
+      expect(err.message).to.contain('does not chain to the root given for it (gatewayCa, RDX_GATEWAY_CA)');
+    } finally {
+      tls.setDefaultCACertificates(before);
+      impostor.close();
+    }
+  });
+
+  it('a gateway root that holds no certificate is refused at once, by name', () => {
+    for (const gatewayCa of [
+      '',
+      'not a certificate',
+      '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----',
+    ])
+      expect(() => new PublicGatewayApi('https://127.0.0.1:1', { gatewayCa }), JSON.stringify(gatewayCa))
+        .to.throw(InputError)
+        .with.property('message')
+        .that.matches(/^the gateway's root certificate/);
+  });
+
+  it('the rdx CLI: --gateway-ca (or RDX_GATEWAY_CA) reaches the gateway; without it the hint; an unreadable file by name', async () => {
+    const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+    // Not spawnSync: the gateway this test talks to is served by this very process.
+    const rdx = (args: string[], env: Record<string, string> = {}) =>
+      new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          [cli, '--gateway', `https://127.0.0.1:${port}`, ...args],
+          { env: { PATH: process.env.PATH, HOME: dir, ...env }, encoding: 'utf8' },
+          (err, stdout, stderr) => resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+        ),
+      );
+    const pulled = await rdx(['--gateway-ca', gateway.cert, 'download', 'market-notices']);
+    expect(pulled.status, pulled.stderr).to.equal(0);
+    expect(pulled.stdout).to.equal('{"data":[]}');
+    const fromEnv = await rdx(['download', 'market-notices'], { RDX_GATEWAY_CA: gateway.cert });
+    expect(fromEnv.status, fromEnv.stderr).to.equal(0);
+    const without = await rdx(['download', 'market-notices']);
+    expect(without.status).to.not.equal(0);
+    expect(without.stderr).to.contain('RDX_GATEWAY_CA=<file>');
+    const missing = await rdx(['--gateway-ca', path.join(dir, 'nowhere.pem'), 'download', 'market-notices']);
+    expect(missing.status).to.not.equal(0);
+    expect(missing.stderr).to.match(
+      /FILE_UNREADABLE[\s\S]*cannot read the gateway's root certificate .*nowhere\.pem/,
+    );
   });
 
   it('a trusted certificate for another address: says so', async () => {
     const before = tls.getCACertificates('default');
-    tls.setDefaultCACertificates([...before, fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8')]);
+    tls.setDefaultCACertificates([...before, fs.readFileSync(gateway.cert, 'utf8')]);
     try {
       // Trusted now, at the address it names …
       await new PublicGatewayApi(`https://127.0.0.1:${port}`).recipients();

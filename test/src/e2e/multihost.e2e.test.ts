@@ -564,11 +564,11 @@ describe('each organization on its own host, and a body joining the running netw
       await new Promise((r) => setTimeout(r, 300));
     }
     expect(verifyReceipt(receipt).ok).to.equal(true);
-    // The enterprise's own machine, with the rdx CLI: its key, and the bureau's root in NODE_EXTRA_CA_CERTS.
+    // The enterprise's own machine, with the rdx CLI: its key, and the bureau's root for the gateway alone.
     const keyFile = path.join(root!, 'enterprise-key.pem');
     fs.writeFileSync(keyFile, keys.privateKeyPem, { mode: 0o600 });
     const pulled = await byName('transport').exec('env', [
-      `NODE_EXTRA_CA_CERTS=${bureauRoot()}`,
+      `RDX_GATEWAY_CA=${bureauRoot()}`,
       `RDX_CLIENT_ID=${creditCode}`,
       `RDX_KEY_FILE=${keyFile}`,
       process.execPath,
