@@ -129,9 +129,10 @@ const CONNECTIONS = 16;
 const MAX_CONNECTIONS = [16, 48];
 /**
  * Connections the fixed-rate load may open, each side alike: below the gateway's cap per source address
- * (RDX_MAX_CONNECTIONS_PER_ADDRESS, 64), which the bench's own /metrics reads shared when the API served them. At 64, a stall made the
- * load open its 64th connection beside one of those; the cap held it unread for a second and reset it, and that
- * request was the run's ~1 s maximum (one error and one refused connection in each such round, 2026-12-01).
+ * (RDX_MAX_CONNECTIONS_PER_ADDRESS, 64). At 64, when the bench's own /metrics reads still went to the API's port
+ * (they have a listener of their own since 2026-12-06), a stall made the load open its 64th connection beside one
+ * of those; the cap held it unread for a second and reset it, and that request was the run's ~1 s maximum (one
+ * error and one refused connection in each such round, 2026-12-01). Kept at 48, so runs compare with those before.
  */
 const FIXED_RATE_SOCKETS = 48;
 /** Rounds of figure 1 (and 1p): each side measured this many times, the figure the median round. */

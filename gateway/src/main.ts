@@ -88,6 +88,21 @@ async function main(config: GatewayConfig): Promise<void> {
   // First: a metrics port already taken stops the start before anything else is opened.
   const metrics = new Metrics();
   const metricsServer = await serveMetrics(config.metricsPort, metrics);
+  try {
+    await serve(config, metrics, metricsServer);
+  } catch (err) {
+    // A start that fails from here leaves nothing listening: a scraper's connections would keep the process up.
+    await metricsServer?.close();
+    throw err;
+  }
+}
+
+/** Opens the stores and the ledger, follows it, and serves the API; stops on SIGTERM/SIGINT. */
+async function serve(
+  config: GatewayConfig,
+  metrics: Metrics,
+  metricsServer: MetricsServer | undefined,
+): Promise<void> {
   const { audit, store, usage } = await openStores(config);
   const uploadDir = path.join(config.dataDir, 'uploads');
   // Uploads cut short by a crash leave their files behind: the folder is emptied at start.
@@ -291,7 +306,7 @@ async function serveMetrics(port: number | undefined, metrics: Metrics): Promise
     return undefined;
   }
   try {
-    const served = await startMetricsServer(port, metrics);
+    const served = await startMetricsServer(port, metrics, log);
     log(`metrics on ${served.url}/metrics (this host only)`);
     return served;
   } catch (err) {

@@ -21,6 +21,8 @@ export interface NetworkConfig {
   gatewayPort: number;
   /** RDX_CLERK_PORT: the clerk service's operations port. Default the gateway's port + 10. */
   clerkPort?: number;
+  /** RDX_GATEWAY_METRICS_PORT: the gateway's metrics port, on loopback. Default the gateway's port + 20. */
+  gatewayMetricsPort?: number;
   /** FABRIC_BIN: a folder with Fabric release binaries; skips the build. */
   fabricBin?: string;
   /**
@@ -158,6 +160,7 @@ const NETWORK_SETTINGS = [
   'RDX_BASE_PORT',
   'RDX_GATEWAY_PORT',
   'RDX_CLERK_PORT',
+  'RDX_GATEWAY_METRICS_PORT',
   'RDX_ORG_HOSTS',
   'RDX_JOINING_BODIES',
   'RDX_CONSENSUS',
@@ -193,6 +196,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetworkConfig 
     host: env.RDX_HOST ?? '127.0.0.1',
     gatewayPort: intSetting(env, 'RDX_GATEWAY_PORT', 3000, 1, 65535),
     clerkPort: env.RDX_CLERK_PORT ? intSetting(env, 'RDX_CLERK_PORT', 3010, 1, 65535) : undefined,
+    // A port: the platform's tooling and tests read the platform gateway's metrics (`off` is for a gateway run alone).
+    gatewayMetricsPort: env.RDX_GATEWAY_METRICS_PORT
+      ? intSetting(env, 'RDX_GATEWAY_METRICS_PORT', 3020, 1, 65535)
+      : undefined,
     fabricBin: env.FABRIC_BIN ? path.resolve(env.FABRIC_BIN) : undefined,
     fabricSrc: env.FABRIC_SRC ? path.resolve(env.FABRIC_SRC) : sharedFabricSource(root),
     // Without HOME (a service manager's bare environment), the account's own home: never a shared folder.

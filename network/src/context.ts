@@ -22,6 +22,7 @@ export function topologyFor(config: NetworkConfig): Topology {
     gatewayHost: config.orgHosts.BureauMSP ?? config.host,
     gatewayPort: config.gatewayPort,
     clerkPort: config.clerkPort,
+    gatewayMetricsPort: config.gatewayMetricsPort,
     joining: config.joiningBodies,
     consensus: config.consensus,
   });

@@ -32,11 +32,9 @@ export function gatewayUrl(ctx: Pick<NetworkContext, 'topology'>): string {
  * Where a gateway the tooling starts (the platform's, or another on `apiPort`) serves its metrics: plain HTTP on
  * its host's loopback address, read by a scraper there (gateway/src/http/metrics-server.ts).
  */
-export function gatewayMetricsUrl(
-  ctx: Pick<NetworkContext, 'topology'>,
-  apiPort = ctx.topology.gateway.port,
-): string {
-  return `http://${METRICS_HOST}:${defaultMetricsPort(apiPort)}`;
+export function gatewayMetricsUrl(ctx: Pick<NetworkContext, 'topology'>, apiPort?: number): string {
+  const port = apiPort === undefined ? ctx.topology.gateway.metricsPort : defaultMetricsPort(apiPort);
+  return `http://${METRICS_HOST}:${port}`;
 }
 
 /**

@@ -375,8 +375,11 @@ export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): Nod
     PATH: process.env.PATH,
     RDX_GATEWAY_HOST: ctx.topology.gateway.host,
     RDX_GATEWAY_PORT: String(gw.port),
-    // Set here, not passed from the operator's settings: the bench's and the tests' extra gateways run beside it.
-    RDX_GATEWAY_METRICS_PORT: String(defaultMetricsPort(gw.port)),
+    // The platform's from the topology (RDX_GATEWAY_METRICS_PORT reaches it there); another gateway's at the
+    // default for its own port, never the operator's setting: the bench's and the tests' run beside the platform's.
+    RDX_GATEWAY_METRICS_PORT: String(
+      instance ? defaultMetricsPort(instance.port) : ctx.topology.gateway.metricsPort,
+    ),
     RDX_GATEWAY_MSP_ID: bureau.mspId,
     RDX_GATEWAY_CERT: path.join(msp, 'signcerts', 'cert.pem'),
     RDX_GATEWAY_KEY: path.join(msp, 'keystore', 'key.pem'),
@@ -399,11 +402,11 @@ export async function startGateway(ctx: NetworkContext): Promise<void> {
   if (!runningPid(ctx.paths, GATEWAY_PROCESS)) {
     for (const [where, what] of [
       [{ host, port }, 'the gateway'],
-      [{ host: METRICS_HOST, port: defaultMetricsPort(port) }, "the gateway's metrics (its port + 20)"],
+      [{ host: METRICS_HOST, port: ctx.topology.gateway.metricsPort }, "the gateway's metrics"],
     ] as const)
       if (await tcpOpen(where.host, where.port, 500))
         throw new PlatformError(
-          `Port ${where.port} on ${where.host}, needed by ${what}, is in use. Free it or set RDX_GATEWAY_PORT.`,
+          `Port ${where.port} on ${where.host}, needed by ${what}, is in use. Free it or set ${where.port === port ? 'RDX_GATEWAY_PORT' : 'RDX_GATEWAY_METRICS_PORT'}.`,
         );
     const main = path.join(ctx.config.repoRoot, 'gateway', 'dist', 'main.js');
     startDaemon(ctx.paths, GATEWAY_PROCESS, process.execPath, [main], gatewayEnv(ctx), ctx.config.repoRoot);

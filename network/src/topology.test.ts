@@ -13,7 +13,7 @@ describe('topology', () => {
     const ports = topo.nodes.flatMap((n) =>
       [n.port, n.opsPort, n.adminPort, n.chaincodePort].filter((p) => p !== undefined),
     );
-    ports.push(topo.gateway.port, topo.clerk.port);
+    ports.push(topo.gateway.port, topo.gateway.metricsPort, topo.clerk.port);
     expect(new Set(ports).size).to.equal(ports.length);
   });
 
@@ -39,8 +39,17 @@ describe('topology', () => {
     ]);
   });
 
-  it("the clerk's operations port follows the gateway's, past the ports the bench's gateways take", () => {
+  it("the clerk's operations port and the gateway's metrics follow the gateway's, past the ports the bench's gateways take", () => {
     expect(topo.clerk).to.deep.equal({ host: '127.0.0.1', port: 3010 });
+    expect(topo.gateway.metricsPort).to.equal(3020);
+    const chosen = buildTopology({
+      basePort: 7000,
+      host: '127.0.0.1',
+      gatewayHost: '127.0.0.1',
+      gatewayPort: 3000,
+      gatewayMetricsPort: 9464,
+    });
+    expect(chosen.gateway.metricsPort).to.equal(9464);
   });
 
   it('an org can be placed on its own host', () => {

@@ -3,6 +3,7 @@
  * the channel configuration and the port table printed by `npm run status` are generated from it.
  * Nothing here assumes loopback: each node has a host, and an org can be started on its own machine.
  */
+import { defaultMetricsPort } from '@rdx/gateway';
 
 export type NodeKind = 'ca' | 'orderer' | 'peer' | 'chaincode';
 
@@ -53,7 +54,8 @@ export interface Topology {
   consensus: Consensus;
   orgs: OrgSpec[];
   nodes: NodeSpec[];
-  gateway: { host: string; port: number };
+  /** The gateway's API, and its metrics' port, on the gateway's host's loopback address only (3020 by default). */
+  gateway: { host: string; port: number; metricsPort: number };
   /**
    * The clerk service's operations endpoint (/healthz, /readyz, /status, /metrics), on the gateway's host and on
    * its loopback address only: it answers without authentication and is read by the bureau's own tooling there.
@@ -137,8 +139,13 @@ export interface TopologyOptions {
   hosts?: Record<string, string>;
   gatewayHost: string;
   gatewayPort: number;
-  /** The clerk's operations port; default the gateway's port + 10 (the bench's gateways use + 1 to + 9). */
+  /**
+   * The clerk's operations port; default the gateway's port + 10 (the bench's gateways use + 1 to + 9, the tests'
+   * + 8 to + 13, and all of those their metrics' at + 20 from their own).
+   */
   clerkPort?: number;
+  /** The gateway's metrics port; default the gateway's own default, its port + 20. */
+  gatewayMetricsPort?: number;
   /** Opening bodies that join later, after the founding ones (their ports follow, so no founder's moves). */
   joining?: JoiningBody[];
   /**
@@ -223,7 +230,11 @@ export function buildTopology(opts: TopologyOptions): Topology {
     consensus,
     orgs,
     nodes,
-    gateway: { host: opts.gatewayHost, port: opts.gatewayPort },
+    gateway: {
+      host: opts.gatewayHost,
+      port: opts.gatewayPort,
+      metricsPort: opts.gatewayMetricsPort ?? defaultMetricsPort(opts.gatewayPort),
+    },
     clerk: { host: OPS_HOST, port: opts.clerkPort ?? opts.gatewayPort + 10 },
   };
 }

@@ -12,6 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DS } from '../testing/fixtures.js';
 import { startHarness, type Harness } from '../testing/harness.js';
+import http from 'node:http';
+import { Metrics } from './metrics.js';
 import { startMetricsServer } from './metrics-server.js';
 
 /** A TCP port forward to `port` on 127.0.0.1: it passes bytes and adds nothing, so the gateway sees a loopback caller. */
@@ -47,6 +49,35 @@ function accepts(host: string, port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** Runs the gateway's main.js with `settings` over dummy identity files in `dir`; its exit code and stderr. */
+async function startGateway(
+  dir: string,
+  settings: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
+  for (const f of ['cert.pem', 'key.pem', 'peer-tls.pem']) fs.writeFileSync(path.join(dir, f), 'x');
+  const main = fileURLToPath(new URL('../main.js', import.meta.url));
+  const child = spawn(process.execPath, [main], {
+    env: {
+      PATH: process.env.PATH,
+      RDX_GATEWAY_CERT: path.join(dir, 'cert.pem'),
+      RDX_GATEWAY_KEY: path.join(dir, 'key.pem'),
+      RDX_PEER_TLS_ROOT: path.join(dir, 'peer-tls.pem'),
+      RDX_PEER_ENDPOINT: '127.0.0.1:1',
+      RDX_GATEWAY_DATA: path.join(dir, 'data'),
+      RDX_GATEWAY_PORT: '0',
+      ...settings,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // A start that went on would wait for a ledger that is not there: fail, not hang.
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(killer);
+  return { code, stderr };
 }
 
 describe('the metrics listener, apart from the API', () => {
@@ -89,6 +120,80 @@ describe('the metrics listener, apart from the API', () => {
     expect(posted.headers.get('allow')).to.equal('GET, HEAD');
   });
 
+  it('answers only the loopback names of its port: a page the host’s browser opens cannot rebind a name of its own to it', async () => {
+    const { port } = new URL(h.metricsServer.url);
+    const asked = (host: string): Promise<number> =>
+      new Promise((resolve, reject) =>
+        http
+          .get({ host: '127.0.0.1', port, path: '/metrics', headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          })
+          .on('error', reject),
+      );
+    expect(await asked(`attacker.example:${port}`)).to.equal(421);
+    expect(await asked('127.0.0.1')).to.equal(421);
+    expect(await asked(`127.0.0.1:${port}`)).to.equal(200);
+    expect(await asked(`localhost:${port}`)).to.equal(200);
+  });
+
+  it('a gauge that fails is answered 500 and logged; the listener goes on', async () => {
+    const metrics = new Metrics();
+    let failing = true;
+    metrics.gauge('rdx_test_gauge', 'a gauge that fails while told to', () => {
+      if (failing) throw new Error('the store is closed');
+      return 1;
+    });
+    const logged: string[] = [];
+    const served = await startMetricsServer(0, metrics, (line) => logged.push(line));
+    try {
+      const failed = await fetch(`${served.url}/metrics`);
+      expect(failed.status).to.equal(500);
+      expect(await failed.text()).not.to.include('the store is closed');
+      expect(logged).to.deep.equal(['metrics: a gauge failed (the store is closed)']);
+      failing = false;
+      expect(await (await fetch(`${served.url}/metrics`)).text()).to.include('rdx_test_gauge 1');
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('holds at most 16 connections: one more is closed unanswered, and a scrape gets in once they go', async () => {
+    const served = await startMetricsServer(0, new Metrics());
+    const port = Number(new URL(served.url).port);
+    const open = (): Promise<net.Socket> =>
+      new Promise((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1', () => resolve(socket)).on('error', reject);
+      });
+    const held: net.Socket[] = [];
+    try {
+      for (let i = 0; i < 16; i++) held.push(await open());
+      const extra = await open();
+      const ended = await new Promise<string>((resolve) => {
+        extra.once('data', () => resolve('answered'));
+        extra.once('close', () => resolve('closed'));
+        extra.write(`GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+      });
+      expect(ended, 'the 17th connection').to.equal('closed');
+    } finally {
+      for (const s of held) s.destroy();
+    }
+    try {
+      // Once the server has seen them close (the held ones were ours to drop, at once).
+      let status = 0;
+      for (let tries = 0; status !== 200 && tries < 50; tries++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = await fetch(`${served.url}/metrics`).then(
+          (r) => r.status,
+          () => 0,
+        );
+      }
+      expect(status, 'a scrape after the held connections went').to.equal(200);
+    } finally {
+      await served.close();
+    }
+  });
+
   it('listens on 127.0.0.1 only: the same port on the host’s other addresses refuses the connection', async function () {
     if (process.platform !== 'linux') this.skip(); // all of 127/8 is loopback on Linux only
     const port = Number(new URL(h.metricsServer.url).port);
@@ -98,32 +203,29 @@ describe('the metrics listener, apart from the API', () => {
 
   it('a gateway whose metrics port is taken stops at once, naming the setting, before it opens anything else', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-metrics-port-'));
+    const taken = await startMetricsServer(0, h.metrics);
     try {
-      for (const f of ['cert.pem', 'key.pem', 'peer-tls.pem']) fs.writeFileSync(path.join(dir, f), 'x');
-      const taken = await startMetricsServer(0, h.metrics);
       const port = new URL(taken.url).port;
-      const main = fileURLToPath(new URL('../main.js', import.meta.url));
-      const child = spawn(process.execPath, [main], {
-        env: {
-          PATH: process.env.PATH,
-          RDX_GATEWAY_CERT: path.join(dir, 'cert.pem'),
-          RDX_GATEWAY_KEY: path.join(dir, 'key.pem'),
-          RDX_PEER_TLS_ROOT: path.join(dir, 'peer-tls.pem'),
-          RDX_PEER_ENDPOINT: '127.0.0.1:1',
-          RDX_GATEWAY_DATA: path.join(dir, 'data'),
-          RDX_GATEWAY_PORT: '0',
-          RDX_GATEWAY_METRICS_PORT: port,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-      await taken.close();
+      const { code, stderr } = await startGateway(dir, { RDX_GATEWAY_METRICS_PORT: port });
       expect(code, stderr).to.equal(1);
       expect(stderr).to.include(`rdx gateway: RDX_GATEWAY_METRICS_PORT: cannot listen on 127.0.0.1:${port}`);
       expect(stderr).to.include('free it, set another port, or off');
       expect(fs.existsSync(path.join(dir, 'data', 'audit.db')), 'no store opened').to.equal(false);
+    } finally {
+      await taken.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a start that fails after the metrics listener is up closes it, and the process ends', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-metrics-port-'));
+    try {
+      const { code, stderr } = await startGateway(dir, {
+        RDX_GATEWAY_METRICS_PORT: '0',
+        RDX_DATABASE_URL: 'postgres://rdx@127.0.0.1:1/rdx',
+      });
+      expect(code, stderr).to.equal(1);
+      expect(stderr).to.include('rdx gateway: RDX_DATABASE_URL: cannot open the stores');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

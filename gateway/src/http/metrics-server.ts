@@ -8,9 +8,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Metrics } from './metrics.js';
+import { SLOW_CLIENT_LIMITS } from './server.js';
 
 /** Where the metrics listener binds: loopback only, whatever address the API listens on. */
 export const METRICS_HOST = '127.0.0.1';
+/** Connections held at once: a scraper or two. More, from any local process, are refused, not kept open. */
+const MAX_CONNECTIONS = 16;
 
 export interface MetricsServer {
   /** `http://127.0.0.1:<port>`: the scraper's base URL (the port as bound, for a port of 0). */
@@ -18,24 +21,46 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1:`port`: `GET /metrics` answers the Prometheus text; anything else says what is here. */
-export async function startMetricsServer(port: number, metrics: Metrics): Promise<MetricsServer> {
-  const server = http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
+/**
+ * Listens on 127.0.0.1:`port`: `GET /metrics` answers the Prometheus text; anything else says what is here.
+ * A gauge that fails is answered 500 and logged, and the gateway goes on.
+ * @throws the listen error (EADDRINUSE for a port taken).
+ */
+export async function startMetricsServer(
+  port: number,
+  metrics: Metrics,
+  log: (line: string) => void = () => undefined,
+): Promise<MetricsServer> {
+  let names: Set<string> = new Set();
+  const server = http.createServer(SLOW_CLIENT_LIMITS, (req, res) => {
     const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
       res.writeHead(status, {
         'content-type':
           status === 200 ? 'text/plain; version=0.0.4; charset=utf-8' : 'text/plain; charset=utf-8',
         'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
         ...headers,
       });
       res.end(body);
     };
+    // A web page the host's browser opens could make it ask this port under a name of the page's own (DNS
+    // rebinding): only the loopback names of this port are answered.
+    if (!names.has(req.headers.host ?? ''))
+      return send(421, 'Ask for this host as 127.0.0.1 or localhost, with its port.\n');
     const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/metrics') return send(404, `No ${path} here: this listener serves GET /metrics only.\n`);
+    if (path !== '/metrics') return send(404, 'This listener serves GET /metrics only.\n');
     if (req.method !== 'GET' && req.method !== 'HEAD')
-      return send(405, `${req.method} /metrics: only GET.\n`, { allow: 'GET, HEAD' });
-    send(200, metrics.render());
+      return send(405, `${req.method} /metrics: only GET or HEAD.\n`, { allow: 'GET, HEAD' });
+    let text: string;
+    try {
+      text = metrics.render();
+    } catch (err) {
+      log(`metrics: a gauge failed (${(err as Error).message})`);
+      return send(500, 'A gauge failed; the gateway logged why.\n');
+    }
+    send(200, text);
   });
+  server.maxConnections = MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, METRICS_HOST, () => {
@@ -43,10 +68,12 @@ export async function startMetricsServer(port: number, metrics: Metrics): Promis
       resolve();
     });
   });
-  // The API's listener keeps the process alive; this one never holds up an exit on its own (a failed start).
-  server.unref();
+  // Once listening, an error (a failed accept, out of file descriptors) is logged: it must not end the gateway.
+  server.on('error', (err) => log(`metrics listener: ${err.message}`));
+  const bound = (server.address() as AddressInfo).port;
+  names = new Set([`${METRICS_HOST}:${bound}`, `localhost:${bound}`]);
   return {
-    url: `http://${METRICS_HOST}:${(server.address() as AddressInfo).port}`,
+    url: `http://${METRICS_HOST}:${bound}`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

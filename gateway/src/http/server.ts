@@ -21,10 +21,16 @@ export interface GatewayServerOptions {
   handshakeTimeoutMs?: number;
 }
 
+/** Slow clients are cut off: headers within 10 s, the whole request within 30 s, checked every second. */
+export const SLOW_CLIENT_LIMITS = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  connectionsCheckingInterval: 1000,
+} as const;
+
 export function createGatewayServer(app: RequestListener, opts: GatewayServerOptions): http.Server {
-  // Slow clients are cut off: the TLS handshake within 10 s, headers within 10 s, the whole request within 30 s,
-  // checked every second.
-  const limits = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000 };
+  // And the TLS handshake within 10 s.
+  const limits = SLOW_CLIENT_LIMITS;
   const server = opts.https
     ? https.createServer(
         {
