@@ -1,6 +1,7 @@
 /**
- * Typed access to the RDX gateway's HTTP API. This first slice covers the operational endpoints; the
- * enterprise workflow joins it as the gateway grows.
+ * Typed access to the RDX gateway's operational endpoints, for the tooling and the tests. It trusts what the
+ * process trusts; an enterprise's or a body's client pins the platform's root with the SDK's sessions
+ * (ConnectionOptions.gatewayCa).
  */
 
 /** Status of the ledger as the gateway sees it through its own Fabric identity. */

@@ -94,6 +94,11 @@ export class CliContext {
    */
   gatewayOptions(): ConnectionOptions {
     if (this.gatewayConnection) return this.gatewayConnection;
+    if (this.globals.gatewayCa === '')
+      throw new InputError(
+        'INVALID_ARGUMENT',
+        '--gateway-ca needs the file of the platform’s root certificate',
+      );
     const file = this.globals.gatewayCa ?? this.env.RDX_GATEWAY_CA;
     if (!file) return (this.gatewayConnection = {});
     let gatewayCa: string;

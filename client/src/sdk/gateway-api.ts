@@ -53,7 +53,7 @@ export interface ConnectionOptions {
    * to: trusted for the gateway's connections only, in place of this process's roots (gateway-trust.ts says why).
    * Without it the process's own trust applies: the system's roots and NODE_EXTRA_CA_CERTS.
    */
-  gatewayCa?: string | Buffer;
+  gatewayCa?: string | Uint8Array;
 }
 
 /** Options of an {@link EnterpriseSession}. */
@@ -406,18 +406,22 @@ class Http {
   /** The connections that trust only the gateway's root, when one was given. */
   private readonly dispatcher: ReturnType<typeof trustingOnly> | undefined;
 
+  /** How it connects: the deadline and the gateway's root, nothing else of the options it was given. */
+  readonly options: ConnectionOptions;
+
   /** @throws InputError when `baseUrl` is not a URL, or `options.gatewayCa` holds no certificate. */
   constructor(
     readonly baseUrl: string,
-    readonly options: ConnectionOptions,
+    { timeoutMs, gatewayCa }: ConnectionOptions,
   ) {
     try {
       new URL(baseUrl);
     } catch {
       throw new InputError('INVALID_ARGUMENT', `the gateway address "${baseUrl}" is not a URL`);
     }
-    this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.dispatcher = options.gatewayCa === undefined ? undefined : trustingOnly(options.gatewayCa);
+    this.timeoutMs = timeoutMs ?? 30_000;
+    this.options = { timeoutMs: this.timeoutMs, ...(gatewayCa === undefined ? {} : { gatewayCa }) };
+    this.dispatcher = gatewayCa === undefined ? undefined : trustingOnly(gatewayCa);
   }
 
   url(path: string, query: Record<string, string | number | undefined> = {}): URL {

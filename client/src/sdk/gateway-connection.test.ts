@@ -11,9 +11,10 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import type { AddressInfo } from 'node:net';
+import crypto from 'node:crypto';
+import net, { type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { PublicGatewayApi } from './gateway-api.js';
+import { EnterpriseSession, PublicGatewayApi, RegulatorSession } from './gateway-api.js';
 import { GatewayUnavailableError, InputError } from './errors.js';
 
 /** Makes a self-signed certificate for 127.0.0.1 in `dir` as `<name>.cert.pem` and `<name>.key.pem`. */
@@ -46,11 +47,22 @@ function selfSigned(dir: string, name: string): { cert: string; key: string } {
   return { cert, key };
 }
 
-/** An HTTPS server on 127.0.0.1 with the pair `files`, answering `body` to everything; its port. */
+/**
+ * An HTTPS server on 127.0.0.1 with the pair `files`: a token at POST /oauth/token, a CSV at an open download,
+ * `body` to everything else.
+ */
 async function httpsServer(files: { cert: string; key: string }, body: string): Promise<https.Server> {
   const server = https.createServer(
     { cert: fs.readFileSync(files.cert), key: fs.readFileSync(files.key) },
-    (_req, res) => res.end(body),
+    (req, res) => {
+      req.resume();
+      if (req.url === '/oauth/token')
+        return res
+          .setHeader('content-type', 'application/json')
+          .end(JSON.stringify({ access_token: 'a-token', token_type: 'Bearer', expires_in: 900 }));
+      if (req.url?.startsWith('/v1/open/datasets/')) return res.end('uscc\r\n91331100MA2A0000XX\r\n');
+      res.end(body);
+    },
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
@@ -125,6 +137,74 @@ describe('reaching a gateway that serves HTTPS', () => {
     }
   });
 
+  it('the platform’s root given for the gateway: the certificate must still name the host asked for', async () => {
+    const gatewayCa = fs.readFileSync(gateway.cert);
+    // The same machine, by a name the certificate does not hold.
+    const err = await failureOf(
+      new PublicGatewayApi(`https://localhost:${port}`, { gatewayCa }).recipients(),
+    );
+    expect(err.message).to.match(/ERR_TLS_CERT_ALTNAME_INVALID: its certificate is for another host name/);
+  });
+
+  it('every session of the SDK keeps the root it was given: tokens, downloads, the regulator’s', async () => {
+    const url = `https://127.0.0.1:${port}`;
+    const gatewayCa = fs.readFileSync(gateway.cert, 'utf8');
+    const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const code = '91331100MA2A8QN43L';
+    const sessions = (options: { gatewayCa?: string }) => ({
+      secret: EnterpriseSession.withClientSecret(url, code, 's', undefined, options),
+      key: EnterpriseSession.withPrivateKey(url, code, privateKeyPem, options),
+      regulator: new RegulatorSession(url, 'reg-1', 's', options),
+    });
+    const pinned = sessions({ gatewayCa });
+    for (const [name, session] of Object.entries(pinned))
+      expect((await session.accessToken()).accessToken, name).to.equal('a-token');
+    expect(await pinned.secret.download('market-notices')).to.equal('uscc\r\n91331100MA2A0000XX\r\n');
+    // Without it the same calls are refused: the root is what let them through.
+    const unpinned = sessions({});
+    for (const [name, session] of Object.entries(unpinned))
+      expect((await failureOf(session.accessToken())).message, name).to.match(
+        /SELF_SIGNED_CERT|UNABLE_TO_VERIFY/,
+      );
+  });
+
+  it('through the proxy Node is told to use (NODE_USE_ENV_PROXY, HTTPS_PROXY), with the root still pinned', async () => {
+    // A CONNECT proxy that counts the tunnels it opens.
+    const tunnels: string[] = [];
+    const proxy = http.createServer();
+    proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+      tunnels.push(req.url ?? '');
+      const [host, targetPort] = (req.url ?? '').split(':');
+      const upstream = net.connect(Number(targetPort), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const saved = { ...process.env };
+    process.env.NODE_USE_ENV_PROXY = '1';
+    process.env.HTTPS_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    delete process.env.NO_PROXY;
+    delete process.env.no_proxy;
+    try {
+      const api = new PublicGatewayApi(`https://127.0.0.1:${port}`, {
+        gatewayCa: fs.readFileSync(gateway.cert),
+      });
+      expect(await api.recipients()).to.deep.equal([]);
+      expect(tunnels, 'the call went through the proxy').to.deep.equal([`127.0.0.1:${port}`]);
+    } finally {
+      for (const name of ['NODE_USE_ENV_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'no_proxy'])
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      proxy.closeAllConnections();
+      proxy.close();
+    }
+  });
+
   it('a gateway root that holds no certificate is refused at once, by name', () => {
     for (const gatewayCa of [
       '',
@@ -151,12 +231,15 @@ describe('reaching a gateway that serves HTTPS', () => {
       );
     const pulled = await rdx(['--gateway-ca', gateway.cert, 'download', 'market-notices']);
     expect(pulled.status, pulled.stderr).to.equal(0);
-    expect(pulled.stdout).to.equal('{"data":[]}');
+    expect(pulled.stdout).to.equal('uscc\r\n91331100MA2A0000XX\r\n');
     const fromEnv = await rdx(['download', 'market-notices'], { RDX_GATEWAY_CA: gateway.cert });
     expect(fromEnv.status, fromEnv.stderr).to.equal(0);
     const without = await rdx(['download', 'market-notices']);
     expect(without.status).to.not.equal(0);
     expect(without.stderr).to.contain('RDX_GATEWAY_CA=<file>');
+    const empty = await rdx(['--gateway-ca', '', 'download', 'market-notices']);
+    expect(empty.status).to.not.equal(0);
+    expect(empty.stderr).to.contain('--gateway-ca needs the file');
     const missing = await rdx(['--gateway-ca', path.join(dir, 'nowhere.pem'), 'download', 'market-notices']);
     expect(missing.status).to.not.equal(0);
     expect(missing.stderr).to.match(

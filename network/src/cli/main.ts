@@ -80,7 +80,7 @@ function printWhere(ctx: NetworkContext): void {
   );
   if (gatewayServesHttps(ctx))
     console.log(
-      `  HTTPS root         ${gatewayRootCertificate(ctx)}   (callers trust it: RDX_GATEWAY_CA, curl --cacert)`,
+      `  HTTPS root         ${gatewayRootCertificate(ctx)}   (callers trust it: RDX_GATEWAY_CA for rdx, gatewayCa in the SDK, curl --cacert)`,
     );
   console.log(`  Demo credentials   ${ctx.paths.home}/demo/enterprises.json, regulators.json, bodies.json`);
   console.log(`  CLI                npx rdx --help   (identities: npx rdx identities)`);

@@ -285,7 +285,8 @@ describe('each organization on its own host, and a body joining the running netw
     }
     // The bureau's own tooling reaches it over HTTPS, trusting the root that issued its certificate.
     expect(await bureau().cli(hosts, ['status'])).to.match(/^gateway\s[^\n]*\d\s+ready\s*$/m);
-    // From here on this process trusts the bureau's root as an enterprise's client would (NODE_EXTRA_CA_CERTS).
+    // From here on this process trusts the bureau's root for every connection (as NODE_EXTRA_CA_CERTS would): its
+    // plain fetch calls reach the gateway; the enterprise's CLI below trusts it for the gateway alone.
     tls.setDefaultCACertificates([...trustedBefore, fs.readFileSync(bureauRoot(), 'utf8')]);
   });
 
