@@ -54,7 +54,7 @@ export interface Topology {
   consensus: Consensus;
   orgs: OrgSpec[];
   nodes: NodeSpec[];
-  /** The gateway's API, and its metrics' port, on the gateway's host's loopback address only (3020 by default). */
+  /** The gateway's API on its host's address, and its metrics' port (3020 by default) on that host's loopback. */
   gateway: { host: string; port: number; metricsPort: number };
   /**
    * The clerk service's operations endpoint (/healthz, /readyz, /status, /metrics), on the gateway's host and on

@@ -29,7 +29,7 @@ export const SLOW_CLIENT_LIMITS = {
 } as const;
 
 export function createGatewayServer(app: RequestListener, opts: GatewayServerOptions): http.Server {
-  // And the TLS handshake within 10 s.
+  // With HTTPS, the TLS handshake within 10 s too (handshakeTimeoutMs).
   const limits = SLOW_CLIENT_LIMITS;
   const server = opts.https
     ? https.createServer(
