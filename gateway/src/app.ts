@@ -53,7 +53,7 @@ export function createApp(s: Services): Express {
   app.use(
     inSequence(
       // First: every per-address defence after it counts the caller a trusted proxy forwarded for.
-      ...(proxies && proxies.entries.length > 0 ? [readForwardedCaller(proxies)] : []),
+      ...(proxies?.any ? [readForwardedCaller(proxies)] : []),
       requestId,
       securityHeaders,
       cors(s.config.corsOrigins ?? [], allowedAt),

@@ -258,7 +258,7 @@ async function serve(
       max: config.maxConnectionsPerAddress,
       holdMs: config.rateRefusalDelayMs,
       refused: () => refusedConnection({}),
-      ...(proxies.entries.length > 0 ? { uncapped: (address: string) => proxies.has(address) } : {}),
+      ...(proxies.any ? { uncapped: (address: string) => proxies.has(address) } : {}),
     },
   });
   server.listen(config.port, config.host, () =>

@@ -400,13 +400,17 @@ export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): Nod
 export async function startGateway(ctx: NetworkContext): Promise<void> {
   const { host, port } = ctx.topology.gateway;
   if (!runningPid(ctx.paths, GATEWAY_PROCESS)) {
-    for (const [where, what] of [
-      [{ host, port }, 'the gateway'],
-      [{ host: METRICS_HOST, port: ctx.topology.gateway.metricsPort }, "the gateway's metrics"],
+    for (const [at, needs, setting] of [
+      [{ host, port }, 'the gateway', 'RDX_GATEWAY_PORT'],
+      [
+        { host: METRICS_HOST, port: ctx.topology.gateway.metricsPort },
+        "the gateway's metrics",
+        'RDX_GATEWAY_METRICS_PORT',
+      ],
     ] as const)
-      if (await tcpOpen(where.host, where.port, 500))
+      if (await tcpOpen(at.host, at.port, 500))
         throw new PlatformError(
-          `Port ${where.port} on ${where.host}, needed by ${what}, is in use. Free it or set ${where.port === port ? 'RDX_GATEWAY_PORT' : 'RDX_GATEWAY_METRICS_PORT'}.`,
+          `Port ${at.port} on ${at.host}, needed by ${needs}, is in use. Free it or set ${setting}.`,
         );
     const main = path.join(ctx.config.repoRoot, 'gateway', 'dist', 'main.js');
     startDaemon(ctx.paths, GATEWAY_PROCESS, process.execPath, [main], gatewayEnv(ctx), ctx.config.repoRoot);

@@ -402,12 +402,11 @@ export const COMPLAINT_RECEIPT_HEADER = 'complaint-receipt';
 
 /** Plain HTTP plumbing shared by the authenticated session and the public endpoints. */
 class Http {
-  private readonly timeoutMs: number;
   /** The connections that trust only the gateway's root, when one was given. */
   private readonly dispatcher: ReturnType<typeof trustingOnly> | undefined;
 
   /** How it connects: the deadline and the gateway's root, nothing else of the options it was given. */
-  readonly options: ConnectionOptions;
+  readonly options: ConnectionOptions & { timeoutMs: number };
 
   /** @throws InputError when `baseUrl` is not a URL, or `options.gatewayCa` holds no certificate. */
   constructor(
@@ -419,8 +418,7 @@ class Http {
     } catch {
       throw new InputError('INVALID_ARGUMENT', `the gateway address "${baseUrl}" is not a URL`);
     }
-    this.timeoutMs = timeoutMs ?? 30_000;
-    this.options = { timeoutMs: this.timeoutMs, ...(gatewayCa === undefined ? {} : { gatewayCa }) };
+    this.options = { timeoutMs: timeoutMs ?? 30_000, ...(gatewayCa === undefined ? {} : { gatewayCa }) };
     this.dispatcher = gatewayCa === undefined ? undefined : trustingOnly(gatewayCa);
   }
 
@@ -436,13 +434,13 @@ class Http {
       return await fetch(url, {
         ...init,
         ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
-        signal: init.signal ?? AbortSignal.timeout(this.timeoutMs),
+        signal: init.signal ?? AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code;
       const why =
         (err as Error).name === 'TimeoutError'
-          ? `no answer within ${this.timeoutMs} ms`
+          ? `no answer within ${this.options.timeoutMs} ms`
           : cause
             ? `${cause}${connectionHint(cause, url, this.dispatcher !== undefined)}`
             : (err as Error).message;

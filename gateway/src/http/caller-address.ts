@@ -2,10 +2,10 @@
  * The address a request comes from, as the per-address defences count it (the token endpoint's guard, the
  * anonymous routes' rate, public complaints, open downloads, the misuse monitor). Behind a reverse proxy every
  * connection comes from the proxy: those defences would see one caller for all and lock every enterprise out
- * together, and a token used from many places would look like one. The proxies named in RDX_GATEWAY_TRUSTED_PROXIES say whom
- * they forward for in X-Forwarded-For; that header is believed from them only, never from anyone else, and read
- * from its right end (what the nearest proxy wrote) up to the first address that is not a trusted proxy: what a
- * client wrote further left is its own claim.
+ * together, and a token used from many places would look like one. The proxies named in
+ * RDX_GATEWAY_TRUSTED_PROXIES say whom they forward for in X-Forwarded-For; that header is believed from them
+ * only, never from anyone else, and read from its right end (what the nearest proxy wrote) up to the first address
+ * that is not a trusted proxy: what a client wrote further left is its own claim.
  */
 import { BlockList, isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
@@ -42,6 +42,11 @@ export class TrustedProxies {
         );
       this.list.addSubnet(address, length, family === 4 ? 'ipv4' : 'ipv6');
     }
+  }
+
+  /** Whether any proxy is trusted: without one, nothing of X-Forwarded-For is read and every address is capped. */
+  get any(): boolean {
+    return this.entries.length > 0;
   }
 
   has(address: string): boolean {

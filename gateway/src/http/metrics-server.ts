@@ -31,7 +31,8 @@ export async function startMetricsServer(
   metrics: Metrics,
   log: (line: string) => void = () => undefined,
 ): Promise<MetricsServer> {
-  let names: Set<string> = new Set();
+  /** The loopback names of this port, once it is bound. */
+  const names = new Set<string>();
   const server = http.createServer(SLOW_CLIENT_LIMITS, (req, res) => {
     const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
       res.writeHead(status, {
@@ -71,7 +72,7 @@ export async function startMetricsServer(
   // Once listening, an error (a failed accept, out of file descriptors) is logged: it must not end the gateway.
   server.on('error', (err) => log(`metrics listener: ${err.message}`));
   const bound = (server.address() as AddressInfo).port;
-  names = new Set([`${METRICS_HOST}:${bound}`, `localhost:${bound}`]);
+  names.add(`${METRICS_HOST}:${bound}`).add(`localhost:${bound}`);
   return {
     url: `http://${METRICS_HOST}:${bound}`,
     close: () =>
