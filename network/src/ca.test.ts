@@ -1,6 +1,8 @@
 /**
- * Starting a CA: ready only when it serves. A stand-in for fabric-ca-server opens its operations port (/healthz) at
- * once and its own port a second later, as the real one does in a smaller way.
+ * Starting a CA: ready only when it serves, and, for the bureau, with its gateway CA loaded. A stand-in for
+ * fabric-ca-server opens its operations port (/healthz) at once and its own port a second later, as the real one
+ * does in a smaller way, and writes the root of each CA it is given with `--cafiles`, as the real one does when it
+ * loads it.
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
@@ -9,8 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FabricInstall } from './binaries/fabric-binaries.js';
 import { startCa } from './ca.js';
+import { loadConfig } from './config.js';
+import type { NetworkContext } from './context.js';
+import { topologyFor } from './context.js';
 import { Paths } from './paths.js';
-import { readPid, tcpOpen } from './proc.js';
+import { startProcess } from './platform.js';
+import { readPid, runningPid, startDaemon, stopDaemon, tcpOpen } from './proc.js';
 import type { NodeSpec, OrgSpec } from './topology.js';
 
 /** Two free ports on loopback. */
@@ -22,12 +28,45 @@ async function freePorts(): Promise<[number, number]> {
   return ports;
 }
 
+/** The stand-in fabric-ca-server, written into `dir`. */
+function standIn(dir: string): string {
+  const server = path.join(dir, 'fabric-ca-server');
+  fs.writeFileSync(
+    server,
+    `#!${process.execPath}
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const path = require('node:path');
+const [host, ops] = process.env.FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS.split(':');
+const arg = (name) => process.argv[process.argv.indexOf(name) + 1];
+if (process.argv.includes('--cafiles')) fs.writeFileSync(path.join(path.dirname(arg('--cafiles')), 'ca-cert.pem'), 'root');
+http.createServer((_req, res) => res.end('ok')).listen(Number(ops), host);
+setTimeout(() => net.createServer((s) => s.end()).listen(Number(arg('--port')), host), 1000);
+`,
+    { mode: 0o755 },
+  );
+  return server;
+}
+
 describe('starting a CA', () => {
+  let dir: string;
+  let paths: Paths;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-ca-'));
+    paths = new Paths(path.join(dir, 'home'), dir);
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Marks the org's CA home initialised: the stand-in is only ever started. */
+  const initialised = (short: string): void => {
+    fs.mkdirSync(paths.caHome(short), { recursive: true });
+    fs.writeFileSync(path.join(paths.caHome(short), 'fabric-ca-server-config.yaml'), '');
+  };
+
   it('waits for the CA’s own port, not only for its operations server’s /healthz, which answers first', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-ca-'));
-    const paths = new Paths(path.join(dir, 'home'), dir);
     const [port, opsPort] = await freePorts();
-    const org = { short: 'test', mspId: 'TestMSP' } as OrgSpec;
+    const org = { short: 'test', mspId: 'TestMSP', identities: [] } as Partial<OrgSpec> as OrgSpec;
     const node = {
       name: 'ca.test',
       kind: 'ca',
@@ -36,29 +75,50 @@ describe('starting a CA', () => {
       port,
       opsPort,
     } as NodeSpec;
-    // Already initialised: the stand-in is only ever started.
-    fs.mkdirSync(paths.caHome('test'), { recursive: true });
-    fs.writeFileSync(path.join(paths.caHome('test'), 'fabric-ca-server-config.yaml'), '');
-    const server = path.join(dir, 'fabric-ca-server');
-    fs.writeFileSync(
-      server,
-      `#!${process.execPath}
-const http = require('node:http');
-const net = require('node:net');
-const [host, ops] = process.env.FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS.split(':');
-const port = Number(process.argv[process.argv.indexOf('--port') + 1]);
-http.createServer((_req, res) => res.end('ok')).listen(Number(ops), host);
-setTimeout(() => net.createServer((s) => s.end()).listen(port, host), 1000);
-`,
-      { mode: 0o755 },
-    );
+    initialised('test');
     try {
-      await startCa({ bin: { 'fabric-ca-server': server } } as unknown as FabricInstall, paths, org, node);
+      const install = { bin: { 'fabric-ca-server': standIn(dir) } } as unknown as FabricInstall;
+      await startCa(install, paths, org, node);
       expect(await tcpOpen('127.0.0.1', port), 'the CA’s port when startCa returns').to.equal(true);
+      expect(
+        fs.existsSync(paths.gatewayCaHome('test')),
+        'no gateway CA for an org without a gateway',
+      ).to.equal(false);
     } finally {
-      const pid = readPid(paths, node.name);
-      if (pid !== undefined) process.kill(pid, 'SIGKILL');
-      fs.rmSync(dir, { recursive: true, force: true });
+      await stopDaemon(paths, node.name, 0);
+    }
+  });
+
+  it('restarts the bureau’s CA server when it runs from before the gateway CA, and then it has one', async () => {
+    const [port, opsPort] = await freePorts();
+    const topology = topologyFor(loadConfig({ RDX_HOME: paths.home }));
+    const node: NodeSpec = { ...topology.nodes.find((n) => n.name === 'ca.bureau')!, port, opsPort };
+    topology.nodes = topology.nodes.map((n) => (n.name === node.name ? node : n));
+    const logged: string[] = [];
+    const ctx = {
+      paths,
+      topology,
+      install: { bin: { 'fabric-ca-server': standIn(dir) } },
+      log: (line: string) => logged.push(line),
+    } as unknown as NetworkContext;
+    initialised('bureau');
+    // As the release before started it: no --cafiles.
+    startDaemon(paths, node.name, standIn(dir), ['start', '--port', String(port)], {
+      FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${opsPort}`,
+    });
+    const old = readPid(paths, node.name)!;
+    try {
+      await startProcess(ctx, node);
+      const now = runningPid(paths, node.name)!;
+      expect(now, 'a new server').not.to.equal(old);
+      expect(fs.readFileSync(`/proc/${now}/cmdline`, 'utf8').split('\0')).to.include('--cafiles');
+      expect(fs.existsSync(paths.gatewayCaCert('bureau')), 'the gateway CA loaded').to.equal(true);
+      expect(logged.join('\n')).to.match(/restart ca\.bureau: it has no gateway CA yet/);
+      // Running with it, the next start leaves it be.
+      await startProcess(ctx, node);
+      expect(runningPid(paths, node.name)).to.equal(now);
+    } finally {
+      await stopDaemon(paths, node.name, 0);
     }
   });
 });

@@ -1,6 +1,11 @@
 /**
  * One Fabric CA per org. It enrolls the org's nodes (enrollment and TLS certificates) and users, whose
  * certificates carry the `role` attribute the chaincode checks. The CA root is also the org's TLS root.
+ *
+ * The org that runs the gateway (the bureau) has a second CA in the same server, the gateway CA, with a root of
+ * its own that issues one certificate: the gateway's HTTPS certificate. Callers pin that root to reach the
+ * gateway, so no other certificate for the gateway's host — its peer's, its chaincode server's, the CA server's
+ * own, each issued by the org's CA for that host — can pass for the gateway, whoever holds its key.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -22,7 +27,10 @@ export function caProcessEnv(install: FabricInstall, node: NodeSpec): NodeJS.Pro
   };
 }
 
-/** Starts the org's CA (initialising it on first start) and waits until it serves: `/healthz` and its own port. */
+/**
+ * Starts the org's CA (initialising it on first start), with the gateway CA beside it for the org that runs the
+ * gateway, and waits until it serves: `/healthz` and its own port.
+ */
 export async function startCa(
   install: FabricInstall,
   paths: Paths,
@@ -53,6 +61,7 @@ export async function startCa(
       `ca.${org.short}.rdx`,
       '--csr.hosts',
       hostsFor(node.host),
+      ...(runsGateway(org) ? ['--cafiles', writeGatewayCaConfig(paths, org)] : []),
     ],
     caProcessEnv(install, node),
   );
@@ -102,15 +111,97 @@ function hostsFor(host: string): string {
 }
 
 /**
- * The names an identity's certificates hold. A server's — a peer, an orderer, a chaincode server, the gateway
- * (which serves HTTPS beyond loopback) — its host's; anyone else's only its own name, so that a person's or a
- * client's pair never passes for a server on that host: callers who trust the bureau's root to reach the gateway
- * would otherwise take the regulator's or a reviewer's certificate for the gateway's.
+ * The names an identity's Fabric certificates hold. A node's — a peer, an orderer, a chaincode server — its
+ * host's; anyone else's only its own name, so that a person's or a client's pair never passes for a server on
+ * that host. The gateway is a client here: its HTTPS certificate, from the gateway CA, is the one that names
+ * its host (issueGatewayHttps).
  */
 function certificateHosts(id: IdentitySpec, org: OrgSpec, host: string): string {
-  const serves =
-    id.type === 'peer' || id.type === 'orderer' || id.name === 'chaincode' || id.role === 'gateway';
+  const serves = id.type === 'peer' || id.type === 'orderer' || id.name === 'chaincode';
   return serves ? hostsFor(host) : `${id.name}.${org.short}`;
+}
+
+/** The identity the gateway runs as (role `gateway`); only its org's CA server holds a gateway CA. */
+const GATEWAY_IDENTITY = 'gateway';
+/** The gateway's secret at the gateway CA, kept beside the org's other secrets. */
+const GATEWAY_HTTPS_SECRET = 'gateway@gateway-ca';
+
+export function runsGateway(org: OrgSpec): boolean {
+  return org.identities.some((id) => id.role === 'gateway');
+}
+
+function gatewayCaName(org: OrgSpec): string {
+  return `ca-${org.short}-gateway`;
+}
+
+/**
+ * The gateway CA's configuration (`--cafiles`), written once. Everything it does not set it takes from the
+ * org's CA: the signing profiles (`tls`), the certificates' lifetime. Its registry holds the gateway alone,
+ * with a secret of its own, so no other name can be enrolled there; the file, like all of the CA's home, is
+ * its owner's only.
+ */
+function writeGatewayCaConfig(paths: Paths, org: OrgSpec): string {
+  const file = path.join(paths.gatewayCaHome(org.short), 'fabric-ca-config.yaml');
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const config = {
+    ca: { name: gatewayCaName(org), certfile: 'ca-cert.pem' },
+    db: { type: 'sqlite3', datasource: 'fabric-ca-server.db' },
+    csr: { cn: `gateway-ca.${org.short}.rdx` },
+    registry: {
+      maxenrollments: -1,
+      identities: [
+        {
+          name: GATEWAY_IDENTITY,
+          pass: secretFor(paths, org, GATEWAY_HTTPS_SECRET),
+          type: 'client',
+          affiliation: '',
+          attrs: {},
+        },
+      ],
+    },
+  };
+  // JSON is YAML: no YAML writer needed for a file this small.
+  writeFileAtomic(file, JSON.stringify(config, null, 2), { mode: 0o600 });
+  return file;
+}
+
+/** Whether the gateway has its HTTPS pair from the gateway CA (`identities/gateway/https/`). */
+function hasHttpsPair(paths: Paths, org: OrgSpec): boolean {
+  return fs.existsSync(path.join(paths.identityHttps(org.short, GATEWAY_IDENTITY), 'server.crt'));
+}
+
+/**
+ * The gateway's HTTPS pair, issued by the gateway CA with the `tls` profile for the gateway's host (its address and
+ * loopback's) and laid out as server.crt, server.key and ca.crt (the gateway CA's root): enrolled with its secret,
+ * or, to `renew`, re-issued for the key it has (see reenrollOrg).
+ */
+async function issueGatewayHttps(
+  ca: CaClient,
+  paths: Paths,
+  topology: Topology,
+  org: OrgSpec,
+  renew: boolean,
+): Promise<void> {
+  const msp = path.join(paths.identityDir(org.short, GATEWAY_IDENTITY), 'https-msp');
+  const args = [
+    '--caname',
+    gatewayCaName(org),
+    '-M',
+    msp,
+    '--enrollment.profile',
+    'tls',
+    '--csr.hosts',
+    hostsFor(topology.gateway.host),
+  ];
+  if (renew) {
+    await ca.reenroll([...args, '--csr.keyrequest.reusekey']);
+    keepNewest(path.join(msp, 'tlscacerts'));
+  } else {
+    fs.rmSync(msp, { recursive: true, force: true });
+    await ca.enroll(GATEWAY_IDENTITY, secretFor(paths, org, GATEWAY_HTTPS_SECRET), args);
+  }
+  layoutTls(msp, paths.identityHttps(org.short, GATEWAY_IDENTITY));
 }
 
 /** Secrets of the org's CA identities, generated once and kept (mode 0600) beside the CA. */
@@ -192,6 +283,8 @@ export async function enrollOrg(
     }
     fs.writeFileSync(done, new Date().toISOString());
   }
+  // Homes made before the gateway CA get the pair here; their gateway goes on to serve with it.
+  if (runsGateway(org) && !hasHttpsPair(paths, org)) await issueGatewayHttps(ca, paths, topology, org, false);
   writeOrgMsp(paths, org);
 }
 
@@ -237,6 +330,10 @@ export async function reenrollOrg(
       layoutTls(tlsMsp, paths.identityTls(org.short, id.name));
       renewed++;
     }
+  }
+  if (runsGateway(org) && hasHttpsPair(paths, org)) {
+    await issueGatewayHttps(ca, paths, topology, org, true);
+    renewed++;
   }
   return renewed;
 }

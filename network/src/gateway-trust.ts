@@ -1,7 +1,7 @@
 /**
  * The tooling's own requests to a gateway that serves HTTPS (its readiness, the demo's uploads, `status`) trust
- * the bureau's root, which issued the gateway's certificate: it is added to this process's default CA
- * certificates, as NODE_EXTRA_CA_CERTS would. This process reaches only the platform's own hosts.
+ * the bureau's gateway root, which issued the gateway's certificate and no other: it is added to this process's
+ * default CA certificates, as NODE_EXTRA_CA_CERTS would. This process reaches only the platform's own hosts.
  */
 import fs from 'node:fs';
 import tls from 'node:tls';

@@ -23,6 +23,16 @@ export class Paths {
   caCert(short: string): string {
     return path.join(this.caHome(short), 'ca-cert.pem');
   }
+  /**
+   * The second CA of the org's CA server that issues the gateway's HTTPS certificate and nothing else (the
+   * bureau's only): its folder, and its root, which callers pin to reach the gateway.
+   */
+  gatewayCaHome(short: string): string {
+    return path.join(this.caHome(short), 'gateway');
+  }
+  gatewayCaCert(short: string): string {
+    return path.join(this.gatewayCaHome(short), 'ca-cert.pem');
+  }
   caClientHome(short: string): string {
     return path.join(this.orgDir(short), 'ca-client');
   }
@@ -34,6 +44,10 @@ export class Paths {
   }
   identityTls(short: string, name: string): string {
     return path.join(this.identityDir(short, name), 'tls');
+  }
+  /** The gateway's HTTPS pair (server.crt, server.key, ca.crt), issued by the gateway CA. */
+  identityHttps(short: string, name: string): string {
+    return path.join(this.identityDir(short, name), 'https');
   }
   nodeData(node: string): string {
     return path.join(this.home, 'data', node);

@@ -38,9 +38,10 @@ export function gatewayMetricsUrl(ctx: Pick<NetworkContext, 'topology'>, apiPort
 }
 
 /**
- * The root certificate that issued the gateway's HTTPS certificate: the bureau's CA. Enterprises, bodies and the
- * regulator trust it to reach the gateway (the CLI's RDX_GATEWAY_CA and the SDK's gatewayCa, `curl --cacert`).
+ * The root certificate that issued the gateway's HTTPS certificate and nothing else: the bureau's gateway CA (on
+ * another host, as imported with the bureau's definition). Enterprises, bodies and the regulator pin it to reach
+ * the gateway (the CLI's RDX_GATEWAY_CA and the SDK's gatewayCa, `curl --cacert`).
  */
-export function gatewayRootCertificate(ctx: NetworkContext): string {
-  return ctx.paths.caCert(orgOf(ctx.topology, 'BureauMSP').short);
+export function gatewayRootCertificate(ctx: Pick<NetworkContext, 'paths' | 'topology'>): string {
+  return ctx.paths.gatewayCaCert(orgOf(ctx.topology, 'BureauMSP').short);
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { writeFileAtomic } from '@rdx/client';
 import { defaultMetricsPort, METRICS_HOST } from '@rdx/gateway';
 import path from 'node:path';
-import { startCa, enrollOrg } from './ca.js';
+import { startCa, enrollOrg, runsGateway } from './ca.js';
 import {
   createGenesisBlock,
   joinOrderers,
@@ -171,9 +171,20 @@ async function genesisFromOrderers(ctx: NetworkContext): Promise<string> {
 /** Starts one process of any kind that is not running (used by `up` and by the supervisor to restart). */
 export async function startProcess(ctx: NetworkContext, node: NodeSpec): Promise<void> {
   if (node.kind === 'ca') {
+    const org = orgOf(ctx.topology, node.mspId);
+    // A CA server started by a release before the gateway CA has not loaded it (it writes its root on loading):
+    // restarted, it does. Nothing runs on a CA but enrolments, none of them under way here.
+    if (
+      runningPid(ctx.paths, node.name) &&
+      runsGateway(org) &&
+      !fs.existsSync(ctx.paths.gatewayCaCert(org.short))
+    ) {
+      ctx.log(`  restart ${node.name}: it has no gateway CA yet`);
+      await stopDaemon(ctx.paths, node.name);
+    }
     if (!runningPid(ctx.paths, node.name)) {
       await assertPortsFree(ctx, node);
-      await startCa(ctx.install, ctx.paths, orgOf(ctx.topology, node.mspId), node);
+      await startCa(ctx.install, ctx.paths, org, node);
     }
   } else if (node.kind === 'chaincode') {
     await startChaincodeServers(ctx, false, node.mspId);
@@ -370,7 +381,7 @@ export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): Nod
   const peer = nodesOf(ctx.topology, 'peer', 'BureauMSP')[0]!;
   const msp = ctx.paths.identityMsp(bureau.short, 'gateway');
   const tlsDir = ctx.paths.identityTls(bureau.short, 'gateway');
-  const tls = { cert: path.join(tlsDir, 'server.crt'), key: path.join(tlsDir, 'server.key') };
+  const httpsDir = ctx.paths.identityHttps(bureau.short, 'gateway');
   return withOperatorSettings({
     PATH: process.env.PATH,
     RDX_GATEWAY_HOST: ctx.topology.gateway.host,
@@ -383,10 +394,15 @@ export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): Nod
     RDX_GATEWAY_MSP_ID: bureau.mspId,
     RDX_GATEWAY_CERT: path.join(msp, 'signcerts', 'cert.pem'),
     RDX_GATEWAY_KEY: path.join(msp, 'keystore', 'key.pem'),
-    RDX_GATEWAY_TLS_CERT: tls.cert,
-    RDX_GATEWAY_TLS_KEY: tls.key,
-    // Beyond loopback it serves HTTPS with the same pair, issued by the bureau's CA for the gateway's host.
-    ...(gatewayServesHttps(ctx) ? { RDX_GATEWAY_HTTPS_CERT: tls.cert, RDX_GATEWAY_HTTPS_KEY: tls.key } : {}),
+    RDX_GATEWAY_TLS_CERT: path.join(tlsDir, 'server.crt'),
+    RDX_GATEWAY_TLS_KEY: path.join(tlsDir, 'server.key'),
+    // Beyond loopback it serves HTTPS with its pair from the bureau's gateway CA, issued for the gateway's host.
+    ...(gatewayServesHttps(ctx)
+      ? {
+          RDX_GATEWAY_HTTPS_CERT: path.join(httpsDir, 'server.crt'),
+          RDX_GATEWAY_HTTPS_KEY: path.join(httpsDir, 'server.key'),
+        }
+      : {}),
     RDX_PEER_ENDPOINT: `${peer.host}:${peer.port}`,
     RDX_PEER_TLS_ROOT: ctx.paths.caCert(bureau.short),
     RDX_CHANNEL: ctx.topology.channel,

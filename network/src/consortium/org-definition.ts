@@ -2,7 +2,8 @@
  * An organization's public definition: what other organizations need to know of it, and nothing they must not
  * hold. Each org initialises itself on its own host (its CA, its identities, their keys stay in its home) and
  * exports this one file; the others import it. It holds the org's root certificate (its CA is also its TLS
- * root), the NodeOU configuration the channel applies to it, and where its peer or orderers are reached.
+ * root), the NodeOU configuration the channel applies to it, and where its peer or orderers are reached; the
+ * bureau's also the root of its gateway CA, which every member's callers pin to reach the gateway.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { address } from '../node-env.js';
 import type { Paths } from '../paths.js';
 import type { OrgSpec } from '../topology.js';
 import { nodesOf, orgOf } from '../topology.js';
-import { NODE_OU_CONFIG } from '../ca.js';
+import { NODE_OU_CONFIG, runsGateway } from '../ca.js';
 
 export const ORG_DEFINITION_FORMAT = 'rdx-org-definition/1';
 
@@ -23,6 +24,8 @@ export interface OrgDefinition {
   kind: 'orderer' | 'peer';
   /** The org's CA root certificate: its MSP root and its TLS root. */
   rootCertPem: string;
+  /** The org that runs the gateway: the root of its gateway CA, which issued the gateway's HTTPS certificate. */
+  gatewayRootCertPem?: string;
   /** Peer orgs: where their anchor peers are reached (gossip across orgs, service discovery). */
   anchorPeers: { host: string; port: number }[];
   /** Orderer orgs: their orderers' client endpoints. */
@@ -65,6 +68,9 @@ export function exportOrg(ctx: NetworkContext, mspId: string): { file: string; d
     displayName: org.displayName,
     kind: org.kind,
     rootCertPem: fs.readFileSync(ctx.paths.caCert(org.short), 'utf8'),
+    ...(runsGateway(org)
+      ? { gatewayRootCertPem: fs.readFileSync(ctx.paths.gatewayCaCert(org.short), 'utf8') }
+      : {}),
     anchorPeers: nodesOf(ctx.topology, 'peer', mspId).map((n) => ({ host: n.host, port: n.port })),
     ordererEndpoints: nodesOf(ctx.topology, 'orderer', mspId).map((n) => address(n)),
   };
@@ -89,8 +95,12 @@ export function readDefinition(file: string): OrgDefinition {
     throw new OrgDefinitionError(`${file}: mspId must look like MarketMSP`);
   if (typeof d.short !== 'string' || !/^[a-z][a-z0-9]{0,15}$/.test(d.short))
     throw new OrgDefinitionError(`${file}: short must be a lower-case name`);
-  if (typeof d.rootCertPem !== 'string' || !d.rootCertPem.includes('-----BEGIN CERTIFICATE-----'))
-    throw new OrgDefinitionError(`${file}: rootCertPem must be a PEM certificate`);
+  for (const field of ['rootCertPem', 'gatewayRootCertPem'] as const) {
+    const pem = d[field];
+    if (field === 'gatewayRootCertPem' && pem === undefined) continue;
+    if (typeof pem !== 'string' || !pem.includes('-----BEGIN CERTIFICATE-----'))
+      throw new OrgDefinitionError(`${file}: ${field} must be a PEM certificate`);
+  }
   if (/PRIVATE KEY/.test(JSON.stringify(raw)))
     throw new OrgDefinitionError(`${file} holds a private key: an org definition carries certificates only`);
   return d as OrgDefinition;
@@ -98,9 +108,11 @@ export function readDefinition(file: string): OrgDefinition {
 
 /**
  * Imports another org's definition into this home: its root certificate where the channel configuration, the
- * TLS checks and the peer CLI look for it (`orgs/<short>/ca/ca-cert.pem`, `orgs/<short>/msp/`), never a key.
+ * TLS checks and the peer CLI look for it (`orgs/<short>/ca/ca-cert.pem`, `orgs/<short>/msp/`), the bureau's
+ * gateway root where this host's callers find it (`orgs/<short>/ca/gateway/ca-cert.pem`), never a key.
  * Refuses to overwrite an org this home holds itself, and a root that differs from one imported before
- * (a definition swapped on the way is not taken silently).
+ * (a definition swapped on the way is not taken silently). The bureau imported before it had a gateway CA is
+ * given its gateway root by importing its new definition.
  */
 export function importOrg(ctx: NetworkContext, definition: OrgDefinition): 'imported' | 'unchanged' {
   const org = orgOf(ctx.topology, definition.mspId);
@@ -117,14 +129,22 @@ export function importOrg(ctx: NetworkContext, definition: OrgDefinition): 'impo
       `${definition.mspId}'s peer is at ${given.join(', ')} by its definition, but at ${expected.join(', ')} in this home's address book: set RDX_ORG_HOSTS (and RDX_BASE_PORT) as the other hosts do`,
     );
   const rootFile = ctx.paths.caCert(org.short);
+  const gatewayRoot = newGatewayRoot(ctx, org, definition);
   if (fs.existsSync(rootFile)) {
-    if (fs.readFileSync(rootFile, 'utf8') === definition.rootCertPem) return 'unchanged';
-    throw new OrgDefinitionError(
-      `${definition.mspId}'s root certificate differs from the one imported before: check with its administrators before replacing ${rootFile}`,
-    );
+    if (fs.readFileSync(rootFile, 'utf8') !== definition.rootCertPem)
+      throw new OrgDefinitionError(
+        `${definition.mspId}'s root certificate differs from the one imported before: check with its administrators before replacing ${rootFile}`,
+      );
+    if (!gatewayRoot) return 'unchanged';
+  } else {
+    fs.mkdirSync(path.dirname(rootFile), { recursive: true });
+    fs.writeFileSync(rootFile, definition.rootCertPem);
   }
-  fs.mkdirSync(path.dirname(rootFile), { recursive: true });
-  fs.writeFileSync(rootFile, definition.rootCertPem);
+  if (gatewayRoot) {
+    const file = ctx.paths.gatewayCaCert(org.short);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, gatewayRoot);
+  }
   const msp = ctx.paths.orgMsp(org.short);
   for (const dir of ['cacerts', 'tlscacerts']) {
     fs.mkdirSync(path.join(msp, dir), { recursive: true });
@@ -136,4 +156,20 @@ export function importOrg(ctx: NetworkContext, definition: OrgDefinition): 'impo
     JSON.stringify(definition, null, 2),
   );
   return 'imported';
+}
+
+/**
+ * The definition's gateway root when this home does not hold it yet; undefined when there is nothing new (the
+ * org runs no gateway, or this very root was imported before). A root other than the one imported before is
+ * refused, as the org's own is, before anything is written.
+ */
+function newGatewayRoot(ctx: NetworkContext, org: OrgSpec, definition: OrgDefinition): string | undefined {
+  const pem = definition.gatewayRootCertPem;
+  if (!runsGateway(org) || pem === undefined) return undefined;
+  const file = ctx.paths.gatewayCaCert(org.short);
+  if (!fs.existsSync(file)) return pem;
+  if (fs.readFileSync(file, 'utf8') === pem) return undefined;
+  throw new OrgDefinitionError(
+    `${definition.mspId}'s gateway root differs from the one imported before: check with its administrators before replacing ${file}`,
+  );
 }

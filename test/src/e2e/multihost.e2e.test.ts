@@ -45,12 +45,14 @@ const byName = (name: string): Host => hosts.find((h) => h.spec.name === name)!;
 const bureau = (): Host => byName('bureau');
 const health = (): Host => byName('health');
 const connections: LedgerConnection[] = [];
-/** The CA certificates this process trusted before it trusted the bureau's root, as an enterprise's client does. */
+/** The CA certificates this process trusted before it trusted the gateway root, as an enterprise's client does. */
 const trustedBefore = tls.getCACertificates('default');
 /** The gateway on the bureau's host: it serves HTTPS there, its callers reaching it over the network. */
 const gatewayBase = (): string => `https://${bureau().address}:3400`;
-/** The bureau's root, which issued the gateway's certificate, as Market's host imported it with the org's definition. */
+/** The bureau's org root, as Market's host imported it with the org's definition: its CA issued its nodes' certificates. */
 const bureauRoot = (): string => byName('market').paths.caCert('bureau');
+/** The bureau's gateway root, as Market's host imported it with the bureau's definition: what callers pin. */
+const gatewayRoot = (): string => byName('market').paths.gatewayCaCert('bureau');
 
 /** A ledger connection from the test (outside every namespace) as `name` of `mspId`, with that org's home. */
 function connect(host: Host, mspId: string, name: string): LedgerConnection {
@@ -242,17 +244,17 @@ describe('each organization on its own host, and a body joining the running netw
     expect(status).to.match(/^clerk\s[^\n]*(last round|first round running)/m);
   });
 
-  it('the gateway serves HTTPS only, with a certificate of the bureau’s CA: plain HTTP and untrusting clients get nothing', async () => {
+  it('the gateway serves HTTPS only, with a certificate of the bureau’s gateway CA: plain HTTP, untrusting clients and the bureau’s other servers get nothing', async () => {
     const market = byName('market');
     const curl = (...args: string[]): Promise<string> =>
       market.exec('curl', ['-sS', '--max-time', '10', '-o', '/dev/null', '-w', '%{http_code}', ...args]);
     const at = `${bureau().address}:3400`;
-    expect(await curl('--cacert', bureauRoot(), `${gatewayBase()}/readyz`)).to.equal('200');
+    expect(await curl('--cacert', gatewayRoot(), `${gatewayBase()}/readyz`)).to.equal('200');
     // Plain HTTP gets no HTTP answer at all: a token or a client secret sent that way reaches no route.
     expect(await failure(curl(`http://${at}/readyz`))).to.match(/\(52\) Empty reply from server/);
     // Its metrics (refusal and misuse counts a prober would tune itself by) are for a scraper on the bureau's host:
     // not on the API's port, and their own port listens on the bureau's loopback only.
-    expect(await curl('--cacert', bureauRoot(), `${gatewayBase()}/metrics`)).to.equal('404');
+    expect(await curl('--cacert', gatewayRoot(), `${gatewayBase()}/metrics`)).to.equal('404');
     expect(await failure(curl(`http://${bureau().address}:3420/metrics`))).to.match(
       /\(7\) Failed to connect/,
     );
@@ -267,15 +269,21 @@ describe('each organization on its own host, and a body joining the running netw
       'http://127.0.0.1:3420/metrics',
     ]);
     expect(onBureau, 'a scraper on the bureau’s host').to.equal('200');
-    // A client that trusts only the public roots refuses the certificate: it chains to the bureau's CA.
+    // A client that trusts only the public roots refuses the certificate: it chains to the bureau's gateway CA.
     expect(await failure(curl(`https://${at}/readyz`))).to.match(/\(60\) SSL certificate problem/);
-    // Only the gateway's (and the nodes') certificates name the bureau's address: a person's pair, which callers'
-    // trust in the bureau's root would also accept, cannot pass for the gateway's.
+    // The bureau's other servers on that host hold certificates of its org's CA that name the host. The CA server
+    // passed for a gateway at that address to a caller trusting the org's root; pinning the gateway root, it fails.
+    const caServer = nodesOf(topology, 'ca', 'BureauMSP')[0]!;
+    const caInfo = `https://${bureau().address}:${caServer.port}/cainfo`;
+    expect(await curl('--cacert', bureauRoot(), caInfo)).to.equal('200');
+    expect(await failure(curl('--cacert', gatewayRoot(), caInfo))).to.match(/\(60\) SSL certificate problem/);
+    // Of the bureau's certificates only its HTTPS pair and its nodes' TLS pairs name the bureau's address: a
+    // person's or a client's (the gateway's Fabric pair among them) names only itself.
     const namesBureau = (file: string): boolean =>
       new X509Certificate(fs.readFileSync(file)).checkIP(bureau().address) !== undefined;
     const own = bureau().paths;
-    expect(namesBureau(path.join(own.identityTls('bureau', 'gateway'), 'server.crt'))).to.equal(true);
-    for (const who of ['admin', 'reviewer', 'regulator', 'clerk']) {
+    expect(namesBureau(path.join(own.identityHttps('bureau', 'gateway'), 'server.crt'))).to.equal(true);
+    for (const who of ['admin', 'reviewer', 'regulator', 'clerk', 'gateway']) {
       expect(namesBureau(path.join(own.identityTls('bureau', who), 'server.crt')), `${who}'s TLS`).to.equal(
         false,
       );
@@ -285,9 +293,9 @@ describe('each organization on its own host, and a body joining the running netw
     }
     // The bureau's own tooling reaches it over HTTPS, trusting the root that issued its certificate.
     expect(await bureau().cli(hosts, ['status'])).to.match(/^gateway\s[^\n]*\d\s+ready\s*$/m);
-    // From here on this process trusts the bureau's root for every connection (as NODE_EXTRA_CA_CERTS would): its
+    // From here on this process trusts the gateway root for every connection (as NODE_EXTRA_CA_CERTS would): its
     // plain fetch calls reach the gateway; the enterprise's CLI below trusts it for the gateway alone.
-    tls.setDefaultCACertificates([...trustedBefore, fs.readFileSync(bureauRoot(), 'utf8')]);
+    tls.setDefaultCACertificates([...trustedBefore, fs.readFileSync(gatewayRoot(), 'utf8')]);
   });
 
   it('Health joins while transactions run: definition, update signed by a majority on their hosts, its peer, the chaincode', async () => {
@@ -565,11 +573,11 @@ describe('each organization on its own host, and a body joining the running netw
       await new Promise((r) => setTimeout(r, 300));
     }
     expect(verifyReceipt(receipt).ok).to.equal(true);
-    // The enterprise's own machine, with the rdx CLI: its key, and the bureau's root for the gateway alone.
+    // The enterprise's own machine, with the rdx CLI: its key, and the gateway root for the gateway alone.
     const keyFile = path.join(root!, 'enterprise-key.pem');
     fs.writeFileSync(keyFile, keys.privateKeyPem, { mode: 0o600 });
     const pulled = await byName('transport').exec('env', [
-      `RDX_GATEWAY_CA=${bureauRoot()}`,
+      `RDX_GATEWAY_CA=${gatewayRoot()}`,
       `RDX_CLIENT_ID=${creditCode}`,
       `RDX_KEY_FILE=${keyFile}`,
       process.execPath,
