@@ -1,9 +1,13 @@
-/** `npm run status`: every process with its address, pid, health and block height. */
+/**
+ * `npm run status`: every process with its address, pid, health and block height, and the gateway's metrics
+ * listener.
+ */
+import { METRICS_HOST } from '@rdx/gateway';
 import type { NetworkContext } from '../context.js';
 import { ordererChannelInfo, peerHeight } from '../channel.js';
 import { expiryWarnings } from '../certificates.js';
 import { CLERK_PROCESS, clerkHealth } from '../clerk-process.js';
-import { GATEWAY_PROCESS, gatewayUrl, httpStatus } from '../platform.js';
+import { GATEWAY_PROCESS, gatewayMetricsUrl, gatewayUrl, httpStatus } from '../platform.js';
 import { trustGatewayRoot } from '../gateway-trust.js';
 import { healthz, runningPid, tcpOpen } from '../proc.js';
 import { OPS_HOST, type NodeSpec } from '../topology.js';
@@ -41,6 +45,16 @@ export async function printStatus(ctx: NetworkContext): Promise<void> {
     `${ctx.topology.gateway.host}:${ctx.topology.gateway.port}`,
     gw ? String(gw) : 'stopped',
     gw ? (ready === 200 ? 'ready' : `not ready (${ready ?? 'no answer'})`) : '-',
+    '',
+  ]);
+  // The same process's metrics listener, on the host's loopback: where a scraper on this host points.
+  const scraped = gw ? await httpStatus(`${gatewayMetricsUrl(ctx)}/metrics`) : undefined;
+  rows.push([
+    `${GATEWAY_PROCESS}-metrics`,
+    'BureauMSP',
+    `${METRICS_HOST}:${ctx.topology.gateway.metricsPort}`,
+    gw ? String(gw) : 'stopped',
+    gw ? (scraped === 200 ? 'serving' : `not serving (${scraped ?? 'no answer'})`) : '-',
     '',
   ]);
   const clerk = runningPid(ctx.paths, CLERK_PROCESS);

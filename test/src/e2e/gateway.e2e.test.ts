@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import { canonicalJson, leafHash, verifyAnchorBlock, verifyInclusion, type AnchorBlock } from '@rdx/client';
 import crypto from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
@@ -26,7 +27,7 @@ import { EnterpriseSession, RdxLedger, signAdminRequest } from '@rdx/client';
 import { Cli } from '../cli-helpers.js';
 import { defined, expectGrantedPage } from '../expectations.js';
 import { startGateway, stopGateway, type ExtraGateway } from '../extra-gateway.js';
-import { networkContext, paths, topology } from '../fabric-client.js';
+import { networkCli, networkContext, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, regulatorToken, tokenFor } from '../gateway-client-e2e.js';
 import {
   applyAndGetGrants,
@@ -116,6 +117,20 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     expect(after.waits - before.waits, 'records whose wait is counted on /metrics').to.be.at.least(2);
     // The gateway times its event loop all along (a timer every 10 ms).
     expect(after.loopLags - before.loopLags, "the event loop's lag measured meanwhile").to.be.above(0);
+  });
+
+  it('`npm run status` shows the gateway ready and its metrics listener serving on the host’s loopback', () => {
+    const printed = spawnSync(process.execPath, [networkCli, 'status'], { encoding: 'utf8' }).stdout;
+    const pid = readPid(paths, 'gateway');
+    expect(printed).to.match(
+      new RegExp(`^gateway\\s+BureauMSP\\s+\\S+:${topology.gateway.port}\\s+${pid}\\s+ready`, 'm'),
+    );
+    expect(printed).to.match(
+      new RegExp(
+        `^gateway-metrics\\s+BureauMSP\\s+127\\.0\\.0\\.1:${topology.gateway.metricsPort}\\s+${pid}\\s+serving`,
+        'm',
+      ),
+    );
   });
 
   it('a usage report is set beside the calls this gateway served, for the regulator (L7)', async () => {
