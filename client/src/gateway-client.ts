@@ -1,6 +1,6 @@
 /**
  * Typed access to the RDX gateway's operational endpoints, for the tooling and the tests. It trusts what the
- * process trusts; an enterprise's or a body's client pins the platform's root with the SDK's sessions
+ * process trusts; an enterprise's or a body's client pins the gateway root with the SDK's sessions
  * (ConnectionOptions.gatewayCa).
  */
 

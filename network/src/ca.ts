@@ -7,7 +7,7 @@
  * gateway, so no other certificate for the gateway's host — its peer's, its chaincode server's, the CA server's
  * own, each issued by the org's CA for that host — can pass for the gateway, whoever holds its key.
  */
-import crypto from 'node:crypto';
+import crypto, { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '@rdx/client';
@@ -121,14 +121,17 @@ function certificateHosts(id: IdentitySpec, org: OrgSpec, host: string): string 
   return serves ? hostsFor(host) : `${id.name}.${org.short}`;
 }
 
-/** The identity the gateway runs as (role `gateway`); only its org's CA server holds a gateway CA. */
-const GATEWAY_IDENTITY = 'gateway';
-/** The gateway's secret at the gateway CA, kept beside the org's other secrets. */
-const GATEWAY_HTTPS_SECRET = 'gateway@gateway-ca';
+/** The identity the gateway runs as (role `gateway`), if the org has one: only its CA server holds a gateway CA. */
+function gatewayIdentity(org: OrgSpec): string | undefined {
+  return org.identities.find((id) => id.role === 'gateway')?.name;
+}
 
 export function runsGateway(org: OrgSpec): boolean {
-  return org.identities.some((id) => id.role === 'gateway');
+  return gatewayIdentity(org) !== undefined;
 }
+
+/** The gateway's secret at the gateway CA, kept beside the org's other secrets. */
+const GATEWAY_HTTPS_SECRET = 'gateway@gateway-ca';
 
 function gatewayCaName(org: OrgSpec): string {
   return `ca-${org.short}-gateway`;
@@ -152,7 +155,7 @@ function writeGatewayCaConfig(paths: Paths, org: OrgSpec): string {
       maxenrollments: -1,
       identities: [
         {
-          name: GATEWAY_IDENTITY,
+          name: gatewayIdentity(org),
           pass: secretFor(paths, org, GATEWAY_HTTPS_SECRET),
           type: 'client',
           affiliation: '',
@@ -166,15 +169,11 @@ function writeGatewayCaConfig(paths: Paths, org: OrgSpec): string {
   return file;
 }
 
-/** Whether the gateway has its HTTPS pair from the gateway CA (`identities/gateway/https/`). */
-function hasHttpsPair(paths: Paths, org: OrgSpec): boolean {
-  return fs.existsSync(path.join(paths.identityHttps(org.short, GATEWAY_IDENTITY), 'server.crt'));
-}
-
 /**
- * The gateway's HTTPS pair, issued by the gateway CA with the `tls` profile for the gateway's host (its address and
- * loopback's) and laid out as server.crt, server.key and ca.crt (the gateway CA's root): enrolled with its secret,
- * or, to `renew`, re-issued for the key it has (see reenrollOrg).
+ * The gateway's HTTPS pair from the gateway CA, for the gateway's host (its address and loopback's), in
+ * `identities/<gateway>/https/`. To `renew`, re-issued for the key it has; enrolled (a new key) where it has
+ * none or its certificate has expired, which a CA refuses to re-enrol on. Nothing is bound to this key: callers
+ * pin the gateway CA's root.
  */
 async function issueGatewayHttps(
   ca: CaClient,
@@ -183,25 +182,64 @@ async function issueGatewayHttps(
   org: OrgSpec,
   renew: boolean,
 ): Promise<void> {
-  const msp = path.join(paths.identityDir(org.short, GATEWAY_IDENTITY), 'https-msp');
+  const name = gatewayIdentity(org)!;
+  const dir = paths.identityHttps(org.short, name);
+  const renewable = hasPair(dir) && !hasExpired(path.join(dir, 'server.crt'));
+  await issueTlsPair(
+    ca,
+    { name, secret: secretFor(paths, org, GATEWAY_HTTPS_SECRET) },
+    { msp: path.join(paths.identityDir(org.short, name), 'https-msp'), dir },
+    hostsFor(topology.gateway.host),
+    { renew: renew && renewable, caname: gatewayCaName(org) },
+  );
+}
+
+/** Where a TLS pair is issued: the CA client's MSP folder, and the folder the pair is laid out in. */
+interface TlsPairPlace {
+  msp: string;
+  dir: string;
+}
+
+/**
+ * A TLS pair from the `tls` profile of the org's CA (or of `caname`, another CA of its server) for `hosts`, laid
+ * out in `place.dir`: enrolled with the identity's secret (a new key), or, to `renew`, re-issued for the key it
+ * has (`--csr.keyrequest.reusekey`).
+ */
+async function issueTlsPair(
+  ca: CaClient,
+  who: { name: string; secret: string },
+  place: TlsPairPlace,
+  hosts: string,
+  opts: { renew: boolean; caname?: string },
+): Promise<void> {
   const args = [
-    '--caname',
-    gatewayCaName(org),
+    ...(opts.caname ? ['--caname', opts.caname] : []),
     '-M',
-    msp,
+    place.msp,
     '--enrollment.profile',
     'tls',
     '--csr.hosts',
-    hostsFor(topology.gateway.host),
+    hosts,
   ];
-  if (renew) {
+  if (opts.renew) {
     await ca.reenroll([...args, '--csr.keyrequest.reusekey']);
-    keepNewest(path.join(msp, 'tlscacerts'));
+    keepNewest(path.join(place.msp, 'tlscacerts'));
   } else {
-    fs.rmSync(msp, { recursive: true, force: true });
-    await ca.enroll(GATEWAY_IDENTITY, secretFor(paths, org, GATEWAY_HTTPS_SECRET), args);
+    // A new key: the pair laid out before stops counting as whole until the new one is.
+    fs.rmSync(path.join(place.dir, 'server.crt'), { force: true });
+    fs.rmSync(place.msp, { recursive: true, force: true });
+    await ca.enroll(who.name, who.secret, args);
   }
-  layoutTls(msp, paths.identityHttps(org.short, GATEWAY_IDENTITY));
+  layoutTls(place.msp, place.dir);
+}
+
+/** Whether a TLS pair is laid out whole in `dir` (layoutTls writes server.crt last). */
+function hasPair(dir: string): boolean {
+  return ['ca.crt', 'server.key', 'server.crt'].every((f) => fs.existsSync(path.join(dir, f)));
+}
+
+function hasExpired(certFile: string): boolean {
+  return new Date(new X509Certificate(fs.readFileSync(certFile)).validTo).getTime() <= Date.now();
 }
 
 /** Secrets of the org's CA identities, generated once and kept (mode 0600) beside the CA. */
@@ -227,7 +265,7 @@ function tlsOnlyIdentities(topology: Topology, org: OrgSpec): IdentitySpec[] {
 
 /** Whether an identity of an org has its TLS pair (enrolled with the CA's tls profile, laid out in its `tls/`). */
 export function hasTlsPair(paths: Paths, short: string, name: string): boolean {
-  return fs.existsSync(path.join(paths.identityTls(short, name), 'server.crt'));
+  return hasPair(paths.identityTls(short, name));
 }
 
 /**
@@ -275,16 +313,15 @@ export async function enrollOrg(
     }
     // Every identity has a TLS pair: peers, orderers and chaincode servers require client certificates
     // (mutual TLS), so users present one too. Homes made before that get theirs here, keeping their enrolment.
-    if (!tlsDone) {
-      const tlsMsp = path.join(paths.identityDir(org.short, id.name), 'tls-msp');
-      fs.rmSync(tlsMsp, { recursive: true, force: true });
-      await ca.enroll(id.name, secret, ['-M', tlsMsp, '--enrollment.profile', 'tls', '--csr.hosts', hosts]);
-      layoutTls(tlsMsp, paths.identityTls(org.short, id.name));
-    }
+    if (!tlsDone)
+      await issueTlsPair(ca, { name: id.name, secret }, tlsPlace(paths, org, id.name), hosts, {
+        renew: false,
+      });
     fs.writeFileSync(done, new Date().toISOString());
   }
   // Homes made before the gateway CA get the pair here; their gateway goes on to serve with it.
-  if (runsGateway(org) && !hasHttpsPair(paths, org)) await issueGatewayHttps(ca, paths, topology, org, false);
+  if (runsGateway(org) && !hasPair(paths.identityHttps(org.short, gatewayIdentity(org)!)))
+    await issueGatewayHttps(ca, paths, topology, org, false);
   writeOrgMsp(paths, org);
 }
 
@@ -315,23 +352,16 @@ export async function reenrollOrg(
       keepNewest(path.join(msp, 'cacerts'), 'ca.pem');
       renewed++;
     }
-    const tlsMsp = path.join(paths.identityDir(org.short, id.name), 'tls-msp');
-    if (fs.existsSync(path.join(tlsMsp, 'signcerts'))) {
-      await ca.reenroll([
-        '-M',
-        tlsMsp,
-        '--enrollment.profile',
-        'tls',
-        '--csr.keyrequest.reusekey',
-        '--csr.hosts',
-        hosts,
-      ]);
-      keepNewest(path.join(tlsMsp, 'tlscacerts'));
-      layoutTls(tlsMsp, paths.identityTls(org.short, id.name));
+    const place = tlsPlace(paths, org, id.name);
+    if (fs.existsSync(path.join(place.msp, 'signcerts'))) {
+      const who = { name: id.name, secret: secretFor(paths, org, id.name) };
+      await issueTlsPair(ca, who, place, hosts, { renew: true });
       renewed++;
     }
   }
-  if (runsGateway(org) && hasHttpsPair(paths, org)) {
+  // The gateway's HTTPS pair, enrolled here if the home has none yet (renewed before its first start since the
+  // gateway CA): the gateway this renewal restarts serves with it.
+  if (runsGateway(org)) {
     await issueGatewayHttps(ca, paths, topology, org, true);
     renewed++;
   }
@@ -438,7 +468,18 @@ function normaliseMsp(msp: string): void {
   fs.writeFileSync(path.join(msp, 'config.yaml'), NODE_OU_CONFIG);
 }
 
-/** TLS material under the names the node environments use: ca.crt, server.crt, server.key. */
+/** An identity's TLS pair: enrolled in `tls-msp/`, laid out in `tls/`. */
+function tlsPlace(paths: Paths, org: OrgSpec, name: string): TlsPairPlace {
+  return {
+    msp: path.join(paths.identityDir(org.short, name), 'tls-msp'),
+    dir: paths.identityTls(org.short, name),
+  };
+}
+
+/**
+ * TLS material under the names the node environments use: ca.crt, server.key, then server.crt, whose presence
+ * says the pair is whole (hasPair).
+ */
 function layoutTls(tlsMsp: string, tlsDir: string): void {
   fs.mkdirSync(tlsDir, { recursive: true });
   const only = (dir: string): string => {
@@ -447,9 +488,9 @@ function layoutTls(tlsMsp: string, tlsDir: string): void {
     return path.join(tlsMsp, dir, files[0]!);
   };
   fs.copyFileSync(only('tlscacerts'), path.join(tlsDir, 'ca.crt'));
-  fs.copyFileSync(only('signcerts'), path.join(tlsDir, 'server.crt'));
   fs.copyFileSync(only('keystore'), path.join(tlsDir, 'server.key'));
   fs.chmodSync(path.join(tlsDir, 'server.key'), 0o600);
+  fs.copyFileSync(only('signcerts'), path.join(tlsDir, 'server.crt'));
 }
 
 /** The org MSP that goes into the channel configuration: roots only, no keys. */

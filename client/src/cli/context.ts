@@ -88,17 +88,14 @@ export class CliContext {
   }
 
   /**
-   * How every gateway call of this run connects: trusting only the platform's root for the gateway when
+   * How every gateway call of this run connects: trusting only the gateway root for the gateway when
    * --gateway-ca (or RDX_GATEWAY_CA) names it, read once, when a command first reaches the gateway.
    * @throws InputError FILE_UNREADABLE for a file that cannot be read; INVALID_ARGUMENT for one with no certificate.
    */
   gatewayOptions(): ConnectionOptions {
     if (this.gatewayConnection) return this.gatewayConnection;
     if (this.globals.gatewayCa === '')
-      throw new InputError(
-        'INVALID_ARGUMENT',
-        '--gateway-ca needs the file of the platform’s root certificate',
-      );
+      throw new InputError('INVALID_ARGUMENT', '--gateway-ca needs the file of the gateway root certificate');
     const file = this.globals.gatewayCa ?? this.env.RDX_GATEWAY_CA;
     if (!file) return (this.gatewayConnection = {});
     let gatewayCa: string;

@@ -79,7 +79,7 @@ function build(io: Io, env: NodeJS.ProcessEnv, outcome: { code: number; message?
     .option('--gateway <url>', `gateway address (default RDX_GATEWAY_URL, else ${DEFAULT_GATEWAY})`)
     .option(
       '--gateway-ca <pem>',
-      "the platform's root certificate, trusted for the gateway's HTTPS only (or RDX_GATEWAY_CA)",
+      "the gateway root certificate (the bureau's gateway CA's), trusted for the gateway's HTTPS only (or RDX_GATEWAY_CA)",
     )
     .option('--json', 'machine output: only JSON on stdout')
     .option(

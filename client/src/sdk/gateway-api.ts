@@ -49,7 +49,7 @@ export interface ConnectionOptions {
   /** Deadline of each HTTP request (default 30 s). */
   timeoutMs?: number;
   /**
-   * The platform's root certificate (PEM, as the bureau hands it) that the gateway's HTTPS certificate must chain
+   * The gateway root (PEM, as the bureau hands it: its gateway CA's) that the gateway's HTTPS certificate must chain
    * to: trusted for the gateway's connections only, in place of this process's roots (gateway-trust.ts says why).
    * Without it the process's own trust applies: the system's roots and NODE_EXTRA_CA_CERTS.
    */
@@ -522,8 +522,8 @@ const UNTRUSTED_CERTIFICATE = new Set([
 function connectionHint(code: string, url: URL, pinned: boolean): string {
   if (UNTRUSTED_CERTIFICATE.has(code))
     return pinned
-      ? ": its certificate does not chain to the root given for it (gatewayCa, RDX_GATEWAY_CA); is it the platform's root the bureau handed out, and this the platform's gateway?"
-      : ": its certificate does not chain to a root this machine trusts; give the platform's root (from the bureau): RDX_GATEWAY_CA=<file> for the rdx CLI, the gatewayCa option of the SDK";
+      ? ": its certificate does not chain to the root given for it (gatewayCa, RDX_GATEWAY_CA); is it the gateway root the bureau handed out (its gateway CA's, orgs/bureau/ca/gateway/ca-cert.pem, not the bureau's org root), and this the platform's gateway?"
+      : ": its certificate does not chain to a root this machine trusts; give the gateway root (from the bureau: its gateway CA's, orgs/bureau/ca/gateway/ca-cert.pem): RDX_GATEWAY_CA=<file> for the rdx CLI, the gatewayCa option of the SDK";
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
     return ': its certificate is for another host name or address; use the address the certificate names';
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')

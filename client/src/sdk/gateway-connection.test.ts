@@ -1,6 +1,6 @@
 /**
  * What a caller is told when it cannot reach a gateway serving HTTPS: which certificate problem, and what to
- * do about it, rather than a bare socket code. And the platform's root given for the gateway alone (the SDK's
+ * do about it, rather than a bare socket code. And the gateway root given for the gateway alone (the SDK's
  * gatewayCa, the CLI's --gateway-ca): trusted there, and nowhere else in the process.
  */
 import { expect } from 'chai';
@@ -95,14 +95,14 @@ describe('reaching a gateway that serves HTTPS', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('an untrusted certificate: names the ways to trust the platform’s root for the gateway', async () => {
+  it('an untrusted certificate: names the ways to trust the gateway root for the gateway', async () => {
     const err = await failureOf(new PublicGatewayApi(`https://127.0.0.1:${port}`).recipients());
     expect(err.code).to.equal('GATEWAY_UNAVAILABLE');
     expect(err.message).to.match(/SELF_SIGNED_CERT|UNABLE_TO_VERIFY/);
     expect(err.message).to.match(/RDX_GATEWAY_CA=<file> for the rdx CLI, the gatewayCa option of the SDK/);
   });
 
-  it('the platform’s root given for the gateway: trusted there, and by nothing else in the process', async () => {
+  it('the gateway root given for the gateway: trusted there, and by nothing else in the process', async () => {
     const gatewayCa = fs.readFileSync(gateway.cert, 'utf8');
     expect(await new PublicGatewayApi(`https://127.0.0.1:${port}`, { gatewayCa }).recipients()).to.deep.equal(
       [],
@@ -115,7 +115,7 @@ describe('reaching a gateway that serves HTTPS', () => {
     expect(plain, 'a plain fetch of the same process').to.match(/SELF_SIGNED_CERT|UNABLE_TO_VERIFY/);
   });
 
-  it('the platform’s root given for the gateway: a server the process trusts otherwise, but that root did not issue, is refused', async () => {
+  it('the gateway root given for the gateway: a server the process trusts otherwise, but that root did not issue, is refused', async () => {
     // Another server, whose root the process trusts (as it would a public CA): it cannot pass for the gateway.
     const other = selfSigned(dir, 'elsewhere');
     const impostor = await httpsServer(other, '{"data":["not the gateway"]}');
@@ -137,7 +137,7 @@ describe('reaching a gateway that serves HTTPS', () => {
     }
   });
 
-  it('the platform’s root given for the gateway: the certificate must still name the host asked for', async () => {
+  it('the gateway root given for the gateway: the certificate must still name the host asked for', async () => {
     const gatewayCa = fs.readFileSync(gateway.cert);
     // The same machine, by a name the certificate does not hold.
     const err = await failureOf(

@@ -1,7 +1,7 @@
 /**
  * Trust in one gateway only: the root certificate(s) its HTTPS certificate must chain to, used on the connections
  * to it and on nothing else the process opens. NODE_EXTRA_CA_CERTS adds a root to every connection of the
- * process: the platform's root an enterprise was handed would vouch for any host a certificate of its CA named,
+ * process: the gateway root an enterprise was handed would vouch for any host a certificate of its CA named,
  * the enterprise's other HTTPS services among them. Given here it vouches for the gateway alone, and the
  * system's public roots no longer vouch for the gateway.
  *
@@ -30,7 +30,7 @@ export function trustingOnly(ca: string | Uint8Array): Dispatcher {
   if (certificates.length === 0)
     throw new InputError(
       'INVALID_ARGUMENT',
-      "the gateway's root certificate holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the platform's root as the bureau handed it (a DER file converts with openssl x509 -inform der)",
+      "the gateway's root certificate holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the gateway root as the bureau handed it (a DER file converts with openssl x509 -inform der)",
     );
   for (const [i, certificate] of certificates.entries())
     try {

@@ -1,9 +1,13 @@
 /**
- * The bureau's public definition carries the root of its gateway CA, and importing it puts that root where the
- * host's callers pin it: a member imported the bureau before it had one gets it from the new definition, and a
- * root other than the one imported before is refused, as the org's own root is.
+ * The bureau's public definition carries the root of its gateway CA, signed by its admin, and importing it puts
+ * that root where the host's callers pin it: a member that imported the bureau before it had one gets it from the
+ * new definition. A root its org's admin did not sign, or other than the one imported before, is refused, as a
+ * differing org root is, and nothing is written. Certificates are made with the openssl command line, as Fabric CA
+ * would make them (P-256, the admin's NodeOU in its subject).
  */
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,9 +18,58 @@ import { Paths } from '../paths.js';
 import { gatewayRootCertificate } from '../platform-paths.js';
 import { exportOrg, importOrg, OrgDefinitionError, readDefinition } from './org-definition.js';
 
-/** Stands for a PEM certificate: the definition is checked for the armour, the roots are compared as text. */
-const pem = (name: string): string =>
-  `-----BEGIN CERTIFICATE-----\n${Buffer.from(name).toString('base64')}\n-----END CERTIFICATE-----\n`;
+const P256 = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+
+function openssl(args: string[], cwd: string): void {
+  execFileSync('openssl', args, { cwd, stdio: 'ignore' });
+}
+
+/** A self-signed root in `dir` (`<name>.pem`, `<name>.key`). */
+function root(dir: string, name: string): string {
+  openssl(
+    [
+      'req',
+      '-x509',
+      ...P256,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '30',
+      '-subj',
+      `/CN=${name}`,
+    ],
+    dir,
+  );
+  return fs.readFileSync(path.join(dir, `${name}.pem`), 'utf8');
+}
+
+/** A certificate `issuer` issued in `dir` for a new key, with `ou` as its NodeOU. */
+function issued(dir: string, issuer: string, name: string, ou: string): { certPem: string; keyPem: string } {
+  openssl(
+    ['req', ...P256, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/OU=${ou}/CN=${name}`],
+    dir,
+  );
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${issuer}.pem`,
+      '-CAkey',
+      `${issuer}.key`,
+      '-CAcreateserial',
+    ].concat(['-days', '30', '-out', `${name}.pem`]),
+    dir,
+  );
+  return {
+    certPem: fs.readFileSync(path.join(dir, `${name}.pem`), 'utf8'),
+    keyPem: fs.readFileSync(path.join(dir, `${name}.key`), 'utf8'),
+  };
+}
 
 describe("an org definition and the bureau's gateway root", () => {
   let dir: string;
@@ -25,70 +78,185 @@ describe("an org definition and the bureau's gateway root", () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /** A home of its own; `owns` are the orgs initialised in it (their secrets, their CA's roots). */
+  /** A home of its own; `owns` are the orgs initialised in it: their secrets, their roots, their admins. */
   const home = (name: string, owns: string[] = []): NetworkContext => {
-    const root = path.join(dir, name);
+    const at = path.join(dir, name);
+    fs.mkdirSync(at);
     const ctx = {
-      paths: new Paths(root, dir),
-      topology: topologyFor(loadConfig({ RDX_HOME: root })),
+      paths: new Paths(at, dir),
+      topology: topologyFor(loadConfig({ RDX_HOME: at })),
       log: () => undefined,
     } as unknown as NetworkContext;
     for (const short of owns) {
       fs.mkdirSync(ctx.paths.gatewayCaHome(short), { recursive: true });
       fs.writeFileSync(path.join(ctx.paths.orgDir(short), 'secrets.json'), '{}');
-      fs.writeFileSync(ctx.paths.caCert(short), pem(`${name} ${short} root`));
-      if (short === 'bureau') fs.writeFileSync(ctx.paths.gatewayCaCert(short), pem(`${name} gateway root`));
+      fs.writeFileSync(ctx.paths.caCert(short), root(at, `${short}-root`));
+      const admin = issued(at, `${short}-root`, `${short}-admin`, 'admin');
+      const msp = ctx.paths.identityMsp(short, 'admin');
+      fs.mkdirSync(path.join(msp, 'keystore'), { recursive: true });
+      fs.mkdirSync(path.join(msp, 'signcerts'), { recursive: true });
+      fs.writeFileSync(path.join(msp, 'keystore', 'key.pem'), admin.keyPem);
+      fs.writeFileSync(path.join(msp, 'signcerts', 'cert.pem'), admin.certPem);
+      if (short === 'bureau') fs.writeFileSync(ctx.paths.gatewayCaCert(short), root(at, 'gateway-root'));
     }
     return ctx;
   };
+  const signedBy = (signer: { certPem: string; keyPem: string }, pem: string) => ({
+    signerCertPem: signer.certPem,
+    signature: crypto
+      .sign('sha256', Buffer.from(pem), crypto.createPrivateKey(signer.keyPem))
+      .toString('base64'),
+  });
+  /** Everything an import writes for the bureau in `ctx`'s home, by path. */
+  const bureauFiles = (ctx: NetworkContext): Record<string, string> => {
+    const out: Record<string, string> = {};
+    const walk = (d: string): void => {
+      for (const e of fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }) : [])
+        if (e.isDirectory()) walk(path.join(d, e.name));
+        else out[path.join(d, e.name)] = fs.readFileSync(path.join(d, e.name), 'utf8');
+    };
+    walk(ctx.paths.orgDir('bureau'));
+    return out;
+  };
 
-  it("the bureau's definition carries its gateway root, a member's does not", () => {
+  it("the bureau's definition carries its gateway root signed by its admin; a member's carries none", () => {
     const bureau = home('bureau-host', ['bureau']);
-    const market = home('market-host', ['market']);
     const { file, definition } = exportOrg(bureau, 'BureauMSP');
-    expect(definition.gatewayRootCertPem).to.equal(pem('bureau-host gateway root'));
-    expect(readDefinition(file).gatewayRootCertPem).to.equal(definition.gatewayRootCertPem);
-    expect(exportOrg(market, 'MarketMSP').definition).not.to.have.property('gatewayRootCertPem');
+    const gatewayRoot = fs.readFileSync(bureau.paths.gatewayCaCert('bureau'), 'utf8');
+    expect(definition.gatewayRootCertPem).to.equal(gatewayRoot);
+    const signed = definition.gatewayRootSignature!;
+    const admin = new crypto.X509Certificate(signed.signerCertPem);
+    expect(admin.subject).to.match(/^OU=admin$/m);
+    expect(
+      crypto.verify(
+        'sha256',
+        Buffer.from(gatewayRoot),
+        admin.publicKey,
+        Buffer.from(signed.signature, 'base64'),
+      ),
+    ).to.equal(true);
+    expect(readDefinition(file).gatewayRootCertPem).to.equal(gatewayRoot);
+    const market = exportOrg(home('market-host', ['market']), 'MarketMSP').definition;
+    expect(market).not.to.have.property('gatewayRootCertPem');
+    expect(market).not.to.have.property('gatewayRootSignature');
+  });
+
+  it('a bureau home without its gateway CA yet is told how to load it, not given a file error', () => {
+    const bureau = home('bureau-host', ['bureau']);
+    fs.rmSync(bureau.paths.gatewayCaCert('bureau'));
+    expect(() => exportOrg(bureau, 'BureauMSP')).to.throw(
+      OrgDefinitionError,
+      /BureauMSP has no gateway CA .* yet: run `rdx-network org init --org BureauMSP`/,
+    );
   });
 
   it('importing it puts the gateway root where callers on that host pin it; the same again changes nothing', () => {
     const { definition } = exportOrg(home('bureau-host', ['bureau']), 'BureauMSP');
     const market = home('market-host', ['market']);
     expect(importOrg(market, definition)).to.equal('imported');
-    expect(fs.readFileSync(gatewayRootCertificate(market), 'utf8')).to.equal(pem('bureau-host gateway root'));
-    expect(fs.readFileSync(market.paths.caCert('bureau'), 'utf8')).to.equal(pem('bureau-host bureau root'));
+    expect(fs.readFileSync(gatewayRootCertificate(market), 'utf8')).to.equal(definition.gatewayRootCertPem);
+    expect(fs.readFileSync(market.paths.caCert('bureau'), 'utf8')).to.equal(definition.rootCertPem);
     expect(importOrg(market, definition)).to.equal('unchanged');
   });
 
   it('a member that imported the bureau before it had a gateway CA gets the root from its new definition', () => {
     const { definition } = exportOrg(home('bureau-host', ['bureau']), 'BureauMSP');
     const market = home('market-host', ['market']);
-    const { gatewayRootCertPem, ...before } = definition;
+    const { gatewayRootCertPem, gatewayRootSignature, ...before } = definition;
+    expect(gatewayRootSignature).to.be.an('object');
     expect(importOrg(market, before)).to.equal('imported');
     expect(fs.existsSync(gatewayRootCertificate(market))).to.equal(false);
     expect(importOrg(market, definition)).to.equal('imported');
     expect(fs.readFileSync(gatewayRootCertificate(market), 'utf8')).to.equal(gatewayRootCertPem);
   });
 
-  it('a gateway root other than the one imported before is refused, and nothing is written', () => {
-    const { definition } = exportOrg(home('bureau-host', ['bureau']), 'BureauMSP');
+  it('a gateway root its org’s admin did not sign is refused, and nothing is written', () => {
+    const bureauHost = home('bureau-host', ['bureau']);
+    const { definition } = exportOrg(bureauHost, 'BureauMSP');
     const market = home('market-host', ['market']);
-    importOrg(market, definition);
-    const swapped = { ...definition, gatewayRootCertPem: pem('an impostor gateway root') };
-    expect(() => importOrg(market, swapped))
-      .to.throw(OrgDefinitionError)
-      .with.property('message')
-      .that.matches(/BureauMSP's gateway root differs from the one imported before/);
-    expect(fs.readFileSync(gatewayRootCertificate(market), 'utf8')).to.equal(pem('bureau-host gateway root'));
+    const { gatewayRootCertPem: _root, gatewayRootSignature: _signed, ...before } = definition;
+    importOrg(market, before);
+    const written = bureauFiles(market);
+    const impostor = root(path.join(dir, 'market-host'), 'impostor-root');
+    const stranger = home('stranger-host', ['bureau']);
+    const bureauDir = path.join(dir, 'bureau-host');
+    const refused: [string, typeof definition][] = [
+      ['another root under the admin’s old signature', { ...definition, gatewayRootCertPem: impostor }],
+      [
+        'signed by a client of the bureau’s root, not an admin',
+        {
+          ...definition,
+          gatewayRootCertPem: impostor,
+          gatewayRootSignature: signedBy(issued(bureauDir, 'bureau-root', 'reviewer', 'client'), impostor),
+        },
+      ],
+      [
+        'signed by an admin of another root',
+        {
+          ...definition,
+          gatewayRootCertPem: impostor,
+          gatewayRootSignature: signedBy(
+            {
+              certPem: fs.readFileSync(
+                path.join(stranger.paths.identityMsp('bureau', 'admin'), 'signcerts', 'cert.pem'),
+                'utf8',
+              ),
+              keyPem: fs.readFileSync(
+                path.join(stranger.paths.identityMsp('bureau', 'admin'), 'keystore', 'key.pem'),
+                'utf8',
+              ),
+            },
+            impostor,
+          ),
+        },
+      ],
+      ['with no signature', { ...definition, gatewayRootSignature: undefined }],
+    ];
+    for (const [why, swapped] of refused) {
+      expect(() => importOrg(market, swapped), why)
+        .to.throw(OrgDefinitionError)
+        .with.property('message')
+        .that.matches(/BureauMSP's gateway root is not signed by an admin of its root certificate/);
+      expect(bureauFiles(market), `${why}: nothing written`).to.deep.equal(written);
+    }
   });
 
-  it('a definition whose gateway root is no PEM certificate is refused by name', () => {
+  it('a gateway root other than the one imported before is refused even when its admin signed it', () => {
+    const bureauHost = home('bureau-host', ['bureau']);
+    const { definition } = exportOrg(bureauHost, 'BureauMSP');
+    const market = home('market-host', ['market']);
+    importOrg(market, definition);
+    const written = bureauFiles(market);
+    const bureauDir = path.join(dir, 'bureau-host');
+    const other = root(bureauDir, 'second-gateway-root');
+    const admin = {
+      certPem: fs.readFileSync(path.join(bureauDir, 'bureau-admin.pem'), 'utf8'),
+      keyPem: fs.readFileSync(path.join(bureauDir, 'bureau-admin.key'), 'utf8'),
+    };
+    const replaced = {
+      ...definition,
+      gatewayRootCertPem: other,
+      gatewayRootSignature: signedBy(admin, other),
+    };
+    expect(() => importOrg(market, replaced)).to.throw(
+      OrgDefinitionError,
+      /BureauMSP's gateway root differs from the one imported before/,
+    );
+    expect(bureauFiles(market)).to.deep.equal(written);
+  });
+
+  it('a definition whose gateway root or its signature is malformed is refused by name', () => {
     const bureau = home('bureau-host', ['bureau']);
     const { file, definition } = exportOrg(bureau, 'BureauMSP');
     fs.writeFileSync(file, JSON.stringify({ ...definition, gatewayRootCertPem: 'not a certificate' }));
     expect(() => readDefinition(file)).to.throw(
       OrgDefinitionError,
       /gatewayRootCertPem must be a PEM certificate/,
+    );
+    fs.writeFileSync(file, JSON.stringify({ ...definition, gatewayRootSignature: { signature: 'AA==' } }));
+    expect(() => readDefinition(file)).to.throw(
+      OrgDefinitionError,
+      /gatewayRootSignature must hold the signer's/,
     );
   });
 });

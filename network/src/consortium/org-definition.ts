@@ -5,6 +5,7 @@
  * root), the NodeOU configuration the channel applies to it, and where its peer or orderers are reached; the
  * bureau's also the root of its gateway CA, which every member's callers pin to reach the gateway.
  */
+import crypto, { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { NetworkContext } from '../context.js';
@@ -26,6 +27,11 @@ export interface OrgDefinition {
   rootCertPem: string;
   /** The org that runs the gateway: the root of its gateway CA, which issued the gateway's HTTPS certificate. */
   gatewayRootCertPem?: string;
+  /**
+   * The gateway root signed by the org's admin (ECDSA over its PEM text, base64), with the admin's certificate:
+   * a member that already holds the org's root takes a gateway root only when that root's admin vouches for it.
+   */
+  gatewayRootSignature?: { signerCertPem: string; signature: string };
   /** Peer orgs: where their anchor peers are reached (gossip across orgs, service discovery). */
   anchorPeers: { host: string; port: number }[];
   /** Orderer orgs: their orderers' client endpoints. */
@@ -68,9 +74,7 @@ export function exportOrg(ctx: NetworkContext, mspId: string): { file: string; d
     displayName: org.displayName,
     kind: org.kind,
     rootCertPem: fs.readFileSync(ctx.paths.caCert(org.short), 'utf8'),
-    ...(runsGateway(org)
-      ? { gatewayRootCertPem: fs.readFileSync(ctx.paths.gatewayCaCert(org.short), 'utf8') }
-      : {}),
+    ...(runsGateway(org) ? signedGatewayRoot(ctx, org) : {}),
     anchorPeers: nodesOf(ctx.topology, 'peer', mspId).map((n) => ({ host: n.host, port: n.port })),
     ordererEndpoints: nodesOf(ctx.topology, 'orderer', mspId).map((n) => address(n)),
   };
@@ -95,11 +99,15 @@ export function readDefinition(file: string): OrgDefinition {
     throw new OrgDefinitionError(`${file}: mspId must look like MarketMSP`);
   if (typeof d.short !== 'string' || !/^[a-z][a-z0-9]{0,15}$/.test(d.short))
     throw new OrgDefinitionError(`${file}: short must be a lower-case name`);
-  for (const field of ['rootCertPem', 'gatewayRootCertPem'] as const) {
-    const pem = d[field];
-    if (field === 'gatewayRootCertPem' && pem === undefined) continue;
-    if (typeof pem !== 'string' || !pem.includes('-----BEGIN CERTIFICATE-----'))
-      throw new OrgDefinitionError(`${file}: ${field} must be a PEM certificate`);
+  if (!isPem(d.rootCertPem)) throw new OrgDefinitionError(`${file}: rootCertPem must be a PEM certificate`);
+  if (d.gatewayRootCertPem !== undefined) {
+    if (!isPem(d.gatewayRootCertPem))
+      throw new OrgDefinitionError(`${file}: gatewayRootCertPem must be a PEM certificate`);
+    const signed = d.gatewayRootSignature;
+    if (!isPem(signed?.signerCertPem) || typeof signed.signature !== 'string')
+      throw new OrgDefinitionError(
+        `${file}: gatewayRootSignature must hold the signer's PEM certificate and a base64 signature`,
+      );
   }
   if (/PRIVATE KEY/.test(JSON.stringify(raw)))
     throw new OrgDefinitionError(`${file} holds a private key: an org definition carries certificates only`);
@@ -110,9 +118,9 @@ export function readDefinition(file: string): OrgDefinition {
  * Imports another org's definition into this home: its root certificate where the channel configuration, the
  * TLS checks and the peer CLI look for it (`orgs/<short>/ca/ca-cert.pem`, `orgs/<short>/msp/`), the bureau's
  * gateway root where this host's callers find it (`orgs/<short>/ca/gateway/ca-cert.pem`), never a key.
- * Refuses to overwrite an org this home holds itself, and a root that differs from one imported before
- * (a definition swapped on the way is not taken silently). The bureau imported before it had a gateway CA is
- * given its gateway root by importing its new definition.
+ * Refuses to overwrite an org this home holds itself, a root that differs from one imported before (a
+ * definition swapped on the way is not taken silently), and a gateway root its org's admin did not sign. The
+ * bureau imported before it had a gateway CA is given its gateway root by importing its new definition.
  */
 export function importOrg(ctx: NetworkContext, definition: OrgDefinition): 'imported' | 'unchanged' {
   const org = orgOf(ctx.topology, definition.mspId);
@@ -129,14 +137,14 @@ export function importOrg(ctx: NetworkContext, definition: OrgDefinition): 'impo
       `${definition.mspId}'s peer is at ${given.join(', ')} by its definition, but at ${expected.join(', ')} in this home's address book: set RDX_ORG_HOSTS (and RDX_BASE_PORT) as the other hosts do`,
     );
   const rootFile = ctx.paths.caCert(org.short);
+  const known = fs.existsSync(rootFile);
+  if (known && fs.readFileSync(rootFile, 'utf8') !== definition.rootCertPem)
+    throw new OrgDefinitionError(
+      `${definition.mspId}'s root certificate differs from the one imported before: check with its administrators before replacing ${rootFile}`,
+    );
   const gatewayRoot = newGatewayRoot(ctx, org, definition);
-  if (fs.existsSync(rootFile)) {
-    if (fs.readFileSync(rootFile, 'utf8') !== definition.rootCertPem)
-      throw new OrgDefinitionError(
-        `${definition.mspId}'s root certificate differs from the one imported before: check with its administrators before replacing ${rootFile}`,
-      );
-    if (!gatewayRoot) return 'unchanged';
-  } else {
+  if (known && !gatewayRoot) return 'unchanged';
+  if (!known) {
     fs.mkdirSync(path.dirname(rootFile), { recursive: true });
     fs.writeFileSync(rootFile, definition.rootCertPem);
   }
@@ -158,17 +166,76 @@ export function importOrg(ctx: NetworkContext, definition: OrgDefinition): 'impo
   return 'imported';
 }
 
+function isPem(value: unknown): value is string {
+  return typeof value === 'string' && value.includes('-----BEGIN CERTIFICATE-----');
+}
+
+/** The org's gateway root, signed by its admin (identities/admin), for its definition. */
+function signedGatewayRoot(
+  ctx: NetworkContext,
+  org: OrgSpec,
+): Pick<OrgDefinition, 'gatewayRootCertPem' | 'gatewayRootSignature'> {
+  const file = ctx.paths.gatewayCaCert(org.short);
+  if (!fs.existsSync(file))
+    throw new OrgDefinitionError(
+      `${org.mspId} has no gateway CA in ${ctx.paths.home} yet: run \`rdx-network org init --org ${org.mspId}\` (or npm start) on its host, which loads it`,
+    );
+  const pem = fs.readFileSync(file, 'utf8');
+  const admin = ctx.paths.identityMsp(org.short, adminOf(org));
+  const key = crypto.createPrivateKey(fs.readFileSync(path.join(admin, 'keystore', 'key.pem')));
+  return {
+    gatewayRootCertPem: pem,
+    gatewayRootSignature: {
+      signerCertPem: fs.readFileSync(path.join(admin, 'signcerts', 'cert.pem'), 'utf8'),
+      signature: crypto.sign('sha256', Buffer.from(pem), key).toString('base64'),
+    },
+  };
+}
+
+function adminOf(org: OrgSpec): string {
+  return org.identities.find((id) => id.role === 'admin')?.name ?? 'admin';
+}
+
+/**
+ * Whether the definition's gateway root is vouched for by an admin of the org's root (the one this home already
+ * holds, checked equal before): the signer's certificate issued by that root, an admin's (NodeOU `admin`),
+ * valid now, and its signature over the gateway root good. A root swapped on the way fails here.
+ */
+function vouchedFor(definition: OrgDefinition, pem: string): boolean {
+  const signed = definition.gatewayRootSignature;
+  if (!signed) return false;
+  try {
+    const root = new X509Certificate(definition.rootCertPem);
+    const signer = new X509Certificate(signed.signerCertPem);
+    const now = Date.now();
+    return (
+      signer.checkIssued(root) &&
+      signer.verify(root.publicKey) &&
+      /^OU=admin$/m.test(signer.subject) &&
+      new Date(signer.validFrom).getTime() <= now &&
+      now <= new Date(signer.validTo).getTime() &&
+      crypto.verify('sha256', Buffer.from(pem), signer.publicKey, Buffer.from(signed.signature, 'base64'))
+    );
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The definition's gateway root when this home does not hold it yet; undefined when there is nothing new (the
- * org runs no gateway, or this very root was imported before). A root other than the one imported before is
- * refused, as the org's own is, before anything is written.
+ * org runs no gateway, or this very root was imported before). A root its org's admin did not sign, or other
+ * than the one imported before, is refused, as a differing org root is, before anything is written.
  */
 function newGatewayRoot(ctx: NetworkContext, org: OrgSpec, definition: OrgDefinition): string | undefined {
   const pem = definition.gatewayRootCertPem;
   if (!runsGateway(org) || pem === undefined) return undefined;
   const file = ctx.paths.gatewayCaCert(org.short);
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === pem) return undefined;
+  if (!vouchedFor(definition, pem))
+    throw new OrgDefinitionError(
+      `${definition.mspId}'s gateway root is not signed by an admin of its root certificate: ask its administrators for the definition their host wrote (export/${definition.mspId}.org.json)`,
+    );
   if (!fs.existsSync(file)) return pem;
-  if (fs.readFileSync(file, 'utf8') === pem) return undefined;
   throw new OrgDefinitionError(
     `${definition.mspId}'s gateway root differs from the one imported before: check with its administrators before replacing ${file}`,
   );

@@ -3,8 +3,8 @@
  * other certificate for the gateway's host passes for the gateway, whoever holds its key. Tried as one who holds
  * such a key would: a server with the bureau peer's TLS pair, the bureau's CA server itself (its TLS certificate
  * names the host), and the gateway's own Fabric TLS pair, each reached with `curl --cacert` and the gateway root.
- * The bureau is initialised on a host of its own (`rdx-network org init`, a fresh home and port block), so this
- * runs the real Fabric CA through what a new bureau host and an upgraded one both do.
+ * The bureau is initialised on a host of its own (`rdx-network org init`, a fresh home and port block) with the
+ * real Fabric CA; then its home is taken back to what the release before the gateway CA left, and started again.
  */
 import { expect } from 'chai';
 import { execFile, spawnSync } from 'node:child_process';
@@ -127,7 +127,7 @@ describe('the gateway’s own CA: only the gateway’s certificate passes for th
     }
   });
 
-  it('the gateway CA enrolls the gateway alone: the peer’s secret and the org’s registrar get nothing there', () => {
+  it('the gateway CA issues to the gateway alone: other secrets, the org’s registrar and the gateway’s Fabric certificate get nothing there', () => {
     const secrets = JSON.parse(
       fs.readFileSync(path.join(paths.orgDir('bureau'), 'secrets.json'), 'utf8'),
     ) as Record<string, string>;
@@ -142,27 +142,16 @@ describe('the gateway’s own CA: only the gateway’s certificate passes for th
       `https://${who}:${encodeURIComponent(secret)}@${caNode.host}:${caNode.port}`;
     const tlsRoot = ['--tls.certfiles', paths.caCert('bureau')];
     const gatewayCa = ['--caname', 'ca-bureau-gateway', ...tlsRoot];
-    // The same secret at the org's CA enrolls: what the gateway CA refuses below is the name, not the secret.
-    const atOrgCa = client([
-      'enroll',
-      '-u',
-      at('peer0', secrets.peer0!),
-      ...tlsRoot,
-      '-M',
-      path.join(home, 'peer'),
-    ]);
-    expect(atOrgCa.status, atOrgCa.output).to.equal(0);
-    const peer = client([
-      'enroll',
-      '-u',
-      at('peer0', secrets.peer0!),
-      ...gatewayCa,
-      '-M',
-      path.join(home, 'stolen-peer'),
-    ]);
-    expect(peer.status, peer.output).not.to.equal(0);
-    expect(peer.output).to.match(/Authentication failure|Failed to get user/i);
-    // The registrar of the org's CA registers a name of its choosing there, but not at the gateway CA.
+    const scratch = (): string => fs.mkdtempSync(path.join(home, 'msp-'));
+    for (const who of ['peer0', 'rdxadmin']) {
+      // The same secret at the org's CA enrolls: what the gateway CA refuses is the name, not the secret.
+      const atOrgCa = client(['enroll', '-u', at(who, secrets[who]!), ...tlsRoot, '-M', scratch()]);
+      expect(atOrgCa.status, atOrgCa.output).to.equal(0);
+      const there = client(['enroll', '-u', at(who, secrets[who]!), ...gatewayCa, '-M', scratch()]);
+      expect(there.status, `${who} at the gateway CA: ${there.output}`).not.to.equal(0);
+      expect(there.output).to.match(/Authentication failure/);
+    }
+    // The org's registrar registers a name of its choosing at the org's CA, but not at the gateway CA.
     const register = (at: string[], name: string): { status: number | null; output: string } =>
       client([
         'register',
@@ -181,11 +170,23 @@ describe('the gateway’s own CA: only the gateway’s certificate passes for th
     const registrar = register(gatewayCa, 'impostor');
     expect(registrar.status, registrar.output).not.to.equal(0);
     expect(registrar.output).to.match(/Authentication failure/);
-    const stolen = path.join(home, 'stolen-peer', 'signcerts');
-    expect(fs.existsSync(stolen) ? fs.readdirSync(stolen) : [], 'no certificate').to.deep.equal([]);
+    // The gateway's Fabric certificate names the one identity the gateway CA knows: re-enrolling on it there,
+    // for a new HTTPS certificate, is refused all the same (the gateway CA did not issue it).
+    const fabricMsp = scratch();
+    fs.cpSync(paths.identityMsp('bureau', 'gateway'), fabricMsp, { recursive: true });
+    const reenroll = client([
+      'reenroll',
+      '-u',
+      `https://${caNode.host}:${caNode.port}`,
+      ...gatewayCa,
+      '-M',
+      fabricMsp,
+    ]);
+    expect(reenroll.status, reenroll.output).not.to.equal(0);
+    expect(reenroll.output).to.match(/Authentication failure|Untrusted certificate/i);
   });
 
-  it('renewal re-issues the HTTPS certificate for the same key, from the gateway CA, and `certs status` lists it', async function () {
+  it('renewal re-issues the HTTPS certificate for the same key, from the gateway CA (enrolling one where there is none), and `certs status` lists it', async function () {
     this.timeout(120_000);
     const file = path.join(httpsPair, 'server.crt');
     const before = new X509Certificate(fs.readFileSync(file));
@@ -198,5 +199,46 @@ describe('the gateway’s own CA: only the gateway’s certificate passes for th
     expect(after.checkIP(topology.gateway.host)).to.equal(topology.gateway.host);
     const status = spawnSync(process.execPath, [networkCli, 'certs', 'status'], { env, encoding: 'utf8' });
     expect(status.stdout).to.match(/ HTTPS +gateway \(BureauMSP\)$/m);
+    // A home renewed before its first start since the gateway CA has no pair yet: renewal enrols one, which the
+    // gateway it restarts serves with.
+    fs.rmSync(httpsPair, { recursive: true });
+    await reenrollOrg(install, paths, topology, orgOf(topology, 'BureauMSP'), caNode);
+    expect(new X509Certificate(fs.readFileSync(file)).verify(root.publicKey), 'a pair enrolled').to.equal(
+      true,
+    );
+  });
+
+  it('a bureau home from before the gateway CA gets one at its next start, and a signed definition with its root', function () {
+    this.timeout(300_000);
+    // What a home made by the release before has: the org's CA alone, no HTTPS pair, no secret for it.
+    spawnSync(process.execPath, [networkCli, 'stop'], { env, encoding: 'utf8' });
+    fs.rmSync(paths.gatewayCaHome('bureau'), { recursive: true, force: true });
+    for (const dir of ['https', 'https-msp'])
+      fs.rmSync(path.join(paths.identityDir('bureau', 'gateway'), dir), { recursive: true, force: true });
+    const secretsFile = path.join(paths.orgDir('bureau'), 'secrets.json');
+    const secrets = JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as Record<string, string>;
+    delete secrets['gateway@gateway-ca'];
+    fs.writeFileSync(secretsFile, JSON.stringify(secrets));
+    const orgRootBefore = fs.readFileSync(paths.caCert('bureau'), 'utf8');
+    const init = spawnSync(process.execPath, [networkCli, 'org', 'init', '--org', 'BureauMSP'], {
+      env,
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(init.status, init.stdout + init.stderr).to.equal(0);
+    expect(fs.readFileSync(paths.caCert('bureau'), 'utf8'), 'the org root unchanged').to.equal(orgRootBefore);
+    const root = new X509Certificate(fs.readFileSync(gatewayRootCertificate(ctx)));
+    const cert = new X509Certificate(fs.readFileSync(path.join(httpsPair, 'server.crt')));
+    expect(cert.verify(root.publicKey) && cert.checkIP(topology.gateway.host) !== undefined).to.equal(true);
+    const exported = JSON.parse(fs.readFileSync(path.join(home, 'export', 'BureauMSP.org.json'), 'utf8')) as {
+      gatewayRootCertPem: string;
+      gatewayRootSignature: { signerCertPem: string; signature: string };
+    };
+    expect(exported.gatewayRootCertPem).to.equal(fs.readFileSync(gatewayRootCertificate(ctx), 'utf8'));
+    const signer = new X509Certificate(exported.gatewayRootSignature.signerCertPem);
+    expect(
+      signer.verify(new X509Certificate(orgRootBefore).publicKey),
+      'signed by an admin of the org root',
+    ).to.equal(true);
   });
 });
