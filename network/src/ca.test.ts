@@ -81,7 +81,7 @@ describe('starting a CA', () => {
       await startCa(install, paths, org, node);
       expect(await tcpOpen('127.0.0.1', port), 'the CA’s port when startCa returns').to.equal(true);
       expect(
-        fs.existsSync(paths.gatewayCaHome('test')),
+        fs.existsSync(paths.purposeCaHome('test', 'gateway')),
         'no gateway CA for an org without a gateway',
       ).to.equal(false);
     } finally {
@@ -113,7 +113,7 @@ describe('starting a CA', () => {
       expect(now, 'a new server').not.to.equal(old);
       expect(fs.readFileSync(`/proc/${now}/cmdline`, 'utf8').split('\0')).to.include('--cafiles');
       expect(fs.existsSync(paths.gatewayCaCert('bureau')), 'the gateway CA loaded').to.equal(true);
-      expect(logged.join('\n')).to.match(/restart ca\.bureau: it has no gateway CA yet/);
+      expect(logged.join('\n')).to.match(/restart ca\.bureau: it lacks a CA of this release/);
       // Running with it, the next start leaves it be.
       await startProcess(ctx, node);
       expect(runningPid(paths, node.name)).to.equal(now);

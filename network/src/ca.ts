@@ -2,17 +2,18 @@
  * One Fabric CA per org. It enrolls the org's nodes (enrollment and TLS certificates) and users, whose
  * certificates carry the `role` attribute the chaincode checks. The CA root is also the org's TLS root.
  *
- * The org that runs the gateway (the bureau) has a second CA in the same server, the gateway CA, with a root of
- * its own that issues one certificate: the gateway's HTTPS certificate. Callers pin that root to reach the
- * gateway, so no other certificate for the gateway's host — its peer's, its chaincode server's, the CA server's
- * own, each issued by the org's CA for that host — can pass for the gateway, whoever holds its key.
+ * Beside it the same server holds a CA for each purpose the org has, each with a root of its own and one identity
+ * (PURPOSE_CAS). The bureau's gateway CA issues the gateway's HTTPS certificate: callers pin its root, so no
+ * other certificate for the gateway's host — its peer's, its chaincode server's, the CA server's own, each issued
+ * by the org's CA for that host — can pass for the gateway, whoever holds its key. An orderer org's admin CA
+ * issues its admin's client certificate for the orderers' admin endpoints, which take no other.
  */
 import crypto, { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '@rdx/client';
 import type { FabricInstall } from './binaries/fabric-binaries.js';
-import type { Paths } from './paths.js';
+import type { Paths, PurposeCaName } from './paths.js';
 import { run, startDaemon, waitUntil, healthz, tcpOpen, CommandError } from './proc.js';
 import type { IdentitySpec, NodeSpec, OrgSpec, Topology } from './topology.js';
 import { nodesOf, OPS_HOST, opsAddress } from './topology.js';
@@ -28,8 +29,8 @@ export function caProcessEnv(install: FabricInstall, node: NodeSpec): NodeJS.Pro
 }
 
 /**
- * Starts the org's CA (initialising it on first start), with the gateway CA beside it for the org that runs the
- * gateway, and waits until it serves: `/healthz` and its own port.
+ * Starts the org's CA (initialising it on first start), with its purpose CAs beside it, and waits until it
+ * serves: `/healthz` and its own port.
  */
 export async function startCa(
   install: FabricInstall,
@@ -61,7 +62,7 @@ export async function startCa(
       `ca.${org.short}.rdx`,
       '--csr.hosts',
       hostsFor(node.host),
-      ...(runsGateway(org) ? ['--cafiles', writeGatewayCaConfig(paths, org)] : []),
+      ...purposeCasOf(org).flatMap((p) => ['--cafiles', writePurposeCaConfig(paths, org, p)]),
     ],
     caProcessEnv(install, node),
   );
@@ -114,49 +115,90 @@ function hostsFor(host: string): string {
  * The names an identity's Fabric certificates hold. A node's — a peer, an orderer, a chaincode server — its
  * host's; anyone else's only its own name, so that a person's or a client's pair never passes for a server on
  * that host. The gateway is a client here: its HTTPS certificate, from the gateway CA, is the one that names
- * its host (issueGatewayHttps).
+ * its host (PURPOSE_CAS).
  */
 function certificateHosts(id: IdentitySpec, org: OrgSpec, host: string): string {
   const serves = id.type === 'peer' || id.type === 'orderer' || id.name === 'chaincode';
   return serves ? hostsFor(host) : `${id.name}.${org.short}`;
 }
 
-/** The identity the gateway runs as (role `gateway`), if the org has one: only its CA server holds a gateway CA. */
-function gatewayIdentity(org: OrgSpec): string | undefined {
-  return org.identities.find((id) => id.role === 'gateway')?.name;
+/**
+ * A CA of the org's CA server beside the org's own, with a root of its own, for one purpose: its registry holds
+ * one identity, it issues that identity's pair, and its root is trusted for that purpose alone.
+ */
+interface PurposeCa {
+  name: PurposeCaName;
+  /** The identity its registry holds, if the org has it: an org without one has no such CA. */
+  identity(org: OrgSpec): string | undefined;
+  /** The names its certificate holds. */
+  hosts(topology: Topology, org: OrgSpec): string;
+}
+
+const PURPOSE_CAS: readonly PurposeCa[] = [
+  {
+    // The bureau's gateway CA: the gateway's HTTPS certificate, for its host, which callers pin to reach it.
+    name: 'gateway',
+    identity: (org) => org.identities.find((id) => id.role === 'gateway')?.name,
+    hosts: (topology) => hostsFor(topology.gateway.host),
+  },
+  {
+    // An orderer org's admin CA: its admin's client certificate, the one its orderers' admin endpoints take
+    // (osnadmin), so no other pair of the org — an orderer's, a person's — calls them.
+    name: 'orderer-admin',
+    identity: (org) =>
+      org.identities.some((id) => id.type === 'orderer')
+        ? org.identities.find((id) => id.role === 'admin')?.name
+        : undefined,
+    hosts: (_topology, org) => `orderer-admin.${org.short}`,
+  },
+];
+
+/** The purpose CAs the org's CA server holds. */
+function purposeCasOf(org: OrgSpec): PurposeCa[] {
+  return PURPOSE_CAS.filter((p) => p.identity(org) !== undefined);
 }
 
 export function runsGateway(org: OrgSpec): boolean {
-  return gatewayIdentity(org) !== undefined;
-}
-
-/** The gateway's secret at the gateway CA, kept beside the org's other secrets. */
-const GATEWAY_HTTPS_SECRET = 'gateway@gateway-ca';
-
-function gatewayCaName(org: OrgSpec): string {
-  return `ca-${org.short}-gateway`;
+  return purposeCasOf(org).some((p) => p.name === 'gateway');
 }
 
 /**
- * The gateway CA's configuration (`--cafiles`), written once. Everything it does not set it takes from the
- * org's CA: the signing profiles (`tls`), the certificates' lifetime. Its registry holds the gateway alone,
- * with a secret of its own, so no other name can be enrolled there; the file, like all of the CA's home, is
- * its owner's only.
+ * Whether a CA server of the org runs without all of its purpose CAs: one started by a release before them
+ * has not loaded them (a CA writes its root when it loads it).
  */
-function writeGatewayCaConfig(paths: Paths, org: OrgSpec): string {
-  const file = path.join(paths.gatewayCaHome(org.short), 'fabric-ca-config.yaml');
+export function lacksPurposeCa(paths: Paths, org: OrgSpec): boolean {
+  return purposeCasOf(org).some((p) => !fs.existsSync(paths.purposeCaCert(org.short, p.name)));
+}
+
+/** The identity's secret at a purpose CA, kept beside the org's other secrets. */
+function purposeSecretName(purpose: PurposeCa, org: OrgSpec): string {
+  return `${purpose.identity(org)}@${purpose.name}-ca`;
+}
+
+function purposeCaName(purpose: PurposeCa, org: OrgSpec): string {
+  return `ca-${org.short}-${purpose.name}`;
+}
+
+/**
+ * A purpose CA's configuration (`--cafiles`), written once. Everything it does not set it takes from the org's
+ * CA: the signing profiles (`tls`), the certificates' lifetime. Its registry holds its one identity, with a
+ * secret of its own, so no other name can be enrolled there; the file, like all of the CA's home, is its
+ * owner's only.
+ */
+function writePurposeCaConfig(paths: Paths, org: OrgSpec, purpose: PurposeCa): string {
+  const file = path.join(paths.purposeCaHome(org.short, purpose.name), 'fabric-ca-config.yaml');
   if (fs.existsSync(file)) return file;
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const config = {
-    ca: { name: gatewayCaName(org), certfile: 'ca-cert.pem' },
+    ca: { name: purposeCaName(purpose, org), certfile: 'ca-cert.pem' },
     db: { type: 'sqlite3', datasource: 'fabric-ca-server.db' },
-    csr: { cn: `gateway-ca.${org.short}.rdx` },
+    csr: { cn: `${purpose.name}-ca.${org.short}.rdx` },
     registry: {
       maxenrollments: -1,
       identities: [
         {
-          name: gatewayIdentity(org),
-          pass: secretFor(paths, org, GATEWAY_HTTPS_SECRET),
+          name: purpose.identity(org),
+          pass: secretFor(paths, org, purposeSecretName(purpose, org)),
           type: 'client',
           affiliation: '',
           attrs: {},
@@ -170,27 +212,28 @@ function writeGatewayCaConfig(paths: Paths, org: OrgSpec): string {
 }
 
 /**
- * The gateway's HTTPS pair from the gateway CA, for the gateway's host (its address and loopback's), in
- * `identities/<gateway>/https/`. To `renew`, re-issued for the key it has; enrolled (a new key) where it has
- * none or its certificate has expired, which a CA refuses to re-enrol on. Nothing is bound to this key: callers
- * pin the gateway CA's root.
+ * The pair a purpose CA issues, with the `tls` profile for its names, in `identities/<identity>/<pair>/`
+ * (Paths.identityPurposePair). To `renew`, re-issued for the key it has; enrolled (a new key) where there is
+ * none or its certificate has expired, which a CA refuses to re-enrol on. Nothing is bound to these keys: what
+ * takes them trusts the purpose CA's root.
  */
-async function issueGatewayHttps(
+async function issuePurposePair(
   ca: CaClient,
   paths: Paths,
   topology: Topology,
   org: OrgSpec,
+  purpose: PurposeCa,
   renew: boolean,
 ): Promise<void> {
-  const name = gatewayIdentity(org)!;
-  const dir = paths.identityHttps(org.short, name);
+  const name = purpose.identity(org)!;
+  const dir = paths.identityPurposePair(org.short, name, purpose.name);
   const renewable = hasPair(dir) && !hasExpired(path.join(dir, 'server.crt'));
   await issueTlsPair(
     ca,
-    { name, secret: secretFor(paths, org, GATEWAY_HTTPS_SECRET) },
-    { msp: path.join(paths.identityDir(org.short, name), 'https-msp'), dir },
-    hostsFor(topology.gateway.host),
-    { renew: renew && renewable, caname: gatewayCaName(org) },
+    { name, secret: secretFor(paths, org, purposeSecretName(purpose, org)) },
+    { msp: `${dir}-msp`, dir },
+    purpose.hosts(topology, org),
+    { renew: renew && renewable, caname: purposeCaName(purpose, org) },
   );
 }
 
@@ -319,9 +362,10 @@ export async function enrollOrg(
       });
     fs.writeFileSync(done, new Date().toISOString());
   }
-  // Homes made before the gateway CA get the pair here; their gateway goes on to serve with it.
-  if (runsGateway(org) && !hasPair(paths.identityHttps(org.short, gatewayIdentity(org)!)))
-    await issueGatewayHttps(ca, paths, topology, org, false);
+  // Homes made before a purpose CA get its pair here.
+  for (const purpose of purposeCasOf(org))
+    if (!hasPair(paths.identityPurposePair(org.short, purpose.identity(org)!, purpose.name)))
+      await issuePurposePair(ca, paths, topology, org, purpose, false);
   writeOrgMsp(paths, org);
 }
 
@@ -359,10 +403,10 @@ export async function reenrollOrg(
       renewed++;
     }
   }
-  // The gateway's HTTPS pair, enrolled here if the home has none yet (renewed before its first start since the
-  // gateway CA): the gateway this renewal restarts serves with it.
-  if (runsGateway(org)) {
-    await issueGatewayHttps(ca, paths, topology, org, true);
+  // The purpose CAs' pairs, enrolled here where the home has none yet (renewed before its first start since
+  // the CA came): the processes this renewal restarts use them.
+  for (const purpose of purposeCasOf(org)) {
+    await issuePurposePair(ca, paths, topology, org, purpose, true);
     renewed++;
   }
   return renewed;

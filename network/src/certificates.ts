@@ -1,9 +1,9 @@
 /**
- * Certificates expire: Fabric CA issues enrolment, TLS and (the gateway's) HTTPS certificates for a year.
- * `certs status` lists when each of this home's identities expires (and `npm run status` warns 30 days ahead);
- * `certs renew --org <MSP>` re-enrols every identity of the org with the key it has (so nothing bound to the key
- * changes: a consenter's place in the channel — Raft and SmartBFT both match consenters by public key — or the
- * chaincode server's TLS identity), then restarts the org's nodes one at a time.
+ * Certificates expire: Fabric CA issues enrolment, TLS, the gateway's HTTPS and the orderer admins' certificates
+ * for a year. `certs status` lists when each of this home's identities expires (and `npm run status` warns 30
+ * days ahead); `certs renew --org <MSP>` re-enrols every identity of the org with the key it has (so nothing bound
+ * to the key changes: a consenter's place in the channel — Raft and SmartBFT both match consenters by public key —
+ * or the chaincode server's TLS identity), then restarts the org's nodes one at a time.
  */
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
@@ -28,12 +28,12 @@ export const WARN_DAYS = 30;
 export interface Expiry {
   org: string;
   identity: string;
-  kind: 'enrolment' | 'TLS' | 'HTTPS';
+  kind: 'enrolment' | 'TLS' | 'HTTPS' | 'orderer admin';
   notAfter: Date;
   daysLeft: number;
 }
 
-/** When every enrolment, TLS and HTTPS certificate of this home's orgs expires, soonest first. */
+/** When every certificate of this home's identities expires (each kind above), soonest first. */
 export function expiries(paths: Paths, topology: Topology, now = new Date()): Expiry[] {
   const out: Expiry[] = [];
   for (const org of topology.orgs.filter((o) => isLocalOrg(paths, o))) {
@@ -43,6 +43,10 @@ export function expiries(paths: Paths, topology: Topology, now = new Date()): Ex
         ['enrolment', path.join(paths.identityMsp(org.short, identity), 'signcerts', 'cert.pem')],
         ['TLS', path.join(paths.identityTls(org.short, identity), 'server.crt')],
         ['HTTPS', path.join(paths.identityHttps(org.short, identity), 'server.crt')],
+        [
+          'orderer admin',
+          path.join(paths.identityPurposePair(org.short, identity, 'orderer-admin'), 'server.crt'),
+        ],
       ] as const) {
         if (!fs.existsSync(file)) continue;
         const notAfter = new Date(new X509Certificate(fs.readFileSync(file)).validTo);

@@ -33,19 +33,23 @@ export async function createGenesisBlock(ctx: NetworkContext): Promise<string> {
   return block;
 }
 
-/** osnadmin arguments authenticating as the orderer org through an orderer's TLS pair (admin TLS needs one). */
+/**
+ * osnadmin arguments authenticating as the orderer org's admin, with its pair from the org's orderer admin CA:
+ * the only client certificates an orderer's admin endpoint takes. The endpoint's own certificate is the
+ * orderer's, from the org's CA.
+ */
 function osnadminArgs(ctx: NetworkContext, orderer: NodeSpec): string[] {
   const org = orgOf(ctx.topology, orderer.mspId);
-  const tls = ctx.paths.identityTls(org.short, orderer.name.split('.')[0]!);
+  const pair = ctx.paths.identityPurposePair(org.short, 'admin', 'orderer-admin');
   return [
     '-o',
     adminAddress(orderer),
     '--ca-file',
-    path.join(tls, 'ca.crt'),
+    ctx.paths.caCert(org.short),
     '--client-cert',
-    path.join(tls, 'server.crt'),
+    path.join(pair, 'server.crt'),
     '--client-key',
-    path.join(tls, 'server.key'),
+    path.join(pair, 'server.key'),
   ];
 }
 

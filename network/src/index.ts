@@ -9,6 +9,7 @@ export {
   nodesOf,
   nodeNamed,
   opsAddress,
+  adminAddress,
   orgOf,
   peerOrgs,
   type Topology,

@@ -135,7 +135,8 @@ export function ordererEnv(
     ORDERER_ADMIN_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
     ORDERER_ADMIN_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
     ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
-    ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+    // Only its org's admin calls it, with the pair of the org's orderer admin CA (ca.ts PURPOSE_CAS).
+    ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${paths.ordererAdminCaCert(org.short)}]`,
     ORDERER_OPERATIONS_LISTENADDRESS: opsAddress(node),
     ORDERER_METRICS_PROVIDER: 'prometheus',
     ORDERER_FILELEDGER_LOCATION: path.join(data, 'ledger'),

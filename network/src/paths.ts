@@ -3,6 +3,9 @@
  */
 import path from 'node:path';
 
+/** The CAs an org's CA server may hold beside the org's own (Paths.purposeCaHome). */
+export type PurposeCaName = 'gateway' | 'orderer-admin';
+
 export class Paths {
   constructor(
     readonly home: string,
@@ -24,14 +27,23 @@ export class Paths {
     return path.join(this.caHome(short), 'ca-cert.pem');
   }
   /**
-   * The second CA of the org's CA server that issues the gateway's HTTPS certificate and nothing else (the
-   * bureau's only): its folder, and its root, which callers pin to reach the gateway.
+   * A CA of the org's CA server beside the org's own, for one purpose (`gateway`: the bureau's gateway CA, which
+   * issues the gateway's HTTPS certificate; `orderer-admin`: an orderer org's, which issues its admin's client
+   * certificate for the orderers' admin endpoints): its folder, and its root.
    */
-  gatewayCaHome(short: string): string {
-    return path.join(this.caHome(short), 'gateway');
+  purposeCaHome(short: string, purpose: PurposeCaName): string {
+    return path.join(this.caHome(short), purpose);
   }
+  purposeCaCert(short: string, purpose: PurposeCaName): string {
+    return path.join(this.purposeCaHome(short, purpose), 'ca-cert.pem');
+  }
+  /** The root callers pin to reach the gateway. */
   gatewayCaCert(short: string): string {
-    return path.join(this.gatewayCaHome(short), 'ca-cert.pem');
+    return this.purposeCaCert(short, 'gateway');
+  }
+  /** The root an orderer's admin endpoint takes client certificates from. */
+  ordererAdminCaCert(short: string): string {
+    return this.purposeCaCert(short, 'orderer-admin');
   }
   caClientHome(short: string): string {
     return path.join(this.orgDir(short), 'ca-client');
@@ -45,9 +57,13 @@ export class Paths {
   identityTls(short: string, name: string): string {
     return path.join(this.identityDir(short, name), 'tls');
   }
-  /** The gateway's HTTPS pair (server.crt, server.key, ca.crt), issued by the gateway CA. */
+  /** An identity's pair from a purpose CA (server.crt, server.key, ca.crt): `https` or `orderer-admin`. */
+  identityPurposePair(short: string, name: string, purpose: PurposeCaName): string {
+    return path.join(this.identityDir(short, name), purpose === 'gateway' ? 'https' : purpose);
+  }
+  /** The gateway's HTTPS pair, issued by the gateway CA. */
   identityHttps(short: string, name: string): string {
-    return path.join(this.identityDir(short, name), 'https');
+    return this.identityPurposePair(short, name, 'gateway');
   }
   nodeData(node: string): string {
     return path.join(this.home, 'data', node);

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { writeFileAtomic } from '@rdx/client';
 import { defaultMetricsPort, METRICS_HOST } from '@rdx/gateway';
 import path from 'node:path';
-import { startCa, enrollOrg, runsGateway } from './ca.js';
+import { startCa, enrollOrg, lacksPurposeCa } from './ca.js';
 import {
   createGenesisBlock,
   joinOrderers,
@@ -172,14 +172,10 @@ async function genesisFromOrderers(ctx: NetworkContext): Promise<string> {
 export async function startProcess(ctx: NetworkContext, node: NodeSpec): Promise<void> {
   if (node.kind === 'ca') {
     const org = orgOf(ctx.topology, node.mspId);
-    // A CA server started by a release before the gateway CA has not loaded it (it writes its root on loading):
-    // restarted, it does. Nothing runs on a CA but enrolments, none of them under way here.
-    if (
-      runningPid(ctx.paths, node.name) &&
-      runsGateway(org) &&
-      !fs.existsSync(ctx.paths.gatewayCaCert(org.short))
-    ) {
-      ctx.log(`  restart ${node.name}: it has no gateway CA yet`);
+    // A CA server started by a release before its purpose CAs has not loaded them: restarted, it does.
+    // Nothing runs on a CA but enrolments, none of them under way here.
+    if (runningPid(ctx.paths, node.name) && lacksPurposeCa(ctx.paths, org)) {
+      ctx.log(`  restart ${node.name}: it lacks a CA of this release (gateway, orderer admin)`);
       await stopDaemon(ctx.paths, node.name);
     }
     if (!runningPid(ctx.paths, node.name)) {

@@ -253,8 +253,8 @@ export function opsAddress(node: NodeSpec): string {
 
 /**
  * `127.0.0.1:<adminPort>`: an orderer's admin endpoint (channel participation), on its host's loopback address too.
- * It admits any TLS client certificate its org's CA issued — a reviewer's, the gateway's — and lets it join the
- * orderer to a channel or remove it from one; only the org's own tooling on that host calls it (osnadmin).
+ * It joins the orderer to a channel or removes it from one, for a client certificate of its org's orderer admin
+ * CA alone (ca.ts PURPOSE_CAS): the org's own tooling on that host (osnadmin) holds the one it issued.
  */
 export function adminAddress(node: NodeSpec): string {
   return `${OPS_HOST}:${node.adminPort}`;

@@ -109,7 +109,7 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
     case 'certs status': {
       for (const e of expiries(ctx.paths, ctx.topology))
         console.log(
-          `${e.notAfter.toISOString().slice(0, 10)}  ${String(e.daysLeft).padStart(4)} days  ${e.kind.padEnd(9)}  ${e.identity} (${e.org})`,
+          `${e.notAfter.toISOString().slice(0, 10)}  ${String(e.daysLeft).padStart(4)} days  ${e.kind.padEnd(13)}  ${e.identity} (${e.org})`,
         );
       return;
     }

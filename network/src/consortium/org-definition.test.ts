@@ -88,7 +88,7 @@ describe("an org definition and the bureau's gateway root", () => {
       log: () => undefined,
     } as unknown as NetworkContext;
     for (const short of owns) {
-      fs.mkdirSync(ctx.paths.gatewayCaHome(short), { recursive: true });
+      fs.mkdirSync(ctx.paths.purposeCaHome(short, 'gateway'), { recursive: true });
       fs.writeFileSync(path.join(ctx.paths.orgDir(short), 'secrets.json'), '{}');
       fs.writeFileSync(ctx.paths.caCert(short), root(at, `${short}-root`));
       const admin = issued(at, `${short}-root`, `${short}-admin`, 'admin');

@@ -212,7 +212,7 @@ describe('the gateway’s own CA: only the gateway’s certificate passes for th
     this.timeout(300_000);
     // What a home made by the release before has: the org's CA alone, no HTTPS pair, no secret for it.
     spawnSync(process.execPath, [networkCli, 'stop'], { env, encoding: 'utf8' });
-    fs.rmSync(paths.gatewayCaHome('bureau'), { recursive: true, force: true });
+    fs.rmSync(paths.purposeCaHome('bureau', 'gateway'), { recursive: true, force: true });
     for (const dir of ['https', 'https-msp'])
       fs.rmSync(path.join(paths.identityDir('bureau', 'gateway'), dir), { recursive: true, force: true });
     const secretsFile = path.join(paths.orgDir('bureau'), 'secrets.json');

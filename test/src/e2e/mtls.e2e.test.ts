@@ -1,13 +1,14 @@
 /**
  * Transport security between hosts, tried as an attacker on the network would: a TLS client that trusts the
  * orgs' roots but shows no certificate of its own, against every peer, orderer and chaincode server; and Fabric's
- * own peer CLI with and without the admin's TLS client certificate.
+ * own peer CLI with and without the admin's TLS client certificate, and its osnadmin with every kind of pair a
+ * local user of an orderer's host might hold.
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
-import { ensureFabricBinaries, nodesOf, orgOf, run } from '@rdx/network';
+import { adminAddress, ensureFabricBinaries, nodesOf, orgOf, run } from '@rdx/network';
 import { config, paths, topology } from '../fabric-client.js';
 
 /** Whether a TLS client without a certificate gets an application-level answer (true) or is cut off (false). */
@@ -77,5 +78,37 @@ describe('mutual TLS on every Fabric endpoint', () => {
       CORE_PEER_TLS_CLIENTKEY_FILE: path.join(tlsDir, 'server.key'),
     });
     expect(served).to.include(topology.channel);
+  });
+
+  it('an orderer’s admin endpoint takes only its org admin’s pair from the orderer admin CA: osnadmin with any other pair of the org is refused', async () => {
+    const install = await ensureFabricBinaries(config, () => undefined);
+    const ordererOrg = orgOf(topology, 'OrdererMSP');
+    const orderer = nodesOf(topology, 'orderer', 'OrdererMSP')[0]!;
+    const list = (pairDir: string): Promise<string> =>
+      run(
+        install.bin.osnadmin,
+        ['channel', 'list', '-o', adminAddress(orderer), '--ca-file', paths.caCert(ordererOrg.short)].concat([
+          '--client-cert',
+          path.join(pairDir, 'server.crt'),
+          '--client-key',
+          path.join(pairDir, 'server.key'),
+        ]),
+        { env: { PATH: process.env.PATH }, timeoutMs: 20_000 },
+      );
+    const admin = paths.identityPurposePair(ordererOrg.short, 'admin', 'orderer-admin');
+    expect(await list(admin)).to.match(/Status: 200/);
+    // Pairs a local user might hold, each issued by an org's CA: an orderer's own (what osnadmin used before),
+    // the orderer org admin's Fabric TLS pair, another org's admin's.
+    for (const [who, pair] of [
+      ['orderer1’s TLS pair', paths.identityTls(ordererOrg.short, 'orderer1')],
+      ['the orderer org admin’s Fabric TLS pair', paths.identityTls(ordererOrg.short, 'admin')],
+      ['the bureau admin’s TLS pair', paths.identityTls(orgOf(topology, 'BureauMSP').short, 'admin')],
+    ] as const) {
+      const refused = await list(pair).then(
+        (out) => `answered: ${out}`,
+        (err: Error) => err.message,
+      );
+      expect(refused, who).to.match(/bad certificate|unknown certificate authority|certificate required/i);
+    }
   });
 });

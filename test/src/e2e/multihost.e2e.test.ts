@@ -219,25 +219,37 @@ describe('each organization on its own host, and a body joining the running netw
       expect(tried, url).to.match(/\(7\) Failed to connect/);
     }
     // Nor, with Fabric's own osnadmin and an orderer's TLS pair (as one stolen off the bureau's host would be),
-    // does the orderer's admin endpoint: it could remove the orderer from the channel.
+    // does the orderer's admin endpoint: it could remove the orderer from the channel. On the bureau's host it
+    // takes only the pair of the orderer org's admin CA: the orderer's own pair is refused there too.
     const orderer = nodesOf(topology, 'orderer', 'OrdererMSP')[0]!;
     const ordererOrg = topology.orgs.find((o) => o.mspId === orderer.mspId)!;
-    const tlsPair = bureau().paths.identityTls(ordererOrg.short, orderer.name.split('.')[0]!);
-    const osnadmin = await failure(
-      byName('market').exec((await installOf()).bin.osnadmin, [
+    const osnadminBin = (await installOf()).bin.osnadmin;
+    const osnadmin = (from: Host, at: string, pair: string): Promise<string> =>
+      from.exec(osnadminBin, [
         'channel',
         'list',
         '-o',
-        `${bureau().address}:${orderer.adminPort}`,
+        `${at}:${orderer.adminPort}`,
         '--ca-file',
-        path.join(tlsPair, 'ca.crt'),
+        bureau().paths.caCert(ordererOrg.short),
         '--client-cert',
-        path.join(tlsPair, 'server.crt'),
+        path.join(pair, 'server.crt'),
         '--client-key',
-        path.join(tlsPair, 'server.key'),
-      ]),
+        path.join(pair, 'server.key'),
+      ]);
+    const tlsPair = bureau().paths.identityTls(ordererOrg.short, orderer.name.split('.')[0]!);
+    const adminPair = bureau().paths.identityPurposePair(ordererOrg.short, 'admin', 'orderer-admin');
+    expect(
+      await failure(osnadmin(byName('market'), bureau().address, tlsPair)),
+      'from Market’s host',
+    ).to.match(/connection refused/);
+    expect(
+      await failure(osnadmin(bureau(), '127.0.0.1', tlsPair)),
+      'the orderer’s pair on its host',
+    ).to.match(/certificate required|bad certificate/);
+    expect(await osnadmin(bureau(), '127.0.0.1', adminPair), 'the admin’s pair on its host').to.match(
+      /Status: 200/,
     );
-    expect(osnadmin, 'osnadmin from Market’s host').to.match(/connection refused/);
     // The bureau's own tooling reads them there.
     const status = await bureau().cli(hosts, ['status']);
     expect(status).to.match(/^peer0\.bureau\s[^\n]*\shealthy\s/m);
