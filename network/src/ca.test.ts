@@ -6,7 +6,6 @@
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { FabricInstall } from './binaries/fabric-binaries.js';
@@ -15,18 +14,10 @@ import { loadConfig } from './config.js';
 import type { NetworkContext } from './context.js';
 import { topologyFor } from './context.js';
 import { Paths } from './paths.js';
+import { freePorts } from './testing/free-ports.js';
 import { startProcess } from './platform.js';
 import { readPid, runningPid, startDaemon, stopDaemon, tcpOpen } from './proc.js';
 import type { NodeSpec, OrgSpec } from './topology.js';
-
-/** Two free ports on loopback. */
-async function freePorts(): Promise<[number, number]> {
-  const servers = [net.createServer(), net.createServer()];
-  await Promise.all(servers.map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', r))));
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port) as [number, number];
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 /** The stand-in fabric-ca-server, written into `dir`. */
 function standIn(dir: string): string {
@@ -40,7 +31,9 @@ const net = require('node:net');
 const path = require('node:path');
 const [host, ops] = process.env.FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS.split(':');
 const arg = (name) => process.argv[process.argv.indexOf(name) + 1];
-if (process.argv.includes('--cafiles')) fs.writeFileSync(path.join(path.dirname(arg('--cafiles')), 'ca-cert.pem'), 'root');
+process.argv.forEach((a, i) => {
+  if (a === '--cafiles') fs.writeFileSync(path.join(path.dirname(process.argv[i + 1]), 'ca-cert.pem'), 'root');
+});
 http.createServer((_req, res) => res.end('ok')).listen(Number(ops), host);
 setTimeout(() => net.createServer((s) => s.end()).listen(Number(arg('--port')), host), 1000);
 `,
@@ -65,7 +58,7 @@ describe('starting a CA', () => {
   };
 
   it('waits for the CA’s own port, not only for its operations server’s /healthz, which answers first', async () => {
-    const [port, opsPort] = await freePorts();
+    const [port, opsPort] = (await freePorts(2)) as [number, number];
     const org = { short: 'test', mspId: 'TestMSP', identities: [] } as Partial<OrgSpec> as OrgSpec;
     const node = {
       name: 'ca.test',
@@ -89,36 +82,44 @@ describe('starting a CA', () => {
     }
   });
 
-  it('restarts the bureau’s CA server when it runs from before the gateway CA, and then it has one', async () => {
-    const [port, opsPort] = await freePorts();
-    const topology = topologyFor(loadConfig({ RDX_HOME: paths.home }));
-    const node: NodeSpec = { ...topology.nodes.find((n) => n.name === 'ca.bureau')!, port, opsPort };
-    topology.nodes = topology.nodes.map((n) => (n.name === node.name ? node : n));
-    const logged: string[] = [];
-    const ctx = {
-      paths,
-      topology,
-      install: { bin: { 'fabric-ca-server': standIn(dir) } },
-      log: (line: string) => logged.push(line),
-    } as unknown as NetworkContext;
-    initialised('bureau');
-    // As the release before started it: no --cafiles.
-    startDaemon(paths, node.name, standIn(dir), ['start', '--port', String(port)], {
-      FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${opsPort}`,
+  for (const [org, purpose] of [
+    ['bureau', 'gateway'],
+    ['orderer', 'orderer-admin'],
+  ] as const)
+    it(`restarts ${org}'s CA server when it runs from before its ${purpose} CA, and then it has one`, async () => {
+      const [port, opsPort] = (await freePorts(2)) as [number, number];
+      const topology = topologyFor(loadConfig({ RDX_HOME: paths.home }));
+      const node: NodeSpec = { ...topology.nodes.find((n) => n.name === `ca.${org}`)!, port, opsPort };
+      topology.nodes = topology.nodes.map((n) => (n.name === node.name ? node : n));
+      const logged: string[] = [];
+      const ctx = {
+        paths,
+        topology,
+        install: { bin: { 'fabric-ca-server': standIn(dir) } },
+        log: (line: string) => logged.push(line),
+      } as unknown as NetworkContext;
+      initialised(org);
+      // As the release before started it: no --cafiles.
+      startDaemon(paths, node.name, standIn(dir), ['start', '--port', String(port)], {
+        FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${opsPort}`,
+      });
+      const old = readPid(paths, node.name)!;
+      try {
+        await startProcess(ctx, node);
+        const now = runningPid(paths, node.name)!;
+        expect(now, 'a new server').not.to.equal(old);
+        const args = fs.readFileSync(`/proc/${now}/cmdline`, 'utf8').split('\0');
+        expect(
+          args.filter((a) => a === '--cafiles'),
+          'one CA file: the org has one purpose CA',
+        ).to.have.length(1);
+        expect(fs.existsSync(paths.purposeCaCert(org, purpose)), `the ${purpose} CA loaded`).to.equal(true);
+        expect(logged.join('\n')).to.contain(`restart ca.${org}: it has not loaded its ${purpose} CA`);
+        // Running with it, the next start leaves it be.
+        await startProcess(ctx, node);
+        expect(runningPid(paths, node.name)).to.equal(now);
+      } finally {
+        await stopDaemon(paths, node.name, 0);
+      }
     });
-    const old = readPid(paths, node.name)!;
-    try {
-      await startProcess(ctx, node);
-      const now = runningPid(paths, node.name)!;
-      expect(now, 'a new server').not.to.equal(old);
-      expect(fs.readFileSync(`/proc/${now}/cmdline`, 'utf8').split('\0')).to.include('--cafiles');
-      expect(fs.existsSync(paths.gatewayCaCert('bureau')), 'the gateway CA loaded').to.equal(true);
-      expect(logged.join('\n')).to.match(/restart ca\.bureau: it lacks a CA of this release/);
-      // Running with it, the next start leaves it be.
-      await startProcess(ctx, node);
-      expect(runningPid(paths, node.name)).to.equal(now);
-    } finally {
-      await stopDaemon(paths, node.name, 0);
-    }
-  });
 });

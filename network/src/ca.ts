@@ -163,11 +163,21 @@ export function runsGateway(org: OrgSpec): boolean {
 }
 
 /**
- * Whether a CA server of the org runs without all of its purpose CAs: one started by a release before them
- * has not loaded them (a CA writes its root when it loads it).
+ * The purpose CAs of the org that its CA server has not loaded: one started by a release before them has not
+ * (a CA writes its root when it loads it).
  */
-export function lacksPurposeCa(paths: Paths, org: OrgSpec): boolean {
-  return purposeCasOf(org).some((p) => !fs.existsSync(paths.purposeCaCert(org.short, p.name)));
+export function missingPurposeCas(paths: Paths, org: OrgSpec): PurposeCaName[] {
+  return purposeCasOf(org)
+    .filter((p) => !fs.existsSync(paths.purposeCaCert(org.short, p.name)))
+    .map((p) => p.name);
+}
+
+/** The pair the org's admin calls its orderers' admin endpoints with (osnadmin), from its orderer admin CA. */
+export function ordererAdminPair(paths: Paths, org: OrgSpec): string {
+  const purpose = PURPOSE_CAS.find((p) => p.name === 'orderer-admin')!;
+  const admin = purpose.identity(org);
+  if (!admin) throw new Error(`${org.mspId} runs no orderer: it has no orderer admin pair`);
+  return paths.identityPurposePair(org.short, admin, purpose.name);
 }
 
 /** The identity's secret at a purpose CA, kept beside the org's other secrets. */
@@ -175,7 +185,8 @@ function purposeSecretName(purpose: PurposeCa, org: OrgSpec): string {
   return `${purpose.identity(org)}@${purpose.name}-ca`;
 }
 
-function purposeCaName(purpose: PurposeCa, org: OrgSpec): string {
+/** Its name in the CA server (`--caname`). */
+function fabricCaName(purpose: PurposeCa, org: OrgSpec): string {
   return `ca-${org.short}-${purpose.name}`;
 }
 
@@ -190,7 +201,7 @@ function writePurposeCaConfig(paths: Paths, org: OrgSpec, purpose: PurposeCa): s
   if (fs.existsSync(file)) return file;
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const config = {
-    ca: { name: purposeCaName(purpose, org), certfile: 'ca-cert.pem' },
+    ca: { name: fabricCaName(purpose, org), certfile: 'ca-cert.pem' },
     db: { type: 'sqlite3', datasource: 'fabric-ca-server.db' },
     csr: { cn: `${purpose.name}-ca.${org.short}.rdx` },
     registry: {
@@ -233,7 +244,7 @@ async function issuePurposePair(
     { name, secret: secretFor(paths, org, purposeSecretName(purpose, org)) },
     { msp: `${dir}-msp`, dir },
     purpose.hosts(topology, org),
-    { renew: renew && renewable, caname: purposeCaName(purpose, org) },
+    { renew: renew && renewable, caname: fabricCaName(purpose, org) },
   );
 }
 

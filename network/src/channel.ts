@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { ordererAdminPair } from './ca.js';
 import type { NetworkContext } from './context.js';
 import { writeConfigtx, PROFILE } from './configtx.js';
 import { address, peerAdminEnv } from './node-env.js';
@@ -40,7 +41,7 @@ export async function createGenesisBlock(ctx: NetworkContext): Promise<string> {
  */
 function osnadminArgs(ctx: NetworkContext, orderer: NodeSpec): string[] {
   const org = orgOf(ctx.topology, orderer.mspId);
-  const pair = ctx.paths.identityPurposePair(org.short, 'admin', 'orderer-admin');
+  const pair = ordererAdminPair(ctx.paths, org);
   return [
     '-o',
     adminAddress(orderer),

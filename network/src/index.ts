@@ -1,7 +1,7 @@
 /** What tests and other packages use of the network tooling. */
 export { loadConfig, type NetworkConfig } from './config.js';
 export { ensureFabricBinaries, type FabricInstall } from './binaries/fabric-binaries.js';
-export { reenrollOrg } from './ca.js';
+export { ordererAdminPair, reenrollOrg } from './ca.js';
 export { pathsFor, topologyFor, type NetworkContext } from './context.js';
 export { Paths } from './paths.js';
 export {

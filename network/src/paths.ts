@@ -57,7 +57,10 @@ export class Paths {
   identityTls(short: string, name: string): string {
     return path.join(this.identityDir(short, name), 'tls');
   }
-  /** An identity's pair from a purpose CA (server.crt, server.key, ca.crt): `https` or `orderer-admin`. */
+  /**
+   * An identity's pair from a purpose CA (server.crt, server.key, ca.crt): the gateway CA's in `https/`, named
+   * for what it serves, an orderer admin CA's in `orderer-admin/`.
+   */
   identityPurposePair(short: string, name: string, purpose: PurposeCaName): string {
     return path.join(this.identityDir(short, name), purpose === 'gateway' ? 'https' : purpose);
   }

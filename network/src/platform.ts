@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { writeFileAtomic } from '@rdx/client';
 import { defaultMetricsPort, METRICS_HOST } from '@rdx/gateway';
 import path from 'node:path';
-import { startCa, enrollOrg, lacksPurposeCa } from './ca.js';
+import { startCa, enrollOrg, missingPurposeCas } from './ca.js';
 import {
   createGenesisBlock,
   joinOrderers,
@@ -48,6 +48,7 @@ import {
   healthz,
   httpStatus,
   PlatformError,
+  processEnvVar,
   runningPid,
   sleep,
   startDaemon,
@@ -103,8 +104,23 @@ function nodeReady(node: NodeSpec): () => Promise<boolean> {
     (node.kind !== 'orderer' || (await tcpOpen(OPS_HOST, node.adminPort!)));
 }
 
+/**
+ * Whether a running orderer's admin endpoint takes client certificates from another root than this release gives
+ * it (an orderer started before the orderer admin CA takes its org's CA): the tooling's osnadmin would be refused.
+ */
+function adminRootOutdated(ctx: NetworkContext, node: NodeSpec, pid: number): boolean {
+  if (node.kind !== 'orderer') return false;
+  const running = processEnvVar(pid, 'ORDERER_ADMIN_TLS_CLIENTROOTCAS');
+  const wanted = ordererEnv(ctx.install, ctx.paths, ctx.topology, node).ORDERER_ADMIN_TLS_CLIENTROOTCAS;
+  return running !== undefined && running !== wanted;
+}
+
 async function startNode(ctx: NetworkContext, node: NodeSpec): Promise<void> {
-  if (runningPid(ctx.paths, node.name)) {
+  const pid = runningPid(ctx.paths, node.name);
+  if (pid && adminRootOutdated(ctx, node, pid)) {
+    ctx.log(`  restart ${node.name}: its admin endpoint takes the org's CA, not its orderer admin CA`);
+    await stopDaemon(ctx.paths, node.name);
+  } else if (pid) {
     await waitUntil(nodeReady(node), {
       what: node.name,
       timeoutMs: 60_000,
@@ -174,8 +190,9 @@ export async function startProcess(ctx: NetworkContext, node: NodeSpec): Promise
     const org = orgOf(ctx.topology, node.mspId);
     // A CA server started by a release before its purpose CAs has not loaded them: restarted, it does.
     // Nothing runs on a CA but enrolments, none of them under way here.
-    if (runningPid(ctx.paths, node.name) && lacksPurposeCa(ctx.paths, org)) {
-      ctx.log(`  restart ${node.name}: it lacks a CA of this release (gateway, orderer admin)`);
+    const missing = runningPid(ctx.paths, node.name) ? missingPurposeCas(ctx.paths, org) : [];
+    if (missing.length) {
+      ctx.log(`  restart ${node.name}: it has not loaded its ${missing.join(' and ')} CA`);
       await stopDaemon(ctx.paths, node.name);
     }
     if (!runningPid(ctx.paths, node.name)) {

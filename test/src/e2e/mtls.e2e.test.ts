@@ -6,9 +6,10 @@
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
 import tls from 'node:tls';
-import { adminAddress, ensureFabricBinaries, nodesOf, orgOf, run } from '@rdx/network';
+import { adminAddress, ensureFabricBinaries, nodesOf, ordererAdminPair, orgOf, run } from '@rdx/network';
 import { config, paths, topology } from '../fabric-client.js';
 
 /** Whether a TLS client without a certificate gets an application-level answer (true) or is cut off (false). */
@@ -95,7 +96,7 @@ describe('mutual TLS on every Fabric endpoint', () => {
         ]),
         { env: { PATH: process.env.PATH }, timeoutMs: 20_000 },
       );
-    const admin = paths.identityPurposePair(ordererOrg.short, 'admin', 'orderer-admin');
+    const admin = ordererAdminPair(paths, ordererOrg);
     expect(await list(admin)).to.match(/Status: 200/);
     // Pairs a local user might hold, each issued by an org's CA: an orderer's own (what osnadmin used before),
     // the orderer org admin's Fabric TLS pair, another org's admin's.
@@ -110,5 +111,34 @@ describe('mutual TLS on every Fabric endpoint', () => {
       );
       expect(refused, who).to.match(/bad certificate|unknown certificate authority|certificate required/i);
     }
+    // osnadmin (Go) does not send a certificate whose issuer the endpoint does not name; a client that sends it
+    // anyway is refused by the endpoint itself. The gateway's HTTPS pair, of the bureau's gateway CA, is too.
+    const participation = (pairDir: string): Promise<string> =>
+      new Promise((resolve) => {
+        const [host, port] = adminAddress(orderer).split(':');
+        https
+          .get(
+            {
+              host,
+              port: Number(port),
+              path: '/participation/v1/channels',
+              ca: fs.readFileSync(paths.caCert(ordererOrg.short)),
+              cert: fs.readFileSync(path.join(pairDir, 'server.crt')),
+              key: fs.readFileSync(path.join(pairDir, 'server.key')),
+              checkServerIdentity: () => undefined,
+            },
+            (res) => {
+              res.resume();
+              resolve(String(res.statusCode));
+            },
+          )
+          .on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+      });
+    expect(await participation(admin)).to.equal('200');
+    for (const pair of [
+      paths.identityTls(ordererOrg.short, 'orderer1'),
+      paths.identityHttps(orgOf(topology, 'BureauMSP').short, 'gateway'),
+    ])
+      expect(await participation(pair), pair).to.equal('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA');
   });
 });

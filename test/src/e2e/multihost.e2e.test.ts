@@ -26,6 +26,7 @@ import {
   ensureFabricBinaries,
   identityOf,
   nodesOf,
+  ordererAdminPair,
   ordererArgs,
   peerAdminEnv,
   ratingOf,
@@ -238,7 +239,7 @@ describe('each organization on its own host, and a body joining the running netw
         path.join(pair, 'server.key'),
       ]);
     const tlsPair = bureau().paths.identityTls(ordererOrg.short, orderer.name.split('.')[0]!);
-    const adminPair = bureau().paths.identityPurposePair(ordererOrg.short, 'admin', 'orderer-admin');
+    const adminPair = ordererAdminPair(bureau().paths, ordererOrg);
     expect(
       await failure(osnadmin(byName('market'), bureau().address, tlsPair)),
       'from Market’s host',
