@@ -241,10 +241,10 @@ async function issuePurposePair(
   const renewable = hasPair(dir) && !hasExpired(path.join(dir, 'server.crt'));
   await issueTlsPair(
     ca,
-    { name, secret: secretFor(paths, org, purposeSecretName(purpose, org)) },
     { msp: `${dir}-msp`, dir },
     purpose.hosts(topology, org),
-    { renew: renew && renewable, caname: fabricCaName(purpose, org) },
+    renew && renewable ? 'renew' : { name, secret: secretFor(paths, org, purposeSecretName(purpose, org)) },
+    fabricCaName(purpose, org),
   );
 }
 
@@ -256,18 +256,18 @@ interface TlsPairPlace {
 
 /**
  * A TLS pair from the `tls` profile of the org's CA (or of `caname`, another CA of its server) for `hosts`, laid
- * out in `place.dir`: enrolled with the identity's secret (a new key), or, to `renew`, re-issued for the key it
- * has (`--csr.keyrequest.reusekey`).
+ * out in `place.dir`: to `renew`, re-issued for the key it has (`--csr.keyrequest.reusekey`); else enrolled as
+ * the identity given, with its secret (a new key).
  */
 async function issueTlsPair(
   ca: CaClient,
-  who: { name: string; secret: string },
   place: TlsPairPlace,
   hosts: string,
-  opts: { renew: boolean; caname?: string },
+  how: 'renew' | { name: string; secret: string },
+  caname?: string,
 ): Promise<void> {
   const args = [
-    ...(opts.caname ? ['--caname', opts.caname] : []),
+    ...(caname ? ['--caname', caname] : []),
     '-M',
     place.msp,
     '--enrollment.profile',
@@ -275,14 +275,14 @@ async function issueTlsPair(
     '--csr.hosts',
     hosts,
   ];
-  if (opts.renew) {
+  if (how === 'renew') {
     await ca.reenroll([...args, '--csr.keyrequest.reusekey']);
     keepNewest(path.join(place.msp, 'tlscacerts'));
   } else {
     // A new key: the pair laid out before stops counting as whole until the new one is.
     fs.rmSync(path.join(place.dir, 'server.crt'), { force: true });
     fs.rmSync(place.msp, { recursive: true, force: true });
-    await ca.enroll(who.name, who.secret, args);
+    await ca.enroll(how.name, how.secret, args);
   }
   layoutTls(place.msp, place.dir);
 }
@@ -367,10 +367,7 @@ export async function enrollOrg(
     }
     // Every identity has a TLS pair: peers, orderers and chaincode servers require client certificates
     // (mutual TLS), so users present one too. Homes made before that get theirs here, keeping their enrolment.
-    if (!tlsDone)
-      await issueTlsPair(ca, { name: id.name, secret }, tlsPlace(paths, org, id.name), hosts, {
-        renew: false,
-      });
+    if (!tlsDone) await issueTlsPair(ca, tlsPlace(paths, org, id.name), hosts, { name: id.name, secret });
     fs.writeFileSync(done, new Date().toISOString());
   }
   // Homes made before a purpose CA get its pair here.
@@ -409,8 +406,7 @@ export async function reenrollOrg(
     }
     const place = tlsPlace(paths, org, id.name);
     if (fs.existsSync(path.join(place.msp, 'signcerts'))) {
-      const who = { name: id.name, secret: secretFor(paths, org, id.name) };
-      await issueTlsPair(ca, who, place, hosts, { renew: true });
+      await issueTlsPair(ca, place, hosts, 'renew');
       renewed++;
     }
   }
