@@ -16,7 +16,7 @@ import type { FabricInstall } from './binaries/fabric-binaries.js';
 import type { Paths, PurposeCaName } from './paths.js';
 import { run, startDaemon, waitUntil, healthz, tcpOpen, CommandError } from './proc.js';
 import type { IdentitySpec, NodeSpec, OrgSpec, Topology } from './topology.js';
-import { nodesOf, OPS_HOST, opsAddress } from './topology.js';
+import { identityWithRole, nodesOf, OPS_HOST, opsAddress } from './topology.js';
 
 const BOOTSTRAP_ADMIN = 'rdxadmin';
 
@@ -138,7 +138,7 @@ const PURPOSE_CAS: readonly PurposeCa[] = [
   {
     // The bureau's gateway CA: the gateway's HTTPS certificate, for its host, which callers pin to reach it.
     name: 'gateway',
-    identity: (org) => org.identities.find((id) => id.role === 'gateway')?.name,
+    identity: (org) => identityWithRole(org, 'gateway'),
     hosts: (topology) => hostsFor(topology.gateway.host),
   },
   {
@@ -146,9 +146,7 @@ const PURPOSE_CAS: readonly PurposeCa[] = [
     // (osnadmin), so no other pair of the org — an orderer's, a person's — calls them.
     name: 'orderer-admin',
     identity: (org) =>
-      org.identities.some((id) => id.type === 'orderer')
-        ? org.identities.find((id) => id.role === 'admin')?.name
-        : undefined,
+      org.identities.some((id) => id.type === 'orderer') ? identityWithRole(org, 'admin') : undefined,
     hosts: (_topology, org) => `orderer-admin.${org.short}`,
   },
 ];

@@ -260,6 +260,11 @@ export function adminAddress(node: NodeSpec): string {
   return `${OPS_HOST}:${node.adminPort}`;
 }
 
+/** The name of the org's identity with `role` (its admin, the bureau's gateway), if it has one. */
+export function identityWithRole(org: OrgSpec, role: NonNullable<IdentitySpec['role']>): string | undefined {
+  return org.identities.find((id) => id.role === role)?.name;
+}
+
 export function orgOf(topology: Topology, mspId: string): OrgSpec {
   const org = topology.orgs.find((o) => o.mspId === mspId);
   if (!org) throw new Error(`unknown org ${mspId}`);

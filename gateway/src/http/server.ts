@@ -30,11 +30,10 @@ export const SLOW_CLIENT_LIMITS = {
 
 export function createGatewayServer(app: RequestListener, opts: GatewayServerOptions): http.Server {
   // With HTTPS, the TLS handshake within 10 s too (handshakeTimeoutMs).
-  const limits = SLOW_CLIENT_LIMITS;
   const server = opts.https
     ? https.createServer(
         {
-          ...limits,
+          ...SLOW_CLIENT_LIMITS,
           cert: fs.readFileSync(opts.https.certPath),
           key: fs.readFileSync(opts.https.keyPath),
           minVersion: 'TLSv1.2',
@@ -42,7 +41,7 @@ export function createGatewayServer(app: RequestListener, opts: GatewayServerOpt
         },
         app,
       )
-    : http.createServer(limits, app);
+    : http.createServer(SLOW_CLIENT_LIMITS, app);
   acceptRawUtf8RequestLines(server, opts.https ? 'secureConnection' : 'connection');
   // Counted on the raw connection, before any TLS handshake: a flood costs no handshakes either.
   capConnectionsPerAddress(server, opts.connectionCap);

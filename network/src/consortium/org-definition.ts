@@ -12,7 +12,7 @@ import type { NetworkContext } from '../context.js';
 import { address } from '../node-env.js';
 import type { Paths } from '../paths.js';
 import type { OrgSpec } from '../topology.js';
-import { nodesOf, orgOf } from '../topology.js';
+import { identityWithRole, nodesOf, orgOf } from '../topology.js';
 import { NODE_OU_CONFIG, runsGateway } from '../ca.js';
 
 export const ORG_DEFINITION_FORMAT = 'rdx-org-definition/1';
@@ -181,7 +181,7 @@ function signedGatewayRoot(
       `${org.mspId} has no gateway CA in ${ctx.paths.home} yet: run \`rdx-network org init --org ${org.mspId}\` (or npm start) on its host, which loads it`,
     );
   const pem = fs.readFileSync(file, 'utf8');
-  const admin = ctx.paths.identityMsp(org.short, adminOf(org));
+  const admin = ctx.paths.identityMsp(org.short, identityWithRole(org, 'admin') ?? 'admin');
   const key = crypto.createPrivateKey(fs.readFileSync(path.join(admin, 'keystore', 'key.pem')));
   return {
     gatewayRootCertPem: pem,
@@ -190,10 +190,6 @@ function signedGatewayRoot(
       signature: crypto.sign('sha256', Buffer.from(pem), key).toString('base64'),
     },
   };
-}
-
-function adminOf(org: OrgSpec): string {
-  return org.identities.find((id) => id.role === 'admin')?.name ?? 'admin';
 }
 
 /**
