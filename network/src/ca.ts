@@ -14,18 +14,52 @@ import path from 'node:path';
 import { writeFileAtomic } from '@rdx/client';
 import type { FabricInstall } from './binaries/fabric-binaries.js';
 import type { Paths, PurposeCaName } from './paths.js';
-import { run, startDaemon, waitUntil, healthz, tcpOpen, CommandError } from './proc.js';
+import { startLaunch, SHELL_ONLY, type Launch } from './launch.js';
+import { run, waitUntil, healthz, tcpOpen, CommandError } from './proc.js';
 import type { IdentitySpec, NodeSpec, OrgSpec, Topology } from './topology.js';
 import { identityWithRole, nodesOf, OPS_HOST, opsAddress } from './topology.js';
 
 const BOOTSTRAP_ADMIN = 'rdxadmin';
 
-export function caProcessEnv(install: FabricInstall, node: NodeSpec): NodeJS.ProcessEnv {
+/**
+ * How the org's CA server is started: its home, its address, and the configuration file of each purpose CA beside
+ * it (`--cafiles`). A server running from before one of them was added runs otherwise, and a start restarts it.
+ */
+export function caLaunch(install: FabricInstall, paths: Paths, org: OrgSpec, node: NodeSpec): Launch {
   return {
-    PATH: process.env.PATH,
-    FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: opsAddress(node),
-    FABRIC_CA_SERVER_METRICS_PROVIDER: 'prometheus',
+    name: node.name,
+    cmd: install.bin['fabric-ca-server'],
+    args: [
+      'start',
+      '--home',
+      paths.caHome(org.short),
+      '--address',
+      node.host,
+      '--port',
+      String(node.port),
+      '--tls.enabled',
+      ...caNameArgs(org, node),
+      ...purposeCasOf(org).flatMap((p) => ['--cafiles', purposeCaConfigFile(paths, org, p)]),
+    ],
+    env: {
+      PATH: process.env.PATH,
+      FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: opsAddress(node),
+      FABRIC_CA_SERVER_METRICS_PROVIDER: 'prometheus',
+    },
+    notCompared: SHELL_ONLY,
   };
+}
+
+/** The CA's name and its own certificate's names, the same at its `init` and at every start. */
+function caNameArgs(org: OrgSpec, node: NodeSpec): string[] {
+  return [
+    '--ca.name',
+    `ca-${org.short}`,
+    '--csr.cn',
+    `ca.${org.short}.rdx`,
+    '--csr.hosts',
+    hostsFor(node.host),
+  ];
 }
 
 /**
@@ -43,29 +77,8 @@ export async function startCa(
   if (!fs.existsSync(path.join(home, 'fabric-ca-server-config.yaml'))) {
     await initCa(install, paths, org, node);
   }
-  startDaemon(
-    paths,
-    node.name,
-    install.bin['fabric-ca-server'],
-    [
-      'start',
-      '--home',
-      home,
-      '--address',
-      node.host,
-      '--port',
-      String(node.port),
-      '--tls.enabled',
-      '--ca.name',
-      `ca-${org.short}`,
-      '--csr.cn',
-      `ca.${org.short}.rdx`,
-      '--csr.hosts',
-      hostsFor(node.host),
-      ...purposeCasOf(org).flatMap((p) => ['--cafiles', writePurposeCaConfig(paths, org, p)]),
-    ],
-    caProcessEnv(install, node),
-  );
+  for (const purpose of purposeCasOf(org)) writePurposeCaConfig(paths, org, purpose);
+  startLaunch(paths, caLaunch(install, paths, org, node));
   // Its operations server answers /healthz before the CA's own port listens: an enrollment made in between was
   // refused (a fresh `npm start` failed so, once in many). Ready means both.
   await waitUntil(
@@ -89,17 +102,7 @@ async function initCa(install: FabricInstall, paths: Paths, org: OrgSpec, node: 
   const secret = secretFor(paths, org, BOOTSTRAP_ADMIN);
   await run(
     install.bin['fabric-ca-server'],
-    [
-      'init',
-      '--home',
-      paths.caHome(org.short),
-      '--ca.name',
-      `ca-${org.short}`,
-      '--csr.cn',
-      `ca.${org.short}.rdx`,
-      '--csr.hosts',
-      hostsFor(node.host),
-    ],
+    ['init', '--home', paths.caHome(org.short), ...caNameArgs(org, node)],
     {
       env: { PATH: process.env.PATH, FABRIC_CA_SERVER_BOOT: `${BOOTSTRAP_ADMIN}:${secret}` },
       redact: [secret],
@@ -160,16 +163,6 @@ export function runsGateway(org: OrgSpec): boolean {
   return purposeCasOf(org).some((p) => p.name === 'gateway');
 }
 
-/**
- * The purpose CAs of the org that its CA server has not loaded: one started by a release before them has not
- * (a CA writes its root when it loads it).
- */
-export function missingPurposeCas(paths: Paths, org: OrgSpec): PurposeCaName[] {
-  return purposeCasOf(org)
-    .filter((p) => !fs.existsSync(paths.purposeCaCert(org.short, p.name)))
-    .map((p) => p.name);
-}
-
 /** The pair the org's admin calls its orderers' admin endpoints with (osnadmin), from its orderer admin CA. */
 export function ordererAdminPair(paths: Paths, org: OrgSpec): string {
   const purpose = PURPOSE_CAS.find((p) => p.name === 'orderer-admin')!;
@@ -194,9 +187,9 @@ function fabricCaName(purpose: PurposeCa, org: OrgSpec): string {
  * secret of its own, so no other name can be enrolled there; the file, like all of the CA's home, is its
  * owner's only.
  */
-function writePurposeCaConfig(paths: Paths, org: OrgSpec, purpose: PurposeCa): string {
-  const file = path.join(paths.purposeCaHome(org.short, purpose.name), 'fabric-ca-config.yaml');
-  if (fs.existsSync(file)) return file;
+function writePurposeCaConfig(paths: Paths, org: OrgSpec, purpose: PurposeCa): void {
+  const file = purposeCaConfigFile(paths, org, purpose);
+  if (fs.existsSync(file)) return;
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const config = {
     ca: { name: fabricCaName(purpose, org), certfile: 'ca-cert.pem' },
@@ -217,7 +210,10 @@ function writePurposeCaConfig(paths: Paths, org: OrgSpec, purpose: PurposeCa): s
   };
   // JSON is YAML: no YAML writer needed for a file this small.
   writeFileAtomic(file, JSON.stringify(config, null, 2), { mode: 0o600 });
-  return file;
+}
+
+function purposeCaConfigFile(paths: Paths, org: OrgSpec, purpose: PurposeCa): string {
+  return path.join(paths.purposeCaHome(org.short, purpose.name), 'fabric-ca-config.yaml');
 }
 
 /**

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { NetworkContext } from './context.js';
 import { address, identityName, ordererArgs, peerAdminEnv } from './node-env.js';
-import { run, startDaemon, stopDaemon, tcpOpen, waitUntil, CommandError } from './proc.js';
+import { runningAsLaunched, SHELL_ONLY, startLaunch, type Launch } from './launch.js';
+import { run, stopDaemon, tcpOpen, waitUntil, CommandError } from './proc.js';
 import { readState, writeState } from './state.js';
 import type { NodeSpec, OrgSpec } from './topology.js';
 import { nodesOf, orgOf, peerOrgs } from './topology.js';
@@ -575,14 +576,11 @@ async function startServers(
     )
     .map(async (org) => {
       const server = serverOf(ctx, org);
-      if (restart) await stopDaemon(ctx.paths, server.name);
-      else if (await tcpOpen(server.host, server.port)) return;
       const tls = ctx.paths.identityTls(org.short, 'chaincode');
-      startDaemon(
-        ctx.paths,
-        server.name,
-        process.execPath,
-        [
+      const launch: Launch = {
+        name: server.name,
+        cmd: process.execPath,
+        args: [
           shimCli,
           'server',
           '--chaincode-address',
@@ -597,9 +595,14 @@ async function startServers(
           '--chaincode-tls-client-cacert-file',
           ctx.paths.caCert(org.short),
         ],
-        { PATH: process.env.PATH, CORE_CHAINCODE_LOGGING_LEVEL: 'info' },
-        path.join(ctx.config.repoRoot, 'chaincode'),
-      );
+        env: { PATH: process.env.PATH, CORE_CHAINCODE_LOGGING_LEVEL: 'info' },
+        cwd: path.join(ctx.config.repoRoot, 'chaincode'),
+        notCompared: SHELL_ONLY,
+      };
+      if (restart) await stopDaemon(ctx.paths, server.name);
+      else if (await runningAsLaunched(ctx.paths, launch, ctx.log)) return;
+      else if (await tcpOpen(server.host, server.port)) return;
+      startLaunch(ctx.paths, launch);
       await waitUntil(() => tcpOpen(server.host, server.port), {
         what: `chaincode server ${server.name}`,
         timeoutMs: 30_000,

@@ -5,8 +5,9 @@
 import path from 'node:path';
 import type { ClerkStatus } from '@rdx/clerk';
 import type { NetworkContext } from './context.js';
-import { withOperatorSettings } from './operator-settings.js';
-import { httpStatus, PlatformError, runningPid, startDaemon, tcpOpen, waitUntil } from './proc.js';
+import { runningAsLaunched, startLaunch } from './launch.js';
+import { serviceLaunch, withOperatorSettings } from './operator-settings.js';
+import { httpStatus, PlatformError, tcpOpen, waitUntil } from './proc.js';
 import { nodesOf, orgOf } from './topology.js';
 
 export const CLERK_PROCESS = 'clerk';
@@ -17,11 +18,16 @@ export function clerkUrl(ctx: NetworkContext): string {
 
 /** The environment of the clerk process (its settings are clerk/src/config.ts). */
 export function clerkEnv(ctx: NetworkContext): NodeJS.ProcessEnv {
+  return withOperatorSettings(clerkOwnEnv(ctx));
+}
+
+/** What the platform decides of the clerk's environment, the operator's settings aside. */
+function clerkOwnEnv(ctx: NetworkContext): NodeJS.ProcessEnv {
   const bureau = orgOf(ctx.topology, 'BureauMSP');
   const peer = nodesOf(ctx.topology, 'peer', 'BureauMSP')[0]!;
   const msp = ctx.paths.identityMsp(bureau.short, 'clerk');
   const tls = ctx.paths.identityTls(bureau.short, 'clerk');
-  return withOperatorSettings({
+  return {
     PATH: process.env.PATH,
     RDX_CLERK_MSP_ID: bureau.mspId,
     RDX_CLERK_CERT: path.join(msp, 'signcerts', 'cert.pem'),
@@ -34,19 +40,20 @@ export function clerkEnv(ctx: NetworkContext): NodeJS.ProcessEnv {
     RDX_CHAINCODE: ctx.topology.chaincodeName,
     RDX_CLERK_HOST: ctx.topology.clerk.host,
     RDX_CLERK_PORT: String(ctx.topology.clerk.port),
-  });
+  };
 }
 
 /** Starts the clerk unless it runs, and waits until its operations endpoint answers. */
 export async function startClerk(ctx: NetworkContext): Promise<void> {
   const { host, port } = ctx.topology.clerk;
-  if (!runningPid(ctx.paths, CLERK_PROCESS)) {
+  const main = path.join(ctx.config.repoRoot, 'clerk', 'dist', 'main.js');
+  const launch = serviceLaunch(CLERK_PROCESS, main, clerkOwnEnv(ctx), ctx.config.repoRoot);
+  if (!(await runningAsLaunched(ctx.paths, launch, ctx.log))) {
     if (await tcpOpen(host, port, 500))
       throw new PlatformError(
         `Port ${port} on ${host}, needed by the clerk, is in use. Free it or set RDX_CLERK_PORT.`,
       );
-    const main = path.join(ctx.config.repoRoot, 'clerk', 'dist', 'main.js');
-    startDaemon(ctx.paths, CLERK_PROCESS, process.execPath, [main], clerkEnv(ctx), ctx.config.repoRoot);
+    startLaunch(ctx.paths, launch);
   }
   await waitUntil(async () => (await httpStatus(`${clerkUrl(ctx)}/healthz`)) === 200, {
     what: 'clerk /healthz',

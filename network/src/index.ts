@@ -24,13 +24,14 @@ export {
   gatewayRootCertificate,
   gatewayUrl,
   gatewayEnv,
+  GATEWAY_PROCESS,
   startProcess,
   type GatewayInstance,
 } from './platform.js';
 export { CLERK_PROCESS, clerkEnv, clerkUrl } from './clerk-process.js';
 export { peerHeight, ordererChannelInfo, ordererHeight, waitOrdererCaughtUp } from './channel.js';
 export { registerGateway, gatewayCertificate } from './ledger-setup.js';
-export { runningPid, stopDaemon, readPid, healthz, waitUntil, run } from './proc.js';
+export { runningPid, startDaemon, stopDaemon, readPid, healthz, waitUntil, run } from './proc.js';
 export { address, ordererArgs, peerAdminEnv } from './node-env.js';
 export {
   connectAs,

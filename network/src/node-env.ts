@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { FabricInstall } from './binaries/fabric-binaries.js';
 import type { Paths } from './paths.js';
 import type { NodeSpec, Topology } from './topology.js';
+import { SHELL_ONLY } from './launch.js';
 import { adminAddress, nodesOf, opsAddress, orgOf } from './topology.js';
 
 /** The identity a node runs as: `peer0` of `peer0.market`. */
@@ -28,6 +29,17 @@ function peerTimeWindow(): Record<string, string> {
     throw new Error(`RDX_PEER_TIME_WINDOW must look like 15m or 72h, got "${window}"`);
   return { CORE_PEER_AUTHENTICATION_TIMEWINDOW: window };
 }
+
+/**
+ * What of a peer's or an orderer's environment the operator sets (RDX_FABRIC_LOGGING_SPEC, RDX_PEER_TIME_WINDOW)
+ * or the shell gives: not compared with a running node's, so a change of them alone restarts nothing
+ * (launch.ts).
+ */
+export const FABRIC_NODE_SETTINGS: ReadonlySet<string> = new Set([
+  ...SHELL_ONLY,
+  'FABRIC_LOGGING_SPEC',
+  'CORE_PEER_AUTHENTICATION_TIMEWINDOW',
+]);
 
 export function peerEnv(
   install: FabricInstall,

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { writeFileAtomic } from '@rdx/client';
 import { defaultMetricsPort, METRICS_HOST } from '@rdx/gateway';
 import path from 'node:path';
-import { startCa, enrollOrg, missingPurposeCas } from './ca.js';
+import { caLaunch, startCa, enrollOrg } from './ca.js';
 import {
   createGenesisBlock,
   joinOrderers,
@@ -23,7 +23,7 @@ import {
   localAdminOrg,
 } from './consortium/channel-config.js';
 import { exportOrg, isLocalOrg } from './consortium/org-definition.js';
-import { withOperatorSettings } from './operator-settings.js';
+import { serviceLaunch, withOperatorSettings } from './operator-settings.js';
 import { deployChaincode, startChaincodeServers, startEnrolledChaincodeServers } from './chaincode-deploy.js';
 import { CLERK_PROCESS, startClerk } from './clerk-process.js';
 import { makePrivate, unsafeFolderReason } from './home-permissions.js';
@@ -42,16 +42,14 @@ import { trustGatewayRoot } from './gateway-trust.js';
 
 export { gatewayDataDir, gatewayMetricsUrl, gatewayRootCertificate, gatewayUrl };
 import type { NetworkContext } from './context.js';
-import { ordererEnv, peerEnv } from './node-env.js';
+import { FABRIC_NODE_SETTINGS, ordererEnv, peerEnv } from './node-env.js';
+import { runningAsLaunched, startLaunch, type Launch } from './launch.js';
 import {
   awaitedLater,
   healthz,
   httpStatus,
   PlatformError,
-  processEnvVar,
-  runningPid,
   sleep,
-  startDaemon,
   stopDaemon,
   tcpOpen,
   waitUntil,
@@ -104,23 +102,23 @@ function nodeReady(node: NodeSpec): () => Promise<boolean> {
     (node.kind !== 'orderer' || (await tcpOpen(OPS_HOST, node.adminPort!)));
 }
 
-/**
- * Whether a running orderer's admin endpoint takes client certificates from another root than this release gives
- * it (an orderer started before the orderer admin CA takes its org's CA): the tooling's osnadmin would be refused.
- */
-function adminRootOutdated(ctx: NetworkContext, node: NodeSpec, pid: number): boolean {
-  if (node.kind !== 'orderer') return false;
-  const running = processEnvVar(pid, 'ORDERER_ADMIN_TLS_CLIENTROOTCAS');
-  const wanted = ordererEnv(ctx.install, ctx.paths, ctx.topology, node).ORDERER_ADMIN_TLS_CLIENTROOTCAS;
-  return running !== undefined && running !== wanted;
+/** How a peer or an orderer is started: the binary, and its whole configuration in its environment. */
+function nodeLaunch(ctx: NetworkContext, node: NodeSpec): Launch {
+  const peer = node.kind === 'peer';
+  return {
+    name: node.name,
+    cmd: peer ? ctx.install.bin.peer : ctx.install.bin.orderer,
+    args: peer ? ['node', 'start'] : [],
+    env: peer
+      ? peerEnv(ctx.install, ctx.paths, ctx.topology, node)
+      : ordererEnv(ctx.install, ctx.paths, ctx.topology, node),
+    notCompared: FABRIC_NODE_SETTINGS,
+  };
 }
 
 async function startNode(ctx: NetworkContext, node: NodeSpec): Promise<void> {
-  const pid = runningPid(ctx.paths, node.name);
-  if (pid && adminRootOutdated(ctx, node, pid)) {
-    ctx.log(`  restart ${node.name}: its admin endpoint takes the org's CA, not its orderer admin CA`);
-    await stopDaemon(ctx.paths, node.name);
-  } else if (pid) {
+  const launch = nodeLaunch(ctx, node);
+  if (await runningAsLaunched(ctx.paths, launch, ctx.log)) {
     await waitUntil(nodeReady(node), {
       what: node.name,
       timeoutMs: 60_000,
@@ -131,13 +129,7 @@ async function startNode(ctx: NetworkContext, node: NodeSpec): Promise<void> {
   }
   await assertPortsFree(ctx, node);
   fs.mkdirSync(ctx.paths.nodeData(node.name), { recursive: true });
-  const cmd = node.kind === 'peer' ? ctx.install.bin.peer : ctx.install.bin.orderer;
-  const args = node.kind === 'peer' ? ['node', 'start'] : [];
-  const env =
-    node.kind === 'peer'
-      ? peerEnv(ctx.install, ctx.paths, ctx.topology, node)
-      : ordererEnv(ctx.install, ctx.paths, ctx.topology, node);
-  startDaemon(ctx.paths, node.name, cmd, args, env);
+  startLaunch(ctx.paths, launch);
   await waitUntil(nodeReady(node), {
     what: `${node.name} /healthz and port ${node.port}`,
     timeoutMs: 60_000,
@@ -188,14 +180,9 @@ async function genesisFromOrderers(ctx: NetworkContext): Promise<string> {
 export async function startProcess(ctx: NetworkContext, node: NodeSpec): Promise<void> {
   if (node.kind === 'ca') {
     const org = orgOf(ctx.topology, node.mspId);
-    // A CA server started by a release before its purpose CAs has not loaded them: restarted, it does.
-    // Nothing runs on a CA but enrolments, none of them under way here.
-    const missing = runningPid(ctx.paths, node.name) ? missingPurposeCas(ctx.paths, org) : [];
-    if (missing.length) {
-      ctx.log(`  restart ${node.name}: it has not loaded its ${missing.join(' and ')} CA`);
-      await stopDaemon(ctx.paths, node.name);
-    }
-    if (!runningPid(ctx.paths, node.name)) {
+    // Nothing runs on a CA server but enrolments, none of them under way here: one running otherwise than this
+    // release starts it (from before one of its purpose CAs) is restarted at once.
+    if (!(await runningAsLaunched(ctx.paths, caLaunch(ctx.install, ctx.paths, org, node), ctx.log))) {
       await assertPortsFree(ctx, node);
       await startCa(ctx.install, ctx.paths, org, node);
     }
@@ -389,13 +376,18 @@ export interface GatewayInstance {
 
 /** The environment a gateway process of the bureau runs with (its settings are gateway/src/config.ts). */
 export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): NodeJS.ProcessEnv {
+  return withOperatorSettings(gatewayOwnEnv(ctx, instance));
+}
+
+/** What the platform decides of a gateway's environment (identity, ports, folders), the operator's settings aside. */
+function gatewayOwnEnv(ctx: NetworkContext, instance?: GatewayInstance): NodeJS.ProcessEnv {
   const gw = instance ?? { id: GATEWAY_ID, port: ctx.topology.gateway.port, dataDir: gatewayDataDir(ctx) };
   const bureau = orgOf(ctx.topology, 'BureauMSP');
   const peer = nodesOf(ctx.topology, 'peer', 'BureauMSP')[0]!;
   const msp = ctx.paths.identityMsp(bureau.short, 'gateway');
   const tlsDir = ctx.paths.identityTls(bureau.short, 'gateway');
   const httpsDir = ctx.paths.identityHttps(bureau.short, 'gateway');
-  return withOperatorSettings({
+  return {
     PATH: process.env.PATH,
     RDX_GATEWAY_HOST: ctx.topology.gateway.host,
     RDX_GATEWAY_PORT: String(gw.port),
@@ -423,12 +415,14 @@ export function gatewayEnv(ctx: NetworkContext, instance?: GatewayInstance): Nod
     RDX_GATEWAY_ID: gw.id,
     RDX_GATEWAY_DATA: gw.dataDir,
     RDX_MSP_DIR: writeMspRoots(ctx),
-  });
+  };
 }
 
 export async function startGateway(ctx: NetworkContext): Promise<void> {
   const { host, port } = ctx.topology.gateway;
-  if (!runningPid(ctx.paths, GATEWAY_PROCESS)) {
+  const main = path.join(ctx.config.repoRoot, 'gateway', 'dist', 'main.js');
+  const launch = serviceLaunch(GATEWAY_PROCESS, main, gatewayOwnEnv(ctx), ctx.config.repoRoot);
+  if (!(await runningAsLaunched(ctx.paths, launch, ctx.log))) {
     for (const [at, needs, setting] of [
       [{ host, port }, 'the gateway', 'RDX_GATEWAY_PORT'],
       [
@@ -441,8 +435,7 @@ export async function startGateway(ctx: NetworkContext): Promise<void> {
         throw new PlatformError(
           `Port ${at.port} on ${at.host}, needed by ${needs}, is in use. Free it or set ${setting}.`,
         );
-    const main = path.join(ctx.config.repoRoot, 'gateway', 'dist', 'main.js');
-    startDaemon(ctx.paths, GATEWAY_PROCESS, process.execPath, [main], gatewayEnv(ctx), ctx.config.repoRoot);
+    startLaunch(ctx.paths, launch);
   }
   trustGatewayRoot(ctx);
   await waitUntil(async () => (await httpStatus(`${gatewayUrl(ctx)}/readyz`)) === 200, {

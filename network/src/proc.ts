@@ -130,17 +130,6 @@ export function isAlive(pid: number | undefined): boolean {
   }
 }
 
-/** One variable of a running process's environment (Linux: /proc/<pid>/environ, readable by its owner). */
-export function processEnvVar(pid: number, name: string): string | undefined {
-  try {
-    const entries = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-    const entry = entries.find((e) => e.startsWith(`${name}=`));
-    return entry?.slice(name.length + 1);
-  } catch {
-    return undefined;
-  }
-}
-
 export function runningPid(paths: Paths, name: string): number | undefined {
   const pid = readPid(paths, name);
   return isAlive(pid) ? pid : undefined;

@@ -1,12 +1,14 @@
 /**
- * The supervisor: keeps the chaincode servers, the gateway and the clerk running (restarting one that dies), reports
- * peers and orderers that die, and on SIGTERM/SIGINT stops every process of the platform in order.
+ * The supervisor: keeps the chaincode servers, the gateway and the clerk running (restarting one that dies, unless a
+ * start is restarting it: launch.ts), reports peers and orderers that die, and on SIGTERM/SIGINT stops every process
+ * of the platform in order.
  */
 import fs from 'node:fs';
 import type { NetworkContext } from '../context.js';
 import { chaincodeRestarting } from '../chaincode-deploy.js';
 import { CLERK_PROCESS, startClerk } from '../clerk-process.js';
 import { down, startGateway, startProcess, GATEWAY_PROCESS } from '../platform.js';
+import { restartUnderWay } from '../launch.js';
 import { readPid, runningPid, sleep } from '../proc.js';
 import { nodesOf } from '../topology.js';
 
@@ -48,20 +50,28 @@ export async function supervise(ctx: NetworkContext, orgs?: string): Promise<voi
     if (stopping) break;
     // A deploy restarting the chaincode servers starts them itself.
     for (const node of chaincodeRestarting(ctx) ? [] : restartable) {
-      if (!runningPid(ctx.paths, node.name)) {
+      if (!runningPid(ctx.paths, node.name) && !restartUnderWay(ctx.paths, node.name)) {
         console.log(`${new Date().toISOString()} ${node.name} is down; restarting it`);
         await startProcess(ctx, node).catch((err: unknown) =>
           console.error(`restart of ${node.name} failed: ${String(err)}`),
         );
       }
     }
-    if (here('BureauMSP') && !runningPid(ctx.paths, GATEWAY_PROCESS)) {
+    if (
+      here('BureauMSP') &&
+      !runningPid(ctx.paths, GATEWAY_PROCESS) &&
+      !restartUnderWay(ctx.paths, GATEWAY_PROCESS)
+    ) {
       console.log(`${new Date().toISOString()} gateway is down; restarting it`);
       await startGateway(ctx).catch((err: unknown) =>
         console.error(`restart of gateway failed: ${String(err)}`),
       );
     }
-    if (here('BureauMSP') && !runningPid(ctx.paths, CLERK_PROCESS)) {
+    if (
+      here('BureauMSP') &&
+      !runningPid(ctx.paths, CLERK_PROCESS) &&
+      !restartUnderWay(ctx.paths, CLERK_PROCESS)
+    ) {
       console.log(`${new Date().toISOString()} clerk is down; restarting it`);
       await startClerk(ctx).catch((err: unknown) => console.error(`restart of clerk failed: ${String(err)}`));
     }

@@ -24,14 +24,22 @@ import {
   address,
   applicationRequest,
   ensureFabricBinaries,
+  gatewayEnv,
+  GATEWAY_PROCESS,
   identityOf,
   nodesOf,
   ordererAdminPair,
   ordererArgs,
   peerAdminEnv,
   ratingOf,
+  readPid,
   run,
+  runningPid,
+  startDaemon,
+  stopDaemon,
+  waitUntil,
   type FabricInstall,
+  type NetworkContext,
   type Topology,
 } from '@rdx/network';
 import { config } from '../fabric-client.js';
@@ -309,6 +317,53 @@ describe('each organization on its own host, and a body joining the running netw
     // From here on this process trusts the gateway root for every connection (as NODE_EXTRA_CA_CERTS would): its
     // plain fetch calls reach the gateway; the enterprise's CLI below trusts it for the gateway alone.
     tls.setDefaultCACertificates([...trustedBefore, fs.readFileSync(gatewayRoot(), 'utf8')]);
+  });
+
+  it('a start on a running host restarts only what runs otherwise than this release starts it: here a gateway from before its HTTPS pair', async () => {
+    const own = bureau().paths;
+    const market = byName('market');
+    const status = (...args: string[]): Promise<string> =>
+      market.exec('curl', ['-sS', '--max-time', '10', '-o', '/dev/null', '-w', '%{http_code}', ...args]);
+    // The supervisor goes first, killed outright (on SIGTERM it stops the platform), so that nothing but the start
+    // below starts the gateway anew.
+    process.kill(readPid(own, 'supervisor')!, 'SIGKILL');
+    await waitUntil(() => Promise.resolve(runningPid(own, 'supervisor') === undefined), {
+      what: 'the supervisor gone',
+      timeoutMs: 10_000,
+    });
+    // The gateway as a release before the gateway CA ran it: plain HTTP on the bureau's address, no HTTPS pair.
+    await stopDaemon(own, GATEWAY_PROCESS);
+    const ctx = { paths: own, topology, config } as unknown as NetworkContext;
+    const { RDX_GATEWAY_HTTPS_CERT: _cert, RDX_GATEWAY_HTTPS_KEY: _key, ...before } = gatewayEnv(ctx);
+    const main = path.join(config.repoRoot, 'gateway', 'dist', 'main.js');
+    startDaemon(
+      own,
+      GATEWAY_PROCESS,
+      'ip',
+      ['netns', 'exec', bureau().ns, process.execPath, main],
+      { ...before, RDX_GATEWAY_PLAIN_HTTP: 'on' },
+      config.repoRoot,
+    );
+    const plain = `http://${bureau().address}:3400/readyz`;
+    await waitUntil(async () => (await failure(status(plain))) === '', {
+      what: 'the old gateway',
+      timeoutMs: 60_000,
+    });
+    expect(await status(plain)).to.equal('200');
+    const out = await bureau().cli(hosts, [
+      'start',
+      '--org',
+      'OrdererMSP,BureauMSP',
+      '--detach',
+      '--no-demo',
+    ]);
+    // The CA servers, orderer, peer, chaincode server and clerk run as this release starts them: left be.
+    expect(out.split('\n').filter((l) => l.includes(' restart '))).to.deep.equal([
+      '  restart gateway: it runs otherwise than this release starts it (its RDX_GATEWAY_HTTPS_CERT, RDX_GATEWAY_HTTPS_KEY differ)',
+    ]);
+    expect(await status('--cacert', gatewayRoot(), `${gatewayBase()}/readyz`)).to.equal('200');
+    expect(await failure(status(plain))).to.match(/\(52\) Empty reply from server/);
+    expect(runningPid(own, 'supervisor'), 'the start brought a supervisor back').to.be.a('number');
   });
 
   it('Health joins while transactions run: definition, update signed by a majority on their hosts, its peer, the chaincode', async () => {

@@ -1,0 +1,141 @@
+/**
+ * A start restarts a process that runs otherwise than this release starts it, and leaves one that runs so be:
+ * an orderer from before the orderer admin CA (its admin endpoint took the org's CA, where the tooling's osnadmin
+ * now comes with the orderer admin pair), a gateway from before one of its settings (here its metrics port). A
+ * changed operator's setting alone restarts nothing. Stand-ins serve the ports a start waits for.
+ */
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from './config.js';
+import type { NetworkContext } from './context.js';
+import { topologyFor } from './context.js';
+import { ordererEnv } from './node-env.js';
+import { Paths } from './paths.js';
+import { freePorts } from './testing/free-ports.js';
+import { gatewayEnv, GATEWAY_PROCESS, startGateway, startProcess } from './platform.js';
+import { readPid, runningPid, startDaemon, stopDaemon } from './proc.js';
+import type { NodeSpec } from './topology.js';
+
+/** One variable of a running process's environment, as it was started. */
+function envOf(pid: number, name: string): string | undefined {
+  const entry = fs
+    .readFileSync(`/proc/${pid}/environ`, 'utf8')
+    .split('\0')
+    .find((e) => e.startsWith(`${name}=`));
+  return entry?.slice(name.length + 1);
+}
+
+describe('a process running otherwise than this release starts it', () => {
+  let dir: string;
+  let paths: Paths;
+  let logged: string[];
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-launch-restarts-'));
+    paths = new Paths(path.join(dir, 'home'), dir);
+    logged = [];
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('an orderer from before its orderer admin CA is restarted with it as its admin client root; one on it is left be', async () => {
+    const orderer = path.join(dir, 'orderer');
+    fs.writeFileSync(
+      orderer,
+      `#!${process.execPath}
+const http = require('node:http');
+const net = require('node:net');
+const at = (address) => { const i = address.lastIndexOf(':'); return [Number(address.slice(i + 1)), address.slice(0, i)]; };
+http.createServer((_req, res) => res.end('ok')).listen(...at(process.env.ORDERER_OPERATIONS_LISTENADDRESS));
+net.createServer((s) => s.end()).listen(Number(process.env.ORDERER_GENERAL_LISTENPORT), process.env.ORDERER_GENERAL_LISTENADDRESS);
+net.createServer((s) => s.end()).listen(...at(process.env.ORDERER_ADMIN_LISTENADDRESS));
+`,
+      { mode: 0o755 },
+    );
+    const [port, opsPort, adminPort] = (await freePorts(3)) as [number, number, number];
+    const topology = topologyFor(loadConfig({ RDX_HOME: paths.home }));
+    const node: NodeSpec = {
+      ...topology.nodes.find((n) => n.name === 'orderer1.orderer')!,
+      port,
+      opsPort,
+      adminPort,
+    };
+    topology.nodes = topology.nodes.map((n) => (n.name === node.name ? node : n));
+    const install = { bin: { orderer }, configDir: dir };
+    const ctx = { paths, topology, install, log: (l: string) => logged.push(l) } as unknown as NetworkContext;
+    const env = ordererEnv(ctx.install, paths, topology, node);
+    // As the release before started it: its admin endpoint took the org's CA.
+    startDaemon(paths, node.name, orderer, [], {
+      ...env,
+      ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${paths.caCert('orderer')}]`,
+    });
+    const old = readPid(paths, node.name)!;
+    try {
+      await startProcess(ctx, node);
+      const now = runningPid(paths, node.name)!;
+      expect(now, 'a new orderer').not.to.equal(old);
+      expect(envOf(now, 'ORDERER_ADMIN_TLS_CLIENTROOTCAS')).to.equal(
+        `[${paths.ordererAdminCaCert('orderer')}]`,
+      );
+      expect(logged).to.deep.equal([
+        '  restart orderer1.orderer: it runs otherwise than this release starts it (its ORDERER_ADMIN_TLS_CLIENTROOTCAS differs)',
+      ]);
+      await startProcess(ctx, node);
+      expect(runningPid(paths, node.name), 'left be').to.equal(now);
+    } finally {
+      await stopDaemon(paths, node.name, 0);
+    }
+  });
+
+  describe('the gateway', () => {
+    const saved = process.env.RDX_CORS_ORIGINS;
+    afterEach(() => {
+      if (saved === undefined) delete process.env.RDX_CORS_ORIGINS;
+      else process.env.RDX_CORS_ORIGINS = saved;
+    });
+
+    it('from before a setting of its own is restarted with it; a changed operator setting alone restarts nothing', async () => {
+      // The stand-in is the repository's gateway/dist/main.js: ready on its port, as a start waits for.
+      const repoRoot = path.join(dir, 'repo');
+      const main = path.join(repoRoot, 'gateway', 'dist', 'main.js');
+      fs.mkdirSync(path.dirname(main), { recursive: true });
+      fs.writeFileSync(
+        main,
+        `require('node:http').createServer((_req, res) => res.end('ok')).listen(Number(process.env.RDX_GATEWAY_PORT), process.env.RDX_GATEWAY_HOST);\n`,
+      );
+      fs.writeFileSync(path.join(repoRoot, 'gateway', 'dist', 'package.json'), '{"type":"commonjs"}');
+      const [port, metricsPort] = (await freePorts(2)) as [number, number];
+      const config = loadConfig({
+        RDX_HOME: paths.home,
+        RDX_GATEWAY_PORT: String(port),
+        RDX_GATEWAY_METRICS_PORT: String(metricsPort),
+      });
+      const ctx = {
+        paths,
+        topology: topologyFor(config),
+        config: { ...config, repoRoot },
+        log: (l: string) => logged.push(l),
+      } as unknown as NetworkContext;
+      // As a release before its metrics listener started it: no RDX_GATEWAY_METRICS_PORT of its own.
+      const { RDX_GATEWAY_METRICS_PORT: _, ...before } = gatewayEnv(ctx);
+      startDaemon(paths, GATEWAY_PROCESS, process.execPath, [main], before, repoRoot);
+      const old = readPid(paths, GATEWAY_PROCESS)!;
+      try {
+        await startGateway(ctx);
+        const now = runningPid(paths, GATEWAY_PROCESS)!;
+        expect(now, 'a new gateway').not.to.equal(old);
+        expect(envOf(now, 'RDX_GATEWAY_METRICS_PORT')).to.equal(String(metricsPort));
+        expect(logged).to.deep.equal([
+          '  restart gateway: it runs otherwise than this release starts it (its RDX_GATEWAY_METRICS_PORT differs)',
+        ]);
+        // The operator's settings reach it when it next starts; a start with another one leaves it be.
+        process.env.RDX_CORS_ORIGINS = 'https://portal.example';
+        await startGateway(ctx);
+        expect(runningPid(paths, GATEWAY_PROCESS), 'left be').to.equal(now);
+        expect(logged).to.have.length(1);
+      } finally {
+        await stopDaemon(paths, GATEWAY_PROCESS, 0);
+      }
+    });
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * How the platform starts each of its daemons, and whether one already running was started so.
+ *
+ * A start leaves a running process be, but one that a release before this one started may take other arguments
+ * or settings than this release gives it (a CA without its purpose CAs, an orderer whose admin endpoint takes
+ * another client root, a gateway without its HTTPS pair), and the tooling's next call to it would fail. So a
+ * start compares the running process's own command line and environment (Linux's /proc, readable by their owner)
+ * with the launch it would make, and restarts it where they differ.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Paths } from './paths.js';
+import { isAlive, runningPid, startDaemon, stopDaemon } from './proc.js';
+
+export interface Launch {
+  /** The process's name: its pid file and its log. */
+  name: string;
+  cmd: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  /**
+   * Names in `env` that are not this release's decision and are not compared: PATH, and the operator's settings,
+   * which reach a process when it next starts, as ever (a change of them alone restarts nothing).
+   */
+  notCompared: ReadonlySet<string>;
+}
+
+/** What every launch leaves out of the comparison: the shell's PATH differs from one operator's shell to another. */
+export const SHELL_ONLY: ReadonlySet<string> = new Set(['PATH']);
+
+export function startLaunch(paths: Paths, launch: Launch): number {
+  const pid = startDaemon(paths, launch.name, launch.cmd, launch.args, launch.env, launch.cwd);
+  fs.rmSync(restartMarker(paths, launch.name), { force: true });
+  return pid;
+}
+
+/**
+ * Whether another process is restarting `name` ({@link runningAsLaunched}): between its stop and its start the
+ * supervisor, which restarts a gateway, clerk or chaincode server it finds down, leaves it to that one. A marker
+ * whose writer has exited (its start failed) is a dead one's.
+ */
+export function restartUnderWay(paths: Paths, name: string): boolean {
+  let by: number;
+  try {
+    by = Number(fs.readFileSync(restartMarker(paths, name), 'utf8'));
+  } catch {
+    return false;
+  }
+  return Number.isInteger(by) && by > 0 && isAlive(by);
+}
+
+function restartMarker(paths: Paths, name: string): string {
+  return path.join(paths.runDir(), `${name}.restarting`);
+}
+
+/**
+ * The pid of the launch's process when it runs as `launch` would start it. One running otherwise is stopped, and
+ * the log says why, for the caller to start it anew; undefined then, and when none runs.
+ */
+export async function runningAsLaunched(
+  paths: Paths,
+  launch: Launch,
+  log: (line: string) => void,
+): Promise<number | undefined> {
+  const pid = runningPid(paths, launch.name);
+  if (!pid) return undefined;
+  const change = launchChange(pid, launch);
+  if (!change) return pid;
+  log(`  restart ${launch.name}: it runs otherwise than this release starts it (${change})`);
+  fs.writeFileSync(restartMarker(paths, launch.name), String(process.pid));
+  await stopDaemon(paths, launch.name);
+  return undefined;
+}
+
+/**
+ * How the running process `pid` was started otherwise than `launch` would start it: its arguments, or the names
+ * of the settings it lacks or holds with another value; undefined when it was started so, or when its command line
+ * cannot be read (not Linux, not its owner), where nothing can be said and it is left be.
+ */
+export function launchChange(pid: number, launch: Launch): string | undefined {
+  const cmdline = readNulSeparated(`/proc/${pid}/cmdline`);
+  const environ = readNulSeparated(`/proc/${pid}/environ`);
+  if (!cmdline || !environ) return undefined;
+  // Its arguments are the command line's last ones, after the command (an interpreter, from a script's #! line, may
+  // come first). The command is compared by its name: where the binaries are kept (RDX_CACHE) is the shell's.
+  const at = cmdline.length - launch.args.length - 1;
+  if (
+    at < 0 ||
+    path.basename(cmdline[at]!) !== path.basename(launch.cmd) ||
+    launch.args.some((a, i) => a !== cmdline[at + 1 + i])
+  )
+    return 'its command line differs';
+  const running = new Map<string, string>();
+  for (const entry of environ) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) running.set(entry.slice(0, eq), entry.slice(eq + 1));
+  }
+  const differ = Object.entries(launch.env)
+    .filter(
+      ([name, value]) => value !== undefined && !launch.notCompared.has(name) && running.get(name) !== value,
+    )
+    .map(([name]) => name);
+  return differ.length ? `its ${differ.join(', ')} ${differ.length === 1 ? 'differs' : 'differ'}` : undefined;
+}
+
+function readNulSeparated(file: string): string[] | undefined {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    return text.endsWith('\0') ? text.slice(0, -1).split('\0') : text.split('\0');
+  } catch {
+    return undefined;
+  }
+}
