@@ -131,6 +131,8 @@ function certificateHosts(id: IdentitySpec, org: OrgSpec, host: string): string 
  */
 interface PurposeCa {
   name: PurposeCaName;
+  /** How `certs status` and `npm run status` name the pair it issues. */
+  pairKind: PurposePairKind;
   /** The identity its registry holds, if the org has it: an org without one has no such CA. */
   identity(org: OrgSpec): string | undefined;
   /** The names its certificate holds. */
@@ -141,6 +143,7 @@ const PURPOSE_CAS: readonly PurposeCa[] = [
   {
     // The bureau's gateway CA: the gateway's HTTPS certificate, for its host, which callers pin to reach it.
     name: 'gateway',
+    pairKind: 'HTTPS',
     identity: (org) => identityWithRole(org, 'gateway'),
     hosts: (topology) => hostsFor(topology.gateway.host),
   },
@@ -148,11 +151,26 @@ const PURPOSE_CAS: readonly PurposeCa[] = [
     // An orderer org's admin CA: its admin's client certificate, the one its orderers' admin endpoints take
     // (osnadmin), so no other pair of the org — an orderer's, a person's — calls them.
     name: 'orderer-admin',
+    pairKind: 'orderer admin',
     identity: (org) =>
       org.identities.some((id) => id.type === 'orderer') ? identityWithRole(org, 'admin') : undefined,
     hosts: (_topology, org) => `orderer-admin.${org.short}`,
   },
 ];
+
+export type PurposePairKind = 'HTTPS' | 'orderer admin';
+
+/** The certificate of each pair a purpose CA may have issued to `identity` of the org, by the pair's kind. */
+export function purposePairCertificates(
+  paths: Paths,
+  short: string,
+  identity: string,
+): [PurposePairKind, string][] {
+  return PURPOSE_CAS.map((p) => [
+    p.pairKind,
+    path.join(paths.identityPurposePair(short, identity, p.name), 'server.crt'),
+  ]);
+}
 
 /** The purpose CAs the org's CA server holds. */
 function purposeCasOf(org: OrgSpec): PurposeCa[] {

@@ -66,4 +66,21 @@ describe('certificate expiry', () => {
     const later = new Date(Date.now() + 401 * 86_400_000);
     expect(expiryWarnings(paths, topology, later).every((w) => w.startsWith('EXPIRED'))).to.equal(true);
   });
+
+  it("lists the pairs of the purpose CAs by their kinds: the gateway's HTTPS pair, an orderer org admin's", () => {
+    for (const short of ['bureau', 'orderer']) {
+      fs.mkdirSync(paths.orgDir(short), { recursive: true });
+      fs.writeFileSync(path.join(paths.orgDir(short), 'secrets.json'), '{}');
+    }
+    certificate(path.join(paths.identityHttps('bureau', 'gateway'), 'server.crt'), 20);
+    certificate(path.join(paths.identityPurposePair('orderer', 'admin', 'orderer-admin'), 'server.crt'), 200);
+    const purpose = expiries(paths, topology).filter((e) => e.org !== 'MarketMSP');
+    expect(purpose.map((e) => [e.identity, e.kind, e.org])).to.deep.equal([
+      ['gateway', 'HTTPS', 'BureauMSP'],
+      ['admin', 'orderer admin', 'OrdererMSP'],
+    ]);
+    expect(expiryWarnings(paths, topology).join('\n')).to.match(
+      /expires in (19|20) days: HTTPS certificate of gateway \(BureauMSP\).*certs renew --org BureauMSP/,
+    );
+  });
 });

@@ -8,7 +8,7 @@
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { reenrollOrg } from './ca.js';
+import { purposePairCertificates, reenrollOrg, type PurposePairKind } from './ca.js';
 import { waitOrdererCaughtUp, waitPeerKnows } from './channel.js';
 import { channelMembers } from './consortium/channel-config.js';
 import type { NetworkContext } from './context.js';
@@ -28,7 +28,7 @@ export const WARN_DAYS = 30;
 export interface Expiry {
   org: string;
   identity: string;
-  kind: 'enrolment' | 'TLS' | 'HTTPS' | 'orderer admin';
+  kind: 'enrolment' | 'TLS' | PurposePairKind;
   notAfter: Date;
   daysLeft: number;
 }
@@ -42,11 +42,7 @@ export function expiries(paths: Paths, topology: Topology, now = new Date()): Ex
       for (const [kind, file] of [
         ['enrolment', path.join(paths.identityMsp(org.short, identity), 'signcerts', 'cert.pem')],
         ['TLS', path.join(paths.identityTls(org.short, identity), 'server.crt')],
-        ['HTTPS', path.join(paths.identityHttps(org.short, identity), 'server.crt')],
-        [
-          'orderer admin',
-          path.join(paths.identityPurposePair(org.short, identity, 'orderer-admin'), 'server.crt'),
-        ],
+        ...purposePairCertificates(paths, org.short, identity),
       ] as const) {
         if (!fs.existsSync(file)) continue;
         const notAfter = new Date(new X509Certificate(fs.readFileSync(file)).validTo);
