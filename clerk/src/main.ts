@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     config.intervalMs,
     log,
   );
-  const ops = await startOpsServer(config.host, config.port, service.status);
+  const ops = await startOpsServer(config.host, config.port, service.status, log);
   log(
     `operations endpoint ${ops.url} (/healthz /readyz /status /metrics); a round at least every ${config.intervalMs / 1000} s and after midnight China time`,
   );

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import http from 'node:http';
 import { startOpsServer, type OpsServer } from './ops-server.js';
 import type { ClerkStatus } from './service.js';
 import type { RoundReport } from './clerk.js';
@@ -24,7 +25,7 @@ describe('clerk operations endpoint', () => {
   };
   let ops: OpsServer;
   before(async () => {
-    ops = await startOpsServer('127.0.0.1', 0, status);
+    ops = await startOpsServer('127.0.0.1', 0, status, () => undefined);
   });
   after(() => ops.close());
   const get = async (path: string): Promise<{ status: number; text: string }> => {
@@ -68,5 +69,27 @@ describe('clerk operations endpoint', () => {
     expect(body.lastRound?.expired.grants).to.deep.equal(['g-1']);
     expect((await get('/nope')).status).to.equal(404);
     expect((await fetch(`${ops.url}/status`, { method: 'POST' })).status).to.equal(405);
+  });
+
+  it('answers only its own names: a page that rebinds a name of its own to the host gets 421, not the status', async () => {
+    Object.assign(status, {
+      lastError: { at: '2026-10-09T00:00:00.000Z', message: 'peer0.bureau:7051 down' },
+    });
+    const port = new URL(ops.url).port;
+    const asked = (host: string): Promise<{ status: number; text: string }> =>
+      new Promise((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port, path: '/status', headers: { host } }, (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            res.on('end', () => resolve({ status: res.statusCode!, text }));
+          })
+          .on('error', reject);
+      });
+    const rebound = await asked(`attacker.example:${port}`);
+    expect(rebound.status).to.equal(421);
+    expect(rebound.text).not.to.include('peer0.bureau');
+    expect((await asked(`localhost:${port}`)).status).to.equal(200);
+    expect((await asked(`127.0.0.1:${port}`)).text).to.include('peer0.bureau:7051 down');
   });
 });

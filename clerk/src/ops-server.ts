@@ -1,10 +1,11 @@
 /**
  * The clerk's operations endpoint, for `npm run status` and a Prometheus scraper (loopback by default):
  * `/healthz` the process serves; `/readyz` its last round reached the ledger; `/status` what that round did,
- * as JSON; `/metrics` the same as Prometheus text, with every missing calendar year as a gauge.
+ * as JSON; `/metrics` the same as Prometheus text, with every missing calendar year as a gauge. `/status` names
+ * grants and the ledger's error (the network's hosts and ports): it is served on @rdx/client's operations listener,
+ * which answers only its own names (a page in the host's browser cannot rebind one to it) and holds few connections.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenForOperations, type OperationsListener } from '@rdx/client/operations-listener';
 import type { ClerkStatus } from './service.js';
 
 function label(value: string): string {
@@ -56,43 +57,41 @@ export function metricsText(status: ClerkStatus): string {
   return `${lines.join('\n')}\n`;
 }
 
-export interface OpsServer {
-  url: string;
-  close(): Promise<void>;
-}
+export type OpsServer = OperationsListener;
 
-export async function startOpsServer(host: string, port: number, status: ClerkStatus): Promise<OpsServer> {
-  const server = http.createServer((req, res) => {
-    const send = (code: number, type: string, body: string): void => {
-      res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
-      res.end(body);
-    };
-    const json = (code: number, body: unknown): void =>
-      send(code, 'application/json; charset=utf-8', JSON.stringify(body));
-    if (req.method !== 'GET') return json(405, { error: 'only GET' });
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') return json(200, { status: 'ok' });
-    if (path === '/readyz') {
-      const ready = status.lastRound !== undefined && status.lastError === undefined;
-      // Whether, and since when, never the ledger's error text (it names the network's hosts and ports): that is
-      // in /status and the clerk's log, for the bureau's own tooling.
-      return json(ready ? 200 : 503, {
-        status: ready ? 'ready' : status.lastError ? 'ledger unreachable' : 'first round running',
-        ...(status.lastError ? { since: status.lastError.at } : {}),
-      });
-    }
-    if (path === '/status') return json(200, status);
-    if (path === '/metrics')
-      return send(200, 'text/plain; version=0.0.4; charset=utf-8', metricsText(status));
-    return json(404, { error: `no ${path}: try /healthz, /readyz, /status or /metrics` });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+export function startOpsServer(
+  host: string,
+  port: number,
+  status: ClerkStatus,
+  log: (line: string) => void,
+): Promise<OpsServer> {
+  return listenForOperations(
+    host,
+    port,
+    (req, res) => {
+      const send = (code: number, type: string, body: string): void => {
+        res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
+        res.end(body);
+      };
+      const json = (code: number, body: unknown): void =>
+        send(code, 'application/json; charset=utf-8', JSON.stringify(body));
+      if (req.method !== 'GET') return json(405, { error: 'only GET' });
+      const path = (req.url ?? '/').split('?')[0];
+      if (path === '/healthz') return json(200, { status: 'ok' });
+      if (path === '/readyz') {
+        const ready = status.lastRound !== undefined && status.lastError === undefined;
+        // Whether, and since when, never the ledger's error text (it names the network's hosts and ports): that
+        // is in /status and the clerk's log, for the bureau's own tooling.
+        return json(ready ? 200 : 503, {
+          status: ready ? 'ready' : status.lastError ? 'ledger unreachable' : 'first round running',
+          ...(status.lastError ? { since: status.lastError.at } : {}),
+        });
+      }
+      if (path === '/status') return json(200, status);
+      if (path === '/metrics')
+        return send(200, 'text/plain; version=0.0.4; charset=utf-8', metricsText(status));
+      return json(404, { error: `no ${path}: try /healthz, /readyz, /status or /metrics` });
+    },
+    log,
+  );
 }
