@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FabricInstall } from './binaries/fabric-binaries.js';
-import { startCa } from './ca.js';
+import { caLaunch, startCa } from './ca.js';
 import { loadConfig } from './config.js';
 import type { NetworkContext } from './context.js';
 import { topologyFor } from './context.js';
@@ -18,6 +18,7 @@ import { freePorts } from './testing/free-ports.js';
 import { startProcess } from './platform.js';
 import { readPid, runningPid, startDaemon, stopDaemon, tcpOpen } from './proc.js';
 import type { NodeSpec, OrgSpec } from './topology.js';
+import { orgOf } from './topology.js';
 
 /** The stand-in fabric-ca-server, written into `dir`. */
 function standIn(dir: string): string {
@@ -99,10 +100,10 @@ describe('starting a CA', () => {
         log: (line: string) => logged.push(line),
       } as unknown as NetworkContext;
       initialised(org);
-      // As the release before started it: no --cafiles.
-      startDaemon(paths, node.name, standIn(dir), ['start', '--port', String(port)], {
-        FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${opsPort}`,
-      });
+      // As the release before started it: this release's launch but for its --cafiles.
+      const launch = caLaunch(ctx.install, paths, orgOf(topology, node.mspId), node);
+      const cafiles = launch.args.indexOf('--cafiles');
+      startDaemon(paths, node.name, launch.cmd, launch.args.toSpliced(cafiles, 2), launch.env);
       const old = readPid(paths, node.name)!;
       try {
         await startProcess(ctx, node);
@@ -115,7 +116,7 @@ describe('starting a CA', () => {
         ).to.have.length(1);
         expect(fs.existsSync(paths.purposeCaCert(org, purpose)), `the ${purpose} CA loaded`).to.equal(true);
         expect(logged).to.deep.equal([
-          `  restart ca.${org}: it runs otherwise than this release starts it (its command line differs)`,
+          `  restart ca.${org}: it runs otherwise than this release starts it (its command line lacks --cafiles ${paths.purposeCaHome(org, purpose)}/fabric-ca-config.yaml)`,
         ]);
         // Running with it, the next start leaves it be.
         await startProcess(ctx, node);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { NetworkContext } from './context.js';
 import { address, identityName, ordererArgs, peerAdminEnv } from './node-env.js';
-import { runningAsLaunched, SHELL_ONLY, startLaunch, type Launch } from './launch.js';
+import { ensureLaunched, SHELL_ONLY, startLaunch, type Launch } from './launch.js';
 import { run, stopDaemon, tcpOpen, waitUntil, CommandError } from './proc.js';
 import { readState, writeState } from './state.js';
 import type { NodeSpec, OrgSpec } from './topology.js';
@@ -599,10 +599,16 @@ async function startServers(
         cwd: path.join(ctx.config.repoRoot, 'chaincode'),
         notCompared: SHELL_ONLY,
       };
-      if (restart) await stopDaemon(ctx.paths, server.name);
-      else if (await runningAsLaunched(ctx.paths, launch, ctx.log)) return;
-      else if (await tcpOpen(server.host, server.port)) return;
-      startLaunch(ctx.paths, launch);
+      if (restart) {
+        await stopDaemon(ctx.paths, server.name);
+        startLaunch(ctx.paths, launch);
+      } else {
+        const started = await ensureLaunched(ctx.paths, launch, ctx.log, async () => {
+          // Its port already served (a server whose pid file was lost): left as it is.
+          if (!(await tcpOpen(server.host, server.port))) startLaunch(ctx.paths, launch);
+        });
+        if (!started) return;
+      }
       await waitUntil(() => tcpOpen(server.host, server.port), {
         what: `chaincode server ${server.name}`,
         timeoutMs: 30_000,

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { ClerkStatus } from '@rdx/clerk';
 import type { NetworkContext } from './context.js';
-import { runningAsLaunched, startLaunch } from './launch.js';
+import { ensureLaunched, startLaunch } from './launch.js';
 import { serviceLaunch, withOperatorSettings } from './operator-settings.js';
 import { httpStatus, PlatformError, tcpOpen, waitUntil } from './proc.js';
 import { nodesOf, orgOf } from './topology.js';
@@ -48,13 +48,13 @@ export async function startClerk(ctx: NetworkContext): Promise<void> {
   const { host, port } = ctx.topology.clerk;
   const main = path.join(ctx.config.repoRoot, 'clerk', 'dist', 'main.js');
   const launch = serviceLaunch(CLERK_PROCESS, main, clerkOwnEnv(ctx), ctx.config.repoRoot);
-  if (!(await runningAsLaunched(ctx.paths, launch, ctx.log))) {
+  await ensureLaunched(ctx.paths, launch, ctx.log, async () => {
     if (await tcpOpen(host, port, 500))
       throw new PlatformError(
         `Port ${port} on ${host}, needed by the clerk, is in use. Free it or set RDX_CLERK_PORT.`,
       );
     startLaunch(ctx.paths, launch);
-  }
+  });
   await waitUntil(async () => (await httpStatus(`${clerkUrl(ctx)}/healthz`)) === 200, {
     what: 'clerk /healthz',
     timeoutMs: 30_000,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import {
   launchChange,
   restartUnderWay,
-  runningAsLaunched,
+  ensureLaunched,
   SHELL_ONLY,
   startLaunch,
   type Launch,
@@ -58,9 +58,11 @@ describe('a running process against the launch a start would make', () => {
 
   it('finds changed arguments, one more or one fewer', () => {
     const pid = startLaunch(paths, launch(['start', '--port', '7054'], {}));
-    expect(launchChange(pid, launch(['start', '--port', '7055'], {}))).to.equal('its command line differs');
+    expect(launchChange(pid, launch(['start', '--port', '7055'], {}))).to.equal(
+      'its command line lacks 7055',
+    );
     expect(launchChange(pid, launch(['start', '--port', '7054', '--cafiles', '/x'], {}))).to.equal(
-      'its command line differs',
+      'its command line lacks --cafiles /x',
     );
     expect(launchChange(pid, launch(['--port', '7054'], {})), 'one fewer, at the front').to.equal(
       'its command line differs',
@@ -84,32 +86,65 @@ describe('a running process against the launch a start would make', () => {
     expect(launchChange(pid, other)).to.equal(undefined);
   });
 
-  it('says nothing of a process whose command line it cannot read', () => {
+  it('says nothing of a process that is gone (its command line cannot be read)', () => {
     expect(launchChange(2 ** 22 + 1, launch([], { ROOT: '/a' }))).to.equal(undefined);
   });
 
-  it('restarts nothing that runs as launched, and stops one that runs otherwise, saying why', async () => {
+  it('starts nothing when one runs as launched; stops one that runs otherwise, saying why, and starts it anew', async () => {
     const logged: string[] = [];
     const log = (line: string): void => void logged.push(line);
+    let starts = 0;
+    const start = (l: Launch) => (): void => {
+      starts++;
+      startLaunch(paths, l);
+    };
     const pid = startLaunch(paths, launch([], { ROOT: '/a' }));
-    expect(await runningAsLaunched(paths, launch([], { ROOT: '/a' }), log)).to.equal(pid);
-    expect(logged).to.deep.equal([]);
-    expect(await runningAsLaunched(paths, launch([], { ROOT: '/b' }), log)).to.equal(undefined);
-    expect(runningPid(paths, 'daemon'), 'stopped').to.equal(undefined);
+    expect(
+      await ensureLaunched(paths, launch([], { ROOT: '/a' }), log, start(launch([], { ROOT: '/a' }))),
+    ).to.equal(false);
+    expect([starts, logged, runningPid(paths, 'daemon')]).to.deep.equal([0, [], pid]);
+    expect(
+      await ensureLaunched(paths, launch([], { ROOT: '/b' }), log, start(launch([], { ROOT: '/b' }))),
+    ).to.equal(true);
+    const now = runningPid(paths, 'daemon')!;
+    expect(now, 'a new process').to.be.a('number').and.not.equal(pid);
+    expect(launchChange(now, launch([], { ROOT: '/b' }))).to.equal(undefined);
     expect(logged).to.deep.equal([
       '  restart daemon: it runs otherwise than this release starts it (its ROOT differs)',
     ]);
-    expect(await runningAsLaunched(paths, launch([], { ROOT: '/b' }), log), 'none runs').to.equal(undefined);
+    await stopDaemon(paths, 'daemon', 0);
+    expect(
+      await ensureLaunched(paths, launch([], { ROOT: '/b' }), log, start(launch([], { ROOT: '/b' }))),
+    ).to.equal(true);
+    expect([starts, logged.length], 'none ran: started, nothing said').to.deep.equal([2, 1]);
   });
 
-  it('marks a restart under way from the stop to the start, for the supervisor to leave it be', async () => {
+  it('marks the restart under way from the stop until the start is done or has failed, for the supervisor', async () => {
     startLaunch(paths, launch([], { ROOT: '/a' }));
     expect(restartUnderWay(paths, 'daemon'), 'running, no restart').to.equal(false);
-    await runningAsLaunched(paths, launch([], { ROOT: '/b' }), () => undefined);
-    expect(restartUnderWay(paths, 'daemon'), 'stopped by this process, not yet started').to.equal(true);
-    startLaunch(paths, launch([], { ROOT: '/b' }));
+    let during: [boolean, number | undefined] | undefined;
+    await ensureLaunched(
+      paths,
+      launch([], { ROOT: '/b' }),
+      () => undefined,
+      () => {
+        during = [restartUnderWay(paths, 'daemon'), runningPid(paths, 'daemon')];
+        startLaunch(paths, launch([], { ROOT: '/b' }));
+      },
+    );
+    expect(during, 'stopped, being started').to.deep.equal([true, undefined]);
     expect(restartUnderWay(paths, 'daemon'), 'started').to.equal(false);
-    // A start that failed between the two left its marker: once its process has exited, it counts for nothing.
+    const failing = ensureLaunched(
+      paths,
+      launch([], { ROOT: '/c' }),
+      () => undefined,
+      () => {
+        throw new Error('port 7054 is in use');
+      },
+    );
+    await expect(failing).to.be.rejectedWith('port 7054 is in use');
+    expect(restartUnderWay(paths, 'daemon'), 'a start that failed').to.equal(false);
+    // A marker left by a start that was killed counts for nothing once its process has exited.
     fs.writeFileSync(path.join(paths.runDir(), 'daemon.restarting'), String(2 ** 22 + 1));
     expect(restartUnderWay(paths, 'daemon')).to.equal(false);
   });

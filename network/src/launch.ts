@@ -4,8 +4,8 @@
  * A start leaves a running process be, but one that a release before this one started may take other arguments
  * or settings than this release gives it (a CA without its purpose CAs, an orderer whose admin endpoint takes
  * another client root, a gateway without its HTTPS pair), and the tooling's next call to it would fail. So a
- * start compares the running process's own command line and environment (Linux's /proc, readable by their owner)
- * with the launch it would make, and restarts it where they differ.
+ * start compares the running process's own command line and environment (Linux's /proc: the environment is
+ * readable by its owner alone) with the launch it would make, and restarts it where they differ.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,8 +20,9 @@ export interface Launch {
   env: NodeJS.ProcessEnv;
   cwd?: string;
   /**
-   * Names in `env` that are not this release's decision and are not compared: PATH, and the operator's settings,
-   * which reach a process when it next starts, as ever (a change of them alone restarts nothing).
+   * Names in `env` not compared with a running process's, so a change of them alone restarts nothing: what the shell
+   * gives (PATH), the settings a service only passes on, which reach it when it next starts, and what varies while
+   * the release does not (a node's client TLS roots: node-env.ts NODE_SETTINGS_NOT_COMPARED).
    */
   notCompared: ReadonlySet<string>;
 }
@@ -30,15 +31,13 @@ export interface Launch {
 export const SHELL_ONLY: ReadonlySet<string> = new Set(['PATH']);
 
 export function startLaunch(paths: Paths, launch: Launch): number {
-  const pid = startDaemon(paths, launch.name, launch.cmd, launch.args, launch.env, launch.cwd);
-  fs.rmSync(restartMarker(paths, launch.name), { force: true });
-  return pid;
+  return startDaemon(paths, launch.name, launch.cmd, launch.args, launch.env, launch.cwd);
 }
 
 /**
- * Whether another process is restarting `name` ({@link runningAsLaunched}): between its stop and its start the
+ * Whether another process is restarting `name` ({@link ensureLaunched}): between its stop and its start the
  * supervisor, which restarts a gateway, clerk or chaincode server it finds down, leaves it to that one. A marker
- * whose writer has exited (its start failed) is a dead one's.
+ * whose writer has exited is a dead one's.
  */
 export function restartUnderWay(paths: Paths, name: string): boolean {
   let by: number;
@@ -55,28 +54,40 @@ function restartMarker(paths: Paths, name: string): string {
 }
 
 /**
- * The pid of the launch's process when it runs as `launch` would start it. One running otherwise is stopped, and
- * the log says why, for the caller to start it anew; undefined then, and when none runs.
+ * Starts `launch`'s process, by `start`, unless it runs as `launch` would start it. One running otherwise is
+ * stopped first, and the log says why; from the stop until `start` is done (or has failed) a marker tells the
+ * supervisor to leave the process to this start.
+ * @returns whether `start` ran.
  */
-export async function runningAsLaunched(
+export async function ensureLaunched(
   paths: Paths,
   launch: Launch,
   log: (line: string) => void,
-): Promise<number | undefined> {
+  start: () => Promise<void> | void,
+): Promise<boolean> {
   const pid = runningPid(paths, launch.name);
-  if (!pid) return undefined;
-  const change = launchChange(pid, launch);
-  if (!change) return pid;
-  log(`  restart ${launch.name}: it runs otherwise than this release starts it (${change})`);
-  fs.writeFileSync(restartMarker(paths, launch.name), String(process.pid));
-  await stopDaemon(paths, launch.name);
-  return undefined;
+  const change = pid === undefined ? undefined : launchChange(pid, launch);
+  if (pid !== undefined && change === undefined) return false;
+  const marker = restartMarker(paths, launch.name);
+  try {
+    if (pid !== undefined) {
+      log(`  restart ${launch.name}: it runs otherwise than this release starts it (${change})`);
+      fs.mkdirSync(paths.runDir(), { recursive: true });
+      fs.writeFileSync(marker, String(process.pid));
+      await stopDaemon(paths, launch.name);
+    }
+    await start();
+  } finally {
+    fs.rmSync(marker, { force: true });
+  }
+  return true;
 }
 
 /**
- * How the running process `pid` was started otherwise than `launch` would start it: its arguments, or the names
- * of the settings it lacks or holds with another value; undefined when it was started so, or when its command line
- * cannot be read (not Linux, not its owner), where nothing can be said and it is left be.
+ * How the running process `pid` was started otherwise than `launch` would start it: the arguments its command line
+ * lacks, or the names of the settings it lacks or holds with another value; undefined when it was started so, or
+ * when its command line or environment cannot be read (no procfs, another user's process, gone), where nothing can
+ * be said and it is left be.
  */
 export function launchChange(pid: number, launch: Launch): string | undefined {
   const cmdline = readNulSeparated(`/proc/${pid}/cmdline`);
@@ -89,8 +100,12 @@ export function launchChange(pid: number, launch: Launch): string | undefined {
     at < 0 ||
     path.basename(cmdline[at]!) !== path.basename(launch.cmd) ||
     launch.args.some((a, i) => a !== cmdline[at + 1 + i])
-  )
-    return 'its command line differs';
+  ) {
+    const lacks = launch.args.filter((a) => !cmdline.includes(a));
+    return lacks.length
+      ? `its command line lacks ${lacks.slice(0, 3).join(' ')}${lacks.length > 3 ? ' …' : ''}`
+      : 'its command line differs';
+  }
   const running = new Map<string, string>();
   for (const entry of environ) {
     const eq = entry.indexOf('=');

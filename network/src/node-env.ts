@@ -31,14 +31,19 @@ function peerTimeWindow(): Record<string, string> {
 }
 
 /**
- * What of a peer's or an orderer's environment the operator sets (RDX_FABRIC_LOGGING_SPEC, RDX_PEER_TIME_WINDOW)
- * or the shell gives: not compared with a running node's, so a change of them alone restarts nothing
- * (launch.ts).
+ * What of a peer's or an orderer's environment a start does not compare with a running node's (launch.ts), so a
+ * change of it alone restarts nothing: what the operator sets (RDX_FABRIC_LOGGING_SPEC, RDX_PEER_TIME_WINDOW) or
+ * the shell gives (PATH, and where the binaries' configuration is kept, as for the binaries themselves); and the
+ * client TLS roots, which grow as this home imports another org's definition while a node learns every channel
+ * member's root from the channel's configuration anyway.
  */
-export const FABRIC_NODE_SETTINGS: ReadonlySet<string> = new Set([
+export const NODE_SETTINGS_NOT_COMPARED: ReadonlySet<string> = new Set([
   ...SHELL_ONLY,
+  'FABRIC_CFG_PATH',
   'FABRIC_LOGGING_SPEC',
   'CORE_PEER_AUTHENTICATION_TIMEWINDOW',
+  'CORE_PEER_TLS_CLIENTROOTCAS_FILES',
+  'ORDERER_GENERAL_TLS_CLIENTROOTCAS',
 ]);
 
 export function peerEnv(

@@ -42,8 +42,8 @@ import { trustGatewayRoot } from './gateway-trust.js';
 
 export { gatewayDataDir, gatewayMetricsUrl, gatewayRootCertificate, gatewayUrl };
 import type { NetworkContext } from './context.js';
-import { FABRIC_NODE_SETTINGS, ordererEnv, peerEnv } from './node-env.js';
-import { runningAsLaunched, startLaunch, type Launch } from './launch.js';
+import { NODE_SETTINGS_NOT_COMPARED, ordererEnv, peerEnv } from './node-env.js';
+import { ensureLaunched, startLaunch, type Launch } from './launch.js';
 import {
   awaitedLater,
   healthz,
@@ -112,26 +112,19 @@ function nodeLaunch(ctx: NetworkContext, node: NodeSpec): Launch {
     env: peer
       ? peerEnv(ctx.install, ctx.paths, ctx.topology, node)
       : ordererEnv(ctx.install, ctx.paths, ctx.topology, node),
-    notCompared: FABRIC_NODE_SETTINGS,
+    notCompared: NODE_SETTINGS_NOT_COMPARED,
   };
 }
 
 async function startNode(ctx: NetworkContext, node: NodeSpec): Promise<void> {
   const launch = nodeLaunch(ctx, node);
-  if (await runningAsLaunched(ctx.paths, launch, ctx.log)) {
-    await waitUntil(nodeReady(node), {
-      what: node.name,
-      timeoutMs: 60_000,
-      processName: node.name,
-      paths: ctx.paths,
-    });
-    return;
-  }
-  await assertPortsFree(ctx, node);
-  fs.mkdirSync(ctx.paths.nodeData(node.name), { recursive: true });
-  startLaunch(ctx.paths, launch);
+  const started = await ensureLaunched(ctx.paths, launch, ctx.log, async () => {
+    await assertPortsFree(ctx, node);
+    fs.mkdirSync(ctx.paths.nodeData(node.name), { recursive: true });
+    startLaunch(ctx.paths, launch);
+  });
   await waitUntil(nodeReady(node), {
-    what: `${node.name} /healthz and port ${node.port}`,
+    what: started ? `${node.name} /healthz and port ${node.port}` : node.name,
     timeoutMs: 60_000,
     processName: node.name,
     paths: ctx.paths,
@@ -182,10 +175,10 @@ export async function startProcess(ctx: NetworkContext, node: NodeSpec): Promise
     const org = orgOf(ctx.topology, node.mspId);
     // Nothing runs on a CA server but enrolments, none of them under way here: one running otherwise than this
     // release starts it (from before one of its purpose CAs) is restarted at once.
-    if (!(await runningAsLaunched(ctx.paths, caLaunch(ctx.install, ctx.paths, org, node), ctx.log))) {
+    await ensureLaunched(ctx.paths, caLaunch(ctx.install, ctx.paths, org, node), ctx.log, async () => {
       await assertPortsFree(ctx, node);
       await startCa(ctx.install, ctx.paths, org, node);
-    }
+    });
   } else if (node.kind === 'chaincode') {
     await startChaincodeServers(ctx, false, node.mspId);
   } else {
@@ -422,7 +415,7 @@ export async function startGateway(ctx: NetworkContext): Promise<void> {
   const { host, port } = ctx.topology.gateway;
   const main = path.join(ctx.config.repoRoot, 'gateway', 'dist', 'main.js');
   const launch = serviceLaunch(GATEWAY_PROCESS, main, gatewayOwnEnv(ctx), ctx.config.repoRoot);
-  if (!(await runningAsLaunched(ctx.paths, launch, ctx.log))) {
+  await ensureLaunched(ctx.paths, launch, ctx.log, async () => {
     for (const [at, needs, setting] of [
       [{ host, port }, 'the gateway', 'RDX_GATEWAY_PORT'],
       [
@@ -436,7 +429,7 @@ export async function startGateway(ctx: NetworkContext): Promise<void> {
           `Port ${at.port} on ${at.host}, needed by ${needs}, is in use. Free it or set ${setting}.`,
         );
     startLaunch(ctx.paths, launch);
-  }
+  });
   trustGatewayRoot(ctx);
   await waitUntil(async () => (await httpStatus(`${gatewayUrl(ctx)}/readyz`)) === 200, {
     what: 'gateway /readyz',

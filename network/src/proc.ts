@@ -100,9 +100,53 @@ export function startDaemon(
   const child = spawn(cmd, args, { env, cwd, detached: true, stdio: ['ignore', log, log] });
   fs.closeSync(log);
   if (child.pid === undefined) throw new Error(`could not start ${name} (${cmd})`);
-  fs.writeFileSync(paths.pid(name), String(child.pid));
+  writePid(paths, name, child.pid);
   child.unref();
   return child.pid;
+}
+
+/**
+ * Records `pid` as `name`'s: its pid file, and beside it what tells that process from a later one given the same
+ * pid (after a reboot, or once pids wrap): its start, in clock ticks since boot, and the boot's id.
+ */
+export function writePid(paths: Paths, name: string, pid: number): void {
+  fs.mkdirSync(paths.runDir(), { recursive: true });
+  fs.writeFileSync(paths.pid(name), String(pid));
+  const started = processStart(pid);
+  if (started) fs.writeFileSync(startedFile(paths, name), started);
+}
+
+function startedFile(paths: Paths, name: string): string {
+  return `${paths.pid(name).slice(0, -'.pid'.length)}.started`;
+}
+
+/** A process's start in clock ticks since boot (/proc/<pid>/stat, field 22) and the boot's id; none without procfs. */
+function processStart(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields from the third on follow the command's name, which may hold spaces and parentheses.
+    const starttime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[22 - 3];
+    const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    return starttime ? `${starttime} ${boot}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `pid`, alive, is the process the pid file of `name` was written for: a pid file left from before a reboot
+ * or from a process long gone may name another process now, which is none of the platform's to wait for or stop.
+ * A pid file without its start (written before they were kept) is taken at its word, as before.
+ */
+function isRecordedProcess(paths: Paths, name: string, pid: number): boolean {
+  let recorded: string;
+  try {
+    recorded = fs.readFileSync(startedFile(paths, name), 'utf8').trim();
+  } catch {
+    return true;
+  }
+  const now = processStart(pid);
+  return now === undefined || now === recorded;
 }
 
 export function readPid(paths: Paths, name: string): number | undefined {
@@ -130,25 +174,33 @@ export function isAlive(pid: number | undefined): boolean {
   }
 }
 
+/** The pid of `name`'s process if it runs: alive, and the very process its pid file was written for. */
 export function runningPid(paths: Paths, name: string): number | undefined {
   const pid = readPid(paths, name);
-  return isAlive(pid) ? pid : undefined;
+  return isAlive(pid) && isRecordedProcess(paths, name, pid!) ? pid : undefined;
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; removes the pid file. Resolves once the process is gone. */
 export async function stopDaemon(paths: Paths, name: string, graceMs = 10_000): Promise<boolean> {
-  const pid = readPid(paths, name);
+  // A pid that names another process now (its pid file is stale) is not signalled: only the file goes.
+  const pid = runningPid(paths, name);
   let stopped = false;
-  if (isAlive(pid)) {
-    signal(pid!, 'SIGTERM');
+  if (pid !== undefined) {
+    signal(pid, 'SIGTERM');
     const deadline = Date.now() + graceMs;
     while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-    if (isAlive(pid)) signal(pid!, 'SIGKILL');
+    if (isAlive(pid)) signal(pid, 'SIGKILL');
     while (isAlive(pid)) await sleep(50);
     stopped = true;
   }
-  fs.rmSync(paths.pid(name), { force: true });
+  removePid(paths, name);
   return stopped;
+}
+
+/** Forgets `name`'s process: its pid file and its start. */
+export function removePid(paths: Paths, name: string): void {
+  fs.rmSync(paths.pid(name), { force: true });
+  fs.rmSync(startedFile(paths, name), { force: true });
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {

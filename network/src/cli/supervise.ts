@@ -3,13 +3,12 @@
  * start is restarting it: launch.ts), reports peers and orderers that die, and on SIGTERM/SIGINT stops every process
  * of the platform in order.
  */
-import fs from 'node:fs';
 import type { NetworkContext } from '../context.js';
 import { chaincodeRestarting } from '../chaincode-deploy.js';
 import { CLERK_PROCESS, startClerk } from '../clerk-process.js';
 import { down, startGateway, startProcess, GATEWAY_PROCESS } from '../platform.js';
 import { restartUnderWay } from '../launch.js';
-import { readPid, runningPid, sleep } from '../proc.js';
+import { readPid, removePid, runningPid, sleep, writePid } from '../proc.js';
 import { nodesOf } from '../topology.js';
 
 /** The supervisor's process name: its pid file is how `npm stop` finds it. */
@@ -21,8 +20,7 @@ export async function supervise(ctx: NetworkContext, orgs?: string): Promise<voi
   // Attached (`npm start` without --detach), this process is the supervisor: it takes the pid file a detached one
   // has, so `npm stop` stops it — and it everything — rather than stopping processes it would only restart.
   if (runningPid(ctx.paths, SUPERVISOR) === undefined) {
-    fs.mkdirSync(ctx.paths.runDir(), { recursive: true });
-    fs.writeFileSync(ctx.paths.pid(SUPERVISOR), String(process.pid));
+    writePid(ctx.paths, SUPERVISOR, process.pid);
   }
   let stopping = false;
   const stopAll = (): void => {
@@ -31,8 +29,7 @@ export async function supervise(ctx: NetworkContext, orgs?: string): Promise<voi
     console.log('\nStopping RDX…');
     void down(ctx).then((stopped) => {
       console.log(`Stopped ${stopped.join(', ') || 'nothing'}.`);
-      if (readPid(ctx.paths, SUPERVISOR) === process.pid)
-        fs.rmSync(ctx.paths.pid(SUPERVISOR), { force: true });
+      if (readPid(ctx.paths, SUPERVISOR) === process.pid) removePid(ctx.paths, SUPERVISOR);
       process.exit(0);
     });
   };
