@@ -18,6 +18,7 @@ import { setUpLedger } from './ledger-setup.js';
 import { writeWallet } from './ledger-client.js';
 import { CLERK_PROCESS, startClerk } from './clerk-process.js';
 import { GATEWAY_PROCESS, startGateway, startProcess } from './platform.js';
+import { whileRestarting } from './launch.js';
 import { runningPid, stopDaemon } from './proc.js';
 import { nodesOf, orgOf, type Topology } from './topology.js';
 import type { Paths } from './paths.js';
@@ -103,15 +104,17 @@ export async function renewOrg(ctx: NetworkContext, mspId: string): Promise<numb
   }
   if (mspId === 'BureauMSP') {
     await setUpLedger(ctx);
-    if (runningPid(ctx.paths, GATEWAY_PROCESS)) {
-      ctx.log('  restart gateway');
-      await stopDaemon(ctx.paths, GATEWAY_PROCESS);
-      await startGateway(ctx);
-    }
-    if (runningPid(ctx.paths, CLERK_PROCESS)) {
-      ctx.log('  restart clerk');
-      await stopDaemon(ctx.paths, CLERK_PROCESS);
-      await startClerk(ctx);
+    // The supervisor, which restarts a gateway or clerk it finds down, leaves each to this restart.
+    for (const [name, start] of [
+      [GATEWAY_PROCESS, startGateway],
+      [CLERK_PROCESS, startClerk],
+    ] as const) {
+      if (!runningPid(ctx.paths, name)) continue;
+      ctx.log(`  restart ${name}`);
+      await whileRestarting(ctx.paths, name, async () => {
+        await stopDaemon(ctx.paths, name);
+        await start(ctx);
+      });
     }
   }
   return renewed;

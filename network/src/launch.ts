@@ -68,19 +68,35 @@ export async function ensureLaunched(
   const pid = runningPid(paths, launch.name);
   const change = pid === undefined ? undefined : launchChange(pid, launch);
   if (pid !== undefined && change === undefined) return false;
-  const marker = restartMarker(paths, launch.name);
-  try {
-    if (pid !== undefined) {
-      log(`  restart ${launch.name}: it runs otherwise than this release starts it (${change})`);
-      fs.mkdirSync(paths.runDir(), { recursive: true });
-      fs.writeFileSync(marker, String(process.pid));
-      await stopDaemon(paths, launch.name);
-    }
+  if (pid === undefined) {
     await start();
+    return true;
+  }
+  log(`  restart ${launch.name}: it runs otherwise than this release starts it (${change})`);
+  await whileRestarting(paths, launch.name, async () => {
+    await stopDaemon(paths, launch.name);
+    await start();
+  });
+  return true;
+}
+
+/**
+ * Runs `restart` (a stop and a start of `name`) under the marker that tells the supervisor to leave `name` to it,
+ * from before the stop until the start is done or has failed.
+ */
+export async function whileRestarting(
+  paths: Paths,
+  name: string,
+  restart: () => Promise<void>,
+): Promise<void> {
+  const marker = restartMarker(paths, name);
+  fs.mkdirSync(paths.runDir(), { recursive: true });
+  fs.writeFileSync(marker, String(process.pid));
+  try {
+    await restart();
   } finally {
     fs.rmSync(marker, { force: true });
   }
-  return true;
 }
 
 /**
