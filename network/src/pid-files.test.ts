@@ -55,9 +55,14 @@ describe('pid files', () => {
     expect(fs.existsSync(paths.pid('daemon')), 'the stale pid file is gone').to.equal(false);
   });
 
-  it('written before starts were kept are taken at their word', () => {
+  it('written by a release before starts were kept are taken at their word, a start left from later or not', () => {
     fs.mkdirSync(paths.runDir(), { recursive: true });
     fs.writeFileSync(paths.pid('daemon'), String(unrelated.pid));
+    expect(runningPid(paths, 'daemon')).to.equal(unrelated.pid);
+    // A start that a later release kept, then the pid file written again by a release before (a downgrade).
+    fs.writeFileSync(started('daemon'), '1 00000000-0000-0000-0000-000000000000');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(started('daemon'), hourAgo, hourAgo);
     expect(runningPid(paths, 'daemon')).to.equal(unrelated.pid);
   });
 });

@@ -136,11 +136,12 @@ function processStart(pid: number): string | undefined {
 /**
  * Whether `pid`, alive, is the process the pid file of `name` was written for: a pid file left from before a reboot
  * or from a process long gone may name another process now, which is none of the platform's to wait for or stop.
- * A pid file without its start (written before they were kept) is taken at its word, as before.
+ * A pid file without its start, or written after it (by a release before starts were kept), is taken at its word.
  */
 function isRecordedProcess(paths: Paths, name: string, pid: number): boolean {
   let recorded: string;
   try {
+    if (fs.statSync(paths.pid(name)).mtimeMs > fs.statSync(startedFile(paths, name)).mtimeMs) return true;
     recorded = fs.readFileSync(startedFile(paths, name), 'utf8').trim();
   } catch {
     return true;
