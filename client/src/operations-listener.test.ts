@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import { listenForOperations, type OperationsListener } from './operations-listener.js';
 
 /** GET `path` from the listener at `url`, asking for it by `host`. */
@@ -56,6 +57,19 @@ describe('the operations listener', () => {
     expect((await asked(l.url, `[::1]:${port}`)).status).to.equal(200);
     expect((await asked(l.url, `localhost:${port}`)).status).to.equal(200);
     expect((await asked(l.url, `::1:${port}`)).status).to.equal(421);
+  });
+
+  it("on all of the host's addresses (0.0.0.0) answers each interface's address and localhost, and no other name", async () => {
+    const l = await listen('0.0.0.0');
+    const port = new URL(l.url).port;
+    const at = `http://127.0.0.1:${port}`;
+    expect((await asked(at, `127.0.0.1:${port}`)).status).to.equal(200);
+    expect((await asked(at, `localhost:${port}`)).status).to.equal(200);
+    for (const i of Object.values(os.networkInterfaces()).flatMap((list) => list ?? []))
+      if (i.family === 'IPv4')
+        expect((await asked(at, `${i.address}:${port}`)).status, i.address).to.equal(200);
+    expect((await asked(at, `attacker.example:${port}`)).status).to.equal(421);
+    expect((await asked(at, `0.0.0.0:${port}`)).status).to.equal(421);
   });
 
   it('cuts off a client that never finishes its request', async function () {

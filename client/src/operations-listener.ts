@@ -10,6 +10,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 
 /** Connections held at once: a scraper or two, and the host's tooling. More are refused, not kept open. */
 const MAX_CONNECTIONS = 16;
@@ -49,17 +50,34 @@ export async function listenForOperations(
   });
   server.on('error', (err) => log(`operations listener: ${err.message}`));
   const bound = (server.address() as AddressInfo).port;
-  const literal = host.includes(':') ? `[${host}]` : host;
-  names.add(`${literal}:${bound}`);
-  if (isLoopback(host)) names.add(`localhost:${bound}`);
+  for (const address of addressesOf(host)) {
+    names.add(`${literal(address)}:${bound}`);
+    if (isLoopback(address)) names.add(`localhost:${bound}`);
+  }
   return {
-    url: `http://${literal}:${bound}`,
+    url: `http://${literal(host)}:${bound}`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The addresses a listener on `host` is reached at: that one, or for all of a host's addresses (0.0.0.0, ::), each of
+ * its interfaces' (IPv4 only for 0.0.0.0).
+ */
+function addressesOf(host: string): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [host];
+  return Object.values(os.networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((i) => host === '::' || i.family === 'IPv4')
+    .map((i) => i.address);
+}
+
+function literal(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
 }
 
 function isLoopback(host: string): boolean {
