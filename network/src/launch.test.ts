@@ -144,8 +144,30 @@ describe('a running process against the launch a start would make', () => {
     );
     await expect(failing).to.be.rejectedWith('port 7054 is in use');
     expect(restartUnderWay(paths, 'daemon'), 'a start that failed').to.equal(false);
-    // A marker left by a start that was killed counts for nothing once its process has exited.
-    fs.writeFileSync(path.join(paths.runDir(), 'daemon.restarting'), String(2 ** 22 + 1));
-    expect(restartUnderWay(paths, 'daemon')).to.equal(false);
+    // A marker left by a start that was killed counts for nothing once its process has exited, nor once its pid is
+    // another process's (this one's, started at another tick).
+    const marker = path.join(paths.runDir(), 'daemon.restarting');
+    fs.writeFileSync(marker, String(2 ** 22 + 1));
+    expect(restartUnderWay(paths, 'daemon'), 'its writer gone').to.equal(false);
+    fs.writeFileSync(marker, `${process.pid} 1 00000000-0000-0000-0000-000000000000`);
+    expect(restartUnderWay(paths, 'daemon'), 'its pid reused').to.equal(false);
+  });
+
+  it("records the start of a process it finds running as launched whose pid file had none (a release before's)", async () => {
+    const l = launch([], { ROOT: '/a' });
+    const pid = startLaunch(paths, l);
+    const started = path.join(paths.runDir(), 'daemon.started');
+    const recorded = fs.readFileSync(started, 'utf8');
+    fs.rmSync(started);
+    expect(
+      await ensureLaunched(
+        paths,
+        l,
+        () => undefined,
+        () => undefined,
+      ),
+    ).to.equal(false);
+    expect(fs.readFileSync(started, 'utf8')).to.equal(recorded);
+    expect(runningPid(paths, 'daemon')).to.equal(pid);
   });
 });

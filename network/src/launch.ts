@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Paths } from './paths.js';
-import { isAlive, runningPid, startDaemon, stopDaemon } from './proc.js';
+import { isAlive, keepStart, processStart, runningPid, startDaemon, stopDaemon } from './proc.js';
 
 export interface Launch {
   /** The process's name: its pid file and its log. */
@@ -40,13 +40,18 @@ export function startLaunch(paths: Paths, launch: Launch): number {
  * whose writer has exited is a dead one's.
  */
 export function restartUnderWay(paths: Paths, name: string): boolean {
-  let by: number;
+  let marker: string;
   try {
-    by = Number(fs.readFileSync(restartMarker(paths, name), 'utf8'));
+    marker = fs.readFileSync(restartMarker(paths, name), 'utf8').trim();
   } catch {
     return false;
   }
-  return Number.isInteger(by) && by > 0 && isAlive(by);
+  // The writer's pid and its start: a pid an unrelated process has since (a start killed before it removed its
+  // marker, then a reboot) does not hold the supervisor back.
+  const space = marker.indexOf(' ');
+  const by = Number(space < 0 ? marker : marker.slice(0, space));
+  if (!Number.isInteger(by) || by <= 0 || !isAlive(by)) return false;
+  return space < 0 || processStart(by) === marker.slice(space + 1);
 }
 
 function restartMarker(paths: Paths, name: string): string {
@@ -67,7 +72,11 @@ export async function ensureLaunched(
 ): Promise<boolean> {
   const pid = runningPid(paths, launch.name);
   const change = pid === undefined ? undefined : launchChange(pid, launch);
-  if (pid !== undefined && change === undefined) return false;
+  if (pid !== undefined && change === undefined) {
+    // Running as launched, it is the platform's: a pid file from a release before gets its start.
+    keepStart(paths, launch.name, pid);
+    return false;
+  }
   if (pid === undefined) {
     await start();
     return true;
@@ -91,7 +100,7 @@ export async function whileRestarting(
 ): Promise<void> {
   const marker = restartMarker(paths, name);
   fs.mkdirSync(paths.runDir(), { recursive: true });
-  fs.writeFileSync(marker, String(process.pid));
+  fs.writeFileSync(marker, `${process.pid} ${processStart(process.pid) ?? ''}`.trim());
   try {
     await restart();
   } finally {

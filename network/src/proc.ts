@@ -116,12 +116,30 @@ export function writePid(paths: Paths, name: string, pid: number): void {
   if (started) fs.writeFileSync(startedFile(paths, name), started);
 }
 
+/**
+ * Records the start of `name`'s process `pid` where its pid file has none (written by a release before starts were
+ * kept): called once a start has found that process running as this release launches it, so it is the platform's.
+ */
+export function keepStart(paths: Paths, name: string, pid: number): void {
+  if (hasOwnStart(paths, name)) return;
+  const started = processStart(pid);
+  if (started) fs.writeFileSync(startedFile(paths, name), started);
+}
+
+function hasOwnStart(paths: Paths, name: string): boolean {
+  try {
+    return fs.statSync(startedFile(paths, name)).mtimeMs >= fs.statSync(paths.pid(name)).mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
 function startedFile(paths: Paths, name: string): string {
   return `${paths.pid(name).slice(0, -'.pid'.length)}.started`;
 }
 
 /** A process's start in clock ticks since boot (/proc/<pid>/stat, field 22) and the boot's id; none without procfs. */
-function processStart(pid: number): string | undefined {
+export function processStart(pid: number): string | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields from the third on follow the command's name, which may hold spaces and parentheses.
@@ -139,9 +157,9 @@ function processStart(pid: number): string | undefined {
  * A pid file without its start, or written after it (by a release before starts were kept), is taken at its word.
  */
 function isRecordedProcess(paths: Paths, name: string, pid: number): boolean {
+  if (!hasOwnStart(paths, name)) return true;
   let recorded: string;
   try {
-    if (fs.statSync(paths.pid(name)).mtimeMs > fs.statSync(startedFile(paths, name)).mtimeMs) return true;
     recorded = fs.readFileSync(startedFile(paths, name), 'utf8').trim();
   } catch {
     return true;
