@@ -2,15 +2,15 @@
  * The listener of a platform service's operations endpoints (the gateway's metrics, the clerk's health, status and
  * metrics): for the tooling and the scraper on the service's own host, on its loopback address by default. What it
  * serves tells a prober how close it came to a limit, or names the network's hosts, so it answers no one else:
- * - only the names of its own address and port (`127.0.0.1:3010`, `localhost:3010`), so that a web page the host's
- *   browser opens cannot make the browser ask it under a name of the page's own (DNS rebinding): 421 otherwise;
+ * - only requests asked for by an address (`127.0.0.1:3010`, `[::1]:3010`), by `localhost` or by the name it was
+ *   told to listen on, with its port: a web page the host's browser opens could otherwise make the browser ask it
+ *   under a DNS name of the page's own that it points at this host (DNS rebinding), and read the answer. 421 else;
  * - a few connections at once, each cut off when slow to send its request, so no local process holds it;
  * - an error once listening (a failed accept, no file descriptors left) is logged and the service goes on.
  * Not part of the SDK's main entry: `@rdx/client/operations-listener`.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
+import net, { type AddressInfo } from 'node:net';
 
 /** Connections held at once: a scraper or two, and the host's tooling. More are refused, not kept open. */
 const MAX_CONNECTIONS = 16;
@@ -24,7 +24,7 @@ export interface OperationsListener {
 }
 
 /**
- * Listens on `host`:`port` and hands `handle` every request asked for by one of the listener's own names.
+ * Listens on `host`:`port` and hands `handle` every request asked for by one of the names above.
  * @throws the listen error (EADDRINUSE for a port taken).
  */
 export async function listenForOperations(
@@ -33,12 +33,15 @@ export async function listenForOperations(
   handle: http.RequestListener,
   log: (line: string) => void,
 ): Promise<OperationsListener> {
-  /** The names of this address and port, once it is bound. */
-  const names = new Set<string>();
+  let bound = 0;
   const server = http.createServer(CLIENT_LIMITS, (req, res) => {
-    if (names.has(req.headers.host ?? '')) return handle(req, res);
-    res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(`Ask for this host as ${[...names].join(' or ')}.\n`);
+    if (askedByOwnName(req.headers.host, host, bound)) return handle(req, res);
+    res.writeHead(421, {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    res.end(`Ask for this host by its address or as localhost, with port ${bound}.\n`);
   });
   server.maxConnections = MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
@@ -49,13 +52,9 @@ export async function listenForOperations(
     });
   });
   server.on('error', (err) => log(`operations listener: ${err.message}`));
-  const bound = (server.address() as AddressInfo).port;
-  for (const address of addressesOf(host)) {
-    names.add(`${literal(address)}:${bound}`);
-    if (isLoopback(address)) names.add(`localhost:${bound}`);
-  }
+  bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://${literal(host)}:${bound}`,
+    url: `http://${net.isIPv6(host) ? `[${host}]` : host}:${bound}`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -65,21 +64,16 @@ export async function listenForOperations(
 }
 
 /**
- * The addresses a listener on `host` is reached at: that one, or for all of a host's addresses (0.0.0.0, ::), each of
- * its interfaces' (IPv4 only for 0.0.0.0).
+ * Whether a request's Host names this listener: an IP address, `localhost` or the listener's own host name, and its
+ * port. An address can be asked for from a page only by a page of that address, not rebound to it; names are
+ * matched as DNS matches them (any case, a final dot or not).
  */
-function addressesOf(host: string): string[] {
-  if (host !== '0.0.0.0' && host !== '::') return [host];
-  return Object.values(os.networkInterfaces())
-    .flatMap((list) => list ?? [])
-    .filter((i) => host === '::' || i.family === 'IPv4')
-    .map((i) => i.address);
-}
-
-function literal(address: string): string {
-  return address.includes(':') ? `[${address}]` : address;
-}
-
-function isLoopback(host: string): boolean {
-  return host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+function askedByOwnName(header: string | undefined, host: string, port: number): boolean {
+  const match = /^(\[[^\]]+\]|[^:[\]]+):(\d+)$/.exec(header ?? '');
+  if (!match || Number(match[2]) !== port) return false;
+  const name = match[1]!
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
+  return net.isIP(name) !== 0 || name === 'localhost' || name === host.toLowerCase().replace(/\.$/, '');
 }
