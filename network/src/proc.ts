@@ -112,8 +112,7 @@ export function startDaemon(
 export function writePid(paths: Paths, name: string, pid: number): void {
   fs.mkdirSync(paths.runDir(), { recursive: true });
   fs.writeFileSync(paths.pid(name), String(pid));
-  const started = processStart(pid);
-  if (started) fs.writeFileSync(startedFile(paths, name), started);
+  recordStart(paths, name, pid);
 }
 
 /**
@@ -121,7 +120,10 @@ export function writePid(paths: Paths, name: string, pid: number): void {
  * kept): called once a start has found that process running as this release launches it, so it is the platform's.
  */
 export function keepStart(paths: Paths, name: string, pid: number): void {
-  if (hasOwnStart(paths, name)) return;
+  if (!hasOwnStart(paths, name)) recordStart(paths, name, pid);
+}
+
+function recordStart(paths: Paths, name: string, pid: number): void {
   const started = processStart(pid);
   if (started) fs.writeFileSync(startedFile(paths, name), started);
 }
