@@ -12,6 +12,15 @@ export * from './audit/merkle.js';
 export { tlsNameOptions } from './tls-name.js';
 export { fabricAttributes } from './fabric-attributes.js';
 export {
+  authorityKeyId,
+  isRevoked,
+  parseRevocationList,
+  revocationListSignedBy,
+  RevocationListError,
+  serialKey,
+  type RevocationList,
+} from './revocation-list.js';
+export {
   connectIdentity,
   decodeJson,
   readLedgerIdentity,

@@ -1,7 +1,7 @@
 /**
  * Checks the Fabric-identity signature on requests to the admin routes (see the SDK's admin-signature.ts):
- * the certificate must be issued by the root of a channel organization (the same roots the ledger trusts), be
- * within its validity, and sign exactly this method, path with its query, body hash, time and nonce; a nonce is
+ * the certificate must be issued by the root of a channel organization (the same roots the ledger trusts), not be
+ * on that organization's revocation list, be within its validity, and sign exactly this method, path with its query, body hash, time and nonce; a nonce is
  * accepted once, by every gateway of the platform and across restarts: it is kept in the replay store that client
  * assertions use (PostgreSQL when the gateways share one), for as long as its signing time is accepted.
  * All of it is decided from the headers alone, before the body is read.
@@ -9,7 +9,15 @@
 import crypto, { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ADMIN_SIGNATURE_HEADERS as H, adminSigningText, fabricAttributes } from '@rdx/client';
+import {
+  ADMIN_SIGNATURE_HEADERS as H,
+  adminSigningText,
+  fabricAttributes,
+  isRevoked,
+  parseRevocationList,
+  revocationListSignedBy,
+  type RevocationList,
+} from '@rdx/client';
 import { Problem } from '../problem.js';
 import type { ReplayStore } from './replay-store.js';
 
@@ -24,25 +32,33 @@ export interface AdminSigner {
 
 /** How far the signing time may be from the gateway's clock, and so how long a nonce is remembered. */
 const MAX_SKEW_MS = 5 * 60_000;
-/** A folder of roots is read again at most this often when a certificate's issuer is not among them. */
+/** The folder of roots and revocation lists is read again at most this often. */
 const RELOAD_MS = 10_000;
 
 /**
- * Root certificates of the channel's organizations: `<dir>/<MSPID>.pem` (one or more certificates each). An
- * organization that joins later is picked up when its file appears.
+ * Root certificates of the channel's organizations, `<dir>/<MSPID>.pem` (one or more certificates each), and
+ * the revocation lists their CAs issued, `<dir>/<MSPID>.crl` (PEM; the tooling copies the one the org puts in
+ * the channel's configuration). An organization that joins later is picked up when its file appears, and a
+ * revocation within {@link RELOAD_MS} of its list being written.
  */
 export class MspRoots {
   private roots = new Map<string, X509Certificate[]>();
+  /** Per MSP: its revocation list, or why the list there cannot be used. */
+  private lists = new Map<string, RevocationList | string>();
   private loadedAt = 0;
 
-  constructor(private readonly dir: string) {
+  constructor(
+    private readonly dir: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.reload();
   }
 
   private reload(): void {
     const roots = new Map<string, X509Certificate[]>();
-    for (const file of fs.existsSync(this.dir) ? fs.readdirSync(this.dir) : []) {
-      if (!file.endsWith('.pem')) continue;
+    const lists = new Map<string, RevocationList | string>();
+    const files = fs.existsSync(this.dir) ? fs.readdirSync(this.dir) : [];
+    for (const file of files.filter((f) => f.endsWith('.pem'))) {
       const pems = fs
         .readFileSync(path.join(this.dir, file), 'utf8')
         .match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g);
@@ -51,21 +67,45 @@ export class MspRoots {
         (pems ?? []).map((pem) => new X509Certificate(pem)),
       );
     }
+    for (const file of files.filter((f) => f.endsWith('.crl'))) {
+      const mspId = file.slice(0, -4);
+      try {
+        const list = parseRevocationList(fs.readFileSync(path.join(this.dir, file), 'utf8'));
+        const signed = (roots.get(mspId) ?? []).some((root) => revocationListSignedBy(list, root));
+        lists.set(mspId, signed ? list : `its revocation list (${file}) is not signed by its root`);
+      } catch (err) {
+        lists.set(mspId, `its revocation list (${file}) cannot be read: ${(err as Error).message}`);
+      }
+    }
     this.roots = roots;
-    this.loadedAt = Date.now();
+    this.lists = lists;
+    this.loadedAt = this.now();
+  }
+
+  private fresh(): void {
+    if (this.now() - this.loadedAt >= RELOAD_MS) this.reload();
   }
 
   /** The MSP whose root issued and signed `cert`, if any. */
   issuerOf(cert: X509Certificate): string | undefined {
-    const find = (): string | undefined => {
-      for (const [mspId, roots] of this.roots)
-        if (roots.some((root) => cert.checkIssued(root) && cert.verify(root.publicKey))) return mspId;
-      return undefined;
-    };
-    const found = find();
-    if (found !== undefined || Date.now() - this.loadedAt < RELOAD_MS) return found;
-    this.reload();
-    return find();
+    this.fresh();
+    for (const [mspId, roots] of this.roots)
+      if (roots.some((root) => cert.checkIssued(root) && cert.verify(root.publicKey))) return mspId;
+    return undefined;
+  }
+
+  /**
+   * Why a certificate `mspId`'s root issued is not accepted, if it is not: its CA revoked it, or the org's
+   * revocation list cannot be trusted (then none of the org's certificates is, until the list is replaced: a
+   * list that was tampered with must not quietly let a revoked key back in).
+   */
+  refusal(mspId: string, cert: X509Certificate): string | undefined {
+    const list = this.lists.get(mspId);
+    if (list === undefined) return undefined;
+    if (typeof list === 'string') return `${mspId}'s certificates are refused: ${list}`;
+    return isRevoked(list, cert)
+      ? `${mspId} revoked this certificate (its revocation list of ${list.thisUpdate.toISOString()})`
+      : undefined;
   }
 }
 
@@ -117,6 +157,8 @@ export class AdminSignatureVerifier {
       throw invalid('the certificate is outside its validity');
     const mspId = this.roots.issuerOf(cert);
     if (!mspId) throw invalid('the certificate was not issued by an organization of the channel');
+    const refused = this.roots.refusal(mspId, cert);
+    if (refused) throw invalid(refused);
     const signs = (target: string): boolean => {
       const text = adminSigningText({ method: req.method, path: target, contentSha256, signedAt, nonce });
       try {

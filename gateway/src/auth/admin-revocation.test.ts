@@ -1,0 +1,130 @@
+/**
+ * A certificate its organization revoked signs no admin request, though its root issued it and it is within its
+ * validity: the gateway reads each org's revocation list beside its root, takes a new list within seconds, and
+ * refuses every certificate of an org whose list it cannot trust rather than skip the list.
+ */
+import { expect } from 'chai';
+import crypto, { X509Certificate } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  authorityKeyId,
+  parseRevocationList,
+  revocationListSignedBy,
+  signAdminRequest,
+  type AdminIdentity,
+} from '@rdx/client';
+import { Problem } from '../problem.js';
+import { mspRootsDir, testOrg } from '../testing/test-ca.js';
+import { AdminSignatureVerifier, MspRoots } from './admin-signature.js';
+import { SqliteReplayStore } from './replay-store.js';
+
+const market = testOrg('MarketMSP');
+const transport = testOrg('TransportMSP');
+
+function signedBy(identity: AdminIdentity): {
+  method: string;
+  originalUrl: string;
+  get(name: string): string | undefined;
+} {
+  const headers = signAdminRequest(identity, {
+    method: 'GET',
+    path: '/v1/admin/home',
+    contentSha256: crypto.createHash('sha256').digest('hex'),
+  });
+  return { method: 'GET', originalUrl: '/v1/admin/home', get: (name) => headers[name.toLowerCase()] };
+}
+
+describe('revoked certificates sign no admin request', () => {
+  let dir: string;
+  let msp: string;
+  let store: SqliteReplayStore;
+  let clock: number;
+  const leaver = market.identity('admin', 'leaver');
+  const successor = market.identity('admin', 'successor');
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-admin-revocation-'));
+    msp = mspRootsDir(path.join(dir, 'msp'), ['MarketMSP', 'TransportMSP']);
+    store = SqliteReplayStore.open(path.join(dir, 'assertions.db'));
+    clock = Date.now();
+  });
+  afterEach(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function outcome(roots: MspRoots, identity: AdminIdentity): Promise<string> {
+    try {
+      return `signed by ${(await new AdminSignatureVerifier(roots, store).verify(signedBy(identity))).mspId}`;
+    } catch (err) {
+      if (err instanceof Problem) return `${err.code}: ${err.message}`;
+      throw err;
+    }
+  }
+
+  it('the revoked admin is refused, naming the list; its successor and the other orgs are served', async () => {
+    fs.writeFileSync(path.join(msp, 'MarketMSP.crl'), market.revocationList([leaver]));
+    const roots = new MspRoots(msp);
+    expect(await outcome(roots, leaver)).to.match(
+      /^TOKEN_INVALID: The admin signature is not valid: MarketMSP revoked this certificate \(its revocation list of 20\d\d-/,
+    );
+    expect(await outcome(roots, successor)).to.equal('signed by MarketMSP');
+    expect(await outcome(roots, transport.identity('admin'))).to.equal('signed by TransportMSP');
+  });
+
+  it('a list written while the gateway runs counts within 10 s, without a restart', async () => {
+    const roots = new MspRoots(msp, () => clock);
+    expect(await outcome(roots, leaver)).to.equal('signed by MarketMSP');
+    fs.writeFileSync(path.join(msp, 'MarketMSP.crl'), market.revocationList([leaver]));
+    clock += 10_000;
+    expect(await outcome(roots, leaver)).to.match(/MarketMSP revoked this certificate/);
+  });
+
+  it('a list the org’s root did not sign, or that cannot be read, shuts out all of the org’s certificates', async () => {
+    // Transport's CA listing nobody, put where Market's list goes: taken, it would let the leaver back in.
+    fs.writeFileSync(path.join(msp, 'MarketMSP.crl'), market.revocationList([], transport));
+    let roots = new MspRoots(msp);
+    for (const identity of [leaver, successor])
+      expect(await outcome(roots, identity)).to.match(
+        /MarketMSP's certificates are refused: its revocation list \(MarketMSP\.crl\) is not signed by its root/,
+      );
+    expect(await outcome(roots, transport.identity('admin'))).to.equal('signed by TransportMSP');
+    fs.writeFileSync(
+      path.join(msp, 'MarketMSP.crl'),
+      '-----BEGIN X509 CRL-----\nMAMCAQA=\n-----END X509 CRL-----\n',
+    );
+    roots = new MspRoots(msp);
+    expect(await outcome(roots, successor)).to.match(/MarketMSP\.crl\) cannot be read: /);
+  });
+});
+
+describe('reading a revocation list (parseRevocationList)', () => {
+  it('gives the revoked serial numbers and checks the signature against the issuing root', () => {
+    const revoked = [market.identity('reviewer', 'r1'), market.identity('reviewer', 'r2')];
+    const list = parseRevocationList(market.revocationList(revoked));
+    expect([...list.revoked].sort()).to.deep.equal(
+      revoked.map((id) => new X509Certificate(id.certificatePem).serialNumber.replace(/^0+/, '')).sort(),
+    );
+    expect(Math.abs(list.thisUpdate.getTime() - Date.now())).to.be.below(120_000);
+    expect(revocationListSignedBy(list, new X509Certificate(market.rootPem))).to.equal(true);
+    expect(revocationListSignedBy(list, new X509Certificate(transport.rootPem))).to.equal(false);
+    expect(parseRevocationList(market.revocationList([])).revoked.size).to.equal(0);
+    expect(() => parseRevocationList(market.rootPem)).to.throw(/not a PEM revocation list/);
+  });
+
+  it('reads a certificate’s authority key identifier as openssl does (what Fabric CA asks to revoke one)', () => {
+    const identity = market.identity('reviewer', 'aki');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-aki-')), 'cert.pem');
+    fs.writeFileSync(file, identity.certificatePem);
+    const text = execFileSync('openssl', ['x509', '-in', file, '-noout', '-ext', 'authorityKeyIdentifier'], {
+      encoding: 'utf8',
+    });
+    fs.rmSync(path.dirname(file), { recursive: true });
+    const expected = /([0-9A-F]{2}(?::[0-9A-F]{2})+)/.exec(text)![1]!.replace(/:/g, '').toLowerCase();
+    expect(authorityKeyId(new X509Certificate(identity.certificatePem))).to.equal(expected);
+    expect(authorityKeyId(new X509Certificate(market.rootPem))).to.be.a('string');
+  });
+});
