@@ -11,7 +11,7 @@
 import crypto, { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '@rdx/client';
+import { authorityKeyId, writeFileAtomic } from '@rdx/client';
 import type { FabricInstall } from './binaries/fabric-binaries.js';
 import type { Paths, PurposeCaName } from './paths.js';
 import { startLaunch, SHELL_ONLY, type Launch } from './launch.js';
@@ -370,12 +370,7 @@ export async function enrollOrg(
         // Registered by an earlier, interrupted run: the stored secret still enrolls it.
         if (!(err instanceof CommandError && /already registered/i.test(err.output))) throw err;
       }
-      if (!isTlsOnly) {
-        const msp = paths.identityMsp(org.short, id.name);
-        fs.rmSync(msp, { recursive: true, force: true });
-        await ca.enroll(id.name, secret, ['-M', msp, '--csr.hosts', hosts]);
-        normaliseMsp(msp);
-      }
+      if (!isTlsOnly) await enrollMsp(ca, paths.identityMsp(org.short, id.name), id.name, secret, hosts);
     }
     // Every identity has a TLS pair: peers, orderers and chaincode servers require client certificates
     // (mutual TLS), so users present one too. Homes made before that get theirs here, keeping their enrolment.
@@ -431,6 +426,64 @@ export async function reenrollOrg(
   return renewed;
 }
 
+/** Enrols an identity's signing MSP afresh (a new key) with its secret, under fixed file names. */
+async function enrollMsp(
+  ca: CaClient,
+  msp: string,
+  name: string,
+  secret: string,
+  hosts: string,
+): Promise<void> {
+  fs.rmSync(msp, { recursive: true, force: true });
+  await ca.enroll(name, secret, ['-M', msp, '--csr.hosts', hosts]);
+  normaliseMsp(msp);
+}
+
+/**
+ * Gives a person's or a client's identity new keys and revokes the certificates it had: its enrolment and TLS
+ * pairs enrolled afresh with its secret, then each old certificate revoked at the org's CA, whose revocation
+ * list is returned (PEM). The old certificates are noted in the identity's folder before anything changes, so a
+ * run cut short revokes them when it is run again, with the pair it had enrolled by then.
+ */
+export async function replaceAndRevoke(
+  install: FabricInstall,
+  paths: Paths,
+  org: OrgSpec,
+  caNode: NodeSpec,
+  id: IdentitySpec,
+): Promise<{ revoked: X509Certificate[]; revocationList: string }> {
+  const ca = new CaClient(install, paths, org, caNode);
+  const registrarMsp = path.join(paths.caClientHome(org.short), 'msp');
+  const msp = paths.identityMsp(org.short, id.name);
+  const tls = tlsPlace(paths, org, id.name);
+  const pending = path.join(paths.identityDir(org.short, id.name), '.revoking.pem');
+  // What it holds now joins what a run cut short noted (then also the pair that run had enrolled).
+  const held = [path.join(msp, 'signcerts', 'cert.pem'), path.join(tls.dir, 'server.crt')]
+    .filter((f) => fs.existsSync(f))
+    .map((f) => fs.readFileSync(f, 'utf8').trim() + '\n');
+  const noted = fs.existsSync(pending) ? fs.readFileSync(pending, 'utf8') : '';
+  const toRevoke = noted + held.filter((pem) => !noted.includes(pem.trim())).join('');
+  writeFileAtomic(pending, toRevoke, { mode: 0o600 });
+  const revoked = (toRevoke.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? []).map(
+    (pem) => new X509Certificate(pem),
+  );
+  const secret = secretFor(paths, org, id.name);
+  const hosts = certificateHosts(id, org, caNode.host);
+  await enrollMsp(ca, msp, id.name, secret, hosts);
+  await issueTlsPair(ca, tls, hosts, { name: id.name, secret });
+  for (const cert of revoked) {
+    const aki = authorityKeyId(cert);
+    if (!aki)
+      throw new Error(`${id.name}'s certificate ${cert.serialNumber} has no authority key identifier`);
+    await ca.revoke(registrarMsp, cert.serialNumber.toLowerCase(), aki);
+  }
+  // With nothing to revoke (an identity never enrolled) the CA's list is still what the channel is given.
+  if (revoked.length === 0) await ca.gencrl(registrarMsp);
+  const revocationList = fs.readFileSync(path.join(registrarMsp, 'crls', 'crl.pem'), 'utf8');
+  fs.rmSync(pending);
+  return { revoked, revocationList };
+}
+
 /** A re-enrolment writes the CA's certificate again, maybe under another name: one file stays (as `name`). */
 function keepNewest(dir: string, name?: string): void {
   if (!fs.existsSync(dir)) return;
@@ -477,6 +530,30 @@ class CaClient {
     };
     const url = `https://${this.caNode.host}:${this.caNode.port}`;
     return this.call('register', { url, id: identity }, ['-M', registrarMsp], secret);
+  }
+
+  /**
+   * Revokes one certificate (by serial number and authority key identifier) and writes the CA's revocation list
+   * to the registrar's MSP (`crls/crl.pem`). A certificate revoked before is not an error: a revocation that was
+   * cut short is finished by running it again.
+   */
+  async revoke(registrarMsp: string, serial: string, aki: string): Promise<void> {
+    const url = `https://${this.caNode.host}:${this.caNode.port}`;
+    try {
+      await this.call('revoke', { url }, ['-M', registrarMsp, '-s', serial, '-a', aki, '--gencrl'], '');
+    } catch (err) {
+      if (!(err instanceof CommandError && /already revoked/i.test(err.output))) throw err;
+    }
+  }
+
+  /** Writes the CA's revocation list, as it stands, to the registrar's MSP (`crls/crl.pem`). */
+  gencrl(registrarMsp: string): Promise<string> {
+    return this.call(
+      'gencrl',
+      { url: `https://${this.caNode.host}:${this.caNode.port}` },
+      ['-M', registrarMsp],
+      '',
+    );
   }
 
   private async call(

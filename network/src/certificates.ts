@@ -20,7 +20,7 @@ import { CLERK_PROCESS, startClerk } from './clerk-process.js';
 import { GATEWAY_PROCESS, startGateway, startProcess } from './platform.js';
 import { whileRestarting } from './launch.js';
 import { runningPid, stopDaemon } from './proc.js';
-import { nodesOf, orgOf, type Topology } from './topology.js';
+import { nodesOf, orgOf, type NodeSpec, type Topology } from './topology.js';
 import type { Paths } from './paths.js';
 
 /** Warn this many days before a certificate expires. */
@@ -80,15 +80,8 @@ export async function renewOrg(ctx: NetworkContext, mspId: string): Promise<numb
   ctx.log(`  ${renewed} certificates of ${mspId} renewed`);
   writeWallet(ctx.paths, ctx.topology);
   const members = org.kind === 'peer' ? await channelMembers(ctx) : [];
-  for (const node of [...nodesOf(ctx.topology, 'orderer', mspId), ...nodesOf(ctx.topology, 'peer', mspId)]) {
-    if (!runningPid(ctx.paths, node.name)) continue;
-    ctx.log(`  restart ${node.name}`);
-    await stopDaemon(ctx.paths, node.name);
-    await startProcess(ctx, node);
-    // A restarted peer finds endorsers of other orgs only once gossip has found their peers again.
-    if (node.kind === 'peer' && !(await waitPeerKnows(ctx, node, members.length - 1)))
-      ctx.log(`  ${node.name} does not know every member's peer yet`);
-  }
+  for (const node of [...nodesOf(ctx.topology, 'orderer', mspId), ...nodesOf(ctx.topology, 'peer', mspId)])
+    await restartNode(ctx, node, members.length);
   if (org.kind === 'peer') {
     await refreshLocalPackage(ctx, org);
     await waitPeerServesChaincode(ctx, org);
@@ -104,18 +97,36 @@ export async function renewOrg(ctx: NetworkContext, mspId: string): Promise<numb
   }
   if (mspId === 'BureauMSP') {
     await setUpLedger(ctx);
-    // The supervisor, which restarts a gateway or clerk it finds down, leaves each to this restart.
-    for (const [name, start] of [
-      [GATEWAY_PROCESS, startGateway],
-      [CLERK_PROCESS, startClerk],
-    ] as const) {
-      if (!runningPid(ctx.paths, name)) continue;
-      ctx.log(`  restart ${name}`);
-      await whileRestarting(ctx.paths, name, async () => {
-        await stopDaemon(ctx.paths, name);
-        await start(ctx);
-      });
-    }
+    await restartServices(ctx, [GATEWAY_PROCESS, CLERK_PROCESS]);
   }
   return renewed;
+}
+
+/**
+ * Restarts a running node onto the files it has now (certificates, revocation lists); a peer is waited for until
+ * gossip knows the other `members` − 1 peers again, as it finds endorsers of other orgs only then.
+ */
+export async function restartNode(ctx: NetworkContext, node: NodeSpec, members: number): Promise<void> {
+  if (!runningPid(ctx.paths, node.name)) return;
+  ctx.log(`  restart ${node.name}`);
+  await stopDaemon(ctx.paths, node.name);
+  await startProcess(ctx, node);
+  if (node.kind === 'peer' && !(await waitPeerKnows(ctx, node, members - 1)))
+    ctx.log(`  ${node.name} does not know every member's peer yet`);
+}
+
+/** Restarts the bureau's services among `names` that run; the supervisor leaves each to this restart. */
+export async function restartServices(
+  ctx: NetworkContext,
+  names: readonly (typeof GATEWAY_PROCESS | typeof CLERK_PROCESS)[],
+): Promise<void> {
+  const starts = { [GATEWAY_PROCESS]: startGateway, [CLERK_PROCESS]: startClerk };
+  for (const name of names) {
+    if (!runningPid(ctx.paths, name)) continue;
+    ctx.log(`  restart ${name}`);
+    await whileRestarting(ctx.paths, name, async () => {
+      await stopDaemon(ctx.paths, name);
+      await starts[name](ctx);
+    });
+  }
 }

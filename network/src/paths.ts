@@ -19,6 +19,13 @@ export class Paths {
   orgMsp(short: string): string {
     return path.join(this.orgDir(short), 'msp');
   }
+  /**
+   * The org's CA's revocation list in an MSP folder (the org's, or a node's own), where configtxgen and Fabric's
+   * MSPs read revocation lists from.
+   */
+  revocationList(mspDir: string): string {
+    return path.join(mspDir, 'crls', 'crl.pem');
+  }
   caHome(short: string): string {
     return path.join(this.orgDir(short), 'ca');
   }

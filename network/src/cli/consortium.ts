@@ -14,6 +14,7 @@
  *   ledger setup                    (bureau) registers new opening bodies and the gateway
  *   certs status                    when each of this home's certificates expires
  *   certs renew --org <MSP>         renews them all (same keys), restarting the org's processes one by one
+ *   certs revoke <name> --org <MSP> new keys for a person or client, its old certificates revoked in the channel
  */
 import type { NetworkContext } from '../context.js';
 import { deployChaincode } from '../chaincode-deploy.js';
@@ -25,12 +26,13 @@ import {
   signUpdate,
   submitUpdate,
 } from '../consortium/channel-config.js';
-import { exportOrg, importOrg, readDefinition } from '../consortium/org-definition.js';
+import { definitionFile, exportOrg, importOrg, readDefinition } from '../consortium/org-definition.js';
 import { expiries, renewOrg } from '../certificates.js';
 import { waitPeerKnows } from '../channel.js';
 import { setUpLedger } from '../ledger-setup.js';
-import { nodesOf } from '../topology.js';
-import { initOrg, PlatformError, writeMspRoots } from '../platform.js';
+import { nodesOf, orgOf } from '../topology.js';
+import { revokeIdentity } from '../revocation.js';
+import { initOrg, PlatformError, runsGatewayHere, writeMspRoots } from '../platform.js';
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -61,12 +63,18 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
     case 'org export':
       console.log(exportOrg(ctx, required(rest, '--org', 'MSP ID')).file);
       return;
-    case 'org import':
+    case 'org import': {
+      let imported = false;
       for (const file of positional(rest)) {
         const definition = readDefinition(file);
-        console.log(`${definition.mspId}: ${importOrg(ctx, definition)}`);
+        const outcome = importOrg(ctx, definition);
+        imported ||= outcome === 'imported';
+        console.log(`${definition.mspId}: ${outcome}`);
       }
+      // The gateway's folder of roots and revocation lists, on the host that runs it: read within 10 s.
+      if (imported && runsGatewayHere(ctx)) writeMspRoots(ctx);
       return;
+    }
     case 'channel members':
       console.log((await channelMembers(ctx)).join('\n'));
       return;
@@ -117,6 +125,18 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
       const mspId = required(rest, '--org', 'MSP ID');
       const renewed = await renewOrg(ctx, mspId);
       console.log(`Renewed ${renewed} certificates of ${mspId}; its processes run on them.`);
+      return;
+    }
+    case 'certs revoke': {
+      const mspId = required(rest, '--org', 'MSP ID');
+      const name = positional(rest)[0];
+      if (!name) throw new PlatformError('certs revoke <identity> --org <MSP ID>');
+      const serials = await revokeIdentity(ctx, mspId, name);
+      console.log(
+        `Revoked ${serials.length} certificates of ${name} (${mspId}): ${serials.join(', ')}. ` +
+          `Its new pair is in ${ctx.paths.identityDir(orgOf(ctx.topology, mspId).short, name)}. ` +
+          `Give the other members ${definitionFile(ctx.paths, mspId)} to import: their gateways then refuse the old certificates too.`,
+      );
       return;
     }
     case 'ledger setup': {

@@ -171,7 +171,7 @@ async function main(): Promise<void> {
       console.log(
         'usage: rdx-network start [--detach] [--org MSPID[,MSPID]] | stop | status | reset | deploy | binaries\n' +
           '       rdx-network org init|export|import | channel add-org|remove-org|sign|submit|members |\n' +
-          '                   chaincode approve|commit | ledger setup | certs status|renew   (docs/DEPLOY.md)',
+          '                   chaincode approve|commit | ledger setup | certs status|renew|revoke   (docs/DEPLOY.md)',
       );
       process.exitCode = command === 'help' ? 0 : 1;
   }

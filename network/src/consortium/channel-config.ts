@@ -241,6 +241,32 @@ export async function prepareRemoveOrg(ctx: NetworkContext, mspId: string, out: 
   return members;
 }
 
+/**
+ * Writes the update that gives `org`'s MSP in the channel the revocation list `pem` (its CA's whole list, which
+ * replaces the one it had), in every group the org is a member of: the application's, and the orderers' when the
+ * org runs a consenter. The org's own admin alone may make this change (its MSP's `Admins`): no other member signs.
+ */
+export async function prepareRevocationList(
+  ctx: NetworkContext,
+  org: OrgSpec,
+  pem: string,
+  out: string,
+): Promise<void> {
+  const config = await fetchChannelConfig(ctx, org);
+  const updated = structuredClone(config);
+  const groups = (updated.channel_group as Json).groups as Record<string, Json>;
+  let found = 0;
+  for (const section of ['Application', 'Orderer']) {
+    const member = (groups[section]?.groups as Record<string, Json> | undefined)?.[org.mspId];
+    const msp = (member?.values as Record<string, { value: { config: Json } }> | undefined)?.MSP;
+    if (!msp) continue;
+    msp.value.config.revocation_list = [Buffer.from(pem).toString('base64')];
+    found++;
+  }
+  if (found === 0) throw new ChannelUpdateError(`${org.mspId} is not a member of ${ctx.topology.channel}`);
+  await updateEnvelope(ctx, config, updated, out);
+}
+
 /** Adds `asOrg`'s admin signature to the update file (in place), on the host that holds that admin's key. */
 export async function signUpdate(ctx: NetworkContext, file: string, asOrg: OrgSpec): Promise<void> {
   if (!isLocalOrg(ctx.paths, asOrg))

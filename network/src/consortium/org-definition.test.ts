@@ -259,4 +259,85 @@ describe("an org definition and the bureau's gateway root", () => {
       /gatewayRootSignature must hold the signer's/,
     );
   });
+
+  /** A revocation list `issuer` (its `.pem` and `.key` in `at`) signs, naming `revoked` (PEM certificates). */
+  const revocationList = (at: string, issuer: string, revoked: string[]): string => {
+    const lines = revoked.map(
+      (pem) =>
+        `R\t491231235959Z\t260101000000Z\t${new crypto.X509Certificate(pem).serialNumber}\tunknown\t/CN=x\n`,
+    );
+    fs.writeFileSync(path.join(at, 'index.txt'), lines.join(''));
+    fs.writeFileSync(
+      path.join(at, 'crl.cnf'),
+      '[ca]\ndefault_ca=c\n[c]\ndatabase=index.txt\ndefault_md=sha256\ndefault_crl_days=30\n',
+    );
+    const args = ['-config', 'crl.cnf', '-keyfile', `${issuer}.key`, '-cert', `${issuer}.pem`];
+    openssl(['ca', '-gencrl', ...args, '-out', 'crl.pem'], at);
+    return fs.readFileSync(path.join(at, 'crl.pem'), 'utf8');
+  };
+  /** The bureau's host after `certs revoke`: its CA's list in its MSP folder, which `org export` carries. */
+  const revokedAtBureau = (bureau: NetworkContext, pem: string): void => {
+    const file = bureau.paths.revocationList(bureau.paths.orgMsp('bureau'));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, pem);
+  };
+
+  it('a member takes the org’s revocation list with its definition: only one its root signed, and only a newer one', async () => {
+    const bureau = home('bureau-host', ['bureau']);
+    const bureauDir = path.join(dir, 'bureau-host');
+    const market = home('market-host', ['market']);
+    importOrg(market, exportOrg(bureau, 'BureauMSP').definition);
+    const leaver = issued(bureauDir, 'bureau-root', 'leaver', 'client').certPem;
+    const first = revocationList(bureauDir, 'bureau-root', [leaver]);
+    revokedAtBureau(bureau, first);
+    const withList = exportOrg(bureau, 'BureauMSP').definition;
+    expect(withList.revocationListPem).to.equal(first);
+    expect(importOrg(market, withList)).to.equal('imported');
+    const held = market.paths.revocationList(market.paths.orgMsp('bureau'));
+    expect(fs.readFileSync(held, 'utf8')).to.equal(first);
+    expect(importOrg(market, withList), 'the same list again').to.equal('unchanged');
+
+    // A list's time is in seconds: the next one is made a second later.
+    await new Promise((r) => setTimeout(r, 1100));
+    const second = revocationList(bureauDir, 'bureau-root', [leaver]);
+    const foreign = revocationList(path.join(dir, 'market-host'), 'market-root', []);
+    const written = bureauFiles(market);
+    expect(() => importOrg(market, { ...withList, revocationListPem: foreign }))
+      .to.throw(OrgDefinitionError)
+      .with.property('message')
+      .that.matches(/BureauMSP's revocation list is not signed by its root: not imported/);
+    expect(bureauFiles(market)).to.deep.equal(written);
+    expect(importOrg(market, { ...withList, revocationListPem: second })).to.equal('imported');
+    // The definition from before: taken, it would let the leaver back in at this host's gateway.
+    expect(() => importOrg(market, withList))
+      .to.throw(OrgDefinitionError)
+      .with.property('message')
+      .that.matches(/BureauMSP's revocation list in this definition is not newer than the one .* holds/);
+    expect(fs.readFileSync(held, 'utf8')).to.equal(second);
+  });
+
+  it('a gateway root signed by an admin certificate the org revoked is not imported', () => {
+    const bureau = home('bureau-host', ['bureau']);
+    const bureauDir = path.join(dir, 'bureau-host');
+    const { definition } = exportOrg(bureau, 'BureauMSP');
+    const { gatewayRootCertPem: _root, gatewayRootSignature: _signed, ...before } = definition;
+    const market = home('market-host', ['market']);
+    importOrg(market, before);
+    // The admin who left signs a gateway root of their own, under the list that revoked them.
+    const admin = {
+      certPem: fs.readFileSync(path.join(bureauDir, 'bureau-admin.pem'), 'utf8'),
+      keyPem: fs.readFileSync(path.join(bureauDir, 'bureau-admin.key'), 'utf8'),
+    };
+    const theirs = root(bureauDir, 'leavers-gateway-root');
+    const written = bureauFiles(market);
+    expect(() =>
+      importOrg(market, {
+        ...definition,
+        gatewayRootCertPem: theirs,
+        gatewayRootSignature: signedBy(admin, theirs),
+        revocationListPem: revocationList(bureauDir, 'bureau-root', [admin.certPem]),
+      }),
+    ).to.throw(OrgDefinitionError, /signed by an admin certificate its org revoked: not imported/);
+    expect(bureauFiles(market)).to.deep.equal(written);
+  });
 });

@@ -3,11 +3,13 @@
  * hold. Each org initialises itself on its own host (its CA, its identities, their keys stay in its home) and
  * exports this one file; the others import it. It holds the org's root certificate (its CA is also its TLS
  * root), the NodeOU configuration the channel applies to it, and where its peer or orderers are reached; the
- * bureau's also the root of its gateway CA, which every member's callers pin to reach the gateway.
+ * bureau's also the root of its gateway CA, which every member's callers pin to reach the gateway, and, once
+ * the org revoked a certificate, its CA's revocation list.
  */
 import crypto, { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isRevoked, parseRevocationList, revocationListSignedBy } from '@rdx/client';
 import type { NetworkContext } from '../context.js';
 import { address } from '../node-env.js';
 import type { Paths } from '../paths.js';
@@ -32,6 +34,11 @@ export interface OrgDefinition {
    * a member that already holds the org's root takes a gateway root only when that root's admin vouches for it.
    */
   gatewayRootSignature?: { signerCertPem: string; signature: string };
+  /**
+   * The org's CA's revocation list (PEM), once it revoked a certificate (`certs revoke`): a member's gateway
+   * refuses admin requests signed with a revoked certificate from its import on.
+   */
+  revocationListPem?: string;
   /** Peer orgs: where their anchor peers are reached (gossip across orgs, service discovery). */
   anchorPeers: { host: string; port: number }[];
   /** Orderer orgs: their orderers' client endpoints. */
@@ -75,6 +82,9 @@ export function exportOrg(ctx: NetworkContext, mspId: string): { file: string; d
     kind: org.kind,
     rootCertPem: fs.readFileSync(ctx.paths.caCert(org.short), 'utf8'),
     ...(runsGateway(org) ? signedGatewayRoot(ctx, org) : {}),
+    ...(fs.existsSync(revocationList(ctx.paths, org))
+      ? { revocationListPem: fs.readFileSync(revocationList(ctx.paths, org), 'utf8') }
+      : {}),
     anchorPeers: nodesOf(ctx.topology, 'peer', mspId).map((n) => ({ host: n.host, port: n.port })),
     ordererEndpoints: nodesOf(ctx.topology, 'orderer', mspId).map((n) => address(n)),
   };
@@ -109,6 +119,8 @@ export function readDefinition(file: string): OrgDefinition {
         `${file}: gatewayRootSignature must hold the signer's PEM certificate and a base64 signature`,
       );
   }
+  if (d.revocationListPem !== undefined && !/-----BEGIN X509 CRL-----/.test(String(d.revocationListPem)))
+    throw new OrgDefinitionError(`${file}: revocationListPem must be a PEM revocation list`);
   if (/PRIVATE KEY/.test(JSON.stringify(raw)))
     throw new OrgDefinitionError(`${file} holds a private key: an org definition carries certificates only`);
   return d as OrgDefinition;
@@ -142,8 +154,9 @@ export function importOrg(ctx: NetworkContext, definition: OrgDefinition): 'impo
     throw new OrgDefinitionError(
       `${definition.mspId}'s root certificate differs from the one imported before: check with its administrators before replacing ${rootFile}`,
     );
-  const gatewayRoot = newGatewayRoot(ctx, org, definition);
-  if (known && !gatewayRoot) return 'unchanged';
+  const list = newRevocationList(ctx, org, definition);
+  const gatewayRoot = newGatewayRoot(ctx, org, definition, list);
+  if (known && !gatewayRoot && !list) return 'unchanged';
   if (!known) {
     fs.mkdirSync(path.dirname(rootFile), { recursive: true });
     fs.writeFileSync(rootFile, definition.rootCertPem);
@@ -159,11 +172,50 @@ export function importOrg(ctx: NetworkContext, definition: OrgDefinition): 'impo
     fs.writeFileSync(path.join(msp, dir, 'ca.pem'), definition.rootCertPem);
   }
   fs.writeFileSync(path.join(msp, 'config.yaml'), NODE_OU_CONFIG);
+  if (list) {
+    fs.mkdirSync(path.dirname(revocationList(ctx.paths, org)), { recursive: true });
+    fs.writeFileSync(revocationList(ctx.paths, org), list);
+  }
   fs.writeFileSync(
     path.join(ctx.paths.orgDir(org.short), 'definition.json'),
     JSON.stringify(definition, null, 2),
   );
   return 'imported';
+}
+
+/** Where an org's revocation list is kept in this home: in its MSP folder, which configtxgen reads. */
+function revocationList(paths: Paths, org: OrgSpec): string {
+  return paths.revocationList(paths.orgMsp(org.short));
+}
+
+/**
+ * The definition's revocation list when it is newer than the one this home holds; undefined when there is
+ * nothing new. A list the org's root did not sign, or older than the one held (a definition from before a
+ * revocation, which would let a revoked key back in), is refused before anything is written.
+ */
+function newRevocationList(ctx: NetworkContext, org: OrgSpec, definition: OrgDefinition): string | undefined {
+  const pem = definition.revocationListPem;
+  if (pem === undefined) return undefined;
+  const file = revocationList(ctx.paths, org);
+  const held = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  if (held === pem) return undefined;
+  let list;
+  try {
+    list = parseRevocationList(pem);
+  } catch (err) {
+    throw new OrgDefinitionError(
+      `${definition.mspId}'s revocation list cannot be read: ${(err as Error).message}`,
+    );
+  }
+  if (!revocationListSignedBy(list, new X509Certificate(definition.rootCertPem)))
+    throw new OrgDefinitionError(
+      `${definition.mspId}'s revocation list is not signed by its root: not imported`,
+    );
+  if (held !== undefined && parseRevocationList(held).thisUpdate >= list.thisUpdate)
+    throw new OrgDefinitionError(
+      `${definition.mspId}'s revocation list in this definition is not newer than the one ${ctx.paths.home} holds: import its latest definition`,
+    );
+  return pem;
 }
 
 function isPem(value: unknown): value is string {
@@ -222,11 +274,24 @@ function vouchedFor(definition: OrgDefinition, pem: string): boolean {
  * org runs no gateway, or this very root was imported before). A root its org's admin did not sign, or other
  * than the one imported before, is refused, as a differing org root is, before anything is written.
  */
-function newGatewayRoot(ctx: NetworkContext, org: OrgSpec, definition: OrgDefinition): string | undefined {
+function newGatewayRoot(
+  ctx: NetworkContext,
+  org: OrgSpec,
+  definition: OrgDefinition,
+  newList: string | undefined,
+): string | undefined {
   const pem = definition.gatewayRootCertPem;
   if (!runsGateway(org) || pem === undefined) return undefined;
   const file = ctx.paths.gatewayCaCert(org.short);
   if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === pem) return undefined;
+  // An admin the org revoked vouches for nothing: the list this import leaves the home with decides.
+  const listFile = revocationList(ctx.paths, org);
+  const listPem = newList ?? (fs.existsSync(listFile) ? fs.readFileSync(listFile, 'utf8') : undefined);
+  const signer = definition.gatewayRootSignature?.signerCertPem;
+  if (listPem && isPem(signer) && isRevoked(parseRevocationList(listPem), new X509Certificate(signer)))
+    throw new OrgDefinitionError(
+      `${definition.mspId}'s gateway root is signed by an admin certificate its org revoked: not imported`,
+    );
   if (!vouchedFor(definition, pem))
     throw new OrgDefinitionError(
       `${definition.mspId}'s gateway root is not signed by an admin of its root certificate: ask its administrators for the definition their host wrote (export/${definition.mspId}.org.json)`,

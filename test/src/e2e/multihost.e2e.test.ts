@@ -729,6 +729,76 @@ describe('each organization on its own host, and a body joining the running netw
     expect(home.detail).to.match(/^HealthMSP was removed from the platform by the bureau/);
   });
 
+  it('Market revokes its departing reviewer on its own host: the channel refuses the old pair at once, the bureau’s gateway once it imports Market’s definition', async () => {
+    const market = byName('market');
+    const kept = path.join(root!, 'kept-reviewer');
+    fs.cpSync(market.paths.identityDir('market', 'reviewer'), kept, { recursive: true });
+    // The pair as the leaver would use it from anywhere on the network: Fabric's peer CLI at the bureau's peer.
+    const bureauPeer = nodesOf(topology, 'peer', 'BureauMSP')[0]!;
+    const queryAtBureau = (pair: string): Promise<string> =>
+      failure(
+        installOf().then((install) =>
+          run(
+            install.bin.peer,
+            [
+              'chaincode',
+              'query',
+              '-C',
+              topology.channel,
+              '-n',
+              topology.chaincodeName,
+              '-c',
+              '{"Args":["catalog:ListDatasets"]}',
+            ],
+            {
+              env: {
+                ...peerAdminEnv(install, market.paths, topology, nodesOf(topology, 'peer', 'MarketMSP')[0]!),
+                CORE_PEER_MSPCONFIGPATH: path.join(pair, 'msp'),
+                CORE_PEER_TLS_CLIENTCERT_FILE: path.join(pair, 'tls', 'server.crt'),
+                CORE_PEER_TLS_CLIENTKEY_FILE: path.join(pair, 'tls', 'server.key'),
+                CORE_PEER_ADDRESS: address(bureauPeer),
+                CORE_PEER_TLS_ROOTCERT_FILE: market.paths.caCert('bureau'),
+              },
+              timeoutMs: 60_000,
+            },
+          ),
+        ),
+      );
+    const homeAtGateway = async (pair: string): Promise<string> => {
+      const msp = path.join(pair, 'msp');
+      const res = await fetch(`${gatewayBase()}/v1/admin/home`, {
+        headers: signAdminRequest(
+          {
+            certificatePem: fs.readFileSync(path.join(msp, 'signcerts', 'cert.pem'), 'utf8'),
+            privateKeyPem: fs.readFileSync(path.join(msp, 'keystore', 'key.pem'), 'utf8'),
+          },
+          { method: 'GET', path: '/v1/admin/home', contentSha256: crypto.createHash('sha256').digest('hex') },
+        ),
+      });
+      return `${res.status} ${((await res.json()) as { detail?: string }).detail ?? ''}`;
+    };
+    expect(await queryAtBureau(kept), 'before: the reviewer reads the catalogue').to.equal('');
+    expect(await homeAtGateway(kept)).to.match(/^200/);
+
+    expect(await market.cli(hosts, ['certs', 'revoke', 'reviewer', '--org', 'MarketMSP'])).to.match(
+      /Revoked 2 certificates of reviewer \(MarketMSP\)/,
+    );
+    // Market's admin alone changed Market's MSP in the channel: the bureau's peer refuses the old pair now.
+    expect(await queryAtBureau(kept)).to.match(
+      /access denied: channel \[opendata\] creator org \[MarketMSP\]/,
+    );
+    expect(await queryAtBureau(market.paths.identityDir('market', 'reviewer')), 'the new pair').to.equal('');
+    // The bureau's gateway learns of it with Market's definition, as it learns Market's root.
+    expect(await homeAtGateway(kept), 'before the bureau imports Market’s new definition').to.match(/^200/);
+    await bureau().cli(hosts, ['org', 'import', carry(market, 'export/MarketMSP.org.json')]);
+    await waitUntil(async () => (await homeAtGateway(kept)).startsWith('401'), {
+      what: 'the bureau’s gateway refusing the revoked reviewer',
+      timeoutMs: 20_000,
+    });
+    expect(await homeAtGateway(kept)).to.match(/MarketMSP revoked this certificate/);
+    expect(await homeAtGateway(market.paths.identityDir('market', 'reviewer'))).to.match(/^200/);
+  });
+
   it('no private key of one organization is anywhere in another’s home', () => {
     const spki = (k: crypto.KeyObject): string =>
       k.export({ type: 'spki', format: 'der' }).toString('base64');

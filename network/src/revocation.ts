@@ -1,0 +1,95 @@
+/**
+ * Revoking a person's or a client's certificates: a staff member leaves a body, or a key leaked. `certs revoke
+ * <identity> --org <MSP>` gives the identity new keys and certificates (for whoever holds it next), revokes the
+ * ones it had at the org's CA, and puts the CA's revocation list where each check of the org's certificates reads
+ * it:
+ *
+ * - the org's MSP in the channel's configuration (a config update the org's admin alone signs), which every
+ *   peer and orderer checks each proposal, transaction and block request against, on every host;
+ * - the org's peers' own MSPs (restarted), which check the requests an admin makes of its own peer outside the
+ *   channel, such as installing a chaincode package;
+ * - the org's MSP folder here, from which a later channel update and `org export` take it, and the gateway's
+ *   folder of roots (`<MSPID>.crl`), which signed admin requests are checked against.
+ *
+ * Another member's host takes the list when it imports the org's definition again (`org import`): its gateway
+ * learns of the revocation then, its peers at once through the channel.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { writeFileAtomic } from '@rdx/client';
+import { replaceAndRevoke } from './ca.js';
+import { restartNode, restartServices } from './certificates.js';
+import { CLERK_PROCESS } from './clerk-process.js';
+import { channelMembers, prepareRevocationList, submitUpdate } from './consortium/channel-config.js';
+import { exportOrg, isLocalOrg } from './consortium/org-definition.js';
+import type { NetworkContext } from './context.js';
+import { writeWallet } from './ledger-client.js';
+import { setUpLedger } from './ledger-setup.js';
+import { GATEWAY_PROCESS, PlatformError, runsGatewayHere, startProcess, writeMspRoots } from './platform.js';
+import { nodesOf, orgOf } from './topology.js';
+
+/** The services that run as an identity: revoking it restarts them with its new pair. */
+const SERVICE_OF: Record<string, typeof GATEWAY_PROCESS | typeof CLERK_PROCESS> = {
+  'BureauMSP gateway': GATEWAY_PROCESS,
+  'BureauMSP clerk': CLERK_PROCESS,
+};
+
+/** Revokes `name`'s certificates of `mspId` (see above); returns the serial numbers revoked. */
+export async function revokeIdentity(ctx: NetworkContext, mspId: string, name: string): Promise<string[]> {
+  const org = orgOf(ctx.topology, mspId);
+  if (!isLocalOrg(ctx.paths, org))
+    throw new PlatformError(`${mspId} is not this home's: revoke its certificates on its own host`);
+  if (org.kind !== 'peer')
+    throw new PlatformError(
+      `${mspId} runs no peer: certs revoke changes an org's MSP in the channel through its own peer, as its admin`,
+    );
+  const id = org.identities.find((i) => i.name === name);
+  if (!id)
+    throw new PlatformError(
+      `${mspId} has no identity ${name}: its identities are ${org.identities.map((i) => i.name).join(', ')}`,
+    );
+  if (id.type === 'peer' || id.type === 'orderer')
+    throw new PlatformError(
+      `${name} is a node: its certificate names its host and its key is what consenters and chaincode servers know it by; renew it (certs renew --org ${mspId}) and keep its key safe`,
+    );
+  const ca = nodesOf(ctx.topology, 'ca', mspId)[0]!;
+  await startProcess(ctx, ca);
+  const { revoked, revocationList } = await replaceAndRevoke(ctx.install, ctx.paths, org, ca, id);
+  ctx.log(
+    `  ${name} of ${mspId}: new keys; revoked ${revoked.map((c) => c.serialNumber).join(', ') || 'nothing (none held)'}`,
+  );
+  writeWallet(ctx.paths, ctx.topology);
+
+  // Every check of the channel first: it is what the other members' peers and the orderers go by.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-revocation-'));
+  try {
+    const update = path.join(scratch, 'update.pb');
+    await prepareRevocationList(ctx, org, revocationList, update);
+    await submitUpdate(ctx, update, org);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  ctx.log(`  ${mspId}'s revocation list is in the channel's configuration`);
+
+  // Then this host's own copies: the org's MSP, its peers' MSPs (read at their start), the gateway's roots.
+  const mspDirs = [
+    ctx.paths.orgMsp(org.short),
+    ...nodesOf(ctx.topology, 'peer', mspId).map((n) =>
+      ctx.paths.identityMsp(org.short, n.name.split('.')[0]!),
+    ),
+  ];
+  for (const dir of mspDirs) {
+    const file = ctx.paths.revocationList(dir);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    writeFileAtomic(file, revocationList);
+  }
+  if (runsGatewayHere(ctx)) writeMspRoots(ctx);
+  exportOrg(ctx, mspId);
+  const members = (await channelMembers(ctx)).length;
+  for (const peer of nodesOf(ctx.topology, 'peer', mspId)) await restartNode(ctx, peer, members);
+  const service = SERVICE_OF[`${mspId} ${name}`];
+  if (service === GATEWAY_PROCESS) await setUpLedger(ctx); // the ledger knows the gateway by its certificate
+  if (service) await restartServices(ctx, [service]);
+  return revoked.map((c) => c.serialNumber);
+}

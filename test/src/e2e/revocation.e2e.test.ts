@@ -1,0 +1,190 @@
+/**
+ * A staff member leaves a body, or a key leaks: `rdx-network certs revoke <identity> --org <MSP>` gives the
+ * identity new keys and revokes the certificates it had. Proven as the one who kept the old pair would try it:
+ * Fabric's own `peer` CLI against every org's peer and the orderers, and a signed admin request over plain HTTP
+ * to the gateway.
+ */
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { signAdminRequest } from '@rdx/client';
+import {
+  address,
+  ensureFabricBinaries,
+  gatewayUrl,
+  nodesOf,
+  ordererArgs,
+  orgOf,
+  peerAdminEnv,
+  run,
+  type FabricInstall,
+} from '@rdx/network';
+import { config, networkCli, paths, topology } from '../fabric-client.js';
+import { eventually } from '../gateway-client-e2e.js';
+import { cliFailure } from '../peer-cli.js';
+import { Parties, runId, submit } from '../workflow.js';
+
+const ORG = 'TransportMSP';
+const short = orgOf(topology, ORG).short;
+
+/** Fabric's peer CLI with the pair in `pair` (an identity folder: msp/ and tls/), against `peerMsp`'s peer. */
+function peerWith(install: FabricInstall, pair: string, peerMsp: string, args: string[]): Promise<string> {
+  const target = nodesOf(topology, 'peer', peerMsp)[0]!;
+  return run(install.bin.peer, args, {
+    env: {
+      ...peerAdminEnv(install, paths, topology, nodesOf(topology, 'peer', ORG)[0]!),
+      CORE_PEER_MSPCONFIGPATH: path.join(pair, 'msp'),
+      CORE_PEER_TLS_CLIENTCERT_FILE: path.join(pair, 'tls', 'server.crt'),
+      CORE_PEER_TLS_CLIENTKEY_FILE: path.join(pair, 'tls', 'server.key'),
+      CORE_PEER_ADDRESS: address(target),
+      CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(orgOf(topology, peerMsp).short),
+    },
+    timeoutMs: 60_000,
+  });
+}
+
+/** A probe recorded with the pair in `pair` through Transport's and the bureau's peers, waiting for its commit. */
+function probeWith(install: FabricInstall, pair: string, id: string): Promise<string> {
+  const bureauPeer = nodesOf(topology, 'peer', 'BureauMSP')[0]!;
+  return peerWith(install, pair, ORG, [
+    'chaincode',
+    'invoke',
+    '-C',
+    topology.channel,
+    '-n',
+    topology.chaincodeName,
+    '-c',
+    JSON.stringify({ Args: ['system:RecordProbe', id, 'revocation'] }),
+    '--peerAddresses',
+    address(nodesOf(topology, 'peer', ORG)[0]!),
+    '--tlsRootCertFiles',
+    paths.caCert(short),
+    '--peerAddresses',
+    address(bureauPeer),
+    '--tlsRootCertFiles',
+    paths.caCert('bureau'),
+    '--waitForEvent',
+    ...ordererArgs(paths, topology, ORG),
+  ]);
+}
+
+/** GET /v1/admin/home signed with the pair in `pair`, over plain HTTP: the gateway's status and problem code. */
+async function signedHome(pair: string): Promise<string> {
+  const identity = {
+    certificatePem: fs.readFileSync(path.join(pair, 'msp', 'signcerts', 'cert.pem'), 'utf8'),
+    privateKeyPem: fs.readFileSync(path.join(pair, 'msp', 'keystore', 'key.pem'), 'utf8'),
+  };
+  const target = '/v1/admin/home';
+  const answer = await fetch(`${gatewayUrl({ topology })}${target}`, {
+    headers: signAdminRequest(identity, {
+      method: 'GET',
+      path: target,
+      contentSha256: crypto.createHash('sha256').digest('hex'),
+    }),
+  });
+  const body = (await answer.json()) as { code?: string; detail?: string; message?: string };
+  return `${answer.status} ${body.code ?? ''} ${body.detail ?? body.message ?? ''}`;
+}
+
+describe('revoking a certificate on the running network', () => {
+  let install: FabricInstall;
+  let kept: string;
+  before(async () => {
+    install = await ensureFabricBinaries(config, () => undefined);
+    // What the leaver takes along: a copy of the prober's pair as it is before the revocation.
+    kept = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-kept-pair-'));
+    fs.cpSync(paths.identityDir(short, 'prober'), kept, { recursive: true });
+  });
+  after(() => fs.rmSync(kept, { recursive: true, force: true }));
+
+  it("Transport's prober revoked: its old pair is refused by every peer, the orderers and the gateway; its new pair works", async function () {
+    this.timeout(300_000);
+    // The kept pair works before: it records a probe, and the gateway knows its certificate (a prober may
+    // not read a body's home, which it is told).
+    expect(await probeWith(install, kept, `revocation-${runId}-before`)).to.be.a('string');
+    expect(await signedHome(kept)).to.match(/^403 FORBIDDEN/);
+
+    const revoke = spawnSync(process.execPath, [networkCli, 'certs', 'revoke', 'prober', '--org', ORG], {
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(revoke.status, revoke.stdout + revoke.stderr).to.equal(0);
+    expect(revoke.stdout).to.match(/Revoked 2 certificates of prober \(TransportMSP\)/);
+
+    // Every org's peer refuses its proposals: the channel's configuration now carries Transport's list.
+    for (const peerMsp of ['TransportMSP', 'MarketMSP', 'BureauMSP']) {
+      const refused = await cliFailure(
+        peerWith(install, kept, peerMsp, [
+          'chaincode',
+          'query',
+          '-C',
+          topology.channel,
+          '-n',
+          topology.chaincodeName,
+          '-c',
+          JSON.stringify({ Args: ['system:RecordProbe', `revocation-${runId}-query`, 'query'] }),
+        ]),
+      );
+      expect(refused, `${peerMsp}'s peer`).to.match(
+        /access denied: channel \[opendata\] creator org \[TransportMSP\]/,
+      );
+    }
+    expect(await cliFailure(probeWith(install, kept, `revocation-${runId}-after`))).to.match(/access denied/);
+    // The orderers deliver it no block.
+    const fetched = await cliFailure(
+      peerWith(install, kept, ORG, [
+        'channel',
+        'fetch',
+        'newest',
+        path.join(kept, 'newest.block'),
+        '-c',
+        topology.channel,
+        ...ordererArgs(paths, topology, ORG),
+      ]),
+    );
+    expect(fetched).to.match(/FORBIDDEN/);
+    // The gateway refuses its certificate within its 10 s of rereading, naming the revocation.
+    let answer = '';
+    await eventually(
+      async () => /^401 TOKEN_INVALID/.test((answer = await signedHome(kept))),
+      20_000,
+      'the gateway refusing the revoked certificate',
+    );
+    expect(answer).to.match(/TransportMSP revoked this certificate/);
+
+    // The prober's new pair, where the tooling keeps it, records probes as before.
+    const p = new Parties();
+    try {
+      const committed = await submit(
+        p.proberOf(ORG),
+        'system',
+        'RecordProbe',
+        `revocation-${runId}-new`,
+        'new pair',
+      );
+      expect(committed.txId).to.match(/^[0-9a-f]{64}$/);
+    } finally {
+      p.close();
+    }
+    expect(
+      await probeWith(install, paths.identityDir(short, 'prober'), `revocation-${runId}-new-cli`),
+    ).to.be.a('string');
+  });
+
+  it('refuses, naming the reason, what it cannot revoke', () => {
+    for (const [args, reason] of [
+      [
+        ['nobody', '--org', ORG],
+        /TransportMSP has no identity nobody: its identities are peer0, admin, reviewer, prober/,
+      ],
+      [['peer0', '--org', ORG], /peer0 is a node: .*certs renew --org TransportMSP/],
+    ] as const) {
+      const out = spawnSync(process.execPath, [networkCli, 'certs', 'revoke', ...args], { encoding: 'utf8' });
+      expect(out.status, out.stdout).to.equal(1);
+      expect(out.stderr).to.match(reason);
+    }
+  });
+});
