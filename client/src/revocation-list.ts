@@ -124,6 +124,9 @@ export function parseRevocationList(pem: string): RevocationList {
   if (fields[i]?.tag === SEQUENCE)
     for (const entry of children(der, fields[i]!)) {
       const serial = expectTag(children(der, entry)[0], INTEGER, 'revoked serial number');
+      // Serial numbers are positive (RFC 5280 §4.1.2.2); a negative one would not compare as Node writes it.
+      if (serial.end === serial.content || der[serial.content]! & 0x80)
+        throw new RevocationListError('not a revocation list: a serial number is not positive');
       revoked.add(serialKey(der.subarray(serial.content, serial.end).toString('hex')));
     }
   return {

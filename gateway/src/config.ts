@@ -89,8 +89,9 @@ export interface GatewayConfig {
   loginPerAddressPerMinute: number;
   loginPerClientPerMinute: number;
   /**
-   * RDX_MSP_DIR: a folder of the channel organizations' root certificates, `<MSPID>.pem`, against which the
-   * admin routes check Fabric-identity signatures. Unset: the admin routes are closed.
+   * RDX_MSP_DIR: a folder of the channel organizations' root certificates, `<MSPID>.pem`, and their revocation
+   * lists, `<MSPID>.crl`, against which (and the lists in the channel's configuration) the admin routes check
+   * Fabric-identity signatures. Unset: the admin routes are closed.
    */
   mspDir?: string;
   /** RDX_BODY_LIMIT: largest request body (default 256kb). */

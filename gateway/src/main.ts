@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createApp } from './app.js';
 import { ClientRegistry } from './auth/client-registry.js';
 import { AdminSignatureVerifier, MspRoots } from './auth/admin-signature.js';
+import { ChannelRevocations } from './auth/channel-revocations.js';
 import { LoginGuard } from './auth/login-guard.js';
 import { PgReplayStore, SqliteReplayStore } from './auth/replay-store.js';
 import { SigningKeys } from './auth/signing-keys.js';
@@ -217,6 +218,10 @@ async function serve(
   const keyTimer = setInterval(rotateKeys, 60_000);
   keyTimer.unref();
   void anchorer.anchorNow();
+  // Signed admin requests: the channel's orgs' roots, and the revocation lists the channel holds for them.
+  const mspRoots = config.mspDir ? new MspRoots(config.mspDir) : undefined;
+  const revocations = mspRoots ? new ChannelRevocations(ledger, mspRoots, log) : undefined;
+  revocations?.start();
 
   const app = createApp({
     config,
@@ -235,9 +240,7 @@ async function serve(
     now: () => new Date(),
     privacy,
     replays,
-    adminSignatures: config.mspDir
-      ? new AdminSignatureVerifier(new MspRoots(config.mspDir), replays)
-      : undefined,
+    adminSignatures: mspRoots ? new AdminSignatureVerifier(mspRoots, replays) : undefined,
     notifications,
     misuse,
     fingerprints,
@@ -275,6 +278,7 @@ async function serve(
     server.close();
     void metricsServer?.close();
     follower.stop();
+    revocations?.stop();
     notifier?.stop();
     dueSweep?.stop();
     void anchorer

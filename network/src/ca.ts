@@ -11,7 +11,7 @@
 import crypto, { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { authorityKeyId, writeFileAtomic } from '@rdx/client';
+import { authorityKeyId, serialKey, writeFileAtomic } from '@rdx/client';
 import type { FabricInstall } from './binaries/fabric-binaries.js';
 import type { Paths, PurposeCaName } from './paths.js';
 import { startLaunch, SHELL_ONLY, type Launch } from './launch.js';
@@ -439,11 +439,17 @@ async function enrollMsp(
   normaliseMsp(msp);
 }
 
+/** Where a revocation that has begun notes the serial numbers the identity held then. */
+function revocationMarker(paths: Paths, org: OrgSpec, name: string): string {
+  return path.join(paths.identityDir(org.short, name), '.revoking.json');
+}
+
 /**
- * Gives a person's or a client's identity new keys and revokes the certificates it had: its enrolment and TLS
- * pairs enrolled afresh with its secret, then each old certificate revoked at the org's CA, whose revocation
- * list is returned (PEM). The old certificates are noted in the identity's folder before anything changes, so a
- * run cut short revokes them when it is run again, with the pair it had enrolled by then.
+ * Gives a person's or a client's identity new keys and revokes every other certificate the org's CA issued it:
+ * the pair it held, those of the same keys from before a renewal (`certs renew` keeps a key and leaves the old
+ * certificate valid until it expires), and any the holder of a leaked pair re-enrolled at the CA. Returns them
+ * and the CA's revocation list (PEM). The serial numbers it held are noted first (see {@link endRevocation}):
+ * run again after it was cut short, it keeps the new pair it had enrolled and revokes what is still left.
  */
 export async function replaceAndRevoke(
   install: FabricInstall,
@@ -456,32 +462,41 @@ export async function replaceAndRevoke(
   const registrarMsp = path.join(paths.caClientHome(org.short), 'msp');
   const msp = paths.identityMsp(org.short, id.name);
   const tls = tlsPlace(paths, org, id.name);
-  const pending = path.join(paths.identityDir(org.short, id.name), '.revoking.pem');
-  // What it holds now joins what a run cut short noted (then also the pair that run had enrolled).
-  const held = [path.join(msp, 'signcerts', 'cert.pem'), path.join(tls.dir, 'server.crt')]
-    .filter((f) => fs.existsSync(f))
-    .map((f) => fs.readFileSync(f, 'utf8').trim() + '\n');
-  const noted = fs.existsSync(pending) ? fs.readFileSync(pending, 'utf8') : '';
-  const toRevoke = noted + held.filter((pem) => !noted.includes(pem.trim())).join('');
-  writeFileAtomic(pending, toRevoke, { mode: 0o600 });
-  const revoked = (toRevoke.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? []).map(
-    (pem) => new X509Certificate(pem),
-  );
+  const signCert = path.join(msp, 'signcerts', 'cert.pem');
+  const tlsCert = path.join(tls.dir, 'server.crt');
+  const serialIn = (file: string): string | undefined =>
+    fs.existsSync(file) ? serialKey(new X509Certificate(fs.readFileSync(file)).serialNumber) : undefined;
+  const marker = revocationMarker(paths, org, id.name);
+  if (!fs.existsSync(marker))
+    writeFileAtomic(marker, JSON.stringify([signCert, tlsCert].map(serialIn).filter(Boolean)), {
+      mode: 0o600,
+    });
+  const held = new Set(JSON.parse(fs.readFileSync(marker, 'utf8')) as string[]);
+  const stale = (file: string): boolean => {
+    const serial = serialIn(file);
+    return serial === undefined || held.has(serial);
+  };
   const secret = secretFor(paths, org, id.name);
   const hosts = certificateHosts(id, org, caNode.host);
-  await enrollMsp(ca, msp, id.name, secret, hosts);
-  await issueTlsPair(ca, tls, hosts, { name: id.name, secret });
+  if (stale(signCert)) await enrollMsp(ca, msp, id.name, secret, hosts);
+  if (stale(tlsCert)) await issueTlsPair(ca, tls, hosts, { name: id.name, secret });
+  const kept = new Set([serialIn(signCert), serialIn(tlsCert)]);
+  const revoked = (await ca.certificatesOf(registrarMsp, id.name)).filter(
+    (cert) => !kept.has(serialKey(cert.serialNumber)),
+  );
   for (const cert of revoked) {
     const aki = authorityKeyId(cert);
     if (!aki)
       throw new Error(`${id.name}'s certificate ${cert.serialNumber} has no authority key identifier`);
     await ca.revoke(registrarMsp, cert.serialNumber.toLowerCase(), aki);
   }
-  // With nothing to revoke (an identity never enrolled) the CA's list is still what the channel is given.
-  if (revoked.length === 0) await ca.gencrl(registrarMsp);
-  const revocationList = fs.readFileSync(path.join(registrarMsp, 'crls', 'crl.pem'), 'utf8');
-  fs.rmSync(pending);
-  return { revoked, revocationList };
+  await ca.gencrl(registrarMsp);
+  return { revoked, revocationList: fs.readFileSync(path.join(registrarMsp, 'crls', 'crl.pem'), 'utf8') };
+}
+
+/** A revocation is done once its list is where every check reads it: the next run begins a new one. */
+export function endRevocation(paths: Paths, org: OrgSpec, name: string): void {
+  fs.rmSync(revocationMarker(paths, org, name), { force: true });
 }
 
 /** A re-enrolment writes the CA's certificate again, maybe under another name: one file stays (as `name`). */
@@ -532,17 +547,39 @@ class CaClient {
     return this.call('register', { url, id: identity }, ['-M', registrarMsp], secret);
   }
 
-  /**
-   * Revokes one certificate (by serial number and authority key identifier) and writes the CA's revocation list
-   * to the registrar's MSP (`crls/crl.pem`). A certificate revoked before is not an error: a revocation that was
-   * cut short is finished by running it again.
-   */
+  /** Revokes one certificate (by serial number and authority key identifier); one revoked before is no error. */
   async revoke(registrarMsp: string, serial: string, aki: string): Promise<void> {
     const url = `https://${this.caNode.host}:${this.caNode.port}`;
     try {
-      await this.call('revoke', { url }, ['-M', registrarMsp, '-s', serial, '-a', aki, '--gencrl'], '');
+      await this.call('revoke', { url }, ['-M', registrarMsp, '-s', serial, '-a', aki], '');
     } catch (err) {
       if (!(err instanceof CommandError && /already revoked/i.test(err.output))) throw err;
+    }
+  }
+
+  /** Every certificate the CA issued `name` that it has not revoked and that has not expired. */
+  async certificatesOf(registrarMsp: string, name: string): Promise<X509Certificate[]> {
+    const store = fs.mkdtempSync(path.join(this.paths.caClientHome(this.org.short), '.certificates-'));
+    try {
+      const url = `https://${this.caNode.host}:${this.caNode.port}`;
+      const args = [
+        'list',
+        '-M',
+        registrarMsp,
+        '--id',
+        name,
+        '--notrevoked',
+        '--notexpired',
+        '--store',
+        store,
+      ];
+      await this.call('certificate', { url }, args, '');
+      return fs
+        .readdirSync(store)
+        .filter((f) => f.endsWith('.pem'))
+        .map((f) => new X509Certificate(fs.readFileSync(path.join(store, f))));
+    } finally {
+      fs.rmSync(store, { recursive: true, force: true });
     }
   }
 

@@ -1,24 +1,22 @@
 /**
  * Revoking a person's or a client's certificates: a staff member leaves a body, or a key leaked. `certs revoke
- * <identity> --org <MSP>` gives the identity new keys and certificates (for whoever holds it next), revokes the
- * ones it had at the org's CA, and puts the CA's revocation list where each check of the org's certificates reads
- * it:
+ * <identity> --org <MSP>` gives the identity new keys and certificates (for whoever holds it next), revokes every
+ * other certificate the org's CA issued it (replaceAndRevoke), and puts the CA's revocation list where each check
+ * of the org's certificates reads it:
  *
  * - the org's MSP in the channel's configuration (a config update the org's admin alone signs), which every
- *   peer and orderer checks each proposal, transaction and block request against, on every host;
+ *   peer and orderer checks each proposal, transaction and block request against, on every host, and from which
+ *   the bureau's gateway reads it for signed admin requests;
  * - the org's peers' own MSPs (restarted), which check the requests an admin makes of its own peer outside the
  *   channel, such as installing a chaincode package;
  * - the org's MSP folder here, from which a later channel update and `org export` take it, and the gateway's
- *   folder of roots (`<MSPID>.crl`), which signed admin requests are checked against.
- *
- * Another member's host takes the list when it imports the org's definition again (`org import`): its gateway
- * learns of the revocation then, its peers at once through the channel.
+ *   folder of roots (`<MSPID>.crl`) where this host runs the gateway.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '@rdx/client';
-import { replaceAndRevoke } from './ca.js';
+import { endRevocation, replaceAndRevoke } from './ca.js';
 import { restartNode, restartServices } from './certificates.js';
 import { CLERK_PROCESS } from './clerk-process.js';
 import { channelMembers, prepareRevocationList, submitUpdate } from './consortium/channel-config.js';
@@ -57,7 +55,7 @@ export async function revokeIdentity(ctx: NetworkContext, mspId: string, name: s
   await startProcess(ctx, ca);
   const { revoked, revocationList } = await replaceAndRevoke(ctx.install, ctx.paths, org, ca, id);
   ctx.log(
-    `  ${name} of ${mspId}: new keys; revoked ${revoked.map((c) => c.serialNumber).join(', ') || 'nothing (none held)'}`,
+    `  ${name} of ${mspId}: new keys; revoked ${revoked.map((c) => c.serialNumber).join(', ') || 'nothing more (a run before revoked them)'}`,
   );
   writeWallet(ctx.paths, ctx.topology);
 
@@ -91,5 +89,6 @@ export async function revokeIdentity(ctx: NetworkContext, mspId: string, name: s
   const service = SERVICE_OF[`${mspId} ${name}`];
   if (service === GATEWAY_PROCESS) await setUpLedger(ctx); // the ledger knows the gateway by its certificate
   if (service) await restartServices(ctx, [service]);
+  endRevocation(ctx.paths, org, name);
   return revoked.map((c) => c.serialNumber);
 }

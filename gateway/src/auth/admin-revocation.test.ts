@@ -18,7 +18,10 @@ import {
 } from '@rdx/client';
 import { Problem } from '../problem.js';
 import { mspRootsDir, testOrg } from '../testing/test-ca.js';
+import { common, msp as mspProtos } from '@hyperledger/fabric-protos';
+import type { Ledger } from '../ledger/ledger.js';
 import { AdminSignatureVerifier, MspRoots } from './admin-signature.js';
+import { ChannelRevocations, revocationListsOf } from './channel-revocations.js';
 import { SqliteReplayStore } from './replay-store.js';
 
 const market = testOrg('MarketMSP');
@@ -98,6 +101,105 @@ describe('revoked certificates sign no admin request', () => {
     );
     roots = new MspRoots(msp);
     expect(await outcome(roots, successor)).to.match(/MarketMSP\.crl\) cannot be read: /);
+  });
+});
+
+/** jspb's Map, through the one method used (its type does not resolve here). */
+interface ProtoMap<T> {
+  set(key: string, value: T): unknown;
+}
+
+/** A channel configuration (`common.Config`, raw) whose application orgs hold these revocation lists. */
+function channelConfig(lists: Record<string, string[]>): Uint8Array {
+  const application = new common.ConfigGroup();
+  for (const [mspId, pems] of Object.entries(lists)) {
+    const fabric = new mspProtos.FabricMSPConfig();
+    fabric.setName(mspId);
+    fabric.setRevocationListList(pems.map((pem) => Buffer.from(pem)));
+    const config = new mspProtos.MSPConfig();
+    config.setType(0);
+    config.setConfig(fabric.serializeBinary());
+    const value = new common.ConfigValue();
+    value.setValue(config.serializeBinary());
+    const org = new common.ConfigGroup();
+    (org.getValuesMap() as ProtoMap<common.ConfigValue>).set('MSP', value);
+    (application.getGroupsMap() as ProtoMap<common.ConfigGroup>).set(mspId, org);
+  }
+  const channel = new common.ConfigGroup();
+  (channel.getGroupsMap() as ProtoMap<common.ConfigGroup>).set('Application', application);
+  const whole = new common.Config();
+  whole.setChannelGroup(channel);
+  return whole.serializeBinary();
+}
+
+describe("the channel's revocation lists at the gateway (ChannelRevocations)", () => {
+  let dir: string;
+  let store: SqliteReplayStore;
+  const leaver = market.identity('admin', 'channel-leaver');
+  const successor = market.identity('admin', 'channel-successor');
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-channel-revocations-'));
+    store = SqliteReplayStore.open(path.join(dir, 'assertions.db'));
+  });
+  afterEach(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const outcome = async (roots: MspRoots, identity: AdminIdentity): Promise<string> =>
+    new AdminSignatureVerifier(roots, store).verify(signedBy(identity)).then(
+      (signer) => `signed by ${signer.mspId}`,
+      (err: unknown) => {
+        if (err instanceof Problem) return err.message;
+        throw err;
+      },
+    );
+
+  it('reads each application org’s lists from the configuration', () => {
+    const list = market.revocationList([leaver]);
+    expect(revocationListsOf(channelConfig({ MarketMSP: [list], TransportMSP: [] }))).to.deep.equal(
+      new Map([
+        ['MarketMSP', [list]],
+        ['TransportMSP', []],
+      ]),
+    );
+  });
+
+  it('a revocation in the channel counts at the gateway with no file carried to it; a failed read keeps it', async () => {
+    const roots = new MspRoots(mspRootsDir(path.join(dir, 'msp'), ['MarketMSP', 'TransportMSP']));
+    let config = channelConfig({ MarketMSP: [], TransportMSP: [] });
+    let reachable = true;
+    const lines: string[] = [];
+    const ledger = {
+      channelConfig: () =>
+        reachable ? Promise.resolve(config) : Promise.reject(new Error('14 UNAVAILABLE')),
+    } as Partial<Ledger> as Ledger;
+    const revocations = new ChannelRevocations(ledger, roots, (l) => lines.push(l));
+    await revocations.refresh();
+    expect(await outcome(roots, leaver)).to.equal('signed by MarketMSP');
+    config = channelConfig({ MarketMSP: [market.revocationList([leaver])], TransportMSP: [] });
+    await revocations.refresh();
+    expect(await outcome(roots, leaver)).to.match(/MarketMSP revoked this certificate/);
+    expect(await outcome(roots, successor)).to.equal('signed by MarketMSP');
+    reachable = false;
+    await revocations.refresh();
+    await revocations.refresh();
+    expect(await outcome(roots, leaver), 'the peer unreachable').to.match(
+      /MarketMSP revoked this certificate/,
+    );
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.match(
+      /channel revocation lists not read \(the last ones read still hold\): .*UNAVAILABLE/,
+    );
+  });
+
+  it('a list in the channel that the org’s root did not sign shuts the org out', async () => {
+    const roots = new MspRoots(mspRootsDir(path.join(dir, 'msp'), ['MarketMSP', 'TransportMSP']));
+    roots.setChannelLists(new Map([['MarketMSP', [market.revocationList([], transport)]]]));
+    expect(await outcome(roots, successor)).to.match(
+      /MarketMSP's certificates are refused: its revocation list in the channel's configuration is not signed by its root/,
+    );
+    expect(await outcome(roots, transport.identity('admin'))).to.equal('signed by TransportMSP');
   });
 });
 

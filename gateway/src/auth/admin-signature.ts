@@ -35,16 +35,26 @@ const MAX_SKEW_MS = 5 * 60_000;
 /** The folder of roots and revocation lists is read again at most this often. */
 const RELOAD_MS = 10_000;
 
+/** A revocation list as given, from where it came (for the refusal's words). */
+interface GivenList {
+  mspId: string;
+  pem: string;
+  from: string;
+}
+
 /**
- * Root certificates of the channel's organizations, `<dir>/<MSPID>.pem` (one or more certificates each), and
- * the revocation lists their CAs issued, `<dir>/<MSPID>.crl` (PEM; the tooling copies the one the org puts in
- * the channel's configuration). An organization that joins later is picked up when its file appears, and a
- * revocation within {@link RELOAD_MS} of its list being written.
+ * Root certificates of the channel's organizations, `<dir>/<MSPID>.pem` (one or more certificates each), and the
+ * revocation lists their CAs issued: `<dir>/<MSPID>.crl` (PEM; the tooling writes the one the org exported), and
+ * those the channel's configuration holds ({@link setChannelLists}, kept current by ChannelRevocations). A
+ * certificate on any of its org's lists is refused. An organization that joins later is picked up when its file
+ * appears, and a list written to the folder within {@link RELOAD_MS}.
  */
 export class MspRoots {
   private roots = new Map<string, X509Certificate[]>();
-  /** Per MSP: its revocation list, or why the list there cannot be used. */
-  private lists = new Map<string, RevocationList | string>();
+  private folderLists: GivenList[] = [];
+  private channelLists: GivenList[] = [];
+  /** Per MSP: its revocation lists, each read and checked against its roots, or why one cannot be used. */
+  private lists = new Map<string, (RevocationList | string)[]>();
   private loadedAt = 0;
 
   constructor(
@@ -56,7 +66,6 @@ export class MspRoots {
 
   private reload(): void {
     const roots = new Map<string, X509Certificate[]>();
-    const lists = new Map<string, RevocationList | string>();
     const files = fs.existsSync(this.dir) ? fs.readdirSync(this.dir) : [];
     for (const file of files.filter((f) => f.endsWith('.pem'))) {
       const pems = fs
@@ -67,19 +76,41 @@ export class MspRoots {
         (pems ?? []).map((pem) => new X509Certificate(pem)),
       );
     }
-    for (const file of files.filter((f) => f.endsWith('.crl'))) {
-      const mspId = file.slice(0, -4);
-      try {
-        const list = parseRevocationList(fs.readFileSync(path.join(this.dir, file), 'utf8'));
-        const signed = (roots.get(mspId) ?? []).some((root) => revocationListSignedBy(list, root));
-        lists.set(mspId, signed ? list : `its revocation list (${file}) is not signed by its root`);
-      } catch (err) {
-        lists.set(mspId, `its revocation list (${file}) cannot be read: ${(err as Error).message}`);
-      }
-    }
     this.roots = roots;
-    this.lists = lists;
+    this.folderLists = files
+      .filter((f) => f.endsWith('.crl'))
+      .map((file) => ({
+        mspId: file.slice(0, -4),
+        pem: fs.readFileSync(path.join(this.dir, file), 'utf8'),
+        from: `its revocation list (${file})`,
+      }));
+    this.checkLists();
     this.loadedAt = this.now();
+  }
+
+  /** The revocation lists of the channel's configuration, by MSP (PEM): they replace those given before. */
+  setChannelLists(lists: Map<string, string[]>): void {
+    this.channelLists = [...lists].flatMap(([mspId, pems]) =>
+      pems.map((pem) => ({ mspId, pem, from: "its revocation list in the channel's configuration" })),
+    );
+    this.checkLists();
+  }
+
+  /** Reads every list given and checks it against its org's roots. */
+  private checkLists(): void {
+    const lists = new Map<string, (RevocationList | string)[]>();
+    for (const { mspId, pem, from } of [...this.folderLists, ...this.channelLists]) {
+      let checked: RevocationList | string;
+      try {
+        const list = parseRevocationList(pem);
+        const signed = (this.roots.get(mspId) ?? []).some((root) => revocationListSignedBy(list, root));
+        checked = signed ? list : `${from} is not signed by its root`;
+      } catch (err) {
+        checked = `${from} cannot be read: ${(err as Error).message}`;
+      }
+      lists.set(mspId, [...(lists.get(mspId) ?? []), checked]);
+    }
+    this.lists = lists;
   }
 
   private fresh(): void {
@@ -95,17 +126,17 @@ export class MspRoots {
   }
 
   /**
-   * Why a certificate `mspId`'s root issued is not accepted, if it is not: its CA revoked it, or the org's
-   * revocation list cannot be trusted (then none of the org's certificates is, until the list is replaced: a
+   * Why a certificate `mspId`'s root issued is not accepted, if it is not: its CA revoked it, or one of the org's
+   * revocation lists cannot be trusted (then none of the org's certificates is, until the list is replaced: a
    * list that was tampered with must not quietly let a revoked key back in).
    */
   refusal(mspId: string, cert: X509Certificate): string | undefined {
-    const list = this.lists.get(mspId);
-    if (list === undefined) return undefined;
-    if (typeof list === 'string') return `${mspId}'s certificates are refused: ${list}`;
-    return isRevoked(list, cert)
-      ? `${mspId} revoked this certificate (its revocation list of ${list.thisUpdate.toISOString()})`
-      : undefined;
+    for (const list of this.lists.get(mspId) ?? []) {
+      if (typeof list === 'string') return `${mspId}'s certificates are refused: ${list}`;
+      if (isRevoked(list, cert))
+        return `${mspId} revoked this certificate (its revocation list of ${list.thisUpdate.toISOString()})`;
+    }
+    return undefined;
   }
 }
 

@@ -94,6 +94,8 @@ export async function openFabricLedger(config: GatewayConfig): Promise<Ledger> {
       return Number(common.Block.deserializeBinary(bytes).getHeader()!.getNumber());
     },
 
+    channelConfig: () => network.getContract('cscc').evaluateTransaction('GetChannelConfig', config.channel),
+
     async events(startBlock: number): Promise<EventStream> {
       return eventStream(startBlock, true);
     },

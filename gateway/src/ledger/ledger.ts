@@ -59,5 +59,7 @@ export interface Ledger extends LedgerTransport {
   blockBytes?(txId: string): Promise<Uint8Array>;
   /** The block of that number, raw (a config block, for the consenters that signed a BFT block). */
   blockByNumber?(blockNumber: number): Promise<Uint8Array>;
+  /** The channel's configuration now (`common.Config`, raw), as the peer holds it (optional, as blockOf). */
+  channelConfig?(): Promise<Uint8Array>;
   close(): void;
 }

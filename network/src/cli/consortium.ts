@@ -64,15 +64,16 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
       console.log(exportOrg(ctx, required(rest, '--org', 'MSP ID')).file);
       return;
     case 'org import': {
-      let imported = false;
-      for (const file of positional(rest)) {
-        const definition = readDefinition(file);
-        const outcome = importOrg(ctx, definition);
-        imported ||= outcome === 'imported';
-        console.log(`${definition.mspId}: ${outcome}`);
+      try {
+        for (const file of positional(rest)) {
+          const definition = readDefinition(file);
+          console.log(`${definition.mspId}: ${importOrg(ctx, definition)}`);
+        }
+      } finally {
+        // The gateway's folder of roots and revocation lists, on the host that runs it (read within 10 s): also
+        // after a failed file, and when all was unchanged here, in case a run before stopped short of it.
+        if (runsGatewayHere(ctx)) writeMspRoots(ctx);
       }
-      // The gateway's folder of roots and revocation lists, on the host that runs it: read within 10 s.
-      if (imported && runsGatewayHere(ctx)) writeMspRoots(ctx);
       return;
     }
     case 'channel members':

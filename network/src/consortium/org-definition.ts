@@ -211,6 +211,11 @@ function newRevocationList(ctx: NetworkContext, org: OrgSpec, definition: OrgDef
     throw new OrgDefinitionError(
       `${definition.mspId}'s revocation list is not signed by its root: not imported`,
     );
+  // A list dated ahead (a CA clock set wrong) would hold every later list back as older.
+  if (list.thisUpdate.getTime() > Date.now() + 24 * 3_600_000)
+    throw new OrgDefinitionError(
+      `${definition.mspId}'s revocation list is dated ${list.thisUpdate.toISOString()}, ahead of this host's clock: check its CA's clock`,
+    );
   if (held !== undefined && parseRevocationList(held).thisUpdate >= list.thisUpdate)
     throw new OrgDefinitionError(
       `${definition.mspId}'s revocation list in this definition is not newer than the one ${ctx.paths.home} holds: import its latest definition`,

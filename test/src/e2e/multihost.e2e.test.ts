@@ -729,7 +729,7 @@ describe('each organization on its own host, and a body joining the running netw
     expect(home.detail).to.match(/^HealthMSP was removed from the platform by the bureau/);
   });
 
-  it('Market revokes its departing reviewer on its own host: the channel refuses the old pair at once, the bureau’s gateway once it imports Market’s definition', async () => {
+  it('Market revokes its departing reviewer on its own host: the bureau’s peer refuses the old pair at once, the bureau’s gateway within seconds, from the channel', async () => {
     const market = byName('market');
     const kept = path.join(root!, 'kept-reviewer');
     fs.cpSync(market.paths.identityDir('market', 'reviewer'), kept, { recursive: true });
@@ -781,21 +781,23 @@ describe('each organization on its own host, and a body joining the running netw
     expect(await homeAtGateway(kept)).to.match(/^200/);
 
     expect(await market.cli(hosts, ['certs', 'revoke', 'reviewer', '--org', 'MarketMSP'])).to.match(
-      /Revoked 2 certificates of reviewer \(MarketMSP\)/,
+      /Revoked \d+ certificates of reviewer \(MarketMSP\)/,
     );
     // Market's admin alone changed Market's MSP in the channel: the bureau's peer refuses the old pair now.
     expect(await queryAtBureau(kept)).to.match(
       /access denied: channel \[opendata\] creator org \[MarketMSP\]/,
     );
     expect(await queryAtBureau(market.paths.identityDir('market', 'reviewer')), 'the new pair').to.equal('');
-    // The bureau's gateway learns of it with Market's definition, as it learns Market's root.
-    expect(await homeAtGateway(kept), 'before the bureau imports Market’s new definition').to.match(/^200/);
-    await bureau().cli(hosts, ['org', 'import', carry(market, 'export/MarketMSP.org.json')]);
+    // The bureau's gateway reads it from the channel's configuration: nothing is carried to the bureau's host.
     await waitUntil(async () => (await homeAtGateway(kept)).startsWith('401'), {
       what: 'the bureau’s gateway refusing the revoked reviewer',
-      timeoutMs: 20_000,
+      timeoutMs: 30_000,
     });
     expect(await homeAtGateway(kept)).to.match(/MarketMSP revoked this certificate/);
+    // Market's definition carries the list too, for the hosts that import it (a member's own copy).
+    expect(await bureau().cli(hosts, ['org', 'import', carry(market, 'export/MarketMSP.org.json')])).to.match(
+      /MarketMSP: imported/,
+    );
     expect(await homeAtGateway(market.paths.identityDir('market', 'reviewer'))).to.match(/^200/);
   });
 

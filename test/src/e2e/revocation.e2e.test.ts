@@ -2,11 +2,11 @@
  * A staff member leaves a body, or a key leaks: `rdx-network certs revoke <identity> --org <MSP>` gives the
  * identity new keys and revokes the certificates it had. Proven as the one who kept the old pair would try it:
  * Fabric's own `peer` CLI against every org's peer and the orderers, and a signed admin request over plain HTTP
- * to the gateway.
+ * to the gateway; and with a certificate of the same key they asked the org's CA for before the revocation.
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
+import crypto, { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,71 +89,118 @@ async function signedHome(pair: string): Promise<string> {
   return `${answer.status} ${body.code ?? ''} ${body.detail ?? body.message ?? ''}`;
 }
 
+/**
+ * What the holder of a leaked pair can do before it is revoked: ask the org's CA for a fresh certificate of it
+ * (`fabric-ca-client reenroll`, authenticated by the pair, for the same key), one the org's tooling never sees.
+ */
+async function reenrollAtCa(install: FabricInstall, pair: string): Promise<void> {
+  const ca = nodesOf(topology, 'ca', ORG)[0]!;
+  await run(
+    install.bin['fabric-ca-client'],
+    [
+      'reenroll',
+      '-u',
+      `https://${ca.host}:${ca.port}`,
+      '--tls.certfiles',
+      paths.caCert(short),
+      '-M',
+      path.join(pair, 'msp'),
+      '--csr.keyrequest.reusekey',
+    ],
+    { env: { PATH: process.env.PATH, FABRIC_CA_CLIENT_HOME: pair }, timeoutMs: 60_000 },
+  );
+}
+
 describe('revoking a certificate on the running network', () => {
   let install: FabricInstall;
   let kept: string;
+  let reenrolled: string;
   before(async () => {
     install = await ensureFabricBinaries(config, () => undefined);
     // What the leaver takes along: a copy of the prober's pair as it is before the revocation.
     kept = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-kept-pair-'));
     fs.cpSync(paths.identityDir(short, 'prober'), kept, { recursive: true });
+    reenrolled = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-reenrolled-pair-'));
+    fs.cpSync(paths.identityDir(short, 'prober'), reenrolled, { recursive: true });
   });
-  after(() => fs.rmSync(kept, { recursive: true, force: true }));
+  after(() => {
+    fs.rmSync(kept, { recursive: true, force: true });
+    fs.rmSync(reenrolled, { recursive: true, force: true });
+  });
 
-  it("Transport's prober revoked: its old pair is refused by every peer, the orderers and the gateway; its new pair works", async function () {
+  it("Transport's prober revoked: its old pair, and one its holder re-enrolled, are refused by every peer, the orderers and the gateway; its new pair works", async function () {
     this.timeout(300_000);
     // The kept pair works before: it records a probe, and the gateway knows its certificate (a prober may
     // not read a body's home, which it is told).
     expect(await probeWith(install, kept, `revocation-${runId}-before`)).to.be.a('string');
     expect(await signedHome(kept)).to.match(/^403 FORBIDDEN/);
+    await reenrollAtCa(install, reenrolled);
+    const serial = (pair: string): string =>
+      new X509Certificate(fs.readFileSync(path.join(pair, 'msp', 'signcerts', 'cert.pem'))).serialNumber;
+    expect(serial(reenrolled), 'a certificate of its own').not.to.equal(serial(kept));
+    expect(await probeWith(install, reenrolled, `revocation-${runId}-reenrolled`)).to.be.a('string');
 
     const revoke = spawnSync(process.execPath, [networkCli, 'certs', 'revoke', 'prober', '--org', ORG], {
       encoding: 'utf8',
       timeout: 240_000,
     });
     expect(revoke.status, revoke.stdout + revoke.stderr).to.equal(0);
-    expect(revoke.stdout).to.match(/Revoked 2 certificates of prober \(TransportMSP\)/);
+    const listed = /Revoked (\d+) certificates of prober \(TransportMSP\): ([0-9A-F, ]+)\./.exec(
+      revoke.stdout,
+    );
+    expect(listed, revoke.stdout).not.to.equal(null);
+    expect(
+      listed![2]!.split(', '),
+      'the enrolment and TLS certificates held, and the re-enrolled one',
+    ).to.include.members([serial(kept), serial(reenrolled)]);
 
-    // Every org's peer refuses its proposals: the channel's configuration now carries Transport's list.
-    for (const peerMsp of ['TransportMSP', 'MarketMSP', 'BureauMSP']) {
-      const refused = await cliFailure(
-        peerWith(install, kept, peerMsp, [
-          'chaincode',
-          'query',
-          '-C',
-          topology.channel,
-          '-n',
-          topology.chaincodeName,
+    for (const [what, pair] of [
+      ['the pair it held', kept],
+      ['the pair its holder re-enrolled', reenrolled],
+    ] as const) {
+      // Every org's peer refuses its proposals: the channel's configuration now carries Transport's list.
+      for (const peerMsp of ['TransportMSP', 'MarketMSP', 'BureauMSP']) {
+        const refused = await cliFailure(
+          peerWith(install, pair, peerMsp, [
+            'chaincode',
+            'query',
+            '-C',
+            topology.channel,
+            '-n',
+            topology.chaincodeName,
+            '-c',
+            JSON.stringify({ Args: ['system:RecordProbe', `revocation-${runId}-query`, 'query'] }),
+          ]),
+        );
+        expect(refused, `${what} at ${peerMsp}'s peer`).to.match(
+          /access denied: channel \[opendata\] creator org \[TransportMSP\]/,
+        );
+      }
+      expect(await cliFailure(probeWith(install, pair, `revocation-${runId}-after`)), what).to.match(
+        /access denied/,
+      );
+      // The orderers deliver it no block.
+      const fetched = await cliFailure(
+        peerWith(install, pair, ORG, [
+          'channel',
+          'fetch',
+          'newest',
+          path.join(pair, 'newest.block'),
           '-c',
-          JSON.stringify({ Args: ['system:RecordProbe', `revocation-${runId}-query`, 'query'] }),
+          topology.channel,
+          ...ordererArgs(paths, topology, ORG),
         ]),
       );
-      expect(refused, `${peerMsp}'s peer`).to.match(
-        /access denied: channel \[opendata\] creator org \[TransportMSP\]/,
+      expect(fetched, what).to.match(/FORBIDDEN/);
+      // The gateway refuses its certificate, naming the revocation.
+      let answer = '';
+      await eventually(
+        async () => /^401 TOKEN_INVALID/.test((answer = await signedHome(pair))),
+        20_000,
+        `the gateway refusing ${what}`,
       );
+      expect(answer, what).to.match(/TransportMSP revoked this certificate/);
     }
-    expect(await cliFailure(probeWith(install, kept, `revocation-${runId}-after`))).to.match(/access denied/);
-    // The orderers deliver it no block.
-    const fetched = await cliFailure(
-      peerWith(install, kept, ORG, [
-        'channel',
-        'fetch',
-        'newest',
-        path.join(kept, 'newest.block'),
-        '-c',
-        topology.channel,
-        ...ordererArgs(paths, topology, ORG),
-      ]),
-    );
-    expect(fetched).to.match(/FORBIDDEN/);
-    // The gateway refuses its certificate within its 10 s of rereading, naming the revocation.
-    let answer = '';
-    await eventually(
-      async () => /^401 TOKEN_INVALID/.test((answer = await signedHome(kept))),
-      20_000,
-      'the gateway refusing the revoked certificate',
-    );
-    expect(answer).to.match(/TransportMSP revoked this certificate/);
 
     // The prober's new pair, where the tooling keeps it, records probes as before.
     const p = new Parties();
