@@ -220,7 +220,9 @@ async function serve(
   void anchorer.anchorNow();
   // Signed admin requests: the channel's orgs' roots, and the revocation lists the channel holds for them.
   const mspRoots = config.mspDir ? new MspRoots(config.mspDir) : undefined;
-  const revocations = mspRoots ? new ChannelRevocations(ledger, mspRoots, log) : undefined;
+  const revocations = mspRoots
+    ? new ChannelRevocations(ledger, mspRoots, path.join(config.dataDir, 'channel-revocations.json'), log)
+    : undefined;
   revocations?.start();
 
   const app = createApp({

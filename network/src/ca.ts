@@ -439,17 +439,23 @@ async function enrollMsp(
   normaliseMsp(msp);
 }
 
-/** Where a revocation that has begun notes the serial numbers the identity held then. */
+/** Where a revocation that has begun notes when, what the identity held then and the pairs it enrolled. */
 function revocationMarker(paths: Paths, org: OrgSpec, name: string): string {
   return path.join(paths.identityDir(org.short, name), '.revoking.json');
+}
+
+interface RevocationMarker {
+  startedAt: string;
+  /** Serial numbers of the pairs this revocation enrolled: the successor's, kept when it is run again. */
+  enrolled: string[];
 }
 
 /**
  * Gives a person's or a client's identity new keys and revokes every other certificate the org's CA issued it:
  * the pair it held, those of the same keys from before a renewal (`certs renew` keeps a key and leaves the old
- * certificate valid until it expires), and any the holder of a leaked pair re-enrolled at the CA. Returns them
- * and the CA's revocation list (PEM). The serial numbers it held are noted first (see {@link endRevocation}):
- * run again after it was cut short, it keeps the new pair it had enrolled and revokes what is still left.
+ * certificate valid until it expires), and any the holder of a leaked pair re-enrolled at the CA (listed again
+ * after revoking, for one re-enrolled meanwhile). Returns them, the CA's revocation list (PEM), and, when a run
+ * before was cut short, when that one began: it is finished, keeping the pair it enrolled (see {@link endRevocation}).
  */
 export async function replaceAndRevoke(
   install: FabricInstall,
@@ -457,7 +463,7 @@ export async function replaceAndRevoke(
   org: OrgSpec,
   caNode: NodeSpec,
   id: IdentitySpec,
-): Promise<{ revoked: X509Certificate[]; revocationList: string }> {
+): Promise<{ revoked: X509Certificate[]; revocationList: string; resumed?: string }> {
   const ca = new CaClient(install, paths, org, caNode);
   const registrarMsp = path.join(paths.caClientHome(org.short), 'msp');
   const msp = paths.identityMsp(org.short, id.name);
@@ -466,32 +472,48 @@ export async function replaceAndRevoke(
   const tlsCert = path.join(tls.dir, 'server.crt');
   const serialIn = (file: string): string | undefined =>
     fs.existsSync(file) ? serialKey(new X509Certificate(fs.readFileSync(file)).serialNumber) : undefined;
-  const marker = revocationMarker(paths, org, id.name);
-  if (!fs.existsSync(marker))
-    writeFileAtomic(marker, JSON.stringify([signCert, tlsCert].map(serialIn).filter(Boolean)), {
-      mode: 0o600,
-    });
-  const held = new Set(JSON.parse(fs.readFileSync(marker, 'utf8')) as string[]);
-  const stale = (file: string): boolean => {
-    const serial = serialIn(file);
-    return serial === undefined || held.has(serial);
-  };
+  const file = revocationMarker(paths, org, id.name);
+  const resumed = fs.existsSync(file);
+  const marker: RevocationMarker = resumed
+    ? (JSON.parse(fs.readFileSync(file, 'utf8')) as RevocationMarker)
+    : { startedAt: new Date().toISOString(), enrolled: [] };
+  const note = (): void => writeFileAtomic(file, JSON.stringify(marker), { mode: 0o600 });
+  note();
   const secret = secretFor(paths, org, id.name);
   const hosts = certificateHosts(id, org, caNode.host);
-  if (stale(signCert)) await enrollMsp(ca, msp, id.name, secret, hosts);
-  if (stale(tlsCert)) await issueTlsPair(ca, tls, hosts, { name: id.name, secret });
+  // A pair this revocation did not enrol is replaced; one it enrolled (a run cut short) is the successor's.
+  for (const [pair, enrol] of [
+    [signCert, () => enrollMsp(ca, msp, id.name, secret, hosts)],
+    [tlsCert, () => issueTlsPair(ca, tls, hosts, { name: id.name, secret })],
+  ] as const) {
+    if (marker.enrolled.includes(serialIn(pair) ?? '')) continue;
+    await enrol();
+    marker.enrolled.push(serialIn(pair)!);
+    note();
+  }
   const kept = new Set([serialIn(signCert), serialIn(tlsCert)]);
-  const revoked = (await ca.certificatesOf(registrarMsp, id.name)).filter(
-    (cert) => !kept.has(serialKey(cert.serialNumber)),
-  );
-  for (const cert of revoked) {
-    const aki = authorityKeyId(cert);
-    if (!aki)
-      throw new Error(`${id.name}'s certificate ${cert.serialNumber} has no authority key identifier`);
-    await ca.revoke(registrarMsp, cert.serialNumber.toLowerCase(), aki);
+  const revoked: X509Certificate[] = [];
+  for (let round = 0; ; round++) {
+    const left = (await ca.certificatesOf(registrarMsp, id.name)).filter(
+      (cert) => !kept.has(serialKey(cert.serialNumber)),
+    );
+    if (left.length === 0) break;
+    if (round === 3)
+      throw new Error(`${id.name} of ${org.mspId} keeps being issued certificates while they are revoked`);
+    for (const cert of left) {
+      const aki = authorityKeyId(cert);
+      if (!aki)
+        throw new Error(`${id.name}'s certificate ${cert.serialNumber} has no authority key identifier`);
+      await ca.revoke(registrarMsp, cert.serialNumber.toLowerCase(), aki);
+      revoked.push(cert);
+    }
   }
   await ca.gencrl(registrarMsp);
-  return { revoked, revocationList: fs.readFileSync(path.join(registrarMsp, 'crls', 'crl.pem'), 'utf8') };
+  return {
+    revoked,
+    revocationList: fs.readFileSync(path.join(registrarMsp, 'crls', 'crl.pem'), 'utf8'),
+    ...(resumed ? { resumed: marker.startedAt } : {}),
+  };
 }
 
 /** A revocation is done once its list is where every check reads it: the next run begins a new one. */

@@ -34,7 +34,11 @@ const SERVICE_OF: Record<string, typeof GATEWAY_PROCESS | typeof CLERK_PROCESS> 
 };
 
 /** Revokes `name`'s certificates of `mspId` (see above); returns the serial numbers revoked. */
-export async function revokeIdentity(ctx: NetworkContext, mspId: string, name: string): Promise<string[]> {
+export async function revokeIdentity(
+  ctx: NetworkContext,
+  mspId: string,
+  name: string,
+): Promise<{ serials: string[]; resumed?: string }> {
   const org = orgOf(ctx.topology, mspId);
   if (!isLocalOrg(ctx.paths, org))
     throw new PlatformError(`${mspId} is not this home's: revoke its certificates on its own host`);
@@ -53,9 +57,13 @@ export async function revokeIdentity(ctx: NetworkContext, mspId: string, name: s
     );
   const ca = nodesOf(ctx.topology, 'ca', mspId)[0]!;
   await startProcess(ctx, ca);
-  const { revoked, revocationList } = await replaceAndRevoke(ctx.install, ctx.paths, org, ca, id);
+  const { revoked, revocationList, resumed } = await replaceAndRevoke(ctx.install, ctx.paths, org, ca, id);
+  if (resumed)
+    ctx.log(
+      `  a revocation of ${name} begun ${resumed} did not finish: finishing it, keeping the pair it enrolled (run certs revoke again to revoke that pair too)`,
+    );
   ctx.log(
-    `  ${name} of ${mspId}: new keys; revoked ${revoked.map((c) => c.serialNumber).join(', ') || 'nothing more (a run before revoked them)'}`,
+    `  ${name} of ${mspId}: new keys; revoked ${revoked.map((c) => c.serialNumber).join(', ') || 'nothing more'}`,
   );
   writeWallet(ctx.paths, ctx.topology);
 
@@ -90,5 +98,5 @@ export async function revokeIdentity(ctx: NetworkContext, mspId: string, name: s
   if (service === GATEWAY_PROCESS) await setUpLedger(ctx); // the ledger knows the gateway by its certificate
   if (service) await restartServices(ctx, [service]);
   endRevocation(ctx.paths, org, name);
-  return revoked.map((c) => c.serialNumber);
+  return { serials: revoked.map((c) => c.serialNumber), ...(resumed ? { resumed } : {}) };
 }

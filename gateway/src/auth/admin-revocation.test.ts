@@ -174,7 +174,8 @@ describe("the channel's revocation lists at the gateway (ChannelRevocations)", (
       channelConfig: () =>
         reachable ? Promise.resolve(config) : Promise.reject(new Error('14 UNAVAILABLE')),
     } as Partial<Ledger> as Ledger;
-    const revocations = new ChannelRevocations(ledger, roots, (l) => lines.push(l));
+    const kept = path.join(dir, 'channel-revocations.json');
+    const revocations = new ChannelRevocations(ledger, roots, kept, (l) => lines.push(l));
     await revocations.refresh();
     expect(await outcome(roots, leaver)).to.equal('signed by MarketMSP');
     config = channelConfig({ MarketMSP: [market.revocationList([leaver])], TransportMSP: [] });
@@ -190,6 +191,20 @@ describe("the channel's revocation lists at the gateway (ChannelRevocations)", (
     expect(lines).to.have.length(1);
     expect(lines[0]).to.match(
       /channel revocation lists not read \(the last ones read still hold\): .*UNAVAILABLE/,
+    );
+
+    // A gateway started again while its peer cannot be reached goes by the lists it read last.
+    const restarted = new MspRoots(mspRootsDir(path.join(dir, 'msp'), ['MarketMSP', 'TransportMSP']));
+    expect(await outcome(restarted, leaver), 'a new gateway, before any read').to.equal(
+      'signed by MarketMSP',
+    );
+    const again = new ChannelRevocations(ledger, restarted, kept, () => undefined);
+    expect(await outcome(restarted, leaver), 'restarted, before its first read').to.match(
+      /MarketMSP revoked this certificate/,
+    );
+    await again.refresh();
+    expect(await outcome(restarted, leaver), 'the peer still unreachable').to.match(
+      /MarketMSP revoked this certificate/,
     );
   });
 
@@ -215,6 +230,22 @@ describe('reading a revocation list (parseRevocationList)', () => {
     expect(revocationListSignedBy(list, new X509Certificate(transport.rootPem))).to.equal(false);
     expect(parseRevocationList(market.revocationList([])).revoked.size).to.equal(0);
     expect(() => parseRevocationList(market.rootPem)).to.throw(/not a PEM revocation list/);
+    // A serial number written negative (its first byte's high bit set) is refused, not read as a positive one.
+    const der = Buffer.from(
+      market.revocationList([revoked[0]!]).replace(/-----[^-]+-----|\s+/g, ''),
+      'base64',
+    );
+    const serial = Buffer.from(
+      new X509Certificate(revoked[0]!.certificatePem).serialNumber
+        .replace(/^(.(..)*)$/, '0$1')
+        .replace(/^(?=[89A-F])/, '00'),
+      'hex',
+    );
+    const at = der.indexOf(Buffer.concat([Buffer.from([0x02, serial.length]), serial]));
+    expect(at, 'the serial in the list').to.be.above(0);
+    der[at + 2]! |= 0x80;
+    const negative = `-----BEGIN X509 CRL-----\n${der.toString('base64')}\n-----END X509 CRL-----\n`;
+    expect(() => parseRevocationList(negative)).to.throw(/a serial number is not positive/);
   });
 
   it('reads a certificate’s authority key identifier as openssl does (what Fabric CA asks to revoke one)', () => {

@@ -3,9 +3,11 @@
  * certificates against, and, through {@link MspRoots}, what the gateway checks signed admin requests against. An
  * org that revokes a certificate (`rdx-network certs revoke`) puts its CA's list there; the gateway reads the
  * configuration again every {@link EVERY_MS}, so the revocation reaches it on every host without a file being
- * carried to it.
+ * carried to it; until it can read them, it goes by the lists it read last (kept in its data folder).
  */
+import fs from 'node:fs';
 import { common, msp } from '@hyperledger/fabric-protos';
+import { writeFileAtomic } from '@rdx/client';
 import type { Ledger } from '../ledger/ledger.js';
 import type { MspRoots } from './admin-signature.js';
 
@@ -38,23 +40,37 @@ export function revocationListsOf(config: Uint8Array): Map<string, string[]> {
 }
 
 /**
- * Keeps `roots` given the channel's revocation lists: read at once, then every 15 s. A read that fails keeps the
- * lists read before and is logged once until one succeeds again.
+ * Keeps `roots` given the channel's revocation lists: read at once, then every 15 s, one read at a time. The
+ * lists last read are kept in `file` and given to `roots` on construction, before the gateway listens: a gateway
+ * that starts while its peer cannot be reached still refuses what was revoked by then. A read that fails keeps
+ * the lists read before and is logged once until one succeeds again.
  */
 export class ChannelRevocations {
   private timer?: NodeJS.Timeout;
   private failing = false;
+  private reading?: Promise<void>;
 
   constructor(
     private readonly ledger: Ledger,
     private readonly roots: MspRoots,
+    private readonly file: string,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    if (fs.existsSync(file))
+      roots.setChannelLists(new Map(JSON.parse(fs.readFileSync(file, 'utf8')) as [string, string[]][]));
+  }
 
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
+    this.reading ??= this.read().finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
+  private async read(): Promise<void> {
     if (!this.ledger.channelConfig) return;
     try {
-      this.roots.setChannelLists(revocationListsOf(await this.ledger.channelConfig()));
+      const lists = revocationListsOf(await this.ledger.channelConfig());
+      this.roots.setChannelLists(lists);
+      writeFileAtomic(this.file, JSON.stringify([...lists]));
       if (this.failing) this.log('channel revocation lists read again');
       this.failing = false;
     } catch (err) {

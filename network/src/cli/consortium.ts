@@ -132,11 +132,11 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
       const mspId = required(rest, '--org', 'MSP ID');
       const name = positional(rest)[0];
       if (!name) throw new PlatformError('certs revoke <identity> --org <MSP ID>');
-      const serials = await revokeIdentity(ctx, mspId, name);
+      const { serials, resumed } = await revokeIdentity(ctx, mspId, name);
       console.log(
-        `Revoked ${serials.length} certificates of ${name} (${mspId}): ${serials.join(', ')}. ` +
+        `${resumed ? `Finished the revocation begun ${resumed}. ` : ''}Revoked ${serials.length} certificates of ${name} (${mspId})${serials.length ? `: ${serials.join(', ')}` : ''}. ` +
           `Its new pair is in ${ctx.paths.identityDir(orgOf(ctx.topology, mspId).short, name)}. ` +
-          `Give the other members ${definitionFile(ctx.paths, mspId)} to import: their gateways then refuse the old certificates too.`,
+          `Every member's peers and the gateway refuse the revoked certificates from the channel's configuration; ${definitionFile(ctx.paths, mspId)} carries the list to the hosts that import it.`,
       );
       return;
     }

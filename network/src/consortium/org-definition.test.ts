@@ -261,7 +261,7 @@ describe("an org definition and the bureau's gateway root", () => {
   });
 
   /** A revocation list `issuer` (its `.pem` and `.key` in `at`) signs, naming `revoked` (PEM certificates). */
-  const revocationList = (at: string, issuer: string, revoked: string[]): string => {
+  const revocationList = (at: string, issuer: string, revoked: string[], lastUpdate?: string): string => {
     const lines = revoked.map(
       (pem) =>
         `R\t491231235959Z\t260101000000Z\t${new crypto.X509Certificate(pem).serialNumber}\tunknown\t/CN=x\n`,
@@ -272,7 +272,8 @@ describe("an org definition and the bureau's gateway root", () => {
       '[ca]\ndefault_ca=c\n[c]\ndatabase=index.txt\ndefault_md=sha256\ndefault_crl_days=30\n',
     );
     const args = ['-config', 'crl.cnf', '-keyfile', `${issuer}.key`, '-cert', `${issuer}.pem`];
-    openssl(['ca', '-gencrl', ...args, '-out', 'crl.pem'], at);
+    const dated = lastUpdate ? ['-crl_lastupdate', lastUpdate, '-crl_nextupdate', '20991231000000Z'] : [];
+    openssl(['ca', '-gencrl', ...args, ...dated, '-out', 'crl.pem'], at);
     return fs.readFileSync(path.join(at, 'crl.pem'), 'utf8');
   };
   /** The bureau's host after `certs revoke`: its CA's list in its MSP folder, which `org export` carries. */
@@ -313,6 +314,15 @@ describe("an org definition and the bureau's gateway root", () => {
       .to.throw(OrgDefinitionError)
       .with.property('message')
       .that.matches(/BureauMSP's revocation list in this definition is not newer than the one .* holds/);
+    expect(fs.readFileSync(held, 'utf8')).to.equal(second);
+    // One dated years ahead (its CA's clock set wrong) would hold every later list back: refused.
+    const ahead = revocationList(bureauDir, 'bureau-root', [leaver], '20510101000000Z');
+    expect(() => importOrg(market, { ...withList, revocationListPem: ahead }))
+      .to.throw(OrgDefinitionError)
+      .with.property('message')
+      .that.matches(
+        /BureauMSP's revocation list is dated 2051-01-01T00:00:00.000Z, ahead of this host's clock/,
+      );
     expect(fs.readFileSync(held, 'utf8')).to.equal(second);
   });
 
