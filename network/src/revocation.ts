@@ -33,7 +33,10 @@ const SERVICE_OF: Record<string, typeof GATEWAY_PROCESS | typeof CLERK_PROCESS> 
   'BureauMSP clerk': CLERK_PROCESS,
 };
 
-/** Revokes `name`'s certificates of `mspId` (see above); returns the serial numbers revoked. */
+/**
+ * Revokes `name`'s certificates of `mspId` (see above); returns the serial numbers revoked, and when the
+ * revocation it finished had begun, if a run before was cut short.
+ */
 export async function revokeIdentity(
   ctx: NetworkContext,
   mspId: string,

@@ -12,25 +12,28 @@ import { paths, topology } from './fabric-client.js';
 
 const peerOf = (mspId: string) => nodesOf(topology, 'peer', mspId)[0]!;
 
+/** An identity of the org by name (its folder in the home), or any identity folder (`msp/`, `tls/`): a copy kept. */
+export type CliIdentity = string | { folder: string };
+
 /** The peer CLI as `asOrg`'s `identity` (default its admin) against `peerMsp`'s peer (TLS root of that org). */
 export function peerCli(
   install: FabricInstall,
   asOrg: string,
   peerMsp: string,
   args: string[],
-  identity = 'admin',
+  identity: CliIdentity = 'admin',
 ): Promise<string> {
   const env = peerAdminEnv(install, paths, topology, peerOf(asOrg));
   const short = orgOf(topology, asOrg).short;
-  const tls = paths.identityTls(short, identity);
+  const folder = typeof identity === 'string' ? paths.identityDir(short, identity) : identity.folder;
   const target = peerOf(peerMsp);
   const org = topology.orgs.find((o) => o.mspId === peerMsp)!;
   return run(install.bin.peer, args, {
     env: {
       ...env,
-      CORE_PEER_MSPCONFIGPATH: paths.identityMsp(short, identity),
-      CORE_PEER_TLS_CLIENTCERT_FILE: path.join(tls, 'server.crt'),
-      CORE_PEER_TLS_CLIENTKEY_FILE: path.join(tls, 'server.key'),
+      CORE_PEER_MSPCONFIGPATH: path.join(folder, 'msp'),
+      CORE_PEER_TLS_CLIENTCERT_FILE: path.join(folder, 'tls', 'server.crt'),
+      CORE_PEER_TLS_CLIENTKEY_FILE: path.join(folder, 'tls', 'server.key'),
       CORE_PEER_ADDRESS: address(target),
       CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(org.short),
     },
@@ -54,7 +57,7 @@ export function chaincodeQuery(
   asOrg: string,
   peerMsp: string,
   args: string[],
-  identity = 'admin',
+  identity: CliIdentity = 'admin',
 ): Promise<string> {
   return peerCli(
     install,

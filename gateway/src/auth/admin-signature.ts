@@ -1,9 +1,10 @@
 /**
  * Checks the Fabric-identity signature on requests to the admin routes (see the SDK's admin-signature.ts):
  * the certificate must be issued by the root of a channel organization (the same roots the ledger trusts), not be
- * on that organization's revocation list, be within its validity, and sign exactly this method, path with its query, body hash, time and nonce; a nonce is
- * accepted once, by every gateway of the platform and across restarts: it is kept in the replay store that client
- * assertions use (PostgreSQL when the gateways share one), for as long as its signing time is accepted.
+ * on that organization's revocation lists, be within its validity, and sign exactly this method, path with its
+ * query, body hash, time and nonce; a nonce is accepted once, by every gateway of the platform and across
+ * restarts: it is kept in the replay store that client assertions use (PostgreSQL when the gateways share one),
+ * for as long as its signing time is accepted.
  * All of it is decided from the headers alone, before the body is read.
  */
 import crypto, { X509Certificate } from 'node:crypto';

@@ -28,9 +28,9 @@ export function revocationListsOf(config: Uint8Array): Map<string, string[]> {
   groups(application)?.forEach((group, mspId) => {
     const value = (group.getValuesMap() as ProtoMap<common.ConfigValue>).get('MSP')?.getValue_asU8();
     if (!value) return;
-    const fabric = msp.FabricMSPConfig.deserializeBinary(
-      msp.MSPConfig.deserializeBinary(value).getConfig_asU8(),
-    );
+    const config = msp.MSPConfig.deserializeBinary(value);
+    if (config.getType() !== 0) return; // not an X.509 MSP (idemix): no certificates of it to check here
+    const fabric = msp.FabricMSPConfig.deserializeBinary(config.getConfig_asU8());
     out.set(
       mspId,
       fabric.getRevocationListList_asU8().map((pem) => Buffer.from(pem).toString('utf8')),

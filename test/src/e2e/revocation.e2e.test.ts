@@ -18,13 +18,12 @@ import {
   nodesOf,
   ordererArgs,
   orgOf,
-  peerAdminEnv,
   run,
   type FabricInstall,
 } from '@rdx/network';
 import { config, networkCli, paths, topology } from '../fabric-client.js';
 import { eventually } from '../gateway-client-e2e.js';
-import { cliFailure } from '../peer-cli.js';
+import { chaincodeQuery, cliFailure, peerCli } from '../peer-cli.js';
 import { Parties, runId, submit } from '../workflow.js';
 
 const ORG = 'TransportMSP';
@@ -32,18 +31,7 @@ const short = orgOf(topology, ORG).short;
 
 /** Fabric's peer CLI with the pair in `pair` (an identity folder: msp/ and tls/), against `peerMsp`'s peer. */
 function peerWith(install: FabricInstall, pair: string, peerMsp: string, args: string[]): Promise<string> {
-  const target = nodesOf(topology, 'peer', peerMsp)[0]!;
-  return run(install.bin.peer, args, {
-    env: {
-      ...peerAdminEnv(install, paths, topology, nodesOf(topology, 'peer', ORG)[0]!),
-      CORE_PEER_MSPCONFIGPATH: path.join(pair, 'msp'),
-      CORE_PEER_TLS_CLIENTCERT_FILE: path.join(pair, 'tls', 'server.crt'),
-      CORE_PEER_TLS_CLIENTKEY_FILE: path.join(pair, 'tls', 'server.key'),
-      CORE_PEER_ADDRESS: address(target),
-      CORE_PEER_TLS_ROOTCERT_FILE: paths.caCert(orgOf(topology, peerMsp).short),
-    },
-    timeoutMs: 60_000,
-  });
+  return peerCli(install, ORG, peerMsp, args, { folder: pair });
 }
 
 /** A probe recorded with the pair in `pair` through Transport's and the bureau's peers, waiting for its commit. */
@@ -161,16 +149,15 @@ describe('revoking a certificate on the running network', () => {
       // Every org's peer refuses its proposals: the channel's configuration now carries Transport's list.
       for (const peerMsp of ['TransportMSP', 'MarketMSP', 'BureauMSP']) {
         const refused = await cliFailure(
-          peerWith(install, pair, peerMsp, [
-            'chaincode',
-            'query',
-            '-C',
-            topology.channel,
-            '-n',
-            topology.chaincodeName,
-            '-c',
-            JSON.stringify({ Args: ['system:RecordProbe', `revocation-${runId}-query`, 'query'] }),
-          ]),
+          chaincodeQuery(
+            install,
+            ORG,
+            peerMsp,
+            ['system:RecordProbe', `revocation-${runId}-query`, 'query'],
+            {
+              folder: pair,
+            },
+          ),
         );
         expect(refused, `${what} at ${peerMsp}'s peer`).to.match(
           /access denied: channel \[opendata\] creator org \[TransportMSP\]/,
