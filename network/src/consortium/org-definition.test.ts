@@ -15,7 +15,8 @@ import { loadConfig } from '../config.js';
 import type { NetworkContext } from '../context.js';
 import { topologyFor } from '../context.js';
 import { Paths } from '../paths.js';
-import { gatewayRootCertificate } from '../platform-paths.js';
+import { gatewayDataDir, gatewayRootCertificate } from '../platform-paths.js';
+import { consortiumCommand } from '../cli/consortium.js';
 import { exportOrg, importOrg, OrgDefinitionError, readDefinition } from './org-definition.js';
 
 const P256 = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
@@ -349,5 +350,29 @@ describe("an org definition and the bureau's gateway root", () => {
       }),
     ).to.throw(OrgDefinitionError, /signed by an admin certificate its org revoked: not imported/);
     expect(bureauFiles(market)).to.deep.equal(written);
+  });
+
+  it('org import on the gateway’s host leaves the gateway a list it holds, even when the definition changed nothing', async () => {
+    const market = home('market-host', ['market']);
+    const marketDir = path.join(dir, 'market-host');
+    const leaver = issued(marketDir, 'market-root', 'leaver', 'client').certPem;
+    const list = revocationList(marketDir, 'market-root', [leaver]);
+    const file = market.paths.revocationList(market.paths.orgMsp('market'));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, list);
+    const definitionFile = exportOrg(market, 'MarketMSP').file;
+    const bureau = home('bureau-host', ['bureau']);
+    const roots = path.join(gatewayDataDir(bureau), 'msp', 'MarketMSP.crl');
+    expect(importOrg(bureau, readDefinition(definitionFile))).to.equal('imported');
+    // A run stopped between taking the definition and writing the gateway's folder: the next one mends it.
+    expect(fs.existsSync(roots)).to.equal(false);
+    const quiet = console.log;
+    console.log = () => undefined;
+    try {
+      await consortiumCommand(bureau, 'org', ['import', definitionFile]);
+    } finally {
+      console.log = quiet;
+    }
+    expect(fs.readFileSync(roots, 'utf8')).to.equal(list);
   });
 });
