@@ -121,6 +121,8 @@ describe('revoking a certificate on the running network', () => {
     // The kept pair works before: it records a probe, and the gateway knows its certificate (a prober may
     // not read a body's home, which it is told).
     expect(await probeWith(install, kept, `revocation-${runId}-before`)).to.be.a('string');
+    // Its own org's peer lists its channels to it: a request outside any channel, checked by the peer's own MSP.
+    expect(await peerWith(install, kept, ORG, ['channel', 'list'])).to.include(topology.channel);
     expect(await signedHome(kept)).to.match(/^403 FORBIDDEN/);
     await reenrollAtCa(install, reenrolled);
     const serial = (pair: string): string =>
@@ -179,6 +181,10 @@ describe('revoking a certificate on the running network', () => {
         ]),
       );
       expect(fetched, what).to.match(/FORBIDDEN/);
+      // Transport's peer, restarted on its own MSP's copy of the list, refuses it outside the channel too.
+      expect(await cliFailure(peerWith(install, pair, ORG, ['channel', 'list'])), what).to.match(
+        /access denied: channel \[\] creator org \[TransportMSP\]/,
+      );
       // The gateway refuses its certificate, naming the revocation.
       let answer = '';
       await eventually(
