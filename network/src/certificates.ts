@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { purposePairCertificates, reenrollOrg, type PurposePairKind } from './ca.js';
 import { waitOrdererCaughtUp, waitPeerKnows } from './channel.js';
+import { levelConsenter } from './consenter-catch-up.js';
 import { channelMembers } from './consortium/channel-config.js';
 import type { NetworkContext } from './context.js';
 import { refreshLocalPackage, waitPeerServesChaincode } from './chaincode-deploy.js';
@@ -80,8 +81,13 @@ export async function renewOrg(ctx: NetworkContext, mspId: string): Promise<numb
   ctx.log(`  ${renewed} certificates of ${mspId} renewed`);
   writeWallet(ctx.paths, ctx.topology);
   const members = org.kind === 'peer' ? await channelMembers(ctx) : [];
-  for (const node of [...nodesOf(ctx.topology, 'orderer', mspId), ...nodesOf(ctx.topology, 'peer', mspId)])
-    await restartNode(ctx, node, members.length);
+  for (const node of [...nodesOf(ctx.topology, 'orderer', mspId), ...nodesOf(ctx.topology, 'peer', mspId)]) {
+    if (!(await restartNode(ctx, node, members.length)) || node.kind !== 'orderer') continue;
+    // The next orderer, and the peer, restart only once this one orders with the others (consenter-catch-up.ts).
+    const { caughtUp, heights } = await levelConsenter(ctx, node);
+    if (!caughtUp)
+      ctx.log(`  ${node.name} has not caught up with the other orderers yet: ${JSON.stringify(heights)}`);
+  }
   if (org.kind === 'peer') {
     await refreshLocalPackage(ctx, org);
     await waitPeerServesChaincode(ctx, org);
@@ -104,15 +110,17 @@ export async function renewOrg(ctx: NetworkContext, mspId: string): Promise<numb
 
 /**
  * Restarts a running node onto the files it has now (certificates, revocation lists); a peer is waited for until
- * gossip knows the other `members` − 1 peers again, as it finds endorsers of other orgs only then.
+ * gossip knows the other `members` − 1 peers again, as it finds endorsers of other orgs only then. Returns whether
+ * it was running (and so restarted).
  */
-export async function restartNode(ctx: NetworkContext, node: NodeSpec, members: number): Promise<void> {
-  if (!runningPid(ctx.paths, node.name)) return;
+export async function restartNode(ctx: NetworkContext, node: NodeSpec, members: number): Promise<boolean> {
+  if (!runningPid(ctx.paths, node.name)) return false;
   ctx.log(`  restart ${node.name}`);
   await stopDaemon(ctx.paths, node.name);
   await startProcess(ctx, node);
   if (node.kind === 'peer' && !(await waitPeerKnows(ctx, node, members - 1)))
     ctx.log(`  ${node.name} does not know every member's peer yet`);
+  return true;
 }
 
 /** Restarts the bureau's services among `names` that run; the supervisor leaves each to this restart. */

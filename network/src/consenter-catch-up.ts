@@ -1,0 +1,49 @@
+/**
+ * A restarted SmartBFT consenter brought level with the others. The other consenters' streams to it break when it
+ * restarts, and each is opened again only by the next message sent on it: the first round after the restart can
+ * lose their votes to it (`Failed sending to 4: EOF` in their logs), and it then waits in that round. SmartBFT
+ * syncs a follower when the leader's heartbeat shows it behind, which an idle leader's does not: its heartbeat
+ * names the round it proposed last, the one the consenter waits in. Measured on 2026-12-06 (`certs renew` of
+ * Transport under BFT, three times): once it stayed behind for more than a minute, and a transaction sent
+ * through it waited out its peer's 30 s before another orderer's blocks reached that peer.
+ *
+ * So after the restart this host's prober records a probe every 2 s, without waiting for its commit (a peer may be
+ * reading blocks from the consenter that waits), at least three times (the first round reopens the streams; from
+ * two rounds ahead SmartBFT syncs at once), and for as long as the consenter is behind, up to a minute.
+ */
+import { randomUUID } from 'node:crypto';
+import { waitOrdererCaughtUp } from './channel.js';
+import { isLocalOrg } from './consortium/org-definition.js';
+import type { NetworkContext } from './context.js';
+import { connectAs } from './ledger-client.js';
+import { sleep } from './proc.js';
+import { peerOrgs, type NodeSpec } from './topology.js';
+
+const ROUNDS = 3;
+const EVERY_MS = 2_000;
+
+export async function levelConsenter(
+  ctx: NetworkContext,
+  orderer: NodeSpec,
+  timeoutMs = 60_000,
+): Promise<{ caughtUp: boolean; heights: Record<string, number | undefined> }> {
+  const prober = peerOrgs(ctx.topology).find((o) => isLocalOrg(ctx.paths, o));
+  if (ctx.topology.consensus !== 'bft' || !prober) return waitOrdererCaughtUp(ctx, orderer, timeoutMs);
+  const connection = connectAs(ctx.paths, ctx.topology, prober.mspId, 'prober');
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (let round = 1; ; round++) {
+      const level = await waitOrdererCaughtUp(ctx, orderer, 0);
+      if ((level.caughtUp && round > ROUNDS) || Date.now() > deadline) return level;
+      await connection
+        .contract('system')
+        .submitAsync('RecordProbe', {
+          arguments: [`level-${orderer.name.replace(/\./g, '-')}-${randomUUID()}`, 'consenter restarted'],
+        })
+        .catch((err: unknown) => ctx.log(`  a probe to bring ${orderer.name} level failed: ${String(err)}`));
+      await sleep(EVERY_MS);
+    }
+  } finally {
+    connection.close();
+  }
+}
