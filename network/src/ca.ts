@@ -554,7 +554,7 @@ class CaClient {
 
   /** A new certificate for the identity whose MSP folder `args` name, authenticated by its current one. */
   reenroll(args: string[]): Promise<string> {
-    return this.call('reenroll', { url: `https://${this.caNode.host}:${this.caNode.port}` }, args, '');
+    return this.call('reenroll', { url: this.url() }, args, '');
   }
 
   register(registrarMsp: string, id: IdentitySpec, secret: string): Promise<string> {
@@ -565,15 +565,13 @@ class CaClient {
       affiliation: '',
       attributes: id.role ? [{ name: 'role', value: id.role, ecert: true }] : [],
     };
-    const url = `https://${this.caNode.host}:${this.caNode.port}`;
-    return this.call('register', { url, id: identity }, ['-M', registrarMsp], secret);
+    return this.call('register', { url: this.url(), id: identity }, ['-M', registrarMsp], secret);
   }
 
   /** Revokes one certificate (by serial number and authority key identifier); one revoked before is no error. */
   async revoke(registrarMsp: string, serial: string, aki: string): Promise<void> {
-    const url = `https://${this.caNode.host}:${this.caNode.port}`;
     try {
-      await this.call('revoke', { url }, ['-M', registrarMsp, '-s', serial, '-a', aki], '');
+      await this.call('revoke', { url: this.url() }, ['-M', registrarMsp, '-s', serial, '-a', aki], '');
     } catch (err) {
       if (!(err instanceof CommandError && /already revoked/i.test(err.output))) throw err;
     }
@@ -583,7 +581,6 @@ class CaClient {
   async certificatesOf(registrarMsp: string, name: string): Promise<X509Certificate[]> {
     const store = fs.mkdtempSync(path.join(this.paths.caClientHome(this.org.short), '.certificates-'));
     try {
-      const url = `https://${this.caNode.host}:${this.caNode.port}`;
       const args = [
         'list',
         '-M',
@@ -595,7 +592,7 @@ class CaClient {
         '--store',
         store,
       ];
-      await this.call('certificate', { url }, args, '');
+      await this.call('certificate', { url: this.url() }, args, '');
       return fs
         .readdirSync(store)
         .filter((f) => f.endsWith('.pem'))
@@ -607,12 +604,12 @@ class CaClient {
 
   /** Writes the CA's revocation list, as it stands, to the registrar's MSP (`crls/crl.pem`). */
   gencrl(registrarMsp: string): Promise<string> {
-    return this.call(
-      'gencrl',
-      { url: `https://${this.caNode.host}:${this.caNode.port}` },
-      ['-M', registrarMsp],
-      '',
-    );
+    return this.call('gencrl', { url: this.url() }, ['-M', registrarMsp], '');
+  }
+
+  /** The CA's address; enrolment alone puts credentials in it. */
+  private url(): string {
+    return `https://${this.caNode.host}:${this.caNode.port}`;
   }
 
   private async call(

@@ -81,13 +81,9 @@ export async function renewOrg(ctx: NetworkContext, mspId: string): Promise<numb
   ctx.log(`  ${renewed} certificates of ${mspId} renewed`);
   writeWallet(ctx.paths, ctx.topology);
   const members = org.kind === 'peer' ? await channelMembers(ctx) : [];
-  for (const node of [...nodesOf(ctx.topology, 'orderer', mspId), ...nodesOf(ctx.topology, 'peer', mspId)]) {
-    if (!(await restartNode(ctx, node, members.length)) || node.kind !== 'orderer') continue;
-    // The next orderer, and the peer, restart only once this one orders with the others (consenter-catch-up.ts).
-    const { caughtUp, heights } = await levelConsenter(ctx, node);
-    if (!caughtUp)
-      ctx.log(`  ${node.name} has not caught up with the other orderers yet: ${JSON.stringify(heights)}`);
-  }
+  // One at a time: the next orderer, and the peer, restart only once this one orders with the others.
+  for (const node of [...nodesOf(ctx.topology, 'orderer', mspId), ...nodesOf(ctx.topology, 'peer', mspId)])
+    await restartNode(ctx, node, members.length);
   if (org.kind === 'peer') {
     await refreshLocalPackage(ctx, org);
     await waitPeerServesChaincode(ctx, org);
@@ -109,18 +105,21 @@ export async function renewOrg(ctx: NetworkContext, mspId: string): Promise<numb
 }
 
 /**
- * Restarts a running node onto the files it has now (certificates, revocation lists); a peer is waited for until
- * gossip knows the other `members` − 1 peers again, as it finds endorsers of other orgs only then. Returns whether
- * it was running (and so restarted).
+ * Restarts a running node onto the files it has now (certificates, revocation lists). A peer is waited for until
+ * gossip knows the other `members` − 1 peers again, as it finds endorsers of other orgs only then; an orderer
+ * until it holds every block the others do (a SmartBFT consenter brought level: consenter-catch-up.ts).
  */
-export async function restartNode(ctx: NetworkContext, node: NodeSpec, members: number): Promise<boolean> {
-  if (!runningPid(ctx.paths, node.name)) return false;
+export async function restartNode(ctx: NetworkContext, node: NodeSpec, members: number): Promise<void> {
+  if (!runningPid(ctx.paths, node.name)) return;
   ctx.log(`  restart ${node.name}`);
   await stopDaemon(ctx.paths, node.name);
   await startProcess(ctx, node);
   if (node.kind === 'peer' && !(await waitPeerKnows(ctx, node, members - 1)))
     ctx.log(`  ${node.name} does not know every member's peer yet`);
-  return true;
+  if (node.kind !== 'orderer') return;
+  const { caughtUp, heights } = await levelConsenter(ctx, node);
+  if (!caughtUp)
+    ctx.log(`  ${node.name} has not caught up with the other orderers yet: ${JSON.stringify(heights)}`);
 }
 
 /** Restarts the bureau's services among `names` that run; the supervisor leaves each to this restart. */

@@ -26,6 +26,10 @@ export class Paths {
   revocationList(mspDir: string): string {
     return path.join(mspDir, 'crls', 'crl.pem');
   }
+  /** The org's revocation list in its MSP folder, which configtxgen puts in the channel and `org export` carries. */
+  orgRevocationList(short: string): string {
+    return this.revocationList(this.orgMsp(short));
+  }
   caHome(short: string): string {
     return path.join(this.orgDir(short), 'ca');
   }

@@ -342,16 +342,16 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   step('Ready');
 }
 
-/**
- * The folder of the channel organizations' root certificates, `<MSPID>.pem`, that the gateway checks admin
- * signatures against (the same roots the channel configuration holds). Rewritten when a body joins: the
- * gateway rereads it when it meets a certificate of an org it does not know.
- */
 /** Whether this home runs the platform's gateway: it holds the bureau, whose host runs it. */
 export function runsGatewayHere(ctx: NetworkContext): boolean {
   return isLocalOrg(ctx.paths, orgOf(ctx.topology, 'BureauMSP'));
 }
 
+/**
+ * The folder of the channel organizations' root certificates, `<MSPID>.pem`, and revocation lists, `<MSPID>.crl`,
+ * that the gateway checks admin signatures against (the same roots the channel configuration holds). Rewritten
+ * when a body joins, revokes or is imported: the gateway rereads it every 10 s.
+ */
 export function writeMspRoots(ctx: NetworkContext): string {
   const dir = path.join(gatewayDataDir(ctx), 'msp');
   fs.mkdirSync(dir, { recursive: true });
@@ -360,7 +360,7 @@ export function writeMspRoots(ctx: NetworkContext): string {
     // Whole or not at all: a running gateway may reread the folder while a joining body rewrites it.
     writeFileAtomic(path.join(dir, `${org.mspId}.pem`), fs.readFileSync(ctx.paths.caCert(org.short), 'utf8'));
     // The org's revocation list beside its root (certs revoke, org import): revoked admins sign nothing.
-    const list = ctx.paths.revocationList(ctx.paths.orgMsp(org.short));
+    const list = ctx.paths.orgRevocationList(org.short);
     if (fs.existsSync(list))
       writeFileAtomic(path.join(dir, `${org.mspId}.crl`), fs.readFileSync(list, 'utf8'));
   }

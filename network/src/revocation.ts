@@ -82,14 +82,13 @@ export async function revokeIdentity(
   ctx.log(`  ${mspId}'s revocation list is in the channel's configuration`);
 
   // Then this host's own copies: the org's MSP, its peers' MSPs (read at their start), the gateway's roots.
-  const mspDirs = [
-    ctx.paths.orgMsp(org.short),
+  const files = [
+    ctx.paths.orgRevocationList(org.short),
     ...nodesOf(ctx.topology, 'peer', mspId).map((n) =>
-      ctx.paths.identityMsp(org.short, n.name.split('.')[0]!),
+      ctx.paths.revocationList(ctx.paths.identityMsp(org.short, n.name.split('.')[0]!)),
     ),
   ];
-  for (const dir of mspDirs) {
-    const file = ctx.paths.revocationList(dir);
+  for (const file of files) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     writeFileAtomic(file, revocationList);
   }

@@ -82,8 +82,8 @@ export function exportOrg(ctx: NetworkContext, mspId: string): { file: string; d
     kind: org.kind,
     rootCertPem: fs.readFileSync(ctx.paths.caCert(org.short), 'utf8'),
     ...(runsGateway(org) ? signedGatewayRoot(ctx, org) : {}),
-    ...(fs.existsSync(revocationList(ctx.paths, org))
-      ? { revocationListPem: fs.readFileSync(revocationList(ctx.paths, org), 'utf8') }
+    ...(fs.existsSync(ctx.paths.orgRevocationList(org.short))
+      ? { revocationListPem: fs.readFileSync(ctx.paths.orgRevocationList(org.short), 'utf8') }
       : {}),
     anchorPeers: nodesOf(ctx.topology, 'peer', mspId).map((n) => ({ host: n.host, port: n.port })),
     ordererEndpoints: nodesOf(ctx.topology, 'orderer', mspId).map((n) => address(n)),
@@ -154,8 +154,10 @@ export function importOrg(ctx: NetworkContext, definition: OrgDefinition): 'impo
     throw new OrgDefinitionError(
       `${definition.mspId}'s root certificate differs from the one imported before: check with its administrators before replacing ${rootFile}`,
     );
-  const list = newRevocationList(ctx, org, definition);
-  const gatewayRoot = newGatewayRoot(ctx, org, definition, list);
+  const listFile = ctx.paths.orgRevocationList(org.short);
+  const heldList = fs.existsSync(listFile) ? fs.readFileSync(listFile, 'utf8') : undefined;
+  const list = newRevocationList(ctx, definition, heldList);
+  const gatewayRoot = newGatewayRoot(ctx, org, definition, list ?? heldList);
   if (known && !gatewayRoot && !list) return 'unchanged';
   if (!known) {
     fs.mkdirSync(path.dirname(rootFile), { recursive: true });
@@ -173,8 +175,8 @@ export function importOrg(ctx: NetworkContext, definition: OrgDefinition): 'impo
   }
   fs.writeFileSync(path.join(msp, 'config.yaml'), NODE_OU_CONFIG);
   if (list) {
-    fs.mkdirSync(path.dirname(revocationList(ctx.paths, org)), { recursive: true });
-    fs.writeFileSync(revocationList(ctx.paths, org), list);
+    fs.mkdirSync(path.dirname(listFile), { recursive: true });
+    fs.writeFileSync(listFile, list);
   }
   fs.writeFileSync(
     path.join(ctx.paths.orgDir(org.short), 'definition.json'),
@@ -183,22 +185,18 @@ export function importOrg(ctx: NetworkContext, definition: OrgDefinition): 'impo
   return 'imported';
 }
 
-/** Where an org's revocation list is kept in this home: in its MSP folder, which configtxgen reads. */
-function revocationList(paths: Paths, org: OrgSpec): string {
-  return paths.revocationList(paths.orgMsp(org.short));
-}
-
 /**
- * The definition's revocation list when it is newer than the one this home holds; undefined when there is
+ * The definition's revocation list when it is newer than the one this home holds (`held`); undefined when there is
  * nothing new. A list the org's root did not sign, or older than the one held (a definition from before a
  * revocation, which would let a revoked key back in), is refused before anything is written.
  */
-function newRevocationList(ctx: NetworkContext, org: OrgSpec, definition: OrgDefinition): string | undefined {
+function newRevocationList(
+  ctx: NetworkContext,
+  definition: OrgDefinition,
+  held: string | undefined,
+): string | undefined {
   const pem = definition.revocationListPem;
-  if (pem === undefined) return undefined;
-  const file = revocationList(ctx.paths, org);
-  const held = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-  if (held === pem) return undefined;
+  if (pem === undefined || held === pem) return undefined;
   let list;
   try {
     list = parseRevocationList(pem);
@@ -283,15 +281,13 @@ function newGatewayRoot(
   ctx: NetworkContext,
   org: OrgSpec,
   definition: OrgDefinition,
-  newList: string | undefined,
+  listPem: string | undefined,
 ): string | undefined {
   const pem = definition.gatewayRootCertPem;
   if (!runsGateway(org) || pem === undefined) return undefined;
   const file = ctx.paths.gatewayCaCert(org.short);
   if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === pem) return undefined;
-  // An admin the org revoked vouches for nothing: the list this import leaves the home with decides.
-  const listFile = revocationList(ctx.paths, org);
-  const listPem = newList ?? (fs.existsSync(listFile) ? fs.readFileSync(listFile, 'utf8') : undefined);
+  // An admin the org revoked vouches for nothing: the list this import leaves the home with (`listPem`) decides.
   const signer = definition.gatewayRootSignature?.signerCertPem;
   if (listPem && isPem(signer) && isRevoked(parseRevocationList(listPem), new X509Certificate(signer)))
     throw new OrgDefinitionError(
