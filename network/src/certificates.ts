@@ -9,7 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { purposePairCertificates, reenrollOrg, type PurposePairKind } from './ca.js';
-import { waitOrdererCaughtUp, waitPeerKnows } from './channel.js';
+import { isRaftLeader, waitOrdererCaughtUp, waitPeerKnows } from './channel.js';
 import { levelConsenter } from './consenter-catch-up.js';
 import { channelMembers } from './consortium/channel-config.js';
 import type { NetworkContext } from './context.js';
@@ -81,8 +81,10 @@ export async function renewOrg(ctx: NetworkContext, mspId: string): Promise<numb
   ctx.log(`  ${renewed} certificates of ${mspId} renewed`);
   writeWallet(ctx.paths, ctx.topology);
   const members = org.kind === 'peer' ? await channelMembers(ctx) : [];
-  // One at a time: the next orderer, and the peer, restart only once this one orders with the others.
-  for (const node of [...nodesOf(ctx.topology, 'orderer', mspId), ...nodesOf(ctx.topology, 'peer', mspId)])
+  // One at a time: the next orderer, and the peer, restart only once this one orders with the others. The Raft
+  // leader last, so that the cluster elects once (about 5 s without a leader), not at each restart it led.
+  const orderers = await raftLeaderLast(ctx, nodesOf(ctx.topology, 'orderer', mspId));
+  for (const node of [...orderers, ...nodesOf(ctx.topology, 'peer', mspId)])
     await restartNode(ctx, node, members.length);
   if (org.kind === 'peer') {
     await refreshLocalPackage(ctx, org);
@@ -104,10 +106,17 @@ export async function renewOrg(ctx: NetworkContext, mspId: string): Promise<numb
   return renewed;
 }
 
+/** `orderers` with the one that leads their Raft cluster, if any, moved last (SmartBFT's as they are). */
+async function raftLeaderLast(ctx: NetworkContext, orderers: NodeSpec[]): Promise<NodeSpec[]> {
+  if (ctx.topology.consensus === 'bft') return orderers;
+  const leads = await Promise.all(orderers.map((o) => isRaftLeader(ctx, o)));
+  return [...orderers.filter((_, i) => !leads[i]), ...orderers.filter((_, i) => leads[i])];
+}
+
 /**
  * Restarts a running node onto the files it has now (certificates, revocation lists). A peer is waited for until
  * gossip knows the other `members` − 1 peers again, as it finds endorsers of other orgs only then; an orderer
- * until it holds every block the others do (a SmartBFT consenter brought level: consenter-catch-up.ts).
+ * until it follows a Raft leader and holds every block the others do (brought level: consenter-catch-up.ts).
  */
 export async function restartNode(ctx: NetworkContext, node: NodeSpec, members: number): Promise<void> {
   if (!runningPid(ctx.paths, node.name)) return;

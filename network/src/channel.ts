@@ -148,9 +148,38 @@ async function ordererMetrics(orderer: NodeSpec): Promise<string | undefined> {
 }
 
 /** True when the orderer's Prometheus metrics say it leads the channel's Raft cluster. */
-async function isRaftLeader(ctx: NetworkContext, orderer: NodeSpec): Promise<boolean> {
+export async function isRaftLeader(ctx: NetworkContext, orderer: NodeSpec): Promise<boolean> {
   const text = await ordererMetrics(orderer);
   return !!text?.includes(`consensus_etcdraft_is_leader{channel="${ctx.topology.channel}"} 1`);
+}
+
+/**
+ * Waits until the Raft cluster `orderer` belongs to has a leader and `orderer` has heard from one since it started
+ * (its `leader_changes` counter starts at 0 with the process). Until then a restarted orderer refuses to deliver
+ * blocks (SERVICE_UNAVAILABLE), and while no orderer leads every submission is refused. Asks the orderers of
+ * `orderer`'s org only: Raft's consenters are all the ordering org's, on its host. False if it gives up.
+ */
+export async function waitRaftLeaderKnown(
+  ctx: NetworkContext,
+  orderer: NodeSpec,
+  timeoutMs = 60_000,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  const changes = new RegExp(
+    `^consensus_etcdraft_leader_changes\\{channel="${ctx.topology.channel}"\\} (\\d+)$`,
+    'm',
+  );
+  for (;;) {
+    const seen = Number(changes.exec((await ordererMetrics(orderer)) ?? '')?.[1] ?? 0);
+    const led =
+      seen > 0 &&
+      (
+        await Promise.all(nodesOf(ctx.topology, 'orderer', orderer.mspId).map((o) => isRaftLeader(ctx, o)))
+      ).some(Boolean);
+    if (led) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(250);
+  }
 }
 
 /** The channel's block height on one orderer, from its metrics; undefined if it does not answer. */

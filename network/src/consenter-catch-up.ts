@@ -1,5 +1,12 @@
 /**
- * A restarted SmartBFT consenter brought level with the others. The other consenters' streams to it break when it
+ * A restarted consenter brought level with the others before the next one restarts.
+ *
+ * Raft: it is waited for until the cluster has a leader again and it has heard from it. Measured on 2026-12-06
+ * (`certs renew --org OrdererMSP`, four times): with each orderer waited for only until its height matched, the
+ * renewal returned with no orderer leading for about 2 s more (every `is_leader` 0), and a `certs revoke` run right
+ * after it once failed to read the channel's block (SERVICE_UNAVAILABLE).
+ *
+ * SmartBFT: a restarted consenter is brought level with the others. The other consenters' streams to it break when it
  * restarts, and each is opened again only by the next message sent on it: the first round after the restart can
  * lose their votes to it (`Failed sending to 4: EOF` in their logs), and it then waits in that round. SmartBFT
  * syncs a follower when the leader's heartbeat shows it behind, which an idle leader's does not: its heartbeat
@@ -12,7 +19,7 @@
  * two rounds ahead SmartBFT syncs at once), and for as long as the consenter is behind, up to a minute.
  */
 import { randomUUID } from 'node:crypto';
-import { waitOrdererCaughtUp } from './channel.js';
+import { waitOrdererCaughtUp, waitRaftLeaderKnown } from './channel.js';
 import { isLocalOrg } from './consortium/org-definition.js';
 import type { NetworkContext } from './context.js';
 import { connectAs } from './ledger-client.js';
@@ -27,8 +34,13 @@ export async function levelConsenter(
   orderer: NodeSpec,
   timeoutMs = 60_000,
 ): Promise<{ caughtUp: boolean; heights: Record<string, number | undefined> }> {
+  if (ctx.topology.consensus !== 'bft') {
+    if (!(await waitRaftLeaderKnown(ctx, orderer, timeoutMs)))
+      ctx.log(`  ${orderer.name} has heard from no Raft leader yet`);
+    return waitOrdererCaughtUp(ctx, orderer, timeoutMs);
+  }
   const prober = peerOrgs(ctx.topology).find((o) => isLocalOrg(ctx.paths, o));
-  if (ctx.topology.consensus !== 'bft' || !prober) return waitOrdererCaughtUp(ctx, orderer, timeoutMs);
+  if (!prober) return waitOrdererCaughtUp(ctx, orderer, timeoutMs);
   const connection = connectAs(ctx.paths, ctx.topology, prober.mspId, 'prober');
   const deadline = Date.now() + timeoutMs;
   try {

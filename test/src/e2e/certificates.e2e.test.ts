@@ -123,4 +123,22 @@ describe('renewing an organization’s certificates on the running network', () 
     });
     expect(status.stdout).not.to.match(/WARNING certificate/);
   });
+
+  it('the ordering org renews its orderers one at a time and returns with them ordering: a transaction sent at once commits', async function () {
+    const renew = spawnSync(process.execPath, [networkCli, 'certs', 'renew', '--org', 'OrdererMSP'], {
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    expect(renew.status, renew.stdout + renew.stderr).to.equal(0);
+    expect(renew.stdout).to.match(/Renewed \d+ certificates of OrdererMSP/);
+    // No retry: under Raft the renewal must not return while the cluster still elects the leader it restarted.
+    const committed = await submit(
+      p.proberOf('BureauMSP'),
+      'system',
+      'RecordProbe',
+      `renewed-orderers-${runId}`,
+      'right after the ordering org renewed',
+    );
+    expect(committed.txId).to.match(/^[0-9a-f]{64}$/);
+  });
 });
