@@ -3,7 +3,8 @@
  * machines (docs/DEPLOY.md walks through them in order):
  *
  *   org init --org <MSP>            its CA and identities here; writes export/<MSP>.org.json (public)
- *   org import <file>…              another org's public definition
+ *   org import <file>… [--fingerprint <hex>]…  another org's public definition; the first time, with its root's
+ *                                   fingerprint as its administrators gave it (not from the file)
  *   channel add-org <MSP> --out f   (bureau) the update adding an imported org, signed here
  *   channel remove-org <MSP> --out f
  *   channel sign <file> [--org M]   adds this host's admin signature to an update
@@ -26,7 +27,15 @@ import {
   signUpdate,
   submitUpdate,
 } from '../consortium/channel-config.js';
-import { definitionFile, exportOrg, importOrg, readDefinition } from '../consortium/org-definition.js';
+import {
+  definitionFile,
+  exportOrg,
+  importOrg,
+  normalFingerprint,
+  readDefinition,
+  rootFingerprint,
+  type OrgDefinition,
+} from '../consortium/org-definition.js';
 import { expiries, renewOrg } from '../certificates.js';
 import { waitPeerKnows } from '../channel.js';
 import { setUpLedger } from '../ledger-setup.js';
@@ -37,6 +46,11 @@ import { initOrg, PlatformError, runsGatewayHere, writeMspRoots } from '../platf
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** Every value of an option given more than once, or as a comma-separated list. */
+function options(args: string[], name: string): string[] {
+  return args.flatMap((a, i) => (a === name && args[i + 1] ? args[i + 1]!.split(',') : []));
 }
 
 function required(args: string[], name: string, what: string): string {
@@ -50,6 +64,11 @@ function positional(args: string[]): string[] {
   return args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
 }
 
+/** What an org's administrators read out to the others' (a call, a letter), for `org import --fingerprint`. */
+function fingerprintLine(definition: OrgDefinition): string {
+  return `Its root's fingerprint, for the other organizations' administrators to be given by another way than the file (they import it with --fingerprint): ${rootFingerprint(definition.rootCertPem)}`;
+}
+
 export async function consortiumCommand(ctx: NetworkContext, group: string, args: string[]): Promise<void> {
   const [action = '', ...rest] = args;
   const signer = (): ReturnType<typeof localAdminOrg> =>
@@ -58,16 +77,24 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
     case 'org init': {
       const file = await initOrg(ctx, required(rest, '--org', 'MSP ID'));
       console.log(`Initialised. Give the other organizations ${file} (public: no key in it).`);
+      console.log(fingerprintLine(readDefinition(file)));
       return;
     }
-    case 'org export':
-      console.log(exportOrg(ctx, required(rest, '--org', 'MSP ID')).file);
+    case 'org export': {
+      const { file, definition } = exportOrg(ctx, required(rest, '--org', 'MSP ID'));
+      console.log(file);
+      console.log(fingerprintLine(definition));
       return;
+    }
     case 'org import': {
+      const fingerprints = options(rest, '--fingerprint');
+      fingerprints.forEach(normalFingerprint); // a mistyped one is named before any file is read
       try {
         for (const file of positional(rest)) {
           const definition = readDefinition(file);
-          console.log(`${definition.mspId}: ${importOrg(ctx, definition)}`);
+          console.log(
+            `${definition.mspId}: ${importOrg(ctx, definition, fingerprints)} (root ${rootFingerprint(definition.rootCertPem)})`,
+          );
         }
       } finally {
         // The gateway's folder of roots and revocation lists, on the host that runs it (read within 10 s): also

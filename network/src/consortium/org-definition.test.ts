@@ -17,7 +17,13 @@ import { topologyFor } from '../context.js';
 import { Paths } from '../paths.js';
 import { gatewayDataDir, gatewayRootCertificate } from '../platform-paths.js';
 import { consortiumCommand } from '../cli/consortium.js';
-import { exportOrg, importOrg, OrgDefinitionError, readDefinition } from './org-definition.js';
+import {
+  exportOrg,
+  importOrg,
+  OrgDefinitionError,
+  readDefinition,
+  rootFingerprint,
+} from './org-definition.js';
 
 const P256 = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
 
@@ -108,6 +114,10 @@ describe("an org definition and the bureau's gateway root", () => {
       .sign('sha256', Buffer.from(pem), crypto.createPrivateKey(signer.keyPem))
       .toString('base64'),
   });
+  /** The fingerprint `short`'s administrators give from their own home (not from the file that is carried). */
+  const givenBy = (owner: NetworkContext, short: string): string[] => [
+    rootFingerprint(fs.readFileSync(owner.paths.caCert(short), 'utf8')),
+  ];
   /** Everything an import writes for the bureau in `ctx`'s home, by path. */
   const bureauFiles = (ctx: NetworkContext): Record<string, string> => {
     const out: Record<string, string> = {};
@@ -152,20 +162,65 @@ describe("an org definition and the bureau's gateway root", () => {
   });
 
   it('importing it puts the gateway root where callers on that host pin it; the same again changes nothing', () => {
-    const { definition } = exportOrg(home('bureau-host', ['bureau']), 'BureauMSP');
+    const bureau = home('bureau-host', ['bureau']);
+    const { definition } = exportOrg(bureau, 'BureauMSP');
     const market = home('market-host', ['market']);
-    expect(importOrg(market, definition)).to.equal('imported');
+    expect(importOrg(market, definition, givenBy(bureau, 'bureau'))).to.equal('imported');
     expect(fs.readFileSync(gatewayRootCertificate(market), 'utf8')).to.equal(definition.gatewayRootCertPem);
     expect(fs.readFileSync(market.paths.caCert('bureau'), 'utf8')).to.equal(definition.rootCertPem);
     expect(importOrg(market, definition)).to.equal('unchanged');
   });
 
+  it('an org imported for the first time needs its root’s fingerprint as its administrators gave it; a swapped file is refused', () => {
+    const bureau = home('bureau-host', ['bureau']);
+    const { definition } = exportOrg(bureau, 'BureauMSP');
+    const market = home('market-host', ['market']);
+    // Someone on the way swaps in a root of their own (the file is otherwise the bureau's).
+    const swapped = { ...definition, rootCertPem: root(path.join(dir, 'market-host'), 'courier-root') };
+    const [given] = givenBy(bureau, 'bureau');
+    const refused: [string, typeof definition, string[], RegExp][] = [
+      [
+        'no fingerprint',
+        definition,
+        [],
+        /imported here for the first time: its root in this file has the fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}\. Ask BureauMSP's administrators/,
+      ],
+      [
+        'a swapped root',
+        swapped,
+        [given!],
+        /fingerprint .* is not one given with --fingerprint: the file is not the one BureauMSP's administrators exported/,
+      ],
+      [
+        'another org’s fingerprint',
+        definition,
+        givenBy(market, 'market'),
+        /is not one given with --fingerprint/,
+      ],
+      ['a malformed fingerprint', definition, ['AB:CD'], /"AB:CD" is not a SHA-256 fingerprint/],
+    ];
+    for (const [why, file, fingerprints, error] of refused) {
+      expect(() => importOrg(market, file, fingerprints), why)
+        .to.throw(OrgDefinitionError)
+        .with.property('message')
+        .that.matches(error);
+      expect(bureauFiles(market), `${why}: nothing written`).to.deep.equal({});
+    }
+    // As a person types it: lower case, no colons, openssl's prefix.
+    const typed = `sha256 Fingerprint=${given!.replace(/:/g, '').toLowerCase()}`;
+    expect(importOrg(market, definition, [...givenBy(market, 'market'), typed])).to.equal('imported');
+    expect(importOrg(market, definition), 'known from then on: compared with the root held').to.equal(
+      'unchanged',
+    );
+  });
+
   it('a member that imported the bureau before it had a gateway CA gets the root from its new definition', () => {
-    const { definition } = exportOrg(home('bureau-host', ['bureau']), 'BureauMSP');
+    const bureau = home('bureau-host', ['bureau']);
+    const { definition } = exportOrg(bureau, 'BureauMSP');
     const market = home('market-host', ['market']);
     const { gatewayRootCertPem, gatewayRootSignature, ...before } = definition;
     expect(gatewayRootSignature).to.be.an('object');
-    expect(importOrg(market, before)).to.equal('imported');
+    expect(importOrg(market, before, givenBy(bureau, 'bureau'))).to.equal('imported');
     expect(fs.existsSync(gatewayRootCertificate(market))).to.equal(false);
     expect(importOrg(market, definition)).to.equal('imported');
     expect(fs.readFileSync(gatewayRootCertificate(market), 'utf8')).to.equal(gatewayRootCertPem);
@@ -176,7 +231,7 @@ describe("an org definition and the bureau's gateway root", () => {
     const { definition } = exportOrg(bureauHost, 'BureauMSP');
     const market = home('market-host', ['market']);
     const { gatewayRootCertPem: _root, gatewayRootSignature: _signed, ...before } = definition;
-    importOrg(market, before);
+    importOrg(market, before, givenBy(bureauHost, 'bureau'));
     const written = bureauFiles(market);
     const impostor = root(path.join(dir, 'market-host'), 'impostor-root');
     const stranger = home('stranger-host', ['bureau']);
@@ -226,7 +281,7 @@ describe("an org definition and the bureau's gateway root", () => {
     const bureauHost = home('bureau-host', ['bureau']);
     const { definition } = exportOrg(bureauHost, 'BureauMSP');
     const market = home('market-host', ['market']);
-    importOrg(market, definition);
+    importOrg(market, definition, givenBy(bureauHost, 'bureau'));
     const written = bureauFiles(market);
     const bureauDir = path.join(dir, 'bureau-host');
     const other = root(bureauDir, 'second-gateway-root');
@@ -288,7 +343,7 @@ describe("an org definition and the bureau's gateway root", () => {
     const bureau = home('bureau-host', ['bureau']);
     const bureauDir = path.join(dir, 'bureau-host');
     const market = home('market-host', ['market']);
-    importOrg(market, exportOrg(bureau, 'BureauMSP').definition);
+    importOrg(market, exportOrg(bureau, 'BureauMSP').definition, givenBy(bureau, 'bureau'));
     const leaver = issued(bureauDir, 'bureau-root', 'leaver', 'client').certPem;
     const first = revocationList(bureauDir, 'bureau-root', [leaver]);
     revokedAtBureau(bureau, first);
@@ -333,7 +388,7 @@ describe("an org definition and the bureau's gateway root", () => {
     const { definition } = exportOrg(bureau, 'BureauMSP');
     const { gatewayRootCertPem: _root, gatewayRootSignature: _signed, ...before } = definition;
     const market = home('market-host', ['market']);
-    importOrg(market, before);
+    importOrg(market, before, givenBy(bureau, 'bureau'));
     // The admin who left signs a gateway root of their own, under the list that revoked them.
     const admin = {
       certPem: fs.readFileSync(path.join(bureauDir, 'bureau-admin.pem'), 'utf8'),
@@ -363,7 +418,7 @@ describe("an org definition and the bureau's gateway root", () => {
     const definitionFile = exportOrg(market, 'MarketMSP').file;
     const bureau = home('bureau-host', ['bureau']);
     const roots = path.join(gatewayDataDir(bureau), 'msp', 'MarketMSP.crl');
-    expect(importOrg(bureau, readDefinition(definitionFile))).to.equal('imported');
+    expect(importOrg(bureau, readDefinition(definitionFile), givenBy(market, 'market'))).to.equal('imported');
     // A run stopped between taking the definition and writing the gateway's folder: the next one mends it.
     expect(fs.existsSync(roots)).to.equal(false);
     const quiet = console.log;

@@ -50,6 +50,29 @@ export class OrgDefinitionError extends Error {
 }
 
 /**
+ * The SHA-256 fingerprint of an org's root certificate (`AB:CD:…`, as `openssl x509 -noout -fingerprint -sha256`
+ * prints it). The root signs everything else of the org a definition carries (its admins, the gateway root's
+ * signer, the revocation list), so a fingerprint its administrators give by another way than the file (a call,
+ * a letter) checks the whole file when it is imported first, whoever carried it.
+ */
+export function rootFingerprint(rootCertPem: string): string {
+  return new X509Certificate(rootCertPem).fingerprint256;
+}
+
+/** A fingerprint as a person may type it (colons or not, any case, openssl's prefix) reduced to 64 hex digits. */
+export function normalFingerprint(given: string): string {
+  const hex = given
+    .replace(/^(sha256 fingerprint=|sha256:?)/i, '')
+    .replace(/[\s:]/g, '')
+    .toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex))
+    throw new OrgDefinitionError(
+      `${JSON.stringify(given)} is not a SHA-256 fingerprint: 64 hex digits, colons allowed (as \`rdx-network org init\` printed it)`,
+    );
+  return hex;
+}
+
+/**
  * Whether this home holds the org itself (its CA and keys), rather than an imported public definition. An org
  * is initialised where it runs; its secrets file exists only there.
  */
@@ -130,11 +153,16 @@ export function readDefinition(file: string): OrgDefinition {
  * Imports another org's definition into this home: its root certificate where the channel configuration, the
  * TLS checks and the peer CLI look for it (`orgs/<short>/ca/ca-cert.pem`, `orgs/<short>/msp/`), the bureau's
  * gateway root where this host's callers find it (`orgs/<short>/ca/gateway/ca-cert.pem`), never a key.
- * Refuses to overwrite an org this home holds itself, a root that differs from one imported before (a
- * definition swapped on the way is not taken silently), and a gateway root its org's admin did not sign. The
+ * Refuses to overwrite an org this home holds itself, a first root whose fingerprint is not among `fingerprints`
+ * (those its administrators gave), a root that differs from one imported before (a definition swapped on the way
+ * is not taken silently), and a gateway root its org's admin did not sign. The
  * bureau imported before it had a gateway CA is given its gateway root by importing its new definition.
  */
-export function importOrg(ctx: NetworkContext, definition: OrgDefinition): 'imported' | 'unchanged' {
+export function importOrg(
+  ctx: NetworkContext,
+  definition: OrgDefinition,
+  fingerprints: readonly string[] = [],
+): 'imported' | 'unchanged' {
   const org = orgOf(ctx.topology, definition.mspId);
   if (org.short !== definition.short)
     throw new OrgDefinitionError(
@@ -154,6 +182,7 @@ export function importOrg(ctx: NetworkContext, definition: OrgDefinition): 'impo
     throw new OrgDefinitionError(
       `${definition.mspId}'s root certificate differs from the one imported before: check with its administrators before replacing ${rootFile}`,
     );
+  if (!known) checkFirstRoot(definition, fingerprints);
   const listFile = ctx.paths.orgRevocationList(org.short);
   const heldList = fs.existsSync(listFile) ? fs.readFileSync(listFile, 'utf8') : undefined;
   const list = newRevocationList(ctx, definition, heldList);
@@ -183,6 +212,22 @@ export function importOrg(ctx: NetworkContext, definition: OrgDefinition): 'impo
     JSON.stringify(definition, null, 2),
   );
   return 'imported';
+}
+
+/**
+ * An org imported for the first time is taken only with its root's fingerprint as its administrators gave it
+ * (`--fingerprint`, among others for the other files): a definition swapped on the way, with a root of
+ * someone else's, would otherwise be trusted from then on, and every later import only compared with it.
+ */
+function checkFirstRoot(definition: OrgDefinition, fingerprints: readonly string[]): void {
+  const actual = rootFingerprint(definition.rootCertPem);
+  const plain = actual.replace(/:/g, '');
+  if (fingerprints.some((f) => normalFingerprint(f) === plain)) return;
+  throw new OrgDefinitionError(
+    fingerprints.length
+      ? `${definition.mspId}'s root in this file has the fingerprint ${actual}, which is not one given with --fingerprint: the file is not the one ${definition.mspId}'s administrators exported (was it swapped on the way?); not imported`
+      : `${definition.mspId} is imported here for the first time: its root in this file has the fingerprint ${actual}. Ask ${definition.mspId}'s administrators for theirs by another way than the file (a call, a letter; \`rdx-network org init\` printed it), and run again with --fingerprint <theirs>`,
+  );
 }
 
 /**

@@ -79,6 +79,22 @@ function carry(from: Host, file: string): string {
   return to;
 }
 
+/**
+ * Each org's root fingerprint as `org init` printed it to its administrators on their own host: what they read
+ * out to the others' administrators by another way than the carried file (here, straight from one output to the
+ * other's command line).
+ */
+const fingerprints = new Map<string, string>();
+function readOut(mspId: string, initOutput: string): void {
+  const fingerprint = /fingerprint.*: ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})$/m.exec(initOutput)?.[1];
+  expect(fingerprint, `${mspId}'s org init names its root's fingerprint`).to.be.a('string');
+  fingerprints.set(mspId, fingerprint!);
+}
+const givenFor = (mspIds: string[]): string[] => [
+  '--fingerprint',
+  mspIds.map((m) => fingerprints.get(m)!).join(','),
+];
+
 async function failure(call: Promise<unknown>): Promise<string> {
   try {
     await call;
@@ -167,16 +183,38 @@ describe('each organization on its own host, and a body joining the running netw
     const definitions: string[] = [];
     for (const h of founders)
       for (const org of h.spec.orgs) {
-        await h.cli(hosts, ['org', 'init', '--org', org]);
+        readOut(org, await h.cli(hosts, ['org', 'init', '--org', org]));
         definitions.push(carry(h, `export/${org}.org.json`));
       }
     for (const file of definitions) {
       expect(fs.readFileSync(file, 'utf8')).not.to.match(/PRIVATE KEY/);
     }
-    // Each host imports the others' definitions: certificates, nothing else.
+    // Someone on the way swaps Market's root for one of their own: Transport's host refuses the file against the
+    // fingerprint Market's administrators read out, and a file taken with no fingerprint at all.
+    const marketFile = definitions.find((f) => path.basename(f).startsWith('MarketMSP'))!;
+    const swapped = path.join(path.dirname(marketFile), 'MarketMSP-swapped.org.json');
+    fs.writeFileSync(
+      swapped,
+      JSON.stringify({
+        ...JSON.parse(fs.readFileSync(marketFile, 'utf8')),
+        rootCertPem: fs.readFileSync(bureau().paths.caCert('bureau'), 'utf8'),
+      }),
+    );
+    const transport = byName('transport');
+    expect(
+      await failure(transport.cli(hosts, ['org', 'import', swapped, ...givenFor(['MarketMSP'])])),
+    ).to.match(
+      /not one given with --fingerprint: the file is not the one MarketMSP's administrators exported/,
+    );
+    expect(await failure(transport.cli(hosts, ['org', 'import', marketFile]))).to.match(
+      /MarketMSP is imported here for the first time: .* run again with --fingerprint/,
+    );
+    expect(fs.existsSync(transport.paths.caCert('market')), 'nothing of Market taken').to.equal(false);
+    // Each host imports the others' definitions: certificates, nothing else, with the roots' fingerprints.
     for (const h of founders) {
       const others = definitions.filter((f) => !h.spec.orgs.some((o) => path.basename(f).startsWith(o)));
-      await h.cli(hosts, ['org', 'import', ...others]);
+      const orgs = others.map((f) => path.basename(f).replace('.org.json', ''));
+      await h.cli(hosts, ['org', 'import', ...others, ...givenFor(orgs)]);
     }
   });
 
@@ -399,16 +437,16 @@ describe('each organization on its own host, and a body joining the running netw
     })();
 
     try {
-      await health().cli(hosts, ['org', 'init', '--org', 'HealthMSP']);
+      readOut('HealthMSP', await health().cli(hosts, ['org', 'init', '--org', 'HealthMSP']));
       const definition = carry(health(), 'export/HealthMSP.org.json');
       const others = hosts.filter((h) => h !== health());
-      for (const h of others) await h.cli(hosts, ['org', 'import', definition]);
+      for (const h of others) await h.cli(hosts, ['org', 'import', definition, ...givenFor(['HealthMSP'])]);
+      const founding = ['OrdererMSP', 'BureauMSP', 'MarketMSP', 'TransportMSP'];
       await health().cli(hosts, [
         'org',
         'import',
-        ...['OrdererMSP', 'BureauMSP', 'MarketMSP', 'TransportMSP'].map((o) =>
-          path.join(root!, 'courier', `${o}.org.json`),
-        ),
+        ...founding.map((o) => path.join(root!, 'courier', `${o}.org.json`)),
+        ...givenFor(founding),
       ]);
 
       // The bureau prepares the update and signs it; alone it is not enough.
