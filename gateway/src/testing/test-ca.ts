@@ -4,11 +4,11 @@
  * checks run against real X.509 certificates. Made once per process and reused.
  */
 import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AdminIdentity } from '@rdx/client';
+import { makeRevocationList } from '@rdx/client/testing/revocation-list-maker';
 
 export interface TestOrg {
   mspId: string;
@@ -110,22 +110,12 @@ export function testOrg(mspId: string): TestOrg {
       return identity;
     },
     revocationList(revoked, signer) {
-      // openssl's CA database: one line a revoked certificate (status, expiry, revocation time, serial, file, subject).
-      const lines = revoked.map((id) => {
-        const cert = new X509Certificate(id.certificatePem);
-        return `R\t491231235959Z\t260101000000Z\t${cert.serialNumber}\tunknown\t/CN=revoked\n`;
-      });
       const signing = signer ? path.join(dir!, signer.mspId) : home;
-      fs.writeFileSync(path.join(signing, 'index.txt'), lines.join(''));
-      fs.writeFileSync(
-        path.join(signing, 'ca.cnf'),
-        '[ca]\ndefault_ca=rdx\n[rdx]\ndatabase=index.txt\ndefault_md=sha256\ndefault_crl_days=30\n',
-      );
-      openssl(
-        ['ca', '-gencrl', '-config', 'ca.cnf', '-keyfile', 'ca.key', '-cert', 'ca.pem', '-out', 'crl.pem'],
+      return makeRevocationList(
         signing,
+        { caCert: 'ca.pem', caKey: 'ca.key' },
+        revoked.map((id) => id.certificatePem),
       );
-      return fs.readFileSync(path.join(signing, 'crl.pem'), 'utf8');
     },
   };
   orgs.set(mspId, org);

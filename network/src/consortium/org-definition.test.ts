@@ -11,6 +11,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { makeRevocationList } from '@rdx/client/testing/revocation-list-maker';
 import { loadConfig } from '../config.js';
 import type { NetworkContext } from '../context.js';
 import { topologyFor } from '../context.js';
@@ -317,21 +318,8 @@ describe("an org definition and the bureau's gateway root", () => {
   });
 
   /** A revocation list `issuer` (its `.pem` and `.key` in `at`) signs, naming `revoked` (PEM certificates). */
-  const revocationList = (at: string, issuer: string, revoked: string[], lastUpdate?: string): string => {
-    const lines = revoked.map(
-      (pem) =>
-        `R\t491231235959Z\t260101000000Z\t${new crypto.X509Certificate(pem).serialNumber}\tunknown\t/CN=x\n`,
-    );
-    fs.writeFileSync(path.join(at, 'index.txt'), lines.join(''));
-    fs.writeFileSync(
-      path.join(at, 'crl.cnf'),
-      '[ca]\ndefault_ca=c\n[c]\ndatabase=index.txt\ndefault_md=sha256\ndefault_crl_days=30\n',
-    );
-    const args = ['-config', 'crl.cnf', '-keyfile', `${issuer}.key`, '-cert', `${issuer}.pem`];
-    const dated = lastUpdate ? ['-crl_lastupdate', lastUpdate, '-crl_nextupdate', '20991231000000Z'] : [];
-    openssl(['ca', '-gencrl', ...args, ...dated, '-out', 'crl.pem'], at);
-    return fs.readFileSync(path.join(at, 'crl.pem'), 'utf8');
-  };
+  const revocationList = (at: string, issuer: string, revoked: string[], lastUpdate?: string): string =>
+    makeRevocationList(at, { caCert: `${issuer}.pem`, caKey: `${issuer}.key` }, revoked, lastUpdate);
   /** The bureau's host after `certs revoke`: its CA's list in its MSP folder, which `org export` carries. */
   const revokedAtBureau = (bureau: NetworkContext, pem: string): void => {
     const file = bureau.paths.revocationList(bureau.paths.orgMsp('bureau'));
