@@ -19,7 +19,7 @@ export async function createGenesisBlock(ctx: NetworkContext): Promise<string> {
   const unknown = foundingOrgs(ctx.topology).filter((o) => !fs.existsSync(ctx.paths.caCert(o.short)));
   if (unknown.length)
     throw new Error(
-      `the channel's founding organizations must be known here first: import the definitions of ${unknown.map((o) => o.mspId).join(', ')} (rdx-network org import <file>)`,
+      `the channel's founding organizations must be known here first: import the definitions of ${unknown.map((o) => o.mspId).join(', ')} (rdx-network org import <file> --fingerprint <MSP>=<fingerprint its administrators gave>)`,
     );
   const cfgDir = writeConfigtx(ctx.paths, ctx.topology, {
     batchTimeout: ctx.config.batchTimeout,

@@ -35,9 +35,13 @@ export async function levelConsenter(
   timeoutMs = 60_000,
 ): Promise<{ caughtUp: boolean; heights: Record<string, number | undefined> }> {
   if (ctx.topology.consensus !== 'bft') {
+    const deadline = Date.now() + timeoutMs;
+    // Going on would restart the next orderer with this one out of the cluster: two of three down, no quorum.
     if (!(await waitRaftLeaderKnown(ctx, orderer, timeoutMs)))
-      ctx.log(`  ${orderer.name} has heard from no Raft leader yet`);
-    return waitOrdererCaughtUp(ctx, orderer, timeoutMs);
+      throw new Error(
+        `${orderer.name} has heard from no Raft leader ${timeoutMs / 1000} s after its restart: stopped before restarting another orderer, which would leave the channel without a quorum. See its log (${ctx.paths.log(orderer.name)}); once it follows a leader, run the command again`,
+      );
+    return waitOrdererCaughtUp(ctx, orderer, Math.max(0, deadline - Date.now()));
   }
   const prober = peerOrgs(ctx.topology).find((o) => isLocalOrg(ctx.paths, o));
   if (!prober) return waitOrdererCaughtUp(ctx, orderer, timeoutMs);

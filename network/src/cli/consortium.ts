@@ -3,8 +3,8 @@
  * machines (docs/DEPLOY.md walks through them in order):
  *
  *   org init --org <MSP>            its CA and identities here; writes export/<MSP>.org.json (public)
- *   org import <file>… [--fingerprint <hex>]…  another org's public definition; the first time, with its root's
- *                                   fingerprint as its administrators gave it (not from the file)
+ *   org import <file>… --fingerprint <MSP>=<fp>…  another org's public definition; the first time, with its
+ *                                   root's fingerprint as its administrators gave it (not from the file)
  *   channel add-org <MSP> --out f   (bureau) the update adding an imported org, signed here
  *   channel remove-org <MSP> --out f
  *   channel sign <file> [--org M]   adds this host's admin signature to an update
@@ -32,6 +32,7 @@ import {
   exportOrg,
   importOrg,
   normalFingerprint,
+  OrgDefinitionError,
   readDefinition,
   rootFingerprint,
   type OrgDefinition,
@@ -48,11 +49,6 @@ function option(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-/** Every value of an option given more than once, or as a comma-separated list. */
-function options(args: string[], name: string): string[] {
-  return args.flatMap((a, i) => (a === name && args[i + 1] ? args[i + 1]!.split(',') : []));
-}
-
 function required(args: string[], name: string, what: string): string {
   const value = option(args, name);
   if (!value) throw new PlatformError(`${name} <${what}> is required`);
@@ -64,9 +60,44 @@ function positional(args: string[]): string[] {
   return args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
 }
 
+/**
+ * `org import`'s files and its `--fingerprint <MSP>=<fingerprint>` options (repeated, or comma-separated; also
+ * `--fingerprint=…`), each fingerprint for the org it names: a file is checked against its own org's alone.
+ */
+function importArguments(args: string[]): { files: string[]; fingerprints: Map<string, string> } {
+  const files: string[] = [];
+  const fingerprints = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) {
+      files.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.split(/=(.*)/s) as [string, string | undefined];
+    if (name !== '--fingerprint')
+      throw new PlatformError(`org import takes files and --fingerprint, not ${name}`);
+    const value = inline ?? args[++i];
+    if (!value || value.startsWith('--'))
+      throw new PlatformError('--fingerprint needs a value: <MSP>=<fingerprint> (MarketMSP=AB:CD:…)');
+    for (const pair of value.split(',').filter((p) => p.trim())) {
+      const [mspId, fingerprint] = pair.split('=', 2).map((p) => p.trim());
+      if (!mspId || !fingerprint || !/^[A-Za-z0-9]+MSP$/.test(mspId))
+        throw new PlatformError(
+          `--fingerprint ${JSON.stringify(pair)}: give it as <MSP>=<fingerprint> (MarketMSP=AB:CD:…): each file is checked against its own org's fingerprint`,
+        );
+      if (fingerprints.has(mspId) && fingerprints.get(mspId) !== normalFingerprint(fingerprint))
+        throw new PlatformError(`--fingerprint gives two fingerprints for ${mspId}`);
+      fingerprints.set(mspId, normalFingerprint(fingerprint));
+    }
+  }
+  if (!files.length)
+    throw new PlatformError('org import needs the definition files to import (export/<MSP>.org.json)');
+  return { files, fingerprints };
+}
+
 /** What an org's administrators read out to the others' (a call, a letter), for `org import --fingerprint`. */
 function fingerprintLine(definition: OrgDefinition): string {
-  return `Its root's fingerprint, for the other organizations' administrators to be given by another way than the file (they import it with --fingerprint): ${rootFingerprint(definition.rootCertPem)}`;
+  return `Its root's fingerprint, for the other organizations' administrators to be given by another way than the file (they import it with --fingerprint ${definition.mspId}=<it>): ${rootFingerprint(definition.rootCertPem)}`;
 }
 
 export async function consortiumCommand(ctx: NetworkContext, group: string, args: string[]): Promise<void> {
@@ -87,14 +118,26 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
       return;
     }
     case 'org import': {
-      const fingerprints = options(rest, '--fingerprint');
-      fingerprints.forEach(normalFingerprint); // a mistyped one is named before any file is read
+      const { files, fingerprints } = importArguments(rest);
+      // Every file read and every fingerprint matched to one before anything is imported.
+      const definitions = files.map((file) => ({ file, definition: readDefinition(file) }));
+      const unmatched = [...fingerprints.keys()].filter(
+        (m) => !definitions.some((d) => d.definition.mspId === m),
+      );
+      if (unmatched.length)
+        throw new PlatformError(
+          `--fingerprint names ${unmatched.join(', ')}, but no file given is its definition`,
+        );
       try {
-        for (const file of positional(rest)) {
-          const definition = readDefinition(file);
-          console.log(
-            `${definition.mspId}: ${importOrg(ctx, definition, fingerprints)} (root ${rootFingerprint(definition.rootCertPem)})`,
-          );
+        for (const { file, definition } of definitions) {
+          let outcome;
+          try {
+            outcome = importOrg(ctx, definition, fingerprints.get(definition.mspId));
+          } catch (err) {
+            if (err instanceof OrgDefinitionError) throw new OrgDefinitionError(`${file}: ${err.message}`);
+            throw err;
+          }
+          console.log(`${definition.mspId}: ${outcome} (root ${rootFingerprint(definition.rootCertPem)})`);
         }
       } finally {
         // The gateway's folder of roots and revocation lists, on the host that runs it (read within 10 s): also

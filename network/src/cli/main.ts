@@ -82,7 +82,7 @@ function printWhere(ctx: NetworkContext): void {
     console.log(
       fs.existsSync(gatewayRootCertificate(ctx))
         ? `  HTTPS root         ${gatewayRootCertificate(ctx)}   (callers trust it: RDX_GATEWAY_CA for rdx, gatewayCa in the SDK, curl --cacert)`
-        : "  HTTPS root         not on this host yet: import the bureau's definition (rdx-network org import), which carries it",
+        : "  HTTPS root         not on this host yet: import the bureau's definition (rdx-network org import <file> --fingerprint BureauMSP=<…>), which carries it",
     );
   console.log(`  Demo credentials   ${ctx.paths.home}/demo/enterprises.json, regulators.json, bodies.json`);
   console.log(`  CLI                npx rdx --help   (identities: npx rdx identities)`);

@@ -212,7 +212,9 @@ export async function prepareAddOrg(ctx: NetworkContext, mspId: string, out: str
   const org = orgOf(ctx.topology, mspId);
   if (org.kind !== 'peer') throw new ChannelUpdateError(`${mspId} is not a peer organization`);
   if (!fs.existsSync(ctx.paths.caCert(org.short)))
-    throw new ChannelUpdateError(`import ${mspId}'s definition first (rdx-network org import <file>)`);
+    throw new ChannelUpdateError(
+      `import ${mspId}'s definition first (rdx-network org import <file> --fingerprint ${mspId}=<the fingerprint its administrators gave>)`,
+    );
   const admin = localAdminOrg(ctx, 'BureauMSP');
   const config = await fetchChannelConfig(ctx, admin);
   const members = applicationMembers(config);

@@ -116,9 +116,8 @@ describe("an org definition and the bureau's gateway root", () => {
       .toString('base64'),
   });
   /** The fingerprint `short`'s administrators give from their own home (not from the file that is carried). */
-  const givenBy = (owner: NetworkContext, short: string): string[] => [
-    rootFingerprint(fs.readFileSync(owner.paths.caCert(short), 'utf8')),
-  ];
+  const givenBy = (owner: NetworkContext, short: string): string =>
+    rootFingerprint(fs.readFileSync(owner.paths.caCert(short), 'utf8'));
   /** Everything an import writes for the bureau in `ctx`'s home, by path. */
   const bureauFiles = (ctx: NetworkContext): Record<string, string> => {
     const out: Record<string, string> = {};
@@ -172,46 +171,109 @@ describe("an org definition and the bureau's gateway root", () => {
     expect(importOrg(market, definition)).to.equal('unchanged');
   });
 
-  it('an org imported for the first time needs its root’s fingerprint as its administrators gave it; a swapped file is refused', () => {
+  it('an org imported for the first time needs its own root’s fingerprint as its administrators gave it; a swapped file is refused', () => {
     const bureau = home('bureau-host', ['bureau']);
     const { definition } = exportOrg(bureau, 'BureauMSP');
     const market = home('market-host', ['market']);
     // Someone on the way swaps in a root of their own (the file is otherwise the bureau's).
     const swapped = { ...definition, rootCertPem: root(path.join(dir, 'market-host'), 'courier-root') };
-    const [given] = givenBy(bureau, 'bureau');
-    const refused: [string, typeof definition, string[], RegExp][] = [
+    // Market's own root under the bureau's name: Market, the courier's accomplice, would be the bureau here.
+    const borrowed = { ...definition, rootCertPem: fs.readFileSync(market.paths.caCert('market'), 'utf8') };
+    const given = givenBy(bureau, 'bureau');
+    const refused: [string, typeof definition, string | undefined, RegExp][] = [
       [
         'no fingerprint',
         definition,
-        [],
-        /imported here for the first time: its root in this file has the fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}\. Ask BureauMSP's administrators/,
+        undefined,
+        /BureauMSP is imported here for the first time\. The root in this file has the fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}: compare it with the one BureauMSP's administrators give you/,
       ],
       [
         'a swapped root',
         swapped,
-        [given!],
-        /fingerprint .* is not one given with --fingerprint: the file is not the one BureauMSP's administrators exported/,
+        given,
+        /not the one given for BureauMSP with --fingerprint: the file is not the one BureauMSP's administrators exported/,
       ],
+      ['another org’s fingerprint', definition, givenBy(market, 'market'), /not the one given for BureauMSP/],
       [
-        'another org’s fingerprint',
-        definition,
+        'a root this home holds for another org, with its fingerprint',
+        borrowed,
         givenBy(market, 'market'),
-        /is not one given with --fingerprint/,
+        /BureauMSP's root in this file is MarketMSP's, which this home holds already/,
       ],
-      ['a malformed fingerprint', definition, ['AB:CD'], /"AB:CD" is not a SHA-256 fingerprint/],
+      ['a malformed fingerprint', definition, 'AB:CD', /"AB:CD" is not a SHA-256 fingerprint/],
     ];
-    for (const [why, file, fingerprints, error] of refused) {
-      expect(() => importOrg(market, file, fingerprints), why)
+    for (const [why, file, fingerprint, error] of refused) {
+      expect(() => importOrg(market, file, fingerprint), why)
         .to.throw(OrgDefinitionError)
         .with.property('message')
         .that.matches(error);
       expect(bureauFiles(market), `${why}: nothing written`).to.deep.equal({});
     }
     // As a person types it: lower case, no colons, openssl's prefix.
-    const typed = `sha256 Fingerprint=${given!.replace(/:/g, '').toLowerCase()}`;
-    expect(importOrg(market, definition, [...givenBy(market, 'market'), typed])).to.equal('imported');
+    const typed = `sha256 Fingerprint=${given.replace(/:/g, '').toLowerCase()}`;
+    expect(importOrg(market, definition, typed)).to.equal('imported');
     expect(importOrg(market, definition), 'known from then on: compared with the root held').to.equal(
       'unchanged',
+    );
+  });
+
+  it('a fingerprint given for an org known already checks the root held, taken before on trust', () => {
+    const market = home('market-host', ['market']);
+    const courier = home('courier-host', ['bureau']);
+    // Before fingerprints were asked for, a swapped bureau definition was taken on trust.
+    fs.mkdirSync(path.dirname(market.paths.caCert('bureau')), { recursive: true });
+    fs.copyFileSync(courier.paths.caCert('bureau'), market.paths.caCert('bureau'));
+    const { definition } = exportOrg(courier, 'BureauMSP');
+    const real = givenBy(home('bureau-host', ['bureau']), 'bureau');
+    expect(() => importOrg(market, definition, real)).to.throw(
+      OrgDefinitionError,
+      /the root held here for BureauMSP is this one too, taken before on trust/,
+    );
+  });
+
+  it('org import checks each file against its own org’s fingerprint and names the file it refuses', async () => {
+    const bureau = home('bureau-host', ['bureau']);
+    const transport = home('transport-host', ['transport']);
+    const market = home('market-host', ['market']);
+    const bureauFile = exportOrg(bureau, 'BureauMSP').file;
+    // Transport hands over a bureau file holding its own root, and both fingerprints are given, each by name.
+    const forged = path.join(dir, 'forged-BureauMSP.org.json');
+    fs.writeFileSync(
+      forged,
+      JSON.stringify({
+        ...readDefinition(bureauFile),
+        rootCertPem: fs.readFileSync(transport.paths.caCert('transport'), 'utf8'),
+      }),
+    );
+    const transportFile = exportOrg(transport, 'TransportMSP').file;
+    const both = `BureauMSP=${givenBy(bureau, 'bureau')},TransportMSP=${givenBy(transport, 'transport')}`;
+    const run = async (args: string[]): Promise<string> => {
+      const quiet = console.log;
+      const out: string[] = [];
+      console.log = (line: string) => out.push(line);
+      try {
+        await consortiumCommand(market, 'org', ['import', ...args]);
+        return out.join('\n');
+      } catch (err) {
+        return `refused: ${(err as Error).message}`;
+      } finally {
+        console.log = quiet;
+      }
+    };
+    expect(await run([transportFile, forged, '--fingerprint', both])).to.match(
+      /^refused: .*forged-BureauMSP\.org\.json: BureauMSP's root in this file has the fingerprint .* not the one given for BureauMSP/,
+    );
+    expect(fs.existsSync(market.paths.caCert('bureau')), 'nothing of the forged file').to.equal(false);
+    expect(await run(['--fingerprint', both])).to.match(/^refused: org import needs the definition files/);
+    expect(await run([`--fingerprint=BureauMSP=${givenBy(bureau, 'bureau')}`, transportFile])).to.match(
+      /^refused: --fingerprint names BureauMSP, but no file given is its definition/,
+    );
+    expect(await run([bureauFile, '--fingerprint', givenBy(bureau, 'bureau')])).to.match(
+      /^refused: --fingerprint .*: give it as <MSP>=<fingerprint>/,
+    );
+    expect(await run([bureauFile, '--fingerprint'])).to.match(/^refused: --fingerprint needs a value/);
+    expect(await run([bureauFile, `--fingerprint=BureauMSP=${givenBy(bureau, 'bureau')},`])).to.match(
+      /^BureauMSP: imported \(root ([0-9A-F]{2}:){31}[0-9A-F]{2}\)$/,
     );
   });
 

@@ -153,15 +153,15 @@ export function readDefinition(file: string): OrgDefinition {
  * Imports another org's definition into this home: its root certificate where the channel configuration, the
  * TLS checks and the peer CLI look for it (`orgs/<short>/ca/ca-cert.pem`, `orgs/<short>/msp/`), the bureau's
  * gateway root where this host's callers find it (`orgs/<short>/ca/gateway/ca-cert.pem`), never a key.
- * Refuses to overwrite an org this home holds itself, a first root whose fingerprint is not among `fingerprints`
- * (those its administrators gave), a root that differs from one imported before (a definition swapped on the way
+ * Refuses to overwrite an org this home holds itself, a root other than `fingerprint` (what its administrators
+ * gave for it; needed the first time: checkRoot), a root that differs from one imported before (a definition swapped on the way
  * is not taken silently), and a gateway root its org's admin did not sign. The
  * bureau imported before it had a gateway CA is given its gateway root by importing its new definition.
  */
 export function importOrg(
   ctx: NetworkContext,
   definition: OrgDefinition,
-  fingerprints: readonly string[] = [],
+  fingerprint?: string,
 ): 'imported' | 'unchanged' {
   const org = orgOf(ctx.topology, definition.mspId);
   if (org.short !== definition.short)
@@ -182,7 +182,7 @@ export function importOrg(
     throw new OrgDefinitionError(
       `${definition.mspId}'s root certificate differs from the one imported before: check with its administrators before replacing ${rootFile}`,
     );
-  if (!known) checkFirstRoot(definition, fingerprints);
+  checkRoot(ctx, definition, known, fingerprint);
   const listFile = ctx.paths.orgRevocationList(org.short);
   const heldList = fs.existsSync(listFile) ? fs.readFileSync(listFile, 'utf8') : undefined;
   const list = newRevocationList(ctx, definition, heldList);
@@ -215,19 +215,40 @@ export function importOrg(
 }
 
 /**
- * An org imported for the first time is taken only with its root's fingerprint as its administrators gave it
- * (`--fingerprint`, among others for the other files): a definition swapped on the way, with a root of
- * someone else's, would otherwise be trusted from then on, and every later import only compared with it.
+ * The root of an org's definition checked against the fingerprint its administrators gave for that org
+ * (`--fingerprint <MSP>=…`). An org imported for the first time is taken only with one: a definition swapped on
+ * the way, with a root of someone else's, would otherwise be trusted from then on, every later import only
+ * compared with it. Given for an org known already, it checks the root held too (taken before fingerprints were
+ * asked for). A first root this home holds already for another org (a member's real root under another name) is
+ * refused whatever was given.
  */
-function checkFirstRoot(definition: OrgDefinition, fingerprints: readonly string[]): void {
+function checkRoot(
+  ctx: NetworkContext,
+  definition: OrgDefinition,
+  known: boolean,
+  fingerprint: string | undefined,
+): void {
+  const { mspId } = definition;
   const actual = rootFingerprint(definition.rootCertPem);
-  const plain = actual.replace(/:/g, '');
-  if (fingerprints.some((f) => normalFingerprint(f) === plain)) return;
-  throw new OrgDefinitionError(
-    fingerprints.length
-      ? `${definition.mspId}'s root in this file has the fingerprint ${actual}, which is not one given with --fingerprint: the file is not the one ${definition.mspId}'s administrators exported (was it swapped on the way?); not imported`
-      : `${definition.mspId} is imported here for the first time: its root in this file has the fingerprint ${actual}. Ask ${definition.mspId}'s administrators for theirs by another way than the file (a call, a letter; \`rdx-network org init\` printed it), and run again with --fingerprint <theirs>`,
+  if (fingerprint !== undefined && normalFingerprint(fingerprint) !== actual.replace(/:/g, ''))
+    throw new OrgDefinitionError(
+      `${mspId}'s root in this file has the fingerprint ${actual}, not the one given for ${mspId} with --fingerprint: ${known ? `the root held here for ${mspId} is this one too, taken before on trust in how its file was carried; check with ${mspId}'s administrators` : `the file is not the one ${mspId}'s administrators exported (was it swapped on the way?)`}; not imported`,
+    );
+  if (known) return;
+  const holder = ctx.topology.orgs.find(
+    (o) =>
+      o.mspId !== mspId &&
+      fs.existsSync(ctx.paths.caCert(o.short)) &&
+      rootFingerprint(fs.readFileSync(ctx.paths.caCert(o.short), 'utf8')) === actual,
   );
+  if (holder)
+    throw new OrgDefinitionError(
+      `${mspId}'s root in this file is ${holder.mspId}'s, which this home holds already: one org's root cannot stand for another; not imported`,
+    );
+  if (fingerprint === undefined)
+    throw new OrgDefinitionError(
+      `${mspId} is imported here for the first time. The root in this file has the fingerprint ${actual}: compare it with the one ${mspId}'s administrators give you by another way than the file (a call, a letter; \`rdx-network org init\` printed it to them), and only if they are the same, run again with --fingerprint ${mspId}=<theirs>`,
+    );
 }
 
 /**

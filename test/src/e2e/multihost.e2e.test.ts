@@ -92,7 +92,7 @@ function readOut(mspId: string, initOutput: string): void {
 }
 const givenFor = (mspIds: string[]): string[] => [
   '--fingerprint',
-  mspIds.map((m) => fingerprints.get(m)!).join(','),
+  mspIds.map((m) => `${m}=${fingerprints.get(m)!}`).join(','),
 ];
 
 async function failure(call: Promise<unknown>): Promise<string> {
@@ -204,10 +204,10 @@ describe('each organization on its own host, and a body joining the running netw
     expect(
       await failure(transport.cli(hosts, ['org', 'import', swapped, ...givenFor(['MarketMSP'])])),
     ).to.match(
-      /not one given with --fingerprint: the file is not the one MarketMSP's administrators exported/,
+      /MarketMSP-swapped\.org\.json: MarketMSP's root in this file has the fingerprint .*, not the one given for MarketMSP with --fingerprint: the file is not the one MarketMSP's administrators exported/,
     );
     expect(await failure(transport.cli(hosts, ['org', 'import', marketFile]))).to.match(
-      /MarketMSP is imported here for the first time: .* run again with --fingerprint/,
+      /MarketMSP is imported here for the first time\. .* run again with --fingerprint MarketMSP=<theirs>/,
     );
     expect(fs.existsSync(transport.paths.caCert('market')), 'nothing of Market taken').to.equal(false);
     // Each host imports the others' definitions: certificates, nothing else, with the roots' fingerprints.
