@@ -4,6 +4,10 @@
  */
 import { expect } from 'chai';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { makeRevocationList } from '../testing/revocation-list-maker.js';
 import { inclusionProof, merkleRoot } from '../audit/merkle.js';
 import { VerificationError } from './errors.js';
 import {
@@ -407,6 +411,46 @@ describe('offline verification of receipts, anchor chains and evidence packages'
     expect(failed(verifyEvidence(pkg, { caCertificatePem: OTHER_CA }))).to.deep.equal([
       'collector.certificate',
     ]);
+  });
+
+  it('with its CA’s revocation list, a package sealed by a revoked collector fails, whatever time it gives', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-evidence-crl-'));
+    try {
+      // The fixture's collector certificate is its own CA: the list is signed with the same key.
+      fs.writeFileSync(path.join(dir, 'ca.pem'), CERT);
+      fs.writeFileSync(path.join(dir, 'ca.key'), KEY);
+      const ca = { caCert: 'ca.pem', caKey: 'ca.key' };
+      const pkg = sealEvidence(evidence(), KEY);
+      const withList = (revocationListPem: string) =>
+        verifyEvidence(pkg, { caCertificatePem: CERT, revocationListPem });
+      const clean = withList(makeRevocationList(dir, ca, []));
+      expect(clean.ok).to.equal(true);
+      expect(clean.checks.find((c) => c.name === 'collector.revocation')?.detail).to.match(
+        /^not on its CA's revocation list of \d{4}-/,
+      );
+      const revoked = withList(makeRevocationList(dir, ca, [CERT]));
+      expect(failed(revoked)).to.deep.equal(['collector.revocation']);
+      expect(revoked.checks.find((c) => c.name === 'collector.revocation')?.detail).to.match(
+        /the collector's certificate \(serial [0-9A-F]+\) is revoked on its CA's list of .*; the package says it was collected at/,
+      );
+      // A list the CA did not sign, one that cannot be read, or one with no CA to check it by: not trusted.
+      expect(
+        failed(
+          verifyEvidence(pkg, {
+            caCertificatePem: OTHER_CA,
+            revocationListPem: makeRevocationList(dir, ca, []),
+          }),
+        ),
+      ).to.deep.equal(['collector.certificate', 'collector.revocation']);
+      expect(failed(withList('-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n'))).to.deep.equal([
+        'collector.revocation',
+      ]);
+      expect(
+        failed(verifyEvidence(pkg, { revocationListPem: makeRevocationList(dir, ca, []) })),
+      ).to.deep.equal(['collector.revocation']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a change the regulator sealed but the ledger would not allow is still caught', () => {

@@ -9,6 +9,12 @@ import { canonicalJson } from '../canonical-json.js';
 import { fabricAttributes } from '../fabric-attributes.js';
 import { leafHash, verifyInclusion } from '../audit/merkle.js';
 import { VerificationError } from './errors.js';
+import {
+  isRevoked,
+  parseRevocationList,
+  revocationListSignedBy,
+  type RevocationList,
+} from '../revocation-list.js';
 import { verifyTraceEvidence, type TraceEvidence } from '../fingerprint/trace-evidence.js';
 import type {
   Agreement,
@@ -377,6 +383,11 @@ export function fabricRoleOf(cert: X509Certificate): string | undefined {
 export interface EvidenceVerifyOptions {
   /** The collector's org CA certificate (PEM): then the collector's certificate must be issued by it. */
   caCertificatePem?: string;
+  /**
+   * That CA's revocation list (PEM; its org's definition carries it, `revocationListPem`, once it revoked a
+   * certificate): then the collector's certificate must not be on it, and the CA must have signed it.
+   */
+  revocationListPem?: string;
 }
 
 /**
@@ -529,7 +540,34 @@ function collectorChecks(e: EvidencePackage, bytes: Buffer, options: EvidenceVer
       ),
     );
   }
+  if (options.revocationListPem !== undefined) checks.push(revocationCheck(e, cert, options));
   return checks;
+}
+
+/**
+ * The collector's certificate against its CA's revocation list. Revoked fails whatever the package says of when
+ * it was collected: that time is the collector's own word, and whoever holds a revoked key can write any.
+ */
+function revocationCheck(e: EvidencePackage, cert: X509Certificate, options: EvidenceVerifyOptions): Check {
+  const name = 'collector.revocation';
+  if (!options.caCertificatePem)
+    return check(name, false, 'a revocation list is checked only with the CA that signed it (--ca-file)');
+  let list: RevocationList;
+  try {
+    list = parseRevocationList(options.revocationListPem!);
+  } catch (err) {
+    return check(name, false, `the revocation list cannot be read: ${(err as Error).message}`);
+  }
+  if (!holds(() => revocationListSignedBy(list, new X509Certificate(options.caCertificatePem!))))
+    return check(name, false, 'the revocation list is not signed by the given CA');
+  const dated = list.thisUpdate.toISOString();
+  return isRevoked(list, cert)
+    ? check(
+        name,
+        false,
+        `the collector's certificate (serial ${cert.serialNumber}) is revoked on its CA's list of ${dated}; the package says it was collected at ${e.collectedAt}`,
+      )
+    : check(name, true, `not on its CA's revocation list of ${dated}`);
 }
 
 function transactionChecks(e: EvidencePackage): Check[] {

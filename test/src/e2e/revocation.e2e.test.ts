@@ -10,7 +10,7 @@ import crypto, { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { signAdminRequest } from '@rdx/client';
+import { sealEvidence, signAdminRequest, type EvidencePackage } from '@rdx/client';
 import {
   address,
   ensureFabricBinaries,
@@ -21,6 +21,7 @@ import {
   run,
   type FabricInstall,
 } from '@rdx/network';
+import { Cli } from '../cli-helpers.js';
 import { config, networkCli, paths, topology } from '../fabric-client.js';
 import { eventually } from '../gateway-client-e2e.js';
 import { chaincodeQuery, cliFailure, peerCli } from '../peer-cli.js';
@@ -212,6 +213,68 @@ describe('revoking a certificate on the running network', () => {
     expect(
       await probeWith(install, paths.identityDir(short, 'prober'), `revocation-${runId}-new-cli`),
     ).to.be.a('string');
+  });
+
+  it('an evidence package sealed with the revoked pair fails `rdx verify` against the org’s revocation list; sealed with the new pair it verifies', async function () {
+    this.timeout(120_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-revoked-evidence-'));
+    const cli = new Cli({
+      RDX_GATEWAY_URL: gatewayUrl({ topology }),
+      XDG_CONFIG_HOME: path.join(dir, 'config'),
+    });
+    try {
+      // A real package about a demo grant, collected by the regulator as people do it.
+      const aa = (
+        JSON.parse(fs.readFileSync(path.join(paths.home, 'demo', 'enterprises.json'), 'utf8')) as {
+          rating: string;
+          clientId: string;
+          clientSecret: string;
+        }[]
+      ).find((e) => e.rating === 'AA')!;
+      const grants = await cli.ok<{ id: string }[]>([
+        'grants',
+        '--client-id',
+        aa.clientId,
+        '--client-secret',
+        aa.clientSecret,
+      ]);
+      const collected = path.join(dir, 'collected.json');
+      await cli.ok(['evidence', grants[0]!.id, '--out', collected, '--as', 'regulator.bureau']);
+      const {
+        digest: _d,
+        signature: _s,
+        ...unsigned
+      } = JSON.parse(fs.readFileSync(collected, 'utf8')) as EvidencePackage;
+      // The same package sealed by Transport's prober: with the pair the leaver kept, and with the new one.
+      const sealedBy = (pair: string, name: string): string => {
+        const file = path.join(dir, `${name}.json`);
+        const certificatePem = fs.readFileSync(path.join(pair, 'msp', 'signcerts', 'cert.pem'), 'utf8');
+        const key = fs.readFileSync(path.join(pair, 'msp', 'keystore', 'key.pem'), 'utf8');
+        const collectedBy = { identity: `prober.${short}`, mspId: ORG, certificatePem };
+        fs.writeFileSync(file, JSON.stringify(sealEvidence({ ...unsigned, collectedBy }, key)));
+        return file;
+      };
+      const against = ['--ca-file', paths.caCert(short), '--crl-file', paths.orgRevocationList(short)];
+      const revoked = sealedBy(kept, 'kept');
+      // Offline, with the CA alone, it still verifies: the CA issued that certificate.
+      expect(
+        (await cli.ok<{ ok: boolean }>(['verify', revoked, '--ca-file', paths.caCert(short)])).ok,
+      ).to.equal(true);
+      const refused = await cli.fails(['verify', revoked, ...against], 'EVIDENCE_INVALID');
+      expect(refused.message).to.match(
+        /collector\.revocation: the collector's certificate \(serial [0-9A-F]+\) is revoked/,
+      );
+      const verified = await cli.ok<{ ok: boolean; checks: { name: string; ok: boolean }[] }>([
+        'verify',
+        sealedBy(paths.identityDir(short, 'prober'), 'new'),
+        ...against,
+      ]);
+      expect(verified.ok).to.equal(true);
+      expect(verified.checks.find((c) => c.name === 'collector.revocation')?.ok).to.equal(true);
+      await cli.fails(['verify', revoked, '--crl-file', paths.orgRevocationList(short)], 'INVALID_ARGUMENT');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses, naming the reason, what it cannot revoke', () => {

@@ -6,6 +6,7 @@
  */
 import { arg, defineCommand, optString } from '../../command.js';
 import { TERMS } from '../../terms.js';
+import { InputError } from '../../../sdk/errors.js';
 import { readInputFile, readJsonFile } from '../../../sdk/inputs.js';
 import {
   assertVerified,
@@ -69,14 +70,23 @@ export default defineCommand({
       flags: '--ca-file <pem>',
       description: "evidence: require the collector's certificate to be issued by this CA",
     },
+    {
+      flags: '--crl-file <pem>',
+      description:
+        "evidence: require the collector's certificate not to be on this revocation list of the CA (--ca-file)",
+    },
   ],
   async run(ctx, inv) {
     const file = arg(inv, 0);
     const doc = readJsonFile<unknown>(file, 'document');
     const caFile = optString(inv.opts, 'caFile');
+    const crlFile = optString(inv.opts, 'crlFile');
+    if (crlFile && !caFile)
+      throw new InputError('INVALID_ARGUMENT', '--crl-file needs --ca-file: the CA that signed the list');
     const suspect = optString(inv.opts, 'file');
     const report = verifyDocument(doc, {
       caCertificatePem: caFile ? readInputFile(caFile, 'CA certificate').toString('utf8') : undefined,
+      ...(crlFile ? { revocationListPem: readInputFile(crlFile, 'revocation list').toString('utf8') } : {}),
       ...(suspect ? { suspectFile: readInputFile(suspect, 'the suspect file') } : {}),
     });
     if (inv.opts.online === true && report.ok && report.kind !== 'evidence') {
