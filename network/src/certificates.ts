@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { purposePairCertificates, reenrollOrg, type PurposePairKind } from './ca.js';
 import { isRaftLeader, waitOrdererCaughtUp, waitPeerKnows } from './channel.js';
-import { levelConsenter } from './consenter-catch-up.js';
+import { levelEach } from './consenter-catch-up.js';
 import { channelMembers } from './consortium/channel-config.js';
 import type { NetworkContext } from './context.js';
 import { refreshLocalPackage, waitPeerServesChaincode } from './chaincode-deploy.js';
@@ -125,10 +125,7 @@ export async function restartNode(ctx: NetworkContext, node: NodeSpec, members: 
   await startProcess(ctx, node);
   if (node.kind === 'peer' && !(await waitPeerKnows(ctx, node, members - 1)))
     ctx.log(`  ${node.name} does not know every member's peer yet`);
-  if (node.kind !== 'orderer') return;
-  const { caughtUp, heights } = await levelConsenter(ctx, node);
-  if (!caughtUp)
-    ctx.log(`  ${node.name} has not caught up with the other orderers yet: ${JSON.stringify(heights)}`);
+  if (node.kind === 'orderer') await levelEach(ctx, [node]);
 }
 
 /** Restarts the bureau's services among `names` that run; the supervisor leaves each to this restart. */

@@ -44,6 +44,7 @@ export { gatewayDataDir, gatewayMetricsUrl, gatewayRootCertificate, gatewayUrl }
 import type { NetworkContext } from './context.js';
 import { NODE_SETTINGS_NOT_COMPARED, ordererEnv, peerEnv } from './node-env.js';
 import { ensureLaunched, startLaunch, type Launch } from './launch.js';
+import { levelEach, restartedAlone } from './consenter-catch-up.js';
 import {
   awaitedLater,
   healthz,
@@ -116,7 +117,8 @@ function nodeLaunch(ctx: NetworkContext, node: NodeSpec): Launch {
   };
 }
 
-async function startNode(ctx: NetworkContext, node: NodeSpec): Promise<void> {
+/** Starts a node unless it runs as this release would start it; true when this call launched it. */
+async function startNode(ctx: NetworkContext, node: NodeSpec): Promise<boolean> {
   const launch = nodeLaunch(ctx, node);
   const started = await ensureLaunched(ctx.paths, launch, ctx.log, async () => {
     await assertPortsFree(ctx, node);
@@ -129,6 +131,7 @@ async function startNode(ctx: NetworkContext, node: NodeSpec): Promise<void> {
     processName: node.name,
     paths: ctx.paths,
   });
+  return started;
 }
 
 /**
@@ -254,9 +257,14 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   const local = (n: NodeSpec): boolean => inScope(n) && isLocalOrg(ctx.paths, orgOf(ctx.topology, n.mspId));
 
   const orderers = nodesOf(ctx.topology, 'orderer').filter(local);
+  let toLevel: NodeSpec[] = [];
   if (orderers.length) {
     step(`Orderers (${ctx.topology.consensus === 'bft' ? 'BFT' : 'Raft'})`);
-    await Promise.all(orderers.map((n) => startNode(ctx, n)));
+    const launched = await Promise.all(orderers.map((n) => startNode(ctx, n)));
+    toLevel = await restartedAlone(
+      ctx,
+      orderers.filter((_, i) => launched[i]),
+    );
   }
   const peers = nodesOf(ctx.topology, 'peer').filter(local);
   step('Peers');
@@ -335,10 +343,15 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   const [leaderAt, gossipAt] = await writable;
   if (leaderAt) ctx.log(`  ordering service ready at ${leaderAt}`);
   if (gossipAt) ctx.log(`  every peer knew the others at ${gossipAt}`);
+  // Beside the services' last steps: probes that bring a consenter restarted alone level (consenter-catch-up.ts).
+  const levelled = awaitedLater(levelEach(ctx, toLevel));
   if (services) {
     step(`Clerk service${seeding ? ' and demo data' : ''}`);
     await Promise.all([clerk, demo]);
   }
+  if (toLevel.length)
+    step(`${toLevel.map((n) => n.name).join(', ')} brought level with the other consenters`);
+  await levelled;
   step('Ready');
 }
 
