@@ -78,39 +78,45 @@ export function chaincodeQuery(
 }
 
 /**
- * `peer chaincode invoke` of our chaincode as `asOrg`'s admin through its own peer, or through the peers of
- * `endorsers` (each with its org's TLS root), with `transient` data (strings, sent as base64) and a fresh salt,
- * waiting for the commit: a transaction as an insider would submit it, with any arguments.
+ * `peer chaincode invoke` of our chaincode as `asOrg`'s `identity` (default its admin) through its own peer, or
+ * through the peers of `endorsers` (each with its org's TLS root), with `transient` data (strings, sent as base64)
+ * and a fresh salt, waiting for the commit: a transaction as an insider would submit it, with any arguments.
  */
 export function chaincodeInvoke(
   install: FabricInstall,
   asOrg: string,
   args: string[],
-  opts: { endorsers?: string[]; transient?: Record<string, string> } = {},
+  opts: { endorsers?: string[]; transient?: Record<string, string>; identity?: CliIdentity } = {},
 ): Promise<string> {
   const transient = Object.fromEntries(
     Object.entries(opts.transient ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
   );
-  return peerCli(install, asOrg, asOrg, [
-    'chaincode',
-    'invoke',
-    ...ordererArgs(paths, topology, asOrg),
-    '-C',
-    topology.channel,
-    '-n',
-    topology.chaincodeName,
-    ...(opts.endorsers ?? []).flatMap((m) => [
-      '--peerAddresses',
-      address(peerOf(m)),
-      '--tlsRootCertFiles',
-      paths.caCert(orgOf(topology, m).short),
-    ]),
-    '--transient',
-    JSON.stringify({ ...transient, salt: crypto.randomBytes(32).toString('base64') }),
-    '-c',
-    JSON.stringify({ Args: args }),
-    '--waitForEvent',
-  ]);
+  return peerCli(
+    install,
+    asOrg,
+    asOrg,
+    [
+      'chaincode',
+      'invoke',
+      ...ordererArgs(paths, topology, asOrg),
+      '-C',
+      topology.channel,
+      '-n',
+      topology.chaincodeName,
+      ...(opts.endorsers ?? []).flatMap((m) => [
+        '--peerAddresses',
+        address(peerOf(m)),
+        '--tlsRootCertFiles',
+        paths.caCert(orgOf(topology, m).short),
+      ]),
+      '--transient',
+      JSON.stringify({ ...transient, salt: crypto.randomBytes(32).toString('base64') }),
+      '-c',
+      JSON.stringify({ Args: args }),
+      '--waitForEvent',
+    ],
+    opts.identity,
+  );
 }
 
 /**

@@ -12,7 +12,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { sealEvidence, signAdminRequest, type EvidencePackage } from '@rdx/client';
 import {
-  address,
   ensureFabricBinaries,
   gatewayUrl,
   nodesOf,
@@ -24,7 +23,7 @@ import {
 import { Cli } from '../cli-helpers.js';
 import { config, networkCli, paths, topology } from '../fabric-client.js';
 import { eventually } from '../gateway-client-e2e.js';
-import { chaincodeQuery, cliFailure, peerCli } from '../peer-cli.js';
+import { chaincodeInvoke, chaincodeQuery, cliFailure, peerCli } from '../peer-cli.js';
 import { Parties, runId, submit } from '../workflow.js';
 
 const ORG = 'TransportMSP';
@@ -37,27 +36,10 @@ function peerWith(install: FabricInstall, pair: string, peerMsp: string, args: s
 
 /** A probe recorded with the pair in `pair` through Transport's and the bureau's peers, waiting for its commit. */
 function probeWith(install: FabricInstall, pair: string, id: string): Promise<string> {
-  const bureauPeer = nodesOf(topology, 'peer', 'BureauMSP')[0]!;
-  return peerWith(install, pair, ORG, [
-    'chaincode',
-    'invoke',
-    '-C',
-    topology.channel,
-    '-n',
-    topology.chaincodeName,
-    '-c',
-    JSON.stringify({ Args: ['system:RecordProbe', id, 'revocation'] }),
-    '--peerAddresses',
-    address(nodesOf(topology, 'peer', ORG)[0]!),
-    '--tlsRootCertFiles',
-    paths.caCert(short),
-    '--peerAddresses',
-    address(bureauPeer),
-    '--tlsRootCertFiles',
-    paths.caCert('bureau'),
-    '--waitForEvent',
-    ...ordererArgs(paths, topology, ORG),
-  ]);
+  return chaincodeInvoke(install, ORG, ['system:RecordProbe', id, 'revocation'], {
+    endorsers: [ORG, 'BureauMSP'],
+    identity: { folder: pair },
+  });
 }
 
 /** GET /v1/admin/home signed with the pair in `pair`, over plain HTTP: the gateway's status and problem code. */
