@@ -13,6 +13,8 @@ export class RevocationListError extends Error {
 export interface RevocationList {
   /** When the issuer made this list: of two lists of one issuer, the later one holds. */
   thisUpdate: Date;
+  /** When the issuer said it would make the next one, if it did: a list past it may miss later revocations. */
+  nextUpdate?: Date;
   /** Serial numbers of the revoked certificates, as {@link serialKey} writes them. */
   revoked: ReadonlySet<string>;
   /** The signed part (TBSCertList, DER), its signature algorithm's OID and the signature. */
@@ -63,6 +65,9 @@ const INTEGER = 0x02;
 const BIT_STRING = 0x03;
 const OCTET_STRING = 0x04;
 const OID = 0x06;
+const BOOLEAN = 0x01;
+/** `[0] EXPLICIT`: the list's extensions after its entries. */
+const LIST_EXTENSIONS = 0xa0;
 const UTC_TIME = 0x17;
 const GENERALIZED_TIME = 0x18;
 
@@ -105,6 +110,9 @@ export function serialKey(hex: string): string {
 export function parseRevocationList(pem: string): RevocationList {
   const m = /-----BEGIN X509 CRL-----([A-Za-z0-9+/=\s]+)-----END X509 CRL-----/.exec(pem);
   if (!m) throw new RevocationListError('not a PEM revocation list (BEGIN X509 CRL)');
+  // One list a text: of several, which one counts would be the reader's guess (an older one put first, say).
+  if (pem.split('-----BEGIN X509 CRL-----').length > 2)
+    throw new RevocationListError('more than one revocation list in the text: give one, the latest');
   const der = Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64');
   const outer = expectTag(element(der, 0), SEQUENCE, 'CertificateList');
   const [tbs, algorithm, signature] = children(der, outer);
@@ -119,24 +127,43 @@ export function parseRevocationList(pem: string): RevocationList {
   const thisUpdate = fields[i++];
   if (!thisUpdate || (thisUpdate.tag !== UTC_TIME && thisUpdate.tag !== GENERALIZED_TIME))
     throw new RevocationListError('not a revocation list: thisUpdate missing');
-  if (fields[i]?.tag === UTC_TIME || fields[i]?.tag === GENERALIZED_TIME) i++; // nextUpdate
+  const next = fields[i]?.tag === UTC_TIME || fields[i]?.tag === GENERALIZED_TIME ? fields[i++] : undefined;
   const revoked = new Set<string>();
   if (fields[i]?.tag === SEQUENCE)
-    for (const entry of children(der, fields[i]!)) {
+    for (const entry of children(der, fields[i++]!)) {
       const serial = expectTag(children(der, entry)[0], INTEGER, 'revoked serial number');
       // Serial numbers are positive (RFC 5280 §4.1.2.2); a negative one would not compare as Node writes it.
       if (serial.end === serial.content || der[serial.content]! & 0x80)
         throw new RevocationListError('not a revocation list: a serial number is not positive');
       revoked.add(serialKey(der.subarray(serial.content, serial.end).toString('hex')));
     }
+  if (fields[i]?.tag === LIST_EXTENSIONS) refuseCriticalExtensions(der, fields[i]!);
   return {
     thisUpdate: timeOf(der, thisUpdate),
+    ...(next ? { nextUpdate: timeOf(der, next) } : {}),
     revoked,
     signed: der.subarray(tbs!.start, tbs!.end),
     algorithm: oidText(der.subarray(algorithmOid.content, algorithmOid.end)),
     // A BIT STRING's first content byte counts its unused bits (0 for a signature).
     signature: der.subarray(signature!.content + 1, signature!.end),
   };
+}
+
+/**
+ * A list with a critical extension is not read (RFC 5280 §5.2): the ones a CA marks critical make it a delta list
+ * (changes since a base) or a partial one (one distribution point's), which read as complete would pass
+ * certificates the base list or another part revokes. Fabric CA's lists carry none.
+ */
+function refuseCriticalExtensions(der: Buffer, explicit: Element): void {
+  const [list] = children(der, explicit);
+  for (const extension of children(der, expectTag(list, SEQUENCE, 'extensions'))) {
+    const [id, second] = children(der, expectTag(extension, SEQUENCE, 'extension'));
+    const oid = expectTag(id, OID, 'extension OID');
+    if (second?.tag === BOOLEAN && der[second.content] !== 0)
+      throw new RevocationListError(
+        `a critical extension (${oidText(der.subarray(oid.content, oid.end))}) this reader does not know: a delta or partial list is not a whole one`,
+      );
+  }
 }
 
 const DIGESTS: Record<string, string> = {

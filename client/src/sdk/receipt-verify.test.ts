@@ -445,6 +445,17 @@ describe('offline verification of receipts, anchor chains and evidence packages'
       expect(failed(withList('-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n'))).to.deep.equal([
         'collector.revocation',
       ]);
+      // A delta list (changes since a base) read as whole would pass what the base revokes; two lists, a guess.
+      const delta = withList(
+        makeRevocationList(dir, ca, [], { extensions: ['2.5.29.27=critical,DER:02:01:05'] }),
+      );
+      expect(delta.checks.find((c) => c.name === 'collector.revocation')?.detail).to.match(
+        /cannot be read: a critical extension \(2\.5\.29\.27\)/,
+      );
+      const older = makeRevocationList(dir, ca, []);
+      expect(failed(withList(older + makeRevocationList(dir, ca, [CERT])))).to.deep.equal([
+        'collector.revocation',
+      ]);
       expect(
         failed(verifyEvidence(pkg, { revocationListPem: makeRevocationList(dir, ca, []) })),
       ).to.deep.equal(['collector.revocation']);

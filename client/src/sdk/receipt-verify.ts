@@ -560,7 +560,7 @@ function revocationCheck(e: EvidencePackage, cert: X509Certificate, options: Evi
   }
   if (!holds(() => revocationListSignedBy(list, new X509Certificate(options.caCertificatePem!))))
     return check(name, false, 'the revocation list is not signed by the given CA');
-  const dated = list.thisUpdate.toISOString();
+  const dated = `${list.thisUpdate.toISOString()}${list.nextUpdate ? ` (next due ${list.nextUpdate.toISOString()}${list.nextUpdate < new Date() ? ', passed: a later list may revoke more' : ''})` : ''}`;
   return isRevoked(list, cert)
     ? check(
         name,

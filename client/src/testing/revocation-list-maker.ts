@@ -11,14 +11,16 @@ import path from 'node:path';
 /**
  * A revocation list (PEM) the CA whose certificate and key are the files `caCert` and `caKey` signs, naming the
  * certificates `revoked` (PEM). openssl's CA database and settings are written into `dir`. `lastUpdate`
- * (openssl's `YYYYMMDDHHMMSSZ`) dates the list other than now.
+ * (openssl's `YYYYMMDDHHMMSSZ`) dates the list other than now; `extensions` are lines of openssl's extension
+ * settings (`2.5.29.27=critical,DER:02:01:05`, a delta list's indicator).
  */
 export function makeRevocationList(
   dir: string,
   ca: { caCert: string; caKey: string },
   revoked: readonly string[],
-  lastUpdate?: string,
+  options: { lastUpdate?: string; extensions?: string[] } = {},
 ): string {
+  const { lastUpdate, extensions = [] } = options;
   // One line a revoked certificate: status, expiry, revocation time, serial, file, subject.
   const lines = revoked.map(
     (pem) =>
@@ -27,7 +29,8 @@ export function makeRevocationList(
   fs.writeFileSync(path.join(dir, 'index.txt'), lines.join(''));
   fs.writeFileSync(
     path.join(dir, 'crl.cnf'),
-    '[ca]\ndefault_ca=rdx\n[rdx]\ndatabase=index.txt\ndefault_md=sha256\ndefault_crl_days=30\n',
+    '[ca]\ndefault_ca=rdx\n[rdx]\ndatabase=index.txt\ndefault_md=sha256\ndefault_crl_days=30\n' +
+      (extensions.length ? `crl_extensions=ext\n[ext]\n${extensions.join('\n')}\n` : ''),
   );
   const dated = lastUpdate ? ['-crl_lastupdate', lastUpdate, '-crl_nextupdate', '20991231000000Z'] : [];
   const args = ['ca', '-gencrl', '-config', 'crl.cnf', '-keyfile', ca.caKey, '-cert', ca.caCert, ...dated];

@@ -70,6 +70,11 @@ function importArguments(args: string[]): { files: string[]; fingerprints: Map<s
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!arg.startsWith('--')) {
+      // A second pair after a space reads as a file: say what it looks like rather than "no such file".
+      if (/^[A-Za-z0-9]+MSP=/.test(arg))
+        throw new PlatformError(
+          `${arg} looks like a fingerprint: give each after --fingerprint, or join them with commas`,
+        );
       files.push(arg);
       continue;
     }
@@ -80,7 +85,8 @@ function importArguments(args: string[]): { files: string[]; fingerprints: Map<s
     if (!value || value.startsWith('--'))
       throw new PlatformError('--fingerprint needs a value: <MSP>=<fingerprint> (MarketMSP=AB:CD:…)');
     for (const pair of value.split(',').filter((p) => p.trim())) {
-      const [mspId, fingerprint] = pair.split('=', 2).map((p) => p.trim());
+      // At the first '=' only: openssl's own output (`sha256 Fingerprint=AB:…`) may follow it.
+      const [mspId, fingerprint] = pair.split(/=(.*)/s).map((p) => p.trim());
       if (!mspId || !fingerprint || !/^[A-Za-z0-9]+MSP$/.test(mspId))
         throw new PlatformError(
           `--fingerprint ${JSON.stringify(pair)}: give it as <MSP>=<fingerprint> (MarketMSP=AB:CD:…): each file is checked against its own org's fingerprint`,

@@ -201,6 +201,12 @@ describe("an org definition and the bureau's gateway root", () => {
         /BureauMSP's root in this file is MarketMSP's, which this home holds already/,
       ],
       ['a malformed fingerprint', definition, 'AB:CD', /"AB:CD" is not a SHA-256 fingerprint/],
+      [
+        'the real root with a courier’s behind it, and the real fingerprint',
+        { ...definition, rootCertPem: definition.rootCertPem + swapped.rootCertPem },
+        given,
+        /BureauMSP's root in this file is not one certificate of a CA that signed itself/,
+      ],
     ];
     for (const [why, file, fingerprint, error] of refused) {
       expect(() => importOrg(market, file, fingerprint), why)
@@ -272,7 +278,17 @@ describe("an org definition and the bureau's gateway root", () => {
       /^refused: --fingerprint .*: give it as <MSP>=<fingerprint>/,
     );
     expect(await run([bureauFile, '--fingerprint'])).to.match(/^refused: --fingerprint needs a value/);
-    expect(await run([bureauFile, `--fingerprint=BureauMSP=${givenBy(bureau, 'bureau')},`])).to.match(
+    expect(
+      await run([
+        bureauFile,
+        '--fingerprint',
+        `TransportMSP=${givenBy(transport, 'transport')}`,
+        `BureauMSP=x`,
+      ]),
+    ).to.match(/^refused: BureauMSP=x looks like a fingerprint: give each after --fingerprint/);
+    // As openssl prints it, and with a trailing comma.
+    const printed = `sha256 Fingerprint=${givenBy(bureau, 'bureau')}`;
+    expect(await run([bureauFile, `--fingerprint=BureauMSP=${printed},`])).to.match(
       /^BureauMSP: imported \(root ([0-9A-F]{2}:){31}[0-9A-F]{2}\)$/,
     );
   });
@@ -370,7 +386,7 @@ describe("an org definition and the bureau's gateway root", () => {
     fs.writeFileSync(file, JSON.stringify({ ...definition, gatewayRootCertPem: 'not a certificate' }));
     expect(() => readDefinition(file)).to.throw(
       OrgDefinitionError,
-      /gatewayRootCertPem must be a PEM certificate/,
+      /gatewayRootCertPem must be one PEM certificate, of a CA that signed itself/,
     );
     fs.writeFileSync(file, JSON.stringify({ ...definition, gatewayRootSignature: { signature: 'AA==' } }));
     expect(() => readDefinition(file)).to.throw(
@@ -381,7 +397,7 @@ describe("an org definition and the bureau's gateway root", () => {
 
   /** A revocation list `issuer` (its `.pem` and `.key` in `at`) signs, naming `revoked` (PEM certificates). */
   const revocationList = (at: string, issuer: string, revoked: string[], lastUpdate?: string): string =>
-    makeRevocationList(at, { caCert: `${issuer}.pem`, caKey: `${issuer}.key` }, revoked, lastUpdate);
+    makeRevocationList(at, { caCert: `${issuer}.pem`, caKey: `${issuer}.key` }, revoked, { lastUpdate });
   /** The bureau's host after `certs revoke`: its CA's list in its MSP folder, which `org export` carries. */
   const revokedAtBureau = (bureau: NetworkContext, pem: string): void => {
     const file = bureau.paths.revocationList(bureau.paths.orgMsp('bureau'));

@@ -132,10 +132,15 @@ export function readDefinition(file: string): OrgDefinition {
     throw new OrgDefinitionError(`${file}: mspId must look like MarketMSP`);
   if (typeof d.short !== 'string' || !/^[a-z][a-z0-9]{0,15}$/.test(d.short))
     throw new OrgDefinitionError(`${file}: short must be a lower-case name`);
-  if (!isPem(d.rootCertPem)) throw new OrgDefinitionError(`${file}: rootCertPem must be a PEM certificate`);
+  if (!isRootPem(d.rootCertPem))
+    throw new OrgDefinitionError(
+      `${file}: rootCertPem must be one PEM certificate, of a CA that signed itself`,
+    );
   if (d.gatewayRootCertPem !== undefined) {
-    if (!isPem(d.gatewayRootCertPem))
-      throw new OrgDefinitionError(`${file}: gatewayRootCertPem must be a PEM certificate`);
+    if (!isRootPem(d.gatewayRootCertPem))
+      throw new OrgDefinitionError(
+        `${file}: gatewayRootCertPem must be one PEM certificate, of a CA that signed itself`,
+      );
     const signed = d.gatewayRootSignature;
     if (!isPem(signed?.signerCertPem) || typeof signed.signature !== 'string')
       throw new OrgDefinitionError(
@@ -229,6 +234,10 @@ function checkRoot(
   fingerprint: string | undefined,
 ): void {
   const { mspId } = definition;
+  if (!isRootPem(definition.rootCertPem))
+    throw new OrgDefinitionError(
+      `${mspId}'s root in this file is not one certificate of a CA that signed itself; not imported`,
+    );
   const actual = rootFingerprint(definition.rootCertPem);
   if (fingerprint !== undefined && normalFingerprint(fingerprint) !== actual.replace(/:/g, ''))
     throw new OrgDefinitionError(
@@ -287,8 +296,25 @@ function newRevocationList(
   return pem;
 }
 
+/**
+ * One PEM certificate and nothing else: a file holding a second one behind the first would have its fingerprint
+ * checked for the first alone, and every reader of the file (TLS, the MSP) would trust both.
+ */
 function isPem(value: unknown): value is string {
-  return typeof value === 'string' && value.includes('-----BEGIN CERTIFICATE-----');
+  if (typeof value !== 'string' || value.split('-----BEGIN CERTIFICATE-----').length !== 2) return false;
+  try {
+    new X509Certificate(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A root: one certificate (isPem) of a CA, which signed itself. */
+function isRootPem(value: unknown): value is string {
+  if (!isPem(value)) return false;
+  const cert = new X509Certificate(value);
+  return cert.ca && cert.checkIssued(cert) && cert.verify(cert.publicKey);
 }
 
 /** The org's gateway root, signed by its admin (identities/admin), for its definition. */

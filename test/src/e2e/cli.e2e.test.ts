@@ -884,6 +884,17 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     expect(online.verification.checks.filter((c) => c.ok).map((c) => c.name)).to.include('anchor.onLedger');
     const offline = await cli.ok<{ ok: boolean; kind: string }>(['verify', file('receipt-allowed.json')]);
     expect([offline.ok, offline.kind]).to.deep.equal([true, 'receipt']);
+    // A receipt names no collector: a CA given for one would pass unchecked, so it is refused.
+    const caGiven = await cli.fails(
+      [
+        'verify',
+        file('receipt-allowed.json'),
+        '--ca-file',
+        path.join(config.home, 'orgs', 'bureau', 'ca', 'ca-cert.pem'),
+      ],
+      'INVALID_ARGUMENT',
+    );
+    expect(caGiven.message).to.match(/check an evidence package's collector; .* is a receipt/);
 
     const tampered = JSON.parse(fs.readFileSync(file('receipt-allowed.json'), 'utf8')) as {
       record: { rowCount: number };

@@ -89,6 +89,12 @@ export default defineCommand({
       ...(crlFile ? { revocationListPem: readInputFile(crlFile, 'revocation list').toString('utf8') } : {}),
       ...(suspect ? { suspectFile: readInputFile(suspect, 'the suspect file') } : {}),
     });
+    // Only an evidence package names a collector: the options must not pass for a check that was not made.
+    if ((caFile || crlFile) && report.kind !== 'evidence')
+      throw new InputError(
+        'INVALID_ARGUMENT',
+        `--ca-file and --crl-file check an evidence package's collector; ${file} is a ${report.kind === 'trace' ? 'trace evidence package' : 'receipt'}`,
+      );
     if (inv.opts.online === true && report.ok && report.kind !== 'evidence') {
       const c =
         report.kind === 'trace'
