@@ -7,8 +7,9 @@
  * renewal returned with no orderer leading for about 2 s more (every `is_leader` 0), and a `certs revoke` run right
  * after it once failed to read the channel's block (SERVICE_UNAVAILABLE).
  *
- * SmartBFT: the other consenters' streams to a restarted consenter break when it restarts, and each is opened again only by the next message sent on it: the first round after the restart can
- * lose their votes to it (`Failed sending to 4: EOF` in their logs), and it then waits in that round. SmartBFT
+ * SmartBFT: the other consenters' streams to a restarted consenter break when it restarts, and each is opened
+ * again only by the next message sent on it: the first round after the restart can lose their votes to it
+ * (`Failed sending to 4: EOF` in their logs), and it then waits in that round. SmartBFT
  * syncs a follower when the leader's heartbeat shows it behind, which an idle leader's does not: its heartbeat
  * names the round it proposed last, the one the consenter waits in. Measured on 2026-12-06 (`certs renew` of
  * Transport under BFT, three times): once it stayed behind for more than a minute, and a transaction sent

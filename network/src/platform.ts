@@ -350,7 +350,9 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
     await Promise.all([clerk, demo]);
   }
   if (toLevel.length)
-    step(`${toLevel.map((n) => n.name).join(', ')} brought level with the other consenters`);
+    step(
+      `${toLevel.map((n) => n.name).join(', ')}, restarted alone: brought level with the other consenters`,
+    );
   await levelled;
   step('Ready');
 }

@@ -159,8 +159,8 @@ export function readDefinition(file: string): OrgDefinition {
  * TLS checks and the peer CLI look for it (`orgs/<short>/ca/ca-cert.pem`, `orgs/<short>/msp/`), the bureau's
  * gateway root where this host's callers find it (`orgs/<short>/ca/gateway/ca-cert.pem`), never a key.
  * Refuses to overwrite an org this home holds itself, a root other than `fingerprint` (what its administrators
- * gave for it; needed the first time: checkRoot), a root that differs from one imported before (a definition swapped on the way
- * is not taken silently), and a gateway root its org's admin did not sign. The
+ * gave for it; needed the first time: checkRoot), a root that differs from one imported before (a definition
+ * swapped on the way is not taken silently), and a gateway root its org's admin did not sign. The
  * bureau imported before it had a gateway CA is given its gateway root by importing its new definition.
  */
 export function importOrg(
