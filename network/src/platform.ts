@@ -257,15 +257,12 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   const local = (n: NodeSpec): boolean => inScope(n) && isLocalOrg(ctx.paths, orgOf(ctx.topology, n.mspId));
 
   const orderers = nodesOf(ctx.topology, 'orderer').filter(local);
-  let toLevel: NodeSpec[] = [];
-  if (orderers.length) {
-    step(`Orderers (${ctx.topology.consensus === 'bft' ? 'BFT' : 'Raft'})`);
-    const launched = await Promise.all(orderers.map((n) => startNode(ctx, n)));
-    toLevel = await restartedAlone(
-      ctx,
-      orderers.filter((_, i) => launched[i]),
-    );
-  }
+  if (orderers.length) step(`Orderers (${ctx.topology.consensus === 'bft' ? 'BFT' : 'Raft'})`);
+  const launched = await Promise.all(orderers.map((n) => startNode(ctx, n)));
+  const toLevel = await restartedAlone(
+    ctx,
+    orderers.filter((_, i) => launched[i]),
+  );
   const peers = nodesOf(ctx.topology, 'peer').filter(local);
   step('Peers');
   await Promise.all(peers.map((n) => startNode(ctx, n)));

@@ -118,6 +118,20 @@ describe("an org definition and the bureau's gateway root", () => {
   /** The fingerprint `short`'s administrators give from their own home (not from the file that is carried). */
   const givenBy = (owner: NetworkContext, short: string): string =>
     rootFingerprint(fs.readFileSync(owner.paths.caCert(short), 'utf8'));
+  /** `rdx-network org import <args>` on `ctx`'s host: what it printed, or `refused: <why>`. */
+  const orgImport = async (ctx: NetworkContext, args: string[]): Promise<string> => {
+    const quiet = console.log;
+    const out: string[] = [];
+    console.log = (line: string) => out.push(line);
+    try {
+      await consortiumCommand(ctx, 'org', ['import', ...args]);
+      return out.join('\n');
+    } catch (err) {
+      return `refused: ${(err as Error).message}`;
+    } finally {
+      console.log = quiet;
+    }
+  };
   /** Everything an import writes for the bureau in `ctx`'s home, by path. */
   const bureauFiles = (ctx: NetworkContext): Record<string, string> => {
     const out: Record<string, string> = {};
@@ -253,19 +267,7 @@ describe("an org definition and the bureau's gateway root", () => {
     );
     const transportFile = exportOrg(transport, 'TransportMSP').file;
     const both = `BureauMSP=${givenBy(bureau, 'bureau')},TransportMSP=${givenBy(transport, 'transport')}`;
-    const run = async (args: string[]): Promise<string> => {
-      const quiet = console.log;
-      const out: string[] = [];
-      console.log = (line: string) => out.push(line);
-      try {
-        await consortiumCommand(market, 'org', ['import', ...args]);
-        return out.join('\n');
-      } catch (err) {
-        return `refused: ${(err as Error).message}`;
-      } finally {
-        console.log = quiet;
-      }
-    };
+    const run = (args: string[]): Promise<string> => orgImport(market, args);
     expect(await run([transportFile, forged, '--fingerprint', both])).to.match(
       /^refused: .*forged-BureauMSP\.org\.json: BureauMSP's root in this file has the fingerprint .* not the one given for BureauMSP/,
     );
@@ -487,13 +489,7 @@ describe("an org definition and the bureau's gateway root", () => {
     expect(importOrg(bureau, readDefinition(definitionFile), givenBy(market, 'market'))).to.equal('imported');
     // A run stopped between taking the definition and writing the gateway's folder: the next one mends it.
     expect(fs.existsSync(roots)).to.equal(false);
-    const quiet = console.log;
-    console.log = () => undefined;
-    try {
-      await consortiumCommand(bureau, 'org', ['import', definitionFile]);
-    } finally {
-      console.log = quiet;
-    }
+    await orgImport(bureau, [definitionFile]);
     expect(fs.readFileSync(roots, 'utf8')).to.equal(list);
   });
 });
