@@ -18,6 +18,7 @@ import { nodesOf, orgOf, peerOrgs } from './topology.js';
 import { channelMembers } from './consortium/channel-config.js';
 import { isLocalOrg } from './consortium/org-definition.js';
 import { hasTlsPair } from './ca.js';
+import { hashWorkspaces } from './code-id.js';
 
 /**
  * How the peers reach the chaincode servers (connection.json): part of the label, so a change of it is a new
@@ -79,25 +80,16 @@ export function chaincodeDefinition(bodies: string[], formerBodies: string[] = [
 }
 
 /**
- * Label of the package = name + hash of the compiled chaincode (its tests and test support excluded) and of
- * how it is reached: any change to the code or its connection is a new package every org installs.
+ * Label of the package = name + hash of the compiled chaincode and of the workspaces it loads (the error contract;
+ * tests and test support excluded) and of how it is reached: any change to the code or its connection is a new
+ * package every org installs.
  */
 export function chaincodeLabel(repoRoot: string): string {
-  const dir = path.join(repoRoot, 'chaincode');
-  const dist = path.join(dir, 'dist');
-  if (!fs.existsSync(path.join(dist, 'index.js'))) {
+  if (!fs.existsSync(path.join(repoRoot, 'chaincode', 'dist', 'index.js'))) {
     throw new Error('chaincode/dist/index.js is missing: run `npm run build` first');
   }
   const hash = crypto.createHash('sha256');
-  const files = fs
-    .readdirSync(dist, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.js') && !f.endsWith('.test.js') && !f.startsWith('testing'))
-    .sort();
-  for (const f of files) {
-    hash.update(f);
-    hash.update(fs.readFileSync(path.join(dist, f)));
-  }
-  hash.update(fs.readFileSync(path.join(dir, 'package.json')));
+  hashWorkspaces(hash, repoRoot, 'chaincode');
   hash.update(CONNECTION_FORMAT);
   return `rdx_${hash.digest('hex').slice(0, 16)}`;
 }

@@ -46,8 +46,7 @@ function clerkOwnEnv(ctx: NetworkContext): NodeJS.ProcessEnv {
 /** Starts the clerk unless it runs, and waits until its operations endpoint answers. */
 export async function startClerk(ctx: NetworkContext): Promise<void> {
   const { host, port } = ctx.topology.clerk;
-  const main = path.join(ctx.config.repoRoot, 'clerk', 'dist', 'main.js');
-  const launch = serviceLaunch(CLERK_PROCESS, main, clerkOwnEnv(ctx), ctx.config.repoRoot);
+  const launch = serviceLaunch(CLERK_PROCESS, ctx.config.repoRoot, 'clerk', clerkOwnEnv(ctx));
   await ensureLaunched(ctx.paths, launch, ctx.log, async () => {
     if (await tcpOpen(host, port, 500))
       throw new PlatformError(

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CODE_ID, codeId } from './code-id.js';
 import { loadConfig } from './config.js';
 import type { NetworkContext } from './context.js';
 import { topologyFor } from './context.js';
@@ -116,9 +117,17 @@ net.createServer((s) => s.end()).listen(...at(process.env.ORDERER_ADMIN_LISTENAD
         config: { ...config, repoRoot },
         log: (l: string) => logged.push(l),
       } as unknown as NetworkContext;
-      // As a release before its metrics listener started it: no RDX_GATEWAY_METRICS_PORT of its own.
+      // As a build before its metrics listener started it: no RDX_GATEWAY_METRICS_PORT of its own (its code
+      // digest is this build's, so that the setting alone differs).
       const { RDX_GATEWAY_METRICS_PORT: _, ...before } = gatewayEnv(ctx);
-      startDaemon(paths, GATEWAY_PROCESS, process.execPath, [main], before, repoRoot);
+      startDaemon(
+        paths,
+        GATEWAY_PROCESS,
+        process.execPath,
+        [main],
+        { ...before, [CODE_ID]: codeId(repoRoot, 'gateway') },
+        repoRoot,
+      );
       const old = readPid(paths, GATEWAY_PROCESS)!;
       try {
         await startGateway(ctx);
@@ -133,6 +142,60 @@ net.createServer((s) => s.end()).listen(...at(process.env.ORDERER_ADMIN_LISTENAD
         await startGateway(ctx);
         expect(runningPid(paths, GATEWAY_PROCESS), 'left be').to.equal(now);
         expect(logged).to.have.length(1);
+      } finally {
+        await stopDaemon(paths, GATEWAY_PROCESS, 0);
+      }
+    });
+
+    it('started before the repository was rebuilt is restarted, also for a workspace it loads; not for a test', async () => {
+      const repoRoot = path.join(dir, 'repo');
+      const write = (file: string, text: string): void => {
+        fs.mkdirSync(path.dirname(path.join(repoRoot, file)), { recursive: true });
+        fs.writeFileSync(path.join(repoRoot, file), text);
+      };
+      write('gateway/package.json', JSON.stringify({ dependencies: { '@rdx/client': '0.1.0' } }));
+      // The stand-in answers on its port, as a start waits for, and says which build it is.
+      const serve = (build: string): string =>
+        `require('node:http').createServer((_req, res) => res.end('${build}')).listen(Number(process.env.RDX_GATEWAY_PORT), process.env.RDX_GATEWAY_HOST);\n`;
+      write('gateway/dist/main.js', serve('one'));
+      write('gateway/dist/package.json', '{"type":"commonjs"}');
+      write('client/dist/index.js', 'exports.version = 1;\n');
+      const [port, metricsPort] = (await freePorts(2)) as [number, number];
+      const config = loadConfig({
+        RDX_HOME: paths.home,
+        RDX_GATEWAY_PORT: String(port),
+        RDX_GATEWAY_METRICS_PORT: String(metricsPort),
+      });
+      const ctx = {
+        paths,
+        topology: topologyFor(config),
+        config: { ...config, repoRoot },
+        log: (l: string) => logged.push(l),
+      } as unknown as NetworkContext;
+      const answer = async (): Promise<string> => (await fetch(`http://127.0.0.1:${port}/readyz`)).text();
+      try {
+        await startGateway(ctx);
+        const first = runningPid(paths, GATEWAY_PROCESS)!;
+        expect(await answer()).to.equal('one');
+
+        write('gateway/dist/main.js', serve('two'));
+        await startGateway(ctx);
+        const second = runningPid(paths, GATEWAY_PROCESS)!;
+        expect(second, 'restarted on the rebuilt code').not.to.equal(first);
+        expect(await answer()).to.equal('two');
+        expect(logged).to.deep.equal([
+          "  restart gateway: it runs otherwise than this release starts it (its code is not this build's)",
+        ]);
+
+        write('client/dist/index.js', 'exports.version = 2;\n');
+        await startGateway(ctx);
+        const third = runningPid(paths, GATEWAY_PROCESS)!;
+        expect(third, 'restarted on the rebuilt workspace it loads').not.to.equal(second);
+
+        write('gateway/dist/main.test.js', 'it();\n');
+        await startGateway(ctx);
+        expect(runningPid(paths, GATEWAY_PROCESS), 'a test alone: left be').to.equal(third);
+        expect(logged).to.have.length(2);
       } finally {
         await stopDaemon(paths, GATEWAY_PROCESS, 0);
       }

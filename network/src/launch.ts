@@ -5,10 +5,12 @@
  * or settings than this release gives it (a CA without its purpose CAs, an orderer whose admin endpoint takes
  * another client root, a gateway without its HTTPS pair), and the tooling's next call to it would fail. So a
  * start compares the running process's own command line and environment (Linux's /proc: the environment is
- * readable by its owner alone) with the launch it would make, and restarts it where they differ.
+ * readable by its owner alone) with the launch it would make, and restarts it where they differ. A Node service's
+ * environment carries the digest of its code (code-id.ts), so one started before a rebuild differs too.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { CODE_ID } from './code-id.js';
 import type { Paths } from './paths.js';
 import { isAlive, keepStart, processStart, runningPid, startDaemon, stopDaemon } from './proc.js';
 
@@ -141,7 +143,15 @@ export function launchChange(pid: number, launch: Launch): string | undefined {
       ([name, value]) => value !== undefined && !launch.notCompared.has(name) && running.get(name) !== value,
     )
     .map(([name]) => name);
-  return differ.length ? `its ${differ.join(', ')} ${differ.length === 1 ? 'differs' : 'differ'}` : undefined;
+  const settings = differ.filter((name) => name !== CODE_ID);
+  const why = [
+    ...(settings.length
+      ? [`its ${settings.join(', ')} ${settings.length === 1 ? 'differs' : 'differ'}`]
+      : []),
+    // Its digest missing is a service started before the digest was given: its code is not known to be this build's.
+    ...(differ.includes(CODE_ID) ? ["its code is not this build's"] : []),
+  ];
+  return why.length ? why.join('; ') : undefined;
 }
 
 function readNulSeparated(file: string): string[] | undefined {

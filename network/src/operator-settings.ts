@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { CODE_ID, codeId } from './code-id.js';
 import { SHELL_ONLY, type Launch } from './launch.js';
 
 /**
@@ -15,17 +17,25 @@ export function withOperatorSettings(
 }
 
 /**
- * How one of the platform's own Node services is started: `script` run by this Node, with `own` over the operator's
- * settings. A running one is compared by `own` alone: the operator's settings reach it when it next starts.
+ * How one of the platform's own Node services is started: `workspace`'s `dist/main.js` (a folder of the repository at
+ * `repoRoot`, its working directory) run by this Node, with `own` and the digest of its code ({@link CODE_ID}) over
+ * the operator's settings. A running one is compared by those alone: the operator's settings reach it when it next
+ * starts, and one that runs other code (the repository rebuilt since it started) is restarted.
  */
-export function serviceLaunch(name: string, script: string, own: NodeJS.ProcessEnv, cwd: string): Launch {
-  const env = withOperatorSettings(own);
+export function serviceLaunch(
+  name: string,
+  repoRoot: string,
+  workspace: string,
+  own: NodeJS.ProcessEnv,
+): Launch {
+  const ours = { ...own, [CODE_ID]: codeId(repoRoot, workspace) };
+  const env = withOperatorSettings(ours);
   return {
     name,
     cmd: process.execPath,
-    args: [script],
+    args: [path.join(repoRoot, workspace, 'dist', 'main.js')],
     env,
-    cwd,
-    notCompared: new Set([...SHELL_ONLY, ...Object.keys(env).filter((name) => !(name in own))]),
+    cwd: repoRoot,
+    notCompared: new Set([...SHELL_ONLY, ...Object.keys(env).filter((name) => !(name in ours))]),
   };
 }

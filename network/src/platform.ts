@@ -432,8 +432,7 @@ function gatewayOwnEnv(ctx: NetworkContext, instance?: GatewayInstance): NodeJS.
 
 export async function startGateway(ctx: NetworkContext): Promise<void> {
   const { host, port } = ctx.topology.gateway;
-  const main = path.join(ctx.config.repoRoot, 'gateway', 'dist', 'main.js');
-  const launch = serviceLaunch(GATEWAY_PROCESS, main, gatewayOwnEnv(ctx), ctx.config.repoRoot);
+  const launch = serviceLaunch(GATEWAY_PROCESS, ctx.config.repoRoot, 'gateway', gatewayOwnEnv(ctx));
   await ensureLaunched(ctx.paths, launch, ctx.log, async () => {
     for (const [at, needs, setting] of [
       [{ host, port }, 'the gateway', 'RDX_GATEWAY_PORT'],

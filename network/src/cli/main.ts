@@ -15,7 +15,7 @@ import { down, gatewayUrl, up, PlatformError, processNames } from '../platform.j
 import { gatewayRootCertificate, gatewayServesHttps } from '../platform-paths.js';
 import { runningPid, startDaemon, stopDaemon, CommandError } from '../proc.js';
 import { printStatus } from './status.js';
-import { SUPERVISOR, supervise } from './supervise.js';
+import { replaceOutdatedSupervisor, SUPERVISOR, supervise } from './supervise.js';
 import { consortiumCommand } from './consortium.js';
 
 async function context(): Promise<NetworkContext> {
@@ -50,6 +50,7 @@ async function start(args: string[]): Promise<void> {
     );
   }
   await up(ctx, { orgs, withGateway: true, demo: !flag(args, '--no-demo') });
+  await replaceOutdatedSupervisor(ctx);
   printWhere(ctx);
   if (flag(args, '--detach')) {
     if (!runningPid(ctx.paths, SUPERVISOR)) {

@@ -397,7 +397,7 @@ describe('each organization on its own host, and a body joining the running netw
     ]);
     // The CA servers, orderer, peer, chaincode server and clerk run as this release starts them: left be.
     expect(out.split('\n').filter((l) => l.includes(' restart '))).to.deep.equal([
-      '  restart gateway: it runs otherwise than this release starts it (its RDX_GATEWAY_HTTPS_CERT, RDX_GATEWAY_HTTPS_KEY differ)',
+      "  restart gateway: it runs otherwise than this release starts it (its RDX_GATEWAY_HTTPS_CERT, RDX_GATEWAY_HTTPS_KEY differ; its code is not this build's)",
     ]);
     expect(await status('--cacert', gatewayRoot(), `${gatewayBase()}/readyz`)).to.equal('200');
     expect(await failure(status(plain))).to.match(/\(52\) Empty reply from server/);

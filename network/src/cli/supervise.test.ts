@@ -1,0 +1,107 @@
+/**
+ * A start replaces a supervisor whose code is not this build's, and nothing it keeps running stops: this build's
+ * supervisor (run for real in a process of its own) leaves on SIGUSR2; one of a release before, which records no
+ * code, dies of it. One that runs this build is left be.
+ */
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { codeId } from '../code-id.js';
+import { loadConfig } from '../config.js';
+import type { NetworkContext } from '../context.js';
+import { Paths } from '../paths.js';
+import { isAlive, readPid, runningPid, startDaemon, stopDaemon, waitUntil } from '../proc.js';
+import { replaceOutdatedSupervisor, SUPERVISOR } from './supervise.js';
+
+const supervisorModule = fileURLToPath(new URL('./supervise.js', import.meta.url));
+const configModule = fileURLToPath(new URL('../config.js', import.meta.url));
+const contextModule = fileURLToPath(new URL('../context.js', import.meta.url));
+
+describe('a start and the supervisor of another build', () => {
+  let dir: string;
+  let paths: Paths;
+  let ctx: NetworkContext;
+  let logged: string[];
+  const repoRoot = loadConfig({}).repoRoot;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-supervisor-'));
+    paths = new Paths(path.join(dir, 'home'), repoRoot);
+    logged = [];
+    ctx = {
+      paths,
+      config: { ...loadConfig({ RDX_HOME: paths.home }), repoRoot },
+      log: (l: string) => logged.push(l),
+    } as unknown as NetworkContext;
+    // A process the supervisor watches (the ordering org's orderer, as on an orderer-only host).
+    startDaemon(paths, 'orderer1.orderer', 'sleep', ['600'], { PATH: process.env.PATH });
+  });
+  afterEach(async () => {
+    await stopDaemon(paths, SUPERVISOR, 0);
+    await stopDaemon(paths, 'orderer1.orderer', 0);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** This build's supervisor, for the ordering org alone (it starts nothing there), in a process of its own. */
+  async function startSupervisor(): Promise<number> {
+    const script = [
+      `const { supervise } = await import(${JSON.stringify(supervisorModule)});`,
+      `const { loadConfig } = await import(${JSON.stringify(configModule)});`,
+      `const { pathsFor, topologyFor } = await import(${JSON.stringify(contextModule)});`,
+      'const config = loadConfig();',
+      "await supervise({ config, paths: pathsFor(config), topology: topologyFor(config), log: console.log }, 'OrdererMSP');",
+    ].join('\n');
+    const pid = startDaemon(
+      paths,
+      SUPERVISOR,
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      { PATH: process.env.PATH, RDX_HOME: paths.home },
+      repoRoot,
+    );
+    const code = path.join(paths.runDir(), `${SUPERVISOR}.code`);
+    await waitUntil(() => Promise.resolve(fs.existsSync(code)), {
+      what: 'the supervisor recording its code',
+      timeoutMs: 30_000,
+      processName: SUPERVISOR,
+      paths,
+    });
+    expect(fs.readFileSync(code, 'utf8')).to.equal(codeId(repoRoot, 'network'));
+    return pid;
+  }
+
+  it('leaves one of this build running', async () => {
+    const pid = await startSupervisor();
+    expect(await replaceOutdatedSupervisor(ctx)).to.equal(false);
+    expect(runningPid(paths, SUPERVISOR)).to.equal(pid);
+    expect(logged).to.deep.equal([]);
+  });
+
+  it('replaces one of another build: it leaves on its own, the processes it watched run on', async () => {
+    const pid = await startSupervisor();
+    // The repository rebuilt since it started: its code is no longer this build's.
+    fs.writeFileSync(path.join(paths.runDir(), `${SUPERVISOR}.code`), '0123456789abcdef');
+    expect(await replaceOutdatedSupervisor(ctx)).to.equal(true);
+    expect(logged).to.deep.equal([`Replacing the supervisor (pid ${pid}): its code is not this build's.`]);
+    expect(isAlive(pid), 'gone').to.equal(false);
+    expect(readPid(paths, SUPERVISOR), 'its pid file too').to.equal(undefined);
+    expect(runningPid(paths, 'orderer1.orderer'), 'what it watched still runs').not.to.equal(undefined);
+    expect(fs.readFileSync(paths.log(SUPERVISOR), 'utf8')).to.include(
+      'replaced by the supervisor of another build; every process runs on',
+    );
+  });
+
+  it('replaces one of a release before, which records no code and knows no SIGUSR2', async () => {
+    startDaemon(paths, SUPERVISOR, process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
+      PATH: process.env.PATH,
+    });
+    expect(await replaceOutdatedSupervisor(ctx)).to.equal(true);
+    expect(runningPid(paths, SUPERVISOR)).to.equal(undefined);
+    expect(runningPid(paths, 'orderer1.orderer')).not.to.equal(undefined);
+  });
+
+  it('has nothing to replace when no supervisor runs', async () => {
+    expect(await replaceOutdatedSupervisor(ctx)).to.equal(false);
+  });
+});
