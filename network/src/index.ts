@@ -25,6 +25,7 @@ export {
   gatewayUrl,
   gatewayEnv,
   GATEWAY_PROCESS,
+  processNames,
   startProcess,
   type GatewayInstance,
 } from './platform.js';

@@ -6,6 +6,8 @@
 import { expect } from 'chai';
 import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { GatewayClient } from '@rdx/client';
@@ -19,8 +21,21 @@ import {
   ensureFabricBinaries,
   peerHeight,
   seedDemo,
+  processNames,
+  GATEWAY_PROCESS,
+  type NetworkContext,
 } from '@rdx/network';
-import { config, connectAs, decode, networkCli, paths, topology, type Connection } from '../fabric-client.js';
+import {
+  config,
+  connectAs,
+  decode,
+  networkCli,
+  paths,
+  repoRoot,
+  topology,
+  type Connection,
+} from '../fabric-client.js';
+import { eventually } from '../gateway-client-e2e.js';
 import { chaincodeQuery } from '../peer-cli.js';
 
 const execFileAsync = promisify(execFile);
@@ -173,6 +188,57 @@ describe('the Fabric network end to end: peers, orderers, the gateway, a killed 
     expect(heights[0], `peer heights ${heights.join(', ')}`).not.to.equal(undefined);
     for (const h of heights) expect(h, `peer heights ${heights.join(', ')}`).to.equal(heights[0]);
     expect((await gatewayClient.ready()).ledger.blockHeight).to.be.at.least(heights[0]!);
+  });
+
+  it('after a rebuild, a start restarts only the gateway and the clerk onto the new code and replaces the supervisor, which keeps the gateway up', async function () {
+    this.timeout(300_000);
+    // A rebuild that changes the SDK the gateway and the clerk load (a module added to its build), and not the
+    // chaincode: nothing else loads it.
+    const added = path.join(repoRoot, 'client', 'dist', `e2e-rebuild-${runId}.js`);
+    const pids = (): Record<string, number | undefined> =>
+      Object.fromEntries(
+        [...processNames({ topology } as NetworkContext), 'supervisor'].map((n) => [n, readPid(paths, n)]),
+      );
+    const before = pids();
+    fs.writeFileSync(added, `'use strict';\n// ${runId}\n`);
+    try {
+      const { stdout } = await execFileAsync(process.execPath, [networkCli, 'start', '--detach'], {
+        timeout: 300_000,
+      });
+      // The gateway and the clerk restart side by side: either may be logged first.
+      expect(
+        stdout
+          .split('\n')
+          .filter((l) => / restart |^Replacing /.test(l))
+          .sort(),
+      ).to.deep.equal([
+        "  restart clerk: it runs otherwise than this release starts it (its code is not this build's)",
+        "  restart gateway: it runs otherwise than this release starts it (its code is not this build's)",
+        `Replacing the supervisor (pid ${before.supervisor}): its code is not this build's.`,
+      ]);
+      const after = pids();
+      for (const [name, pid] of Object.entries(before)) {
+        if (['gateway', 'clerk', 'supervisor'].includes(name)) expect(after[name], name).not.to.equal(pid);
+        else expect(after[name], `${name} left be`).to.equal(pid);
+      }
+      expect(fs.readFileSync(paths.log('supervisor'), 'utf8')).to.include(
+        'replaced by the supervisor of another build; every process runs on',
+      );
+      // The new supervisor keeps the gateway up.
+      process.kill(after.gateway!, 'SIGKILL');
+      await eventually(
+        async () => {
+          const now = readPid(paths, GATEWAY_PROCESS);
+          return now !== undefined && now !== after.gateway && (await gatewayClient.alive());
+        },
+        60_000,
+        'the new supervisor restarted the gateway',
+      );
+    } finally {
+      fs.rmSync(added, { force: true });
+      // Back on the build the other tests run: the same three are restarted again.
+      await execFileAsync(process.execPath, [networkCli, 'start', '--detach'], { timeout: 300_000 });
+    }
   });
 
   it("a start's check of the seeded demo data sends no write, so it does not wait for the ordering service", async () => {
