@@ -18,7 +18,7 @@ import { nodesOf, orgOf, peerOrgs } from './topology.js';
 import { channelMembers } from './consortium/channel-config.js';
 import { isLocalOrg } from './consortium/org-definition.js';
 import { hasTlsPair } from './ca.js';
-import { hashWorkspaces } from './code-id.js';
+import { CODE_ID, codeId, hashWorkspaces } from './code-id.js';
 
 /**
  * How the peers reach the chaincode servers (connection.json): part of the label, so a change of it is a new
@@ -557,6 +557,9 @@ async function startServers(
   const shimCli = require.resolve('fabric-shim/cli.js', {
     paths: [path.join(ctx.config.repoRoot, 'chaincode')],
   });
+  // The label covers the chaincode's own code; this digest also what is installed and Node's version, which a host
+  // may upgrade under the same label.
+  const code = codeId(ctx.config.repoRoot, 'chaincode');
   // Each server loads the contract on start (a second or more): all start together, then each is waited for.
   const started = peerOrgs(ctx.topology)
     .filter(
@@ -587,7 +590,7 @@ async function startServers(
           '--chaincode-tls-client-cacert-file',
           ctx.paths.caCert(org.short),
         ],
-        env: { PATH: process.env.PATH, CORE_CHAINCODE_LOGGING_LEVEL: 'info' },
+        env: { PATH: process.env.PATH, CORE_CHAINCODE_LOGGING_LEVEL: 'info', [CODE_ID]: code },
         cwd: path.join(ctx.config.repoRoot, 'chaincode'),
         notCompared: SHELL_ONLY,
       };

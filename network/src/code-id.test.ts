@@ -57,12 +57,29 @@ describe("a service's code digest", () => {
   });
 
   it('stays when only tests, test support or a workspace it does not load change', () => {
-    const before = codeId(repo, 'client');
+    write('gateway/dist/audit/audit-log.suite.js', 'suite();\n');
+    write('gateway/dist/testing/fake-ledger.js', 'fake();\n');
+    const before = codeId(repo, 'gateway');
     write('gateway/dist/routes/records.test.js', 'it.only();\n');
+    write('gateway/dist/audit/audit-log.suite.js', 'suite2();\n');
+    write('gateway/dist/testing/fake-ledger.js', 'fake2();\n');
     write('client/dist/testing/ca.js', 'testCa2();\n');
     write('clerk/dist/main.js', 'clerk2();\n');
-    write('gateway/dist/main.js', 'serve2();\n');
-    expect(codeId(repo, 'client')).to.equal(before);
+    expect(codeId(repo, 'gateway')).to.equal(before);
+  });
+
+  it('covers every kind of file Node loads from a build, and what npm installed over what the lock file asks', () => {
+    for (const file of ['gateway/dist/data.json', 'gateway/dist/worker.cjs', 'gateway/dist/esm.mjs']) {
+      const was = codeId(repo, 'gateway');
+      write(file, '{}');
+      expect(codeId(repo, 'gateway'), file).not.to.equal(was);
+    }
+    write('node_modules/.package-lock.json', '{"installed":1}');
+    const installed = codeId(repo, 'gateway');
+    write('package-lock.json', '{"lockfileVersion":3,"pulled":true}');
+    expect(codeId(repo, 'gateway'), 'pulled, not installed yet').to.equal(installed);
+    write('node_modules/.package-lock.json', '{"installed":2}');
+    expect(codeId(repo, 'gateway'), 'installed').not.to.equal(installed);
   });
 
   it('a file moved to another name is other code', () => {

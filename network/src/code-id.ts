@@ -13,31 +13,34 @@ export const CODE_ID = 'RDX_CODE_ID';
 
 /**
  * The digest of what a service of workspace `workspace` (a folder of the repository: `gateway`, `clerk`,
- * `network`) loads: the compiled JavaScript of the workspace and of every workspace it depends on, the installed
- * packages (the lock file) and Node's version. Test files are left out: a change of a test alone restarts nothing.
+ * `chaincode`, `network`) loads: the built code of the workspace and of every workspace it depends on, the
+ * installed packages and Node's version. Test files are left out: a change of a test alone restarts nothing.
  */
 export function codeId(repoRoot: string, workspace: string): string {
   const hash = crypto.createHash('sha256');
   hashWorkspaces(hash, repoRoot, workspace);
-  const lock = path.join(repoRoot, 'package-lock.json');
-  if (fs.existsSync(lock)) hash.update(fs.readFileSync(lock));
+  // What npm installed (its own record in node_modules, rewritten by every install), else what the lock file asks:
+  // a repository pulled but not yet installed is not yet other packages.
+  const installed = [
+    path.join(repoRoot, 'node_modules', '.package-lock.json'),
+    path.join(repoRoot, 'package-lock.json'),
+  ].find((file) => fs.existsSync(file));
+  if (installed) hash.update(fs.readFileSync(installed));
   hash.update(process.version);
   return hash.digest('hex').slice(0, 16);
 }
 
 /**
- * Adds the compiled JavaScript of `workspace` and of the workspaces it depends on (its `@rdx/…` dependencies,
- * each in the repository's folder of the same name), in a fixed order, to `hash`. Tests and test support
- * (`*.test.js`, a top-level `testing/`) are left out.
+ * Adds the built code of `workspace` and of the workspaces it depends on (its `@rdx/…` dependencies, each in the
+ * repository's folder of the same name), in a fixed order, to `hash`: what Node may load from `dist/`. Tests and
+ * test support (`*.test.js`, `*.suite.js`, a `testing/` folder) are left out. Nothing of the host goes in (no
+ * absolute path, no Node version): the chaincode's label, made of it, must be the same on every host of a release.
  */
 export function hashWorkspaces(hash: crypto.Hash, repoRoot: string, workspace: string): void {
   for (const ws of workspaceClosure(repoRoot, workspace)) {
     const dist = path.join(repoRoot, ws, 'dist');
     const files = fs.existsSync(dist)
-      ? fs
-          .readdirSync(dist, { recursive: true, encoding: 'utf8' })
-          .filter((f) => f.endsWith('.js') && !f.endsWith('.test.js') && !f.startsWith('testing'))
-          .sort()
+      ? fs.readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter(isServiceCode).sort()
       : [];
     for (const f of files) {
       hash.update(`${ws}/${f}\0`);
@@ -46,6 +49,12 @@ export function hashWorkspaces(hash: crypto.Hash, repoRoot: string, workspace: s
     const manifest = path.join(repoRoot, ws, 'package.json');
     if (fs.existsSync(manifest)) hash.update(fs.readFileSync(manifest));
   }
+}
+
+/** Whether a file of `dist/` (its path within it) is what a service may load rather than a test's. */
+function isServiceCode(file: string): boolean {
+  if (!/\.(js|cjs|mjs|json|node)$/.test(file) || /\.(test|suite)\.js$/.test(file)) return false;
+  return !file.split(path.sep).includes('testing');
 }
 
 /** `workspace` and every workspace it depends on, directly or not, sorted. */

@@ -15,7 +15,7 @@ import { down, gatewayUrl, up, PlatformError, processNames } from '../platform.j
 import { gatewayRootCertificate, gatewayServesHttps } from '../platform-paths.js';
 import { runningPid, startDaemon, stopDaemon, CommandError } from '../proc.js';
 import { printStatus } from './status.js';
-import { replaceOutdatedSupervisor, SUPERVISOR, supervise } from './supervise.js';
+import { recordSupervisorCode, replaceOutdatedSupervisor, SUPERVISOR, supervise } from './supervise.js';
 import { consortiumCommand } from './consortium.js';
 
 async function context(): Promise<NetworkContext> {
@@ -52,16 +52,23 @@ async function start(args: string[]): Promise<void> {
   await up(ctx, { orgs, withGateway: true, demo: !flag(args, '--no-demo') });
   await replaceOutdatedSupervisor(ctx);
   printWhere(ctx);
+  const running = runningPid(ctx.paths, SUPERVISOR);
+  if (running !== undefined) {
+    // One supervisor at a time: it alone is what `npm stop` stops.
+    console.log(
+      `Running in the background, supervised by pid ${running}. Stop with: ${commandForThisNetwork('npm stop')}`,
+    );
+    return;
+  }
   if (flag(args, '--detach')) {
-    if (!runningPid(ctx.paths, SUPERVISOR)) {
-      startDaemon(
-        ctx.paths,
-        SUPERVISOR,
-        process.execPath,
-        [process.argv[1]!, 'supervise', ...(org ? ['--org', org] : [])],
-        process.env,
-      );
-    }
+    const pid = startDaemon(
+      ctx.paths,
+      SUPERVISOR,
+      process.execPath,
+      [process.argv[1]!, 'supervise', ...(org ? ['--org', org] : [])],
+      process.env,
+    );
+    recordSupervisorCode(ctx, pid);
     console.log(`Running in the background. Stop with: ${commandForThisNetwork('npm stop')}`);
     return;
   }

@@ -1,19 +1,28 @@
 /**
  * A start replaces a supervisor whose code is not this build's, and nothing it keeps running stops: this build's
  * supervisor (run for real in a process of its own) leaves on SIGUSR2; one of a release before, which records no
- * code, dies of it. One that runs this build is left be.
+ * code, dies of it; one that stays is killed. One that runs this build is left be, and of two supervisors the one
+ * the pid file does not name leaves.
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeId } from '../code-id.js';
 import { loadConfig } from '../config.js';
 import type { NetworkContext } from '../context.js';
 import { Paths } from '../paths.js';
-import { isAlive, readPid, runningPid, startDaemon, stopDaemon, waitUntil } from '../proc.js';
-import { replaceOutdatedSupervisor, SUPERVISOR } from './supervise.js';
+import {
+  isAlive,
+  readPid,
+  removePid,
+  runningPid,
+  startDaemon,
+  stopDaemon,
+  waitUntil,
+  writePid,
+} from '../proc.js';
+import { recordSupervisorCode, replaceOutdatedSupervisor, SUPERVISOR } from './supervise.js';
 
 const supervisorModule = fileURLToPath(new URL('./supervise.js', import.meta.url));
 const configModule = fileURLToPath(new URL('../config.js', import.meta.url));
@@ -43,8 +52,11 @@ describe('a start and the supervisor of another build', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** This build's supervisor, for the ordering org alone (it starts nothing there), in a process of its own. */
-  async function startSupervisor(): Promise<number> {
+  /**
+   * This build's supervisor, for the ordering org alone (it starts nothing there), in a process of its own, recorded
+   * as a start records the one it spawns.
+   */
+  function startSupervisor(): number {
     const script = [
       `const { supervise } = await import(${JSON.stringify(supervisorModule)});`,
       `const { loadConfig } = await import(${JSON.stringify(configModule)});`,
@@ -60,28 +72,33 @@ describe('a start and the supervisor of another build', () => {
       { PATH: process.env.PATH, RDX_HOME: paths.home },
       repoRoot,
     );
-    const code = path.join(paths.runDir(), `${SUPERVISOR}.code`);
-    await waitUntil(() => Promise.resolve(fs.existsSync(code)), {
-      what: 'the supervisor recording its code',
-      timeoutMs: 30_000,
-      processName: SUPERVISOR,
-      paths,
-    });
-    expect(fs.readFileSync(code, 'utf8')).to.equal(codeId(repoRoot, 'network'));
+    recordSupervisorCode(ctx, pid);
     return pid;
   }
 
-  it('leaves one of this build running', async () => {
-    const pid = await startSupervisor();
-    expect(await replaceOutdatedSupervisor(ctx)).to.equal(false);
+  /** Until the supervisor's first round has run (it reports the orderers this host lacks as down). */
+  async function supervising(): Promise<void> {
+    await waitUntil(
+      () =>
+        Promise.resolve(fs.readFileSync(paths.log(SUPERVISOR), 'utf8').includes('orderer2.orderer is down')),
+      { what: 'the supervisor running its rounds', timeoutMs: 30_000, processName: SUPERVISOR, paths },
+    );
+  }
+
+  it('leaves one of this build running, also one just spawned that has not loaded its code yet', async () => {
+    const pid = startSupervisor();
+    expect(await replaceOutdatedSupervisor(ctx), 'at once').to.equal(false);
+    await supervising();
+    expect(await replaceOutdatedSupervisor(ctx), 'running').to.equal(false);
     expect(runningPid(paths, SUPERVISOR)).to.equal(pid);
     expect(logged).to.deep.equal([]);
   });
 
   it('replaces one of another build: it leaves on its own, the processes it watched run on', async () => {
-    const pid = await startSupervisor();
+    const pid = startSupervisor();
+    await supervising();
     // The repository rebuilt since it started: its code is no longer this build's.
-    fs.writeFileSync(path.join(paths.runDir(), `${SUPERVISOR}.code`), '0123456789abcdef');
+    fs.writeFileSync(path.join(paths.runDir(), `${SUPERVISOR}.code`), `${pid} 0123456789abcdef\n`);
     expect(await replaceOutdatedSupervisor(ctx)).to.equal(true);
     expect(logged).to.deep.equal([`Replacing the supervisor (pid ${pid}): its code is not this build's.`]);
     expect(isAlive(pid), 'gone').to.equal(false);
@@ -99,6 +116,41 @@ describe('a start and the supervisor of another build', () => {
     expect(await replaceOutdatedSupervisor(ctx)).to.equal(true);
     expect(runningPid(paths, SUPERVISOR)).to.equal(undefined);
     expect(runningPid(paths, 'orderer1.orderer')).not.to.equal(undefined);
+  });
+
+  it('kills, it alone, one that does not leave on SIGUSR2 within 10 s', async function () {
+    this.timeout(30_000);
+    startDaemon(
+      paths,
+      SUPERVISOR,
+      process.execPath,
+      ['-e', "process.on('SIGUSR2', () => {}); console.log('handler', 'set'); setInterval(() => {}, 1000)"],
+      { PATH: process.env.PATH },
+    );
+    // Its output, not its command line (which the log's first line quotes).
+    await waitUntil(
+      () => Promise.resolve(fs.readFileSync(paths.log(SUPERVISOR), 'utf8').includes('handler set')),
+      { what: 'the stand-in ignoring SIGUSR2', timeoutMs: 10_000 },
+    );
+    expect(await replaceOutdatedSupervisor(ctx)).to.equal(true);
+    expect(runningPid(paths, SUPERVISOR)).to.equal(undefined);
+    expect(runningPid(paths, 'orderer1.orderer')).not.to.equal(undefined);
+  });
+
+  it('leaves when another supervisor has taken its pid file (two starts at once), stopping nothing', async () => {
+    const pid = startSupervisor();
+    await supervising();
+    const other = readPid(paths, 'orderer1.orderer')!;
+    writePid(paths, SUPERVISOR, other);
+    await waitUntil(() => Promise.resolve(!isAlive(pid)), {
+      what: 'the supervisor leaving',
+      timeoutMs: 10_000,
+    });
+    expect(fs.readFileSync(paths.log(SUPERVISOR), 'utf8')).to.include(
+      'another supervisor runs (its pid file names it); leaving',
+    );
+    expect(runningPid(paths, 'orderer1.orderer')).to.equal(other);
+    removePid(paths, SUPERVISOR); // not the orderer's to stop as the supervisor
   });
 
   it('has nothing to replace when no supervisor runs', async () => {

@@ -18,16 +18,26 @@ import { nodesOf } from '../topology.js';
 /** The supervisor's process name: its pid file is how `npm stop` finds it. */
 export const SUPERVISOR = 'supervisor';
 
-/** Beside its pid file: the digest of the code the supervisor runs (code-id.ts), written by the supervisor. */
+/**
+ * Beside its pid file: the supervisor's pid and the digest of its code (code-id.ts). Written by whoever writes its
+ * pid file, at the same moment (the start that spawns a detached one, or the attached one itself), so a record is
+ * never older than the process its pid file names.
+ */
 function supervisorCodeFile(paths: Paths): string {
   return path.join(paths.runDir(), `${SUPERVISOR}.code`);
+}
+
+/** Records that the supervisor `pid` runs this build's code. */
+export function recordSupervisorCode(ctx: NetworkContext, pid: number): void {
+  fs.writeFileSync(supervisorCodeFile(ctx.paths), `${pid} ${codeId(ctx.config.repoRoot, 'network')}\n`);
 }
 
 /**
  * Replaces a running supervisor whose code is not this build's (the repository updated and rebuilt while it ran,
  * or one of a release before, which records none): it would go on restarting a process that dies as its own
  * release did. It is sent SIGUSR2, on which this release's supervisor leaves without stopping anything (a
- * release's before dies of it, its default), and its pid file goes; the caller starts this build's.
+ * release's before dies of it, its default; one that has not left within 10 s is killed, it alone), and its pid
+ * file goes; the caller starts this build's.
  * @returns whether one was replaced.
  */
 export async function replaceOutdatedSupervisor(ctx: NetworkContext): Promise<boolean> {
@@ -39,13 +49,21 @@ export async function replaceOutdatedSupervisor(ctx: NetworkContext): Promise<bo
   } catch {
     recorded = undefined;
   }
-  if (recorded === codeId(ctx.config.repoRoot, 'network')) return false;
+  if (recorded === `${pid} ${codeId(ctx.config.repoRoot, 'network')}`) return false;
   ctx.log(`Replacing the supervisor (pid ${pid}): its code is not this build's.`);
-  // The supervisor alone: what it runs at this moment (a peer CLI call) finishes.
-  process.kill(pid, 'SIGUSR2');
-  await waitUntil(() => Promise.resolve(!isAlive(pid)), {
-    what: 'the supervisor to leave',
-    timeoutMs: 10_000,
+  // The supervisor alone, not its process group: what it runs at this moment (a peer CLI call) finishes.
+  const signal = (sig: NodeJS.Signals): void => {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* gone already */
+    }
+  };
+  signal('SIGUSR2');
+  const left = (): Promise<boolean> => Promise.resolve(!isAlive(pid));
+  await waitUntil(left, { what: 'the supervisor to leave', timeoutMs: 10_000 }).catch(async () => {
+    signal('SIGKILL');
+    await waitUntil(left, { what: 'the supervisor killed', timeoutMs: 10_000 });
   });
   if (readPid(ctx.paths, SUPERVISOR) === pid) removePid(ctx.paths, SUPERVISOR);
   return true;
@@ -58,9 +76,7 @@ export async function supervise(ctx: NetworkContext, orgs?: string): Promise<voi
   // has, so `npm stop` stops it — and it everything — rather than stopping processes it would only restart.
   if (runningPid(ctx.paths, SUPERVISOR) === undefined) {
     writePid(ctx.paths, SUPERVISOR, process.pid);
-  }
-  if (readPid(ctx.paths, SUPERVISOR) === process.pid) {
-    fs.writeFileSync(supervisorCodeFile(ctx.paths), codeId(ctx.config.repoRoot, 'network'));
+    recordSupervisorCode(ctx, process.pid);
   }
   let stopping = false;
   const stopAll = (): void => {
@@ -96,6 +112,12 @@ export async function supervise(ctx: NetworkContext, orgs?: string): Promise<voi
   while (!stopping) {
     await sleep(1000);
     if (stopping) break;
+    // Another supervisor took the pid file (two starts at once each started one): `npm stop` knows that one alone,
+    // so this one leaves rather than restart what a stop stops.
+    if (readPid(ctx.paths, SUPERVISOR) !== process.pid) {
+      console.log(`${new Date().toISOString()} another supervisor runs (its pid file names it); leaving`);
+      process.exit(0);
+    }
     // A deploy restarting the chaincode servers starts them itself.
     for (const node of chaincodeRestarting(ctx) ? [] : restartable) {
       if (!runningPid(ctx.paths, node.name) && !restartUnderWay(ctx.paths, node.name)) {
