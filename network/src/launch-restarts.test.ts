@@ -95,16 +95,27 @@ net.createServer((s) => s.end()).listen(...at(process.env.ORDERER_ADMIN_LISTENAD
       else process.env.RDX_CORS_ORIGINS = saved;
     });
 
-    it('from before a setting of its own is restarted with it; a changed operator setting alone restarts nothing', async () => {
-      // The stand-in is the repository's gateway/dist/main.js: ready on its port, as a start waits for.
+    /**
+     * A repository whose gateway/dist/main.js is a stand-in: ready on its port, as a start waits for, and answering
+     * with `build`; and the start's context for it on two free ports.
+     */
+    async function standIn(build: string): Promise<{
+      repoRoot: string;
+      ctx: NetworkContext;
+      port: number;
+      metricsPort: number;
+      write: (file: string, text: string) => void;
+      serve: (build: string) => string;
+    }> {
       const repoRoot = path.join(dir, 'repo');
-      const main = path.join(repoRoot, 'gateway', 'dist', 'main.js');
-      fs.mkdirSync(path.dirname(main), { recursive: true });
-      fs.writeFileSync(
-        main,
-        `require('node:http').createServer((_req, res) => res.end('ok')).listen(Number(process.env.RDX_GATEWAY_PORT), process.env.RDX_GATEWAY_HOST);\n`,
-      );
-      fs.writeFileSync(path.join(repoRoot, 'gateway', 'dist', 'package.json'), '{"type":"commonjs"}');
+      const write = (file: string, text: string): void => {
+        fs.mkdirSync(path.dirname(path.join(repoRoot, file)), { recursive: true });
+        fs.writeFileSync(path.join(repoRoot, file), text);
+      };
+      const serve = (answer: string): string =>
+        `require('node:http').createServer((_req, res) => res.end('${answer}')).listen(Number(process.env.RDX_GATEWAY_PORT), process.env.RDX_GATEWAY_HOST);\n`;
+      write('gateway/dist/main.js', serve(build));
+      write('gateway/dist/package.json', '{"type":"commonjs"}');
       const [port, metricsPort] = (await freePorts(2)) as [number, number];
       const config = loadConfig({
         RDX_HOME: paths.home,
@@ -117,6 +128,11 @@ net.createServer((s) => s.end()).listen(...at(process.env.ORDERER_ADMIN_LISTENAD
         config: { ...config, repoRoot },
         log: (l: string) => logged.push(l),
       } as unknown as NetworkContext;
+      return { repoRoot, ctx, port, metricsPort, write, serve };
+    }
+
+    it('from before a setting of its own is restarted with it; a changed operator setting alone restarts nothing', async () => {
+      const { repoRoot, ctx, metricsPort } = await standIn('ok');
       // As a build before its metrics listener started it: no RDX_GATEWAY_METRICS_PORT of its own (its code
       // digest is this build's, so that the setting alone differs).
       const { RDX_GATEWAY_METRICS_PORT: _, ...before } = gatewayEnv(ctx);
@@ -124,7 +140,7 @@ net.createServer((s) => s.end()).listen(...at(process.env.ORDERER_ADMIN_LISTENAD
         paths,
         GATEWAY_PROCESS,
         process.execPath,
-        [main],
+        [path.join(repoRoot, 'gateway', 'dist', 'main.js')],
         { ...before, [CODE_ID]: codeId(repoRoot, 'gateway') },
         repoRoot,
       );
@@ -148,30 +164,9 @@ net.createServer((s) => s.end()).listen(...at(process.env.ORDERER_ADMIN_LISTENAD
     });
 
     it('started before the repository was rebuilt is restarted, also for a workspace it loads; not for a test', async () => {
-      const repoRoot = path.join(dir, 'repo');
-      const write = (file: string, text: string): void => {
-        fs.mkdirSync(path.dirname(path.join(repoRoot, file)), { recursive: true });
-        fs.writeFileSync(path.join(repoRoot, file), text);
-      };
+      const { ctx, port, write, serve } = await standIn('one');
       write('gateway/package.json', JSON.stringify({ dependencies: { '@rdx/client': '0.1.0' } }));
-      // The stand-in answers on its port, as a start waits for, and says which build it is.
-      const serve = (build: string): string =>
-        `require('node:http').createServer((_req, res) => res.end('${build}')).listen(Number(process.env.RDX_GATEWAY_PORT), process.env.RDX_GATEWAY_HOST);\n`;
-      write('gateway/dist/main.js', serve('one'));
-      write('gateway/dist/package.json', '{"type":"commonjs"}');
       write('client/dist/index.js', 'exports.version = 1;\n');
-      const [port, metricsPort] = (await freePorts(2)) as [number, number];
-      const config = loadConfig({
-        RDX_HOME: paths.home,
-        RDX_GATEWAY_PORT: String(port),
-        RDX_GATEWAY_METRICS_PORT: String(metricsPort),
-      });
-      const ctx = {
-        paths,
-        topology: topologyFor(config),
-        config: { ...config, repoRoot },
-        log: (l: string) => logged.push(l),
-      } as unknown as NetworkContext;
       const answer = async (): Promise<string> => (await fetch(`http://127.0.0.1:${port}/readyz`)).text();
       try {
         await startGateway(ctx);
