@@ -5,7 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const PROJECTS = ['errors', 'chaincode', 'gateway', 'gateway/console', 'client', 'network', 'test'];
+// Every project `tsc -b` builds, as the root tsconfig.json lists them (a list of its own here had missed the clerk).
+const PROJECTS = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8')).references.map(
+  (r) => r.path,
+);
 const OUTPUT = /\.(js|d\.ts|js\.map|d\.ts\.map)$/;
 
 let removed = 0;
