@@ -9,7 +9,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PROJECTS = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8')).references.map(
   (r) => r.path,
 );
-const OUTPUT = /\.(js|d\.ts|js\.map|d\.ts\.map)$/;
+// What tsc emits, by the source it comes from: every kind of file the services' code digests read
+// (network/src/code-id.ts) is here, or a stale one would change a digest and the chaincode's label.
+const SOURCES = [
+  [/\.(js|d\.ts|js\.map|d\.ts\.map)$/, ['.ts', '.tsx']],
+  [/\.(cjs|d\.cts|cjs\.map|d\.cts\.map)$/, ['.cts']],
+  [/\.(mjs|d\.mts|mjs\.map|d\.mts\.map)$/, ['.mts']],
+  [/\.json$/, ['.json']],
+];
 
 let removed = 0;
 for (const project of PROJECTS) {
@@ -17,10 +24,12 @@ for (const project of PROJECTS) {
   const src = path.join(root, project, 'src');
   if (!fs.existsSync(dist)) continue;
   for (const entry of fs.readdirSync(dist, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !OUTPUT.test(entry.name)) continue;
+    const kind = entry.isFile() && SOURCES.find(([output]) => output.test(entry.name));
+    if (!kind) continue;
+    const [output, extensions] = kind;
     const file = path.join(entry.parentPath, entry.name);
-    const base = path.relative(dist, file).replace(OUTPUT, '');
-    if (!fs.existsSync(path.join(src, `${base}.ts`))) {
+    const base = path.relative(dist, file).replace(output, '');
+    if (!extensions.some((ext) => fs.existsSync(path.join(src, `${base}${ext}`)))) {
       fs.rmSync(file);
       removed++;
     }

@@ -71,3 +71,5 @@ export {
   type RegulatorCredentials,
 } from './demo/console-accounts.js';
 export { DEMO_ENTERPRISES, demoDatasets, type DemoDataset } from './demo/demo-data.js';
+export { codeId, CODE_ID } from './code-id.js';
+export { runningEnvironment } from './launch.js';

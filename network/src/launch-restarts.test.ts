@@ -14,19 +14,11 @@ import type { NetworkContext } from './context.js';
 import { topologyFor } from './context.js';
 import { ordererEnv } from './node-env.js';
 import { Paths } from './paths.js';
+import { runningEnvironment } from './launch.js';
 import { freePorts } from './testing/free-ports.js';
 import { gatewayEnv, GATEWAY_PROCESS, startGateway, startProcess } from './platform.js';
 import { readPid, runningPid, startDaemon, stopDaemon } from './proc.js';
 import type { NodeSpec } from './topology.js';
-
-/** One variable of a running process's environment, as it was started. */
-function envOf(pid: number, name: string): string | undefined {
-  const entry = fs
-    .readFileSync(`/proc/${pid}/environ`, 'utf8')
-    .split('\0')
-    .find((e) => e.startsWith(`${name}=`));
-  return entry?.slice(name.length + 1);
-}
 
 describe('a process running otherwise than this release starts it', () => {
   let dir: string;
@@ -75,7 +67,7 @@ net.createServer((s) => s.end()).listen(...at(process.env.ORDERER_ADMIN_LISTENAD
       await startProcess(ctx, node);
       const now = runningPid(paths, node.name)!;
       expect(now, 'a new orderer').not.to.equal(old);
-      expect(envOf(now, 'ORDERER_ADMIN_TLS_CLIENTROOTCAS')).to.equal(
+      expect(runningEnvironment(now)?.get('ORDERER_ADMIN_TLS_CLIENTROOTCAS')).to.equal(
         `[${paths.ordererAdminCaCert('orderer')}]`,
       );
       expect(logged).to.deep.equal([
@@ -149,7 +141,7 @@ net.createServer((s) => s.end()).listen(...at(process.env.ORDERER_ADMIN_LISTENAD
         await startGateway(ctx);
         const now = runningPid(paths, GATEWAY_PROCESS)!;
         expect(now, 'a new gateway').not.to.equal(old);
-        expect(envOf(now, 'RDX_GATEWAY_METRICS_PORT')).to.equal(String(metricsPort));
+        expect(runningEnvironment(now)?.get('RDX_GATEWAY_METRICS_PORT')).to.equal(String(metricsPort));
         expect(logged).to.deep.equal([
           '  restart gateway: it runs otherwise than this release starts it (its RDX_GATEWAY_METRICS_PORT differs)',
         ]);

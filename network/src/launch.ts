@@ -118,8 +118,8 @@ export async function whileRestarting(
  */
 export function launchChange(pid: number, launch: Launch): string | undefined {
   const cmdline = readNulSeparated(`/proc/${pid}/cmdline`);
-  const environ = readNulSeparated(`/proc/${pid}/environ`);
-  if (!cmdline || !environ) return undefined;
+  const running = runningEnvironment(pid);
+  if (!cmdline || !running) return undefined;
   // Its arguments are the command line's last ones, after the command (an interpreter, from a script's #! line, may
   // come first). The command is compared by its name: where the binaries are kept (RDX_CACHE) is the shell's.
   const at = cmdline.length - launch.args.length - 1;
@@ -132,11 +132,6 @@ export function launchChange(pid: number, launch: Launch): string | undefined {
     return lacks.length
       ? `its command line lacks ${lacks.slice(0, 3).join(' ')}${lacks.length > 3 ? ' …' : ''}`
       : 'its command line differs';
-  }
-  const running = new Map<string, string>();
-  for (const entry of environ) {
-    const eq = entry.indexOf('=');
-    if (eq > 0) running.set(entry.slice(0, eq), entry.slice(eq + 1));
   }
   const differ = Object.entries(launch.env)
     .filter(
@@ -152,6 +147,21 @@ export function launchChange(pid: number, launch: Launch): string | undefined {
     ...(differ.includes(CODE_ID) ? ["its code is not this build's"] : []),
   ];
   return why.length ? why.join('; ') : undefined;
+}
+
+/**
+ * The environment the process `pid` was started with (/proc/<pid>/environ, readable by its owner alone); undefined
+ * when it cannot be read.
+ */
+export function runningEnvironment(pid: number): Map<string, string> | undefined {
+  const environ = readNulSeparated(`/proc/${pid}/environ`);
+  if (!environ) return undefined;
+  const running = new Map<string, string>();
+  for (const entry of environ) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) running.set(entry.slice(0, eq), entry.slice(eq + 1));
+  }
+  return running;
 }
 
 function readNulSeparated(file: string): string[] | undefined {

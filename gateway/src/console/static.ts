@@ -26,7 +26,7 @@ export function consoleRoutes(root: string = CONSOLE_ROOT): Router {
     if (req.originalUrl === '/console') return res.redirect(301, '/console/');
     if (req.path !== '/' && req.path !== '/index.html') return next();
     if (!fs.existsSync(index)) {
-      res.status(503).type('text/plain').send('The console is not built: run `npx tsc -b`.');
+      res.status(503).type('text/plain').send('The console is not built: run `npm run build`.');
       return;
     }
     res.type('html').sendFile(index);

@@ -16,6 +16,7 @@ import { gatewayRootCertificate, gatewayServesHttps } from '../platform-paths.js
 import { runningPid, startDaemon, stopDaemon, CommandError } from '../proc.js';
 import { printStatus } from './status.js';
 import { recordSupervisorCode, replaceOutdatedSupervisor, SUPERVISOR, supervise } from './supervise.js';
+import { codeId } from '../code-id.js';
 import { consortiumCommand } from './consortium.js';
 
 async function context(): Promise<NetworkContext> {
@@ -36,6 +37,8 @@ function option(args: string[], name: string): string | undefined {
 
 async function start(args: string[]): Promise<void> {
   const ctx = await context();
+  // The code this process loaded: a rebuild while it runs (the start takes a while) is the next start's to see.
+  const code = codeId(ctx.config.repoRoot, 'network');
   const org = option(args, '--org');
   const orgs = org?.split(',');
   for (const o of orgs ?? []) {
@@ -50,7 +53,7 @@ async function start(args: string[]): Promise<void> {
     );
   }
   await up(ctx, { orgs, withGateway: true, demo: !flag(args, '--no-demo') });
-  await replaceOutdatedSupervisor(ctx);
+  await replaceOutdatedSupervisor(ctx, code);
   printWhere(ctx);
   const running = runningPid(ctx.paths, SUPERVISOR);
   if (running !== undefined) {
@@ -68,12 +71,12 @@ async function start(args: string[]): Promise<void> {
       [process.argv[1]!, 'supervise', ...(org ? ['--org', org] : [])],
       process.env,
     );
-    recordSupervisorCode(ctx, pid);
+    recordSupervisorCode(ctx, pid, code);
     console.log(`Running in the background. Stop with: ${commandForThisNetwork('npm stop')}`);
     return;
   }
   console.log('Attached: Ctrl-C stops everything.');
-  await supervise(ctx, org);
+  await supervise(ctx, org, code);
 }
 
 function printWhere(ctx: NetworkContext): void {

@@ -1,14 +1,15 @@
 /**
  * A start replaces a supervisor whose code is not this build's, and nothing it keeps running stops: this build's
  * supervisor (run for real in a process of its own) leaves on SIGUSR2; one of a release before, which records no
- * code, dies of it; one that stays is killed. One that runs this build is left be, and of two supervisors the one
- * the pid file does not name leaves.
+ * code, dies of it; one that stays is left running and the start stops. One that runs this build is left be, and
+ * of two supervisors the one the pid file does not name leaves.
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { codeId } from '../code-id.js';
 import { loadConfig } from '../config.js';
 import type { NetworkContext } from '../context.js';
 import { Paths } from '../paths.js';
@@ -34,6 +35,7 @@ describe('a start and the supervisor of another build', () => {
   let ctx: NetworkContext;
   let logged: string[];
   const repoRoot = loadConfig({}).repoRoot;
+  const code = codeId(repoRoot, 'network');
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-supervisor-'));
     paths = new Paths(path.join(dir, 'home'), repoRoot);
@@ -72,7 +74,7 @@ describe('a start and the supervisor of another build', () => {
       { PATH: process.env.PATH, RDX_HOME: paths.home },
       repoRoot,
     );
-    recordSupervisorCode(ctx, pid);
+    recordSupervisorCode(ctx, pid, code);
     return pid;
   }
 
@@ -87,9 +89,9 @@ describe('a start and the supervisor of another build', () => {
 
   it('leaves one of this build running, also one just spawned that has not loaded its code yet', async () => {
     const pid = startSupervisor();
-    expect(await replaceOutdatedSupervisor(ctx), 'at once').to.equal(false);
+    expect(await replaceOutdatedSupervisor(ctx, code), 'at once').to.equal(false);
     await supervising();
-    expect(await replaceOutdatedSupervisor(ctx), 'running').to.equal(false);
+    expect(await replaceOutdatedSupervisor(ctx, code), 'running').to.equal(false);
     expect(runningPid(paths, SUPERVISOR)).to.equal(pid);
     expect(logged).to.deep.equal([]);
   });
@@ -99,7 +101,7 @@ describe('a start and the supervisor of another build', () => {
     await supervising();
     // The repository rebuilt since it started: its code is no longer this build's.
     fs.writeFileSync(path.join(paths.runDir(), `${SUPERVISOR}.code`), `${pid} 0123456789abcdef\n`);
-    expect(await replaceOutdatedSupervisor(ctx)).to.equal(true);
+    expect(await replaceOutdatedSupervisor(ctx, code)).to.equal(true);
     expect(logged).to.deep.equal([`Replacing the supervisor (pid ${pid}): its code is not this build's.`]);
     expect(isAlive(pid), 'gone').to.equal(false);
     expect(readPid(paths, SUPERVISOR), 'its pid file too').to.equal(undefined);
@@ -113,14 +115,21 @@ describe('a start and the supervisor of another build', () => {
     startDaemon(paths, SUPERVISOR, process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
       PATH: process.env.PATH,
     });
-    expect(await replaceOutdatedSupervisor(ctx)).to.equal(true);
+    expect(await replaceOutdatedSupervisor(ctx, code)).to.equal(true);
     expect(runningPid(paths, SUPERVISOR)).to.equal(undefined);
     expect(runningPid(paths, 'orderer1.orderer')).not.to.equal(undefined);
   });
 
-  it('kills, it alone, one that does not leave on SIGUSR2 within 10 s', async function () {
-    this.timeout(30_000);
-    startDaemon(
+  it("replaces one whose record names another process, even with this build's digest (a record left from before)", async () => {
+    const pid = startSupervisor();
+    await supervising();
+    fs.writeFileSync(path.join(paths.runDir(), `${SUPERVISOR}.code`), `${pid + 1} ${code}\n`);
+    expect(await replaceOutdatedSupervisor(ctx, code)).to.equal(true);
+    expect(isAlive(pid)).to.equal(false);
+  });
+
+  it('is not killed when it does not leave (a supervisor stopping the platform takes no SIGUSR2): the start stops, saying why', async () => {
+    const stays = startDaemon(
       paths,
       SUPERVISOR,
       process.execPath,
@@ -132,9 +141,12 @@ describe('a start and the supervisor of another build', () => {
       () => Promise.resolve(fs.readFileSync(paths.log(SUPERVISOR), 'utf8').includes('handler set')),
       { what: 'the stand-in ignoring SIGUSR2', timeoutMs: 10_000 },
     );
-    expect(await replaceOutdatedSupervisor(ctx)).to.equal(true);
-    expect(runningPid(paths, SUPERVISOR)).to.equal(undefined);
-    expect(runningPid(paths, 'orderer1.orderer')).not.to.equal(undefined);
+    const refused = await replaceOutdatedSupervisor(ctx, code, 1000).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(String(refused)).to.match(/The supervisor \(pid \d+\) did not leave within 1 s of being replaced/);
+    expect(runningPid(paths, SUPERVISOR), 'still running, its pid file kept').to.equal(stays);
   });
 
   it('leaves when another supervisor has taken its pid file (two starts at once), stopping nothing', async () => {
@@ -154,6 +166,6 @@ describe('a start and the supervisor of another build', () => {
   });
 
   it('has nothing to replace when no supervisor runs', async () => {
-    expect(await replaceOutdatedSupervisor(ctx)).to.equal(false);
+    expect(await replaceOutdatedSupervisor(ctx, code)).to.equal(false);
   });
 });

@@ -11,7 +11,17 @@ import { chaincodeRestarting } from '../chaincode-deploy.js';
 import { CLERK_PROCESS, startClerk } from '../clerk-process.js';
 import { down, startGateway, startProcess, GATEWAY_PROCESS } from '../platform.js';
 import { restartUnderWay } from '../launch.js';
-import { isAlive, readPid, removePid, runningPid, sleep, waitUntil, writePid } from '../proc.js';
+import {
+  isAlive,
+  PlatformError,
+  readPid,
+  removePid,
+  runningPid,
+  sleep,
+  waitUntil,
+  writePid,
+} from '../proc.js';
+import { commandForThisNetwork } from '../config.js';
 import type { Paths } from '../paths.js';
 import { nodesOf } from '../topology.js';
 
@@ -27,20 +37,25 @@ function supervisorCodeFile(paths: Paths): string {
   return path.join(paths.runDir(), `${SUPERVISOR}.code`);
 }
 
-/** Records that the supervisor `pid` runs this build's code. */
-export function recordSupervisorCode(ctx: NetworkContext, pid: number): void {
-  fs.writeFileSync(supervisorCodeFile(ctx.paths), `${pid} ${codeId(ctx.config.repoRoot, 'network')}\n`);
+/** Records that the supervisor `pid` runs the code of digest `code` (code-id.ts). */
+export function recordSupervisorCode(ctx: NetworkContext, pid: number, code: string): void {
+  fs.writeFileSync(supervisorCodeFile(ctx.paths), `${pid} ${code}\n`);
 }
 
 /**
- * Replaces a running supervisor whose code is not this build's (the repository updated and rebuilt while it ran,
- * or one of a release before, which records none): it would go on restarting a process that dies as its own
- * release did. It is sent SIGUSR2, on which this release's supervisor leaves without stopping anything (a
- * release's before dies of it, its default; one that has not left within 10 s is killed, it alone), and its pid
- * file goes; the caller starts this build's.
+ * Replaces a running supervisor whose code is not `code`, this build's as the calling start loaded it (the
+ * repository updated and rebuilt while it ran, or one of a release before, which records none): it would go on
+ * restarting a process that dies as its own release did. It is sent SIGUSR2, on which this release's supervisor
+ * leaves without stopping anything (a release's before dies of it, its default), and its pid file goes; the caller
+ * starts this build's. One that has not left within `leaveWithinMs` stops the start: it is stopping the platform
+ * (`npm stop` under way, when it takes no SIGUSR2) or hangs, and killing it could cut a stop short.
  * @returns whether one was replaced.
  */
-export async function replaceOutdatedSupervisor(ctx: NetworkContext): Promise<boolean> {
+export async function replaceOutdatedSupervisor(
+  ctx: NetworkContext,
+  code: string,
+  leaveWithinMs = 60_000,
+): Promise<boolean> {
   const pid = runningPid(ctx.paths, SUPERVISOR);
   if (pid === undefined) return false;
   let recorded: string | undefined;
@@ -49,34 +64,38 @@ export async function replaceOutdatedSupervisor(ctx: NetworkContext): Promise<bo
   } catch {
     recorded = undefined;
   }
-  if (recorded === `${pid} ${codeId(ctx.config.repoRoot, 'network')}`) return false;
+  if (recorded === `${pid} ${code}`) return false;
   ctx.log(`Replacing the supervisor (pid ${pid}): its code is not this build's.`);
-  // The supervisor alone, not its process group: what it runs at this moment (a peer CLI call) finishes.
-  const signal = (sig: NodeJS.Signals): void => {
-    try {
-      process.kill(pid, sig);
-    } catch {
-      /* gone already */
-    }
-  };
-  signal('SIGUSR2');
-  const left = (): Promise<boolean> => Promise.resolve(!isAlive(pid));
-  await waitUntil(left, { what: 'the supervisor to leave', timeoutMs: 10_000 }).catch(async () => {
-    signal('SIGKILL');
-    await waitUntil(left, { what: 'the supervisor killed', timeoutMs: 10_000 });
+  try {
+    // The supervisor alone, not its process group: what it runs at this moment (a peer CLI call) finishes.
+    process.kill(pid, 'SIGUSR2');
+  } catch {
+    /* gone already */
+  }
+  await waitUntil(() => Promise.resolve(!isAlive(pid)), {
+    what: 'the supervisor to leave',
+    timeoutMs: leaveWithinMs,
+  }).catch(() => {
+    throw new PlatformError(
+      `The supervisor (pid ${pid}) did not leave within ${leaveWithinMs / 1000} s of being replaced: it is stopping ` +
+        `the platform, or hangs. Run ${commandForThisNetwork('npm stop')}, then start again.`,
+    );
   });
   if (readPid(ctx.paths, SUPERVISOR) === pid) removePid(ctx.paths, SUPERVISOR);
   return true;
 }
 
-/** `orgs`: the orgs this host runs (comma-separated `--org`), or every org on one machine. */
-export async function supervise(ctx: NetworkContext, orgs?: string): Promise<void> {
+/**
+ * `orgs`: the orgs this host runs (comma-separated `--org`), or every org on one machine. `code`: the digest of the
+ * code this process loaded, recorded if it takes the supervisor's pid file (an attached start).
+ */
+export async function supervise(ctx: NetworkContext, orgs?: string, code?: string): Promise<void> {
   const here = (msp: string): boolean => !orgs || orgs.split(',').includes(msp);
   // Attached (`npm start` without --detach), this process is the supervisor: it takes the pid file a detached one
   // has, so `npm stop` stops it — and it everything — rather than stopping processes it would only restart.
   if (runningPid(ctx.paths, SUPERVISOR) === undefined) {
     writePid(ctx.paths, SUPERVISOR, process.pid);
-    recordSupervisorCode(ctx, process.pid);
+    recordSupervisorCode(ctx, process.pid, code ?? codeId(ctx.config.repoRoot, 'network'));
   }
   let stopping = false;
   const stopAll = (): void => {

@@ -22,6 +22,9 @@ import {
   peerHeight,
   seedDemo,
   processNames,
+  codeId,
+  CODE_ID,
+  runningEnvironment,
   GATEWAY_PROCESS,
   type NetworkContext,
 } from '@rdx/network';
@@ -224,6 +227,18 @@ describe('the Fabric network end to end: peers, orderers, the gateway, a killed 
       expect(fs.readFileSync(paths.log('supervisor'), 'utf8')).to.include(
         'replaced by the supervisor of another build; every process runs on',
       );
+      // The chaincode servers, left be, carry the digest of the chaincode's code as this build has it.
+      for (const server of nodesOf(topology, 'chaincode'))
+        expect(runningEnvironment(after[server.name]!)?.get(CODE_ID), server.name).to.equal(
+          codeId(repoRoot, 'chaincode'),
+        );
+      // One supervisor at a time: a start now leaves the new one be, and says which it is.
+      const again = await execFileAsync(process.execPath, [networkCli, 'start', '--detach'], {
+        timeout: 300_000,
+      });
+      expect(again.stdout).to.include(`Running in the background, supervised by pid ${after.supervisor}.`);
+      expect(again.stdout).not.to.match(/ restart |^Replacing /m);
+      expect(readPid(paths, 'supervisor')).to.equal(after.supervisor);
       // The new supervisor keeps the gateway up.
       process.kill(after.gateway!, 'SIGKILL');
       await eventually(
