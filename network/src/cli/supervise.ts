@@ -110,16 +110,16 @@ export async function supervise(ctx: NetworkContext, orgs?: string, code?: strin
   };
   process.on('SIGINT', stopAll);
   process.on('SIGTERM', stopAll);
-  // A start of another build replaces this supervisor ({@link replaceOutdatedSupervisor}): it leaves alone, and
-  // every process it kept stays up for the new one.
-  process.on('SIGUSR2', () => {
-    if (stopping) return;
+  /** Leaves alone, saying `why`: every process it kept stays up (for the supervisor that replaces this one). */
+  const leave = (why: string): void => {
     stopping = true;
-    console.log(
-      `${new Date().toISOString()} replaced by the supervisor of another build; every process runs on`,
-    );
+    console.log(`${new Date().toISOString()} ${why}`);
     if (readPid(ctx.paths, SUPERVISOR) === process.pid) removePid(ctx.paths, SUPERVISOR);
     process.exit(0);
+  };
+  // A start of another build replaces this supervisor ({@link replaceOutdatedSupervisor}).
+  process.on('SIGUSR2', () => {
+    if (!stopping) leave('replaced by the supervisor of another build; every process runs on');
   });
 
   // On one machine: the founding orgs' nodes (a joining body starts on its own host).
@@ -133,10 +133,8 @@ export async function supervise(ctx: NetworkContext, orgs?: string, code?: strin
     if (stopping) break;
     // Another supervisor took the pid file (two starts at once each started one): `npm stop` knows that one alone,
     // so this one leaves rather than restart what a stop stops.
-    if (readPid(ctx.paths, SUPERVISOR) !== process.pid) {
-      console.log(`${new Date().toISOString()} another supervisor runs (its pid file names it); leaving`);
-      process.exit(0);
-    }
+    if (readPid(ctx.paths, SUPERVISOR) !== process.pid)
+      leave('another supervisor runs (its pid file names it); leaving');
     // A deploy restarting the chaincode servers starts them itself.
     for (const node of chaincodeRestarting(ctx) ? [] : restartable) {
       if (!runningPid(ctx.paths, node.name) && !restartUnderWay(ctx.paths, node.name)) {
