@@ -1,8 +1,8 @@
 /**
  * The gateway's listening server around its Express app: plain HTTP on loopback, HTTPS wherever its callers
  * reach it over a network (config.ts decides which). Either way slow clients are cut off, curl's raw UTF-8 URLs
- * are read, one address's open connections are capped, and what Node refuses before Express still answers as a
- * problem.
+ * are read, one address's open connections are capped, each connection has one request in the app at a time,
+ * and what Node refuses before Express still answers as a problem.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -10,6 +10,7 @@ import https from 'node:https';
 import type { RequestListener } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { capConnectionsPerAddress, type ConnectionCapOptions } from './connection-cap.js';
+import { oneRequestPerConnection } from './one-request-per-connection.js';
 import { acceptRawUtf8RequestLines } from './raw-utf8-urls.js';
 import { problemBody } from '../problem.js';
 
@@ -28,7 +29,8 @@ export const SLOW_CLIENT_LIMITS = {
   connectionsCheckingInterval: 1000,
 } as const;
 
-export function createGatewayServer(app: RequestListener, opts: GatewayServerOptions): http.Server {
+export function createGatewayServer(express: RequestListener, opts: GatewayServerOptions): http.Server {
+  const app = oneRequestPerConnection(express);
   // With HTTPS, the TLS handshake within 10 s too (handshakeTimeoutMs).
   const server = opts.https
     ? https.createServer(
