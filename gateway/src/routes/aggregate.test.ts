@@ -3,8 +3,8 @@
  * counted, personal items never grouped by, the same access rules as records.
  */
 import { expect } from 'chai';
-import { BIG_DISTRICTS, DS, GRANT, SMALL_DISTRICTS, peopleRows } from '../testing/fixtures.js';
-import { assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
+import { BIG_DISTRICTS, CODE, DS, GRANT, SMALL_DISTRICTS, peopleRows } from '../testing/fixtures.js';
+import { assertOk, assertProblem, startHarness, type Harness, type Reply } from '../testing/harness.js';
 import { withConsoleErrorSilenced } from '../testing/quiet.js';
 
 let h: Harness;
@@ -143,6 +143,35 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
     const after = assertOk<Groups>(await h.post(AGGREGATE, { as: 'AA', json: { groupBy: ['district'] } }));
     // This harness spends ε 1000 a result: one result's worth between the two, not two.
     expect(before.privacyBudgetLeft - after.privacyBudgetLeft).to.equal(1000);
+  });
+
+  it('a body it cannot read (not JSON, malformed, over 16 KB) or does not take is refused and recorded under its caller', async () => {
+    const refusals: [Reply, number, string][] = [
+      [
+        await h.post(AGGREGATE, {
+          as: 'AA',
+          body: 'groupBy=district',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
+      [
+        await h.post(AGGREGATE, { as: 'AA', body: '{bad', headers: { 'content-type': 'application/json' } }),
+        400,
+        'BAD_REQUEST',
+      ],
+      [await h.post(AGGREGATE, { as: 'AA', json: { filter: 'x'.repeat(20_000) } }), 413, 'PAYLOAD_TOO_LARGE'],
+      [await h.post(AGGREGATE, { as: 'AA', json: { groupby: ['district'] } }), 400, 'QUERY_INVALID'],
+    ];
+    for (const [reply, status, code] of refusals) {
+      assertProblem(reply, status, code);
+      const record = h.auditOf(reply);
+      expect(record.decision, code).to.equal('deny');
+      expect(record.reason).to.equal(code);
+      expect(record.enterprise, code).to.equal(CODE.AA);
+      expect(record.datasetId).to.equal(DS.PEOPLE);
+    }
   });
 
   it('a measure that is not an object is QUERY_INVALID, not a 500', async () => {

@@ -7,12 +7,12 @@
  * real datasets are all logged. Each durable record of an enterprise's request then goes past the misuse monitor.
  */
 import crypto from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 import { callerAddress } from '../http/caller-address.js';
 import { holdFor } from '../http/late-refusal.js';
 import { encodedAnswer } from '../http/whole-answer-encoding.js';
 import { requestIdOf } from '../http/security.js';
-import { Problem, problemBody, PROBLEMS } from '../problem.js';
+import { Problem, problemBody, problemOf, PROBLEMS } from '../problem.js';
 import type { AuditEntry, Services } from '../services.js';
 
 export interface AccessContext {
@@ -27,8 +27,16 @@ export interface AccessContext {
   query?: string;
 }
 
-export function accessContext(req: Request): AccessContext {
-  return { datasetId: typeof req.params.id === 'string' ? req.params.id : undefined, items: [] };
+/**
+ * A data request's context, with its caller when a route checked the token first (`tokenFirst`): whatever is
+ * refused after that, a body it cannot read included, is recorded under the caller's name.
+ */
+export function accessContext(req: Request, res: Response): AccessContext {
+  return {
+    enterprise: res.locals.creditCode as string | undefined,
+    datasetId: typeof req.params.id === 'string' ? req.params.id : undefined,
+    items: [],
+  };
 }
 
 /** Longest value kept of each logged field (characters), and most items kept. */
@@ -267,12 +275,24 @@ function decisions(s: Services, decision: string, reason: string): void {
 }
 
 /** Runs an audited handler: any Problem it throws is recorded as a denial. */
+/**
+ * After a data route's body parser: a body it refuses (not JSON, malformed, too large) is a refused data request
+ * like any other, recorded with its caller rather than answered by the app's last error handler unrecorded.
+ */
+export function denyUnreadableBody(s: Services): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    const problem = problemOf(err);
+    if (!problem) return next(err);
+    deny(s, req, res, accessContext(req, res), problem).catch(next);
+  };
+}
+
 export function auditedHandler(
   s: Services,
   handler: (req: Request, res: Response, a: AccessContext) => Promise<void>,
 ) {
   return async (req: Request, res: Response): Promise<void> => {
-    const a = accessContext(req);
+    const a = accessContext(req, res);
     try {
       await handler(req, res, a);
     } catch (err) {

@@ -22,7 +22,15 @@ import { Problem, rateLimited } from '../problem.js';
 import { DatasetNotLoadedError, QueryError } from '../store/query-plan.js';
 import type { Filter, Services } from '../services.js';
 import { isListedView, type DatasetView } from '../view/ledger-view.js';
-import { accessContext, allow, allowStream, auditedHandler, deny, type AccessContext } from './audited.js';
+import {
+  accessContext,
+  allow,
+  allowStream,
+  auditedHandler,
+  deny,
+  denyUnreadableBody,
+  type AccessContext,
+} from './audited.js';
 
 /** Longest value of each query parameter; anything longer is refused before it is parsed. */
 const QUERY_LIMITS: Record<string, number> = { fields: 2000, filter: 2000, cursor: 512, limit: 12 };
@@ -179,7 +187,8 @@ export function dataRoutes(s: Services): Router {
 
   /** Guards shared by every restricted-data call, in the order the rules give. */
   function authorize(req: Request, a: AccessContext, fields: string[]): Extract<Decision, { allow: true }> {
-    a.enterprise = authenticate(req, s.tokens);
+    // Known already where the route checked the token first.
+    a.enterprise ??= authenticate(req, s.tokens);
     a.items = fields;
     const dataset = s.view.datasets.get(a.datasetId ?? '');
     if (dataset?.openAttribute !== 'unconditional') {
@@ -300,6 +309,8 @@ export function dataRoutes(s: Services): Router {
   r.get(
     '/v1/datasets/:id/records',
     auditedHandler(s, async (req, res, a) => {
+      // The caller first: a query refused for its length is then recorded as this enterprise's refusal.
+      a.enterprise = authenticate(req, s.tokens);
       checkQueryLengths(req.query);
       const decision = authorize(req, a, listParam(req.query.fields));
       await limit(decision, a.enterprise ?? '');
@@ -341,8 +352,9 @@ export function dataRoutes(s: Services): Router {
   r.post(
     '/v1/datasets/:id/aggregate',
     // Its refusal recorded as every data request's is.
-    tokenFirst(s.tokens, (req, res, problem) => deny(s, req, res, accessContext(req), problem)),
+    tokenFirst(s.tokens, (req, res, problem) => deny(s, req, res, accessContext(req, res), problem)),
     ...jsonBody('16kb'),
+    denyUnreadableBody(s),
     auditedHandler(s, async (req, res, a) => {
       const body = (req.body ?? {}) as { groupBy?: unknown; measures?: unknown; filter?: unknown };
       // Refused, not ignored: a misspelt filter ("filters") would compute over every row, and on restricted data

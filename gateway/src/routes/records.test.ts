@@ -303,6 +303,17 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
     expect(record.responseHash).to.equal(sha256Hex(reply.bytes));
   });
 
+  it('a query refused before its decision (a repeated or overlong parameter) is recorded under its caller', async () => {
+    // Refused before the grant is looked at, these were recorded as no one's (and past one a second not at all).
+    for (const query of ['limit=1&limit=2', `limit=1&x=${'a'.repeat(300)}`]) {
+      const reply = await h.get(records(query), { as: 'AA' });
+      assertProblem(reply, 400, 'QUERY_INVALID');
+      const record = h.auditOf(reply);
+      expect(record.decision).to.equal('deny');
+      expect(record.enterprise, query.slice(0, 20)).to.equal(CODE.AA);
+    }
+  });
+
   it('the unconditional dataset is served to any onboarded enterprise, A included, without a grant', async () => {
     for (const rating of ['A', 'AA', 'AAA'] as const) {
       const reply = await h.get(`/v1/datasets/${DS.OPEN}/records?limit=5`, { as: rating });
