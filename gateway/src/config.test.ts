@@ -120,6 +120,22 @@ describe('gateway settings for browsers and anonymous callers', () => {
     expect(() => loadConfig({ ...base, RDX_MISUSE_WALK_SHARE: '1.5' })).to.throw(/RDX_MISUSE_WALK_SHARE/);
   });
 
+  it('sends webhooks over plain HTTP to this machine only from a gateway on loopback, unless told otherwise', () => {
+    // On loopback no one but this machine's users reaches the gateway: a trial, whose receivers are local too.
+    expect(loadConfig(base).webhookReach).to.deep.equal({ private: false, loopback: true });
+    // Reached over a network, an enterprise must not make it post to what its host keeps on loopback.
+    const reached = { ...base, RDX_GATEWAY_HOST: '10.0.0.2', RDX_GATEWAY_PLAIN_HTTP: 'on' };
+    expect(loadConfig(reached).webhookReach).to.deep.equal({ private: false, loopback: false });
+    expect(
+      loadConfig({ ...reached, RDX_WEBHOOK_ALLOW_LOOPBACK: 'on', RDX_WEBHOOK_ALLOW_PRIVATE: 'on' })
+        .webhookReach,
+    ).to.deep.equal({ private: true, loopback: true });
+    expect(loadConfig({ ...base, RDX_WEBHOOK_ALLOW_LOOPBACK: 'off' }).webhookReach.loopback).to.equal(false);
+    expect(() => loadConfig({ ...base, RDX_WEBHOOK_ALLOW_LOOPBACK: 'maybe' })).to.throw(
+      /RDX_WEBHOOK_ALLOW_LOOPBACK/,
+    );
+  });
+
   it('serves plain HTTP on loopback only: off it, HTTPS or an explicit plain HTTP', () => {
     const plain = loadConfig(base);
     expect(plain.https).to.equal(undefined);

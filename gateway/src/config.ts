@@ -15,6 +15,7 @@ import { DEFAULT_THRESHOLDS, type MisuseThresholds } from './misuse/grant-activi
 import { MAX_CONNECTIONS_PER_ADDRESS_DEFAULT } from './http/connection-cap.js';
 import { TrustedProxies } from './http/caller-address.js';
 import { RATE_REFUSAL_DELAY_MS_DEFAULT } from './http/late-refusal.js';
+import type { WebhookReach } from './notify/webhook-address.js';
 
 export interface GatewayConfig {
   /** RDX_GATEWAY_HOST (default 127.0.0.1) and RDX_GATEWAY_PORT (default 3000): where the API listens. */
@@ -119,10 +120,13 @@ export interface GatewayConfig {
   dutyReminderDays: number;
   webhookRetryMs: number;
   /**
-   * RDX_WEBHOOK_ALLOW_PRIVATE (default off): deliver webhooks to private addresses too (10/8, 192.168/16, …). Off,
-   * only public addresses are connected to, whatever a registered name resolves to (notify/webhook-address.ts).
+   * Where webhooks may go besides public addresses over HTTPS (notify/webhook-address.ts), whatever a registered
+   * name resolves to. RDX_WEBHOOK_ALLOW_PRIVATE (default off): private addresses too (10/8, 192.168/16, …).
+   * RDX_WEBHOOK_ALLOW_LOOPBACK: plain HTTP to this machine, for trials and tests; on by default only for a
+   * gateway on loopback, which no one but this machine's users reach: a gateway others reach over a network
+   * would let any enterprise with a token post to, and probe, what its host keeps on loopback.
    */
-  webhookAllowPrivate: boolean;
+  webhookReach: WebhookReach;
   /**
    * RDX_DATABASE_URL: unset (the default) keeps the audit log and the dataset store in SQLite files in
    * RDX_GATEWAY_DATA; a `postgres://user@host:5432/database` URL puts both on that PostgreSQL database, in the
@@ -452,7 +456,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     ),
     dutyReminderDays: int(env, 'RDX_DUTY_REMINDER_DAYS', DUTY_REMINDER_DAYS, 0, MAX_DUTY_REMINDER_DAYS),
     webhookRetryMs: int(env, 'RDX_WEBHOOK_RETRY_MS', 2000, 10, 3_600_000),
-    webhookAllowPrivate: onOff(env, 'RDX_WEBHOOK_ALLOW_PRIVATE', false),
+    webhookReach: {
+      private: onOff(env, 'RDX_WEBHOOK_ALLOW_PRIVATE', false),
+      loopback: onOff(env, 'RDX_WEBHOOK_ALLOW_LOOPBACK', isLoopbackHost(host)),
+    },
     mspDir: env.RDX_MSP_DIR
       ? folder(env, 'RDX_MSP_DIR', "the channel organizations' root certificates")
       : undefined,

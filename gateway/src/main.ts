@@ -155,7 +155,7 @@ async function serve(
           ...DISPATCHER_DEFAULTS,
           maxAttempts: config.webhookMaxAttempts,
           baseDelayMs: config.webhookRetryMs,
-          allowPrivate: config.webhookAllowPrivate,
+          reach: config.webhookReach,
         },
         log,
       )

@@ -116,7 +116,7 @@ export interface Services {
         | 'rateRefusalDelayMs'
         | 'publicComplaintsPerHour'
         | 'publicComplaintsPerHourTotal'
-        | 'webhookAllowPrivate'
+        | 'webhookReach'
         | 'trustedProxies'
       >
     >;

@@ -3,12 +3,21 @@
  * with an internal IP written in the URL and with a name that resolves to this machine.
  */
 import { expect } from 'chai';
-import { addressProblem, isPublicAddress } from './webhook-address.js';
+import {
+  addressProblem,
+  isPublicAddress,
+  LOOPBACK_OFF,
+  PUBLIC_ONLY,
+  type WebhookReach,
+} from './webhook-address.js';
 import { post } from './webhook-dispatcher.js';
 import { webhookUrlProblem } from '../routes/inbox.js';
 import { startReceiver } from '../testing/webhook-receiver.js';
 
 const REQUEST = { headers: { 'content-type': 'application/json' }, body: '{}' };
+/** A trial gateway's settings: plain HTTP to this machine allowed. */
+const TRIAL: WebhookReach = { private: false, loopback: true };
+const PRIVATE: WebhookReach = { private: true, loopback: false };
 
 describe('where webhooks may go', () => {
   it('public addresses are public; loopback, private, link-local, CGNAT, mapped and multicast are not', () => {
@@ -33,32 +42,44 @@ describe('where webhooks may go', () => {
       expect(isPublicAddress(a), a).to.equal(false);
   });
 
-  it('HTTPS to a private address only when allowed; plain HTTP only to this machine', () => {
-    expect(addressProblem('10.0.0.8', 'https:', false)).to.match(/not a public address/);
-    expect(addressProblem('10.0.0.8', 'https:', true)).to.equal(undefined);
-    expect(addressProblem('127.0.0.1', 'http:', false)).to.equal(undefined);
-    expect(addressProblem('10.0.0.8', 'http:', true)).to.match(/plain HTTP goes only to this machine/);
-    expect(webhookUrlProblem('https://10.0.0.8/hook')).to.match(/not a public address/);
-    expect(webhookUrlProblem('https://[fd00::1]/hook')).to.match(/not a public address/);
-    expect(webhookUrlProblem('https://10.0.0.8/hook', true)).to.equal(undefined);
-    expect(webhookUrlProblem('https://hooks.example.cn/rdx')).to.equal(undefined);
+  it('HTTPS to a private address only when allowed; plain HTTP only to this machine, and only when allowed', () => {
+    expect(addressProblem('10.0.0.8', 'https:', PUBLIC_ONLY)).to.match(/not a public address/);
+    expect(addressProblem('10.0.0.8', 'https:', PRIVATE)).to.equal(undefined);
+    expect(addressProblem('127.0.0.1', 'http:', TRIAL)).to.equal(undefined);
+    expect(addressProblem('127.0.0.1', 'http:', PUBLIC_ONLY)).to.match(/RDX_WEBHOOK_ALLOW_LOOPBACK=on/);
+    expect(addressProblem('10.0.0.8', 'http:', { private: true, loopback: true })).to.match(
+      /plain HTTP goes only to this machine/,
+    );
+    expect(webhookUrlProblem('https://10.0.0.8/hook', PUBLIC_ONLY)).to.match(/not a public address/);
+    expect(webhookUrlProblem('https://[fd00::1]/hook', PUBLIC_ONLY)).to.match(/not a public address/);
+    expect(webhookUrlProblem('https://10.0.0.8/hook', PRIVATE)).to.equal(undefined);
+    expect(webhookUrlProblem('https://hooks.example.cn/rdx', PUBLIC_ONLY)).to.equal(undefined);
+    expect(webhookUrlProblem('http://127.0.0.1:3010/status', TRIAL)).to.equal(undefined);
+    expect(webhookUrlProblem('http://127.0.0.1:3010/status', PUBLIC_ONLY)).to.match(
+      /RDX_WEBHOOK_ALLOW_LOOPBACK=on/,
+    );
   });
 
   it('a delivery connects to nothing internal: an IP in the URL, or a name that resolves to this machine', async () => {
     const r = await startReceiver();
     try {
       const port = new URL(r.url).port;
-      const literal = await post(`https://127.0.0.1:${port}/hook`, REQUEST, 2000);
+      const literal = await post(`https://127.0.0.1:${port}/hook`, REQUEST, 2000, TRIAL);
       expect(literal).to.deep.equal({
         ok: false,
         result: '127.0.0.1 is not a public address (RDX_WEBHOOK_ALLOW_PRIVATE=on allows private ones)',
       });
-      const named = await post(`https://localhost:${port}/hook`, REQUEST, 2000);
+      const named = await post(`https://localhost:${port}/hook`, REQUEST, 2000, TRIAL);
       expect(named.ok).to.equal(false);
       expect(named.result).to.match(/is not a public address/);
       expect(r.got, 'nothing reached the internal receiver').to.deep.equal([]);
-      // Plain HTTP to this machine is the trial set-up, and goes through.
-      expect(await post(r.url, REQUEST, 2000)).to.deep.equal({ ok: true, result: 'HTTP 204' });
+      // Plain HTTP to this machine only where the operator allows it (a trial), and then it goes through.
+      expect(await post(r.url, REQUEST, 2000, PUBLIC_ONLY)).to.deep.equal({
+        ok: false,
+        result: LOOPBACK_OFF,
+      });
+      expect(r.got, 'nothing reached the receiver on loopback').to.deep.equal([]);
+      expect(await post(r.url, REQUEST, 2000, TRIAL)).to.deep.equal({ ok: true, result: 'HTTP 204' });
       expect(r.got).to.have.length(1);
     } finally {
       await r.close();

@@ -4,7 +4,9 @@
  * The address a delivery connects to is checked at connect time — after DNS, so a name that resolves (or is
  * re-pointed) to an internal address is refused too: public addresses only, unless the operator allows private
  * ones (RDX_WEBHOOK_ALLOW_PRIVATE=on, for a deployment inside a government intranet). Plain HTTP goes only to
- * this machine (for trials and tests), as registration already requires.
+ * this machine, and only where the operator allows it (for trials and tests), as registration already requires:
+ * else any enterprise with a token could have the gateway post to, and probe, the services its host keeps on
+ * loopback — the clerk's and the metrics' ports, the Fabric nodes' (found by a review, 2026-12-06).
  */
 import dns from 'node:dns';
 import net from 'node:net';
@@ -47,23 +49,40 @@ export function isPublicAddress(address: string): boolean {
   return !NOT_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
+/** Where webhooks may go besides public addresses over HTTPS, as the operator set it (gateway/src/config.ts). */
+export interface WebhookReach {
+  /** Private addresses over HTTPS (RDX_WEBHOOK_ALLOW_PRIVATE): a deployment inside an intranet. */
+  private: boolean;
+  /** Plain HTTP to this machine (RDX_WEBHOOK_ALLOW_LOOPBACK): trials and tests. */
+  loopback: boolean;
+}
+
+/** Public addresses over HTTPS only. */
+export const PUBLIC_ONLY: WebhookReach = { private: false, loopback: false };
+
+/** Why plain HTTP to this machine is refused where the operator has not allowed it. */
+export const LOOPBACK_OFF =
+  'plain HTTP to this machine is off on this gateway (RDX_WEBHOOK_ALLOW_LOOPBACK=on allows it, for trials)';
+
 /** Why a delivery to `address` over `protocol` is not allowed, or undefined. */
-export function addressProblem(address: string, protocol: string, allowPrivate: boolean): string | undefined {
+export function addressProblem(address: string, protocol: string, reach: WebhookReach): string | undefined {
   const family = net.isIP(address);
   if (family === 0) return `${address} is not an address`;
   const loopback = LOOPBACK.check(address, family === 4 ? 'ipv4' : 'ipv6');
-  if (protocol === 'http:')
-    return loopback ? undefined : `plain HTTP goes only to this machine, not ${address}`;
-  if (isPublicAddress(address) || allowPrivate) return undefined;
+  if (protocol === 'http:') {
+    if (!loopback) return `plain HTTP goes only to this machine, not ${address}`;
+    return reach.loopback ? undefined : LOOPBACK_OFF;
+  }
+  if (isPublicAddress(address) || reach.private) return undefined;
   return `${address} is not a public address (RDX_WEBHOOK_ALLOW_PRIVATE=on allows private ones)`;
 }
 
 /** A dns.lookup for http(s).request that refuses every address `addressProblem` refuses. */
-export function guardedLookup(protocol: string, allowPrivate: boolean): net.LookupFunction {
+export function guardedLookup(protocol: string, reach: WebhookReach): net.LookupFunction {
   return (hostname, options, callback) => {
     dns.lookup(hostname, { ...options, all: true }, (err, list) => {
       if (err) return callback(err, '', 4);
-      const refused = list.map((a) => addressProblem(a.address, protocol, allowPrivate)).find(Boolean);
+      const refused = list.map((a) => addressProblem(a.address, protocol, reach)).find(Boolean);
       if (refused || list.length === 0) {
         const e = Object.assign(new Error(refused ?? `${hostname} has no address`), {
           code: 'EADDRNOTALLOWED',

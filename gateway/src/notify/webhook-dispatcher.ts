@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { webhookSignature } from '@rdx/client';
-import { addressProblem, guardedLookup } from './webhook-address.js';
+import { addressProblem, guardedLookup, PUBLIC_ONLY, type WebhookReach } from './webhook-address.js';
 import type { DueDelivery, NotificationStore } from './notification-store.js';
 
 export interface DispatcherOptions {
@@ -21,8 +21,8 @@ export interface DispatcherOptions {
   timeoutMs: number;
   /** How often the store is asked for what is due. */
   pollMs: number;
-  /** Deliver to private addresses too (RDX_WEBHOOK_ALLOW_PRIVATE): an intranet deployment's choice. */
-  allowPrivate?: boolean;
+  /** Where besides public HTTPS addresses (none by default): the operator's settings (webhook-address.ts). */
+  reach?: WebhookReach;
 }
 
 export const DISPATCHER_DEFAULTS: DispatcherOptions = {
@@ -73,11 +73,11 @@ export function post(
   url: string,
   request: { headers: Record<string, string>; body: string },
   timeoutMs: number,
-  allowPrivate = false,
+  reach: WebhookReach,
 ): Promise<{ ok: boolean; result: string }> {
   const target = new URL(url);
   const literal = target.hostname.replace(/^\[|\]$/g, '');
-  const refused = net.isIP(literal) ? addressProblem(literal, target.protocol, allowPrivate) : undefined;
+  const refused = net.isIP(literal) ? addressProblem(literal, target.protocol, reach) : undefined;
   if (refused) return Promise.resolve({ ok: false, result: refused });
   const send = target.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve) => {
@@ -86,7 +86,7 @@ export function post(
       {
         method: 'POST',
         headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
-        lookup: guardedLookup(target.protocol, allowPrivate),
+        lookup: guardedLookup(target.protocol, reach),
         // A fresh connection each time: a kept-alive socket would skip the address check of the lookup.
         agent: false,
       },
@@ -155,7 +155,12 @@ export class WebhookDispatcher {
     const key = `${d.notificationId}|${d.webhookId}`;
     this.inFlight.add(key);
     try {
-      const answer = await post(d.url, webhookRequest(d), this.options.timeoutMs, this.options.allowPrivate);
+      const answer = await post(
+        d.url,
+        webhookRequest(d),
+        this.options.timeoutMs,
+        this.options.reach ?? PUBLIC_ONLY,
+      );
       const attempts = d.attempts + 1;
       if (answer.ok) {
         this.store.attempted(d, { delivered: true, lastResult: answer.result });

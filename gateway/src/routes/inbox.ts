@@ -14,7 +14,7 @@ import { apiRouter, intParam, jsonBody, onlyFields } from '../http/routing.js';
 import { bodyReader, staffSigner } from '../http/staff-signature.js';
 import { bodyParty, enterpriseParty } from '../notify/derive.js';
 import type { NotificationStore } from '../notify/notification-store.js';
-import { addressProblem } from '../notify/webhook-address.js';
+import { addressProblem, LOOPBACK_OFF, PUBLIC_ONLY, type WebhookReach } from '../notify/webhook-address.js';
 import { post, webhookRequest } from '../notify/webhook-dispatcher.js';
 import { Problem } from '../problem.js';
 import type { Services } from '../services.js';
@@ -24,10 +24,11 @@ const MAX_PAGE = 200;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
- * A webhook address: HTTPS, or plain HTTP to this machine only (for trials and tests); an address written as a
- * private IP is refused here already (a name is checked on every delivery, notify/webhook-address.ts).
+ * A webhook address: HTTPS, or plain HTTP to this machine where the operator allows it (for trials and tests); an
+ * address written as a private IP is refused here already (a name is checked on every delivery,
+ * notify/webhook-address.ts).
  */
-export function webhookUrlProblem(raw: unknown, allowPrivate = false): string | undefined {
+export function webhookUrlProblem(raw: unknown, reach: WebhookReach): string | undefined {
   if (typeof raw !== 'string' || raw.length > 2048) return 'url must be a URL of at most 2048 characters';
   let url: URL;
   try {
@@ -38,9 +39,10 @@ export function webhookUrlProblem(raw: unknown, allowPrivate = false): string | 
   if (url.username || url.password) return 'url must not carry a user or password';
   if (url.protocol === 'https:') {
     const literal = url.hostname.replace(/^\[|\]$/g, '');
-    return net.isIP(literal) ? addressProblem(literal, 'https:', allowPrivate) : undefined;
+    return net.isIP(literal) ? addressProblem(literal, 'https:', reach) : undefined;
   }
-  if (url.protocol === 'http:' && LOOPBACK.has(url.hostname)) return undefined;
+  if (url.protocol === 'http:' && LOOPBACK.has(url.hostname))
+    return reach.loopback ? undefined : LOOPBACK_OFF;
   return 'url must be https:// (plain http:// only to 127.0.0.1, localhost or [::1])';
 }
 
@@ -111,7 +113,7 @@ export function inboxRoutes(s: Services): Router {
   const addWebhook = (p: Party, input: Record<string, unknown>) => {
     // A misspelt "kinds" would otherwise subscribe the webhook to every kind.
     onlyFields(input, ['url', 'kinds'], 'a webhook');
-    const problem = webhookUrlProblem(input.url, s.config.webhookAllowPrivate);
+    const problem = webhookUrlProblem(input.url, s.config.webhookReach ?? PUBLIC_ONLY);
     if (problem) throw new Problem('BAD_REQUEST', problem);
     const allowed = kindsFor(p.kind);
     const kinds = input.kinds ?? [];
@@ -144,7 +146,7 @@ export function inboxRoutes(s: Services): Router {
       hook.url,
       webhookRequest({ notificationId: note.id, secret: hook.secret, body: JSON.stringify(note) }),
       10_000,
-      s.config.webhookAllowPrivate,
+      s.config.webhookReach ?? PUBLIC_ONLY,
     );
     return { delivered: answer.ok, result: answer.result, id: note.id };
   };

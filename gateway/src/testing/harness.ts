@@ -483,6 +483,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       publicComplaintsPerHourTotal: 1_000_000,
       anonymousRatePerSecond: opts.anonymousRatePerSecond,
       rateRefusalDelayMs: opts.rateRefusalDelayMs,
+      // The tests' webhook receivers listen on loopback, as on a trial gateway.
+      webhookReach: { private: false, loopback: true },
     },
     view,
     ledger,

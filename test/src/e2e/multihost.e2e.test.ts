@@ -692,6 +692,15 @@ describe('each organization on its own host, and a body joining the running netw
       await new Promise((r) => setTimeout(r, 300));
     }
     expect(verifyReceipt(receipt).ok).to.equal(true);
+    // Reached over the network, the gateway posts webhooks to its host's loopback for no one: its clerk's port
+    // there would answer (RDX_WEBHOOK_ALLOW_LOOPBACK is off by default off loopback).
+    const hook = await fetch(`${base}/v1/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'http://127.0.0.1:3010/status' }),
+    });
+    expect(hook.status, 'a webhook to the gateway host’s loopback').to.equal(400);
+    expect(((await hook.json()) as { detail: string }).detail).to.match(/RDX_WEBHOOK_ALLOW_LOOPBACK/);
     // The enterprise's own machine, with the rdx CLI: its key, and the gateway root for the gateway alone.
     const keyFile = path.join(root!, 'enterprise-key.pem');
     fs.writeFileSync(keyFile, keys.privateKeyPem, { mode: 0o600 });
