@@ -9,7 +9,7 @@ import { today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { p256PublicKey } from '../lib/enterprise-request';
 import { EVENTS, type EventName } from '../lib/events';
-import { idsByIndex } from '../lib/keys';
+import { idsByIndex, pageByPartialKey } from '../lib/keys';
 import { isMaskedPersonName, isPersonCode } from '../lib/person-code';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
@@ -184,7 +184,8 @@ export class EnterpriseContract extends RdxContract {
   public async ListEnterprises(ctx: RdxContext, pageSize: string, bookmark: string): Promise<string> {
     await requireRole(ctx, ['bureau', 'regulator', 'gateway'], 'list enterprises');
     const size = int(Number(pageSize || 100), 'pageSize', 1, 500);
-    const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+    const { iterator, metadata } = await pageByPartialKey(
+      ctx,
       'enterprise',
       [],
       size,

@@ -8,7 +8,7 @@ import { RdxContext } from '../lib/context';
 import { loadCalendars, today } from '../lib/deadlines';
 import { RdxError, ErrorCode } from '../lib/errors';
 import type { ObjectType } from '../lib/events';
-import { idsByIndex, objectKey } from '../lib/keys';
+import { idsByIndex, objectKey, pageByPartialKey } from '../lib/keys';
 import { allOfType, eachOfType, listingRequest, pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { load, tryLoad } from '../lib/store';
@@ -488,7 +488,8 @@ export class QueryContract extends RdxContract {
     await requireRole(ctx, ['clerk', 'bureau', 'regulator'], 'list ratings due to expire');
     const size = int(Number(pageSize || 200), 'pageSize', 1, 1000);
     const now = today(ctx);
-    const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+    const { iterator, metadata } = await pageByPartialKey(
+      ctx,
       'enterprise',
       [],
       size,

@@ -41,6 +41,31 @@ export async function idsByIndex(ctx: Context, index: string, prefix: string[]):
   return lastAttributes(ctx, await ctx.stub.getStateByPartialCompositeKey(index, checkAttrs(prefix)));
 }
 
+type KeyPage = Awaited<ReturnType<Context['stub']['getStateByPartialCompositeKeyWithPagination']>>;
+
+/**
+ * One page of the entries under `type`/`attrs…` from `bookmark` ('' to start): every paginated partial-key
+ * query goes through here. Fabric starts the range at a non-empty bookmark without checking it and bounds only
+ * its end by the prefix, so a made-up bookmark would read entries outside the prefix the chaincode chose —
+ * another body's. Fabric's own bookmark is the key of the next entry, which lies under the prefix.
+ * @throws RdxError INVALID_ARGUMENT when the bookmark does not lie under the prefix.
+ */
+export async function pageByPartialKey(
+  ctx: Context,
+  type: string,
+  attrs: string[],
+  pageSize: number,
+  bookmark: string,
+): Promise<KeyPage> {
+  const prefix = ctx.stub.createCompositeKey(type, checkAttrs(attrs));
+  if (bookmark && !bookmark.startsWith(prefix))
+    throw new RdxError(
+      ErrorCode.INVALID_ARGUMENT,
+      "the bookmark is not one this listing returned; pass back the bookmark of the previous page, or '' to start",
+    );
+  return ctx.stub.getStateByPartialCompositeKeyWithPagination(type, attrs, pageSize, bookmark);
+}
+
 /** The last attribute (the id) of every composite key `iterator` yields; the iterator is closed after. */
 export async function lastAttributes(
   ctx: Context,

@@ -3,7 +3,7 @@ import { requireRole, type Actor } from './access';
 import type { RdxContext } from './context';
 import { int, jsonArg, onlyFields } from './validate';
 import type { ObjectType } from './events';
-import { checkAttrs, lastAttributes } from './keys';
+import { lastAttributes, pageByPartialKey } from './keys';
 
 /**
  * Every object of `type`, read with its value from one range query — not a point read per id, which costs a
@@ -61,12 +61,7 @@ export async function pageOfIds(
   pageSize: number,
   bookmark: string,
 ): Promise<Page<string>> {
-  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
-    index,
-    checkAttrs(prefix),
-    pageSize,
-    bookmark,
-  );
+  const { iterator, metadata } = await pageByPartialKey(ctx, index, prefix, pageSize, bookmark);
   const ids = await lastAttributes(ctx, iterator);
   return { items: ids, bookmark: ids.length < pageSize ? '' : metadata.bookmark };
 }

@@ -241,13 +241,17 @@ export class FakeLedger {
         pageSize: number,
         bookmark: string,
       ) => {
-        const keys = sortedKeys(`\u0000${type}\u0000${attrs.map((a) => `${a}\u0000`).join('')}`).filter(
-          (k) => !bookmark || k > bookmark,
-        );
+        // As Fabric's peer (core/chaincode/handler.go) does it: a non-empty bookmark, unchecked, replaces the
+        // start of the range, whose end alone the prefix bounds; the bookmark returned is the key of the next
+        // entry in the range, '' when there is none (leveldb's GetBookmarkAndClose).
+        const prefix = `\u0000${type}\u0000${attrs.map((a) => `${a}\u0000`).join('')}`;
+        const start = bookmark || prefix;
+        const end = `${prefix}\u{10FFFF}`;
+        const keys = [...committed.keys()].filter((k) => k >= start && k < end).sort();
         const page = keys.slice(0, pageSize);
         return Promise.resolve({
           iterator: iterator(page),
-          metadata: { fetchedRecordsCount: page.length, bookmark: page[page.length - 1] ?? '' },
+          metadata: { fetchedRecordsCount: page.length, bookmark: keys[pageSize] ?? '' },
         });
       },
       getHistoryForKey: (key: string) => {
