@@ -16,12 +16,12 @@
 import type { RdxContext } from '../lib/context';
 import { RdxError, ErrorCode } from '../lib/errors';
 import { EVENTS, type EventName } from '../lib/events';
-import { deleteIndex, putIndex } from '../lib/keys';
+import { deleteIndex, pageByPartialKey, putIndex } from '../lib/keys';
 import { requireOwnerAndBureau } from '../lib/sbe';
 import type { Actor } from '../lib/access';
 import { stamp, type Stamp } from '../lib/stamp';
 import { getSecret, putSecret, requireSecret, secretNotHere, secretsBetween } from '../lib/sealed';
-import { load, save, stored } from '../lib/store';
+import { assertAbsent, load, save, stored } from '../lib/store';
 
 export const GRANT_STATES = ['ACTIVE', 'SUSPENDED', 'REVOKED', 'TERMINATED', 'EXPIRED'] as const;
 export type GrantState = (typeof GRANT_STATES)[number];
@@ -110,12 +110,7 @@ export async function wholeGrantsPage(
   pageSize: number,
   bookmark: string,
 ): Promise<{ items: Grant[]; bookmark: string }> {
-  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
-    'grant',
-    [],
-    pageSize,
-    bookmark,
-  );
+  const { iterator, metadata } = await pageByPartialKey(ctx, 'grant', [], pageSize, bookmark);
   const shells: GrantShell[] = [];
   try {
     for (let r = await iterator.next(); !r.done; r = await iterator.next())
@@ -214,8 +209,13 @@ function indexes(g: Grant | GrantShell): [string, string[]][] {
   ];
 }
 
-/** Writes a new grant (its secret to the owner's collection) with its indexes and its key-level policy. */
+/**
+ * Writes a new grant (its secret to the owner's collection) with its indexes and its key-level policy.
+ * @throws RdxError ALREADY_EXISTS when a grant of that id exists: ids join others that may hold dots
+ * (`<agreement>.<dataset>`), so two pairs can name one grant, and the second must not overwrite the first.
+ */
 export async function createGrant(ctx: RdxContext, grant: Grant, event: EventName): Promise<void> {
+  await assertAbsent(ctx, 'grant', grant.id);
   const key = await saveGrant(ctx, grant, false);
   await requireOwnerAndBureau(ctx, key, grant.body);
   for (const [index, attrs] of indexes(grant)) await putIndex(ctx, index, attrs);
