@@ -11,7 +11,7 @@ export { COMPLAINT_CATEGORIES } from './data/complaint-categories';
 export { NATURES } from './data/natures';
 export { isPersonCode } from './lib/person-code';
 export { BUREAU_MSP } from './lib/access';
-export { openDuties, type OpenDuty } from './models/agreement';
+export { openDuties, termsHash, type OpenDuty } from './models/agreement';
 export { compareRecipients, type RecipientRow } from './models/recipient';
 export { canonicalJson } from './lib/state';
 export { anchorHashOf } from './lib/anchor-hash';

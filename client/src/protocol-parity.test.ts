@@ -6,9 +6,12 @@ import {
   COMPLAINT_CATEGORIES as CHAINCODE_COMPLAINT_CATEGORIES,
   isPersonCode as chaincodeIsPersonCode,
   NATURES as CHAINCODE_NATURES,
+  termsHash as chaincodeTermsHash,
+  type Terms,
 } from '@rdx/chaincode';
 import { canonicalJson } from './canonical-json.js';
 import { anchorHashOf } from './sdk/receipt-verify.js';
+import { termsHashOf } from './sdk/agreement-terms.js';
 import { isPersonCode, personCode } from './sdk/person.js';
 import { COMPLAINT_CATEGORIES, ENTERPRISE_NATURES } from './sdk/types.js';
 
@@ -90,6 +93,16 @@ describe('protocol parity between the chaincode and the SDK', () => {
         expect(anchorHashOf(a)).to.equal(chaincodeAnchorHash(a));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('an agreement’s terms hash is the same to both, with a salt and without (agreements drafted before it)', () => {
+    const terms = fc.dictionary(fc.string({ maxLength: 12 }), jsonValue, { maxKeys: 8 });
+    const salt = fc.option(fc.base64String({ minLength: 24, maxLength: 44 }), { nil: undefined });
+    fc.assert(
+      fc.property(terms, salt, (t, s) => {
+        expect(termsHashOf(t as unknown as Terms, s)).to.equal(chaincodeTermsHash(t as unknown as Terms, s));
+      }),
     );
   });
 });

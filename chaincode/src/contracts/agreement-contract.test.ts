@@ -10,6 +10,7 @@ import {
   World,
   demand,
   licencesInput,
+  marketEntitiesInput,
   plusDays,
   sha,
   stateKey,
@@ -18,7 +19,8 @@ import {
   refusalFor,
 } from '../testing/world';
 import { EVENTS } from '../lib/events';
-import type { Agreement } from '../models/agreement';
+import { canonicalJson } from '../lib/state';
+import { termsHash, type Agreement, type AgreementSecret } from '../models/agreement';
 import type { Grant } from '../models/grant';
 
 const LICENCES = licencesInput().id;
@@ -765,5 +767,107 @@ describe('AgreementContract: annex 4 — its terms, renewal asked by the user, t
     await w.refused(() => ask(w, a.id, '2099-01-01'), 'INVALID_ARGUMENT', /three years/);
     w.ledger.now = new Date(`${plusDays(until, 1)}T02:00:00Z`);
     await w.refused(() => ask(w, a.id, plusDays(until, 90)), 'INVALID_STATE', /before expiry/);
+  });
+});
+
+describe('AgreementContract: the terms hash is salted', () => {
+  /** Renews `a` (in force, valid until 2026-03-02) to 2027-03-02: proposed by Market, accepted by AA. */
+  async function renewed(w: World, a: Agreement): Promise<Agreement> {
+    w.ledger.now = new Date('2026-02-02T02:00:00Z');
+    await w.invoke(IDS.market, C.agreement, 'ProposeRenewal', a.id, '2027-03-02');
+    await w.asEnterprise(w.aa, C.agreement, 'AcceptRenewal', 'AcceptRenewal', {
+      agreementId: a.id,
+      validUntil: '2027-03-02',
+    });
+    return w.getAgreement(a.id);
+  }
+
+  /** `a` as drafted before the salt: its secret without one, its shell with the hash of the bare terms. */
+  function asDraftedBeforeTheSalt(w: World, a: Agreement): void {
+    const key = stateKey('agreement', a.id);
+    const collection = w.ledger.collections.get('rdx-MarketMSP')!;
+    const { termsSalt: _s, ...secret } = JSON.parse(collection.get(key)!.toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    const bytes = Buffer.from(canonicalJson(secret));
+    collection.set(key, bytes);
+    const shell = JSON.parse(w.ledger.state.get(key)!.toString('utf8')) as Record<string, unknown>;
+    const unsalted = {
+      ...shell,
+      termsHash: sha(canonicalJson(a.terms)),
+      sealedHash: sha(bytes.toString('utf8')),
+    };
+    w.ledger.state.set(key, Buffer.from(canonicalJson(unsalted)));
+  }
+
+  it('the hash covers the terms with a salt of the drafting transaction, kept with the terms by the owner', async () => {
+    const w = await World.create();
+    const a = await drafted(w);
+    expect(Buffer.from(a.termsSalt ?? '', 'base64').length).to.be.at.least(16);
+    expect(a.termsHash).to.equal(sha(canonicalJson({ ...a.terms, salt: a.termsSalt })));
+    expect(termsHash(a.terms, a.termsSalt)).to.equal(a.termsHash);
+    const kept = w.ledger.collections.get('rdx-MarketMSP')!.get(stateKey('agreement', a.id))!;
+    expect((JSON.parse(kept.toString('utf8')) as AgreementSecret).termsSalt).to.equal(a.termsSalt);
+    await w.signAsBody(IDS.market, a);
+    expect((await w.signAsEnterprise(w.aa, a)).state).to.equal('IN_FORCE');
+  });
+
+  it('identical terms give different hashes', async () => {
+    const [a, b] = [await drafted(await World.create()), await drafted(await World.create())];
+    expect(b.terms).to.deep.equal(a.terms);
+    expect(b.termsHash).not.to.equal(a.termsHash);
+  });
+
+  it('a renewal hashes the renewed terms with a fresh salt', async () => {
+    const w = await World.create();
+    const before = (await w.activeGrants(w.aa, 'app-1')).agreements[0]!;
+    const after = await renewed(w, before);
+    expect(after.termsSalt).to.be.a('string').and.not.equal(before.termsSalt);
+    expect(after.termsHash).to.equal(sha(canonicalJson({ ...after.terms, salt: after.termsSalt })));
+  });
+
+  it('an agreement drafted before the salt keeps the hash of its bare terms: it is signed into force, and salted at renewal', async () => {
+    const w = await World.create();
+    asDraftedBeforeTheSalt(w, await drafted(w));
+    const old = await w.getAgreement('app-1.MarketMSP');
+    expect(old).not.to.have.property('termsSalt');
+    expect(old.termsHash).to.equal(termsHash(old.terms, undefined));
+    await w.refused(
+      () => w.signAsBody(IDS.market, { ...old, termsHash: termsHash(old.terms, 'c2FsdA==') }),
+      'INVALID_ARGUMENT',
+    );
+    await w.signAsBody(IDS.market, old);
+    const inForce = await w.signAsEnterprise(w.aa, old);
+    expect(inForce.state).to.equal('IN_FORCE');
+    const after = await renewed(w, inForce);
+    expect(after.termsHash).to.equal(termsHash(after.terms, after.termsSalt));
+    expect(after.termsSalt).to.be.a('string');
+  });
+});
+
+describe('AgreementContract: grant ids', () => {
+  it('an agreement cannot enter into force over another pair’s grant of the same id: ALREADY_EXISTS', async () => {
+    const w = await World.create();
+    // Ids may hold dots: app-1 on dataset v2.MarketMSP.market-entities and app-1.MarketMSP.v2 on market-entities
+    // both name grant app-1.MarketMSP.v2.MarketMSP.market-entities.
+    const dotted = `v2.MarketMSP.${MARKET_ENTITIES}`;
+    await w.listDataset(IDS.market, { ...marketEntitiesInput(), id: dotted });
+    // The world names a demand's endorsers by the datasets it knows: market entities brings Market's.
+    const { grants } = await w.activeGrants(w.aa, 'app-1', [demand(MARKET_ENTITIES), demand(dotted)]);
+    const first = grants.find((g) => g.datasetId === dotted)!;
+    expect(first.id).to.equal('app-1.MarketMSP.v2.MarketMSP.market-entities');
+    await w.grantDecision(IDS.bureau, 'SuspendGrant', first.id, 'resale of the data found', 'violation');
+
+    await w.approvedApplication(w.aaa, 'app-1.MarketMSP.v2', [demand(MARKET_ENTITIES)]);
+    const a = await w.draft(
+      IDS.market,
+      'app-1.MarketMSP.v2',
+      w.termsFor(IDS.market, [demand(MARKET_ENTITIES)]),
+    );
+    await w.signAsBody(IDS.market, a);
+    await w.refused(() => w.signAsEnterprise(w.aaa, a), 'ALREADY_EXISTS', new RegExp(`grant ${first.id}`));
+    const kept = await w.getGrant(first.id);
+    expect([kept.state, kept.creditCode, kept.datasetId]).to.deep.equal(['SUSPENDED', CODES.aa, dotted]);
   });
 });

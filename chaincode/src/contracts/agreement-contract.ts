@@ -26,7 +26,7 @@ import {
   parseTerms,
   requireAgreementState,
   saveAgreementChange,
-  termsHash,
+  sealTerms,
   USAGE_REPORT_INTERVAL_DAYS,
   type Agreement,
   type AgreementShell,
@@ -197,8 +197,9 @@ async function renew(
     {
       ...current,
       terms: renewed,
-      // The hash always covers the terms in force, so a signature check after renewal still compares like with like.
-      termsHash: termsHash(renewed),
+      // The hash always covers the terms in force, so a signature check after renewal still compares like with like;
+      // a fresh salt, so an agreement drafted before the salt has one from now on.
+      ...sealTerms(ctx, renewed),
       pendingRenewal: undefined,
       renewalRequest: undefined,
       renewals: [...current.renewals, { validUntil, at: ctx.now() }],
@@ -273,7 +274,7 @@ export class AgreementContract extends RdxContract {
     const agreement: Agreement = {
       id,
       terms,
-      termsHash: termsHash(terms),
+      ...sealTerms(ctx, terms),
       state: 'DRAFT',
       draftedAt: ctx.now(),
       grants: [],

@@ -126,6 +126,26 @@ describe('confidentiality on the channel', () => {
     expect(w.ledger.state.get(stateKey('complaint', 'c-3'))!.toString('utf8')).not.to.include(CODES.a);
   });
 
+  it('the salt of the terms hash stays with the owner: no block, state, history or event holds it, nor after a renewal', async () => {
+    const { w } = await busyWorld();
+    const drafted = await w.getAgreement('app-1.MarketMSP');
+    w.ledger.now = new Date('2026-02-02T02:00:00Z');
+    await w.invoke(IDS.market, C.agreement, 'ProposeRenewal', drafted.id, '2027-03-02');
+    await w.asEnterprise(w.aa, C.agreement, 'AcceptRenewal', 'AcceptRenewal', {
+      agreementId: drafted.id,
+      validUntil: '2027-03-02',
+    });
+    const renewed = await w.getAgreement(drafted.id);
+    const text = channelText(w);
+    expect(text).not.to.include('termsSalt');
+    for (const salt of [drafted.termsSalt, renewed.termsSalt]) {
+      expect(salt).to.be.a('string');
+      expect(text).not.to.include(salt!);
+    }
+    expect(collectionText(w, 'MarketMSP')).to.include(renewed.termsSalt!);
+    expect(collectionText(w, 'TransportMSP')).not.to.include(renewed.termsSalt!);
+  });
+
   it('the parties keep it: the owner and the bureau read it whole; a body that is not a party reads nothing', async () => {
     const { w, grantId } = await busyWorld();
     const agreement = await w.getAgreement('app-1.MarketMSP');

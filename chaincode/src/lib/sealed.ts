@@ -33,6 +33,24 @@ export type SecretType = ObjectType | 'application-note';
 
 /** Salts shorter than this are refused: guessing must stay out of reach. */
 const MIN_SALT_BYTES = 16;
+/** Salts longer than this are refused: the salt is copied into every secret the transaction writes. */
+const MAX_SALT_BYTES = 1024;
+
+/**
+ * The transaction's salt (transient `salt`), base64, once checked: what every secret it writes, and the hash of
+ * terms it seals, are salted with. @throws RdxError INVALID_ARGUMENT when it is missing, too short or too long.
+ */
+export function transactionSalt(ctx: RdxContext): string {
+  // The bytes as sent: read as text, random bytes would mostly decode to one replacement character, and a salt
+  // that looked long enough would hold little to guess.
+  const salt = ctx.stub.getTransient().get('salt');
+  if (!salt || salt.length < MIN_SALT_BYTES || salt.length > MAX_SALT_BYTES)
+    throw new RdxError(
+      ErrorCode.INVALID_ARGUMENT,
+      `this transaction writes confidential data: send a salt of ${MIN_SALT_BYTES} to ${MAX_SALT_BYTES} random bytes as transient data "salt" (the SDK does)`,
+    );
+  return Buffer.from(salt).toString('base64');
+}
 
 /**
  * Writes `secret` (with the transaction's salt) under `type`/`id` in each holder's collection; returns the
@@ -45,13 +63,7 @@ export async function putSecret(
   id: string,
   secret: object,
 ): Promise<string> {
-  const salt = ctx.secretInput('salt');
-  if (!salt || Buffer.byteLength(salt) < MIN_SALT_BYTES)
-    throw new RdxError(
-      ErrorCode.INVALID_ARGUMENT,
-      `this transaction writes confidential data: send a salt of at least ${MIN_SALT_BYTES} random bytes as transient data "salt" (the SDK does)`,
-    );
-  const bytes = Buffer.from(canonicalJson({ ...secret, salt: Buffer.from(salt).toString('base64') }));
+  const bytes = Buffer.from(canonicalJson({ ...secret, salt: transactionSalt(ctx) }));
   const key = secretKey(ctx, type, id);
   for (const holder of new Set(holders)) await ctx.stub.putPrivateData(collectionOf(holder), key, bytes);
   return createHash('sha256').update(bytes).digest('hex');

@@ -13,7 +13,7 @@ import type { Actor } from '../lib/access';
 import { stamp, type Stamp } from '../lib/stamp';
 import { canonicalJson } from '../lib/state';
 import type { RdxContext } from '../lib/context';
-import { getSecret, putSecret, requireSecret } from '../lib/sealed';
+import { getSecret, putSecret, requireSecret, transactionSalt } from '../lib/sealed';
 import { load, save, stored, tryLoad } from '../lib/store';
 import {
   arr,
@@ -80,7 +80,13 @@ export interface Terms {
 export interface Agreement extends Stamp {
   id: string;
   terms: Terms;
+  /** What both parties sign: see {@link termsHash}. */
   termsHash: string;
+  /**
+   * The secret salt `termsHash` covers (base64), kept with the terms in the owner's collection so that whoever
+   * reads the terms can check the hash. Agreements drafted before the salt have none: their hash is of the terms alone.
+   */
+  termsSalt?: string;
   state: AgreementState;
   draftedAt: string;
   bodySignature?: { mspId: string; certificateId: string; at: string; txId: string };
@@ -112,11 +118,15 @@ export interface Agreement extends Stamp {
  */
 export interface AgreementSecret {
   terms: Terms;
+  termsSalt?: string;
   enterpriseSignature?: { request: string; signature: string; at: string };
   terminationReason?: string;
 }
 
-export interface AgreementShell extends Omit<Agreement, 'terms' | 'enterpriseSignature' | 'termination'> {
+export interface AgreementShell extends Omit<
+  Agreement,
+  'terms' | 'termsSalt' | 'enterpriseSignature' | 'termination'
+> {
   applicationId: string;
   creditCode: string;
   body: string;
@@ -169,6 +179,7 @@ export async function joinAgreement(ctx: RdxContext, shell: AgreementShell): Pro
   return {
     ...rest,
     terms: secret.terms,
+    ...(secret.termsSalt ? { termsSalt: secret.termsSalt } : {}),
     ...(secret.enterpriseSignature ? { enterpriseSignature: secret.enterpriseSignature } : {}),
     ...(termination ? { termination: { ...termination, reason: secret.terminationReason ?? '' } } : {}),
   };
@@ -176,7 +187,7 @@ export async function joinAgreement(ctx: RdxContext, shell: AgreementShell): Pro
 
 /** The shell of a whole agreement (what the channel may hold). */
 export function agreementShell(a: Agreement, sealedHash: string): AgreementShell {
-  const { terms, enterpriseSignature, termination, ...rest } = a;
+  const { terms, termsSalt: _s, enterpriseSignature, termination, ...rest } = a;
   return {
     ...rest,
     applicationId: terms.applicationId,
@@ -209,6 +220,7 @@ export function agreementShell(a: Agreement, sealedHash: string): AgreementShell
 export async function saveWholeAgreement(ctx: RdxContext, a: Agreement): Promise<AgreementShell> {
   const secret: AgreementSecret = {
     terms: a.terms,
+    ...(a.termsSalt ? { termsSalt: a.termsSalt } : {}),
     ...(a.enterpriseSignature ? { enterpriseSignature: a.enterpriseSignature } : {}),
     ...(a.termination ? { terminationReason: a.termination.reason } : {}),
   };
@@ -300,8 +312,21 @@ export function openDuties(
   return out;
 }
 
-export function termsHash(terms: Terms): string {
-  return crypto.createHash('sha256').update(canonicalJson(terms)).digest('hex');
+/**
+ * The hash of the terms with their salt, which both parties sign. Without the salt it could be reversed: nearly
+ * every term is public or known to the other bodies of the application and the quota is a small number, so trying
+ * the few candidates finds the terms from a hash on the channel. Agreements drafted before the salt have none
+ * (`salt` undefined): their hash is of the terms alone.
+ */
+export function termsHash(terms: Terms, salt: string | undefined): string {
+  const hashed = salt === undefined ? terms : { ...terms, salt };
+  return crypto.createHash('sha256').update(canonicalJson(hashed)).digest('hex');
+}
+
+/** `terms` sealed for signing, as drafting and renewal record them: a fresh salt (the transaction's) and the hash. */
+export function sealTerms(ctx: RdxContext, terms: Terms): { termsHash: string; termsSalt: string } {
+  const termsSalt = transactionSalt(ctx);
+  return { termsHash: termsHash(terms, termsSalt), termsSalt };
 }
 
 /** What a body drafts; the rest of the terms are the agreement's own (ids, body) or the rules' (fixed). */

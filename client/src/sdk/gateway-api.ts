@@ -11,6 +11,7 @@ import { EnterpriseSigner, type SignedRequest } from '../enterprise-signer.js';
 import { GatewayProblemError, GatewayUnavailableError, InputError, RdxSdkError } from './errors.js';
 import { trustingOnly } from './gateway-trust.js';
 import { requireDate } from './inputs.js';
+import { checkTermsToSign } from './agreement-terms.js';
 import type { AuditReceipt, AuditRecordJson } from './receipt-verify.js';
 import type { AnchorBlock } from './ledger-proof.js';
 import type {
@@ -1127,17 +1128,13 @@ export class EnterpriseSession extends GatewaySession {
   }
 
   /**
-   * Signs an agreement: reads its termsHash and signs `SignAgreement` over it. With `expectedTermsHash`, refuses
-   * to sign terms other than those the caller read.
+   * Signs an agreement: reads it, checks that its termsHash is of the terms read (agreement-terms.ts), and signs
+   * `SignAgreement` over it. With `expectedTermsHash`, refuses to sign terms other than those the caller read.
    * @throws InputError TERMS_CHANGED; RdxSdkError from the ledger.
    */
   async signAgreement(id: string, expectedTermsHash?: string): Promise<LedgerWrite<Agreement>> {
     const agreement = await this.agreement(id);
-    if (expectedTermsHash !== undefined && expectedTermsHash !== agreement.termsHash)
-      throw new InputError(
-        'TERMS_CHANGED',
-        `agreement ${id} has termsHash ${agreement.termsHash}, not the ${expectedTermsHash} you read`,
-      );
+    checkTermsToSign(agreement, expectedTermsHash);
     return this.write('POST', `/v1/agreements/${encodeURIComponent(id)}/signature`, 'SignAgreement', {
       agreementId: id,
       termsHash: agreement.termsHash,

@@ -933,7 +933,7 @@ export const OPENAPI = {
     },
     '/v1/agreements/{id}': {
       get: {
-        summary: 'An agreement to sign: terms and termsHash',
+        summary: 'An agreement to sign: terms, termsSalt and termsHash (SHA-256 of the terms with the salt)',
         security: bearer,
         parameters: [idParam('id')],
         responses: {

@@ -6,7 +6,8 @@
  * SDK.
  */
 import { expect } from 'chai';
-import { personalDataHash, RdxLedger } from '@rdx/client';
+import crypto from 'node:crypto';
+import { canonicalJson, personalDataHash, RdxLedger } from '@rdx/client';
 import {
   applicationRequest,
   ensureFabricBinaries,
@@ -123,6 +124,44 @@ describe('another body reads nothing of an agreement it is not party to (peer CL
     ]) {
       expect(all.includes(Buffer.from(text!)), `${what} is in a block`).to.equal(false);
     }
+  });
+
+  it('the terms’ hash on the channel cannot be checked against guessed terms: it is salted, and the salt is not in a block', async () => {
+    // Nearly every term is public or known to the other bodies of an application, and a quota is a small number:
+    // an unsalted hash let Transport try the candidates and find the terms (a review did, in 0.6 s).
+    const agreement = await new RdxLedger(p.market).agreement.get(agreementId);
+    const sha256 = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
+    expect(agreement.termsSalt, 'the salt, kept with the terms').to.be.a('string');
+    expect(agreement.termsHash).to.equal(
+      sha256(canonicalJson({ ...agreement.terms, salt: agreement.termsSalt })),
+    );
+    const all = await fetchBlocks(install, 'TransportMSP', firstBlock, lastBlock);
+    expect(
+      all.includes(Buffer.from(agreement.termsHash)),
+      'the hash both parties signed is on the channel',
+    ).to.equal(true);
+    // What a guess of the right terms gives Transport matches nothing it can read.
+    expect(all.includes(Buffer.from(sha256(canonicalJson(agreement.terms)))), 'the unsalted hash').to.equal(
+      false,
+    );
+    expect(all.includes(Buffer.from(agreement.termsSalt!)), 'the salt').to.equal(false);
+  });
+
+  it('a listing keeps a body to its own objects whatever bookmark it sends: Market’s range is refused to Transport', async () => {
+    // Fabric starts a paged range at the bookmark it is given, unchecked: one naming Market's part of an index
+    // listed Market's complaints to Transport (a review found it with this call).
+    // NUL-separated as Fabric's composite keys are; the CLI's JSON argument carries them as \u0000.
+    const marketRange = '\u0000complaint~body~state\u0000MarketMSP\u0000';
+    const said = await failure(
+      chaincodeQuery('TransportMSP', 'TransportMSP', ['complaint:ListComplaints', '{}', '50', marketRange]),
+    );
+    expect(said).to.include('INVALID_ARGUMENT');
+    expect(said).to.include('the bookmark is not one this listing returned');
+    // Without a bookmark, Transport lists its own (none of Market's).
+    const own = JSON.parse(
+      await chaincodeQuery('TransportMSP', 'TransportMSP', ['complaint:ListComplaints', '{}', '50', '']),
+    ) as { items: { body?: string }[] };
+    expect(own.items.filter((c) => c.body !== 'TransportMSP')).to.deep.equal([]);
   });
 
   it('the chaincode tells Transport’s admin nothing of it, on its own peer or on Market’s', async () => {

@@ -2,7 +2,7 @@
 import { arg, defineCommand, optString } from '../../command.js';
 import { agreementLines, committedData, txLine } from '../../format.js';
 import { stateLabel, TERMS } from '../../terms.js';
-import { InputError } from '../../../sdk/errors.js';
+import { checkTermsToSign } from '../../../sdk/agreement-terms.js';
 
 export default defineCommand({
   path: ['agreement', 'sign'],
@@ -18,12 +18,7 @@ export default defineCommand({
   async run(ctx, inv) {
     const ledger = ctx.ledger();
     const current = await ledger.agreement.get(arg(inv, 0));
-    const expected = optString(inv.opts, 'expectHash');
-    if (expected !== undefined && expected !== current.termsHash)
-      throw new InputError(
-        'TERMS_CHANGED',
-        `agreement ${current.id} has termsHash ${current.termsHash}, not ${expected}`,
-      );
+    checkTermsToSign(current, optString(inv.opts, 'expectHash'));
     const c = await ledger.agreement.signAsBody({ id: current.id, termsHash: current.termsHash });
     return {
       data: committedData('agreement', c),
