@@ -118,6 +118,10 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
     p = new Parties();
     ({ enterprise: aa, token } = await enterpriseWithGrant(`hostile-${runId}`));
   });
+  /** A second enterprise with a grant, for the tests after the first one's downgrade: made once, when first asked. */
+  let second: ReturnType<typeof enterpriseWithGrant> | undefined;
+  const secondEnterprise = (): ReturnType<typeof enterpriseWithGrant> =>
+    (second ??= enterpriseWithGrant(`hostile-second-${runId}`));
   after(() => p.close());
 
   it('a signed request carrying a field its action does not take is refused, named, and nothing is recorded', async () => {
@@ -416,12 +420,6 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
     });
   });
   describe('one address flooding the token endpoint', () => {
-    // An enterprise of its own with a grant: the suite's first one was downgraded above.
-    let dataToken = '';
-    before(async () => {
-      ({ token: dataToken } = await enterpriseWithGrant(`hostile-flood-${runId}`));
-    });
-
     /**
      * A keep-alive connection from `localAddress` sending bogus logins one after another until `until`: the
      * status line and Retry-After of each answer it got.
@@ -458,6 +456,8 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
       });
 
     it('waits a second before each refusal: 16 connections sending bogus secrets back to back get a few answers each, and data calls go on', async () => {
+      // The suite's first enterprise was downgraded above.
+      const { token: dataToken } = await secondEnterprise();
       // Its own address (127/8 is loopback): the guard's lockout of it touches no other test's client.
       const until = Date.now() + 4000;
       const flood = Promise.all(Array.from({ length: 16 }, () => floodLogins('127.0.0.4', until)));
@@ -484,12 +484,6 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
   });
 
   describe('one connection pipelining thousands of requests without reading the answers', () => {
-    // An enterprise of its own with a grant: the suite's first one was downgraded above.
-    let dataToken = '';
-    before(async () => {
-      ({ token: dataToken } = await enterpriseWithGrant(`hostile-pipeline-${runId}`));
-    });
-
     /** A connection from `localAddress` that writes `count` requests for /healthz at once: the answers it got. */
     const pipelineFlood = (
       localAddress: string,
@@ -510,6 +504,7 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
       });
 
     it('is closed after at most a few answers, and every other client is served meanwhile', async () => {
+      const { token: dataToken } = await secondEnterprise();
       // Node hands every request of a read to the app at once; held refusals (the anonymous rate's) never made
       // it stop reading: 8 such connections took the gateway from 170 MB to 1.4 GB and data calls to 5–9 s.
       const flood = Promise.all(Array.from({ length: 8 }, () => pipelineFlood('127.0.0.5', 2000)));
@@ -526,12 +521,8 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
   });
 
   describe('refused data calls are the enterprise’s, in its own access log', () => {
-    let caller: { enterprise: TestEnterprise; token: string };
-    before(async () => {
-      caller = await enterpriseWithGrant(`hostile-refused-${runId}`);
-    });
-
     it('a malformed or oversized computed-result body, and a repeated or overlong query parameter', async () => {
+      const caller = await secondEnterprise();
       const { token } = caller;
       const aggregate = (body: string, type = 'application/json'): Promise<Response> =>
         fetch(`${base}/v1/datasets/${DATASET}/aggregate`, {
