@@ -32,8 +32,8 @@ export function oneRequestPerConnection(app: RequestListener): RequestListener {
     else delete socket[WAITING];
   }
   const enter = (req: IncomingMessage, res: ServerResponse): void => {
-    // 'close' comes once the answer is sent, or once the connection is gone before it is.
-    res.once('close', answered);
+    // 'close' comes once, when the answer is sent or the connection is gone before it is (\`on\`: no wrapper a call).
+    res.on('close', answered);
     app(req, res);
   };
   return (req, res) => {
