@@ -120,8 +120,8 @@ describe('gateway settings for browsers and anonymous callers', () => {
     expect(() => loadConfig({ ...base, RDX_MISUSE_WALK_SHARE: '1.5' })).to.throw(/RDX_MISUSE_WALK_SHARE/);
   });
 
-  it('sends webhooks over plain HTTP to this machine only from a gateway on loopback, unless told otherwise', () => {
-    // On loopback no one but this machine's users reaches the gateway: a trial, whose receivers are local too.
+  it('sends webhooks to this machine only where every caller is on it, unless told otherwise', () => {
+    // On loopback, no proxy in front: no one but this machine's users reaches the gateway, a trial.
     expect(loadConfig(base).webhookReach).to.deep.equal({ private: false, loopback: true });
     // Reached over a network, an enterprise must not make it post to what its host keeps on loopback.
     const reached = { ...base, RDX_GATEWAY_HOST: '10.0.0.2', RDX_GATEWAY_PLAIN_HTTP: 'on' };
@@ -131,6 +131,13 @@ describe('gateway settings for browsers and anonymous callers', () => {
         .webhookReach,
     ).to.deep.equal({ private: true, loopback: true });
     expect(loadConfig({ ...base, RDX_WEBHOOK_ALLOW_LOOPBACK: 'off' }).webhookReach.loopback).to.equal(false);
+    // Behind a TLS proxy on its own host the gateway listens on loopback, but its callers come over a network: its
+    // issuer names the address they use, or the proxy is named as trusted.
+    for (const behindProxy of [
+      { ...base, RDX_TOKEN_ISSUER: 'https://api.lishui.example' },
+      { ...base, RDX_GATEWAY_TRUSTED_PROXIES: '127.0.0.2' },
+    ])
+      expect(loadConfig(behindProxy).webhookReach.loopback).to.equal(false);
     expect(() => loadConfig({ ...base, RDX_WEBHOOK_ALLOW_LOOPBACK: 'maybe' })).to.throw(
       /RDX_WEBHOOK_ALLOW_LOOPBACK/,
     );

@@ -122,9 +122,9 @@ export interface GatewayConfig {
   /**
    * Where webhooks may go besides public addresses over HTTPS (notify/webhook-address.ts), whatever a registered
    * name resolves to. RDX_WEBHOOK_ALLOW_PRIVATE (default off): private addresses too (10/8, 192.168/16, …).
-   * RDX_WEBHOOK_ALLOW_LOOPBACK: plain HTTP to this machine, for trials and tests; on by default only for a
-   * gateway on loopback, which no one but this machine's users reach: a gateway others reach over a network
-   * would let any enterprise with a token post to, and probe, what its host keeps on loopback.
+   * RDX_WEBHOOK_ALLOW_LOOPBACK: this machine too, over plain HTTP or HTTPS, for trials and tests; by default on
+   * only where every caller is on this machine ({@link webhookReach}): a gateway others reach would let any
+   * enterprise with a token post to, and probe, what its host keeps on loopback.
    */
   webhookReach: WebhookReach;
   /**
@@ -346,6 +346,20 @@ function viewSnapshot(
     : { viewSnapshotPath: path.join(dataDir, 'view.snapshot'), viewSnapshotEveryMs: seconds * 1000 };
 }
 
+/**
+ * Where webhooks may go besides public addresses over HTTPS. This machine is on by default only where every
+ * caller is on it: the gateway's own address for its callers (its token issuer) is a loopback one, and no proxy
+ * relays others' calls. A gateway behind a TLS proxy on its own host listens on loopback too, but its callers
+ * come over a network, and its issuer names the address they use.
+ */
+function webhookReach(env: NodeJS.ProcessEnv, issuer: string, proxies: TrustedProxies): WebhookReach {
+  const callersHere = isLoopbackHost(new URL(issuer).hostname.replace(/^\[|\]$/g, '')) && !proxies.any;
+  return {
+    private: onOff(env, 'RDX_WEBHOOK_ALLOW_PRIVATE', false),
+    loopback: onOff(env, 'RDX_WEBHOOK_ALLOW_LOOPBACK', callersHere),
+  };
+}
+
 /** A host as a URL writes it: an IPv6 address in brackets. */
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -402,6 +416,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const bodyLimit = env.RDX_BODY_LIMIT ?? '256kb';
   if (!/^\d+(kb|mb)$/.test(bodyLimit))
     throw new ConfigError(`RDX_BODY_LIMIT must look like 256kb or 1mb, got "${bodyLimit}"`);
+  // As a client names the gateway: an origin, so HTTPS on 443 is `https://host` (the token endpoint's audience).
+  const issuer =
+    env.RDX_TOKEN_ISSUER ?? new URL(`${https ? 'https' : 'http'}://${urlHost(host)}:${port}`).origin;
+  const proxies = trustedProxies(env);
   return {
     host,
     port,
@@ -411,8 +429,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     dataDir,
     checkpointPath: path.join(dataDir, 'events.checkpoint'),
     ...viewSnapshot(env, dataDir),
-    // As a client names the gateway: an origin, so HTTPS on 443 is `https://host` (the token endpoint's audience).
-    issuer: env.RDX_TOKEN_ISSUER ?? new URL(`${https ? 'https' : 'http'}://${urlHost(host)}:${port}`).origin,
+    issuer,
     audience: 'rdx-api',
     tokenTtlSeconds: int(env, 'RDX_TOKEN_TTL_S', 900, 30, 900),
     keyRotationHours: int(env, 'RDX_KEY_ROTATION_HOURS', 24, 1, 24 * 365),
@@ -456,10 +473,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     ),
     dutyReminderDays: int(env, 'RDX_DUTY_REMINDER_DAYS', DUTY_REMINDER_DAYS, 0, MAX_DUTY_REMINDER_DAYS),
     webhookRetryMs: int(env, 'RDX_WEBHOOK_RETRY_MS', 2000, 10, 3_600_000),
-    webhookReach: {
-      private: onOff(env, 'RDX_WEBHOOK_ALLOW_PRIVATE', false),
-      loopback: onOff(env, 'RDX_WEBHOOK_ALLOW_LOOPBACK', isLoopbackHost(host)),
-    },
+    webhookReach: webhookReach(env, issuer, proxies),
     mspDir: env.RDX_MSP_DIR
       ? folder(env, 'RDX_MSP_DIR', "the channel organizations' root certificates")
       : undefined,
@@ -473,7 +487,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       0,
       1_000_000,
     ),
-    trustedProxies: trustedProxies(env),
+    trustedProxies: proxies,
     rateRefusalDelayMs: int(env, 'RDX_RATE_REFUSAL_DELAY_MS', RATE_REFUSAL_DELAY_MS_DEFAULT, 0, 10_000),
     publicComplaintsPerHour: int(env, 'RDX_PUBLIC_COMPLAINTS_PER_HOUR', 10, 1, 100_000),
     publicComplaintsPerHourTotal: int(env, 'RDX_PUBLIC_COMPLAINTS_PER_HOUR_TOTAL', 600, 1, 1_000_000),

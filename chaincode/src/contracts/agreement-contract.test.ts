@@ -149,6 +149,19 @@ describe('AgreementContract', () => {
       'INVALID_ARGUMENT',
       /datasets\[0\] has an unknown field "fields": it takes datasetId and items$/,
     );
+    // A dataset named twice would issue its one grant twice in one transaction, the second over the first.
+    await w.refused(
+      () =>
+        w.draft(IDS.market, 'app-1', {
+          ...base,
+          datasets: [
+            { datasetId: MARKET_ENTITIES, items: ['uscc'] },
+            { datasetId: MARKET_ENTITIES, items: ['name'] },
+          ],
+        }),
+      'INVALID_ARGUMENT',
+      /dataset market-entities is named twice/,
+    );
     // Fewer items than demanded, exactly three years: fine.
     const a = await w.draft(IDS.market, 'app-1', {
       ...base,

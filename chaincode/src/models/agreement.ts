@@ -363,6 +363,14 @@ export function parseTerms(
       items: stringList(d.items, `${field}.items`, 1, 200),
     });
   });
+  // One grant per dataset, named after it: a dataset twice would write its grant twice in one transaction, the
+  // second over the first (a transaction does not read its own writes, so the grant's absence holds for both).
+  const twice = datasets.find((d, i) => datasets.findIndex((o) => o.datasetId === d.datasetId) !== i);
+  if (twice)
+    throw new RdxError(
+      ErrorCode.INVALID_ARGUMENT,
+      `dataset ${twice.datasetId} is named twice: give each dataset once, with all its items`,
+    );
   for (const d of datasets) {
     const demand = approved.find((a) => a.datasetId === d.datasetId && a.body === base.body);
     if (!demand)

@@ -60,18 +60,35 @@ describe('where webhooks may go', () => {
     );
   });
 
+  it('this machine over HTTPS too only when allowed: private networks allowed do not open the gateway’s own host', () => {
+    for (const address of [
+      '127.0.0.1',
+      '127.8.9.10',
+      '0.0.0.0',
+      '0.1.2.3',
+      '::1',
+      '::',
+      '::ffff:127.0.0.1',
+    ]) {
+      expect(addressProblem(address, 'https:', PRIVATE), address).to.equal(LOOPBACK_OFF);
+      expect(addressProblem(address, 'https:', TRIAL), address).to.equal(undefined);
+    }
+    expect(webhookUrlProblem('https://0.0.0.0:3010/status', PRIVATE)).to.equal(LOOPBACK_OFF);
+    expect(webhookUrlProblem('https://[::ffff:127.0.0.1]:3010/', PRIVATE)).to.equal(LOOPBACK_OFF);
+    expect(webhookUrlProblem('https://192.168.1.9/hook', PRIVATE)).to.equal(undefined);
+  });
+
   it('a delivery connects to nothing internal: an IP in the URL, or a name that resolves to this machine', async () => {
     const r = await startReceiver();
     try {
       const port = new URL(r.url).port;
-      const literal = await post(`https://127.0.0.1:${port}/hook`, REQUEST, 2000, TRIAL);
-      expect(literal).to.deep.equal({
-        ok: false,
-        result: '127.0.0.1 is not a public address (RDX_WEBHOOK_ALLOW_PRIVATE=on allows private ones)',
-      });
-      const named = await post(`https://localhost:${port}/hook`, REQUEST, 2000, TRIAL);
-      expect(named.ok).to.equal(false);
-      expect(named.result).to.match(/is not a public address/);
+      // Private networks allowed, as on an intranet: still not the gateway's own host, by IP or by name.
+      const literal = await post(`https://127.0.0.1:${port}/hook`, REQUEST, 2000, PRIVATE);
+      expect(literal).to.deep.equal({ ok: false, result: LOOPBACK_OFF });
+      const named = await post(`https://localhost:${port}/hook`, REQUEST, 2000, PRIVATE);
+      expect(named).to.deep.equal({ ok: false, result: LOOPBACK_OFF });
+      const unspecified = await post(`http://0.0.0.0:${port}/hook`, REQUEST, 2000, PRIVATE);
+      expect(unspecified).to.deep.equal({ ok: false, result: LOOPBACK_OFF });
       expect(r.got, 'nothing reached the internal receiver').to.deep.equal([]);
       // Plain HTTP to this machine only where the operator allows it (a trial), and then it goes through.
       expect(await post(r.url, REQUEST, 2000, PUBLIC_ONLY)).to.deep.equal({

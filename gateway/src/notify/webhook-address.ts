@@ -4,7 +4,7 @@
  * The address a delivery connects to is checked at connect time — after DNS, so a name that resolves (or is
  * re-pointed) to an internal address is refused too: public addresses only, unless the operator allows private
  * ones (RDX_WEBHOOK_ALLOW_PRIVATE=on, for a deployment inside a government intranet). Plain HTTP goes only to
- * this machine, and only where the operator allows it (for trials and tests), as registration already requires:
+ * this machine, and nothing goes to this machine unless the operator allows it (for trials and tests):
  * else any enterprise with a token could have the gateway post to, and probe, the services its host keeps on
  * loopback — the clerk's and the metrics' ports, the Fabric nodes' (found by a review, 2026-12-06).
  */
@@ -36,9 +36,11 @@ for (const [network, prefix] of [
 ] as const)
   NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
 
-const LOOPBACK = new net.BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
+const THIS_MACHINE = new net.BlockList();
+THIS_MACHINE.addSubnet('127.0.0.0', 8, 'ipv4');
+THIS_MACHINE.addSubnet('0.0.0.0', 8, 'ipv4');
+THIS_MACHINE.addAddress('::1', 'ipv6');
+THIS_MACHINE.addAddress('::', 'ipv6');
 
 /** True for an address on the public Internet (an IPv4-mapped IPv6 address is judged by its IPv4 part). */
 export function isPublicAddress(address: string): boolean {
@@ -53,26 +55,34 @@ export function isPublicAddress(address: string): boolean {
 export interface WebhookReach {
   /** Private addresses over HTTPS (RDX_WEBHOOK_ALLOW_PRIVATE): a deployment inside an intranet. */
   private: boolean;
-  /** Plain HTTP to this machine (RDX_WEBHOOK_ALLOW_LOOPBACK): trials and tests. */
+  /** This machine, over plain HTTP too (RDX_WEBHOOK_ALLOW_LOOPBACK): trials and tests. */
   loopback: boolean;
 }
 
 /** Public addresses over HTTPS only. */
 export const PUBLIC_ONLY: WebhookReach = { private: false, loopback: false };
 
-/** Why plain HTTP to this machine is refused where the operator has not allowed it. */
+/** Why a delivery to this machine is refused where the operator has not allowed it. */
 export const LOOPBACK_OFF =
-  'plain HTTP to this machine is off on this gateway (RDX_WEBHOOK_ALLOW_LOOPBACK=on allows it, for trials)';
+  'webhooks to this machine are off on this gateway (RDX_WEBHOOK_ALLOW_LOOPBACK=on allows them, for trials)';
 
-/** Why a delivery to `address` over `protocol` is not allowed, or undefined. */
+/** True for an address a connection to reaches this machine: loopback, and the unspecified 0.0.0.0/8 and `::`. */
+function onThisMachine(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return onThisMachine(mapped[1]!);
+  const family = net.isIP(address);
+  return family !== 0 && THIS_MACHINE.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * Why a delivery to `address` over `protocol` is not allowed, or undefined. This machine is refused over HTTPS
+ * too unless allowed: RDX_WEBHOOK_ALLOW_PRIVATE opens private networks, not the gateway's own host.
+ */
 export function addressProblem(address: string, protocol: string, reach: WebhookReach): string | undefined {
   const family = net.isIP(address);
   if (family === 0) return `${address} is not an address`;
-  const loopback = LOOPBACK.check(address, family === 4 ? 'ipv4' : 'ipv6');
-  if (protocol === 'http:') {
-    if (!loopback) return `plain HTTP goes only to this machine, not ${address}`;
-    return reach.loopback ? undefined : LOOPBACK_OFF;
-  }
+  if (onThisMachine(address)) return reach.loopback ? undefined : LOOPBACK_OFF;
+  if (protocol === 'http:') return `plain HTTP goes only to this machine, not ${address}`;
   if (isPublicAddress(address) || reach.private) return undefined;
   return `${address} is not a public address (RDX_WEBHOOK_ALLOW_PRIVATE=on allows private ones)`;
 }

@@ -274,7 +274,6 @@ function decisions(s: Services, decision: string, reason: string): void {
   c({ decision, reason });
 }
 
-/** Runs an audited handler: any Problem it throws is recorded as a denial. */
 /**
  * After a data route's body parser: a body it refuses (not JSON, malformed, too large) is a refused data request
  * like any other, recorded with its caller rather than answered by the app's last error handler unrecorded.
@@ -287,6 +286,7 @@ export function denyUnreadableBody(s: Services): ErrorRequestHandler {
   };
 }
 
+/** Runs an audited handler: any Problem it throws is recorded as a denial. */
 export function auditedHandler(
   s: Services,
   handler: (req: Request, res: Response, a: AccessContext) => Promise<void>,
