@@ -18,31 +18,32 @@ import type { Socket } from 'node:net';
 /** Requests of one connection that may wait for the one in the app: more close the connection. */
 export const MAX_WAITING = 16;
 
+const IN_APP = Symbol('a request of this connection is in the app');
 const WAITING = Symbol('requests waiting for the one in the app');
-type Connection = Socket & { [WAITING]?: (() => void)[] };
+// Set once on each connection and never deleted: a deleted property would leave the socket in V8's slow mode,
+// and every request reads it many times.
+type Connection = Socket & { [IN_APP]?: boolean; [WAITING]?: (() => void)[] };
 
 export function oneRequestPerConnection(app: RequestListener): RequestListener {
   // One function for every answer rather than a closure per request: this is on every data call's path.
   function answered(this: ServerResponse): void {
     const socket = this.req.socket as Connection;
-    const waiting = socket[WAITING];
-    if (!waiting) return;
-    const next = socket.destroyed ? undefined : waiting.shift();
+    const next = socket.destroyed ? undefined : socket[WAITING]?.shift();
     if (next) next();
-    else delete socket[WAITING];
+    else socket[IN_APP] = false;
   }
   const enter = (req: IncomingMessage, res: ServerResponse): void => {
-    // 'close' comes once, when the answer is sent or the connection is gone before it is (\`on\`: no wrapper a call).
+    // 'close' comes once, when the answer is sent or the connection is gone before it is (`on`: no wrapper a call).
     res.on('close', answered);
     app(req, res);
   };
   return (req, res) => {
     const socket = req.socket as Connection;
-    const waiting = socket[WAITING];
-    if (!waiting) {
-      socket[WAITING] = [];
+    if (!socket[IN_APP]) {
+      socket[IN_APP] = true;
       return enter(req, res);
     }
+    const waiting = (socket[WAITING] ??= []);
     if (waiting.length >= MAX_WAITING) return void socket.destroy();
     waiting.push(() => enter(req, res));
   };
