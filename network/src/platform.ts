@@ -50,7 +50,7 @@ import {
   healthz,
   httpStatus,
   PlatformError,
-  sleep,
+  portHeld,
   stopDaemon,
   tcpOpen,
   waitUntil,
@@ -63,22 +63,17 @@ import { nodesOf, OPS_HOST, orgOf, peerOrgs } from './topology.js';
 
 export const GATEWAY_PROCESS = 'gateway';
 
-/** How long a port may stay taken after its process stopped before it counts as another program's. */
-const PORT_RELEASE_MS = 10_000;
-
 /**
  * Refuses to start a node whose port another program holds: that would hang or join the wrong network. A node
  * restarted at once (certificate renewal) may find its port still held for a moment by the process that just
- * stopped: a port is given that long to come free.
+ * stopped ({@link portHeld}).
  */
 async function assertPortsFree(ctx: NetworkContext, node: NodeSpec): Promise<void> {
-  const deadline = Date.now() + PORT_RELEASE_MS;
   const ports = [node.port, node.chaincodePort].map((port) => ({ host: node.host, port }));
   const onLoopback = [node.opsPort, node.adminPort].map((port) => ({ host: OPS_HOST, port }));
   for (const { host, port } of [...ports, ...onLoopback]) {
     if (port === undefined) continue;
-    while ((await tcpOpen(host, port, 500)) && Date.now() < deadline) await sleep(200);
-    if (await tcpOpen(host, port, 500)) {
+    if (await portHeld(host, port)) {
       throw new PlatformError(
         `Port ${port} on ${host}, needed by ${node.name}, is already in use by another program. ` +
           `Stop that program, or choose another port block with RDX_BASE_PORT.`,
@@ -442,7 +437,7 @@ export async function startGateway(ctx: NetworkContext): Promise<void> {
         'RDX_GATEWAY_METRICS_PORT',
       ],
     ] as const)
-      if (await tcpOpen(at.host, at.port, 500))
+      if (await portHeld(at.host, at.port))
         throw new PlatformError(
           `Port ${at.port} on ${at.host}, needed by ${needs}, is in use. Free it or set ${setting}.`,
         );

@@ -278,6 +278,24 @@ export function tcpOpen(host: string, port: number, timeoutMs = 1000): Promise<b
   });
 }
 
+/** How long a port may stay taken after its process stopped before it counts as another program's. */
+const PORT_RELEASE_MS = 10_000;
+
+/**
+ * Whether another program holds `port` on `host`: still taken {@link PORT_RELEASE_MS} on. A process just stopped
+ * may hold it a moment longer: its main thread can be gone (a zombie, as `isAlive` counts it) while its other
+ * threads, which share its open sockets, are still exiting — a gateway restarted at once found its own port "in
+ * use" so (CI, 2026-12-06).
+ */
+export async function portHeld(host: string, port: number, releaseMs = PORT_RELEASE_MS): Promise<boolean> {
+  const deadline = Date.now() + releaseMs;
+  while (await tcpOpen(host, port, 500)) {
+    if (Date.now() >= deadline) return true;
+    await sleep(200);
+  }
+  return false;
+}
+
 export interface WaitOptions {
   what: string;
   timeoutMs: number;
