@@ -7,7 +7,7 @@ import type { ClerkStatus } from '@rdx/clerk';
 import type { NetworkContext } from './context.js';
 import { ensureLaunched, startLaunch } from './launch.js';
 import { serviceLaunch, withOperatorSettings } from './operator-settings.js';
-import { httpStatus, PlatformError, portHeld, waitUntil } from './proc.js';
+import { httpStatus, refuseHeldPort, waitUntil } from './proc.js';
 import { nodesOf, orgOf } from './topology.js';
 
 export const CLERK_PROCESS = 'clerk';
@@ -48,10 +48,7 @@ export async function startClerk(ctx: NetworkContext): Promise<void> {
   const { host, port } = ctx.topology.clerk;
   const launch = serviceLaunch(CLERK_PROCESS, ctx.config.repoRoot, 'clerk', clerkOwnEnv(ctx));
   await ensureLaunched(ctx.paths, launch, ctx.log, async () => {
-    if (await portHeld(host, port))
-      throw new PlatformError(
-        `Port ${port} on ${host}, needed by the clerk, is in use. Free it or set RDX_CLERK_PORT.`,
-      );
+    await refuseHeldPort({ host, port }, 'the clerk', 'RDX_CLERK_PORT');
     startLaunch(ctx.paths, launch);
   });
   await waitUntil(async () => (await httpStatus(`${clerkUrl(ctx)}/healthz`)) === 200, {

@@ -51,6 +51,7 @@ import {
   httpStatus,
   PlatformError,
   portHeld,
+  refuseHeldPort,
   stopDaemon,
   tcpOpen,
   waitUntil,
@@ -429,18 +430,12 @@ export async function startGateway(ctx: NetworkContext): Promise<void> {
   const { host, port } = ctx.topology.gateway;
   const launch = serviceLaunch(GATEWAY_PROCESS, ctx.config.repoRoot, 'gateway', gatewayOwnEnv(ctx));
   await ensureLaunched(ctx.paths, launch, ctx.log, async () => {
-    for (const [at, needs, setting] of [
-      [{ host, port }, 'the gateway', 'RDX_GATEWAY_PORT'],
-      [
-        { host: METRICS_HOST, port: ctx.topology.gateway.metricsPort },
-        "the gateway's metrics",
-        'RDX_GATEWAY_METRICS_PORT',
-      ],
-    ] as const)
-      if (await portHeld(at.host, at.port))
-        throw new PlatformError(
-          `Port ${at.port} on ${at.host}, needed by ${needs}, is in use. Free it or set ${setting}.`,
-        );
+    await refuseHeldPort({ host, port }, 'the gateway', 'RDX_GATEWAY_PORT');
+    await refuseHeldPort(
+      { host: METRICS_HOST, port: ctx.topology.gateway.metricsPort },
+      "the gateway's metrics",
+      'RDX_GATEWAY_METRICS_PORT',
+    );
     startLaunch(ctx.paths, launch);
   });
   trustGatewayRoot(ctx);

@@ -296,6 +296,22 @@ export async function portHeld(host: string, port: number, releaseMs = PORT_RELE
   return false;
 }
 
+/**
+ * Refuses a service's port another program holds ({@link portHeld}), naming the service and the setting that moves
+ * it.
+ * @throws PlatformError
+ */
+export async function refuseHeldPort(
+  at: { host: string; port: number },
+  needs: string,
+  setting: string,
+): Promise<void> {
+  if (await portHeld(at.host, at.port))
+    throw new PlatformError(
+      `Port ${at.port} on ${at.host}, needed by ${needs}, is in use. Free it or set ${setting}.`,
+    );
+}
+
 export interface WaitOptions {
   what: string;
   timeoutMs: number;

@@ -53,6 +53,7 @@ interface Party {
 
 export function inboxRoutes(s: Services): Router {
   const r = apiRouter();
+  const reach = s.config.webhookReach ?? PUBLIC_ONLY;
   const store = (): NotificationStore => {
     if (!s.notifications)
       throw new Problem(
@@ -113,7 +114,7 @@ export function inboxRoutes(s: Services): Router {
   const addWebhook = (p: Party, input: Record<string, unknown>) => {
     // A misspelt "kinds" would otherwise subscribe the webhook to every kind.
     onlyFields(input, ['url', 'kinds'], 'a webhook');
-    const problem = webhookUrlProblem(input.url, s.config.webhookReach ?? PUBLIC_ONLY);
+    const problem = webhookUrlProblem(input.url, reach);
     if (problem) throw new Problem('BAD_REQUEST', problem);
     const allowed = kindsFor(p.kind);
     const kinds = input.kinds ?? [];
@@ -146,7 +147,7 @@ export function inboxRoutes(s: Services): Router {
       hook.url,
       webhookRequest({ notificationId: note.id, secret: hook.secret, body: JSON.stringify(note) }),
       10_000,
-      s.config.webhookReach ?? PUBLIC_ONLY,
+      reach,
     );
     return { delivered: answer.ok, result: answer.result, id: note.id };
   };
