@@ -1,6 +1,7 @@
 /**
  * What other packages may use of the chaincode (the package's `exports`): its error codes, event names, the
- * bureau's MSP, the calendar seed, the complaint categories, canonical JSON, the fields each signed enterprise
+ * bureau's MSP, the calendar seed, the complaint categories and the
+ * check of a complaint's own fields, canonical JSON, the fields each signed enterprise
  * action takes (and the check that refuses any other), and the types of the ledger's objects. Loading it loads
  * no contract (and so none of fabric-contract-api's decorator machinery).
  */
@@ -8,6 +9,7 @@ export { RdxError, ErrorCode, errorCodeOf } from './lib/errors';
 export { EVENTS, type EventPayload, type Change, type ObjectType } from './lib/events';
 export { CALENDAR_SEED } from './data/calendar-seed';
 export { COMPLAINT_CATEGORIES } from './data/complaint-categories';
+export { complaintFields, type ComplaintFields } from './models/complaint-fields';
 export { NATURES } from './data/natures';
 export { isPersonCode } from './lib/person-code';
 export { BUREAU_MSP } from './lib/access';

@@ -28,18 +28,16 @@ import {
   obj,
   oneOf,
   onlyFields,
-  optionalStr,
   sha256Hex,
   str,
   type Json,
 } from '../lib/validate';
 import { createHash } from 'crypto';
 import { reason } from '../models/application';
+import { complaintFields } from '../models/complaint-fields';
 import { COMPLAINT_FIELDS } from '../models/input-fields';
 import {
   COMPLAINANT_KINDS,
-  COMPLAINT_CATEGORIES,
-  COMPLAINT_KINDS,
   complaintDeadline,
   loadComplaint,
   loadComplaintShell,
@@ -65,10 +63,11 @@ async function newComplaint(
   complainant: Complaint['complainant'],
 ): Promise<Complaint> {
   const id = ident(input.id, 'id');
+  const { facts, ...fields } = complaintFields(input, filedThrough !== 'staff');
   await assertAbsent(ctx, 'complaint', id);
-  const dataset = await load(ctx, 'dataset', ident(input.datasetId, 'datasetId'), parseDataset);
+  const dataset = await load(ctx, 'dataset', fields.datasetId, parseDataset);
   if (filedThrough === 'staff') requireOwnerOfPublic(actor, dataset.owner, `dataset ${dataset.id}`);
-  const grantId = optionalStr(input.grantId, 'grantId', { max: 160 });
+  const { grantId } = fields;
   if (grantId) {
     // Whether a grant exists is not a complainant's business: a wrong one reads as "not on this dataset".
     const grant = await loadGrantShell(ctx, grantId).catch(() => undefined);
@@ -78,12 +77,10 @@ async function newComplaint(
         `grant ${grantId} is not a grant of dataset ${dataset.id}`,
       );
   }
-  const facts =
-    filedThrough === 'staff' ? undefined : str(input.facts, 'facts', { min: 10, max: 8000, freeText: true });
   return {
     id,
-    kind: oneOf(input.kind ?? 'complaint', 'kind', COMPLAINT_KINDS),
-    category: oneOf(input.category, 'category', COMPLAINT_CATEGORIES),
+    kind: fields.kind,
+    category: fields.category,
     filedThrough,
     body: dataset.owner,
     datasetId: dataset.id,

@@ -12,8 +12,9 @@ import { deleteIndex, putIndex } from '../lib/keys';
 import { loadGrantShell } from './grant';
 import { COMPLAINT_CATEGORIES } from '../data/complaint-categories';
 
-export { COMPLAINT_CATEGORIES };
-export const COMPLAINT_KINDS = ['complaint', 'opinion'] as const;
+import { COMPLAINT_KINDS } from './complaint-fields';
+
+export { COMPLAINT_CATEGORIES, COMPLAINT_KINDS };
 export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
 /** Who complained: staff record a person or an organisation; the platform records an enterprise or a citizen. */
 export const COMPLAINANT_KINDS = ['person', 'organisation'] as const;

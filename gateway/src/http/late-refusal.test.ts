@@ -101,8 +101,15 @@ describe('refusals of an anonymous caller’s rate, answered late', () => {
       expect(refusedDownloads.length, 'downloads refused beyond 1 a second').to.be.at.least(1);
       for (const d of refusedDownloads) expect(d.ms, 'ms before the refusal arrived').to.be.at.least(990);
 
-      const complaint = { json: { subject: 'x'.repeat(10), text: 'y'.repeat(30) } };
-      await h.post('/v1/public/complaints', complaint); // the hour's one (accepted or refused for its content)
+      const complaint = {
+        json: {
+          datasetId: DS.PEOPLE,
+          category: 'error',
+          facts: '数据中有错误的记录。',
+          contact: 'a@example.org',
+        },
+      };
+      assertOk(await h.post('/v1/public/complaints', complaint), 201); // the hour's one
       const refusedComplaint = await timed(h.post('/v1/public/complaints', complaint));
       expect(refusedComplaint.reply.status).to.equal(429);
       expect(refusedComplaint.ms, 'ms before the refusal arrived').to.be.at.least(990);

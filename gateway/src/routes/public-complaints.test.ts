@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
 import { personalDataHash } from '@rdx/client';
-import { DS } from '../testing/fixtures.js';
+import { DS, GRANT } from '../testing/fixtures.js';
 import { assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
 
 const COMPLAINT = {
@@ -95,7 +95,67 @@ describe('complaints from anyone through the public route', () => {
   });
 });
 
+/** Complaints the ledger would refuse: each must be refused without a ledger call and without spending budget. */
+const REFUSED_BEFORE_THE_LEDGER: [Record<string, unknown>, number, string, string][] = [
+  [{}, 400, 'BAD_REQUEST', 'datasetId is required.'],
+  [{ ...COMPLAINT, category: 'noise' }, 400, 'INVALID_ARGUMENT', 'category must be one of'],
+  [{ ...COMPLAINT, kind: 'praise' }, 400, 'INVALID_ARGUMENT', 'kind must be one of'],
+  [{ ...COMPLAINT, facts: '太短' }, 400, 'INVALID_ARGUMENT', 'facts must be at least 10 characters'],
+  [{ ...COMPLAINT, facts: '我的手机号 13812345678 被公开了' }, 400, 'INVALID_ARGUMENT', 'facts '],
+  [{ ...COMPLAINT, datasetId: '../x' }, 400, 'INVALID_ARGUMENT', 'datasetId must be letters, digits'],
+  [
+    { ...COMPLAINT, datasetId: 'ls-no-such-data' },
+    404,
+    'NOT_FOUND',
+    'dataset ls-no-such-data does not exist',
+  ],
+  [
+    { ...COMPLAINT, datasetId: DS.OPEN, grantId: GRANT.AA_PEOPLE },
+    400,
+    'INVALID_ARGUMENT',
+    `grant ${GRANT.AA_PEOPLE} is not a grant of dataset ${DS.OPEN}`,
+  ],
+  [
+    { ...COMPLAINT, grantId: 'G-NOBODY' },
+    400,
+    'INVALID_ARGUMENT',
+    `grant G-NOBODY is not a grant of dataset ${DS.PEOPLE}`,
+  ],
+];
+
 describe('the public complaint route’s limit per address', () => {
+  it('spends nothing on a complaint the ledger would refuse: many of them leave the hour’s budget whole', async () => {
+    const h = await startHarness({ publicComplaintsPerHour: 2 });
+    try {
+      for (let round = 0; round < 3; round++)
+        for (const [bad, status, code, detail] of REFUSED_BEFORE_THE_LEDGER) {
+          const refused = await h.post('/v1/public/complaints', { json: bad });
+          assertProblem(refused, status, code);
+          expect((refused.body as { detail: string }).detail).to.include(detail);
+        }
+      expect(h.ledger.callsOf('complaint:FileComplaintFromPublic')).to.have.length(0);
+      for (let i = 0; i < 2; i++) assertOk(await h.post('/v1/public/complaints', { json: COMPLAINT }), 201);
+      assertProblem(await h.post('/v1/public/complaints', { json: COMPLAINT }), 429, 'RATE_LIMITED');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('leaves a dataset it does not hold to the chaincode while its view lags the ledger', async () => {
+    const h = await startHarness();
+    try {
+      h.view.following = false;
+      const unknown = { ...COMPLAINT, datasetId: 'ls-registered-a-block-ago' };
+      assertOk(await h.post('/v1/public/complaints', { json: unknown }), 201);
+      const sent = JSON.parse(
+        h.ledger.callsOf('complaint:FileComplaintFromPublic')[0]!.transient.complaint!,
+      ) as Record<string, unknown>;
+      expect(sent).to.include({ datasetId: unknown.datasetId });
+    } finally {
+      await h.close();
+    }
+  });
+
   it('takes a few complaints an hour from one address, then answers 429 with Retry-After, without a ledger call', async () => {
     const h = await startHarness({ publicComplaintsPerHour: 2 });
     try {

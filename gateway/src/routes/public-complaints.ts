@@ -6,17 +6,22 @@
  * owning body they are the complainant; the receipt alone (in a header, never the URL) shows where it stands.
  *
  * Every filing is a ledger transaction, so besides the anonymous rate the route takes a few per address and
- * hour, and a cap for all addresses together (config: RDX_PUBLIC_COMPLAINTS_PER_HOUR[_TOTAL]).
+ * hour, and a cap for all addresses together (config: RDX_PUBLIC_COMPLAINTS_PER_HOUR[_TOTAL]). Only a complaint
+ * the ledger could take spends them: one the chaincode would refuse on its face (its own check,
+ * `complaintFields`), or about a dataset or grant the gateway's view does not hold, is refused first, so empty
+ * bodies from many addresses cannot use up the hour's cap for everyone.
  */
 import crypto from 'node:crypto';
-import type { RequestHandler, Router } from 'express';
+import type { Request, RequestHandler, Router } from 'express';
 import { COMPLAINT_RECEIPT_HEADER, personalDataHash, RdxLedger, type PlatformComplaint } from '@rdx/client';
+import { complaintFields, RdxError } from '@rdx/chaincode';
 import { Limiter } from '../enforcement/limiter.js';
 import { callerAddress } from '../http/caller-address.js';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
 import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
 import { ledgerProblem, Problem } from '../problem.js';
 import type { Services } from '../services.js';
+import type { LedgerView } from '../view/ledger-view.js';
 
 const sha256 = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
 
@@ -43,6 +48,26 @@ function complaintBody(raw: unknown): PlatformComplaint & { contact: string } {
   return { ...(body as unknown as PlatformComplaint), contact };
 }
 
+/**
+ * Refuses what the ledger would: the complaint's own fields by the chaincode's check, and, while the view follows
+ * the ledger, a dataset it does not hold or a grant not on that dataset (in the chaincode's words, which do not
+ * tell whether a grant exists). A view that lags leaves those two to the chaincode.
+ */
+function refuseWhatTheLedgerWould(complaint: PlatformComplaint, view: LedgerView): void {
+  let fields;
+  try {
+    fields = complaintFields(complaint as unknown as Record<string, unknown>, true);
+  } catch (err) {
+    if (err instanceof RdxError) throw new Problem('INVALID_ARGUMENT', err.message);
+    throw err;
+  }
+  if (!view.following) return;
+  const { datasetId, grantId } = fields;
+  if (!view.datasets.has(datasetId)) throw new Problem('NOT_FOUND', `dataset ${datasetId} does not exist`);
+  if (grantId !== undefined && view.grants.get(grantId)?.datasetId !== datasetId)
+    throw new Problem('INVALID_ARGUMENT', `grant ${grantId} is not a grant of dataset ${datasetId}`);
+}
+
 export function publicComplaintRoutes(s: Services, anonymous: RequestHandler): Router {
   const r = apiRouter();
   const { complaint } = new RdxLedger(s.ledger);
@@ -50,40 +75,32 @@ export function publicComplaintRoutes(s: Services, anonymous: RequestHandler): R
   const total = s.config.publicComplaintsPerHourTotal ?? 600;
   const perAddress = new Limiter(perHour / 3600, perHour);
   const all = new Limiter(total / 3600, total);
-  const filingRate: RequestHandler = (req, _res, next) => {
-    const ok = perAddress.take(callerAddress(req)) && all.take('all');
-    next(
-      ok
-        ? undefined
-        : anonymousRateRefusal(
-            `Complaints are taken at most ${perHour} an hour from one address (${total} from all); try again later.`,
-            600,
-          ),
+  const spendFilingBudget = (req: Request): void => {
+    if (perAddress.take(callerAddress(req)) && all.take('all')) return;
+    throw anonymousRateRefusal(
+      `Complaints are taken at most ${perHour} an hour from one address (${total} from all); try again later.`,
+      600,
     );
   };
 
-  r.post(
-    '/v1/public/complaints',
-    anonymous,
-    filingRate,
-    ...jsonBody(s.config.bodyLimit),
-    async (req, res) => {
-      const { contact, ...fields } = complaintBody(req.body);
-      const receipt = crypto.randomBytes(24).toString('base64url');
-      const id = `c-${crypto.randomBytes(8).toString('hex')}`;
-      try {
-        const done = await complaint.fileFromPublic({
-          ...fields,
-          id,
-          contactHash: personalDataHash(contact, receipt),
-          receiptHash: sha256(receipt),
-        });
-        res.status(201).json({ data: { id, due: done.value.deadline.due, receipt }, txId: done.txId });
-      } catch (err) {
-        throw ledgerProblem(err);
-      }
-    },
-  );
+  r.post('/v1/public/complaints', anonymous, ...jsonBody(s.config.bodyLimit), async (req, res) => {
+    const { contact, ...fields } = complaintBody(req.body);
+    refuseWhatTheLedgerWould(fields, s.view);
+    spendFilingBudget(req);
+    const receipt = crypto.randomBytes(24).toString('base64url');
+    const id = `c-${crypto.randomBytes(8).toString('hex')}`;
+    try {
+      const done = await complaint.fileFromPublic({
+        ...fields,
+        id,
+        contactHash: personalDataHash(contact, receipt),
+        receiptHash: sha256(receipt),
+      });
+      res.status(201).json({ data: { id, due: done.value.deadline.due, receipt }, txId: done.txId });
+    } catch (err) {
+      throw ledgerProblem(err);
+    }
+  });
 
   r.get('/v1/public/complaints/:id', anonymous, async (req, res) => {
     const receipt = req.get(COMPLAINT_RECEIPT_HEADER);

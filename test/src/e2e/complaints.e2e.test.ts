@@ -310,4 +310,35 @@ describe('complaints from anyone, about the data itself (real network)', () => {
     const own = (await evaluate(p.market, 'query', 'BodyPerformance', quarter)) as Row[];
     expect(own.map((r) => r.body)).to.deep.equal(['MarketMSP']);
   });
+
+  it("complaints the ledger would refuse spend none of the hour's budget: after more of them than an address may file, a real one is still taken", async () => {
+    const wouldBeRefused: [Record<string, unknown>, RegExp][] = [
+      [{}, /datasetId is required/],
+      [{ datasetId: dataset, category: 'noise', facts: FACTS, contact: CONTACT }, /category must be one of/],
+      [{ datasetId: `never-${runId}`, category: 'rights', facts: FACTS, contact: CONTACT }, /does not exist/],
+      [
+        { datasetId: dataset, grantId: otherGrant, category: 'rights', facts: FACTS, contact: CONTACT },
+        /is not a grant of dataset/,
+      ],
+    ];
+    // Three rounds: twelve, over the ten an address may file in an hour (the gateway's default).
+    for (let round = 0; round < 3; round++)
+      for (const [body, why] of wouldBeRefused) {
+        const res = await fileAsCitizen(body);
+        const problem = (await res.json()) as { detail: string };
+        expect(res.status, problem.detail).to.be.oneOf([400, 404]);
+        expect(problem.detail).to.match(why);
+      }
+    const res = await fileAsCitizen({
+      datasetId: otherDataset,
+      kind: 'opinion',
+      category: 'quality',
+      facts: FACTS,
+      contact: CONTACT,
+    });
+    const body = (await res.json()) as { data: { id: string }; detail?: string };
+    expect(res.status, body.detail).to.equal(201);
+    const kept = (await evaluate(p.market, 'complaint', 'GetComplaint', body.data.id)) as Complaint;
+    expect([kept.state, kept.filedThrough]).to.deep.equal(['OPEN', 'public']);
+  });
 });
