@@ -45,3 +45,18 @@ export function tokenFirst(
     next();
   };
 }
+
+/**
+ * A body read between two checks of the caller's token ({@link tokenFirst}): before a byte of it, and again once
+ * it is in. A body may take until the server's request timeout to arrive, and a token that expired meanwhile, or
+ * whose signing key was withdrawn, no longer speaks for its enterprise. The second check is a lookup of the
+ * token's verified claims.
+ */
+export function tokenAroundBody(
+  tokens: TokenService,
+  readBody: RequestHandler[],
+  refuse?: (req: Request, res: Response, problem: Problem) => Promise<void>,
+): RequestHandler[] {
+  const check = tokenFirst(tokens, refuse);
+  return [check, ...readBody, check];
+}

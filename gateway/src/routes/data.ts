@@ -12,7 +12,7 @@ import { callerAddress } from '../http/caller-address.js';
 import { streamedAnswers } from '../http/answer-compression.js';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
 import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
-import { authenticate, tokenFirst } from '../http/authenticate.js';
+import { authenticate, tokenAroundBody } from '../http/authenticate.js';
 import { requestIdOf } from '../http/security.js';
 import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
 import { maskPersonal } from '../enforcement/masking.js';
@@ -352,8 +352,9 @@ export function dataRoutes(s: Services): Router {
   r.post(
     '/v1/datasets/:id/aggregate',
     // Its refusal recorded as every data request's is.
-    tokenFirst(s.tokens, (req, res, problem) => deny(s, req, res, accessContext(req, res), problem)),
-    ...jsonBody('16kb'),
+    ...tokenAroundBody(s.tokens, jsonBody('16kb'), (req, res, problem) =>
+      deny(s, req, res, accessContext(req, res), problem),
+    ),
     denyUnreadableBody(s),
     auditedHandler(s, async (req, res, a) => {
       const body = (req.body ?? {}) as { groupBy?: unknown; measures?: unknown; filter?: unknown };

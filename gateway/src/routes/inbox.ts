@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { kindsFor, type NotificationKind, type NotificationParty } from '@rdx/client';
-import { authenticate, tokenFirst } from '../http/authenticate.js';
+import { authenticate, tokenAroundBody } from '../http/authenticate.js';
 import { apiRouter, intParam, jsonBody, onlyFields } from '../http/routing.js';
 import { bodyReader, staffSigner } from '../http/staff-signature.js';
 import { bodyParty, enterpriseParty } from '../notify/derive.js';
@@ -167,7 +167,7 @@ export function inboxRoutes(s: Services): Router {
   }[] = [
     {
       prefix: '/v1',
-      reads: [tokenFirst(s.tokens), ...jsonBody('16kb')],
+      reads: tokenAroundBody(s.tokens, jsonBody('16kb')),
       party: enterprise,
       reader: enterprise,
       input: (req) => (req.body ?? {}) as Record<string, unknown>,

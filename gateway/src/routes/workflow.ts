@@ -6,7 +6,7 @@
 import { enterpriseParty } from '../notify/derive.js';
 import type { Router, Request } from 'express';
 import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
-import { authenticate, tokenFirst } from '../http/authenticate.js';
+import { authenticate, tokenAroundBody } from '../http/authenticate.js';
 import { ledgerProblem, Problem } from '../problem.js';
 import type { Services } from '../services.js';
 import { LedgerRefusedError, RdxLedger, type Committed } from '@rdx/client';
@@ -55,10 +55,8 @@ function signedBody(req: Request, creditCode: string, action: string): SignedBod
 
 export function workflowRoutes(s: Services): Router {
   const r = apiRouter();
-  const json = jsonBody(s.config.bodyLimit);
+  const enterpriseBody = tokenAroundBody(s.tokens, jsonBody(s.config.bodyLimit));
   const rdx = new RdxLedger(s.ledger);
-
-  const enterprise = tokenFirst(s.tokens);
 
   /** A route that brings the enterprise's signed `action` to the ledger through `call`. */
   function relay(
@@ -69,7 +67,7 @@ export function workflowRoutes(s: Services): Router {
     status = 200,
     committed: (creditCode: string, value: unknown) => void = () => undefined,
   ): void {
-    r[method](path, enterprise, ...json, async (req, res) => {
+    r[method](path, ...enterpriseBody, async (req, res) => {
       const creditCode = res.locals.creditCode as string;
       const body = signedBody(req, creditCode, action);
       try {

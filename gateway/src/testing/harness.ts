@@ -177,6 +177,18 @@ export class Harness {
     return reply.text();
   }
 
+  /**
+   * Withdraws the signing key in use as an operator does (a new key signs from now on, the old one's file is
+   * taken out of the folder): every token it signed stops verifying. Returns the withdrawn key's id.
+   */
+  withdrawSigningKey(): string {
+    const { kid } = this.keys.current();
+    this.keys.rotate();
+    fs.rmSync(path.join(this.dir, 'keys', `${kid}.pem`));
+    this.keys.reload();
+    return kid;
+  }
+
   /** A fresh access token for an enterprise (by rating or credit code), issued by the gateway's TokenService. */
   tokenFor(who: string): string {
     const code = who in CODE ? CODE[who as Rating] : who;
