@@ -37,9 +37,7 @@ export function reportFailure(err: unknown, out: Output): number {
   const f = describeFailure(err);
   const hint = hintFor(f.code);
   if (out.json) {
-    out.io.stdout.write(
-      `${JSON.stringify({ error: { code: f.code, message: f.message, hint, txId: f.txId, exitCode: f.exit } }, null, 2)}\n`,
-    );
+    out.result({ error: { code: f.code, message: f.message, hint, txId: f.txId, exitCode: f.exit } });
   } else {
     out.note(`错误 error [${f.code}] ${f.message}`);
     if (f.txId) out.note(`  交易 transaction ${f.txId}`);

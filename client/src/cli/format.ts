@@ -111,17 +111,42 @@ export function applicationLines(a: Application): string[] {
   ]).map((l) => `  ${l}`);
 }
 
-/** An agreement, its terms' hash and signatures. */
+/**
+ * An agreement, its terms' hash and signatures. Every term is shown (the duties too): a party signs the hash of
+ * all of them, so what it reads before signing must be all of them.
+ */
 export function agreementLines(a: Agreement): string[] {
+  const t = a.terms;
   return fields([
     [TERMS.agreement, a.id],
     ['状态 state', stateLabel(a.state)],
-    [TERMS.enterprise, a.terms.creditCode],
-    [TERMS.body, a.terms.body],
-    [TERMS.dataset, a.terms.datasets.map((d) => `${d.datasetId}[${d.items.join(',')}]`).join('; ')],
-    ['用途 purpose', `${a.terms.serviceName} (${a.terms.platform}): ${a.terms.purpose}`],
-    ['有效期 validity', `${a.terms.validFrom} – ${a.terms.validUntil}`],
-    ['日配额 daily quota', a.terms.dailyQuota],
+    ['申请 application', t.applicationId],
+    [TERMS.enterprise, t.creditCode],
+    [TERMS.body, t.body],
+    [TERMS.dataset, t.datasets.map((d) => `${d.datasetId}[${d.items.join(',')}]`).join('; ')],
+    ['用途 purpose', `${t.serviceName} (${t.platform}): ${t.purpose}`],
+    ['有效期 validity', `${t.validFrom} – ${t.validUntil}`],
+    ['日配额 daily quota', t.dailyQuota],
+    ['等保级别 MLPS level', t.mlpsLevel],
+    ['产品期限 product within', `${t.productDeadlineMonths} 个月 months of entry into force`],
+    ['使用报告 usage report', `every ${t.usageReportIntervalDays} 天 days`],
+    [
+      '数据回流 data return',
+      t.dataReturn
+        ? t.returnIntervalDays === undefined
+          ? 'yes, at least every quarter (default)'
+          : `yes, every ${t.returnIntervalDays} 天 days`
+        : 'no',
+    ],
+    [
+      '约束 obligations',
+      [
+        t.noRedistribution ? '不得转让 no redistribution' : '',
+        t.citationRequired ? '注明来源 cite the source' : '',
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    ],
     ['条款哈希 termsHash', a.termsHash],
     [
       TERMS.signature,
@@ -130,10 +155,10 @@ export function agreementLines(a: Agreement): string[] {
     [TERMS.grant, a.grants.join(', ')],
     ['续期 pending renewal', a.pendingRenewal ? `to ${a.pendingRenewal.validUntil}` : undefined],
     ['续签申请 renewal asked', a.renewalRequest ? `to ${a.renewalRequest.validUntil}` : undefined],
-    ['通知期 notice period', a.terms.noticeDays === undefined ? undefined : `${a.terms.noticeDays} 天 days`],
-    ['上线期 launch period', a.terms.launchDays === undefined ? undefined : `${a.terms.launchDays} 天 days`],
-    ['统计维度 statistics', a.terms.statisticsDimensions?.join('、') || undefined],
-    ['回流清单 data to return', a.terms.returnList?.join('、') || undefined],
+    ['通知期 notice period', t.noticeDays === undefined ? undefined : `${t.noticeDays} 天 days`],
+    ['上线期 launch period', t.launchDays === undefined ? undefined : `${t.launchDays} 天 days`],
+    ['统计维度 statistics', t.statisticsDimensions?.join('、') || undefined],
+    ['回流清单 data to return', t.returnList?.join('、') || undefined],
     [
       '终止 termination',
       a.termination

@@ -42,9 +42,22 @@ describe('the CLI output for people', () => {
     expect(c.out()).to.include('\t');
   });
 
-  it('with --json, the value as it is on the ledger (JSON escapes it)', () => {
+  it('writes out a bidi mark, which would reverse what follows it on the line', () => {
     const c = capture();
-    new Output(c.io, true).result({ name: HOSTILE });
-    expect((JSON.parse(c.out()) as { name: string }).name).to.equal(HOSTILE);
+    const reversed = '付款至账户 \u202e1234-5678\u202c 或 \u2067x\u2069';
+    new Output(c.io, false).result({}, [reversed]);
+    expect(c.out()).to.equal('付款至账户 \\u202e1234-5678\\u202c 或 \\u2067x\\u2069\n');
+  });
+
+  it('with --json, the value as it is on the ledger, and nothing a terminal acts on (JSON escapes it)', () => {
+    const value = { name: HOSTILE, account: '\u202e1234', del: '\u007f' };
+    const [result, line] = [capture(), capture()];
+    new Output(result.io, true).result(value);
+    new Output(line.io, true).dataLine(value);
+    for (const c of [result, line]) {
+      expect(JSON.parse(c.out())).to.deep.equal(value);
+      // eslint-disable-next-line no-control-regex -- JSON.stringify escapes C0; DEL, C1 and bidi marks are ours
+      expect(c.out()).not.to.match(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+    }
   });
 });

@@ -10,16 +10,33 @@ export interface Io {
   stderr: Writable & { isTTY?: boolean };
 }
 
-// eslint-disable-next-line no-control-regex -- control characters are what it finds
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+/**
+ * The bidirectional formatting marks (U+061C, U+200E–F, U+202A–E, U+2066–9): they reorder what follows on the
+ * line, so a name reads as another, or an account number backwards.
+ */
+const BIDI = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+const CONTROL = new RegExp(`[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f${BIDI}]`, 'g');
+/** What JSON.stringify leaves as it is and a terminal acts on: DEL, the C1 controls and the bidi marks. */
+const JSON_UNESCAPED = new RegExp(`[\\x7f-\\x9f${BIDI}]`, 'g');
+
+const hex = (c: string, digits: number): string => c.charCodeAt(0).toString(16).padStart(digits, '0');
 
 /**
- * Text for a terminal, with every control character but line ends and tabs written out (`\x1b`): what people read
- * comes from the ledger and the gateway — a product's name, a complaint, a reason — which its author could fill
- * with escape sequences that move the cursor, rewrite earlier lines, hide a link or set the clipboard.
+ * Text for a terminal, with every control character but line ends and tabs written out (`\x1b`), and every bidi
+ * mark too (`\u202e`): what people read comes from the ledger and the gateway — a product's name, a complaint, a
+ * reason, an error — which its author could fill with escape sequences that move the cursor, rewrite earlier
+ * lines, hide a link or set the clipboard, or with marks that reverse the text after them.
  */
 export function forTerminal(text: string): string {
-  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(CONTROL, (c) => (c.charCodeAt(0) > 0xff ? `\\u${hex(c, 4)}` : `\\x${hex(c, 2)}`));
+}
+
+/**
+ * `value` as JSON with what a terminal acts on escaped (`\u009b`, `\u202e`): the same data for a program that
+ * parses it, nothing a terminal runs for a person who reads it. JSON.stringify escapes only C0 controls.
+ */
+export function jsonText(value: unknown, indent?: number): string {
+  return (JSON.stringify(value, null, indent) ?? 'null').replace(JSON_UNESCAPED, (c) => `\\u${hex(c, 4)}`);
 }
 
 /** Writes results and notes in the chosen mode. */
@@ -35,14 +52,14 @@ export class Output {
 
   /** A result: `data` as JSON in JSON mode, else `lines` (or `data` pretty-printed when no lines are given). */
   result(data: unknown, lines?: readonly string[]): void {
-    if (this.json) this.io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    if (this.json) this.io.stdout.write(`${jsonText(data, 2)}\n`);
     else if (lines) this.io.stdout.write(lines.length ? `${forTerminal(lines.join('\n'))}\n` : '');
-    else this.io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    else this.io.stdout.write(`${jsonText(data, 2)}\n`);
   }
 
   /** One line of streamed data (JSON lines), in both modes. */
   dataLine(value: unknown): void {
-    this.io.stdout.write(`${JSON.stringify(value)}\n`);
+    this.io.stdout.write(`${jsonText(value)}\n`);
   }
 
   /** A note for people, on stderr. */

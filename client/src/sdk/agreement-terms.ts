@@ -17,16 +17,25 @@ export function termsHashOf(terms: Agreement['terms'], salt: string | undefined)
 }
 
 /**
+ * Refuses an agreement whose terms, as read, are not what its `termsHash` says: shown, its hash would be taken
+ * for the hash of the terms shown, and signed (`rdx agreement accept --expect-hash`) as if it were.
+ * @throws InputError TERMS_CHANGED, the message ending with `outcome`
+ */
+export function checkTermsAsRead(agreement: Agreement, outcome: string): void {
+  if (termsHashOf(agreement.terms, agreement.termsSalt) !== agreement.termsHash)
+    throw new InputError(
+      'TERMS_CHANGED',
+      `agreement ${agreement.id}: the terms as read do not hash to its termsHash ${agreement.termsHash}; ${outcome}`,
+    );
+}
+
+/**
  * Refuses to sign an agreement whose terms, as read, are not what its `termsHash` says, or (with `expected`) whose
  * hash is not the one the signer read before.
  * @throws InputError TERMS_CHANGED
  */
 export function checkTermsToSign(agreement: Agreement, expected?: string): void {
-  if (termsHashOf(agreement.terms, agreement.termsSalt) !== agreement.termsHash)
-    throw new InputError(
-      'TERMS_CHANGED',
-      `agreement ${agreement.id}: the terms as read do not hash to its termsHash ${agreement.termsHash}; not signed`,
-    );
+  checkTermsAsRead(agreement, 'not signed');
   if (expected !== undefined && expected !== agreement.termsHash)
     throw new InputError(
       'TERMS_CHANGED',

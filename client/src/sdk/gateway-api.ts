@@ -431,9 +431,14 @@ class Http {
   }
 
   async send(url: URL, init: RequestInit & { duplex?: 'half' } = {}): Promise<Response> {
+    let res: Response;
     try {
-      return await fetch(url, {
+      res = await fetch(url, {
         ...init,
+        // Never followed: a redirect would carry a fresh login, a signed request or a complaint's receipt to
+        // another origin, over plain HTTP too, past the pinned gateway root; and its answer would pass for the
+        // gateway's. The gateway itself never redirects.
+        redirect: 'manual',
         ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
         signal: init.signal ?? AbortSignal.timeout(this.options.timeoutMs),
       });
@@ -453,11 +458,58 @@ class Http {
         },
       );
     }
+    if (res.status >= 300 && res.status < 400) {
+      void res.body?.cancel().catch(() => undefined);
+      throw new GatewayUnavailableError(
+        'GATEWAY_BAD_ANSWER',
+        `the gateway at ${this.baseUrl} answered ${res.status}, sending the request elsewhere` +
+          ` (${JSON.stringify(res.headers.get('location')?.slice(0, 200) ?? '')}); it was not followed:` +
+          ' the RDX gateway never redirects. Use the address it is served at.',
+        { status: res.status },
+      );
+    }
+    return res;
   }
 
-  /** Parses a JSON answer; a problem becomes a GatewayProblemError. */
+  /**
+   * The answer's body as text, read as it arrives (decompressed) and refused past `maxBytes`: a gateway, or what
+   * answers in its place, could otherwise send without end, or a small gzip body that inflates to gigabytes.
+   */
+  async text(res: Response, maxBytes: number): Promise<string> {
+    if (!res.body) return '';
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      // Leaving the loop (the throw below) cancels the stream: the rest is neither read nor inflated.
+      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+        size += chunk.byteLength;
+        if (size > maxBytes)
+          throw new GatewayUnavailableError(
+            'GATEWAY_BAD_ANSWER',
+            `the gateway at ${this.baseUrl} sent more than ${maxBytes / MB} MB in one answer, more than the` +
+              ' RDX gateway sends: the rest was not read.',
+            { status: res.status },
+          );
+        chunks.push(chunk);
+      }
+    } catch (err) {
+      if (err instanceof GatewayUnavailableError) throw err;
+      const why =
+        (err as Error).name === 'TimeoutError'
+          ? `not complete within ${this.options.timeoutMs} ms`
+          : (err as Error).message;
+      throw new GatewayUnavailableError(
+        'GATEWAY_UNAVAILABLE',
+        `the gateway at ${this.baseUrl} broke off its answer (${why})`,
+        { cause: err, status: res.status },
+      );
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** Parses a JSON answer, which must be an object; a problem becomes a GatewayProblemError. */
   async json<T>(res: Response): Promise<{ status: number; body: T }> {
-    const text = await res.text();
+    const text = await this.text(res, MAX_JSON_ANSWER_BYTES);
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);
@@ -468,15 +520,32 @@ class Http {
         { status: res.status },
       );
     }
+    // Every answer of the gateway with a body is a JSON object (its data, or a problem): `null`, a list or a
+    // string in its place would be read as one and fail on its first field, as if this client were wrong.
+    if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body)))
+      throw new GatewayUnavailableError(
+        'GATEWAY_BAD_ANSWER',
+        `the gateway answered ${res.status} with JSON that is not an object: is ${this.baseUrl} the RDX gateway?`,
+        { status: res.status },
+      );
     if (!res.ok) throw problemError(res.status, body ?? {});
     return { status: res.status, body: body as T };
   }
 }
 
+const MB = 1024 * 1024;
+/** The largest JSON answer read: a page of records at the gateway's largest is a few megabytes. */
+export const MAX_JSON_ANSWER_BYTES = 64 * MB;
+/** The largest unconditional dataset downloaded (CSV, held in memory whole). */
+export const MAX_DOWNLOAD_BYTES = 256 * MB;
+
+/** A problem's code as the gateway gives them (RFC 9457 with a stable code): anything else is not shown as one. */
+const PROBLEM_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
 function problemError(status: number, raw: unknown): GatewayProblemError {
   const p = raw as ProblemBody;
   return new GatewayProblemError(
-    p.code ?? `HTTP_${status}`,
+    typeof p.code === 'string' && PROBLEM_CODE.test(p.code) ? p.code : `HTTP_${status}`,
     p.detail ?? p.error_description ?? p.title ?? `HTTP ${status}`,
     p.type ?? 'about:blank',
     {
@@ -609,7 +678,7 @@ export class PublicGatewayApi {
       this.http.url(`/v1/open/datasets/${encodeURIComponent(datasetId)}/download`),
     );
     if (!res.ok) await this.http.json(res);
-    return res.text();
+    return this.http.text(res, MAX_DOWNLOAD_BYTES);
   }
 
   /**
@@ -776,7 +845,7 @@ export class PublicGatewayApi {
 export abstract class GatewaySession {
   protected readonly http: Http;
   private token: AccessToken | undefined;
-  private readonly credentials: Credentials;
+  protected readonly credentials: Credentials;
 
   /** @throws InputError when the gateway address is not a URL. */
   constructor(options: Omit<SessionOptions, 'signer'>) {
@@ -946,7 +1015,15 @@ async function pollAnchored(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = await fetchReceipt();
-    if (r.status === 'anchored') return r;
+    if (r.status === 'anchored') {
+      // A receipt proves only its own record: one of another request must not pass for this one's.
+      if (r.record?.requestId !== requestId)
+        throw new GatewayUnavailableError(
+          'GATEWAY_BAD_ANSWER',
+          `the gateway answered the receipt of request ${JSON.stringify(String(r.record?.requestId))} when asked for ${requestId}`,
+        );
+      return r;
+    }
     if (Date.now() >= deadline)
       throw new RdxSdkError(
         'RECEIPT_PENDING',
@@ -969,6 +1046,12 @@ export class EnterpriseSession extends GatewaySession {
   constructor(options: SessionOptions) {
     super(options);
     this.signer = options.signer;
+  }
+
+  /** The enterprise's credit code as its credentials name it; undefined for a session from a bare token. */
+  get creditCode(): string | undefined {
+    const c = this.credentials;
+    return c.kind === 'private-key' ? c.creditCode : c.kind === 'secret' ? c.clientId : undefined;
   }
 
   /** The enterprise's inbox and webhooks (issue 13). */
@@ -1041,7 +1124,7 @@ export class EnterpriseSession extends GatewaySession {
    * @throws GatewayProblemError NO_GRANT, GRANT_NOT_ACTIVE, ITEMS_NOT_GRANTED, QUOTA_EXCEEDED, QUERY_INVALID, …
    */
   async records(datasetId: string, query: RecordsQuery = {}): Promise<RecordsPage> {
-    return (
+    const page = (
       await this.call<RecordsPage>('GET', `/v1/datasets/${encodeURIComponent(datasetId)}/records`, {
         query: {
           fields: query.fields?.join(','),
@@ -1051,11 +1134,21 @@ export class EnterpriseSession extends GatewaySession {
         },
       })
     ).body;
+    // Rows are written out as they come: anything but a list of objects would be written as rows.
+    const rows: unknown = page.data;
+    if (!Array.isArray(rows) || !rows.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r)))
+      throw new GatewayUnavailableError(
+        'GATEWAY_BAD_ANSWER',
+        `the gateway at ${this.baseUrl} answered a page of ${datasetId} whose data is not a list of records`,
+      );
+    return page;
   }
 
   /**
    * Every page of records, following the cursor; stops after `maxPages` when given.
    * @throws GatewayProblemError as {@link records}, on whichever page is refused.
+   * @throws GatewayUnavailableError GATEWAY_BAD_ANSWER when a cursor comes back that was followed already, or
+   *   with an empty page: the gateway's cursors only move forward, so such an answer would be followed forever.
    */
   async *pages(
     datasetId: string,
@@ -1063,10 +1156,18 @@ export class EnterpriseSession extends GatewaySession {
     maxPages = Infinity,
   ): AsyncGenerator<RecordsPage> {
     let cursor: string | undefined;
+    const followed = new Set<string>();
     for (let n = 0; n < maxPages; n++) {
       const page = await this.records(datasetId, { ...query, cursor });
       yield page;
       if (!page.nextCursor) return;
+      if (followed.has(page.nextCursor) || page.data.length === 0)
+        throw new GatewayUnavailableError(
+          'GATEWAY_BAD_ANSWER',
+          `the gateway at ${this.baseUrl} gave page ${n + 1} of ${datasetId} a cursor that does not move on` +
+            ` (${page.data.length === 0 ? 'an empty page with a next cursor' : 'one followed before'}): stopped.`,
+        );
+      followed.add(page.nextCursor);
       cursor = page.nextCursor;
     }
   }

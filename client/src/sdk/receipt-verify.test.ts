@@ -197,6 +197,17 @@ describe('offline verification of receipts, anchor chains and evidence packages'
     expect(failed(verifyReceipt(wrong))).to.include('proof.leafIndex');
   });
 
+  it('a genuine receipt of another request, or of another enterprise, fails when asked for this one', () => {
+    const records = log();
+    const theirs = receiptFor(records, anchors(records), 4);
+    const asked = { requestId: 'req-3', enterprise: '91331100MA2A8QN43L' };
+    expect(failed(verifyReceipt(theirs, asked))).to.deep.equal(['record.requestId']);
+    expect(
+      failed(verifyReceipt(theirs, { ...asked, requestId: 'req-4', enterprise: '91331100MA2A0000XX' })),
+    ).to.deep.equal(['record.enterprise']);
+    expect(verifyReceipt(receiptFor(records, anchors(records), 3), asked).ok).to.equal(true);
+  });
+
   it('a changed record field breaks its hash', () => {
     const records = log();
     const receipt = receiptFor(records, anchors(records), 3);

@@ -169,7 +169,17 @@ export function withCurrentNames<T>(receipt: T): T {
   } as T;
 }
 
-export function verifyReceipt(given: unknown): VerificationReport {
+/** What a receipt asked for must be of: the request asked about, and the enterprise that asked. */
+export interface ReceiptExpected {
+  requestId?: string;
+  enterprise?: string;
+}
+
+/**
+ * As described above; with `expected`, also that the record is of that request and enterprise: a receipt proves
+ * only its own record, and a genuine receipt of another request must not pass for the one asked for.
+ */
+export function verifyReceipt(given: unknown, expected: ReceiptExpected = {}): VerificationReport {
   const receipt = withCurrentNames(given);
   if (
     !isObject(receipt) ||
@@ -200,6 +210,17 @@ export function verifyReceipt(given: unknown): VerificationReport {
     ),
   );
   if (!checks[0]!.ok) return report('receipt', checks);
+  for (const field of ['requestId', 'enterprise'] as const) {
+    const want = expected[field];
+    if (want !== undefined)
+      checks.push(
+        check(
+          `record.${field}`,
+          record[field] === want,
+          `the record's ${field} is ${JSON.stringify(record[field])}${record[field] === want ? '' : `, not ${JSON.stringify(want)}: it is another's receipt`}`,
+        ),
+      );
+  }
   const seq = record.seq as number;
   const treeSize = anchor.treeSize as number;
   const recomputed = auditRecordHash(record);

@@ -51,7 +51,7 @@ export default defineCommand({
       ]).map((l) => `  ${l}`),
     ];
     if (inv.opts.verify !== true && inv.opts.online !== true) return { data: receipt, lines };
-    const report = verifyReceipt(receipt);
+    const report = verifyReceipt(receipt, { requestId, enterprise: session.creditCode });
     if (inv.opts.online === true && report.ok) {
       const c = await anchorOnLedger(ctx, receipt);
       report.checks.push(c);
