@@ -29,7 +29,6 @@ import {
   mainThreadCpuSeconds,
   mainThreadWaitingSeconds,
   machineTicks,
-  httpStatus,
   killChildren,
   load,
   openLoad,
@@ -1060,11 +1059,7 @@ try {
       let fabricReadyMs = NaN;
       void (async () => {
         while (child.exitCode === null) {
-          const ok = await Promise.all(
-            fabricNodes.map(
-              async (n) => (await httpStatus(`http://${net.opsAddress(n)}/healthz`, 500)) === 200,
-            ),
-          );
+          const ok = await Promise.all(fabricNodes.map((n) => net.nodeHealthy(paths, topology, n, 500)));
           if (ok.every(Boolean)) {
             fabricReadyMs = Date.now() - t0;
             return;

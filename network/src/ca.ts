@@ -38,6 +38,10 @@ export function caLaunch(install: FabricInstall, paths: Paths, org: OrgSpec, nod
       '--port',
       String(node.port),
       '--tls.enabled',
+      // Never locked by wrong passwords: anyone who reaches the port (any local user, any host on the network)
+      // could otherwise lock every identity, whose names are known, with ten tries each, and the org could not
+      // enroll a replacement for a leaked key. The secrets are random (secretFor), so guessing gains nothing.
+      '--cfg.identities.passwordattempts=-1',
       ...caNameArgs(org, node),
       ...purposeCasOf(org).flatMap((p) => ['--cafiles', purposeCaConfigFile(paths, org, p)]),
     ],
@@ -207,10 +211,12 @@ function fabricCaName(purpose: PurposeCa, org: OrgSpec): string {
  */
 function writePurposeCaConfig(paths: Paths, org: OrgSpec, purpose: PurposeCa): void {
   const file = purposeCaConfigFile(paths, org, purpose);
-  if (fs.existsSync(file)) return;
+  if (fs.existsSync(file)) return lockFreeConfig(file);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const config = {
     ca: { name: fabricCaName(purpose, org), certfile: 'ca-cert.pem' },
+    // As the org's CA (caLaunch): never locked by wrong passwords.
+    cfg: { identities: { passwordattempts: -1 } },
     db: { type: 'sqlite3', datasource: 'fabric-ca-server.db' },
     csr: { cn: `${purpose.name}-ca.${org.short}.rdx` },
     registry: {
@@ -228,6 +234,19 @@ function writePurposeCaConfig(paths: Paths, org: OrgSpec, purpose: PurposeCa): v
   };
   // JSON is YAML: no YAML writer needed for a file this small.
   writeFileAtomic(file, JSON.stringify(config, null, 2), { mode: 0o600 });
+}
+
+/** A purpose CA's configuration written before it was made lock-free: the setting added, the rest as it was. */
+function lockFreeConfig(file: string): void {
+  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { cfg?: unknown };
+  if (config.cfg !== undefined) return;
+  writeFileAtomic(
+    file,
+    JSON.stringify({ ...config, cfg: { identities: { passwordattempts: -1 } } }, null, 2),
+    {
+      mode: 0o600,
+    },
+  );
 }
 
 function purposeCaConfigFile(paths: Paths, org: OrgSpec, purpose: PurposeCa): string {

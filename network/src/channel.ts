@@ -11,7 +11,8 @@ import { writeConfigtx, PROFILE } from './configtx.js';
 import { address, peerAdminEnv } from './node-env.js';
 import { run, sleep } from './proc.js';
 import type { NodeSpec } from './topology.js';
-import { adminAddress, foundingOrgs, nodesOf, opsAddress, orgOf } from './topology.js';
+import { adminAddress, foundingOrgs, nodesOf, orgOf } from './topology.js';
+import { nodeMetrics } from './operations.js';
 
 export async function createGenesisBlock(ctx: NetworkContext): Promise<string> {
   const block = ctx.paths.genesisBlock(ctx.topology.channel);
@@ -135,21 +136,9 @@ export async function joinPeers(ctx: NetworkContext, block: string, onlyOrg?: st
   return joined;
 }
 
-/** An orderer's Prometheus metrics (its operations endpoint answers plain HTTP); undefined if unreachable. */
-async function ordererMetrics(orderer: NodeSpec): Promise<string | undefined> {
-  try {
-    const res = await fetch(`http://${opsAddress(orderer)}/metrics`, {
-      signal: AbortSignal.timeout(2000),
-    });
-    return await res.text();
-  } catch {
-    return undefined;
-  }
-}
-
 /** True when the orderer's Prometheus metrics say it leads the channel's Raft cluster. */
 export async function isRaftLeader(ctx: NetworkContext, orderer: NodeSpec): Promise<boolean> {
-  const text = await ordererMetrics(orderer);
+  const text = await nodeMetrics(ctx.paths, ctx.topology, orderer);
   return !!text?.includes(`consensus_etcdraft_is_leader{channel="${ctx.topology.channel}"} 1`);
 }
 
@@ -170,7 +159,7 @@ export async function waitRaftLeaderKnown(
     'm',
   );
   for (;;) {
-    const seen = Number(changes.exec((await ordererMetrics(orderer)) ?? '')?.[1] ?? 0);
+    const seen = Number(changes.exec((await nodeMetrics(ctx.paths, ctx.topology, orderer)) ?? '')?.[1] ?? 0);
     const led =
       seen > 0 &&
       (
@@ -187,7 +176,7 @@ export async function ordererHeight(ctx: NetworkContext, orderer: NodeSpec): Pro
   const match = new RegExp(
     `^ledger_blockchain_height\\{channel="${ctx.topology.channel}"\\} (\\d+)$`,
     'm',
-  ).exec((await ordererMetrics(orderer)) ?? '');
+  ).exec((await nodeMetrics(ctx.paths, ctx.topology, orderer)) ?? '');
   return match ? Number(match[1]) : undefined;
 }
 
@@ -242,17 +231,12 @@ export async function waitChannelReady(ctx: NetworkContext, timeoutMs = 60_000):
 
 /** How many other peers this peer knows on the channel, from its gossip metrics; undefined if unreachable. */
 async function knownPeers(ctx: NetworkContext, peer: NodeSpec): Promise<number | undefined> {
-  try {
-    const res = await fetch(`http://${opsAddress(peer)}/metrics`, {
-      signal: AbortSignal.timeout(2000),
-    });
-    const match = new RegExp(
-      `gossip_membership_total_peers_known\\{channel="${ctx.topology.channel}"\\} (\\d+)`,
-    ).exec(await res.text());
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return undefined;
-  }
+  const text = await nodeMetrics(ctx.paths, ctx.topology, peer);
+  if (text === undefined) return undefined;
+  const match = new RegExp(
+    `gossip_membership_total_peers_known\\{channel="${ctx.topology.channel}"\\} (\\d+)`,
+  ).exec(text);
+  return match ? Number(match[1]) : 0;
 }
 
 /**

@@ -16,6 +16,7 @@ import { ordererEnv } from './node-env.js';
 import { Paths } from './paths.js';
 import { runningEnvironment } from './launch.js';
 import { freePorts } from './testing/free-ports.js';
+import { writeNodeTls } from './testing/node-tls.js';
 import { gatewayEnv, GATEWAY_PROCESS, startGateway, startProcess } from './platform.js';
 import { readPid, runningPid, startDaemon, stopDaemon } from './proc.js';
 import type { NodeSpec } from './topology.js';
@@ -36,10 +37,12 @@ describe('a process running otherwise than this release starts it', () => {
     fs.writeFileSync(
       orderer,
       `#!${process.execPath}
-const http = require('node:http');
+const fs = require('node:fs');
+const https = require('node:https');
 const net = require('node:net');
 const at = (address) => { const i = address.lastIndexOf(':'); return [Number(address.slice(i + 1)), address.slice(0, i)]; };
-http.createServer((_req, res) => res.end('ok')).listen(...at(process.env.ORDERER_OPERATIONS_LISTENADDRESS));
+const tls = { cert: fs.readFileSync(process.env.ORDERER_OPERATIONS_TLS_CERTIFICATE), key: fs.readFileSync(process.env.ORDERER_OPERATIONS_TLS_PRIVATEKEY) };
+https.createServer(tls, (_req, res) => res.end('ok')).listen(...at(process.env.ORDERER_OPERATIONS_LISTENADDRESS));
 net.createServer((s) => s.end()).listen(Number(process.env.ORDERER_GENERAL_LISTENPORT), process.env.ORDERER_GENERAL_LISTENADDRESS);
 net.createServer((s) => s.end()).listen(...at(process.env.ORDERER_ADMIN_LISTENADDRESS));
 `,
@@ -54,6 +57,7 @@ net.createServer((s) => s.end()).listen(...at(process.env.ORDERER_ADMIN_LISTENAD
       adminPort,
     };
     topology.nodes = topology.nodes.map((n) => (n.name === node.name ? node : n));
+    writeNodeTls(paths.identityTls('orderer', 'orderer1'));
     const install = { bin: { orderer }, configDir: dir };
     const ctx = { paths, topology, install, log: (l: string) => logged.push(l) } as unknown as NetworkContext;
     const env = ordererEnv(ctx.install, paths, topology, node);

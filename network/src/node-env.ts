@@ -46,6 +46,35 @@ export const NODE_SETTINGS_NOT_COMPARED: ReadonlySet<string> = new Set([
   'ORDERER_GENERAL_TLS_CLIENTROOTCAS',
 ]);
 
+/**
+ * The settings that put a peer's (`CORE_OPERATIONS_TLS_*`) or an orderer's operations endpoint on TLS with the
+ * node's own pair (`tls`, its TLS folder), taking clients of its org's TLS CA (operations.ts says why).
+ */
+function operationsTlsEnv(tls: string, node: NodeSpec): NodeJS.ProcessEnv {
+  const [cert, key, root] = ['server.crt', 'server.key', 'ca.crt'].map((f) => path.join(tls, f)) as [
+    string,
+    string,
+    string,
+  ];
+  // Not required at the TLS layer, so that /healthz answers a probe without a pair; /metrics and /logspec
+  // require one all the same.
+  return node.kind === 'peer'
+    ? {
+        CORE_OPERATIONS_TLS_ENABLED: 'true',
+        CORE_OPERATIONS_TLS_CERT_FILE: cert,
+        CORE_OPERATIONS_TLS_KEY_FILE: key,
+        CORE_OPERATIONS_TLS_CLIENTAUTHREQUIRED: 'false',
+        CORE_OPERATIONS_TLS_CLIENTROOTCAS_FILES: root,
+      }
+    : {
+        ORDERER_OPERATIONS_TLS_ENABLED: 'true',
+        ORDERER_OPERATIONS_TLS_CERTIFICATE: cert,
+        ORDERER_OPERATIONS_TLS_PRIVATEKEY: key,
+        ORDERER_OPERATIONS_TLS_CLIENTAUTHREQUIRED: 'false',
+        ORDERER_OPERATIONS_TLS_CLIENTROOTCAS: `[${root}]`,
+      };
+}
+
 export function peerEnv(
   install: FabricInstall,
   paths: Paths,
@@ -103,6 +132,7 @@ export function peerEnv(
     CORE_PEER_TLS_CLIENTCERT_FILE: path.join(tls, 'server.crt'),
     CORE_PEER_TLS_CLIENTKEY_FILE: path.join(tls, 'server.key'),
     CORE_OPERATIONS_LISTENADDRESS: opsAddress(node),
+    ...operationsTlsEnv(tls, node),
     CORE_METRICS_PROVIDER: 'prometheus',
     // No Docker: every chaincode runs as a service, found by our external builder.
     CORE_VM_ENDPOINT: '',
@@ -155,6 +185,7 @@ export function ordererEnv(
     // Only its org's admin calls it, with the pair of the org's orderer admin CA (ca.ts PURPOSE_CAS).
     ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${paths.ordererAdminCaCert(org.short)}]`,
     ORDERER_OPERATIONS_LISTENADDRESS: opsAddress(node),
+    ...operationsTlsEnv(tls, node),
     ORDERER_METRICS_PROVIDER: 'prometheus',
     ORDERER_FILELEDGER_LOCATION: path.join(data, 'ledger'),
     ORDERER_CONSENSUS_WALDIR: path.join(data, 'etcdraft', 'wal'),

@@ -43,11 +43,11 @@ import { trustGatewayRoot } from './gateway-trust.js';
 export { gatewayDataDir, gatewayMetricsUrl, gatewayRootCertificate, gatewayUrl };
 import type { NetworkContext } from './context.js';
 import { NODE_SETTINGS_NOT_COMPARED, ordererEnv, peerEnv } from './node-env.js';
+import { nodeHealthy } from './operations.js';
 import { ensureLaunched, startLaunch, type Launch } from './launch.js';
 import { levelEach, restartedAlone } from './consenter-catch-up.js';
 import {
   awaitedLater,
-  healthz,
   httpStatus,
   PlatformError,
   portHeld,
@@ -92,9 +92,9 @@ async function assertPortsFree(ctx: NetworkContext, node: NodeSpec): Promise<voi
  * its consensus has started: a restarted BFT consenter first tries to sync from the others (SyncOnStart), and
  * osnadmin calls made before that are refused.
  */
-function nodeReady(node: NodeSpec): () => Promise<boolean> {
+function nodeReady(ctx: NetworkContext, node: NodeSpec): () => Promise<boolean> {
   return async () =>
-    (await healthz(OPS_HOST, node.opsPort!)) &&
+    (await nodeHealthy(ctx.paths, ctx.topology, node)) &&
     (await tcpOpen(node.host, node.port)) &&
     (node.kind !== 'orderer' || (await tcpOpen(OPS_HOST, node.adminPort!)));
 }
@@ -121,7 +121,7 @@ async function startNode(ctx: NetworkContext, node: NodeSpec): Promise<boolean> 
     fs.mkdirSync(ctx.paths.nodeData(node.name), { recursive: true });
     startLaunch(ctx.paths, launch);
   });
-  await waitUntil(nodeReady(node), {
+  await waitUntil(nodeReady(ctx, node), {
     what: started ? `${node.name} /healthz and port ${node.port}` : node.name,
     timeoutMs: 60_000,
     processName: node.name,

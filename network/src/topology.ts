@@ -240,9 +240,10 @@ export function buildTopology(opts: TopologyOptions): Topology {
 }
 
 /**
- * Where every node's operations endpoint listens: its host's loopback address. Fabric's operations endpoints
- * answer without authentication — `/metrics`, and on peers and orderers `PUT /logspec`, which sets the node's log
- * level — and only the org's own tooling on that host reads them (readiness, heights, the Raft leader, gossip).
+ * Where every node's operations endpoint listens: its host's loopback address, which only the org's own tooling on
+ * that host calls (readiness, heights, the Raft leader, gossip). Every user of the host reaches loopback too, so a
+ * peer's and an orderer's serve `/metrics` and `PUT /logspec` (the node's log level) over TLS to a client pair of
+ * the org's TLS CA alone (operations.ts).
  */
 export const OPS_HOST = '127.0.0.1';
 

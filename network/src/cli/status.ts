@@ -9,10 +9,13 @@ import { expiryWarnings } from '../certificates.js';
 import { CLERK_PROCESS, clerkHealth } from '../clerk-process.js';
 import { GATEWAY_PROCESS, gatewayMetricsUrl, gatewayUrl, httpStatus } from '../platform.js';
 import { trustGatewayRoot } from '../gateway-trust.js';
+import { nodeHealthy } from '../operations.js';
 import { healthz, runningPid, tcpOpen } from '../proc.js';
 import { OPS_HOST, type NodeSpec } from '../topology.js';
 
-async function health(node: NodeSpec): Promise<string> {
+async function health(ctx: NetworkContext, node: NodeSpec): Promise<string> {
+  if (node.kind === 'peer' || node.kind === 'orderer')
+    return (await nodeHealthy(ctx.paths, ctx.topology, node)) ? 'healthy' : 'unhealthy';
   if (node.opsPort !== undefined) return (await healthz(OPS_HOST, node.opsPort)) ? 'healthy' : 'unhealthy';
   return (await tcpOpen(node.host, node.port)) ? 'listening' : 'not listening';
 }
@@ -32,7 +35,7 @@ export async function printStatus(ctx: NetworkContext): Promise<void> {
       node.mspId,
       `${node.host}:${node.port}`,
       pid ? String(pid) : 'stopped',
-      pid ? await health(node) : '-',
+      pid ? await health(ctx, node) : '-',
       pid ? await height(ctx, node) : '',
     ]);
   }

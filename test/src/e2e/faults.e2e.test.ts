@@ -19,7 +19,7 @@ import {
   gatewayMetricsUrl,
   gatewayUrl,
   nodesOf,
-  opsAddress,
+  nodeMetrics,
   readPid,
   startProcess,
   type NetworkContext,
@@ -66,9 +66,7 @@ const ORDERING = topology.consensus === 'bft' ? 'SmartBFT' : 'Raft';
 /** The orderer that leads the channel's ordering (Raft or SmartBFT), from the orderers' Prometheus metrics. */
 async function orderingLeader(): Promise<NodeSpec | undefined> {
   for (const o of nodesOf(topology, 'orderer')) {
-    const text = await fetch(`http://${opsAddress(o)}/metrics`)
-      .then((r) => r.text())
-      .catch(() => '');
+    const text = (await nodeMetrics(paths, topology, o)) ?? '';
     if (/^consensus_(?:etcdraft|BFT)_is_leader\{channel="[^"]+"\} 1$/m.test(text)) return o;
   }
   return undefined;
@@ -76,9 +74,7 @@ async function orderingLeader(): Promise<NodeSpec | undefined> {
 
 /** A node's channel height from its operations endpoint (no CLI, no child process). */
 async function heightOf(node: NodeSpec): Promise<number | undefined> {
-  const text = await fetch(`http://${opsAddress(node)}/metrics`)
-    .then((r) => r.text())
-    .catch(() => '');
+  const text = (await nodeMetrics(paths, topology, node)) ?? '';
   const m = /^ledger_blockchain_height\{channel="[^"]+"\} (\d+)$/m.exec(text);
   return m ? Number(m[1]) : undefined;
 }

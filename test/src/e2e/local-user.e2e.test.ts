@@ -1,13 +1,15 @@
 /**
  * What another user on the platform's host can get, tried as that user would: the command lines of every
  * process (world-readable in /proc), every log, and every file under RDX_HOME. None of them may give away a
- * secret, a key, restricted rows or a client secret hash.
+ * secret, a key, restricted rows or a client secret hash. And what such a user can do to the services every user
+ * of the host reaches on loopback: a node's operations endpoint, an org's CA.
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { paths } from '../fabric-client.js';
+import { nodesOf, operationsGet } from '@rdx/network';
+import { paths, topology } from '../fabric-client.js';
 
 /** Every file under `dir` (symbolic links not followed). */
 function walk(dir: string, out: string[] = []): string[] {
@@ -122,5 +124,104 @@ describe('what another local user can read', () => {
       expect(read.status, `nobody read ${file}`).not.to.equal(0);
       expect(read.stderr).to.match(/Permission denied/);
     }
+  });
+});
+
+/** Skips `test` unless this process is root, which alone can act as another user here. */
+function asAnotherUser(test: Mocha.Context): void {
+  if (process.getuid?.() === 0) return;
+  console.log('      (skipped: only root can act as another user here)');
+  test.skip();
+}
+
+/** `curl` run as another user of the host (nobody): the HTTP status it got (0 for none) and the body. */
+function curlAsNobody(...args: string[]): { status: number; body: string } {
+  const out = spawnSync(
+    'runuser',
+    ['-u', 'nobody', '--', 'curl', '-s', '-m', '10', '-w', '\\n%{http_code}', ...args],
+    {
+      encoding: 'utf8',
+    },
+  ).stdout;
+  const end = out.lastIndexOf('\n');
+  return { status: Number(out.slice(end + 1)) || 0, body: out.slice(0, end) };
+}
+
+describe('what another local user can do to the services on loopback', () => {
+  it('a node’s operations endpoint: its health it may read; its log level it cannot set, nor read its metrics', async function () {
+    asAnotherUser(this);
+    for (const node of [...nodesOf(topology, 'peer'), ...nodesOf(topology, 'orderer')]) {
+      const ops = `127.0.0.1:${node.opsPort}`;
+      const setLevel = ['-X', 'PUT', '--data', '{"spec":"fatal"}'];
+      expect(
+        curlAsNobody('-k', ...setLevel, `https://${ops}/logspec`).status,
+        `${node.name} PUT /logspec`,
+      ).to.equal(401);
+      expect(
+        curlAsNobody(...setLevel, `http://${ops}/logspec`).status,
+        `${node.name} plain HTTP`,
+      ).not.to.equal(204);
+      expect(curlAsNobody('-k', `https://${ops}/metrics`).status, `${node.name} /metrics`).to.equal(401);
+      expect(curlAsNobody('-k', `https://${ops}/healthz`).status, `${node.name} /healthz`).to.equal(200);
+      // The platform's own tooling, with the node's pair, still reads it; the level is the one it was started with.
+      const level = await operationsGet(paths, topology, node, '/logspec');
+      expect(level?.status, `${node.name} /logspec for the tooling`).to.equal(200);
+      expect(level?.body).not.to.include('fatal');
+    }
+  });
+
+  it('an org’s CA: wrong passwords lock no identity, so the org can still enroll it after any number of them', function () {
+    asAnotherUser(this);
+    const ca = topology.nodes.find((n) => n.kind === 'ca' && n.mspId === 'MarketMSP')!;
+    const enroll = `https://127.0.0.1:${ca.port}/api/v1/enroll`;
+    for (let i = 0; i < 12; i++) {
+      const tried = curlAsNobody('-k', '-u', `reviewer:wrong-${i}`, '-X', 'POST', '--data', '{}', enroll);
+      expect(tried.body, `wrong password ${i + 1}`)
+        .to.include('Authentication failure')
+        .and.not.include('"code":73');
+    }
+    // The identity's own secret still enrolls it (a new certificate beside its current one).
+    const secret = (
+      JSON.parse(fs.readFileSync(path.join(paths.home, 'orgs', 'market', 'secrets.json'), 'utf8')) as Record<
+        string,
+        string
+      >
+    ).reviewer!;
+    const csr = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-new',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        '/dev/null',
+        '-subj',
+        '/CN=reviewer',
+      ],
+      { encoding: 'utf8' },
+    ).stdout;
+    const enrolled = spawnSync(
+      'curl',
+      [
+        '-s',
+        '-m',
+        '10',
+        '--cacert',
+        paths.caCert('market'),
+        '-u',
+        `reviewer:${secret}`,
+        '-X',
+        'POST',
+        '--data',
+        JSON.stringify({ certificate_request: csr }),
+        enroll,
+      ],
+      { encoding: 'utf8' },
+    ).stdout;
+    expect(enrolled).to.include('"success":true');
   });
 });
