@@ -4,12 +4,14 @@
  * It uses the server binaries of Debian's `postgresql` package (`/usr/lib/postgresql/<major>/bin`, else
  * `initdb` and `pg_ctl` on PATH, or the folder `RDX_POSTGRES_BIN`): a new cluster in a fresh temp folder, owned
  * by the `postgres` user when the tests run as root (PostgreSQL refuses to run as root, so `initdb` and `pg_ctl`
- * then run through `runuser -u postgres --`), trust authentication, listening on 127.0.0.1 on a free port and
- * on a socket in the temp folder. It is stopped and deleted when the tests end; a watchdog process does it if
+ * then run through `runuser -u postgres --`), its superuser's password random (every user of the host reaches
+ * 127.0.0.1: with trust authentication any of them was superuser, and ran commands as `postgres` with
+ * `COPY … TO PROGRAM`), listening on 127.0.0.1 on a free port and on a socket in the temp folder. It is stopped and deleted when the tests end; a watchdog process does it if
  * the test process dies first. With `RDX_TEST_DATABASE_URL` set, that database is used instead and no server
  * is started.
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -19,7 +21,7 @@ import pg from 'pg';
 
 const execFileAsync = promisify(execFile);
 
-/** A running server: `url` reaches its database `rdx` as superuser `postgres`. */
+/** A running server: `url` reaches its database `rdx` as superuser `postgres`, its password in it. */
 export interface PostgresServer {
   url: string;
   /** Stops the server and deletes its folder; idempotent. */
@@ -126,19 +128,26 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
     killWatchdog();
   };
 
+  const password = crypto.randomBytes(24).toString('hex');
   try {
+    // The password reaches initdb in a file only its owner reads, gone once the cluster is made.
+    const pwfile = path.join(dir, 'pwfile');
+    fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+    if (owner) fs.chownSync(pwfile, owner.uid, owner.gid);
     await asOwner('initdb', [
       '-D',
       data,
       '-U',
       'postgres',
+      `--pwfile=${pwfile}`,
       '-A',
-      'trust',
+      'scram-sha-256',
       '-E',
       'UTF8',
       '--locale=C',
       '--no-sync',
     ]);
+    fs.rmSync(pwfile);
     process.on('exit', onExit);
     // If this process is killed outright, the watchdog (a shell polling its pid) stops the server.
     const child = spawn(
@@ -192,14 +201,16 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
           throw new Error(`pg_ctl start failed: ${String(err)}\n${logTail(logFile)}`, { cause: err });
       }
     }
-    const admin = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+    const admin = new pg.Client({
+      connectionString: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    });
     await admin.connect();
     try {
       await admin.query('CREATE DATABASE rdx');
     } finally {
       await admin.end();
     }
-    return { url: `postgres://postgres@127.0.0.1:${port}/rdx`, stop };
+    return { url: `postgres://postgres:${password}@127.0.0.1:${port}/rdx`, stop };
   } catch (err) {
     await stop();
     throw err;
