@@ -71,3 +71,18 @@ export function unsafeFolderReason(dir: string): string | undefined {
     upward(fs.realpathSync(existing), (p) => fs.statSync(p))
   );
 }
+
+/**
+ * Makes `dir` (mode 0700) once {@link unsafeFolderReason} finds nothing wrong with it, and asks again once it is
+ * made: between the first question and the making, another user could make it, or a folder on its way, first.
+ * @throws what `refuse` makes of the reason, when there is one.
+ */
+export function makeOwnFolder(dir: string, refuse: (why: string) => Error): void {
+  const check = (): void => {
+    const why = unsafeFolderReason(dir);
+    if (why) throw refuse(why);
+  };
+  check();
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  check();
+}

@@ -26,7 +26,7 @@ import { exportOrg, isLocalOrg } from './consortium/org-definition.js';
 import { serviceLaunch, withOperatorSettings } from './operator-settings.js';
 import { deployChaincode, startChaincodeServers, startEnrolledChaincodeServers } from './chaincode-deploy.js';
 import { CLERK_PROCESS, startClerk } from './clerk-process.js';
-import { makePrivate, unsafeFolderReason } from './home-permissions.js';
+import { makeOwnFolder, makePrivate } from './home-permissions.js';
 import { setUpLedger } from './ledger-setup.js';
 import { writeWallet } from './ledger-client.js';
 import { seedDemo, demoDir } from './demo/demo-seed.js';
@@ -215,16 +215,13 @@ export interface UpOptions {
  * process has made it: someone making it between the first question and `mkdir` is caught by the second.
  */
 function requireOwnHome(home: string): void {
-  const refuseUnsafe = (): void => {
-    const unsafe = unsafeFolderReason(home);
-    if (unsafe)
-      throw new PlatformError(
-        `${home} is no place for the network's keys and secrets: ${unsafe}. Set RDX_HOME to a folder of your own.`,
-      );
-  };
-  refuseUnsafe();
-  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-  refuseUnsafe();
+  makeOwnFolder(
+    home,
+    (why) =>
+      new PlatformError(
+        `${home} is no place for the network's keys and secrets: ${why}. Set RDX_HOME to a folder of your own.`,
+      ),
+  );
 }
 
 export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {

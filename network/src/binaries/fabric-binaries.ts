@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { unsafeFolderReason } from '../home-permissions.js';
+import { makeOwnFolder } from '../home-permissions.js';
 import { run } from '../proc.js';
 import {
   FabricBinariesError,
@@ -70,11 +70,14 @@ export async function ensureFabricBinaries(
   sources: BinarySources,
   progress: Progress,
 ): Promise<FabricInstall> {
-  const unsafe = unsafeFolderReason(sources.cacheDir);
-  if (unsafe)
-    throw new FabricBinariesError(
-      `The binary cache ${sources.cacheDir} is no place to run Fabric from: ${unsafe}. Set RDX_CACHE to a folder of your own.`,
-    );
+  // Made here, and asked about again once made: a folder another user made first could hold their `peer`.
+  makeOwnFolder(
+    sources.cacheDir,
+    (why) =>
+      new FabricBinariesError(
+        `The binary cache ${sources.cacheDir} is no place to run Fabric from: ${why}. Set RDX_CACHE to a folder of your own.`,
+      ),
+  );
   const fabric = await resolveFabric(sources, progress);
   const ca = await resolveCa(sources, progress);
   return { bin: { ...fabric.bin, ...ca }, configDir: fabric.configDir };
