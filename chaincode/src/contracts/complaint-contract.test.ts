@@ -494,6 +494,12 @@ describe('ComplaintContract: complaints through the platform, about the data its
     for (const who of [IDS.market, IDS.bureau, IDS.regulator, IDS.marketGatewayRole]) {
       await w.refused(() => fromPublic(w, publicComplaint({ id: 'c-3' }), who), 'FORBIDDEN');
     }
+    // Facts as long as they may be, in Chinese (three bytes a character in UTF-8), are taken whole.
+    const longest = '数'.repeat(8000);
+    await fromPublic(w, publicComplaint({ id: 'c-long', facts: longest }));
+    expect((await w.call<Complaint>(IDS.market, C.complaint, 'GetComplaint', 'c-long')).facts).to.equal(
+      longest,
+    );
     // The body verifies and suspends every active grant on the dataset; the outcome and its date reach the citizen.
     const suspended = await w.call<Record<string, unknown>>(
       IDS.market,

@@ -202,7 +202,8 @@ export class ComplaintContract extends RdxContract {
   @Returns('string')
   public async FileComplaintFromPublic(ctx: RdxContext): Promise<string> {
     const actor = await requireRole(ctx, ['gateway'], "bring the public's complaints");
-    const input = jsonArg(ctx.requireSecretInput('complaint', 16 * 1024), 'complaint');
+    // Room for the longest facts a complaint may hold: 8000 characters, in Chinese three bytes each in UTF-8.
+    const input = jsonArg(ctx.requireSecretInput('complaint', 64 * 1024), 'complaint');
     onlyFields(input, 'complaint', [...COMPLAINT_FIELDS, 'facts', 'contactHash', 'receiptHash']);
     const complaint = await newComplaint(ctx, actor, input, 'public', {
       kind: 'person',

@@ -311,6 +311,15 @@ describe('complaints from anyone, about the data itself (real network)', () => {
     expect(own.map((r) => r.body)).to.deep.equal(['MarketMSP']);
   });
 
+  it('facts as long as a complaint may hold, in Chinese, reach the owning body whole', async () => {
+    const facts = '丽水市场主体数据有误'.repeat(800); // 8000 characters, 24 KB in UTF-8
+    const res = await fileAsCitizen({ datasetId: otherDataset, category: 'error', facts, contact: CONTACT });
+    const body = (await res.json()) as { data: { id: string }; detail?: string };
+    expect(res.status, body.detail).to.equal(201);
+    const kept = (await evaluate(p.market, 'complaint', 'GetComplaint', body.data.id)) as Complaint;
+    expect(kept.facts).to.equal(facts);
+  });
+
   it("complaints the ledger would refuse spend none of the hour's budget: after more of them than an address may file, a real one is still taken", async () => {
     const wouldBeRefused: [Record<string, unknown>, RegExp][] = [
       [{}, /datasetId is required/],
