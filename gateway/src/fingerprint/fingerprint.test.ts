@@ -236,6 +236,20 @@ describe('fingerprints through the gateway (issue 17)', () => {
     assertProblem(await signed(owner, `${leaked} `, leaked), 400, 'BAD_REQUEST');
   });
 
+  it('a token withdrawn while the file is on its way is refused once the file is in', async () => {
+    const leaked = JSON.stringify((await allPages('AAA')).slice(100, 180));
+    const headers = { authorization: `Bearer ${regulator}`, 'content-type': 'application/json' };
+    const res = await h.postInTwoParts(
+      '/v1/trace?format=json',
+      headers,
+      leaked,
+      () => void h.withdrawSigningKey(),
+    );
+    expect([res.status, res.code]).to.deep.equal([401, 'TOKEN_INVALID']);
+    regulator = await regulatorLogin(h, 'regulator-fp-again');
+    assertOk(await trace(leaked, '?format=json'));
+  });
+
   it('while a large workbook is read, the gateway keeps answering: the file is read on a thread of its own', async () => {
     const rows = Array.from({ length: 150_000 }, (_, i) => [`企业${i}`, 1000 + ((i * 7919) % 90_000) + 0.37]);
     const book = workbook([rows]);

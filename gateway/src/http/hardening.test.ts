@@ -66,6 +66,11 @@ describe('the HTTP surface', () => {
         'TOKEN_MISSING',
       );
     }
+    // An organization's routes likewise: its staff's signature (or a console account's token) before the body.
+    for (const path of ['/v1/admin/inbox/read', '/v1/admin/webhooks', '/v1/admin/console-accounts']) {
+      const refused = await h.post(path, { json: big });
+      expect(refused.status, path).to.equal(401);
+    }
     assertProblem(
       await h.post(`/v1/datasets/${DS.PEOPLE}/aggregate`, {
         as: 'AA',

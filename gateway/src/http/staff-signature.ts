@@ -5,7 +5,7 @@
  * console needs no Fabric wallet in the browser.
  */
 import crypto from 'node:crypto';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { AdminSigner } from '../auth/admin-signature.js';
 import { TOKEN_OF, TokenError, TokenRoleError } from '../auth/token-service.js';
 import { Problem } from '../problem.js';
@@ -15,8 +15,16 @@ import { bearerToken } from './authenticate.js';
 /** The roles of an organization's staff (Fabric CA's `role` attribute): an admin and reviewers. */
 const STAFF_ROLES = new Set(['admin', 'reviewer']);
 
-/** The signer of a request to an admin route; 403 while the gateway has no roots to check signatures with. */
+/** Signers verified from the headers before the body was read ({@link staffBeforeBody}), by request. */
+const verifiedBeforeBody = new WeakMap<Request, AdminSigner>();
+
+/**
+ * The signer of a request to an admin route; 403 while the gateway has no roots to check signatures with. A
+ * signature verified before the body was read is not verified again: its nonce is spent.
+ */
 export async function adminSigner(s: Services, req: Request): Promise<AdminSigner> {
+  const first = verifiedBeforeBody.get(req);
+  if (first) return first;
   if (!s.adminSignatures)
     throw new Problem(
       'FORBIDDEN',
@@ -116,4 +124,18 @@ export async function bodyReader(s: Services, req: Request, body?: Buffer): Prom
     throw new Problem('TOKEN_INVALID', 'This console account was removed by its body.');
   requireBodyStill(s, claims.org);
   return { mspId: claims.org!, via: 'console', who: claims.sub };
+}
+
+/**
+ * For an organization's routes that read a body: the caller is checked from the headers before a byte of it is
+ * read — a staff signature, whose signed content hash the body must then match, or, where the route takes one
+ * (`consoleTokens`), a console account's token — so nobody has the gateway read a body unasked (SECURITY.md,
+ * threat 27). The route's own check after the body checks a token again, and takes the signature verified here.
+ */
+export function staffBeforeBody(s: Services, consoleTokens: boolean): RequestHandler {
+  return async (req, _res, next) => {
+    if (consoleTokens && bearerToken(req) !== undefined) await bodyReader(s, req);
+    else verifiedBeforeBody.set(req, await adminSigner(s, req));
+    next();
+  };
 }

@@ -2,7 +2,6 @@
  * POST /v1/datasets/{id}/aggregate: computed results over granted items, groups under k rows suppressed and
  * counted, personal items never grouped by, the same access rules as records.
  */
-import http from 'node:http';
 import { expect } from 'chai';
 import { BIG_DISTRICTS, CODE, DS, GRANT, SMALL_DISTRICTS, peopleRows } from '../testing/fixtures.js';
 import { assertOk, assertProblem, startHarness, type Harness, type Reply } from '../testing/harness.js';
@@ -176,33 +175,16 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
   });
 
   it('a token withdrawn while the body is on its way is refused once the body is in, and recorded under its caller', async () => {
-    const token = h.tokenFor('AA');
-    const body = JSON.stringify({ groupBy: ['district'] });
-    const sent = http.request(`${h.base}${AGGREGATE}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
-      },
-    });
-    const answered = new Promise<http.IncomingMessage & { text: string }>((resolve, reject) => {
-      sent.on('error', reject);
-      sent.on('response', (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve(Object.assign(res, { text })));
-      });
-    });
-    sent.write(body.slice(0, 8));
+    const headers = { authorization: `Bearer ${h.tokenFor('AA')}`, 'content-type': 'application/json' };
     // The token was good when the request arrived; its key is withdrawn before the rest of the body is sent.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    h.withdrawSigningKey();
-    sent.end(body.slice(8));
-    const res = await answered;
-    const problem = JSON.parse(res.text) as { code: string };
-    expect([res.statusCode, problem.code]).to.deep.equal([401, 'TOKEN_INVALID']);
-    const record = h.audit.get(String(res.headers['x-request-id']))!;
+    const res = await h.postInTwoParts(
+      AGGREGATE,
+      headers,
+      JSON.stringify({ groupBy: ['district'] }),
+      () => void h.withdrawSigningKey(),
+    );
+    expect([res.status, res.code]).to.deep.equal([401, 'TOKEN_INVALID']);
+    const record = h.audit.get(res.requestId)!;
     expect([record.decision, record.reason, record.enterprise]).to.deep.equal([
       'deny',
       'TOKEN_INVALID',

@@ -14,7 +14,7 @@ import express, { type Request, type Router } from 'express';
 import { RdxLedger, type DueSoonItem, type Duty, type OverdueItem } from '@rdx/client';
 import { MAX_BODY_ACCOUNTS } from '../auth/client-registry.js';
 import { apiRouter, onlyFields } from '../http/routing.js';
-import { bodyReader, staffSigner } from '../http/staff-signature.js';
+import { bodyReader, staffBeforeBody, staffSigner } from '../http/staff-signature.js';
 import { bodyParty } from '../notify/derive.js';
 import { Problem, ledgerProblem } from '../problem.js';
 import type { Services } from '../services.js';
@@ -167,36 +167,41 @@ export function bodyHomeRoutes(s: Services): Router {
     return signer.mspId;
   };
 
-  r.post('/v1/admin/console-accounts', express.raw({ type: () => true, limit: '4kb' }), async (req, res) => {
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const org = await bodyAdmin(req, raw);
-    let input: unknown;
-    try {
-      input = JSON.parse(raw.toString('utf8') || '{}');
-    } catch {
-      input = undefined;
-    }
-    if (typeof input !== 'object' || input === null || Array.isArray(input))
-      throw new Problem('BAD_REQUEST', 'The body must be a JSON object: {"name": "…"}.');
-    onlyFields(input, ['name'], 'a console account');
-    const { name } = input as { name?: unknown };
-    if (typeof name !== 'string' || name.trim().length === 0 || name.length > 64)
-      throw new Problem('BAD_REQUEST', 'name must say whose account it is (1 to 64 characters).');
-    let made: { clientId: string; secret: string };
-    try {
-      made = s.clients.addBodyAccount(org, name.trim());
-    } catch (err) {
-      if (err instanceof RangeError) throw new Problem('BAD_REQUEST', err.message);
-      throw err;
-    }
-    res.status(201).json({
-      clientId: made.clientId,
-      secret: made.secret,
-      org,
-      name: name.trim(),
-      note: 'The secret is shown only now: hand it to the person over a channel you trust.',
-    });
-  });
+  r.post(
+    '/v1/admin/console-accounts',
+    staffBeforeBody(s, false),
+    express.raw({ type: () => true, limit: '4kb' }),
+    async (req, res) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const org = await bodyAdmin(req, raw);
+      let input: unknown;
+      try {
+        input = JSON.parse(raw.toString('utf8') || '{}');
+      } catch {
+        input = undefined;
+      }
+      if (typeof input !== 'object' || input === null || Array.isArray(input))
+        throw new Problem('BAD_REQUEST', 'The body must be a JSON object: {"name": "…"}.');
+      onlyFields(input, ['name'], 'a console account');
+      const { name } = input as { name?: unknown };
+      if (typeof name !== 'string' || name.trim().length === 0 || name.length > 64)
+        throw new Problem('BAD_REQUEST', 'name must say whose account it is (1 to 64 characters).');
+      let made: { clientId: string; secret: string };
+      try {
+        made = s.clients.addBodyAccount(org, name.trim());
+      } catch (err) {
+        if (err instanceof RangeError) throw new Problem('BAD_REQUEST', err.message);
+        throw err;
+      }
+      res.status(201).json({
+        clientId: made.clientId,
+        secret: made.secret,
+        org,
+        name: name.trim(),
+        note: 'The secret is shown only now: hand it to the person over a channel you trust.',
+      });
+    },
+  );
 
   r.get('/v1/admin/console-accounts', async (req, res) => {
     const signer = await staffSigner(s, req);

@@ -11,7 +11,7 @@ import express, { type Request, type RequestHandler, type Router } from 'express
 import { kindsFor, type NotificationKind, type NotificationParty } from '@rdx/client';
 import { authenticate, tokenAroundBody } from '../http/authenticate.js';
 import { apiRouter, intParam, jsonBody, onlyFields } from '../http/routing.js';
-import { bodyReader, staffSigner } from '../http/staff-signature.js';
+import { bodyReader, staffBeforeBody, staffSigner } from '../http/staff-signature.js';
 import { bodyParty, enterpriseParty } from '../notify/derive.js';
 import type { NotificationStore } from '../notify/notification-store.js';
 import { addressProblem, LOOPBACK_OFF, PUBLIC_ONLY, type WebhookReach } from '../notify/webhook-address.js';
@@ -158,7 +158,8 @@ export function inboxRoutes(s: Services): Router {
    */
   const doors: {
     prefix: string;
-    reads: RequestHandler[];
+    /** What reads the body of a route of the reader's (`inbox`) or of the party's (`webhooks`). */
+    reads: (route: 'inbox' | 'webhooks') => RequestHandler[];
     /** Who may configure webhooks. */
     party: (req: Request) => Party | Promise<Party>;
     /** Who may read and mark the inbox. */
@@ -167,14 +168,15 @@ export function inboxRoutes(s: Services): Router {
   }[] = [
     {
       prefix: '/v1',
-      reads: tokenAroundBody(s.tokens, jsonBody('16kb')),
+      reads: () => tokenAroundBody(s.tokens, jsonBody('16kb')),
       party: enterprise,
       reader: enterprise,
       input: (req) => (req.body ?? {}) as Record<string, unknown>,
     },
     {
       prefix: '/v1/admin',
-      reads: [rawJson],
+      // The inbox takes a console account's token too; webhooks only its staff's signature.
+      reads: (route) => [staffBeforeBody(s, route === 'inbox'), rawJson],
       party: (req) => body(req, req.body),
       reader: (req) => bodyInbox(req, req.body),
       input: parsed,
@@ -184,7 +186,7 @@ export function inboxRoutes(s: Services): Router {
     r.get(`${prefix}/inbox`, async (req, res) => void res.json(listInbox(await reader(req), req)));
     r.post(
       `${prefix}/inbox/read`,
-      ...reads,
+      ...reads('inbox'),
       async (req, res) => void res.json(markRead(await reader(req), input(req))),
     );
     r.get(
@@ -193,7 +195,7 @@ export function inboxRoutes(s: Services): Router {
     );
     r.post(
       `${prefix}/webhooks`,
-      ...reads,
+      ...reads('webhooks'),
       async (req, res) => void res.status(201).json(addWebhook(await party(req), input(req))),
     );
     r.delete(`${prefix}/webhooks/:id`, async (req, res) => {
@@ -204,7 +206,7 @@ export function inboxRoutes(s: Services): Router {
     });
     r.post(
       `${prefix}/webhooks/:id/test`,
-      ...reads,
+      ...reads('webhooks'),
       async (req, res) => void res.json(await testWebhook(await party(req), String(req.params.id))),
     );
     r.get(`${prefix}/webhooks/:id/deliveries`, async (req, res) => {

@@ -62,6 +62,10 @@ export function traceRoutes(s: Services): Router {
     checkCaller,
     express.raw({ type: () => true, limit: MAX_SUSPECT_FILE }),
     async (req, res) => {
+      // A token checked before the file is checked again now it is in: 16 MB may take until the request timeout
+      // to arrive, and a token that expired meanwhile, or whose key was withdrawn, no longer speaks for anyone
+      // (as tokenAroundBody does elsewhere). A staff signature is bound to this file's hash instead, below.
+      if (bearerToken(req) !== undefined) await tracerOf(s, req);
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const who = res.locals.tracer as Awaited<ReturnType<typeof tracerOf>>;
       if (who.signer) requireSignedContent(who.signer, raw);

@@ -178,6 +178,44 @@ export class Harness {
   }
 
   /**
+   * POSTs `body` in two parts, running `meanwhile` between them once the first has reached the app: what a check
+   * made before the body, and not again after it, misses. The answer's status, problem code and request id.
+   */
+  async postInTwoParts(
+    urlPath: string,
+    headers: Record<string, string>,
+    body: string,
+    meanwhile: () => void | Promise<void>,
+  ): Promise<{ status: number; code: string | undefined; requestId: string }> {
+    const sent = http.request(`${this.base}${urlPath}`, {
+      method: 'POST',
+      headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+    });
+    const answered = new Promise<{ status: number; code: string | undefined; requestId: string }>(
+      (resolve, reject) => {
+        sent.on('error', reject);
+        sent.on('response', (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              code: (JSON.parse(text) as { code?: string }).code,
+              requestId: String(res.headers['x-request-id']),
+            }),
+          );
+        });
+      },
+    );
+    const half = Math.floor(body.length / 2);
+    sent.write(body.slice(0, half));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await meanwhile();
+    sent.end(body.slice(half));
+    return answered;
+  }
+
+  /**
    * Withdraws the signing key in use as an operator does (a new key signs from now on, the old one's file is
    * taken out of the folder): every token it signed stops verifying. Returns the withdrawn key's id.
    */
