@@ -4,6 +4,8 @@
  * (ConnectionOptions.gatewayCa).
  */
 
+import { Http } from './sdk/gateway-api.js';
+
 /** Status of the ledger as the gateway sees it through its own Fabric identity. */
 export interface Readiness {
   status: 'ready';
@@ -21,6 +23,9 @@ export class GatewayProblem extends Error {
     super(`${code}: ${detail}`);
   }
 }
+
+/** An answer of /readyz or /healthz is a few hundred bytes. */
+const MAX_OPERATIONS_ANSWER_BYTES = 64 * 1024;
 
 export class GatewayClient {
   constructor(
@@ -44,8 +49,10 @@ export class GatewayClient {
   }
 
   private async get<T>(path: string): Promise<T> {
-    const res = await fetch(new URL(path, this.baseUrl), { signal: AbortSignal.timeout(this.timeoutMs) });
-    const body = await res.json();
+    // As the SDK's sessions reach it: no redirect followed, no answer read past its size (gateway-api.ts Http).
+    const http = new Http(this.baseUrl, { timeoutMs: this.timeoutMs });
+    const res = await http.send(http.url(path));
+    const body = JSON.parse(await http.text(res, MAX_OPERATIONS_ANSWER_BYTES)) as unknown;
     if (!res.ok) {
       const p = body as { code?: string; detail?: string };
       throw new GatewayProblem(res.status, p.code ?? 'UNKNOWN', p.detail ?? res.statusText);

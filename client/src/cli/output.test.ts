@@ -42,6 +42,17 @@ describe('the CLI output for people', () => {
     expect(c.out()).to.include('\t');
   });
 
+  it('pads a column to at most 80 columns: a cell of a megabyte is written once, not carried by every row', () => {
+    const huge = 'x'.repeat(1024 * 1024);
+    const lines = table(
+      ['名称 name', 'id'],
+      [[huge, 'a'], ...Array.from({ length: 1000 }, (_, i) => [`n${i}`, `b${i}`])],
+    );
+    expect(lines.join('\n').length).to.be.below(huge.length + 200_000);
+    expect(lines[2]).to.equal(`${huge}  a`);
+    expect(lines[3]).to.equal(`n0${' '.repeat(78)}  b0`);
+  });
+
   it('writes out a bidi mark, which would reverse what follows it on the line', () => {
     const c = capture();
     const reversed = '付款至账户 \u202e1234-5678\u202c 或 \u2067x\u2069';

@@ -137,12 +137,21 @@ export class Progress {
   }
 }
 
+/**
+ * The widest a column is padded to (terminal columns). A longer cell is written whole, its row out of line: padded
+ * to it, every row of a table would carry it, and one name of megabytes, from whoever answered, took the CLI to
+ * gigabytes.
+ */
+export const MAX_COLUMN_WIDTH = 80;
+
 /** Formats rows as an aligned text table with a header. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  const widths = headers.map((h, i) =>
+    rows.reduce((w, r) => Math.max(w, Math.min(width(r[i] ?? ''), MAX_COLUMN_WIDTH)), width(h)),
+  );
   const line = (cells: readonly string[]): string =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(widths[i]! - width(c))))
+      .map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(Math.max(0, widths[i]! - width(c)))))
       .join('  ')
       .trimEnd();
   return [line(headers), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)];

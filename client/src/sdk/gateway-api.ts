@@ -401,8 +401,8 @@ interface ProblemBody {
 /** The header that carries a complaint's receipt (not the URL: addresses end up in logs). */
 export const COMPLAINT_RECEIPT_HEADER = 'complaint-receipt';
 
-/** Plain HTTP plumbing shared by the authenticated session and the public endpoints. */
-class Http {
+/** Plain HTTP plumbing shared by the authenticated session, the public endpoints and the operational client. */
+export class Http {
   /** The connections that trust only the gateway's root, when one was given. */
   private readonly dispatcher: ReturnType<typeof trustingOnly> | undefined;
 
@@ -504,7 +504,8 @@ class Http {
         { cause: err, status: res.status },
       );
     }
-    return Buffer.concat(chunks).toString('utf8');
+    // Decoded as fetch's own text() does (UTF-8, a leading BOM dropped).
+    return new TextDecoder().decode(Buffer.concat(chunks));
   }
 
   /** Parses a JSON answer, which must be an object; a problem becomes a GatewayProblemError. */
@@ -534,6 +535,8 @@ class Http {
 }
 
 const MB = 1024 * 1024;
+/** The longest cursor followed: the gateway's own are a few dozen characters, and it takes none over 512. */
+const MAX_CURSOR_LENGTH = 512;
 /** The largest JSON answer read: a page of records at the gateway's largest is a few megabytes. */
 export const MAX_JSON_ANSWER_BYTES = 64 * MB;
 /** The largest unconditional dataset downloaded (CSV, held in memory whole). */
@@ -1156,19 +1159,29 @@ export class EnterpriseSession extends GatewaySession {
     maxPages = Infinity,
   ): AsyncGenerator<RecordsPage> {
     let cursor: string | undefined;
+    // Hashes of the cursors followed: a page's own bytes, whatever length of cursor was answered.
     const followed = new Set<string>();
     for (let n = 0; n < maxPages; n++) {
       const page = await this.records(datasetId, { ...query, cursor });
       yield page;
-      if (!page.nextCursor) return;
-      if (followed.has(page.nextCursor) || page.data.length === 0)
+      const next = page.nextCursor;
+      if (!next) return;
+      const seen = crypto.createHash('sha256').update(String(next)).digest('base64');
+      const why =
+        typeof next !== 'string' || next.length > MAX_CURSOR_LENGTH
+          ? `a cursor that is not one of its own (${String(next).length} characters)`
+          : page.data.length === 0
+            ? 'an empty page with a next cursor'
+            : followed.has(seen)
+              ? 'a cursor followed before'
+              : undefined;
+      if (why)
         throw new GatewayUnavailableError(
           'GATEWAY_BAD_ANSWER',
-          `the gateway at ${this.baseUrl} gave page ${n + 1} of ${datasetId} a cursor that does not move on` +
-            ` (${page.data.length === 0 ? 'an empty page with a next cursor' : 'one followed before'}): stopped.`,
+          `the gateway at ${this.baseUrl} gave page ${n + 1} of ${datasetId} ${why}: a cursor that does not move on; stopped.`,
         );
-      followed.add(page.nextCursor);
-      cursor = page.nextCursor;
+      followed.add(seen);
+      cursor = next;
     }
   }
 

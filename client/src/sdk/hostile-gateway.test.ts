@@ -2,7 +2,8 @@
  * What answers in the gateway's place (a compromised gateway, or whoever answers a plain `http://` address)
  * cannot make the SDK do: follow a redirect with a login, a signed request or a receipt; read an answer without
  * end, or one that inflates to gigabytes; follow a cursor forever; pass a receipt of another request for the one
- * asked; or fail as if the SDK were wrong when an answer is not the gateway's shape.
+ * asked; or fail as if the SDK were wrong when an answer is not the gateway's shape. The operational client
+ * (GatewayClient) reaches it the same way.
  */
 import { expect } from 'chai';
 import http from 'node:http';
@@ -10,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { EnterpriseSession, MAX_JSON_ANSWER_BYTES, PublicGatewayApi } from './gateway-api.js';
 import { GatewayProblemError, GatewayUnavailableError } from './errors.js';
+import { GatewayClient } from '../gateway-client.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -72,6 +74,7 @@ describe('the SDK against what answers in the gateway’s place', () => {
         () => session(atLogin.url).catalog(),
         () => session(afterLogin.url).catalog(),
         () => new PublicGatewayApi(afterLogin.url).complaintStatus('c-1', 'SECRET-RECEIPT'),
+        () => new GatewayClient(afterLogin.url).ready(),
       ]) {
         const refused = await refusal(call());
         expect(refused.code).to.equal('GATEWAY_BAD_ANSWER');
@@ -147,6 +150,8 @@ describe('the SDK against what answers in the gateway’s place', () => {
     for (const page of [
       (n: number) => ({ data: [{ n }], nextCursor: 'again' }),
       () => ({ data: [], nextCursor: 'more' }),
+      // New every time, but of a length the gateway never gives, so each would be kept and sent back whole.
+      (n: number) => ({ data: [{ n }], nextCursor: `${n}`.padEnd(2 * 1024 * 1024, 'c') }),
     ]) {
       let n = 0;
       const server = await serve((_req, res) =>

@@ -81,6 +81,10 @@ describe('CLI.md’s walk-through, run as written', function () {
     const verified = steps.filter((s) => /^rdx verify /.test(s.command)).map((s) => s.stdout);
     expect(verified).to.have.length(2);
     for (const out of verified) expect(out).to.match(/核验通过 verified/);
+    // The receipt says whose record it proves: a request of the walk-through's enterprise.
+    expect(verified.join('\n')).to.match(
+      /记录 record: request \S+, 利用主体 enterprise \w{18}, (allow|deny) \(\w+\)/,
+    );
   });
 
   it('the natural person is known by a person code and a masked name; the number and the name never come back', () => {

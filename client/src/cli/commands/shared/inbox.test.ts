@@ -54,11 +54,11 @@ describe('rdx inbox', () => {
     expect(err).to.be.an('error').with.property('message').that.includes('--after must be a cursor');
   });
 
-  it('a title with escape sequences is printed written out, not run by the terminal', async () => {
-    const hostile = { ...note('n4'), title: 'ok\u001b[2K\u001b]52;c;ZXZpbA==\u0007' };
+  /** What `rdx inbox --follow` printed of one page holding `n` (JSON lines with `json`), the gateway then gone. */
+  async function followed(n: Notification, json: boolean): Promise<string> {
     const c = { data: '' };
     const ctx = {
-      json: false,
+      json,
       out: { io: { stdout: { write: (s: string) => (c.data += s) } } },
       // One page, then the gateway goes away: following ends there.
       notifications: () => {
@@ -66,12 +66,24 @@ describe('rdx inbox', () => {
         return {
           inbox: () =>
             asked++ === 0
-              ? Promise.resolve({ data: [hostile], next: 4, more: true, unread: 1 })
+              ? Promise.resolve({ data: [n], next: 4, more: true, unread: 1 })
               : Promise.reject(new Error('gone')),
         };
       },
     } as unknown as CliContext;
     await inbox.run(ctx, { args: [], opts: { follow: true } }).catch(() => undefined);
-    expect(c.data).to.include('ok\\x1b[2K\\x1b]52;c;ZXZpbA==\\x07');
+    return c.data;
+  }
+
+  it('a title with escape sequences is printed written out, not run by the terminal', async () => {
+    const hostile = { ...note('n4'), title: 'ok\u001b[2K\u001b]52;c;ZXZpbA==\u0007' };
+    expect(await followed(hostile, false)).to.include('ok\\x1b[2K\\x1b]52;c;ZXZpbA==\\x07');
+  });
+
+  it('following as JSON lines, the same notification, with nothing a terminal acts on', async () => {
+    const hostile = { ...note('n5'), title: '退款至 \u202e0987654321\u202c \u009b31m' };
+    const out = await followed(hostile, true);
+    expect(JSON.parse(out)).to.deep.equal(hostile);
+    expect(out).not.to.match(/[\u0080-\u009f\u202a-\u202e]/);
   });
 });

@@ -7,7 +7,7 @@ import { commaList, defineCommand, optString } from '../../command.js';
 import { InputError } from '../../../sdk/errors.js';
 import { NOTIFICATION_KINDS, type Notification } from '../../../sdk/notifications.js';
 import type { InboxPage } from '../../../sdk/notifications-api.js';
-import { forTerminal } from '../../output.js';
+import { forTerminal, jsonText } from '../../output.js';
 
 /** How often --follow asks the gateway for new notifications. */
 const FOLLOW_EVERY_MS = 2000;
@@ -70,7 +70,7 @@ export default defineCommand({
     for (;;) {
       const page = await api.inbox({ after, limit: PAGE, unread });
       for (const n of page.data)
-        ctx.out.io.stdout.write(`${ctx.json ? JSON.stringify(n) : forTerminal(line(n))}\n`);
+        ctx.out.io.stdout.write(`${ctx.json ? jsonText(n) : forTerminal(line(n))}\n`);
       after = page.next;
       if (page.more) continue;
       await new Promise((r) => setTimeout(r, FOLLOW_EVERY_MS));

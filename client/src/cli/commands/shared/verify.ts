@@ -115,6 +115,13 @@ export default defineCommand({
       if (!ctx.json) ctx.out.note(reportLines(title, report.checks).join('\n'));
       assertVerified(report);
     }
-    return { data: report, lines: reportLines(title, report.checks) };
+    // What a verified receipt proves is its own record: say whose, so it is not taken for another request's.
+    const record = report.kind === 'receipt' ? withCurrentNames(doc as AuditReceipt).record : undefined;
+    const proves = record
+      ? [
+          `  记录 record: request ${String(record.requestId)}, ${TERMS.enterprise} ${String(record.enterprise ?? '—')}, ${String(record.decision)} (${String(record.reason)}) at ${String(record.time)}`,
+        ]
+      : [];
+    return { data: report, lines: [...reportLines(title, report.checks), ...proves] };
   },
 });
