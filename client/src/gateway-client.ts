@@ -52,7 +52,19 @@ export class GatewayClient {
     // As the SDK's sessions reach it: no redirect followed, no answer read past its size (gateway-api.ts Http).
     const http = new Http(this.baseUrl, { timeoutMs: this.timeoutMs });
     const res = await http.send(http.url(path));
-    const body = JSON.parse(await http.text(res, MAX_OPERATIONS_ANSWER_BYTES)) as unknown;
+    const text = await http.text(res, MAX_OPERATIONS_ANSWER_BYTES);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new GatewayProblem(
+        res.status,
+        'GATEWAY_BAD_ANSWER',
+        `${path} answered what is not a JSON object`,
+      );
     if (!res.ok) {
       const p = body as { code?: string; detail?: string };
       throw new GatewayProblem(res.status, p.code ?? 'UNKNOWN', p.detail ?? res.statusText);

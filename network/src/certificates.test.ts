@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expiries, expiryWarnings, WARN_DAYS } from './certificates.js';
 import { Paths } from './paths.js';
 import { buildTopology } from './topology.js';
+import { selfSignedPair } from '@rdx/client/testing/openssl';
 
 const ADDRESSES = { basePort: 7000, host: '127.0.0.1', gatewayHost: '127.0.0.1', gatewayPort: 3000 };
 const topology = buildTopology(ADDRESSES);
@@ -13,27 +13,7 @@ const topology = buildTopology(ADDRESSES);
 /** A self-signed certificate valid for `days` days, written where an identity's enrolment certificate lives. */
 function certificate(file: string, days: number): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      `${file}.key`,
-      '-out',
-      file,
-      '-days',
-      String(days),
-      '-subj',
-      '/CN=test',
-    ],
-    { stdio: 'ignore' },
-  );
+  selfSignedPair(file, `${file}.key`, { cn: 'test', days });
 }
 
 describe('certificate expiry', () => {

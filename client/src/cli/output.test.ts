@@ -53,6 +53,16 @@ describe('the CLI output for people', () => {
     expect(lines[3]).to.equal(`n0${' '.repeat(78)}  b0`);
   });
 
+  it('a long list with one wide row is written unaligned rather than padded to ten times its size', () => {
+    const rows = [
+      ['w'.repeat(80), 'x'.repeat(80)],
+      ...Array.from({ length: 100_000 }, (_, i) => [`n${i}`, '']),
+    ];
+    const lines = table(['名称 name', 'id'], rows);
+    expect(lines.join('\n').length).to.be.below(100_000 * 20);
+    expect(lines[3]).to.equal('n0');
+  });
+
   it('writes out a bidi mark, which would reverse what follows it on the line', () => {
     const c = capture();
     const reversed = '付款至账户 \u202e1234-5678\u202c 或 \u2067x\u2069';

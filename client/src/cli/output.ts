@@ -143,12 +143,19 @@ export class Progress {
  * gigabytes.
  */
 export const MAX_COLUMN_WIDTH = 80;
+/**
+ * The most padding a table adds, in characters: past it, cells are written unaligned. A list of a million short
+ * rows with one wide row would otherwise be padded to ten times its size, in one string.
+ */
+const MAX_PADDING = 8 * 1024 * 1024;
 
 /** Formats rows as an aligned text table with a header. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = headers.map((h, i) =>
+  const natural = headers.map((h, i) =>
     rows.reduce((w, r) => Math.max(w, Math.min(width(r[i] ?? ''), MAX_COLUMN_WIDTH)), width(h)),
   );
+  const aligned = rows.length * natural.reduce((a, b) => a + b, 0) <= MAX_PADDING;
+  const widths = aligned ? natural : natural.map(() => 0);
   const line = (cells: readonly string[]): string =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(Math.max(0, widths[i]! - width(c)))))

@@ -486,7 +486,7 @@ export class Http {
         if (size > maxBytes)
           throw new GatewayUnavailableError(
             'GATEWAY_BAD_ANSWER',
-            `the gateway at ${this.baseUrl} sent more than ${maxBytes / MB} MB in one answer, more than the` +
+            `the gateway at ${this.baseUrl} sent more than ${maxBytes >= MB ? `${maxBytes / MB} MB` : `${maxBytes / 1024} KB`} in one answer, more than the` +
               ' RDX gateway sends: the rest was not read.',
             { status: res.status },
           );
@@ -537,6 +537,8 @@ export class Http {
 const MB = 1024 * 1024;
 /** The longest cursor followed: the gateway's own are a few dozen characters, and it takes none over 512. */
 const MAX_CURSOR_LENGTH = 512;
+/** How many of the last cursors followed are remembered to catch a loop. */
+const RECENT_CURSORS = 10_000;
 /** The largest JSON answer read: a page of records at the gateway's largest is a few megabytes. */
 export const MAX_JSON_ANSWER_BYTES = 64 * MB;
 /** The largest unconditional dataset downloaded (CSV, held in memory whole). */
@@ -1159,7 +1161,8 @@ export class EnterpriseSession extends GatewaySession {
     maxPages = Infinity,
   ): AsyncGenerator<RecordsPage> {
     let cursor: string | undefined;
-    // Hashes of the cursors followed: a page's own bytes, whatever length of cursor was answered.
+    // Hashes of the last cursors followed, to catch a loop: a few bytes each, and no more of them than
+    // RECENT_CURSORS however many pages there are.
     const followed = new Set<string>();
     for (let n = 0; n < maxPages; n++) {
       const page = await this.records(datasetId, { ...query, cursor });
@@ -1181,6 +1184,7 @@ export class EnterpriseSession extends GatewaySession {
           `the gateway at ${this.baseUrl} gave page ${n + 1} of ${datasetId} ${why}: a cursor that does not move on; stopped.`,
         );
       followed.add(seen);
+      if (followed.size > RECENT_CURSORS) followed.delete(followed.values().next().value!);
       cursor = next;
     }
   }

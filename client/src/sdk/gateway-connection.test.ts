@@ -4,7 +4,7 @@
  * gatewayCa, the CLI's --gateway-ca): trusted there, and nowhere else in the process.
  */
 import { expect } from 'chai';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -15,35 +15,15 @@ import crypto from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { EnterpriseSession, PublicGatewayApi, RegulatorSession } from './gateway-api.js';
-import { GatewayUnavailableError, InputError } from './errors.js';
+import { unavailable } from '../testing/gateway-failure.js';
+import { InputError } from './errors.js';
+import { selfSignedPair } from '../testing/openssl.js';
 
 /** Makes a self-signed certificate for 127.0.0.1 in `dir` as `<name>.cert.pem` and `<name>.key.pem`. */
 function selfSigned(dir: string, name: string): { cert: string; key: string } {
   const cert = path.join(dir, `${name}.cert.pem`);
   const key = path.join(dir, `${name}.key.pem`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  selfSignedPair(cert, key, { cn: name, ip: '127.0.0.1' });
   return { cert, key };
 }
 
@@ -68,16 +48,6 @@ async function httpsServer(files: { cert: string; key: string }, body: string): 
   return server;
 }
 
-async function failureOf(call: Promise<unknown>): Promise<GatewayUnavailableError> {
-  try {
-    await call;
-  } catch (err) {
-    if (err instanceof GatewayUnavailableError) return err;
-    throw err;
-  }
-  throw new Error('the call succeeded');
-}
-
 describe('reaching a gateway that serves HTTPS', () => {
   let dir: string;
   let server: https.Server;
@@ -96,7 +66,7 @@ describe('reaching a gateway that serves HTTPS', () => {
   });
 
   it('an untrusted certificate: names the ways to trust the gateway root for the gateway', async () => {
-    const err = await failureOf(new PublicGatewayApi(`https://127.0.0.1:${port}`).recipients());
+    const err = await unavailable(new PublicGatewayApi(`https://127.0.0.1:${port}`).recipients());
     expect(err.code).to.equal('GATEWAY_UNAVAILABLE');
     expect(err.message).to.match(/SELF_SIGNED_CERT|UNABLE_TO_VERIFY/);
     expect(err.message).to.match(/RDX_GATEWAY_CA=<file> for the rdx CLI, the gatewayCa option of the SDK/);
@@ -126,7 +96,7 @@ describe('reaching a gateway that serves HTTPS', () => {
       expect(await new PublicGatewayApi(at).recipients(), 'trusted by the process').to.deep.equal([
         'not the gateway',
       ]);
-      const err = await failureOf(
+      const err = await unavailable(
         new PublicGatewayApi(at, { gatewayCa: fs.readFileSync(gateway.cert) }).recipients(),
       );
       expect(err.message).to.match(/SELF_SIGNED_CERT|UNABLE_TO_VERIFY/);
@@ -140,7 +110,7 @@ describe('reaching a gateway that serves HTTPS', () => {
   it('the gateway root given for the gateway: the certificate must still name the host asked for', async () => {
     const gatewayCa = fs.readFileSync(gateway.cert);
     // The same machine, by a name the certificate does not hold.
-    const err = await failureOf(
+    const err = await unavailable(
       new PublicGatewayApi(`https://localhost:${port}`, { gatewayCa }).recipients(),
     );
     expect(err.message).to.match(/ERR_TLS_CERT_ALTNAME_INVALID: its certificate is for another host name/);
@@ -164,7 +134,7 @@ describe('reaching a gateway that serves HTTPS', () => {
     // Without it the same calls are refused: the root is what let them through.
     const unpinned = sessions({});
     for (const [name, session] of Object.entries(unpinned))
-      expect((await failureOf(session.accessToken())).message, name).to.match(
+      expect((await unavailable(session.accessToken())).message, name).to.match(
         /SELF_SIGNED_CERT|UNABLE_TO_VERIFY/,
       );
   });
@@ -254,7 +224,7 @@ describe('reaching a gateway that serves HTTPS', () => {
       // Trusted now, at the address it names …
       await new PublicGatewayApi(`https://127.0.0.1:${port}`).recipients();
       // … but localhost, the same machine, is a name the certificate does not hold.
-      const err = await failureOf(new PublicGatewayApi(`https://localhost:${port}`).recipients());
+      const err = await unavailable(new PublicGatewayApi(`https://localhost:${port}`).recipients());
       expect(err.message).to.match(/ERR_TLS_CERT_ALTNAME_INVALID: its certificate is for another host name/);
     } finally {
       tls.setDefaultCACertificates(before);
@@ -266,7 +236,7 @@ describe('reaching a gateway that serves HTTPS', () => {
     await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
     try {
       const at = `127.0.0.1:${(plain.address() as AddressInfo).port}`;
-      const err = await failureOf(new PublicGatewayApi(`https://${at}`).recipients());
+      const err = await unavailable(new PublicGatewayApi(`https://${at}`).recipients());
       expect(err.message).to.contain(`it answered in plain HTTP`);
       expect(err.message).to.contain(`try http://${at}`);
     } finally {
@@ -275,7 +245,7 @@ describe('reaching a gateway that serves HTTPS', () => {
   });
 
   it('plain HTTP to it: suggests https://', async () => {
-    const err = await failureOf(new PublicGatewayApi(`http://127.0.0.1:${port}`).recipients());
+    const err = await unavailable(new PublicGatewayApi(`http://127.0.0.1:${port}`).recipients());
     expect(err.message).to.contain(`try https://127.0.0.1:${port}`);
   });
 });

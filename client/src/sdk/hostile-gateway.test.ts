@@ -10,8 +10,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { EnterpriseSession, MAX_JSON_ANSWER_BYTES, PublicGatewayApi } from './gateway-api.js';
-import { GatewayProblemError, GatewayUnavailableError } from './errors.js';
-import { GatewayClient } from '../gateway-client.js';
+import { unavailable } from '../testing/gateway-failure.js';
+import { GatewayProblemError } from './errors.js';
+import { GatewayClient, GatewayProblem } from '../gateway-client.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -47,16 +48,6 @@ async function serve(
 const json = (res: http.ServerResponse, status: number, body: unknown): void =>
   void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
-async function refusal(call: Promise<unknown>): Promise<GatewayUnavailableError> {
-  try {
-    await call;
-  } catch (err) {
-    if (err instanceof GatewayUnavailableError) return err;
-    throw err;
-  }
-  throw new Error('the call succeeded');
-}
-
 const session = (url: string): EnterpriseSession =>
   new EnterpriseSession({
     baseUrl: url,
@@ -76,7 +67,7 @@ describe('the SDK against what answers in the gateway’s place', () => {
         () => new PublicGatewayApi(afterLogin.url).complaintStatus('c-1', 'SECRET-RECEIPT'),
         () => new GatewayClient(afterLogin.url).ready(),
       ]) {
-        const refused = await refusal(call());
+        const refused = await unavailable(call());
         expect(refused.code).to.equal('GATEWAY_BAD_ANSWER');
         expect(refused.message).to.include('answered 307').and.include('it was not followed');
       }
@@ -103,12 +94,12 @@ describe('the SDK against what answers in the gateway’s place', () => {
       more();
     });
     try {
-      const inflated = await refusal(session(server.url).catalog());
+      const inflated = await unavailable(session(server.url).catalog());
       expect([inflated.code, inflated.message]).to.deep.equal([
         'GATEWAY_BAD_ANSWER',
         `the gateway at ${server.url} sent more than 64 MB in one answer, more than the RDX gateway sends: the rest was not read.`,
       ]);
-      const endless = await refusal(new PublicGatewayApi(server.url).complaintStatus('c-1', 'r'));
+      const endless = await unavailable(new PublicGatewayApi(server.url).complaintStatus('c-1', 'r'));
       expect(endless.code).to.equal('GATEWAY_BAD_ANSWER');
     } finally {
       await server.close();
@@ -121,7 +112,7 @@ describe('the SDK against what answers in the gateway’s place', () => {
       setTimeout(() => res.destroy(), 50);
     });
     try {
-      const broken = await refusal(new PublicGatewayApi(server.url).complaintStatus('c-1', 'r'));
+      const broken = await unavailable(new PublicGatewayApi(server.url).complaintStatus('c-1', 'r'));
       expect(broken.code).to.equal('GATEWAY_UNAVAILABLE');
       expect(broken.message).to.include('broke off its answer');
     } finally {
@@ -138,7 +129,7 @@ describe('the SDK against what answers in the gateway’s place', () => {
     try {
       const s = session(server.url);
       for (const call of [() => s.catalog(), () => s.records('ls-residents')]) {
-        const refused = await refusal(call());
+        const refused = await unavailable(call());
         expect(refused.code).to.equal('GATEWAY_BAD_ANSWER');
       }
     } finally {
@@ -159,7 +150,7 @@ describe('the SDK against what answers in the gateway’s place', () => {
       );
       try {
         const seen: unknown[] = [];
-        const refused = await refusal(
+        const refused = await unavailable(
           (async () => {
             for await (const p of session(server.url).pages('ls-residents')) seen.push(...p.data);
           })(),
@@ -184,11 +175,23 @@ describe('the SDK against what answers in the gateway’s place', () => {
       }),
     );
     try {
-      const refused = await refusal(session(server.url).anchoredReceipt('req-MINE', 0));
+      const refused = await unavailable(session(server.url).anchoredReceipt('req-MINE', 0));
       expect(refused.code).to.equal('GATEWAY_BAD_ANSWER');
       expect(refused.message).to.include('"req-SOMEONE-ELSES" when asked for req-MINE');
     } finally {
       await server.close();
+    }
+  });
+
+  it('the operational client: an answer that is not a JSON object is GATEWAY_BAD_ANSWER', async () => {
+    for (const answer of ['null', '<html>down</html>']) {
+      const server = await serve((_req, res) => void res.writeHead(503).end(answer));
+      try {
+        const err = await new GatewayClient(server.url).ready().catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(GatewayProblem).with.property('code', 'GATEWAY_BAD_ANSWER');
+      } finally {
+        await server.close();
+      }
     }
   });
 

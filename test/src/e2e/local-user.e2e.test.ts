@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { certificateRequest } from '@rdx/client/testing/openssl';
 import { nodesOf, operationsGet } from '@rdx/network';
 import { paths, topology } from '../fabric-client.js';
 
@@ -187,23 +188,7 @@ describe('what another local user can do to the services on loopback', () => {
         string
       >
     ).reviewer!;
-    const csr = spawnSync(
-      'openssl',
-      [
-        'req',
-        '-new',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        '/dev/null',
-        '-subj',
-        '/CN=reviewer',
-      ],
-      { encoding: 'utf8' },
-    ).stdout;
+    const csr = certificateRequest('reviewer');
     const enrolled = spawnSync(
       'curl',
       [
