@@ -4,7 +4,7 @@
  * (ConnectionOptions.gatewayCa).
  */
 
-import { Http } from './sdk/gateway-api.js';
+import { Http, jsonObjectOf } from './sdk/gateway-api.js';
 
 /** Status of the ledger as the gateway sees it through its own Fabric identity. */
 export interface Readiness {
@@ -52,14 +52,8 @@ export class GatewayClient {
     // As the SDK's sessions reach it: no redirect followed, no answer read past its size (gateway-api.ts Http).
     const http = new Http(this.baseUrl, { timeoutMs: this.timeoutMs });
     const res = await http.send(http.url(path));
-    const text = await http.text(res, MAX_OPERATIONS_ANSWER_BYTES);
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body))
+    const { value: body } = jsonObjectOf(await http.text(res, MAX_OPERATIONS_ANSWER_BYTES));
+    if (!body)
       throw new GatewayProblem(
         res.status,
         'GATEWAY_BAD_ANSWER',

@@ -42,38 +42,36 @@ describe("the tooling's client of a node's operations endpoint", () => {
     return { port: (server.address() as AddressInfo).port, close: () => server.close() };
   }
 
-  it("shows the node's pair, so the metrics answer it; its health too", async () => {
+  /**
+   * Runs `check` on Market's peer, its TLS pair written, against an endpoint served with the pair in `servedWith`
+   * (the peer's own folder, or another).
+   */
+  async function againstPeer(
+    servedWith: string,
+    check: (topology: ReturnType<typeof topologyFor>, node: NodeSpec) => Promise<void>,
+  ): Promise<void> {
     const topology = topologyFor(loadConfig({ RDX_HOME: paths.home }));
-    const tls = paths.identityTls('market', 'peer0');
-    writeNodeTls(tls);
-    const served = await endpoint(tls);
+    const own = paths.identityTls('market', 'peer0');
+    writeNodeTls(own);
+    if (servedWith !== own) writeNodeTls(servedWith);
+    const served = await endpoint(servedWith);
     try {
-      const node = {
-        ...topology.nodes.find((n) => n.name === 'peer0.market')!,
-        opsPort: served.port,
-      } as NodeSpec;
+      const peer = topology.nodes.find((n) => n.name === 'peer0.market')!;
+      await check(topology, { ...peer, opsPort: served.port });
+    } finally {
+      served.close();
+    }
+  }
+
+  it("shows the node's pair, so the metrics answer it; its health too", () =>
+    againstPeer(paths.identityTls('market', 'peer0'), async (topology, node) => {
       expect(await nodeMetrics(paths, topology, node)).to.include('ledger_blockchain_height');
       expect(await nodeHealthy(paths, topology, node)).to.equal(true);
-    } finally {
-      served.close();
-    }
-  });
+    }));
 
-  it('trusts only the org’s TLS root: an endpoint with a pair of another root is not the node', async () => {
-    const topology = topologyFor(loadConfig({ RDX_HOME: paths.home }));
-    writeNodeTls(paths.identityTls('market', 'peer0'));
-    const other = path.join(dir, 'other');
-    writeNodeTls(other);
-    const served = await endpoint(other);
-    try {
-      const node = {
-        ...topology.nodes.find((n) => n.name === 'peer0.market')!,
-        opsPort: served.port,
-      } as NodeSpec;
+  it('trusts only the org’s TLS root: an endpoint with a pair of another root is not the node', () =>
+    againstPeer(path.join(dir, 'other'), async (topology, node) => {
       expect(await nodeMetrics(paths, topology, node)).to.equal(undefined);
       expect(await nodeHealthy(paths, topology, node)).to.equal(false);
-    } finally {
-      served.close();
-    }
-  });
+    }));
 });

@@ -250,7 +250,10 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** GET http://host:port/healthz → true on 200: a CA's operations endpoint (a peer's or an orderer's is TLS: operations.ts). */
+/**
+ * GET http://host:port/healthz → true on 200: a CA's operations endpoint (a peer's or an orderer's is TLS:
+ * operations.ts).
+ */
 export function healthz(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const req = http.get({ host, port, path: '/healthz', timeout: timeoutMs }, (res) => {

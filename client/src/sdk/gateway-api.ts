@@ -510,23 +510,15 @@ export class Http {
 
   /** Parses a JSON answer, which must be an object; a problem becomes a GatewayProblemError. */
   async json<T>(res: Response): Promise<{ status: number; body: T }> {
-    const text = await this.text(res, MAX_JSON_ANSWER_BYTES);
-    let body: unknown;
-    try {
-      body = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      throw new GatewayUnavailableError(
-        'GATEWAY_BAD_ANSWER',
-        `the gateway answered ${res.status} with something that is not JSON: is ${this.baseUrl} the RDX gateway?`,
-        { status: res.status },
-      );
-    }
     // Every answer of the gateway with a body is a JSON object (its data, or a problem): `null`, a list or a
     // string in its place would be read as one and fail on its first field, as if this client were wrong.
-    if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body)))
+    const { value: body, not } = jsonObjectOf(await this.text(res, MAX_JSON_ANSWER_BYTES));
+    if (not)
       throw new GatewayUnavailableError(
         'GATEWAY_BAD_ANSWER',
-        `the gateway answered ${res.status} with JSON that is not an object: is ${this.baseUrl} the RDX gateway?`,
+        not === 'JSON'
+          ? `the gateway answered ${res.status} with something that is not JSON: is ${this.baseUrl} the RDX gateway?`
+          : `the gateway answered ${res.status} with JSON that is not an object: is ${this.baseUrl} the RDX gateway?`,
         { status: res.status },
       );
     if (!res.ok) throw problemError(res.status, body ?? {});
@@ -539,6 +531,36 @@ const MB = 1024 * 1024;
 const MAX_CURSOR_LENGTH = 512;
 /** How many of the last cursors followed are remembered to catch a loop. */
 const RECENT_CURSORS = 10_000;
+/** Why `next`, the cursor `page` names, would not move on (the gateway's own always do); undefined if it would. */
+function cursorNotMovingOn(
+  next: unknown,
+  page: RecordsPage,
+  followed: ReadonlySet<string>,
+): string | undefined {
+  if (typeof next !== 'string' || next.length > MAX_CURSOR_LENGTH)
+    return `a cursor that is not one of its own (${String(next).length} characters)`;
+  if (page.data.length === 0) return 'an empty page with a next cursor';
+  if (followed.has(next)) return 'a cursor followed before';
+  return undefined;
+}
+
+/**
+ * `text` parsed when it is a JSON object (what the gateway answers with a body); else what it is not. An empty
+ * text is no body.
+ */
+export function jsonObjectOf(text: string): { value?: Record<string, unknown>; not?: 'JSON' | 'an object' } {
+  if (text === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { not: 'JSON' };
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? { value: value as Record<string, unknown> }
+    : { not: 'an object' };
+}
+
 /** The largest JSON answer read: a page of records at the gateway's largest is a few megabytes. */
 export const MAX_JSON_ANSWER_BYTES = 64 * MB;
 /** The largest unconditional dataset downloaded (CSV, held in memory whole). */
@@ -1161,29 +1183,20 @@ export class EnterpriseSession extends GatewaySession {
     maxPages = Infinity,
   ): AsyncGenerator<RecordsPage> {
     let cursor: string | undefined;
-    // Hashes of the last cursors followed, to catch a loop: a few bytes each, and no more of them than
-    // RECENT_CURSORS however many pages there are.
+    // The last cursors followed, to catch a loop: no more of them than RECENT_CURSORS however many pages there are.
     const followed = new Set<string>();
     for (let n = 0; n < maxPages; n++) {
       const page = await this.records(datasetId, { ...query, cursor });
       yield page;
       const next = page.nextCursor;
       if (!next) return;
-      const seen = crypto.createHash('sha256').update(String(next)).digest('base64');
-      const why =
-        typeof next !== 'string' || next.length > MAX_CURSOR_LENGTH
-          ? `a cursor that is not one of its own (${String(next).length} characters)`
-          : page.data.length === 0
-            ? 'an empty page with a next cursor'
-            : followed.has(seen)
-              ? 'a cursor followed before'
-              : undefined;
+      const why = cursorNotMovingOn(next, page, followed);
       if (why)
         throw new GatewayUnavailableError(
           'GATEWAY_BAD_ANSWER',
           `the gateway at ${this.baseUrl} gave page ${n + 1} of ${datasetId} ${why}: a cursor that does not move on; stopped.`,
         );
-      followed.add(seen);
+      followed.add(next);
       if (followed.size > RECENT_CURSORS) followed.delete(followed.values().next().value!);
       cursor = next;
     }

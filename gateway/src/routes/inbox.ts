@@ -156,6 +156,7 @@ export function inboxRoutes(s: Services): Router {
    * The same routes through two doors: an enterprise's with its Bearer token and JSON body, a body's signed
    * over the exact bytes it sends (read raw, then parsed).
    */
+  const enterpriseReads = tokenAroundBody(s.tokens, jsonBody('16kb'));
   const doors: {
     prefix: string;
     /** What reads the body of a route of the reader's (`inbox`) or of the party's (`webhooks`). */
@@ -168,7 +169,7 @@ export function inboxRoutes(s: Services): Router {
   }[] = [
     {
       prefix: '/v1',
-      reads: () => tokenAroundBody(s.tokens, jsonBody('16kb')),
+      reads: () => enterpriseReads,
       party: enterprise,
       reader: enterprise,
       input: (req) => (req.body ?? {}) as Record<string, unknown>,

@@ -6,8 +6,8 @@
  * by the `postgres` user when the tests run as root (PostgreSQL refuses to run as root, so `initdb` and `pg_ctl`
  * then run through `runuser -u postgres --`), its superuser's password random (every user of the host reaches
  * 127.0.0.1: with trust authentication any of them was superuser, and ran commands as `postgres` with
- * `COPY … TO PROGRAM`), listening on 127.0.0.1 on a free port and on a socket in the temp folder. It is stopped and deleted when the tests end; a watchdog process does it if
- * the test process dies first. With `RDX_TEST_DATABASE_URL` set, that database is used instead and no server
+ * `COPY … TO PROGRAM`), listening on 127.0.0.1 on a free port and on a socket in the temp folder. It is stopped
+ * and deleted when the tests end; a watchdog process does it if the test process dies first. With `RDX_TEST_DATABASE_URL` set, that database is used instead and no server
  * is started.
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
@@ -201,16 +201,16 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
           throw new Error(`pg_ctl start failed: ${String(err)}\n${logTail(logFile)}`, { cause: err });
       }
     }
-    const admin = new pg.Client({
-      connectionString: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    });
+    const urlOf = (database: string): string =>
+      `postgres://postgres:${password}@127.0.0.1:${port}/${database}`;
+    const admin = new pg.Client({ connectionString: urlOf('postgres') });
     await admin.connect();
     try {
       await admin.query('CREATE DATABASE rdx');
     } finally {
       await admin.end();
     }
-    return { url: `postgres://postgres:${password}@127.0.0.1:${port}/rdx`, stop };
+    return { url: urlOf('rdx'), stop };
   } catch (err) {
     await stop();
     throw err;
