@@ -214,7 +214,7 @@ export interface UpOptions {
  * Refuses a home another user could have made or could change (home-permissions.ts), asked again once this
  * process has made it: someone making it between the first question and `mkdir` is caught by the second.
  */
-function requireOwnHome(home: string): void {
+export function requireOwnHome(home: string): void {
   makeOwnFolder(
     home,
     (why) =>

@@ -116,6 +116,27 @@ export function writePid(paths: Paths, name: string, pid: number): void {
 }
 
 /**
+ * Records `pid` as `name`'s unless a pid file of `name` is there already (whoever made it first, of several at once,
+ * wins): the file appears whole or not at all (a link of a written one), so no one reads it half written.
+ * @returns whether this call made it.
+ */
+export function claimPid(paths: Paths, name: string, pid: number): boolean {
+  fs.mkdirSync(paths.runDir(), { recursive: true });
+  const written = `${paths.pid(name)}.${pid}`;
+  fs.writeFileSync(written, String(pid));
+  try {
+    fs.linkSync(written, paths.pid(name));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    fs.rmSync(written, { force: true });
+  }
+  recordStart(paths, name, pid);
+  return true;
+}
+
+/**
  * Records the start of `name`'s process `pid` where its pid file has none (written by a release before starts were
  * kept): called once a start has found that process running as this release launches it, so it is the platform's.
  */

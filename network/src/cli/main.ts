@@ -4,23 +4,23 @@
  * job to a background supervisor and returns once everything is ready.
  */
 import fs from 'node:fs';
-import { commandForThisNetwork, loadConfig, ConfigError } from '../config.js';
+import { commandForThisNetwork, loadConfig, ConfigError, type NetworkConfig } from '../config.js';
 import { usePrivateUmask } from '../home-permissions.js';
 import { ensureFabricBinaries, FabricBinariesError } from '../binaries/fabric-binaries.js';
 import type { NetworkContext } from '../context.js';
 import { pathsFor, topologyFor } from '../context.js';
 import { deployChaincode } from '../chaincode-deploy.js';
 import { isLocalOrg } from '../consortium/org-definition.js';
-import { down, gatewayUrl, up, PlatformError, processNames } from '../platform.js';
+import { down, gatewayUrl, up, PlatformError, processNames, requireOwnHome } from '../platform.js';
 import { gatewayRootCertificate, gatewayServesHttps } from '../platform-paths.js';
 import { runningPid, startDaemon, stopDaemon, CommandError } from '../proc.js';
 import { printStatus } from './status.js';
 import { recordSupervisorCode, replaceOutdatedSupervisor, SUPERVISOR, supervise } from './supervise.js';
 import { codeId } from '../code-id.js';
 import { consortiumCommand } from './consortium.js';
+import { markStart, markStop } from '../under-way.js';
 
-async function context(): Promise<NetworkContext> {
-  const config = loadConfig();
+async function context(config: NetworkConfig = loadConfig()): Promise<NetworkContext> {
   const paths = pathsFor(config);
   const install = await ensureFabricBinaries(config, (l) => console.log(l));
   return { config, paths, topology: topologyFor(config), install, log: (l) => console.log(l) };
@@ -36,7 +36,41 @@ function option(args: string[], name: string): string | undefined {
 }
 
 async function start(args: string[]): Promise<void> {
-  const ctx = await context();
+  const config = loadConfig();
+  const paths = pathsFor(config);
+  requireOwnHome(paths.home);
+  const unmark = await markStart(paths, (l) => console.log(l));
+  process.once('SIGTERM', endedByStop);
+  let attached: (() => Promise<void>) | undefined;
+  try {
+    attached = await startMarked(config, args);
+  } finally {
+    process.off('SIGTERM', endedByStop);
+    unmark();
+  }
+  if (attached) {
+    console.log('Attached: Ctrl-C stops everything.');
+    await attached();
+  }
+}
+
+/** A stop made while a start works ends it (under-way.ts): the start says so, and leaves the rest to that stop. */
+function endedByStop(): void {
+  console.error(
+    `\nrdx: a stop (${commandForThisNetwork('npm stop')}) ended this start; that stop stops what it had started.`,
+  );
+  process.exit(143);
+}
+
+/**
+ * The start under its mark: everything up, and a supervisor running in the background (--detach) or already. For
+ * an attached start, returns the supervising it goes on to, once the mark is gone.
+ */
+async function startMarked(
+  config: NetworkConfig,
+  args: string[],
+): Promise<(() => Promise<void>) | undefined> {
+  const ctx = await context(config);
   // The code this process loaded: a rebuild while it runs (the start takes a while) is the next start's to see.
   const code = codeId(ctx.config.repoRoot, 'network');
   const org = option(args, '--org');
@@ -61,7 +95,7 @@ async function start(args: string[]): Promise<void> {
     console.log(
       `Running in the background, supervised by pid ${running}. Stop with: ${commandForThisNetwork('npm stop')}`,
     );
-    return;
+    return undefined;
   }
   if (flag(args, '--detach')) {
     const pid = startDaemon(
@@ -73,10 +107,9 @@ async function start(args: string[]): Promise<void> {
     );
     recordSupervisorCode(ctx, pid, code);
     console.log(`Running in the background. Stop with: ${commandForThisNetwork('npm stop')}`);
-    return;
+    return undefined;
   }
-  console.log('Attached: Ctrl-C stops everything.');
-  await supervise(ctx, org, code);
+  return () => supervise(ctx, org, code);
 }
 
 function printWhere(ctx: NetworkContext): void {
@@ -106,25 +139,37 @@ function printWhere(ctx: NetworkContext): void {
 async function stop(): Promise<void> {
   const config = loadConfig();
   const paths = pathsFor(config);
-  // The supervisor stops its children itself; whatever is left (or a crashed supervisor's children) goes next.
-  const supervised = await stopDaemon(paths, SUPERVISOR, 60_000);
-  const ctx = { config, paths, topology: topologyFor(config) } as NetworkContext;
-  const stopped = await down(ctx);
-  if (supervised) console.log('Stopped RDX: the supervisor stopped every process it ran.');
-  if (stopped.length) console.log(`Stopped ${stopped.join(', ')}.`);
-  if (!supervised && !stopped.length) console.log('Nothing was running.');
-  console.log(
-    `Ledger data is kept; ${commandForThisNetwork('npm start')} resumes, ${commandForThisNetwork('npm run reset')} wipes it.`,
-  );
+  const { unmark, endedStart } = await markStop(paths);
+  try {
+    if (endedStart !== undefined) console.log(`Ended the start under way (pid ${endedStart}).`);
+    // The supervisor stops its children itself; whatever is left (or a crashed supervisor's children) goes next.
+    const supervised = await stopDaemon(paths, SUPERVISOR, 60_000);
+    const ctx = { config, paths, topology: topologyFor(config) } as NetworkContext;
+    const stopped = await down(ctx);
+    if (supervised) console.log('Stopped RDX: the supervisor stopped every process it ran.');
+    if (stopped.length) console.log(`Stopped ${stopped.join(', ')}.`);
+    if (!supervised && !stopped.length) console.log('Nothing was running.');
+    console.log(
+      `Ledger data is kept; ${commandForThisNetwork('npm start')} resumes, ${commandForThisNetwork('npm run reset')} wipes it.`,
+    );
+  } finally {
+    unmark();
+  }
 }
 
 async function reset(): Promise<void> {
   const config = loadConfig();
   const paths = pathsFor(config);
   const ctx = { config, paths, topology: topologyFor(config) } as NetworkContext;
-  await stopDaemon(paths, SUPERVISOR, 60_000);
-  await down(ctx);
-  fs.rmSync(paths.home, { recursive: true, force: true });
+  const { unmark, endedStart } = await markStop(paths);
+  try {
+    if (endedStart !== undefined) console.log(`Ended the start under way (pid ${endedStart}).`);
+    await stopDaemon(paths, SUPERVISOR, 60_000);
+    await down(ctx);
+    fs.rmSync(paths.home, { recursive: true, force: true });
+  } finally {
+    unmark(); // the home is gone with its mark, unless removing it failed
+  }
   console.log(`Removed ${paths.home}: ledgers, crypto, logs. The next npm start creates a new network.`);
 }
 

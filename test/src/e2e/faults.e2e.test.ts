@@ -20,7 +20,9 @@ import {
   gatewayUrl,
   nodesOf,
   nodeMetrics,
+  processNames,
   readPid,
+  runningPid,
   startProcess,
   type NetworkContext,
   type NodeSpec,
@@ -445,6 +447,53 @@ describe('faults on the real network: orderers, the bureau peer and the whole pl
         15_000,
         'the restoration reaches the gateway',
       );
+    });
+
+    it('a start made while a stop runs waits for it; a stop made while a start runs ends the start and all', async () => {
+      p.close();
+      const cli = (...args: string[]): Promise<{ code: number; out: string }> =>
+        execFileAsync(process.execPath, [networkCli, ...args], { timeout: 300_000 }).then(
+          (r) => ({ code: 0, out: r.stdout + r.stderr }),
+          (err: { code?: number; stdout?: string; stderr?: string }) => ({
+            code: err.code ?? -1,
+            out: `${err.stdout ?? ''}${err.stderr ?? ''}`,
+          }),
+        );
+      const marked = (name: string): Promise<number> =>
+        eventually(() => Promise.resolve(runningPid(paths, name) !== undefined), 20_000, `${name}.pid`);
+
+      // A start made once the stop has marked itself: it waits, then starts everything again.
+      const stopping = cli('stop');
+      await marked('stopping');
+      const started = await cli('start', '--detach');
+      expect((await stopping).code, 'the stop').to.equal(0);
+      expect(started.code, started.out).to.equal(0);
+      expect(started.out).to.match(/^Waiting for a stop under way \(pid \d+\) to finish…$/m);
+      expect((await getJson(`${base}/readyz`)).status, 'ready after the start').to.equal(200);
+
+      // A stop made while a start works (its nodes coming up): the start ends, saying so, and nothing runs after.
+      await cli('stop');
+      const starting = cli('start', '--detach');
+      await marked('starting');
+      await eventually(
+        () => Promise.resolve(runningPid(paths, 'orderer1.orderer') !== undefined),
+        60_000,
+        'the start has nodes running',
+      );
+      const stopped = await cli('stop');
+      expect(stopped.out).to.match(/^Ended the start under way \(pid \d+\)\.$/m);
+      const ended = await starting;
+      expect(ended.code, ended.out).not.to.equal(0);
+      expect(ended.out).to.include('ended this start');
+      const left = processNames({ topology } as NetworkContext).filter(
+        (name) => runningPid(paths, name) !== undefined,
+      );
+      expect(left, 'processes still running after the stop').to.deep.equal([]);
+
+      const again = await cli('start', '--detach');
+      expect(again.code, again.out).to.equal(0);
+      expect((await getJson(`${base}/readyz`)).status, 'ready after the next start').to.equal(200);
+      p = new Parties();
     });
   });
 
