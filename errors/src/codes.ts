@@ -233,6 +233,12 @@ const TABLE = {
     title: 'Audit anchoring behind',
     hint: 'the gateway is behind with anchoring: retry shortly',
   },
+  AUDIT_UNWRITABLE: {
+    origin: 'gateway',
+    status: 503,
+    title: 'Audit record not written',
+    hint: 'the gateway could not write the audit record of the request, so it served nothing: retry shortly; if it lasts, tell the bureau',
+  },
   AUDIT_LOG_BROKEN: {
     origin: 'gateway',
     status: 503,

@@ -6,6 +6,8 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { CODES, PROBLEM_CODES, isProblemCode, statusOf, type ProblemCode } from '@rdx/errors';
 import { LedgerTransactionInvalidError, LedgerUnavailableError, RdxSdkError } from '@rdx/client';
+import { AuditWriteError } from './audit/audit-record.js';
+import { FailureLog } from './http/failure-log.js';
 import { DatasetFileError } from './store/dataset-file.js';
 import { DatasetNotLoadedError, QueryError, VersionConflictError } from './store/query-plan.js';
 
@@ -108,6 +110,14 @@ export function problemOf(err: unknown): Problem | undefined {
   if (err instanceof QueryError) return new Problem('QUERY_INVALID', err.message);
   if (err instanceof DatasetNotLoadedError) return new Problem('DATA_NOT_LOADED', err.message);
   if (err instanceof VersionConflictError) return new Problem('VERSION_CONFLICT', err.message);
+  if (err instanceof AuditWriteError) {
+    auditFailures.seen(err);
+    // What failed stays in the gateway's log: it names the data folder and the database.
+    return new Problem(
+      'AUDIT_UNWRITABLE',
+      'The gateway could not write the audit record of this request, so it served nothing.',
+    );
+  }
   const e = err as { type?: string; status?: number };
   if (e.type === 'entity.too.large')
     return new Problem('PAYLOAD_TOO_LARGE', 'The request body is larger than the gateway accepts.');
@@ -117,6 +127,8 @@ export function problemOf(err: unknown): Problem | undefined {
     return new Problem('BAD_REQUEST', 'The request could not be read.');
   return undefined;
 }
+
+const auditFailures = new FailureLog();
 
 /** The one error middleware: known errors answer as their problem, anything else as INTERNAL (logged). */
 export const problemHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {

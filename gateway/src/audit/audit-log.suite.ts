@@ -21,7 +21,7 @@ import {
   type AuditLogStats,
   type AuditRecord,
 } from './audit-log.js';
-import { AUDIT_SECONDS_BUCKETS } from './audit-record.js';
+import { AUDIT_SECONDS_BUCKETS, AuditWriteError } from './audit-record.js';
 import type { AuditSink, Awaitable } from '../services.js';
 import { withCleanup, type Defer } from '../testing/cleanup.js';
 import { countEventLoopTurns } from '../testing/event-loop-turns.js';
@@ -255,7 +255,13 @@ export function auditLogSuite(backend: AuditBackend): void {
         expect(records.map((r) => r.seq)).to.deep.equal([0, 1, 2, 3]);
         const { commitSeconds, waitSeconds, ...counts } = log.stats();
         const elapsed = (performance.now() - started) / 1000;
-        expect(counts).to.deep.equal({ commits: 1, records: 4, failedCommits: 0, largestBatch: 4 });
+        expect(counts).to.deep.equal({
+          commits: 1,
+          records: 4,
+          failedCommits: 0,
+          largestBatch: 4,
+          failing: undefined,
+        });
         // The one commit's time, counted in every bucket from the first bound it fits under.
         expect(commitSeconds.sum).to.be.above(0).and.below(elapsed);
         const from = AUDIT_SECONDS_BUCKETS.findIndex((le) => commitSeconds.sum <= le);
@@ -336,15 +342,20 @@ export function auditLogSuite(backend: AuditBackend): void {
         const results = await Promise.allSettled([1, 2, 3].map((i) => log.append(entry(i))));
         await release();
         expect(results.map((r) => r.status)).to.deep.equal(['rejected', 'rejected', 'rejected']);
+        // As what the gateway answers 503 AUDIT_UNWRITABLE to, and counted as failing until a commit succeeds.
+        for (const r of results)
+          expect((r as PromiseRejectedResult).reason).to.be.instanceOf(AuditWriteError);
         expect(log.size()).to.equal(1);
         expect(await log.get('req-1')).to.equal(undefined);
         expect(log.stats().failedCommits).to.equal(1);
+        expect(log.failing?.()?.error).to.be.a('string').that.is.not.empty;
 
         // The rejected request ids were released, and numbering resumes right after the last committed record.
         const after = await log.append(entry(1));
         expect(after.seq).to.equal(1);
         expect(after.prevHash).to.equal(before.hash);
         expect(await log.verifyChain()).to.deep.equal({ ok: true });
+        expect(log.failing?.(), 'failing no more once a commit succeeded').to.equal(undefined);
       },
     );
 

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import pg from 'pg';
 import { withCleanup, type Defer } from '../testing/cleanup.js';
 import { testPostgres, uniqueNamespace } from '../testing/postgres.js';
 import { AuditLog } from './audit-log.js';
+import { AuditWriteError } from './audit-record.js';
 import { auditLogSuite, entry, type AuditBackend } from './audit-log.suite.js';
 import { PgAuditLog } from './pg-audit-log.js';
 
@@ -225,6 +226,40 @@ describe('audit log', () => {
 
   auditLogSuite(sqlite);
   auditLogSuite(postgres);
+
+  describe('SQLite only', () => {
+    for (const [what, file, undo] of [
+      ['its file deleted', 'audit.sqlite', 'deleted'],
+      ['its write-ahead log deleted', 'audit.sqlite-wal', 'deleted'],
+      ['its file replaced by another', 'audit.sqlite', 'replaced'],
+    ] as const) {
+      it(`${what} while it runs: the next append fails, naming it, and nothing more is written`, () =>
+        withCleanup(async (defer) => {
+          const dir = mkdtempSync(join(tmpdir(), 'rdx-audit-'));
+          defer(() => rmSync(dir, { recursive: true, force: true }));
+          const log = AuditLog.open(join(dir, 'audit.sqlite'));
+          defer(() => log.close());
+          await log.append(entry(0));
+          // SQLite writes on through the descriptor it holds: without the check, this append succeeded into a file
+          // no one would ever read again.
+          if (undo === 'deleted') unlinkSync(join(dir, file));
+          else {
+            copyFileSync(join(dir, file), join(dir, 'copy'));
+            renameSync(join(dir, 'copy'), join(dir, file));
+          }
+          const failed = await log.append(entry(1)).then(
+            () => undefined,
+            (err: unknown) => err,
+          );
+          expect(failed).to.be.instanceOf(AuditWriteError);
+          expect((failed as Error).message).to.include(`${join(dir, file)} is not the file`);
+          expect((failed as Error).message).to.include(`(${undo} while it ran)`);
+          expect(log.failing()?.error).to.include(file);
+          // And so on for every later one.
+          await expect(log.append(entry(2))).to.be.rejectedWith(AuditWriteError);
+        }));
+    }
+  });
 
   describe('PostgreSQL only', () => {
     pgTest(

@@ -372,6 +372,11 @@ export class AuditLog {
     return copyStats(this.counters);
   }
 
+  /** While commits fail: since when, when last, why (undefined once one succeeds). */
+  failing(): AuditLogStats['failing'] {
+    return this.counters.failing && { ...this.counters.failing };
+  }
+
   /** Commits whatever is queued (resolving those appends), then closes the file. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -82,6 +82,21 @@ export interface AuditLogStats {
    * by batch: a slow commit delays every record that queued behind it, which the commit times alone understate.
    */
   waitSeconds: HistogramCounts;
+  /**
+   * While commits fail: since when, when last and why (ms since the epoch); undefined once one succeeds. What a
+   * failed commit's appends reject with is an {@link AuditWriteError}.
+   */
+  failing: { since: number; last: number; error: string } | undefined;
+}
+
+/**
+ * An append whose record could not be made durable (a full disk, a file gone, the database unreachable): nothing
+ * is served on it. The gateway answers 503 AUDIT_UNWRITABLE.
+ */
+export class AuditWriteError extends Error {
+  constructor(readonly reason: string) {
+    super(`The audit record could not be written: ${reason}`);
+  }
 }
 
 /**
@@ -107,6 +122,7 @@ export function emptyCounters(): AuditCounters {
     records: 0,
     failedCommits: 0,
     largestBatch: 0,
+    failing: undefined,
     commitSeconds: new Histogram(AUDIT_SECONDS_BUCKETS),
     waitSeconds: new Histogram(AUDIT_SECONDS_BUCKETS),
   };
@@ -285,6 +301,7 @@ export function copyStats(counters: AuditCounters): AuditLogStats {
   const commitSeconds = counters.commitSeconds.read();
   return {
     ...counters,
+    failing: counters.failing && { ...counters.failing },
     commits: commitSeconds.count,
     commitSeconds,
     waitSeconds: counters.waitSeconds.read(),
@@ -296,6 +313,7 @@ export function countCommit(counters: AuditCounters, records: number, seconds: n
   counters.records += records;
   counters.largestBatch = Math.max(counters.largestBatch, records);
   counters.commitSeconds.observe(seconds);
+  counters.failing = undefined;
 }
 
 /** Rejects each append of a batch that was not committed with `err`, forgets its request id, counts the failure. */
@@ -306,9 +324,13 @@ export function failBatch(
   counters: AuditCounters,
 ): void {
   counters.failedCommits++;
+  const reason = err instanceof Error ? err.message : String(err);
+  const now = Date.now();
+  counters.failing = { since: counters.failing?.since ?? now, last: now, error: reason };
+  const failed = err instanceof AuditWriteError ? err : new AuditWriteError(reason);
   for (const p of batch) {
     pendingIds.delete(p.entry.requestId);
-    p.reject(err);
+    p.reject(failed);
   }
 }
 

@@ -391,6 +391,11 @@ export class PgAuditLog {
     return copyStats(this.counters);
   }
 
+  /** While commits fail: since when, when last, why (undefined once one succeeds). */
+  failing(): AuditLogStats['failing'] {
+    return this.counters.failing && { ...this.counters.failing };
+  }
+
   /** Commits whatever is queued (resolving those appends), then closes the connections. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {

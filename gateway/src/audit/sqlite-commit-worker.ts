@@ -7,6 +7,7 @@
  * record durable. On this thread the fsync no longer stops the
  * gateway's event loop. Not a module to import: Node starts it as a worker.
  */
+import fs from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
@@ -58,6 +59,36 @@ db.exec('PRAGMA synchronous = FULL');
 // Only this connection writes; another process opening the file (a second gateway under the same name, a
 // tool) waits for the lock a while rather than fail at once.
 db.exec('PRAGMA busy_timeout = 1000');
+/**
+ * The file (and its write-ahead log) this connection writes, as found at their paths. SQLite writes on through the
+ * descriptors it holds when the file is deleted or replaced under it, so a log removed while the gateway ran took
+ * every record made since with it while the gateway went on serving. Each transaction first asks the paths again.
+ */
+const files = new Map<string, string | undefined>([
+  [path, identityOf(path)],
+  [`${path}-wal`, identityOf(`${path}-wal`)],
+]);
+
+function identityOf(file: string): string | undefined {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return st && `${st.dev}:${st.ino}`;
+}
+
+/** @throws unless each of {@link files} is still at its path (a write-ahead log made since is taken as found). */
+function requireOwnFiles(): void {
+  for (const [file, known] of files) {
+    const now = identityOf(file);
+    if (known === undefined && file !== path) {
+      files.set(file, now);
+      continue;
+    }
+    if (now !== known)
+      throw new Error(
+        `${file} is not the file this gateway writes its audit log to any more (${now === undefined ? 'deleted' : 'replaced'} while it ran): nothing more is recorded, so nothing is served. Restart the gateway: it checks its log against the ledger`,
+      );
+  }
+}
+
 const insert = db.prepare(INSERT_RECORD_SQL);
 const tail = db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1');
 const byRequestId = db.prepare('SELECT 1 FROM audit_records WHERE request_id = ?');
@@ -101,6 +132,7 @@ function saveAnchor(a: AuditAnchor): void {
 
 /** Runs `work` in one write transaction: committed whole (and fsync'd), or rolled back and thrown. */
 function inTransaction(work: () => void): void {
+  requireOwnFiles();
   db.exec('BEGIN IMMEDIATE');
   try {
     work();

@@ -27,6 +27,16 @@ export function registerGauges(
     '1 once the audit log failed a check (altered, or a fork of its anchor chain): restricted data is refused',
     () => (anchors.broken() === undefined ? 0 : 1),
   );
+  metrics.gauge(
+    'rdx_audit_failed_commits',
+    'Audit commits that failed since the gateway started (a full disk, the file gone): their requests were refused',
+    () => audit.stats().failedCommits,
+  );
+  metrics.gauge(
+    'rdx_audit_writing_failing',
+    '1 while audit commits fail (until one succeeds): every data request is refused with AUDIT_UNWRITABLE',
+    () => (audit.stats().failing === undefined ? 0 : 1),
+  );
   metrics.gauge('rdx_ledger_following', '1 while the gateway follows ledger events', () =>
     view.following ? 1 : 0,
   );

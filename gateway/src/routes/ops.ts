@@ -8,6 +8,9 @@ import type { Services } from '../services.js';
 import { sendProblem } from '../problem.js';
 import { OPENAPI } from '../openapi/openapi.js';
 
+/** How long after an audit commit failed, none succeeding since, readiness says the gateway cannot write. */
+export const UNWRITABLE_FOR_MS = 10_000;
+
 export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
   const r = apiRouter();
 
@@ -30,7 +33,12 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
         madeFrom: s.view.madeFrom,
       };
       const broken = s.anchors.broken();
+      const failing = s.audit.failing?.();
+      // Failing while a commit failed lately and none succeeded since: with no traffic (a load balancer that
+      // stopped sending any on this answer) it is ready again after a while, and the next request tries the disk.
+      const unwritable = failing !== undefined && Date.now() - failing.last < UNWRITABLE_FOR_MS;
       const audit = {
+        writing: unwritable ? 'failing' : 'ok',
         unanchoredRecords: s.anchors.lagRecords(),
         anchoringBehind: s.anchors.behind(),
         integrity: broken ?? 'ok',
@@ -40,6 +48,13 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
           res,
           'LEDGER_NOT_FOLLOWED',
           'The gateway is not following ledger events (its log says why); restricted data is refused.',
+          { ledger, view, audit },
+        );
+      if (unwritable)
+        return sendProblem(
+          res,
+          'AUDIT_UNWRITABLE',
+          'The gateway cannot write its audit records (its log says why); nothing is served.',
           { ledger, view, audit },
         );
       if (broken)

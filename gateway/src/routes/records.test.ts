@@ -350,6 +350,29 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
     expect((await h.get(records('limit=1'), { as: 'AA' })).status).to.equal(200);
   });
 
+  it('with the audit log’s file deleted under it, nothing is served: 503 AUDIT_UNWRITABLE, and readiness says so', async () => {
+    const g = await startHarness();
+    try {
+      expect((await g.get(records('limit=1'), { as: 'AA' })).status).to.equal(200);
+      g.deleteAuditFile();
+      for (const path of [records('limit=1'), `/v1/datasets/${DS.OPEN}/records?limit=3`]) {
+        const reply = await g.get(path, { as: 'AA' });
+        assertProblem(reply, 503, 'AUDIT_UNWRITABLE');
+        expect(reply.text, 'no row leaves').not.to.include('rows');
+        // What failed (the data folder's path) stays in the gateway's log.
+        expect(reply.text).not.to.include('audit.db');
+      }
+      const ready = await g.get('/readyz');
+      assertProblem(ready, 503, 'AUDIT_UNWRITABLE');
+      expect((ready.body as { audit: { writing: string } }).audit.writing).to.equal('failing');
+      const scraped = await g.scrape();
+      expect(scraped).to.match(/^rdx_audit_writing_failing 1$/m);
+      expect(scraped).to.match(/^rdx_audit_failed_commits [1-9]\d*$/m);
+    } finally {
+      await g.close();
+    }
+  });
+
   it('the real Anchorer stops restricted data when a record stays unanchored too long, and anchoring resumes it', async () => {
     const g = await startHarness({ anchorMaxLagMs: 150 });
     try {

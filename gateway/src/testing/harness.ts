@@ -219,6 +219,11 @@ export class Harness {
    * Withdraws the signing key in use as an operator does (a new key signs from now on, the old one's file is
    * taken out of the folder): every token it signed stops verifying. Returns the withdrawn key's id.
    */
+  /** Deletes the audit log's file under the running gateway (a clean-up gone wrong, a hand in the data folder). */
+  deleteAuditFile(): void {
+    fs.rmSync(path.join(this.dir, 'audit.db'));
+  }
+
   withdrawSigningKey(): string {
     const { kid } = this.keys.current();
     this.keys.rotate();
