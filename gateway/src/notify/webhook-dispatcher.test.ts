@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { verifyWebhook, type Notification } from '@rdx/client';
@@ -14,6 +14,7 @@ import { backoffMs, WebhookDispatcher, type DispatcherOptions } from './webhook-
 import { startReceiver } from '../testing/webhook-receiver.js';
 
 const ACME = 'enterprise:91331100MA2A8QN43L';
+const OTHER = 'enterprise:91331102MA2E3K7RX2';
 const FAST: DispatcherOptions = {
   maxAttempts: 3,
   baseDelayMs: 20,
@@ -24,12 +25,12 @@ const FAST: DispatcherOptions = {
   reach: { private: false, loopback: true },
 };
 
-function note(id: string): Notification {
+function note(id: string, recipient = ACME): Notification {
   return {
     id,
     kind: 'grant.suspended',
     title: 'grant suspended',
-    recipient: ACME,
+    recipient,
     subject: { type: 'grant', id: 'g-1', state: 'SUSPENDED' },
     txId: 't',
     block: 1,
@@ -167,6 +168,118 @@ describe('webhook delivery', () => {
       store.close();
       await elsewhere.close();
       await new Promise((r) => redirecting.close(r));
+    }
+  });
+
+  /** A raw TCP receiver: `answer` runs on each connection once the request's first bytes arrive. */
+  async function rawReceiver(
+    answer: (socket: net.Socket) => void,
+  ): Promise<{ url: string; opened: () => number; closed: () => number; stop: () => Promise<void> }> {
+    const sockets = new Set<net.Socket>();
+    let opened = 0;
+    let closed = 0;
+    const server = net.createServer((socket) => {
+      opened++;
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        closed++;
+        sockets.delete(socket);
+      });
+      socket.once('data', () => answer(socket));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+      opened: () => opened,
+      closed: () => closed,
+      stop: async () => {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((r) => server.close(r));
+      },
+    };
+  }
+
+  it('a receiver answering 101 Switching Protocols is a failed attempt, retried; deliveries go on', async () => {
+    // Node drops the socket of a 101 that no one takes up without an event: the attempt never settled, and the
+    // round awaiting it stopped every party's deliveries for good.
+    const upgrading = await rawReceiver((socket) =>
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n'),
+    );
+    const fine = await startReceiver();
+    const store = NotificationStore.open(file);
+    const hostile = store.addWebhook(ACME, upgrading.url, []);
+    store.addWebhook(OTHER, fine.url, []);
+    const d = new WebhookDispatcher(store, { ...FAST, maxAttempts: 8, baseDelayMs: 5_000 });
+    try {
+      store.record(1, [note('n1')]);
+      d.start();
+      await until(() => store.deliveries(ACME, hostile.id)[0]?.attempts === 1, 'the attempt counted', 3000);
+      expect(store.deliveries(ACME, hostile.id)[0]).to.deep.include({
+        state: 'pending',
+        lastResult: 'HTTP 101',
+      });
+      store.record(2, [note('n2', OTHER)]);
+      await until(() => fine.got.length === 1, 'the next party’s delivery', 3000);
+    } finally {
+      await d.stop();
+      store.close();
+      await upgrading.stop();
+      await fine.close();
+    }
+  });
+
+  it('a receiver that answers 200 and then an endless body: delivered at the status line, the connection closed', async () => {
+    const trickling = await rawReceiver((socket) => {
+      socket.write('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\n\r\n');
+      const drip = setInterval(() => socket.write('1\r\nx\r\n'), 20);
+      socket.on('close', () => clearInterval(drip));
+    });
+    const store = NotificationStore.open(file);
+    const hook = store.addWebhook(ACME, trickling.url, []);
+    try {
+      store.record(1, [note('n1')]);
+      const started = Date.now();
+      await new WebhookDispatcher(store, FAST).deliverDue();
+      expect(Date.now() - started, 'settled at the status line').to.be.below(FAST.timeoutMs);
+      expect(store.deliveries(ACME, hook.id)[0]).to.deep.include({
+        state: 'delivered',
+        lastResult: 'HTTP 200',
+      });
+      await until(() => trickling.closed() === 1, 'the gateway closed the connection', 2000);
+    } finally {
+      store.close();
+      await trickling.stop();
+    }
+  });
+
+  it('a receiver that never answers holds only its own delivery: others due meanwhile are sent at once', async () => {
+    const silent = await rawReceiver(() => undefined);
+    const fine = await startReceiver();
+    const store = NotificationStore.open(file);
+    const slow = store.addWebhook(ACME, silent.url, []);
+    store.addWebhook(OTHER, fine.url, []);
+    const d = new WebhookDispatcher(store, { ...FAST, timeoutMs: 4000 });
+    try {
+      store.record(1, [note('n1')]);
+      d.start();
+      await until(() => silent.opened() === 1, 'the slow one on its way');
+      await new Promise((r) => setTimeout(r, 100));
+      const sentAt = Date.now();
+      store.record(2, [note('n2', OTHER)]);
+      await until(() => fine.got.length === 1, 'the other party’s delivery', 3000);
+      expect(Date.now() - sentAt, 'not after the slow attempt’s 4 s').to.be.below(2000);
+      expect(store.deliveries(ACME, slow.id)[0]?.state).to.equal('pending');
+      await until(
+        () => store.deliveries(ACME, slow.id)[0]?.lastResult === 'no answer in 4000 ms',
+        'the slow one timed out',
+        6000,
+      );
+    } finally {
+      await d.stop();
+      store.close();
+      await silent.stop();
+      await fine.close();
     }
   });
 

@@ -81,6 +81,19 @@ export function post(
   if (refused) return Promise.resolve({ ok: false, result: refused });
   const send = target.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve) => {
+    // Settled once, by whichever comes first: the status line, an error, the connection's end, or the deadline.
+    // A receiver may answer in ways that raise none of the others: a `101 Switching Protocols` makes Node drop the
+    // socket without an event (no 'upgrade' listener), and a round of deliveries waited for that answer for good.
+    let settled = false;
+    const finish = (ok: boolean, result: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      // The body of the answer is never read: the status line is the whole answer. A receiver that trickles an
+      // endless body held the connection (and the gateway's memory and CPU reading it) open for as long as it liked.
+      req.destroy();
+      resolve({ ok, result });
+    };
     const req = send(
       target,
       {
@@ -92,35 +105,30 @@ export function post(
       },
       (res) => {
         const status = res.statusCode ?? 0;
-        res.resume();
-        clearTimeout(timer);
-        resolve({ ok: status >= 200 && status < 300, result: `HTTP ${status}` });
+        finish(status >= 200 && status < 300, `HTTP ${status}`);
       },
     );
-    const timer = setTimeout(
-      () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })),
-      timeoutMs,
-    );
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      resolve({
-        ok: false,
-        result:
-          err.code === 'TIMEOUT'
-            ? `no answer in ${timeoutMs} ms`
-            : err.code === 'EADDRNOTALLOWED'
-              ? err.message
-              : (err.code ?? err.message),
-      });
+    const deadline = setTimeout(() => finish(false, `no answer in ${timeoutMs} ms`), timeoutMs);
+    req.on('upgrade', (_res, socket) => {
+      socket.destroy();
+      finish(false, 'HTTP 101');
     });
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      finish(false, err.code === 'EADDRNOTALLOWED' ? err.message : (err.code ?? err.message)),
+    );
+    req.on('close', () => finish(false, 'closed without an answer'));
     req.end(request.body);
   });
 }
 
+/** Deliveries on their way at once, at most: a slow receiver's wait is its own, up to this many. */
+export const MAX_IN_FLIGHT = 64;
+
 export class WebhookDispatcher {
   private timer?: NodeJS.Timeout;
   private readonly inFlight = new Set<string>();
-  private round?: Promise<void>;
+  /** The deliveries on their way, which a stop waits for. */
+  private readonly attempts = new Set<Promise<void>>();
 
   constructor(
     private readonly store: NotificationStore,
@@ -128,11 +136,15 @@ export class WebhookDispatcher {
     private readonly log: (line: string) => void = () => undefined,
   ) {}
 
+  /**
+   * Asks the store every `pollMs` for what is due. A round does not wait for the attempts it started: each ends
+   * within `timeoutMs`, and one receiver that takes all of it no longer holds back the deliveries that fall due
+   * meanwhile to everyone else.
+   */
   start(): void {
     const tick = (): void => {
-      this.round = this.deliverDue().finally(() => {
-        if (this.timer !== undefined) this.timer = setTimeout(tick, this.options.pollMs);
-      });
+      this.deliverDue().catch((err: unknown) => this.log(`webhook deliveries: ${String(err)}`));
+      if (this.timer !== undefined) this.timer = setTimeout(tick, this.options.pollMs);
     };
     this.timer = setTimeout(tick, 0);
   }
@@ -140,15 +152,27 @@ export class WebhookDispatcher {
   async stop(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    await this.round;
+    await Promise.all(this.attempts);
   }
 
-  /** Attempts every delivery due now (those not already on their way). */
+  /**
+   * Attempts the deliveries due now that are not already on their way, as many as {@link MAX_IN_FLIGHT} leaves
+   * room for; resolves when those attempts have ended.
+   */
   async deliverDue(now = Date.now()): Promise<void> {
+    const room = MAX_IN_FLIGHT - this.inFlight.size;
+    if (room <= 0) return;
     const due = this.store
-      .due(now, 32)
+      .due(now, Math.min(32, room))
       .filter((d) => !this.inFlight.has(`${d.notificationId}|${d.webhookId}`));
-    await Promise.all(due.map((d) => this.deliver(d)));
+    const started = due.map((d) => {
+      const attempt = this.deliver(d);
+      this.attempts.add(attempt);
+      const done = (): void => void this.attempts.delete(attempt);
+      attempt.then(done, done);
+      return attempt;
+    });
+    await Promise.all(started);
   }
 
   private async deliver(d: DueDelivery): Promise<void> {

@@ -21,6 +21,8 @@ import type { Services } from '../services.js';
 
 /** Largest inbox page. */
 const MAX_PAGE = 200;
+/** Tests of its webhooks one party may have on their way at once. */
+export const TESTS_AT_ONCE = 2;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
@@ -135,12 +137,32 @@ export function inboxRoutes(s: Services): Router {
     if (!hook) throw new Problem('NOT_FOUND', `You have no webhook ${id.slice(0, 64)}.`);
     return hook;
   };
+  /** Tests on their way, by party: a receiver that never answers holds each for the attempt's 10 s. */
+  const testing = new Map<string, number>();
   const testWebhook = async (p: Party, id: string) => {
     const hook = own(p, id);
+    const under = testing.get(p.recipient) ?? 0;
+    if (under >= TESTS_AT_ONCE)
+      throw new Problem(
+        'RATE_LIMITED',
+        `${TESTS_AT_ONCE} tests of your webhooks are on their way already: wait for their answers.`,
+        {},
+        { 'Retry-After': '10' },
+      );
+    testing.set(p.recipient, under + 1);
+    try {
+      return await sendTest(p.recipient, hook);
+    } finally {
+      const left = (testing.get(p.recipient) ?? 1) - 1;
+      if (left > 0) testing.set(p.recipient, left);
+      else testing.delete(p.recipient);
+    }
+  };
+  const sendTest = async (recipient: string, hook: { url: string; secret: string }) => {
     const note = {
       id: `test_${crypto.randomBytes(8).toString('hex')}`,
       kind: 'webhook.test',
-      recipient: p.recipient,
+      recipient,
       at: new Date().toISOString(),
     };
     const answer = await post(
