@@ -10,7 +10,7 @@ import { ClientRegistry } from './auth/client-registry.js';
 import { AdminSignatureVerifier, MspRoots } from './auth/admin-signature.js';
 import { ChannelRevocations } from './auth/channel-revocations.js';
 import { LoginGuard } from './auth/login-guard.js';
-import { PgReplayStore, SqliteReplayStore } from './auth/replay-store.js';
+import { PgReplayStore, SqliteReplayStore, type ReplayStore } from './auth/replay-store.js';
 import { SigningKeys } from './auth/signing-keys.js';
 import { TokenService } from './auth/token-service.js';
 import { Anchorer, type AnchorableLog } from './audit/anchorer.js';
@@ -59,10 +59,11 @@ async function openStores(config: GatewayConfig): Promise<{
   usage: GrantUsage;
 }> {
   if (config.databaseUrl === undefined) {
-    const audit = AuditLog.open(path.join(config.dataDir, 'audit.db'));
+    const audit = openFile(config, 'audit.db', 'audit log', (file) => AuditLog.open(file));
     const usage = new MemoryGrantUsage();
     restoreQuotas(audit, usage, new Date());
-    return { audit, store: DatasetStore.open(path.join(config.dataDir, 'datasets.db')), usage };
+    const store = openFile(config, 'datasets.db', 'dataset store', (file) => DatasetStore.open(file));
+    return { audit, store, usage };
   }
   const where = describeDatabaseUrl(config.databaseUrl);
   let audit: PgAuditLog | undefined;
@@ -78,6 +79,39 @@ async function openStores(config: GatewayConfig): Promise<{
       `RDX_DATABASE_URL: cannot open the stores on ${where}: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
+}
+
+/**
+ * Opens one of the gateway's files in its data folder. One that will not open (cut short, overwritten, not a
+ * database) stops the start with a line naming it: it was an uncaught stack that never said which of six files it
+ * was, which the supervisor then restarted every two seconds.
+ */
+function openFile<T>(config: GatewayConfig, name: string, what: string, open: (file: string) => T): T {
+  const file = path.join(config.dataDir, name);
+  try {
+    return open(file);
+  } catch (err) {
+    throw new ConfigError(
+      `${file}: the ${what} will not open (${err instanceof Error ? err.message : String(err)}). Restore it from a backup of the data folder, or move it aside (docs/DEPLOY.md, "A gateway file that will not open")`,
+    );
+  }
+}
+
+/**
+ * The record of used client assertions and signed requests' nonces: PostgreSQL's where the gateways share one,
+ * else a file of the data folder. That file missing where the audit log holds records (deleted, or a backup
+ * restored without it) could let a used assertion through again: it is made anew knowing so (replay-store.ts).
+ */
+async function openReplays(config: GatewayConfig, audit: { size(): number }): Promise<ReplayStore> {
+  if (config.databaseUrl) return PgReplayStore.open(config.databaseUrl);
+  const replays = openFile(config, 'assertions.db', 'record of used assertions', (file) =>
+    SqliteReplayStore.open(file, Date.now, audit.size() > 0),
+  );
+  if (replays.lostBefore !== undefined && Date.now() - replays.lostBefore < 10 * 60_000)
+    log(
+      `assertions.db was made anew at ${new Date(replays.lostBefore).toISOString()} while the audit log held records: client assertions and signed requests that may have been used before then are refused (for up to 5 minutes after it)`,
+    );
+  return replays;
 }
 
 async function main(config: GatewayConfig): Promise<void> {
@@ -109,11 +143,13 @@ async function serve(
   // Uploads cut short by a crash leave their files behind: the folder is emptied at start.
   fs.rmSync(uploadDir, { recursive: true, force: true });
   fs.mkdirSync(uploadDir, { mode: 0o700 });
-  const clients = ClientRegistry.open(path.join(config.dataDir, 'clients.db'));
-  const replays = config.databaseUrl
-    ? await PgReplayStore.open(config.databaseUrl)
-    : SqliteReplayStore.open(path.join(config.dataDir, 'assertions.db'));
-  const keys = SigningKeys.open(path.join(config.dataDir, 'keys'));
+  const clients = openFile(config, 'clients.db', 'client registry', (file) => ClientRegistry.open(file));
+  const replays = await openReplays(config, audit);
+  const keys = openFile(config, 'keys', 'signing keys', (folder) => SigningKeys.open(folder));
+  // Opened before the ledger is followed: one that will not open stops the start before anything runs.
+  const notifications = config.notifications
+    ? openFile(config, 'notifications.db', 'notification store', (file) => NotificationStore.open(file))
+    : undefined;
   const ledger = await openFabricLedger(config);
   const view = new LedgerView();
   const follower = new ViewFollower(ledger, view, log, {
@@ -137,9 +173,6 @@ async function serve(
 
   void follower.run();
   // Each party's notifications: their own place in the event stream, and webhooks owed from the store.
-  const notifications = config.notifications
-    ? NotificationStore.open(path.join(config.dataDir, 'notifications.db'))
-    : undefined;
   const notifier = notifications
     ? new NotificationFollower(
         { status: () => ledger.status(), eventsFrom: (start) => ledger.eventsFrom!(start) },
@@ -162,15 +195,18 @@ async function serve(
     : undefined;
   if (notifications && notifier) registerNotificationGauges(metrics, notifications, notifier);
   // Each audited request is watched for misuse; the owning body is told of what crosses a threshold.
-  const misuse = config.misuse
-    ? MisuseMonitor.open(path.join(config.dataDir, 'signals.db'), {
-        view,
-        thresholds: config.misuse,
-        rowsOf: (id) => store.currentVersion(id)?.rowCount,
-        metrics,
-        notifications,
-        log,
-      })
+  const thresholds = config.misuse;
+  const misuse = thresholds
+    ? openFile(config, 'signals.db', 'misuse signals', (file) =>
+        MisuseMonitor.open(file, {
+          view,
+          thresholds,
+          rowsOf: (id) => store.currentVersion(id)?.rowCount,
+          metrics,
+          notifications,
+          log,
+        }),
+      )
     : undefined;
   // Restricted records carry the grant's fingerprint; each grant's commitment goes to the ledger when first served.
   const fingerprints = config.fingerprintSecretFile
@@ -328,5 +364,7 @@ try {
   if (err instanceof ConfigError) {
     console.error(`rdx gateway: ${err.message}`);
     process.exitCode = 1;
+    // What was opened before (the ledger's connections, the follower) would keep a failed start alive.
+    setTimeout(() => process.exit(1), 200).unref();
   } else throw err;
 }

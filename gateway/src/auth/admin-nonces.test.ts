@@ -68,6 +68,42 @@ describe('signed admin requests are used once across gateways and restarts', () 
     }
   });
 
+  it('SQLite: its file lost, a request signed before is refused, and any signed within the skew after', async () => {
+    const file = path.join(dir, 'assertions.db');
+    const captured = signedHomeRequest();
+    const before = SqliteReplayStore.open(file);
+    await new AdminSignatureVerifier(roots, before).verify(captured);
+    await before.close();
+    // The file gone (deleted, or a backup restored without it) where the gateway had served.
+    fs.rmSync(file);
+    const lost = Date.now();
+    const remade = SqliteReplayStore.open(file, () => lost, true);
+    try {
+      const refused = await refusal(new AdminSignatureVerifier(roots, remade).verify(captured));
+      expect(refused).to.match(
+        /^TOKEN_INVALID: .*may have been used already: this gateway's record of them was made anew at/,
+      );
+      expect(refused).to.include(new Date(lost + 5 * 60_000).toISOString());
+      // Signed after the window, at the gateway's clock then, it is served.
+      const later = lost + 5 * 60_000 + 1000;
+      const headers = signAdminRequest(
+        testOrg('MarketMSP').identity('admin'),
+        { method: 'GET', path: '/v1/admin/home', contentSha256: crypto.createHash('sha256').digest('hex') },
+        new Date(later),
+      );
+      const fresh = {
+        method: 'GET',
+        originalUrl: '/v1/admin/home',
+        get: (n: string) => headers[n.toLowerCase()],
+      };
+      expect((await new AdminSignatureVerifier(roots, remade, () => later).verify(fresh)).mspId).to.equal(
+        'MarketMSP',
+      );
+    } finally {
+      await remade.close();
+    }
+  });
+
   it('PostgreSQL: a request served by one gateway is refused by its sibling', async function () {
     if (!server.url) {
       if (server.error) throw server.error;

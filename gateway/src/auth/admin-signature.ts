@@ -210,6 +210,13 @@ export class AdminSignatureVerifier {
     // Remembered until the signing time is too old to be accepted anyway, with as much again for a sibling
     // gateway whose clock runs behind this one's (each drops what its own clock says expired); under the signer's
     // org, beside the client assertions' ids.
+    // Used before the store of nonces was lost, a request was signed less than the skew allowed after that
+    // instant: nothing tells a new one of that time from it, so it waits until then.
+    const lost = this.nonces.lostBefore;
+    if (lost !== undefined && at < lost + MAX_SKEW_MS)
+      throw invalid(
+        `signed requests of before ${new Date(lost + MAX_SKEW_MS).toISOString()} may have been used already: this gateway's record of them was made anew at ${new Date(lost).toISOString()}; sign again after that`,
+      );
     if (!(await this.nonces.use(`fabric-admin:${mspId}`, nonce, at + 2 * MAX_SKEW_MS)))
       throw invalid('this signed request was already used');
     return {

@@ -41,6 +41,24 @@ describe('used client assertions', () => {
     }
   });
 
+  it('SQLite: a file made anew where the gateway served before keeps that instant, across restarts', async () => {
+    const file = path.join(dir, 'assertions.db');
+    const fresh = SqliteReplayStore.open(file, () => 1_000, false);
+    expect(fresh.lostBefore, 'a new gateway has lost nothing').to.equal(undefined);
+    await fresh.close();
+    expect(SqliteReplayStore.open(file, () => 2_000, true).lostBefore, 'nor once its file is there').to.equal(
+      undefined,
+    );
+    fs.rmSync(file);
+    const remade = SqliteReplayStore.open(file, () => 3_000, true);
+    expect(remade.lostBefore).to.equal(3_000);
+    await remade.close();
+    // A restart inside the window does not forget it.
+    const restarted = SqliteReplayStore.open(file, () => 4_000, true);
+    expect(restarted.lostBefore).to.equal(3_000);
+    await restarted.close();
+  });
+
   it('PostgreSQL: an assertion used at one gateway is refused at another', async function () {
     if (!server.url) {
       if (server.error) throw server.error;

@@ -4,6 +4,7 @@
  * gateway is refused at the next; otherwise in a SQLite file of the gateway, so a restart forgets nothing.
  * Entries are dropped once they have expired, since an expired assertion or signing time is refused anyway.
  */
+import fs from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import type pg from 'pg';
 import { connectPool, createOnce } from '../store/pg-pool.js';
@@ -13,6 +14,12 @@ const SCHEMA_LOCK = 7_266_520_003;
 export interface ReplayStore {
   /** True the first time (`clientId`, `jti`) is used; false when it was used before. */
   use(clientId: string, jti: string, expiresAtMs: number): Promise<boolean>;
+  /**
+   * When the store was made anew where the gateway had served before (its file lost, or a backup from before it
+   * restored): what was used before this instant (ms) may be unknown to it, so the callers refuse what could have
+   * been used then (an assertion, a signed request of that time). Undefined for a store that knows its history.
+   */
+  readonly lostBefore: number | undefined;
   close(): Promise<void>;
 }
 
@@ -20,15 +27,25 @@ export class SqliteReplayStore implements ReplayStore {
   private constructor(
     private readonly db: DatabaseSync,
     private readonly now: () => number,
+    readonly lostBefore: number | undefined,
   ) {}
 
-  /** `now`: the gateway's clock, which the expiries are on. */
-  static open(file: string, now: () => number = Date.now): SqliteReplayStore {
+  /**
+   * `now`: the gateway's clock, which the expiries are on. `servedBefore`: whether the gateway has served before
+   * (its audit log holds records): a file not there then was lost, and the instant it is made anew is kept in
+   * it as {@link lostBefore}, across restarts, since a restart within the window must not forget it.
+   */
+  static open(file: string, now: () => number = Date.now, servedBefore = false): SqliteReplayStore {
+    const madeNow = !fs.existsSync(file);
     const db = new DatabaseSync(file);
     db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
       CREATE TABLE IF NOT EXISTS used_assertions (client_id TEXT NOT NULL, jti TEXT NOT NULL,
-        expires_at INTEGER NOT NULL, PRIMARY KEY (client_id, jti)) STRICT`);
-    return new SqliteReplayStore(db, now);
+        expires_at INTEGER NOT NULL, PRIMARY KEY (client_id, jti)) STRICT;
+      CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT`);
+    if (madeNow && servedBefore)
+      db.prepare("INSERT OR IGNORE INTO store VALUES ('lost_before', ?)").run(now());
+    const lost = db.prepare("SELECT value FROM store WHERE key = 'lost_before'").get()?.value;
+    return new SqliteReplayStore(db, now, typeof lost === 'number' ? lost : undefined);
   }
 
   use(clientId: string, jti: string, expiresAtMs: number): Promise<boolean> {
@@ -46,6 +63,8 @@ export class SqliteReplayStore implements ReplayStore {
 }
 
 export class PgReplayStore implements ReplayStore {
+  readonly lostBefore = undefined;
+
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(connectionString: string): Promise<PgReplayStore> {

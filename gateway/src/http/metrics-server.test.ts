@@ -4,14 +4,13 @@
  * the host's other loopback addresses; and the start of a real gateway process whose metrics port is taken.
  */
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DS } from '../testing/fixtures.js';
 import { startHarness, type Harness } from '../testing/harness.js';
+import { startGateway } from '../testing/gateway-process.js';
 import http from 'node:http';
 import { Metrics } from './metrics.js';
 import { startMetricsServer } from './metrics-server.js';
@@ -49,35 +48,6 @@ function accepts(host: string, port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-/** Runs the gateway's main.js with `settings` over dummy identity files in `dir`; its exit code and stderr. */
-async function startGateway(
-  dir: string,
-  settings: Record<string, string>,
-): Promise<{ code: number | null; stderr: string }> {
-  for (const f of ['cert.pem', 'key.pem', 'peer-tls.pem']) fs.writeFileSync(path.join(dir, f), 'x');
-  const main = fileURLToPath(new URL('../main.js', import.meta.url));
-  const child = spawn(process.execPath, [main], {
-    env: {
-      PATH: process.env.PATH,
-      RDX_GATEWAY_CERT: path.join(dir, 'cert.pem'),
-      RDX_GATEWAY_KEY: path.join(dir, 'key.pem'),
-      RDX_PEER_TLS_ROOT: path.join(dir, 'peer-tls.pem'),
-      RDX_PEER_ENDPOINT: '127.0.0.1:1',
-      RDX_GATEWAY_DATA: path.join(dir, 'data'),
-      RDX_GATEWAY_PORT: '0',
-      ...settings,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  // A start that went on would wait for a ledger that is not there: fail, not hang.
-  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  clearTimeout(killer);
-  return { code, stderr };
 }
 
 describe('the metrics listener, apart from the API', () => {

@@ -314,3 +314,46 @@ describe('POST /oauth/token and the JWKS', () => {
     expect((await h.get('/v1/grants', { token: newToken })).status).to.equal(200);
   });
 });
+
+describe('POST /oauth/token after the record of used assertions was lost', () => {
+  let g: Harness;
+  before(async () => {
+    g = await startHarness({ replaysLost: true });
+  });
+  after(() => g.close());
+
+  const sign = (claims: Record<string, unknown>): string =>
+    jwt.sign(
+      { iss: CODE.AA, sub: CODE.AA, aud: TOKEN_ENDPOINT, jti: crypto.randomUUID(), ...claims },
+      g.enterpriseKeys.AA.privateKeyPem,
+      { algorithm: 'ES256' },
+    );
+  const withAssertion = (a: string): Promise<Reply> =>
+    g.post('/oauth/token', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: ASSERTION_TYPE,
+        client_assertion: a,
+      }).toString(),
+    });
+
+  it('refuses an assertion that could have been used before; takes one issued or expiring after that', async () => {
+    const lost = g.services.replays.lostBefore;
+    if (lost === undefined) throw new Error('the store was not made anew');
+    const lostSeconds = Math.floor(lost / 1000);
+    // Made just before the loss, still live: it may have been used, and nothing here remembers it.
+    const old = await withAssertion(sign({ iat: lostSeconds - 10, exp: lostSeconds + 110 }));
+    expect(old.status).to.equal(401);
+    expect(old.body).to.deep.include({ error: 'invalid_client' });
+    expect(String((old.body as { error_description: string }).error_description)).to.match(
+      /may have been used before .*, when this gateway's record of used assertions was made anew: make a new one \(with iat\)/,
+    );
+    // Once the second after the loss has begun: issued 5 s after it (the future an iat may be in), or expiring
+    // its longest life after it.
+    while (Math.floor(Date.now() / 1000) * 1000 < lost) await new Promise((r) => setTimeout(r, 50));
+    const now = Math.floor(Date.now() / 1000);
+    assertOk(await withAssertion(sign({ iat: now + 5, exp: now + 60 })));
+    assertOk(await withAssertion(sign({ exp: now + 300 })));
+  });
+});

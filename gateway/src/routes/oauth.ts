@@ -171,6 +171,17 @@ export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
       );
     }
     if (claims.jti.length > 256) throw invalidClient('client_assertion jti is too long');
+    // Used before the store of used assertions was lost, an assertion was issued (iat) no later than 5 s past
+    // that instant and expires less than its longest life after it: either check tells a new one from it.
+    const lost = s.replays.lostBefore;
+    if (
+      lost !== undefined &&
+      claims.exp * 1000 < lost + MAX_ASSERTION_SECONDS * 1000 &&
+      !(typeof claims.iat === 'number' && claims.iat * 1000 >= lost + 5000)
+    )
+      throw invalidClient(
+        `client_assertion may have been used before ${new Date(lost).toISOString()}, when this gateway's record of used assertions was made anew: make a new one (with iat)`,
+      );
     // Kept where every gateway sees it (PostgreSQL when shared): used once, at any gateway.
     if (!(await s.replays.use(clientId, claims.jti, claims.exp * 1000)))
       throw invalidClient('client_assertion was already used');

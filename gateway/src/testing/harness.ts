@@ -99,6 +99,8 @@ export interface HarnessOptions {
   anonymousRatePerSecond?: number;
   /** How long a refusal of an anonymous caller's rate is held (default: the platform's, 1000 ms). */
   rateRefusalDelayMs?: number;
+  /** The record of used assertions made anew as the gateway starts, as where its file was lost (replay-store.ts). */
+  replaysLost?: boolean;
 }
 
 /** One answer of the server, as sent. */
@@ -524,7 +526,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   registerGauges(metrics, { anchors, view, audit });
   // The gateway's clock, the harness's when a test sets one: signing times and the replay store's expiries follow it.
   const clock = (): number => ref.harness?.clock?.getTime() ?? Date.now();
-  const replays = SqliteReplayStore.open(path.join(dir, 'assertions.db'), clock);
+  const replays = SqliteReplayStore.open(path.join(dir, 'assertions.db'), clock, opts.replaysLost ?? false);
   const services: Services = {
     config: {
       gatewayId: GATEWAY_ID,

@@ -24,6 +24,7 @@ import {
 import { commandForThisNetwork } from '../config.js';
 import type { Paths } from '../paths.js';
 import { nodesOf } from '../topology.js';
+import { RestartBackoff } from './restart-backoff.js';
 
 /** The supervisor's process name: its pid file is how `npm stop` finds it. */
 export const SUPERVISOR = 'supervisor';
@@ -128,6 +129,21 @@ export async function supervise(ctx: NetworkContext, orgs?: string, code?: strin
   const restartable = nodesOf(ctx.topology, 'chaincode').filter(ours);
   const watched = [...nodesOf(ctx.topology, 'orderer'), ...nodesOf(ctx.topology, 'peer')].filter(ours);
   const reported = new Set<string>();
+  const backoff = new RestartBackoff();
+  /** Restarts the process `name` if it is down (unless a start restarts it, or its restarts keep failing). */
+  const restartIfDown = async (name: string, what: string, start: () => Promise<unknown>): Promise<void> => {
+    if (runningPid(ctx.paths, name) || restartUnderWay(ctx.paths, name) || !backoff.due(name)) return;
+    console.log(`${new Date().toISOString()} ${what} is down; restarting it`);
+    await start().then(
+      () => backoff.succeeded(name),
+      (err: unknown) => {
+        const { count, waitMs } = backoff.failed(name);
+        console.error(
+          `restart of ${what} failed (${count} in a row; the next in ${waitMs / 1000} s): ${String(err)}`,
+        );
+      },
+    );
+  };
   while (!stopping) {
     await sleep(1000);
     if (stopping) break;
@@ -136,31 +152,11 @@ export async function supervise(ctx: NetworkContext, orgs?: string, code?: strin
     if (readPid(ctx.paths, SUPERVISOR) !== process.pid)
       leave('another supervisor runs (its pid file names it); leaving');
     // A deploy restarting the chaincode servers starts them itself.
-    for (const node of chaincodeRestarting(ctx) ? [] : restartable) {
-      if (!runningPid(ctx.paths, node.name) && !restartUnderWay(ctx.paths, node.name)) {
-        console.log(`${new Date().toISOString()} ${node.name} is down; restarting it`);
-        await startProcess(ctx, node).catch((err: unknown) =>
-          console.error(`restart of ${node.name} failed: ${String(err)}`),
-        );
-      }
-    }
-    if (
-      here('BureauMSP') &&
-      !runningPid(ctx.paths, GATEWAY_PROCESS) &&
-      !restartUnderWay(ctx.paths, GATEWAY_PROCESS)
-    ) {
-      console.log(`${new Date().toISOString()} gateway is down; restarting it`);
-      await startGateway(ctx).catch((err: unknown) =>
-        console.error(`restart of gateway failed: ${String(err)}`),
-      );
-    }
-    if (
-      here('BureauMSP') &&
-      !runningPid(ctx.paths, CLERK_PROCESS) &&
-      !restartUnderWay(ctx.paths, CLERK_PROCESS)
-    ) {
-      console.log(`${new Date().toISOString()} clerk is down; restarting it`);
-      await startClerk(ctx).catch((err: unknown) => console.error(`restart of clerk failed: ${String(err)}`));
+    for (const node of chaincodeRestarting(ctx) ? [] : restartable)
+      await restartIfDown(node.name, node.name, () => startProcess(ctx, node));
+    if (here('BureauMSP')) {
+      await restartIfDown(GATEWAY_PROCESS, 'gateway', () => startGateway(ctx));
+      await restartIfDown(CLERK_PROCESS, 'clerk', () => startClerk(ctx));
     }
     for (const node of watched) {
       const alive = Boolean(runningPid(ctx.paths, node.name));

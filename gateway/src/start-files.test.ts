@@ -1,0 +1,36 @@
+/**
+ * A file of the gateway's data folder that will not open (cut short, overwritten, not a database) stops its start
+ * with one line naming it and saying what to do, exit code 1: it was an uncaught stack naming none of its six
+ * files, which the supervisor restarted every two seconds. The gateway's own main.js, as the supervisor runs it.
+ */
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startGateway } from './testing/gateway-process.js';
+
+describe('a gateway file that will not open', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-start-files-'));
+    fs.mkdirSync(path.join(dir, 'data'), { mode: 0o700 });
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  for (const [file, what] of [
+    ['audit.db', 'audit log'],
+    ['datasets.db', 'dataset store'],
+    ['clients.db', 'client registry'],
+    ['assertions.db', 'record of used assertions'],
+  ] as const) {
+    it(`${file}: the start stops, naming it`, async () => {
+      const damaged = path.join(dir, 'data', file);
+      fs.writeFileSync(damaged, Buffer.alloc(8192, 0x5a));
+      const { code, stderr } = await startGateway(dir, { RDX_GATEWAY_METRICS_PORT: 'off' });
+      expect(code).to.equal(1);
+      expect(stderr.trim()).to.equal(
+        `rdx gateway: ${damaged}: the ${what} will not open (file is not a database). Restore it from a backup of the data folder, or move it aside (docs/DEPLOY.md, "A gateway file that will not open")`,
+      );
+    });
+  }
+});
