@@ -3,12 +3,13 @@
  * receiver on loopback that verifies every signature; a whole workflow runs while the gateway is killed with -9
  * half way (the supervisor starts it again). Every notification of the workflow arrives at least once, every
  * repeat under the same id; each party gets its own and nothing of another's; the inboxes hold the same ones,
- * read through the SDK and `rdx inbox` as the enterprise and as Market's admin.
+ * read through the SDK and `rdx inbox` as the enterprise and as Market's admin. The enterprise also has a webhook
+ * at a hostile receiver that answers `101 Switching Protocols`, which once stopped every party's deliveries.
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -80,11 +81,35 @@ async function receiver(failFirst: number): Promise<{
   };
 }
 
+/** A receiver that answers every request `101 Switching Protocols` and keeps the connection open. */
+async function upgrader(): Promise<{ url: string; hits: () => number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  let hits = 0;
+  const server = net.createServer((socket) => {
+    sockets.add(socket.on('error', () => undefined));
+    socket.once('data', () => {
+      hits++;
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/upgrade`,
+    hits: () => hits,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+}
+
 describe('notifications: webhooks and inboxes, through a gateway killed half way (real network)', () => {
   let p: Parties;
   let acme: TestEnterprise;
   let bystander: TestEnterprise;
   let r: Awaited<ReturnType<typeof receiver>>;
+  let hostile: Awaited<ReturnType<typeof upgrader>>;
+  let hostileHook = '';
   let grantId = '';
   let complaintId = '';
   /** The bodies' webhooks this run registered, removed at the end. */
@@ -98,6 +123,7 @@ describe('notifications: webhooks and inboxes, through a gateway killed half way
   before(async () => {
     p = new Parties();
     r = await receiver(3);
+    hostile = await upgrader();
     [acme, bystander] = [await onboard(p, 'AA'), await onboard(p, 'AA')];
     // The gateway knows an enterprise a moment after onboarding.
     for (const e of [acme, bystander])
@@ -119,6 +145,7 @@ describe('notifications: webhooks and inboxes, through a gateway killed half way
     const session = (e: TestEnterprise) =>
       EnterpriseSession.withPrivateKey(base, e.creditCode, e.privateKeyPem);
     await register('acme', (url) => session(acme).notifications.addWebhook({ url }));
+    hostileHook = (await session(acme).notifications.addWebhook({ url: hostile.url })).id;
     await register('bystander', (url) => session(bystander).notifications.addWebhook({ url }));
     await register('market', (url) =>
       market().addWebhook({ url, kinds: ['demand.received', 'agreement.signed', 'complaint.filed'] }),
@@ -129,6 +156,7 @@ describe('notifications: webhooks and inboxes, through a gateway killed half way
     for (const [name, id] of bodyHooks) await (name === 'market' ? market() : transport()).removeWebhook(id);
     p?.close();
     await r?.close();
+    await hostile?.close();
   });
 
   it('every notification of the workflow arrives, signed, at least once, though the gateway is killed half way', async () => {
@@ -195,6 +223,18 @@ describe('notifications: webhooks and inboxes, through a gateway killed half way
       'every expected notification delivered',
     );
     expect(r.rejected, 'deliveries whose signature did not verify').to.deep.equal([]);
+    // The same notifications went to the hostile receiver too: each attempt failed there, and held back nothing.
+    expect(hostile.hits(), 'attempts at the receiver answering 101').to.be.at.least(1);
+    const attempts = await EnterpriseSession.withPrivateKey(
+      base,
+      acme.creditCode,
+      acme.privateKeyPem,
+    ).notifications.deliveries(hostileHook);
+    expect(
+      attempts.filter((d) => d.lastResult === 'HTTP 101').length,
+      JSON.stringify(attempts),
+    ).to.be.at.least(1);
+    expect(attempts.every((d) => d.state !== 'delivered')).to.equal(true);
     // Repeats (a delivery in flight at the kill, the receiver's first refusals) carry the same id and content.
     const byId = new Map<string, string>();
     for (const g of r.got) {
