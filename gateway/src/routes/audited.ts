@@ -92,11 +92,12 @@ export async function deny(
   const hash = crypto.hash('sha256', body, 'hex');
   const attributed = a.enterprise !== undefined && s.view.datasets.has(a.datasetId ?? '');
   let denied: AuditEntry | undefined;
-  if (attributed || samplerOf(s).take()) {
+  if (!attributed && !samplerOf(s).take()) unlogged(s, problem.code);
+  else if (attributed && problem.code === 'RATE_LIMITED' && !rateRefusalLogged(s, a.enterprise!))
+    rateRefusalUnlogged(s);
+  else {
     denied = entry(s, req, res, a, 'deny', problem.code, problem.status, 0, hash);
     await s.audit.append(denied);
-  } else {
-    unlogged(s, problem.code);
   }
   decisions(s, 'deny', problem.code);
   // An anonymous caller over its rate waits for its refusal (http/late-refusal.ts); its record is written.
@@ -148,6 +149,38 @@ function unlogged(s: Services, reason: string): void {
     unloggedCounters.set(s, c);
   }
   c({ reason });
+}
+
+/**
+ * Refusals for its rate one enterprise may add to the log per second, with a burst of ten seconds' worth. Past
+ * its grant's rate an enterprise was refused as fast as it sent, each refusal a record: ten threads wrote 44 000
+ * in three minutes (30 MB), and a full disk stops every data call (AUDIT_UNWRITABLE). What it was allowed, and
+ * every other refusal, is recorded each time; these only sampled, the rest counted.
+ */
+export const RATE_REFUSALS_LOGGED_PER_SECOND = 1;
+
+const rateSamplers = new WeakMap<Services, Map<string, Sampler>>();
+/** Whether this refusal of `enterprise` for its rate enters the log (one sampler per enterprise that met it). */
+function rateRefusalLogged(s: Services, enterprise: string): boolean {
+  let bySender = rateSamplers.get(s);
+  if (!bySender) rateSamplers.set(s, (bySender = new Map<string, Sampler>()));
+  let sampler = bySender.get(enterprise);
+  // Keyed by enterprises the token service vouched for: as many as are onboarded, no more.
+  if (!sampler) bySender.set(enterprise, (sampler = new Sampler(RATE_REFUSALS_LOGGED_PER_SECOND)));
+  return sampler.take();
+}
+
+const rateUnloggedCounters = new WeakMap<Services, () => void>();
+function rateRefusalUnlogged(s: Services): void {
+  let c = rateUnloggedCounters.get(s);
+  if (!c) {
+    const count = s.metrics.counter(
+      'rdx_rate_refusals_unlogged_total',
+      "Enterprises' refusals for their rate that the audit log sampled out (it keeps one a second per enterprise)",
+    );
+    rateUnloggedCounters.set(s, (c = () => count({})));
+  }
+  c();
 }
 
 const EMPTY_SHA256 = crypto.hash('sha256', '', 'hex');

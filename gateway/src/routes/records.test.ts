@@ -430,6 +430,15 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
       expect(limited).not.to.equal(undefined);
       assertProblem(limited, 429, 'RATE_LIMITED');
       expect(g.auditOf(limited).reason).to.equal('RATE_LIMITED');
+      // Sent on past its rate, its refusals are sampled into the log (ten seconds' worth at once, then one a
+      // second), the rest counted: they served nothing, and a record each filled the disk as fast as they came.
+      const more: Reply[] = [];
+      for (let i = 0; i < 40; i++) more.push(await g.get(records('limit=1'), { token }));
+      expect(more.every((r) => r.status === 429)).to.equal(true);
+      const logged = [...replies.slice(2), ...more].filter((r) => g.audit.get(r.requestId) !== undefined);
+      expect(logged.length).to.be.within(10, 12);
+      const unlogged = /^rdx_rate_refusals_unlogged_total(?:\{\})? (\d+)$/m.exec(await g.scrape())?.[1];
+      expect(Number(unlogged)).to.equal(42 - logged.length);
       g.setNow(new Date(start + 600));
       expect((await g.get(records('limit=1'), { token })).status, 'the bucket refills').to.equal(200);
     } finally {
