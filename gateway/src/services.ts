@@ -64,7 +64,7 @@ export interface AuditSink {
   /** Saves the roots of blocks `from`, `from + 1`, … (a root already saved is kept). */
   saveTreeBlocks?(from: number, roots: string[]): Awaitable<void>;
   /** While its commits fail (a full disk, its file gone): since when, when last, why. A test's fake never fails. */
-  failing?(): { since: number; last: number; error: string } | undefined;
+  failing?(): { since: number; last: number; error: string; lasting: boolean } | undefined;
 }
 
 export type { Filter } from './store/dataset-types.js';

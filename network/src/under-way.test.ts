@@ -119,6 +119,17 @@ describe('a start and a stop at the same time', () => {
     (await next)();
   });
 
+  it('a stop made during another waits for it, so that a start made meanwhile waits for both', async () => {
+    const first = sleeper(1200);
+    writePid(paths, STOPPING, first.child.pid!);
+    const said: string[] = [];
+    const { unmark } = await markStop(paths, 2000, (l) => said.push(l));
+    expect(Date.now(), 'marked only after the first stop ended').to.be.at.least(await first.ended);
+    expect(said[0]).to.equal(`Waiting for another stop under way (pid ${first.child.pid}) to finish…`);
+    expect(runningPid(paths, STOPPING)).to.equal(process.pid);
+    unmark();
+  });
+
   it('a stop on a home not made yet marks nothing and ends nothing', async () => {
     const none = new Paths(path.join(dir, 'not-made'), dir);
     const { unmark, endedStart } = await markStop(none);

@@ -3,13 +3,14 @@
  * made while `npm stop` ran found the nodes that stop was ending and failed (`process orderer3.orderer exited`); a
  * stop made while a start ran returned with the start still launching nodes after it. Now:
  * - a start waits for a stop under way, then for another start under way (and then finds all up and checks it);
- * - a stop (or a reset) first ends a start under way, as its Ctrl-C would, then stops what it had started.
+ * - a stop (or a reset) waits for another stop under way, then ends a start under way, as its Ctrl-C would, and
+ *   stops what it had started.
  * Each marks itself with a pid file in the home's run folder (`starting.pid`, `stopping.pid`), its process's start
  * kept beside it (proc.ts), so that a mark left by a process that died is told from a live one and passed over.
  */
 import fs from 'node:fs';
 import type { Paths } from './paths.js';
-import { claimPid, readPid, removePid, runningPid, sleep, stopDaemon, writePid } from './proc.js';
+import { claimPid, readPid, removePid, runningPid, sleep, stopDaemon } from './proc.js';
 
 export const STARTING = 'starting';
 export const STOPPING = 'stopping';
@@ -25,29 +26,38 @@ const PROGRESS_EVERY_MS = 15_000;
  */
 export async function markStart(paths: Paths, log: (line: string) => void): Promise<() => void> {
   await waitWhileRunning(paths, STOPPING, 'a stop under way', log);
-  // Several starts may ask at once: claimPid lets one of them make the mark; the others wait for it.
-  while (!claimPid(paths, STARTING, process.pid)) {
-    if (runningPid(paths, STARTING) === undefined) {
-      removePid(paths, STARTING); // left by a start that died
-      continue;
-    }
-    await waitWhileRunning(paths, STARTING, 'another start under way', log);
-  }
+  await claim(paths, STARTING, 'another start under way', log);
   return () => unmark(paths, STARTING);
 }
 
 /**
- * Marks this process as the stop under way (so that a start made now waits for it), and ends a start under way
- * first: SIGTERM, and SIGKILL after `graceMs` (it ends at once, saying why: the CLI's start). Nothing to mark on a
+ * Makes the mark `name` this process's, waiting while another live process holds it: several may ask at once,
+ * and claimPid lets one of them make it.
+ */
+async function claim(paths: Paths, name: string, what: string, log: (line: string) => void): Promise<void> {
+  while (!claimPid(paths, name, process.pid)) {
+    if (runningPid(paths, name) === undefined) {
+      removePid(paths, name); // left by one that died
+      continue;
+    }
+    await waitWhileRunning(paths, name, what, log);
+  }
+}
+
+/**
+ * Marks this process as the stop under way (so that a start made now waits for it; another stop under way is
+ * waited for first), and ends a start under way first: SIGTERM, and SIGKILL after `graceMs` (it ends at once, saying why: the CLI's start). Nothing to mark on a
  * home not made yet.
  * @returns what ends the mark, and the pid of the start it ended, if one was.
  */
 export async function markStop(
   paths: Paths,
   graceMs = 10_000,
+  log: (line: string) => void = (line) => console.log(line),
 ): Promise<{ unmark: () => void; endedStart: number | undefined }> {
   if (!fs.existsSync(paths.home)) return { unmark: () => undefined, endedStart: undefined };
-  writePid(paths, STOPPING, process.pid);
+  // A second stop overwrote the first's mark, and, done first, took it away while the first still stopped.
+  await claim(paths, STOPPING, 'another stop under way', log);
   const start = runningPid(paths, STARTING);
   if (start !== undefined) await stopDaemon(paths, STARTING, graceMs);
   return { unmark: () => unmark(paths, STOPPING), endedStart: start };

@@ -349,6 +349,7 @@ export function auditLogSuite(backend: AuditBackend): void {
         expect(await log.get('req-1')).to.equal(undefined);
         expect(log.stats().failedCommits).to.equal(1);
         expect(log.failing?.()?.error).to.be.a('string').and.have.length.above(0);
+        expect(log.failing?.()?.lasting, 'a lock held elsewhere passes').to.equal(false);
 
         // The rejected request ids were released, and numbering resumes right after the last committed record.
         const after = await log.append(entry(1));

@@ -255,6 +255,7 @@ describe('audit log', () => {
           expect((failed as Error).message).to.include(`${join(dir, file)} is not the file`);
           expect((failed as Error).message).to.include(`(${undo} while it ran)`);
           expect(log.failing()?.error).to.include(file);
+          expect(log.failing()?.lasting, 'until a restart').to.equal(true);
           // And so on for every later one.
           await expect(log.append(entry(2))).to.be.rejectedWith(AuditWriteError);
         }));

@@ -83,10 +83,11 @@ export interface AuditLogStats {
    */
   waitSeconds: HistogramCounts;
   /**
-   * While commits fail: since when, when last and why (ms since the epoch); undefined once one succeeds. What a
-   * failed commit's appends reject with is an {@link AuditWriteError}.
+   * While commits fail: since when, when last and why (ms since the epoch), and whether it lasts until a restart
+   * (the log's file deleted or replaced); undefined once one succeeds. What a failed commit's appends reject with
+   * is an {@link AuditWriteError}.
    */
-  failing: { since: number; last: number; error: string } | undefined;
+  failing: { since: number; last: number; error: string; lasting: boolean } | undefined;
 }
 
 /**
@@ -326,7 +327,8 @@ export function failBatch(
   counters.failedCommits++;
   const reason = err instanceof Error ? err.message : String(err);
   const now = Date.now();
-  counters.failing = { since: counters.failing?.since ?? now, last: now, error: reason };
+  const lasting = (err as { lasting?: unknown }).lasting === true || counters.failing?.lasting === true;
+  counters.failing = { since: counters.failing?.since ?? now, last: now, error: reason, lasting };
   const failed = err instanceof AuditWriteError ? err : new AuditWriteError(reason);
   for (const p of batch) {
     pendingIds.delete(p.entry.requestId);

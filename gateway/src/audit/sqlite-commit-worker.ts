@@ -46,7 +46,12 @@ export interface CommitReply {
   error?: string;
   /** Of a batch that failed: the request ids of its records the file holds already (the gateway refuses those). */
   logged?: string[];
+  /** The failure lasts until the gateway restarts: the file it writes is not the log's any more. */
+  lasting?: true;
 }
+
+/** The file at the log's path is not the one this thread writes: every later commit fails the same way. */
+class NotTheLogsFile extends Error {}
 
 const { path, committed } = workerData as { path: string; committed: SharedArrayBuffer };
 /**
@@ -83,7 +88,7 @@ function requireOwnFiles(): void {
       continue;
     }
     if (now !== known)
-      throw new Error(
+      throw new NotTheLogsFile(
         `${file} is not the file this gateway writes its audit log to any more (${now === undefined ? 'deleted' : 'replaced'} while it ran): nothing more is recorded, so nothing is served. Restart the gateway: it checks its log against the ledger`,
       );
   }
@@ -165,7 +170,11 @@ parentPort!.on('message', (req: CommitRequest | SaveBlocksRequest | SaveAnchorRe
     }
     reply = { id: req.id };
   } catch (err) {
-    reply = { id: req.id, error: err instanceof Error ? err.message : String(err) };
+    reply = {
+      id: req.id,
+      error: err instanceof Error ? err.message : String(err),
+      ...(err instanceof NotTheLogsFile ? { lasting: true as const } : {}),
+    };
     if ('records' in req) {
       try {
         const logged = loggedAmong(req.records);

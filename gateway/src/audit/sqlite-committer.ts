@@ -46,7 +46,12 @@ export class SqliteCommitter {
       const w = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       if (reply.error === undefined) w?.resolve();
-      else w?.reject(reply.logged ? new AlreadyLogged(reply.error, reply.logged) : new Error(reply.error));
+      else
+        w?.reject(
+          reply.logged
+            ? new AlreadyLogged(reply.error, reply.logged)
+            : Object.assign(new Error(reply.error), { lasting: reply.lasting === true }),
+        );
     });
     // A writer thread that dies takes its batch with it: that batch and every later one fail, none is lost
     // silently (their appends reject; the file holds only what was committed whole).

@@ -57,6 +57,12 @@ describe('used client assertions', () => {
     const restarted = SqliteReplayStore.open(file, () => 4_000, true);
     expect(restarted.lostBefore).to.equal(3_000);
     await restarted.close();
+    // An empty file (made, then a crash before its tables) is a store made anew too.
+    fs.rmSync(file);
+    fs.writeFileSync(file, '');
+    const empty = SqliteReplayStore.open(file, () => 5_000, true);
+    expect(empty.lostBefore).to.equal(5_000);
+    await empty.close();
   });
 
   it('PostgreSQL: an assertion used at one gateway is refused at another', async function () {

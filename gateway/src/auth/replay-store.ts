@@ -4,7 +4,6 @@
  * gateway is refused at the next; otherwise in a SQLite file of the gateway, so a restart forgets nothing.
  * Entries are dropped once they have expired, since an expired assertion or signing time is refused anyway.
  */
-import fs from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import type pg from 'pg';
 import { connectPool, createOnce } from '../store/pg-pool.js';
@@ -15,8 +14,8 @@ export interface ReplayStore {
   /** True the first time (`clientId`, `jti`) is used; false when it was used before. */
   use(clientId: string, jti: string, expiresAtMs: number): Promise<boolean>;
   /**
-   * When the store was made anew where the gateway had served before (its file lost, or a backup from before it
-   * restored): what was used before this instant (ms) may be unknown to it, so the callers refuse what could have
+   * When the store was made anew where the gateway had served before (its file lost, or left empty): what was
+   * used before this instant (ms) may be unknown to it, so the callers refuse what could have
    * been used then (an assertion, a signed request of that time). Undefined for a store that knows its history.
    */
   readonly lostBefore: number | undefined;
@@ -36,14 +35,26 @@ export class SqliteReplayStore implements ReplayStore {
    * it as {@link lostBefore}, across restarts, since a restart within the window must not forget it.
    */
   static open(file: string, now: () => number = Date.now, servedBefore = false): SqliteReplayStore {
-    const madeNow = !fs.existsSync(file);
     const db = new DatabaseSync(file);
-    db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
-      CREATE TABLE IF NOT EXISTS used_assertions (client_id TEXT NOT NULL, jti TEXT NOT NULL,
-        expires_at INTEGER NOT NULL, PRIMARY KEY (client_id, jti)) STRICT;
-      CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT`);
-    if (madeNow && servedBefore)
-      db.prepare("INSERT OR IGNORE INTO store VALUES ('lost_before', ?)").run(now());
+    db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL');
+    // Made now: no table yet, whether there was no file, an empty one, or one a crash left before its tables
+    // were in. The tables and the instant go in one transaction, so none of these can lose the instant.
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const madeNow =
+        db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'used_assertions'").get() ===
+        undefined;
+      db.exec(`CREATE TABLE IF NOT EXISTS used_assertions (client_id TEXT NOT NULL, jti TEXT NOT NULL,
+          expires_at INTEGER NOT NULL, PRIMARY KEY (client_id, jti)) STRICT;
+        CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT`);
+      if (madeNow && servedBefore)
+        db.prepare("INSERT OR IGNORE INTO store VALUES ('lost_before', ?)").run(now());
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      db.close();
+      throw err;
+    }
     const lost = db.prepare("SELECT value FROM store WHERE key = 'lost_before'").get()?.value;
     return new SqliteReplayStore(db, now, typeof lost === 'number' ? lost : undefined);
   }

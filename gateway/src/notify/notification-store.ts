@@ -37,10 +37,15 @@ export class NotificationStore {
   private readonly dueDeliveries: StatementSync;
 
   private constructor(private readonly db: DatabaseSync) {
+    // Each webhook's first `perWebhook` due deliveries, first attempts before retries: a receiver that fails or
+    // never answers, with many deliveries owed, neither fills the list nor keeps others' first tries waiting.
     this.dueDeliveries = db.prepare(
-      `SELECT d.notification_id, d.webhook_id, w.url, w.secret, n.json, d.attempts
-       FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN notifications n ON n.id = d.notification_id
-       WHERE d.state = 'pending' AND d.next_at <= ? ORDER BY n.seq LIMIT ?`,
+      `SELECT notification_id, webhook_id, url, secret, json, attempts FROM (
+         SELECT d.notification_id, d.webhook_id, w.url, w.secret, n.json, d.attempts, n.seq,
+           ROW_NUMBER() OVER (PARTITION BY d.webhook_id ORDER BY n.seq) AS place
+         FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN notifications n ON n.id = d.notification_id
+         WHERE d.state = 'pending' AND d.next_at <= ?)
+       WHERE place <= ? ORDER BY attempts, seq LIMIT ?`,
     );
   }
 
@@ -291,8 +296,8 @@ export class NotificationStore {
   }
 
   /** Pending deliveries due by `now`, oldest notification first. */
-  due(now: number, limit: number): DueDelivery[] {
-    const rows = this.dueDeliveries.all(now, limit) as {
+  due(now: number, limit: number, perWebhook = limit): DueDelivery[] {
+    const rows = this.dueDeliveries.all(now, perWebhook, limit) as {
       notification_id: string;
       webhook_id: string;
       url: string;

@@ -283,6 +283,36 @@ describe('webhook delivery', () => {
     }
   });
 
+  it('a party with ten webhooks at a receiver that never answers, and many deliveries owed, holds no one else back', async () => {
+    // The store listed the oldest due first, those on their way among them: 32 of one party's in flight filled
+    // every list, and another party's delivery waited for their 10 s.
+    const silent = await rawReceiver(() => undefined);
+    const fine = await startReceiver();
+    const store = NotificationStore.open(file);
+    for (let i = 0; i < 10; i++) store.addWebhook(ACME, `${silent.url}/${i}`, []);
+    store.addWebhook(OTHER, fine.url, []);
+    const d = new WebhookDispatcher(store, { ...FAST, timeoutMs: 5000 });
+    try {
+      store.record(
+        1,
+        ['n1', 'n2', 'n3', 'n4', 'n5', 'n6'].map((id) => note(id)),
+      );
+      d.start();
+      await until(() => silent.opened() === 20, 'two on their way to each of its webhooks', 3000);
+      const sentAt = Date.now();
+      store.record(2, [note('o1', OTHER)]);
+      await until(() => fine.got.length === 1, 'the other party’s delivery', 3000);
+      expect(Date.now() - sentAt, 'not after the silent attempts’ 5 s').to.be.below(2000);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(silent.opened(), 'no more than two to one webhook at once').to.equal(20);
+    } finally {
+      await d.stop();
+      store.close();
+      await silent.stop();
+      await fine.close();
+    }
+  });
+
   it('waits grow twice per failure, with jitter, up to the cap', () => {
     const o = { baseDelayMs: 1000, maxDelayMs: 5000 };
     expect([1, 2, 3, 4, 5].map((n) => backoffMs(n, o, () => 1))).to.deep.equal([

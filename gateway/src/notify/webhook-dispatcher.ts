@@ -123,6 +123,8 @@ export function post(
 
 /** Deliveries on their way at once, at most: a slow receiver's wait is its own, up to this many. */
 export const MAX_IN_FLIGHT = 64;
+/** Deliveries to one webhook on their way at once, at most (a party has ten webhooks at most). */
+export const IN_FLIGHT_PER_WEBHOOK = 2;
 
 export class WebhookDispatcher {
   private timer?: NodeJS.Timeout;
@@ -162,9 +164,12 @@ export class WebhookDispatcher {
   async deliverDue(now = Date.now()): Promise<void> {
     const room = MAX_IN_FLIGHT - this.inFlight.size;
     if (room <= 0) return;
+    // The store lists each webhook's first two due, those on their way among them (still pending until their
+    // answer): asked for as many more as are on their way, so that what is left is new.
     const due = this.store
-      .due(now, Math.min(32, room))
-      .filter((d) => !this.inFlight.has(`${d.notificationId}|${d.webhookId}`));
+      .due(now, Math.min(32, room) + this.inFlight.size, IN_FLIGHT_PER_WEBHOOK)
+      .filter((d) => !this.inFlight.has(`${d.notificationId}|${d.webhookId}`))
+      .slice(0, room);
     const started = due.map((d) => {
       const attempt = this.deliver(d);
       this.attempts.add(attempt);

@@ -36,7 +36,9 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
       const failing = s.audit.failing?.();
       // Failing while a commit failed lately and none succeeded since: with no traffic (a load balancer that
       // stopped sending any on this answer) it is ready again after a while, and the next request tries the disk.
-      const unwritable = failing !== undefined && Date.now() - failing.last < UNWRITABLE_FOR_MS;
+      // A log whose file was deleted or replaced stays failing: only a restart ends that.
+      const unwritable =
+        failing !== undefined && (failing.lasting || Date.now() - failing.last < UNWRITABLE_FOR_MS);
       const audit = {
         writing: unwritable ? 'failing' : 'ok',
         unanchoredRecords: s.anchors.lagRecords(),
