@@ -233,6 +233,12 @@ const TABLE = {
     title: 'Audit anchoring behind',
     hint: 'the gateway is behind with anchoring: retry shortly',
   },
+  STORE_UNAVAILABLE: {
+    origin: 'gateway',
+    status: 503,
+    title: "Gateway's database unavailable",
+    hint: "the gateway's database (PostgreSQL) did not answer: retry shortly; if it lasts, tell the bureau",
+  },
   AUDIT_UNWRITABLE: {
     origin: 'gateway',
     status: 503,

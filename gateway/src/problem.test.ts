@@ -28,6 +28,17 @@ describe('problems', () => {
     expect(problemOf(new DatasetNotLoadedError('ds-1'))?.code).to.equal('DATA_NOT_LOADED');
     expect(problemOf(new QueryError('unknown item'))?.code).to.equal('QUERY_INVALID');
     expect(problemOf(new Error('a bug'))).to.equal(undefined);
+    // PostgreSQL out of reach, as the pg driver says it: 503, not a bug's 500.
+    for (const gone of [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      Object.assign(new Error('connection failure'), { code: '08006' }),
+      new Error('Connection terminated unexpectedly'),
+      new Error('timeout exceeded when trying to connect'),
+    ])
+      expect(problemOf(gone)?.code, gone.message).to.equal('STORE_UNAVAILABLE');
+    // A query's own error is not unavailability.
+    expect(problemOf(Object.assign(new Error('syntax error'), { code: '42601' }))).to.equal(undefined);
   });
 
   it('a problem body names its code, status and title from the table', () => {

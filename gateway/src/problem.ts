@@ -9,6 +9,7 @@ import { LedgerTransactionInvalidError, LedgerUnavailableError, RdxSdkError } fr
 import { AuditWriteError } from './audit/audit-record.js';
 import { FailureLog } from './http/failure-log.js';
 import { DatasetFileError } from './store/dataset-file.js';
+import { databaseUnavailable } from './store/pg-pool.js';
 import { DatasetNotLoadedError, QueryError, VersionConflictError } from './store/query-plan.js';
 
 export { isProblemCode, type ProblemCode };
@@ -110,6 +111,8 @@ export function problemOf(err: unknown): Problem | undefined {
   if (err instanceof QueryError) return new Problem('QUERY_INVALID', err.message);
   if (err instanceof DatasetNotLoadedError) return new Problem('DATA_NOT_LOADED', err.message);
   if (err instanceof VersionConflictError) return new Problem('VERSION_CONFLICT', err.message);
+  if (databaseUnavailable(err))
+    return new Problem('STORE_UNAVAILABLE', "The gateway's database did not answer, so nothing was served.");
   if (err instanceof AuditWriteError) {
     auditFailures.seen(err);
     // What failed stays in the gateway's log: it names the data folder and the database.

@@ -57,6 +57,84 @@ describe('the audit log checked at start', () => {
     }
   }
 
+  /** A record of `time`, appended to `log`. */
+  function append(log: AuditLog, i: number, time: number): Promise<unknown> {
+    return log.append({
+      time: new Date(time).toISOString(),
+      requestId: `c-${i}`,
+      gatewayId: 'gw-t',
+      enterprise: '91331100MA2AAAAA0X',
+      method: 'GET',
+      path: `/v1/datasets/${DS.PEOPLE}/records`,
+      decision: 'allow',
+      reason: 'OK',
+      items: ['district'],
+      rowCount: 1,
+      status: 200,
+    });
+  }
+
+  it('records on both sides of a step back of the clock are anchored: the range never ends before it starts', async () => {
+    const log = AuditLog.open(path.join(dir, 'audit.db'), { groupCommitMs: 0 });
+    try {
+      await append(log, 0, Date.now());
+      await append(log, 1, Date.now() - 10 * 60_000); // the clock stepped back ten minutes
+      const anchorer = new Anchorer(log, new FakeLedger(), opts);
+      await anchorer.anchorNow();
+      expect(anchorer.lastFailure()).to.equal(undefined);
+      expect(log.anchoredSize()).to.equal(2);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('anchoring failing for longer than the bound is behind, whatever the records’ times say', async () => {
+    const log = AuditLog.open(path.join(dir, 'audit.db'), { groupCommitMs: 0 });
+    try {
+      // A record that seems new for ten minutes more (made before the clock stepped back): its age is no guide.
+      await append(log, 0, Date.now() + 10 * 60_000);
+      const ledger = new FakeLedger();
+      ledger.down = 'orderer unreachable';
+      const anchorer = new Anchorer(log, ledger, { ...opts, maxLagMs: 200 });
+      await anchorer.anchorNow();
+      expect(anchorer.behind(), 'not yet').to.equal(false);
+      await new Promise((r) => setTimeout(r, 250));
+      expect(anchorer.behind()).to.equal(true);
+      ledger.down = undefined;
+      await anchorer.anchorNow();
+      expect(anchorer.behind(), 'anchored again').to.equal(false);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('a read of the log failing while it anchors on its timer is a failure to anchor, not the end of the process', async () => {
+    const log = AuditLog.open(path.join(dir, 'audit.db'), { groupCommitMs: 0 });
+    try {
+      await append(log, 0, Date.now());
+      // As PgAuditLog's reads fail while PostgreSQL is down; the timer's rejection was unhandled and ended the gateway.
+      const reads = new Proxy(log, {
+        get(target, key) {
+          if (key === 'bySeq') return () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+          const value: unknown = Reflect.get(target, key, target);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const anchorer = new Anchorer(reads, new FakeLedger(), { ...opts, every: 1, intervalMs: 50 });
+      anchorer.start();
+      try {
+        const until = Date.now() + 3000;
+        while (anchorer.lastFailure() === undefined && Date.now() < until)
+          await new Promise((r) => setTimeout(r, 20));
+        expect(anchorer.lastFailure()).to.match(/ECONNREFUSED/);
+      } finally {
+        await anchorer.stop();
+      }
+    } finally {
+      await log.close();
+    }
+  });
+
   it('an intact log that agrees with the ledger passes', async () => {
     const ledger = new FakeLedger();
     expect(await checkAtStart(await anchoredLog(ledger, 5), ledger)).to.equal(undefined);

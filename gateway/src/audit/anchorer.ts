@@ -37,6 +37,8 @@ export class Anchorer implements AnchorStatus {
   private stopped = false;
   private readonly audit: AuditApi;
   lastError?: string;
+  /** Since when (performance.now()) anchoring attempts fail, none succeeding since. */
+  private failingSince: number | undefined;
   /**
    * Why the log cannot be trusted, once a check found it: its hash chain breaks, or it disagrees with the
    * ledger's anchors. Restricted data is refused while it is set (fail closed); only an operator clears it.
@@ -170,7 +172,8 @@ export class Anchorer implements AnchorStatus {
 
   start(): void {
     const tick = Math.max(50, Math.min(this.opts.intervalMs, 1000));
-    this.timer = setInterval(() => void this.maybeAnchor(), tick);
+    // A rejection here (a read of the log failing: PostgreSQL gone away) ended the gateway's process.
+    this.timer = setInterval(() => void this.maybeAnchor().catch((err: unknown) => this.failed(err)), tick);
     this.timer.unref();
   }
 
@@ -188,11 +191,9 @@ export class Anchorer implements AnchorStatus {
     if (this.running) return;
     const pending = this.lagRecords();
     const oldest = this.oldestUnanchoredAt();
-    if (
-      pending === 0 ||
-      (pending < this.opts.every && oldest !== undefined && Date.now() - oldest < this.opts.intervalMs)
-    )
-      return;
+    // A record from the future (the clock stepped back since) is anchored at once: its age says nothing.
+    const age = oldest === undefined ? 0 : Date.now() - oldest;
+    if (pending === 0 || (pending < this.opts.every && age >= 0 && age < this.opts.intervalMs)) return;
     await this.anchorNow();
   }
 
@@ -203,20 +204,40 @@ export class Anchorer implements AnchorStatus {
   }
 
   private async anchor(): Promise<void> {
+    try {
+      await this.anchorOnce();
+      this.failingSince = undefined;
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
+  /** Notes a failed attempt: logged, kept as the last error, and timed on a clock no step of the wall clock moves. */
+  private failed(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.lastError = message;
+    this.failingSince ??= performance.now();
+    if (!this.stopped) this.opts.log?.(`anchoring failed: ${message}`);
+  }
+
+  private async anchorOnce(): Promise<void> {
     const first = this.log.anchoredSize();
     const size = this.log.size();
     if (size <= first) return;
     const last = this.log.lastAnchor();
     const firstRecord = (await this.log.bySeq(first))!;
     const lastRecord = (await this.log.bySeq(size - 1))!;
+    // Records are timed by the wall clock, which may have stepped back between two of them: the range's end is
+    // never before its start (the contract refuses that, and anchoring stopped for as long as the step).
+    const firstAt = Date.parse(firstRecord.time);
     const input = {
       gatewayId: this.opts.gatewayId,
       sequence: (last?.sequence ?? 0) + 1,
       merkleRoot: await (await treeOf(this.log)).root(size),
       recordCount: size - first,
       firstRecord: first,
-      firstRecordAt: new Date(firstRecord.time).toISOString(),
-      lastRecordAt: new Date(lastRecord.time).toISOString(),
+      firstRecordAt: new Date(firstAt).toISOString(),
+      lastRecordAt: new Date(Math.max(firstAt, Date.parse(lastRecord.time))).toISOString(),
       previousAnchorHash: last?.anchorHash ?? GENESIS,
     };
     try {
@@ -234,12 +255,10 @@ export class Anchorer implements AnchorStatus {
       });
       this.lastError = undefined;
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      this.opts.log?.(`anchoring failed: ${message}`);
       // A crash or timeout may have left the anchor on the ledger without our record of it; a refusal as a
       // rewrite or fork means the ledger's chain went on without us, which reconciling tells apart.
       await this.reconcileOrFlag();
-      this.lastError = message;
+      throw err;
     }
   }
 
@@ -252,7 +271,14 @@ export class Anchorer implements AnchorStatus {
     return oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000);
   }
 
+  /**
+   * Whether the unanchored records are older than the bound, or anchoring has failed for as long, whatever the
+   * records' times say (a clock stepped back made the oldest one seem new: nothing was anchored for the length of
+   * the step while restricted data was served).
+   */
   behind(): boolean {
+    if (this.failingSince !== undefined && performance.now() - this.failingSince > this.opts.maxLagMs)
+      return this.lagRecords() > 0;
     return this.lagSeconds() * 1000 > this.opts.maxLagMs;
   }
 

@@ -171,6 +171,15 @@ describe('the token endpoint’s guard', () => {
     }
   });
 
+  it('a clock stepped back takes nothing from an address’s attempts', () => {
+    let now = Date.parse('2026-12-07T03:00:00Z');
+    const guard = new LoginGuard({ perAddressPerMinute: 120, now: () => now });
+    for (let i = 0; i < 10; i++) guard.admitAddress('192.0.2.7');
+    // Two minutes back: the bucket's refill went negative, 240 attempts' worth, and logins were refused for the step.
+    now -= 120_000;
+    expect(() => guard.admitAddress('192.0.2.7')).not.to.throw();
+  });
+
   it('one address gets a limited number of attempts a minute', async () => {
     const h = await startHarness({ loginGuard: { perAddressPerMinute: 5 } });
     try {

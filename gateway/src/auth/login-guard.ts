@@ -111,7 +111,8 @@ export class LoginGuard {
       throw refused(t.lockedUntil - now, 'too many failed attempts: wait before trying again');
     }
     if (perMinute === undefined) return;
-    t.tokens = Math.min(perMinute, t.tokens + ((now - t.at) / 60_000) * perMinute);
+    // A clock stepped back gives back nothing, rather than taking minutes' worth (logins refused for the step).
+    t.tokens = Math.min(perMinute, t.tokens + (Math.max(0, now - t.at) / 60_000) * perMinute);
     t.at = now;
     if (t.tokens < 1) {
       this.counts.refusedRate++;

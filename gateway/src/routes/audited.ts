@@ -122,7 +122,7 @@ class Sampler {
 
   take(): boolean {
     const now = Date.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.perSecond);
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.at) / 1000) * this.perSecond);
     this.at = now;
     if (this.tokens < 1) return false;
     this.tokens -= 1;

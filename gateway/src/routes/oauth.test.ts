@@ -315,6 +315,43 @@ describe('POST /oauth/token and the JWKS', () => {
   });
 });
 
+describe('POST /oauth/token at gateways whose clocks differ', () => {
+  let g: Harness;
+  before(async () => {
+    g = await startHarness();
+  });
+  after(() => g.close());
+
+  it('an assertion used is refused again after a gateway two minutes ahead cleared what it saw expire', async () => {
+    const sign = (): string =>
+      jwt.sign({}, g.enterpriseKeys.AA.privateKeyPem, {
+        algorithm: 'ES256',
+        issuer: CODE.AA,
+        subject: CODE.AA,
+        audience: TOKEN_ENDPOINT,
+        expiresIn: 100,
+        jwtid: crypto.randomUUID(),
+      });
+    const login = (a: string): Promise<Reply> =>
+      g.post('/oauth/token', {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_assertion_type: ASSERTION_TYPE,
+          client_assertion: a,
+        }).toString(),
+      });
+    const captured = sign();
+    assertOk(await login(captured));
+    // The store's clock two minutes ahead (as a sibling gateway's on the same database): any login there drops
+    // the used assertions its clock says expired.
+    g.setNow(new Date(Date.now() + 120_000));
+    assertOk(await login(sign()));
+    g.setNow(new Date());
+    assertOAuthError(await login(captured), 401, 'INVALID_CLIENT');
+  });
+});
+
 describe('POST /oauth/token after the record of used assertions was lost', () => {
   let g: Harness;
   before(async () => {

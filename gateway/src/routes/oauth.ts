@@ -19,6 +19,8 @@ import { Problem, problemOf, type ProblemCode } from '../problem.js';
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** An assertion may live at most this long; its jti is remembered as long, so it cannot be replayed. */
 const MAX_ASSERTION_SECONDS = 300;
+/** How long a used assertion is remembered past its expiry: the gateways' clocks may differ by less. */
+export const KEPT_PAST_EXPIRY_MS = 5 * 60_000;
 
 function invalidClient(detail: string): Problem {
   return new Problem('INVALID_CLIENT', detail);
@@ -182,8 +184,10 @@ export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
       throw invalidClient(
         `client_assertion may have been used before ${new Date(lost).toISOString()}, when this gateway's record of used assertions was made anew: make a new one (with iat)`,
       );
-    // Kept where every gateway sees it (PostgreSQL when shared): used once, at any gateway.
-    if (!(await s.replays.use(clientId, claims.jti, claims.exp * 1000)))
+    // Kept where every gateway sees it (PostgreSQL when shared): used once, at any gateway. Kept past its expiry
+    // for a sibling gateway whose clock runs ahead, which drops what its own clock says expired: kept until just
+    // its expiry, an assertion was taken again at a gateway two minutes behind (a clock stepped back, likewise).
+    if (!(await s.replays.use(clientId, claims.jti, claims.exp * 1000 + KEPT_PAST_EXPIRY_MS)))
       throw invalidClient('client_assertion was already used');
     return clientId;
   }

@@ -111,6 +111,33 @@ export function errorCode(err: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+/** Errors of a socket the database was reached over (refused, reset, timed out, gone). */
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
+
+/**
+ * Whether `err` says the database could not be reached or went away (not what a query asked): the server's
+ * connection exceptions (08…), its shutting down or starting (57P01–57P03), too many connections (53300), a
+ * socket's error, or the pool's own words for a connection lost or not made in time.
+ */
+export function databaseUnavailable(err: unknown): boolean {
+  const sqlState = errorCode(err);
+  if (sqlState !== undefined)
+    return sqlState.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(sqlState);
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (typeof e?.code === 'string' && CONNECTION_ERRORS.has(e.code)) return true;
+  return (
+    typeof e?.message === 'string' &&
+    /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout)/.test(e.message)
+  );
+}
+
 /**
  * Runs `ddl` (CREATE TABLE IF NOT EXISTS …) under the advisory lock `lock`: gateways starting together would
  * otherwise race on creating the same table.
