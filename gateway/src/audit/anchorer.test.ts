@@ -23,21 +23,7 @@ describe('the audit log checked at start', () => {
   async function anchoredLog(ledger: FakeLedger, n: number): Promise<string> {
     const file = path.join(dir, 'audit.db');
     const log = AuditLog.open(file, { groupCommitMs: 0 });
-    for (let i = 0; i < n; i++) {
-      await log.append({
-        time: new Date(Date.now() - 1000 + i).toISOString(),
-        requestId: `r-${i}`,
-        gatewayId: 'gw-t',
-        enterprise: '91331100MA2AAAAA0X',
-        method: 'GET',
-        path: `/v1/datasets/${DS.PEOPLE}/records`,
-        decision: 'allow',
-        reason: 'OK',
-        items: ['district'],
-        rowCount: 1,
-        status: 200,
-      });
-    }
+    for (let i = 0; i < n; i++) await append(log, i, Date.now() - 1000 + i);
     const anchorer = new Anchorer(log, ledger, opts);
     await anchorer.anchorNow();
     expect(anchorer.lastError).to.equal(undefined);
@@ -61,7 +47,7 @@ describe('the audit log checked at start', () => {
   function append(log: AuditLog, i: number, time: number): Promise<unknown> {
     return log.append({
       time: new Date(time).toISOString(),
-      requestId: `c-${i}`,
+      requestId: `r-${i}`,
       gatewayId: 'gw-t',
       enterprise: '91331100MA2AAAAA0X',
       method: 'GET',

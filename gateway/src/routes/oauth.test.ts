@@ -315,6 +315,18 @@ describe('POST /oauth/token and the JWKS', () => {
   });
 });
 
+/** A token request of `gateway` with a client assertion alone. */
+function loginWith(gateway: Harness, assertion: string): Promise<Reply> {
+  return gateway.post('/oauth/token', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_assertion_type: ASSERTION_TYPE,
+      client_assertion: assertion,
+    }).toString(),
+  });
+}
+
 describe('POST /oauth/token at gateways whose clocks differ', () => {
   let g: Harness;
   before(async () => {
@@ -332,15 +344,7 @@ describe('POST /oauth/token at gateways whose clocks differ', () => {
         expiresIn: 100,
         jwtid: crypto.randomUUID(),
       });
-    const login = (a: string): Promise<Reply> =>
-      g.post('/oauth/token', {
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_assertion_type: ASSERTION_TYPE,
-          client_assertion: a,
-        }).toString(),
-      });
+    const login = (a: string): Promise<Reply> => loginWith(g, a);
     const captured = sign();
     assertOk(await login(captured));
     // The store's clock two minutes ahead (as a sibling gateway's on the same database): any login there drops
@@ -365,15 +369,7 @@ describe('POST /oauth/token after the record of used assertions was lost', () =>
       g.enterpriseKeys.AA.privateKeyPem,
       { algorithm: 'ES256' },
     );
-  const withAssertion = (a: string): Promise<Reply> =>
-    g.post('/oauth/token', {
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_assertion_type: ASSERTION_TYPE,
-        client_assertion: a,
-      }).toString(),
-    });
+  const withAssertion = (a: string): Promise<Reply> => loginWith(g, a);
 
   it('refuses an assertion that could have been used before; takes one issued or expiring after that', async () => {
     const lost = g.services.replays.lostBefore;
