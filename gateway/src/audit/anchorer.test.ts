@@ -9,6 +9,7 @@ import { RdxLedger } from '@rdx/client';
 import { GATEWAY_ID, assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
 import { Anchorer } from './anchorer.js';
 import { AuditLog } from './audit-log.js';
+import { entry } from './audit-log.suite.js';
 
 describe('the audit log checked at start', () => {
   let dir: string;
@@ -44,21 +45,8 @@ describe('the audit log checked at start', () => {
   }
 
   /** A record of `time`, appended to `log`. */
-  function append(log: AuditLog, i: number, time: number): Promise<unknown> {
-    return log.append({
-      time: new Date(time).toISOString(),
-      requestId: `r-${i}`,
-      gatewayId: 'gw-t',
-      enterprise: '91331100MA2AAAAA0X',
-      method: 'GET',
-      path: `/v1/datasets/${DS.PEOPLE}/records`,
-      decision: 'allow',
-      reason: 'OK',
-      items: ['district'],
-      rowCount: 1,
-      status: 200,
-    });
-  }
+  const append = (log: AuditLog, i: number, time: number): Promise<unknown> =>
+    log.append(entry(i, { time: new Date(time).toISOString() }));
 
   it('records on both sides of a step back of the clock are anchored: the range never ends before it starts', async () => {
     const log = AuditLog.open(path.join(dir, 'audit.db'), { groupCommitMs: 0 });

@@ -329,7 +329,7 @@ export function failBatch(
   const now = Date.now();
   const lasting = (err as { lasting?: unknown }).lasting === true || counters.failing?.lasting === true;
   counters.failing = { since: counters.failing?.since ?? now, last: now, error: reason, lasting };
-  const failed = err instanceof AuditWriteError ? err : new AuditWriteError(reason);
+  const failed = new AuditWriteError(reason);
   for (const p of batch) {
     pendingIds.delete(p.entry.requestId);
     p.reject(failed);

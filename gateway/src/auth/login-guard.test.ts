@@ -14,21 +14,11 @@ import {
   ISSUER,
   assertOk,
   assertOAuthError,
+  secretLogin,
   startHarness,
   type Harness,
   type Reply,
 } from '../testing/harness.js';
-
-function tokenRequest(h: Harness, id: string, secret: string): Promise<Reply> {
-  return h.post('/oauth/token', {
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: id,
-      client_secret: secret,
-    }).toString(),
-  });
-}
 
 /**
  * A token request over plain HTTP from another loopback address than the harness's own client (127.0.0.1): a
@@ -78,7 +68,7 @@ describe('the token endpoint’s guard', () => {
     const h = await startHarness({ loginGuard: { hashesInFlight: 1, hashQueue: 16 } });
     try {
       const attempts = Array.from({ length: 300 }, (_, i) =>
-        tokenRequest(h, `91331100BOGUS${String(i).padStart(5, '0')}`, 'guess'),
+        secretLogin(h, `91331100BOGUS${String(i).padStart(5, '0')}`, 'guess'),
       );
       const data = h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=5`, { as: 'AA' });
       assertOk(await data);
@@ -100,20 +90,20 @@ describe('the token endpoint’s guard', () => {
       const code = CODE.AA;
       const secret = h.secrets.get(code)!;
       for (let i = 0; i < 6; i++)
-        assertOAuthError(await tokenRequest(h, code, `wrong-${i}`), 401, 'INVALID_CLIENT');
+        assertOAuthError(await secretLogin(h, code, `wrong-${i}`), 401, 'INVALID_CLIENT');
       // The sixth failure locked it: even the right secret is refused now.
-      expect(assertRateLimited(await tokenRequest(h, code, secret))).to.equal(1);
+      expect(assertRateLimited(await secretLogin(h, code, secret))).to.equal(1);
       h.setNow('2026-06-01T08:00:02Z');
-      assertOAuthError(await tokenRequest(h, code, 'wrong-again'), 401, 'INVALID_CLIENT');
+      assertOAuthError(await secretLogin(h, code, 'wrong-again'), 401, 'INVALID_CLIENT');
       expect(
-        assertRateLimited(await tokenRequest(h, code, secret)),
+        assertRateLimited(await secretLogin(h, code, secret)),
         'the next lockout is twice as long',
       ).to.equal(2);
       h.setNow('2026-06-01T08:00:05Z');
-      assertOk(await tokenRequest(h, code, secret));
+      assertOk(await secretLogin(h, code, secret));
       // Success clears the count: one more mistake is free again.
-      assertOAuthError(await tokenRequest(h, code, 'wrong'), 401, 'INVALID_CLIENT');
-      assertOk(await tokenRequest(h, code, secret));
+      assertOAuthError(await secretLogin(h, code, 'wrong'), 401, 'INVALID_CLIENT');
+      assertOk(await secretLogin(h, code, secret));
     } finally {
       await h.close();
     }
@@ -135,7 +125,7 @@ describe('the token endpoint’s guard', () => {
       // Locked out there, even with the right secret...
       expect(await tokenRequestFrom(h, stranger, { client_id: code, client_secret: secret })).to.equal(429);
       // ...but the enterprise, asking from its own address, gets its token.
-      assertOk(await tokenRequest(h, code, secret));
+      assertOk(await secretLogin(h, code, secret));
       // And a client assertion signed with its key is never refused for its client id, wherever it comes from.
       const assertion = jwt.sign({}, h.enterpriseKeys.AA.privateKeyPem, {
         algorithm: 'ES256',
@@ -160,10 +150,10 @@ describe('the token endpoint’s guard', () => {
     const h = await startHarness();
     try {
       const tracked = (): number => h.services.loginGuard!.tracked;
-      assertOAuthError(await tokenRequest(h, CODE.AA, 'wrong'), 401, 'INVALID_CLIENT');
+      assertOAuthError(await secretLogin(h, CODE.AA, 'wrong'), 401, 'INVALID_CLIENT');
       const before = tracked();
       for (let i = 0; i < 20; i++)
-        assertOAuthError(await tokenRequest(h, `${i}${'x'.repeat(16_000)}`, 'wrong'), 401, 'INVALID_CLIENT');
+        assertOAuthError(await secretLogin(h, `${i}${'x'.repeat(16_000)}`, 'wrong'), 401, 'INVALID_CLIENT');
       expect(tracked(), 'addresses and client ids remembered').to.equal(before);
       expect(await h.scrape()).to.match(new RegExp(`^rdx_token_guard_tracked ${before}$`, 'm'));
     } finally {
@@ -186,10 +176,10 @@ describe('the token endpoint’s guard', () => {
       h.setNow('2026-06-01T08:00:00Z');
       const code = CODE.AAA;
       const secret = h.secrets.get(code)!;
-      for (let i = 0; i < 5; i++) assertOk(await tokenRequest(h, code, secret));
-      expect(assertRateLimited(await tokenRequest(h, code, secret))).to.be.at.most(12);
+      for (let i = 0; i < 5; i++) assertOk(await secretLogin(h, code, secret));
+      expect(assertRateLimited(await secretLogin(h, code, secret))).to.be.at.most(12);
       h.setNow('2026-06-01T08:00:13Z');
-      assertOk(await tokenRequest(h, code, secret));
+      assertOk(await secretLogin(h, code, secret));
     } finally {
       await h.close();
     }
@@ -200,7 +190,7 @@ describe('the token endpoint’s guard', () => {
     try {
       const replies = await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
-          tokenRequest(h, `91331100QUEUE${String(i).padStart(5, '0')}`, 'x'),
+          secretLogin(h, `91331100QUEUE${String(i).padStart(5, '0')}`, 'x'),
         ),
       );
       const busy = replies.filter((r) => r.status === 429);

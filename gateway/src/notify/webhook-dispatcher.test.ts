@@ -5,13 +5,13 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { verifyWebhook, type Notification } from '@rdx/client';
 import { NotificationStore } from './notification-store.js';
 import { backoffMs, WebhookDispatcher, type DispatcherOptions } from './webhook-dispatcher.js';
-import { startReceiver } from '../testing/webhook-receiver.js';
+import { startRawReceiver, startReceiver } from '../testing/webhook-receiver.js';
 
 const ACME = 'enterprise:91331100MA2A8QN43L';
 const OTHER = 'enterprise:91331102MA2E3K7RX2';
@@ -171,39 +171,10 @@ describe('webhook delivery', () => {
     }
   });
 
-  /** A raw TCP receiver: `answer` runs on each connection once the request's first bytes arrive. */
-  async function rawReceiver(
-    answer: (socket: net.Socket) => void,
-  ): Promise<{ url: string; opened: () => number; closed: () => number; stop: () => Promise<void> }> {
-    const sockets = new Set<net.Socket>();
-    let opened = 0;
-    let closed = 0;
-    const server = net.createServer((socket) => {
-      opened++;
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-      socket.on('close', () => {
-        closed++;
-        sockets.delete(socket);
-      });
-      socket.once('data', () => answer(socket));
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-      opened: () => opened,
-      closed: () => closed,
-      stop: async () => {
-        for (const socket of sockets) socket.destroy();
-        await new Promise((r) => server.close(r));
-      },
-    };
-  }
-
   it('a receiver answering 101 Switching Protocols is a failed attempt, retried; deliveries go on', async () => {
     // Node drops the socket of a 101 that no one takes up without an event: the attempt never settled, and the
     // round awaiting it stopped every party's deliveries for good.
-    const upgrading = await rawReceiver((socket) =>
+    const upgrading = await startRawReceiver((socket) =>
       socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n'),
     );
     const fine = await startReceiver();
@@ -230,7 +201,7 @@ describe('webhook delivery', () => {
   });
 
   it('a receiver that answers 200 and then an endless body: delivered at the status line, the connection closed', async () => {
-    const trickling = await rawReceiver((socket) => {
+    const trickling = await startRawReceiver((socket) => {
       socket.write('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\n\r\n');
       const drip = setInterval(() => socket.write('1\r\nx\r\n'), 20);
       socket.on('close', () => clearInterval(drip));
@@ -254,7 +225,7 @@ describe('webhook delivery', () => {
   });
 
   it('a receiver that never answers holds only its own delivery: others due meanwhile are sent at once', async () => {
-    const silent = await rawReceiver(() => undefined);
+    const silent = await startRawReceiver(() => undefined);
     const fine = await startReceiver();
     const store = NotificationStore.open(file);
     const slow = store.addWebhook(ACME, silent.url, []);
@@ -286,7 +257,7 @@ describe('webhook delivery', () => {
   it('a party with ten webhooks at a receiver that never answers, and many deliveries owed, holds no one else back', async () => {
     // The store listed the oldest due first, those on their way among them: 32 of one party's in flight filled
     // every list, and another party's delivery waited for their 10 s.
-    const silent = await rawReceiver(() => undefined);
+    const silent = await startRawReceiver(() => undefined);
     const fine = await startReceiver();
     const store = NotificationStore.open(file);
     for (let i = 0; i < 10; i++) store.addWebhook(ACME, `${silent.url}/${i}`, []);

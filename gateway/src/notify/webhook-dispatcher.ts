@@ -128,9 +128,8 @@ export const IN_FLIGHT_PER_WEBHOOK = 2;
 
 export class WebhookDispatcher {
   private timer?: NodeJS.Timeout;
-  private readonly inFlight = new Set<string>();
-  /** The deliveries on their way, which a stop waits for. */
-  private readonly attempts = new Set<Promise<void>>();
+  /** The deliveries on their way (by notification and webhook), which a stop waits for. */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: NotificationStore,
@@ -154,7 +153,7 @@ export class WebhookDispatcher {
   async stop(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    await Promise.all(this.attempts);
+    await Promise.allSettled(this.inFlight.values());
   }
 
   /**
@@ -170,43 +169,38 @@ export class WebhookDispatcher {
       .due(now, Math.min(32, room) + this.inFlight.size, IN_FLIGHT_PER_WEBHOOK)
       .filter((d) => !this.inFlight.has(`${d.notificationId}|${d.webhookId}`))
       .slice(0, room);
-    const started = due.map((d) => {
-      const attempt = this.deliver(d);
-      this.attempts.add(attempt);
-      const done = (): void => void this.attempts.delete(attempt);
-      attempt.then(done, done);
-      return attempt;
-    });
-    await Promise.all(started);
+    await Promise.all(due.map((d) => this.deliver(d)));
   }
 
-  private async deliver(d: DueDelivery): Promise<void> {
+  /** Attempts `d`, on its way until the attempt is recorded. */
+  private deliver(d: DueDelivery): Promise<void> {
     const key = `${d.notificationId}|${d.webhookId}`;
-    this.inFlight.add(key);
-    try {
-      const answer = await post(
-        d.url,
-        webhookRequest(d),
-        this.options.timeoutMs,
-        this.options.reach ?? PUBLIC_ONLY,
-      );
-      const attempts = d.attempts + 1;
-      if (answer.ok) {
-        this.store.attempted(d, { delivered: true, lastResult: answer.result });
-        return;
-      }
-      const dead = attempts >= this.options.maxAttempts;
-      this.store.attempted(d, {
-        delivered: false,
-        lastResult: answer.result,
-        ...(dead ? {} : { nextAt: Date.now() + backoffMs(attempts, this.options) }),
-      });
-      if (dead)
-        this.log(
-          `webhook ${d.webhookId}: ${d.notificationId} dead after ${attempts} attempts (${answer.result})`,
-        );
-    } finally {
-      this.inFlight.delete(key);
+    const attempt = this.attempt(d).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, attempt);
+    return attempt;
+  }
+
+  private async attempt(d: DueDelivery): Promise<void> {
+    const answer = await post(
+      d.url,
+      webhookRequest(d),
+      this.options.timeoutMs,
+      this.options.reach ?? PUBLIC_ONLY,
+    );
+    const attempts = d.attempts + 1;
+    if (answer.ok) {
+      this.store.attempted(d, { delivered: true, lastResult: answer.result });
+      return;
     }
+    const dead = attempts >= this.options.maxAttempts;
+    this.store.attempted(d, {
+      delivered: false,
+      lastResult: answer.result,
+      ...(dead ? {} : { nextAt: Date.now() + backoffMs(attempts, this.options) }),
+    });
+    if (dead)
+      this.log(
+        `webhook ${d.webhookId}: ${d.notificationId} dead after ${attempts} attempts (${answer.result})`,
+      );
   }
 }

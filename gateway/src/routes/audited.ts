@@ -92,10 +92,7 @@ export async function deny(
   const hash = crypto.hash('sha256', body, 'hex');
   const attributed = a.enterprise !== undefined && s.view.datasets.has(a.datasetId ?? '');
   let denied: AuditEntry | undefined;
-  if (!attributed && !samplerOf(s).take()) unlogged(s, problem.code);
-  else if (attributed && problem.code === 'RATE_LIMITED' && !rateRefusalLogged(s, a.enterprise!))
-    rateRefusalUnlogged(s);
-  else {
+  if (logged(s, problem, attributed ? a.enterprise : undefined)) {
     denied = entry(s, req, res, a, 'deny', problem.code, problem.status, 0, hash);
     await s.audit.append(denied);
   }
@@ -130,27 +127,6 @@ class Sampler {
   }
 }
 
-const samplers = new WeakMap<Services, Sampler>();
-function samplerOf(s: Services): Sampler {
-  let sampler = samplers.get(s);
-  if (!sampler)
-    samplers.set(s, (sampler = new Sampler(s.unattributedLogPerSecond ?? UNATTRIBUTED_LOG_PER_SECOND)));
-  return sampler;
-}
-
-const unloggedCounters = new WeakMap<Services, (labels: Record<string, string>) => void>();
-function unlogged(s: Services, reason: string): void {
-  let c = unloggedCounters.get(s);
-  if (!c) {
-    c = s.metrics.counter(
-      'rdx_unattributed_denials_unlogged_total',
-      'Denials without a valid token or for an unknown dataset that the audit log sampled out',
-    );
-    unloggedCounters.set(s, c);
-  }
-  c({ reason });
-}
-
 /**
  * Refusals for its rate one enterprise may add to the log per second, with a burst of ten seconds' worth. Past
  * its grant's rate an enterprise was refused as fast as it sent, each refusal a record: ten threads wrote 44 000
@@ -159,28 +135,54 @@ function unlogged(s: Services, reason: string): void {
  */
 export const RATE_REFUSALS_LOGGED_PER_SECOND = 1;
 
-const rateSamplers = new WeakMap<Services, Map<string, Sampler>>();
-/** Whether this refusal of `enterprise` for its rate enters the log (one sampler per enterprise that met it). */
-function rateRefusalLogged(s: Services, enterprise: string): boolean {
-  let bySender = rateSamplers.get(s);
-  if (!bySender) rateSamplers.set(s, (bySender = new Map<string, Sampler>()));
-  let sampler = bySender.get(enterprise);
-  // Keyed by enterprises the token service vouched for: as many as are onboarded, no more.
-  if (!sampler) bySender.set(enterprise, (sampler = new Sampler(RATE_REFUSALS_LOGGED_PER_SECOND)));
-  return sampler.take();
+/** What a gateway's denials may leave out of its log, and the counts of what they left out. */
+interface Sampling {
+  unattributed: Sampler;
+  /** Keyed by enterprises the token service vouched for: as many as are onboarded, no more. */
+  rateOf: Map<string, Sampler>;
+  unattributedUnlogged: (labels: Record<string, string>) => void;
+  rateUnlogged: (labels: Record<string, string>) => void;
 }
 
-const rateUnloggedCounters = new WeakMap<Services, () => void>();
-function rateRefusalUnlogged(s: Services): void {
-  let c = rateUnloggedCounters.get(s);
-  if (!c) {
-    const count = s.metrics.counter(
-      'rdx_rate_refusals_unlogged_total',
-      "Enterprises' refusals for their rate that the audit log sampled out (it keeps one a second per enterprise)",
+const samplings = new WeakMap<Services, Sampling>();
+function samplingOf(s: Services): Sampling {
+  let sampling = samplings.get(s);
+  if (!sampling)
+    samplings.set(
+      s,
+      (sampling = {
+        unattributed: new Sampler(s.unattributedLogPerSecond ?? UNATTRIBUTED_LOG_PER_SECOND),
+        rateOf: new Map(),
+        unattributedUnlogged: s.metrics.counter(
+          'rdx_unattributed_denials_unlogged_total',
+          'Denials without a valid token or for an unknown dataset that the audit log sampled out',
+        ),
+        rateUnlogged: s.metrics.counter(
+          'rdx_rate_refusals_unlogged_total',
+          "Enterprises' refusals for their rate that the audit log sampled out (it keeps one a second per enterprise)",
+        ),
+      }),
     );
-    rateUnloggedCounters.set(s, (c = () => count({})));
+  return sampling;
+}
+
+/**
+ * Whether a denial enters the log; counted when it does not. Unattributed ones (no valid token, or a dataset
+ * that does not exist) are sampled, and an enterprise's refusals for its rate; every other one is logged.
+ */
+function logged(s: Services, problem: Problem, enterprise: string | undefined): boolean {
+  const sampling = samplingOf(s);
+  if (enterprise === undefined) {
+    if (sampling.unattributed.take()) return true;
+    sampling.unattributedUnlogged({ reason: problem.code });
+    return false;
   }
-  c();
+  if (problem.code !== 'RATE_LIMITED') return true;
+  let sampler = sampling.rateOf.get(enterprise);
+  if (!sampler) sampling.rateOf.set(enterprise, (sampler = new Sampler(RATE_REFUSALS_LOGGED_PER_SECOND)));
+  if (sampler.take()) return true;
+  sampling.rateUnlogged({});
+  return false;
 }
 
 const EMPTY_SHA256 = crypto.hash('sha256', '', 'hex');

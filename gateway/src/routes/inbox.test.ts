@@ -3,12 +3,11 @@
  * staff's Fabric identity. A party never sees, changes or tests another party's.
  */
 import { expect } from 'chai';
-import net from 'node:net';
 import { signAdminRequest, verifyWebhook, type Notification, type NotificationKind } from '@rdx/client';
 import { CODE, sha256Hex } from '../testing/fixtures.js';
 import { assertOk, assertProblem, DATASET_OWNERS, startHarness, type Harness } from '../testing/harness.js';
 import { testOrg } from '../testing/test-ca.js';
-import { startReceiver } from '../testing/webhook-receiver.js';
+import { startRawReceiver, startReceiver } from '../testing/webhook-receiver.js';
 import { TESTS_AT_ONCE, webhookUrlProblem } from './inbox.js';
 
 const AA = `enterprise:${CODE.AA}`;
@@ -127,24 +126,22 @@ describe('inbox and webhooks (issue 13)', () => {
 
   it(`a party's webhook tests on their way at once: ${TESTS_AT_ONCE}, and another waits for their answers (429)`, async () => {
     // A receiver that takes the request and never answers holds each test for the attempt's 10 s.
-    const held = new Set<net.Socket>();
-    const silent = net.createServer((socket) => void held.add(socket.on('error', () => undefined)));
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/hook`;
+    const silent = await startRawReceiver(() => undefined);
+    const { url } = silent;
     try {
       const hook = assertOk<{ id: string }>(await h.post('/v1/webhooks', { as: 'AA', json: { url } }), 201);
       const waiting = Array.from({ length: TESTS_AT_ONCE }, () =>
         h.post(`/v1/webhooks/${hook.id}/test`, { as: 'AA' }),
       );
-      while (held.size < TESTS_AT_ONCE) await new Promise((r) => setTimeout(r, 10));
+      while (silent.opened() < TESTS_AT_ONCE) await new Promise((r) => setTimeout(r, 10));
       const refused = await h.post(`/v1/webhooks/${hook.id}/test`, { as: 'AA' });
       assertProblem(refused, 429, 'RATE_LIMITED');
       expect(refused.headers.get('retry-after')).to.equal('10');
       // Another party is not held back by them.
       const other = assertOk<{ id: string }>(await h.post('/v1/webhooks', { as: 'AAA', json: { url } }), 201);
       const theirs = h.post(`/v1/webhooks/${other.id}/test`, { as: 'AAA' });
-      while (held.size < TESTS_AT_ONCE + 1) await new Promise((r) => setTimeout(r, 10));
-      for (const socket of held) socket.destroy();
+      while (silent.opened() < TESTS_AT_ONCE + 1) await new Promise((r) => setTimeout(r, 10));
+      await silent.stop();
       for (const reply of [...(await Promise.all(waiting)), await theirs])
         expect(assertOk<{ delivered: boolean }>(reply).delivered).to.equal(false);
       // Answered, they make room again.
@@ -168,8 +165,7 @@ describe('inbox and webhooks (issue 13)', () => {
         await receiver.close();
       }
     } finally {
-      for (const socket of held) socket.destroy();
-      await new Promise((r) => silent.close(r));
+      await silent.stop();
     }
   });
 

@@ -12,13 +12,13 @@ import {
   assertOk,
   assertOAuthError,
   assertProblem,
+  assertionLogin,
   startHarness,
   type Harness,
   type Reply,
 } from '../testing/harness.js';
 import { withConsoleErrorSilenced } from '../testing/quiet.js';
 
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const TOKEN_ENDPOINT = `${ISSUER}/oauth/token`;
 
 let h: Harness;
@@ -66,11 +66,7 @@ describe('POST /oauth/token and the JWKS', () => {
   }
 
   function withAssertion(a: string): Promise<Reply> {
-    return form({
-      grant_type: 'client_credentials',
-      client_assertion_type: ASSERTION_TYPE,
-      client_assertion: a,
-    });
+    return assertionLogin(h, a);
   }
 
   /** Checks an issued token: ES256 by the current key, ≤ 15 minutes, right audience, issuer and subject. */
@@ -315,18 +311,6 @@ describe('POST /oauth/token and the JWKS', () => {
   });
 });
 
-/** A token request of `gateway` with a client assertion alone. */
-function loginWith(gateway: Harness, assertion: string): Promise<Reply> {
-  return gateway.post('/oauth/token', {
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_assertion_type: ASSERTION_TYPE,
-      client_assertion: assertion,
-    }).toString(),
-  });
-}
-
 describe('POST /oauth/token at gateways whose clocks differ', () => {
   let g: Harness;
   before(async () => {
@@ -344,7 +328,7 @@ describe('POST /oauth/token at gateways whose clocks differ', () => {
         expiresIn: 100,
         jwtid: crypto.randomUUID(),
       });
-    const login = (a: string): Promise<Reply> => loginWith(g, a);
+    const login = (a: string): Promise<Reply> => assertionLogin(g, a);
     const captured = sign();
     assertOk(await login(captured));
     // The store's clock two minutes ahead (as a sibling gateway's on the same database): any login there drops
@@ -369,7 +353,7 @@ describe('POST /oauth/token after the record of used assertions was lost', () =>
       g.enterpriseKeys.AA.privateKeyPem,
       { algorithm: 'ES256' },
     );
-  const withAssertion = (a: string): Promise<Reply> => loginWith(g, a);
+  const withAssertion = (a: string): Promise<Reply> => assertionLogin(g, a);
 
   it('refuses an assertion that could have been used before; takes one issued or expiring after that', async () => {
     const lost = g.services.replays.lostBefore;

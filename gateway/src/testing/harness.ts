@@ -658,16 +658,25 @@ export function assertOAuthError(reply: Reply, status: number, code: string): Re
   return body;
 }
 
-/** A client-credentials request at the token endpoint with a client id and secret (form-encoded). */
-export function secretLogin(h: Harness, clientId: string, secret: string): Promise<Reply> {
+/** A client-credentials request at the token endpoint with `params` besides the grant type (form-encoded). */
+function tokenForm(h: Harness, params: Record<string, string>): Promise<Reply> {
   return h.post('/oauth/token', {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: clientId,
-      client_secret: secret,
-    }).toString(),
+    body: new URLSearchParams({ grant_type: 'client_credentials', ...params }).toString(),
   });
+}
+
+/** A client-credentials request at the token endpoint with a signed client assertion alone. */
+export function assertionLogin(h: Harness, assertion: string): Promise<Reply> {
+  return tokenForm(h, {
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: assertion,
+  });
+}
+
+/** A client-credentials request at the token endpoint with a client id and secret (form-encoded). */
+export function secretLogin(h: Harness, clientId: string, secret: string): Promise<Reply> {
+  return tokenForm(h, { client_id: clientId, client_secret: secret });
 }
 
 /** Registers a regulator client on the harness and logs it in (client secret); its access token. */

@@ -1,6 +1,6 @@
 /** A webhook receiver on loopback for the tests: answers with the statuses given, in turn, and keeps what it got. */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 
 export interface Receiver {
   url: string;
@@ -25,5 +25,41 @@ export async function startReceiver(statuses: number[] = [], otherwise = 204): P
     url: `http://127.0.0.1:${port}/hook`,
     got,
     close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+/** A receiver below HTTP, for receivers that misbehave: what it does is up to `answer`. */
+export interface RawReceiver {
+  url: string;
+  /** Connections made to it, and closed, so far. */
+  opened(): number;
+  closed(): number;
+  stop(): Promise<void>;
+}
+
+/** A TCP receiver on loopback: `answer` runs on each connection once the request's first bytes arrive. */
+export async function startRawReceiver(answer: (socket: net.Socket) => void): Promise<RawReceiver> {
+  const sockets = new Set<net.Socket>();
+  let opened = 0;
+  let closed = 0;
+  const server = net.createServer((socket) => {
+    opened++;
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      closed++;
+      sockets.delete(socket);
+    });
+    socket.once('data', () => answer(socket));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    opened: () => opened,
+    closed: () => closed,
+    stop: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((r) => server.close(r));
+    },
   };
 }
