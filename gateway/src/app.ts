@@ -4,6 +4,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { wholeAnswers } from './http/answer-compression.js';
 import { perAddressRate } from './http/anonymous-rate.js';
+import { refuseWhileDatabaseSilent } from './http/database-gate.js';
 import { readForwardedCaller } from './http/caller-address.js';
 import { lateRefusals } from './http/late-refusal.js';
 import { publicComplaintRoutes } from './routes/public-complaints.js';
@@ -59,6 +60,8 @@ export function createApp(s: Services): Express {
       cors(s.config.corsOrigins ?? [], allowedAt),
       parseQueryOnce,
       countRequests,
+      // A database that stopped answering refuses requests at once instead of hanging them for a minute.
+      ...(s.database ? [refuseWhileDatabaseSilent(s.database)] : []),
       // Every answer ended whole goes compressed in one call when the client takes it; routes that stream take
       // their own compression (http/answer-compression.ts).
       wholeAnswers,

@@ -34,6 +34,7 @@ import { openFabricLedger } from './ledger/fabric-ledger.js';
 import { parseFilter } from './store/filter-syntax.js';
 import { DatasetStore } from './store/sqlite-dataset-store.js';
 import { PgDatasetStore } from './store/pg-dataset-store.js';
+import { DatabaseWatch } from './store/database-watch.js';
 import { LedgerView } from './view/ledger-view.js';
 import { ViewFollower } from './view/view-follower.js';
 import { NotificationFollower, gatewayReader } from './notify/notification-follower.js';
@@ -139,6 +140,8 @@ async function serve(
   metricsServer: MetricsServer | undefined,
 ): Promise<void> {
   const { audit, store, usage } = await openStores(config);
+  // Whether PostgreSQL answers at all: one that hangs fails no query for a minute (store/database-watch.ts).
+  const database = config.databaseUrl ? new DatabaseWatch(config.databaseUrl).start() : undefined;
   const uploadDir = path.join(config.dataDir, 'uploads');
   // Uploads cut short by a crash leave their files behind: the folder is emptied at start.
   fs.rmSync(uploadDir, { recursive: true, force: true });
@@ -168,7 +171,7 @@ async function serve(
     epsilonPerQuery: config.epsilonPerQuery,
     dailyBudget: config.privacyBudgetPerDay,
   });
-  registerGauges(metrics, { anchors: anchorer, view, audit });
+  registerGauges(metrics, { anchors: anchorer, view, audit, database });
   registerLoopLag(metrics);
 
   void follower.run();
@@ -271,6 +274,7 @@ async function serve(
     audit,
     anchors: anchorer,
     store,
+    database,
     parseFilter,
     limiter,
     usage,
@@ -316,6 +320,7 @@ async function serve(
     server.close();
     void metricsServer?.close();
     follower.stop();
+    database?.close();
     revocations?.stop();
     notifier?.stop();
     dueSweep?.stop();

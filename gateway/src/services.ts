@@ -16,6 +16,7 @@ import type { TokenService } from './auth/token-service.js';
 import type { GrantUsage } from './enforcement/grant-usage.js';
 import type { Limiter } from './enforcement/limiter.js';
 import type { Metrics } from './http/metrics.js';
+import type { DatabaseAnswers } from './store/database-watch.js';
 import type { Ledger } from './ledger/ledger.js';
 import type { LedgerView } from './view/ledger-view.js';
 import type { AuditAnchor, AuditEntry, AuditRecord } from './audit/audit-record.js';
@@ -130,6 +131,8 @@ export interface Services {
   audit: AuditSink;
   anchors: AnchorStatus;
   store: DataStore;
+  /** Whether the stores' PostgreSQL answers (absent on SQLite): while it does not, requests are refused at once. */
+  database?: DatabaseAnswers;
   /** Parses the `filter=` query syntax against a dataset's items. */
   parseFilter(expr: string, items: ItemSpec[]): Filter[];
   limiter: Limiter;

@@ -23,6 +23,7 @@ import {
   checkLimit,
   checkNoneMissing,
   copyStats,
+  failingNow,
   countCommit,
   emptyCounters,
   duplicateRequest,
@@ -369,12 +370,12 @@ export class AuditLog {
 
   /** Counters since open. */
   stats(): AuditLogStats {
-    return copyStats(this.counters);
+    return copyStats(this.counters, this.group.stalledFor());
   }
 
-  /** While commits fail: since when, when last, why (undefined once one succeeds). */
+  /** While commits fail or one is stalled: since when, when last, why (undefined once one succeeds). */
   failing(): AuditLogStats['failing'] {
-    return this.counters.failing && { ...this.counters.failing };
+    return failingNow(this.counters, this.group.stalledFor());
   }
 
   /** Commits whatever is queued (resolving those appends), then closes the file. Idempotent. */

@@ -13,6 +13,8 @@ import {
   copyStats,
   countCommit,
   emptyCounters,
+  failBatch,
+  failingNow,
   settleBatch,
   type AuditEntry,
   type AuditRecord,
@@ -72,6 +74,21 @@ describe('audit log counters', () => {
     });
     expect(kept.waitSeconds.count).to.equal(0);
     expect(kept.waitSeconds.atMost[0]).to.equal(0);
+  });
+  it('a stalled commit counts as failing (for readiness and the gauge) until it returns, and keeps a failure lasting', () => {
+    const counters = emptyCounters();
+    expect(failingNow(counters)).to.equal(undefined);
+    const stalled = failingNow(counters, 7_400);
+    expect(stalled?.error).to.equal('a commit has not returned for 7 s');
+    expect(stalled?.lasting).to.equal(false);
+    expect(Date.now() - stalled!.since).to.be.within(7_400, 8_400);
+    expect(Date.now() - stalled!.last).to.be.below(1_000);
+    expect(copyStats(counters, 7_400).failing?.error).to.equal(stalled?.error);
+
+    // A failure that lasts (the file deleted) still lasts while a later commit hangs.
+    failBatch([], Object.assign(new Error('the file is gone'), { lasting: true }), new Set(), counters);
+    expect(failingNow(counters, 6_000)?.lasting).to.equal(true);
+    expect(failingNow(counters)?.error).to.equal('the file is gone');
   });
 });
 

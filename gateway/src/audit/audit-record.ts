@@ -59,6 +59,11 @@ export interface AuditLogOptions {
   groupCommitMs?: number;
   /** A batch is committed at once when it reaches this many appends. Default 256. */
   maxBatch?: number;
+  /**
+   * How long a batch may be on its way to durable before the log counts as stalled (group-commit.ts). Default
+   * 5000 ms.
+   */
+  stalledAfterMs?: number;
 }
 
 /** Counters since the log was opened, as {@link AuditLog.stats} returns them. */
@@ -84,8 +89,9 @@ export interface AuditLogStats {
   waitSeconds: HistogramCounts;
   /**
    * While commits fail: since when, when last and why (ms since the epoch), and whether it lasts until a restart
-   * (the log's file deleted or replaced); undefined once one succeeds. What a failed commit's appends reject with
-   * is an {@link AuditWriteError}.
+   * (the log's file deleted or replaced); undefined once one succeeds. Also while a commit is stalled (see
+   * group-commit.ts), its `last` then being now. What a failed commit's appends reject with, and appends made
+   * while one is stalled, is an {@link AuditWriteError}.
    */
   failing: { since: number; last: number; error: string; lasting: boolean } | undefined;
 }
@@ -116,6 +122,14 @@ export interface AuditCounters extends Omit<AuditLogStats, 'commits' | 'commitSe
 export const AUDIT_SECONDS_BUCKETS = [
   0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.5, 1,
 ] as const;
+
+/**
+ * How long a batch may be on its way to durable, by default, before the log counts as stalled: a database that
+ * stopped answering (frozen, its disk hung), an fsync that does not return. A healthy commit takes milliseconds.
+ * While stalled, appends are refused at once instead of queueing behind it for as long as it hangs (PostgreSQL's
+ * query timeout is a minute), and readiness says the log is not writing.
+ */
+export const STALLED_AFTER_MS = 5_000;
 
 /** The counters of a log just opened. */
 export function emptyCounters(): AuditCounters {
@@ -238,12 +252,15 @@ export function wellFormedText(value: unknown, what: string): string {
 export function groupCommitOptions(opts: AuditLogOptions): Required<AuditLogOptions> {
   const groupCommitMs = opts.groupCommitMs ?? 0;
   const maxBatch = opts.maxBatch ?? 256;
+  const stalledAfterMs = opts.stalledAfterMs ?? STALLED_AFTER_MS;
   if (!Number.isFinite(groupCommitMs) || groupCommitMs < 0) {
     throw new RangeError('groupCommitMs must be ≥ 0');
   }
   if (!Number.isSafeInteger(maxBatch) || maxBatch < 1)
     throw new RangeError('maxBatch must be an integer ≥ 1');
-  return { groupCommitMs, maxBatch };
+  if (!Number.isFinite(stalledAfterMs) || stalledAfterMs <= 0)
+    throw new RangeError('stalledAfterMs must be > 0');
+  return { groupCommitMs, maxBatch, stalledAfterMs };
 }
 
 /**
@@ -297,15 +314,34 @@ export function chainRecords(entries: readonly AuditEntry[], seq: number, prevHa
   });
 }
 
-/** A copy of the counters, for a caller to keep. */
-export function copyStats(counters: AuditCounters): AuditLogStats {
+/**
+ * A copy of the counters, for a caller to keep; `stalledForMs`: how long the batch being committed has been on
+ * its way, when the log is stalled (see {@link failingNow}).
+ */
+export function copyStats(counters: AuditCounters, stalledForMs?: number): AuditLogStats {
   const commitSeconds = counters.commitSeconds.read();
   return {
     ...counters,
-    failing: counters.failing && { ...counters.failing },
+    failing: failingNow(counters, stalledForMs),
     commits: commitSeconds.count,
     commitSeconds,
     waitSeconds: counters.waitSeconds.read(),
+  };
+}
+
+/**
+ * Whether commits fail now: the last one failed and none succeeded since, or one has been on its way for
+ * `stalledForMs` (a stalled log writes nothing either, and refuses appends).
+ */
+export function failingNow(counters: AuditCounters, stalledForMs?: number): AuditLogStats['failing'] {
+  const failing = counters.failing && { ...counters.failing };
+  if (stalledForMs === undefined) return failing;
+  const now = Date.now();
+  return {
+    since: Math.min(failing?.since ?? now, now - stalledForMs),
+    last: now,
+    error: `a commit has not returned for ${Math.floor(stalledForMs / 1000)} s`,
+    lasting: failing?.lasting ?? false,
   };
 }
 

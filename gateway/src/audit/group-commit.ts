@@ -2,9 +2,16 @@
  * The group commit both audit logs share (SQLite's writer thread, PostgreSQL): appends queue up; the first of a
  * batch waits `groupCommitMs` for company (0 by default: an idle log commits at once), a full batch goes at
  * once, and while one batch commits the appends that arrive meanwhile form the next. One batch at a time, so
- * each links to the last committed record; every append settles only when its batch has.
+ * each links to the last committed record; every append settles only when its batch has. A batch on its way for
+ * longer than `stalledAfterMs` stalls the log: appends are refused at once until it returns.
  */
-import type { AuditEntry, AuditLogOptions, AuditRecord, Pending } from './audit-record.js';
+import {
+  AuditWriteError,
+  type AuditEntry,
+  type AuditLogOptions,
+  type AuditRecord,
+  type Pending,
+} from './audit-record.js';
 
 /**
  * Runs `flush` after `ms` milliseconds (on the next turn when 0); returns the function that cancels it. The timer
@@ -27,6 +34,8 @@ export class GroupCommit {
   /** The loop committing queued batches one after the other, while it runs. */
   private draining: Promise<void> | undefined;
   private closing = false;
+  /** When the batch being committed was handed to `commitBatch` (performance.now()), while one is. */
+  private committingSince: number | undefined;
 
   /** @param commitBatch commits one batch and settles every promise of it; never throws. */
   constructor(
@@ -34,8 +43,16 @@ export class GroupCommit {
     private readonly commitBatch: (batch: Pending[]) => Promise<void>,
   ) {}
 
-  /** Queues a checked entry; resolves with its record once the batch holding it is committed. */
+  /**
+   * Queues a checked entry; resolves with its record once the batch holding it is committed. Refused at once
+   * (an {@link AuditWriteError}) while the log is {@link stalledFor stalled}.
+   */
   add(entry: AuditEntry): Promise<AuditRecord> {
+    const stalled = this.stalledFor();
+    if (stalled !== undefined)
+      return Promise.reject(
+        new AuditWriteError(`a commit has not returned for ${Math.floor(stalled / 1000)} s`),
+      );
     const promise = new Promise<AuditRecord>((resolve, reject) => {
       this.queue.push({ entry, queuedAt: performance.now(), resolve, reject });
     });
@@ -43,6 +60,16 @@ export class GroupCommit {
     if (this.queue.length >= this.opts.maxBatch) this.flush();
     else this.cancelTimer ??= startFlushTimer(this.opts.groupCommitMs, () => this.flush());
     return promise;
+  }
+
+  /**
+   * How long (ms) the batch being committed has been on its way, once that is `stalledAfterMs` or more (the log
+   * is stalled: see audit-record.ts, STALLED_AFTER_MS); undefined otherwise.
+   */
+  stalledFor(now = performance.now()): number | undefined {
+    if (this.committingSince === undefined) return undefined;
+    const waited = now - this.committingSince;
+    return waited >= this.opts.stalledAfterMs ? waited : undefined;
   }
 
   /** Commits everything queued, without waiting for windows, and resolves when nothing is left. */
@@ -60,9 +87,13 @@ export class GroupCommit {
     this.cancelTimer = undefined;
     if (this.draining !== undefined || this.queue.length === 0) return;
     this.draining = (async () => {
-      while (this.queue.length > 0) await this.commitBatch(this.queue.splice(0, this.opts.maxBatch));
+      while (this.queue.length > 0) {
+        this.committingSince = performance.now();
+        await this.commitBatch(this.queue.splice(0, this.opts.maxBatch));
+      }
     })().finally(() => {
       this.draining = undefined;
+      this.committingSince = undefined;
       // Appends that came after the loop last looked: committed now if they have waited their window (or the
       // batch is full, or the log is closing), else when their timer fires.
       if (

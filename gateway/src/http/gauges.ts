@@ -10,9 +10,9 @@ import type { Services } from '../services.js';
 
 export function registerGauges(
   metrics: Metrics,
-  s: Pick<Services, 'anchors' | 'view'> & { audit: { stats(): AuditLogStats } },
+  s: Pick<Services, 'anchors' | 'view' | 'database'> & { audit: { stats(): AuditLogStats } },
 ): void {
-  const { anchors, view, audit } = s;
+  const { anchors, view, audit, database } = s;
   metrics.gauge('rdx_audit_unanchored_records', 'Audit records not yet anchored on the ledger', () =>
     anchors.lagRecords(),
   );
@@ -37,6 +37,12 @@ export function registerGauges(
     '1 while audit commits fail (until one succeeds): every data request is refused with AUDIT_UNWRITABLE',
     () => (audit.stats().failing === undefined ? 0 : 1),
   );
+  if (database)
+    metrics.gauge(
+      'rdx_database_answering',
+      '0 while PostgreSQL has not answered for 5 s (frozen, out of reach): every request that needs it is refused with STORE_UNAVAILABLE',
+      () => (database.unansweredFor() === undefined ? 1 : 0),
+    );
   metrics.gauge('rdx_ledger_following', '1 while the gateway follows ledger events', () =>
     view.following ? 1 : 0,
   );

@@ -500,7 +500,16 @@ export const OPENAPI = {
                 description:
                   'the event follower: following, last block, and madeFrom — how the view was last made whole (source ledger or snapshot, the block, blocks replayed, ms)',
               },
-              audit: { type: 'object', description: 'unanchored records, anchoring behind, integrity' },
+              audit: {
+                type: 'object',
+                description:
+                  'writing (ok, or failing: commits fail or one is stalled), unanchored records, anchoring behind, integrity',
+              },
+              database: {
+                type: 'object',
+                description: 'only where the stores are on PostgreSQL: whether it answered within 5 s',
+                properties: { answering: { type: 'boolean' } },
+              },
             },
           }),
           ...tooFast,

@@ -32,6 +32,8 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
         lastBlock: s.view.lastBlock,
         madeFrom: s.view.madeFrom,
       };
+      const silentFor = s.database?.unansweredFor();
+      const database = s.database && { answering: silentFor === undefined };
       const broken = s.anchors.broken();
       const failing = s.audit.failing?.();
       // Failing while a commit failed lately and none succeeded since: with no traffic (a load balancer that
@@ -51,6 +53,13 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
           'LEDGER_NOT_FOLLOWED',
           'The gateway is not following ledger events (its log says why); restricted data is refused.',
           { ledger, view, audit },
+        );
+      if (silentFor !== undefined)
+        return sendProblem(
+          res,
+          'STORE_UNAVAILABLE',
+          `The gateway's database has not answered for ${Math.floor(silentFor / 1000)} s; nothing is served.`,
+          { ledger, view, audit, database },
         );
       if (unwritable)
         return sendProblem(
@@ -73,7 +82,7 @@ export function opsRoutes(s: Services, anonymous: RequestHandler): Router {
           'Audit anchoring is behind its bound; restricted data is refused.',
           { ledger, view, audit },
         );
-      res.json({ status: 'ready', ledger, view, audit });
+      res.json({ status: 'ready', ledger, view, audit, ...(database ? { database } : {}) });
     } catch {
       sendProblem(res, 'LEDGER_UNAVAILABLE', "The ledger did not answer the gateway's status query.");
     }

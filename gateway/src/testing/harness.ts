@@ -27,6 +27,7 @@ import { MemoryGrantUsage, type GrantUsage } from '../enforcement/grant-usage.js
 import { Limiter } from '../enforcement/limiter.js';
 import { PRIVACY_DEFAULTS, PrivacyBudget, type PrivacyOptions } from '../enforcement/privacy.js';
 import { registerGauges } from '../http/gauges.js';
+import type { DatabaseAnswers } from '../store/database-watch.js';
 import { Metrics } from '../http/metrics.js';
 import { startMetricsServer, type MetricsServer } from '../http/metrics-server.js';
 import type { AnchorStatus, AuditRecord, Services } from '../services.js';
@@ -101,6 +102,8 @@ export interface HarnessOptions {
   rateRefusalDelayMs?: number;
   /** The record of used assertions made anew as the gateway starts, as where its file was lost (replay-store.ts). */
   replaysLost?: boolean;
+  /** Whether the stores' database answers (default: none watched, as on SQLite). */
+  database?: DatabaseAnswers;
 }
 
 /** One answer of the server, as sent. */
@@ -523,7 +526,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     broken: () => anchorer.broken(),
     lastFailure: () => anchorer.lastFailure(),
   };
-  registerGauges(metrics, { anchors, view, audit });
+  registerGauges(metrics, { anchors, view, audit, database: opts.database });
   // The gateway's clock, the harness's when a test sets one: signing times and the replay store's expiries follow it.
   const clock = (): number => ref.harness?.clock?.getTime() ?? Date.now();
   const replays = SqliteReplayStore.open(path.join(dir, 'assertions.db'), clock, opts.replaysLost ?? false);
@@ -551,6 +554,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     audit,
     anchors,
     store,
+    database: opts.database,
     parseFilter,
     limiter,
     metrics,

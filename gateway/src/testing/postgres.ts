@@ -26,6 +26,11 @@ export interface PostgresServer {
   url: string;
   /** Stops the server and deletes its folder; idempotent. */
   stop(): Promise<void>;
+  /**
+   * Freezes every process of the server (SIGSTOP), as a hung host looks from its clients: connections stay open,
+   * nothing answers; `false` thaws it (SIGCONT). A frozen server is thawed before it is stopped.
+   */
+  freeze(on: boolean): void;
 }
 
 /** What the PostgreSQL variant of a test runs on: a server, or why there is none here. */
@@ -105,9 +110,29 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
     watchdog = undefined;
   };
   // A test process that exits without stopping the server (a thrown error) still stops it.
+  let frozen = false;
+  const freeze = (on: boolean): void => {
+    frozen = on;
+    const postmaster = Number(fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const children = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean)
+      .map(Number);
+    for (const pid of [postmaster, ...children]) {
+      try {
+        process.kill(pid, on ? 'SIGSTOP' : 'SIGCONT');
+      } catch {
+        // Gone meanwhile (a backend that ended).
+      }
+    }
+  };
+  const thaw = (): void => {
+    if (frozen) freeze(false);
+  };
   const onExit = (): void => {
     if (stopped) return;
     stopped = true;
+    thaw();
     const args = stopArgs('immediate');
     if (root)
       spawnSync('runuser', ['-u', 'postgres', '--', tool('pg_ctl'), ...args], { cwd: '/', stdio: 'ignore' });
@@ -119,6 +144,7 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
     if (stopped) return;
     stopped = true;
     process.off('exit', onExit);
+    thaw();
     try {
       await asOwner('pg_ctl', stopArgs('fast'), 90_000);
     } catch {
@@ -155,6 +181,8 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
       [
         '-c',
         'while kill -0 "$1" 2>/dev/null; do sleep 1; done; ' +
+          // A server the test froze (PostgresServer.freeze) is thawed first, or it never takes the stop.
+          'pm=$(head -n 1 "$4/postmaster.pid" 2>/dev/null); if [ -n "$pm" ]; then kill -CONT "$pm"; pkill -CONT -P "$pm"; fi 2>/dev/null; ' +
           'if [ "$5" = 1 ]; then runuser -u postgres -- "$3" -D "$4" -m immediate -w stop; ' +
           'else "$3" -D "$4" -m immediate -w stop; fi >/dev/null 2>&1; rm -rf "$2"',
         'rdx-pg-watchdog',
@@ -210,7 +238,7 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
     } finally {
       await admin.end();
     }
-    return { url: urlOf('rdx'), stop };
+    return { url: urlOf('rdx'), stop, freeze };
   } catch (err) {
     await stop();
     throw err;

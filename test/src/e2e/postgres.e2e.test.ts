@@ -1,9 +1,10 @@
 /**
  * A gateway whose stores are on PostgreSQL (`RDX_DATABASE_URL`), on the real network: it enforces a grant as the
- * SQLite gateway does; killed with -9 under load while the database holds its commits up, it has acknowledged
- * no call whose audit record was not committed (the record first, then the answer), and once restarted it
- * anchors them: every receipt's proof verifies against the Merkle root recorded on the ledger under its id. Skipped, saying so, where PostgreSQL
- * is not installed (CI installs it).
+ * SQLite gateway does; with its database frozen it says so and refuses at once instead of hanging; killed with -9
+ * under load while the database holds its commits up, it has acknowledged no call whose audit record was not
+ * committed (the record first, then the answer), and once restarted it anchors them: every receipt's proof
+ * verifies against the Merkle root recorded on the ledger under its id. Skipped, saying so, where PostgreSQL is
+ * not installed (CI installs it).
  */
 import { expect } from 'chai';
 import pg from 'pg';
@@ -29,7 +30,7 @@ const ITEMS = ['uscc', 'entity_name', 'legal_rep_phone'];
 const GATEWAY_ID = `gw-pg-${runId}`;
 const PORT = topology.gateway.port + 11;
 
-describe('a gateway on PostgreSQL on the real network: enforcement, a kill -9 under load, receipts anchored', () => {
+describe('a gateway on PostgreSQL on the real network: enforcement, a frozen database, a kill -9 under load, receipts anchored', () => {
   let server: PostgresServer | undefined;
   let gateway: ExtraGateway | undefined;
   let p: Parties | undefined;
@@ -75,6 +76,32 @@ describe('a gateway on PostgreSQL on the real network: enforcement, a kill -9 un
     const other = await records('fields=legal_rep_id');
     expect(other.status).to.equal(403);
     expect(other.body.code).to.equal('ITEMS_NOT_GRANTED');
+  });
+
+  it('its database frozen (every process stopped, as on a hung host), it is not ready within seconds and refuses data calls at once; thawed, it serves again', async () => {
+    expect((await records('limit=1')).status).to.equal(200);
+    server!.freeze(true);
+    try {
+      await eventually(
+        async () => (await getJson(`${gateway!.url}/readyz`)).body.code === 'STORE_UNAVAILABLE',
+        15_000,
+        'readiness says the database does not answer',
+      );
+      const asked = Date.now();
+      const refused = await records('limit=1');
+      expect(Date.now() - asked, "refused at once, not after the pool's minute").to.be.below(2_000);
+      expect(refused.status).to.equal(503);
+      expect(refused.body.code).to.equal('STORE_UNAVAILABLE');
+      expect(refused.body, 'no row leaves').not.to.have.property('data');
+    } finally {
+      server!.freeze(false);
+    }
+    await eventually(
+      async () => (await records('limit=1')).status === 200,
+      15_000,
+      'served again once thawed',
+    );
+    expect((await getJson(`${gateway!.url}/readyz`)).status).to.equal(200);
   });
 
   it('killed with -9 while its database holds its commits up, it has acknowledged no call it had not committed; restarted, each receipt verifies against the root on the ledger', async () => {

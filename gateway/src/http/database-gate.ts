@@ -1,0 +1,26 @@
+/**
+ * While the gateway's database does not answer (store/database-watch.ts), every request that would wait on it is
+ * refused at once with 503 STORE_UNAVAILABLE: a data call would read its rows and write its audit record there,
+ * a token request its used assertions, and each would hang for the pool's query timeout, a minute, holding its
+ * connection meanwhile. Liveness, readiness (which says why), the API description and the console's files do
+ * not touch the database and stay served.
+ */
+import type { RequestHandler } from 'express';
+import { Problem } from '../problem.js';
+import type { DatabaseAnswers } from '../store/database-watch.js';
+
+const NEEDS_NO_DATABASE = new Set(['/healthz', '/readyz', '/openapi.json']);
+
+export function refuseWhileDatabaseSilent(database: DatabaseAnswers): RequestHandler {
+  return (req, _res, next) => {
+    const silentFor = database.unansweredFor();
+    if (silentFor === undefined || NEEDS_NO_DATABASE.has(req.path) || req.path.startsWith('/console'))
+      return next();
+    next(
+      new Problem(
+        'STORE_UNAVAILABLE',
+        `The gateway's database has not answered for ${Math.floor(silentFor / 1000)} s, so nothing was served.`,
+      ),
+    );
+  };
+}
