@@ -53,14 +53,19 @@ export function summary(values) {
 
 export const round = (x, digits = 2) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
 
+/** A gateway's /metrics text, as a scraper on its host reads it. */
+export async function scrape(gateway) {
+  return (await fetch(`${gateway.metricsUrl}/metrics`, { headers: gateway.metricsHeaders() })).text();
+}
+
 /**
  * The gateway's timing histograms as its /metrics counts them: `commit` (`rdx_audit_commit_seconds`, one per
  * batch made durable), `wait` (`rdx_audit_wait_seconds`, one per record: from its append to durable, what a data
  * call waits for) and `loopLag` (`rdx_event_loop_lag_seconds`, how late its event loop ran a timer due every
  * 10 ms). Each: per bound (seconds) how many took at most that long, and the count and sum of all.
  */
-export async function gatewayTimes(metricsUrl) {
-  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+export async function gatewayTimes(gateway) {
+  const text = await scrape(gateway);
   const read = (name) => {
     const times = { buckets: [], count: 0, sum: 0 };
     for (const line of text.split('\n')) {
@@ -281,6 +286,8 @@ export async function startGateway(net, { id, port, env = {} }) {
     url,
     // Its metrics, on this host's loopback: the API does not serve them (gateway/src/http/metrics-server.ts).
     metricsUrl: net.gatewayMetricsUrl({ topology }, port),
+    // What a scrape shows: the token in the gateway's data folder (gateway/src/http/metrics-server.ts).
+    metricsHeaders: () => net.gatewayMetricsHeaders({ paths }, dataDir),
     dataDir,
     pid: child.pid,
     async stop() {

@@ -215,9 +215,9 @@ async function dataCallFigure(g, baseline, auth, durable) {
   // With the gateway's own count of its audit commits and of its records' waits over the run: how much of its
   // tail is the commit, and how much the wait for it.
   const latency = await p99AgainstBare(run, urls, rate, 'gateway', async () => {
-    const before = await lib.gatewayTimes(g.metricsUrl);
+    const before = await lib.gatewayTimes(g);
     const r = await run(urls.gateway, { rate });
-    const after = await lib.gatewayTimes(g.metricsUrl);
+    const after = await lib.gatewayTimes(g);
     return {
       ...r,
       commitTimes: lib.timesBetween(before.commit, after.commit, 'commits'),
@@ -541,9 +541,7 @@ try {
       const gwFlooded = await run(`${A.url}${records}`, { rate });
       const flooded = await flood;
       const answered = Object.values(flooded.statusCodes).reduce((a, b) => a + b, 0);
-      const refusedConnections = /^rdx_connections_refused_total\{\} (\d+)$/m.exec(
-        await (await fetch(`${A.metricsUrl}/metrics`)).text(),
-      )?.[1];
+      const refusedConnections = /^rdx_connections_refused_total\{\} (\d+)$/m.exec(await lib.scrape(A))?.[1];
       figures.dataCallUnderTokenFlood = {
         what: `the data call at ${rate} requests/s while 300 connections from another address send bogus secrets to POST /oauth/token (20 000 a second offered)`,
         idleP99Ms: gwFixed.latencyMs.p99,

@@ -11,6 +11,7 @@ describe('clerk configuration', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const env = {
     RDX_CLERK_MSP_ID: 'BureauMSP',
+    RDX_CLERK_OPS_TOKEN_FILE: path.join(dir, 'ops.token'),
     RDX_CLERK_CERT: pem,
     RDX_CLERK_KEY: pem,
     RDX_PEER_ENDPOINT: '127.0.0.1:7051',
@@ -36,5 +37,6 @@ describe('clerk configuration', () => {
     );
     fails({ ...env, RDX_CLERK_PAGE_SIZE: 'many' }, /RDX_CLERK_PAGE_SIZE/);
     fails({ ...env, RDX_CLERK_TLS_CERT: pem }, /set together/);
+    fails({ ...env, RDX_CLERK_OPS_TOKEN_FILE: undefined }, /RDX_CLERK_OPS_TOKEN_FILE is not set/);
   });
 });

@@ -20,6 +20,11 @@ export interface ClerkConfig {
   host: string;
   port: number;
   /**
+   * RDX_CLERK_OPS_TOKEN_FILE: the file holding the bearer token `/status` and `/metrics` ask for (made, owner-only,
+   * if missing; `/healthz` and `/readyz` ask none): loopback keeps out other hosts, not the host's other users.
+   */
+  opsTokenFile: string;
+  /**
    * RDX_CLERK_INTERVAL_S: longest time between two rounds (default 3600). A round also runs just after
    * every midnight China time, when validities end.
    */
@@ -70,6 +75,11 @@ export function loadClerkConfig(env: NodeJS.ProcessEnv = process.env): ClerkConf
     chaincode: required(env, 'RDX_CHAINCODE', 'the chaincode'),
     host: env.RDX_CLERK_HOST || '127.0.0.1',
     port: integer(env, 'RDX_CLERK_PORT', 3010, 0, 65535),
+    opsTokenFile: required(
+      env,
+      'RDX_CLERK_OPS_TOKEN_FILE',
+      'the file holding the token /status and /metrics ask for (made if missing)',
+    ),
     intervalMs: integer(env, 'RDX_CLERK_INTERVAL_S', 3600, 1, 86_400) * 1000,
     pageSize: integer(env, 'RDX_CLERK_PAGE_SIZE', 200, 1, 1000),
   };

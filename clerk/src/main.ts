@@ -5,10 +5,20 @@
 import { connectIdentity, RdxLedger, readLedgerIdentity } from '@rdx/client';
 import { Clerk } from './clerk.js';
 import { ConfigError, loadClerkConfig } from './config.js';
+import { operationsToken } from '@rdx/client/operations-token';
 import { startOpsServer } from './ops-server.js';
 import { ClerkService } from './service.js';
 
 const log = (line: string): void => console.log(`${new Date().toISOString()} clerk: ${line}`);
+
+/** The operations token, made at the first start; a file others may read stops the start, naming it. */
+function opsToken(file: string): string {
+  try {
+    return operationsToken(file);
+  } catch (err) {
+    throw new ConfigError(`RDX_CLERK_OPS_TOKEN_FILE: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
 
 async function main(): Promise<void> {
   const config = loadClerkConfig();
@@ -20,9 +30,15 @@ async function main(): Promise<void> {
     config.intervalMs,
     log,
   );
-  const ops = await startOpsServer(config.host, config.port, service.status, log);
+  const ops = await startOpsServer(
+    config.host,
+    config.port,
+    service.status,
+    opsToken(config.opsTokenFile),
+    log,
+  );
   log(
-    `operations endpoint ${ops.url} (/healthz /readyz /status /metrics); a round at least every ${config.intervalMs / 1000} s and after midnight China time`,
+    `operations endpoint ${ops.url} (/healthz /readyz; /status /metrics for the token in ${config.opsTokenFile}); a round at least every ${config.intervalMs / 1000} s and after midnight China time`,
   );
   let stopping = false;
   const stop = (): void => {

@@ -4,6 +4,9 @@ import { startOpsServer, type OpsServer } from './ops-server.js';
 import type { ClerkStatus } from './service.js';
 import type { RoundReport } from './clerk.js';
 
+const TOKEN = '5a'.repeat(32);
+const SHOWN = { authorization: `Bearer ${TOKEN}` };
+
 const round: RoundReport = {
   startedAt: '2026-10-08T16:00:02.000Z',
   finishedAt: '2026-10-08T16:00:04.000Z',
@@ -25,11 +28,14 @@ describe('clerk operations endpoint', () => {
   };
   let ops: OpsServer;
   before(async () => {
-    ops = await startOpsServer('127.0.0.1', 0, status, () => undefined);
+    ops = await startOpsServer('127.0.0.1', 0, status, TOKEN, () => undefined);
   });
   after(() => ops.close());
-  const get = async (path: string): Promise<{ status: number; text: string }> => {
-    const res = await fetch(`${ops.url}${path}`);
+  const get = async (
+    path: string,
+    headers: Record<string, string> = SHOWN,
+  ): Promise<{ status: number; text: string }> => {
+    const res = await fetch(`${ops.url}${path}`, { headers });
     return { status: res.status, text: await res.text() };
   };
 
@@ -68,7 +74,21 @@ describe('clerk operations endpoint', () => {
     const body = JSON.parse((await get('/status')).text) as ClerkStatus;
     expect(body.lastRound?.expired.grants).to.deep.equal(['g-1']);
     expect((await get('/nope')).status).to.equal(404);
-    expect((await fetch(`${ops.url}/status`, { method: 'POST' })).status).to.equal(405);
+    expect((await fetch(`${ops.url}/status`, { method: 'POST', headers: SHOWN })).status).to.equal(405);
+  });
+
+  it('/status and /metrics only for its token: another user of the host gets 401 and nothing of the network; health needs none', async () => {
+    Object.assign(status, {
+      lastError: { at: '2026-10-09T00:00:00.000Z', message: 'peer0.bureau:7051 down' },
+    });
+    for (const path of ['/status', '/metrics']) {
+      const refused = await get(path, {});
+      expect(refused.status, path).to.equal(401);
+      expect(refused.text, path).not.to.include('peer0.bureau');
+    }
+    expect((await get('/healthz', {})).status).to.equal(200);
+    expect((await get('/readyz', {})).status).to.equal(503);
+    status.lastError = undefined;
   });
 
   it('answers only its own names: a page that rebinds a name of its own to the host gets 421, not the status', async () => {
@@ -79,7 +99,7 @@ describe('clerk operations endpoint', () => {
     const asked = (host: string): Promise<{ status: number; text: string }> =>
       new Promise((resolve, reject) => {
         http
-          .get({ host: '127.0.0.1', port, path: '/status', headers: { host } }, (res) => {
+          .get({ host: '127.0.0.1', port, path: '/status', headers: { host, ...SHOWN } }, (res) => {
             let text = '';
             res.on('data', (chunk: Buffer) => (text += chunk.toString()));
             res.on('end', () => resolve({ status: res.statusCode!, text }));

@@ -3,7 +3,9 @@
  * `/healthz` the process serves; `/readyz` its last round reached the ledger; `/status` what that round did,
  * as JSON; `/metrics` the same as Prometheus text, with every missing calendar year as a gauge. `/status` names
  * grants and the ledger's error (the network's hosts and ports): it is served on @rdx/client's operations listener,
- * which answers only its own names (a page in the host's browser cannot rebind one to it) and holds few connections.
+ * which answers only its own names (a page in the host's browser cannot rebind one to it), serves `/status` and
+ * `/metrics` only to a request showing the clerk's operations token (`/healthz` and `/readyz` say nothing of the
+ * network: any local probe may ask), and holds few connections.
  */
 import { listenForOperations, type OperationsListener } from '@rdx/client/operations-listener';
 import type { ClerkStatus } from './service.js';
@@ -63,6 +65,7 @@ export function startOpsServer(
   host: string,
   port: number,
   status: ClerkStatus,
+  token: string,
   log: (line: string) => void,
 ): Promise<OpsServer> {
   return listenForOperations(
@@ -93,5 +96,6 @@ export function startOpsServer(
       return json(404, { error: `no ${path}: try /healthz, /readyz, /status or /metrics` });
     },
     log,
+    { token, open: ['/healthz', '/readyz'] },
   );
 }

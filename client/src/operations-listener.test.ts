@@ -1,22 +1,37 @@
 /**
- * The operations listener the gateway's metrics and the clerk's endpoints are served on: its own names only, a few
- * connections, slow clients cut off.
+ * The operations listener the gateway's metrics and the clerk's endpoints are served on: its own names only, the
+ * service's token past its health, a few connections, slow clients cut off; and the token's file.
  */
 import { expect } from 'chai';
 import http from 'node:http';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { listenForOperations, type OperationsListener } from './operations-listener.js';
+import { operationsHeaders, operationsToken, readOperationsToken } from './operations-token.js';
 
-/** GET `path` from the listener at `url`, asking for it by `host`. */
-function asked(url: string, host: string): Promise<{ status: number; text: string }> {
+const TOKEN = 'ab'.repeat(32);
+const SHOWN = { authorization: `Bearer ${TOKEN}` };
+
+/** GET `path` (default /x, which needs the token) from the listener at `url`, asking for it by `host`. */
+function asked(
+  url: string,
+  host: string,
+  headers: Record<string, string> = SHOWN,
+  urlPath = '/x',
+): Promise<{ status: number; text: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     http
-      .get({ host: hostname.replace(/^\[|\]$/g, ''), port, path: '/x', headers: { host } }, (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode!, text }));
-      })
+      .get(
+        { host: hostname.replace(/^\[|\]$/g, ''), port, path: urlPath, headers: { host, ...headers } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, text }));
+        },
+      )
       .on('error', reject);
   });
 }
@@ -29,6 +44,7 @@ describe('the operations listener', () => {
       0,
       (_req, res) => res.end('served'),
       () => undefined,
+      { token: TOKEN, open: ['/healthz'] },
     );
     listeners.push(l);
     return l;
@@ -61,6 +77,49 @@ describe('the operations listener', () => {
     }
   });
 
+  it('serves past its open paths only a request showing its token: 401 without it, with another, or cut short', async () => {
+    const l = await listen('127.0.0.1');
+    const host = new URL(l.url).host;
+    expect(await asked(l.url, host)).to.deep.equal({ status: 200, text: 'served' });
+    for (const [what, headers] of [
+      ['none', {}],
+      ['another', { authorization: `Bearer ${'cd'.repeat(32)}` }],
+      ['cut short', { authorization: `Bearer ${TOKEN.slice(0, 63)}` }],
+      ['not bearer', { authorization: `Basic ${TOKEN}` }],
+    ] as const) {
+      const answer = await asked(l.url, host, headers);
+      expect(answer.status, what).to.equal(401);
+      expect(answer.text, what).not.to.include('served');
+    }
+    expect((await asked(l.url, host, {}, '/healthz?probe=1')).status, 'health needs none').to.equal(200);
+  });
+
+  it('the token file: made owner-only and kept; one cut short made anew; one others may read refused', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-ops-token-'));
+    try {
+      const file = path.join(dir, 'service', 'ops.token');
+      expect(readOperationsToken(file)).to.equal(undefined);
+      expect(operationsHeaders(file), 'no file, no header').to.deep.equal({});
+      const token = operationsToken(file);
+      expect(token).to.match(/^[0-9a-f]{64}$/);
+      expect(fs.statSync(file).mode & 0o777).to.equal(0o600);
+      expect(fs.statSync(path.dirname(file)).mode & 0o777).to.equal(0o700);
+      expect(operationsToken(file), 'kept across starts').to.equal(token);
+      expect(operationsHeaders(file)).to.deep.equal({ authorization: `Bearer ${token}` });
+
+      fs.writeFileSync(file, token.slice(0, 20));
+      const renewed = operationsToken(file);
+      expect(renewed)
+        .to.match(/^[0-9a-f]{64}$/)
+        .and.not.equal(token);
+
+      fs.chmodSync(file, 0o644);
+      expect(() => operationsToken(file)).to.throw(/others than its owner may read it/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('on ::1 is at [::1]:<port>', async () => {
     const l = await listen('::1');
     const port = new URL(l.url).port;
@@ -84,7 +143,7 @@ describe('the operations listener', () => {
     this.timeout(20_000);
     const l = await listen('127.0.0.1');
     const socket = net.connect(Number(new URL(l.url).port), '127.0.0.1');
-    socket.write('GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
     socket.resume();
     const started = Date.now();
     await new Promise((resolve) => socket.on('close', resolve));

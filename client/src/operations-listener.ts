@@ -6,9 +6,12 @@
  *   told to listen on, with its port: a web page the host's browser opens could otherwise make the browser ask it
  *   under a DNS name of the page's own that it points at this host (DNS rebinding), and read the answer. 421 else;
  * - a few connections at once, each cut off when slow to send its request, so no local process holds it;
+ * - every path but the open ones (health) only for a request that shows the service's token
+ *   (operations-token.ts): loopback keeps out other hosts, not the host's other users. 401 else;
  * - an error once listening (a failed accept, no file descriptors left) is logged and the service goes on.
  * Not part of the SDK's main entry: `@rdx/client/operations-listener`.
  */
+import crypto from 'node:crypto';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 
@@ -17,6 +20,14 @@ const MAX_CONNECTIONS = 16;
 /** A request's headers within 10 s and the whole of it within 30 s; checked every second. */
 const CLIENT_LIMITS = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000 };
 
+/** Who may read what the listener serves: anyone local its `open` paths, the token's holder the rest. */
+export interface OperationsAccess {
+  /** The bearer token (operations-token.ts) asked of every path but the open ones. */
+  token: string;
+  /** Paths any local caller may ask for: health, for probes that hold no token. */
+  open: readonly string[];
+}
+
 export interface OperationsListener {
   /** `http://<host>:<port>`: the base URL (the port as bound, for a port of 0). */
   url: string;
@@ -24,7 +35,8 @@ export interface OperationsListener {
 }
 
 /**
- * Listens on `host`:`port` and hands `handle` every request asked for by one of the names above.
+ * Listens on `host`:`port` and hands `handle` every request asked for by one of the names above and, past
+ * `access.open`, showing its token.
  * @throws the listen error (EADDRINUSE for a port taken).
  */
 export async function listenForOperations(
@@ -32,16 +44,34 @@ export async function listenForOperations(
   port: number,
   handle: http.RequestListener,
   log: (line: string) => void,
+  access: OperationsAccess,
 ): Promise<OperationsListener> {
   let bound = 0;
+  const expected = digest(`Bearer ${access.token}`);
   const server = http.createServer(CLIENT_LIMITS, (req, res) => {
-    if (askedByOwnName(req.headers.host, host, bound)) return handle(req, res);
-    res.writeHead(421, {
-      'content-type': 'text/plain; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    });
-    res.end(`Ask for this host by its address or as localhost, with port ${bound}.\n`);
+    const refuse = (status: number, text: string, headers: Record<string, string> = {}): void => {
+      res.writeHead(status, {
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        ...headers,
+      });
+      res.end(text);
+    };
+    if (!askedByOwnName(req.headers.host, host, bound))
+      return refuse(421, `Ask for this host by its address or as localhost, with port ${bound}.\n`);
+    const path = (req.url ?? '/').split('?')[0]!;
+    // Compared as digests: equal lengths, and no early exit that would time how much of it was right.
+    if (
+      !access.open.includes(path) &&
+      !crypto.timingSafeEqual(digest(req.headers.authorization ?? ''), expected)
+    )
+      return refuse(
+        401,
+        `${path} needs the service's operations token: Authorization: Bearer <the token in its file, readable by the platform's user only>.\n`,
+        { 'www-authenticate': 'Bearer realm="rdx-operations"' },
+      );
+    handle(req, res);
   });
   server.maxConnections = MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
@@ -61,6 +91,10 @@ export async function listenForOperations(
         server.close(() => resolve());
       }),
   };
+}
+
+function digest(text: string): Buffer {
+  return crypto.createHash('sha256').update(text).digest();
 }
 
 /**

@@ -7,7 +7,7 @@ export { createApp } from './app.js';
 export { isLoopbackHost } from './config.js';
 // For the network tooling, the tests and the bench, which read a gateway's metrics on its host (metrics-server.ts).
 export { defaultMetricsPort } from './config.js';
-export { METRICS_HOST } from './http/metrics-server.js';
+export { METRICS_HOST, metricsTokenFile } from './http/metrics-server.js';
 export { ClientRegistry, type ClientRole } from './auth/client-registry.js';
 export { AuditLog } from './audit/audit-log.js';
 // For the bench's audit figures (figure 1's durable baseline, figure 4's append): their records carry request ids

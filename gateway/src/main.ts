@@ -29,7 +29,13 @@ import { PrivacyBudget } from './enforcement/privacy.js';
 import { createGatewayServer } from './http/server.js';
 import { registerGauges, registerLoopLag, registerNotificationGauges } from './http/gauges.js';
 import { Metrics } from './http/metrics.js';
-import { METRICS_HOST, startMetricsServer, type MetricsServer } from './http/metrics-server.js';
+import {
+  METRICS_HOST,
+  metricsTokenFile,
+  startMetricsServer,
+  type MetricsServer,
+} from './http/metrics-server.js';
+import { operationsToken } from '@rdx/client/operations-token';
 import { openFabricLedger } from './ledger/fabric-ledger.js';
 import { parseFilter } from './store/filter-syntax.js';
 import { DatasetStore } from './store/sqlite-dataset-store.js';
@@ -123,7 +129,7 @@ async function main(config: GatewayConfig): Promise<void> {
   fs.chmodSync(config.dataDir, 0o700);
   // First: a metrics port already taken stops the start before anything else is opened.
   const metrics = new Metrics();
-  const metricsServer = await serveMetrics(config.metricsPort, metrics);
+  const metricsServer = await serveMetrics(config, metrics);
   try {
     await serve(config, metrics, metricsServer);
   } catch (err) {
@@ -347,14 +353,17 @@ async function serve(
 }
 
 /** The metrics listener on loopback, before the API's: a port taken stops the start with a message saying so. */
-async function serveMetrics(port: number | undefined, metrics: Metrics): Promise<MetricsServer | undefined> {
+async function serveMetrics(config: GatewayConfig, metrics: Metrics): Promise<MetricsServer | undefined> {
+  const port = config.metricsPort;
   if (port === undefined) {
     log('metrics: not served (RDX_GATEWAY_METRICS_PORT=off)');
     return undefined;
   }
+  const tokenFile = metricsTokenFile(config.dataDir);
+  const token = openFile(config, path.basename(tokenFile), 'metrics token', operationsToken);
   try {
-    const served = await startMetricsServer(port, metrics, log);
-    log(`metrics on ${served.url}/metrics (this host only)`);
+    const served = await startMetricsServer(port, metrics, token, log);
+    log(`metrics on ${served.url}/metrics (this host only, for a scrape showing the token in ${tokenFile})`);
     return served;
   } catch (err) {
     throw new ConfigError(

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { ClerkStatus } from '@rdx/clerk';
+import { operationsHeaders } from '@rdx/client/operations-token';
 import type { NetworkContext } from './context.js';
 import { ensureLaunched, startLaunch } from './launch.js';
 import { serviceLaunch, withOperatorSettings } from './operator-settings.js';
@@ -14,6 +15,16 @@ export const CLERK_PROCESS = 'clerk';
 
 export function clerkUrl(ctx: NetworkContext): string {
   return `http://${ctx.topology.clerk.host}:${ctx.topology.clerk.port}`;
+}
+
+/** The file of the token the clerk's `/status` and `/metrics` ask for (clerk/src/config.ts), owner-only. */
+export function clerkOpsTokenFile(ctx: Pick<NetworkContext, 'paths'>): string {
+  return path.join(ctx.paths.home, 'clerk', 'ops.token');
+}
+
+/** The headers that show the clerk's operations token: what the platform's user sends for `/status`. */
+export function clerkOpsHeaders(ctx: Pick<NetworkContext, 'paths'>): Record<string, string> {
+  return operationsHeaders(clerkOpsTokenFile(ctx));
 }
 
 /** The environment of the clerk process (its settings are clerk/src/config.ts). */
@@ -40,6 +51,7 @@ function clerkOwnEnv(ctx: NetworkContext): NodeJS.ProcessEnv {
     RDX_CHAINCODE: ctx.topology.chaincodeName,
     RDX_CLERK_HOST: ctx.topology.clerk.host,
     RDX_CLERK_PORT: String(ctx.topology.clerk.port),
+    RDX_CLERK_OPS_TOKEN_FILE: clerkOpsTokenFile(ctx),
   };
 }
 
@@ -63,7 +75,10 @@ export async function startClerk(ctx: NetworkContext): Promise<void> {
 export async function clerkHealth(ctx: NetworkContext): Promise<{ health: string; warnings: string[] }> {
   let status: ClerkStatus;
   try {
-    const res = await fetch(`${clerkUrl(ctx)}/status`, { signal: AbortSignal.timeout(3000) });
+    const res = await fetch(`${clerkUrl(ctx)}/status`, {
+      signal: AbortSignal.timeout(3000),
+      headers: clerkOpsHeaders(ctx),
+    });
     status = (await res.json()) as ClerkStatus;
   } catch {
     return { health: 'no answer', warnings: [] };

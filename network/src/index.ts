@@ -20,6 +20,7 @@ export {
   up,
   down,
   gatewayDataDir,
+  gatewayMetricsHeaders,
   gatewayMetricsUrl,
   gatewayRootCertificate,
   gatewayUrl,
@@ -29,7 +30,7 @@ export {
   startProcess,
   type GatewayInstance,
 } from './platform.js';
-export { CLERK_PROCESS, clerkEnv, clerkUrl } from './clerk-process.js';
+export { CLERK_PROCESS, clerkEnv, clerkOpsHeaders, clerkUrl } from './clerk-process.js';
 export { peerHeight, ordererChannelInfo, ordererHeight, waitOrdererCaughtUp } from './channel.js';
 export { registerGateway, gatewayCertificate } from './ledger-setup.js';
 export { runningPid, startDaemon, stopDaemon, readPid, healthz, waitUntil, run } from './proc.js';

@@ -3,7 +3,8 @@
  * its data folder.
  */
 import path from 'node:path';
-import { defaultMetricsPort, isLoopbackHost, METRICS_HOST } from '@rdx/gateway';
+import { operationsHeaders } from '@rdx/client/operations-token';
+import { defaultMetricsPort, isLoopbackHost, METRICS_HOST, metricsTokenFile } from '@rdx/gateway';
 import type { NetworkContext } from './context.js';
 import { orgOf } from './topology.js';
 
@@ -11,7 +12,7 @@ import { orgOf } from './topology.js';
 export const GATEWAY_ID = 'gw1';
 
 /** The gateway's stores, token keys and event checkpoint. */
-export function gatewayDataDir(ctx: NetworkContext): string {
+export function gatewayDataDir(ctx: Pick<NetworkContext, 'paths'>): string {
   return path.join(ctx.paths.home, 'gateway', GATEWAY_ID);
 }
 
@@ -35,6 +36,17 @@ export function gatewayUrl(ctx: Pick<NetworkContext, 'topology'>): string {
 export function gatewayMetricsUrl(ctx: Pick<NetworkContext, 'topology'>, apiPort?: number): string {
   const port = apiPort === undefined ? ctx.topology.gateway.metricsPort : defaultMetricsPort(apiPort);
   return `http://${METRICS_HOST}:${port}`;
+}
+
+/**
+ * The headers a scrape of a gateway's metrics shows: the token in its data folder (the platform's by default),
+ * which only the platform's user reads.
+ */
+export function gatewayMetricsHeaders(
+  ctx: Pick<NetworkContext, 'paths'>,
+  dataDir = gatewayDataDir(ctx),
+): Record<string, string> {
+  return operationsHeaders(metricsTokenFile(dataDir));
 }
 
 /**

@@ -33,6 +33,7 @@ import { seedDemo, demoDir } from './demo/demo-seed.js';
 import {
   GATEWAY_ID,
   gatewayDataDir,
+  gatewayMetricsHeaders,
   gatewayMetricsUrl,
   gatewayRootCertificate,
   gatewayServesHttps,
@@ -40,7 +41,7 @@ import {
 } from './platform-paths.js';
 import { trustGatewayRoot } from './gateway-trust.js';
 
-export { gatewayDataDir, gatewayMetricsUrl, gatewayRootCertificate, gatewayUrl };
+export { gatewayDataDir, gatewayMetricsHeaders, gatewayMetricsUrl, gatewayRootCertificate, gatewayUrl };
 import type { NetworkContext } from './context.js';
 import { NODE_SETTINGS_NOT_COMPARED, ordererEnv, peerEnv } from './node-env.js';
 import { nodeHealthy } from './operations.js';

@@ -375,10 +375,14 @@ export class PlatformError extends Error {
   override name = 'PlatformError';
 }
 
-/** The HTTP status of a GET, or undefined when nothing answers in time. */
-export function httpStatus(url: string, timeoutMs = 3000): Promise<number | undefined> {
+/** The HTTP status of a GET (with `headers`), or undefined when nothing answers in time. */
+export function httpStatus(
+  url: string,
+  timeoutMs = 3000,
+  headers: Record<string, string> = {},
+): Promise<number | undefined> {
   return new Promise((resolve) => {
-    const req = (url.startsWith('https:') ? https : http).get(url, { timeout: timeoutMs }, (res) => {
+    const req = (url.startsWith('https:') ? https : http).get(url, { timeout: timeoutMs, headers }, (res) => {
       res.resume();
       resolve(res.statusCode);
     });

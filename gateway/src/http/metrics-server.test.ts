@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DS } from '../testing/fixtures.js';
-import { startHarness, type Harness } from '../testing/harness.js';
+import { METRICS_HEADERS, METRICS_TOKEN, startHarness, type Harness } from '../testing/harness.js';
 import { startGateway } from '../testing/gateway-process.js';
 import http from 'node:http';
 import { Metrics } from './metrics.js';
@@ -73,7 +73,7 @@ describe('the metrics listener, apart from the API', () => {
   it('answers GET /metrics as Prometheus text with the requests and decisions counted; nothing else', async () => {
     await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=1`, { as: 'AA' });
     await h.get(`/v1/datasets/${DS.PEOPLE}/records?limit=1`, { as: 'A' });
-    const reply = await fetch(`${h.metricsServer.url}/metrics`);
+    const reply = await fetch(`${h.metricsServer.url}/metrics`, { headers: METRICS_HEADERS });
     expect(reply.status).to.equal(200);
     expect(reply.headers.get('content-type')).to.match(/^text\/plain; version=0\.0\.4/);
     const text = await reply.text();
@@ -82,12 +82,25 @@ describe('the metrics listener, apart from the API', () => {
     );
     expect(text).to.match(/rdx_access_decisions_total\{decision="deny",reason="RATING_INSUFFICIENT"\} \d+/);
     expect(text).to.match(/rdx_access_decisions_total\{decision="allow",reason="OK"\} \d+/);
-    const elsewhere = await fetch(`${h.metricsServer.url}/v1/datasets`);
+    const elsewhere = await fetch(`${h.metricsServer.url}/v1/datasets`, { headers: METRICS_HEADERS });
     expect(elsewhere.status, 'the API is not here').to.equal(404);
     expect(await elsewhere.text()).to.include('GET /metrics only');
-    const posted = await fetch(`${h.metricsServer.url}/metrics`, { method: 'POST', body: 'x' });
+    const posted = await fetch(`${h.metricsServer.url}/metrics`, {
+      method: 'POST',
+      body: 'x',
+      headers: METRICS_HEADERS,
+    });
     expect(posted.status).to.equal(405);
     expect(posted.headers.get('allow')).to.equal('GET, HEAD');
+  });
+
+  it('a scrape without the gateway’s token, or with another, is 401 and shows no metric: loopback keeps out other hosts, not the host’s other users', async () => {
+    for (const headers of [{}, { authorization: `Bearer ${'00'.repeat(32)}` }]) {
+      const reply = await fetch(`${h.metricsServer.url}/metrics`, { headers });
+      expect(reply.status).to.equal(401);
+      expect(reply.headers.get('www-authenticate')).to.match(/^Bearer/);
+      expect(await reply.text()).not.to.include('rdx_');
+    }
   });
 
   it('answers only the loopback names of its port: a page the host’s browser opens cannot rebind a name of its own to it', async () => {
@@ -95,10 +108,13 @@ describe('the metrics listener, apart from the API', () => {
     const asked = (host: string): Promise<number> =>
       new Promise((resolve, reject) =>
         http
-          .get({ host: '127.0.0.1', port, path: '/metrics', headers: { host } }, (res) => {
-            res.resume();
-            resolve(res.statusCode ?? 0);
-          })
+          .get(
+            { host: '127.0.0.1', port, path: '/metrics', headers: { host, ...METRICS_HEADERS } },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          )
           .on('error', reject),
       );
     expect(await asked(`attacker.example:${port}`)).to.equal(421);
@@ -115,21 +131,23 @@ describe('the metrics listener, apart from the API', () => {
       return 1;
     });
     const logged: string[] = [];
-    const served = await startMetricsServer(0, metrics, (line) => logged.push(line));
+    const served = await startMetricsServer(0, metrics, METRICS_TOKEN, (line) => logged.push(line));
     try {
-      const failed = await fetch(`${served.url}/metrics`);
+      const failed = await fetch(`${served.url}/metrics`, { headers: METRICS_HEADERS });
       expect(failed.status).to.equal(500);
       expect(await failed.text()).not.to.include('the store is closed');
       expect(logged).to.deep.equal(['metrics: a gauge failed (the store is closed)']);
       failing = false;
-      expect(await (await fetch(`${served.url}/metrics`)).text()).to.include('rdx_test_gauge 1');
+      expect(await (await fetch(`${served.url}/metrics`, { headers: METRICS_HEADERS })).text()).to.include(
+        'rdx_test_gauge 1',
+      );
     } finally {
       await served.close();
     }
   });
 
   it('holds at most 16 connections: one more is closed unanswered, and a scrape gets in once they go', async () => {
-    const served = await startMetricsServer(0, new Metrics());
+    const served = await startMetricsServer(0, new Metrics(), METRICS_TOKEN);
     const port = Number(new URL(served.url).port);
     const open = (): Promise<net.Socket> =>
       new Promise((resolve, reject) => {
@@ -153,7 +171,7 @@ describe('the metrics listener, apart from the API', () => {
       let status = 0;
       for (let tries = 0; status !== 200 && tries < 50; tries++) {
         await new Promise((r) => setTimeout(r, 100));
-        status = await fetch(`${served.url}/metrics`).then(
+        status = await fetch(`${served.url}/metrics`, { headers: METRICS_HEADERS }).then(
           (r) => r.status,
           () => 0,
         );
@@ -173,7 +191,7 @@ describe('the metrics listener, apart from the API', () => {
 
   it('a gateway whose metrics port is taken stops at once, naming the setting, before it opens anything else', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-metrics-port-'));
-    const taken = await startMetricsServer(0, h.metrics);
+    const taken = await startMetricsServer(0, h.metrics, METRICS_TOKEN);
     try {
       const port = new URL(taken.url).port;
       const { code, stderr } = await startGateway(dir, { RDX_GATEWAY_METRICS_PORT: port });

@@ -62,6 +62,10 @@ export const DATASET_OWNERS = ['LS-CIVIL', 'LS-EPB', 'LS-PSB', 'LS-AMR'] as cons
 export const AUDIENCE = 'rdx-api';
 export const GATEWAY_ID = 'gw-test';
 
+/** The token the harness's metrics listener asks of a scrape, and the headers that show it. */
+export const METRICS_TOKEN = 'fe'.repeat(32);
+export const METRICS_HEADERS = { authorization: `Bearer ${METRICS_TOKEN}` };
+
 export interface HarnessOptions {
   /** The fingerprint secret (default: none, so records are served exact and only fingerprint tests mark them). */
   fingerprintSecret?: Buffer;
@@ -177,7 +181,7 @@ export class Harness {
 
   /** What a scraper on the host reads: GET /metrics on the metrics listener, asserted 200. */
   async scrape(): Promise<string> {
-    const reply = await fetch(`${this.metricsServer.url}/metrics`);
+    const reply = await fetch(`${this.metricsServer.url}/metrics`, { headers: METRICS_HEADERS });
     expect(reply.status, 'GET /metrics on the metrics listener').to.equal(200);
     return reply.text();
   }
@@ -613,7 +617,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     exchanges,
     server,
     dir,
-    await startMetricsServer(0, metrics),
+    await startMetricsServer(0, metrics, METRICS_TOKEN),
   );
   ref.harness = harness;
   for (const rating of Object.keys(CODE) as Rating[])

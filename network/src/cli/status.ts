@@ -7,7 +7,13 @@ import type { NetworkContext } from '../context.js';
 import { ordererChannelInfo, peerHeight } from '../channel.js';
 import { expiryWarnings } from '../certificates.js';
 import { CLERK_PROCESS, clerkHealth } from '../clerk-process.js';
-import { GATEWAY_PROCESS, gatewayMetricsUrl, gatewayUrl, httpStatus } from '../platform.js';
+import {
+  GATEWAY_PROCESS,
+  gatewayMetricsHeaders,
+  gatewayMetricsUrl,
+  gatewayUrl,
+  httpStatus,
+} from '../platform.js';
 import { trustGatewayRoot } from '../gateway-trust.js';
 import { nodeHealthy } from '../operations.js';
 import { healthz, runningPid, tcpOpen } from '../proc.js';
@@ -51,7 +57,9 @@ export async function printStatus(ctx: NetworkContext): Promise<void> {
     '',
   ]);
   // The same process's metrics listener, on the host's loopback: where a scraper on this host points.
-  const scraped = gw ? await httpStatus(`${gatewayMetricsUrl(ctx)}/metrics`) : undefined;
+  const scraped = gw
+    ? await httpStatus(`${gatewayMetricsUrl(ctx)}/metrics`, 3000, gatewayMetricsHeaders(ctx))
+    : undefined;
   rows.push([
     `${GATEWAY_PROCESS}-metrics`,
     'BureauMSP',

@@ -32,7 +32,7 @@ describe('the demo console accounts of the bodies', () => {
     const peerOrgs = ctx.topology.orgs.filter((o) => o.kind === 'peer' && !o.joinsLater).map((o) => o.mspId);
     expect(first.map((a) => a.org)).to.deep.equal(peerOrgs);
     expect(fs.statSync(bodiesFile(ctx)).mode & 0o777).to.equal(0o600);
-    const clients = ClientRegistry.open(path.join(gatewayDataDir(ctx as NetworkContext), 'clients.db'));
+    const clients = ClientRegistry.open(path.join(gatewayDataDir(ctx), 'clients.db'));
     try {
       for (const a of first) {
         expect(clients.orgOf(a.clientId)).to.equal(a.org);
@@ -59,7 +59,7 @@ describe('the demo console accounts of the bodies', () => {
     expect(lines).to.deep.equal([
       `  console account of ${before[1]!.org} registered; its credentials: ${bodiesFile(ctx)}`,
     ]);
-    const clients = ClientRegistry.open(path.join(gatewayDataDir(ctx as NetworkContext), 'clients.db'));
+    const clients = ClientRegistry.open(path.join(gatewayDataDir(ctx), 'clients.db'));
     try {
       expect(clients.verify(after[1]!.clientId, after[1]!.clientSecret, 'body')).to.equal(true);
     } finally {

@@ -53,8 +53,7 @@ function writeSecret(file: string, value: unknown): void {
 
 /** The gateway's client registry, in its data folder (made if missing). The caller closes it. */
 export function openClientRegistry(ctx: Pick<NetworkContext, 'paths'>): ClientRegistry {
-  // gatewayDataDir reads only the paths.
-  const dataDir = gatewayDataDir(ctx as NetworkContext);
+  const dataDir = gatewayDataDir(ctx);
   fs.mkdirSync(dataDir, { recursive: true });
   return ClientRegistry.open(path.join(dataDir, 'clients.db'));
 }

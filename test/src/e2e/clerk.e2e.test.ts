@@ -13,6 +13,7 @@ import {
   CLERK_PROCESS,
   chinaToday,
   clerkEnv,
+  clerkOpsHeaders,
   clerkUrl,
   ensureFabricBinaries,
   gatewayUrl,
@@ -72,7 +73,9 @@ const clerks: { child: ChildProcess; url: string; output: string[] }[] = [];
 
 const grant = async (id: string): Promise<Grant> =>
   (await evaluate(p.regulator, 'grant', 'GetGrant', id)) as Grant;
-const statusOf = async (url: string): Promise<ClerkStatus> => (await getJson(`${url}/status`)).body as never;
+/** A clerk's /status, as the bureau's tooling reads it: showing the clerks' operations token. */
+const statusOf = async (url: string): Promise<ClerkStatus> =>
+  (await (await fetch(`${url}/status`, { headers: clerkOpsHeaders({ paths }) })).json()) as ClerkStatus;
 
 /** A clerk process whose clock runs `days` ahead, on its own operations port, a round every second. */
 function startShiftedClerk(

@@ -16,6 +16,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
   ensureFabricBinaries,
+  gatewayMetricsHeaders,
   gatewayMetricsUrl,
   gatewayUrl,
   nodesOf,
@@ -82,7 +83,7 @@ async function heightOf(node: NodeSpec): Promise<number | undefined> {
 }
 
 async function gatewayMetric(name: string): Promise<number | undefined> {
-  const text = await fetch(`${metricsBase}/metrics`)
+  const text = await fetch(`${metricsBase}/metrics`, { headers: gatewayMetricsHeaders({ paths }) })
     .then((r) => r.text())
     .catch(() => '');
   const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);

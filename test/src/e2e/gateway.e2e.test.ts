@@ -16,6 +16,7 @@ import {
   applicationRequest,
   chinaToday,
   gatewayDataDir,
+  gatewayMetricsHeaders,
   gatewayMetricsUrl,
   gatewayUrl,
   loadDemoVersion,
@@ -98,7 +99,9 @@ describe('the gateway on the real network: granted items, refusals, receipts and
 
   it('an AA enterprise with a grant gets only its granted items, personal items masked', async () => {
     const counted = async (): Promise<{ commits: number; waits: number; loopLags: number }> => {
-      const text = await (await fetch(`${metricsBase}/metrics`)).text();
+      const text = await (
+        await fetch(`${metricsBase}/metrics`, { headers: gatewayMetricsHeaders({ paths }) })
+      ).text();
       return {
         commits: Number(/^rdx_audit_commit_seconds_count (\d+)$/m.exec(text)?.[1]),
         waits: Number(/^rdx_audit_wait_seconds_count (\d+)$/m.exec(text)?.[1]),

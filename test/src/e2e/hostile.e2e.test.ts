@@ -22,7 +22,13 @@ import net from 'node:net';
 import path from 'node:path';
 import { fabricAttributes, signAdminRequest } from '@rdx/client';
 import { forgedAdminLocality } from '@rdx/client/testing/forged-subject';
-import { ensureFabricBinaries, gatewayMetricsUrl, gatewayUrl, ratingOf } from '@rdx/network';
+import {
+  ensureFabricBinaries,
+  gatewayMetricsHeaders,
+  gatewayMetricsUrl,
+  gatewayUrl,
+  ratingOf,
+} from '@rdx/network';
 import { defined } from '../expectations.js';
 import { config, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
@@ -401,7 +407,9 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
         // Held as long as a late refusal (RDX_RATE_REFUSAL_DELAY_MS): a flood cannot reconnect at once.
         expect(Date.now() - asked, 'held before its reset').to.be.at.least(900);
         // The refusal is counted for the operator.
-        const metrics = await (await fetch(`${metricsBase}/metrics`)).text();
+        const metrics = await (
+          await fetch(`${metricsBase}/metrics`, { headers: gatewayMetricsHeaders({ paths }) })
+        ).text();
         const refused = /^rdx_connections_refused_total\{\} (\d+)$/m.exec(metrics)?.[1];
         expect(Number(refused ?? 0), 'rdx_connections_refused_total').to.be.at.least(1);
       } finally {

@@ -9,7 +9,15 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { certificateRequest } from '@rdx/client/testing/openssl';
-import { nodesOf, operationsGet } from '@rdx/network';
+import {
+  clerkOpsHeaders,
+  gatewayDataDir,
+  gatewayMetricsHeaders,
+  gatewayMetricsUrl,
+  nodesOf,
+  operationsGet,
+} from '@rdx/network';
+import { metricsTokenFile } from '@rdx/gateway';
 import { paths, topology } from '../fabric-client.js';
 
 /** Every file under `dir` (symbolic links not followed). */
@@ -169,6 +177,31 @@ describe('what another local user can do to the services on loopback', () => {
       expect(level?.status, `${node.name} /logspec for the tooling`).to.equal(200);
       expect(level?.body).not.to.include('fatal');
     }
+  });
+
+  it('the gateway’s metrics and the clerk’s status and metrics: 401 without the token only the platform’s user reads; health it may read', async function () {
+    asAnotherUser(this);
+    const metrics = `${gatewayMetricsUrl({ topology })}/metrics`;
+    const clerk = `http://${topology.clerk.host}:${topology.clerk.port}`;
+    for (const url of [metrics, `${clerk}/status`, `${clerk}/metrics`]) {
+      const tried = curlAsNobody(url);
+      expect(tried.status, url).to.equal(401);
+      expect(tried.body, url).not.to.match(/rdx_|lastRound|peer0/);
+    }
+    // Nor can it read the token: the files are the platform user's alone.
+    for (const file of [
+      metricsTokenFile(gatewayDataDir({ paths })),
+      path.join(paths.home, 'clerk', 'ops.token'),
+    ])
+      expect(spawnSync('runuser', ['-u', 'nobody', '--', 'cat', file]).status, file).not.to.equal(0);
+    expect(curlAsNobody(`${clerk}/healthz`).status).to.equal(200);
+    expect(curlAsNobody(`${clerk}/readyz`).status).to.equal(200);
+    // The platform's own user, showing the tokens, reads both.
+    const asOwner = await fetch(metrics, { headers: gatewayMetricsHeaders({ paths }) });
+    expect(asOwner.status).to.equal(200);
+    expect(await asOwner.text()).to.match(/^# HELP rdx_/m);
+    const status = await fetch(`${clerk}/status`, { headers: clerkOpsHeaders({ paths }) });
+    expect(status.status).to.equal(200);
   });
 
   it('an org’s CA: wrong passwords lock no identity, so the org can still enroll it after any number of them', function () {

@@ -25,6 +25,7 @@ import {
   applicationRequest,
   ensureFabricBinaries,
   gatewayEnv,
+  gatewayMetricsHeaders,
   GATEWAY_PROCESS,
   identityOf,
   nodesOf,
@@ -230,9 +231,9 @@ describe('each organization on its own host, and a body joining the running netw
   });
 
   it('every node listens on its own host’s address, and the operations and orderer admin endpoints on its loopback only', async () => {
-    // Fabric's operations endpoints, the clerk's and the gateway's metrics (3420) answer without authentication
-    // (`PUT /logspec` sets a node's log level), and an orderer's admin endpoint takes any TLS certificate of its
-    // org's CA: they are for the org's own tooling on its host.
+    // Fabric's operations endpoints answer their health without authentication, the clerk's and the gateway's
+    // metrics (3420) theirs too, and an orderer's admin endpoint takes any TLS certificate of its org's CA: they
+    // are for the org's own tooling on its host.
     const opsOf = (h: Host): string[] =>
       topology.nodes
         .filter((n) => h.spec.orgs.includes(n.mspId))
@@ -325,9 +326,14 @@ describe('each organization on its own host, and a body joining the running netw
       '/dev/null',
       '-w',
       '%{http_code}',
+      '-H',
+      `authorization: ${gatewayMetricsHeaders({ paths: bureau().paths }).authorization}`,
       'http://127.0.0.1:3420/metrics',
     ]);
-    expect(onBureau, 'a scraper on the bureau’s host').to.equal('200');
+    expect(
+      onBureau,
+      'a scraper on the bureau’s host, showing the token of the gateway’s data folder',
+    ).to.equal('200');
     // A client that trusts only the public roots refuses the certificate: it chains to the bureau's gateway CA.
     expect(await failure(curl(`https://${at}/readyz`))).to.match(/\(60\) SSL certificate problem/);
     // The bureau's other servers on that host hold certificates of its org's CA that name the host. The CA server
