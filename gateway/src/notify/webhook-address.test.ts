@@ -1,10 +1,18 @@
 /**
  * Webhooks go to public addresses only (unless the operator allows private ones): tried as an attacker would,
- * with an internal IP written in the URL and with a name that resolves to this machine.
+ * with an internal IP written in the URL and with a name that resolves to this machine; names whose DNS never
+ * answers hold up no one else's lookups, and a refusal says nothing of what a name resolved to.
  */
 import { expect } from 'chai';
+import crypto from 'node:crypto';
+import dgram from 'node:dgram';
+import dns from 'node:dns';
+import type net from 'node:net';
+import { promisify } from 'node:util';
 import {
   addressProblem,
+  guardedLookup,
+  hostResolver,
   isPublicAddress,
   LOOPBACK_OFF,
   PUBLIC_ONLY,
@@ -101,5 +109,58 @@ describe('where webhooks may go', () => {
     } finally {
       await r.close();
     }
+  });
+
+  it('names whose DNS never answers give up within seconds and keep no thread of the pool other lookups need', async function () {
+    this.timeout(20_000);
+    const mute = dgram.createSocket('udp4');
+    mute.on('message', () => undefined);
+    await new Promise<void>((resolve) => mute.bind(0, '127.0.0.1', resolve));
+    try {
+      const resolve = hostResolver([`127.0.0.1:${mute.address().port}`]);
+      const started = performance.now();
+      // More than libuv's thread pool has threads: getaddrinfo held one each, for ten seconds.
+      const hanging = Array.from({ length: 8 }, (_, i) =>
+        resolve(`hang-${i}.rdx-review.test`).then(
+          () => 'resolved',
+          () => performance.now() - started,
+        ),
+      );
+      const pooled = performance.now();
+      await Promise.all([
+        promisify(crypto.pbkdf2)('x', 'salt', 1000, 32, 'sha256'),
+        dns.promises.lookup('127.0.0.1'),
+      ]);
+      expect(performance.now() - pooled, 'the thread pool’s work meanwhile').to.be.below(1_000);
+      for (const waited of await Promise.all(hanging))
+        expect(waited, 'each gives up, bounded').to.be.a('number').and.below(8_000);
+    } finally {
+      mute.close();
+    }
+  });
+
+  it('a name refused says nothing of what it resolved to: private addresses and no address answer alike', async () => {
+    const lookup = (resolve: (name: string) => Promise<dns.LookupAddress[]>): Promise<string> =>
+      new Promise((done) => {
+        const fn: net.LookupFunction = guardedLookup('https:', PUBLIC_ONLY, resolve);
+        fn('intranet.example.gov', { all: true }, (err) => done(err?.message ?? 'allowed'));
+      });
+    const mixed = await lookup(() =>
+      Promise.resolve([
+        { address: '93.184.216.34', family: 4 },
+        { address: '10.20.30.40', family: 4 },
+      ]),
+    );
+    const missing = await lookup(() =>
+      Promise.reject(Object.assign(new Error('queryA ENOTFOUND'), { code: 'ENOTFOUND' })),
+    );
+    expect(mixed).not.to.include('10.20.30.40');
+    expect(mixed).to.equal(missing);
+    expect(mixed).to.equal(
+      'intranet.example.gov has no public address (RDX_WEBHOOK_ALLOW_PRIVATE=on allows private ones)',
+    );
+    expect(await lookup(() => Promise.resolve([{ address: '93.184.216.34', family: 4 }]))).to.equal(
+      'allowed',
+    );
   });
 });
