@@ -95,12 +95,32 @@ async function openStores(config: GatewayConfig): Promise<{
  */
 function openFile<T>(config: GatewayConfig, name: string, what: string, open: (file: string) => T): T {
   const file = path.join(config.dataDir, name);
+  // A file this user may not read or write is not damaged: the advice below (move it aside) would lose an audit
+  // log's records for good, where a chown or chmod was all it took. SQLite says only "unable to open".
+  const denied = accessDenied(file);
+  if (denied)
+    throw new ConfigError(
+      `${file}: the ${what} is not readable and writable by this user (uid ${process.getuid?.() ?? '?'}): ${denied}. Give it back to the gateway's user (chown, chmod 600); do not move it aside`,
+    );
   try {
     return open(file);
   } catch (err) {
     throw new ConfigError(
       `${file}: the ${what} will not open (${err instanceof Error ? err.message : String(err)}). Restore it from a backup of the data folder, or move it aside (docs/DEPLOY.md, "A gateway file that will not open")`,
     );
+  }
+}
+
+/** Why `file` (if it exists) may not be read and written by this process: its owner and mode; else undefined. */
+function accessDenied(file: string): string | undefined {
+  try {
+    fs.accessSync(file, fs.constants.R_OK | fs.constants.W_OK);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM') return undefined;
+    const stat = fs.statSync(file);
+    return `owner uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8).padStart(3, '0')}`;
   }
 }
 

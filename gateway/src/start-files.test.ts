@@ -33,4 +33,27 @@ describe('a gateway file that will not open', () => {
       );
     });
   }
+
+  it('a file the gateway’s user may not read or write: the start stops, naming its owner and mode, and says not to move it aside', async () => {
+    const denied = path.join(dir, 'data', 'audit.db');
+    fs.writeFileSync(denied, '');
+    // Root reads any file: as root, the gateway runs as another user (nobody), the file staying root's.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) {
+      // Its data folder is its own (it makes it owner-only); the file in it stays root's.
+      fs.chmodSync(dir, 0o755);
+      fs.chownSync(path.join(dir, 'data'), 65534, 65534);
+      fs.chmodSync(denied, 0o600);
+    } else fs.chmodSync(denied, 0o000);
+    const { code, stderr } = await startGateway(
+      dir,
+      { RDX_GATEWAY_METRICS_PORT: 'off' },
+      asRoot ? 'nobody' : undefined,
+    );
+    expect(code, stderr).to.equal(1);
+    expect(stderr).to.include(`${denied}: the audit log is not readable and writable by this user`);
+    expect(stderr).to.match(asRoot ? /owner uid 0, mode 600/ : /mode 000/);
+    expect(stderr).to.include('do not move it aside');
+    expect(stderr).not.to.include('Restore it from a backup');
+  });
 });

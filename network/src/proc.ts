@@ -84,6 +84,17 @@ export function logTail(paths: Paths, name: string, lines = 15): string {
   }
 }
 
+/** Why this process may start no more daemons (a start interrupted, stopping what it started), once it is so. */
+let launchesRefused: string | undefined;
+
+/**
+ * From now on {@link startDaemon} refuses, with `reason`: an interrupted start stops what it started while its
+ * own steps are still on their way, and one of them would otherwise launch a node after the stop went past it.
+ */
+export function refuseLaunches(reason: string): void {
+  launchesRefused = reason;
+}
+
 /** Starts a long-lived process detached from this one, output appended to its log, pid recorded. */
 export function startDaemon(
   paths: Paths,
@@ -93,6 +104,7 @@ export function startDaemon(
   env: NodeJS.ProcessEnv,
   cwd?: string,
 ): number {
+  if (launchesRefused !== undefined) throw new PlatformError(`${name} not started: ${launchesRefused}`);
   fs.mkdirSync(path.dirname(paths.log(name)), { recursive: true });
   fs.mkdirSync(paths.runDir(), { recursive: true });
   const log = fs.openSync(paths.log(name), 'a');

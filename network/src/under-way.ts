@@ -63,6 +63,11 @@ export async function markStop(
   return { unmark: () => unmark(paths, STOPPING), endedStart: start };
 }
 
+/** Whether a stop is under way on this home (its process alive). */
+export function stopUnderWay(paths: Paths): boolean {
+  return runningPid(paths, STOPPING) !== undefined;
+}
+
 /** Removes this process's mark `name`, unless another's has taken its place. */
 function unmark(paths: Paths, name: string): void {
   if (readPid(paths, name) === process.pid) removePid(paths, name);

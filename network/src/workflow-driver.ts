@@ -248,8 +248,9 @@ export interface DemandSpec {
 
 /**
  * One application from submission to agreements in force with every named body: formal review, owner
- * reviews, re-review, then per body a drafted agreement signed by the body and by the enterprise.
- * Returns the grant ids and the transactions that brought each agreement into force.
+ * reviews, re-review, then per body a drafted agreement signed by the body and by the enterprise. What the
+ * ledger already holds of it (an application under the same id, a run cut short) is taken up, not redone.
+ * Returns the grant ids and the transactions that brought each agreement into force in this call.
  */
 export async function applyAndGetGrants(
   p: Parties,
@@ -261,29 +262,48 @@ export async function applyAndGetGrants(
     dailyQuota: 1000,
   },
 ): Promise<{ grants: string[]; agreementTxIds: string[] }> {
-  const body = applicationRequest(
-    appId,
-    demands.map((d) => ({ datasetId: d.datasetId, items: d.items })),
-  );
   const gateway = new RdxLedger(p.gateway);
   const bureau = new RdxLedger(p.bureau);
   const bodies = [...new Set(demands.map((d) => d.mspId))];
-  await waitForBlock(
-    BigInt((await gateway.application.submitSigned(signer.sign('SubmitApplication', body))).blockNumber),
-  );
-  await waitForBlock(
-    BigInt((await bureau.application.formalReview({ id: appId, decision: 'accept' })).blockNumber),
-  );
-  for (const mspId of bodies) {
-    const reviewed = await new RdxLedger(p.body(mspId)).application.ownerReview({
-      id: appId,
-      decision: 'approve',
-    });
-    await waitForBlock(BigInt(reviewed.blockNumber));
+  // Each step is taken only while the ledger says it is still owed: a run cut short (a start interrupted while
+  // it seeded the demo) is taken up where it stopped, where it left an application under review for good.
+  const application = async (): Promise<
+    { state: string; ownerReviews: Record<string, unknown> } | undefined
+  > => (await find(p.bureau, 'application', 'GetApplication', appId)) as never;
+  let app = await application();
+  if (app === undefined) {
+    const body = applicationRequest(
+      appId,
+      demands.map((d) => ({ datasetId: d.datasetId, items: d.items })),
+    );
+    await waitForBlock(
+      BigInt((await gateway.application.submitSigned(signer.sign('SubmitApplication', body))).blockNumber),
+    );
+    app = (await application())!;
   }
-  await waitForBlock(
-    BigInt((await bureau.application.reReview({ id: appId, decision: 'approve' })).blockNumber),
-  );
+  if (app.state === 'FORMAL_REVIEW') {
+    await waitForBlock(
+      BigInt((await bureau.application.formalReview({ id: appId, decision: 'accept' })).blockNumber),
+    );
+    app = (await application())!;
+  }
+  if (app.state === 'OWNER_REVIEW') {
+    for (const mspId of bodies.filter((b) => app!.ownerReviews[b] === undefined)) {
+      const reviewed = await new RdxLedger(p.body(mspId)).application.ownerReview({
+        id: appId,
+        decision: 'approve',
+      });
+      await waitForBlock(BigInt(reviewed.blockNumber));
+    }
+    app = (await application())!;
+  }
+  if (app.state === 'RE_REVIEW') {
+    await waitForBlock(
+      BigInt((await bureau.application.reReview({ id: appId, decision: 'approve' })).blockNumber),
+    );
+    app = (await application())!;
+  }
+  if (app.state !== 'APPROVED') throw new Error(`application ${appId} is ${app.state}, not approved`);
 
   const grants: string[] = [];
   const agreementTxIds: string[] = [];
@@ -292,32 +312,41 @@ export async function applyAndGetGrants(
     const datasets = demands
       .filter((d) => d.mspId === mspId)
       .map((d) => ({ datasetId: d.datasetId, items: d.items }));
-    const draft = await owner.draft({
-      applicationId: appId,
-      terms: {
-        datasets,
-        purpose: '贷前核验',
-        serviceName: '企业信用画像服务',
-        platform: '信用画像平台',
-        validFrom: chinaToday(),
-        validUntil: terms.validUntil,
-        dailyQuota: terms.dailyQuota,
-        ...(terms.noticeDays === undefined ? {} : { noticeDays: terms.noticeDays }),
-      },
-    });
-    await waitForBlock(BigInt(draft.blockNumber));
-    const bodySigned = await owner.signAsBody({ id: draft.value.id, termsHash: draft.value.termsHash });
-    await waitForBlock(BigInt(bodySigned.blockNumber));
-    const signed = signer.sign('SignAgreement', {
-      agreementId: draft.value.id,
-      termsHash: draft.value.termsHash,
-    });
-    const inForce = await gateway.agreement.signAsEnterpriseSigned(signed);
-    await waitForBlock(BigInt(inForce.blockNumber));
-    if (inForce.value.state !== 'IN_FORCE')
-      throw new Error(`agreement ${draft.value.id} is ${inForce.value.state}`);
-    grants.push(...inForce.value.grants);
-    agreementTxIds.push(inForce.txId);
+    let agreement = (await find(p.body(mspId), 'agreement', 'GetAgreement', `${appId}.${mspId}`)) as
+      { id: string; termsHash: string; state: string; grants: string[]; bodySignature?: unknown } | undefined;
+    if (agreement === undefined) {
+      const draft = await owner.draft({
+        applicationId: appId,
+        terms: {
+          datasets,
+          purpose: '贷前核验',
+          serviceName: '企业信用画像服务',
+          platform: '信用画像平台',
+          validFrom: chinaToday(),
+          validUntil: terms.validUntil,
+          dailyQuota: terms.dailyQuota,
+          ...(terms.noticeDays === undefined ? {} : { noticeDays: terms.noticeDays }),
+        },
+      });
+      await waitForBlock(BigInt(draft.blockNumber));
+      agreement = draft.value;
+    }
+    if (agreement.state === 'DRAFT' && agreement.bodySignature === undefined) {
+      const bodySigned = await owner.signAsBody({ id: agreement.id, termsHash: agreement.termsHash });
+      await waitForBlock(BigInt(bodySigned.blockNumber));
+    }
+    if (agreement.state === 'DRAFT') {
+      const signed = signer.sign('SignAgreement', {
+        agreementId: agreement.id,
+        termsHash: agreement.termsHash,
+      });
+      const inForce = await gateway.agreement.signAsEnterpriseSigned(signed);
+      await waitForBlock(BigInt(inForce.blockNumber));
+      agreement = inForce.value;
+      agreementTxIds.push(inForce.txId);
+    }
+    if (agreement.state !== 'IN_FORCE') throw new Error(`agreement ${agreement.id} is ${agreement.state}`);
+    grants.push(...agreement.grants);
   }
   return { grants, agreementTxIds };
 }

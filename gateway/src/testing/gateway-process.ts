@@ -7,14 +7,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Runs the gateway's main.js with `settings` over dummy identity files in `dir`; its exit code and stderr. */
+/**
+ * Runs the gateway's main.js with `settings` over dummy identity files in `dir`; its exit code and stderr. With
+ * `asUser`, as that user of the host (through runuser: the caller is root and has given it `dir`).
+ */
 export async function startGateway(
   dir: string,
   settings: Record<string, string>,
+  asUser?: string,
 ): Promise<{ code: number | null; stderr: string }> {
   for (const f of ['cert.pem', 'key.pem', 'peer-tls.pem']) fs.writeFileSync(path.join(dir, f), 'x');
   const main = fileURLToPath(new URL('../main.js', import.meta.url));
-  const child = spawn(process.execPath, [main], {
+  const [cmd, args] = asUser
+    ? ['runuser', ['-u', asUser, '--', process.execPath, main]]
+    : [process.execPath, [main]];
+  const child = spawn(cmd, args, {
     env: {
       PATH: process.env.PATH,
       RDX_GATEWAY_CERT: path.join(dir, 'cert.pem'),

@@ -13,12 +13,12 @@ import { deployChaincode } from '../chaincode-deploy.js';
 import { isLocalOrg } from '../consortium/org-definition.js';
 import { down, gatewayUrl, up, PlatformError, processNames, requireOwnHome } from '../platform.js';
 import { gatewayRootCertificate, gatewayServesHttps } from '../platform-paths.js';
-import { runningPid, startDaemon, stopDaemon, CommandError } from '../proc.js';
+import { refuseLaunches, runningPid, startDaemon, stopDaemon, CommandError } from '../proc.js';
 import { printStatus } from './status.js';
 import { recordSupervisorCode, replaceOutdatedSupervisor, SUPERVISOR, supervise } from './supervise.js';
 import { codeId } from '../code-id.js';
 import { consortiumCommand } from './consortium.js';
-import { markStart, markStop } from '../under-way.js';
+import { markStart, markStop, stopUnderWay } from '../under-way.js';
 
 async function context(config: NetworkConfig = loadConfig()): Promise<NetworkContext> {
   const paths = pathsFor(config);
@@ -40,18 +40,58 @@ async function start(args: string[]): Promise<void> {
   const paths = pathsFor(config);
   requireOwnHome(paths.home);
   const unmark = await markStart(paths, (l) => console.log(l));
-  process.once('SIGTERM', endedByStop);
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signal === 'SIGTERM' && stopUnderWay(paths)) endedByStop();
+    else interrupt(config, signal, unmark);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   let attached: (() => Promise<void>) | undefined;
   try {
     attached = await startMarked(config, args);
   } finally {
-    process.off('SIGTERM', endedByStop);
-    unmark();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    if (!interrupting) unmark();
   }
   if (attached) {
     console.log('Attached: Ctrl-C stops everything.');
     await attached();
   }
+}
+
+/** Set once a start is interrupted: its stopping of what it started, which ends the process. */
+let interrupting: Promise<void> | undefined;
+
+/**
+ * Ctrl-C (or a SIGTERM that no stop sent) during a start: it stops what it started, as `npm stop` would, and
+ * exits 130. It left every node running without a supervisor, though the README promised Ctrl-C stops it all
+ * (found by a review, 2026-12-07). Its own steps still on their way launch nothing more (`refuseLaunches`).
+ * Where a supervisor already ran the platform (a start that found it up and checks it), that one keeps it.
+ */
+function interrupt(config: NetworkConfig, signal: NodeJS.Signals, unmark: () => void): void {
+  if (interrupting) return; // a second Ctrl-C: the stop goes on
+  const paths = pathsFor(config);
+  const why = signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : `ended (${signal})`;
+  refuseLaunches(`the start was ${why}`);
+  const supervisor = runningPid(paths, SUPERVISOR);
+  console.error(
+    supervisor !== undefined
+      ? `\nrdx: start ${why}; the platform stays up under its supervisor (pid ${supervisor}).`
+      : `\nrdx: start ${why}: stopping what it started. The ledger is kept: the next ${commandForThisNetwork('npm start')} goes on from here.`,
+  );
+  const ctx = { config, paths, topology: topologyFor(config) } as NetworkContext;
+  interrupting = (supervisor !== undefined ? Promise.resolve([]) : down(ctx))
+    .then(
+      (stopped) => {
+        if (stopped.length) console.error(`Stopped ${stopped.join(', ')}.`);
+      },
+      (err: unknown) => console.error(`rdx: stopping: ${err instanceof Error ? err.message : String(err)}`),
+    )
+    .finally(() => {
+      unmark();
+      process.exit(130);
+    });
 }
 
 /** A stop made while a start works ends it (under-way.ts): the start says so, and leaves the rest to that stop. */
@@ -234,6 +274,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // An interrupted start's steps fail as it stops what it started (a launch refused, a tool killed by the same
+  // Ctrl-C): that stop ends the process, and says why.
+  if (interrupting) return;
   const known =
     err instanceof ConfigError || err instanceof FabricBinariesError || err instanceof PlatformError;
   if (known || err instanceof CommandError || err instanceof Error) console.error(`\nrdx: ${err.message}`);

@@ -273,9 +273,20 @@ export async function seedDemo(
     await Promise.all(
       DEMO_GRANTS.map(async (g) => {
         const e = enterprises.find((x) => x.rating === g.level)!;
-        if (await find(p.bureau, 'application', 'GetApplication', g.appId)) return;
+        // Done once every body's agreement is in force; a seed cut short (a start interrupted) is taken up.
+        const inForce = await Promise.all(
+          [...new Set(g.demands.map((d) => d.mspId))].map(
+            async (body) =>
+              (
+                (await find(p.body(body), 'agreement', 'GetAgreement', `${g.appId}.${body}`)) as
+                  { state: string } | undefined
+              )?.state === 'IN_FORCE',
+          ),
+        );
+        if (inForce.every(Boolean)) return;
+        const begun = await find(p.bureau, 'application', 'GetApplication', g.appId);
         ctx.log(
-          `  ${e.name} applies for ${g.demands.map((d) => d.datasetId).join(', ')}; reviews, agreement, grants`,
+          `  ${e.name} ${begun ? 'goes on with its application' : 'applies'} for ${g.demands.map((d) => d.datasetId).join(', ')}; reviews, agreement, grants`,
         );
         const signer = new EnterpriseSigner(e.creditCode, fs.readFileSync(e.privateKeyFile, 'utf8'));
         await writable;

@@ -450,7 +450,7 @@ describe('faults on the real network: orderers, the bureau peer and the whole pl
       );
     });
 
-    it('a start made while a stop runs waits for it; a stop made while a start runs ends the start and all', async () => {
+    it('a start made while a stop runs waits for it; a stop made while a start runs ends the start and all; so does Ctrl-C', async () => {
       p.close();
       const cli = (...args: string[]): Promise<{ code: number; out: string }> =>
         execFileAsync(process.execPath, [networkCli, ...args], { timeout: 300_000 }).then(
@@ -490,6 +490,32 @@ describe('faults on the real network: orderers, the bureau peer and the whole pl
         (name) => runningPid(paths, name) !== undefined,
       );
       expect(left, 'processes still running after the stop').to.deep.equal([]);
+
+      // Ctrl-C during a start (SIGINT, no stop under way): the start stops what it started and exits 130, where
+      // it left every node running without a supervisor.
+      const interrupted = execFileAsync(process.execPath, [networkCli, 'start', '--detach'], {
+        timeout: 300_000,
+      });
+      await eventually(
+        () => Promise.resolve(runningPid(paths, 'orderer1.orderer') !== undefined),
+        60_000,
+        'the start has nodes running',
+      );
+      interrupted.child.kill('SIGINT');
+      const ctrlC = await interrupted.then(
+        (r) => ({ code: 0, out: r.stdout + r.stderr }),
+        (err: { code?: number; stdout?: string; stderr?: string }) => ({
+          code: err.code ?? -1,
+          out: `${err.stdout ?? ''}${err.stderr ?? ''}`,
+        }),
+      );
+      expect(ctrlC.code, ctrlC.out).to.equal(130);
+      expect(ctrlC.out).to.include('interrupted (Ctrl-C): stopping what it started');
+      const leftByCtrlC = processNames({ topology } as NetworkContext).filter(
+        (name) => runningPid(paths, name) !== undefined,
+      );
+      expect(leftByCtrlC, 'processes still running after Ctrl-C').to.deep.equal([]);
+      expect(runningPid(paths, 'starting'), 'no start left marked').to.equal(undefined);
 
       const again = await cli('start', '--detach');
       expect(again.code, again.out).to.equal(0);
