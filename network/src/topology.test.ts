@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildTopology, nodesOf, peerOrgs } from './topology.js';
+import { buildTopology, nodesOf, peerOrgs, TopologyError } from './topology.js';
 
 const topo = buildTopology({
   basePort: 7000,
@@ -15,6 +15,31 @@ describe('topology', () => {
     );
     ports.push(topo.gateway.port, topo.gateway.metricsPort, topo.clerk.port);
     expect(new Set(ports).size).to.equal(ports.length);
+  });
+
+  it('a service port inside the nodes’ block, or one service on another’s port, is refused naming the setting and who has it', () => {
+    const at = (over: Record<string, number>) => () =>
+      buildTopology({
+        basePort: 21200,
+        host: '127.0.0.1',
+        gatewayHost: '127.0.0.1',
+        gatewayPort: 3000,
+        ...over,
+      });
+    // 21300: a node's port of the block from 21200 (found by a review: the start failed half a minute in).
+    expect(at({ gatewayPort: 21300 })).to.throw(
+      TopologyError,
+      /^RDX_GATEWAY_PORT=21300 is \S+'s port \(RDX_BASE_PORT gives the nodes 21200–\d+\)/,
+    );
+    expect(at({ clerkPort: 21201 })).to.throw(
+      TopologyError,
+      /^RDX_CLERK_PORT=21201 is \S+'s operations endpoint's port/,
+    );
+    expect(at({ gatewayMetricsPort: 3010 })).to.throw(
+      TopologyError,
+      /^RDX_CLERK_PORT=3010 is RDX_GATEWAY_METRICS_PORT's port/,
+    );
+    expect(at({ gatewayPort: 0 })).not.to.throw();
   });
 
   it('three Raft orderers, and every peer org has a CA, one peer and one chaincode server', () => {

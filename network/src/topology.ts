@@ -224,19 +224,50 @@ export function buildTopology(opts: TopologyOptions): Topology {
       nodes.push({ name: `chaincode.${org.short}`, kind: 'chaincode', mspId: org.mspId, host, port: next() });
     }
   }
-  return {
-    channel: CHANNEL,
-    chaincodeName: CHAINCODE,
-    consensus,
-    orgs,
-    nodes,
-    gateway: {
-      host: opts.gatewayHost,
-      port: opts.gatewayPort,
-      metricsPort: opts.gatewayMetricsPort ?? defaultMetricsPort(opts.gatewayPort),
-    },
-    clerk: { host: OPS_HOST, port: opts.clerkPort ?? opts.gatewayPort + 10 },
+  const gateway = {
+    host: opts.gatewayHost,
+    port: opts.gatewayPort,
+    metricsPort: opts.gatewayMetricsPort ?? defaultMetricsPort(opts.gatewayPort),
   };
+  const clerk = { host: OPS_HOST, port: opts.clerkPort ?? opts.gatewayPort + 10 };
+  refuseSharedPorts(nodes, [
+    ['RDX_GATEWAY_PORT', gateway.port],
+    ['RDX_GATEWAY_METRICS_PORT', gateway.metricsPort],
+    ['RDX_CLERK_PORT', clerk.port],
+  ]);
+  return { channel: CHANNEL, chaincodeName: CHAINCODE, consensus, orgs, nodes, gateway, clerk };
+}
+
+/**
+ * Refuses a service port that a node (or another service) takes: it was found only when the gateway would not
+ * listen, half a minute into a start, with every node already up (RDX_GATEWAY_PORT inside RDX_BASE_PORT's block).
+ * @throws TopologyError naming the setting, the port and who has it.
+ */
+function refuseSharedPorts(nodes: NodeSpec[], services: [string, number][]): void {
+  const taken = new Map<number, string>();
+  for (const n of nodes)
+    for (const [port, what] of [
+      [n.port, n.name],
+      [n.opsPort, `${n.name}'s operations endpoint`],
+      [n.adminPort, `${n.name}'s admin endpoint`],
+      [n.chaincodePort, `${n.name}'s chaincode endpoint`],
+    ] as const)
+      if (port !== undefined) taken.set(port, what);
+  for (const [setting, port] of services) {
+    // 0: a free port the service picks itself.
+    if (port === 0) continue;
+    const holder = taken.get(port);
+    if (holder !== undefined)
+      throw new TopologyError(
+        `${setting}=${port} is ${holder}'s port (RDX_BASE_PORT gives the nodes ${Math.min(...taken.keys())}–${Math.max(...taken.keys())}): choose a port outside that block`,
+      );
+    taken.set(port, setting);
+  }
+}
+
+/** A topology whose ports collide: the settings that made it must change. */
+export class TopologyError extends Error {
+  override name = 'TopologyError';
 }
 
 /**

@@ -19,6 +19,7 @@ import { recordSupervisorCode, replaceOutdatedSupervisor, SUPERVISOR, supervise 
 import { codeId } from '../code-id.js';
 import { consortiumCommand } from './consortium.js';
 import { markStart, markStop, stopUnderWay } from '../under-way.js';
+import { TopologyError } from '../topology.js';
 
 async function context(config: NetworkConfig = loadConfig()): Promise<NetworkContext> {
   const paths = pathsFor(config);
@@ -278,7 +279,10 @@ main().catch((err: unknown) => {
   // Ctrl-C): that stop ends the process, and says why.
   if (interrupting) return;
   const known =
-    err instanceof ConfigError || err instanceof FabricBinariesError || err instanceof PlatformError;
+    err instanceof ConfigError ||
+    err instanceof FabricBinariesError ||
+    err instanceof PlatformError ||
+    err instanceof TopologyError;
   if (known || err instanceof CommandError || err instanceof Error) console.error(`\nrdx: ${err.message}`);
   else console.error(err);
   if (!known) {

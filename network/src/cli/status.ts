@@ -1,6 +1,6 @@
 /**
- * `npm run status`: every process with its address, pid, health and block height, and the gateway's metrics
- * listener.
+ * `npm run status`: every process with its address, pid, health and block height, the gateway's metrics
+ * listener, and the supervisor (a warning when processes run without one).
  */
 import { METRICS_HOST } from '@rdx/gateway';
 import type { NetworkContext } from '../context.js';
@@ -18,6 +18,8 @@ import { trustGatewayRoot } from '../gateway-trust.js';
 import { nodeHealthy } from '../operations.js';
 import { healthz, runningPid, tcpOpen } from '../proc.js';
 import { OPS_HOST, type NodeSpec } from '../topology.js';
+import { commandForThisNetwork } from '../config.js';
+import { SUPERVISOR } from './supervise.js';
 
 async function health(ctx: NetworkContext, node: NodeSpec): Promise<string> {
   if (node.kind === 'peer' || node.kind === 'orderer')
@@ -78,11 +80,28 @@ export async function printStatus(ctx: NetworkContext): Promise<void> {
     clerkState.health,
     '',
   ]);
+  // What restarts a gateway, clerk or chaincode server that stops: without it, nothing does (found by a review:
+  // with the supervisor killed, a gateway that then died showed as stopped, and nothing said why it stayed so).
+  const supervisor = runningPid(ctx.paths, SUPERVISOR);
+  const anyRunning = rows.slice(1).some((r) => /^\d+$/.test(r[3]!));
+  rows.push([
+    SUPERVISOR,
+    '-',
+    '',
+    supervisor ? String(supervisor) : 'stopped',
+    supervisor ? 'supervising' : '-',
+    '',
+  ]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const row of rows) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join('  '));
   const warnings = [
     ...expiryWarnings(ctx.paths, ctx.topology).map((w) => `certificate ${w}`),
     ...clerkState.warnings,
+    ...(anyRunning && !supervisor
+      ? [
+          `no supervisor runs: a gateway, clerk or chaincode server that stops is not restarted (${commandForThisNetwork('npm start')} supervises again)`,
+        ]
+      : []),
   ];
   if (warnings.length) {
     console.log('');

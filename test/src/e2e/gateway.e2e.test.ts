@@ -122,7 +122,7 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     expect(after.loopLags - before.loopLags, "the event loop's lag measured meanwhile").to.be.above(0);
   });
 
-  it('`npm run status` shows the gateway ready and its metrics listener serving on the host’s loopback', () => {
+  it('`npm run status` shows the gateway ready, its metrics listener serving on the host’s loopback, and the supervisor', () => {
     const printed = spawnSync(process.execPath, [networkCli, 'status'], { encoding: 'utf8' }).stdout;
     const pid = readPid(paths, 'gateway');
     expect(printed).to.match(
@@ -134,6 +134,11 @@ describe('the gateway on the real network: granted items, refusals, receipts and
         'm',
       ),
     );
+    // And what restarts them: the supervisor, named with its pid.
+    expect(printed).to.match(
+      new RegExp(`^supervisor\\s+-\\s+${readPid(paths, 'supervisor')}\\s+supervising`, 'm'),
+    );
+    expect(printed).not.to.include('no supervisor runs');
   });
 
   it('a usage report is set beside the calls this gateway served, for the regulator (L7)', async () => {
