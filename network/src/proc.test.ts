@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { portHeld } from './proc.js';
+import { listenerUids, portHeld, refuseHeldPort } from './proc.js';
 
 /** A listener on a free loopback port. */
 async function listener(): Promise<{ server: net.Server; port: number }> {
@@ -25,5 +26,57 @@ describe('whether a port is held by another program', () => {
       server.close();
     }
     expect(await portHeld('127.0.0.1', port, 300)).to.equal(false);
+  });
+});
+
+describe('who holds a port the platform needs', () => {
+  it('the uid of each listener on the port is found; a free port has none', async () => {
+    const { server, port } = await listener();
+    try {
+      expect(listenerUids(port)).to.deep.equal([process.getuid!()]);
+    } finally {
+      server.close();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(listenerUids(port)).to.deep.equal([]);
+  });
+
+  it('another user’s process on the gateway’s port is named as one answering in its place, not as a port in use', async function () {
+    // Only root can start a process as another user here.
+    if (process.getuid?.() !== 0) return this.skip();
+    this.timeout(20_000);
+    const impostor = spawn(
+      'runuser',
+      [
+        '-u',
+        'nobody',
+        '--',
+        process.execPath,
+        '-e',
+        "require('net').createServer().listen(0, '127.0.0.1', function () { console.log(this.address().port) })",
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+    );
+    try {
+      const port = await new Promise<number>((resolve) =>
+        impostor.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+      );
+      const refused = await refuseHeldPort(
+        { host: '127.0.0.1', port },
+        'the gateway',
+        'RDX_GATEWAY_PORT',
+      ).then(
+        () => undefined,
+        (err: Error) => err.message,
+      );
+      expect(refused).to.match(
+        new RegExp(
+          `^Port ${port} on 127\\.0\\.0\\.1, needed by the gateway, is held by another user's process \\(uid 65534\\): it answers in the gateway's place`,
+        ),
+      );
+    } finally {
+      // The whole group: runuser and the listener it runs as nobody.
+      process.kill(-impostor.pid!, 'SIGKILL');
+    }
   });
 });

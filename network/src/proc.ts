@@ -342,10 +342,38 @@ export async function refuseHeldPort(
   needs: string,
   setting: string,
 ): Promise<void> {
-  if (await portHeld(at.host, at.port))
+  if (!(await portHeld(at.host, at.port))) return;
+  const others = listenerUids(at.port).filter((uid) => uid !== process.getuid?.());
+  // Another user's process on the port answers in the service's place: a gateway's callers on this host would
+  // send it their client secrets and tokens (found by a review: a local user bound the gateway's port while the
+  // supervisor restarted it). Said as such, not as a port merely in use.
+  if (others.length > 0)
     throw new PlatformError(
-      `Port ${at.port} on ${at.host}, needed by ${needs}, is in use. Free it or set ${setting}.`,
+      `Port ${at.port} on ${at.host}, needed by ${needs}, is held by another user's process (uid ${others.join(', ')}): it answers in ${needs}'s place, and what callers send there goes to it. Find it (ss -ltnp 'sport = :${at.port}'), have it stopped, and check who ran it; or set ${setting}.`,
     );
+  throw new PlatformError(
+    `Port ${at.port} on ${at.host}, needed by ${needs}, is in use. Free it or set ${setting}.`,
+  );
+}
+
+/** The users (uids) whose sockets listen on TCP `port`, on any address (Linux: /proc/net/tcp and tcp6). */
+export function listenerUids(port: number): number[] {
+  const uids = new Set<number>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = fs.readFileSync(table, 'utf8');
+    } catch {
+      continue; // not Linux, or no IPv6
+    }
+    for (const line of text.split('\n').slice(1)) {
+      // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid …; 0A is LISTEN.
+      const [, local, , state, , , , uid] = line.trim().split(/\s+/);
+      if (state !== '0A' || local === undefined || uid === undefined) continue;
+      if (parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port) uids.add(Number(uid));
+    }
+  }
+  return [...uids];
 }
 
 export interface WaitOptions {
