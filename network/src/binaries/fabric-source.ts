@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { run } from '../proc.js';
 import { FabricBinariesError, elapsed, type Progress } from './go-toolchain.js';
+import { freshWorkFolder } from './work-folders.js';
 
 export const FABRIC_MODULE = 'github.com/hyperledger/fabric';
 export const FABRIC_VERSION = '3.1.5';
@@ -44,8 +45,7 @@ export async function openFabricSource(
     );
   }
   await verifyChecksum(src, progress);
-  fs.mkdirSync(workDir, { recursive: true });
-  const into = fs.mkdtempSync(path.join(workDir, '.src-'));
+  const into = freshWorkFolder(workDir, 'src');
   const dispose = (): void => fs.rmSync(into, { recursive: true, force: true });
   try {
     const started = Date.now();

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { run, CommandError, tail } from '../proc.js';
+import { freshWorkFolder } from './work-folders.js';
 
 export type Progress = (line: string) => void;
 
@@ -78,7 +79,7 @@ export interface GoBuild {
  * moved into `binDir` one rename each, so an interrupted build never leaves a half-written binary behind.
  */
 export async function goBuildCommands(job: GoBuild): Promise<void> {
-  const staging = fs.mkdtempSync(path.join(path.dirname(job.binDir), '.build-'));
+  const staging = freshWorkFolder(path.dirname(job.binDir), 'build');
   try {
     await goInstall(job, staging);
     fs.mkdirSync(job.binDir, { recursive: true });
