@@ -254,6 +254,28 @@ describe('webhook delivery', () => {
     }
   });
 
+  it('a stop ends the attempts on their way at once, unrecorded: each is sent again by the next dispatcher', async () => {
+    const silent = await startRawReceiver(() => undefined);
+    const store = NotificationStore.open(file);
+    const hook = store.addWebhook(ACME, silent.url, []);
+    const d = new WebhookDispatcher(store, { ...FAST, timeoutMs: 10_000 });
+    try {
+      store.record(1, [note('n1')]);
+      d.start();
+      await until(() => silent.opened() === 1, 'the attempt on its way');
+      const asked = Date.now();
+      await d.stop();
+      expect(Date.now() - asked, 'not after the 10 s deadline').to.be.below(1000);
+      const [owed] = store.deliveries(ACME, hook.id);
+      expect(owed?.state).to.equal('pending');
+      expect(owed?.attempts, 'the cut attempt is not counted').to.equal(0);
+      expect(store.due(Date.now(), 10).map((x) => x.notificationId)).to.deep.equal(['n1']);
+    } finally {
+      store.close();
+      await silent.stop();
+    }
+  });
+
   it('a party with ten webhooks at a receiver that never answers, and many deliveries owed, holds no one else back', async () => {
     // The store listed the oldest due first, those on their way among them: 32 of one party's in flight filled
     // every list, and another party's delivery waited for their 10 s.

@@ -74,6 +74,7 @@ export function post(
   request: { headers: Record<string, string>; body: string },
   timeoutMs: number,
   reach: WebhookReach,
+  signal?: AbortSignal,
 ): Promise<{ ok: boolean; result: string }> {
   const target = new URL(url);
   const literal = target.hostname.replace(/^\[|\]$/g, '');
@@ -109,6 +110,10 @@ export function post(
       },
     );
     const deadline = setTimeout(() => finish(false, `no answer in ${timeoutMs} ms`), timeoutMs);
+    // A gateway stopping ends the attempts on their way at once: the rest of a 10 s deadline held its stop past
+    // the supervisor's grace, which then killed it.
+    if (signal?.aborted) finish(false, 'stopped');
+    signal?.addEventListener('abort', () => finish(false, 'stopped'), { once: true });
     req.on('upgrade', (_res, socket) => {
       socket.destroy();
       finish(false, 'HTTP 101');
@@ -128,8 +133,10 @@ export const IN_FLIGHT_PER_WEBHOOK = 2;
 
 export class WebhookDispatcher {
   private timer?: NodeJS.Timeout;
-  /** The deliveries on their way (by notification and webhook), which a stop waits for. */
+  /** The deliveries on their way (by notification and webhook), which a stop ends and waits for. */
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Aborted by a stop: the attempts on their way end at once, unrecorded. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly store: NotificationStore,
@@ -150,9 +157,14 @@ export class WebhookDispatcher {
     this.timer = setTimeout(tick, 0);
   }
 
+  /**
+   * Stops asking for what is due and ends the attempts on their way. Those are not recorded: each stays due, and
+   * the next start sends it again (at least once; a receiver that had it already sees the same `webhook-id`).
+   */
   async stop(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.stopping.abort();
     await Promise.allSettled(this.inFlight.values());
   }
 
@@ -186,7 +198,9 @@ export class WebhookDispatcher {
       webhookRequest(d),
       this.options.timeoutMs,
       this.options.reach ?? PUBLIC_ONLY,
+      this.stopping.signal,
     );
+    if (this.stopping.signal.aborted && answer.result === 'stopped') return;
     const attempts = d.attempts + 1;
     if (answer.ok) {
       this.store.attempted(d, { delivered: true, lastResult: answer.result });
