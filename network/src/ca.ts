@@ -48,7 +48,9 @@ export function caLaunch(install: FabricInstall, paths: Paths, org: OrgSpec, nod
     env: {
       PATH: process.env.PATH,
       FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: opsAddress(node),
-      FABRIC_CA_SERVER_METRICS_PROVIDER: 'prometheus',
+      // Its operations endpoint serves plain HTTP on loopback, which every user of the host reaches: its
+      // metrics (the CA's requests, by kind and outcome) are off, and it answers /healthz alone.
+      FABRIC_CA_SERVER_METRICS_PROVIDER: 'disabled',
     },
     notCompared: SHELL_ONLY,
   };

@@ -179,6 +179,18 @@ describe('what another local user can do to the services on loopback', () => {
     }
   });
 
+  it('a CA’s operations endpoint: its health it may read, and it serves no metrics', function () {
+    asAnotherUser(this);
+    for (const ca of nodesOf(topology, 'ca')) {
+      expect(curlAsNobody(`http://127.0.0.1:${ca.opsPort}/healthz`).status, `${ca.name} /healthz`).to.equal(
+        200,
+      );
+      expect(curlAsNobody(`http://127.0.0.1:${ca.opsPort}/metrics`).status, `${ca.name} /metrics`).to.equal(
+        404,
+      );
+    }
+  });
+
   it('the gateway’s metrics and the clerk’s status and metrics: 401 without the token only the platform’s user reads; health it may read', async function () {
     asAnotherUser(this);
     const metrics = `${gatewayMetricsUrl({ topology })}/metrics`;
