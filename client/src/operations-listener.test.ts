@@ -81,6 +81,10 @@ describe('the operations listener', () => {
     const l = await listen('127.0.0.1');
     const host = new URL(l.url).host;
     expect(await asked(l.url, host)).to.deep.equal({ status: 200, text: 'served' });
+    expect(
+      (await asked(l.url, host, { authorization: `bearer  ${TOKEN}` })).status,
+      'the scheme in any case',
+    ).to.equal(200);
     for (const [what, headers] of [
       ['none', {}],
       ['another', { authorization: `Bearer ${'cd'.repeat(32)}` }],
@@ -94,7 +98,7 @@ describe('the operations listener', () => {
     expect((await asked(l.url, host, {}, '/healthz?probe=1')).status, 'health needs none').to.equal(200);
   });
 
-  it('the token file: made owner-only and kept; one cut short made anew; one others may read refused', () => {
+  it('the token file: made owner-only and kept; one cut short made anew; one others may read, or a link, refused', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-ops-token-'));
     try {
       const file = path.join(dir, 'service', 'ops.token');
@@ -115,6 +119,10 @@ describe('the operations listener', () => {
 
       fs.chmodSync(file, 0o644);
       expect(() => operationsToken(file)).to.throw(/others than its owner may read it/);
+      // A link planted in its place is not followed to what it names.
+      fs.rmSync(file);
+      fs.symlinkSync(path.join(dir, 'elsewhere'), file);
+      expect(() => operationsToken(file)).to.throw(/not a plain file/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

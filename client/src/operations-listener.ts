@@ -47,7 +47,7 @@ export async function listenForOperations(
   access: OperationsAccess,
 ): Promise<OperationsListener> {
   let bound = 0;
-  const expected = digest(`Bearer ${access.token}`);
+  const expected = digest(access.token);
   const server = http.createServer(CLIENT_LIMITS, (req, res) => {
     const refuse = (status: number, text: string, headers: Record<string, string> = {}): void => {
       res.writeHead(status, {
@@ -61,11 +61,10 @@ export async function listenForOperations(
     if (!askedByOwnName(req.headers.host, host, bound))
       return refuse(421, `Ask for this host by its address or as localhost, with port ${bound}.\n`);
     const path = (req.url ?? '/').split('?')[0]!;
-    // Compared as digests: equal lengths, and no early exit that would time how much of it was right.
-    if (
-      !access.open.includes(path) &&
-      !crypto.timingSafeEqual(digest(req.headers.authorization ?? ''), expected)
-    )
+    // The scheme in any case (RFC 9110); the token compared as digests: equal lengths, and no early exit that
+    // would time how much of it was right.
+    const shown = /^bearer +(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    if (!access.open.includes(path) && !crypto.timingSafeEqual(digest(shown), expected))
       return refuse(
         401,
         `${path} needs the service's operations token: Authorization: Bearer <the token in its file, readable by the platform's user only>.\n`,

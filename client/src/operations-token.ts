@@ -30,12 +30,20 @@ export function operationsToken(file: string): string {
 
 /**
  * The token in `file`, or undefined where there is none (or not a whole one).
- * @throws Error naming the file when others than its owner may read it.
+ * @throws Error naming the file when it is not a plain file of this user's that others may not read (a link
+ * planted in its place, another user's file, a mode that lets others read it).
  */
 export function readOperationsToken(file: string): string | undefined {
   let text: string;
   try {
-    const stat = fs.statSync(file);
+    const stat = fs.lstatSync(file);
+    if (!stat.isFile())
+      throw new Error(`${file}: not a plain file (a link?): delete it to have a new one made`);
+    const uid = process.getuid?.();
+    if (uid !== undefined && stat.uid !== uid)
+      throw new Error(
+        `${file}: owned by uid ${stat.uid}, not this user (${uid}): delete it to have a new one made`,
+      );
     if ((stat.mode & 0o077) !== 0)
       throw new Error(
         `${file}: others than its owner may read it (chmod 600 it, or delete it to have a new one made)`,

@@ -380,7 +380,12 @@ async function serveMetrics(config: GatewayConfig, metrics: Metrics): Promise<Me
     return undefined;
   }
   const tokenFile = metricsTokenFile(config.dataDir);
-  const token = openFile(config, path.basename(tokenFile), 'metrics token', operationsToken);
+  let token: string;
+  try {
+    token = operationsToken(tokenFile);
+  } catch (err) {
+    throw new ConfigError(`the metrics token: ${err instanceof Error ? err.message : String(err)}`);
+  }
   try {
     const served = await startMetricsServer(port, metrics, token, log);
     log(`metrics on ${served.url}/metrics (this host only, for a scrape showing the token in ${tokenFile})`);

@@ -45,7 +45,13 @@ describe('while the database does not answer', () => {
     const notReady = await h.get('/readyz');
     assertProblem(notReady, 503, 'STORE_UNAVAILABLE');
     expect((notReady.body as { database: unknown }).database).to.deep.equal({ answering: false });
-    for (const path of ['/healthz', '/openapi.json', '/console/'])
+    for (const path of [
+      '/healthz',
+      '/openapi.json',
+      '/console/',
+      '/.well-known/jwks.json',
+      '/.well-known/oauth-authorization-server',
+    ])
       expect((await h.get(path)).status, path).to.equal(200);
   });
 

@@ -2,14 +2,21 @@
  * While the gateway's database does not answer (store/database-watch.ts), every request that would wait on it is
  * refused at once with 503 STORE_UNAVAILABLE: a data call would read its rows and write its audit record there,
  * a token request its used assertions, and each would hang for the pool's query timeout, a minute, holding its
- * connection meanwhile. Liveness, readiness (which says why), the API description and the console's files do
- * not touch the database and stay served.
+ * connection meanwhile. Liveness, readiness (which says why), the API description, the token keys and metadata
+ * and the console's files do not touch the database and stay served.
  */
 import type { RequestHandler } from 'express';
 import { Problem } from '../problem.js';
 import type { DatabaseAnswers } from '../store/database-watch.js';
 
-const NEEDS_NO_DATABASE = new Set(['/healthz', '/readyz', '/openapi.json']);
+const NEEDS_NO_DATABASE = new Set([
+  '/healthz',
+  '/readyz',
+  '/openapi.json',
+  // Those checking the gateway's tokens fetch its keys and metadata: from files and settings.
+  '/.well-known/jwks.json',
+  '/.well-known/oauth-authorization-server',
+]);
 
 export function refuseWhileDatabaseSilent(database: DatabaseAnswers): RequestHandler {
   return (req, _res, next) => {

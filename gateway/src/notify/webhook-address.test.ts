@@ -14,6 +14,7 @@ import {
   guardedLookup,
   hostResolver,
   isPublicAddress,
+  namesToAsk,
   LOOPBACK_OFF,
   PUBLIC_ONLY,
   type WebhookReach,
@@ -162,5 +163,16 @@ describe('where webhooks may go', () => {
     expect(await lookup(() => Promise.resolve([{ address: '93.184.216.34', family: 4 }]))).to.equal(
       'allowed',
     );
+  });
+
+  it('a short name is asked in the search domains first, as the system resolver would; a dotted or rooted name as it is', () => {
+    expect(namesToAsk('hooks', ['corp.test', 'gov.cn'])).to.deep.equal([
+      'hooks.corp.test',
+      'hooks.gov.cn',
+      'hooks',
+    ]);
+    expect(namesToAsk('hooks.example.com', ['corp.test'])).to.deep.equal(['hooks.example.com']);
+    expect(namesToAsk('hooks.', ['corp.test'])).to.deep.equal(['hooks']);
+    expect(namesToAsk('hooks', [])).to.deep.equal(['hooks']);
   });
 });

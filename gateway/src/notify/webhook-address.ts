@@ -9,6 +9,7 @@
  * loopback — the clerk's and the metrics' ports, the Fabric nodes' (found by a review, 2026-12-06).
  */
 import dns from 'node:dns';
+import fs from 'node:fs';
 import net from 'node:net';
 
 const NOT_PUBLIC = new net.BlockList();
@@ -100,26 +101,59 @@ export type ResolveHost = (hostname: string) => Promise<dns.LookupAddress[]>;
  * name whose DNS never answers held one for ten seconds past the attempt's deadline. One enterprise testing such
  * names kept both busy, and every other party's delivery to a name waited behind them until it was given up
  * (found by a review, 2026-12-07). So `/etc/hosts` is not read: `localhost` (and `*.localhost`) is this machine,
- * every other name is asked of DNS. `servers`: the DNS servers to ask (default the system's).
+ * every other name is asked of DNS, a short one in the search domains of /etc/resolv.conf first (`search`:
+ * default those). `servers`: the DNS servers to ask (default the system's).
  */
-export function hostResolver(servers?: string[]): ResolveHost {
+export function hostResolver(servers?: string[], search = searchDomains()): ResolveHost {
   const resolver = new dns.promises.Resolver({ timeout: DNS_TIMEOUT_MS, tries: DNS_TRIES });
   if (servers) resolver.setServers(servers);
+  const resolve = async (name: string): Promise<dns.LookupAddress[]> => {
+    const [v4, v6] = await Promise.allSettled([resolver.resolve4(name), resolver.resolve6(name)]);
+    return [
+      ...(v4.status === 'fulfilled' ? v4.value.map((address) => ({ address, family: 4 })) : []),
+      ...(v6.status === 'fulfilled' ? v6.value.map((address) => ({ address, family: 6 })) : []),
+    ];
+  };
   return async (hostname) => {
-    const name = hostname.toLowerCase().replace(/\.$/, '');
-    if (name === 'localhost' || name.endsWith('.localhost'))
+    const name = hostname.toLowerCase();
+    if (/^(.+\.)?localhost\.?$/.test(name))
       return [
         { address: '127.0.0.1', family: 4 },
         { address: '::1', family: 6 },
       ];
-    const [v4, v6] = await Promise.allSettled([resolver.resolve4(name), resolver.resolve6(name)]);
-    const found = [
-      ...(v4.status === 'fulfilled' ? v4.value.map((address) => ({ address, family: 4 })) : []),
-      ...(v6.status === 'fulfilled' ? v6.value.map((address) => ({ address, family: 6 })) : []),
-    ];
-    if (found.length > 0) return found;
-    throw v4.status === 'rejected' ? v4.reason : new Error(`${hostname} has no address`);
+    for (const candidate of namesToAsk(name, search)) {
+      const found = await resolve(candidate);
+      if (found.length > 0) return found;
+    }
+    throw new Error(`${hostname} has no address`);
   };
+}
+
+/**
+ * The names asked of DNS for `name`, in turn, as the system's resolver would: one without a dot (an intranet's
+ * short name, `hooks`) in each search domain of /etc/resolv.conf first, then as it is; any other as it is.
+ */
+export function namesToAsk(name: string, search: readonly string[]): string[] {
+  const bare = name.replace(/\.$/, '');
+  if (name.endsWith('.') || bare.includes('.')) return [bare];
+  return [...search.map((domain) => `${bare}.${domain}`), bare];
+}
+
+/** The search domains of /etc/resolv.conf (its last `search` or `domain` line); none where it has none. */
+function searchDomains(file = '/etc/resolv.conf'): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  let domains: string[] = [];
+  for (const line of text.split('\n')) {
+    const [key, ...values] = line.trim().split(/\s+/);
+    if (key === 'search' || key === 'domain')
+      domains = values.map((d) => d.replace(/\.$/, '')).filter(Boolean);
+  }
+  return domains;
 }
 
 const systemResolver = hostResolver();

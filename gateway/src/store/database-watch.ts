@@ -25,10 +25,12 @@ export class DatabaseWatch implements DatabaseAnswers {
   private readonly everyMs: number;
   private readonly answerWithinMs: number;
   private client: pg.Client | undefined;
-  /** When the question now on its way was asked (performance.now()), while one is. */
-  private askedAt: number | undefined;
-  /** When the first question that failed was asked, none answered since. */
-  private failingSince: number | undefined;
+  /** Whether a question is on its way (one at a time: a hung one is not asked again on top). */
+  private asking = false;
+  /** When it last answered (performance.now(); the watch's start before the first answer). */
+  private answeredAt = performance.now();
+  /** Whether the last question failed (no connection, an error), none answered since. */
+  private failing = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -42,16 +44,20 @@ export class DatabaseWatch implements DatabaseAnswers {
 
   /** Asks now and then every `everyMs`; the timer does not keep the process alive. */
   start(): this {
+    this.answeredAt = performance.now();
     this.ask();
     this.timer = setInterval(() => this.ask(), this.everyMs);
     this.timer.unref();
     return this;
   }
 
+  /**
+   * Counted from its last answer, while a question waits or failed since: a database that froze just after
+   * answering is told within `answerWithinMs` of it, not that plus the wait for the next question.
+   */
   unansweredFor(now = performance.now()): number | undefined {
-    const since = this.failingSince ?? this.askedAt;
-    if (since === undefined) return undefined;
-    const waited = now - since;
+    if (!this.failing && !this.asking) return undefined;
+    const waited = now - this.answeredAt;
     return waited >= this.answerWithinMs ? waited : undefined;
   }
 
@@ -63,17 +69,17 @@ export class DatabaseWatch implements DatabaseAnswers {
   }
 
   private ask(): void {
-    if (this.closed || this.askedAt !== undefined) return;
-    const askedAt = performance.now();
-    this.askedAt = askedAt;
+    if (this.closed || this.asking) return;
+    this.asking = true;
     this.question().then(
       () => {
-        this.askedAt = undefined;
-        this.failingSince = undefined;
+        this.asking = false;
+        this.failing = false;
+        this.answeredAt = performance.now();
       },
       () => {
-        this.askedAt = undefined;
-        this.failingSince ??= askedAt;
+        this.asking = false;
+        this.failing = true;
         this.drop();
       },
     );

@@ -247,6 +247,28 @@ async function seedEnterprises(
 }
 
 /**
+ * Whether a demo application was left on its way by a seed cut short (a start interrupted): still in review or
+ * approved, and some body's agreement not drafted or not signed. One that ran its course and was then changed by
+ * a user (an agreement terminated, the application returned or rejected) is theirs, not the seed's to redo: a
+ * seed that went on with it failed every start after.
+ */
+async function cutShort(
+  p: Parties,
+  appId: string,
+  state: string,
+  demands: readonly { mspId: string }[],
+): Promise<boolean> {
+  if (!['FORMAL_REVIEW', 'OWNER_REVIEW', 'RE_REVIEW', 'APPROVED'].includes(state)) return false;
+  const agreements = await Promise.all(
+    [...new Set(demands.map((d) => d.mspId))].map(async (body) => {
+      const found = await find(p.body(body), 'agreement', 'GetAgreement', `${appId}.${body}`);
+      return (found as { state: string } | undefined)?.state;
+    }),
+  );
+  return agreements.every((a) => a !== 'TERMINATED') && agreements.some((a) => a !== 'IN_FORCE');
+}
+
+/**
  * Seeds what of the demo is missing. Its ledger writes wait for `writable` (given by a start that has not seen
  * the ordering service's leader yet); its reads, the gateway's uploads and the files do not.
  */
@@ -273,18 +295,9 @@ export async function seedDemo(
     await Promise.all(
       DEMO_GRANTS.map(async (g) => {
         const e = enterprises.find((x) => x.rating === g.level)!;
-        // Done once every body's agreement is in force; a seed cut short (a start interrupted) is taken up.
-        const inForce = await Promise.all(
-          [...new Set(g.demands.map((d) => d.mspId))].map(
-            async (body) =>
-              (
-                (await find(p.body(body), 'agreement', 'GetAgreement', `${g.appId}.${body}`)) as
-                  { state: string } | undefined
-              )?.state === 'IN_FORCE',
-          ),
-        );
-        if (inForce.every(Boolean)) return;
-        const begun = await find(p.bureau, 'application', 'GetApplication', g.appId);
+        const begun = (await find(p.bureau, 'application', 'GetApplication', g.appId)) as
+          { state: string } | undefined;
+        if (begun && !(await cutShort(p, g.appId, begun.state, g.demands))) return;
         ctx.log(
           `  ${e.name} ${begun ? 'goes on with its application' : 'applies'} for ${g.demands.map((d) => d.datasetId).join(', ')}; reviews, agreement, grants`,
         );
