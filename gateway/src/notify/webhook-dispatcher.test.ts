@@ -3,6 +3,7 @@
  * growing waits, dead after the last attempt, and what was owed is sent by the next dispatcher after a restart.
  */
 import { expect } from 'chai';
+import { getEventListeners } from 'node:events';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { verifyWebhook, type Notification } from '@rdx/client';
 import { NotificationStore } from './notification-store.js';
-import { backoffMs, WebhookDispatcher, type DispatcherOptions } from './webhook-dispatcher.js';
+import { backoffMs, post, WebhookDispatcher, type DispatcherOptions } from './webhook-dispatcher.js';
 import { startRawReceiver, startReceiver } from '../testing/webhook-receiver.js';
 
 const ACME = 'enterprise:91331100MA2A8QN43L';
@@ -273,6 +274,20 @@ describe('webhook delivery', () => {
     } finally {
       store.close();
       await silent.stop();
+    }
+  });
+
+  it('attempts that end by themselves leave nothing listening for the stop, which lives as long as the gateway', async () => {
+    const fine = await startReceiver();
+    const stopping = new AbortController();
+    try {
+      for (let i = 0; i < 20; i++) {
+        const answer = await post(fine.url, { headers: {}, body: '{}' }, 2000, FAST.reach!, stopping.signal);
+        expect(answer.ok).to.equal(true);
+      }
+      expect(getEventListeners(stopping.signal, 'abort')).to.have.length(0);
+    } finally {
+      await fine.close();
     }
   });
 

@@ -86,10 +86,12 @@ export function post(
     // A receiver may answer in ways that raise none of the others: a `101 Switching Protocols` makes Node drop the
     // socket without an event (no 'upgrade' listener), and a round of deliveries waited for that answer for good.
     let settled = false;
+    const stopped = (): void => finish(false, 'stopped');
     const finish = (ok: boolean, result: string): void => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
+      signal?.removeEventListener('abort', stopped);
       // The body of the answer is never read: the status line is the whole answer. A receiver that trickles an
       // endless body held the connection (and the gateway's memory and CPU reading it) open for as long as it liked.
       req.destroy();
@@ -113,7 +115,7 @@ export function post(
     // A gateway stopping ends the attempts on their way at once: the rest of a 10 s deadline held its stop past
     // the supervisor's grace, which then killed it.
     if (signal?.aborted) finish(false, 'stopped');
-    signal?.addEventListener('abort', () => finish(false, 'stopped'), { once: true });
+    else signal?.addEventListener('abort', stopped, { once: true });
     req.on('upgrade', (_res, socket) => {
       socket.destroy();
       finish(false, 'HTTP 101');

@@ -51,9 +51,12 @@ async function start(args: string[]): Promise<void> {
   try {
     attached = await startMarked(config, args);
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
-    if (!interrupting) unmark();
+    // Interrupted, the handlers stay: a second Ctrl-C must not cut short the stopping of what was started.
+    if (!interrupting) {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      unmark();
+    }
   }
   if (attached) {
     console.log('Attached: Ctrl-C stops everything.');
