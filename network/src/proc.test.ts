@@ -51,9 +51,11 @@ describe('who holds a port the platform needs', () => {
         '-u',
         'nobody',
         '--',
-        process.execPath,
+        // Perl (Debian's perl-base is always there): nobody may not reach this checkout's Node.
+        'perl',
+        '-MIO::Socket::INET',
         '-e',
-        "require('net').createServer().listen(0, '127.0.0.1', function () { console.log(this.address().port) })",
+        '$| = 1; my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0, Listen => 16) or die; print $s->sockport, "\\n"; while (my $c = $s->accept) { close $c }',
       ],
       { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
     );
