@@ -11,32 +11,10 @@ import path from 'node:path';
 import { DS } from '../testing/fixtures.js';
 import { METRICS_HEADERS, METRICS_TOKEN, startHarness, type Harness } from '../testing/harness.js';
 import { startGateway } from '../testing/gateway-process.js';
+import { startTcpRelay } from '../testing/tcp-relay.js';
 import http from 'node:http';
 import { Metrics } from './metrics.js';
 import { startMetricsServer } from './metrics-server.js';
-
-/** A TCP port forward to `port` on 127.0.0.1: it passes bytes and adds nothing, so the gateway sees a loopback caller. */
-async function startPortForward(port: number): Promise<{ base: string; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((inbound) => {
-    const outbound = net.connect(port, '127.0.0.1');
-    for (const s of [inbound, outbound]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    inbound.pipe(outbound).pipe(inbound);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    base: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /** Whether a TCP connection to `host:port` is accepted. */
 function accepts(host: string, port: number): Promise<boolean> {
@@ -58,15 +36,16 @@ describe('the metrics listener, apart from the API', () => {
   after(() => h.close());
 
   it('a port forward to the API carries the API and never the metrics, whoever asks through it', async () => {
-    const forward = await startPortForward(Number(new URL(h.base).port));
+    const relay = await startTcpRelay(Number(new URL(h.base).port));
+    const forwarded = `http://127.0.0.1:${relay.port}`;
     try {
-      expect((await fetch(`${forward.base}/healthz`)).status, 'the API goes through').to.equal(200);
-      const through = await fetch(`${forward.base}/metrics`);
+      expect((await fetch(`${forwarded}/healthz`)).status, 'the API goes through').to.equal(200);
+      const through = await fetch(`${forwarded}/metrics`);
       expect(through.status, 'through the forward').to.equal(404);
       expect(await through.text()).not.to.include('rdx_');
       expect((await fetch(`${h.base}/metrics`)).status, 'on the API even from this host').to.equal(404);
     } finally {
-      await forward.close();
+      await relay.close();
     }
   });
 

@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import net from 'node:net';
 import { testPostgres } from '../testing/postgres.js';
+import { startTcpRelay } from '../testing/tcp-relay.js';
 import { DatabaseWatch } from './database-watch.js';
 
 const server = await testPostgres();
@@ -23,45 +24,13 @@ async function until(check: () => boolean, ms: number, what: string): Promise<vo
   }
 }
 
-/** A TCP relay to `port` on loopback; while frozen, nothing passes either way (the connections stay open). */
-async function freezableRelay(
-  port: number,
-): Promise<{ url(of: string): string; freeze(on: boolean): void; close(): void }> {
-  let frozen = false;
-  const pairs = new Set<[net.Socket, net.Socket]>();
-  const relay = net.createServer((inbound) => {
-    const outbound = net.connect(port, '127.0.0.1');
-    const pair: [net.Socket, net.Socket] = [inbound, outbound];
-    pairs.add(pair);
-    for (const [from, to] of [pair, [outbound, inbound] as const]) {
-      from.on('data', (chunk: Buffer) => to.write(chunk));
-      from.on('error', () => to.destroy());
-      from.on('close', () => (to.destroy(), pairs.delete(pair)));
-      if (frozen) from.pause();
-    }
-  });
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-  const relayPort = (relay.address() as net.AddressInfo).port;
-  return {
-    url: (of) => {
-      const u = new URL(of);
-      u.hostname = '127.0.0.1';
-      u.port = String(relayPort);
-      u.searchParams.delete('host');
-      return u.toString();
-    },
-    freeze: (on) => {
-      frozen = on;
-      for (const pair of pairs)
-        for (const socket of pair)
-          if (on) socket.pause();
-          else socket.resume();
-    },
-    close: () => {
-      relay.close();
-      for (const pair of pairs) for (const socket of pair) socket.destroy();
-    },
-  };
+/** `url` with its host and port those of the relay on `port`. */
+function through(url: string, port: number): string {
+  const u = new URL(url);
+  u.hostname = '127.0.0.1';
+  u.port = String(port);
+  u.searchParams.delete('host');
+  return u.toString();
 }
 
 describe('the watch on PostgreSQL', () => {
@@ -74,8 +43,8 @@ describe('the watch on PostgreSQL', () => {
       this.skip();
     }
     const port = Number(new URL(server.url).port);
-    const relay = await freezableRelay(port);
-    const watch = new DatabaseWatch(relay.url(server.url), WATCH).start();
+    const relay = await startTcpRelay(port);
+    const watch = new DatabaseWatch(through(server.url, relay.port), WATCH).start();
     try {
       await sleep(WATCH.answerWithinMs + 200);
       expect(watch.unansweredFor(), 'a server that answers').to.equal(undefined);
@@ -95,7 +64,7 @@ describe('the watch on PostgreSQL', () => {
       await until(() => watch.unansweredFor() === undefined, 3_000, 'the thawed server answers again');
     } finally {
       watch.close();
-      relay.close();
+      await relay.close();
     }
   });
 
