@@ -295,7 +295,7 @@ export class NotificationStore {
     }));
   }
 
-  /** Pending deliveries due by `now`, oldest notification first. */
+  /** Pending deliveries due by `now`: each webhook's first `perWebhook`, first attempts before retries, then oldest first. */
   due(now: number, limit: number, perWebhook = limit): DueDelivery[] {
     const rows = this.dueDeliveries.all(now, perWebhook, limit) as {
       notification_id: string;
