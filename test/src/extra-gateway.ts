@@ -26,7 +26,9 @@ export async function startGateway(
     env: { ...env, ...settings },
     stdio: 'ignore',
   });
-  const url = `http://${topology.gateway.host}:${port}`;
+  // Where it listens: the platform gateway's host, or the address its settings give (an IPv6 one in brackets).
+  const host = settings.RDX_GATEWAY_HOST ?? topology.gateway.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   await eventually(
     async () => {
       if (child.exitCode !== null) throw new Error(`gateway ${id} exited with ${child.exitCode}`);

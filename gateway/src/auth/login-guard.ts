@@ -9,6 +9,7 @@
  * A client id is counted and locked only together with the address it is tried from: anyone may claim any id,
  * so counted alone, a stranger's bogus secrets would lock the enterprise itself out from wherever it asks. A
  * guess at a secret (192 random bits) gains nothing from many addresses; what bounds the hashing is the queue.
+ * An address here is what http/caller-address.ts counts a caller by: an IPv6 caller's whole /64.
  * A signed client assertion cannot be guessed and costs little to check: it is never refused for its client id.
  */
 import crypto from 'node:crypto';

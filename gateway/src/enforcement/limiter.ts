@@ -3,8 +3,8 @@
  * that take no credentials). Rates are per gateway: each protects its own capacity. Daily quotas are counted in
  * `GrantUsage` (grant-usage.ts), shared by gateways on one database.
  *
- * The buckets are bounded: a caller who sends from ever new addresses (an IPv6 /64 holds any number) must not
- * grow them without end. A bucket that has filled up again is the same as none, so it is forgotten once the
+ * The buckets are bounded: a caller who sends from ever new addresses must not grow them without end (the routes
+ * count an IPv6 caller by its /64, http/caller-address.ts, but a larger network holds many). A bucket that has filled up again is the same as none, so it is forgotten once the
  * limiter holds `maxKeys`; should that not free a quarter of them (that many callers within one refill), the
  * oldest are forgotten too — which gives them no more than a new address would.
  */

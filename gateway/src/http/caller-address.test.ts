@@ -6,10 +6,10 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { CODE } from '../testing/fixtures.js';
 import { startHarness, type Harness } from '../testing/harness.js';
-import { forwardedCaller, TrustedProxies } from './caller-address.js';
+import { addressNetwork, forwardedCaller, TrustedProxies } from './caller-address.js';
 
 /** The relay's own address: the one the gateway is told to trust. */
 const PROXY = '127.0.0.3';
@@ -233,5 +233,47 @@ describe('the caller behind a trusted reverse proxy', () => {
       relay = await startRelay(h.base, '127.0.0.1');
       expect(await strangerThenEnterprise(h, relay.base)).to.equal(200);
     });
+  });
+});
+
+describe('the network a caller is counted by', () => {
+  /** Eight groups written in full, with leading zeros, in upper case, and as the URL parser compresses them. */
+  const writings = (groups: number[]): string[] => {
+    const full = groups.map((g) => g.toString(16).padStart(4, '0')).join(':');
+    return [full, full.toUpperCase(), new URL(`http://[${full}]/`).hostname.slice(1, -1)];
+  };
+
+  it('is an IPv6 address’s /64, however the address is written: two callers share it exactly when their first 64 bits agree', () => {
+    const group = fc.integer({ min: 0, max: 0xffff });
+    // Not under NAT64 (64:ff9b::/96) and not ::1, which stand for themselves.
+    const address = fc
+      .array(group, { minLength: 8, maxLength: 8 })
+      .filter((g) => g[0] !== 0x64 && g[0] !== 0);
+    fc.assert(
+      fc.property(address, address, fc.boolean(), (a, b, sameNetwork) => {
+        const other = sameNetwork ? [...a.slice(0, 4), ...b.slice(4)] : b;
+        const ofA = new Set(writings(a).map(addressNetwork));
+        const ofOther = new Set(writings(other).map(addressNetwork));
+        expect(ofA.size, [...ofA].join(' ')).to.equal(1);
+        expect(ofOther.size, [...ofOther].join(' ')).to.equal(1);
+        const [network] = ofA;
+        expect(ofOther.has(network!)).to.equal(a.slice(0, 4).join() === other.slice(0, 4).join());
+        expect(network).to.match(/\/64$/);
+        expect(isIP(network!.slice(0, -3))).to.equal(6);
+      }),
+    );
+    expect(addressNetwork('2001:db8:1:2:3:4:5:6')).to.equal('2001:db8:1:2::/64');
+    expect(addressNetwork('2001:DB8:1:2::ffff:1.2.3.4')).to.equal('2001:db8:1:2::/64');
+    expect(addressNetwork('fe80::1%eth0')).to.equal('fe80::/64');
+  });
+
+  it('is an IPv4 address itself, the IPv4 caller a NAT64 address carries, and each loopback address itself', () => {
+    for (const address of ['192.0.2.7', '10.0.0.1', '127.0.0.2', '::1', 'unknown'])
+      expect(addressNetwork(address), address).to.equal(address);
+    expect(addressNetwork('64:ff9b::192.0.2.7')).to.equal('192.0.2.7');
+    expect(addressNetwork('64:ff9b::c000:207')).to.equal('192.0.2.7');
+    expect(addressNetwork('64:ff9b::7')).to.equal('0.0.0.7');
+    // Past the /96, an address of that prefix is an IPv6 caller like any other.
+    expect(addressNetwork('64:ff9b::1:c000:207')).to.equal('64:ff9b::/64');
   });
 });

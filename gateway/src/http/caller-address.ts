@@ -5,7 +5,8 @@
  * together, and a token used from many places would look like one. The proxies named in
  * RDX_GATEWAY_TRUSTED_PROXIES say whom they forward for in X-Forwarded-For; that header is believed from them
  * only, never from anyone else, and read from its right end (what the nearest proxy wrote) up to the first address
- * that is not a trusted proxy: what a client wrote further left is its own claim.
+ * that is not a trusted proxy: what a client wrote further left is its own claim. The limits count an IPv6 caller
+ * by its /64 ({@link addressNetwork}); the misuse monitor keeps the address itself.
  */
 import { BlockList, isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
@@ -59,6 +60,43 @@ export class TrustedProxies {
 export function plainAddress(address: string | undefined): string {
   if (address === undefined) return 'unknown';
   return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+}
+
+/** IPv6's NAT64 prefix (RFC 6052): each address under it carries an IPv4 caller's address in its last 32 bits. */
+const NAT64 = /^\[64:ff9b::(?:([0-9a-f]{1,4}):)?([0-9a-f]{1,4})\]$/;
+
+/**
+ * What the per-address defences count `address` (a caller's, as {@link callerAddress} gives it) by: an IPv4
+ * address itself; an IPv6 address's /64, written `2001:db8:1:2::/64`. A /64 is the least an IPv6 network hands
+ * one subscriber (a home line, a rented server), and its holder may send from any of its 2^64 addresses: counted
+ * address by address, one such caller held as many connections, anonymous calls and token attempts as it had
+ * addresses to send from. An address under NAT64 (`64:ff9b::/96`) stands for the IPv4 caller it carries. `::1`
+ * and all of 127/8 are this machine's loopback, each of whose addresses is counted apart: the bench's flood and a trusted
+ * proxy on the gateway's host are told from its other local callers by their address (docs/DEPLOY.md).
+ */
+export function addressNetwork(address: string): string {
+  if (isIP(address) !== 6 || address === '::1') return address;
+  // The URL parser writes an address canonically (lower case, zeros compressed, a dotted tail as hex); a zone
+  // (`fe80::1%eth0`) it does not take names a link, whose /64 is the same on every one.
+  const written = new URL(`http://[${address.replace(/%.*$/, '')}]/`).hostname;
+  const nat64 = NAT64.exec(written);
+  if (nat64) {
+    const high = parseInt(nat64[1] ?? '0', 16);
+    const low = parseInt(nat64[2]!, 16);
+    return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+  }
+  const [head = '', tail] = written.slice(1, -1).split('::');
+  const groups = head === '' ? [] : head.split(':');
+  if (tail !== undefined) {
+    const rest = tail === '' ? [] : tail.split(':');
+    groups.push(...Array<string>(8 - groups.length - rest.length).fill('0'), ...rest);
+  }
+  return `${new URL(`http://[${groups.slice(0, 4).join(':')}::]/`).hostname.slice(1, -1)}/64`;
+}
+
+/** The network a request's caller is counted by ({@link addressNetwork} of {@link callerAddress}). */
+export function callerNetwork(req: IncomingMessage): string {
+  return addressNetwork(callerAddress(req));
 }
 
 /** One X-Forwarded-For entry as an address: trimmed, without the port some proxies add (`[2001:db8::1]:443`). */

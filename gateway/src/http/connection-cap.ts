@@ -1,5 +1,6 @@
 /**
- * Open connections per source address, capped where they are accepted. Every request on an open connection is
+ * Open connections per source address (an IPv6 caller's /64: http/caller-address.ts), capped where they are
+ * accepted. Every request on an open connection is
  * served in its turn on the one event loop, so a client holding hundreds of connections — even one whose every
  * request is refused at once, as a flood of bogus token requests is — takes hundreds of turns for each one of an
  * enterprise with a few: measured in figure 1b (docs/PERFORMANCE.md), 300 connections sending bogus secrets
@@ -16,7 +17,7 @@
  * many callers, whom the proxy limits.
  */
 import type { Server, Socket } from 'node:net';
-import { plainAddress } from './caller-address.js';
+import { addressNetwork, plainAddress } from './caller-address.js';
 
 export const MAX_CONNECTIONS_PER_ADDRESS_DEFAULT = 64;
 /** Over-cap connections held at once, all addresses together; more are reset as they arrive. */
@@ -48,11 +49,12 @@ export function capConnectionsPerAddress(server: Server, opts: ConnectionCapOpti
   const open = new Map<string, number>();
   let held = 0;
   server.on('connection', (socket: Socket) => {
-    const address = plainAddress(socket.remoteAddress);
-    if (opts.uncapped?.(address) === true) {
+    const remote = plainAddress(socket.remoteAddress);
+    if (opts.uncapped?.(remote) === true) {
       for (const listener of admit) listener.call(server, socket);
       return;
     }
+    const address = addressNetwork(remote);
     const n = open.get(address) ?? 0;
     if (n >= opts.max) {
       opts.refused?.();

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { canonicalJson } from '@rdx/client';
 import type { Router, Request } from 'express';
-import { callerAddress } from '../http/caller-address.js';
+import { callerNetwork } from '../http/caller-address.js';
 import { streamedAnswers } from '../http/answer-compression.js';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
 import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
@@ -455,7 +455,7 @@ export function dataRoutes(s: Services): Router {
           `Dataset ${dataset.id} is ${dataset.openAttribute}: restricted public data is opened only by interface calls, never by download (Z20).`,
         );
       }
-      await limit({}, `address:${callerAddress(req)}`, true);
+      await limit({}, `address:${callerNetwork(req)}`, true);
       const version = loaded(dataset);
       const names = dataset.items.map((i) => i.name);
       const personal = dataset.items.filter((i) => i.personal).map((i) => i.name);

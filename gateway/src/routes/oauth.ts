@@ -7,7 +7,7 @@
  * id, lockout after failures, secret hashes off the event loop).
  */
 import express, { type Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
-import { callerAddress } from '../http/caller-address.js';
+import { callerNetwork } from '../http/caller-address.js';
 import { lateRefusals } from '../http/late-refusal.js';
 import { apiRouter } from '../http/routing.js';
 import jwt from 'jsonwebtoken';
@@ -212,7 +212,7 @@ export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
   r.post(
     '/oauth/token',
     (req, _res, next) => {
-      guard.admitAddress(callerAddress(req));
+      guard.admitAddress(callerNetwork(req));
       next();
     },
     express.urlencoded({ extended: false, limit: '16kb' }),
@@ -224,7 +224,7 @@ export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
       if (body.grant_type !== 'client_credentials')
         throw new Problem('UNSUPPORTED_GRANT_TYPE', 'grant_type must be client_credentials');
       oneAuthenticationMethod(req, body);
-      const address = callerAddress(req);
+      const address = callerNetwork(req);
       const withSecret = body.client_assertion_type !== ASSERTION_TYPE;
       const claimed = withSecret ? claimedSecretClient(req, body) : undefined;
       guard.admitClient(claimed, address, withSecret);

@@ -16,7 +16,7 @@ import type { Request, RequestHandler, Router } from 'express';
 import { COMPLAINT_RECEIPT_HEADER, personalDataHash, RdxLedger, type PlatformComplaint } from '@rdx/client';
 import { complaintFields, RdxError } from '@rdx/chaincode';
 import { Limiter } from '../enforcement/limiter.js';
-import { callerAddress } from '../http/caller-address.js';
+import { callerNetwork } from '../http/caller-address.js';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
 import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
 import { ledgerProblem, Problem } from '../problem.js';
@@ -76,7 +76,7 @@ export function publicComplaintRoutes(s: Services, anonymous: RequestHandler): R
   const perAddress = new Limiter(perHour / 3600, perHour);
   const all = new Limiter(total / 3600, total);
   const spendFilingBudget = (req: Request): void => {
-    if (perAddress.take(callerAddress(req)) && all.take('all')) return;
+    if (perAddress.take(callerNetwork(req)) && all.take('all')) return;
     throw anonymousRateRefusal(
       `Complaints are taken at most ${perHour} an hour from one address (${total} from all); try again later.`,
       600,

@@ -9,17 +9,22 @@
  *    is reported;
  *  - one address may hold 64 open connections (RDX_MAX_CONNECTIONS_PER_ADDRESS): more are reset on arrival,
  *    and every other client is served meanwhile;
+ *  - the holder of an IPv6 /64, sending from a new address each time (from a network namespace), is one caller
+ *    to the connection cap, the anonymous rate and the token endpoint's guard;
  *  - an identity that had its CA write an admin role's bytes into its certificate's subject is still what its CA
  *    made it on an admin route;
  *  - an org's admin, with Fabric's own `peer` CLI, cannot write terminal escapes or reordering marks into the
  *    ledger's text.
  */
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import crypto, { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import readline from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import { fabricAttributes, signAdminRequest } from '@rdx/client';
 import { forgedAdminLocality } from '@rdx/client/testing/forged-subject';
 import {
@@ -30,8 +35,10 @@ import {
   ratingOf,
 } from '@rdx/network';
 import { defined } from '../expectations.js';
+import { startGateway, stopGateway, type ExtraGateway } from '../extra-gateway.js';
 import { config, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
+import { Ipv6Link } from '../ipv6-link.js';
 import { chaincodeInvoke, chaincodeQuery, cliFailure } from '../peer-cli.js';
 import {
   applyAndGetGrants,
@@ -425,6 +432,103 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
         5000,
         'the address connects again after closing its connections',
       );
+    });
+  });
+  describe('one holder of an IPv6 /64 sending from a new address each time', () => {
+    // Another gateway of the bureau, on the link's address: the platform's listens on loopback, which has one
+    // IPv6 address. Small limits, refused at once, so that a handful of calls reaches each.
+    let link: Ipv6Link | undefined;
+    let gateway: ExtraGateway | undefined;
+    let caller: ChildProcessByStdio<Writable, Readable, null> | undefined;
+    let answers: AsyncIterator<string> | undefined;
+    const gatewayPort = topology.gateway.port + 7;
+
+    /** One order to the caller in the namespace (many-address-caller.ts), and its answers. */
+    const order = async (o: object): Promise<unknown[]> => {
+      caller!.stdin.write(`${JSON.stringify(o)}\n`);
+      const line = await answers!.next();
+      if (line.done) throw new Error('the caller in the namespace ended');
+      return JSON.parse(line.value) as unknown[];
+    };
+    /** The status of one request from this host's address on another /64: a different subscriber. */
+    const fromOtherNetwork = (method: string, path: string, form?: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = http.request(
+          {
+            host: link!.gateway,
+            port: gatewayPort,
+            localAddress: link!.otherCaller,
+            agent: false,
+            method,
+            path,
+            headers: form ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.end(form);
+      });
+    const answered = /^HTTP\/1\.1 (200|429) /;
+
+    before(async function () {
+      if (process.getuid?.() !== 0) this.skip(); // network namespaces need root
+      link = await Ipv6Link.create('flood', 12);
+      gateway = await startGateway(`gw-v6-${runId}`, gatewayPort, {
+        RDX_GATEWAY_HOST: link.gateway,
+        RDX_GATEWAY_PLAIN_HTTP: 'on',
+        RDX_MAX_CONNECTIONS_PER_ADDRESS: '4',
+        RDX_ANONYMOUS_RATE_PER_SECOND: '2',
+        RDX_LOGIN_PER_ADDRESS_PER_MINUTE: '3',
+        RDX_RATE_REFUSAL_DELAY_MS: '0',
+      });
+      const script = path.join(config.repoRoot, 'test', 'dist', 'many-address-caller.js');
+      caller = spawn(
+        'ip',
+        ['netns', 'exec', link.ns, process.execPath, script, link.gateway, String(gatewayPort)],
+        {
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
+      );
+      answers = readline.createInterface({ input: caller.stdout })[Symbol.asyncIterator]();
+    });
+
+    after(async () => {
+      caller?.stdin.end();
+      if (gateway) await stopGateway(gateway);
+      await link?.remove();
+    });
+
+    it('holds four connections from all its addresses together: a fifth is reset, another network still connects', async () => {
+      const first = (await order({ hold: link!.attackers.slice(0, 4) })) as string[];
+      for (const a of first) expect(a, 'one of the first four connections').to.match(answered);
+      // Each from an address of its own, the attacker's 2^64 it could go on with.
+      const more = (await order({ hold: link!.attackers.slice(4, 8) })) as string[];
+      for (const a of more)
+        expect(a, 'a connection past four').to.be.oneOf(['ECONNRESET', 'EPIPE', 'closed without an answer']);
+      expect(await fromOtherNetwork('GET', '/healthz')).to.equal(200);
+      await order({ release: true });
+    });
+
+    it('shares one anonymous rate and one token-attempt budget between all its addresses; another network has its own', async () => {
+      const calls = (await order({
+        ask: { method: 'GET', path: '/healthz' },
+        from: link!.attackers,
+      })) as number[];
+      expect(calls.filter((s) => s === 200).length, `statuses ${calls.join(' ')}`).to.be.at.most(3);
+      expect(calls.filter((s) => s === 429).length, `statuses ${calls.join(' ')}`).to.be.at.least(9);
+      expect(await fromOtherNetwork('GET', '/healthz')).to.equal(200);
+
+      const login = 'grant_type=client_credentials&client_id=91330000NOBODY0000&client_secret=wrong';
+      const attempts = (await order({
+        ask: { method: 'POST', path: '/oauth/token', form: login },
+        from: link!.attackers.slice(0, 8),
+      })) as number[];
+      expect(attempts.filter((s) => s === 401).length, `statuses ${attempts.join(' ')}`).to.be.at.most(3);
+      expect(attempts.filter((s) => s === 429).length, `statuses ${attempts.join(' ')}`).to.be.at.least(5);
+      expect(await fromOtherNetwork('POST', '/oauth/token', login)).to.equal(401);
     });
   });
   describe('one address flooding the token endpoint', () => {

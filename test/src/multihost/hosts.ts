@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildTopology, Paths, run, type Topology } from '@rdx/network';
 import { config } from '../fabric-client.js';
+import { nearEnd, removeNamespace } from '../namespaces.js';
 
 /** The test subnet: private, used by nothing else, created and removed by the test. */
 export const SUBNET = '10.213.77';
@@ -108,7 +109,7 @@ export async function createHosts(specs: HostSpec[]): Promise<{ hosts: Host[]; r
   await run('ip', ['addr', 'add', `${SUBNET}.1/24`, 'dev', BRIDGE]);
   await run('ip', ['link', 'set', BRIDGE, 'up']);
   for (const h of hosts) {
-    const outside = h.ns.slice(0, 15);
+    const outside = nearEnd(h.ns);
     await run('ip', ['netns', 'add', h.ns]);
     await run('ip', ['link', 'add', outside, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', h.ns]);
     await run('ip', ['link', 'set', outside, 'master', BRIDGE]);
@@ -123,21 +124,7 @@ export async function createHosts(specs: HostSpec[]): Promise<{ hosts: Host[]; r
 
 /** Kills every process of the hosts' namespaces and removes them, the links, the bridge and the homes. */
 export async function removeHosts(hosts: Host[], root: string | undefined): Promise<void> {
-  for (const h of hosts) {
-    const pids = await run('ip', ['netns', 'pids', h.ns]).catch(() => '');
-    for (const pid of pids
-      .split('\n')
-      .map((p) => Number(p.trim()))
-      .filter((p) => p > 0)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-    await run('ip', ['netns', 'del', h.ns]).catch(() => '');
-    await run('ip', ['link', 'del', h.ns.slice(0, 15)]).catch(() => '');
-  }
+  for (const h of hosts) await removeNamespace(h.ns);
   await run('ip', ['link', 'del', BRIDGE]).catch(() => '');
   if (root) fs.rmSync(root, { recursive: true, force: true });
 }
