@@ -98,6 +98,7 @@ export {
   consenterConfigIndex,
   type AnchorBlock,
   type AnchorOnLedger,
+  type LedgerTrust,
 } from './sdk/ledger-proof.js';
 export { collectEvidence, RECEIPTS_LIMIT, type EvidenceOptions } from './sdk/evidence.js';
 export { digestDatasetFile, CsvRecordCounter, type DatasetFileDigest } from './sdk/dataset-file.js';

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { common, msp } from '@hyperledger/fabric-protos';
+import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
 import { consenterConfigIndex, headerDer, verifyAnchorBlock, type AnchorBlock } from './ledger-proof.js';
 
 /** jspb's Map, through the one method used (its type does not resolve here). */
@@ -22,8 +22,8 @@ interface Signer {
   key: crypto.KeyObject;
 }
 
-/** A root CA and leaf certificates issued by it (P-256), as a Fabric CA would issue orderer identities. */
-function makeCa(dir: string, name: string, leaves: number): { root: string; signers: Signer[] } {
+/** A root CA and a leaf certificate issued by it (P-256) for each role (its OU), as a Fabric CA issues them. */
+function makeCa(dir: string, name: string, roles: string[]): { root: string; signers: Signer[] } {
   const run = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   run('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${name}-ca.key`);
   run(
@@ -40,10 +40,10 @@ function makeCa(dir: string, name: string, leaves: number): { root: string; sign
     `${name}-ca.pem`,
   );
   const signers: Signer[] = [];
-  for (let i = 0; i < leaves; i++) {
+  for (const [i, role] of roles.entries()) {
     const leaf = `${name}-${i}`;
     run('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${leaf}.key`);
-    run('req', '-new', '-key', `${leaf}.key`, '-subj', `/CN=${leaf}`, '-out', `${leaf}.csr`);
+    run('req', '-new', '-key', `${leaf}.key`, '-subj', `/OU=${role}/CN=${leaf}`, '-out', `${leaf}.csr`);
     run(
       'x509',
       '-req',
@@ -167,13 +167,16 @@ describe('orderer signatures on a block, Raft and SmartBFT', () => {
   let dir: string;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-ledger-proof-'));
-    ca = makeCa(dir, 'orderer', 3);
-    stranger = makeCa(dir, 'stranger', 1);
+    // Three orderers and the org's admin.
+    ca = makeCa(dir, 'orderer', ['orderer', 'orderer', 'orderer', 'admin']);
+    stranger = makeCa(dir, 'stranger', ['orderer']);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const signatures = (served: AnchorBlock, roots: string[], min: number): { ok: boolean; detail: string } =>
-    verifyAnchorBlock(ANCHOR, served, roots, min).checks.find((c) => c.name === 'orderer signatures')!;
+    verifyAnchorBlock(ANCHOR, served, { ordererRoots: roots, minSignatures: min, peerRoots: {} }).checks.find(
+      (c) => c.name === 'orderer signatures',
+    )!;
   const served = (block: string, config?: string): AnchorBlock => ({
     block,
     blockNumber: 7,
@@ -185,6 +188,12 @@ describe('orderer signatures on a block, Raft and SmartBFT', () => {
     const block = blockWith([raftSignature(ca.signers[0]!)]);
     expect(signatures(served(block), [ca.root], 1).ok).to.equal(true);
     expect(signatures(served(block), [stranger.root], 1).ok).to.equal(false);
+  });
+
+  it('a signature by a certificate of the root that is not an orderer’s (its admin’s) does not count', () => {
+    const check = signatures(served(blockWith([raftSignature(ca.signers[3]!)])), [ca.root], 1);
+    expect(check.ok).to.equal(false);
+    expect(check.detail).to.match(/OU=admin, CN=orderer-3 is not an orderer/);
   });
 
   it('SmartBFT: f + 1 consenters named by id verify through the config block’s mapping', () => {
@@ -231,7 +240,7 @@ describe('orderer signatures on a block, Raft and SmartBFT', () => {
     const block = blockWith([bftSignature(1, a), bftSignature(2, x)]);
     const check = signatures(served(block, config), [ca.root], 2);
     expect(check.ok).to.equal(false);
-    expect(check.detail).to.match(/not issued by a trusted orderer root/);
+    expect(check.detail).to.match(/is not an orderer issued by a trusted orderer root/);
     // A signature by a mapped certificate's key is needed, not just the mapping.
     const forged = blockWith([bftSignature(1, a), bftSignature(3, ca.signers[1]!)]);
     const mappedElsewhere = configBlock([
@@ -239,5 +248,166 @@ describe('orderer signatures on a block, Raft and SmartBFT', () => {
       [3, ca.signers[2]!.cert],
     ]);
     expect(signatures(served(forged, mappedElsewhere), [ca.root], 2).detail).to.match(/does not verify/);
+  });
+});
+
+/** A peer's endorsement of `responsePayload`, as Fabric signs it: the payload followed by the serialized endorser. */
+function endorsement(signer: Signer, mspId: string, responsePayload: Uint8Array): peer.Endorsement {
+  const identity = new msp.SerializedIdentity();
+  identity.setMspid(mspId);
+  identity.setIdBytes(Buffer.from(signer.cert));
+  const endorser = identity.serializeBinary();
+  const e = new peer.Endorsement();
+  e.setEndorser(endorser);
+  e.setSignature(
+    crypto.sign('sha256', Buffer.concat([Buffer.from(responsePayload), Buffer.from(endorser)]), signer.key),
+  );
+  return e;
+}
+
+interface AnchorWrite {
+  namespace: string;
+  key: string;
+  value: Record<string, unknown>;
+}
+
+/** The payload a chaincode action's endorsers sign: its results, one write per entry. */
+function responsePayloadOf(writes: AnchorWrite[]): Uint8Array {
+  const rwset = new ledger.rwset.TxReadWriteSet();
+  rwset.setDataModel(ledger.rwset.TxReadWriteSet.DataModel.KV);
+  rwset.setNsRwsetList(
+    writes.map((w) => {
+      const write = new ledger.rwset.kvrwset.KVWrite();
+      write.setKey(w.key);
+      write.setValue(Buffer.from(JSON.stringify(w.value)));
+      const kv = new ledger.rwset.kvrwset.KVRWSet();
+      kv.setWritesList([write]);
+      const ns = new ledger.rwset.NsReadWriteSet();
+      ns.setNamespace(w.namespace);
+      ns.setRwset(kv.serializeBinary());
+      return ns;
+    }),
+  );
+  const action = new peer.ChaincodeAction();
+  action.setResults(rwset.serializeBinary());
+  const prp = new peer.ProposalResponsePayload();
+  prp.setProposalHash(crypto.randomBytes(32));
+  prp.setExtension$(action.serializeBinary());
+  return prp.serializeBinary();
+}
+
+/** A block holding one endorser transaction `txId` with that payload and endorsements, marked VALID by its peer. */
+function endorsedBlock(txId: string, responsePayload: Uint8Array, endorsements: peer.Endorsement[]): string {
+  const endorsed = new peer.ChaincodeEndorsedAction();
+  endorsed.setProposalResponsePayload(responsePayload);
+  endorsed.setEndorsementsList(endorsements);
+  const cap = new peer.ChaincodeActionPayload();
+  cap.setAction(endorsed);
+  const action = new peer.TransactionAction();
+  action.setPayload(cap.serializeBinary());
+  const transaction = new peer.Transaction();
+  transaction.setActionsList([action]);
+  const channelHeader = new common.ChannelHeader();
+  channelHeader.setType(common.HeaderType.ENDORSER_TRANSACTION);
+  channelHeader.setTxId(txId);
+  const payloadHeader = new common.Header();
+  payloadHeader.setChannelHeader(channelHeader.serializeBinary());
+  const payload = new common.Payload();
+  payload.setHeader(payloadHeader);
+  payload.setData(transaction.serializeBinary());
+  const envelope = new common.Envelope();
+  envelope.setPayload(payload.serializeBinary());
+  const data = new common.BlockData();
+  data.setDataList([envelope.serializeBinary()]);
+  const metadata = new common.BlockMetadata();
+  metadata.setMetadataList([new Uint8Array(), new Uint8Array(), Uint8Array.of(peer.TxValidationCode.VALID)]);
+  const block = new common.Block();
+  block.setHeader(header);
+  block.setData(data);
+  block.setMetadata(metadata);
+  return Buffer.from(block.serializeBinary()).toString('base64');
+}
+
+describe('the endorsements of the anchor’s write', () => {
+  const anchor = { ...ANCHOR, gatewayId: 'gw1' };
+  const written: AnchorWrite = {
+    namespace: 'rdx',
+    key: '\u0000anchor\u0000gw1.000000000001\u0000',
+    value: { gatewayId: 'gw1', sequence: 1, merkleRoot: ANCHOR.merkleRoot, anchorHash: ANCHOR.anchorHash },
+  };
+  let bureau: { root: string; signers: Signer[] };
+  let market: { root: string; signers: Signer[] };
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-endorsements-'));
+    // Each org: its peer, and a client (the bureau's: the gateway's own identity).
+    bureau = makeCa(dir, 'bureau', ['peer', 'client']);
+    market = makeCa(dir, 'market', ['peer', 'client']);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const trust = (): { ordererRoots: string[]; peerRoots: Record<string, string> } => ({
+    ordererRoots: [],
+    peerRoots: { BureauMSP: bureau.root, MarketMSP: market.root },
+  });
+  /** The named checks of the verdict on a block of one transaction writing `writes`, endorsed by `by`. */
+  const verdict = (
+    writes: AnchorWrite[],
+    by: (prp: Uint8Array) => peer.Endorsement[],
+  ): Record<string, { ok: boolean; detail: string }> => {
+    const prp = responsePayloadOf(writes);
+    const served = { block: endorsedBlock('tx', prp, by(prp)), blockNumber: 7, txId: 'tx' };
+    return Object.fromEntries(verifyAnchorBlock(anchor, served, trust()).checks.map((c) => [c.name, c]));
+  };
+  const bothPeers = (prp: Uint8Array): peer.Endorsement[] => [
+    endorsement(bureau.signers[0]!, 'BureauMSP', prp),
+    endorsement(market.signers[0]!, 'MarketMSP', prp),
+  ];
+
+  it('endorsed by the bureau’s peer and a body’s, under their roots: the anchor is written and endorsed', () => {
+    const checks = verdict([written], bothPeers);
+    expect(checks['anchor written']).to.include({ ok: true });
+    expect(checks.endorsements, checks.endorsements?.detail).to.include({ ok: true });
+    expect(checks.endorsements!.detail).to.match(/endorsed by BureauMSP and MarketMSP/);
+  });
+
+  it('a transaction the peers refused for its endorsements, its VALID mark forged, does not pass', () => {
+    // The bureau's peer alone (the policy needs a body's too).
+    expect(
+      verdict([written], (prp) => [endorsement(bureau.signers[0]!, 'BureauMSP', prp)]).endorsements!.ok,
+    ).to.equal(false);
+    // None at all, and the gateway's own identity (a client of the bureau) standing in for a peer.
+    expect(verdict([written], () => []).endorsements!.detail).to.match(/no endorsement verifies/);
+    const byClient = verdict([written], (prp) => [
+      endorsement(bureau.signers[1]!, 'BureauMSP', prp),
+      endorsement(market.signers[0]!, 'MarketMSP', prp),
+    ]).endorsements!;
+    expect(byClient.ok).to.equal(false);
+    expect(byClient.detail).to.match(/OU=client, CN=bureau-1 is not a peer/);
+    // A body's peer claiming the bureau's MSP: its certificate is not of the bureau's root.
+    const posing = verdict([written], (prp) => [
+      endorsement(market.signers[0]!, 'BureauMSP', prp),
+      endorsement(market.signers[0]!, 'MarketMSP', prp),
+    ]).endorsements!;
+    expect(posing.ok).to.equal(false);
+    expect(posing.detail).to.match(/not a peer issued by a trusted root of BureauMSP/);
+  });
+
+  it('genuine endorsements of other results (a read) do not vouch for an anchor written in afterwards', () => {
+    const endorsedRead = responsePayloadOf([]);
+    const check = verdict([written], () => bothPeers(endorsedRead)).endorsements!;
+    expect(check.ok).to.equal(false);
+    expect(check.detail).to.match(/does not verify/);
+  });
+
+  it('the anchor’s values written in another chaincode or under another key are not the anchor', () => {
+    expect(verdict([{ ...written, namespace: 'other' }], bothPeers)['anchor written']!.ok).to.equal(false);
+    expect(verdict([{ ...written, key: 'anchor-of-my-own' }], bothPeers)['anchor written']!.ok).to.equal(
+      false,
+    );
+    expect(
+      verdict([{ ...written, key: '\u0000anchor\u0000gw1.000000000002\u0000' }], bothPeers)['anchor written']!
+        .ok,
+    ).to.equal(false);
   });
 });

@@ -2,21 +2,46 @@
  * Where an audit anchor sits on the ledger, checked by anyone without a Fabric identity: the gateway hands out
  * the raw block that holds the anchor's transaction, and this verifier checks, offline, that
  *
- * 1. the block holds the transaction, and Fabric marked it VALID;
- * 2. the transaction wrote exactly this anchor (gateway, sequence, Merkle root, anchor hash);
- * 3. the block's data hash covers its transactions, so they are the ones the header names;
- * 4. enough orderers signed the header (with the block's metadata), each with a certificate issued by a root of
- *    the ordering service that the verifier trusts (obtained from the bureau, not from the gateway).
+ * 1. the block holds the transaction, and the peer that served it marked it VALID;
+ * 2. the transaction wrote exactly this anchor (gateway, sequence, Merkle root, anchor hash) under the anchor's
+ *    own key, in the platform's chaincode;
+ * 3. that write was endorsed as the chaincode's policy asks — by a peer of the bureau and a peer of a body, each
+ *    with a certificate issued by its org's root that the verifier trusts, each signature verifying;
+ * 4. the block's data hash covers its transactions, so they are the ones the header names;
+ * 5. enough orderers signed the header (with the block's metadata), each with an orderer's certificate issued by
+ *    a root of the ordering service that the verifier trusts.
  *
- * The signed message is Fabric's own (protoutil.BlockSignatureVerifier): the metadata value, the signature
- * header and the ASN.1 form of the block header. A SmartBFT consenter signs with an identifier header instead
- * (its consenter id, no certificate): the gateway then also serves the channel's config block, whose consenter
- * mapping names each id's certificate — which must still be issued by a trusted root, and each certificate
- * counts once however many ids name it.
+ * Every root comes from the bureau, never from the gateway. Check 3 is what makes check 1 worth anything: the
+ * VALID mark is written by the peer after ordering and no signature covers it, so a gateway could order a
+ * transaction the peers refused (its endorsements forged or missing: an anchor never recorded) and flip the
+ * mark. What no block can show is a transaction refused for a conflict alone (two endorsed anchors of one
+ * sequence, the second refused): `rdx verify --online` asks the ledger itself (docs/SECURITY.md).
+ *
+ * The signed message of an orderer is Fabric's own (protoutil.BlockSignatureVerifier): the metadata value, the
+ * signature header and the ASN.1 form of the block header. A SmartBFT consenter signs with an identifier header
+ * instead (its consenter id, no certificate): the gateway then also serves the channel's config block, whose
+ * consenter mapping names each id's certificate — which must still be an orderer's, issued by a trusted root,
+ * and each certificate counts once however many ids name it. An endorser signs the proposal response payload
+ * followed by its own serialized identity (protoutil.SignedData of an endorsement).
  */
 import crypto, { X509Certificate } from 'node:crypto';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
 import type { Check, VerificationReport } from './receipt-verify.js';
+
+/** The MSP whose peer must endorse every transaction of the chaincode (with a body's). */
+const BUREAU_MSP = 'BureauMSP';
+
+/** Whom the verifier trusts: what the bureau publishes, never what the gateway serves. */
+export interface LedgerTrust {
+  /** Root certificates (PEM) of the orgs that run orderers. */
+  ordererRoots: readonly string[];
+  /** Orderer signatures required: 1 under Raft (the leader's), f + 1 under SmartBFT. Default 1. */
+  minSignatures?: number;
+  /** Each peer org's root certificate(s) (PEM), by MSP id: the bureau's and the bodies'. */
+  peerRoots: Readonly<Record<string, string | readonly string[]>>;
+  /** The platform's chaincode. Default `rdx`. */
+  chaincode?: string;
+}
 
 /** The anchor a receipt names, as far as the block must match it. */
 export interface AnchorOnLedger {
@@ -107,42 +132,100 @@ export function headerDer(header: common.BlockHeader): Buffer {
   );
 }
 
-/** The values every write of a transaction put, by key, across its namespaces. */
-function writesOf(envelope: common.Envelope): { txId: string; writes: { key: string; value: Buffer }[] } {
+/** One endorsed action of a transaction: what its endorsers signed, their endorsements, and its writes. */
+interface EndorsedAction {
+  responsePayload: Buffer;
+  endorsements: peer.Endorsement[];
+  writes: { namespace: string; key: string; value: Buffer }[];
+}
+
+/** A transaction's id and its endorsed actions (none for a config or other transaction). */
+function actionsOf(envelope: common.Envelope): { txId: string; actions: EndorsedAction[] } {
   const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
   const channelHeader = common.ChannelHeader.deserializeBinary(payload.getHeader()!.getChannelHeader_asU8());
-  const writes: { key: string; value: Buffer }[] = [];
+  const actions: EndorsedAction[] = [];
   if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION)
-    return { txId: channelHeader.getTxId(), writes };
+    return { txId: channelHeader.getTxId(), actions };
   const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
   for (const action of transaction.getActionsList()) {
-    const cap = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
-    const prp = peer.ProposalResponsePayload.deserializeBinary(
-      cap.getAction()!.getProposalResponsePayload_asU8(),
-    );
+    const endorsed = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8()).getAction()!;
+    const responsePayload = Buffer.from(endorsed.getProposalResponsePayload_asU8());
+    const prp = peer.ProposalResponsePayload.deserializeBinary(responsePayload);
     const ccAction = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
     const rwset = ledger.rwset.TxReadWriteSet.deserializeBinary(ccAction.getResults_asU8());
+    const writes: EndorsedAction['writes'] = [];
     for (const ns of rwset.getNsRwsetList()) {
       const kv = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8());
       for (const w of kv.getWritesList())
-        if (!w.getIsDelete()) writes.push({ key: w.getKey(), value: Buffer.from(w.getValue_asU8()) });
+        if (!w.getIsDelete())
+          writes.push({
+            namespace: ns.getNamespace(),
+            key: w.getKey(),
+            value: Buffer.from(w.getValue_asU8()),
+          });
+    }
+    actions.push({ responsePayload, endorsements: endorsed.getEndorsementsList(), writes });
+  }
+  return { txId: channelHeader.getTxId(), actions };
+}
+
+/** The ledger key of a gateway's anchor (the chaincode's composite key of type `anchor`). */
+function anchorKey(gatewayId: string, sequence: number): string {
+  return `\u0000anchor\u0000${gatewayId}.${String(sequence).padStart(12, '0')}\u0000`;
+}
+
+/** Whether `cert` is issued by one of `roots` and its subject gives it the node role `role` (Fabric's NodeOUs). */
+function issuedWithRole(cert: X509Certificate, roots: readonly X509Certificate[], role: string): boolean {
+  return (
+    cert.subject.split('\n').includes(`OU=${role}`) &&
+    roots.some((root) => cert.checkIssued(root) && cert.verify(root.publicKey))
+  );
+}
+
+/** The orgs whose peers' endorsements of `action` verify under `peerRoots`, and why the others do not. */
+function endorsingOrgs(
+  action: EndorsedAction,
+  peerRoots: ReadonlyMap<string, X509Certificate[]>,
+): { orgs: Set<string>; why: string[] } {
+  const orgs = new Set<string>();
+  const why: string[] = [];
+  for (const endorsement of action.endorsements) {
+    try {
+      const endorser = Buffer.from(endorsement.getEndorser_asU8());
+      const identity = msp.SerializedIdentity.deserializeBinary(endorser);
+      const org = identity.getMspid();
+      const cert = new X509Certificate(Buffer.from(identity.getIdBytes_asU8()));
+      const named = `${org}'s ${cert.subject.replace(/\n/g, ', ')}`;
+      if (!issuedWithRole(cert, peerRoots.get(org) ?? [], 'peer'))
+        why.push(`${named} is not a peer issued by a trusted root of ${org}`);
+      else if (
+        !crypto.verify(
+          'sha256',
+          Buffer.concat([action.responsePayload, endorser]),
+          cert.publicKey,
+          Buffer.from(endorsement.getSignature_asU8()),
+        )
+      )
+        why.push(`the endorsement of ${named} does not verify`);
+      else orgs.add(org);
+    } catch (err) {
+      why.push(`an endorsement does not parse: ${(err as Error).message}`);
     }
   }
-  return { txId: channelHeader.getTxId(), writes };
+  return { orgs, why };
 }
 
 /**
- * Checks that `anchor` is on the ledger, from the block the gateway served and the ordering service's roots.
+ * Checks that `anchor` is on the ledger, from the block the gateway served and the roots the bureau publishes.
  * Never throws: a malformed block is a failed check.
- * @param ordererRootsPem root certificates of the ordering service's organization(s), as the bureau publishes them.
- * @param minSignatures orderer signatures required (1 for Raft, where the leader signs; f + 1 for BFT).
  */
 export function verifyAnchorBlock(
   anchor: AnchorOnLedger,
   served: AnchorBlock,
-  ordererRootsPem: readonly string[],
-  minSignatures = 1,
+  trust: LedgerTrust,
 ): VerificationReport {
+  const minSignatures = trust.minSignatures ?? 1;
+  const chaincode = trust.chaincode ?? 'rdx';
   const checks: Check[] = [];
   const check = (name: string, ok: boolean, detail: string): boolean => {
     checks.push({ name, ok, detail });
@@ -166,10 +249,10 @@ export function verifyAnchorBlock(
 
   // 1. The transaction is in the block, VALID.
   let index = -1;
-  let found: ReturnType<typeof writesOf> | undefined;
+  let found: ReturnType<typeof actionsOf> | undefined;
   try {
     for (let i = 0; i < data.length && index < 0; i++) {
-      const tx = writesOf(common.Envelope.deserializeBinary(data[i]!));
+      const tx = actionsOf(common.Envelope.deserializeBinary(data[i]!));
       if (tx.txId === anchor.txId) {
         index = i;
         found = tx;
@@ -190,29 +273,51 @@ export function verifyAnchorBlock(
         : `transaction ${anchor.txId} is in block ${number} but was not VALID (code ${flags[index]})`,
   );
 
-  // 2. It wrote this anchor.
-  const written = (found?.writes ?? []).some(({ value }) => {
-    try {
-      const a = JSON.parse(value.toString('utf8')) as Record<string, unknown>;
-      return (
-        a.sequence === anchor.sequence &&
-        a.merkleRoot === anchor.merkleRoot &&
-        a.anchorHash === anchor.anchorHash &&
-        (anchor.gatewayId === undefined || a.gatewayId === anchor.gatewayId)
-      );
-    } catch {
-      return false;
-    }
-  });
+  // 2. It wrote this anchor, under the anchor's key, in the platform's chaincode.
+  const writes = (action: EndorsedAction): boolean =>
+    action.writes.some(({ namespace, key, value }) => {
+      try {
+        const a = JSON.parse(value.toString('utf8')) as Record<string, unknown>;
+        return (
+          namespace === chaincode &&
+          a.sequence === anchor.sequence &&
+          a.merkleRoot === anchor.merkleRoot &&
+          a.anchorHash === anchor.anchorHash &&
+          typeof a.gatewayId === 'string' &&
+          (anchor.gatewayId === undefined || a.gatewayId === anchor.gatewayId) &&
+          key === anchorKey(a.gatewayId, anchor.sequence)
+        );
+      } catch {
+        return false;
+      }
+    });
+  const writer = found?.actions.find(writes);
   check(
     'anchor written',
-    written,
-    written
+    writer !== undefined,
+    writer
       ? `the transaction wrote anchor ${anchor.sequence} with root ${anchor.merkleRoot}`
-      : `the transaction wrote no anchor ${anchor.sequence} with root ${anchor.merkleRoot} and hash ${anchor.anchorHash}`,
+      : `the transaction wrote no anchor ${anchor.sequence} with root ${anchor.merkleRoot} and hash ${anchor.anchorHash} under its key in chaincode ${chaincode}`,
   );
 
-  // 3. The header covers these transactions.
+  // 3. The write was endorsed as the chaincode's policy asks: the bureau's peer and a body's.
+  const peerRoots = new Map(
+    Object.entries(trust.peerRoots).map(([org, pems]) => [
+      org,
+      (typeof pems === 'string' ? [pems] : pems).map((pem) => new X509Certificate(pem)),
+    ]),
+  );
+  const { orgs, why: unendorsed } = writer
+    ? endorsingOrgs(writer, peerRoots)
+    : { orgs: new Set<string>(), why: [] };
+  const body = [...orgs].find((org) => org !== BUREAU_MSP);
+  check(
+    'endorsements',
+    orgs.has(BUREAU_MSP) && body !== undefined,
+    `${orgs.size ? `endorsed by ${[...orgs].sort().join(' and ')}` : 'no endorsement verifies'}; the policy needs ${BUREAU_MSP} and a body${unendorsed.length ? `; ${unendorsed.join('; ')}` : ''}`,
+  );
+
+  // 4. The header covers these transactions.
   const dataHash = crypto
     .createHash('sha256')
     .update(Buffer.concat(data.map((d) => Buffer.from(d))))
@@ -223,8 +328,8 @@ export function verifyAnchorBlock(
     `the block header's data hash ${dataHash.equals(Buffer.from(header.getDataHash_asU8())) ? 'matches' : 'does not match'} its transactions`,
   );
 
-  // 4. Signed by the ordering service.
-  const roots = ordererRootsPem.map((pem) => new X509Certificate(pem));
+  // 5. Signed by the ordering service's orderers.
+  const roots = trust.ordererRoots.map((pem) => new X509Certificate(pem));
   const signers = new Set<string>();
   const why: string[] = [];
   try {
@@ -251,8 +356,9 @@ export function verifyAnchorBlock(
         );
       }
       const cert = new X509Certificate(certBytes);
-      if (!roots.some((root) => cert.checkIssued(root) && cert.verify(root.publicKey))) {
-        why.push(`${cert.subject.replace(/\n/g, ', ')} is not issued by a trusted orderer root`);
+      // An orderer's certificate: any other of the org's (its admin's, under BFT a body's staff) signs no block.
+      if (!issuedWithRole(cert, roots, 'orderer')) {
+        why.push(`${cert.subject.replace(/\n/g, ', ')} is not an orderer issued by a trusted orderer root`);
         continue;
       }
       const message = Buffer.concat([Buffer.from(md.getValue_asU8()), signed, headerDer(header)]);

@@ -20,7 +20,6 @@ import {
   gatewayMetricsUrl,
   gatewayUrl,
   loadDemoVersion,
-  nodesOf,
   orgAdminIdentity,
   readPid,
 } from '@rdx/network';
@@ -30,6 +29,7 @@ import { defined, expectGrantedPage } from '../expectations.js';
 import { startGateway, stopGateway, type ExtraGateway } from '../extra-gateway.js';
 import { networkCli, networkContext, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, regulatorToken, tokenFor } from '../gateway-client-e2e.js';
+import { ledgerTrust } from '../ledger-trust.js';
 import {
   applyAndGetGrants,
   demand,
@@ -448,26 +448,28 @@ describe('the gateway on the real network: granted items, refusals, receipts and
     // Without any Fabric identity: the block holding the anchor, checked against the ordering service's root.
     const served = (await getJson(`${base}/v1/audit/receipts/${requestId}/block`, token))
       .body as unknown as AnchorBlock;
-    // The roots of every org that runs an orderer (the bureau's ordering org; under BFT the founding bodies
-    // too), and the signatures needed: the Raft leader's, or f + 1 of the SmartBFT consenters.
-    const ordererOrgs = [...new Set(nodesOf(topology, 'orderer').map((n) => n.mspId))];
-    const ordererRoots = topology.orgs
-      .filter((o) => ordererOrgs.includes(o.mspId))
-      .map((o) => fs.readFileSync(paths.caCert(o.short), 'utf8'));
-    const needed =
-      topology.consensus === 'bft' ? Math.floor((nodesOf(topology, 'orderer').length - 1) / 3) + 1 : 1;
+    // The roots the bureau publishes (of the orgs running orderers, and of those running peers) and the
+    // orderer signatures needed: the Raft leader's, or f + 1 of the SmartBFT consenters.
+    const trust = ledgerTrust();
     const full = {
       ...anchor,
       anchorHash: (receipt.anchor as { anchorHash: string }).anchorHash,
       gatewayId: 'gw1',
     };
-    const verdict = verifyAnchorBlock(full, served, ordererRoots, needed);
+    const verdict = verifyAnchorBlock(full, served, trust);
     expect(verdict.ok, JSON.stringify(verdict.checks)).to.equal(true);
+    expect(verdict.checks.find((c) => c.name === 'endorsements')?.detail).to.match(
+      /endorsed by BureauMSP and /,
+    );
     // Another root (a peer org's) does not vouch for the block; another anchor is not in it.
-    const wrongRoot = verifyAnchorBlock(full, served, [fs.readFileSync(paths.caCert('bureau'), 'utf8')]);
+    const bureauRoot = fs.readFileSync(paths.caCert('bureau'), 'utf8');
+    const wrongRoot = verifyAnchorBlock(full, served, { ...trust, ordererRoots: [bureauRoot] });
     expect(wrongRoot.checks.find((c) => c.name === 'orderer signatures')?.ok).to.equal(false);
-    const forged = verifyAnchorBlock({ ...full, merkleRoot: 'f'.repeat(64) }, served, ordererRoots, needed);
+    const forged = verifyAnchorBlock({ ...full, merkleRoot: 'f'.repeat(64) }, served, trust);
     expect(forged.checks.find((c) => c.name === 'anchor written')?.ok).to.equal(false);
+    // Without the bodies' roots, the endorsement of a body's peer vouches for nothing.
+    const bureauOnly = verifyAnchorBlock(full, served, { ...trust, peerRoots: { BureauMSP: bureauRoot } });
+    expect(bureauOnly.checks.find((c) => c.name === 'endorsements')?.ok).to.equal(false);
   });
 
   it('after the owning body suspends the grant, the next call is refused, at each gateway of the bureau', async () => {
