@@ -3,8 +3,9 @@
  * count and the hash of the exact body sent, or a deny with its reason. Every field is capped, so no request
  * writes more than a bounded record. Requests nobody answers for (no valid token, or a dataset that does not
  * exist) are counted in /metrics and only sampled into the log at a bounded rate: an anonymous client cannot
- * grow the log (and its Merkle tree and anchoring work) at will; an authenticated enterprise's requests on
- * real datasets are all logged. Each durable record of an enterprise's request then goes past the misuse monitor.
+ * grow the log (and its Merkle tree and anchoring work) at will. An authenticated enterprise's requests on real
+ * datasets are all logged but for its repeated refusals, sampled per reason. Each of an enterprise's requests
+ * goes past the misuse monitor, logged or sampled out.
  */
 import crypto from 'node:crypto';
 import type { ErrorRequestHandler, Request, Response } from 'express';
@@ -91,30 +92,31 @@ export async function deny(
   );
   const hash = crypto.hash('sha256', body, 'hex');
   const attributed = a.enterprise !== undefined && s.view.datasets.has(a.datasetId ?? '');
-  let denied: AuditEntry | undefined;
-  if (logged(s, problem, attributed ? a.enterprise : undefined)) {
-    denied = entry(s, req, res, a, 'deny', problem.code, problem.status, 0, hash);
-    await s.audit.append(denied);
-  }
+  const denied = entry(s, req, res, a, 'deny', problem.code, problem.status, 0, hash);
+  if (logged(s, problem, attributed ? a.enterprise : undefined)) await s.audit.append(denied);
   decisions(s, 'deny', problem.code);
   // An anonymous caller over its rate waits for its refusal (http/late-refusal.ts); its record is written.
   const hold = holdFor(problem, s.config.rateRefusalDelayMs);
   if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
   res.set(problem.headers).status(PROBLEMS[problem.code].status).type('application/problem+json').send(body);
-  if (denied) watch(s, req, denied);
+  // Sampled out of the log or not, the monitor sees an enterprise's refusal on a real dataset: a probing
+  // enterprise is one whose refusals pile up. (A dataset that does not exist is no grant's to watch.)
+  if (attributed) watch(s, req, denied);
 }
 
 /** How many unattributed denials may enter the log per second, with a burst of ten seconds' worth. */
 export const UNATTRIBUTED_LOG_PER_SECOND = 1;
 
+/** Up to `burst` at once, then `perSecond`. */
 class Sampler {
-  private readonly burst: number;
   private tokens: number;
   private at = Date.now();
 
-  constructor(private readonly perSecond: number) {
-    this.burst = 10 * perSecond;
-    this.tokens = this.burst;
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst = 10 * perSecond,
+  ) {
+    this.tokens = burst;
   }
 
   take(): boolean {
@@ -128,20 +130,27 @@ class Sampler {
 }
 
 /**
- * Refusals for its rate one enterprise may add to the log per second, with a burst of ten seconds' worth. Past
- * its grant's rate an enterprise was refused as fast as it sent, each refusal a record: ten threads wrote 44 000
- * in three minutes (30 MB), and a full disk stops every data call (AUDIT_UNWRITABLE). What it was allowed, and
- * every other refusal, is recorded each time; these only sampled, the rest counted.
+ * Refusals for one reason that one enterprise may add to the log per second, with a burst of ten seconds' worth.
+ * Refused at once, an enterprise may send as fast as its connections go, each refusal a record: ten threads past
+ * their grant's rate wrote 44 000 in three minutes (30 MB); three asking for a dataset they hold no grant on,
+ * 7 000 in ten seconds; while a gateway fell behind anchoring, three wrote 32 000 AUDIT_BEHIND in thirty seconds
+ * and filled what had been freed of a full disk — and a full disk stops every data call (AUDIT_UNWRITABLE). What
+ * it is allowed is recorded each time; its refusals are sampled, per reason, and the rest counted. A minute's
+ * worth at once: a client that is refused a few times in a row, as honest ones are, has each refusal recorded.
  */
-export const RATE_REFUSALS_LOGGED_PER_SECOND = 1;
+export const REFUSALS_LOGGED_PER_SECOND = 1;
+const REFUSALS_LOGGED_AT_ONCE = 60 * REFUSALS_LOGGED_PER_SECOND;
 
 /** What a gateway's denials may leave out of its log, and the counts of what they left out. */
 interface Sampling {
   unattributed: Sampler;
-  /** Keyed by enterprises the token service vouched for: as many as are onboarded, no more. */
-  rateOf: Map<string, Sampler>;
+  /**
+   * Keyed by an enterprise the token service vouched for and a reason: as many as are onboarded, times the
+   * reasons a data call is refused for.
+   */
+  refusalsOf: Map<string, Sampler>;
   unattributedUnlogged: (labels: Record<string, string>) => void;
-  rateUnlogged: (labels: Record<string, string>) => void;
+  refusalsUnlogged: (labels: Record<string, string>) => void;
 }
 
 const samplings = new WeakMap<Services, Sampling>();
@@ -152,14 +161,14 @@ function samplingOf(s: Services): Sampling {
       s,
       (sampling = {
         unattributed: new Sampler(s.unattributedLogPerSecond ?? UNATTRIBUTED_LOG_PER_SECOND),
-        rateOf: new Map(),
+        refusalsOf: new Map(),
         unattributedUnlogged: s.metrics.counter(
           'rdx_unattributed_denials_unlogged_total',
           'Denials without a valid token or for an unknown dataset that the audit log sampled out',
         ),
-        rateUnlogged: s.metrics.counter(
-          'rdx_rate_refusals_unlogged_total',
-          "Enterprises' refusals for their rate that the audit log sampled out (it keeps one a second per enterprise)",
+        refusalsUnlogged: s.metrics.counter(
+          'rdx_refusals_unlogged_total',
+          "Enterprises' refusals that the audit log sampled out, by reason (it keeps one a second per enterprise and reason)",
         ),
       }),
     );
@@ -168,7 +177,7 @@ function samplingOf(s: Services): Sampling {
 
 /**
  * Whether a denial enters the log; counted when it does not. Unattributed ones (no valid token, or a dataset
- * that does not exist) are sampled, and an enterprise's refusals for its rate; every other one is logged.
+ * that does not exist) are sampled together; an enterprise's, per enterprise and reason.
  */
 function logged(s: Services, problem: Problem, enterprise: string | undefined): boolean {
   const sampling = samplingOf(s);
@@ -177,11 +186,15 @@ function logged(s: Services, problem: Problem, enterprise: string | undefined): 
     sampling.unattributedUnlogged({ reason: problem.code });
     return false;
   }
-  if (problem.code !== 'RATE_LIMITED') return true;
-  let sampler = sampling.rateOf.get(enterprise);
-  if (!sampler) sampling.rateOf.set(enterprise, (sampler = new Sampler(RATE_REFUSALS_LOGGED_PER_SECOND)));
+  const key = `${enterprise} ${problem.code}`;
+  let sampler = sampling.refusalsOf.get(key);
+  if (!sampler)
+    sampling.refusalsOf.set(
+      key,
+      (sampler = new Sampler(REFUSALS_LOGGED_PER_SECOND, REFUSALS_LOGGED_AT_ONCE)),
+    );
   if (sampler.take()) return true;
-  sampling.rateUnlogged({});
+  sampling.refusalsUnlogged({ reason: problem.code });
   return false;
 }
 
@@ -293,7 +306,7 @@ function backpressure(res: Response): () => Promise<void> {
   return () => (closed ? Promise.resolve() : new Promise((resolve) => (wake = resolve)));
 }
 
-/** A durable record of an attributed request goes past the misuse monitor (issue 17). */
+/** An enterprise's request on a real dataset goes past the misuse monitor (issue 17). */
 function watch(s: Services, req: Request, e: AuditEntry): void {
   if (e.enterprise === undefined) return;
   s.misuse?.observe({ ...e, address: callerAddress(req) });

@@ -430,17 +430,47 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
       expect(limited).not.to.equal(undefined);
       assertProblem(limited, 429, 'RATE_LIMITED');
       expect(g.auditOf(limited).reason).to.equal('RATE_LIMITED');
-      // Sent on past its rate, its refusals are sampled into the log (ten seconds' worth at once, then one a
+      // Sent on past its rate, its refusals are sampled into the log (a minute's worth at once, then one a
       // second), the rest counted: they served nothing, and a record each filled the disk as fast as they came.
       const more: Reply[] = [];
-      for (let i = 0; i < 40; i++) more.push(await g.get(records('limit=1'), { token }));
+      for (let i = 0; i < 80; i++) more.push(await g.get(records('limit=1'), { token }));
       expect(more.every((r) => r.status === 429)).to.equal(true);
       const logged = [...replies.slice(2), ...more].filter((r) => g.audit.get(r.requestId) !== undefined);
-      expect(logged.length).to.be.within(10, 12);
-      const unlogged = /^rdx_rate_refusals_unlogged_total(?:\{\})? (\d+)$/m.exec(await g.scrape())?.[1];
-      expect(Number(unlogged)).to.equal(42 - logged.length);
+      expect(logged.length).to.be.within(60, 62);
+      const unlogged = /^rdx_refusals_unlogged_total\{reason="RATE_LIMITED"\} (\d+)$/m.exec(
+        await g.scrape(),
+      )?.[1];
+      expect(Number(unlogged)).to.equal(82 - logged.length);
       g.setNow(new Date(start + 600));
       expect((await g.get(records('limit=1'), { token })).status, 'the bucket refills').to.equal(200);
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('refused again and again for one reason, an enterprise’s refusals are sampled into the log per reason, and the misuse monitor counts them all', async () => {
+    const g = await startHarness({ misuse: { deniedPerHour: 30 } });
+    try {
+      // Refused at once, as fast as it sends: a record each filled a disk at 20 MB a minute from three threads.
+      const replies: Reply[] = [];
+      for (let i = 0; i < 80; i++)
+        replies.push(await g.get(`/v1/datasets/${DS.PENDING}/records?limit=1`, { as: 'AAA' }));
+      for (const r of replies) assertProblem(r, 403, 'NO_GRANT');
+      const logged = replies.filter((r) => g.audit.get(r.requestId) !== undefined);
+      expect(logged.length, 'a minute’s worth at once, then one a second').to.be.within(60, 62);
+      const scraped = await g.scrape();
+      const unlogged = /^rdx_refusals_unlogged_total\{reason="NO_GRANT"\} (\d+)$/m.exec(scraped)?.[1];
+      expect(Number(unlogged)).to.equal(80 - logged.length);
+      // Another reason has its own budget: its first refusal is recorded.
+      const closed = await g.get(`/v1/datasets/${DS.CLOSED}/records?limit=1`, { as: 'AAA' });
+      assertProblem(closed, 403, 'DATASET_NOT_OPEN');
+      expect(g.audit.get(closed.requestId)?.reason).to.equal('DATASET_NOT_OPEN');
+      // The monitor saw every one of the eighty, recorded or not: sixty in an hour make the signal strong.
+      const denied = g.services.misuse!.list().find((x) => x.kind === 'denied' && x.datasetId === DS.PENDING);
+      expect(denied, 'a strong denied signal on the dataset').to.deep.include({
+        enterprise: CODE.AAA,
+        strength: 'strong',
+      });
     } finally {
       await g.close();
     }
