@@ -409,16 +409,25 @@ export class Http {
   /** How it connects: the deadline and the gateway's root, nothing else of the options it was given. */
   readonly options: ConnectionOptions & { timeoutMs: number };
 
-  /** @throws InputError when `baseUrl` is not a URL, or `options.gatewayCa` holds no certificate. */
+  /**
+   * @throws InputError when `baseUrl` is not a URL, `options.gatewayCa` holds no certificate, or a root is given
+   * for a plain `http:` address (whoever answers there is trusted, and sent secrets, whatever the root).
+   */
   constructor(
     readonly baseUrl: string,
     { timeoutMs, gatewayCa }: ConnectionOptions,
   ) {
+    let protocol: string;
     try {
-      new URL(baseUrl);
+      ({ protocol } = new URL(baseUrl));
     } catch {
       throw new InputError('INVALID_ARGUMENT', `the gateway address "${baseUrl}" is not a URL`);
     }
+    if (gatewayCa !== undefined && protocol !== 'https:')
+      throw new InputError(
+        'INVALID_ARGUMENT',
+        `a gateway root is given (gatewayCa, RDX_GATEWAY_CA) for ${baseUrl}, which is not https: a plain address checks no certificate, so the root would guard nothing; use the gateway's https:// address`,
+      );
     this.options = { timeoutMs: timeoutMs ?? 30_000, ...(gatewayCa === undefined ? {} : { gatewayCa }) };
     this.dispatcher = gatewayCa === undefined ? undefined : trustingOnly(gatewayCa);
   }

@@ -187,6 +187,37 @@ describe('reaching a gateway that serves HTTPS', () => {
         .that.matches(/^the gateway's root certificate/);
   });
 
+  it('a gateway root given for a plain http:// address is refused before anything is sent: it would guard nothing', async () => {
+    // Whoever listens at the address (an impostor on the port): it must hear nothing, client secrets least of all.
+    const heard: string[] = [];
+    const listener = http.createServer((req, res) => {
+      heard.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      res.end('{"data":[]}');
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+      const gatewayCa = fs.readFileSync(gateway.cert, 'utf8');
+      for (const make of [
+        () => new PublicGatewayApi(url, { gatewayCa }),
+        () =>
+          EnterpriseSession.withClientSecret(url, '91331100MA2A8QN43L', 'the-secret', undefined, {
+            gatewayCa,
+          }),
+        () => new RegulatorSession(url, 'reg-1', 'the-secret', { gatewayCa }),
+      ])
+        expect(make)
+          .to.throw(InputError)
+          .with.property('message')
+          .that.matches(
+            /a gateway root is given .* which is not https: .* use the gateway's https:\/\/ address/,
+          );
+      expect(heard).to.deep.equal([]);
+    } finally {
+      listener.close();
+    }
+  });
+
   it('the rdx CLI: --gateway-ca (or RDX_GATEWAY_CA) reaches the gateway; without it the hint; an unreadable file by name', async () => {
     const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
     // Not spawnSync: the gateway this test talks to is served by this very process.
