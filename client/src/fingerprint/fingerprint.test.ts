@@ -371,5 +371,35 @@ describe('fingerprints in served records (issue 17)', () => {
       ).to.deep.equal(['ledger']);
       expect(failed(verifyTraceEvidence({ ...evidence, kind: 'other' } as never))).to.deep.equal(['package']);
     });
+
+    it('fails on a chance of false attribution the marks do not give: fewer grants compared, a smaller figure', () => {
+      // Written to name the grant: one candidate and a vanishing chance, while the marks say otherwise.
+      const flattering = { ...evidence, candidates: 1, falseAttribution: 1e-30 };
+      expect(failed(verifyTraceEvidence(flattering))).to.deep.equal(['figures']);
+      expect(
+        failed(verifyTraceEvidence({ ...evidence, falseAttribution: evidence.falseAttribution / 10 })),
+      ).to.deep.equal(['figures']);
+      // One candidate with the figure it gives holds: the count of grants compared is the gateway's word.
+      expect(verifyTraceEvidence({ ...evidence, candidates: 1, falseAttribution: score.chance }).ok).to.equal(
+        true,
+      );
+    });
+
+    it('a package not as a trace writes it (a reading’s slot a number, a bit 2, no count of grants) fails by name, not with a crash', () => {
+      const readingsAs = (r: unknown) =>
+        ({ ...evidence, readings: [r, ...evidence.readings.slice(1)] }) as never;
+      for (const bad of [
+        readingsAs({ slot: 7, bit: 1 }),
+        readingsAs({ slot: 'x', bit: 2 }),
+        readingsAs(null),
+        { ...evidence, readings: 'none' } as never,
+        { ...evidence, candidates: 0 },
+        { ...evidence, key: 5 } as never,
+      ]) {
+        const r = verifyTraceEvidence(bad);
+        expect(failed(r), JSON.stringify(bad).slice(0, 80)).to.deep.equal(['package']);
+        expect(r.checks[0]!.detail).to.match(/not as a trace writes it/);
+      }
+    });
   });
 });

@@ -55,12 +55,31 @@ export function verifyTraceEvidence(
   const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
   const done = (): VerificationReport => ({ kind: 'trace', ok: checks.every((c) => c.ok), checks });
   const kindOk = evidence.kind === 'rdx-fingerprint-evidence' && evidence.version === 1;
+  // A file from anywhere: what is scored below must be what a trace writes, or the check fails by name.
+  const shapeOk =
+    kindOk &&
+    typeof evidence.key === 'string' &&
+    typeof evidence.commitment === 'string' &&
+    Array.isArray(evidence.readings) &&
+    evidence.readings.every(
+      (r: unknown) =>
+        typeof r === 'object' &&
+        r !== null &&
+        typeof (r as MarkReading).slot === 'string' &&
+        ((r as MarkReading).bit === 0 || (r as MarkReading).bit === 1),
+    ) &&
+    Number.isSafeInteger(evidence.candidates) &&
+    evidence.candidates >= 1;
   add(
     'package',
-    kindOk,
-    kindOk ? 'a fingerprint evidence package, version 1' : 'not a fingerprint evidence package',
+    shapeOk,
+    shapeOk
+      ? 'a fingerprint evidence package, version 1'
+      : kindOk
+        ? 'a fingerprint evidence package whose key, commitment, readings (each a slot and a bit 0 or 1) or count of grants compared is not as a trace writes it'
+        : 'not a fingerprint evidence package',
   );
-  if (!kindOk) return done();
+  if (!shapeOk) return done();
   const key = Buffer.from(evidence.key, 'hex');
   const commitment = fingerprintCommitment(key);
   add(
@@ -75,12 +94,22 @@ export function verifyTraceEvidence(
       `the ledger holds ${against.ledgerCommitment.slice(0, 16)}… for grant ${evidence.grantId}`,
     );
   const score = scoreKey(key, evidence.readings);
+  // The chance that an unrelated file agrees this well with any one of the grants compared (gateway
+  // fingerprint/trace.ts): what names the grant, so it is recomputed too, not taken from the package.
+  const falseAttribution = Math.min(1, score.chance * evidence.candidates);
+  // Relative to the figures themselves: they are often below 1e-20, where any absolute margin lets a figure
+  // a billion times smaller pass.
+  const near = (a: number, b: unknown): boolean =>
+    typeof b === 'number' && Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
   add(
     'figures',
     score.trials === evidence.trials &&
       score.matches === evidence.matches &&
-      Math.abs(score.chance - evidence.chance) <= 1e-9 * Math.max(1, evidence.chance),
-    `${score.matches} of ${score.trials} marks agree with the grant's key (chance ${score.chance.toExponential(2)})`,
+      near(score.chance, evidence.chance) &&
+      near(falseAttribution, evidence.falseAttribution),
+    `${score.matches} of ${score.trials} marks agree with the grant's key (chance ${score.chance.toExponential(2)}; ` +
+      `with ${evidence.candidates} grants compared, a false attribution ${falseAttribution.toExponential(2)}, ` +
+      `the package says ${typeof evidence.falseAttribution === 'number' ? evidence.falseAttribution.toExponential(2) : String(evidence.falseAttribution)})`,
   );
   if (against.file) {
     const sha = crypto.createHash('sha256').update(against.file.bytes).digest('hex');
