@@ -36,6 +36,12 @@ export class Problem extends Error {
   }
 }
 
+/**
+ * The `Retry-After` of a 503 while the gateway cannot record or anchor (AUDIT_BEHIND, AUDIT_UNWRITABLE,
+ * STORE_UNAVAILABLE): clients that honour it stop asking as fast as they are refused.
+ */
+export const RETRY_WHILE_UNAVAILABLE_S = 10;
+
 /** A 429 RATE_LIMITED telling the caller to try again after `retryAfterSeconds` (its `Retry-After`). */
 export function rateLimited(
   detail: string,
@@ -112,13 +118,20 @@ export function problemOf(err: unknown): Problem | undefined {
   if (err instanceof DatasetNotLoadedError) return new Problem('DATA_NOT_LOADED', err.message);
   if (err instanceof VersionConflictError) return new Problem('VERSION_CONFLICT', err.message);
   if (databaseUnavailable(err))
-    return new Problem('STORE_UNAVAILABLE', "The gateway's database did not answer, so nothing was served.");
+    return new Problem(
+      'STORE_UNAVAILABLE',
+      "The gateway's database did not answer, so nothing was served.",
+      {},
+      { 'Retry-After': String(RETRY_WHILE_UNAVAILABLE_S) },
+    );
   if (err instanceof AuditWriteError) {
     auditFailures.seen(err);
     // What failed stays in the gateway's log: it names the data folder and the database.
     return new Problem(
       'AUDIT_UNWRITABLE',
       'The gateway could not write the audit record of this request, so it served nothing.',
+      {},
+      { 'Retry-After': String(RETRY_WHILE_UNAVAILABLE_S) },
     );
   }
   const e = err as { type?: string; status?: number };

@@ -131,6 +131,36 @@ describe('the audit log checked at start', () => {
     expect(await checkAtStart(file, ledger)).to.match(/differs from the ledger/);
   });
 
+  it('a log restored from before its last anchor is broken once: not anchored on, said once, not every second', async () => {
+    const ledger = new FakeLedger();
+    const file = await anchoredLog(ledger, 5);
+    const backup = path.join(dir, 'backup.db');
+    fs.copyFileSync(file, backup);
+    // The gateway goes on: three more records, anchored.
+    const later = AuditLog.open(file, { groupCommitMs: 0 });
+    for (let i = 5; i < 8; i++) await append(later, i, Date.now());
+    await new Anchorer(later, ledger, opts).anchorNow();
+    await later.close();
+    // Its data folder is restored from the backup, taken before that anchor (docs/DEPLOY.md).
+    fs.copyFileSync(backup, file);
+    const lines: string[] = [];
+    const log = AuditLog.open(file, { groupCommitMs: 0 });
+    try {
+      const anchorer = new Anchorer(log, ledger, { ...opts, every: 1, log: (line) => lines.push(line) });
+      await anchorer.verifyAtStart();
+      expect(anchorer.broken()).to.match(/covers 8 records but the local log has 5/);
+      // Records still come (unconditional data is served); the timer's ticks find a broken log.
+      await append(log, 5, Date.now());
+      const anchors = ledger.anchors.get('gw-t')!.length;
+      for (let i = 0; i < 5; i++) await anchorer.maybeAnchor();
+      expect(ledger.anchors.get('gw-t')!.length, 'no anchor tried on').to.equal(anchors);
+      expect(lines.filter((l) => l.startsWith('AUDIT LOG INTEGRITY'))).to.have.length(1);
+      expect(lines.filter((l) => l.startsWith('anchoring failed'))).to.deep.equal([]);
+    } finally {
+      await log.close();
+    }
+  });
+
   it('while the log is marked broken, restricted data is refused and /readyz says why', async () => {
     const h = await startHarness();
     try {

@@ -131,7 +131,9 @@ export class Anchorer implements AnchorStatus {
         this.lastError = message;
         return;
       }
-      this.integrity ??= message;
+      // Said once: the state lasts until an operator mends the log, and /readyz and the dashboard keep saying it.
+      if (this.integrity !== undefined) return;
+      this.integrity = message;
       this.opts.log?.(`AUDIT LOG INTEGRITY: ${message}; restricted data is refused`);
     }
   }
@@ -188,7 +190,9 @@ export class Anchorer implements AnchorStatus {
   }
 
   async maybeAnchor(): Promise<void> {
-    if (this.running) return;
+    // A broken log is not anchored on: the ledger refuses what follows a fork, and each try was two lines of
+    // the gateway's log every second (170 000 a day, on the disk the log is on) until an operator mends it.
+    if (this.running || this.integrity !== undefined) return;
     const pending = this.lagRecords();
     const oldest = this.oldestUnanchoredAt();
     // A record from the future (the clock stepped back since) is anchored at once: its age says nothing.

@@ -26,6 +26,7 @@ describe('while the database does not answer', () => {
       await secretLogin(h, 'silent-db-client', secret),
     ]) {
       assertProblem(reply, 503, 'STORE_UNAVAILABLE');
+      expect(reply.headers.get('retry-after'), 'when to ask again').to.equal('10');
       expect(reply.text).to.include('has not answered for 7 s');
       expect(reply.text, 'no row leaves').not.to.include('"data"');
     }

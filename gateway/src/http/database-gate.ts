@@ -6,7 +6,7 @@
  * and the console's files do not touch the database and stay served.
  */
 import type { RequestHandler } from 'express';
-import { Problem } from '../problem.js';
+import { Problem, RETRY_WHILE_UNAVAILABLE_S } from '../problem.js';
 import type { DatabaseAnswers } from '../store/database-watch.js';
 
 const NEEDS_NO_DATABASE = new Set([
@@ -27,6 +27,8 @@ export function refuseWhileDatabaseSilent(database: DatabaseAnswers): RequestHan
       new Problem(
         'STORE_UNAVAILABLE',
         `The gateway's database has not answered for ${Math.floor(silentFor / 1000)} s, so nothing was served.`,
+        {},
+        { 'Retry-After': String(RETRY_WHILE_UNAVAILABLE_S) },
       ),
     );
   };

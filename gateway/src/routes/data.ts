@@ -18,7 +18,7 @@ import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
 import { maskPersonal } from '../enforcement/masking.js';
 import { recordsBody } from '../enforcement/records-page.js';
 import { PrivacyBudget, privatize } from '../enforcement/privacy.js';
-import { Problem, rateLimited } from '../problem.js';
+import { Problem, rateLimited, RETRY_WHILE_UNAVAILABLE_S } from '../problem.js';
 import { DatasetNotLoadedError, QueryError } from '../store/query-plan.js';
 import type { Filter, Services } from '../services.js';
 import { isListedView, type DatasetView } from '../view/ledger-view.js';
@@ -207,6 +207,9 @@ export function dataRoutes(s: Services): Router {
         throw new Problem(
           'AUDIT_BEHIND',
           'The audit log is not anchored on the ledger within its bound: restricted data is refused until it is.',
+          {},
+          // A client that waits as told asks again when anchoring may have caught up, not at once.
+          { 'Retry-After': String(RETRY_WHILE_UNAVAILABLE_S) },
         );
     }
     const decision = decide(s.view, {

@@ -342,6 +342,7 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
     try {
       const reply = await h.get(records(), { as: 'AA' });
       assertProblem(reply, 503, 'AUDIT_BEHIND');
+      expect(reply.headers.get('retry-after'), 'when to ask again').to.equal('10');
       expect(h.auditOf(reply).reason).to.equal('AUDIT_BEHIND');
       expect((await h.get(`/v1/datasets/${DS.OPEN}/records?limit=3`, { as: 'AA' })).status).to.equal(200);
     } finally {
@@ -358,6 +359,7 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
       for (const path of [records('limit=1'), `/v1/datasets/${DS.OPEN}/records?limit=3`]) {
         const reply = await g.get(path, { as: 'AA' });
         assertProblem(reply, 503, 'AUDIT_UNWRITABLE');
+        expect(reply.headers.get('retry-after'), 'when to ask again').to.equal('10');
         expect(reply.text, 'no row leaves').not.to.include('rows');
         // What failed (the data folder's path) stays in the gateway's log.
         expect(reply.text).not.to.include('audit.db');
