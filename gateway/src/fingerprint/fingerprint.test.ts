@@ -236,6 +236,31 @@ describe('fingerprints through the gateway (issue 17)', () => {
     assertProblem(await signed(owner, `${leaked} `, leaked), 400, 'BAD_REQUEST');
   });
 
+  it('a body sending its file slowly holds nobody else up: the regulator traces meanwhile; the body, one at a time', async () => {
+    const leaked = JSON.stringify((await allPages('AAA')).slice(100, 180));
+    const urlPath = `/v1/trace?dataset=${DS.PEOPLE}&format=json`;
+    const signedHeaders = (): Record<string, string> => ({
+      'content-type': 'application/json',
+      ...signAdminRequest(testOrg(owner).identity('reviewer'), {
+        method: 'POST',
+        path: urlPath,
+        contentSha256: crypto.createHash('sha256').update(leaked).digest('hex'),
+      }),
+    });
+    const meanwhile: { regulator?: Reply; again?: Reply } = {};
+    // Half the file, a pause, then the rest: what happens in the pause is what a slow upload does to others.
+    const slow = await h.postInTwoParts(urlPath, signedHeaders(), leaked, async () => {
+      meanwhile.regulator = await trace(leaked, '?format=json');
+      meanwhile.again = await h.call('POST', urlPath, { body: leaked, headers: signedHeaders() });
+    });
+    expect(assertOk<Traced>(meanwhile.regulator!).attributed, 'the regulator traced meanwhile').to.equal(
+      GRANT.AAA_PEOPLE,
+    );
+    assertProblem(meanwhile.again!, 429, 'RATE_LIMITED');
+    expect(meanwhile.again!.text).to.include('A trace of yours is on its way');
+    expect(slow.status, 'the slow one is traced once it is in').to.equal(200);
+  });
+
   it('a token withdrawn while the file is on its way is refused once the file is in', async () => {
     const leaked = JSON.stringify((await allPages('AAA')).slice(100, 180));
     const headers = { authorization: `Bearer ${regulator}`, 'content-type': 'application/json' };

@@ -18,23 +18,29 @@ import { requestsBehind } from '../fingerprint/requests.js';
 
 /** The largest suspect file taken (a few hundred thousand rows of CSV). */
 export const MAX_SUSPECT_FILE = '16mb';
-/** Traces run at once on one gateway. */
-const MAX_TRACES_IN_FLIGHT = 1;
+/** Files received at once, all parties together (each up to MAX_SUSPECT_FILE in memory). */
+const MAX_FILES_ON_THEIR_WAY = 8;
+
+/** Who traces: a body's own datasets (its MSP), or a regulator's client (all of them); `party` takes turns. */
+interface Tracer {
+  body?: string;
+  signer?: AdminSigner;
+  party: string;
+}
 
 /**
  * Who asks, from the headers alone, before the file is read (nobody makes the gateway take in 16 MB unasked): a
  * regulator's token (every dataset), a body's console token, or a body's staff signature — whose signed content
  * hash the file must then match.
  */
-async function tracerOf(s: Services, req: Request): Promise<{ body?: string; signer?: AdminSigner }> {
+async function tracerOf(s: Services, req: Request): Promise<Tracer> {
   const token = bearerToken(req);
   if (token === undefined) {
     const signer = await staffSignerOfHeaders(s, req);
-    return { body: signer.mspId, signer };
+    return { body: signer.mspId, signer, party: signer.mspId };
   }
   try {
-    s.tokens.verify(token, 'regulator');
-    return {};
+    return { party: `regulator ${s.tokens.verify(token, 'regulator').sub}` };
   } catch (err) {
     if (!(err instanceof TokenRoleError)) {
       if (err instanceof TokenError) throw new Problem('TOKEN_INVALID', err.message);
@@ -42,19 +48,45 @@ async function tracerOf(s: Services, req: Request): Promise<{ body?: string; sig
     }
   }
   // Not a regulator's: a body's console account, or 403 for anyone else's.
-  return { body: (await bodyReader(s, req)).mspId };
+  const { mspId } = await bodyReader(s, req);
+  return { body: mspId, party: mspId };
+}
+
+/**
+ * Tracing reads and scores the whole file on this process: one at a time, in the order the files were in, each
+ * party with one trace on its way at most — so the queue is never longer than the parties, and none holds the
+ * others up for longer than one trace of its own. (The turn was once taken before the file was read: a body
+ * sending a few bytes a second kept every other trace, the regulator's too, refused until the request timed out.)
+ */
+class Turns {
+  private busy = false;
+  private readonly waiting: (() => void)[] = [];
+
+  /** Waits for the turn; the function returned ends it. */
+  async take(): Promise<() => void> {
+    if (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.busy = true;
+    return () => {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.busy = false;
+    };
+  }
 }
 
 export function traceRoutes(s: Services): Router {
   const r = apiRouter();
-  let inFlight = 0;
+  const turns = new Turns();
+  /** The parties whose file is on its way or being traced. */
+  const underWay = new Set<string>();
   const checkCaller: RequestHandler = async (req, res, next) => {
-    res.locals.tracer = await tracerOf(s, req);
-    // Tracing reads and scores the whole file on this process: one at a time.
-    if (inFlight >= MAX_TRACES_IN_FLIGHT)
-      throw rateLimited('Another trace is running: try again shortly.', 5);
-    inFlight++;
-    res.on('close', () => inFlight--);
+    const tracer = await tracerOf(s, req);
+    if (underWay.has(tracer.party)) throw rateLimited('A trace of yours is on its way: one at a time.', 5);
+    if (underWay.size >= MAX_FILES_ON_THEIR_WAY)
+      throw rateLimited(`${underWay.size} traces are on their way: try again shortly.`, 5);
+    underWay.add(tracer.party);
+    res.on('close', () => underWay.delete(tracer.party));
+    res.locals.tracer = tracer;
     next();
   };
   r.post(
@@ -67,7 +99,7 @@ export function traceRoutes(s: Services): Router {
       // (as tokenAroundBody does elsewhere). A staff signature is bound to this file's hash instead, below.
       if (bearerToken(req) !== undefined) await tracerOf(s, req);
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const who = res.locals.tracer as Awaited<ReturnType<typeof tracerOf>>;
+      const who = res.locals.tracer as Tracer;
       if (who.signer) requireSignedContent(who.signer, raw);
       if (!s.fingerprints)
         throw new Problem(
@@ -99,22 +131,29 @@ export function traceRoutes(s: Services): Router {
           (who.body === undefined || d.owner === who.body)
         );
       });
+      const done = await turns.take();
       let result;
+      let requests;
       try {
-        result = await traceFile(raw, format as SuspectFormat | undefined, grants, s.fingerprints, {
-          gatewayId: s.config.gatewayId,
-          now: s.now(),
-          datesMarked: (id) =>
-            s.view.datasets.get(id)?.items.some((i) => i.type === 'date' && carriesFingerprint(i)) ?? false,
-        });
-      } catch (err) {
-        if (err instanceof SyntaxError) throw new Problem('BAD_REQUEST', err.message);
-        throw err;
+        // A caller gone while it waited is owed nothing.
+        if (res.destroyed) return;
+        try {
+          result = await traceFile(raw, format as SuspectFormat | undefined, grants, s.fingerprints, {
+            gatewayId: s.config.gatewayId,
+            now: s.now(),
+            datesMarked: (id) =>
+              s.view.datasets.get(id)?.items.some((i) => i.type === 'date' && carriesFingerprint(i)) ?? false,
+          });
+        } catch (err) {
+          if (err instanceof SyntaxError) throw new Problem('BAD_REQUEST', err.message);
+          throw err;
+        }
+        // The grant named: which of its logged requests served the marks found (replayed from the audit log).
+        const named = result.attributed ? s.view.grants.get(result.attributed) : undefined;
+        requests = named && result.evidence ? await requestsBehind(s, named, result.evidence.readings) : null;
+      } finally {
+        done();
       }
-      // The grant named: which of its logged requests served the marks found (replayed from the audit log).
-      const named = result.attributed ? s.view.grants.get(result.attributed) : undefined;
-      const requests =
-        named && result.evidence ? await requestsBehind(s, named, result.evidence.readings) : null;
       res.json({
         ...result,
         candidates: result.candidates.map((c) => ({
