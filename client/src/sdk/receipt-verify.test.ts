@@ -51,6 +51,9 @@ LH8wtyAwCgYIKoZIzj0EAwIDSQAwRgIhALq0oB5NFWo4xEZZ9O9SnDiO94geg+g7
 EFz6+/uIO8qBAiEA07uqBz40vRYjUClvn3lemKKWaC3d1ucdPE+OWhGWfFc=
 -----END CERTIFICATE-----
 `;
+/** The fixture's collector certificate is its own CA: given as the bureau's CA, it vouches for the collector. */
+const BUREAU_CA = { caCertificatePem: CERT };
+
 const OTHER_KEY = `-----BEGIN PRIVATE KEY-----
 MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQglzdaw6AOSaznIBQn
 Cn/ftK6Nw7AmdNQYO06hj1sSngWhRANCAATlN7AKuZs7oUwmCrE/rMMK4gLHf6h5
@@ -382,12 +385,41 @@ describe('offline verification of receipts, anchor chains and evidence packages'
 
   it('a sealed evidence package verifies, naming the collector and its Fabric role', () => {
     const pkg = sealEvidence(evidence(), KEY);
-    const r = verifyEvidence(pkg);
+    const r = verifyEvidence(pkg, BUREAU_CA);
     expect(r.ok, JSON.stringify(failed(r))).to.equal(true);
     const signer = r.checks.find((c) => c.name === 'collector.signature')!;
-    expect(signer.detail).to.match(/regulator\.bureau \(BureauMSP, role=regulator/);
-    expect(verifyDocument(JSON.parse(JSON.stringify(pkg))).ok, 'it survives a trip through a file').to.equal(
-      true,
+    expect(signer.detail).to.equal(
+      'signed by regulator (role=regulator; named in the package regulator.bureau of BureauMSP)',
+    );
+    expect(
+      verifyDocument(JSON.parse(JSON.stringify(pkg)), BUREAU_CA).ok,
+      'it survives a trip through a file',
+    ).to.equal(true);
+  });
+
+  it('without the bureau’s CA the collector is vouched for by nobody: it fails, unless the caller sealed it', () => {
+    const pkg = sealEvidence(evidence(), KEY);
+    const alone = verifyEvidence(pkg);
+    expect(failed(alone)).to.deep.equal(['collector.certificate']);
+    expect(alone.checks.find((c) => c.name === 'collector.certificate')?.detail).to.match(
+      /^not checked: no CA given, and anyone can make a key and a certificate/,
+    );
+    expect(verifyEvidence(pkg, { sealedHere: true }).ok).to.equal(true);
+  });
+
+  it('a certificate of anyone’s making, naming no role, is no collector’s: the names the package gives are not believed', () => {
+    // A key and a certificate made with openssl, the package claiming the regulator's name and MSP.
+    const forged = sealEvidence(
+      { ...evidence(), collectedBy: { ...evidence().collectedBy, certificatePem: OTHER_CA } },
+      OTHER_KEY,
+    );
+    const r = verifyEvidence(forged, BUREAU_CA);
+    expect(failed(r)).to.deep.equal(['collector.role', 'collector.certificate']);
+    expect(r.checks.find((c) => c.name === 'collector.signature')?.detail).to.equal(
+      'signed by ca.other (role=none; named in the package regulator.bureau of BureauMSP)',
+    );
+    expect(r.checks.find((c) => c.name === 'collector.role')?.detail).to.equal(
+      'role=none does not collect evidence: a regulator or admin does',
     );
   });
 
@@ -395,7 +427,7 @@ describe('offline verification of receipts, anchor chains and evidence packages'
     const pkg = sealEvidence(evidence(), KEY);
     const changed = clone(pkg);
     changed.grant.state = 'SUSPENDED';
-    expect(failed(verifyEvidence(changed)).sort()).to.deep.equal([
+    expect(failed(verifyEvidence(changed, BUREAU_CA)).sort()).to.deep.equal([
       'collector.signature',
       'history.current',
       'package.digest',
@@ -405,7 +437,7 @@ describe('offline verification of receipts, anchor chains and evidence packages'
       ...changed,
       digest: crypto.createHash('sha256').update(evidenceSigningBytes(changed)).digest('hex'),
     };
-    expect(failed(verifyEvidence(redigested)).sort()).to.deep.equal([
+    expect(failed(verifyEvidence(redigested, BUREAU_CA)).sort()).to.deep.equal([
       'collector.signature',
       'history.current',
     ]);
@@ -413,7 +445,7 @@ describe('offline verification of receipts, anchor chains and evidence packages'
 
   it('a package resealed with another key under the collector certificate fails the signature', () => {
     const pkg = sealEvidence(evidence(), OTHER_KEY);
-    expect(failed(verifyEvidence(pkg))).to.deep.equal(['collector.signature']);
+    expect(failed(verifyEvidence(pkg, BUREAU_CA))).to.deep.equal(['collector.signature']);
   });
 
   it('the collector certificate must come from the CA given', () => {
@@ -468,7 +500,9 @@ describe('offline verification of receipts, anchor chains and evidence packages'
         'collector.revocation',
       ]);
       expect(
-        failed(verifyEvidence(pkg, { revocationListPem: makeRevocationList(dir, ca, []) })),
+        failed(verifyEvidence(pkg, { revocationListPem: makeRevocationList(dir, ca, []) })).filter(
+          (name) => name !== 'collector.certificate',
+        ),
       ).to.deep.equal(['collector.revocation']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -478,29 +512,35 @@ describe('offline verification of receipts, anchor chains and evidence packages'
   it('a change the regulator sealed but the ledger would not allow is still caught', () => {
     const underEndorsed = evidence();
     underEndorsed.transactions[1]!.endorsers = ['MarketMSP'];
-    expect(failed(verifyEvidence(sealEvidence(underEndorsed, KEY)))).to.deep.equal([
+    expect(failed(verifyEvidence(sealEvidence(underEndorsed, KEY), BUREAU_CA))).to.deep.equal([
       'transactions.endorsement',
     ]);
 
     const missingTx = evidence();
     missingTx.transactions.pop();
-    expect(failed(verifyEvidence(sealEvidence(missingTx, KEY)))).to.deep.equal(['transactions.listed']);
+    expect(failed(verifyEvidence(sealEvidence(missingTx, KEY), BUREAU_CA))).to.deep.equal([
+      'transactions.listed',
+    ]);
 
     const invalidTx = evidence();
     invalidTx.transactions[2]!.validationCode = 11;
-    expect(failed(verifyEvidence(sealEvidence(invalidTx, KEY)))).to.deep.equal(['transactions.valid']);
+    expect(failed(verifyEvidence(sealEvidence(invalidTx, KEY), BUREAU_CA))).to.deep.equal([
+      'transactions.valid',
+    ]);
 
     const foreignVersion = evidence();
     (foreignVersion.history[0]!.value as Grant).id = 'another.grant';
-    expect(failed(verifyEvidence(sealEvidence(foreignVersion, KEY)))).to.deep.equal(['history.subject']);
+    expect(failed(verifyEvidence(sealEvidence(foreignVersion, KEY), BUREAU_CA))).to.deep.equal([
+      'history.subject',
+    ]);
 
     const reordered = evidence();
     reordered.history.reverse();
-    expect(failed(verifyEvidence(sealEvidence(reordered, KEY)))).to.include('history.order');
+    expect(failed(verifyEvidence(sealEvidence(reordered, KEY), BUREAU_CA))).to.include('history.order');
 
     const restamped = evidence();
     (restamped.history[1]!.value as Grant).txId = txid(9);
-    expect(failed(verifyEvidence(sealEvidence(restamped, KEY)))).to.deep.equal(['history.stamps']);
+    expect(failed(verifyEvidence(sealEvidence(restamped, KEY), BUREAU_CA))).to.deep.equal(['history.stamps']);
   });
 
   it('receipts inside a package must be genuine, about the grant, and anchored on the ledger chain', () => {
@@ -508,19 +548,23 @@ describe('offline verification of receipts, anchor chains and evidence packages'
     const chain = anchors(records);
     const aboutOther = evidence();
     aboutOther.receipts = [receiptFor(records, chain, 4)];
-    expect(failed(verifyEvidence(sealEvidence(aboutOther, KEY)))).to.deep.equal(['receipt[req-4].grant']);
+    expect(failed(verifyEvidence(sealEvidence(aboutOther, KEY), BUREAU_CA))).to.deep.equal([
+      'receipt[req-4].grant',
+    ]);
 
     const notAnchored = evidence();
     notAnchored.anchors.gw1![2]!.txId = txid(999);
     notAnchored.anchors.gw1![2]!.anchorHash = anchorHashOf(notAnchored.anchors.gw1![2]!);
-    expect(failed(verifyEvidence(sealEvidence(notAnchored, KEY))).sort()).to.deep.equal([
+    expect(failed(verifyEvidence(sealEvidence(notAnchored, KEY), BUREAU_CA)).sort()).to.deep.equal([
       'receipt[req-3].anchor',
       'receipt[req-9].anchor',
     ]);
 
     const forged = evidence();
     forged.receipts[0]!.record.rowCount = 1;
-    expect(failed(verifyEvidence(sealEvidence(forged, KEY)))).to.deep.equal(['receipt[req-3].record.hash']);
+    expect(failed(verifyEvidence(sealEvidence(forged, KEY), BUREAU_CA))).to.deep.equal([
+      'receipt[req-3].record.hash',
+    ]);
   });
 
   it('verifyDocument tells receipts from packages and refuses anything else', () => {
@@ -545,10 +589,10 @@ describe('offline verification of receipts, anchor chains and evidence packages'
       .with.property('code', 'ANCHOR_CHAIN_BROKEN');
     const pkg = sealEvidence(evidence(), KEY);
     pkg.limits = [];
-    expect(() => assertVerified(verifyEvidence(pkg)))
+    expect(() => assertVerified(verifyEvidence(pkg, BUREAU_CA)))
       .to.throw(VerificationError)
       .with.property('code', 'EVIDENCE_INVALID');
-    expect(() => assertVerified(verifyEvidence(sealEvidence(evidence(), KEY)))).not.to.throw();
+    expect(() => assertVerified(verifyEvidence(sealEvidence(evidence(), KEY), BUREAU_CA))).not.to.throw();
   });
 
   it('fabricRoleOf reads the role attribute a Fabric CA puts in a certificate', () => {

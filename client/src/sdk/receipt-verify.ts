@@ -400,10 +400,22 @@ export function fabricRoleOf(cert: X509Certificate): string | undefined {
   return fabricAttributes(cert).role;
 }
 
+/** The Fabric roles whose holders collect evidence packages (`rdx evidence`): the regulators, the bureau's admin. */
+export const EVIDENCE_COLLECTOR_ROLES: readonly string[] = ['regulator', 'admin'];
+
 /** Options of {@link verifyEvidence}. */
 export interface EvidenceVerifyOptions {
-  /** The collector's org CA certificate (PEM): then the collector's certificate must be issued by it. */
+  /**
+   * The collector's org CA certificate (PEM), the bureau's: the collector's certificate must be issued by it.
+   * Without it the collector is not vouched for — anyone can make a key and a certificate naming any identity
+   * and role — and the package does not verify, unless `sealedHere`.
+   */
   caCertificatePem?: string;
+  /**
+   * The caller sealed the package itself, just now, with its own identity (rdx evidence checks what it wrote):
+   * the collector is the caller, whom no CA needs to vouch for.
+   */
+  sealedHere?: boolean;
   /**
    * That CA's revocation list (PEM; its org's definition carries it, `revocationListPem`, once it revoked a
    * certificate): then the collector's certificate must not be on it, and the CA must have signed it.
@@ -540,12 +552,25 @@ function collectorChecks(e: EvidencePackage, bytes: Buffer, options: EvidenceVer
     crypto.verify('sha256', bytes, cert.publicKey, Buffer.from(e.signature, 'base64')),
   );
   const role = fabricRoleOf(cert);
-  const who = `${e.collectedBy.identity} (${e.collectedBy.mspId}${role ? `, role=${role}` : ''}; ${cert.subject.replace(/\n/g, ', ')})`;
+  // Who signed is what the certificate says; the names the package gives are its own word.
+  const holder =
+    cert.subject
+      .split('\n')
+      .find((part) => part.startsWith('CN='))
+      ?.slice(3) ?? cert.subject;
+  const who = `${holder} (role=${role ?? 'none'}; named in the package ${e.collectedBy.identity} of ${e.collectedBy.mspId})`;
   const checks = [
     check(
       'collector.signature',
       signed,
       signed ? `signed by ${who}` : `the signature does not verify with the certificate of ${who}`,
+    ),
+    check(
+      'collector.role',
+      role !== undefined && EVIDENCE_COLLECTOR_ROLES.includes(role),
+      role !== undefined && EVIDENCE_COLLECTOR_ROLES.includes(role)
+        ? `role=${role} collects evidence`
+        : `role=${role ?? 'none'} does not collect evidence: a ${EVIDENCE_COLLECTOR_ROLES.join(' or ')} does`,
     ),
   ];
   if (options.caCertificatePem) {
@@ -560,7 +585,14 @@ function collectorChecks(e: EvidencePackage, bytes: Buffer, options: EvidenceVer
         issued ? 'issued by the given CA' : 'not issued by the given CA',
       ),
     );
-  }
+  } else if (!options.sealedHere)
+    checks.push(
+      check(
+        'collector.certificate',
+        false,
+        "not checked: no CA given, and anyone can make a key and a certificate naming any identity and role; give the bureau's CA (--ca-file)",
+      ),
+    );
   if (options.revocationListPem !== undefined) checks.push(revocationCheck(e, cert, options));
   return checks;
 }

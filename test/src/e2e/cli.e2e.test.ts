@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sealEvidence, type EvidencePackage } from '@rdx/client';
 import { gatewayUrl } from '@rdx/network';
 import { Cli, describeRun, jsonLines } from '../cli-helpers.js';
 import { config, repoRoot, topology } from '../fabric-client.js';
@@ -1130,24 +1131,61 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
       'MarketMSP',
     ]);
 
-    // Anyone can check it offline: no --as, no network.
+    // Anyone can check it offline, with the bureau's CA: no --as, no network.
+    const bureauCa = path.join(config.home, 'orgs', 'bureau', 'ca', 'ca-cert.pem');
     const verified = await cli.ok<{ ok: boolean; kind: string; checks: { name: string; ok: boolean }[] }>(
-      ['verify', file('evidence.json')],
+      ['verify', file('evidence.json'), '--ca-file', bureauCa],
       {
         RDX_GATEWAY_URL: 'http://127.0.0.1:9',
       },
     );
     expect([verified.ok, verified.kind]).to.deep.equal([true, 'evidence']);
-    expect(verified.checks.filter((c) => c.ok).map((c) => c.name)).to.include('transactions.endorsement');
-    const human = await cli.human(['verify', file('evidence.json')]);
+    expect(verified.checks.filter((c) => c.ok).map((c) => c.name)).to.include.members([
+      'transactions.endorsement',
+      'collector.role',
+      'collector.certificate',
+    ]);
+    const human = await cli.human(['verify', file('evidence.json'), '--ca-file', bureauCa]);
     expect(human.stdout).to.match(/证据包 evidence package .* 核验通过 verified/);
+    // Without the CA nobody vouches for whoever sealed it.
+    const unvouched = await cli.fails(['verify', file('evidence.json')], 'EVIDENCE_INVALID');
+    expect(unvouched.message).to.match(/collector\.certificate/);
+
+    // The clerk's key (an identity of the bureau's CA, but not one that collects evidence) reseals it with a
+    // grant made ACTIVE again: the CA issued its certificate, and the package names the regulator, in vain.
+    const clerk = path.join(config.home, 'wallet', 'clerk.bureau');
+    const {
+      digest: _d,
+      signature: _s,
+      ...unsealed
+    } = JSON.parse(fs.readFileSync(file('evidence.json'), 'utf8')) as EvidencePackage;
+    unsealed.grant.state = 'ACTIVE';
+    const resealed = sealEvidence(
+      {
+        ...unsealed,
+        collectedBy: {
+          ...unsealed.collectedBy,
+          certificatePem: fs.readFileSync(path.join(clerk, 'cert.pem'), 'utf8'),
+        },
+      },
+      fs.readFileSync(path.join(clerk, 'key.pem'), 'utf8'),
+    );
+    write('evidence-by-clerk.json', resealed);
+    const byClerk = await cli.fails(
+      ['verify', file('evidence-by-clerk.json'), '--ca-file', bureauCa],
+      'EVIDENCE_INVALID',
+    );
+    expect(byClerk.message).to.match(/collector\.role/);
 
     const tampered = JSON.parse(fs.readFileSync(file('evidence.json'), 'utf8')) as {
       history: { value: { state: string } }[];
     };
     tampered.history[tampered.history.length - 1]!.value.state = 'ACTIVE';
     write('evidence-tampered.json', tampered);
-    const bad = await cli.fails(['verify', file('evidence-tampered.json')], 'EVIDENCE_INVALID');
+    const bad = await cli.fails(
+      ['verify', file('evidence-tampered.json'), '--ca-file', bureauCa],
+      'EVIDENCE_INVALID',
+    );
     expect(bad.message).to.match(/package\.digest/);
   });
 
