@@ -10,6 +10,7 @@ import { ClientRegistry } from './auth/client-registry.js';
 import { AdminSignatureVerifier, MspRoots } from './auth/admin-signature.js';
 import { ChannelRevocations } from './auth/channel-revocations.js';
 import { LoginGuard } from './auth/login-guard.js';
+import { followRevokedTokens } from './auth/revoked-tokens.js';
 import { PgReplayStore, SqliteReplayStore, type ReplayStore } from './auth/replay-store.js';
 import { SigningKeys } from './auth/signing-keys.js';
 import { TokenService } from './auth/token-service.js';
@@ -289,12 +290,14 @@ async function serve(
     ? new ChannelRevocations(ledger, mspRoots, path.join(config.dataDir, 'channel-revocations.json'), log)
     : undefined;
   revocations?.start();
+  const tokens = new TokenService(keys, config.issuer, config.audience, config.tokenTtlSeconds);
+  const stopFollowingRevokedTokens = await followRevokedTokens(tokens, replays, log);
 
   const app = createApp({
     config,
     view,
     ledger,
-    tokens: new TokenService(keys, config.issuer, config.audience, config.tokenTtlSeconds),
+    tokens,
     keys,
     clients,
     audit,
@@ -348,6 +351,7 @@ async function serve(
     follower.stop();
     database?.close();
     revocations?.stop();
+    stopFollowingRevokedTokens();
     notifier?.stop();
     dueSweep?.stop();
     void anchorer

@@ -657,6 +657,20 @@ export class PublicGatewayApi {
     this.http = new Http(baseUrl, options);
   }
 
+  /**
+   * Ends `accessToken` at the gateway (RFC 7009; a logout): refused from then on, at every gateway of the
+   * platform. A token that is invalid or expired already is answered alike.
+   * @throws RdxSdkError when the gateway cannot be reached or refuses the request
+   */
+  async revokeToken(accessToken: string): Promise<void> {
+    const res = await this.http.send(this.http.url('/oauth/revoke'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: accessToken }).toString(),
+    });
+    await this.http.json<Record<string, never>>(res);
+  }
+
   /** The recipients list (名单信息). @throws RdxSdkError */
   async recipients(): Promise<unknown[]> {
     return (

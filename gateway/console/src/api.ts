@@ -39,6 +39,21 @@ export function clearSession(): void {
   sessionStorage.removeItem(KEY);
 }
 
+/**
+ * Logging out: the browser forgets the token, and the gateway ends it (RFC 7009), so a copy taken from the tab
+ * (a shared machine, a screen share) opens nothing afterwards. Forgotten here whatever the gateway answers.
+ */
+export async function endSession(): Promise<void> {
+  const s = session();
+  clearSession();
+  if (!s) return;
+  await fetch('/oauth/revoke', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: s.token }).toString(),
+  }).catch(() => undefined);
+}
+
 function claimsOf(token: string): { sub?: unknown; role?: unknown; org?: unknown; exp?: unknown } {
   const payload = token.split('.')[1] ?? '';
   const b64 = payload.replace(/-/g, '+').replace(/_/g, '/');

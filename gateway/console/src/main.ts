@@ -3,7 +3,7 @@
  * page shows is what the API lets the logged-in token read; the console also hides, and refuses to open, the pages
  * of the other role.
  */
-import { ApiError, clearSession, session, type Role } from './api.js';
+import { ApiError, endSession, session, type Role } from './api.js';
 import { clear, h, link } from './dom.js';
 import { lang, setLang, t } from './i18n.js';
 import { problemBox, type Page } from './pages/common.js';
@@ -85,8 +85,7 @@ function header(current: string): HTMLElement {
               class: 'link',
               'data-testid': 'logout',
               onclick: () => {
-                clearSession();
-                location.hash = '#/login';
+                void endSession().then(() => (location.hash = '#/login'));
               },
             },
             t('nav.logout'),

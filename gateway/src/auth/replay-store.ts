@@ -3,6 +3,9 @@
  * is kept where every gateway of the platform sees it: in PostgreSQL when the gateways share one (RDX_DATABASE_URL), so an assertion used at one
  * gateway is refused at the next; otherwise in a SQLite file of the gateway, so a restart forgets nothing.
  * Entries are dropped once they have expired, since an expired assertion or signing time is refused anyway.
+ *
+ * The access tokens their holders revoked (POST /oauth/revoke: a console's logout) are kept there too, until
+ * they would have expired, under a client id no client has: every gateway learns them from it.
  */
 import { DatabaseSync } from 'node:sqlite';
 import type pg from 'pg';
@@ -10,9 +13,16 @@ import { connectPool, createOnce } from '../store/pg-pool.js';
 
 const SCHEMA_LOCK = 7_266_520_003;
 
+/** The client id revoked access tokens are kept under: not one a client can have (client ids have no spaces). */
+const REVOKED_TOKENS = 'revoked access token';
+
 export interface ReplayStore {
   /** True the first time (`clientId`, `jti`) is used; false when it was used before. */
   use(clientId: string, jti: string, expiresAtMs: number): Promise<boolean>;
+  /** Keeps the access token `jti` as revoked until it expires (ms). */
+  revoke(jti: string, expiresAtMs: number): Promise<void>;
+  /** The access tokens revoked and not yet expired, each with its expiry (ms). */
+  revokedTokens(): Promise<Map<string, number>>;
   /**
    * When the store was made anew where the gateway had served before (its file lost, or left empty): what was
    * used before this instant (ms) may be unknown to it, so the callers refuse what could have
@@ -67,6 +77,17 @@ export class SqliteReplayStore implements ReplayStore {
     return Promise.resolve(inserted.changes === 1);
   }
 
+  async revoke(jti: string, expiresAtMs: number): Promise<void> {
+    await this.use(REVOKED_TOKENS, jti, expiresAtMs);
+  }
+
+  revokedTokens(): Promise<Map<string, number>> {
+    const rows = this.db
+      .prepare('SELECT jti, expires_at FROM used_assertions WHERE client_id = ? AND expires_at >= ?')
+      .all(REVOKED_TOKENS, this.now()) as { jti: string; expires_at: number }[];
+    return Promise.resolve(new Map(rows.map((r) => [r.jti, r.expires_at])));
+  }
+
   close(): Promise<void> {
     this.db.close();
     return Promise.resolve();
@@ -96,6 +117,18 @@ export class PgReplayStore implements ReplayStore {
       [clientId, jti, expiresAtMs],
     );
     return inserted.rowCount === 1;
+  }
+
+  async revoke(jti: string, expiresAtMs: number): Promise<void> {
+    await this.use(REVOKED_TOKENS, jti, expiresAtMs);
+  }
+
+  async revokedTokens(): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ jti: string; expires_at: string }>(
+      'SELECT jti, expires_at FROM rdx_used_assertions WHERE client_id = $1 AND expires_at >= $2',
+      [REVOKED_TOKENS, Date.now()],
+    );
+    return new Map(rows.map((r) => [r.jti, Number(r.expires_at)]));
   }
 
   close(): Promise<void> {

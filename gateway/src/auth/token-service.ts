@@ -55,6 +55,8 @@ const MAX_CACHED = 10_000;
 
 export class TokenService {
   private readonly verified = new LruMap<string, { claims: TokenClaims; kid: string }>(MAX_CACHED);
+  /** Tokens their holders revoked (a console's logout), by jti, with their expiry (ms): refused until then. */
+  private readonly revoked = new Map<string, number>();
 
   constructor(
     private readonly keys: SigningKeys,
@@ -90,12 +92,29 @@ export class TokenService {
   verify(token: string, role: TokenRole | 'any' = 'enterprise'): TokenClaims {
     // Tokens share one lifetime, so the first set is the first to expire: a hit is not moved (see LruMap.peek).
     const cached = this.verified.peek(token);
-    if (cached) return this.fromCache(token, cached, role);
-    const claims = this.verifySignature(token, role);
+    const claims = cached ? this.fromCache(token, cached, role) : this.verifySignature(token, role);
+    if (this.revoked.size > 0 && this.revoked.has(claims.jti))
+      throw new TokenError('the token was revoked (its holder logged out): ask for a new one');
     // A signature checked once stays checked: remember the claims (until expiry) instead of redoing ES256
     // verification on every call, which was the gateway's largest single cost per request.
-    this.verified.set(token, { claims, kid: String(jwt.decode(token, { complete: true })?.header.kid) });
+    if (!cached)
+      this.verified.set(token, { claims, kid: String(jwt.decode(token, { complete: true })?.header.kid) });
     return claims;
+  }
+
+  /** Refuses the token `jti` from now until it expires (`expiresAtMs`); an expired one is refused anyway. */
+  revoke(jti: string, expiresAtMs: number): void {
+    if (expiresAtMs > Date.now()) this.revoked.set(jti, expiresAtMs);
+  }
+
+  /**
+   * Takes in the revocations kept in the gateways' shared store (those made at a sibling gateway, or before a
+   * restart), and forgets those expired.
+   */
+  learnRevoked(revoked: ReadonlyMap<string, number>): void {
+    for (const [jti, expiresAtMs] of revoked) this.revoke(jti, expiresAtMs);
+    const now = Date.now();
+    for (const [jti, expiresAtMs] of this.revoked) if (expiresAtMs <= now) this.revoked.delete(jti);
   }
 
   private fromCache(

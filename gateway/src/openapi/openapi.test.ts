@@ -189,8 +189,11 @@ describe('the OpenAPI document and the server', () => {
   });
 
   it('one naming style: every field and parameter is camelCase, but for the names a standard fixes', () => {
-    // RFC 6749 (token request, response and errors), RFC 7521/7523 (client assertions), RFC 8414 (discovery).
+    // RFC 6749 (token request, response and errors), RFC 7521/7523 (client assertions), RFC 8414 (discovery),
+    // RFC 7009 (revocation).
     const standard = new Set([
+      'token_type_hint',
+      'revocation_endpoint',
       'grant_type',
       'client_id',
       'client_secret',
@@ -274,6 +277,12 @@ describe('the OpenAPI document and the server', () => {
         client_secret: 'wrong',
       }).toString(),
     });
+    // A token of its own ended by its holder, and no token at all.
+    await g.post('/oauth/revoke', {
+      headers: form,
+      body: new URLSearchParams({ token: g.tokenFor('AAA') }).toString(),
+    });
+    await g.post('/oauth/revoke', { headers: form, body: '' });
     await g.get('/.well-known/jwks.json');
 
     // Data.

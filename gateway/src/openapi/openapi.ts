@@ -575,6 +575,30 @@ export const OPENAPI = {
         },
       },
     },
+    '/oauth/revoke': {
+      post: {
+        summary:
+          'Token revocation (RFC 7009): the holder of an access token ends it, at every gateway of the platform (the console’s logout); an invalid or expired token is answered alike',
+        requestBody: {
+          required: true,
+          content: {
+            'application/x-www-form-urlencoded': {
+              schema: {
+                type: 'object',
+                required: ['token'],
+                properties: { token: { type: 'string' }, token_type_hint: { type: 'string' } },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json({ type: 'object' }),
+          '400': oauthError,
+          '413': oauthError,
+          '429': oauthError,
+        },
+      },
+    },
     '/.well-known/jwks.json': {
       get: {
         summary: 'Token verification keys',
@@ -605,6 +629,7 @@ export const OPENAPI = {
             properties: {
               issuer: { type: 'string' },
               token_endpoint: { type: 'string' },
+              revocation_endpoint: { type: 'string' },
               jwks_uri: { type: 'string' },
               grant_types_supported: { type: 'array', items: { type: 'string' } },
               response_types_supported: { type: 'array', items: { type: 'string' } },

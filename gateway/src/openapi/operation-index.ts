@@ -18,6 +18,7 @@ const WHO = {
     "A regulator's Bearer token (any dataset), or an opening body's admin or reviewer signing over the file with its Fabric identity, or one of its console accounts' tokens (its own datasets).",
   client:
     "An enterprise, regulator or opening body's console account authenticating itself (OAuth 2.0 client credentials).",
+  holder: 'Whoever holds the access token to end: holding it is the right to; limited per source address.',
 } as const;
 
 export const TAGS = [
@@ -49,6 +50,7 @@ export const OPERATION_INDEX: Record<string, [operationId: string, tag: Tag, who
   'get /readyz': ['getReadiness', 'operations', 'anyone'],
   'get /openapi.json': ['getOpenApi', 'operations', 'anyone'],
   'post /oauth/token': ['requestToken', 'oauth', 'client'],
+  'post /oauth/revoke': ['revokeToken', 'oauth', 'holder'],
   'get /.well-known/jwks.json': ['getJwks', 'oauth', 'anyone'],
   'get /.well-known/oauth-authorization-server': ['getAuthorizationServerMetadata', 'oauth', 'anyone'],
   'get /v1/datasets': ['listDatasets', 'data', 'enterprise'],
@@ -135,7 +137,7 @@ export function indexed(paths: Record<string, Record<string, Operation>>): Recor
         tags: [tag],
         ...op,
         description: `${op.description ?? op.summary ?? ''} ${WHO[who]}`.trim(),
-        ...(who === 'anyone' || who === 'client' ? { security: op.security ?? [] } : {}),
+        ...(who === 'anyone' || who === 'client' || who === 'holder' ? { security: op.security ?? [] } : {}),
       };
     }
   }

@@ -5,7 +5,9 @@
 import { expect } from 'chai';
 import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { CODE, UNKNOWN_CODE, type Rating } from '../testing/fixtures.js';
+import { CODE, DS, UNKNOWN_CODE, type Rating } from '../testing/fixtures.js';
+import { followRevokedTokens } from '../auth/revoked-tokens.js';
+import { TokenError, TokenService } from '../auth/token-service.js';
 import {
   AUDIENCE,
   ISSUER,
@@ -13,6 +15,7 @@ import {
   assertOAuthError,
   assertProblem,
   assertionLogin,
+  regulatorLogin,
   startHarness,
   type Harness,
   type Reply,
@@ -372,5 +375,67 @@ describe('POST /oauth/token after the record of used assertions was lost', () =>
     const now = Math.floor(Date.now() / 1000);
     assertOk(await withAssertion(sign({ iat: now + 5, exp: now + 60 })));
     assertOk(await withAssertion(sign({ exp: now + 300 })));
+  });
+});
+
+describe('POST /oauth/revoke: the holder of a token ends it (a console’s logout)', () => {
+  let g: Harness;
+  before(async () => {
+    g = await startHarness();
+  });
+  after(() => g.close());
+
+  const revoke = (token: string): Promise<Reply> =>
+    g.post('/oauth/revoke', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+    });
+  const records = `/v1/datasets/${DS.PEOPLE}/records?limit=1`;
+
+  it('a revoked token is refused from then on, by name; a new one works', async () => {
+    const token = g.tokenFor('AA');
+    assertOk(await g.get(records, { token }));
+    expect(assertOk<Record<string, never>>(await revoke(token))).to.deep.equal({});
+    const refused = await g.get(records, { token });
+    assertProblem(refused, 401, 'TOKEN_INVALID');
+    expect(refused.text).to.include('revoked');
+    assertOk(await g.get(records, { token: g.tokenFor('AA') }));
+    // A regulator's too, on its own routes.
+    const regulator = await regulatorLogin(g, 'regulator-leaving');
+    assertOk(await g.get('/v1/regulator/misuse-signals', { token: regulator }));
+    assertOk(await revoke(regulator));
+    assertProblem(await g.get('/v1/regulator/misuse-signals', { token: regulator }), 401, 'TOKEN_INVALID');
+  });
+
+  it('a token that is not one, or one ended already, is answered alike (RFC 7009); no token is a 400', async () => {
+    for (const token of ['not-a-token', g.tokenFor('AAA').slice(0, -4) + 'AAAA'])
+      expect(assertOk<Record<string, never>>(await revoke(token))).to.deep.equal({});
+    const token = g.tokenFor('AAA');
+    assertOk(await revoke(token));
+    assertOk(await revoke(token));
+    assertOAuthError(
+      await g.post('/oauth/revoke', {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: '',
+      }),
+      400,
+      'BAD_REQUEST',
+    );
+  });
+
+  it('a gateway that did not see the revocation learns it from the store they share (a sibling, a restart)', async () => {
+    const token = g.tokenFor('AA');
+    assertOk(await revoke(token));
+    // Another gateway's token service on the same store and keys, made after the revocation.
+    const sibling = new TokenService(g.keys, ISSUER, AUDIENCE, 900);
+    const lines: string[] = [];
+    const stop = await followRevokedTokens(sibling, g.services.replays, (line) => lines.push(line));
+    try {
+      expect(() => sibling.verify(token)).to.throw(TokenError, /revoked/);
+      expect(sibling.verify(g.tokenFor('AA')).sub).to.equal(CODE.AA);
+      expect(lines).to.deep.equal([]);
+    } finally {
+      stop();
+    }
   });
 });

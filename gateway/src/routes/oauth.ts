@@ -13,6 +13,7 @@ import { apiRouter } from '../http/routing.js';
 import jwt from 'jsonwebtoken';
 import { LoginGuard } from '../auth/login-guard.js';
 import type { ClientRole } from '../auth/client-registry.js';
+import { TokenError, type TokenClaims } from '../auth/token-service.js';
 import type { Services } from '../services.js';
 import { Problem, problemOf, type ProblemCode } from '../problem.js';
 
@@ -257,11 +258,39 @@ export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
 
   r.use('/oauth/token', lateRefusals(s.config.rateRefusalDelayMs), oauthErrorHandler);
 
+  // RFC 7009: the holder of an access token ends it (the console's logout, rdx logout). Holding it is the right
+  // to: it is refused from then on, at every gateway of the platform (kept in their shared store until it would
+  // have expired). A token invalid, expired or revoked already is answered alike (§2.2): nothing to end.
+  r.post(
+    '/oauth/revoke',
+    anonymous,
+    express.urlencoded({ extended: false, limit: '16kb' }),
+    express.json({ limit: '16kb' }),
+    async (req, res) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof body.token !== 'string' || body.token === '')
+        throw invalidRequest('token is missing: send token=<the access token to end>');
+      let claims: TokenClaims | undefined;
+      try {
+        claims = s.tokens.verify(body.token, 'any');
+      } catch (err) {
+        if (!(err instanceof TokenError)) throw err;
+      }
+      if (claims) {
+        await s.replays.revoke(claims.jti, claims.exp * 1000);
+        s.tokens.revoke(claims.jti, claims.exp * 1000);
+      }
+      res.json({});
+    },
+  );
+  r.use('/oauth/revoke', oauthErrorHandler);
+
   // RFC 8414: what a standard client needs to find the token endpoint and the keys by itself.
   r.get('/.well-known/oauth-authorization-server', anonymous, (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300').json({
       issuer: s.config.issuer,
       token_endpoint: tokenEndpoint,
+      revocation_endpoint: `${s.config.issuer}/oauth/revoke`,
       jwks_uri: `${s.config.issuer}/.well-known/jwks.json`,
       grant_types_supported: ['client_credentials'],
       // No authorization endpoint: enterprises and regulators are clients acting for themselves.

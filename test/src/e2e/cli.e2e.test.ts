@@ -351,9 +351,18 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     const stored = await cli.ok<unknown[]>(['grants']);
     expect(stored).to.deep.equal([]);
     await cli.fails(['apply', '--file', file('app1.json')], 'SIGNER_MISSING');
-    const out = await cli.ok<{ removed: boolean }>(['logout']);
-    expect(out.removed).to.equal(true);
+    // The stored token, as whoever copied the token file would hold it.
+    const [copied] = Object.values(
+      JSON.parse(fs.readFileSync(login.file, 'utf8')) as Record<string, { accessToken: string }>,
+    ).map((t) => t.accessToken);
+    const out = await cli.ok<{ removed: boolean; revoked: boolean }>(['logout']);
+    expect([out.removed, out.revoked]).to.deep.equal([true, true]);
     await cli.fails(['grants'], 'NOT_LOGGED_IN');
+    // Ended at the gateway, not only forgotten here: the copy opens nothing.
+    const withCopy = await fetch(`${gatewayUrl({ topology })}/v1/grants`, {
+      headers: { authorization: `Bearer ${copied!}` },
+    });
+    expect(withCopy.status).to.equal(401);
 
     const applied = await cli.ok<{
       txId: string;

@@ -444,6 +444,29 @@ describe('the console in headless Chromium: public view, regulator and enterpris
     await page.close();
   });
 
+  it('logging out ends the session at the gateway: a copy of the token taken from the tab opens nothing afterwards', async function () {
+    skipWithoutChromium(this);
+    this.timeout(60_000);
+    const { page, errors } = await tab();
+    await login(page, 'enterprise', enterprise.creditCode, enterpriseSecret);
+    const token = await page.evaluate(
+      () => (JSON.parse(sessionStorage.getItem('rdx.console.session') ?? '{}') as { token: string }).token,
+    );
+    // The copy opens the enterprise's grants from outside the browser, with plain HTTP, while the session lasts…
+    const grants = (): Promise<Response> =>
+      fetch(`${base}/v1/grants`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await grants()).status).to.equal(200);
+    await page.click('[data-testid=logout]');
+    await page.waitForSelector('[data-testid=login-form]');
+    expect(await page.evaluate(() => sessionStorage.getItem('rdx.console.session'))).to.equal(null);
+    // … and nothing once its holder logged out: the gateway ended it, not only the tab.
+    const after = await grants();
+    expect(after.status).to.equal(401);
+    expect(((await after.json()) as { detail: string }).detail).to.match(/revoked/);
+    expect(errors).to.deep.equal([]);
+    await page.close();
+  });
+
   it('an enterprise sees its grants and log, verifies its receipt in the browser, and cannot open regulator pages', async function () {
     skipWithoutChromium(this);
     this.timeout(90_000);
