@@ -57,6 +57,7 @@ const MATRIX: [route: string, path: string, answers: string, signed?: [action: s
   ['GET /readyz',                                   '/readyz',                                       '200  200  200  200  200  200'],
   ['GET /openapi.json',                             '/openapi.json',                                 '200  200  200  200  200  200'],
   ['POST /oauth/token',                             '/oauth/token',                                  '401C 200  200  200  200  200'],
+  ['POST /oauth/revoke',                            '/oauth/revoke',                                 '200  200  200  200  200  200'],
   ['GET /.well-known/jwks.json',                    '/.well-known/jwks.json',                        '200  200  200  200  200  200'],
   ['GET /.well-known/oauth-authorization-server',   '/.well-known/oauth-authorization-server',       '200  200  200  200  200  200'],
 
@@ -222,6 +223,13 @@ describe('authorization matrix', () => {
       });
       return { body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
     }
+    // Whoever holds a token may end it (a fresh one of its own: the rows after still use theirs); anyone may send
+    // what is no token, answered alike (RFC 7009).
+    if (route === 'POST /oauth/revoke')
+      return {
+        body: new URLSearchParams({ token: tokenOf(caller) ?? 'not-a-token' }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      };
     const token = tokenOf(caller);
     const opts: CallOptions = token ? { token } : {};
     if (signed) {

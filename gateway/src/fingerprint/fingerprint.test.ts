@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import crypto from 'node:crypto';
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fingerprintCommitment, signAdminRequest } from '@rdx/client';
 import { workbook, zip } from '@rdx/client/testing/xlsx-writer';
@@ -259,6 +260,39 @@ describe('fingerprints through the gateway (issue 17)', () => {
     assertProblem(meanwhile.again!, 429, 'RATE_LIMITED');
     expect(meanwhile.again!.text).to.include('A trace of yours is on its way');
     expect(slow.status, 'the slow one is traced once it is in').to.equal(200);
+  });
+
+  it('a file whose client hung up while it waited for its turn still holds its party’s place: no pile of files', async () => {
+    const another = await regulatorLogin(h, 'regulator-fp-leaving');
+    // A long trace (a large workbook) holds the turn meanwhile.
+    const rows = Array.from({ length: 150_000 }, (_, i) => [`企业${i}`, 1000 + ((i * 7919) % 90_000) + 0.37]);
+    const long = h.post('/v1/trace', {
+      token: regulator,
+      body: workbook([rows]),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Another party sends its file whole, waits a moment in the queue, and hangs up.
+    const file = 'income\r\n3037.5\r\n';
+    await new Promise<void>((resolve) => {
+      const sent = http.request(`${h.base}/v1/trace`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${another}`,
+          'content-type': 'text/csv',
+          'content-length': file.length,
+        },
+      });
+      sent.on('error', () => resolve());
+      sent.end(file, () => setTimeout(() => (sent.destroy(), resolve()), 100));
+    });
+    // Sent again at once, it is refused: its first file still waits in the queue, held in memory.
+    const again = await trace(file, '', another);
+    assertProblem(again, 429, 'RATE_LIMITED');
+    expect(again.text).to.include('A trace of yours is on its way');
+    assertOk(await long);
+    // Once the turn came and found nobody waiting, the party may trace again.
+    assertOk(await trace(file, '', another));
   });
 
   it('a token withdrawn while the file is on its way is refused once the file is in', async () => {

@@ -130,13 +130,13 @@ class Sampler {
 }
 
 /**
- * Refusals for one reason that one enterprise may add to the log per second, with a burst of ten seconds' worth.
+ * Refusals for one reason that one enterprise may add to the log per second, after a minute's worth at once.
  * Refused at once, an enterprise may send as fast as its connections go, each refusal a record: ten threads past
  * their grant's rate wrote 44 000 in three minutes (30 MB); three asking for a dataset they hold no grant on,
  * 7 000 in ten seconds; while a gateway fell behind anchoring, three wrote 32 000 AUDIT_BEHIND in thirty seconds
  * and filled what had been freed of a full disk — and a full disk stops every data call (AUDIT_UNWRITABLE). What
  * it is allowed is recorded each time; its refusals are sampled, per reason, and the rest counted. A minute's
- * worth at once: a client that is refused a few times in a row, as honest ones are, has each refusal recorded.
+ * worth at once, so a client refused a few times in a row, as honest ones are, has each refusal recorded.
  */
 export const REFUSALS_LOGGED_PER_SECOND = 1;
 const REFUSALS_LOGGED_AT_ONCE = 60 * REFUSALS_LOGGED_PER_SECOND;

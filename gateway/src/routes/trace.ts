@@ -85,7 +85,11 @@ export function traceRoutes(s: Services): Router {
     if (underWay.size >= MAX_FILES_ON_THEIR_WAY)
       throw rateLimited(`${underWay.size} traces are on their way: try again shortly.`, 5);
     underWay.add(tracer.party);
-    res.on('close', () => underWay.delete(tracer.party));
+    // Its place is kept until its trace is done, not only while its client waits: a file in the queue is held in
+    // memory whether anyone still waits for it or not, so a client that hung up and sent again piled files up.
+    res.on('close', () => {
+      if (!res.locals.traceQueued) underWay.delete(tracer.party);
+    });
     res.locals.tracer = tracer;
     next();
   };
@@ -131,6 +135,9 @@ export function traceRoutes(s: Services): Router {
           (who.body === undefined || d.owner === who.body)
         );
       });
+      // Gone before its turn was asked for: nothing queued (its place was freed when it closed).
+      if (res.destroyed) return;
+      res.locals.traceQueued = true;
       const done = await turns.take();
       let result;
       let requests;
@@ -153,6 +160,7 @@ export function traceRoutes(s: Services): Router {
         requests = named && result.evidence ? await requestsBehind(s, named, result.evidence.readings) : null;
       } finally {
         done();
+        underWay.delete(who.party);
       }
       res.json({
         ...result,
