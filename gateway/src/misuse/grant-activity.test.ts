@@ -125,6 +125,19 @@ describe('misuse signals of one grant (grant-activity)', () => {
       run([allow(T0 + 26 * HOUR, 1, undefined, '10.0.0.9')], {}, undefined, a),
       'known now',
     ).to.deep.equal([]);
+    // Refused calls teach none: an enterprise refused from ever new addresses grows nothing.
+    const refused = (i: number): Observation => ({
+      at: new Date(T0 + 27 * HOUR + i),
+      decision: 'deny',
+      rowCount: 0,
+      address: `10.1.${i >> 8}.${i & 255}`,
+    });
+    for (let i = 0; i < 500; i++)
+      a.observe(refused(i), { ...DEFAULT_THRESHOLDS, deniedPerHour: 1000 }, undefined);
+    expect(a.knownAddresses().size, 'the addresses it was served from').to.equal(3);
+    expect(run([allow(T0 + 28 * HOUR, 1, undefined, '10.1.0.7')], {}, undefined, a)).to.deep.equal([
+      ['new-address', 'notice'],
+    ]);
   });
 
   it('a signal has the same id for the same grant, kind, window and strength', () => {

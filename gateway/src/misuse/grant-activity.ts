@@ -9,7 +9,9 @@
  * - `probing`: many distinct equality filters in an hour (looking records up one by one);
  * - `denied`: refusals piling up in an hour;
  * - `off-hours`: calls outside the agreed hours (when hours are set);
- * - `new-address`: a call from an address the grant was not used from before (after its first day).
+ * - `new-address`: a call served from an address the grant was not used from before (after its first day); an
+ *   address is what the gateway's limits count a caller by, an IPv6 caller's /64 (http/caller-address.ts).
+ *   Refusals teach no address: sampled out of the audit log, they were remembered one address each.
  *
  * `strong` signals (twice the threshold, or a walk) carry a proposal to suspend the grant, which the owning body
  * confirms on the ledger or not: nothing here suspends anything.
@@ -194,7 +196,7 @@ export class GrantActivity {
           agreedHours: `${from}-${to}`,
         });
     }
-    if (!this.addresses.has(o.address)) {
+    if (o.decision === 'allow' && !this.addresses.has(o.address)) {
       // Addresses of the first day are learnt; a new one after it is worth a look.
       if (established && this.addresses.size > 0)
         signal('new-address', o.address, 'notice', this.addresses.size, 0, { address: o.address });

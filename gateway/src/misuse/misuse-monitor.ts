@@ -120,7 +120,7 @@ export class MisuseMonitor {
       const key = keyOf(entry);
       if (!key) return [];
       const activity = this.activityOf(key);
-      const newAddress = !activity.knownAddresses().has(entry.address);
+      const newAddress = entry.decision === 'allow' && !activity.knownAddresses().has(entry.address);
       const observation: Observation = {
         at: new Date(entry.time),
         decision: entry.decision,

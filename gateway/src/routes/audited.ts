@@ -9,7 +9,7 @@
  */
 import crypto from 'node:crypto';
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { callerAddress } from '../http/caller-address.js';
+import { callerNetwork } from '../http/caller-address.js';
 import { holdFor } from '../http/late-refusal.js';
 import { encodedAnswer } from '../http/whole-answer-encoding.js';
 import { requestIdOf } from '../http/security.js';
@@ -306,10 +306,13 @@ function backpressure(res: Response): () => Promise<void> {
   return () => (closed ? Promise.resolve() : new Promise((resolve) => (wake = resolve)));
 }
 
-/** An enterprise's request on a real dataset goes past the misuse monitor (issue 17). */
+/**
+ * An enterprise's request on a real dataset goes past the misuse monitor (issue 17), from the network its caller
+ * is counted by: an IPv6 caller's privacy addresses change daily, and each would have been a new address.
+ */
 function watch(s: Services, req: Request, e: AuditEntry): void {
   if (e.enterprise === undefined) return;
-  s.misuse?.observe({ ...e, address: callerAddress(req) });
+  s.misuse?.observe({ ...e, address: callerNetwork(req) });
 }
 
 const counters = new WeakMap<Services, (labels: Record<string, string>) => void>();
