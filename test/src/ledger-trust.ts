@@ -19,5 +19,7 @@ export function ledgerTrust(): LedgerTrust {
     ordererRoots: ordererOrgs.map(root),
     minSignatures: topology.consensus === 'bft' ? Math.floor((orderers.length - 1) / 3) + 1 : 1,
     peerRoots: Object.fromEntries(peerOrgs.map((m) => [m, root(m)])),
+    channel: topology.channel,
+    chaincode: topology.chaincodeName,
   };
 }

@@ -271,8 +271,42 @@ interface AnchorWrite {
   value: Record<string, unknown>;
 }
 
-/** The payload a chaincode action's endorsers sign: its results, one write per entry. */
-function responsePayloadOf(writes: AnchorWrite[]): Uint8Array {
+/** A transaction's headers and proposal (no transient data), and the hash an endorser's response names. */
+interface Proposal {
+  channelHeader: Uint8Array;
+  signatureHeader: Uint8Array;
+  proposalPayload: Uint8Array;
+  hash: Buffer;
+}
+
+/** The proposal of transaction `txId` on `channel`, as a client makes it (Fabric's GetProposalHash2). */
+function proposalOf(txId: string, channel = 'opendata'): Proposal {
+  const channelHeader = new common.ChannelHeader();
+  channelHeader.setType(common.HeaderType.ENDORSER_TRANSACTION);
+  channelHeader.setTxId(txId);
+  channelHeader.setChannelId(channel);
+  const signatureHeader = new common.SignatureHeader();
+  signatureHeader.setNonce(crypto.randomBytes(24));
+  const proposalPayload = new peer.ChaincodeProposalPayload();
+  proposalPayload.setInput(Buffer.from('audit:SubmitAnchor'));
+  const parts = [
+    channelHeader.serializeBinary(),
+    signatureHeader.serializeBinary(),
+    proposalPayload.serializeBinary(),
+  ] as const;
+  return {
+    channelHeader: parts[0],
+    signatureHeader: parts[1],
+    proposalPayload: parts[2],
+    hash: crypto
+      .createHash('sha256')
+      .update(Buffer.concat(parts.map((p) => Buffer.from(p))))
+      .digest(),
+  };
+}
+
+/** The payload a chaincode action's endorsers sign: its results, one write per entry, for `proposal`. */
+function responsePayloadOf(writes: AnchorWrite[], proposal: Proposal): Uint8Array {
   const rwset = new ledger.rwset.TxReadWriteSet();
   rwset.setDataModel(ledger.rwset.TxReadWriteSet.DataModel.KV);
   rwset.setNsRwsetList(
@@ -291,27 +325,30 @@ function responsePayloadOf(writes: AnchorWrite[]): Uint8Array {
   const action = new peer.ChaincodeAction();
   action.setResults(rwset.serializeBinary());
   const prp = new peer.ProposalResponsePayload();
-  prp.setProposalHash(crypto.randomBytes(32));
+  prp.setProposalHash(proposal.hash);
   prp.setExtension$(action.serializeBinary());
   return prp.serializeBinary();
 }
 
-/** A block holding one endorser transaction `txId` with that payload and endorsements, marked VALID by its peer. */
-function endorsedBlock(txId: string, responsePayload: Uint8Array, endorsements: peer.Endorsement[]): string {
+/** A block holding the transaction of `proposal` with that response and endorsements, marked VALID by its peer. */
+function endorsedBlock(
+  proposal: Proposal,
+  responsePayload: Uint8Array,
+  endorsements: peer.Endorsement[],
+): string {
   const endorsed = new peer.ChaincodeEndorsedAction();
   endorsed.setProposalResponsePayload(responsePayload);
   endorsed.setEndorsementsList(endorsements);
   const cap = new peer.ChaincodeActionPayload();
+  cap.setChaincodeProposalPayload(proposal.proposalPayload);
   cap.setAction(endorsed);
   const action = new peer.TransactionAction();
   action.setPayload(cap.serializeBinary());
   const transaction = new peer.Transaction();
   transaction.setActionsList([action]);
-  const channelHeader = new common.ChannelHeader();
-  channelHeader.setType(common.HeaderType.ENDORSER_TRANSACTION);
-  channelHeader.setTxId(txId);
   const payloadHeader = new common.Header();
-  payloadHeader.setChannelHeader(channelHeader.serializeBinary());
+  payloadHeader.setChannelHeader(proposal.channelHeader);
+  payloadHeader.setSignatureHeader(proposal.signatureHeader);
   const payload = new common.Payload();
   payload.setHeader(payloadHeader);
   payload.setData(transaction.serializeBinary());
@@ -350,13 +387,18 @@ describe('the endorsements of the anchor’s write', () => {
     ordererRoots: [],
     peerRoots: { BureauMSP: bureau.root, MarketMSP: market.root },
   });
-  /** The named checks of the verdict on a block of one transaction writing `writes`, endorsed by `by`. */
+  /**
+   * The named checks of the verdict on a block of transaction `tx` (of `proposal`) writing `writes`, endorsed by
+   * `by` — over a response to `endorsedProposal` (the transaction's own unless said otherwise).
+   */
   const verdict = (
     writes: AnchorWrite[],
     by: (prp: Uint8Array) => peer.Endorsement[],
+    proposal = proposalOf('tx'),
+    endorsedProposal = proposal,
   ): Record<string, { ok: boolean; detail: string }> => {
-    const prp = responsePayloadOf(writes);
-    const served = { block: endorsedBlock('tx', prp, by(prp)), blockNumber: 7, txId: 'tx' };
+    const prp = responsePayloadOf(writes, endorsedProposal);
+    const served = { block: endorsedBlock(proposal, prp, by(prp)), blockNumber: 7, txId: 'tx' };
     return Object.fromEntries(verifyAnchorBlock(anchor, served, trust()).checks.map((c) => [c.name, c]));
   };
   const bothPeers = (prp: Uint8Array): peer.Endorsement[] => [
@@ -394,10 +436,24 @@ describe('the endorsements of the anchor’s write', () => {
   });
 
   it('genuine endorsements of other results (a read) do not vouch for an anchor written in afterwards', () => {
-    const endorsedRead = responsePayloadOf([]);
-    const check = verdict([written], () => bothPeers(endorsedRead)).endorsements!;
+    const proposal = proposalOf('tx');
+    const endorsedRead = responsePayloadOf([], proposal);
+    const check = verdict([written], () => bothPeers(endorsedRead), proposal).endorsements!;
     expect(check.ok).to.equal(false);
     expect(check.detail).to.match(/does not verify/);
+  });
+
+  it('endorsements of another transaction carried into this one, or a block of another channel, do not pass', () => {
+    // Genuine endorsements of a response to another proposal (another transaction id), put under this one.
+    const carried = verdict([written], bothPeers, proposalOf('tx'), proposalOf('another-tx')).endorsements!;
+    expect(carried.ok).to.equal(false);
+    expect(carried.detail).to.match(/names another proposal/);
+    // A transaction VALID on another channel where the same orgs run a chaincode of the same name: the orderers
+    // sign every channel's blocks alike.
+    const elsewhere = verdict([written], bothPeers, proposalOf('tx', 'staging'));
+    expect(elsewhere.transaction).to.include({ ok: false });
+    expect(elsewhere.transaction!.detail).to.match(/is of channel staging, not opendata/);
+    expect(elsewhere.endorsements).to.include({ ok: true });
   });
 
   it('the anchor’s values written in another chaincode or under another key are not the anchor', () => {

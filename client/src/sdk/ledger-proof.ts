@@ -2,11 +2,12 @@
  * Where an audit anchor sits on the ledger, checked by anyone without a Fabric identity: the gateway hands out
  * the raw block that holds the anchor's transaction, and this verifier checks, offline, that
  *
- * 1. the block holds the transaction, and the peer that served it marked it VALID;
+ * 1. the block holds the transaction, of the platform's channel, and the peer that served it marked it VALID;
  * 2. the transaction wrote exactly this anchor (gateway, sequence, Merkle root, anchor hash) under the anchor's
  *    own key, in the platform's chaincode;
  * 3. that write was endorsed as the chaincode's policy asks — by a peer of the bureau and a peer of a body, each
- *    with a certificate issued by its org's root that the verifier trusts, each signature verifying;
+ *    with a certificate issued by its org's root that the verifier trusts, each signature verifying, over a
+ *    response that names this transaction's own proposal (its headers: channel, id, creator);
  * 4. the block's data hash covers its transactions, so they are the ones the header names;
  * 5. enough orderers signed the header (with the block's metadata), each with an orderer's certificate issued by
  *    a root of the ordering service that the verifier trusts.
@@ -41,6 +42,8 @@ export interface LedgerTrust {
   peerRoots: Readonly<Record<string, string | readonly string[]>>;
   /** The platform's chaincode. Default `rdx`. */
   chaincode?: string;
+  /** The platform's channel: the orderers sign every channel's blocks alike. Default `opendata`. */
+  channel?: string;
 }
 
 /** The anchor a receipt names, as far as the block must match it. */
@@ -135,22 +138,36 @@ export function headerDer(header: common.BlockHeader): Buffer {
 /** One endorsed action of a transaction: what its endorsers signed, their endorsements, and its writes. */
 interface EndorsedAction {
   responsePayload: Buffer;
+  /**
+   * Whether what the endorsers signed names this transaction's proposal: its hash of the transaction's headers
+   * (channel, id, creator) and proposal, as Fabric's committer checks it (protoutil.GetProposalHash2). Without it
+   * endorsements could be carried into a transaction of another id, or of another channel.
+   */
+  ofThisProposal: boolean;
   endorsements: peer.Endorsement[];
   writes: { namespace: string; key: string; value: Buffer }[];
 }
 
-/** A transaction's id and its endorsed actions (none for a config or other transaction). */
-function actionsOf(envelope: common.Envelope): { txId: string; actions: EndorsedAction[] } {
+/** A transaction's id, its channel and its endorsed actions (none for a config or other transaction). */
+function actionsOf(envelope: common.Envelope): { txId: string; channel: string; actions: EndorsedAction[] } {
   const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
-  const channelHeader = common.ChannelHeader.deserializeBinary(payload.getHeader()!.getChannelHeader_asU8());
+  const headers = payload.getHeader()!;
+  const channelHeader = common.ChannelHeader.deserializeBinary(headers.getChannelHeader_asU8());
+  const tx = { txId: channelHeader.getTxId(), channel: channelHeader.getChannelId() };
   const actions: EndorsedAction[] = [];
-  if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION)
-    return { txId: channelHeader.getTxId(), actions };
+  if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) return { ...tx, actions };
   const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
   for (const action of transaction.getActionsList()) {
-    const endorsed = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8()).getAction()!;
+    const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
+    const endorsed = actionPayload.getAction()!;
     const responsePayload = Buffer.from(endorsed.getProposalResponsePayload_asU8());
     const prp = peer.ProposalResponsePayload.deserializeBinary(responsePayload);
+    const proposalHash = crypto
+      .createHash('sha256')
+      .update(headers.getChannelHeader_asU8())
+      .update(headers.getSignatureHeader_asU8())
+      .update(actionPayload.getChaincodeProposalPayload_asU8())
+      .digest();
     const ccAction = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
     const rwset = ledger.rwset.TxReadWriteSet.deserializeBinary(ccAction.getResults_asU8());
     const writes: EndorsedAction['writes'] = [];
@@ -164,9 +181,14 @@ function actionsOf(envelope: common.Envelope): { txId: string; actions: Endorsed
             value: Buffer.from(w.getValue_asU8()),
           });
     }
-    actions.push({ responsePayload, endorsements: endorsed.getEndorsementsList(), writes });
+    actions.push({
+      responsePayload,
+      ofThisProposal: proposalHash.equals(Buffer.from(prp.getProposalHash_asU8())),
+      endorsements: endorsed.getEndorsementsList(),
+      writes,
+    });
   }
-  return { txId: channelHeader.getTxId(), actions };
+  return { ...tx, actions };
 }
 
 /** The ledger key of a gateway's anchor (the chaincode's composite key of type `anchor`). */
@@ -226,6 +248,7 @@ export function verifyAnchorBlock(
 ): VerificationReport {
   const minSignatures = trust.minSignatures ?? 1;
   const chaincode = trust.chaincode ?? 'rdx';
+  const channel = trust.channel ?? 'opendata';
   const checks: Check[] = [];
   const check = (name: string, ok: boolean, detail: string): boolean => {
     checks.push({ name, ok, detail });
@@ -263,14 +286,17 @@ export function verifyAnchorBlock(
   }
   const flags = metadata[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ?? new Uint8Array();
   const valid = index >= 0 && flags[index] === peer.TxValidationCode.VALID;
+  const onChannel = found?.channel === channel;
   check(
     'transaction',
-    valid,
+    valid && onChannel,
     index < 0
       ? `block ${number} does not hold transaction ${anchor.txId}`
-      : valid
-        ? `block ${number} holds transaction ${anchor.txId}, marked VALID`
-        : `transaction ${anchor.txId} is in block ${number} but was not VALID (code ${flags[index]})`,
+      : !onChannel
+        ? `transaction ${anchor.txId} is of channel ${found?.channel}, not ${channel}`
+        : valid
+          ? `block ${number} of ${channel} holds transaction ${anchor.txId}, marked VALID`
+          : `transaction ${anchor.txId} is in block ${number} but was not VALID (code ${flags[index]})`,
   );
 
   // 2. It wrote this anchor, under the anchor's key, in the platform's chaincode.
@@ -311,10 +337,13 @@ export function verifyAnchorBlock(
     ? endorsingOrgs(writer, peerRoots)
     : { orgs: new Set<string>(), why: [] };
   const body = [...orgs].find((org) => org !== BUREAU_MSP);
+  const ofThisProposal = writer?.ofThisProposal === true;
   check(
     'endorsements',
-    orgs.has(BUREAU_MSP) && body !== undefined,
-    `${orgs.size ? `endorsed by ${[...orgs].sort().join(' and ')}` : 'no endorsement verifies'}; the policy needs ${BUREAU_MSP} and a body${unendorsed.length ? `; ${unendorsed.join('; ')}` : ''}`,
+    ofThisProposal && orgs.has(BUREAU_MSP) && body !== undefined,
+    writer && !ofThisProposal
+      ? "what the endorsers signed names another proposal (its hash is not this transaction's): endorsements carried over from another transaction"
+      : `${orgs.size ? `endorsed by ${[...orgs].sort().join(' and ')}` : 'no endorsement verifies'}; the policy needs ${BUREAU_MSP} and a body${unendorsed.length ? `; ${unendorsed.join('; ')}` : ''}`,
   );
 
   // 4. The header covers these transactions.

@@ -423,6 +423,18 @@ describe('offline verification of receipts, anchor chains and evidence packages'
     );
   });
 
+  it('evidence is the bureau’s: a package collected for another org fails, and the CA that vouched is named', () => {
+    const ofMarket = sealEvidence(
+      { ...evidence(), collectedBy: { ...evidence().collectedBy, mspId: 'MarketMSP' } },
+      KEY,
+    );
+    const r = verifyEvidence(ofMarket, BUREAU_CA);
+    expect(failed(r)).to.deep.equal(['collector.org']);
+    expect(r.checks.find((c) => c.name === 'collector.certificate')?.detail).to.equal(
+      "issued by the given CA (O=Test, OU=client, CN=regulator); it must be the bureau's",
+    );
+  });
+
   it('any change to a sealed package breaks its digest and signature', () => {
     const pkg = sealEvidence(evidence(), KEY);
     const changed = clone(pkg);

@@ -573,16 +573,31 @@ function collectorChecks(e: EvidencePackage, bytes: Buffer, options: EvidenceVer
         : `role=${role ?? 'none'} does not collect evidence: a ${EVIDENCE_COLLECTOR_ROLES.join(' or ')} does`,
     ),
   ];
+  // Evidence is the bureau's (its regulators', its admin's): a package naming another org is no evidence package.
+  checks.push(
+    check(
+      'collector.org',
+      e.collectedBy.mspId === BUREAU_MSP,
+      e.collectedBy.mspId === BUREAU_MSP
+        ? `collected for ${BUREAU_MSP}`
+        : `named as collected for ${e.collectedBy.mspId}: evidence is collected by the bureau (${BUREAU_MSP})`,
+    ),
+  );
   if (options.caCertificatePem) {
+    let ca: X509Certificate | undefined;
     const issued = holds(() => {
-      const ca = new X509Certificate(options.caCertificatePem!);
+      ca = new X509Certificate(options.caCertificatePem!);
       return cert.checkIssued(ca) && cert.verify(ca.publicKey);
     });
+    // Named, so whoever checks sees whose CA vouched: any org's CA vouches for its own admins.
+    const caName = ca ? ca.subject.replace(/\n/g, ', ') : 'not a certificate';
     checks.push(
       check(
         'collector.certificate',
         issued,
-        issued ? 'issued by the given CA' : 'not issued by the given CA',
+        issued
+          ? `issued by the given CA (${caName}); it must be the bureau's`
+          : `not issued by the given CA (${caName})`,
       ),
     );
   } else if (!options.sealedHere)
