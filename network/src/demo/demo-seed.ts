@@ -159,6 +159,22 @@ async function recordDataset(
 /**
  * The version's rows loaded into the gateway at `url` (it takes two uploads at a time: one after another here).
  */
+/**
+ * What a gateway's answer to the upload of a demo version means: loaded (now or before); a newer version is
+ * served, which the body loaded since — the demo's v1 is history and stays so (a start after that exited 2 with
+ * its demo step cut short); not there yet (the gateway's view has not caught up with the recording: ask again);
+ * or refused.
+ */
+export function demoUploadOutcome(
+  status: number,
+  code: string | undefined,
+): 'loaded' | 'not yet' | 'refused' {
+  if (status >= 200 && status < 300) return 'loaded';
+  // INVALID_STATE is the version upload's one refusal for a version older than the one served (routes/admin.ts).
+  if (status === 409 && code === 'INVALID_STATE') return 'loaded';
+  return status === 404 ? 'not yet' : 'refused';
+}
+
 async function loadIntoGateway(
   ctx: NetworkContext,
   { demo, bytes, hash }: DemoFile,
@@ -177,9 +193,17 @@ async function loadIntoGateway(
       headers: { 'content-type': 'text/csv', ...signature },
       body: bytes,
     });
-    if (res.ok) return;
-    if (res.status !== 404 || attempt > 100)
-      throw new Error(`loading ${dataset.id} into ${url}: ${res.status} ${await res.text()}`);
+    const text = await res.text();
+    let code: string | undefined;
+    try {
+      code = (JSON.parse(text) as { code?: string }).code;
+    } catch {
+      // not a problem answer: its status says enough
+    }
+    const outcome = demoUploadOutcome(res.status, code);
+    if (outcome === 'loaded') return;
+    if (outcome === 'refused' || attempt > 100)
+      throw new Error(`loading ${dataset.id} into ${url}: ${res.status} ${text}`);
     await sleep(200);
   }
 }
