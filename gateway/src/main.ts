@@ -135,9 +135,10 @@ async function openReplays(config: GatewayConfig, audit: { size(): number }): Pr
   const replays = openFile(config, 'assertions.db', 'record of used assertions', (file) =>
     SqliteReplayStore.open(file, Date.now, audit.size() > 0),
   );
-  if (replays.lostBefore !== undefined && Date.now() - replays.lostBefore < 10 * 60_000)
+  // Said while it refuses anything: assertions and signed requests live 5 minutes at most, access tokens 15.
+  if (replays.lostBefore !== undefined && Date.now() - replays.lostBefore < 15 * 60_000)
     log(
-      `assertions.db was made anew at ${new Date(replays.lostBefore).toISOString()} while the audit log held records: client assertions and signed requests that may have been used before then are refused (for up to 5 minutes after it)`,
+      `assertions.db was made anew at ${new Date(replays.lostBefore).toISOString()} while the audit log held records: client assertions and signed requests that may have been used before then, and access tokens issued before then (which may have been revoked), are refused (for up to 15 minutes after it)`,
     );
   return replays;
 }

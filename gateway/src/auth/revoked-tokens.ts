@@ -1,7 +1,8 @@
 /**
  * The access tokens revoked at any gateway of the platform (POST /oauth/revoke: a console's logout, rdx logout),
  * learnt from the store the gateways share at start and every few seconds: a logout at one gateway ends the
- * token at its siblings too, within that time, and a restart forgets none.
+ * token at its siblings too, within that time, and a restart forgets none. A store made anew where one had been
+ * (its file lost, emptied, moved aside) knows of none ended before: tokens issued before then are refused.
  */
 import type { ReplayStore } from './replay-store.js';
 import type { TokenService } from './token-service.js';
@@ -15,6 +16,7 @@ export async function followRevokedTokens(
   store: ReplayStore,
   log: (line: string) => void,
 ): Promise<() => void> {
+  if (store.lostBefore !== undefined) tokens.refuseIssuedBefore(store.lostBefore);
   let failing = false;
   const learn = async (): Promise<void> => {
     try {

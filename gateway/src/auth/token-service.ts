@@ -57,6 +57,11 @@ export class TokenService {
   private readonly verified = new LruMap<string, { claims: TokenClaims; kid: string }>(MAX_CACHED);
   /** Tokens their holders revoked (a console's logout), by jti, with their expiry (ms): refused until then. */
   private readonly revoked = new Map<string, number>();
+  /**
+   * Tokens issued before this second (a token's `iat` is in whole seconds) are refused: the record of revoked
+   * ones was lost then.
+   */
+  private issuedBeforeUnknown: number | undefined;
 
   constructor(
     private readonly keys: SigningKeys,
@@ -95,11 +100,24 @@ export class TokenService {
     const claims = cached ? this.fromCache(token, cached, role) : this.verifySignature(token, role);
     if (this.revoked.size > 0 && this.revoked.has(claims.jti))
       throw new TokenError('the token was revoked (its holder logged out): ask for a new one');
+    if (this.issuedBeforeUnknown !== undefined && (claims.iat ?? claims.nbf) < this.issuedBeforeUnknown)
+      throw new TokenError(
+        "the token was issued before the gateway's record of ended tokens was lost, so it may have been ended: ask for a new one",
+      );
     // A signature checked once stays checked: remember the claims (until expiry) instead of redoing ES256
     // verification on every call, which was the gateway's largest single cost per request.
     if (!cached)
       this.verified.set(token, { claims, kid: String(jwt.decode(token, { complete: true })?.header.kid) });
     return claims;
+  }
+
+  /**
+   * The record of revoked tokens was made anew at `lostAt` (ms), where it had existed (a file lost, emptied or
+   * moved aside): any token issued before then may have been revoked, and is refused (each lives 15 minutes at
+   * most, so this refuses nothing for long; their holders ask for new ones).
+   */
+  refuseIssuedBefore(lostAt: number): void {
+    this.issuedBeforeUnknown = Math.floor(lostAt / 1000);
   }
 
   /** Refuses the token `jti` from now until it expires (`expiresAtMs`); an expired one is refused anyway. */

@@ -376,6 +376,28 @@ describe('POST /oauth/token after the record of used assertions was lost', () =>
     assertOk(await withAssertion(sign({ iat: now + 5, exp: now + 60 })));
     assertOk(await withAssertion(sign({ exp: now + 300 })));
   });
+
+  it('refuses an access token issued before the loss: it may have been revoked, and nothing here remembers it', async () => {
+    const lostSeconds = Math.floor(g.services.replays.lostBefore! / 1000);
+    // Issued (signed with the gateway's own key) ten seconds before the record was made anew, still live.
+    const iat = lostSeconds - 10;
+    const before = jwt.sign(
+      { role: 'enterprise', iat, nbf: iat, exp: iat + 900, jti: crypto.randomUUID() },
+      g.keys.current().privateKey,
+      {
+        algorithm: 'ES256',
+        keyid: g.keys.current().kid,
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        subject: CODE.AA,
+      },
+    );
+    const refused = await g.get(`/v1/datasets/${DS.PEOPLE}/records?limit=1`, { token: before });
+    assertProblem(refused, 401, 'TOKEN_INVALID');
+    expect(refused.text).to.include("issued before the gateway's record of ended tokens was lost");
+    // One issued since is served.
+    assertOk(await g.get(`/v1/datasets/${DS.PEOPLE}/records?limit=1`, { token: g.tokenFor('AA') }));
+  });
 });
 
 describe('POST /oauth/revoke: the holder of a token ends it (a console’s logout)', () => {

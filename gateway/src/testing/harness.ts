@@ -22,6 +22,7 @@ import { SigningKeys } from '../auth/signing-keys.js';
 import { TokenService } from '../auth/token-service.js';
 import { AdminSignatureVerifier, MspRoots } from '../auth/admin-signature.js';
 import { LoginGuard, type LoginGuardOptions } from '../auth/login-guard.js';
+import { followRevokedTokens } from '../auth/revoked-tokens.js';
 import { SqliteReplayStore } from '../auth/replay-store.js';
 import { MemoryGrantUsage, type GrantUsage } from '../enforcement/grant-usage.js';
 import { Limiter } from '../enforcement/limiter.js';
@@ -177,6 +178,8 @@ export class Harness {
     private readonly dir: string,
     /** The metrics listener beside the API's, as main.ts starts it (127.0.0.1, here on a free port). */
     readonly metricsServer: MetricsServer,
+    /** Stops reading the revoked tokens from the store, as main.ts does at shutdown. */
+    private readonly stopFollowingRevokedTokens: () => void,
   ) {}
 
   /** What a scraper on the host reads: GET /metrics on the metrics listener, asserted 200. */
@@ -372,6 +375,7 @@ export class Harness {
   }
 
   async close(): Promise<void> {
+    this.stopFollowingRevokedTokens();
     await this.anchorer.stop();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -534,6 +538,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   // The gateway's clock, the harness's when a test sets one: signing times and the replay store's expiries follow it.
   const clock = (): number => ref.harness?.clock?.getTime() ?? Date.now();
   const replays = SqliteReplayStore.open(path.join(dir, 'assertions.db'), clock, opts.replaysLost ?? false);
+  const stopFollowingRevokedTokens = await followRevokedTokens(tokens, replays, () => undefined);
   const services: Services = {
     config: {
       gatewayId: GATEWAY_ID,
@@ -618,6 +623,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     server,
     dir,
     await startMetricsServer(0, metrics, METRICS_TOKEN),
+    stopFollowingRevokedTokens,
   );
   ref.harness = harness;
   for (const rating of Object.keys(CODE) as Rating[])
