@@ -5,8 +5,8 @@
  * together, and a token used from many places would look like one. The proxies named in
  * RDX_GATEWAY_TRUSTED_PROXIES say whom they forward for in X-Forwarded-For; that header is believed from them
  * only, never from anyone else, and read from its right end (what the nearest proxy wrote) up to the first address
- * that is not a trusted proxy: what a client wrote further left is its own claim. The limits count an IPv6 caller
- * by its /64 ({@link addressNetwork}); the misuse monitor keeps the address itself.
+ * that is not a trusted proxy: what a client wrote further left is its own claim. The limits and the misuse
+ * monitor count an IPv6 caller by its /64 ({@link addressNetwork}).
  */
 import { BlockList, isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
@@ -71,8 +71,8 @@ const NAT64 = /^\[64:ff9b::(?:([0-9a-f]{1,4}):)?([0-9a-f]{1,4})\]$/;
  * one subscriber (a home line, a rented server), and its holder may send from any of its 2^64 addresses: counted
  * address by address, one such caller held as many connections, anonymous calls and token attempts as it had
  * addresses to send from. An address under NAT64 (`64:ff9b::/96`) stands for the IPv4 caller it carries. `::1`
- * and all of 127/8 are this machine's loopback, each of whose addresses is counted apart: the bench's flood and a trusted
- * proxy on the gateway's host are told from its other local callers by their address (docs/DEPLOY.md).
+ * and all of 127/8 are this machine's loopback, each of whose addresses is counted apart: the bench's flood and
+ * a trusted proxy on the gateway's host are told from its other local callers by their address (docs/DEPLOY.md).
  */
 export function addressNetwork(address: string): string {
   if (isIP(address) !== 6 || address === '::1') return address;

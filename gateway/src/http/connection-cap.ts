@@ -1,10 +1,10 @@
 /**
  * Open connections per source address (an IPv6 caller's /64: http/caller-address.ts), capped where they are
- * accepted. Every request on an open connection is
- * served in its turn on the one event loop, so a client holding hundreds of connections — even one whose every
- * request is refused at once, as a flood of bogus token requests is — takes hundreds of turns for each one of an
- * enterprise with a few: measured in figure 1b (docs/PERFORMANCE.md), 300 connections sending bogus secrets
- * left a data client 107 of the 2085 answers a second it asked for.
+ * accepted. Every request on an open connection is served in its turn on the one event loop, so a client holding
+ * hundreds of connections — even one whose every request is refused at once, as a flood of bogus token requests
+ * is — takes hundreds of turns for each one of an enterprise with a few: measured in figure 1b
+ * (docs/PERFORMANCE.md), 300 connections sending bogus secrets left a data client 107 of the 2085 answers a
+ * second it asked for.
  *
  * A connection over the cap reaches none of the server's own handling: nothing of it is read, and it is reset
  * after being held as long as a late refusal is (RDX_RATE_REFUSAL_DELAY_MS, http/late-refusal.ts) — reset at
