@@ -14,7 +14,7 @@ const log = (line: string): void => console.log(`${new Date().toISOString()} cle
 /** The operations token, made at the first start; a file others may read stops the start, naming it. */
 function opsToken(file: string): string {
   try {
-    return operationsToken(file);
+    return operationsToken(file, log);
   } catch (err) {
     throw new ConfigError(`RDX_CLERK_OPS_TOKEN_FILE: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -112,10 +112,19 @@ describe('the operations listener', () => {
       expect(operationsHeaders(file)).to.deep.equal({ authorization: `Bearer ${token}` });
 
       fs.writeFileSync(file, token.slice(0, 20));
-      const renewed = operationsToken(file);
+      const said: string[] = [];
+      const renewed = operationsToken(file, (line) => said.push(line));
       expect(renewed)
         .to.match(/^[0-9a-f]{64}$/)
         .and.not.equal(token);
+      // Said, for the scraper that holds the old one is refused from now on; a first one is made quietly.
+      expect(said).to.deep.equal([
+        `${file} held no whole token (cut short by a crash?): a new one is made, which scrapers need now`,
+      ]);
+      expect(operationsToken(path.join(dir, 'other', 'ops.token'), (line) => said.push(line))).to.match(
+        /^[0-9a-f]{64}$/,
+      );
+      expect(said).to.have.length(1);
 
       fs.chmodSync(file, 0o644);
       expect(() => operationsToken(file)).to.throw(/others than its owner may read it/);

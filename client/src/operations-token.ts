@@ -13,12 +13,15 @@ const TOKEN = /^[0-9a-f]{64}$/;
 
 /**
  * The token in `file`, made (32 random bytes, hex, owner-only) where there is none or what is there is not one
- * (a file cut short by a crash). Its folder is made owner-only if missing.
+ * (a file cut short by a crash) — that one said in `log`: a scraper holding the token before is refused from
+ * now on. Its folder is made owner-only if missing.
  * @throws Error naming the file when another user could read it: whoever did could read the service's answers.
  */
-export function operationsToken(file: string): string {
+export function operationsToken(file: string, log?: (line: string) => void): string {
   const held = readOperationsToken(file);
   if (held !== undefined) return held;
+  if (fs.existsSync(file))
+    log?.(`${file} held no whole token (cut short by a crash?): a new one is made, which scrapers need now`);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const token = crypto.randomBytes(32).toString('hex');
   // Written whole under another name, then renamed: a reader never sees half a token.

@@ -387,7 +387,7 @@ async function serveMetrics(config: GatewayConfig, metrics: Metrics): Promise<Me
   const tokenFile = metricsTokenFile(config.dataDir);
   let token: string;
   try {
-    token = operationsToken(tokenFile);
+    token = operationsToken(tokenFile, log);
   } catch (err) {
     throw new ConfigError(`the metrics token: ${err instanceof Error ? err.message : String(err)}`);
   }
