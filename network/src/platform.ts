@@ -360,15 +360,22 @@ export function runsGatewayHere(ctx: NetworkContext): boolean {
  */
 export function writeMspRoots(ctx: NetworkContext): string {
   const dir = path.join(gatewayDataDir(ctx), 'msp');
-  fs.mkdirSync(dir, { recursive: true });
+  // Owner-only whatever the caller's umask (a test starting another gateway runs with the shell's): every file
+  // under the home is (home-permissions.ts), and the check of it says so.
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const owned = { mode: 0o600 };
   for (const org of peerOrgs(ctx.topology)) {
     if (!fs.existsSync(ctx.paths.caCert(org.short))) continue;
     // Whole or not at all: a running gateway may reread the folder while a joining body rewrites it.
-    writeFileAtomic(path.join(dir, `${org.mspId}.pem`), fs.readFileSync(ctx.paths.caCert(org.short), 'utf8'));
+    writeFileAtomic(
+      path.join(dir, `${org.mspId}.pem`),
+      fs.readFileSync(ctx.paths.caCert(org.short), 'utf8'),
+      owned,
+    );
     // The org's revocation list beside its root (certs revoke, org import): revoked admins sign nothing.
     const list = ctx.paths.orgRevocationList(org.short);
     if (fs.existsSync(list))
-      writeFileAtomic(path.join(dir, `${org.mspId}.crl`), fs.readFileSync(list, 'utf8'));
+      writeFileAtomic(path.join(dir, `${org.mspId}.crl`), fs.readFileSync(list, 'utf8'), owned);
   }
   return dir;
 }
