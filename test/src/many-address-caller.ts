@@ -10,9 +10,9 @@
  * - `{ "ask": { "method", "path", "form"? }, "from": [addresses] }`: from each address in turn, one request on a
  *   connection of its own; answers the statuses.
  */
-import http from 'node:http';
 import net from 'node:net';
 import readline from 'node:readline';
+import { statusFrom, type RequestFrom } from './request-from.js';
 
 const [host = '', port = ''] = process.argv.slice(2);
 const held: net.Socket[] = [];
@@ -32,42 +32,19 @@ function hold(localAddress: string): Promise<string> {
   });
 }
 
-function ask(
-  localAddress: string,
-  order: { method: string; path: string; form?: string },
-): Promise<number | string> {
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        host,
-        port: Number(port),
-        localAddress,
-        agent: false,
-        method: order.method,
-        path: order.path,
-        headers: order.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? String(err)));
-    req.end(order.form);
-  });
-}
-
 async function obey(line: string): Promise<unknown> {
   const order = JSON.parse(line) as {
     hold?: string[];
     release?: boolean;
-    ask?: { method: string; path: string; form?: string };
+    ask?: RequestFrom;
     from?: string[];
   };
   const answers: unknown[] = [];
   if (order.hold) for (const address of order.hold) answers.push(await hold(address));
   if (order.release) for (const socket of held.splice(0)) socket.destroy();
-  if (order.ask) for (const address of order.from ?? []) answers.push(await ask(address, order.ask));
+  if (order.ask)
+    for (const address of order.from ?? [])
+      answers.push(await statusFrom({ host, port: Number(port) }, address, order.ask));
   return answers;
 }
 

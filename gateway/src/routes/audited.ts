@@ -92,8 +92,11 @@ export async function deny(
   );
   const hash = crypto.hash('sha256', body, 'hex');
   const attributed = a.enterprise !== undefined && s.view.datasets.has(a.datasetId ?? '');
-  const denied = entry(s, req, res, a, 'deny', problem.code, problem.status, 0, hash);
-  if (logged(s, problem, attributed ? a.enterprise : undefined)) await s.audit.append(denied);
+  const record = logged(s, problem, attributed ? a.enterprise : undefined);
+  // Built only where it is read, by the log or the monitor: not for each of an anonymous flood's sampled out.
+  const denied =
+    record || attributed ? entry(s, req, res, a, 'deny', problem.code, problem.status, 0, hash) : undefined;
+  if (record) await s.audit.append(denied!);
   decisions(s, 'deny', problem.code);
   // An anonymous caller over its rate waits for its refusal (http/late-refusal.ts); its record is written.
   const hold = holdFor(problem, s.config.rateRefusalDelayMs);
@@ -101,7 +104,7 @@ export async function deny(
   res.set(problem.headers).status(PROBLEMS[problem.code].status).type('application/problem+json').send(body);
   // Sampled out of the log or not, the monitor sees an enterprise's refusal on a real dataset: a probing
   // enterprise is one whose refusals pile up. (A dataset that does not exist is no grant's to watch.)
-  if (attributed) watch(s, req, denied);
+  if (attributed) watch(s, req, denied!);
 }
 
 /** How many unattributed denials may enter the log per second, with a burst of ten seconds' worth. */

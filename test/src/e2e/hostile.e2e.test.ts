@@ -20,7 +20,6 @@ import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import crypto, { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -39,6 +38,7 @@ import { startGateway, stopGateway, type ExtraGateway } from '../extra-gateway.j
 import { config, paths, topology } from '../fabric-client.js';
 import { eventually, getJson, tokenFor } from '../gateway-client-e2e.js';
 import { Ipv6Link } from '../ipv6-link.js';
+import { statusFrom } from '../request-from.js';
 import { chaincodeInvoke, chaincodeQuery, cliFailure } from '../peer-cli.js';
 import {
   applyAndGetGrants,
@@ -451,26 +451,8 @@ describe('hostile clients against the real gateway: stale tokens, oversized and 
       return JSON.parse(line.value) as unknown[];
     };
     /** The status of one request from this host's address on another /64: a different subscriber. */
-    const fromOtherNetwork = (method: string, path: string, form?: string): Promise<number> =>
-      new Promise((resolve, reject) => {
-        const req = http.request(
-          {
-            host: link!.gateway,
-            port: gatewayPort,
-            localAddress: link!.otherCaller,
-            agent: false,
-            method,
-            path,
-            headers: form ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
-          },
-        );
-        req.on('error', reject);
-        req.end(form);
-      });
+    const fromOtherNetwork = (method: string, path: string, form?: string): Promise<number | string> =>
+      statusFrom({ host: link!.gateway, port: gatewayPort }, link!.otherCaller, { method, path, form });
     const answered = /^HTTP\/1\.1 (200|429) /;
 
     before(async function () {
