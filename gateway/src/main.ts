@@ -128,7 +128,8 @@ function accessDenied(file: string): string | undefined {
 /**
  * The record of used client assertions and signed requests' nonces: PostgreSQL's where the gateways share one,
  * else a file of the data folder. That file missing where the audit log holds records (deleted, or a backup
- * restored without it) could let a used assertion through again: it is made anew knowing so (replay-store.ts).
+ * restored without it), or gone back in time (a write-ahead log cut, an old copy put back), could let a used
+ * assertion through again: it is opened knowing so (replay-store.ts).
  */
 async function openReplays(config: GatewayConfig, audit: { size(): number }): Promise<ReplayStore> {
   if (config.databaseUrl) return PgReplayStore.open(config.databaseUrl);
@@ -138,7 +139,7 @@ async function openReplays(config: GatewayConfig, audit: { size(): number }): Pr
   // Said while it refuses anything: assertions and signed requests live 5 minutes at most, access tokens 15.
   if (replays.lostBefore !== undefined && Date.now() - replays.lostBefore < 15 * 60_000)
     log(
-      `assertions.db was made anew at ${new Date(replays.lostBefore).toISOString()} while the audit log held records: client assertions and signed requests that may have been used before then, and access tokens issued before then (which may have been revoked), are refused (for up to 15 minutes after it)`,
+      `assertions.db was made anew, or found to have lost writes, at ${new Date(replays.lostBefore).toISOString()}: client assertions and signed requests that may have been used before then, and access tokens issued before then (which may have been revoked), are refused (for up to 15 minutes after it)`,
     );
   return replays;
 }

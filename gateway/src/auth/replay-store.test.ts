@@ -65,6 +65,58 @@ describe('used client assertions', () => {
     await empty.close();
   });
 
+  it('SQLite: a file that went back in time (its write-ahead log cut, or a copy put back) is lost from then on', async () => {
+    const file = path.join(dir, 'assertions.db');
+    const copies = ['', '-wal'].map((suffix) => ({
+      from: file + suffix,
+      to: path.join(dir, `copy${suffix}`),
+    }));
+    const store = SqliteReplayStore.open(file, () => 1_000, false);
+    expect(store.lostBefore, 'a store that knows its history').to.equal(undefined);
+    expect(await store.use('91331100MA2AAAAA0X', 'jti-kept', later())).to.equal(true);
+    // The files as they stand now, while the store is open: its last write is still in the write-ahead log.
+    for (const c of copies) fs.copyFileSync(c.from, c.to);
+    expect(await store.use('91331100MA2AAAAA0X', 'jti-dropped', later())).to.equal(true);
+    await store.revoke('token-dropped', later());
+    await store.close();
+    // Put back as a disk that dropped the log's last frames would leave them.
+    for (const c of copies) fs.copyFileSync(c.to, c.from);
+    fs.rmSync(`${file}-shm`, { force: true });
+
+    const reopened = SqliteReplayStore.open(file, () => 5_000, true);
+    try {
+      expect(await reopened.revokedTokens(), 'the revocation is gone from the file').to.deep.equal(new Map());
+      expect(reopened.lostBefore, 'so callers refuse what it may have forgotten').to.equal(5_000);
+      expect(await reopened.use('91331100MA2AAAAA0X', 'jti-kept', later()), 'what it kept').to.equal(false);
+    } finally {
+      await reopened.close();
+    }
+    // Counted on from the mark: a restart neither forgets the loss nor finds a new one.
+    const restarted = SqliteReplayStore.open(file, () => 9_000, true);
+    expect(restarted.lostBefore).to.equal(5_000);
+    await restarted.close();
+  });
+
+  it('SQLite: a damaged mark counts as a loss; a store older than marks gets one', async () => {
+    const file = path.join(dir, 'assertions.db');
+    const store = SqliteReplayStore.open(file, () => 1_000, false);
+    await store.use('91331100MA2AAAAA0X', 'jti-1', later());
+    await store.close();
+    fs.rmSync(`${file}.mark`);
+    const unmarked = SqliteReplayStore.open(file, () => 2_000, true);
+    expect(unmarked.lostBefore, 'no mark: nothing to compare with').to.equal(undefined);
+    await unmarked.close();
+    expect(fs.readFileSync(`${file}.mark`, 'utf8').trim()).to.match(/^0*1$/);
+    expect(fs.statSync(`${file}.mark`).mode & 0o777).to.equal(0o600);
+    fs.writeFileSync(`${file}.mark`, 'x\u0000\u0000');
+    const damaged = SqliteReplayStore.open(file, () => 3_000, true);
+    expect(damaged.lostBefore).to.equal(3_000);
+    await damaged.close();
+    const restarted = SqliteReplayStore.open(file, () => 4_000, true);
+    expect(restarted.lostBefore, 'the mark is whole again').to.equal(3_000);
+    await restarted.close();
+  });
+
   it('PostgreSQL: an assertion used at one gateway is refused at another', async function () {
     if (!server.url) {
       if (server.error) throw server.error;

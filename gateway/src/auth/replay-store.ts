@@ -6,7 +6,13 @@
  *
  * The access tokens their holders revoked (POST /oauth/revoke: a console's logout) are kept there too, until
  * they would have expired, under a client id no client has: every gateway learns them from it.
+ *
+ * A SQLite file can go back in time without a word: a damaged write-ahead log is read up to its first bad
+ * frame, and a copy put back forgets what came after it. So the file counts its writes, and each count is also
+ * written, after the commit, to a small file beside it (`<file>.mark`): a store that counts fewer writes than
+ * its mark lost some, and is treated as made anew.
  */
+import fs from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import type pg from 'pg';
 import { connectPool, createOnce } from '../store/pg-pool.js';
@@ -37,44 +43,72 @@ export class SqliteReplayStore implements ReplayStore {
     private readonly db: DatabaseSync,
     private readonly now: () => number,
     readonly lostBefore: number | undefined,
+    private readonly mark: WriteMark,
   ) {}
 
   /**
    * `now`: the gateway's clock, which the expiries are on. `servedBefore`: whether the gateway has served before
    * (its audit log holds records): a file not there then was lost, and the instant it is made anew is kept in
-   * it as {@link lostBefore}, across restarts, since a restart within the window must not forget it.
+   * it as {@link lostBefore}, across restarts, since a restart within the window must not forget it. A file
+   * that counts fewer writes than its mark went back in time, and is likewise lost from now on.
    */
   static open(file: string, now: () => number = Date.now, servedBefore = false): SqliteReplayStore {
     const db = new DatabaseSync(file);
-    db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL');
-    // Made now: no table yet, whether there was no file, an empty one, or one a crash left before its tables
-    // were in. The tables and the instant go in one transaction, so none of these can lose the instant.
-    db.exec('BEGIN IMMEDIATE');
+    const mark = new WriteMark(`${file}.mark`);
     try {
-      const madeNow =
-        db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'used_assertions'").get() ===
-        undefined;
-      db.exec(`CREATE TABLE IF NOT EXISTS used_assertions (client_id TEXT NOT NULL, jti TEXT NOT NULL,
-          expires_at INTEGER NOT NULL, PRIMARY KEY (client_id, jti)) STRICT;
-        CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT`);
-      if (madeNow && servedBefore)
-        db.prepare("INSERT OR IGNORE INTO store VALUES ('lost_before', ?)").run(now());
-      db.exec('COMMIT');
+      db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL');
+      // Made now: no table yet, whether there was no file, an empty one, or one a crash left before its tables
+      // were in. The tables, the count and the instant go in one transaction, so none of these can lose the instant.
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const madeNow =
+          db
+            .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'used_assertions'")
+            .get() === undefined;
+        db.exec(`CREATE TABLE IF NOT EXISTS used_assertions (client_id TEXT NOT NULL, jti TEXT NOT NULL,
+            expires_at INTEGER NOT NULL, PRIMARY KEY (client_id, jti)) STRICT;
+          CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT`);
+        const writes = storeValue(db, 'writes') ?? 0;
+        const wentBack = mark.damaged || (mark.written ?? 0) > writes;
+        if ((madeNow && servedBefore) || wentBack)
+          db.prepare("INSERT OR REPLACE INTO store VALUES ('lost_before', ?)").run(now());
+        // Counted on from the mark, so that the next loss is told by the same comparison.
+        if ((mark.written ?? 0) > writes)
+          db.prepare("INSERT OR REPLACE INTO store VALUES ('writes', ?)").run(mark.written!);
+        db.exec('COMMIT');
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
+      mark.write(storeValue(db, 'writes') ?? 0);
     } catch (err) {
-      db.exec('ROLLBACK');
       db.close();
+      mark.close();
       throw err;
     }
-    const lost = db.prepare("SELECT value FROM store WHERE key = 'lost_before'").get()?.value;
-    return new SqliteReplayStore(db, now, typeof lost === 'number' ? lost : undefined);
+    return new SqliteReplayStore(db, now, storeValue(db, 'lost_before'), mark);
   }
 
   use(clientId: string, jti: string, expiresAtMs: number): Promise<boolean> {
-    this.db.prepare('DELETE FROM used_assertions WHERE expires_at < ?').run(this.now());
-    const inserted = this.db
-      .prepare('INSERT INTO used_assertions VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
-      .run(clientId, jti, expiresAtMs);
-    return Promise.resolve(inserted.changes === 1);
+    let writes: number | undefined;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.prepare('DELETE FROM used_assertions WHERE expires_at < ?').run(this.now());
+      const inserted = this.db
+        .prepare('INSERT INTO used_assertions VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+        .run(clientId, jti, expiresAtMs);
+      if (inserted.changes === 1) {
+        writes = (storeValue(this.db, 'writes') ?? 0) + 1;
+        this.db.prepare("INSERT OR REPLACE INTO store VALUES ('writes', ?)").run(writes);
+      }
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+    // After the commit: a crash between the two leaves the mark behind the file, which is no loss.
+    if (writes !== undefined) this.mark.write(writes);
+    return Promise.resolve(writes !== undefined);
   }
 
   async revoke(jti: string, expiresAtMs: number): Promise<void> {
@@ -90,7 +124,42 @@ export class SqliteReplayStore implements ReplayStore {
 
   close(): Promise<void> {
     this.db.close();
+    this.mark.close();
     return Promise.resolve();
+  }
+}
+
+function storeValue(db: DatabaseSync, key: string): number | undefined {
+  const value = db.prepare('SELECT value FROM store WHERE key = ?').get(key)?.value;
+  return typeof value === 'number' ? value : undefined;
+}
+
+/**
+ * The count of a store's writes, kept outside its SQLite file: one decimal number, rewritten in place and
+ * flushed to disk each time.
+ */
+class WriteMark {
+  private readonly fd: number;
+  /** The count read at open; undefined when there was none (a new store, or one older than marks). */
+  readonly written: number | undefined;
+  /** The mark did not read as a count: what the store missed is unknown, so it counts as lost. */
+  readonly damaged: boolean;
+
+  constructor(file: string) {
+    this.fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
+    const text = fs.readFileSync(this.fd, 'utf8').trim();
+    this.damaged = text !== '' && !/^\d{1,15}$/.test(text);
+    this.written = text === '' || this.damaged ? undefined : Number(text);
+  }
+
+  write(count: number): void {
+    // Fixed width: a rewrite covers the whole of the one before, so the file never holds two counts' digits.
+    fs.writeSync(this.fd, `${String(count).padStart(15, '0')}\n`, 0);
+    fs.fdatasyncSync(this.fd);
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
   }
 }
 
