@@ -116,7 +116,8 @@ export interface AggregateQuery {
 /** Computed results: groups under `minGroupSize` rows are suppressed. */
 export interface AggregateResult {
   data: Record<string, unknown>[];
-  suppressedGroups: number;
+  /** How many groups were suppressed; null on restricted data, where that number would be an exact count. */
+  suppressedGroups: number | null;
   minGroupSize?: number;
   grantId?: string | null;
   requestId: string;

@@ -5,9 +5,15 @@
  *
  * - each count and each sum gets Laplace noise scaled to what one record can change (1 for a count; for a sum,
  *   the largest magnitude of the item in the loaded version), with the query's ε split evenly among them;
- * - a group is shown only when its *noisy* count reaches k, so whether a group appears is itself noisy;
+ * - a group is shown only when its *noisy* count reaches k and the release threshold: a group's key is a value
+ *   of the data, and a group of one record shown says that record is there and matches the filter (grouped by
+ *   a unique item, each key is one record). So the threshold is set where a one-record group shows with
+ *   probability δ at most ({@link GROUP_RELEASE_DELTA}); how many groups stayed under it is not said, as that
+ *   number, unnoised, would be an exact count (the route answers `suppressedGroups: null`);
  * - the noise is a function of a gateway secret, the grant, the dataset version, the query and the group, so
- *   asking the same question again gives the same answer: repetition cannot average it away;
+ *   asking the same question again gives the same answer: repetition cannot average it away. The same question
+ *   worded otherwise (`in` for `eq`) is another question, with noise of its own, and spends ε again: the
+ *   daily budget is what bounds averaging over rewordings;
  * - every computed result spends ε from the grant's daily budget; when it is spent, computed results of that
  *   grant stop until the next day (429 PRIVACY_BUDGET_EXHAUSTED). What was spent is in the audit log.
  */
@@ -41,6 +47,20 @@ export class PrivacyBudget {
   }
 }
 
+/**
+ * δ of showing a group: the most likely a group of one record is shown. Far under one over the rows of any
+ * dataset the platform serves (10⁶), so that grouping a whole dataset by a unique item shows none of them.
+ */
+export const GROUP_RELEASE_DELTA = 1e-8;
+
+/**
+ * The noisy count a group needs to be shown: k, or more where the count's noise (Laplace of `scale`) could
+ * lift a one-record group to k too often — 1 + scale·ln(1/2δ), where P(1 + noise ≥ it) = δ.
+ */
+export function releaseThreshold(minGroupSize: number, scale: number): number {
+  return Math.max(minGroupSize, 1 + scale * Math.log(1 / (2 * GROUP_RELEASE_DELTA)));
+}
+
 /** Deterministic Laplace(0, scale) noise: the same `seed` always gives the same value. */
 export function laplaceNoise(key: Uint8Array, seed: string, scale: number): number {
   const bytes = crypto.createHmac('sha256', key).update(seed).digest();
@@ -69,25 +89,19 @@ export interface NoisyQuery {
 }
 
 /**
- * The noisy result of exact groups: groups whose noisy count is under k are dropped and counted as
- * suppressed; counts are rounded and never negative; an average is the noisy sum over the noisy count.
+ * The noisy result of exact groups: groups whose noisy count is under the release threshold are dropped (how
+ * many is not said); counts are rounded and never negative; an average is the noisy sum over the noisy count.
  */
-export function privatize(
-  groups: readonly ExactGroup[],
-  q: NoisyQuery,
-): { groups: Record<string, unknown>[]; suppressed: number } {
+export function privatize(groups: readonly ExactGroup[], q: NoisyQuery): Record<string, unknown>[] {
   const summed = [...new Set(q.measures.filter((m) => m.op !== 'count').map((m) => m.item!))];
   // One count and one sum per summed item, each with an equal share of ε.
   const share = q.epsilon / (1 + summed.length);
+  const threshold = releaseThreshold(q.minGroupSize, 1 / share);
   const out: Record<string, unknown>[] = [];
-  let suppressed = 0;
   for (const g of groups) {
     const where = `${q.seed}\u0000${JSON.stringify(g.keys)}`;
     const count = Math.max(0, Math.round(g.count + laplaceNoise(q.key, `${where}\u0000count`, 1 / share)));
-    if (count < q.minGroupSize) {
-      suppressed++;
-      continue;
-    }
+    if (count < threshold) continue;
     const sums: Record<string, number | null> = {};
     for (const item of summed) {
       const exact = g.sums[item];
@@ -105,5 +119,5 @@ export function privatize(
     }
     out.push(row);
   }
-  return { groups: out, suppressed };
+  return out;
 }

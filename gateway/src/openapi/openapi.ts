@@ -724,7 +724,10 @@ export const OPENAPI = {
             required: ['data', 'suppressedGroups', 'requestId'],
             properties: {
               data: { type: 'array', items: { type: 'object' } },
-              suppressedGroups: { type: 'integer' },
+              suppressedGroups: {
+                type: ['integer', 'null'],
+                description: 'groups under k (unconditional data); null on restricted data',
+              },
               minGroupSize: { type: 'integer' },
               epsilon: { type: ['number', 'null'], description: 'ε spent (restricted data), null otherwise' },
               privacyBudgetLeft: { type: ['number', 'null'] },

@@ -21,13 +21,13 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
 
   interface Result {
     data: Record<string, unknown>[];
-    suppressedGroups: number;
+    suppressedGroups: number | null;
     minGroupSize: number;
     grantId: string | null;
     requestId: string;
   }
 
-  it('groups under k rows are suppressed and counted; the others carry their measures', async () => {
+  it('groups under k rows are suppressed, uncounted on restricted data; the others carry their measures', async () => {
     const reply = await h.post(AGGREGATE, {
       as: 'AA',
       json: {
@@ -39,7 +39,7 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
     expect(result.minGroupSize).to.equal(10);
     expect(result.grantId).to.equal(GRANT.AA_PEOPLE);
     expect(result.requestId).to.equal(reply.requestId);
-    expect(result.suppressedGroups).to.equal(Object.keys(SMALL_DISTRICTS).length);
+    expect(result.suppressedGroups, 'an exact count of the groups under k').to.equal(null);
     expect(result.data.map((g) => g.district).sort()).to.deep.equal([...BIG_DISTRICTS].sort());
     for (const group of result.data) {
       const rows = PEOPLE.filter((p) => p.district === group.district);
@@ -71,7 +71,7 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
       await h.post(AGGREGATE, { as: 'AA', json: { filter: 'district:eq:庆元县' } }),
     );
     expect(result.data).to.deep.equal([]);
-    expect(result.suppressedGroups).to.equal(1);
+    expect(result.suppressedGroups).to.equal(null);
     const whole = assertOk<Result>(await h.post(AGGREGATE, { as: 'AA', json: {} }));
     expect(whole.data).to.deep.equal([{ 'count(*)': 300 }]);
   });
@@ -126,6 +126,20 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
       { filter: 42 },
     ];
     for (const json of bad) assertProblem(await h.post(AGGREGATE, { as: 'AA', json }), 400, 'QUERY_INVALID');
+  });
+
+  it('a sum of an item that is not a number is refused before it spends any privacy budget', async () => {
+    type Groups = { privacyBudgetLeft: number };
+    const before = assertOk<Groups>(await h.post(AGGREGATE, { as: 'AA', json: {} }));
+    for (const measures of [[{ op: 'sum', item: 'district' }], [{ op: 'count' }, { op: 'avg' }]]) {
+      const reply = await h.post(AGGREGATE, { as: 'AA', json: { measures } });
+      assertProblem(reply, 400, 'QUERY_INVALID');
+      expect((reply.body as { detail: string }).detail).to.match(
+        /^(sum needs a number or integer item; district is not one|avg needs an item)/,
+      );
+    }
+    const after = assertOk<Groups>(await h.post(AGGREGATE, { as: 'AA', json: {} }));
+    expect(before.privacyBudgetLeft - after.privacyBudgetLeft, 'one result between the two').to.equal(1000);
   });
 
   it('a field the endpoint does not know is QUERY_INVALID, naming it, and spends no privacy budget', async () => {
@@ -246,6 +260,28 @@ describe('computed results resist differencing (differential privacy at the defa
       }
       expect(exactPattern, 'differences that single the record out exactly').to.be.below(5);
       expect(guessedRight, 'targets whose district the attacker named').to.be.below(5);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('grouped by a unique item, a result shows no record and counts none: differencing it says nothing', async () => {
+    const h = await startHarness({ kMin: 10 });
+    try {
+      const byRecord = async (filter: string): Promise<string> =>
+        h.post(AGGREGATE, { as: 'AA', json: { groupBy: ['record_id'], filter } }).then((reply) => {
+          const { data, suppressedGroups } = assertOk<Groups & { suppressedGroups: unknown }>(reply);
+          return JSON.stringify({ data, suppressedGroups });
+        });
+      // Each group is one record: a group shown names a record that matches, and a count of the groups left
+      // out is the exact number of matches, with or without the target.
+      const target = PEOPLE.find((r) => r.age > 40)!;
+      const all = await byRecord('age:gt:40');
+      expect(all).to.equal(JSON.stringify({ data: [], suppressedGroups: null }));
+      expect(await byRecord(`age:gt:40,record_id:ne:${target.record_id}`)).to.equal(all);
+      expect(await byRecord(`record_id:eq:${target.record_id},age:eq:${target.age}`)).to.equal(
+        await byRecord(`record_id:eq:${target.record_id},age:eq:${target.age + 1}`),
+      );
     } finally {
       await h.close();
     }

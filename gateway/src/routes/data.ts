@@ -33,6 +33,8 @@ import {
 } from './audited.js';
 
 /** Longest value of each query parameter; anything longer is refused before it is parsed. */
+/** Item types a sum or an average is computed over. */
+const NUMERIC_TYPES: readonly string[] = ['integer', 'number'];
 const QUERY_LIMITS: Record<string, number> = { fields: 2000, filter: 2000, cursor: 512, limit: 12 };
 const OTHER_PARAM_LIMIT = 256;
 /**
@@ -154,7 +156,7 @@ export function dataRoutes(s: Services): Router {
     grantId: string,
     q: { groupBy: string[]; measures: Measure[]; filters: Filter[] },
     epsilon: number,
-  ): Promise<{ groups: Record<string, unknown>[]; suppressed: number }> {
+  ): Promise<Record<string, unknown>[]> {
     const summed = [...new Set(q.measures.filter((m) => m.op !== 'count').map((m) => m.item!))];
     const exact = await s.store.aggregate(datasetId, {
       groupBy: q.groupBy,
@@ -394,9 +396,25 @@ export function dataRoutes(s: Services): Router {
         decision.dataset,
         decision.grant ? decision.grant.items : decision.items,
       );
+      // Before any ε is spent: a sum the store would refuse must not cost the grant its budget.
+      const notNumeric = measures.filter(
+        (m) =>
+          m.op !== 'count' &&
+          !decision.dataset.items.some((i) => i.name === m.item && NUMERIC_TYPES.includes(i.type)),
+      );
+      const [wrong] = notNumeric;
+      if (wrong)
+        throw new Problem(
+          'QUERY_INVALID',
+          wrong.item === undefined
+            ? `${wrong.op} needs an item: { "op": "${wrong.op}", "item": <a number or integer item> }`
+            : `${wrong.op} needs a number or integer item; ${wrong.item.slice(0, 40)} is not one`,
+        );
       const version = loaded(decision.dataset);
       const query = { groupBy, measures, filters };
-      let result: { groups: Record<string, unknown>[]; suppressed: number };
+      // How many groups stayed under k is said for unconditional data only: on restricted data that number,
+      // unnoised, would count the rows matching any filter exactly (grouped by a unique item).
+      let result: { groups: Record<string, unknown>[]; suppressed: number | null };
       let epsilon: number | null = null;
       try {
         if (decision.grant) {
@@ -407,13 +425,16 @@ export function dataRoutes(s: Services): Router {
               `Grant ${decision.grant.id} has spent today's privacy budget (ε ${privacy.options.dailyBudget}) for computed results.`,
             );
           epsilon = privacy.options.epsilonPerQuery;
-          result = await privateAggregate(
-            decision.dataset.id,
-            version.version,
-            decision.grant.id,
-            query,
-            epsilon,
-          );
+          result = {
+            groups: await privateAggregate(
+              decision.dataset.id,
+              version.version,
+              decision.grant.id,
+              query,
+              epsilon,
+            ),
+            suppressed: null,
+          };
         } else {
           // Unconditional data is open to all (and downloadable): exact, with the k-threshold only.
           result = await s.store.aggregate(decision.dataset.id, { ...query, minGroupSize: s.config.kMin });

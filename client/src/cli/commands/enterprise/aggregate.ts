@@ -46,7 +46,7 @@ export default defineCommand({
     return {
       data: result,
       lines: [
-        `${TERMS.computedResults}: ${result.data.length} groups, ${result.suppressedGroups} suppressed (< ${result.minGroupSize ?? 'k'} rows) · requestId=${result.requestId}`,
+        `${TERMS.computedResults}: ${result.data.length} groups, ${result.suppressedGroups ?? 'others'} suppressed (< ${result.minGroupSize ?? 'k'} rows${result.suppressedGroups === null ? ', or too few for the privacy of restricted data' : ''}) · requestId=${result.requestId}`,
         ...table(
           columns,
           result.data.map((row) => columns.map((c) => cell(row[c]))),
