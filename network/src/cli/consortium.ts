@@ -7,8 +7,9 @@
  *                                   root's fingerprint as its administrators gave it (not from the file)
  *   channel add-org <MSP> --out f   (bureau) the update adding an imported org, signed here
  *   channel remove-org <MSP> --out f
- *   channel sign <file> [--org M]   adds this host's admin signature to an update
- *   channel submit <file> [--org M] sends an update signed by a majority of members' admins
+ *   channel sign <file> [--org M]   adds this host's admin signature to an update, if it is the one this
+ *                                   host builds for adding or removing that body (nothing else is signed)
+ *   channel submit <file> [--org M] sends an update signed by a majority of members' admins (checked alike)
  *   channel members                 the channel's organizations now
  *   chaincode approve               installs and approves the definition for the current members
  *   chaincode commit                (bureau) commits it once a majority approved
@@ -24,6 +25,7 @@ import {
   localAdminOrg,
   prepareAddOrg,
   prepareRemoveOrg,
+  checkMembershipUpdate,
   signUpdate,
   submitUpdate,
 } from '../consortium/channel-config.js';
@@ -170,14 +172,18 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
     }
     case 'channel sign': {
       const file = positional(rest)[0] ?? required(rest, '--file', 'update file');
+      const what = await checkMembershipUpdate(ctx, file, signer());
       await signUpdate(ctx, file, signer());
-      console.log(`Signed ${file} as ${signer().mspId}'s admin.`);
+      console.log(
+        `Checked ${file}: it ${what} and changes nothing else. Signed as ${signer().mspId}'s admin.`,
+      );
       return;
     }
     case 'channel submit': {
       const file = positional(rest)[0] ?? required(rest, '--file', 'update file');
+      const what = await checkMembershipUpdate(ctx, file, signer());
       await submitUpdate(ctx, file, signer());
-      console.log(`Submitted ${file}: the channel configuration changed.`);
+      console.log(`Submitted ${file}: it ${what}; the channel configuration changed.`);
       return;
     }
     case 'chaincode approve':

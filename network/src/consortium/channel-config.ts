@@ -13,7 +13,7 @@ import { writeConfigtx } from '../configtx.js';
 import { ordererArgs, peerAdminEnv } from '../node-env.js';
 import { run } from '../proc.js';
 import type { OrgSpec } from '../topology.js';
-import { nodesOf, orgOf, peerOrgs } from '../topology.js';
+import { nodesOf, peerOrgs } from '../topology.js';
 import { isLocalOrg } from './org-definition.js';
 
 type Json = Record<string, unknown>;
@@ -140,11 +140,11 @@ async function orgGroup(ctx: NetworkContext, org: OrgSpec): Promise<Json> {
 }
 
 /**
- * An unsigned config update envelope that turns `config` into `updated`, for the channel: computed by
- * configtxlator, so it names exactly the groups that change and the versions they change from.
+ * The config update that turns `config` into `updated`, for the channel: computed by configtxlator, so it
+ * names exactly the groups that change and the versions they change from; decoded.
  */
-async function updateEnvelope(ctx: NetworkContext, config: Json, updated: Json, out: string): Promise<void> {
-  await inScratch(async (dir) => {
+async function computeUpdate(ctx: NetworkContext, config: Json, updated: Json): Promise<Json> {
+  return inScratch(async (dir) => {
     const f = (name: string): string => path.join(dir, name);
     fs.writeFileSync(f('original.json'), JSON.stringify(config));
     fs.writeFileSync(f('updated.json'), JSON.stringify(updated));
@@ -184,17 +184,24 @@ async function updateEnvelope(ctx: NetworkContext, config: Json, updated: Json, 
       '--output',
       f('update.json'),
     ]);
+    return JSON.parse(fs.readFileSync(f('update.json'), 'utf8')) as Json;
+  });
+}
+
+/** Writes `update` as an unsigned config update envelope for the channel, to `out`. */
+async function writeEnvelope(ctx: NetworkContext, update: Json, out: string): Promise<void> {
+  await inScratch(async (dir) => {
     const envelope = {
       payload: {
         header: { channel_header: { channel_id: ctx.topology.channel, type: 2 } },
-        data: { config_update: JSON.parse(fs.readFileSync(f('update.json'), 'utf8')) as Json },
+        data: { config_update: update },
       },
     };
-    fs.writeFileSync(f('envelope.json'), JSON.stringify(envelope));
+    fs.writeFileSync(path.join(dir, 'envelope.json'), JSON.stringify(envelope));
     await configtxlator(ctx, [
       'proto_encode',
       '--input',
-      f('envelope.json'),
+      path.join(dir, 'envelope.json'),
       '--type',
       'common.Envelope',
       '--output',
@@ -203,44 +210,136 @@ async function updateEnvelope(ctx: NetworkContext, config: Json, updated: Json, 
   });
 }
 
+/** The config update an update file carries, decoded (its signatures left aside). */
+async function updateIn(ctx: NetworkContext, file: string): Promise<Json> {
+  if (!fs.existsSync(file)) throw new ChannelUpdateError(`${file}: no such file`);
+  return inScratch(async (dir) => {
+    const json = path.join(dir, 'envelope.json');
+    try {
+      await configtxlator(ctx, [
+        'proto_decode',
+        '--input',
+        file,
+        '--type',
+        'common.Envelope',
+        '--output',
+        json,
+      ]);
+    } catch (err) {
+      throw new ChannelUpdateError(`${file} is not a channel update (${(err as Error).message})`);
+    }
+    const envelope = JSON.parse(fs.readFileSync(json, 'utf8')) as {
+      payload?: { data?: { config_update?: Json } };
+    };
+    const update = envelope.payload?.data?.config_update;
+    if (!update) throw new ChannelUpdateError(`${file} is not a channel configuration update`);
+    return update;
+  });
+}
+
+/** `config` with `mspId` (whose definition this home imported) added as a member. */
+async function withOrgAdded(ctx: NetworkContext, config: Json, mspId: string): Promise<Json> {
+  const org = ctx.topology.orgs.find((o) => o.mspId === mspId);
+  if (org?.kind !== 'peer' || !fs.existsSync(ctx.paths.caCert(org.short)))
+    throw new ChannelUpdateError(
+      `import ${mspId}'s definition first (rdx-network org import <file> --fingerprint ${mspId}=<the fingerprint its administrators gave>)`,
+    );
+  if (applicationMembers(config).includes(mspId))
+    throw new ChannelUpdateError(`${mspId} is already a member of ${ctx.topology.channel}`);
+  const updated = structuredClone(config);
+  applicationGroups(updated)[mspId] = await orgGroup(ctx, org);
+  return updated;
+}
+
+/** `config` with `mspId` removed from the members. */
+function withOrgRemoved(ctx: NetworkContext, config: Json, mspId: string): Json {
+  if (!applicationMembers(config).includes(mspId))
+    throw new ChannelUpdateError(`${mspId} is not a member of ${ctx.topology.channel}`);
+  if (mspId === 'BureauMSP')
+    throw new ChannelUpdateError('the bureau runs the platform: it cannot be removed');
+  const updated = structuredClone(config);
+  delete applicationGroups(updated)[mspId];
+  return updated;
+}
+
 /**
  * Prepares the update that adds `mspId` (whose definition this home imported) to the channel, and signs it as
  * this host's admin. The file then goes to the other members' admins to sign (`channel sign`), and is submitted
  * (`channel submit`) once a majority of members have.
  */
 export async function prepareAddOrg(ctx: NetworkContext, mspId: string, out: string): Promise<string[]> {
-  const org = orgOf(ctx.topology, mspId);
-  if (org.kind !== 'peer') throw new ChannelUpdateError(`${mspId} is not a peer organization`);
-  if (!fs.existsSync(ctx.paths.caCert(org.short)))
-    throw new ChannelUpdateError(
-      `import ${mspId}'s definition first (rdx-network org import <file> --fingerprint ${mspId}=<the fingerprint its administrators gave>)`,
-    );
   const admin = localAdminOrg(ctx, 'BureauMSP');
   const config = await fetchChannelConfig(ctx, admin);
-  const members = applicationMembers(config);
-  if (members.includes(mspId))
-    throw new ChannelUpdateError(`${mspId} is already a member of ${ctx.topology.channel}`);
-  const updated = structuredClone(config);
-  applicationGroups(updated)[mspId] = await orgGroup(ctx, org);
-  await updateEnvelope(ctx, config, updated, out);
+  await writeEnvelope(ctx, await computeUpdate(ctx, config, await withOrgAdded(ctx, config, mspId)), out);
   await signUpdate(ctx, out, admin);
-  return members;
+  return applicationMembers(config);
 }
 
 /** Prepares (and signs here) the update that removes `mspId` from the channel. */
 export async function prepareRemoveOrg(ctx: NetworkContext, mspId: string, out: string): Promise<string[]> {
   const admin = localAdminOrg(ctx, 'BureauMSP');
   const config = await fetchChannelConfig(ctx, admin);
-  const members = applicationMembers(config);
-  if (!members.includes(mspId))
-    throw new ChannelUpdateError(`${mspId} is not a member of ${ctx.topology.channel}`);
-  if (mspId === 'BureauMSP')
-    throw new ChannelUpdateError('the bureau runs the platform: it cannot be removed');
-  const updated = structuredClone(config);
-  delete applicationGroups(updated)[mspId];
-  await updateEnvelope(ctx, config, updated, out);
+  await writeEnvelope(ctx, await computeUpdate(ctx, config, withOrgRemoved(ctx, config, mspId)), out);
   await signUpdate(ctx, out, admin);
-  return members;
+  return applicationMembers(config);
+}
+
+/**
+ * What the update in `file` does, checked against what this home itself builds for it from the channel's
+ * configuration now: adding one body whose definition was imported here, or removing one, and nothing else.
+ * Anything else (a policy loosened, a member's MSP replaced, an update made for an earlier configuration) is
+ * refused, naming where it differs: a member's admin signs or submits what its own tooling would have written,
+ * never a file taken on trust from whoever carried it (a majority of signatures changes the whole channel).
+ */
+export async function checkMembershipUpdate(
+  ctx: NetworkContext,
+  file: string,
+  asOrg: OrgSpec,
+): Promise<string> {
+  const given = await updateIn(ctx, file);
+  const config = await fetchChannelConfig(ctx, asOrg);
+  const members = applicationMembers(config);
+  const writeSet = given.write_set as Json | undefined;
+  const application = ((writeSet?.groups as Json | undefined)?.Application as Json | undefined)?.groups as
+    Json | undefined;
+  const written = Object.keys(application ?? {});
+  const added = written.filter((m) => !members.includes(m));
+  const removed = application ? members.filter((m) => !written.includes(m)) : [];
+  let what: string;
+  let expected: Json;
+  if (added.length === 1 && removed.length === 0) {
+    what = `adds ${added[0]!} to ${ctx.topology.channel}`;
+    expected = await computeUpdate(ctx, config, await withOrgAdded(ctx, config, added[0]!));
+  } else if (removed.length === 1 && added.length === 0) {
+    what = `removes ${removed[0]!} from ${ctx.topology.channel}`;
+    expected = await computeUpdate(ctx, config, withOrgRemoved(ctx, config, removed[0]!));
+  } else {
+    throw new ChannelUpdateError(
+      `${file} does not add or remove one member (it adds ${added.join(', ') || 'none'}, removes ${removed.join(', ') || 'none'}): rdx-network signs and submits no other change to the channel`,
+    );
+  }
+  const differ = differences(given, expected, '');
+  if (differ.length)
+    throw new ChannelUpdateError(
+      `${file} claims to be the update that ${what}, but differs from the one this host builds for it at ${differ.slice(0, 5).join(', ')}${differ.length > 5 ? ` and ${differ.length - 5} more` : ''}: it changes more than that, or was made for an earlier configuration of the channel. Not signed or submitted; ask the bureau for a new one`,
+    );
+  return what;
+}
+
+/** The JSON paths at which `a` and `b` differ (an object's keys in any order). */
+function differences(a: unknown, b: unknown, at: string): string[] {
+  if (
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    a === null ||
+    b === null ||
+    Array.isArray(a) !== Array.isArray(b)
+  )
+    return Object.is(a, b) ? [] : [at || '/'];
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].flatMap((k) =>
+    differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}/${k}`),
+  );
 }
 
 /**
@@ -266,7 +365,7 @@ export async function prepareRevocationList(
     found++;
   }
   if (found === 0) throw new ChannelUpdateError(`${org.mspId} is not a member of ${ctx.topology.channel}`);
-  await updateEnvelope(ctx, config, updated, out);
+  await writeEnvelope(ctx, await computeUpdate(ctx, config, updated), out);
 }
 
 /** Adds `asOrg`'s admin signature to the update file (in place), on the host that holds that admin's key. */

@@ -483,8 +483,56 @@ describe('each organization on its own host, and a body joining the running netw
         'HealthMSP',
       );
 
+      // Whoever carries the file can change it before Market's admin signs: a majority of signatures changes
+      // the whole channel. Market's tooling signs only what it builds itself for adding Health: not Health with
+      // another root (Transport's, whose holder would then act as Health), not a loosened channel policy, not an
+      // update that only loosens the policies (two bodies of three, without the bureau, would then rule it).
+      const market = byName('market');
+      const transportRoot = fs.readFileSync(byName('transport').paths.caCert('transport'));
+      const tampered = {
+        'another root for Health': await tamperedUpdate(update, (u) => {
+          const msp = u.write_set.groups.Application.groups.HealthMSP!.values.MSP.value.config;
+          msp.root_certs = [transportRoot.toString('base64')];
+        }),
+        'a loosened policy': await tamperedUpdate(update, (u) => {
+          u.write_set.groups.Application.policies = {
+            Admins: {
+              mod_policy: 'Admins',
+              version: '1',
+              policy: { type: 3, value: { rule: 'ANY', sub_policy: 'Admins' } },
+            },
+          };
+        }),
+        'no member added': await tamperedUpdate(update, (u) => {
+          delete u.write_set.groups.Application.groups.HealthMSP;
+          u.write_set.groups.Application.policies = {
+            Admins: {
+              mod_policy: 'Admins',
+              version: '1',
+              policy: { type: 3, value: { rule: 'ANY', sub_policy: 'Admins' } },
+            },
+          };
+        }),
+      };
+      for (const [change, file] of Object.entries(tampered)) {
+        const refused = await failure(market.cli(hosts, ['channel', 'sign', file]));
+        expect(refused, change).to.match(
+          change === 'no member added'
+            ? /does not add or remove one member/
+            : /claims to be the update that adds HealthMSP to opendata, but differs .* at \/write_set\/groups\/Application\//,
+        );
+        expect(await failure(market.cli(hosts, ['channel', 'submit', file])), change).to.match(
+          /Not signed|does not add/,
+        );
+      }
+      expect((await bureau().cli(hosts, ['channel', 'members'])).trim().split('\n')).not.to.include(
+        'HealthMSP',
+      );
+
       // Market's admin signs on Market's host; with two of three the update goes through.
-      await byName('market').cli(hosts, ['channel', 'sign', update]);
+      expect(await market.cli(hosts, ['channel', 'sign', update])).to.match(
+        /it adds HealthMSP to opendata and changes nothing else/,
+      );
       await byName('market').cli(hosts, ['channel', 'submit', update]);
       expect((await bureau().cli(hosts, ['channel', 'members'])).trim().split('\n')).to.include('HealthMSP');
 
@@ -892,6 +940,32 @@ describe('each organization on its own host, and a body joining the running netw
 });
 
 let install: FabricInstall | undefined;
+interface UpdateJson {
+  write_set: {
+    groups: {
+      Application: {
+        groups: Record<string, { values: { MSP: { value: { config: { root_certs: string[] } } } } }>;
+        policies?: Record<string, unknown>;
+      };
+    };
+  };
+}
+
+/** A copy of the update file `file` with its config update changed by `change`, as a carrier could make it. */
+async function tamperedUpdate(file: string, change: (update: UpdateJson) => void): Promise<string> {
+  const configtxlator = (await installOf()).bin.configtxlator;
+  const json = `${file}.json`;
+  await run(configtxlator, ['proto_decode', '--input', file, '--type', 'common.Envelope', '--output', json]);
+  const envelope = JSON.parse(fs.readFileSync(json, 'utf8')) as {
+    payload: { data: { config_update: UpdateJson } };
+  };
+  change(envelope.payload.data.config_update);
+  fs.writeFileSync(json, JSON.stringify(envelope));
+  const out = `${file}.tampered-${crypto.randomBytes(4).toString('hex')}.pb`;
+  await run(configtxlator, ['proto_encode', '--input', json, '--type', 'common.Envelope', '--output', out]);
+  return out;
+}
+
 async function installOf(): Promise<FabricInstall> {
   install ??= await ensureFabricBinaries(config, () => undefined);
   return install;
