@@ -36,7 +36,6 @@ import {
 /** Item types a sum or an average is computed over. */
 const NUMERIC_TYPES: readonly string[] = ['integer', 'number'];
 const QUERY_LIMITS: Record<string, number> = { fields: 2000, filter: 2000, cursor: 512, limit: 12 };
-const OTHER_PARAM_LIMIT = 256;
 /**
  * Rows of a download between two turns of the event loop. The rows are read, masked and hashed in one pass
  * before the answer starts (its hash is audited first), and a pass of `for await` over rows already read never
@@ -44,11 +43,20 @@ const OTHER_PARAM_LIMIT = 256;
  */
 const DOWNLOAD_ROWS_PER_TURN = 1000;
 
-function checkQueryLengths(query: Request['query']): void {
+/**
+ * The query of a page of records: its parameters known, each one value of a bounded length. Ignored, a
+ * misspelt or foreign parameter (`filters`, `sort`) would serve the page it did not narrow, without a word.
+ */
+function checkRecordsQuery(query: Request['query']): void {
   // for…in rather than Object.entries: no array of pairs on every data call (the parsed query has no prototype).
   for (const name in query) {
+    if (!Object.hasOwn(QUERY_LIMITS, name))
+      throw new Problem(
+        'QUERY_INVALID',
+        `unknown parameter ${JSON.stringify(name.slice(0, 40))}: a page of records takes fields, filter, cursor and limit`,
+      );
     const value = query[name];
-    const max = QUERY_LIMITS[name] ?? OTHER_PARAM_LIMIT;
+    const max = QUERY_LIMITS[name]!;
     if (typeof value !== 'string' || value.length > max)
       throw new Problem(
         'QUERY_INVALID',
@@ -316,7 +324,7 @@ export function dataRoutes(s: Services): Router {
     auditedHandler(s, async (req, res, a) => {
       // The caller first: a query refused for its length is then recorded as this enterprise's refusal.
       a.enterprise = authenticate(req, s.tokens);
-      checkQueryLengths(req.query);
+      checkRecordsQuery(req.query);
       const decision = authorize(req, a, listParam(req.query.fields));
       await limit(decision, a.enterprise ?? '');
       const pageSize =

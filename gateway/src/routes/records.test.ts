@@ -225,6 +225,15 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
     }
     // Repeated parameters are not silently merged.
     assertProblem(await h.get(records('fields=district&fields=age'), { as: 'AA' }), 400, 'QUERY_INVALID');
+    // A parameter the endpoint does not take is refused, not ignored: ignored, the page it meant to narrow
+    // (every row, unfiltered) was served.
+    for (const query of ['filters=age:gt:60', 'sort=age', 'filter[]=age:gt:60', 'constructor=1']) {
+      const reply = await h.get(records(query), { as: 'AA' });
+      assertProblem(reply, 400, 'QUERY_INVALID');
+      expect((reply.body as { detail: string }).detail, query).to.match(
+        /^unknown parameter ".+": a page of records takes fields, filter, cursor and limit$/,
+      );
+    }
     assertProblem(
       await h.get(records('filter=age:gt:1&filter=age:lt:3'), { as: 'AA' }),
       400,
