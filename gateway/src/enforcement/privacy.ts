@@ -48,8 +48,9 @@ export class PrivacyBudget {
 }
 
 /**
- * δ of showing a group: the most likely a group of one record is shown. Far under one over the rows of any
- * dataset the platform serves (10⁶), so that grouping a whole dataset by a unique item shows none of them.
+ * δ of showing a group: the most likely a group of one record is shown. Far under one over the rows of the
+ * datasets the platform serves (10⁶): grouped by a unique item, such a dataset shows a record in one result
+ * of a hundred.
  */
 export const GROUP_RELEASE_DELTA = 1e-8;
 
