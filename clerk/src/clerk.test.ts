@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Clerk } from './clerk.js';
+import { Clerk, HEARTBEAT_EVERY_MS } from './clerk.js';
 import { FakeClerkLedger } from './testing/fake-ledger.js';
 
 /** A ledger on 2026-03-03 (China time) with grants and ratings due, not due and already dead. */
@@ -20,6 +20,28 @@ function ledgerWithDueItems(): FakeClerkLedger {
 }
 
 const quiet = { log: () => undefined };
+
+describe('clerk: the ledger heartbeat', () => {
+  it('a round moves the heartbeat on before it marks anything, once it is due; a failed one is logged and the round goes on', async () => {
+    const l = ledgerWithDueItems();
+    const first = await new Clerk(l, { pageSize: 50, ...quiet }).round();
+    expect(first.heartbeat).to.equal(1);
+    expect(l.marksBeforeHeartbeat, 'once, before the first mark').to.deep.equal([0]);
+    expect(first.terminated.length + first.expired.grants.length).to.be.above(0);
+    // Another clerk's round a minute later: not due yet (each heartbeat fails what is in flight as it commits).
+    expect((await new Clerk(l, { pageSize: 50, ...quiet }).round()).heartbeat).to.equal(null);
+    l.lastHeartbeatAt = new Date(Date.now() - HEARTBEAT_EVERY_MS).toISOString();
+    expect((await new Clerk(l, { pageSize: 50, ...quiet }).round()).heartbeat).to.equal(2);
+    l.lastHeartbeatAt = new Date(Date.now() - HEARTBEAT_EVERY_MS).toISOString();
+    const lines: string[] = [];
+    l.heartbeatFails = true;
+    l.grants.set('g-due-later', { state: 'ACTIVE', validUntil: '2026-03-01' });
+    const second = await new Clerk(l, { pageSize: 50, log: (line) => lines.push(line) }).round();
+    expect(second.heartbeat).to.equal(null);
+    expect(lines.join('\n')).to.match(/heartbeat not moved on this round .*MVCC_READ_CONFLICT/);
+    expect(second.expired.grants, 'what is due is marked all the same').to.deep.equal(['g-due-later']);
+  });
+});
 
 describe('clerk: a round marks what time made due', () => {
   it('expires every grant past its last day (ACTIVE or SUSPENDED, over many pages) and every lapsed rating', async () => {

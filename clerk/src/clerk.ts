@@ -14,6 +14,10 @@ import { RdxSdkError, type DuePage, type OverdueItem, type RdxLedger } from '@rd
 
 /** What a round needs of the ledger (an {@link RdxLedger} as the clerk identity): its own functions. */
 export interface ClerkLedger {
+  platform: {
+    heartbeat(): Promise<{ value: { count: number } }>;
+    getHeartbeat(): Promise<{ count: number; at: string } | null>;
+  };
   agreement: { completeTermination(id: string): Promise<unknown> };
   grant: { expireAsClerk(id: string): Promise<unknown> };
   enterprise: { expireRating(creditCode: string): Promise<unknown> };
@@ -22,11 +26,19 @@ export interface ClerkLedger {
 
 export type DueKind = 'termination' | 'grant' | 'rating';
 
+/** The shortest time between two heartbeats: a round (hourly, or sooner after a failure) moves it on once due. */
+export const HEARTBEAT_EVERY_MS = 10 * 60_000;
+
 export interface RoundReport {
   startedAt: string;
   finishedAt: string;
   /** The ledger's day (China time) the round worked to. */
   ledgerToday: string;
+  /**
+   * The count of the ledger's heartbeat this round moved it on to; null when it was not due (one moved it on
+   * less than {@link HEARTBEAT_EVERY_MS} ago) or failed (logged).
+   */
+  heartbeat: number | null;
   /** Marked by this round: grants and ratings expired, agreements ended after their notice period. */
   expired: { grants: string[]; ratings: string[] };
   terminated: string[];
@@ -74,6 +86,7 @@ export class Clerk {
       startedAt,
       finishedAt: startedAt,
       ledgerToday: '',
+      heartbeat: null,
       expired: { grants: [], ratings: [] },
       terminated: [],
       alreadyDone: [],
@@ -82,6 +95,7 @@ export class Clerk {
       missingCalendars: [],
       interrupted: false,
     };
+    await this.beat(report);
     // Agreements whose notice ran out first: their grants end with them (TERMINATED, not EXPIRED).
     const terminations = await this.due(report, (page) => this.ledger.query.terminationsDue(page));
     await this.mark(report, 'termination', terminations, async (id) => {
@@ -106,6 +120,24 @@ export class Clerk {
     report.interrupted = this.stopping;
     report.finishedAt = new Date().toISOString();
     return report;
+  }
+
+  /**
+   * The heartbeat first: a transaction endorsed before it and held back can no longer commit (chaincode
+   * lib/heartbeat.ts). Not more often than every {@link HEARTBEAT_EVERY_MS} (whichever clerk moved it on): each
+   * one also fails every transaction in flight as it commits. A round whose heartbeat fails goes on: what is
+   * due is due all the same.
+   */
+  private async beat(report: RoundReport): Promise<void> {
+    try {
+      const last = await this.ledger.platform.getHeartbeat();
+      if (last && Date.now() - Date.parse(last.at) < HEARTBEAT_EVERY_MS) return;
+      report.heartbeat = (await this.ledger.platform.heartbeat()).value.count;
+    } catch (err) {
+      this.options.log(
+        `heartbeat not moved on this round (a transaction held back keeps its chance until the next): ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
   }
 
   /** Every page of a due list. */

@@ -11,6 +11,7 @@ const round: RoundReport = {
   startedAt: '2026-10-08T16:00:02.000Z',
   finishedAt: '2026-10-08T16:00:04.000Z',
   ledgerToday: '2026-10-09',
+  heartbeat: 12,
   expired: { grants: ['g-1'], ratings: [] },
   terminated: [],
   alreadyDone: [],

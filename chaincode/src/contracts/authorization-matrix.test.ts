@@ -146,6 +146,8 @@ const MATRIX: [fn: string, allowed: string][] = [
   ['platform:ListBodies',                      'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
   ['platform:SetCalendarYear',                 'Y  Y  -  -  -  -  -  -  -  -  -  -'],
   ['platform:GetCalendarYear',                 'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
+  ['platform:Heartbeat',                       '-  -  -  -  -  -  -  -  -  -  -  Y'],
+  ['platform:GetHeartbeat',                    'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
   ['platform:SetReviewBatches',                '-  -  Y  -  Y  -  -  -  -  -  -  -'],
   ['platform:GetReviewBatches',                'Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y'],
 
@@ -257,6 +259,8 @@ const SETUP: Record<string, Setup> = {
   'platform:ListBodies': () => [],
   'platform:SetCalendarYear': () => [JSON.stringify(CALENDAR_SEED[0])],
   'platform:GetCalendarYear': () => ['2025'],
+  'platform:Heartbeat': () => [],
+  'platform:GetHeartbeat': () => [],
   'platform:SetReviewBatches': () => [
     '2026',
     JSON.stringify(['2026-03-13', '2026-06-12', '2026-09-11', '2026-12-11']),

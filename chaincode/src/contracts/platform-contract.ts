@@ -20,6 +20,7 @@ import {
   type ReviewBatches,
 } from '../models/review-batches';
 import { today } from '../lib/deadlines';
+import { beat, readHeartbeat } from '../lib/heartbeat';
 import { allOfType } from '../lib/listing';
 
 export interface Body extends Stamp {
@@ -158,5 +159,23 @@ export class PlatformContract extends RdxContract {
   public async GetCalendarYear(ctx: RdxContext, year: string): Promise<string> {
     const y = int(Number(year), 'year', 2000, 2100);
     return JSON.stringify(await load(ctx, 'calendar', String(y), parseCalendarYear));
+  }
+
+  /**
+   * The clerk, each round: moves the ledger's heartbeat on. Every transaction reads it, so one endorsed and
+   * then held back fails once this commits, instead of landing weeks later with the time it was endorsed at
+   * (lib/heartbeat.ts).
+   */
+  @Transaction()
+  @Returns('string')
+  public async Heartbeat(ctx: RdxContext): Promise<string> {
+    await requireRole(ctx, ['clerk'], 'move the ledger heartbeat on');
+    return JSON.stringify(await beat(ctx));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  public async GetHeartbeat(ctx: RdxContext): Promise<string> {
+    return JSON.stringify((await readHeartbeat(ctx)) ?? null);
   }
 }

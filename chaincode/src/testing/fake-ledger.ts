@@ -115,6 +115,8 @@ export class FakeLedger {
   /** What each committed transaction put in its block in clear: arguments, result and event. */
   readonly blocks: { fn: string; args: string[]; result: string; event?: string }[] = [];
   lastEndorsement?: Endorsement;
+  /** The public keys the last transaction read by key (its read set, as far as `getState` makes it). */
+  lastKeysRead = new Set<string>();
   readonly policies = new Map<string, Uint8Array>();
   readonly history = new Map<string, HistoryRecord[]>();
   readonly events: TxEvent[] = [];
@@ -144,6 +146,8 @@ export class FakeLedger {
     const writes = new Map<string, Buffer | undefined>();
     const privateWrites = new Map<string, Map<string, Buffer | undefined>>();
     const collectionsRead = new Set<string>();
+    const keysRead = new Set<string>();
+    this.lastKeysRead = keysRead;
     const collectionOf = (name: string, access: 'read' | 'write'): Map<string, Buffer> => {
       const c = this.collections.get(name);
       if (!c) throw new Error(`collection ${name} is not defined for chaincode rdx`);
@@ -210,7 +214,10 @@ export class FakeLedger {
       },
       getTxTimestamp: () => ({ seconds, nanos: (this.now.getTime() % 1000) * 1e6 }),
       getFunctionAndParameters: () => ({ fcn: fn, params: args }),
-      getState: (key: string) => Promise.resolve(committed.get(key) ?? Buffer.alloc(0)),
+      getState: (key: string) => {
+        keysRead.add(key);
+        return Promise.resolve(committed.get(key) ?? Buffer.alloc(0));
+      },
       putState: (key: string, value: Uint8Array) => {
         writes.set(key, Buffer.from(value));
         return Promise.resolve();
@@ -289,6 +296,8 @@ export class FakeLedger {
     Object.assign(ctx, { stub, clientIdentity });
     const method = (contract as unknown as Record<string, Method>)[fn];
     if (typeof method !== 'function') throw new Error(`no ${fn} on ${contract.getName()}`);
+    // As fabric-contract-api runs a transaction: the contract's hook first (every RDX contract reads the heartbeat).
+    await contract.beforeTransaction(ctx);
     const result = await method.call(contract, ctx, ...args);
     await contract.afterTransaction(ctx, result);
     this.lastEndorsement = this.endorsementFor(

@@ -29,6 +29,24 @@ export class FakeClerkLedger implements ClerkLedger {
   unreachable = false;
   readonly submitted: string[] = [];
 
+  /** The heartbeat's count; `heartbeatFails` makes the next one fail as if the transaction were refused. */
+  heartbeats = 0;
+  heartbeatFails = false;
+  /** For each heartbeat, how many marks had been submitted before it. */
+  readonly marksBeforeHeartbeat: number[] = [];
+  readonly platform: ClerkLedger['platform'] = {
+    heartbeat: async () => {
+      await this.reach(() => undefined);
+      if (this.heartbeatFails) throw new RdxSdkError('LEDGER_UNAVAILABLE', 'MVCC_READ_CONFLICT');
+      this.marksBeforeHeartbeat.push(this.submitted.length);
+      this.lastHeartbeatAt = new Date().toISOString();
+      return { value: { count: ++this.heartbeats } };
+    },
+    getHeartbeat: () =>
+      this.reach(() => (this.lastHeartbeatAt ? { count: this.heartbeats, at: this.lastHeartbeatAt } : null)),
+  };
+  /** The transaction time of the newest heartbeat (a test may set it back, as if it were older). */
+  lastHeartbeatAt: string | undefined;
   readonly agreement: ClerkLedger['agreement'] = {
     completeTermination: (id) => this.apply(id, () => this.completeTermination(id)),
   };

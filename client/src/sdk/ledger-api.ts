@@ -189,6 +189,25 @@ export class PlatformApi extends ContractApi {
   getCalendarYear(year: number): Promise<CalendarYear> {
     return this.evaluate('GetCalendarYear', String(year));
   }
+
+  /**
+   * The clerk: moves the ledger's heartbeat on, so that a transaction endorsed before and held back can no
+   * longer commit (chaincode lib/heartbeat.ts). @throws RdxSdkError FORBIDDEN for any other caller
+   */
+  heartbeat(): Promise<Committed<Heartbeat>> {
+    return this.submit('Heartbeat');
+  }
+
+  /** The newest heartbeat, or null before the clerk's first. */
+  getHeartbeat(): Promise<Heartbeat | null> {
+    return this.evaluate('GetHeartbeat');
+  }
+}
+
+/** The ledger's heartbeat: how many there were, and the newest one's transaction time. */
+export interface Heartbeat {
+  count: number;
+  at: string;
 }
 
 /**

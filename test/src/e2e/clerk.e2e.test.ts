@@ -21,7 +21,8 @@ import {
   readPid,
   type FabricInstall,
 } from '@rdx/network';
-import { config, networkCli, paths, repoRoot, topology } from '../fabric-client.js';
+import { peer } from '@hyperledger/fabric-protos';
+import { config, connectAs, networkCli, paths, repoRoot, topology } from '../fabric-client.js';
 import { eventually, getJson } from '../gateway-client-e2e.js';
 import { chaincodeQuery, cliFailure } from '../peer-cli.js';
 import {
@@ -200,6 +201,39 @@ describe('the clerk marks on the ledger what time made due (real network)', () =
       45_000,
       'a new clerk is ready',
     );
+  });
+
+  it('a transaction endorsed and held back does not commit once the clerk has moved the ledger heartbeat on', async function () {
+    this.timeout(60_000);
+    // As a body would hold a notice of termination endorsed today, to spring it weeks later dated today: here
+    // a probe, as Market's prober, endorsed by the peers the policy needs and not yet sent to the orderers.
+    const prober = p.proberOf('MarketMSP').contract('system');
+    const endorse = (id: string) =>
+      prober.newProposal('RecordProbe', { arguments: [id, 'endorsed, then held back'] }).endorse();
+    const sentAtOnce = await (await endorse(`hb-control-${runId}`)).submit();
+    expect((await sentAtOnce.getStatus()).code, 'sent at once, it commits').to.equal(
+      peer.TxValidationCode.VALID,
+    );
+
+    const held = await endorse(`hb-held-${runId}`);
+    const clerk = connectAs('BureauMSP', 'clerk');
+    try {
+      const before = JSON.parse(
+        Buffer.from(await clerk.contract('platform').evaluateTransaction('GetHeartbeat')).toString(),
+      ) as { count: number } | null;
+      await clerk.contract('platform').submitTransaction('Heartbeat');
+      const after = (await evaluate(p.regulator, 'platform', 'GetHeartbeat')) as { count: number };
+      expect(after.count).to.equal((before?.count ?? 0) + 1);
+    } finally {
+      clerk.close();
+    }
+    const sentLate = await held.submit();
+    expect((await sentLate.getStatus()).code, 'sent after the heartbeat').to.equal(
+      peer.TxValidationCode.MVCC_READ_CONFLICT,
+    );
+    expect(
+      await evaluate(p.regulator, 'system', 'ReadProbe', `hb-held-${runId}`).catch((e: Error) => e.message),
+    ).to.match(/NOT_FOUND/);
   });
 
   it('two days on, three clerks at once expire each lapsed grant once and the lapsed rating, and nothing else', async function () {
