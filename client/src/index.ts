@@ -79,7 +79,9 @@ export {
   type PageOptions,
 } from './sdk/ledger-api.js';
 export {
+  CONFLICT_ATTEMPTS,
   fabricTransport,
+  isReadConflict,
   validationName,
   type LedgerCallOptions,
   type LedgerTransport,

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import type { Network } from '@hyperledger/fabric-gateway';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import type { EnterpriseSigner } from '@rdx/client';
-import { personalDataHash, RdxLedger } from '@rdx/client';
+import { CONFLICT_ATTEMPTS, isReadConflict, personalDataHash, RdxLedger } from '@rdx/client';
 import { connectAs, decodeJson, type LedgerConnection } from './ledger-client.js';
 import type { Paths } from './paths.js';
 import type { Topology } from './topology.js';
@@ -126,6 +126,8 @@ export async function submit(
     try {
       const tx = await c.contract(contract).submitAsync(fn, { arguments: args, transientData, ...endorsing });
       const status = await tx.getStatus();
+      // What it read changed under it (the clerk's heartbeat, which every transaction reads): sent again.
+      if (!status.successful && isReadConflict(status.code) && attempt < CONFLICT_ATTEMPTS) continue;
       if (!status.successful)
         throw new Error(`${contract}:${fn} ${tx.getTransactionId()} failed validation: code ${status.code}`);
       await waitForBlock(status.blockNumber);

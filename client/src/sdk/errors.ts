@@ -63,7 +63,10 @@ export class LedgerRefusedError extends RdxSdkError {
   override name = 'LedgerRefusedError';
 }
 
-/** The transaction was ordered but committed invalid (e.g. MVCC_READ_CONFLICT): nothing changed; retry. */
+/**
+ * The transaction was ordered but committed invalid: nothing changed. A read conflict (MVCC_READ_CONFLICT) is
+ * thrown only after the SDK's own attempts (ledger-transport.ts); retry later.
+ */
 export class LedgerTransactionInvalidError extends RdxSdkError {
   override name = 'LedgerTransactionInvalidError';
   /** Fabric's validation code name, e.g. `MVCC_READ_CONFLICT`. */

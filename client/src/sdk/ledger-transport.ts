@@ -57,32 +57,47 @@ export function fabricTransport(connection: LedgerConnection): LedgerTransport {
     },
 
     async submit(contract, fn, args, options = {}): Promise<SubmitResult> {
-      let txId: string | undefined;
-      try {
-        const tx = await connection.contract(contract).submitAsync(fn, {
-          arguments: args,
-          transientData: options.transient,
-          ...(options.endorsingOrganizations
-            ? { endorsingOrganizations: options.endorsingOrganizations }
-            : {}),
-        });
-        txId = tx.getTransactionId();
-        const status = await tx.getStatus();
-        if (!status.successful) {
-          const name = validationName(status.code);
-          throw new LedgerTransactionInvalidError(
-            name,
-            `${contract}:${fn} was ordered but committed invalid (${name}): nothing changed; try again`,
-            { txId },
-          );
+      for (let attempt = 1; ; attempt++) {
+        let txId: string | undefined;
+        try {
+          const tx = await connection.contract(contract).submitAsync(fn, {
+            arguments: args,
+            transientData: options.transient,
+            ...(options.endorsingOrganizations
+              ? { endorsingOrganizations: options.endorsingOrganizations }
+              : {}),
+          });
+          txId = tx.getTransactionId();
+          const status = await tx.getStatus();
+          if (!status.successful) {
+            // Sent again, endorsed anew on the state as it is now: what it read changed under it (another
+            // transaction, or the clerk's heartbeat, which every transaction reads), and nothing of it was written.
+            if (isReadConflict(status.code) && attempt < CONFLICT_ATTEMPTS) continue;
+            const name = validationName(status.code);
+            throw new LedgerTransactionInvalidError(
+              name,
+              `${contract}:${fn} was ordered but committed invalid (${name}): nothing changed; try again`,
+              { txId },
+            );
+          }
+          return { result: tx.getResult(), txId, blockNumber: Number(status.blockNumber) };
+        } catch (err) {
+          // A commit-status failure may not name its transaction; the id is known from the submit.
+          throw fromLedgerError(err, `${contract}:${fn}`, txId);
         }
-        return { result: tx.getResult(), txId, blockNumber: Number(status.blockNumber) };
-      } catch (err) {
-        // A commit-status failure may not name its transaction; the id is known from the submit.
-        throw fromLedgerError(err, `${contract}:${fn}`, txId);
       }
     },
   };
+}
+
+/** How many times a transaction is sent while it commits invalid for a read that changed under it. */
+export const CONFLICT_ATTEMPTS = 3;
+
+/** A validation code saying a key (or range) the transaction read was changed before it committed. */
+export function isReadConflict(code: number): boolean {
+  return (
+    code === peer.TxValidationCode.MVCC_READ_CONFLICT || code === peer.TxValidationCode.PHANTOM_READ_CONFLICT
+  );
 }
 
 /** The name of Fabric's TxValidationCode, e.g. `MVCC_READ_CONFLICT`. */
