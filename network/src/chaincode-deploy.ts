@@ -16,6 +16,7 @@ import { readState, writeState } from './state.js';
 import type { NodeSpec, OrgSpec } from './topology.js';
 import { nodesOf, orgOf, peerOrgs } from './topology.js';
 import { channelMembers } from './consortium/channel-config.js';
+import { BUREAU, bodiesNeeded } from './consortium/channel-policy.js';
 import { isLocalOrg } from './consortium/org-definition.js';
 import { hasTlsPair } from './ca.js';
 import { CODE_ID, codeId, hashWorkspaces } from './code-id.js';
@@ -42,8 +43,6 @@ export interface ChaincodeDefinition {
   signaturePolicy: string;
   collections: CollectionConfig[];
 }
-
-const BUREAU = 'BureauMSP';
 
 /**
  * The chaincode definition's policies, from the channel's opening bodies:
@@ -268,7 +267,8 @@ async function targetFor(ctx: NetworkContext, members: string[]) {
 /**
  * Brings this home's orgs to the chaincode definition the channel should have: the compiled package installed on
  * each local member's peer, the definition for the channel's current members approved by each local member,
- * and — with `commit` — committed once a majority of members approved (on one machine: all of them, at once).
+ * and — with `commit` — committed once a majority of members approved, the bureau among them (on one machine: all of
+ * them, at once).
  * Each org approves on its own host; the bureau commits. Safe to repeat: done steps are skipped.
  *
  * `writable`, given by a start, settles once the ordering service takes transactions (a restarted Raft cluster
@@ -341,15 +341,18 @@ export async function deployChaincode(
     return { label, version, sequence, changed: true, committed: true, waitingFor: [] };
   const approvals = await approvalsOf(ctx, local[0]!, proposal);
   const waitingFor = members.filter((m) => !approvals[m]);
-  const majority = members.length - waitingFor.length > members.length / 2;
-  if (!opts.commit || !majority) {
+  // The channel's LifecycleEndorsement: a majority of members, the bureau among them (consortium/channel-policy.ts).
+  const bodies = members.filter((m) => m !== BUREAU);
+  const enough =
+    approvals[BUREAU] === true && bodies.filter((b) => approvals[b]).length >= bodiesNeeded(bodies.length);
+  if (!opts.commit || !enough) {
     if (waitingFor.length)
       ctx.log(
         `  waiting for the approval of ${waitingFor.join(', ')} (rdx-network chaincode approve, on their hosts)`,
       );
     return { label, version, sequence, changed: true, committed: false, waitingFor };
   }
-  // Endorsed by the peers of the members that approved: a majority, and reachable (the others may not run yet).
+  // Endorsed by the peers of the members that approved: enough, and reachable (the others may not run yet).
   await commitDefinition(
     ctx,
     local[0]!,

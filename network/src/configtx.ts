@@ -8,6 +8,7 @@ import type { Paths } from './paths.js';
 import type { OrgSpec, Topology } from './topology.js';
 import { foundingOrgs, nodesOf } from './topology.js';
 import { address } from './node-env.js';
+import { bureauAndMajorityRule } from './consortium/channel-policy.js';
 
 const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
 const implicit = (rule: string): { Type: string; Rule: string } => ({ Type: 'ImplicitMeta', Rule: rule });
@@ -149,11 +150,23 @@ export function configtx(paths: Paths, topology: Topology, opts: ChannelOptions)
         },
         Application: {
           Organizations: peerOrgs.map((o) => orgSection(paths, topology, o, 'application')),
+          // Changing the channel, and committing the chaincode's definition: a majority of the members, the
+          // bureau among them, not one that two bodies make without it (consortium/channel-policy.ts).
           Policies: {
             Readers: implicit('ANY Readers'),
             Writers: implicit('ANY Writers'),
-            Admins: implicit('MAJORITY Admins'),
-            LifecycleEndorsement: implicit('MAJORITY Endorsement'),
+            Admins: signature(
+              bureauAndMajorityRule(
+                peerOrgs.map((o) => o.mspId),
+                'admin',
+              ),
+            ),
+            LifecycleEndorsement: signature(
+              bureauAndMajorityRule(
+                peerOrgs.map((o) => o.mspId),
+                'peer',
+              ),
+            ),
             Endorsement: implicit('MAJORITY Endorsement'),
           },
           Capabilities: { V2_5: true },

@@ -289,7 +289,7 @@ export async function up(ctx: NetworkContext, opts: UpOptions): Promise<void> {
   await startChaincodeServers(ctx, false);
   const bureauHere = peers.some((p) => p.mspId === 'BureauMSP');
   step('Chaincode');
-  // The bureau commits a definition a majority of members approved; every other org approves on its host.
+  // The bureau commits a definition a majority of the members approved, itself among them; every other org approves on its host.
   const deployed = await deployChaincode(ctx, { commit: bureauHere, writable: ordering });
   ctx.log(
     `  chaincode ${ctx.topology.chaincodeName} ${deployed.version} (sequence ${deployed.sequence})${deployed.changed ? '' : ', unchanged'}`,

@@ -9,10 +9,10 @@
  *   channel remove-org <MSP> --out f
  *   channel sign <file> [--org M]   adds this host's admin signature to an update, if it is the one this
  *                                   host builds for adding or removing that body (nothing else is signed)
- *   channel submit <file> [--org M] sends an update signed by a majority of members' admins (checked alike)
+ *   channel submit <file> [--org M] sends an update signed by a majority of members, the bureau among them (checked)
  *   channel members                 the channel's organizations now
  *   chaincode approve               installs and approves the definition for the current members
- *   chaincode commit                (bureau) commits it once a majority approved
+ *   chaincode commit                (bureau) commits it once a majority of members approved, the bureau among them
  *   ledger setup                    (bureau) registers new opening bodies and the gateway
  *   certs status                    when each of this home's certificates expires
  *   certs renew --org <MSP>         renews them all (same keys), restarting the org's processes one by one
@@ -166,7 +166,7 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
         action === 'add-org' ? await prepareAddOrg(ctx, mspId, out) : await prepareRemoveOrg(ctx, mspId, out);
       console.log(
         `Wrote ${out}, signed by ${signer().mspId}. Members now: ${members.join(', ')}. ` +
-          `A majority of their admins sign it (rdx-network channel sign ${out}, each on its host), then one submits it.`,
+          `A majority of their admins, the bureau's among them, sign it (rdx-network channel sign ${out}, each on its host), then one submits it.`,
       );
       return;
     }
@@ -193,7 +193,7 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
       console.log(
         result.committed
           ? `Chaincode ${result.version} is committed at sequence ${result.sequence}.${pending}`
-          : `Approved ${result.version} (sequence ${result.sequence}) here; a majority of members must approve before the bureau commits.${pending}`,
+          : `Approved ${result.version} (sequence ${result.sequence}) here; a majority of members, the bureau among them, must approve before the bureau commits.${pending}`,
       );
       return;
     }

@@ -232,7 +232,7 @@ async function main(): Promise<void> {
       return printStatus(await context());
     case 'deploy': {
       const ctx = await context();
-      // As a start does: the bureau's host commits what a majority approved; another org's host only approves.
+      // As a start does: the bureau's host commits what enough approved; another org's host only approves.
       // (Approving alone, as this once did everywhere, restarted the chaincode servers with a package the
       // channel did not run yet: every transaction then failed until someone committed.)
       const bureau = ctx.topology.orgs.find((o) => o.mspId === 'BureauMSP');
@@ -244,7 +244,7 @@ async function main(): Promise<void> {
           ? `Chaincode ${result.label} is already deployed (sequence ${result.sequence}).`
           : result.committed
             ? `Deployed ${result.label} as sequence ${result.sequence}.${pending}`
-            : `Approved ${result.label} (sequence ${result.sequence}) here; the bureau commits it once a majority of members approved.${pending}`,
+            : `Approved ${result.label} (sequence ${result.sequence}) here; the bureau commits it once a majority of members approved, the bureau among them.${pending}`,
       );
       return;
     }

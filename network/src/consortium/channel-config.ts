@@ -2,7 +2,7 @@
  * The channel's configuration as Fabric administrators change it: fetched from the orderers, decoded and
  * re-encoded with configtxlator, the difference computed into a config update, wrapped in an envelope that
  * each organization's admin signs on its own host (`peer channel signconfigtx`), and submitted once the
- * channel's `Admins` policy (a majority of the member organizations' admins) is met. Nothing here holds
+ * channel's `Admins` policy (a majority of the members' admins, the bureau's among them: channel-policy.ts) is met. Nothing here holds
  * another organization's key: each signature is made where the key lives.
  */
 import fs from 'node:fs';
@@ -15,6 +15,7 @@ import { run } from '../proc.js';
 import type { OrgSpec } from '../topology.js';
 import { nodesOf, peerOrgs } from '../topology.js';
 import { isLocalOrg } from './org-definition.js';
+import { bureauAndMajorityPolicy } from './channel-policy.js';
 
 type Json = Record<string, unknown>;
 
@@ -237,6 +238,26 @@ async function updateIn(ctx: NetworkContext, file: string): Promise<Json> {
   });
 }
 
+/**
+ * Sets the Application policies that count the members — who changes the channel, who commits the chaincode's
+ * definition: a majority of the members, the bureau among them — to the members `config` now has (channel-policy.ts).
+ * Their `mod_policy` and version stay: configtxlator's compute_update moves the versions of what changed.
+ */
+function countMembers(config: Json): Json {
+  const members = applicationMembers(config);
+  const application = (config.channel_group as Json).groups as Record<string, Json>;
+  const policies = application.Application!.policies as Record<string, Json>;
+  for (const [name, role] of [
+    ['Admins', 'admin'],
+    ['LifecycleEndorsement', 'peer'],
+  ] as const) {
+    const current = policies[name];
+    if (!current) throw new ChannelUpdateError(`the channel configuration has no Application ${name} policy`);
+    policies[name] = { ...current, policy: bureauAndMajorityPolicy(members, role) };
+  }
+  return config;
+}
+
 /** `config` with `mspId` (whose definition this home imported) added as a member. */
 async function withOrgAdded(ctx: NetworkContext, config: Json, mspId: string): Promise<Json> {
   const org = ctx.topology.orgs.find((o) => o.mspId === mspId);
@@ -248,7 +269,7 @@ async function withOrgAdded(ctx: NetworkContext, config: Json, mspId: string): P
     throw new ChannelUpdateError(`${mspId} is already a member of ${ctx.topology.channel}`);
   const updated = structuredClone(config);
   applicationGroups(updated)[mspId] = await orgGroup(ctx, org);
-  return updated;
+  return countMembers(updated);
 }
 
 /** `config` with `mspId` removed from the members. */
@@ -259,13 +280,13 @@ function withOrgRemoved(ctx: NetworkContext, config: Json, mspId: string): Json 
     throw new ChannelUpdateError('the bureau runs the platform: it cannot be removed');
   const updated = structuredClone(config);
   delete applicationGroups(updated)[mspId];
-  return updated;
+  return countMembers(updated);
 }
 
 /**
  * Prepares the update that adds `mspId` (whose definition this home imported) to the channel, and signs it as
  * this host's admin. The file then goes to the other members' admins to sign (`channel sign`), and is submitted
- * (`channel submit`) once a majority of members have.
+ * (`channel submit`) once a majority of members have, the bureau among them.
  */
 export async function prepareAddOrg(ctx: NetworkContext, mspId: string, out: string): Promise<string[]> {
   const admin = localAdminOrg(ctx, 'BureauMSP');
@@ -289,7 +310,7 @@ export async function prepareRemoveOrg(ctx: NetworkContext, mspId: string, out: 
  * configuration now: adding one body whose definition was imported here, or removing one, and nothing else.
  * Anything else (a policy loosened, a member's MSP replaced, an update made for an earlier configuration) is
  * refused, naming where it differs: a member's admin signs or submits what its own tooling would have written,
- * never a file taken on trust from whoever carried it (a majority of signatures changes the whole channel).
+ * never a file taken on trust from whoever carried it (enough signatures change the whole channel).
  */
 export async function checkMembershipUpdate(
   ctx: NetworkContext,

@@ -455,6 +455,19 @@ describe('each organization on its own host, and a body joining the running netw
         ...givenFor(founding),
       ]);
 
+      // Two bodies of three members are a majority, but not without the bureau: Market makes the update on its
+      // host and signs it, Transport signs and submits it, and the orderers refuse it. (Under Fabric's default
+      // MAJORITY they took it, and two bodies could loosen every policy and then rule the chaincode alone.)
+      const byBodies = path.join(root!, 'courier', 'add-health-by-bodies.pb');
+      await byName('market').cli(hosts, ['channel', 'add-org', 'HealthMSP', '--out', byBodies]);
+      expect(
+        await failure(byName('transport').cli(hosts, ['channel', 'submit', byBodies])),
+        'Market and Transport',
+      ).to.match(/policy|signature|not satisf/i);
+      expect((await bureau().cli(hosts, ['channel', 'members'])).trim().split('\n')).not.to.include(
+        'HealthMSP',
+      );
+
       // The bureau prepares the update and signs it; alone it is not enough.
       const update = path.join(root!, 'courier', 'add-health.pb');
       await bureau().cli(hosts, ['channel', 'add-org', 'HealthMSP', '--out', update]);
@@ -529,7 +542,7 @@ describe('each organization on its own host, and a body joining the running netw
         'HealthMSP',
       );
 
-      // Market's admin signs on Market's host; with two of three the update goes through.
+      // Market's admin signs on Market's host; with two of three, the bureau among them, the update goes through.
       expect(await market.cli(hosts, ['channel', 'sign', update])).to.match(
         /it adds HealthMSP to opendata and changes nothing else/,
       );
