@@ -38,8 +38,13 @@ describe('clerk: the ledger heartbeat', () => {
     l.grants.set('g-due-later', { state: 'ACTIVE', validUntil: '2026-03-01' });
     const second = await new Clerk(l, { pageSize: 50, log: (line) => lines.push(line) }).round();
     expect(second.heartbeat).to.equal(null);
+    expect(second.heartbeatError).to.match(/MVCC_READ_CONFLICT/);
     expect(lines.join('\n')).to.match(/heartbeat not moved on this round .*MVCC_READ_CONFLICT/);
     expect(second.expired.grants, 'what is due is marked all the same').to.deep.equal(['g-due-later']);
+    // A heartbeat ahead of this clerk's clock (moved by a clerk whose clock ran ahead) does not hold it back.
+    l.heartbeatFails = false;
+    l.lastHeartbeatAt = new Date(Date.now() + 5 * 60_000).toISOString();
+    expect((await new Clerk(l, { pageSize: 50, ...quiet }).round()).heartbeat).to.equal(3);
   });
 });
 

@@ -26,7 +26,10 @@ export interface ClerkLedger {
 
 export type DueKind = 'termination' | 'grant' | 'rating';
 
-/** The shortest time between two heartbeats: a round (hourly, or sooner after a failure) moves it on once due. */
+/**
+ * The shortest time between two heartbeats: a round (hourly, or sooner after a failure, the heartbeat's
+ * included) moves it on once due.
+ */
 export const HEARTBEAT_EVERY_MS = 10 * 60_000;
 
 export interface RoundReport {
@@ -39,6 +42,8 @@ export interface RoundReport {
    * less than {@link HEARTBEAT_EVERY_MS} ago) or failed (logged).
    */
   heartbeat: number | null;
+  /** Why the heartbeat could not be moved on this round: the service then tries again soon, not in an hour. */
+  heartbeatError?: string;
   /** Marked by this round: grants and ratings expired, agreements ended after their notice period. */
   expired: { grants: string[]; ratings: string[] };
   terminated: string[];
@@ -131,11 +136,15 @@ export class Clerk {
   private async beat(report: RoundReport): Promise<void> {
     try {
       const last = await this.ledger.platform.getHeartbeat();
-      if (last && Date.now() - Date.parse(last.at) < HEARTBEAT_EVERY_MS) return;
+      // Its time is the proposal's of whichever clerk moved it: one ahead of this clerk's clock (a clock set
+      // back since) is not taken as recent, or it would hold the next heartbeat back by as much.
+      const age = last ? Date.now() - Date.parse(last.at) : Infinity;
+      if (age >= 0 && age < HEARTBEAT_EVERY_MS) return;
       report.heartbeat = (await this.ledger.platform.heartbeat()).value.count;
     } catch (err) {
+      report.heartbeatError = err instanceof Error ? err.message : String(err);
       this.options.log(
-        `heartbeat not moved on this round (a transaction held back keeps its chance until the next): ${err instanceof Error ? err.message : String(err)}`,
+        `heartbeat not moved on this round (a transaction held back keeps its chance until the next; tried again soon): ${report.heartbeatError}`,
       );
     }
   }

@@ -67,6 +67,14 @@ describe('clerk service', () => {
     expect(at).to.be.closeTo(nextRoundAt(Date.now(), 3_600_000, 1), 1000);
   });
 
+  it('a round whose heartbeat failed is tried again soon too: a held transaction keeps its chance until one commits', async () => {
+    const l = new FakeClerkLedger();
+    l.heartbeatFails = true;
+    const { at, s } = await nextAfterFirstRound(l);
+    expect(s.status.lastRound?.heartbeatError).to.match(/MVCC_READ_CONFLICT/);
+    expect(at).to.be.closeTo(nextRoundAt(Date.now(), 3_600_000, 1), 1000);
+  });
+
   it('a round that marked everything due waits for the next interval or midnight', async () => {
     const l = new FakeClerkLedger();
     l.grants.set('g-1', { state: 'ACTIVE', validUntil: '2026-03-01' });

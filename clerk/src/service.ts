@@ -78,9 +78,9 @@ export class ClerkService {
     while (!this.stopped) {
       const report = await this.runRound();
       // A round that reached the ledger but left some of what was due (a transaction refused, or sent before a
-      // restarted ordering service had its leader) is tried again as soon as one that could not reach it: what
-      // it left is due today, not at the next interval (an hour by default).
-      const finished = report !== undefined && report.failed.length === 0;
+      // restarted ordering service had its leader), or its heartbeat, is tried again as soon as one that could not
+      // reach it: what it left is due today, not at the next interval (an hour by default).
+      const finished = report !== undefined && report.failed.length === 0 && !report.heartbeatError;
       failuresInARow = finished ? 0 : failuresInARow + 1;
       if (this.stopped) break;
       const at = nextRoundAt(Date.now(), this.intervalMs, failuresInARow);

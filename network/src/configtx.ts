@@ -140,10 +140,18 @@ export function configtx(paths: Paths, topology: Topology, opts: ChannelOptions)
             PreferredMaxBytes: '2 MB',
           },
           Organizations: ordererOrgs.map((o) => orgSection(paths, topology, o, 'orderer')),
+          // Changing the ordering service (its consenters, its policies): a majority of the orderer orgs, the
+          // bureau's ordering org among them — under BFT two bodies' orgs were a majority of three without it.
           Policies: {
             Readers: implicit('ANY Readers'),
             Writers: implicit('ANY Writers'),
-            Admins: implicit('MAJORITY Admins'),
+            Admins: signature(
+              bureauAndMajorityRule(
+                ordererOrgs.map((o) => o.mspId),
+                'admin',
+                ordererOrgs.find((o) => o.kind === 'orderer')?.mspId,
+              ),
+            ),
             BlockValidation: implicit('ANY Writers'),
           },
           Capabilities: { V2_0: true },

@@ -1,6 +1,6 @@
 /**
- * The ledger's heartbeat: one key the clerk rewrites every round (at least hourly, and just after midnight
- * China time). Every transaction reads it before its function runs (RdxContract.beforeTransaction).
+ * The ledger's heartbeat: one key the clerk rewrites in its rounds (hourly, at most every 10 minutes, and soon
+ * again after a failed one). Every transaction reads it before its function runs (RdxContract.beforeTransaction).
  *
  * Why: a transaction's time is the one its submitter put in the proposal, and the peers check it against their
  * clock only when they endorse. Endorsed and held back, a transaction used to commit whenever it was sent —

@@ -108,7 +108,7 @@ describe('used client assertions', () => {
     await unmarked.close();
     expect(fs.readFileSync(`${file}.mark`, 'utf8').trim()).to.match(/^0*1$/);
     expect(fs.statSync(`${file}.mark`).mode & 0o777).to.equal(0o600);
-    fs.writeFileSync(`${file}.mark`, 'x\u0000\u0000');
+    fs.writeFileSync(`${file}.mark`, 'x\u0000\u0000 a damaged mark longer than a count\n');
     const damaged = SqliteReplayStore.open(file, () => 3_000, true);
     expect(damaged.lostBefore).to.equal(3_000);
     await damaged.close();

@@ -155,6 +155,8 @@ class WriteMark {
   write(count: number): void {
     // Fixed width: a rewrite covers the whole of the one before, so the file never holds two counts' digits.
     fs.writeSync(this.fd, `${String(count).padStart(15, '0')}\n`, 0);
+    // A longer file (a damaged mark) would keep its tail, and read as damaged at every start.
+    fs.ftruncateSync(this.fd, 16);
     fs.fdatasyncSync(this.fd);
   }
 

@@ -101,22 +101,23 @@ export function privatize(groups: readonly ExactGroup[], q: NoisyQuery): Record<
   const out: Record<string, unknown>[] = [];
   for (const g of groups) {
     const where = `${q.seed}\u0000${JSON.stringify(g.keys)}`;
-    const count = Math.max(0, Math.round(g.count + laplaceNoise(q.key, `${where}\u0000count`, 1 / share)));
-    if (count < threshold) continue;
-    const sums: Record<string, number | null> = {};
+    // Compared before rounding: rounded first, a count half a unit under the threshold would show too.
+    const noisy = g.count + laplaceNoise(q.key, `${where}\u0000count`, 1 / share);
+    if (noisy < threshold) continue;
+    const count = Math.max(0, Math.round(noisy));
+    const sums: Record<string, number> = {};
     for (const item of summed) {
       const exact = g.sums[item];
       const bound = q.bounds[item] ?? 0;
-      sums[item] =
-        exact === null || exact === undefined
-          ? null
-          : exact + laplaceNoise(q.key, `${where}\u0000sum\u0000${item}`, bound / share);
+      // A group whose values are all empty sums to 0, noised like any: `null` there, and a number as soon as
+      // one record with a value matched, said exactly whether it did.
+      sums[item] = (exact ?? 0) + laplaceNoise(q.key, `${where}\u0000sum\u0000${item}`, bound / share);
     }
     const row: Record<string, unknown> = { ...g.keys };
     for (const m of q.measures) {
       if (m.op === 'count') row[m.key] = count;
       else if (m.op === 'sum') row[m.key] = sums[m.item!];
-      else row[m.key] = sums[m.item!] === null ? null : sums[m.item!]! / count;
+      else row[m.key] = sums[m.item!]! / count;
     }
     out.push(row);
   }

@@ -32,9 +32,9 @@ import {
   type AccessContext,
 } from './audited.js';
 
-/** Longest value of each query parameter; anything longer is refused before it is parsed. */
 /** Item types a sum or an average is computed over. */
 const NUMERIC_TYPES: readonly string[] = ['integer', 'number'];
+/** The parameters of a page of records, each with its longest value: anything longer is refused before it is parsed. */
 const QUERY_LIMITS: Record<string, number> = { fields: 2000, filter: 2000, cursor: 512, limit: 12 };
 /**
  * Rows of a download between two turns of the event loop. The rows are read, masked and hashed in one pass

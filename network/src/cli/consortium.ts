@@ -18,6 +18,9 @@
  *   certs renew --org <MSP>         renews them all (same keys), restarting the org's processes one by one
  *   certs revoke <name> --org <MSP> new keys for a person or client, its old certificates revoked in the channel
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { NetworkContext } from '../context.js';
 import { deployChaincode } from '../chaincode-deploy.js';
 import {
@@ -108,6 +111,22 @@ function fingerprintLine(definition: OrgDefinition): string {
   return `Its root's fingerprint, for the other organizations' administrators to be given by another way than the file (they import it with --fingerprint ${definition.mspId}=<it>): ${rootFingerprint(definition.rootCertPem)}`;
 }
 
+/**
+ * Runs `work` on a copy of `file` in a folder of this user's own: what is checked is what is signed or sent,
+ * even where the file lies in a folder others can write (a courier's), and could be swapped between the two.
+ */
+async function onPrivateCopy<T>(file: string, work: (copy: string) => Promise<T>): Promise<T> {
+  if (!fs.existsSync(file)) throw new PlatformError(`${file}: no such file`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-update-'));
+  try {
+    const copy = path.join(dir, 'update.pb');
+    fs.copyFileSync(file, copy);
+    return await work(copy);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function consortiumCommand(ctx: NetworkContext, group: string, args: string[]): Promise<void> {
   const [action = '', ...rest] = args;
   const signer = (): ReturnType<typeof localAdminOrg> =>
@@ -172,8 +191,12 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
     }
     case 'channel sign': {
       const file = positional(rest)[0] ?? required(rest, '--file', 'update file');
-      const what = await checkMembershipUpdate(ctx, file, signer());
-      await signUpdate(ctx, file, signer());
+      const what = await onPrivateCopy(file, async (copy) => {
+        const checked = await checkMembershipUpdate(ctx, copy, signer());
+        await signUpdate(ctx, copy, signer());
+        fs.copyFileSync(copy, file);
+        return checked;
+      });
       console.log(
         `Checked ${file}: it ${what} and changes nothing else. Signed as ${signer().mspId}'s admin.`,
       );
@@ -181,8 +204,11 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
     }
     case 'channel submit': {
       const file = positional(rest)[0] ?? required(rest, '--file', 'update file');
-      const what = await checkMembershipUpdate(ctx, file, signer());
-      await submitUpdate(ctx, file, signer());
+      const what = await onPrivateCopy(file, async (copy) => {
+        const checked = await checkMembershipUpdate(ctx, copy, signer());
+        await submitUpdate(ctx, copy, signer());
+        return checked;
+      });
       console.log(`Submitted ${file}: it ${what}; the channel configuration changed.`);
       return;
     }

@@ -20,12 +20,20 @@ function bodiesOf(members: string[]): string[] {
   return members.filter((m) => m !== BUREAU).sort();
 }
 
-/** The rule as configtx.yaml states it: `AND('BureauMSP.admin', OutOf(k, 'A.admin', …))`. */
-export function bureauAndMajorityRule(members: string[], role: 'admin' | 'peer'): string {
-  const bodies = bodiesOf(members);
-  const bureau = `'${BUREAU}.${role}'`;
-  if (bodies.length === 0) return `OR(${bureau})`;
-  return `AND(${bureau}, OutOf(${bodiesNeeded(bodies.length)}, ${bodies.map((b) => `'${b}.${role}'`).join(', ')}))`;
+/**
+ * The rule as configtx.yaml states it: `AND('BureauMSP.admin', OutOf(k, 'A.admin', …))`. `anchor` is the org
+ * that must be among them: the bureau in the application; its ordering org among the orderer orgs (under BFT
+ * the founding bodies run consenters too, and two of them were a majority of the three orderer orgs).
+ */
+export function bureauAndMajorityRule(
+  members: string[],
+  role: 'admin' | 'peer',
+  anchor: string = BUREAU,
+): string {
+  const bodies = members.filter((m) => m !== anchor).sort();
+  const first = `'${anchor}.${role}'`;
+  if (bodies.length === 0) return `OR(${first})`;
+  return `AND(${first}, OutOf(${bodiesNeeded(bodies.length)}, ${bodies.map((b) => `'${b}.${role}'`).join(', ')}))`;
 }
 
 /** The same rule as a channel configuration holds it (a SignaturePolicyEnvelope, as configtxlator decodes it). */
