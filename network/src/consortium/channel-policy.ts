@@ -15,9 +15,9 @@ export function bodiesNeeded(bodies: number): number {
   return Math.floor((bodies + 1) / 2);
 }
 
-/** The channel members other than the bureau, sorted. */
-function bodiesOf(members: string[]): string[] {
-  return members.filter((m) => m !== BUREAU).sort();
+/** The members other than `anchor` (the org that must be among the signers), sorted. */
+function othersThan(anchor: string, members: string[]): string[] {
+  return members.filter((m) => m !== anchor).sort();
 }
 
 /**
@@ -30,7 +30,7 @@ export function bureauAndMajorityRule(
   role: 'admin' | 'peer',
   anchor: string = BUREAU,
 ): string {
-  const bodies = members.filter((m) => m !== anchor).sort();
+  const bodies = othersThan(anchor, members);
   const first = `'${anchor}.${role}'`;
   if (bodies.length === 0) return `OR(${first})`;
   return `AND(${first}, OutOf(${bodiesNeeded(bodies.length)}, ${bodies.map((b) => `'${b}.${role}'`).join(', ')}))`;
@@ -38,7 +38,7 @@ export function bureauAndMajorityRule(
 
 /** The same rule as a channel configuration holds it (a SignaturePolicyEnvelope, as configtxlator decodes it). */
 export function bureauAndMajorityPolicy(members: string[], role: 'admin' | 'peer'): Record<string, unknown> {
-  const principals = [BUREAU, ...bodiesOf(members)].map((mspId) => ({
+  const principals = [BUREAU, ...othersThan(BUREAU, members)].map((mspId) => ({
     principal: { msp_identifier: mspId, role: role.toUpperCase() },
     principal_classification: 'ROLE',
   }));
