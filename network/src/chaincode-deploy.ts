@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import type { NetworkContext } from './context.js';
 import { address, identityName, ordererArgs, peerAdminEnv } from './node-env.js';
 import { ensureLaunched, SHELL_ONLY, startLaunch, type Launch } from './launch.js';
-import { run, stopDaemon, tcpOpen, waitUntil, CommandError } from './proc.js';
+import { run, stopDaemon, tcpOpen, waitUntil, CommandError, PlatformError } from './proc.js';
 import { readState, writeState } from './state.js';
 import type { NodeSpec, OrgSpec } from './topology.js';
 import { nodesOf, orgOf, peerOrgs } from './topology.js';
@@ -155,6 +155,12 @@ interface Committed {
   version: string;
   /** The bodies whose collections the committed definition holds. */
   collectionBodies: string[];
+  /**
+   * Which members approved the committed definition, as Fabric compares them: its policies and collections, not
+   * only its version string. The channel's members may commit without a minority; a host whose org is `false`
+   * here runs a definition it never approved, whatever its version says.
+   */
+  approvals: Record<string, boolean>;
 }
 
 async function queryCommitted(ctx: NetworkContext, org: OrgSpec): Promise<Committed | undefined> {
@@ -170,9 +176,18 @@ async function queryCommitted(ctx: NetworkContext, org: OrgSpec): Promise<Commit
       '-O',
       'json',
     ]);
-    const parsed = JSON.parse(out) as { sequence: number; version: string };
+    const parsed = JSON.parse(out) as {
+      sequence: number;
+      version: string;
+      approvals?: Record<string, boolean>;
+    };
     const collectionBodies = [...out.matchAll(/"name":\s*"rdx-([A-Za-z0-9]+MSP)"/g)].map((m) => m[1]!);
-    return { sequence: parsed.sequence, version: parsed.version, collectionBodies };
+    return {
+      sequence: parsed.sequence,
+      version: parsed.version,
+      collectionBodies,
+      approvals: parsed.approvals ?? {},
+    };
   } catch (err) {
     if (err instanceof CommandError && /not found|does not exist|is not defined/i.test(err.output))
       return undefined;
@@ -260,7 +275,10 @@ async function targetFor(ctx: NetworkContext, members: string[]) {
     label,
     version,
     state,
-    done: committed?.version === version && installedHere,
+    done:
+      committed?.version === version &&
+      installedHere &&
+      local.every((o) => committed.approvals[o.mspId] === true),
   };
 }
 
@@ -296,6 +314,13 @@ export async function deployChaincode(
     : 1;
   const proposal = proposalOf(ctx, version, sequence, definition);
   ctx.log(`Deploying chaincode ${version} as sequence ${sequence}`);
+  const unapproved = local
+    .filter((o) => committed && committed.approvals[o.mspId] !== true)
+    .map((o) => o.mspId);
+  if (committed && committed.version !== version && unapproved.length)
+    ctx.log(
+      `  the channel runs sequence ${committed.sequence} (${committed.version}), which ${unapproved.join(', ')} did not approve: the other members committed it without them`,
+    );
 
   const packageIds: Record<string, string> =
     state.chaincode?.label === label ? { ...state.chaincode.packageIds } : {};
@@ -321,20 +346,30 @@ export async function deployChaincode(
   writeState(ctx.paths, { ...readState(ctx.paths), chaincode: { label, sequence, packageIds } });
   await startChaincodeServers(ctx, newPackage);
 
-  // Each local org approves unless it has: a new member approves the definition already committed, too.
+  // Each local org approves unless it has: a new member approves the definition already committed, too. For the
+  // committed sequence, what counts is whether the org approved what was committed (an approval of another
+  // definition under the same version string does not).
   await Promise.all(
     local.map(async (org) => {
-      if ((await approvedVersion(ctx, org, sequence)) === version) return;
+      const approved =
+        committed?.sequence === sequence
+          ? committed.approvals[org.mspId] === true
+          : (await approvedVersion(ctx, org, sequence)) === version;
+      if (approved) return;
       ctx.log(`  approve for ${org.mspId}`);
-      await peerCli(ctx, org, [
-        'lifecycle',
-        'chaincode',
-        'approveformyorg',
-        ...definitionArgs(ctx, org, proposal),
-        '--package-id',
-        packageIds[org.mspId]!,
-        '--waitForEvent',
-      ]);
+      try {
+        await peerCli(ctx, org, [
+          'lifecycle',
+          'chaincode',
+          'approveformyorg',
+          ...definitionArgs(ctx, org, proposal),
+          '--package-id',
+          packageIds[org.mspId]!,
+          '--waitForEvent',
+        ]);
+      } catch (err) {
+        throw foreignDefinition(ctx, org, proposal, err) ?? err;
+      }
     }),
   );
   if (committed?.version === version)
@@ -434,6 +469,32 @@ export async function waitPeerServesChaincode(
       await new Promise((r) => setTimeout(r, 500));
     }
   }
+}
+
+/**
+ * The clear error for an approval Fabric refuses because the channel's committed definition at that sequence
+ * differs from the one this host builds: the other members committed, without `org`, a definition whose
+ * policies or collections are not this release's for the channel's members (it may let another org read `org`'s
+ * collection). Undefined for any other failure.
+ */
+function foreignDefinition(
+  ctx: NetworkContext,
+  org: OrgSpec,
+  p: Proposal,
+  err: unknown,
+): PlatformError | undefined {
+  const said = err instanceof CommandError ? err.output : '';
+  const refusal =
+    /attempted to redefine the current committed sequence \((\d+)\) for namespace \S+ with different parameters[^\n]*/.exec(
+      said,
+    );
+  if (!refusal) return undefined;
+  return new PlatformError(
+    `The channel ${ctx.topology.channel} runs a chaincode definition at sequence ${refusal[1]} that ${org.mspId} did not approve ` +
+      `and that is not the one this host builds for its members (version ${p.version}, collections in ${p.collectionsConfig}): ` +
+      `the other members committed it without ${org.mspId}. Nothing was approved. Fabric says: ${refusal[0]}. ` +
+      `Read the committed definition with \`peer lifecycle chaincode querycommitted -C ${ctx.topology.channel} -n ${ctx.topology.chaincodeName} -O json\` and take it up with the bureau.`,
+  );
 }
 
 /** The version `org` approved at `sequence`, if it approved one. */

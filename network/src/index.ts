@@ -33,6 +33,7 @@ export {
 export { CLERK_PROCESS, clerkEnv, clerkOpsHeaders, clerkUrl } from './clerk-process.js';
 export { peerHeight, ordererChannelInfo, ordererHeight, waitOrdererCaughtUp } from './channel.js';
 export { registerGateway, gatewayCertificate } from './ledger-setup.js';
+export { chaincodeDefinition } from './chaincode-deploy.js';
 export { runningPid, startDaemon, stopDaemon, readPid, healthz, waitUntil, run } from './proc.js';
 export { nodeHealthy, nodeMetrics, operationsGet } from './operations.js';
 export { address, ordererArgs, peerAdminEnv } from './node-env.js';

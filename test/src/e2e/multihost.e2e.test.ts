@@ -23,6 +23,7 @@ import {
 import {
   address,
   applicationRequest,
+  chaincodeDefinition,
   ensureFabricBinaries,
   gatewayEnv,
   gatewayMetricsHeaders,
@@ -913,6 +914,100 @@ describe('each organization on its own host, and a body joining the running netw
       /MarketMSP: imported/,
     );
     expect(await homeAtGateway(market.paths.identityDir('market', 'reviewer'))).to.match(/^200/);
+  });
+
+  it('the bureau and Market commit, without Transport, a definition that lets Market read Transport’s collection: Transport’s host refuses to call it done', async () => {
+    const transport = byName('transport');
+    const market = byName('market');
+    /** Fabric's own `peer` as `host`'s org admin, on that host. */
+    const peerAs = async (host: Host, mspId: string, args: string[]): Promise<string> => {
+      const install = await installOf();
+      return run('ip', ['netns', 'exec', host.ns, install.bin.peer, ...args], {
+        env: peerAdminEnv(install, host.paths, topology, nodesOf(topology, 'peer', mspId)[0]!),
+        timeoutMs: 120_000,
+      });
+    };
+    const naming = ['-C', topology.channel, '-n', topology.chaincodeName];
+    const committed = JSON.parse(
+      await peerAs(bureau(), 'BureauMSP', [
+        'lifecycle',
+        'chaincode',
+        'querycommitted',
+        ...naming,
+        '-O',
+        'json',
+      ]),
+    ) as { sequence: number; version: string; approvals: Record<string, boolean> };
+    expect(committed.approvals, 'before: every member approved what runs').to.deep.equal({
+      BureauMSP: true,
+      MarketMSP: true,
+      TransportMSP: true,
+    });
+    // This release's definition for the members, with Transport's collection opened to Market's clients and
+    // peer, under the same version string: a majority of two bodies is one, with the bureau.
+    const definition = chaincodeDefinition(['MarketMSP', 'TransportMSP'], ['HealthMSP']);
+    const widened = definition.collections.map((c) =>
+      c.name === 'rdx-TransportMSP'
+        ? { ...c, policy: `OR('TransportMSP.member', 'BureauMSP.member', 'MarketMSP.member')` }
+        : c,
+    );
+    const collectionsFile = path.join(root!, 'courier', 'widened-collections.json');
+    fs.writeFileSync(collectionsFile, JSON.stringify(widened));
+    const proposal = [
+      ...naming,
+      '--version',
+      committed.version,
+      '--sequence',
+      String(committed.sequence + 1),
+      '--signature-policy',
+      definition.signaturePolicy,
+      '--collections-config',
+      collectionsFile,
+    ];
+    const label = committed.version.slice(0, committed.version.lastIndexOf('.'));
+    for (const [host, mspId] of [
+      [bureau(), 'BureauMSP'],
+      [market, 'MarketMSP'],
+    ] as const) {
+      const installed = JSON.parse(
+        await peerAs(host, mspId, ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json']),
+      ) as { installed_chaincodes: { package_id: string; label: string }[] };
+      const packageId = installed.installed_chaincodes.find((c) => c.label === label)!.package_id;
+      await peerAs(host, mspId, [
+        'lifecycle',
+        'chaincode',
+        'approveformyorg',
+        ...ordererArgs(host.paths, topology, mspId),
+        ...proposal,
+        '--package-id',
+        packageId,
+        '--waitForEvent',
+      ]);
+    }
+    await peerAs(bureau(), 'BureauMSP', [
+      'lifecycle',
+      'chaincode',
+      'commit',
+      ...ordererArgs(bureau().paths, topology, 'BureauMSP'),
+      ...proposal,
+      ...['BureauMSP', 'MarketMSP'].flatMap((m) => [
+        '--peerAddresses',
+        address(nodesOf(topology, 'peer', m)[0]!),
+        '--tlsRootCertFiles',
+        bureau().paths.caCert(m === 'BureauMSP' ? 'bureau' : 'market'),
+      ]),
+      '--waitForEvent',
+    ]);
+    // Transport's host: it may not take this for the definition it approved because the version reads the same.
+    const said = await failure(transport.cli(hosts, ['chaincode', 'approve']));
+    expect(said).to.match(
+      new RegExp(
+        `runs a chaincode definition at sequence ${committed.sequence + 1} that TransportMSP did not approve`,
+      ),
+    );
+    expect(said).to.match(/the other members committed it without TransportMSP\. Nothing was approved/);
+    expect(said).to.match(/Collections do not match|different parameters/);
+    expect(said, 'a clear error, not a stack trace').not.to.match(/^\s+at /m);
   });
 
   it('no private key of one organization is anywhere in another’s home', () => {
