@@ -321,6 +321,11 @@ const TABLE = {
     title: 'Transaction committed invalid',
     hint: 'nothing changed: run the command again',
   },
+  RECORDED_EARLIER: {
+    origin: 'client',
+    title: 'Recorded by an earlier attempt',
+    hint: 'it is on the ledger once, from the attempt whose answer was lost: do not run it again',
+  },
   GATEWAY_UNAVAILABLE: {
     origin: 'client',
     title: 'Gateway unreachable',

@@ -105,7 +105,12 @@ export async function verifyEnterpriseRequest(
   }
   const nonceKey = indexKey(ctx, 'nonce', [request.creditCode, request.nonce]);
   const used = await ctx.stub.getState(nonceKey);
-  if (used && used.length > 0) throw new RdxError(ErrorCode.REPLAYED, 'this signed request was already used');
+  // Named, so that a client resending a request whose answer was lost learns that it was recorded, and where.
+  if (used && used.length > 0)
+    throw new RdxError(
+      ErrorCode.REPLAYED,
+      `this signed request was already used by transaction ${used.toString()}`,
+    );
   await ctx.stub.putState(nonceKey, Buffer.from(ctx.stub.getTxID()));
   return request;
 }

@@ -11,6 +11,7 @@ import { CliContext, DEFAULT_GATEWAY, type GlobalOptions } from './context.js';
 import { CliError, EXIT, reportFailure } from './failure.js';
 import { Output, type Io } from './output.js';
 import { COMMANDS, GROUPS } from './registry.js';
+import { RecordedEarlierError } from '../sdk/errors.js';
 
 const ROLE_NAMES: Record<Role, string> = {
   bureau: '市大数据局 bureau',
@@ -153,7 +154,14 @@ function addLeaf(
       if (result) ctx.out.result(result.data, result.lines);
       outcome.code = EXIT.OK;
     } catch (err) {
-      outcome.code = reportFailure(err, ctx.out);
+      if (err instanceof RecordedEarlierError) {
+        // Done, by the attempt whose answer was lost: a user told to retry would record it twice.
+        ctx.out.result({ recordedEarlier: true, txId: err.txId }, [
+          `已记录 recorded: ${err.message}`,
+          `  交易 transaction ${err.txId}`,
+        ]);
+        outcome.code = EXIT.OK;
+      } else outcome.code = reportFailure(err, ctx.out);
     } finally {
       ctx.close();
     }

@@ -117,6 +117,16 @@ export class GatewayUnavailableError extends RdxSdkError {
   }
 }
 
+/**
+ * A signed action whose first answer was lost (the connection dropped, the gateway or its peer went down on the
+ * way) and whose resend, the same signed request, the chaincode refused as already used: the first attempt was
+ * recorded, once, in transaction `txId`. Its result is on the ledger; nothing was recorded twice. Not a failure:
+ * the `rdx` CLI reports it as done.
+ */
+export class RecordedEarlierError extends RdxSdkError {
+  override name = 'RecordedEarlierError';
+}
+
 /** Input refused before anything was sent (a malformed credit code, an unreadable file, a missing key). */
 export class InputError extends RdxSdkError {
   override name = 'InputError';

@@ -8,7 +8,13 @@
  */
 import crypto from 'node:crypto';
 import { EnterpriseSigner, type SignedRequest } from '../enterprise-signer.js';
-import { GatewayProblemError, GatewayUnavailableError, InputError, RdxSdkError } from './errors.js';
+import {
+  GatewayProblemError,
+  GatewayUnavailableError,
+  InputError,
+  RdxSdkError,
+  RecordedEarlierError,
+} from './errors.js';
 import { trustingOnly } from './gateway-trust.js';
 import { requireDate } from './inputs.js';
 import { checkTermsToSign } from './agreement-terms.js';
@@ -1084,6 +1090,28 @@ async function pollAnchored(
   }
 }
 
+/** How many times a signed action is sent while its outcome is unknown, and the wait before the next. */
+export const WRITE_ATTEMPTS = 3;
+const RESEND_AFTER_MS = 1000;
+
+/**
+ * Whether a signed action may have been recorded though no answer said so: the gateway did not answer (the
+ * connection dropped or timed out after the request was sent; a refused connection is resent as safely), or
+ * answered that the ledger did not complete it (a peer or orderer lost on the way), or was not ready (a restart).
+ */
+function outcomeUnknown(err: unknown): boolean {
+  if (err instanceof GatewayUnavailableError) return err.code === 'GATEWAY_UNAVAILABLE';
+  return (
+    err instanceof GatewayProblemError && (err.status === 502 || err.status === 503 || err.status === 504)
+  );
+}
+
+/** The transaction that used a signed request, from the chaincode's REPLAYED refusal of it. */
+function usedByTransaction(err: unknown): string | undefined {
+  if (!(err instanceof GatewayProblemError) || err.code !== 'REPLAYED') return undefined;
+  return /used by transaction ([0-9a-f]{64})/.exec(err.message)?.[1];
+}
+
 /**
  * An enterprise's authenticated session.
  * Its methods throw {@link GatewayProblemError} with the gateway's code, {@link GatewayUnavailableError}, or
@@ -1156,13 +1184,34 @@ export class EnterpriseSession extends GatewaySession {
     return this.signer.sign(action, body);
   }
 
+  /**
+   * Sends a signed action; where its outcome is unknown (no answer came, or the gateway could not reach the
+   * ledger), sends the same signed request again: its nonce is used once on the ledger, so a resend records
+   * nothing twice, and a refusal as already used says the lost attempt was recorded.
+   * @throws RecordedEarlierError when that is so, naming the transaction.
+   */
   private async write<T>(
     method: 'POST' | 'PUT',
     path: string,
     action: string,
     body: Record<string, unknown>,
   ): Promise<LedgerWrite<T>> {
-    return (await this.call<LedgerWrite<T>>(method, path, { body: this.sign(action, body) })).body;
+    const signed = this.sign(action, body);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.call<LedgerWrite<T>>(method, path, { body: signed })).body;
+      } catch (err) {
+        const usedBy = attempt > 1 ? usedByTransaction(err) : undefined;
+        if (usedBy)
+          throw new RecordedEarlierError(
+            'RECORDED_EARLIER',
+            `${action} was recorded by an earlier attempt whose answer was lost, in transaction ${usedBy}; sent again as the same signed request, nothing was recorded twice`,
+            { txId: usedBy, cause: err },
+          );
+        if (attempt >= WRITE_ATTEMPTS || !outcomeUnknown(err)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, RESEND_AFTER_MS * attempt));
+      }
+    }
   }
 
   /** The catalog as the caller sees it, with its grants. @throws RdxSdkError */

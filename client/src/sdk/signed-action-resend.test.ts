@@ -1,0 +1,162 @@
+/**
+ * A signed action whose answer is lost: the gateway closes the connection once the request is in (killed on the
+ * way), or says the ledger did not complete it. The SDK sends the same signed request again, so the ledger,
+ * which uses each nonce once, records it at most once; told that the nonce was used, it reports the lost attempt
+ * as recorded, and the CLI as done, so that nobody runs the command again and records it twice.
+ */
+import { expect } from 'chai';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { EnterpriseSigner } from '../enterprise-signer.js';
+import { runCli } from '../cli/program.js';
+import { EnterpriseSession, WRITE_ATTEMPTS } from './gateway-api.js';
+import { GatewayProblemError, GatewayUnavailableError, RecordedEarlierError } from './errors.js';
+
+const CREDIT_CODE = '91331100MA2A8QN43L';
+const USED_BY = 'a1'.repeat(32);
+
+/** What the fake gateway does with the n-th signed action it receives (from 1). */
+type Behaviour = (n: number, res: http.ServerResponse) => void;
+
+const problem = (res: http.ServerResponse, status: number, code: string, detail: string): void => {
+  res.writeHead(status, { 'content-type': 'application/problem+json' });
+  res.end(JSON.stringify({ type: `urn:rdx:problem:${code.toLowerCase()}`, status, code, detail }));
+};
+/** The gateway process dies once the request is in: no status line, the socket closed. */
+const dropped: Behaviour = (_n, res) => res.socket?.destroy();
+const replayed: Behaviour = (_n, res) =>
+  problem(res, 409, 'REPLAYED', `[REPLAYED] this signed request was already used by transaction ${USED_BY}`);
+const recorded: Behaviour = (_n, res) => {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(
+    JSON.stringify({ data: { id: 'duty-1', detail: { complaints: ['sec-1'] } }, txId: 'b2'.repeat(32) }),
+  );
+};
+
+describe('a signed action whose answer was lost is sent again as the same request', () => {
+  let server: http.Server;
+  let base: string;
+  let behaviours: Behaviour[];
+  /** The bodies of the signed actions received, in order. */
+  let received: string[];
+  const { privateKeyPem } = EnterpriseSigner.generateKeyPair();
+  const session = (): EnterpriseSession =>
+    EnterpriseSession.withClientSecret(
+      base,
+      CREDIT_CODE,
+      'secret',
+      new EnterpriseSigner(CREDIT_CODE, privateKeyPem),
+    );
+  const report = (s: EnterpriseSession) =>
+    s.reportSecurityIssue({ agreementId: 'ag-1', severity: 'low', descriptionHash: 'c3'.repeat(32) });
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (req.url === '/oauth/token') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          return res.end(JSON.stringify({ access_token: 'a-token', token_type: 'Bearer', expires_in: 900 }));
+        }
+        received.push(Buffer.concat(chunks).toString('utf8'));
+        const n = received.length;
+        (behaviours[n - 1] ?? behaviours[behaviours.length - 1]!)(n, res);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  beforeEach(() => {
+    received = [];
+  });
+  after(() => server.close());
+
+  it('the gateway dies with the request in, and the resend is refused as used: recorded once, by that transaction', async () => {
+    behaviours = [dropped, replayed];
+    const err = await report(session()).then(
+      () => expect.fail('resolved'),
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(RecordedEarlierError);
+    expect((err as RecordedEarlierError).code).to.equal('RECORDED_EARLIER');
+    expect((err as RecordedEarlierError).txId).to.equal(USED_BY);
+    expect((err as Error).message).to.match(/ReportSecurityIssue was recorded by an earlier attempt/);
+    expect(received).to.have.length(2);
+    expect(received[1], 'the same signed request, nonce and signature').to.equal(received[0]);
+  });
+
+  it('the ledger could not complete it (503), then could: the answer of the same request', async () => {
+    behaviours = [(_n, res) => problem(res, 503, 'LEDGER_UNAVAILABLE', 'the peer did not answer'), recorded];
+    const w = await report(session());
+    expect(w.data.id).to.equal('duty-1');
+    expect(received).to.have.length(2);
+    expect(received[1]).to.equal(received[0]);
+  });
+
+  it('an answer that says what happened is not resent: a refusal, or REPLAYED on the first send', async () => {
+    for (const behaviour of [
+      (_n: number, res: http.ServerResponse) =>
+        problem(res, 409, 'INVALID_STATE', 'agreement ag-1 is TERMINATED'),
+      replayed,
+    ]) {
+      received = [];
+      behaviours = [behaviour];
+      const err = await report(session()).then(
+        () => expect.fail('resolved'),
+        (e: unknown) => e,
+      );
+      expect(err).to.be.instanceOf(GatewayProblemError);
+      expect(err).not.to.be.instanceOf(RecordedEarlierError);
+      expect(received).to.have.length(1);
+    }
+  });
+
+  it('no answer at all: sent a bounded number of times, then the gateway is reported unreachable', async () => {
+    behaviours = [dropped];
+    const err = await report(session()).then(
+      () => expect.fail('resolved'),
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(GatewayUnavailableError);
+    expect(received).to.have.length(WRITE_ATTEMPTS);
+    expect(new Set(received).size).to.equal(1);
+  });
+
+  it('rdx report security: the lost attempt reported as done (exit 0, the transaction named), not as a failure to retry', async () => {
+    behaviours = [dropped, replayed];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-resend-'));
+    try {
+      const keyFile = path.join(dir, 'key.pem');
+      const description = path.join(dir, 'issue.txt');
+      fs.writeFileSync(keyFile, privateKeyPem);
+      fs.writeFileSync(description, 'a leaked export');
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      let out = '';
+      stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+      stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
+      const code = await runCli(
+        ['node', 'rdx', 'report', 'security', 'ag-1', '--severity', 'low', '--description-file', description],
+        { stdout, stderr },
+        {
+          RDX_HOME: dir,
+          RDX_GATEWAY_URL: base,
+          RDX_CLIENT_ID: CREDIT_CODE,
+          RDX_CLIENT_SECRET: 'secret',
+          RDX_KEY_FILE: keyFile,
+        },
+      );
+      expect(out).to.match(/recorded by an earlier attempt/);
+      expect(out).to.include(USED_BY);
+      expect(code).to.equal(0);
+      expect(received).to.have.length(2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
