@@ -175,6 +175,9 @@ export async function login(clientId: string, secret: string): Promise<Session> 
     ...(typeof claims.org === 'string' ? { org: claims.org } : {}),
     exp: typeof claims.exp === 'number' ? claims.exp : Math.floor(Date.now() / 1000) + body.expires_in,
   };
+  // Logging in over a session in this tab ends that one at the gateway: replaced silently, its token would stay
+  // good for its 15 minutes after the logout that follows, which ends only the new one.
+  await endSession();
   sessionStorage.setItem(KEY, JSON.stringify(s));
   return s;
 }

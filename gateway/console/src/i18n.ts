@@ -266,12 +266,15 @@ const ZH: Record<string, string> = {
   'ledger.unavailable': '暂时无法核对',
   'verify.title': '回执验证（在浏览器中计算）',
   'verify.intro':
-    '回执包含访问记录、Merkle 包含证明与账本锚定。浏览器用 WebCrypto SHA-256 重新计算，不依赖网关的结论。',
+    '回执包含访问记录、Merkle 包含证明与账本锚定。浏览器用 WebCrypto SHA-256 重新计算，不依赖网关的结论；锚定再与账本上的副本核对。',
   'verify.requestId': '请求 ID',
   'verify.fetch': '获取并验证',
   'verify.paste': '或粘贴回执 JSON：',
   'verify.run': '验证粘贴的回执',
   'verify.ok': '回执有效',
+  'verify.consistent':
+    '回执与网关给出的锚定一致（此处未与账本核对：可用 SDK 的 verifyAnchorBlock 以主管部门公布的根证书核验锚定所在区块，或由通道成员用 rdx verify --online 核对）',
+  'verify.step.request': '回执所属请求：{id}（即所查询的请求）',
   'verify.fail': '回执无效',
   'verify.step.leaf': '记录哈希：重新计算的叶子哈希 SHA-256(0x00‖规范化 JSON) 与记录中的哈希一致',
   'verify.step.inclusion': 'Merkle 包含证明：沿 {n} 个兄弟哈希算出的根等于锚定的根（树大小 {size}）',
@@ -302,7 +305,8 @@ const ZH: Record<string, string> = {
   'enterprise.grants': '授权',
   'enterprise.log': '访问记录（本网关审计日志）',
   'enterprise.receipt': '访问回执',
-  'enterprise.logHint': '点击“验证回执”在浏览器中验证该请求已被记录并锚定在账本上。',
+  'enterprise.logHint':
+    '点击“验证回执”在浏览器中验证该请求已被记录，且包含在网关给出的锚定之下；锚定是否在账本上，此处不核对。',
   'inbox.title': '通知（未读）',
   'inbox.hint': '与您相关的变化：申请、协议、授权、评级与逾期事项。也可用 rdx inbox 或登记回调地址接收。',
   'inbox.hintBody':
@@ -667,12 +671,15 @@ const EN: Record<string, string> = {
   'ledger.unavailable': 'cannot check now',
   'verify.title': 'Receipt verification (computed in your browser)',
   'verify.intro':
-    "A receipt holds the access record, its Merkle inclusion proof and the ledger anchor. Your browser recomputes them with WebCrypto SHA-256 instead of trusting the gateway's word.",
+    "A receipt holds the access record, its Merkle inclusion proof and the ledger anchor. Your browser recomputes them with WebCrypto SHA-256 instead of trusting the gateway's word, then compares the anchor with the ledger's copy.",
   'verify.requestId': 'Request ID',
   'verify.fetch': 'Fetch and verify',
   'verify.paste': 'or paste a receipt (JSON):',
   'verify.run': 'Verify pasted receipt',
   'verify.ok': 'Receipt verified',
+  'verify.consistent':
+    "Receipt consistent with the anchor the gateway names (not checked against the ledger here: the SDK's verifyAnchorBlock checks the anchor's block with the roots the bureau publishes, a channel member's rdx verify --online the ledger itself)",
+  'verify.step.request': 'The receipt is of the request asked for: {id}',
   'verify.fail': 'Receipt NOT valid',
   'verify.step.leaf':
     "Record hash: the recomputed leaf SHA-256(0x00‖canonical JSON) equals the record's hash",
@@ -708,7 +715,7 @@ const EN: Record<string, string> = {
   'enterprise.log': "Access log (this gateway's audit log)",
   'enterprise.receipt': 'Access receipt',
   'enterprise.logHint':
-    '“Verify receipt” checks in your browser that the request was logged and anchored on the ledger.',
+    '“Verify receipt” checks in your browser that the request was logged, under the anchor the gateway names; whether the ledger holds that anchor is not checked here.',
   'inbox.title': 'Notifications (unread)',
   'inbox.hint':
     'What changed that concerns you: applications, agreements, grants, rating, overdue items. Also by rdx inbox or a webhook.',

@@ -24,11 +24,17 @@ export async function ledgerCheck(receipt: Receipt): Promise<Check> {
   };
 }
 
-/** Verifies `receipt` and shows every check; the overall verdict carries data-ok for tests and styles. */
+/**
+ * Verifies `receipt` and shows every check; the overall verdict carries data-ok for tests and styles. `asked`,
+ * the request id the receipt was fetched for: a gateway answering with another request's receipt (genuine, and
+ * so consistent in itself) fails. Without `withLedger` nothing here reads the ledger: the verdict says the
+ * receipt agrees with the anchor the gateway names, not that the ledger holds that anchor.
+ */
 export async function showReceipt(
   target: HTMLElement,
   receipt: Receipt,
   withLedger?: (r: Receipt) => Promise<Check>,
+  asked?: string,
 ): Promise<boolean> {
   clear(target);
   const r = receipt.record;
@@ -68,6 +74,8 @@ export async function showReceipt(
     return false;
   }
   const checks = await verifyReceipt(receipt);
+  if (asked !== undefined)
+    checks.unshift({ ok: r.requestId === asked, key: 'verify.step.request', vars: { id: asked } });
   const info: Check[] = [];
   if (withLedger)
     checks.push(
@@ -91,7 +99,7 @@ export async function showReceipt(
       checks.map((c) =>
         h(
           'li',
-          { class: c.ok ? 'ok' : 'bad', 'data-ok': String(c.ok) },
+          { class: c.ok ? 'ok' : 'bad', 'data-ok': String(c.ok), 'data-check': c.key },
           h('span', { class: 'mark' }, c.ok ? '✓' : '✗'),
           ' ',
           t(c.key, c.vars),
@@ -102,7 +110,7 @@ export async function showReceipt(
     h(
       'p',
       { class: `verdict ${ok ? 'good' : 'bad'}`, 'data-testid': 'verify-result', 'data-ok': String(ok) },
-      ok ? `✓ ${t('verify.ok')}` : `✗ ${t('verify.fail')}`,
+      ok ? `✓ ${t(withLedger ? 'verify.ok' : 'verify.consistent')}` : `✗ ${t('verify.fail')}`,
     ),
   );
   return ok;

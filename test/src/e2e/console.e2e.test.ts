@@ -326,8 +326,8 @@ describe('the console in headless Chromium: public view, regulator and enterpris
     expect(await page.getAttribute('[data-testid=verify-result]', 'data-ok')).to.equal('true');
     expect(
       await page.locator('[data-testid=receipt] li[data-ok=true]').count(),
-      'leaf, inclusion and ledger checks pass',
-    ).to.equal(3);
+      'request, leaf, inclusion and ledger checks pass',
+    ).to.equal(4);
     await shot(page, 'console-anchors.png');
 
     await open(page, `#/regulator/search?q=${enterprise.creditCode}`);
@@ -448,13 +448,24 @@ describe('the console in headless Chromium: public view, regulator and enterpris
     skipWithoutChromium(this);
     this.timeout(60_000);
     const { page, errors } = await tab();
+    const tokenInTab = (): Promise<string> =>
+      page.evaluate(
+        () => (JSON.parse(sessionStorage.getItem('rdx.console.session') ?? '{}') as { token: string }).token,
+      );
+    const grantsWith = (t: string): Promise<Response> =>
+      fetch(`${base}/v1/grants`, { headers: { authorization: `Bearer ${t}` } });
+    // Logging in again in the tab ends the session it replaces: a logout afterwards ends only the new one.
     await login(page, 'enterprise', enterprise.creditCode, enterpriseSecret);
-    const token = await page.evaluate(
-      () => (JSON.parse(sessionStorage.getItem('rdx.console.session') ?? '{}') as { token: string }).token,
+    const replaced = await tokenInTab();
+    expect((await grantsWith(replaced)).status).to.equal(200);
+    await login(page, 'enterprise', enterprise.creditCode, enterpriseSecret);
+    const token = await tokenInTab();
+    expect(token).not.to.equal(replaced);
+    expect((await grantsWith(replaced)).status, 'the token of the session replaced by a new login').to.equal(
+      401,
     );
     // The copy opens the enterprise's grants from outside the browser, with plain HTTP, while the session lasts…
-    const grants = (): Promise<Response> =>
-      fetch(`${base}/v1/grants`, { headers: { authorization: `Bearer ${token}` } });
+    const grants = (): Promise<Response> => grantsWith(token);
     expect((await grants()).status).to.equal(200);
     await page.click('[data-testid=logout]');
     await page.waitForSelector('[data-testid=login-form]');
@@ -527,9 +538,25 @@ describe('the console in headless Chromium: public view, regulator and enterpris
     expect(await page.getAttribute('[data-testid=verify-result]', 'data-ok')).to.equal('true');
     expect(
       await page.locator('[data-testid=receipt] li[data-ok=true]').count(),
-      'leaf and inclusion checks pass in the browser',
-    ).to.equal(2);
+      'request, leaf and inclusion checks pass in the browser',
+    ).to.equal(3);
+    // Nothing here read the ledger: the verdict says what was checked, and where the rest is.
+    expect(await page.textContent('[data-testid=verify-result]')).to.match(/此处未与账本核对/);
     await shot(page, 'console-enterprise.png');
+    // A gateway answering with the receipt of another request (here: the asked one's, renamed) is caught.
+    const receiptRoute = `**/v1/audit/receipts/${requestId}`;
+    await page.route(receiptRoute, async (route) => {
+      const genuine = (await (await route.fetch()).json()) as { record: { requestId: string } };
+      await route.fulfill({
+        json: { ...genuine, record: { ...genuine.record, requestId: 'another-request' } },
+      });
+    });
+    await page.click(`button[data-request="${requestId}"]`);
+    await page.waitForSelector('[data-testid=verify-result][data-ok=false]');
+    expect(
+      await page.getAttribute('[data-testid=receipt] li[data-check="verify.step.request"]', 'data-ok'),
+    ).to.equal('false');
+    await page.unroute(receiptRoute);
 
     // A tampered receipt does not verify: the browser really computes.
     const tampered = await page.evaluate(async (id) => {

@@ -45,7 +45,7 @@ export const enterprisePage: Page = async (root) => {
     result.append(h('p', { class: 'muted' }, t('loading')));
     try {
       const { body } = await api<Receipt>(`/v1/audit/receipts/${encodeURIComponent(requestId)}`);
-      await showReceipt(result, body);
+      await showReceipt(result, body, undefined, requestId);
     } catch (err) {
       clear(result);
       result.append(problemBox(err));

@@ -531,10 +531,9 @@ export const anchorsPage: Page = async (root, params) => {
   const verifyById = async (): Promise<void> => {
     clear(result);
     try {
-      const { body: receipt } = await api<Receipt>(
-        `/v1/regulator/receipts/${encodeURIComponent(requestInput.value.trim())}`,
-      );
-      await showReceipt(result, receipt, ledgerCheck);
+      const asked = requestInput.value.trim();
+      const { body: receipt } = await api<Receipt>(`/v1/regulator/receipts/${encodeURIComponent(asked)}`);
+      await showReceipt(result, receipt, ledgerCheck, asked);
     } catch (err) {
       result.append(problemBox(err));
     }
