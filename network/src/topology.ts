@@ -299,7 +299,8 @@ export function identityWithRole(org: OrgSpec, role: NonNullable<IdentitySpec['r
 
 export function orgOf(topology: Topology, mspId: string): OrgSpec {
   const org = topology.orgs.find((o) => o.mspId === mspId);
-  if (!org) throw new Error(`unknown org ${mspId}`);
+  if (!org)
+    throw new TopologyError(`unknown org ${mspId}; one of ${topology.orgs.map((o) => o.mspId).join(', ')}`);
   return org;
 }
 

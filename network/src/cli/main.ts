@@ -10,7 +10,7 @@ import { ensureFabricBinaries, FabricBinariesError } from '../binaries/fabric-bi
 import type { NetworkContext } from '../context.js';
 import { pathsFor, topologyFor } from '../context.js';
 import { deployChaincode } from '../chaincode-deploy.js';
-import { isLocalOrg } from '../consortium/org-definition.js';
+import { isLocalOrg, OrgDefinitionError } from '../consortium/org-definition.js';
 import { down, gatewayUrl, up, PlatformError, processNames, requireOwnHome } from '../platform.js';
 import { gatewayRootCertificate, gatewayServesHttps } from '../platform-paths.js';
 import { refuseLaunches, runningPid, startDaemon, stopDaemon, CommandError } from '../proc.js';
@@ -20,6 +20,7 @@ import { codeId } from '../code-id.js';
 import { consortiumCommand } from './consortium.js';
 import { markStart, markStop, stopUnderWay } from '../under-way.js';
 import { TopologyError } from '../topology.js';
+import { checkCommandLine, USAGE, UsageError } from './arguments.js';
 
 async function context(config: NetworkConfig = loadConfig()): Promise<NetworkContext> {
   const paths = pathsFor(config);
@@ -220,6 +221,11 @@ async function reset(): Promise<void> {
 async function main(): Promise<void> {
   // Before anything is created: what this process and every process it starts writes is the owner's only.
   usePrivateUmask();
+  // Checked before anything runs: a mistyped or unknown option does nothing rather than the command without it.
+  if (checkCommandLine(process.argv.slice(2)) === 'help') {
+    console.log(USAGE);
+    return;
+  }
   const [command = 'help', ...args] = process.argv.slice(2);
   switch (command) {
     case 'start':
@@ -268,12 +274,7 @@ async function main(): Promise<void> {
       console.log(processNames({ topology: topologyFor(loadConfig()) } as NetworkContext).join('\n'));
       return;
     default:
-      console.log(
-        'usage: rdx-network start [--detach] [--org MSPID[,MSPID]] | stop | status | reset | deploy | binaries\n' +
-          '       rdx-network org init|export|import | channel add-org|remove-org|sign|submit|members |\n' +
-          '                   chaincode approve|commit | ledger setup | certs status|renew|revoke   (docs/DEPLOY.md)',
-      );
-      process.exitCode = command === 'help' ? 0 : 1;
+      throw new UsageError(`unknown command: ${command}`);
   }
 }
 
@@ -281,11 +282,17 @@ main().catch((err: unknown) => {
   // An interrupted start's steps fail as it stops what it started (a launch refused, a tool killed by the same
   // Ctrl-C): that stop ends the process, and says why.
   if (interrupting) return;
+  if (err instanceof UsageError) {
+    console.error(`rdx-network: ${err.message}\n${USAGE}`);
+    process.exitCode = 1;
+    return;
+  }
   const known =
     err instanceof ConfigError ||
     err instanceof FabricBinariesError ||
     err instanceof PlatformError ||
-    err instanceof TopologyError;
+    err instanceof TopologyError ||
+    err instanceof OrgDefinitionError;
   if (known || err instanceof CommandError || err instanceof Error) console.error(`\nrdx: ${err.message}`);
   else console.error(err);
   if (!known) {
