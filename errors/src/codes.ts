@@ -265,6 +265,11 @@ const TABLE = {
     title: 'File unreadable',
     hint: 'check the file path and its permissions',
   },
+  FILE_UNWRITABLE: {
+    origin: 'client',
+    title: 'File unwritable',
+    hint: 'give --out a file path in a folder you can write (not a folder itself)',
+  },
   IDENTITY_REQUIRED: {
     origin: 'client',
     title: 'Identity required',

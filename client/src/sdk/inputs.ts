@@ -4,6 +4,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { InputError } from './errors.js';
 
 const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -120,6 +121,22 @@ export function readInputFile(file: string, what: string): Buffer {
     return fs.readFileSync(file);
   } catch (err) {
     throw new InputError('FILE_UNREADABLE', `cannot read ${what} ${file}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
+/**
+ * Writes a file the user named (`--out`), making its folder as needed: a folder that cannot be made, or a path
+ * that is a folder, is the user's to correct, not a bug.
+ * @throws InputError FILE_UNWRITABLE naming the file.
+ */
+export function writeOutputFile(file: string, data: string | Uint8Array, what: string): void {
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, data);
+  } catch (err) {
+    throw new InputError('FILE_UNWRITABLE', `cannot write ${what} to ${file}: ${(err as Error).message}`, {
       cause: err,
     });
   }

@@ -2,11 +2,10 @@
  * `rdx receipt`: the audit receipt of one of the enterprise's requests — the record the gateway logged, its
  * inclusion proof and the anchor on the ledger — optionally verified offline and saved for a regulator.
  */
-import fs from 'node:fs';
 import { arg, defineCommand, optString } from '../../command.js';
 import { fields } from '../../output.js';
 import { TERMS } from '../../terms.js';
-import { requireInt } from '../../../sdk/inputs.js';
+import { requireInt, writeOutputFile } from '../../../sdk/inputs.js';
 import { assertVerified, verifyReceipt, type AuditReceipt } from '../../../sdk/receipt-verify.js';
 import { anchorOnLedger, reportLines } from '../shared/verify.js';
 
@@ -36,7 +35,7 @@ export default defineCommand({
     const session = ctx.enterprise();
     const receipt: AuditReceipt = await session.anchoredReceipt(requestId, wait * 1000);
     const out = optString(inv.opts, 'out');
-    if (out) fs.writeFileSync(out, `${JSON.stringify(receipt, null, 2)}\n`);
+    if (out) writeOutputFile(out, `${JSON.stringify(receipt, null, 2)}\n`, 'the receipt');
     const lines = [
       `${TERMS.receipt} ${requestId}`,
       ...fields([

@@ -3,11 +3,10 @@
  * it and their endorsers, the gateways' anchor chains, and receipts the enterprise handed over — for
  * `rdx verify` anywhere, offline.
  */
-import fs from 'node:fs';
 import { arg, commaList, defineCommand, optList, optString, reqString } from '../../command.js';
 import { TERMS } from '../../terms.js';
 import { collectEvidence } from '../../../sdk/evidence.js';
-import { readJsonFile } from '../../../sdk/inputs.js';
+import { readJsonFile, writeOutputFile } from '../../../sdk/inputs.js';
 import { verifyEvidence, type AuditReceipt } from '../../../sdk/receipt-verify.js';
 
 export default defineCommand({
@@ -48,7 +47,7 @@ export default defineCommand({
       onProgress: ctx.json ? undefined : (step) => ctx.out.note(`… ${step}`),
     });
     const out = reqString(inv.opts, 'out');
-    fs.writeFileSync(out, `${JSON.stringify(pkg, null, 2)}\n`);
+    writeOutputFile(out, `${JSON.stringify(pkg, null, 2)}\n`, 'the evidence package');
     // What it just sealed with the --as identity: no CA needs vouching for its own collector.
     const check = verifyEvidence(pkg, { sealedHere: true });
     const summary = {

@@ -1,5 +1,5 @@
 /** `rdx download`: an unconditional dataset as CSV (restricted data is never downloaded, Z20). */
-import fs from 'node:fs';
+import { writeOutputFile } from '../../../sdk/inputs.js';
 import { arg, defineCommand, optString } from '../../command.js';
 import { forTerminal } from '../../output.js';
 
@@ -33,7 +33,7 @@ export default defineCommand({
       );
       return undefined;
     }
-    fs.writeFileSync(out, csv);
+    writeOutputFile(out, csv, 'the CSV');
     return {
       data: { dataset: arg(inv, 0), file: out, bytes: Buffer.byteLength(csv) },
       lines: [`${out}: ${Buffer.byteLength(csv)} bytes`],

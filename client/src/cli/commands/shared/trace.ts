@@ -3,10 +3,9 @@
  * JSON file — for a regulator with its client credentials (every dataset), or an opening body signing with its
  * `--as` identity (its own datasets); with `--evidence` the package is written, which `rdx verify` checks.
  */
-import fs from 'node:fs';
 import { arg, defineCommand, optString } from '../../command.js';
 import { table } from '../../output.js';
-import { readInputFile, requireOneOf } from '../../../sdk/inputs.js';
+import { readInputFile, requireOneOf, writeOutputFile } from '../../../sdk/inputs.js';
 import { SUSPECT_FORMATS } from '../../../fingerprint/suspect-file.js';
 
 export default defineCommand({
@@ -34,7 +33,8 @@ export default defineCommand({
       ? await ctx.publicGateway().traceAsBody(ctx.ledger().connection.identity, file, opts)
       : await ctx.regulatorGateway().trace(file, opts);
     const out = optString(inv.opts, 'evidence');
-    if (out && result.evidence) fs.writeFileSync(out, `${JSON.stringify(result.evidence, null, 2)}\n`);
+    if (out && result.evidence)
+      writeOutputFile(out, `${JSON.stringify(result.evidence, null, 2)}\n`, 'the evidence package');
     return {
       data: result,
       lines: [
