@@ -3,7 +3,7 @@
  */
 import express, { type Express, type RequestHandler } from 'express';
 import { wholeAnswers } from './http/answer-compression.js';
-import { perAddressRate } from './http/anonymous-rate.js';
+import { addressRateOf, chargeRefusals, perAddressRate } from './http/anonymous-rate.js';
 import { refuseWhileDatabaseSilent } from './http/database-gate.js';
 import { readForwardedCaller } from './http/caller-address.js';
 import { lateRefusals } from './http/late-refusal.js';
@@ -68,7 +68,8 @@ export function createApp(s: Services): Express {
     ),
   );
   // The routes that take no credentials are limited per address (http/anonymous-rate.ts).
-  const anonymous = perAddressRate(s.config.anonymousRatePerSecond);
+  const addresses = addressRateOf(s);
+  const anonymous = perAddressRate(addresses);
   // The data calls' routes come first: their paths are no other router's, and each router passed on the way
   // is a dispatch with its own closures and a match per route, paid on the busiest path (a few % of its CPU).
   app.use(dataRoutes(s));
@@ -84,9 +85,12 @@ export function createApp(s: Services): Express {
     publicComplaintRoutes(s, anonymous),
     auditRoutes(s, anonymous),
   );
-  app.use(regulatorRoutes(s), traceRoutes(s), consoleRoutes());
-  app.use(methodNotAllowed(allowedAt));
+  app.use(regulatorRoutes(s), traceRoutes(s));
+  // Files for anyone, and below, what no route took: charged to the caller's address like the public routes.
+  app.use('/console', anonymous);
+  app.use(consoleRoutes());
+  app.use(anonymous, methodNotAllowed(allowedAt));
   app.use((req, _res, next) => next(new Problem('NOT_FOUND', `No route for ${req.method} ${req.path}`)));
-  app.use(lateRefusals(s.config.rateRefusalDelayMs), problemHandler);
+  app.use(chargeRefusals(addresses), lateRefusals(s.config.rateRefusalDelayMs), problemHandler);
   return app;
 }

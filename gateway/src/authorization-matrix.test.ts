@@ -168,7 +168,8 @@ function chaincodeLikeRefusals(g: Harness): void {
 
 describe('authorization matrix', () => {
   before(async () => {
-    h = await startHarness({ fingerprintSecret: Buffer.alloc(32, 9) });
+    // Every route's answer to each caller, not the rates: the anonymous column alone makes hundreds of calls.
+    h = await startHarness({ fingerprintSecret: Buffer.alloc(32, 9), anonymousRatePerSecond: 1_000_000 });
     h.ledger.applications.set('APP-1', { id: 'APP-1', creditCode: CODE.AA, state: 'RETURNED' });
     h.ledger.agreements.set('AGR-1', {
       id: 'AGR-1',

@@ -141,6 +141,11 @@ export interface GatewayConfig {
   /** RDX_ANONYMOUS_RATE_PER_SECOND: calls per second per source address on the routes that take no credentials. */
   anonymousRatePerSecond: number;
   /**
+   * RDX_CALLER_RATE_PER_SECOND (default 20): calls per second one enterprise makes to the routes that are not data
+   * calls (its home, log, receipts, inbox, catalogue, workflow reads); data calls have their grants' rates.
+   */
+  callerRatePerSecond: number;
+  /**
    * RDX_MAX_CONNECTIONS_PER_ADDRESS (default 64): open connections one source address may hold; more are held
    * unread for RDX_RATE_REFUSAL_DELAY_MS, then reset (http/connection-cap.ts). 0: no cap. A trusted proxy's
    * connections are not capped (RDX_GATEWAY_TRUSTED_PROXIES): it carries many callers; it limits them itself.
@@ -480,6 +485,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     databaseUrl: databaseUrl(env),
     corsOrigins: corsOrigins(env),
     anonymousRatePerSecond: int(env, 'RDX_ANONYMOUS_RATE_PER_SECOND', 50, 1, 1_000_000),
+    callerRatePerSecond: int(env, 'RDX_CALLER_RATE_PER_SECOND', 20, 1, 1_000_000),
     maxConnectionsPerAddress: int(
       env,
       'RDX_MAX_CONNECTIONS_PER_ADDRESS',

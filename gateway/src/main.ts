@@ -196,6 +196,7 @@ async function serve(
     log,
   });
   const limiter = new Limiter(config.ratePerSecond);
+  const callerRate = new Limiter(config.callerRatePerSecond);
   const privacy = new PrivacyBudget(usage, {
     epsilonPerQuery: config.epsilonPerQuery,
     dailyBudget: config.privacyBudgetPerDay,
@@ -308,6 +309,7 @@ async function serve(
     database,
     parseFilter,
     limiter,
+    callerRate,
     usage,
     metrics,
     now: () => new Date(),

@@ -136,6 +136,8 @@ export interface Services {
   /** Parses the `filter=` query syntax against a dataset's items. */
   parseFilter(expr: string, items: ItemSpec[]): Filter[];
   limiter: Limiter;
+  /** Each enterprise's rate on the routes that are not data calls (http/authenticate.ts `authenticateWithinRate`). */
+  callerRate: Limiter;
   /** Today's calls and ε per grant: this gateway's, or shared with the others on its database. */
   usage: GrantUsage;
   metrics: Metrics;

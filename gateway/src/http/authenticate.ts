@@ -1,7 +1,8 @@
 /** Bearer token → the enterprise's credit code, or a 401 problem (403 for a regulator's token). */
 import type { Request, RequestHandler, Response } from 'express';
 import { TokenError, TokenRoleError, type TokenService } from '../auth/token-service.js';
-import { Problem } from '../problem.js';
+import type { Limiter } from '../enforcement/limiter.js';
+import { Problem, rateLimited } from '../problem.js';
 
 export function bearerToken(req: Request): string | undefined {
   const header = req.get('authorization');
@@ -24,6 +25,24 @@ export function authenticate(req: Request, tokens: TokenService): string {
     if (err instanceof TokenError) throw new Problem('TOKEN_INVALID', err.message);
     throw err;
   }
+}
+
+/**
+ * The enterprise behind the token, within its own rate (RDX_CALLER_RATE_PER_SECOND) on the routes that are not
+ * data calls: several read the ledger at every call (its applications, agreements), and one enterprise flooding
+ * them slowed every other caller's calls tenfold in a review. Data calls have their grants' rates instead.
+ */
+export function authenticateWithinRate(
+  req: Request,
+  s: { tokens: TokenService; callerRate: Limiter },
+): string {
+  const creditCode = authenticate(req, s.tokens);
+  if (!s.callerRate.take(creditCode))
+    throw rateLimited(
+      `${creditCode} is calling faster than this gateway allows outside data calls; slow down.`,
+      1,
+    );
+  return creditCode;
 }
 
 /**

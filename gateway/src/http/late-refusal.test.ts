@@ -141,4 +141,28 @@ describe('refusals of an anonymous caller’s rate, answered late', () => {
       await h.close();
     }
   });
+
+  it('an address over its rate waits for its 429 on what else it gets without credentials: a path no route has, a refused token, a data call without one, the console’s files', async () => {
+    for (const path of [
+      '/no/such/route',
+      '/v1/applications',
+      `/v1/datasets/${DS.OPEN}/records?limit=1`,
+      '/console/js/i18n.js',
+    ]) {
+      const h = await startHarness({ anonymousRatePerSecond: 1 });
+      try {
+        const replies = [];
+        for (let i = 0; i < 3; i++) replies.push(await timed(h.get(path, { token: 'not-a-token' })));
+        expect(replies[0]!.reply.status, `${path}, first`).to.not.equal(429);
+        const refused = replies.filter((r) => r.reply.status === 429);
+        expect(refused.length, `${path}: refused beyond 1 a second`).to.be.at.least(1);
+        for (const r of refused) {
+          expect((r.reply.body as { code: string }).code).to.equal('RATE_LIMITED');
+          expect(r.ms, `${path}: ms before the refusal arrived`).to.be.at.least(990);
+        }
+      } finally {
+        await h.close();
+      }
+    }
+  });
 });

@@ -7,7 +7,7 @@ import type { RequestHandler, Response, Router } from 'express';
 import { apiRouter } from '../http/routing.js';
 import { consenterConfigIndex } from '@rdx/client';
 import { treeOf } from '../audit/audit-tree.js';
-import { authenticate } from '../http/authenticate.js';
+import { authenticateWithinRate } from '../http/authenticate.js';
 import { Problem, ledgerProblem } from '../problem.js';
 import type { AuditRecord, Services } from '../services.js';
 
@@ -15,7 +15,7 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
   const r = apiRouter();
 
   r.get('/v1/access-log', async (req, res) => {
-    const creditCode = authenticate(req, s.tokens);
+    const creditCode = authenticateWithinRate(req, s);
     const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
     const before = req.query.before === undefined ? undefined : Number(req.query.before);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500)
@@ -30,7 +30,7 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
   });
 
   r.get('/v1/audit/receipts/:requestId', async (req, res) => {
-    const creditCode = authenticate(req, s.tokens);
+    const creditCode = authenticateWithinRate(req, s);
     const record = await s.audit.get(String(req.params.requestId));
     if (!record || record.enterprise !== creditCode)
       throw new Problem(
@@ -47,7 +47,7 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
    * part of those transactions only (private data sits in collections, with hashes on the channel).
    */
   r.get('/v1/audit/receipts/:requestId/block', async (req, res) => {
-    const creditCode = authenticate(req, s.tokens);
+    const creditCode = authenticateWithinRate(req, s);
     const record = await s.audit.get(String(req.params.requestId));
     if (!record || record.enterprise !== creditCode)
       throw new Problem(

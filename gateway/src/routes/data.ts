@@ -12,7 +12,7 @@ import { callerNetwork } from '../http/caller-address.js';
 import { streamedAnswers } from '../http/answer-compression.js';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
 import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
-import { authenticate, tokenAroundBody } from '../http/authenticate.js';
+import { authenticate, authenticateWithinRate, tokenAroundBody } from '../http/authenticate.js';
 import { requestIdOf } from '../http/security.js';
 import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
 import { maskPersonal } from '../enforcement/masking.js';
@@ -295,7 +295,7 @@ export function dataRoutes(s: Services): Router {
 
   /** The catalog the caller may see: every open dataset, with the caller's grant where it has one. */
   r.get('/v1/datasets', (req, res) => {
-    const creditCode = authenticate(req, s.tokens);
+    const creditCode = authenticateWithinRate(req, s);
     const datasets = [...s.view.datasets.values()]
       .filter((d) => d.openAttribute !== 'prohibited' && isListedView(d))
       .map((d) => {

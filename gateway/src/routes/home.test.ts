@@ -103,6 +103,30 @@ describe("an enterprise's own business (GET /v1/applications, /v1/agreements, /v
     assertProblem(await h.get('/v1/duties'), 401, 'TOKEN_MISSING');
   });
 
+  it('one enterprise over its rate on these routes is refused (429, Retry-After) while another is served', async () => {
+    const limited = await startHarness({ callerRatePerSecond: 2 });
+    try {
+      const aa = limited.tokenFor('AA');
+      const answers = [];
+      for (const path of [
+        '/v1/applications',
+        '/v1/agreements',
+        '/v1/duties',
+        '/v1/access-log',
+        '/v1/datasets',
+      ])
+        answers.push(await limited.get(path, { token: aa }));
+      expect(answers.slice(0, 2).map((a) => a.status)).to.deep.equal([200, 200]);
+      for (const a of answers.slice(2)) {
+        assertProblem(a, 429, 'RATE_LIMITED');
+        expect(a.headers.get('retry-after')).to.equal('1');
+      }
+      assertOk(await limited.get('/v1/applications', { as: 'AAA' }));
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('the next step follows the state: return → you, draft → body then you, in force → your duties by their days', () => {
     expect(applicationNext({ state: 'RETURNED', bodies: [], ownerReviews: {} }).by).to.equal('you');
     expect(applicationNext({ state: 'REJECTED', bodies: [], ownerReviews: {} }).by).to.equal('none');

@@ -8,7 +8,7 @@ import { type Router } from 'express';
 import { openDuties } from '@rdx/chaincode';
 import { LedgerRefusedError, RdxLedger, type Agreement, type Application } from '@rdx/client';
 import { chinaToday } from '../enforcement/decide.js';
-import { authenticate } from '../http/authenticate.js';
+import { authenticateWithinRate } from '../http/authenticate.js';
 import { apiRouter } from '../http/routing.js';
 import { agreementNext, applicationNext } from '../home/next-step.js';
 import { ledgerProblem } from '../problem.js';
@@ -33,7 +33,7 @@ export function homeRoutes(s: Services): Router {
   }
 
   r.get('/v1/applications', async (req, res) => {
-    const creditCode = authenticate(req, s.tokens);
+    const creditCode = authenticateWithinRate(req, s);
     try {
       const apps = await applicationsOf(creditCode);
       res.json({
@@ -75,7 +75,7 @@ export function homeRoutes(s: Services): Router {
   }
 
   r.get('/v1/agreements', async (req, res) => {
-    const creditCode = authenticate(req, s.tokens);
+    const creditCode = authenticateWithinRate(req, s);
     try {
       const { mine, notDrafted } = await agreementsOf(creditCode);
       res.json({
@@ -103,7 +103,7 @@ export function homeRoutes(s: Services): Router {
   });
 
   r.get('/v1/duties', async (req, res) => {
-    const creditCode = authenticate(req, s.tokens);
+    const creditCode = authenticateWithinRate(req, s);
     let mine: Agreement[];
     try {
       ({ mine } = await agreementsOf(creditCode));

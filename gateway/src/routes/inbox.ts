@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { kindsFor, type NotificationKind, type NotificationParty } from '@rdx/client';
-import { authenticate, tokenAroundBody } from '../http/authenticate.js';
+import { authenticateWithinRate, tokenAroundBody } from '../http/authenticate.js';
 import { apiRouter, intParam, jsonBody, onlyFields } from '../http/routing.js';
 import { bodyReader, staffBeforeBody, staffSigner } from '../http/staff-signature.js';
 import { bodyParty, enterpriseParty } from '../notify/derive.js';
@@ -66,7 +66,7 @@ export function inboxRoutes(s: Services): Router {
   };
 
   const enterprise = (req: Request): Party => ({
-    recipient: enterpriseParty(authenticate(req, s.tokens)),
+    recipient: enterpriseParty(authenticateWithinRate(req, s)),
     kind: 'enterprise',
   });
   /** A body's staff, from its signed request over exactly the body received (what express.raw read, if any). */

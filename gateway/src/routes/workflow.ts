@@ -6,7 +6,7 @@
 import { enterpriseParty } from '../notify/derive.js';
 import type { Router, Request } from 'express';
 import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
-import { authenticate, tokenAroundBody } from '../http/authenticate.js';
+import { authenticateWithinRate, tokenAroundBody } from '../http/authenticate.js';
 import { ledgerProblem, Problem } from '../problem.js';
 import type { Services } from '../services.js';
 import { LedgerRefusedError, RdxLedger, type Committed } from '@rdx/client';
@@ -119,7 +119,7 @@ export function workflowRoutes(s: Services): Router {
     read: (id: string) => Promise<T>,
     owner: (o: T) => unknown,
   ): Promise<T> {
-    const creditCode = authenticate(req, s.tokens);
+    const creditCode = authenticateWithinRate(req, s);
     const id = String(req.params.id);
     const missing = (): Problem =>
       new Problem('NOT_FOUND', `There is no ${what} ${id.slice(0, 128)} of yours.`);
@@ -158,7 +158,7 @@ export function workflowRoutes(s: Services): Router {
   });
 
   r.get('/v1/grants', (req, res) => {
-    const creditCode = authenticate(req, s.tokens);
+    const creditCode = authenticateWithinRate(req, s);
     res.json({ data: s.view.grantsOf(creditCode) });
   });
   return r;

@@ -103,6 +103,8 @@ export interface HarnessOptions {
   publicComplaintsPerHour?: number;
   /** Calls per second per address on the routes that take no credentials (default: the platform's, 50). */
   anonymousRatePerSecond?: number;
+  /** Calls per second per enterprise on the routes that are not data calls (default: too many to reach). */
+  callerRatePerSecond?: number;
   /** How long a refusal of an anonymous caller's rate is held (default: the platform's, 1000 ms). */
   rateRefusalDelayMs?: number;
   /** The record of used assertions made anew as the gateway starts, as where its file was lost (replay-store.ts). */
@@ -566,6 +568,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     database: opts.database,
     parseFilter,
     limiter,
+    callerRate: new Limiter(opts.callerRatePerSecond ?? 1_000_000),
     metrics,
     now: () => (ref.harness?.clock ? new Date(ref.harness.clock) : new Date()),
     unattributedLogPerSecond: opts.unattributedLogPerSecond ?? 1_000_000,
