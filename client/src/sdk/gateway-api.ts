@@ -643,10 +643,18 @@ function connectionHint(code: string, url: URL, pinned: boolean): string {
     return ": its certificate is outside its validity (or this machine's clock is wrong); the bureau renews it";
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER')
     return `: it answered in plain HTTP; a gateway on this machine serves HTTP, so try http://${url.host}`;
-  // A gateway beyond loopback serves HTTPS only: plain HTTP to it is closed unanswered.
+  // A gateway beyond loopback serves HTTPS only: plain HTTP to it is closed unanswered. One on this machine serves
+  // plain HTTP: closed unanswered, it stopped or restarted while it answered.
   if (url.protocol === 'http:' && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET'))
-    return `: it closed the connection unanswered; a gateway on another machine serves HTTPS only, so try https://${url.host}`;
+    return isLoopbackHost(url.hostname)
+      ? ': it closed the connection unanswered (it stopped or restarted meanwhile)'
+      : `: it closed the connection unanswered; a gateway on another machine serves HTTPS only, so try https://${url.host}`;
   return '';
+}
+
+/** Whether a URL's host name is this machine (`[::1]` keeps its brackets in `hostname`). */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\./.test(hostname);
 }
 
 /**
@@ -1252,10 +1260,11 @@ export class EnterpriseSession extends GatewaySession {
    */
   async *pages(
     datasetId: string,
-    query: Omit<RecordsQuery, 'cursor'> = {},
+    query: RecordsQuery = {},
     maxPages = Infinity,
   ): AsyncGenerator<RecordsPage> {
-    let cursor: string | undefined;
+    // From `query.cursor` when given: a pull cut short goes on from the page after the last it received.
+    let cursor = query.cursor;
     // The last cursors followed, to catch a loop: no more of them than RECENT_CURSORS however many pages there are.
     const followed = new Set<string>();
     for (let n = 0; n < maxPages; n++) {

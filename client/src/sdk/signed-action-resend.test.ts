@@ -123,6 +123,11 @@ describe('a signed action whose answer was lost is sent again as the same reques
       (e: unknown) => e,
     );
     expect(err).to.be.instanceOf(GatewayUnavailableError);
+    // A gateway on this machine serves plain HTTP: it stopped, it does not want HTTPS.
+    expect((err as Error).message).to.match(
+      /closed the connection unanswered \(it stopped or restarted meanwhile\)/,
+    );
+    expect((err as Error).message).not.to.match(/HTTPS only/);
     expect(received).to.have.length(WRITE_ATTEMPTS);
     expect(new Set(received).size).to.equal(1);
   });

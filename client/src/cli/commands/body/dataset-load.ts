@@ -42,10 +42,14 @@ async function waitForGateway(
   }
 }
 
-function fileStream(file: string, progress: Progress | undefined): ReadableStream<Uint8Array> {
+function fileStream(
+  file: string,
+  progress: Progress | undefined,
+): { body: ReadableStream<Uint8Array>; stop(): void } {
   const source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   if (progress) source.on('data', (chunk) => progress.tick(chunk.length));
-  return Readable.toWeb(source) as ReadableStream<Uint8Array>;
+  // Stopped once the upload failed: read on, it went on printing progress under the error.
+  return { body: Readable.toWeb(source) as ReadableStream<Uint8Array>, stop: () => source.destroy() };
 }
 
 export default defineCommand({
@@ -113,7 +117,13 @@ export default defineCommand({
       : undefined;
     if (!loaded) {
       const uploading = big ? ctx.out.progress(`上传 upload ${file}`, size, 'bytes') : undefined;
-      loaded = await gateway.uploadVersion(id, version, { ...upload, body: fileStream(file, uploading) });
+      const stream = fileStream(file, uploading);
+      try {
+        loaded = await gateway.uploadVersion(id, version, { ...upload, body: stream.body });
+      } catch (err) {
+        stream.stop();
+        throw err;
+      }
       uploading?.finish(`${loaded.rowCount} rows`);
     }
     if (loaded.rowCount !== digest.rowCount)
