@@ -36,7 +36,7 @@ const TABLE = {
     origin: 'ledger',
     status: 409,
     title: 'Already exists',
-    hint: 'choose a new id or version name',
+    hint: 'choose a new id or version name; if an earlier run of the same command lost its answer, it is already there: show it (rdx <kind> show <id>)',
   },
   FORBIDDEN: {
     origin: 'ledger',

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { peer } from '@hyperledger/fabric-protos';
 import type { LedgerConnection } from '../ledger/fabric-connection.js';
-import { LedgerTransactionInvalidError } from './errors.js';
+import { LedgerTransactionInvalidError, LedgerUnavailableError } from './errors.js';
 import { CONFLICT_ATTEMPTS, fabricTransport } from './ledger-transport.js';
 
 /** A connection whose transactions commit with these codes, one per submission, in turn. */
@@ -53,5 +53,24 @@ describe('ledger transport: submit', () => {
       .catch((e: unknown) => e);
     expect((refused as LedgerTransactionInvalidError).validationCode).to.equal('ENDORSEMENT_POLICY_FAILURE');
     expect(policy.sent, 'not sent again').to.have.length(1);
+  });
+
+  it('the peer lost once the transaction was sent: the error names it as sent, and perhaps committed', async () => {
+    const contract = {
+      submitAsync: () =>
+        Promise.resolve({
+          getTransactionId: () => 'tx-sent',
+          getStatus: () =>
+            Promise.reject(Object.assign(new Error('14 UNAVAILABLE: Connection dropped'), { code: 14 })),
+        }),
+    };
+    const lost = await fabricTransport({ contract: () => contract } as unknown as LedgerConnection)
+      .submit('catalog', 'RegisterDataset', [])
+      .catch((e: unknown) => e);
+    expect(lost).to.be.instanceOf(LedgerUnavailableError);
+    expect((lost as LedgerUnavailableError).txId).to.equal('tx-sent');
+    expect((lost as Error).message).to.match(
+      /transaction tx-sent had been sent to the orderers and may have committed: look before running it again$/,
+    );
   });
 });

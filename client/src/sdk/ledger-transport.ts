@@ -5,7 +5,7 @@
  */
 import { peer } from '@hyperledger/fabric-protos';
 import type { LedgerConnection } from '../ledger/fabric-connection.js';
-import { fromLedgerError, LedgerTransactionInvalidError } from './errors.js';
+import { fromLedgerError, LedgerTransactionInvalidError, LedgerUnavailableError } from './errors.js';
 
 /** What a transaction may carry besides its arguments. */
 export interface LedgerCallOptions {
@@ -83,7 +83,16 @@ export function fabricTransport(connection: LedgerConnection): LedgerTransport {
           return { result: tx.getResult(), txId, blockNumber: Number(status.blockNumber) };
         } catch (err) {
           // A commit-status failure may not name its transaction; the id is known from the submit.
-          throw fromLedgerError(err, `${contract}:${fn}`, txId);
+          const failed = fromLedgerError(err, `${contract}:${fn}`, txId);
+          // Sent to the orderers, then the peer was lost: it may well have committed, and run again it would
+          // be recorded twice (or refused as existing, which reads as a reason to choose another id).
+          if (txId !== undefined && failed instanceof LedgerUnavailableError)
+            throw new LedgerUnavailableError(
+              failed.code,
+              `${failed.message}; transaction ${txId} had been sent to the orderers and may have committed: look before running it again`,
+              { txId, details: failed.details, cause: err },
+            );
+          throw failed;
         }
       }
     },
