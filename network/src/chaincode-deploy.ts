@@ -319,7 +319,7 @@ export async function deployChaincode(
     .map((o) => o.mspId);
   if (committed && committed.version !== version && unapproved.length)
     ctx.log(
-      `  the channel runs sequence ${committed.sequence} (${committed.version}), which ${unapproved.join(', ')} did not approve: the other members committed it without them`,
+      `  the channel runs sequence ${committed.sequence} (${committed.version}), which ${unapproved.join(', ')} has not approved: committed before it joined, or by the other members without it (peer lifecycle chaincode querycommitted shows it)`,
     );
 
   const packageIds: Record<string, string> =
@@ -357,19 +357,7 @@ export async function deployChaincode(
           : (await approvedVersion(ctx, org, sequence)) === version;
       if (approved) return;
       ctx.log(`  approve for ${org.mspId}`);
-      try {
-        await peerCli(ctx, org, [
-          'lifecycle',
-          'chaincode',
-          'approveformyorg',
-          ...definitionArgs(ctx, org, proposal),
-          '--package-id',
-          packageIds[org.mspId]!,
-          '--waitForEvent',
-        ]);
-      } catch (err) {
-        throw foreignDefinition(ctx, org, proposal, err) ?? err;
-      }
+      await approveFor(ctx, org, proposal, packageIds[org.mspId]!);
     }),
   );
   if (committed?.version === version)
@@ -424,15 +412,7 @@ export async function refreshLocalPackage(ctx: NetworkContext, org: OrgSpec): Pr
   const state = readState(ctx.paths);
   if (state.chaincode?.packageIds[org.mspId] === packageId) return;
   ctx.log(`  ${org.mspId} approves its new package for sequence ${committed.sequence}`);
-  await peerCli(ctx, org, [
-    'lifecycle',
-    'chaincode',
-    'approveformyorg',
-    ...definitionArgs(ctx, org, proposalOf(ctx, version, committed.sequence, definition)),
-    '--package-id',
-    packageId,
-    '--waitForEvent',
-  ]);
+  await approveFor(ctx, org, proposalOf(ctx, version, committed.sequence, definition), packageId);
   writeState(ctx.paths, {
     ...state,
     chaincode: {
@@ -468,6 +448,23 @@ export async function waitPeerServesChaincode(
         );
       await new Promise((r) => setTimeout(r, 500));
     }
+  }
+}
+
+/** `org` approves `p` with its package; a definition committed otherwise at that sequence is named. */
+async function approveFor(ctx: NetworkContext, org: OrgSpec, p: Proposal, packageId: string): Promise<void> {
+  try {
+    await peerCli(ctx, org, [
+      'lifecycle',
+      'chaincode',
+      'approveformyorg',
+      ...definitionArgs(ctx, org, p),
+      '--package-id',
+      packageId,
+      '--waitForEvent',
+    ]);
+  } catch (err) {
+    throw foreignDefinition(ctx, org, p, err) ?? err;
   }
 }
 

@@ -63,6 +63,12 @@ describe('rdx-network command lines', () => {
     expect(refusal(['start', '--org'])).to.equal('--org needs a value');
     expect(refusal(['start', '--org', '--detach'])).to.equal('--org needs a value');
     expect(refusal(['start', '--detach=yes'])).to.match(/unknown option --detach/);
+    expect(refusal(['start', '--org=MarketMSP', '--detach'])).to.equal(
+      'write --org and its value apart: --org MarketMSP',
+    );
+    expect(refusal(['channel', 'sign', 'f.pb', '--org=MarketMSP'])).to.match(
+      /^write --org and its value apart/,
+    );
     expect(refusal(['stop', 'now'])).to.equal('stop takes no argument such as "now"');
     expect(refusal(['channel', 'add-org', 'HealthMSP', 'MarketMSP', '--out', 'f'])).to.equal(
       'channel add-org takes <MSP>; "MarketMSP" is one too many',

@@ -93,6 +93,10 @@ export function checkCommandLine(argv: readonly string[]): string {
       continue;
     }
     const [option, inline] = arg.split(/=(.*)/s) as [string, string | undefined];
+    // The commands read `--org X`, not `--org=X`: taken here, `start --org=MarketMSP` ran as a whole network's
+    // start on Market's host. `org import` alone reads `--fingerprint=…`.
+    if (inline !== undefined && option !== '--fingerprint' && takes.options?.includes(option))
+      throw new UsageError(`write ${option} and its value apart: ${option} ${inline}`);
     if (takes.switches?.includes(option) && inline === undefined) continue;
     if (takes.options?.includes(option)) {
       const value = inline ?? args[++i];
