@@ -3,7 +3,7 @@
  */
 import express, { type Express, type RequestHandler } from 'express';
 import { wholeAnswers } from './http/answer-compression.js';
-import { addressRateOf, chargeRefusals, perAddressRate } from './http/anonymous-rate.js';
+import { addressRateOf, chargeRefusals, consoleFilesRate, perAddressRate } from './http/anonymous-rate.js';
 import { refuseWhileDatabaseSilent } from './http/database-gate.js';
 import { readForwardedCaller } from './http/caller-address.js';
 import { lateRefusals } from './http/late-refusal.js';
@@ -86,8 +86,9 @@ export function createApp(s: Services): Express {
     auditRoutes(s, anonymous),
   );
   app.use(regulatorRoutes(s), traceRoutes(s));
-  // Files for anyone, and below, what no route took: charged to the caller's address like the public routes.
-  app.use('/console', anonymous);
+  // Files for anyone, on a budget per address of their own; below, what no route took, charged to the caller's
+  // address like the public routes.
+  app.use('/console', consoleFilesRate(s));
   app.use(consoleRoutes());
   app.use(anonymous, methodNotAllowed(allowedAt));
   app.use((req, _res, next) => next(new Problem('NOT_FOUND', `No route for ${req.method} ${req.path}`)));
