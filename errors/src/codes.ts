@@ -309,7 +309,7 @@ const TABLE = {
   EVIDENCE_INVALID: {
     origin: 'client',
     title: 'Evidence package does not verify',
-    hint: 'the package was changed or is incomplete: obtain it again from the regulator who sealed it',
+    hint: "if the check above asks for the collector's CA or its revocation list, give them (--ca-file, --crl-file); else the package was changed or is incomplete: obtain it again from the regulator who sealed it",
   },
   UNKNOWN_DOCUMENT: {
     origin: 'client',

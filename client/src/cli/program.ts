@@ -107,13 +107,22 @@ function build(io: Io, env: NodeJS.ProcessEnv, outcome: { code: number; message?
     .addHelpText('after', roleOverview());
 
   const groups = new Map<string, Command>();
+  // A group's help lists its commands as the registry has them: a list written by hand fell behind.
+  const members = new Map<string, string[]>();
+  for (const spec of COMMANDS)
+    for (let i = 1; i < spec.path.length; i++) {
+      const key = spec.path.slice(0, i).join(' ');
+      const word = spec.path[i]!;
+      const list = members.get(key) ?? [];
+      if (!list.includes(word)) members.set(key, [...list, word]);
+    }
   for (const spec of COMMANDS) {
     let parent = program;
     for (const [i, word] of spec.path.slice(0, -1).entries()) {
       const key = spec.path.slice(0, i + 1).join(' ');
       let group = groups.get(key);
       if (!group) {
-        group = parent.command(word).description(GROUPS[key] ?? word);
+        group = parent.command(word).description(`${GROUPS[key] ?? word}: ${members.get(key)!.join(', ')}`);
         groups.set(key, group);
       }
       parent = group;
@@ -156,9 +165,10 @@ function addLeaf(
     } catch (err) {
       if (err instanceof RecordedEarlierError) {
         // Done, by the attempt whose answer was lost: a user told to retry would record it twice.
-        ctx.out.result({ recordedEarlier: true, txId: err.txId }, [
+        ctx.out.result({ recordedEarlier: true, txId: err.txId, ...err.made }, [
           `已记录 recorded: ${err.message}`,
-          `  交易 transaction ${err.txId}`,
+          ...(err.txId ? [`  交易 transaction ${err.txId}`] : []),
+          ...Object.entries(err.made).map(([k, v]) => `  保留 keep ${k}: ${JSON.stringify(v)}`),
         ]);
         outcome.code = EXIT.OK;
       } else outcome.code = reportFailure(err, ctx.out);

@@ -99,19 +99,21 @@ import sharedVerify from './commands/shared/verify.js';
 
 /** Descriptions of the command groups (the first words of multi-word commands). */
 export const GROUPS: Record<string, string> = {
-  enterprise: '利用主体 enterprises: onboard, rate, expire-rating, show',
-  application: '需求申请 applications: formal-review, review, coordinate, re-review, dispute, show',
-  calendar: '工作日历 working-day calendar: set, show',
-  'review-batches': '审核批次 quarterly owner-review batches of a body (L11(3)): set, show',
-  credit: '信用评价 credit evaluations: propose (the facts), publish',
-  dataset: '数据集 datasets: register, review, load, show, narrow, decide-attribute',
-  catalogue: '开放目录 the catalogue: review (yearly, Z10)',
-  agreement:
-    '开放利用协议 agreements: draft, sign, show, accept, propose-renewal, accept-renewal, request-renewal, approve-renewal, decline-renewal, terminate',
-  grant: '授权 grants: suspend, restore, withdraw, terminate, show',
-  complaint:
-    '投诉举报 complaints: file, suspend, resolve, notify (bodies, bureau); submit (enterprises); status (anyone)',
-  report: '义务 duties of the enterprise: usage, return, product, security',
+  enterprise: '利用主体 enterprises',
+  application: '需求申请 applications',
+  calendar: '工作日历 working-day calendar',
+  'review-batches': '审核批次 quarterly owner-review batches of a body (L11(3))',
+  credit: '信用评价 credit evaluations',
+  dataset: '数据集 datasets',
+  catalogue: '开放目录 the catalogue (yearly review, Z10)',
+  agreement: '开放利用协议 agreements',
+  grant: '授权 grants',
+  complaint: '投诉举报 complaints',
+  report: '义务 duties of the enterprise',
+  'console-account': "控制台账号 a body's console logins, one per person",
+  'credit-code': '统一社会信用代码 credit codes',
+  person: '自然人 natural persons who apply',
+  webhooks: '回调地址 webhooks (notifications delivered, signed, to an address of yours)',
 };
 
 /** All commands, in the order the help lists them. */

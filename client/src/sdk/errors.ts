@@ -125,6 +125,19 @@ export class GatewayUnavailableError extends RdxSdkError {
  */
 export class RecordedEarlierError extends RdxSdkError {
   override name = 'RecordedEarlierError';
+
+  /**
+   * @param made what this client made for the action and the caller must keep, the answer being lost: a
+   * complaint's id and its receipt, which only its holder has.
+   */
+  constructor(
+    code: string,
+    message: string,
+    options: RdxSdkErrorOptions = {},
+    readonly made: Record<string, unknown> = {},
+  ) {
+    super(code, message, options);
+  }
 }
 
 /** Input refused before anything was sent (a malformed credit code, an unreadable file, a missing key). */

@@ -61,6 +61,11 @@ export interface ConnectionOptions {
    * Without it the process's own trust applies: the system's roots and NODE_EXTRA_CA_CERTS.
    */
   gatewayCa?: string | Uint8Array;
+  /**
+   * How long a signed action whose outcome is unknown is sent again as the same request (default 30 s:
+   * {@link RESEND_WITHIN_MS}).
+   */
+  resendWithinMs?: number;
 }
 
 /** Options of an {@link EnterpriseSession}. */
@@ -643,18 +648,11 @@ function connectionHint(code: string, url: URL, pinned: boolean): string {
     return ": its certificate is outside its validity (or this machine's clock is wrong); the bureau renews it";
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER')
     return `: it answered in plain HTTP; a gateway on this machine serves HTTP, so try http://${url.host}`;
-  // A gateway beyond loopback serves HTTPS only: plain HTTP to it is closed unanswered. One on this machine serves
-  // plain HTTP: closed unanswered, it stopped or restarted while it answered.
+  // A gateway serving HTTPS (every one beyond loopback) closes plain HTTP unanswered; so does one that stopped or
+  // restarted while it answered.
   if (url.protocol === 'http:' && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET'))
-    return isLoopbackHost(url.hostname)
-      ? ': it closed the connection unanswered (it stopped or restarted meanwhile)'
-      : `: it closed the connection unanswered; a gateway on another machine serves HTTPS only, so try https://${url.host}`;
+    return `: it closed the connection unanswered: it stopped or restarted meanwhile, or it serves HTTPS only (a gateway on another machine does), so try https://${url.host}`;
   return '';
-}
-
-/** Whether a URL's host name is this machine (`[::1]` keeps its brackets in `hostname`). */
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\./.test(hostname);
 }
 
 /**
@@ -986,18 +984,37 @@ export abstract class GatewaySession {
     const headers: Record<string, string> = { authorization: `Bearer ${accessToken}` };
     if (options.raw) headers['content-type'] = options.raw.type;
     else if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await this.http.send(this.http.url(path, options.query), {
-      method,
-      headers,
-      body: options.raw
-        ? options.raw.bytes
-        : options.body === undefined
-          ? undefined
-          : JSON.stringify(options.body),
-    });
-    return this.http.json<T>(res);
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.http.send(this.http.url(path, options.query), {
+        method,
+        headers,
+        body: options.raw
+          ? options.raw.bytes
+          : options.body === undefined
+            ? undefined
+            : JSON.stringify(options.body),
+      });
+      // A read refused for the caller's rate is asked again once its Retry-After (a second or so) has passed: a
+      // loop of reads (an inbox's pages) slows to the rate rather than failing. A write is the caller's to send.
+      const after = Number(res.headers.get('retry-after'));
+      if (
+        method === 'GET' &&
+        res.status === 429 &&
+        after > 0 &&
+        after <= MAX_READ_RETRY_AFTER_S &&
+        attempt < 4
+      ) {
+        void res.body?.cancel().catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, after * 1000));
+        continue;
+      }
+      return this.http.json<T>(res);
+    }
   }
 }
+
+/** The longest Retry-After a read refused for its rate waits out before it is asked again. */
+const MAX_READ_RETRY_AFTER_S = 5;
 
 /**
  * A regulator's session (监管): the gateway's regulator API, with a regulator client's secret (role
@@ -1098,26 +1115,32 @@ async function pollAnchored(
   }
 }
 
-/** How many times a signed action is sent while its outcome is unknown, and the wait before the next. */
-export const WRITE_ATTEMPTS = 3;
+/** How long a signed action whose outcome is unknown is sent again, by default; the first wait, the longest. */
+export const RESEND_WITHIN_MS = 30_000;
 const RESEND_AFTER_MS = 1000;
+const MAX_RESEND_WAIT_MS = 8000;
+
+/** The statuses of a gateway, or of a proxy before it, that did not complete a request. */
+const NOT_COMPLETED = new Set([502, 503, 504]);
 
 /**
  * Whether a signed action may have been recorded though no answer said so: the gateway did not answer (the
- * connection dropped or timed out after the request was sent; a refused connection is resent as safely), or
- * answered that the ledger did not complete it (a peer or orderer lost on the way), or was not ready (a restart).
+ * connection dropped or timed out after the request was sent; a refused connection is resent as safely), or it
+ * or a proxy before it (whose page is not the gateway's JSON) answered 502/503/504: the ledger did not complete
+ * it, a restart.
  */
-function outcomeUnknown(err: unknown): boolean {
-  if (err instanceof GatewayUnavailableError) return err.code === 'GATEWAY_UNAVAILABLE';
-  return (
-    err instanceof GatewayProblemError && (err.status === 502 || err.status === 503 || err.status === 504)
-  );
+function outcomeUnknown(err: unknown): err is GatewayUnavailableError | GatewayProblemError {
+  if (!(err instanceof GatewayUnavailableError || err instanceof GatewayProblemError)) return false;
+  return err.code === 'GATEWAY_UNAVAILABLE' || (err.status !== undefined && NOT_COMPLETED.has(err.status));
 }
 
-/** The transaction that used a signed request, from the chaincode's REPLAYED refusal of it. */
-function usedByTransaction(err: unknown): string | undefined {
-  if (!(err instanceof GatewayProblemError) || err.code !== 'REPLAYED') return undefined;
-  return /used by transaction ([0-9a-f]{64})/.exec(err.message)?.[1];
+/** The last failure of a signed action still unknown once its resends are over, saying so. */
+function stillUnknown(err: RdxSdkError, action: string, attempts: number): RdxSdkError {
+  const message = `${err.message}; ${action} was sent ${attempts} times as the same signed request and may have been recorded: look (rdx applications, agreements, duties …) before running it again`;
+  const options = { status: err.status, txId: err.txId, cause: err };
+  return err instanceof GatewayProblemError
+    ? new GatewayProblemError(err.code, message, err.type, options)
+    : new GatewayUnavailableError(err.code, message, options);
 }
 
 /**
@@ -1128,11 +1151,13 @@ function usedByTransaction(err: unknown): string | undefined {
 export class EnterpriseSession extends GatewaySession {
   /** The signer of workflow actions, if the session has the enterprise's key. */
   readonly signer: EnterpriseSigner | undefined;
+  private readonly resendWithinMs: number;
 
   /** @throws InputError when the gateway address is not a URL. */
   constructor(options: SessionOptions) {
     super(options);
     this.signer = options.signer;
+    this.resendWithinMs = options.resendWithinMs ?? RESEND_WITHIN_MS;
   }
 
   /** The enterprise's credit code as its credentials name it; undefined for a session from a bare token. */
@@ -1193,10 +1218,11 @@ export class EnterpriseSession extends GatewaySession {
   }
 
   /**
-   * Sends a signed action; where its outcome is unknown (no answer came, or the gateway could not reach the
-   * ledger), sends the same signed request again: its nonce is used once on the ledger, so a resend records
-   * nothing twice, and a refusal as already used says the lost attempt was recorded.
-   * @throws RecordedEarlierError when that is so, naming the transaction.
+   * Sends a signed action; where its outcome is unknown (no answer came, or the gateway, or a proxy before it, said
+   * 502/503/504), sends the same signed request again, for up to `resendWithinMs` (a gateway restarting takes a few
+   * seconds): its nonce is used once on the ledger, so a resend records nothing twice, and a refusal as already
+   * used says the lost attempt was recorded.
+   * @throws RecordedEarlierError when that is so, naming the transaction where the ledger did.
    */
   private async write<T>(
     method: 'POST' | 'PUT',
@@ -1205,19 +1231,24 @@ export class EnterpriseSession extends GatewaySession {
     body: Record<string, unknown>,
   ): Promise<LedgerWrite<T>> {
     const signed = this.sign(action, body);
+    const until = Date.now() + this.resendWithinMs;
     for (let attempt = 1; ; attempt++) {
       try {
         return (await this.call<LedgerWrite<T>>(method, path, { body: signed })).body;
       } catch (err) {
-        const usedBy = attempt > 1 ? usedByTransaction(err) : undefined;
-        if (usedBy)
+        // Only this request's own earlier sending can have used its nonce.
+        if (attempt > 1 && err instanceof GatewayProblemError && err.code === 'REPLAYED') {
+          const txId = /used by transaction ([0-9a-f]{64})/.exec(err.message)?.[1];
           throw new RecordedEarlierError(
             'RECORDED_EARLIER',
-            `${action} was recorded by an earlier attempt whose answer was lost, in transaction ${usedBy}; sent again as the same signed request, nothing was recorded twice`,
-            { txId: usedBy, cause: err },
+            `${action} was recorded by an earlier attempt whose answer was lost${txId ? `, in transaction ${txId}` : ''}; sent again as the same signed request, nothing was recorded twice`,
+            { txId, cause: err },
           );
-        if (attempt >= WRITE_ATTEMPTS || !outcomeUnknown(err)) throw err;
-        await new Promise((resolve) => setTimeout(resolve, RESEND_AFTER_MS * attempt));
+        }
+        if (!outcomeUnknown(err)) throw err;
+        const wait = Math.min(RESEND_AFTER_MS * 2 ** (attempt - 1), MAX_RESEND_WAIT_MS);
+        if (Date.now() + wait > until) throw stillUnknown(err, action, attempt);
+        await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
   }
@@ -1429,11 +1460,24 @@ export class EnterpriseSession extends GatewaySession {
     const id = `c-${crypto.randomBytes(8).toString('hex')}`;
     const receipt = crypto.randomBytes(24).toString('base64url');
     const receiptHash = crypto.createHash('sha256').update(receipt).digest('hex');
-    const w = await this.write<Complaint>('POST', '/v1/complaints', 'FileComplaint', {
-      ...complaint,
-      id,
-      receiptHash,
-    });
+    let w: LedgerWrite<Complaint>;
+    try {
+      w = await this.write<Complaint>('POST', '/v1/complaints', 'FileComplaint', {
+        ...complaint,
+        id,
+        receiptHash,
+      });
+    } catch (err) {
+      // Filed, its answer lost: the receipt exists only here, and without it nobody sees where it stands.
+      if (err instanceof RecordedEarlierError)
+        throw new RecordedEarlierError(
+          err.code,
+          err.message,
+          { txId: err.txId, cause: err },
+          { complaint: { id, receipt } },
+        );
+      throw err;
+    }
     return { ...w, complaint: { id, due: w.data.deadline.due, receipt } };
   }
 

@@ -5,6 +5,7 @@
  * as recorded, and the CLI as done, so that nobody runs the command again and records it twice.
  */
 import { expect } from 'chai';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -13,7 +14,7 @@ import { PassThrough } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { EnterpriseSigner } from '../enterprise-signer.js';
 import { runCli } from '../cli/program.js';
-import { EnterpriseSession, WRITE_ATTEMPTS } from './gateway-api.js';
+import { EnterpriseSession } from './gateway-api.js';
 import { GatewayProblemError, GatewayUnavailableError, RecordedEarlierError } from './errors.js';
 
 const CREDIT_CODE = '91331100MA2A8QN43L';
@@ -44,12 +45,14 @@ describe('a signed action whose answer was lost is sent again as the same reques
   /** The bodies of the signed actions received, in order. */
   let received: string[];
   const { privateKeyPem } = EnterpriseSigner.generateKeyPair();
+  /** Resends within 4 s here (30 s by default): attempts 1 s, 2 s apart, three in all. */
   const session = (): EnterpriseSession =>
     EnterpriseSession.withClientSecret(
       base,
       CREDIT_CODE,
       'secret',
       new EnterpriseSigner(CREDIT_CODE, privateKeyPem),
+      { resendWithinMs: 4000 },
     );
   const report = (s: EnterpriseSession) =>
     s.reportSecurityIssue({ agreementId: 'ag-1', severity: 'low', descriptionHash: 'c3'.repeat(32) });
@@ -116,19 +119,46 @@ describe('a signed action whose answer was lost is sent again as the same reques
     }
   });
 
-  it('no answer at all: sent a bounded number of times, then the gateway is reported unreachable', async () => {
+  it('a proxy’s HTML 504 before the gateway is an unknown outcome too: sent again', async () => {
+    behaviours = [
+      (_n, res) => {
+        res.writeHead(504, { 'content-type': 'text/html' });
+        res.end('<html><body><h1>504 Gateway Time-out</h1></body></html>');
+      },
+      recorded,
+    ];
+    expect((await report(session())).data.id).to.equal('duty-1');
+    expect(received).to.have.length(2);
+  });
+
+  it('a resend refused as used by a ledger that does not name the transaction: recorded all the same', async () => {
+    behaviours = [
+      dropped,
+      (_n, res) => problem(res, 409, 'REPLAYED', 'this signed request was already used'),
+    ];
+    const err = await report(session()).then(
+      () => expect.fail('resolved'),
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(RecordedEarlierError);
+    expect((err as RecordedEarlierError).txId).to.equal(undefined);
+  });
+
+  it('no answer at all: sent again for a bounded time, then reported unreachable, and as perhaps recorded', async () => {
     behaviours = [dropped];
     const err = await report(session()).then(
       () => expect.fail('resolved'),
       (e: unknown) => e,
     );
     expect(err).to.be.instanceOf(GatewayUnavailableError);
-    // A gateway on this machine serves plain HTTP: it stopped, it does not want HTTPS.
+    // Either cause named: a gateway that stopped meanwhile, or one that takes HTTPS only.
     expect((err as Error).message).to.match(
-      /closed the connection unanswered \(it stopped or restarted meanwhile\)/,
+      /closed the connection unanswered: it stopped or restarted meanwhile/,
     );
-    expect((err as Error).message).not.to.match(/HTTPS only/);
-    expect(received).to.have.length(WRITE_ATTEMPTS);
+    expect(received).to.have.length(3);
+    expect((err as Error).message).to.match(
+      /ReportSecurityIssue was sent 3 times as the same signed request and may have been recorded: look/,
+    );
     expect(new Set(received).size).to.equal(1);
   });
 
@@ -162,6 +192,59 @@ describe('a signed action whose answer was lost is sent again as the same reques
       expect(received).to.have.length(2);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a complaint filed, its answer lost: the id and the receipt only this client holds come with the error', async () => {
+    behaviours = [dropped, replayed];
+    const err = await session()
+      .fileComplaint({ datasetId: 'ds-1', kind: 'complaint', category: 'unlawful-opening', facts: 'facts' })
+      .then(
+        () => expect.fail('resolved'),
+        (e: unknown) => e,
+      );
+    expect(err).to.be.instanceOf(RecordedEarlierError);
+    const { complaint } = (err as RecordedEarlierError).made as {
+      complaint: { id: string; receipt: string };
+    };
+    const envelope = (JSON.parse(received[0]!) as { request: string }).request;
+    const sent = JSON.parse(envelope) as {
+      body: { id: string; receiptHash: string };
+    };
+    expect(complaint.id).to.equal(sent.body.id);
+    expect(crypto.createHash('sha256').update(complaint.receipt).digest('hex')).to.equal(
+      sent.body.receiptHash,
+    );
+  });
+});
+
+describe('a read refused for the caller’s rate', () => {
+  it('is asked again once its Retry-After has passed, instead of failing a loop of reads', async () => {
+    let asked = 0;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      if (req.url === '/oauth/token') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ access_token: 'a-token', token_type: 'Bearer', expires_in: 900 }));
+      }
+      if (++asked === 1) {
+        res.writeHead(429, { 'content-type': 'application/problem+json', 'retry-after': '1' });
+        return res.end(JSON.stringify({ status: 429, code: 'RATE_LIMITED', detail: 'slow down' }));
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ data: [] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const started = Date.now();
+      expect(
+        await EnterpriseSession.withClientSecret(base, CREDIT_CODE, 'secret').applications(),
+      ).to.deep.equal([]);
+      expect(asked).to.equal(2);
+      expect(Date.now() - started).to.be.at.least(990);
+    } finally {
+      server.close();
     }
   });
 });

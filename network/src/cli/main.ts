@@ -174,7 +174,11 @@ function printWhere(ctx: NetworkContext): void {
         : "  HTTPS root         not on this host yet: import the bureau's definition (rdx-network org import <file> --fingerprint BureauMSP=<…>), which carries it",
     );
   console.log(`  Demo credentials   ${ctx.paths.home}/demo/enterprises.json, regulators.json, bodies.json`);
-  console.log(`  CLI                npx rdx --help   (identities: npx rdx identities)`);
+  console.log(
+    `  CLI                npx rdx --help   (identities: npx rdx identities)` +
+      // rdx reaches http://127.0.0.1:3000 unless told otherwise: a walk-through on other ports failed at its first call.
+      (url === 'http://127.0.0.1:3000' ? '' : `; for this gateway: export RDX_GATEWAY_URL=${url}`),
+  );
   console.log(
     `  Ledger             channel ${ctx.topology.channel}, chaincode ${ctx.topology.chaincodeName}; data and logs in ${ctx.paths.home}`,
   );

@@ -348,19 +348,29 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     const login = await cli.ok<{ clientId: string; file: string }>(['login', ...ent]);
     expect(login.clientId).to.equal(creditCode);
     expect(fs.statSync(login.file).mode & 0o777).to.equal(0o600);
+    const storedToken = (): string =>
+      Object.values(
+        JSON.parse(fs.readFileSync(login.file, 'utf8')) as Record<string, { accessToken: string }>,
+      )[0]!.accessToken;
+    // Logging in again ends the login it replaces at the gateway: a copy of the first token opens nothing.
+    const first = storedToken();
+    const again = await cli.ok<{ replacedRevoked: boolean }>(['login', ...ent]);
+    expect(again.replacedRevoked).to.equal(true);
+    const withFirst = await fetch(`${gatewayUrl({ topology })}/v1/grants`, {
+      headers: { authorization: `Bearer ${first}` },
+    });
+    expect(withFirst.status, 'the token of the login replaced').to.equal(401);
     const stored = await cli.ok<unknown[]>(['grants']);
     expect(stored).to.deep.equal([]);
     await cli.fails(['apply', '--file', file('app1.json')], 'SIGNER_MISSING');
     // The stored token, as whoever copied the token file would hold it.
-    const [copied] = Object.values(
-      JSON.parse(fs.readFileSync(login.file, 'utf8')) as Record<string, { accessToken: string }>,
-    ).map((t) => t.accessToken);
+    const copied = storedToken();
     const out = await cli.ok<{ removed: boolean; revoked: boolean }>(['logout']);
     expect([out.removed, out.revoked]).to.deep.equal([true, true]);
     await cli.fails(['grants'], 'NOT_LOGGED_IN');
     // Ended at the gateway, not only forgotten here: the copy opens nothing.
     const withCopy = await fetch(`${gatewayUrl({ topology })}/v1/grants`, {
-      headers: { authorization: `Bearer ${copied!}` },
+      headers: { authorization: `Bearer ${copied}` },
     });
     expect(withCopy.status).to.equal(401);
 

@@ -5,7 +5,7 @@
  */
 import { defineCommand } from '../../command.js';
 import { CliError } from '../../failure.js';
-import { saveToken } from '../../token-store.js';
+import { loadToken, saveToken } from '../../token-store.js';
 
 export default defineCommand({
   path: ['login'],
@@ -19,18 +19,35 @@ export default defineCommand({
         'rdx login needs --client-id with --client-secret or --key-file',
       );
     const session = ctx.enterprise();
+    const replaced = loadToken(ctx.gatewayUrl, ctx.env);
     const token = await session.accessToken();
     const file = saveToken(
       ctx.gatewayUrl,
       { clientId, accessToken: token.accessToken, expiresAt: token.expiresAt },
       ctx.env,
     );
+    // The login this one replaces is ended at the gateway: overwritten only here, a copy of it kept working.
+    const ended =
+      replaced && replaced.accessToken !== token.accessToken
+        ? await ctx
+            .publicGateway()
+            .revokeToken(replaced.accessToken)
+            .then(
+              () => true,
+              (err: unknown) => (err as Error).message,
+            )
+        : undefined;
     const until = new Date(token.expiresAt).toISOString();
     return {
-      data: { gateway: ctx.gatewayUrl, clientId, expiresAt: until, file },
+      data: { gateway: ctx.gatewayUrl, clientId, expiresAt: until, file, replacedRevoked: ended === true },
       lines: [
         `已登录 logged in to ${ctx.gatewayUrl} as ${clientId} until ${until}`,
         `  token stored in ${file} (mode 0600)`,
+        ...(typeof ended === 'string'
+          ? [
+              `  the gateway could not end the login this replaces (${ended}): it stays valid until it expires`,
+            ]
+          : []),
       ],
     };
   },

@@ -4,6 +4,7 @@
  */
 import { arg, defineCommand, reqString } from '../../command.js';
 import { grantChanged } from '../../format.js';
+import { requireDate } from '../../../sdk/inputs.js';
 
 export default defineCommand({
   path: ['grant', 'rectify'],
@@ -14,7 +15,11 @@ export default defineCommand({
   async run(ctx, inv) {
     const c = await ctx
       .ledger()
-      .grant.requireRectification({ id: arg(inv, 0), rectifyBy: reqString(inv.opts, 'by') });
+      // Checked here too, so a wrong date names the option the user typed rather than the SDK's field.
+      .grant.requireRectification({
+        id: arg(inv, 0),
+        rectifyBy: requireDate(reqString(inv.opts, 'by'), '--by'),
+      });
     return grantChanged(c);
   },
 });
