@@ -1476,6 +1476,9 @@ export class EnterpriseSession extends GatewaySession {
           { txId: err.txId, cause: err },
           { complaint: { id, receipt } },
         );
+      // Perhaps filed (no answer came, however often it was sent): the receipt is said, or it would be lost too.
+      if (outcomeUnknown(err))
+        err.message += `; if it was filed, it is complaint ${id}, and its receipt (keep it) is ${receipt}`;
       throw err;
     }
     return { ...w, complaint: { id, due: w.data.deadline.due, receipt } };

@@ -195,6 +195,27 @@ describe('a signed action whose answer was lost is sent again as the same reques
     }
   });
 
+  it('a complaint perhaps filed, no answer ever came: the error says its id and the receipt to keep', async () => {
+    behaviours = [dropped];
+    const err = await session()
+      .fileComplaint({ datasetId: 'ds-1', kind: 'complaint', category: 'unlawful-opening', facts: 'facts' })
+      .then(
+        () => expect.fail('resolved'),
+        (e: unknown) => e,
+      );
+    expect(err).to.be.instanceOf(GatewayUnavailableError);
+    const sent = (
+      JSON.parse((JSON.parse(received[0]!) as { request: string }).request) as {
+        body: { id: string; receiptHash: string };
+      }
+    ).body;
+    const said = /if it was filed, it is complaint (c-[0-9a-f]+), and its receipt \(keep it\) is (\S+)$/.exec(
+      (err as Error).message,
+    );
+    expect(said?.[1]).to.equal(sent.id);
+    expect(crypto.createHash('sha256').update(said![2]!).digest('hex')).to.equal(sent.receiptHash);
+  });
+
   it('a complaint filed, its answer lost: the id and the receipt only this client holds come with the error', async () => {
     behaviours = [dropped, replayed];
     const err = await session()
