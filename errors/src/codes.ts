@@ -326,6 +326,11 @@ const TABLE = {
     title: 'Transaction committed invalid',
     hint: 'nothing changed: run the command again',
   },
+  OUTCOME_UNKNOWN: {
+    origin: 'client',
+    title: 'Outcome unknown',
+    hint: 'it may have been recorded: look (rdx applications, agreements, duties, complaint status …) before running it again',
+  },
   RECORDED_EARLIER: {
     origin: 'client',
     title: 'Recorded by an earlier attempt',

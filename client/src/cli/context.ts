@@ -97,7 +97,9 @@ export class CliContext {
     if (this.globals.gatewayCa === '')
       throw new InputError('INVALID_ARGUMENT', '--gateway-ca needs the file of the gateway root certificate');
     const file = this.globals.gatewayCa ?? this.env.RDX_GATEWAY_CA;
-    if (!file) return (this.gatewayConnection = {});
+    // A signed action sent again while its answer is lost says so on stderr, so the wait is not taken for a hang.
+    const onResend = (note: string): void => this.out.note(note);
+    if (!file) return (this.gatewayConnection = { onResend });
     let gatewayCa: string;
     try {
       gatewayCa = fs.readFileSync(file, 'utf8');
@@ -107,7 +109,7 @@ export class CliContext {
         `cannot read the gateway's root certificate ${file} (--gateway-ca, RDX_GATEWAY_CA): ${(err as Error).message}`,
       );
     }
-    return (this.gatewayConnection = { gatewayCa });
+    return (this.gatewayConnection = { gatewayCa, onResend });
   }
 
   /** The gateway's endpoints that need no login. */

@@ -140,6 +140,15 @@ export class RecordedEarlierError extends RdxSdkError {
   }
 }
 
+/**
+ * The request went out and no answer came: the connection was dropped or reset, the answer broke off, or the
+ * deadline passed. Whatever it asked may have been done. (A refused connection, a name that does not resolve, a
+ * certificate refused: GatewayUnavailableError, and nothing was sent.)
+ */
+export class NoAnswerError extends GatewayUnavailableError {
+  override name = 'NoAnswerError';
+}
+
 /** Input refused before anything was sent (a malformed credit code, an unreadable file, a missing key). */
 export class InputError extends RdxSdkError {
   override name = 'InputError';

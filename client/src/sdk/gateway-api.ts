@@ -12,6 +12,7 @@ import {
   GatewayProblemError,
   GatewayUnavailableError,
   InputError,
+  NoAnswerError,
   RdxSdkError,
   RecordedEarlierError,
 } from './errors.js';
@@ -66,6 +67,8 @@ export interface ConnectionOptions {
    * {@link RESEND_WITHIN_MS}).
    */
   resendWithinMs?: number;
+  /** Told of each such resend before its wait (the CLI prints it), so a command waiting is not taken for hung. */
+  onResend?: (note: string) => void;
 }
 
 /** Options of an {@link EnterpriseSession}. */
@@ -471,7 +474,12 @@ export class Http {
           : cause
             ? `${cause}${connectionHint(cause, url, this.dispatcher !== undefined)}`
             : (err as Error).message;
-      throw new GatewayUnavailableError(
+      // Sent and unanswered, or never sent (refused, not resolved, a certificate refused): a write tells them apart.
+      const Unavailable =
+        (err as Error).name === 'TimeoutError' || MAYBE_SENT.has(cause ?? '')
+          ? NoAnswerError
+          : GatewayUnavailableError;
+      throw new Unavailable(
         'GATEWAY_UNAVAILABLE',
         `the gateway at ${this.baseUrl} cannot be reached (${why})`,
         {
@@ -519,7 +527,7 @@ export class Http {
         (err as Error).name === 'TimeoutError'
           ? `not complete within ${this.options.timeoutMs} ms`
           : (err as Error).message;
-      throw new GatewayUnavailableError(
+      throw new NoAnswerError(
         'GATEWAY_UNAVAILABLE',
         `the gateway at ${this.baseUrl} broke off its answer (${why})`,
         { cause: err, status: res.status },
@@ -629,6 +637,9 @@ export function clientAssertion(creditCode: string, privateKeyPem: string, audie
 }
 
 /** Certificate failures of an HTTPS gateway, as Node names them: its chain ends at no root this machine trusts. */
+/** Failures of a connection on which the request may have gone out: it was dropped or reset. */
+const MAYBE_SENT = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CLOSED']);
+
 const UNTRUSTED_CERTIFICATE = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
@@ -978,6 +989,11 @@ export abstract class GatewaySession {
       body?: unknown;
       /** A body sent as it is (a file), instead of `body` as JSON. */
       raw?: { type: string; bytes: Uint8Array | string };
+      /**
+       * Whether a GET refused for its rate waits out a short Retry-After and asks again (default yes). Not a data
+       * call: each of its refusals counts as a denial of the grant, toward a misuse signal.
+       */
+      waitOutRate?: boolean;
     } = {},
   ): Promise<{ status: number; body: T }> {
     const { accessToken } = await this.accessToken();
@@ -999,6 +1015,7 @@ export abstract class GatewaySession {
       const after = Number(res.headers.get('retry-after'));
       if (
         method === 'GET' &&
+        options.waitOutRate !== false &&
         res.status === 429 &&
         after > 0 &&
         after <= MAX_READ_RETRY_AFTER_S &&
@@ -1124,23 +1141,26 @@ const MAX_RESEND_WAIT_MS = 8000;
 const NOT_COMPLETED = new Set([502, 503, 504]);
 
 /**
- * Whether a signed action may have been recorded though no answer said so: the gateway did not answer (the
- * connection dropped or timed out after the request was sent; a refused connection is resent as safely), or it
- * or a proxy before it (whose page is not the gateway's JSON) answered 502/503/504: the ledger did not complete
- * it, a restart.
+ * Whether a signed action may have been recorded though no answer said so: it went out and no answer came, or the
+ * gateway or a proxy before it (whose page is not the gateway's JSON) answered 502/503/504: the ledger did not
+ * complete it, a restart.
  */
 function outcomeUnknown(err: unknown): err is GatewayUnavailableError | GatewayProblemError {
+  if (err instanceof NoAnswerError) return true;
   if (!(err instanceof GatewayUnavailableError || err instanceof GatewayProblemError)) return false;
-  return err.code === 'GATEWAY_UNAVAILABLE' || (err.status !== undefined && NOT_COMPLETED.has(err.status));
+  return err.status !== undefined && NOT_COMPLETED.has(err.status);
 }
 
-/** The last failure of a signed action still unknown once its resends are over, saying so. */
+/**
+ * The failure of a signed action an earlier sending of which got no answer: whatever it says, the action may have
+ * been recorded (OUTCOME_UNKNOWN, the platform's failure: exit 2).
+ */
 function stillUnknown(err: RdxSdkError, action: string, attempts: number): RdxSdkError {
-  const message = `${err.message}; ${action} was sent ${attempts} times as the same signed request and may have been recorded: look (rdx applications, agreements, duties …) before running it again`;
-  const options = { status: err.status, txId: err.txId, cause: err };
-  return err instanceof GatewayProblemError
-    ? new GatewayProblemError(err.code, message, err.type, options)
-    : new GatewayUnavailableError(err.code, message, options);
+  return new GatewayUnavailableError(
+    'OUTCOME_UNKNOWN',
+    `${err.message}; ${action} was sent ${attempts} times as the same signed request, and a sending got no answer: it may have been recorded`,
+    { status: err.status, txId: err.txId, cause: err },
+  );
 }
 
 /**
@@ -1152,12 +1172,14 @@ export class EnterpriseSession extends GatewaySession {
   /** The signer of workflow actions, if the session has the enterprise's key. */
   readonly signer: EnterpriseSigner | undefined;
   private readonly resendWithinMs: number;
+  private readonly onResend: ((note: string) => void) | undefined;
 
   /** @throws InputError when the gateway address is not a URL. */
   constructor(options: SessionOptions) {
     super(options);
     this.signer = options.signer;
     this.resendWithinMs = options.resendWithinMs ?? RESEND_WITHIN_MS;
+    this.onResend = options.onResend;
   }
 
   /** The enterprise's credit code as its credentials name it; undefined for a session from a bare token. */
@@ -1231,8 +1253,11 @@ export class EnterpriseSession extends GatewaySession {
     body: Record<string, unknown>,
   ): Promise<LedgerWrite<T>> {
     const signed = this.sign(action, body);
-    const until = Date.now() + this.resendWithinMs;
+    /** Set once a sending got no answer: from then on, only the ledger can say whether it was recorded. */
+    let until: number | undefined;
     for (let attempt = 1; ; attempt++) {
+      // Outside the resends: a token not had was no sending of the action.
+      await this.accessToken();
       try {
         return (await this.call<LedgerWrite<T>>(method, path, { body: signed })).body;
       } catch (err) {
@@ -1245,9 +1270,16 @@ export class EnterpriseSession extends GatewaySession {
             { txId, cause: err },
           );
         }
-        if (!outcomeUnknown(err)) throw err;
+        const unanswered = outcomeUnknown(err);
+        if (unanswered) until ??= Date.now() + this.resendWithinMs;
+        if (until === undefined || !(err instanceof RdxSdkError)) throw err;
+        // After a sending lost, a gateway restarting refuses connections for a moment: sent again too.
+        const refused = err instanceof GatewayUnavailableError && err.code === 'GATEWAY_UNAVAILABLE';
         const wait = Math.min(RESEND_AFTER_MS * 2 ** (attempt - 1), MAX_RESEND_WAIT_MS);
-        if (Date.now() + wait > until) throw stillUnknown(err, action, attempt);
+        if (!(unanswered || refused) || Date.now() + wait > until) throw stillUnknown(err, action, attempt);
+        this.onResend?.(
+          `# ${action}: no answer (${(err as Error).message}); sending the same signed request again in ${wait / 1000} s`,
+        );
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
@@ -1271,6 +1303,7 @@ export class EnterpriseSession extends GatewaySession {
           limit: query.limit,
           cursor: query.cursor,
         },
+        waitOutRate: false,
       })
     ).body;
     // Rows are written out as they come: anything but a list of objects would be written as rows.
@@ -1477,7 +1510,7 @@ export class EnterpriseSession extends GatewaySession {
           { complaint: { id, receipt } },
         );
       // Perhaps filed (no answer came, however often it was sent): the receipt is said, or it would be lost too.
-      if (outcomeUnknown(err))
+      if (err instanceof RdxSdkError && err.code === 'OUTCOME_UNKNOWN')
         err.message += `; if it was filed, it is complaint ${id}, and its receipt (keep it) is ${receipt}`;
       throw err;
     }

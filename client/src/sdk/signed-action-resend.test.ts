@@ -156,10 +156,57 @@ describe('a signed action whose answer was lost is sent again as the same reques
       /closed the connection unanswered: it stopped or restarted meanwhile/,
     );
     expect(received).to.have.length(3);
+    expect((err as GatewayUnavailableError).code).to.equal('OUTCOME_UNKNOWN');
     expect((err as Error).message).to.match(
-      /ReportSecurityIssue was sent 3 times as the same signed request and may have been recorded: look/,
+      /ReportSecurityIssue was sent 3 times as the same signed request, and a sending got no answer: it may have been recorded$/,
     );
     expect(new Set(received).size).to.equal(1);
+  });
+
+  it('a gateway that is not there: nothing was sent, so nothing is sent again and nothing is said to be perhaps recorded', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const started = Date.now();
+    const err = await EnterpriseSession.withClientSecret(
+      `http://127.0.0.1:${port}`,
+      CREDIT_CODE,
+      'secret',
+      new EnterpriseSigner(CREDIT_CODE, privateKeyPem),
+    )
+      .reportSecurityIssue({ agreementId: 'ag-1', severity: 'low', descriptionHash: 'c3'.repeat(32) })
+      .then(
+        () => expect.fail('resolved'),
+        (e: unknown) => e,
+      );
+    expect((err as GatewayUnavailableError).code).to.equal('GATEWAY_UNAVAILABLE');
+    expect((err as Error).message).to.match(/ECONNREFUSED/);
+    expect((err as Error).message).not.to.match(/may have been recorded/);
+    expect(Date.now() - started, 'ms: no resends').to.be.below(1000);
+  });
+
+  it('after a sending got no answer, another refusal still says the action may have been recorded', async () => {
+    behaviours = [dropped, (_n, res) => problem(res, 401, 'TOKEN_INVALID', 'The access token has expired.')];
+    const notes: string[] = [];
+    const err = await EnterpriseSession.withClientSecret(
+      base,
+      CREDIT_CODE,
+      'secret',
+      new EnterpriseSigner(CREDIT_CODE, privateKeyPem),
+      { resendWithinMs: 4000, onResend: (n) => notes.push(n) },
+    )
+      .reportSecurityIssue({ agreementId: 'ag-1', severity: 'low', descriptionHash: 'c3'.repeat(32) })
+      .then(
+        () => expect.fail('resolved'),
+        (e: unknown) => e,
+      );
+    expect((err as GatewayUnavailableError).code).to.equal('OUTCOME_UNKNOWN');
+    expect((err as Error).message).to.match(/^The access token has expired\.; .* it may have been recorded$/);
+    expect(notes, 'the resend said before its wait').to.have.length(1);
+    expect(notes[0]).to.match(
+      /^# ReportSecurityIssue: no answer .*sending the same signed request again in 1 s$/,
+    );
   });
 
   it('rdx report security: the lost attempt reported as done (exit 0, the transaction named), not as a failure to retry', async () => {
@@ -240,7 +287,12 @@ describe('a signed action whose answer was lost is sent again as the same reques
 });
 
 describe('a read refused for the caller’s rate', () => {
-  it('is asked again once its Retry-After has passed, instead of failing a loop of reads', async () => {
+  /** A gateway refusing the first `refusals` reads with 429 and `retryAfter`, then answering; reads asked. */
+  async function refusing(
+    refusals: number,
+    retryAfter: string | undefined,
+    read: (s: EnterpriseSession) => Promise<unknown>,
+  ): Promise<{ asked: number; ms: number; outcome: unknown }> {
     let asked = 0;
     const server = http.createServer((req, res) => {
       req.resume();
@@ -248,24 +300,48 @@ describe('a read refused for the caller’s rate', () => {
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ access_token: 'a-token', token_type: 'Bearer', expires_in: 900 }));
       }
-      if (++asked === 1) {
-        res.writeHead(429, { 'content-type': 'application/problem+json', 'retry-after': '1' });
+      if (++asked <= refusals) {
+        res.writeHead(429, {
+          'content-type': 'application/problem+json',
+          ...(retryAfter ? { 'retry-after': retryAfter } : {}),
+        });
         return res.end(JSON.stringify({ status: 429, code: 'RATE_LIMITED', detail: 'slow down' }));
       }
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ data: [] }));
+      res.end(JSON.stringify({ data: [], nextCursor: null, requestId: 'r', grantId: 'g' }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const started = Date.now();
-      expect(
-        await EnterpriseSession.withClientSecret(base, CREDIT_CODE, 'secret').applications(),
-      ).to.deep.equal([]);
-      expect(asked).to.equal(2);
-      expect(Date.now() - started).to.be.at.least(990);
+      const outcome = await read(EnterpriseSession.withClientSecret(base, CREDIT_CODE, 'secret')).catch(
+        (e: unknown) => e,
+      );
+      return { asked, ms: Date.now() - started, outcome };
     } finally {
       server.close();
+    }
+  }
+
+  it('is asked again once its Retry-After has passed, instead of failing a loop of reads', async () => {
+    const r = await refusing(1, '1', (s) => s.applications());
+    expect(r.outcome).to.deep.equal([]);
+    expect(r.asked).to.equal(2);
+    expect(r.ms).to.be.at.least(990);
+  });
+
+  it('is not asked again without a short Retry-After (a quota), past three retries, or for a data call', async () => {
+    for (const [retryAfter, refusals, read, asked] of [
+      [undefined, 1, (s: EnterpriseSession) => s.applications(), 1],
+      ['60', 1, (s: EnterpriseSession) => s.applications(), 1],
+      ['1', 10, (s: EnterpriseSession) => s.applications(), 4],
+      // Each refusal of a data call is a denial of the grant, counted toward a misuse signal: not sought.
+      ['1', 1, (s: EnterpriseSession) => s.records('ds-1'), 1],
+    ] as const) {
+      const r = await refusing(refusals, retryAfter, read);
+      expect(r.outcome, `Retry-After ${retryAfter}`).to.be.instanceOf(GatewayProblemError);
+      expect((r.outcome as GatewayProblemError).status).to.equal(429);
+      expect(r.asked, `Retry-After ${retryAfter}, ${refusals} refusals`).to.equal(asked);
     }
   });
 });

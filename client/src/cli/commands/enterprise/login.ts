@@ -6,6 +6,7 @@
 import { defineCommand } from '../../command.js';
 import { CliError } from '../../failure.js';
 import { loadToken, saveToken } from '../../token-store.js';
+import { endToken } from './end-token.js';
 
 export default defineCommand({
   path: ['login'],
@@ -26,26 +27,30 @@ export default defineCommand({
       { clientId, accessToken: token.accessToken, expiresAt: token.expiresAt },
       ctx.env,
     );
-    // The login this one replaces is ended at the gateway: overwritten only here, a copy of it kept working.
-    const ended =
-      replaced && replaced.accessToken !== token.accessToken
-        ? await ctx
-            .publicGateway()
-            .revokeToken(replaced.accessToken)
-            .then(
-              () => true,
-              (err: unknown) => (err as Error).message,
-            )
-        : undefined;
+    // The same client's login this one replaces is ended at the gateway: overwritten only here, a copy of it kept
+    // working. Another client's is not ended behind its back: the line below says it was replaced.
+    const sameClient = replaced?.clientId === clientId && replaced.accessToken !== token.accessToken;
+    const ended = sameClient ? await endToken(ctx, replaced.accessToken) : undefined;
     const until = new Date(token.expiresAt).toISOString();
     return {
-      data: { gateway: ctx.gatewayUrl, clientId, expiresAt: until, file, replacedRevoked: ended === true },
+      data: {
+        gateway: ctx.gatewayUrl,
+        clientId,
+        expiresAt: until,
+        file,
+        replacedRevoked: ended === undefined ? null : ended === true,
+      },
       lines: [
         `已登录 logged in to ${ctx.gatewayUrl} as ${clientId} until ${until}`,
         `  token stored in ${file} (mode 0600)`,
         ...(typeof ended === 'string'
           ? [
               `  the gateway could not end the login this replaces (${ended}): it stays valid until it expires`,
+            ]
+          : []),
+        ...(replaced && replaced.clientId !== clientId
+          ? [
+              `  replaced the stored login of ${replaced.clientId} here (rdx logout first ends it at the gateway)`,
             ]
           : []),
       ],

@@ -4,6 +4,7 @@
  */
 import { defineCommand } from '../../command.js';
 import { loadToken, removeToken } from '../../token-store.js';
+import { endToken } from './end-token.js';
 
 export default defineCommand({
   path: ['logout'],
@@ -11,15 +12,7 @@ export default defineCommand({
   summary: '退出 end the stored token at the gateway and forget it here',
   async run(ctx) {
     const stored = loadToken(ctx.gatewayUrl, ctx.env);
-    let ended: boolean | string = false;
-    if (stored)
-      ended = await ctx
-        .publicGateway()
-        .revokeToken(stored.accessToken)
-        .then(
-          () => true,
-          (err: unknown) => (err as Error).message,
-        );
+    const ended = stored ? await endToken(ctx, stored.accessToken) : false;
     const removed = removeToken(ctx.gatewayUrl, ctx.env);
     const lines = [
       removed ? `已退出 logged out of ${ctx.gatewayUrl}` : `no stored login for ${ctx.gatewayUrl}`,
