@@ -40,7 +40,6 @@ import {
 
 const DAY_MS = 86_400_000;
 const ctx = { paths, topology } as never;
-const tomorrow = chinaToday(new Date(Date.now() + DAY_MS));
 const shortDatasets = [1, 2, 3].map((i) => `clerk-short-${i}-${runId}`);
 const longDataset = `clerk-long-${runId}`;
 const ratedDataset = `clerk-rated-${runId}`;
@@ -70,6 +69,8 @@ let ratedGrant = '';
 /** A grant of an agreement with a one-day notice period, notice given today: it ends tomorrow. */
 let noticeGrant = '';
 let noticeAgreement = '';
+/** The China day after the one the grants are made on: fixed in `before`, not when mocha loads every file. */
+let tomorrow = '';
 const clerks: { child: ChildProcess; url: string; output: string[] }[] = [];
 
 const grant = async (id: string): Promise<Grant> =>
@@ -110,6 +111,7 @@ function startShiftedClerk(
 
 describe('the clerk marks on the ledger what time made due (real network)', () => {
   before(async () => {
+    tomorrow = chinaToday(new Date(Date.now() + DAY_MS));
     p = new Parties();
     install = await ensureFabricBinaries(config, () => undefined);
     for (const id of [...shortDatasets, longDataset, ratedDataset, noticeDataset])

@@ -12,7 +12,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sealEvidence, type EvidencePackage } from '@rdx/client';
+import { chinaToday, sealEvidence, type EvidencePackage } from '@rdx/client';
 import { gatewayUrl } from '@rdx/network';
 import { Cli, describeRun, jsonLines } from '../cli-helpers.js';
 import { config, repoRoot, topology } from '../fabric-client.js';
@@ -35,7 +35,8 @@ const GRANT1 = `${AGREEMENT}.${DS1}`;
 const GRANT2 = `${AGREEMENT}.${DS2}`;
 const GRANTED_ITEMS = ['uscc', 'entity_name', 'district', 'reg_capital', 'legal_rep_phone'];
 const creditCode = newCreditCode();
-const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+/** The ledger's day (China) at each use: a run that crosses midnight there must not keep the day mocha loaded it on. */
+const today = (): string => chinaToday();
 
 let dir: string;
 let cli: Cli;
@@ -128,7 +129,7 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
       purpose: '贷前核验',
       serviceName: '企业信用画像服务',
       platform: '信用画像平台',
-      validFrom: today,
+      validFrom: today(),
       validUntil: '2027-06-30',
       dailyQuota: 1000,
       dataReturn: true,
@@ -261,7 +262,7 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     expect(rated.change.suspendedGrants).to.deep.equal([]);
     await cli.fails(['enterprise', 'expire-rating', creditCode, ...BUREAU], 'INVALID_STATE');
 
-    const year = Number(today.slice(0, 4));
+    const year = Number(today().slice(0, 4));
     const calendar = await cli.ok<{ year: number; holidays: string[] }>([
       'calendar',
       'show',
@@ -837,7 +838,7 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     expect([
       notified.complaint.notification.channel,
       notified.complaint.notification.notifiedOn,
-    ]).to.deep.equal(['phone', today]);
+    ]).to.deep.equal(['phone', today()]);
     await cli.until(['records', DS1, '--limit', '1', ...ent], 10_000);
 
     // The enterprise complains through the gateway and follows it with its receipt; the body lists it.
@@ -984,7 +985,7 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     expect([ended.state, ended.termination.by, ended.termination.noticeDate]).to.deep.equal([
       'TERMINATED',
       'BureauMSP',
-      today,
+      today(),
     ]);
     await cli.fails(
       ['agreement', 'terminate', AGREEMENT, '--reason', '协议终止', '--notice-date', '2099-01-01', ...MARKET],
@@ -1000,7 +1001,7 @@ describe('the rdx CLI end to end: one walk-through of the whole process, step by
     expect((await cli.human(['enterprise', 'show', creditCode, ...BUREAU])).stdout).to.include(GRANT1);
 
     // Credit from facts (L24): the termination just written makes this quarter's grade poor.
-    const quarter = quarterOf(today);
+    const quarter = quarterOf(today());
     const facts = await cli.ok<{ violations: number; ids: { violations: string[] }; proposedGrade: string }>([
       'credit',
       'propose',
