@@ -12,6 +12,8 @@ interface Takes {
   positionals?: number;
   /** What its positionals are, for the usage line. */
   positional?: string;
+  /** What an option's value looks like, where a bare "needs a value" would leave the user guessing. */
+  valueLooks?: Readonly<Record<string, string>>;
 }
 
 const ORG = ['--org'];
@@ -31,7 +33,12 @@ const COMMANDS: Readonly<Record<string, Takes>> = {
   help: {},
   'org init': { options: ORG },
   'org export': { options: ORG },
-  'org import': { options: ['--fingerprint'], positionals: Infinity, positional: '<file>…' },
+  'org import': {
+    options: ['--fingerprint'],
+    positionals: Infinity,
+    positional: '<file>…',
+    valueLooks: { '--fingerprint': '<MSP>=<fingerprint> (MarketMSP=AB:CD:…)' },
+  },
   'channel add-org': MEMBERSHIP,
   'channel remove-org': MEMBERSHIP,
   'channel sign': UPDATE,
@@ -61,13 +68,43 @@ export const USAGE =
   '                   certs status | certs renew --org <MSP> | certs revoke <identity> --org <MSP>   (docs/DEPLOY.md)';
 
 /**
- * Checks `argv` (after the program's name) before anything runs. Returns `help` when it asks for help (`--help` or
- * `-h` anywhere, or `help`), or the command's name.
+ * A command line checked against its command's table, read by the command: what it holds is all it was given, so a
+ * command cannot read an option the check did not know.
+ */
+export class CommandLine {
+  constructor(
+    /** The command (`start`, `channel sign`), or `help`. */
+    readonly command: string,
+    /** Its positionals, in order. */
+    readonly positionals: readonly string[] = [],
+    private readonly switches: ReadonlySet<string> = new Set(),
+    private readonly given: ReadonlyMap<string, readonly string[]> = new Map(),
+  ) {}
+
+  /** Whether the switch was given. */
+  has(name: string): boolean {
+    return this.switches.has(name);
+  }
+
+  /** Every value the option was given, in order (`--fingerprint` may be given more than once). */
+  values(name: string): readonly string[] {
+    return this.given.get(name) ?? [];
+  }
+
+  /** The option's value, the first if given more than once. */
+  option(name: string): string | undefined {
+    return this.values(name)[0];
+  }
+}
+
+/**
+ * Checks `argv` (after the program's name) before anything runs, and reads it. Its command is `help` when it asks
+ * for help (`--help` or `-h` anywhere, or `help`).
  * @throws UsageError naming an unknown command or option, a missing value, or a positional too many.
  */
-export function checkCommandLine(argv: readonly string[]): string {
+export function checkCommandLine(argv: readonly string[]): CommandLine {
   const [first = 'help', ...rest] = argv;
-  if (argv.includes('--help') || argv.includes('-h') || first === 'help') return 'help';
+  if (argv.includes('--help') || argv.includes('-h') || first === 'help') return new CommandLine('help');
   const name = GROUPS.has(first) ? `${first} ${rest[0] ?? ''}`.trim() : first;
   const takes = COMMANDS[name];
   if (!takes)
@@ -80,11 +117,13 @@ export function checkCommandLine(argv: readonly string[]): string {
         : `unknown command: ${name}`,
     );
   const args = GROUPS.has(first) ? rest.slice(1) : rest;
-  let positionals = 0;
+  const positionals: string[] = [];
+  const switches = new Set<string>();
+  const given = new Map<string, string[]>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!arg.startsWith('-')) {
-      if (++positionals > (takes.positionals ?? 0))
+      if (positionals.push(arg) > (takes.positionals ?? 0))
         throw new UsageError(
           takes.positionals
             ? `${name} takes ${takes.positional ?? 'one argument'}; ${JSON.stringify(arg)} is one too many`
@@ -97,11 +136,17 @@ export function checkCommandLine(argv: readonly string[]): string {
     // start on Market's host. `org import` alone reads `--fingerprint=…`.
     if (inline !== undefined && option !== '--fingerprint' && takes.options?.includes(option))
       throw new UsageError(`write ${option} and its value apart: ${option} ${inline}`);
-    if (takes.switches?.includes(option) && inline === undefined) continue;
+    if (takes.switches?.includes(option) && inline === undefined) {
+      switches.add(option);
+      continue;
+    }
     if (takes.options?.includes(option)) {
       const value = inline ?? args[++i];
-      if (value === undefined || value === '' || value.startsWith('-'))
-        throw new UsageError(`${option} needs a value`);
+      if (value === undefined || value === '' || value.startsWith('-')) {
+        const looks = takes.valueLooks?.[option];
+        throw new UsageError(`${option} needs a value${looks ? `: ${looks}` : ''}`);
+      }
+      given.set(option, [...(given.get(option) ?? []), value]);
       continue;
     }
     const known = [...(takes.switches ?? []), ...(takes.options ?? []).map((o) => `${o} <value>`)];
@@ -109,5 +154,5 @@ export function checkCommandLine(argv: readonly string[]): string {
       `${name}: unknown option ${option}; ${known.length ? `it takes ${known.join(', ')}` : 'it takes none'}`,
     );
   }
-  return name;
+  return new CommandLine(name, positionals, switches, given);
 }

@@ -48,47 +48,28 @@ import { setUpLedger } from '../ledger-setup.js';
 import { nodesOf, orgOf } from '../topology.js';
 import { revokeIdentity } from '../revocation.js';
 import { initOrg, PlatformError, runsGatewayHere, writeMspRoots } from '../platform.js';
+import type { CommandLine } from './arguments.js';
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-function required(args: string[], name: string, what: string): string {
-  const value = option(args, name);
+function required(line: CommandLine, name: string, what: string): string {
+  const value = line.option(name);
   if (!value) throw new PlatformError(`${name} <${what}> is required`);
   return value;
-}
-
-/** Positional arguments: those that are not an option or an option's value. */
-function positional(args: string[]): string[] {
-  return args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
 }
 
 /**
  * `org import`'s files and its `--fingerprint <MSP>=<fingerprint>` options (repeated, or comma-separated; also
  * `--fingerprint=…`), each fingerprint for the org it names: a file is checked against its own org's alone.
  */
-function importArguments(args: string[]): { files: string[]; fingerprints: Map<string, string> } {
-  const files: string[] = [];
+function importArguments(line: CommandLine): { files: string[]; fingerprints: Map<string, string> } {
+  const files = [...line.positionals];
   const fingerprints = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith('--')) {
-      // A second pair after a space reads as a file: say what it looks like rather than "no such file".
-      if (/^[A-Za-z0-9]+MSP=/.test(arg))
-        throw new PlatformError(
-          `${arg} looks like a fingerprint: give each after --fingerprint, or join them with commas`,
-        );
-      files.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.split(/=(.*)/s) as [string, string | undefined];
-    if (name !== '--fingerprint')
-      throw new PlatformError(`org import takes files and --fingerprint, not ${name}`);
-    const value = inline ?? args[++i];
-    if (!value || value.startsWith('--'))
-      throw new PlatformError('--fingerprint needs a value: <MSP>=<fingerprint> (MarketMSP=AB:CD:…)');
+  // A second pair after a space reads as a file: say what it looks like rather than "no such file".
+  const stray = files.find((file) => /^[A-Za-z0-9]+MSP=/.test(file));
+  if (stray)
+    throw new PlatformError(
+      `${stray} looks like a fingerprint: give each after --fingerprint, or join them with commas`,
+    );
+  for (const value of line.values('--fingerprint')) {
     for (const pair of value.split(',').filter((p) => p.trim())) {
       // At the first '=' only: openssl's own output (`sha256 Fingerprint=AB:…`) may follow it.
       const [mspId, fingerprint] = pair.split(/=(.*)/s).map((p) => p.trim());
@@ -127,25 +108,26 @@ async function onPrivateCopy<T>(file: string, work: (copy: string) => Promise<T>
   }
 }
 
-export async function consortiumCommand(ctx: NetworkContext, group: string, args: string[]): Promise<void> {
-  const [action = '', ...rest] = args;
+/** A command of the groups `org`, `channel`, `chaincode`, `ledger` and `certs`, its line checked. */
+export async function consortiumCommand(ctx: NetworkContext, line: CommandLine): Promise<void> {
+  const [group, action = ''] = line.command.split(' ');
   const signer = (): ReturnType<typeof localAdminOrg> =>
-    localAdminOrg(ctx, option(rest, '--org') ?? 'BureauMSP');
-  switch (`${group} ${action}`) {
+    localAdminOrg(ctx, line.option('--org') ?? 'BureauMSP');
+  switch (line.command) {
     case 'org init': {
-      const file = await initOrg(ctx, required(rest, '--org', 'MSP ID'));
+      const file = await initOrg(ctx, required(line, '--org', 'MSP ID'));
       console.log(`Initialised. Give the other organizations ${file} (public: no key in it).`);
       console.log(fingerprintLine(readDefinition(file)));
       return;
     }
     case 'org export': {
-      const { file, definition } = exportOrg(ctx, required(rest, '--org', 'MSP ID'));
+      const { file, definition } = exportOrg(ctx, required(line, '--org', 'MSP ID'));
       console.log(file);
       console.log(fingerprintLine(definition));
       return;
     }
     case 'org import': {
-      const { files, fingerprints } = importArguments(rest);
+      const { files, fingerprints } = importArguments(line);
       // Every file read and every fingerprint matched to one before anything is imported.
       const definitions = files.map((file) => ({ file, definition: readDefinition(file) }));
       const unmatched = [...fingerprints.keys()].filter(
@@ -178,9 +160,9 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
       return;
     case 'channel add-org':
     case 'channel remove-org': {
-      const mspId = positional(rest)[0];
+      const mspId = line.positionals[0];
       if (!mspId) throw new PlatformError(`channel ${action} <MSP ID> --out <file>`);
-      const out = required(rest, '--out', 'file');
+      const out = required(line, '--out', 'file');
       const members =
         action === 'add-org' ? await prepareAddOrg(ctx, mspId, out) : await prepareRemoveOrg(ctx, mspId, out);
       console.log(
@@ -190,7 +172,7 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
       return;
     }
     case 'channel sign': {
-      const file = positional(rest)[0] ?? required(rest, '--file', 'update file');
+      const file = line.positionals[0] ?? required(line, '--file', 'update file');
       const what = await onPrivateCopy(file, async (copy) => {
         const checked = await checkMembershipUpdate(ctx, copy, signer());
         await signUpdate(ctx, copy, signer());
@@ -203,7 +185,7 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
       return;
     }
     case 'channel submit': {
-      const file = positional(rest)[0] ?? required(rest, '--file', 'update file');
+      const file = line.positionals[0] ?? required(line, '--file', 'update file');
       const what = await onPrivateCopy(file, async (copy) => {
         const checked = await checkMembershipUpdate(ctx, copy, signer());
         await submitUpdate(ctx, copy, signer());
@@ -231,14 +213,14 @@ export async function consortiumCommand(ctx: NetworkContext, group: string, args
       return;
     }
     case 'certs renew': {
-      const mspId = required(rest, '--org', 'MSP ID');
+      const mspId = required(line, '--org', 'MSP ID');
       const renewed = await renewOrg(ctx, mspId);
       console.log(`Renewed ${renewed} certificates of ${mspId}; its processes run on them.`);
       return;
     }
     case 'certs revoke': {
-      const mspId = required(rest, '--org', 'MSP ID');
-      const name = positional(rest)[0];
+      const mspId = required(line, '--org', 'MSP ID');
+      const name = line.positionals[0];
       if (!name) throw new PlatformError('certs revoke <identity> --org <MSP ID>');
       const { serials, resumed } = await revokeIdentity(ctx, mspId, name);
       console.log(

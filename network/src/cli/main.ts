@@ -20,7 +20,7 @@ import { codeId } from '../code-id.js';
 import { consortiumCommand } from './consortium.js';
 import { markStart, markStop, stopUnderWay } from '../under-way.js';
 import { TopologyError } from '../topology.js';
-import { checkCommandLine, USAGE, UsageError } from './arguments.js';
+import { checkCommandLine, USAGE, UsageError, type CommandLine } from './arguments.js';
 
 async function context(config: NetworkConfig = loadConfig()): Promise<NetworkContext> {
   const paths = pathsFor(config);
@@ -28,16 +28,7 @@ async function context(config: NetworkConfig = loadConfig()): Promise<NetworkCon
   return { config, paths, topology: topologyFor(config), install, log: (l) => console.log(l) };
 }
 
-function flag(args: string[], name: string): boolean {
-  return args.includes(name);
-}
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-async function start(args: string[]): Promise<void> {
+async function start(line: CommandLine): Promise<void> {
   const config = loadConfig();
   const paths = pathsFor(config);
   requireOwnHome(paths.home);
@@ -50,7 +41,7 @@ async function start(args: string[]): Promise<void> {
   process.on('SIGINT', onSignal);
   let attached: (() => Promise<void>) | undefined;
   try {
-    attached = await startMarked(config, args);
+    attached = await startMarked(config, line);
   } finally {
     // Interrupted, the handlers stay: a second Ctrl-C must not cut short the stopping of what was started.
     if (!interrupting) {
@@ -113,12 +104,12 @@ function endedByStop(): void {
  */
 async function startMarked(
   config: NetworkConfig,
-  args: string[],
+  line: CommandLine,
 ): Promise<(() => Promise<void>) | undefined> {
   const ctx = await context(config);
   // The code this process loaded: a rebuild while it runs (the start takes a while) is the next start's to see.
   const code = codeId(ctx.config.repoRoot, 'network');
-  const org = option(args, '--org');
+  const org = line.option('--org');
   const orgs = org?.split(',');
   for (const o of orgs ?? []) {
     if (!ctx.topology.orgs.some((x) => x.mspId === o))
@@ -131,7 +122,7 @@ async function startMarked(
       `RDX is already running (${commandForThisNetwork('npm run status')} shows it; ${commandForThisNetwork('npm stop')} stops it). Checking that all is up…`,
     );
   }
-  await up(ctx, { orgs, withGateway: true, demo: !flag(args, '--no-demo') });
+  await up(ctx, { orgs, withGateway: true, demo: !line.has('--no-demo') });
   await replaceOutdatedSupervisor(ctx, code);
   printWhere(ctx);
   const running = runningPid(ctx.paths, SUPERVISOR);
@@ -142,7 +133,7 @@ async function startMarked(
     );
     return undefined;
   }
-  if (flag(args, '--detach')) {
+  if (line.has('--detach')) {
     const pid = startDaemon(
       ctx.paths,
       SUPERVISOR,
@@ -226,14 +217,14 @@ async function main(): Promise<void> {
   // Before anything is created: what this process and every process it starts writes is the owner's only.
   usePrivateUmask();
   // Checked before anything runs: a mistyped or unknown option does nothing rather than the command without it.
-  if (checkCommandLine(process.argv.slice(2)) === 'help') {
-    console.log(USAGE);
-    return;
-  }
-  const [command = 'help', ...args] = process.argv.slice(2);
-  switch (command) {
+  const line = checkCommandLine(process.argv.slice(2));
+  // A command of two words (`channel sign`) is one of the consortium's groups.
+  switch (line.command.includes(' ') ? 'consortium' : line.command) {
+    case 'help':
+      console.log(USAGE);
+      return;
     case 'start':
-      return start(args);
+      return start(line);
     case 'stop':
       return stop();
     case 'reset':
@@ -266,19 +257,15 @@ async function main(): Promise<void> {
       console.log(`  config            ${install.configDir}`);
       return;
     }
-    case 'org':
-    case 'channel':
-    case 'chaincode':
-    case 'ledger':
-    case 'certs':
-      return consortiumCommand(await context(), command, args);
+    case 'consortium':
+      return consortiumCommand(await context(), line);
     case 'supervise':
-      return supervise(await context(), option(args, '--org'));
+      return supervise(await context(), line.option('--org'));
     case 'processes':
       console.log(processNames({ topology: topologyFor(loadConfig()) } as NetworkContext).join('\n'));
       return;
     default:
-      throw new UsageError(`unknown command: ${command}`);
+      throw new UsageError(`unknown command: ${line.command}`);
   }
 }
 

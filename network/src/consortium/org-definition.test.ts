@@ -17,6 +17,7 @@ import type { NetworkContext } from '../context.js';
 import { topologyFor } from '../context.js';
 import { Paths } from '../paths.js';
 import { gatewayDataDir, gatewayRootCertificate } from '../platform-paths.js';
+import { checkCommandLine } from '../cli/arguments.js';
 import { consortiumCommand } from '../cli/consortium.js';
 import {
   exportOrg,
@@ -124,7 +125,7 @@ describe("an org definition and the bureau's gateway root", () => {
     const out: string[] = [];
     console.log = (line: string) => out.push(line);
     try {
-      await consortiumCommand(ctx, 'org', ['import', ...args]);
+      await consortiumCommand(ctx, checkCommandLine(['org', 'import', ...args]));
       return out.join('\n');
     } catch (err) {
       return `refused: ${(err as Error).message}`;
