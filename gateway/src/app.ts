@@ -3,7 +3,7 @@
  */
 import express, { type Express, type RequestHandler } from 'express';
 import { wholeAnswers } from './http/answer-compression.js';
-import { addressRateOf, chargeRefusals, consoleFilesRate, perAddressRate } from './http/anonymous-rate.js';
+import { chargeRefusals, consoleFilesRate, perAddressRate } from './http/anonymous-rate.js';
 import { refuseWhileDatabaseSilent } from './http/database-gate.js';
 import { readForwardedCaller } from './http/caller-address.js';
 import { lateRefusals } from './http/late-refusal.js';
@@ -68,8 +68,7 @@ export function createApp(s: Services): Express {
     ),
   );
   // The routes that take no credentials are limited per address (http/anonymous-rate.ts).
-  const addresses = addressRateOf(s);
-  const anonymous = perAddressRate(addresses);
+  const anonymous = perAddressRate(s.addressRate);
   // The data calls' routes come first: their paths are no other router's, and each router passed on the way
   // is a dispatch with its own closures and a match per route, paid on the busiest path (a few % of its CPU).
   app.use(dataRoutes(s));
@@ -92,6 +91,6 @@ export function createApp(s: Services): Express {
   app.use(consoleRoutes());
   app.use(anonymous, methodNotAllowed(allowedAt));
   app.use((req, _res, next) => next(new Problem('NOT_FOUND', `No route for ${req.method} ${req.path}`)));
-  app.use(chargeRefusals(addresses), lateRefusals(s.config.rateRefusalDelayMs), problemHandler);
+  app.use(chargeRefusals(s.addressRate), lateRefusals(s.config.rateRefusalDelayMs), problemHandler);
   return app;
 }

@@ -197,6 +197,7 @@ async function serve(
   });
   const limiter = new Limiter(config.ratePerSecond);
   const callerRate = new Limiter(config.callerRatePerSecond);
+  const addressRate = new Limiter(config.anonymousRatePerSecond);
   const privacy = new PrivacyBudget(usage, {
     epsilonPerQuery: config.epsilonPerQuery,
     dailyBudget: config.privacyBudgetPerDay,
@@ -310,6 +311,7 @@ async function serve(
     parseFilter,
     limiter,
     callerRate,
+    addressRate,
     usage,
     metrics,
     now: () => new Date(),

@@ -138,6 +138,11 @@ export interface Services {
   limiter: Limiter;
   /** Each enterprise's rate on the routes that are not data calls (http/authenticate.ts `authenticateWithinRate`). */
   callerRate: Limiter;
+  /**
+   * Each source address's rate on the routes that take no credentials, also charged for the refusals of calls
+   * that showed no valid token (http/anonymous-rate.ts): one limiter, so a flood of either spends the same budget.
+   */
+  addressRate: Limiter;
   /** Today's calls and ε per grant: this gateway's, or shared with the others on its database. */
   usage: GrantUsage;
   metrics: Metrics;

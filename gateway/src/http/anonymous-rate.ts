@@ -17,18 +17,6 @@ import { anonymousRateRefusal } from './late-refusal.js';
 
 export const ANONYMOUS_RATE_DEFAULT = 50;
 
-/** Each gateway's one limiter by address: its routes without credentials and its refusals share it. */
-const limiters = new WeakMap<Services['config'], Limiter>();
-
-export function addressRateOf(s: Pick<Services, 'config'>): Limiter {
-  let limiter = limiters.get(s.config);
-  if (!limiter) {
-    limiter = new Limiter(s.config.anonymousRatePerSecond ?? ANONYMOUS_RATE_DEFAULT);
-    limiters.set(s.config, limiter);
-  }
-  return limiter;
-}
-
 function overRate(): Problem {
   return anonymousRateRefusal('This address is calling faster than allowed; slow down.', 1);
 }

@@ -9,7 +9,7 @@
  */
 import crypto from 'node:crypto';
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { addressRateOf, chargedRefusal } from '../http/anonymous-rate.js';
+import { chargedRefusal } from '../http/anonymous-rate.js';
 import { callerNetwork } from '../http/caller-address.js';
 import { holdFor } from '../http/late-refusal.js';
 import { encodedAnswer } from '../http/whole-answer-encoding.js';
@@ -89,7 +89,7 @@ export async function deny(
   refused: Problem,
 ): Promise<void> {
   // A call without a valid token, from an address over its rate: refused as over it, and late.
-  const problem = chargedRefusal(addressRateOf(s), req, refused);
+  const problem = chargedRefusal(s.addressRate, req, refused);
   const body = JSON.stringify(
     problemBody(problem.code, problem.detail, { ...problem.extra, requestId: requestIdOf(res) }),
   );

@@ -13,6 +13,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { EnterpriseSigner, RdxLedger, signAdminRequest, type AdminIdentity } from '@rdx/client';
 import { createApp } from '../app.js';
+import { ANONYMOUS_RATE_DEFAULT } from '../http/anonymous-rate.js';
 import { TrustedProxies } from '../http/caller-address.js';
 import { acceptRawUtf8RequestLines } from '../http/raw-utf8-urls.js';
 import { Anchorer } from '../audit/anchorer.js';
@@ -569,6 +570,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     parseFilter,
     limiter,
     callerRate: new Limiter(opts.callerRatePerSecond ?? 1_000_000),
+    addressRate: new Limiter(opts.anonymousRatePerSecond ?? ANONYMOUS_RATE_DEFAULT),
     metrics,
     now: () => (ref.harness?.clock ? new Date(ref.harness.clock) : new Date()),
     unattributedLogPerSecond: opts.unattributedLogPerSecond ?? 1_000_000,
