@@ -1152,13 +1152,24 @@ function outcomeUnknown(err: unknown): err is GatewayUnavailableError | GatewayP
 }
 
 /**
+ * What this client made for a signed action and its caller must keep (a complaint's id and receipt, which only
+ * its holder has): where the answer is lost, the error carries it, or it would be lost with the answer.
+ */
+interface Made {
+  /** As {@link RecordedEarlierError.made}, where the ledger says the action was recorded. */
+  kept: Record<string, unknown>;
+  /** As said in the message where the outcome stays unknown. */
+  said: string;
+}
+
+/**
  * The failure of a signed action an earlier sending of which got no answer: whatever it says, the action may have
  * been recorded (OUTCOME_UNKNOWN, the platform's failure: exit 2).
  */
-function stillUnknown(err: RdxSdkError, action: string, attempts: number): RdxSdkError {
+function stillUnknown(err: RdxSdkError, action: string, attempts: number, made?: Made): RdxSdkError {
   return new GatewayUnavailableError(
     'OUTCOME_UNKNOWN',
-    `${err.message}; ${action} was sent ${attempts} times as the same signed request, and a sending got no answer: it may have been recorded`,
+    `${err.message}; ${action} was sent ${attempts} times as the same signed request, and a sending got no answer: it may have been recorded${made ? `; ${made.said}` : ''}`,
     { status: err.status, txId: err.txId, cause: err },
   );
 }
@@ -1244,13 +1255,15 @@ export class EnterpriseSession extends GatewaySession {
    * 502/503/504), sends the same signed request again, for up to `resendWithinMs` (a gateway restarting takes a few
    * seconds): its nonce is used once on the ledger, so a resend records nothing twice, and a refusal as already
    * used says the lost attempt was recorded.
-   * @throws RecordedEarlierError when that is so, naming the transaction where the ledger did.
+   * @throws RecordedEarlierError when that is so, naming the transaction where the ledger did, with `made`.
+   * @throws RdxSdkError OUTCOME_UNKNOWN when nothing settles it, saying `made`.
    */
   private async write<T>(
     method: 'POST' | 'PUT',
     path: string,
     action: string,
     body: Record<string, unknown>,
+    made?: Made,
   ): Promise<LedgerWrite<T>> {
     const signed = this.sign(action, body);
     /** Set once a sending got no answer: from then on, only the ledger can say whether it was recorded. */
@@ -1268,6 +1281,7 @@ export class EnterpriseSession extends GatewaySession {
             'RECORDED_EARLIER',
             `${action} was recorded by an earlier attempt whose answer was lost${txId ? `, in transaction ${txId}` : ''}; sent again as the same signed request, nothing was recorded twice`,
             { txId, cause: err },
+            made?.kept,
           );
         }
         const unanswered = outcomeUnknown(err);
@@ -1276,7 +1290,8 @@ export class EnterpriseSession extends GatewaySession {
         // After a sending lost, a gateway restarting refuses connections for a moment: sent again too.
         const refused = err instanceof GatewayUnavailableError && err.code === 'GATEWAY_UNAVAILABLE';
         const wait = Math.min(RESEND_AFTER_MS * 2 ** (attempt - 1), MAX_RESEND_WAIT_MS);
-        if (!(unanswered || refused) || Date.now() + wait > until) throw stillUnknown(err, action, attempt);
+        if (!(unanswered || refused) || Date.now() + wait > until)
+          throw stillUnknown(err, action, attempt, made);
         this.onResend?.(
           `# ${action}: no answer (${(err as Error).message}); sending the same signed request again in ${wait / 1000} s`,
         );
@@ -1493,27 +1508,18 @@ export class EnterpriseSession extends GatewaySession {
     const id = `c-${crypto.randomBytes(8).toString('hex')}`;
     const receipt = crypto.randomBytes(24).toString('base64url');
     const receiptHash = crypto.createHash('sha256').update(receipt).digest('hex');
-    let w: LedgerWrite<Complaint>;
-    try {
-      w = await this.write<Complaint>('POST', '/v1/complaints', 'FileComplaint', {
-        ...complaint,
-        id,
-        receiptHash,
-      });
-    } catch (err) {
-      // Filed, its answer lost: the receipt exists only here, and without it nobody sees where it stands.
-      if (err instanceof RecordedEarlierError)
-        throw new RecordedEarlierError(
-          err.code,
-          err.message,
-          { txId: err.txId, cause: err },
-          { complaint: { id, receipt } },
-        );
-      // Perhaps filed (no answer came, however often it was sent): the receipt is said, or it would be lost too.
-      if (err instanceof RdxSdkError && err.code === 'OUTCOME_UNKNOWN')
-        err.message += `; if it was filed, it is complaint ${id}, and its receipt (keep it) is ${receipt}`;
-      throw err;
-    }
+    // Filed, or perhaps filed, its answer lost: the receipt exists only here, and without it nobody sees where
+    // the complaint stands.
+    const w = await this.write<Complaint>(
+      'POST',
+      '/v1/complaints',
+      'FileComplaint',
+      { ...complaint, id, receiptHash },
+      {
+        kept: { complaint: { id, receipt } },
+        said: `if it was filed, it is complaint ${id}, and its receipt (keep it) is ${receipt}`,
+      },
+    );
     return { ...w, complaint: { id, due: w.data.deadline.due, receipt } };
   }
 

@@ -56,6 +56,22 @@ describe('a signed action whose answer was lost is sent again as the same reques
     );
   const report = (s: EnterpriseSession) =>
     s.reportSecurityIssue({ agreementId: 'ag-1', severity: 'low', descriptionHash: 'c3'.repeat(32) });
+  /** A complaint filed that must fail: its error. */
+  const complaintFailure = (): Promise<unknown> =>
+    session()
+      .fileComplaint({ datasetId: 'ds-1', kind: 'complaint', category: 'unlawful-opening', facts: 'facts' })
+      .then(
+        () => expect.fail('resolved'),
+        (e: unknown) => e,
+      );
+  /** The complaint's id and receipt hash as the first sending carried them. */
+  const firstSentComplaint = (): { id: string; receiptHash: string } =>
+    (
+      JSON.parse((JSON.parse(received[0]!) as { request: string }).request) as {
+        body: { id: string; receiptHash: string };
+      }
+    ).body;
+  const hashOf = (receipt: string): string => crypto.createHash('sha256').update(receipt).digest('hex');
 
   before(async () => {
     server = http.createServer((req, res) => {
@@ -244,45 +260,26 @@ describe('a signed action whose answer was lost is sent again as the same reques
 
   it('a complaint perhaps filed, no answer ever came: the error says its id and the receipt to keep', async () => {
     behaviours = [dropped];
-    const err = await session()
-      .fileComplaint({ datasetId: 'ds-1', kind: 'complaint', category: 'unlawful-opening', facts: 'facts' })
-      .then(
-        () => expect.fail('resolved'),
-        (e: unknown) => e,
-      );
+    const err = await complaintFailure();
     expect(err).to.be.instanceOf(GatewayUnavailableError);
-    const sent = (
-      JSON.parse((JSON.parse(received[0]!) as { request: string }).request) as {
-        body: { id: string; receiptHash: string };
-      }
-    ).body;
+    const sent = firstSentComplaint();
     const said = /if it was filed, it is complaint (c-[0-9a-f]+), and its receipt \(keep it\) is (\S+)$/.exec(
       (err as Error).message,
     );
     expect(said?.[1]).to.equal(sent.id);
-    expect(crypto.createHash('sha256').update(said![2]!).digest('hex')).to.equal(sent.receiptHash);
+    expect(hashOf(said![2]!)).to.equal(sent.receiptHash);
   });
 
   it('a complaint filed, its answer lost: the id and the receipt only this client holds come with the error', async () => {
     behaviours = [dropped, replayed];
-    const err = await session()
-      .fileComplaint({ datasetId: 'ds-1', kind: 'complaint', category: 'unlawful-opening', facts: 'facts' })
-      .then(
-        () => expect.fail('resolved'),
-        (e: unknown) => e,
-      );
+    const err = await complaintFailure();
     expect(err).to.be.instanceOf(RecordedEarlierError);
     const { complaint } = (err as RecordedEarlierError).made as {
       complaint: { id: string; receipt: string };
     };
-    const envelope = (JSON.parse(received[0]!) as { request: string }).request;
-    const sent = JSON.parse(envelope) as {
-      body: { id: string; receiptHash: string };
-    };
-    expect(complaint.id).to.equal(sent.body.id);
-    expect(crypto.createHash('sha256').update(complaint.receipt).digest('hex')).to.equal(
-      sent.body.receiptHash,
-    );
+    const sent = firstSentComplaint();
+    expect(complaint.id).to.equal(sent.id);
+    expect(hashOf(complaint.receipt)).to.equal(sent.receiptHash);
   });
 });
 
