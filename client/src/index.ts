@@ -95,6 +95,7 @@ export {
   type AdminIdentity,
 } from './sdk/admin-signature.js';
 export * from './sdk/receipt-verify.js';
+export { newComplaintReceipt, receiptHashOf, type ComplaintReceipt } from './sdk/complaint-receipt.js';
 export {
   verifyAnchorBlock,
   consenterConfigIndex,

@@ -17,6 +17,7 @@ import {
   RecordedEarlierError,
 } from './errors.js';
 import { trustingOnly } from './gateway-trust.js';
+import { newComplaintReceipt } from './complaint-receipt.js';
 import { requireDate } from './inputs.js';
 import { checkTermsToSign } from './agreement-terms.js';
 import type { AuditReceipt, AuditRecordJson } from './receipt-verify.js';
@@ -1505,9 +1506,7 @@ export class EnterpriseSession extends GatewaySession {
   async fileComplaint(
     complaint: PlatformComplaint,
   ): Promise<LedgerWrite<Complaint> & { complaint: FiledComplaint }> {
-    const id = `c-${crypto.randomBytes(8).toString('hex')}`;
-    const receipt = crypto.randomBytes(24).toString('base64url');
-    const receiptHash = crypto.createHash('sha256').update(receipt).digest('hex');
+    const { id, receipt, receiptHash } = newComplaintReceipt();
     // Filed, or perhaps filed, its answer lost: the receipt exists only here, and without it nobody sees where
     // the complaint stands.
     const w = await this.write<Complaint>(

@@ -11,9 +11,15 @@
  * `complaintFields`), or about a dataset or grant the gateway's view does not hold, is refused first, so empty
  * bodies from many addresses cannot use up the hour's cap for everyone.
  */
-import crypto from 'node:crypto';
 import type { Request, RequestHandler, Router } from 'express';
-import { COMPLAINT_RECEIPT_HEADER, personalDataHash, RdxLedger, type PlatformComplaint } from '@rdx/client';
+import {
+  COMPLAINT_RECEIPT_HEADER,
+  newComplaintReceipt,
+  personalDataHash,
+  RdxLedger,
+  receiptHashOf,
+  type PlatformComplaint,
+} from '@rdx/client';
 import { complaintFields, RdxError } from '@rdx/chaincode';
 import { Limiter } from '../enforcement/limiter.js';
 import { callerNetwork } from '../http/caller-address.js';
@@ -22,8 +28,6 @@ import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
 import { ledgerProblem, Problem } from '../problem.js';
 import type { Services } from '../services.js';
 import type { LedgerView } from '../view/ledger-view.js';
-
-const sha256 = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
 
 /** The fields a citizen sends; anything else is refused rather than silently dropped. */
 const FIELDS = ['datasetId', 'grantId', 'kind', 'category', 'facts', 'contact'] as const;
@@ -87,14 +91,13 @@ export function publicComplaintRoutes(s: Services, anonymous: RequestHandler): R
     const { contact, ...fields } = complaintBody(req.body);
     refuseWhatTheLedgerWould(fields, s.view);
     spendFilingBudget(req);
-    const receipt = crypto.randomBytes(24).toString('base64url');
-    const id = `c-${crypto.randomBytes(8).toString('hex')}`;
+    const { id, receipt, receiptHash } = newComplaintReceipt();
     try {
       const done = await complaint.fileFromPublic({
         ...fields,
         id,
         contactHash: personalDataHash(contact, receipt),
-        receiptHash: sha256(receipt),
+        receiptHash,
       });
       res.status(201).json({ data: { id, due: done.value.deadline.due, receipt }, txId: done.txId });
     } catch (err) {
@@ -112,7 +115,7 @@ export function publicComplaintRoutes(s: Services, anonymous: RequestHandler): R
     try {
       res
         .set('Cache-Control', 'no-store')
-        .json({ data: await complaint.status(String(req.params.id), sha256(receipt)) });
+        .json({ data: await complaint.status(String(req.params.id), receiptHashOf(receipt)) });
     } catch (err) {
       throw ledgerProblem(err);
     }
