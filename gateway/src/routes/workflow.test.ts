@@ -212,6 +212,19 @@ describe('the enterprise workflow through the gateway', () => {
       'BAD_REQUEST',
     );
     assertProblem(await h.post('/v1/applications', { as: 'AA', json: [] }), 400, 'BAD_REQUEST');
+    // Valid JSON that is no envelope: on every relayed route, by the URL's object or not.
+    for (const request of ['null', '5', '"x"', '[]', '{"action":"SubmitApplication","body":null}'])
+      for (const url of [
+        '/v1/applications',
+        '/v1/applications/APP-1/disputes',
+        '/v1/agreements/AGR-AA-1/signature',
+      ]) {
+        const refused = await h.post(url, { as: 'AA', json: { request, signature: 'x' } });
+        assertProblem(refused, 400, 'BAD_REQUEST');
+        expect((refused.body as { detail: string }).detail, `${url} ${request}`).to.match(
+          /^request must be a JSON object/,
+        );
+      }
     // Beside the signed request, nothing travels unsigned.
     const extra = await h.post('/v1/applications', {
       as: 'AA',

@@ -16,6 +16,9 @@ interface SignedBody {
   signature: string;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 function signedBody(req: Request, creditCode: string, action: string): SignedBody {
   const body = (req.body ?? {}) as Partial<SignedBody>;
   if (typeof body.request !== 'string' || typeof body.signature !== 'string') {
@@ -25,12 +28,19 @@ function signedBody(req: Request, creditCode: string, action: string): SignedBod
     );
   }
   onlyFields(body, ['request', 'signature'], 'a signed request');
-  let envelope: { action?: unknown; creditCode?: unknown; body?: Record<string, unknown> };
+  let parsed: unknown;
   try {
-    envelope = JSON.parse(body.request) as typeof envelope;
+    parsed = JSON.parse(body.request);
   } catch {
     throw new Problem('BAD_REQUEST', 'request is not valid JSON');
   }
+  // `null`, a number or a list parsed and then read as an envelope threw (500) or was "signed for undefined" (403).
+  if (!isObject(parsed) || (parsed.body !== undefined && !isObject(parsed.body)))
+    throw new Problem(
+      'BAD_REQUEST',
+      'request must be a JSON object { action, creditCode, nonce, signedAt, body }, its body an object, as the SDK’s EnterpriseSigner makes it',
+    );
+  const envelope = parsed as { action?: unknown; creditCode?: unknown; body?: Record<string, unknown> };
   if (envelope.creditCode !== creditCode)
     throw new Problem(
       'FORBIDDEN',
