@@ -148,11 +148,40 @@ export function writeOutputFile(file: string, data: string | Uint8Array, what: s
  */
 export function readJsonFile<T = unknown>(file: string, what: string): T {
   const text = readInputFile(file, what).toString('utf8');
+  let value: T;
   try {
-    return JSON.parse(text) as T;
+    value = JSON.parse(text) as T;
   } catch (err) {
     throw new InputError('INVALID_ARGUMENT', `${what} ${file} is not valid JSON: ${(err as Error).message}`);
   }
+  // Parsed, a file of some thousands of nested brackets overflowed the stack of every recursive walk after it
+  // (signing, canonical JSON): exit 2, "a bug". No RDX document nests deeper; the ledger refuses deeper still.
+  if (containerDepth(text) > MAX_JSON_DEPTH)
+    throw new InputError(
+      'INVALID_ARGUMENT',
+      `${what} ${file} nests its objects and lists more than ${MAX_JSON_DEPTH} deep; no RDX document does`,
+    );
+  return value;
+}
+
+const MAX_JSON_DEPTH = 32;
+
+/** How deep valid JSON text nests its objects and lists, read off the text without walking the parsed value. */
+function containerDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
 }
 
 /** Hex SHA-256 of a file's bytes. @throws InputError FILE_UNREADABLE. */
