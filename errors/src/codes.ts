@@ -239,6 +239,12 @@ const TABLE = {
     title: "Gateway's database unavailable",
     hint: "the gateway's database (PostgreSQL) did not answer: retry shortly; if it lasts, tell the bureau",
   },
+  STORE_FULL: {
+    origin: 'gateway',
+    status: 503,
+    title: "Gateway's disk full",
+    hint: "the gateway's disk is full, so it did nothing of the request: retry later; if it lasts, tell the bureau",
+  },
   AUDIT_UNWRITABLE: {
     origin: 'gateway',
     status: 503,

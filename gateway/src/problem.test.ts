@@ -39,6 +39,18 @@ describe('problems', () => {
       expect(problemOf(gone)?.code, gone.message).to.equal('STORE_UNAVAILABLE');
     // A query's own error is not unavailability.
     expect(problemOf(Object.assign(new Error('syntax error'), { code: '42601' }))).to.equal(undefined);
+    // A full disk, as SQLite, PostgreSQL and the system say it: 503 with the time to wait, not a bug's 500.
+    for (const full of [
+      Object.assign(new Error('database or disk is full'), { code: 'ERR_SQLITE_ERROR', errcode: 13 }),
+      Object.assign(new Error('could not extend file'), { code: '53100' }),
+      Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }),
+    ]) {
+      const problem = problemOf(full);
+      expect([problem?.code, problem?.status, problem?.headers?.['Retry-After']], full.message).to.deep.equal(
+        ['STORE_FULL', 503, '10'],
+      );
+    }
+    expect(problemOf(Object.assign(new Error('constraint'), { errcode: 19 }))).to.equal(undefined);
   });
 
   it('a problem body names its code, status and title from the table', () => {

@@ -10,6 +10,7 @@ import { AuditWriteError } from './audit/audit-record.js';
 import { FailureLog } from './http/failure-log.js';
 import { DatasetFileError } from './store/dataset-file.js';
 import { databaseUnavailable } from './store/pg-pool.js';
+import { diskFull } from './store/disk-full.js';
 import { DatasetNotLoadedError, QueryError, VersionConflictError } from './store/query-plan.js';
 
 export { isProblemCode, type ProblemCode };
@@ -38,7 +39,7 @@ export class Problem extends Error {
 
 /**
  * The `Retry-After` of a 503 while the gateway cannot record or anchor (AUDIT_BEHIND, AUDIT_UNWRITABLE,
- * STORE_UNAVAILABLE): clients that honour it stop asking as fast as they are refused.
+ * STORE_UNAVAILABLE, STORE_FULL): clients that honour it stop asking as fast as they are refused.
  */
 export const RETRY_WHILE_UNAVAILABLE_S = 10;
 
@@ -121,6 +122,13 @@ export function problemOf(err: unknown): Problem | undefined {
     return new Problem(
       'STORE_UNAVAILABLE',
       "The gateway's database did not answer, so nothing was served.",
+      {},
+      { 'Retry-After': String(RETRY_WHILE_UNAVAILABLE_S) },
+    );
+  if (diskFull(err))
+    return new Problem(
+      'STORE_FULL',
+      "The gateway's disk is full, so it did nothing of this request.",
       {},
       { 'Retry-After': String(RETRY_WHILE_UNAVAILABLE_S) },
     );

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import { diskFull } from '../store/disk-full.js';
 import { testPostgres } from '../testing/postgres.js';
 import { PgReplayStore, SqliteReplayStore, type ReplayStore } from './replay-store.js';
 
@@ -38,6 +40,30 @@ describe('used client assertions', () => {
       await onceOnly(restarted, restarted);
     } finally {
       await restarted.close();
+    }
+  });
+
+  it('SQLite: on a full disk an assertion is refused with the disk’s error, and taken once there is room', async () => {
+    const store = SqliteReplayStore.open(path.join(dir, 'assertions.db'));
+    // A file that may not grow, as on a full disk: SQLite then rolls the transaction back by itself.
+    const db = (store as unknown as { db: DatabaseSync }).db;
+    db.exec(
+      `PRAGMA max_page_count = ${(db.prepare('PRAGMA page_count').get() as { page_count: number }).page_count}`,
+    );
+    try {
+      let failure: unknown;
+      for (let i = 0; i < 1000 && failure === undefined; i++)
+        try {
+          await store.use('91331100MA2AAAAA0X', `jti-${i}-${'x'.repeat(500)}`, later());
+        } catch (err) {
+          failure = err;
+        }
+      expect((failure as Error | undefined)?.message).to.equal('database or disk is full');
+      expect(diskFull(failure)).to.equal(true);
+      db.exec('PRAGMA max_page_count = 1073741823');
+      expect(await store.use('91331100MA2AAAAA0X', 'jti-after', later())).to.equal(true);
+    } finally {
+      await store.close();
     }
   });
 

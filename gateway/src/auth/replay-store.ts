@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import type pg from 'pg';
 import { connectPool, createOnce } from '../store/pg-pool.js';
+import { immediateTransaction } from '../store/sqlite-transaction.js';
 
 const SCHEMA_LOCK = 7_266_520_003;
 
@@ -59,8 +60,7 @@ export class SqliteReplayStore implements ReplayStore {
       db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL');
       // Made now: no table yet, whether there was no file, an empty one, or one a crash left before its tables
       // were in. The tables, the count and the instant go in one transaction, so none of these can lose the instant.
-      db.exec('BEGIN IMMEDIATE');
-      try {
+      immediateTransaction(db, () => {
         const madeNow =
           db
             .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'used_assertions'")
@@ -75,11 +75,7 @@ export class SqliteReplayStore implements ReplayStore {
         // Counted on from the mark, so that the next loss is told by the same comparison.
         if ((mark.written ?? 0) > writes)
           db.prepare("INSERT OR REPLACE INTO store VALUES ('writes', ?)").run(mark.written!);
-        db.exec('COMMIT');
-      } catch (err) {
-        db.exec('ROLLBACK');
-        throw err;
-      }
+      });
       mark.write(storeValue(db, 'writes') ?? 0);
     } catch (err) {
       db.close();
@@ -91,8 +87,7 @@ export class SqliteReplayStore implements ReplayStore {
 
   use(clientId: string, jti: string, expiresAtMs: number): Promise<boolean> {
     let writes: number | undefined;
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
+    immediateTransaction(this.db, () => {
       this.db.prepare('DELETE FROM used_assertions WHERE expires_at < ?').run(this.now());
       const inserted = this.db
         .prepare('INSERT INTO used_assertions VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
@@ -101,11 +96,7 @@ export class SqliteReplayStore implements ReplayStore {
         writes = (storeValue(this.db, 'writes') ?? 0) + 1;
         this.db.prepare("INSERT OR REPLACE INTO store VALUES ('writes', ?)").run(writes);
       }
-      this.db.exec('COMMIT');
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
+    });
     // After the commit: a crash between the two leaves the mark behind the file, which is no loss.
     if (writes !== undefined) this.mark.write(writes);
     return Promise.resolve(writes !== undefined);

@@ -6,6 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { immediateTransaction } from '../store/sqlite-transaction.js';
 import {
   NOTIFICATION_KINDS,
   type Notification,
@@ -123,8 +124,7 @@ export class NotificationStore {
     const owe = this.db.prepare(
       "INSERT OR IGNORE INTO deliveries (notification_id, webhook_id, state, attempts, next_at, updated_at) VALUES (?, ?, 'pending', 0, ?, ?)",
     );
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
+    immediateTransaction(this.db, () => {
       for (const n of notifications) {
         if (insert.run(n.id, n.recipient, n.kind, JSON.stringify(n)).changes !== 1) continue;
         fresh.push(n);
@@ -140,11 +140,7 @@ export class NotificationStore {
             "INSERT INTO checkpoint (name, block) VALUES ('events', ?) ON CONFLICT(name) DO UPDATE SET block = MAX(block, excluded.block)",
           )
           .run(block);
-      this.db.exec('COMMIT');
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
+    });
     return fresh;
   }
 
@@ -251,18 +247,13 @@ export class NotificationStore {
 
   /** Removes the recipient's webhook and what it was still owed; false when it has none of that id. */
   removeWebhook(recipient: string, id: string): boolean {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
+    return immediateTransaction(this.db, () => {
       const removed = this.db
         .prepare('DELETE FROM webhooks WHERE id = ? AND recipient = ?')
         .run(id, recipient);
       if (removed.changes === 1) this.db.prepare('DELETE FROM deliveries WHERE webhook_id = ?').run(id);
-      this.db.exec('COMMIT');
       return removed.changes === 1;
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
+    });
   }
 
   /** The delivery log of the recipient's webhook, newest first. */
