@@ -8,8 +8,19 @@ import type { Agreement, Application, OwnItem } from '@rdx/client';
 /** Who acts next (you, the bureau, the bodies, or no one), what, and by when: the SDK's type. */
 export type NextStep = OwnItem['next'];
 
+/**
+ * Its agreements, for an approved application: those drafted, and the bodies that have not drafted theirs. Without
+ * them an approved application said "each opening body drafts its agreement" for as long as it lived, its
+ * agreements in force or ended long since (found by a review, 2026-12-07).
+ */
+export interface ItsAgreements {
+  drafted: Parameters<typeof agreementNext>[0][];
+  notDraftedBy: string[];
+}
+
 export function applicationNext(
   a: Pick<Application, 'state' | 'deadline' | 'ownerReviews' | 'bodies'>,
+  agreements: ItsAgreements = { drafted: [], notDraftedBy: a.bodies },
 ): NextStep {
   const due = a.deadline?.due;
   switch (a.state) {
@@ -33,8 +44,17 @@ export function applicationNext(
       };
     case 'RE_REVIEW':
       return { by: 'bureau', what: '需求复核 the bureau re-reviews', ...(due ? { due } : {}) };
-    case 'APPROVED':
-      return { by: 'bodies', what: '起草协议 each opening body drafts its agreement' };
+    case 'APPROVED': {
+      if (agreements.notDraftedBy.length)
+        return {
+          by: 'bodies',
+          what: `起草协议 the opening bodies draft their agreements: ${agreements.notDraftedBy.join(', ')}`,
+        };
+      // The first agreement still to be signed says whose turn it is; once all are, each goes its own way.
+      const unsigned = agreements.drafted.find((g) => g.state === 'DRAFT');
+      if (unsigned) return agreementNext(unsigned);
+      return { by: 'none', what: '协议已签署 its agreements are signed: rdx agreements shows each' };
+    }
     default:
       return { by: 'none', what: '已结束 closed' };
   }

@@ -60,11 +60,14 @@ describe("an enterprise's own business (GET /v1/applications, /v1/agreements, /v
     expect(data.map((a) => [a.id, a.state, a.next.by])).to.have.deep.members([
       ['app-review', 'OWNER_REVIEW', 'bodies'],
       ['app-ok', 'APPROVED', 'bodies'],
-      ['app-live', 'APPROVED', 'bodies'],
+      ['app-live', 'APPROVED', 'none'],
     ]);
     const review = data.find((a) => a.id === 'app-review')!;
     expect(review.next).to.deep.include({ due: '2026-12-10' });
     expect(review.next.what).to.include('TransportMSP').and.not.include('MarketMSP,');
+    // Approved: the bodies that have not drafted theirs are named; once all are signed, no one waits on it.
+    expect(data.find((a) => a.id === 'app-ok')!.next.what).to.match(/draft their agreements: TransportMSP$/);
+    expect(data.find((a) => a.id === 'app-live')!.next.what).to.include('rdx agreements');
   });
 
   it('lists the agreements of its approved applications: one to sign, one the body has yet to draft', async () => {
@@ -130,6 +133,17 @@ describe("an enterprise's own business (GET /v1/applications, /v1/agreements, /v
   it('the next step follows the state: return → you, draft → body then you, in force → your duties by their days', () => {
     expect(applicationNext({ state: 'RETURNED', bodies: [], ownerReviews: {} }).by).to.equal('you');
     expect(applicationNext({ state: 'REJECTED', bodies: [], ownerReviews: {} }).by).to.equal('none');
+    const approved = { state: 'APPROVED' as const, bodies: ['MarketMSP'], ownerReviews: {} };
+    expect(applicationNext(approved).what).to.match(/draft their agreements: MarketMSP$/);
+    expect(applicationNext(approved, { drafted: [{ state: 'DRAFT' }], notDraftedBy: [] }).by).to.equal(
+      'bodies',
+    );
+    expect(
+      applicationNext(approved, {
+        drafted: [{ state: 'TERMINATED' }, { state: 'IN_FORCE' }],
+        notDraftedBy: [],
+      }).by,
+    ).to.equal('none');
     expect(agreementNext({ state: 'DRAFT' }).by).to.equal('bodies');
     expect(agreementNext({ state: 'IN_FORCE', productDeadline: '2027-02-01' })).to.deep.include({
       by: 'you',

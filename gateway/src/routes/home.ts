@@ -36,14 +36,17 @@ export function homeRoutes(s: Services): Router {
     const creditCode = authenticateWithinRate(req, s);
     try {
       const apps = await applicationsOf(creditCode);
+      const agreements = await Promise.all(
+        apps.map((a) => (a.state === 'APPROVED' ? agreementsOfApplication(a) : Promise.resolve(undefined))),
+      );
       res.json({
-        data: apps.map((a) => ({
+        data: apps.map((a, k) => ({
           id: a.id,
           state: a.state,
           revision: a.revision,
           submittedAt: a.submittedAt,
           bodies: a.bodies,
-          next: applicationNext(a),
+          next: applicationNext(a, agreements[k]),
         })),
       });
     } catch (err) {
@@ -51,17 +54,13 @@ export function homeRoutes(s: Services): Router {
     }
   });
 
-  /**
-   * The agreements of the enterprise's approved applications (one per named body: `<application>.<body>`), with
-   * the ids not drafted yet.
-   */
-  async function agreementsOf(creditCode: string): Promise<{ mine: Agreement[]; notDrafted: string[] }> {
-    const ids = (await applicationsOf(creditCode))
-      .filter((a) => a.state === 'APPROVED')
-      .flatMap((a) => a.bodies.map((b) => `${a.id}.${b}`));
+  /** An approved application's agreements (one per named body: `<application>.<body>`), and the bodies not drafted yet. */
+  async function agreementsOfApplication(
+    a: Application,
+  ): Promise<{ drafted: Agreement[]; notDraftedBy: string[] }> {
     const found = await Promise.all(
-      ids.map((id) =>
-        agreement.get(id).catch((err: unknown) => {
+      a.bodies.map((b) =>
+        agreement.get(`${a.id}.${b}`).catch((err: unknown) => {
           // Not drafted yet: the body's turn.
           if (err instanceof LedgerRefusedError && err.code === 'NOT_FOUND') return undefined;
           throw err;
@@ -69,8 +68,18 @@ export function homeRoutes(s: Services): Router {
       ),
     );
     return {
-      mine: found.filter((a): a is Agreement => a !== undefined && a.terms.creditCode === creditCode),
-      notDrafted: ids.filter((_id, k) => found[k] === undefined),
+      drafted: found.filter((g): g is Agreement => g !== undefined && g.terms.creditCode === a.creditCode),
+      notDraftedBy: a.bodies.filter((_b, k) => found[k] === undefined),
+    };
+  }
+
+  /** The agreements of the enterprise's approved applications, with the ids not drafted yet. */
+  async function agreementsOf(creditCode: string): Promise<{ mine: Agreement[]; notDrafted: string[] }> {
+    const approved = (await applicationsOf(creditCode)).filter((a) => a.state === 'APPROVED');
+    const each = await Promise.all(approved.map(agreementsOfApplication));
+    return {
+      mine: each.flatMap((e) => e.drafted),
+      notDrafted: approved.flatMap((a, k) => each[k]!.notDraftedBy.map((b) => `${a.id}.${b}`)),
     };
   }
 
