@@ -17,7 +17,7 @@ import { pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
 import { assertAbsent, load, save, tryLoad } from '../lib/store';
-import { date, int, jsonArg, sha256Hex, str } from '../lib/validate';
+import { date, intArg, jsonArg, sha256Hex, str } from '../lib/validate';
 import {
   endAgreement,
   joinAgreement,
@@ -530,7 +530,7 @@ export class AgreementContract extends RdxContract {
   @Returns('string')
   public async ListAgreementIds(ctx: RdxContext, pageSize: string, bookmark: string): Promise<string> {
     await requireRole(ctx, ['bureau'], 'list every agreement id');
-    const size = int(Number(pageSize || 500), 'pageSize', 1, 1000);
+    const size = intArg(pageSize, 'pageSize', 1, 1000, 500);
     return JSON.stringify(await pageOfIds(ctx, 'agreement', [], size, bookmark ?? ''));
   }
 

@@ -16,7 +16,7 @@ import { EVENTS } from '../lib/events';
 import { RdxContract } from '../lib/rdx-contract';
 import { anchorHashOf } from '../lib/anchor-hash';
 import { load, save, stored, tryLoad } from '../lib/store';
-import { ident, instant, int, jsonArg, sha256Hex } from '../lib/validate';
+import { ident, instant, int, intArg, jsonArg, sha256Hex } from '../lib/validate';
 import { loadGrantShell } from '../models/grant';
 
 export const GENESIS_ANCHOR_HASH = '0'.repeat(64);
@@ -246,10 +246,7 @@ export class AuditContract extends RdxContract {
       await load(
         ctx,
         'anchor',
-        anchorId(
-          ident(gatewayId, 'gatewayId'),
-          int(Number(sequence), 'sequence', 1, Number.MAX_SAFE_INTEGER),
-        ),
+        anchorId(ident(gatewayId, 'gatewayId'), intArg(sequence, 'sequence', 1, Number.MAX_SAFE_INTEGER)),
         parseAnchor,
       ),
     );

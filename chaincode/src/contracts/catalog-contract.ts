@@ -16,7 +16,7 @@ import { putSecret } from '../lib/sealed';
 import { stamp, type Stamp } from '../lib/stamp';
 import { today } from '../lib/deadlines';
 import { assertAbsent, load, save, stored } from '../lib/store';
-import { int, jsonArg, oneOf, optionalStr } from '../lib/validate';
+import { intArg, jsonArg, oneOf, optionalStr } from '../lib/validate';
 import { reason } from '../models/application';
 import { CATALOGUE_SUSPENSION, loadGrantShell, transitionGrant } from '../models/grant';
 import {
@@ -262,7 +262,7 @@ export class CatalogContract extends RdxContract {
     const actor = await requireRole(ctx, ['body'], 'load dataset versions');
     const current = await load(ctx, 'dataset', String(id), parseDataset);
     requireOwnerOfPublic(actor, current.owner, `dataset ${current.id}`);
-    const v = parseVersionInput(version, contentHash, Number(rowCount));
+    const v = parseVersionInput(version, contentHash, rowCount);
     // The entry keeps only recent versions; this marker remembers every version ever recorded.
     const marker = indexKey(ctx, 'dataset~version', [current.id, v.version]);
     const seen = await ctx.stub.getState(marker);
@@ -291,7 +291,7 @@ export class CatalogContract extends RdxContract {
   @Returns('string')
   public async RecordCatalogueReview(ctx: RdxContext, year: string): Promise<string> {
     const actor = await requireRole(ctx, ['body'], 'record catalogue reviews');
-    const y = int(Number(year), 'year', 2000, 2100);
+    const y = intArg(year, 'year', 2000, 2100);
     if (`${y}-01-01` > today(ctx))
       throw new RdxError(
         ErrorCode.INVALID_ARGUMENT,

@@ -15,7 +15,7 @@ import { RdxContract } from '../lib/rdx-contract';
 import { stamp } from '../lib/stamp';
 import { assertAbsent, load, save, tryLoad } from '../lib/store';
 import { parseBody } from './platform-contract';
-import { int, jsonArg, oneOf, onlyFields, str } from '../lib/validate';
+import { intArg, jsonArg, oneOf, onlyFields, str } from '../lib/validate';
 import {
   userCode,
   mayUseRestricted,
@@ -183,7 +183,7 @@ export class EnterpriseContract extends RdxContract {
   @Returns('string')
   public async ListEnterprises(ctx: RdxContext, pageSize: string, bookmark: string): Promise<string> {
     await requireRole(ctx, ['bureau', 'regulator', 'gateway'], 'list enterprises');
-    const size = int(Number(pageSize || 100), 'pageSize', 1, 500);
+    const size = intArg(pageSize, 'pageSize', 1, 500, 100);
     const { iterator, metadata } = await pageByPartialKey(
       ctx,
       'enterprise',

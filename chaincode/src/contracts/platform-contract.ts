@@ -10,7 +10,7 @@ import { RdxContract } from '../lib/rdx-contract';
 import { collectionOf } from '../lib/sealed';
 import { stamp, type Stamp } from '../lib/stamp';
 import { assertAbsent, load, save, stored, tryLoad } from '../lib/store';
-import { int, jsonArg, str } from '../lib/validate';
+import { intArg, jsonArg, str } from '../lib/validate';
 import { parseCalendarYear } from '../models/calendar';
 import {
   loadReviewBatches,
@@ -112,7 +112,7 @@ export class PlatformContract extends RdxContract {
   @Returns('string')
   public async SetReviewBatches(ctx: RdxContext, year: string, daysJson: string): Promise<string> {
     const actor = await requireRole(ctx, ['body'], 'publish review batches');
-    const y = int(Number(year), 'year', 2000, 2100);
+    const y = intArg(year, 'year', 2000, 2100);
     const id = `${actor.mspId}.${y}`;
     if (`${y}-01-01` <= today(ctx) && (await tryLoad(ctx, 'review-batches', id, parseReviewBatches)))
       throw new RdxError(
@@ -136,7 +136,7 @@ export class PlatformContract extends RdxContract {
   @Returns('string')
   public async GetReviewBatches(ctx: RdxContext, body: string, year: string): Promise<string> {
     return JSON.stringify(
-      await loadReviewBatches(ctx, str(body, 'body', { max: 64 }), int(Number(year), 'year', 2000, 2100)),
+      await loadReviewBatches(ctx, str(body, 'body', { max: 64 }), intArg(year, 'year', 2000, 2100)),
     );
   }
 
@@ -157,7 +157,7 @@ export class PlatformContract extends RdxContract {
   @Transaction(false)
   @Returns('string')
   public async GetCalendarYear(ctx: RdxContext, year: string): Promise<string> {
-    const y = int(Number(year), 'year', 2000, 2100);
+    const y = intArg(year, 'year', 2000, 2100);
     return JSON.stringify(await load(ctx, 'calendar', String(y), parseCalendarYear));
   }
 

@@ -12,7 +12,7 @@ import { idsByIndex, objectKey, pageByPartialKey } from '../lib/keys';
 import { allOfType, eachOfType, listingRequest, pageOfIds } from '../lib/listing';
 import { RdxContract } from '../lib/rdx-contract';
 import { load, tryLoad } from '../lib/store';
-import { int, oneOf, str } from '../lib/validate';
+import { intArg, oneOf, str } from '../lib/validate';
 import { loadAgreementShell, openDuties } from '../models/agreement';
 import { agreementsOwingBefore } from '../models/due-index';
 import {
@@ -355,7 +355,7 @@ export class QueryContract extends RdxContract {
   @Returns('string')
   public async ListReviewsDueSoon(ctx: RdxContext, days: string): Promise<string> {
     await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'clerk'], 'list reviews due soon');
-    const within = int(Number(days || 3), 'days', 0, MAX_DUE_SOON_DAYS);
+    const within = intArg(days, 'days', 0, MAX_DUE_SOON_DAYS, 3);
     const now = today(ctx);
     const calendars = await loadCalendars(ctx);
     const items: DueSoonItem[] = [];
@@ -392,7 +392,7 @@ export class QueryContract extends RdxContract {
   @Returns('string')
   public async ListDutiesDueSoon(ctx: RdxContext, days: string): Promise<string> {
     await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'clerk'], 'list duties due soon');
-    const within = int(Number(days || 7), 'days', 0, MAX_DUTIES_DUE_SOON_DAYS);
+    const within = intArg(days, 'days', 0, MAX_DUTIES_DUE_SOON_DAYS, 7);
     const now = today(ctx);
     const horizon = addCalendarDays(now, within);
     const items: DutyDueSoonItem[] = [];
@@ -450,7 +450,7 @@ export class QueryContract extends RdxContract {
   ): Promise<string> {
     await requireRole(ctx, ['clerk', 'bureau', 'regulator'], 'list grants due to expire');
     const live = oneOf(state, 'state', ['ACTIVE', 'SUSPENDED'] as const);
-    const size = int(Number(pageSize || 200), 'pageSize', 1, 1000);
+    const size = intArg(pageSize, 'pageSize', 1, 1000, 200);
     const now = today(ctx);
     const page = await pageOfIds(ctx, 'grant~state', [live], size, String(bookmark ?? ''));
     const items: DueExpiry[] = [];
@@ -469,7 +469,7 @@ export class QueryContract extends RdxContract {
   @Returns('string')
   public async ListTerminationsDue(ctx: RdxContext, pageSize: string, bookmark: string): Promise<string> {
     await requireRole(ctx, ['clerk', 'bureau', 'regulator'], 'list terminations due');
-    const size = int(Number(pageSize || 200), 'pageSize', 1, 1000);
+    const size = intArg(pageSize, 'pageSize', 1, 1000, 200);
     const now = today(ctx);
     const page = await pageOfIds(ctx, 'agreement~termination', [], size, String(bookmark ?? ''));
     const items: DueExpiry[] = [];
@@ -486,7 +486,7 @@ export class QueryContract extends RdxContract {
   @Returns('string')
   public async ListRatingsDue(ctx: RdxContext, pageSize: string, bookmark: string): Promise<string> {
     await requireRole(ctx, ['clerk', 'bureau', 'regulator'], 'list ratings due to expire');
-    const size = int(Number(pageSize || 200), 'pageSize', 1, 1000);
+    const size = intArg(pageSize, 'pageSize', 1, 1000, 200);
     const now = today(ctx);
     const { iterator, metadata } = await pageByPartialKey(
       ctx,
@@ -538,7 +538,7 @@ export class QueryContract extends RdxContract {
   @Transaction(false)
   @Returns('string')
   public async ListRecipientsPage(ctx: RdxContext, pageSize: string, bookmark: string): Promise<string> {
-    const size = int(Number(pageSize || 500), 'pageSize', 1, 1000);
+    const size = intArg(pageSize, 'pageSize', 1, 1000, 500);
     // The bookmark names the state being read and Fabric's bookmark within it.
     const at = /^(ACTIVE|SUSPENDED):([\s\S]*)$/.exec(bookmark ?? '');
     if (bookmark && !at)

@@ -1,7 +1,7 @@
 /** Listing objects of one type, whole or a page at a time (read-only transactions only). */
 import { requireRole, type Actor } from './access';
 import type { RdxContext } from './context';
-import { int, jsonArg, onlyFields } from './validate';
+import { intArg, jsonArg, onlyFields } from './validate';
 import type { ObjectType } from './events';
 import { lastAttributes, pageByPartialKey } from './keys';
 
@@ -81,5 +81,5 @@ export async function listingRequest(
   const actor = await requireRole(ctx, ['bureau', 'regulator', 'gateway', 'body', 'body-reviewer'], what);
   const filter = jsonArg(filterJson || '{}', 'filter', 1024);
   onlyFields(filter, 'filter', fields);
-  return { actor, filter, size: int(Number(pageSize || 50), 'pageSize', 1, 200) };
+  return { actor, filter, size: intArg(pageSize, 'pageSize', 1, 200, 50) };
 }

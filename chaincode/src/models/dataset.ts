@@ -9,7 +9,7 @@ import {
   arr,
   bool,
   ident,
-  int,
+  intArg,
   obj,
   oneOf,
   onlyFields,
@@ -145,7 +145,7 @@ export function parseVersionInput(
   return {
     version: ident(version, 'version', 32),
     contentHash: sha256Hex(contentHash, 'contentHash'),
-    rowCount: int(rowCount, 'rowCount', 0, 1_000_000_000),
+    rowCount: intArg(rowCount, 'rowCount', 0, 1_000_000_000),
   };
 }
 
