@@ -390,6 +390,37 @@ describe('ComplaintContract: complaints through the platform, about the data its
       secret({ complaint: JSON.stringify(input) }),
     );
 
+  it('facts and the body’s reason count only the characters a reader sees: padding of spaces and invisible ones is refused', async () => {
+    const { w } = await twoHolders();
+    const padding = [
+      '\u200b'.repeat(11),
+      ' \u3000\u00a0\t\n'.repeat(4),
+      '\u200c\u200d\u2060\ufeff\u00ad\u200e'.repeat(2),
+      '\u0301\u0308'.repeat(6),
+      `short${'\u200b'.repeat(8)}`,
+    ];
+    for (const facts of padding)
+      await w.refused(
+        () => fromPublic(w, publicComplaint({ facts })),
+        'INVALID_ARGUMENT',
+        /facts must be at least 10 characters, not counting spaces and invisible ones/,
+      );
+    // Ten Chinese characters say something: taken.
+    const tenCharacters = '地址数据与登记不一致';
+    expect([...tenCharacters]).to.have.length(10);
+    await fromPublic(w, publicComplaint({ facts: tenCharacters }));
+    expect((await w.call<Complaint>(IDS.market, C.complaint, 'GetComplaint', 'c-pub')).facts).to.equal(
+      tenCharacters,
+    );
+    // The answer owed is no blank either.
+    await w.refused(
+      () => resolve(w, IDS.market, 'c-pub', 'dismiss', '\u200b'.repeat(8)),
+      'INVALID_ARGUMENT',
+      /note is required/,
+    );
+    await resolve(w, IDS.market, 'c-pub', 'dismiss', '已核实，不成立');
+  });
+
   it('a complaint about the data itself suspends every active grant on the dataset in one transaction, and its outcome reaches each', async () => {
     const { w, grants } = await twoHolders();
     const c = await file(w, IDS.market, complaintInput({ category: 'rights', suspendNow: true }));

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { ErrorCode, RdxError } from './errors';
-import { intArg } from './validate';
+import { intArg, str } from './validate';
 
 const SEED = Number(process.env.RDX_FC_SEED ?? 20_261_127);
 const RUNS = Number(process.env.RDX_FC_RUNS ?? 1000);
@@ -69,5 +69,43 @@ describe('intArg', () => {
       'rowCount must be a whole number from 0 to 10',
     );
     expect(() => intArg(7, 'rowCount', 0, 10)).to.throw(RdxError, 'rowCount must be');
+  });
+});
+
+describe('str', () => {
+  const visible = fc.constantFrom(...'数据地址登记aZ9é!'.split(''), 'e\u0301', '\u{20000}');
+  const invisible = fc.constantFrom(
+    ' ',
+    '\t',
+    '\n',
+    '\u3000',
+    '\u00a0',
+    '\u200b',
+    '\u200c',
+    '\u200d',
+    '\u2060',
+    '\ufeff',
+    '\u0301',
+    '\u3164',
+  );
+
+  it('a minimum length counts the characters a reader sees, however much padding surrounds them', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.array(invisible, { maxLength: 3 }), fc.option(visible)), { maxLength: 20 }),
+        (parts) => {
+          const text = parts.map(([pad, ch]) => pad.join('') + (ch ?? '')).join('');
+          const seen = parts.filter(([, ch]) => ch !== null).length;
+          const read = (): string => str(text, 'facts', { min: 10, max: 8000 });
+          if (seen >= 10) expect(read()).to.equal(text);
+          else
+            expect(read).to.throw(
+              RdxError,
+              /^\[INVALID_ARGUMENT\] facts must (be at least 10 characters|not be empty)/,
+            );
+        },
+      ),
+      { seed: SEED, numRuns: RUNS },
+    );
   });
 });

@@ -97,12 +97,33 @@ function assertPlainText(value: string, field: string): void {
   if (LONE_SURROGATE.test(value)) throw bad(field, 'is not well-formed text (a lone UTF-16 surrogate)');
 }
 
+/**
+ * What shows nothing by itself: white space, format characters (the zero-width space and joiners U+200B–D, the
+ * word joiner U+2060, U+FEFF, the soft hyphen, direction marks, tags), combining marks (shown on a base that is
+ * counted already, or on nothing), and the fillers fonts draw blank (Hangul fillers, the braille blank).
+ */
+const INVISIBLE = /[\s\p{Cf}\p{M}\u115f\u1160\u3164\uffa0\u2800]/gu;
+
+/**
+ * How many characters of `value` a reader sees: what a minimum length counts, so that eleven zero-width spaces
+ * are not ten characters of a complaint's facts, nor four spaces a reason.
+ */
+export function visibleLength(value: string): number {
+  return [...value.replace(INVISIBLE, '')].length;
+}
+
 export function str(value: unknown, field: string, opts: StrOptions = {}): string {
   const { min = 1, max = 256 } = opts;
   if (typeof value !== 'string') throw bad(field, 'must be a string');
   assertPlainText(value, field);
-  if (value.length < min)
-    throw bad(field, min === 1 ? 'must not be empty' : `must be at least ${min} characters`);
+  if (value.length === 0 && min > 0) throw bad(field, 'must not be empty');
+  if (visibleLength(value) < min)
+    throw bad(
+      field,
+      min === 1
+        ? 'must hold visible text, not only spaces or invisible characters'
+        : `must be at least ${min} characters, not counting spaces and invisible ones`,
+    );
   if (value.length > max) throw bad(field, `must be at most ${max} characters`);
   if (opts.pattern && !opts.pattern.test(value))
     throw bad(field, opts.patternHint ?? `must match ${String(opts.pattern)}`);

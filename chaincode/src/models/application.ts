@@ -34,6 +34,7 @@ import {
   str,
   stringList,
   ident,
+  visibleLength,
   type Json,
 } from '../lib/validate';
 
@@ -351,11 +352,12 @@ export function parseApplicationInput(body: Json): ApplicationInput {
 
 /** A reason, mandatory where the rules demand one (a rejection without reason is invalid, L11). */
 export function reason(value: unknown, field = 'reason'): string {
-  const r = optionalStr(value, field, { max: 2000 }) ?? '';
-  if (r.trim().length < 4)
+  // min 0: a blank reason is told what a reason takes, below, not only that it is empty.
+  const r = optionalStr(value, field, { min: 0, max: 2000 }) ?? '';
+  if (visibleLength(r) < 4)
     throw new RdxError(
       ErrorCode.INVALID_ARGUMENT,
-      `${field} is required: state the reason (at least 4 characters)`,
+      `${field} is required: state the reason (at least 4 characters, not counting spaces and invisible ones)`,
     );
   assertNoPersonalData(r, field);
   return r;
