@@ -2,7 +2,8 @@
  * What other packages may use of the chaincode (the package's `exports`): its error codes, event names, the
  * bureau's MSP, the calendar seed, the complaint categories and the
  * check of a complaint's own fields, canonical JSON, the fields each signed enterprise
- * action takes (and the check that refuses any other), and the types of the ledger's objects. Loading it loads
+ * action takes (and the check that refuses any other), the checks of text (the characters it may hold, how many
+ * a reader sees), and the types of the ledger's objects. Loading it loads
  * no contract (and so none of fabric-contract-api's decorator machinery).
  */
 export { RdxError, ErrorCode, errorCodeOf } from './lib/errors';
@@ -17,7 +18,7 @@ export { openDuties, termsHash, type OpenDuty } from './models/agreement';
 export { compareRecipients, type RecipientRow } from './models/recipient';
 export { canonicalJson } from './lib/state';
 export { anchorHashOf } from './lib/anchor-hash';
-export { onlyFields } from './lib/validate';
+export { onlyFields, visibleLength, whyNotPlainText } from './lib/validate';
 export {
   ENTERPRISE_ACTION_FIELDS,
   ENTERPRISE_ACTION_FUNCTIONS,

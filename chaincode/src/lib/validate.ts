@@ -88,13 +88,23 @@ const HIDDEN_CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e]/;
 /** Half of a UTF-16 surrogate pair without its other half: no character, stored as U+FFFD, not as signed. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function assertPlainText(value: string, field: string): void {
+/**
+ * Why `value` is not text the ledger takes (a hidden control character, a lone surrogate), said after the field's
+ * name (`name ${why}`), or undefined when it is. Exported so the gateway refuses what the chaincode would.
+ */
+export function whyNotPlainText(value: string): string | undefined {
   const control = HIDDEN_CONTROL.exec(value);
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    throw bad(field, `must not hold control characters (U+${code} at ${control.index})`);
+    return `must not hold control characters (U+${code} at ${control.index})`;
   }
-  if (LONE_SURROGATE.test(value)) throw bad(field, 'is not well-formed text (a lone UTF-16 surrogate)');
+  if (LONE_SURROGATE.test(value)) return 'is not well-formed text (a lone UTF-16 surrogate)';
+  return undefined;
+}
+
+function assertPlainText(value: string, field: string): void {
+  const why = whyNotPlainText(value);
+  if (why !== undefined) throw bad(field, why);
 }
 
 /**

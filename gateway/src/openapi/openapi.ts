@@ -781,7 +781,14 @@ export const OPENAPI = {
                 type: 'object',
                 required: ['name'],
                 additionalProperties: false,
-                properties: { name: { type: 'string', maxLength: 64 } },
+                properties: {
+                  name: {
+                    type: 'string',
+                    maxLength: 64,
+                    description:
+                      'whose account it is: some visible characters, no control characters nor direction overrides (U+202A–E)',
+                  },
+                },
               },
             },
           },

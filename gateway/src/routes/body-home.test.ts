@@ -257,6 +257,37 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
     assertProblem(await h.get('/v1/admin/home', { token: 'not-a-jwt' }), 401, 'TOKEN_INVALID');
   });
 
+  it("a console account's name is refused (400 naming it) with a terminal escape, a direction override or nothing visible, as the ledger refuses such text", async () => {
+    const names = () =>
+      h
+        .signedGet(ACCOUNTS, testOrg(civil).identity('reviewer'))
+        .then((r) => assertOk<{ data: { name: string }[] }>(r).data.map((a) => a.name));
+    const before = await names();
+    for (const name of [
+      'esc\x1b[2J\x1b[31mred',
+      '王五\u202e六赵',
+      'x\u009b31m',
+      'x\u0000',
+      '\u200b\u200b\u3000',
+      'x\ud800',
+    ]) {
+      const refused = assertProblem(
+        await h.signedCall('POST', ACCOUNTS, admin(civil), { name }),
+        400,
+        'BAD_REQUEST',
+      );
+      expect(refused.detail, JSON.stringify(name)).to.match(/^name /);
+    }
+    expect(await names(), 'no account made').to.deep.equal(before);
+    // Right-to-left names keep their isolates: text, as the ledger takes it.
+    const uyghur = '\u2067ئەخمەت\u2069 (艾合买提)';
+    const made = assertOk<{ name: string }>(
+      await h.signedCall('POST', ACCOUNTS, admin(civil), { name: uyghur }),
+      201,
+    );
+    expect(made.name).to.equal(uyghur);
+  });
+
   it("only the body's admin makes and removes accounts; a removed account's token and secret stop at once", async () => {
     for (const role of ['reviewer', 'probe'])
       assertProblem(

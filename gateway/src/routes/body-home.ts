@@ -12,6 +12,7 @@
  */
 import express, { type Request, type Router } from 'express';
 import { RdxLedger, type DueSoonItem, type Duty, type OverdueItem } from '@rdx/client';
+import { visibleLength, whyNotPlainText } from '@rdx/chaincode';
 import { MAX_BODY_ACCOUNTS } from '../auth/client-registry.js';
 import { apiRouter, onlyFields } from '../http/routing.js';
 import { bodyReader, staffBeforeBody, staffSigner } from '../http/staff-signature.js';
@@ -184,8 +185,11 @@ export function bodyHomeRoutes(s: Services): Router {
         throw new Problem('BAD_REQUEST', 'The body must be a JSON object: {"name": "…"}.');
       onlyFields(input, ['name'], 'a console account');
       const { name } = input as { name?: unknown };
-      if (typeof name !== 'string' || name.trim().length === 0 || name.length > 64)
+      if (typeof name !== 'string' || visibleLength(name) === 0 || name.length > 64)
         throw new Problem('BAD_REQUEST', 'name must say whose account it is (1 to 64 characters).');
+      // The name is shown in the console and by `rdx`: refused as the ledger refuses such text in its names.
+      const notText = whyNotPlainText(name);
+      if (notText !== undefined) throw new Problem('BAD_REQUEST', `name ${notText}.`);
       let made: { clientId: string; secret: string };
       try {
         made = s.clients.addBodyAccount(org, name.trim());
