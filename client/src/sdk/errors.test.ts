@@ -120,6 +120,8 @@ describe('SDK errors and input checks', () => {
     expect(() => requireDate('27-01-01', 'd')).to.throw(InputError);
     expect(() => requireReason(undefined)).to.throw(/at least 4 characters/);
     expect(() => requireReason('  ok ')).to.throw(/at least 4 characters/);
+    expect(() => requireReason('\u200b'.repeat(8))).to.throw(/not counting spaces and invisible ones/);
+    expect(requireReason('资质不符')).to.equal('资质不符');
     expect(requireReason('材料不全，请补正')).to.equal('材料不全，请补正');
   });
 });

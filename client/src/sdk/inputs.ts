@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { visibleLength } from '@rdx/chaincode';
 import { InputError } from './errors.js';
 
 const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -96,10 +97,11 @@ export function requireOneOf<T extends string>(value: string, field: string, all
  * @throws InputError INVALID_ARGUMENT when missing or too short.
  */
 export function requireReason(value: string | undefined, field = 'reason'): string {
-  if (value === undefined || value.trim().length < 4)
+  // Counted as the chaincode counts it: white space and invisible characters are no reason.
+  if (value === undefined || visibleLength(value) < 4)
     throw new InputError(
       'INVALID_ARGUMENT',
-      `${field} is required: state the reason (at least 4 characters)`,
+      `${field} is required: state the reason (at least 4 characters, not counting spaces and invisible ones)`,
     );
   return value;
 }
