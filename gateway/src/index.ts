@@ -20,8 +20,8 @@ export { INSERT_RECORD_SQL, chainRecords, recordValues } from './audit/audit-rec
 export { AuditTree } from './audit/audit-tree.js';
 export { checkWholeLog } from './audit/chain-check.js';
 export { decide, type Decision } from './enforcement/decide.js';
-export { parseDatasetFile } from './store/dataset-file.js';
-export type { ItemType } from './store/dataset-types.js';
+// For the demo's data, checked as a load would check it.
+export { parseDatasetFile, type ItemType } from '@rdx/client';
 export { parseFilter } from './store/filter-syntax.js';
 export { DatasetStore } from './store/sqlite-dataset-store.js';
 // For the bench's PostgreSQL line of figure 1: the same store on PostgreSQL, and a throwaway server.

@@ -5,10 +5,14 @@
  */
 import type { ErrorRequestHandler, Response } from 'express';
 import { CODES, PROBLEM_CODES, isProblemCode, statusOf, type ProblemCode } from '@rdx/errors';
-import { LedgerTransactionInvalidError, LedgerUnavailableError, RdxSdkError } from '@rdx/client';
+import {
+  DatasetFileError,
+  LedgerTransactionInvalidError,
+  LedgerUnavailableError,
+  RdxSdkError,
+} from '@rdx/client';
 import { AuditWriteError } from './audit/audit-record.js';
 import { FailureLog } from './http/failure-log.js';
-import { DatasetFileError } from './store/dataset-file.js';
 import { databaseUnavailable } from './store/pg-pool.js';
 import { diskFull } from './store/disk-full.js';
 import { DatasetNotLoadedError, QueryError, VersionConflictError } from './store/query-plan.js';

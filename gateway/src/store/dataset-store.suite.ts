@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { DatasetFileError } from './dataset-file.js';
+import { DatasetFileError } from '@rdx/client';
 import type {
   AggregateQuery,
   AggregateResult,

@@ -3,22 +3,9 @@
  * the queries and answers of the data API.
  */
 
-/** The type of a data item, as the catalog declares it. */
-export type ItemType = 'string' | 'integer' | 'number' | 'date' | 'boolean';
-/** File formats a body may load. */
-export type DatasetFormat = 'csv' | 'json';
-
-/** What the store needs to know of a catalog item (the catalog's `DataItem` fits). */
-export interface ItemSpec {
-  name: string;
-  type: ItemType;
-  personal: boolean;
-}
-
-/** One cell: typed per its item; an empty cell is null. */
-export type CellValue = string | number | boolean | null;
-/** One row, keyed by item name. */
-export type DatasetRow = Record<string, CellValue>;
+// The items and rows a dataset file is read into belong to the reading of the file, which @rdx/client holds so
+// that a client can read a file the way the gateway will.
+export type { CellValue, DatasetFormat, DatasetRow, ItemSpec, ItemType } from '@rdx/client';
 
 /** A filter on one item; `in` takes a list, `prefix` applies to string and date items. */
 export type FilterOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'in' | 'prefix';
@@ -77,6 +64,3 @@ export interface VersionInfo {
   contentHash: string;
   rowCount: number;
 }
-
-/** Most rows one file may hold. */
-export const MAX_ROWS = 5_000_000;

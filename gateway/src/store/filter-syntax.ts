@@ -1,18 +1,9 @@
 /**
  * The data API's filter syntax, `item:op:value,…`, parsed into typed filters against a dataset's items.
  */
-import {
-  FILTER_OPS,
-  MAX_FILTERS,
-  QueryError,
-  checkItems,
-  checkValue,
-  itemMap,
-  planFilter,
-  quoteForMessage,
-} from './query-plan.js';
+import { ValueProblem, checkItems, fromText, quoteForMessage } from '@rdx/client';
+import { FILTER_OPS, MAX_FILTERS, QueryError, checkValue, itemMap, planFilter } from './query-plan.js';
 import type { Filter, FilterOp, ItemSpec } from './dataset-types.js';
-import { ValueProblem, fromText } from './item-values.js';
 
 function typedFilterText(raw: string, spec: ItemSpec, where: string): string | number | boolean {
   if (raw === '') throw new QueryError(`${where}: the value is empty`);

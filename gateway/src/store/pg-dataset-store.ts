@@ -14,10 +14,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { DatasetFileError, parseDatasetFile } from '@rdx/client';
 import type { PoolClient } from 'pg';
 import { InTurn } from '../lib/in-turn.js';
 import { LruMap } from '../lib/lru-map.js';
-import { DatasetFileError, parseDatasetFile } from './dataset-file.js';
 import { ComputedResults, DEFAULT_KEPT_GROUPS } from './computed-results.js';
 import type {
   AggregateQuery,

@@ -1,18 +1,19 @@
 /**
  * What the dataset stores share whatever database holds the rows (SQLite in sqlite-dataset-store.ts, PostgreSQL
- * in pg-dataset-store.ts): the checks of items, identifiers and loads; the checks of a query's fields, filters,
+ * in pg-dataset-store.ts): the checks of identifiers and loads (the items' check is @rdx/client's, with the
+ * reading of a dataset file); the checks of a query's fields, filters,
  * measures and limits, turned into plans each store writes in its own SQL; the signed cursors; and the errors.
  * Pure: nothing here touches a database. Both stores therefore accept and refuse exactly the same requests, with
  * the same messages.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { ITEM_NAME, checkItems, isRealDate, quoteForMessage } from '@rdx/client';
 import { KeyedSha256 } from '../lib/keyed-sha256.js';
 import type {
   AggregateQuery,
   DatasetFormat,
   FilterOp,
   ItemSpec,
-  ItemType,
   RowQuery,
   VersionInfo,
 } from './dataset-types.js';
@@ -43,33 +44,11 @@ export class VersionConflictError extends Error {
   override name = 'VersionConflictError';
 }
 
-const ITEM_TYPES: readonly ItemType[] = ['string', 'integer', 'number', 'date', 'boolean'];
 export const FILTER_OPS: readonly FilterOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in', 'prefix'];
-const ITEM_NAME = /^[a-z][a-z0-9_]*$/;
 const IDENT = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-/** The shape of a date, YYYY-MM-DD (whether it exists is {@link isRealDate}). */
-export const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 
 // ---------------------------------------------------------------------------------------------------------
 // Values
-
-/** Whether `s` is a date YYYY-MM-DD that exists (no 2025-02-30). */
-export function isRealDate(s: string): boolean {
-  if (!DATE_TEXT.test(s)) return false;
-  const y = Number(s.slice(0, 4));
-  const m = Number(s.slice(5, 7));
-  const d = Number(s.slice(8, 10));
-  const t = new Date(Date.UTC(y, m - 1, d));
-  // Date.UTC maps years 0–99 to 1900–1999; setting the full year keeps 0001-01-01 what it says.
-  t.setUTCFullYear(y);
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-}
-
-/** A text for an error message: quoted, and cut after 40 characters. */
-export function quoteForMessage(s: string): string {
-  const short = [...s].length > 40 ? `${[...s].slice(0, 40).join('')}…` : s;
-  return JSON.stringify(short);
-}
 
 function describe(v: unknown): string {
   return typeof v === 'string'
@@ -109,27 +88,6 @@ export function checkValue(v: unknown, spec: ItemSpec, where: string): string | 
 
 // ---------------------------------------------------------------------------------------------------------
 // Items
-
-/**
- * Checks a catalog's items for a store: at least one, snake_case names of at most 64 characters, known types,
- * no name twice. Returns copies holding only what the store keeps, so labels and other catalog fields do not
- * leak into its tables.
- */
-export function checkItems(items: readonly ItemSpec[]): ItemSpec[] {
-  if (items.length === 0) throw new TypeError('items must list at least one item');
-  const seen = new Set<string>();
-  return items.map((i, n) => {
-    if (typeof i.name !== 'string' || !ITEM_NAME.test(i.name) || i.name.length > 64)
-      throw new TypeError(`items[${n}].name ${JSON.stringify(i.name)} must be snake_case (a-z, 0-9, _)`);
-    if (!ITEM_TYPES.includes(i.type))
-      throw new TypeError(
-        `items[${n}].type ${JSON.stringify(i.type)} must be one of ${ITEM_TYPES.join(', ')}`,
-      );
-    if (seen.has(i.name)) throw new TypeError(`items name "${i.name}" twice`);
-    seen.add(i.name);
-    return { name: i.name, type: i.type, personal: i.personal === true };
-  });
-}
 
 /** The items by name. */
 export function itemMap(items: readonly ItemSpec[]): Map<string, ItemSpec> {

@@ -1,8 +1,28 @@
 /**
  * A value of a catalog item from its text (CSV, a filter) or its JSON form, checked against the item's type.
  */
-import { DATE_TEXT, isRealDate, quoteForMessage } from './query-plan.js';
-import type { CellValue, ItemType } from './dataset-types.js';
+import type { CellValue, ItemType } from './item-spec.js';
+
+/** The shape of a date, YYYY-MM-DD (whether it exists is {@link isRealDate}). */
+export const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Whether `s` is a date YYYY-MM-DD that exists (no 2025-02-30). */
+export function isRealDate(s: string): boolean {
+  if (!DATE_TEXT.test(s)) return false;
+  const y = Number(s.slice(0, 4));
+  const m = Number(s.slice(5, 7));
+  const d = Number(s.slice(8, 10));
+  const t = new Date(Date.UTC(y, m - 1, d));
+  // Date.UTC maps years 0–99 to 1900–1999; setting the full year keeps 0001-01-01 what it says.
+  t.setUTCFullYear(y);
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/** A text for an error message: quoted, and cut after 40 characters. */
+export function quoteForMessage(s: string): string {
+  const short = [...s].length > 40 ? `${[...s].slice(0, 40).join('')}…` : s;
+  return JSON.stringify(short);
+}
 
 /** Why a text is not a value of its type; caught and re-thrown with the location. */
 export class ValueProblem extends Error {}

@@ -2,15 +2,17 @@
  * Reading a dataset version's file (CSV with a header, or a JSON array of objects) into typed rows, checked
  * against the catalog's items; a file that does not fit is refused with where it went wrong.
  */
-import { checkItems, quoteForMessage } from './query-plan.js';
 import {
-  MAX_ROWS,
+  checkItems,
   type CellValue,
   type DatasetFormat,
   type DatasetRow,
   type ItemSpec,
-} from './dataset-types.js';
-import { ValueProblem, fromJson, fromText } from './item-values.js';
+} from './item-spec.js';
+import { ValueProblem, fromJson, fromText, quoteForMessage } from './item-values.js';
+
+/** Most rows one file may hold. */
+export const MAX_ROWS = 5_000_000;
 
 /** A file that does not match its catalog entry; `line` (CSV) or `row` (both formats) and `item` say where. */
 export class DatasetFileError extends Error {
