@@ -104,7 +104,12 @@ export {
   type LedgerTrust,
 } from './sdk/ledger-proof.js';
 export { collectEvidence, RECEIPTS_LIMIT, type EvidenceOptions } from './sdk/evidence.js';
-export { digestDatasetFile, CsvRecordCounter, type DatasetFileDigest } from './sdk/dataset-file.js';
+export {
+  checkDatasetFile,
+  digestDatasetFile,
+  CsvRecordCounter,
+  type DatasetFileDigest,
+} from './sdk/dataset-file.js';
 export {
   checkItems,
   ITEM_NAME,

@@ -2,10 +2,13 @@
  * What an opening body records on the ledger for a dataset version before uploading it: the SHA-256 of the
  * exact bytes and the number of data rows. Both are computed in one streaming pass, so a large file is never
  * held in memory, and rows are counted the way the gateway parses them (RFC 4180: a line break inside a
- * quoted field is not a new record; CRLF, LF and CR end a record; the header row is not a data row).
+ * quoted field is not a new record; CRLF, LF and CR end a record; the header row is not a data row). Before
+ * recording, the file is also read the way the gateway will load it ({@link checkDatasetFile}).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { DatasetFileError, fileRows } from '../dataset-format/dataset-file.js';
+import { checkItems, type DatasetFormat, type ItemSpec } from '../dataset-format/item-spec.js';
 import { InputError } from './errors.js';
 
 /** Hash and row count of a dataset file. */
@@ -73,7 +76,7 @@ export class CsvRecordCounter {
  */
 export async function digestDatasetFile(
   file: string,
-  format: 'csv' | 'json',
+  format: DatasetFormat,
   onBytes: (n: number) => void = () => undefined,
 ): Promise<DatasetFileDigest> {
   const hash = crypto.createHash('sha256');
@@ -113,4 +116,53 @@ export async function digestDatasetFile(
     rowCount = parsed.length;
   }
   return { contentHash: hash.digest('hex'), rowCount, bytes };
+}
+
+/** Rows read between two calls of {@link checkDatasetFile}'s `onRows`: often enough for progress, cheap per row. */
+const ROWS_PER_REPORT = 10_000;
+
+/**
+ * Reads a dataset file the way the gateway will load it (the same parser, `dataset-format/`), against the
+ * dataset's catalog items, so that a file the gateway would refuse is refused before its version is recorded:
+ * a recorded version name can never be used again, and the regulator counts it as an update of the dataset.
+ * Holds what the gateway's own reading holds, the file's bytes and their text, never its rows.
+ * @param onRows called with the number of rows read since its last call, for progress.
+ * @returns the number of data rows, as the gateway will load them.
+ * @throws InputError FILE_UNREADABLE; INVALID_ARGUMENT for a file that does not fit the items, its message the
+ *   parser's, naming the line or row and the item at fault (the DatasetFileError is its cause).
+ */
+export async function checkDatasetFile(
+  file: string,
+  dataset: { id: string; format: DatasetFormat; items: readonly ItemSpec[] },
+  onRows: (n: number) => void = () => undefined,
+): Promise<number> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.promises.readFile(file);
+  } catch (err) {
+    throw new InputError('FILE_UNREADABLE', `cannot read the data file ${file}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  let rows = 0;
+  let reported = 0;
+  try {
+    for (const { row } of fileRows(bytes, dataset.format, checkItems(dataset.items))) {
+      rows = row;
+      if (rows - reported >= ROWS_PER_REPORT) {
+        onRows(rows - reported);
+        reported = rows;
+      }
+    }
+  } catch (err) {
+    if (err instanceof DatasetFileError)
+      throw new InputError(
+        'INVALID_ARGUMENT',
+        `${file} does not fit dataset ${dataset.id} (${dataset.format} of its catalog items): ${err.message}`,
+        { cause: err },
+      );
+    throw err;
+  }
+  onRows(rows - reported);
+  return rows;
 }

@@ -1,13 +1,14 @@
 /**
- * `rdx dataset load`: an opening body loads a version of its dataset. The file's SHA-256 and row count are
- * recorded on the ledger first (catalog:RecordDatasetVersion); the gateway then accepts exactly those bytes.
+ * `rdx dataset load`: an opening body loads a version of its dataset. The file is read as the gateway will load
+ * it, against the dataset's items; then its SHA-256 and row count are recorded on the ledger
+ * (catalog:RecordDatasetVersion); the gateway then accepts exactly those bytes.
  */
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { arg, defineCommand, reqString } from '../../command.js';
 import { txLine } from '../../format.js';
 import { TERMS } from '../../terms.js';
-import { digestDatasetFile } from '../../../sdk/dataset-file.js';
+import { checkDatasetFile, digestDatasetFile } from '../../../sdk/dataset-file.js';
 import { GatewayProblemError, InputError } from '../../../sdk/errors.js';
 import type { AdminIdentity } from '../../../sdk/admin-signature.js';
 import type { PublicGatewayApi } from '../../../sdk/gateway-api.js';
@@ -56,7 +57,7 @@ export default defineCommand({
   path: ['dataset', 'load'],
   roles: ['body'],
   summary:
-    '加载数据版本 load a version: record its SHA-256 and row count on the ledger, then upload it to the gateway',
+    '加载数据版本 load a version: check the file against the dataset items, record its SHA-256 and row count on the ledger, then upload it to the gateway',
   args: ['<id>'],
   options: [
     { flags: '--version <name>', description: '版本 version name, e.g. v2 (new each time)', required: true },
@@ -85,14 +86,21 @@ export default defineCommand({
     hashing?.finish(`sha256 ${digest.contentHash.slice(0, 16)}…`);
 
     const existing = dataset.versions.find((v) => v.version === version);
-    let recorded: { txId: string; blockNumber?: number } | undefined;
+    // A load interrupted after the ledger step resumes with the upload; other bytes need a new version name.
+    if (existing && existing.contentHash !== digest.contentHash)
+      throw new InputError(
+        'ALREADY_EXISTS',
+        `dataset ${id} already has version ${version} with sha256 ${existing.contentHash}, not this file's ${digest.contentHash}: choose a new version name`,
+      );
+
+    // Before anything is recorded: a version recorded for a file the gateway then refuses keeps its name for
+    // good, and counts as an update of the dataset in the regulator's figures.
+    const checking = big ? ctx.out.progress(`检查 checking ${file}`, digest.rowCount, 'rows') : undefined;
+    const rowCount = await checkDatasetFile(file, dataset, (n) => checking?.tick(n));
+    checking?.finish(`each row fits the ${dataset.items.length} items`);
+
+    let recorded: { txId: string; blockNumber?: number };
     if (existing) {
-      // A load interrupted after the ledger step resumes with the upload; other bytes need a new version name.
-      if (existing.contentHash !== digest.contentHash)
-        throw new InputError(
-          'ALREADY_EXISTS',
-          `dataset ${id} already has version ${version} with sha256 ${existing.contentHash}, not this file's ${digest.contentHash}: choose a new version name`,
-        );
       ctx.out.note(
         `${TERMS.version} ${version} is on the ledger already (tx ${existing.txId}); uploading it again`,
       );
@@ -102,7 +110,7 @@ export default defineCommand({
         datasetId: id,
         version,
         contentHash: digest.contentHash,
-        rowCount: digest.rowCount,
+        rowCount,
       });
       recorded = { txId: c.txId, blockNumber: c.blockNumber };
     }
@@ -126,15 +134,13 @@ export default defineCommand({
       }
       uploading?.finish(`${loaded.rowCount} rows`);
     }
-    if (loaded.rowCount !== digest.rowCount)
-      ctx.out.note(
-        `注意 note: the gateway parsed ${loaded.rowCount} rows; the ledger records ${digest.rowCount}`,
-      );
+    if (loaded.rowCount !== rowCount)
+      ctx.out.note(`注意 note: the gateway parsed ${loaded.rowCount} rows; the ledger records ${rowCount}`);
     const data = {
       datasetId: id,
       version,
       contentHash: digest.contentHash,
-      rowCount: digest.rowCount,
+      rowCount,
       bytes: digest.bytes,
       txId: recorded.txId,
       blockNumber: recorded.blockNumber,
@@ -143,7 +149,7 @@ export default defineCommand({
     return {
       data,
       lines: [
-        `${TERMS.dataset} ${id} ${TERMS.version} ${version} 已加载 loaded: ${digest.rowCount} rows, ${digest.bytes} bytes`,
+        `${TERMS.dataset} ${id} ${TERMS.version} ${version} 已加载 loaded: ${rowCount} rows, ${digest.bytes} bytes`,
         `  sha256 ${digest.contentHash}`,
         `  网关 gateway: ${loaded.rowCount} rows loaded`,
         txLine(recorded),
