@@ -159,6 +159,35 @@ describe('POST /v1/datasets/{id}/aggregate', () => {
     expect(before.privacyBudgetLeft - after.privacyBudgetLeft).to.equal(1000);
   });
 
+  it('measures that are not a list, or a measure with a field it does not take, are refused by name and spend no privacy budget', async () => {
+    type Groups = { privacyBudgetLeft: number };
+    const before = assertOk<Groups>(await h.post(AGGREGATE, { as: 'AA', json: { groupBy: ['district'] } }));
+    // Read as "no measures", each of these was a count per group that spent ε on a question nobody asked.
+    for (const measures of [{ op: 'sum', item: 'age' }, 'sum', null, 0]) {
+      const reply = await h.post(AGGREGATE, { as: 'AA', json: { groupBy: ['district'], measures } });
+      assertProblem(reply, 400, 'QUERY_INVALID');
+      expect((reply.body as { detail: string }).detail, JSON.stringify(measures)).to.match(
+        /^measures must be a list of measures/,
+      );
+    }
+    const extra = await h.post(AGGREGATE, { as: 'AA', json: { measures: [{ op: 'count', zzz: 1 }] } });
+    assertProblem(extra, 400, 'QUERY_INVALID');
+    expect((extra.body as { detail: string }).detail).to.equal(
+      'unknown field "zzz": a measure takes op and item',
+    );
+    const after = assertOk<Groups>(await h.post(AGGREGATE, { as: 'AA', json: { groupBy: ['district'] } }));
+    expect(before.privacyBudgetLeft - after.privacyBudgetLeft, 'one result between the two').to.equal(1000);
+  });
+
+  it('a body that is a JSON array, not an object, is refused as such', async () => {
+    for (const json of [[], [{ groupBy: ['district'] }]]) {
+      const reply = await h.post(AGGREGATE, { as: 'AA', json });
+      assertProblem(reply, 400, 'BAD_REQUEST');
+      expect((reply.body as { detail: string }).detail).to.match(/^The body must be a JSON object/);
+      expect(h.auditOf(reply).decision).to.equal('deny');
+    }
+  });
+
   it('a body it cannot read (not JSON, malformed, over 16 KB) or does not take is refused and recorded under its caller', async () => {
     const refusals: [Reply, number, string][] = [
       [

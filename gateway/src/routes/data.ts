@@ -87,12 +87,34 @@ function parseGroupBy(value: unknown): string[] {
 
 function parseMeasure(m: unknown): Measure {
   const v = m as { op?: unknown; item?: unknown } | null;
-  if (typeof v !== 'object' || v === null || !['count', 'sum', 'avg'].includes(String(v.op))) {
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    Array.isArray(v) ||
+    !['count', 'sum', 'avg'].includes(String(v.op))
+  ) {
     throw new Problem('QUERY_INVALID', 'each measure is { "op": "count" | "sum" | "avg", "item"?: name }');
   }
+  // Refused, not ignored: a misspelt "item" ("items") would count rows where a sum was asked.
+  onlyFields(v, ['op', 'item'], 'a measure', 'QUERY_INVALID');
   if (v.item !== undefined && typeof v.item !== 'string')
     throw new Problem('QUERY_INVALID', 'a measure item must be an item name');
   return { op: v.op as Measure['op'], item: v.item };
+}
+
+/**
+ * The measures of a computed result: a count of rows when none are named, else the list given. Anything else
+ * (one measure not in a list, a text, null) is refused rather than read as "none": the count computed instead
+ * would spend the grant's privacy budget on a question nobody asked.
+ */
+function parseMeasures(value: unknown): Measure[] {
+  if (value === undefined) return [{ op: 'count' }];
+  if (!Array.isArray(value))
+    throw new Problem(
+      'QUERY_INVALID',
+      'measures must be a list of measures, e.g. [{ "op": "sum", "item": "age" }] (left out: a count of rows)',
+    );
+  return value.map(parseMeasure);
 }
 
 function storeError(err: unknown): Problem {
@@ -370,14 +392,15 @@ export function dataRoutes(s: Services): Router {
     ),
     denyUnreadableBody(s),
     auditedHandler(s, async (req, res, a) => {
+      // A JSON array parses too, and would be read field by field as if it were an object (its "filter" a method).
+      if (req.body !== undefined && (typeof req.body !== 'object' || Array.isArray(req.body)))
+        throw new Problem('BAD_REQUEST', 'The body must be a JSON object: { groupBy?, measures?, filter? }.');
       const body = (req.body ?? {}) as { groupBy?: unknown; measures?: unknown; filter?: unknown };
       // Refused, not ignored: a misspelt filter ("filters") would compute over every row, and on restricted data
       // spend the grant's privacy budget on it.
       onlyFields(body, ['groupBy', 'measures', 'filter'], 'a computed result', 'QUERY_INVALID');
       const groupBy = parseGroupBy(body.groupBy);
-      const measures = Array.isArray(body.measures)
-        ? body.measures.map(parseMeasure)
-        : [{ op: 'count' as const }];
+      const measures = parseMeasures(body.measures);
       if (groupBy.length > 5 || measures.length === 0 || measures.length > 10)
         throw new Problem('QUERY_INVALID', 'at most 5 groupBy items, and 1 to 10 measures');
       const used = [
