@@ -4,6 +4,7 @@
  * the conversion of a stored row back into a record. Pure: nothing here touches a database.
  */
 import { Histogram, type HistogramCounts } from '../http/metrics.js';
+import { isWellFormedText } from '../lib/well-formed-text.js';
 import { canonicalJson, leafHash, type ReceiptAnchor } from '@rdx/client';
 
 /** One data access, as the gateway decided and served it. */
@@ -234,17 +235,18 @@ export const RECORD_COLUMNS = Object.keys(RECORD_COLUMN_TYPES).join(', ');
 
 const OPTIONAL_FIELDS = ['clientId', 'enterprise', 'datasetId', 'grantId', 'responseHash', 'query'] as const;
 const HEX_HASH = /^[0-9a-f]{64}$/;
-// Both databases store UTF-8, which has no encoding for a lone UTF-16 surrogate: it would come back as U+FFFD and
-// the record's hash would no longer match. Such strings are refused up front instead.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Checks one text field of an entry and returns it; `what` names the field in the error. */
 export type TextCheck = (value: unknown, what: string) => string;
 
-/** A string that survives the trip through UTF-8 storage unchanged. */
+/**
+ * A string that survives the trip through UTF-8 storage unchanged. Both databases store UTF-8, which has no encoding
+ * for a lone UTF-16 surrogate: it would come back as U+FFFD and the record's hash would no longer match. Such
+ * strings are refused up front instead.
+ */
 export function wellFormedText(value: unknown, what: string): string {
   if (typeof value !== 'string') throw new TypeError(`${what} must be a string`);
-  if (LONE_SURROGATE.test(value)) throw new TypeError(`${what} is not well-formed Unicode`);
+  if (!isWellFormedText(value)) throw new TypeError(`${what} is not well-formed Unicode`);
   return value;
 }
 

@@ -16,6 +16,7 @@ import { authenticate, authenticateWithinRate, tokenAroundBody } from '../http/a
 import { requestIdOf } from '../http/security.js';
 import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
 import { maskPersonal } from '../enforcement/masking.js';
+import { isWellFormedText } from '../lib/well-formed-text.js';
 import { recordsBody } from '../enforcement/records-page.js';
 import { PrivacyBudget, privatize } from '../enforcement/privacy.js';
 import { Problem, rateLimited, RETRY_WHILE_UNAVAILABLE_S } from '../problem.js';
@@ -77,11 +78,24 @@ function listParam(value: unknown): string[] {
 
 type Measure = { op: 'count' | 'sum' | 'avg'; item?: string };
 
+/**
+ * An item name of a computed result: text a dataset's item could be named. One with a lone surrogate (a JSON escape
+ * such as "\ud800") can name none.
+ */
+function checkItemName(name: string, where: string): void {
+  if (!isWellFormedText(name))
+    throw new Problem(
+      'QUERY_INVALID',
+      `${where} must be an item name in well-formed Unicode; ${JSON.stringify(name.slice(0, 40))} holds a lone surrogate`,
+    );
+}
+
 function parseGroupBy(value: unknown): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.length > 5 || !value.every((g): g is string => typeof g === 'string')) {
     throw new Problem('QUERY_INVALID', 'groupBy is a list of at most 5 item names');
   }
+  for (const name of value) checkItemName(name, 'groupBy');
   return value;
 }
 
@@ -99,6 +113,7 @@ function parseMeasure(m: unknown): Measure {
   onlyFields(v, ['op', 'item'], 'a measure', 'QUERY_INVALID');
   if (v.item !== undefined && typeof v.item !== 'string')
     throw new Problem('QUERY_INVALID', 'a measure item must be an item name');
+  if (v.item !== undefined) checkItemName(v.item, 'a measure item');
   return { op: v.op as Measure['op'], item: v.item };
 }
 
