@@ -294,6 +294,21 @@ describe('inbox and webhooks (issue 13)', () => {
     expect(assertOk<{ data: unknown[] }>(await h.get('/v1/webhooks', { as: 'AA' })).data).to.deep.equal([]);
   });
 
+  it('a webhook address with a lone surrogate is refused, not registered as another address', async () => {
+    for (const url of ['https://example.com/\ud800', 'https://example.com/?q=\udc00x']) {
+      const reply = await h.post('/v1/webhooks', { as: 'AA', json: { url } });
+      assertProblem(reply, 400, 'BAD_REQUEST');
+      expect((reply.body as { detail: string }).detail).to.equal(
+        'url must be well-formed Unicode text: it holds a lone surrogate',
+      );
+    }
+    const signed = await h.signedCall('POST', '/v1/admin/webhooks', testOrg(BODY).identity('admin'), {
+      url: 'https://example.com/\ud800',
+    });
+    assertProblem(signed, 400, 'BAD_REQUEST');
+    expect(assertOk<{ data: unknown[] }>(await h.get('/v1/webhooks', { as: 'AA' })).data).to.deep.equal([]);
+  });
+
   it('a complaint an enterprise files through the gateway is remembered as its own, to tell it the outcome', async () => {
     const filed = {
       id: 'c-mine',

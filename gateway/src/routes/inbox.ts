@@ -16,6 +16,7 @@ import { bodyParty, enterpriseParty } from '../notify/derive.js';
 import type { NotificationStore } from '../notify/notification-store.js';
 import { addressProblem, LOOPBACK_OFF, PUBLIC_ONLY, type WebhookReach } from '../notify/webhook-address.js';
 import { post, webhookRequest } from '../notify/webhook-dispatcher.js';
+import { isWellFormedText } from '../lib/well-formed-text.js';
 import { Problem } from '../problem.js';
 import type { Services } from '../services.js';
 
@@ -32,6 +33,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
  */
 export function webhookUrlProblem(raw: unknown, reach: WebhookReach): string | undefined {
   if (typeof raw !== 'string' || raw.length > 2048) return 'url must be a URL of at most 2048 characters';
+  // URL parsing would keep it as %EF%BF%BD and the store as U+FFFD: the webhook registered would not be the one given.
+  if (!isWellFormedText(raw)) return 'url must be well-formed Unicode text: it holds a lone surrogate';
   let url: URL;
   try {
     url = new URL(raw);
