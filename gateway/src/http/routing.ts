@@ -103,7 +103,15 @@ export function onlyFields(
 }
 
 /**
- * An integer query parameter within [min, max] (`fallback` when absent).
+ * A query value written in decimal digits only, as a number; undefined for any other writing. `Number()` reads
+ * `0x10` as 16, `1e2` as 100 and ` 1` as 1: a value a client did not mean would be served as if it had.
+ */
+export function decimalInteger(raw: unknown): number | undefined {
+  return typeof raw === 'string' && /^[0-9]{1,16}$/.test(raw) ? Number(raw) : undefined;
+}
+
+/**
+ * An integer query parameter within [min, max] (`fallback` when absent), in decimal digits.
  * @throws Problem `code` (a 400) naming the parameter and its range
  */
 export function intParam(
@@ -115,8 +123,45 @@ export function intParam(
   code: 'QUERY_INVALID' | 'BAD_REQUEST' = 'QUERY_INVALID',
 ): number {
   if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new Problem(code, `${name} must be an integer from ${min} to ${max}`);
+  const n = decimalInteger(raw);
+  if (n === undefined || n < min || n > max)
+    throw new Problem(code, `${name} must be an integer from ${min} to ${max}, in decimal digits`);
   return n;
+}
+
+/**
+ * A boolean query parameter, `true` or `false` (`fallback` when absent): any other word (`yes`, `1`) is refused,
+ * where read as false it would serve what was not asked (every notification for `unread=yes`).
+ * @throws Problem `code` (a 400) naming the parameter
+ */
+export function booleanParam(
+  raw: unknown,
+  name: string,
+  fallback: boolean,
+  code: 'QUERY_INVALID' | 'BAD_REQUEST' = 'QUERY_INVALID',
+): boolean {
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new Problem(code, `${name} must be true or false`);
+}
+
+/**
+ * Refuses, as `code` (a 400) naming it, a query parameter that `what` does not take: ignored, a misspelt one
+ * (`limt`, `unred`) would serve what was not asked, without a word.
+ */
+export function onlyParams(
+  query: Record<string, unknown>,
+  params: readonly string[],
+  what: string,
+  code: 'QUERY_INVALID' | 'BAD_REQUEST' = 'QUERY_INVALID',
+): void {
+  // for…in: the parsed query has no prototype, and no array of keys is made for a query that is fine.
+  for (const name in query) {
+    if (params.includes(name)) continue;
+    const takes =
+      params.length === 0
+        ? 'takes no parameters'
+        : `takes ${params.length > 1 ? `${params.slice(0, -1).join(', ')} and ${params.at(-1)}` : params[0]}`;
+    throw new Problem(code, `unknown parameter ${JSON.stringify(name.slice(0, 40))}: ${what} ${takes}`);
+  }
 }

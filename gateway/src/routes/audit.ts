@@ -4,7 +4,7 @@
  * consistency proofs between anchors, which show the log only ever grew.
  */
 import type { RequestHandler, Response, Router } from 'express';
-import { apiRouter } from '../http/routing.js';
+import { apiRouter, decimalInteger, intParam, onlyParams } from '../http/routing.js';
 import { consenterConfigIndex } from '@rdx/client';
 import { treeOf } from '../audit/audit-tree.js';
 import { authenticateWithinRate } from '../http/authenticate.js';
@@ -16,12 +16,14 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
 
   r.get('/v1/access-log', async (req, res) => {
     const creditCode = authenticateWithinRate(req, s);
-    const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
-    const before = req.query.before === undefined ? undefined : Number(req.query.before);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-      throw new Problem('QUERY_INVALID', 'limit must be an integer from 1 to 500');
-    if (before !== undefined && (!Number.isInteger(before) || before < 0))
-      throw new Problem('QUERY_INVALID', 'before must be a record position (an integer ≥ 0)');
+    onlyParams(req.query, ['limit', 'before'], 'the access log');
+    const limit = intParam(req.query.limit, 'limit', 100, 1, 500);
+    const before = req.query.before === undefined ? undefined : decimalInteger(req.query.before);
+    if (req.query.before !== undefined && before === undefined)
+      throw new Problem(
+        'QUERY_INVALID',
+        'before must be a record position (an integer ≥ 0, in decimal digits)',
+      );
     const records = await s.audit.recordsOf(creditCode, limit, before);
     res.json({
       data: records,
@@ -80,13 +82,14 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
 
   /** Public: proves the log at `to` records extends the log at `from` records (both anchored sizes). */
   r.get('/v1/audit/consistency', anonymous, async (req, res) => {
-    const from = Number(req.query.from);
-    const to = Number(req.query.to);
+    onlyParams(req.query, ['from', 'to'], 'a consistency proof');
+    const from = decimalInteger(req.query.from);
+    const to = decimalInteger(req.query.to);
     const anchored = s.audit.anchoredSize();
-    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < from || to > anchored) {
+    if (from === undefined || to === undefined || from < 1 || to < from || to > anchored) {
       throw new Problem(
         'QUERY_INVALID',
-        `from and to must be anchored tree sizes with 1 ≤ from ≤ to ≤ ${anchored}`,
+        `from and to must be anchored tree sizes with 1 ≤ from ≤ to ≤ ${anchored}, in decimal digits`,
       );
     }
     res.json({ from, to, hashes: await (await treeOf(s.audit)).consistencyProof(from, to) });

@@ -11,7 +11,7 @@ import type { Router, Request } from 'express';
 import { callerNetwork } from '../http/caller-address.js';
 import { streamedAnswers } from '../http/answer-compression.js';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
-import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
+import { apiRouter, decimalInteger, jsonBody, onlyFields } from '../http/routing.js';
 import { authenticate, authenticateWithinRate, tokenAroundBody } from '../http/authenticate.js';
 import { requestIdOf } from '../http/security.js';
 import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
@@ -365,9 +365,9 @@ export function dataRoutes(s: Services): Router {
       const decision = authorize(req, a, listParam(req.query.fields));
       await limit(decision, a.enterprise ?? '');
       const pageSize =
-        req.query.limit === undefined ? Math.min(100, s.config.pageMax) : Number(req.query.limit);
-      if (!Number.isInteger(pageSize) || pageSize < 1)
-        throw new Problem('QUERY_INVALID', 'limit must be a positive integer');
+        req.query.limit === undefined ? Math.min(100, s.config.pageMax) : decimalInteger(req.query.limit);
+      if (pageSize === undefined || pageSize < 1)
+        throw new Problem('QUERY_INVALID', 'limit must be a positive integer, in decimal digits');
       const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
       const filters = filtersOf(
         req.query.filter,

@@ -9,7 +9,7 @@ import { openDuties } from '@rdx/chaincode';
 import { LedgerRefusedError, RdxLedger, type Agreement, type Application } from '@rdx/client';
 import { chinaToday } from '../enforcement/decide.js';
 import { authenticateWithinRate } from '../http/authenticate.js';
-import { apiRouter } from '../http/routing.js';
+import { apiRouter, onlyParams } from '../http/routing.js';
 import { agreementNext, applicationNext } from '../home/next-step.js';
 import { ledgerProblem } from '../problem.js';
 import type { Services } from '../services.js';
@@ -34,6 +34,7 @@ export function homeRoutes(s: Services): Router {
 
   r.get('/v1/applications', async (req, res) => {
     const creditCode = authenticateWithinRate(req, s);
+    onlyParams(req.query, [], 'the list of your applications', 'BAD_REQUEST');
     try {
       const apps = await applicationsOf(creditCode);
       const agreements = await Promise.all(
@@ -85,6 +86,7 @@ export function homeRoutes(s: Services): Router {
 
   r.get('/v1/agreements', async (req, res) => {
     const creditCode = authenticateWithinRate(req, s);
+    onlyParams(req.query, [], 'the list of your agreements', 'BAD_REQUEST');
     try {
       const { mine, notDrafted } = await agreementsOf(creditCode);
       res.json({
@@ -113,6 +115,7 @@ export function homeRoutes(s: Services): Router {
 
   r.get('/v1/duties', async (req, res) => {
     const creditCode = authenticateWithinRate(req, s);
+    onlyParams(req.query, [], 'the list of your duties', 'BAD_REQUEST');
     let mine: Agreement[];
     try {
       ({ mine } = await agreementsOf(creditCode));

@@ -10,7 +10,7 @@ import net from 'node:net';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { kindsFor, type NotificationKind, type NotificationParty } from '@rdx/client';
 import { authenticateWithinRate, tokenAroundBody } from '../http/authenticate.js';
-import { apiRouter, intParam, jsonBody, onlyFields } from '../http/routing.js';
+import { apiRouter, booleanParam, intParam, jsonBody, onlyFields, onlyParams } from '../http/routing.js';
 import { bodyReader, staffBeforeBody, staffSigner } from '../http/staff-signature.js';
 import { bodyParty, enterpriseParty } from '../notify/derive.js';
 import type { NotificationStore } from '../notify/notification-store.js';
@@ -98,9 +98,10 @@ export function inboxRoutes(s: Services): Router {
   };
 
   const listInbox = (p: Party, req: Request) => {
+    onlyParams(req.query, ['after', 'limit', 'unread'], 'an inbox', 'BAD_REQUEST');
     const after = intParam(req.query.after, 'after', 0, 0, Number.MAX_SAFE_INTEGER, 'BAD_REQUEST');
     const limit = intParam(req.query.limit, 'limit', 50, 1, MAX_PAGE, 'BAD_REQUEST');
-    const unread = req.query.unread === 'true';
+    const unread = booleanParam(req.query.unread, 'unread', false, 'BAD_REQUEST');
     const page = store().inbox(p.recipient, { after, limit, unread });
     return { data: page.items, next: page.next, more: page.more, unread: page.unread };
   };

@@ -9,7 +9,7 @@
  * /oauth/token as enterprises (routes/oauth.ts).
  */
 import { type Router, type Request } from 'express';
-import { apiRouter, intParam } from '../http/routing.js';
+import { apiRouter, intParam, onlyParams } from '../http/routing.js';
 import { TOKEN_OF, TokenError, TokenRoleError } from '../auth/token-service.js';
 import { anchorsNewestFirst, decisionsPerHour } from '../regulator/audit-stats.js';
 import { grantStatsReply, grantSummary } from '../regulator/grant-stats.js';
@@ -32,6 +32,12 @@ import { anchorFields } from '../audit/audit-record.js';
 import { complaintRow, readComplaints } from '../regulator/complaint-rows.js';
 import { chinaDay } from '../regulator/audit-stats.js';
 
+/**
+ * The years a performance report may cover: those the ledger's working-day calendars may hold (the chaincode's
+ * MIN_CALENDAR_YEAR and MAX_CALENDAR_YEAR). Past them the chaincode refused with a message of its own inside
+ * (`start date must be … got "10000-01-01"`), or reported on year 0000.
+ */
+const PERIOD_YEARS = { from: 2000, to: 2100 } as const;
 /** Most ledger objects one timeline reads the history of. */
 const MAX_TIMELINE_OBJECTS = 60;
 const OPEN_APPLICATION_STATES = ['FORMAL_REVIEW', 'OWNER_REVIEW', 'COORDINATION', 'RE_REVIEW'] as const;
@@ -312,6 +318,7 @@ export function regulatorRoutes(s: Services): Router {
    * (`?agreement=`), largest difference first.
    */
   r.get('/v1/regulator/usage-reconciliation', async (req, res) => {
+    onlyParams(req.query, ['agreement'], 'a usage reconciliation', 'BAD_REQUEST');
     const raw = req.query.agreement;
     const agreement = raw === undefined ? undefined : typeof raw === 'string' ? raw : '';
     if (agreement !== undefined && !ID.test(agreement))
@@ -376,9 +383,14 @@ export function regulatorRoutes(s: Services): Router {
 
   /** The performance of opening bodies in a period (L23, Z38), as JSON or, with `format=csv`, as CSV. */
   r.get('/v1/regulator/body-performance', async (req, res) => {
+    onlyParams(req.query, ['period', 'format'], 'a performance report', 'BAD_REQUEST');
     const period = typeof req.query.period === 'string' ? req.query.period : '';
-    if (!/^\d{4}(Q[1-4])?$/.test(period))
-      throw new Problem('BAD_REQUEST', 'period must be a year (2026) or a quarter (2026Q4).');
+    const year = /^(\d{4})(Q[1-4])?$/.exec(period)?.[1];
+    if (year === undefined || Number(year) < PERIOD_YEARS.from || Number(year) > PERIOD_YEARS.to)
+      throw new Problem(
+        'BAD_REQUEST',
+        `period must be a year (2026) or a quarter (2026Q4) from ${PERIOD_YEARS.from} to ${PERIOD_YEARS.to}.`,
+      );
     const format = req.query.format === undefined ? 'json' : req.query.format;
     if (format !== 'json' && format !== 'csv') throw new Problem('BAD_REQUEST', 'format is json or csv.');
     let ledgerRows;

@@ -1,0 +1,94 @@
+/**
+ * Query parameters read strictly on the routes that take them: integers in decimal digits only, booleans `true` or
+ * `false`, periods within the years the ledger's calendars hold, and a parameter a route does not take refused by
+ * name. Read loosely, each served something other than what was asked (`limit=0x10` 16 rows, `unread=yes` every
+ * notification, a misspelt parameter the unnarrowed list).
+ */
+import { expect } from 'chai';
+import { DS } from '../testing/fixtures.js';
+import { assertOk, assertProblem, regulatorLogin, startHarness, type Harness } from '../testing/harness.js';
+
+let h: Harness;
+let regulator: string;
+describe('query parameters', () => {
+  before(async () => {
+    h = await startHarness();
+    regulator = await regulatorLogin(h, 'regulator-q');
+  });
+  after(() => h.close());
+
+  /** Asserts a 400 of `code` whose detail matches `detail`. */
+  async function refused(path: string, code: string, detail: RegExp, token?: string): Promise<void> {
+    const reply = await h.get(path, token ? { token } : { as: 'AA' });
+    assertProblem(reply, 400, code);
+    expect((reply.body as { detail: string }).detail, path).to.match(detail);
+  }
+
+  it('an integer is decimal digits: 0x10, 1e2, " 1", +1 and 1.0 are refused, naming the parameter', async () => {
+    const records = `/v1/datasets/${DS.PEOPLE}/records`;
+    for (const limit of ['0x10', '1e1', '%201', '+1', '1.0', '0b1'])
+      await refused(`${records}?limit=${limit}`, 'QUERY_INVALID', /^limit must be a positive integer/);
+    expect(
+      assertOk<{ data: unknown[] }>(await h.get(`${records}?limit=2`, { as: 'AA' })).data,
+    ).to.have.length(2);
+    for (const limit of ['1e2', '0x10', '%2010'])
+      await refused(`/v1/inbox?limit=${limit}`, 'BAD_REQUEST', /^limit must be an integer from 1 to 200/);
+    await refused('/v1/inbox?after=0x1', 'BAD_REQUEST', /^after must be an integer from 0/);
+    await refused('/v1/access-log?limit=1e2', 'QUERY_INVALID', /^limit must be an integer from 1 to 500/);
+    await refused('/v1/access-log?before=0x1', 'QUERY_INVALID', /^before must be a record position/);
+    await refused('/v1/regulator/anchors?limit=1e1', 'QUERY_INVALID', /^limit must be an integer/, regulator);
+  });
+
+  it('a boolean is true or false', async () => {
+    for (const unread of ['yes', '1', 'TRUE', ''])
+      await refused(`/v1/inbox?unread=${unread}`, 'BAD_REQUEST', /^unread must be true or false$/);
+    for (const unread of ['true', 'false']) assertOk(await h.get(`/v1/inbox?unread=${unread}`, { as: 'AA' }));
+  });
+
+  it('a parameter a route does not take is refused by name; the documented ones are taken', async () => {
+    const asEnterprise: [string, RegExp][] = [
+      ['/v1/inbox?unred=true', /^unknown parameter "unred": an inbox takes after, limit and unread$/],
+      ['/v1/access-log?limt=5', /^unknown parameter "limt": the access log takes limit and before$/],
+      ['/v1/duties?state=due', /^unknown parameter "state": the list of your duties takes no parameters$/],
+      ['/v1/applications?state=X', /^unknown parameter "state": the list of your applications/],
+      ['/v1/agreements?all=1', /^unknown parameter "all": the list of your agreements/],
+    ];
+    for (const [path, detail] of asEnterprise)
+      await refused(path, path.startsWith('/v1/access-log') ? 'QUERY_INVALID' : 'BAD_REQUEST', detail);
+    await refused(
+      '/v1/regulator/usage-reconciliation?period=zzz',
+      'BAD_REQUEST',
+      /^unknown parameter "period": a usage reconciliation takes agreement$/,
+      regulator,
+    );
+    await refused(
+      '/v1/regulator/body-performance?period=2026&fromat=csv',
+      'BAD_REQUEST',
+      /^unknown parameter "fromat": a performance report takes period and format$/,
+      regulator,
+    );
+    for (const path of [
+      '/v1/inbox?after=0&limit=5&unread=true',
+      '/v1/access-log?limit=5&before=10',
+      '/v1/duties',
+    ])
+      assertOk(await h.get(path, { as: 'AA' }));
+    for (const path of [
+      '/v1/regulator/usage-reconciliation?agreement=AGR-AA-1',
+      '/v1/regulator/body-performance?period=2026Q4&format=json',
+    ])
+      assertOk(await h.get(path, { token: regulator }));
+  });
+
+  it('a performance period outside the years the calendars hold is refused by the gateway, in its own words', async () => {
+    for (const period of ['0000', '1999', '9999Q4', '2101'])
+      await refused(
+        `/v1/regulator/body-performance?period=${period}`,
+        'BAD_REQUEST',
+        /^period must be a year \(2026\) or a quarter \(2026Q4\) from 2000 to 2100\.$/,
+        regulator,
+      );
+    for (const period of ['2000', '2100Q4'])
+      assertOk(await h.get(`/v1/regulator/body-performance?period=${period}`, { token: regulator }));
+  });
+});
