@@ -70,7 +70,19 @@ describe('SDK errors and input checks', () => {
       expect(e).to.be.instanceOf(LedgerUnavailableError);
       expect(e.code).to.equal('LEDGER_UNAVAILABLE');
       expect(e.userError).to.equal(false);
+      expect(e.message).to.match(/^x:Y: the peer did not answer/);
     }
+    // The peer up, every orderer down: the ordering service is named, not the peer.
+    const ordering = fromLedgerError(
+      Object.assign(new Error('14 UNAVAILABLE: no orderers could successfully process transaction'), {
+        code: 14,
+      }),
+      'catalog:RegisterDataset',
+    );
+    expect(ordering.code).to.equal('LEDGER_UNAVAILABLE');
+    expect(ordering.message).to.match(
+      /^catalog:RegisterDataset: the ordering service did not take the transaction/,
+    );
   });
 
   it('SDK errors pass through unchanged; committed-invalid is TX_INVALID and retryable', () => {

@@ -209,7 +209,12 @@ export function fromLedgerError(err: unknown, what: string, knownTxId?: string):
   const grpc = typeof e.code === 'number' ? e.code : undefined;
   const message = err instanceof Error ? err.message : String(err);
   if (grpc === GRPC_UNAVAILABLE || grpc === GRPC_DEADLINE_EXCEEDED) {
-    return new LedgerUnavailableError('LEDGER_UNAVAILABLE', `${what}: the peer did not answer (${message})`, {
+    // The peer answered, passing on that no orderer took the transaction: "the peer did not answer" sent an
+    // administrator to a peer that was up while every orderer was down (a review, 2026-12-07).
+    const who = /no orderers could successfully process/i.test(message)
+      ? 'the ordering service did not take the transaction: no orderer answered the peer'
+      : 'the peer did not answer';
+    return new LedgerUnavailableError('LEDGER_UNAVAILABLE', `${what}: ${who} (${message})`, {
       txId,
       details,
       cause: err,
