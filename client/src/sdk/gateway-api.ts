@@ -480,13 +480,11 @@ export class Http {
         (err as Error).name === 'TimeoutError' || MAYBE_SENT.has(cause ?? '')
           ? NoAnswerError
           : GatewayUnavailableError;
-      throw new Unavailable(
-        'GATEWAY_UNAVAILABLE',
-        `the gateway at ${this.baseUrl} cannot be reached (${why})`,
-        {
-          cause: err,
-        },
-      );
+      // A request sent and unanswered reached a gateway that may well be up, waiting on the ledger.
+      const what = Unavailable === NoAnswerError ? 'did not answer' : 'cannot be reached';
+      throw new Unavailable('GATEWAY_UNAVAILABLE', `the gateway at ${this.baseUrl} ${what} (${why})`, {
+        cause: err,
+      });
     }
     if (res.status >= 300 && res.status < 400) {
       void res.body?.cancel().catch(() => undefined);
