@@ -39,16 +39,6 @@ import pg from 'pg';
 import type { DataStore } from '../services.js';
 import type { RowQuery } from './dataset-types.js';
 
-function fileError(fn: () => unknown): DatasetFileError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e, `expected a DatasetFileError, got ${String(e)}`).to.be.instanceOf(DatasetFileError);
-    return e as DatasetFileError;
-  }
-  expect.fail('expected a DatasetFileError');
-}
-
 /** What the store's statements read of a version of the entities: its table, its items and them by name. */
 const entityVersion = (table: string) => ({ table, items: ENTITY_ITEMS, byName: itemMap(ENTITY_ITEMS) });
 
@@ -501,9 +491,10 @@ describe('dataset store', () => {
       const onThread = await store
         .loadVersionOffThread('bad', '1', items, 'csv', bad)
         .catch((err: unknown) => err);
-      const onConnection = fileError(() => here.loadVersion('bad', '1', items, 'csv', bad));
       expect(onThread).to.be.instanceOf(DatasetFileError).and.deep.include({ line: 3, row: 2, item: 'n' });
-      expect((onThread as Error).message).to.equal(onConnection.message);
+      expect(() => here.loadVersion('bad', '1', items, 'csv', bad))
+        .to.throw(DatasetFileError)
+        .with.property('message', (onThread as Error).message);
       expect(store.currentVersion('bad')).to.equal(undefined);
       const other = enc('n,g\n1,a\n');
       await expect(store.loadVersionOffThread('big', '1', items, 'csv', other)).to.be.rejectedWith(
