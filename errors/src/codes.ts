@@ -184,6 +184,18 @@ const TABLE = {
     title: 'Request body too large',
     hint: 'send a smaller body',
   },
+  HEADERS_TOO_LARGE: {
+    origin: 'gateway',
+    status: 431,
+    title: 'Request headers too large',
+    hint: 'send smaller headers (16 KB in all, the request line included)',
+  },
+  REQUEST_TIMEOUT: {
+    origin: 'gateway',
+    status: 408,
+    title: 'Request too slow',
+    hint: 'send the request again, its headers within 10 s and all of it within 30 s',
+  },
   UNSUPPORTED_MEDIA_TYPE: {
     origin: 'gateway',
     status: 415,

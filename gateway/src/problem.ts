@@ -151,9 +151,41 @@ export function problemOf(err: unknown): Problem | undefined {
     return new Problem('PAYLOAD_TOO_LARGE', 'The request body is larger than the gateway accepts.');
   if (e.type === 'entity.parse.failed')
     return new Problem('BAD_REQUEST', 'The request body is not valid JSON.');
-  if (e.status && e.status >= 400 && e.status < 500)
-    return new Problem('BAD_REQUEST', 'The request could not be read.');
+  if (e.status && e.status >= 400 && e.status < 500) return unreadableRequest(err);
   return undefined;
+}
+
+/**
+ * A request the body parser or the router could not read (a 4xx of theirs), as a problem that says which part:
+ * the body's charset or compression, or the path's percent-encoding.
+ */
+function unreadableRequest(err: unknown): Problem {
+  const e = err as { type?: string; charset?: string; encoding?: string; code?: unknown; message?: string };
+  if (e.type === 'charset.unsupported')
+    return new Problem(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `The body's charset ${JSON.stringify(String(e.charset).slice(0, 40))} is not read here: send UTF-8.`,
+    );
+  if (e.type === 'encoding.unsupported')
+    return new Problem(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `The body's Content-Encoding ${JSON.stringify(String(e.encoding).slice(0, 40))} is not read here: send it gzip, deflate or br, or not compressed.`,
+    );
+  // zlib's own errors (Z_DATA_ERROR, Z_BUF_ERROR for a cut stream; brotli's ERR__ERROR_*) passed on by the parser.
+  if (typeof e.code === 'string' && /^(Z_|ERR__ERROR_)/.test(e.code))
+    return new Problem(
+      'BAD_REQUEST',
+      `The body could not be decompressed as its Content-Encoding says (${e.message}): it is not that compression, or it is cut short.`,
+    );
+  if (e.type === 'request.aborted' || e.type === 'request.size.invalid')
+    return new Problem('BAD_REQUEST', 'The body ended before the length its headers announced.');
+  // The router's words for a path parameter decodeURIComponent refused (`%`, `%zz`, bytes that are not UTF-8).
+  if (typeof e.message === 'string' && e.message.startsWith('Failed to decode param'))
+    return new Problem(
+      'BAD_REQUEST',
+      "The path's percent-encoding is invalid: each % must be followed by two hexadecimal digits, and together they must be UTF-8.",
+    );
+  return new Problem('BAD_REQUEST', 'The request could not be read.');
 }
 
 const auditFailures = new FailureLog();

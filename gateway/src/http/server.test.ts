@@ -82,7 +82,7 @@ describe('the gateway server over HTTPS', () => {
       `https://127.0.0.1:${port}/`,
     );
     expect(res.status).to.equal(431);
-    expect(JSON.parse(res.body)).to.include({ code: 'BAD_REQUEST', status: 431 });
+    expect(JSON.parse(res.body)).to.include({ code: 'HEADERS_TOO_LARGE', status: 431 });
   });
 
   it('drops a client that connects and never finishes its handshake', async () => {

@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import { capConnectionsPerAddress, type ConnectionCapOptions } from './connection-cap.js';
 import { oneRequestPerConnection } from './one-request-per-connection.js';
 import { acceptRawUtf8RequestLines } from './raw-utf8-urls.js';
-import { problemBody } from '../problem.js';
+import { problemBody, PROBLEMS, type ProblemCode } from '../problem.js';
 
 export interface GatewayServerOptions {
   /** The PEM files of the certificate chain and key to serve HTTPS with; plain HTTP without. */
@@ -52,19 +52,67 @@ export function createGatewayServer(express: RequestListener, opts: GatewayServe
 }
 
 /**
+ * What Node's HTTP parser refused, by its error code, said as a problem: the part of the request that was wrong.
+ * (`llhttp`'s codes: https://github.com/nodejs/llhttp, `HPE_*`.)
+ */
+function unreadable(parserCode: string | undefined): { code: ProblemCode; detail: string } {
+  switch (parserCode) {
+    case 'HPE_HEADER_OVERFLOW':
+      return {
+        code: 'HEADERS_TOO_LARGE',
+        detail: 'The request line and headers are larger than the gateway reads (16 KB in all).',
+      };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        code: 'REQUEST_TIMEOUT',
+        detail: 'The request did not arrive in time: its headers are read for 10 s, all of it for 30 s.',
+      };
+    case 'HPE_INVALID_URL':
+      return {
+        code: 'BAD_REQUEST',
+        detail: "The request line's target is not a URL: it holds a control character, such as a NUL.",
+      };
+    case 'HPE_INVALID_METHOD':
+      return { code: 'BAD_REQUEST', detail: "The request line's method is not one HTTP/1.1 knows." };
+    case 'HPE_INVALID_VERSION':
+    case 'HPE_INVALID_CONSTANT':
+    case 'HPE_CR_EXPECTED':
+    case 'HPE_LF_EXPECTED':
+      return {
+        code: 'BAD_REQUEST',
+        detail: 'The request line is not "<method> <target> HTTP/1.1" ended by CR LF.',
+      };
+    case 'HPE_INVALID_HEADER_TOKEN':
+      return {
+        code: 'BAD_REQUEST',
+        detail: 'A header holds a character HTTP does not allow in its name or value.',
+      };
+    case 'HPE_INVALID_CONTENT_LENGTH':
+    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
+    case 'HPE_INVALID_TRANSFER_ENCODING':
+    case 'HPE_INVALID_CHUNK_SIZE':
+      return {
+        code: 'BAD_REQUEST',
+        detail: "The body's framing is invalid: its Content-Length, Transfer-Encoding or chunk sizes.",
+      };
+    default:
+      return {
+        code: 'BAD_REQUEST',
+        detail: `The request is not HTTP/1.1 the gateway can read (${parserCode ?? 'no code'}).`,
+      };
+  }
+}
+
+/**
  * What Node refuses before Express (a malformed request line, oversized headers), answered as a problem. A TLS
  * client that failed or never finished its handshake gets nothing: an answer written to it would wait for a
  * handshake that is not coming, and hold the connection open.
  */
 function answerUnreadable(err: NodeJS.ErrnoException, socket: Duplex): void {
   if (!socket.writable || /^ERR_(TLS|SSL)_/.test(err.code ?? '')) return void socket.destroy();
-  const status =
-    err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const body = JSON.stringify({
-    ...problemBody('BAD_REQUEST', 'The request could not be read.'),
-    // Node answers these before any route: the status says which (431 headers too large, 408 too slow).
-    status,
-  });
+  const { code, detail } = unreadable(err.code);
+  const { status } = PROBLEMS[code];
+  const body = JSON.stringify(problemBody(code, detail));
   socket.end(
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nContent-Security-Policy: default-src 'none'\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
