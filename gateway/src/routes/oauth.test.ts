@@ -167,6 +167,27 @@ describe('POST /oauth/token and the JWKS', () => {
       ).to.equal('invalid_request');
   });
 
+  it('a body of another type, or a parameter given twice, is refused saying so, not as a missing grant_type', async () => {
+    const params = `grant_type=client_credentials&client_id=${CODE.AA}&client_secret=${secretOf('AA')}`;
+    const plain = assertOAuthError(
+      await h.post('/oauth/token', { headers: { 'content-type': 'text/plain' }, body: params }),
+      400,
+      'BAD_REQUEST',
+    );
+    expect(plain.error_description).to.equal(
+      'the body must be application/x-www-form-urlencoded (or application/json), not text/plain',
+    );
+    const twice = assertOAuthError(
+      await h.post('/oauth/token', {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `grant_type=client_credentials&${params}`,
+      }),
+      400,
+      'BAD_REQUEST',
+    );
+    expect(twice.error_description).to.equal('grant_type was given 2 times: give it once');
+  });
+
   it('private_key_jwt signed with the enterprise’s registered key gets a token for that enterprise', async () => {
     checkIssued(assertOk<TokenAnswer>(await withAssertion(assertion('AA'))), CODE.AA);
     // The issuer itself is an accepted audience too.
@@ -443,6 +464,24 @@ describe('POST /oauth/revoke: the holder of a token ends it (a console’s logou
       400,
       'BAD_REQUEST',
     );
+  });
+
+  it('a token given twice, or a body of another type, is refused saying so, not as a missing token', async () => {
+    const twice = assertOAuthError(
+      await g.post('/oauth/revoke', {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'token=a&token=b',
+      }),
+      400,
+      'BAD_REQUEST',
+    );
+    expect(twice.error_description).to.equal('token was given 2 times: give it once');
+    const plain = assertOAuthError(
+      await g.post('/oauth/revoke', { headers: { 'content-type': 'text/plain' }, body: 'token=a' }),
+      400,
+      'BAD_REQUEST',
+    );
+    expect(plain.error_description).to.match(/^the body must be application\/x-www-form-urlencoded/);
   });
 
   it('a gateway that did not see the revocation learns it from the store they share (a sibling, a restart)', async () => {

@@ -31,6 +31,25 @@ function invalidRequest(detail: string): Problem {
   return new Problem('BAD_REQUEST', detail);
 }
 
+/**
+ * A form or JSON body of the token endpoints, refused where it would read as empty: a body of another type (Express
+ * leaves it unparsed, and `grant_type` seemed missing), or a parameter given more than once (its value a list, and
+ * it seemed missing too).
+ */
+function oauthBody(req: Request, names: readonly string[]): Record<string, unknown> {
+  const sent = req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
+  if (sent && !req.is(['application/x-www-form-urlencoded', 'application/json']))
+    throw invalidRequest(
+      `the body must be application/x-www-form-urlencoded (or application/json), not ${(req.get('content-type') ?? 'untyped').slice(0, 80)}`,
+    );
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  for (const name of names) {
+    const value = body[name];
+    if (Array.isArray(value)) throw invalidRequest(`${name} was given ${value.length} times: give it once`);
+  }
+  return body;
+}
+
 /** The RFC 6749 §5.2 error code of each refusal the token endpoint answers with. */
 const OAUTH_ERRORS: Partial<Record<ProblemCode, string>> = {
   INVALID_CLIENT: 'invalid_client',
@@ -219,7 +238,13 @@ export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
     express.urlencoded({ extended: false, limit: '16kb' }),
     express.json({ limit: '16kb' }),
     async (req, res) => {
-      const body = (req.body ?? {}) as Record<string, unknown>;
+      const body = oauthBody(req, [
+        'grant_type',
+        'client_id',
+        'client_secret',
+        'client_assertion',
+        'client_assertion_type',
+      ]);
       if (body.grant_type === undefined || body.grant_type === '')
         throw invalidRequest('grant_type is missing: send grant_type=client_credentials');
       if (body.grant_type !== 'client_credentials')
@@ -267,7 +292,7 @@ export function oauthRoutes(s: Services, anonymous: RequestHandler): Router {
     express.urlencoded({ extended: false, limit: '16kb' }),
     express.json({ limit: '16kb' }),
     async (req, res) => {
-      const body = (req.body ?? {}) as Record<string, unknown>;
+      const body = oauthBody(req, ['token', 'token_type_hint']);
       if (typeof body.token !== 'string' || body.token === '')
         throw invalidRequest('token is missing: send token=<the access token to end>');
       let claims: TokenClaims | undefined;
