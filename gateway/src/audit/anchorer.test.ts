@@ -109,6 +109,45 @@ describe('the audit log checked at start', () => {
     }
   });
 
+  it('an anchor the ledger took and the log could not record (a full disk) is taken from the ledger, not sent again as a rewrite', async () => {
+    const log = AuditLog.open(path.join(dir, 'audit.db'), { groupCommitMs: 0 });
+    try {
+      await append(log, 0, Date.now());
+      let full = true;
+      const fullDisk = new Proxy(log, {
+        get(target, key) {
+          if (key === 'recordAnchor' && full)
+            return () => Promise.reject(new Error('database or disk is full'));
+          const value: unknown = Reflect.get(target, key, target);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const said: string[] = [];
+      const anchorer = new Anchorer(fullDisk, new FakeLedger(), { ...opts, log: (l) => said.push(l) });
+      await anchorer.anchorNow();
+      expect(anchorer.lastFailure()).to.match(
+        /^anchor 1 is on the ledger \(transaction \S+\), but the audit log could not record it \(database or disk is full\)/,
+      );
+      await anchorer.anchorNow(); // still full: the ledger is asked, nothing is sent again
+      expect(anchorer.lastFailure()).to.match(/database or disk is full/);
+      full = false;
+      await anchorer.anchorNow();
+      expect(log.lastAnchor()?.sequence).to.equal(1);
+      await append(log, 1, Date.now());
+      await anchorer.anchorNow();
+      expect([anchorer.lastFailure(), log.lastAnchor()?.sequence, log.anchoredSize()]).to.deep.equal([
+        undefined,
+        2,
+        2,
+      ]);
+      expect(said.join('\n')).not.to.match(/rewrite|fork/);
+      expect(said.some((l) => /^anchor 1 is on the ledger .*: recorded now$/.test(l))).to.equal(true);
+      expect(anchorer.broken()).to.equal(undefined);
+    } finally {
+      await log.close();
+    }
+  });
+
   it('an intact log that agrees with the ledger passes', async () => {
     const ledger = new FakeLedger();
     expect(await checkAtStart(await anchoredLog(ledger, 5), ledger)).to.equal(undefined);

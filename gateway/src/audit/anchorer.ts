@@ -37,6 +37,8 @@ export class Anchorer implements AnchorStatus {
   private stopped = false;
   private readonly audit: AuditApi;
   lastError?: string;
+  /** An anchor on the ledger the log has not recorded yet, said as such: set when recording it failed. */
+  private unrecorded?: string;
   /** Since when (performance.now()) anchoring attempts fail, none succeeding since. */
   private failingSince: number | undefined;
   /**
@@ -225,6 +227,20 @@ export class Anchorer implements AnchorStatus {
   }
 
   private async anchorOnce(): Promise<void> {
+    // An anchor the ledger took and the log could not record (a full disk) is taken from the ledger, not sent
+    // again: the ledger refuses a second anchor of its sequence, and each try logged "already anchored (a
+    // rewrite)", once a second, as if a fork were afoot (a review, 2026-12-07).
+    if (this.unrecorded !== undefined) {
+      try {
+        await this.reconcile();
+      } catch (err) {
+        // Not ours after all: flagged as any other mismatch is.
+        if (err instanceof AnchorMismatch) await this.reconcileOrFlag();
+        throw err;
+      }
+      this.opts.log?.(`${this.unrecorded}: recorded now`);
+      this.unrecorded = undefined;
+    }
     const first = this.log.anchoredSize();
     const size = this.log.size();
     if (size <= first) return;
@@ -244,26 +260,34 @@ export class Anchorer implements AnchorStatus {
       lastRecordAt: new Date(Math.max(firstAt, Date.parse(lastRecord.time))).toISOString(),
       previousAnchorHash: last?.anchorHash ?? GENESIS,
     };
+    let done: Awaited<ReturnType<AuditApi['submitAnchor']>>;
     try {
-      const done = await this.audit.submitAnchor(input);
-      const anchored = done.value;
-      await this.log.recordAnchor({
-        sequence: input.sequence,
-        firstRecord: first,
-        recordCount: input.recordCount,
-        treeSize: size,
-        merkleRoot: input.merkleRoot,
-        anchorHash: anchored.anchorHash,
-        txId: done.txId,
-        blockNumber: done.blockNumber,
-      });
-      this.lastError = undefined;
+      done = await this.audit.submitAnchor(input);
     } catch (err) {
       // A crash or timeout may have left the anchor on the ledger without our record of it; a refusal as a
       // rewrite or fork means the ledger's chain went on without us, which reconciling tells apart.
       await this.reconcileOrFlag();
       throw err;
     }
+    try {
+      await this.log.recordAnchor({
+        sequence: input.sequence,
+        firstRecord: first,
+        recordCount: input.recordCount,
+        treeSize: size,
+        merkleRoot: input.merkleRoot,
+        anchorHash: done.value.anchorHash,
+        txId: done.txId,
+        blockNumber: done.blockNumber,
+      });
+    } catch (err) {
+      this.unrecorded = `anchor ${input.sequence} is on the ledger (transaction ${done.txId})`;
+      throw new Error(
+        `${this.unrecorded}, but the audit log could not record it (${err instanceof Error ? err.message : String(err)}); it is taken from the ledger once the log can be written`,
+        { cause: err },
+      );
+    }
+    this.lastError = undefined;
   }
 
   lagRecords(): number {
