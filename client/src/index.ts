@@ -110,22 +110,7 @@ export {
   CsvRecordCounter,
   type DatasetFileDigest,
 } from './sdk/dataset-file.js';
-export {
-  checkItems,
-  ITEM_NAME,
-  type CellValue,
-  type DatasetFormat,
-  type DatasetRow,
-  type ItemSpec,
-  type ItemType,
-} from './dataset-format/item-spec.js';
-export { fromText, isRealDate, quoteForMessage, ValueProblem } from './dataset-format/item-values.js';
-export {
-  DatasetFileError,
-  fileRows,
-  parseDatasetFile,
-  type ParsedRow,
-} from './dataset-format/dataset-file.js';
+export * from './dataset-format/index.js';
 export { CompactMerkleTree } from './audit/compact-merkle-tree.js';
 export {
   FINGERPRINT_SECRET_BYTES,

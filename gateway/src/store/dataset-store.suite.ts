@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { DatasetFileError } from '@rdx/client';
+import { DatasetFileError } from '@rdx/client/dataset-format';
 import type {
   AggregateQuery,
   AggregateResult,

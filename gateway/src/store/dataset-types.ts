@@ -5,7 +5,7 @@
 
 // The items and rows a dataset file is read into belong to the reading of the file, which @rdx/client holds so
 // that a client can read a file the way the gateway will.
-export type { CellValue, DatasetFormat, DatasetRow, ItemSpec, ItemType } from '@rdx/client';
+export type { CellValue, DatasetFormat, DatasetRow, ItemSpec, ItemType } from '@rdx/client/dataset-format';
 
 /** A filter on one item; `in` takes a list, `prefix` applies to string and date items. */
 export type FilterOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'in' | 'prefix';

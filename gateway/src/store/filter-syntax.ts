@@ -1,7 +1,7 @@
 /**
  * The data API's filter syntax, `item:op:value,…`, parsed into typed filters against a dataset's items.
  */
-import { ValueProblem, checkItems, fromText, quoteForMessage } from '@rdx/client';
+import { ValueProblem, checkItems, fromText, quoteForMessage } from '@rdx/client/dataset-format';
 import { FILTER_OPS, MAX_FILTERS, QueryError, checkValue, itemMap, planFilter } from './query-plan.js';
 import type { Filter, FilterOp, ItemSpec } from './dataset-types.js';
 

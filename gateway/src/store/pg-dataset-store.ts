@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { DatasetFileError, parseDatasetFile } from '@rdx/client';
+import { DatasetFileError, parseDatasetFile } from '@rdx/client/dataset-format';
 import type { PoolClient } from 'pg';
 import { InTurn } from '../lib/in-turn.js';
 import { LruMap } from '../lib/lru-map.js';

@@ -7,7 +7,7 @@
  * the same messages.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ITEM_NAME, checkItems, isRealDate, quoteForMessage } from '@rdx/client';
+import { ITEM_NAME, checkItems, isRealDate, quoteForMessage } from '@rdx/client/dataset-format';
 import { KeyedSha256 } from '../lib/keyed-sha256.js';
 import type {
   AggregateQuery,

@@ -4,7 +4,7 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import { DatasetFileError } from '@rdx/client';
+import { DatasetFileError } from '@rdx/client/dataset-format';
 import { loadInto, type LoadJob, type LoadReply } from './sqlite-load.js';
 
 const { path, job } = workerData as { path: string; job: LoadJob };

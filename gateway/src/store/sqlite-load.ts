@@ -6,7 +6,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
-import { DatasetFileError, fileRows } from '@rdx/client';
+import { DatasetFileError, fileRows } from '@rdx/client/dataset-format';
 import type { DatasetFormat, ItemSpec, ItemType } from './dataset-types.js';
 import {
   QueryError,
