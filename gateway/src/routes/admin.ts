@@ -14,6 +14,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type Router, type Request } from 'express';
 import { RdxLedger, type Duty } from '@rdx/client';
+import { MAX_VERSION_FILE_BYTES } from '@rdx/client/dataset-format';
 import { apiRouter, intParam } from '../http/routing.js';
 import { grantStatsReply } from '../regulator/grant-stats.js';
 import { largestDifferenceFirst, reconcileUsage, usageReports } from '../regulator/usage-reconciliation.js';
@@ -23,8 +24,8 @@ import { adminSigner, bodyReader } from '../http/staff-signature.js';
 import type { Services } from '../services.js';
 import type { DatasetView } from '../view/ledger-view.js';
 
-/** Largest version file accepted. */
-export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+/** Largest version file accepted: the CLI's own limit too, so that it refuses one before recording it. */
+export const MAX_UPLOAD_BYTES = MAX_VERSION_FILE_BYTES;
 /** Uploads received at once; more are refused with 429 (each may hold a large file in flight). */
 export const MAX_UPLOADS_IN_FLIGHT = 2;
 

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { CliContext } from '../../context.js';
 import { Output, type Io } from '../../output.js';
 import { DatasetFileError, parseDatasetFile } from '../../../dataset-format/dataset-file.js';
+import { MAX_VERSION_FILE_BYTES } from '../../../dataset-format/index.js';
 import { GatewayProblemError, InputError } from '../../../sdk/errors.js';
 import type { Dataset } from '../../../sdk/types.js';
 import load from './dataset-load.js';
@@ -48,11 +49,18 @@ async function drained(body: Uint8Array | ReadableStream<Uint8Array>): Promise<U
   return Buffer.concat(parts);
 }
 
-/** Runs `rdx dataset load market-entities --version v9 --file <bytes>` against a fake ledger and gateway. */
-async function loaded(bytes: Uint8Array, dataset: Dataset = ENTITIES): Promise<Run> {
+/**
+ * Runs `rdx dataset load market-entities --version v9 --file <bytes>` against a fake ledger and gateway; a file of
+ * `{ size }` is sparse, that large without being written.
+ */
+async function loaded(bytes: Uint8Array | { size: number }, dataset: Dataset = ENTITIES): Promise<Run> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-load-'));
   const file = path.join(dir, `data.${dataset.format}`);
-  fs.writeFileSync(file, bytes);
+  if (bytes instanceof Uint8Array) fs.writeFileSync(file, bytes);
+  else {
+    fs.writeFileSync(file, '');
+    fs.truncateSync(file, bytes.size);
+  }
   const run: Run = { recorded: [], uploaded: [], stderr: '' };
   const ledger = {
     catalog: {
@@ -170,6 +178,16 @@ describe('rdx dataset load: the file is read as the gateway will load it before 
     );
     const err = expectRefusedUnrecorded(await loaded(bytes, dataset), bytes, dataset);
     expect(err.message).to.match(/row 2 item "reg_capital": missing/);
+  });
+
+  it('a file larger than the gateway takes is refused before it is read, nothing recorded', async () => {
+    const run = await loaded({ size: MAX_VERSION_FILE_BYTES + 1 });
+    expect(run.refused).to.be.instanceOf(InputError);
+    expect((run.refused as InputError).code).to.equal('INVALID_ARGUMENT');
+    expect((run.refused as Error).message).to.match(
+      /is 209715201 bytes; the gateway takes a version file of at most 209715200/,
+    );
+    expect([run.recorded, run.uploaded]).to.deep.equal([[], []]);
   });
 
   it('a file that fits is recorded once, with its hash and the rows the gateway loads, then uploaded', async () => {

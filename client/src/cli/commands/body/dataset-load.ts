@@ -9,6 +9,7 @@ import { arg, defineCommand, reqString } from '../../command.js';
 import { txLine } from '../../format.js';
 import { TERMS } from '../../terms.js';
 import { checkDatasetFile, digestDatasetFile } from '../../../sdk/dataset-file.js';
+import { MAX_VERSION_FILE_BYTES } from '../../../dataset-format/index.js';
 import { GatewayProblemError, InputError } from '../../../sdk/errors.js';
 import type { AdminIdentity } from '../../../sdk/admin-signature.js';
 import type { PublicGatewayApi } from '../../../sdk/gateway-api.js';
@@ -77,6 +78,12 @@ export default defineCommand({
     } catch (err) {
       throw new InputError('FILE_UNREADABLE', `cannot read the data file ${file}: ${(err as Error).message}`);
     }
+    // Recorded and then refused at the upload, its version name would be spent for good.
+    if (size > MAX_VERSION_FILE_BYTES)
+      throw new InputError(
+        'INVALID_ARGUMENT',
+        `${file} is ${size} bytes; the gateway takes a version file of at most ${MAX_VERSION_FILE_BYTES} (200 MB): load the dataset in a version of fewer rows, or ask the bureau`,
+      );
     const ledger = ctx.ledger();
     const dataset = await ledger.catalog.get(id);
     const big = size >= PROGRESS_FROM_BYTES;
