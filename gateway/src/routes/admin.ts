@@ -15,7 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { type Router, type Request } from 'express';
 import { RdxLedger, type Duty } from '@rdx/client';
 import { MAX_VERSION_FILE_BYTES } from '@rdx/client/dataset-format';
-import { apiRouter, intParam } from '../http/routing.js';
+import { apiRouter, intParam, onlyParams } from '../http/routing.js';
 import { grantStatsReply } from '../regulator/grant-stats.js';
 import { largestDifferenceFirst, reconcileUsage, usageReports } from '../regulator/usage-reconciliation.js';
 import { Problem, ledgerProblem, rateLimited } from '../problem.js';
@@ -91,6 +91,8 @@ export function adminRoutes(s: Services): Router {
    */
   r.get('/v1/admin/usage-reconciliation', async (req, res) => {
     const signer = await bodyReader(s, req);
+    // As the regulator's: a parameter it does not take is not silently ignored.
+    onlyParams(req.query, [], "a body's usage reconciliation", 'BAD_REQUEST');
     let reports: Duty[];
     try {
       reports = await usageReports(duty);

@@ -226,6 +226,14 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
     expect(
       assertOk<{ body: string }>(await h.get('/v1/admin/usage-reconciliation', { token })).body,
     ).to.equal(civil);
+    const unknown = assertProblem(
+      await h.get('/v1/admin/usage-reconciliation?agreement=x', { token }),
+      400,
+      'BAD_REQUEST',
+    );
+    expect(unknown.detail).to.match(
+      /^unknown parameter "agreement": a body's usage reconciliation takes no parameters/,
+    );
   });
 
   it('an account changes nothing: webhooks, dataset loads and accounts need the Fabric identity', async () => {
@@ -270,6 +278,8 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
       'x\u0000',
       '\u200b\u200b\u3000',
       'x\ud800',
+      'Alice\r\nMarketMSP admin',
+      'tab\there',
     ]) {
       const refused = assertProblem(
         await h.signedCall('POST', ACCOUNTS, admin(civil), { name }),

@@ -188,7 +188,7 @@ export function bodyHomeRoutes(s: Services): Router {
       if (typeof name !== 'string' || visibleLength(name) === 0 || name.length > 64)
         throw new Problem('BAD_REQUEST', 'name must say whose account it is (1 to 64 characters).');
       // The name is shown in the console and by `rdx`: refused as the ledger refuses such text in its names.
-      const notText = whyNotPlainText(name);
+      const notText = /[\t\n\v\f\r]/.test(name) ? 'holds a tab or a line break' : whyNotPlainText(name);
       if (notText !== undefined) throw new Problem('BAD_REQUEST', `name ${notText}.`);
       let made: { clientId: string; secret: string };
       try {
