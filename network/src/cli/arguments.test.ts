@@ -70,6 +70,9 @@ describe('rdx-network command lines', () => {
       /^write --org and its value apart/,
     );
     expect(refusal(['stop', 'now'])).to.equal('stop takes no argument such as "now"');
+    expect(refusal(['start', '--org', 'MarketMSP', '--org', 'HealthMSP'])).to.equal(
+      '--org is given twice; give it once (MSPs joined by commas)',
+    );
     expect(refusal(['channel', 'add-org', 'HealthMSP', 'MarketMSP', '--out', 'f'])).to.equal(
       'channel add-org takes <MSP>; "MarketMSP" is one too many',
     );

@@ -146,6 +146,11 @@ export function checkCommandLine(argv: readonly string[]): CommandLine {
         const looks = takes.valueLooks?.[option];
         throw new UsageError(`${option} needs a value${looks ? `: ${looks}` : ''}`);
       }
+      // Read once, a second value was ignored: `start --org MarketMSP --org HealthMSP` started Market alone.
+      if (given.has(option) && option !== '--fingerprint')
+        throw new UsageError(
+          `${option} is given twice; give it once${option === '--org' ? ' (MSPs joined by commas)' : ''}`,
+        );
       given.set(option, [...(given.get(option) ?? []), value]);
       continue;
     }
