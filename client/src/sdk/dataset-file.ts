@@ -1,7 +1,7 @@
 /**
  * What an opening body records on the ledger for a dataset version before uploading it: the SHA-256 of the
- * exact bytes and the number of data rows. Both are computed in one streaming pass, so a large file is never
- * held in memory, and rows are counted the way the gateway parses them (RFC 4180: a line break inside a
+ * exact bytes and the number of data rows. Both are computed in one streaming pass, so the digest never holds a
+ * large file in memory (the check below does, as the gateway's own reading does), and rows are counted the way the gateway parses them (RFC 4180: a line break inside a
  * quoted field is not a new record; CRLF, LF and CR end a record; the header row is not a data row). Before
  * recording, the file is also read the way the gateway will load it ({@link checkDatasetFile}).
  */

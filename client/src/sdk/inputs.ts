@@ -157,7 +157,8 @@ export function readJsonFile<T = unknown>(file: string, what: string): T {
     throw new InputError('INVALID_ARGUMENT', `${what} ${file} is not valid JSON: ${(err as Error).message}`);
   }
   // Parsed, a file of some thousands of nested brackets overflowed the stack of every recursive walk after it
-  // (signing, canonical JSON): exit 2, "a bug". No RDX document nests deeper; the ledger refuses deeper still.
+  // (signing, canonical JSON): exit 2, "a bug". No RDX document nests deeper. The ledger counts its levels its own way (a
+  // value inside the deepest list is one more, the signed envelope another) and refuses a shallower file itself.
   if (containerDepth(text) > MAX_JSON_DEPTH)
     throw new InputError(
       'INVALID_ARGUMENT',
