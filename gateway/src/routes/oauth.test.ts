@@ -186,6 +186,12 @@ describe('POST /oauth/token and the JWKS', () => {
       'BAD_REQUEST',
     );
     expect(twice.error_description).to.equal('grant_type was given 2 times: give it once');
+    // In JSON a list is no repetition but a grant type of the wrong kind, refused as such.
+    assertOAuthError(
+      await h.post('/oauth/token', { json: { grant_type: [['client_credentials']] } }),
+      400,
+      'UNSUPPORTED_GRANT_TYPE',
+    );
   });
 
   it('private_key_jwt signed with the enterprise’s registered key gets a token for that enterprise', async () => {

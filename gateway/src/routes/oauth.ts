@@ -43,10 +43,12 @@ function oauthBody(req: Request, names: readonly string[]): Record<string, unkno
       `the body must be application/x-www-form-urlencoded (or application/json), not ${(req.get('content-type') ?? 'untyped').slice(0, 80)}`,
     );
   const body = (req.body ?? {}) as Record<string, unknown>;
-  for (const name of names) {
-    const value = body[name];
-    if (Array.isArray(value)) throw invalidRequest(`${name} was given ${value.length} times: give it once`);
-  }
+  // Only a form repeats a parameter: a list in JSON is a value of the wrong type, refused as the value it is.
+  if (req.is('application/x-www-form-urlencoded'))
+    for (const name of names) {
+      const value = body[name];
+      if (Array.isArray(value)) throw invalidRequest(`${name} was given ${value.length} times: give it once`);
+    }
   return body;
 }
 
