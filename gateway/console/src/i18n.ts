@@ -342,6 +342,7 @@ const ZH: Record<string, string> = {
   'complaints.hint':
     '对数据的投诉和意见须在 10 个工作日内核实、处理并答复（第二十一条、第三十五条）；逾期的标红。投诉人及其所述内容只由开放主体保管，不在此显示。',
   'complaints.late': '已逾期',
+  'complaints.more': '仅列出最早到期的 {shown} 件，另有未办结的：rdx complaints --state OPEN 列出全部。',
   'nav.trace': '溯源',
   'trace.title': '泄露文件溯源',
   'trace.hint':
@@ -752,6 +753,8 @@ const EN: Record<string, string> = {
   'complaints.hint':
     'A complaint or opinion about the data is verified, handled and answered within 10 working days (Z21, Z35); late ones are in red. Who complained and what they wrote stay with the opening body and are not shown here.',
   'complaints.late': 'overdue',
+  'complaints.more':
+    'Only the {shown} due soonest are listed; more are open: rdx complaints --state OPEN lists them all.',
   'nav.trace': 'Trace',
   'trace.title': 'Trace a leaked file',
   'trace.hint':

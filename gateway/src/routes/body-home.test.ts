@@ -140,6 +140,7 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
       reports: { id: string; kind: string; severity?: string; enterprise: string | null }[];
       grants: { id: string; state: string }[];
       complaints: { id: string; overdue: boolean; due: string; enterprise: string | null }[];
+      complaintsMore: boolean;
     }>(await h.get('/v1/admin/home', { token }));
     expect([home.body, home.via]).to.deep.equal([civil, 'console']);
     // Its reviews, the late one first; not Environment's, not the bureau's.
@@ -166,6 +167,7 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
       ['c-ahead', false],
     ]);
     expect(home.complaints[0]!.enterprise, 'the holder of the grant complained about').to.be.a('string');
+    expect(home.complaintsMore, 'every open complaint is listed').to.equal(false);
 
     // The same home signed by a reviewer.
     const signed = assertOk<{ body: string; via: string }>(
@@ -364,6 +366,25 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
       assertOk(await h.signedGet('/v1/admin/home', admin(civil)));
     } finally {
       h.view.setBodies([]);
+    }
+  });
+
+  it('a body with more open complaints than its desk lists is told so, and sees the ones due soonest', async () => {
+    const { token } = await account(civil, '孙八');
+    const ahead = h.ledger.complaints.get('c-ahead')!;
+    const backlog = Array.from({ length: 200 }, (_, i) => `c-backlog-${String(i).padStart(3, '0')}`);
+    for (const id of backlog)
+      h.ledger.complaints.set(id, { ...ahead, id, deadline: { step: 'complaint', due: '2998-01-04' } });
+    try {
+      const home = assertOk<{ complaints: { id: string }[]; complaintsMore: boolean }>(
+        await h.get('/v1/admin/home', { token }),
+      );
+      expect(home.complaintsMore, 'more are open than listed').to.equal(true);
+      expect(home.complaints).to.have.length(200);
+      expect(home.complaints[0]!.id, 'the late one still first').to.equal('c-late');
+      expect(home.complaints.map((c) => c.id)).not.to.include('c-ahead');
+    } finally {
+      for (const id of backlog) h.ledger.complaints.delete(id);
     }
   });
 

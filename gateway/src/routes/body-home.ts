@@ -137,6 +137,7 @@ export function bodyHomeRoutes(s: Services): Router {
       datasets,
       // Complaints about its data it must verify, handle and answer within 10 working days (Z21, Z35).
       complaints: complaints.items.map((c) => complaintRow(c, s.view, today)),
+      complaintsMore: complaints.more,
       // What this gateway saw of unusual use of its grants (issue 17): the body decides what to do.
       signals: s.misuse?.list({ body: reader.mspId, limit: LATEST_REPORTS }) ?? [],
       reports: reports.map((d) => ({

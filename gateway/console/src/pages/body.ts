@@ -26,6 +26,8 @@ interface Home {
   overdue: { type: string; id: string; step: string; due: string; workingDaysOverdue?: number }[];
   signals: MisuseSignal[];
   complaints: ComplaintRow[];
+  /** More are open than the desk lists (the 200 due soonest). */
+  complaintsMore: boolean;
   datasets: {
     id: string;
     name: string;
@@ -105,7 +107,7 @@ export const bodyPage: Page = async (root) => {
     h('h1', null, t('body.title', { body: d.body })),
     inboxCard(inbox, '/v1/admin'),
     signalsCard(d.signals, false),
-    complaintsCard(d.complaints, false),
+    complaintsCard(d.complaints, false, d.complaintsMore),
     card(
       t('body.reviews'),
       h('p', { class: 'muted' }, t('body.reviewsHint')),

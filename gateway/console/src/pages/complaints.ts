@@ -21,10 +21,21 @@ export interface ComplaintRow {
   suspendedGrants: number;
 }
 
-export function complaintsCard(rows: ComplaintRow[], withBody: boolean): HTMLElement {
+/**
+ * `more`: the gateway read only the open ones due soonest; the rest are said to be there, not left out silently
+ * (a regulator counting the rows would otherwise take the list for the whole backlog).
+ */
+export function complaintsCard(rows: ComplaintRow[], withBody: boolean, more: boolean): HTMLElement {
   return card(
     t('complaints.title'),
     h('p', { class: 'muted' }, t('complaints.hint')),
+    more
+      ? h(
+          'p',
+          { class: 'bad', 'data-testid': 'complaints-more' },
+          t('complaints.more', { shown: rows.length }),
+        )
+      : null,
     rows.length
       ? table(
           [

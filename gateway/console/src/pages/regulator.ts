@@ -77,7 +77,7 @@ export const dashboardPage: Page = async (root) => {
   const [{ body: d }, signals, complaints] = await Promise.all([
     api<Dashboard>('/v1/regulator/dashboard'),
     api<{ data: MisuseSignal[] }>('/v1/regulator/misuse-signals?limit=20'),
-    api<{ data: ComplaintRow[] }>('/v1/regulator/complaints?state=OPEN&limit=50'),
+    api<{ data: ComplaintRow[]; more: boolean }>('/v1/regulator/complaints?state=OPEN&limit=50'),
   ]);
   const a = d.anchoring;
   root.append(
@@ -215,7 +215,7 @@ export const dashboardPage: Page = async (root) => {
         : h('p', { class: 'muted' }, t('none')),
     ),
     signalsCard(signals.body.data, true),
-    complaintsCard(complaints.body.data, true),
+    complaintsCard(complaints.body.data, true, complaints.body.more),
     card(
       t('dashboard.grantList'),
       table(
