@@ -158,6 +158,7 @@ const BODY_HOME = {
     'overdue',
     'datasets',
     'complaints',
+    'complaintsMore',
     'signals',
     'reports',
     'grants',
@@ -197,9 +198,10 @@ const BODY_HOME = {
     },
     complaints: {
       type: 'array',
-      description: 'open complaints about its data, soonest due first (Z21, Z35)',
+      description: 'open complaints about its data, soonest due first (Z21, Z35): the 200 due soonest',
       items: { $ref: '#/components/schemas/ComplaintRow' },
     },
+    complaintsMore: { type: 'boolean', description: 'more are open than `complaints` lists' },
     datasets: {
       type: 'array',
       items: {
