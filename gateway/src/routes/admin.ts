@@ -119,6 +119,7 @@ export function adminRoutes(s: Services): Router {
    */
   r.get('/v1/admin/grants/:id/stats', async (req, res) => {
     const signer = await bodyReader(s, req);
+    onlyParams(req.query, ['days'], "a grant's statistics view", 'BAD_REQUEST');
     const id = String(req.params.id);
     const grant = s.view.grants.get(id);
     if (!grant || grant.body !== signer.mspId)

@@ -33,6 +33,7 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
 
   r.get('/v1/audit/receipts/:requestId', async (req, res) => {
     const creditCode = authenticateWithinRate(req, s);
+    onlyParams(req.query, [], 'a receipt', 'BAD_REQUEST');
     const record = await s.audit.get(String(req.params.requestId));
     if (!record || record.enterprise !== creditCode)
       throw new Problem(
@@ -50,6 +51,7 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
    */
   r.get('/v1/audit/receipts/:requestId/block', async (req, res) => {
     const creditCode = authenticateWithinRate(req, s);
+    onlyParams(req.query, [], "a receipt's block", 'BAD_REQUEST');
     const record = await s.audit.get(String(req.params.requestId));
     if (!record || record.enterprise !== creditCode)
       throw new Problem(

@@ -11,7 +11,7 @@ import type { Router, Request } from 'express';
 import { callerNetwork } from '../http/caller-address.js';
 import { streamedAnswers } from '../http/answer-compression.js';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
-import { apiRouter, decimalInteger, jsonBody, onlyFields } from '../http/routing.js';
+import { apiRouter, decimalInteger, jsonBody, onlyFields, onlyParams } from '../http/routing.js';
 import { authenticate, authenticateWithinRate, tokenAroundBody } from '../http/authenticate.js';
 import { requestIdOf } from '../http/security.js';
 import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
@@ -333,6 +333,7 @@ export function dataRoutes(s: Services): Router {
   /** The catalog the caller may see: every open dataset, with the caller's grant where it has one. */
   r.get('/v1/datasets', (req, res) => {
     const creditCode = authenticateWithinRate(req, s);
+    onlyParams(req.query, [], 'the catalogue');
     const datasets = [...s.view.datasets.values()]
       .filter((d) => d.openAttribute !== 'prohibited' && isListedView(d))
       .map((d) => {
@@ -515,6 +516,7 @@ export function dataRoutes(s: Services): Router {
     '/v1/open/datasets/:id/download',
     streamedAnswers,
     auditedHandler(s, async (req, res, a) => {
+      onlyParams(req.query, [], 'a download');
       const dataset = s.view.datasets.get(a.datasetId ?? '');
       // Not in the catalogue until the bureau lists it (Z13): as if it did not exist.
       if (!dataset || !isListedView(dataset))

@@ -216,10 +216,11 @@ export function inboxRoutes(s: Services): Router {
       ...reads('inbox'),
       async (req, res) => void res.json(markRead(await reader(req), input(req))),
     );
-    r.get(
-      `${prefix}/webhooks`,
-      async (req, res) => void res.json({ data: store().webhooks((await party(req)).recipient) }),
-    );
+    r.get(`${prefix}/webhooks`, async (req, res) => {
+      const p = await party(req);
+      onlyParams(req.query, [], 'the list of webhooks', 'BAD_REQUEST');
+      res.json({ data: store().webhooks(p.recipient) });
+    });
     r.post(
       `${prefix}/webhooks`,
       ...reads('webhooks'),
@@ -238,6 +239,7 @@ export function inboxRoutes(s: Services): Router {
     );
     r.get(`${prefix}/webhooks/:id/deliveries`, async (req, res) => {
       const p = await party(req);
+      onlyParams(req.query, [], "a webhook's deliveries", 'BAD_REQUEST');
       own(p, String(req.params.id));
       res.json({ data: store().deliveries(p.recipient, String(req.params.id)) });
     });

@@ -5,8 +5,18 @@
  * notification, a misspelt parameter the unnarrowed list).
  */
 import { expect } from 'chai';
+import { OPENAPI } from '../openapi/openapi.js';
+import { documentedOperations } from '../testing/openapi-check.js';
 import { DS } from '../testing/fixtures.js';
-import { assertOk, assertProblem, regulatorLogin, startHarness, type Harness } from '../testing/harness.js';
+import {
+  assertOk,
+  assertProblem,
+  regulatorLogin,
+  startHarness,
+  type Harness,
+  type Reply,
+} from '../testing/harness.js';
+import { testOrg } from '../testing/test-ca.js';
 
 let h: Harness;
 let regulator: string;
@@ -78,6 +88,60 @@ describe('query parameters', () => {
       '/v1/regulator/body-performance?period=2026Q4&format=json',
     ])
       assertOk(await h.get(path, { token: regulator }));
+  });
+
+  /** The query parameters the API's document lists for an operation. */
+  function documentedQuery(method: string, template: string): string[] {
+    type Parameter = { in?: string; name?: string };
+    const item = (OPENAPI.paths as Record<string, Record<string, { parameters?: Parameter[] }>>)[template]!;
+    const params = [
+      ...((item as { parameters?: Parameter[] }).parameters ?? []),
+      ...(item[method]?.parameters ?? []),
+    ];
+    return params.filter((p) => p.in === 'query').map((p) => p.name!);
+  }
+
+  /**
+   * Operations open to anyone that nothing a caller adds can narrow or widen (probes, the public lists, the
+   * OAuth metadata): a cache-busting parameter there is harmless. The token endpoint reads a form, not the query.
+   */
+  const ANYONE = /^\/(healthz|readyz|openapi\.json|\.well-known\/|oauth\/|v1\/public\/)/;
+
+  it('every operation read through the query refuses a parameter its document does not list, and names the ones it does', async () => {
+    const civilAdmin = testOrg('LS-CIVIL').identity('admin');
+    const ask = (method: string, path: string): Promise<Reply> => {
+      if (path.startsWith('/v1/admin/')) return h.signedGet(path, civilAdmin);
+      if (path.startsWith('/v1/regulator/') || path.startsWith('/v1/trace'))
+        return h.call(method, path, {
+          token: regulator,
+          ...(method === 'POST' ? { body: 'a,b\n1,2\n' } : {}),
+        });
+      if (path.startsWith('/v1/open/') || path.startsWith('/v1/audit/consistency')) return h.get(path);
+      return h.get(path, { as: 'AA' });
+    };
+    const checked: string[] = [];
+    for (const { method, template } of documentedOperations()) {
+      // Writes carry what they mean in a signed body; the trace is the one write that reads the query.
+      if (ANYONE.test(template) || (method !== 'get' && template !== '/v1/trace')) continue;
+      const path = template
+        .replace(
+          '{id}',
+          template.startsWith('/v1/datasets') || template.startsWith('/v1/open') ? DS.PEOPLE : 'X-1',
+        )
+        .replace('{requestId}', '00000000-0000-0000-0000-000000000000');
+      const reply = await ask(method.toUpperCase(), `${path}?zzUnknown=1`);
+      const op = `${method.toUpperCase()} ${template}`;
+      expect(reply.status, `${op}: ${JSON.stringify(reply.body)}`).to.equal(400);
+      const detail = String((reply.body as { detail?: unknown }).detail);
+      const named = /^unknown parameter "zzUnknown": .+? takes (no parameters|.+)$/.exec(detail);
+      expect(named, `${op} names the parameter and what it takes: ${detail}`).not.to.equal(null);
+      const takes = named![1] === 'no parameters' ? [] : named![1]!.split(/, | and /);
+      expect([...takes].sort(), `${op} takes what its document lists`).to.deep.equal(
+        documentedQuery(method, template).sort(),
+      );
+      checked.push(op);
+    }
+    expect(checked.length, checked.join('\n')).to.be.at.least(30);
   });
 
   it('a performance period outside the years the calendars hold is refused by the gateway, in its own words', async () => {

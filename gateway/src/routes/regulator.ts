@@ -136,7 +136,8 @@ export function regulatorRoutes(s: Services): Router {
     };
   }
 
-  r.get('/v1/regulator/dashboard', async (_req, res) => {
+  r.get('/v1/regulator/dashboard', async (req, res) => {
+    onlyParams(req.query, [], 'the dashboard', 'BAD_REQUEST');
     const now = s.now();
     const grants = [...s.view.grants.values()];
     const byState: Record<string, number> = {
@@ -292,6 +293,7 @@ export function regulatorRoutes(s: Services): Router {
   }
 
   r.get('/v1/regulator/timeline', async (req, res) => {
+    onlyParams(req.query, ['enterprise', 'dataset', 'grant'], 'a timeline');
     const given = (['enterprise', 'dataset', 'grant'] as const).filter((k) => req.query[k] !== undefined);
     if (given.length !== 1)
       throw new Problem(
@@ -343,6 +345,7 @@ export function regulatorRoutes(s: Services): Router {
    * `?limit=` (1–500, 100).
    */
   r.get('/v1/regulator/misuse-signals', (req, res) => {
+    onlyParams(req.query, ['body', 'limit'], 'the list of misuse signals', 'BAD_REQUEST');
     const limit = intParam(req.query.limit, 'limit', 100, 1, 500, 'BAD_REQUEST');
     const body =
       typeof req.query.body === 'string' && req.query.body ? req.query.body.slice(0, 64) : undefined;
@@ -358,6 +361,7 @@ export function regulatorRoutes(s: Services): Router {
    * ledger gives shells only: who complained and what they wrote stay with the owning body.
    */
   r.get('/v1/regulator/complaints', async (req, res) => {
+    onlyParams(req.query, ['state', 'body', 'limit'], 'the list of complaints', 'BAD_REQUEST');
     const { state, body } = req.query;
     if (state !== undefined && state !== 'OPEN' && state !== 'RESOLVED')
       throw new Problem('BAD_REQUEST', 'state is OPEN or RESOLVED.');
@@ -411,6 +415,7 @@ export function regulatorRoutes(s: Services): Router {
   });
 
   r.get('/v1/regulator/grants/:id/stats', async (req, res) => {
+    onlyParams(req.query, ['days'], "a grant's statistics view");
     const id = String(req.params.id);
     const grant = s.view.grants.get(id);
     if (!grant) throw new Problem('NOT_FOUND', `This gateway knows no grant ${id}.`);
@@ -438,6 +443,7 @@ export function regulatorRoutes(s: Services): Router {
   }
 
   r.get('/v1/regulator/anchors', async (req, res) => {
+    onlyParams(req.query, ['limit', 'before'], 'the list of anchors');
     const limit = intParam(req.query.limit, 'limit', 20, 1, 100);
     const before =
       req.query.before === undefined
@@ -465,6 +471,7 @@ export function regulatorRoutes(s: Services): Router {
 
   /** A receipt for any request in this gateway's log, as the enterprise itself gets for its own. */
   r.get('/v1/regulator/receipts/:requestId', async (req, res) => {
+    onlyParams(req.query, [], 'a receipt', 'BAD_REQUEST');
     const record = await s.audit.get(String(req.params.requestId));
     if (!record)
       throw new Problem('NOT_FOUND', `No request ${String(req.params.requestId)} is in this gateway's log.`);
@@ -472,6 +479,7 @@ export function regulatorRoutes(s: Services): Router {
   });
 
   r.get('/v1/regulator/search', async (req, res) => {
+    onlyParams(req.query, ['q'], 'a search');
     const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
     if (!q || q.length > 200)
       throw new Problem(
