@@ -107,8 +107,10 @@ export { collectEvidence, RECEIPTS_LIMIT, type EvidenceOptions } from './sdk/evi
 export {
   checkDatasetFile,
   digestDatasetFile,
+  readDatasetFile,
   CsvRecordCounter,
   type DatasetFileDigest,
+  type HeldDatasetFile,
 } from './sdk/dataset-file.js';
 export * from './dataset-format/index.js';
 export { CompactMerkleTree } from './audit/compact-merkle-tree.js';

@@ -81,4 +81,12 @@ describe('the CLI output for people', () => {
       expect(c.out()).not.to.match(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
     }
   });
+
+  it('a progress whose total is learnt at its end finishes at 100% of it', () => {
+    const c = capture();
+    const checking = new Output(c.io, false).progress('检查 checking data.csv', undefined, 'rows');
+    checking.tick(250);
+    checking.finish('each row fits', 250);
+    expect(c.err()).to.match(/^检查 checking data\.csv 100% 250 rows\/250 rows · \d+\/s · each row fits\n$/);
+  });
 });

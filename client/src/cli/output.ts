@@ -92,7 +92,7 @@ export class Progress {
   constructor(
     private readonly stream: Writable & { isTTY?: boolean },
     private readonly label: string,
-    private readonly total: number | undefined,
+    private total: number | undefined,
     private readonly unit: 'bytes' | 'rows' | 'items',
   ) {}
 
@@ -104,8 +104,12 @@ export class Progress {
     if (now - this.lastDraw >= every) this.draw(now);
   }
 
-  /** Draws the final state and ends the line. */
-  finish(suffix = ''): void {
+  /**
+   * Draws the final state and ends the line.
+   * @param total the total, when it is known only at the end: the rows of a file its own reading counts.
+   */
+  finish(suffix = '', total?: number): void {
+    if (total !== undefined) this.total = total;
     this.draw(Date.now(), suffix);
     if (this.stream.isTTY) this.stream.write('\n');
   }

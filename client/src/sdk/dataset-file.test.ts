@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CsvRecordCounter, digestDatasetFile } from './dataset-file.js';
+import { CsvRecordCounter, digestDatasetFile, readDatasetFile } from './dataset-file.js';
 import { InputError } from './errors.js';
 
 function records(text: string, chunkSize = text.length || 1): number {
@@ -57,6 +57,44 @@ describe('dataset files: record counting and hashing', () => {
         .and.eventually.have.property('code', 'INVALID_ARGUMENT');
       await expect(digestDatasetFile(path.join(dir, 'missing.csv'), 'csv'))
         .to.be.rejectedWith(InputError)
+        .and.eventually.have.property('code', 'FILE_UNREADABLE');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a file read for loading is held whole, hashed over its exact bytes as it is read', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-dataset-'));
+    try {
+      // Three pieces of a megabyte and a short one: the hash runs across the pieces.
+      const bytes = crypto.randomBytes(3 * 1024 * 1024 + 12345);
+      const file = path.join(dir, 'a.csv');
+      fs.writeFileSync(file, bytes);
+      const pieces: number[] = [];
+      const held = await readDatasetFile(file, (n) => pieces.push(n));
+      expect(held.bytes.equals(bytes)).to.equal(true);
+      expect(held.contentHash).to.equal(crypto.createHash('sha256').update(bytes).digest('hex'));
+      expect(pieces).to.deep.equal([1 << 20, 1 << 20, 1 << 20, 12345]);
+
+      fs.writeFileSync(path.join(dir, 'empty.csv'), '');
+      expect((await readDatasetFile(path.join(dir, 'empty.csv'))).contentHash).to.equal(
+        crypto.createHash('sha256').digest('hex'),
+      );
+      await expect(readDatasetFile(path.join(dir, 'missing.csv')))
+        .to.be.rejectedWith(InputError, /cannot read the data file .*missing\.csv/)
+        .and.eventually.have.property('code', 'FILE_UNREADABLE');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a file that grows while it is read for loading is refused, not hashed without its end', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-dataset-'));
+    try {
+      const file = path.join(dir, 'a.csv');
+      fs.writeFileSync(file, 'uscc,name\n1,a\n');
+      await expect(readDatasetFile(file, () => fs.appendFileSync(file, '2,b\n')))
+        .to.be.rejectedWith(InputError, /grew while it was read/)
         .and.eventually.have.property('code', 'FILE_UNREADABLE');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,10 @@
 /**
- * What an opening body records on the ledger for a dataset version before uploading it: the SHA-256 of the
- * exact bytes and the number of data rows. Both are computed in one streaming pass, so the digest never holds a
- * large file in memory (the check below does, as the gateway's own reading does), and rows are counted the way the gateway parses them (RFC 4180: a line break inside a
- * quoted field is not a new record; CRLF, LF and CR end a record; the header row is not a data row). Before
- * recording, the file is also read the way the gateway will load it ({@link checkDatasetFile}).
+ * Reading a dataset file on the client, as the gateway will parse it. An opening body loading a version reads the
+ * file once into memory, hashing it as it reads ({@link readDatasetFile}), checks those bytes with the gateway's
+ * own parser, which counts the rows the ledger records ({@link checkDatasetFile}), and records both. An
+ * enterprise's data return, a file of no catalog items, has its hash and rows counted in one streaming pass
+ * ({@link digestDatasetFile}), rows as the gateway parses them (RFC 4180: a line break inside a quoted field is not
+ * a new record; CRLF, LF and CR end a record; the header row is not a data row).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -118,6 +119,59 @@ export async function digestDatasetFile(
   return { contentHash: hash.digest('hex'), rowCount, bytes };
 }
 
+/** A dataset file read once into memory: the bytes the check reads and whose hash the ledger records. */
+export interface HeldDatasetFile {
+  /** Where it was read from, for messages. */
+  file: string;
+  bytes: Buffer;
+  /** SHA-256 of `bytes`, lower-case hex, as recorded on the ledger. */
+  contentHash: string;
+}
+
+/** Bytes read at a time by {@link readDatasetFile}: often enough for progress, few enough calls to be cheap. */
+const READ_CHUNK_BYTES = 1 << 20;
+
+/**
+ * Reads a dataset file whole, hashing it as it is read: the hash and the check that follows see the same bytes,
+ * read once (each further reading of a large file cost as long as the first).
+ * @param onBytes called with the size of each piece read, for progress.
+ * @throws InputError FILE_UNREADABLE, also for a file that grew while it was read (its end was not read).
+ */
+export async function readDatasetFile(
+  file: string,
+  onBytes: (n: number) => void = () => undefined,
+): Promise<HeldDatasetFile> {
+  const hash = crypto.createHash('sha256');
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(file, 'r');
+    const { size } = await handle.stat();
+    // Read into one buffer of the file's size: pieces joined at the end would hold the file twice for a moment.
+    const bytes = Buffer.allocUnsafe(size);
+    let read = 0;
+    while (read < size) {
+      const { bytesRead } = await handle.read(bytes, read, Math.min(READ_CHUNK_BYTES, size - read), read);
+      if (bytesRead === 0) break;
+      hash.update(bytes.subarray(read, read + bytesRead));
+      read += bytesRead;
+      onBytes(bytesRead);
+    }
+    if ((await handle.read(Buffer.alloc(1), 0, 1, read)).bytesRead > 0)
+      throw new InputError(
+        'FILE_UNREADABLE',
+        `the data file ${file} grew while it was read: load it once it is written in full`,
+      );
+    return { file, bytes: bytes.subarray(0, read), contentHash: hash.digest('hex') };
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError('FILE_UNREADABLE', `cannot read the data file ${file}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  } finally {
+    await handle?.close();
+  }
+}
+
 /** Rows read between two calls of {@link checkDatasetFile}'s `onRows`: often enough for progress, cheap per row. */
 const ROWS_PER_REPORT = 10_000;
 
@@ -126,28 +180,21 @@ const ROWS_PER_REPORT = 10_000;
  * dataset's catalog items, so that a file the gateway would refuse is refused before its version is recorded:
  * a recorded version name can never be used again, and the regulator counts it as an update of the dataset.
  * Holds what the gateway's own reading holds, the file's bytes and their text, never its rows.
+ * @param held the file as {@link readDatasetFile} read it.
  * @param onRows called with the number of rows read since its last call, for progress.
  * @returns the number of data rows, as the gateway will load them.
- * @throws InputError FILE_UNREADABLE; INVALID_ARGUMENT for a file that does not fit the items, its message the
- *   parser's, naming the line or row and the item at fault (the DatasetFileError is its cause).
+ * @throws InputError INVALID_ARGUMENT for a file that does not fit the items, its message the parser's, naming
+ *   the line or row and the item at fault (the DatasetFileError is its cause).
  */
-export async function checkDatasetFile(
-  file: string,
+export function checkDatasetFile(
+  held: HeldDatasetFile,
   dataset: { id: string; format: DatasetFormat; items: readonly ItemSpec[] },
   onRows: (n: number) => void = () => undefined,
-): Promise<number> {
-  let bytes: Buffer;
-  try {
-    bytes = await fs.promises.readFile(file);
-  } catch (err) {
-    throw new InputError('FILE_UNREADABLE', `cannot read the data file ${file}: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
+): number {
   let rows = 0;
   let reported = 0;
   try {
-    for (const { row } of fileRows(bytes, dataset.format, checkItems(dataset.items))) {
+    for (const { row } of fileRows(held.bytes, dataset.format, checkItems(dataset.items))) {
       rows = row;
       if (rows - reported >= ROWS_PER_REPORT) {
         onRows(rows - reported);
@@ -158,7 +205,7 @@ export async function checkDatasetFile(
     if (err instanceof DatasetFileError)
       throw new InputError(
         'INVALID_ARGUMENT',
-        `${file} does not fit dataset ${dataset.id} (${dataset.format} of its catalog items): ${err.message}`,
+        `${held.file} does not fit dataset ${dataset.id} (${dataset.format} of its catalog items): ${err.message}`,
         { cause: err },
       );
     throw err;

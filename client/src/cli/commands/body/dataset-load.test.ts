@@ -51,9 +51,14 @@ async function drained(body: Uint8Array | ReadableStream<Uint8Array>): Promise<U
 
 /**
  * Runs `rdx dataset load market-entities --version v9 --file <bytes>` against a fake ledger and gateway; a file of
- * `{ size }` is sparse, that large without being written.
+ * `{ size }` is sparse, that large without being written. `onStderr` sees each write to stderr as it happens, with
+ * the file's path: a test can change the file at a given step.
  */
-async function loaded(bytes: Uint8Array | { size: number }, dataset: Dataset = ENTITIES): Promise<Run> {
+async function loaded(
+  bytes: Uint8Array | { size: number },
+  dataset: Dataset = ENTITIES,
+  onStderr: (text: string, file: string) => void = () => undefined,
+): Promise<Run> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-load-'));
   const file = path.join(dir, `data.${dataset.format}`);
   if (bytes instanceof Uint8Array) fs.writeFileSync(file, bytes);
@@ -93,7 +98,14 @@ async function loaded(bytes: Uint8Array | { size: number }, dataset: Dataset = E
     out: new Output(
       {
         stdout: { isTTY: false, write: () => true },
-        stderr: { isTTY: false, write: (s: string) => (run.stderr += s) },
+        stderr: {
+          isTTY: false,
+          write: (s: string) => {
+            run.stderr += s;
+            onStderr(s, file);
+            return true;
+          },
+        },
       } as unknown as Io,
       false,
     ),
@@ -217,5 +229,56 @@ describe('rdx dataset load: the file is read as the gateway will load it before 
     expect(run.stderr).to.match(new RegExp(`检查 checking .*100% ${rows} rows/${rows} rows`));
     expect(run.stderr.indexOf('检查 checking')).to.be.lessThan(run.stderr.indexOf('上传 upload'));
     expect(run.recorded).to.have.length(1);
+  });
+
+  it('the hash and row count recorded are those of the file, hashed apart and parsed as the gateway does', async () => {
+    let big = HEADER;
+    // Over 4 MB and not a whole number of MB: read in pieces, the last one short, behind a progress line.
+    for (let k = 1; big.length < 5 * 1024 * 1024; k++) big += row(k);
+    const json = { ...ENTITIES, format: 'json' } as Dataset;
+    const files: [string, Uint8Array, Dataset][] = [
+      [
+        'CSV with BOM, CRLF, a quoted line break, no final line break',
+        Buffer.from('\ufeffuscc,entity_name,reg_capital\r\n1,"丽水\r\n企业",5\r\n2,"say ""hi""",6\r\n3,c,7'),
+        ENTITIES,
+      ],
+      ['JSON', Buffer.from(JSON.stringify([{ uscc: '1', entity_name: 'a', reg_capital: 1 }])), json],
+      ['a large CSV', Buffer.from(big.slice(0, -1) + '\r\n'), ENTITIES],
+    ];
+    for (const [what, bytes, dataset] of files) {
+      const run = await loaded(bytes, dataset);
+      expect(run.refused, what).to.equal(undefined);
+      const contentHash = crypto.createHash('sha256').update(bytes).digest('hex');
+      const rowCount = parseDatasetFile(bytes, dataset.format, dataset.items).length;
+      expect(run.recorded, what).to.deep.equal([
+        { datasetId: dataset.id, version: 'v9', contentHash, rowCount },
+      ]);
+      expect(run.result!.data, what).to.deep.include({ contentHash, rowCount, bytes: bytes.length });
+      expect(
+        run.uploaded.map((b) => Buffer.from(b).equals(bytes)),
+        what,
+      ).to.deep.equal([true]);
+    }
+  });
+
+  it('the hash and row count recorded are of one reading, though the file changes once it is hashed', async () => {
+    let csv = HEADER;
+    for (let k = 1; csv.length < 5 * 1024 * 1024; k++) csv += row(k);
+    const bytes = Buffer.from(csv);
+    const rows = parseDatasetFile(bytes, 'csv', ENTITIES.items).length;
+    // Cut to ten rows the moment its hash is shown: a second reading would count ten rows under the first's hash.
+    const run = await loaded(bytes, ENTITIES, (text, file) => {
+      if (text.includes('哈希 hashing') && text.includes('sha256'))
+        fs.writeFileSync(file, csv.split('\n').slice(0, 11).join('\n') + '\n');
+    });
+    expect(run.stderr, 'the file was hashed behind a progress line').to.include('哈希 hashing');
+    expect(run.recorded).to.deep.equal([
+      {
+        datasetId: 'market-entities',
+        version: 'v9',
+        contentHash: crypto.createHash('sha256').update(bytes).digest('hex'),
+        rowCount: rows,
+      },
+    ]);
   });
 });

@@ -1,14 +1,14 @@
 /**
- * `rdx dataset load`: an opening body loads a version of its dataset. The file is read as the gateway will load
- * it, against the dataset's items; then its SHA-256 and row count are recorded on the ledger
- * (catalog:RecordDatasetVersion); the gateway then accepts exactly those bytes.
+ * `rdx dataset load`: an opening body loads a version of its dataset. The file is read once, hashed, and its bytes
+ * read as the gateway will load them, against the dataset's items; then their SHA-256 and row count are recorded
+ * on the ledger (catalog:RecordDatasetVersion); the gateway then accepts exactly those bytes.
  */
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { arg, defineCommand, reqString } from '../../command.js';
 import { txLine } from '../../format.js';
 import { TERMS } from '../../terms.js';
-import { checkDatasetFile, digestDatasetFile } from '../../../sdk/dataset-file.js';
+import { checkDatasetFile, readDatasetFile } from '../../../sdk/dataset-file.js';
 import { MAX_VERSION_FILE_BYTES } from '../../../dataset-format/index.js';
 import { GatewayProblemError, InputError } from '../../../sdk/errors.js';
 import type { AdminIdentity } from '../../../sdk/admin-signature.js';
@@ -89,22 +89,24 @@ export default defineCommand({
     const big = size >= PROGRESS_FROM_BYTES;
 
     const hashing = big ? ctx.out.progress(`哈希 hashing ${file}`, size, 'bytes') : undefined;
-    const digest = await digestDatasetFile(file, dataset.format, (n) => hashing?.tick(n));
-    hashing?.finish(`sha256 ${digest.contentHash.slice(0, 16)}…`);
+    // Held for the check below, which reads these very bytes: what is recorded is one reading of the file.
+    const held = await readDatasetFile(file, (n) => hashing?.tick(n));
+    hashing?.finish(`sha256 ${held.contentHash.slice(0, 16)}…`);
 
     const existing = dataset.versions.find((v) => v.version === version);
     // A load interrupted after the ledger step resumes with the upload; other bytes need a new version name.
-    if (existing && existing.contentHash !== digest.contentHash)
+    if (existing && existing.contentHash !== held.contentHash)
       throw new InputError(
         'ALREADY_EXISTS',
-        `dataset ${id} already has version ${version} with sha256 ${existing.contentHash}, not this file's ${digest.contentHash}: choose a new version name`,
+        `dataset ${id} already has version ${version} with sha256 ${existing.contentHash}, not this file's ${held.contentHash}: choose a new version name`,
       );
 
     // Before anything is recorded: a version recorded for a file the gateway then refuses keeps its name for
     // good, and counts as an update of the dataset in the regulator's figures.
-    const checking = big ? ctx.out.progress(`检查 checking ${file}`, digest.rowCount, 'rows') : undefined;
-    const rowCount = await checkDatasetFile(file, dataset, (n) => checking?.tick(n));
-    checking?.finish(`each row fits the ${dataset.items.length} items`);
+    // Its rows are known once it is read: counting them beforehand would cost another reading.
+    const checking = big ? ctx.out.progress(`检查 checking ${file}`, undefined, 'rows') : undefined;
+    const rowCount = checkDatasetFile(held, dataset, (n) => checking?.tick(n));
+    checking?.finish(`each row fits the ${dataset.items.length} items`, rowCount);
 
     let recorded: { txId: string; blockNumber?: number };
     if (existing) {
@@ -116,7 +118,7 @@ export default defineCommand({
       const c = await ledger.catalog.recordVersion({
         datasetId: id,
         version,
-        contentHash: digest.contentHash,
+        contentHash: held.contentHash,
         rowCount,
       });
       recorded = { txId: c.txId, blockNumber: c.blockNumber };
@@ -125,10 +127,10 @@ export default defineCommand({
     const gateway = ctx.publicGateway();
     const contentType = dataset.format === 'csv' ? 'text/csv' : 'application/json';
     // The upload is signed with the same identity that recorded the version: the body's admin.
-    const upload = { contentType, contentSha256: digest.contentHash, signer: ledger.connection.identity };
+    const upload = { contentType, contentSha256: held.contentHash, signer: ledger.connection.identity };
     const emptyLoaded = await waitForGateway(gateway, id, version, upload);
     let loaded = emptyLoaded
-      ? { dataset: id, version, contentHash: digest.contentHash, rowCount: 0 }
+      ? { dataset: id, version, contentHash: held.contentHash, rowCount: 0 }
       : undefined;
     if (!loaded) {
       const uploading = big ? ctx.out.progress(`上传 upload ${file}`, size, 'bytes') : undefined;
@@ -146,9 +148,9 @@ export default defineCommand({
     const data = {
       datasetId: id,
       version,
-      contentHash: digest.contentHash,
+      contentHash: held.contentHash,
       rowCount,
-      bytes: digest.bytes,
+      bytes: held.bytes.length,
       txId: recorded.txId,
       blockNumber: recorded.blockNumber,
       gateway: loaded,
@@ -156,8 +158,8 @@ export default defineCommand({
     return {
       data,
       lines: [
-        `${TERMS.dataset} ${id} ${TERMS.version} ${version} 已加载 loaded: ${rowCount} rows, ${digest.bytes} bytes`,
-        `  sha256 ${digest.contentHash}`,
+        `${TERMS.dataset} ${id} ${TERMS.version} ${version} 已加载 loaded: ${rowCount} rows, ${held.bytes.length} bytes`,
+        `  sha256 ${held.contentHash}`,
         `  网关 gateway: ${loaded.rowCount} rows loaded`,
         txLine(recorded),
       ],
