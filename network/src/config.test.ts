@@ -7,7 +7,13 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, commandForThisNetwork, loadConfig, sharedFabricSource } from './config.js';
+import {
+  ConfigError,
+  commandForThisNetwork,
+  loadConfig,
+  sharedFabricSource,
+  startForThisNetwork,
+} from './config.js';
 
 describe('the shared Fabric source archive', () => {
   let base: string;
@@ -94,6 +100,23 @@ describe('the commands a start tells its operator to run in another shell', () =
     expect(commandForThisNetwork('npm stop', bench)).to.equal(
       'RDX_HOME=/tmp/rdx-bench RDX_BASE_PORT=9000 RDX_GATEWAY_PORT=3200 npm stop',
     );
+  });
+
+  it("carry into a start that resumes the nodes' settings: its peers keep the time window the others run with", () => {
+    const e2e = {
+      RDX_HOME: '/tmp/rdx-e2e',
+      RDX_PEER_TIME_WINDOW: '72h',
+      RDX_FABRIC_LOGGING_SPEC: 'info:gossip=debug',
+      RDX_BATCH_TIMEOUT: '2s',
+      RDX_CACHE: '/tmp/c',
+      RDX_CLIENT_SECRET: 'not to be echoed',
+    };
+    expect(startForThisNetwork(e2e)).to.equal(
+      'RDX_HOME=/tmp/rdx-e2e RDX_PEER_TIME_WINDOW=72h RDX_FABRIC_LOGGING_SPEC=info:gossip=debug RDX_BATCH_TIMEOUT=2s npm start',
+    );
+    expect(startForThisNetwork({ HOME: '/root' })).to.equal('npm start');
+    // Which network a stop acts on is all it needs.
+    expect(commandForThisNetwork('npm stop', e2e)).to.equal('RDX_HOME=/tmp/rdx-e2e npm stop');
   });
 
   it('quote a value so that a shell gives back exactly what was set', () => {

@@ -167,18 +167,38 @@ const NETWORK_SETTINGS = [
 ] as const;
 
 /**
+ * What a start gives the nodes it launches besides which network they are (node-env.ts, the channel's creation):
+ * a start that goes on after an interrupted one launches what is left with these, or with the defaults.
+ * `RDX_CACHE` is not one of them: it says where the binaries are kept, not how a node runs.
+ */
+const NODE_SETTINGS = ['RDX_PEER_TIME_WINDOW', 'RDX_FABRIC_LOGGING_SPEC', 'RDX_BATCH_TIMEOUT'] as const;
+
+function withSettings(command: string, names: readonly string[], env: NodeJS.ProcessEnv): string {
+  const shellWord = (v: string): string =>
+    /^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replaceAll("'", "'\\''")}'`;
+  const settings = names.flatMap((name) => {
+    const value = env[name];
+    return value ? [`${name}=${shellWord(value)}`] : [];
+  });
+  return [...settings, command].join(' ');
+}
+
+/**
  * A command to run in another shell against this network: `npm stop` as it is for the default network, with the
  * network's settings from `env` before it otherwise (`RDX_HOME=/tmp/rdx-bench RDX_BASE_PORT=9000 npm stop`), so
  * the hints a start prints do not send an operator of a second network to stop the first.
  */
 export function commandForThisNetwork(command: string, env: NodeJS.ProcessEnv = process.env): string {
-  const shellWord = (v: string): string =>
-    /^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replaceAll("'", "'\\''")}'`;
-  const settings = NETWORK_SETTINGS.flatMap((name) => {
-    const value = env[name];
-    return value ? [`${name}=${shellWord(value)}`] : [];
-  });
-  return [...settings, command].join(' ');
+  return withSettings(command, NETWORK_SETTINGS, env);
+}
+
+/**
+ * `npm start` for this network, as {@link commandForThisNetwork}, with the settings its nodes were launched with
+ * too: the peer a resumed start launches keeps the time window the others run with (`RDX_PEER_TIME_WINDOW=72h`),
+ * not Fabric's 15 minutes, and its log level; a channel it has yet to create gets the batch timeout asked for.
+ */
+export function startForThisNetwork(env: NodeJS.ProcessEnv = process.env): string {
+  return withSettings('npm start', [...NETWORK_SETTINGS, ...NODE_SETTINGS], env);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetworkConfig {

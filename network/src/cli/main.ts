@@ -4,7 +4,13 @@
  * job to a background supervisor and returns once everything is ready.
  */
 import fs from 'node:fs';
-import { commandForThisNetwork, loadConfig, ConfigError, type NetworkConfig } from '../config.js';
+import {
+  commandForThisNetwork,
+  loadConfig,
+  startForThisNetwork,
+  ConfigError,
+  type NetworkConfig,
+} from '../config.js';
 import { usePrivateUmask } from '../home-permissions.js';
 import { ensureFabricBinaries, FabricBinariesError } from '../binaries/fabric-binaries.js';
 import type { NetworkContext } from '../context.js';
@@ -74,7 +80,7 @@ function interrupt(config: NetworkConfig, signal: NodeJS.Signals, unmark: () => 
   console.error(
     supervisor !== undefined
       ? `\nrdx: start ${why}; the platform stays up under its supervisor (pid ${supervisor}).`
-      : `\nrdx: start ${why}: stopping what it started. The ledger is kept: the next ${commandForThisNetwork('npm start')} goes on from here.`,
+      : `\nrdx: start ${why}: stopping what it started. The ledger is kept: the next ${startForThisNetwork()} goes on from here.`,
   );
   const ctx = { config, paths, topology: topologyFor(config) } as NetworkContext;
   interrupting = (supervisor !== undefined ? Promise.resolve([]) : down(ctx))
@@ -190,7 +196,7 @@ async function stop(): Promise<void> {
     if (stopped.length) console.log(`Stopped ${stopped.join(', ')}.`);
     if (!supervised && !stopped.length) console.log('Nothing was running.');
     console.log(
-      `Ledger data is kept; ${commandForThisNetwork('npm start')} resumes, ${commandForThisNetwork('npm run reset')} wipes it.`,
+      `Ledger data is kept; ${startForThisNetwork()} resumes, ${commandForThisNetwork('npm run reset')} wipes it.`,
     );
   } finally {
     unmark();
@@ -294,7 +300,7 @@ main().catch((err: unknown) => {
       /* the configuration itself is what failed: the default home is the best hint */
     }
     console.error(
-      `Logs of every process are in ${logs}. If an earlier run was cut short, try ${commandForThisNetwork('npm stop')}, then ${commandForThisNetwork('npm start')}.`,
+      `Logs of every process are in ${logs}. If an earlier run was cut short, try ${commandForThisNetwork('npm stop')}, then ${startForThisNetwork()}.`,
     );
   }
   process.exitCode = known ? 1 : 2;

@@ -18,7 +18,7 @@ import { trustGatewayRoot } from '../gateway-trust.js';
 import { nodeHealthy } from '../operations.js';
 import { healthz, runningPid, tcpOpen } from '../proc.js';
 import { OPS_HOST, type NodeSpec } from '../topology.js';
-import { commandForThisNetwork } from '../config.js';
+import { startForThisNetwork } from '../config.js';
 import { SUPERVISOR } from './supervise.js';
 
 async function health(ctx: NetworkContext, node: NodeSpec): Promise<string> {
@@ -99,7 +99,7 @@ export async function printStatus(ctx: NetworkContext): Promise<void> {
     ...clerkState.warnings,
     ...(anyRunning && !supervisor
       ? [
-          `no supervisor runs: a gateway, clerk or chaincode server that stops is not restarted (${commandForThisNetwork('npm start')} supervises again)`,
+          `no supervisor runs: a gateway, clerk or chaincode server that stops is not restarted (${startForThisNetwork()} supervises again)`,
         ]
       : []),
   ];
