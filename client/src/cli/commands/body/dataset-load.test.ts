@@ -85,7 +85,7 @@ async function loaded(
     ) {
       const body = await drained(upload.body);
       // The gateway accepts only the recorded bytes: the CLI's empty probe learns it knows the version.
-      if (body.length === 0 && upload.contentSha256 !== crypto.createHash('sha256').digest('hex'))
+      if (upload.contentSha256 !== crypto.createHash('sha256').update(body).digest('hex'))
         throw new GatewayProblemError('CONTENT_HASH_MISMATCH', 'not the recorded bytes', 'urn:test', {
           status: 409,
         });
@@ -261,7 +261,7 @@ describe('rdx dataset load: the file is read as the gateway will load it before 
     }
   });
 
-  it('the hash and row count recorded are of one reading, though the file changes once it is hashed', async () => {
+  it('the hash and row count recorded, and the bytes uploaded, are of one reading, though the file changes once it is hashed', async () => {
     let csv = HEADER;
     for (let k = 1; csv.length < 5 * 1024 * 1024; k++) csv += row(k);
     const bytes = Buffer.from(csv);
@@ -280,5 +280,10 @@ describe('rdx dataset load: the file is read as the gateway will load it before 
         rowCount: rows,
       },
     ]);
+    expect(run.refused, 'the gateway took the upload').to.equal(undefined);
+    expect(
+      run.uploaded.map((b) => Buffer.compare(b, bytes)),
+      'the bytes recorded were sent',
+    ).to.deep.equal([0]);
   });
 });

@@ -44,12 +44,26 @@ async function waitForGateway(
   }
 }
 
-function fileStream(
-  file: string,
+/** Bytes handed to the upload at a time: progress moves as they are taken. */
+const UPLOAD_PIECE_BYTES = 1 << 20;
+
+/**
+ * The held bytes as the upload's body: the very bytes hashed, checked and recorded. Read from the file again, a
+ * file changed since was sent as other bytes, which the gateway refuses (CONTENT_HASH_MISMATCH) with the version's
+ * name already spent on the ledger.
+ */
+function heldStream(
+  bytes: Buffer,
   progress: Progress | undefined,
 ): { body: ReadableStream<Uint8Array>; stop(): void } {
-  const source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
-  if (progress) source.on('data', (chunk) => progress.tick(chunk.length));
+  const pieces = function* (): Generator<Buffer> {
+    for (let at = 0; at < bytes.length; at += UPLOAD_PIECE_BYTES) {
+      const piece = bytes.subarray(at, at + UPLOAD_PIECE_BYTES);
+      progress?.tick(piece.length);
+      yield piece;
+    }
+  };
+  const source = Readable.from(pieces());
   // Stopped once the upload failed: read on, it went on printing progress under the error.
   return { body: Readable.toWeb(source) as ReadableStream<Uint8Array>, stop: () => source.destroy() };
 }
@@ -134,7 +148,7 @@ export default defineCommand({
       : undefined;
     if (!loaded) {
       const uploading = big ? ctx.out.progress(`上传 upload ${file}`, size, 'bytes') : undefined;
-      const stream = fileStream(file, uploading);
+      const stream = heldStream(held.bytes, uploading);
       try {
         loaded = await gateway.uploadVersion(id, version, { ...upload, body: stream.body });
       } catch (err) {
