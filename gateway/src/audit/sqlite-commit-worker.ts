@@ -19,6 +19,7 @@ import {
   type AuditAnchor,
   type AuditRecord,
 } from './audit-record.js';
+import { immediateTransaction } from '../store/sqlite-transaction.js';
 
 /** One batch to commit: records already chained by the gateway, and where the file's chain must end now. */
 export interface CommitRequest {
@@ -138,20 +139,7 @@ function saveAnchor(a: AuditAnchor): void {
 /** Runs `work` in one write transaction: committed whole (and fsync'd), or rolled back and thrown. */
 function inTransaction(work: () => void): void {
   requireOwnFiles();
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    work();
-    db.exec('COMMIT');
-  } catch (err) {
-    if (db.isTransaction) {
-      try {
-        db.exec('ROLLBACK');
-      } catch {
-        // The original error is the one worth reporting; SQLite may already have rolled back on its own.
-      }
-    }
-    throw err;
-  }
+  immediateTransaction(db, work);
 }
 
 parentPort!.on('message', (req: CommitRequest | SaveBlocksRequest | SaveAnchorRequest | 'close') => {

@@ -18,6 +18,7 @@ import { SqliteAggregator } from './sqlite-aggregator.js';
 import { ComputedResults, DEFAULT_KEPT_GROUPS } from './computed-results.js';
 import { StatementCache } from './statement-cache.js';
 import { hasZones, writeZones, zoneCondition } from './sqlite-zones.js';
+import { immediateTransaction } from './sqlite-transaction.js';
 import type {
   AggregateQuery,
   AggregateResult,
@@ -379,14 +380,8 @@ export class DatasetStore {
       // zone map, in one transaction (a part of one would hide rows). A store with both takes no write lock.
       for (const ddl of indexStatements(v.table, v.items)) db.exec(ddl);
       if (!hasZones(db, v.table)) {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          writeZones(db, v.table, v.items); // asks again: another gateway on this file may have written it since
-          db.exec('COMMIT');
-        } catch (e) {
-          if (db.isTransaction) db.exec('ROLLBACK');
-          throw e;
-        }
+        // writeZones asks again: another gateway on this file may have written it since.
+        immediateTransaction(db, () => writeZones(db, v.table, v.items));
       }
     }
   }

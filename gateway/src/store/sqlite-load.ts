@@ -17,6 +17,7 @@ import {
   quoteIdent,
 } from './query-plan.js';
 import { writeZones } from './sqlite-zones.js';
+import { immediateTransaction } from './sqlite-transaction.js';
 
 /** What to load. */
 export interface LoadJob {
@@ -45,8 +46,7 @@ export function loadInto(
 ): { contentHash: string; rowCount: number } {
   const { specs, contentHash } = checkLoad(datasetId, version, items, format, bytes);
   // IMMEDIATE takes the write lock first, so a second loader cannot slip the same version in between.
-  db.exec('BEGIN IMMEDIATE');
-  try {
+  return immediateTransaction(db, () => {
     const existing = db
       .prepare(
         `SELECT content_hash, row_count, items, format FROM versions WHERE dataset_id = ? AND version = ?`,
@@ -54,7 +54,6 @@ export function loadInto(
       .get(datasetId, version);
     if (existing) {
       checkSameVersion(existing, { datasetId, version, contentHash, format, specs });
-      db.exec('COMMIT');
       return { contentHash, rowCount: Number(existing.row_count) };
     }
     const { lastInsertRowid } = db
@@ -92,12 +91,8 @@ export function loadInto(
       `INSERT INTO current_versions (dataset_id, version_id) VALUES (?, ?)
          ON CONFLICT (dataset_id) DO UPDATE SET version_id = excluded.version_id`,
     ).run(datasetId, Number(lastInsertRowid));
-    db.exec('COMMIT');
     return { contentHash, rowCount };
-  } catch (e) {
-    if (db.isTransaction) db.exec('ROLLBACK');
-    throw e;
-  }
+  });
 }
 
 /** Runs `job` on a thread of its own with its own connection to the file at `path`; settles as loadInto would. */
