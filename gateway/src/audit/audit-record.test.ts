@@ -1,6 +1,6 @@
 /**
  * The counters both audit logs keep of their commits and their appends' waits, as the gateway's /metrics shows them;
- * the hash the logs chain each record with.
+ * the hash the logs chain each record with; the well-formed text of a request's entry.
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
@@ -19,6 +19,7 @@ import {
   type AuditEntry,
   type AuditRecord,
   type Pending,
+  wellFormedEntry,
 } from './audit-record.js';
 
 describe('audit log counters', () => {
@@ -129,5 +130,93 @@ describe('the hash a log chains each record with', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("a request's entry: well-formed text", () => {
+  const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  const TEXT_FIELDS = [
+    'time',
+    'requestId',
+    'gatewayId',
+    'method',
+    'path',
+    'reason',
+    'clientId',
+    'enterprise',
+    'datasetId',
+    'grantId',
+    'responseHash',
+    'query',
+  ] as const;
+  /** Any UTF-16 text, lone surrogates included. */
+  const text = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 20 }),
+    fc.constantFrom('\ud800', 'a\udc00', '丽水\ud83d', '😀'),
+  );
+  const entry: fc.Arbitrary<AuditEntry> = fc
+    .tuple(fc.array(text, { minLength: TEXT_FIELDS.length, maxLength: TEXT_FIELDS.length }), fc.array(text))
+    .map(([texts, items]) => ({
+      ...(Object.fromEntries(TEXT_FIELDS.map((field, k) => [field, `${field}:${texts[k]}`])) as Omit<
+        AuditEntry,
+        'decision' | 'items' | 'rowCount' | 'status'
+      >),
+      decision: 'deny',
+      items,
+      rowCount: 0,
+      status: 400,
+    }));
+
+  it('every text field and item is made well-formed, each lone surrogate U+FFFD, and well-formed text kept as it was', () => {
+    fc.assert(
+      fc.property(entry, (e) => {
+        const made = wellFormedEntry(e);
+        for (const field of TEXT_FIELDS) {
+          expect(LONE.test(made[field]!), field).to.equal(false);
+          expect(made[field], field).to.equal(e[field]!.replace(new RegExp(LONE, 'g'), '\ufffd'));
+        }
+        expect(made.items).to.deep.equal(e.items.map((i) => i.replace(new RegExp(LONE, 'g'), '\ufffd')));
+        // What it made is what a log takes, even copied (a log then checks it as any other entry).
+        expect(normalizeEntry({ ...made })).to.deep.equal(made);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a log refuses an entry made elsewhere with a lone surrogate, naming the field', () => {
+    const e: AuditEntry = {
+      time: '2026-01-01T00:00:00.000Z',
+      requestId: 'r-1',
+      gatewayId: 'gw1',
+      method: 'GET',
+      path: '/v1/datasets/d1/records',
+      decision: 'deny',
+      reason: 'QUERY_INVALID',
+      items: ['name', 'district\ud800'],
+      rowCount: 0,
+      status: 400,
+    };
+    expect(() => normalizeEntry(e)).to.throw(TypeError, 'items[1] is not well-formed Unicode');
+    expect(normalizeEntry(wellFormedEntry(e)).items).to.deep.equal(['name', 'district\ufffd']);
+  });
+
+  it("a log's stricter rule for text still applies to an entry made well-formed", () => {
+    const noDigits = (t: string, what: string): string => {
+      if (/\d/.test(t)) throw new TypeError(`${what} has a digit`);
+      return t;
+    };
+    const made = wellFormedEntry({
+      time: 'now',
+      requestId: 'r',
+      gatewayId: 'gw',
+      method: 'GET',
+      path: '/p\ud800',
+      decision: 'allow',
+      reason: 'OK',
+      items: ['x9'],
+      rowCount: 1,
+      status: 200,
+    });
+    expect(() => normalizeEntry(made, noDigits)).to.throw(TypeError, 'items[0] has a digit');
   });
 });

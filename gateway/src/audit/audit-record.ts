@@ -1,10 +1,10 @@
 /**
  * What the access logs share whatever stores them (SQLite in audit-log.ts, PostgreSQL in pg-audit-log.ts): the
- * record and anchor types, the hash chain, the checks an entry or an anchor must pass before it is stored, and
- * the conversion of a stored row back into a record. Pure: nothing here touches a database.
+ * record and anchor types, a request's entry made well-formed, the hash chain, the checks an entry or an anchor
+ * must pass before it is stored, and the conversion of a stored row back into a record. Pure: nothing here touches a database.
  */
 import { Histogram, type HistogramCounts } from '../http/metrics.js';
-import { isWellFormedText } from '../lib/well-formed-text.js';
+import { isWellFormedText, toWellFormedText } from '../lib/well-formed-text.js';
 import { canonicalJson, leafHash, type ReceiptAnchor } from '@rdx/client';
 
 /** One data access, as the gateway decided and served it. */
@@ -239,15 +239,36 @@ const HEX_HASH = /^[0-9a-f]{64}$/;
 /** Checks one text field of an entry and returns it; `what` names the field in the error. */
 export type TextCheck = (value: unknown, what: string) => string;
 
+function textField(value: unknown, what: string): string {
+  if (typeof value !== 'string') throw new TypeError(`${what} must be a string`);
+  return value;
+}
+
 /**
  * A string that survives the trip through UTF-8 storage unchanged. Both databases store UTF-8, which has no encoding
  * for a lone UTF-16 surrogate: it would come back as U+FFFD and the record's hash would no longer match. Such
  * strings are refused up front instead.
  */
 export function wellFormedText(value: unknown, what: string): string {
-  if (typeof value !== 'string') throw new TypeError(`${what} must be a string`);
-  if (!isWellFormedText(value)) throw new TypeError(`${what} is not well-formed Unicode`);
-  return value;
+  const text = textField(value, what);
+  if (!isWellFormedText(text)) throw new TypeError(`${what} is not well-formed Unicode`);
+  return text;
+}
+
+/** The entries {@link wellFormedEntry} made: their text is well-formed, so a log does not scan it again. */
+const madeWellFormed = new WeakSet<AuditEntry>();
+
+/**
+ * `e` as a request's record keeps it: each lone surrogate of its text (sent by the request as a JSON escape, or
+ * left of a pair by the cut of a long value) replaced by U+FFFD. Refused by the log instead, the record of a
+ * refusal would have turned it into a 500, unrecorded. What the gateway builds from a request goes through here
+ * (routes/audited.ts), so the log and the misuse monitor are given the same, well-formed text; the log checks only
+ * an entry made elsewhere. Not to be changed once made.
+ */
+export function wellFormedEntry(e: AuditEntry): AuditEntry {
+  const made = copyEntry(e, (value, what) => toWellFormedText(textField(value, what)));
+  madeWellFormed.add(made);
+  return made;
 }
 
 /** The options with their defaults, checked. */
@@ -266,10 +287,21 @@ export function groupCommitOptions(opts: AuditLogOptions): Required<AuditLogOpti
 }
 
 /**
- * Copies exactly the known fields, checked by `text`, so what is hashed is exactly what is stored and read back:
- * no stray properties, no `undefined` that becomes NULL, no value the database would change on the way through.
+ * Copies exactly the known fields, so what is hashed is exactly what is stored and read back: no stray properties,
+ * no `undefined` that becomes NULL, no value the database would change on the way through. Text must be well-formed
+ * ({@link wellFormedText}; an entry of {@link wellFormedEntry} is already), and pass `stricter` when given (for a
+ * database with stricter text).
  */
-export function normalizeEntry(e: AuditEntry, text: TextCheck = wellFormedText): AuditEntry {
+export function normalizeEntry(e: AuditEntry, stricter?: (text: string, what: string) => string): AuditEntry {
+  const wellFormed = madeWellFormed.has(e) ? textField : wellFormedText;
+  return copyEntry(
+    e,
+    stricter === undefined ? wellFormed : (value, what) => stricter(wellFormed(value, what), what),
+  );
+}
+
+/** Copies exactly the known fields of `e`, each text through `text`, and checks the others. */
+function copyEntry(e: AuditEntry, text: TextCheck): AuditEntry {
   if (e === null || typeof e !== 'object') throw new TypeError('An audit entry must be an object');
   const out: AuditEntry = {
     time: text(e.time, 'time'),

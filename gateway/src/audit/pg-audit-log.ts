@@ -232,7 +232,7 @@ export class PgAuditLog {
     let normalized: AuditEntry;
     try {
       if (this.closed) throw new Error('The audit log is closed');
-      normalized = normalizeEntry(entry, pgText);
+      normalized = normalizeEntry(entry, withoutNul);
       // Ids already committed are found in the commit transaction itself (see commitBatch).
       if (this.group.pendingIds.has(normalized.requestId)) throw duplicateRequest(normalized.requestId);
     } catch (err) {
@@ -629,11 +629,15 @@ async function recordTime(
 }
 
 /**
- * The SQLite log's rule for text ({@link wellFormedText}), plus no NUL character, which PostgreSQL text cannot
- * hold: either would break a record's hash or fail a whole batch, so such strings are refused up front.
+ * An anchor's text: the SQLite log's rule ({@link wellFormedText}), plus no NUL character, which PostgreSQL text
+ * cannot hold: either would break a record's hash or fail a whole batch, so such strings are refused up front.
  */
 function pgText(value: unknown, what: string): string {
-  const text = wellFormedText(value, what);
+  return withoutNul(wellFormedText(value, what), what);
+}
+
+/** `text`, unless it holds a NUL character: an entry's text is well-formed already (normalizeEntry). */
+function withoutNul(text: string, what: string): string {
   if (text.includes('\0')) throw new TypeError(`${what} contains a NUL character`);
   return text;
 }

@@ -15,7 +15,7 @@ import { holdFor } from '../http/late-refusal.js';
 import { encodedAnswer } from '../http/whole-answer-encoding.js';
 import { requestIdOf } from '../http/security.js';
 import { Problem, problemBody, problemOf, PROBLEMS } from '../problem.js';
-import { toWellFormedText } from '../lib/well-formed-text.js';
+import { wellFormedEntry } from '../audit/audit-record.js';
 import type { AuditEntry, Services } from '../services.js';
 
 export interface AccessContext {
@@ -45,14 +45,10 @@ export function accessContext(req: Request, res: Response): AccessContext {
 /** Longest value kept of each logged field (characters), and most items kept. */
 const CAP = { path: 256, id: 128, item: 64, items: 64, reason: 64, query: 4096 } as const;
 
-/**
- * A request's text as its record keeps it: at most `max` characters, and well-formed. The log refuses a lone
- * surrogate (audit-record.ts), which a request sends as a JSON escape or the cut of a long value leaves of a pair;
- * refused, the record of a refusal would have turned it into a 500, unrecorded.
- */
+/** At most `max` characters of `text` (a cut that parts a pair is mended with the rest, by wellFormedEntry). */
 function cap(text: string | undefined, max: number): string | undefined {
   if (text === undefined) return text;
-  return toWellFormedText(text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function entry(
@@ -66,7 +62,7 @@ function entry(
   rowCount: number,
   responseHash?: string,
 ): AuditEntry {
-  return {
+  return wellFormedEntry({
     time: s.now().toISOString(),
     requestId: requestIdOf(res),
     gatewayId: s.config.gatewayId,
@@ -83,7 +79,7 @@ function entry(
     rowCount,
     responseHash,
     status,
-  };
+  });
 }
 
 /** Records a denial durably, then answers it as a problem. */
