@@ -24,8 +24,6 @@ import { adminSigner, bodyReader } from '../http/staff-signature.js';
 import type { Services } from '../services.js';
 import type { DatasetView } from '../view/ledger-view.js';
 
-/** Largest version file accepted: the CLI's own limit too, so that it refuses one before recording it. */
-export const MAX_UPLOAD_BYTES = MAX_VERSION_FILE_BYTES;
 /** Uploads received at once; more are refused with 429 (each may hold a large file in flight). */
 export const MAX_UPLOADS_IN_FLIGHT = 2;
 
@@ -65,10 +63,11 @@ async function receive(req: Request, file: string): Promise<{ sha256: string; by
     async function* (chunks: AsyncIterable<Buffer>) {
       for await (const chunk of chunks) {
         bytes += chunk.length;
-        if (bytes > MAX_UPLOAD_BYTES)
+        // The CLI's own limit too, so that it refuses such a file before recording it.
+        if (bytes > MAX_VERSION_FILE_BYTES)
           throw new Problem(
             'PAYLOAD_TOO_LARGE',
-            `A version file may have at most ${MAX_UPLOAD_BYTES} bytes.`,
+            `A version file may have at most ${MAX_VERSION_FILE_BYTES} bytes.`,
           );
         hash.update(chunk);
         yield chunk;

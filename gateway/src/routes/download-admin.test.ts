@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import net from 'node:net';
 import { signAdminRequest } from '@rdx/client';
+import { MAX_VERSION_FILE_BYTES } from '@rdx/client/dataset-format';
 import { DS, OPEN_ITEMS, openRows, sha256Hex, toCsv } from '../testing/fixtures.js';
 import { assertOk, assertProblem, startHarness, type Harness } from '../testing/harness.js';
 import { forgedAdminLocality } from '@rdx/client/testing/forged-subject';
@@ -103,6 +104,16 @@ describe('downloads and loading dataset versions', () => {
   it('a version or dataset the ledger does not record is 404', async () => {
     assertProblem(await h.load(DS.PENDING, 'v9', h.files.pendingV1), 404, 'NOT_FOUND');
     assertProblem(await h.load('no-such-dataset', 'v1', h.files.pendingV1), 404, 'NOT_FOUND');
+  });
+
+  it('a version file over the limit the CLI checks too (MAX_VERSION_FILE_BYTES) is 413 naming it, and nothing is loaded', async () => {
+    // Signed for the recorded bytes: only its size can refuse it before it is read whole.
+    const contentSha256 = sha256Hex(h.files.pendingV1);
+    const file = Buffer.alloc(MAX_VERSION_FILE_BYTES + 1, 'a');
+    const over = await h.load(DS.PENDING, 'v1', file, { contentSha256 });
+    assertProblem(over, 413, 'PAYLOAD_TOO_LARGE');
+    expect((over.body as { detail: string }).detail).to.include(String(MAX_VERSION_FILE_BYTES));
+    expect(h.store.currentVersion(DS.PENDING)).to.equal(undefined);
   });
 
   it('loading the bytes the ledger records makes the version current and servable', async () => {
