@@ -3,6 +3,7 @@
  * failure is an INVALID_ARGUMENT naming the field; sizes are bounded so no argument can bloat the ledger.
  */
 import { RdxError, ErrorCode } from './errors';
+import { decimalWholeNumber } from './decimal';
 import { assertNoPersonalData } from './personal-data';
 
 export type Json = Record<string, unknown>;
@@ -151,18 +152,15 @@ export function int(value: unknown, field: string, min: number, max: number): nu
   return value;
 }
 
-/** A whole number as a person writes it: no sign, no leading zero, at most 16 digits (safe integers). */
-const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
-
 /**
  * An integer passed as a transaction argument (Fabric passes every argument as a string): plain decimal digits
- * from `min` to `max`. `Number()` would read '', ' 7 ', '0x10' and '1e3' as 0, 7, 16 and 1000 and store a
- * number nobody wrote. An optional argument (`fallback` given) left empty or out is `fallback`.
+ * from `min` to `max` ({@link decimalWholeNumber}). An optional argument (`fallback` given) left empty or out is
+ * `fallback`.
  */
 export function intArg(raw: unknown, field: string, min: number, max: number, fallback?: number): number {
   if (fallback !== undefined && (raw === undefined || raw === '')) return fallback;
-  const value = typeof raw === 'string' && DECIMAL.test(raw) ? Number(raw) : NaN;
-  if (!(value >= min && value <= max)) {
+  const value = decimalWholeNumber(raw);
+  if (value === undefined || value < min || value > max) {
     const got = typeof raw === 'string' ? JSON.stringify(raw.slice(0, 32)) : typeof raw;
     throw bad(field, `must be a whole number from ${min} to ${max} in decimal digits, not ${got}`);
   }

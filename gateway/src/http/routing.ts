@@ -2,6 +2,7 @@
  * How paths are matched, in one place: exactly as documented (case-sensitive, no trailing slash), and a known
  * path asked with a method it does not take is a 405 naming the methods it does (RFC 9110 §15.5.6), not a 404.
  */
+import { decimalWholeNumber } from '@rdx/chaincode';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import { Problem } from '../problem.js';
 
@@ -103,15 +104,8 @@ export function onlyFields(
 }
 
 /**
- * A query value written in decimal digits only, as a number; undefined for any other writing. `Number()` reads
- * `0x10` as 16, `1e2` as 100 and ` 1` as 1: a value a client did not mean would be served as if it had.
- */
-export function decimalInteger(raw: unknown): number | undefined {
-  return typeof raw === 'string' && /^[0-9]{1,16}$/.test(raw) ? Number(raw) : undefined;
-}
-
-/**
- * An integer query parameter within [min, max] (`fallback` when absent), in decimal digits.
+ * An integer query parameter within [min, max] (`fallback` when absent), in decimal digits as the ledger reads
+ * its arguments ({@link decimalWholeNumber}).
  * @throws Problem `code` (a 400) naming the parameter and its range
  */
 export function intParam(
@@ -123,9 +117,12 @@ export function intParam(
   code: 'QUERY_INVALID' | 'BAD_REQUEST' = 'QUERY_INVALID',
 ): number {
   if (raw === undefined || raw === '') return fallback;
-  const n = decimalInteger(raw);
+  const n = decimalWholeNumber(raw);
   if (n === undefined || n < min || n > max)
-    throw new Problem(code, `${name} must be an integer from ${min} to ${max}, in decimal digits`);
+    throw new Problem(
+      code,
+      `${name} must be an integer from ${min} to ${max}, in decimal digits without a leading zero`,
+    );
   return n;
 }
 

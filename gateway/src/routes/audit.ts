@@ -4,8 +4,9 @@
  * consistency proofs between anchors, which show the log only ever grew.
  */
 import type { RequestHandler, Response, Router } from 'express';
-import { apiRouter, decimalInteger, intParam, onlyParams } from '../http/routing.js';
+import { apiRouter, intParam, onlyParams } from '../http/routing.js';
 import { consenterConfigIndex } from '@rdx/client';
+import { decimalWholeNumber } from '@rdx/chaincode';
 import { treeOf } from '../audit/audit-tree.js';
 import { authenticateWithinRate } from '../http/authenticate.js';
 import { Problem, ledgerProblem } from '../problem.js';
@@ -18,11 +19,11 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
     const creditCode = authenticateWithinRate(req, s);
     onlyParams(req.query, ['limit', 'before'], 'the access log');
     const limit = intParam(req.query.limit, 'limit', 100, 1, 500);
-    const before = req.query.before === undefined ? undefined : decimalInteger(req.query.before);
+    const before = req.query.before === undefined ? undefined : decimalWholeNumber(req.query.before);
     if (req.query.before !== undefined && before === undefined)
       throw new Problem(
         'QUERY_INVALID',
-        'before must be a record position (an integer ≥ 0, in decimal digits)',
+        'before must be a record position (an integer ≥ 0, in decimal digits without a leading zero)',
       );
     const records = await s.audit.recordsOf(creditCode, limit, before);
     res.json({
@@ -85,13 +86,13 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
   /** Public: proves the log at `to` records extends the log at `from` records (both anchored sizes). */
   r.get('/v1/audit/consistency', anonymous, async (req, res) => {
     onlyParams(req.query, ['from', 'to'], 'a consistency proof');
-    const from = decimalInteger(req.query.from);
-    const to = decimalInteger(req.query.to);
+    const from = decimalWholeNumber(req.query.from);
+    const to = decimalWholeNumber(req.query.to);
     const anchored = s.audit.anchoredSize();
     if (from === undefined || to === undefined || from < 1 || to < from || to > anchored) {
       throw new Problem(
         'QUERY_INVALID',
-        `from and to must be anchored tree sizes with 1 ≤ from ≤ to ≤ ${anchored}, in decimal digits`,
+        `from and to must be anchored tree sizes with 1 ≤ from ≤ to ≤ ${anchored}, in decimal digits without a leading zero`,
       );
     }
     res.json({ from, to, hashes: await (await treeOf(s.audit)).consistencyProof(from, to) });

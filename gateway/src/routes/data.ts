@@ -6,12 +6,13 @@
  */
 import crypto from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { decimalWholeNumber } from '@rdx/chaincode';
 import { canonicalJson } from '@rdx/client';
 import type { Router, Request } from 'express';
 import { callerNetwork } from '../http/caller-address.js';
 import { streamedAnswers } from '../http/answer-compression.js';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
-import { apiRouter, decimalInteger, jsonBody, onlyFields, onlyParams } from '../http/routing.js';
+import { apiRouter, jsonBody, onlyFields, onlyParams } from '../http/routing.js';
 import { authenticate, authenticateWithinRate, tokenAroundBody } from '../http/authenticate.js';
 import { requestIdOf } from '../http/security.js';
 import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
@@ -366,9 +367,12 @@ export function dataRoutes(s: Services): Router {
       const decision = authorize(req, a, listParam(req.query.fields));
       await limit(decision, a.enterprise ?? '');
       const pageSize =
-        req.query.limit === undefined ? Math.min(100, s.config.pageMax) : decimalInteger(req.query.limit);
+        req.query.limit === undefined ? Math.min(100, s.config.pageMax) : decimalWholeNumber(req.query.limit);
       if (pageSize === undefined || pageSize < 1)
-        throw new Problem('QUERY_INVALID', 'limit must be a positive integer, in decimal digits');
+        throw new Problem(
+          'QUERY_INVALID',
+          'limit must be a positive integer, in decimal digits without a leading zero',
+        );
       const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
       const filters = filtersOf(
         req.query.filter,

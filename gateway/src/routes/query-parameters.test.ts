@@ -1,6 +1,6 @@
 /**
- * Query parameters read strictly on the routes that take them: integers in decimal digits only, booleans `true` or
- * `false`, periods within the years the ledger's calendars hold, and a parameter a route does not take refused by
+ * Query parameters read strictly on the routes that take them: integers in decimal digits only (no leading zero, as
+ * the ledger reads its arguments), booleans `true` or `false`, periods within the years the ledger's calendars hold, and a parameter a route does not take refused by
  * name. Read loosely, each served something other than what was asked (`limit=0x10` 16 rows, `unread=yes` every
  * notification, a misspelt parameter the unnarrowed list).
  */
@@ -47,6 +47,24 @@ describe('query parameters', () => {
     await refused('/v1/access-log?limit=1e2', 'QUERY_INVALID', /^limit must be an integer from 1 to 500/);
     await refused('/v1/access-log?before=0x1', 'QUERY_INVALID', /^before must be a record position/);
     await refused('/v1/regulator/anchors?limit=1e1', 'QUERY_INVALID', /^limit must be an integer/, regulator);
+  });
+
+  it('an integer has no leading zero, as the ledger reads its arguments: limit=010 is refused, naming the parameter', async () => {
+    await refused(
+      `/v1/datasets/${DS.PEOPLE}/records?limit=010`,
+      'QUERY_INVALID',
+      /^limit must be a positive integer, in decimal digits without a leading zero$/,
+    );
+    await refused(
+      '/v1/inbox?limit=010',
+      'BAD_REQUEST',
+      /^limit must be an integer from 1 to 200, .*without a leading zero$/,
+    );
+    await refused('/v1/inbox?after=00', 'BAD_REQUEST', /^after must be an integer from 0 /);
+    await refused('/v1/access-log?limit=05', 'QUERY_INVALID', /^limit must be an integer from 1 to 500/);
+    await refused('/v1/access-log?before=010', 'QUERY_INVALID', /^before must be a record position/);
+    // 0 itself is no leading zero.
+    assertOk(await h.get('/v1/inbox?after=0&limit=10', { as: 'AA' }));
   });
 
   it('a boolean is true or false', async () => {
