@@ -3,7 +3,7 @@
  * bureau's MSP, the calendar seed, the complaint categories and the
  * check of a complaint's own fields, canonical JSON, the fields each signed enterprise
  * action takes (and the check that refuses any other), the checks of text (the characters it may hold, how many
- * a reader sees), how an integer written as text is read, and the types of the ledger's objects. Loading it loads
+ * a reader sees), how an integer written as text is read, how deep a JSON argument may nest, and the types of the ledger's objects. Loading it loads
  * no contract (and so none of fabric-contract-api's decorator machinery).
  */
 export { RdxError, ErrorCode, errorCodeOf } from './lib/errors';
@@ -20,6 +20,7 @@ export { canonicalJson } from './lib/state';
 export { anchorHashOf } from './lib/anchor-hash';
 export { onlyFields, visibleLength, whyNotPlainText } from './lib/validate';
 export { decimalWholeNumber } from './lib/decimal';
+export { jsonDepth, MAX_JSON_DEPTH } from './lib/json-depth';
 export {
   ENTERPRISE_ACTION_FIELDS,
   ENTERPRISE_ACTION_FUNCTIONS,

@@ -4,6 +4,7 @@
  */
 import { RdxError, ErrorCode } from './errors';
 import { decimalWholeNumber } from './decimal';
+import { jsonDepth, MAX_JSON_DEPTH } from './json-depth';
 import { assertNoPersonalData } from './personal-data';
 
 export type Json = Record<string, unknown>;
@@ -21,23 +22,8 @@ export function jsonArg(raw: string, field: string, maxBytes = 64 * 1024): Json 
   } catch {
     throw bad(field, 'is not valid JSON');
   }
-  if (depthOf(value) > MAX_DEPTH) throw bad(field, `nests deeper than ${MAX_DEPTH} levels`);
+  if (jsonDepth(value) > MAX_JSON_DEPTH) throw bad(field, `nests deeper than ${MAX_JSON_DEPTH} levels`);
   return obj(value, field);
-}
-
-/** Deep nesting would overflow the stack of every recursive walk (canonical JSON, signatures): bound it. */
-const MAX_DEPTH = 32;
-
-function depthOf(value: unknown): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (d > max) max = d;
-    if (max > MAX_DEPTH) return max;
-    if (v !== null && typeof v === 'object') for (const child of Object.values(v)) stack.push([child, d + 1]);
-  }
-  return max;
 }
 
 export function obj(value: unknown, field: string): Json {

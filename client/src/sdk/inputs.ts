@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { visibleLength } from '@rdx/chaincode';
+import { jsonDepth, MAX_JSON_DEPTH, visibleLength } from '@rdx/chaincode';
 import { InputError } from './errors.js';
 
 const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -145,10 +145,12 @@ export function writeOutputFile(file: string, data: string | Uint8Array, what: s
 }
 
 /**
- * Reads and parses a JSON file the user named.
- * @throws InputError FILE_UNREADABLE, or INVALID_ARGUMENT when it is not JSON.
+ * Reads and parses a JSON file the user named, refusing one nested deeper than the ledger takes. `enclosing` is how
+ * many levels down the ledger's argument holds the file's value: 0 when the file is the argument, 1 when it is the
+ * body of a signed enterprise request.
+ * @throws InputError FILE_UNREADABLE, or INVALID_ARGUMENT when it is not JSON or nests too deep.
  */
-export function readJsonFile<T = unknown>(file: string, what: string): T {
+export function readJsonFile<T = unknown>(file: string, what: string, enclosing = 0): T {
   const text = readInputFile(file, what).toString('utf8');
   let value: T;
   try {
@@ -157,34 +159,16 @@ export function readJsonFile<T = unknown>(file: string, what: string): T {
     throw new InputError('INVALID_ARGUMENT', `${what} ${file} is not valid JSON: ${(err as Error).message}`);
   }
   // Parsed, a file of some thousands of nested brackets overflowed the stack of every recursive walk after it
-  // (signing, canonical JSON): exit 2, "a bug". No RDX document nests deeper. The ledger counts its levels its own way (a
-  // value inside the deepest list is one more, the signed envelope another) and refuses a shallower file itself.
-  if (containerDepth(text) > MAX_JSON_DEPTH)
+  // (signing, canonical JSON): exit 2, "a bug". Counted as the ledger counts, a file it would refuse is refused
+  // here, before it is signed and sent.
+  const limit = MAX_JSON_DEPTH - enclosing;
+  if (jsonDepth(value) > limit)
     throw new InputError(
       'INVALID_ARGUMENT',
-      `${what} ${file} nests its objects and lists more than ${MAX_JSON_DEPTH} deep; no RDX document does`,
+      `${what} ${file} nests more than ${limit} levels deep (each value inside an object or list is a level ` +
+        `below it); the ledger takes no deeper`,
     );
   return value;
-}
-
-const MAX_JSON_DEPTH = 32;
-
-/** How deep valid JSON text nests its objects and lists, read off the text without walking the parsed value. */
-function containerDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // a backslash: the next character is escaped
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
-    else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return deepest;
 }
 
 /** Hex SHA-256 of a file's bytes. @throws InputError FILE_UNREADABLE. */

@@ -22,7 +22,8 @@ interface ApplicationFile extends Omit<ApplicationInput, 'form' | 'documents'> {
 
 /** The application to sign, with files hashed and the contact replaced by salted hashes. */
 export function prepareApplication(file: string): { application: ApplicationInput; contactSalt?: string } {
-  const raw = readJsonFile<ApplicationFile>(file, 'application');
+  // Signed, the application is the body of the request the ledger reads: one level down.
+  const raw = readJsonFile<ApplicationFile>(file, 'application', 1);
   if (
     typeof raw !== 'object' ||
     raw === null ||
