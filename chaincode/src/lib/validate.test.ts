@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { ErrorCode, RdxError } from './errors';
-import { intArg, str } from './validate';
+import { intArg, str, whyNotPlainText } from './validate';
 
 const SEED = Number(process.env.RDX_FC_SEED ?? 20_261_127);
 const RUNS = Number(process.env.RDX_FC_RUNS ?? 1000);
@@ -105,6 +105,22 @@ describe('str', () => {
             );
         },
       ),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+});
+
+describe('whyNotPlainText', () => {
+  it('finds a lone surrogate exactly where UTF-8, and so the ledger, could not keep the text as written', () => {
+    const unit = fc.constantFrom('a', '数', '\u{1F600}', '\ud83d', '\ude00', '\ud800', '\udfff');
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 8 }), (units) => {
+        const text = units.join('');
+        const kept = Buffer.from(text, 'utf8').toString('utf8') === text;
+        expect(whyNotPlainText(text)).to.equal(
+          kept ? undefined : 'is not well-formed text (a lone UTF-16 surrogate)',
+        );
+      }),
       { seed: SEED, numRuns: RUNS },
     );
   });

@@ -72,9 +72,6 @@ export interface StrOptions {
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
 const HIDDEN_CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e]/;
 
-/** Half of a UTF-16 surrogate pair without its other half: no character, stored as U+FFFD, not as signed. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /**
  * Why `value` is not text the ledger takes (a hidden control character, a lone surrogate), said after the field's
  * name (`name ${why}`), or undefined when it is. Exported so the gateway refuses what the chaincode would.
@@ -85,7 +82,8 @@ export function whyNotPlainText(value: string): string | undefined {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     return `must not hold control characters (U+${code} at ${control.index})`;
   }
-  if (LONE_SURROGATE.test(value)) return 'is not well-formed text (a lone UTF-16 surrogate)';
+  // Half of a surrogate pair without its other half is no character: stored as U+FFFD, not as signed.
+  if (!value.isWellFormed()) return 'is not well-formed text (a lone UTF-16 surrogate)';
   return undefined;
 }
 

@@ -4,18 +4,12 @@
  * was (both store U+FFFD in its place).
  */
 
-/** The ES2024 methods of a string, which Node has and the packages' compile target (ES2023) does not name. */
-interface Es2024String {
-  isWellFormed(): boolean;
-  toWellFormed(): string;
-}
-
 /** True when `text` holds no lone surrogate. */
 export function isWellFormedText(text: string): boolean {
-  return (text as unknown as Es2024String).isWellFormed();
+  return text.isWellFormed();
 }
 
 /** `text` with each lone surrogate replaced by U+FFFD. */
 export function toWellFormedText(text: string): string {
-  return (text as unknown as Es2024String).toWellFormed();
+  return text.toWellFormed();
 }
