@@ -14,18 +14,13 @@ import {
   stateKey,
 } from '../testing/world';
 import { EVENTS } from '../lib/events';
-import type { Dataset, DatasetVersion } from '../models/dataset';
+import type { Dataset } from '../models/dataset';
 import type { Grant } from '../models/grant';
 
 function orgsOfPolicy(w: World, key: string): string[] {
   const policy = w.ledger.policies.get(key);
   expect(policy, `a key-level policy is set on ${JSON.stringify(key)}`).to.be.instanceOf(Uint8Array);
   return new KeyEndorsementPolicy(policy).listOrgs().sort();
-}
-
-/** The market bureau records a version of its market-entities dataset. */
-function recordVersion(w: World, version: string, hash: string, rows: string): Promise<string> {
-  return w.invoke(IDS.market, C.catalog, 'RecordDatasetVersion', MARKET_ENTITIES, version, hash, rows);
 }
 
 /** MarketMSP registering or updating dataset `input`, as a call to refuse or run. */
@@ -189,7 +184,7 @@ describe('CatalogContract', () => {
 
   it('the owner updates its dataset: items may be added, the rest is kept', async () => {
     const w = await World.create();
-    await recordVersion(w, 'v1', sha('v1'), '10');
+    await w.recordVersion('v1', sha('v1'), '10');
     const before = await w.call<Dataset>(IDS.bureau, C.catalog, 'GetDataset', MARKET_ENTITIES);
     const input = marketEntitiesInput();
     const update = {
@@ -284,15 +279,7 @@ describe('CatalogContract', () => {
 
   it('the owner records versions with content hash, row count and tx id; a version name is recorded once', async () => {
     const w = await World.create();
-    const entry = await w.call<DatasetVersion>(
-      IDS.market,
-      C.catalog,
-      'RecordDatasetVersion',
-      MARKET_ENTITIES,
-      '2025-03',
-      sha('rows of March'),
-      '12345',
-    );
+    const entry = await w.recordVersion('2025-03', sha('rows of March'), '12345');
     expect(entry).to.deep.equal({
       version: '2025-03',
       contentHash: sha('rows of March'),
@@ -307,13 +294,13 @@ describe('CatalogContract', () => {
     expect(d.versions).to.deep.equal([entry]);
     expect(d.versionCount).to.equal(1);
 
-    await w.refused(() => recordVersion(w, '2025-03', sha('other'), '1'), 'ALREADY_EXISTS');
+    await w.refused(() => w.recordVersion('2025-03', sha('other'), '1'), 'ALREADY_EXISTS');
   });
 
   it('bad versions are refused INVALID_ARGUMENT; an unknown dataset NOT_FOUND', async () => {
     const w = await World.create();
     const record = (version: string, hash: string, rows: string) => () =>
-      recordVersion(w, version, hash, rows);
+      w.recordVersion(version, hash, rows);
     await w.refused(record('v 1', sha('x'), '1'), 'INVALID_ARGUMENT');
     await w.refused(record('v1', 'ABC', '1'), 'INVALID_ARGUMENT');
     await w.refused(record('v1', sha('x').toUpperCase(), '1'), 'INVALID_ARGUMENT');
@@ -329,7 +316,7 @@ describe('CatalogContract', () => {
   it('the entry keeps the last 20 versions and counts them all', async () => {
     const w = await World.create();
     for (let i = 1; i <= 21; i++) {
-      await recordVersion(w, `v${i}`, sha(`v${i}`), String(i));
+      await w.recordVersion(`v${i}`, sha(`v${i}`), String(i));
     }
     const d = await w.call<Dataset>(IDS.bureau, C.catalog, 'GetDataset', MARKET_ENTITIES);
     expect(d.versionCount).to.equal(21);
@@ -341,9 +328,9 @@ describe('CatalogContract', () => {
   it('a version name that dropped out of the kept 20 is still refused as a duplicate', async () => {
     const w = await World.create();
     for (let i = 1; i <= 21; i++) {
-      await recordVersion(w, `v${i}`, sha(`v${i}`), '1');
+      await w.recordVersion(`v${i}`, sha(`v${i}`), '1');
     }
-    await w.refused(() => recordVersion(w, 'v1', sha('not v1'), '1'), 'ALREADY_EXISTS');
+    await w.refused(() => w.recordVersion('v1', sha('not v1'), '1'), 'ALREADY_EXISTS');
   });
 
   it('the catalog is public: any identity lists it', async () => {

@@ -5,7 +5,6 @@
 import { expect } from 'chai';
 import { IDS, type Identity } from '../testing/fake-ledger';
 import { C, MARKET_ENTITIES, World, sha } from '../testing/world';
-import type { DatasetVersion } from '../models/dataset';
 
 type Contract = (typeof C)[keyof typeof C];
 
@@ -135,15 +134,7 @@ describe('integer arguments', () => {
 
   it('a row count is stored as written', async () => {
     const w = await World.create();
-    const entry = await w.call<DatasetVersion>(
-      IDS.market,
-      C.catalog,
-      'RecordDatasetVersion',
-      MARKET_ENTITIES,
-      'v1',
-      sha('v1'),
-      '1000',
-    );
+    const entry = await w.recordVersion('v1', sha('v1'), '1000');
     expect(entry.rowCount).to.equal(1000);
   });
 });

@@ -24,7 +24,7 @@ import { CALENDAR_SEED } from '../data/calendar-seed';
 import { errorCodeOf, type ErrorCode } from '../lib/errors';
 import type { Agreement, Terms } from '../models/agreement';
 import type { Application, ApplicationForm, Demand } from '../models/application';
-import type { DataItem, Dataset } from '../models/dataset';
+import type { DataItem, Dataset, DatasetVersion } from '../models/dataset';
 import type { Rating, RatingRecord } from '../models/enterprise';
 import type { Grant } from '../models/grant';
 import {
@@ -357,6 +357,27 @@ export class World {
     await w.listDataset(IDS.market, marketNoticesInput());
     await w.listDataset(IDS.transport, transportVehiclesInput());
     return w;
+  }
+
+  /**
+   * The owner of `dataset` (market-entities unless named) records its version `version` of content `contentHash`
+   * and `rowCount` rows (as the argument is written: a test of its reading may write it any way).
+   */
+  async recordVersion(
+    version: string,
+    contentHash: string,
+    rowCount: string,
+    dataset = MARKET_ENTITIES,
+  ): Promise<DatasetVersion> {
+    return this.call<DatasetVersion>(
+      ownerOf(dataset),
+      C.catalog,
+      'RecordDatasetVersion',
+      dataset,
+      version,
+      contentHash,
+      rowCount,
+    );
   }
 
   /** The bureau registers `gatewayId` to the certificate `gateway` presents, so it may anchor under that id. */
