@@ -2,7 +2,7 @@
 /**
  * `npm run bench [-- --quick] [-- --keep] [-- --caliper] [-- --only=1,5] [-- --restarts=N]`: the performance figures of docs/PERFORMANCE.md, each as a ratio
  * against a baseline measured in the same run on the same machine. Prints a table (bench/table.mjs) and writes
- * bench/results/<date>.json (with Node version, CPU model and core count); `-- --print=<file>` prints a
+ * bench/results/<date>.json, or <date>-2.json and on when that exists (with Node version, CPU model and core count); `-- --print=<file>` prints a
  * result's table again.
  *
  * It runs on its own network (RDX_HOME=<tmp>/rdx-bench, ports 9000…, gateway 3200, unless those variables
@@ -1115,10 +1115,10 @@ fs.mkdirSync(outDir, { recursive: true });
 // A partial run (--only) never overwrites a whole one.
 const only = ONLY ? `-only-${ONLY.join('-')}` : '';
 const restarts = RESTARTS > 1 ? `-restarts-${RESTARTS}` : '';
-const file = path.join(
-  outDir,
-  `${results.startedAt.slice(0, 10)}${QUICK ? '-quick' : ''}${only}${restarts}.json`,
-);
+const name = `${results.startedAt.slice(0, 10)}${QUICK ? '-quick' : ''}${only}${restarts}`;
+// A second run of the day takes the next free name: the first's file may be the one a figure in the docs names.
+let file = path.join(outDir, `${name}.json`);
+for (let n = 2; fs.existsSync(file); n++) file = path.join(outDir, `${name}-${n}.json`);
 let text = `${JSON.stringify(results, null, 2)}\n`;
 try {
   // Formatted as the repository's `prettier --check .` expects.
