@@ -293,10 +293,13 @@ export function groupCommitOptions(opts: AuditLogOptions): Required<AuditLogOpti
  * database with stricter text).
  */
 export function normalizeEntry(e: AuditEntry, stricter?: (text: string, what: string) => string): AuditEntry {
-  const wellFormed = madeWellFormed.has(e) ? textField : wellFormedText;
+  // An entry wellFormedEntry made is that copy already, its text well-formed: copied again, every data call paid
+  // for a second object. Only a database's stricter rule is left to apply to it.
+  if (madeWellFormed.has(e))
+    return stricter === undefined ? e : copyEntry(e, (value, what) => stricter(textField(value, what), what));
   return copyEntry(
     e,
-    stricter === undefined ? wellFormed : (value, what) => stricter(wellFormed(value, what), what),
+    stricter === undefined ? wellFormedText : (value, what) => stricter(wellFormedText(value, what), what),
   );
 }
 
