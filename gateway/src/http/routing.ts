@@ -141,24 +141,3 @@ export function booleanParam(
   if (raw === 'true' || raw === 'false') return raw === 'true';
   throw new Problem(code, `${name} must be true or false`);
 }
-
-/**
- * Refuses, as `code` (a 400) naming it, a query parameter that `what` does not take: ignored, a misspelt one
- * (`limt`, `unred`) would serve what was not asked, without a word.
- */
-export function onlyParams(
-  query: Record<string, unknown>,
-  params: readonly string[],
-  what: string,
-  code: 'QUERY_INVALID' | 'BAD_REQUEST' = 'QUERY_INVALID',
-): void {
-  // for…in: the parsed query has no prototype, and no array of keys is made for a query that is fine.
-  for (const name in query) {
-    if (params.includes(name)) continue;
-    const takes =
-      params.length === 0
-        ? 'takes no parameters'
-        : `takes ${params.length > 1 ? `${params.slice(0, -1).join(', ')} and ${params.at(-1)}` : params[0]}`;
-    throw new Problem(code, `unknown parameter ${JSON.stringify(name.slice(0, 40))}: ${what} ${takes}`);
-  }
-}

@@ -664,17 +664,17 @@ export const OPENAPI = {
           {
             name: 'fields',
             in: 'query',
-            schema: { type: 'string' },
+            schema: { type: 'string', maxLength: 2000 },
             description: 'comma-separated item names (default: every granted item)',
           },
           {
             name: 'filter',
             in: 'query',
-            schema: { type: 'string' },
+            schema: { type: 'string', maxLength: 2000 },
             description: 'item:op:value[,…]; op ∈ eq ne lt le gt ge in prefix',
           },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1 } },
-          { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          { name: 'cursor', in: 'query', schema: { type: 'string', maxLength: 512 } },
         ],
         responses: {
           '200': json({

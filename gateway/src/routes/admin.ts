@@ -15,7 +15,8 @@ import { pipeline } from 'node:stream/promises';
 import { type Router, type Request } from 'express';
 import { RdxLedger, type Duty } from '@rdx/client';
 import { MAX_VERSION_FILE_BYTES } from '@rdx/client/dataset-format';
-import { apiRouter, intParam, onlyParams } from '../http/routing.js';
+import { apiRouter, intParam } from '../http/routing.js';
+import { onlyDocumentedParams } from '../http/documented-query.js';
 import { grantStatsReply } from '../regulator/grant-stats.js';
 import { largestDifferenceFirst, reconcileUsage, usageReports } from '../regulator/usage-reconciliation.js';
 import { Problem, ledgerProblem, rateLimited } from '../problem.js';
@@ -91,7 +92,7 @@ export function adminRoutes(s: Services): Router {
   r.get('/v1/admin/usage-reconciliation', async (req, res) => {
     const signer = await bodyReader(s, req);
     // As the regulator's: a parameter it does not take is not silently ignored.
-    onlyParams(req.query, [], "a body's usage reconciliation", 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     let reports: Duty[];
     try {
       reports = await usageReports(duty);
@@ -118,7 +119,7 @@ export function adminRoutes(s: Services): Router {
    */
   r.get('/v1/admin/grants/:id/stats', async (req, res) => {
     const signer = await bodyReader(s, req);
-    onlyParams(req.query, ['days'], "a grant's statistics view", 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     const id = String(req.params.id);
     const grant = s.view.grants.get(id);
     if (!grant || grant.body !== signer.mspId)

@@ -4,7 +4,8 @@
  * consistency proofs between anchors, which show the log only ever grew.
  */
 import type { RequestHandler, Response, Router } from 'express';
-import { apiRouter, intParam, onlyParams } from '../http/routing.js';
+import { apiRouter, intParam } from '../http/routing.js';
+import { onlyDocumentedParams } from '../http/documented-query.js';
 import { consenterConfigIndex } from '@rdx/client';
 import { decimalWholeNumber } from '@rdx/chaincode';
 import { treeOf } from '../audit/audit-tree.js';
@@ -17,7 +18,7 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
 
   r.get('/v1/access-log', async (req, res) => {
     const creditCode = authenticateWithinRate(req, s);
-    onlyParams(req.query, ['limit', 'before'], 'the access log');
+    onlyDocumentedParams(req);
     const limit = intParam(req.query.limit, 'limit', 100, 1, 500);
     const before = req.query.before === undefined ? undefined : decimalWholeNumber(req.query.before);
     if (req.query.before !== undefined && before === undefined)
@@ -34,7 +35,7 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
 
   r.get('/v1/audit/receipts/:requestId', async (req, res) => {
     const creditCode = authenticateWithinRate(req, s);
-    onlyParams(req.query, [], 'a receipt', 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     const record = await s.audit.get(String(req.params.requestId));
     if (!record || record.enterprise !== creditCode)
       throw new Problem(
@@ -52,7 +53,7 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
    */
   r.get('/v1/audit/receipts/:requestId/block', async (req, res) => {
     const creditCode = authenticateWithinRate(req, s);
-    onlyParams(req.query, [], "a receipt's block", 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     const record = await s.audit.get(String(req.params.requestId));
     if (!record || record.enterprise !== creditCode)
       throw new Problem(
@@ -85,7 +86,7 @@ export function auditRoutes(s: Services, anonymous: RequestHandler): Router {
 
   /** Public: proves the log at `to` records extends the log at `from` records (both anchored sizes). */
   r.get('/v1/audit/consistency', anonymous, async (req, res) => {
-    onlyParams(req.query, ['from', 'to'], 'a consistency proof');
+    onlyDocumentedParams(req);
     const from = decimalWholeNumber(req.query.from);
     const to = decimalWholeNumber(req.query.to);
     const anchored = s.audit.anchoredSize();

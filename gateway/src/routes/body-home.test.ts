@@ -234,7 +234,7 @@ describe("an opening body's console accounts and home (GET /v1/admin/home)", () 
       'BAD_REQUEST',
     );
     expect(unknown.detail).to.match(
-      /^unknown parameter "agreement": a body's usage reconciliation takes no parameters/,
+      /^unknown parameter "agreement": GET \/v1\/admin\/usage-reconciliation takes no parameters$/,
     );
   });
 

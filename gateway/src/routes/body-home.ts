@@ -14,7 +14,8 @@ import express, { type Request, type Router } from 'express';
 import { RdxLedger, type DueSoonItem, type Duty, type OverdueItem } from '@rdx/client';
 import { visibleLength, whyNotPlainText } from '@rdx/chaincode';
 import { MAX_BODY_ACCOUNTS } from '../auth/client-registry.js';
-import { apiRouter, onlyFields, onlyParams } from '../http/routing.js';
+import { apiRouter, onlyFields } from '../http/routing.js';
+import { onlyDocumentedParams } from '../http/documented-query.js';
 import { bodyReader, staffBeforeBody, staffSigner } from '../http/staff-signature.js';
 import { bodyParty } from '../notify/derive.js';
 import { Problem, ledgerProblem } from '../problem.js';
@@ -92,7 +93,7 @@ export function bodyHomeRoutes(s: Services): Router {
 
   r.get('/v1/admin/home', async (req, res) => {
     const reader = await bodyReader(s, req);
-    onlyParams(req.query, [], "the body's desk", 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     let owed: ReturnType<typeof reviewsAndDuties>;
     let reports: Duty[];
     let complaints: Awaited<ReturnType<typeof readComplaints>>;
@@ -211,7 +212,7 @@ export function bodyHomeRoutes(s: Services): Router {
 
   r.get('/v1/admin/console-accounts', async (req, res) => {
     const signer = await staffSigner(s, req);
-    onlyParams(req.query, [], 'the list of console accounts', 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     res.json({ data: s.clients.bodyAccounts(signer.mspId), max: MAX_BODY_ACCOUNTS });
   });
 

@@ -12,7 +12,8 @@ import type { Router, Request } from 'express';
 import { callerNetwork } from '../http/caller-address.js';
 import { streamedAnswers } from '../http/answer-compression.js';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
-import { apiRouter, jsonBody, onlyFields, onlyParams } from '../http/routing.js';
+import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
+import { documentedQuery, onlyDocumentedParams, unknownParameter } from '../http/documented-query.js';
 import { authenticate, authenticateWithinRate, tokenAroundBody } from '../http/authenticate.js';
 import { requestIdOf } from '../http/security.js';
 import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
@@ -36,8 +37,6 @@ import {
 
 /** Item types a sum or an average is computed over. */
 const NUMERIC_TYPES: readonly string[] = ['integer', 'number'];
-/** The parameters of a page of records, each with its longest value: anything longer is refused before it is parsed. */
-const QUERY_LIMITS: Record<string, number> = { fields: 2000, filter: 2000, cursor: 512, limit: 12 };
 /**
  * Rows of a download between two turns of the event loop. The rows are read, masked and hashed in one pass
  * before the answer starts (its hash is audited first), and a pass of `for await` over rows already read never
@@ -45,20 +44,33 @@ const QUERY_LIMITS: Record<string, number> = { fields: 2000, filter: 2000, curso
  */
 const DOWNLOAD_ROWS_PER_TURN = 1000;
 
+const RECORDS_PATH = '/v1/datasets/{id}/records';
+/** Characters of an integer's text: more digits than any limit or count could take. */
+const INTEGER_TEXT_MAX = 12;
+let recordsQuery: Map<string, number> | undefined;
+
+/**
+ * The parameters of a page of records, as the document lists them, each with its longest value (a string's
+ * `maxLength` there; an integer's text {@link INTEGER_TEXT_MAX}): anything longer is refused before it is parsed.
+ * Made at the first data call (the document imports modules that import this one).
+ */
+function recordsQueryLimits(): Map<string, number> {
+  return (recordsQuery ??= new Map(
+    documentedQuery('get', RECORDS_PATH).map((p) => [p.name, p.schema.maxLength ?? INTEGER_TEXT_MAX]),
+  ));
+}
+
 /**
  * The query of a page of records: its parameters known, each one value of a bounded length. Ignored, a
  * misspelt or foreign parameter (`filters`, `sort`) would serve the page it did not narrow, without a word.
  */
 function checkRecordsQuery(query: Request['query']): void {
+  const limits = recordsQueryLimits();
   // for…in rather than Object.entries: no array of pairs on every data call (the parsed query has no prototype).
   for (const name in query) {
-    if (!Object.hasOwn(QUERY_LIMITS, name))
-      throw new Problem(
-        'QUERY_INVALID',
-        `unknown parameter ${JSON.stringify(name.slice(0, 40))}: a page of records takes fields, filter, cursor and limit`,
-      );
+    const max = limits.get(name);
+    if (max === undefined) throw unknownParameter(name, 'get', RECORDS_PATH, 'QUERY_INVALID');
     const value = query[name];
-    const max = QUERY_LIMITS[name]!;
     if (typeof value !== 'string' || value.length > max)
       throw new Problem(
         'QUERY_INVALID',
@@ -334,7 +346,7 @@ export function dataRoutes(s: Services): Router {
   /** The catalog the caller may see: every open dataset, with the caller's grant where it has one. */
   r.get('/v1/datasets', (req, res) => {
     const creditCode = authenticateWithinRate(req, s);
-    onlyParams(req.query, [], 'the catalogue');
+    onlyDocumentedParams(req);
     const datasets = [...s.view.datasets.values()]
       .filter((d) => d.openAttribute !== 'prohibited' && isListedView(d))
       .map((d) => {
@@ -440,8 +452,10 @@ export function dataRoutes(s: Services): Router {
           'QUERY_INVALID',
           `Personal items cannot be measured: ${[...new Set(measured)].join(', ')}.`,
         );
-      if (typeof body.filter === 'string' && body.filter.length > QUERY_LIMITS.filter!)
-        throw new Problem('QUERY_INVALID', `filter must be at most ${QUERY_LIMITS.filter} characters`);
+      // A computed result's filter is a page's, and as long at most.
+      const filterMax = recordsQueryLimits().get('filter')!;
+      if (typeof body.filter === 'string' && body.filter.length > filterMax)
+        throw new Problem('QUERY_INVALID', `filter must be at most ${filterMax} characters`);
       const filters = filtersOf(
         body.filter,
         decision.dataset,
@@ -520,7 +534,7 @@ export function dataRoutes(s: Services): Router {
     '/v1/open/datasets/:id/download',
     streamedAnswers,
     auditedHandler(s, async (req, res, a) => {
-      onlyParams(req.query, [], 'a download');
+      onlyDocumentedParams(req);
       const dataset = s.view.datasets.get(a.datasetId ?? '');
       // Not in the catalogue until the bureau lists it (Z13): as if it did not exist.
       if (!dataset || !isListedView(dataset))

@@ -9,7 +9,8 @@ import { openDuties } from '@rdx/chaincode';
 import { LedgerRefusedError, RdxLedger, type Agreement, type Application } from '@rdx/client';
 import { chinaToday } from '../enforcement/decide.js';
 import { authenticateWithinRate } from '../http/authenticate.js';
-import { apiRouter, onlyParams } from '../http/routing.js';
+import { apiRouter } from '../http/routing.js';
+import { onlyDocumentedParams } from '../http/documented-query.js';
 import { agreementNext, applicationNext } from '../home/next-step.js';
 import { ledgerProblem } from '../problem.js';
 import type { Services } from '../services.js';
@@ -34,7 +35,7 @@ export function homeRoutes(s: Services): Router {
 
   r.get('/v1/applications', async (req, res) => {
     const creditCode = authenticateWithinRate(req, s);
-    onlyParams(req.query, [], 'the list of your applications', 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     try {
       const apps = await applicationsOf(creditCode);
       const agreements = await Promise.all(
@@ -86,7 +87,7 @@ export function homeRoutes(s: Services): Router {
 
   r.get('/v1/agreements', async (req, res) => {
     const creditCode = authenticateWithinRate(req, s);
-    onlyParams(req.query, [], 'the list of your agreements', 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     try {
       const { mine, notDrafted } = await agreementsOf(creditCode);
       res.json({
@@ -115,7 +116,7 @@ export function homeRoutes(s: Services): Router {
 
   r.get('/v1/duties', async (req, res) => {
     const creditCode = authenticateWithinRate(req, s);
-    onlyParams(req.query, [], 'the list of your duties', 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     let mine: Agreement[];
     try {
       ({ mine } = await agreementsOf(creditCode));

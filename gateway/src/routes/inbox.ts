@@ -10,7 +10,8 @@ import net from 'node:net';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { kindsFor, type NotificationKind, type NotificationParty } from '@rdx/client';
 import { authenticateWithinRate, tokenAroundBody } from '../http/authenticate.js';
-import { apiRouter, booleanParam, intParam, jsonBody, onlyFields, onlyParams } from '../http/routing.js';
+import { apiRouter, booleanParam, intParam, jsonBody, onlyFields } from '../http/routing.js';
+import { onlyDocumentedParams } from '../http/documented-query.js';
 import { bodyReader, staffBeforeBody, staffSigner } from '../http/staff-signature.js';
 import { bodyParty, enterpriseParty } from '../notify/derive.js';
 import type { NotificationStore } from '../notify/notification-store.js';
@@ -98,7 +99,7 @@ export function inboxRoutes(s: Services): Router {
   };
 
   const listInbox = (p: Party, req: Request) => {
-    onlyParams(req.query, ['after', 'limit', 'unread'], 'an inbox', 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     const after = intParam(req.query.after, 'after', 0, 0, Number.MAX_SAFE_INTEGER, 'BAD_REQUEST');
     const limit = intParam(req.query.limit, 'limit', 50, 1, MAX_PAGE, 'BAD_REQUEST');
     const unread = booleanParam(req.query.unread, 'unread', false, 'BAD_REQUEST');
@@ -218,7 +219,7 @@ export function inboxRoutes(s: Services): Router {
     );
     r.get(`${prefix}/webhooks`, async (req, res) => {
       const p = await party(req);
-      onlyParams(req.query, [], 'the list of webhooks', 'BAD_REQUEST');
+      onlyDocumentedParams(req);
       res.json({ data: store().webhooks(p.recipient) });
     });
     r.post(
@@ -239,7 +240,7 @@ export function inboxRoutes(s: Services): Router {
     );
     r.get(`${prefix}/webhooks/:id/deliveries`, async (req, res) => {
       const p = await party(req);
-      onlyParams(req.query, [], "a webhook's deliveries", 'BAD_REQUEST');
+      onlyDocumentedParams(req);
       own(p, String(req.params.id));
       res.json({ data: store().deliveries(p.recipient, String(req.params.id)) });
     });

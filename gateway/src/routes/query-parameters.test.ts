@@ -75,26 +75,29 @@ describe('query parameters', () => {
 
   it('a parameter a route does not take is refused by name; the documented ones are taken', async () => {
     const asEnterprise: [string, RegExp][] = [
-      ['/v1/inbox?unred=true', /^unknown parameter "unred": an inbox takes after, limit and unread$/],
-      ['/v1/access-log?limt=5', /^unknown parameter "limt": the access log takes limit and before$/],
-      ['/v1/duties?state=due', /^unknown parameter "state": the list of your duties takes no parameters$/],
-      ['/v1/applications?state=X', /^unknown parameter "state": the list of your applications/],
-      ['/v1/agreements?all=1', /^unknown parameter "all": the list of your agreements/],
+      ['/v1/inbox?unred=true', /^unknown parameter "unred": GET \/v1\/inbox takes after, limit and unread$/],
+      ['/v1/access-log?limt=5', /^unknown parameter "limt": GET \/v1\/access-log takes limit and before$/],
+      ['/v1/duties?state=due', /^unknown parameter "state": GET \/v1\/duties takes no parameters$/],
+      ['/v1/applications?state=X', /^unknown parameter "state": GET \/v1\/applications takes no parameters$/],
+      ['/v1/agreements?all=1', /^unknown parameter "all": GET \/v1\/agreements takes no parameters$/],
     ];
-    for (const [path, detail] of asEnterprise)
-      await refused(path, path.startsWith('/v1/access-log') ? 'QUERY_INVALID' : 'BAD_REQUEST', detail);
+    // One code for every operation: the problem's hint points at /openapi.json, which lists what each takes.
+    for (const [path, detail] of asEnterprise) await refused(path, 'BAD_REQUEST', detail);
     await refused(
       '/v1/regulator/usage-reconciliation?period=zzz',
       'BAD_REQUEST',
-      /^unknown parameter "period": a usage reconciliation takes agreement$/,
+      /^unknown parameter "period": GET \/v1\/regulator\/usage-reconciliation takes agreement$/,
       regulator,
     );
     await refused(
       '/v1/regulator/body-performance?period=2026&fromat=csv',
       'BAD_REQUEST',
-      /^unknown parameter "fromat": a performance report takes period and format$/,
+      /^unknown parameter "fromat": GET \/v1\/regulator\/body-performance takes period and format$/,
       regulator,
     );
+    // The caller first: without credentials the answer is 401, whatever the query.
+    for (const path of ['/v1/inbox?unred=true', '/v1/regulator/complaints?bdy=X'])
+      assertProblem(await h.get(path), 401, 'TOKEN_MISSING');
     for (const path of [
       '/v1/inbox?after=0&limit=5&unread=true',
       '/v1/access-log?limit=5&before=10',
@@ -109,7 +112,7 @@ describe('query parameters', () => {
   });
 
   /** The query parameters the API's document lists for an operation. */
-  function documentedQuery(method: string, template: string): string[] {
+  function listedInDocument(method: string, template: string): string[] {
     type Parameter = { in?: string; name?: string };
     const item = (OPENAPI.paths as Record<string, Record<string, { parameters?: Parameter[] }>>)[template]!;
     const params = [
@@ -151,11 +154,12 @@ describe('query parameters', () => {
       const op = `${method.toUpperCase()} ${template}`;
       expect(reply.status, `${op}: ${JSON.stringify(reply.body)}`).to.equal(400);
       const detail = String((reply.body as { detail?: unknown }).detail);
-      const named = /^unknown parameter "zzUnknown": .+? takes (no parameters|.+)$/.exec(detail);
+      const named = /^unknown parameter "zzUnknown": (.+?) takes (no parameters|.+)$/.exec(detail);
       expect(named, `${op} names the parameter and what it takes: ${detail}`).not.to.equal(null);
-      const takes = named![1] === 'no parameters' ? [] : named![1]!.split(/, | and /);
+      expect(named![1], 'the refusal names the operation as the document does').to.equal(op);
+      const takes = named![2] === 'no parameters' ? [] : named![2]!.split(/, | and /);
       expect([...takes].sort(), `${op} takes what its document lists`).to.deep.equal(
-        documentedQuery(method, template).sort(),
+        listedInDocument(method, template).sort(),
       );
       checked.push(op);
     }

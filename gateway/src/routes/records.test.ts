@@ -231,7 +231,7 @@ describe('GET /v1/datasets/{id}/records and the catalog', () => {
       const reply = await h.get(records(query), { as: 'AA' });
       assertProblem(reply, 400, 'QUERY_INVALID');
       expect((reply.body as { detail: string }).detail, query).to.match(
-        /^unknown parameter ".+": a page of records takes fields, filter, cursor and limit$/,
+        /^unknown parameter ".+": GET \/v1\/datasets\/\{id\}\/records takes fields, filter, limit and cursor$/,
       );
     }
     assertProblem(

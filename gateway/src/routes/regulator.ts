@@ -9,7 +9,8 @@
  * /oauth/token as enterprises (routes/oauth.ts).
  */
 import { type Router, type Request } from 'express';
-import { apiRouter, intParam, onlyParams } from '../http/routing.js';
+import { apiRouter, intParam } from '../http/routing.js';
+import { onlyDocumentedParams } from '../http/documented-query.js';
 import { TOKEN_OF, TokenError, TokenRoleError } from '../auth/token-service.js';
 import { anchorsNewestFirst, decisionsPerHour } from '../regulator/audit-stats.js';
 import { grantStatsReply, grantSummary } from '../regulator/grant-stats.js';
@@ -137,7 +138,7 @@ export function regulatorRoutes(s: Services): Router {
   }
 
   r.get('/v1/regulator/dashboard', async (req, res) => {
-    onlyParams(req.query, [], 'the dashboard', 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     const now = s.now();
     const grants = [...s.view.grants.values()];
     const byState: Record<string, number> = {
@@ -293,7 +294,7 @@ export function regulatorRoutes(s: Services): Router {
   }
 
   r.get('/v1/regulator/timeline', async (req, res) => {
-    onlyParams(req.query, ['enterprise', 'dataset', 'grant'], 'a timeline');
+    onlyDocumentedParams(req);
     const given = (['enterprise', 'dataset', 'grant'] as const).filter((k) => req.query[k] !== undefined);
     if (given.length !== 1)
       throw new Problem(
@@ -320,7 +321,7 @@ export function regulatorRoutes(s: Services): Router {
    * (`?agreement=`), largest difference first.
    */
   r.get('/v1/regulator/usage-reconciliation', async (req, res) => {
-    onlyParams(req.query, ['agreement'], 'a usage reconciliation', 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     const raw = req.query.agreement;
     const agreement = raw === undefined ? undefined : typeof raw === 'string' ? raw : '';
     if (agreement !== undefined && !ID.test(agreement))
@@ -345,7 +346,7 @@ export function regulatorRoutes(s: Services): Router {
    * `?limit=` (1–500, 100).
    */
   r.get('/v1/regulator/misuse-signals', (req, res) => {
-    onlyParams(req.query, ['body', 'limit'], 'the list of misuse signals', 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     const limit = intParam(req.query.limit, 'limit', 100, 1, 500, 'BAD_REQUEST');
     const body =
       typeof req.query.body === 'string' && req.query.body ? req.query.body.slice(0, 64) : undefined;
@@ -361,7 +362,7 @@ export function regulatorRoutes(s: Services): Router {
    * ledger gives shells only: who complained and what they wrote stay with the owning body.
    */
   r.get('/v1/regulator/complaints', async (req, res) => {
-    onlyParams(req.query, ['state', 'body', 'limit'], 'the list of complaints', 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     const { state, body } = req.query;
     if (state !== undefined && state !== 'OPEN' && state !== 'RESOLVED')
       throw new Problem('BAD_REQUEST', 'state is OPEN or RESOLVED.');
@@ -387,7 +388,7 @@ export function regulatorRoutes(s: Services): Router {
 
   /** The performance of opening bodies in a period (L23, Z38), as JSON or, with `format=csv`, as CSV. */
   r.get('/v1/regulator/body-performance', async (req, res) => {
-    onlyParams(req.query, ['period', 'format'], 'a performance report', 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     const period = typeof req.query.period === 'string' ? req.query.period : '';
     const year = /^(\d{4})(Q[1-4])?$/.exec(period)?.[1];
     if (year === undefined || Number(year) < PERIOD_YEARS.from || Number(year) > PERIOD_YEARS.to)
@@ -415,7 +416,7 @@ export function regulatorRoutes(s: Services): Router {
   });
 
   r.get('/v1/regulator/grants/:id/stats', async (req, res) => {
-    onlyParams(req.query, ['days'], "a grant's statistics view");
+    onlyDocumentedParams(req);
     const id = String(req.params.id);
     const grant = s.view.grants.get(id);
     if (!grant) throw new Problem('NOT_FOUND', `This gateway knows no grant ${id}.`);
@@ -443,7 +444,7 @@ export function regulatorRoutes(s: Services): Router {
   }
 
   r.get('/v1/regulator/anchors', async (req, res) => {
-    onlyParams(req.query, ['limit', 'before'], 'the list of anchors');
+    onlyDocumentedParams(req);
     const limit = intParam(req.query.limit, 'limit', 20, 1, 100);
     const before =
       req.query.before === undefined
@@ -471,7 +472,7 @@ export function regulatorRoutes(s: Services): Router {
 
   /** A receipt for any request in this gateway's log, as the enterprise itself gets for its own. */
   r.get('/v1/regulator/receipts/:requestId', async (req, res) => {
-    onlyParams(req.query, [], 'a receipt', 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     const record = await s.audit.get(String(req.params.requestId));
     if (!record)
       throw new Problem('NOT_FOUND', `No request ${String(req.params.requestId)} is in this gateway's log.`);
@@ -479,7 +480,7 @@ export function regulatorRoutes(s: Services): Router {
   });
 
   r.get('/v1/regulator/search', async (req, res) => {
-    onlyParams(req.query, ['q'], 'a search');
+    onlyDocumentedParams(req);
     const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
     if (!q || q.length > 200)
       throw new Problem(

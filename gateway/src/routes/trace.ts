@@ -8,7 +8,8 @@ import express, { type Request, type RequestHandler, type Router } from 'express
 import { carriesFingerprint, SUSPECT_FORMATS, type SuspectFormat } from '@rdx/client';
 import { TokenError, TokenRoleError } from '../auth/token-service.js';
 import { bearerToken } from '../http/authenticate.js';
-import { apiRouter, onlyParams } from '../http/routing.js';
+import { apiRouter } from '../http/routing.js';
+import { onlyDocumentedParams } from '../http/documented-query.js';
 import { bodyReader, requireSignedContent, staffSignerOfHeaders } from '../http/staff-signature.js';
 import type { AdminSigner } from '../auth/admin-signature.js';
 import { Problem, rateLimited } from '../problem.js';
@@ -82,7 +83,7 @@ export function traceRoutes(s: Services): Router {
   const checkCaller: RequestHandler = async (req, res, next) => {
     const tracer = await tracerOf(s, req);
     // Before the file is read: a misspelt parameter (`datset=`) would trace against every dataset.
-    onlyParams(req.query, ['dataset', 'format'], 'a trace', 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     if (underWay.has(tracer.party)) throw rateLimited('A trace of yours is on its way: one at a time.', 5);
     if (underWay.size >= MAX_FILES_ON_THEIR_WAY)
       throw rateLimited(`${underWay.size} traces are on their way: try again shortly.`, 5);

@@ -5,7 +5,8 @@
  */
 import { enterpriseParty } from '../notify/derive.js';
 import type { Router, Request } from 'express';
-import { apiRouter, jsonBody, onlyFields, onlyParams } from '../http/routing.js';
+import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
+import { onlyDocumentedParams } from '../http/documented-query.js';
 import { authenticateWithinRate, tokenAroundBody } from '../http/authenticate.js';
 import { ledgerProblem, Problem } from '../problem.js';
 import type { Services } from '../services.js';
@@ -130,7 +131,7 @@ export function workflowRoutes(s: Services): Router {
     owner: (o: T) => unknown,
   ): Promise<T> {
     const creditCode = authenticateWithinRate(req, s);
-    onlyParams(req.query, [], `an ${what}`, 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     const id = String(req.params.id);
     const missing = (): Problem =>
       new Problem('NOT_FOUND', `There is no ${what} ${id.slice(0, 128)} of yours.`);
@@ -170,7 +171,7 @@ export function workflowRoutes(s: Services): Router {
 
   r.get('/v1/grants', (req, res) => {
     const creditCode = authenticateWithinRate(req, s);
-    onlyParams(req.query, [], 'the list of your grants', 'BAD_REQUEST');
+    onlyDocumentedParams(req);
     res.json({ data: s.view.grantsOf(creditCode) });
   });
   return r;

@@ -1,0 +1,105 @@
+/**
+ * The query parameters an operation takes are the ones `/openapi.json` lists for it: one list, which clients read
+ * and every handler that reads its query checks against. A parameter the document does not list is refused by
+ * name: ignored, a misspelt one (`limt`, `unred`, `bdy`) would serve what was not asked, without a word.
+ */
+import type { Request } from 'express';
+import { OPENAPI } from '../openapi/openapi.js';
+import { Problem } from '../problem.js';
+
+/** A query parameter as the document lists it. */
+export interface QueryParameter {
+  name: string;
+  schema: { type?: string; maxLength?: number };
+}
+
+interface Operation {
+  /** `GET /v1/inbox`: what a refusal names. */
+  named: string;
+  params: readonly QueryParameter[];
+  /** "takes after, limit and unread": the words of a refusal, made once. */
+  takes: string;
+}
+
+type Item = Record<
+  string,
+  { parameters?: { in?: string; name?: string; schema?: QueryParameter['schema'] }[] }
+>;
+
+/**
+ * The document's operations keyed as Express matches them (`GET /v1/admin/grants/:id/stats`), made at the first
+ * call (the document imports modules that import this one).
+ */
+let operations: Map<string, Operation> | undefined;
+
+function operationTable(): Map<string, Operation> {
+  const table = new Map<string, Operation>();
+  for (const [template, item] of Object.entries(OPENAPI.paths as Record<string, Item>)) {
+    const shared = (item as { parameters?: Item[string]['parameters'] }).parameters ?? [];
+    for (const [method, op] of Object.entries(item)) {
+      if (method === 'parameters') continue;
+      const params = [...shared, ...(op.parameters ?? [])]
+        .filter((p) => p.in === 'query')
+        .map((p) => ({ name: p.name!, schema: p.schema ?? {} }));
+      const names = params.map((p) => p.name);
+      const takes =
+        names.length === 0
+          ? 'takes no parameters'
+          : `takes ${names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]}`;
+      const verb = method.toUpperCase();
+      table.set(`${verb} ${expressPath(template)}`, {
+        named: `${verb} ${template}`,
+        params,
+        takes,
+      });
+    }
+  }
+  return table;
+}
+
+function operationOf(method: string, expressPath: string): Operation {
+  operations ??= operationTable();
+  const op = operations.get(`${method === 'HEAD' ? 'GET' : method} ${expressPath}`);
+  // A route served but not documented is the programmer's error, which the document's own tests also catch.
+  if (!op) throw new Error(`${method} ${expressPath} is not in /openapi.json`);
+  return op;
+}
+
+/** `/v1/admin/grants/{id}/stats` as Express writes it: `/v1/admin/grants/:id/stats`. */
+function expressPath(template: string): string {
+  return template.replace(/\{([^}]+)\}/g, ':$1');
+}
+
+/** The query parameters the document lists for `method` at `template` (`/v1/datasets/{id}/records`). */
+export function documentedQuery(method: string, template: string): readonly QueryParameter[] {
+  return operationOf(method.toUpperCase(), expressPath(template)).params;
+}
+
+/** The refusal, as `code`, of a query parameter `name` that the operation `method template` does not list. */
+export function unknownParameter(
+  name: string,
+  method: string,
+  template: string,
+  code: 'QUERY_INVALID' | 'BAD_REQUEST' = 'BAD_REQUEST',
+): Problem {
+  return refusal(operationOf(method.toUpperCase(), expressPath(template)), name, code);
+}
+
+function refusal(op: Operation, name: string, code: 'QUERY_INVALID' | 'BAD_REQUEST'): Problem {
+  return new Problem(code, `unknown parameter ${JSON.stringify(name.slice(0, 40))}: ${op.named} ${op.takes}`);
+}
+
+/**
+ * Refuses, as a 400 naming it and what the operation takes, a query parameter that the operation `req` matched
+ * does not list in the document. Called by the handler, after it knows its caller: a caller without credentials
+ * is answered 401 whatever it asked.
+ */
+export function onlyDocumentedParams(req: Request): void {
+  const route = req.route as { path: string };
+  const op = operationOf(req.method, route.path);
+  // for…in: the parsed query has no prototype, and no array of keys is made for a query that is fine.
+  for (const name in req.query) {
+    if (op.params.some((p) => p.name === name)) continue;
+    throw refusal(op, name, 'BAD_REQUEST');
+  }
+}
