@@ -90,16 +90,32 @@ function refusal(op: Operation, name: string, code: 'QUERY_INVALID' | 'BAD_REQUE
 }
 
 /**
+ * Refuses, as `code` (a 400) naming the parameter, a value that is not one text: a parameter given twice
+ * (`body=A&body=B`, which a route reading one text would take as none, serving every body's), or empty
+ * (`limit=`, `filter=`: a script's unset variable, which read as absent would serve the default, unnarrowed).
+ */
+export function oneValue(
+  name: string,
+  value: unknown,
+  code: 'QUERY_INVALID' | 'BAD_REQUEST' = 'BAD_REQUEST',
+): asserts value is string {
+  if (Array.isArray(value))
+    throw new Problem(code, `${name.slice(0, 40)} is given more than once: give it once`);
+  if (value === '')
+    throw new Problem(code, `${name.slice(0, 40)} is empty: give it a value, or leave it out`);
+}
+
+/**
  * Refuses, as a 400 naming it and what the operation takes, a query parameter that the operation `req` matched
- * does not list in the document. Called by the handler, after it knows its caller: a caller without credentials
- * is answered 401 whatever it asked.
+ * does not list in the document, and one listed but not given one value ({@link oneValue}). Called by the
+ * handler, after it knows its caller: a caller without credentials is answered 401 whatever it asked.
  */
 export function onlyDocumentedParams(req: Request): void {
   const route = req.route as { path: string };
   const op = operationOf(req.method, route.path);
   // for…in: the parsed query has no prototype, and no array of keys is made for a query that is fine.
   for (const name in req.query) {
-    if (op.params.some((p) => p.name === name)) continue;
-    throw refusal(op, name, 'BAD_REQUEST');
+    if (!op.params.some((p) => p.name === name)) throw refusal(op, name, 'BAD_REQUEST');
+    oneValue(name, req.query[name]);
   }
 }

@@ -116,7 +116,7 @@ export function intParam(
   max: number,
   code: 'QUERY_INVALID' | 'BAD_REQUEST' = 'QUERY_INVALID',
 ): number {
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined) return fallback;
   const n = decimalWholeNumber(raw);
   if (n === undefined || n < min || n > max)
     throw new Problem(

@@ -13,7 +13,12 @@ import { callerNetwork } from '../http/caller-address.js';
 import { streamedAnswers } from '../http/answer-compression.js';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
 import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
-import { documentedQuery, onlyDocumentedParams, unknownParameter } from '../http/documented-query.js';
+import {
+  documentedQuery,
+  oneValue,
+  onlyDocumentedParams,
+  unknownParameter,
+} from '../http/documented-query.js';
 import { authenticate, authenticateWithinRate, tokenAroundBody } from '../http/authenticate.js';
 import { requestIdOf } from '../http/security.js';
 import { chinaToday, decide, type Decision } from '../enforcement/decide.js';
@@ -71,16 +76,14 @@ function checkRecordsQuery(query: Request['query']): void {
     const max = limits.get(name);
     if (max === undefined) throw unknownParameter(name, 'get', RECORDS_PATH, 'QUERY_INVALID');
     const value = query[name];
-    if (typeof value !== 'string' || value.length > max)
-      throw new Problem(
-        'QUERY_INVALID',
-        `${name.slice(0, 40)} must be one value of at most ${max} characters`,
-      );
+    oneValue(name, value, 'QUERY_INVALID');
+    if (value.length > max)
+      throw new Problem('QUERY_INVALID', `${name.slice(0, 40)} must be at most ${max} characters`);
   }
 }
 
 function listParam(value: unknown): string[] {
-  if (value === undefined || value === '') return [];
+  if (value === undefined) return [];
   if (typeof value !== 'string')
     throw new Problem('QUERY_INVALID', 'fields must be a comma-separated list of item names');
   return value

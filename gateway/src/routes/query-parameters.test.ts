@@ -68,9 +68,28 @@ describe('query parameters', () => {
   });
 
   it('a boolean is true or false', async () => {
-    for (const unread of ['yes', '1', 'TRUE', ''])
+    for (const unread of ['yes', '1', 'TRUE'])
       await refused(`/v1/inbox?unread=${unread}`, 'BAD_REQUEST', /^unread must be true or false$/);
     for (const unread of ['true', 'false']) assertOk(await h.get(`/v1/inbox?unread=${unread}`, { as: 'AA' }));
+  });
+
+  it('a parameter is one value, never empty: read as absent, an unset variable served the default, unnarrowed', async () => {
+    const records = `/v1/datasets/${DS.PEOPLE}/records`;
+    const empty = /^(\w+) is empty: give it a value, or leave it out$/;
+    for (const path of ['/v1/inbox?limit=', '/v1/inbox?unread=', '/v1/access-log?before='])
+      await refused(path, 'BAD_REQUEST', empty);
+    await refused('/v1/regulator/misuse-signals?body=', 'BAD_REQUEST', /^body is empty/, regulator);
+    for (const query of ['filter=', 'fields=', 'limit='])
+      await refused(`${records}?${query}`, 'QUERY_INVALID', empty);
+    // Given twice, a route reading one text took it as absent: the signals of every body.
+    await refused(
+      '/v1/regulator/misuse-signals?body=MarketMSP&body=CivilMSP',
+      'BAD_REQUEST',
+      /^body is given more than once: give it once$/,
+      regulator,
+    );
+    await refused(`${records}?limit=1&limit=2`, 'QUERY_INVALID', /^limit is given more than once/);
+    assertOk(await h.get('/v1/regulator/misuse-signals?body=MarketMSP', { token: regulator }));
   });
 
   it('a parameter a route does not take is refused by name; the documented ones are taken', async () => {
