@@ -12,7 +12,7 @@ export {
   type ItemSpec,
   type ItemType,
 } from './item-spec.js';
-export { fromText, isRealDate, quoteForMessage, ValueProblem } from './item-values.js';
+export { fromText, isRealDate, NUL_IN_TEXT, quoteForMessage, ValueProblem } from './item-values.js';
 export { DatasetFileError, fileRows, parseDatasetFile, type ParsedRow } from './dataset-file.js';
 
 /** The largest version file the gateway takes (200 MB): the CLI refuses a larger one before recording it. */

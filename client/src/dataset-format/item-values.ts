@@ -32,10 +32,17 @@ const INTEGER_TEXT = /^[+-]?\d+$/;
 // (`\d+\.?\d*` would backtrack quadratically on a long run of digits that fails to match).
 const NUMBER_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/**
+ * Why no text value may hold a NUL: PostgreSQL's text cannot, so a gateway on it refused the file after the body had
+ * recorded its version on the ledger (the name spent), while one on SQLite stored it. Refused alike everywhere.
+ */
+export const NUL_IN_TEXT = 'the value contains a NUL character, which no store of the platform holds';
+
 /** Converts a non-empty text to its item's type (CSV cells, and text values in JSON files). */
 export function fromText(s: string, type: ItemType): CellValue {
   switch (type) {
     case 'string':
+      if (s.includes('\0')) throw new ValueProblem(NUL_IN_TEXT);
       return s;
     case 'integer': {
       const n = Number(s);

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { DatasetFileError } from '@rdx/client/dataset-format';
+import { DatasetFileError, NUL_IN_TEXT } from '@rdx/client/dataset-format';
 import type {
   AggregateQuery,
   AggregateResult,
@@ -204,6 +204,43 @@ export function datasetStoreSuite(backend: StoreBackend): void {
           enc(thousandRows().replace('U0001', 'U0000')),
         );
         expect(store.currentVersion('market-entities')?.version).to.equal('v2');
+      },
+    );
+
+    storeTest(
+      'a text value with a NUL is refused alike on every store: in a file, naming row and item, and in a filter',
+      async (store) => {
+        const items: ItemSpec[] = [
+          { name: 'id', type: 'integer', personal: false },
+          { name: 'name', type: 'string', personal: false },
+        ];
+        for (const [format, bytes] of [
+          ['csv', 'id,name\r\n1,a\r\n2,b\u0000c\r\n'],
+          [
+            'json',
+            JSON.stringify([
+              { id: 1, name: 'a' },
+              { id: 2, name: 'b\u0000c' },
+            ]),
+          ],
+        ] as const) {
+          const e = await fileError(() => store.loadVersion('nul', format, items, format, enc(bytes)));
+          expect([e.row, e.item, e.problem], format).to.deep.equal([2, 'name', NUL_IN_TEXT]);
+        }
+        expect(store.currentVersion('nul')).to.equal(undefined);
+        await store.loadVersion('nul', 'v1', items, 'csv', enc('id,name\r\n1,a\r\n'));
+        const query = async (value: unknown, op: 'eq' | 'in' | 'prefix' = 'eq'): Promise<unknown> =>
+          store.query('nul', {
+            fields: ['id'],
+            filters: [{ item: 'name', op, value: value as string }],
+            limit: 10,
+          });
+        for (const [value, op] of [
+          ['a\u0000', 'eq'],
+          [['a', '\u0000'], 'in'],
+          ['a\u0000', 'prefix'],
+        ] as const)
+          await expect(query(value, op), op).to.be.rejectedWith(QueryError, NUL_IN_TEXT);
       },
     );
 

@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { DatasetFileError, parseDatasetFile } from '@rdx/client/dataset-format';
+import { parseDatasetFile } from '@rdx/client/dataset-format';
 import type { PoolClient } from 'pg';
 import { InTurn } from '../lib/in-turn.js';
 import { LruMap } from '../lib/lru-map.js';
@@ -37,7 +37,6 @@ import {
   CursorSigner,
   DatasetNotLoadedError,
   MAX_GROUPS,
-  QueryError,
   VersionCache,
   checkLoad,
   checkSameVersion,
@@ -440,17 +439,8 @@ export class PgDatasetStore {
     );
     if (known.rows.length > 0) return existing(this.pool);
     // Parsed before the transaction, so it stays short; nothing is stored when the file is at fault.
+    // A NUL, which PostgreSQL's text cannot hold, is refused by the parser, as on every store.
     const rows = parseDatasetFile(bytes, format, specs);
-    rows.forEach((row, k) => {
-      for (const spec of specs) {
-        const value = row[spec.name];
-        if (typeof value === 'string' && value.includes('\0'))
-          throw new DatasetFileError('the value contains a NUL character, which the store cannot hold', {
-            row: k + 1,
-            item: spec.name,
-          });
-      }
-    });
     const loaded = await inTransaction(this.pool, async (client) => {
       const inserted = (
         await client.query(
@@ -596,11 +586,8 @@ export class PgDatasetStore {
 
 /** Checks one filter value against its item's type and returns it as it is bound. */
 function bindValue(v: unknown, spec: ItemSpec, where: string): string | number | boolean {
-  const value = checkValue(v, spec, where);
-  // PostgreSQL text cannot hold NUL, so no stored value has one; refused rather than sent.
-  if (spec.type === 'string' && typeof value === 'string' && value.includes('\0'))
-    throw new QueryError(`${where}: the value contains a NUL character`);
-  return value;
+  // A NUL, which PostgreSQL's text cannot hold, is refused by checkValue, as on every store.
+  return checkValue(v, spec, where);
 }
 
 /**
@@ -663,7 +650,6 @@ function conditionSql(plan: FilterPlan<string | number | boolean>, where: string
     case 'in':
       return `${plan.column} = ANY(${params.add(plan.values, `${type}[]`)})`;
     case 'prefix': {
-      if (plan.value.includes('\0')) throw new QueryError(`${where}: the value contains a NUL character`);
       // A range in code-point order (COLLATE "C"): the text starts with the prefix exactly when it lies from the
       // prefix up to the prefix with its last character the next one. The planner seeks the item's index by it, and
       // estimates it from the item's statistics: with a test of substr beside it, which it cannot estimate, it took

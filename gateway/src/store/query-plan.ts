@@ -7,7 +7,7 @@
  * the same messages.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ITEM_NAME, checkItems, isRealDate, quoteForMessage } from '@rdx/client/dataset-format';
+import { ITEM_NAME, NUL_IN_TEXT, checkItems, isRealDate, quoteForMessage } from '@rdx/client/dataset-format';
 import { KeyedSha256 } from '../lib/keyed-sha256.js';
 import type {
   AggregateQuery,
@@ -64,6 +64,7 @@ export function checkValue(v: unknown, spec: ItemSpec, where: string): string | 
     case 'string':
       if (typeof v !== 'string')
         throw new QueryError(`${where}: ${spec.name} is a text item; ${describe(v)} is not text`);
+      if (v.includes('\0')) throw new QueryError(`${where}: ${NUL_IN_TEXT}`);
       return v;
     case 'date':
       if (typeof v !== 'string' || !isRealDate(v))
@@ -372,6 +373,7 @@ export function planFilter<V>(
       );
     if (typeof value !== 'string' || value === '')
       throw new QueryError(`${where}: "prefix" needs a non-empty text value`);
+    if (value.includes('\0')) throw new QueryError(`${where}: ${NUL_IN_TEXT}`);
     return { spec, column, op, value };
   }
   if (spec.type === 'boolean' && op !== 'eq' && op !== 'ne')

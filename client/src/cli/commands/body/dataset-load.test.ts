@@ -180,6 +180,12 @@ describe('rdx dataset load: the file is read as the gateway will load it before 
     expect(err.message).to.match(/line 701 \(row 700\) item "reg_capital": "十万" is not an integer/);
   });
 
+  it('a NUL in a text value is refused with its line, row and item, nothing recorded (no store holds it)', async () => {
+    const bytes = Buffer.from(HEADER + row(1) + '91331100MA2A000002,丽水\u0000企业,1002\n');
+    const err = expectRefusedUnrecorded(await loaded(bytes), bytes);
+    expect(err.message).to.match(/line 3 \(row 2\) item "entity_name": the value contains a NUL character/);
+  });
+
   it('a JSON file lacking an item in one row is refused with the row and item, nothing recorded', async () => {
     const dataset = { ...ENTITIES, format: 'json' } as Dataset;
     const bytes = Buffer.from(
