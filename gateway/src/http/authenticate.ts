@@ -27,21 +27,34 @@ export function authenticate(req: Request, tokens: TokenService): string {
   }
 }
 
+/** Requests already charged to their caller's rate: a route that checks its caller twice charges it once. */
+const charged = new WeakSet<Request>();
+
 /**
- * The enterprise behind the token, within its own rate (RDX_CALLER_RATE_PER_SECOND) on the routes that are not
- * data calls: several read the ledger at every call (its applications, agreements), and one enterprise flooding
- * them slowed every other caller's calls tenfold in a review. Data calls have their grants' rates instead.
+ * Charges the request to its caller's own rate (RDX_CALLER_RATE_PER_SECOND) on the routes that are not data
+ * calls, once: several read the ledger at every call (an enterprise's applications, a regulator's timeline, a
+ * body's desk), and one caller flooding them slowed every other caller's calls tenfold in a review. `key` keeps
+ * each kind of caller apart (a credit code, `regulator <id>`, `body <MSP> <who>`); `named` is what a refusal says.
+ * Data calls have their grants' rates instead.
+ * @throws Problem RATE_LIMITED (429, Retry-After 1)
  */
+export function withinCallerRate(req: Request, s: { callerRate: Limiter }, key: string, named: string): void {
+  if (charged.has(req)) return;
+  charged.add(req);
+  if (!s.callerRate.take(key))
+    throw rateLimited(
+      `${named} is calling faster than this gateway allows outside data calls; slow down.`,
+      1,
+    );
+}
+
+/** The enterprise behind the token, within its own rate ({@link withinCallerRate}). */
 export function authenticateWithinRate(
   req: Request,
   s: { tokens: TokenService; callerRate: Limiter },
 ): string {
   const creditCode = authenticate(req, s.tokens);
-  if (!s.callerRate.take(creditCode))
-    throw rateLimited(
-      `${creditCode} is calling faster than this gateway allows outside data calls; slow down.`,
-      1,
-    );
+  withinCallerRate(req, s, creditCode, creditCode);
   return creditCode;
 }
 

@@ -10,7 +10,7 @@ import type { AdminSigner } from '../auth/admin-signature.js';
 import { TOKEN_OF, TokenError, TokenRoleError } from '../auth/token-service.js';
 import { Problem } from '../problem.js';
 import type { Services } from '../services.js';
-import { bearerToken } from './authenticate.js';
+import { bearerToken, withinCallerRate } from './authenticate.js';
 
 /** The roles of an organization's staff (Fabric CA's `role` attribute): an admin and reviewers. */
 const STAFF_ROLES = new Set(['admin', 'reviewer']);
@@ -106,6 +106,12 @@ export async function bodyReader(s: Services, req: Request, body?: Buffer): Prom
   const token = bearerToken(req);
   if (token === undefined) {
     const signer = await staffSigner(s, req, body);
+    withinCallerRate(
+      req,
+      s,
+      `body ${signer.mspId} ${signer.subject}`,
+      `The signer ${signer.subject} of ${signer.mspId}`,
+    );
     return { mspId: signer.mspId, via: 'signature', who: signer.subject };
   }
   let claims: ReturnType<Services['tokens']['verify']>;
@@ -123,6 +129,7 @@ export async function bodyReader(s: Services, req: Request, body?: Buffer): Prom
   if (s.clients.orgOf(claims.sub) !== claims.org)
     throw new Problem('TOKEN_INVALID', 'This console account was removed by its body.');
   requireBodyStill(s, claims.org);
+  withinCallerRate(req, s, `body ${claims.org} ${claims.sub}`, `Console account ${claims.sub}`);
   return { mspId: claims.org!, via: 'console', who: claims.sub };
 }
 

@@ -24,7 +24,7 @@ import {
   type TimelineEvent,
   type TimelineObject,
 } from '../regulator/timeline.js';
-import { bearerToken } from '../http/authenticate.js';
+import { bearerToken, withinCallerRate } from '../http/authenticate.js';
 import { LedgerRefusedError, RdxLedger, type Duty } from '@rdx/client';
 import { Problem, ledgerProblem } from '../problem.js';
 import type { AnchorRecord, Services } from '../services.js';
@@ -78,7 +78,10 @@ export function regulatorRoutes(s: Services): Router {
   const r = apiRouter();
   const { query, audit, application, agreement, duty, complaint } = new RdxLedger(s.ledger);
   r.use('/v1/regulator', (req, res, next) => {
-    res.locals.regulator = authenticateRegulator(req, s);
+    const regulator = authenticateRegulator(req, s);
+    // Its views read the ledger's history at every call: a stolen token must not flood them for everyone.
+    withinCallerRate(req, s, `regulator ${regulator}`, `Regulator ${regulator}`);
+    res.locals.regulator = regulator;
     next();
   });
 
