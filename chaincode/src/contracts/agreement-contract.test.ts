@@ -860,10 +860,11 @@ describe('AgreementContract: the terms hash is salted', () => {
 });
 
 describe('AgreementContract: grant ids', () => {
-  it('an agreement cannot enter into force over another pair’s grant of the same id: ALREADY_EXISTS', async () => {
+  it('no application can name another’s grant: an application id with a dot is refused when filed', async () => {
     const w = await World.create();
-    // Ids may hold dots: app-1 on dataset v2.MarketMSP.market-entities and app-1.MarketMSP.v2 on market-entities
-    // both name grant app-1.MarketMSP.v2.MarketMSP.market-entities.
+    // Dataset ids may hold dots: app-1 on dataset v2.MarketMSP.market-entities has grant
+    // app-1.MarketMSP.v2.MarketMSP.market-entities, which app-1.MarketMSP.v2 on market-entities would name too: filed
+    // first, its agreement would have taken the grant id and app-1's could never enter into force.
     const dotted = `v2.MarketMSP.${MARKET_ENTITIES}`;
     await w.listDataset(IDS.market, { ...marketEntitiesInput(), id: dotted });
     // The world names a demand's endorsers by the datasets it knows: market entities brings Market's.
@@ -872,14 +873,12 @@ describe('AgreementContract: grant ids', () => {
     expect(first.id).to.equal('app-1.MarketMSP.v2.MarketMSP.market-entities');
     await w.grantDecision(IDS.bureau, 'SuspendGrant', first.id, 'resale of the data found', 'violation');
 
-    await w.approvedApplication(w.aaa, 'app-1.MarketMSP.v2', [demand(MARKET_ENTITIES)]);
-    const a = await w.draft(
-      IDS.market,
-      'app-1.MarketMSP.v2',
-      w.termsFor(IDS.market, [demand(MARKET_ENTITIES)]),
+    await w.refused(
+      () => w.submit(w.aaa, 'app-1.MarketMSP.v2', [demand(MARKET_ENTITIES)]),
+      'INVALID_ARGUMENT',
+      /id must be letters, digits, "_" or "-", without "\."/,
     );
-    await w.signAsBody(IDS.market, a);
-    await w.refused(() => w.signAsEnterprise(w.aaa, a), 'ALREADY_EXISTS', new RegExp(`grant ${first.id}`));
+    await w.submit(w.aaa, 'app-1_MarketMSP-v2', [demand(MARKET_ENTITIES)]);
     const kept = await w.getGrant(first.id);
     expect([kept.state, kept.creditCode, kept.datasetId]).to.deep.equal(['SUSPENDED', CODES.aa, dotted]);
   });

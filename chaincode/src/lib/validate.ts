@@ -221,6 +221,22 @@ export function ident(value: unknown, field: string, max = 64): string {
   });
 }
 
+/**
+ * A new application's id: letters, digits, `_ -`, and no dot. Its agreements are `<application>.<body>` and their
+ * grants `<agreement>.<dataset>` (MSP IDs have no dot, dataset ids may): with a dot, an enterprise could choose an
+ * id whose grant id is another application's, and take it first, so that the other's agreement could never enter
+ * into force (SECURITY.md, threat 49). Without one, the first segment of every such id names one application.
+ * Applications filed before keep their ids.
+ */
+export function newApplicationId(value: unknown, field: string): string {
+  return str(value, field, {
+    max: 64,
+    pattern: /^[A-Za-z0-9][A-Za-z0-9_-]*$/,
+    patternHint:
+      'must be letters, digits, "_" or "-", without "." (its agreements\' and grants\' ids are it with "." and more after it)',
+  });
+}
+
 export function stringList(value: unknown, field: string, min: number, max: number, itemMax = 64): string[] {
   const list = arr(value, field, min, max, (v, f) => str(v, f, { max: itemMax }));
   if (new Set(list).size !== list.length) throw bad(field, 'must not repeat entries');

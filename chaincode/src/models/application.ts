@@ -34,6 +34,7 @@ import {
   str,
   stringList,
   ident,
+  newApplicationId,
   visibleLength,
   type Json,
 } from '../lib/validate';
@@ -343,7 +344,7 @@ export interface ApplicationInput {
 
 export function parseApplicationInput(body: Json): ApplicationInput {
   return {
-    id: ident(body.id, 'id'),
+    id: newApplicationId(body.id, 'id'),
     form: parseForm(body.form),
     demands: parseDemands(body.demands),
     documents: parseDocuments(body.documents),
