@@ -7,8 +7,8 @@
 import { expect } from 'chai';
 import crypto from 'node:crypto';
 import { peer } from '@hyperledger/fabric-protos';
-import { expectRefused } from '../expectations.js';
-import { chinaToday, eventOf, gatewayCertificate, ratingOf } from '@rdx/network';
+import { expectRefused, rejectionOf } from '../expectations.js';
+import { applicationRequest, chinaToday, eventOf, gatewayCertificate, ratingOf } from '@rdx/network';
 import { paths, topology } from '../fabric-client.js';
 import {
   applyAndGetGrants,
@@ -100,6 +100,27 @@ describe('the rules on the real network: endorsement, suspension, downgrade, his
       ),
       'BAD_SIGNATURE',
     );
+  });
+
+  it('no application can reach into another’s ids: a new application id with a dot is refused by the ledger', async () => {
+    // Filed first, app-….MarketMSP.v2 on dataset x would have held the id of grant app-….MarketMSP.v2.MarketMSP.x,
+    // which app-… on dataset v2.MarketMSP.x would need: a rival could stop another's agreement entering into force.
+    const rival = await onboard(p, 'AA');
+    const signed = rival.signer.sign(
+      'SubmitApplication',
+      applicationRequest(`app-${runId}.MarketMSP.v2`, [demand(marketDataset, 'MarketMSP')]),
+    );
+    const err = (await rejectionOf(
+      submit(
+        p.gateway,
+        'application',
+        'SubmitApplication',
+        secret({ request: signed.request, signature: signed.signature }, ['BureauMSP', 'MarketMSP']),
+      ),
+    )) as { message?: string; details?: { message?: string }[] };
+    const said = [err.message, ...(err.details ?? []).map((d) => d.message)].join('\n');
+    expect(said).to.include('INVALID_ARGUMENT');
+    expect(said).to.match(/id must be letters, digits, "_" or "-", without "\."/);
   });
 
   it('a complaint suspends the grant at once, and the owner’s withdrawal revokes it', async () => {
