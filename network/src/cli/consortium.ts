@@ -21,6 +21,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { commandForThisNetwork } from '../config.js';
 import type { NetworkContext } from '../context.js';
 import { deployChaincode } from '../chaincode-deploy.js';
 import {
@@ -115,7 +116,22 @@ export async function consortiumCommand(ctx: NetworkContext, line: CommandLine):
     localAdminOrg(ctx, line.option('--org') ?? 'BureauMSP');
   switch (line.command) {
     case 'org init': {
-      const file = await initOrg(ctx, required(line, '--org', 'MSP ID'));
+      const mspId = required(line, '--org', 'MSP ID');
+      // Ctrl-C while the CA enrols the org's identities: what is made is kept and the same init goes on from it
+      // (tried at every second of one); without a word, the operator did not know that, nor that the CA runs on.
+      const interrupted = (): void => {
+        console.error(
+          `\nrdx: org init interrupted (Ctrl-C). What it made is kept: ${commandForThisNetwork(`rdx-network org init --org ${mspId}`)} goes on from here. The org's CA keeps running, as after an init (${commandForThisNetwork('npm stop')} stops it).`,
+        );
+        process.exit(130);
+      };
+      process.once('SIGINT', interrupted);
+      let file: string;
+      try {
+        file = await initOrg(ctx, mspId);
+      } finally {
+        process.off('SIGINT', interrupted);
+      }
       console.log(`Initialised. Give the other organizations ${file} (public: no key in it).`);
       console.log(fingerprintLine(readDefinition(file)));
       return;
