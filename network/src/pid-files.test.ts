@@ -16,11 +16,14 @@ describe('pid files', () => {
   let dir: string;
   let paths: Paths;
   let unrelated: ChildProcess;
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-pid-files-'));
     paths = new Paths(path.join(dir, 'home'), dir);
     // Some other program of the same user, which now holds a pid the platform once recorded.
     unrelated = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    // A process's start is read in clock ticks (1/100 s): the daemon a test starts next must start a tick later,
+    // as a process given a dead one's pid always does. Started within the same tick, the two read as one (CI once).
+    await new Promise((resolve) => setTimeout(resolve, 50));
   });
   afterEach(() => {
     unrelated.kill('SIGKILL');
