@@ -13,7 +13,8 @@ export interface QueryParameter {
   schema: { type?: string; maxLength?: number };
 }
 
-interface Operation {
+/** An operation of the document: the query parameters it takes, and what a refusal of another one names. */
+export interface DocumentedOperation {
   /** `GET /v1/inbox`: what a refusal names. */
   named: string;
   params: readonly QueryParameter[];
@@ -30,10 +31,10 @@ type Item = Record<
  * The document's operations keyed as Express matches them (`GET /v1/admin/grants/:id/stats`), made at the first
  * call (the document imports modules that import this one).
  */
-let operations: Map<string, Operation> | undefined;
+let operations: Map<string, DocumentedOperation> | undefined;
 
-function operationTable(): Map<string, Operation> {
-  const table = new Map<string, Operation>();
+function operationTable(): Map<string, DocumentedOperation> {
+  const table = new Map<string, DocumentedOperation>();
   for (const [template, item] of Object.entries(OPENAPI.paths as Record<string, Item>)) {
     const shared = (item as { parameters?: Item[string]['parameters'] }).parameters ?? [];
     for (const [method, op] of Object.entries(item)) {
@@ -57,7 +58,7 @@ function operationTable(): Map<string, Operation> {
   return table;
 }
 
-function operationOf(method: string, expressPath: string): Operation {
+function operationOf(method: string, expressPath: string): DocumentedOperation {
   operations ??= operationTable();
   const op = operations.get(`${method === 'HEAD' ? 'GET' : method} ${expressPath}`);
   // A route served but not documented is the programmer's error, which the document's own tests also catch.
@@ -70,22 +71,17 @@ function expressPath(template: string): string {
   return template.replace(/\{([^}]+)\}/g, ':$1');
 }
 
-/** The query parameters the document lists for `method` at `template` (`/v1/datasets/{id}/records`). */
-export function documentedQuery(method: string, template: string): readonly QueryParameter[] {
-  return operationOf(method.toUpperCase(), expressPath(template)).params;
+/** The operation `method` at `template` (`/v1/datasets/{id}/records`), as the document lists it. */
+export function documentedOperation(method: string, template: string): DocumentedOperation {
+  return operationOf(method.toUpperCase(), expressPath(template));
 }
 
-/** The refusal, as `code`, of a query parameter `name` that the operation `method template` does not list. */
+/** The refusal, as `code`, of a query parameter `name` that the operation `op` does not list. */
 export function unknownParameter(
+  op: DocumentedOperation,
   name: string,
-  method: string,
-  template: string,
   code: 'QUERY_INVALID' | 'BAD_REQUEST' = 'BAD_REQUEST',
 ): Problem {
-  return refusal(operationOf(method.toUpperCase(), expressPath(template)), name, code);
-}
-
-function refusal(op: Operation, name: string, code: 'QUERY_INVALID' | 'BAD_REQUEST'): Problem {
   return new Problem(code, `unknown parameter ${JSON.stringify(name.slice(0, 40))}: ${op.named} ${op.takes}`);
 }
 
@@ -106,16 +102,24 @@ export function oneValue(
 }
 
 /**
+ * The operation of each route Express has matched, found once. Express makes a route object per
+ * `router.get(…)`/`router.post(…)`, so one object is one method (a HEAD is served by the GET route, as the document
+ * has it); keyed by that object, a request finds its operation without making a key of its method and path.
+ */
+const byRoute = new WeakMap<object, DocumentedOperation>();
+
+/**
  * Refuses, as a 400 naming it and what the operation takes, a query parameter that the operation `req` matched
  * does not list in the document, and one listed but not given one value ({@link oneValue}). Called by the
  * handler, after it knows its caller: a caller without credentials is answered 401 whatever it asked.
  */
 export function onlyDocumentedParams(req: Request): void {
   const route = req.route as { path: string };
-  const op = operationOf(req.method, route.path);
+  let op = byRoute.get(route);
+  if (!op) byRoute.set(route, (op = operationOf(req.method, route.path)));
   // for…in: the parsed query has no prototype, and no array of keys is made for a query that is fine.
   for (const name in req.query) {
-    if (!op.params.some((p) => p.name === name)) throw refusal(op, name, 'BAD_REQUEST');
+    if (!op.params.some((p) => p.name === name)) throw unknownParameter(op, name);
     oneValue(name, req.query[name]);
   }
 }

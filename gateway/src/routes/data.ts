@@ -14,10 +14,11 @@ import { streamedAnswers } from '../http/answer-compression.js';
 import { anonymousRateRefusal } from '../http/late-refusal.js';
 import { apiRouter, jsonBody, onlyFields } from '../http/routing.js';
 import {
-  documentedQuery,
+  documentedOperation,
   oneValue,
   onlyDocumentedParams,
   unknownParameter,
+  type DocumentedOperation,
 } from '../http/documented-query.js';
 import { authenticate, authenticateWithinRate, tokenAroundBody } from '../http/authenticate.js';
 import { requestIdOf } from '../http/security.js';
@@ -52,17 +53,23 @@ const DOWNLOAD_ROWS_PER_TURN = 1000;
 const RECORDS_PATH = '/v1/datasets/{id}/records';
 /** Characters of an integer's text: more digits than any limit or count could take. */
 const INTEGER_TEXT_MAX = 12;
-let recordsQuery: Map<string, number> | undefined;
+/** The page of records as the document lists it, with each parameter's longest value. */
+interface RecordsQuery {
+  op: DocumentedOperation;
+  /** A string's `maxLength` in the document; an integer's text {@link INTEGER_TEXT_MAX}. */
+  limits: Map<string, number>;
+}
+let recordsQuery: RecordsQuery | undefined;
 
 /**
- * The parameters of a page of records, as the document lists them, each with its longest value (a string's
- * `maxLength` there; an integer's text {@link INTEGER_TEXT_MAX}): anything longer is refused before it is parsed.
- * Made at the first data call (the document imports modules that import this one).
+ * The operation of a page of records and its parameters' longest values: anything longer is refused before it is
+ * parsed. Made at the first data call (the document imports modules that import this one).
  */
-function recordsQueryLimits(): Map<string, number> {
-  return (recordsQuery ??= new Map(
-    documentedQuery('get', RECORDS_PATH).map((p) => [p.name, p.schema.maxLength ?? INTEGER_TEXT_MAX]),
-  ));
+function recordsOperation(): RecordsQuery {
+  if (recordsQuery) return recordsQuery;
+  const op = documentedOperation('get', RECORDS_PATH);
+  const limits = new Map(op.params.map((p) => [p.name, p.schema.maxLength ?? INTEGER_TEXT_MAX]));
+  return (recordsQuery = { op, limits });
 }
 
 /**
@@ -70,11 +77,11 @@ function recordsQueryLimits(): Map<string, number> {
  * misspelt or foreign parameter (`filters`, `sort`) would serve the page it did not narrow, without a word.
  */
 function checkRecordsQuery(query: Request['query']): void {
-  const limits = recordsQueryLimits();
+  const { op, limits } = recordsOperation();
   // for…in rather than Object.entries: no array of pairs on every data call (the parsed query has no prototype).
   for (const name in query) {
     const max = limits.get(name);
-    if (max === undefined) throw unknownParameter(name, 'get', RECORDS_PATH, 'QUERY_INVALID');
+    if (max === undefined) throw unknownParameter(op, name, 'QUERY_INVALID');
     const value = query[name];
     oneValue(name, value, 'QUERY_INVALID');
     if (value.length > max)
@@ -456,7 +463,7 @@ export function dataRoutes(s: Services): Router {
           `Personal items cannot be measured: ${[...new Set(measured)].join(', ')}.`,
         );
       // A computed result's filter is a page's, and as long at most.
-      const filterMax = recordsQueryLimits().get('filter')!;
+      const filterMax = recordsOperation().limits.get('filter')!;
       if (typeof body.filter === 'string' && body.filter.length > filterMax)
         throw new Problem('QUERY_INVALID', `filter must be at most ${filterMax} characters`);
       const filters = filtersOf(
