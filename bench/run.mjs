@@ -15,7 +15,8 @@
  *  1p the same with the gateway's audit log and dataset store on PostgreSQL (a throwaway server)
  *   2 the authorization decision alone vs asking the ledger (grant:GetGrant)
  *   3 revocation reach on two gateways: block commit → first refused call
- *   4 audit and anchoring costs; inclusion proofs vs log size
+ *   4 audit and anchoring costs (throughput, and the data call's p99 at half load, anchoring on vs off); inclusion
+ *     proofs vs log size
  *   5 ledger: grant-issuing transactions vs a trivial put-state function
  *  5b with --caliper: the same transactions (and grant reads) driven by Hyperledger Caliper (bench/caliper.mjs)
  *   6 platform start with binaries cached (stop, then start --detach; N times with --restarts=N)
@@ -794,6 +795,21 @@ try {
     await sleep(6000);
     const anchorsDuring = (await head(A)) - anchors0;
     const { on, off } = anchoring.median;
+    // The same two gateways at figure 1's half load (its rate; half of this figure's maximum when figure 1 did not
+    // run), an open loop in paired rounds: what the blocks of the anchors, committed by the ledger's nodes on the
+    // same cores, add to the data call's tail (docs/PERFORMANCE.md, "The ledger's blocks and the tail").
+    const tailRate =
+      figures.dataCall?.baseline?.fixedRate ?? Math.max(10, Math.floor(on.requestsPerSecond * 0.5));
+    const atTailRate = async (g) =>
+      openLoad({
+        url: `${g.url}${records}`,
+        rate: tailRate,
+        duration: MODE.loadSeconds,
+        headers: { authorization: `Bearer ${await token(g)}` },
+        sockets: FIXED_RATE_SOCKETS,
+      });
+    const tailRounds = await pairedRounds(ROUNDS, { on: () => atTailRate(A), off: () => atTailRate(B) });
+    const tail = medianRound(tailRounds, (r) => r.on.latencyMs.p99 - r.off.latencyMs.p99);
 
     // Audit off: the gateway has no switch, so the append is measured alone, with the same concurrency as the
     // load, on the same disk: a real AuditLog (WAL, synchronous FULL, group commit), realistic records.
@@ -892,6 +908,14 @@ try {
         rounds: ROUNDS,
         ratioOnToOff: round(anchoring.value, 3),
         ratioOnToOffRange: [round(anchoring.min, 3), round(anchoring.max, 3)],
+        halfLoad: {
+          what: "the data call at figure 1's half-load rate, an open loop, on each gateway in paired rounds",
+          rate: tailRate,
+          on: { latencyMs: tail.median.on.latencyMs, statusCodes: tail.median.on.statusCodes },
+          off: { latencyMs: tail.median.off.latencyMs, statusCodes: tail.median.off.statusCodes },
+          addedP99Ms: round(tail.value, 2),
+          addedP99MsRange: [round(tail.min, 2), round(tail.max, 2)],
+        },
       },
       append: {
         how: `AuditLog.append alone (WAL, synchronous=FULL, the gateway's group commit: no window, the appends made during a commit form the next; time-ordered request ids) with ${CONNECTIONS} appends in flight for ${MODE.appendSeconds} s on the same disk; the gateway has no switch to turn the audit off`,

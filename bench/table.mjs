@@ -196,6 +196,16 @@ export function resultTable(r) {
       `${fmt(f.audit.anchoring.ratioOnToOff)}${spread(f.audit.anchoring.ratioOnToOffRange)}`,
       f.audit.anchoring.rounds ? `median of ${f.audit.anchoring.rounds}` : '',
     ]);
+    // Runs before 2026-12-08 did not measure it.
+    const half = f.audit.anchoring.halfLoad;
+    if (half)
+      rows.push([
+        '4 anchoring on vs off: p99 at half load',
+        `${fmt(half.on.latencyMs.p99, ' ms')} @ ${half.rate}/s (p90 ${fmt(half.on.latencyMs.p90, ' ms')})`,
+        `${fmt(half.off.latencyMs.p99, ' ms')} off (p90 ${fmt(half.off.latencyMs.p90, ' ms')})`,
+        `${signed(half.addedP99Ms, ' ms')}${spread(half.addedP99MsRange)}`,
+        `the ledger's blocks on the same cores; median of ${f.audit.anchoring.rounds}`,
+      ]);
     rows.push([
       '4 audit append (CPU share)',
       `${f.audit.append.cpuMsPerAppend} ms CPU`,

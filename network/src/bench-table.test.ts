@@ -105,6 +105,22 @@ describe("the bench's result table", () => {
       row(table, figure);
   });
 
+  it("figure 4 gives the data call's p99 at half load with anchoring on and off; runs before it print no such row", () => {
+    const figure = '4 anchoring on vs off: p99 at half load';
+    expect(
+      row(resultTable(read('2026-12-08-quick-only-4-anchoring-tail.json')), figure).slice(1),
+    ).to.deep.equal([
+      '34.8 ms @ 2428/s (p90 8.05 ms)',
+      '16.81 ms off (p90 7.41 ms)',
+      '+17.99 ms (1.78–23.36)',
+      "the ledger's blocks on the same cores; median of 3",
+    ]);
+    const before = rowsOf(resultTable(read('2026-12-08-full-documented-operations.json')));
+    expect(before.map((cells) => cells[0]))
+      .to.include('4 anchoring on vs off')
+      .and.not.include(figure);
+  });
+
   it("each side's maximum names the connections it was reached with; a run of 16 only says nothing", () => {
     const table = resultTable(read('2026-12-04-full-max-at-48-connections.json'));
     const maxima: [figure: string, measured: string, baseline: string][] = [
