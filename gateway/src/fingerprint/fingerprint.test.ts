@@ -312,20 +312,35 @@ describe('fingerprints through the gateway (issue 17)', () => {
   it('while a large workbook is read, the gateway keeps answering: the file is read on a thread of its own', async () => {
     const rows = Array.from({ length: 150_000 }, (_, i) => [`企业${i}`, 1000 + ((i * 7919) % 90_000) + 0.37]);
     const book = workbook([rows]);
-    // The gateway runs in this process: how much of the trace its event loop was busy, rather than waiting.
-    const before = performance.eventLoopUtilization();
-    const result = assertOk<Traced>(
-      await h.post('/v1/trace', {
+    // The gateway runs in this process: the longest its event loop went without turning during the trace. Read on
+    // the loop, the file held it for the whole reading, most of the trace in one stall; on its thread, the loop
+    // turns meanwhile. (The share of the trace the loop was busy, asserted before, also counted the upload, the
+    // matching and time the loop was descheduled on a loaded machine: it failed CI once at 0.56 against 0.5.)
+    let longestStall = 0;
+    let last = performance.now();
+    const ticks = setInterval(() => {
+      const now = performance.now();
+      longestStall = Math.max(longestStall, now - last);
+      last = now;
+    }, 5);
+    const started = performance.now();
+    let reply: Reply;
+    try {
+      reply = await h.post('/v1/trace', {
         token: regulator,
         body: book,
         headers: { 'content-type': 'application/octet-stream' },
-      }),
-    );
-    const busy = performance.eventLoopUtilization(before);
+      });
+    } finally {
+      clearInterval(ticks);
+    }
+    const took = performance.now() - started;
+    const result = assertOk<Traced>(reply);
     expect(result.readings).to.be.above(1000);
-    // Read on the event loop, the file kept it busy for nearly the whole trace; on its thread, it waits.
-    expect(busy.utilization, `the loop was busy ${busy.active} ms of ${busy.active + busy.idle}`).to.be.below(
-      0.5,
+    // Measured: read on the loop, one stall of 94 % of the trace; on its thread, 28–33 % (the upload, the matching
+    // and the collector, together).
+    expect(longestStall, `the longest stall was ${longestStall} ms of a ${took} ms trace`).to.be.below(
+      took * 0.6,
     );
   });
 
